@@ -65,6 +65,9 @@ export const coreLayers = [
   'web',
   'batch',
   'live',
+  'fallback',
+  'estimate',
+  'budget',
   'entry',
 ];
 

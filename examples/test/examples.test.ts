@@ -168,6 +168,22 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('with the cache: read_doc ran 6 times over 4 sends (9 hits)');
   });
 
+  it('fallback: an overloaded model hands its step to the next one, an estimate, a shared budget', async () => {
+    const { stdout } = await runOk('fallback/fallback-and-estimate.ts');
+    expect(stdout).toContain(
+      'step 3: gemini-3-flash-preview failed (overloaded), sent to gemini-3-pro-preview',
+    );
+    // Steps 1-2 on the first model, 3-4 on the second (a history it accepted), each at its price.
+    expect(stdout).toMatch(/^step 2: gemini-3-flash-preview, \$0\.\d+$/m);
+    expect(stdout).toMatch(/^step 4: gemini-3-pro-preview, \$0\.\d+$/m);
+    expect(stdout).toContain('answer: Paris, Oslo and Rome: 21 °C each.');
+    expect(stdout).toMatch(/^estimate \(count-tokens\): p50 \$0\.\d+, p90 \$0\.\d+$/m);
+    expect(stdout).toMatch(/^assumes: .*countTokens/m);
+    expect(stdout).toMatch(
+      /^budget: 2 of 3 runs started, spent \$0\.\d+, still held \$0\.000000$/m,
+    );
+  });
+
   it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
     const { stdout } = await runOk('cost/cost.ts');
     expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);

@@ -7,6 +7,7 @@ import type { CliCommand, CliIo } from './cli-io.ts';
  */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
+  estimate: async () => (await import('./commands/estimate.ts')).estimateCommand,
   eval: async () => (await import('./commands/eval.ts')).evalCommand,
   fake: async () => (await import('./commands/fake.ts')).fakeCommand,
   probe: async () => (await import('./commands/probe.ts')).probeCommand,

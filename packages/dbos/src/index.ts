@@ -55,6 +55,11 @@ export type {
   PostgresHistoryStore,
 } from './chat/create-postgres-history-store.ts';
 export { createPostgresHistoryStore } from './chat/create-postgres-history-store.ts';
+export type {
+  PostgresBudgetPool,
+  PostgresBudgetPoolOptions,
+} from './budget/create-postgres-budget-pool.ts';
+export { createPostgresBudgetPool } from './budget/create-postgres-budget-pool.ts';
 export type { SendDurableChatTurnOptions } from './chat/send-durable-chat-turn.ts';
 export { sendDurableChatTurn } from './chat/send-durable-chat-turn.ts';
 export type { ArtifactStoreLimitErrorOptions } from './artifacts/artifact-store-limit-error.ts';

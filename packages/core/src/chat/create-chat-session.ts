@@ -42,6 +42,7 @@ type SendHelpers = {
   estimateContentTokens: typeof import('../history/estimate-tokens.ts')['estimateContentTokens'];
   selectHistory: typeof import('./select-history.ts')['selectHistory'];
   toHistoryTurns: typeof import('./to-history-turns.ts')['toHistoryTurns'];
+  turnProducer: typeof import('./to-history-turns.ts')['turnProducer'];
   measureTurnTokens: typeof import('./measure-turn-tokens.ts')['measureTurnTokens'];
 };
 
@@ -49,14 +50,18 @@ type SendHelpers = {
 // module at import, and the root must stay cheap to import (bench/README.md, "Cold import").
 // A failed load is not kept (the next send tries again).
 const sendHelpers = new LoadOnce(async (): Promise<SendHelpers> => {
-  const [{ estimateContentTokens }, { selectHistory }, { toHistoryTurns }, { measureTurnTokens }] =
-    await Promise.all([
-      import('../history/estimate-tokens.ts'),
-      import('./select-history.ts'),
-      import('./to-history-turns.ts'),
-      import('./measure-turn-tokens.ts'),
-    ]);
-  return { estimateContentTokens, selectHistory, toHistoryTurns, measureTurnTokens };
+  const [
+    { estimateContentTokens },
+    { selectHistory },
+    { toHistoryTurns, turnProducer },
+    { measureTurnTokens },
+  ] = await Promise.all([
+    import('../history/estimate-tokens.ts'),
+    import('./select-history.ts'),
+    import('./to-history-turns.ts'),
+    import('./measure-turn-tokens.ts'),
+  ]);
+  return { estimateContentTokens, selectHistory, toHistoryTurns, turnProducer, measureTurnTokens };
 });
 
 /**
@@ -257,13 +262,14 @@ export function createChatSession<Output = undefined>(
   ): Promise<ChatResult<Output>> => {
     const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
-    const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
+    const { measureTurnTokens, turnProducer } = sendHelpers.value ?? (await sendHelpers.load());
     spend.addResult(result as AgentResult<unknown>);
     const turn: ChatTurn = {
       contents: result.newContents,
       tokenCount: measureTurnTokens(result as AgentResult<unknown>),
       createdAt: now(),
-      model: agent.model,
+      // The agent's model, unless a plugin sent calls of the turn to another (a fallback).
+      model: turnProducer(result.steps, agent.model),
     };
     if (result.cost !== undefined) turn.cost = result.cost;
     turn.sessionSpend = spend.snapshot();

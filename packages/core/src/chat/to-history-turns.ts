@@ -1,5 +1,6 @@
 import type { HistoryTurn } from '../history/history-turn.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 import type { ChatTurn } from './history-store.ts';
 
 /** The model name given for turns of an unknown model treated as another model's. @internal */
@@ -52,4 +53,21 @@ function producerOf(
     return turnsWithoutModel === 'other-model' ? UNKNOWN_MODEL : undefined;
   }
   return isSameModel(recorded, model) ? undefined : recorded;
+}
+
+/**
+ * The model to store with a turn: the agent's, or, when a plugin sent some of its calls to another
+ * model (`step.model`, a fallback), that model when it served every call, else
+ * {@link UNKNOWN_MODEL} (a turn two models wrote has no one producer: the next send leaves its
+ * signatures out, as for any other model's turn; the API validates only the current turn's). @internal
+ */
+export function turnProducer(steps: readonly AgentStep[], model: string): string {
+  let served: string | undefined;
+  for (const step of steps) {
+    if (step.kind === 'resume') continue;
+    const by = step.model ?? model;
+    if (served === undefined) served = by;
+    else if (!isSameModel(served, by)) return UNKNOWN_MODEL;
+  }
+  return served === undefined || isSameModel(served, model) ? model : served;
 }

@@ -2,20 +2,20 @@
 // calls, answers and tool calls (see docs/writing-a-plugin.md and docs/design/plugin-seam.md).
 
 export type { PluginEvent } from '../agent/agent-event.ts';
-export {
-  type AgentPlugin,
-  type AnswerDraft,
-  type FinishOutcome,
-  type ModelCallChange,
-  type ModelCallDraft,
-  type PluginHookName,
-  type PluginRun,
-  type StepOutcome,
-  type ToolCallDecision,
-  type ToolCallDraft,
-  type ToolExecution,
-  type ToolExecutionDraft,
-  type ToolResultDraft,
+export type {
+  AgentPlugin,
+  AnswerDraft,
+  FinishOutcome,
+  ModelCallChange,
+  ModelCallDraft,
+  PluginHookName,
+  PluginRun,
+  StepOutcome,
+  ToolCallDecision,
+  ToolCallDraft,
+  ToolExecution,
+  ToolExecutionDraft,
+  ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 export { definePlugin } from '../agent/plugins/define-plugin.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';

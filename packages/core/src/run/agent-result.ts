@@ -203,6 +203,12 @@ export type AgentStep = {
    */
   serviceTier?: ServiceTier | undefined;
   /**
+   * The model that served this call, when it is not the agent's (a plugin sent the call to
+   * another, such as `modelFallback` of `@gemloop/core/fallback`): `usage` and `cost` are that
+   * model's, at its prices. Absent: the agent's model.
+   */
+  model?: string | undefined;
+  /**
    * The Interactions API interaction that answered this step (an agent on
    * `api: interactionsApi()`); a chat session stores the last one with the turn
    * (`ChatTurn.interactionId`) to continue from it. Absent on `generateContent`.

@@ -8,10 +8,12 @@ import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
-import { createPostgresArtifactStore, durableContext } from '../index.ts';
+import { createPostgresArtifactStore, createPostgresBudgetPool, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
+import { reserveBudget } from '@gemloop/core/budget';
+import { modelFallback } from '@gemloop/core/fallback';
 import { definePlugin } from '@gemloop/core/plugins';
 
 const env = process.env;
@@ -360,7 +362,32 @@ const worker = await startDurableWorkerWith({
       tools: [lookup, slow],
       plugins: [toolResultCache({ tools: { lookup: { effect: 'read' } } })],
     },
+    // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
+    // (model-fallback.test.ts: the fake answers 503 to the first model).
+    fallback: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup, slow],
+      plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+    },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    // The support agent holding $0.5 of a fleet budget in Postgres per run
+    // (reserved-budget-crash.test.ts).
+    budgeted: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      plugins: [
+        reserveBudget({
+          pool: createPostgresBudgetPool({
+            connectionString: env['DATABASE_URL'] as string,
+            name: 'fleet',
+            maxCostUsd: 1,
+          }),
+          usd: 0.5,
+        }),
+      ],
+    },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).
     guarded: {

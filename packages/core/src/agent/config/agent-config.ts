@@ -93,4 +93,11 @@ export type AgentConfig<Output> = {
   observers: readonly RunObserver[];
   /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */
   prices: PricesOption | undefined;
+  /**
+   * The same options resolved for another model, for a call a plugin sends there
+   * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),
+   * capabilities and prices. Resolved on first use, once per model; `undefined` in a config built
+   * by hand (tests), where such a call only changes the request's model.
+   */
+  forModel?: ((model: string) => AgentConfig<Output>) | undefined;
 };

@@ -100,7 +100,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     };
   }
 
-  return {
+  const config: AgentConfig<Output> = {
     ...modelConfig,
     ...steps,
     ...resolveContinuationOption(options),
@@ -118,5 +118,27 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
     ...resolvePluginsOption(options),
+  };
+  config.forModel = configsByModel(options, config);
+  return config;
+}
+
+/**
+ * The agent's options resolved for other models, each on first use (an agent that never sends a
+ * call elsewhere resolves none). The agent's own model gives its own config.
+ */
+function configsByModel<Output>(
+  options: AgentOptions<Output>,
+  own: AgentConfig<Output>,
+): (model: string) => AgentConfig<Output> {
+  const resolved = new Map<string, AgentConfig<Output>>();
+  return (model) => {
+    if (model === own.model) return own;
+    let config = resolved.get(model);
+    if (config === undefined) {
+      config = resolveAgentConfig({ ...options, model });
+      resolved.set(model, config);
+    }
+    return config;
   };
 }

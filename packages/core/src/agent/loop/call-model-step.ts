@@ -7,6 +7,7 @@ import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
+import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
 import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
@@ -38,14 +39,20 @@ export async function callModelStep<Output>(
     stepNumber,
     kind,
     contents,
+    model,
   }: {
     stepNumber: number;
     kind: ModelStepKind;
     /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
     contents?: readonly Content[] | undefined;
+    /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
+    model?: string | undefined;
   },
 ): Promise<AgentStep> {
-  const { config, run, signal, emit } = context;
+  const { run, signal, emit } = context;
+  // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
+  // request, URL, capabilities and prices). Everything else of the run stays the agent's.
+  const config = model === undefined ? context.config : configFor(context.config, model);
   const budget = context.link.budget;
   if (budget !== undefined) checkTreeBudget(budget, context);
   if (context.compaction !== undefined) {
@@ -71,7 +78,7 @@ export async function callModelStep<Output>(
   // The request as sent, for the estimate of a usage the server did not report (completeUsage).
   let sent: GenerateContentRequest | undefined;
   try {
-    outcome = await send(context, kind, contents, (request) => {
+    outcome = await send(context, config, kind, contents, (request) => {
       sent = request;
       return callModel({
         entry: config.modelCall,
@@ -86,7 +93,7 @@ export async function callModelStep<Output>(
         observation: context.observation,
         now: config.now,
         usageSeen,
-        price: (called) => writeCost(priceCall(context, called)),
+        price: (called) => writeCost(priceCall(config, called)),
         pricePartial: (usage) =>
           costOf(usage, config.model, config.request.serviceTier, config.prices),
       });
@@ -129,7 +136,7 @@ export async function callModelStep<Output>(
   // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
   const priced =
     estimated === undefined
-      ? priceCall(context, outcome, served)
+      ? priceCall(config, outcome, served)
       : priceResponse(config, { ...response, usageMetadata: estimated }, served);
   const step = createStep({
     response,
@@ -147,6 +154,7 @@ export async function callModelStep<Output>(
   if (interrupted === true) step.interrupted = true;
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
+  if (config !== context.config) step.model = config.model;
   run.addUsage(step.usage, priced);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
   // tools, subagents included): a child started by this step sees what this call spent.
@@ -166,9 +174,27 @@ function servedTier({ response, record }: ModelCallOutcome): string | undefined 
   return readServiceTier(response) ?? record.serviceTier;
 }
 
+/**
+ * The config of a call sent to `model`: the agent's options resolved for it (see
+ * `AgentConfig.forModel`), or, in a config built by hand, the agent's with the request's model.
+ */
+function configFor<Output>(config: AgentConfig<Output>, model: string): AgentConfig<Output> {
+  if (model === config.model) return config;
+  if (config.forModel !== undefined) return config.forModel(model);
+  const request = (base: BaseRequest | undefined) =>
+    base === undefined ? undefined : { ...base, model };
+  return {
+    ...config,
+    model,
+    request: { ...config.request, model },
+    finalOutputRequest: request(config.finalOutputRequest),
+    streamRequest: request(config.streamRequest),
+  };
+}
+
 /** What a call cost (see {@link priceResponse}). */
 function priceCall<Output>(
-  { config }: RunContext<Output>,
+  config: AgentConfig<Output>,
   outcome: ModelCallOutcome,
   // The step has read it already: a header read is a Headers lookup in undici.
   served: string | undefined = servedTier(outcome),
@@ -176,9 +202,13 @@ function priceCall<Output>(
   return priceResponse(config, outcome.response, served);
 }
 
-/** Sends the step's request; through the prompt cache, recreated once if it went away. */
+/**
+ * Sends the step's request; through the prompt cache, recreated once if it went away. A call sent
+ * to another model than the agent's goes without it: a cached content belongs to one model.
+ */
 function send<Output>(
-  { config, run, signal, streaming, cache }: RunContext<Output>,
+  { run, signal, streaming, cache, config: agentConfig }: RunContext<Output>,
+  config: AgentConfig<Output>,
   kind: ModelStepKind,
   instead: readonly Content[] | undefined,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
@@ -194,7 +224,8 @@ function send<Output>(
       cacheName,
     });
   // The final structured-output call has no tools, so it cannot use a cache that holds them.
-  if (cache === undefined || kind !== 'tools') return call(request(undefined));
+  if (cache === undefined || kind !== 'tools' || config !== agentConfig)
+    return call(request(undefined));
   return sendCached(cache, signal, call, request);
 }
 

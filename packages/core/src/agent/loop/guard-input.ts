@@ -45,6 +45,8 @@ export async function guardedFirstStep<Output>(
   // What a plugin's beforeModelCall sends instead of the history. A rewritten input is sent as
   // the history holds it (what the plugin saw is gone).
   contents?: readonly Content[] | undefined,
+  // The model a plugin's wrapModelCall sent the call to (`undefined`: the agent's).
+  model?: string | undefined,
 ): Promise<AgentStep> {
   const { run, guardrails } = context;
   const all = guardrails?.input ?? [];
@@ -55,7 +57,7 @@ export async function guardedFirstStep<Output>(
   if (sequential.length > 0)
     apply(context, await checkInputGuardrails(sequential, newInput, false, options));
   if (parallel.length === 0 || context.signal.aborted)
-    return callModelStep(context, { stepNumber, kind: 'tools', contents });
+    return callModelStep(context, { stepNumber, kind: 'tools', contents, model });
 
   // The call beside the checks may compact the history with the input as it was: a rewrite
   // compacts again from the rewritten input (else the old one would be what is sent).
@@ -77,7 +79,7 @@ export async function guardedFirstStep<Output>(
       controller.abort(new Error(`input guardrail "${result.name}" tripped`));
     return result;
   });
-  const calling = callModelStep(callContext, { stepNumber, kind: 'tools', contents }).then(
+  const calling = callModelStep(callContext, { stepNumber, kind: 'tools', contents, model }).then(
     (step) => ({ ok: true as const, step }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -98,7 +100,7 @@ export async function guardedFirstStep<Output>(
     apply(context, checked);
     if (checked.type === 'rewrite') {
       run.restoreCompaction(compactionMark);
-      return callModelStep(context, { stepNumber, kind: 'tools' });
+      return callModelStep(context, { stepNumber, kind: 'tools', model });
     }
     if (!called.ok) throw called.error;
     return called.step;

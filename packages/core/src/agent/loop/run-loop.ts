@@ -479,15 +479,16 @@ function pluginModelStep<Output>(
 ): Promise<AgentStep | PluginStop> {
   return plugins.modelStep(
     { stepNumber, kind, contents: context.run.sendContents() },
-    (contents) =>
+    (contents, model) =>
       guardInput
         ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
             context,
             stepNumber,
             held,
             contents,
+            model,
           )
-        : callModelStep(context, { stepNumber, kind, contents }),
+        : callModelStep(context, { stepNumber, kind, contents, model }),
   );
 }
 

@@ -68,6 +68,15 @@ export type ModelCallDraft = {
    * `beforeModelCall` before this one returned instead.
    */
   readonly contents: readonly Content[];
+  /**
+   * The model the call goes to: `undefined` for the agent's. A `wrapModelCall` that passes another
+   * to `next` (a fallback) gets a step made by that model: its request built for that model (its
+   * thinking fields, its URL; no prompt cache, which belongs to the agent's model), its cost
+   * priced at that model's prices, and `step.model` naming it. The contents are sent as given:
+   * thought signatures are bound to the model that made them, so a plugin sending the history to
+   * another model removes the others' (see `stripThoughtSignatures` in `@gemloop/core/history`).
+   */
+  readonly model?: string | undefined;
 };
 
 /**

@@ -235,11 +235,15 @@ export class RunPlugins {
    * One model step through the plugins: `beforeModelCall` (other contents, or the end of the
    * run), `wrapModelCall` around `call`, then `afterModelCall`. `call` gets the contents to send
    * instead of the history, `undefined` when no hook changed them (so the step compacts and sends
-   * the history as it would without plugins).
+   * the history as it would without plugins), and the model a wrapper sent the call to
+   * (`undefined`: the agent's).
    */
   async modelStep(
     draft: ModelCallDraft,
-    call: (contents: readonly Content[] | undefined) => Promise<AgentStep>,
+    call: (
+      contents: readonly Content[] | undefined,
+      model: string | undefined,
+    ) => Promise<AgentStep>,
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
     let current = draft;
@@ -249,7 +253,10 @@ export class RunPlugins {
       current = changed;
     }
     const send = (sent: ModelCallDraft) =>
-      call(sent.contents === draft.contents ? undefined : sent.contents);
+      call(
+        sent.contents === draft.contents ? undefined : sent.contents,
+        typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined,
+      );
     const step =
       this.hooks.wrapModelCall === undefined
         ? await send(current)

@@ -5,7 +5,7 @@ import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 
 /**
- * What one model response cost at the agent's model and prices: priced at the tier that served it
+ * What one model response cost at the agent's model (or the one that served it) and prices: priced at the tier that served it
  * (`served`; priority falls back to standard) or, where the API reports none (Vertex), the tier
  * asked for. The one rule for a model step's cost, when the call ends and when a step's cost is
  * summed again with its tool calls'.
@@ -15,10 +15,12 @@ export function priceResponse(
   config: Pick<AgentConfig<unknown>, 'model' | 'request' | 'prices'>,
   response: GenerateContentResponse,
   served: string | undefined,
+  // The model that served it when a plugin sent the call to another (`AgentStep.model`).
+  model: string = config.model,
 ): CostPicos | Cost {
   return costPicosOf(
     response.usageMetadata ?? {},
-    config.model,
+    model,
     served ?? config.request.serviceTier,
     config.prices,
   );

@@ -113,6 +113,8 @@ export type GuardrailEngine = {
     held: TextDeltaHold | undefined,
     /** What the call sends instead of the history (a plugin's `beforeModelCall`). */
     contents?: readonly Content[] | undefined,
+    /** The model a plugin's `wrapModelCall` sent the call to (`undefined`: the agent's). */
+    model?: string | undefined,
   ) => Promise<AgentStep>;
   /** The final answer through the output guardrails (agent/loop/guard-output.ts). */
   readonly guardOutput: <Output>(

@@ -131,7 +131,7 @@ function countCalls<Output>(
  */
 function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
   const total = new CostTotal();
-  total.addPriced(priceResponse(config, step.response, step.serviceTier));
+  total.addPriced(priceResponse(config, step.response, step.serviceTier, step.model));
   return total;
 }
 

@@ -1,0 +1,146 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CliCommand, CliIo } from '../cli-io.ts';
+import { importUserModule } from '../import-user-module.ts';
+import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+
+const USAGE = `Usage: gemloop estimate FILE INPUT [--runs .gemloop/runs] [--agent NAME] [--min-runs N] [--json]
+
+Says what a run of an agent will cost before it runs (estimateRun of @gemloop/core/estimate):
+FILE is a .ts, .js or .mjs module whose default export (or export \`agent\`) is an agent made by
+createAgent; INPUT is the run's message. With at least --min-runs recorded runs of it in --runs
+(run files of createRunRecorder; --agent picks the agent's by name), the band is their 10th, 50th
+and 90th percentiles. Otherwise the first request is counted by the API (countTokens, with the
+agent's own client and key) and priced with the assumption printed beside the figures.
+
+Options:
+  --runs DIR      the recorded runs to learn from (default .gemloop/runs, when it exists)
+  --agent NAME    only the runs of the agent with this name option
+  --min-runs N    recorded runs needed for a band from them (default 20)
+  --json          print the estimate as JSON
+`;
+
+/** Makes the `estimate` command; `cwd` is where files are looked for. */
+export function createEstimateCommand(cwd: string = process.cwd()): CliCommand {
+  return {
+    summary: 'what a run will cost (from recorded runs, else countTokens), before it runs',
+    run: (args, io) => runEstimate(cwd, args, io),
+  };
+}
+
+/** The `estimate` command in the current folder. */
+export const estimateCommand: CliCommand = createEstimateCommand();
+
+async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Promise<number> {
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [file, input, ...rest] = args;
+  if (file === undefined || input === undefined || file.startsWith('-') || input.startsWith('-')) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const values = parseCommandArgs(
+    rest,
+    {
+      runs: { type: 'string' },
+      agent: { type: 'string' },
+      'min-runs': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === 'number') return values;
+  const empty = emptyPathProblem('gemloop estimate', values, {
+    runs: 'the folder of the run files',
+  });
+  if (empty !== undefined) {
+    io.stderr(empty);
+    return 2;
+  }
+  const minRuns = values['min-runs'] === undefined ? undefined : Number(values['min-runs']);
+  if (minRuns !== undefined && !(Number.isInteger(minRuns) && minRuns >= 0)) {
+    io.stderr(`gemloop estimate: --min-runs must be a whole number >= 0.\n\n${USAGE}`);
+    return 2;
+  }
+  const loaded = await importUserModule(resolve(cwd, file));
+  const agent = (loaded['default'] ?? loaded['agent']) as { run?: unknown } | undefined;
+  if (typeof agent?.run !== 'function') {
+    io.stderr(
+      `gemloop estimate: ${escapeControls(file)} has no agent as its default export (or export \`agent\`).\n`,
+    );
+    return 2;
+  }
+  const runsDir = resolve(
+    cwd,
+    typeof values['runs'] === 'string' ? values['runs'] : '.gemloop/runs',
+  );
+  const recordings = await readRecordedRunEnds(
+    runsDir,
+    typeof values['agent'] === 'string' ? values['agent'] : undefined,
+  );
+  const { estimateRun } = await import('@gemloop/core/estimate');
+  try {
+    const estimate = await estimateRun(agent as never, input, { recordings, minRuns });
+    if (values['json'] === true) {
+      io.stdout(`${JSON.stringify(estimate, null, 2)}\n`);
+      return 0;
+    }
+    const usd = (value: number) => `$${value.toFixed(6)}`;
+    io.stdout(
+      [
+        `model:   ${estimate.model}`,
+        `source:  ${estimate.source === 'recordings' ? `recordings (${estimate.runs} runs)` : 'countTokens of the first request'}`,
+        `cost:    p10 ${usd(estimate.costUsd.p10)}  p50 ${usd(estimate.costUsd.p50)}  p90 ${usd(estimate.costUsd.p90)}`,
+        `tokens:  p10 ${Math.round(estimate.tokens.p10)}  p50 ${Math.round(estimate.tokens.p50)}  p90 ${Math.round(estimate.tokens.p90)}`,
+        `assumes: ${estimate.assumption}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(
+      `gemloop estimate: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`,
+    );
+    return 1;
+  }
+}
+
+/**
+ * The \`run-end\` lines of the top-level runs recorded in \`dir\` (none when it does not exist), of
+ * the agent named \`agent\` when given. A line that is not JSON is skipped (a file being written).
+ */
+async function readRecordedRunEnds(
+  dir: string,
+  agent: string | undefined,
+): Promise<{ cost?: { total: string | null }; usage?: { totalTokenCount: number } }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  const ends: { cost?: { total: string | null }; usage?: { totalTokenCount: number } }[] = [];
+  for (const name of names) {
+    let start: { agentName?: unknown; path?: unknown } | undefined;
+    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+      if (line.trim() === '') continue;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (record['type'] === 'run-start') start = record;
+      if (record['type'] !== 'run-end' || start === undefined) continue;
+      const path = start.path;
+      if (Array.isArray(path) && path.length > 0) continue;
+      if (agent !== undefined && start.agentName !== agent) continue;
+      ends.push(record as (typeof ends)[number]);
+    }
+  }
+  return ends;
+}

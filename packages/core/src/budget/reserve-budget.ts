@@ -1,0 +1,79 @@
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { AgentStep } from '../run/agent-result.ts';
+import type { BudgetHold, BudgetPool } from './budget-pool.ts';
+
+/** Options of {@link reserveBudget}. */
+export type ReserveBudgetOptions = {
+  /** The shared budget. */
+  pool: BudgetPool;
+  /**
+   * US dollars to hold for a run: a number, or one from the run (its agent, model, input), such as
+   * `estimateRun(...).costUsd.p90`.
+   */
+  usd: number | ((run: PluginRun<undefined>) => number | Promise<number>);
+};
+
+type ReservationState = BudgetHold;
+
+/**
+ * A plugin that takes a run's share of a shared {@link BudgetPool} before its first model call,
+ * keeps the run within it, and settles it with what the run cost when it ends (however it
+ * ended). A run the pool cannot cover does not start: it fails with a `PluginError` (hook
+ * `startRun`) whose `cause` is the {@link BudgetReservationError}. A run that spends its hold is
+ * ended after that step (`finishReason: 'plugin'`, `stoppedBy.reason` says so), so no run spends
+ * more than one step past its hold, and runs started at once never spend another's.
+ *
+ * Not inherited: a subagent's calls count in its parent's cost (`step.costWithChildren`).
+ * Durable: `startRun` is `recorded`, so a durable run's replay (after a crash) keeps the hold it
+ * took rather than taking another, and the execution that takes the run over settles it.
+ */
+export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<ReservationState> {
+  const { pool, usd } = options;
+  if (typeof pool?.reserve !== 'function')
+    throw new InvalidArgumentError({
+      argument: 'reserveBudget.pool',
+      message:
+        'pool must be a BudgetPool (createBudgetPool, or createPostgresBudgetPool of @gemloop/dbos).',
+    });
+  if (typeof usd !== 'function' && (typeof usd !== 'number' || !(usd >= 0)))
+    throw new InvalidArgumentError({
+      argument: 'reserveBudget.usd',
+      message: `usd must be US dollars >= 0, or a function of the run returning them; got ${String(usd)}.`,
+    });
+  return definePlugin<ReservationState>({
+    name: 'reserve-budget',
+    recorded: ['startRun'],
+    async startRun(run) {
+      const amount = typeof usd === 'function' ? await usd(run) : usd;
+      const hold = await pool.reserve(amount);
+      run.emit('reserved', { pool: pool.name, usd: hold.usd });
+      // Plain JSON (a durable runner records it).
+      return { id: hold.id, usd: hold.usd };
+    },
+    afterModelCall(step, run) {
+      // The step joins run.steps when it ends, after its calls: count it from here.
+      const spent = spentBy(run.steps.includes(step) ? run.steps : [...run.steps, step]);
+      if (spent >= run.state.usd)
+        run.finish(`the run spent its reservation of $${run.state.usd} from "${pool.name}"`);
+    },
+    async endRun(run) {
+      // A run that failed before startRun returned holds nothing.
+      if (run.state === undefined) return;
+      const spent = spentBy(run.steps);
+      await pool.settle(run.state, spent);
+      run.emit('settled', { pool: pool.name, usd: spent, reservedUsd: run.state.usd });
+    },
+  });
+}
+
+/** What the run's steps cost, their subagents' calls included (an unknown cost counts as none). */
+function spentBy(steps: readonly AgentStep[]): number {
+  let total = 0;
+  for (const step of steps) {
+    const value = Number((step.costWithChildren ?? step.cost).total);
+    if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}

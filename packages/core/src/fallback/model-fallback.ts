@@ -1,0 +1,261 @@
+import type { AgentPlugin, ModelCallDraft } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
+import { getModelCapabilities } from '../models/model-capabilities.ts';
+import type { AgentStep } from '../run/agent-result.ts';
+import type { Content } from '../wire/content.ts';
+import { contentsForModel } from './contents-for-model.ts';
+import { type FallbackTrigger, fallbackTriggers, readFallbackTrigger } from './fallback-trigger.ts';
+
+/** Options of {@link modelFallback}. */
+export type ModelFallbackOptions = {
+  /**
+   * The models to try, in order, when the agent's own model fails a call (at least one, none of
+   * them the agent's; the same agent options are resolved for each, so each must take them).
+   */
+  models: readonly string[];
+  /**
+   * The failures that send the call to the next model. A failure not listed ends the run as it
+   * would without the plugin.
+   * @defaultValue `['overloaded', 'rate-limit', 'server-error', 'timeout']`
+   */
+  on?: readonly FallbackTrigger[] | undefined;
+  /**
+   * Finish or block reasons of an answer that also send the call to the next model (say
+   * `['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT']`): the refused answer is billed and dropped,
+   * and the next model answers the same request.
+   * @defaultValue `[]` (an answer is never refused)
+   */
+  refusals?: readonly string[] | undefined;
+  /**
+   * How long a model that failed is left out: after it, the next step goes to the first model
+   * again. `Infinity`: the run goes on with the model that answered.
+   * @defaultValue `Infinity`
+   */
+  coolDownMs?: number | undefined;
+  /** The clock of the cool-down (tests). @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
+};
+
+/**
+ * What a `fallback` event (`{ type: 'plugin', plugin: 'model-fallback', kind: 'fallback' }`)
+ * carries: the step was sent again to `to` because `from` failed it.
+ */
+export type ModelFallbackEvent = {
+  from: string;
+  to: string;
+  /** A {@link FallbackTrigger}, or `refusal` for an answer whose reason is in `refusals`. */
+  reason: FallbackTrigger | 'refusal';
+  /** The HTTP status, the finish or the block reason that decided it, when there is one. */
+  detail?: string | undefined;
+};
+
+/** The run's state: which model wrote each content, and when each model last failed. */
+type FallbackState = {
+  producers: WeakMap<Content, string>;
+  failedAt: Map<string, number>;
+  /** The model the last step went to. */
+  current: string;
+};
+
+/**
+ * A plugin that keeps a run going when its model fails: on a 503 "overloaded", a 429 after the
+ * client's retries, another 5xx, a timeout, or a refusal you list, the same step is sent to the
+ * next model of `models`, and the run goes on there (or returns to the agent's model after
+ * `coolDownMs`). Each step says which model served it (`step.model`, absent for the agent's own)
+ * and is priced at that model; each switch is a `fallback` plugin event, and the model-call span
+ * names the model called (`gen_ai.request.model`).
+ *
+ * The history stays one the next model accepts: thought signatures are bound to the model that
+ * made them, so the turns another model wrote are sent without theirs, with Google's documented
+ * dummy signature where Gemini 3 requires one (docs/loops-that-dont-waste.md); the run's history
+ * keeps every turn verbatim. `inherit: true`: subagents fall back too.
+ *
+ * @example
+ * ```ts
+ * import { modelFallback } from '@gemloop/core/fallback';
+ * const agent = createAgent({
+ *   gemini,
+ *   model: 'gemini-3-flash-preview',
+ *   tools,
+ *   plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+ * });
+ * ```
+ *
+ * @throws {@link InvalidArgumentError} when an option is wrong (no model, a duplicate, an unknown
+ *   trigger, a negative cool-down).
+ */
+export function modelFallback(options: ModelFallbackOptions): AgentPlugin<FallbackState> {
+  const { models, on, refusals, coolDownMs, now } = checkOptions(options);
+  return definePlugin<FallbackState>({
+    name: 'model-fallback',
+    inherit: true,
+    startRun: (run) => ({ producers: new WeakMap(), failedAt: new Map(), current: run.model }),
+    async wrapModelCall(call, next, run) {
+      const state = run.state;
+      const chain = [run.model, ...models.filter((model) => !isSameModel(model, run.model))];
+      let at = firstAvailable(chain, state, coolDownMs, now());
+      const first = chain[at] as string;
+      if (!isSameModel(first, state.current)) {
+        run.emit('return', { from: state.current, to: first });
+      }
+      for (;;) {
+        const model = chain[at] as string;
+        state.current = model;
+        let step: AgentStep;
+        try {
+          step = await next(draftFor(call, model, run.model, state));
+        } catch (error) {
+          const trigger = readFallbackTrigger(error);
+          if (
+            trigger === undefined ||
+            !on.has(trigger) ||
+            run.signal.aborted ||
+            at === chain.length - 1
+          )
+            throw error;
+          at = switchModel(
+            run,
+            state,
+            chain,
+            at,
+            { reason: trigger, detail: statusOf(error) },
+            now(),
+          );
+          continue;
+        }
+        const refused = refusalOf(step, refusals);
+        if (refused !== undefined && at < chain.length - 1) {
+          at = switchModel(run, state, chain, at, { reason: 'refusal', detail: refused }, now());
+          continue;
+        }
+        if (step.content !== undefined) state.producers.set(step.content, model);
+        return step;
+      }
+    },
+  });
+}
+
+/** The call as sent to `model`: its model (none for the agent's), and contents it accepts. */
+function draftFor(
+  call: ModelCallDraft,
+  model: string,
+  agentModel: string,
+  state: FallbackState,
+): ModelCallDraft {
+  const contents = contentsForModel(
+    call.contents,
+    model,
+    (content) => state.producers.get(content) ?? agentModel,
+    getModelCapabilities(model).requiresThoughtSignatures,
+  );
+  const own = isSameModel(model, agentModel);
+  if (own && contents === call.contents) return call;
+  return own ? { ...call, contents } : { ...call, contents, model };
+}
+
+/** Marks `chain[at]` failed, reports the switch, and gives the next model's index. */
+function switchModel(
+  run: { emit(kind: string, data?: unknown): void },
+  state: FallbackState,
+  chain: readonly string[],
+  at: number,
+  why: Pick<ModelFallbackEvent, 'reason' | 'detail'>,
+  time: number,
+): number {
+  const from = chain[at] as string;
+  state.failedAt.set(from, time);
+  const event: ModelFallbackEvent = { from, to: chain[at + 1] as string, reason: why.reason };
+  if (why.detail !== undefined) event.detail = why.detail;
+  run.emit('fallback', event);
+  return at + 1;
+}
+
+/** The first model of the chain not cooling down (the last one when all are). */
+function firstAvailable(
+  chain: readonly string[],
+  state: FallbackState,
+  coolDownMs: number,
+  time: number,
+): number {
+  for (let at = 0; at < chain.length; at++) {
+    const failed = state.failedAt.get(chain[at] as string);
+    if (failed === undefined || time - failed >= coolDownMs) return at;
+  }
+  return chain.length - 1;
+}
+
+function refusalOf(step: AgentStep, refusals: ReadonlySet<string>): string | undefined {
+  if (refusals.size === 0) return undefined;
+  if (step.finishReason !== undefined && refusals.has(step.finishReason)) return step.finishReason;
+  const blocked = step.response.promptFeedback?.blockReason;
+  return blocked != null && refusals.has(blocked) ? blocked : undefined;
+}
+
+function statusOf(error: unknown): string | undefined {
+  const cause = (error as { cause?: { status?: unknown } } | null)?.cause;
+  return typeof cause?.status === 'number' ? String(cause.status) : undefined;
+}
+
+function checkOptions(options: ModelFallbackOptions): {
+  models: readonly string[];
+  on: ReadonlySet<FallbackTrigger>;
+  refusals: ReadonlySet<string>;
+  coolDownMs: number;
+  now: () => number;
+} {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument: `modelFallback.${argument}`, message });
+  };
+  if (typeof options !== 'object' || options === null)
+    fail('options', "modelFallback takes { models: ['gemini-3-pro-preview', ...] }.");
+  const { models, on, refusals, coolDownMs = Number.POSITIVE_INFINITY, now = Date.now } = options;
+  if (!Array.isArray(models) || models.length === 0)
+    fail(
+      'models',
+      "models must list at least one model to fall back to, e.g. ['gemini-3-pro-preview'].",
+    );
+  models.forEach((model, index) => {
+    if (typeof model !== 'string' || model.trim() === '')
+      fail(
+        `models[${index}]`,
+        `models[${index}] must be a model name; got ${JSON.stringify(model)}.`,
+      );
+    if (models.findIndex((other) => isSameModel(other, model)) !== index)
+      fail(
+        `models[${index}]`,
+        `models[${index}] (${model}) is listed twice; list each model once.`,
+      );
+  });
+  if (on !== undefined && !Array.isArray(on))
+    fail('on', `on must be a list of ${fallbackTriggers.join(', ')}.`);
+  for (const trigger of on ?? []) {
+    if (!fallbackTriggers.includes(trigger))
+      fail(
+        'on',
+        `on has ${JSON.stringify(trigger)}; the triggers are ${fallbackTriggers.join(', ')}.`,
+      );
+  }
+  if (
+    refusals !== undefined &&
+    (!Array.isArray(refusals) || refusals.some((r) => typeof r !== 'string'))
+  )
+    fail(
+      'refusals',
+      "refusals must be a list of finish or block reasons, e.g. ['SAFETY', 'RECITATION'].",
+    );
+  if (typeof coolDownMs !== 'number' || Number.isNaN(coolDownMs) || coolDownMs < 0)
+    fail(
+      'coolDownMs',
+      `coolDownMs must be a number of milliseconds >= 0 (Infinity: never return); got ${String(coolDownMs)}.`,
+    );
+  if (typeof now !== 'function') fail('now', 'now must be a function returning milliseconds.');
+  return {
+    models,
+    on: new Set(on ?? fallbackTriggers),
+    refusals: new Set(refusals ?? []),
+    coolDownMs,
+    now,
+  };
+}

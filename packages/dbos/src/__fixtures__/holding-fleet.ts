@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { createDurableRuns, type DurableRuns } from '../index.ts';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  waitFor,
+  type WorkerProcess,
+} from './fleet.ts';
+
+/** lookup → slow → answer, whatever the request: the support agents' run in three model calls. */
+export function supportTurns(answer: string): NonNullable<Parameters<typeof createFakeGemini>[0]>['script'] {
+  return (_request, context) => {
+    const answered = context.functionResponses.map((response) => response.name);
+    if (answered.includes('slow')) return turn.text(answer);
+    if (answered.includes('lookup')) return turn.call('slow', { order: '7' });
+    return turn.call('lookup', { order: '7' });
+  };
+}
+
+/** Two workers on a fresh database whose slow tool waits while a file named after the run exists. */
+export type HoldingFleet = {
+  fake: FakeGemini;
+  runs: DurableRuns;
+  databaseUrl: string;
+  counter: ReturnType<typeof createCounter>;
+  workers: WorkerProcess[];
+  /** The folder of the hold files (worker.ts HOLD_DIR). */
+  holdDirectory: string;
+  /** Waits for the run's slow tool to start, then SIGKILLs the worker that runs it. */
+  killInSlowTool(runId: string): Promise<WorkerProcess>;
+  close(): Promise<void>;
+};
+
+/** Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. */
+export async function startHoldingFleet(
+  prefix: string,
+  fakeOptions: Parameters<typeof createFakeGemini>[0],
+): Promise<HoldingFleet> {
+  const fake = createFakeGemini(fakeOptions);
+  await fake.listen();
+  const databaseUrl = await freshDatabase(prefix);
+  const counter = createCounter();
+  const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+  const env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    SLOW_MS: '10',
+    HOLD_DIR: holdDirectory,
+  };
+  const workers = await Promise.all(
+    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `${prefix}-worker-${index}` })),
+  );
+  const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  return {
+    fake,
+    runs,
+    databaseUrl,
+    counter,
+    workers,
+    holdDirectory,
+    async killInSlowTool(runId) {
+      await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+      const executorId = (await runs.status(runId))?.executorId;
+      const victim = workers.find((worker) => worker.executorId === executorId);
+      if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+      await stopWorker(victim, 'SIGKILL');
+      return victim;
+    },
+    async close() {
+      await runs.close();
+      for (const worker of workers) await stopWorker(worker, 'SIGKILL');
+      await fake.close();
+    },
+  };
+}

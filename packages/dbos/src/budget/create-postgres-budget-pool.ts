@@ -1,0 +1,198 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
+import type pg from 'pg';
+import { borrowClient } from '../postgres/borrow-client.ts';
+import { migrateTable } from '../postgres/migrate-table.ts';
+import {
+  type PostgresConnectionOptions,
+  requireConnection,
+  storePool,
+} from '../postgres/store-connection.ts';
+
+/** Options of {@link createPostgresBudgetPool}. */
+export type PostgresBudgetPoolOptions = PostgresConnectionOptions & {
+  /** The pool's name: every worker that gives the same name shares one budget. */
+  name: string;
+  /** US dollars every run of the pool may cost together. */
+  maxCostUsd: number;
+  /**
+   * How long a reservation holds before it counts as spent in full: the end of a run that never
+   * settled (its worker was killed). Keep it above your longest run. @defaultValue 3_600_000 (an hour)
+   */
+  leaseMs?: number | undefined;
+};
+
+/** A {@link BudgetPool} in Postgres, and `close()` for the pool it made (a `connectionString`). */
+export type PostgresBudgetPool = BudgetPool & { close(): Promise<void> };
+
+const POOLS = 'gemloop_budget_pools';
+const HOLDS = 'gemloop_budget_reservations';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A budget shared by a fleet (`reserveBudget({ pool })` of `@gemloop/core/budget`): each
+ * reservation is taken in one transaction that locks the pool's row, so N workers starting N runs
+ * at once cannot together hold more than `maxCostUsd`; a settle counts the run's actual cost and
+ * frees its hold, once (a durable run that settles again after a crash changes nothing). A hold whose run never settled (a killed worker) counts as spent in full once
+ * its lease ends, and stops holding then: the budget is never overspent by a crash, and comes
+ * back to what the others left.
+ *
+ * @example
+ * ```ts
+ * const pool = createPostgresBudgetPool({ connectionString, name: 'nightly', maxCostUsd: 20 });
+ * const agent = createAgent({ gemini, model, plugins: [reserveBudget({ pool, usd: 0.2 })] });
+ * ```
+ *
+ * @throws {@link InvalidArgumentError} for a missing connection, name, or a bad amount.
+ */
+export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): PostgresBudgetPool {
+  const ownPool = requireConnection('createPostgresBudgetPool', options);
+  const { name, maxCostUsd, leaseMs = 3_600_000 } = options;
+  if (typeof name !== 'string' || name === '')
+    throw new InvalidArgumentError({
+      argument: 'name',
+      message: 'createPostgresBudgetPool: name must name the shared budget (a non-empty string).',
+    });
+  for (const [argument, value] of [
+    ['maxCostUsd', maxCostUsd],
+    ['leaseMs', leaseMs],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new InvalidArgumentError({
+        argument,
+        message: `createPostgresBudgetPool: ${argument} must be a number >= 0; got ${String(value)}.`,
+      });
+  }
+  const pool = storePool(options);
+  let ready: Promise<void> | undefined;
+  const migrate = (): Promise<void> => {
+    ready ??= migrateTable(pool, {
+      name: `budget:${POOLS}`,
+      label: `budget table ${POOLS}`,
+      steps: [
+        (client) =>
+          client.query(`CREATE TABLE IF NOT EXISTS ${POOLS} (
+            name text PRIMARY KEY,
+            max_usd numeric NOT NULL,
+            spent_usd numeric NOT NULL DEFAULT 0,
+            reserved_usd numeric NOT NULL DEFAULT 0)`),
+        (client) =>
+          client.query(`CREATE TABLE IF NOT EXISTS ${HOLDS} (
+            id uuid PRIMARY KEY,
+            pool text NOT NULL,
+            usd numeric NOT NULL,
+            status text NOT NULL DEFAULT 'held',
+            expires_at timestamptz NOT NULL)`),
+      ],
+    }).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  const transaction = async <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    await migrate();
+    const client = await borrowClient(pool);
+    try {
+      await client.query('BEGIN');
+      const value = await body(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  /** Locks the pool's row (made on first use) and charges the holds whose lease ended. */
+  const lockPool = async (client: pg.PoolClient) => {
+    await client.query(
+      `INSERT INTO ${POOLS} (name, max_usd) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET max_usd = EXCLUDED.max_usd`,
+      [name, String(maxCostUsd)],
+    );
+    await client.query(`SELECT 1 FROM ${POOLS} WHERE name = $1 FOR UPDATE`, [name]);
+    await client.query(
+      `WITH gone AS (UPDATE ${HOLDS} SET status = 'expired'
+         WHERE pool = $1 AND status = 'held' AND expires_at < now() RETURNING usd)
+       UPDATE ${POOLS} SET reserved_usd = reserved_usd - (SELECT coalesce(sum(usd), 0) FROM gone),
+         spent_usd = spent_usd + (SELECT coalesce(sum(usd), 0) FROM gone)
+       WHERE name = $1`,
+      [name],
+    );
+    const { rows } = await client.query<{ spent: string; reserved: string }>(
+      `SELECT spent_usd::text AS spent, reserved_usd::text AS reserved FROM ${POOLS} WHERE name = $1`,
+      [name],
+    );
+    const row = rows[0] as { spent: string; reserved: string };
+    return { spent: Number(row.spent), reserved: Number(row.reserved) };
+  };
+
+  return {
+    name,
+    async reserve(usd) {
+      if (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0)
+        throw new InvalidArgumentError({
+          argument: 'usd',
+          message: `usd must be US dollars as a number >= 0; got ${String(usd)}.`,
+        });
+      const id = globalThis.crypto.randomUUID();
+      await transaction(async (client) => {
+        const { spent, reserved } = await lockPool(client);
+        const available = maxCostUsd - spent - reserved;
+        if (usd > available + 1e-12)
+          throw new BudgetReservationError({
+            pool: name,
+            requestedUsd: usd,
+            availableUsd: available,
+            maxCostUsd,
+          });
+        await client.query(`UPDATE ${POOLS} SET reserved_usd = reserved_usd + $2 WHERE name = $1`, [
+          name,
+          String(usd),
+        ]);
+        await client.query(
+          `INSERT INTO ${HOLDS} (id, pool, usd, expires_at)
+           VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+          [id, name, String(usd), leaseMs / 1000],
+        );
+      });
+      return { id, usd };
+    },
+    async settle(hold, actualUsd) {
+      if (typeof hold?.id !== 'string' || !UUID.test(hold.id)) return;
+      const actual = Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
+      await transaction(async (client) => {
+        await lockPool(client);
+        const { rows } = await client.query<{ status: string; usd: string }>(
+          `SELECT status, usd::text AS usd FROM ${HOLDS} WHERE id = $1 AND pool = $2 FOR UPDATE`,
+          [hold?.id, name],
+        );
+        const row = rows[0];
+        // Settled already (a durable run settling again after a crash), or not this pool's.
+        if (row === undefined || row.status === 'settled') return;
+        await client.query(`UPDATE ${HOLDS} SET status = 'settled' WHERE id = $1`, [hold.id]);
+        // Still held: free it and count the actual cost. Expired: it was counted in full, so
+        // only the difference is.
+        await client.query(
+          row.status === 'held'
+            ? `UPDATE ${POOLS} SET reserved_usd = reserved_usd - $2, spent_usd = spent_usd + $3 WHERE name = $1`
+            : `UPDATE ${POOLS} SET spent_usd = spent_usd - $2 + $3 WHERE name = $1`,
+          [name, row.usd, String(actual)],
+        );
+      });
+    },
+    async read() {
+      return transaction(async (client) => {
+        const { spent, reserved } = await lockPool(client);
+        return { spentUsd: spent, reservedUsd: reserved, maxCostUsd };
+      });
+    },
+    async close() {
+      if (ownPool) await pool.end();
+    },
+  };
+}
