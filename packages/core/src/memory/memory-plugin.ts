@@ -25,7 +25,7 @@ export type MemoryPluginOptions = {
    */
   recall?: { limit?: number | undefined; minScore?: number | undefined } | false | undefined;
   /**
-   * After a run that ended well, one model call reads the run's turns and remembers the lasting
+   * When the run answers (`afterAnswer`), one model call reads the run's turns and remembers the lasting
    * facts and episodes it finds (with a JSON schema); near-duplicates of what is remembered are
    * skipped. Leave out for explicit memory only (the `remember` tool).
    */
@@ -149,7 +149,7 @@ export function memoryPlugin({
     name: 'memory',
     inherit,
     // Network calls (embeddings, the store, the extractor model): a durable run records them.
-    recorded: ['beforeModelCall', 'wrapToolCall', 'endRun'],
+    recorded: ['beforeModelCall', 'wrapToolCall', 'afterAnswer'],
     startRun(run) {
       const own = typeof scope === 'function' ? scope(run) : scope;
       checkScope(own);
@@ -183,13 +183,20 @@ export function memoryPlugin({
         return { type: 'error', error };
       }
     },
-    async endRun(run, { error }) {
-      if (extract === undefined || error !== undefined) return;
+    async afterAnswer(answer, run) {
+      if (extract === undefined) return;
+      const turns = run.contents.slice(run.state.firstTurn);
+      // The answer joins the history after this hook; the extractor reads it all the same.
+      const last = turns[turns.length - 1];
+      const withAnswer: readonly Content[] =
+        last?.role === 'model' || answer.text === ''
+          ? turns
+          : [...turns, { role: 'model', parts: [{ text: answer.text }] }];
       const ids = await extractMemories({
         ...extract,
         memory,
         scope: run.state.scope,
-        contents: run.contents.slice(run.state.firstTurn),
+        contents: withAnswer,
         signal: run.signal,
       });
       run.emit('extracted', { ids, count: ids.length });
