@@ -62,7 +62,7 @@ export function createVectorStore(
     return embedding;
   };
   return {
-    add(scope, memory) {
+    async add(scope, memory) {
       checkScope(scope);
       checkMemoryText(memory.text);
       checkMemoryKind(memory.kind);
@@ -89,25 +89,25 @@ export function createVectorStore(
         return { records: kept.filter((item) => !drop.has(item)), value: strip(record) };
       });
     },
-    search(scope, query) {
+    async search(scope, query) {
       checkScope(scope);
       const embedding = needEmbedding(query.embedding, 'search');
       return backend.transact(scope, 'search', (records) => ({
         value: rankBySimilarity(records, { ...query, embedding }),
       }));
     },
-    list(scope) {
+    async list(scope) {
       checkScope(scope);
       return backend.transact(scope, 'list', (records) => ({ value: records.map(strip) }));
     },
-    get(scope, id) {
+    async get(scope, id) {
       checkScope(scope);
       return backend.transact(scope, 'get', (records) => {
         const found = records.find((record) => record.id === id);
         return { value: found === undefined ? undefined : strip(found) };
       });
     },
-    update(scope, id, patch) {
+    async update(scope, id, patch) {
       checkScope(scope);
       if (patch.text !== undefined) {
         checkMemoryText(patch.text);
@@ -133,14 +133,14 @@ export function createVectorStore(
         return { records: next, value: strip(changed) };
       });
     },
-    delete(scope, id) {
+    async delete(scope, id) {
       checkScope(scope);
       return backend.transact(scope, 'delete', (records) => {
         const next = records.filter((record) => record.id !== id);
         return next.length === records.length ? { value: false } : { records: next, value: true };
       });
     },
-    deleteAll(scope) {
+    async deleteAll(scope) {
       checkScope(scope);
       return backend.transact(scope, 'deleteAll', (records) => ({
         records: [],
