@@ -68,3 +68,8 @@ export {
   DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES,
   DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
 } from './artifacts/create-postgres-artifact-store.ts';
+export type {
+  CreatePostgresMemoryStoreOptions,
+  PostgresMemoryStore,
+} from './memory/create-postgres-memory-store.ts';
+export { createPostgresMemoryStore } from './memory/create-postgres-memory-store.ts';
