@@ -10,6 +10,11 @@ export type { Memory, MemoryOptions, RecallOptions } from './create-memory.ts';
 export { createMemory, DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT } from './create-memory.ts';
 export type { VectorStoreOptions } from './create-vector-store.ts';
 export { DEFAULT_MAX_MEMORIES_PER_SCOPE } from './create-vector-store.ts';
+export type {
+  VertexMemoryBankStore,
+  VertexMemoryBankStoreOptions,
+} from './create-vertex-memory-bank-store.ts';
+export { createVertexMemoryBankStore } from './create-vertex-memory-bank-store.ts';
 export type { ExtractMemoriesOptions } from './extract-memories.ts';
 export { DEFAULT_EXTRACT_INSTRUCTIONS, extractMemories } from './extract-memories.ts';
 export type { GeminiEmbedOptions, MemoryEmbed } from './gemini-embed.ts';
