@@ -225,4 +225,40 @@ describe.each<Mode>(['run', 'stream'])('memoryPlugin (%s)', (mode) => {
     expect(JSON.stringify(second)).toContain('Hal has a cat too.');
     expect(JSON.stringify(second)).not.toContain('Gil');
   });
+
+  it("reaches the run's subagents (inherit): their own recall, their tool calls in the same user's scope", async () => {
+    const { subagent } = await import('../composition/subagent.ts');
+    const { fake, gemini, memory } = await memoryFake([
+      turn.call('researcher', { task: 'Tea or coffee for her?' }),
+      turn.call('remember', { text: 'Ida was asked about tea.', kind: 'episode' }),
+      turn.text('Tea.'),
+      turn.text('Tea it is.'),
+    ]);
+    await memory.remember('ida', 'Ida likes tea.');
+    const child = createAgent({
+      gemini,
+      model: MODEL,
+      name: 'researcher',
+      tools: [...memoryTools()],
+    });
+    const parent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [subagent(child, { name: 'researcher', description: 'Researches.' })],
+    });
+    const { result, events } = await runIn(mode, parent, 'Should I offer Ida tea?', {
+      plugins: [memoryPlugin({ memory, scope: 'ida' })],
+    });
+    expect(result.text).toBe('Tea it is.');
+    const [, childFirst] = modelRequests(fake);
+    expect(childFirst?.[0]?.parts?.[0]?.text).toContain('Ida likes tea.');
+    expect((await memory.list('ida')).map(({ kind, text }) => [kind, text])).toEqual([
+      ['fact', 'Ida likes tea.'],
+      ['episode', 'Ida was asked about tea.'],
+    ]);
+    if (mode === 'stream') {
+      const remembered = pluginEvents(events).find(({ kind }) => kind === 'remembered');
+      expect(remembered?.path).toEqual(['researcher#1']);
+    }
+  });
 });
