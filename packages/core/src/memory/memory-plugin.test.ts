@@ -261,4 +261,17 @@ describe.each<Mode>(['run', 'stream'])('memoryPlugin (%s)', (mode) => {
       expect(remembered?.path).toEqual(['researcher#1']);
     }
   });
+
+  it('answers a memory call with bad arguments with an error the model reads, and keeps nothing', async () => {
+    const { fake, gemini, memory } = await memoryFake([
+      turn.call('remember', { text: '   ' }),
+      turn.text('Sorry.'),
+    ]);
+    const agent = createAgent({ gemini, model: MODEL, tools: [...memoryTools()] });
+    await runIn(mode, agent, 'Remember nothing.', {
+      plugins: [memoryPlugin({ memory, scope: 'jo' })],
+    });
+    expect(JSON.stringify(modelRequests(fake)[1])).toContain('`text` must be a non-empty string.');
+    expect(await memory.list('jo')).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
-import type { AgentPlugin, PluginRun, ToolExecution } from '../agent/plugins/agent-plugin.ts';
+import type { AgentPlugin, PluginRun, ToolCallDecision } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/agent-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Content } from '../wire/content.ts';
 import { checkScope } from './check-memory-input.ts';
@@ -112,13 +113,24 @@ export function memoryPlugin({
       : {};
   const answerTool = async (
     toolName: string,
-    input: Record<string, unknown>,
+    input: Readonly<Record<string, unknown>>,
     run: PluginRun<MemoryRunState>,
   ): Promise<unknown> => {
     const { scope: own } = run.state;
+    // The model's arguments, before any schema parsed them: each is checked where it is used.
+    const text = (key: string): string => {
+      const value = input[key];
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new InvalidArgumentError({
+          argument: key,
+          message: `\`${key}\` must be a non-empty string.`,
+        });
+      }
+      return value;
+    };
     if (toolName === MEMORY_TOOL_NAMES.remember) {
       const kind = input['kind'] === 'episode' ? 'episode' : 'fact';
-      const record = await memory.remember(own, String(input['text']), {
+      const record = await memory.remember(own, text('text'), {
         kind,
         signal: run.signal,
       });
@@ -126,7 +138,7 @@ export function memoryPlugin({
       return { remembered: { id: record.id, kind: record.kind } };
     }
     if (toolName === MEMORY_TOOL_NAMES.recall) {
-      const found = await memory.recall(own, String(input['query']), {
+      const found = await memory.recall(own, text('query'), {
         limit: limit === 0 ? DEFAULT_RECALL_LIMIT : limit,
         minScore: recall === false ? DEFAULT_MIN_SCORE : minScore,
         signal: run.signal,
@@ -139,7 +151,7 @@ export function memoryPlugin({
       });
       return { memories: found.map(({ id, kind, text }) => ({ id, kind, text })) };
     }
-    const id = String(input['id']);
+    const id = text('id');
     const forgotten = await memory.forget(own, id);
     run.emit('forgot', { ids: forgotten ? [id] : [], count: forgotten ? 1 : 0, via: 'tool' });
     return forgotten ? { forgotten: id } : { error: `No memory with id ${JSON.stringify(id)}.` };
@@ -149,7 +161,9 @@ export function memoryPlugin({
     name: 'memory',
     inherit,
     // Network calls (embeddings, the store, the extractor model): a durable run records them.
-    recorded: ['beforeModelCall', 'wrapToolCall', 'afterAnswer'],
+    // beforeToolCall, not wrapToolCall: a recorded wrapper would put every tool's own execution
+    // (a durable step of its own) inside the plugin's step.
+    recorded: ['beforeModelCall', 'beforeToolCall', 'afterAnswer'],
     startRun(run) {
       const own = typeof scope === 'function' ? scope(run) : scope;
       checkScope(own);
@@ -174,13 +188,15 @@ export function memoryPlugin({
       const note = run.state.note;
       return note === null ? undefined : { contents: [note, ...call.contents] };
     },
-    async wrapToolCall(call, next, run): Promise<ToolExecution> {
-      if (!toolNames.has(call.toolName)) return next();
+    async beforeToolCall(call, run): Promise<ToolCallDecision | undefined> {
+      if (!toolNames.has(call.toolName)) return undefined;
+      // Answered here, before the tool runs: the call is the plugin's to make in its own scope
+      // (the tool itself holds none). A failure goes back to the model as the call's result.
       try {
-        const input = (call.input ?? {}) as Record<string, unknown>;
-        return { type: 'value', value: await answerTool(call.toolName, input, run) };
+        return { type: 'result', result: await answerTool(call.toolName, call.args, run) };
       } catch (error) {
-        return { type: 'error', error };
+        const message = error instanceof Error ? error.message : String(error);
+        return { type: 'result', result: { error: message } };
       }
     },
     async afterAnswer(answer, run) {
