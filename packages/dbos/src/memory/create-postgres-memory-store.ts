@@ -9,7 +9,7 @@ import {
 import type { MemoryStore, VectorStoreOptions } from '@gemloop/core/memory';
 import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
-import { borrowClient } from '../postgres/borrow-client.ts';
+import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -112,9 +112,7 @@ export function createPostgresMemoryStore(
     {
       async transact(scope, _operation, change) {
         await ensureTable();
-        const client = await borrowClient(pool);
-        try {
-          await client.query('BEGIN');
+        return inTransaction(pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
             `gemloop.memories:${table}:${scope}`,
           ]);
@@ -158,14 +156,8 @@ export function createPostgresMemoryStore(
               );
             }
           }
-          await client.query('COMMIT');
           return value;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        } finally {
-          client.release();
-        }
+        });
       },
     },
     storeOptions,
