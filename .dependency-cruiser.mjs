@@ -62,6 +62,7 @@ export const coreLayers = [
   'agent',
   'composition',
   'chat',
+  'memory',
   'web',
   'batch',
   'live',

@@ -551,6 +551,16 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/cost: \$0\.\d+\n/);
   });
 
+  it('memory: the tool remembers for one user, a later run recalls it by meaning, the other user gets nothing, forgetAll deletes it', async () => {
+    const { stdout } = await runOk('memory/basic.ts');
+    expect(stdout).toMatch(/recalled for ana: \{"ids":\["[0-9a-f-]{36}"\],"count":1\}/);
+    expect(stdout).toContain(
+      'remembered about ana: [fact] Ana always travels by train, never by plane.',
+    );
+    expect(stdout).toContain('remembered about bruno: 0 memories');
+    expect(stdout).toContain('ana forgets everything: 1 deleted');
+  });
+
   it('files: uploads a large file in chunks with progress and asks about it by reference', async () => {
     const { stdout } = await runOk('files/upload-and-ask.ts');
     expect(stdout).toContain(

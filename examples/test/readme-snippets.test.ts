@@ -58,6 +58,15 @@ describe.concurrent('the README snippets', () => {
     ]);
   });
 
+  it('long-term memory: remembered, recalled before the run, listed and forgotten', async () => {
+    const { run, fake } = await runSnippet('long-term-memory');
+    expect(run.stdout.trim().split('\n')).toEqual(['true', "[ 'Prefers trains to planes.' ]", '1']);
+    expect(fake.requests.map((request) => request.method).slice(0, 2)).toEqual([
+      'embedContent',
+      'embedContent',
+    ]);
+  });
+
   it('file search: a store built, searched by the fileSearch tool, cited and deleted', async () => {
     const { run, fake } = await runSnippet('file-search');
     expect(body(fake, 0).tools).toEqual([

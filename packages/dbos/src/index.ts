@@ -81,3 +81,8 @@ export {
   createPostgresToolResultStore,
   DEFAULT_MAX_POSTGRES_TOOL_RESULTS,
 } from './tool-result-cache/create-postgres-tool-result-store.ts';
+export type {
+  CreatePostgresMemoryStoreOptions,
+  PostgresMemoryStore,
+} from './memory/create-postgres-memory-store.ts';
+export { createPostgresMemoryStore } from './memory/create-postgres-memory-store.ts';

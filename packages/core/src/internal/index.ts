@@ -73,6 +73,12 @@ export {
   registerInteractionsBackend,
 } from '../interactions/interactions-backend.ts';
 export { loggerOption } from '../logging/logger-option.ts';
+// @gemloop/dbos: the Postgres memory store shares the vector stores' checks, bound and exact search.
+export {
+  createVectorStore,
+  type VectorStoreBackend,
+} from '../memory/create-vector-store.ts';
+export type { EmbeddedMemory } from '../memory/rank-by-similarity.ts';
 // @gemloop/dbos: what a failed child workflow that recorded no cost counts as.
 export { unknownCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).

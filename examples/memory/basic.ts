@@ -1,0 +1,89 @@
+// Long-term memory: one agent serves two users, each with their own memories in a JSON-lines
+// file. Ana tells the agent a preference and the model saves it with the `remember` tool (its
+// call answered by the run's memoryPlugin, in Ana's scope); in a later run the memory comes back
+// as a note before the history (never into it), and a `recalled` event shows its id. Bruno,
+// asking the same question, gets nothing of Ana's. Then Ana sees what is remembered about her,
+// and forgets it all.
+//
+//   node scripts/run-example.mjs memory
+//
+// With GEMINI_API_KEY set it asks Gemini (and embeds with gemini-embedding-2); without, gemloop's
+// fake answers offline, with a small bag-of-words embedding so that texts sharing words are close.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent } from '@gemloop/core';
+import {
+  createFileMemoryStore,
+  createMemory,
+  geminiEmbed,
+  memoryPlugin,
+  memoryTools,
+} from '@gemloop/core/memory';
+import { turn } from '@gemloop/testing';
+import { run } from '../lib/run.ts';
+
+const WORDS = ['train', 'travel', 'plane', 'porto', 'lisbon', 'window', 'seat'];
+
+/** Offline only: one dimension per known word (plurals folded), so shared words mean a close meaning. */
+function wordEmbedding({ text, dimensions }: { text: string; dimensions: number }): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    const index = WORDS.indexOf(word.replace(/s$/, ''));
+    if (index >= 0) vector[index] = (vector[index] ?? 0) + 1;
+  }
+  return vector;
+}
+
+await run(
+  async ({ gemini, model }) => {
+    const folder = await mkdtemp(join(tmpdir(), 'gemloop-memory-example-'));
+    try {
+      const memory = createMemory({
+        store: createFileMemoryStore({ path: join(folder, 'memories.jsonl') }),
+        embed: geminiEmbed({ gemini, dimensions: 128 }),
+      });
+      const agent = createAgent({
+        gemini,
+        model,
+        instructions:
+          'You are a travel assistant. When the user tells you a lasting preference, save it with the remember tool.',
+        tools: [...memoryTools()],
+      });
+      const asUser = (scope: string) => ({ plugins: [memoryPlugin({ memory, scope })] });
+
+      const told = await agent.run('I always travel by train, never by plane.', asUser('ana'));
+      console.log(`ana: ${told.text}`);
+
+      const stream = agent.stream('How should I travel to Porto?', asUser('ana'));
+      for await (const event of stream) {
+        if (event.type === 'plugin' && event.kind === 'recalled') {
+          console.log(`recalled for ana: ${JSON.stringify(event.data)}`);
+        }
+      }
+      console.log(`ana: ${(await stream.result).text}`);
+
+      const other = await agent.run('How should I travel to Porto?', asUser('bruno'));
+      console.log(`bruno: ${other.text}`);
+
+      for (const remembered of await memory.list('ana')) {
+        console.log(`remembered about ana: [${remembered.kind}] ${remembered.text}`);
+      }
+      console.log(`remembered about bruno: ${(await memory.list('bruno')).length} memories`);
+      console.log(`ana forgets everything: ${await memory.forgetAll('ana')} deleted`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  },
+  {
+    description: 'Long-term memory per user: remember, recall by meaning, list and forget.',
+    script: [
+      turn.call('remember', { text: 'Ana always travels by train, never by plane.' }),
+      turn.text('Noted: trains it is.'),
+      turn.text('Take the train to Porto, as you like.'),
+      turn.text('By train or by plane, both work.'),
+    ],
+    fakeOptions: { embed: wordEmbedding },
+  },
+);

@@ -1,0 +1,54 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { MemoryKind } from './memory-record.ts';
+
+/** The longest scope (user id) a store takes. */
+export const MAX_SCOPE_LENGTH = 256;
+/** The longest memory text a store takes, in characters. */
+export const MAX_MEMORY_TEXT = 4000;
+
+/** Throws unless `scope` is a non-empty string of at most 256 characters. @internal */
+export function checkScope(scope: unknown): asserts scope is string {
+  if (typeof scope !== 'string' || scope.length === 0 || scope.length > MAX_SCOPE_LENGTH) {
+    throw new InvalidArgumentError({
+      argument: 'scope',
+      message: `A memory scope must be a non-empty string of at most ${MAX_SCOPE_LENGTH} characters (the user's id); got ${typeof scope === 'string' ? `a string of ${scope.length}` : typeof scope}.`,
+    });
+  }
+}
+
+/** Throws unless `text` is a memory's text: non-empty, at most 4000 characters. @internal */
+export function checkMemoryText(text: unknown): asserts text is string {
+  if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_MEMORY_TEXT) {
+    throw new InvalidArgumentError({
+      argument: 'text',
+      message: `A memory's text must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters; got ${typeof text === 'string' ? `${text.length} characters` : typeof text}.`,
+    });
+  }
+}
+
+/** Throws unless `kind` is `fact` or `episode`. @internal */
+export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
+  if (kind !== 'fact' && kind !== 'episode') {
+    throw new InvalidArgumentError({
+      argument: 'kind',
+      message: `A memory's kind must be 'fact' or 'episode'; got ${JSON.stringify(kind)}.`,
+    });
+  }
+}
+
+/** Throws unless `embedding` is a non-empty array of finite numbers. @internal */
+export function checkEmbedding(
+  embedding: unknown,
+  argument = 'embedding',
+): asserts embedding is readonly number[] {
+  if (
+    !Array.isArray(embedding) ||
+    embedding.length === 0 ||
+    !embedding.every((value) => typeof value === 'number' && Number.isFinite(value))
+  ) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be a non-empty array of finite numbers (the text's embedding).`,
+    });
+  }
+}

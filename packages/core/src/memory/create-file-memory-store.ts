@@ -1,0 +1,132 @@
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
+import { MemoryError, type MemoryOperation } from './memory-error.ts';
+import type { MemoryStore } from './memory-store.ts';
+import type { EmbeddedMemory } from './rank-by-similarity.ts';
+import { parseMemoryFile } from './read-memory-file.ts';
+
+// node:fs loads at the first file operation, not when gemloop is imported (as the chat file store).
+const require = createRequire(import.meta.url);
+let fsModule: typeof FsPromises | undefined;
+const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+
+/** The largest memory file the store reads unless told otherwise: 64 MiB. */
+export const DEFAULT_MAX_MEMORY_FILE_BYTES: number = 64 * 1024 * 1024;
+
+/** Options of {@link createFileMemoryStore}. */
+export type FileMemoryStoreOptions = VectorStoreOptions & {
+  /** The JSON-lines file of every scope's memories (made on the first write, mode 0600). */
+  path: string;
+  /**
+   * The largest file the store reads; a bigger one fails with a `MemoryError` rather than fill
+   * the process's memory. @defaultValue 64 MiB
+   */
+  maxFileBytes?: number | undefined;
+};
+
+/**
+ * A {@link MemoryStore} in one JSON-lines file (a record a line, embeddings included), with an
+ * exact cosine search. Each change rewrites the file atomically (a temporary file renamed over it,
+ * so a crash leaves the old file or the new one); reads refuse a file that is not a regular file
+ * (a FIFO, a device), one over `maxFileBytes`, and one with a line that is not a memory record.
+ * Changes are serialised within the process; give each process its own file (or use the Postgres
+ * store of `@gemloop/dbos` for several).
+ *
+ * @example
+ * ```ts
+ * const store = createFileMemoryStore({ path: '.data/memories.jsonl' });
+ * ```
+ * @throws {@link InvalidArgumentError} for a missing `path` or a bad `maxFileBytes`.
+ */
+export function createFileMemoryStore({
+  path,
+  maxFileBytes = DEFAULT_MAX_MEMORY_FILE_BYTES,
+  ...options
+}: FileMemoryStoreOptions): MemoryStore {
+  if (typeof path !== 'string' || path === '') {
+    throw new InvalidArgumentError({
+      argument: 'path',
+      message: 'createFileMemoryStore needs a `path`: the JSON-lines file to keep memories in.',
+    });
+  }
+  if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) {
+    throw new InvalidArgumentError({
+      argument: 'maxFileBytes',
+      message: `maxFileBytes must be a positive whole number of bytes; got ${String(maxFileBytes)}.`,
+    });
+  }
+  const file = resolve(path);
+  let queue: Promise<unknown> = Promise.resolve();
+  const readAll = async (operation: MemoryOperation): Promise<EmbeddedMemory[]> => {
+    const { constants } = require('node:fs') as typeof Fs;
+    let handle: FsPromises.FileHandle;
+    try {
+      // O_NONBLOCK: a FIFO planted under the name opens at once and is refused below.
+      handle = await fs().open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new MemoryError({
+        operation,
+        path: file,
+        message: `The memory file ${file} cannot be read.`,
+        cause: error,
+      });
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        throw new MemoryError({
+          operation,
+          path: file,
+          message: `The memory file ${file} is not a regular file (a FIFO, a device, or a link to one); give the store a path to a regular file.`,
+        });
+      }
+      if (stat.size > maxFileBytes) {
+        throw new MemoryError({
+          operation,
+          path: file,
+          message: `The memory file ${file} is ${stat.size} bytes, over the store's maxFileBytes (${maxFileBytes}); raise maxFileBytes, or lower maxMemoriesPerScope and trim the file.`,
+        });
+      }
+      return parseMemoryFile(await handle.readFile('utf8'), { path: file, operation });
+    } finally {
+      await handle.close();
+    }
+  };
+  const writeAll = async (records: readonly EmbeddedMemory[]): Promise<void> => {
+    await fs().mkdir(dirname(file), { recursive: true });
+    const temporary = `${file}.${crypto.randomUUID()}.tmp`;
+    const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+    try {
+      // Memories are personal data: the file is readable by its owner only.
+      await fs().writeFile(temporary, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+      await fs().rename(temporary, file);
+    } catch (error) {
+      await fs()
+        .unlink(temporary)
+        .catch(() => {});
+      throw error;
+    }
+  };
+  return createVectorStore(
+    {
+      transact(scope, operation, change) {
+        const next = queue.then(async () => {
+          const all = await readAll(operation);
+          const { records, value } = change(all.filter((record) => record.scope === scope));
+          if (records !== undefined) {
+            await writeAll([...all.filter((record) => record.scope !== scope), ...records]);
+          }
+          return value;
+        });
+        queue = next.catch(() => {});
+        return next;
+      },
+    },
+    options,
+  );
+}

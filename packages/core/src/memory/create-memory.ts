@@ -1,0 +1,150 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { checkMemoryText, checkScope } from './check-memory-input.ts';
+import type { MemoryEmbed } from './gemini-embed.ts';
+import { MemoryError } from './memory-error.ts';
+import type { MemoryKind, MemoryRecord, ScoredMemory } from './memory-record.ts';
+import type { MemoryStore } from './memory-store.ts';
+
+/** Options of {@link createMemory}. */
+export type MemoryOptions = {
+  /** Where memories live. */
+  store: MemoryStore;
+  /**
+   * Embeds texts for the store's search by meaning (`geminiEmbed({ gemini })`). Leave it out only
+   * for a store that embeds on its side (Vertex Memory Bank).
+   */
+  embed?: MemoryEmbed | undefined;
+};
+
+/** Options of {@link Memory.recall}. */
+export type RecallOptions = {
+  /** At most this many memories. @defaultValue 5 */
+  limit?: number | undefined;
+  /** Leave out memories scoring below this (cosine, -1 to 1). @defaultValue 0.3 */
+  minScore?: number | undefined;
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * Long-term memory of many users: remember, recall by meaning, see, edit and forget. Every
+ * method takes the scope (the user's id) first; nothing of one scope is ever seen from another.
+ */
+export type Memory = {
+  readonly store: MemoryStore;
+  /** Remembers `text` for the scope. */
+  remember(
+    scope: string,
+    text: string,
+    options?: {
+      kind?: MemoryKind | undefined;
+      metadata?: Record<string, unknown> | undefined;
+      signal?: AbortSignal | undefined;
+    },
+  ): Promise<MemoryRecord>;
+  /** The scope's memories closest in meaning to `query`, best first. */
+  recall(scope: string, query: string, options?: RecallOptions): Promise<ScoredMemory[]>;
+  /** Everything remembered about the scope, oldest first. */
+  list(scope: string): Promise<MemoryRecord[]>;
+  /** One memory of the scope. */
+  get(scope: string, id: string): Promise<MemoryRecord | undefined>;
+  /** Rewrites a memory of the scope (re-embedded); `undefined` when there is none. */
+  update(
+    scope: string,
+    id: string,
+    change: {
+      text?: string | undefined;
+      kind?: MemoryKind | undefined;
+      metadata?: Record<string, unknown> | undefined;
+    },
+  ): Promise<MemoryRecord | undefined>;
+  /** Forgets one memory of the scope; whether there was one. */
+  forget(scope: string, id: string): Promise<boolean>;
+  /** Forgets everything about the scope; how many memories there were. */
+  forgetAll(scope: string): Promise<number>;
+};
+
+/** The default number of memories a recall returns. */
+export const DEFAULT_RECALL_LIMIT = 5;
+/** The default lowest score a recalled memory has. */
+export const DEFAULT_MIN_SCORE = 0.3;
+
+/**
+ * Long-term memory over a store and an embedding function. Hand it to `memoryPlugin` (recall
+ * before a run's model calls, the memory tools) and use it directly to show users what is
+ * remembered about them and to delete it.
+ *
+ * @example
+ * ```ts
+ * const memory = createMemory({ store: createFileMemoryStore({ path: 'memories.jsonl' }), embed: geminiEmbed({ gemini }) });
+ * await memory.remember('user-42', 'Prefers trains to planes.');
+ * await memory.recall('user-42', 'How should I travel to Porto?');
+ * ```
+ */
+export function createMemory({ store, embed }: MemoryOptions): Memory {
+  if (typeof store !== 'object' || store === null || typeof store.search !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'store',
+      message:
+        'createMemory needs a `store` (createInMemoryStore(), createFileMemoryStore({ path }), or your own MemoryStore).',
+    });
+  }
+  const embedding = async (
+    text: string,
+    purpose: 'document' | 'query',
+    signal: AbortSignal | undefined,
+  ): Promise<readonly number[] | undefined> => {
+    if (embed === undefined) return undefined;
+    try {
+      return await embed({ text, purpose, signal });
+    } catch (error) {
+      throw new MemoryError({
+        operation: 'embed',
+        message: `Embedding a memory ${purpose === 'query' ? 'query' : 'text'} failed; see \`cause\`.`,
+        cause: error,
+      });
+    }
+  };
+  return {
+    store,
+    async remember(scope, text, { kind = 'fact', metadata, signal } = {}) {
+      checkScope(scope);
+      checkMemoryText(text);
+      const vector = await embedding(text, 'document', signal);
+      return store.add(scope, {
+        kind,
+        text,
+        ...(vector === undefined ? {} : { embedding: vector }),
+        ...(metadata === undefined ? {} : { metadata }),
+      });
+    },
+    async recall(
+      scope,
+      query,
+      { limit = DEFAULT_RECALL_LIMIT, minScore = DEFAULT_MIN_SCORE, signal } = {},
+    ) {
+      checkScope(scope);
+      checkMemoryText(query);
+      const vector = await embedding(query, 'query', signal);
+      return store.search(scope, {
+        text: query,
+        limit,
+        minScore,
+        ...(vector === undefined ? {} : { embedding: vector }),
+      });
+    },
+    list: (scope) => store.list(scope),
+    get: (scope, id) => store.get(scope, id),
+    async update(scope, id, { text, kind, metadata }) {
+      checkScope(scope);
+      const vector = text === undefined ? undefined : await embedding(text, 'document', undefined);
+      return store.update(scope, id, {
+        ...(text === undefined ? {} : { text }),
+        ...(vector === undefined ? {} : { embedding: vector }),
+        ...(kind === undefined ? {} : { kind }),
+        ...(metadata === undefined ? {} : { metadata }),
+      });
+    },
+    forget: (scope, id) => store.delete(scope, id),
+    forgetAll: (scope) => store.deleteAll(scope),
+  };
+}

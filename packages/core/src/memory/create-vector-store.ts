@@ -1,0 +1,151 @@
+import {
+  checkEmbedding,
+  checkMemoryKind,
+  checkMemoryText,
+  checkScope,
+} from './check-memory-input.ts';
+import { MemoryError, type MemoryOperation } from './memory-error.ts';
+import type { MemoryRecord } from './memory-record.ts';
+import type { MemoryStore } from './memory-store.ts';
+import { type EmbeddedMemory, rankBySimilarity } from './rank-by-similarity.ts';
+
+/** The most memories a vector store keeps per scope unless told otherwise. */
+export const DEFAULT_MAX_MEMORIES_PER_SCOPE = 1000;
+
+/** Where a vector store's records live: read and replace one scope's list. @internal */
+export type VectorStoreBackend = {
+  /** Runs `change` on the scope's records and keeps what it returns (one at a time). */
+  transact<T>(
+    scope: string,
+    operation: MemoryOperation,
+    change: (records: readonly EmbeddedMemory[]) => { records?: EmbeddedMemory[]; value: T },
+  ): Promise<T>;
+};
+
+/** Options shared by gemloop's vector stores. */
+export type VectorStoreOptions = {
+  /**
+   * The most memories kept per scope; adding one more drops the scope's least recently changed.
+   * Every search reads the scope's memories (an exact search), so this also bounds its cost.
+   * @defaultValue 1000
+   */
+  maxMemoriesPerScope?: number | undefined;
+  /** Makes memory ids. @defaultValue `crypto.randomUUID()` */
+  generateId?: (() => string) | undefined;
+  /** The clock, in milliseconds. @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
+};
+
+const strip = ({ embedding: _embedding, ...record }: EmbeddedMemory): MemoryRecord => record;
+
+/**
+ * A {@link MemoryStore} over a backend that reads and writes a scope's records: the checks, the
+ * bound and the exact cosine search, shared by the in-memory and the file store. @internal
+ */
+export function createVectorStore(
+  backend: VectorStoreBackend,
+  {
+    maxMemoriesPerScope = DEFAULT_MAX_MEMORIES_PER_SCOPE,
+    generateId = () => crypto.randomUUID(),
+    now = Date.now,
+  }: VectorStoreOptions,
+): MemoryStore {
+  const stamp = (): string => new Date(now()).toISOString();
+  const needEmbedding = (embedding: unknown, operation: 'add' | 'search'): readonly number[] => {
+    if (embedding === undefined) {
+      throw new MemoryError({
+        operation,
+        message: `This store ranks memories by their embeddings: give ${operation === 'add' ? 'the memory' : 'the query'} an \`embedding\` (createMemory({ embed }) does it for you).`,
+      });
+    }
+    checkEmbedding(embedding);
+    return embedding;
+  };
+  return {
+    async add(scope, memory) {
+      checkScope(scope);
+      checkMemoryText(memory.text);
+      checkMemoryKind(memory.kind);
+      const embedding = needEmbedding(memory.embedding, 'add');
+      const at = stamp();
+      const record: EmbeddedMemory = {
+        id: generateId(),
+        scope,
+        kind: memory.kind,
+        text: memory.text,
+        createdAt: at,
+        updatedAt: at,
+        ...(memory.metadata === undefined ? {} : { metadata: memory.metadata }),
+        embedding: [...embedding],
+      };
+      return backend.transact(scope, 'add', (records) => {
+        const kept = [...records, record];
+        // Over the bound, the least recently changed go first (ISO strings sort as times).
+        const order = kept.map((item, index) => ({ item, index }));
+        order.sort((a, b) => a.item.updatedAt.localeCompare(b.item.updatedAt) || a.index - b.index);
+        const drop = new Set(
+          order.slice(0, Math.max(0, kept.length - maxMemoriesPerScope)).map(({ item }) => item),
+        );
+        return { records: kept.filter((item) => !drop.has(item)), value: strip(record) };
+      });
+    },
+    async search(scope, query) {
+      checkScope(scope);
+      const embedding = needEmbedding(query.embedding, 'search');
+      return backend.transact(scope, 'search', (records) => ({
+        value: rankBySimilarity(records, { ...query, embedding }),
+      }));
+    },
+    async list(scope) {
+      checkScope(scope);
+      return backend.transact(scope, 'list', (records) => ({ value: records.map(strip) }));
+    },
+    async get(scope, id) {
+      checkScope(scope);
+      return backend.transact(scope, 'get', (records) => {
+        const found = records.find((record) => record.id === id);
+        return { value: found === undefined ? undefined : strip(found) };
+      });
+    },
+    async update(scope, id, patch) {
+      checkScope(scope);
+      if (patch.text !== undefined) {
+        checkMemoryText(patch.text);
+        // A new text with the old embedding would be found by what it used to say.
+        needEmbedding(patch.embedding, 'add');
+      }
+      if (patch.embedding !== undefined) checkEmbedding(patch.embedding);
+      if (patch.kind !== undefined) checkMemoryKind(patch.kind);
+      return backend.transact(scope, 'update', (records) => {
+        const index = records.findIndex((record) => record.id === id);
+        const old = records[index];
+        if (old === undefined) return { value: undefined };
+        const changed: EmbeddedMemory = {
+          ...old,
+          ...(patch.text === undefined ? {} : { text: patch.text }),
+          ...(patch.embedding === undefined ? {} : { embedding: [...patch.embedding] }),
+          ...(patch.kind === undefined ? {} : { kind: patch.kind }),
+          ...(patch.metadata === undefined ? {} : { metadata: patch.metadata }),
+          updatedAt: stamp(),
+        };
+        const next = [...records];
+        next[index] = changed;
+        return { records: next, value: strip(changed) };
+      });
+    },
+    async delete(scope, id) {
+      checkScope(scope);
+      return backend.transact(scope, 'delete', (records) => {
+        const next = records.filter((record) => record.id !== id);
+        return next.length === records.length ? { value: false } : { records: next, value: true };
+      });
+    },
+    async deleteAll(scope) {
+      checkScope(scope);
+      return backend.transact(scope, 'deleteAll', (records) => ({
+        records: [],
+        value: records.length,
+      }));
+    },
+  };
+}

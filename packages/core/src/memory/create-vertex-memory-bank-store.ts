@@ -1,0 +1,276 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
+import { MemoryError, type MemoryOperation } from './memory-error.ts';
+import type { MemoryRecord, ScoredMemory } from './memory-record.ts';
+import type { MemoryStore } from './memory-store.ts';
+
+/** Options of {@link createVertexMemoryBankStore}. */
+export type VertexMemoryBankStoreOptions = {
+  project: string;
+  /** The Agent Engine's region, e.g. `us-central1`. */
+  location: string;
+  /** The Agent Engine (reasoning engine) id whose Memory Bank holds the memories. */
+  reasoningEngine: string;
+  /** An OAuth access token for Vertex AI (from google-auth-library, or `gcloud auth print-access-token`). */
+  getAccessToken: () => string | Promise<string>;
+  /** The key of Memory Bank's scope map the store's scope goes under. @defaultValue `'user_id'` */
+  scopeKey?: string | undefined;
+  /** @defaultValue `https://{location}-aiplatform.googleapis.com` */
+  baseUrl?: string | undefined;
+  /** @defaultValue `globalThis.fetch`, read at call time */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** How long to wait between polls of a long-running operation. @defaultValue 500 ms */
+  pollIntervalMs?: number | undefined;
+  /** How many polls before giving up on an operation. @defaultValue 120 */
+  maxPolls?: number | undefined;
+};
+
+/** A {@link MemoryStore} on Vertex AI Agent Engine Memory Bank, plus its own generation. */
+export type VertexMemoryBankStore = MemoryStore & {
+  /**
+   * Memory Bank's own extraction and consolidation (`memories:generate` with
+   * `directContentsSource`): it reads the turns and adds, updates or deletes memories of the
+   * scope. Resolves when the operation is done.
+   */
+  generate(
+    scope: string,
+    contents: readonly { role: string; parts: readonly { text?: string | undefined }[] }[],
+  ): Promise<void>;
+};
+
+/** Memory Bank's `Memory` (only the fields gemloop reads). */
+type BankMemory = {
+  name?: string;
+  fact?: string;
+  scope?: Record<string, string>;
+  createTime?: string;
+  updateTime?: string;
+};
+type Operation = {
+  name?: string;
+  done?: boolean;
+  response?: unknown;
+  error?: { code?: number; message?: string };
+};
+
+/** Memory ids Memory Bank makes and takes (`memoryId`: up to 63 of `[a-z0-9-]`, per its REST reference). */
+const MEMORY_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
+/** The most memories `list` and `deleteAll` walk (100 a page, Memory Bank's largest). */
+const MAX_LISTED = 10_000;
+
+/**
+ * A {@link MemoryStore} on Vertex AI Agent Engine Memory Bank, over its REST API
+ * (cloud.google.com/vertex-ai/generative-ai/docs/reference/rest/v1beta1/projects.locations.reasoningEngines.memories):
+ * `create` (add), `memories:retrieve` with `similaritySearchParams` (search; Memory Bank embeds
+ * on its side, so `createMemory` needs no `embed`) or `simpleRetrievalParams` (list), `get`,
+ * `patch` (update), `delete`, and `memories:generate` (its own extraction). The store's scope is
+ * Memory Bank's scope `{ [scopeKey]: scope }`; a `get`, `update` or `delete` of a memory whose
+ * scope differs acts as if there were none. Memory Bank has no kinds or metadata: every memory
+ * reads back as a `fact` without metadata. Scores are `1 - distance` (Memory Bank reports a
+ * distance, smaller for closer). Tested against a fake written from Google's reference, not
+ * against Google.
+ *
+ * @throws {@link InvalidArgumentError} for missing options.
+ */
+export function createVertexMemoryBankStore({
+  project,
+  location,
+  reasoningEngine,
+  getAccessToken,
+  scopeKey = 'user_id',
+  baseUrl,
+  fetch,
+  pollIntervalMs = 500,
+  maxPolls = 120,
+}: VertexMemoryBankStoreOptions): VertexMemoryBankStore {
+  for (const [name, value] of Object.entries({ project, location, reasoningEngine, scopeKey })) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(value)) {
+      throw new InvalidArgumentError({
+        argument: name,
+        message: `createVertexMemoryBankStore needs \`${name}\`: a plain id (letters, digits, _ . -).`,
+      });
+    }
+  }
+  if (typeof getAccessToken !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'getAccessToken',
+      message:
+        'createVertexMemoryBankStore needs `getAccessToken`: a function that returns a Vertex AI access token.',
+    });
+  }
+  const root = (baseUrl ?? `https://${location}-aiplatform.googleapis.com`).replace(/\/+$/, '');
+  const parent = `projects/${project}/locations/${location}/reasoningEngines/${reasoningEngine}`;
+  const call = async <T>(
+    operation: MemoryOperation,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T | undefined> => {
+    const token = await getAccessToken();
+    const response = await (fetch ?? globalThis.fetch)(`${root}/v1beta1/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status === 404) return undefined;
+    const text = await response.text();
+    if (!response.ok) {
+      // Google's status word only: an error body may quote the request, and facts are personal.
+      let status = '';
+      try {
+        status = String((JSON.parse(text) as { error?: { status?: unknown } }).error?.status ?? '');
+      } catch {}
+      throw new MemoryError({
+        operation,
+        message: `Memory Bank answered ${method} ${path.split('?')[0]} with HTTP ${response.status}${status === '' ? '' : ` ${status}`}.`,
+      });
+    }
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  };
+  const settle = async (
+    operation: MemoryOperation,
+    started: Operation | undefined,
+  ): Promise<unknown> => {
+    let current = started;
+    for (let poll = 0; current !== undefined && current.done !== true; poll++) {
+      if (poll >= maxPolls || current.name === undefined) {
+        throw new MemoryError({
+          operation,
+          message: `Memory Bank's operation did not finish after ${maxPolls} polls.`,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      current = await call<Operation>(operation, 'GET', current.name);
+    }
+    if (current?.error !== undefined) {
+      throw new MemoryError({
+        operation,
+        message: `Memory Bank's operation failed: code ${current.error.code ?? 'unknown'}.`,
+      });
+    }
+    return current?.response;
+  };
+  const toRecord = (scope: string, memory: BankMemory): MemoryRecord => ({
+    id: (memory.name ?? '').split('/').pop() ?? '',
+    scope,
+    kind: 'fact',
+    text: memory.fact ?? '',
+    createdAt: memory.createTime ?? '',
+    updatedAt: memory.updateTime ?? memory.createTime ?? '',
+  });
+  const bankScope = (scope: string): Record<string, string> => ({ [scopeKey]: scope });
+  /** The memory of `id` when it belongs to `scope` (exactly: Memory Bank's scopes match whole). */
+  const own = async (
+    operation: MemoryOperation,
+    scope: string,
+    id: string,
+  ): Promise<BankMemory | undefined> => {
+    checkScope(scope);
+    if (typeof id !== 'string' || !MEMORY_ID.test(id)) return undefined;
+    const memory = await call<BankMemory>(operation, 'GET', `${parent}/memories/${id}`);
+    const theirs = memory?.scope ?? {};
+    return Object.keys(theirs).length === 1 && theirs[scopeKey] === scope ? memory : undefined;
+  };
+  const list = async (scope: string): Promise<MemoryRecord[]> => {
+    checkScope(scope);
+    const records: MemoryRecord[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await call<{
+        retrievedMemories?: { memory?: BankMemory }[];
+        nextPageToken?: string;
+      }>('list', 'POST', `${parent}/memories:retrieve`, {
+        scope: bankScope(scope),
+        simpleRetrievalParams: { pageSize: 100, ...(pageToken === undefined ? {} : { pageToken }) },
+      });
+      for (const { memory } of page?.retrievedMemories ?? [])
+        if (memory !== undefined) records.push(toRecord(scope, memory));
+      pageToken = page?.nextPageToken || undefined;
+    } while (pageToken !== undefined && records.length < MAX_LISTED);
+    return records;
+  };
+  return {
+    async add(scope, memory) {
+      checkScope(scope);
+      checkMemoryText(memory.text);
+      checkMemoryKind(memory.kind);
+      const started = await call<Operation>('add', 'POST', `${parent}/memories`, {
+        fact: memory.text,
+        scope: bankScope(scope),
+      });
+      return toRecord(scope, ((await settle('add', started)) ?? {}) as BankMemory);
+    },
+    async search(scope, query) {
+      checkScope(scope);
+      checkMemoryText(query.text);
+      const found = await call<{
+        retrievedMemories?: { memory?: BankMemory; distance?: number }[];
+      }>('search', 'POST', `${parent}/memories:retrieve`, {
+        scope: bankScope(scope),
+        similaritySearchParams: { searchQuery: query.text, topK: Math.min(100, query.limit) },
+      });
+      const minScore = query.minScore ?? -1;
+      const scored: ScoredMemory[] = [];
+      for (const { memory, distance } of found?.retrievedMemories ?? []) {
+        if (memory === undefined) continue;
+        const score = 1 - (distance ?? 0);
+        if (score >= minScore) scored.push({ ...toRecord(scope, memory), score });
+      }
+      return scored.sort((a, b) => b.score - a.score).slice(0, query.limit);
+    },
+    list,
+    async get(scope, id) {
+      const memory = await own('get', scope, id);
+      return memory === undefined ? undefined : toRecord(scope, memory);
+    },
+    async update(scope, id, patch) {
+      const memory = await own('update', scope, id);
+      if (memory === undefined) return undefined;
+      if (patch.text === undefined) return toRecord(scope, memory);
+      checkMemoryText(patch.text);
+      const started = await call<Operation>(
+        'update',
+        'PATCH',
+        `${parent}/memories/${id}?updateMask=fact`,
+        {
+          fact: patch.text,
+        },
+      );
+      const done = (await settle('update', started)) as BankMemory | undefined;
+      return toRecord(scope, done ?? { ...memory, fact: patch.text });
+    },
+    async delete(scope, id) {
+      if ((await own('delete', scope, id)) === undefined) return false;
+      await settle('delete', await call<Operation>('delete', 'DELETE', `${parent}/memories/${id}`));
+      return true;
+    },
+    async deleteAll(scope) {
+      const records = await list(scope);
+      for (const { id } of records) {
+        await settle(
+          'deleteAll',
+          await call<Operation>('deleteAll', 'DELETE', `${parent}/memories/${id}`),
+        );
+      }
+      return records.length;
+    },
+    async generate(scope, contents) {
+      checkScope(scope);
+      const events = contents.map((content) => ({
+        content: {
+          role: content.role,
+          parts: content.parts
+            .filter((part) => typeof part.text === 'string')
+            .map(({ text }) => ({ text })),
+        },
+      }));
+      await settle(
+        'extract',
+        await call<Operation>('extract', 'POST', `${parent}/memories:generate`, {
+          directContentsSource: { events },
+          scope: bankScope(scope),
+        }),
+      );
+    },
+  };
+}

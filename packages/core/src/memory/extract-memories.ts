@@ -1,0 +1,117 @@
+import type { Gemini } from '../http/gemini.ts';
+import type { Content } from '../wire/content.ts';
+import { MAX_MEMORY_TEXT } from './check-memory-input.ts';
+import type { Memory } from './create-memory.ts';
+import { MemoryError } from './memory-error.ts';
+
+/** What the extractor is asked when the app gives no instructions. */
+export const DEFAULT_EXTRACT_INSTRUCTIONS =
+  'You keep long-term memory for an assistant. From the conversation below, list what is worth remembering about the user in later conversations: lasting facts and preferences they stated (kind "fact") and notable things that happened (kind "episode"), one short sentence each, in the third person. Leave out small talk, what the assistant said of its own, secrets (passwords, keys, card numbers) and anything already obvious. Return an empty list when there is nothing.';
+
+/** A memory this close to an existing one (cosine) is taken as already remembered. */
+const DUPLICATE_SCORE = 0.92;
+/** The most memories one extraction keeps (a model that lists everything is cut short). */
+const MAX_EXTRACTED = 20;
+
+const SCHEMA = {
+  type: 'object',
+  properties: {
+    memories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          text: { type: 'string' },
+          kind: { type: 'string', enum: ['fact', 'episode'] },
+        },
+        required: ['text', 'kind'],
+      },
+    },
+  },
+  required: ['memories'],
+};
+
+/** Options of {@link extractMemories}. */
+export type ExtractMemoriesOptions = {
+  gemini: Gemini;
+  model: string;
+  instructions?: string | undefined;
+  memory: Memory;
+  scope: string;
+  /** The turns to read (a run's own, not the whole chat). */
+  contents: readonly Content[];
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * Asks a model (structured output with a JSON schema: ai.google.dev/gemini-api/docs/structured-output)
+ * what of `contents` is worth remembering, and remembers each new item in the scope. Returns the
+ * ids of the memories added.
+ * @throws {@link MemoryError} (`extract`) when the model's answer is not the asked JSON.
+ */
+export async function extractMemories({
+  gemini,
+  model,
+  instructions = DEFAULT_EXTRACT_INSTRUCTIONS,
+  memory,
+  scope,
+  contents,
+  signal,
+}: ExtractMemoriesOptions): Promise<string[]> {
+  // Only words go to the extractor: tool calls and media are the run's business, not memory's.
+  const transcript = contents
+    .map((content) => {
+      const text = (content.parts ?? [])
+        .filter((part) => typeof part.text === 'string' && part.thought !== true)
+        .map((part) => part.text)
+        .join('\n')
+        .trim();
+      return text === '' ? '' : `${content.role === 'model' ? 'Assistant' : 'User'}: ${text}`;
+    })
+    .filter((line) => line !== '')
+    .join('\n\n');
+  if (transcript === '') return [];
+  const response = await gemini.generateContent(
+    {
+      model,
+      systemInstruction: instructions,
+      contents: [{ role: 'user', parts: [{ text: transcript }] }],
+      generationConfig: { responseMimeType: 'application/json', responseJsonSchema: SCHEMA },
+    },
+    signal === undefined ? undefined : { signal },
+  );
+  const answer = (response.candidates?.[0]?.content?.parts ?? [])
+    .map((part) => part.text ?? '')
+    .join('');
+  let items: unknown;
+  try {
+    items = (JSON.parse(answer) as { memories?: unknown }).memories;
+  } catch (error) {
+    throw new MemoryError({
+      operation: 'extract',
+      message:
+        'The memory extractor did not answer with the asked JSON ({ memories: [{ text, kind }] }).',
+      cause: error,
+    });
+  }
+  if (!Array.isArray(items)) {
+    throw new MemoryError({
+      operation: 'extract',
+      message: 'The memory extractor answered without a `memories` list.',
+    });
+  }
+  const ids: string[] = [];
+  for (const item of items.slice(0, MAX_EXTRACTED)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { text, kind } = item as { text?: unknown; kind?: unknown };
+    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_MEMORY_TEXT) continue;
+    const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
+    if (known.length > 0) continue;
+    const record = await memory.remember(scope, text.trim(), {
+      kind: kind === 'episode' ? 'episode' : 'fact',
+      signal,
+    });
+    ids.push(record.id);
+  }
+  return ids;
+}

@@ -1,0 +1,221 @@
+import type { AgentPlugin, PluginRun, ToolCallDecision } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Gemini } from '../http/gemini.ts';
+import type { Content } from '../wire/content.ts';
+import { checkScope } from './check-memory-input.ts';
+import { DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT, type Memory } from './create-memory.ts';
+import { extractMemories } from './extract-memories.ts';
+import type { ScoredMemory } from './memory-record.ts';
+import { MEMORY_TOOL_NAMES } from './memory-tools.ts';
+
+/** Options of {@link memoryPlugin}. */
+export type MemoryPluginOptions = {
+  /** The memory, made by `createMemory`. */
+  memory: Memory;
+  /**
+   * Whose memories the run reads and writes: the user's id, given per run (or per chat session),
+   * or a function of the run (its `conversationId`, say). Nothing outside this scope is read.
+   */
+  scope: string | ((run: PluginRun<undefined>) => string);
+  /**
+   * Recall before the run's first model call: the memories closest to the user's message are sent
+   * as a note before the history, on every model call of the run, and never saved into the
+   * history. `false`: no note (the `recall` tool still works).
+   * @defaultValue `{ limit: 5, minScore: 0.3 }`
+   */
+  recall?: { limit?: number | undefined; minScore?: number | undefined } | false | undefined;
+  /**
+   * When the run answers (`afterAnswer`), one model call reads the run's turns and remembers the lasting
+   * facts and episodes it finds (with a JSON schema); near-duplicates of what is remembered are
+   * skipped. Leave out for explicit memory only (the `remember` tool).
+   */
+  extract?: { gemini: Gemini; model: string; instructions?: string | undefined } | undefined;
+  /**
+   * Put the memories' texts in the `plugin` events (and thus spans and recordings). Off: events
+   * carry ids and counts only, since memories are personal data.
+   * @defaultValue false
+   */
+  includeContents?: boolean | undefined;
+  /** Apply to the run's subagents too (same user, their own recall). @defaultValue true */
+  inherit?: boolean | undefined;
+};
+
+/** The plugin's state of one run. @internal */
+export type MemoryRunState = {
+  readonly scope: string;
+  /** The note sent before the history: undefined until the first model call, null for none. */
+  note: Content | null | undefined;
+  /** Where this run's turns begin in the history (for extraction). */
+  readonly firstTurn: number;
+};
+
+/** The text of a content's text parts (not thoughts). */
+function textOf(content: Content): string {
+  return (content.parts ?? [])
+    .filter((part) => typeof part.text === 'string' && part.thought !== true)
+    .map((part) => part.text)
+    .join('\n');
+}
+
+/** The latest user message with words in it (a tool response has none). */
+function lastUserText(contents: readonly Content[]): string {
+  for (let index = contents.length - 1; index >= 0; index--) {
+    const content = contents[index] as Content;
+    if (content.role !== 'user') continue;
+    const text = textOf(content).trim();
+    if (text !== '') return text;
+  }
+  return '';
+}
+
+/** The note a call is sent with: the recalled memories, with their ids (for `forget`). */
+function toNote(memories: readonly ScoredMemory[]): Content {
+  const lines = memories.map((memory) => `- [${memory.id}] (${memory.kind}) ${memory.text}`);
+  return {
+    role: 'user',
+    parts: [
+      {
+        text: `Memories of this user from earlier conversations (they may be out of date; what the user says now wins):\n${lines.join('\n')}`,
+      },
+    ],
+  };
+}
+
+/**
+ * Long-term memory as a plugin: recalls the user's memories by meaning before the run's model
+ * calls (a note for those calls only), answers the `remember`/`recall`/`forget` tools of
+ * `memoryTools()` in the run's scope, and (with `extract`) remembers what a finished run taught.
+ * It reports `recalled`, `remembered`, `forgot` and `extracted` plugin events with ids and
+ * counts. Its network hooks are `recorded`, so a durable run replays them.
+ *
+ * @example
+ * ```ts
+ * const memory = createMemory({ store: createInMemoryStore(), embed: geminiEmbed({ gemini }) });
+ * const agent = createAgent({ gemini, model, tools: [...memoryTools()] });
+ * await agent.run('Plan my weekend', { plugins: [memoryPlugin({ memory, scope: user.id })] });
+ * ```
+ */
+export function memoryPlugin({
+  memory,
+  scope,
+  recall = {},
+  extract,
+  includeContents = false,
+  inherit = true,
+}: MemoryPluginOptions): AgentPlugin<MemoryRunState> {
+  if (typeof scope !== 'function') checkScope(scope);
+  const limit = recall === false ? 0 : (recall.limit ?? DEFAULT_RECALL_LIMIT);
+  const minScore = recall === false ? 1 : (recall.minScore ?? DEFAULT_MIN_SCORE);
+  const shown = (memories: readonly ScoredMemory[]) =>
+    includeContents
+      ? { memories: memories.map(({ id, kind, text, score }) => ({ id, kind, text, score })) }
+      : {};
+  const answerTool = async (
+    toolName: string,
+    input: Readonly<Record<string, unknown>>,
+    run: PluginRun<MemoryRunState>,
+  ): Promise<unknown> => {
+    const { scope: own } = run.state;
+    // The model's arguments, before any schema parsed them: each is checked where it is used.
+    const text = (key: string): string => {
+      const value = input[key];
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new InvalidArgumentError({
+          argument: key,
+          message: `\`${key}\` must be a non-empty string.`,
+        });
+      }
+      return value;
+    };
+    if (toolName === MEMORY_TOOL_NAMES.remember) {
+      const kind = input['kind'] === 'episode' ? 'episode' : 'fact';
+      const record = await memory.remember(own, text('text'), {
+        kind,
+        signal: run.signal,
+      });
+      run.emit('remembered', { ids: [record.id], count: 1, via: 'tool' });
+      return { remembered: { id: record.id, kind: record.kind } };
+    }
+    if (toolName === MEMORY_TOOL_NAMES.recall) {
+      const found = await memory.recall(own, text('query'), {
+        limit: limit === 0 ? DEFAULT_RECALL_LIMIT : limit,
+        minScore: recall === false ? DEFAULT_MIN_SCORE : minScore,
+        signal: run.signal,
+      });
+      run.emit('recalled', {
+        ids: found.map(({ id }) => id),
+        count: found.length,
+        via: 'tool',
+        ...shown(found),
+      });
+      return { memories: found.map(({ id, kind, text }) => ({ id, kind, text })) };
+    }
+    const id = text('id');
+    const forgotten = await memory.forget(own, id);
+    run.emit('forgot', { ids: forgotten ? [id] : [], count: forgotten ? 1 : 0, via: 'tool' });
+    return forgotten ? { forgotten: id } : { error: `No memory with id ${JSON.stringify(id)}.` };
+  };
+  const toolNames = new Set<string>(Object.values(MEMORY_TOOL_NAMES));
+  return definePlugin<MemoryRunState>({
+    name: 'memory',
+    inherit,
+    // Network calls (embeddings, the store, the extractor model): a durable run records them.
+    // beforeToolCall, not wrapToolCall: a recorded wrapper would put every tool's own execution
+    // (a durable step of its own) inside the plugin's step.
+    recorded: ['beforeModelCall', 'beforeToolCall', 'afterAnswer'],
+    startRun(run) {
+      const own = typeof scope === 'function' ? scope(run) : scope;
+      checkScope(own);
+      // The run's input is the last content of the history when it starts.
+      return { scope: own, note: undefined, firstTurn: Math.max(0, run.contents.length - 1) };
+    },
+    async beforeModelCall(call, run) {
+      if (limit === 0) return;
+      if (run.state.note === undefined) {
+        const query = lastUserText(call.contents);
+        const found =
+          query === ''
+            ? []
+            : await memory.recall(run.state.scope, query, { limit, minScore, signal: run.signal });
+        run.state.note = found.length === 0 ? null : toNote(found);
+        run.emit('recalled', {
+          ids: found.map(({ id }) => id),
+          count: found.length,
+          ...shown(found),
+        });
+      }
+      const note = run.state.note;
+      return note === null ? undefined : { contents: [note, ...call.contents] };
+    },
+    async beforeToolCall(call, run): Promise<ToolCallDecision | undefined> {
+      if (!toolNames.has(call.toolName)) return undefined;
+      // Answered here, before the tool runs: the call is the plugin's to make in its own scope
+      // (the tool itself holds none). A failure goes back to the model as the call's result.
+      try {
+        return { type: 'result', result: await answerTool(call.toolName, call.args, run) };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { type: 'result', result: { error: message } };
+      }
+    },
+    async afterAnswer(answer, run) {
+      if (extract === undefined) return;
+      const turns = run.contents.slice(run.state.firstTurn);
+      // The answer joins the history after this hook; the extractor reads it all the same.
+      const last = turns[turns.length - 1];
+      const withAnswer: readonly Content[] =
+        last?.role === 'model' || answer.text === ''
+          ? turns
+          : [...turns, { role: 'model', parts: [{ text: answer.text }] }];
+      const ids = await extractMemories({
+        ...extract,
+        memory,
+        scope: run.state.scope,
+        contents: withAnswer,
+        signal: run.signal,
+      });
+      run.emit('extracted', { ids, count: ids.length });
+    },
+  });
+}

@@ -1,0 +1,195 @@
+import {
+  createVectorStore,
+  type DeclaredOptions,
+  defineOptions,
+  type EmbeddedMemory,
+  functionOption,
+  integerOption,
+} from '@gemloop/core/internal';
+import type { MemoryStore, VectorStoreOptions } from '@gemloop/core/memory';
+import type pg from 'pg';
+import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
+import { inTransaction } from '../postgres/in-transaction.ts';
+import { migrateTable } from '../postgres/migrate-table.ts';
+import {
+  connectionOptionChecks,
+  type PostgresConnectionOptions,
+  quoteTable,
+  requireConnection,
+  storePool,
+} from '../postgres/store-connection.ts';
+
+/** Options of {@link createPostgresMemoryStore}: a `pool` of yours, or a `connectionString`. */
+export type CreatePostgresMemoryStoreOptions = PostgresConnectionOptions &
+  VectorStoreOptions & {
+    /** The table, optionally schema-qualified. @defaultValue `'gemloop_memories'` */
+    table?: string | undefined;
+  };
+
+/** A {@link MemoryStore} in Postgres, with `close()`. */
+export type PostgresMemoryStore = MemoryStore & {
+  /** Ends the pool the store made (not a pool you gave). */
+  close(): Promise<void>;
+};
+
+const options: DeclaredOptions<CreatePostgresMemoryStoreOptions> =
+  defineOptions<CreatePostgresMemoryStoreOptions>({
+    name: 'createPostgresMemoryStore',
+    example: '{ connectionString } or { pool }',
+    checks: {
+      ...connectionOptionChecks('createPostgresMemoryStore'),
+      maxMemoriesPerScope: integerOption({ min: 1 }),
+      generateId: functionOption(
+        'createPostgresMemoryStore: generateId must be a function () => string.',
+      ),
+      now: functionOption(
+        'createPostgresMemoryStore: now must be a function () => number (milliseconds).',
+      ),
+    },
+  });
+
+type Row = {
+  id: string;
+  scope: string;
+  kind: 'fact' | 'episode';
+  text: string;
+  created_at: string;
+  updated_at: string;
+  metadata: Record<string, unknown> | null;
+  embedding: number[];
+};
+
+const toRecord = (row: Row): EmbeddedMemory => ({
+  id: row.id,
+  scope: row.scope,
+  kind: row.kind,
+  text: row.text,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  ...(row.metadata === null ? {} : { metadata: row.metadata }),
+  embedding: row.embedding,
+});
+
+/**
+ * A `MemoryStore` (`@gemloop/core/memory`) in Postgres: one row per memory, the embedding in a
+ * `double precision[]` column, and an exact cosine search done by gemloop over the user's rows.
+ * That search reads every memory of the scope, so it is bounded by `maxMemoriesPerScope` (1000 by
+ * default: about 6 MB of 768-number vectors read per recall); past it the least recently changed
+ * memory of the user goes. It needs no extension, so it runs on any Postgres (the embedded one
+ * of the tests has no pgvector). For more memories per user, use pgvector on your own Postgres
+ * with your own `MemoryStore` (docs/long-term-memory.md shows one).
+ *
+ * Each call is one transaction holding an advisory lock on the scope, so concurrent writers of
+ * one user (several workers) never lose a change or overshoot the bound. The table is created (or
+ * migrated) at the first call.
+ *
+ * @example
+ * ```ts
+ * const memory = createMemory({
+ *   store: createPostgresMemoryStore({ connectionString: process.env.DATABASE_URL! }),
+ *   embed: geminiEmbed({ gemini }),
+ * });
+ * ```
+ * @throws {@link InvalidArgumentError} for bad options.
+ * @throws {@link PostgresUnreachableError} from the first call when Postgres cannot be reached.
+ */
+export function createPostgresMemoryStore(
+  given: CreatePostgresMemoryStoreOptions,
+): PostgresMemoryStore {
+  const { table = 'gemloop_memories', ...storeOptions } = options.check(given);
+  const ownPool = requireConnection('createPostgresMemoryStore', given);
+  const pool = storePool(given);
+  const quoted = quoteTable(table);
+  let ready: Promise<void> | undefined;
+  const ensureTable = (): Promise<void> =>
+    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
+      ready = undefined;
+      throw given.connectionString !== undefined && isConnectionError(error)
+        ? toUnreachableError(error, given.connectionString, `the memory table ${table}`)
+        : error;
+    }));
+  const store = createVectorStore(
+    {
+      async transact(scope, _operation, change) {
+        await ensureTable();
+        return inTransaction(pool, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+            `gemloop.memories:${table}:${scope}`,
+          ]);
+          const { rows } = await client.query<Row>(
+            `SELECT id, scope, kind, text, metadata, embedding,
+                    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+                    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at
+             FROM ${quoted} WHERE scope = $1 ORDER BY seq`,
+            [scope],
+          );
+          const before = rows.map(toRecord);
+          const { records, value } = change(before);
+          if (records !== undefined) {
+            const kept = new Set(records.map(({ id }) => id));
+            const gone = before.filter(({ id }) => !kept.has(id)).map(({ id }) => id);
+            if (gone.length > 0) {
+              await client.query(`DELETE FROM ${quoted} WHERE scope = $1 AND id = ANY($2)`, [
+                scope,
+                gone,
+              ]);
+            }
+            const unchanged = new Set(before);
+            for (const record of records) {
+              // The records the change kept as they were are the very objects it was given.
+              if (unchanged.has(record)) continue;
+              await client.query(
+                `INSERT INTO ${quoted} (id, scope, kind, text, metadata, embedding, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (scope, id) DO UPDATE SET kind = EXCLUDED.kind, text = EXCLUDED.text,
+                   metadata = EXCLUDED.metadata, embedding = EXCLUDED.embedding, updated_at = EXCLUDED.updated_at`,
+                [
+                  record.id,
+                  scope,
+                  record.kind,
+                  record.text,
+                  record.metadata === undefined ? null : JSON.stringify(record.metadata),
+                  record.embedding,
+                  record.createdAt,
+                  record.updatedAt,
+                ],
+              );
+            }
+          }
+          return value;
+        });
+      },
+    },
+    storeOptions,
+  );
+  return {
+    ...store,
+    async close() {
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+/** The table's layout (`gemloop_schema_versions`, name `memories:<table>`): version 1. */
+function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
+  return migrateTable(pool, {
+    name: `memories:${table}`,
+    label: `memory table ${table}`,
+    steps: [
+      (client) =>
+        client.query(
+          `CREATE TABLE IF NOT EXISTS ${quoted} (
+             scope text NOT NULL,
+             id text NOT NULL,
+             kind text NOT NULL CHECK (kind IN ('fact', 'episode')),
+             text text NOT NULL,
+             metadata jsonb,
+             embedding double precision[] NOT NULL,
+             created_at timestamptz NOT NULL,
+             updated_at timestamptz NOT NULL,
+             seq bigserial NOT NULL,
+             PRIMARY KEY (scope, id))`,
+        ),
+    ],
+  });
+}
