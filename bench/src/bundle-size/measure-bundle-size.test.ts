@@ -59,11 +59,15 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * path each branching to the plugins' engine, and the `plugin` observer hook of the spans
  * (run-loop.ts +1,293 minified, execute-tool-calls.ts +672, plugin-engine-of.ts +631,
  * start-tool-call.ts, the otel observer); the engine itself (11 KB minified, ~4 KB gzip) comes
- * only with `definePlugin`, which carries it. Issue 53 then moves the built-in features onto the
+ * only with `definePlugin`, which carries it. 115.0 KB (117,790 bytes) with what the same round
+ * merged beside the seam that every agent reaches (+372): a tool's Live `behavior` and
+ * `scheduling` checked by `defineTool` (issue 55), and a plugin's model call sent to another model
+ * (`ModelCallDraft.model`: the request, the capabilities and the price of that model, made on
+ * first use; issue 54's fallback). Issue 53 then moves the built-in features onto the
  * seam (each bundled only by an app that uses it) and sets the budget at 95 KB. Raise it only
  * with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 114.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 115.1 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
