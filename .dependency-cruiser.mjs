@@ -66,6 +66,8 @@ export const coreLayers = [
   'web',
   'batch',
   'live',
+  'loop-guard',
+  'tool-result-cache',
   'fallback',
   'estimate',
   'budget',
