@@ -422,6 +422,32 @@ describe('plugins in a chat session', () => {
   });
 });
 
+describe('a plugin written as a class', () => {
+  it('keeps its methods (hooks on the prototype) and their this', async () => {
+    class Counter implements AgentPlugin<undefined> {
+      readonly name = 'counter';
+      calls = 0;
+      beforeToolCall(): undefined {
+        this.calls++;
+        return undefined;
+      }
+    }
+    const counter = new Counter();
+    const gemini = createScriptedGemini([
+      callsTurn(['lookup', { city: 'Oslo' }, 'c1']),
+      textTurn('Done.'),
+    ]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookupTool()],
+      plugins: [definePlugin(counter)],
+    });
+    await agent.run('Weather?');
+    expect(counter.calls).toBe(1);
+  });
+});
+
 describe('the plugins option', () => {
   const gemini = createScriptedGemini([]);
   const made = (plugin: object) => definePlugin(plugin as AgentPlugin);

@@ -19,8 +19,38 @@ import { ENGINE_KEY } from './plugin-engine-of.ts';
  * ```
  */
 export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): AgentPlugin<State> {
-  const made = { ...plugin };
+  // A plain object is copied; a class instance (hooks as methods on its prototype, which a spread
+  // would drop) gives its fields and its hooks bound to itself, so `this` stays the instance.
+  const prototype = Object.getPrototypeOf(plugin) as object | null;
+  const made: AgentPlugin<State> =
+    prototype === Object.prototype || prototype === null ? { ...plugin } : bound(plugin);
   // Not enumerable: a copy or a JSON view of the plugin shows only what the user wrote.
   Object.defineProperty(made, ENGINE_KEY, { value: pluginEngine, enumerable: false });
   return made;
+}
+
+const HOOKS = [
+  'startRun',
+  'endRun',
+  'beforeModelCall',
+  'wrapModelCall',
+  'afterModelCall',
+  'afterAnswer',
+  'beforeToolCall',
+  'wrapToolCall',
+  'afterToolCall',
+] as const;
+
+/** A class instance's plugin fields, its hooks bound to it. */
+function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
+  const made: Record<string, unknown> = {
+    name: plugin.name,
+    recorded: plugin.recorded,
+    inherit: plugin.inherit,
+  };
+  for (const hook of HOOKS) {
+    const method = (plugin as unknown as Record<string, unknown>)[hook];
+    made[hook] = typeof method === 'function' ? method.bind(plugin) : method;
+  }
+  return made as unknown as AgentPlugin<State>;
 }
