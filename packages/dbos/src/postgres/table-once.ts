@@ -1,6 +1,4 @@
-import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
-import { borrowClient } from './borrow-client.ts';
 
 /**
  * A store's table made ready once, on its first call: `migrate` runs the first time the returned
@@ -22,26 +20,4 @@ export function tableOnce(
         ? toUnreachableError(error, connectionString, what)
         : error;
     }));
-}
-
-/**
- * Runs `body` in a transaction on a client of `pool`: committed when it returns, rolled back when
- * it throws (the throw goes on), the client released either way. @internal
- */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  body: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
-    const value = await body(client);
-    await client.query('COMMIT');
-    return value;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }

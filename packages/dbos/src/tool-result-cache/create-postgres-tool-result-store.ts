@@ -14,7 +14,8 @@ import {
   requireConnection,
   storePool,
 } from '../postgres/store-connection.ts';
-import { inTransaction, tableOnce } from '../postgres/table-once.ts';
+import { inTransaction } from '../postgres/in-transaction.ts';
+import { tableOnce } from '../postgres/table-once.ts';
 
 /** @defaultValue of `maxEntries` of {@link createPostgresToolResultStore}: rows over every partition. */
 export const DEFAULT_MAX_POSTGRES_TOOL_RESULTS: number = 10_000;
