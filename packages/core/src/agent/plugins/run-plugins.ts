@@ -5,7 +5,6 @@ import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
-  FinishOutcome,
   ModelCallDraft,
   PluginHookName,
   PluginRun,
@@ -17,6 +16,15 @@ import type {
   ToolResultDraft,
 } from './agent-plugin.ts';
 import { PluginError } from './plugin-error.ts';
+import {
+  finishReason,
+  isContentList,
+  isExecution,
+  isFinish,
+  isStep,
+  recordName,
+} from './plugin-results.ts';
+import { PluginRunView } from './plugin-run-view.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -556,100 +564,4 @@ export class RunPlugins {
       run: this.facts.tracker.state(),
     });
   }
-}
-
-/** What one plugin sees of the run (`PluginRun`). */
-class PluginRunView implements PluginRun {
-  state: unknown = undefined;
-  private readonly name: string;
-  private readonly owner: RunPlugins;
-  private readonly facts: PluginRunFacts;
-  constructor(name: string, owner: RunPlugins, facts: PluginRunFacts) {
-    this.name = name;
-    this.owner = owner;
-    this.facts = facts;
-  }
-  get agentName(): string {
-    return this.facts.agentName;
-  }
-  get model(): string {
-    return this.facts.model;
-  }
-  get path(): AgentPath {
-    return this.facts.path;
-  }
-  get streaming(): boolean {
-    return this.facts.streaming;
-  }
-  get conversationId(): string | undefined {
-    return this.facts.conversationId;
-  }
-  get signal(): AbortSignal {
-    return this.facts.signal;
-  }
-  get contents(): readonly Content[] {
-    return this.facts.tracker.contents;
-  }
-  get steps(): readonly AgentStep[] {
-    return this.facts.tracker.steps;
-  }
-  get usage(): Readonly<AgentUsage> {
-    return this.facts.tracker.usage;
-  }
-  emit(kind: string, data?: unknown): void {
-    this.owner.emit(this.name, String(kind), data);
-  }
-  finish(reason: string): void {
-    this.owner.stop ??= { plugin: this.name, reason: String(reason) };
-  }
-}
-
-function isExecution(value: unknown): value is ToolExecution {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  return type === 'value' || type === 'error' || type === 'timeout' || type === 'aborted';
-}
-
-function isStep(value: unknown): value is AgentStep {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AgentStep).stepNumber === 'number' &&
-    Array.isArray((value as AgentStep).toolCalls) &&
-    typeof (value as AgentStep).response === 'object'
-  );
-}
-
-function isFinish(value: unknown): value is FinishOutcome {
-  return (value as { type?: unknown }).type === 'finish';
-}
-
-function finishReason(value: FinishOutcome): string {
-  return typeof value.reason === 'string' ? value.reason : 'finished by a plugin';
-}
-
-function isContentList(value: unknown): value is readonly Content[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (content) =>
-        typeof content === 'object' &&
-        content !== null &&
-        Array.isArray((content as Content).parts) &&
-        (content as Content).role !== 'model',
-    )
-  );
-}
-
-/** The name of a recorded hook call: unique in its run, the same on a replay. */
-function recordName(
-  plugin: string,
-  hook: PluginHookName,
-  stepNumber: number,
-  callId: string | undefined,
-): string {
-  return callId === undefined
-    ? `plugin:${plugin}:${hook}:${stepNumber}`
-    : `plugin:${plugin}:${hook}:${stepNumber}:${callId}`;
 }
