@@ -13,9 +13,11 @@ import {
 } from '../../history/thought-signatures/prepare-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../../history/thought-signatures/thought-signature-bypass.ts';
 import type { HistoryCheckCache } from '../../history/validate-history-cached.ts';
+import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import { isLevelEnabled, type Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content, Part } from '../../wire/content.ts';
+import type { RunOptions } from '../config/agent-options.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 
 /** The run's starting history. @internal */
@@ -219,4 +221,25 @@ function toInputContents(
 function isContentList(input: readonly unknown[]): boolean {
   const first = input[0];
   return typeof first === 'object' && first !== null && ('parts' in first || 'role' in first);
+}
+
+/**
+ * A history of turns whose last one names the interaction that holds it (a chat turn stored on
+ * `api: interactionsApi()`): tells the model-call entry, so the first request sends only what is new
+ * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
+ * run's (the turns flattened as they are sent). @internal
+ */
+export function resumeInteraction(
+  modelCall: ModelCallEntry,
+  history: RunOptions['history'],
+  contents: readonly Content[],
+): void {
+  const resumeFrom = modelCall.resumeFrom;
+  if (resumeFrom === undefined || history === undefined || !isHistoryTurnList(history)) return;
+  const turns = history as readonly HistoryTurn[];
+  const interactionId = turns.at(-1)?.interactionId;
+  if (typeof interactionId !== 'string') return;
+  let length = 0;
+  for (const turn of turns) length += turn.contents.length;
+  resumeFrom.call(modelCall, contents.slice(0, length), interactionId);
 }

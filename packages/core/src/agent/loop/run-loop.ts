@@ -1,6 +1,4 @@
 import { holdsTextBack } from '../../guardrails/holds-text-back.ts';
-import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
-import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -28,8 +26,8 @@ import {
   type RunLink,
   recordersOf,
   runObservers,
-  type TreeBudget,
   topRunLink,
+  treeBudgetOf,
 } from '../run-state/run-link.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -45,7 +43,7 @@ import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
 import type { Finish, ModelStepKind, NextStep } from './next-step.ts';
-import { normalizeInput } from './normalize-input.ts';
+import { normalizeInput, resumeInteraction } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
@@ -207,7 +205,7 @@ async function runSteps<Output>(
     model: config.model,
     historyChecks,
   });
-  resumeInteraction(config, history, contents);
+  resumeInteraction(config.modelCall, history, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
   if (tracked !== undefined) tracked.run = run;
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
@@ -225,7 +223,7 @@ async function runSteps<Output>(
           held === undefined ? topEmit : held.childSink(topEmit),
           streaming,
           config.beforeToolCall,
-          treeBudget(budget),
+          treeBudgetOf(budget),
           runId,
           recorders,
           startChild,
@@ -500,38 +498,4 @@ function stoppedBy<Output>(stop: PluginStop): Finish<Output> {
 /** A child's link whose children emit through the hold of its own run (`holdBack`). */
 function withSink(link: RunLink, held: TextDeltaHold | undefined): RunLink {
   return held === undefined ? link : { ...link, sink: held.childSink(link.sink) };
-}
-
-/**
- * A history of turns whose last one names the interaction that holds it (a chat turn stored on
- * `api: interactionsApi()`): tells the model-call entry, so the first request sends only what is new
- * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
- * run's (the turns flattened as they are sent).
- */
-function resumeInteraction<Output>(
-  config: AgentConfig<Output>,
-  history: RunOptions['history'],
-  contents: readonly Content[],
-): void {
-  const resumeFrom = config.modelCall.resumeFrom;
-  if (resumeFrom === undefined || history === undefined || !isHistoryTurnList(history)) return;
-  const turns = history as readonly HistoryTurn[];
-  const interactionId = turns.at(-1)?.interactionId;
-  if (typeof interactionId !== 'string') return;
-  let length = 0;
-  for (const turn of turns) length += turn.contents.length;
-  resumeFrom.call(config.modelCall, contents.slice(0, length), interactionId);
-}
-
-/** The shared counters of a top run's `budget`, or `undefined` without one. */
-function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
-  if (budget === undefined) return undefined;
-  return {
-    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
-    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
-    maxCostUsd: budget.maxCostUsd,
-    steps: 0,
-    tokens: 0,
-    cost: new CostTotal(),
-  };
 }

@@ -1,4 +1,4 @@
-import type { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
@@ -297,4 +297,17 @@ export function linkToolContext(context: object, link: RunLink): void {
  */
 export function runLinkOf(context: object): RunLink | undefined {
   return contextLinks.get(context);
+}
+
+/** The shared counters of a top run's `budget`, or `undefined` without one. @internal */
+export function treeBudgetOf(budget: RunOptions['budget']): TreeBudget | undefined {
+  if (budget === undefined) return undefined;
+  return {
+    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
+    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    maxCostUsd: budget.maxCostUsd,
+    steps: 0,
+    tokens: 0,
+    cost: new CostTotal(),
+  };
 }
