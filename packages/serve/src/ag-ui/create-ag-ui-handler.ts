@@ -5,7 +5,9 @@ import { toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { scopeRefusal } from '../door/scope-refusal.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
@@ -105,6 +107,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
       return streamRun({ request, thread, live, threadId: input.threadId, runId: input.runId });
     } catch (error) {
       if (AgUiRequestError.isInstance(error)) return error.toResponse();
+      if (InsufficientScopeError.isInstance(error)) {
+        return scopeRefusal(error, {
+          error: {
+            message: 'The token lacks a scope this request needs.',
+            code: 'insufficient_scope',
+          },
+        });
+      }
       onError(error);
       return new AgUiRequestError({
         status: 500,

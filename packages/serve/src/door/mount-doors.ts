@@ -172,12 +172,30 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
       );
     }
     const response = await route.handler(request);
-    if (response.status !== 401 || protectedResource === undefined) return response;
-    // Every door's 401 points at the metadata (the MCP door does it itself; the others say a
-    // bare "Bearer"), so any OAuth client can find where to sign in.
+    if (protectedResource === undefined) return response;
+    const challenge = response.headers.get('www-authenticate');
+    let shown: string;
+    if (response.status === 401) {
+      // Every door's 401 points at the metadata (the MCP and A2A doors do it themselves; the
+      // others say a bare "Bearer"), so any OAuth client can find where to sign in.
+      shown = protectedResource.challenge;
+    } else if (
+      response.status === 403 &&
+      challenge?.startsWith('Bearer error="insufficient_scope"') === true &&
+      !challenge.includes('resource_metadata=')
+    ) {
+      // A 403 for a missing scope names it too (RFC 9728 §5.1), for the step-up.
+      shown = `${challenge}, resource_metadata="${protectedResource.metadataUrl}"`;
+    } else {
+      return response;
+    }
     const headers = new Headers(response.headers);
-    headers.set('www-authenticate', protectedResource.challenge);
-    return new Response(response.body, { status: 401, statusText: response.statusText, headers });
+    headers.set('www-authenticate', shown);
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
   };
 
   return {

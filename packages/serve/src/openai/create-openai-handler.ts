@@ -2,7 +2,9 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { errorResponse, jsonResponse } from './json-response.ts';
@@ -117,6 +119,17 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         : await responses(door, { index, store });
     } catch (error) {
       if (OpenAIRequestError.isInstance(error)) return errorResponse(error);
+      if (InsufficientScopeError.isInstance(error)) {
+        // The `openai` client reads a 403 as PermissionDeniedError.
+        return scopeRefusal(error, {
+          error: {
+            message: 'The token lacks a scope this request needs.',
+            type: 'permission_error',
+            param: null,
+            code: 'insufficient_scope',
+          },
+        });
+      }
       onError(error);
       return jsonResponse(
         {
