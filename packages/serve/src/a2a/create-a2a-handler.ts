@@ -21,6 +21,7 @@ import {
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
@@ -98,6 +99,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     agentName: settings.card.name,
     sessions,
     onError,
+    telemetry: createDoorTelemetry(options.tracerProvider),
   });
   const push =
     options.pushNotifications === false

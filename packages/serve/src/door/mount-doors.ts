@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
 import { createA2AHandler } from '../a2a/create-a2a-handler.ts';
@@ -34,9 +35,14 @@ export type SharedDoorOptions = {
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Every door's runs traced: a door span around each run, the parent of the agent's own spans.
+   * @defaultValue the globally registered tracer provider, if any
+   */
+  tracerProvider?: OtelTracerProvider | undefined;
 };
 
-type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now';
+type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now' | 'tracerProvider';
 /** A door's options with the shared ones optional. */
 type DoorOptions<T> = Omit<T, Shared> & Partial<Pick<T, Shared & keyof T>>;
 
@@ -108,6 +114,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),
   };
   if (typeof shared.authorize !== 'function') {
     fail(

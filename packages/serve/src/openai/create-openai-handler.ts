@@ -2,6 +2,7 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
@@ -59,6 +60,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
   });
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, now);
+  const telemetry = createDoorTelemetry(options.tracerProvider);
 
   return async (request) => {
     try {
@@ -113,6 +115,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         signal: AbortSignal.any([request.signal, abort.signal]),
         onError,
         now,
+        telemetry,
       };
       return route.kind === 'chat'
         ? await chatCompletions(door)
