@@ -262,6 +262,60 @@ describe('door spans', () => {
     ).not.toContain(SECRET);
   });
 
+  it('marks a run its client cancels canceled, not failed', async () => {
+    const { exporter, tracerProvider } = traced();
+    let started!: () => void;
+    const calling = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const holdOn = defineTool({
+      name: 'hold_on',
+      description: 'Waits until the run is aborted.',
+      parameters: z.object({}),
+      execute: (_args, { signal }) => {
+        started();
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        );
+      },
+    });
+    const fake = createFakeGemini({ script: [turn.call('hold_on', {})] });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch }),
+      model: 'gemini-2.5-flash',
+      tools: [holdOn],
+    });
+    const doors = mountDoors({
+      authorize: (request) => ownerOfBearer(KEYS, request),
+      tracerProvider,
+      mcp: { agents: { support: agent } },
+    });
+    onTestFinished(() => doors.close());
+    const mcp = new Client({ name: 'span-test', version: '1.0.0' });
+    onTestFinished(() => mcp.close());
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${ORIGIN}/mcp`), {
+        fetch: inProcess(doors.handler),
+      }),
+    );
+    const abort = new AbortController();
+    const call = mcp
+      .callTool({ name: 'ask_support', arguments: { message: 'Wait.' } }, undefined, {
+        signal: abort.signal,
+      })
+      .catch((error: unknown) => error);
+    await calling;
+    abort.abort();
+    await call;
+    await expect
+      .poll(() => spansNamed(exporter.getFinishedSpans(), 'mcp tools/call'))
+      .toHaveLength(1);
+    const [door] = spansNamed(exporter.getFinishedSpans(), 'mcp tools/call');
+    expect(door?.attributes['gemloop.door.outcome']).toBe('canceled');
+    expect(door?.attributes['error.type']).toBeUndefined();
+    expect(door?.status.code).toBe(0);
+  });
+
   it('makes no span without a tracer provider, and serves as before', async () => {
     const { exporter, tracerProvider } = traced();
     const doors = mountDoors({
