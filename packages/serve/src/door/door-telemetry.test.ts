@@ -28,7 +28,7 @@ import {
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
-import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { ownerOfBearer, waitTool } from '../__fixtures__/order-fixtures.ts';
 import { userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
 import { mountDoors } from './mount-doors.ts';
 
@@ -264,26 +264,12 @@ describe('door spans', () => {
 
   it('marks a run its client cancels canceled, not failed', async () => {
     const { exporter, tracerProvider } = traced();
-    let started!: () => void;
-    const calling = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    const holdOn = defineTool({
-      name: 'hold_on',
-      description: 'Waits until the run is aborted.',
-      parameters: z.object({}),
-      execute: (_args, { signal }) => {
-        started();
-        return new Promise((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-        );
-      },
-    });
-    const fake = createFakeGemini({ script: [turn.call('hold_on', {})] });
+    const waiting = waitTool();
+    const fake = createFakeGemini({ script: [turn.call('wait_for_it', {})] });
     const agent = createAgent({
       gemini: createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch }),
       model: 'gemini-2.5-flash',
-      tools: [holdOn],
+      tools: [waiting.tool],
     });
     const doors = mountDoors({
       authorize: (request) => ownerOfBearer(KEYS, request),
@@ -304,7 +290,7 @@ describe('door spans', () => {
         signal: abort.signal,
       })
       .catch((error: unknown) => error);
-    await calling;
+    await waiting.started;
     abort.abort();
     await call;
     await expect
