@@ -33,9 +33,10 @@ const dbosSource = {
 };
 
 /**
- * The evals tests check the eval spans with OpenTelemetry's SDK and in-memory exporter, which are
- * core's dev dependencies: reached by path (as packages/evals/tsconfig.test.json does for tsc), the
- * same copies core's telemetry loads, so @gemloop/evals gets no dependency of its own for a test.
+ * The evals tests check the eval spans (and the serve tests the door spans) with OpenTelemetry's
+ * SDK and in-memory exporter, which are core's dev dependencies: reached by path (as
+ * packages/evals/tsconfig.test.json does for tsc), the same copies core's telemetry loads, so
+ * neither package gets a dependency of its own for a test.
  */
 const coreOtel = (name: string): string =>
   fileURLToPath(new URL(`./packages/core/node_modules/@opentelemetry/${name}`, import.meta.url));
@@ -271,7 +272,8 @@ export default defineConfig({
       {
         // The protocol doors (packages/serve), each driven by its protocol's official client over
         // 127.0.0.1 against agents on the fake Gemini.
-        ...source,
+        // Its door-span tests use core's OpenTelemetry SDK copies, as the evals tests do.
+        ...evalsSource,
         test: { name: 'serve', ...UNIT, root: './packages/serve', include: ['src/**/*.test.ts'] },
       },
       {

@@ -120,6 +120,8 @@ export { cutText } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
+// @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
+export { toErrorType } from '../telemetry/to-error-type.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.

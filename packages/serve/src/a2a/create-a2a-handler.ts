@@ -21,7 +21,10 @@ import {
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { scopeRefusal } from '../door/scope-refusal.ts';
 import { createOwnedSessions } from '../mcp/owned-sessions.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
@@ -96,6 +99,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     agentName: settings.card.name,
     sessions,
     onError,
+    telemetry: createDoorTelemetry(options.tracerProvider),
   });
   const push =
     options.pushNotifications === false
@@ -156,6 +160,17 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       return await rpc(request);
     } catch (error) {
       if (A2ARequestError.isInstance(error)) return error.toResponse(challenge);
+      if (InsufficientScopeError.isInstance(error)) {
+        return scopeRefusal(
+          error,
+          {
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: -32600, message: 'The token lacks a scope this request needs.' },
+          },
+          options.protectedResource,
+        );
+      }
       onError(error);
       return new A2ARequestError({
         status: 500,

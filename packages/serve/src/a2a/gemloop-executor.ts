@@ -7,6 +7,7 @@ import {
 } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
 import { toBrowserError } from '@gemloop/core/internal';
+import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import type { OwnedSessions } from '../mcp/owned-sessions.ts';
 
 /** The artifact each task's answer is streamed into. */
@@ -26,8 +27,9 @@ export function createGemloopExecutor(options: {
   agentName: string;
   sessions: OwnedSessions;
   onError: (error: unknown) => void;
+  telemetry: DoorTelemetry;
 }): AgentExecutor & { isWorking(owner: string, taskId: string): boolean } {
-  const { agent, agentName, sessions, onError } = options;
+  const { agent, agentName, sessions, onError, telemetry } = options;
   // The run of each task that is working, by task id (the SDK's ids: random UUIDs, and it checks
   // the caller owns the task before it asks to cancel it).
   const running = new Map<
@@ -86,7 +88,18 @@ export function createGemloopExecutor(options: {
       running.set(taskId, run);
       try {
         publishStatus(TaskState.TASK_STATE_WORKING);
-        const stream = opened.chat.sendStream(input, { signal: run.abort.signal });
+        // The door span lasts the task's run, whichever request (send, resubscribe) reads it.
+        const stream = telemetry.run(
+          {
+            door: 'a2a',
+            operation: 'SendMessage',
+            agent: agentName,
+            streaming: true,
+            signal: run.abort.signal,
+          },
+          () => opened.chat.sendStream(input, { signal: run.abort.signal }),
+          (running) => running.result,
+        );
         let first = true;
         for await (const event of stream) {
           if (run.canceled) break;

@@ -1,5 +1,6 @@
 import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 
@@ -52,4 +53,11 @@ export type AgUiHandlerOptions = {
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch (the rate limit's windows). @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Traces each run the door starts: a `{door} {operation}` span around it (`openai
+   * chat.completions`, `mcp tools/call`, `ag-ui run`, `a2a SendMessage`), the parent of the
+   * agent's own run spans, without the caller, the text or a thrown message.
+   * @defaultValue the globally registered tracer provider, if any
+   */
+  tracerProvider?: OtelTracerProvider | undefined;
 };

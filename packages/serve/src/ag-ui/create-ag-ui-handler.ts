@@ -1,11 +1,14 @@
 import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { toBrowserError } from '@gemloop/core/internal';
+import { agentTurnsOf, toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { scopeRefusal } from '../door/scope-refusal.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
@@ -43,6 +46,8 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
+  const telemetry = createDoorTelemetry(options.tracerProvider);
+  const agentName = agentTurnsOf(agent).name ?? 'agent';
 
   return async (request) => {
     try {
@@ -82,8 +87,20 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
           }
           const abort = new AbortController();
           const session = createChatSession({ agent, store, id: thread.key });
+          // The door span lasts the run, across the requests that answer its interrupts.
+          const stream = telemetry.run(
+            {
+              door: 'ag-ui',
+              operation: 'run',
+              agent: agentName,
+              streaming: true,
+              signal: abort.signal,
+            },
+            () => session.sendStream(message, { signal: abort.signal }),
+            (running) => running.result,
+          );
           live = createLiveRun({
-            stream: session.sendStream(message, { signal: abort.signal }),
+            stream,
             abort,
             approvals: settings.approvals,
             owner,
@@ -105,6 +122,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
       return streamRun({ request, thread, live, threadId: input.threadId, runId: input.runId });
     } catch (error) {
       if (AgUiRequestError.isInstance(error)) return error.toResponse();
+      if (InsufficientScopeError.isInstance(error)) {
+        return scopeRefusal(error, {
+          error: {
+            message: 'The token lacks a scope this request needs.',
+            code: 'insufficient_scope',
+          },
+        });
+      }
       onError(error);
       return new AgUiRequestError({
         status: 500,

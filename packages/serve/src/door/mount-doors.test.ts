@@ -11,6 +11,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
 import { fetchWithToken, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
+import { InsufficientScopeError } from './insufficient-scope-error.ts';
 import { mountDoors } from './mount-doors.ts';
 import { createProtectedResource } from './protected-resource.ts';
 
@@ -142,6 +143,77 @@ describe('mountDoors', () => {
     });
     const metadata = await doors.handler(new Request(protectedResource.metadataUrl));
     expect(await metadata.json()).toMatchObject({ resource: 'https://agents.example.com' });
+  });
+
+  it('answers a token without a needed scope 403 insufficient_scope at every door, naming the metadata, logging nothing', async () => {
+    const protectedResource = createProtectedResource({
+      resource: 'https://agents.example.com',
+      authorizationServers: ['https://auth.example.com'],
+    });
+    const errors: unknown[] = [];
+    const doors = mountDoors({
+      // The app's check: a valid token with scope "read" only, where the doors need "agents".
+      authorize: () => {
+        throw new InsufficientScopeError({ scopes: ['agents'] });
+      },
+      protectedResource,
+      onError: (error) => void errors.push(error),
+      openai: { agents: { support: agentAnswering() } },
+      mcp: { agents: { support: agentAnswering() } },
+      agUi: { agent: agentAnswering() },
+      a2a: { agent: agentAnswering(), card: { name: 'Support', description: 'Answers.' } },
+    });
+    onTestFinished(() => doors.close());
+    const challenge = `Bearer error="insufficient_scope", scope="agents", resource_metadata="${protectedResource.metadataUrl}"`;
+    const bodies: Record<string, unknown> = {
+      '/v1/chat/completions': {
+        error: {
+          message: 'The token lacks a scope this request needs.',
+          type: 'permission_error',
+          param: null,
+          code: 'insufficient_scope',
+        },
+      },
+      '/ag-ui': {
+        error: {
+          message: 'The token lacks a scope this request needs.',
+          code: 'insufficient_scope',
+        },
+      },
+      '/a2a': {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'The token lacks a scope this request needs.' },
+      },
+    };
+    for (const path of ['/v1/chat/completions', '/mcp', '/ag-ui', '/a2a']) {
+      const response = await doors.handler(
+        new Request(`https://agents.example.com${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer read-only-token',
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+          body: '{}',
+        }),
+      );
+      expect(response.status, path).toBe(403);
+      expect(response.headers.get('www-authenticate'), path).toBe(challenge);
+      const body = await response.text();
+      expect(body, path).not.toContain('read-only-token');
+      if (bodies[path] !== undefined) expect(JSON.parse(body), path).toEqual(bodies[path]);
+    }
+    // The `openai` client reads it as PermissionDeniedError.
+    const origin = await listenForTest(doors.handler);
+    const openai = new OpenAI({
+      apiKey: 'read-only-token',
+      baseURL: `${origin}/v1`,
+      maxRetries: 0,
+    });
+    const refused = await openai.models.list().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(errors).toEqual([]);
   });
 
   it('shares one rate limit setting, each door counting its own requests', async () => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
 import { createA2AHandler } from '../a2a/create-a2a-handler.ts';
@@ -34,9 +35,14 @@ export type SharedDoorOptions = {
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Every door's runs traced: a door span around each run, the parent of the agent's own spans.
+   * @defaultValue the globally registered tracer provider, if any
+   */
+  tracerProvider?: OtelTracerProvider | undefined;
 };
 
-type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now';
+type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now' | 'tracerProvider';
 /** A door's options with the shared ones optional. */
 type DoorOptions<T> = Omit<T, Shared> & Partial<Pick<T, Shared & keyof T>>;
 
@@ -108,6 +114,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),
   };
   if (typeof shared.authorize !== 'function') {
     fail(
@@ -172,12 +179,30 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
       );
     }
     const response = await route.handler(request);
-    if (response.status !== 401 || protectedResource === undefined) return response;
-    // Every door's 401 points at the metadata (the MCP door does it itself; the others say a
-    // bare "Bearer"), so any OAuth client can find where to sign in.
+    if (protectedResource === undefined) return response;
+    const challenge = response.headers.get('www-authenticate');
+    let shown: string;
+    if (response.status === 401) {
+      // Every door's 401 points at the metadata (the MCP and A2A doors do it themselves; the
+      // others say a bare "Bearer"), so any OAuth client can find where to sign in.
+      shown = protectedResource.challenge;
+    } else if (
+      response.status === 403 &&
+      challenge?.startsWith('Bearer error="insufficient_scope"') === true &&
+      !challenge.includes('resource_metadata=')
+    ) {
+      // A 403 for a missing scope names it too (RFC 9728 §5.1), for the step-up.
+      shown = `${challenge}, resource_metadata="${protectedResource.metadataUrl}"`;
+    } else {
+      return response;
+    }
     const headers = new Headers(response.headers);
-    headers.set('www-authenticate', protectedResource.challenge);
-    return new Response(response.body, { status: 401, statusText: response.statusText, headers });
+    headers.set('www-authenticate', shown);
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
   };
 
   return {

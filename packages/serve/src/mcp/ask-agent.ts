@@ -8,6 +8,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import type { OwnedSessions } from './owned-sessions.ts';
 
 /** What the SDK gives a tool call's handler: the request's abort signal, its `_meta`, notifications. */
@@ -54,14 +55,26 @@ export async function askAgent(
   context: {
     sessions: OwnedSessions;
     onError: (error: unknown) => void;
+    telemetry: DoorTelemetry;
   },
 ): Promise<CallToolResult> {
   const { agentName, agent, owner, extra } = call;
   const { message, sessionId } = readAskArgs(call.args);
   let release: (() => Promise<void>) | undefined;
   let run: ReturnType<Agent['stream']>;
+  const span = {
+    door: 'mcp',
+    operation: 'tools/call',
+    agent: agentName,
+    streaming: true,
+    signal: extra.signal,
+  } as const;
   if (sessionId === undefined) {
-    run = agent.stream(message, { signal: extra.signal });
+    run = context.telemetry.run(
+      span,
+      () => agent.stream(message, { signal: extra.signal }),
+      (running) => running.result,
+    );
   } else {
     const opened = context.sessions.open(sessionId, owner, agentName, agent);
     if ('refused' in opened) {
@@ -71,7 +84,11 @@ export async function askAgent(
       );
     }
     release = opened.release;
-    run = opened.chat.sendStream(message, { signal: extra.signal });
+    run = context.telemetry.run(
+      span,
+      () => opened.chat.sendStream(message, { signal: extra.signal }),
+      (running) => running.result,
+    );
   }
   const progress = progressReporter(extra);
   try {

@@ -12,6 +12,7 @@ import {
   McpError,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { askAgent, askInputSchema, askOutputSchema, type CallExtra } from './ask-agent.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
@@ -66,6 +67,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     max: settings.maxSessions,
     onError,
   });
+  const telemetry = createDoorTelemetry(options.tracerProvider);
   const tools = new Map(settings.exposeTools.map((tool) => [tool.name, tool]));
   const listed: McpTool[] = [
     ...Object.keys(settings.agents).map((name) => ({
@@ -94,7 +96,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
           ? settings.agents[agentName]
           : undefined;
       if (agentName !== undefined && agent !== undefined) {
-        return askAgent({ agentName, agent, args, owner, extra }, { sessions, onError });
+        return askAgent({ agentName, agent, args, owner, extra }, { sessions, onError, telemetry });
       }
       const tool = tools.get(name);
       if (tool === undefined) {

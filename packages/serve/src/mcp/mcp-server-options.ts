@@ -1,5 +1,6 @@
 import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
 import type { ProtectedResource } from '../door/protected-resource.ts';
@@ -71,4 +72,11 @@ export type McpServerOptions = {
   onError?: ((error: unknown) => void) | undefined;
   /** The server's name and version in MCP's `initialize` answer. @defaultValue `{ name: 'gemloop', version: '0.1.0' }` */
   serverInfo?: { name: string; version: string } | undefined;
+  /**
+   * Traces each run the door starts: a `{door} {operation}` span around it (`openai
+   * chat.completions`, `mcp tools/call`, `ag-ui run`, `a2a SendMessage`), the parent of the
+   * agent's own run spans, without the caller, the text or a thrown message.
+   * @defaultValue the globally registered tracer provider, if any
+   */
+  tracerProvider?: OtelTracerProvider | undefined;
 };

@@ -1,6 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import type { DoorRequest } from './door-request.ts';
-import { countTokens, openAIId, toFinishReason } from './door-request.ts';
+import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest } from './openai-request-error.ts';
@@ -41,7 +41,11 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   if (!stream) {
     let result: Awaited<ReturnType<DoorRequest['agent']['run']>>;
     try {
-      result = await door.agent.run(contents, { signal: door.signal });
+      result = await door.telemetry.run(
+        runSpan(door, 'chat.completions', false),
+        () => door.agent.run(contents, { signal: door.signal }),
+        (running) => running,
+      );
     } catch (error) {
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
@@ -65,7 +69,11 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   return eventStreamResponse(door.abort, async (write) => {
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
-    const run = door.agent.stream(contents, { signal: door.signal });
+    const run = door.telemetry.run(
+      runSpan(door, 'chat.completions', true),
+      () => door.agent.stream(contents, { signal: door.signal }),
+      (running) => running.result,
+    );
     try {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
       for await (const event of run) {

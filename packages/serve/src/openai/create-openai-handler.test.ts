@@ -272,9 +272,58 @@ describe('createOpenAIHandler: Responses', () => {
       .responses.retrieve(alices.id)
       .catch((error: unknown) => error);
     expect(read).toBeInstanceOf(OpenAI.NotFoundError);
+    // Nor delete it: the unknown id's answer, and Alice's response stays.
+    const deleted = await client('bob')
+      .responses.delete(alices.id)
+      .catch((error: unknown) => error);
+    expect(deleted).toBeInstanceOf(OpenAI.NotFoundError);
+    const deletedUnknown = await client('bob')
+      .responses.delete('resp_nope')
+      .catch((error: unknown) => error);
+    expect((deletedUnknown as InstanceType<typeof OpenAI.APIError>).error).toEqual(
+      (deleted as InstanceType<typeof OpenAI.APIError>).error,
+    );
+    expect((await client('alice').responses.retrieve(alices.id)).id).toBe(alices.id);
     // Bob's conversation of the same name is his own, empty one.
     await client('bob').responses.create({ model, input: 'Hi', conversation: 'shared-name' });
     expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Hi']);
+  });
+});
+
+describe('createOpenAIHandler: deleting a response', () => {
+  it('forgets a response its owner deletes: reading or continuing it is then 404', async () => {
+    const { client } = await serveOpenAI([
+      turn.text('Noted.'),
+      turn.text('Got B-2.'),
+      turn.text('Still here.'),
+    ]);
+    const first = await client('alice').responses.create({ model, input: 'Remember A-7' });
+    const second = await client('alice').responses.create({
+      model,
+      input: 'And B-2',
+      previous_response_id: first.id,
+    });
+    await client('alice').responses.delete(second.id);
+    const read = await client('alice')
+      .responses.retrieve(second.id)
+      .catch((error: unknown) => error);
+    expect(read).toBeInstanceOf(OpenAI.NotFoundError);
+    const continued = await client('alice')
+      .responses.create({ model, input: 'Go on', previous_response_id: second.id })
+      .catch((error: unknown) => error);
+    expect(continued).toBeInstanceOf(OpenAI.NotFoundError);
+    // Twice is the unknown id's answer.
+    const again = await client('alice')
+      .responses.delete(second.id)
+      .catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(OpenAI.NotFoundError);
+    // The conversation's other responses still continue it.
+    const branch = await client('alice').responses.create({
+      model,
+      input: 'Go on',
+      previous_response_id: first.id,
+    });
+    expect(branch.output_text).toBe('Still here.');
   });
 });
 

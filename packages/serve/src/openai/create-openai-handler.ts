@@ -2,7 +2,10 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { errorResponse, jsonResponse } from './json-response.ts';
@@ -28,7 +31,7 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * - `POST /v1/responses`: Responses, unary or streamed (`response.created`,
  *   `response.output_text.delta`, ..., `response.completed`); each response a turn of a chat
  *   session, continued with `previous_response_id` or `conversation`, the caller's own only.
- * - `GET /v1/responses/{id}`: a stored response of the caller's.
+ * - `GET /v1/responses/{id}`, `DELETE /v1/responses/{id}`: a stored response of the caller's.
  * - `GET /v1/models`, `GET /v1/models/{id}`: the agents.
  *
  * The agents' tools run on the server; the caller sees the answer. Errors are OpenAI's shape
@@ -57,6 +60,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
   });
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, now);
+  const telemetry = createDoorTelemetry(options.tracerProvider);
 
   return async (request) => {
     try {
@@ -88,6 +92,12 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         }
         return jsonResponse(found.body);
       }
+      if (route.kind === 'delete-response') {
+        if (!index.remove(route.id, owner)) {
+          throw notFound('response_not_found', 'No response with this id is open to this caller.');
+        }
+        return jsonResponse({ id: route.id, object: 'response.deleted', deleted: true });
+      }
       const body = await readJsonBody(request, settings.maxBodyBytes);
       const model = body['model'];
       if (model === undefined) {
@@ -111,12 +121,24 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         signal: AbortSignal.any([request.signal, abort.signal]),
         onError,
         now,
+        telemetry,
       };
       return route.kind === 'chat'
         ? await chatCompletions(door)
         : await responses(door, { index, store });
     } catch (error) {
       if (OpenAIRequestError.isInstance(error)) return errorResponse(error);
+      if (InsufficientScopeError.isInstance(error)) {
+        // The `openai` client reads a 403 as PermissionDeniedError.
+        return scopeRefusal(error, {
+          error: {
+            message: 'The token lacks a scope this request needs.',
+            type: 'permission_error',
+            param: null,
+            code: 'insufficient_scope',
+          },
+        });
+      }
       onError(error);
       return jsonResponse(
         {
@@ -157,7 +179,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
 
 type Route =
   | { kind: 'chat' | 'responses' | 'models' }
-  | { kind: 'model' | 'get-response'; id: string };
+  | { kind: 'model' | 'get-response' | 'delete-response'; id: string };
 
 function matchRoute(request: Request, basePath: string): Route {
   const path = new URL(request.url).pathname;
@@ -176,8 +198,9 @@ function matchRoute(request: Request, basePath: string): Route {
   }
   const item = rest === undefined ? undefined : /^\/(models|responses)\/([^/]{1,200})$/.exec(rest);
   if (item !== null && item !== undefined) {
-    if (method !== 'GET') throw notAllowed(method);
     const id = decodeURIComponent(item[2] as string);
+    if (item[1] === 'responses' && method === 'DELETE') return { kind: 'delete-response', id };
+    if (method !== 'GET') throw notAllowed(method);
     return { kind: item[1] === 'models' ? 'model' : 'get-response', id };
   }
   throw new OpenAIRequestError({

@@ -1,5 +1,6 @@
 import type { Agent } from '@gemloop/core';
 import type { RunOwner } from '@gemloop/core/web';
+import type { DoorSpanInfo, DoorTelemetry } from '../door/door-telemetry.ts';
 
 /** What the handler hands each API once the request is authorized, read and routed. @internal */
 export type DoorRequest = {
@@ -15,7 +16,18 @@ export type DoorRequest = {
   onError: (error: unknown) => void;
   /** The clock, in ms. */
   now: () => number;
+  /** The door's spans, around each run it starts. */
+  telemetry: DoorTelemetry;
 };
+
+/** The door span of a request's run: `openai chat.completions` or `openai responses`. @internal */
+export function runSpan(
+  door: DoorRequest,
+  operation: 'chat.completions' | 'responses',
+  streaming: boolean,
+): DoorSpanInfo {
+  return { door: 'openai', operation, agent: door.model, streaming, signal: door.signal };
+}
 
 /** OpenAI's `finish_reason` for a run's. @internal */
 export function toFinishReason(reason: string): 'stop' | 'length' | 'content_filter' {

@@ -2,12 +2,13 @@ import { GemloopError } from '@gemloop/core/errors';
 
 /**
  * The `type` of an OpenAI error body, as OpenAI's API answers it (`invalid_request_error` for a
- * 400/404/413, `authentication_error` for 401, `rate_limit_error` for 429, `server_error` for a run
- * that failed).
+ * 400/404/413, `authentication_error` for 401, `permission_error` for a 403 (a token without a
+ * scope the request needs), `rate_limit_error` for 429, `server_error` for a run that failed).
  */
 export type OpenAIErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
+  | 'permission_error'
   | 'rate_limit_error'
   | 'server_error';
 

@@ -99,6 +99,20 @@ export function createResponseIndex(options: {
     },
 
     /**
+     * Forgets the response `id` when `caller` owns it (`GET` and `previous_response_id` then
+     * answer as for an unknown one); `false` when there is none for `caller`, unknown and another
+     * owner's alike. Its conversation's turns stay: its other responses still continue it.
+     */
+    remove(id: string, caller: RunOwner): boolean {
+      const found = responses.get(id);
+      if (found === undefined || found.conversation.forgotten || !isRunOwner(found.owner, caller))
+        return false;
+      responses.delete(id);
+      if (found.conversation.head === id) found.conversation.head = undefined;
+      return true;
+    },
+
+    /**
      * Where a continuation of `previous` sends: its conversation when `previous` is that
      * conversation's newest response and nothing is sending to it, else a new conversation
      * holding a copy of the turns up to `previous` (a branch). Claimed (`busy`) before the first

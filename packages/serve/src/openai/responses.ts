@@ -3,7 +3,7 @@ import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/
 import { silentLogger } from '@gemloop/core/logging';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
-import { countTokens, openAIId } from './door-request.ts';
+import { countTokens, openAIId, runSpan } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
@@ -117,7 +117,11 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   if (!stream) {
     let result: ChatResult;
     try {
-      result = await session.send(message, { signal: door.signal });
+      result = await door.telemetry.run(
+        runSpan(door, 'responses', false),
+        () => session.send(message, { signal: door.signal }),
+        (running) => running,
+      );
     } catch (error) {
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -136,7 +140,11 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type));
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
-    const run = session.sendStream(message, { signal: door.signal });
+    const run = door.telemetry.run(
+      runSpan(door, 'responses', true),
+      () => session.sendStream(message, { signal: door.signal }),
+      (running) => running.result,
+    );
     let text = '';
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
