@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
-import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
+import { type Guardrails, guardrails as makeGuardrails } from '@gemloop/core/guardrails';
 import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
@@ -208,7 +208,7 @@ export async function startDurableWorkerWith(
     },
     inherited: (topAgent) => {
       const top = prepared.get(topAgent);
-      const options = top?.guardrails?.options;
+      const options = (agents[topAgent]?.guardrails as Guardrails | undefined)?.options;
       const tools = options?.tools ?? [];
       const inheritedPlugins = (agents[topAgent]?.plugins ?? []).filter(
         (plugin) => plugin.inherit === true,
