@@ -9,5 +9,5 @@ export { createLiveToken } from './create-live-token.ts';
 export type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
 export type { LiveSessionErrorReason } from './live-session-error.ts';
 export { LiveSessionError } from './live-session-error.ts';
-export type { LiveSessionOptions } from './live-session-options.ts';
+export type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 export { DEFAULT_LIVE_CONTEXT_WINDOW } from './live-setup.ts';
