@@ -14,6 +14,7 @@ import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { liveAgentOf } from './live-agent.ts';
+import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
 import { LiveSessionError } from './live-session-error.ts';
@@ -132,6 +133,8 @@ class LiveSessionState {
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #running = new Map<string, RunningCall>();
+  /** The Live model, for prices: the setup's, without `models/`. */
+  readonly #model: string;
   #current: Connection | undefined;
   #handle: string | undefined;
   #turnInProgress = false;
@@ -156,6 +159,7 @@ class LiveSessionState {
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
+    this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
     this.#WebSocket = WebSocketClass;
     this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
@@ -482,7 +486,11 @@ class LiveSessionState {
       this.#onCancel(cancellation.ids);
     const usage = frame['usageMetadata'];
     if (typeof usage === 'object' && usage !== null)
-      this.#emit({ type: 'usage', usage: usage as UsageMetadata });
+      this.#emit({
+        type: 'usage',
+        usage: usage as UsageMetadata,
+        cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
+      });
     const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
     if (update !== undefined) this.#onResumptionUpdate(connection, update);
     if (frame['goAway'] !== undefined) {

@@ -6,6 +6,8 @@ export type { LiveSession } from './create-live-session.ts';
 export { createLiveSession } from './create-live-session.ts';
 export type { LiveToken, LiveTokenOptions } from './create-live-token.ts';
 export { createLiveToken } from './create-live-token.ts';
+export type { LiveCost, LivePrice, LiveUsage } from './live-cost.ts';
+export { LIVE_PRICES, liveCostOf } from './live-cost.ts';
 export type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
 export type { LiveSessionErrorReason } from './live-session-error.ts';
 export { LiveSessionError } from './live-session-error.ts';

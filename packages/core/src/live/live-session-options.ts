@@ -1,4 +1,5 @@
 import type { Content } from '../wire/content.ts';
+import type { LivePrice } from './live-cost.ts';
 import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
 
 /** A background call the server made to an earlier process of a session: see `pendingCalls`. */
@@ -94,6 +95,11 @@ export type LiveSessionOptions = {
    * during a reconnection. @defaultValue 32 MiB
    */
   maxBufferedBytes?: number | undefined;
+  /**
+   * Live prices by model id, replacing gemloop's table (`LIVE_PRICES`) for the `usage` events'
+   * `cost`. @defaultValue `LIVE_PRICES`
+   */
+  prices?: Readonly<Record<string, LivePrice>> | undefined;
   /** Closes the session when aborted. */
   signal?: AbortSignal | undefined;
 };
