@@ -8,6 +8,7 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
@@ -20,6 +21,7 @@ import { LiveEventQueue } from './live-event-queue.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+import type { LiveTelemetry } from './live-telemetry.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
 
 /**
@@ -116,9 +118,50 @@ export async function createLiveSession(
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
-  const session = new LiveSessionState(agentOptions, options, url, setup, WebSocketClass);
+  const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl);
+  const session = new LiveSessionState(
+    agentOptions,
+    options,
+    url,
+    setup,
+    WebSocketClass,
+    telemetry,
+  );
   await session.start(options.resumeHandle);
   return session.api();
+}
+
+/**
+ * The session's spans, when the agent's telemetry has a tracer provider or one is registered
+ * globally (as for the agent's runs; `telemetry: false` turns them off). `@opentelemetry/api` is
+ * loaded only then.
+ */
+async function liveTelemetryOf(
+  agent: AgentOptions<unknown>,
+  setup: Record<string, unknown>,
+  baseUrl: string,
+): Promise<LiveTelemetry | undefined> {
+  const options = agent.telemetry;
+  if (options === false) return undefined;
+  if (options?.tracerProvider === undefined && !hasRegisteredOtel()) return undefined;
+  const [api, { createLiveTelemetry }] = await Promise.all([
+    loadOtelApi(),
+    import('./live-telemetry.ts'),
+  ]);
+  const model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
+  let serverAddress: string | undefined;
+  try {
+    serverAddress = new URL(baseUrl).hostname;
+  } catch {
+    serverAddress = undefined;
+  }
+  return createLiveTelemetry({
+    api,
+    tracerProvider: options?.tracerProvider ?? api.trace.getTracerProvider(),
+    model: model.startsWith('models/') ? model.slice('models/'.length) : model,
+    agentName: agent.name,
+    serverAddress,
+  });
 }
 
 /** One live session's state: its connection, handle, tools in flight and events. */
@@ -133,6 +176,7 @@ class LiveSessionState {
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #running = new Map<string, RunningCall>();
+  readonly #telemetry: LiveTelemetry | undefined;
   /** The Live model, for prices: the setup's, without `models/`. */
   readonly #model: string;
   #current: Connection | undefined;
@@ -154,7 +198,9 @@ class LiveSessionState {
     url: string,
     setup: Record<string, unknown>,
     WebSocketClass: typeof WebSocket,
+    telemetry: LiveTelemetry | undefined,
   ) {
+    this.#telemetry = telemetry;
     this.#agent = agent;
     this.#options = options;
     this.#url = url;
@@ -272,6 +318,7 @@ class LiveSessionState {
       connection.socket.close(1000);
     }
     this.#outbox = [];
+    this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
@@ -279,6 +326,7 @@ class LiveSessionState {
 
   #emit(event: LiveEvent): void {
     if (this.#ended) return;
+    this.#telemetry?.event(event);
     const onEvent = this.#options.onEvent;
     if (onEvent !== undefined) this.#tap(() => onEvent(event));
     if (!this.#queue.push(event)) {
