@@ -1,6 +1,5 @@
 import type { LivePendingCall } from '@gemloop/core/live';
 import type pg from 'pg';
-import { borrowClient } from '../postgres/borrow-client.ts';
 import { inTransaction } from '../postgres/in-transaction.ts';
 
 /** The durable live sessions: one row each, with the last resumption handle the server sent. */
@@ -14,9 +13,7 @@ export const LIVE_CALLS_TABLE = 'gemloop.live_calls';
 
 /** Creates the live tables once for the fleet (an advisory lock, as the other tables). @internal */
 export async function migrateLiveSessions(pool: pg.Pool): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
     await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
     await client.query(
@@ -31,13 +28,7 @@ export async function migrateLiveSessions(pool: pg.Pool): Promise<void> {
          state text NOT NULL DEFAULT 'running', created_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (session_id, call_id))`,
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** What a durable live session finds in Postgres when it opens. @internal */

@@ -4,6 +4,13 @@ import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
 import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
+import { migrateLiveSessions } from '../../live/live-session-store.ts';
+import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
+import {
+  type DurableLiveSession,
+  type DurableLiveSessionOptions,
+  openDurableLiveSession,
+} from '../../live/open-durable-live-session.ts';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
 import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
 import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
@@ -18,13 +25,6 @@ import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '.
 import { migrateRunPauses } from '../run-pauses.ts';
 import { createSteerAnnouncements } from '../steer-announcements.ts';
 import { startWorkerLiveness } from '../worker-liveness.ts';
-import { migrateLiveSessions } from '../../live/live-session-store.ts';
-import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
-import {
-  type DurableLiveSession,
-  type DurableLiveSessionOptions,
-  openDurableLiveSession,
-} from '../../live/open-durable-live-session.ts';
 import {
   checkDurableWorkerOptions,
   DEFAULT_QUEUE_POLLING_MS,
