@@ -8,17 +8,20 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { liveAgentOf } from './live-agent.ts';
+import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+import type { LiveTelemetry } from './live-telemetry.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
 
 /**
@@ -46,7 +49,14 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   [Symbol.asyncDispose]: AsyncDispose;
 };
 
-type Sent = { index: number; text: string; history: boolean };
+/** `callIds`: the background calls a `toolResponse` answers (held once a handle follows it). */
+type Sent = {
+  index: number;
+  text: string;
+  history: boolean;
+  callIds?: readonly string[] | undefined;
+};
+type Held = { text: string; history: boolean; callIds?: readonly string[] | undefined };
 type Connection = {
   socket: WebSocket;
   /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
@@ -108,9 +118,50 @@ export async function createLiveSession(
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
-  const session = new LiveSessionState(agentOptions, options, url, setup, WebSocketClass);
+  const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl);
+  const session = new LiveSessionState(
+    agentOptions,
+    options,
+    url,
+    setup,
+    WebSocketClass,
+    telemetry,
+  );
   await session.start(options.resumeHandle);
   return session.api();
+}
+
+/**
+ * The session's spans, when the agent's telemetry has a tracer provider or one is registered
+ * globally (as for the agent's runs; `telemetry: false` turns them off). `@opentelemetry/api` is
+ * loaded only then.
+ */
+async function liveTelemetryOf(
+  agent: AgentOptions<unknown>,
+  setup: Record<string, unknown>,
+  baseUrl: string,
+): Promise<LiveTelemetry | undefined> {
+  const options = agent.telemetry;
+  if (options === false) return undefined;
+  if (options?.tracerProvider === undefined && !hasRegisteredOtel()) return undefined;
+  const [api, { createLiveTelemetry }] = await Promise.all([
+    loadOtelApi(),
+    import('./live-telemetry.ts'),
+  ]);
+  const model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
+  let serverAddress: string | undefined;
+  try {
+    serverAddress = new URL(baseUrl).hostname;
+  } catch {
+    serverAddress = undefined;
+  }
+  return createLiveTelemetry({
+    api,
+    tracerProvider: options?.tracerProvider ?? api.trace.getTracerProvider(),
+    model: model.startsWith('models/') ? model.slice('models/'.length) : model,
+    agentName: agent.name,
+    serverAddress,
+  });
 }
 
 /** One live session's state: its connection, handle, tools in flight and events. */
@@ -125,13 +176,16 @@ class LiveSessionState {
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #running = new Map<string, RunningCall>();
+  readonly #telemetry: LiveTelemetry | undefined;
+  /** The Live model, for prices: the setup's, without `models/`. */
+  readonly #model: string;
   #current: Connection | undefined;
   #handle: string | undefined;
   #turnInProgress = false;
   #blockingInFlight = 0;
   #draining = false;
   #reconnecting = false;
-  #outbox: { text: string; history: boolean }[] = [];
+  #outbox: Held[] = [];
   #outboxBytes = 0;
   #ended = false;
   #resolveClosed!: () => void;
@@ -144,11 +198,14 @@ class LiveSessionState {
     url: string,
     setup: Record<string, unknown>,
     WebSocketClass: typeof WebSocket,
+    telemetry: LiveTelemetry | undefined,
   ) {
+    this.#telemetry = telemetry;
     this.#agent = agent;
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
+    this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
     this.#WebSocket = WebSocketClass;
     this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
@@ -183,6 +240,19 @@ class LiveSessionState {
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
       this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
+    }
+    // Background calls an earlier process of this session received and never saw answered (it
+    // crashed): the resumed server still waits for them, so they are answered as if just made.
+    for (const call of this.#options.pendingCalls ?? []) {
+      const tool = this.#functions.get(call.name);
+      this.#emit({
+        type: 'tool-call',
+        toolCallId: call.id,
+        toolName: call.name,
+        args: call.args,
+        behavior: 'NON_BLOCKING',
+      });
+      this.#runBackground(this.#current as Connection, call, 0, tool);
     }
   }
 
@@ -248,6 +318,7 @@ class LiveSessionState {
       connection.socket.close(1000);
     }
     this.#outbox = [];
+    this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
@@ -255,6 +326,9 @@ class LiveSessionState {
 
   #emit(event: LiveEvent): void {
     if (this.#ended) return;
+    this.#telemetry?.event(event);
+    const onEvent = this.#options.onEvent;
+    if (onEvent !== undefined) this.#tap(() => onEvent(event));
     if (!this.#queue.push(event)) {
       this.#end(
         new LiveSessionError({
@@ -266,7 +340,20 @@ class LiveSessionState {
     }
   }
 
-  #send(message: Record<string, unknown>, history = false): void {
+  /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
+  #tap(tap: () => void): void {
+    try {
+      tap();
+    } catch (error) {
+      (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
+    }
+  }
+
+  #send(
+    message: Record<string, unknown>,
+    history = false,
+    callIds?: readonly string[] | undefined,
+  ): void {
     if (this.#ended) {
       throw new LiveSessionError({
         reason: 'closed',
@@ -289,14 +376,14 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ text, history });
+      this.#outbox.push({ text, history, callIds });
       return;
     }
-    this.#sendOn(connection, text, history);
+    this.#sendOn(connection, { text, history, callIds });
   }
 
-  #sendOn(connection: Connection, text: string, history = false): void {
-    connection.sent.push({ index: connection.nextIndex, text, history });
+  #sendOn(connection: Connection, { text, history, callIds }: Held): void {
+    connection.sent.push({ index: connection.nextIndex, text, history, callIds });
     connection.sentBytes += text.length;
     connection.nextIndex += 1;
     // Kept for a resume until the server reports them consumed, bounded: a server that never
@@ -447,7 +534,11 @@ class LiveSessionState {
       this.#onCancel(cancellation.ids);
     const usage = frame['usageMetadata'];
     if (typeof usage === 'object' && usage !== null)
-      this.#emit({ type: 'usage', usage: usage as UsageMetadata });
+      this.#emit({
+        type: 'usage',
+        usage: usage as UsageMetadata,
+        cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
+      });
     const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
     if (update !== undefined) this.#onResumptionUpdate(connection, update);
     if (frame['goAway'] !== undefined) {
@@ -512,14 +603,21 @@ class LiveSessionState {
     // connection from the first message after the setup is an assumption checked against the
     // fake only.
     const consumed = Number(update['lastConsumedClientMessageIndex']);
-    if (Number.isSafeInteger(consumed)) {
-      connection.sent = connection.sent.filter((sent) => sent.index > consumed);
-      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
-    } else if (resumable) {
-      const taken = connection.takenBefore;
-      connection.sent = connection.sent.filter((sent) => sent.index >= taken);
+    const before = Number.isSafeInteger(consumed)
+      ? consumed + 1
+      : resumable
+        ? connection.takenBefore
+        : undefined;
+    const heldCallIds: string[] = [];
+    if (before !== undefined) {
+      for (const sent of connection.sent) {
+        if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
+      }
+      connection.sent = connection.sent.filter((sent) => sent.index >= before);
       connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
     }
+    if (resumable && !this.#ended)
+      this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
     this.#maybeMove();
   }
 
@@ -586,11 +684,11 @@ class LiveSessionState {
         await closeConnection(old);
         this.#current = next;
         // What was sent on the old connection after its last handle, then what waited.
-        for (const sent of old.sent) this.#sendOn(next, sent.text, sent.history);
+        for (const sent of old.sent) this.#sendOn(next, sent);
         const outbox = this.#outbox;
         this.#outbox = [];
         this.#outboxBytes = 0;
-        for (const held of outbox) this.#sendOn(next, held.text, held.history);
+        for (const held of outbox) this.#sendOn(next, held);
         this.#reconnecting = false;
         this.#draining = false;
         this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
@@ -662,17 +760,11 @@ class LiveSessionState {
           ? (tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE')
           : undefined;
       this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
-      const answer = this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling);
-      if (scheduling === undefined) {
-        blocking.push(answer);
+      if (scheduling !== undefined) {
+        this.#runBackground(connection, { id, name, args }, callIndex, tool);
         return;
       }
-      // A background result goes to whichever connection is current when it is ready: the
-      // resumed server still knows the call (its handle was taken while the call ran).
-      void answer.then((response) => {
-        if (response === undefined || this.#ended) return;
-        this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } });
-      });
+      blocking.push(this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling));
     });
     if (blocking.length === 0) return;
     this.#blockingInFlight += 1;
@@ -684,6 +776,25 @@ class LiveSessionState {
         this.#send({ toolResponse: { functionResponses: answered } });
       }
       this.#maybeMove();
+    });
+  }
+
+  /**
+   * Runs a background call; its result goes to whichever connection is current when it is ready:
+   * the resumed server still knows the call (its handle was taken while the call ran).
+   */
+  #runBackground(
+    connection: Connection,
+    call: LivePendingCall,
+    callIndex: number,
+    tool: FunctionTool | undefined,
+  ): void {
+    const scheduling = tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE';
+    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling).then((response) => {
+      if (response === undefined || this.#ended) return;
+      this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } }, false, [
+        call.id,
+      ]);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { UsageMetadata } from '../wire/response.ts';
+import type { LiveCost } from './live-cost.ts';
 
 /** How a tool call lets the conversation go on: Google's `FunctionDeclaration.behavior`. */
 export type LiveToolBehavior = 'BLOCKING' | 'NON_BLOCKING';
@@ -58,8 +59,12 @@ export type LiveEvent =
   | { type: 'interrupted' }
   /** The model finished its turn (`turnComplete`). */
   | { type: 'turn-end'; reason: string | undefined }
-  /** `usageMetadata` for the session so far, as the server reported it. */
-  | { type: 'usage'; usage: UsageMetadata }
+  /**
+   * A `usageMetadata` report, as the server sent it, and what it cost at the Live model's prices
+   * (audio in and out apart; see `liveCostOf`). Google bills every report: a session's cost is
+   * the sum of its reports' `cost`.
+   */
+  | { type: 'usage'; usage: UsageMetadata; cost: LiveCost }
   /**
    * The session moved to a new connection with its last resumption handle: after `goAway` or a
    * dropped socket. `discardedTurn`: a model turn was cut mid-way and the server will answer it
