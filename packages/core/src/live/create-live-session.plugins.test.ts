@@ -243,13 +243,15 @@ describe('plugins on live tool calls', () => {
       /beforeToolCall returned an object with type "yes"/,
     );
     expect(ran).toBe(0);
-    await expect.poll(() => responsesOf(fake)).toEqual([
-      {
-        id: 'u1',
-        name: 'transfer',
-        response: { error: 'transfer was not run: its approval step failed.' },
-      },
-    ]);
+    await expect
+      .poll(() => responsesOf(fake))
+      .toEqual([
+        {
+          id: 'u1',
+          name: 'transfer',
+          response: { error: 'transfer was not run: its approval step failed.' },
+        },
+      ]);
     await session.close();
   });
 
@@ -278,13 +280,15 @@ describe('plugins on live tool calls', () => {
     expect(PluginError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ plugin: 'broken', hook: 'beforeToolCall' });
     expect(String((error as Error).message)).not.toContain('0123456789abcdef');
-    await expect.poll(() => responsesOf(fake)).toEqual([
-      {
-        id: 'p1',
-        name: 'transfer',
-        response: { error: 'transfer was not run: its approval step failed.' },
-      },
-    ]);
+    await expect
+      .poll(() => responsesOf(fake))
+      .toEqual([
+        {
+          id: 'p1',
+          name: 'transfer',
+          response: { error: 'transfer was not run: its approval step failed.' },
+        },
+      ]);
     await expect(session.closed).rejects.toBe(error);
     expect(LiveSessionError.isInstance(error)).toBe(false);
   });
@@ -314,8 +318,8 @@ describe('plugins on live tool calls', () => {
       stoppedBy: { plugin: 'budget', reason: 'budget spent' },
     });
     await expect(session.closed).resolves.toBeUndefined();
-    await expect.poll(() => responsesOf(fake)).toEqual([
-      { id: 'f1', name: 'transfer', response: { done: true, amount: 1, to: 'x' } },
-    ]);
+    await expect
+      .poll(() => responsesOf(fake))
+      .toEqual([{ id: 'f1', name: 'transfer', response: { done: true, amount: 1, to: 'x' } }]);
   });
 });

@@ -1,6 +1,9 @@
 import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../agent/config/options/tool-runs.ts';
+import {
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { pluginEngineOf } from '../agent/plugins/plugin-engine-of.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
@@ -133,6 +136,7 @@ class LiveSessionState {
   readonly #maxBufferedBytes: number;
   readonly #running = new Map<string, RunningCall>();
   readonly #redact: <T>(value: T) => T;
+  readonly #calls: CallSlots;
   /** Aborted when the session ends: the plugins' `run.signal`. */
   readonly #lifetime = new AbortController();
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
@@ -163,6 +167,10 @@ class LiveSessionState {
   ) {
     this.#agent = agent;
     this.#redact = redact;
+    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
+    this.#calls = new CallSlots(
+      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
+    );
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
@@ -774,23 +782,43 @@ class LiveSessionState {
     tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
   ): Promise<FunctionResponse | undefined> {
+    if (this.#running.has(call.id)) {
+      // A second call with the id of one still running (a broken server): the first's answer
+      // is the id's one answer; running this one too would answer the id twice.
+      this.#emit({
+        type: 'tool-error',
+        toolCallId: call.id,
+        toolName: call.name,
+        outcome: 'error',
+        message: `Not run: a call with id ${call.id} is already running.`,
+      });
+      return undefined;
+    }
     const controller = new AbortController();
     const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
     this.#running.set(call.id, running);
-    const timeoutMs = tool?.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const timer = setTimeout(
-      () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-      Math.min(timeoutMs, MAX_TIMER_MS),
-    );
-    let outcome: LiveCallOutcome;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: LiveCallOutcome = { type: 'aborted' };
+    let slot = false;
     try {
-      outcome = await runLiveToolCall(
-        { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
-        call,
-        controller.signal,
-      );
+      // At most toolConcurrency tools at once, as in a run's turn: a server sending thousands
+      // of calls queues them instead of starting them all.
+      slot = await this.#calls.acquire(controller.signal);
+      if (slot) {
+        const timeoutMs = tool?.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        timer = setTimeout(
+          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+          Math.min(timeoutMs, MAX_TIMER_MS),
+        );
+        outcome = await runLiveToolCall(
+          { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
+          call,
+          controller.signal,
+        );
+      }
     } finally {
       clearTimeout(timer);
+      if (slot) this.#calls.release();
       this.#running.delete(call.id);
     }
     if (running.cancelled || this.#ended || outcome.type === 'aborted') {
@@ -863,6 +891,39 @@ class LiveSessionState {
     if (stop === undefined) return;
     this.#emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
     void this.close();
+  }
+}
+
+/** The session's tool slots: at most `size` calls run at once, the rest wait in order. */
+class CallSlots {
+  readonly #size: number;
+  #active = 0;
+  readonly #waiting = new Set<() => void>();
+  constructor(size: number) {
+    this.#size = size;
+  }
+  /** Takes a slot, waiting for one; `false` when `signal` aborted first (no slot taken). */
+  async acquire(signal: AbortSignal): Promise<boolean> {
+    while (this.#active >= this.#size) {
+      if (signal.aborted) return false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#waiting.delete(wake);
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#waiting.add(wake);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+    if (signal.aborted) return false;
+    this.#active += 1;
+    return true;
+  }
+  release(): void {
+    this.#active -= 1;
+    const [first] = this.#waiting;
+    first?.();
   }
 }
 
