@@ -8,8 +8,8 @@
 import { createAgent, createGemini } from '@gemloop/core';
 import { createLiveSession, type LiveEvent, type LiveSession } from '@gemloop/core/live';
 
-/** What the page did, for a person reading the log and for the Chromium test. */
-type VoiceState = {
+/** What the page did (`globalThis.liveVoice`), for a person reading the log and for the Chromium test. */
+export type VoiceState = {
   status: string;
   /** Microphone chunks sent, and their PCM bytes. */
   chunksSent: number;

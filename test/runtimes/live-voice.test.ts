@@ -4,6 +4,7 @@ import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeLive, type FakeLive } from '@gemloop/testing/live';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVoiceApp, type VoiceApp } from '../../examples/live/voice-app.ts';
+import type { VoiceState } from '../../examples/live/voice-page.ts';
 import {
   type BrowserSession,
   fakeMicrophonePath,
@@ -19,15 +20,6 @@ const API_KEY = 'server-only-key-0123456789abcdefABCDEF';
 const MODEL = 'gemini-3.1-flash-live-preview';
 /** The fake microphone's tone: what reaches the server must still be it. */
 const TONE_HZ = 1000;
-
-type PageState = {
-  status: string;
-  chunksSent: number;
-  bytesSent: number;
-  samplesPlayed: number;
-  firstSamples: number[];
-  events: string[];
-};
 
 /** `seconds` of a mono 16-bit 48 kHz WAV: a TONE_HZ sine at half scale. */
 function toneWav(seconds: number): Buffer {
@@ -122,18 +114,18 @@ describe('live voice in Chromium (ephemeral token, fake microphone, Web Audio ou
     await page.goto(app.url);
     await page.click('#start');
     await page.waitForFunction(
-      () => (globalThis as unknown as { liveVoice: PageState }).liveVoice.chunksSent >= 10,
+      () => (globalThis as unknown as { liveVoice: VoiceState }).liveVoice.chunksSent >= 10,
       undefined,
       { timeout: 60_000 },
     );
     await page.click('#stop');
     await page.waitForFunction(
-      () => (globalThis as unknown as { liveVoice: PageState }).liveVoice.status === 'answered',
+      () => (globalThis as unknown as { liveVoice: VoiceState }).liveVoice.status === 'answered',
       undefined,
       { timeout: 60_000 },
     );
     const state = await page.evaluate(
-      () => (globalThis as unknown as { liveVoice: PageState }).liveVoice,
+      () => (globalThis as unknown as { liveVoice: VoiceState }).liveVoice,
     );
     expect(pageErrors).toEqual([]);
 
