@@ -5,12 +5,9 @@ import {
   DEFAULT_TOOL_TIMEOUT_MS,
 } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
-import { pluginEngineOf } from '../agent/plugins/plugin-engine-of.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
-import { emptyUsage } from '../agent/usage.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { zeroCost } from '../models/cost.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -21,9 +18,11 @@ import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
+import { CallSlots } from './call-slots.ts';
 import { liveAgentOf } from './live-agent.ts';
 import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
+import { startLivePlugins } from './live-plugins.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
@@ -218,49 +217,14 @@ class LiveSessionState {
    * the loop, so the model-call and answer hooks do not run (docs/live-agents.md says why).
    */
   async #startPlugins(): Promise<void> {
-    const list = this.#agent.plugins as readonly unknown[] | undefined;
-    const engine = pluginEngineOf(list, 'plugins');
-    const resolved = engine?.resolve(list);
-    if (resolved === undefined) return;
-    const usage = emptyUsage();
-    const plugins = resolved.engine.start(resolved, {
-      agentName: this.#agent.name ?? 'agent',
-      model:
-        (this.#setup['setup'] as { model?: string }).model?.replace(/^models\//, '') ??
-        this.#agent.model,
-      path: [],
-      streaming: true,
-      conversationId: undefined,
+    const plugins = await startLivePlugins({
+      agent: this.#agent,
+      model: (this.#setup['setup'] as { model?: string }).model?.replace(/^models\//, ''),
       signal: this.#lifetime.signal,
-      tracker: {
-        contents: [],
-        steps: [],
-        usage,
-        state: () => ({
-          contents: [],
-          newContents: [],
-          steps: [],
-          usage,
-          cost: zeroCost(),
-        }),
-      },
-      emit: (event) => {
-        if (event.type === 'plugin') {
-          const { plugin, kind, data } = event;
-          this.#emit(
-            data === undefined
-              ? { type: 'plugin', plugin, kind }
-              : { type: 'plugin', plugin, kind, data },
-          );
-        }
-      },
+      emit: (event) => this.#emit(event),
       redact: this.#redact,
-      record: undefined,
-      observation: undefined,
-      now: Date.now,
     });
     this.#plugins = plugins;
-    if (plugins.hooks.startRun !== undefined) await plugins.startRun();
   }
 
   /** Makes `connection` the session's, then plays the frames that came before. */
@@ -891,39 +855,6 @@ class LiveSessionState {
     if (stop === undefined) return;
     this.#emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
     void this.close();
-  }
-}
-
-/** The session's tool slots: at most `size` calls run at once, the rest wait in order. */
-class CallSlots {
-  readonly #size: number;
-  #active = 0;
-  readonly #waiting = new Set<() => void>();
-  constructor(size: number) {
-    this.#size = size;
-  }
-  /** Takes a slot, waiting for one; `false` when `signal` aborted first (no slot taken). */
-  async acquire(signal: AbortSignal): Promise<boolean> {
-    while (this.#active >= this.#size) {
-      if (signal.aborted) return false;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.#waiting.delete(wake);
-          signal.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#waiting.add(wake);
-        signal.addEventListener('abort', wake, { once: true });
-      });
-    }
-    if (signal.aborted) return false;
-    this.#active += 1;
-    return true;
-  }
-  release(): void {
-    this.#active -= 1;
-    const [first] = this.#waiting;
-    first?.();
   }
 }
 
