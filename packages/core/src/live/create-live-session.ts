@@ -1,27 +1,37 @@
 import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../agent/config/options/tool-runs.ts';
+import {
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
+import { CallSlots } from './call-slots.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
+import { startLivePlugins } from './live-plugins.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+
 import type { LiveTelemetry } from './live-telemetry.ts';
+import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
 
 /**
@@ -119,6 +129,7 @@ export async function createLiveSession(
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
   const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl);
+  const redact = <T>(value: T): T => scrubSecrets(value, client.secrets.values);
   const session = new LiveSessionState(
     agentOptions,
     options,
@@ -126,6 +137,7 @@ export async function createLiveSession(
     setup,
     WebSocketClass,
     telemetry,
+    redact,
   );
   await session.start(options.resumeHandle);
   return session.api();
@@ -179,6 +191,15 @@ class LiveSessionState {
   readonly #telemetry: LiveTelemetry | undefined;
   /** The Live model, for prices: the setup's, without `models/`. */
   readonly #model: string;
+  readonly #redact: <T>(value: T) => T;
+  readonly #calls: CallSlots;
+  /** Aborted when the session ends: the plugins' `run.signal`. */
+  readonly #lifetime = new AbortController();
+  /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
+  #plugins: RunPlugins | undefined;
+  #pluginsEnded: Promise<void> = Promise.resolve();
+  /** A hook that threw: the session ends with it once the call is answered. */
+  #failure: GemloopError | undefined;
   #current: Connection | undefined;
   #handle: string | undefined;
   #turnInProgress = false;
@@ -199,9 +220,15 @@ class LiveSessionState {
     setup: Record<string, unknown>,
     WebSocketClass: typeof WebSocket,
     telemetry: LiveTelemetry | undefined,
+    redact: <T>(value: T) => T,
   ) {
     this.#telemetry = telemetry;
     this.#agent = agent;
+    this.#redact = redact;
+    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
+    this.#calls = new CallSlots(
+      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
+    );
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
@@ -231,6 +258,7 @@ class LiveSessionState {
   async start(handle: string | undefined): Promise<void> {
     this.#handle = handle;
     try {
+      await this.#startPlugins();
       this.#adopt(await this.#connect(handle));
     } catch (error) {
       this.#end(error as LiveSessionError);
@@ -254,6 +282,22 @@ class LiveSessionState {
       });
       this.#runBackground(this.#current as Connection, call, 0, tool);
     }
+  }
+
+  /**
+   * The agent's plugins, started for the session as for a run (`startRun` once, `endRun` when it
+   * ends): their tool-call hooks apply to every live call. A live session has no model step of
+   * the loop, so the model-call and answer hooks do not run (docs/live-agents.md says why).
+   */
+  async #startPlugins(): Promise<void> {
+    const plugins = await startLivePlugins({
+      agent: this.#agent,
+      model: (this.#setup['setup'] as { model?: string }).model?.replace(/^models\//, ''),
+      signal: this.#lifetime.signal,
+      emit: (event) => this.#emit(event),
+      redact: this.#redact,
+    });
+    this.#plugins = plugins;
   }
 
   /** Makes `connection` the session's, then plays the frames that came before. */
@@ -305,11 +349,21 @@ class LiveSessionState {
     this.#end(undefined);
     if (this.#current !== undefined) await closeConnection(this.#current);
     await this.closed.catch(() => {});
+    await this.#pluginsEnded;
   }
 
-  #end(error: LiveSessionError | undefined): void {
+  #end(error: GemloopError | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#lifetime.abort(error ?? new Error('the live session closed'));
+    const plugins = this.#plugins;
+    if (plugins?.hooks.endRun !== undefined) {
+      // A failing endRun is logged: the session's own end (an error or a close) stands.
+      this.#pluginsEnded = plugins.endRun(error).then((failed) => {
+        if (failed !== undefined)
+          this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
+      });
+    }
     for (const call of this.#running.values())
       call.controller.abort(error ?? new Error('the live session closed'));
     const connection = this.#current;
@@ -775,6 +829,7 @@ class LiveSessionState {
       if (answered.length > 0 && !this.#ended && connection === this.#current) {
         this.#send({ toolResponse: { functionResponses: answered } });
       }
+      this.#afterAnswer();
       this.#maybeMove();
     });
   }
@@ -795,6 +850,7 @@ class LiveSessionState {
       this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } }, false, [
         call.id,
       ]);
+      this.#afterAnswer();
     });
   }
 
@@ -804,73 +860,57 @@ class LiveSessionState {
     tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
   ): Promise<FunctionResponse | undefined> {
-    const fail = (
-      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args',
-      message: string,
-      issues?: FunctionResponseIssues,
-    ) => {
+    if (this.#running.has(call.id)) {
+      // A second call with the id of one still running (a broken server): the first's answer
+      // is the id's one answer; running this one too would answer the id twice.
       this.#emit({
         type: 'tool-error',
         toolCallId: call.id,
         toolName: call.name,
-        outcome,
-        message,
+        outcome: 'error',
+        message: `Not run: a call with id ${call.id} is already running.`,
       });
-      return toolErrorResponse({ name: call.name, id: call.id, error: message, issues });
-    };
-    if (tool === undefined) {
-      return fail(
-        'unknown-tool',
-        `There is no tool named "${call.name}". Call one of: ${[...this.#functions.keys()].join(', ')}.`,
-      );
+      return undefined;
     }
-    let parsed = tool.parseArgs(call.args);
-    if (!parsed.success)
-      return fail('invalid-args', `Invalid arguments for ${call.name}.`, parsed.issues);
     const controller = new AbortController();
     const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
     this.#running.set(call.id, running);
-    const timeoutMs = tool.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const timer = setTimeout(
-      () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-      Math.min(timeoutMs, MAX_TIMER_MS),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: LiveCallOutcome = { type: 'aborted' };
+    let slot = false;
     try {
-      const decision = await this.#agent.beforeToolCall?.({
-        toolName: call.name,
-        toolCallId: call.id,
-        args: parsed.value,
-        rawArgs: call.args,
-        stepNumber: 0,
-        callIndex: call.callIndex,
-        contents: [],
-        signal: controller.signal,
-        path: [],
-      });
-      if (decision?.type === 'deny') return fail('denied', decision.message);
-      if (decision?.type === 'modify') {
-        parsed = tool.parseArgs(decision.args);
-        if (!parsed.success)
-          return fail(
-            'invalid-args',
-            `Invalid modified arguments for ${call.name}.`,
-            parsed.issues,
-          );
+      // At most toolConcurrency tools at once, as in a run's turn: a server sending thousands
+      // of calls queues them instead of starting them all.
+      slot = await this.#calls.acquire(controller.signal);
+      if (slot) {
+        const timeoutMs = tool?.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        timer = setTimeout(
+          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+          Math.min(timeoutMs, MAX_TIMER_MS),
+        );
+        outcome = await runLiveToolCall(
+          { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
+          call,
+          controller.signal,
+        );
       }
-      const output = await tool.execute(parsed.value, {
-        signal: controller.signal,
-        toolCallId: call.id,
-        step: 0,
-        callIndex: call.callIndex,
-        logger: this.#agent.logger ?? silentLogger,
-        contents: [],
-      });
+    } finally {
+      clearTimeout(timer);
+      if (slot) this.#calls.release();
+      this.#running.delete(call.id);
+    }
+    if (running.cancelled || this.#ended || outcome.type === 'aborted') {
+      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
+      // its timeout is answered as a failure.
       if (running.cancelled || this.#ended) return undefined;
-      const { functionResponse } = toFunctionResponse({
-        name: call.name,
-        id: call.id,
-        result: output,
-      });
+      outcome = {
+        type: 'failed',
+        outcome: 'error',
+        message: describeThrown(controller.signal.reason),
+      };
+    }
+    if (outcome.type === 'value') {
+      const output = this.#redact(outcome.output);
       this.#emit({
         type: 'tool-result',
         toolCallId: call.id,
@@ -878,18 +918,59 @@ class LiveSessionState {
         output,
         scheduling,
       });
-      return functionResponse;
-    } catch (error) {
-      if (running.cancelled || this.#ended) return undefined;
-      return fail('error', describeThrown(error));
-    } finally {
-      clearTimeout(timer);
-      this.#running.delete(call.id);
+      return toFunctionResponse({
+        name: call.name,
+        id: call.id,
+        result: this.#redact(outcome.sent),
+      }).functionResponse;
     }
+    const message = this.#redact(outcome.message);
+    this.#emit({
+      type: 'tool-error',
+      toolCallId: call.id,
+      toolName: call.name,
+      outcome: outcome.type === 'failed' ? outcome.outcome : 'error',
+      message,
+    });
+    const response = toolErrorResponse({
+      name: call.name,
+      id: call.id,
+      error: message,
+      issues: outcome.type === 'failed' ? this.#redact(outcome.issues) : undefined,
+    });
+    if (outcome.type === 'hook-failed') {
+      // As in a run: the call is answered, then the session ends with the hook's error (a
+      // plugin's PluginError as it is, the approval hook's wrapped): see #afterAnswer.
+      const error = outcome.error;
+      this.#failure ??= GemloopError.isInstance(error)
+        ? error
+        : new LiveSessionError({
+            reason: 'hook-failed',
+            cause: this.#redact(error),
+            message: this.#redact(
+              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
+            ),
+          });
+    }
+    return response;
+  }
+
+  /**
+   * After calls were answered: the session ends with a hook's failure, or closes when a plugin
+   * ended it (`run.finish(reason)`), as a run ends once its step's calls are answered.
+   */
+  #afterAnswer(): void {
+    if (this.#ended) return;
+    if (this.#failure !== undefined) {
+      this.#end(this.#failure);
+      return;
+    }
+    const stop = this.#plugins?.stop;
+    if (stop === undefined) return;
+    this.#emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
+    void this.close();
   }
 }
-
-type FunctionResponseIssues = Parameters<typeof toolErrorResponse>[0]['issues'];
 
 /** How long a close handshake may take before the socket is given up on: a hang guard. */
 const CLOSE_WAIT_MS = 5000;

@@ -57,6 +57,16 @@ export type LiveEvent =
     }
   /** The user's input interrupted the model: stop playing its audio and drop what is queued. */
   | { type: 'interrupted' }
+  /**
+   * What one of the agent's plugins reported (`run.emit(kind, data)` in a tool-call hook): the
+   * agent stream's `plugin` event, without a step (a live session has none).
+   */
+  | { type: 'plugin'; plugin: string; kind: string; data?: unknown }
+  /**
+   * A plugin ended the session (`run.finish(reason)`) once the calls it saw were answered; the
+   * events end after this one.
+   */
+  | { type: 'finish'; stoppedBy: { plugin: string; reason: string } }
   /** The model finished its turn (`turnComplete`). */
   | { type: 'turn-end'; reason: string | undefined }
   /**
