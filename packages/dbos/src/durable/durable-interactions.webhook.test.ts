@@ -220,6 +220,28 @@ describe('durable background interactions woken by a webhook', () => {
     expect(rows).toEqual([]);
   });
 
+  it('a stopped run whose webhook never comes is resumed by the sweep when its fallback poll is due', async () => {
+    const runId = 'wh-fallback';
+    await runs.start('webhookFallback', { runId, input: 'Kyiv' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const id = (await parkedOn(runId)) as string;
+    const polls = () =>
+      fake.requests.filter(
+        (request) => request.method === 'interactions.get' && request.url.endsWith(`/${id}`),
+      ).length;
+    expect(polls()).toBe(0);
+    // No webhook: the sweep resumes it 1.5 s on, it polls (still running) and stops again.
+    await waitFor(async () => polls() >= 1 && (await parkedOn(runId)) === id, 'a fallback poll');
+    expect((await runs.status(runId))?.status).toBe('PENDING');
+    await fake.finishInteraction(id);
+    await waitFor(async () => {
+      const next = await parkedOn(runId);
+      return next !== undefined && next !== id;
+    }, 'the second call');
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('Kyiv: clear skies.');
+  });
+
   it("reads the event's interaction from data.id, data.interaction_id, data.interaction.id or a resource name", () => {
     const event = (data: Record<string, unknown>) => ({ type: 'interaction.completed', data });
     expect(interactionIdOf(event({ id: 'i1' }))).toBe('i1');
