@@ -77,4 +77,46 @@ describe('memoryPlugin in a durable run', () => {
     expect(modelRequests(replay.fake)).toEqual(modelRequests(first.fake).slice(0, 2));
     expect(await first.memory.list('kim')).toEqual(kept);
   });
+  it('a run resumed mid-way (its first hook replayed, the rest run fresh) keeps its recalled note without recalling again', async () => {
+    const first = await memoryFake(script());
+    await first.memory.remember('kim', 'Kim likes tea.');
+    const run = async (gemini: typeof first.gemini, recordHook: PluginHookRecorder) => {
+      const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [...memoryTools()] });
+      const stream = agentTurnsOf(agent).stream(
+        'I drink tea.',
+        {
+          plugins: [memoryPlugin({ memory: first.memory, scope: 'kim', recall: { minScore: -1 } })],
+        },
+        undefined,
+        undefined,
+        recordHook,
+      );
+      for await (const _event of stream);
+      return stream.result;
+    };
+    const records: string[] = [];
+    await run(first.gemini, async (_name, call) => {
+      const value = await call();
+      records.push(JSON.stringify(value ?? null));
+      return value;
+    });
+    // The crash came after the first model call: its hook is replayed from the record (as JSON,
+    // as the durable recorder keeps it), every later hook runs.
+    const resumed = await memoryFake(script().slice(0, 2));
+    let replayed = 0;
+    await run(resumed.gemini, async (_name, call) =>
+      replayed++ === 0 ? (JSON.parse(records[0] as string) ?? undefined) : call(),
+    );
+    const recalls = resumed.fake.requests.filter(
+      ({ method, body }) =>
+        method === 'embedContent' && JSON.stringify(body).includes('I drink tea.'),
+    );
+    expect(recalls).toEqual([]);
+    // Both calls carried the note, as the first run's did (the second call's tool result is the
+    // fresh `remember`'s, with a new id).
+    const notes = (fake: typeof first.fake) =>
+      modelRequests(fake).map((contents) => JSON.stringify(contents[0]));
+    expect(notes(resumed.fake)).toEqual(notes(first.fake).slice(0, 2));
+    expect(notes(resumed.fake)[1]).toContain('Kim likes tea.');
+  });
 });

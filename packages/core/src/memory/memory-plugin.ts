@@ -164,6 +164,9 @@ export function memoryPlugin({
     // beforeToolCall, not wrapToolCall: a recorded wrapper would put every tool's own execution
     // (a durable step of its own) inside the plugin's step.
     recorded: ['beforeModelCall', 'beforeToolCall', 'afterAnswer'],
+    // The recalled note lives in the state: a run resumed after a crash gets it back from the
+    // record instead of recalling again (and maybe finding other memories) on its next call.
+    recordedState: true,
     startRun(run) {
       const own = typeof scope === 'function' ? scope(run) : scope;
       checkScope(own);

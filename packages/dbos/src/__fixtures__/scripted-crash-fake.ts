@@ -9,6 +9,12 @@ export const ANSWER = 'Order 7 shipped on Monday and arrives on Thursday. No ref
   .repeat(4)
   .trim();
 
+/** How the memory plugin's default extraction instructions begin (`extract-memories.ts`). */
+const EXTRACTOR = 'You keep long-term memory for an assistant.';
+
+/** The fact the extraction of a scripted run finds. */
+export const EXTRACTED = 'The user waits for order 7.';
+
 /** A Gemini 3 function-call turn with a fixed call id and thought signature, in one chunk. */
 function callTurn(name: string, id: string): GenerateContentResponse[] {
   return [
@@ -73,6 +79,11 @@ export function createScriptedFake(onAnswerCall: (runInput: string | undefined) 
     chunkDelayMs: 40,
     signatureValidation: 'present',
     script: (request, context) => {
+      // The memory plugin's extraction (its own instructions, a JSON schema): one fact.
+      const instruction = request.body.systemInstruction?.parts?.[0];
+      if (instruction !== undefined && 'text' in instruction && instruction.text?.startsWith(EXTRACTOR)) {
+        return turn.json({ memories: [{ kind: 'fact', text: EXTRACTED }] });
+      }
       const answered = context.functionResponses.map((response) => response.name);
       const firstText = request.body.contents?.[0]?.parts?.[0];
       if (answered.includes('slow')) {

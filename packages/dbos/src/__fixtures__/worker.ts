@@ -15,6 +15,8 @@ import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { reserveBudget } from '@gemloop/core/budget';
 import { modelFallback } from '@gemloop/core/fallback';
 import { definePlugin } from '@gemloop/core/plugins';
+import { createMemory, geminiEmbed, memoryPlugin } from '@gemloop/core/memory';
+import { createPostgresMemoryStore } from '../memory/create-postgres-memory-store.ts';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -346,6 +348,15 @@ const noted = definePlugin({
   },
   afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
 });
+// Long-term memory in Postgres (crash-recovery.test.ts): a recall before the first model call,
+// an extraction after the answer, both recorded hooks. The pool connects on first use only.
+const memory = createMemory({
+  store: createPostgresMemoryStore({
+    connectionString: env['DATABASE_URL'] as string,
+    table: 'crash_memories',
+  }),
+  embed: geminiEmbed({ gemini, dimensions: 16 }),
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -371,6 +382,15 @@ const worker = await startDurableWorkerWith({
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    remembering: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      plugins: [
+        // Every memory recalled: the fake's embeddings are hash-seeded, their similarity random.
+        memoryPlugin({ memory, scope: 'crash-user', recall: { minScore: -1 }, extract: { gemini, model } }),
+      ],
+    },
     // The support agent holding $0.5 of a fleet budget in Postgres per run
     // (reserved-budget-crash.test.ts).
     budgeted: {
@@ -491,6 +511,15 @@ const worker = await startDurableWorkerWith({
           maxPollIntervalMs: 3_600_000,
           wakeOnWebhook: true,
         },
+      }),
+    },
+    // The same with a 1.5 s fallback poll: a stopped run the worker's sweep resumes when it is due.
+    webhookFallback: {
+      gemini,
+      model,
+      tools: [getWeather],
+      api: interactionsApi({
+        background: { pollIntervalMs: 1500, maxPollIntervalMs: 1500, wakeOnWebhook: true },
       }),
     },
     // The same agent on the Interactions API without background: each call one streamed step.

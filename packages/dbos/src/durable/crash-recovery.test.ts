@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGemini } from '@gemloop/core';
+import { createMemory, geminiEmbed } from '@gemloop/core/memory';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,8 +13,9 @@ import {
   type WorkerProcess,
   waitFor,
 } from '../__fixtures__/fleet.ts';
-import { ANSWER, createScriptedFake } from '../__fixtures__/scripted-crash-fake.ts';
+import { ANSWER, createScriptedFake, EXTRACTED } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../index.ts';
+import { createPostgresMemoryStore } from '../memory/create-postgres-memory-store.ts';
 import { readRecordedRuns } from '../recorded-runs/index.ts';
 
 type Fleet = {
@@ -258,5 +261,66 @@ describe('a worker killed in the middle of a run', () => {
     for await (const { event } of fleet.runs.events(runId))
       if (event.type === 'plugin') noted.push(event.data);
     expect(noted).toContainEqual({ step: 3 });
+  });
+  it('with long-term memory: the recall recorded before the kill is not made again, the note goes on, the extraction is made once', async () => {
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-5' }));
+    // What the user told an earlier run, in the worker's store (the same table and embeddings).
+    const store = createPostgresMemoryStore({
+      connectionString: fleet.env['DATABASE_URL'] as string,
+      table: 'crash_memories',
+    });
+    const gemini = createGemini({ baseUrl: fleet.fake.url, apiKey: 'test-key', retry: false });
+    const memory = createMemory({ store, embed: geminiEmbed({ gemini, dimensions: 16 }) });
+    try {
+      await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
+      const input = 'Where is order 7? (remembering)';
+      const from = fleet.fake.requests.length;
+      writeFileSync(join(holdDirectory, 'crash-remembering'), '');
+      const { runId } = await fleet.runs.start('remembering', {
+        runId: 'crash-remembering',
+        input,
+      });
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        'the slow tool to start',
+      );
+      const victim = await ownerOf(runId);
+      await stopWorker(victim, 'SIGKILL');
+      rmSync(join(holdDirectory, runId));
+
+      const result = await fleet.runs.result(runId);
+      expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+      expect(result.text).toBe(ANSWER);
+      const sent = fleet.fake.requests.slice(from);
+      // The recall embedded the user's message once: before the kill, not again on the replay.
+      const embeds = sent.filter(
+        (request) =>
+          request.method.includes('mbed') && JSON.stringify(request.body).includes(input),
+      );
+      expect(embeds).toHaveLength(1);
+      // Every model call of the run carried the recalled note, the one after the kill too (the
+      // replay restored it from the record), and none saved it into the history.
+      const calls = sent.filter(
+        (request) =>
+          request.method.includes('enerateContent') &&
+          JSON.stringify(request.body).includes(input) &&
+          !JSON.stringify(request.body).includes('You keep long-term memory'),
+      );
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      for (const call of calls) {
+        expect(JSON.stringify(call.body)).toContain('The user ordered order 7 on Sunday.');
+      }
+      expect(JSON.stringify(result.contents)).not.toContain('Memories of this user');
+      // The extraction: one model call, one memory.
+      const extractions = sent.filter((request) =>
+        JSON.stringify(request.body).includes('You keep long-term memory'),
+      );
+      expect(extractions).toHaveLength(1);
+      expect((await memory.list('crash-user')).map((remembered) => remembered.text).sort()).toEqual(
+        [EXTRACTED, 'The user ordered order 7 on Sunday.'].sort(),
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

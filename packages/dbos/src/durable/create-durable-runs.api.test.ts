@@ -40,10 +40,13 @@ function scripted(
   workflows: Map<string, WorkflowStatus>,
   {
     waiting = new Set<string>(),
+    parked = new Set<string>(),
     streams = new Map<string, EventBatch[][]>(),
     results = new Map<string, () => Promise<unknown>>(),
   }: {
     waiting?: Set<string>;
+    /** Runs stopped to wait on an interaction's webhook (interaction-waits.ts). */
+    parked?: Set<string>;
     /** Per run, what each successive read of its stream yields. */
     streams?: Map<string, EventBatch[][]>;
     results?: Map<string, () => Promise<unknown>>;
@@ -58,6 +61,10 @@ function scripted(
           calls.push('waitingRuns');
           const ids = params[0] as string[];
           return { rows: ids.filter((id) => waiting.has(id)).map((run_id) => ({ run_id })) };
+        }
+        if (sql.includes('SELECT DISTINCT w.run_id')) {
+          const ids = params[0] as string[];
+          return { rows: ids.filter((id) => parked.has(id)).map((run_id) => ({ run_id })) };
         }
         if (sql.includes('WITH marker AS')) {
           calls.push(`markCancelled ${String(params[0])}`);
@@ -233,6 +240,22 @@ describe('DurableRuns.list', () => {
     expect((await runs.list({ limit: 2 })).map((run) => run.runId)).toEqual(['ok', 'paused']);
     expect(calls.at(-2)).toContain('"limit":2');
     expect(calls.at(-2)).toContain('"sortDesc":true');
+  });
+
+  it('reports a run stopped to wait on its webhook (a CANCELLED workflow, parked) as PENDING, not awaiting approval', async () => {
+    const workflows = new Map([
+      ['parked', workflow('parked', 'CANCELLED')],
+      ['gone', workflow('gone', 'CANCELLED')],
+    ]);
+    const { backend } = scripted(workflows, { parked: new Set(['parked']) });
+    const runs = createRunsApi(backend);
+    expect(await runs.status('parked')).toMatchObject({
+      status: 'PENDING',
+      awaitingApproval: false,
+      executorId: undefined,
+    });
+    expect((await runs.status('gone'))?.status).toBe('CANCELLED');
+    expect((await runs.list({ status: 'PENDING' })).map((run) => run.runId)).toEqual(['parked']);
   });
 
   it('asks the approvals table only about the CANCELLED workflows', async () => {

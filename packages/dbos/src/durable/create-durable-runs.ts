@@ -38,6 +38,7 @@ import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable
 import {
   INTERACTION_TOPIC,
   migrateInteractionWaits,
+  parkedRuns,
   takeInteractionWaits,
 } from './interaction-waits.ts';
 import { locateApproval, readPendingApprovals, resolveApprovalId } from './pending-approvals.ts';
@@ -269,14 +270,28 @@ function ownerOf(workflow: WorkflowStatus): string | undefined {
 /** Statuses of a workflow that has not ended (nor paused). */
 const UNFINISHED: readonly string[] = ['PENDING', 'ENQUEUED', 'DELAYED'];
 
+/** The runs whose CANCELLED workflow is stopped, not ended: paused for approval, or parked. */
+type StoppedRuns = { approvals: ReadonlySet<string>; parked: ReadonlySet<string> };
+
+async function stoppedRuns(pool: pg.Pool, runIds: readonly string[]): Promise<StoppedRuns> {
+  const [approvals, parked] = await Promise.all([
+    waitingRuns(pool, runIds),
+    parkedRuns(pool, runIds),
+  ]);
+  return { approvals, parked };
+}
+
 /** @internal */
 export function createRunsApi(backend: RunsBackend): DurableRuns {
   const pollMs = backend.pollingIntervalMs ?? 1000;
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   // A run paused for approval is a CANCELLED workflow with a waiting call (and no cancel by a
   // person): it is reported as PENDING, with `awaitingApproval`.
-  const toStatus = (workflow: WorkflowStatus, waiting: ReadonlySet<string>): DurableRunStatus => {
-    const paused = workflow.status === 'CANCELLED' && waiting.has(workflow.workflowID);
+  // So is a run stopped to wait on its interaction's webhook (`parked`), without `awaitingApproval`.
+  const toStatus = (workflow: WorkflowStatus, waiting: StoppedRuns): DurableRunStatus => {
+    const paused =
+      workflow.status === 'CANCELLED' &&
+      (waiting.approvals.has(workflow.workflowID) || waiting.parked.has(workflow.workflowID));
     // A subagent's run: its parent's workflow id and its path, from its input (plain data).
     const child =
       workflow.workflowName === CHILD_WORKFLOW
@@ -289,7 +304,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }),
       runId: workflow.workflowID,
       status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
-      awaitingApproval: paused || waiting.has(workflow.workflowID),
+      awaitingApproval: waiting.approvals.has(workflow.workflowID),
       agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
       executorId: paused ? undefined : workflow.executorId,
       createdAt: workflow.createdAt,
@@ -321,14 +336,18 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
     const workflow = await backend.getStatus(runId);
     if (workflow === undefined) return undefined;
-    const waiting = await waitingRuns(backend.pool, [runId]);
+    const waiting = await stoppedRuns(backend.pool, [runId]);
     // Two reads, not one snapshot: a paused run approved between them was resumed (no longer
     // CANCELLED) before its worker took the decision (no longer waiting), so the first read can
     // be a stale CANCELLED beside a fresh "not waiting", which looked like a person's cancel and
     // ended result() with CANCELLED on a busy machine. The status read again after the waiting
     // one tells them apart. (The pause is marked waiting before its workflow stops, so a
     // CANCELLED read first never meets a "not waiting" read after it while paused.)
-    if (workflow.status === 'CANCELLED' && !waiting.has(runId)) {
+    if (
+      workflow.status === 'CANCELLED' &&
+      !waiting.approvals.has(runId) &&
+      !waiting.parked.has(runId)
+    ) {
       const again = await backend.getStatus(runId);
       if (again !== undefined) return toStatus(again, waiting);
     }
@@ -499,17 +518,20 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
             'runs.wakeInteraction(interactionId): interactionId must be the id of an interaction (letters, digits, `.`, `_`, `~`, `-`; at most 512 characters).',
         });
       }
-      const runIds = await takeInteractionWaits(backend.pool, interactionId);
-      for (const runId of runIds) {
-        // Keyed by interaction and run: a webhook Google retries wakes each run once.
+      const woken = await takeInteractionWaits(backend.pool, interactionId);
+      for (const { runId, resume } of woken) {
+        // Keyed by interaction and run: a webhook Google retries wakes each run once. Sent before
+        // the resume: the replayed run finds it waiting.
         await backend.send(
           runId,
           { interactionId },
           INTERACTION_TOPIC,
           `wake:${interactionId}:${runId}`,
         );
+        // Stopped while it waited (no worker slot held): re-enqueued, replayed by any worker.
+        if (resume) await backend.resume(runId);
       }
-      return { runIds };
+      return { runIds: woken.map((run) => run.runId) };
     },
     async handleWebhook(delivery) {
       const { id, event } = await verifyWebhook(delivery);
@@ -552,7 +574,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         sortDesc: true,
         loadInput: true,
       });
-      const waiting = await waitingRuns(
+      const waiting = await stoppedRuns(
         backend.pool,
         workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
       );
@@ -570,7 +592,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         loadInput: true,
         limit,
       });
-      const waiting = await waitingRuns(
+      const waiting = await stoppedRuns(
         backend.pool,
         workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
       );

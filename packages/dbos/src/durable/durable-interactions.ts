@@ -8,8 +8,36 @@ import {
 } from '@gemloop/core/interactions';
 import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/core/internal';
 import type pg from 'pg';
+import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import { callModelStep } from './call-model-step.ts';
-import { INTERACTION_TOPIC, recordInteractionWait } from './interaction-waits.ts';
+import {
+  confirmInteractionPark,
+  INTERACTION_TOPIC,
+  parkInteractionWait,
+  recordInteractionWait,
+} from './interaction-waits.ts';
+
+/**
+ * Thrown from a webhook wait when the run stopped to wait without a worker slot: its workflow is
+ * stopped (CANCELLED) and this execution ends writing nothing more; the wake-up resumes it.
+ * @internal
+ */
+export class RunParkedSignal extends RunPausedSignal {
+  constructor(runId: string, interactionId: string) {
+    super(runId);
+    this.message = `Run "${runId}" stopped to wait for the webhook of interaction ${interactionId}.`;
+    this.name = 'RunParkedSignal';
+  }
+}
+
+/** How a run on the runs queue stops while it waits on a webhook. @internal */
+export type InteractionParking = {
+  pauser: RunPauser;
+  /** Whether this workflow is a run of the runs queue (a subagent's child workflow is not). */
+  parks(runId: string): boolean;
+  /** Writes the run's pending events (before it stops, so a watcher sees them while it waits). */
+  flush(): Promise<void>;
+};
 
 /**
  * The Interactions API of a durable run's agent (`api: interactionsApi()`, with or without `background`), as DBOS steps:
@@ -41,21 +69,30 @@ import { INTERACTION_TOPIC, recordInteractionWait } from './interaction-waits.ts
  *
  * With `wakeOnWebhook` (`interactionsApi({ background: { wakeOnWebhook: true } })`) each pause is
  * instead a recorded step that notes the wait in `gemloop.interaction_waits` (or finds the
- * wake-up already there), then `DBOS.recv` on the run's wake-up topic with the pause as its
- * timeout: `runs.handleWebhook` / `runs.wakeInteraction` send the message when Google's
- * `interaction.completed` webhook arrives, and the run polls once, at once. The pause's poll stays
- * as the fallback for a webhook that never comes. A run waiting in `DBOS.recv` still holds its
- * worker slot, as a sleeping one does.
+ * wake-up already there); then the run stops without holding its worker slot, as a run paused
+ * for approval does: its workflow is cancelled (DBOS's way to stop a workflow and free its queue
+ * slot) and its row says `parked`. `runs.handleWebhook` / `runs.wakeInteraction` send the run its
+ * wake-up message (`DBOS.send`) and re-enqueue it (`resumeWorkflow`) when Google's
+ * `interaction.completed` webhook arrives; a worker replays it from its recorded steps, finds its
+ * row taken and receives the message at once (`DBOS.recv`), and the run polls once. The pause's
+ * poll stays as the fallback for a webhook that never comes: the worker's sweep sends the
+ * wake-up and resumes the run when it is due.
  *
- * Worker slots: a run sleeping between two polls holds its slot of `workerConcurrency` for the
- * whole wait. `DBOS.sleepms` is an ordinary timer inside the running workflow (after recording its
- * wake-up time), and the queue admits a new run on a worker only while its count of workflows
- * still running in the process is under `workerConcurrency` ("the maximum number of workflows
- * from this queue that may run concurrently on a single DBOS process",
- * docs.dbos.dev/typescript/tutorials/queue-tutorial; `localRunningCount` in
- * `findAndMarkStartableWorkflows`, `dist/src/system_database.js` 5.3). The sleep itself costs no
- * Postgres statement and no CPU, so a fleet that waits on long background interactions raises
- * `workerConcurrency` (durable-interactions.test.ts measures one slot per waiting run).
+ * Why stop rather than wait in `DBOS.recv`: a workflow waiting in `DBOS.recv` (or
+ * `DBOS.sleepms`) is still a running execution of its queue, and the queue admits a new run on
+ * a worker only while its count of running workflows is under `workerConcurrency` ("the maximum
+ * number of workflows from this queue that may run concurrently on a single DBOS process",
+ * docs.dbos.dev/typescript/tutorials/queue-tutorial; the count is `countRunningWorkflowsForQueue`,
+ * the in-memory map of executions that `findAndMarkStartableWorkflows` is given as
+ * `localRunningCount`, `dist/src/system_database.js` and `dist/src/wfqueue.js` 5.3; an entry
+ * leaves the map only when the workflow's promise settles). A subagent's child workflow is not a
+ * run of the queue (its parent holds the slot): it waits in `DBOS.recv`.
+ *
+ * Worker slots without `wakeOnWebhook`: a run sleeping between two polls holds its slot of
+ * `workerConcurrency` for the whole wait, for the same reason. The sleep itself costs no
+ * Postgres statement and no CPU, so a fleet that polls long background interactions raises
+ * `workerConcurrency` (durable-interactions.test.ts measures one slot per waiting run), or wakes
+ * on webhooks.
  * @internal
  */
 export function createDurableInteractions(
@@ -66,6 +103,8 @@ export function createDurableInteractions(
   statusOf: (runId: string) => Promise<string | undefined>,
   /** The pool of `gemloop.interaction_waits` (interaction-waits.ts). */
   pool: pg.Pool,
+  /** How a run stops while it waits on a webhook; without it, it waits in `DBOS.recv`. */
+  parking?: InteractionParking | undefined,
 ): InteractionsBackend {
   const real = createInteractions(inner);
   return {
@@ -103,17 +142,35 @@ export function createDurableInteractions(
       },
     },
     sleep: (milliseconds) => DBOS.sleepms(milliseconds),
-    // `wakeOnWebhook`: the pause is a `DBOS.recv` on the run's wake-up topic, its timeout the
-    // pause (checkpointed as `DBOS.sleepms` is: a replay returns what the first run received, and
-    // a worker that takes the run over waits out the rest). A wake-up sent while the run was not
-    // waiting (during a poll) stays queued for the next wait, so none is lost.
+    // `wakeOnWebhook`: the run stops (a run of the queue) or waits in `DBOS.recv` on its wake-up
+    // topic, the pause its timeout (checkpointed as `DBOS.sleepms` is: a replay returns what the
+    // first run received). A wake-up sent while the run was not waiting (during a poll) stays
+    // queued for the next wait, so none is lost. A run resumed after it stopped comes back here
+    // in its replay, finds its row taken and its message waiting: `recv` returns at once.
     async wait(interactionId, milliseconds) {
       const runId = DBOS.workflowID;
       if (runId === undefined) return DBOS.sleepms(milliseconds);
-      const arrived = await DBOS.runStep(() => recordInteractionWait(pool, interactionId, runId), {
-        name: 'gemloop.interactions:await-webhook',
-      });
+      // The run's events go out in the same step (one checkpoint, as before runs stopped).
+      const arrived = await DBOS.runStep(
+        async () => {
+          await parking?.flush();
+          return recordInteractionWait(pool, interactionId, runId);
+        },
+        { name: 'gemloop.interactions:await-webhook' },
+      );
       if (arrived) return;
+      if (parking?.parks(runId) === true) {
+        // Not checkpoints of the run: the replay's steps line up with the first execution's.
+        if ((await parkInteractionWait(pool, interactionId, runId, milliseconds)) === 'parking') {
+          // Stop first, then say "parked": whoever sees "parked" resumes a stopped run, never
+          // one still running here.
+          await parking.pauser.stop(runId);
+          if ((await confirmInteractionPark(pool, interactionId, runId)) === 'resume') {
+            await parking.pauser.resume(runId);
+          }
+          throw new RunParkedSignal(runId, interactionId);
+        }
+      }
       await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });
     },
     // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll

@@ -52,6 +52,8 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     EXECUTOR_ID: 'webhook-worker',
+    // Two slots: the slot test parks two runs and runs a third beside them.
+    WORKER_CONCURRENCY: '2',
   });
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   // The app's webhook endpoint: verify, wake, answer.
@@ -107,6 +109,15 @@ const methodsFrom = (from: number) =>
 /** The fake numbers its interactions in order (`i` and the count, base 36, 11 digits). */
 const interactionId = (count: number) => `i${count.toString(36).padStart(11, '0')}`;
 
+/** The interaction a run waits on, once its row says it is stopped (`parked`). */
+async function parkedOn(runId: string): Promise<string | undefined> {
+  const { rows } = await pool.query<{ interaction_id: string }>(
+    `SELECT interaction_id FROM ${INTERACTION_WAITS_TABLE} WHERE run_id = $1 AND state = 'parked'`,
+    [runId],
+  );
+  return rows[0]?.interaction_id;
+}
+
 async function waitingOn(id: string): Promise<string[]> {
   const { rows } = await pool.query<{ run_id: string }>(
     `SELECT run_id FROM ${INTERACTION_WAITS_TABLE} WHERE interaction_id = $1 AND run_id <> ''`,
@@ -151,6 +162,86 @@ describe('durable background interactions woken by a webhook', () => {
     expect(answers).toEqual([204, 204]);
   });
 
+  it('with workerConcurrency 2, two runs waiting on webhooks hold no slot: a third run goes through; each resumes on its webhook', async () => {
+    const waiting = ['wh-slot-a', 'wh-slot-b'];
+    for (const runId of waiting) {
+      await runs.start('webhookBackground', {
+        runId,
+        input: runId === 'wh-slot-a' ? 'Rome' : 'Lima',
+      });
+    }
+    const first: Record<string, string> = {};
+    await waitFor(async () => {
+      for (const runId of waiting) {
+        const on = await parkedOn(runId);
+        if (on !== undefined) first[runId] = on;
+      }
+      return Object.keys(first).length === 2;
+    }, 'both runs to stop and wait');
+    // Stopped, yet running as far as a caller goes: PENDING, not awaiting any approval.
+    for (const runId of waiting) {
+      expect(await runs.status(runId)).toMatchObject({
+        status: 'PENDING',
+        awaitingApproval: false,
+      });
+    }
+    expect((await runs.list({ status: 'PENDING' })).map((run) => run.runId)).toEqual(
+      expect.arrayContaining(waiting),
+    );
+
+    // Both slots of the only worker are free: a run that waits on nothing goes through (without
+    // the stop it would wait an hour for a slot: the waiting runs poll hourly).
+    const third = await runs.start('interactions', { runId: 'wh-slot-c', input: 'Paris' });
+    expect((await runs.result(third.runId)).text).toBe('Paris: clear skies.');
+    for (const runId of waiting) expect(await parkedOn(runId)).toBe(first[runId]);
+
+    // Each webhook re-enqueues its run, which polls once and stops again on its second call.
+    for (const runId of waiting) {
+      expect((await fake.finishInteraction(first[runId] as string)).map((d) => d.status)).toEqual([
+        204,
+      ]);
+    }
+    const second: Record<string, string> = {};
+    await waitFor(async () => {
+      for (const runId of waiting) {
+        const on = await parkedOn(runId);
+        if (on !== undefined && on !== first[runId]) second[runId] = on;
+      }
+      return Object.keys(second).length === 2;
+    }, 'both runs to stop on their second call');
+    for (const runId of waiting) await fake.finishInteraction(second[runId] as string);
+    expect((await runs.result('wh-slot-a')).text).toBe('Rome: clear skies.');
+    expect((await runs.result('wh-slot-b')).text).toBe('Lima: clear skies.');
+    // The rows of the waits are gone with them.
+    const { rows } = await pool.query(
+      `SELECT 1 FROM ${INTERACTION_WAITS_TABLE} WHERE run_id = ANY($1)`,
+      [waiting],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('a stopped run whose webhook never comes is resumed by the sweep when its fallback poll is due', async () => {
+    const runId = 'wh-fallback';
+    await runs.start('webhookFallback', { runId, input: 'Kyiv' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const id = (await parkedOn(runId)) as string;
+    const polls = () =>
+      fake.requests.filter(
+        (request) => request.method === 'interactions.get' && request.url.endsWith(`/${id}`),
+      ).length;
+    expect(polls()).toBe(0);
+    // No webhook: the sweep resumes it 1.5 s on, it polls (still running) and stops again.
+    await waitFor(async () => polls() >= 1 && (await parkedOn(runId)) === id, 'a fallback poll');
+    expect((await runs.status(runId))?.status).toBe('PENDING');
+    await fake.finishInteraction(id);
+    await waitFor(async () => {
+      const next = await parkedOn(runId);
+      return next !== undefined && next !== id;
+    }, 'the second call');
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('Kyiv: clear skies.');
+  });
+
   it("reads the event's interaction from data.id, data.interaction_id, data.interaction.id or a resource name", () => {
     const event = (data: Record<string, unknown>) => ({ type: 'interaction.completed', data });
     expect(interactionIdOf(event({ id: 'i1' }))).toBe('i1');
@@ -166,7 +257,7 @@ describe('durable background interactions woken by a webhook', () => {
     expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(true);
     // Taken: the next wait on it waits.
     expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(false);
-    expect(await takeInteractionWaits(pool, 'early')).toEqual(['run-a']);
+    expect(await takeInteractionWaits(pool, 'early')).toEqual([{ runId: 'run-a', resume: false }]);
     await expect(runs.wakeInteraction('../x')).rejects.toThrow(/interactionId/);
   });
 });

@@ -485,6 +485,12 @@ describe('the plugins option', () => {
       'plugins[0].recorded',
       /does not have/,
     ],
+    [
+      'a recordedState that is not a boolean',
+      [made({ name: 'a', recordedState: 'yes' })],
+      'plugins[0].recordedState',
+      /must be true or false/,
+    ],
   ];
   it.each(cases)('refuses %s, naming it', (_case, plugins, argument, message) => {
     let thrown: unknown;

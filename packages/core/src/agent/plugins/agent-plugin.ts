@@ -165,6 +165,13 @@ export interface AgentPlugin<State = unknown> {
    */
   readonly recorded?: readonly PluginHookName[] | undefined;
   /**
+   * The run's state is plain JSON data that the `recorded` hooks change: each recorded call stores
+   * the state it left beside its result, and a replay restores it, so a hook that runs fresh after
+   * the replayed ones (a durable run resumed mid-way) finds the state they built. Without it a
+   * replayed hook's changes to the state are lost (its body does not run).
+   */
+  readonly recordedState?: boolean | undefined;
+  /**
    * Also apply the plugin to the subagents this agent's runs start (a policy over the whole tree,
    * such as masking what tools return); its hooks then run in the child's run too, with a state of
    * their own.

@@ -46,6 +46,7 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
   const made: Record<string, unknown> = {
     name: plugin.name,
     recorded: plugin.recorded,
+    recordedState: plugin.recordedState,
     inherit: plugin.inherit,
   };
   for (const hook of HOOKS) {

@@ -110,7 +110,7 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
       });
   }
   const known = Object.keys(plugin).filter(
-    (key) => !['name', 'recorded', 'inherit', ...PLUGIN_HOOKS].includes(key),
+    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...PLUGIN_HOOKS].includes(key),
   );
   for (const key of known) {
     // A misspelt hook (`beforeToolcall`) would never run: say so instead.
@@ -121,6 +121,12 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${key} (plugin "${name}") is not a hook; did you mean ${near}?`,
       });
   }
+  const { recordedState } = plugin as { recordedState?: unknown };
+  if (recordedState !== undefined && typeof recordedState !== 'boolean')
+    throw new InvalidArgumentError({
+      argument: `${at}.recordedState`,
+      message: `${at}.recordedState (plugin "${name}") must be true or false; got ${describeValue(recordedState)}.`,
+    });
   if (recorded === undefined) return;
   if (!Array.isArray(recorded))
     throw new InvalidArgumentError({

@@ -505,13 +505,20 @@ export class RunPlugins {
     const record = this.facts.record;
     try {
       if (record === undefined || plugin.recorded?.includes(hook) !== true) return await body();
+      const view = this.views[index] as PluginRunView;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
         const value = await body();
         const finished = this.stop !== before ? this.stop : undefined;
-        return finished === undefined ? { value } : { value, finish: finished.reason };
-      })) as { value: T; finish?: string };
+        return {
+          value,
+          ...(finished !== undefined && { finish: finished.reason }),
+          // `recordedState`: the state this call left, restored on a replay (below).
+          ...(plugin.recordedState === true && { state: view.state }),
+        };
+      })) as { value: T; finish?: string; state?: unknown };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
+      if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       return stored.value;
     } catch (cause) {
       throw this.error(index, hook, cause);

@@ -104,7 +104,12 @@ export function createDurableAgentMaker({
       },
     });
     registerDurableInteractions(gemini, agentOptions.api, () =>
-      createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool),
+      createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool, {
+        pauser,
+        // A run of the runs queue has its event buffer here; a subagent's child workflow not.
+        parks: (runId) => events.buffers.has(runId),
+        flush: flushCurrent,
+      }),
     );
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even

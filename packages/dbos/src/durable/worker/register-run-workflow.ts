@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf } from '@gemloop/core/internal';
+import { RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
 import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
@@ -102,7 +103,10 @@ export function registerRunWorkflow({
         // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
         // DBOS treats its own cancellation error as "stopped", not as the run's failure.
-        if (entry.approvals.paused(runId)) throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+        // So is a run stopped to wait on a webhook (durable-interactions.ts, RunParkedSignal).
+        if (entry.approvals.paused(runId) || error instanceof RunPausedSignal) {
+          throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+        }
         // Cancelled, or no longer this execution's: it ends here, writing nothing more (a write
         // would fail on DBOS's ownership check anyway). DBOS parks it on the recorded outcome.
         if (isDurableRunEnding(error)) throw error;

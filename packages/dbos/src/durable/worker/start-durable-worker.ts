@@ -18,7 +18,7 @@ import { createDurableChildren } from '../durable-children.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
 import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
-import { migrateInteractionWaits } from '../interaction-waits.ts';
+import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
 import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '../run-events.ts';
@@ -321,7 +321,13 @@ export async function startDurableWorkerWith(
 
   // Paused runs whose approval timed out are resumed, to deny the call; runs whose resume never
   // came (a process died in between) too. Each is claimed once, by one worker.
-  const sweep = startApprovalSweep({ pool, resume: pauser.resume, sweepMs: approvalSweepMs });
+  const sweep = startApprovalSweep({
+    pool,
+    resume: pauser.resume,
+    wake: (runId, interactionId, key) =>
+      DBOS.send(runId, { interactionId }, INTERACTION_TOPIC, key),
+    sweepMs: approvalSweepMs,
+  });
 
   const notices = createRunEndNotices(databaseUrl);
   // Waits on a stream or a result wake on DBOS's notifications (streams) and the run's end notice;
