@@ -1,4 +1,4 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
+import type { CompactionReport } from '../run/compaction-report.ts';
 import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,

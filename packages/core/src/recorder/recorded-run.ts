@@ -1,4 +1,4 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
+import type { CompactionReport } from '../run/compaction-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../run/agent-result.ts';
 import type { SteeringDropReason } from '../run/steering-report.ts';

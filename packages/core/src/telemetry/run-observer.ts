@@ -1,4 +1,4 @@
-import type { CompactionReport, CompactionTrace } from '../compaction/compact-history.ts';
+import type { CompactionReport, CompactionTrace } from '../run/compaction-report.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
