@@ -8,7 +8,10 @@
  * - empty: one plugin with a name and no hook (the seam's own cost when no hook is on: goal 0);
  * - every hook: one plugin with every hook, each doing nothing (the seam's cost per hook chain);
  * - masking: a plugin that masks e-mail addresses in tool results and restores them in
- *   arguments (what a real plugin adds).
+ *   arguments (what a real plugin adds);
+ * - toolOutput: `toolOutput({ maxTokens: 25_000 })`, the default cap as the budget's plugin
+ *   (afterToolCall: what a default plugin would add to every agent), and `toolOutput: false`, no
+ *   cap at all (against "off", the default cap's own cheap check in the loop).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -16,6 +19,7 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { toolOutput } from '@gemloop/core/compaction';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -92,7 +96,10 @@ const masking = definePlugin({
   },
 });
 
-const agentWith = (plugins: readonly AgentPlugin[] | undefined) =>
+const agentWith = (
+  plugins: readonly AgentPlugin[] | undefined,
+  budget: { toolOutput?: ReturnType<typeof toolOutput> | false } = {},
+) =>
   createAgent({
     gemini,
     model: MODEL,
@@ -100,6 +107,7 @@ const agentWith = (plugins: readonly AgentPlugin[] | undefined) =>
     telemetry: false,
     maxSteps: STEPS + 1,
     ...(plugins === undefined ? {} : { plugins }),
+    ...budget,
   });
 const variants = {
   off: agentWith(undefined),
@@ -107,6 +115,8 @@ const variants = {
   empty: agentWith([empty]),
   'every hook': agentWith([everyHook as AgentPlugin]),
   masking: agentWith([masking as AgentPlugin]),
+  toolOutput: agentWith(undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
+  'no cap': agentWith(undefined, { toolOutput: false }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
