@@ -10,6 +10,7 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { handoff } from '../composition/handoff.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
@@ -120,5 +121,28 @@ describe('toolOutput as a plugin', () => {
       /read_tool_output/,
     );
     expect(warnings.some((warning) => warning.includes('did not keep a truncated'))).toBe(true);
+  });
+
+  it("caps the receiving agent's results after a handoff with the widest of its limits (its plugin is not the run's)", async () => {
+    const billingGemini = createScriptedGemini([callsTurn(['dump', {}, 'd1']), textTurn('Done.')]);
+    const billing = createAgent({
+      gemini: billingGemini,
+      model: MODEL,
+      name: 'billing',
+      tools: [bigTool('dump', 400_000)],
+      toolOutput: toolOutput({ maxTokens: 1_000 }),
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+      model: MODEL,
+      name: 'triage',
+      tools: [handoff(billing)],
+    });
+    const result = await triage.run('Dump it.');
+    expect(result.text).toBe('Done.');
+    const sent = JSON.stringify(billingGemini.calls[1]?.request.contents);
+    // Not the whole 400,000 characters: the loop's net for billing (8,192 tokens, ~32,768 chars).
+    expect(sent).toContain(TRUNCATED_RESULT_KEY);
+    expect(sent.length).toBeLessThan(40_000);
   });
 });

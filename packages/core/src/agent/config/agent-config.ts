@@ -85,8 +85,9 @@ export type AgentConfig<Output> = {
   /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
   compaction: ResolvedCompaction | undefined;
   /**
-   * The default cap on a tool result (the loop's own cheap check); `undefined` when the agent has
-   * a `toolOutput` (its plugin, in `plugins`, cuts instead) or `toolOutput: false`.
+   * The loop's own cap on a tool result (a cheap check): the default one; with a `toolOutput`
+   * (whose plugin, in `plugins`, cuts), the widest of its limits as a net; `undefined` for
+   * `toolOutput: false`.
    */
   toolOutputDefault: ToolOutputLimit | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */

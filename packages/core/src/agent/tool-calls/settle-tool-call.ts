@@ -81,9 +81,9 @@ export function toRecord<Output>(
         toolErrorMessage,
       );
     }
-    // The default cap (tools/responses/default-tool-output-limit.ts), with nothing kept for the
-    // model (no store was given, and `read_tool_output` is not declared). An agent with a
-    // `toolOutput` has no default here: its plugin (afterToolCall) cut the result already.
+    // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
+    // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
+    // it is only a net its plugin's results always fit (the plugin cut them already).
     if (config.toolOutputDefault !== undefined)
       answer.response = cutFunctionResponse(answer.response, config.toolOutputDefault, restNotKept);
     if (outcome.acknowledged === true) {

@@ -4,7 +4,10 @@ import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { ToolOutputLimit } from '../../../tools/responses/cut-function-response.ts';
-import { defaultToolOutputLimit } from '../../../tools/responses/default-tool-output-limit.ts';
+import {
+  defaultToolOutputLimit,
+  toolOutputSafetyNet,
+} from '../../../tools/responses/default-tool-output-limit.ts';
 import {
   type Compaction,
   isCompaction,
@@ -69,8 +72,9 @@ export type CompactionConfig = {
   /**
    * The default cap on a tool result, the loop's own cheap check (not a plugin: every agent has
    * it, and a plugin on every agent would bundle and run the seam for all of them);
-   * `undefined` when the agent has a `toolOutput` (its plugin cuts instead, the default included
-   * for tools it gives no limit) or `toolOutput: false`.
+   * with a `toolOutput` (whose plugin cuts, the default included for tools it gives no limit),
+   * the widest of its limits, a net for the results no plugin saw (after a handoff to the agent);
+   * `undefined` for `toolOutput: false`.
    */
   toolOutputDefault: ToolOutputLimit | undefined;
   /** The plugin of the agent's `toolOutput`, added after its own `plugins`; `undefined`: none. */
@@ -109,7 +113,15 @@ export function resolveCompactionOption(
   return {
     compaction: resolveCompactionValue(options.compaction, { model, inputTokenLimit }),
     toolOutputDefault:
-      toolOutput === undefined ? defaultToolOutputLimit(inputTokenLimit) : undefined,
+      toolOutput === undefined
+        ? defaultToolOutputLimit(inputTokenLimit)
+        : toolOutput === false
+          ? undefined
+          : // Its plugin cuts; the loop keeps a net its results always fit (see toolOutputSafetyNet).
+            toolOutputSafetyNet(
+              toolOutput.options as Parameters<typeof toolOutputSafetyNet>[0],
+              inputTokenLimit,
+            ),
     toolOutputPlugin:
       toolOutput === undefined || toolOutput === false
         ? undefined
