@@ -13,6 +13,9 @@
  *   after (`allow`, pass): the built-in feature's cost on the tool path;
  * - guardrails (all): input, output and tool guardrails that all pass (the input and output
  *   checks run once a run, so their share of a step is a twentieth).
+ * - toolOutput: `toolOutput({ maxTokens: 25_000 })`, the default cap as the budget's plugin
+ *   (afterToolCall: what a default plugin would add to every agent), and `toolOutput: false`, no
+ *   cap at all (against "off", the default cap's own cheap check in the loop).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -21,6 +24,7 @@
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
+import { toolOutput } from '@gemloop/core/compaction';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -112,6 +116,7 @@ const guardedAll = guardrails({
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
+  budget: { toolOutput?: ReturnType<typeof toolOutput> | false } = {},
 ) =>
   createAgent({
     gemini,
@@ -121,6 +126,7 @@ const agentWith = (
     maxSteps: STEPS + 1,
     ...(plugins === undefined ? {} : { plugins }),
     ...(guarded === undefined ? {} : { guardrails: guarded }),
+    ...budget,
   });
 const variants = {
   off: agentWith(undefined),
@@ -130,6 +136,8 @@ const variants = {
   masking: agentWith([masking as AgentPlugin]),
   'guardrails (tools)': agentWith(undefined, guardedTools),
   'guardrails (all)': agentWith(undefined, guardedAll),
+  toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
+  'no cap': agentWith(undefined, undefined, { toolOutput: false }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];

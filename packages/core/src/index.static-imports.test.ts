@@ -115,19 +115,20 @@ describe('the static import graph of @gemloop/core', () => {
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
   });
 
-  // `toolOutput: toolOutput({...})` the same way: the cut, its marker, the artifact writes and
-  // the option's checks come with the value (2.2 KB gzip of the agent app without it).
+  // `toolOutput: toolOutput({...})` is sugar for a plugin (afterToolCall): the plugin, its
+  // artifact writes, the option's checks and the seam's engine come with the value. Only the
+  // default cap (the cut and its marker) is the loop's own.
   it('reaches the tool output budget only through the value toolOutput() makes, not from createAgent', async () => {
     const reached = await modulesLoadedByImport('index.ts', true);
     expect(reached.some((path) => path.endsWith('agent/tool-calls/settle-tool-call.ts'))).toBe(
       true,
     );
     const unwanted = [
-      'compaction/tool-output-budget.ts',
+      'compaction/tool-output.ts',
       'compaction/tool-output-options.ts',
       'compaction/artifact-store.ts',
       'compaction/read-tool-output-tool.ts',
-      'agent/compaction/tool-output.ts',
+      'agent/plugins/plugin-engine.ts',
     ];
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,
@@ -6,6 +5,7 @@ import type {
   AgentToolCall,
   ToolCallOutcome,
 } from '../run/agent-result.ts';
+import type { CompactionReport } from '../run/compaction-report.ts';
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';

@@ -14,6 +14,8 @@ export const CLEARED_RESULT_KEY = 'gemloopCleared';
  * saw. Weak, so it lives as long as the copy (a run's compacted prefix, a chat session's view),
  * and per process: a durable run replayed elsewhere clears again on the way, and fills it again.
  */
+// No signature can carry it: a chat session hands its compacted view to the next send as plain
+// history contents, so what a copy was made from has to travel with the copy itself.
 const clearedFrom = new WeakMap<Content, Content>();
 
 /**

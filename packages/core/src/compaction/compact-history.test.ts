@@ -3,12 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkFakeHistory } from '../../../testing/src/contract/check-fake-history.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
-import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import {
+  cutFunctionResponse,
+  REST_NOT_KEPT,
+  TRUNCATED_RESULT_KEY,
+} from '../tools/responses/cut-function-response.ts';
 import type { Content } from '../wire/content.ts';
 import { ArtifactWrites } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY, clearResponseParts } from './clear-tool-results.ts';
@@ -16,7 +20,7 @@ import { checkRewrite, compactHistory } from './compact-history.ts';
 import { type CompactionSettings, resolveCompaction } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
 import { isSummaryContent, SUMMARY_MARKER, summaryContent } from './summary-content.ts';
-import { applyToolOutputBudget, TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
+import { toolOutput } from './tool-output.ts';
 
 const big = 'x'.repeat(4_000);
 
@@ -391,17 +395,11 @@ describe('pruneThoughts', () => {
   });
 });
 
-describe('applyToolOutputBudget', () => {
-  const newId = () => 'art-1';
-  const writes = new ArtifactWrites(() => {});
+describe('cutFunctionResponse (the cut of toolOutput and of the default cap)', () => {
+  const restNotKept = () => REST_NOT_KEPT;
   it('cuts by bytes at a character boundary (multi-byte text) and keeps the id', () => {
     const response = { id: 'f1', name: 'read', response: { text: 'é'.repeat(100) } };
-    const cut = applyToolOutputBudget(response, {
-      limit: { maxBytes: 41 },
-      artifacts: undefined,
-      writes,
-      newId,
-    });
+    const cut = cutFunctionResponse(response, { maxBytes: 41 }, restNotKept);
     const output = cut.response['output'] as string;
     expect(new TextEncoder().encode(output).length).toBeLessThanOrEqual(41);
     expect(output).toBe(JSON.stringify(response.response).slice(0, output.length));
@@ -411,14 +409,7 @@ describe('applyToolOutputBudget', () => {
 
   it('leaves a result within the budget as the same object', () => {
     const response = { name: 'read', response: { text: 'short' } };
-    expect(
-      applyToolOutputBudget(response, {
-        limit: { maxTokens: 10 },
-        artifacts: undefined,
-        writes,
-        newId,
-      }),
-    ).toBe(response);
+    expect(cutFunctionResponse(response, { maxTokens: 10 }, restNotKept)).toBe(response);
   });
 });
 

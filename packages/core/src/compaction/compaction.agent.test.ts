@@ -11,7 +11,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
-import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
@@ -23,6 +22,7 @@ import { silentLogger } from '../logging/logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { RecordedRunLine } from '../recorder/recorded-run.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createMemoryArtifactStore } from './artifact-store.ts';
@@ -30,7 +30,7 @@ import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
 import { DEFAULT_SUMMARY_PROMPT } from './compaction-options.ts';
 import { readToolOutputTool } from './read-tool-output-tool.ts';
 import { isSummaryContent } from './summary-content.ts';
-import { TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
+import { toolOutput } from './tool-output.ts';
 
 // End to end against the fake Gemini on 127.0.0.1 with its strict contract (strictHistory, and
 // Gemini 3 signatures checked against the ones it issued): every compacted history the agent

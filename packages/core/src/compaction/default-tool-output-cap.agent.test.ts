@@ -1,19 +1,19 @@
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import type { FunctionResponse } from '../wire/content.ts';
-import type { GenerateContentBody } from '../wire/request.ts';
-import { REST_NOT_KEPT, TRUNCATED_RESULT_KEY } from './cut-function-response.ts';
+import { REST_NOT_KEPT, TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 import {
   DEFAULT_TOOL_OUTPUT_MAX_TOKENS,
   defaultToolOutputLimit,
-} from './default-tool-output-limit.ts';
+} from '../tools/responses/default-tool-output-limit.ts';
+import type { FunctionResponse } from '../wire/content.ts';
+import type { GenerateContentBody } from '../wire/request.ts';
+import { toolOutput } from './tool-output.ts';
 
 // The cap every agent puts on one tool result when it sets no `toolOutput`: a 5 MB result must
 // not reach the model whole (it would be most of a 1M window, and 5 MB on every later request).
@@ -87,7 +87,8 @@ describe('the default cap on a tool result (no toolOutput option)', () => {
       }
       expect(result.text).toMatch(/^Got \d+$/);
       // The app has the result whole (its step's record); the model got the cut.
-      expect((result.steps[0]?.toolCalls[0]?.output as { log: string }).log.length).toBe(FIVE_MB);
+      const output = result.steps[0]?.toolCalls[0]?.output as { log?: string } | undefined;
+      expect(output?.log?.length).toBe(FIVE_MB);
     }
   });
 

@@ -7,12 +7,13 @@
 // bundle it.
 export { compaction } from '../agent/compaction/compaction.ts';
 export type { Compaction } from '../agent/compaction/compaction-value.ts';
-// toolOutput() makes the value of the agent's `toolOutput` option, the same way.
-export { toolOutput } from '../agent/compaction/tool-output.ts';
-export type { ToolOutput } from '../agent/compaction/tool-output-value.ts';
 // Thrown before a request that would pass the model's window even after every cut.
 export { ContextWindowError } from '../agent/errors/context-window-error.ts';
-
+// The default cap every agent applies without a `toolOutput` is the loop's own (a cheap check,
+// not a plugin: see tools/responses/default-tool-output-limit.ts); its names are exported here.
+export type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
+export { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
+export { DEFAULT_TOOL_OUTPUT_MAX_TOKENS } from '../tools/responses/default-tool-output-limit.ts';
 export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
@@ -29,13 +30,13 @@ export {
   DEFAULT_COMPACTION_WINDOW_FRACTION,
   DEFAULT_SUMMARY_PROMPT,
 } from './compaction-options.ts';
-export type { ToolOutputLimit } from './cut-function-response.ts';
-export { TRUNCATED_RESULT_KEY } from './cut-function-response.ts';
-export { DEFAULT_TOOL_OUTPUT_MAX_TOKENS } from './default-tool-output-limit.ts';
 export {
   DEFAULT_READ_TOOL_OUTPUT_CHARS,
   MAX_READ_TOOL_OUTPUT_CHARS,
   readToolOutputTool,
 } from './read-tool-output-tool.ts';
 export { isSummaryContent, SUMMARY_MARKER } from './summary-content.ts';
+// toolOutput() makes the value of the agent's `toolOutput` option: sugar for a plugin
+// (afterToolCall) the agent adds after its own plugins.
+export { TOOL_OUTPUT_PLUGIN, type ToolOutput, toolOutput } from './tool-output.ts';
 export type { ToolOutputOptions } from './tool-output-options.ts';

@@ -4,8 +4,8 @@ import {
   type OptionCheck,
 } from '../options/define-options.ts';
 import { integerOption, objectOption } from '../options/option-checks.ts';
+import type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
 import { type ArtifactStore, artifactStoreCheck } from './artifact-store.ts';
-import type { ToolOutputLimit } from './cut-function-response.ts';
 
 /** The agent's `toolOutput` option: what one tool result may put in the context. */
 export type ToolOutputOptions = ToolOutputLimit & {

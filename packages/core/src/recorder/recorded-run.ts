@@ -1,6 +1,6 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../run/agent-result.ts';
+import type { CompactionReport } from '../run/compaction-report.ts';
 import type { SteeringDropReason } from '../run/steering-report.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */

@@ -1,4 +1,3 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
@@ -13,6 +12,7 @@ import type {
 } from '../wire/response.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentCacheReport } from './agent-cache-report.ts';
+import type { CompactionReport } from './compaction-report.ts';
 import type { SteeringReport } from './steering-report.ts';
 
 /**

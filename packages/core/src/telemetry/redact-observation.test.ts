@@ -7,8 +7,8 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
-import type { CompactionReport } from '../compaction/compact-history.ts';
 import { handoff } from '../composition/handoff.ts';
+import type { CompactionReport } from '../run/compaction-report.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { HandoffInfo, RunObserver } from './run-observer.ts';
 

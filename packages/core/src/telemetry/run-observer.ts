@@ -1,4 +1,3 @@
-import type { CompactionReport, CompactionTrace } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
@@ -7,6 +6,7 @@ import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall, AgentUsage } from '../run/agent-result.ts';
+import type { CompactionReport, CompactionTrace } from '../run/compaction-report.ts';
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';

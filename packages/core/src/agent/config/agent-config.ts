@@ -1,4 +1,3 @@
-import type { ToolOutputLimit } from '../../compaction/cut-function-response.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
@@ -9,9 +8,9 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
+import type { ToolOutputLimit } from '../../tools/responses/cut-function-response.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
-import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
@@ -85,9 +84,11 @@ export type AgentConfig<Output> = {
   name: string | undefined;
   /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
   compaction: ResolvedCompaction | undefined;
-  /** The `toolOutput` option (tool result budgets), with its implementation; `undefined` when not given or `false`. */
-  toolOutput: ToolOutput | undefined;
-  /** The cap on a tool result no `toolOutput` limit covers; `undefined` when `toolOutput: false`. */
+  /**
+   * The loop's own cap on a tool result (a cheap check): the default one; with a `toolOutput`
+   * (whose plugin, in `plugins`, cuts), the widest of its limits as a net; `undefined` for
+   * `toolOutput: false`.
+   */
   toolOutputDefault: ToolOutputLimit | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];

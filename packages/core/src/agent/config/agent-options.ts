@@ -21,11 +21,11 @@ import type {
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { Compaction } from '../compaction/compaction-value.ts';
-import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { GuardrailsValue } from './guardrails-value.ts';
+import type { PluginOption } from './plugin-option.ts';
 
 /**
  * How hard the model thinks, in one vocabulary for every generation. gemloop maps it to
@@ -289,8 +289,8 @@ export type AgentOptions<Output = undefined> = {
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
    * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`
-   * for `read_tool_output`. Made by `toolOutput({ ... })` of `@gemloop/core/compaction` (see
-   * {@link ToolOutput}); `false` for no cap at all.
+   * for `read_tool_output`. Made by `toolOutput({ ... })` of `@gemloop/core/compaction`: sugar
+   * for its plugin, added after the agent's own `plugins`; `false` for no cap at all.
    *
    * Without it (and for tools a `toolOutput` without an agent-wide limit leaves out) a result is
    * cut past 25,000 tokens, or a tenth of the model's window when that is less
@@ -298,7 +298,7 @@ export type AgentOptions<Output = undefined> = {
    * for less; the app still gets the whole value (`result.steps[i].toolCalls[j].output`).
    * @defaultValue a cap of 25,000 tokens, nothing kept for the model
    */
-  toolOutput?: ToolOutput | false | undefined;
+  toolOutput?: PluginOption<'tool-output'> | false | undefined;
   /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.

@@ -100,6 +100,11 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     };
   }
 
+  // The `toolOutput` option is sugar for a plugin, added after the agent's own `plugins`.
+  const { toolOutputPlugin, ...windowConfig } = resolveCompactionOption(options, modelConfig, {
+    tools: tools.functions,
+    logger,
+  });
   const config: AgentConfig<Output> = {
     ...modelConfig,
     ...steps,
@@ -113,11 +118,11 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     output: output as AgentConfig<Output>['output'],
     callOptions: options.callOptions,
     includeThoughts: thinkingConfig?.includeThoughts === true,
-    ...resolveCompactionOption(options, modelConfig),
+    ...windowConfig,
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
-    ...resolvePluginsOption(options),
+    ...resolvePluginsOption(options, toolOutputPlugin),
   };
   config.forModel = configsByModel(options, config);
   return config;

@@ -23,10 +23,8 @@ import { toAgentUsage } from '../usage.ts';
 import { fitRequestToWindow } from './fit-request-to-window.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
+// A cache keyed by the agent's config, which never changes after createAgent: no run data.
 const fixedTokens = new WeakMap<object, number>();
-
-/** The runs already warned that their threshold is under the fixed part (once a run). */
-const warnedUnreachable = new WeakSet<object>();
 
 /** Band under the threshold where `countNearThreshold` asks the API instead of the estimate. */
 const NEAR_THRESHOLD = 0.85;
@@ -55,9 +53,9 @@ export async function compactBeforeStep<Output>(
   const threshold = compactionThreshold(settings);
   const fixed = fixedTokensOf(config, context.cache);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
-  // One comparison a step: the warning's own work happens once, in a run where it applies.
-  if (threshold !== undefined && fixed >= threshold && !warnedUnreachable.has(run)) {
-    warnedUnreachable.add(run);
+  // One comparison a step: the warning's own work happens once, before the run's first model
+  // step (the run's own state says which that is: no registry of warned runs).
+  if (threshold !== undefined && fixed >= threshold && run.steps.length === 0) {
     warnUnreachable(config, settings, threshold, fixed);
   }
   let reason: CompactionReport['reason'] | undefined;

@@ -1,4 +1,3 @@
-import type { CompactionReport } from '../../compaction/compact-history.ts';
 import {
   type ContentJsonCache,
   createContentJsonCache,
@@ -7,6 +6,7 @@ import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { CompactionReport } from '../../run/compaction-report.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';

@@ -7,7 +7,6 @@ import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { type RunObservation, toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
-import type { ToolOutputEngine } from '../compaction/tool-output-value.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
@@ -119,18 +118,7 @@ export async function executeToolCalls<Output>({
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
   }
   const toolCalls: AgentToolCall[] = new Array(pending.length);
-  const extras: ExtraParts = {
-    byCall: undefined,
-    writes:
-      config.toolOutput?.options.artifacts === undefined
-        ? undefined
-        : (config.toolOutput.engine as ToolOutputEngine).artifactWrites((error, id) =>
-            config.logger.warn(
-              { err: error, artifactId: id },
-              'toolOutput: the artifact store did not keep a truncated tool result; reading it back will say so',
-            ),
-          ),
-  };
+  const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
   let handoff: HandoffSignal | undefined;
@@ -502,7 +490,6 @@ export async function executeToolCalls<Output>({
     await Promise.all(workers);
   }
   unfollow?.();
-  await extras.writes?.settle();
 
   const parts: Part[] = new Array(toolCalls.length);
   for (let index = 0; index < toolCalls.length; index++) {

@@ -1,16 +1,14 @@
 // The settle phase of a turn's calls: each outcome becomes its record, its functionResponse and,
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
-import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
-import { cutFunctionResponse, REST_NOT_KEPT } from '../../compaction/cut-function-response.ts';
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
 import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
+import { cutFunctionResponse, REST_NOT_KEPT } from '../../tools/responses/cut-function-response.ts';
 import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionCall, Part } from '../../wire/content.ts';
-import type { ToolOutput, ToolOutputEngine } from '../compaction/tool-output-value.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
@@ -36,13 +34,10 @@ export type PendingCall = {
 
 /**
  * What the turn's answers add beside their responses: media for a model that cannot take them in
- * a function response, and the artifact writes of results a `toolOutput` budget cut (awaited
- * before the turn is returned, so the store holds them before a request names their ids).
- * @internal
+ * a function response. @internal
  */
 export type ExtraParts = {
   byCall: (Part[] | undefined)[] | undefined;
-  writes: ArtifactWrites | undefined;
 };
 
 /**
@@ -86,28 +81,11 @@ export function toRecord<Output>(
         toolErrorMessage,
       );
     }
-    // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    // Applied through the implementation `toolOutput()`'s value carries (not bundled without it).
-    const budget = config.toolOutput;
-    if (budget !== undefined) {
-      if (!readsToolOutput(config, budget, call.name)) {
-        const { options } = budget;
-        answer.response = (budget.engine as ToolOutputEngine).apply(answer.response, {
-          limit:
-            options.perTool?.[call.name] ??
-            (options.maxTokens === undefined && options.maxBytes === undefined
-              ? (config.toolOutputDefault ?? options)
-              : options),
-          artifacts: options.artifacts,
-          writes: extras.writes as ArtifactWrites,
-          newId: () => crypto.randomUUID(),
-        });
-      }
-    } else if (config.toolOutputDefault !== undefined) {
-      // No `toolOutput`: the default cap (compaction/default-tool-output-limit.ts), with nothing
-      // kept for the model (no store was given, and `read_tool_output` is not declared).
+    // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
+    // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
+    // it is only a net its plugin's results always fit (the plugin cut them already).
+    if (config.toolOutputDefault !== undefined)
       answer.response = cutFunctionResponse(answer.response, config.toolOutputDefault, restNotKept);
-    }
     if (outcome.acknowledged === true) {
       // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
       // (tools/builtin/safety-decision.ts), in the response the tool gave.
@@ -294,16 +272,6 @@ export function toolErrorMessageOf<Output>(
 }
 
 const restNotKept = (): string => REST_NOT_KEPT;
-
-/** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
-function readsToolOutput<Output>(
-  config: AgentConfig<Output>,
-  budget: ToolOutput,
-  name: string,
-): boolean {
-  const tool = config.tools.functions.get(name);
-  return tool !== undefined && (budget.engine as ToolOutputEngine).isReadToolOutputTool(tool);
-}
 
 /**
  * What a settled call spent, as its tool's meter summed it (the run adds these, see `runTools`):

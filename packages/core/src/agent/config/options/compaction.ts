@@ -1,16 +1,21 @@
 import type { resolveCompaction } from '../../../compaction/compaction-options.ts';
-import type { ToolOutputLimit } from '../../../compaction/cut-function-response.ts';
-import { defaultToolOutputLimit } from '../../../compaction/default-tool-output-limit.ts';
+import type { Logger } from '../../../logging/logger.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
+import type { ToolOutputLimit } from '../../../tools/responses/cut-function-response.ts';
+import {
+  defaultToolOutputLimit,
+  toolOutputSafetyNet,
+} from '../../../tools/responses/default-tool-output-limit.ts';
 import {
   type Compaction,
   isCompaction,
   type ResolvedCompaction,
 } from '../../compaction/compaction-value.ts';
-import { isToolOutput, type ToolOutput } from '../../compaction/tool-output-value.ts';
+import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentOptions } from '../agent-options.ts';
+import { isPluginOption } from '../plugin-option.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 function message(path: string, value: unknown): string {
@@ -24,10 +29,12 @@ function message(path: string, value: unknown): string {
 
 const isCompactionValue = optionCheck(isCompaction, message);
 
-const isToolOutputValue = optionCheck(isToolOutput, (path, value) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
-    : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction', or false for no cap; got ${value === true ? 'true' : typeof value}.`,
+const isToolOutputValue = optionCheck(
+  (value: unknown) => isPluginOption(value, 'tool-output'),
+  (path, value) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
+      : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction', or false for no cap; got ${value === true ? 'true' : typeof value}.`,
 );
 
 /**
@@ -62,12 +69,16 @@ export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = d
 /** The part of `AgentConfig` these options make. @internal */
 export type CompactionConfig = {
   compaction: ResolvedCompaction | undefined;
-  toolOutput: ToolOutput | undefined;
   /**
-   * The cap on a tool result no `toolOutput` limit covers (no `toolOutput`, or one without an
-   * agent-wide limit); `undefined` when `toolOutput: false`.
+   * The default cap on a tool result, the loop's own cheap check (not a plugin: every agent has
+   * it, and a plugin on every agent would bundle and run the seam for all of them);
+   * with a `toolOutput` (whose plugin cuts, the default included for tools it gives no limit),
+   * the widest of its limits, a net for the results no plugin saw (after a handoff to the agent);
+   * `undefined` for `toolOutput: false`.
    */
   toolOutputDefault: ToolOutputLimit | undefined;
+  /** The plugin of the agent's `toolOutput`, added after its own `plugins`; `undefined`: none. */
+  toolOutputPlugin: AgentPlugin | undefined;
 };
 
 /**
@@ -95,16 +106,25 @@ export function resolveCompactionValue(
 export function resolveCompactionOption(
   options: AgentOptions<unknown>,
   { model, capabilities }: { model: string; capabilities: ModelCapabilities },
+  { tools, logger }: { tools: ReadonlyMap<string, object>; logger: Logger },
 ): CompactionConfig {
+  const { inputTokenLimit } = capabilities;
+  const { toolOutput } = options;
   return {
-    compaction: resolveCompactionValue(options.compaction, {
-      model,
-      inputTokenLimit: capabilities.inputTokenLimit,
-    }),
-    toolOutput: options.toolOutput === false ? undefined : options.toolOutput,
+    compaction: resolveCompactionValue(options.compaction, { model, inputTokenLimit }),
     toolOutputDefault:
-      options.toolOutput === false
+      toolOutput === undefined
+        ? defaultToolOutputLimit(inputTokenLimit)
+        : toolOutput === false
+          ? undefined
+          : // Its plugin cuts; the loop keeps a net its results always fit (see toolOutputSafetyNet).
+            toolOutputSafetyNet(
+              toolOutput.options as Parameters<typeof toolOutputSafetyNet>[0],
+              inputTokenLimit,
+            ),
+    toolOutputPlugin:
+      toolOutput === undefined || toolOutput === false
         ? undefined
-        : defaultToolOutputLimit(capabilities.inputTokenLimit),
+        : toolOutput.plugin({ model, inputTokenLimit, tools, logger }),
   };
 }

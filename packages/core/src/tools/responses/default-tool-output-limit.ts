@@ -33,3 +33,33 @@ export function defaultToolOutputLimit(inputTokenLimit: number | undefined): Too
     ),
   };
 }
+
+/** What a cut result's marker and keys add to the kept part, in estimated tokens (with room). */
+const MARKER_TOKENS = 256;
+
+/**
+ * The loop's own cap for an agent whose `toolOutput` plugin cuts its results: the widest of the
+ * plugin's limits (its agent-wide or default one, every `perTool` one) with room for the marker,
+ * never under 8,192 tokens (a `read_tool_output` slice, which the plugin does not cut). A result
+ * the plugin cut or let through always fits it, so it cuts only what no plugin saw: the results of
+ * the agent's tools after a handoff to it, when the run's plugins are the sender's. `undefined`
+ * when a `perTool` limit is unbounded (an empty one). @internal
+ */
+export function toolOutputSafetyNet(
+  options: ToolOutputLimit & { perTool?: Readonly<Record<string, ToolOutputLimit>> | undefined },
+  inputTokenLimit: number | undefined,
+): ToolOutputLimit | undefined {
+  const agentWide =
+    options.maxTokens === undefined && options.maxBytes === undefined
+      ? defaultToolOutputLimit(inputTokenLimit)
+      : options;
+  let widest = MIN_DEFAULT_TOOL_OUTPUT_TOKENS;
+  for (const limit of [agentWide, ...Object.values(options.perTool ?? {})]) {
+    // A cut to `maxBytes` keeps at most that many characters: a quarter as many estimated tokens.
+    const tokens =
+      limit.maxTokens ?? (limit.maxBytes === undefined ? undefined : Math.ceil(limit.maxBytes / 4));
+    if (tokens === undefined) return undefined;
+    widest = Math.max(widest, tokens + MARKER_TOKENS);
+  }
+  return { maxTokens: widest };
+}

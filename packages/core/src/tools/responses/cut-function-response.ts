@@ -1,5 +1,5 @@
-import { estimateTokens } from '../history/estimate-tokens.ts';
-import type { FunctionResponse } from '../wire/content.ts';
+import { estimateTokens } from '../../history/estimate-tokens.ts';
+import type { FunctionResponse } from '../../wire/content.ts';
 
 /**
  * The key of the marker a truncated tool result carries: the response becomes

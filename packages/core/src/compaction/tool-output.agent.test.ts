@@ -1,0 +1,148 @@
+// `toolOutput` is sugar for a plugin (afterToolCall) the agent adds after its own plugins: what
+// that changes and keeps, seen from the requests a scripted client received.
+
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { handoff } from '../composition/handoff.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
+import type { Content, FunctionResponse } from '../wire/content.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { TOOL_OUTPUT_PLUGIN, toolOutput } from './tool-output.ts';
+
+const MODEL = 'gemini-2.5-flash';
+
+function bigTool(name: string, size: number) {
+  return defineTool({
+    name,
+    parameters: z.object({}),
+    execute: () => ({ text: 'x'.repeat(size) }),
+  });
+}
+
+/** The function responses the second request sent. */
+function sentResponses(gemini: ReturnType<typeof createScriptedGemini>): FunctionResponse[] {
+  const contents = (gemini.calls[1]?.request.contents ?? []) as Content[];
+  return contents.flatMap((content) =>
+    content.parts.flatMap((part) =>
+      part.functionResponse === undefined ? [] : [part.functionResponse],
+    ),
+  );
+}
+
+describe('toolOutput as a plugin', () => {
+  it("runs on the seam after the agent's own plugins: theirs see the cut result, the app the whole value", async () => {
+    const seen: unknown[] = [];
+    const watcher = definePlugin({
+      name: 'watcher',
+      afterToolCall: ({ result }) => {
+        seen.push(result);
+      },
+    });
+    const gemini = createScriptedGemini([callsTurn(['dump', {}, 'c1']), textTurn('Done.')]);
+    const result = await createAgent({
+      gemini,
+      model: MODEL,
+      tools: [bigTool('dump', 40_000)],
+      plugins: [watcher],
+      toolOutput: toolOutput({ maxTokens: 1_000 }),
+    }).run('Dump it.');
+    expect(result.text).toBe('Done.');
+    // After-hooks run in reverse: the budget (added last) cuts before the watcher sees it.
+    expect(seen).toHaveLength(1);
+    expect(JSON.stringify(seen[0])).toContain(TRUNCATED_RESULT_KEY);
+    const [sent] = sentResponses(gemini);
+    expect(sent?.id).toBe('c1');
+    expect(String(sent?.response['output']).length).toBe(4_000);
+    expect(result.steps[0]?.toolCalls[0]?.output).toEqual({ text: 'x'.repeat(40_000) });
+    // Named like every plugin, so a user's own plugin cannot take its name by accident.
+    expect(TOOL_OUTPUT_PLUGIN).toBe('gemloop.tool-output');
+  });
+
+  it('gives a tool named like an Object.prototype key the default cap, not an inherited "limit"', async () => {
+    const gemini = createScriptedGemini([callsTurn(['constructor', {}, 'c1']), textTurn('Done.')]);
+    await createAgent({
+      gemini,
+      model: MODEL,
+      tools: [bigTool('constructor', 200_000)],
+      toolOutput: toolOutput({ perTool: { other: { maxTokens: 10 } } }),
+    }).run('Dump it.');
+    const [sent] = sentResponses(gemini);
+    expect(sent?.response[TRUNCATED_RESULT_KEY]).toMatch(/truncated: kept 100000 of/);
+  });
+
+  it('keeps the whole result in the store before the model gets its id, and warns when the store fails', async () => {
+    const kept = new Map<string, string>();
+    const store: ArtifactStore = {
+      put: async (id, text) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        kept.set(id, text);
+      },
+      get: (id) => kept.get(id),
+    };
+    const gemini = createScriptedGemini([callsTurn(['dump', {}, 'c1']), textTurn('Done.')]);
+    await createAgent({
+      gemini,
+      model: MODEL,
+      tools: [bigTool('dump', 40_000)],
+      toolOutput: toolOutput({ maxTokens: 1_000, artifacts: store }),
+    }).run('Dump it.');
+    const marker = String(sentResponses(gemini)[0]?.response[TRUNCATED_RESULT_KEY]);
+    const id = /id "([^"]+)"/.exec(marker)?.[1] as string;
+    expect(kept.get(id)).toBe(JSON.stringify({ text: 'x'.repeat(40_000) }));
+
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_fields: unknown, message?: string) => void warnings.push(String(message)),
+      child: () => logger,
+    };
+    const failing = createScriptedGemini([callsTurn(['dump', {}, 'c1']), textTurn('Done.')]);
+    const result = await createAgent({
+      gemini: failing,
+      model: MODEL,
+      logger: logger as never,
+      tools: [bigTool('dump', 40_000)],
+      toolOutput: toolOutput({
+        maxTokens: 1_000,
+        artifacts: { put: () => Promise.reject(new Error('disk full')), get: () => undefined },
+      }),
+    }).run('Dump it.');
+    expect(result.text).toBe('Done.');
+    expect(String(sentResponses(failing)[0]?.response[TRUNCATED_RESULT_KEY])).toMatch(
+      /read_tool_output/,
+    );
+    expect(warnings.some((warning) => warning.includes('did not keep a truncated'))).toBe(true);
+  });
+
+  it("caps the receiving agent's results after a handoff with the widest of its limits (its plugin is not the run's)", async () => {
+    const billingGemini = createScriptedGemini([callsTurn(['dump', {}, 'd1']), textTurn('Done.')]);
+    const billing = createAgent({
+      gemini: billingGemini,
+      model: MODEL,
+      name: 'billing',
+      tools: [bigTool('dump', 400_000)],
+      toolOutput: toolOutput({ maxTokens: 1_000 }),
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+      model: MODEL,
+      name: 'triage',
+      tools: [handoff(billing)],
+    });
+    const result = await triage.run('Dump it.');
+    expect(result.text).toBe('Done.');
+    const sent = JSON.stringify(billingGemini.calls[1]?.request.contents);
+    // Not the whole 400,000 characters: the loop's net for billing (8,192 tokens, ~32,768 chars).
+    expect(sent).toContain(TRUNCATED_RESULT_KEY);
+    expect(sent.length).toBeLessThan(40_000);
+  });
+});
