@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
-import type { FakeGemini } from '@gemloop/testing';
 import { createA2AHandler } from '@gemloop/serve/a2a';
 import { toNodeListener } from '@gemloop/serve/node';
+import type { FakeGemini } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

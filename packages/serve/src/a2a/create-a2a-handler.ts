@@ -33,7 +33,7 @@ import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
 import { BoundedTaskStore } from './bounded-task-store.ts';
-import { type DurableExecutor, createDurableExecutor } from './durable-executor.ts';
+import { createDurableExecutor, type DurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';

@@ -96,7 +96,11 @@ export function createDurableExecutor(options: {
         publishStatus(TaskState.TASK_STATE_CANCELED);
         return;
       }
-      if (status !== 'SUCCESS' && status !== 'ERROR' && status !== 'MAX_RECOVERY_ATTEMPTS_EXCEEDED') {
+      if (
+        status !== 'SUCCESS' &&
+        status !== 'ERROR' &&
+        status !== 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'
+      ) {
         return;
       }
       let text: string;
@@ -167,7 +171,27 @@ export function createDurableExecutor(options: {
         );
         return;
       }
-      await runs.start(agent, { runId: taskId, input, owner });
+      try {
+        await runs.start(agent, { runId: taskId, input, owner });
+      } catch (error) {
+        // Thrown out of here, the SDK would put the error's own words in the task.
+        onError(error);
+        bus.publish(
+          AgentEvent.statusUpdate({
+            taskId,
+            contextId,
+            status: {
+              state: TaskState.TASK_STATE_FAILED,
+              message: agentMessage(taskId, contextId, 'The task could not be started.', {
+                code: 'run_not_started',
+              }),
+              timestamp: now(),
+            },
+            metadata: {},
+          }),
+        );
+        return;
+      }
       bus.publish(
         AgentEvent.statusUpdate({
           taskId,

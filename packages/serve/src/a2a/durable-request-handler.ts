@@ -1,3 +1,4 @@
+import type { AgentCard } from '@a2a-js/sdk';
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -16,7 +17,6 @@ import {
   type ServerCallContext,
   type TaskStore,
 } from '@a2a-js/sdk/server';
-import type { AgentCard } from '@a2a-js/sdk';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import type { DurableExecutor } from './durable-executor.ts';
 
