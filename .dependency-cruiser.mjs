@@ -57,9 +57,11 @@ export const coreLayers = [
   'run',
   'telemetry',
   'recorder',
-  'guardrails',
   'steering',
   'agent',
+  // Above the loop: agent/ (the loop's folders among it) imports nothing of the guardrails; it
+  // reaches them through the engine their value carries (issue 53).
+  'guardrails',
   'composition',
   'chat',
   'memory',
@@ -308,6 +310,28 @@ const agentRooms = [
   ['loop', ['(create-agent|agent-turns)\\.ts$']],
 ];
 
+/**
+ * The built-in features already moved off the loop (issue 53): no loop folder imports them, not
+ * even a type. The loop reaches a feature through the value its option carries (its engine) or
+ * through the plugin seam (`agent/plugins/`). A feature joins this list once it has moved.
+ */
+export const loopFreeFeatures = ['guardrails'];
+const LOOP_ROOMS = ['loop', 'run-state', 'tool-calls', 'config'];
+
+function loopFeatureRule() {
+  return {
+    name: 'core-loop-names-no-feature',
+    comment:
+      `agent/(${LOOP_ROOMS.join('|')})/ may not import a feature folder (${loopFreeFeatures.join(', ')}): ` +
+      'the loop names no feature. Declare the type the loop needs beside the run state ' +
+      '(agent/run-state/run-context.ts) and call the feature through the engine its option value ' +
+      'carries, or make it a plugin (docs/writing-a-plugin.md).',
+    severity: 'error',
+    from: { path: `${AGENT}(${LOOP_ROOMS.join('|')})/`, pathNot: TEST },
+    to: { path: `${CORE}(${loopFreeFeatures.join('|')})/` },
+  };
+}
+
 function agentRoomRules() {
   return agentRooms.map(([room, forbidden]) => ({
     name: `core-agent-room-${room}`,
@@ -402,6 +426,7 @@ export default {
       },
     },
     ...layerRules(),
+    loopFeatureRule(),
     ...platformRules(),
     {
       name: 'core-http-contract',

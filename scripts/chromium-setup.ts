@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import {
@@ -46,19 +49,54 @@ export default async function setup(
   } catch (error) {
     return unavailable(error instanceof Error ? error.message : String(error));
   }
+  // The microphone of every page: Chromium's fake capture device playing a WAV file that a test
+  // writes before its page calls getUserMedia (Chromium reads the file when capture starts), with
+  // the permission prompt accepted. Silence until a test writes its own.
+  const microphoneDirectory = mkdtempSync(join(tmpdir(), 'gemloop-chromium-microphone-'));
+  const fakeMicrophone = join(microphoneDirectory, 'microphone.wav');
+  writeFileSync(fakeMicrophone, silentWav());
   try {
     const server = await chromium.launchServer({
       executablePath,
       headless: true,
-      args: [...CHROMIUM_ARGS],
+      args: [
+        ...CHROMIUM_ARGS,
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${fakeMicrophone}`,
+      ],
     });
-    project.provide('chromium', { endpoint: server.wsEndpoint() } satisfies SharedChromium);
+    project.provide('chromium', {
+      endpoint: server.wsEndpoint(),
+      fakeMicrophone,
+    } satisfies SharedChromium);
     return async () => {
       await server.close();
+      rmSync(microphoneDirectory, { recursive: true, force: true });
     };
   } catch (error) {
+    rmSync(microphoneDirectory, { recursive: true, force: true });
     return unavailable(
       `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** 100 ms of 16 kHz mono 16-bit silence as a WAV file: the fake microphone before a test's own. */
+function silentWav(): Buffer {
+  const data = 3200;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data)]);
 }

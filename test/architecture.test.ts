@@ -302,6 +302,11 @@ describe('architecture check on planted violations', () => {
       [`${core}/agent/tool-calls/run-tools.ts`]:
         "import type { Phase } from '../loop/next-step.ts';\nexport type Tools = { phase: Phase };\n",
       [`${core}/agent/loop/next-step.ts`]: 'export type Phase = { step: number };\n',
+      // The loop names no feature (issue 53): not even a type of the guardrails, which sit
+      // above it and are reached through the engine their value carries.
+      [`${core}/agent/loop/guard-answer.ts`]:
+        "import type { OutputGuardrail } from '../../guardrails/guardrail.ts';\nexport type Guard = { output: OutputGuardrail };\n",
+      [`${core}/guardrails/guardrail.ts`]: 'export type OutputGuardrail = { name: string };\n',
       [`${core}/agent/run-state/run-context.ts`]:
         "import type { Tools } from '../tool-calls/run-tools.ts';\nexport type Context = { tools: Tools };\n",
       // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
@@ -347,6 +352,8 @@ describe('architecture check on planted violations', () => {
         `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
         `core-agent-room-tool-calls: ${core}/agent/tool-calls/run-tools.ts imports ${core}/agent/loop/next-step.ts`,
         `core-agent-room-run-state: ${core}/agent/run-state/run-context.ts imports ${core}/agent/tool-calls/run-tools.ts`,
+        `core-layer-agent: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
+        `core-loop-names-no-feature: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
         `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
@@ -362,6 +369,9 @@ describe('architecture check on planted violations', () => {
     // The message says what to do, not only what is wrong.
     expect(violations.find((line) => line.startsWith('core-layer-errors'))).toContain(
       'move the shared code or type down to the lowest layer that uses it',
+    );
+    expect(violations.find((line) => line.startsWith('core-loop-names-no-feature'))).toContain(
+      'the loop names no feature',
     );
   }, 60_000);
 });

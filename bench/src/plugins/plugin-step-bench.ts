@@ -8,7 +8,11 @@
  * - empty: one plugin with a name and no hook (the seam's own cost when no hook is on: goal 0);
  * - every hook: one plugin with every hook, each doing nothing (the seam's cost per hook chain);
  * - masking: a plugin that masks e-mail addresses in tool results and restores them in
- *   arguments (what a real plugin adds).
+ *   arguments (what a real plugin adds);
+ * - guardrails (tools): `guardrails()` with one tool guardrail checking each call before and
+ *   after (`allow`, pass): the built-in feature's cost on the tool path;
+ * - guardrails (all): input, output and tool guardrails that all pass (the input and output
+ *   checks run once a run, so their share of a step is a twentieth).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -16,6 +20,7 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -92,7 +97,22 @@ const masking = definePlugin({
   },
 });
 
-const agentWith = (plugins: readonly AgentPlugin[] | undefined) =>
+const toolGuardrail = {
+  name: 'policy',
+  before: () => ({ type: 'allow' as const }),
+  after: () => undefined,
+};
+const guardedTools = guardrails({ tools: [toolGuardrail] });
+const guardedAll = guardrails({
+  input: [{ name: 'input', check: () => undefined }],
+  output: [{ name: 'output', check: () => undefined }],
+  tools: [toolGuardrail],
+});
+
+const agentWith = (
+  plugins: readonly AgentPlugin[] | undefined,
+  guarded: Guardrails | undefined = undefined,
+) =>
   createAgent({
     gemini,
     model: MODEL,
@@ -100,6 +120,7 @@ const agentWith = (plugins: readonly AgentPlugin[] | undefined) =>
     telemetry: false,
     maxSteps: STEPS + 1,
     ...(plugins === undefined ? {} : { plugins }),
+    ...(guarded === undefined ? {} : { guardrails: guarded }),
   });
 const variants = {
   off: agentWith(undefined),
@@ -107,6 +128,8 @@ const variants = {
   empty: agentWith([empty]),
   'every hook': agentWith([everyHook as AgentPlugin]),
   masking: agentWith([masking as AgentPlugin]),
+  'guardrails (tools)': agentWith(undefined, guardedTools),
+  'guardrails (all)': agentWith(undefined, guardedAll),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
@@ -147,7 +170,7 @@ console.log(
 for (const name of names) {
   const diff = median(differences[name]);
   console.log(
-    `  ${name.padEnd(11)} ${median(times[name]).toFixed(1).padStart(7)} µs${name === 'off' ? '' : `   ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} µs vs off`}`,
+    `  ${name.padEnd(18)} ${median(times[name]).toFixed(1).padStart(7)} µs${name === 'off' ? '' : `   ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} µs vs off`}`,
   );
 }
 const band = Math.abs(median(differences['off again']));

@@ -87,16 +87,12 @@ describe('the static import graph of @gemloop/core', () => {
   it('reaches the guardrail checks only through the value guardrails() makes, not from createAgent', async () => {
     const reached = await modulesLoadedByImport('index.ts', true);
     expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
-    const unwanted = [
-      'guardrails/check-input-guardrails.ts',
-      'guardrails/check-output-guardrails.ts',
-      'guardrails/check-tool-guardrails.ts',
-      'guardrails/run-guardrail-check.ts',
-      'agent/loop/guard-input.ts',
-      'agent/loop/guard-output.ts',
-      'agent/guardrails/guardrails.ts',
-    ];
-    expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+    // No module of the guardrails' folder (the checks, the guarded first step, the held text of
+    // `holdBack`, the factory) but joinGuardrails, which a chat session uses to join its
+    // guardrails with a send's (a list join, no check): the loop reaches them through the value.
+    expect(reached.filter((path) => /(^|\/)guardrails\//.test(path))).toEqual([
+      'packages/core/src/guardrails/join-guardrails.ts',
+    ]);
   });
 
   // `compaction: compaction({...})` (@gemloop/core/compaction) carries the compaction: its

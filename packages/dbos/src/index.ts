@@ -36,6 +36,10 @@ export type {
 } from './durable/worker/start-durable-worker.ts';
 export { startDurableWorker } from './durable/worker/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
+export type {
+  DurableLiveSession,
+  DurableLiveSessionOptions,
+} from './live/open-durable-live-session.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
 export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';

@@ -1,8 +1,8 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Compaction } from '../agent/compaction/compaction-value.ts';
 import type { Agent } from '../agent/create-agent.ts';
-import type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import type { Guardrails } from '../guardrails/guardrails.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';

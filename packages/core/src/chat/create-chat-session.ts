@@ -4,11 +4,11 @@ import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/age
 import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
-import { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
 import { markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
+import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
 import type { AgentResult } from '../run/agent-result.ts';

@@ -1,3 +1,4 @@
+import type { InputCheckResult } from '../agent/run-state/run-context.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { Content } from '../wire/content.ts';
@@ -13,12 +14,7 @@ import {
 } from './guardrail-trip.ts';
 import { verdictType } from './run-guardrail-check.ts';
 
-/** What the input guardrails decided. @internal */
-export type InputCheckResult =
-  | { type: 'pass' }
-  | { type: 'rewrite'; contents: Content[] }
-  | GuardrailTrip
-  | { type: 'aborted' };
+export type { InputCheckResult };
 
 /** The text parts (thoughts aside) of the new input, joined with newlines. @internal */
 export function inputValueOf(contents: readonly Content[]): InputGuardrailValue {

@@ -1,3 +1,7 @@
+import type {
+  ToolInputCheckResult,
+  ToolOutputCheckResult,
+} from '../agent/run-state/run-context.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import { readReason } from './check-input-guardrails.ts';
 import type { ToolGuardrail, ToolGuardrailCall } from './guardrail.ts';
@@ -11,20 +15,7 @@ import {
 } from './guardrail-trip.ts';
 import { verdictType } from './run-guardrail-check.ts';
 
-/** What the tool guardrails decided before a call. @internal */
-export type ToolInputCheckResult =
-  | { type: 'allow' }
-  | { type: 'ask' /** The guardrail that asked (the first, when several did). */; name: string }
-  | { type: 'deny'; message: string }
-  | GuardrailTrip
-  | { type: 'aborted' };
-
-/** What the tool guardrails decided after a call. @internal */
-export type ToolOutputCheckResult =
-  | { type: 'pass' }
-  | { type: 'replace'; result: unknown }
-  | GuardrailTrip
-  | { type: 'aborted' };
+export type { ToolInputCheckResult, ToolOutputCheckResult };
 
 /** Whether any guardrail has a check for this tool at this moment. @internal */
 export function appliesTo(

@@ -1,3 +1,4 @@
+import type { GuardrailsValue } from '../agent/config/guardrails-value.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   arrayOption,
@@ -123,4 +124,14 @@ export type ResolvedGuardrails = {
   failOpen: boolean;
   holdBack: boolean;
   onToolError: ((error: unknown, context: ToolErrorContext) => string) | undefined;
+};
+
+/**
+ * The value of a `guardrails` option (agent, run, chat session, send): made by `guardrails()`, it
+ * carries the checks' options and their implementation, so an agent without guardrails never
+ * loads (nor bundles) the checks: the loop reaches them only through this value.
+ */
+export type Guardrails = GuardrailsValue & {
+  /** The options it was made from (checked). */
+  readonly options: GuardrailOptions;
 };

@@ -1,23 +1,14 @@
-import type {
-  GuardrailCheckRecord,
-  GuardrailPhase,
-  GuardrailVerdictKind,
-} from '../run/guardrail-check-record.ts';
-import type { Content } from '../wire/content.ts';
+import type { GuardrailRunOptions, GuardrailTrip } from '../agent/run-state/run-context.ts';
+import type { GuardrailPhase, GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { GuardrailContext } from './guardrail.ts';
+
+export type { GuardrailRunOptions, GuardrailTrip };
+
 import {
   describeCheckFailure,
   type GuardrailCheckOutcome,
   runGuardrailCheck,
 } from './run-guardrail-check.ts';
-
-/** A guardrail stopped the run: which one, where, and why. @internal */
-export type GuardrailTrip = {
-  type: 'trip';
-  name: string;
-  phase: GuardrailPhase;
-  reason: string;
-};
 
 /** The guardrail `name` stopped the run at `phase`. @internal */
 export function tripOf(name: string, phase: GuardrailPhase, reason: string): GuardrailTrip {
@@ -38,19 +29,6 @@ export function failedCheck(
   record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
   return checked.failOpen ? undefined : tripOf(name, phase, checked.reason);
 }
-
-/** What the checks of one moment of a run share. @internal */
-export type GuardrailRunOptions = {
-  agentName: string | undefined;
-  contents: readonly Content[];
-  signal: AbortSignal;
-  now: () => number;
-  stepNumber: number;
-  timeoutMs: number;
-  failOpen: boolean;
-  /** Told about every check as it ends (events, spans, the recorder). */
-  record: (record: GuardrailCheckRecord) => void;
-};
 
 /** One check's verdict, or what it became when the check gave none (fail closed or open). @internal */
 export type CheckedVerdict =

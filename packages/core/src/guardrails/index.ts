@@ -4,14 +4,11 @@
 
 export type { GuardrailEvent, GuardrailRetractionEvent } from '../agent/agent-event.ts';
 export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
-export type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
-// guardrails() makes the value of every `guardrails` option; it carries the checks, so an
-// application that never calls it does not bundle them. A subagent (subagent() of
-// @gemloop/core/composition) inherits its parent's tool guardrails by itself; joinGuardrails is
-// for an agent a hand-written tool runs, which passes what it wants down as
-// `run(input, { guardrails: joinGuardrails(inherited, own) })`.
-export { guardrails } from '../agent/guardrails/guardrails.ts';
-export { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
+export {
+  MAX_TOOL_ERROR_MESSAGE_LENGTH,
+  redactLocalDetails,
+  safeToolErrorMessage,
+} from '../agent/tool-calls/safe-tool-error-message.ts';
 export type {
   GuardrailCheckRecord,
   GuardrailPhase,
@@ -35,8 +32,10 @@ export type {
 } from './guardrail.ts';
 export type { GuardrailOptions } from './guardrail-options.ts';
 export { DEFAULT_GUARDRAIL_TIMEOUT_MS } from './guardrail-options.ts';
-export {
-  MAX_TOOL_ERROR_MESSAGE_LENGTH,
-  redactLocalDetails,
-  safeToolErrorMessage,
-} from './safe-tool-error-message.ts';
+// guardrails() makes the value of every `guardrails` option; it carries the checks, so an
+// application that never calls it does not bundle them. A subagent (subagent() of
+// @gemloop/core/composition) inherits its parent's tool guardrails by itself; joinGuardrails is
+// for an agent a hand-written tool runs, which passes what it wants down as
+// `run(input, { guardrails: joinGuardrails(inherited, own) })`.
+export { type Guardrails, guardrails } from './guardrails.ts';
+export { joinGuardrails } from './join-guardrails.ts';

@@ -1,9 +1,9 @@
+import { redactLocalDetails } from '../agent/tool-calls/safe-tool-error-message.ts';
 import type { GuardrailPhase } from '../run/guardrail-check-record.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import type { Content } from '../wire/content.ts';
 import type { GuardrailContext } from './guardrail.ts';
-import { redactLocalDetails } from './safe-tool-error-message.ts';
 
 /** How one check went. @internal */
 export type GuardrailCheckOutcome =

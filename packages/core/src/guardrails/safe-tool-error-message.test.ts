@@ -2,12 +2,15 @@ import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import {
+  redactLocalDetails,
+  safeToolErrorMessage,
+} from '../agent/tool-calls/safe-tool-error-message.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GuardrailOptions } from './guardrail-options.ts';
 import { guardrails } from './index.ts';
-import { redactLocalDetails, safeToolErrorMessage } from './safe-tool-error-message.ts';
 
 class UpstreamError extends Error {
   override name = 'UpstreamError';

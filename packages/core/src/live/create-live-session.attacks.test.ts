@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { liveFixture, readUntil } from './__fixtures__/live-fixture.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
@@ -72,6 +73,84 @@ describe('a hostile or broken Live server', () => {
       toolCallId: 'x1',
       outcome: 'unknown-tool',
     });
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('a toolCall of 300 calls runs at most toolConcurrency tools at once, and answers every call once', async () => {
+    let running = 0;
+    let most = 0;
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echoes.',
+      execute: async (_args, { toolCallId }) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running -= 1;
+        return { id: toolCallId };
+      },
+    });
+    const calls = Array.from({ length: 300 }, (_, index) => ({ name: 'echo', id: `c${index}` }));
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: calls }], [{ text: 'all answered' }]] },
+      { tools: [echo], toolConcurrency: 4 },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'text-delta',
+    );
+    expect(most).toBe(4);
+    expect(events.filter((event) => event.type === 'tool-result')).toHaveLength(300);
+    const [answer] = messagesOf(fake, 0, 'toolResponse') as {
+      toolResponse: { functionResponses: { id: string }[] };
+    }[];
+    expect(
+      new Set(answer?.toolResponse.functionResponses.map((response) => response.id)).size,
+    ).toBe(300);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('a second call with the id of one still running is not run: the id is answered once', async () => {
+    let runs = 0;
+    const once = defineTool({
+      name: 'once',
+      description: 'Counts its runs.',
+      execute: () => {
+        runs += 1;
+        return { runs };
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'once', id: 'dup' },
+                { name: 'once', id: 'dup' },
+              ],
+            },
+          ],
+          [{ text: 'answered' }],
+        ],
+      },
+      { tools: [once] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'text-delta',
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool-error', toolCallId: 'dup', outcome: 'error' }),
+    );
+    expect(runs).toBe(1);
+    expect(messagesOf(fake, 0, 'toolResponse')).toEqual([
+      { toolResponse: { functionResponses: [{ id: 'dup', name: 'once', response: { runs: 1 } }] } },
+    ]);
     expect(fake.errors).toEqual([]);
   });
 

@@ -31,7 +31,20 @@ describe('createLiveSession', () => {
     expect(events).toEqual([
       { type: 'text-delta', text: 'Bonjour' },
       { type: 'text-delta', text: '!' },
-      { type: 'usage', usage: { totalTokenCount: 12 } },
+      {
+        type: 'usage',
+        usage: { totalTokenCount: 12 },
+        // No counted tokens: nothing priced.
+        cost: {
+          currency: 'USD',
+          total: '0',
+          input: '0',
+          audioInput: '0',
+          output: '0',
+          audioOutput: '0',
+          thinking: '0',
+        },
+      },
       { type: 'turn-end', reason: undefined },
     ]);
     const setup = fake.connections[0]?.setup as Record<string, unknown>;

@@ -1,24 +1,37 @@
 import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../agent/config/options/tool-runs.ts';
+import {
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
+import { CallSlots } from './call-slots.ts';
 import { liveAgentOf } from './live-agent.ts';
+import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
+import { startLivePlugins } from './live-plugins.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+
+import type { LiveTelemetry } from './live-telemetry.ts';
+import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
 
 /**
@@ -46,7 +59,14 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   [Symbol.asyncDispose]: AsyncDispose;
 };
 
-type Sent = { index: number; text: string; history: boolean };
+/** `callIds`: the background calls a `toolResponse` answers (held once a handle follows it). */
+type Sent = {
+  index: number;
+  text: string;
+  history: boolean;
+  callIds?: readonly string[] | undefined;
+};
+type Held = { text: string; history: boolean; callIds?: readonly string[] | undefined };
 type Connection = {
   socket: WebSocket;
   /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
@@ -108,9 +128,52 @@ export async function createLiveSession(
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
-  const session = new LiveSessionState(agentOptions, options, url, setup, WebSocketClass);
+  const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl);
+  const redact = <T>(value: T): T => scrubSecrets(value, client.secrets.values);
+  const session = new LiveSessionState(
+    agentOptions,
+    options,
+    url,
+    setup,
+    WebSocketClass,
+    telemetry,
+    redact,
+  );
   await session.start(options.resumeHandle);
   return session.api();
+}
+
+/**
+ * The session's spans, when the agent's telemetry has a tracer provider or one is registered
+ * globally (as for the agent's runs; `telemetry: false` turns them off). `@opentelemetry/api` is
+ * loaded only then.
+ */
+async function liveTelemetryOf(
+  agent: AgentOptions<unknown>,
+  setup: Record<string, unknown>,
+  baseUrl: string,
+): Promise<LiveTelemetry | undefined> {
+  const options = agent.telemetry;
+  if (options === false) return undefined;
+  if (options?.tracerProvider === undefined && !hasRegisteredOtel()) return undefined;
+  const [api, { createLiveTelemetry }] = await Promise.all([
+    loadOtelApi(),
+    import('./live-telemetry.ts'),
+  ]);
+  const model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
+  let serverAddress: string | undefined;
+  try {
+    serverAddress = new URL(baseUrl).hostname;
+  } catch {
+    serverAddress = undefined;
+  }
+  return createLiveTelemetry({
+    api,
+    tracerProvider: options?.tracerProvider ?? api.trace.getTracerProvider(),
+    model: model.startsWith('models/') ? model.slice('models/'.length) : model,
+    agentName: agent.name,
+    serverAddress,
+  });
 }
 
 /** One live session's state: its connection, handle, tools in flight and events. */
@@ -125,13 +188,25 @@ class LiveSessionState {
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #running = new Map<string, RunningCall>();
+  readonly #telemetry: LiveTelemetry | undefined;
+  /** The Live model, for prices: the setup's, without `models/`. */
+  readonly #model: string;
+  readonly #redact: <T>(value: T) => T;
+  readonly #calls: CallSlots;
+  /** Aborted when the session ends: the plugins' `run.signal`. */
+  readonly #lifetime = new AbortController();
+  /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
+  #plugins: RunPlugins | undefined;
+  #pluginsEnded: Promise<void> = Promise.resolve();
+  /** A hook that threw: the session ends with it once the call is answered. */
+  #failure: GemloopError | undefined;
   #current: Connection | undefined;
   #handle: string | undefined;
   #turnInProgress = false;
   #blockingInFlight = 0;
   #draining = false;
   #reconnecting = false;
-  #outbox: { text: string; history: boolean }[] = [];
+  #outbox: Held[] = [];
   #outboxBytes = 0;
   #ended = false;
   #resolveClosed!: () => void;
@@ -144,11 +219,20 @@ class LiveSessionState {
     url: string,
     setup: Record<string, unknown>,
     WebSocketClass: typeof WebSocket,
+    telemetry: LiveTelemetry | undefined,
+    redact: <T>(value: T) => T,
   ) {
+    this.#telemetry = telemetry;
     this.#agent = agent;
+    this.#redact = redact;
+    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
+    this.#calls = new CallSlots(
+      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
+    );
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
+    this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
     this.#WebSocket = WebSocketClass;
     this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
@@ -174,6 +258,7 @@ class LiveSessionState {
   async start(handle: string | undefined): Promise<void> {
     this.#handle = handle;
     try {
+      await this.#startPlugins();
       this.#adopt(await this.#connect(handle));
     } catch (error) {
       this.#end(error as LiveSessionError);
@@ -184,6 +269,35 @@ class LiveSessionState {
     if (history !== undefined && handle === undefined) {
       this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
     }
+    // Background calls an earlier process of this session received and never saw answered (it
+    // crashed): the resumed server still waits for them, so they are answered as if just made.
+    for (const call of this.#options.pendingCalls ?? []) {
+      const tool = this.#functions.get(call.name);
+      this.#emit({
+        type: 'tool-call',
+        toolCallId: call.id,
+        toolName: call.name,
+        args: call.args,
+        behavior: 'NON_BLOCKING',
+      });
+      this.#runBackground(this.#current as Connection, call, 0, tool);
+    }
+  }
+
+  /**
+   * The agent's plugins, started for the session as for a run (`startRun` once, `endRun` when it
+   * ends): their tool-call hooks apply to every live call. A live session has no model step of
+   * the loop, so the model-call and answer hooks do not run (docs/live-agents.md says why).
+   */
+  async #startPlugins(): Promise<void> {
+    const plugins = await startLivePlugins({
+      agent: this.#agent,
+      model: (this.#setup['setup'] as { model?: string }).model?.replace(/^models\//, ''),
+      signal: this.#lifetime.signal,
+      emit: (event) => this.#emit(event),
+      redact: this.#redact,
+    });
+    this.#plugins = plugins;
   }
 
   /** Makes `connection` the session's, then plays the frames that came before. */
@@ -235,11 +349,21 @@ class LiveSessionState {
     this.#end(undefined);
     if (this.#current !== undefined) await closeConnection(this.#current);
     await this.closed.catch(() => {});
+    await this.#pluginsEnded;
   }
 
-  #end(error: LiveSessionError | undefined): void {
+  #end(error: GemloopError | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#lifetime.abort(error ?? new Error('the live session closed'));
+    const plugins = this.#plugins;
+    if (plugins?.hooks.endRun !== undefined) {
+      // A failing endRun is logged: the session's own end (an error or a close) stands.
+      this.#pluginsEnded = plugins.endRun(error).then((failed) => {
+        if (failed !== undefined)
+          this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
+      });
+    }
     for (const call of this.#running.values())
       call.controller.abort(error ?? new Error('the live session closed'));
     const connection = this.#current;
@@ -248,6 +372,7 @@ class LiveSessionState {
       connection.socket.close(1000);
     }
     this.#outbox = [];
+    this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
@@ -255,6 +380,9 @@ class LiveSessionState {
 
   #emit(event: LiveEvent): void {
     if (this.#ended) return;
+    this.#telemetry?.event(event);
+    const onEvent = this.#options.onEvent;
+    if (onEvent !== undefined) this.#tap(() => onEvent(event));
     if (!this.#queue.push(event)) {
       this.#end(
         new LiveSessionError({
@@ -266,7 +394,20 @@ class LiveSessionState {
     }
   }
 
-  #send(message: Record<string, unknown>, history = false): void {
+  /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
+  #tap(tap: () => void): void {
+    try {
+      tap();
+    } catch (error) {
+      (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
+    }
+  }
+
+  #send(
+    message: Record<string, unknown>,
+    history = false,
+    callIds?: readonly string[] | undefined,
+  ): void {
     if (this.#ended) {
       throw new LiveSessionError({
         reason: 'closed',
@@ -289,14 +430,14 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ text, history });
+      this.#outbox.push({ text, history, callIds });
       return;
     }
-    this.#sendOn(connection, text, history);
+    this.#sendOn(connection, { text, history, callIds });
   }
 
-  #sendOn(connection: Connection, text: string, history = false): void {
-    connection.sent.push({ index: connection.nextIndex, text, history });
+  #sendOn(connection: Connection, { text, history, callIds }: Held): void {
+    connection.sent.push({ index: connection.nextIndex, text, history, callIds });
     connection.sentBytes += text.length;
     connection.nextIndex += 1;
     // Kept for a resume until the server reports them consumed, bounded: a server that never
@@ -447,7 +588,11 @@ class LiveSessionState {
       this.#onCancel(cancellation.ids);
     const usage = frame['usageMetadata'];
     if (typeof usage === 'object' && usage !== null)
-      this.#emit({ type: 'usage', usage: usage as UsageMetadata });
+      this.#emit({
+        type: 'usage',
+        usage: usage as UsageMetadata,
+        cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
+      });
     const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
     if (update !== undefined) this.#onResumptionUpdate(connection, update);
     if (frame['goAway'] !== undefined) {
@@ -512,14 +657,21 @@ class LiveSessionState {
     // connection from the first message after the setup is an assumption checked against the
     // fake only.
     const consumed = Number(update['lastConsumedClientMessageIndex']);
-    if (Number.isSafeInteger(consumed)) {
-      connection.sent = connection.sent.filter((sent) => sent.index > consumed);
-      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
-    } else if (resumable) {
-      const taken = connection.takenBefore;
-      connection.sent = connection.sent.filter((sent) => sent.index >= taken);
+    const before = Number.isSafeInteger(consumed)
+      ? consumed + 1
+      : resumable
+        ? connection.takenBefore
+        : undefined;
+    const heldCallIds: string[] = [];
+    if (before !== undefined) {
+      for (const sent of connection.sent) {
+        if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
+      }
+      connection.sent = connection.sent.filter((sent) => sent.index >= before);
       connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
     }
+    if (resumable && !this.#ended)
+      this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
     this.#maybeMove();
   }
 
@@ -586,11 +738,11 @@ class LiveSessionState {
         await closeConnection(old);
         this.#current = next;
         // What was sent on the old connection after its last handle, then what waited.
-        for (const sent of old.sent) this.#sendOn(next, sent.text, sent.history);
+        for (const sent of old.sent) this.#sendOn(next, sent);
         const outbox = this.#outbox;
         this.#outbox = [];
         this.#outboxBytes = 0;
-        for (const held of outbox) this.#sendOn(next, held.text, held.history);
+        for (const held of outbox) this.#sendOn(next, held);
         this.#reconnecting = false;
         this.#draining = false;
         this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
@@ -662,17 +814,11 @@ class LiveSessionState {
           ? (tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE')
           : undefined;
       this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
-      const answer = this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling);
-      if (scheduling === undefined) {
-        blocking.push(answer);
+      if (scheduling !== undefined) {
+        this.#runBackground(connection, { id, name, args }, callIndex, tool);
         return;
       }
-      // A background result goes to whichever connection is current when it is ready: the
-      // resumed server still knows the call (its handle was taken while the call ran).
-      void answer.then((response) => {
-        if (response === undefined || this.#ended) return;
-        this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } });
-      });
+      blocking.push(this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling));
     });
     if (blocking.length === 0) return;
     this.#blockingInFlight += 1;
@@ -683,7 +829,28 @@ class LiveSessionState {
       if (answered.length > 0 && !this.#ended && connection === this.#current) {
         this.#send({ toolResponse: { functionResponses: answered } });
       }
+      this.#afterAnswer();
       this.#maybeMove();
+    });
+  }
+
+  /**
+   * Runs a background call; its result goes to whichever connection is current when it is ready:
+   * the resumed server still knows the call (its handle was taken while the call ran).
+   */
+  #runBackground(
+    connection: Connection,
+    call: LivePendingCall,
+    callIndex: number,
+    tool: FunctionTool | undefined,
+  ): void {
+    const scheduling = tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE';
+    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling).then((response) => {
+      if (response === undefined || this.#ended) return;
+      this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } }, false, [
+        call.id,
+      ]);
+      this.#afterAnswer();
     });
   }
 
@@ -693,73 +860,57 @@ class LiveSessionState {
     tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
   ): Promise<FunctionResponse | undefined> {
-    const fail = (
-      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args',
-      message: string,
-      issues?: FunctionResponseIssues,
-    ) => {
+    if (this.#running.has(call.id)) {
+      // A second call with the id of one still running (a broken server): the first's answer
+      // is the id's one answer; running this one too would answer the id twice.
       this.#emit({
         type: 'tool-error',
         toolCallId: call.id,
         toolName: call.name,
-        outcome,
-        message,
+        outcome: 'error',
+        message: `Not run: a call with id ${call.id} is already running.`,
       });
-      return toolErrorResponse({ name: call.name, id: call.id, error: message, issues });
-    };
-    if (tool === undefined) {
-      return fail(
-        'unknown-tool',
-        `There is no tool named "${call.name}". Call one of: ${[...this.#functions.keys()].join(', ')}.`,
-      );
+      return undefined;
     }
-    let parsed = tool.parseArgs(call.args);
-    if (!parsed.success)
-      return fail('invalid-args', `Invalid arguments for ${call.name}.`, parsed.issues);
     const controller = new AbortController();
     const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
     this.#running.set(call.id, running);
-    const timeoutMs = tool.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const timer = setTimeout(
-      () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-      Math.min(timeoutMs, MAX_TIMER_MS),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: LiveCallOutcome = { type: 'aborted' };
+    let slot = false;
     try {
-      const decision = await this.#agent.beforeToolCall?.({
-        toolName: call.name,
-        toolCallId: call.id,
-        args: parsed.value,
-        rawArgs: call.args,
-        stepNumber: 0,
-        callIndex: call.callIndex,
-        contents: [],
-        signal: controller.signal,
-        path: [],
-      });
-      if (decision?.type === 'deny') return fail('denied', decision.message);
-      if (decision?.type === 'modify') {
-        parsed = tool.parseArgs(decision.args);
-        if (!parsed.success)
-          return fail(
-            'invalid-args',
-            `Invalid modified arguments for ${call.name}.`,
-            parsed.issues,
-          );
+      // At most toolConcurrency tools at once, as in a run's turn: a server sending thousands
+      // of calls queues them instead of starting them all.
+      slot = await this.#calls.acquire(controller.signal);
+      if (slot) {
+        const timeoutMs = tool?.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        timer = setTimeout(
+          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+          Math.min(timeoutMs, MAX_TIMER_MS),
+        );
+        outcome = await runLiveToolCall(
+          { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
+          call,
+          controller.signal,
+        );
       }
-      const output = await tool.execute(parsed.value, {
-        signal: controller.signal,
-        toolCallId: call.id,
-        step: 0,
-        callIndex: call.callIndex,
-        logger: this.#agent.logger ?? silentLogger,
-        contents: [],
-      });
+    } finally {
+      clearTimeout(timer);
+      if (slot) this.#calls.release();
+      this.#running.delete(call.id);
+    }
+    if (running.cancelled || this.#ended || outcome.type === 'aborted') {
+      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
+      // its timeout is answered as a failure.
       if (running.cancelled || this.#ended) return undefined;
-      const { functionResponse } = toFunctionResponse({
-        name: call.name,
-        id: call.id,
-        result: output,
-      });
+      outcome = {
+        type: 'failed',
+        outcome: 'error',
+        message: describeThrown(controller.signal.reason),
+      };
+    }
+    if (outcome.type === 'value') {
+      const output = this.#redact(outcome.output);
       this.#emit({
         type: 'tool-result',
         toolCallId: call.id,
@@ -767,18 +918,59 @@ class LiveSessionState {
         output,
         scheduling,
       });
-      return functionResponse;
-    } catch (error) {
-      if (running.cancelled || this.#ended) return undefined;
-      return fail('error', describeThrown(error));
-    } finally {
-      clearTimeout(timer);
-      this.#running.delete(call.id);
+      return toFunctionResponse({
+        name: call.name,
+        id: call.id,
+        result: this.#redact(outcome.sent),
+      }).functionResponse;
     }
+    const message = this.#redact(outcome.message);
+    this.#emit({
+      type: 'tool-error',
+      toolCallId: call.id,
+      toolName: call.name,
+      outcome: outcome.type === 'failed' ? outcome.outcome : 'error',
+      message,
+    });
+    const response = toolErrorResponse({
+      name: call.name,
+      id: call.id,
+      error: message,
+      issues: outcome.type === 'failed' ? this.#redact(outcome.issues) : undefined,
+    });
+    if (outcome.type === 'hook-failed') {
+      // As in a run: the call is answered, then the session ends with the hook's error (a
+      // plugin's PluginError as it is, the approval hook's wrapped): see #afterAnswer.
+      const error = outcome.error;
+      this.#failure ??= GemloopError.isInstance(error)
+        ? error
+        : new LiveSessionError({
+            reason: 'hook-failed',
+            cause: this.#redact(error),
+            message: this.#redact(
+              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
+            ),
+          });
+    }
+    return response;
+  }
+
+  /**
+   * After calls were answered: the session ends with a hook's failure, or closes when a plugin
+   * ended it (`run.finish(reason)`), as a run ends once its step's calls are answered.
+   */
+  #afterAnswer(): void {
+    if (this.#ended) return;
+    if (this.#failure !== undefined) {
+      this.#end(this.#failure);
+      return;
+    }
+    const stop = this.#plugins?.stop;
+    if (stop === undefined) return;
+    this.#emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
+    void this.close();
   }
 }
-
-type FunctionResponseIssues = Parameters<typeof toolErrorResponse>[0]['issues'];
 
 /** How long a close handshake may take before the socket is given up on: a hang guard. */
 const CLOSE_WAIT_MS = 5000;

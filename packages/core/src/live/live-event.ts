@@ -1,4 +1,5 @@
 import type { UsageMetadata } from '../wire/response.ts';
+import type { LiveCost } from './live-cost.ts';
 
 /** How a tool call lets the conversation go on: Google's `FunctionDeclaration.behavior`. */
 export type LiveToolBehavior = 'BLOCKING' | 'NON_BLOCKING';
@@ -56,10 +57,24 @@ export type LiveEvent =
     }
   /** The user's input interrupted the model: stop playing its audio and drop what is queued. */
   | { type: 'interrupted' }
+  /**
+   * What one of the agent's plugins reported (`run.emit(kind, data)` in a tool-call hook): the
+   * agent stream's `plugin` event, without a step (a live session has none).
+   */
+  | { type: 'plugin'; plugin: string; kind: string; data?: unknown }
+  /**
+   * A plugin ended the session (`run.finish(reason)`) once the calls it saw were answered; the
+   * events end after this one.
+   */
+  | { type: 'finish'; stoppedBy: { plugin: string; reason: string } }
   /** The model finished its turn (`turnComplete`). */
   | { type: 'turn-end'; reason: string | undefined }
-  /** `usageMetadata` for the session so far, as the server reported it. */
-  | { type: 'usage'; usage: UsageMetadata }
+  /**
+   * A `usageMetadata` report, as the server sent it, and what it cost at the Live model's prices
+   * (audio in and out apart; see `liveCostOf`). Google bills every report: a session's cost is
+   * the sum of its reports' `cost`.
+   */
+  | { type: 'usage'; usage: UsageMetadata; cost: LiveCost }
   /**
    * The session moved to a new connection with its last resumption handle: after `goAway` or a
    * dropped socket. `discardedTurn`: a model turn was cut mid-way and the server will answer it

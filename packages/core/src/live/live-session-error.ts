@@ -13,6 +13,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  *   waited for a socket (a reconnection that takes too long while audio keeps coming).
  * - `invalid-frame`: a server frame that is not a JSON object.
  * - `closed`: a message sent on a session that is over (closed, or failed).
+ * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call
+ *   was answered "not run" first, as in a run (a plugin's hook ends it with its `PluginError`).
  */
 export type LiveSessionErrorReason =
   | 'connect-failed'
@@ -22,7 +24,8 @@ export type LiveSessionErrorReason =
   | 'frame-too-large'
   | 'buffer-full'
   | 'invalid-frame'
-  | 'closed';
+  | 'closed'
+  | 'hook-failed';
 
 /**
  * A live session ended with an error; the event iterator throws it and `session.closed` rejects

@@ -1,5 +1,13 @@
 import type { Content } from '../wire/content.ts';
-import type { LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
+import type { LivePrice } from './live-cost.ts';
+import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
+
+/** A background call the server made to an earlier process of a session: see `pendingCalls`. */
+export type LivePendingCall = {
+  readonly id: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+};
 
 /** The options of {@link createLiveSession}. */
 export type LiveSessionOptions = {
@@ -46,6 +54,27 @@ export type LiveSessionOptions = {
   /** Resume an earlier session from its last handle (`session.handle`). */
   resumeHandle?: string | undefined;
   /**
+   * Background calls an earlier process of this session received and whose responses the
+   * resumed handle does not hold (it crashed while they ran): with `resumeHandle`, they are run
+   * as background calls at once and answered once, as if the server had just made them (a
+   * `tool-call` event each). `@gemloop/dbos`'s durable live sessions fill it from Postgres.
+   */
+  pendingCalls?: readonly LivePendingCall[] | undefined;
+  /**
+   * Sees every event as the session makes it, before it is queued for the reader (a tap for
+   * stores, telemetry and recorders; keep it fast, it runs on the socket's callbacks; a throw
+   * is logged as a warning and the session goes on).
+   */
+  onEvent?: ((event: LiveEvent) => void) | undefined;
+  /**
+   * The server sent a new resumable handle (`sessionResumptionUpdate`): store it to resume the
+   * session later (`resumeHandle`). `heldCallIds`: the background calls whose responses the
+   * session state behind this handle holds (sent before the turn the handle follows ended); a
+   * response sent since would be sent again by a session resumed from this handle. A throw is
+   * logged, as `onEvent`'s.
+   */
+  onHandle?: ((update: { handle: string; heldCallIds: readonly string[] }) => void) | undefined;
+  /**
    * Open the new connection before closing the old one on `goAway`. Off by default: users report
    * that "Gemini rejects a resume with 1011 while an earlier socket of the same session is still
    * open" (aicc2025/sip-to-ai PR #14); when on and the server refuses, the old socket is closed
@@ -66,6 +95,11 @@ export type LiveSessionOptions = {
    * during a reconnection. @defaultValue 32 MiB
    */
   maxBufferedBytes?: number | undefined;
+  /**
+   * Live prices by model id, replacing gemloop's table (`LIVE_PRICES`) for the `usage` events'
+   * `cost`. @defaultValue `LIVE_PRICES`
+   */
+  prices?: Readonly<Record<string, LivePrice>> | undefined;
   /** Closes the session when aborted. */
   signal?: AbortSignal | undefined;
 };

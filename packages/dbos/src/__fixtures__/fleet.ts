@@ -64,11 +64,11 @@ process.once('exit', () => {
   for (const worker of liveWorkers) worker.kill('SIGKILL');
 });
 
-/** Starts a worker process and waits until it says it is ready (DBOS launched). */
-export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+/** Starts a worker process (worker.ts, or `script`) and waits until it says it is ready (DBOS launched). */
+export async function startWorker(env: Record<string, string>, script: string = workerScript): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    ['--require', lifeline, '--expose-gc', ...fixtureCommand(workerScript)],
+    ['--require', lifeline, '--expose-gc', ...fixtureCommand(script)],
     {
       cwd: packageDirectory,
       env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3' },

@@ -6,11 +6,15 @@ import {
   guardrails,
   guardrails as makeGuardrails,
 } from '@gemloop/core/guardrails';
+import { agentTurnsOf } from '@gemloop/core/internal';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { toDurableGuardrails } from './durable-guardrails.ts';
+import { recordPluginHook } from './durable-plugin-hooks.ts';
 
+// A durable run's guardrail checks are recorded by the plugin seam's one recorder
+// (durable-plugin-hooks.ts), which the run workflow passes to every run of its tree
+// (register-run-workflow.ts): no guardrail code of its own in @gemloop/dbos (issue 53).
 // DBOS's step record stood in for by a map from step name to outcome: the first execution
 // records each step, a replay (a worker taking the run over) hands the record back without
 // running the body, as DBOS.runStep does for a step already recorded (@dbos-inc/dbos-sdk 5.3,
@@ -88,9 +92,20 @@ async function run(guardrails: Guardrails | undefined) {
     gemini: createGemini({ apiKey: 'k', fetch: fake.fetch }),
     model: 'gemini-2.5-flash',
     tools: [defineTool({ name: 'lookup', parameters: z.object({}), execute: () => ({ ok: 1 }) })],
-    guardrails: toDurableGuardrails(guardrails, (body) => body()),
+    guardrails,
   });
-  return agent.run('What is it?');
+  // As the run workflow starts a run: with the seam's recorder.
+  const stream = agentTurnsOf(agent).stream(
+    'What is it?',
+    {},
+    undefined,
+    undefined,
+    recordPluginHook,
+  );
+  for await (const _event of stream) {
+    // drained: the result settles once the events are read
+  }
+  return stream.result;
 }
 
 describe('guardrails in a durable run', () => {

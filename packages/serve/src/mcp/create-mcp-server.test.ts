@@ -158,7 +158,9 @@ describe('createMcpServer: sessions', () => {
     });
     expect(answer.isError).not.toBe(true);
     expect(fake.requests).toHaveLength(2);
-    const contents = (fake.requests[1]?.body as { contents: unknown[] }).contents;
+    const second = fake.requests[1];
+    expect(second).toBeDefined();
+    const contents = (second?.body as { contents: unknown[] } | undefined)?.contents;
     expect(contents).toHaveLength(1);
     expect(JSON.stringify(contents)).not.toContain('secret plan');
 

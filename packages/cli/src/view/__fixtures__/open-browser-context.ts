@@ -5,7 +5,16 @@ import { inject } from 'vitest';
  * What the run's global setup (scripts/chromium-setup.ts) provides as `chromium`: the endpoint of
  * the one Chromium it started, or why there is none.
  */
-export type SharedChromium = { endpoint: string } | { unavailable: string };
+export type SharedChromium =
+  | {
+      endpoint: string;
+      /**
+       * The WAV file the fake microphone plays (`--use-file-for-fake-audio-capture`): a test
+       * writes its own sound there before its page calls getUserMedia.
+       */
+      fakeMicrophone?: string | undefined;
+    }
+  | { unavailable: string };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,4 +63,17 @@ export function sharedChromiumEndpoint(): string {
   }
   if ('unavailable' in shared) throw new Error(shared.unavailable);
   return shared.endpoint;
+}
+
+/**
+ * The WAV file the run's Chromium plays as every page's microphone: write a sound there (before
+ * the page calls getUserMedia) to speak into a page. Throws, as {@link sharedChromiumEndpoint}
+ * does, when the run has no Chromium.
+ */
+export function fakeMicrophonePath(): string {
+  sharedChromiumEndpoint();
+  const shared = inject('chromium') as { fakeMicrophone?: string };
+  if (shared.fakeMicrophone === undefined)
+    throw new Error('The run\'s Chromium has no fake microphone (scripts/chromium-setup.ts).');
+  return shared.fakeMicrophone;
 }

@@ -12,12 +12,12 @@ import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
 import type { ToolOutput } from '../compaction/tool-output-value.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
+import type { GuardrailsValue } from './guardrails-value.ts';
 
 /** The request of every step but `contents`, built once per agent. @internal */
 export type BaseRequest = Omit<GenerateContentRequest, 'contents'>;
@@ -69,7 +69,7 @@ export type AgentConfig<Output> = {
   /** The `plugins` option resolved into hook lists; `undefined` without plugins. */
   plugins: ResolvedPlugins | undefined;
   /** The agent's own guardrails, as given (a run joins its own to them). */
-  guardrails: Guardrails | undefined;
+  guardrails: GuardrailsValue | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
   redact: Redactor;

@@ -22,10 +22,10 @@ import type {
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { Compaction } from '../compaction/compaction-value.ts';
 import type { ToolOutput } from '../compaction/tool-output-value.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
+import type { GuardrailsValue } from './guardrails-value.ts';
 
 /**
  * How hard the model thinks, in one vocabulary for every generation. gemloop maps it to
@@ -249,10 +249,10 @@ export type AgentOptions<Output = undefined> = {
   /**
    * Checks on the run's input, its final answer and its function calls, and the rewrite of thrown
    * tool errors before the model sees them (`@gemloop/core/guardrails`). A run's and a chat
-   * session's own guardrails run after these. See {@link Guardrails}.
+   * session's own guardrails run after these. See `Guardrails` (`@gemloop/core/guardrails`).
    * @defaultValue none; thrown tool errors reach the model as `safeToolErrorMessage` makes them
    */
-  guardrails?: Guardrails | undefined;
+  guardrails?: GuardrailsValue | undefined;
   /**
    * Plugins: hooks around the run's model calls, answers and tool calls
    * (`@gemloop/core/plugins`, `definePlugin`). Before-hooks run in this order, after-hooks in
@@ -361,7 +361,7 @@ export type RunOptions = {
    * This run's guardrails, run after the agent's (lists joined, this run's settings win). See
    * {@link GuardrailOptions}.
    */
-  guardrails?: Guardrails | undefined;
+  guardrails?: GuardrailsValue | undefined;
   /**
    * Stop conditions of this run only, checked after the agent's own `stopWhen` (a chat session's
    * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.

@@ -1,12 +1,12 @@
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
+import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { resolveCompactionValue } from '../config/options/compaction.ts';
-import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
   EngineCompaction,
   EngineGuardrails,
+  GuardrailEngine,
   RunContext,
   RunSettings,
 } from '../run-state/run-context.ts';
@@ -17,7 +17,7 @@ export type AgentScope<Output> = Pick<
   'guardrails' | 'recordGuardrail' | 'compaction'
 > & {
   /** What the run's children inherit of its guardrails: the tool checks and their time limit. */
-  readonly childGuardrails: Guardrails | undefined;
+  readonly childGuardrails: GuardrailsValue | undefined;
 };
 
 const noRecord = (): void => {};
@@ -63,7 +63,7 @@ export function agentScope<Output>(
           model: config.model,
           inputTokenLimit: config.capabilities.inputTokenLimit,
         })) as EngineCompaction | undefined,
-    childGuardrails: childGuardrailsOf(guardrails),
+    childGuardrails: guardrails?.engine.inheritable(guardrails),
   };
 }
 
@@ -75,19 +75,11 @@ export function agentGuardrails<Output>(
   config: AgentConfig<Output>,
   settings: RunSettings,
 ): EngineGuardrails | undefined {
-  return composeGuardrails(settings.inheritedGuardrails, config.guardrails, settings.guardrails);
-}
-
-/** What a run's children inherit of its guardrails: the tool checks and their time limit. */
-function childGuardrailsOf(guardrails: EngineGuardrails | undefined): Guardrails | undefined {
-  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
-  return {
-    kind: 'guardrails',
-    engine: guardrails.engine,
-    options: {
-      tools: guardrails.tools,
-      timeoutMs: guardrails.timeoutMs,
-      onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
-    },
-  };
+  const carrier = settings.inheritedGuardrails ?? config.guardrails ?? settings.guardrails;
+  if (carrier === undefined) return undefined;
+  // Every value comes from guardrails(), whose engine this is (isGuardrails checked the shape).
+  return (carrier.engine as GuardrailEngine).compose(
+    [settings.inheritedGuardrails, config.guardrails, settings.guardrails],
+    settings.recordHook,
+  );
 }

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import type { InputCheckResult } from '../../guardrails/check-input-guardrails.ts';
 import type {
   SteeringDropReason,
   SteeringReport,
@@ -12,13 +11,11 @@ import {
   type SteeringQueue,
   steeringQueueOf,
 } from '../../steering/create-steering.ts';
-import type { Content } from '../../wire/content.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
-import type { RunContext } from '../run-state/run-context.ts';
-import { guardrailRunOptions } from './guardrail-run-options.ts';
+import type { EngineGuardrails, RunContext } from '../run-state/run-context.ts';
 import type { Finish, RunAgain } from './next-step.ts';
 
 /**
@@ -185,7 +182,8 @@ function appendSteers(
   guard: boolean,
 ): Promise<void> | undefined {
   const guarded = guard && steers.length > 0 && (context.guardrails?.input.length ?? 0) > 0;
-  if (guarded) return appendChecked(context, steers, stepNumber);
+  if (guarded)
+    return appendChecked(context, context.guardrails as EngineGuardrails, steers, stepNumber);
   for (const steer of steers) {
     context.run.append(steer.content);
     report(context, 'applied', steer, stepNumber);
@@ -195,12 +193,13 @@ function appendSteers(
 
 async function appendChecked(
   context: RunContext<unknown>,
+  guardrails: EngineGuardrails,
   steers: readonly PendingSteer[],
   stepNumber: number,
 ): Promise<void> {
   for (let index = 0; index < steers.length; index++) {
     const steer = steers[index] as PendingSteer;
-    const result = await checkSteer(context, steer.content, stepNumber);
+    const result = await guardrails.engine.checkSteer(context, steer.content, stepNumber);
     if (result.type === 'trip' || result.type === 'aborted') {
       // This steer and the ones after it never reach the history.
       const reason = result.type === 'aborted' ? 'aborted' : 'guardrail';
@@ -221,34 +220,6 @@ async function appendChecked(
       report(context, 'applied', { mode: steer.mode, content }, stepNumber);
     }
   }
-}
-
-/**
- * A steer through the input guardrails, as the first step checks the run's input: the
- * sequential ones one after the other, then the `runInParallel` ones together on what they
- * left (there is no model call to run them beside: the steer is not sent before they pass).
- */
-async function checkSteer(
-  context: RunContext<unknown>,
-  content: Content,
-  stepNumber: number,
-): Promise<InputCheckResult> {
-  const all = context.guardrails?.input ?? [];
-  const engine = context.guardrails?.engine;
-  const options = guardrailRunOptions(context, stepNumber);
-  let contents: Content[] = [content];
-  let rewritten = false;
-  for (const parallel of [false, true]) {
-    const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);
-    if (guardrails.length === 0 || engine === undefined) continue;
-    const result = await engine.checkInput(guardrails, contents, parallel, options);
-    if (result.type === 'trip' || result.type === 'aborted') return result;
-    if (result.type === 'rewrite') {
-      contents = result.contents;
-      rewritten = true;
-    }
-  }
-  return rewritten ? { type: 'rewrite', contents } : { type: 'pass' };
 }
 
 function report(

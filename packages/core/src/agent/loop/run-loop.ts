@@ -1,4 +1,3 @@
-import { holdsTextBack } from '../../guardrails/holds-text-back.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -7,8 +6,8 @@ import { anyObserverActive, startObservation } from '../../telemetry/start-obser
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
+import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
@@ -63,7 +62,7 @@ export type RunLoopOptions = {
   emit: EmitEvent;
   history: RunOptions['history'];
   /** The run's own guardrails (a chat session's joined in), after the agent's. */
-  guardrails?: Guardrails | undefined;
+  guardrails?: GuardrailsValue | undefined;
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
   /** The run's steering controller (`options.steering`, or the stream's own). */
@@ -192,10 +191,14 @@ async function runSteps<Output>(
 ): Promise<AgentResult<Output>> {
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
+  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
+  // subagents, child workflows) as the starter of children does; the guardrails record through it.
+  const record = recordHook ?? parent?.recordHook;
   const settings: RunSettings = {
     inheritedGuardrails: parent?.toolGuardrails,
     guardrails: runGuardrails,
     compaction,
+    recordHook: record,
   };
   const guardrails = agentGuardrails(config, settings);
   const { contents, inputLength } = normalizeInput(input, {
@@ -214,8 +217,8 @@ async function runSteps<Output>(
   // guardrails, the answer once they passed it; with input guardrails beside the first call only,
   // the text once those passed.
   const held =
-    runEmit !== undefined && guardrails !== undefined && holdsTextBack(guardrails)
-      ? guardrails.engine.holdTextDeltas(runEmit, { answerOnly: guardrails.output.length > 0 })
+    runEmit !== undefined && guardrails !== undefined
+      ? guardrails.engine.holdTextDeltas(runEmit, guardrails)
       : undefined;
   const ownLink: RunLink =
     parent === undefined
@@ -244,9 +247,6 @@ async function runSteps<Output>(
   const resolved = engine?.join(config.plugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
-  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
-  // subagents, child workflows) as the starter of children does.
-  const record = recordHook ?? parent?.recordHook;
   const link: RunLink =
     resolved?.inherited === undefined && record === undefined
       ? linked

@@ -1,20 +1,13 @@
 import type { CompactionSettings, resolveCompaction } from '../../compaction/compaction-options.ts';
-import type { checkInputGuardrails } from '../../guardrails/check-input-guardrails.ts';
-import type {
-  appliesTo,
-  checkToolInput,
-  checkToolOutput,
-} from '../../guardrails/check-tool-guardrails.ts';
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
+import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
-import type { RunPlugins } from '../plugins/run-plugins.ts';
+import type { GuardrailsValue } from '../config/guardrails-value.ts';
+import type { PluginHookRecorder, RunPlugins } from '../plugins/run-plugins.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { Finish } from './finish.ts';
@@ -75,9 +68,14 @@ export type RunContext<Output> = {
  * them and joins them to the receiving agent's (see `agentScope`). @internal
  */
 export type RunSettings = {
-  readonly inheritedGuardrails: Guardrails | undefined;
-  readonly guardrails: Guardrails | undefined;
+  readonly inheritedGuardrails: GuardrailsValue | undefined;
+  readonly guardrails: GuardrailsValue | undefined;
   readonly compaction: RunOptions['compaction'];
+  /**
+   * The durable runner's recorder of the run's tree (the one of the plugin seam): the guardrails'
+   * checks are recorded through it (their verdicts are not deterministic). `undefined`: none.
+   */
+  readonly recordHook?: PluginHookRecorder | undefined;
 };
 
 /**
@@ -99,15 +97,80 @@ export type TextDeltaHold = {
   replace(stepNumber: number, text: string): void;
 };
 
+/** A guardrail stopped the run: which one, where, and why. @internal */
+export type GuardrailTrip = {
+  type: 'trip';
+  name: string;
+  phase: GuardrailPhase;
+  reason: string;
+};
+
+/** What the input guardrails decided (the run's input, or a steer). @internal */
+export type InputCheckResult =
+  | { type: 'pass' }
+  | { type: 'rewrite'; contents: Content[] }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** What the tool guardrails decided before a call. @internal */
+export type ToolInputCheckResult =
+  | { type: 'allow' }
+  | { type: 'ask' /** The guardrail that asked (the first, when several did). */; name: string }
+  | { type: 'deny'; message: string }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** What the tool guardrails decided after a call. @internal */
+export type ToolOutputCheckResult =
+  | { type: 'pass' }
+  | { type: 'replace'; result: unknown }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** What the checks of one moment of a run share. @internal */
+export type GuardrailRunOptions = {
+  agentName: string | undefined;
+  contents: readonly Content[];
+  signal: AbortSignal;
+  now: () => number;
+  stepNumber: number;
+  timeoutMs: number;
+  failOpen: boolean;
+  /** Told about every check as it ends (events, spans, the recorder). */
+  record: (record: GuardrailCheckRecord) => void;
+};
+
+/** A function call as a tool guardrail sees it. @internal */
+export type GuardedToolCall = {
+  toolName: string;
+  toolCallId: string;
+  args: unknown;
+  stepNumber: number;
+};
+
 /**
  * What the loop calls to run guardrails. It comes with the `guardrails` option's value (made by
- * `guardrails()` of `@gemloop/core/guardrails`), so an agent without guardrails never loads (nor
- * bundles) the checks. Declared here, beside the context its phases take, because the two refer
- * to each other (a type cycle across files is refused). @internal
+ * `guardrails()` of `@gemloop/core/guardrails`, implemented in `guardrails/`), so an agent without
+ * guardrails never loads (nor bundles) the checks, and no loop folder imports `guardrails/` (the
+ * architecture test refuses it). Declared here, beside the context its phases take, because the
+ * two refer to each other (a type cycle across files is refused); the guardrails' own lists are
+ * opaque to the loop (methods, so the implementation's element types fit). @internal
  */
 export type GuardrailEngine = {
-  /** The first model step with the input guardrails (agent/loop/guard-input.ts). */
-  readonly guardedFirstStep: <Output>(
+  /** The guardrails of a run: the layers joined, outermost first, each check recorded by `record`. */
+  compose(
+    layers: readonly (GuardrailsValue | undefined)[],
+    record: PluginHookRecorder | undefined,
+  ): EngineGuardrails | undefined;
+  /** What a run's children inherit: the tool checks and their time limit (`undefined`: none). */
+  inheritable(guardrails: EngineGuardrails): GuardrailsValue | undefined;
+  /** The hold of a stream's text until the guardrails passed it (`holdBack`), when they hold any. */
+  holdTextDeltas(
+    emit: NonNullable<EmitEvent>,
+    guardrails: EngineGuardrails,
+  ): TextDeltaHold | undefined;
+  /** The first model step with the input guardrails (guardrails/guard-input.ts). */
+  guardedFirstStep<Output>(
     context: RunContext<Output>,
     stepNumber: number,
     held: TextDeltaHold | undefined,
@@ -115,26 +178,53 @@ export type GuardrailEngine = {
     contents?: readonly Content[] | undefined,
     /** The model a plugin's `wrapModelCall` sent the call to (`undefined`: the agent's). */
     model?: string | undefined,
-  ) => Promise<AgentStep>;
-  /** The final answer through the output guardrails (agent/loop/guard-output.ts). */
-  readonly guardOutput: <Output>(
+  ): Promise<AgentStep>;
+  /** The final answer through the output guardrails (guardrails/guard-output.ts). */
+  guardOutput<Output>(
     context: RunContext<Output>,
     step: AgentStep,
     finish: Finish<Output>,
     held: TextDeltaHold | undefined,
-  ) => Promise<Finish<Output>>;
-  readonly holdTextDeltas: (
-    emit: NonNullable<EmitEvent>,
-    options: { answerOnly: boolean },
-  ) => TextDeltaHold;
-  readonly checkInput: typeof checkInputGuardrails;
-  readonly appliesTo: typeof appliesTo;
-  readonly checkToolInput: typeof checkToolInput;
-  readonly checkToolOutput: typeof checkToolOutput;
+  ): Promise<Finish<Output>>;
+  /** A steer through the input guardrails before it joins the history. */
+  checkSteer(
+    context: RunContext<unknown>,
+    content: Content,
+    stepNumber: number,
+  ): Promise<InputCheckResult>;
+  /** Whether any tool guardrail checks `toolName` at `moment`. */
+  appliesTo(tools: readonly unknown[], toolName: string, moment: 'before' | 'after'): boolean;
+  checkToolInput(
+    tools: readonly unknown[],
+    call: GuardedToolCall,
+    options: GuardrailRunOptions,
+  ): Promise<ToolInputCheckResult>;
+  checkToolOutput(
+    tools: readonly unknown[],
+    call: GuardedToolCall & { result: unknown },
+    options: GuardrailRunOptions,
+  ): Promise<ToolOutputCheckResult>;
 };
 
-/** A run's joined guardrails with the implementation their values carried. @internal */
-export type EngineGuardrails = ResolvedGuardrails & { readonly engine: GuardrailEngine };
+/**
+ * A run's joined guardrails with the implementation their values carried; the lists are the
+ * implementation's (opaque here). @internal
+ */
+export type EngineGuardrails = {
+  readonly input: readonly unknown[];
+  readonly output: readonly unknown[];
+  readonly tools: readonly unknown[];
+  readonly timeoutMs: number;
+  readonly failOpen: boolean;
+  readonly holdBack: boolean;
+  readonly onToolError:
+    | ((
+        error: unknown,
+        context: { toolName: string; toolCallId: string; defaultMessage: string },
+      ) => string)
+    | undefined;
+  readonly engine: GuardrailEngine;
+};
 
 /**
  * What the loop calls to compact. It comes with the `compaction` option's value (made by

@@ -5,7 +5,7 @@ import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
-import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
 import { ChildSpend } from './child-spend.ts';
@@ -33,7 +33,7 @@ export type ChildRunParent = {
    * The tool guardrails of the runs above, which a child's calls meet before its own (a policy
    * over the tools of the whole tree, as the approval hook is); `undefined` without any.
    */
-  readonly toolGuardrails?: Guardrails | undefined;
+  readonly toolGuardrails?: GuardrailsValue | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
   /** The tool call that starts the child (the recorder nests the child's file under it). */

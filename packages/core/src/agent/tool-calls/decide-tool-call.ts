@@ -99,9 +99,28 @@ export async function decideGuarded<Output>(
   return { type: 'ready', tool, args: parsedArgs };
 }
 
-/** The rest of {@link decideToolCall} when an approval hook decides first. @internal */
-export async function decideApproved<Output>(
-  options: RunToolCallOptions<Output>,
+/**
+ * What an approval reads of a call: a run's call options, or a live session's call (which has no
+ * agent config nor guardrails of a run). @internal
+ */
+export type ApprovalRequest = Pick<
+  RunToolCallOptions<unknown>,
+  | 'call'
+  | 'toolCallId'
+  | 'stepNumber'
+  | 'callIndex'
+  | 'contents'
+  | 'signal'
+  | 'link'
+  | 'beforeToolCall'
+>;
+
+/**
+ * The rest of {@link decideToolCall} when an approval hook decides first; a live session's calls
+ * are approved here too. @internal
+ */
+export async function decideApproved(
+  options: ApprovalRequest,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
   /** The tool guardrail that asked for a person's approval, if one did. */

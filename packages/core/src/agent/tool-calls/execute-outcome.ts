@@ -1,11 +1,10 @@
-import type { GuardrailTrip } from '../../guardrails/guardrail-trip.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
-import type { EngineGuardrails } from '../run-state/run-context.ts';
+import type { EngineGuardrails, GuardrailTrip } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
 /**

@@ -2,7 +2,6 @@
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
 import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
 import { cutFunctionResponse, REST_NOT_KEPT } from '../../compaction/cut-function-response.ts';
-import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
@@ -23,6 +22,7 @@ import type { RunLink } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
+import { safeToolErrorMessage } from './safe-tool-error-message.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
 /** One function call of the turn, with its id and position. @internal */

@@ -9,10 +9,11 @@ import type { LiveEvent } from '../live-event.ts';
 export async function liveFixture(
   fakeOptions: CreateFakeLiveOptions,
   agentOptions: Partial<AgentOptions<undefined>> = {},
+  apiKey = 'test-key',
 ) {
   const fake = await createFakeLive(fakeOptions);
   onTestFinished(() => fake.close());
-  const gemini = createGemini({ apiKey: agentOptions.gemini === undefined ? 'test-key' : 'unused', baseUrl: fake.url, retry: false });
+  const gemini = createGemini({ apiKey: agentOptions.gemini === undefined ? apiKey : 'unused', baseUrl: fake.url, retry: false });
   const agent = createAgent({ gemini, model: 'gemini-live-test', ...agentOptions });
   return { fake, agent };
 }

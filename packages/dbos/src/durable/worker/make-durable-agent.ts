@@ -1,11 +1,11 @@
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
+import type { Guardrails } from '@gemloop/core/guardrails';
 import { handoffReceiverOf, holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals.ts';
 import { assertStillOwnsRun } from '../call-model-step.ts';
 import { runsAsChildWorkflow } from '../durable-children.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from '../durable-gemini.ts';
-import { toDurableGuardrails } from '../durable-guardrails.ts';
 import { createDurableInteractions, registerDurableInteractions } from '../durable-interactions.ts';
 import type { DurableAgentDefinition } from '../durable-run-types.ts';
 import type { SteerWatch } from '../durable-steering.ts';
@@ -15,12 +15,10 @@ import { isDurableRunEnding } from '../is-durable-run-ending.ts';
 import { captureRequest } from '../run-events.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
-/** An agent of the worker made durable, with its approval hook and guardrails. @internal */
+/** An agent of the worker made durable, with its approval hook. @internal */
 export type PreparedDurableAgent = {
   agent: ReturnType<typeof createAgent>;
   approvals: ReturnType<typeof createApprovalHook>;
-  /** Its guardrails as steps: a subagent's calls meet the tool guardrails of its top run. */
-  guardrails: ReturnType<typeof toDurableGuardrails>;
 };
 
 /** What the worker gives {@link createDurableAgentMaker}: the pieces every durable agent shares. @internal */
@@ -41,8 +39,9 @@ export type DurableAgentContext = {
 
 /**
  * Makes a defined agent, or a subagent's agent at `name` (`support/research`), durable: its model
- * calls and tool calls become DBOS steps, its approvals pause the run without a worker slot, its
- * guardrail checks are recorded steps.
+ * calls and tool calls become DBOS steps, its approvals pause the run without a worker slot (its
+ * guardrail checks are recorded steps through the plugin seam's recorder, `recordPluginHook`, which
+ * the run workflow passes to every run of the tree).
  * @internal
  */
 export function createDurableAgentMaker({
@@ -66,11 +65,12 @@ export function createDurableAgentMaker({
         message: `startDurableWorker: agent "${name}" sets toolCallOrder: 'as-ready', which a durable run cannot replay (its tool steps would start in a timing-dependent order). Leave toolCallOrder out: durable runs use 'replayable'.`,
       });
     }
+    const given = agentOptions.guardrails as Guardrails | undefined;
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
     // A run that holds its text back (`guardrails.holdBack`) sends only what its guardrails
     // passed: a preview of the streamed call's text would write it ahead of them, at the indices
     // of events the run emits instead (issue 52).
-    const preview = !holdsTextBack(agentOptions.guardrails?.options ?? {});
+    const preview = !holdsTextBack(given?.options ?? {});
     // What each call asks goes out with the run's events (run-events.ts, captureRequest), so
     // the run can become an eval case later (`readRecordedRuns`, @gemloop/dbos/recorded-runs).
     const capture = (request: GenerateContentRequest): void => {
@@ -109,16 +109,12 @@ export function createDurableAgentMaker({
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
       // when no tool is listed.
-      needsApproval:
-        needsApproval ??
-        ((agentOptions.guardrails?.options.tools?.length ?? 0) > 0 ? [] : undefined),
+      needsApproval: needsApproval ?? ((given?.options.tools?.length ?? 0) > 0 ? [] : undefined),
       userHook: agentOptions.beforeToolCall,
       timeoutMs: approvalTimeoutMs,
       flush: flushCurrent,
       pauser,
     });
-    // Each check a recorded step: a replay does not ask a classifier again.
-    const guardrails = toDurableGuardrails(agentOptions.guardrails, timed);
     const agent = createAgent({
       ...agentOptions,
       gemini,
@@ -126,7 +122,6 @@ export function createDurableAgentMaker({
       tools: agentOptions.tools?.map((tool) =>
         runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch),
       ),
-      guardrails,
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
       // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
@@ -142,7 +137,7 @@ export function createDurableAgentMaker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
-    return { agent, approvals, guardrails };
+    return { agent, approvals };
   };
 }
 

@@ -1,9 +1,16 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
-import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
+import { type Guardrails, guardrails as makeGuardrails } from '@gemloop/core/guardrails';
 import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
+import { migrateLiveSessions } from '../../live/live-session-store.ts';
+import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
+import {
+  type DurableLiveSession,
+  type DurableLiveSessionOptions,
+  openDurableLiveSession,
+} from '../../live/open-durable-live-session.ts';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
 import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
 import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
@@ -38,6 +45,13 @@ export type DurableWorker = {
   readonly executorId: string;
   /** Drive runs from this process (the same API as {@link createDurableRuns}). */
   readonly runs: DurableRuns;
+  /**
+   * Opens, or continues after a crash (the same `sessionId`, any worker), a Gemini Live session
+   * of one of this worker's agents whose background (`NON_BLOCKING`) tools run as DBOS workflows:
+   * a worker killed during a long tool delivers its result to the resumed session exactly once.
+   * See `@gemloop/core/live`'s `createLiveSession` for the session itself.
+   */
+  openLiveSession(agent: string, options: DurableLiveSessionOptions): Promise<DurableLiveSession>;
   /**
    * Stops taking runs and disconnects. Runs in progress stay PENDING: this worker recovers them
    * when it starts again with the same `executorId`, others after `takeover.deadAfterMs`
@@ -208,7 +222,7 @@ export async function startDurableWorkerWith(
     },
     inherited: (topAgent) => {
       const top = prepared.get(topAgent);
-      const options = top?.guardrails?.options;
+      const options = (agents[topAgent]?.guardrails as Guardrails | undefined)?.options;
       const tools = options?.tools ?? [];
       const inheritedPlugins = (agents[topAgent]?.plugins ?? []).filter(
         (plugin) => plugin.inherit === true,
@@ -233,6 +247,7 @@ export async function startDurableWorkerWith(
   children.register();
 
   registerBatchRunsWorkflow(batchJobs);
+  const liveToolWorkflow = registerLiveToolWorkflow(agents);
 
   const runWorkflow = registerRunWorkflow({
     prepared,
@@ -261,6 +276,7 @@ export async function startDurableWorkerWith(
   await migrateRunPauses(pool);
   await migrateInteractionWaits(pool);
   await migrateRunEndNotices(pool);
+  await migrateLiveSessions(pool);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -341,6 +357,8 @@ export async function startDurableWorkerWith(
   return {
     executorId,
     runs,
+    openLiveSession: (agent, options) =>
+      openDurableLiveSession({ pool, agents, workflow: liveToolWorkflow }, agent, options),
     async shutdown({ handOver = false } = {}) {
       await sweep.stop();
       await liveness?.stop({ dead: handOver });

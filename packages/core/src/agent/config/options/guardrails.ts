@@ -1,8 +1,8 @@
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
-import { isGuardrails } from '../../guardrails/guardrail-engine.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
+import { isGuardrails } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 function message(path: string, value: unknown): string {

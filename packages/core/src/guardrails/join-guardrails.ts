@@ -1,4 +1,4 @@
-import type { Guardrails } from './guardrail-engine.ts';
+import type { Guardrails } from './guardrail-options.ts';
 
 /**
  * Joins two guardrails into one, `outer` first (a chat session's, then its send's; a parent

@@ -1,14 +1,16 @@
-import {
-  checkInputGuardrails,
-  type InputCheckResult,
-} from '../../guardrails/check-input-guardrails.ts';
-import type { AgentStep } from '../../run/agent-result.ts';
-import type { Content } from '../../wire/content.ts';
-import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
-import { followSignal } from '../follow-signal.ts';
-import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
-import { modelCallOptions } from './call-model.ts';
-import { callModelStep } from './call-model-step.ts';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { followSignal } from '../agent/follow-signal.ts';
+import { modelCallOptions } from '../agent/loop/call-model.ts';
+import { callModelStep } from '../agent/loop/call-model-step.ts';
+import type {
+  InputCheckResult,
+  RunContext,
+  TextDeltaHold,
+} from '../agent/run-state/run-context.ts';
+import type { AgentStep } from '../run/agent-result.ts';
+import type { Content } from '../wire/content.ts';
+import { checkInputGuardrails } from './check-input-guardrails.ts';
+import type { InputGuardrail } from './guardrail.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
 
 /** Applies an input check's result: a rewrite replaces the new input; a trip throws. */
@@ -49,7 +51,7 @@ export async function guardedFirstStep<Output>(
   model?: string | undefined,
 ): Promise<AgentStep> {
   const { run, guardrails } = context;
-  const all = guardrails?.input ?? [];
+  const all = (guardrails?.input ?? []) as readonly InputGuardrail[];
   const newInput = run.contents.slice(run.inputLength);
   const sequential = all.filter((guardrail) => guardrail.runInParallel !== true);
   const parallel = all.filter((guardrail) => guardrail.runInParallel === true);

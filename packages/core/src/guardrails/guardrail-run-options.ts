@@ -1,5 +1,4 @@
-import type { GuardrailRunOptions } from '../../guardrails/guardrail-trip.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import type { GuardrailRunOptions, RunContext } from '../agent/run-state/run-context.ts';
 
 /** What guarding checks share for the step `stepNumber` of this run. @internal */
 export function guardrailRunOptions<Output>(

@@ -1,5 +1,5 @@
-import { GemloopError } from '../errors/gemloop-error.ts';
-import { describeThrown } from '../shared/describe-thrown.ts';
+import { GemloopError } from '../../errors/gemloop-error.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
 
 /**
  * The longest text of a thrown tool error the model gets by default; longer ones are cut (a tool

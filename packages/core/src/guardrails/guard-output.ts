@@ -1,12 +1,13 @@
-import { checkOutputGuardrails } from '../../guardrails/check-output-guardrails.ts';
-import type { AgentStep } from '../../run/agent-result.ts';
-import type { UntaggedAgentEvent } from '../agent-event.ts';
-import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
-import type { EmitEvent } from '../run-state/emit-event.ts';
-import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
+import type { UntaggedAgentEvent } from '../agent/agent-event.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import type { EmitEvent } from '../agent/run-state/emit-event.ts';
+import type { Finish } from '../agent/run-state/finish.ts';
+import type { RunContext, TextDeltaHold } from '../agent/run-state/run-context.ts';
+import type { AgentStep } from '../run/agent-result.ts';
+import { checkOutputGuardrails } from './check-output-guardrails.ts';
+import type { OutputGuardrail } from './guardrail.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
-import type { Finish } from './next-step.ts';
 
 /**
  * What a stream with `guardrails.holdBack` sends of a run's text: only what the guardrails
@@ -116,7 +117,7 @@ export async function guardOutput<Output>(
     return finish;
   }
   const result = await checkOutputGuardrails(
-    guardrails.output,
+    guardrails.output as readonly OutputGuardrail[],
     { text: step.text, output: finish.output },
     guardrailRunOptions(context, step.stepNumber),
   );

@@ -1,0 +1,33 @@
+import type { InputCheckResult, RunContext } from '../agent/run-state/run-context.ts';
+import type { Content } from '../wire/content.ts';
+import { checkInputGuardrails } from './check-input-guardrails.ts';
+import type { InputGuardrail } from './guardrail.ts';
+import { guardrailRunOptions } from './guardrail-run-options.ts';
+
+/**
+ * A steer through the input guardrails, as the first step checks the run's input: the
+ * sequential ones one after the other, then the `runInParallel` ones together on what they
+ * left (there is no model call to run them beside: the steer is not sent before they pass).
+ * @internal
+ */
+export async function checkSteer(
+  context: RunContext<unknown>,
+  content: Content,
+  stepNumber: number,
+): Promise<InputCheckResult> {
+  const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
+  const options = guardrailRunOptions(context, stepNumber);
+  let contents: Content[] = [content];
+  let rewritten = false;
+  for (const parallel of [false, true]) {
+    const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);
+    if (guardrails.length === 0) continue;
+    const result = await checkInputGuardrails(guardrails, contents, parallel, options);
+    if (result.type === 'trip' || result.type === 'aborted') return result;
+    if (result.type === 'rewrite') {
+      contents = result.contents;
+      rewritten = true;
+    }
+  }
+  return rewritten ? { type: 'rewrite', contents } : { type: 'pass' };
+}

@@ -1,0 +1,48 @@
+import type { GuardrailEngine } from '../agent/run-state/run-context.ts';
+import { checkSteer } from './check-steer.ts';
+import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
+import { composeGuardrails, inheritableGuardrails } from './compose-guardrails.ts';
+import { guardedFirstStep } from './guard-input.ts';
+import { guardOutput, HeldTextDeltas } from './guard-output.ts';
+import type { ToolGuardrail } from './guardrail.ts';
+import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
+import { holdsTextBack } from './holds-text-back.ts';
+
+export type { Guardrails };
+
+// What the loop calls (agent/run-state/run-context.ts). The lists are opaque to the loop: the
+// casts name what composeGuardrails put there.
+const engine: GuardrailEngine = {
+  compose: composeGuardrails,
+  inheritable: inheritableGuardrails,
+  holdTextDeltas: (emit, guardrails) =>
+    holdsTextBack(guardrails as Parameters<typeof holdsTextBack>[0])
+      ? new HeldTextDeltas(emit, { answerOnly: guardrails.output.length > 0 })
+      : undefined,
+  guardedFirstStep,
+  guardOutput,
+  checkSteer,
+  appliesTo: (tools, toolName, moment) =>
+    appliesTo(tools as readonly ToolGuardrail[], toolName, moment),
+  checkToolInput: (tools, call, options) =>
+    checkToolInput(tools as readonly ToolGuardrail[], call, options),
+  checkToolOutput: (tools, call, options) =>
+    checkToolOutput(tools as readonly ToolGuardrail[], call, options),
+};
+
+/**
+ * Guardrails for an agent, a run, a chat session or one send: checks on the run's input, its
+ * final answer and its function calls, and the rewrite of thrown tool errors (see
+ * {@link GuardrailOptions}). The value carries the checks' implementation, so an application
+ * that never makes one does not bundle them.
+ *
+ * @example
+ * ```ts
+ * createAgent({ model, guardrails: guardrails({ input: [noInjection], tools: [noDelete] }) });
+ * ```
+ * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
+ */
+export function guardrails(options: GuardrailOptions): Guardrails {
+  guardrailOptions.check(options, 'guardrails');
+  return { kind: 'guardrails', options, engine };
+}

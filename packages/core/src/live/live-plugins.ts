@@ -1,0 +1,64 @@
+import type { AgentOptions } from '../agent/config/agent-options.ts';
+import { pluginEngineOf } from '../agent/plugins/plugin-engine-of.ts';
+import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import { emptyUsage } from '../agent/usage.ts';
+import { zeroCost } from '../models/cost.ts';
+import type { LiveEvent } from './live-event.ts';
+
+/**
+ * The agent's plugins, started for a live session as for a run (`startRun` once; the session calls
+ * `endRun` when it ends): their tool-call hooks apply to every live call. A live session has no
+ * model step of the loop, so `contents` and `steps` are empty and `usage` zero, and the
+ * model-call and answer hooks never run (docs/live-agents.md says why). `undefined` without
+ * plugins: nothing of the seam is loaded. @internal
+ */
+export async function startLivePlugins({
+  agent,
+  model,
+  signal,
+  emit,
+  redact,
+}: {
+  agent: AgentOptions<unknown>;
+  /** The Live model (the session's), else the agent's. */
+  model: string | undefined;
+  /** Aborted when the session ends: the plugins' `run.signal`. */
+  signal: AbortSignal;
+  /** Where a plugin's `run.emit` goes: a `plugin` event of the session. */
+  emit: (event: LiveEvent) => void;
+  redact: <T>(value: T) => T;
+}): Promise<RunPlugins | undefined> {
+  const list = agent.plugins as readonly unknown[] | undefined;
+  const resolved = pluginEngineOf(list, 'plugins')?.resolve(list);
+  if (resolved === undefined) return undefined;
+  const usage = emptyUsage();
+  const plugins = resolved.engine.start(resolved, {
+    agentName: agent.name ?? 'agent',
+    model: model ?? agent.model,
+    path: [],
+    streaming: true,
+    conversationId: undefined,
+    signal,
+    tracker: {
+      contents: [],
+      steps: [],
+      usage,
+      state: () => ({ contents: [], newContents: [], steps: [], usage, cost: zeroCost() }),
+    },
+    emit: (event) => {
+      if (event.type !== 'plugin') return;
+      const { plugin, kind, data } = event;
+      emit(
+        data === undefined
+          ? { type: 'plugin', plugin, kind }
+          : { type: 'plugin', plugin, kind, data },
+      );
+    },
+    redact,
+    record: undefined,
+    observation: undefined,
+    now: Date.now,
+  });
+  if (plugins.hooks.startRun !== undefined) await plugins.startRun();
+  return plugins;
+}

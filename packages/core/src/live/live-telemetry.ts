@@ -1,0 +1,199 @@
+import type * as OtelApi from '@opentelemetry/api';
+import type { OtelTracerProvider } from '../telemetry/otel-provider-types.ts';
+import type { LiveEvent } from './live-event.ts';
+
+/** What a live session reports to its spans. @internal */
+export type LiveTelemetry = {
+  /** Every event the session makes, in order. */
+  event(event: LiveEvent): void;
+  /** The session ended: by `close()` (no error) or with the error its events ended with. */
+  end(error: unknown): void;
+};
+
+// SpanKind and SpanStatusCode values of @opentelemetry/api, stable since 1.0.
+const SPAN_KIND_INTERNAL = 0;
+const SPAN_KIND_CLIENT = 2;
+const STATUS_ERROR = 2;
+
+/**
+ * OpenTelemetry spans of a live session, in the GenAI semantic conventions' names (v1.41.0, as
+ * the agent's spans: see `create-otel-observer.ts`): `invoke_agent` (INTERNAL) for the session,
+ * `generate_content <model>` (CLIENT) for each model turn under it, from its first output to
+ * `turnComplete` or an interruption, with its usage (`gen_ai.usage.*`) and cost
+ * (`gemloop.cost.usd`), and `execute_tool <name>` (INTERNAL) for each tool call, from the call to
+ * its result (a background call outlives its turn, so tools hang under the session, not the
+ * turn). Reconnections and interruptions are events on the session span (`gemloop.live.reconnect`,
+ * `gemloop.live.interrupted`). No content is recorded: no text, transcript, audio, tool arguments
+ * or results (they may hold personal data and secrets), and never the URL (it holds the key).
+ * @internal
+ */
+export function createLiveTelemetry({
+  api,
+  tracerProvider,
+  model,
+  agentName,
+  serverAddress,
+}: {
+  api: typeof OtelApi;
+  tracerProvider: OtelTracerProvider;
+  model: string;
+  agentName: string | undefined;
+  serverAddress: string | undefined;
+}): LiveTelemetry {
+  const tracer = (tracerProvider as OtelApi.TracerProvider).getTracer('@gemloop/core');
+  const common: OtelApi.Attributes = { 'gen_ai.provider.name': 'gcp.gemini' };
+  if (serverAddress !== undefined) common['server.address'] = serverAddress;
+  const sessionAttributes: OtelApi.Attributes = {
+    ...common,
+    'gen_ai.operation.name': 'invoke_agent',
+    'gen_ai.request.model': model,
+    'gemloop.live': true,
+  };
+  if (agentName !== undefined) sessionAttributes['gen_ai.agent.name'] = agentName;
+  const session = tracer.startSpan(
+    agentName === undefined ? 'invoke_agent' : `invoke_agent ${agentName}`,
+    { kind: SPAN_KIND_INTERNAL, attributes: sessionAttributes },
+  );
+  const sessionContext = api.trace.setSpan(api.context.active(), session);
+  const tools = new Map<string, OtelApi.Span>();
+  let turn: OtelApi.Span | undefined;
+  let turnNumber = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let cost: number | undefined = 0;
+  let costUnknown: string | undefined;
+
+  const startTurn = (): OtelApi.Span => {
+    if (turn !== undefined) return turn;
+    turnNumber += 1;
+    inputTokens = 0;
+    outputTokens = 0;
+    cost = 0;
+    costUnknown = undefined;
+    turn = tracer.startSpan(
+      `generate_content ${model}`,
+      {
+        kind: SPAN_KIND_CLIENT,
+        attributes: {
+          ...common,
+          'gen_ai.operation.name': 'generate_content',
+          'gen_ai.request.model': model,
+          'gemloop.live.turn': turnNumber,
+        },
+      },
+      sessionContext,
+    );
+    return turn;
+  };
+  const endTurn = (interrupted: boolean, reason?: string | undefined): void => {
+    if (turn === undefined) return;
+    turn.setAttribute('gemloop.live.interrupted', interrupted);
+    if (reason !== undefined) turn.setAttribute('gen_ai.response.finish_reasons', [reason]);
+    turn.end();
+    turn = undefined;
+  };
+
+  return {
+    event(event) {
+      switch (event.type) {
+        case 'text-delta':
+        case 'thought-delta':
+        case 'audio':
+        case 'output-transcript':
+          startTurn();
+          return;
+        case 'usage': {
+          const span = startTurn();
+          const usage = event.usage as Record<string, unknown>;
+          const count = (value: unknown): number =>
+            typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+          inputTokens += count(usage['promptTokenCount']);
+          outputTokens += count(usage['responseTokenCount'] ?? usage['candidatesTokenCount']);
+          span.setAttribute('gen_ai.usage.input_tokens', inputTokens);
+          span.setAttribute('gen_ai.usage.output_tokens', outputTokens);
+          if (event.cost.total === null) {
+            costUnknown ??= event.cost.unknown;
+            cost = undefined;
+            span.setAttribute('gemloop.cost.unknown', costUnknown ?? 'unknown');
+          } else if (cost !== undefined) {
+            cost += Number(event.cost.total);
+            span.setAttribute('gemloop.cost.usd', cost);
+          }
+          return;
+        }
+        case 'turn-end':
+          startTurn();
+          endTurn(false, event.reason);
+          return;
+        case 'interrupted':
+          session.addEvent('gemloop.live.interrupted', { 'gemloop.live.turn': turnNumber });
+          endTurn(true);
+          return;
+        case 'reconnect':
+          session.addEvent('gemloop.live.reconnect', {
+            'gemloop.live.reconnect.reason': event.reason,
+            'gemloop.live.reconnect.attempt': event.attempt,
+            'gemloop.live.reconnect.discarded_turn': event.discardedTurn,
+          });
+          // A cut turn is answered again on the new connection: its span ends here.
+          endTurn(event.discardedTurn);
+          return;
+        case 'tool-call': {
+          startTurn();
+          const span = tracer.startSpan(
+            `execute_tool ${event.toolName}`,
+            {
+              kind: SPAN_KIND_INTERNAL,
+              attributes: {
+                'gen_ai.operation.name': 'execute_tool',
+                'gen_ai.tool.name': event.toolName,
+                'gen_ai.tool.call.id': event.toolCallId,
+                'gen_ai.tool.type': 'function',
+                'gemloop.live.tool.behavior': event.behavior,
+              },
+            },
+            sessionContext,
+          );
+          tools.get(event.toolCallId)?.end();
+          tools.set(event.toolCallId, span);
+          return;
+        }
+        case 'tool-result': {
+          const span = tools.get(event.toolCallId);
+          if (span === undefined) return;
+          if (event.scheduling !== undefined)
+            span.setAttribute('gemloop.live.tool.scheduling', event.scheduling);
+          span.end();
+          tools.delete(event.toolCallId);
+          return;
+        }
+        case 'tool-error': {
+          const span = tools.get(event.toolCallId);
+          if (span === undefined) return;
+          span.setAttribute('error.type', event.outcome);
+          // The outcome, not the message: a tool's error text may quote its arguments.
+          span.setStatus({ code: STATUS_ERROR });
+          span.end();
+          tools.delete(event.toolCallId);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+    end(error) {
+      endTurn(false);
+      for (const span of tools.values()) {
+        span.setAttribute('error.type', 'session_ended');
+        span.end();
+      }
+      tools.clear();
+      if (error !== undefined) {
+        const reason = (error as { reason?: unknown }).reason;
+        session.setAttribute('error.type', typeof reason === 'string' ? reason : 'error');
+        session.setStatus({ code: STATUS_ERROR });
+      }
+      session.end();
+    },
+  };
+}

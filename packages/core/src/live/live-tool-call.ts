@@ -1,0 +1,204 @@
+import type { AgentOptions } from '../agent/config/agent-options.ts';
+import type { ToolExecution } from '../agent/plugins/agent-plugin.ts';
+import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import { decideApproved, safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import type { FunctionTool, ToolArgumentIssue } from '../tools/tool.ts';
+import type { FunctionCall } from '../wire/content.ts';
+
+/** One function call of a live session's `toolCall` frame. @internal */
+export type LiveCall = {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+  /** Its place among the calls of its frame. */
+  callIndex: number;
+};
+
+/** What a live call's path reads: the agent's options, its tools, and the session's plugins. @internal */
+export type LiveCallContext = {
+  agent: AgentOptions<unknown>;
+  functions: ReadonlyMap<string, FunctionTool>;
+  /** The session's plugins with a tool-call hook; `undefined`: none. */
+  plugins: RunPlugins | undefined;
+};
+
+/**
+ * How a live call ended: a value for the model (`output` what the tool returned, `sent` what the
+ * plugins' `afterToolCall` made of it), a failure the model is told about, or a hook that threw
+ * (the call is answered, then the session ends with `error`). @internal
+ */
+export type LiveCallOutcome =
+  | { type: 'value'; output: unknown; sent: unknown }
+  | {
+      type: 'failed';
+      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args';
+      message: string;
+      issues?: ToolArgumentIssue[] | undefined;
+    }
+  | { type: 'hook-failed'; message: string; error: unknown }
+  | { type: 'aborted' };
+
+// A live call has no step of a run: its hooks see step 0, as they always did here.
+const LIVE_STEP = 0;
+
+/**
+ * One live tool call through the same path a run's call takes (docs/writing-a-plugin.md): the
+ * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial; before
+ * parsing), the tool's schema, the agent's approval hook (`beforeToolCall` option: approve, deny,
+ * modify), the plugins' `wrapToolCall` around `execute`, then their `afterToolCall` on the value.
+ * `signal` is the call's own (the server's cancellation, the tool's timeout, the session's end).
+ * Never throws. @internal
+ */
+export async function runLiveToolCall(
+  context: LiveCallContext,
+  call: LiveCall,
+  signal: AbortSignal,
+): Promise<LiveCallOutcome> {
+  const { agent, functions, plugins } = context;
+  if (plugins?.stop !== undefined) {
+    return {
+      type: 'failed',
+      outcome: 'denied',
+      message: `Not run: the live session was ended by plugin "${plugins.stop.plugin}" (${plugins.stop.reason}).`,
+    };
+  }
+  const draft = {
+    toolName: call.name,
+    toolCallId: call.id,
+    stepNumber: LIVE_STEP,
+    callIndex: call.callIndex,
+    args: call.args,
+  };
+  let args = call.args;
+  if (plugins?.hooks.beforeToolCall !== undefined) {
+    let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
+    try {
+      decision = await plugins.beforeToolCall(draft);
+    } catch (error) {
+      return notRun(call.name, error);
+    }
+    if (decision?.type === 'deny')
+      return { type: 'failed', outcome: 'denied', message: decision.message };
+    if (decision?.type === 'result')
+      return afterCall(plugins, draft, decision.result, decision.result);
+    if (decision?.type === 'args') args = decision.args;
+  }
+  const tool = functions.get(call.name);
+  if (tool === undefined) {
+    return {
+      type: 'failed',
+      outcome: 'unknown-tool',
+      message: `There is no tool named "${call.name}". Call one of: ${[...functions.keys()].join(', ')}.`,
+    };
+  }
+  const parsed = safeParseArgs(tool as FunctionTool<unknown, unknown>, args);
+  if (!parsed.success) {
+    return {
+      type: 'failed',
+      outcome: 'invalid-args',
+      message: `Invalid arguments for ${call.name}.`,
+      issues: parsed.issues,
+    };
+  }
+  let input = parsed.value;
+  if (agent.beforeToolCall !== undefined) {
+    const functionCall: FunctionCall = { id: call.id, name: call.name, args };
+    const approved = await decideApproved(
+      {
+        call: functionCall,
+        toolCallId: call.id,
+        stepNumber: LIVE_STEP,
+        callIndex: call.callIndex,
+        contents: [],
+        signal,
+        beforeToolCall: agent.beforeToolCall,
+      },
+      tool as FunctionTool<unknown, unknown>,
+      parsed.value,
+    );
+    switch (approved.type) {
+      case 'ready':
+        input = approved.args;
+        break;
+      case 'denied':
+        return { type: 'failed', outcome: 'denied', message: approved.message };
+      case 'invalid-args':
+        return {
+          type: 'failed',
+          outcome: 'invalid-args',
+          message: `Invalid modified arguments for ${call.name}.`,
+          issues: approved.issues,
+        };
+      case 'hook-failed':
+        return notRun(call.name, approved.error);
+      default:
+        return { type: 'aborted' };
+    }
+  }
+  const execute = async (): Promise<ToolExecution> => {
+    try {
+      const value = await tool.execute(input, {
+        signal,
+        toolCallId: call.id,
+        step: LIVE_STEP,
+        callIndex: call.callIndex,
+        logger: agent.logger ?? silentLogger,
+        contents: [],
+      });
+      return { type: 'value', value };
+    } catch (error) {
+      return signal.aborted ? { type: 'aborted' } : { type: 'error', error };
+    }
+  };
+  let execution: ToolExecution;
+  if (plugins?.hooks.wrapToolCall === undefined) execution = await execute();
+  else {
+    try {
+      execution = await plugins.wrapToolCall({ ...draft, input }, execute);
+    } catch (error) {
+      return notRun(call.name, error);
+    }
+  }
+  switch (execution.type) {
+    case 'value':
+      return afterCall(plugins, draft, execution.value, execution.value);
+    case 'error':
+      return { type: 'failed', outcome: 'error', message: describeThrown(execution.error) };
+    case 'timeout':
+      return {
+        type: 'failed',
+        outcome: 'error',
+        message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped.`,
+      };
+    default:
+      return { type: 'aborted' };
+  }
+}
+
+/** The value after the plugins' `afterToolCall` (what the model gets). */
+async function afterCall(
+  plugins: RunPlugins | undefined,
+  draft: Parameters<RunPlugins['afterToolCall']>[0] extends infer Draft
+    ? Omit<Draft, 'result'>
+    : never,
+  output: unknown,
+  given: unknown,
+): Promise<LiveCallOutcome> {
+  if (plugins?.hooks.afterToolCall === undefined) return { type: 'value', output, sent: given };
+  try {
+    return {
+      type: 'value',
+      output,
+      sent: await plugins.afterToolCall({ ...draft, result: given }),
+    };
+  } catch (error) {
+    return notRun(draft.toolName, error);
+  }
+}
+
+/** A hook threw: the model is told the call was not run, as in a run; the session then ends. */
+function notRun(name: string, error: unknown): LiveCallOutcome {
+  return { type: 'hook-failed', message: `${name} was not run: its approval step failed.`, error };
+}

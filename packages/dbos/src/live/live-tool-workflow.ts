@@ -1,0 +1,88 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { silentLogger } from '@gemloop/core/logging';
+import type { FunctionTool } from '@gemloop/core/tools';
+import { isFunctionTool } from '@gemloop/core/tools';
+import type { DurableAgentDefinition } from '../durable/durable-run-types.ts';
+import type { DurableToolContext } from '../durable/durable-tool.ts';
+import { isDurableRunEnding } from '../durable/is-durable-run-ending.ts';
+import { toJsonSafe } from '../durable/to-json-safe.ts';
+import { withCancelSignal } from '../durable/with-cancel-signal.ts';
+
+/** A background call's outcome, as its workflow records it (JSON, read back by any process). @internal */
+export type LiveToolOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; name: string; message: string };
+
+/** The input of one live tool workflow: which agent's tool, with the arguments core parsed. @internal */
+export type LiveToolInput = { agent: string; tool: string; toolCallId: string; args: unknown };
+
+/** The workflow a live session's background call runs as. @internal */
+export type LiveToolWorkflow = (input: LiveToolInput) => Promise<LiveToolOutcome>;
+
+/**
+ * The workflow id of a live session's background call: `gemloop.live:<sessionId>:<callId>`. DBOS
+ * runs a workflow id once (its idempotency key: https://docs.dbos.dev/typescript/tutorials/idempotency-tutorial),
+ * so a call started again by a resumed session meets the one the crashed process started.
+ * @internal
+ */
+export function liveToolWorkflowId(sessionId: string, callId: string): string {
+  return `gemloop.live:${sessionId}:${callId}`;
+}
+
+/**
+ * Registers (before `DBOS.launch`) the workflow that runs a live session's background tool call:
+ * one step, the tool's `execute`, whose result (or error's name and message) DBOS records. A
+ * worker killed while the tool runs recovers the workflow when it starts again with its executor
+ * id (or another worker takes it over after `takeover.deadAfterMs`) and runs the step again:
+ * DBOS steps are at-least-once (https://docs.dbos.dev/typescript/tutorials/workflow-tutorial), so
+ * the tool gets `durableContext(context).idempotencyKey` (the workflow id) to make its effect
+ * once. The result stays in Postgres until a session delivers it.
+ * @internal
+ */
+export function registerLiveToolWorkflow(
+  agents: Readonly<Record<string, DurableAgentDefinition>>,
+): LiveToolWorkflow {
+  const toolOf = (agent: string, name: string): FunctionTool | undefined => {
+    const found = agents[agent]?.tools?.find((tool) => isFunctionTool(tool) && tool.name === name);
+    return found !== undefined && isFunctionTool(found) ? (found as FunctionTool) : undefined;
+  };
+  return DBOS.registerWorkflow(
+    async ({ agent, tool: name, toolCallId, args }: LiveToolInput): Promise<LiveToolOutcome> => {
+      const workflowId = DBOS.workflowID as string;
+      return DBOS.runStep(
+        async (): Promise<LiveToolOutcome> => {
+          const tool = toolOf(agent, name);
+          if (tool === undefined) {
+            return {
+              ok: false,
+              name: 'Error',
+              message: `This worker's agent "${agent}" has no function tool "${name}".`,
+            };
+          }
+          try {
+            const value = await tool.execute(args, {
+              signal: withCancelSignal(new AbortController().signal) as AbortSignal,
+              toolCallId,
+              step: 0,
+              callIndex: 0,
+              logger: agents[agent]?.logger ?? silentLogger,
+              contents: [],
+              runId: workflowId,
+              idempotencyKey: workflowId,
+            } as DurableToolContext);
+            return { ok: true, value: toJsonSafe(value === undefined ? null : value) };
+          } catch (error) {
+            if (isDurableRunEnding(error)) throw error;
+            return {
+              ok: false,
+              name: error instanceof Error ? error.name : 'Error',
+              message: error instanceof Error ? error.message : String(error),
+            };
+          }
+        },
+        { name: `gemloop.live-tool:${name}` },
+      );
+    },
+    { name: 'gemloop.live-tool' },
+  );
+}
