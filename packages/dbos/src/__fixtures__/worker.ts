@@ -29,9 +29,11 @@ const record = (line: string): void => appendFileSync(counterFile, `${line}\n`);
  */
 const holdDirectory = env['HOLD_DIR'];
 // Named after the top run: a child workflow's key starts `<topRunId>/<step>.<index>:...`.
+// A file named `all` holds every run's (a test that learns the run id only once the run started).
 const held = (key: string): boolean =>
   holdDirectory !== undefined &&
-  existsSync(`${holdDirectory}/${(key.split('/')[0] as string).split(':')[0]}`);
+  (existsSync(`${holdDirectory}/${(key.split('/')[0] as string).split(':')[0]}`) ||
+    existsSync(`${holdDirectory}/all`));
 
 // SEND_LOG: the transport (an injected fetch) appends the time it sends each request, for the
 // rate-limit tests; RETRIES: retries of a failed attempt (each one a request the limit counts).

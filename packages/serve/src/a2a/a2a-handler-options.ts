@@ -5,6 +5,7 @@ import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { A2ADurableOptions } from './durable-a2a-runs.ts';
 import type { PushNotificationOptions } from './push-notification-options.ts';
 
 /** What the agent card says of the agent (https://a2a-protocol.org/v1.0.0/specification/#55-agentcard-object-structure). */
@@ -34,8 +35,8 @@ export type A2AAgentCardOptions = {
 
 /** Options of {@link createA2AHandler}. */
 export type A2AHandlerOptions = {
-  /** The agent each task runs; its tools run on the server. */
-  agent: Agent;
+  /** The agent each task runs; its tools run on the server. Left out with `durable`. */
+  agent?: Agent | undefined;
   /** What the agent card at `/.well-known/agent-card.json` says of it. */
   card: A2AAgentCardOptions;
   /**
@@ -69,6 +70,16 @@ export type A2AHandlerOptions = {
    * by `maxTasks`
    */
   taskStore?: TaskStore | undefined;
+  /**
+   * Each task a durable run (`@gemloop/dbos`): `{ runs: await createDurableRuns(...), agent }`.
+   * The task's id is the run's id and the caller its `owner`; any worker of the fleet runs it and
+   * takes it over after a crash, and a resubscribe, `GetTask` or `CancelTask` through any door
+   * with the same runs and a shared `taskStore` (`createPostgresTaskStore` of `@gemloop/dbos/a2a`)
+   * follows the run from its stored events, or cancels it. Give the shared `taskStore` with it.
+   * Each task is one run: the context's earlier tasks are not its history, and a message to a
+   * task that exists is rejected. `agent` above stays the card's agent.
+   */
+  durable?: A2ADurableOptions | undefined;
   /**
    * Tasks the default store holds at most; past it the least recently updated task that has
    * ended is forgotten (`GetTask` then answers `TaskNotFoundError`). @defaultValue 10000

@@ -602,6 +602,16 @@ describe('createA2AHandler', () => {
     expect(await refused.json()).toMatchObject({ id: 9, error: { code: -32009 } });
   });
 
+  it('takes durable runs in place of an agent', () => {
+    expect(
+      typeof createA2AHandler({
+        card: { name: 'A', description: 'B' },
+        authorize: () => 'alice',
+        durable: { runs: durableRunsShape() as never, agent: 'support' },
+      }),
+    ).toBe('function');
+  });
+
   it('refuses options it cannot serve with, naming them', () => {
     const { agent } = agentOnFake([]);
     const make = (options: object) => () =>
@@ -617,6 +627,10 @@ describe('createA2AHandler', () => {
       [{ agent: {} }, 'agent'],
       [{ url: 'ftp://x' }, 'url'],
       [{ maxBodyBytes: 0 }, 'maxBodyBytes'],
+      // Durable tasks: runs with the durable runs' methods, and the workers' agent name.
+      [{ durable: { runs: {}, agent: 'support' } }, 'durable'],
+      [{ durable: { runs: durableRunsShape(), agent: '' } }, 'durable'],
+      [{ agent: undefined }, 'agent'],
     ] as const) {
       const error = (() => {
         try {
@@ -631,3 +645,11 @@ describe('createA2AHandler', () => {
     }
   });
 });
+
+/** An object with the methods of `@gemloop/dbos`'s durable runs the door calls (never called). */
+function durableRunsShape() {
+  const never = () => {
+    throw new Error('not called');
+  };
+  return { start: never, events: never, status: never, result: never, cancel: never };
+}

@@ -18,6 +18,7 @@ import {
   type User,
   validateVersion,
 } from '@a2a-js/sdk/server';
+import type { Agent } from '@gemloop/core';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -32,6 +33,8 @@ import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
 import { BoundedTaskStore } from './bounded-task-store.ts';
+import { createDurableExecutor, type DurableExecutor } from './durable-executor.ts';
+import { DurableRequestHandler } from './durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';
 
@@ -94,13 +97,16 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     max: settings.maxContexts,
     onError,
   });
-  const executor = createGemloopExecutor({
-    agent: settings.agent,
-    agentName: settings.card.name,
-    sessions,
-    onError,
-    telemetry: createDoorTelemetry(options.tracerProvider),
-  });
+  const executor =
+    options.durable === undefined
+      ? createGemloopExecutor({
+          agent: settings.agent as Agent,
+          agentName: settings.card.name,
+          sessions,
+          onError,
+          telemetry: createDoorTelemetry(options.tracerProvider),
+        })
+      : createDurableExecutor({ durable: options.durable, onError });
   const push =
     options.pushNotifications === false
       ? undefined
@@ -122,14 +128,21 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     };
     card.securityRequirements = [{ schemes: { oauth: { list: [] } } }];
   }
-  const requestHandler = new DefaultRequestHandler(
-    card,
-    options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
-    executor,
-    new DefaultExecutionEventBusManager(),
-    push?.store,
-    push?.sender,
-  );
+  const taskStore = options.taskStore ?? new BoundedTaskStore(settings.maxTasks);
+  const buses = new DefaultExecutionEventBusManager();
+  const requestHandler =
+    options.durable === undefined
+      ? new DefaultRequestHandler(card, taskStore, executor, buses, push?.store, push?.sender)
+      : new DurableRequestHandler({
+          card,
+          store: taskStore,
+          executor: executor as DurableExecutor,
+          buses,
+          runs: options.durable.runs,
+          pushStore: push?.store,
+          pushSender: push?.sender,
+          onError,
+        });
   const transport = new JsonRpcTransportHandler(requestHandler);
   // v0.3 clients (`message/send`, `tasks/get`, ...), through the SDK's own compatibility layer:
   // a request without `A2A-Version` is v0.3's, as the spec says.
@@ -488,7 +501,26 @@ function buildCard(
 function checkOptions(options: A2AHandlerOptions) {
   if (!isRecord(options))
     failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
-  if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
+  const durable = options.durable;
+  if (durable !== undefined) {
+    const runs = isRecord(durable) ? (durable.runs as unknown) : undefined;
+    if (
+      !isRecord(runs) ||
+      !['start', 'events', 'status', 'result', 'cancel'].every(
+        (name) => typeof runs[name] === 'function',
+      ) ||
+      typeof durable.agent !== 'string' ||
+      durable.agent === ''
+    ) {
+      failOption(
+        'durable',
+        'durable must be { runs, agent }: the runs of createDurableRuns() (@gemloop/dbos) and the name of the agent the workers define.',
+      );
+    }
+  } else if (
+    !isRecord(options.agent) ||
+    typeof (options.agent as { run?: unknown }).run !== 'function'
+  ) {
     failOption('agent', 'agent must be an agent from createAgent().');
   }
   const card = options.card;

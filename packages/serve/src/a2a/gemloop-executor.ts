@@ -1,4 +1,4 @@
-import { type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
+import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
 import {
   AgentEvent,
   type AgentExecutor,
@@ -184,7 +184,8 @@ export function textPart(text: string): Part {
   return { content: { $case: 'text', value: text }, metadata: {}, filename: '', mediaType: '' };
 }
 
-function answerArtifact(text: string) {
+/** The artifact `answer` holding `text`. @internal */
+export function answerArtifact(text: string): Artifact {
   return {
     artifactId: ANSWER_ARTIFACT,
     name: ANSWER_ARTIFACT,
@@ -195,7 +196,8 @@ function answerArtifact(text: string) {
   };
 }
 
-function agentMessage(
+/** A message of the agent's with `text`. @internal */
+export function agentMessage(
   taskId: string,
   contextId: string,
   text: string,

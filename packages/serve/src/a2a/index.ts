@@ -8,5 +8,6 @@ export type { A2AAgentOptions } from './a2a-agent-options.ts';
 export type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 export { A2ARequestError } from './a2a-request-error.ts';
 export { createA2AHandler } from './create-a2a-handler.ts';
+export type { A2ADurableOptions, A2ADurableRuns } from './durable-a2a-runs.ts';
 export type { PushNotificationOptions, ResolvedAddress } from './push-notification-options.ts';
 export { PushNotificationError } from './safe-push-notifications.ts';

@@ -1,0 +1,83 @@
+import { type ListTasksRequest, type ListTasksResponse, Task } from '@a2a-js/sdk';
+import { InMemoryTaskStore, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
+import type pg from 'pg';
+
+/** Tasks `list` reads at most per caller (the newest first), so one call stays bounded. */
+const LIST_LIMIT = 1000;
+
+/**
+ * An A2A `TaskStore` (`@a2a-js/sdk` 1.3) in Postgres, shared by every worker's A2A door
+ * (`createA2AHandler({ durable, taskStore })` of `@gemloop/serve/a2a`): a task one door saved is
+ * the task another door loads, gets, cancels and resubscribes to. Each task is a row of
+ * `gemloop.a2a_tasks`, keyed by tenant, owner (`context.user.userName`, the door's caller) and
+ * task id, as the SDK's own stores scope them: another caller's task loads as `undefined`, which
+ * the SDK answers as an unknown task. The task is stored as the SDK's JSON (`Task.toJSON`) and read
+ * back through `Task.fromJSON`, which takes only the fields it knows. `list` is the SDK's
+ * `InMemoryTaskStore.list` over the caller's newest 1000 tasks, so filters, order and pages are
+ * the SDK's. The table is created on first use.
+ *
+ * @example
+ * ```ts
+ * const taskStore = createPostgresTaskStore({ pool: new pg.Pool({ connectionString }) });
+ * createA2AHandler({ card, authorize, durable: { runs, agent: 'support' }, taskStore });
+ * ```
+ */
+export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
+  const { pool } = options;
+  let ready: Promise<unknown> | undefined;
+  const table = (): Promise<unknown> => {
+    ready ??= pool
+      .query(
+        `CREATE SCHEMA IF NOT EXISTS gemloop;
+         CREATE TABLE IF NOT EXISTS gemloop.a2a_tasks (
+           tenant text NOT NULL,
+           owner text NOT NULL,
+           task_id text NOT NULL,
+           task jsonb NOT NULL,
+           updated_at timestamptz NOT NULL DEFAULT now(),
+           PRIMARY KEY (tenant, owner, task_id)
+         )`,
+      )
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
+    return ready;
+  };
+
+  return {
+    async save(task: Task, context: ServerCallContext): Promise<void> {
+      await table();
+      await pool.query(
+        `INSERT INTO gemloop.a2a_tasks (tenant, owner, task_id, task) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant, owner, task_id) DO UPDATE SET task = EXCLUDED.task, updated_at = now()`,
+        [...scopeOf(context), task.id, JSON.stringify(Task.toJSON(task))],
+      );
+    },
+
+    async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+      await table();
+      const { rows } = await pool.query<{ task: unknown }>(
+        'SELECT task FROM gemloop.a2a_tasks WHERE tenant = $1 AND owner = $2 AND task_id = $3',
+        [...scopeOf(context), taskId],
+      );
+      return rows[0] === undefined ? undefined : Task.fromJSON(rows[0].task);
+    },
+
+    async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
+      await table();
+      const { rows } = await pool.query<{ task: unknown }>(
+        `SELECT task FROM gemloop.a2a_tasks WHERE tenant = $1 AND owner = $2
+         ORDER BY updated_at DESC LIMIT ${LIST_LIMIT}`,
+        scopeOf(context),
+      );
+      const own = new InMemoryTaskStore();
+      for (const row of rows) await own.save(Task.fromJSON(row.task), context);
+      return own.list(params, context);
+    },
+  };
+}
+
+function scopeOf(context: ServerCallContext): [string, string] {
+  return [context.tenant ?? '', context.user?.userName ?? ''];
+}

@@ -1,0 +1,33 @@
+import type { AgentEvent, AgentInput } from '@gemloop/core';
+
+/**
+ * What the A2A door needs of `@gemloop/dbos`'s durable runs (`createDurableRuns()`'s
+ * `DurableRuns` has all of it). Declared here, by shape: `@gemloop/serve` sits on core alone and
+ * never imports `@gemloop/dbos`; the caller hands its runs in.
+ */
+export type A2ADurableRuns = {
+  /** Starts the run `runId` (once per id) for `owner`. */
+  start(
+    agent: string,
+    options: { runId: string; input: AgentInput; owner?: string | undefined },
+  ): Promise<{ runId: string }>;
+  /** The run's events from `offset` until it ends, refused for another `owner`. */
+  events(
+    runId: string,
+    options?: { offset?: number | undefined; owner?: string | undefined },
+  ): AsyncIterable<{ offset: number; event: AgentEvent }>;
+  /** The run's status, or `undefined` for an unknown id. */
+  status(runId: string): Promise<{ status: string; owner?: string | undefined } | undefined>;
+  /** The run's result; throws when it failed or was cancelled. */
+  result(runId: string): Promise<{ text: string }>;
+  /** Cancels the run, refused for another `owner`. */
+  cancel(runId: string, options?: { owner?: string | undefined }): Promise<void>;
+};
+
+/** `durable` of {@link A2AHandlerOptions}: each task a durable run of `agent` on `runs`. */
+export type A2ADurableOptions = {
+  /** The fleet's runs (`createDurableRuns()` of `@gemloop/dbos`). */
+  runs: A2ADurableRuns;
+  /** The name of the agent each task runs, as the workers define it. */
+  agent: string;
+};

@@ -1,0 +1,123 @@
+import type { AgentCard } from '@a2a-js/sdk';
+import {
+  type CancelTaskRequest,
+  type GetTaskRequest,
+  type StreamResponse,
+  type SubscribeToTaskRequest,
+  type Task,
+  TaskState,
+} from '@a2a-js/sdk';
+import {
+  DefaultRequestHandler,
+  type ExecutionEventBusManager,
+  ExecutionEventQueue,
+  type PushNotificationSender,
+  type PushNotificationStore,
+  ResultManager,
+  type ServerCallContext,
+  type TaskStore,
+} from '@a2a-js/sdk/server';
+import type { A2ADurableRuns } from './durable-a2a-runs.ts';
+import type { DurableExecutor } from './durable-executor.ts';
+
+const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
+  TaskState.TASK_STATE_COMPLETED,
+  TaskState.TASK_STATE_FAILED,
+  TaskState.TASK_STATE_CANCELED,
+  TaskState.TASK_STATE_REJECTED,
+]);
+
+/**
+ * The SDK's `DefaultRequestHandler` for durable tasks, where the door that started a task may be
+ * gone (its worker killed) while the task's durable run goes on elsewhere. The SDK serves a task
+ * whose run has no event bus in this process as one nobody works on: a resubscribe yields the
+ * stored task and ends, a cancel marks it canceled and leaves the run going. Here a door without
+ * the bus starts following the durable run itself (its stored events, from the first, into a bus
+ * of its own, saved to the task store as the SDK saves an execution's events) before the SDK
+ * answers, and a cancel cancels the durable run. The task store (shared by every door: in
+ * Postgres) says who may ask: another caller's task is not found, as the SDK answers. @internal
+ */
+export class DurableRequestHandler extends DefaultRequestHandler {
+  readonly #store: TaskStore;
+  readonly #executor: DurableExecutor;
+  readonly #buses: ExecutionEventBusManager;
+  readonly #runs: A2ADurableRuns;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(options: {
+    card: AgentCard;
+    store: TaskStore;
+    executor: DurableExecutor;
+    buses: ExecutionEventBusManager;
+    runs: A2ADurableRuns;
+    pushStore: PushNotificationStore | undefined;
+    pushSender: PushNotificationSender | undefined;
+    onError: (error: unknown) => void;
+  }) {
+    super(
+      options.card,
+      options.store,
+      options.executor,
+      options.buses,
+      options.pushStore,
+      options.pushSender,
+    );
+    this.#store = options.store;
+    this.#executor = options.executor;
+    this.#buses = options.buses;
+    this.#runs = options.runs;
+    this.#onError = options.onError;
+  }
+
+  override async *resubscribe(
+    params: SubscribeToTaskRequest,
+    context: ServerCallContext,
+  ): AsyncGenerator<StreamResponse, void, undefined> {
+    await this.#adopt(params.id, context);
+    yield* super.resubscribe(params, context);
+  }
+
+  override async getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
+    // A task whose door died reads as it was then: following its run brings the store up to date.
+    await this.#adopt(params.id, context);
+    return super.getTask(params, context);
+  }
+
+  override async cancelTask(params: CancelTaskRequest, context: ServerCallContext): Promise<Task> {
+    if (this.#buses.getByTaskId(params.id, context) === undefined) {
+      const task = await this.#store.load(params.id, context);
+      if (task !== undefined && !TERMINAL.has(task.status?.state)) {
+        await this.#runs.cancel(params.id, { owner: context.user?.userName ?? '' });
+      }
+    }
+    return super.cancelTask(params, context);
+  }
+
+  /**
+   * Follows the durable run of the caller's task `taskId` when no bus of this door does and the
+   * task has not ended; does nothing for an unknown task or another caller's (the SDK answers).
+   */
+  async #adopt(taskId: string, context: ServerCallContext): Promise<void> {
+    if (typeof taskId !== 'string' || this.#buses.getByTaskId(taskId, context) !== undefined) {
+      return;
+    }
+    const task = await this.#store.load(taskId, context);
+    if (task === undefined || TERMINAL.has(task.status?.state)) return;
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
+    const bus = this.#buses.createOrGetByTaskId(taskId, context);
+    const queue = new ExecutionEventQueue(bus);
+    const results = new ResultManager(this.#store, context);
+    const saved = (async () => {
+      for await (const event of queue.events()) await results.processEvent(event);
+    })();
+    const owner = context.user?.userName ?? '';
+    void this.#executor
+      .follow(task, owner, bus)
+      .catch(this.#onError)
+      .finally(() => {
+        bus.finished();
+        this.#buses.cleanupByTaskId(taskId, context);
+        saved.catch(this.#onError);
+      });
+  }
+}
