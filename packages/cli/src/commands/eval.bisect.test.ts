@@ -51,16 +51,29 @@ beforeAll(async () => {
     join(repo, 'suite.mjs'),
     `import config from './agent-config.mjs';\nimport { weatherSuiteOf } from '${SUITE}';\nexport default weatherSuiteOf(config);\n`,
   );
+  // The 64 commits in one `git fast-import` (three git processes in all, not 193: add, commit and
+  // rev-parse for each were most of this file's set-up), then the work tree checked out at the last.
   const config = { ...GOOD };
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const file = (path: string, text: string) => `M 100644 inline ${path}\n${data(text)}`;
+  let stream = '';
   for (let index = 0; index < 64; index++) {
     if (index === REWORDED) config.toolDescription = 'The current weather in a city.';
     if (index === CULPRIT) config.instructions = 'You answer weather questions from memory.';
-    writeFileSync(join(repo, 'agent-config.mjs'), `export default ${JSON.stringify(config)};\n`);
-    writeFileSync(join(repo, 'notes.md'), `Note ${index}.\n`);
-    git('add', '-A');
-    git('commit', '-q', '-m', `change ${index}`);
-    shas.push(git('rev-parse', 'HEAD'));
+    stream += `commit refs/heads/main\ncommitter t <t@example.com> ${1_700_000_000 + index} +0000\n`;
+    stream += data(`change ${index}`);
+    if (index === 0) {
+      for (const name of ['cases.jsonl', 'suite.mjs']) {
+        stream += file(name, readFileSync(join(repo, name), 'utf8'));
+      }
+    }
+    stream += file('agent-config.mjs', `export default ${JSON.stringify(config)};\n`);
+    stream += file('notes.md', `Note ${index}.\n`);
   }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, input: stream });
+  git('reset', '-q', '--hard', 'main');
+  shas.push(...git('rev-list', '--reverse', 'main').split('\n'));
+  if (shas.length !== 64) throw new Error(`fast-import made ${shas.length} commits, not 64`);
 });
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
