@@ -377,7 +377,7 @@ describe('architecture check on planted violations', () => {
       'move the shared code or type down to the lowest layer that uses it',
     );
     expect(violations.find((line) => line.startsWith('core-loop-no-feature'))).toContain(
-      'the loop names no feature',
+      'The loop names no feature',
     );
   }, 60_000);
 });
