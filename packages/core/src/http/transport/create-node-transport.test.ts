@@ -278,7 +278,9 @@ for (const transport of TRANSPORTS) {
         out.writeHead(200, { 'content-type': 'text/event-stream' });
         out.write(sseEvent(textResponse('first')));
       });
-      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 100 });
+      // Long enough that the headers and the first chunk always come first on a loaded machine
+      // (100 ms timed out before the headers at load 30): the idle wait after them is what fails.
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 1_000 });
       const error = await caught(async () => {
         for await (const _ of gemini.streamGenerateContent(request)) {
           // Consume.
