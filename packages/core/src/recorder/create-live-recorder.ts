@@ -3,12 +3,12 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { LiveEvent } from '../live/live-event.ts';
 import type { Logger } from '../logging/logger.ts';
 import { version } from '../version.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
+  type LiveRecorderEvent,
   MAX_RECORDED_LIVE_TEXT_CHARS,
   MAX_RECORDED_LIVE_VALUE_CHARS,
   RECORDED_LIVE_FORMAT,
@@ -72,7 +72,7 @@ export type LiveRecording = {
   /** The file the session is written to. */
   readonly file: string;
   /** One event of the session, as `onEvent` sees it. */
-  event(event: LiveEvent, at?: number): void;
+  event(event: LiveRecorderEvent, at?: number): void;
   /** The user sent text. */
   userText(text: string, at?: number): void;
   /** The user sent a chunk of audio of `bytes` bytes (counted, never stored). */

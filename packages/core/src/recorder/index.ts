@@ -9,7 +9,12 @@ export type {
   LiveRecordingInfo,
 } from './create-live-recorder.ts';
 export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
-export type { RecordedAudio, RecordedLiveLine, RecordedLiveUsage } from './recorded-live.ts';
+export type {
+  LiveRecorderEvent,
+  RecordedAudio,
+  RecordedLiveLine,
+  RecordedLiveUsage,
+} from './recorded-live.ts';
 export {
   MAX_RECORDED_LIVE_TEXT_CHARS,
   MAX_RECORDED_LIVE_VALUE_CHARS,

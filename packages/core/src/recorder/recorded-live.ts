@@ -117,3 +117,31 @@ export type RecordedLiveLine =
       droppedLines: number;
       at: number;
     };
+
+/**
+ * What the live recorder reads of a live session's events: `LiveEvent` of `@gemloop/core/live`
+ * fits it (the recorder sits below the live layer, so it names the shape, not the type).
+ */
+export type LiveRecorderEvent =
+  | { type: 'text-delta' | 'thought-delta'; text: string }
+  | { type: 'input-transcript' | 'output-transcript'; text: string; finished?: boolean }
+  | { type: 'audio'; data: string; mimeType?: string }
+  | {
+      type: 'tool-call';
+      toolCallId: string;
+      toolName: string;
+      args: Record<string, unknown>;
+      behavior: 'BLOCKING' | 'NON_BLOCKING';
+    }
+  | {
+      type: 'tool-result';
+      toolCallId: string;
+      toolName: string;
+      output: unknown;
+      scheduling: string | undefined;
+    }
+  | { type: 'tool-error'; toolCallId: string; toolName: string; outcome: string; message: string }
+  | { type: 'interrupted' }
+  | { type: 'turn-end'; reason: string | undefined }
+  | { type: 'usage'; usage: unknown; cost: { total: string | null } }
+  | { type: 'reconnect'; reason: string; attempt: number; discardedTurn: boolean };
