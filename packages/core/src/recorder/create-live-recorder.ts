@@ -1,8 +1,5 @@
-import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { version } from '../version.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
@@ -16,15 +13,7 @@ import {
   type RecordedLiveLine,
   type RecordedLiveUsage,
 } from './recorded-live.ts';
-
-// node:fs/promises loads at the first session recorded, not when gemloop is imported.
-const require = createRequire(import.meta.url);
-let fsModule: typeof FsPromises | undefined;
-const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
-const pruneOpenFlags = (): number => {
-  const { constants } = require('node:fs') as typeof Fs;
-  return constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-};
+import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
 
 const MB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -517,26 +506,4 @@ function recordedError(error: unknown): { name: string; reason?: string; message
     message:
       message.length > MAX_END_ERROR_CHARS ? `${message.slice(0, MAX_END_ERROR_CHARS)}…` : message,
   };
-}
-
-function checkDir(dir: unknown): string {
-  if (dir === undefined) return join('.gemloop', 'runs');
-  if (typeof dir !== 'string' || dir.trim() === '') {
-    throw new InvalidArgumentError({
-      argument: 'dir',
-      message: "dir must be a folder path such as '.gemloop/runs', or left out.",
-    });
-  }
-  return dir;
-}
-
-function checkBytes(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1024) {
-    throw new InvalidArgumentError({
-      argument: name,
-      message: `${name} must be a number of bytes, at least 1024; got ${String(value)}.`,
-    });
-  }
-  return value;
 }
