@@ -143,6 +143,7 @@ function renderTable(runs) {
 function renderRow(run, turn) {
   const href = `#/run/${encodeURIComponent(run.id)}`;
   const classes = ['run-row', `row-${run.outcome}`];
+  if (run.kind === 'live') classes.push('live-row');
   if (turn) classes.push('turn');
   if (run.parent !== undefined && run.parent !== null) classes.push('child-run');
   return el(
@@ -159,6 +160,7 @@ function renderRow(run, turn) {
       'td',
       null,
       run.agentName ?? '',
+      run.kind === 'live' ? el('div', { className: 'live-badge' }, 'live session') : null,
       // A subagent's run: also shown nested in the run that started it.
       run.parent === undefined || run.parent === null
         ? null

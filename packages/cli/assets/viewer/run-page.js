@@ -2,6 +2,7 @@ import { getJson, schedulePoll } from './api.js';
 import { el, replaceContent } from './dom.js';
 import { renderEntry, sortEntries } from './entry-renderers.js';
 import { asText } from './format.js';
+import { renderLivePage } from './live-page.js';
 import { readRun } from './read-run.js';
 import { renderRunHeader } from './run-header.js';
 import { loadRunTree, MAX_TREE_DEPTH, MAX_TREE_RUNS } from './run-tree.js';
@@ -45,6 +46,19 @@ export async function showRunPage(id, { fresh = true } = {}) {
     return;
   }
   if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
+  if (Array.isArray(lines) && lines[0]?.type === 'live-start') {
+    // A live session (createLiveRecorder): its own page, followed while it has no end.
+    const count = lines.length;
+    if (fresh || current.id !== id || current.count !== count) {
+      current = { id, count, selected: undefined, lines, allSteps: false, ended: new Map() };
+      renderLivePage(lines);
+    }
+    const following =
+      !lines.some((line) => line.type === 'live-end') &&
+      !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
+    if (following) schedulePoll(() => showRunPage(id, { fresh: false }), 1000);
+    return;
+  }
   if (!Array.isArray(lines) || lines.length === 0 || lines[0].type !== 'run-start') {
     replaceContent(app, el('p', { className: 'empty' }, 'This run file has no start line.'));
     return;

@@ -8,7 +8,13 @@ import {
   type ReadCounters,
   readRunBytes,
 } from './open-run-file.ts';
-import { isLine, type RunSummary, summarizeRun, unreadableRun } from './summarize-run.ts';
+import {
+  isLine,
+  type RunSummary,
+  summarizeLive,
+  summarizeRun,
+  unreadableRun,
+} from './summarize-run.ts';
 
 export type { ReadCounters } from './open-run-file.ts';
 export type { RunSummary } from './summarize-run.ts';
@@ -155,6 +161,8 @@ async function summarizeContent(
     // No whole line yet: a first line still being written (or blank lines): no run to show yet.
     if (first === undefined) return undefined;
     if (first === NOT_JSON) return unreadableRun(id, 'its first line is not JSON');
+    if (isLine(first) && first['type'] === 'live-start')
+      return summarizeLive(id, first, lines, false);
     if (!isLine(first) || first['type'] !== 'run-start') return undefined;
     return summarizeRun(id, first, lines, false);
   }
@@ -165,10 +173,12 @@ async function summarizeContent(
       id,
       `its first line is not a run-start line of at most ${limits.listHeadBytes} bytes`,
     );
-  if (start['type'] !== 'run-start') return undefined;
+  if (start['type'] !== 'run-start' && start['type'] !== 'live-start') return undefined;
   const tailStart = file.size - limits.listReadBytes;
   const tail = await readRunBytes(file, tailStart, limits.listReadBytes, counters);
-  return summarizeRun(id, start, parseLines(tail, false), true);
+  return start['type'] === 'live-start'
+    ? summarizeLive(id, start, parseLines(tail, false), true)
+    : summarizeRun(id, start, parseLines(tail, false), true);
 }
 
 /** What {@link parseLines} gives for a whole line that is not JSON. */
@@ -274,7 +284,8 @@ export async function readRunLines(
     const run = { lines, cut };
     // Only a run the page polls (no end yet, not cut) is kept: a finished one is read once per
     // visit, and its lines are not held after.
-    const polled = !cut && !lines.some((line) => line['type'] === 'run-end');
+    const polled =
+      !cut && !lines.some((line) => line['type'] === 'run-end' || line['type'] === 'live-end');
     if (options.viewCache !== undefined)
       options.viewCache.last = polled ? { id, key: file.key, run } : undefined;
     return run;

@@ -10,6 +10,11 @@ export { firstUserText };
 export type RunSummary = {
   /** The file name without `.jsonl`: the run's key in URLs. */
   id: string;
+  /**
+   * `'live'` for a live session's file (createLiveRecorder): `runId` is its session id, `steps`
+   * its model turns, `question` its first user text, `answer` its last turn's text.
+   */
+  kind?: 'live' | undefined;
   runId: string;
   startedAt: number;
   agentName: string | undefined;
@@ -155,6 +160,71 @@ export function summarizeRun(
     path: Array.isArray(start['path'])
       ? start['path'].slice(0, MAX_PATH_SEGMENTS).map((segment) => toText(segment) ?? '?')
       : [],
+  };
+}
+
+/**
+ * Summarises a live session's file (first line `live-start`) as a row of the list, as
+ * {@link summarizeRun} does a run's: every field checked leniently.
+ */
+export function summarizeLive(
+  id: string,
+  start: Line,
+  lines: readonly unknown[],
+  partial: boolean,
+): RunSummary {
+  const startedAt = toNumber(start['at']) ?? timeFromId(id) ?? 0;
+  let turns = 0;
+  let tokens = 0;
+  let last = startedAt;
+  let question: unknown;
+  let answer: unknown;
+  const tools = new Set<string>();
+  let end: Line | undefined;
+  for (const line of lines) {
+    if (!isLine(line)) continue;
+    const at = toNumber(line['at']);
+    if (at !== undefined && at > last) last = at;
+    if (line['type'] === 'turn') {
+      turns = Math.max(turns + 1, toNumber(line['turn']) ?? 0);
+      if (line['outcome'] !== 'discarded')
+        answer = line['text'] ?? line['outputTranscript'] ?? answer;
+      if (question === undefined) question = line['inputTranscript'];
+    } else if (line['type'] === 'user-text') {
+      question ??= line['text'];
+    } else if (line['type'] === 'usage') {
+      tokens += toNumber(field(line['usage'], 'totalTokenCount')) ?? 0;
+    } else if (line['type'] === 'tool-call') {
+      const name = toText(line['toolName']);
+      if (name !== undefined && tools.size < MAX_TOOLS) tools.add(name);
+    } else if (line['type'] === 'live-end') end = line;
+  }
+  const endError = end?.['error'];
+  return {
+    id,
+    kind: 'live',
+    runId: toText(start['sessionId']) ?? '',
+    startedAt,
+    agentName: toText(start['agentName']),
+    model: toText(start['model']) ?? 'unknown',
+    conversationId: undefined,
+    streaming: true,
+    steps: toNumber(end?.['turns']) ?? turns,
+    totalTokens: toNumber(field(end?.['usage'], 'totalTokenCount')) ?? tokens,
+    costUsd: toDollars(end?.['costUsd']),
+    durationMs: Math.max(0, last - startedAt),
+    outcome: end === undefined ? 'running' : end['outcome'] === 'error' ? 'error' : 'success',
+    finishReason: end === undefined ? undefined : 'live session',
+    error:
+      endError === undefined
+        ? undefined
+        : `${toText(field(endError, 'name')) ?? 'Error'}: ${toText(field(endError, 'message')) ?? ''}`,
+    question: preview(question),
+    answer: preview(answer),
+    tools: [...tools].sort(),
+    partial,
+    parent: undefined,
+    path: [],
   };
 }
 

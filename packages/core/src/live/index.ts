@@ -13,3 +13,5 @@ export type { LiveSessionErrorReason } from './live-session-error.ts';
 export { LiveSessionError } from './live-session-error.ts';
 export type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
 export { DEFAULT_LIVE_CONTEXT_WINDOW } from './live-setup.ts';
+export type { RecordedLiveSessionOptions } from './record-live-session.ts';
+export { recordLiveSession } from './record-live-session.ts';

@@ -1,6 +1,4 @@
-import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -23,17 +21,8 @@ import {
   type RecordedFidelity,
   type RecordedRunLine,
 } from './recorded-run.ts';
+import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
 import { runFileName } from './run-file.ts';
-
-// node:fs/promises loads at the first run recorded, not when gemloop is imported.
-const require = createRequire(import.meta.url);
-let fsModule: typeof FsPromises | undefined;
-const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
-// Reading a file to prune it never follows a symlink nor blocks on a FIFO named like a run.
-const pruneOpenFlags = (): number => {
-  const { constants } = require('node:fs') as typeof Fs;
-  return constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-};
 
 /** Options of {@link createRunRecorder}. */
 export type RunRecorderOptions = {
@@ -588,28 +577,6 @@ function checkFidelity(options: RunRecorderOptions): {
     });
   }
   return { fidelity, maxOpaqueBytes };
-}
-
-function checkDir(dir: unknown): string {
-  if (dir === undefined) return join('.gemloop', 'runs');
-  if (typeof dir !== 'string' || dir.trim() === '') {
-    throw new InvalidArgumentError({
-      argument: 'dir',
-      message: "dir must be a folder path such as '.gemloop/runs', or left out.",
-    });
-  }
-  return dir;
-}
-
-function checkBytes(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1024) {
-    throw new InvalidArgumentError({
-      argument: name,
-      message: `${name} must be a number of bytes, at least 1024; got ${String(value)}.`,
-    });
-  }
-  return value;
 }
 
 /** A step's continuation report, bounded for the run file. */

@@ -35,6 +35,21 @@ export type PruneRunFilesOptions = {
    * prunes so each file's header is read once.
    */
   owned: Map<string, { inode: string; owned: boolean }>;
+  /**
+   * Which files are this recorder's: their name, first bytes and closing line's start.
+   * @defaultValue the run recorder's ({@link RUN_FILES})
+   */
+  files?: RecorderFiles | undefined;
+};
+
+/** How a recorder's files are known: name, first bytes, closing line. @internal */
+export type RecorderFiles = { name: RegExp; header: Buffer; endLineStart: Buffer };
+
+/** The run recorder's files. @internal */
+export const RUN_FILES: RecorderFiles = {
+  name: RUN_FILE_NAME,
+  header: RUN_FILE_HEADER,
+  endLineStart: RUN_END_LINE_START,
 };
 
 type Entry = { name: string; path: string; size: number; mtimeMs: number; inode: string };
@@ -58,7 +73,8 @@ export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void
     if (isGone(error)) return;
     throw error;
   }
-  const runNames = names.filter((name) => RUN_FILE_NAME.test(name)).sort();
+  const files = options.files ?? RUN_FILES;
+  const runNames = names.filter((name) => files.name.test(name)).sort();
   const seen = new Set(runNames);
   for (const name of owned.keys()) if (!seen.has(name)) owned.delete(name);
 
@@ -105,11 +121,12 @@ export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void
 async function isOwned(options: PruneRunFilesOptions, entry: Entry): Promise<boolean> {
   const known = options.owned.get(entry.name);
   if (known !== undefined && known.inode === entry.inode) return known.owned;
-  const header = await readAt(options, entry, 0, RUN_FILE_HEADER.length);
+  const expected = (options.files ?? RUN_FILES).header;
+  const header = await readAt(options, entry, 0, expected.length);
   // Fewer bytes than the header: a run whose first line is not written yet, or not a run.
   // Neither is counted or deleted now; the next prune looks again.
-  if (header === undefined || header.length < RUN_FILE_HEADER.length) return false;
-  const isRun = header.equals(RUN_FILE_HEADER);
+  if (header === undefined || header.length < expected.length) return false;
+  const isRun = header.equals(expected);
   options.owned.set(entry.name, { inode: entry.inode, owned: isRun });
   return isRun;
 }
@@ -122,6 +139,7 @@ async function runState(
   options: PruneRunFilesOptions,
   entry: Entry,
 ): Promise<'ended' | 'writing' | 'gone'> {
+  const endLineStart = (options.files ?? RUN_FILES).endLineStart;
   for (const window of [TAIL_BYTES, MAX_TAIL_BYTES]) {
     const length = Math.min(window, entry.size);
     const tail = await readAt(options, entry, entry.size - length, length);
@@ -130,9 +148,7 @@ async function runState(
     const newline = tail.lastIndexOf(NEWLINE, tail.length - 2);
     if (newline === -1 && length < entry.size) continue;
     const start = newline + 1;
-    const ended = tail
-      .subarray(start, start + RUN_END_LINE_START.length)
-      .equals(RUN_END_LINE_START);
+    const ended = tail.subarray(start, start + endLineStart.length).equals(endLineStart);
     return ended ? 'ended' : 'writing';
   }
   return 'writing';

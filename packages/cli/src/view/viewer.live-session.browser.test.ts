@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { recordLiveSession } from '@gemloop/core/live';
+import { createLiveRecorder } from '@gemloop/core/recorder';
+import { createFakeLive } from '@gemloop/testing/live';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+
+// A live session recorded against the fake Live server (a tool call with a secret argument, a
+// dropped socket forcing a resume) is listed beside runs and shown as a story. Never skips.
+
+let viewer: OpenViewer | undefined;
+let dir: string | undefined;
+
+afterAll(async () => {
+  await viewer?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const login = defineTool({
+  name: 'login',
+  description: 'Signs in.',
+  parameters: z.object({ user: z.string(), password: z.string() }),
+  secretArguments: ['password'],
+  execute: ({ user }) => ({ user, ok: true }),
+});
+
+describe('gemloop view, a live session', () => {
+  it('lists the session beside runs and shows its turns, tool call, reconnection and cost', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gemloop-view-live-'));
+    const fake = await createFakeLive({
+      apiKey: 'view-live-key-0123456789',
+      script: [
+        [
+          {
+            toolCalls: [{ name: 'login', args: { user: 'ada', password: 'hunter2-pw' }, id: 'c1' }],
+          },
+        ],
+        [
+          { text: 'You are signed in.' },
+          { usage: { promptTokenCount: 1000, totalTokenCount: 1000 } },
+        ],
+        [{ text: 'Half an ans' }, { drop: true }, { text: 'wer.' }],
+      ],
+    });
+    try {
+      const gemini = createGemini({
+        baseUrl: fake.url,
+        apiKey: 'view-live-key-0123456789',
+        retry: false,
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        name: 'voice',
+        tools: [login],
+      });
+      const recorder = createLiveRecorder({ dir });
+      const session = await recordLiveSession(agent, {
+        recorder,
+        model: 'gemini-3.1-flash-live-preview',
+      });
+      const events = session[Symbol.asyncIterator]();
+      const untilTurnEnd = async () => {
+        for (;;) {
+          const next = await events.next();
+          if (next.done === true) throw new Error('the session ended early');
+          if (next.value.type === 'turn-end') return;
+        }
+      };
+      session.sendText('Sign me in as ada.');
+      await untilTurnEnd();
+      session.sendText('And then?');
+      await untilTurnEnd();
+      await session.close();
+      await recorder.flush();
+      expect(fake.errors).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+
+    viewer = await openViewer(dir);
+    const page = await viewer.context.newPage();
+    await page.goto(viewer.server.url);
+    const row = page.locator('#runs tr.run-row.live-row');
+    await row.waitFor();
+    expect(await row.locator('.live-badge').textContent()).toBe('live session');
+    expect(await row.locator('.question').textContent()).toBe('Sign me in as ada.');
+    await row.locator('a').first().click();
+    await page.waitForSelector('#live-story');
+    expect(await page.locator('h1.live-title').textContent()).toBe(
+      'Live session · voice · gemini-3.1-flash-live-preview',
+    );
+    const kinds = await page
+      .locator('#live-story > li')
+      .evaluateAll((items) => items.map((item) => item.className.replace('live-line live-', '')));
+    expect(kinds).toEqual([
+      'user-text',
+      'tool-call',
+      'tool-result',
+      'usage',
+      'turn',
+      'user-text',
+      'turn',
+      'reconnect',
+      'turn',
+      'end',
+    ]);
+    const story = page.locator('#live-story');
+    expect(await story.locator('.live-args').textContent()).toContain('"password": "[redacted]"');
+    expect(await story.locator('.live-output').textContent()).toContain('"ok": true');
+    expect(await story.locator('li.live-turn').nth(0).textContent()).toContain(
+      'You are signed in.',
+    );
+    expect(await story.locator('li.live-turn').nth(1).textContent()).toContain(
+      'Turn 2 (discarded): cut by a reconnection',
+    );
+    expect(await story.locator('li.live-reconnect').textContent()).toContain(
+      'the socket dropped, attempt 1 · the turn in progress was discarded',
+    );
+    expect(await story.locator('li.live-turn').nth(2).textContent()).toContain('Half an answer.');
+    const totals = await page.locator('.live-totals').textContent();
+    expect(totals).toContain('3 turns');
+    expect(totals).toContain('1 tool calls');
+    expect(totals).toContain('1 reconnections');
+    // 1000 text input tokens at $0.75/M.
+    expect(totals).toContain('$0.00075');
+    const html = await page.content();
+    expect(html).not.toContain('hunter2-pw');
+    expect(html).not.toContain('view-live-key');
+  });
+});

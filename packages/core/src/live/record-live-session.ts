@@ -1,0 +1,86 @@
+import type { Agent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { LiveRecorder } from '../recorder/create-live-recorder.ts';
+import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
+import { createLiveSession, type LiveSession } from './create-live-session.ts';
+import { liveAgentOf } from './live-agent.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
+
+/** Options of {@link recordLiveSession}: a live session's, and the recorder that writes it. */
+export type RecordedLiveSessionOptions = LiveSessionOptions & {
+  /** The recorder (`createLiveRecorder()` from `@gemloop/core/recorder`, Node only). */
+  recorder: LiveRecorder;
+};
+
+/**
+ * Opens a live session as {@link createLiveSession} does and records it with `recorder`, for
+ * `gemloop view`: the session's events through its `onEvent` tap (yours is still called), and
+ * what you send (text, and audio counted, never stored) through the session it returns. The
+ * recording ends when the session does (`closed`), with its error when it failed. Tool calls'
+ * secret arguments (`secretArguments`) are redacted as a run's recording redacts them.
+ *
+ * @example
+ * const session = await recordLiveSession(agent, { recorder: createLiveRecorder(), model });
+ * @throws as {@link createLiveSession}; {@link InvalidArgumentError} for a missing recorder.
+ */
+export async function recordLiveSession(
+  agent: Agent<unknown>,
+  options: RecordedLiveSessionOptions,
+): Promise<LiveSession> {
+  const { recorder, ...sessionOptions } = options ?? ({} as RecordedLiveSessionOptions);
+  if (typeof recorder?.startSession !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'recorder',
+      message:
+        'recordLiveSession needs a recorder: createLiveRecorder() from @gemloop/core/recorder.',
+    });
+  }
+  const { options: agentOptions } = liveAgentOf(agent, 'recordLiveSession');
+  const redactor = createArgumentRedactor(agentOptions.tools ?? []);
+  const recording = recorder.startSession({
+    agentName: agentOptions.name,
+    model: sessionOptions.model ?? agentOptions.model,
+    modality: sessionOptions.modality ?? 'text',
+    resumed: sessionOptions.resumeHandle !== undefined,
+    startedAt: Date.now(),
+    redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),
+  });
+  const userOnEvent = sessionOptions.onEvent;
+  let session: LiveSession;
+  try {
+    session = await createLiveSession(agent, {
+      ...sessionOptions,
+      onEvent: (event) => {
+        recording.event(event);
+        userOnEvent?.(event);
+      },
+    });
+  } catch (error) {
+    recording.end(error);
+    throw error;
+  }
+  session.closed.then(
+    () => recording.end(),
+    (error: unknown) => recording.end(error),
+  );
+  const sendText = session.sendText.bind(session);
+  const sendAudio = session.sendAudio.bind(session);
+  const endAudio = session.endAudio.bind(session);
+  // The same session object, its senders noting what the user sent before sending it.
+  return Object.assign(session, {
+    sendText(text: string) {
+      sendText(text);
+      recording.userText(text);
+    },
+    sendAudio(chunk: Uint8Array | string, mimeType?: string) {
+      sendAudio(chunk, mimeType);
+      recording.userAudio(
+        typeof chunk === 'string' ? Math.floor((chunk.length * 3) / 4) : chunk.byteLength,
+      );
+    },
+    endAudio() {
+      endAudio();
+      recording.userAudioEnd();
+    },
+  });
+}

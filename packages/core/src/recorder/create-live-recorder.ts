@@ -1,0 +1,509 @@
+import type * as FsPromises from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../logging/logger.ts';
+import { version } from '../version.ts';
+import { LIVE_FILES, liveFileName } from './live-file.ts';
+import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
+import {
+  type LiveRecorderEvent,
+  MAX_RECORDED_LIVE_TEXT_CHARS,
+  MAX_RECORDED_LIVE_VALUE_CHARS,
+  RECORDED_LIVE_FORMAT,
+  type RecordedAudio,
+  type RecordedLiveLine,
+  type RecordedLiveUsage,
+} from './recorded-live.ts';
+import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
+
+const MB = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// A failed session's message kept in its closing line.
+const MAX_END_ERROR_CHARS = 4000;
+
+/** Options of {@link createLiveRecorder}. */
+export type LiveRecorderOptions = {
+  /**
+   * The folder of the files: the run recorder's by default, so `gemloop view` lists sessions
+   * beside runs. @defaultValue `.gemloop/runs`
+   */
+  dir?: string | undefined;
+  /**
+   * The most bytes of live files the folder keeps: after each session, the oldest finished ones
+   * are deleted until the rest fit (run files are the run recorder's to prune, and the other
+   * way round). @defaultValue 100 MB
+   */
+  maxBytes?: number | undefined;
+  /**
+   * The most bytes (UTF-8) one session writes: a session can last hours. Past it, a `truncated`
+   * line, and every later line is dropped (counted in the closing line's `droppedLines`) but
+   * the closing `live-end`, which keeps the session's totals. @defaultValue 20 MB
+   */
+  maxSessionBytes?: number | undefined;
+  /** Where write failures are reported (once per session). @defaultValue silent */
+  logger?: Logger | undefined;
+};
+
+/** What a recorded session starts with. */
+export type LiveRecordingInfo = {
+  /** A UUID (`crypto.randomUUID()`); another value is replaced by a fresh one. */
+  sessionId?: string | undefined;
+  agentName: string | undefined;
+  model: string;
+  modality: 'audio' | 'text';
+  resumed: boolean;
+  startedAt: number;
+  /** Redacts a tool call's secret arguments (the tool's `secretArguments`). */
+  redactArgs?: ((toolName: string, args: Record<string, unknown>) => unknown) | undefined;
+};
+
+/** One session being recorded: fed by `recordLiveSession` (or any code that drives a session). */
+export type LiveRecording = {
+  /** The file the session is written to. */
+  readonly file: string;
+  /** One event of the session, as `onEvent` sees it. */
+  event(event: LiveRecorderEvent, at?: number): void;
+  /** The user sent text. */
+  userText(text: string, at?: number): void;
+  /** The user sent a chunk of audio of `bytes` bytes (counted, never stored). */
+  userAudio(bytes: number): void;
+  /** The user's microphone stopped (`audioStreamEnd`). */
+  userAudioEnd(at?: number): void;
+  /** The session ended: `error` when it failed. Later calls are ignored. */
+  end(error?: unknown, at?: number): void;
+};
+
+/** A recorder made by {@link createLiveRecorder}: pass it as `recordLiveSession(agent, { recorder })`. */
+export type LiveRecorder = {
+  /** The absolute folder the sessions are written to. */
+  readonly dir: string;
+  /** Starts recording one session. */
+  startSession(info: LiveRecordingInfo): LiveRecording;
+  /** Resolves once every line of the sessions so far is on disk. */
+  flush(): Promise<void>;
+};
+
+type Turn = {
+  startedAt: number;
+  text: Cut;
+  thoughts: Cut;
+  inputTranscript: Cut;
+  outputTranscript: Cut;
+  audio: RecordedAudio;
+};
+/** Text kept up to the bound, with the count of every character seen. */
+type Cut = { text: string; chars: number };
+
+/**
+ * Records live sessions (`@gemloop/core/live`) to a local folder, one JSON-lines file per
+ * session (`<time>-live-<uuid>.jsonl`, first line `live-start`), for `npx gemloop view`: the
+ * user's text, each model turn (its text, thoughts and transcripts, cut at
+ * {@link MAX_RECORDED_LIVE_TEXT_CHARS}; its audio counted), tool calls (secret arguments
+ * redacted), results and errors, interruptions, reconnections, usage and cost. Never written:
+ * the API key or an ephemeral token (a session's events never carry them), the resumption handle,
+ * and audio bytes. Writing never fails a session: a write error is logged and that session's
+ * recording stops. Node only, as the run recorder.
+ *
+ * @example
+ * ```ts
+ * const session = await recordLiveSession(agent, { recorder: createLiveRecorder(), model });
+ * ```
+ * @throws {@link InvalidArgumentError} for a bad option.
+ */
+export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecorder {
+  const dir = resolve(checkDir(options.dir));
+  const maxBytes = checkBytes(options.maxBytes, 100 * MB, 'maxBytes');
+  const maxSessionBytes = checkBytes(options.maxSessionBytes, 20 * MB, 'maxSessionBytes');
+  const logger = options.logger;
+  const writes = new Set<Promise<void>>();
+  const open = new Set<string>();
+  const owned = new Map<string, { inode: string; owned: boolean }>();
+  let pruning: Promise<void> = Promise.resolve();
+  const track = (promise: Promise<void>): void => {
+    writes.add(promise);
+    promise.finally(() => writes.delete(promise));
+  };
+  const prune = (): Promise<void> => {
+    const next = pruning.then(() =>
+      pruneRunFiles({
+        fs: fs(),
+        openFlags: pruneOpenFlags(),
+        dir,
+        maxBytes,
+        open,
+        now: Date.now(),
+        owned,
+        files: LIVE_FILES,
+      }),
+    );
+    pruning = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    dir,
+    async flush() {
+      while (writes.size > 0) await Promise.all([...writes]);
+    },
+    startSession(info) {
+      const sessionId =
+        typeof info.sessionId === 'string' && UUID.test(info.sessionId)
+          ? info.sessionId
+          : crypto.randomUUID();
+      const file = join(dir, liveFileName(info.startedAt, sessionId));
+      open.add(file);
+      let chain: Promise<FsPromises.FileHandle | undefined> = fs()
+        .mkdir(dir, { recursive: true })
+        .then(() => fs().open(file, 'a'));
+      let written = 0;
+      let full = false;
+      let failed = false;
+      let ended = false;
+      let dropped = 0;
+      const append = (text: string): void => {
+        chain = chain
+          .then(async (handle) => {
+            await handle?.write(text);
+            return handle;
+          })
+          .catch((error: unknown) => {
+            if (!failed)
+              logger?.warn?.(
+                { err: error, file },
+                'live recorder: writing failed; this session is not recorded further',
+              );
+            failed = true;
+            return undefined;
+          });
+        track(chain.then(() => undefined));
+      };
+      const write = (line: RecordedLiveLine): void => {
+        if (failed) return;
+        const text = `${JSON.stringify(line)}\n`;
+        const bytes = Buffer.byteLength(text);
+        if (line.type !== 'live-end') {
+          if (full) {
+            dropped++;
+            return;
+          }
+          if (written + bytes > maxSessionBytes) {
+            full = true;
+            dropped++;
+            append(
+              `${JSON.stringify({ type: 'truncated', reason: `the session passed maxSessionBytes (${maxSessionBytes})`, at: line.at } satisfies RecordedLiveLine)}\n`,
+            );
+            return;
+          }
+        }
+        written += bytes;
+        append(text);
+      };
+      // A long quiet session keeps its file's mtime fresh, so no pruner takes it for abandoned.
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        track(
+          chain.then(async (handle) => {
+            await handle?.utimes(now, now).catch(() => undefined);
+          }),
+        );
+      }, RUN_HEARTBEAT_MS);
+      heartbeat.unref?.();
+
+      let turn: Turn | undefined;
+      let turns = 0;
+      let toolCalls = 0;
+      let reconnects = 0;
+      const audioIn: RecordedAudio = { chunks: 0, bytes: 0 };
+      const audioOut: RecordedAudio = { chunks: 0, bytes: 0 };
+      let pendingAudio: RecordedAudio | undefined;
+      const usage: Record<(typeof USAGE_KEYS)[number], number> = {
+        promptTokenCount: 0,
+        responseTokenCount: 0,
+        thoughtsTokenCount: 0,
+        totalTokenCount: 0,
+      };
+      let costPicos: bigint | undefined = 0n;
+
+      const flushAudio = (at: number, ended: boolean): void => {
+        if (pendingAudio === undefined && !ended) return;
+        write({ type: 'user-audio', audio: pendingAudio ?? { chunks: 0, bytes: 0 }, ended, at });
+        pendingAudio = undefined;
+      };
+      const current = (at: number): Turn => {
+        turn ??= {
+          startedAt: at,
+          text: { text: '', chars: 0 },
+          thoughts: { text: '', chars: 0 },
+          inputTranscript: { text: '', chars: 0 },
+          outputTranscript: { text: '', chars: 0 },
+          audio: { chunks: 0, bytes: 0 },
+        };
+        return turn;
+      };
+      const endTurn = (
+        outcome: 'complete' | 'interrupted' | 'discarded',
+        at: number,
+        reason?: string,
+      ): void => {
+        const ending = turn;
+        turn = undefined;
+        if (ending === undefined) return;
+        turns++;
+        write({
+          type: 'turn',
+          turn: turns,
+          outcome,
+          ...(reason === undefined ? {} : { reason }),
+          ...cutField('text', ending.text),
+          ...cutField('thoughts', ending.thoughts),
+          ...cutField('inputTranscript', ending.inputTranscript),
+          ...cutField('outputTranscript', ending.outputTranscript),
+          ...(ending.audio.chunks === 0 ? {} : { audio: ending.audio }),
+          startedAt: ending.startedAt,
+          at,
+        });
+      };
+
+      write({
+        type: 'live-start',
+        format: RECORDED_LIVE_FORMAT,
+        sessionId,
+        agentName: info.agentName,
+        model: info.model,
+        modality: info.modality,
+        resumed: info.resumed,
+        gemloopVersion: version,
+        at: info.startedAt,
+      });
+
+      return {
+        file,
+        event(event, at = Date.now()) {
+          if (ended) return;
+          if (event.type !== 'input-transcript') flushAudio(at, false);
+          switch (event.type) {
+            case 'text-delta':
+              addText(current(at).text, event.text);
+              return;
+            case 'thought-delta':
+              addText(current(at).thoughts, event.text);
+              return;
+            case 'input-transcript':
+              addText(current(at).inputTranscript, event.text);
+              return;
+            case 'output-transcript':
+              addText(current(at).outputTranscript, event.text);
+              return;
+            case 'audio': {
+              const audio = current(at).audio;
+              audio.chunks++;
+              audio.bytes += base64Bytes(event.data);
+              audioOut.chunks++;
+              audioOut.bytes += base64Bytes(event.data);
+              return;
+            }
+            case 'turn-end':
+              endTurn('complete', at, event.reason);
+              return;
+            case 'interrupted':
+              endTurn('interrupted', at);
+              return;
+            case 'reconnect':
+              if (event.discardedTurn) endTurn('discarded', at);
+              reconnects++;
+              write({
+                type: 'reconnect',
+                reason: event.reason,
+                attempt: event.attempt,
+                discardedTurn: event.discardedTurn,
+                at,
+              });
+              return;
+            case 'tool-call':
+              toolCalls++;
+              write({
+                type: 'tool-call',
+                toolCallId: event.toolCallId,
+                toolName: event.toolName,
+                args: boundValue(info.redactArgs?.(event.toolName, event.args) ?? event.args),
+                behavior: event.behavior,
+                at,
+              });
+              return;
+            case 'tool-result':
+              write({
+                type: 'tool-result',
+                toolCallId: event.toolCallId,
+                toolName: event.toolName,
+                output: boundValue(event.output),
+                ...(event.scheduling === undefined ? {} : { scheduling: event.scheduling }),
+                at,
+              });
+              return;
+            case 'tool-error':
+              write({
+                type: 'tool-error',
+                toolCallId: event.toolCallId,
+                toolName: event.toolName,
+                outcome: event.outcome,
+                message: cutText(event.message),
+                at,
+              });
+              return;
+            case 'usage': {
+              const recorded = usageOf(event.usage);
+              for (const key of USAGE_KEYS) usage[key] += recorded[key] ?? 0;
+              const total = toPicos(event.cost.total);
+              costPicos =
+                costPicos === undefined || total === undefined ? undefined : costPicos + total;
+              write({ type: 'usage', usage: recorded, cost: event.cost, at });
+              return;
+            }
+          }
+        },
+        userText(text, at = Date.now()) {
+          if (ended) return;
+          flushAudio(at, false);
+          const cut = { text: '', chars: 0 };
+          addText(cut, text);
+          write({
+            type: 'user-text',
+            text: cut.chars > cut.text.length ? `${cut.text}…` : cut.text,
+            ...(cut.chars > cut.text.length ? { textChars: cut.chars } : {}),
+            at,
+          });
+        },
+        userAudio(bytes) {
+          if (ended) return;
+          pendingAudio ??= { chunks: 0, bytes: 0 };
+          pendingAudio.chunks++;
+          pendingAudio.bytes += bytes;
+          audioIn.chunks++;
+          audioIn.bytes += bytes;
+        },
+        userAudioEnd(at = Date.now()) {
+          if (ended) return;
+          flushAudio(at, true);
+        },
+        end(error, at = Date.now()) {
+          if (ended) return;
+          flushAudio(at, false);
+          // A turn the session ended in the middle of is written as it was cut.
+          endTurn('interrupted', at, 'session ended');
+          ended = true;
+          clearInterval(heartbeat);
+          write({
+            type: 'live-end',
+            outcome: error === undefined ? 'closed' : 'error',
+            ...(error === undefined ? {} : { error: recordedError(error) }),
+            turns,
+            toolCalls,
+            reconnects,
+            audioIn,
+            audioOut,
+            usage,
+            costUsd: costPicos === undefined ? undefined : fromPicos(costPicos),
+            droppedLines: dropped,
+            at,
+          });
+          track(
+            chain
+              .then(async (handle) => {
+                await handle?.close();
+              })
+              .catch(() => undefined)
+              .finally(() => open.delete(file))
+              .then(prune)
+              .catch((pruneError: unknown) => {
+                logger?.warn?.(
+                  { err: pruneError, dir },
+                  'live recorder: pruning old sessions failed',
+                );
+              }),
+          );
+        },
+      };
+    },
+  };
+}
+
+function addText(cut: Cut, text: string): void {
+  cut.chars += text.length;
+  if (cut.text.length < MAX_RECORDED_LIVE_TEXT_CHARS)
+    cut.text += text.slice(0, MAX_RECORDED_LIVE_TEXT_CHARS - cut.text.length);
+}
+
+/** `{ [name]: text }` with `…` and `[name]Chars` when cut; nothing for no text. */
+function cutField(name: string, cut: Cut): Record<string, unknown> {
+  if (cut.chars === 0) return {};
+  if (cut.chars <= cut.text.length) return { [name]: cut.text };
+  return { [name]: `${cut.text}…`, [`${name}Chars`]: cut.chars };
+}
+
+function cutText(text: string): string {
+  return text.length > MAX_RECORDED_LIVE_TEXT_CHARS
+    ? `${text.slice(0, MAX_RECORDED_LIVE_TEXT_CHARS)}… [${text.length - MAX_RECORDED_LIVE_TEXT_CHARS} characters omitted]`
+    : text;
+}
+
+/** A tool's arguments or result, or a note when its JSON is past the bound (or not JSON). */
+function boundValue(value: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return '[unserialisable]';
+  }
+  if (json === undefined) return undefined;
+  if (json.length > MAX_RECORDED_LIVE_VALUE_CHARS)
+    return `[${json.length} characters of JSON omitted: past ${MAX_RECORDED_LIVE_VALUE_CHARS}]`;
+  return JSON.parse(json) as unknown;
+}
+
+/** Bytes a base64 text decodes to, without decoding it. */
+function base64Bytes(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
+const USAGE_KEYS = [
+  'promptTokenCount',
+  'responseTokenCount',
+  'thoughtsTokenCount',
+  'totalTokenCount',
+] as const;
+
+function usageOf(usage: unknown): RecordedLiveUsage {
+  const read = (key: string): number | undefined => {
+    const value = (usage as Record<string, unknown> | null)?.[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const recorded: RecordedLiveUsage = {};
+  for (const key of USAGE_KEYS) {
+    const value = read(key);
+    if (value !== undefined) recorded[key] = value;
+  }
+  return recorded;
+}
+
+const PICOS = 10n ** 12n;
+function toPicos(usd: string | null): bigint | undefined {
+  const match = typeof usd === 'string' ? /^(\d{1,15})(?:\.(\d{1,12}))?$/.exec(usd) : null;
+  if (match === null) return undefined;
+  return BigInt(match[1] as string) * PICOS + BigInt((match[2] ?? '').padEnd(12, '0'));
+}
+function fromPicos(picos: bigint): string {
+  const fraction = (picos % PICOS).toString().padStart(12, '0').replace(/0+$/, '');
+  return fraction === '' ? (picos / PICOS).toString() : `${picos / PICOS}.${fraction}`;
+}
+
+function recordedError(error: unknown): { name: string; reason?: string; message: string } {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  return {
+    name,
+    ...(typeof reason === 'string' ? { reason } : {}),
+    message:
+      message.length > MAX_END_ERROR_CHARS ? `${message.slice(0, MAX_END_ERROR_CHARS)}…` : message,
+  };
+}
