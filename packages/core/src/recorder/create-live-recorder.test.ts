@@ -154,6 +154,29 @@ describe('createLiveRecorder', () => {
     expect(fake.errors).toEqual([]);
   });
 
+  it("keeps what a plugin reported (run.emit) and a plugin's end of the session (run.finish)", async () => {
+    const dir = await tempDir();
+    const recorder = createLiveRecorder({ dir });
+    const recording = recorder.startSession({
+      agentName: 'voice',
+      model: 'm',
+      modality: 'text',
+      resumed: false,
+      startedAt: Date.now(),
+    });
+    recording.event({ type: 'plugin', plugin: 'audit', kind: 'checked', data: { calls: 1 } }, 10);
+    recording.event({ type: 'plugin', plugin: 'audit', kind: 'bare' }, 11);
+    recording.event({ type: 'finish', stoppedBy: { plugin: 'audit', reason: 'done' } }, 12);
+    recording.end();
+    await recorder.flush();
+    const lines = await linesOf(recording.file);
+    expect(lines.filter((line) => line['type'] === 'plugin' || line['type'] === 'finish')).toEqual([
+      { type: 'plugin', plugin: 'audit', kind: 'checked', data: { calls: 1 }, at: 10 },
+      { type: 'plugin', plugin: 'audit', kind: 'bare', at: 11 },
+      { type: 'finish', stoppedBy: { plugin: 'audit', reason: 'done' }, at: 12 },
+    ]);
+  });
+
   it('bounds a session: past maxSessionBytes one truncated line, later lines dropped and counted, the end kept', async () => {
     const dir = await tempDir();
     const recorder = createLiveRecorder({ dir, maxSessionBytes: 4096 });

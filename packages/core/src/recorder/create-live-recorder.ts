@@ -358,6 +358,19 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
               write({ type: 'usage', usage: recorded, cost: event.cost, at });
               return;
             }
+            // As a run's recording keeps them (a plugin keeps secrets out of its data).
+            case 'plugin':
+              write({
+                type: 'plugin',
+                plugin: event.plugin,
+                kind: event.kind,
+                ...(event.data === undefined ? {} : { data: boundValue(event.data) }),
+                at,
+              });
+              return;
+            case 'finish':
+              write({ type: 'finish', stoppedBy: event.stoppedBy, at });
+              return;
           }
         },
         userText(text, at = Date.now()) {

@@ -99,6 +99,8 @@ export type RecordedLiveLine =
     }
   | { type: 'reconnect'; reason: string; attempt: number; discardedTurn: boolean; at: number }
   | { type: 'usage'; usage: RecordedLiveUsage; cost: unknown; at: number }
+  | { type: 'plugin'; plugin: string; kind: string; data?: unknown; at: number }
+  | { type: 'finish'; stoppedBy: { plugin: string; reason: string }; at: number }
   /** The session's bytes passed `maxSessionBytes`: lines after it are dropped, but the end. */
   | { type: 'truncated'; reason: string; at: number }
   | {
@@ -144,4 +146,8 @@ export type LiveRecorderEvent =
   | { type: 'interrupted' }
   | { type: 'turn-end'; reason: string | undefined }
   | { type: 'usage'; usage: unknown; cost: { total: string | null } }
-  | { type: 'reconnect'; reason: string; attempt: number; discardedTurn: boolean };
+  | { type: 'reconnect'; reason: string; attempt: number; discardedTurn: boolean }
+  /** What a plugin reported (`run.emit`) during a live session. */
+  | { type: 'plugin'; plugin: string; kind: string; data?: unknown }
+  /** A plugin ended the session (`run.finish`). */
+  | { type: 'finish'; stoppedBy: { plugin: string; reason: string } };
