@@ -7,7 +7,7 @@ import {
 } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
-import { agentMessage, answerArtifact, textOf } from './gemloop-executor.ts';
+import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './gemloop-executor.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
 export type DurableExecutor = AgentExecutor & {
@@ -60,23 +60,11 @@ export function createDurableExecutor(options: {
     const run = following.get(taskId) ?? { canceled: false, contextId, owner };
     following.set(taskId, run);
     try {
-      let first = true;
+      const publish = answerDeltaPublisher(bus, taskId, contextId);
       try {
         for await (const { event } of runs.events(taskId, { offset: 0, owner })) {
           if (run.canceled) return;
-          // The top run's answer only: a subagent's text is inside its parent's tool call.
-          if (event.type !== 'text-delta' || event.path.length > 0 || event.text === '') continue;
-          bus.publish(
-            AgentEvent.artifactUpdate({
-              taskId,
-              contextId,
-              artifact: answerArtifact(event.text),
-              append: !first,
-              lastChunk: false,
-              metadata: {},
-            }),
-          );
-          first = false;
+          publish(event);
         }
       } catch (error) {
         // The door lost the run's events, not the run: it goes on, a resubscribe reads it.

@@ -100,22 +100,10 @@ export function createGemloopExecutor(options: {
           () => opened.chat.sendStream(input, { signal: run.abort.signal }),
           (running) => running.result,
         );
-        let first = true;
+        const publish = answerDeltaPublisher(bus, taskId, contextId);
         for await (const event of stream) {
           if (run.canceled) break;
-          // The top run's answer only: a subagent's text is inside its parent's tool call.
-          if (event.type !== 'text-delta' || event.path.length > 0 || event.text === '') continue;
-          bus.publish(
-            AgentEvent.artifactUpdate({
-              taskId,
-              contextId,
-              artifact: answerArtifact(event.text),
-              append: !first,
-              lastChunk: false,
-              metadata: {},
-            }),
-          );
-          first = false;
+          publish(event);
         }
         const result = await stream.result;
         if (run.canceled) return;
@@ -182,6 +170,33 @@ export function textOf(message: Message): string | undefined {
 /** A text part. @internal */
 export function textPart(text: string): Part {
   return { content: { $case: 'text', value: text }, metadata: {}, filename: '', mediaType: '' };
+}
+
+/**
+ * Publishes the top run's answer text as chunks of the `answer` artifact, the first replacing and
+ * the rest appending; a subagent's text (inside its parent's tool call) and empty deltas are
+ * skipped. Shared by the in-process and the durable executor. @internal
+ */
+export function answerDeltaPublisher(
+  bus: ExecutionEventBus,
+  taskId: string,
+  contextId: string,
+): (event: { type: string; path: readonly unknown[]; text?: string }) => void {
+  let first = true;
+  return (event) => {
+    if (event.type !== 'text-delta' || event.path.length > 0 || !event.text) return;
+    bus.publish(
+      AgentEvent.artifactUpdate({
+        taskId,
+        contextId,
+        artifact: answerArtifact(event.text),
+        append: !first,
+        lastChunk: false,
+        metadata: {},
+      }),
+    );
+    first = false;
+  };
 }
 
 /** The artifact `answer` holding `text`. @internal */
