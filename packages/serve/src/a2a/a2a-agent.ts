@@ -13,7 +13,7 @@ import { childRunParent, emitAt, markChildRunTool, runLinkOf } from '@gemloop/co
 import { failOption } from '../door/check-door-options.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
-import { isHttpUrl } from './create-a2a-handler.ts';
+import { isHttpUrl } from './check-a2a-options.ts';
 import { textPart } from './gemloop-executor.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
