@@ -15,7 +15,7 @@ import { contentsOf, waitTool } from '../__fixtures__/order-fixtures.ts';
 import { agentOnFake, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
 import { bareToolContext, serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
-import { textOf, textPart } from './gemloop-executor.ts';
+import { textOf, textPart } from './task-parts.ts';
 
 // A remote A2A agent as a tool of a gemloop agent: against gemloop's own A2A door (streamed)
 // and against the A2A SDK's own express server (unary), the parent agent on the fake Gemini.

@@ -14,7 +14,7 @@ import { failOption } from '../door/check-door-options.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
 import { isHttpUrl } from './check-a2a-options.ts';
-import { textPart } from './gemloop-executor.ts';
+import { textPart } from './task-parts.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
 export type A2AAgentArgs = {

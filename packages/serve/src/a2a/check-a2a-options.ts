@@ -37,6 +37,12 @@ export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
         'durable must be { runs, agent }: the runs of createDurableRuns() (@gemloop/dbos) and the name of the agent the workers define.',
       );
     }
+    if (options.approvals !== undefined) {
+      failOption(
+        'approvals',
+        'approvals are served in process only for now: leave out durable, or approvals (the durable run has no broker to ask).',
+      );
+    }
   } else if (
     !isRecord(options.agent) ||
     typeof (options.agent as { run?: unknown }).run !== 'function'

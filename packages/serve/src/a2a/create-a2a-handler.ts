@@ -110,6 +110,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           sessions,
           onError,
           telemetry: createDoorTelemetry(options.tracerProvider),
+          approvals: options.approvals,
         })
       : createDurableExecutor({ durable: options.durable, onError });
   const push =
