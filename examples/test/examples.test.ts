@@ -278,6 +278,7 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('status: Order A-7 has shipped.');
     expect(stdout).toContain('interrupt: Approve the call of refund_order? -> approved');
     expect(stdout).toContain('refund: Order A-7 is refunded.');
+    expect(stdout).toContain('shared state: {"orders":{"A-7":"refunded"}}');
     expect(stdout).toContain('no key: 401');
   });
 
