@@ -1,6 +1,8 @@
+import { buildResumeArray } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { type AgentEvent, defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -147,6 +149,49 @@ describe('AG-UI shared state', () => {
     );
     expect(oversized.status).toBe(400);
     expect(await oversized.json()).toMatchObject({ error: { code: 'invalid_input' } });
+    // A state nested far past any page's (JSON.stringify would overflow its stack): 400, named.
+    const depth = 300_000;
+    const deep = await post(
+      `{"threadId":"state-5","runId":"r","messages":[{"id":"m","role":"user","content":"Hi"}],"tools":[],"context":[],"forwardedProps":{},"state":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    );
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({
+      error: { code: 'invalid_input', message: expect.stringContaining('deeper than 64') },
+    });
+  });
+
+  it('opens the run that resumes after an interrupt with the whole state, then its changes', async () => {
+    const approvals = createApprovalBroker();
+    const { client, events } = await serveAgUi(
+      [turn.call('lookup_order', { order: 'A-7', token: 't' }), turn.text('A-7 has shipped.')],
+      {
+        agent: { tools: [lookupOrder], beforeToolCall: approvals.beforeToolCall },
+        handler: { approvals, state: ordersState },
+      },
+    );
+    const http = client('alice', 'state-interrupt');
+    const first = await events(http, 'Where is A-7?');
+    expect(first.seen.map((event) => event.type).slice(0, 2)).toEqual([
+      'RUN_STARTED',
+      'STATE_SNAPSHOT',
+    ]);
+    expect(http.pendingInterrupts).toHaveLength(1);
+    expect(http.state).toEqual({ orders: {}, steps: 0 });
+    const seen: BaseEvent[] = [];
+    await http.runAgent(
+      {
+        resume: buildResumeArray(http.pendingInterrupts, {
+          [http.pendingInterrupts[0]?.id as string]: {
+            status: 'resolved',
+            payload: { approved: true },
+          },
+        }),
+      },
+      { onEvent: ({ event }) => void seen.push(event) },
+    );
+    expect(seen.map((event) => event.type).slice(0, 2)).toEqual(['RUN_STARTED', 'STATE_SNAPSHOT']);
+    expect(ofType(seen, 'STATE_SNAPSHOT')[0]?.['snapshot']).toEqual({ orders: {}, steps: 0 });
+    expect(http.state).toEqual({ orders: { 'A-7': 'shipped' }, steps: 2 });
   });
 
   it('keeps the state and finishes the run when the reducer throws or returns what is not JSON', async () => {

@@ -104,6 +104,24 @@ export function createStateTracker(options: {
   };
 }
 
+/** The deepest a client's state may nest (objects and arrays): far past any page's, bounded. */
+export const MAX_STATE_DEPTH = 64;
+
+/**
+ * Whether `value` (parsed JSON) nests at most `limit` levels deep: walked with a stack of its
+ * own, so a hostile state a million levels deep is measured, never recursed into. @internal
+ */
+export function isShallowerThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [each, depth] = stack.pop() as [unknown, number];
+    if (typeof each !== 'object' || each === null) continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(each)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 /** Whether a JSON Patch between the two can be made: both objects, or both arrays. */
 function bothContainers(before: unknown, after: unknown): before is object {
   if (typeof before !== 'object' || before === null) return false;

@@ -14,7 +14,12 @@ import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
-import { createStateTracker, type StateTracker } from './ag-ui-state.ts';
+import {
+  createStateTracker,
+  isShallowerThan,
+  MAX_STATE_DEPTH,
+  type StateTracker,
+} from './ag-ui-state.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
 import { createThreadIndex, type Thread } from './thread-index.ts';
@@ -149,13 +154,15 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     if (shared === undefined) return undefined;
     let state = thread.state ?? shared.initial;
     if (shared.acceptClientState && clientState !== undefined && clientState !== null) {
+      // Depth first: a deep enough state overflows JSON.stringify's recursion.
+      if (!isShallowerThan(clientState, MAX_STATE_DEPTH)) {
+        throw invalidState(`state nests deeper than ${MAX_STATE_DEPTH} levels.`);
+      }
       const text = JSON.stringify(clientState);
       if (text.length > shared.maxStateChars) {
-        throw new AgUiRequestError({
-          status: 400,
-          errorCode: 'invalid_input',
-          message: `state is ${text.length} JSON characters, over the server's ${shared.maxStateChars}.`,
-        });
+        throw invalidState(
+          `state is ${text.length} JSON characters, over the server's ${shared.maxStateChars}.`,
+        );
       }
       state = clientState;
     }
@@ -296,6 +303,10 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     }
     return owner;
   }
+}
+
+function invalidState(message: string): AgUiRequestError {
+  return new AgUiRequestError({ status: 400, errorCode: 'invalid_input', message });
 }
 
 function invalidResume(message: string): AgUiRequestError {
