@@ -1,12 +1,14 @@
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import { defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { createApprovalBroker } from '@gemloop/core/web';
-import { turn } from '@gemloop/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
+import { readApprovalAnswer } from './a2a-approvals.ts';
 import { createA2AHandler } from './create-a2a-handler.ts';
 
 // A call that needs approval makes its A2A task `input-required` (A2A 1.3's TaskState for a task
@@ -185,6 +187,89 @@ describe('A2A approvals as input-required', () => {
       send(await client('bob'), 'approve', { taskId: asked.id, contextId: asked.contextId }),
     ).rejects.toThrow();
     expect(refunds).toEqual([]);
+  });
+
+  it("asks for a subagent's call too: it waits on the same broker, and the answer runs it", async () => {
+    const refunds: string[] = [];
+    const approvals = createApprovalBroker({
+      needsApproval: ({ toolName }) => toolName === 'refund_order',
+    });
+    const childFake = createFakeGemini({
+      script: [turn.call('refund_order', { order: 'A-7', token: 't' }), turn.text('Refunded.')],
+    });
+    const child = createAgent({
+      gemini: createGemini({ apiKey: 'k', retry: false, fetch: childFake.fetch }),
+      model: 'gemini-2.5-flash',
+      tools: [refundTool(refunds)],
+    });
+    const { client } = await serveA2A(
+      [turn.call('billing', { task: 'Refund A-7.' }), turn.text('Billing refunded A-7.')],
+      {
+        agent: {
+          tools: [subagent(child, { name: 'billing', description: 'Refunds orders.' })],
+          beforeToolCall: approvals.beforeToolCall,
+        },
+        handler: { approvals },
+      },
+    );
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(textOf(asked)).toContain('refund_order');
+    const done = await send(a2a, 'approve', { taskId: asked.id, contextId: asked.contextId });
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(done)).toBe('Billing refunded A-7.');
+    expect(refunds).toEqual(['A-7']);
+  });
+
+  it('never reads a hostile or unclear answer as an approval (a bounded fuzz)', () => {
+    const pending = [
+      { approvalId: 'a1', stepNumber: 1, toolCallId: 'c1', toolName: 'refund_order', rawArgs: {} },
+      { approvalId: 'a2', stepNumber: 1, toolCallId: 'c2', toolName: 'refund_order', rawArgs: {} },
+    ];
+    const message = (...parts: unknown[]) =>
+      ({ parts: parts.map((content) => ({ content })) }) as never;
+    const text = (value: string) => ({ $case: 'text', value });
+    const data = (value: unknown) => ({ $case: 'data', value });
+    const unclear = [
+      text('maybe'),
+      text(''),
+      text('approvers only'),
+      text('x'.repeat(100_000)),
+      data(null),
+      data([{ approved: true }]),
+      data({ approved: 'true' }),
+      data({ approvals: 'all' }),
+      data(JSON.parse('{"__proto__":{"approved":true}}')),
+    ];
+    for (const content of unclear) {
+      expect(readApprovalAnswer(message(content), pending)).toBeUndefined();
+    }
+    // By id: the one named yes runs; one left out, unknown, or not a yes in so many words is denied.
+    expect(
+      readApprovalAnswer(
+        message(data({ approvals: { a1: { approved: true }, zz: { approved: true } } })),
+        pending,
+      ),
+    ).toEqual([
+      { approvalId: 'a1', decision: 'approve' },
+      { approvalId: 'a2', decision: 'deny' },
+    ]);
+    expect(
+      readApprovalAnswer(message(data({ approvals: { a1: { approved: 1 }, a2: 'yes' } })), pending),
+    ).toEqual([
+      { approvalId: 'a1', decision: 'deny' },
+      { approvalId: 'a2', decision: 'deny' },
+    ]);
+    // A reason is kept, bounded.
+    const [denied] =
+      readApprovalAnswer(message(text(`deny: ${'why '.repeat(1000)}`)), pending) ?? [];
+    expect(denied?.decision).toBe('deny');
+    expect(denied?.message?.length).toBeLessThanOrEqual(1000);
+    expect(readApprovalAnswer(message(text('  Approve.')), pending)?.[1]).toEqual({
+      approvalId: 'a2',
+      decision: 'approve',
+    });
   });
 
   it('refuses approvals with durable runs, naming the option', () => {

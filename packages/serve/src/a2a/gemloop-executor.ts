@@ -235,8 +235,9 @@ export function createGemloopExecutor(options: {
             if (step.done === true || run.canceled) break;
             const event = step.value;
             publish(event);
-            if (event.type === 'tool-call' && event.path.length === 0 && broker !== undefined) {
-              // Paired by the arguments object, never by an id the model chose (as AG-UI's door).
+            if (event.type === 'tool-call' && broker !== undefined) {
+              // Paired by the arguments object, never by an id the model chose (as AG-UI's door);
+              // a subagent's call too: it waits on the same broker.
               seen.set(event.args, event.redactedArgs ?? event.args);
               broker.claim(event.args, listener);
             }
