@@ -199,6 +199,8 @@ export function createGemloopExecutor(options: {
         async close() {
           running.delete(taskId);
           stopListening?.();
+          // A pull an approval left waiting ends with the aborted run: nobody reads it now.
+          next?.catch(() => {});
           await held.release();
         },
       };
