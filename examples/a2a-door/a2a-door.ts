@@ -1,6 +1,7 @@
 // An A2A server for a gemloop agent, in both directions: the A2A SDK's own client asks the served
 // agent (SendMessage, then SendStreamingMessage in the same context), and another gemloop agent
-// delegates to it over A2A with a2aAgent(), the remote answer streaming under the call's path.
+// delegates to it over A2A with a2aAgent(), the remote answer streaming under the call's path;
+// then a refund that waits for approval as its task's input-required, approved by the client.
 //
 //   node scripts/run-example.mjs a2a-door
 //
@@ -8,6 +9,10 @@
 // guide's, docs/serving-a2a.md (examples/test/docs/serving-a2a/).
 
 import { run } from '../lib/run.ts';
+import {
+  createRefundA2AHandler,
+  refundOverA2A,
+} from '../test/docs/serving-a2a/approve-over-a2a.ts';
 import { askOverA2A } from '../test/docs/serving-a2a/ask-over-a2a.ts';
 import { askConcierge, createConcierge } from '../test/docs/serving-a2a/delegate-over-a2a.ts';
 import { createSupportA2AHandler } from '../test/docs/serving-a2a/support-a2a.ts';
@@ -34,6 +39,18 @@ await run(
       console.log(`concierge: ${answer}`);
       const refused = await fetch(`${url}/`, { method: 'POST', body: '{}' });
       console.log(`no key: ${refused.status}`);
+      // A refund waits for a person: the task is input-required until the client approves it.
+      const refunds = createRefundA2AHandler({ gemini, model, keys: { alice: KEY } });
+      const served = await serveOnNode(refunds.handler, 0);
+      try {
+        const { question, answer } = await refundOverA2A(served.baseURL.replace(/\/v1$/, ''), KEY);
+        console.log(`input-required: ${question}`);
+        console.log(`approved: ${answer}`);
+      } finally {
+        served.server.closeAllConnections();
+        await new Promise((resolve) => served.server.close(resolve));
+        await refunds.agent.close();
+      }
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -22,10 +22,11 @@ await run(
     const url = `${baseURL.replace(/\/v1$/, '')}/agent`;
     try {
       console.log(`Serving the agent to AG-UI at ${url}`);
-      const { status, asked, refund } = await askAndApprove(url, KEY);
+      const { status, asked, refund, state } = await askAndApprove(url, KEY);
       console.log(`status: ${status}`);
       console.log(`interrupt: ${asked.join('; ')} -> approved`);
       console.log(`refund: ${refund}`);
+      console.log(`shared state: ${JSON.stringify(state)}`);
       const refused = await fetch(url, { method: 'POST', body: '{}' });
       console.log(`no key: ${refused.status}`);
     } finally {

@@ -278,6 +278,7 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('status: Order A-7 has shipped.');
     expect(stdout).toContain('interrupt: Approve the call of refund_order? -> approved');
     expect(stdout).toContain('refund: Order A-7 is refunded.');
+    expect(stdout).toContain('shared state: {"orders":{"A-7":"refunded"}}');
     expect(stdout).toContain('no key: 401');
   });
 
@@ -289,6 +290,8 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('a2aAgent (support#1): Yes, A-7 has shipped.');
     expect(stdout).toContain('concierge: Good news: your order A-7 has shipped.');
     expect(stdout).toContain('no key: 401');
+    expect(stdout).toContain('input-required: Approve the call of refund_order?');
+    expect(stdout).toContain('approved: Order A-7 is refunded.');
   });
 
   it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {

@@ -2,6 +2,7 @@ import { createGemini } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { serveOnNode } from '../serving-openai/serve-on-node.ts';
+import { createRefundA2AHandler, refundOverA2A } from './approve-over-a2a.ts';
 import { askOverA2A } from './ask-over-a2a.ts';
 import { askConcierge, createConcierge } from './delegate-over-a2a.ts';
 import { createSupportA2AHandler } from './support-a2a.ts';
@@ -41,5 +42,20 @@ describe('serving an agent over A2A (the guide)', () => {
       fromSupport: 'Yes, A-7 has shipped.',
       answer: 'Good news: your order A-7 has shipped.',
     });
+    // The refund waits for approval as the task's input-required; "approve" on the task runs it.
+    const refunds = createRefundA2AHandler({
+      gemini,
+      model: 'gemini-2.5-flash',
+      keys: { alice: KEY },
+    });
+    const served = await serveOnNode(refunds.handler, 0);
+    onTestFinished(async () => {
+      served.server.closeAllConnections();
+      await new Promise((resolve) => served.server.close(resolve));
+      await refunds.agent.close();
+    });
+    const { question, answer } = await refundOverA2A(served.baseURL.replace(/\/v1$/, ''), KEY);
+    expect(question).toContain('Approve the call of refund_order?');
+    expect(answer).toBe('Order A-7 is refunded.');
   });
 });

@@ -3,7 +3,8 @@ import { turn } from '@gemloop/testing';
 /**
  * What the fake Gemini answers for the guide's server, client and delegating agent, offline
  * (example and test), in the order they ask: the SDK client's two messages, then the concierge,
- * whose call of `support` runs the served agent in between.
+ * whose call of `support` runs the served agent in between; then the refund that waits for its
+ * approval (approve-over-a2a.ts).
  */
 export const supportA2AScript = [
   turn.call('lookup_order', { order: 'A-7' }),
@@ -13,4 +14,6 @@ export const supportA2AScript = [
   turn.call('lookup_order', { order: 'A-7' }),
   turn.text('Yes, A-7 has shipped.'),
   turn.text('Good news: your order A-7 has shipped.'),
+  turn.call('refund_order', { order: 'A-7' }),
+  turn.text('Order A-7 is refunded.'),
 ];

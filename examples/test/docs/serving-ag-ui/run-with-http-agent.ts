@@ -21,5 +21,6 @@ export async function askAndApprove(url: string, key: string) {
   const { result: refund } = await agent.runAgent({
     resume: buildResumeArray(agent.pendingInterrupts, answers),
   });
-  return { status, asked, refund };
+  // The shared state the server sent (STATE_SNAPSHOT, STATE_DELTA), as HttpAgent applied it.
+  return { status, asked, refund, state: agent.state };
 }

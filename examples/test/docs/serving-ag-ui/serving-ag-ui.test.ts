@@ -29,6 +29,7 @@ describe('serving an agent to AG-UI frontends (the guide)', () => {
       status: 'Order A-7 has shipped.',
       asked: ['Approve the call of refund_order?'],
       refund: 'Order A-7 is refunded.',
+      state: { orders: { 'A-7': 'refunded' } },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { createAgent, defineTool, type Gemini } from '@gemloop/core';
 import { createApprovalBroker } from '@gemloop/core/web';
-import { createAgUiHandler } from '@gemloop/serve/ag-ui';
+import { type AgUiStateOptions, createAgUiHandler } from '@gemloop/serve/ag-ui';
 import { z } from 'zod';
 import { ownerOfKey } from '../serving-openai/support-handler.ts';
 
@@ -19,6 +19,21 @@ const refundOrder = defineTool({
   parameters: z.object({ order: z.string() }),
   execute: ({ order }) => ({ order, refunded: true }),
 });
+
+// The page's view of the thread: each order the agent looked up or refunded, from the tools' results.
+const orderState: AgUiStateOptions = {
+  initial: { orders: {} },
+  reduce: (state, event) => {
+    if (event.type !== 'tool-result') return undefined;
+    const { order, status, refunded } = event.toolCall.output as {
+      order: string;
+      status?: string;
+      refunded?: boolean;
+    };
+    const orders = (state as { orders: Record<string, string> }).orders;
+    return { orders: { ...orders, [order]: refunded === true ? 'refunded' : (status ?? '?') } };
+  },
+};
 
 export function createSupportAgUiHandler(options: {
   gemini: Gemini;
@@ -41,6 +56,7 @@ export function createSupportAgUiHandler(options: {
     agent,
     authorize: ownerOfKey(keys),
     approvals,
+    state: orderState,
     // The caller gets fixed words and a code; the details are for your log.
     onError: (error) => console.error('ag-ui door:', error),
   });

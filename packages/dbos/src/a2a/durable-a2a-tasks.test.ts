@@ -204,15 +204,16 @@ describe('durable A2A tasks', () => {
 
     // Another caller gets what an unknown task id gets, through either door.
     const bob = await client(doorB, 'bob');
+    // Each started only when awaited: one made early would reject with nobody listening yet.
     for (const attempt of [
-      bob.getTask({ id: task.id } as never),
-      bob.cancelTask({ id: task.id } as never),
-      (async () => {
+      () => bob.getTask({ id: task.id } as never),
+      () => bob.cancelTask({ id: task.id } as never),
+      async () => {
         for await (const _ of bob.resubscribeTask({ id: task.id } as never)) {
         }
-      })(),
+      },
     ]) {
-      expect((await failure(attempt)).message).toContain('not found');
+      expect((await failure(attempt())).message).toContain('not found');
     }
   });
 

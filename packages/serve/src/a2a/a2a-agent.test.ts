@@ -6,16 +6,18 @@ import {
   InMemoryTaskStore,
 } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
-import type { AgentEvent } from '@gemloop/core';
+import { type AgentEvent, defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { contentsOf, waitTool } from '../__fixtures__/order-fixtures.ts';
 import { agentOnFake, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
 import { bareToolContext, serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
-import { textOf, textPart } from './gemloop-executor.ts';
+import { textOf, textPart } from './task-parts.ts';
 
 // A remote A2A agent as a tool of a gemloop agent: against gemloop's own A2A door (streamed)
 // and against the A2A SDK's own express server (unary), the parent agent on the fake Gemini.
@@ -222,6 +224,49 @@ describe('a2aAgent', () => {
       'model: A-7 has shipped.',
       'user: When does it arrive?',
     ]);
+  });
+
+  it('returns what a remote task that waits for input asks, and replies to it on the same task', async () => {
+    const refunds: string[] = [];
+    const approvals = createApprovalBroker({
+      needsApproval: ({ toolName }) => toolName === 'refund_order',
+    });
+    const remote = await serveA2A(
+      [turn.call('refund_order', { order: 'A-7' }), turn.text('A-7 is refunded.')],
+      {
+        agent: {
+          tools: [
+            defineTool({
+              name: 'refund_order',
+              description: 'Refunds an order.',
+              parameters: z.object({ order: z.string() }),
+              execute: ({ order }) => {
+                refunds.push(order);
+                return { refunded: true };
+              },
+            }),
+          ],
+          beforeToolCall: approvals.beforeToolCall,
+        },
+        handler: { approvals },
+      },
+    );
+    const tool = support(remote.origin);
+    const asked = (await tool.execute({ task: 'Refund A-7.' }, bareToolContext())) as {
+      inputRequired: boolean;
+      question: string;
+      taskId: string;
+      contextId: string;
+    };
+    expect(asked).toMatchObject({ inputRequired: true, taskId: expect.any(String) });
+    expect(asked.question).toContain('Approve the call of refund_order?');
+    expect(refunds).toEqual([]);
+    const done = await tool.execute(
+      { task: 'approve', taskId: asked.taskId, contextId: asked.contextId },
+      bareToolContext(),
+    );
+    expect(done).toEqual({ answer: 'A-7 is refunded.', contextId: asked.contextId });
+    expect(refunds).toEqual(['A-7']);
   });
 
   it("cancels the remote task when the parent's run is aborted", async () => {

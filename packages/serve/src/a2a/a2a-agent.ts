@@ -13,8 +13,8 @@ import { childRunParent, emitAt, markChildRunTool, runLinkOf } from '@gemloop/co
 import { failOption } from '../door/check-door-options.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
-import { isHttpUrl } from './create-a2a-handler.ts';
-import { textPart } from './gemloop-executor.ts';
+import { isHttpUrl } from './check-a2a-options.ts';
+import { textPart } from './task-parts.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
 export type A2AAgentArgs = {
@@ -22,6 +22,11 @@ export type A2AAgentArgs = {
   task: string;
   /** The `contextId` of an earlier answer of this agent, to continue that conversation. */
   contextId?: string | undefined;
+  /**
+   * The `taskId` of an earlier answer with `inputRequired`: this call's `task` is the reply the
+   * remote task asked for (its `question`), and the same remote task goes on.
+   */
+  taskId?: string | undefined;
 };
 
 const PARAMETERS = {
@@ -35,6 +40,11 @@ const PARAMETERS = {
       type: 'string',
       description:
         'The contextId of an earlier answer of this agent, to continue that conversation; leave it out to start a new one.',
+    },
+    taskId: {
+      type: 'string',
+      description:
+        'Only to reply to an earlier answer with inputRequired: its taskId (and contextId); the task is then the reply to its question.',
     },
   },
   required: ['task'],
@@ -141,7 +151,7 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
       role: Role.ROLE_USER,
       parts: [textPart(args.task)],
       contextId: args.contextId ?? '',
-      taskId: '',
+      taskId: args.taskId ?? '',
       metadata: {},
       extensions: [],
       referenceTaskIds: [],
@@ -222,11 +232,17 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
         },
       };
     }
-    return {
-      answer: reader.answer(),
-      contextId: reader.contextId,
-      ...(reader.state === TaskState.TASK_STATE_INPUT_REQUIRED ? { inputRequired: true } : {}),
-    };
+    if (reader.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
+      // The remote task waits for its client: what it asks, and where to send the reply.
+      return {
+        answer: reader.answer(),
+        contextId: reader.contextId,
+        inputRequired: true,
+        question: reader.statusText,
+        taskId: reader.taskId,
+      };
+    }
+    return { answer: reader.answer(), contextId: reader.contextId };
   }
 }
 

@@ -2,7 +2,7 @@ import type { TaskStore } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
-import type { RunOwner } from '@gemloop/core/web';
+import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
@@ -49,6 +49,17 @@ export type A2AHandlerOptions = {
   authorize: (
     request: Request,
   ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * Approvals as A2A's `input-required`: give the agent the broker's `beforeToolCall`
+   * (`createApprovalBroker` of `@gemloop/core/web`) and the broker here. A call that needs
+   * approval makes its task `TASK_STATE_INPUT_REQUIRED`, the status message asking in words
+   * (`Approve the call of refund_order? ...`) with `metadata.approvals` (each call's
+   * `approvalId`, `toolName`, `toolCallId`, redacted `args`); the client's next message on the
+   * task (`taskId` set) answers it: text `approve` or `deny: <reason>`, or a data part
+   * `{ approved, message? }` or `{ approvals: { [approvalId]: { approved, message? } } }`. The
+   * same run goes on; an answer that is neither asks again. Not with `durable` (yet).
+   */
+  approvals?: ApprovalBroker | undefined;
   /**
    * The door as an OAuth 2.0 resource server (`createProtectedResource` of
    * `@gemloop/serve/doors`): its metadata is served at its well-known path, a 401 names it in

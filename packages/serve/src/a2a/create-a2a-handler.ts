@@ -1,46 +1,53 @@
-import {
-  A2A_PROTOCOL_VERSION,
-  A2A_VERSION_HEADER,
-  AGENT_CARD_PATH,
-  AgentCard,
-  formatSSEErrorEvent,
-  formatSSEEvent,
-  HTTP_EXTENSION_HEADER,
-  SSE_HEADERS,
-} from '@a2a-js/sdk';
-import { A2A_LEGACY_PROTOCOL_VERSION, duplicateInterfacesForLegacy } from '@a2a-js/sdk/compat/v0_3';
+import { A2A_VERSION_HEADER, AGENT_CARD_PATH, HTTP_EXTENSION_HEADER } from '@a2a-js/sdk';
+import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import {
   DefaultExecutionEventBusManager,
   DefaultRequestHandler,
   JsonRpcTransportHandler,
   ServerCallContext,
-  type User,
   validateVersion,
 } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
-import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { createOwnedSessions } from '../mcp/owned-sessions.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
-import type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
+import {
+  agentCardResponse,
+  buildAgentCard,
+  cardJson,
+  toLegacyAgentCard,
+  withBearerScheme,
+} from './a2a-agent-card.ts';
+import type { A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
 import { BoundedTaskStore } from './bounded-task-store.ts';
+import { checkA2AOptions } from './check-a2a-options.ts';
 import { createDurableExecutor, type DurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
+import {
+  extensionsOf,
+  INTERNAL_ERROR,
+  INTERNAL_MESSAGE,
+  isStream,
+  json,
+  methodNotAllowed,
+  ownerUser,
+  type RpcResponse,
+  readJsonRpcBody,
+  reply,
+  safeResponse,
+} from './json-rpc-reply.ts';
+import { toRpcEventStream } from './rpc-event-stream.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';
 
-/** JSON-RPC's internal error: its message may be a thrown error's own words. */
-const INTERNAL_ERROR = -32603;
-const INTERNAL_MESSAGE = 'The server could not answer the request.';
 /** The methods that send a message, v1.0's and v0.3's. */
 const SEND_METHODS = new Set([
   'SendMessage',
@@ -50,8 +57,6 @@ const SEND_METHODS = new Set([
 ]);
 /** A2A's UnsupportedOperationError. */
 const UNSUPPORTED_OPERATION = -32004;
-
-type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unknown };
 
 /**
  * An A2A server (https://a2a-protocol.org, spec v1.0 as `@a2a-js/sdk` 1.3 implements it) for a
@@ -88,7 +93,7 @@ type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unk
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
-  const settings = checkOptions(options);
+  const settings = checkA2AOptions(options);
   const { onError } = settings;
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
@@ -105,28 +110,16 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           sessions,
           onError,
           telemetry: createDoorTelemetry(options.tracerProvider),
+          approvals: options.approvals,
         })
       : createDurableExecutor({ durable: options.durable, onError });
   const push =
     options.pushNotifications === false
       ? undefined
       : createSafePushNotifications(options.pushNotifications ?? {}, onError);
-  const card = buildCard(settings.card, push !== undefined, options.url ?? '', settings.v03);
+  const card = buildAgentCard(settings.card, push !== undefined, options.url ?? '', settings.v03);
   if (options.protectedResource !== undefined) {
-    // The card says how to call: an OAuth bearer token, found through the metadata (RFC 9728).
-    card.securitySchemes = {
-      oauth: {
-        scheme: {
-          $case: 'httpAuthSecurityScheme',
-          value: {
-            scheme: 'Bearer',
-            bearerFormat: '',
-            description: `An OAuth 2.0 access token; where to get one: ${options.protectedResource.metadataUrl}`,
-          },
-        },
-      },
-    };
-    card.securityRequirements = [{ schemes: { oauth: { list: [] } } }];
+    withBearerScheme(card, options.protectedResource.metadataUrl);
   }
   const taskStore = options.taskStore ?? new BoundedTaskStore(settings.maxTasks);
   const buses = new DefaultExecutionEventBusManager();
@@ -165,9 +158,9 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         const base = url.pathname.slice(0, -AGENT_CARD_PATH.length - 1);
         const endpoint = options.url ?? `${url.origin}${base}/`;
         if (isLegacy(request)) {
-          return cardJson(legacyCard(card, endpoint), options.url === undefined);
+          return cardJson(toLegacyAgentCard(card, endpoint), options.url === undefined);
         }
-        return cardResponse(endpoint, options.url === undefined);
+        return agentCardResponse(card, endpoint, options.url === undefined);
       }
       if (request.method !== 'POST') throw methodNotAllowed('POST');
       return await rpc(request);
@@ -192,25 +185,6 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       }).toResponse();
     }
   };
-
-  function cardResponse(endpoint: string, fromRequest: boolean): Response {
-    const shown: AgentCard = {
-      ...card,
-      supportedInterfaces: card.supportedInterfaces.map((each) => ({ ...each, url: endpoint })),
-    };
-    return cardJson(AgentCard.toJSON(shown), fromRequest);
-  }
-
-  function cardJson(json: unknown, fromRequest: boolean): Response {
-    return new Response(JSON.stringify(json), {
-      headers: {
-        vary: A2A_VERSION_HEADER,
-        'content-type': 'application/json',
-        // An address taken from the request's Host header is that client's, not for a shared cache.
-        'cache-control': fromRequest ? 'private, max-age=300' : 'public, max-age=300',
-      },
-    });
-  }
 
   async function rpc(request: Request): Promise<Response> {
     const owner = checkOwner(await settings.authorize(request));
@@ -239,7 +213,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         message: 'Send the JSON-RPC request as application/json.',
       });
     }
-    const body = await readJson(request, settings.maxBodyBytes);
+    const body = await readJsonRpcBody(request, settings.maxBodyBytes);
     if (!isRecord(body)) {
       throw new A2ARequestError({
         status: 400,
@@ -283,7 +257,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       body,
       context,
     );
-    if (!isStream(answer)) return json(safe(answer as RpcResponse));
+    if (!isStream(answer)) return json(safeResponse(answer as RpcResponse));
     const iterator = answer[Symbol.asyncIterator]();
     // The first frame before the headers: an error up front (an unknown task) is a JSON answer.
     let first: IteratorResult<RpcResponse>;
@@ -292,52 +266,13 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     } catch (error) {
       return json(reply(body, { error: mapError(error) }));
     }
-    return sse(request, iterator as AsyncIterator<RpcResponse>, first, body, mapError);
-  }
-
-  /**
-   * The stream's frames as server-sent events. The client going away stops the reading, not the
-   * task: A2A tasks outlive their streams (`SubscribeToTask` picks one up again).
-   */
-  function sse(
-    request: Request,
-    iterator: AsyncIterator<RpcResponse>,
-    first: IteratorResult<RpcResponse>,
-    body: unknown,
-    mapError: (error: unknown) => unknown,
-  ): Response {
-    const encoder = new TextEncoder();
-    let closed = false;
-    const stop = () => {
-      closed = true;
-      void iterator.return?.(undefined)?.catch(() => {});
-    };
-    request.signal.addEventListener('abort', stop, { once: true });
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        try {
-          let step = first;
-          while (step.done !== true && !closed) {
-            controller.enqueue(encoder.encode(formatSSEEvent(safe(step.value))));
-            step = await iterator.next();
-          }
-        } catch (error) {
-          if (!closed) {
-            controller.enqueue(
-              encoder.encode(formatSSEErrorEvent(reply(body, { error: mapError(error) }))),
-            );
-          }
-        } finally {
-          request.signal.removeEventListener('abort', stop);
-          if (!closed) {
-            closed = true;
-            controller.close();
-          }
-        }
-      },
-      cancel: stop,
+    return toRpcEventStream({
+      request,
+      iterator: iterator as AsyncIterator<RpcResponse>,
+      first,
+      body,
+      mapError,
     });
-    return new Response(stream, { headers: { ...SSE_HEADERS } });
   }
 
   function sendsIntoWorkingTask(body: Record<string, unknown>, owner: string): boolean {
@@ -353,209 +288,5 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     if (mapped.code !== INTERNAL_ERROR) return mapped;
     onError(error);
     return { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE };
-  }
-
-  /** The SDK answers an unexpected error with its message: replaced by fixed words. */
-  function safe(response: RpcResponse): RpcResponse {
-    const error = response.error as { code?: unknown } | undefined;
-    if (error?.code !== INTERNAL_ERROR) return response;
-    return { ...response, error: { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE } };
-  }
-}
-
-function ownerUser(owner: string): User {
-  return { isAuthenticated: true, userName: owner };
-}
-
-function extensionsOf(header: string | null): string[] | undefined {
-  if (header === null) return undefined;
-  const list = header
-    .split(',')
-    .map((each) => each.trim())
-    .filter((each) => each !== '');
-  return list.length === 0 ? undefined : list;
-}
-
-function isStream(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  );
-}
-
-function reply(body: unknown, rest: { error: unknown }): RpcResponse {
-  const id = isRecord(body) ? body['id'] : null;
-  return {
-    jsonrpc: '2.0',
-    id: typeof id === 'string' || typeof id === 'number' ? id : null,
-    ...rest,
-  };
-}
-
-function json(value: unknown): Response {
-  return new Response(JSON.stringify(value), { headers: { 'content-type': 'application/json' } });
-}
-
-function methodNotAllowed(allowed: string): A2ARequestError {
-  return new A2ARequestError({
-    status: 405,
-    rpcCode: -32600,
-    message: `Use ${allowed}: the agent card is a GET of /.well-known/agent-card.json, JSON-RPC a POST.`,
-  });
-}
-
-/** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. */
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () =>
-      new A2ARequestError({
-        status: 413,
-        rpcCode: -32600,
-        message: `The request body is over ${maxBytes} bytes.`,
-      }),
-  );
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new A2ARequestError({
-      status: 400,
-      rpcCode: -32700,
-      message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
-    });
-  }
-}
-
-/**
- * The card as v0.3 shows it (its `AgentCard`: one `url`, `preferredTransport`), for a client that
- * sends no `A2A-Version`. The SDK translates cards in its express router only (`toCompatAgentCard`
- * is not exported), so the few fields are mapped here.
- */
-function legacyCard(card: AgentCard, endpoint: string): unknown {
-  return {
-    protocolVersion: '0.3.0',
-    name: card.name,
-    description: card.description,
-    url: endpoint,
-    preferredTransport: 'JSONRPC',
-    additionalInterfaces: [{ url: endpoint, transport: 'JSONRPC' }],
-    version: card.version,
-    ...(card.provider === undefined ? {} : { provider: card.provider }),
-    capabilities: {
-      streaming: card.capabilities?.streaming === true,
-      pushNotifications: card.capabilities?.pushNotifications === true,
-    },
-    defaultInputModes: card.defaultInputModes,
-    defaultOutputModes: card.defaultOutputModes,
-    skills: card.skills.map((skill) => ({
-      id: skill.id,
-      name: skill.name,
-      description: skill.description,
-      tags: skill.tags,
-      examples: skill.examples,
-    })),
-  };
-}
-
-function buildCard(
-  options: A2AAgentCardOptions,
-  push: boolean,
-  url: string,
-  v03: boolean,
-): AgentCard {
-  const v1 = { url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION };
-  return {
-    name: options.name,
-    description: options.description,
-    version: options.version ?? '1.0.0',
-    provider: options.provider,
-    supportedInterfaces: v03 ? duplicateInterfacesForLegacy([v1], ['JSONRPC']) : [v1],
-    capabilities: {
-      streaming: true,
-      pushNotifications: push,
-      extensions: [],
-      extendedAgentCard: false,
-    },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: (
-      options.skills ?? [{ id: 'ask', name: options.name, description: options.description }]
-    ).map((skill) => ({
-      id: skill.id,
-      name: skill.name,
-      description: skill.description,
-      tags: [...(skill.tags ?? [])],
-      examples: [...(skill.examples ?? [])],
-      inputModes: [],
-      outputModes: [],
-      securityRequirements: [],
-    })),
-    signatures: [],
-  };
-}
-
-function checkOptions(options: A2AHandlerOptions) {
-  if (!isRecord(options))
-    failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
-  const durable = options.durable;
-  if (durable !== undefined) {
-    const runs = isRecord(durable) ? (durable.runs as unknown) : undefined;
-    if (
-      !isRecord(runs) ||
-      !['start', 'events', 'status', 'result', 'cancel'].every(
-        (name) => typeof runs[name] === 'function',
-      ) ||
-      typeof durable.agent !== 'string' ||
-      durable.agent === ''
-    ) {
-      failOption(
-        'durable',
-        'durable must be { runs, agent }: the runs of createDurableRuns() (@gemloop/dbos) and the name of the agent the workers define.',
-      );
-    }
-  } else if (
-    !isRecord(options.agent) ||
-    typeof (options.agent as { run?: unknown }).run !== 'function'
-  ) {
-    failOption('agent', 'agent must be an agent from createAgent().');
-  }
-  const card = options.card;
-  if (
-    !isRecord(card) ||
-    typeof card.name !== 'string' ||
-    card.name.trim() === '' ||
-    typeof card.description !== 'string' ||
-    card.description.trim() === ''
-  ) {
-    failOption(
-      'card',
-      'card must say what the agent card shows: { name, description } (non-empty strings).',
-    );
-  }
-  if (options.url !== undefined && !isHttpUrl(options.url)) {
-    failOption('url', 'url must be the absolute http(s) URL of the JSON-RPC endpoint.');
-  }
-  return {
-    ...checkDoorOptions(options),
-    agent: options.agent,
-    card: options.card,
-    authorize: options.authorize,
-    maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
-    maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
-    v03: options.v03 !== false,
-  };
-}
-
-/** Whether `text` is an absolute http(s) URL. @internal */
-export function isHttpUrl(text: unknown): boolean {
-  try {
-    const { protocol } = new URL(text as string);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
   }
 }

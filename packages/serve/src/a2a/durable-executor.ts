@@ -7,7 +7,7 @@ import {
 } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
-import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './gemloop-executor.ts';
+import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './task-parts.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
 export type DurableExecutor = AgentExecutor & {

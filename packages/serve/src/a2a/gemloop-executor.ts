@@ -1,17 +1,42 @@
-import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
+import { type Task, TaskState } from '@a2a-js/sdk';
 import {
   AgentEvent,
   type AgentExecutor,
   type ExecutionEventBus,
   type RequestContext,
 } from '@a2a-js/sdk/server';
-import type { Agent } from '@gemloop/core';
-import { toBrowserError } from '@gemloop/core/internal';
+import type { Agent, AgentEvent as GemloopEvent } from '@gemloop/core';
+import type { ChatStream } from '@gemloop/core/chat';
+import {
+  type ApprovalListener,
+  approvalBrokerInternals,
+  type PendingApproval,
+  toBrowserError,
+} from '@gemloop/core/internal';
+import type { ApprovalBroker } from '@gemloop/core/web';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import type { OwnedSessions } from '../mcp/owned-sessions.ts';
+import { approvalRequest, readApprovalAnswer } from './a2a-approvals.ts';
+import { agentMessage, answerArtifact, answerDeltaPublisher, now, textOf } from './task-parts.ts';
 
-/** The artifact each task's answer is streamed into. */
-const ANSWER_ARTIFACT = 'answer';
+/** A task's run: its abort, and while it waits for approvals, what resumes it. */
+type TaskRun = {
+  abort: AbortController;
+  canceled: boolean;
+  contextId: string;
+  owner: string;
+  /** The bus of the request driving the run now (a message that answers brings its own). */
+  bus: ExecutionEventBus;
+  /** Set while the task is `input-required`: nothing drives the run until the client answers. */
+  waiting: boolean;
+  /** The approvals the run waits for, by id. */
+  pending: Map<string, PendingApproval>;
+  drive(): Promise<void>;
+  /** Publishes `input-required`, asking for the pending approvals (after `prefix`). */
+  ask(prefix: string): void;
+  /** Lets go of the run: its session, its broker listener. */
+  close(): Promise<void>;
+};
 
 /**
  * The A2A SDK's `AgentExecutor` for a gemloop agent: a task is a run, a `contextId` a chat
@@ -20,7 +45,10 @@ const ANSWER_ARTIFACT = 'answer';
  * Each task publishes, in order: the task (`submitted`), `working`, the answer's text deltas as
  * appends to the artifact `answer`, the whole answer as that artifact's last chunk, and
  * `completed`. A run that fails ends `failed` with fixed words and the error's code (the error
- * itself goes to `onError`); `cancelTask` aborts the run and ends it `canceled`. @internal
+ * itself goes to `onError`); `cancelTask` aborts the run and ends it `canceled`. With `approvals`
+ * (the broker whose `beforeToolCall` the agent has), a call that waits makes the task
+ * `input-required` (A2A's TaskState for a task that waits for its client), with a message that
+ * asks; the client's next message on the task answers it and the same run goes on. @internal
  */
 export function createGemloopExecutor(options: {
   agent: Agent;
@@ -28,35 +56,62 @@ export function createGemloopExecutor(options: {
   sessions: OwnedSessions;
   onError: (error: unknown) => void;
   telemetry: DoorTelemetry;
+  approvals?: ApprovalBroker | undefined;
 }): AgentExecutor & { isWorking(owner: string, taskId: string): boolean } {
   const { agent, agentName, sessions, onError, telemetry } = options;
-  // The run of each task that is working, by task id (the SDK's ids: random UUIDs, and it checks
-  // the caller owns the task before it asks to cancel it).
-  const running = new Map<
-    string,
-    { abort: AbortController; canceled: boolean; contextId: string; owner: string }
-  >();
+  const broker = approvalBrokerInternals(options.approvals);
+  // The run of each task that is working or waiting, by task id (the SDK's ids: random UUIDs, and
+  // it checks the caller owns the task before it asks to cancel it).
+  const running = new Map<string, TaskRun>();
+
+  const publishStatus = (
+    run: TaskRun,
+    taskId: string,
+    state: TaskState,
+    text?: string,
+    metadata?: Record<string, unknown>,
+  ) =>
+    run.bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId: run.contextId,
+        status: {
+          state,
+          message:
+            text === undefined ? undefined : agentMessage(taskId, run.contextId, text, metadata),
+          timestamp: now(),
+        },
+        metadata: {},
+      }),
+    );
 
   return {
-    /** Whether `owner`'s task `taskId` has a run working now. */
-    isWorking: (owner, taskId) => running.get(taskId)?.owner === owner,
+    /** Whether `owner`'s task `taskId` has a run working now (one that waits for input is not). */
+    isWorking: (owner, taskId) => {
+      const run = running.get(taskId);
+      return run?.owner === owner && !run.waiting;
+    },
 
     async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
       const { taskId, contextId } = request;
-      const publishStatus = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
-        bus.publish(
-          AgentEvent.statusUpdate({
-            taskId,
-            contextId,
-            status: {
-              state,
-              message:
-                text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
-              timestamp: new Date().toISOString(),
-            },
-            metadata: {},
-          }),
-        );
+      const waiting = running.get(taskId);
+      if (waiting?.waiting && request.task !== undefined) {
+        // The client's answer to what the task asked: the same run goes on, on this request's bus.
+        waiting.bus = bus;
+        bus.publish(AgentEvent.task(request.task));
+        const answers = readApprovalAnswer(request.userMessage, [...waiting.pending.values()]);
+        if (answers === undefined && waiting.pending.size > 0) {
+          waiting.ask('The answer was neither "approve" nor "deny". ');
+          return;
+        }
+        waiting.waiting = false;
+        for (const answer of answers ?? []) {
+          options.approvals?.answer(answer, { owner: waiting.owner });
+        }
+        publishStatus(waiting, taskId, TaskState.TASK_STATE_WORKING);
+        await waiting.drive();
+        return;
+      }
       const task: Task = request.task ?? {
         id: taskId,
         contextId,
@@ -66,70 +121,164 @@ export function createGemloopExecutor(options: {
         metadata: {},
       };
       bus.publish(AgentEvent.task(task));
+      const owner = request.context.user?.userName ?? '';
+      const refuse = (text: string) =>
+        bus.publish(
+          AgentEvent.statusUpdate({
+            taskId,
+            contextId,
+            status: {
+              state: TaskState.TASK_STATE_REJECTED,
+              message: agentMessage(taskId, contextId, text, undefined),
+              timestamp: now(),
+            },
+            metadata: {},
+          }),
+        );
 
       const input = textOf(request.userMessage);
       if (input === undefined) {
-        publishStatus(
-          TaskState.TASK_STATE_REJECTED,
+        refuse(
           'This agent reads text: send the message as text parts (or data parts, read as JSON).',
         );
         return;
       }
-      const owner = request.context.user?.userName ?? '';
       const opened = sessions.open(contextId, owner, agentName, agent);
       if ('refused' in opened) {
-        publishStatus(
-          TaskState.TASK_STATE_REJECTED,
-          'Another task of this context is working; send the message when it has ended.',
-        );
+        refuse('Another task of this context is working; send the message when it has ended.');
         return;
       }
-      const run = { abort: new AbortController(), canceled: false, contextId, owner };
-      running.set(taskId, run);
+      const held = opened;
+      const abort = new AbortController();
+      // The door span lasts the task's run, whichever request (send, resubscribe) reads it.
+      let stream: ChatStream;
       try {
-        publishStatus(TaskState.TASK_STATE_WORKING);
-        // The door span lasts the task's run, whichever request (send, resubscribe) reads it.
-        const stream = telemetry.run(
+        stream = telemetry.run(
           {
             door: 'a2a',
             operation: 'SendMessage',
             agent: agentName,
             streaming: true,
-            signal: run.abort.signal,
+            signal: abort.signal,
           },
-          () => opened.chat.sendStream(input, { signal: run.abort.signal }),
+          () => opened.chat.sendStream(input, { signal: abort.signal }),
           (running) => running.result,
         );
-        const publish = answerDeltaPublisher(bus, taskId, contextId);
-        for await (const event of stream) {
-          if (run.canceled) break;
-          publish(event);
-        }
-        const result = await stream.result;
-        if (run.canceled) return;
-        // The whole answer as the last chunk: a client that missed deltas (or a unary caller,
-        // who gets the task) reads one part with the whole text.
-        bus.publish(
-          AgentEvent.artifactUpdate({
-            taskId,
-            contextId,
-            artifact: answerArtifact(result.text),
-            append: false,
-            lastChunk: true,
-            metadata: {},
-          }),
-        );
-        publishStatus(TaskState.TASK_STATE_COMPLETED);
       } catch (error) {
-        if (run.canceled) return;
-        onError(error);
-        const shown = toBrowserError(error, undefined);
-        publishStatus(TaskState.TASK_STATE_FAILED, shown.message, {
-          code: shown.code ?? 'run_failed',
-        });
-      } finally {
-        running.delete(taskId);
-        await opened.release();
+        await held.release();
+        throw error;
+      }
+      stream.result.catch(() => {});
+      const events = stream[Symbol.asyncIterator]() as AsyncIterator<GemloopEvent>;
+      const seen = new WeakMap<object, unknown>();
+      let next: Promise<IteratorResult<GemloopEvent>> | undefined;
+      let wake: (() => void) | undefined;
+      const listener: ApprovalListener = {
+        runId: taskId,
+        owner,
+        owns: (rawArgs) => seen.has(rawArgs),
+        pending(approval) {
+          run.pending.set(approval.approvalId, approval);
+          wake?.();
+        },
+        resolved(approvalId) {
+          run.pending.delete(approvalId);
+        },
+      };
+      const stopListening = broker?.listen(listener);
+      const run: TaskRun = {
+        abort,
+        canceled: false,
+        contextId,
+        owner,
+        bus,
+        waiting: false,
+        pending: new Map(),
+        drive,
+        ask: askForApproval,
+        async close() {
+          running.delete(taskId);
+          stopListening?.();
+          // A pull an approval left waiting ends with the aborted run: nobody reads it now.
+          next?.catch(() => {});
+          await held.release();
+        },
+      };
+      running.set(taskId, run);
+      // Through `run.bus`: a request that answers an approval brings the bus that goes on.
+      const publish = answerDeltaPublisher(
+        { publish: (event) => run.bus.publish(event) } as ExecutionEventBus,
+        taskId,
+        contextId,
+      );
+      publishStatus(run, taskId, TaskState.TASK_STATE_WORKING);
+      await drive();
+
+      /** Pulls the run's events until it ends, or waits for approvals (then returns, waiting). */
+      async function drive(): Promise<void> {
+        let ended = false;
+        try {
+          for (;;) {
+            if (run.pending.size > 0) {
+              // The other calls of the same turn ask in the same tick or the next: one question.
+              await new Promise((resolve) => setTimeout(resolve, 0));
+              if (run.canceled) return;
+              askForApproval('');
+              return;
+            }
+            next ??= events.next();
+            const woken = new Promise<'wake'>((resolve) => {
+              wake = () => resolve('wake');
+            });
+            const step = await Promise.race([next, woken]);
+            wake = undefined;
+            if (step === 'wake') continue;
+            next = undefined;
+            if (step.done === true || run.canceled) break;
+            const event = step.value;
+            publish(event);
+            if (event.type === 'tool-call' && broker !== undefined) {
+              // Paired by the arguments object, never by an id the model chose (as AG-UI's door);
+              // a subagent's call too: it waits on the same broker.
+              seen.set(event.args, event.redactedArgs ?? event.args);
+              broker.claim(event.args, listener);
+            }
+          }
+          ended = true;
+          const result = await stream.result;
+          if (run.canceled) return;
+          // The whole answer as the last chunk: a client that missed deltas (or a unary caller,
+          // who gets the task) reads one part with the whole text.
+          run.bus.publish(
+            AgentEvent.artifactUpdate({
+              taskId,
+              contextId,
+              artifact: answerArtifact(result.text),
+              append: false,
+              lastChunk: true,
+              metadata: {},
+            }),
+          );
+          publishStatus(run, taskId, TaskState.TASK_STATE_COMPLETED);
+        } catch (error) {
+          ended = true;
+          if (run.canceled) return;
+          onError(error);
+          const shown = toBrowserError(error, undefined);
+          publishStatus(run, taskId, TaskState.TASK_STATE_FAILED, shown.message, {
+            code: shown.code ?? 'run_failed',
+          });
+        } finally {
+          if (ended || run.canceled) await run.close();
+        }
+      }
+
+      function askForApproval(prefix: string) {
+        run.waiting = true;
+        const { text, metadata } = approvalRequest([...run.pending.values()], (approval) =>
+          seen.get(approval.rawArgs),
+        );
+        publishStatus(run, taskId, TaskState.TASK_STATE_INPUT_REQUIRED, prefix + text, metadata);
       }
     },
 
@@ -148,88 +297,8 @@ export function createGemloopExecutor(options: {
           metadata: {},
         }),
       );
+      // A run that waits has no drive to end it: this one lets go of it.
+      if (run.waiting) await run.close();
     },
   };
-}
-
-/**
- * The text of a message: its text parts, and its data parts as JSON, one per line; `undefined`
- * when it has neither (files only). @internal
- */
-export function textOf(message: Message): string | undefined {
-  const lines: string[] = [];
-  for (const part of message.parts ?? []) {
-    const content = part.content;
-    if (content?.$case === 'text') lines.push(content.value);
-    else if (content?.$case === 'data') lines.push(JSON.stringify(content.value));
-  }
-  const text = lines.join('\n');
-  return text.trim() === '' ? undefined : text;
-}
-
-/** A text part. @internal */
-export function textPart(text: string): Part {
-  return { content: { $case: 'text', value: text }, metadata: {}, filename: '', mediaType: '' };
-}
-
-/**
- * Publishes the top run's answer text as chunks of the `answer` artifact, the first replacing and
- * the rest appending; a subagent's text (inside its parent's tool call) and empty deltas are
- * skipped. Shared by the in-process and the durable executor. @internal
- */
-export function answerDeltaPublisher(
-  bus: ExecutionEventBus,
-  taskId: string,
-  contextId: string,
-): (event: { type: string; path: readonly unknown[]; text?: string }) => void {
-  let first = true;
-  return (event) => {
-    if (event.type !== 'text-delta' || event.path.length > 0 || !event.text) return;
-    bus.publish(
-      AgentEvent.artifactUpdate({
-        taskId,
-        contextId,
-        artifact: answerArtifact(event.text),
-        append: !first,
-        lastChunk: false,
-        metadata: {},
-      }),
-    );
-    first = false;
-  };
-}
-
-/** The artifact `answer` holding `text`. @internal */
-export function answerArtifact(text: string): Artifact {
-  return {
-    artifactId: ANSWER_ARTIFACT,
-    name: ANSWER_ARTIFACT,
-    description: "The agent's answer.",
-    parts: [textPart(text)],
-    metadata: {},
-    extensions: [],
-  };
-}
-
-/** A message of the agent's with `text`. @internal */
-export function agentMessage(
-  taskId: string,
-  contextId: string,
-  text: string,
-  metadata: Record<string, unknown> | undefined,
-): Message {
-  return {
-    messageId: crypto.randomUUID(),
-    taskId,
-    contextId,
-    role: Role.ROLE_AGENT,
-    parts: [textPart(text)],
-    metadata: metadata ?? {},
-    extensions: [],
-    referenceTaskIds: [],
-  };
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

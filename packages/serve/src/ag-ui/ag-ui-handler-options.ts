@@ -3,6 +3,7 @@ import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { AgUiStateOptions } from './ag-ui-state.ts';
 
 /** Options of {@link createAgUiHandler}. */
 export type AgUiHandlerOptions = {
@@ -45,6 +46,20 @@ export type AgUiHandlerOptions = {
    * none (only that the call ended). @defaultValue 2000
    */
   maxToolResultChars?: number | undefined;
+  /**
+   * Send the model's thought summaries (the agent's `thinking: { includeThoughts: true }`) as
+   * AG-UI reasoning events: per step, `REASONING_START`, `REASONING_MESSAGE_START` (`role:
+   * "reasoning"`), `REASONING_MESSAGE_CONTENT`..., `REASONING_MESSAGE_END`, `REASONING_END`.
+   * Only the top-level agent's; a subagent's stay inside its tool call. @defaultValue false: a
+   * frontend does not get thoughts unless the server says so (as the browser protocol)
+   */
+  thoughts?: boolean | undefined;
+  /**
+   * Shared state (AG-UI's `STATE_SNAPSHOT`/`STATE_DELTA`): a JSON state per thread, changed by
+   * `reduce` from the run's events. Each AG-UI run sends `STATE_SNAPSHOT` after `RUN_STARTED`,
+   * then a `STATE_DELTA` (JSON Patch) for each change. @defaultValue none: no state events
+   */
+  state?: AgUiStateOptions | undefined;
   /**
    * Gets each error behind a `RUN_ERROR` or a 500: a run that failed, a store that failed, an
    * `authorize` that threw. The caller gets fixed words and a code; the details are here, for

@@ -14,6 +14,12 @@ import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
+import {
+  createStateTracker,
+  isShallowerThan,
+  MAX_STATE_DEPTH,
+  type StateTracker,
+} from './ag-ui-state.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
 import { createThreadIndex, type Thread } from './thread-index.ts';
@@ -86,6 +92,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
             await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
           }
           const abort = new AbortController();
+          const state = startState(thread, input.state);
           const session = createChatSession({ agent, store, id: thread.key });
           // The door span lasts the run, across the requests that answer its interrupts.
           const stream = telemetry.run(
@@ -106,6 +113,8 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
             owner,
             runId: input.runId,
             maxToolResultChars: settings.maxToolResultChars,
+            thoughts: settings.thoughts,
+            state,
           });
           void live.result
             .catch(() => undefined)
@@ -138,6 +147,32 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
       }).toResponse();
     }
   };
+
+  /** The run's state tracker, from the client's state (when accepted) or the thread's. */
+  function startState(thread: Thread, clientState: unknown): StateTracker | undefined {
+    const shared = settings.state;
+    if (shared === undefined) return undefined;
+    let state = thread.state ?? shared.initial;
+    if (shared.acceptClientState && clientState !== undefined && clientState !== null) {
+      // Depth first: a deep enough state overflows JSON.stringify's recursion.
+      if (!isShallowerThan(clientState, MAX_STATE_DEPTH)) {
+        throw invalidState(`state nests deeper than ${MAX_STATE_DEPTH} levels.`);
+      }
+      const text = JSON.stringify(clientState);
+      if (text.length > shared.maxStateChars) {
+        throw invalidState(
+          `state is ${text.length} JSON characters, over the server's ${shared.maxStateChars}.`,
+        );
+      }
+      state = clientState;
+    }
+    return createStateTracker({
+      state,
+      reduce: shared.reduce,
+      maxStateChars: shared.maxStateChars,
+      onError,
+    });
+  }
 
   /** Answers the interrupts of the thread's waiting run with the run's `resume` entries. */
   function resume(thread: Thread, entries: ResumeEntry[], owner: string): LiveRun {
@@ -234,6 +269,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
             } as BaseEvent);
           }
         } finally {
+          if (settings.state !== undefined) thread.state = live.state();
           request.signal.removeEventListener('abort', onClientGone);
           thread.busy = false;
           if (!detached) {
@@ -267,6 +303,10 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     }
     return owner;
   }
+}
+
+function invalidState(message: string): AgUiRequestError {
+  return new AgUiRequestError({ status: 400, errorCode: 'invalid_input', message });
 }
 
 function invalidResume(message: string): AgUiRequestError {
@@ -305,5 +345,29 @@ function checkOptions(options: AgUiHandlerOptions) {
     maxThreads: wholeOption(options.maxThreads, 'maxThreads', 1000),
     approvals: options.approvals,
     maxToolResultChars: wholeOption(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
+    thoughts: options.thoughts === true,
+    state: checkStateOptions(options.state),
+  };
+}
+
+function checkStateOptions(state: AgUiHandlerOptions['state']) {
+  if (state === undefined) return undefined;
+  if (!isRecord(state) || typeof state.reduce !== 'function') {
+    failOption('state', 'state must be { reduce(state, event) } (and optionally initial).');
+  }
+  const maxStateChars = wholeOption(state.maxStateChars, 'state.maxStateChars', 65536);
+  const initial = state.initial === undefined ? {} : state.initial;
+  const text = JSON.stringify(initial) as string | undefined;
+  if (text === undefined || text.length > maxStateChars) {
+    failOption(
+      'state.initial',
+      `state.initial must be JSON of at most ${maxStateChars} characters.`,
+    );
+  }
+  return {
+    reduce: state.reduce,
+    initial: JSON.parse(text) as unknown,
+    acceptClientState: state.acceptClientState === true,
+    maxStateChars,
   };
 }

@@ -7,6 +7,7 @@ import {
   type PendingApproval,
 } from '@gemloop/core/internal';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
+import type { StateTracker } from './ag-ui-state.ts';
 import { createAgUiEventMapper, toAgUiCallId } from './to-ag-ui-events.ts';
 
 /**
@@ -29,6 +30,8 @@ export type LiveRun = {
   readonly result: Promise<ChatResult>;
   /** The id of the AG-UI run that started it, which its call ids carry. */
   readonly runId: string;
+  /** The shared state now (JSON), `undefined` when the door keeps none. */
+  state(): unknown;
   /** Stops listening to the broker. */
   dispose(): void;
 };
@@ -41,8 +44,11 @@ export function createLiveRun(options: {
   owner: RunOwner;
   runId: string;
   maxToolResultChars: number;
+  thoughts: boolean;
+  /** The thread's shared state, when the door keeps one. */
+  state?: StateTracker | undefined;
 }): LiveRun {
-  const { stream, abort } = options;
+  const { stream, abort, state } = options;
   const events = stream[Symbol.asyncIterator]() as AsyncIterator<AgentEvent>;
   const mapper = createAgUiEventMapper(options);
   const pending = new Map<string, PendingApproval>();
@@ -73,7 +79,10 @@ export function createLiveRun(options: {
     result,
     close: () => mapper.close(),
     dispose: () => stopListening?.(),
+    state: () => state?.current(),
     async pump(send) {
+      // Every AG-UI run opens with the whole state: a client that resumes, or reconnects, syncs.
+      if (state !== undefined) send(state.snapshot());
       for (const each of mapper.reopen()) send(each);
       for (;;) {
         if (pending.size > 0) {
@@ -93,6 +102,7 @@ export function createLiveRun(options: {
         next = undefined;
         if (step.done === true) return 'finished';
         for (const each of mapper.map(step.value)) send(each);
+        if (state !== undefined) for (const each of state.map(step.value)) send(each);
         const event = step.value;
         if (event.type === 'tool-call' && broker !== undefined) {
           // After the call itself, as the browser protocol does: the client learns of the call,

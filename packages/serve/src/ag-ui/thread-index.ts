@@ -14,6 +14,8 @@ export type Thread = {
   busy: boolean;
   fresh: boolean;
   live: LiveRun | undefined;
+  /** The shared state the thread's last run left (JSON), when the door keeps one. */
+  state?: unknown;
 };
 
 /**

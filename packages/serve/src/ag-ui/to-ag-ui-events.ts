@@ -6,11 +6,15 @@ import type { AgentEvent } from '@gemloop/core';
  * order: `STEP_STARTED`/`STEP_FINISHED` around each model call, `TEXT_MESSAGE_START`/
  * `CONTENT`/`END` around each step's answer text, `TOOL_CALL_START`/`ARGS`/`END` for each call
  * the model made (its arguments as the event's `redactedArgs`, the secret ones replaced, as the
- * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server.
+ * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server; with
+ * `thoughts`, each step's thought summary as one reasoning span (`REASONING_START`,
+ * `REASONING_MESSAGE_START`/`CONTENT`/`END`, `REASONING_END`: https://docs.ag-ui.com/concepts/reasoning).
  * Only the top-level run's events: a subagent's run is inside its parent's tool call. @internal
  */
 export function createAgUiEventMapper(options: {
   maxToolResultChars: number;
+  /** Send thought summaries as reasoning events (off: a page does not get them unless asked). */
+  thoughts: boolean;
   /** Makes a run's call ids unique in the thread (see {@link toAgUiCallId}). */
   runId: string;
 }): {
@@ -19,6 +23,8 @@ export function createAgUiEventMapper(options: {
   reopen(): BaseEvent[];
 } {
   let openMessage: string | undefined;
+  // The reasoning span open now: one span and one reasoning message per run of thought text.
+  let openReasoning: { span: string; message: string } | undefined;
   // The model call in progress, and one an interrupt closed: AG-UI finishes a run only with its
   // steps closed, and the run that resumes opens it again.
   let openStep: number | undefined;
@@ -29,6 +35,17 @@ export function createAgUiEventMapper(options: {
     openMessage = undefined;
     return [{ type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent];
   };
+  const closeReasoning = (): BaseEvent[] => {
+    if (openReasoning === undefined) return [];
+    const { span, message } = openReasoning;
+    openReasoning = undefined;
+    return [
+      { type: EventType.REASONING_MESSAGE_END, messageId: message } as BaseEvent,
+      { type: EventType.REASONING_END, messageId: span } as BaseEvent,
+    ];
+  };
+  // Whatever text or reasoning is open: a new kind of output closes the other.
+  const closeOpen = (): BaseEvent[] => [...closeReasoning(), ...closeMessage()];
   return {
     /** The AG-UI events for one gemloop event (none for most). */
     map(event: AgentEvent): BaseEvent[] {
@@ -37,9 +54,30 @@ export function createAgUiEventMapper(options: {
         case 'step-start':
           openStep = event.stepNumber;
           return [stepEvent(EventType.STEP_STARTED, event.stepNumber)];
+        case 'thought-delta': {
+          if (!options.thoughts || event.text.length === 0) return [];
+          const events: BaseEvent[] = closeMessage();
+          if (openReasoning === undefined) {
+            openReasoning = { span: crypto.randomUUID(), message: crypto.randomUUID() };
+            events.push(
+              { type: EventType.REASONING_START, messageId: openReasoning.span } as BaseEvent,
+              {
+                type: EventType.REASONING_MESSAGE_START,
+                messageId: openReasoning.message,
+                role: 'reasoning',
+              } as BaseEvent,
+            );
+          }
+          events.push({
+            type: EventType.REASONING_MESSAGE_CONTENT,
+            messageId: openReasoning.message,
+            delta: event.text,
+          } as BaseEvent);
+          return events;
+        }
         case 'text-delta': {
           if (event.text.length === 0) return [];
-          const events: BaseEvent[] = [];
+          const events: BaseEvent[] = closeReasoning();
           if (openMessage === undefined) {
             openMessage = crypto.randomUUID();
             events.push({
@@ -58,7 +96,7 @@ export function createAgUiEventMapper(options: {
         case 'tool-call': {
           const toolCallId = toAgUiCallId(options.runId, event.toolCallId);
           return [
-            ...closeMessage(),
+            ...closeOpen(),
             {
               type: EventType.TOOL_CALL_START,
               toolCallId,
@@ -93,14 +131,14 @@ export function createAgUiEventMapper(options: {
         }
         case 'step-end':
           openStep = undefined;
-          return [...closeMessage(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
+          return [...closeOpen(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
         default:
           return [];
       }
     },
     /** Closes the message and the step an AG-UI run that ends early leaves open. */
     close() {
-      const events = closeMessage();
+      const events = closeOpen();
       if (openStep !== undefined) {
         events.push(stepEvent(EventType.STEP_FINISHED, openStep));
         closedStep = openStep;

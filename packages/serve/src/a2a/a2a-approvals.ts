@@ -1,0 +1,109 @@
+import type { Message } from '@a2a-js/sdk';
+import type { PendingApproval } from '@gemloop/core/internal';
+
+/** The longest reason a denial carries to the model (the broker's own bound). */
+const MAX_REASON = 1000;
+
+/** One answer to a pending approval, as the broker takes it. @internal */
+export type A2AApprovalAnswer = {
+  approvalId: string;
+  decision: 'approve' | 'deny';
+  message?: string | undefined;
+};
+
+/**
+ * What an `input-required` status says (A2A's TaskState for a task that waits for its client):
+ * its text asks the question in words a person or a model reads, and its metadata carries the
+ * calls, each with its `approvalId`, for a client that answers by program. The arguments are the
+ * redacted ones a `tool-call` event showed, never the secret ones. @internal
+ */
+export function approvalRequest(
+  pending: readonly PendingApproval[],
+  shownArgs: (approval: PendingApproval) => unknown,
+): { text: string; metadata: Record<string, unknown> } {
+  const names = [...new Set(pending.map((each) => each.toolName))].join(', ');
+  const text =
+    pending.length === 1
+      ? `Approve the call of ${names}? Answer "approve" or "deny" (a reason after "deny:" reaches the model).`
+      : `Approve the ${pending.length} calls of ${names}? Answer "approve" or "deny" for all, or a data part { "approvals": { "<approvalId>": { "approved": true | false, "message"?: "why" } } }.`;
+  return {
+    text,
+    metadata: {
+      reason: 'tool_approval',
+      approvals: pending.map((each) => ({
+        approvalId: each.approvalId,
+        toolName: each.toolName,
+        toolCallId: each.toolCallId,
+        args: shownArgs(each),
+      })),
+    },
+  };
+}
+
+/**
+ * Reads a client's answer to the approvals a task waits for: a text part `approve`/`yes` or
+ * `deny`/`no` (then `deny: <reason>`) for every call, or a data part `{ approved, message? }`
+ * (every call) or `{ approvals: { [approvalId]: { approved, message? } } }` (each by id).
+ * `undefined` when it answers none of them clearly; a call the answer leaves out is denied only
+ * when the answer names calls by id (an answer is never guessed into an approval). @internal
+ */
+export function readApprovalAnswer(
+  message: Message,
+  pending: readonly PendingApproval[],
+): A2AApprovalAnswer[] | undefined {
+  for (const part of message.parts ?? []) {
+    const content = part.content;
+    if (content?.$case === 'data') {
+      const answers = fromData(content.value, pending);
+      if (answers !== undefined) return answers;
+    } else if (content?.$case === 'text') {
+      const answers = fromText(content.value, pending);
+      if (answers !== undefined) return answers;
+    }
+  }
+  return undefined;
+}
+
+function fromText(
+  text: string,
+  pending: readonly PendingApproval[],
+): A2AApprovalAnswer[] | undefined {
+  const match = /^\s*(approve|approved|yes|deny|denied|no)\b[\s:.,!-]*([\s\S]*)$/i.exec(text);
+  if (match === null) return undefined;
+  const approved = ['approve', 'approved', 'yes'].includes((match[1] ?? '').toLowerCase());
+  const reason = (match[2] ?? '').trim().slice(0, MAX_REASON);
+  return pending.map((each) => answerOf(each.approvalId, approved, reason));
+}
+
+function fromData(
+  value: unknown,
+  pending: readonly PendingApproval[],
+): A2AApprovalAnswer[] | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value['approved'] === 'boolean') {
+    const reason = typeof value['message'] === 'string' ? value['message'] : '';
+    return pending.map((each) =>
+      answerOf(each.approvalId, value['approved'] === true, reason.slice(0, MAX_REASON)),
+    );
+  }
+  const byId = value['approvals'];
+  if (!isObject(byId)) return undefined;
+  const answers: A2AApprovalAnswer[] = [];
+  for (const each of pending) {
+    const one = byId[each.approvalId];
+    // Left out, or not a yes in so many words: denied, never run on a guess.
+    const approved = isObject(one) && one['approved'] === true;
+    const reason = isObject(one) && typeof one['message'] === 'string' ? one['message'] : '';
+    answers.push(answerOf(each.approvalId, approved, reason.slice(0, MAX_REASON)));
+  }
+  return answers;
+}
+
+function answerOf(approvalId: string, approved: boolean, reason: string): A2AApprovalAnswer {
+  if (approved) return { approvalId, decision: 'approve' };
+  return { approvalId, decision: 'deny', ...(reason === '' ? {} : { message: reason }) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

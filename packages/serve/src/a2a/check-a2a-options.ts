@@ -1,0 +1,87 @@
+import {
+  checkDoorOptions,
+  type DoorSettings,
+  failOption,
+  wholeOption,
+} from '../door/check-door-options.ts';
+import { isRecord } from '../openai/to-contents.ts';
+import type { A2AHandlerOptions } from './a2a-handler-options.ts';
+
+/** The options of `createA2AHandler`, checked, with their defaults. @internal */
+export type A2ASettings = DoorSettings & {
+  agent: A2AHandlerOptions['agent'];
+  card: A2AHandlerOptions['card'];
+  authorize: A2AHandlerOptions['authorize'];
+  maxContexts: number;
+  maxTasks: number;
+  v03: boolean;
+};
+
+/** Checks the options of `createA2AHandler`, naming the one it cannot serve with. @internal */
+export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
+  if (!isRecord(options))
+    failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
+  const durable = options.durable;
+  if (durable !== undefined) {
+    const runs = isRecord(durable) ? (durable.runs as unknown) : undefined;
+    if (
+      !isRecord(runs) ||
+      !['start', 'events', 'status', 'result', 'cancel'].every(
+        (name) => typeof runs[name] === 'function',
+      ) ||
+      typeof durable.agent !== 'string' ||
+      durable.agent === ''
+    ) {
+      failOption(
+        'durable',
+        'durable must be { runs, agent }: the runs of createDurableRuns() (@gemloop/dbos) and the name of the agent the workers define.',
+      );
+    }
+    if (options.approvals !== undefined) {
+      failOption(
+        'approvals',
+        'approvals are served in process only for now: leave out durable, or approvals (the durable run has no broker to ask).',
+      );
+    }
+  } else if (
+    !isRecord(options.agent) ||
+    typeof (options.agent as { run?: unknown }).run !== 'function'
+  ) {
+    failOption('agent', 'agent must be an agent from createAgent().');
+  }
+  const card = options.card;
+  if (
+    !isRecord(card) ||
+    typeof card.name !== 'string' ||
+    card.name.trim() === '' ||
+    typeof card.description !== 'string' ||
+    card.description.trim() === ''
+  ) {
+    failOption(
+      'card',
+      'card must say what the agent card shows: { name, description } (non-empty strings).',
+    );
+  }
+  if (options.url !== undefined && !isHttpUrl(options.url)) {
+    failOption('url', 'url must be the absolute http(s) URL of the JSON-RPC endpoint.');
+  }
+  return {
+    ...checkDoorOptions(options),
+    agent: options.agent,
+    card: options.card,
+    authorize: options.authorize,
+    maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
+    maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
+    v03: options.v03 !== false,
+  };
+}
+
+/** Whether `text` is an absolute http(s) URL. @internal */
+export function isHttpUrl(text: unknown): boolean {
+  try {
+    const { protocol } = new URL(text as string);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

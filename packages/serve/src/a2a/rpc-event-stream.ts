@@ -1,0 +1,50 @@
+import { formatSSEErrorEvent, formatSSEEvent, SSE_HEADERS } from '@a2a-js/sdk';
+import { type RpcResponse, reply, safeResponse } from './json-rpc-reply.ts';
+
+/**
+ * A streaming method's frames as server-sent events (the first already read, so that an error up
+ * front was a JSON answer). The client going away stops the reading, not the task: A2A tasks
+ * outlive their streams (`SubscribeToTask` picks one up again). @internal
+ */
+export function toRpcEventStream(options: {
+  request: Request;
+  iterator: AsyncIterator<RpcResponse>;
+  first: IteratorResult<RpcResponse>;
+  /** The request's body, whose id an error frame answers. */
+  body: unknown;
+  mapError: (error: unknown) => unknown;
+}): Response {
+  const { request, iterator, first, body, mapError } = options;
+  const encoder = new TextEncoder();
+  let closed = false;
+  const stop = () => {
+    closed = true;
+    void iterator.return?.(undefined)?.catch(() => {});
+  };
+  request.signal.addEventListener('abort', stop, { once: true });
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        let step = first;
+        while (step.done !== true && !closed) {
+          controller.enqueue(encoder.encode(formatSSEEvent(safeResponse(step.value))));
+          step = await iterator.next();
+        }
+      } catch (error) {
+        if (!closed) {
+          controller.enqueue(
+            encoder.encode(formatSSEErrorEvent(reply(body, { error: mapError(error) }))),
+          );
+        }
+      } finally {
+        request.signal.removeEventListener('abort', stop);
+        if (!closed) {
+          closed = true;
+          controller.close();
+        }
+      }
+    },
+    cancel: stop,
+  });
+  return new Response(stream, { headers: { ...SSE_HEADERS } });
+}
