@@ -97,6 +97,13 @@ export type {
   PendingMcpElicitation,
 } from './mcp/create-mcp-elicitation-broker.ts';
 export { createMcpElicitationBroker } from './mcp/create-mcp-elicitation-broker.ts';
+export type { McpRunLink } from './mcp/create-mcp-run-link.ts';
+export { createMcpRunLink, MCP_RUN_LINK_PLUGIN_NAME } from './mcp/create-mcp-run-link.ts';
+export type {
+  McpElicitationReport,
+  McpElicitationReportField,
+  McpElicitationResolvedReport,
+} from './mcp/mcp-elicitation-report.ts';
 export type { McpCallInFlight } from './mcp/mcp-calls-in-flight.ts';
 export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
 export type {
