@@ -64,6 +64,8 @@ export { createFileTools, FileToolError } from './files/index.ts';
 // --- mcp ---
 export type { McpRequestHandlingClient } from './mcp/answer-mcp-server-requests.ts';
 export type { McpServerRequestOptions } from './mcp/mcp-server-request-options.ts';
+export type { McpTerminalAnswerOptions } from './mcp/answer-mcp-elicitations-at-terminal.ts';
+export { answerMcpElicitationsAtTerminal } from './mcp/answer-mcp-elicitations-at-terminal.ts';
 export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
