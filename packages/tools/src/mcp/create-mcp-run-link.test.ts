@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type AgentEvent, createAgent, createGemini } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
 import { createRunRecorder } from '@gemloop/core/recorder';
+import { toEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -213,6 +214,76 @@ describe('createMcpRunLink', () => {
       toolCall: { output: unknown };
     };
     expect(JSON.stringify(result.toolCall.output)).toContain('window seat for Ada');
+  });
+
+  it("is answered from the run's page: the plugin event, then a POST to the broker", async () => {
+    const broker = createMcpElicitationBroker();
+    const tools = await connect({ elicitation: broker.handler });
+    const agent = createAgent({
+      gemini: await fakeGemini([turn.call('book_table', {}), turn.text('Booked.')]),
+      model: 'gemini-3-flash-preview',
+      tools,
+      plugins: [broker.plugin],
+    });
+    const response = toEventStreamResponse(agent.stream('Book a table.'), {
+      pluginEvents: ['mcp-requests'],
+    });
+    // The page: reads the run's events, and answers the question it is shown.
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    const seen: { type: string; kind?: string; data?: { id?: string } }[] = [];
+    const statuses: number[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffered += decoder.decode(value, { stream: true });
+      let end = buffered.indexOf('\n\n');
+      while (end >= 0) {
+        const data = buffered
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
+        buffered = buffered.slice(end + 2);
+        end = buffered.indexOf('\n\n');
+        if (data === undefined) continue;
+        const event = JSON.parse(data.slice(6)) as (typeof seen)[number];
+        seen.push(event);
+        if (event.type === 'plugin' && event.kind === 'elicitation-pending') {
+          const posted = await broker.handleAnswer(
+            new Request('http://page/elicitations', {
+              method: 'POST',
+              body: JSON.stringify({
+                id: event.data?.id,
+                action: 'accept',
+                content: { people: 99.5 },
+              }),
+            }),
+          );
+          statuses.push(posted.status);
+          const fixed = await broker.handleAnswer(
+            new Request('http://page/elicitations', {
+              method: 'POST',
+              body: JSON.stringify({
+                id: event.data?.id,
+                action: 'accept',
+                content: { people: 6 },
+              }),
+            }),
+          );
+          statuses.push(fixed.status);
+        }
+      }
+    }
+    // A value that does not fit the form is refused (400) and the page answers again.
+    expect(statuses).toEqual([400, 204]);
+    expect(seen.filter((event) => event.type === 'plugin').map((event) => event.kind)).toEqual([
+      'elicitation-pending',
+      'elicitation-resolved',
+    ]);
+    const result = seen.find((event) => event.type === 'tool-result') as { preview?: string };
+    expect(result.preview).toContain('people');
+    expect(seen.at(-1)?.type).toBe('finish');
   });
 
   it('records a URL request in the run file with the page host only, in a unary run', async () => {
