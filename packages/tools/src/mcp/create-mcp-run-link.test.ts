@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AgentEvent, createAgent, createGemini } from '@gemloop/core';
+import { type AgentEvent, createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { toEventStreamResponse } from '@gemloop/core/web';
@@ -214,6 +214,31 @@ describe('createMcpRunLink', () => {
       toolCall: { output: unknown };
     };
     expect(JSON.stringify(result.toolCall.output)).toContain('window seat for Ada');
+  });
+
+  it('shows in each turn of a chat session that asks', async () => {
+    const broker = answeringBroker(undefined, { action: 'accept', content: { people: 2 } });
+    const tools = await connect({ elicitation: broker.handler });
+    const agent = createAgent({
+      gemini: await fakeGemini([
+        turn.call('book_table', {}),
+        turn.text('Booked for two.'),
+        turn.call('book_table', {}),
+        turn.text('Booked again.'),
+      ]),
+      model: 'gemini-3-flash-preview',
+      tools,
+      plugins: [broker.plugin],
+    });
+    const chat = createChatSession({ agent, id: 'bookings-chat' });
+    for (const message of ['Book a table.', 'And another.']) {
+      const events: AgentEvent[] = [];
+      for await (const event of chat.sendStream(message)) events.push(event as AgentEvent);
+      expect(pluginEvents(events).map((event) => event.kind)).toEqual([
+        'elicitation-pending',
+        'elicitation-resolved',
+      ]);
+    }
   });
 
   it("is answered from the run's page: the plugin event, then a POST to the broker", async () => {
