@@ -60,7 +60,18 @@ export function answerMcpElicitationsAtTerminal(
   const write = (text: string): void => {
     output.write(text);
   };
-  const lines = createLineReader(options.input);
+  const reader = createLineReader(options.input);
+  // Piped input is not echoed by a terminal: the transcript shows each answer after its prompt.
+  const echo = (options.input as { isTTY?: boolean }).isTTY !== true;
+  const lines = {
+    async next(signal: AbortSignal): Promise<string | undefined> {
+      const line = await reader.next(signal);
+      if (echo && line !== undefined && !signal.aborted)
+        write(`${shown(line, MAX_MESSAGE_CHARS)}\n`);
+      return line;
+    },
+    close: () => reader.close(),
+  };
   const queue: PendingMcpElicitation[] = [...broker.pending];
   let current: { id: string; controller: AbortController } | undefined;
   let running = false;
