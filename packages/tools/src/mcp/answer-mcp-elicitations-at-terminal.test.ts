@@ -135,6 +135,39 @@ describe('answerMcpElicitationsAtTerminal', () => {
     expect(await call('sign_in')).toEqual({ action: 'decline' });
   });
 
+  it('answers a malformed request without asking, and goes on with the next', async () => {
+    const { broker, input, call, printed } = await setup();
+    const context = { signal: new AbortController().signal, toolCalls: [] };
+    const odd = broker.handler(
+      {
+        mode: 'form',
+        server: 'server "x"',
+        message: 'Odd form',
+        requestedSchema: {
+          type: 'object',
+          properties: { a: null as never },
+          required: 'a' as never,
+        },
+      },
+      context,
+    );
+    const broken = broker.handler(
+      {
+        mode: 'form',
+        server: 'server "x"',
+        message: 'Broken form',
+        requestedSchema: null as never,
+      },
+      context,
+    );
+    expect(await odd).toEqual({ action: 'decline' });
+    input.write('y\n');
+    expect(await call('sign_in')).toEqual({ action: 'accept' });
+    // A form whose answer can never fit is cancelled, not asked again and again.
+    expect(await broken).toEqual({ action: 'cancel' });
+    expect(printed()).toContain('The request is cancelled.');
+  });
+
   it('stops asking a request answered elsewhere, and cancels at the end of input', async () => {
     const { broker, input, call, printed } = await setup();
     const first = call('sign_in');

@@ -80,7 +80,8 @@ export function answerMcpElicitationsAtTerminal(
   const unsubscribe = broker.subscribe((event) => {
     if (event.type === 'elicitation-pending') {
       queue.push(event.elicitation);
-      void drain();
+      // A throwing `output` ends this round; what waits is answered by its time limit.
+      drain().catch(() => {});
       return;
     }
     const at = queue.findIndex((each) => each.id === event.id);
@@ -108,7 +109,15 @@ export function answerMcpElicitationsAtTerminal(
         if (next === undefined) break;
         const controller = new AbortController();
         current = { id: next.id, controller };
-        const answer = await ask(next, controller.signal);
+        let answer: McpElicitationAnswer | undefined;
+        try {
+          answer = await ask(next, controller.signal);
+        } catch {
+          // A request this terminal cannot ask (the broker's handler takes any caller's): the
+          // server gets an answer all the same, and the other requests are still asked.
+          write('  (this request cannot be answered here: cancelled)\n');
+          answer = controller.signal.aborted ? undefined : { action: 'cancel' };
+        }
         current = undefined;
         if (answer === undefined) {
           if (!stopped) write('  (answered elsewhere)\n');
@@ -117,9 +126,12 @@ export function answerMcpElicitationsAtTerminal(
         try {
           if (!broker.answer(next.id, answer)) write('  (answered elsewhere)\n');
         } catch (error) {
-          // The form as a whole did not fit (a field checked alone did): ask it again.
-          write(`  ${InvalidArgumentError.isInstance(error) ? error.message : 'Not accepted.'}\n`);
-          queue.unshift(next);
+          // Each field was checked as it was typed: a form that still does not fit is malformed
+          // (a required field it does not list). Asking again could never end; it is cancelled.
+          write(
+            `  ${InvalidArgumentError.isInstance(error) ? error.message : 'Not accepted.'} The request is cancelled.\n`,
+          );
+          broker.answer(next.id, { action: 'cancel' });
         }
       }
     } finally {
@@ -174,10 +186,15 @@ export function answerMcpElicitationsAtTerminal(
     signal: AbortSignal,
   ): Promise<McpElicitationAnswer | undefined> {
     const properties = request.requestedSchema?.properties ?? {};
-    const required = new Set(request.requestedSchema?.required ?? []);
+    const listed = request.requestedSchema?.required;
+    const required = new Set(Array.isArray(listed) ? listed : []);
     write(`  (type ${DECLINE} or ${CANCEL} at any field to refuse the form)\n`);
     const content: { [name: string]: McpElicitationValue } = {};
     for (const [name, field] of Object.entries(properties)) {
+      if (typeof field !== 'object' || field === null) {
+        write(`  The form's field "${shown(name, MAX_LABEL_CHARS)}" cannot be filled in here.\n`);
+        return { action: 'decline' };
+      }
       const options = choicesOf(field.type === 'array' ? (field.items ?? {}) : field);
       const label = shown(typeof field.title === 'string' ? field.title : name, MAX_LABEL_CHARS);
       if (typeof field.description === 'string') {
