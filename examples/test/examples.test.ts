@@ -272,6 +272,18 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('a wrong token: 401');
   });
 
+  it('mcp-asks: an MCP server asks back; the terminal answers, the run shows it', async () => {
+    const { stdout } = await runOk('mcp-asks/mcp-asks.ts');
+    expect(stdout).toContain('server "bookings" asks (during book_table):');
+    expect(stdout).toContain('People (a whole number, required): 4');
+    expect(stdout).toContain('Page to open: https://calendar.example/authorize?client=bookings');
+    expect(stdout).toContain('Open it? [y]es (I opened it) / [n]o / [c]ancel: y');
+    expect(section(stdout, "The run's events:")).toMatch(
+      /elicitation-pending \(form\)\n.*elicitation-resolved \(accept\)\n.*elicitation-pending \(url\)\n.*elicitation-resolved \(accept\)\n.*sampling \(\d+ tokens\)/,
+    );
+    expect(stdout).toContain('Your table for four is booked, your calendar is linked');
+  });
+
   it('ag-ui-door: HttpAgent asks the agent, and approves a refund through an AG-UI interrupt', async () => {
     const { stdout } = await runOk('ag-ui-door/ag-ui-door.ts');
     expect(stdout).toMatch(/Serving the agent to AG-UI at http:\/\/127\.0\.0\.1:\d+\/agent/);

@@ -32,9 +32,20 @@ type Harness = {
   reload(): Promise<void>;
   resume(point: { runId: string; lastEventId: string }): Promise<void>;
   approve(id: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
+  answerElicitation(
+    id: string,
+    answer: { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, number> },
+  ): Promise<boolean>;
   unmount(): void;
   state(): {
-    messages: { id: string; role: string; text: string; outcome?: string; approvals?: unknown[] }[];
+    messages: {
+      id: string;
+      role: string;
+      text: string;
+      outcome?: string;
+      approvals?: unknown[];
+      elicitations?: { id: string }[];
+    }[];
     status: string;
     error?: { name: string; message: string };
   };
@@ -250,6 +261,60 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     await page.evaluate(() => harness.respond(2, 404, ''));
     expect(await gone).toBe(false);
     expect((await state(page)).messages[1]?.approvals).toEqual([]);
+    expect((await state(page)).status).toBe('streaming');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("an MCP server's question: shown, a refused answer keeps it, a taken one removes it", async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Book a table'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    const asked = {
+      type: 'plugin',
+      path: [],
+      plugin: 'mcp-requests',
+      kind: 'elicitation-pending',
+      stepNumber: 1,
+      data: {
+        id: 'el-1',
+        server: 'server "bookings"',
+        mode: 'form',
+        message: 'How many people?',
+        toolCalls: [{ toolCallId: 'c1', toolName: 'book_table' }],
+        fields: [{ name: 'people', type: 'integer', required: true }],
+      },
+    };
+    await page.evaluate((events) => harness.stream(0, events), [start, asked]);
+    await waitStatus(page, 'awaiting-approval');
+    expect((await state(page)).messages[1]?.elicitations?.map((each) => each.id)).toEqual(['el-1']);
+
+    const refused = page.evaluate(() =>
+      harness.answerElicitation('el-1', { action: 'accept', content: { people: 0 } }),
+    );
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect((await requests(page))[1]).toMatchObject({
+      url: '/elicitations',
+      method: 'POST',
+      headers: { authorization: 'Bearer page-token', 'content-type': 'application/json' },
+      body: { id: 'el-1', action: 'accept', content: { people: 0 } },
+    });
+    await page.evaluate(() =>
+      harness.respond(1, 400, JSON.stringify({ error: '"people" must be at least 1.' })),
+    );
+    expect(await refused).toBe(false);
+    expect((await state(page)).messages[1]?.elicitations).toHaveLength(1);
+    expect(await page.evaluate(() => harness.errors)).toEqual([
+      'The elicitation answer was not accepted (400): "people" must be at least 1.',
+    ]);
+
+    const taken = page.evaluate(() =>
+      harness.answerElicitation('el-1', { action: 'accept', content: { people: 2 } }),
+    );
+    await page.waitForFunction(() => harness.requests.length === 3);
+    await page.evaluate(() => harness.respond(2, 204, ''));
+    expect(await taken).toBe(true);
+    expect((await state(page)).messages[1]?.elicitations).toEqual([]);
     expect((await state(page)).status).toBe('streaming');
     expect(errors).toEqual([]);
     await page.close();

@@ -22,6 +22,7 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
   'steer',
   'approval-pending',
   'approval-resolved',
+  'plugin',
   'error',
   'finish',
 ]);

@@ -10,6 +10,7 @@ export type {
   BrowserErrorEvent,
   BrowserEvent,
   BrowserFinishEvent,
+  BrowserPluginEvent,
   BrowserStartEvent,
   BrowserStepFinishEvent,
   BrowserStepStartEvent,
@@ -21,6 +22,11 @@ export type {
 } from '@gemloop/core/web';
 export { type AgentEventsOptions, agentEvents, PROTOCOL_VERSION } from './agent-events.ts';
 export { type AnswerApprovalOptions, answerApproval } from './answer-approval.ts';
+export {
+  type AnswerElicitationOptions,
+  answerElicitation,
+  type ElicitationAnswer,
+} from './answer-elicitation.ts';
 export { ClientError, type ClientErrorCode } from './client-error.ts';
 export type { ResumePoint } from './resume-point.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

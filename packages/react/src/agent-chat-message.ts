@@ -43,6 +43,30 @@ export type ChatApproval = {
   answering?: 'approve' | 'deny' | undefined;
 };
 
+/**
+ * What an MCP server asks the user in the middle of a tool call (a `plugin` event of
+ * `mcp-requests`, kind `elicitation-pending`, see docs/serving-mcp.md): answer it with
+ * `answerElicitation(id, { action, content })`. A `form` names its fields; a `url` request shows
+ * only the page's host here (the page's full address comes from the broker's own stream).
+ */
+export type ChatElicitation = {
+  id: string;
+  path: string[];
+  mode: 'form' | 'url';
+  /** The server, as gemloop names it (`server "name"`). */
+  server: string;
+  /** What the server says to the user: show it as text. */
+  message: string;
+  /** The tool calls running when the server asked (usually the one that asks). */
+  toolCalls: { toolCallId: string; toolName: string }[];
+  /** `form`: the fields asked for. */
+  fields?:
+    | { name: string; type: string; title?: string | undefined; required: boolean }[]
+    | undefined;
+  /** `url`: the host of the page to open. */
+  host?: string | undefined;
+};
+
 /** A message the user sent. */
 export type UserChatMessage = { id: string; role: 'user'; text: string };
 
@@ -65,6 +89,8 @@ export type AssistantChatMessage = {
   toolCalls: ChatToolCall[];
   /** The calls that wait for a person now. */
   approvals: ChatApproval[];
+  /** What MCP servers ask the user now (set once one asked; the server lists `mcp-requests` in `pluginEvents`). */
+  elicitations?: ChatElicitation[] | undefined;
   /** Token counts: each step's as it ends, then the run's from `finish`. */
   usage?: BrowserUsage | undefined;
   /**
@@ -87,7 +113,10 @@ export type AgentChatMessage = UserChatMessage | AssistantChatMessage;
  */
 export type ChatError = BrowserError | Error;
 
-/** Where the chat is: what to show and which buttons to enable. */
+/**
+ * Where the chat is: what to show and which buttons to enable. `awaiting-approval`: the run waits
+ * for the page (an approval, or an MCP server's question in `elicitations`).
+ */
 export type AgentChatStatus = 'idle' | 'streaming' | 'awaiting-approval' | 'error';
 
 /** The whole state of a chat. */

@@ -20,6 +20,7 @@ export type {
   AgentChatStatus,
   AssistantChatMessage,
   ChatApproval,
+  ChatElicitation,
   ChatError,
   ChatToolCall,
   ToolCallStatus,

@@ -78,6 +78,8 @@ export function isWellFormedEvent(value: unknown): value is BrowserEvent {
         isString(event['approvalId']) &&
         (event['decision'] === 'approve' || event['decision'] === 'deny')
       );
+    case 'plugin':
+      return isString(event['plugin']) && isString(event['kind']);
     case 'error': {
       const error = event['error'] as Record<string, unknown> | null | undefined;
       return (

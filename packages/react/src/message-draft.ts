@@ -7,7 +7,12 @@
 // only when an event changed a step before the last.
 
 import type { BrowserEvent, BrowserUsage } from '@gemloop/client';
-import type { AssistantChatMessage, ChatApproval, ChatToolCall } from './agent-chat-message.ts';
+import type {
+  AssistantChatMessage,
+  ChatApproval,
+  ChatElicitation,
+  ChatToolCall,
+} from './agent-chat-message.ts';
 
 type StepText = { stepNumber: number; text: string };
 
@@ -72,6 +77,8 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   // Approvals answered are left as holes until `done`, so that removing one moves nothing.
   let approvals: (ChatApproval | undefined)[] | undefined;
+  // Copied once per batch of events, as the other lists are (few: a server asks one at a time).
+  let elicitations: ChatElicitation[] | undefined;
   let approvalIndex: Map<string, number> | undefined;
   const approvalAt = (approvalId: string): number | undefined => {
     if (approvalIndex === undefined) {
@@ -230,6 +237,22 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         list[call] = { ...(list[call] as ChatToolCall), status: 'running' };
         return;
       }
+      case 'plugin': {
+        if (event.plugin !== 'mcp-requests') return;
+        const asked = toElicitation(event);
+        const list = elicitations ?? message.elicitations ?? [];
+        if (event.kind === 'elicitation-pending' && asked !== undefined) {
+          if (list.some((each) => each.id === asked.id)) return;
+          elicitations = [...list, asked];
+          changed = true;
+        } else if (event.kind === 'elicitation-resolved') {
+          const id = (event.data as { id?: unknown } | undefined)?.id;
+          if (!list.some((each) => each.id === id)) return;
+          elicitations = list.filter((each) => each.id !== id);
+          changed = true;
+        }
+        return;
+      }
       case 'error':
         fields.error = event.error;
         changed = true;
@@ -241,6 +264,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
         approvals = [];
         approvalIndex = new Map();
+        if ((elicitations ?? message.elicitations)?.length) elicitations = [];
         changed = true;
         return;
       default:
@@ -257,6 +281,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     if (approvals !== undefined) {
       next.approvals = approvals.filter((approval) => approval !== undefined);
     }
+    if (elicitations !== undefined) next.elicitations = elicitations;
     if (steps !== undefined) {
       if (unsorted) steps.sort((a, b) => a.stepNumber - b.stepNumber);
       next.stepTexts = steps;
@@ -294,5 +319,39 @@ function addUsage(
     thoughtsTokens: total.thoughtsTokens + step.thoughtsTokens,
     cachedTokens: total.cachedTokens + step.cachedTokens,
     totalTokens: total.totalTokens + step.totalTokens,
+  };
+}
+
+/** An `elicitation-pending` event's data as the page shows it, or `undefined` when malformed. */
+function toElicitation(event: { path: string[]; data?: unknown }): ChatElicitation | undefined {
+  const data = event.data as Record<string, unknown> | undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { id, mode, server, message } = data;
+  if (typeof id !== 'string' || (mode !== 'form' && mode !== 'url')) return undefined;
+  if (typeof server !== 'string' || typeof message !== 'string') return undefined;
+  const toolCalls = Array.isArray(data['toolCalls'])
+    ? (data['toolCalls'] as unknown[]).filter(
+        (call): call is { toolCallId: string; toolName: string } =>
+          typeof (call as { toolCallId?: unknown })?.toolCallId === 'string' &&
+          typeof (call as { toolName?: unknown })?.toolName === 'string',
+      )
+    : [];
+  const fields = Array.isArray(data['fields'])
+    ? (data['fields'] as unknown[]).filter(
+        (field): field is NonNullable<ChatElicitation['fields']>[number] =>
+          typeof (field as { name?: unknown })?.name === 'string' &&
+          typeof (field as { type?: unknown })?.type === 'string' &&
+          typeof (field as { required?: unknown })?.required === 'boolean',
+      )
+    : undefined;
+  return {
+    id,
+    path: event.path,
+    mode,
+    server,
+    message,
+    toolCalls,
+    ...(fields === undefined ? {} : { fields }),
+    ...(typeof data['host'] === 'string' ? { host: data['host'] } : {}),
   };
 }

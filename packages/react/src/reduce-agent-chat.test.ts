@@ -565,3 +565,93 @@ describe('reduceAgentChat', () => {
     expect(fold([{ type: 'set-messages', messages }]).messages).toEqual(messages);
   });
 });
+
+describe('reduceAgentChat, MCP servers asking (mcp-requests plugin events)', () => {
+  const pending = (id: string, data: Record<string, unknown> = {}) =>
+    ev({
+      type: 'plugin',
+      path: ['booker#1'],
+      plugin: 'mcp-requests',
+      kind: 'elicitation-pending',
+      stepNumber: 1,
+      data: {
+        id,
+        server: 'server "bookings"',
+        mode: 'form',
+        message: 'How many people?',
+        toolCalls: [{ toolCallId: 'c1', toolName: 'book_table' }],
+        fields: [{ name: 'people', type: 'integer', title: 'People', required: true }],
+        ...data,
+      },
+    });
+  const resolved = (id: string) =>
+    ev({
+      type: 'plugin',
+      path: ['booker#1'],
+      plugin: 'mcp-requests',
+      kind: 'elicitation-resolved',
+      stepNumber: 1,
+      data: { id, action: 'accept' },
+    });
+
+  it('shows a question while it waits, and the chat awaits the page', () => {
+    const state = fold([send(), start, pending('e1'), pending('e1')]);
+    expect(state.status).toBe('awaiting-approval');
+    expect(assistant(state).elicitations).toEqual([
+      {
+        id: 'e1',
+        path: ['booker#1'],
+        mode: 'form',
+        server: 'server "bookings"',
+        message: 'How many people?',
+        toolCalls: [{ toolCallId: 'c1', toolName: 'book_table' }],
+        fields: [{ name: 'people', type: 'integer', title: 'People', required: true }],
+      },
+    ]);
+    const answered = fold([resolved('e1')], state);
+    expect(assistant(answered).elicitations).toEqual([]);
+    expect(answered.status).toBe('streaming');
+  });
+
+  it('drops it when the page answered, when the run finishes, and ignores malformed data and other plugins', () => {
+    const state = fold([
+      send(),
+      start,
+      pending('e1'),
+      pending('e2', { mode: 'url', host: 'x.example' }),
+    ]);
+    const gone = reduceAgentChat(state, { type: 'elicitation-gone', id: 'e1' });
+    expect(assistant(gone).elicitations?.map((each) => [each.id, each.host])).toEqual([
+      ['e2', 'x.example'],
+    ]);
+    expect(assistant(fold([finish()], gone)).elicitations).toEqual([]);
+    const ignored = fold([
+      send('again', 2),
+      ev(
+        {
+          type: 'plugin',
+          path: [],
+          plugin: 'mcp-requests',
+          kind: 'elicitation-pending',
+          stepNumber: 1,
+          data: { id: 7 },
+        },
+        'a2',
+      ),
+      ev(
+        {
+          type: 'plugin',
+          path: [],
+          plugin: 'other',
+          kind: 'elicitation-pending',
+          stepNumber: 1,
+          data: { id: 'x', mode: 'form', server: 's', message: 'm' },
+        },
+        'a2',
+      ),
+      ev({ type: 'plugin', path: [], kind: 'no-plugin-name' }, 'a2'),
+    ]);
+    expect(assistant(ignored, 'a2').elicitations).toBeUndefined();
+    expect(ignored.status).toBe('streaming');
+  });
+});

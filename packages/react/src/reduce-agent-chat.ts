@@ -42,6 +42,8 @@ export type AgentChatAction =
     }
   /** Nothing waits under that id any more (answered elsewhere, timed out, run ended). */
   | { type: 'approval-gone'; approvalId: string }
+  /** An MCP server's question was answered from this page or is gone: it stops showing. */
+  | { type: 'elicitation-gone'; id: string }
   /** The page stopped the run (its request was aborted, which aborts the run on the server). */
   | { type: 'stopped'; messageId: string }
   /** The stream failed (an HTTP error, a lost connection, a limit): the run's outcome is unknown. */
@@ -94,6 +96,8 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
     case 'approval-answered':
     case 'approval-gone':
       return updateApproval(state, action);
+    case 'elicitation-gone':
+      return removeElicitation(state, action.id);
     case 'stopped':
       if (action.messageId !== state.streamingId) return state;
       return { ...endStreaming(state), status: 'idle' };
@@ -215,11 +219,16 @@ function resume(
   });
 }
 
-/** `streaming`, or `awaiting-approval` while the streaming message has approvals waiting. */
+/**
+ * `streaming`, or `awaiting-approval` while the streaming message has approvals or MCP servers'
+ * questions waiting.
+ */
 function withStatus(state: AgentChatState): AgentChatState {
   if (state.streamingId === undefined) return state;
   const message = state.messages.find((each) => each.id === state.streamingId);
-  const waiting = message?.role === 'assistant' && message.approvals.length > 0;
+  const waiting =
+    message?.role === 'assistant' &&
+    (message.approvals.length > 0 || (message.elicitations?.length ?? 0) > 0);
   const status = waiting ? 'awaiting-approval' : 'streaming';
   return status === state.status ? state : { ...state, status };
 }
@@ -263,5 +272,21 @@ function updateApproval(
         );
   const messages = [...state.messages];
   messages[index] = { ...message, approvals };
+  return withStatus({ ...state, messages });
+}
+
+function removeElicitation(state: AgentChatState, id: string): AgentChatState {
+  const index = state.messages.findIndex(
+    (message) =>
+      message.role === 'assistant' &&
+      message.elicitations?.some((elicitation) => elicitation.id === id) === true,
+  );
+  const message = state.messages[index];
+  if (message === undefined || message.role !== 'assistant') return state;
+  const messages = [...state.messages];
+  messages[index] = {
+    ...message,
+    elicitations: (message.elicitations ?? []).filter((elicitation) => elicitation.id !== id),
+  };
   return withStatus({ ...state, messages });
 }

@@ -8,7 +8,9 @@ import {
   type AgentEventsOptions,
   agentEvents,
   answerApproval,
+  answerElicitation as answerElicitationRequest,
   type BrowserEvent,
+  type ElicitationAnswer,
   type ResumePoint,
 } from '@gemloop/client';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
@@ -44,6 +46,11 @@ export type UseAgentChatOptions = {
   headers?: Record<string, string> | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
+  /**
+   * The route that takes answers to MCP servers' questions (the elicitation broker's
+   * `handleAnswer`, `@gemloop/tools`). Default `/elicitations`.
+   */
+  elicitationsUrl?: string | URL | undefined;
   /**
    * Where `stop` sends its cancel request (`cancelUrl` of `@gemloop/client`). Default: `url`,
    * when the run's `start` event says `cancellable` (the server keeps a replay buffer).
@@ -106,6 +113,13 @@ export type UseAgentChatResult = {
    * server refused the answer (`onError` then gets the `ClientError`). Never rejects.
    */
   approve(approvalId: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
+  /**
+   * Answers an MCP server's question (`message.elicitations`): `accept` with the form's `content`
+   * (a URL request: the user opened the page), `decline` or `cancel`. Resolves `false` when it was
+   * not taken: nothing waits under that id any more, or the server refused it (a field that does
+   * not fit: `onError` gets the `ClientError` naming it, and the question stays). Never rejects.
+   */
+  answerElicitation(id: string, answer: Omit<ElicitationAnswer, 'id'>): Promise<boolean>;
   /** Sends the last user message again, replacing the answer after it (after an error, say). */
   reload(): Promise<void>;
   /**
@@ -345,6 +359,27 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     [],
   );
 
+  const answerElicitation = useCallback(
+    async (id: string, answer: Omit<ElicitationAnswer, 'id'>) => {
+      const { options: current } = latest.current;
+      try {
+        const answered = await answerElicitationRequest(
+          current.elicitationsUrl ?? '/elicitations',
+          { ...answer, id },
+          { headers: current.headers, fetch: current.client?.fetch },
+        );
+        // Taken, or gone: either way nothing waits for this page (the run's `elicitation-resolved`
+        // confirms the first).
+        dispatch({ type: 'elicitation-gone', id });
+        return answered;
+      } catch (error) {
+        current.onError?.(toError(error));
+        return false;
+      }
+    },
+    [],
+  );
+
   const setMessages = useCallback((messages: AgentChatMessage[]): void => {
     dispatch({ type: 'set-messages', messages });
   }, []);
@@ -364,6 +399,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     send,
     stop,
     approve,
+    answerElicitation,
     reload,
     resume,
     setMessages,

@@ -64,6 +64,8 @@ export { createFileTools, FileToolError } from './files/index.ts';
 // --- mcp ---
 export type { McpRequestHandlingClient } from './mcp/answer-mcp-server-requests.ts';
 export type { McpServerRequestOptions } from './mcp/mcp-server-request-options.ts';
+export type { McpTerminalAnswerOptions } from './mcp/answer-mcp-elicitations-at-terminal.ts';
+export { answerMcpElicitationsAtTerminal } from './mcp/answer-mcp-elicitations-at-terminal.ts';
 export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
@@ -97,6 +99,13 @@ export type {
   PendingMcpElicitation,
 } from './mcp/create-mcp-elicitation-broker.ts';
 export { createMcpElicitationBroker } from './mcp/create-mcp-elicitation-broker.ts';
+export type { McpRunLink } from './mcp/create-mcp-run-link.ts';
+export { createMcpRunLink, MCP_RUN_LINK_PLUGIN_NAME } from './mcp/create-mcp-run-link.ts';
+export type {
+  McpElicitationReport,
+  McpElicitationReportField,
+  McpElicitationResolvedReport,
+} from './mcp/mcp-elicitation-report.ts';
 export type { McpCallInFlight } from './mcp/mcp-calls-in-flight.ts';
 export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
 export type {

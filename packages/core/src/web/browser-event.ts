@@ -148,6 +148,20 @@ export type BrowserApprovalResolvedEvent = BrowserEventBase & {
   decision: 'approve' | 'deny';
 };
 
+/**
+ * What a plugin reported (`run.emit(kind, data)`), sent only for the plugins the server lists in
+ * `pluginEvents` (e.g. `mcp-requests`: an MCP server asks the user something, see
+ * docs/serving-mcp.md). `data` is the plugin's JSON, left out (`dataOmitted`) past 16 KB.
+ */
+export type BrowserPluginEvent = BrowserEventBase & {
+  type: 'plugin';
+  plugin: string;
+  kind: string;
+  stepNumber: number;
+  data?: unknown;
+  dataOmitted?: true | undefined;
+};
+
 /** The run failed; `finish` follows. */
 export type BrowserErrorEvent = BrowserEventBase & { type: 'error'; error: BrowserError };
 
@@ -199,6 +213,7 @@ export type BrowserEvent =
   | BrowserSteerEvent
   | BrowserApprovalPendingEvent
   | BrowserApprovalResolvedEvent
+  | BrowserPluginEvent
   | BrowserErrorEvent
   | BrowserFinishEvent;
 

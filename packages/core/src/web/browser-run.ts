@@ -93,6 +93,7 @@ export function startBrowserRun(
   const mapping: BrowserEventMapping = {
     thoughts: options.thoughts,
     maxResultPreviewChars: options.maxResultPreviewChars,
+    pluginEvents: options.pluginEvents,
     // Read per event: a chat send is marked once its inner stream exists.
     get redaction() {
       return isRedactingStream(source) ? NO_REDACTOR : undefined;

@@ -17,6 +17,7 @@ export type {
   BrowserEvent,
   BrowserEventBase,
   BrowserFinishEvent,
+  BrowserPluginEvent,
   BrowserProtocolVersion,
   BrowserStartEvent,
   BrowserStepFinishEvent,

@@ -14,7 +14,12 @@ export type BrowserEventMapping = {
    * events stored before calls carried `redactedArgs`).
    */
   redaction: { redactor: ArgumentRedactor | undefined } | undefined;
+  /** The plugins whose events (`run.emit`) the page gets, by name; `undefined`: none. */
+  pluginEvents?: ReadonlySet<string> | undefined;
 };
+
+/** A plugin event's data goes to a page up to this many characters of JSON; past it, none. */
+export const MAX_BROWSER_PLUGIN_DATA_CHARS = 16_384;
 
 const ROOT_PATH: readonly string[] = Object.freeze([]);
 
@@ -126,6 +131,23 @@ export function toBrowserEvent(
         stepNumber: event.stepNumber,
         ...(event.reason === undefined ? {} : { reason: event.reason }),
       };
+    case 'plugin': {
+      // A plugin's data is written for the server's own surfaces (spans, recordings): a page gets
+      // the events of the plugins the server named, and data only while it stays small.
+      if (mapping.pluginEvents?.has(event.plugin) !== true) return undefined;
+      const base = {
+        type: 'plugin' as const,
+        path,
+        plugin: event.plugin,
+        kind: event.kind,
+        stepNumber: event.stepNumber,
+      };
+      if (event.data === undefined) return base;
+      const json = jsonOf(event.data);
+      return json !== undefined && json.length <= MAX_BROWSER_PLUGIN_DATA_CHARS
+        ? { ...base, data: JSON.parse(json) as unknown }
+        : { ...base, dataOmitted: true };
+    }
     case 'run-end':
       // A subagent's run ends inside the parent's tool call (its tool-result follows); only the
       // run's own end is the page's `finish`.
@@ -145,6 +167,15 @@ export function toBrowserEvent(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` as JSON, or `undefined` when it cannot be (a cycle, a BigInt). */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A tool's output as one line of JSON (a string as itself); never throws. */

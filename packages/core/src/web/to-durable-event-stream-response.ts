@@ -2,6 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { BrowserError, BrowserEvent } from './browser-event.ts';
+import { pluginEventsOption } from './plugin-events-option.ts';
 import { positiveOption } from './positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
 import { toBrowserError } from './to-browser-error.ts';
@@ -28,6 +29,8 @@ export type DurableEventStreamOptions = {
   ended?: (() => Promise<{ outcome: 'aborted' | 'error'; error?: BrowserError }>) | undefined;
   thoughts?: boolean | undefined;
   maxResultPreviewChars?: number | undefined;
+  /** The plugins whose events the page gets, by name (see `EventStreamOptions.pluginEvents`). */
+  pluginEvents?: readonly string[] | undefined;
   heartbeatMs?: number | undefined;
   onError?: ((error: unknown) => void) | undefined;
 };
@@ -74,6 +77,7 @@ export function toDurableEventStreamResponse(
       true,
     ),
     redaction: options.tools === undefined ? undefined : { redactor },
+    pluginEvents: pluginEventsOption(options.pluginEvents),
   };
   const heartbeatMs = positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
   let iterator: AsyncIterator<DurableEventEntry> | undefined;

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { ApprovalBroker } from './approval-broker.ts';
 import type { BrowserError } from './browser-event.ts';
 import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
+import { pluginEventsOption } from './plugin-events-option.ts';
 import { positiveOption } from './positive-option.ts';
 import { type ReplayBuffer, replayBufferInternals } from './replay-buffer.ts';
 import { checkOwnerOption, type RunOwner } from './run-owner.ts';
@@ -29,6 +30,12 @@ export type EventStreamOptions = {
    * reach every run.
    */
   owner?: RunOwner | undefined;
+  /**
+   * The plugins whose events (`run.emit`) the page gets as `plugin` events, by name (e.g.
+   * `['mcp-requests']` for MCP elicitation). Default none: a plugin's data is written for spans
+   * and recordings, so only the plugins named here reach a page.
+   */
+  pluginEvents?: readonly string[] | undefined;
   /** Shows this run's pending approvals on its page (the broker's `beforeToolCall` is the agent's). */
   approvals?: ApprovalBroker | undefined;
   /** Called with a failed run's error (log it there); the page gets only {@link BrowserError}. */
@@ -123,6 +130,7 @@ export function openEventStream(
       true,
     ),
     redaction: undefined,
+    pluginEvents: pluginEventsOption(options.pluginEvents),
     heartbeatMs: positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true),
     detachGraceMs: replay?.reconnectWindowMs ?? 0,
     retain: replay?.retain,

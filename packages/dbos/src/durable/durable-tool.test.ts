@@ -72,6 +72,27 @@ describe('toDurableTool inside a run', () => {
     return Promise.all(running);
   });
 
+  it('hands the tool the very arguments object the plugins saw (an MCP run link pairs by it)', async () => {
+    const seen: unknown[] = [];
+    const tool = toDurableTool(
+      defineTool({
+        name: 'book_table',
+        parameters: z.object({ people: z.number() }),
+        execute: (args) => {
+          seen.push(args);
+          return 'ok';
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    // `wrapToolCall`'s `input` is the object `execute` gets: createMcpRunLink (@gemloop/tools)
+    // finds the run of an MCP server's request by it, inside the tool's step too.
+    const args = { people: 4 };
+    await tool.execute(args, context(1, 0, 'c1'));
+    expect(seen[0]).toBe(args);
+  });
+
   it('bounds a long call id in the step name', async () => {
     const tool = toDurableTool(
       defineTool({ name: 'lookup', parameters: z.object({}), execute: () => 'ok' }),

@@ -113,6 +113,10 @@ const harness = {
   resume: (point: ResumePoint) => chat?.resume(point),
   approve: (id: string, decision: 'approve' | 'deny', message?: string) =>
     chat?.approve(id, decision, message),
+  answerElicitation: (
+    id: string,
+    answer: { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, number> },
+  ) => chat?.answerElicitation(id, answer),
   unmount: () => root?.unmount(),
 };
 (globalThis as { harness?: unknown }).harness = harness;

@@ -1,12 +1,15 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { readBoundedText } from '@gemloop/core/internal';
+import type { AgentPlugin } from '@gemloop/core/plugins';
 import { checkElicitationContent } from './check-elicitation-content.ts';
+import { createMcpRunLink, type McpRunLink } from './create-mcp-run-link.ts';
 import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,
   McpElicitationRequest,
 } from './mcp-elicitation.ts';
+import { toElicitationReport } from './mcp-elicitation-report.ts';
 
 /** Options of {@link createMcpElicitationBroker}. */
 export type McpElicitationBrokerOptions = {
@@ -14,6 +17,12 @@ export type McpElicitationBrokerOptions = {
   timeoutMs?: number | undefined;
   /** Requests waiting at once; past it the next is answered `decline` at once. @defaultValue 20 */
   maxPending?: number | undefined;
+  /**
+   * Shows each request in the run whose tool call asks (`elicitation-pending` and
+   * `elicitation-resolved` events of the `mcp-requests` plugin): the link shared with the
+   * connections' sampling policy. Default: a link of the broker's own (its `plugin`).
+   */
+  link?: McpRunLink | undefined;
 };
 
 /** A request waiting for the user, as a page or terminal shows it. */
@@ -46,6 +55,12 @@ export type McpElicitationPost = McpElicitationAnswer & { id: string };
 export type McpElicitationBroker = {
   /** The connection's `elicitation` handler (both modes). */
   readonly handler: McpElicitationHandler;
+  /**
+   * The plugin of the broker's run link (`link.plugin`): in the agent's `plugins`, each request
+   * shows in the run whose tool call asks, as an `elicitation-pending` event (then
+   * `elicitation-resolved`), on its stream, spans, recording and in `gemloop view`.
+   */
+  readonly plugin: AgentPlugin;
   /** The requests waiting now, oldest first. */
   readonly pending: readonly PendingMcpElicitation[];
   /** Calls `listener` for each request that starts or stops waiting; returns the unsubscribe. */
@@ -87,6 +102,7 @@ export function createMcpElicitationBroker(
 ): McpElicitationBroker {
   const timeoutMs = positive(options.timeoutMs, 10 * 60_000, 'timeoutMs');
   const maxPending = positive(options.maxPending, 20, 'maxPending');
+  const link = options.link ?? createMcpRunLink();
   const waiting = new Map<
     string,
     PendingMcpElicitation & { settle(answer: McpElicitationAnswer): void }
@@ -104,7 +120,14 @@ export function createMcpElicitationBroker(
 
   const handler: McpElicitationHandler = (request, context) => {
     if (waiting.size >= maxPending || context.signal.aborted) {
-      return { action: context.signal.aborted ? 'cancel' : 'decline' };
+      const action = context.signal.aborted ? 'cancel' : 'decline';
+      link.report(context.toolCalls, 'elicitation-refused', {
+        server: request.server,
+        mode: request.mode,
+        action,
+        reason: action === 'cancel' ? 'aborted' : `${maxPending} requests already wait`,
+      });
+      return { action };
     }
     return new Promise<McpElicitationAnswer>((resolve) => {
       const id = crypto.randomUUID();
@@ -121,11 +144,19 @@ export function createMcpElicitationBroker(
           clearTimeout(timer);
           context.signal.removeEventListener('abort', onAbort);
           tell({ type: 'elicitation-resolved', id, action: answer.action });
+          // The call may have ended first (aborted): then no run is told, as none waits.
+          link.report(context.toolCalls, 'elicitation-resolved', { id, action: answer.action });
           resolve(answer);
         },
       };
       context.signal.addEventListener('abort', onAbort, { once: true });
       waiting.set(id, entry);
+      // The run first: a subscriber may answer at once, and its `resolved` must follow.
+      link.report(
+        context.toolCalls,
+        'elicitation-pending',
+        toElicitationReport(id, request, context.toolCalls),
+      );
       tell({ type: 'elicitation-pending', elicitation: shown(entry) });
     });
   };
@@ -154,6 +185,7 @@ export function createMcpElicitationBroker(
 
   return {
     handler,
+    plugin: link.plugin,
     get pending() {
       return [...waiting.values()].map(shown);
     },

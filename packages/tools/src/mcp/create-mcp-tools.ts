@@ -279,7 +279,7 @@ export async function createMcpToolsWith(
     let result: McpCallToolResult;
     // The server may ask the user something in the middle of the call: its handler is told
     // which calls run (see answerMcpServerRequests).
-    const done = trackCall(client, { toolCallId, toolName: name });
+    const done = trackCall(client, { toolCallId, toolName: name }, args);
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');
       const call = () =>

@@ -2,6 +2,7 @@
 // @gemloop/tools names the SDK's types (an optional peer, whose types also need DOM's lib).
 import type { Logger } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
+import { costOf } from '@gemloop/core/models';
 import { callsInFlight } from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
@@ -150,8 +151,10 @@ export function installServerRequestHandlers({
       const params = request.params as unknown as SamplingParams;
       const name = serverName();
       const server = named();
+      const toolCalls = callsInFlight(client);
       const refuse = (why: string): never => {
         logger.info({ server, why }, 'mcp sampling refused');
+        policy.link?.report(toolCalls, 'sampling-refused', { server, reason: why });
         throw new McpError(USER_REJECTED, `User rejected sampling request: ${why}`);
       };
       if (name === undefined || !allowed.has(name)) {
@@ -200,6 +203,23 @@ export function installServerRequestHandlers({
           ErrorCode.InternalError,
           `The model call for the sampling request failed${typeof status === 'number' ? ` (HTTP ${status})` : ''}.`,
         );
+      }
+      if (policy.link !== undefined) {
+        // A model call on the agent's key: its tokens and cost shown in the run that asked (the
+        // run's own usage counts only its model steps). Never the prompt or the answer.
+        const usage = response.usageMetadata ?? {};
+        const model = response.modelVersion ?? policy.model;
+        policy.link.report(toolCalls, 'sampling', {
+          server,
+          model,
+          usage: {
+            promptTokenCount: usage.promptTokenCount ?? 0,
+            candidatesTokenCount: usage.candidatesTokenCount ?? 0,
+            thoughtsTokenCount: usage.thoughtsTokenCount ?? 0,
+            totalTokenCount: usage.totalTokenCount ?? 0,
+          },
+          cost: costOf(usage, policy.model),
+        });
       }
       const candidate = response.candidates?.[0];
       const text = (candidate?.content?.parts ?? [])

@@ -10,15 +10,21 @@ export type McpCallInFlight = {
 // does not say which call it serves (JSON-RPC has no such field, and stdio none of HTTP's
 // streams), so the handler is told the calls that run; while one call runs, it is that one.
 const running = new WeakMap<object, Set<McpCallInFlight>>();
+// By call: the arguments object `execute` got. The agent hands the same object to the plugins'
+// `wrapToolCall` (`input`), so a run link (createMcpRunLink) finds the run of a call by it: call
+// ids are no key, the loop makes `call_1_0` in every run. Kept out of the call itself, which a
+// broker shows to a page (the arguments may hold secrets).
+const argsOfCall = new WeakMap<McpCallInFlight, object>();
 
 /** Marks a call as running on `client` until the returned function is called. @internal */
-export function trackCall(client: object, call: McpCallInFlight): () => void {
+export function trackCall(client: object, call: McpCallInFlight, args?: object): () => void {
   let calls = running.get(client);
   if (calls === undefined) {
     calls = new Set();
     running.set(client, calls);
   }
   calls.add(call);
+  if (args !== undefined) argsOfCall.set(call, args);
   return () => {
     calls.delete(call);
   };
@@ -27,4 +33,9 @@ export function trackCall(client: object, call: McpCallInFlight): () => void {
 /** The calls running on `client` now, oldest first. @internal */
 export function callsInFlight(client: object): McpCallInFlight[] {
   return [...(running.get(client) ?? [])];
+}
+
+/** The arguments object `execute` got for `call`, if the call is one `trackCall` marked. @internal */
+export function argumentsOfCall(call: McpCallInFlight): object | undefined {
+  return argsOfCall.get(call);
 }

@@ -1,5 +1,6 @@
 import type { Gemini } from '@gemloop/core';
 import type { Content, GenerateContentRequest, Part } from '@gemloop/core/wire';
+import type { McpRunLink } from './create-mcp-run-link.ts';
 
 /**
  * When and how an MCP server's sampling requests (`sampling/createMessage`) are answered: by one
@@ -35,6 +36,13 @@ export type McpSamplingPolicy = {
         context: { signal: AbortSignal },
       ) => boolean | Promise<boolean>)
     | undefined;
+  /**
+   * Shows each request in the run whose tool call asks, as a `sampling` event of the
+   * `mcp-requests` plugin (the server, the model, the tokens and their cost; never the prompt or
+   * the answer), or `sampling-refused` (the server and why). The link whose `plugin` is in the
+   * agent's `plugins`; the elicitation broker may share it.
+   */
+  link?: McpRunLink | undefined;
 };
 
 /** A sampling request as gemloop passes it to {@link McpSamplingPolicy.approve}. */
