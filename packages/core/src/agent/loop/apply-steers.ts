@@ -223,7 +223,7 @@ async function appendChecked(
 }
 
 function report(
-  { emit, observation, config, run }: RunContext<unknown>,
+  { emit, run }: RunContext<unknown>,
   status: SteeringStatus,
   steer: PendingSteer,
   stepNumber: number = run.steps.length + 1,
@@ -234,5 +234,4 @@ function report(
   // What became of each message, for the result: a unary run and a chat send have no events.
   if (status !== 'received') run.steering?.push(value);
   emit?.({ type: 'steer', ...value });
-  observation?.steer?.(value, config.now());
 }
