@@ -8,9 +8,9 @@ import {
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { handoff } from '../composition/handoff.ts';
+import type { HandoffEvent } from '../run/agent-event.ts';
 import type { CompactionReport } from '../run/compaction-report.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import type { HandoffEvent } from '../run/agent-event.ts';
 import type { RunObserver } from './run-observer.ts';
 
 // A tool with secretArguments makes the observers see the run through redactObservation: every
