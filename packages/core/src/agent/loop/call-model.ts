@@ -126,7 +126,7 @@ export function callModel({
   );
 }
 
-/** Tells the event stream (and through it the observers) that a hop starts; undefined when nobody listens. */
+/** Tells the stream and the observers (one emitter) that a hop starts; undefined: none listens. */
 function hopEmitter(
   emit: EmitEvent,
   stepNumber: number,
