@@ -143,7 +143,13 @@ describe('compaction inside a run, against the fake strict contract', () => {
       if (streaming) {
         // The top agent's own events carry the path [] (a subagent's, its path).
         expect(events.every((event) => event.path.length === 0)).toBe(true);
-        expect(events.map(({ type: _type, path: _path, ...report }) => report)).toEqual(reports);
+        expect(
+          events.map(({ type: _type, path: _path, trace: _trace, ...report }) => report),
+        ).toEqual(reports);
+        // Each event says when its compaction started (telemetry's span starts there).
+        for (const event of events) {
+          expect(event.trace?.startedAt).toEqual(expect.any(Number));
+        }
       }
       for (const report of reports) expect(report.tokensAfter).toBeLessThan(report.tokensBefore);
       // The record is whole; what was sent has placeholders that keep the call ids.

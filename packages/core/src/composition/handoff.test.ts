@@ -66,7 +66,18 @@ describe('handoff', () => {
     // Steps are counted on: the receiving agent's answer is step 3 of the run.
     expect(result.steps.map((step) => step.stepNumber)).toEqual([1, 2, 3]);
     expect(events.filter((event) => event.type === 'handoff')).toEqual([
-      { type: 'handoff', path: [], stepNumber: 2, from: 'triage', to: 'billing' },
+      {
+        type: 'handoff',
+        path: [],
+        stepNumber: 2,
+        from: 'triage',
+        to: 'billing',
+        // The default filter drops triage's lookup_account exchange: of the five contents, the
+        // question, the transfer call and its response stay.
+        filter: 'default',
+        contentsBefore: 5,
+        contentsAfter: 3,
+      },
     ]);
 
     const sent = streamed.billingGemini.calls[0]?.request;

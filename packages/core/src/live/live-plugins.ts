@@ -56,7 +56,6 @@ export async function startLivePlugins({
     },
     redact,
     record: undefined,
-    observation: undefined,
     now: Date.now,
   });
   if (plugins.hooks.startRun !== undefined) await plugins.startRun();

@@ -4,6 +4,7 @@ import type { ContinuationReport } from '../continuation/continuation-report.ts'
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
+import type { AgentEvent, PluginEvent } from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { abortReason } from '../telemetry/abort-reason.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
@@ -276,16 +277,6 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             firstChunk(at) {
               write({ type: 'first-chunk', stepNumber, at });
             },
-            hop(event) {
-              write({
-                type: 'continuation',
-                stepNumber,
-                kind: event.kind,
-                hop: event.hop,
-                totalTokenCount: event.usage?.totalTokenCount,
-                at: Date.now(),
-              });
-            },
             end(outcome, at) {
               if ('error' in outcome)
                 write({
@@ -333,37 +324,6 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
-        guardrail(record) {
-          write({
-            type: 'guardrail',
-            stepNumber: record.stepNumber,
-            name: record.name,
-            phase: record.phase,
-            verdict: record.verdict,
-            tripped: record.tripped,
-            ...(record.reason === undefined ? {} : { reason: record.reason }),
-            ...(record.toolName === undefined ? {} : { toolName: record.toolName }),
-            ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
-            ...(record.parallel === true ? { parallel: true as const } : {}),
-            startedAt: record.startedAt,
-            at: record.endedAt,
-          });
-        },
-        handoff({ stepNumber, from, to, filter, contentsBefore, contentsAfter, at }) {
-          write({
-            type: 'handoff',
-            stepNumber,
-            from,
-            to,
-            filter,
-            contentsBefore,
-            contentsAfter,
-            at,
-          });
-        },
-        compaction(report, at) {
-          write({ type: 'compaction', ...report, at });
-        },
         stepEnd(step) {
           write({
             type: 'step-end',
@@ -391,47 +351,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: step.startedAt + step.modelMs + step.toolsMs,
           });
         },
-        plugin({ plugin, kind, stepNumber, data }, at) {
-          let json: string | undefined;
-          try {
-            json = data === undefined ? undefined : JSON.stringify(data);
-          } catch {
-            json = '"[unserialisable]"';
-          }
-          write({
-            type: 'plugin',
-            plugin,
-            kind,
-            stepNumber,
-            ...(json === undefined
-              ? {}
-              : {
-                  data:
-                    json.length > MAX_RECORDED_PLUGIN_DATA_CHARS
-                      ? `${json.slice(0, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
-                      : json,
-                }),
-            at,
-          });
-        },
-        steer({ status, mode, stepNumber, content, reason }, at) {
-          const parts = content.parts ?? [];
-          const text = parts
-            .map((part) => (typeof part.text === 'string' ? part.text : ''))
-            .join('');
-          write({
-            type: 'steer',
-            status,
-            mode,
-            stepNumber,
-            text:
-              text.length > MAX_RECORDED_STEER_CHARS
-                ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
-                : text,
-            parts: parts.length,
-            ...(reason === undefined ? {} : { reason }),
-            at,
-          });
+        // The run's facts beside its calls (guardrail checks, handoffs, compactions, hops, plugins'
+        // reports, steers), read from its events: a line each, bounded.
+        event(event, at) {
+          const line = recordedLineOf(event, at);
+          if (line !== undefined) write(line);
         },
         end(outcome, at) {
           if ('error' in outcome) {
@@ -587,5 +511,100 @@ function recordContinuation(report: ContinuationReport): RecordedContinuation {
     restarted: report.restarted,
     firstPromptTokenCount: report.firstPromptTokenCount,
     hopTokens: report.hops.slice(0, MAX_RECORDED_HOPS).map((hop) => hop.usage?.totalTokenCount),
+  };
+}
+
+/**
+ * The run file's line for one of the run's events, or `undefined` for an event the other
+ * records already hold (deltas, calls, steps, the end) or that a recording does not keep.
+ */
+function recordedLineOf(event: AgentEvent<unknown>, at: number): RecordedRunLine | undefined {
+  switch (event.type) {
+    case 'guardrail':
+      return {
+        type: 'guardrail',
+        stepNumber: event.stepNumber,
+        name: event.name,
+        phase: event.phase,
+        verdict: event.verdict,
+        tripped: event.tripped,
+        ...(event.reason === undefined ? {} : { reason: event.reason }),
+        ...(event.toolName === undefined ? {} : { toolName: event.toolName }),
+        ...(event.toolCallId === undefined ? {} : { toolCallId: event.toolCallId }),
+        ...(event.parallel === true ? { parallel: true as const } : {}),
+        startedAt: event.startedAt,
+        at: event.endedAt,
+      };
+    case 'handoff':
+      return {
+        type: 'handoff',
+        stepNumber: event.stepNumber,
+        from: event.from,
+        to: event.to,
+        filter: event.filter,
+        contentsBefore: event.contentsBefore,
+        contentsAfter: event.contentsAfter,
+        at,
+      };
+    case 'compaction': {
+      // The report as the result holds it: the trace is the spans' (its times and usage).
+      const { type: _type, path: _path, trace: _trace, ...report } = event;
+      return { type: 'compaction', ...report, at };
+    }
+    case 'continuation':
+      return {
+        type: 'continuation',
+        stepNumber: event.stepNumber,
+        kind: event.kind,
+        hop: event.hop,
+        totalTokenCount: event.usage?.totalTokenCount,
+        at,
+      };
+    case 'plugin':
+      return recordedPluginLine(event, at);
+    case 'steer': {
+      const parts = event.content.parts ?? [];
+      const text = parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('');
+      return {
+        type: 'steer',
+        status: event.status,
+        mode: event.mode,
+        stepNumber: event.stepNumber,
+        text:
+          text.length > MAX_RECORDED_STEER_CHARS
+            ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
+            : text,
+        parts: parts.length,
+        ...(event.reason === undefined ? {} : { reason: event.reason }),
+        at,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A plugin's report as a line: its data as JSON, cut past the recorder's bound. */
+function recordedPluginLine(event: PluginEvent, at: number): RecordedRunLine {
+  let json: string | undefined;
+  try {
+    json = event.data === undefined ? undefined : JSON.stringify(event.data);
+  } catch {
+    json = '"[unserialisable]"';
+  }
+  return {
+    type: 'plugin',
+    plugin: event.plugin,
+    kind: event.kind,
+    stepNumber: event.stepNumber,
+    ...(json === undefined
+      ? {}
+      : {
+          data:
+            json.length > MAX_RECORDED_PLUGIN_DATA_CHARS
+              ? `${json.slice(0, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
+              : json,
+        }),
+    at,
   };
 }

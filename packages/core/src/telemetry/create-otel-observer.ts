@@ -1,6 +1,14 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import type { Cost } from '../models/cost.ts';
+import type {
+  CompactionEvent,
+  ContinuationEvent,
+  GuardrailEvent,
+  HandoffEvent,
+  PluginEvent,
+  SteerEvent,
+} from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
@@ -90,8 +98,160 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         <T>(fn: () => T): T =>
           api.context.with(context, fn);
 
+      // A long-decode answer's next request, a resumed stream or a restart (see
+      // ContinuationHopEvent): one span for the whole step's answer, an event per hop, on the
+      // model call under way for the step.
+      const openCalls = new Map<number, Span>();
+      const hopEvent = (event: ContinuationEvent): void => {
+        openCalls.get(event.stepNumber)?.addEvent('gemloop.continuation', {
+          'gemloop.continuation.kind': event.kind,
+          'gemloop.continuation.hop': event.hop,
+        });
+      };
+      // One span per compaction, under the run's, from its start to its end; its summarizer's
+      // model call, when it made one, is a child span of it (a GenAI `generate_content` span).
+      // gemloop.-prefixed: GenAI semconv has no compaction attributes.
+      const compactionSpan = (report: CompactionEvent, at: number): void => {
+        const trace = report.trace;
+        const span = tracer.startSpan(
+          'gemloop.compaction',
+          {
+            kind: SPAN_KIND_INTERNAL,
+            startTime: trace?.startedAt ?? at,
+            attributes: {
+              'gemloop.compaction.step': report.stepNumber,
+              'gemloop.compaction.reason': report.reason,
+              'gemloop.compaction.tokens_before': report.tokensBefore,
+              'gemloop.compaction.tokens_after': report.tokensAfter,
+              'gemloop.compaction.cleared_tool_results': report.clearedToolResults,
+              'gemloop.compaction.pruned_thoughts': report.prunedThoughts,
+              'gemloop.compaction.summarized_contents': report.summarizedContents,
+              'gemloop.compaction.replaced': report.replaced,
+            },
+          },
+          runContext,
+        );
+        const call = trace?.summarizer;
+        if (call !== undefined) {
+          const summary = tracer.startSpan(
+            `generate_content ${call.model}`,
+            {
+              kind: SPAN_KIND_CLIENT,
+              startTime: call.startedAt,
+              attributes: {
+                'gen_ai.operation.name': 'generate_content',
+                ...common,
+                'gen_ai.request.model': call.model,
+                'gemloop.compaction.summarizer': true,
+              },
+            },
+            api.trace.setSpan(runContext, span),
+          );
+          // A billed model call like a step's: its cost on its span, its tokens and time in
+          // the GenAI metrics, so the calls' spans and the metrics add up to the run's totals.
+          const metricAttributes: Attributes = {
+            'gen_ai.operation.name': 'generate_content',
+            ...common,
+            'gen_ai.request.model': call.model,
+          };
+          if (call.usage !== undefined) {
+            addUsageMetadata(summary, call.usage, latest);
+            tokenUsage.record(inputTokens(call.usage), {
+              ...metricAttributes,
+              'gen_ai.token.type': 'input',
+            });
+            tokenUsage.record(outputTokens(call.usage), {
+              ...metricAttributes,
+              'gen_ai.token.type': 'output',
+            });
+          }
+          if (call.cost !== undefined) addCost(summary, call.cost);
+          if (call.error !== undefined) {
+            failSpan(summary, 'summarizer-failed', call.error);
+            metricAttributes['error.type'] = 'summarizer-failed';
+          }
+          duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
+          summary.end(call.endedAt);
+        }
+        span.end(at);
+      };
+
+      const guardrailSpan = (record: GuardrailEvent): void => {
+        // One span per check, as OpenAI Agents JS gives each guardrail its own (`guardrail`
+        // spans, packages/agents-core/src/tracing/createSpans.ts), timed by the check itself.
+        const attributes: Attributes = {
+          'gemloop.guardrail.name': record.name,
+          'gemloop.guardrail.phase': record.phase,
+          'gemloop.guardrail.verdict': record.verdict,
+          'gemloop.guardrail.tripped': record.tripped,
+        };
+        if (record.toolName !== undefined) attributes['gen_ai.tool.name'] = record.toolName;
+        if (record.toolCallId !== undefined) attributes['gen_ai.tool.call.id'] = record.toolCallId;
+        if (record.parallel === true) attributes['gemloop.guardrail.parallel'] = true;
+        const span = tracer.startSpan(
+          `guardrail ${record.name}`,
+          { kind: SPAN_KIND_INTERNAL, attributes, startTime: record.startedAt },
+          runContext,
+        );
+        if (record.tripped) failSpan(span, 'guardrail_tripped', record.reason);
+        span.end(record.endedAt);
+      };
+
+      // There is no step span (a step is a model call and its tool calls): a steer is an event
+      // on the run span, naming the step whose request carries it. Its text is content, kept
+      // only where message content is captured.
+      const steerEvent = ({
+        status,
+        mode,
+        stepNumber,
+        content: steered,
+        reason,
+      }: SteerEvent): void => {
+        const attributes: Attributes = {
+          'gemloop.steer.status': status,
+          'gemloop.steer.mode': mode,
+          'gemloop.steer.step': stepNumber,
+        };
+        if (reason !== undefined) attributes['gemloop.steer.reason'] = reason;
+        if (content) attributes['gemloop.steer.content'] = safeJson(steered.parts ?? []);
+        runSpan.addEvent('gemloop.steer', attributes);
+      };
+
+      // What a plugin reported: an event on the run span, as a steer is. Its data is the
+      // plugin's content, kept only where message content is captured.
+      const pluginEvent = ({ plugin, kind, stepNumber, data }: PluginEvent): void => {
+        const attributes: Attributes = {
+          'gemloop.plugin.name': plugin,
+          'gemloop.plugin.kind': kind,
+          'gemloop.plugin.step': stepNumber,
+        };
+        if (content && data !== undefined)
+          attributes['gemloop.plugin.data'] = safeJson(data).slice(0, MAX_PLUGIN_DATA_CHARS);
+        runSpan.addEvent('gemloop.plugin', attributes);
+      };
+
+      // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
+      // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
+      // operation for it, so only the agent attributes they define are set).
+      const handoffSpan = ({ from, to, filter }: HandoffEvent, at: number): void => {
+        const span = tracer.startSpan(
+          `handoff ${to}`,
+          {
+            kind: SPAN_KIND_INTERNAL,
+            attributes: {
+              'gen_ai.agent.name': to,
+              'gemloop.handoff.from': from,
+              ...(filter === undefined ? {} : { 'gemloop.handoff.filter': filter }),
+            },
+            startTime: at,
+          },
+          runContext,
+        );
+        span.end(at);
+      };
+
       return {
-        modelCall({ request, streaming, startedAt }): ModelCallObservation {
+        modelCall({ stepNumber, request, streaming, startedAt }): ModelCallObservation {
           const model = request.model;
           const attributes: Attributes = {
             'gen_ai.operation.name': 'generate_content',
@@ -117,6 +277,7 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           );
           const started = performance.now();
           const callContext = api.trace.setSpan(runContext, span);
+          openCalls.set(stepNumber, span);
           return {
             wrap: wrapIn(callContext),
             retry(event) {
@@ -127,19 +288,12 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                 'error.type': toErrorType(event.error),
               });
             },
-            hop(event) {
-              // A long-decode answer's next request, a resumed stream or a restart (see
-              // ContinuationHopEvent): one span for the whole step's answer, an event per hop.
-              span.addEvent('gemloop.continuation', {
-                'gemloop.continuation.kind': event.kind,
-                'gemloop.continuation.hop': event.hop,
-              });
-            },
             firstChunk(at) {
               if (latest)
                 span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startedAt) / 1000);
             },
             end(outcome) {
+              if (openCalls.get(stepNumber) === span) openCalls.delete(stepNumber);
               const metricAttributes: Attributes = {
                 'gen_ai.operation.name': 'generate_content',
                 ...common,
@@ -233,142 +387,26 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
-        // One span per compaction, under the run's, from its start to its end; its summarizer's
-        // model call, when it made one, is a child span of it (a GenAI `generate_content` span).
-        // gemloop.-prefixed: GenAI semconv has no compaction attributes.
-        compaction(report, at, trace) {
-          const span = tracer.startSpan(
-            'gemloop.compaction',
-            {
-              kind: SPAN_KIND_INTERNAL,
-              startTime: trace?.startedAt ?? at,
-              attributes: {
-                'gemloop.compaction.step': report.stepNumber,
-                'gemloop.compaction.reason': report.reason,
-                'gemloop.compaction.tokens_before': report.tokensBefore,
-                'gemloop.compaction.tokens_after': report.tokensAfter,
-                'gemloop.compaction.cleared_tool_results': report.clearedToolResults,
-                'gemloop.compaction.pruned_thoughts': report.prunedThoughts,
-                'gemloop.compaction.summarized_contents': report.summarizedContents,
-                'gemloop.compaction.replaced': report.replaced,
-              },
-            },
-            runContext,
-          );
-          const call = trace?.summarizer;
-          if (call !== undefined) {
-            const summary = tracer.startSpan(
-              `generate_content ${call.model}`,
-              {
-                kind: SPAN_KIND_CLIENT,
-                startTime: call.startedAt,
-                attributes: {
-                  'gen_ai.operation.name': 'generate_content',
-                  ...common,
-                  'gen_ai.request.model': call.model,
-                  'gemloop.compaction.summarizer': true,
-                },
-              },
-              api.trace.setSpan(runContext, span),
-            );
-            // A billed model call like a step's: its cost on its span, its tokens and time in
-            // the GenAI metrics, so the calls' spans and the metrics add up to the run's totals.
-            const metricAttributes: Attributes = {
-              'gen_ai.operation.name': 'generate_content',
-              ...common,
-              'gen_ai.request.model': call.model,
-            };
-            if (call.usage !== undefined) {
-              addUsageMetadata(summary, call.usage, latest);
-              tokenUsage.record(inputTokens(call.usage), {
-                ...metricAttributes,
-                'gen_ai.token.type': 'input',
-              });
-              tokenUsage.record(outputTokens(call.usage), {
-                ...metricAttributes,
-                'gen_ai.token.type': 'output',
-              });
-            }
-            if (call.cost !== undefined) addCost(summary, call.cost);
-            if (call.error !== undefined) {
-              failSpan(summary, 'summarizer-failed', call.error);
-              metricAttributes['error.type'] = 'summarizer-failed';
-            }
-            duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
-            summary.end(call.endedAt);
-          }
-          span.end(at);
-        },
-
         stepEnd() {},
 
-        guardrail(record) {
-          // One span per check, as OpenAI Agents JS gives each guardrail its own (`guardrail`
-          // spans, packages/agents-core/src/tracing/createSpans.ts), timed by the check itself.
-          const attributes: Attributes = {
-            'gemloop.guardrail.name': record.name,
-            'gemloop.guardrail.phase': record.phase,
-            'gemloop.guardrail.verdict': record.verdict,
-            'gemloop.guardrail.tripped': record.tripped,
-          };
-          if (record.toolName !== undefined) attributes['gen_ai.tool.name'] = record.toolName;
-          if (record.toolCallId !== undefined)
-            attributes['gen_ai.tool.call.id'] = record.toolCallId;
-          if (record.parallel === true) attributes['gemloop.guardrail.parallel'] = true;
-          const span = tracer.startSpan(
-            `guardrail ${record.name}`,
-            { kind: SPAN_KIND_INTERNAL, attributes, startTime: record.startedAt },
-            runContext,
-          );
-          if (record.tripped) failSpan(span, 'guardrail_tripped', record.reason);
-          span.end(record.endedAt);
-        },
-
-        // There is no step span (a step is a model call and its tool calls): a steer is an event
-        // on the run span, naming the step whose request carries it. Its text is content, kept
-        // only where message content is captured.
-        steer({ status, mode, stepNumber, content: steered, reason }) {
-          const attributes: Attributes = {
-            'gemloop.steer.status': status,
-            'gemloop.steer.mode': mode,
-            'gemloop.steer.step': stepNumber,
-          };
-          if (reason !== undefined) attributes['gemloop.steer.reason'] = reason;
-          if (content) attributes['gemloop.steer.content'] = safeJson(steered.parts ?? []);
-          runSpan.addEvent('gemloop.steer', attributes);
-        },
-
-        // What a plugin reported: an event on the run span, as a steer is. Its data is the
-        // plugin's content, kept only where message content is captured.
-        plugin({ plugin, kind, stepNumber, data }) {
-          const attributes: Attributes = {
-            'gemloop.plugin.name': plugin,
-            'gemloop.plugin.kind': kind,
-            'gemloop.plugin.step': stepNumber,
-          };
-          if (content && data !== undefined)
-            attributes['gemloop.plugin.data'] = safeJson(data).slice(0, MAX_PLUGIN_DATA_CHARS);
-          runSpan.addEvent('gemloop.plugin', attributes);
-        },
-
-        // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
-        // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
-        // operation for it, so only the agent attributes they define are set).
-        handoff({ from, to, filter, at }) {
-          const span = tracer.startSpan(
-            `handoff ${to}`,
-            {
-              kind: SPAN_KIND_INTERNAL,
-              attributes: {
-                'gen_ai.agent.name': to,
-                'gemloop.handoff.from': from,
-                ...(filter === undefined ? {} : { 'gemloop.handoff.filter': filter }),
-              },
-              startTime: at,
-            },
-            runContext,
-          );
-          span.end(at);
+        // The run's facts beside its calls, read from its events.
+        event(event, at) {
+          switch (event.type) {
+            case 'guardrail':
+              return guardrailSpan(event);
+            case 'steer':
+              return steerEvent(event);
+            case 'plugin':
+              return pluginEvent(event);
+            case 'handoff':
+              return handoffSpan(event, at);
+            case 'compaction':
+              return compactionSpan(event, at);
+            case 'continuation':
+              return hopEvent(event);
+            default:
+              return undefined;
+          }
         },
 
         end(outcome) {

@@ -8,9 +8,10 @@ import {
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { handoff } from '../composition/handoff.ts';
+import type { HandoffEvent } from '../run/agent-event.ts';
 import type { CompactionReport } from '../run/compaction-report.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import type { HandoffInfo, RunObserver } from './run-observer.ts';
+import type { RunObserver } from './run-observer.ts';
 
 // A tool with secretArguments makes the observers see the run through redactObservation: every
 // hook an observer has must still reach it (the recorder's lines and the spans come from them).
@@ -26,15 +27,22 @@ const login = defineTool({
 
 function spy() {
   const compactions: CompactionReport[] = [];
-  const handoffs: HandoffInfo[] = [];
+  const handoffs: Omit<HandoffEvent, 'type' | 'path'>[] = [];
   const observer: RunObserver = {
     startRun: () => ({
       modelCall: () => ({ retry() {}, firstChunk() {}, end() {} }),
       toolCall: () => ({ end() {} }),
       stepEnd() {},
       end() {},
-      compaction: (report) => compactions.push(report),
-      handoff: (info) => handoffs.push(info),
+      event: (event) => {
+        if (event.type === 'compaction') {
+          const { type: _type, path: _path, trace: _trace, ...report } = event;
+          compactions.push(report);
+        } else if (event.type === 'handoff') {
+          const { type: _type, path: _path, ...info } = event;
+          handoffs.push(info);
+        }
+      },
     }),
   };
   return { observer, compactions, handoffs };

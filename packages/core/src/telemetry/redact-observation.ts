@@ -1,3 +1,4 @@
+import type { AgentEvent } from '../run/agent-event.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
@@ -33,6 +34,29 @@ export function redactObservation(
     toolCalls: value.toolCalls.map(toolCall),
     response: redactor.response(value.response),
   });
+  const redactEvent = (event: AgentEvent<unknown>): AgentEvent<unknown> => {
+    switch (event.type) {
+      case 'tool-call': {
+        // Made with the event by the agent whose tool it is (executeToolCalls).
+        if (event.redactedArgs === undefined) return event;
+        const { redactedArgs, ...rest } = event;
+        return { ...rest, args: redactedArgs };
+      }
+      case 'tool-result':
+      case 'tool-error': {
+        const record = toolCall(event.toolCall);
+        return record === event.toolCall ? event : { ...event, toolCall: record };
+      }
+      case 'step-end':
+        return { ...event, step: step(event.step) };
+      case 'steer':
+        return { ...event, content: redactContent(event.content, redactor) };
+      case 'run-end':
+        return { ...event, result: redactResult(event.result, step, redactor) };
+      default:
+        return event;
+    }
+  };
   return {
     modelCall(info) {
       const sent = info.request.contents;
@@ -60,23 +84,15 @@ export function redactObservation(
       return { wrap: call.wrap, end: (record, at) => call.end(toolCall(record), at) };
     },
     stepEnd: (value) => observation.stepEnd(step(value)),
-    // A guardrail record holds names, a verdict and a reason, never a call's arguments; a
-    // compaction's report and trace hold counts, times and the summarizer's usage; a handoff's
-    // info names the agents. Each hook is passed on, or what it records would be lost for every
-    // run whose tools declare secretArguments.
-    guardrail: (record) => observation.guardrail?.(record),
-    compaction: (report, at, trace) => observation.compaction?.(report, at, trace),
-    handoff: (info) => observation.handoff?.(info),
-    // A plugin's report is its own data: plugins keep secrets out of it (PluginRun.emit).
-    plugin: (report, at) => observation.plugin?.(report, at),
-    steer: (report, at) =>
-      observation.steer?.(
-        {
-          ...report,
-          content: (redactor.contents([report.content]) as Content[])[0] ?? report.content,
-        },
-        at,
-      ),
+    // Once here for every observer, as each event is made (the stream's reader keeps the real
+    // values). A guardrail record holds names, a verdict and a reason, never a call's arguments;
+    // a compaction's report and trace hold counts, times and the summarizer's usage; a handoff
+    // names the agents; a plugin's report is its own data (plugins keep secrets out of it,
+    // PluginRun.emit): those pass as they are.
+    event:
+      observation.event === undefined
+        ? undefined
+        : (event, at) => observation.event?.(redactEvent(event), at),
     end(outcome, at) {
       if (!('result' in outcome)) {
         // A run error's `run` is not enumerable and its tool errors' `args` are redacted when
@@ -84,19 +100,21 @@ export function redactObservation(
         observation.end(outcome, at);
         return;
       }
-      const result: AgentResult<unknown> = outcome.result;
-      observation.end(
-        {
-          result: {
-            ...result,
-            contents: redactor.contents(result.contents) as Content[],
-            newContents: redactor.contents(result.newContents) as Content[],
-            steps: result.steps.map(step),
-          },
-        },
-        at,
-      );
+      observation.end({ result: redactResult(outcome.result, step, redactor) }, at);
     },
+  };
+}
+
+function redactResult(
+  result: AgentResult<unknown>,
+  step: (value: AgentStep) => AgentStep,
+  redactor: ArgumentRedactor,
+): AgentResult<unknown> {
+  return {
+    ...result,
+    contents: redactor.contents(result.contents) as Content[],
+    newContents: redactor.contents(result.newContents) as Content[],
+    steps: result.steps.map(step),
   };
 }
 

@@ -1,14 +1,9 @@
-import type {
-  ContinuationHopEvent,
-  ContinuationReport,
-} from '../continuation/continuation-report.ts';
+import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
+import type { AgentEvent } from '../run/agent-event.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall, AgentUsage } from '../run/agent-result.ts';
-import type { CompactionReport, CompactionTrace } from '../run/compaction-report.ts';
-import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
-import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 
@@ -50,24 +45,6 @@ export type ParentCallInfo = {
   callIndex: number | undefined;
 };
 
-/** The run was handed to another agent (`handoff()`): the steps after `stepNumber` are its. */
-export type HandoffInfo = {
-  stepNumber: number;
-  /** The name of the agent handing over. */
-  from: string;
-  /** The name of the agent taking over. */
-  to: string;
-  /**
-   * How the history was filtered for the receiver: `default` (the tool exchanges of the agent
-   * handing over dropped) or `custom` (the handoff's `filter`).
-   */
-  filter?: 'default' | 'custom' | undefined;
-  /** How many contents the history had before the filter, and after. */
-  contentsBefore?: number | undefined;
-  contentsAfter?: number | undefined;
-  at: number;
-};
-
 /** One model call about to be made. */
 export type ModelCallInfo = {
   stepNumber: number;
@@ -98,11 +75,6 @@ export interface ModelCallObservation {
   /** The first chunk of a streamed call arrived. */
   firstChunk(at: number): void;
   /**
-   * A long-decode answer goes on in another request, or a dropped stream resumes (see
-   * `ContinuationHopEvent`).
-   */
-  hop?: ((event: ContinuationHopEvent) => void) | undefined;
-  /**
    * The call ended: the response (every hop merged, with how it was continued when it took
    * more than one request, and what it cost, by the agent's prices, when the agent priced it),
    * or the error it failed with: with the usage it was billed for when a stream was cut or aborted
@@ -128,18 +100,6 @@ export interface ToolCallObservation {
   end(record: AgentToolCall, at: number): void;
 }
 
-/** What a plugin reported (see `RunObservation.plugin`). */
-export type PluginReport = {
-  /** The plugin's name. */
-  readonly plugin: string;
-  /** What happened, in the plugin's words. */
-  readonly kind: string;
-  /** The step under way (0 before the first). */
-  readonly stepNumber: number;
-  /** The plugin's JSON data, if any (the plugin's own: nothing redacts it). */
-  readonly data?: unknown;
-};
-
 /** One run, as an observer follows it. */
 export interface RunObservation {
   modelCall(info: ModelCallInfo): ModelCallObservation;
@@ -147,27 +107,16 @@ export interface RunObservation {
   /** A step ended (after its tool calls, when it had some). */
   stepEnd(step: AgentStep): void;
   /**
-   * A guardrail check ended (input, output, or around a tool call), with its start and end
-   * times: a span of its own, as OpenAI Agents JS gives each guardrail (`guardrail` spans).
-   * Optional, so an observer written before guardrails still fits.
+   * Each event of the run (`AgentEvent`: what `agent.stream()` yields), once, as it is made, at
+   * `at` (the agent's clock), in a unary run as in a streamed one: a guardrail check (a span of its
+   * own, as OpenAI Agents JS gives each guardrail), a steer, a compaction (with its `trace`), a
+   * handoff, a continuation hop of the model call under way, a plugin's report, and the rest. A
+   * subagent's events go to its own run's observation, not its parent's. With tools that declare
+   * `secretArguments` the events arrive redacted as every other record does (`tool-call` with its
+   * `redactedArgs`, tool records, steps, steers, the result). Optional: an observer without it
+   * costs a run no event.
    */
-  guardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
-  /** A steering message was received, applied or dropped (`@gemloop/core/steering`). */
-  steer?: ((report: SteeringReport, at: number) => void) | undefined;
-  /** The run was handed to another agent, after the step of the transfer call ended. */
-  handoff?(info: HandoffInfo): void;
-  /**
-   * A plugin reported something (`run.emit(kind, data)` in a hook, `@gemloop/core/plugins`), at
-   * `at`: the same fact the run's `plugin` event carries.
-   */
-  plugin?: ((report: PluginReport, at: number) => void) | undefined;
-  /**
-   * The history was compacted before a model step (the `compaction` option), at `at`; `trace`
-   * says when it started and times its summarizer's model call, when it made one.
-   */
-  compaction?:
-    | ((report: CompactionReport, at: number, trace?: CompactionTrace | undefined) => void)
-    | undefined;
+  event?: ((event: AgentEvent<unknown>, at: number) => void) | undefined;
   /**
    * The run ended with a result or failed with `error` (which carries `run` when it started).
    * A failed run that started says what it spent by then (`usage`, `cost`, its subagents'

@@ -70,10 +70,13 @@ export function startObservation(
 
 function joinObservations(list: readonly RunObservation[]): RunObservation | undefined {
   if (list.length === 0) return undefined;
-  return guard(list.length === 1 ? (list[0] as RunObservation) : combine(list));
+  // Each observer guarded on its own: one that throws leaves the others their records.
+  return list.length === 1 ? guard(list[0] as RunObservation) : combine(list.map(guard));
 }
 
 function combine(list: readonly RunObservation[]): RunObservation {
+  // Only the observers that read events get them; none does: the run builds no event for them.
+  const readers = list.filter((observation) => observation.event !== undefined);
   return {
     modelCall(info) {
       const calls = list.map((observation) => observation.modelCall(info));
@@ -84,9 +87,6 @@ function combine(list: readonly RunObservation[]): RunObservation {
         },
         firstChunk: (at) => {
           for (const call of calls) call.firstChunk(at);
-        },
-        hop: (event) => {
-          for (const call of calls) call.hop?.(event);
         },
         end: (outcome, at) => {
           for (const call of calls) call.end(outcome, at);
@@ -102,24 +102,15 @@ function combine(list: readonly RunObservation[]): RunObservation {
         },
       };
     },
-    compaction(report, at, trace) {
-      for (const observation of list) observation.compaction?.(report, at, trace);
-    },
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
-    guardrail(record) {
-      for (const observation of list) observation.guardrail?.(record);
-    },
-    steer(report, at) {
-      for (const observation of list) observation.steer?.(report, at);
-    },
-    handoff(info) {
-      for (const observation of list) observation.handoff?.(info);
-    },
-    plugin(report, at) {
-      for (const observation of list) observation.plugin?.(report, at);
-    },
+    event:
+      readers.length === 0
+        ? undefined
+        : (event, at) => {
+            for (const observation of readers) observation.event?.(event, at);
+          },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
     },
@@ -161,7 +152,6 @@ function guard(observation: RunObservation): RunObservation {
         wrap: call.wrap,
         retry: quiet((event) => call.retry(event)),
         firstChunk: quiet((at) => call.firstChunk(at)),
-        hop: quiet((event) => call.hop?.(event)),
         end: quiet((outcome, at) => call.end(outcome, at)),
       };
     },
@@ -174,12 +164,8 @@ function guard(observation: RunObservation): RunObservation {
       }
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
-    compaction: quiet((report, at, trace) => observation.compaction?.(report, at, trace)),
     stepEnd: quiet((step) => observation.stepEnd(step)),
-    guardrail: quiet((record) => observation.guardrail?.(record)),
-    steer: quiet((report, at) => observation.steer?.(report, at)),
-    handoff: quiet((info) => observation.handoff?.(info)),
-    plugin: quiet((report, at) => observation.plugin?.(report, at)),
+    event: observation.event === undefined ? undefined : quiet(observation.event.bind(observation)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

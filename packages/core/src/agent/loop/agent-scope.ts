@@ -1,4 +1,3 @@
-import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { resolveCompactionValue } from '../config/options/compaction.ts';
@@ -36,7 +35,7 @@ const noRecord = (): void => {};
 export function agentScope<Output>(
   config: AgentConfig<Output>,
   settings: RunSettings,
-  { emit, observation }: { emit: EmitEvent; observation: RunObservation | undefined },
+  { emit }: { emit: EmitEvent },
   // Given by the run's start, which needed them before its emitter (a stream's hold-back).
   guardrails: EngineGuardrails | undefined,
 ): AgentScope<Output> {
@@ -53,7 +52,6 @@ export function agentScope<Output>(
                 ? checked
                 : { ...checked, reason: config.redact(checked.reason) };
             emit?.({ type: 'guardrail', ...record });
-            observation?.guardrail?.(record);
           },
     // Resolved through the implementation the value carries (compaction()'s): the loop itself
     // imports none of the compaction.

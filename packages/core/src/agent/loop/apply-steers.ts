@@ -223,7 +223,7 @@ async function appendChecked(
 }
 
 function report(
-  { emit, observation, config, run }: RunContext<unknown>,
+  { emit, run }: RunContext<unknown>,
   status: SteeringStatus,
   steer: PendingSteer,
   stepNumber: number = run.steps.length + 1,
@@ -231,8 +231,7 @@ function report(
 ): void {
   const value: SteeringReport = { status, mode: steer.mode, content: steer.content, stepNumber };
   if (reason !== undefined) value.reason = reason;
-  // What became of each message, for the result: a unary run and a chat send have no events.
+  // What became of each message, for the result: an unobserved run() or chat send has no events.
   if (status !== 'received') run.steering?.push(value);
   emit?.({ type: 'steer', ...value });
-  observation?.steer?.(value, config.now());
 }

@@ -110,7 +110,7 @@ export function callModel({
       now ?? Date.now,
     );
   }
-  const onHop = hopEmitter(emit, stepNumber, undefined);
+  const onHop = hopEmitter(emit, stepNumber);
   if (!streaming) {
     return continueGenerate(
       entry,
@@ -126,17 +126,14 @@ export function callModel({
   );
 }
 
-/** Tells the event stream and the observer that a hop starts; undefined when nobody listens. */
+/** Tells the stream and the observers (one emitter) that a hop starts; undefined: none listens. */
 function hopEmitter(
   emit: EmitEvent,
   stepNumber: number,
-  observed: { hop?: ((event: ContinuationHopEvent) => void) | undefined } | undefined,
 ): ((event: ContinuationHopEvent) => void) | undefined {
-  const observe = observed?.hop?.bind(observed);
-  if (emit === undefined && observe === undefined) return undefined;
+  if (emit === undefined) return undefined;
   return (event) => {
-    observe?.(event);
-    emit?.({ type: 'continuation', stepNumber, ...event });
+    emit({ type: 'continuation', stepNumber, ...event });
   };
 }
 
@@ -170,7 +167,7 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const onHop = hopEmitter(emit, stepNumber, observed);
+  const onHop = hopEmitter(emit, stepNumber);
   const invoke = (): Promise<ModelCallOutcome> =>
     streaming
       ? streamModel(

@@ -151,8 +151,7 @@ export async function compactBeforeStep<Output>(
     replaced,
   };
   run.setCompacted(after, report);
-  context.emit?.({ type: 'compaction', ...report });
-  context.observation?.compaction?.(report, config.now(), trace);
+  context.emit?.({ type: 'compaction', ...report, trace });
 }
 
 /**

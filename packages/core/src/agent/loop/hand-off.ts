@@ -40,17 +40,11 @@ export function handOff<Output>(
     stepNumber: step.stepNumber,
     from: context.config.name ?? 'agent',
     to: target.name,
-  });
-  run.handoffs.push(target.name);
-  context.observation?.handoff?.({
-    stepNumber: step.stepNumber,
-    from: context.config.name ?? 'agent',
-    to: target.name,
     filter: signal.filter === undefined ? 'default' : 'custom',
     contentsBefore,
     contentsAfter: run.contents.length,
-    at: context.config.now(),
   });
+  run.handoffs.push(target.name);
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
   const { childGuardrails, ...scope } = agentScope(
     config,

@@ -10,7 +10,7 @@ import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
-import type { EmitEvent } from '../run-state/emit-event.ts';
+import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
 import type {
   EngineGuardrails,
   RunContext,
@@ -212,12 +212,14 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   if (tracked !== undefined) tracked.run = run;
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
-  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  const sinkEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // Observers read the run's events (a unary run's too); none that reads them: `sinkEmit` itself.
+  const runEmit = observedEmit(sinkEmit, observation, parent?.path, config.now);
   // `holdBack`: a stream sends only text the guardrails passed (see HeldTextDeltas): with output
   // guardrails, the answer once they passed it; with input guardrails beside the first call only,
   // the text once those passed.
   const held =
-    runEmit !== undefined && guardrails !== undefined
+    sinkEmit !== undefined && runEmit !== undefined && guardrails !== undefined
       ? guardrails.engine.holdTextDeltas(runEmit, guardrails)
       : undefined;
   const ownLink: RunLink =
@@ -233,12 +235,7 @@ async function runSteps<Output>(
         )
       : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
   const emit = held?.wrapped ?? runEmit;
-  const { childGuardrails, ...scope } = agentScope(
-    config,
-    settings,
-    { emit, observation },
-    guardrails,
-  );
+  const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
   const engine =
     config.plugins?.engine ??
@@ -265,7 +262,6 @@ async function runSteps<Output>(
           emit,
           redact: config.redact,
           record,
-          observation,
           now: config.now,
         });
   const context: RunContext<Output> = {

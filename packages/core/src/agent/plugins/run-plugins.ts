@@ -1,5 +1,4 @@
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
-import type { PluginReport } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type {
@@ -47,15 +46,11 @@ export type PluginRunFacts = {
     readonly usage: AgentUsage;
     state(): AgentRunState;
   };
-  /** The run's event receiver; `undefined` in a unary run without observers. */
+  /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
   readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
   /** Removes secrets from a hook's error message (the client's key redactor). */
   readonly redact: <T>(value: T) => T;
   readonly record: PluginHookRecorder | undefined;
-  /** Telemetry and the recorder following the run, when any does. */
-  readonly observation:
-    | { plugin?: ((report: PluginReport, at: number) => void) | undefined }
-    | undefined;
   readonly now: () => number;
 };
 
@@ -476,12 +471,8 @@ export class RunPlugins {
 
   /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
   emit(plugin: string, kind: string, data: unknown): void {
-    const { emit, observation } = this.facts;
+    const { emit } = this.facts;
     const stepNumber = this.stepNumber;
-    observation?.plugin?.(
-      data === undefined ? { plugin, kind, stepNumber } : { plugin, kind, stepNumber, data },
-      this.facts.now(),
-    );
     if (emit === undefined) return;
     void emit(
       data === undefined

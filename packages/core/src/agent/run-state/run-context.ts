@@ -27,9 +27,12 @@ export type RunContext<Output> = {
   readonly signal: AbortSignal;
   /** Model calls use `streamGenerateContent` (and emit deltas). */
   readonly streaming: boolean;
-  /** The `stream()` consumer's queue; `undefined` for `run()`, so no event is built. */
+  /**
+   * The `stream()` consumer's queue, and the observers' events (`observedEmit`); `undefined` for
+   * a `run()` nobody observes, so no event is built.
+   */
   readonly emit: EmitEvent;
-  /** Telemetry and the recorder following this run, when any does. */
+  /** Telemetry and the recorder following this run's model and tool calls, when any does. */
   readonly observation: RunObservation | undefined;
   /** The agent's prompt cache (the `cache` option). */
   readonly cache: PromptCache | undefined;
