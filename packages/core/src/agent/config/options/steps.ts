@@ -11,20 +11,22 @@ export const DEFAULT_MAX_REASKS = 2;
 
 /** `maxSteps`, `stopWhen`, `maxReasks`, `onStepEnd` and `now`: how the loop steps. @internal */
 export const stepOptions: AgentOptionGroup<
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now'
+  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now',
+  'maxSteps' | 'maxReasks' | 'now'
 > = defineAgentOptions({
-  maxSteps: { check: integerOption({ min: 1 }), default: DEFAULT_MAX_STEPS },
-  stopWhen: {
-    check: optionCheck(
+  checks: {
+    maxSteps: integerOption({ min: 1 }),
+    stopWhen: optionCheck(
       (value) =>
         typeof value === 'function' ||
         (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
       "stopWhen must be a stop condition (e.g. hasToolCall('final_answer')) or an array of them.",
     ),
+    maxReasks: integerOption({ min: 0 }),
+    onStepEnd: functionOption(),
+    now: functionOption(),
   },
-  maxReasks: { check: integerOption({ min: 0 }), default: DEFAULT_MAX_REASKS },
-  onStepEnd: { check: functionOption() },
-  now: { check: functionOption(), default: Date.now },
+  defaults: { maxSteps: DEFAULT_MAX_STEPS, maxReasks: DEFAULT_MAX_REASKS, now: Date.now },
 });
 
 /** The part of `AgentConfig` these options make. @internal */
@@ -35,13 +37,8 @@ export type StepConfig = Pick<
 
 /** Applies the defaults of the step options. @internal */
 export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
-  return {
-    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-    stopWhen: readStopWhen(options.stopWhen),
-    maxReasks: options.maxReasks ?? DEFAULT_MAX_REASKS,
-    onStepEnd: options.onStepEnd,
-    now: options.now ?? Date.now,
-  };
+  const { maxSteps, stopWhen, maxReasks, onStepEnd, now } = stepOptions.withDefaults(options);
+  return { maxSteps, stopWhen: readStopWhen(stopWhen), maxReasks, onStepEnd, now };
 }
 
 /** The stop conditions of a `stopWhen` option (agent or run) as a list. @internal */
