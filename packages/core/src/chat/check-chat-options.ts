@@ -19,6 +19,16 @@ import {
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 
+/**
+ * The defaults of the chat session's options that have one value (the others are made per
+ * session: an id, a store, a logger), declared once; create-chat-session.test.ts holds the TSDoc
+ * `@defaultValue`s of `CreateChatSessionOptions` to them. @internal
+ */
+export const CHAT_SESSION_DEFAULTS: {
+  readonly turnsWithoutModel: NonNullable<CreateChatSessionOptions<unknown>['turnsWithoutModel']>;
+  readonly now: () => number;
+} = { turnsWithoutModel: 'same-model', now: Date.now };
+
 const STORE_METHODS = ['load', 'append', 'clear'] as const;
 
 const limitDeclaration: DeclaredOptions<ChatHistoryLimit> = defineOptions<ChatHistoryLimit>({

@@ -14,6 +14,19 @@ import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
 
+/**
+ * The defaults of the `budget` run option (no limit), declared once: `treeBudgetOf` applies them
+ * and check-run-options.test.ts holds the TSDoc `@defaultValue`s of `TreeBudgetOptions` to them.
+ * `maxCostUsd` has none: left out, cost is not counted against a limit. @internal
+ */
+export const TREE_BUDGET_DEFAULTS: {
+  readonly maxSteps: number;
+  readonly maxTokens: number;
+} = {
+  maxSteps: Number.POSITIVE_INFINITY,
+  maxTokens: Number.POSITIVE_INFINITY,
+};
+
 const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
   name: 'budget',
   path: 'options.budget',

@@ -1,10 +1,12 @@
 import { CostTotal } from '../../models/cost-total.ts';
+import { withDefaults } from '../../options/with-defaults.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
+import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
@@ -303,8 +305,7 @@ export function runLinkOf(context: object): RunLink | undefined {
 export function treeBudgetOf(budget: RunOptions['budget']): TreeBudget | undefined {
   if (budget === undefined) return undefined;
   return {
-    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
-    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    ...withDefaults(TREE_BUDGET_DEFAULTS, budget),
     maxCostUsd: budget.maxCostUsd,
     steps: 0,
     tokens: 0,

@@ -55,3 +55,30 @@ export function readDocumentedDefaults(
   }
   return documented;
 }
+
+/**
+ * Where the TSDoc of `typeName` (in `file`) and the declared `defaults` disagree, one line each:
+ * a default its `@defaultValue` does not state (or states as another value), or a
+ * `@defaultValue` literal that no default applies. Empty when they agree.
+ */
+export function defaultsMismatches(
+  file: URL,
+  typeName: string,
+  defaults: object,
+): readonly string[] {
+  const documented = readDocumentedDefaults(file, typeName);
+  const mismatches: string[] = [];
+  for (const [key, value] of Object.entries(defaults)) {
+    const tag = documented.get(key);
+    if (tag === undefined) mismatches.push(`${key}: declared ${String(value)}, documented nowhere`);
+    else if (tag.value === 'prose' || !Object.is(tag.value.literal, value)) {
+      mismatches.push(`${key}: declared ${String(value)}, documented as ${tag.text}`);
+    }
+  }
+  for (const [key, tag] of documented) {
+    if (tag.value !== 'prose' && !Object.hasOwn(defaults, key)) {
+      mismatches.push(`${key}: documented as ${tag.text}, declared nowhere`);
+    }
+  }
+  return mismatches;
+}

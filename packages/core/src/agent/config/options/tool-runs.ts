@@ -1,4 +1,3 @@
-import { DEFAULT_TIMEOUT_MS } from '../../../http/options/resolve-client-options.ts';
 import {
   functionOption,
   integerOption,
@@ -23,7 +22,7 @@ export const DEFAULT_TOOL_CONCURRENCY = 8;
  * one model call (a built-in fallback, an agent used as a tool) gets as long as the client gives
  * that call, and a tool that never settles cannot hang a run.
  */
-export const DEFAULT_TOOL_TIMEOUT_MS: number = DEFAULT_TIMEOUT_MS;
+export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
 /**
  * `toolConcurrency`, `toolCallOrder`, `toolTimeoutMs`, `toolErrors`, `beforeToolCall` and `isRunEndingError`: how
