@@ -35,7 +35,9 @@ import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 import { withInteraction } from './with-interaction.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
-// so the same id continues the same conversation, and dropped with the agent.
+// so the same id continues the same conversation, and dropped with the agent. Not run data, and no
+// signature can carry it: it outlives each session by design, and no option holds a store the
+// user did not give.
 const defaultStores = new WeakMap<object, HistoryStore>();
 
 /** What a send needs besides the store and the agent: the history limit and token counts. */

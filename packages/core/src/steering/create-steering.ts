@@ -157,6 +157,9 @@ export class SteeringQueue {
   }
 }
 
+// Kept (issue 53 item 6): no signature can carry it. The user passes the public `Steering`
+// controller in the run options, and the loop drains its queue through `steeringQueueOf`, never
+// through a method on the controller a user could call.
 const queues = new WeakMap<object, SteeringQueue>();
 
 /**

@@ -266,7 +266,10 @@ const TOP: AgentPath = Object.freeze([]);
 
 // Tools that start child runs (subagents), and the link of each of their calls, keyed by the
 // call's context object: nothing is added to the public `ToolExecuteContext`, and a plain tool
-// costs one WeakSet lookup per call.
+// costs one WeakSet lookup per call. Kept (issue 53 item 6): `childRunTools` because a subagent
+// is an ordinary public tool in `tools`, known from the tool object alone; `contextLinks` (run
+// data) because the link reaches the tool only through its public `execute(args, context)`: it
+// goes when tool-calls/start-tool-call.ts hands child-run tools their link as an argument.
 const childRunTools = new WeakMap<object, object | undefined>();
 const contextLinks = new WeakMap<object, RunLink>();
 
