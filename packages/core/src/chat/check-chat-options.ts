@@ -1,6 +1,6 @@
 import { compactionValueCheck } from '../agent/config/options/compaction.ts';
 import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
-import { dollarsToPicos } from '../models/usd.ts';
+import { usdOption } from '../models/usd-option.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -51,15 +51,7 @@ const budgetDeclaration: DeclaredOptions<ChatBudget> = defineOptions<ChatBudget>
   name: 'budget',
   example: '{ maxCostUsd: 0.5 }',
   checks: {
-    maxCostUsd: required(
-      optionCheck(
-        (value) =>
-          (typeof value === 'number' || typeof value === 'string') &&
-          dollarsToPicos(value) !== undefined,
-        (path, value) =>
-          `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
-      ),
-    ),
+    maxCostUsd: required(usdOption),
   },
 });
 

@@ -1,3 +1,4 @@
+import type { OptionCheck } from '../../../options/define-options.ts';
 import { functionOption, integerOption, optionCheck } from '../../../options/option-checks.ts';
 import type { StopCondition } from '../../stop-conditions.ts';
 import type { AgentConfig } from '../agent-config.ts';
@@ -16,18 +17,26 @@ export const stepOptions: AgentOptionGroup<
 > = defineAgentOptions({
   checks: {
     maxSteps: integerOption({ min: 1 }),
-    stopWhen: optionCheck(
-      (value) =>
-        typeof value === 'function' ||
-        (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
-      "stopWhen must be a stop condition (e.g. hasToolCall('final_answer')) or an array of them.",
-    ),
+    stopWhen: stopWhenOption("hasToolCall('final_answer')"),
     maxReasks: integerOption({ min: 0 }),
     onStepEnd: functionOption(),
     now: functionOption(),
   },
   defaults: { maxSteps: DEFAULT_MAX_STEPS, maxReasks: DEFAULT_MAX_REASKS, now: Date.now },
 });
+
+/**
+ * The check of a `stopWhen` option, the agent's and a run's: a stop condition or an array of
+ * them; `example` names one that fits where it is given. @internal
+ */
+export function stopWhenOption(example: string): OptionCheck {
+  return optionCheck(
+    (value) =>
+      typeof value === 'function' ||
+      (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
+    (path) => `${path} must be a stop condition (e.g. ${example}) or an array of them.`,
+  );
+}
 
 /** The part of `AgentConfig` these options make. @internal */
 export type StepConfig = Pick<
