@@ -78,8 +78,11 @@ export function defineAgentOptions<Key extends AgentOptionKey, DefaultKey extend
   defaults = {} as AgentOptionDefaults<DefaultKey>,
 }: {
   readonly checks: AgentOptionChecks<Key>;
-  readonly defaults?: AgentOptionDefaults<DefaultKey> | undefined;
-}): AgentOptionGroup<Key, DefaultKey> {
+} & ([DefaultKey] extends [never]
+  ? { readonly defaults?: undefined }
+  : // Required once the group's type names defaulted keys: a default its type promises but
+    // the declaration lacks does not compile.
+    { readonly defaults: AgentOptionDefaults<DefaultKey> })): AgentOptionGroup<Key, DefaultKey> {
   const keys = Object.keys(checks) as Key[];
   return {
     checks,
