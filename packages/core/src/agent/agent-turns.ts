@@ -64,7 +64,9 @@ type RunnableAgent<Output> = {
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
 };
 
-// Keyed by the agent object, not a property on it: nothing shows on the public `Agent`.
+// Kept (issue 53 item 6): no signature can carry it. Users hand the public `Agent` to
+// createChatSession, handoff(), subagent(), serve and the durable worker, which need its internal
+// entry points; a property on the public object is what CONTRIBUTING rules out. Per agent, no run data.
 const turns = new WeakMap<object, AgentTurns<unknown>>();
 
 /** Registers the turns of an agent made by `createAgent`. @internal */
@@ -109,6 +111,8 @@ export function startChildRun<Output>(
 }
 
 // The receiving agent of each handoff tool, for a chat session to find who holds its conversation.
+// Kept (issue 53 item 6): no signature can carry it while a handoff is a public tool in another
+// agent's `tools`; it goes when a handoff is a step outcome carrying its target agent.
 const receivers = new WeakMap<object, RunnableAgent<unknown>>();
 
 /** Records the agent a handoff tool hands to. @internal */

@@ -1,5 +1,7 @@
 // Keyed by the stream object, not a property on it: nothing shows on the public `AgentStream`
-// (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers).
+// (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers). Kept
+// (issue 53 item 6): no signature can carry it, the user hands the stream to the page helpers
+// (browser-run.ts), and a wrapper could copy a marker but not the stream's identity.
 const redacting = new WeakSet<object>();
 
 /**

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_STEPS } from '../agent/config/options/steps.ts';
 import { addAgentUsage, emptyUsage, toAgentUsage } from '../agent/usage.ts';
 import { BatchJobError } from '../errors/files-and-batches/batch-job-error.ts';
 import { FileNotFoundError } from '../errors/files-and-batches/file-not-found-error.ts';
@@ -6,6 +7,7 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
@@ -20,8 +22,19 @@ import type {
 } from './batch-runs.ts';
 import { executeBatchTools, functionTools } from './execute-batch-tools.ts';
 
-const DEFAULT_MAX_STEPS = 10;
-const DEFAULT_POLL_INTERVAL_MS = 30_000;
+/**
+ * The defaults of {@link BatchRunsOptions}, declared once (the test holds their TSDoc to them);
+ * `maxSteps` is the agent's. @internal
+ */
+export const BATCH_RUNS_DEFAULTS: {
+  readonly maxSteps: number;
+  readonly pollIntervalMs: number;
+  readonly displayName: string;
+} = {
+  maxSteps: DEFAULT_MAX_STEPS,
+  pollIntervalMs: 30_000,
+  displayName: 'gemloop-batch-runs',
+};
 /** Runs at most per job: one line each per round, well under a batch file's 2 GB. */
 const MAX_RUNS = 100_000;
 
@@ -47,16 +60,8 @@ const MAX_RUNS = 100_000;
  * ```
  */
 export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
-  const {
-    gemini,
-    model,
-    instructions,
-    tools = [],
-    generationConfig,
-    maxSteps = DEFAULT_MAX_STEPS,
-    pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
-    displayName = 'gemloop-batch-runs',
-  } = options;
+  const { gemini, model, instructions, tools = [], generationConfig } = options;
+  const { maxSteps, pollIntervalMs, displayName } = withDefaults(BATCH_RUNS_DEFAULTS, options);
   const batches: Batches = createBatches(gemini);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new InvalidArgumentError({

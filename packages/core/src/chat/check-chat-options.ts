@@ -1,6 +1,6 @@
 import { compactionValueCheck } from '../agent/config/options/compaction.ts';
 import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
-import { dollarsToPicos } from '../models/usd.ts';
+import { usdOption } from '../models/usd-option.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -18,6 +18,16 @@ import {
 } from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
+
+/**
+ * The defaults of the chat session's options that have one value (the others are made per
+ * session: an id, a store, a logger), declared once; create-chat-session.test.ts holds the TSDoc
+ * `@defaultValue`s of `CreateChatSessionOptions` to them. @internal
+ */
+export const CHAT_SESSION_DEFAULTS: {
+  readonly turnsWithoutModel: NonNullable<CreateChatSessionOptions<unknown>['turnsWithoutModel']>;
+  readonly now: () => number;
+} = { turnsWithoutModel: 'same-model', now: Date.now };
 
 const STORE_METHODS = ['load', 'append', 'clear'] as const;
 
@@ -41,15 +51,7 @@ const budgetDeclaration: DeclaredOptions<ChatBudget> = defineOptions<ChatBudget>
   name: 'budget',
   example: '{ maxCostUsd: 0.5 }',
   checks: {
-    maxCostUsd: required(
-      optionCheck(
-        (value) =>
-          (typeof value === 'number' || typeof value === 'string') &&
-          dollarsToPicos(value) !== undefined,
-        (path, value) =>
-          `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
-      ),
-    ),
+    maxCostUsd: required(usdOption),
   },
 });
 

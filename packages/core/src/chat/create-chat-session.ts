@@ -11,6 +11,7 @@ import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createRunSteering, type Steering } from '../steering/create-steering.ts';
@@ -23,7 +24,7 @@ import type {
   CreateChatSessionOptions,
 } from './chat-session.ts';
 import { ChatSpend } from './chat-spend.ts';
-import { checkChatOptions } from './check-chat-options.ts';
+import { CHAT_SESSION_DEFAULTS, checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
@@ -34,7 +35,9 @@ import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 import { withInteraction } from './with-interaction.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
-// so the same id continues the same conversation, and dropped with the agent.
+// so the same id continues the same conversation, and dropped with the agent. Not run data, and no
+// signature can carry it: it outlives each session by design, and no option holds a store the
+// user did not give.
 const defaultStores = new WeakMap<object, HistoryStore>();
 
 /** What a send needs besides the store and the agent: the history limit and token counts. */
@@ -90,7 +93,8 @@ export function createChatSession<Output = undefined>(
   options: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
   checkChatOptions(options);
-  const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
+  const { agent, limit, compaction } = options;
+  const { turnsWithoutModel, now } = withDefaults(CHAT_SESSION_DEFAULTS, options);
   const sessionGuardrails = options.guardrails;
   const plugins = options.plugins;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
@@ -112,7 +116,6 @@ export function createChatSession<Output = undefined>(
   };
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
-  const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const spend = new ChatSpend(id, options.budget);
   /**

@@ -20,6 +20,15 @@ import type { Content } from '../wire/content.ts';
  */
 export const DEFAULT_SUBAGENT_TIMEOUT_MS = 600_000;
 
+/**
+ * The defaults of {@link SubagentOptions} that are one value, declared once (a test holds their
+ * TSDoc `@defaultValue`s to them). @internal
+ */
+export const SUBAGENT_DEFAULTS: {
+  readonly onError: 'tell-model' | 'throw';
+  readonly timeoutMs: number;
+} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS };
+
 /** Options of `subagent()`: how an agent appears to its parent as a tool. */
 export type SubagentOptions<Output = undefined, Args = { task: string }> = {
   /**

@@ -13,6 +13,7 @@ import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -22,11 +23,7 @@ import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
 import { childResponse } from './child-response.ts';
 import { historyBeforeCalls } from './history-before-calls.ts';
-import {
-  DEFAULT_SUBAGENT_TIMEOUT_MS,
-  type SubagentOptions,
-  subagentOptions,
-} from './subagent-options.ts';
+import { SUBAGENT_DEFAULTS, type SubagentOptions, subagentOptions } from './subagent-options.ts';
 
 // The default arguments: one instruction in words (a JSON Schema, so no zod import here).
 const TASK_PARAMETERS = {
@@ -74,16 +71,8 @@ export function subagent<Output = undefined, Args = { task: string }>(
   options: SubagentOptions<Output, Args>,
 ): DefinedTool<Args, unknown> {
   subagentOptions.check(options);
-  const {
-    name,
-    description,
-    input,
-    prompt,
-    output,
-    history,
-    onError = 'tell-model',
-    timeoutMs = DEFAULT_SUBAGENT_TIMEOUT_MS,
-  } = options;
+  const { name, description, input, prompt, output, history } = options;
+  const { onError, timeoutMs } = withDefaults(SUBAGENT_DEFAULTS, options);
   const toInput =
     prompt ??
     (input === undefined

@@ -4,6 +4,7 @@ import {
   type OptionCheck,
 } from '../options/define-options.ts';
 import { booleanOption, integerOption } from '../options/option-checks.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 
 /**
  * @defaultValue of `continuation.maxHops`: the most requests one long-decode answer may take.
@@ -32,15 +33,25 @@ export type ContinuationOptions = {
    * The most requests (hops) one answer may take. The hop that reaches it ends the step on the
    * answer so far, with `finishReason: 'CONTINUATION'` (the run's `finishReason` is `other`), as
    * adk-go does at its cap: what was billed is kept.
-   * @defaultValue {@link DEFAULT_MAX_CONTINUATION_HOPS} (256)
+   * @defaultValue 256 ({@link DEFAULT_MAX_CONTINUATION_HOPS})
    */
   maxHops?: number | undefined;
   /**
    * How many times in a row a dropped stream is resumed from its last checkpoint without a new
    * one; past it a `ContinuationError` (`no-progress`).
-   * @defaultValue {@link DEFAULT_MAX_CONTINUATION_RECONNECTS} (3)
+   * @defaultValue 3 ({@link DEFAULT_MAX_CONTINUATION_RECONNECTS})
    */
   maxReconnects?: number | undefined;
+};
+
+/**
+ * The defaults of {@link ContinuationOptions}, declared once: their TSDoc `@defaultValue`s are
+ * checked against these by declared-defaults.test.ts. @internal
+ */
+export const CONTINUATION_DEFAULTS: Readonly<ContinuationSettings> = {
+  enabled: true,
+  maxHops: DEFAULT_MAX_CONTINUATION_HOPS,
+  maxReconnects: DEFAULT_MAX_CONTINUATION_RECONNECTS,
 };
 
 /** The continuation settings a run uses, defaults applied. @internal */
@@ -74,17 +85,6 @@ export const continuationOptionCheck: OptionCheck = (value, path) => {
 export function resolveContinuation(
   options: ContinuationOptions | boolean | undefined,
 ): ContinuationSettings {
-  if (options === false) {
-    return {
-      enabled: false,
-      maxHops: DEFAULT_MAX_CONTINUATION_HOPS,
-      maxReconnects: DEFAULT_MAX_CONTINUATION_RECONNECTS,
-    };
-  }
-  const given = options === true || options === undefined ? {} : options;
-  return {
-    enabled: given.enabled ?? true,
-    maxHops: given.maxHops ?? DEFAULT_MAX_CONTINUATION_HOPS,
-    maxReconnects: given.maxReconnects ?? DEFAULT_MAX_CONTINUATION_RECONNECTS,
-  };
+  if (options === false) return { ...CONTINUATION_DEFAULTS, enabled: false };
+  return withDefaults(CONTINUATION_DEFAULTS, options === true ? undefined : options);
 }

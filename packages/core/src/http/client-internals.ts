@@ -8,7 +8,8 @@ export type ClientInternals = {
   defaults: ResolvedCallOptions;
 };
 
-// Keyed by the client object, so nothing rides on it and a wrapper is not mistaken for it.
+// Keyed by the client object, so nothing rides on it and a wrapper is not mistaken for it. No
+// signature can carry it: the Files and Batch APIs take the user's public client. Not run data.
 const internals = new WeakMap<object, ClientInternals>();
 
 /** Called by `createGemini`. @internal */

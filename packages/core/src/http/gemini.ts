@@ -19,7 +19,9 @@ export type CreateGeminiOptions = {
    * CometAPI: `https://api.cometapi.com`.
    */
   baseUrl?: string | undefined;
-  /** @defaultValue `'v1beta'` */
+  /**
+   * @defaultValue the version `baseUrl` ends in, if any, else `'v1beta'` (Vertex AI: `'v1'`)
+   */
   apiVersion?: string | undefined;
   /** @defaultValue `'x-goog-api-key'` */
   auth?: AuthStyle | undefined;

@@ -91,7 +91,8 @@ export type ModelCallEntry = {
 
 // Keyed by the client object, not a property on it: nothing shows on the public `Gemini`, and
 // only a client `createGemini` made is found (a wrapper, a test double or the durable client goes
-// through its public methods, see `publicEntry`).
+// through its public methods, see `publicEntry`). No signature can carry it: `createAgent` gets
+// the user's public client; resolved once per agent into `AgentConfig.modelCall`. Not run data.
 const entries = new WeakMap<object, ModelCallEntry>();
 
 /** Registers the internal side of a client made by `createGemini`. @internal */

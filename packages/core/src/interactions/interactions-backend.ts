@@ -36,6 +36,7 @@ export type InteractionsBackend = {
 };
 
 // Keyed by the client object, as `registerModelCallEntry` is: nothing shows on the public `Gemini`.
+// No signature can carry it: `interactionsApi()` meets the client only in `createAgent`. Not run data.
 const backends = new WeakMap<object, InteractionsBackend>();
 
 /** Makes `backend` the Interactions backend of agents given `gemini`. @internal */

@@ -1,6 +1,7 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import {
   answerOf,
   type CallRecord,
@@ -17,6 +18,22 @@ export const DEFAULT_LOOP_GUARD_WINDOW = 10;
 export const DEFAULT_LOOP_GUARD_MAX_REPEATS = 3;
 /** Steers the model may ignore for one pattern before the run ends. */
 export const DEFAULT_LOOP_GUARD_MAX_STEERS = 1;
+
+/**
+ * The defaults of {@link LoopGuardOptions}, declared once (a test holds the type's
+ * `@defaultValue`s to them). @internal
+ */
+export const LOOP_GUARD_DEFAULTS: {
+  readonly window: number;
+  readonly maxRepeats: number;
+  readonly maxSteers: number;
+  readonly inherit: boolean;
+} = {
+  window: DEFAULT_LOOP_GUARD_WINDOW,
+  maxRepeats: DEFAULT_LOOP_GUARD_MAX_REPEATS,
+  maxSteers: DEFAULT_LOOP_GUARD_MAX_STEERS,
+  inherit: true,
+};
 
 /** Options of {@link loopGuard}. */
 export type LoopGuardOptions = {
@@ -80,13 +97,7 @@ type Verdict = { reason: LoopGuardReason; last: CallRecord; repeats: number; oth
  * ```
  */
 export function loopGuard(options: LoopGuardOptions = {}): AgentPlugin<GuardState> {
-  const {
-    window = DEFAULT_LOOP_GUARD_WINDOW,
-    maxRepeats = DEFAULT_LOOP_GUARD_MAX_REPEATS,
-    maxSteers = DEFAULT_LOOP_GUARD_MAX_STEERS,
-    polls = [],
-    inherit = true,
-  } = checkOptions(options);
+  const { window, maxRepeats, maxSteers, polls, inherit } = checkOptions(options);
   const pollSet = new Set(polls);
   return definePlugin<GuardState>({
     name: 'loop-guard',
@@ -200,7 +211,10 @@ function message({ reason, last, repeats, other }: Verdict, ending: boolean): st
   return `This call was not run: you called ${tool} with these same arguments ${repeats} times and got the same response every time (lastResponse). Calling it again will not change it: use that response, call it with different arguments, or give your answer.${end}`;
 }
 
-function checkOptions(options: LoopGuardOptions): LoopGuardOptions {
+/** Checks the options and applies {@link LOOP_GUARD_DEFAULTS}. */
+function checkOptions(
+  options: LoopGuardOptions,
+): typeof LOOP_GUARD_DEFAULTS & Pick<LoopGuardOptions, 'polls'> {
   if (typeof options !== 'object' || options === null)
     throw new InvalidArgumentError({
       argument: 'loopGuard(options)',
@@ -215,8 +229,8 @@ function checkOptions(options: LoopGuardOptions): LoopGuardOptions {
         message: `loopGuard.${name} must be a whole number of at least ${least}; got ${String(value)}.`,
       });
   }
-  const window = options.window ?? DEFAULT_LOOP_GUARD_WINDOW;
-  const maxRepeats = options.maxRepeats ?? DEFAULT_LOOP_GUARD_MAX_REPEATS;
+  const values = withDefaults(LOOP_GUARD_DEFAULTS, options);
+  const { window, maxRepeats } = values;
   if (window < maxRepeats)
     throw new InvalidArgumentError({
       argument: 'loopGuard.window',
@@ -231,5 +245,5 @@ function checkOptions(options: LoopGuardOptions): LoopGuardOptions {
       argument: 'loopGuard.polls',
       message: "loopGuard.polls must be a list of tool names, e.g. polls: ['job_status'].",
     });
-  return options;
+  return { ...values, polls };
 }

@@ -1,10 +1,12 @@
 import { SteeringError } from '../errors/steering-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
-  DEFAULT_MAX_PENDING_STEERS,
+  RECEIVED_STEER_DEFAULTS,
   type ReceivedSteer,
+  STEERING_DEFAULTS,
   type SteeringMessage,
   type SteeringOptions,
   steeringOptionsDeclaration,
@@ -56,7 +58,7 @@ export class SteeringQueue {
   private readonly oneRun: boolean;
 
   constructor(options: SteeringOptions, oneRun: boolean) {
-    this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING_STEERS;
+    this.maxPending = withDefaults(STEERING_DEFAULTS, options).maxPending;
     this.receive = options.receive;
     this.oneRun = oneRun;
   }
@@ -94,7 +96,8 @@ export class SteeringQueue {
       // A store may hand back anything: an entry that is not an object is skipped, as a
       // malformed message is (destructuring null would end the run with a TypeError).
       if (typeof entry !== 'object' || entry === null) continue;
-      const { message, mode = 'steer' } = entry;
+      const { message } = entry;
+      const { mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry);
       let content: Content;
       try {
         content = toUserContent(message, mode);
@@ -157,6 +160,9 @@ export class SteeringQueue {
   }
 }
 
+// Kept (issue 53 item 6): no signature can carry it. The user passes the public `Steering`
+// controller in the run options, and the loop drains its queue through `steeringQueueOf`, never
+// through a method on the controller a user could call.
 const queues = new WeakMap<object, SteeringQueue>();
 
 /**

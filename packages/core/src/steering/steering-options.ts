@@ -9,6 +9,16 @@ import type { Part } from '../wire/content.ts';
  */
 export const DEFAULT_MAX_PENDING_STEERS = 32;
 
+/**
+ * The defaults of {@link SteeringOptions} and of a {@link ReceivedSteer}, declared once (a test
+ * holds their TSDoc `@defaultValue`s to them). @internal
+ */
+export const STEERING_DEFAULTS: { readonly maxPending: number } = {
+  maxPending: DEFAULT_MAX_PENDING_STEERS,
+};
+/** See {@link STEERING_DEFAULTS}. @internal */
+export const RECEIVED_STEER_DEFAULTS: { readonly mode: 'steer' | 'queue' } = { mode: 'steer' };
+
 /** A steering message: a text, or the parts of a user content (text, images, files). */
 export type SteeringMessage = string | readonly Part[];
 
@@ -27,7 +37,7 @@ export type SteeringOptions = {
   /**
    * The most messages that may wait for the next step boundary; one more is refused with a
    * `SteeringError` (`reason: 'too-many-pending'`).
-   * @defaultValue {@link DEFAULT_MAX_PENDING_STEERS} (32)
+   * @defaultValue 32 ({@link DEFAULT_MAX_PENDING_STEERS})
    */
   maxPending?: number | undefined;
   /**

@@ -218,7 +218,7 @@ export type AgentOptions<Output = undefined> = {
    * finishes, and resumes a dropped stream from its last checkpoint. `false` turns it off (the
    * run then ends on the partial answer, `finishReason: 'other'`, `rawFinishReason:
    * 'CONTINUATION'`). See {@link ContinuationOptions}.
-   * @defaultValue `{ enabled: true, maxHops: 256, maxReconnects: 3 }`
+   * @defaultValue true (on, with the defaults of {@link ContinuationOptions})
    */
   continuation?: ContinuationOptions | boolean | undefined;
   /**

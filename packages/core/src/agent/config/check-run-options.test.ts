@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { defaultsMismatches } from '../../options/__fixtures__/documented-defaults.ts';
 import { createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../create-agent.ts';
+import { treeBudgetOf } from '../run-state/run-link.ts';
+import { TREE_BUDGET_DEFAULTS } from './check-run-options.ts';
 
 describe('run options', () => {
   const agent = () =>
@@ -55,5 +58,28 @@ describe('run options', () => {
         toolTimeoutMs: -1,
       }),
     ).toThrow(/toolTimeoutMs/);
+  });
+});
+
+describe('the budget run option', () => {
+  it('has the defaults the TSDoc of TreeBudgetOptions states', () => {
+    expect(
+      defaultsMismatches(
+        new URL('./agent-options.ts', import.meta.url),
+        'TreeBudgetOptions',
+        TREE_BUDGET_DEFAULTS,
+      ),
+    ).toEqual([]);
+  });
+
+  it('applies them to what a budget leaves out, and keeps what it gives', () => {
+    expect(treeBudgetOf({ maxTokens: 500, maxSteps: undefined })).toMatchObject({
+      maxSteps: Number.POSITIVE_INFINITY,
+      maxTokens: 500,
+      maxCostUsd: undefined,
+      steps: 0,
+      tokens: 0,
+    });
+    expect(treeBudgetOf(undefined)).toBeUndefined();
   });
 });

@@ -1,9 +1,5 @@
-import { dollarsToPicos } from '../../models/usd.ts';
-import {
-  type DeclaredOptions,
-  defineOptions,
-  describeValue,
-} from '../../options/define-options.ts';
+import { usdOption } from '../../models/usd-option.ts';
+import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
   integerOption,
@@ -13,6 +9,20 @@ import {
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
+import { stopWhenOption } from './options/steps.ts';
+
+/**
+ * The defaults of the `budget` run option (no limit), declared once: `treeBudgetOf` applies them
+ * and check-run-options.test.ts holds the TSDoc `@defaultValue`s of `TreeBudgetOptions` to them.
+ * `maxCostUsd` has none: left out, cost is not counted against a limit. @internal
+ */
+export const TREE_BUDGET_DEFAULTS: {
+  readonly maxSteps: number;
+  readonly maxTokens: number;
+} = {
+  maxSteps: Number.POSITIVE_INFINITY,
+  maxTokens: Number.POSITIVE_INFINITY,
+};
 
 const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
   name: 'budget',
@@ -21,13 +31,7 @@ const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<
   checks: {
     maxSteps: integerOption({ min: 1, infinity: true }),
     maxTokens: integerOption({ min: 1, infinity: true }),
-    maxCostUsd: optionCheck(
-      (value) =>
-        (typeof value === 'number' || typeof value === 'string') &&
-        dollarsToPicos(value) !== undefined,
-      (path, value) =>
-        `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
-    ),
+    maxCostUsd: usdOption,
   },
 });
 
@@ -46,12 +50,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
-    stopWhen: optionCheck(
-      (value) =>
-        typeof value === 'function' ||
-        (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
-      'options.stopWhen must be a stop condition (e.g. costAbove(0.5)) or an array of them.',
-    ),
+    stopWhen: stopWhenOption('costAbove(0.5)'),
     steering: optionCheck(
       // A shape check: the steering room loads with the loop, not with the root (the loop then
       // refuses a look-alike that createSteering did not make).

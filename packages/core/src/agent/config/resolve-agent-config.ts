@@ -15,6 +15,7 @@ import { resolvePricesOption } from './options/prices.ts';
 import {
   applyRequestFields,
   readInstructions,
+  requestFieldOptions,
   resolveStreamRequest,
 } from './options/request-fields.ts';
 import { resolveStepOptions } from './options/steps.ts';
@@ -85,7 +86,11 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   if (Object.keys(stepGenerationConfig).length > 0) request.generationConfig = stepGenerationConfig;
   applyRequestFields(options, request);
 
-  const streamRequest = resolveStreamRequest(options.streamFunctionCallArguments, request, gemini);
+  const streamRequest = resolveStreamRequest(
+    requestFieldOptions.withDefaults(options).streamFunctionCallArguments,
+    request,
+    gemini,
+  );
 
   let finalOutputRequest: BaseRequest | undefined;
   if (outputMode === 'final-call' && output !== undefined) {

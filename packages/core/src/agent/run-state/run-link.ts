@@ -1,10 +1,12 @@
 import { CostTotal } from '../../models/cost-total.ts';
+import { withDefaults } from '../../options/with-defaults.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
+import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
@@ -264,7 +266,10 @@ const TOP: AgentPath = Object.freeze([]);
 
 // Tools that start child runs (subagents), and the link of each of their calls, keyed by the
 // call's context object: nothing is added to the public `ToolExecuteContext`, and a plain tool
-// costs one WeakSet lookup per call.
+// costs one WeakSet lookup per call. Kept (issue 53 item 6): `childRunTools` because a subagent
+// is an ordinary public tool in `tools`, known from the tool object alone; `contextLinks` (run
+// data) because the link reaches the tool only through its public `execute(args, context)`: it
+// goes when tool-calls/start-tool-call.ts hands child-run tools their link as an argument.
 const childRunTools = new WeakMap<object, object | undefined>();
 const contextLinks = new WeakMap<object, RunLink>();
 
@@ -303,8 +308,7 @@ export function runLinkOf(context: object): RunLink | undefined {
 export function treeBudgetOf(budget: RunOptions['budget']): TreeBudget | undefined {
   if (budget === undefined) return undefined;
   return {
-    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
-    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    ...withDefaults(TREE_BUDGET_DEFAULTS, budget),
     maxCostUsd: budget.maxCostUsd,
     steps: 0,
     tokens: 0,

@@ -12,6 +12,7 @@ import {
   oneOfOption,
   optionCheck,
 } from '../../options/option-checks.ts';
+import { withDefaults } from '../../options/with-defaults.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
@@ -52,6 +53,25 @@ export const DEFAULT_MAX_STREAM_BYTES: number = 128 * 1024 * 1024;
 
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * The defaults of {@link CreateGeminiOptions} that are one value, declared once (a test holds the
+ * type's `@defaultValue`s to them). `auth` is the Gemini API's; Vertex AI always takes OAuth.
+ * @internal
+ */
+export const CLIENT_DEFAULTS: {
+  readonly auth: AuthStyle;
+  readonly transport: TransportOption;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly maxStreamBytes: number;
+} = {
+  auth: 'x-goog-api-key',
+  transport: 'auto',
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  maxStreamBytes: DEFAULT_MAX_STREAM_BYTES,
+};
 
 // Idle attempt timers a client keeps: as many as requests it usually has in flight.
 const MAX_IDLE_TIMERS = 64;
@@ -157,8 +177,8 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
   // Vertex has no key: its secret list starts without one and learns each access token.
   const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
-  const auth: CredentialStyle =
-    vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'vertex-oauth';
+  const defaulted = withDefaults(CLIENT_DEFAULTS, options);
+  const auth: CredentialStyle = vertex === undefined ? defaulted.auth : 'vertex-oauth';
 
   // GEMINI_BASE_URL names a Gemini API endpoint: Vertex takes only an explicit baseUrl (tests).
   const rawBaseUrl =
@@ -202,7 +222,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
   // Vertex's bearer token is added per attempt (it is fetched and refreshed).
   if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
-  const transport = checkTransport(options.transport, options.fetch);
+  const transport = checkTransport(defaulted.transport, options.fetch);
   // Vertex has no key: its list starts with the header credentials and learns each access token.
   const secrets = new SecretList([
     ...(vertex === undefined ? [apiKey] : []),
@@ -224,9 +244,9 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
     logger,
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    maxStreamBytes: options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES,
+    timeoutMs: defaulted.timeoutMs,
+    maxResponseBytes: defaulted.maxResponseBytes,
+    maxStreamBytes: defaulted.maxStreamBytes,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex:
       vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, secrets) },
@@ -254,8 +274,7 @@ function createLazyVertexAuth(vertex: ResolvedVertex, secrets: SecretList): Vert
 }
 
 /** The `transport` option against the others and the runtime (its value is checked already). */
-function checkTransport(value: TransportOption | undefined, fetch: unknown): TransportOption {
-  if (value === undefined) return 'auto';
+function checkTransport(value: TransportOption, fetch: unknown): TransportOption {
   if (value === 'node' && fetch !== undefined) {
     throw new InvalidArgumentError({
       argument: 'transport',

@@ -1,4 +1,3 @@
-import type { AgentApi } from '../../../interactions/agent-api.ts';
 import { isAgentApi } from '../../../interactions/agent-api.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { AgentConfig } from '../agent-config.ts';
@@ -21,11 +20,10 @@ function message(path: string, value: unknown): string {
 }
 
 /** `api`: the Gemini API the model calls go to. See {@link AgentApi}. @internal */
-export const apiOption: AgentOptionGroup<'api'> = defineAgentOptions({
-  api: {
-    // No declared default: left out, the client's own entry is used (resolveApiOption).
-    check: optionCheck(isAgentApi, message),
-  },
+export const apiOption: AgentOptionGroup<'api', 'api'> = defineAgentOptions({
+  checks: { api: optionCheck(isAgentApi, message) },
+  // The client's own entry (resolveApiOption).
+  defaults: { api: 'generateContent' },
 });
 
 /**
@@ -38,7 +36,7 @@ export function resolveApiOption(
   options: AgentOptions<unknown>,
   modelConfig: ModelConfig,
 ): Pick<AgentConfig<unknown>, 'modelCall'> {
-  const api: AgentApi = options.api ?? 'generateContent';
+  const { api } = apiOption.withDefaults(options);
   if (api === 'generateContent') return { modelCall: modelConfig.modelCall };
   return { modelCall: api.createEntry(modelConfig.gemini) };
 }

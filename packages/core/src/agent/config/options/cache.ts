@@ -15,8 +15,10 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 
 /** `cache`: the prompt cache the agent manages. @internal */
 export const cacheOption: AgentOptionGroup<'cache'> = defineAgentOptions({
-  // Refused with cachedContent, so checked with it by checkCacheOption (createAgent).
-  cache: { check: checkedWhereUsed },
+  checks: {
+    // Refused with cachedContent, so checked with it by checkCacheOption (createAgent).
+    cache: checkedWhereUsed,
+  },
 });
 
 /**

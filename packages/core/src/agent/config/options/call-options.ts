@@ -27,5 +27,7 @@ const agentCallOptions: DeclaredOptions<Omit<CallOptions, 'signal'>> = defineOpt
 
 /** `callOptions`: the client options of every model call; used as given. @internal */
 export const callOptionsOption: AgentOptionGroup<'callOptions'> = defineAgentOptions({
-  callOptions: { check: nestedOption(agentCallOptions) },
+  checks: {
+    callOptions: nestedOption(agentCallOptions),
+  },
 });

@@ -62,8 +62,10 @@ export const compactionValueCheck: OptionCheck = (value, path) => {
  * `@gemloop/core/compaction`), so an agent without them bundles none of it. @internal
  */
 export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = defineAgentOptions({
-  compaction: { check: compactionValueCheck },
-  toolOutput: { check: toolOutputValueCheck },
+  checks: {
+    compaction: compactionValueCheck,
+    toolOutput: toolOutputValueCheck,
+  },
 });
 
 /** The part of `AgentConfig` these options make. @internal */

@@ -11,14 +11,21 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
  * live with the continuation loop (continuation/continuation-options.ts), which owns them; this
  * group only joins them to `createAgent`. @internal
  */
-export const continuationOption: AgentOptionGroup<'continuation'> = defineAgentOptions({
-  continuation: { check: continuationOptionCheck, default: true },
-});
+export const continuationOption: AgentOptionGroup<'continuation', 'continuation'> =
+  defineAgentOptions({
+    checks: {
+      continuation: continuationOptionCheck,
+    },
+    // On, with the settings' own defaults (CONTINUATION_DEFAULTS).
+    defaults: { continuation: true },
+  });
 
 /** The part of `AgentConfig` this option makes. @internal */
 export type ContinuationConfig = Pick<AgentConfig<unknown>, 'continuation'>;
 
 /** Applies the continuation defaults. @internal */
 export function resolveContinuationOption(options: AgentOptions<unknown>): ContinuationConfig {
-  return { continuation: resolveContinuation(options.continuation) };
+  return {
+    continuation: resolveContinuation(continuationOption.withDefaults(options).continuation),
+  };
 }

@@ -11,10 +11,10 @@ const generationConfigShape = objectOption(
 
 /** `generationConfig`: temperature, topP, maxOutputTokens, ... @internal */
 export const generationConfigOption: AgentOptionGroup<'generationConfig'> = defineAgentOptions({
-  generationConfig: {
+  checks: {
     // Its fields here; what it may not hold beside `thinking` and `output` in
     // readGenerationConfig.
-    check: (value, path) => {
+    generationConfig: (value, path) => {
       generationConfigShape(value, path);
       checkGenerationConfig(value, path);
     },

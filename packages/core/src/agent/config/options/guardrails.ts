@@ -22,7 +22,9 @@ export const guardrailsValueCheck: OptionCheck = optionCheck(isGuardrails, messa
 
 /** `guardrails`: checks on input, output and function calls, and the tool-error rewrite. @internal */
 export const guardrailsOption: AgentOptionGroup<'guardrails'> = defineAgentOptions({
-  guardrails: { check: guardrailsValueCheck },
+  checks: {
+    guardrails: guardrailsValueCheck,
+  },
 });
 
 /** The part of `AgentConfig` this option makes. @internal */

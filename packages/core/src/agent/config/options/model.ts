@@ -16,8 +16,8 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 /** `gemini`, `model`, `capabilities` and `logger`: the client, the model and what it can do. @internal */
 export const modelOptions: AgentOptionGroup<'gemini' | 'model' | 'capabilities' | 'logger'> =
   defineAgentOptions({
-    gemini: {
-      check: required(
+    checks: {
+      gemini: required(
         optionCheck(
           (value) =>
             typeof value === 'object' &&
@@ -26,22 +26,18 @@ export const modelOptions: AgentOptionGroup<'gemini' | 'model' | 'capabilities' 
           'gemini must be a client made by createGemini({ apiKey }).',
         ),
       ),
-    },
-    model: {
-      check: required(
+      model: required(
         stringOption({
           nonEmpty: true,
           message: "model must be a model name such as 'gemini-3-flash-preview'.",
         }),
       ),
-    },
-    capabilities: {
-      check: objectOption(
+      capabilities: objectOption(
         'capabilities must be an object of model-capability overrides, e.g. { generation: 3 }.',
       ),
+      // Checked by resolveModelOptions (checkLogger), which wraps it.
+      logger: checkedWhereUsed,
     },
-    // Checked by resolveModelOptions (checkLogger), which wraps it.
-    logger: { check: checkedWhereUsed },
   });
 
 /** The part of `AgentConfig` these options make. @internal */

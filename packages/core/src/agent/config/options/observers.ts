@@ -10,9 +10,11 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
  */
 export const observerOptions: AgentOptionGroup<'name' | 'telemetry' | 'recorder'> =
   defineAgentOptions({
-    name: { check: observerOptionChecks.name },
-    telemetry: { check: observerOptionChecks.telemetry },
-    recorder: { check: observerOptionChecks.recorder },
+    checks: {
+      name: observerOptionChecks.name,
+      telemetry: observerOptionChecks.telemetry,
+      recorder: observerOptionChecks.recorder,
+    },
   });
 
 /** The part of `AgentConfig` these options make. @internal */

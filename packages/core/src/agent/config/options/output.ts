@@ -8,8 +8,10 @@ import type { ModelConfig } from './model.ts';
 
 /** `output`: the schema of the structured final answer. @internal */
 export const outputOption: AgentOptionGroup<'output'> = defineAgentOptions({
-  // Checked by prepareOutput, which derives its JSON Schema.
-  output: { check: checkedWhereUsed },
+  checks: {
+    // Checked by prepareOutput, which derives its JSON Schema.
+    output: checkedWhereUsed,
+  },
 });
 
 /** The part of `AgentConfig` this option makes. @internal */

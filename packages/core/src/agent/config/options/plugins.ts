@@ -11,7 +11,9 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
  * resolved (resolvePlugins names the plugin at fault). @internal
  */
 export const pluginsOption: AgentOptionGroup<'plugins'> = defineAgentOptions({
-  plugins: { check: checkedWhereUsed },
+  checks: {
+    plugins: checkedWhereUsed,
+  },
 });
 
 /** The part of `AgentConfig` this option makes. @internal */

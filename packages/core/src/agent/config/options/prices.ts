@@ -5,8 +5,8 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 
 /** `prices`: what the agent's model costs, over gemloop's price table. @internal */
 export const pricesOption: AgentOptionGroup<'prices'> = defineAgentOptions({
-  prices: {
-    check: (value: unknown, path: string): void => checkPrices(value, path),
+  checks: {
+    prices: (value: unknown, path: string): void => checkPrices(value, path),
   },
 });
 

@@ -26,10 +26,11 @@ export const requestFieldOptions: AgentOptionGroup<
   | 'cachedContent'
   | 'serviceTier'
   | 'retrievalConfig'
-  | 'streamFunctionCallArguments'
+  | 'streamFunctionCallArguments',
+  'streamFunctionCallArguments'
 > = defineAgentOptions({
-  instructions: {
-    check: optionCheck(
+  checks: {
+    instructions: optionCheck(
       (value) =>
         typeof value === 'string' ||
         (Array.isArray(value) &&
@@ -38,35 +39,27 @@ export const requestFieldOptions: AgentOptionGroup<
         (isObject(value) && Array.isArray(value['parts'])),
       'instructions must be a string, a non-empty array of parts, or a Content.',
     ),
-  },
-  safetySettings: {
-    check: arrayOption({
+    safetySettings: arrayOption({
       item: isObject,
       message:
         "safetySettings must be an array of { category, threshold }, e.g. [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }].",
     }),
-  },
-  cachedContent: {
-    check: stringOption({
+    cachedContent: stringOption({
       nonEmpty: true,
       message: "cachedContent must be a name such as 'cachedContents/abc123'.",
     }),
-  },
-  serviceTier: {
-    check: stringOption({
+    serviceTier: stringOption({
       nonEmpty: true,
       message: "serviceTier must be a tier name such as 'flex'.",
     }),
-  },
-  retrievalConfig: { check: checkRetrievalConfig },
-  streamFunctionCallArguments: {
+    retrievalConfig: checkRetrievalConfig,
     // Vertex only: refused with a Gemini API client by resolveStreamRequest.
-    check: optionCheck(
+    streamFunctionCallArguments: optionCheck(
       (value) => typeof value === 'boolean',
       'streamFunctionCallArguments must be a boolean.',
     ),
-    default: false,
   },
+  defaults: { streamFunctionCallArguments: false },
 });
 
 /** The system instruction as a `Content`. @internal */
@@ -92,11 +85,11 @@ export function applyRequestFields(options: AgentOptions<unknown>, request: Base
  * @internal
  */
 export function resolveStreamRequest(
-  enabled: unknown,
+  enabled: boolean,
   request: BaseRequest,
   gemini: { platform?: 'gemini-api' | 'vertex' | undefined },
 ): BaseRequest | undefined {
-  if (enabled === undefined || enabled === false) return undefined;
+  if (!enabled) return undefined;
   if (gemini.platform === 'gemini-api') {
     throw new InvalidArgumentError({
       argument: 'streamFunctionCallArguments',

@@ -1,3 +1,4 @@
+import type { OptionCheck } from '../../../options/define-options.ts';
 import { functionOption, integerOption, optionCheck } from '../../../options/option-checks.ts';
 import type { StopCondition } from '../../stop-conditions.ts';
 import type { AgentConfig } from '../agent-config.ts';
@@ -11,21 +12,31 @@ export const DEFAULT_MAX_REASKS = 2;
 
 /** `maxSteps`, `stopWhen`, `maxReasks`, `onStepEnd` and `now`: how the loop steps. @internal */
 export const stepOptions: AgentOptionGroup<
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now'
+  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now',
+  'maxSteps' | 'maxReasks' | 'now'
 > = defineAgentOptions({
-  maxSteps: { check: integerOption({ min: 1 }), default: DEFAULT_MAX_STEPS },
-  stopWhen: {
-    check: optionCheck(
-      (value) =>
-        typeof value === 'function' ||
-        (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
-      "stopWhen must be a stop condition (e.g. hasToolCall('final_answer')) or an array of them.",
-    ),
+  checks: {
+    maxSteps: integerOption({ min: 1 }),
+    stopWhen: stopWhenOption("hasToolCall('final_answer')"),
+    maxReasks: integerOption({ min: 0 }),
+    onStepEnd: functionOption(),
+    now: functionOption(),
   },
-  maxReasks: { check: integerOption({ min: 0 }), default: DEFAULT_MAX_REASKS },
-  onStepEnd: { check: functionOption() },
-  now: { check: functionOption(), default: Date.now },
+  defaults: { maxSteps: DEFAULT_MAX_STEPS, maxReasks: DEFAULT_MAX_REASKS, now: Date.now },
 });
+
+/**
+ * The check of a `stopWhen` option, the agent's and a run's: a stop condition or an array of
+ * them; `example` names one that fits where it is given. @internal
+ */
+export function stopWhenOption(example: string): OptionCheck {
+  return optionCheck(
+    (value) =>
+      typeof value === 'function' ||
+      (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
+    (path) => `${path} must be a stop condition (e.g. ${example}) or an array of them.`,
+  );
+}
 
 /** The part of `AgentConfig` these options make. @internal */
 export type StepConfig = Pick<
@@ -35,13 +46,8 @@ export type StepConfig = Pick<
 
 /** Applies the defaults of the step options. @internal */
 export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
-  return {
-    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-    stopWhen: readStopWhen(options.stopWhen),
-    maxReasks: options.maxReasks ?? DEFAULT_MAX_REASKS,
-    onStepEnd: options.onStepEnd,
-    now: options.now ?? Date.now,
-  };
+  const { maxSteps, stopWhen, maxReasks, onStepEnd, now } = stepOptions.withDefaults(options);
+  return { maxSteps, stopWhen: readStopWhen(stopWhen), maxReasks, onStepEnd, now };
 }
 
 /** The stop conditions of a `stopWhen` option (agent or run) as a list. @internal */

@@ -7,8 +7,10 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 
 /** `thinking`: how hard the model thinks. @internal */
 export const thinkingOption: AgentOptionGroup<'thinking'> = defineAgentOptions({
-  // Checked by resolveThinking, against the model's capabilities.
-  thinking: { check: checkedWhereUsed },
+  checks: {
+    // Checked by resolveThinking, against the model's capabilities.
+    thinking: checkedWhereUsed,
+  },
 });
 
 const efforts: readonly ThinkingEffort[] = [

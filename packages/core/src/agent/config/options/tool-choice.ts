@@ -7,8 +7,10 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 
 /** `toolChoice`: which functions the model may call. @internal */
 export const toolChoiceOption: AgentOptionGroup<'toolChoice'> = defineAgentOptions({
-  // Checked by resolveToolChoice, against the declared functions and the model.
-  toolChoice: { check: checkedWhereUsed },
+  checks: {
+    // Checked by resolveToolChoice, against the declared functions and the model.
+    toolChoice: checkedWhereUsed,
+  },
 });
 
 const modes = ['AUTO', 'ANY', 'NONE', 'VALIDATED'] as const;

@@ -34,24 +34,27 @@ export const toolRunOptions: AgentOptionGroup<
   | 'toolTimeoutMs'
   | 'toolErrors'
   | 'beforeToolCall'
-  | 'isRunEndingError'
+  | 'isRunEndingError',
+  'toolConcurrency' | 'toolCallOrder' | 'toolTimeoutMs' | 'toolErrors'
 > = defineAgentOptions({
-  toolConcurrency: {
-    check: integerOption({ min: 1, infinity: true }),
-    default: DEFAULT_TOOL_CONCURRENCY,
-  },
-  toolCallOrder: { check: oneOfOption(['as-ready', 'replayable']), default: 'as-ready' },
-  toolTimeoutMs: {
-    check: optionCheck(
+  checks: {
+    toolConcurrency: integerOption({ min: 1, infinity: true }),
+    toolCallOrder: oneOfOption(['as-ready', 'replayable']),
+    toolTimeoutMs: optionCheck(
       (value) => typeof value === 'number' && value > 0,
       (_path, value) =>
         `toolTimeoutMs must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`,
     ),
-    default: DEFAULT_TOOL_TIMEOUT_MS,
+    toolErrors: oneOfOption(['report', 'throw']),
+    beforeToolCall: functionOption(),
+    isRunEndingError: functionOption(),
   },
-  toolErrors: { check: oneOfOption(['report', 'throw']), default: 'report' },
-  beforeToolCall: { check: functionOption() },
-  isRunEndingError: { check: functionOption() },
+  defaults: {
+    toolConcurrency: DEFAULT_TOOL_CONCURRENCY,
+    toolCallOrder: 'as-ready',
+    toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS,
+    toolErrors: 'report',
+  },
 });
 
 /** The part of `AgentConfig` these options make. @internal */
@@ -67,16 +70,10 @@ export type ToolRunConfig = Pick<
 
 /** Applies the defaults of the tool-run options. @internal */
 export function resolveToolRunOptions(options: AgentOptions<unknown>): ToolRunConfig {
+  const { toolTimeoutMs, ...rest } = toolRunOptions.withDefaults(options);
+  // Infinity means no limit, as it does for a tool's own timeoutMs.
   return {
-    toolConcurrency: options.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY,
-    toolCallOrder: options.toolCallOrder ?? 'as-ready',
-    // Infinity means no limit, as it does for a tool's own timeoutMs.
-    toolTimeoutMs:
-      options.toolTimeoutMs === Number.POSITIVE_INFINITY
-        ? undefined
-        : (options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS),
-    toolErrors: options.toolErrors ?? 'report',
-    beforeToolCall: options.beforeToolCall,
-    isRunEndingError: options.isRunEndingError,
+    ...rest,
+    toolTimeoutMs: toolTimeoutMs === Number.POSITIVE_INFINITY ? undefined : toolTimeoutMs,
   };
 }

@@ -9,8 +9,10 @@ import type { ModelConfig } from './model.ts';
 
 /** `tools`: the function tools and built-ins. @internal */
 export const toolsOptions: AgentOptionGroup<'tools'> = defineAgentOptions({
-  // Checked by prepareTools, against the model's capabilities (resolveToolsOption).
-  tools: { check: checkedWhereUsed },
+  checks: {
+    // Checked by prepareTools, against the model's capabilities (resolveToolsOption).
+    tools: checkedWhereUsed,
+  },
 });
 
 /** The part of `AgentConfig` this option makes. @internal */
