@@ -59,14 +59,18 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   [Symbol.asyncDispose]: AsyncDispose;
 };
 
-/** `callIds`: the background calls a `toolResponse` answers (held once a handle follows it). */
-type Sent = {
-  index: number;
+/**
+ * A message kept for a resume. `callIds`: the background calls a `toolResponse` answers (held
+ * once a handle follows it). `issued`: for a `toolResponse`, the session's handle count when its
+ * calls came: a handle that came after holds them; one from before does not know them.
+ */
+type Held = {
   text: string;
   history: boolean;
   callIds?: readonly string[] | undefined;
+  issued?: number | undefined;
 };
-type Held = { text: string; history: boolean; callIds?: readonly string[] | undefined };
+type Sent = Held & { index: number };
 type Connection = {
   socket: WebSocket;
   /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
@@ -92,6 +96,8 @@ type RunningCall = {
   toolName: string;
   cancelled: boolean;
   connection: Connection;
+  /** The session's handle count when the call came (see {@link Held}). */
+  issued: number;
 };
 
 /** How long a connection may take to answer the setup. */
@@ -202,6 +208,11 @@ class LiveSessionState {
   #failure: GemloopError | undefined;
   #current: Connection | undefined;
   #handle: string | undefined;
+  /**
+   * How many resumable handles came so far: a call that came when this was `n` is held by the
+   * session's handle once it is more than `n` (see {@link Held}).
+   */
+  #handleCount = 0;
   #turnInProgress = false;
   #blockingInFlight = 0;
   #draining = false;
@@ -267,7 +278,10 @@ class LiveSessionState {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
-      this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
+      this.#send(
+        { clientContent: { turns: liveHistoryTurns(history), turnComplete: true } },
+        { history: true },
+      );
     }
     // Background calls an earlier process of this session received and never saw answered (it
     // crashed): the resumed server still waits for them, so they are answered as if just made.
@@ -280,7 +294,8 @@ class LiveSessionState {
         args: call.args,
         behavior: 'NON_BLOCKING',
       });
-      this.#runBackground(this.#current as Connection, call, 0, tool);
+      // Held by the handle resumed from (-1: before any handle this process counts).
+      this.#runBackground(this.#current as Connection, call, 0, tool, -1);
     }
   }
 
@@ -405,8 +420,7 @@ class LiveSessionState {
 
   #send(
     message: Record<string, unknown>,
-    history = false,
-    callIds?: readonly string[] | undefined,
+    kept: Omit<Held, 'text' | 'history'> & { history?: boolean } = {},
   ): void {
     if (this.#ended) {
       throw new LiveSessionError({
@@ -430,14 +444,15 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ text, history, callIds });
+      this.#outbox.push({ ...kept, text, history: kept.history === true });
       return;
     }
-    this.#sendOn(connection, { text, history, callIds });
+    this.#sendOn(connection, { ...kept, text, history: kept.history === true });
   }
 
-  #sendOn(connection: Connection, { text, history, callIds }: Held): void {
-    connection.sent.push({ index: connection.nextIndex, text, history, callIds });
+  #sendOn(connection: Connection, held: Held): void {
+    const { text } = held;
+    connection.sent.push({ ...held, index: connection.nextIndex });
     connection.sentBytes += text.length;
     connection.nextIndex += 1;
     // Kept for a resume until the server reports them consumed, bounded: a server that never
@@ -649,7 +664,10 @@ class LiveSessionState {
       update['resumable'] === true &&
       typeof update['newHandle'] === 'string' &&
       update['newHandle'] !== '';
-    if (resumable) this.#handle = update['newHandle'] as string;
+    if (resumable) {
+      this.#handle = update['newHandle'] as string;
+      this.#handleCount += 1;
+    }
     // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
     // holds, but only with `transparent`, which the Gemini API refuses (see live-setup.ts).
     // Without it, a resumable handle is taken to hold what was sent before the last turnComplete
@@ -715,10 +733,25 @@ class LiveSessionState {
     const old = this.#current as Connection;
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
-    // Blocking calls belong to the old connection's state: the resumed server asks again.
-    for (const call of this.#running.values()) {
-      if (call.connection === old && this.#blockingOf(call))
-        call.controller.abort(new Error('the live connection was replaced'));
+    // A call the last handle does not hold is unknown to the resumed server: a handle is never
+    // taken while "the model [is] executing function calls" (LiveServerSessionResumptionUpdate.
+    // resumable, @google/genai src/types.ts), so a blocking call always is, and a background
+    // call that came after the last handle. The resumed model asks again if it still wants it
+    // (the input that led to it is among what is sent again); an answer to the old id would be
+    // refused, so the call is stopped and its answer never sent.
+    for (const [id, call] of this.#running) {
+      if (call.connection !== old || (!this.#blockingOf(call) && call.issued < this.#handleCount))
+        continue;
+      call.cancelled = true;
+      call.controller.abort(new Error('the live connection was replaced'));
+      this.#emit({
+        type: 'tool-error',
+        toolCallId: id,
+        toolName: call.toolName,
+        outcome: 'cancelled',
+        message:
+          'The connection was replaced before the call was answered: the resumed session does not know it.',
+      });
     }
     let overlap = this.#options.overlapReconnect === true && reason === 'go-away';
     const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
@@ -737,12 +770,14 @@ class LiveSessionState {
         }
         await closeConnection(old);
         this.#current = next;
-        // What was sent on the old connection after its last handle, then what waited.
-        for (const sent of old.sent) this.#sendOn(next, sent);
+        // What was sent on the old connection after its last handle, then what waited; not the
+        // answers to calls the handle does not hold (see above: the server would refuse them).
+        const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
+        for (const sent of old.sent) if (known(sent)) this.#sendOn(next, sent);
         const outbox = this.#outbox;
         this.#outbox = [];
         this.#outboxBytes = 0;
-        for (const held of outbox) this.#sendOn(next, held);
+        for (const held of outbox) if (known(held)) this.#sendOn(next, held);
         this.#reconnecting = false;
         this.#draining = false;
         this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
@@ -798,6 +833,7 @@ class LiveSessionState {
   }
 
   #onToolCalls(connection: Connection, calls: Record<string, unknown>[]): void {
+    const issued = this.#handleCount;
     const blocking: Promise<FunctionResponse | undefined>[] = [];
     calls.forEach((call, callIndex) => {
       const name = typeof call['name'] === 'string' ? call['name'] : '';
@@ -815,19 +851,27 @@ class LiveSessionState {
           : undefined;
       this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
       if (scheduling !== undefined) {
-        this.#runBackground(connection, { id, name, args }, callIndex, tool);
+        this.#runBackground(connection, { id, name, args }, callIndex, tool, issued);
         return;
       }
-      blocking.push(this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling));
+      blocking.push(
+        this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling, issued),
+      );
     });
     if (blocking.length === 0) return;
     this.#blockingInFlight += 1;
     void Promise.all(blocking).then((responses) => {
       this.#blockingInFlight -= 1;
       const answered = responses.filter((response) => response !== undefined);
-      // Answers to the calls of a replaced connection are dropped: its state is gone.
-      if (answered.length > 0 && !this.#ended && connection === this.#current) {
-        this.#send({ toolResponse: { functionResponses: answered } });
+      // Answers to the calls of a replaced connection, or of one being replaced, are dropped:
+      // its state is gone (see #reconnect).
+      if (
+        answered.length > 0 &&
+        !this.#ended &&
+        !this.#reconnecting &&
+        connection === this.#current
+      ) {
+        this.#send({ toolResponse: { functionResponses: answered } }, { issued });
       }
       this.#afterAnswer();
       this.#maybeMove();
@@ -843,15 +887,22 @@ class LiveSessionState {
     call: LivePendingCall,
     callIndex: number,
     tool: FunctionTool | undefined,
+    issued: number,
   ): void {
     const scheduling = tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE';
-    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling).then((response) => {
-      if (response === undefined || this.#ended) return;
-      this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } }, false, [
-        call.id,
-      ]);
-      this.#afterAnswer();
-    });
+    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling, issued).then(
+      (response) => {
+        if (response === undefined || this.#ended) return;
+        this.#send(
+          { toolResponse: { functionResponses: [{ ...response, scheduling }] } },
+          {
+            callIds: [call.id],
+            issued,
+          },
+        );
+        this.#afterAnswer();
+      },
+    );
   }
 
   async #runCall(
@@ -859,6 +910,7 @@ class LiveSessionState {
     call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
     tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
+    issued: number,
   ): Promise<FunctionResponse | undefined> {
     if (this.#running.has(call.id)) {
       // A second call with the id of one still running (a broken server): the first's answer
@@ -873,7 +925,13 @@ class LiveSessionState {
       return undefined;
     }
     const controller = new AbortController();
-    const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
+    const running: RunningCall = {
+      controller,
+      toolName: call.name,
+      cancelled: false,
+      connection,
+      issued,
+    };
     this.#running.set(call.id, running);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let outcome: LiveCallOutcome = { type: 'aborted' };
