@@ -5,10 +5,18 @@ import {
   DEFAULT_TOOL_TIMEOUT_MS,
 } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import type {
+  EngineGuardrails,
+  GuardrailEngine,
+  GuardrailRunOptions,
+} from '../agent/run-state/run-context.ts';
+import { emptyUsage } from '../agent/usage.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { silentLogger } from '../logging/logger.ts';
+import { zeroCost } from '../models/cost.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -199,6 +207,11 @@ class LiveSessionState {
   readonly #model: string;
   readonly #redact: <T>(value: T) => T;
   readonly #calls: CallSlots;
+  /** The agent's guardrails, through the engine their value carries; `undefined`: none. */
+  readonly #guardrails: EngineGuardrails | undefined;
+  /** Sends waiting behind a `sendText` whose input guardrails still check it (kept in order). */
+  #inputChain: Promise<void> = Promise.resolve();
+  #inputChecks = 0;
   /** Aborted when the session ends: the plugins' `run.signal`. */
   readonly #lifetime = new AbortController();
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
@@ -251,6 +264,11 @@ class LiveSessionState {
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
     }
+    const guardrails = agent.guardrails;
+    this.#guardrails =
+      guardrails === undefined
+        ? undefined
+        : (guardrails.engine as GuardrailEngine).compose([guardrails], undefined);
     this.closed = new Promise<void>((resolve, reject) => {
       this.#resolveClosed = resolve;
       this.#rejectClosed = reject;
@@ -335,7 +353,7 @@ class LiveSessionState {
             message: 'sendText takes a non-empty string.',
           });
         }
-        this.#send({ realtimeInput: { text } });
+        this.#sendText(text);
       },
       sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
         if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
@@ -345,9 +363,9 @@ class LiveSessionState {
           });
         }
         const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
-        this.#send({ realtimeInput: { audio: { data, mimeType } } });
+        this.#sendInOrder({ realtimeInput: { audio: { data, mimeType } } });
       },
-      endAudio: () => this.#send({ realtimeInput: { audioStreamEnd: true } }),
+      endAudio: () => this.#sendInOrder({ realtimeInput: { audioStreamEnd: true } }),
       close: () => this.close(),
       closed: this.closed,
       [Symbol.asyncIterator]: () => this.#queue[Symbol.asyncIterator](),
@@ -391,6 +409,86 @@ class LiveSessionState {
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
+  }
+
+  /** What the guardrails' checks of this session share (no run: step 0, no history). */
+  #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
+    return {
+      agentName: this.#agent.name,
+      contents: [],
+      signal,
+      now: Date.now,
+      stepNumber: 0,
+      timeoutMs: this.#guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
+      failOpen: this.#guardrails?.failOpen === true,
+      record: (record) =>
+        this.#emit({
+          type: 'guardrail',
+          ...record,
+          reason: record.reason === undefined ? undefined : this.#redact(record.reason),
+        }),
+    };
+  }
+
+  /**
+   * User text, through the agent's input guardrails first when it has any (as a chat message is):
+   * a block stops this text (a `guardrail` event says so; the session goes on), a rewrite sends
+   * the rewritten text. What is sent meanwhile waits behind it, in order.
+   */
+  #sendText(text: string): void {
+    const input = this.#guardrails?.input ?? [];
+    if (input.length === 0) {
+      this.#sendInOrder({ realtimeInput: { text } });
+      return;
+    }
+    // Sending on an ended session throws now, not later in the chain.
+    if (this.#ended) this.#send({ realtimeInput: { text } });
+    const engine = (this.#guardrails as EngineGuardrails).engine;
+    this.#inChain(async () => {
+      const checked = await engine.checkInput(
+        input,
+        { role: 'user', parts: [{ text }] },
+        this.#guardrailOptions(this.#lifetime.signal),
+      );
+      if (checked.type !== 'pass' && checked.type !== 'rewrite') return;
+      const sent =
+        checked.type === 'pass'
+          ? text
+          : checked.contents
+              .flatMap((content) => content.parts ?? [])
+              .flatMap((part) => (typeof part.text === 'string' ? [part.text] : []))
+              .join('\n');
+      if (sent === '') {
+        (this.#agent.logger ?? silentLogger).warn(
+          {},
+          'live session: an input guardrail rewrote a text to no text; nothing was sent',
+        );
+        return;
+      }
+      this.#send({ realtimeInput: { text: sent } });
+    });
+  }
+
+  /** Sends now, or after the texts still being checked (so nothing overtakes them). */
+  #sendInOrder(message: Record<string, unknown>): void {
+    if (this.#inputChecks === 0) this.#send(message);
+    else {
+      if (this.#ended) this.#send(message);
+      this.#inChain(() => this.#send(message));
+    }
+  }
+
+  #inChain(step: () => void | Promise<void>): void {
+    this.#inputChecks += 1;
+    this.#inputChain = this.#inputChain
+      .then(() => (this.#ended ? undefined : step()))
+      .catch((error: unknown) => {
+        if (!this.#ended)
+          (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a send failed');
+      })
+      .finally(() => {
+        this.#inputChecks -= 1;
+      });
   }
 
   #emit(event: LiveEvent): void {
@@ -947,7 +1045,13 @@ class LiveSessionState {
           Math.min(timeoutMs, MAX_TIMER_MS),
         );
         outcome = await runLiveToolCall(
-          { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
+          {
+            agent: this.#agent,
+            functions: this.#functions,
+            plugins: this.#plugins,
+            guardrails: this.#guardrails,
+            guardrailOptions: (signal) => this.#guardrailOptions(signal),
+          },
           call,
           controller.signal,
         );
@@ -987,7 +1091,12 @@ class LiveSessionState {
       type: 'tool-error',
       toolCallId: call.id,
       toolName: call.name,
-      outcome: outcome.type === 'failed' ? outcome.outcome : 'error',
+      outcome:
+        outcome.type === 'failed'
+          ? outcome.outcome
+          : outcome.type === 'guardrail-tripped'
+            ? 'denied'
+            : 'error',
       message,
     });
     const response = toolErrorResponse({
@@ -996,6 +1105,17 @@ class LiveSessionState {
       error: message,
       issues: outcome.type === 'failed' ? this.#redact(outcome.issues) : undefined,
     });
+    if (outcome.type === 'guardrail-tripped') {
+      // As in a run: the call is answered, then the session ends with the trip (see #afterAnswer).
+      const { trip } = outcome;
+      const usage = emptyUsage();
+      this.#failure ??= new GuardrailTrippedError({
+        guardrailName: trip.name,
+        phase: trip.phase,
+        reason: this.#redact(trip.reason),
+        run: { contents: [], newContents: [], steps: [], usage, cost: zeroCost() },
+      });
+    }
     if (outcome.type === 'hook-failed') {
       // As in a run: the call is answered, then the session ends with the hook's error (a
       // plugin's PluginError as it is, the approval hook's wrapped): see #afterAnswer.

@@ -177,6 +177,59 @@ describe('createLiveRecorder', () => {
     ]);
   });
 
+  it('keeps a guardrail check: name, phase, verdict, reason and the call, never the checked value', async () => {
+    const dir = await tempDir();
+    const recorder = createLiveRecorder({ dir });
+    const recording = recorder.startSession({
+      agentName: 'voice',
+      model: 'm',
+      modality: 'text',
+      resumed: false,
+      startedAt: Date.now(),
+    });
+    recording.event(
+      {
+        type: 'guardrail',
+        name: 'no-system-paths',
+        phase: 'tool-input',
+        verdict: 'deny',
+        tripped: false,
+        reason: 'System paths are off limits.',
+        toolName: 'delete_file',
+        toolCallId: 'd1',
+      },
+      10,
+    );
+    recording.event(
+      { type: 'guardrail', name: 'no-injection', phase: 'input', verdict: 'pass', tripped: false },
+      11,
+    );
+    recording.end();
+    await recorder.flush();
+    const lines = await linesOf(recording.file);
+    expect(lines.filter((line) => line['type'] === 'guardrail')).toEqual([
+      {
+        type: 'guardrail',
+        name: 'no-system-paths',
+        phase: 'tool-input',
+        verdict: 'deny',
+        tripped: false,
+        reason: 'System paths are off limits.',
+        toolName: 'delete_file',
+        toolCallId: 'd1',
+        at: 10,
+      },
+      {
+        type: 'guardrail',
+        name: 'no-injection',
+        phase: 'input',
+        verdict: 'pass',
+        tripped: false,
+        at: 11,
+      },
+    ]);
+  });
+
   it('bounds a session: past maxSessionBytes one truncated line, later lines dropped and counted, the end kept', async () => {
     const dir = await tempDir();
     const recorder = createLiveRecorder({ dir, maxSessionBytes: 4096 });
