@@ -9,10 +9,7 @@ import type {
   GuardrailRunOptions,
 } from '../agent/run-state/run-context.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { AsyncDispose } from '../shared/async-dispose.ts';
-import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { FunctionTool } from '../tools/tool.ts';
@@ -33,6 +30,8 @@ import { LiveEventQueue } from './live-event-queue.ts';
 import { contentEvents, decodeLiveFrame } from './live-frames.ts';
 import { LiveInputGate } from './live-input-gate.ts';
 import { startLivePlugins } from './live-plugins.ts';
+import { resumeOnNewConnection } from './live-resume.ts';
+import { type LiveSession, liveSessionApi } from './live-session.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
@@ -41,30 +40,7 @@ import { liveTelemetryOf } from './live-telemetry-of.ts';
 import { LiveToolRunner } from './live-tool-runner.ts';
 import { liveUrl } from './live-url.ts';
 
-/**
- * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
- * audio, close it. It survives the server's connection limit: on `goAway` or a dropped socket it
- * resumes on a new connection with its last resumption handle.
- */
-export type LiveSession = AsyncIterable<LiveEvent> & {
-  /** The last resumable handle the server sent: pass it as `resumeHandle` to resume later. */
-  readonly handle: string | undefined;
-  /** Sends user text (`realtimeInput.text`), which ends the user's turn. */
-  sendText(text: string): void;
-  /**
-   * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
-   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
-   */
-  sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
-  /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
-  endAudio(): void;
-  /** Aborts running tools, closes the socket and ends the events. Idempotent. */
-  close(): Promise<void>;
-  /** Resolves when the session ended by `close()`; rejects with a {@link LiveSessionError}. */
-  readonly closed: Promise<void>;
-  /** `close()`, for `await using session = await createLiveSession(...)`. */
-  [Symbol.asyncDispose]: AsyncDispose;
-};
+export type { LiveSession } from './live-session.ts';
 
 /**
  * Opens an agent as a Gemini Live session (`BidiGenerateContent` over a WebSocket) with the
@@ -278,40 +254,13 @@ class LiveSessionState {
   }
 
   api(): LiveSession {
-    const api = {
-      get handle() {
-        return state.#handle;
-      },
-      sendText: (text: string) => {
-        if (typeof text !== 'string' || text === '') {
-          throw new InvalidArgumentError({
-            argument: 'text',
-            message: 'sendText takes a non-empty string.',
-          });
-        }
-        this.#input.sendText(text);
-      },
-      sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
-        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-          throw new InvalidArgumentError({
-            argument: 'chunk',
-            message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
-          });
-        }
-        const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
-        this.#input.sendInOrder({ realtimeInput: { audio: { data, mimeType } } });
-      },
-      endAudio: () => this.#input.sendInOrder({ realtimeInput: { audioStreamEnd: true } }),
+    return liveSessionApi({
+      handle: () => this.#handle,
+      input: this.#input,
       close: () => this.close(),
       closed: this.closed,
-      [Symbol.asyncIterator]: () => this.#queue[Symbol.asyncIterator](),
-    } as LiveSession;
-    const state = this;
-    if (typeof Symbol.asyncDispose === 'symbol') {
-      (api as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
-        this.close();
-    }
-    return api;
+      events: () => this.#queue[Symbol.asyncIterator](),
+    });
   }
 
   async close(): Promise<void> {
@@ -550,61 +499,44 @@ class LiveSessionState {
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
     this.#tools.cancelUnheld(old, this.#handleCount);
-    let overlap = this.#options.overlapReconnect === true && reason === 'go-away';
     const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (this.#ended) return;
-      // The server refuses a resume while the session's old socket is open (see
-      // overlapReconnect), so the old one is closed and its close awaited first.
-      if (!overlap) await closeConnection(old);
-      try {
-        const next = await this.#connect(this.#handle);
-        if (this.#ended) {
-          next.closedByUs = true;
-          next.socket.close(1000);
-          return;
-        }
-        await closeConnection(old);
-        this.#current = next;
-        // What was sent on the old connection after its last handle, then what waited; not the
-        // answers to calls the handle does not hold (see above: the server would refuse them).
-        const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
-        for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
-        const outbox = this.#outbox;
-        this.#outbox = [];
-        this.#outboxBytes = 0;
-        for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
-        this.#reconnecting = false;
-        this.#draining = false;
-        this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
-        this.#adopt(next);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (
-          LiveSessionError.isInstance(error) &&
-          error.closeCode !== undefined &&
-          !RECONNECT_CODES.has(error.closeCode)
-        )
-          break;
-        // The overlap was refused: close the old socket and try again at once.
-        if (overlap) {
-          overlap = false;
-          continue;
-        }
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)),
-        );
-      }
+    const resumed = await resumeOnNewConnection({
+      old,
+      overlap: this.#options.overlapReconnect === true && reason === 'go-away',
+      maxAttempts,
+      ended: () => this.#ended,
+      connect: () => this.#connect(this.#handle),
+    });
+    if (resumed.type === 'ended') return;
+    if (resumed.type === 'failed') {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          cause: resumed.error,
+          message: `The live session could not resume on a new connection (${describeThrown(resumed.error)}).`,
+        }),
+      );
+      return;
     }
-    this.#end(
-      new LiveSessionError({
-        reason: 'reconnect-failed',
-        limit: maxAttempts,
-        cause: lastError,
-        message: `The live session could not resume on a new connection (${describeThrown(lastError)}).`,
-      }),
-    );
+    const { next, attempt } = resumed;
+    if (this.#ended) {
+      next.closedByUs = true;
+      next.socket.close(1000);
+      return;
+    }
+    this.#current = next;
+    // What was sent on the old connection after its last handle, then what waited; not the
+    // answers to calls the handle does not hold (see above: the server would refuse them).
+    const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
+    for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
+    this.#reconnecting = false;
+    this.#draining = false;
+    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+    this.#adopt(next);
   }
 }
