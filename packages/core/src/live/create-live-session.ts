@@ -27,7 +27,7 @@ import {
 import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
-import { contentEvents, decodeLiveFrame } from './live-frames.ts';
+import { contentEvents, decodeLiveFrame, objectField } from './live-frames.ts';
 import { LiveInputGate } from './live-input-gate.ts';
 import { startLivePlugins } from './live-plugins.ts';
 import { resumeOnNewConnection } from './live-resume.ts';
@@ -401,7 +401,7 @@ class LiveSessionState {
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
-    const content = frame['serverContent'] as Record<string, unknown> | undefined;
+    const content = objectField(frame['serverContent']);
     if (content !== undefined) {
       const translated = contentEvents(content);
       if (translated.modelTurn) this.#turnInProgress = true;
@@ -410,25 +410,22 @@ class LiveSessionState {
       // What was sent before a turn ended was taken in by the server (it answered after it).
       if (content['turnComplete'] === true) connection.takenBefore = connection.nextIndex;
     }
-    const toolCall = frame['toolCall'] as { functionCalls?: unknown } | undefined;
-    if (toolCall !== undefined && Array.isArray(toolCall.functionCalls)) {
-      this.#tools.onToolCalls(
-        connection,
-        toolCall.functionCalls as Record<string, unknown>[],
-        this.#handleCount,
-      );
+    const functionCalls = objectField(frame['toolCall'])?.['functionCalls'];
+    if (Array.isArray(functionCalls)) {
+      // A call that is not an object is no call: nothing to run or answer.
+      const calls = functionCalls.map(objectField).filter((call) => call !== undefined);
+      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handleCount);
     }
-    const cancellation = frame['toolCallCancellation'] as { ids?: unknown } | undefined;
-    if (cancellation !== undefined && Array.isArray(cancellation.ids))
-      this.#tools.onCancel(cancellation.ids);
-    const usage = frame['usageMetadata'];
-    if (typeof usage === 'object' && usage !== null)
+    const cancelled = objectField(frame['toolCallCancellation'])?.['ids'];
+    if (Array.isArray(cancelled)) this.#tools.onCancel(cancelled);
+    const usage = objectField(frame['usageMetadata']);
+    if (usage !== undefined)
       this.#emit({
         type: 'usage',
         usage: usage as UsageMetadata,
         cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
       });
-    const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
+    const update = objectField(frame['sessionResumptionUpdate']);
     if (update !== undefined) this.#onResumptionUpdate(connection, update);
     if (frame['goAway'] !== undefined) {
       // LiveServerGoAway: "Server will disconnect soon". Move when the session is at a point it

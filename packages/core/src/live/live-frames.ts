@@ -2,6 +2,17 @@ import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
 
 /**
+ * `value` when it is a JSON object, else `undefined`: every field of a server frame is hostile
+ * (a `null`, a number or an array where an object belongs must be skipped, not read, or the
+ * socket's message handler would throw out of the session). @internal
+ */
+export function objectField(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
  * A server frame as a JSON object, or the {@link LiveSessionError} that ends the session: a
  * frame over `maxFrameBytes` (`frame-too-large`) or not a JSON object (`invalid-frame`).
  * @internal
@@ -48,22 +59,25 @@ export type ContentEvents = {
 /** The events of a `serverContent` frame (`LiveServerContent` of @google/genai). @internal */
 export function contentEvents(content: Record<string, unknown>): ContentEvents {
   const events: LiveEvent[] = [];
-  const turn = content['modelTurn'] as { parts?: unknown } | undefined;
-  const modelTurn = turn !== undefined && Array.isArray(turn.parts);
+  const parts = objectField(content['modelTurn'])?.['parts'];
+  const modelTurn = Array.isArray(parts);
   if (modelTurn) {
-    for (const part of turn.parts as Record<string, unknown>[]) {
+    for (const item of parts as unknown[]) {
+      const part = objectField(item);
+      if (part === undefined) continue;
       if (typeof part['text'] === 'string') {
         events.push({
           type: part['thought'] === true ? 'thought-delta' : 'text-delta',
           text: part['text'],
         });
       }
-      const inline = part['inlineData'] as { data?: unknown; mimeType?: unknown } | undefined;
-      if (inline !== undefined && typeof inline.data === 'string') {
+      const inline = objectField(part['inlineData']);
+      if (inline !== undefined && typeof inline['data'] === 'string') {
         events.push({
           type: 'audio',
-          data: inline.data,
-          mimeType: String(inline.mimeType ?? 'audio/pcm;rate=24000'),
+          data: inline['data'],
+          mimeType:
+            typeof inline['mimeType'] === 'string' ? inline['mimeType'] : 'audio/pcm;rate=24000',
         });
       }
     }
@@ -72,9 +86,9 @@ export function contentEvents(content: Record<string, unknown>): ContentEvents {
     ['inputTranscription', 'input-transcript'],
     ['outputTranscription', 'output-transcript'],
   ] as const) {
-    const transcript = content[key] as { text?: unknown; finished?: unknown } | undefined;
-    if (transcript !== undefined && typeof transcript.text === 'string') {
-      events.push({ type, text: transcript.text, finished: transcript.finished === true });
+    const transcript = objectField(content[key]);
+    if (transcript !== undefined && typeof transcript['text'] === 'string') {
+      events.push({ type, text: transcript['text'], finished: transcript['finished'] === true });
     }
   }
   let turnEnded = false;
