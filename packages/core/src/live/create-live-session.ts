@@ -64,7 +64,21 @@ export async function createLiveSession(
   agent: Agent<unknown>,
   options: LiveSessionOptions = {},
 ): Promise<LiveSession> {
-  const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveSession');
+  return openLiveSession(agent, options, 'createLiveSession', undefined);
+}
+
+/**
+ * {@link createLiveSession}, with `sentText` told each user text as it is sent (after the input
+ * guardrails: a rewritten text as rewritten, a blocked one never): how `recordLiveSession`
+ * records what the model got. @internal
+ */
+export async function openLiveSession(
+  agent: Agent<unknown>,
+  options: LiveSessionOptions,
+  caller: string,
+  sentText: ((text: string) => void) | undefined,
+): Promise<LiveSession> {
+  const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
@@ -78,6 +92,7 @@ export async function createLiveSession(
     WebSocketClass,
     telemetry,
     redact,
+    sentText,
   );
   await session.start(options.resumeHandle);
   return session.api();
@@ -132,6 +147,7 @@ class LiveSessionState {
     WebSocketClass: typeof WebSocket,
     telemetry: LiveTelemetry | undefined,
     redact: <T>(value: T) => T,
+    sentText: ((text: string) => void) | undefined,
   ) {
     this.#telemetry = telemetry;
     this.#agent = agent;
@@ -180,6 +196,7 @@ class LiveSessionState {
       logger: agent.logger ?? silentLogger,
       ended: () => this.#ended,
       send: (message) => this.#send(message),
+      sentText,
     });
     this.closed = new Promise<void>((resolve, reject) => {
       this.#resolveClosed = resolve;

@@ -11,6 +11,8 @@ export type LiveInputHost = {
   ended(): boolean;
   /** Sends now (throws a `LiveSessionError` `closed` on an ended session). */
   send(message: Record<string, unknown>): void;
+  /** A user text was sent, as sent (after a rewrite): the recorder's, never a blocked one. */
+  sentText?: ((text: string) => void) | undefined;
 };
 
 /**
@@ -36,6 +38,7 @@ export class LiveInputGate {
     const input = this.#host.guardrails?.input ?? [];
     if (input.length === 0) {
       this.sendInOrder({ realtimeInput: { text } });
+      this.#host.sentText?.(text);
       return;
     }
     // Sending on an ended session throws now, not later in the chain.
@@ -63,6 +66,7 @@ export class LiveInputGate {
         return;
       }
       this.#host.send({ realtimeInput: { text: sent } });
+      this.#host.sentText?.(sent);
     });
   }
 
