@@ -23,21 +23,21 @@ import {
   RECONNECT_CODES,
   sendOn,
   takeConsumed,
-} from './live-connection.ts';
+} from './session/live-connection.ts';
 import { liveCostOf } from './live-cost.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
-import { contentEvents, decodeLiveFrame, objectField } from './live-frames.ts';
-import { LiveInputGate } from './live-input-gate.ts';
+import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { LiveInputGate } from './session/live-input-gate.ts';
 import { startLivePlugins } from './live-plugins.ts';
-import { resumeOnNewConnection } from './live-resume.ts';
+import { resumeOnNewConnection } from './session/live-resume.ts';
 import { type LiveSession, liveSessionApi } from './live-session.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { liveTelemetryOf } from './live-telemetry-of.ts';
-import { LiveToolRunner } from './live-tool-runner.ts';
+import { liveTelemetryOf } from './session/live-telemetry-of.ts';
+import { LiveToolRunner } from './session/live-tool-runner.ts';
 import { liveUrl } from './live-url.ts';
 
 export type { LiveSession } from './live-session.ts';

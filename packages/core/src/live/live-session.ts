@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import type { LiveEvent } from './live-event.ts';
-import type { LiveInputGate } from './live-input-gate.ts';
+import type { LiveInputGate } from './session/live-input-gate.ts';
 
 /**
  * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and

@@ -1,5 +1,5 @@
-import type { LiveEvent } from './live-event.ts';
-import { LiveSessionError } from './live-session-error.ts';
+import type { LiveEvent } from '../live-event.ts';
+import { LiveSessionError } from '../live-session-error.ts';
 
 /**
  * `value` when it is a JSON object, else `undefined`: every field of a server frame is hostile

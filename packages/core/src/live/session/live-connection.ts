@@ -1,6 +1,6 @@
-import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
-import { LiveSessionError } from './live-session-error.ts';
-import { redactLiveUrl } from './live-url.ts';
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
+import { LiveSessionError } from '../live-session-error.ts';
+import { redactLiveUrl } from '../live-url.ts';
 
 /**
  * A message kept for a resume. `callIds`: the background calls a `toolResponse` answers (held

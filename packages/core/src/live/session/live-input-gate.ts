@@ -1,5 +1,5 @@
-import type { EngineGuardrails, GuardrailRunOptions } from '../agent/run-state/run-context.ts';
-import type { Logger } from '../logging/logger.ts';
+import type { EngineGuardrails, GuardrailRunOptions } from '../../agent/run-state/run-context.ts';
+import type { Logger } from '../../logging/logger.ts';
 
 /** What the input gate reads of its session and sends through it. @internal */
 export type LiveInputHost = {

@@ -1,6 +1,6 @@
-import type { AgentOptions } from '../agent/config/agent-options.ts';
-import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
-import type { LiveTelemetry } from './live-telemetry.ts';
+import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import { hasRegisteredOtel, loadOtelApi } from '../../telemetry/create-telemetry-observer.ts';
+import type { LiveTelemetry } from '../live-telemetry.ts';
 
 /**
  * The session's spans, when the agent's telemetry has a tracer provider or one is registered
@@ -17,7 +17,7 @@ export async function liveTelemetryOf(
   if (options?.tracerProvider === undefined && !hasRegisteredOtel()) return undefined;
   const [api, { createLiveTelemetry }] = await Promise.all([
     loadOtelApi(),
-    import('./live-telemetry.ts'),
+    import('../live-telemetry.ts'),
   ]);
   const model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
   let serverAddress: string | undefined;

@@ -1,17 +1,17 @@
-import type { AgentOptions } from '../agent/config/agent-options.ts';
-import type { ToolExecution } from '../agent/plugins/agent-plugin.ts';
-import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
+import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import type {
   EngineGuardrails,
   GuardrailRunOptions,
   GuardrailTrip,
-} from '../agent/run-state/run-context.ts';
-import { decideApproved, safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
-import { safeToolErrorMessage } from '../agent/tool-calls/safe-tool-error-message.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { describeThrown } from '../shared/describe-thrown.ts';
-import type { FunctionTool, ToolArgumentIssue } from '../tools/tool.ts';
-import type { FunctionCall } from '../wire/content.ts';
+} from '../../agent/run-state/run-context.ts';
+import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
+import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
+import { silentLogger } from '../../logging/logger.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
+import type { FunctionCall } from '../../wire/content.ts';
 
 /** One function call of a live session's `toolCall` frame. @internal */
 export type LiveCall = {
