@@ -15,6 +15,16 @@ import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { liveAgentOf } from './live-agent.ts';
+import { liveCostOf } from './live-cost.ts';
+import type { LiveEvent } from './live-event.ts';
+import { LiveEventQueue } from './live-event-queue.ts';
+import { startLivePlugins } from './live-plugins.ts';
+import { type LiveSession, liveSessionApi } from './live-session.ts';
+import { LiveSessionError } from './live-session-error.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
+import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+import type { LiveTelemetry } from './live-telemetry.ts';
+import { liveUrl } from './live-url.ts';
 import {
   type Connection,
   closeConnection,
@@ -24,21 +34,11 @@ import {
   sendOn,
   takeConsumed,
 } from './session/live-connection.ts';
-import { liveCostOf } from './live-cost.ts';
-import type { LiveEvent } from './live-event.ts';
-import { LiveEventQueue } from './live-event-queue.ts';
 import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
 import { LiveInputGate } from './session/live-input-gate.ts';
-import { startLivePlugins } from './live-plugins.ts';
 import { resumeOnNewConnection } from './session/live-resume.ts';
-import { type LiveSession, liveSessionApi } from './live-session.ts';
-import { LiveSessionError } from './live-session-error.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
-import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
-import type { LiveTelemetry } from './live-telemetry.ts';
 import { liveTelemetryOf } from './session/live-telemetry-of.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
-import { liveUrl } from './live-url.ts';
 
 export type { LiveSession } from './live-session.ts';
 

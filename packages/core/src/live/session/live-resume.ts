@@ -1,5 +1,5 @@
-import { type Connection, closeConnection, RECONNECT_CODES } from './live-connection.ts';
 import { LiveSessionError } from '../live-session-error.ts';
+import { type Connection, closeConnection, RECONNECT_CODES } from './live-connection.ts';
 
 /** How a session moves to a new connection. @internal */
 export type ResumeAttempts = {

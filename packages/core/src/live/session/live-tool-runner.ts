@@ -12,12 +12,12 @@ import { toFunctionResponse } from '../../tools/responses/to-function-response.t
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../../tools/tool.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
-import { CallSlots } from './call-slots.ts';
-import type { Connection, Held } from './live-connection.ts';
 import type { LiveEvent, LiveToolScheduling } from '../live-event.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 import type { LivePendingCall, LiveSessionOptions } from '../live-session-options.ts';
 import { behaviorOf } from '../live-setup.ts';
+import { CallSlots } from './call-slots.ts';
+import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
 
 type RunningCall = {
