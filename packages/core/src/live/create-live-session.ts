@@ -3,11 +3,7 @@ import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
-import type {
-  EngineGuardrails,
-  GuardrailEngine,
-  GuardrailRunOptions,
-} from '../agent/run-state/run-context.ts';
+import type { EngineGuardrails, GuardrailRunOptions } from '../agent/run-state/run-context.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -30,13 +26,13 @@ import {
   closeConnection,
   type Held,
   openLiveConnection,
-  RECONNECT_CODES,
   sendOn,
   takeConsumed,
 } from './session/live-connection.ts';
 import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
 import { LiveInputGate } from './session/live-input-gate.ts';
-import { resumeOnNewConnection } from './session/live-resume.ts';
+import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
 import { liveTelemetryOf } from './session/live-telemetry-of.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
 
@@ -163,11 +159,7 @@ class LiveSessionState {
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
     }
-    const guardrails = agent.guardrails;
-    this.#guardrails =
-      guardrails === undefined
-        ? undefined
-        : (guardrails.engine as GuardrailEngine).compose([guardrails], undefined);
+    this.#guardrails = liveGuardrailsOf(agent);
     const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
     this.#tools = new LiveToolRunner(
       {
@@ -312,23 +304,14 @@ class LiveSessionState {
     else this.#rejectClosed(error);
   }
 
-  /** What the guardrails' checks of this session share (no run: step 0, no history). */
   #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
-    return {
-      agentName: this.#agent.name,
-      contents: [],
+    return liveGuardrailOptions(
+      this.#guardrails,
+      this.#agent.name,
       signal,
-      now: Date.now,
-      stepNumber: 0,
-      timeoutMs: this.#guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
-      failOpen: this.#guardrails?.failOpen === true,
-      record: (record) =>
-        this.#emit({
-          type: 'guardrail',
-          ...record,
-          reason: record.reason === undefined ? undefined : this.#redact(record.reason),
-        }),
-    };
+      (event) => this.#emit(event),
+      this.#redact,
+    );
   }
 
   #emit(event: LiveEvent): void {
@@ -481,29 +464,9 @@ class LiveSessionState {
   }
 
   #onDrop(code: number, reason: string): void {
-    if (!RECONNECT_CODES.has(code)) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'closed-by-server',
-          closeCode: code,
-          closeReason: reason,
-          message: `The Live API closed the session (${code}${reason ? `: ${reason}` : ''}).`,
-        }),
-      );
-      return;
-    }
-    if (this.#handle === undefined) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'no-resumption-handle',
-          closeCode: code,
-          closeReason: reason,
-          message: `The Live API connection ended (${code}) before the server sent a resumable session handle, so the session cannot continue.`,
-        }),
-      );
-      return;
-    }
-    void this.#reconnect('dropped');
+    const error = dropError(code, reason, this.#handle !== undefined);
+    if (error !== undefined) this.#end(error);
+    else void this.#reconnect('dropped');
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {

@@ -60,3 +60,32 @@ export async function resumeOnNewConnection(attempts: ResumeAttempts): Promise<R
   }
   return { type: 'failed', error: lastError };
 }
+
+/**
+ * Why a dropped connection ends the session, or `undefined` when it resumes: a close code not
+ * worth retrying (`closed-by-server`), or no resumable handle yet (`no-resumption-handle`).
+ * @internal
+ */
+export function dropError(
+  code: number,
+  reason: string,
+  hasHandle: boolean,
+): LiveSessionError | undefined {
+  if (!RECONNECT_CODES.has(code)) {
+    return new LiveSessionError({
+      reason: 'closed-by-server',
+      closeCode: code,
+      closeReason: reason,
+      message: `The Live API closed the session (${code}${reason ? `: ${reason}` : ''}).`,
+    });
+  }
+  if (!hasHandle) {
+    return new LiveSessionError({
+      reason: 'no-resumption-handle',
+      closeCode: code,
+      closeReason: reason,
+      message: `The Live API connection ended (${code}) before the server sent a resumable session handle, so the session cannot continue.`,
+    });
+  }
+  return undefined;
+}
