@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { guardrails } from '@gemloop/core/guardrails';
 import { recordLiveSession } from '@gemloop/core/live';
+import { definePlugin } from '@gemloop/core/plugins';
 import { createLiveRecorder } from '@gemloop/core/recorder';
 import { createFakeLive } from '@gemloop/testing/live';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,10 +16,14 @@ import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
 
 let viewer: OpenViewer | undefined;
 let dir: string | undefined;
+let pluginViewer: OpenViewer | undefined;
+let pluginDir: string | undefined;
 
 afterAll(async () => {
   await viewer?.close();
+  await pluginViewer?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  if (pluginDir !== undefined) await rm(pluginDir, { recursive: true, force: true });
 });
 
 const login = defineTool({
@@ -131,5 +137,99 @@ describe('gemloop view, a live session', () => {
     const html = await page.content();
     expect(html).not.toContain('hunter2-pw');
     expect(html).not.toContain('view-live-key');
+  });
+
+  it("shows a plugin's reports, its end of the session and the guardrails' checks", async () => {
+    pluginDir = await mkdtemp(join(tmpdir(), 'gemloop-view-live-plugins-'));
+    const fake = await createFakeLive({
+      script: [
+        [
+          {
+            toolCalls: [{ name: 'login', args: { user: 'root', password: 'pw-root-1' }, id: 'r1' }],
+          },
+        ],
+        [{ text: 'Not as root.' }],
+        [{ toolCalls: [{ name: 'login', args: { user: 'ada', password: 'pw-ada-2' }, id: 'a1' }] }],
+        [{ text: 'unheard' }],
+      ],
+    });
+    try {
+      const audit = definePlugin({
+        name: 'audit',
+        wrapToolCall: async (call, next, run) => {
+          const execution = await next();
+          run.emit('checked', { tool: call.toolName });
+          return execution;
+        },
+        afterToolCall: (_result, run) => {
+          run.finish('one login is enough');
+        },
+      });
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: fake.url, apiKey: 'view-live-key-2', retry: false }),
+        model: 'gemini-3-flash-preview',
+        name: 'voice',
+        tools: [login],
+        plugins: [audit],
+        guardrails: guardrails({
+          tools: [
+            {
+              name: 'no-root',
+              before: (call) =>
+                (call.args as { user: string }).user === 'root'
+                  ? { type: 'deny', message: 'Never as root.' }
+                  : undefined,
+            },
+          ],
+        }),
+      });
+      const recorder = createLiveRecorder({ dir: pluginDir });
+      const session = await recordLiveSession(agent, { recorder, model: 'gemini-live-test' });
+      const events = session[Symbol.asyncIterator]();
+      session.sendText('Sign me in as root.');
+      for (;;) {
+        const next = await events.next();
+        if (next.done === true) throw new Error('the session ended early');
+        if (next.value.type === 'turn-end') break;
+      }
+      session.sendText('Then as ada.');
+      // The plugin ends the session once the call is answered.
+      for (let next = await events.next(); next.done !== true; next = await events.next()) {}
+      await session.closed;
+      await recorder.flush();
+      expect(fake.errors).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+
+    pluginViewer = await openViewer(pluginDir);
+    const page = await pluginViewer.context.newPage();
+    await page.goto(pluginViewer.server.url);
+    await page.locator('#runs tr.run-row.live-row a').first().click();
+    await page.waitForSelector('#live-story');
+    const story = page.locator('#live-story');
+    const guardrailLines = await story.locator('li.live-guardrail').allTextContents();
+    expect(guardrailLines).toHaveLength(2);
+    expect(guardrailLines[0]).toContain(
+      'Guardrail no-root (tool-input on login): deny — Never as root.',
+    );
+    expect(guardrailLines[1]).toContain('Guardrail no-root (tool-input on login): allow');
+    expect(await story.locator('li.live-plugin').textContent()).toContain(
+      'Plugin audit: checked {',
+    );
+    expect(await story.locator('li.live-plugin').getAttribute('title')).toContain(
+      '"tool": "login"',
+    );
+    expect(await story.locator('li.live-finish').textContent()).toContain(
+      'Ended by plugin audit: one login is enough',
+    );
+    const kinds = await story
+      .locator('> li')
+      .evaluateAll((items) => items.map((item) => item.className.replace('live-line live-', '')));
+    // The finish line comes after the call it ended the session on, before the end.
+    expect(kinds.slice(-2)).toEqual(['finish', 'end']);
+    const html = await page.content();
+    expect(html).not.toContain('pw-root-1');
+    expect(html).not.toContain('pw-ada-2');
   });
 });

@@ -1,4 +1,8 @@
-import type { InputCheckResult, RunContext } from '../agent/run-state/run-context.ts';
+import type {
+  GuardrailRunOptions,
+  InputCheckResult,
+  RunContext,
+} from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
 import { checkInputGuardrails } from './check-input-guardrails.ts';
 import type { InputGuardrail } from './guardrail.ts';
@@ -15,8 +19,24 @@ export async function checkSteer(
   content: Content,
   stepNumber: number,
 ): Promise<InputCheckResult> {
-  const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
-  const options = guardrailRunOptions(context, stepNumber);
+  return checkInputInOrder(
+    context.guardrails?.input ?? [],
+    content,
+    guardrailRunOptions(context, stepNumber),
+  );
+}
+
+/**
+ * A user message through input guardrails: the sequential ones one after the other, then the
+ * `runInParallel` ones together on what they left. A steer's check, and a live session's text
+ * (which has no run). @internal
+ */
+export async function checkInputInOrder(
+  input: readonly unknown[],
+  content: Content,
+  options: GuardrailRunOptions,
+): Promise<InputCheckResult> {
+  const all = input as readonly InputGuardrail[];
   let contents: Content[] = [content];
   let rewritten = false;
   for (const parallel of [false, true]) {

@@ -45,6 +45,37 @@ describe('a hostile or broken Live server', () => {
     expect(thrown).toBe(error);
   });
 
+  it('fields of the wrong shape (null, numbers, arrays) are skipped, never thrown from the socket handler', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [
+        [
+          { frame: { serverContent: null } },
+          { frame: { serverContent: { modelTurn: { parts: [null, 7, 'x', { text: 'kept' }] } } } },
+          { frame: { serverContent: { inputTranscription: null, outputTranscription: 5 } } },
+          { frame: { toolCall: { functionCalls: [null, 3, 'call'] } } },
+          { frame: { toolCall: null, toolCallCancellation: null, usageMetadata: 'lots' } },
+          { frame: { sessionResumptionUpdate: null } },
+          { frame: { sessionResumptionUpdate: ['fake-handle-x'] } },
+          { text: ' and the rest' },
+        ],
+      ],
+    });
+    await using session = await createLiveSession(agent);
+    const handle = session.handle;
+    session.sendText('hi');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(events.filter((event) => event.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: 'kept' },
+      { type: 'text-delta', text: ' and the rest' },
+    ]);
+    // A call that is not an object is no call: nothing to run or answer.
+    expect(events.filter((event) => event.type.startsWith('tool-'))).toEqual([]);
+    expect(messagesOf(fake, 0, 'toolResponse')).toEqual([]);
+    // A resumption update of the wrong shape keeps the handle the session had.
+    expect(session.handle).not.toBe('fake-handle-x');
+    expect(handle).toBeDefined();
+  });
+
   it('a frame that is not a JSON object ends the session with invalid-frame', async () => {
     const { agent } = await liveFixture({ script: [[{ frame: 'not json' }]] });
     const session = await createLiveSession(agent);

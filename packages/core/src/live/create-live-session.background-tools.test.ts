@@ -201,4 +201,47 @@ describe('background tools in a live session', () => {
     expect(messagesOf(fake, 1, 'toolResponse')).toHaveLength(1);
     expect(fake.errors).toEqual([]);
   });
+
+  it('a background call the last handle does not hold is stopped on a drop; the resumed call is answered once', async () => {
+    const held = heldTool();
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'slow_search' }] }, { text: 'Searching.' }, { drop: true }],
+          [{ text: 'Results!' }],
+        ],
+      },
+      { tools: [held.tool] },
+    );
+    await using session = await createLiveSession(agent);
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('search');
+    const first = await readUntil(iterator, (event) => event.type === 'reconnect');
+    const firstSignal = held.signal();
+    // The drop cut the turn before a handle held call-1: the resumed server never made it.
+    expect(first.at(-2)).toMatchObject({
+      type: 'tool-error',
+      toolCallId: 'call-1',
+      outcome: 'cancelled',
+    });
+    expect(firstSignal?.aborted).toBe(true);
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    held.release({ hits: 2 });
+    const events = await readUntil(iterator, (event) => event.type === 'turn-end');
+    expect(texts(events)).toEqual(['Results!']);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool-result', toolCallId: 'call-2' }),
+    );
+    expect(messagesOf(fake, 0, 'toolResponse')).toEqual([]);
+    expect(messagesOf(fake, 1, 'toolResponse')).toEqual([
+      {
+        toolResponse: {
+          functionResponses: [
+            { id: 'call-2', name: 'slow_search', response: { hits: 2 }, scheduling: 'WHEN_IDLE' },
+          ],
+        },
+      },
+    ]);
+    expect(fake.errors).toEqual([]);
+  });
 });

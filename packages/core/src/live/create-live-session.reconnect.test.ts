@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
@@ -72,6 +74,53 @@ describe('a live session never drops', () => {
       { realtimeInput: { text: 'third' } },
     ]);
     expect(fake.errors).toEqual([]);
+  });
+
+  it('a drop right after a blocking tool response: the resumed model asks again, each call id is answered once', async () => {
+    // The handle (taken after the setup) predates the call: a handle is never taken while "the
+    // model [is] executing function calls" (LiveServerSessionResumptionUpdate.resumable), so the
+    // resumed server does not know the call, and a response to it would be refused.
+    const ran: string[] = [];
+    const weather = defineTool({
+      name: 'get_weather',
+      description: 'Current weather for a city.',
+      parameters: z.object({ city: z.string() }),
+      execute: async ({ city }, { toolCallId }) => {
+        ran.push(toolCallId);
+        return { city, celsius: 21 };
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] }],
+          [{ drop: true }, { text: '21 degrees' }],
+        ],
+      },
+      { tools: [weather] },
+    );
+    await using session = await createLiveSession(agent);
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('Weather in Paris?');
+    const events = await readUntil(iterator, (event) => event.type === 'turn-end');
+    expect(fake.errors).toEqual([]);
+    expect(events.filter((event) => event.type === 'reconnect')).toHaveLength(1);
+    expect(texts(events)).toEqual(['21 degrees']);
+    // The question went again (the handle predates it); the first call's answer did not.
+    expect(messagesOf(fake, 1, 'realtimeInput')).toEqual([
+      { realtimeInput: { text: 'Weather in Paris?' } },
+    ]);
+    const answered = fake.connections.flatMap((connection) =>
+      connection.messages.flatMap((message) =>
+        (
+          (message['toolResponse'] as { functionResponses: { id: string }[] } | undefined)
+            ?.functionResponses ?? []
+        ).map((response) => response.id),
+      ),
+    );
+    expect(answered).toEqual(ran);
+    expect(new Set(answered).size).toBe(2);
+    expect(events.filter((event) => event.type === 'tool-result')).toHaveLength(2);
   });
 
   it('holds what is sent during a reconnection and sends it on the new connection', async () => {

@@ -1,106 +1,42 @@
 import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
-import {
-  DEFAULT_TOOL_CONCURRENCY,
-  DEFAULT_TOOL_TIMEOUT_MS,
-} from '../agent/config/options/tool-runs.ts';
+import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
-import { GemloopError } from '../errors/gemloop-error.ts';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { EngineGuardrails, GuardrailRunOptions } from '../agent/run-state/run-context.ts';
+import type { GemloopError } from '../errors/gemloop-error.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { AsyncDispose } from '../shared/async-dispose.ts';
-import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
-import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
-import { hasRegisteredOtel, loadOtelApi } from '../telemetry/create-telemetry-observer.ts';
-import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
-import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
-import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
-import { CallSlots } from './call-slots.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { liveCostOf } from './live-cost.ts';
-import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
+import type { LiveEvent } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
 import { startLivePlugins } from './live-plugins.ts';
+import { type LiveSession, liveSessionApi } from './live-session.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import type { LivePendingCall, LiveSessionOptions } from './live-session-options.ts';
-import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
-
+import type { LiveSessionOptions } from './live-session-options.ts';
+import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
-import { liveUrl, redactLiveUrl } from './live-url.ts';
+import { liveUrl } from './live-url.ts';
+import {
+  type Connection,
+  closeConnection,
+  type Held,
+  openLiveConnection,
+  sendOn,
+  takeConsumed,
+} from './session/live-connection.ts';
+import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
+import { LiveInputGate } from './session/live-input-gate.ts';
+import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
+import { liveTelemetryOf } from './session/live-telemetry-of.ts';
+import { LiveToolRunner } from './session/live-tool-runner.ts';
 
-/**
- * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
- * audio, close it. It survives the server's connection limit: on `goAway` or a dropped socket it
- * resumes on a new connection with its last resumption handle.
- */
-export type LiveSession = AsyncIterable<LiveEvent> & {
-  /** The last resumable handle the server sent: pass it as `resumeHandle` to resume later. */
-  readonly handle: string | undefined;
-  /** Sends user text (`realtimeInput.text`), which ends the user's turn. */
-  sendText(text: string): void;
-  /**
-   * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
-   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
-   */
-  sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
-  /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
-  endAudio(): void;
-  /** Aborts running tools, closes the socket and ends the events. Idempotent. */
-  close(): Promise<void>;
-  /** Resolves when the session ended by `close()`; rejects with a {@link LiveSessionError}. */
-  readonly closed: Promise<void>;
-  /** `close()`, for `await using session = await createLiveSession(...)`. */
-  [Symbol.asyncDispose]: AsyncDispose;
-};
-
-/** `callIds`: the background calls a `toolResponse` answers (held once a handle follows it). */
-type Sent = {
-  index: number;
-  text: string;
-  history: boolean;
-  callIds?: readonly string[] | undefined;
-};
-type Held = { text: string; history: boolean; callIds?: readonly string[] | undefined };
-type Connection = {
-  socket: WebSocket;
-  /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
-  sent: Sent[];
-  /** The characters held in `sent`. */
-  sentBytes: number;
-  nextIndex: number;
-  ready: boolean;
-  closedByUs: boolean;
-  /** Messages before this index were sent before the last turnComplete: the server has them. */
-  takenBefore: number;
-  /** Resolves when the socket has closed (its close event). */
-  gone: Promise<void>;
-  markGone: () => void;
-  /**
-   * Frames that came between setupComplete and the session adopting the connection (a
-   * resumption update follows setupComplete at once); `undefined` once adopted.
-   */
-  early: Record<string, unknown>[] | undefined;
-};
-type RunningCall = {
-  controller: AbortController;
-  toolName: string;
-  cancelled: boolean;
-  connection: Connection;
-};
-
-/** How long a connection may take to answer the setup. */
-const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-
-/** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
-const MAX_EARLY_FRAMES = 64;
-
-const RECONNECT_CODES = new Set([1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014]);
+export type { LiveSession } from './live-session.ts';
 
 /**
  * Opens an agent as a Gemini Live session (`BidiGenerateContent` over a WebSocket) with the
@@ -124,7 +60,21 @@ export async function createLiveSession(
   agent: Agent<unknown>,
   options: LiveSessionOptions = {},
 ): Promise<LiveSession> {
-  const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveSession');
+  return openLiveSession(agent, options, 'createLiveSession', undefined);
+}
+
+/**
+ * {@link createLiveSession}, with `sentText` told each user text as it is sent (after the input
+ * guardrails: a rewritten text as rewritten, a blocked one never): how `recordLiveSession`
+ * records what the model got. @internal
+ */
+export async function openLiveSession(
+  agent: Agent<unknown>,
+  options: LiveSessionOptions,
+  caller: string,
+  sentText: ((text: string) => void) | undefined,
+): Promise<LiveSession> {
+  const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
@@ -138,42 +88,10 @@ export async function createLiveSession(
     WebSocketClass,
     telemetry,
     redact,
+    sentText,
   );
   await session.start(options.resumeHandle);
   return session.api();
-}
-
-/**
- * The session's spans, when the agent's telemetry has a tracer provider or one is registered
- * globally (as for the agent's runs; `telemetry: false` turns them off). `@opentelemetry/api` is
- * loaded only then.
- */
-async function liveTelemetryOf(
-  agent: AgentOptions<unknown>,
-  setup: Record<string, unknown>,
-  baseUrl: string,
-): Promise<LiveTelemetry | undefined> {
-  const options = agent.telemetry;
-  if (options === false) return undefined;
-  if (options?.tracerProvider === undefined && !hasRegisteredOtel()) return undefined;
-  const [api, { createLiveTelemetry }] = await Promise.all([
-    loadOtelApi(),
-    import('./live-telemetry.ts'),
-  ]);
-  const model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
-  let serverAddress: string | undefined;
-  try {
-    serverAddress = new URL(baseUrl).hostname;
-  } catch {
-    serverAddress = undefined;
-  }
-  return createLiveTelemetry({
-    api,
-    tracerProvider: options?.tracerProvider ?? api.trace.getTracerProvider(),
-    model: model.startsWith('models/') ? model.slice('models/'.length) : model,
-    agentName: agent.name,
-    serverAddress,
-  });
 }
 
 /** One live session's state: its connection, handle, tools in flight and events. */
@@ -187,23 +105,27 @@ class LiveSessionState {
   readonly #queue: LiveEventQueue;
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
-  readonly #running = new Map<string, RunningCall>();
   readonly #telemetry: LiveTelemetry | undefined;
   /** The Live model, for prices: the setup's, without `models/`. */
   readonly #model: string;
   readonly #redact: <T>(value: T) => T;
-  readonly #calls: CallSlots;
+  readonly #tools: LiveToolRunner;
+  readonly #input: LiveInputGate;
+  /** The agent's guardrails, through the engine their value carries; `undefined`: none. */
+  readonly #guardrails: EngineGuardrails | undefined;
   /** Aborted when the session ends: the plugins' `run.signal`. */
   readonly #lifetime = new AbortController();
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
   #plugins: RunPlugins | undefined;
   #pluginsEnded: Promise<void> = Promise.resolve();
-  /** A hook that threw: the session ends with it once the call is answered. */
-  #failure: GemloopError | undefined;
   #current: Connection | undefined;
   #handle: string | undefined;
+  /**
+   * How many resumable handles came so far: a call that came when this was `n` is held by the
+   * session's handle once it is more than `n` (see {@link Held}).
+   */
+  #handleCount = 0;
   #turnInProgress = false;
-  #blockingInFlight = 0;
   #draining = false;
   #reconnecting = false;
   #outbox: Held[] = [];
@@ -221,14 +143,11 @@ class LiveSessionState {
     WebSocketClass: typeof WebSocket,
     telemetry: LiveTelemetry | undefined,
     redact: <T>(value: T) => T,
+    sentText: ((text: string) => void) | undefined,
   ) {
     this.#telemetry = telemetry;
     this.#agent = agent;
     this.#redact = redact;
-    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
-    this.#calls = new CallSlots(
-      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
-    );
     this.#options = options;
     this.#url = url;
     this.#setup = setup;
@@ -240,6 +159,37 @@ class LiveSessionState {
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
     }
+    this.#guardrails = liveGuardrailsOf(agent);
+    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
+    this.#tools = new LiveToolRunner(
+      {
+        agent,
+        options,
+        functions: this.#functions,
+        guardrails: this.#guardrails,
+        guardrailOptions: (signal) => this.#guardrailOptions(signal),
+        plugins: () => this.#plugins,
+        redact,
+        emit: (event) => this.#emit(event),
+        send: (message, kept) => this.#send(message, kept),
+        ended: () => this.#ended,
+        answersTo: (connection) =>
+          !this.#ended && !this.#reconnecting && connection === this.#current,
+        maybeMove: () => this.#maybeMove(),
+        end: (error) => this.#end(error),
+        close: () => this.close(),
+      },
+      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
+    );
+    this.#input = new LiveInputGate({
+      guardrails: this.#guardrails,
+      guardrailOptions: (signal) => this.#guardrailOptions(signal),
+      signal: this.#lifetime.signal,
+      logger: agent.logger ?? silentLogger,
+      ended: () => this.#ended,
+      send: (message) => this.#send(message),
+      sentText,
+    });
     this.closed = new Promise<void>((resolve, reject) => {
       this.#resolveClosed = resolve;
       this.#rejectClosed = reject;
@@ -267,7 +217,10 @@ class LiveSessionState {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
-      this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
+      this.#send(
+        { clientContent: { turns: liveHistoryTurns(history), turnComplete: true } },
+        { history: true },
+      );
     }
     // Background calls an earlier process of this session received and never saw answered (it
     // crashed): the resumed server still waits for them, so they are answered as if just made.
@@ -280,7 +233,8 @@ class LiveSessionState {
         args: call.args,
         behavior: 'NON_BLOCKING',
       });
-      this.#runBackground(this.#current as Connection, call, 0, tool);
+      // Held by the handle resumed from (-1: before any handle this process counts).
+      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1);
     }
   }
 
@@ -309,40 +263,13 @@ class LiveSessionState {
   }
 
   api(): LiveSession {
-    const api = {
-      get handle() {
-        return state.#handle;
-      },
-      sendText: (text: string) => {
-        if (typeof text !== 'string' || text === '') {
-          throw new InvalidArgumentError({
-            argument: 'text',
-            message: 'sendText takes a non-empty string.',
-          });
-        }
-        this.#send({ realtimeInput: { text } });
-      },
-      sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
-        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-          throw new InvalidArgumentError({
-            argument: 'chunk',
-            message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
-          });
-        }
-        const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
-        this.#send({ realtimeInput: { audio: { data, mimeType } } });
-      },
-      endAudio: () => this.#send({ realtimeInput: { audioStreamEnd: true } }),
+    return liveSessionApi({
+      handle: () => this.#handle,
+      input: this.#input,
       close: () => this.close(),
       closed: this.closed,
-      [Symbol.asyncIterator]: () => this.#queue[Symbol.asyncIterator](),
-    } as LiveSession;
-    const state = this;
-    if (typeof Symbol.asyncDispose === 'symbol') {
-      (api as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
-        this.close();
-    }
-    return api;
+      events: () => this.#queue[Symbol.asyncIterator](),
+    });
   }
 
   async close(): Promise<void> {
@@ -364,8 +291,7 @@ class LiveSessionState {
           this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
       });
     }
-    for (const call of this.#running.values())
-      call.controller.abort(error ?? new Error('the live session closed'));
+    this.#tools.abortAll(error ?? new Error('the live session closed'));
     const connection = this.#current;
     if (connection !== undefined) {
       connection.closedByUs = true;
@@ -376,6 +302,16 @@ class LiveSessionState {
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
+  }
+
+  #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
+    return liveGuardrailOptions(
+      this.#guardrails,
+      this.#agent.name,
+      signal,
+      (event) => this.#emit(event),
+      this.#redact,
+    );
   }
 
   #emit(event: LiveEvent): void {
@@ -405,8 +341,7 @@ class LiveSessionState {
 
   #send(
     message: Record<string, unknown>,
-    history = false,
-    callIds?: readonly string[] | undefined,
+    kept: Omit<Held, 'text' | 'history'> & { history?: boolean } = {},
   ): void {
     if (this.#ended) {
       throw new LiveSessionError({
@@ -430,43 +365,13 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ text, history, callIds });
+      this.#outbox.push({ ...kept, text, history: kept.history === true });
       return;
     }
-    this.#sendOn(connection, { text, history, callIds });
-  }
-
-  #sendOn(connection: Connection, { text, history, callIds }: Held): void {
-    connection.sent.push({ index: connection.nextIndex, text, history, callIds });
-    connection.sentBytes += text.length;
-    connection.nextIndex += 1;
-    // Kept for a resume until the server reports them consumed, bounded: a server that never
-    // does (or a long monologue between two updates) would otherwise grow this without end. The
-    // oldest go first; @google/genai's types say the index exists to "limit buffering".
-    while (connection.sentBytes > this.#maxBufferedBytes && connection.sent.length > 0) {
-      connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
-    }
-    connection.socket.send(text);
+    sendOn(connection, { ...kept, text, history: kept.history === true }, this.#maxBufferedBytes);
   }
 
   #connect(handle: string | undefined): Promise<Connection> {
-    const socket = new this.#WebSocket(this.#url);
-    socket.binaryType = 'arraybuffer';
-    const connection: Connection = {
-      socket,
-      sent: [],
-      sentBytes: 0,
-      nextIndex: 0,
-      ready: false,
-      closedByUs: false,
-      takenBefore: 0,
-      gone: Promise.resolve(),
-      markGone: () => {},
-      early: [],
-    };
-    connection.gone = new Promise<void>((resolve) => {
-      connection.markGone = resolve;
-    });
     const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
     if (handle !== undefined) {
       setup.setup['sessionResumption'] = { handle };
@@ -475,125 +380,52 @@ class LiveSessionState {
       const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
       if (!historyAgain) delete setup.setup['historyConfig'];
     }
-    const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    return new Promise<Connection>((resolve, reject) => {
-      // A server that accepts the socket and never answers the setup must not hang the caller.
-      const timer = setTimeout(
-        () => {
-          if (connection.ready) return;
-          connection.closedByUs = true;
-          socket.close(1000);
-          reject(
-            new LiveSessionError({
-              reason: 'connect-failed',
-              limit: connectTimeoutMs,
-              message: `The Live API at ${redactLiveUrl(this.#url)} did not answer the setup within ${connectTimeoutMs} ms (connectTimeoutMs).`,
-            }),
-          );
-        },
-        Math.min(connectTimeoutMs, MAX_TIMER_MS),
-      );
-      void connection.gone.then(() => clearTimeout(timer));
-      socket.onopen = () => socket.send(JSON.stringify(setup));
-      socket.onerror = () => {};
-      socket.onmessage = (event: MessageEvent) => {
-        const frame = this.#decode(event.data);
-        if (frame === undefined) {
-          socket.close(1000);
-          if (!connection.ready)
-            reject(
-              new LiveSessionError({
-                reason: 'invalid-frame',
-                message: 'The server sent an invalid frame before setupComplete.',
-              }),
-            );
-          return;
-        }
-        if (!connection.ready) {
-          if (frame['setupComplete'] === undefined) return;
-          connection.ready = true;
-          clearTimeout(timer);
-          resolve(connection);
-          return;
-        }
-        if (connection === this.#current) this.#onFrame(connection, frame);
-        else if (connection.early !== undefined && connection.early.length < MAX_EARLY_FRAMES) {
-          connection.early.push(frame);
-        }
-      };
-      socket.onclose = (event: CloseEvent) => {
-        connection.markGone();
-        if (!connection.ready) {
-          reject(
-            new LiveSessionError({
-              reason: 'connect-failed',
-              closeCode: event.code,
-              closeReason: event.reason,
-              message: `The Live API at ${redactLiveUrl(this.#url)} closed the connection before setupComplete (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
-            }),
-          );
-          return;
-        }
-        if (connection.closedByUs || connection !== this.#current || this.#ended) return;
-        this.#onDrop(event.code, event.reason);
-      };
+    return openLiveConnection({
+      url: this.#url,
+      WebSocket: this.#WebSocket,
+      setup,
+      connectTimeoutMs: this.#options.connectTimeoutMs,
+      decode: (data) => {
+        const frame = decodeLiveFrame(data, this.#maxFrameBytes);
+        if (!LiveSessionError.isInstance(frame)) return frame;
+        this.#end(frame);
+        return undefined;
+      },
+      isCurrent: (connection) => connection === this.#current,
+      onFrame: (connection, frame) => this.#onFrame(connection, frame),
+      onClose: (connection, code, reason) => {
+        if (connection !== this.#current || this.#ended) return;
+        this.#onDrop(code, reason);
+      },
     });
   }
 
-  #decode(data: unknown): Record<string, unknown> | undefined {
-    const size =
-      typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
-    if (size > this.#maxFrameBytes) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'frame-too-large',
-          limit: this.#maxFrameBytes,
-          message: `The Live API sent a frame of ${size} bytes, more than maxFrameBytes (${this.#maxFrameBytes}).`,
-        }),
-      );
-      return undefined;
-    }
-    try {
-      // Google's server sends JSON in binary frames (@google/genai's handleWebSocketMessage reads
-      // a Blob); the fake and proxies may send text.
-      const text = typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer);
-      const frame = JSON.parse(text) as unknown;
-      if (typeof frame === 'object' && frame !== null && !Array.isArray(frame))
-        return frame as Record<string, unknown>;
-    } catch {
-      // reported below
-    }
-    this.#end(
-      new LiveSessionError({
-        reason: 'invalid-frame',
-        message: 'The Live API sent a frame that is not a JSON object.',
-      }),
-    );
-    return undefined;
-  }
-
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
-    const content = frame['serverContent'] as Record<string, unknown> | undefined;
+    const content = objectField(frame['serverContent']);
     if (content !== undefined) {
-      this.#onContent(content);
+      const translated = contentEvents(content);
+      if (translated.modelTurn) this.#turnInProgress = true;
+      if (translated.turnEnded) this.#turnInProgress = false;
+      for (const event of translated.events) this.#emit(event);
       // What was sent before a turn ended was taken in by the server (it answered after it).
       if (content['turnComplete'] === true) connection.takenBefore = connection.nextIndex;
     }
-    const toolCall = frame['toolCall'] as { functionCalls?: unknown } | undefined;
-    if (toolCall !== undefined && Array.isArray(toolCall.functionCalls)) {
-      this.#onToolCalls(connection, toolCall.functionCalls as Record<string, unknown>[]);
+    const functionCalls = objectField(frame['toolCall'])?.['functionCalls'];
+    if (Array.isArray(functionCalls)) {
+      // A call that is not an object is no call: nothing to run or answer.
+      const calls = functionCalls.map(objectField).filter((call) => call !== undefined);
+      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handleCount);
     }
-    const cancellation = frame['toolCallCancellation'] as { ids?: unknown } | undefined;
-    if (cancellation !== undefined && Array.isArray(cancellation.ids))
-      this.#onCancel(cancellation.ids);
-    const usage = frame['usageMetadata'];
-    if (typeof usage === 'object' && usage !== null)
+    const cancelled = objectField(frame['toolCallCancellation'])?.['ids'];
+    if (Array.isArray(cancelled)) this.#tools.onCancel(cancelled);
+    const usage = objectField(frame['usageMetadata']);
+    if (usage !== undefined)
       this.#emit({
         type: 'usage',
         usage: usage as UsageMetadata,
         cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
       });
-    const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
+    const update = objectField(frame['sessionResumptionUpdate']);
     if (update !== undefined) this.#onResumptionUpdate(connection, update);
     if (frame['goAway'] !== undefined) {
       // LiveServerGoAway: "Server will disconnect soon". Move when the session is at a point it
@@ -603,73 +435,16 @@ class LiveSessionState {
     }
   }
 
-  #onContent(content: Record<string, unknown>): void {
-    const turn = content['modelTurn'] as { parts?: unknown } | undefined;
-    if (turn !== undefined && Array.isArray(turn.parts)) {
-      this.#turnInProgress = true;
-      for (const part of turn.parts as Record<string, unknown>[]) {
-        if (typeof part['text'] === 'string') {
-          this.#emit({
-            type: part['thought'] === true ? 'thought-delta' : 'text-delta',
-            text: part['text'],
-          });
-        }
-        const inline = part['inlineData'] as { data?: unknown; mimeType?: unknown } | undefined;
-        if (inline !== undefined && typeof inline.data === 'string') {
-          this.#emit({
-            type: 'audio',
-            data: inline.data,
-            mimeType: String(inline.mimeType ?? 'audio/pcm;rate=24000'),
-          });
-        }
-      }
-    }
-    for (const [key, type] of [
-      ['inputTranscription', 'input-transcript'],
-      ['outputTranscription', 'output-transcript'],
-    ] as const) {
-      const transcript = content[key] as { text?: unknown; finished?: unknown } | undefined;
-      if (transcript !== undefined && typeof transcript.text === 'string') {
-        this.#emit({ type, text: transcript.text, finished: transcript.finished === true });
-      }
-    }
-    if (content['interrupted'] === true) {
-      this.#turnInProgress = false;
-      this.#emit({ type: 'interrupted' });
-    }
-    if (content['turnComplete'] === true) {
-      this.#turnInProgress = false;
-      const reason = content['turnCompleteReason'];
-      this.#emit({ type: 'turn-end', reason: typeof reason === 'string' ? reason : undefined });
-    }
-  }
-
   #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
     const resumable =
       update['resumable'] === true &&
       typeof update['newHandle'] === 'string' &&
       update['newHandle'] !== '';
-    if (resumable) this.#handle = update['newHandle'] as string;
-    // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
-    // holds, but only with `transparent`, which the Gemini API refuses (see live-setup.ts).
-    // Without it, a resumable handle is taken to hold what was sent before the last turnComplete
-    // (the server answered after it); what was sent since is sent again on a resume. Counting per
-    // connection from the first message after the setup is an assumption checked against the
-    // fake only.
-    const consumed = Number(update['lastConsumedClientMessageIndex']);
-    const before = Number.isSafeInteger(consumed)
-      ? consumed + 1
-      : resumable
-        ? connection.takenBefore
-        : undefined;
-    const heldCallIds: string[] = [];
-    if (before !== undefined) {
-      for (const sent of connection.sent) {
-        if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
-      }
-      connection.sent = connection.sent.filter((sent) => sent.index >= before);
-      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
+    if (resumable) {
+      this.#handle = update['newHandle'] as string;
+      this.#handleCount += 1;
     }
+    const heldCallIds = takeConsumed(connection, update, resumable);
     if (resumable && !this.#ended)
       this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
     this.#maybeMove();
@@ -677,36 +452,21 @@ class LiveSessionState {
 
   /** After goAway: moves to a new connection once no turn or blocking call would be cut. */
   #maybeMove(): void {
-    if (!this.#draining || this.#reconnecting || this.#turnInProgress || this.#blockingInFlight > 0)
+    if (
+      !this.#draining ||
+      this.#reconnecting ||
+      this.#turnInProgress ||
+      this.#tools.blockingInFlight > 0
+    )
       return;
     if (this.#handle === undefined) return;
     void this.#reconnect('go-away');
   }
 
   #onDrop(code: number, reason: string): void {
-    if (!RECONNECT_CODES.has(code)) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'closed-by-server',
-          closeCode: code,
-          closeReason: reason,
-          message: `The Live API closed the session (${code}${reason ? `: ${reason}` : ''}).`,
-        }),
-      );
-      return;
-    }
-    if (this.#handle === undefined) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'no-resumption-handle',
-          closeCode: code,
-          closeReason: reason,
-          message: `The Live API connection ended (${code}) before the server sent a resumable session handle, so the session cannot continue.`,
-        }),
-      );
-      return;
-    }
-    void this.#reconnect('dropped');
+    const error = dropError(code, reason, this.#handle !== undefined);
+    if (error !== undefined) this.#end(error);
+    else void this.#reconnect('dropped');
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {
@@ -715,276 +475,45 @@ class LiveSessionState {
     const old = this.#current as Connection;
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
-    // Blocking calls belong to the old connection's state: the resumed server asks again.
-    for (const call of this.#running.values()) {
-      if (call.connection === old && this.#blockingOf(call))
-        call.controller.abort(new Error('the live connection was replaced'));
-    }
-    let overlap = this.#options.overlapReconnect === true && reason === 'go-away';
+    this.#tools.cancelUnheld(old, this.#handleCount);
     const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (this.#ended) return;
-      // The server refuses a resume while the session's old socket is open (see
-      // overlapReconnect), so the old one is closed and its close awaited first.
-      if (!overlap) await closeConnection(old);
-      try {
-        const next = await this.#connect(this.#handle);
-        if (this.#ended) {
-          next.closedByUs = true;
-          next.socket.close(1000);
-          return;
-        }
-        await closeConnection(old);
-        this.#current = next;
-        // What was sent on the old connection after its last handle, then what waited.
-        for (const sent of old.sent) this.#sendOn(next, sent);
-        const outbox = this.#outbox;
-        this.#outbox = [];
-        this.#outboxBytes = 0;
-        for (const held of outbox) this.#sendOn(next, held);
-        this.#reconnecting = false;
-        this.#draining = false;
-        this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
-        this.#adopt(next);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (
-          LiveSessionError.isInstance(error) &&
-          error.closeCode !== undefined &&
-          !RECONNECT_CODES.has(error.closeCode)
-        )
-          break;
-        // The overlap was refused: close the old socket and try again at once.
-        if (overlap) {
-          overlap = false;
-          continue;
-        }
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)),
-        );
-      }
-    }
-    this.#end(
-      new LiveSessionError({
-        reason: 'reconnect-failed',
-        limit: maxAttempts,
-        cause: lastError,
-        message: `The live session could not resume on a new connection (${describeThrown(lastError)}).`,
-      }),
-    );
-  }
-
-  #blockingOf(call: RunningCall): boolean {
-    const tool = this.#functions.get(call.toolName);
-    return tool === undefined || behaviorOf(tool, this.#options.toolBehavior) === 'BLOCKING';
-  }
-
-  #onCancel(ids: unknown[]): void {
-    for (const id of ids) {
-      const call = typeof id === 'string' ? this.#running.get(id) : undefined;
-      if (call === undefined) continue;
-      call.cancelled = true;
-      call.controller.abort(new Error('the server cancelled the call (toolCallCancellation)'));
-      this.#emit({
-        type: 'tool-error',
-        toolCallId: id as string,
-        toolName: call.toolName,
-        outcome: 'cancelled',
-        message: 'The server cancelled the call.',
-      });
-    }
-  }
-
-  #onToolCalls(connection: Connection, calls: Record<string, unknown>[]): void {
-    const blocking: Promise<FunctionResponse | undefined>[] = [];
-    calls.forEach((call, callIndex) => {
-      const name = typeof call['name'] === 'string' ? call['name'] : '';
-      const id = typeof call['id'] === 'string' ? call['id'] : `live-call-${callIndex}`;
-      const args = (
-        typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
-      ) as Record<string, unknown>;
-      const tool = this.#functions.get(name);
-      const behavior =
-        tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#options.toolBehavior);
-      // FunctionResponse.scheduling: "Only applicable to NON_BLOCKING function calls".
-      const scheduling =
-        behavior === 'NON_BLOCKING'
-          ? (tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE')
-          : undefined;
-      this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
-      if (scheduling !== undefined) {
-        this.#runBackground(connection, { id, name, args }, callIndex, tool);
-        return;
-      }
-      blocking.push(this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling));
+    const resumed = await resumeOnNewConnection({
+      old,
+      overlap: this.#options.overlapReconnect === true && reason === 'go-away',
+      maxAttempts,
+      ended: () => this.#ended,
+      connect: () => this.#connect(this.#handle),
     });
-    if (blocking.length === 0) return;
-    this.#blockingInFlight += 1;
-    void Promise.all(blocking).then((responses) => {
-      this.#blockingInFlight -= 1;
-      const answered = responses.filter((response) => response !== undefined);
-      // Answers to the calls of a replaced connection are dropped: its state is gone.
-      if (answered.length > 0 && !this.#ended && connection === this.#current) {
-        this.#send({ toolResponse: { functionResponses: answered } });
-      }
-      this.#afterAnswer();
-      this.#maybeMove();
-    });
-  }
-
-  /**
-   * Runs a background call; its result goes to whichever connection is current when it is ready:
-   * the resumed server still knows the call (its handle was taken while the call ran).
-   */
-  #runBackground(
-    connection: Connection,
-    call: LivePendingCall,
-    callIndex: number,
-    tool: FunctionTool | undefined,
-  ): void {
-    const scheduling = tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE';
-    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling).then((response) => {
-      if (response === undefined || this.#ended) return;
-      this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } }, false, [
-        call.id,
-      ]);
-      this.#afterAnswer();
-    });
-  }
-
-  async #runCall(
-    connection: Connection,
-    call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
-    tool: FunctionTool | undefined,
-    scheduling: LiveToolScheduling | undefined,
-  ): Promise<FunctionResponse | undefined> {
-    if (this.#running.has(call.id)) {
-      // A second call with the id of one still running (a broken server): the first's answer
-      // is the id's one answer; running this one too would answer the id twice.
-      this.#emit({
-        type: 'tool-error',
-        toolCallId: call.id,
-        toolName: call.name,
-        outcome: 'error',
-        message: `Not run: a call with id ${call.id} is already running.`,
-      });
-      return undefined;
-    }
-    const controller = new AbortController();
-    const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
-    this.#running.set(call.id, running);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let outcome: LiveCallOutcome = { type: 'aborted' };
-    let slot = false;
-    try {
-      // At most toolConcurrency tools at once, as in a run's turn: a server sending thousands
-      // of calls queues them instead of starting them all.
-      slot = await this.#calls.acquire(controller.signal);
-      if (slot) {
-        const timeoutMs = tool?.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-        timer = setTimeout(
-          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-          Math.min(timeoutMs, MAX_TIMER_MS),
-        );
-        outcome = await runLiveToolCall(
-          { agent: this.#agent, functions: this.#functions, plugins: this.#plugins },
-          call,
-          controller.signal,
-        );
-      }
-    } finally {
-      clearTimeout(timer);
-      if (slot) this.#calls.release();
-      this.#running.delete(call.id);
-    }
-    if (running.cancelled || this.#ended || outcome.type === 'aborted') {
-      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
-      // its timeout is answered as a failure.
-      if (running.cancelled || this.#ended) return undefined;
-      outcome = {
-        type: 'failed',
-        outcome: 'error',
-        message: describeThrown(controller.signal.reason),
-      };
-    }
-    if (outcome.type === 'value') {
-      const output = this.#redact(outcome.output);
-      this.#emit({
-        type: 'tool-result',
-        toolCallId: call.id,
-        toolName: call.name,
-        output,
-        scheduling,
-      });
-      return toFunctionResponse({
-        name: call.name,
-        id: call.id,
-        result: this.#redact(outcome.sent),
-      }).functionResponse;
-    }
-    const message = this.#redact(outcome.message);
-    this.#emit({
-      type: 'tool-error',
-      toolCallId: call.id,
-      toolName: call.name,
-      outcome: outcome.type === 'failed' ? outcome.outcome : 'error',
-      message,
-    });
-    const response = toolErrorResponse({
-      name: call.name,
-      id: call.id,
-      error: message,
-      issues: outcome.type === 'failed' ? this.#redact(outcome.issues) : undefined,
-    });
-    if (outcome.type === 'hook-failed') {
-      // As in a run: the call is answered, then the session ends with the hook's error (a
-      // plugin's PluginError as it is, the approval hook's wrapped): see #afterAnswer.
-      const error = outcome.error;
-      this.#failure ??= GemloopError.isInstance(error)
-        ? error
-        : new LiveSessionError({
-            reason: 'hook-failed',
-            cause: this.#redact(error),
-            message: this.#redact(
-              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
-            ),
-          });
-    }
-    return response;
-  }
-
-  /**
-   * After calls were answered: the session ends with a hook's failure, or closes when a plugin
-   * ended it (`run.finish(reason)`), as a run ends once its step's calls are answered.
-   */
-  #afterAnswer(): void {
-    if (this.#ended) return;
-    if (this.#failure !== undefined) {
-      this.#end(this.#failure);
+    if (resumed.type === 'ended') return;
+    if (resumed.type === 'failed') {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          cause: resumed.error,
+          message: `The live session could not resume on a new connection (${describeThrown(resumed.error)}).`,
+        }),
+      );
       return;
     }
-    const stop = this.#plugins?.stop;
-    if (stop === undefined) return;
-    this.#emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
-    void this.close();
+    const { next, attempt } = resumed;
+    if (this.#ended) {
+      next.closedByUs = true;
+      next.socket.close(1000);
+      return;
+    }
+    this.#current = next;
+    // What was sent on the old connection after its last handle, then what waited; not the
+    // answers to calls the handle does not hold (see above: the server would refuse them).
+    const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
+    for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
+    this.#reconnecting = false;
+    this.#draining = false;
+    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+    this.#adopt(next);
   }
-}
-
-/** How long a close handshake may take before the socket is given up on: a hang guard. */
-const CLOSE_WAIT_MS = 5000;
-
-/** Closes a connection's socket (code 1000) and waits for its close event, at most CLOSE_WAIT_MS. */
-async function closeConnection(connection: Connection): Promise<void> {
-  connection.closedByUs = true;
-  connection.socket.close(1000);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    connection.gone,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, CLOSE_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
 }

@@ -1,3 +1,4 @@
+import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import type { LiveCost } from './live-cost.ts';
 
@@ -67,6 +68,13 @@ export type LiveEvent =
    * events end after this one.
    */
   | { type: 'finish'; stoppedBy: { plugin: string; reason: string } }
+  /**
+   * One check of the agent's guardrails, as the agent stream's `guardrail` event (without a path):
+   * a tool guardrail on a live call, or an input guardrail on a `sendText`. An input check that
+   * `tripped` stopped that text (it was not sent; the session goes on); a tool check that tripped
+   * ends the session once the call is answered. Holds the reason, never the value checked.
+   */
+  | ({ type: 'guardrail' } & GuardrailCheckRecord)
   /** The model finished its turn (`turnComplete`). */
   | { type: 'turn-end'; reason: string | undefined }
   /**

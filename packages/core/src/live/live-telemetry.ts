@@ -177,6 +177,36 @@ export function createLiveTelemetry({
           tools.delete(event.toolCallId);
           return;
         }
+        case 'guardrail': {
+          // One span per check, as a run's (telemetry/create-otel-observer.ts): under the tool's
+          // span for a tool check, else the session's; timed by the check; the reason never
+          // (a reason may quote the value checked).
+          const parent = event.toolCallId === undefined ? undefined : tools.get(event.toolCallId);
+          const span = tracer.startSpan(
+            `guardrail ${event.name}`,
+            {
+              kind: SPAN_KIND_INTERNAL,
+              startTime: event.startedAt,
+              attributes: {
+                'gemloop.guardrail.name': event.name,
+                'gemloop.guardrail.phase': event.phase,
+                'gemloop.guardrail.verdict': event.verdict,
+                'gemloop.guardrail.tripped': event.tripped,
+                ...(event.toolName === undefined ? {} : { 'gen_ai.tool.name': event.toolName }),
+                ...(event.toolCallId === undefined
+                  ? {}
+                  : { 'gen_ai.tool.call.id': event.toolCallId }),
+              },
+            },
+            parent === undefined ? sessionContext : api.trace.setSpan(sessionContext, parent),
+          );
+          if (event.tripped) {
+            span.setAttribute('error.type', 'guardrail_tripped');
+            span.setStatus({ code: STATUS_ERROR });
+          }
+          span.end(event.endedAt);
+          return;
+        }
         default:
           return;
       }

@@ -2,7 +2,7 @@ import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { LiveRecorder } from '../recorder/create-live-recorder.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
-import { createLiveSession, type LiveSession } from './create-live-session.ts';
+import { type LiveSession, openLiveSession } from './create-live-session.ts';
 import { liveAgentOf } from './live-agent.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 
@@ -48,13 +48,20 @@ export async function recordLiveSession(
   const userOnEvent = sessionOptions.onEvent;
   let session: LiveSession;
   try {
-    session = await createLiveSession(agent, {
-      ...sessionOptions,
-      onEvent: (event) => {
-        recording.event(event);
-        userOnEvent?.(event);
+    // The user's text is recorded as the session sends it: after the agent's input guardrails
+    // (a rewrite that took a secret out is what is written; a blocked text is not).
+    session = await openLiveSession(
+      agent,
+      {
+        ...sessionOptions,
+        onEvent: (event) => {
+          recording.event(event);
+          userOnEvent?.(event);
+        },
       },
-    });
+      'recordLiveSession',
+      (text) => recording.userText(text),
+    );
   } catch (error) {
     recording.end(error);
     throw error;
@@ -63,15 +70,11 @@ export async function recordLiveSession(
     () => recording.end(),
     (error: unknown) => recording.end(error),
   );
-  const sendText = session.sendText.bind(session);
   const sendAudio = session.sendAudio.bind(session);
   const endAudio = session.endAudio.bind(session);
-  // The same session object, its senders noting what the user sent before sending it.
+  // The same session object, its audio senders counting what the user sent after sending it
+  // (text is recorded as the session sends it: above).
   return Object.assign(session, {
-    sendText(text: string) {
-      sendText(text);
-      recording.userText(text);
-    },
     sendAudio(chunk: Uint8Array | string, mimeType?: string) {
       sendAudio(chunk, mimeType);
       recording.userAudio(

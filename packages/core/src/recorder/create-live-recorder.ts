@@ -371,6 +371,22 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
             case 'finish':
               write({ type: 'finish', stoppedBy: event.stoppedBy, at });
               return;
+            // As a run's recording keeps them: the reason (bounded), never the value checked.
+            case 'guardrail':
+              write({
+                type: 'guardrail',
+                name: event.name,
+                phase: event.phase,
+                verdict: event.verdict,
+                tripped: event.tripped,
+                ...(event.reason === undefined
+                  ? {}
+                  : { reason: boundValue(event.reason) as string }),
+                ...(event.toolName === undefined ? {} : { toolName: event.toolName }),
+                ...(event.toolCallId === undefined ? {} : { toolCallId: event.toolCallId }),
+                at,
+              });
+              return;
           }
         },
         userText(text, at = Date.now()) {

@@ -101,6 +101,18 @@ export type RecordedLiveLine =
   | { type: 'usage'; usage: RecordedLiveUsage; cost: unknown; at: number }
   | { type: 'plugin'; plugin: string; kind: string; data?: unknown; at: number }
   | { type: 'finish'; stoppedBy: { plugin: string; reason: string }; at: number }
+  /** A guardrail check on a live call or a sent text: its reason, never the value checked. */
+  | {
+      type: 'guardrail';
+      name: string;
+      phase: string;
+      verdict: string;
+      tripped: boolean;
+      reason?: string | undefined;
+      toolName?: string | undefined;
+      toolCallId?: string | undefined;
+      at: number;
+    }
   /** The session's bytes passed `maxSessionBytes`: lines after it are dropped, but the end. */
   | { type: 'truncated'; reason: string; at: number }
   | {
@@ -150,4 +162,15 @@ export type LiveRecorderEvent =
   /** What a plugin reported (`run.emit`) during a live session. */
   | { type: 'plugin'; plugin: string; kind: string; data?: unknown }
   /** A plugin ended the session (`run.finish`). */
-  | { type: 'finish'; stoppedBy: { plugin: string; reason: string } };
+  | { type: 'finish'; stoppedBy: { plugin: string; reason: string } }
+  /** A guardrail check (a tool call's, or a sent text's). */
+  | {
+      type: 'guardrail';
+      name: string;
+      phase: string;
+      verdict: string;
+      tripped: boolean;
+      reason?: string | undefined;
+      toolName?: string | undefined;
+      toolCallId?: string | undefined;
+    };

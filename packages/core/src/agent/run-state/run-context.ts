@@ -195,6 +195,15 @@ export type GuardrailEngine = {
     content: Content,
     stepNumber: number,
   ): Promise<InputCheckResult>;
+  /**
+   * A user message through the input guardrails outside a run (a live session's text): as
+   * `checkSteer`, with the check options given instead of a run's.
+   */
+  checkInput(
+    input: readonly unknown[],
+    content: Content,
+    options: GuardrailRunOptions,
+  ): Promise<InputCheckResult>;
   /** Whether any tool guardrail checks `toolName` at `moment`. */
   appliesTo(tools: readonly unknown[], toolName: string, moment: 'before' | 'after'): boolean;
   checkToolInput(

@@ -1,11 +1,17 @@
-import type { AgentOptions } from '../agent/config/agent-options.ts';
-import type { ToolExecution } from '../agent/plugins/agent-plugin.ts';
-import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
-import { decideApproved, safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { describeThrown } from '../shared/describe-thrown.ts';
-import type { FunctionTool, ToolArgumentIssue } from '../tools/tool.ts';
-import type { FunctionCall } from '../wire/content.ts';
+import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
+import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
+import type {
+  EngineGuardrails,
+  GuardrailRunOptions,
+  GuardrailTrip,
+} from '../../agent/run-state/run-context.ts';
+import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
+import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
+import { silentLogger } from '../../logging/logger.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
+import type { FunctionCall } from '../../wire/content.ts';
 
 /** One function call of a live session's `toolCall` frame. @internal */
 export type LiveCall = {
@@ -22,6 +28,10 @@ export type LiveCallContext = {
   functions: ReadonlyMap<string, FunctionTool>;
   /** The session's plugins with a tool-call hook; `undefined`: none. */
   plugins: RunPlugins | undefined;
+  /** The agent's guardrails (their tool checks and `onToolError`); `undefined`: none. */
+  guardrails: EngineGuardrails | undefined;
+  /** What the guardrails' checks share, given the call's signal. */
+  guardrailOptions: (signal: AbortSignal) => GuardrailRunOptions;
 };
 
 /**
@@ -38,6 +48,8 @@ export type LiveCallOutcome =
       issues?: ToolArgumentIssue[] | undefined;
     }
   | { type: 'hook-failed'; message: string; error: unknown }
+  /** A tool guardrail said `throw` (or its check failed closed): answered, then the session ends. */
+  | { type: 'guardrail-tripped'; message: string; trip: GuardrailTrip }
   | { type: 'aborted' };
 
 // A live call has no step of a run: its hooks see step 0, as they always did here.
@@ -56,7 +68,7 @@ export async function runLiveToolCall(
   call: LiveCall,
   signal: AbortSignal,
 ): Promise<LiveCallOutcome> {
-  const { agent, functions, plugins } = context;
+  const { agent, functions, plugins, guardrails } = context;
   if (plugins?.stop !== undefined) {
     return {
       type: 'failed',
@@ -103,6 +115,31 @@ export async function runLiveToolCall(
     };
   }
   let input = parsed.value;
+  // The agent's tool guardrails, as in a run (agent/tool-calls/decide-tool-call.ts decideGuarded):
+  // after the schema, before the approval hook; `ask` hands the call to that hook as one that
+  // needs an explicit approval.
+  let askedBy: string | undefined;
+  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true) {
+    const checked = await guardrails.engine.checkToolInput(
+      guardrails.tools,
+      { toolName: call.name, toolCallId: call.id, args: input, stepNumber: LIVE_STEP },
+      context.guardrailOptions(signal),
+    );
+    if (checked.type === 'aborted') return { type: 'aborted' };
+    if (checked.type === 'trip') return tripped(call.name, checked);
+    if (checked.type === 'deny')
+      return { type: 'failed', outcome: 'denied', message: checked.message };
+    if (checked.type === 'ask') {
+      if (agent.beforeToolCall === undefined) {
+        return {
+          type: 'failed',
+          outcome: 'denied',
+          message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+        };
+      }
+      askedBy = checked.name;
+    }
+  }
   if (agent.beforeToolCall !== undefined) {
     const functionCall: FunctionCall = { id: call.id, name: call.name, args };
     const approved = await decideApproved(
@@ -116,7 +153,8 @@ export async function runLiveToolCall(
         beforeToolCall: agent.beforeToolCall,
       },
       tool as FunctionTool<unknown, unknown>,
-      parsed.value,
+      input,
+      askedBy,
     );
     switch (approved.type) {
       case 'ready':
@@ -162,10 +200,32 @@ export async function runLiveToolCall(
     }
   }
   switch (execution.type) {
-    case 'value':
-      return afterCall(plugins, draft, execution.value, execution.value);
+    case 'value': {
+      let given = execution.value;
+      if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'after') === true) {
+        const checked = await guardrails.engine.checkToolOutput(
+          guardrails.tools,
+          {
+            toolName: call.name,
+            toolCallId: call.id,
+            args: input,
+            stepNumber: LIVE_STEP,
+            result: given,
+          },
+          context.guardrailOptions(signal),
+        );
+        if (checked.type === 'aborted') return { type: 'aborted' };
+        if (checked.type === 'trip') return tripped(call.name, checked);
+        if (checked.type === 'replace') given = checked.result;
+      }
+      return afterCall(plugins, draft, execution.value, given);
+    }
     case 'error':
-      return { type: 'failed', outcome: 'error', message: describeThrown(execution.error) };
+      return {
+        type: 'failed',
+        outcome: 'error',
+        message: toolErrorMessage(guardrails, call, execution.error, agent),
+      };
     case 'timeout':
       return {
         type: 'failed',
@@ -196,6 +256,45 @@ async function afterCall(
   } catch (error) {
     return notRun(draft.toolName, error);
   }
+}
+
+/** A tool guardrail stopped the call: the model is told, as in a run; the session then ends. */
+function tripped(name: string, trip: GuardrailTrip): LiveCallOutcome {
+  return {
+    type: 'guardrail-tripped',
+    message: `${name} was stopped by a guardrail (${trip.name}); the session ended.`,
+    trip,
+  };
+}
+
+/**
+ * The message the model gets for a tool that threw, as in a run (agent/tool-calls/
+ * settle-tool-call.ts toolErrorMessageOf): the guardrails' `onToolError`, else the safe default
+ * (class and message, no stack, paths or addresses).
+ */
+function toolErrorMessage(
+  guardrails: EngineGuardrails | undefined,
+  call: LiveCall,
+  error: unknown,
+  agent: AgentOptions<unknown>,
+): string {
+  const defaultMessage = safeToolErrorMessage(call.name, error);
+  const hook = guardrails?.onToolError;
+  if (hook === undefined) return defaultMessage;
+  try {
+    const message: unknown = hook(error, {
+      toolName: call.name,
+      toolCallId: call.id,
+      defaultMessage,
+    });
+    if (typeof message === 'string' && message.trim() !== '') return message;
+  } catch (hookError) {
+    (agent.logger ?? silentLogger).warn(
+      { toolName: call.name, toolCallId: call.id, error: describeThrown(hookError) },
+      'guardrails.onToolError threw; the default message was sent',
+    );
+  }
+  return defaultMessage;
 }
 
 /** A hook threw: the model is told the call was not run, as in a run; the session then ends. */

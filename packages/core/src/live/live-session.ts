@@ -1,0 +1,77 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
+import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
+import type { LiveEvent } from './live-event.ts';
+import type { LiveInputGate } from './session/live-input-gate.ts';
+
+/**
+ * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
+ * audio, close it. It survives the server's connection limit: on `goAway` or a dropped socket it
+ * resumes on a new connection with its last resumption handle.
+ */
+export type LiveSession = AsyncIterable<LiveEvent> & {
+  /** The last resumable handle the server sent: pass it as `resumeHandle` to resume later. */
+  readonly handle: string | undefined;
+  /** Sends user text (`realtimeInput.text`), which ends the user's turn. */
+  sendText(text: string): void;
+  /**
+   * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
+   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
+   */
+  sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
+  /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
+  endAudio(): void;
+  /** Aborts running tools, closes the socket and ends the events. Idempotent. */
+  close(): Promise<void>;
+  /** Resolves when the session ended by `close()`; rejects with a {@link LiveSessionError}. */
+  readonly closed: Promise<void>;
+  /** `close()`, for `await using session = await createLiveSession(...)`. */
+  [Symbol.asyncDispose]: AsyncDispose;
+};
+
+/** What the public face of a session is made of. @internal */
+export type LiveSessionParts = {
+  handle: () => string | undefined;
+  input: LiveInputGate;
+  close: () => Promise<void>;
+  closed: Promise<void>;
+  events: () => AsyncIterator<LiveEvent>;
+};
+
+/** The {@link LiveSession} a caller gets: arguments checked, sends in order. @internal */
+export function liveSessionApi(parts: LiveSessionParts): LiveSession {
+  const { input } = parts;
+  const api = {
+    get handle() {
+      return parts.handle();
+    },
+    sendText: (text: string) => {
+      if (typeof text !== 'string' || text === '') {
+        throw new InvalidArgumentError({
+          argument: 'text',
+          message: 'sendText takes a non-empty string.',
+        });
+      }
+      input.sendText(text);
+    },
+    sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        throw new InvalidArgumentError({
+          argument: 'chunk',
+          message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
+        });
+      }
+      const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
+      input.sendInOrder({ realtimeInput: { audio: { data, mimeType } } });
+    },
+    endAudio: () => input.sendInOrder({ realtimeInput: { audioStreamEnd: true } }),
+    close: () => parts.close(),
+    closed: parts.closed,
+    [Symbol.asyncIterator]: () => parts.events(),
+  } as LiveSession;
+  if (typeof Symbol.asyncDispose === 'symbol') {
+    (api as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
+      parts.close();
+  }
+  return api;
+}

@@ -1,0 +1,224 @@
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
+import { LiveSessionError } from '../live-session-error.ts';
+import { redactLiveUrl } from '../live-url.ts';
+
+/**
+ * A message kept for a resume. `callIds`: the background calls a `toolResponse` answers (held
+ * once a handle follows it). `issued`: for a `toolResponse`, the session's handle count when its
+ * calls came: a handle that came after holds them; one from before does not know them.
+ * @internal
+ */
+export type Held = {
+  text: string;
+  history: boolean;
+  callIds?: readonly string[] | undefined;
+  issued?: number | undefined;
+};
+/** A message sent on a connection, with its per-connection index. @internal */
+export type Sent = Held & { index: number };
+/** One WebSocket of a live session and what was sent on it. @internal */
+export type Connection = {
+  socket: WebSocket;
+  /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
+  sent: Sent[];
+  /** The characters held in `sent`. */
+  sentBytes: number;
+  nextIndex: number;
+  ready: boolean;
+  closedByUs: boolean;
+  /** Messages before this index were sent before the last turnComplete: the server has them. */
+  takenBefore: number;
+  /** Resolves when the socket has closed (its close event). */
+  gone: Promise<void>;
+  markGone: () => void;
+  /**
+   * Frames that came between setupComplete and the session adopting the connection (a
+   * resumption update follows setupComplete at once); `undefined` once adopted.
+   */
+  early: Record<string, unknown>[] | undefined;
+};
+
+/** How long a connection may take to answer the setup. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
+const MAX_EARLY_FRAMES = 64;
+
+/** The close codes after which the session resumes on a new connection. @internal */
+export const RECONNECT_CODES: ReadonlySet<number> = new Set([
+  1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014,
+]);
+
+/** What opening a connection needs from its session. @internal */
+export type OpenConnection = {
+  url: string;
+  WebSocket: typeof WebSocket;
+  /** The setup message (with the handle to resume, if any). */
+  setup: Record<string, unknown>;
+  connectTimeoutMs: number | undefined;
+  /** A frame's JSON object; `undefined` when it is not one (the session has ended itself). */
+  decode(data: unknown): Record<string, unknown> | undefined;
+  /** Whether `connection` is the session's now (else its frames wait in `early`). */
+  isCurrent(connection: Connection): boolean;
+  onFrame(connection: Connection, frame: Record<string, unknown>): void;
+  /** A ready connection the session did not close has closed. */
+  onClose(connection: Connection, code: number, reason: string): void;
+};
+
+/**
+ * Opens a WebSocket, sends the setup and resolves once the server answered it
+ * (`setupComplete`); rejects with a {@link LiveSessionError} (`connect-failed`,
+ * `invalid-frame`) when the server refuses, closes or never answers. @internal
+ */
+export function openLiveConnection(open: OpenConnection): Promise<Connection> {
+  const socket = new open.WebSocket(open.url);
+  socket.binaryType = 'arraybuffer';
+  const connection: Connection = {
+    socket,
+    sent: [],
+    sentBytes: 0,
+    nextIndex: 0,
+    ready: false,
+    closedByUs: false,
+    takenBefore: 0,
+    gone: Promise.resolve(),
+    markGone: () => {},
+    early: [],
+  };
+  connection.gone = new Promise<void>((resolve) => {
+    connection.markGone = resolve;
+  });
+  const connectTimeoutMs = open.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return new Promise<Connection>((resolve, reject) => {
+    // A server that accepts the socket and never answers the setup must not hang the caller.
+    const timer = setTimeout(
+      () => {
+        if (connection.ready) return;
+        connection.closedByUs = true;
+        socket.close(1000);
+        reject(
+          new LiveSessionError({
+            reason: 'connect-failed',
+            limit: connectTimeoutMs,
+            message: `The Live API at ${redactLiveUrl(open.url)} did not answer the setup within ${connectTimeoutMs} ms (connectTimeoutMs).`,
+          }),
+        );
+      },
+      Math.min(connectTimeoutMs, MAX_TIMER_MS),
+    );
+    void connection.gone.then(() => clearTimeout(timer));
+    socket.onopen = () => socket.send(JSON.stringify(open.setup));
+    socket.onerror = () => {};
+    socket.onmessage = (event: MessageEvent) => {
+      const frame = open.decode(event.data);
+      if (frame === undefined) {
+        socket.close(1000);
+        if (!connection.ready)
+          reject(
+            new LiveSessionError({
+              reason: 'invalid-frame',
+              message: 'The server sent an invalid frame before setupComplete.',
+            }),
+          );
+        return;
+      }
+      if (!connection.ready) {
+        if (frame['setupComplete'] === undefined) return;
+        connection.ready = true;
+        clearTimeout(timer);
+        resolve(connection);
+        return;
+      }
+      if (open.isCurrent(connection)) open.onFrame(connection, frame);
+      else if (connection.early !== undefined && connection.early.length < MAX_EARLY_FRAMES) {
+        connection.early.push(frame);
+      }
+    };
+    socket.onclose = (event: CloseEvent) => {
+      connection.markGone();
+      if (!connection.ready) {
+        reject(
+          new LiveSessionError({
+            reason: 'connect-failed',
+            closeCode: event.code,
+            closeReason: event.reason,
+            message: `The Live API at ${redactLiveUrl(open.url)} closed the connection before setupComplete (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
+          }),
+        );
+        return;
+      }
+      if (connection.closedByUs) return;
+      open.onClose(connection, event.code, event.reason);
+    };
+  });
+}
+
+/**
+ * Sends a message on `connection` and keeps it for a resume until the server reports it
+ * consumed, bounded by `maxBufferedBytes`. @internal
+ */
+export function sendOn(connection: Connection, held: Held, maxBufferedBytes: number): void {
+  const { text } = held;
+  connection.sent.push({ ...held, index: connection.nextIndex });
+  connection.sentBytes += text.length;
+  connection.nextIndex += 1;
+  // Kept for a resume until the server reports them consumed, bounded: a server that never
+  // does (or a long monologue between two updates) would otherwise grow this without end. The
+  // oldest go first; @google/genai's types say the index exists to "limit buffering".
+  while (connection.sentBytes > maxBufferedBytes && connection.sent.length > 0) {
+    connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
+  }
+  connection.socket.send(text);
+}
+
+/**
+ * Forgets what a resumption update says the server holds, and returns the background calls
+ * whose answers it holds. @internal
+ */
+export function takeConsumed(
+  connection: Connection,
+  update: Record<string, unknown>,
+  resumable: boolean,
+): string[] {
+  // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
+  // holds, but only with `transparent`, which the Gemini API refuses (see live-setup.ts).
+  // Without it, a resumable handle is taken to hold what was sent before the last turnComplete
+  // (the server answered after it); what was sent since is sent again on a resume. Counting per
+  // connection from the first message after the setup is an assumption checked against the
+  // fake only.
+  const consumed = Number(update['lastConsumedClientMessageIndex']);
+  const before = Number.isSafeInteger(consumed)
+    ? consumed + 1
+    : resumable
+      ? connection.takenBefore
+      : undefined;
+  const heldCallIds: string[] = [];
+  if (before !== undefined) {
+    for (const sent of connection.sent) {
+      if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
+    }
+    connection.sent = connection.sent.filter((sent) => sent.index >= before);
+    connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
+  }
+  return heldCallIds;
+}
+
+/** How long a close handshake may take before the socket is given up on: a hang guard. */
+const CLOSE_WAIT_MS = 5000;
+
+/**
+ * Closes a connection's socket (code 1000) and waits for its close event, at most CLOSE_WAIT_MS.
+ * @internal
+ */
+export async function closeConnection(connection: Connection): Promise<void> {
+  connection.closedByUs = true;
+  connection.socket.close(1000);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    connection.gone,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}

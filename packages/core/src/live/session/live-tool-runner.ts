@@ -1,0 +1,348 @@
+import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
+import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
+import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
+import type { EngineGuardrails, GuardrailRunOptions } from '../../agent/run-state/run-context.ts';
+import { emptyUsage } from '../../agent/usage.ts';
+import { GemloopError } from '../../errors/gemloop-error.ts';
+import { zeroCost } from '../../models/cost.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
+import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
+import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
+import type { FunctionTool } from '../../tools/tool.ts';
+import type { FunctionResponse } from '../../wire/content.ts';
+import type { LiveEvent, LiveToolScheduling } from '../live-event.ts';
+import { LiveSessionError } from '../live-session-error.ts';
+import type { LivePendingCall, LiveSessionOptions } from '../live-session-options.ts';
+import { behaviorOf } from '../live-setup.ts';
+import { CallSlots } from './call-slots.ts';
+import type { Connection, Held } from './live-connection.ts';
+import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+
+type RunningCall = {
+  controller: AbortController;
+  toolName: string;
+  cancelled: boolean;
+  connection: Connection;
+  /** The session's handle count when the call came (see {@link Held}). */
+  issued: number;
+};
+
+/** What a session's tool calls read of it and do through it. @internal */
+export type LiveToolHost = {
+  readonly agent: AgentOptions<unknown>;
+  readonly options: LiveSessionOptions;
+  readonly functions: ReadonlyMap<string, FunctionTool>;
+  readonly guardrails: EngineGuardrails | undefined;
+  guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
+  /** The session's plugins (started after the runner was made). */
+  plugins(): RunPlugins | undefined;
+  redact<T>(value: T): T;
+  emit(event: LiveEvent): void;
+  send(message: Record<string, unknown>, kept: Omit<Held, 'text' | 'history'>): void;
+  ended(): boolean;
+  /** Whether blocking answers may go to `connection`: it is the session's and not being replaced. */
+  answersTo(connection: Connection): boolean;
+  /** After a blocking frame was answered: a pending goAway may move the session now. */
+  maybeMove(): void;
+  end(error: GemloopError): void;
+  close(): Promise<void>;
+};
+
+/**
+ * A live session's tool calls: each through the run's path (plugins, schema, guardrails,
+ * approval, time limit), at most `toolConcurrency` at once, answered once per id; blocking calls
+ * held until the frame's last is done, background ones sent with their scheduling. @internal
+ */
+export class LiveToolRunner {
+  readonly #host: LiveToolHost;
+  readonly #running = new Map<string, RunningCall>();
+  readonly #calls: CallSlots;
+  #blockingInFlight = 0;
+  /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
+  #failure: GemloopError | undefined;
+
+  constructor(host: LiveToolHost, concurrency: number) {
+    this.#host = host;
+    this.#calls = new CallSlots(concurrency);
+  }
+
+  /** Frames of blocking calls not yet answered (a goAway waits for them). */
+  get blockingInFlight(): number {
+    return this.#blockingInFlight;
+  }
+
+  /** Aborts every running call: the session ended. */
+  abortAll(reason: unknown): void {
+    for (const call of this.#running.values()) call.controller.abort(reason);
+  }
+
+  /**
+   * Stops the calls of `old` the last handle does not hold (blocking ones, and background ones
+   * issued at or after `handleCount`): the resumed server does not know them.
+   */
+  cancelUnheld(old: Connection, handleCount: number): void {
+    // A call the last handle does not hold is unknown to the resumed server: a handle is never
+    // taken while "the model [is] executing function calls" (LiveServerSessionResumptionUpdate.
+    // resumable, @google/genai src/types.ts), so a blocking call always is, and a background
+    // call that came after the last handle. The resumed model asks again if it still wants it
+    // (the input that led to it is among what is sent again); an answer to the old id would be
+    // refused, so the call is stopped and its answer never sent.
+    for (const [id, call] of this.#running) {
+      if (call.connection !== old || (!this.#blockingOf(call) && call.issued < handleCount))
+        continue;
+      call.cancelled = true;
+      call.controller.abort(new Error('the live connection was replaced'));
+      this.#host.emit({
+        type: 'tool-error',
+        toolCallId: id,
+        toolName: call.toolName,
+        outcome: 'cancelled',
+        message:
+          'The connection was replaced before the call was answered: the resumed session does not know it.',
+      });
+    }
+  }
+
+  #blockingOf(call: RunningCall): boolean {
+    const tool = this.#host.functions.get(call.toolName);
+    return tool === undefined || behaviorOf(tool, this.#host.options.toolBehavior) === 'BLOCKING';
+  }
+
+  /** `toolCallCancellation`: aborts the calls it names; nothing is sent for them. */
+  onCancel(ids: unknown[]): void {
+    for (const id of ids) {
+      const call = typeof id === 'string' ? this.#running.get(id) : undefined;
+      if (call === undefined) continue;
+      call.cancelled = true;
+      call.controller.abort(new Error('the server cancelled the call (toolCallCancellation)'));
+      this.#host.emit({
+        type: 'tool-error',
+        toolCallId: id as string,
+        toolName: call.toolName,
+        outcome: 'cancelled',
+        message: 'The server cancelled the call.',
+      });
+    }
+  }
+
+  /**
+   * Runs the calls of a `toolCall` frame: background ones each on its own, blocking ones
+   * together, answered in one `toolResponse` once all are done. `issued`: the session's handle
+   * count now (see {@link Held}).
+   */
+  onToolCalls(connection: Connection, calls: Record<string, unknown>[], issued: number): void {
+    const blocking: Promise<FunctionResponse | undefined>[] = [];
+    calls.forEach((call, callIndex) => {
+      const name = typeof call['name'] === 'string' ? call['name'] : '';
+      const id = typeof call['id'] === 'string' ? call['id'] : `live-call-${callIndex}`;
+      const args = (
+        typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
+      ) as Record<string, unknown>;
+      const tool = this.#host.functions.get(name);
+      const behavior =
+        tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#host.options.toolBehavior);
+      // FunctionResponse.scheduling: "Only applicable to NON_BLOCKING function calls".
+      const scheduling =
+        behavior === 'NON_BLOCKING'
+          ? (tool?.scheduling ?? this.#host.options.toolScheduling ?? 'WHEN_IDLE')
+          : undefined;
+      this.#host.emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
+      if (scheduling !== undefined) {
+        this.runBackground(connection, { id, name, args }, callIndex, tool, issued);
+        return;
+      }
+      blocking.push(
+        this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling, issued),
+      );
+    });
+    if (blocking.length === 0) return;
+    this.#blockingInFlight += 1;
+    void Promise.all(blocking).then((responses) => {
+      this.#blockingInFlight -= 1;
+      const answered = responses.filter((response) => response !== undefined);
+      // Answers to the calls of a replaced connection, or of one being replaced, are dropped:
+      // its state is gone (see #reconnect).
+      if (answered.length > 0 && this.#host.answersTo(connection)) {
+        this.#host.send({ toolResponse: { functionResponses: answered } }, { issued });
+      }
+      this.#afterAnswer();
+      this.#host.maybeMove();
+    });
+  }
+
+  /**
+   * Runs a background call; its result goes to whichever connection is current when it is ready:
+   * the resumed server still knows the call (its handle was taken while the call ran).
+   */
+  runBackground(
+    connection: Connection,
+    call: LivePendingCall,
+    callIndex: number,
+    tool: FunctionTool | undefined,
+    issued: number,
+  ): void {
+    const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling ?? 'WHEN_IDLE';
+    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling, issued).then(
+      (response) => {
+        if (response === undefined || this.#host.ended()) return;
+        this.#host.send(
+          { toolResponse: { functionResponses: [{ ...response, scheduling }] } },
+          {
+            callIds: [call.id],
+            issued,
+          },
+        );
+        this.#afterAnswer();
+      },
+    );
+  }
+
+  async #runCall(
+    connection: Connection,
+    call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
+    tool: FunctionTool | undefined,
+    scheduling: LiveToolScheduling | undefined,
+    issued: number,
+  ): Promise<FunctionResponse | undefined> {
+    if (this.#running.has(call.id)) {
+      // A second call with the id of one still running (a broken server): the first's answer
+      // is the id's one answer; running this one too would answer the id twice.
+      this.#host.emit({
+        type: 'tool-error',
+        toolCallId: call.id,
+        toolName: call.name,
+        outcome: 'error',
+        message: `Not run: a call with id ${call.id} is already running.`,
+      });
+      return undefined;
+    }
+    const controller = new AbortController();
+    const running: RunningCall = {
+      controller,
+      toolName: call.name,
+      cancelled: false,
+      connection,
+      issued,
+    };
+    this.#running.set(call.id, running);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: LiveCallOutcome = { type: 'aborted' };
+    let slot = false;
+    try {
+      // At most toolConcurrency tools at once, as in a run's turn: a server sending thousands
+      // of calls queues them instead of starting them all.
+      slot = await this.#calls.acquire(controller.signal);
+      if (slot) {
+        const timeoutMs =
+          tool?.timeoutMs ?? this.#host.agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        timer = setTimeout(
+          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+          Math.min(timeoutMs, MAX_TIMER_MS),
+        );
+        outcome = await runLiveToolCall(
+          {
+            agent: this.#host.agent,
+            functions: this.#host.functions,
+            plugins: this.#host.plugins(),
+            guardrails: this.#host.guardrails,
+            guardrailOptions: (signal) => this.#host.guardrailOptions(signal),
+          },
+          call,
+          controller.signal,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+      if (slot) this.#calls.release();
+      this.#running.delete(call.id);
+    }
+    if (running.cancelled || this.#host.ended() || outcome.type === 'aborted') {
+      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
+      // its timeout is answered as a failure.
+      if (running.cancelled || this.#host.ended()) return undefined;
+      outcome = {
+        type: 'failed',
+        outcome: 'error',
+        message: describeThrown(controller.signal.reason),
+      };
+    }
+    if (outcome.type === 'value') {
+      const output = this.#host.redact(outcome.output);
+      this.#host.emit({
+        type: 'tool-result',
+        toolCallId: call.id,
+        toolName: call.name,
+        output,
+        scheduling,
+      });
+      return toFunctionResponse({
+        name: call.name,
+        id: call.id,
+        result: this.#host.redact(outcome.sent),
+      }).functionResponse;
+    }
+    const message = this.#host.redact(outcome.message);
+    this.#host.emit({
+      type: 'tool-error',
+      toolCallId: call.id,
+      toolName: call.name,
+      outcome:
+        outcome.type === 'failed'
+          ? outcome.outcome
+          : outcome.type === 'guardrail-tripped'
+            ? 'denied'
+            : 'error',
+      message,
+    });
+    const response = toolErrorResponse({
+      name: call.name,
+      id: call.id,
+      error: message,
+      issues: outcome.type === 'failed' ? this.#host.redact(outcome.issues) : undefined,
+    });
+    if (outcome.type === 'guardrail-tripped') {
+      // As in a run: the call is answered, then the session ends with the trip (see #afterAnswer).
+      const { trip } = outcome;
+      const usage = emptyUsage();
+      this.#failure ??= new GuardrailTrippedError({
+        guardrailName: trip.name,
+        phase: trip.phase,
+        reason: this.#host.redact(trip.reason),
+        run: { contents: [], newContents: [], steps: [], usage, cost: zeroCost() },
+      });
+    }
+    if (outcome.type === 'hook-failed') {
+      // As in a run: the call is answered, then the session ends with the hook's error (a
+      // plugin's PluginError as it is, the approval hook's wrapped): see #afterAnswer.
+      const error = outcome.error;
+      this.#failure ??= GemloopError.isInstance(error)
+        ? error
+        : new LiveSessionError({
+            reason: 'hook-failed',
+            cause: this.#host.redact(error),
+            message: this.#host.redact(
+              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
+            ),
+          });
+    }
+    return response;
+  }
+
+  /**
+   * After calls were answered: the session ends with a hook's failure, or closes when a plugin
+   * ended it (`run.finish(reason)`), as a run ends once its step's calls are answered.
+   */
+  #afterAnswer(): void {
+    if (this.#host.ended()) return;
+    if (this.#failure !== undefined) {
+      this.#host.end(this.#failure);
+      return;
+    }
+    const stop = this.#host.plugins()?.stop;
+    if (stop === undefined) return;
+    this.#host.emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
+    void this.#host.close();
+  }
+}
