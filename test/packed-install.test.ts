@@ -189,12 +189,62 @@ const compilerOptions = {
   types: ['node'],
 };
 
-function writeProject(project: Project, specifiers: string[]): void {
-  const { directory } = project;
-  mkdirSync(join(directory, 'src'), { recursive: true });
+/**
+ * The dependencies of a project as a user's package.json holds them after `npm install
+ * <tarball>... zod@x`: each tarball as a `file:` dependency, the registry packages at their
+ * versions; a bare `npm install` then installs the same tree. Not the tarballs on npm's command
+ * line: npm 11 unpacks a local tarball into a temporary folder to read its package.json (pacote's
+ * `FileFetcher.manifest`), twice for a tarball named on the command line and once for a
+ * dependency, before it unpacks it into node_modules (strace: each of @gemloop/core's 2,833 files
+ * written 3 times, then 2): the zod 4 project's install took a quarter less CPU this way, old and
+ * new run side by side (bench/RESULTS.md, test-speed, ninth session).
+ */
+function dependencies(
+  tarballs: Packed[],
+  registry: Record<string, string>,
+): Record<string, string> {
+  return {
+    ...Object.fromEntries(tarballs.map(({ name, tarball }) => [name, `file:${tarball}`])),
+    ...registry,
+  };
+}
+
+function writePackageJson(directory: string, name: string, dependencies: Record<string, string>) {
   writeFileSync(
     join(directory, 'package.json'),
-    `${JSON.stringify({ name: 'packed-user', private: true, type: 'module' }, null, 2)}\n`,
+    `${JSON.stringify({ name, private: true, type: 'module', dependencies }, null, 2)}\n`,
+  );
+}
+
+/** npm's install of what the project's package.json names, quiet and without scripts. */
+const npmInstall = (directory: string) =>
+  exec(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      '--loglevel=error',
+    ],
+    directory,
+  );
+
+function writeProject(project: Project, specifiers: string[], tarballs: Packed[]): void {
+  const { directory } = project;
+  mkdirSync(join(directory, 'src'), { recursive: true });
+  writePackageJson(
+    directory,
+    'packed-user',
+    dependencies(tarballs, {
+      zod: project.zod,
+      typescript: versions.typescript,
+      '@types/node': versions.typesNode,
+      ...(project.msw
+        ? { msw: versions.msw }
+        : { 'typescript-min': `npm:typescript@~${MIN_TYPESCRIPT}.0` }),
+    }),
   );
   writeFileSync(join(directory, 'src', 'agent.ts'), agentFile);
   writeFileSync(join(directory, 'src', 'msw-types.ts'), mswTypesFile(project.msw));
@@ -274,11 +324,12 @@ function writeProject(project: Project, specifiers: string[]): void {
  * A browser project: only @gemloop/core, zod and TypeScript, no @types/node (so nothing of Node's
  * types is there to hide a missing name), `lib: ["es2023", "dom"]`, resolved as a bundler does.
  */
-function writeBrowserProject(directory: string, specifiers: string[]): void {
+function writeBrowserProject(directory: string, specifiers: string[], core: Packed): void {
   mkdirSync(join(directory, 'src'), { recursive: true });
-  writeFileSync(
-    join(directory, 'package.json'),
-    `${JSON.stringify({ name: 'packed-browser-user', private: true, type: 'module' }, null, 2)}\n`,
+  writePackageJson(
+    directory,
+    'packed-browser-user',
+    dependencies([core], { zod: versions.zod4, typescript: versions.typescript }),
   );
   writeFileSync(join(directory, 'src', 'page.ts'), browserFile(specifiers));
   writeFileSync(
@@ -322,48 +373,12 @@ beforeAll(async () => {
     specifiers.filter(
       (specifier) => specifier.startsWith('@gemloop/core') && specifier !== '@gemloop/core/logging',
     ),
+    packed.find(({ name }) => name === '@gemloop/core') as Packed,
   );
-  const core = packed.find(({ name }) => name === '@gemloop/core') as Packed;
-  const installBrowserProject = exec(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--ignore-scripts',
-      '--loglevel=error',
-      core.tarball,
-      `zod@${versions.zod4}`,
-      `typescript@${versions.typescript}`,
-    ],
-    browserProject,
+  for (const project of projects) writeProject(project, specifiers, packed);
+  await Promise.all(
+    [browserProject, ...projects.map(({ directory }) => directory)].map(npmInstall),
   );
-  await Promise.all([
-    installBrowserProject,
-    ...projects.map((project) => {
-      writeProject(project, specifiers);
-      return exec(
-        'npm',
-        [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--prefer-offline',
-          '--ignore-scripts',
-          '--loglevel=error',
-          ...packed.map(({ tarball }) => tarball),
-          `zod@${project.zod}`,
-          `typescript@${versions.typescript}`,
-          `@types/node@${versions.typesNode}`,
-          ...(project.msw
-            ? [`msw@${versions.msw}`]
-            : [`typescript-min@npm:typescript@~${MIN_TYPESCRIPT}.0`]),
-        ],
-        project.directory,
-      );
-    }),
-  ]);
 }, 600_000);
 
 afterAll(() => {
