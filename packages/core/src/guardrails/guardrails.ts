@@ -1,5 +1,5 @@
 import type { GuardrailEngine } from '../agent/run-state/run-context.ts';
-import { checkSteer } from './check-steer.ts';
+import { checkAddedInput } from './check-added-input.ts';
 import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
 import { composeGuardrails, inheritableGuardrails } from './compose-guardrails.ts';
 import { guardedFirstStep } from './guard-input.ts';
@@ -21,7 +21,7 @@ const engine: GuardrailEngine = {
       : undefined,
   guardedFirstStep,
   guardOutput,
-  checkSteer,
+  checkAddedInput,
   appliesTo: (tools, toolName, moment) =>
     appliesTo(tools as readonly ToolGuardrail[], toolName, moment),
   checkToolInput: (tools, call, options) =>

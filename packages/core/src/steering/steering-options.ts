@@ -1,6 +1,6 @@
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { functionOption, integerOption } from '../options/option-checks.ts';
-import type { Part } from '../wire/content.ts';
+import type { SteeringMessage } from '../run/steering-controller.ts';
 
 /**
  * The most steering messages that may wait for the next step boundary (steers and queued
@@ -9,8 +9,7 @@ import type { Part } from '../wire/content.ts';
  */
 export const DEFAULT_MAX_PENDING_STEERS = 32;
 
-/** A steering message: a text, or the parts of a user content (text, images, files). */
-export type SteeringMessage = string | readonly Part[];
+export type { SteeringMessage } from '../run/steering-controller.ts';
 
 /**
  * A message received from elsewhere at a step boundary (see {@link SteeringOptions.receive}):

@@ -186,10 +186,10 @@ export type GuardrailEngine = {
     finish: Finish<Output>,
     held: TextDeltaHold | undefined,
   ): Promise<Finish<Output>>;
-  /** A steer through the input guardrails before it joins the history. */
-  checkSteer(
+  /** Contents a plugin adds (`PluginRun.addInput`) through the input guardrails before they join the history. */
+  checkAddedInput(
     context: RunContext<unknown>,
-    content: Content,
+    added: readonly Content[],
     stepNumber: number,
   ): Promise<InputCheckResult>;
   /** Whether any tool guardrail checks `toolName` at `moment`. */

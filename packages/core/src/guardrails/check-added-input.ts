@@ -5,19 +5,20 @@ import type { InputGuardrail } from './guardrail.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
 
 /**
- * A steer through the input guardrails, as the first step checks the run's input: the
- * sequential ones one after the other, then the `runInParallel` ones together on what they
- * left (there is no model call to run them beside: the steer is not sent before they pass).
+ * Contents a plugin adds to a running run (`PluginRun.addInput`: a steer, a follow-up) through
+ * the input guardrails, as the first step checks the run's input: the sequential ones one after
+ * the other, then the `runInParallel` ones together on what they left (there is no model call to
+ * run them beside: the contents are not sent before they pass).
  * @internal
  */
-export async function checkSteer(
+export async function checkAddedInput(
   context: RunContext<unknown>,
-  content: Content,
+  added: readonly Content[],
   stepNumber: number,
 ): Promise<InputCheckResult> {
   const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
   const options = guardrailRunOptions(context, stepNumber);
-  let contents: Content[] = [content];
+  let contents: Content[] = [...added];
   let rewritten = false;
   for (const parallel of [false, true]) {
     const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);
