@@ -1,30 +1,23 @@
-import { GemloopError } from '../../errors/gemloop-error.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
-import { type RunObservation, toolTypeKey } from '../../telemetry/run-observer.ts';
+import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
-import type { PluginError } from '../plugins/plugin-error.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
-import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
+import type { RunLink } from '../run-state/run-link.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
-import type {
-  afterToolCallWithPlugins,
-  decideWithPlugins,
-  runWithPlugins as runCallWithPlugins,
-} from './plugin-tool-call.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { runToolCall } from './run-tool-call.ts';
 import {
@@ -37,36 +30,12 @@ import {
   toRecord,
 } from './settle-tool-call.ts';
 import { startToolCall } from './start-tool-call.ts';
+import { callsStartChildRuns } from './turn/calls-start-child-runs.ts';
+import { toolTypeOf } from './turn/observe-tool-call.ts';
+import { isPluginError, toolPathOf } from './turn/plugin-tool-path.ts';
+import type { ToolCallsResult } from './turn/tool-calls-result.ts';
 
-/** The answered calls of one model turn. @internal */
-export type ToolCallsResult = {
-  /** One per call, in call order. */
-  toolCalls: AgentToolCall[];
-  /** The user content holding one functionResponse per call, in call order. */
-  responseContent: Content;
-  /** Media results for a model without multimodal function responses, sent after them. */
-  extraContent: Content | undefined;
-  /**
-   * Set when the run must end once the responses are in the history: `toolErrors: 'throw'` or a
-   * failing `beforeToolCall`. Builds the typed error from the run state at that point.
-   */
-  failure: ((run: AgentRunState) => Error) | undefined;
-  /** The run's signal was aborted while calls were running. */
-  aborted: boolean;
-  /**
-   * A call failed with an error that ends the run as it is (`isRunEndingError`): the caller
-   * throws it at once, before the responses go into the history.
-   */
-  ending: { error: unknown } | undefined;
-  /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
-  handoff?: HandoffSignal | undefined;
-  /**
-   * By call index, the `cost` of calls whose tool had it summed already (a subagent's meter), as
-   * `CostTotal.addPriced` takes it; `undefined` when no call of the turn had one. The run adds
-   * these instead of parsing the records' dollars back (see `runTools`).
-   */
-  priced?: (CostPicos | Cost | undefined)[] | undefined;
-};
+export type { ToolCallsResult };
 
 /**
  * Runs every function call of a model turn, concurrently up to `toolConcurrency`, and answers
@@ -515,52 +484,4 @@ export async function executeToolCalls<Output>({
     handoff,
     priced,
   };
-}
-
-/** The tool path of the seam's implementation, as typed here (`PluginEngine` leaves it opaque). */
-type PluginToolPath = {
-  decide: typeof decideWithPlugins;
-  runCall: typeof runCallWithPlugins;
-  afterCall: typeof afterToolCallWithPlugins;
-};
-
-/** The tool path of the run's plugins' engine (carried by the plugins, see `PluginEngine`). */
-function toolPathOf(plugins: RunPlugins): PluginToolPath {
-  return plugins.engine as unknown as PluginToolPath;
-}
-
-/**
- * Whether a hook-failed outcome holds a plugin's failure (`PluginError`), asked by its code so
- * the tool path does not load the seam's implementation (it comes with the plugins).
- */
-function isPluginError(error: unknown): error is PluginError {
-  return (
-    GemloopError.isInstance(error) &&
-    error.code === 'plugin' &&
-    typeof (error as Partial<PluginError>).withRun === 'function'
-  );
-}
-
-/** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */
-function toolTypeOf(tool: object | undefined): string {
-  const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
-  return typeof type === 'string' ? type : 'function';
-}
-
-/**
- * Whether any call of the turn starts a child run; tells `link` how many do (a durable runner
- * gives each of them its share of the tree budget, see `ChildRunCall.turnChildren`).
- */
-function callsStartChildRuns<Output>(
-  config: AgentConfig<Output>,
-  pending: PendingCall[],
-  link: RunLink | undefined,
-): boolean {
-  let count = 0;
-  for (const { call } of pending) {
-    const tool = config.tools.functions.get(call.name);
-    if (tool !== undefined && startsChildRuns(tool)) count++;
-  }
-  if (link !== undefined && count > 0) link.turn.children = count;
-  return count > 0;
 }
