@@ -31,3 +31,9 @@ export function isPluginError(error: unknown): error is PluginError {
     typeof (error as Partial<PluginError>).withRun === 'function'
   );
 }
+
+/** Whether the turn's calls go through the plugins' tool path. @internal */
+export function throughPlugins(plugins: RunPlugins | undefined): plugins is RunPlugins {
+  // A plugin ended the run (every call of the turn answered "not run"), or one has tool hooks.
+  return plugins !== undefined && (plugins.aroundToolCalls || plugins.stop !== undefined);
+}

@@ -1,8 +1,9 @@
 import type { Cost } from '../../../models/cost.ts';
 import type { CostPicos } from '../../../models/usd.ts';
 import type { AgentRunState, AgentToolCall } from '../../../run/agent-result.ts';
-import type { Content } from '../../../wire/content.ts';
+import type { Content, Part } from '../../../wire/content.ts';
 import type { HandoffSignal } from '../handoff-signal.ts';
+import type { ToolTurn } from './tool-turn.ts';
 
 /** The answered calls of one model turn. @internal */
 export type ToolCallsResult = {
@@ -33,3 +34,42 @@ export type ToolCallsResult = {
    */
   priced?: (CostPicos | Cost | undefined)[] | undefined;
 };
+
+/**
+ * The turn's answers once every call settled: one `functionResponse` per call in call order,
+ * and the media a model cannot take in them after. @internal
+ */
+export function toolCallsResult<Output>({
+  toolCalls,
+  extras,
+  failure,
+  signal,
+  ending,
+  handoff,
+  priced,
+}: ToolTurn<Output>): ToolCallsResult {
+  const parts: Part[] = new Array(toolCalls.length);
+  for (let index = 0; index < toolCalls.length; index++) {
+    parts[index] = { functionResponse: (toolCalls[index] as AgentToolCall).response };
+  }
+  const responseContent: Content = { role: 'user', parts };
+  // Media for a model that cannot take them in function responses: one user content after the
+  // responses, which those models accept (wire reference 5.2).
+  let extraContent: Content | undefined;
+  if (extras.byCall !== undefined) {
+    const extraParts: Part[] = [];
+    for (const callParts of extras.byCall)
+      if (callParts !== undefined) extraParts.push(...callParts);
+    if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
+  }
+  return {
+    toolCalls,
+    responseContent,
+    extraContent,
+    failure,
+    aborted: signal.aborted,
+    ending,
+    handoff,
+    priced,
+  };
+}
