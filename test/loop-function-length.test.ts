@@ -34,9 +34,6 @@ const STILL_TO_SPLIT = [
   'packages/core/src/agent/loop/resolve-outcome.ts resolveOutcome',
   'packages/core/src/agent/loop/run-loop.ts runSteps',
   'packages/core/src/agent/loop/run-loop.ts runModelSteps',
-  'packages/core/src/agent/tool-calls/decide-tool-call.ts decideApproved',
-  'packages/core/src/agent/tool-calls/prepare-tools.ts prepareTools',
-  'packages/core/src/agent/tool-calls/settle-tool-call.ts toRecord',
   'packages/core/src/agent/config/resolve-agent-config.ts resolveAgentConfig',
 ];
 
