@@ -34,7 +34,6 @@ const STILL_TO_SPLIT = [
   'packages/core/src/agent/loop/resolve-outcome.ts resolveOutcome',
   'packages/core/src/agent/loop/run-loop.ts runSteps',
   'packages/core/src/agent/loop/run-loop.ts runModelSteps',
-  'packages/core/src/agent/config/resolve-agent-config.ts resolveAgentConfig',
 ];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
