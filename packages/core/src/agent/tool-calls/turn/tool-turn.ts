@@ -96,8 +96,20 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
       (guardrails !== undefined && guardrails.tools.length > 0))
       ? new AbortController()
       : undefined;
+  // Field by field, not `...options`: the spread made every step ~30 us dearer in client CPU
+  // (bench sequential loop, 141 -> 173 us a unary step, 176 -> 218 streamed; 2026-11-25).
   return {
-    ...options,
+    config,
+    content,
+    stepNumber,
+    contents: options.contents,
+    signal,
+    emit: options.emit,
+    observation: options.observation,
+    guardrails,
+    recordGuardrail: options.recordGuardrail,
+    link,
+    plugins: options.plugins,
     toolErrorMessage,
     beforeToolCall,
     pending,
