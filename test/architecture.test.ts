@@ -312,6 +312,10 @@ describe('architecture check on planted violations', () => {
       [`${core}/agent/tool-calls/settle-tool-call.ts`]:
         "import { budget } from '../compaction/tool-output.ts';\nexport const settle = budget;\n",
       [`${core}/agent/compaction/tool-output.ts`]: 'export const budget = 8;\n',
+      // The loop names no feature: steering reaches a run as a plugin, never by the loop's import.
+      [`${core}/agent/loop/apply-steers.ts`]:
+        "import type { Queue } from '../../steering/steering-queue.ts';\nexport type Apply = { queue: Queue };\n",
+      [`${core}/steering/steering-queue.ts`]: 'export type Queue = { size: number };\n',
       [`${core}/agent/run-state/run-context.ts`]:
         "import type { Tools } from '../tool-calls/run-tools.ts';\nexport type Context = { tools: Tools };\n",
       // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
@@ -360,6 +364,8 @@ describe('architecture check on planted violations', () => {
         `core-layer-agent: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
         `core-loop-no-feature: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
         `core-loop-no-feature: ${core}/agent/tool-calls/settle-tool-call.ts imports ${core}/agent/compaction/tool-output.ts`,
+        `core-loop-no-feature: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
+        `core-layer-agent: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
         `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,

@@ -15,7 +15,10 @@
  *   checks run once a run, so their share of a step is a twentieth).
  * - toolOutput: `toolOutput({ maxTokens: 25_000 })`, the default cap as the budget's plugin
  *   (afterToolCall: what a default plugin would add to every agent), and `toolOutput: false`, no
- *   cap at all (against "off", the default cap's own cheap check in the loop).
+ *   cap at all (against "off", the default cap's own cheap check in the loop);
+ * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
+ *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
+ *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -23,9 +26,10 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { toolOutput } from '@gemloop/core/compaction';
+import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
+import { createSteering } from '@gemloop/core/steering';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
@@ -138,13 +142,17 @@ const variants = {
   'guardrails (all)': agentWith(undefined, guardedAll),
   toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
+  steering: agentWith(undefined),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
 
 const cpuPerStep = async (name: Variant): Promise<number> => {
   const before = process.cpuUsage();
-  const result = await variants[name].run('Look Dana up, again and again.');
+  const result = await variants[name].run(
+    'Look Dana up, again and again.',
+    name === 'steering' ? { steering: createSteering() } : undefined,
+  );
   const spent = process.cpuUsage(before);
   if (result.steps.length !== STEPS) throw new Error(`${name}: ${result.steps.length} steps`);
   return (spent.user + spent.system) / STEPS;

@@ -21,6 +21,8 @@ vi.mock('./http/vertex/vertex-auth.ts', track('Vertex auth'));
 vi.mock('./chat/select-history.ts', track("the chat's history limit"));
 vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
 vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
+vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
+vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
 
 const DEFERRED = [
   'the run loop',
@@ -35,6 +37,8 @@ const DEFERRED = [
   "the chat's history limit",
   "the chat's token counts",
   "closing an agent's tools",
+  'the steering plugin',
+  'the plugin seam',
 ];
 
 const closers: (() => Promise<void>)[] = [];
@@ -65,6 +69,16 @@ describe('importing @gemloop/core', () => {
     expect((await agent.run('Hi')).text).toBe('Hello.');
     const chat = createChatSession({ agent, limit: { maxTokens: 10_000 } });
     expect((await chat.send('Hi again')).text).toBe('Hello.');
+    // A stream (and a chat send) nobody steers loads nothing of steering nor of the plugin seam.
+    const unsteered = agent.stream('Stream it');
+    for await (const _ of unsteered);
+    expect((await unsteered.result).steering).toBeUndefined();
+    expect(loaded.has('the steering plugin') || loaded.has('the plugin seam')).toBe(false);
+    // Its first steer() loads the plugin, which joins the run and applies the message.
+    const steered = agent.stream('Stream it');
+    steered.steer('In French.');
+    for await (const _ of steered);
+    expect((await steered.result).steering?.map((report) => report.status)).toEqual(['applied']);
     const chunks: unknown[] = [];
     for await (const chunk of gemini.streamGenerateContent({
       model: 'gemini-2.5-flash',

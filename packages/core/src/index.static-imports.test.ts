@@ -9,7 +9,11 @@ const src = fileURLToPath(new URL('./', import.meta.url));
  * static imports only (a dynamic `import()` loads on first use, not at import). esbuild resolves
  * the graph as Node would, with the source condition; its metafile says which import is which.
  */
-async function modulesLoadedByImport(entry: string, dynamic = false): Promise<string[]> {
+async function modulesLoadedByImport(
+  entry: string,
+  dynamic = false,
+  notFollowed: readonly string[] = [],
+): Promise<string[]> {
   const result = await build({
     entryPoints: [`${src}${entry}`],
     bundle: true,
@@ -29,6 +33,7 @@ async function modulesLoadedByImport(entry: string, dynamic = false): Promise<st
       const followed =
         imported.kind === 'import-statement' || (dynamic && imported.kind === 'dynamic-import');
       if (!followed || imported.external === true) continue;
+      if (notFollowed.some((name) => imported.path.endsWith(name))) continue;
       if (seen.has(imported.path)) continue;
       seen.add(imported.path);
       queue.push(imported.path);
@@ -119,7 +124,10 @@ describe('the static import graph of @gemloop/core', () => {
   // artifact writes, the option's checks and the seam's engine come with the value. Only the
   // default cap (the cut and its marker) is the loop's own.
   it('reaches the tool output budget only through the value toolOutput() makes, not from createAgent', async () => {
-    const reached = await modulesLoadedByImport('index.ts', true);
+    // A stream's own steering loads the steering plugin (and with it the seam's engine) on its
+    // first `steer()` only (steering/own-steering.ts): that `import()` is not followed here, and
+    // the test below holds it out of the static graph.
+    const reached = await modulesLoadedByImport('index.ts', true, ['steering/steering-plugin.ts']);
     expect(reached.some((path) => path.endsWith('agent/tool-calls/settle-tool-call.ts'))).toBe(
       true,
     );
@@ -131,5 +139,13 @@ describe('the static import graph of @gemloop/core', () => {
       'agent/plugins/plugin-engine.ts',
     ];
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+  });
+
+  it('loads the steering plugin only when a stream is steered, never at import', async () => {
+    const loaded = await modulesLoadedByImport('index.ts');
+    const unwanted = ['steering/steering-plugin.ts', 'agent/plugins/plugin-engine.ts'];
+    expect(loaded.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+    const withLazy = await modulesLoadedByImport('index.ts', true);
+    expect(withLazy.some((path) => path.endsWith('steering/steering-plugin.ts'))).toBe(true);
   });
 });

@@ -1,10 +1,9 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import type { SteeringMessage } from '../run/steering-controller.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
-import type { Steering } from '../steering/create-steering.ts';
-import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { AgentEvent, AgentPath, UntaggedAgentEvent } from './agent-event.ts';
 import { followSignal } from './follow-signal.ts';
 
@@ -53,6 +52,16 @@ export const DEFAULT_MAX_CHILD_BACKLOG = 256;
 type Backlog = { count: number; room: (() => void)[] | undefined };
 
 /**
+ * Where a stream's `steer()` and `queue()` go: the caller's controller, or the stream's own
+ * (loaded on its first message). `closed`: the run is over (later messages are refused).
+ * @internal
+ */
+export type StreamSteering = {
+  add(mode: 'steer' | 'queue', message: SteeringMessage): void;
+  closed(): boolean;
+};
+
+/**
  * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run. The
  * emitter stamps `path: []` on events that have none (the top agent's own).
  * @internal
@@ -63,7 +72,7 @@ export function createAgentStream<Output>(
     signal: AbortSignal,
   ) => Promise<AgentResult<Output>>,
   userSignal: AbortSignal | undefined,
-  steering?: Steering | undefined,
+  steering?: StreamSteering | undefined,
   maxChildBacklog: number = DEFAULT_MAX_CHILD_BACKLOG,
 ): AgentStream<Output> {
   const controller = new AbortController();
@@ -247,13 +256,13 @@ export function createAgentStream<Output>(
   const steerWith =
     (mode: 'steer' | 'queue') =>
     (message: SteeringMessage): void => {
-      if (ended || steering === undefined) {
+      if (ended || steering === undefined || steering.closed()) {
         throw new SteeringError({
           reason: 'run-ended',
           message: `This stream's run is over, so ${mode}() has nothing to steer. Start a new run with the message (or use a chat session, whose send() continues the conversation).`,
         });
       }
-      steering[mode](message);
+      steering.add(mode, message);
     };
 
   return {

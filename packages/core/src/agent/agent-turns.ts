@@ -2,7 +2,7 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
-import type { PluginHookRecorder } from './plugins/run-plugins.ts';
+import type { LatePlugins, PluginHookRecorder } from './plugins/run-plugins.ts';
 import type {
   ChildRunCall,
   ChildRunOptions,
@@ -20,10 +20,14 @@ import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
  * the public run options. @internal
  */
 export type AgentTurns<Output> = {
+  /** Set when `run` and `stream` take `late` (an agent `createAgent` made). */
+  readonly lateJoin?: true | undefined;
   run(
     input: AgentInput,
     options: RunOptions | undefined,
     conversationId: string | undefined,
+    /** Plugins that may join the run while it runs (a chat send's own steering). */
+    late?: LatePlugins | undefined,
   ): Promise<AgentResult<Output>>;
   stream(
     input: AgentInput,
@@ -32,6 +36,8 @@ export type AgentTurns<Output> = {
     startChild?: ChildRunStarter | undefined,
     /** Records the plugin hooks whose results are not deterministic (a durable runner). */
     recordHook?: PluginHookRecorder | undefined,
+    /** Plugins that may join the run while it runs (a chat send's own steering). */
+    late?: LatePlugins | undefined,
   ): AgentStream<Output>;
   /**
    * A run started by a tool of another run (a subagent): streamed when the top run is, its events

@@ -5,8 +5,13 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
-import { createRunSteering } from '../steering/create-steering.ts';
-import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
+import { ownSteering } from '../steering/own-steering.ts';
+import {
+  type AgentStream,
+  createAgentStream,
+  invalidSignalError,
+  type StreamSteering,
+} from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
@@ -18,6 +23,9 @@ import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
 import type { AgentRuntime } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run-loop.ts';
+import type { AgentPlugin } from './plugins/agent-plugin.ts';
+import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
+import type { LatePlugins } from './plugins/run-plugins.ts';
 import type { PromptCacheOptions } from './prompt-cache.ts';
 import { markRedactingStream } from './redacting-streams.ts';
 
@@ -121,6 +129,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
+    lateJoin: true,
     name: config.name,
     options: options as AgentOptions<unknown>,
     functionTools: () => config.tools.functions.values(),
@@ -135,7 +144,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return runtime;
       },
     }),
-    run(input, options, conversationId): Promise<AgentResult<Output>> {
+    run(input, options, conversationId, late): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;
       try {
@@ -160,10 +169,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         history,
         guardrails,
         stopWhen,
-        steering,
+        late,
         budget,
         compaction,
-        plugins,
+        plugins: withSteering(plugins, steering),
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -199,7 +208,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input, options, conversationId, startChild, recordHook): AgentStream<Output> {
+    stream(input, options, conversationId, startChild, recordHook, given): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
@@ -212,8 +221,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       }
       const { signal, history, budget, compaction, guardrails, plugins } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
-      // A stream steers through its handle: with the caller's controller, or one of its own.
-      const steering = checked.steering ?? createRunSteering();
+      // A stream steers through its handle: with the caller's controller, or one of its own,
+      // which joins the run on its first message (a stream nobody steers runs no steering).
+      const { steering } = checked;
+      const late: LatePlugins | undefined =
+        given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -224,15 +236,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             history,
             guardrails,
             stopWhen,
-            steering,
+            late,
             budget,
             compaction,
             startChild,
-            plugins,
+            plugins: withSteering(plugins, steering),
             recordHook,
           }),
         signal,
-        steering,
+        steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
       );
       markRedactingStream(stream);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
@@ -311,3 +323,18 @@ export async function preloadRunLoop(): Promise<void> {
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
+
+/** The run's plugins with the steering plugin its controller carries (`options.steering`). */
+function withSteering(
+  plugins: RunOptions['plugins'],
+  steering: RunOptions['steering'],
+): RunOptions['plugins'] {
+  const plugin = pluginCarriedBy(steering);
+  return plugin === undefined ? plugins : [...((plugins ?? []) as AgentPlugin[]), plugin];
+}
+
+/** A stream's `steer()`/`queue()` with the caller's controller. */
+function controllerSteering(steering: RunOptions['steering']): StreamSteering | undefined {
+  if (steering === undefined) return undefined;
+  return { add: (mode, message) => steering[mode](message), closed: () => false };
+}

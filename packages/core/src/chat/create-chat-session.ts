@@ -1,9 +1,11 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
+import type { StreamSteering } from '../agent/agent-stream.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/agent-turns.ts';
 import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
+import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
@@ -13,9 +15,11 @@ import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
 import { withDefaults } from '../options/with-defaults.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import type { Steering } from '../run/steering-controller.ts';
 import { LoadOnce } from '../shared/load-once.ts';
-import { createRunSteering, type Steering } from '../steering/create-steering.ts';
+import { ownSteering } from '../steering/own-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
+import { SteeringQueue } from '../steering/steering-queue.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -151,12 +155,12 @@ export function createChatSession<Output = undefined>(
   const sendOptions = (
     budgeted: RunOptions,
     history: RunOptions['history'],
-    steering: Steering,
     guardrails: RunOptions['guardrails'],
+    { steering }: SendSteering,
   ): RunOptions => ({
     ...budgeted,
     history,
-    steering,
+    ...(steering === undefined ? {} : { steering }),
     ...(compaction === undefined ? {} : { compaction }),
     ...(guardrails === undefined ? {} : { guardrails }),
     ...(plugins === undefined || plugins.length === 0 ? {} : { plugins }),
@@ -357,13 +361,17 @@ export function createChatSession<Output = undefined>(
         })
       : sending;
 
-  // The steering controller of the send whose run is under way (sends run one at a time).
-  let steeringInFlight: Steering | undefined;
-  const steerRun = <T>(run: (steering: Steering) => Promise<T>): Promise<T> => {
-    const steering = createRunSteering();
-    steeringInFlight = steering;
+  // The steering of the send whose run is under way (sends run one at a time): its own, which
+  // joins the run on its first message (a send nobody steers runs no steering).
+  let steeringInFlight: StreamSteering | undefined;
+  const steerRun = <T>(
+    sending: AgentTurns<Output>,
+    run: (steering: SendSteering) => Promise<T>,
+  ): Promise<T> => {
+    const steering = sendSteering(sending);
+    steeringInFlight = steering.handle;
     return run(steering).finally(() => {
-      if (steeringInFlight === steering) steeringInFlight = undefined;
+      if (steeringInFlight === steering.handle) steeringInFlight = undefined;
     });
   };
   const steerWith =
@@ -375,7 +383,7 @@ export function createChatSession<Output = undefined>(
           message: `chat.${mode}() steers a send while its run is under way, and session "${id}" has none. Send the message with chat.send() instead.`,
         });
       }
-      steeringInFlight[mode](message);
+      steeringInFlight.add(mode, message);
     };
 
   const session: ChatSession<Output> = {
@@ -397,13 +405,16 @@ export function createChatSession<Output = undefined>(
           const runOptions = spend.runOptions(signal);
           let result: AgentResult<Output>;
           try {
-            result = await steerRun((steering) =>
-              holderTurns(selected.holder).run(
+            const sending = holderTurns(selected.holder);
+            result = await steerRun(sending, async (given) => {
+              const steering = await withController(given);
+              return sending.run(
                 parts,
-                sendOptions(runOptions, selected.history, steering, guardrails),
+                sendOptions(runOptions, selected.history, guardrails, steering),
                 id,
-              ),
-            );
+                steering.late,
+              );
+            });
           } catch (error) {
             spend.addFailure(error);
             throw error;
@@ -415,7 +426,9 @@ export function createChatSession<Output = undefined>(
     sendStream(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       // The handle's steer()/queue() reach this send's run, whenever it starts.
-      const steering = createRunSteering();
+      // The session's agent says how a send steers (an agent createAgent made, or another's:
+      // a handoff's receiver is always one createAgent made, as the session's agent then is).
+      const steering = sendSteering(turns);
       const stream = createAgentStream<Output>(
         async (emit, streamSignal) => {
           const parts = toMessageParts(message);
@@ -423,11 +436,15 @@ export function createChatSession<Output = undefined>(
             exclusive(async () => {
               const selected = await prepare(parts, streamSignal);
               const runOptions = spend.runOptions(streamSignal);
-              steeringInFlight = steering;
+              steeringInFlight = steering.handle;
+              await withController(steering);
               const inner = holderTurns(selected.holder).stream(
                 parts,
-                sendOptions(runOptions, selected.history, steering, guardrails),
+                sendOptions(runOptions, selected.history, guardrails, steering),
                 id,
+                undefined,
+                undefined,
+                steering.late,
               );
               inner.result
                 .then(
@@ -435,7 +452,7 @@ export function createChatSession<Output = undefined>(
                   () => {},
                 )
                 .finally(() => {
-                  if (steeringInFlight === steering) steeringInFlight = undefined;
+                  if (steeringInFlight === steering.handle) steeringInFlight = undefined;
                 });
               // Its events are the agent stream's: their tool calls carry `redactedArgs`, so the page
               // helpers of `@gemloop/core/web` may show their arguments.
@@ -458,7 +475,7 @@ export function createChatSession<Output = undefined>(
           );
         },
         signal,
-        steering,
+        steering.handle,
       );
       return stream as ChatStream<Output>;
     },
@@ -517,4 +534,37 @@ function isAgentClosed(error: unknown): boolean {
     AgentClosedError.isInstance(error) ||
     (AgentAbortedError.isInstance(error) && AgentClosedError.isInstance(error.cause))
   );
+}
+
+/**
+ * How one send is steered (`chat.steer()`, the stream's `steer()`): for an agent `createAgent`
+ * made, its own steering, which joins the run on the first message (a send nobody steers runs
+ * none of it); for another's agent, a controller passed as the public `steering` run option.
+ */
+type SendSteering = {
+  readonly handle: StreamSteering;
+  readonly late?: LatePlugins | undefined;
+  /** Another's agent: the controller over the send's queue (loaded when the send starts). */
+  readonly controller?: (() => Promise<Steering>) | undefined;
+  steering?: Steering | undefined;
+};
+
+function sendSteering(turns: { readonly lateJoin?: true | undefined }): SendSteering {
+  if (turns.lateJoin === true) {
+    const late: LatePlugins = { joining: undefined, closed: false };
+    return { handle: ownSteering(late), late };
+  }
+  const queue = new SteeringQueue({}, true);
+  return {
+    handle: { add: (mode, message) => queue.add(mode, message), closed: () => queue.closed },
+    // Loaded here, not with the root: the controller carries the steering plugin and the seam.
+    controller: () =>
+      import('../steering/create-steering.ts').then(({ controllerOf }) => controllerOf(queue)),
+  };
+}
+
+/** The controller a send to another's agent passes (`steering`), once loaded. */
+async function withController(steering: SendSteering): Promise<SendSteering> {
+  if (steering.controller !== undefined) steering.steering ??= await steering.controller();
+  return steering;
 }

@@ -1,5 +1,5 @@
 import type { GuardrailEngine } from '../agent/run-state/run-context.ts';
-import { checkInputInOrder, checkSteer } from './check-steer.ts';
+import { checkAddedInput, checkInputInOrder } from './check-added-input.ts';
 import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
 import { composeGuardrails, inheritableGuardrails } from './compose-guardrails.ts';
 import { guardedFirstStep } from './guard-input.ts';
@@ -21,8 +21,8 @@ const engine: GuardrailEngine = {
       : undefined,
   guardedFirstStep,
   guardOutput,
-  checkSteer,
-  checkInput: checkInputInOrder,
+  checkAddedInput,
+  checkInput: (input, content, options) => checkInputInOrder(input, [content], options),
   appliesTo: (tools, toolName, moment) =>
     appliesTo(tools as readonly ToolGuardrail[], toolName, moment),
   checkToolInput: (tools, call, options) =>

@@ -293,6 +293,34 @@ describe('plugins on live tool calls', () => {
     expect(LiveSessionError.isInstance(error)).toBe(false);
   });
 
+  it('run.addInput in a live session fails the hook with a PluginError that says why', async () => {
+    const follower = definePlugin({
+      name: 'follower',
+      beforeToolCall: async (_call, run) => {
+        await run.addInput([{ role: 'user', parts: [{ text: 'and also this' }] }]);
+        return undefined;
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'transfer', args: { amount: 1, to: 'x' }, id: 'a1' }] }],
+          [{ text: 'never' }],
+        ],
+      },
+      { tools: [transfer], plugins: [follower] },
+    );
+    const session = await createLiveSession(agent);
+    session.sendText('go');
+    const error = await readUntil(session[Symbol.asyncIterator](), () => false).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(PluginError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ plugin: 'follower', hook: 'beforeToolCall' });
+    expect(String((error as Error).message)).toContain('not available in a live session');
+    await expect(session.closed).rejects.toBe(error);
+  });
+
   it('run.finish(reason) in a hook answers the call, then ends the session with a finish event', async () => {
     const stopper = definePlugin({
       name: 'budget',

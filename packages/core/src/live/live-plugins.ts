@@ -44,6 +44,8 @@ export async function startLivePlugins({
       steps: [],
       usage,
       state: () => ({ contents: [], newContents: [], steps: [], usage, cost: zeroCost() }),
+      // A live session is not steered: its messages are the session's own turns.
+      steering: undefined,
     },
     emit: (event) => {
       if (event.type !== 'plugin') return;
@@ -57,6 +59,15 @@ export async function startLivePlugins({
     redact,
     record: undefined,
     now: Date.now,
+    // A live session's turns are the audio/text it streams, not a history the loop sends: there
+    // is nothing to add contents to. The hook that calls it fails with a PluginError naming it.
+    addInput: () =>
+      Promise.reject(
+        new Error(
+          'run.addInput() is not available in a live session: its input is what the session streams (send text with session.sendText()).',
+        ),
+      ),
+    isRunEnding: () => false,
   });
   if (plugins.hooks.startRun !== undefined) await plugins.startRun();
   return plugins;

@@ -1,6 +1,6 @@
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { functionOption, integerOption } from '../options/option-checks.ts';
-import type { Part } from '../wire/content.ts';
+import type { SteeringMessage } from '../run/steering-controller.ts';
 
 /**
  * The most steering messages that may wait for the next step boundary (steers and queued
@@ -19,8 +19,7 @@ export const STEERING_DEFAULTS: { readonly maxPending: number } = {
 /** See {@link STEERING_DEFAULTS}. @internal */
 export const RECEIVED_STEER_DEFAULTS: { readonly mode: 'steer' | 'queue' } = { mode: 'steer' };
 
-/** A steering message: a text, or the parts of a user content (text, images, files). */
-export type SteeringMessage = string | readonly Part[];
+export type { SteeringMessage } from '../run/steering-controller.ts';
 
 /**
  * A message received from elsewhere at a step boundary (see {@link SteeringOptions.receive}):

@@ -6,7 +6,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { Steering } from '../../steering/create-steering.ts';
+import type { Steering } from '../../run/steering-controller.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
 import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';

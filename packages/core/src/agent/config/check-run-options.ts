@@ -6,6 +6,7 @@ import {
   nestedOption,
   optionCheck,
 } from '../../options/option-checks.ts';
+import { pluginCarriedBy } from '../plugins/plugin-engine-of.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
@@ -52,11 +53,11 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     history: checkedWhereUsed,
     stopWhen: stopWhenOption('costAbove(0.5)'),
     steering: optionCheck(
-      // A shape check: the steering room loads with the loop, not with the root (the loop then
-      // refuses a look-alike that createSteering did not make).
+      // A controller carries its plugin (createSteering puts it there): a look-alike has none.
       (value) =>
         typeof (value as { steer?: unknown } | null)?.steer === 'function' &&
-        typeof (value as { queue?: unknown }).queue === 'function',
+        typeof (value as { queue?: unknown }).queue === 'function' &&
+        pluginCarriedBy(value) !== undefined,
       (path) =>
         `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
     ),

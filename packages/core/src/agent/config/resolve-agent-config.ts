@@ -61,14 +61,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
 
   const { output, outputMode } = resolveOutputOption(options, modelConfig, tools);
 
-  const toolConfig: ToolConfig = {};
-  if (functionCallingConfig !== undefined) toolConfig.functionCallingConfig = functionCallingConfig;
-  // Vertex combines built-in and function tools without it, and rejects the field ("This field is
-  // not supported in Vertex AI", js-genai ToolConfig).
-  if (tools.combined && gemini.platform !== 'vertex') {
-    toolConfig.includeServerSideToolInvocations = true;
-  }
-  if (options.retrievalConfig !== undefined) toolConfig.retrievalConfig = options.retrievalConfig;
+  const toolConfig = toolConfigOf(options, functionCallingConfig, tools.combined, gemini.platform);
 
   const request: BaseRequest = { model };
   const systemInstruction = readInstructions(options.instructions);
@@ -92,18 +85,10 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     gemini,
   );
 
-  let finalOutputRequest: BaseRequest | undefined;
-  if (outputMode === 'final-call' && output !== undefined) {
-    const { tools: _tools, toolConfig: _toolConfig, ...rest } = request;
-    finalOutputRequest = {
-      ...rest,
-      generationConfig: {
-        ...generationConfig,
-        responseMimeType: 'application/json',
-        responseJsonSchema: output.jsonSchema,
-      },
-    };
-  }
+  const finalOutputRequest =
+    outputMode === 'final-call' && output !== undefined
+      ? finalOutputRequestOf(request, generationConfig, output.jsonSchema)
+      : undefined;
 
   // The `toolOutput` option is sugar for a plugin, added after the agent's own `plugins`.
   const { toolOutputPlugin, ...windowConfig } = resolveCompactionOption(options, modelConfig, {
@@ -131,6 +116,41 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   };
   config.forModel = configsByModel(options, config);
   return config;
+}
+
+/** The request's `toolConfig`: the tool choice, the server-side invocations, retrieval. */
+function toolConfigOf<Output>(
+  options: AgentOptions<Output>,
+  functionCallingConfig: ToolConfig['functionCallingConfig'],
+  combined: boolean,
+  platform: string | undefined,
+): ToolConfig {
+  const toolConfig: ToolConfig = {};
+  if (functionCallingConfig !== undefined) toolConfig.functionCallingConfig = functionCallingConfig;
+  // Vertex combines built-in and function tools without it, and rejects the field ("This field is
+  // not supported in Vertex AI", js-genai ToolConfig).
+  if (combined && platform !== 'vertex') {
+    toolConfig.includeServerSideToolInvocations = true;
+  }
+  if (options.retrievalConfig !== undefined) toolConfig.retrievalConfig = options.retrievalConfig;
+  return toolConfig;
+}
+
+/** `outputMode: 'final-call'`'s last request: no tools, the answer as JSON of the output schema. */
+function finalOutputRequestOf(
+  request: BaseRequest,
+  generationConfig: GenerationConfig,
+  responseJsonSchema: GenerationConfig['responseJsonSchema'],
+): BaseRequest {
+  const { tools: _tools, toolConfig: _toolConfig, ...rest } = request;
+  return {
+    ...rest,
+    generationConfig: {
+      ...generationConfig,
+      responseMimeType: 'application/json',
+      responseJsonSchema,
+    },
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
-import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../../telemetry/start-observation.ts';
 import type { Content } from '../../wire/content.ts';
@@ -9,8 +8,16 @@ import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
-import type { PluginHookRecorder, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import type {
+  LatePlugins,
+  PluginHookRecorder,
+  PluginRunFacts,
+  PluginStop,
+  ResolvedPlugins,
+  RunPlugins,
+} from '../plugins/run-plugins.ts';
 import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
+import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type {
   EngineGuardrails,
   RunContext,
@@ -32,10 +39,10 @@ import { RunTracker } from '../run-state/run-tracker.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
+import { addInput } from './add-input.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
-import { applySteers, attachSteering, detachSteering, steerAfterAnswer } from './apply-steers.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
@@ -65,8 +72,8 @@ export type RunLoopOptions = {
   guardrails?: GuardrailsValue | undefined;
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
-  /** The run's steering controller (`options.steering`, or the stream's own). */
-  steering?: Steering | undefined;
+  /** Plugins that may join the run while it runs (a stream's own steering, on its first steer). */
+  late?: LatePlugins | undefined;
   /**
    * Set when the run is a subagent's, started by a tool of another run: its events go to the top
    * stream under its path, and it inherits the approval hook and the tree's budget.
@@ -175,7 +182,7 @@ async function runSteps<Output>(
     emit: topEmit,
     history,
     stopWhen = [],
-    steering,
+    late,
     parent,
     runId,
     budget,
@@ -248,22 +255,27 @@ async function runSteps<Output>(
     resolved?.inherited === undefined && record === undefined
       ? linked
       : { ...linked, plugins: resolved?.inherited, recordHook: record };
-  const plugins =
-    resolved === undefined
-      ? undefined
-      : resolved.engine.start(resolved, {
-          agentName: config.name ?? 'agent',
-          model: config.model,
-          path: link.path,
-          streaming,
-          conversationId,
-          signal,
-          tracker: run,
-          emit,
-          redact: config.redact,
-          record,
-          now: config.now,
-        });
+  // The context holding the run now (a handoff's receiving agent's guardrails check what a
+  // plugin adds from then on).
+  const holding: { context?: RunContext<unknown> } = {};
+  const facts: PluginRunFacts = {
+    agentName: config.name ?? 'agent',
+    model: config.model,
+    path: link.path,
+    streaming,
+    conversationId,
+    signal,
+    tracker: run,
+    emit,
+    redact: config.redact,
+    record,
+    now: config.now,
+    addInput: (added, stepNumber) =>
+      addInput(holding.context as RunContext<unknown>, added, stepNumber),
+    isRunEnding: (error) =>
+      AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
+  };
+  const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
     run,
@@ -278,47 +290,120 @@ async function runSteps<Output>(
     ...scope,
     plugins,
   };
-  if (plugins !== undefined)
-    return plugins.aroundRun(
-      () =>
-        steering === undefined
-          ? runModelSteps(context, contents, undefined, stopWhen, held)
-          : runSteered(context, contents, steering, stopWhen, held),
-      config.logger,
-    );
-  if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
-  return runSteered(context, contents, steering, stopWhen, held);
+  holding.context = context as RunContext<unknown>;
+  if (late !== undefined) late.steps = run.steps;
+  const joining: Joining | undefined =
+    late === undefined
+      ? undefined
+      : {
+          late,
+          holding,
+          start: (joined) => joined.engine.start(joined, facts),
+          started: undefined,
+        };
+  const body = (): Promise<AgentResult<Output>> =>
+    runModelSteps(context, contents, stopWhen, held, joining, holding);
+  if (plugins !== undefined) return plugins.aroundRun(body, config.logger);
+  if (joining === undefined) return body();
+  return withLatePlugins(body, joining, config.logger);
 }
 
-async function runSteered<Output>(
-  context: RunContext<Output>,
-  contents: readonly Content[],
-  steering: Steering,
-  stopWhen: readonly StopCondition[],
-  held: TextDeltaHold | undefined,
+/** What a run needs to let plugins join while it runs (see {@link LatePlugins}). */
+type Joining = {
+  readonly late: LatePlugins;
+  readonly holding: { context?: RunContext<unknown> };
+  /** The run's plugins made from the first that join, when it had none. */
+  readonly start: (resolved: ResolvedPlugins) => RunPlugins;
+  /** Those plugins, once made: their `endRun` runs however the run ends. */
+  started: RunPlugins | undefined;
+};
+
+/**
+ * A run without plugins of its own that plugins may join: the ones that joined end with it
+ * (`endRun` with its error), and none joins after it.
+ */
+async function withLatePlugins<Output>(
+  body: () => Promise<AgentResult<Output>>,
+  joining: Joining,
+  logger: { warn(fields: object, message: string): void },
 ): Promise<AgentResult<Output>> {
-  const queue = attachSteering(context as RunContext<unknown>, steering);
   try {
-    return await runModelSteps(context, contents, queue, stopWhen, held);
+    return await body();
   } catch (error) {
-    // However the run ends, what still waits is dropped and reported (never sent later); a
-    // finished run did so before building its result (runModelSteps).
-    const reason = AgentAbortedError.isInstance(error) ? 'aborted' : 'failed';
-    detachSteering(context as RunContext<unknown>, queue, reason);
+    joining.late.closed = true;
+    try {
+      // Joined now, to end: what they held is reported with the run's error.
+      const plugins = await joinLate(joining, undefined);
+      const failed = await plugins?.endRun(error);
+      if (failed !== undefined)
+        logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
+    } catch (failed) {
+      logger.warn({ err: failed }, 'a plugin failed to join a run that failed');
+    }
     throw error;
   }
+}
+
+/**
+ * The plugins waiting to join (`late.joining`) joined to the run's: to its plugins, or as its
+ * plugins when it had none. Returns the run's plugins after it (`current` when none joined).
+ */
+async function joinLate(
+  joining: Joining,
+  current: RunPlugins | undefined,
+): Promise<RunPlugins | undefined> {
+  const waiting = joining.late.joining;
+  if (waiting === undefined) return current;
+  joining.late.joining = undefined;
+  const added = await waiting;
+  const plugins = current ?? joining.started;
+  if (plugins !== undefined) {
+    await plugins.join(added);
+    return plugins;
+  }
+  const engine = (added[0] as { gemloopPluginEngine?: RunPlugins['engine'] } | undefined)
+    ?.gemloopPluginEngine;
+  const resolved = engine?.resolve(added);
+  if (resolved === undefined) return current;
+  const started = joining.start(resolved);
+  joining.started = started;
+  await started.startRun();
+  return started;
+}
+
+/** The context with the plugins that joined, when some did. */
+async function withJoined<Output>(
+  context: RunContext<Output>,
+  joining: Joining | undefined,
+): Promise<RunContext<Output>> {
+  if (joining?.late.joining === undefined) return context;
+  const plugins = await joinLate(joining, context.plugins);
+  if (plugins === context.plugins) return context;
+  const joined = { ...context, plugins };
+  joining.holding.context = joined as RunContext<unknown>;
+  return joined;
 }
 
 async function runModelSteps<Output>(
   initial: RunContext<Output>,
   contents: readonly Content[],
-  steering: SteeringQueue | undefined,
   stopWhen: readonly StopCondition[],
   held: TextDeltaHold | undefined,
+  joining: Joining | undefined,
+  holding: { context?: RunContext<unknown> },
 ): Promise<AgentResult<Output>> {
   // A handoff gives the run to another agent: the context (its config) changes from that step on.
   let context = initial;
   const { config, run, signal, emit } = context;
+  /** The run's end (its plugins' `endRun` first, so what they report comes before `run-end`). */
+  const finish = async (next: Finish<Output>): Promise<AgentResult<Output>> => {
+    if (joining !== undefined) {
+      joining.late.closed = true;
+      context = await withJoined(context, joining);
+    }
+    if (context.plugins !== undefined) await context.plugins.finishing();
+    return finishRun(context, next);
+  };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);
@@ -342,7 +427,6 @@ async function runModelSteps<Output>(
   let kind: ModelStepKind = 'tools';
   let reasks = 0;
   let modelSteps = 0;
-  let inputGuarded = false;
   // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
   let heldFrom = run.inputLength;
   for (;;) {
@@ -354,24 +438,15 @@ async function runModelSteps<Output>(
         cause: signal.reason,
       });
     const stepNumber = run.steps.length + 1;
-    if (steering !== undefined) {
-      const applying = applySteers(
-        context as RunContext<unknown>,
-        steering,
-        stepNumber,
-        inputGuarded,
-      );
-      if (applying !== undefined) await applying;
-    }
-    // Input guardrails check the run's new input once, at its first model step (with what was
-    // steered in before it: the model sees that too); a handoff does not check it again. What is
-    // steered in later meets them on its own (applySteers, steerAfterAnswer).
+    if (joining?.late.joining !== undefined) context = await withJoined(context, joining);
+    // Input guardrails check the run's new input once, at its first model step (with what a
+    // plugin added before it: the model sees that too); a handoff does not check it again. What
+    // a plugin adds later meets them on its own (`run.addInput`).
     const guardInput =
-      !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
-    inputGuarded = true;
+      !run.inputChecked && context.guardrails !== undefined && context.guardrails.input.length > 0;
     const plugins = context.plugins;
     // A plugin ended the run before this step (in startRun, or a hook with no step after it).
-    if (plugins?.stop !== undefined) return finishRun(context, stoppedBy(plugins.stop));
+    if (plugins?.stop !== undefined) return finish(stoppedBy(plugins.stop));
     let step: AgentStep;
     if (plugins === undefined || !plugins.aroundModelCalls) {
       if (plugins !== undefined) plugins.stepNumber = stepNumber;
@@ -385,9 +460,10 @@ async function runModelSteps<Output>(
     } else {
       const made = await pluginModelStep(context, plugins, { stepNumber, kind, guardInput }, held);
       // A plugin ended the run before the call: the history is as the last step left it.
-      if (!('stepNumber' in made)) return finishRun(context, stoppedBy(made));
+      if (!('stepNumber' in made)) return finish(stoppedBy(made));
       step = made;
     }
+    run.inputChecked = true;
     if (guardInput) held?.inputPassed();
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
@@ -417,29 +493,26 @@ async function runModelSteps<Output>(
       });
     }
     if (next.type === 'fail') throw next.error(run.state());
-    if (next.type === 'finish' && steering !== undefined)
-      next = await steerAfterAnswer(context, steering, next, stepsLeft);
-    if (plugins !== undefined) {
-      const after = await plugins.afterStep(
+    // A plugin that joined during the answer (a stream's first steer) hears of it.
+    if (next.type === 'finish' && joining?.late.joining !== undefined)
+      context = await withJoined(context, joining);
+    const after = context.plugins;
+    if (after !== undefined) {
+      const decided = await after.afterStep(
         step,
         next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
         stepsLeft,
         (content) => run.append(content),
         config.logger,
       );
-      if (after === 'run-again') {
+      if (decided === 'run-again') {
         kind = 'tools';
         reasks = 0;
         continue;
       }
-      if (after !== undefined) next = stoppedBy(after);
+      if (decided !== undefined) next = stoppedBy(decided);
     }
-    if (next.type === 'finish') {
-      // Before the result is built, so it lists the messages the run ends without.
-      if (steering !== undefined)
-        detachSteering(context as RunContext<unknown>, steering, 'run-ended');
-      return finishRun(context, next);
-    }
+    if (next.type === 'finish') return finish(next);
     if (calls?.handoff !== undefined) {
       // The signal carries the handoff (composition's `handoff()` tool): an agent without
       // handoffs never loads it.
@@ -449,6 +522,7 @@ async function runModelSteps<Output>(
         step,
         heldFrom,
       ) as RunContext<Output>;
+      holding.context = context as RunContext<unknown>;
       heldFrom = run.contents.length;
       modelSteps = 0;
     }

@@ -56,6 +56,17 @@ export interface PluginRun<State = unknown> {
    * answered "not run" (so the history stays valid and a chat can go on from it).
    */
   finish(reason: string): void;
+  /**
+   * Adds user contents to the history now, to stay (a steer, a follow-up question; unlike
+   * `beforeModelCall`'s `contents`, which are sent for one call only). After the run's first
+   * model call they meet the run's input guardrails first, as its input did (before it, that
+   * first call's check covers them). Resolves to what joined the history (a guardrail's rewrite,
+   * or the contents as given), or `undefined` when the run was aborted during the check
+   * (nothing joined).
+   * @throws `GuardrailTrippedError` (`phase: 'input'`) when a guardrail blocks them: nothing
+   *   joined, and the run ends with that error once the hook returns it.
+   */
+  addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
 }
 
 /** The model call about to be made (or being made, for a wrapper). */
@@ -91,7 +102,8 @@ export type FinishOutcome = { readonly type: 'finish'; readonly reason: string }
 /**
  * What `afterAnswer` may decide about an answer (a step without calls): end the run here (the
  * default when no hook decides), or append `contents` (a user turn: a correction, a steer) and
- * call the model again.
+ * call the model again. `contents` may be empty when the hook added them itself with
+ * `run.addInput` (checked by the input guardrails).
  */
 export type StepOutcome =
   | FinishOutcome
@@ -103,6 +115,10 @@ export type AnswerDraft = {
   readonly step: AgentStep;
   /** The answer's text (non-thought parts). */
   readonly text: string;
+  /** Whether a step is left to run again (`maxSteps`): without one, `run-again` is not followed. */
+  readonly stepsLeft: boolean;
+  /** Whether an output guardrail blocked the answer (the run ends with its block). */
+  readonly blocked: boolean;
 };
 
 /** A function call of the model, before it runs. */

@@ -1,8 +1,22 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { AgentPlugin } from './agent-plugin.ts';
 import type { PluginEngine } from './run-plugins.ts';
 
 /** Where `definePlugin` puts the seam's implementation on a plugin. @internal */
 export const ENGINE_KEY = 'gemloopPluginEngine';
+
+/**
+ * Where an option's value carries the plugin that implements it (a steering controller carries
+ * the steering plugin): the run adds that plugin, so the loop never names the feature. @internal
+ */
+export const PLUGIN_KEY = 'gemloopPlugin';
+
+/** The plugin an option's value carries (see {@link PLUGIN_KEY}); `undefined` for none. @internal */
+export function pluginCarriedBy(value: unknown): AgentPlugin | undefined {
+  return typeof value === 'object' && value !== null
+    ? ((value as Record<string, unknown>)[PLUGIN_KEY] as AgentPlugin | undefined)
+    : undefined;
+}
 
 /**
  * The seam's implementation, from the plugins of an option (`plugins`, `options.plugins`): each

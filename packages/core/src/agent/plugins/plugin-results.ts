@@ -34,10 +34,10 @@ export function finishReason(value: FinishOutcome): string {
 }
 
 /** @internal */
-export function isContentList(value: unknown): value is readonly Content[] {
+export function isContentList(value: unknown, empty = false): value is readonly Content[] {
   return (
     Array.isArray(value) &&
-    value.length > 0 &&
+    (empty || value.length > 0) &&
     value.every(
       (content) =>
         typeof content === 'object' &&

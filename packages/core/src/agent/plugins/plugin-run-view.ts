@@ -1,7 +1,46 @@
-import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
-import type { AgentPath } from '../agent-event.ts';
+import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { PluginRun } from './agent-plugin.ts';
+
+/**
+ * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
+ * durable runner stores `call`'s result under `name` and, on a replay, returns the stored result
+ * without calling it. The result is JSON. `undefined`: hooks run as they are. @internal
+ */
+export type PluginHookRecorder = (name: string, call: () => Promise<unknown>) => Promise<unknown>;
+
+/** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
+export type PluginRunFacts = {
+  readonly agentName: string;
+  readonly model: string;
+  readonly path: AgentPath;
+  readonly streaming: boolean;
+  readonly conversationId: string | undefined;
+  readonly signal: AbortSignal;
+  readonly tracker: {
+    readonly contents: readonly Content[];
+    readonly steps: readonly AgentStep[];
+    readonly usage: AgentUsage;
+    state(): AgentRunState;
+    /** What became of each steering message (the result's `steering`), kept by the steering plugin. */
+    steering: SteeringReport[] | undefined;
+  };
+  /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
+  readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
+  /** Removes secrets from a hook's error message (the client's key redactor). */
+  readonly redact: <T>(value: T) => T;
+  readonly record: PluginHookRecorder | undefined;
+  readonly now: () => number;
+  /** `PluginRun.addInput`: user contents into the history, through the input guardrails. */
+  readonly addInput: (
+    contents: readonly Content[],
+    stepNumber: number,
+  ) => Promise<readonly Content[] | undefined>;
+  /** Whether an error ends the run as it is (an abort, the agent's `isRunEndingError`). */
+  readonly isRunEnding: (error: unknown) => boolean;
+};
 
 /** What a plugin's view reads of the run (a part of `PluginRunFacts`). @internal */
 export type PluginRunViewFacts = {
@@ -22,12 +61,27 @@ export type PluginRunViewFacts = {
 export type PluginRunOwner = {
   emit(plugin: string, kind: string, data: unknown): void;
   stop: { readonly plugin: string; readonly reason: string } | undefined;
+  /** The step being made. */
+  readonly stepNumber: number;
+  /** The run's facts, as a built-in plugin reads them (see {@link internalsOf}). */
+  readonly facts: PluginRunFacts;
 };
+
+/**
+ * What a built-in plugin reads of the run besides its public view: the run's tracker, event
+ * receiver, observers and redactor, so it makes the typed events and result fields it always
+ * made (`steer` events, `result.steering`). A third party's plugin reports with `run.emit`.
+ * @internal
+ */
+export function internalsOf(run: PluginRun<unknown>): PluginRunFacts {
+  return (run as unknown as { owner: PluginRunOwner }).owner.facts;
+}
 
 /** What one plugin sees of the run (`PluginRun`). @internal */
 export class PluginRunView implements PluginRun {
   state: unknown = undefined;
   private readonly name: string;
+  /** Read by {@link internalsOf}. */
   private readonly owner: PluginRunOwner;
   private readonly facts: PluginRunViewFacts;
   constructor(name: string, owner: PluginRunOwner, facts: PluginRunViewFacts) {
@@ -67,5 +121,8 @@ export class PluginRunView implements PluginRun {
   }
   finish(reason: string): void {
     this.owner.stop ??= { plugin: this.name, reason: String(reason) };
+  }
+  addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
+    return this.owner.facts.addInput(contents, this.owner.stepNumber);
   }
 }

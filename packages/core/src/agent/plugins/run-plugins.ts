@@ -1,6 +1,5 @@
-import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
-import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
@@ -14,7 +13,7 @@ import type {
   ToolExecutionDraft,
   ToolResultDraft,
 } from './agent-plugin.ts';
-import { PluginError } from './plugin-error.ts';
+import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
   finishReason,
   isContentList,
@@ -23,35 +22,21 @@ import {
   isStep,
   recordName,
 } from './plugin-results.ts';
-import { PluginRunView } from './plugin-run-view.ts';
+import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
+
+export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
 /**
- * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
- * durable runner stores `call`'s result under `name` and, on a replay, returns the stored result
- * without calling it. The result is JSON. `undefined`: hooks run as they are. @internal
+ * Plugins that join a run while it runs: a stream's own steering, loaded on its first
+ * `steer()`, so a stream nobody steers loads and runs nothing of it. The loop takes `joining` at
+ * its next boundary (before a model call, after an answer) and sets `closed` when the run ends
+ * (later messages are refused). @internal
  */
-export type PluginHookRecorder = (name: string, call: () => Promise<unknown>) => Promise<unknown>;
-
-/** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
-export type PluginRunFacts = {
-  readonly agentName: string;
-  readonly model: string;
-  readonly path: AgentPath;
-  readonly streaming: boolean;
-  readonly conversationId: string | undefined;
-  readonly signal: AbortSignal;
-  readonly tracker: {
-    readonly contents: readonly Content[];
-    readonly steps: readonly AgentStep[];
-    readonly usage: AgentUsage;
-    state(): AgentRunState;
-  };
-  /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
-  readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
-  /** Removes secrets from a hook's error message (the client's key redactor). */
-  readonly redact: <T>(value: T) => T;
-  readonly record: PluginHookRecorder | undefined;
-  readonly now: () => number;
+export type LatePlugins = {
+  joining: Promise<readonly AgentPlugin[]> | undefined;
+  closed: boolean;
+  /** The run's steps (set by the loop when the run starts): where it is when a message comes. */
+  steps?: readonly AgentStep[] | undefined;
 };
 
 /**
@@ -111,21 +96,23 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
  * Each method runs the hook's chain in the seam's order (see `AgentPlugin`). @internal
  */
 export class RunPlugins {
-  readonly hooks: ResolvedPlugins['hooks'];
+  hooks: ResolvedPlugins['hooks'];
   readonly inherited: ResolvedPlugins['inherited'];
   /** The seam's implementation (the tool path reaches it here). */
   readonly engine: PluginEngine;
   /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
-  readonly aroundModelCalls: boolean;
+  aroundModelCalls = false;
   /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
-  readonly aroundToolCalls: boolean;
+  aroundToolCalls = false;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
   /** The step being made, for the events plugins emit. */
   stepNumber = 0;
-  private readonly plugins: readonly AgentPlugin[];
+  /** Set once `endRun` ran: a run that finished ran it before its result was built. */
+  private ended = false;
+  private plugins: readonly AgentPlugin[];
   private readonly views: PluginRunView[];
-  private readonly facts: PluginRunFacts;
+  readonly facts: PluginRunFacts;
 
   constructor(resolved: ResolvedPlugins, facts: PluginRunFacts) {
     this.plugins = resolved.plugins;
@@ -134,7 +121,11 @@ export class RunPlugins {
     this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
-    const { hooks } = resolved;
+    this.around();
+  }
+
+  private around(): void {
+    const { hooks } = this;
     this.aroundModelCalls =
       hooks.beforeModelCall !== undefined ||
       hooks.wrapModelCall !== undefined ||
@@ -145,9 +136,24 @@ export class RunPlugins {
       hooks.afterToolCall !== undefined;
   }
 
-  /** `startRun` of each plugin that has one, in order; their states kept for the run. */
-  async startRun(): Promise<void> {
+  /**
+   * Plugins joining the run while it runs (see {@link LatePlugins}): checked as a `plugins` list
+   * with the run's, started at once; their hooks run from the next boundary on.
+   */
+  async join(plugins: readonly AgentPlugin[]): Promise<void> {
+    const from = this.plugins.length;
+    const resolved = this.engine.resolve([...this.plugins, ...plugins]) as ResolvedPlugins;
+    this.plugins = resolved.plugins;
+    this.hooks = resolved.hooks;
+    for (const plugin of plugins) this.views.push(new PluginRunView(plugin.name, this, this.facts));
+    this.around();
+    await this.startRun(from);
+  }
+
+  /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
+  async startRun(from = 0): Promise<void> {
     for (const index of this.hooks.startRun ?? []) {
+      if (index < from) continue;
       const plugin = this.plugins[index] as AgentPlugin;
       const view = this.views[index] as PluginRunView;
       view.state = await this.call(index, 'startRun', 0, () =>
@@ -158,6 +164,8 @@ export class RunPlugins {
 
   /** `endRun` of each plugin, in reverse order; a failing one is logged by the caller, not thrown. */
   async endRun(error: unknown): Promise<unknown> {
+    if (this.ended) return undefined;
+    this.ended = true;
     let failed: unknown;
     const indexes = this.hooks.endRun ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
@@ -195,11 +203,19 @@ export class RunPlugins {
       }
       throw error;
     }
-    if (this.hooks.endRun !== undefined) {
-      const failed = await this.endRun(undefined);
-      if (failed !== undefined) throw failed;
-    }
+    await this.finishing();
     return result;
+  }
+
+  /**
+   * The end of a run that finished, before its result is built (so what the plugins report at
+   * the end, a steer dropped, comes before `run-end`): `endRun` of each, once.
+   * @throws the first `endRun`'s error (a failing `endRun` fails a run that succeeded).
+   */
+  async finishing(): Promise<void> {
+    if (this.hooks.endRun === undefined || this.ended) return;
+    const failed = await this.endRun(undefined);
+    if (failed !== undefined) throw failed;
   }
 
   /**
@@ -210,14 +226,19 @@ export class RunPlugins {
    */
   async afterStep(
     step: AgentStep,
-    answer: { readonly text?: string | undefined } | undefined,
+    answer: { readonly text?: string | undefined; readonly blocked?: unknown } | undefined,
     stepsLeft: boolean,
     append: (content: Content) => void,
     logger: { warn(fields: object, message: string): void },
   ): Promise<PluginStop | 'run-again' | undefined> {
     if (this.stop !== undefined) return answer === undefined ? this.stop : undefined;
     if (answer === undefined || this.hooks.afterAnswer === undefined) return undefined;
-    const decided = await this.afterAnswer({ step, text: answer.text ?? step.text });
+    const decided = await this.afterAnswer({
+      step,
+      text: answer.text ?? step.text,
+      stepsLeft,
+      blocked: answer.blocked !== undefined,
+    });
     if (decided === undefined) return undefined;
     const { outcome, plugin } = decided;
     if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
@@ -230,7 +251,9 @@ export class RunPlugins {
       return undefined;
     }
     for (const content of outcome.contents) append(content as Content);
-    this.emit(plugin, 'run-again', { contents: outcome.contents.length });
+    // No contents: the hook added them itself (`run.addInput`) and reported them its own way.
+    if (outcome.contents.length > 0)
+      this.emit(plugin, 'run-again', { contents: outcome.contents.length });
     return 'run-again';
   }
 
@@ -359,11 +382,11 @@ export class RunPlugins {
       if (isFinish(outcome))
         return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
       const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
-      if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents))
+      if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents, true))
         throw this.invalid(
           index,
           'afterAnswer',
-          'it returned something that is neither { type: "finish", reason } nor { type: "run-again", contents } with at least one user content',
+          'it returned something that is neither { type: "finish", reason } nor { type: "run-again", contents } with user contents only',
         );
       return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
     }
@@ -543,8 +566,10 @@ export class RunPlugins {
   private error(index: number, hook: PluginHookName, cause: unknown): unknown {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
-    if (PluginError.isInstance(cause)) return cause;
+    if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
     const plugin = this.plugins[index] as AgentPlugin;
+    const own = (plugin as unknown as Record<string, unknown>)[OWN_ERRORS_KEY];
+    if (typeof own === 'function' && own(cause) === true) return cause;
     return new PluginError({
       plugin: plugin.name,
       hook,

@@ -189,15 +189,15 @@ export type GuardrailEngine = {
     finish: Finish<Output>,
     held: TextDeltaHold | undefined,
   ): Promise<Finish<Output>>;
-  /** A steer through the input guardrails before it joins the history. */
-  checkSteer(
+  /** Contents a plugin adds (`PluginRun.addInput`) through the input guardrails before they join the history. */
+  checkAddedInput(
     context: RunContext<unknown>,
-    content: Content,
+    added: readonly Content[],
     stepNumber: number,
   ): Promise<InputCheckResult>;
   /**
    * A user message through the input guardrails outside a run (a live session's text): as
-   * `checkSteer`, with the check options given instead of a run's.
+   * `checkAddedInput`, with the check options given instead of a run's.
    */
   checkInput(
     input: readonly unknown[],

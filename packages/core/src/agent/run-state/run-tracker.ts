@@ -49,14 +49,17 @@ export class RunTracker {
   readonly compactions: CompactionReport[] = [];
 
   /**
-   * With a steering controller: what happened to each message it brought (`applied` or
-   * `dropped`, in order); `undefined` for a run nobody could steer. The same array goes into
+   * With steering (its plugin keeps it): what happened to each message it brought (`applied` or
+   * `dropped`, in order); `undefined` for a run nobody steered. The same array goes into
    * every `state()`, so an error's `run` built before the run dropped what still waited lists
    * those too.
    */
   steering: SteeringReport[] | undefined;
-  /** Set once the run gave its controller back (it drops what waits only once). */
-  steeringDetached = false;
+  /**
+   * Whether the run's input met the input guardrails (its first model step): user contents a
+   * plugin adds after it meet them on their own (`PluginRun.addInput`).
+   */
+  inputChecked = false;
 
   /** The meter of the call that started this run (a child run): its tallies are this run's. */
   private readonly spend: ChildSpend | undefined;

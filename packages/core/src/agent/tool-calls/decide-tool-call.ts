@@ -128,7 +128,7 @@ export async function decideApproved(
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
   const rawArgs = rawArgsOf(call);
-  let args = parsedArgs;
+  const args = parsedArgs;
   const safetyDecision = readSafetyDecision(rawArgs);
   const confirm = needsConfirmation(safetyDecision);
   // A guardrail's `ask`, like a safety decision, takes an explicit approve: silence denies.
@@ -188,12 +188,27 @@ export async function decideApproved(
       args,
     };
   }
+  return applyDecision(decision, tool, call.name, args, confirm);
+}
+
+/**
+ * What a readable decision makes of the call: a denial with its message (or one that tells the
+ * model not to retry), new arguments checked as the model's are, or the call cleared to run.
+ */
+function applyDecision(
+  decision: BeforeToolCallDecision | undefined | null,
+  tool: FunctionTool<unknown, unknown>,
+  toolName: string,
+  parsedArgs: unknown,
+  confirm: boolean,
+): ExecuteOutcome | ReadyToolCall {
+  let args = parsedArgs;
   if (decision !== undefined && decision !== null) {
     if (decision.type === 'deny') {
       const message =
         typeof decision.message === 'string' && decision.message.trim() !== ''
           ? decision.message
-          : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
+          : `The call to ${toolName} was denied by the application. Do not call it again with the same arguments.`;
       return { type: 'denied', message, args };
     }
     if (decision.type === 'modify') {

@@ -89,6 +89,52 @@ export function prepareTools({
         'tools must be an array of tools made by defineTool() or a built-in such as googleSearch().',
     });
   }
+  const { functions, positions, builtins, undeclared } = sortTools(tools, capabilities, model);
+
+  if (
+    builtins.some(hasFallback) &&
+    [...functions.keys()].some((name) => !undeclared.has(name)) &&
+    !capabilities.combinesBuiltinAndFunctionTools
+  ) {
+    return withFallbacks({
+      functions,
+      positions,
+      builtins,
+      undeclared,
+      gemini,
+      model,
+      callOptions,
+    });
+  }
+
+  const wireTools: Tool[] = builtins.map((builtin) => builtin.tool);
+  const declarations = declarationsOf(functions, undeclared);
+  if (declarations.length > 0) wireTools.push({ functionDeclarations: declarations });
+  return {
+    functions,
+    wireTools,
+    // Server-side MCP and computer use answer with functionCall/functionResponse parts, not
+    // toolCall ones: they need no includeServerSideToolInvocations (which 2.x refuses).
+    combined: builtins.some(hasFallback) && declarations.length > 0,
+    fallbacks: [],
+  };
+}
+
+/** The agent's tools, sorted by kind (sortTools). */
+type SortedTools = {
+  functions: Map<string, FunctionTool<unknown, unknown>>;
+  positions: Map<string, number>;
+  builtins: BuiltinTool[];
+  /** Functions the agent answers but the API declares itself (computer use's actions). */
+  undeclared: Set<string>;
+};
+
+/** The agent's tools sorted: function tools by name, built-ins checked against the model. */
+function sortTools(
+  tools: readonly unknown[],
+  capabilities: ModelCapabilities,
+  model: string,
+): SortedTools {
   const functions = new Map<string, FunctionTool<unknown, unknown>>();
   const positions = new Map<string, number>();
   const builtins: BuiltinTool[] = [];
@@ -147,6 +193,17 @@ export function prepareTools({
     });
   });
 
+  addBuiltinActions(builtins, positions, functions, undeclared);
+  return { functions, positions, builtins, undeclared };
+}
+
+/** A built-in's actions the agent answers (computer use's): function tools no one declares. */
+function addBuiltinActions(
+  builtins: readonly BuiltinTool[],
+  positions: ReadonlyMap<string, number>,
+  functions: Map<string, FunctionTool<unknown, unknown>>,
+  undeclared: Set<string>,
+): void {
   for (const builtin of builtins) {
     for (const handler of builtin.handlers ?? []) {
       const clash = positions.get(handler.name);
@@ -160,47 +217,47 @@ export function prepareTools({
       undeclared.add(handler.name);
     }
   }
+}
 
-  if (
-    builtins.some(hasFallback) &&
-    [...functions.keys()].some((name) => !undeclared.has(name)) &&
-    !capabilities.combinesBuiltinAndFunctionTools
-  ) {
-    // Server-side MCP has no function stand-in: it stays on the wire beside the declarations.
-    const kept = builtins.filter((builtin) => !hasFallback(builtin));
-    const replaced = builtins.filter(hasFallback);
-    for (const builtin of replaced) {
-      const name = fallbackToolName(builtin.type);
-      const clash = positions.get(name);
-      if (clash !== undefined) {
-        throw new InvalidArgumentError({
-          argument: `tools[${clash}]`,
-          message: `Model '${model}' cannot combine built-in tools with function tools, so gemloop declares ${builtin.type} as the function '${name}', but tools[${clash}] already has that name. Rename it.`,
-        });
-      }
-      functions.set(name, createBuiltinFallbackTool({ builtin, gemini, model, callOptions }));
+/**
+ * Both kinds on a model that cannot combine them: each built-in with a fallback becomes a function
+ * tool backed by a separate grounded call.
+ */
+function withFallbacks({
+  functions,
+  positions,
+  builtins,
+  undeclared,
+  gemini,
+  model,
+  callOptions,
+}: SortedTools & {
+  gemini: Gemini;
+  model: string;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+}): PreparedTools {
+  // Server-side MCP has no function stand-in: it stays on the wire beside the declarations.
+  const kept = builtins.filter((builtin) => !hasFallback(builtin));
+  const replaced = builtins.filter(hasFallback);
+  for (const builtin of replaced) {
+    const name = fallbackToolName(builtin.type);
+    const clash = positions.get(name);
+    if (clash !== undefined) {
+      throw new InvalidArgumentError({
+        argument: `tools[${clash}]`,
+        message: `Model '${model}' cannot combine built-in tools with function tools, so gemloop declares ${builtin.type} as the function '${name}', but tools[${clash}] already has that name. Rename it.`,
+      });
     }
-    return {
-      functions,
-      wireTools: [
-        ...kept.map((builtin) => builtin.tool),
-        { functionDeclarations: declarationsOf(functions, undeclared) },
-      ],
-      combined: false,
-      fallbacks: replaced.map((builtin) => builtin.type),
-    };
+    functions.set(name, createBuiltinFallbackTool({ builtin, gemini, model, callOptions }));
   }
-
-  const wireTools: Tool[] = builtins.map((builtin) => builtin.tool);
-  const declarations = declarationsOf(functions, undeclared);
-  if (declarations.length > 0) wireTools.push({ functionDeclarations: declarations });
   return {
     functions,
-    wireTools,
-    // Server-side MCP and computer use answer with functionCall/functionResponse parts, not
-    // toolCall ones: they need no includeServerSideToolInvocations (which 2.x refuses).
-    combined: builtins.some(hasFallback) && declarations.length > 0,
-    fallbacks: [],
+    wireTools: [
+      ...kept.map((builtin) => builtin.tool),
+      { functionDeclarations: declarationsOf(functions, undeclared) },
+    ],
+    combined: false,
+    fallbacks: replaced.map((builtin) => builtin.type),
   };
 }
 

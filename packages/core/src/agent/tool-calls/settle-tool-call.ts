@@ -57,64 +57,16 @@ export function toRecord<Output>(
 ): AgentToolCall {
   // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
   if (outcome.type === 'value') {
-    const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
-    const value = delegated === undefined ? outcome.value : delegated.output;
-    // What the model sees: a tool guardrail's replacement, or the tool's own value.
-    const sent = 'sent' in outcome ? outcome.sent : value;
-    // Vertex takes fileData in function responses; the Gemini API only in a user turn.
-    const answer = answerWithResult(
-      call,
-      sent,
-      config.capabilities.multimodalFunctionResponses,
-      config.gemini.platform !== 'gemini-api',
-    );
-    if ('invalid' in answer) {
-      // A result that cannot be JSON is the tool's failure, reported like a throw.
-      return toRecord(
-        { call, toolCallId, index },
-        { type: 'error', error: answer.invalid, args: outcome.args },
-        config,
-        runSignal,
-        durationMs,
-        extras,
-        runEnded,
-        toolErrorMessage,
-      );
-    }
-    // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
-    // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
-    // it is only a net its plugin's results always fit (the plugin cut them already).
-    if (config.toolOutputDefault !== undefined)
-      answer.response = cutFunctionResponse(answer.response, config.toolOutputDefault, restNotKept);
-    if (outcome.acknowledged === true) {
-      // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
-      // (tools/builtin/safety-decision.ts), in the response the tool gave.
-      answer.response.response = {
-        ...answer.response.response,
-        [SAFETY_ACKNOWLEDGEMENT_KEY]: 'true',
-      };
-    }
-    const record: AgentToolCall = {
-      toolCallId,
-      hasWireId: call.id !== undefined,
-      toolName: call.name,
-      rawArgs: rawArgsOf(call),
-      args: outcome.args,
+    return toSuccessRecord(
+      { call, toolCallId, index },
+      outcome,
+      config,
+      runSignal,
       durationMs,
-      outcome: 'success',
-      output: value,
-      response: answer.response,
-    };
-    if (delegated !== undefined) {
-      record.grounding = delegated.grounding;
-      record.usage = delegated.usage;
-      if (delegated.cost !== undefined) record.cost = delegated.cost;
-    }
-    if (answer.extraParts.length > 0) {
-      extras.byCall ??= [];
-      extras.byCall[index] = answer.extraParts;
-    }
-    return record;
+      extras,
+      runEnded,
+      toolErrorMessage,
+    );
   }
   const { kind, message } = describeFailure(
     outcome,
@@ -141,6 +93,77 @@ export function toRecord<Output>(
     response: answer.response,
   };
   if (outcome.type === 'error') record.cause = outcome.error;
+  return record;
+}
+
+/** The record of a call that returned (toRecord's first shape). */
+function toSuccessRecord<Output>(
+  { call, toolCallId, index }: PendingCall,
+  outcome: Extract<ExecuteOutcome, { type: 'value' }>,
+  config: AgentConfig<Output>,
+  runSignal: AbortSignal,
+  durationMs: number,
+  extras: ExtraParts,
+  runEnded: boolean,
+  toolErrorMessage: ToolErrorMessage,
+): AgentToolCall {
+  const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
+  const value = delegated === undefined ? outcome.value : delegated.output;
+  // What the model sees: a tool guardrail's replacement, or the tool's own value.
+  const sent = 'sent' in outcome ? outcome.sent : value;
+  // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+  const answer = answerWithResult(
+    call,
+    sent,
+    config.capabilities.multimodalFunctionResponses,
+    config.gemini.platform !== 'gemini-api',
+  );
+  if ('invalid' in answer) {
+    // A result that cannot be JSON is the tool's failure, reported like a throw.
+    return toRecord(
+      { call, toolCallId, index },
+      { type: 'error', error: answer.invalid, args: outcome.args },
+      config,
+      runSignal,
+      durationMs,
+      extras,
+      runEnded,
+      toolErrorMessage,
+    );
+  }
+  // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
+  // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
+  // it is only a net its plugin's results always fit (the plugin cut them already).
+  if (config.toolOutputDefault !== undefined)
+    answer.response = cutFunctionResponse(answer.response, config.toolOutputDefault, restNotKept);
+  if (outcome.acknowledged === true) {
+    // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
+    // (tools/builtin/safety-decision.ts), in the response the tool gave.
+    answer.response.response = {
+      ...answer.response.response,
+      [SAFETY_ACKNOWLEDGEMENT_KEY]: 'true',
+    };
+  }
+  const record: AgentToolCall = {
+    toolCallId,
+    hasWireId: call.id !== undefined,
+    toolName: call.name,
+    rawArgs: rawArgsOf(call),
+    args: outcome.args,
+    durationMs,
+    outcome: 'success',
+    output: value,
+    response: answer.response,
+  };
+  if (delegated !== undefined) {
+    record.grounding = delegated.grounding;
+    record.usage = delegated.usage;
+    if (delegated.cost !== undefined) record.cost = delegated.cost;
+  }
+  if (answer.extraParts.length > 0) {
+    extras.byCall ??= [];
+    extras.byCall[index] = answer.extraParts;
+  }
   return record;
 }
 

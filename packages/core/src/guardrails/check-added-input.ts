@@ -9,35 +9,36 @@ import type { InputGuardrail } from './guardrail.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
 
 /**
- * A steer through the input guardrails, as the first step checks the run's input: the
- * sequential ones one after the other, then the `runInParallel` ones together on what they
- * left (there is no model call to run them beside: the steer is not sent before they pass).
+ * Contents a plugin adds to a running run (`PluginRun.addInput`: a steer, a follow-up) through
+ * the input guardrails, as the first step checks the run's input: the sequential ones one after
+ * the other, then the `runInParallel` ones together on what they left (there is no model call to
+ * run them beside: the contents are not sent before they pass).
  * @internal
  */
-export async function checkSteer(
+export async function checkAddedInput(
   context: RunContext<unknown>,
-  content: Content,
+  added: readonly Content[],
   stepNumber: number,
 ): Promise<InputCheckResult> {
   return checkInputInOrder(
     context.guardrails?.input ?? [],
-    content,
+    added,
     guardrailRunOptions(context, stepNumber),
   );
 }
 
 /**
- * A user message through input guardrails: the sequential ones one after the other, then the
- * `runInParallel` ones together on what they left. A steer's check, and a live session's text
- * (which has no run). @internal
+ * User contents through input guardrails: the sequential ones one after the other, then the
+ * `runInParallel` ones together on what they left. What a plugin adds to a run, and a live
+ * session's text (which has no run). @internal
  */
 export async function checkInputInOrder(
   input: readonly unknown[],
-  content: Content,
+  added: readonly Content[],
   options: GuardrailRunOptions,
 ): Promise<InputCheckResult> {
   const all = input as readonly InputGuardrail[];
-  let contents: Content[] = [content];
+  let contents: Content[] = [...added];
   let rewritten = false;
   for (const parallel of [false, true]) {
     const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);

@@ -1,0 +1,116 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGemini } from '../http/create-gemini.ts';
+import type { Agent } from './create-agent.ts';
+import { createAgent } from './create-agent.ts';
+
+/**
+ * Issue 53 item 8, "the request path reads on a screen": how many of gemloop's calls lie between
+ * `agent.run()` (or `agent.stream()`) and the transport's `send`, counted on an Error stack taken
+ * where the request leaves (the test's `fetch` for `transport: 'fetch'`, undici's
+ * `undici:request:create` diagnostics channel for the default node transport), once the lazily
+ * loaded request path is in (a second run). Both ends are counted.
+ *
+ * The goal is 8. Measured 2026-11-25 (helper seam-loop): 23 for a unary run on both transports,
+ * 24 for a streamed one; each wrapper that only forwards is a frame. These ceilings only go down:
+ * lower them when a change flattens the path, never raise them.
+ */
+const UNARY_CEILING = 23;
+const STREAM_CEILING = 24;
+
+const fake = createFakeGemini({ script: () => turn.text('Hello.') });
+afterAll(() => fake.close());
+
+let stackLimit: number;
+beforeEach(() => {
+  stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+});
+afterEach(() => {
+  Error.stackTraceLimit = stackLimit;
+});
+
+const CORE = /[\\/]packages[\\/]core[\\/]src[\\/]/;
+const SEND = /[\\/]http[\\/]transport[\\/]create-(fetch|node)-transport\.ts:/;
+
+/** gemloop's frames from the transport's `send` up to the public `run`/`stream`, both counted. */
+function requestPath(stack: string): string[] {
+  const frames = stack.split('\n').filter((line) => line.trimStart().startsWith('at '));
+  const send = frames.findIndex((frame) => SEND.test(frame));
+  if (send === -1) throw new Error(`no transport send frame in the stack:\n${stack}`);
+  const path: string[] = [];
+  for (const frame of frames.slice(send)) {
+    // Past gemloop's frames once the caller (this test) is reached.
+    if (frame.includes('request-path-depth.test.ts')) break;
+    if (CORE.test(frame))
+      path.push(frame.trim().replace(/\/.*[\\/]packages[\\/]core[\\/]src[\\/]/, ''));
+  }
+  return path;
+}
+
+async function measure(
+  agent: Agent<string>,
+  streamed: boolean,
+  taken: () => string,
+): Promise<string[]> {
+  await agent.run('Warm the request path up.');
+  if (!streamed) {
+    await agent.run('Hi.');
+    return requestPath(taken());
+  }
+  const stream = agent.stream('Hi.');
+  for await (const _event of stream) {
+    // Drained: the request left when the stream started.
+  }
+  return requestPath(taken());
+}
+
+describe('the request path from agent.run() to the transport', () => {
+  for (const streamed of [false, true]) {
+    const ceiling = streamed ? STREAM_CEILING : UNARY_CEILING;
+    const way = streamed ? 'agent.stream()' : 'agent.run()';
+
+    it(`${way} reaches fetch's send in at most ${ceiling} calls (transport: 'fetch')`, async () => {
+      let stack = '';
+      const gemini = createGemini({
+        apiKey: 'test-key',
+        transport: 'fetch',
+        fetch: (url, init) => {
+          stack = new Error('the request leaves').stack ?? '';
+          return fake.fetch(url, init);
+        },
+      });
+      const path = await measure(
+        createAgent({ gemini, model: 'gemini-2.5-flash' }),
+        streamed,
+        () => stack,
+      );
+      expect(path[0]).toMatch(/create-fetch-transport\.ts/);
+      expect(path.at(-1)).toMatch(/create-agent\.ts/);
+      expect(path.length, path.join('\n')).toBeLessThanOrEqual(ceiling);
+    });
+
+    it(`${way} reaches undici's request in at most ${ceiling} calls (the node transport)`, async () => {
+      const { url } = await fake.listen();
+      let stack = '';
+      const onCreate = (): void => {
+        stack = new Error('the request leaves').stack ?? '';
+      };
+      subscribe('undici:request:create', onCreate);
+      try {
+        const gemini = createGemini({ apiKey: 'test-key', baseUrl: url });
+        const path = await measure(
+          createAgent({ gemini, model: 'gemini-2.5-flash' }),
+          streamed,
+          () => stack,
+        );
+        expect(path[0]).toMatch(/create-node-transport\.ts/);
+        expect(path.at(-1)).toMatch(/create-agent\.ts/);
+        expect(path.length, path.join('\n')).toBeLessThanOrEqual(ceiling);
+      } finally {
+        unsubscribe('undici:request:create', onCreate);
+      }
+    });
+  }
+});

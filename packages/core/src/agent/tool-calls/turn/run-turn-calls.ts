@@ -1,0 +1,80 @@
+// The scheduling of a turn's calls: one at once, up to `toolConcurrency` at once as they come,
+// or the replayable order (run-replayable.ts).
+import type { RunPlugins } from '../../plugins/run-plugins.ts';
+import type { ExecuteOutcome } from '../execute-outcome.ts';
+import { runToolCall } from '../run-tool-call.ts';
+import type { PendingCall } from '../settle-tool-call.ts';
+import { afterChecked, checksAfter } from './check-tool-output.ts';
+import { inCallContext, observeCall } from './observe-tool-call.ts';
+import { throughPlugins, toolPathOf } from './plugin-tool-path.ts';
+import { runReplayable } from './run-replayable.ts';
+import { settleCall } from './settle-turn-call.ts';
+import { callOptionsOf, type ToolTurn } from './tool-turn.ts';
+
+/** Runs and settles every call of the turn, in the order `toolCallOrder` asks for. @internal */
+export async function runTurnCalls<Output>(toolTurn: ToolTurn<Output>): Promise<void> {
+  const { config, pending } = toolTurn;
+  if (config.toolCallOrder === 'replayable' && pending.length > 1) {
+    await runReplayable(toolTurn);
+  } else if (pending.length === 1) {
+    // One call (the usual turn): no workers to start and join.
+    const running = runOne(toolTurn, pending[0] as PendingCall);
+    if (running !== undefined) await running;
+  } else {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length) {
+        const running = runOne(toolTurn, pending[next++] as PendingCall);
+        if (running !== undefined) await running;
+      }
+    };
+    const workers: Promise<void>[] = [];
+    const limit = Math.min(config.toolConcurrency, pending.length);
+    for (let count = 0; count < limit; count++) workers.push(worker());
+    await Promise.all(workers);
+  }
+}
+
+/** Runs one call; a promise only when the call had something to wait for. */
+function runOne<Output>(
+  toolTurn: ToolTurn<Output>,
+  pendingCall: PendingCall,
+): Promise<void> | undefined {
+  const { config, observation, plugins } = toolTurn;
+  if (throughPlugins(plugins)) return runWithPlugins(toolTurn, pendingCall, plugins);
+  const started = config.now();
+  const callOptions = callOptionsOf(toolTurn, pendingCall);
+  let outcome: ReturnType<typeof runToolCall>;
+  if (observation === undefined) outcome = runToolCall(callOptions);
+  else {
+    observeCall(toolTurn, pendingCall, started);
+    outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
+  }
+  if (checksAfter(toolTurn, pendingCall)) {
+    return Promise.resolve(outcome)
+      .then((settled) => afterChecked(toolTurn, pendingCall, settled))
+      .then((settled) => settleCall(toolTurn, pendingCall, settled, started));
+  }
+  if (outcome instanceof Promise) {
+    return outcome.then((settled) => settleCall(toolTurn, pendingCall, settled, started));
+  }
+  settleCall(toolTurn, pendingCall, outcome, started);
+  return undefined;
+}
+
+/** One call of a run with plugins: their decision, the call, their look at its result. */
+async function runWithPlugins<Output>(
+  toolTurn: ToolTurn<Output>,
+  pendingCall: PendingCall,
+  runPlugins: RunPlugins,
+): Promise<void> {
+  const started = toolTurn.config.now();
+  observeCall(toolTurn, pendingCall, started);
+  const callOptions = callOptionsOf(toolTurn, pendingCall);
+  const { runCall, afterCall } = toolPathOf(runPlugins);
+  let outcome: ExecuteOutcome = await inCallContext(pendingCall, () =>
+    runCall(callOptions, runPlugins),
+  );
+  outcome = await afterChecked(toolTurn, pendingCall, outcome);
+  settleCall(toolTurn, pendingCall, await afterCall(callOptions, runPlugins, outcome), started);
+}

@@ -1,0 +1,208 @@
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
+import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { SteeringError } from '../errors/steering-error.ts';
+import type { SteeringDropReason, SteeringReport, SteeringStatus } from '../run/steering-report.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import type { PendingSteer, SteeringQueue } from './steering-queue.ts';
+
+/** What the plugin keeps for one run. */
+type SteeringRun = {
+  /** The step whose end already asked `receive` (after the answer): the run's end asks no more. */
+  receivedAfter: number | undefined;
+};
+
+/**
+ * Steering as a plugin on the seam (issue 53): the queue of one controller (or of a stream's or a
+ * chat send's own steering) bound to the run it steers.
+ *
+ * - `startRun` binds the queue to the run: a message that reaches it is reported at once
+ *   (`received`), the ones already waiting too; a queue another run holds refuses (`in-use`).
+ * - `beforeModelCall` is the step boundary: what `receive` brings (a durable run's messages) and
+ *   the steers join the history (`run.addInput`: after the run's first model step they meet its
+ *   input guardrails, as its input did).
+ * - `afterAnswer`: messages that wait when the model answered make the run go on (`run-again`),
+ *   the answer staying in the history.
+ * - `endRun` unbinds the queue, however the run ended: what still waits is reported dropped.
+ *
+ * No hook is listed in `recorded`: what is not deterministic about steering is when a message
+ * arrives, and a durable run's messages arrive only through `receive`, which `@gemloop/dbos`
+ * answers with `DBOS.recv` — a workflow operation DBOS records itself (and which may not run
+ * inside a recorded step). A replay receives the same messages at the same boundary and these
+ * hooks, run again over them, rebuild the same history and reports.
+ * @internal
+ */
+export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
+  const plugin = definePlugin<SteeringRun>({
+    name: 'steering',
+    startRun(run) {
+      const internals = internalsOf(run);
+      queue.attach(({ steer }) => report(run, 'received', steer, steer.receivedAt));
+      internals.tracker.steering ??= [];
+      return { receivedAfter: undefined };
+    },
+    beforeModelCall(call, run) {
+      // Most boundaries have nothing to apply: answered at once, with no promise of its own.
+      if (queue.receive === undefined && queue.size === 0) return undefined;
+      return applySteers(run, queue, call.stepNumber);
+    },
+    async afterAnswer(answer, run) {
+      const stepNumber = run.steps.length + 1;
+      if (queue.receive !== undefined) {
+        run.state.receivedAfter = answer.step.stepNumber;
+        await receive(run, queue, stepNumber);
+      }
+      // A blocked answer, or no step left: the run ends, and what waits is dropped (endRun).
+      if (answer.blocked || !answer.stepsLeft) return undefined;
+      const messages = queue.take(true);
+      if (messages.length === 0) return undefined;
+      // The run's first step checked its input already: what comes after it is checked here.
+      await appendSteers(run, messages, stepNumber);
+      return { type: 'run-again', contents: [] };
+    },
+    async endRun(run, { error }) {
+      if (error === undefined && queue.receive !== undefined) {
+        // What arrived from elsewhere (a durable run's `runs.steer()` during the last step) is
+        // read all the same, so it is reported dropped with the rest, not left unread.
+        const last = run.steps[run.steps.length - 1]?.stepNumber;
+        if (run.state.receivedAfter === undefined || run.state.receivedAfter !== last)
+          await receive(run, queue, run.steps.length + 1);
+      }
+      const reason: SteeringDropReason =
+        error === undefined
+          ? 'run-ended'
+          : AgentAbortedError.isInstance(error)
+            ? 'aborted'
+            : 'failed';
+      const stepNumber = run.steps.length;
+      for (const steer of queue.detach()) report(run, 'dropped', steer, stepNumber, reason);
+    },
+  });
+  // Its own typed errors end the run as they are (a queue another run holds, a receive that
+  // failed with the run's history, a steer an input guardrail blocked), not as a PluginError.
+  Object.defineProperty(plugin, OWN_ERRORS_KEY, {
+    value: (error: unknown) => AgentRunError.isInstance(error) || SteeringError.isInstance(error),
+    enumerable: false,
+  });
+  return plugin;
+}
+
+/** The boundary before a model call: what `receive` brings, then the steers, join the history. */
+async function applySteers(
+  run: PluginRun<SteeringRun>,
+  queue: SteeringQueue,
+  stepNumber: number,
+): Promise<undefined> {
+  if (queue.receive !== undefined) await receive(run, queue, stepNumber);
+  const steers = queue.take(false);
+  if (steers.length > 0) await appendSteers(run, steers, stepNumber);
+  return undefined;
+}
+
+/**
+ * Asks `receive` for the messages that arrived from elsewhere.
+ * @throws {@link AgentRunError} with the history so far when `receive` throws (the error's
+ *   secrets scrubbed), unless the error ends the run as it is.
+ */
+async function receive(
+  run: PluginRun<SteeringRun>,
+  queue: SteeringQueue,
+  stepNumber: number,
+): Promise<void> {
+  const internals = internalsOf(run);
+  let received: unknown;
+  try {
+    received = await untilAborted(run, (queue.receive as NonNullable<SteeringQueue['receive']>)());
+  } catch (thrown) {
+    // A message store that failed ends the run as a throwing onStepEnd does: typed, with the
+    // history so far (ready for the next run), not a bare error with none.
+    if (AgentAbortedError.isInstance(thrown) || internals.isRunEnding(thrown)) throw thrown;
+    const error = internals.redact(thrown);
+    throw new AgentRunError({
+      message: `The steering controller's receive() threw at the boundary before step ${stepNumber}: ${describeThrown(error)}. error.run holds the history so far.`,
+      run: internals.tracker.state(),
+      cause: error,
+    });
+  }
+  if (!Array.isArray(received) || received.length === 0) return;
+  for (const steer of queue.addReceived(received)) {
+    report(run, 'dropped', steer, stepNumber, 'too-many-pending');
+  }
+}
+
+/**
+ * `receive()`'s answer, unless the run is aborted first: a message store that stopped answering
+ * would otherwise hold the run past its signal (`receive` gets no signal of its own).
+ * @throws {@link AgentAbortedError} (`between-steps`) when the run's signal fires first.
+ */
+function untilAborted<T>(run: PluginRun<SteeringRun>, answer: T | Promise<T>): Promise<T> {
+  const { signal } = run;
+  const aborted = (): AgentAbortedError =>
+    new AgentAbortedError({
+      phase: 'between-steps',
+      run: internalsOf(run).tracker.state(),
+      cause: signal.reason,
+    });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(answer)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Adds the steers to the history, one after the other, through `run.addInput`: after the run's
+ * first model step each meets the input guardrails as the run's input did (a rewrite adds the
+ * rewritten contents, a block ends the run with a {@link GuardrailTrippedError} before the model
+ * sees it: that steer and the ones after it are reported dropped).
+ */
+async function appendSteers(
+  run: PluginRun<SteeringRun>,
+  steers: readonly PendingSteer[],
+  stepNumber: number,
+): Promise<void> {
+  for (let index = 0; index < steers.length; index++) {
+    const steer = steers[index] as PendingSteer;
+    let added: readonly PendingSteer['content'][] | undefined;
+    try {
+      added = await run.addInput([steer.content]);
+    } catch (error) {
+      if (GuardrailTrippedError.isInstance(error))
+        for (const dropped of steers.slice(index))
+          report(run, 'dropped', dropped, stepNumber, 'guardrail');
+      throw error;
+    }
+    if (added === undefined) {
+      // Aborted during the check: this steer and the ones after it never reach the history.
+      for (const dropped of steers.slice(index))
+        report(run, 'dropped', dropped, stepNumber, 'aborted');
+      return;
+    }
+    for (const content of added) report(run, 'applied', { mode: steer.mode, content }, stepNumber);
+  }
+}
+
+/**
+ * What became of a message: a `steer` event (observers read it too), and (once applied or dropped)
+ * the run's `steering`, which the result carries (a unary run and a chat send have no events).
+ */
+function report(
+  run: PluginRun<unknown>,
+  status: SteeringStatus,
+  steer: PendingSteer,
+  stepNumber: number = run.steps.length + 1,
+  reason?: SteeringDropReason,
+): void {
+  const { tracker, emit } = internalsOf(run);
+  const value: SteeringReport = { status, mode: steer.mode, content: steer.content, stepNumber };
+  if (reason !== undefined) value.reason = reason;
+  if (status !== 'received') tracker.steering?.push(value);
+  void emit?.({ type: 'steer', ...value });
+}

@@ -1,0 +1,176 @@
+import { SteeringError } from '../errors/steering-error.ts';
+import { validateHistory } from '../history/validate-history.ts';
+import { withDefaults } from '../options/with-defaults.ts';
+import type { SteeringMode } from '../run/steering-report.ts';
+import type { Content, Part } from '../wire/content.ts';
+import {
+  RECEIVED_STEER_DEFAULTS,
+  STEERING_DEFAULTS,
+  type ReceivedSteer,
+  type SteeringMessage,
+  type SteeringOptions,
+} from './steering-options.ts';
+
+/** One message waiting for a boundary. @internal */
+export type PendingSteer = {
+  mode: SteeringMode;
+  content: Content;
+  /** The step under way when it came, for a message given before the queue had a run. */
+  receivedAt?: number | undefined;
+};
+
+/** What the run that uses a controller hears from it. @internal */
+export type SteeringListener = (event: { status: 'received'; steer: PendingSteer }) => void;
+
+/**
+ * The messages of a controller (or of a stream's or a chat send's own steering) waiting for a
+ * boundary: what `steer()` and `queue()` fill and the steering plugin takes from. Light on
+ * purpose: a stream holds one from its first `steer()`, and only then is the plugin loaded.
+ * @internal
+ */
+export class SteeringQueue {
+  readonly maxPending: number;
+  readonly receive: SteeringOptions['receive'];
+  private waiting: PendingSteer[] = [];
+  private listener: SteeringListener | undefined;
+  /** Set once a one-run controller's run is over: later messages are refused, never kept. */
+  closed = false;
+  /** A controller made for one run (a stream's own, a chat send's): it closes when the run ends. */
+  private readonly oneRun: boolean;
+
+  constructor(options: SteeringOptions, oneRun: boolean) {
+    this.maxPending = withDefaults(STEERING_DEFAULTS, options).maxPending;
+    this.receive = options.receive;
+    this.oneRun = oneRun;
+  }
+
+  get size(): number {
+    return this.waiting.length;
+  }
+
+  add(mode: SteeringMode, message: SteeringMessage, receivedAt?: number): void {
+    if (this.closed) {
+      throw new SteeringError({
+        reason: 'run-ended',
+        message: `This run is over, so ${mode}() has nothing to steer. Send the message as a new run (or a chat send), or pass a createSteering() controller as { steering } to the next run.`,
+      });
+    }
+    if (this.waiting.length >= this.maxPending) {
+      throw new SteeringError({
+        reason: 'too-many-pending',
+        maxPending: this.maxPending,
+        message: `${this.maxPending} steering messages already wait for the run's next step boundary (maxPending). Wait for a 'steer' event with status 'applied', or raise createSteering({ maxPending }).`,
+      });
+    }
+    const steer: PendingSteer = { mode, content: toUserContent(message, mode) };
+    if (receivedAt !== undefined) steer.receivedAt = receivedAt;
+    this.waiting.push(steer);
+    this.listener?.({ status: 'received', steer });
+  }
+
+  /**
+   * Adds what `receive` brought; past `maxPending` the rest is returned, to be reported dropped
+   * (it came from elsewhere: refusing it would throw inside the run).
+   */
+  addReceived(received: readonly ReceivedSteer[]): PendingSteer[] {
+    const dropped: PendingSteer[] = [];
+    for (const entry of received) {
+      // A store may hand back anything: an entry that is not an object is skipped, as a
+      // malformed message is (destructuring null would end the run with a TypeError).
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { message } = entry;
+      const { mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry);
+      let content: Content;
+      try {
+        content = toUserContent(message, mode);
+      } catch {
+        continue;
+      }
+      const steer: PendingSteer = { mode: mode === 'queue' ? 'queue' : 'steer', content };
+      if (this.waiting.length >= this.maxPending) {
+        dropped.push(steer);
+        continue;
+      }
+      this.waiting.push(steer);
+      this.listener?.({ status: 'received', steer });
+    }
+    return dropped;
+  }
+
+  /** Takes the steers (`answered: false`) or every message (`answered: true`), oldest first. */
+  take(answered: boolean): PendingSteer[] {
+    if (this.waiting.length === 0) return [];
+    if (answered) {
+      const all = this.waiting;
+      this.waiting = [];
+      return all;
+    }
+    const steers = this.waiting.filter((steer) => steer.mode === 'steer');
+    if (steers.length > 0) this.waiting = this.waiting.filter((steer) => steer.mode !== 'steer');
+    return steers;
+  }
+
+  /** Whether a message would make an answered run go on. */
+  hasAny(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /**
+   * Binds the controller to a run: the messages already waiting are reported to it at once.
+   * @throws {@link SteeringError} `in-use` while another run holds it.
+   */
+  attach(listener: SteeringListener): void {
+    if (this.listener !== undefined) {
+      throw new SteeringError({
+        reason: 'in-use',
+        message:
+          'This steering controller already steers a running agent; one controller steers one run at a time. Make one per run with createSteering(), or wait for the first run to end.',
+      });
+    }
+    this.listener = listener;
+    for (const steer of this.waiting) listener({ status: 'received', steer });
+  }
+
+  /** Unbinds the run; what still waits is dropped and returned (the run reports it). */
+  detach(): PendingSteer[] {
+    this.listener = undefined;
+    // A message given to a finished one-run controller would wait for a run that never comes.
+    if (this.oneRun) this.closed = true;
+    const left = this.waiting;
+    this.waiting = [];
+    return left;
+  }
+}
+
+/** A message as the user content the history gets. */
+function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
+  if (typeof message === 'string') {
+    if (message.trim() === '') throw emptyMessage(mode);
+    return { role: 'user', parts: [{ text: message }] };
+  }
+  if (!Array.isArray(message) || message.length === 0) throw emptyMessage(mode);
+  const parts: Part[] = [];
+  for (const part of message as readonly unknown[]) {
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) throw emptyMessage(mode);
+    parts.push({ ...(part as Part) });
+  }
+  const content: Content = { role: 'user', parts };
+  // Checked here, where the caller can fix it: once in the history, a part the API refuses (no
+  // data, a function call in a user turn, an unpaired response) fails the run's next model call
+  // with a 400 that does not name the steer.
+  const issue = validateHistory([content])[0];
+  if (issue !== undefined) {
+    throw new SteeringError({
+      reason: 'invalid-message',
+      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue.message} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
+    });
+  }
+  return content;
+}
+
+function emptyMessage(mode: SteeringMode): SteeringError {
+  return new SteeringError({
+    reason: 'empty-message',
+    message: `${mode}() takes a non-empty text or a non-empty array of parts, e.g. ${mode}('Use metric units.') or ${mode}([{ text: 'Look at this:' }, { inlineData: { mimeType: 'image/png', data } }]).`,
+  });
+}
