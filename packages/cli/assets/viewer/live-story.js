@@ -1,43 +1,16 @@
 // The items of a live session's story (live-page.js): one per line of its file. Every value is
 // hostile file content: read with asText/asNumber and put on the page as text (dom.js).
 
-import { el, visible } from './dom.js';
-import {
-  asNumber,
-  asText,
-  field,
-  formatCount,
-  formatDuration,
-  oneLine,
-  prettyJson,
-} from './format.js';
+import { el } from './dom.js';
+import { asNumber, asText, field, formatCount, prettyJson } from './format.js';
+import { renderCheckLine } from './live-check-lines.js';
+import { cutNote, item } from './live-item.js';
 
 /** Audio is counted by the recorder, never stored. */
 export function audioText(audio) {
   const chunks = asNumber(field(audio, 'chunks')) ?? 0;
   const bytes = asNumber(field(audio, 'bytes')) ?? 0;
   return `${formatCount(chunks)} chunks (${formatCount(bytes)} bytes, not stored)`;
-}
-
-function item(kind, at, startedAt, ...children) {
-  const offset = asNumber(at);
-  return el(
-    'li',
-    { className: `live-line live-${kind}` },
-    el(
-      'span',
-      { className: 'live-at dim' },
-      offset === undefined ? '' : `+${formatDuration(Math.max(0, offset - startedAt))} `,
-    ),
-    children,
-  );
-}
-
-function cutNote(line, key) {
-  const chars = asNumber(line[`${key}Chars`]);
-  return chars === undefined
-    ? null
-    : el('span', { className: 'dim' }, ` (cut; ${formatCount(chars)} characters)`);
 }
 
 /** One line of a live session's file as an item of its story (nothing for an unknown kind). */
@@ -145,53 +118,6 @@ export function renderLine(line, startedAt) {
         `${formatCount(asNumber(field(line.usage, 'totalTokenCount')) ?? 0)} tokens`,
         typeof field(line.cost, 'total') === 'string' ? ` · $${field(line.cost, 'total')}` : '',
       );
-    // What a plugin reported (run.emit): its name, what it did, its data (one line; the whole,
-    // bounded, in the title), as a run's plugin entry shows it.
-    case 'plugin': {
-      const data = line.data === undefined ? undefined : prettyJson(line.data);
-      const node = item(
-        'plugin',
-        line.at,
-        startedAt,
-        el('b', null, `Plugin ${oneLine(asText(line.plugin), 80) ?? '?'}: `),
-        oneLine(asText(line.kind), 120) ?? '',
-        data === undefined ? '' : ` ${oneLine(data, 300) ?? ''}`,
-      );
-      if (data !== undefined) node.title = visible(data.slice(0, 4000));
-      return node;
-    }
-    // A plugin ended the session (run.finish): who and why.
-    case 'finish':
-      return item(
-        'finish',
-        line.at,
-        startedAt,
-        el(
-          'b',
-          null,
-          `Ended by plugin ${oneLine(asText(field(line.stoppedBy, 'plugin')), 80) ?? '?'}: `,
-        ),
-        oneLine(asText(field(line.stoppedBy, 'reason')), 300) ?? '',
-      );
-    // A guardrail check on a live call or a sent text, red when it stopped something.
-    case 'guardrail': {
-      const phase = asText(line.phase) ?? '?';
-      const tool = asText(line.toolName);
-      const tripped = line.tripped === true;
-      const stopped = phase === 'input' ? ', the text was not sent' : ', ended the session';
-      const reason = oneLine(asText(line.reason), 300);
-      return item(
-        tripped ? 'guardrail tripped outcome-error' : 'guardrail',
-        line.at,
-        startedAt,
-        el(
-          'b',
-          null,
-          `Guardrail ${oneLine(asText(line.name), 80) ?? '?'} (${tool === undefined ? phase : `${phase} on ${tool}`}): `,
-        ),
-        `${asText(line.verdict) ?? '?'}${tripped ? stopped : ''}${reason === undefined ? '' : ` — ${reason}`}`,
-      );
-    }
     case 'truncated':
       return item(
         'truncated',
@@ -208,6 +134,6 @@ export function renderLine(line, startedAt) {
         el('b', null, line.outcome === 'error' ? 'Session failed' : 'Session closed'),
       );
     default:
-      return [];
+      return renderCheckLine(line, startedAt) ?? [];
   }
 }

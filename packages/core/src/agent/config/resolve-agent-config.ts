@@ -68,14 +68,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   if (systemInstruction !== undefined) request.systemInstruction = systemInstruction;
   if (tools.wireTools !== undefined) request.tools = tools.wireTools;
   if (Object.keys(toolConfig).length > 0) request.toolConfig = toolConfig;
-  const stepGenerationConfig: GenerationConfig =
-    outputMode === 'inline' && output !== undefined
-      ? {
-          ...generationConfig,
-          responseMimeType: 'application/json',
-          responseJsonSchema: output.jsonSchema,
-        }
-      : generationConfig;
+  const stepGenerationConfig = stepGenerationConfigOf(generationConfig, outputMode, output);
   if (Object.keys(stepGenerationConfig).length > 0) request.generationConfig = stepGenerationConfig;
   applyRequestFields(options, request);
 
@@ -116,6 +109,21 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   };
   config.forModel = configsByModel(options, config);
   return config;
+}
+
+/** A step's `generationConfig`: with an inline structured output, its JSON schema asked for. */
+function stepGenerationConfigOf(
+  generationConfig: GenerationConfig,
+  outputMode: AgentConfig<unknown>['outputMode'],
+  output: { jsonSchema: GenerationConfig['responseJsonSchema'] } | undefined,
+): GenerationConfig {
+  return outputMode === 'inline' && output !== undefined
+    ? {
+        ...generationConfig,
+        responseMimeType: 'application/json',
+        responseJsonSchema: output.jsonSchema,
+      }
+    : generationConfig;
 }
 
 /** The request's `toolConfig`: the tool choice, the server-side invocations, retrieval. */
