@@ -45,6 +45,8 @@ export type A2ADurablePendingApproval = {
   toolCallId: string;
   toolName: string;
   stepNumber: number;
+  /** The subagent that made the call (its path), absent for the run's own calls. */
+  path?: readonly string[] | undefined;
 };
 
 /** `durable` of {@link A2AHandlerOptions}: each task a durable run of `agent` on `runs`. */

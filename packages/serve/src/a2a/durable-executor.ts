@@ -344,9 +344,16 @@ export function createDurableExecutor(options: {
   };
 }
 
-/** A call's key across its `tool-call` event and its pending approval: step and model id. */
-function callKey(call: { stepNumber: number; toolCallId: string }): string {
-  return `${call.stepNumber}:${call.toolCallId}`;
+/**
+ * A call's key across its `tool-call` event and its pending approval: the subagent's path, the
+ * step and the model's id (a subagent's first call has the id its parent's has).
+ */
+function callKey(call: {
+  path?: readonly unknown[] | undefined;
+  stepNumber: number;
+  toolCallId: string;
+}): string {
+  return JSON.stringify([call.path ?? [], call.stepNumber, call.toolCallId]);
 }
 
 function now(): string {
