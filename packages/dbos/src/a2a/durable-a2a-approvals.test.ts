@@ -35,6 +35,8 @@ let worker: WorkerProcess;
 let databaseUrl: string;
 const counter = createCounter();
 const doors: Door[] = [];
+/** Workers a test starts besides the first. */
+const extraWorkers: WorkerProcess[] = [];
 
 async function openDoor(): Promise<Door> {
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
@@ -119,7 +121,8 @@ afterAll(async () => {
     await door.runs.close().catch(() => undefined);
     await door.pool.end().catch(() => undefined);
   }
-  if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
+  for (const each of [worker, ...extraWorkers])
+    if (each !== undefined) await stopWorker(each, 'SIGKILL');
   await fake?.close();
 });
 
@@ -222,5 +225,27 @@ describe('approvals on durable A2A tasks', () => {
     expect(whole).toHaveLength(1);
     expect(whole[0]).toContain('"refunded":true');
     expect(refundsOf(task.id)).toBe(1);
+  });
+
+  it('an approval answered after a worker was SIGKILLed while the task waits: the worker left runs the call', async () => {
+    const second = await startWorker({
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+      EXECUTOR_ID: 'a2a-approvals-worker-2',
+    });
+    extraWorkers.push(second);
+    const door = await openDoor();
+    const alice = await client(door, 'alice');
+    const asked = await send(alice, 'Refund order 7, after a crash.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    // The paused run holds no worker (its status names none): the first worker dies while the
+    // task waits, and the answer still lands, on the worker left.
+    await stopWorker(worker, 'SIGKILL');
+    const done = await send(alice, 'approve', { taskId: asked.id, contextId: asked.contextId });
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(done)).toContain('"refunded":true');
+    expect(refundsOf(asked.id)).toBe(1);
+    expect((await door.runs.status(asked.id))?.executorId).toBe(second.executorId);
   });
 });
