@@ -230,7 +230,9 @@ export function createDurableExecutor(options: {
     pending: readonly A2ADurablePendingApproval[],
   ): Promise<{ shown: Map<string, unknown>; last: number }> {
     const shown = new Map<string, unknown>();
-    const wanted = new Set(pending.map(callKey));
+    // The run's own calls: a durable subagent's events reach the run's only when it ends, so
+    // its waiting call has no event to find yet (its arguments are left out of the question).
+    const wanted = new Set(pending.filter((each) => (each.path ?? []).length === 0).map(callKey));
     let last = -1;
     if (wanted.size === 0) return { shown, last };
     let scanned = 0;
