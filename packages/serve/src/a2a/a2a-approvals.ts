@@ -1,6 +1,12 @@
 import type { Message } from '@a2a-js/sdk';
 import type { PendingApproval } from '@gemloop/core/internal';
 
+/**
+ * What the door reads of a waiting call: the broker's `PendingApproval` in process, a durable
+ * run's pending approval in a fleet. @internal
+ */
+export type ApprovalShown = Pick<PendingApproval, 'approvalId' | 'toolName' | 'toolCallId'>;
+
 /** The longest reason a denial carries to the model (the broker's own bound). */
 const MAX_REASON = 1000;
 
@@ -17,9 +23,9 @@ export type A2AApprovalAnswer = {
  * calls, each with its `approvalId`, for a client that answers by program. The arguments are the
  * redacted ones a `tool-call` event showed, never the secret ones. @internal
  */
-export function approvalRequest(
-  pending: readonly PendingApproval[],
-  shownArgs: (approval: PendingApproval) => unknown,
+export function approvalRequest<Approval extends ApprovalShown>(
+  pending: readonly Approval[],
+  shownArgs: (approval: Approval) => unknown,
 ): { text: string; metadata: Record<string, unknown> } {
   const names = [...new Set(pending.map((each) => each.toolName))].join(', ');
   const text =
@@ -49,7 +55,7 @@ export function approvalRequest(
  */
 export function readApprovalAnswer(
   message: Message,
-  pending: readonly PendingApproval[],
+  pending: readonly ApprovalShown[],
 ): A2AApprovalAnswer[] | undefined {
   for (const part of message.parts ?? []) {
     const content = part.content;
@@ -66,7 +72,7 @@ export function readApprovalAnswer(
 
 function fromText(
   text: string,
-  pending: readonly PendingApproval[],
+  pending: readonly ApprovalShown[],
 ): A2AApprovalAnswer[] | undefined {
   const match = /^\s*(approve|approved|yes|deny|denied|no)\b[\s:.,!-]*([\s\S]*)$/i.exec(text);
   if (match === null) return undefined;
@@ -77,7 +83,7 @@ function fromText(
 
 function fromData(
   value: unknown,
-  pending: readonly PendingApproval[],
+  pending: readonly ApprovalShown[],
 ): A2AApprovalAnswer[] | undefined {
   if (!isObject(value)) return undefined;
   if (typeof value['approved'] === 'boolean') {

@@ -40,7 +40,7 @@ export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
     if (options.approvals !== undefined) {
       failOption(
         'approvals',
-        'approvals are served in process only for now: leave out durable, or approvals (the durable run has no broker to ask).',
+        "approvals is the in-process broker: leave it out with durable. A durable task asks for the approvals of its workers' needsApproval by itself (input-required, answered through runs.approve).",
       );
     }
   } else if (

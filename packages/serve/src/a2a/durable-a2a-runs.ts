@@ -22,6 +22,31 @@ export type A2ADurableRuns = {
   result(runId: string): Promise<{ text: string }>;
   /** Cancels the run, refused for another `owner`. */
   cancel(runId: string, options?: { owner?: string | undefined }): Promise<void>;
+  /**
+   * The calls of the run that wait for approval (the workers' `needsApproval`), refused for
+   * another `owner`. With `approve`, a task whose run waits goes `input-required`.
+   */
+  pendingApprovals?(
+    runId: string,
+    options?: { owner?: string | undefined },
+  ): Promise<readonly A2ADurablePendingApproval[]>;
+  /** Answers a waiting call by its `approvalId`; any worker resumes the run. */
+  approve?(
+    runId: string,
+    callId: string,
+    decision: { type: 'approve' } | { type: 'reject'; reason: string },
+    options?: { owner?: string | undefined },
+  ): Promise<void>;
+};
+
+/** A call of a durable run that waits for approval, as the door reads it. */
+export type A2ADurablePendingApproval = {
+  approvalId: string;
+  toolCallId: string;
+  toolName: string;
+  stepNumber: number;
+  /** The subagent that made the call (its path), absent for the run's own calls. */
+  path?: readonly string[] | undefined;
 };
 
 /** `durable` of {@link A2AHandlerOptions}: each task a durable run of `agent` on `runs`. */

@@ -6,7 +6,8 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
-import type { A2ADurableOptions } from './durable-a2a-runs.ts';
+import { approvalRequest, readApprovalAnswer } from './a2a-approvals.ts';
+import type { A2ADurableOptions, A2ADurablePendingApproval } from './durable-a2a-runs.ts';
 import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './task-parts.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
@@ -17,8 +18,11 @@ export type DurableExecutor = AgentExecutor & {
    * Publishes on `bus` what the durable run of `task` does from its first event until it ends
    * (a door that did not start the run, after the one that did died), then its outcome.
    */
-  follow(task: Task, owner: string, bus: ExecutionEventBus): Promise<void>;
+  follow(task: Task, owner: string, bus: ExecutionEventBus, after?: number): Promise<void>;
 };
+
+/** The stored events a door reads to find the calls a question names: a hang guard. */
+const MAX_EVENTS_SCANNED = 100_000;
 
 /**
  * The A2A SDK's `AgentExecutor` for durable runs: a task is the durable run of the same id
@@ -29,7 +33,13 @@ export type DurableExecutor = AgentExecutor & {
  * starting one died) publishes the same from the run's first event. A door that loses the run's
  * events (its database connection) publishes nothing more: the run goes on, and a resubscribe
  * picks it up. A run that failed ends the task `failed` with fixed words and the error's code;
- * `cancelTask` cancels the durable run. @internal
+ * `cancelTask` cancels the durable run.
+ *
+ * A run that waits for approval (its workers' `needsApproval`) makes the task `input-required`,
+ * asking as the in-process door asks (the calls in the status message's metadata, with the
+ * redacted arguments of their `tool-call` events); the client's next message on the task, at
+ * any door sharing the task store, answers through the runs' `approve`, and the door that got it
+ * follows the run from the calls it answered. @internal
  */
 export function createDurableExecutor(options: {
   durable: A2ADurableOptions;
@@ -40,7 +50,12 @@ export function createDurableExecutor(options: {
   // The tasks this door follows now, by task id (the durable run's id).
   const following = new Map<string, { canceled: boolean; contextId: string; owner: string }>();
 
-  async function follow(task: Task, owner: string, bus: ExecutionEventBus): Promise<void> {
+  async function follow(
+    task: Task,
+    owner: string,
+    bus: ExecutionEventBus,
+    after = -1,
+  ): Promise<void> {
     const taskId = task.id;
     const { contextId } = task;
     const publishStatus = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
@@ -62,9 +77,24 @@ export function createDurableExecutor(options: {
     try {
       const publish = answerDeltaPublisher(bus, taskId, contextId);
       try {
-        for await (const { event } of runs.events(taskId, { offset: 0, owner })) {
+        // The shown arguments of the run's calls, by step and call id, for a question.
+        const shown = new Map<string, unknown>();
+        for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
           if (run.canceled) return;
           publish(event);
+          if (event.type !== 'tool-call' || runs.pendingApprovals === undefined) continue;
+          shown.set(callKey(event), event.redactedArgs ?? event.args);
+          // Published before the call's event goes out (@gemloop/dbos): a call that waits is
+          // listed by now. The calls answered before `after` may still be listed until the run
+          // resumes: not asked again.
+          if (offset <= after) continue;
+          const pending = await runs.pendingApprovals(taskId, { owner });
+          if (pending.length === 0) continue;
+          const { text, metadata } = approvalRequest(pending, (approval) =>
+            shown.get(callKey(approval)),
+          );
+          publishStatus(TaskState.TASK_STATE_INPUT_REQUIRED, text, metadata);
+          return;
         }
       } catch (error) {
         // The door lost the run's events, not the run: it goes on, a resubscribe reads it.
@@ -120,6 +150,106 @@ export function createDurableExecutor(options: {
     }
   }
 
+  /**
+   * The client's answer to a task that waits for approvals: each call approved or denied through
+   * the runs' `approve`, then the run followed from the last call answered. An answer that is
+   * neither asks again.
+   */
+  async function answer(
+    task: Task,
+    owner: string,
+    request: RequestContext,
+    bus: ExecutionEventBus,
+  ): Promise<void> {
+    const taskId = task.id;
+    const { contextId } = task;
+    const status = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: {
+            state,
+            message:
+              text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
+            timestamp: now(),
+          },
+          metadata: {},
+        }),
+      );
+    let pending: readonly A2ADurablePendingApproval[];
+    let calls: { shown: Map<string, unknown>; last: number };
+    try {
+      pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
+      calls = await findCalls(taskId, owner, pending);
+    } catch (error) {
+      onError(error);
+      status(TaskState.TASK_STATE_FAILED, 'The task could not be read.', {
+        code: 'run_unreadable',
+      });
+      return;
+    }
+    const answers = readApprovalAnswer(request.userMessage, pending);
+    if (answers === undefined && pending.length > 0) {
+      const { text, metadata } = approvalRequest(pending, (approval) =>
+        calls.shown.get(callKey(approval)),
+      );
+      status(
+        TaskState.TASK_STATE_INPUT_REQUIRED,
+        `The answer was neither "approve" nor "deny". ${text}`,
+        metadata,
+      );
+      return;
+    }
+    for (const each of answers ?? []) {
+      try {
+        await runs.approve?.(
+          taskId,
+          each.approvalId,
+          each.decision === 'approve'
+            ? { type: 'approve' }
+            : { type: 'reject', reason: each.message ?? 'The client denied the call.' },
+          { owner },
+        );
+      } catch (error) {
+        // Answered already (at another door, or timed out): the run goes on without this one.
+        onError(error);
+      }
+    }
+    status(TaskState.TASK_STATE_WORKING);
+    await follow(task, owner, bus, calls.last);
+  }
+
+  /**
+   * Reads the run's stored events up to the `tool-call` events of `pending`: their shown
+   * arguments, and the offset of the last one (-1 when none is pending).
+   */
+  async function findCalls(
+    taskId: string,
+    owner: string,
+    pending: readonly A2ADurablePendingApproval[],
+  ): Promise<{ shown: Map<string, unknown>; last: number }> {
+    const shown = new Map<string, unknown>();
+    // The run's own calls: a durable subagent's events reach the run's only when it ends, so
+    // its waiting call has no event to find yet (its arguments are left out of the question).
+    const wanted = new Set(pending.filter((each) => (each.path ?? []).length === 0).map(callKey));
+    let last = -1;
+    if (wanted.size === 0) return { shown, last };
+    let scanned = 0;
+    // The run waits, so its events do not end: read until every waiting call's event is found.
+    for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
+      if (++scanned > MAX_EVENTS_SCANNED) break;
+      if (event.type !== 'tool-call') continue;
+      const key = callKey(event);
+      if (!wanted.has(key)) continue;
+      shown.set(key, event.redactedArgs ?? event.args);
+      last = offset;
+      wanted.delete(key);
+      if (wanted.size === 0) break;
+    }
+    return { shown, last };
+  }
+
   return {
     isWorking: (owner, taskId) => following.get(taskId)?.owner === owner,
     follow,
@@ -137,6 +267,14 @@ export function createDurableExecutor(options: {
       bus.publish(AgentEvent.task(task));
       const input = textOf(request.userMessage);
       const owner = request.context.user?.userName ?? '';
+      if (
+        request.task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
+        runs.pendingApprovals !== undefined &&
+        runs.approve !== undefined
+      ) {
+        await answer(request.task, owner, request, bus);
+        return;
+      }
       if (input === undefined || request.task !== undefined) {
         bus.publish(
           AgentEvent.statusUpdate({
@@ -206,6 +344,18 @@ export function createDurableExecutor(options: {
       );
     },
   };
+}
+
+/**
+ * A call's key across its `tool-call` event and its pending approval: the subagent's path, the
+ * step and the model's id (a subagent's first call has the id its parent's has).
+ */
+function callKey(call: {
+  path?: readonly unknown[] | undefined;
+  stepNumber: number;
+  toolCallId: string;
+}): string {
+  return JSON.stringify([call.path ?? [], call.stepNumber, call.toolCallId]);
 }
 
 function now(): string {

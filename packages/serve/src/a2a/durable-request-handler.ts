@@ -95,14 +95,22 @@ export class DurableRequestHandler extends DefaultRequestHandler {
 
   /**
    * Follows the durable run of the caller's task `taskId` when no bus of this door does and the
-   * task has not ended; does nothing for an unknown task or another caller's (the SDK answers).
+   * task has not ended nor waits for its client; does nothing for an unknown task or another caller's (the SDK answers).
    */
   async #adopt(taskId: string, context: ServerCallContext): Promise<void> {
     if (typeof taskId !== 'string' || this.#buses.getByTaskId(taskId, context) !== undefined) {
       return;
     }
     const task = await this.#store.load(taskId, context);
-    if (task === undefined || TERMINAL.has(task.status?.state)) return;
+    // A task that waits for its client's answer (an approval) has nothing to follow until the
+    // answer comes; the door that takes the answer follows the run on from there.
+    if (
+      task === undefined ||
+      TERMINAL.has(task.status?.state) ||
+      task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED
+    ) {
+      return;
+    }
     if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
     const bus = this.#buses.createOrGetByTaskId(taskId, context);
     const queue = new ExecutionEventQueue(bus);

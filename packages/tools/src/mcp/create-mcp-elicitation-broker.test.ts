@@ -187,4 +187,34 @@ describe('createMcpElicitationBroker', () => {
     expect(outputOf(await first)).toEqual({ action: 'decline' });
     expect(() => createMcpElicitationBroker({ timeoutMs: 0 })).toThrow(InvalidArgumentError);
   });
+
+  it("names a durable call's request after its key, the same when the call runs again", async () => {
+    const broker = createMcpElicitationBroker();
+    const tool = await serverAsking(broker);
+    // A durable run's tool context carries the call's idempotency key (@gemloop/dbos): each
+    // execution of the call (the first, then the one on the worker that took the run over) asks
+    // under the same id, so the page's answer to the id it was shown reaches the second.
+    const key = 'run-9:1.0:call-7';
+    for (let execution = 0; execution < 2; execution++) {
+      const pending = nextEvent(broker, 'elicitation-pending');
+      const call = runTool(tool('pay'), {}, {
+        toolCallId: 'call-7',
+        idempotencyKey: key,
+      } as never);
+      const event = (await pending) as Extract<
+        McpElicitationEvent,
+        { type: 'elicitation-pending' }
+      >;
+      expect(event.elicitation.id).toBe(`${key}#1`);
+      broker.answer(`${key}#1`, { action: 'decline' });
+      expect(outputOf(await call)).toEqual({ action: 'decline' });
+    }
+    // Without a key (a run in one process): a random id.
+    const pending = nextEvent(broker, 'elicitation-pending');
+    const call = runTool(tool('pay'), {});
+    const event = (await pending) as Extract<McpElicitationEvent, { type: 'elicitation-pending' }>;
+    expect(event.elicitation.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    broker.answer(event.elicitation.id, { action: 'cancel' });
+    await call;
+  });
 });

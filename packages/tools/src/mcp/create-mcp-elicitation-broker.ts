@@ -3,7 +3,7 @@ import { readBoundedText } from '@gemloop/core/internal';
 import type { AgentPlugin } from '@gemloop/core/plugins';
 import { checkElicitationContent } from './check-elicitation-content.ts';
 import { createMcpRunLink, type McpRunLink } from './create-mcp-run-link.ts';
-import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
+import { type McpCallInFlight, nextStableRequestId } from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,
@@ -27,7 +27,11 @@ export type McpElicitationBrokerOptions = {
 
 /** A request waiting for the user, as a page or terminal shows it. */
 export type PendingMcpElicitation = {
-  /** The broker's random id of this request: an answer names it. */
+  /**
+   * The broker's id of this request: an answer names it. Random, or in a durable run
+   * `<idempotencyKey>#<n>` (the n-th request of the call), the same when the call runs again on
+   * the worker that takes the run over.
+   */
   id: string;
   request: McpElicitationRequest;
   /** The tool calls running when the server asked (usually the one that asks). */
@@ -130,7 +134,7 @@ export function createMcpElicitationBroker(
       return { action };
     }
     return new Promise<McpElicitationAnswer>((resolve) => {
-      const id = crypto.randomUUID();
+      const id = requestId(context.toolCalls, waiting);
       const onAbort = () => entry.settle({ action: 'cancel' });
       const timer = setTimeout(() => entry.settle({ action: 'cancel' }), timeoutMs);
       // Node: a waiting request alone does not keep the process alive.
@@ -243,6 +247,19 @@ export function createMcpElicitationBroker(
       });
     },
   };
+}
+
+/**
+ * A request's id: random, or, while one call of a durable run asks (its tool context has an
+ * `idempotencyKey`), `<key>#<n>`, the same when the call runs again after its worker died. The
+ * run's stored events keep the first execution's `elicitation-pending` (a re-run step's events
+ * land at the indices the store has, which readers skip), so the request asked again must have
+ * the id the page was shown: the page's answer then reaches it. A key already waiting here (the
+ * same call running twice in one process) gets a random id.
+ */
+function requestId(toolCalls: readonly McpCallInFlight[], waiting: Map<string, unknown>): string {
+  const stable = toolCalls.length === 1 ? nextStableRequestId(toolCalls[0]!) : undefined;
+  return stable !== undefined && !waiting.has(stable) ? stable : crypto.randomUUID();
 }
 
 function shown(entry: PendingMcpElicitation): PendingMcpElicitation {

@@ -279,7 +279,15 @@ export async function createMcpToolsWith(
     let result: McpCallToolResult;
     // The server may ask the user something in the middle of the call: its handler is told
     // which calls run (see answerMcpServerRequests).
-    const done = trackCall(client, { toolCallId, toolName: name }, args);
+    // A durable run's key of the call (@gemloop/dbos `durableContext`): the same when the call
+    // runs again after a crash, so what the server asks again keeps its id.
+    const key = (context as { idempotencyKey?: unknown }).idempotencyKey;
+    const done = trackCall(
+      client,
+      { toolCallId, toolName: name },
+      args,
+      typeof key === 'string' ? key : undefined,
+    );
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');
       const call = () =>

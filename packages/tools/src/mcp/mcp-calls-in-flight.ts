@@ -15,9 +15,20 @@ const running = new WeakMap<object, Set<McpCallInFlight>>();
 // ids are no key, the loop makes `call_1_0` in every run. Kept out of the call itself, which a
 // broker shows to a page (the arguments may hold secrets).
 const argsOfCall = new WeakMap<McpCallInFlight, object>();
+// By call: the key that is the same in every execution of the call, when the run has one (a
+// durable run's `idempotencyKey`, `<runId>:<step>.<callIndex>:<toolCallId>`), and how many
+// requests the server made in this execution of it. A broker names a request after them, so the
+// request a re-run call makes after a crash has the id its first execution's had (see
+// createMcpElicitationBroker): a durable run's stored events keep the first one.
+const keyOfCall = new WeakMap<McpCallInFlight, { key: string; asked: number }>();
 
 /** Marks a call as running on `client` until the returned function is called. @internal */
-export function trackCall(client: object, call: McpCallInFlight, args?: object): () => void {
+export function trackCall(
+  client: object,
+  call: McpCallInFlight,
+  args?: object,
+  key?: string,
+): () => void {
   let calls = running.get(client);
   if (calls === undefined) {
     calls = new Set();
@@ -25,6 +36,7 @@ export function trackCall(client: object, call: McpCallInFlight, args?: object):
   }
   calls.add(call);
   if (args !== undefined) argsOfCall.set(call, args);
+  if (key !== undefined) keyOfCall.set(call, { key, asked: 0 });
   return () => {
     calls.delete(call);
   };
@@ -38,4 +50,16 @@ export function callsInFlight(client: object): McpCallInFlight[] {
 /** The arguments object `execute` got for `call`, if the call is one `trackCall` marked. @internal */
 export function argumentsOfCall(call: McpCallInFlight): object | undefined {
   return argsOfCall.get(call);
+}
+
+/**
+ * The next request id of `call` that is the same in every execution of the call
+ * (`<key>#<n>`, the n-th request of this execution), or `undefined` when the call has no key.
+ * @internal
+ */
+export function nextStableRequestId(call: McpCallInFlight): string | undefined {
+  const entry = keyOfCall.get(call);
+  if (entry === undefined) return undefined;
+  entry.asked += 1;
+  return `${entry.key}#${entry.asked}`;
 }
