@@ -6,7 +6,7 @@
 // (`.ci/run`), so the check finds nothing to do. Delete node_modules/.modules.yaml to force one.
 // Plain JavaScript: it runs before anything is installed, so neither tsx nor tsc is there yet.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,4 +67,25 @@ export function installIfChanged() {
   if (existsSync(marker)) utimesSync(marker, now, now);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) installIfChanged();
+/**
+ * Removes Vitest's module cache (`experimental.fsModuleCache`, node_modules/.experimental-vitest-cache)
+ * when the lockfile is newer than the cache's metadata. Vitest 4.1 checks the lockfile itself and,
+ * when it changed, deletes that folder and then writes into the folder it removed: the run fails
+ * at start with ENOENT (`0 passed`) once after every lockfile change (the deletion is
+ * vitest-dev/vitest#11193; reproduced here on 4.1.12). With the folder gone first, Vitest finds no
+ * metadata and starts a new cache. Returns whether it removed one.
+ */
+export function clearStaleModuleCache(directory = root) {
+  const cache = join(directory, 'node_modules', '.experimental-vitest-cache');
+  const metadata = join(cache, '_metadata.json');
+  const lockfile = join(directory, 'pnpm-lock.yaml');
+  if (!existsSync(metadata) || !existsSync(lockfile)) return false;
+  if (statSync(lockfile).mtimeMs <= statSync(metadata).mtimeMs) return false;
+  rmSync(cache, { recursive: true, force: true });
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  installIfChanged();
+  clearStaleModuleCache();
+}

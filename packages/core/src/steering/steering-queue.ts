@@ -5,8 +5,8 @@ import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
   RECEIVED_STEER_DEFAULTS,
-  STEERING_DEFAULTS,
   type ReceivedSteer,
+  STEERING_DEFAULTS,
   type SteeringMessage,
   type SteeringOptions,
 } from './steering-options.ts';
