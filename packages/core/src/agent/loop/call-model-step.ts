@@ -71,7 +71,12 @@ export async function callModelStep<Output>(
       throw error;
     }
   }
-  emit?.({ type: 'step-start', stepNumber, kind });
+  // Once a step: a call sent again for it (model fallback, a retry plugin, a rewritten input) is
+  // the same step; the plugin that sent it again says so in its own event (`fallback`).
+  if (run.startedStep !== stepNumber) {
+    run.startedStep = stepNumber;
+    emit?.({ type: 'step-start', stepNumber, kind });
+  }
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
   const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;

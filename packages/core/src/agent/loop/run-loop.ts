@@ -409,6 +409,7 @@ async function runModelSteps<Output>(
   const pending = pendingCallTurn(contents);
   if (pending !== undefined) {
     const step = createResumeStep(pending, config.now());
+    run.startedStep = step.stepNumber;
     emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
     const calls = await runTools(context, step, pending);
     await endStep(context, step);
