@@ -22,20 +22,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 const MAX_FUNCTION_LINES = 80;
 const ROOMS = ['loop', 'run-state', 'tool-calls', 'config'];
 
-/**
- * The functions still over the limit, named one by one (file and name). TEMPORARY, like
- * `temporaryExceptions` in .dependency-cruiser.mjs: each entry must go when its function is
- * split, and the test fails when an entry is no longer over the limit (delete it then). Never
- * add one. executeToolCalls (440 lines) was split by phase into tool-calls/turn/.
- */
-const STILL_TO_SPLIT = [
-  'packages/core/src/agent/loop/call-model-step.ts callModelStep',
-  'packages/core/src/agent/loop/compact-before-step.ts compactBeforeStep',
-  'packages/core/src/agent/loop/resolve-outcome.ts resolveOutcome',
-  'packages/core/src/agent/loop/run-loop.ts runSteps',
-  'packages/core/src/agent/loop/run-loop.ts runModelSteps',
-];
-
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const AGENT = join(ROOT, 'packages', 'core', 'src', 'agent');
 
@@ -107,17 +93,8 @@ describe('the loop reads on a screen', () => {
       if (source === undefined) throw new Error(`${file} is not in packages/core's program`);
       return longFunctionsIn(source, MAX_FUNCTION_LINES);
     });
-    const excused = (found: LongFunction) => STILL_TO_SPLIT.includes(`${found.file} ${found.name}`);
     expect(
-      long
-        .filter((found) => !excused(found))
-        .map(({ file, line, name, lines }) => `${file}:${line} ${name}: ${lines} lines`),
-    ).toEqual([]);
-    // An entry whose function is split (or gone) is deleted from STILL_TO_SPLIT.
-    expect(
-      STILL_TO_SPLIT.filter(
-        (entry) => !long.some((found) => `${found.file} ${found.name}` === entry),
-      ),
+      long.map(({ file, line, name, lines }) => `${file}:${line} ${name}: ${lines} lines`),
     ).toEqual([]);
   });
 

@@ -133,6 +133,13 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
           data: { from: PRIMARY, to: SECOND, reason: 'overloaded', detail: '503' },
         }),
       ]);
+      // One step-start a step: the step sent again to the second model is the same step (the
+      // `fallback` event says it was sent again), not a new one.
+      expect(
+        events
+          .filter((event) => event.type === 'step-start' || event.type === 'plugin')
+          .map((event) => `${event.type} ${event.stepNumber}`),
+      ).toEqual(['step-start 1', 'step-start 2', 'step-start 3', 'plugin 3', 'step-start 4']);
     }
   });
 

@@ -40,7 +40,8 @@ export type ModelFallbackOptions = {
 
 /**
  * What a `fallback` event (`{ type: 'plugin', plugin: 'model-fallback', kind: 'fallback' }`)
- * carries: the step was sent again to `to` because `from` failed it.
+ * carries: the step was sent again to `to` because `from` failed it. The step sent again is the
+ * same step: the stream shows one `step-start` for it, then this event before the second call.
  */
 export type ModelFallbackEvent = {
   from: string;

@@ -122,6 +122,30 @@ describe('input guardrails', () => {
     expect(textOf(gemini.contentsOf(1).at(-1))).toBe('Mail me at [email]');
   });
 
+  it('runInParallel on a stream: the call a rewrite sends again is the same step (one step-start)', async () => {
+    const gemini = createScriptedGemini([textTurn('first'), textTurn('second')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      guardrails: guardrails({
+        input: [
+          {
+            name: 'strip-email',
+            runInParallel: true,
+            check: ({ text }) => ({ type: 'rewrite', input: text.replace(/\S+@\S+/g, '[email]') }),
+          },
+        ],
+      }),
+    });
+    const stream = agent.stream('Mail me at ann@example.com');
+    const events = await collect(stream);
+    expect((await stream.result).text).toBe('second');
+    expect(textOf(gemini.contentsOf(1).at(-1))).toBe('Mail me at [email]');
+    expect(events.filter((event) => event.type === 'step-start')).toEqual([
+      expect.objectContaining({ type: 'step-start', stepNumber: 1, kind: 'tools' }),
+    ]);
+  });
+
   it("runInParallel: the first call a rewrite sends again counts against the tree's maxTokens", async () => {
     const echo = defineTool({ name: 'echo', parameters: z.object({}), execute: () => 'e' });
     // 15 tokens a call: the discarded first call, step 1 sent again, then step 2.

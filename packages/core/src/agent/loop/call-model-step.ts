@@ -55,23 +55,13 @@ export async function callModelStep<Output>(
   const config = model === undefined ? context.config : configFor(context.config, model);
   const budget = context.link.budget;
   if (budget !== undefined) checkTreeBudget(budget, context);
-  if (context.compaction !== undefined) {
-    try {
-      await context.compaction.engine.compactBeforeStep(context, stepNumber);
-    } catch (error) {
-      // The summarizer's model call (or countTokens) stopped with the run's signal: the run ends
-      // aborted, with its history, as when the step's own model call is aborted (not with the
-      // signal's bare reason).
-      if (signal.aborted && !isRunEnding(config, error))
-        throw new AgentAbortedError({
-          phase: 'model-call',
-          run: run.state(),
-          cause: signal.reason,
-        });
-      throw error;
-    }
+  if (context.compaction !== undefined) await compactFirst(context, config, stepNumber);
+  // Once a step: a call sent again for it (model fallback, a retry plugin, a rewritten input) is
+  // the same step; the plugin that sent it again says so in its own event (`fallback`).
+  if (run.startedStep !== stepNumber) {
+    run.startedStep = stepNumber;
+    emit?.({ type: 'step-start', stepNumber, kind });
   }
-  emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
   const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;
@@ -99,35 +89,90 @@ export async function callModelStep<Output>(
       });
     });
   } catch (error) {
-    // A stream cut after chunks that reported usage was billed for them: the run counts the last
-    // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
-    // error says it is partial.
-    // A unary long-decode answer whose later hop failed: the hops before it were billed too.
-    const partial =
-      usageSeen?.usage ??
-      (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
-    if (partial !== undefined) {
-      const usage = toAgentUsage(partial);
-      const cost = costOf(partial, config.model, config.request.serviceTier, config.prices);
-      run.addUsage(usage, cost);
-      // The tree's budget counts it too (its step never ends, so endStep will not).
-      if (budget !== undefined) {
-        budget.cost.add(cost);
-        budget.tokens += usage.totalTokenCount;
-      }
+    throw callFailed(context, config, stepNumber, error, usageSeen);
+  }
+  return recordStep(context, config, outcome, sent, stepNumber, kind, startedAt);
+}
+
+/**
+ * The step's compaction (the `compaction` option), before its request is built. The summarizer's
+ * model call (or countTokens) stopped by the run's signal ends the run aborted, with its history,
+ * as when the step's own model call is aborted (not with the signal's bare reason).
+ */
+async function compactFirst<Output>(
+  context: RunContext<Output>,
+  config: AgentConfig<Output>,
+  stepNumber: number,
+): Promise<void> {
+  try {
+    await context.compaction?.engine.compactBeforeStep(context, stepNumber);
+  } catch (error) {
+    if (context.signal.aborted && !isRunEnding(config, error))
+      throw new AgentAbortedError({
+        phase: 'model-call',
+        run: context.run.state(),
+        cause: context.signal.reason,
+      });
+    throw error;
+  }
+}
+
+/**
+ * The error a failed model call ends the step with: the run's own (a run-ending error as it is,
+ * {@link AgentAbortedError} when the signal ended it, else {@link ModelCallError}), after the
+ * usage a failed call was billed for is counted.
+ */
+function callFailed<Output>(
+  { run, signal, link }: RunContext<Output>,
+  config: AgentConfig<Output>,
+  stepNumber: number,
+  error: unknown,
+  usageSeen: UsageSeen | undefined,
+): unknown {
+  // A stream cut after chunks that reported usage was billed for them: the run counts the last
+  // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
+  // error says it is partial.
+  // A unary long-decode answer whose later hop failed: the hops before it were billed too.
+  const partial =
+    usageSeen?.usage ??
+    (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
+  if (partial !== undefined) {
+    const usage = toAgentUsage(partial);
+    const cost = costOf(partial, config.model, config.request.serviceTier, config.prices);
+    run.addUsage(usage, cost);
+    // The tree's budget counts it too (its step never ends, so endStep will not).
+    const budget = link.budget;
+    if (budget !== undefined) {
+      budget.cost.add(cost);
+      budget.tokens += usage.totalTokenCount;
     }
-    if (isRunEnding(config, error)) throw error;
-    if (signal.aborted) {
-      throw attachPartialUsage(
-        new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason }),
-        partial,
-      );
-    }
-    throw attachPartialUsage(
-      new ModelCallError({ stepNumber, run: run.state(), cause: error }),
+  }
+  if (isRunEnding(config, error)) return error;
+  if (signal.aborted) {
+    return attachPartialUsage(
+      new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason }),
       partial,
     );
   }
+  return attachPartialUsage(
+    new ModelCallError({ stepNumber, run: run.state(), cause: error }),
+    partial,
+  );
+}
+
+/**
+ * The response as a step, priced (a usage the server left out estimated from the request as
+ * `sent`); the run's usage, the tree's cost and the run's grounding take it in.
+ */
+function recordStep<Output>(
+  { run, emit, link, config: agentConfig }: RunContext<Output>,
+  config: AgentConfig<Output>,
+  outcome: ModelCallOutcome,
+  sent: GenerateContentRequest | undefined,
+  stepNumber: number,
+  kind: ModelStepKind,
+  startedAt: number,
+): AgentStep {
   const { response, continuation, interrupted } = outcome;
   const modelMs = config.now() - startedAt;
   const served = servedTier(outcome);
@@ -154,11 +199,11 @@ export async function callModelStep<Output>(
   if (interrupted === true) step.interrupted = true;
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
-  if (config !== context.config) step.model = config.model;
+  if (config !== agentConfig) step.model = config.model;
   run.addUsage(step.usage, priced);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
   // tools, subagents included): a child started by this step sees what this call spent.
-  context.link.budget?.cost.addPriced(priced);
+  link.budget?.cost.addPriced(priced);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });

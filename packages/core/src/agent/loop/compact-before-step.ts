@@ -50,36 +50,11 @@ export async function compactBeforeStep<Output>(
   if (context.compaction === undefined) return;
   const { settings } = context.compaction;
   const contents = run.sendContents();
-  const threshold = compactionThreshold(settings);
   const fixed = fixedTokensOf(config, context.cache);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
-  // One comparison a step: the warning's own work happens once, before the run's first model
-  // step (the run's own state says which that is: no registry of warned runs).
-  if (threshold !== undefined && fixed >= threshold && run.steps.length === 0) {
-    warnUnreachable(config, settings, threshold, fixed);
-  }
-  let reason: CompactionReport['reason'] | undefined;
-  if (threshold !== undefined && fixed + tokensBefore > threshold) reason = 'tokens';
-  else if (
-    threshold !== undefined &&
-    settings.countNearThreshold &&
-    fixed + tokensBefore > threshold * NEAR_THRESHOLD &&
-    (await countedTokens(context, contents)) > threshold
-  ) {
-    reason = 'tokens';
-  } else if (
-    settings.everySteps !== undefined &&
-    stepNumber > 1 &&
-    (stepNumber - 1) % settings.everySteps === 0
-  ) {
-    reason = 'steps';
-  }
-  // A request must never pass the model's window (a 400, or a silent cut): past it, the step
-  // compacts whatever the threshold says (a `maxTokens` above the window, a step's own results).
-  const window = settings.contextWindow;
-  if (reason === undefined && window !== undefined && fixed + tokensBefore > window) {
-    reason = 'tokens';
-  }
+  const threshold = compactionThreshold(settings);
+  const measured: Measured = { contents, fixed, tokensBefore, threshold };
+  const reason = await compactionReason(context, settings, measured, stepNumber);
   if (reason === undefined) return;
 
   const trace: CompactionTrace = { startedAt: config.now() };
@@ -101,41 +76,19 @@ export async function compactBeforeStep<Output>(
         'compaction: the summary failed; compacted without it (tried again at the next compaction)',
       ),
   });
-  let after = compacted.contents;
-  let replaced = false;
-  let cancelled = false;
-  if (settings.onCompaction !== undefined) {
-    const decision = await settings.onCompaction({
-      stepNumber,
-      reason,
-      before: contents,
-      after,
-      tokensBefore,
-      tokensAfter: estimateSentTokens(after, run.tokenEstimates),
-    });
-    if (decision !== undefined && 'cancel' in decision && decision.cancel === true) {
-      // Cancelled: sent as it was, unless it passes the window (cut below all the same).
-      after = contents;
-      cancelled = true;
-    } else if (decision !== undefined && 'contents' in decision) {
-      if (!Array.isArray(decision.contents)) {
-        throw new CompactionError({
-          reason: 'invalid-replacement',
-          message:
-            'onCompaction must return undefined, { cancel: true } or { contents: Content[] }.',
-        });
-      }
-      after = decision.contents;
-      replaced = true;
-    }
-  }
+  const decided = await userDecision(context, settings, measured, {
+    stepNumber,
+    reason,
+    after: compacted.contents,
+  });
+  const window = settings.contextWindow;
   const fit =
     window === undefined
       ? undefined
-      : await fitRequestToWindow(context, { stepNumber, contents: after, window, fixed });
-  if (fit !== undefined) after = fit.contents;
+      : await fitRequestToWindow(context, { stepNumber, contents: decided.after, window, fixed });
+  const after = fit === undefined ? decided.after : fit.contents;
   if (after === contents) return;
-  const builtIn = !replaced && !cancelled;
+  const builtIn = !decided.replaced && !decided.cancelled;
   checkRewrite(contents, after, config.capabilities.requiresThoughtSignatures, {
     activeResultsCleared: (fit?.clearedCurrent ?? 0) > 0,
   });
@@ -148,10 +101,98 @@ export async function compactBeforeStep<Output>(
       (builtIn ? compacted.cleared : 0) + (fit?.clearedOld ?? 0) + (fit?.clearedCurrent ?? 0),
     prunedThoughts: (builtIn ? compacted.pruned : 0) + (fit?.pruned ?? 0),
     summarizedContents: builtIn ? compacted.summarized : 0,
-    replaced,
+    replaced: decided.replaced,
   };
   run.setCompacted(after, report);
   context.emit?.({ type: 'compaction', ...report, trace });
+}
+
+/** What a step's compaction decides from: the history to send and its size against the limits. */
+type Measured = {
+  contents: Content[];
+  /** The request's fixed part (see {@link fixedTokensOf}). */
+  fixed: number;
+  /** The history's estimate. */
+  tokensBefore: number;
+  threshold: number | undefined;
+};
+
+/**
+ * Why the step compacts (`undefined`: it does not): the threshold passed (by the estimate, or by
+ * the API's count near it when `countNearThreshold`), the step cadence, or the model's window.
+ */
+async function compactionReason<Output>(
+  context: RunContext<Output>,
+  settings: CompactionSettings,
+  { contents, fixed, tokensBefore, threshold }: Measured,
+  stepNumber: number,
+): Promise<CompactionReport['reason'] | undefined> {
+  // One comparison a step: the warning's own work happens once, before the run's first model
+  // step (the run's own state says which that is: no registry of warned runs).
+  if (threshold !== undefined && fixed >= threshold && context.run.steps.length === 0) {
+    warnUnreachable(context.config, settings, threshold, fixed);
+  }
+  if (threshold !== undefined && fixed + tokensBefore > threshold) return 'tokens';
+  if (
+    threshold !== undefined &&
+    settings.countNearThreshold &&
+    fixed + tokensBefore > threshold * NEAR_THRESHOLD &&
+    (await countedTokens(context, contents)) > threshold
+  ) {
+    return 'tokens';
+  }
+  if (
+    settings.everySteps !== undefined &&
+    stepNumber > 1 &&
+    (stepNumber - 1) % settings.everySteps === 0
+  ) {
+    return 'steps';
+  }
+  // A request must never pass the model's window (a 400, or a silent cut): past it, the step
+  // compacts whatever the threshold says (a `maxTokens` above the window, a step's own results).
+  const window = settings.contextWindow;
+  if (window !== undefined && fixed + tokensBefore > window) return 'tokens';
+  return undefined;
+}
+
+/**
+ * What `onCompaction` made of the compacted history: kept (no hook, or it returned nothing),
+ * cancelled (the history as it was; still cut to the window after), or replaced by its own.
+ * @throws {@link CompactionError} (`invalid-replacement`) when it returned something else.
+ */
+async function userDecision<Output>(
+  { run }: RunContext<Output>,
+  settings: CompactionSettings,
+  { contents, tokensBefore }: Measured,
+  {
+    stepNumber,
+    reason,
+    after,
+  }: { stepNumber: number; reason: CompactionReport['reason']; after: readonly Content[] },
+): Promise<{ after: readonly Content[]; replaced: boolean; cancelled: boolean }> {
+  if (settings.onCompaction === undefined) return { after, replaced: false, cancelled: false };
+  const decision = await settings.onCompaction({
+    stepNumber,
+    reason,
+    before: contents,
+    after,
+    tokensBefore,
+    tokensAfter: estimateSentTokens(after, run.tokenEstimates),
+  });
+  if (decision !== undefined && 'cancel' in decision && decision.cancel === true) {
+    // Cancelled: sent as it was, unless it passes the window (cut below all the same).
+    return { after: contents, replaced: false, cancelled: true };
+  }
+  if (decision !== undefined && 'contents' in decision) {
+    if (!Array.isArray(decision.contents)) {
+      throw new CompactionError({
+        reason: 'invalid-replacement',
+        message: 'onCompaction must return undefined, { cancel: true } or { contents: Content[] }.',
+      });
+    }
+    return { after: decision.contents, replaced: true, cancelled: false };
+  }
+  return { after, replaced: false, cancelled: false };
 }
 
 /**

@@ -39,8 +39,9 @@ import { signModelTurn } from './sign-model-turn.ts';
 export async function resolveOutcome<Output>(
   config: AgentConfig<Output>,
   step: AgentStep,
-  { kind, reasks, stepsLeft }: LoopPosition,
+  position: LoopPosition,
 ): Promise<NextStep<Output>> {
+  const { kind } = position;
   // A stream cut cleanly mid-answer has no finish reason, which alone would read as STOP.
   let outcome: ResponseOutcome =
     step.interrupted === true ? { type: 'interrupted' } : classifyResponse(step.response);
@@ -61,29 +62,7 @@ export async function resolveOutcome<Output>(
     };
   }
 
-  if (outcome.type === 'reask') {
-    const { reason } = outcome;
-    if (reasks >= config.maxReasks || !stepsLeft) {
-      return {
-        type: 'fail',
-        error: (run) =>
-          new InvalidModelResponseError({
-            reason,
-            finishReason: step.finishReason,
-            finishMessage: step.finishMessage,
-            attempts: reasks + 1,
-            run,
-          }),
-      };
-    }
-    // The bad answer is not appended (it may be empty or hold a broken call); the note is a user
-    // content of its own after the history.
-    const note = reaskNote(reason, {
-      finishMessage: step.finishMessage,
-      functionNames: kind === 'tools' ? [...config.tools.functions.keys()] : [],
-    });
-    return { type: 'run-again', note, reask: reason, kind, reasks: reasks + 1 };
-  }
+  if (outcome.type === 'reask') return reaskOrFail(config, step, outcome.reason, position);
 
   if (outcome.type === 'tool-calls' && content !== undefined) {
     const turn = signModelTurn(content, {
@@ -97,54 +76,7 @@ export async function resolveOutcome<Output>(
   if (outcome.type === 'answer') {
     if (config.output === undefined)
       return { type: 'finish', append: content, finishReason: 'stop' };
-    let parsed: Awaited<ReturnType<typeof config.output.parse>>;
-    try {
-      parsed = await config.output.parse(step.text);
-    } catch (thrown) {
-      // A transform or refinement of the output schema threw: the schema's failure, not the
-      // model's, so it is not re-asked; the answer stays in the history.
-      const error = config.redact(thrown);
-      return {
-        type: 'fail',
-        append: content,
-        error: (run) =>
-          new AgentRunError({
-            message: `The output schema threw while checking the answer of step ${step.stepNumber}: ${describeThrown(error)}`,
-            run,
-            cause: error,
-          }),
-      };
-    }
-    if (parsed.success) {
-      return { type: 'finish', append: content, finishReason: 'stop', output: parsed.value };
-    }
-    if (config.outputMode === 'final-call' && kind === 'tools') {
-      // The tool loop is done; ask for the JSON in a call without tools.
-      return {
-        type: 'run-again',
-        append: content,
-        note: FINAL_OUTPUT_NOTE,
-        kind: 'final-output',
-        reasks: 0,
-      };
-    }
-    const { issues } = parsed;
-    if (reasks >= config.maxReasks || !stepsLeft) {
-      return {
-        type: 'fail',
-        append: content,
-        error: (run) => new OutputValidationError({ text: step.text, issues, run }),
-      };
-    }
-    const note = outputReaskNote(issues.map(formatIssue));
-    return {
-      type: 'run-again',
-      append: content,
-      note,
-      reask: 'invalid-output',
-      kind,
-      reasks: reasks + 1,
-    };
+    return checkOutput(config, config.output, step, position);
   }
 
   // MAX_TOKENS, a block, or another stop: the run ends here. A partial answer is kept; a turn
@@ -157,4 +89,99 @@ export async function resolveOutcome<Output>(
     return { type: 'finish', append, finishReason: 'content-filter', blocked: outcome.blocked };
   }
   return { type: 'finish', append, finishReason: 'other' };
+}
+
+/**
+ * A bad answer (malformed or unexpected call, empty answer): re-asked with a note while re-asks
+ * and steps are left, else an {@link InvalidModelResponseError}.
+ */
+function reaskOrFail<Output>(
+  config: AgentConfig<Output>,
+  step: AgentStep,
+  reason: Extract<ResponseOutcome, { type: 'reask' }>['reason'],
+  { kind, reasks, stepsLeft }: LoopPosition,
+): NextStep<Output> {
+  if (reasks >= config.maxReasks || !stepsLeft) {
+    return {
+      type: 'fail',
+      error: (run) =>
+        new InvalidModelResponseError({
+          reason,
+          finishReason: step.finishReason,
+          finishMessage: step.finishMessage,
+          attempts: reasks + 1,
+          run,
+        }),
+    };
+  }
+  // The bad answer is not appended (it may be empty or hold a broken call); the note is a user
+  // content of its own after the history.
+  const note = reaskNote(reason, {
+    finishMessage: step.finishMessage,
+    functionNames: kind === 'tools' ? [...config.tools.functions.keys()] : [],
+  });
+  return { type: 'run-again', note, reask: reason, kind, reasks: reasks + 1 };
+}
+
+/**
+ * An answer checked against the `output` schema: the parsed output ends the run; else the JSON is
+ * asked for in a call without tools (`final-call` mode), the answer re-asked with the schema's
+ * issues, or the run fails ({@link OutputValidationError}; {@link AgentRunError} when the schema
+ * itself threw).
+ */
+async function checkOutput<Output>(
+  config: AgentConfig<Output>,
+  output: NonNullable<AgentConfig<Output>['output']>,
+  step: AgentStep,
+  { kind, reasks, stepsLeft }: LoopPosition,
+): Promise<NextStep<Output>> {
+  const content = step.content;
+  let parsed: Awaited<ReturnType<typeof output.parse>>;
+  try {
+    parsed = await output.parse(step.text);
+  } catch (thrown) {
+    // A transform or refinement of the output schema threw: the schema's failure, not the
+    // model's, so it is not re-asked; the answer stays in the history.
+    const error = config.redact(thrown);
+    return {
+      type: 'fail',
+      append: content,
+      error: (run) =>
+        new AgentRunError({
+          message: `The output schema threw while checking the answer of step ${step.stepNumber}: ${describeThrown(error)}`,
+          run,
+          cause: error,
+        }),
+    };
+  }
+  if (parsed.success) {
+    return { type: 'finish', append: content, finishReason: 'stop', output: parsed.value };
+  }
+  if (config.outputMode === 'final-call' && kind === 'tools') {
+    // The tool loop is done; ask for the JSON in a call without tools.
+    return {
+      type: 'run-again',
+      append: content,
+      note: FINAL_OUTPUT_NOTE,
+      kind: 'final-output',
+      reasks: 0,
+    };
+  }
+  const { issues } = parsed;
+  if (reasks >= config.maxReasks || !stepsLeft) {
+    return {
+      type: 'fail',
+      append: content,
+      error: (run) => new OutputValidationError({ text: step.text, issues, run }),
+    };
+  }
+  const note = outputReaskNote(issues.map(formatIssue));
+  return {
+    type: 'run-again',
+    append: content,
+    note,
+    reask: 'invalid-output',
+    kind,
+    reasks: reasks + 1,
+  };
 }

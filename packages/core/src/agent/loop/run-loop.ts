@@ -176,34 +176,19 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  {
-    signal,
-    streaming,
-    emit: topEmit,
-    history,
-    stopWhen = [],
-    late,
-    parent,
-    runId,
-    budget,
-    compaction,
-    guardrails: runGuardrails,
-    startChild,
-    conversationId,
-    plugins: runPlugins,
-    recordHook,
-  }: RunLoopOptions,
+  options: RunLoopOptions,
   observation: RunObservation | undefined,
   tracked?: { run?: RunTracker },
 ): Promise<AgentResult<Output>> {
+  const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
   // subagents, child workflows) as the starter of children does; the guardrails record through it.
-  const record = recordHook ?? parent?.recordHook;
+  const record = options.recordHook ?? parent?.recordHook;
   const settings: RunSettings = {
     inheritedGuardrails: parent?.toolGuardrails,
-    guardrails: runGuardrails,
+    guardrails: options.guardrails,
     compaction,
     recordHook: record,
   };
@@ -218,30 +203,8 @@ async function runSteps<Output>(
   resumeInteraction(config.modelCall, history, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
   if (tracked !== undefined) tracked.run = run;
-  const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
-  const sinkEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
-  // Observers read the run's events (a unary run's too); none that reads them: `sinkEmit` itself.
-  const runEmit = observedEmit(sinkEmit, observation, parent?.path, config.now);
-  // `holdBack`: a stream sends only text the guardrails passed (see HeldTextDeltas): with output
-  // guardrails, the answer once they passed it; with input guardrails beside the first call only,
-  // the text once those passed.
-  const held =
-    sinkEmit !== undefined && runEmit !== undefined && guardrails !== undefined
-      ? guardrails.engine.holdTextDeltas(runEmit, guardrails)
-      : undefined;
-  const ownLink: RunLink =
-    parent === undefined
-      ? topRunLink(
-          held === undefined ? topEmit : held.childSink(topEmit),
-          streaming,
-          config.beforeToolCall,
-          treeBudgetOf(budget),
-          runId,
-          recorders,
-          startChild,
-        )
-      : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
-  const emit = held?.wrapped ?? runEmit;
+  const outlets = runOutlets(config, options, observation, guardrails);
+  const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
   const engine =
@@ -250,7 +213,9 @@ async function runSteps<Output>(
     pluginEngineOf(parent?.plugins, 'plugins');
   const resolved = engine?.join(config.plugins, parent?.plugins, runPlugins);
   const linked: RunLink =
-    childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
+    childGuardrails === undefined
+      ? outlets.link
+      : { ...outlets.link, toolGuardrails: childGuardrails };
   const link: RunLink =
     resolved?.inherited === undefined && record === undefined
       ? linked
@@ -258,23 +223,7 @@ async function runSteps<Output>(
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on).
   const holding: { context?: RunContext<unknown> } = {};
-  const facts: PluginRunFacts = {
-    agentName: config.name ?? 'agent',
-    model: config.model,
-    path: link.path,
-    streaming,
-    conversationId,
-    signal,
-    tracker: run,
-    emit,
-    redact: config.redact,
-    record,
-    now: config.now,
-    addInput: (added, stepNumber) =>
-      addInput(holding.context as RunContext<unknown>, added, stepNumber),
-    isRunEnding: (error) =>
-      AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
-  };
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
@@ -291,21 +240,108 @@ async function runSteps<Output>(
     plugins,
   };
   holding.context = context as RunContext<unknown>;
-  if (late !== undefined) late.steps = run.steps;
-  const joining: Joining | undefined =
-    late === undefined
-      ? undefined
-      : {
-          late,
-          holding,
-          start: (joined) => joined.engine.start(joined, facts),
-          started: undefined,
-        };
+  const joining = joiningOf(options.late, holding, facts, run);
+  const stopWhen = options.stopWhen ?? [];
+  // No plugins, none to join: the steps themselves (a frame fewer on the request path).
+  if (plugins === undefined && joining === undefined)
+    return runModelSteps(context, contents, stopWhen, held, joining, holding);
   const body = (): Promise<AgentResult<Output>> =>
     runModelSteps(context, contents, stopWhen, held, joining, holding);
   if (plugins !== undefined) return plugins.aroundRun(body, config.logger);
-  if (joining === undefined) return body();
-  return withLatePlugins(body, joining, config.logger);
+  return withLatePlugins(body, joining as Joining, config.logger);
+}
+
+/**
+ * Where a run's events go and the link its children start from: the top stream (a child's
+ * events under its path), read by the observers, through the guardrails' hold of text deltas
+ * (`holdBack`: a stream sends only text the guardrails passed, see HeldTextDeltas).
+ */
+function runOutlets<Output>(
+  config: AgentConfig<Output>,
+  { parent, streaming, emit: topEmit, budget, runId, startChild }: RunLoopOptions,
+  observation: RunObservation | undefined,
+  guardrails: EngineGuardrails | undefined,
+): { emit: EmitEvent; held: TextDeltaHold | undefined; link: RunLink } {
+  const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
+  const sinkEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // Observers read the run's events (a unary run's too); none that reads them: `sinkEmit` itself.
+  const runEmit = observedEmit(sinkEmit, observation, parent?.path, config.now);
+  // With output guardrails, the answer once they passed it; with input guardrails beside the
+  // first call only, the text once those passed.
+  const held =
+    sinkEmit !== undefined && runEmit !== undefined && guardrails !== undefined
+      ? guardrails.engine.holdTextDeltas(runEmit, guardrails)
+      : undefined;
+  const link: RunLink =
+    parent === undefined
+      ? topRunLink(
+          held === undefined ? topEmit : held.childSink(topEmit),
+          streaming,
+          config.beforeToolCall,
+          treeBudgetOf(budget),
+          runId,
+          recorders,
+          startChild,
+        )
+      : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
+  return { emit: held?.wrapped ?? runEmit, held, link };
+}
+
+/** What the run's plugins know of it (see {@link PluginRunFacts}). */
+function pluginRunFacts<Output>(
+  config: AgentConfig<Output>,
+  { streaming, conversationId, signal }: RunLoopOptions,
+  {
+    link,
+    run,
+    emit,
+    record,
+    holding,
+  }: {
+    link: RunLink;
+    run: RunTracker;
+    emit: EmitEvent;
+    record: PluginHookRecorder | undefined;
+    holding: { context?: RunContext<unknown> };
+  },
+): PluginRunFacts {
+  return {
+    agentName: config.name ?? 'agent',
+    model: config.model,
+    path: link.path,
+    streaming,
+    conversationId,
+    signal,
+    tracker: run,
+    emit,
+    redact: config.redact,
+    record,
+    now: config.now,
+    addInput: (added, stepNumber) =>
+      addInput(holding.context as RunContext<unknown>, added, stepNumber),
+    isRunEnding: (error) =>
+      AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
+  };
+}
+
+/**
+ * What a run needs to let plugins join while it runs (a stream's steering), when they may:
+ * `late.steps` then reads the run's steps.
+ */
+function joiningOf(
+  late: LatePlugins | undefined,
+  holding: { context?: RunContext<unknown> },
+  facts: PluginRunFacts,
+  run: RunTracker,
+): Joining | undefined {
+  if (late === undefined) return undefined;
+  late.steps = run.steps;
+  return {
+    late,
+    holding,
+    start: (joined) => joined.engine.start(joined, facts),
+    started: undefined,
+  };
 }
 
 /** What a run needs to let plugins join while it runs (see {@link LatePlugins}). */
@@ -384,6 +420,18 @@ async function withJoined<Output>(
   return joined;
 }
 
+/** What the loop carries from one model step to the next (one object a run, passed along). */
+type LoopState<Output> = {
+  /** The context holding the run: a handoff gives it to another agent (its config) from then on. */
+  context: RunContext<Output>;
+  kind: ModelStepKind;
+  reasks: number;
+  /** The tool steps of the agent now holding the run (its `maxSteps` counts them). */
+  modelSteps: number;
+  /** Where the agent now holding the run took it (a handoff's default filter drops its tool turns). */
+  heldFrom: number;
+};
+
 async function runModelSteps<Output>(
   initial: RunContext<Output>,
   contents: readonly Content[],
@@ -392,82 +440,41 @@ async function runModelSteps<Output>(
   joining: Joining | undefined,
   holding: { context?: RunContext<unknown> },
 ): Promise<AgentResult<Output>> {
-  // A handoff gives the run to another agent: the context (its config) changes from that step on.
-  let context = initial;
-  const { config, run, signal, emit } = context;
-  /** The run's end (its plugins' `endRun` first, so what they report comes before `run-end`). */
-  const finish = async (next: Finish<Output>): Promise<AgentResult<Output>> => {
-    if (joining !== undefined) {
-      joining.late.closed = true;
-      context = await withJoined(context, joining);
-    }
-    if (context.plugins !== undefined) await context.plugins.finishing();
-    return finishRun(context, next);
-  };
-
+  const { run, signal } = initial;
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);
-  if (pending !== undefined) {
-    const step = createResumeStep(pending, config.now());
-    emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
-    const calls = await runTools(context, step, pending);
-    await endStep(context, step);
-    const next = resolveAnsweredCalls(config, calls, {
-      signal,
-      steps: run.steps,
-      cost: run.cost,
-      runStopWhen: stopWhen,
-      kind: 'tools',
-      stepsLeft: true,
-      resumed: true,
-    });
-    if (next.type === 'fail') throw next.error(run.state());
-  }
-
-  let kind: ModelStepKind = 'tools';
-  let reasks = 0;
-  let modelSteps = 0;
-  // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
-  let heldFrom = run.inputLength;
+  if (pending !== undefined) await answerPendingCalls(initial, pending, stopWhen);
+  const state = loopState(initial);
   for (;;) {
-    const { config } = context;
-    if (signal.aborted)
-      throw new AgentAbortedError({
-        phase: 'between-steps',
-        run: run.state(),
-        cause: signal.reason,
-      });
+    if (signal.aborted) throw abortedBetweenSteps(initial);
     const stepNumber = run.steps.length + 1;
-    if (joining?.late.joining !== undefined) context = await withJoined(context, joining);
+    if (joining?.late.joining !== undefined)
+      state.context = await withJoined(state.context, joining);
+    const { context, kind } = state;
+    const { config, plugins } = context;
+    // A plugin ended the run before this step (in startRun, or a hook with no step after it).
+    if (plugins?.stop !== undefined) return finish(state, joining, stoppedBy(plugins.stop));
     // Input guardrails check the run's new input once, at its first model step (with what a
     // plugin added before it: the model sees that too); a handoff does not check it again. What
     // a plugin adds later meets them on its own (`run.addInput`).
     const guardInput =
       !run.inputChecked && context.guardrails !== undefined && context.guardrails.input.length > 0;
-    const plugins = context.plugins;
-    // A plugin ended the run before this step (in startRun, or a hook with no step after it).
-    if (plugins?.stop !== undefined) return finish(stoppedBy(plugins.stop));
-    let step: AgentStep;
-    if (plugins === undefined || !plugins.aroundModelCalls) {
-      if (plugins !== undefined) plugins.stepNumber = stepNumber;
-      step = guardInput
-        ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
-            context,
-            stepNumber,
-            held,
-          )
-        : await callModelStep(context, { stepNumber, kind });
-    } else {
-      const made = await pluginModelStep(context, plugins, { stepNumber, kind, guardInput }, held);
-      // A plugin ended the run before the call: the history is as the last step left it.
-      if (!('stepNumber' in made)) return finish(stoppedBy(made));
-      step = made;
-    }
+    const made =
+      plugins === undefined && !guardInput
+        ? await callModelStep(context, { stepNumber, kind })
+        : await modelStep(context, stepNumber, kind, guardInput, held);
+    // A plugin ended the run before the call: the history is as the last step left it.
+    if (!('stepNumber' in made)) return finish(state, joining, stoppedBy(made));
+    const step = made;
     run.inputChecked = true;
     if (guardInput) held?.inputPassed();
-    if (kind === 'tools') modelSteps++;
-    const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
-    let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
+    if (kind === 'tools') state.modelSteps++;
+    const stepsLeft: boolean = kind === 'final-output' || state.modelSteps < config.maxSteps;
+    let next: NextStep<Output> = await resolveOutcome(config, step, {
+      kind,
+      reasks: state.reasks,
+      stepsLeft,
+    });
     if (next.type === 'finish') {
       if (context.guardrails !== undefined)
         next = await context.guardrails.engine.guardOutput(context, step, next, held);
@@ -481,54 +488,164 @@ async function runModelSteps<Output>(
     // more garbage per step in the bench's overhead scenario (the resume step above may pay it).
     const ending = endStep(context, step);
     if (ending !== undefined) await ending;
-    if (calls !== undefined) {
-      next = resolveAnsweredCalls(config, calls, {
-        signal,
-        steps: run.steps,
-        cost: run.cost,
-        runStopWhen: stopWhen,
-        kind,
-        stepsLeft,
-        resumed: false,
-      });
-    }
+    if (calls !== undefined) next = answered(context, calls, stopWhen, kind, stepsLeft, false);
     if (next.type === 'fail') throw next.error(run.state());
     // A plugin that joined during the answer (a stream's first steer) hears of it.
     if (next.type === 'finish' && joining?.late.joining !== undefined)
-      context = await withJoined(context, joining);
-    const after = context.plugins;
-    if (after !== undefined) {
-      const decided = await after.afterStep(
-        step,
-        next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
-        stepsLeft,
-        (content) => run.append(content),
-        config.logger,
-      );
-      if (decided === 'run-again') {
-        kind = 'tools';
-        reasks = 0;
-        continue;
-      }
-      if (decided !== undefined) next = stoppedBy(decided);
+      state.context = await withJoined(state.context, joining);
+    const decided =
+      state.context.plugins === undefined
+        ? undefined
+        : await afterStep(state.context.plugins, step, next, stepsLeft, context);
+    if (decided === 'run-again') {
+      state.kind = 'tools';
+      state.reasks = 0;
+      continue;
     }
-    if (next.type === 'finish') return finish(next);
-    if (calls?.handoff !== undefined) {
-      // The signal carries the handoff (composition's `handoff()` tool): an agent without
-      // handoffs never loads it.
-      context = calls.handoff.handOff(
-        context as RunContext<unknown>,
-        calls.handoff,
-        step,
-        heldFrom,
-      ) as RunContext<Output>;
-      holding.context = context as RunContext<unknown>;
-      heldFrom = run.contents.length;
-      modelSteps = 0;
-    }
-    kind = next.kind;
-    reasks = next.reasks;
+    if (decided !== undefined) next = decided;
+    if (next.type === 'finish') return finish(state, joining, next);
+    if (calls?.handoff !== undefined) handOff(state, calls.handoff, step, holding);
+    state.kind = next.kind;
+    state.reasks = next.reasks;
   }
+}
+
+/** The state of a run's first model step. */
+function loopState<Output>(context: RunContext<Output>): LoopState<Output> {
+  return {
+    context,
+    kind: 'tools',
+    reasks: 0,
+    modelSteps: 0,
+    heldFrom: context.run.inputLength,
+  };
+}
+
+/** The error of a run whose signal ended it between two steps (its history consistent). */
+function abortedBetweenSteps<Output>({ run, signal }: RunContext<Output>): AgentAbortedError {
+  return new AgentAbortedError({ phase: 'between-steps', run: run.state(), cause: signal.reason });
+}
+
+/**
+ * What a step's answered calls decide (see {@link resolveAnsweredCalls}): abort, tool failures,
+ * stop conditions (the agent's, then the run's `stopWhen`), the step limit.
+ */
+function answered<Output>(
+  { config, run, signal }: RunContext<Output>,
+  calls: ToolCallsResult,
+  stopWhen: readonly StopCondition[],
+  kind: ModelStepKind,
+  stepsLeft: boolean,
+  resumed: boolean,
+): NextStep<Output> {
+  return resolveAnsweredCalls(config, calls, {
+    signal,
+    steps: run.steps,
+    cost: run.cost,
+    runStopWhen: stopWhen,
+    kind,
+    stepsLeft,
+    resumed,
+  });
+}
+
+/**
+ * The run's end: the plugins waiting to join joined (none joins after it), their `endRun` first
+ * (so what they report comes before `run-end`), then {@link finishRun}.
+ */
+async function finish<Output>(
+  state: LoopState<Output>,
+  joining: Joining | undefined,
+  next: Finish<Output>,
+): Promise<AgentResult<Output>> {
+  if (joining !== undefined) {
+    joining.late.closed = true;
+    state.context = await withJoined(state.context, joining);
+  }
+  if (state.context.plugins !== undefined) await state.context.plugins.finishing();
+  return finishRun(state.context, next);
+}
+
+/**
+ * The resume step of a history that ends with calls: they run, the step ends, and a failure among
+ * them (abort, a tool's failure the run does not go on after) ends the run.
+ */
+async function answerPendingCalls<Output>(
+  context: RunContext<Output>,
+  pending: Content,
+  stopWhen: readonly StopCondition[],
+): Promise<void> {
+  const { config, run, emit } = context;
+  const step = createResumeStep(pending, config.now());
+  run.startedStep = step.stepNumber;
+  emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
+  const calls = await runTools(context, step, pending);
+  await endStep(context, step);
+  const next = answered(context, calls, stopWhen, 'tools', true, true);
+  if (next.type === 'fail') throw next.error(run.state());
+}
+
+/**
+ * The model call of a step with plugins or input guardrails: through the plugins' model hooks
+ * when one has them, else the call itself (the first one beside the input guardrails when
+ * `guardInput`). A run with neither calls {@link callModelStep} itself (a frame fewer).
+ */
+function modelStep<Output>(
+  context: RunContext<Output>,
+  stepNumber: number,
+  kind: ModelStepKind,
+  guardInput: boolean,
+  held: TextDeltaHold | undefined,
+): Promise<AgentStep | PluginStop> {
+  const plugins = context.plugins;
+  if (plugins?.aroundModelCalls === true)
+    return pluginModelStep(context, plugins, { stepNumber, kind, guardInput }, held);
+  if (plugins !== undefined) plugins.stepNumber = stepNumber;
+  return guardInput
+    ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(context, stepNumber, held)
+    : callModelStep(context, { stepNumber, kind });
+}
+
+/**
+ * What the plugins' `afterStep` made of the step: run again (with what they appended), the run's
+ * end, or `undefined` (the step's own outcome stands). Only a finished answer (`stop`) is theirs.
+ */
+async function afterStep<Output>(
+  plugins: RunPlugins,
+  step: AgentStep,
+  next: NextStep<Output>,
+  stepsLeft: boolean,
+  { run, config }: RunContext<Output>,
+): Promise<'run-again' | Finish<Output> | undefined> {
+  const decided = await plugins.afterStep(
+    step,
+    next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
+    stepsLeft,
+    (content) => run.append(content),
+    config.logger,
+  );
+  return decided === 'run-again' || decided === undefined ? decided : stoppedBy(decided);
+}
+
+/**
+ * The run given to the agent a handoff names (composition's `handoff()` tool; an agent without
+ * handoffs never loads it): its context from the next step on, its step count from zero.
+ */
+function handOff<Output>(
+  state: LoopState<Output>,
+  handoff: NonNullable<ToolCallsResult['handoff']>,
+  step: AgentStep,
+  holding: { context?: RunContext<unknown> },
+): void {
+  state.context = handoff.handOff(
+    state.context as RunContext<unknown>,
+    handoff,
+    step,
+    state.heldFrom,
+  ) as RunContext<Output>;
+  holding.context = state.context as RunContext<unknown>;
+  state.heldFrom = state.context.run.contents.length;
+  state.modelSteps = 0;
 }
 
 /**

@@ -60,6 +60,12 @@ export class RunTracker {
    * plugin adds after it meet them on their own (`PluginRun.addInput`).
    */
   inputChecked = false;
+  /**
+   * The step whose `step-start` was emitted last: a step whose call is sent again (a plugin's
+   * `wrapModelCall` calling `next` twice, as model fallback does; an input rewritten beside the
+   * call) starts once.
+   */
+  startedStep = 0;
 
   /** The meter of the call that started this run (a child run): its tallies are this run's. */
   private readonly spend: ChildSpend | undefined;
