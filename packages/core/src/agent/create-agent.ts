@@ -108,14 +108,20 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         };
   // What the agent keeps between runs: made once, with the loop, by the first run.
   let runtime: AgentRuntime | undefined;
-  const startRun = (input: AgentInput, options: RunLoopOptions): Promise<AgentResult<Output>> => {
+  // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
+  // returned it), not through a function that only forwards: one call fewer between agent.run()
+  // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
+  const loadedLoop = (): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
-    if (loaded !== undefined) {
-      runtime ??= loaded.createAgentRuntime(promptCacheOptions);
-      return loaded.runLoop(config, runtime, input, options);
-    }
-    // A failed load is not kept (the next run tries again); the run fails with the loader's
-    // error, as any import would.
+    if (loaded !== undefined) runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+    return loaded;
+  };
+  // The first run of the process: the loop is loaded first. A failed load is not kept (the next
+  // run tries again); the run fails with the loader's error, as any import would.
+  const startRunAfterLoad = (
+    input: AgentInput,
+    options: RunLoopOptions,
+  ): Promise<AgentResult<Output>> => {
     return runLoopModule.load().then((module) => {
       runtime ??= module.createAgentRuntime(promptCacheOptions);
       return module.runLoop(config, runtime, input, options);
@@ -126,6 +132,140 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   let closing: Promise<void> | undefined;
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
+
+  /**
+   * A unary run's options checked and turned into the loop's, its own controller following the
+   * caller's signal; throws what the run rejects with. Returns before the run starts, so it is
+   * not one of the calls between agent.run() and the transport (issue 53 item 8).
+   */
+  const startUnary = (
+    options: RunOptions | undefined,
+    conversationId: string | undefined,
+    late: LatePlugins | undefined,
+  ): UnaryStart => {
+    if (closing !== undefined) throw closedError();
+    const checked = checkRunOptions(options);
+    const { signal, history, steering, budget, compaction, guardrails, plugins } = checked;
+    const stopWhen = readStopWhen(checked.stopWhen);
+    if (signal !== undefined && !isAbortSignal(signal)) throw invalidSignalError();
+    const controller = new AbortController();
+    // The run's own signal, dropped when the run ends: its abort listener stays for the run.
+    holdAbortListener(controller.signal);
+    const unfollow = followSignal(signal, controller);
+    const runOptions: RunLoopOptions = {
+      signal: controller.signal,
+      streaming: false,
+      conversationId,
+      emit: undefined,
+      history,
+      guardrails,
+      stopWhen,
+      late,
+      budget,
+      compaction,
+      plugins: withSteering(plugins, steering),
+    };
+    return { runOptions, controller, unfollow };
+  };
+  /** The started run kept in flight (for close()) until it settles. */
+  const settleUnary = (
+    start: UnaryStart,
+    result: Promise<AgentResult<Output>>,
+  ): Promise<AgentResult<Output>> => {
+    const { controller, unfollow } = start;
+    const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
+    inFlight.add(entry);
+    // `finally` returns a new promise that settles as `result` does (ECMA-262
+    // Promise.prototype.finally): `result` is handled by it, the caller's promise is not. So a
+    // failed run whose caller forgot `await` is an unhandled rejection (Node prints it and
+    // exits non-zero) instead of failing silently, as `result.then(settle, settle)` made it.
+    return result.finally(() => {
+      inFlight.delete(entry);
+      unfollow();
+    });
+  };
+
+  /**
+   * What createAgentStream needs for a streamed run: its start (the loop, called once the stream
+   * is made), the caller's signal, and its steering; a start that rejects when the agent is
+   * closed or an option is wrong. Returns before the run starts (issue 53 item 8, as
+   * startUnary).
+   */
+  const startStream = (
+    input: AgentInput,
+    options: RunOptions | undefined,
+    conversationId: string | undefined,
+    startChild: RunLoopOptions['startChild'],
+    recordHook: RunLoopOptions['recordHook'],
+    given: LatePlugins | undefined,
+  ): StreamStart<Output> => {
+    if (closing !== undefined) {
+      const closed = closedError();
+      return {
+        start: () => Promise.reject(closed),
+        signal: undefined,
+        steering: undefined,
+        failed: true,
+      };
+    }
+    let checked: RunOptions;
+    try {
+      checked = checkRunOptions(options);
+    } catch (error) {
+      return {
+        start: () => Promise.reject(error),
+        signal: undefined,
+        steering: undefined,
+        failed: true,
+      };
+    }
+    const { signal, history, budget, compaction, guardrails, plugins } = checked;
+    const stopWhen = readStopWhen(checked.stopWhen);
+    // A stream steers through its handle: with the caller's controller, or one of its own,
+    // which joins the run on its first message (a stream nobody steers runs no steering).
+    const { steering } = checked;
+    const late: LatePlugins | undefined =
+      given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
+    return {
+      start: (emit, streamSignal) => {
+        const runOptions: RunLoopOptions = {
+          signal: streamSignal,
+          streaming: true,
+          conversationId,
+          emit,
+          history,
+          guardrails,
+          stopWhen,
+          late,
+          budget,
+          compaction,
+          startChild,
+          plugins: withSteering(plugins, steering),
+          recordHook,
+        };
+        const loop = loadedLoop();
+        return loop === undefined
+          ? startRunAfterLoad(input, runOptions)
+          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
+      },
+      signal,
+      steering:
+        steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
+      failed: false,
+    };
+  };
+  /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
+  const keepStream = (stream: AgentStream<Output>, failed: boolean): AgentStream<Output> => {
+    if (failed) return stream;
+    markRedactingStream(stream);
+    const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
+    inFlight.add(entry);
+    const settle = (): void => {
+      inFlight.delete(entry);
+    };
+    stream.result.then(settle, settle);
+    return stream;
+  };
 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
@@ -145,45 +285,20 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       },
     }),
     run(input, options, conversationId, late): Promise<AgentResult<Output>> {
-      if (closing !== undefined) return Promise.reject(closedError());
-      let checked: RunOptions;
+      // As agent.run below, with the chat session's conversation id and late plugins.
+      let start: UnaryStart;
       try {
-        checked = checkRunOptions(options);
+        start = startUnary(options, conversationId, late);
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, steering, budget, compaction, guardrails, plugins } = checked;
-      const stopWhen = readStopWhen(checked.stopWhen);
-      const controller = new AbortController();
-      if (signal !== undefined && !isAbortSignal(signal)) {
-        return Promise.reject(invalidSignalError());
-      }
-      // The run's own signal, dropped when the run ends: its abort listener stays for the run.
-      holdAbortListener(controller.signal);
-      const unfollow = followSignal(signal, controller);
-      const result = startRun(input, {
-        signal: controller.signal,
-        streaming: false,
-        conversationId,
-        emit: undefined,
-        history,
-        guardrails,
-        stopWhen,
-        late,
-        budget,
-        compaction,
-        plugins: withSteering(plugins, steering),
-      });
-      const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
-      inFlight.add(entry);
-      // `finally` returns a new promise that settles as `result` does (ECMA-262
-      // Promise.prototype.finally): `result` is handled by it, the caller's promise is not. So a
-      // failed run whose caller forgot `await` is an unhandled rejection (Node prints it and
-      // exits non-zero) instead of failing silently, as `result.then(settle, settle)` made it.
-      return result.finally(() => {
-        inFlight.delete(entry);
-        unfollow();
-      });
+      const loop = loadedLoop();
+      return settleUnary(
+        start,
+        loop === undefined
+          ? startRunAfterLoad(input, start.runOptions)
+          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+      );
     },
     child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
@@ -193,14 +308,19 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const controller = new AbortController();
       holdAbortListener(controller.signal);
       const unfollow = followSignal(signal, controller);
-      const result = startRun(input, {
+      const runOptions: RunLoopOptions = {
         signal: controller.signal,
         streaming: parent.streaming,
         conversationId: undefined,
         emit: undefined,
         history,
         parent,
-      });
+      };
+      const loop = loadedLoop();
+      const result =
+        loop === undefined
+          ? startRunAfterLoad(input, runOptions)
+          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
       return result.finally(() => {
@@ -209,60 +329,42 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       });
     },
     stream(input, options, conversationId, startChild, recordHook, given): AgentStream<Output> {
-      if (closing !== undefined) {
-        const closed = closedError();
-        return createAgentStream<Output>(() => Promise.reject(closed), undefined);
-      }
-      let checked: RunOptions;
-      try {
-        checked = checkRunOptions(options);
-      } catch (error) {
-        return createAgentStream<Output>(() => Promise.reject(error), undefined);
-      }
-      const { signal, history, budget, compaction, guardrails, plugins } = checked;
-      const stopWhen = readStopWhen(checked.stopWhen);
-      // A stream steers through its handle: with the caller's controller, or one of its own,
-      // which joins the run on its first message (a stream nobody steers runs no steering).
-      const { steering } = checked;
-      const late: LatePlugins | undefined =
-        given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
-      const stream = createAgentStream<Output>(
-        (emit, streamSignal) =>
-          startRun(input, {
-            signal: streamSignal,
-            streaming: true,
-            conversationId,
-            emit,
-            history,
-            guardrails,
-            stopWhen,
-            late,
-            budget,
-            compaction,
-            startChild,
-            plugins: withSteering(plugins, steering),
-            recordHook,
-          }),
-        signal,
-        steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
+      // As agent.stream below, with what only a chat session or a durable runner passes.
+      const start = startStream(input, options, conversationId, startChild, recordHook, given);
+      return keepStream(
+        createAgentStream<Output>(start.start, start.signal, start.steering),
+        start.failed,
       );
-      markRedactingStream(stream);
-      const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
-      inFlight.add(entry);
-      const settle = (): void => {
-        inFlight.delete(entry);
-      };
-      stream.result.then(settle, settle);
-      return stream;
     },
   };
 
   const agent = {
     model: config.model,
-    run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> =>
-      turns.run(input, options, undefined),
-    stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> =>
-      turns.stream(input, options, undefined),
+    // turns.run's body, not a call of it: one call fewer between agent.run() and the transport
+    // (issue 53 item 8; agent/request-path-depth.test.ts).
+    run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> => {
+      let start: UnaryStart;
+      try {
+        start = startUnary(options, undefined, undefined);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const loop = loadedLoop();
+      return settleUnary(
+        start,
+        loop === undefined
+          ? startRunAfterLoad(input, start.runOptions)
+          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+      );
+    },
+    // turns.stream's body, not a call of it (issue 53 item 8, as run above).
+    stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> => {
+      const start = startStream(input, options, undefined, undefined, undefined, undefined);
+      return keepStream(
+        createAgentStream<Output>(start.start, start.signal, start.steering),
+        start.failed,
+      );
+    },
     close(): Promise<void> {
       closing ??= closeAgent();
       return closing;
@@ -309,8 +411,26 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
 // `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
 // stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
-// exactly as with a static import (see `startRun` in createAgent).
-const runLoopModule = new LoadOnce(() => import('./loop/run-loop.ts'));
+// exactly as with a static import (see `loadedLoop` in createAgent).
+type RunLoopModule = typeof import('./loop/run-loop.ts');
+
+/** A streamed run about to start: createAgentStream's arguments, and whether it failed already. */
+type StreamStart<Output> = {
+  start: Parameters<typeof createAgentStream<Output>>[0];
+  signal: AbortSignal | undefined;
+  steering: StreamSteering | undefined;
+  /** The agent is closed or an option is wrong: the stream only rejects, and is not kept. */
+  failed: boolean;
+};
+
+/** A unary run about to start: the loop's options, and what ends with the run. */
+type UnaryStart = {
+  runOptions: RunLoopOptions;
+  controller: AbortController;
+  /** Stops following the caller's signal. */
+  unfollow: () => void;
+};
+const runLoopModule = new LoadOnce((): Promise<RunLoopModule> => import('./loop/run-loop.ts'));
 
 /**
  * Loads the loop now, as an agent's first run would; a failure is left for that run to report

@@ -2,7 +2,7 @@ import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createTestServer, GOOGLE, TEST_KEY } from './__fixtures__/test-server.ts';
-import { ERROR_BODY_TIME_LIMIT_MS } from './attempts/send-request.ts';
+import { ERROR_BODY_TIME_LIMIT_MS } from './attempts/status-error.ts';
 import { createGemini } from './create-gemini.ts';
 
 const server = createTestServer();

@@ -49,13 +49,28 @@ function isRetryableApiCallError(error: unknown): boolean {
  */
 export async function withRetry<T>(
   attempt: (attemptNumber: number) => Promise<T>,
+  options: WithRetryOptions,
+): Promise<T> {
+  options.signal?.throwIfAborted();
+  return retryAfter(attempt(1), attempt, options);
+}
+
+/**
+ * {@link withRetry} once its first attempt is under way: the caller starts attempt 1 itself, after
+ * `signal?.throwIfAborted()`, so that this function is not on the stack while that attempt sends
+ * (issue 53 item 8, the request path's depth: `sendWithRetry` calls its attempt directly). Attempts
+ * 2 and later are made by `attempt(attemptNumber)`, as {@link withRetry} makes them.
+ * @internal
+ */
+export async function retryAfter<T>(
+  first: Promise<T>,
+  attempt: (attemptNumber: number) => Promise<T>,
   { policy, signal, isRetryable = isRetryableApiCallError, onRetry, random }: WithRetryOptions,
 ): Promise<T> {
-  signal?.throwIfAborted();
-  if (policy.maxRetries === 0) return attempt(1);
+  if (policy.maxRetries === 0) return first;
   let firstError: unknown;
   try {
-    const result = await attempt(1);
+    const result = await first;
     // As p-retry does: a result that arrives after the caller aborted is not returned.
     signal?.throwIfAborted();
     return result;

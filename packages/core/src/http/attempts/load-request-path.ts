@@ -42,6 +42,25 @@ export async function preloadRequestPath(): Promise<void> {
 }
 
 /**
+ * The request path when it is loaded, else `undefined` (then {@link loadRequestPath}). A caller on
+ * the agent's hot path reads it and calls `requestJson` itself, so that no closure and no
+ * {@link withRequestPath} frame lie between the model call and the transport (issue 53 item 8).
+ * @internal
+ */
+export function loadedRequestPath(): RequestPath | undefined {
+  return requestPath.value;
+}
+
+/**
+ * Loads the request path (the load in flight, or a new one after a failure); its failure is the
+ * caller's to report.
+ * @internal
+ */
+export function loadRequestPath(): Promise<RequestPath> {
+  return requestPath.load();
+}
+
+/**
  * `use(requestPath)`: called at once when the request path is loaded (so a call takes no more
  * turns of the event loop than with static imports), else once it is.
  * @internal

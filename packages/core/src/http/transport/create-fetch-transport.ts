@@ -37,7 +37,7 @@ export function createFetchTransport(fetch: typeof globalThis.fetch | undefined)
         // 'error' rather than 'manual': Node's fetch clones every request (and tees its body)
         // unless the mode is 'error', which cost 45 to 90 us per request over loopback (measured
         // on Node 20.20). Cloudflare Workers reject 'error': 'manual' there (REDIRECT_MODE), and
-        // sendRequest refuses the 3xx that comes back.
+        // statusError (attempts/status-error.ts) refuses the 3xx that comes back.
         redirect: REDIRECT_MODE,
       };
       // A Uint8Array (an upload chunk) is a valid BodyInit; lib.dom's generic Uint8Array type lags.

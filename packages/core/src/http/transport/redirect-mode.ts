@@ -3,7 +3,7 @@
  * must never be followed (fetch drops Authorization across origins but not x-goog-api-key).
  * `'error'` where the runtime takes it: Node's fetch clones every request (and tees its body)
  * under any other mode. Cloudflare Workers reject `'error'` outright ("does not make sense at the
- * edge"), so there it is `'manual'`: the 3xx comes back unfollowed and sendRequest refuses it as
+ * edge"), so there it is `'manual'`: the 3xx comes back unfollowed and statusError refuses it as
  * it refuses one from a fetch that ignores the mode.
  * @internal
  */

@@ -5,7 +5,7 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
 import { InvalidFetchResponse } from '../transport/create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from '../transport/read-body-text.ts';
-import type { RequestSignal, Transport, TransportResponse } from '../transport/transport.ts';
+import type { RequestSignal, TransportResponse } from '../transport/transport.ts';
 
 /**
  * How long an error body may take to come whole, in milliseconds (as `@gemloop/client` waits for
@@ -17,16 +17,11 @@ import type { RequestSignal, Transport, TransportResponse } from '../transport/t
  */
 export const ERROR_BODY_TIME_LIMIT_MS = 1000;
 
-/** One HTTP request of an attempt. */
-export type SendRequestOptions = {
-  /** From `selectTransport`: a promise only while the node transport loads. */
-  transport: Transport | Promise<Transport>;
+/** What an error of one HTTP request of an attempt names (built only when it failed). */
+export type SentRequest = {
   url: string;
   /** The API method, for errors: `generateContent`, `listModels`, ... */
   method: string;
-  httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  headers: Record<string, string>;
-  body?: string | Uint8Array | undefined;
   signal: RequestSignal;
   attempt: number;
   auth: CredentialStyle;
@@ -34,47 +29,45 @@ export type SendRequestOptions = {
 };
 
 /**
- * Sends one request and checks its status before anything reads the body: a 2xx response is
- * returned unread; any other status is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}, what
- * comes within {@link ERROR_BODY_TIME_LIMIT_MS}) and thrown as an `ApiCallError` (an error on the
- * stream endpoint is a plain JSON body even under `content-type: text/event-stream`). A redirect
- * is never followed, whichever the transport.
+ * What to throw for a rejection of the transport's `send`: a refused redirect, or a custom fetch's
+ * invalid response, as a non-retryable `ApiCallError`; anything else as it is, for the attempt to
+ * classify (abort, timeout, network).
  *
- * Rejections of the transport itself are left to the caller to classify (abort, timeout,
- * network).
+ * The attempt (`runAttempt` in send-with-retry.ts) calls the transport itself, and this module
+ * only once the request failed: no frame of ours lies between the attempt and `send` (issue 53
+ * item 8, the request path's depth).
  * @internal
  */
-export async function sendRequest(options: SendRequestOptions): Promise<TransportResponse> {
-  const selected = options.transport;
-  const transport = 'send' in selected ? selected : await selected;
-  let response: TransportResponse;
-  try {
-    response = await transport.send({
-      url: options.url,
-      method: options.httpMethod,
-      headers: options.headers,
-      body: options.body,
-      signal: options.signal,
+export function sendError(error: unknown, sent: SentRequest): unknown {
+  if (isRefusedRedirect(error)) return refusedRedirectError(error, sent);
+  if (error instanceof InvalidFetchResponse) {
+    return new ApiCallError({
+      message: `${sent.method} failed: ${error.message}.`,
+      url: sent.url,
+      method: sent.method,
+      status: error.status,
+      isRetryable: false,
+      attempt: sent.attempt,
     });
-  } catch (error) {
-    if (isRefusedRedirect(error)) throw refusedRedirectError(error, options);
-    if (error instanceof InvalidFetchResponse) {
-      throw new ApiCallError({
-        message: `${options.method} failed: ${error.message}.`,
-        url: options.url,
-        method: options.method,
-        status: error.status,
-        isRetryable: false,
-        attempt: options.attempt,
-      });
-    }
-    throw error;
   }
+  return error;
+}
+
+/**
+ * The error of a response whose status is not 2xx, checked before anything reads the body: its
+ * body is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}, what comes within
+ * {@link ERROR_BODY_TIME_LIMIT_MS}) into an `ApiCallError` (an error on the stream endpoint is a
+ * plain JSON body even under `content-type: text/event-stream`). A redirect is never followed,
+ * whichever the transport: the node transport, and a fetch that ignores the redirect mode (a
+ * wrapper, a polyfill), hand the 3xx back, and it is refused here.
+ * @internal
+ */
+export async function statusError(
+  response: TransportResponse,
+  sent: SentRequest,
+): Promise<unknown> {
   const { status } = response;
-  if (status >= 200 && status < 300) return response;
-  // The node transport, and a fetch that ignores the redirect mode (a wrapper, a polyfill), hand
-  // the 3xx back instead.
-  if (isRedirect(response)) throw redirectError(response, options);
+  if (isRedirect(response)) return redirectError(response, sent);
   let body: string | undefined;
   let bodyProblem: string | undefined;
   let cause: unknown;
@@ -83,21 +76,21 @@ export async function sendRequest(options: SendRequestOptions): Promise<Transpor
     body = read.text;
     if (read.late) bodyProblem = `did not arrive within ${ERROR_BODY_TIME_LIMIT_MS} ms`;
   } catch (error) {
-    if (options.signal.aborted) throw error;
+    if (sent.signal.aborted) return error;
     // The status alone still makes a useful error; keep why the body is missing.
     cause = error;
     bodyProblem = `could not be read: ${describeThrown(error)}`;
   }
-  throw createApiCallError({
-    url: options.url,
-    method: options.method,
+  return createApiCallError({
+    url: sent.url,
+    method: sent.method,
     status,
     body,
     bodyProblem,
     responseHeaders: response.headers,
-    attempt: options.attempt,
-    auth: options.auth,
-    redact: options.redact,
+    attempt: sent.attempt,
+    auth: sent.auth,
+    redact: sent.redact,
     cause,
   });
 }
@@ -165,7 +158,7 @@ function isRefusedRedirect(error: unknown): boolean {
 }
 
 /** Node's fetch does not say where the redirect pointed, so the message says how to find out. */
-function refusedRedirectError(error: unknown, options: SendRequestOptions): ApiCallError {
+function refusedRedirectError(error: unknown, options: SentRequest): ApiCallError {
   return new ApiCallError({
     message:
       `${options.method} got a redirect (HTTP 3xx). gemloop does not follow redirects, so the API ` +
@@ -179,7 +172,7 @@ function refusedRedirectError(error: unknown, options: SendRequestOptions): ApiC
   });
 }
 
-function redirectError(response: TransportResponse, options: SendRequestOptions): ApiCallError {
+function redirectError(response: TransportResponse, options: SentRequest): ApiCallError {
   const headers = toSafeHeaders(response.headers, options.redact);
   const location = headers?.['location'];
   const target =
