@@ -475,7 +475,9 @@ class LiveSessionState {
     const old = this.#current as Connection;
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
-    this.#tools.cancelUnheld(old, this.#handleCount);
+    // The handles of the old connection: those the new one sends hold none of what it sent.
+    const handles = this.#handleCount;
+    this.#tools.cancelUnheld(old, handles);
     const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
     const resumed = await resumeOnNewConnection({
       old,
@@ -503,17 +505,22 @@ class LiveSessionState {
       return;
     }
     this.#current = next;
+    this.#draining = false;
+    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+    // The frames that came before anything is sent again go first (still reconnecting: what
+    // they make waits in the outbox). The handle the server sends at once on a resume is among
+    // them: it predates what is sent again, and must not count it as held (takeConsumed).
+    this.#adopt(next);
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
-    const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
+    const known = (held: Held) => held.issued === undefined || held.issued < handles;
     for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
     const outbox = this.#outbox;
     this.#outbox = [];
     this.#outboxBytes = 0;
     for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
     this.#reconnecting = false;
-    this.#draining = false;
-    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
-    this.#adopt(next);
+    // A goAway among the early frames waited for the resends.
+    this.#maybeMove();
   }
 }

@@ -192,12 +192,21 @@ export function takeConsumed(
     : resumable
       ? connection.takenBefore
       : undefined;
+  // A background call's answer sent before a resumable handle came is held by it too, turn or
+  // no turn: a SILENT answer starts none, and a server that takes a handle right after it (as
+  // the fake does) no longer knows the call, so sending the answer again would be refused
+  // (1007). Google's guidance is this for every message: buffer "messages sent since last
+  // SessionResmumptionTokenUpdate" [sic] (LiveServerSessionResumptionUpdate
+  // .lastConsumedClientMessageIndex, @google/genai src/types.ts). The session plays a new
+  // connection's early frames before it sends anything again, so a handle is only ever told of
+  // what was sent before it came. An answer still in flight when the server took the handle is
+  // the case this misses, as the turnComplete rule above does for any message.
+  const held = (sent: Sent) =>
+    (before !== undefined && sent.index < before) || (resumable && sent.callIds !== undefined);
   const heldCallIds: string[] = [];
-  if (before !== undefined) {
-    for (const sent of connection.sent) {
-      if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
-    }
-    connection.sent = connection.sent.filter((sent) => sent.index >= before);
+  if (before !== undefined || resumable) {
+    for (const sent of connection.sent) if (held(sent)) heldCallIds.push(...(sent.callIds ?? []));
+    connection.sent = connection.sent.filter((sent) => !held(sent));
     connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
   }
   return heldCallIds;
