@@ -351,6 +351,11 @@ class LiveSessionState {
       });
     }
     const text = JSON.stringify(message);
+    const realtime = objectField(message['realtimeInput']);
+    const media =
+      realtime !== undefined &&
+      (realtime['audio'] !== undefined || realtime['video'] !== undefined);
+    const held: Held = { ...kept, text, history: kept.history === true, media };
     const connection = this.#current;
     if (this.#reconnecting || connection === undefined || !connection.ready) {
       // Held for the next connection, bounded: audio keeps coming while a resume is under way.
@@ -365,10 +370,23 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ ...kept, text, history: kept.history === true });
+      this.#outbox.push(held);
       return;
     }
-    sendOn(connection, { ...kept, text, history: kept.history === true }, this.#maxBufferedBytes);
+    this.#sendKept(connection, held);
+  }
+
+  /** {@link sendOn}, ending the session when the resend buffer holds too much to let go of. */
+  #sendKept(connection: Connection, held: Held): boolean {
+    if (sendOn(connection, held, this.#maxBufferedBytes)) return true;
+    this.#end(
+      new LiveSessionError({
+        reason: 'buffer-full',
+        limit: this.#maxBufferedBytes,
+        message: `More than ${this.#maxBufferedBytes} bytes of text, tool answers and signals were sent and not confirmed by a resumption handle, so a resume would lose a turn: raise maxBufferedBytes.`,
+      }),
+    );
+    return false;
   }
 
   #connect(handle: string | undefined): Promise<Connection> {
@@ -514,11 +532,12 @@ class LiveSessionState {
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
     const known = (held: Held) => held.issued === undefined || held.issued < handles;
-    for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
     const outbox = this.#outbox;
     this.#outbox = [];
     this.#outboxBytes = 0;
-    for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
+    for (const held of [...old.sent, ...outbox]) {
+      if (known(held) && !this.#sendKept(next, held)) return;
+    }
     this.#reconnecting = false;
     // A goAway among the early frames waited for the resends.
     this.#maybeMove();

@@ -13,6 +13,8 @@ export type Held = {
   history: boolean;
   callIds?: readonly string[] | undefined;
   issued?: number | undefined;
+  /** Realtime audio or video: let go first when the resend buffer is full. */
+  media?: boolean | undefined;
 };
 /** A message sent on a connection, with its per-connection index. @internal */
 export type Sent = Held & { index: number };
@@ -155,20 +157,26 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
 
 /**
  * Sends a message on `connection` and keeps it for a resume until the server reports it
- * consumed, bounded by `maxBufferedBytes`. @internal
+ * consumed, bounded by `maxBufferedBytes`: the oldest audio and video go first. Returns `false`,
+ * sending nothing, when what is kept is over the bound with no audio or video left to let go:
+ * the session must end (a resume would lose a turn). @internal
  */
-export function sendOn(connection: Connection, held: Held, maxBufferedBytes: number): void {
+export function sendOn(connection: Connection, held: Held, maxBufferedBytes: number): boolean {
   const { text } = held;
   connection.sent.push({ ...held, index: connection.nextIndex });
   connection.sentBytes += text.length;
   connection.nextIndex += 1;
-  // Kept for a resume until the server reports them consumed, bounded: a server that never
-  // does (or a long monologue between two updates) would otherwise grow this without end. The
-  // oldest go first; @google/genai's types say the index exists to "limit buffering".
-  while (connection.sentBytes > maxBufferedBytes && connection.sent.length > 0) {
-    connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
+  // A server that never confirms (or a long monologue between two updates) would otherwise grow
+  // this without end; @google/genai's types say the index exists to "limit buffering". Old audio
+  // and video are let go of ("partial audio and video frames are likely not needed", ibid.); a
+  // text, a tool answer or a control signal never is: losing one would lose or break a turn.
+  while (connection.sentBytes > maxBufferedBytes) {
+    const oldest = connection.sent.findIndex((sent) => sent.media === true);
+    if (oldest === -1) return false;
+    connection.sentBytes -= (connection.sent.splice(oldest, 1)[0] as Sent).text.length;
   }
   connection.socket.send(text);
+  return true;
 }
 
 /**
