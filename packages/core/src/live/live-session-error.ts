@@ -10,7 +10,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed.
  * - `frame-too-large`: a server frame was larger than `maxFrameBytes`.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
- *   waited for a socket (a reconnection that takes too long while audio keeps coming).
+ *   waited for a socket (a reconnection that takes too long while audio keeps coming), or of
+ *   text, tool answers and signals sent that no resumption handle confirmed (kept to send again).
  * - `invalid-frame`: a server frame that is not a JSON object.
  * - `closed`: a message sent on a session that is over (closed, or failed).
  * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call

@@ -91,8 +91,9 @@ export type LiveSessionOptions = {
   /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */
   maxFrameBytes?: number | undefined;
   /**
-   * The most bytes of events waiting for the reader, and of messages waiting for a socket
-   * during a reconnection. @defaultValue 32 MiB
+   * The most bytes of events waiting for the reader, of messages waiting for a socket during a
+   * reconnection, and of messages kept to send again on a resume (the oldest audio and video are
+   * let go of; text, tool answers and signals never are). @defaultValue 32 MiB
    */
   maxBufferedBytes?: number | undefined;
   /**
