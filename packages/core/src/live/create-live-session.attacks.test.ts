@@ -213,6 +213,23 @@ describe('a hostile or broken Live server', () => {
     expect((error as Error).message).not.toContain('test-key');
   });
 
+  it('a server whose resumes never last: the session fails after maxReconnectAttempts, never a reconnect loop', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'one' }], [{ drop: true }]],
+      dropResumes: true,
+    });
+    const session = await createLiveSession(agent, { maxReconnectAttempts: 3 });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('first');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    session.sendText('second');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 3 });
+    expect((error as Error).message).not.toContain('test-key');
+    // The first connection, then three resumes that each dropped before the server said anything.
+    expect(fake.connections).toHaveLength(4);
+  });
+
   it('endless microphone audio between two resumption updates keeps a bounded resend buffer', async () => {
     const { fake, agent } = await liveFixture({ script: [[{ text: 'one' }]] });
     await using session = await createLiveSession(agent, {

@@ -94,6 +94,12 @@ export async function openLiveSession(
   return session.api();
 }
 
+/**
+ * A connection that ends sooner than this after its setup, with no model output on it, counts as
+ * a failed resume (see `#reconnect`).
+ */
+const FRUITLESS_MS = 30_000;
+
 /** One live session's state: its connection, handle, tools in flight and events. */
 class LiveSessionState {
   readonly #agent: AgentOptions<unknown>;
@@ -126,6 +132,8 @@ class LiveSessionState {
    */
   #handleCount = 0;
   #turnInProgress = false;
+  /** Resumed connections in a row that ended soon after their setup with nothing heard on them. */
+  #fruitless = 0;
   #draining = false;
   #reconnecting = false;
   #outbox: Held[] = [];
@@ -419,6 +427,12 @@ class LiveSessionState {
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
+    if (
+      frame['serverContent'] !== undefined ||
+      frame['toolCall'] !== undefined ||
+      frame['toolCallCancellation'] !== undefined
+    )
+      connection.heard = true;
     const content = objectField(frame['serverContent']);
     if (content !== undefined) {
       const translated = contentEvents(content);
@@ -491,12 +505,28 @@ class LiveSessionState {
     if (this.#reconnecting || this.#ended) return;
     this.#reconnecting = true;
     const old = this.#current as Connection;
+    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
+    // A server whose resumed connections end right after the setup, the model silent on them,
+    // would have the session resume forever, each resume "succeeding": they count as failed
+    // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
+    // (a user silent for a while is not a broken server).
+    const fruitless = old.resumed && !old.heard && Date.now() - old.readyAt < FRUITLESS_MS;
+    this.#fruitless = fruitless ? this.#fruitless + 1 : 0;
+    if (this.#fruitless >= maxAttempts) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          message: `The live session could not resume: ${maxAttempts} connections in a row ended within ${FRUITLESS_MS / 1000} s of their setup with nothing from the model (maxReconnectAttempts).`,
+        }),
+      );
+      return;
+    }
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
     // The handles of the old connection: those the new one sends hold none of what it sent.
     const handles = this.#handleCount;
     this.#tools.cancelUnheld(old, handles);
-    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
     const resumed = await resumeOnNewConnection({
       old,
       overlap: this.#options.overlapReconnect === true && reason === 'go-away',
@@ -517,6 +547,7 @@ class LiveSessionState {
       return;
     }
     const { next, attempt } = resumed;
+    next.resumed = true;
     if (this.#ended) {
       next.closedByUs = true;
       next.socket.close(1000);

@@ -7,7 +7,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * - `closed-by-server`: the server closed the session with an error code.
  * - `no-resumption-handle`: the connection ended (a drop, or `goAway`'s time ran out) and the
  *   server never sent a resumable handle to continue the session with.
- * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed.
+ * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed (or ended within 30 s of
+ *   their setup with nothing from the model).
  * - `frame-too-large`: a server frame was larger than `maxFrameBytes`.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
  *   waited for a socket (a reconnection that takes too long while audio keeps coming), or of

@@ -86,7 +86,10 @@ export type LiveSessionOptions = {
    * failed: a hang guard. @defaultValue 30000
    */
   connectTimeoutMs?: number | undefined;
-  /** Resumes in a row that may fail before the session fails. @defaultValue 5 */
+  /**
+   * Resumes in a row that may fail before the session fails. A resumed connection that ends
+   * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
+   */
   maxReconnectAttempts?: number | undefined;
   /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */
   maxFrameBytes?: number | undefined;

@@ -30,6 +30,12 @@ export type Connection = {
   closedByUs: boolean;
   /** Messages before this index were sent before the last turnComplete: the server has them. */
   takenBefore: number;
+  /** When the server answered the setup (`Date.now()`). */
+  readyAt: number;
+  /** Whether the server sent anything but resumption updates after the setup (model output). */
+  heard: boolean;
+  /** Whether the session opened it to resume on (after a goAway or a drop). */
+  resumed: boolean;
   /** Resolves when the socket has closed (its close event). */
   gone: Promise<void>;
   markGone: () => void;
@@ -83,6 +89,9 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     ready: false,
     closedByUs: false,
     takenBefore: 0,
+    readyAt: 0,
+    heard: false,
+    resumed: false,
     gone: Promise.resolve(),
     markGone: () => {},
     early: [],
@@ -127,6 +136,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       if (!connection.ready) {
         if (frame['setupComplete'] === undefined) return;
         connection.ready = true;
+        connection.readyAt = Date.now();
         clearTimeout(timer);
         resolve(connection);
         return;
