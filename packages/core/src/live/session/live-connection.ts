@@ -205,11 +205,8 @@ export function takeConsumed(
   // connection from the first message after the setup is an assumption checked against the
   // fake only.
   const consumed = Number(update['lastConsumedClientMessageIndex']);
-  const before = Number.isSafeInteger(consumed)
-    ? consumed + 1
-    : resumable
-      ? connection.takenBefore
-      : undefined;
+  const indexed = Number.isSafeInteger(consumed);
+  const before = indexed ? consumed + 1 : resumable ? connection.takenBefore : undefined;
   // A background call's answer sent before a resumable handle came is held by it too, turn or
   // no turn: a SILENT answer starts none, and a server that takes a handle right after it (as
   // the fake does) no longer knows the call, so sending the answer again would be refused
@@ -218,9 +215,11 @@ export function takeConsumed(
   // .lastConsumedClientMessageIndex, @google/genai src/types.ts). The session plays a new
   // connection's early frames before it sends anything again, so a handle is only ever told of
   // what was sent before it came. An answer still in flight when the server took the handle is
-  // the case this misses, as the turnComplete rule above does for any message.
+  // the case this misses, as the turnComplete rule above does for any message. With the index,
+  // the index alone says.
   const held = (sent: Sent) =>
-    (before !== undefined && sent.index < before) || (resumable && sent.callIds !== undefined);
+    (before !== undefined && sent.index < before) ||
+    (!indexed && resumable && sent.callIds !== undefined);
   const heldCallIds: string[] = [];
   if (before !== undefined || resumable) {
     for (const sent of connection.sent) if (held(sent)) heldCallIds.push(...(sent.callIds ?? []));
