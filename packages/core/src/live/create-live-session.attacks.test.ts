@@ -213,6 +213,23 @@ describe('a hostile or broken Live server', () => {
     expect((error as Error).message).not.toContain('test-key');
   });
 
+  it('a server whose resumes never last: the session fails after maxReconnectAttempts, never a reconnect loop', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'one' }], [{ drop: true }]],
+      dropResumes: true,
+    });
+    const session = await createLiveSession(agent, { maxReconnectAttempts: 3 });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('first');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    session.sendText('second');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 3 });
+    expect((error as Error).message).not.toContain('test-key');
+    // The first connection, then three resumes that each dropped before the server said anything.
+    expect(fake.connections).toHaveLength(4);
+  });
+
   it('endless microphone audio between two resumption updates keeps a bounded resend buffer', async () => {
     const { fake, agent } = await liveFixture({ script: [[{ text: 'one' }]] });
     await using session = await createLiveSession(agent, {
@@ -231,6 +248,56 @@ describe('a hostile or broken Live server', () => {
       .toBeGreaterThan(0);
     const resent = fake.connections[1]?.messages.length ?? 0;
     expect(resent).toBeLessThanOrEqual(10);
+  });
+
+  it('endless audio lets go of old audio only: a text no handle holds yet is sent again after a drop', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'one' }], [{ text: 'two' }, { awaitInterruption: true }]],
+    });
+    await using session = await createLiveSession(agent, {
+      modality: 'audio',
+      maxBufferedBytes: 20_000,
+    });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('first');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    // The handle after "one" holds "first". "second" starts a turn that does not end (no handle
+    // holds it), and a flood of audio follows it, far more than maxBufferedBytes.
+    session.sendText('second');
+    await readUntil(iterator, (event) => event.type === 'text-delta');
+    const chunk = new Uint8Array(1500);
+    for (let index = 0; index < 200; index += 1) session.sendAudio(chunk);
+    await expect.poll(() => fake.connections[0]?.messages.length, { timeout: 60_000 }).toBe(202);
+    fake.dropAll();
+    await readUntil(iterator, (event) => event.type === 'reconnect');
+    // "second" is sent again (the resumed model answers it again), with the newest audio only.
+    const replayed = await readUntil(iterator, (event) => event.type === 'text-delta');
+    expect(replayed.at(-1)).toMatchObject({ text: 'two' });
+    const resent = fake.connections[1]?.messages ?? [];
+    expect(resent[0]).toEqual({ realtimeInput: { text: 'second' } });
+    expect(resent.length).toBeLessThanOrEqual(12);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('more unconfirmed text than maxBufferedBytes ends the session with buffer-full, never a silent loss', async () => {
+    const { fake, agent } = await liveFixture({
+      script: Array.from({ length: 30 }, () => [{ awaitInterruption: true as const }]),
+      resumptionUpdates: false,
+    });
+    const session = await createLiveSession(agent, { maxBufferedBytes: 20_000 });
+    const iterator = session[Symbol.asyncIterator]();
+    // No handle ever says the server holds them: each must be kept to be sent again.
+    let sent = 0;
+    expect(() => {
+      for (; sent < 20; sent += 1) session.sendText('x'.repeat(1500));
+    }).toThrow(expect.objectContaining({ reason: 'closed' }));
+    // The 14th text (over the bound) ended the session instead of being sent; the 15th threw.
+    expect(sent).toBe(14);
+    const error = await readUntil(iterator, () => false).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'buffer-full', limit: 20_000 });
+    expect((error as Error).message).toMatch(/not confirmed/);
+    await expect(session.closed).rejects.toMatchObject({ reason: 'buffer-full' });
+    expect(fake.connections[0]?.messages.length).toBeLessThanOrEqual(13);
   });
 
   it('sending on a closed session is a LiveSessionError (closed), not a silent drop', async () => {

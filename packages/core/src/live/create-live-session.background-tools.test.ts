@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defineTool } from '../tools/define/define-tool.ts';
+import { heldTool } from './__fixtures__/held-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
-import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
-
-/** A background tool that runs until the test releases it, and reports its signal. */
-function heldTool(scheduling?: LiveToolScheduling) {
-  let release: (value: unknown) => void = () => {};
-  let signal: AbortSignal | undefined;
-  let markStarted: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    markStarted = resolve;
-  });
-  const tool = defineTool({
-    name: 'slow_search',
-    description: 'Searches for a long time.',
-    behavior: 'NON_BLOCKING',
-    scheduling,
-    execute: (_args, context) =>
-      new Promise((resolve, reject) => {
-        signal = context.signal;
-        release = resolve;
-        context.signal.addEventListener('abort', () => reject(context.signal.reason));
-        markStarted();
-      }),
-  });
-  return { tool, started, release: (value: unknown) => release(value), signal: () => signal };
-}
+import type { LiveEvent } from './live-event.ts';
 
 const texts = (events: LiveEvent[]) =>
   events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : []));

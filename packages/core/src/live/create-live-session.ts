@@ -94,6 +94,12 @@ export async function openLiveSession(
   return session.api();
 }
 
+/**
+ * A connection that ends sooner than this after its setup, with no model output on it, counts as
+ * a failed resume (see `#reconnect`).
+ */
+const FRUITLESS_MS = 30_000;
+
 /** One live session's state: its connection, handle, tools in flight and events. */
 class LiveSessionState {
   readonly #agent: AgentOptions<unknown>;
@@ -126,6 +132,8 @@ class LiveSessionState {
    */
   #handleCount = 0;
   #turnInProgress = false;
+  /** Resumed connections in a row that ended soon after their setup with nothing heard on them. */
+  #fruitless = 0;
   #draining = false;
   #reconnecting = false;
   #outbox: Held[] = [];
@@ -351,6 +359,11 @@ class LiveSessionState {
       });
     }
     const text = JSON.stringify(message);
+    const realtime = objectField(message['realtimeInput']);
+    const media =
+      realtime !== undefined &&
+      (realtime['audio'] !== undefined || realtime['video'] !== undefined);
+    const held: Held = { ...kept, text, history: kept.history === true, media };
     const connection = this.#current;
     if (this.#reconnecting || connection === undefined || !connection.ready) {
       // Held for the next connection, bounded: audio keeps coming while a resume is under way.
@@ -365,10 +378,23 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push({ ...kept, text, history: kept.history === true });
+      this.#outbox.push(held);
       return;
     }
-    sendOn(connection, { ...kept, text, history: kept.history === true }, this.#maxBufferedBytes);
+    this.#sendKept(connection, held);
+  }
+
+  /** {@link sendOn}, ending the session when the resend buffer holds too much to let go of. */
+  #sendKept(connection: Connection, held: Held): boolean {
+    if (sendOn(connection, held, this.#maxBufferedBytes)) return true;
+    this.#end(
+      new LiveSessionError({
+        reason: 'buffer-full',
+        limit: this.#maxBufferedBytes,
+        message: `More than ${this.#maxBufferedBytes} bytes of text, tool answers and signals were sent and not confirmed by a resumption handle, so a resume would lose a turn: raise maxBufferedBytes.`,
+      }),
+    );
+    return false;
   }
 
   #connect(handle: string | undefined): Promise<Connection> {
@@ -401,6 +427,12 @@ class LiveSessionState {
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
+    if (
+      frame['serverContent'] !== undefined ||
+      frame['toolCall'] !== undefined ||
+      frame['toolCallCancellation'] !== undefined
+    )
+      connection.heard = true;
     const content = objectField(frame['serverContent']);
     if (content !== undefined) {
       const translated = contentEvents(content);
@@ -473,10 +505,28 @@ class LiveSessionState {
     if (this.#reconnecting || this.#ended) return;
     this.#reconnecting = true;
     const old = this.#current as Connection;
+    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
+    // A server whose resumed connections end right after the setup, the model silent on them,
+    // would have the session resume forever, each resume "succeeding": they count as failed
+    // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
+    // (a user silent for a while is not a broken server).
+    const fruitless = old.resumed && !old.heard && Date.now() - old.readyAt < FRUITLESS_MS;
+    this.#fruitless = fruitless ? this.#fruitless + 1 : 0;
+    if (this.#fruitless >= maxAttempts) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          message: `The live session could not resume: ${maxAttempts} connections in a row ended within ${FRUITLESS_MS / 1000} s of their setup with nothing from the model (maxReconnectAttempts).`,
+        }),
+      );
+      return;
+    }
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
-    this.#tools.cancelUnheld(old, this.#handleCount);
-    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
+    // The handles of the old connection: those the new one sends hold none of what it sent.
+    const handles = this.#handleCount;
+    this.#tools.cancelUnheld(old, handles);
     const resumed = await resumeOnNewConnection({
       old,
       overlap: this.#options.overlapReconnect === true && reason === 'go-away',
@@ -497,23 +547,30 @@ class LiveSessionState {
       return;
     }
     const { next, attempt } = resumed;
+    next.resumed = true;
     if (this.#ended) {
       next.closedByUs = true;
       next.socket.close(1000);
       return;
     }
     this.#current = next;
+    this.#draining = false;
+    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+    // The frames that came before anything is sent again go first (still reconnecting: what
+    // they make waits in the outbox). The handle the server sends at once on a resume is among
+    // them: it predates what is sent again, and must not count it as held (takeConsumed).
+    this.#adopt(next);
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
-    const known = (held: Held) => held.issued === undefined || held.issued < this.#handleCount;
-    for (const sent of old.sent) if (known(sent)) sendOn(next, sent, this.#maxBufferedBytes);
+    const known = (held: Held) => held.issued === undefined || held.issued < handles;
     const outbox = this.#outbox;
     this.#outbox = [];
     this.#outboxBytes = 0;
-    for (const held of outbox) if (known(held)) sendOn(next, held, this.#maxBufferedBytes);
+    for (const held of [...old.sent, ...outbox]) {
+      if (known(held) && !this.#sendKept(next, held)) return;
+    }
     this.#reconnecting = false;
-    this.#draining = false;
-    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
-    this.#adopt(next);
+    // A goAway among the early frames waited for the resends.
+    this.#maybeMove();
   }
 }

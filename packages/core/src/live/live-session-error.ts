@@ -7,10 +7,12 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * - `closed-by-server`: the server closed the session with an error code.
  * - `no-resumption-handle`: the connection ended (a drop, or `goAway`'s time ran out) and the
  *   server never sent a resumable handle to continue the session with.
- * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed.
+ * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed (or ended within 30 s of
+ *   their setup with nothing from the model).
  * - `frame-too-large`: a server frame was larger than `maxFrameBytes`.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
- *   waited for a socket (a reconnection that takes too long while audio keeps coming).
+ *   waited for a socket (a reconnection that takes too long while audio keeps coming), or of
+ *   text, tool answers and signals sent that no resumption handle confirmed (kept to send again).
  * - `invalid-frame`: a server frame that is not a JSON object.
  * - `closed`: a message sent on a session that is over (closed, or failed).
  * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call

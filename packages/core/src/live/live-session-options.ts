@@ -86,13 +86,17 @@ export type LiveSessionOptions = {
    * failed: a hang guard. @defaultValue 30000
    */
   connectTimeoutMs?: number | undefined;
-  /** Resumes in a row that may fail before the session fails. @defaultValue 5 */
+  /**
+   * Resumes in a row that may fail before the session fails. A resumed connection that ends
+   * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
+   */
   maxReconnectAttempts?: number | undefined;
   /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */
   maxFrameBytes?: number | undefined;
   /**
-   * The most bytes of events waiting for the reader, and of messages waiting for a socket
-   * during a reconnection. @defaultValue 32 MiB
+   * The most bytes of events waiting for the reader, of messages waiting for a socket during a
+   * reconnection, and of messages kept to send again on a resume (the oldest audio and video are
+   * let go of; text, tool answers and signals never are). @defaultValue 32 MiB
    */
   maxBufferedBytes?: number | undefined;
   /**

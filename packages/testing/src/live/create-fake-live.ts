@@ -356,6 +356,9 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     conn.record.sessionId = conn.session.id;
     send(conn, { setupComplete: {} });
     sendResumptionUpdate(conn);
+    if (options.dropResumes === true && conn.record.resumedHandle !== undefined) {
+      setImmediate(() => conn.ws.terminate());
+    }
   }
 
   function sendResumptionUpdate(conn: Conn): void {

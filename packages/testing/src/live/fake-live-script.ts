@@ -75,6 +75,11 @@ export type CreateFakeLiveOptions = {
    * @defaultValue true
    */
   refuseResumeWhileOpen?: boolean | undefined;
+  /**
+   * Cut every resumed connection right after its setup is answered (and its handle sent): a
+   * server whose resumes never last. @defaultValue false
+   */
+  dropResumes?: boolean | undefined;
   /** Never answer the setup: a server that accepts the socket and hangs. @defaultValue false */
   hangOnSetup?: boolean | undefined;
   /** The fake's clock, for handle expiry. @defaultValue `Date.now` */

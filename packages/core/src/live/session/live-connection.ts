@@ -13,6 +13,8 @@ export type Held = {
   history: boolean;
   callIds?: readonly string[] | undefined;
   issued?: number | undefined;
+  /** Realtime audio or video: let go first when the resend buffer is full. */
+  media?: boolean | undefined;
 };
 /** A message sent on a connection, with its per-connection index. @internal */
 export type Sent = Held & { index: number };
@@ -28,6 +30,12 @@ export type Connection = {
   closedByUs: boolean;
   /** Messages before this index were sent before the last turnComplete: the server has them. */
   takenBefore: number;
+  /** When the server answered the setup (`Date.now()`). */
+  readyAt: number;
+  /** Whether the server sent anything but resumption updates after the setup (model output). */
+  heard: boolean;
+  /** Whether the session opened it to resume on (after a goAway or a drop). */
+  resumed: boolean;
   /** Resolves when the socket has closed (its close event). */
   gone: Promise<void>;
   markGone: () => void;
@@ -81,6 +89,9 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     ready: false,
     closedByUs: false,
     takenBefore: 0,
+    readyAt: 0,
+    heard: false,
+    resumed: false,
     gone: Promise.resolve(),
     markGone: () => {},
     early: [],
@@ -125,6 +136,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       if (!connection.ready) {
         if (frame['setupComplete'] === undefined) return;
         connection.ready = true;
+        connection.readyAt = Date.now();
         clearTimeout(timer);
         resolve(connection);
         return;
@@ -155,20 +167,26 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
 
 /**
  * Sends a message on `connection` and keeps it for a resume until the server reports it
- * consumed, bounded by `maxBufferedBytes`. @internal
+ * consumed, bounded by `maxBufferedBytes`: the oldest audio and video go first. Returns `false`,
+ * sending nothing, when what is kept is over the bound with no audio or video left to let go:
+ * the session must end (a resume would lose a turn). @internal
  */
-export function sendOn(connection: Connection, held: Held, maxBufferedBytes: number): void {
+export function sendOn(connection: Connection, held: Held, maxBufferedBytes: number): boolean {
   const { text } = held;
   connection.sent.push({ ...held, index: connection.nextIndex });
   connection.sentBytes += text.length;
   connection.nextIndex += 1;
-  // Kept for a resume until the server reports them consumed, bounded: a server that never
-  // does (or a long monologue between two updates) would otherwise grow this without end. The
-  // oldest go first; @google/genai's types say the index exists to "limit buffering".
-  while (connection.sentBytes > maxBufferedBytes && connection.sent.length > 0) {
-    connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
+  // A server that never confirms (or a long monologue between two updates) would otherwise grow
+  // this without end; @google/genai's types say the index exists to "limit buffering". Old audio
+  // and video are let go of ("partial audio and video frames are likely not needed", ibid.); a
+  // text, a tool answer or a control signal never is: losing one would lose or break a turn.
+  while (connection.sentBytes > maxBufferedBytes) {
+    const oldest = connection.sent.findIndex((sent) => sent.media === true);
+    if (oldest === -1) return false;
+    connection.sentBytes -= (connection.sent.splice(oldest, 1)[0] as Sent).text.length;
   }
   connection.socket.send(text);
+  return true;
 }
 
 /**
@@ -187,17 +205,25 @@ export function takeConsumed(
   // connection from the first message after the setup is an assumption checked against the
   // fake only.
   const consumed = Number(update['lastConsumedClientMessageIndex']);
-  const before = Number.isSafeInteger(consumed)
-    ? consumed + 1
-    : resumable
-      ? connection.takenBefore
-      : undefined;
+  const indexed = Number.isSafeInteger(consumed);
+  const before = indexed ? consumed + 1 : resumable ? connection.takenBefore : undefined;
+  // A background call's answer sent before a resumable handle came is held by it too, turn or
+  // no turn: a SILENT answer starts none, and a server that takes a handle right after it (as
+  // the fake does) no longer knows the call, so sending the answer again would be refused
+  // (1007). Google's guidance is this for every message: buffer "messages sent since last
+  // SessionResmumptionTokenUpdate" [sic] (LiveServerSessionResumptionUpdate
+  // .lastConsumedClientMessageIndex, @google/genai src/types.ts). The session plays a new
+  // connection's early frames before it sends anything again, so a handle is only ever told of
+  // what was sent before it came. An answer still in flight when the server took the handle is
+  // the case this misses, as the turnComplete rule above does for any message. With the index,
+  // the index alone says.
+  const held = (sent: Sent) =>
+    (before !== undefined && sent.index < before) ||
+    (!indexed && resumable && sent.callIds !== undefined);
   const heldCallIds: string[] = [];
-  if (before !== undefined) {
-    for (const sent of connection.sent) {
-      if (sent.index < before) heldCallIds.push(...(sent.callIds ?? []));
-    }
-    connection.sent = connection.sent.filter((sent) => sent.index >= before);
+  if (before !== undefined || resumable) {
+    for (const sent of connection.sent) if (held(sent)) heldCallIds.push(...(sent.callIds ?? []));
+    connection.sent = connection.sent.filter((sent) => !held(sent));
     connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
   }
   return heldCallIds;
