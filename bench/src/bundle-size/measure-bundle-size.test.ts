@@ -74,10 +74,15 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * probeRunChunks runs one) count; the chunks only a feature loads with `import()` (a stream's own
  * steering, the OpenTelemetry observer, the plugin engine, the caches client, Vertex auth,
  * p-retry on a first retry, a chat's history selection) are reported beside it, not counted.
- * 107.3 KB (109,843 bytes) loaded to run, 13.7 KB (14,075 bytes, 12 chunks) lazily. Raise it only
+ * 107.3 KB (109,843 bytes) loaded to run, 13.7 KB (14,075 bytes, 12 chunks) lazily. 108.6 KB
+ * (111,169 bytes) once observers read the run's events (issue 53 item 4) and item 8's shorter
+ * request path and loop functions were merged (+1,326): the facade calling the loaded loop
+ * itself and the client its loaded request path, each with the first-use path beside it
+ * (create-agent.ts +675 minified, create-gemini.ts +442, send-with-retry.ts +301), and the loop's
+ * functions split under 80 lines (run-loop.ts +920, call-model-step.ts +246). Raise it only
  * with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 108.3 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 108.7 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
