@@ -1,13 +1,8 @@
 import type { BrowserApprovalAnswer } from '@gemloop/core/web';
-import { ClientError } from './client-error.ts';
-import { readExcerpt } from './read-excerpt.ts';
+import { type PostAnswerOptions, postAnswer } from './post-answer.ts';
 
 /** Options of {@link answerApproval}. */
-export type AnswerApprovalOptions = {
-  headers?: Record<string, string> | undefined;
-  signal?: AbortSignal | undefined;
-  fetch?: typeof fetch | undefined;
-};
+export type AnswerApprovalOptions = PostAnswerOptions;
 
 /**
  * Posts the answer to an `approval-pending` event to the server's approvals route (the
@@ -15,24 +10,10 @@ export type AnswerApprovalOptions = {
  * waits under that id any more (answered elsewhere, timed out, run ended).
  * @throws {@link ClientError} (`http-status`) for any other answer of the server.
  */
-export async function answerApproval(
+export function answerApproval(
   url: string | URL,
   answer: BrowserApprovalAnswer,
   options: AnswerApprovalOptions = {},
 ): Promise<boolean> {
-  const response = await (options.fetch ?? globalThis.fetch)(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: JSON.stringify(answer),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  if (response.status === 404) return false;
-  if (!response.ok) {
-    throw new ClientError({
-      code: 'http-status',
-      status: response.status,
-      message: `The approval was not accepted (${response.status}): ${await readExcerpt(response)}`,
-    });
-  }
-  return true;
+  return postAnswer(url, answer, options, 'approval');
 }

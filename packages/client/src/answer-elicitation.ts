@@ -1,5 +1,4 @@
-import { ClientError } from './client-error.ts';
-import { readExcerpt } from './read-excerpt.ts';
+import { type PostAnswerOptions, postAnswer } from './post-answer.ts';
 
 /**
  * The user's answer to what an MCP server asks (`elicitation-pending` of the `mcp-requests`
@@ -13,11 +12,7 @@ export type ElicitationAnswer = {
 };
 
 /** Options of {@link answerElicitation}. */
-export type AnswerElicitationOptions = {
-  headers?: Record<string, string> | undefined;
-  signal?: AbortSignal | undefined;
-  fetch?: typeof fetch | undefined;
-};
+export type AnswerElicitationOptions = PostAnswerOptions;
 
 /**
  * Posts the answer to an MCP server's question (a `plugin` event of `mcp-requests`, kind
@@ -27,27 +22,12 @@ export type AnswerElicitationOptions = {
  * @throws {@link ClientError} (`http-status`) for any other answer of the server: a `400` names
  *   the field that does not fit the form.
  */
-export async function answerElicitation(
+export function answerElicitation(
   url: string | URL,
   answer: ElicitationAnswer,
   options: AnswerElicitationOptions = {},
 ): Promise<boolean> {
-  const response = await (options.fetch ?? globalThis.fetch)(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: JSON.stringify(answer),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  if (response.status === 404) return false;
-  if (!response.ok) {
-    const excerpt = await readExcerpt(response);
-    throw new ClientError({
-      code: 'http-status',
-      status: response.status,
-      message: `The elicitation answer was not accepted (${response.status}): ${problemOf(excerpt)}`,
-    });
-  }
-  return true;
+  return postAnswer(url, answer, options, 'elicitation answer', problemOf);
 }
 
 /** The broker's `{ error }` (the field that does not fit), else the body's excerpt as it is. */

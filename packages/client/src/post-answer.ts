@@ -1,0 +1,41 @@
+import { ClientError } from './client-error.ts';
+import { readExcerpt } from './read-excerpt.ts';
+
+/** Options of a page's answer to the server (an approval, an MCP server's question). */
+export type PostAnswerOptions = {
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+  fetch?: typeof fetch | undefined;
+};
+
+/**
+ * Posts a page's answer as JSON to a broker's answer route (`handleAnswer`). Resolves `true` when
+ * it was taken, `false` on a `404` (nothing waits under that id any more).
+ * @param what - what was answered, for the error (`approval`, `elicitation answer`).
+ * @param problemOf - what of the error body the message quotes.
+ * @throws {@link ClientError} (`http-status`) for any other answer of the server.
+ * @internal
+ */
+export async function postAnswer(
+  url: string | URL,
+  answer: unknown,
+  options: PostAnswerOptions,
+  what: string,
+  problemOf: (excerpt: string) => string = (excerpt) => excerpt,
+): Promise<boolean> {
+  const response = await (options.fetch ?? globalThis.fetch)(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify(answer),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (response.status === 404) return false;
+  if (!response.ok) {
+    throw new ClientError({
+      code: 'http-status',
+      status: response.status,
+      message: `The ${what} was not accepted (${response.status}): ${problemOf(await readExcerpt(response))}`,
+    });
+  }
+  return true;
+}
