@@ -34,5 +34,8 @@ export async function addInput(
     if (result.type === 'rewrite') added = result.contents;
   }
   for (const content of added) run.append(content);
+  // Added after the step's compaction (a steer at its boundary): the step's call compacts again,
+  // so what it sends still fits the window with them.
+  if (added.length > 0) run.compactedStep = 0;
   return added;
 }

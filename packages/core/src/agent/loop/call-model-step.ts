@@ -53,9 +53,8 @@ export async function callModelStep<Output>(
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
   // request, URL, capabilities and prices). Everything else of the run stays the agent's.
   const config = model === undefined ? context.config : configFor(context.config, model);
-  const budget = context.link.budget;
-  if (budget !== undefined) checkTreeBudget(budget, context);
-  if (context.compaction !== undefined) await compactFirst(context, config, stepNumber);
+  if (context.link.budget !== undefined || context.compaction !== undefined)
+    await prepareHistory(context, stepNumber);
   // Once a step: a call sent again for it (model fallback, a retry plugin, a rewritten input) is
   // the same step; the plugin that sent it again says so in its own event (`fallback`).
   if (run.startedStep !== stepNumber) {
@@ -99,15 +98,35 @@ export async function callModelStep<Output>(
  * model call (or countTokens) stopped by the run's signal ends the run aborted, with its history,
  * as when the step's own model call is aborted (not with the signal's bare reason).
  */
-async function compactFirst<Output>(
+/**
+ * What comes before a step's model call: the tree's budget checked (every call), then the history
+ * compacted (once a step, see {@link compactStep}). The plugins' path calls it before it makes
+ * their draft, so what they send is the compacted history. @internal
+ */
+export async function prepareHistory<Output>(
   context: RunContext<Output>,
-  config: AgentConfig<Output>,
   stepNumber: number,
 ): Promise<void> {
+  const budget = context.link.budget;
+  if (budget !== undefined) checkTreeBudget(budget, context);
+  if (context.compaction !== undefined) await compactStep(context, stepNumber);
+}
+
+/**
+ * Compacts the history before a step's model call, once a step (`RunTracker.compactedStep`): the
+ * plugins' draft is made from the compacted history, and a call sent again for the step is not
+ * compacted again. A summarizer stopped by the run's signal ends the run aborted, with its
+ * history, as an aborted model call does. @internal
+ */
+export async function compactStep<Output>(
+  context: RunContext<Output>,
+  stepNumber: number,
+): Promise<void> {
+  if (context.run.compactedStep === stepNumber) return;
   try {
     await context.compaction?.engine.compactBeforeStep(context, stepNumber);
   } catch (error) {
-    if (context.signal.aborted && !isRunEnding(config, error))
+    if (context.signal.aborted && !isRunEnding(context.config, error))
       throw new AgentAbortedError({
         phase: 'model-call',
         run: context.run.state(),
@@ -115,6 +134,7 @@ async function compactFirst<Output>(
       });
     throw error;
   }
+  context.run.compactedStep = stepNumber;
 }
 
 /**

@@ -44,7 +44,7 @@ import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
-import { callModelStep } from './call-model-step.ts';
+import { callModelStep, prepareHistory } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
@@ -653,6 +653,25 @@ function handOff<Output>(
  * around the call the loop would make without them (see `RunPlugins.modelStep`).
  */
 function pluginModelStep<Output>(
+  context: RunContext<Output>,
+  plugins: RunPlugins,
+  {
+    stepNumber,
+    kind,
+    guardInput,
+  }: { stepNumber: number; kind: ModelStepKind; guardInput: boolean },
+  held: TextDeltaHold | undefined,
+): Promise<AgentStep | PluginStop> {
+  // The plugins' draft is the compacted history (a fallback's second call sends it too).
+  if (context.compaction === undefined)
+    return pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held);
+  return prepareHistory(context, stepNumber).then(() =>
+    pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held),
+  );
+}
+
+/** The step's model call through the plugins' hooks, from the history as it is now. */
+function pluginCallOf<Output>(
   context: RunContext<Output>,
   plugins: RunPlugins,
   {
