@@ -7,6 +7,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { modelFallback } from '../fallback/model-fallback.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createSteering } from '../steering/create-steering.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 
@@ -100,4 +101,48 @@ describe('compaction in a step a model fallback sends again', () => {
       if (streaming) expect(events.map((event) => event.stepNumber)).toEqual(steps);
     });
   }
+
+  it('sends the second model the steer that joined at the step boundary, after earlier compaction', async () => {
+    const fake = createFakeGemini({
+      script: reader,
+      seed: 7,
+      faults: [
+        {
+          fault: { type: 'overloaded' },
+          on: ({ model, callIndex }) => model === PRIMARY && callIndex >= 5,
+        },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const steering = createSteering();
+    // Page 5 is fetched by the step before the one that fails over: its steer joins at that boundary.
+    const steeringPage = defineTool({
+      name: 'fetch_page',
+      description: 'Fetches page n.',
+      parameters: z.object({ n: z.number() }),
+      execute: ({ n }) => {
+        if (n === 5) steering.steer('STEER-MARK: keep the page numbers.');
+        return { n, page: `FACT-${n}. ${FILLER}` };
+      },
+    });
+    const agent = createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: PRIMARY,
+      tools: [steeringPage],
+      maxSteps: 20,
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 2 }),
+      plugins: [modelFallback({ models: [SECOND] })],
+    });
+    const result = await agent.run('Read every page.', { steering });
+
+    expect(result.text).toBe('All pages read.');
+    expect((result.compaction?.reports ?? []).length).toBeGreaterThan(0);
+    const first = fake.modelRequests.find(
+      (request) => request.model === SECOND && request.status === 200,
+    );
+    expect(first).toBeDefined();
+    expect(JSON.stringify((first?.body as GenerateContentBody).contents)).toContain('STEER-MARK');
+    expect(result.steering?.map(({ status }) => status)).toContain('applied');
+  });
 });

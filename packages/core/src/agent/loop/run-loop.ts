@@ -693,6 +693,7 @@ function pluginCallOf<Output>(
             model,
           )
         : callModelStep(context, { stepNumber, kind, contents, model }),
+    () => context.run.sendContents(),
   );
 }
 

@@ -262,7 +262,9 @@ export class RunPlugins {
    * run), `wrapModelCall` around `call`, then `afterModelCall`. `call` gets the contents to send
    * instead of the history, `undefined` when no hook changed them (so the step compacts and sends
    * the history as it would without plugins), and the model a wrapper sent the call to
-   * (`undefined`: the agent's).
+   * (`undefined`: the agent's). `contentsNow` gives what the step would send now: a hook that
+   * added input to the history (`run.addInput`, a steer) rather than returning contents makes the
+   * draft the wrappers see that history (a fallback's second call sends the steer too).
    */
   async modelStep(
     draft: ModelCallDraft,
@@ -270,17 +272,28 @@ export class RunPlugins {
       contents: readonly Content[] | undefined,
       model: string | undefined,
     ) => Promise<AgentStep>,
+    contentsNow?: () => readonly Content[],
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
     let current = draft;
+    let history = draft.contents;
     if (this.hooks.beforeModelCall !== undefined) {
       const changed = await this.beforeModelCall(draft);
       if (!('contents' in changed)) return changed;
       current = changed;
+      const now = contentsNow?.();
+      if (
+        changed.contents === draft.contents &&
+        now !== undefined &&
+        now.length !== history.length
+      ) {
+        history = now;
+        current = { ...changed, contents: now };
+      }
     }
     const send = (sent: ModelCallDraft) =>
       call(
-        sent.contents === draft.contents ? undefined : sent.contents,
+        sent.contents === history ? undefined : sent.contents,
         typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined,
       );
     const step =
