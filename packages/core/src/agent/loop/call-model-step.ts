@@ -94,11 +94,6 @@ export async function callModelStep<Output>(
 }
 
 /**
- * The step's compaction (the `compaction` option), before its request is built. The summarizer's
- * model call (or countTokens) stopped by the run's signal ends the run aborted, with its history,
- * as when the step's own model call is aborted (not with the signal's bare reason).
- */
-/**
  * What comes before a step's model call: the tree's budget checked (every call), then the history
  * compacted (once a step, see {@link compactStep}). The plugins' path calls it before it makes
  * their draft, so what they send is the compacted history. @internal
@@ -115,8 +110,8 @@ export async function prepareHistory<Output>(
 /**
  * Compacts the history before a step's model call, once a step (`RunTracker.compactedStep`): the
  * plugins' draft is made from the compacted history, and a call sent again for the step is not
- * compacted again. A summarizer stopped by the run's signal ends the run aborted, with its
- * history, as an aborted model call does. @internal
+ * compacted again. A summarizer (or countTokens) stopped by the run's signal ends the run aborted,
+ * with its history, as an aborted model call does (not with the signal's bare reason). @internal
  */
 export async function compactStep<Output>(
   context: RunContext<Output>,
