@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createOwnershipConfirmations } from './ownership-confirmations.ts';
+
+/** Both clocks, moved by hand. */
+function clocks() {
+  const time = { mono: 1_000, wall: 1_700_000_000_000 };
+  return {
+    time,
+    now: () => time.mono,
+    wallNow: () => time.wall,
+    pass(ms: number) {
+      time.mono += ms;
+      time.wall += ms;
+    },
+  };
+}
+
+describe('createOwnershipConfirmations', () => {
+  it('covers the very next step of the run, once, while the confirmation is fresh', () => {
+    const clock = clocks();
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clock });
+    confirmations.confirmed('run-a', 4);
+    clock.pass(20);
+    expect(confirmations.covers('run-a', 5)).toBe(true);
+    // Consumed: a second attempt of the same step (a retry) fences.
+    expect(confirmations.covers('run-a', 5)).toBe(false);
+  });
+
+  it('does not cover a step with another step between (approval, recv, recorded hook, sleep)', () => {
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clocks() });
+    confirmations.confirmed('run-a', 4);
+    expect(confirmations.covers('run-a', 6)).toBe(false);
+    confirmations.confirmed('run-a', 4);
+    expect(confirmations.covers('run-a', 4)).toBe(false);
+  });
+
+  it("does not cover another run's step", () => {
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clocks() });
+    confirmations.confirmed('run-a', 4);
+    expect(confirmations.covers('run-b', 5)).toBe(false);
+    expect(confirmations.covers('run-a', 5)).toBe(true);
+  });
+
+  it('a frozen execution (monotonic time passed) fences on thaw', () => {
+    const clock = clocks();
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clock });
+    confirmations.confirmed('run-a', 4);
+    clock.pass(500);
+    expect(confirmations.covers('run-a', 5)).toBe(false);
+  });
+
+  it('a suspended machine (only the wall clock moved) fences too; so does a wall clock set back', () => {
+    const clock = clocks();
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clock });
+    confirmations.confirmed('run-a', 4);
+    clock.time.wall += 60_000;
+    expect(confirmations.covers('run-a', 5)).toBe(false);
+    confirmations.confirmed('run-a', 4);
+    clock.time.wall -= 1;
+    expect(confirmations.covers('run-a', 5)).toBe(false);
+  });
+
+  it('stays bounded: the oldest runs are forgotten (they fence), the newest kept', () => {
+    const confirmations = createOwnershipConfirmations({ freshMs: 500, ...clocks() });
+    for (let index = 0; index < 5_000; index++) confirmations.confirmed(`run-${index}`, 1);
+    expect(confirmations.covers('run-0', 2)).toBe(false);
+    expect(confirmations.covers('run-4999', 2)).toBe(true);
+  });
+});
