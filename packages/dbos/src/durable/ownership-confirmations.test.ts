@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createOwnershipConfirmations } from './ownership-confirmations.ts';
+import {
+  confirmationFreshMs,
+  createOwnershipConfirmations,
+  MAX_CONFIRMATION_FRESH_MS,
+} from './ownership-confirmations.ts';
 
 /** Both clocks, moved by hand. */
 function clocks() {
@@ -65,5 +69,21 @@ describe('createOwnershipConfirmations', () => {
     for (let index = 0; index < 5_000; index++) confirmations.confirmed(`run-${index}`, 1);
     expect(confirmations.covers('run-0', 2)).toBe(false);
     expect(confirmations.covers('run-4999', 2)).toBe(true);
+  });
+
+  it('trusts a confirmation for half the silence a takeover needs past the last beat, at most 2 s', () => {
+    // The defaults: beat every 2 s, dead after 15 s.
+    expect(confirmationFreshMs({ heartbeatMs: 2000, deadAfterMs: 15_000 })).toBe(
+      MAX_CONFIRMATION_FRESH_MS,
+    );
+    // The test fixtures' fast takeover: 300 / 3000.
+    expect(confirmationFreshMs({ heartbeatMs: 300, deadAfterMs: 3000 })).toBe(1350);
+    // No margin: always fence.
+    expect(confirmationFreshMs({ heartbeatMs: 3000, deadAfterMs: 3000 })).toBe(0);
+    expect(confirmationFreshMs({ heartbeatMs: 5000, deadAfterMs: 3000 })).toBe(0);
+    expect(confirmationFreshMs(false)).toBe(MAX_CONFIRMATION_FRESH_MS);
+    const confirmations = createOwnershipConfirmations({ freshMs: 0, ...clocks() });
+    confirmations.confirmed('run-a', 4);
+    expect(confirmations.covers('run-a', 5)).toBe(false);
   });
 });

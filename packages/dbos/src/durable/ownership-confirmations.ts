@@ -30,8 +30,25 @@ export type OwnershipConfirmations = {
   covers(runId: string, stepId: number): boolean;
 };
 
-/** @defaultValue of how fresh a confirmation must be, in ms, when takeover is off. */
-export const DEFAULT_CONFIRMATION_FRESH_MS = 500;
+/** The longest a confirmation is trusted, in ms, whatever the takeover allows. */
+export const MAX_CONFIRMATION_FRESH_MS = 2000;
+
+/**
+ * How long a confirmation is trusted under the worker's takeover settings. A run is taken over
+ * once its worker was silent for `deadAfterMs`; the worker beat at most `heartbeatMs` before the
+ * confirmation, so an execution that was taken over between the confirmation and now was stopped
+ * at least `deadAfterMs - heartbeatMs` of that time. Half of it, at most
+ * {@link MAX_CONFIRMATION_FRESH_MS}; 0 (always fence) when the settings leave no margin. With
+ * takeover off only a cancel takes a run away (DBOS's status check at every step's start).
+ * @internal
+ */
+export function confirmationFreshMs(
+  takeover: false | { heartbeatMs: number; deadAfterMs: number },
+): number {
+  if (takeover === false) return MAX_CONFIRMATION_FRESH_MS;
+  const margin = (takeover.deadAfterMs - takeover.heartbeatMs) / 2;
+  return Math.max(0, Math.min(MAX_CONFIRMATION_FRESH_MS, margin));
+}
 
 /** Runs remembered at once: the oldest is forgotten past it (a forgotten one costs a fence). */
 const MAX_CONFIRMED_RUNS = 4096;
@@ -44,11 +61,11 @@ type Confirmation = { stepId: number; at: number; wallAt: number };
  * @internal
  */
 export function createOwnershipConfirmations({
-  freshMs = DEFAULT_CONFIRMATION_FRESH_MS,
+  freshMs = MAX_CONFIRMATION_FRESH_MS,
   now = () => performance.now(),
   wallNow = () => Date.now(),
 }: {
-  /** Keep it well under the takeover's `deadAfterMs`. */
+  /** {@link confirmationFreshMs} of the worker's takeover settings. */
   freshMs?: number | undefined;
   /** Monotonic clock, in ms. */
   now?: (() => number) | undefined;
