@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   confirmationFreshMs,
+  createModelCallFence,
   createOwnershipConfirmations,
   MAX_CONFIRMATION_FRESH_MS,
 } from './ownership-confirmations.ts';
@@ -85,5 +86,38 @@ describe('createOwnershipConfirmations', () => {
     const confirmations = createOwnershipConfirmations({ freshMs: 0, ...clocks() });
     confirmations.confirmed('run-a', 4);
     expect(confirmations.covers('run-a', 5)).toBe(false);
+  });
+
+  it("the model call's fence: skipped on the first attempt right after a confirmed tool step, run on a retry and anywhere else", async () => {
+    const ownership = createOwnershipConfirmations({ freshMs: 500, ...clocks() });
+    let checks = 0;
+    const at = { runId: 'run-a' as string | undefined, stepId: 5 as number | undefined };
+    const fence = createModelCallFence({
+      ownership,
+      check: async () => {
+        checks++;
+      },
+      position: () => at,
+    });
+    await fence(); // the run's first call: nothing confirmed
+    expect(checks).toBe(1);
+    ownership.confirmed('run-a', 4); // the tool step 4, recorded here
+    await fence(); // step 5's first attempt
+    expect(checks).toBe(1);
+    await fence(); // step 5's retry
+    expect(checks).toBe(2);
+    ownership.confirmed('run-a', 4);
+    at.stepId = undefined; // outside a step
+    await fence();
+    expect(checks).toBe(3);
+    const lost = new Error('lost the run');
+    const failing = createModelCallFence({
+      ownership,
+      check: async () => {
+        throw lost;
+      },
+      position: () => ({ runId: 'run-a', stepId: 9 }),
+    });
+    await expect(failing()).rejects.toBe(lost);
   });
 });

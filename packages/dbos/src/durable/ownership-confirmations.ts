@@ -98,3 +98,25 @@ export function createOwnershipConfirmations({
     },
   };
 }
+
+/**
+ * The fence before each model attempt: `check` (the run's ownership query), unless `ownership`
+ * covers the step the attempt is sent from (`position`: DBOS's workflow and step id inside the
+ * step body), which only a first attempt right after this execution's recorded tool step can be.
+ * @internal
+ */
+export function createModelCallFence({
+  ownership,
+  check,
+  position,
+}: {
+  ownership: OwnershipConfirmations;
+  check: () => Promise<void>;
+  position: () => { runId: string | undefined; stepId: number | undefined };
+}): () => Promise<void> {
+  return async () => {
+    const { runId, stepId } = position();
+    if (runId !== undefined && stepId !== undefined && ownership.covers(runId, stepId)) return;
+    await check();
+  };
+}

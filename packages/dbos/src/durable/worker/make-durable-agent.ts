@@ -13,7 +13,7 @@ import type { SteerWatch } from '../durable-steering.ts';
 import { toDurableTool } from '../durable-tool.ts';
 import type { FleetRateLimit } from '../fleet-rate-limit.ts';
 import { isDurableRunEnding } from '../is-durable-run-ending.ts';
-import type { OwnershipConfirmations } from '../ownership-confirmations.ts';
+import { createModelCallFence, type OwnershipConfirmations } from '../ownership-confirmations.ts';
 import { captureRequest } from '../run-events.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
@@ -76,13 +76,11 @@ export function createDurableAgentMaker({
     const fence =
       ownership === undefined
         ? assertStillOwnsRun
-        : async (): Promise<void> => {
-            const runId = DBOS.workflowID;
-            const stepId = DBOS.stepID;
-            if (runId !== undefined && stepId !== undefined && ownership.covers(runId, stepId))
-              return;
-            await assertStillOwnsRun();
-          };
+        : createModelCallFence({
+            ownership,
+            check: assertStillOwnsRun,
+            position: () => ({ runId: DBOS.workflowID, stepId: DBOS.stepID }),
+          });
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, fence);
     // A run that holds its text back (`guardrails.holdBack`) sends only what its guardrails
     // passed: a preview of the streamed call's text would write it ahead of them, at the indices
