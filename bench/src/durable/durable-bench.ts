@@ -27,6 +27,7 @@ import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { z } from 'zod';
 import { installLeanSteps } from './lean-steps.ts';
+import { ownerOf } from './statement-owner.ts';
 
 const quick = process.argv.includes('--quick');
 // --no-fsync: Postgres with synchronous_commit=off, to separate the software's cost from the
@@ -277,6 +278,8 @@ type Phase = {
   postgresCpuMs: number;
   trips: Trips;
   statements: Map<string, { calls: number; ms: number }>;
+  /** Statements Postgres executed, by owner (statement-owner.ts: gemloop's, DBOS's, ...). */
+  owners: Map<string, number>;
 };
 const newPhase = (): Phase => ({
   wallMs: [],
@@ -284,12 +287,17 @@ const newPhase = (): Phase => ({
   postgresCpuMs: 0,
   trips: { count: 0, byKind: new Map(), waited: new Map(), poolWaitMs: 0, poolWaits: 0 },
   statements: new Map(),
+  owners: new Map(),
 });
 const plainPhase = newPhase();
 const durablePhase = newPhase();
 const leanPhase = newPhase();
-const statementTotals = async (): Promise<Map<string, { calls: number; ms: number }>> => {
-  if (!statements) return new Map();
+type Totals = Map<string, { calls: number; ms: number }>;
+/** By kind (the first words) and by owner (the whole text: the fence and DBOS's own owner check
+ * differ only past the kind's 60 characters). */
+const statementTotals = async (): Promise<{ byKind: Totals; byOwner: Map<string, number> }> => {
+  const byOwner = new Map<string, number>();
+  if (!statements) return { byKind: new Map(), byOwner };
   const { rows } = await stats.query<{ query: string; calls: string; ms: number }>(
     `SELECT query, calls, total_exec_time AS ms FROM pg_stat_statements
      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
@@ -301,8 +309,10 @@ const statementTotals = async (): Promise<Map<string, { calls: number; ms: numbe
     total.calls += Number(row.calls);
     total.ms += row.ms;
     totals.set(kind, total);
+    const owner = ownerOf(row.query);
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + Number(row.calls));
   }
-  return totals;
+  return { byKind: totals, byOwner };
 };
 const measure = async (phase: Phase, body: () => Promise<void>): Promise<number> => {
   const statementsBefore = await statementTotals();
@@ -315,8 +325,13 @@ const measure = async (phase: Phase, body: () => Promise<void>): Promise<number>
   const wallMs = performance.now() - started;
   phase.cpuMs += cpuMs() - cpuBefore;
   phase.postgresCpuMs += (postgresCpuMs() ?? 0) - postgresBefore;
-  for (const [kind, after] of await statementTotals()) {
-    const before = statementsBefore.get(kind) ?? { calls: 0, ms: 0 };
+  const statementsAfter = await statementTotals();
+  for (const [owner, after] of statementsAfter.byOwner) {
+    const calls = after - (statementsBefore.byOwner.get(owner) ?? 0);
+    phase.owners.set(owner, (phase.owners.get(owner) ?? 0) + calls);
+  }
+  for (const [kind, after] of statementsAfter.byKind) {
+    const before = statementsBefore.byKind.get(kind) ?? { calls: 0, ms: 0 };
     const total = phase.statements.get(kind) ?? { calls: 0, ms: 0 };
     total.calls += after.calls - before.calls;
     total.ms += after.ms - before.ms;
@@ -558,6 +573,29 @@ for (const [name, phase] of durables) {
       .padStart(6);
     const executedMs = executed === undefined ? '     -' : perStep(executed).toFixed(3).padStart(6);
     console.log(`  ${calls}  ${waitedMs} ms  ${executedMs} ms  ${kind}`);
+  }
+}
+// Step records by what made them (the name up to its first ':' or '@'): a record gemloop asks
+// for (an event write from the workflow, a plugin hook's recording) costs DBOS's statements too.
+const { rows: recordNames } = await stats.query<{ name: string; records: string }>(
+  `SELECT regexp_replace(function_name, '[:@].*$', '') AS name, count(*) AS records
+   FROM dbos.operation_outputs WHERE workflow_uuid LIKE 'durable-%' GROUP BY 1 ORDER BY 2 DESC`,
+);
+console.log(
+  `step records per step, by name: ${recordNames.map((row) => `${row.name} ${perStep(Number(row.records)).toFixed(2)}`).join(', ')}`,
+);
+for (const [name, phase] of durables) {
+  // gemloop's own statements are only made by runs; DBOS's and the transaction control include
+  // the worker's queue polling while the runs lasted (the background row above).
+  const owners = [...phase.owners].filter(([owner]) => owner !== 'bench');
+  const own = owners
+    .filter(([owner]) => owner.startsWith('gemloop'))
+    .reduce((total, [, calls]) => total + calls, 0);
+  console.log(
+    `${name}: statements per step by owner (Postgres's count, pg_stat_statements), gemloop's own ${perStep(own).toFixed(2)}:`,
+  );
+  for (const [owner, calls] of owners.sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${perStep(calls).toFixed(2).padStart(5)}  ${owner}`);
   }
 }
 if (lean === undefined) {

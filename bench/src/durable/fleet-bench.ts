@@ -25,6 +25,7 @@ import { createDurableRuns } from '@gemloop/dbos';
 import { startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
+import { ownerOf } from './statement-owner.ts';
 
 const argv = process.argv.slice(2);
 const FULL = argv.includes('--full');
@@ -210,37 +211,6 @@ async function counters(database: Database): Promise<Counters> {
   };
 }
 
-/**
- * Owner of a statement, by its text: who makes it run. `assertStillOwnsWorkflow` (DBOS's
- * datasource helper) is gemloop's ownership fence before a model request or a tool; the stream
- * writes are gemloop's event batches, written by DBOS's `writeStream` (each also takes a
- * transaction and DBOS's owner check, counted under DBOS and transaction control).
- */
-type Owner =
-  | 'gemloop: ownership fence'
-  | 'gemloop: steer check'
-  | 'gemloop: rate limiter'
-  | 'gemloop: events (DBOS writeStream)'
-  | 'DBOS'
-  | 'transaction control'
-  | 'bench';
-function ownerOf(query: string): Owner {
-  if (/pg_stat_|pg_current_wal_lsn|pg_stat_activity|pg_database/.test(query)) return 'bench';
-  if (
-    /^SELECT owner_xid FROM "dbos"\.workflow_status WHERE workflow_uuid = \$1$/.test(query.trim())
-  )
-    return 'gemloop: ownership fence';
-  // (pg_stat_statements shows constants as parameters: `SELECT $3`, `consumed = $4`.)
-  if (/^SELECT EXISTS \(SELECT \S+ FROM "dbos"\.notifications/.test(query.trim()))
-    return 'gemloop: steer check';
-  if (/gemloop\.rate_limit|rate_limit_slots/.test(query)) return 'gemloop: rate limiter';
-  if (/INSERT INTO "dbos"\.streams|pg_notify\(\$1, p\)/.test(query))
-    return 'gemloop: events (DBOS writeStream)';
-  if (/\bgemloop\./.test(query)) return 'gemloop: ownership fence';
-  if (/^\s*(BEGIN|COMMIT|ROLLBACK|SET|SAVEPOINT|RELEASE)/i.test(query))
-    return 'transaction control';
-  return 'DBOS';
-}
 function statementDelta(before: Counters, after: Counters): Map<string, number> {
   const delta = new Map<string, number>();
   for (const [query, calls] of after.statements) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DurableReplayMismatchError } from '../errors/durable-replay-mismatch-error.ts';
 import { durableContext, toDurableTool } from './durable-tool.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import { createOwnershipConfirmations } from './ownership-confirmations.ts';
 
 vi.mock('@dbos-inc/dbos-sdk/datasource', () => ({ assertStillOwnsWorkflow: vi.fn() }));
 
@@ -187,5 +188,42 @@ describe('toDurableTool inside a run', () => {
     if (tool.kind !== 'function') throw new Error('not a function tool');
     await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toBe(lost);
     expect(recorded).toEqual([]);
+  });
+  it("confirms the run's ownership for the next step when the tool step ran here, never when a replay handed back its record", async () => {
+    vi.spyOn(DBOS, 'stepID', 'get').mockReturnValue(7);
+    const ownership = createOwnershipConfirmations({ freshMs: 60_000 });
+    const execute = vi.fn(() => 'ran');
+    const tool = toDurableTool(
+      defineTool({ name: 'refund', parameters: z.object({}), execute }),
+      (body) => body(),
+      undefined,
+      ownership,
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await tool.execute({}, context(1, 0, 'c1'));
+    expect(assertStillOwnsWorkflow).toHaveBeenCalledTimes(1);
+    expect(ownership.covers('run-1', 8)).toBe(true);
+
+    // A replay: DBOS returns the recorded outcome without running the body.
+    vi.mocked(DBOS.runStep).mockImplementation(async () => ({ ok: true, value: 'recorded' }));
+    expect(await tool.execute({}, context(1, 0, 'c1'))).toBe('recorded');
+    expect(ownership.covers('run-1', 8)).toBe(false);
+  });
+
+  it('confirms nothing when the ownership check failed (the tool did not start)', async () => {
+    vi.spyOn(DBOS, 'stepID', 'get').mockReturnValue(7);
+    vi.mocked(assertStillOwnsWorkflow).mockRejectedValue(
+      new DBOSErrors.DBOSWorkflowConflictError('run-1'),
+    );
+    const ownership = createOwnershipConfirmations({ freshMs: 60_000 });
+    const tool = toDurableTool(
+      defineTool({ name: 'refund', parameters: z.object({}), execute: () => 'ran' }),
+      (body) => body(),
+      undefined,
+      ownership,
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toThrow();
+    expect(ownership.covers('run-1', 8)).toBe(false);
   });
 });

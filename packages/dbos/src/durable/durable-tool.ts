@@ -5,6 +5,7 @@ import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { SteerWatch } from './durable-steering.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import type { OwnershipConfirmations } from './ownership-confirmations.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
@@ -62,6 +63,8 @@ export function toDurableTool(
   wrap: <T>(body: () => Promise<T>) => Promise<T>,
   /** Records with each outcome whether a steer waits, for the next step boundary. */
   steer?: SteerWatch,
+  /** Told of each tool step this execution ran and DBOS recorded (its owner checked). */
+  ownership?: OwnershipConfirmations,
 ): AnyTool {
   if (isBuiltinTool(tool)) {
     // A built-in whose calls the client answers (computer use's actions): each handler is a step
@@ -69,7 +72,9 @@ export function toDurableTool(
     if (tool.handlers === undefined || tool.handlers.length === 0) return tool;
     const builtin: BuiltinTool = {
       ...tool,
-      handlers: tool.handlers.map((handler) => toDurableTool(handler, wrap, steer) as FunctionTool),
+      handlers: tool.handlers.map(
+        (handler) => toDurableTool(handler, wrap, steer, ownership) as FunctionTool,
+      ),
     };
     return Object.freeze(builtin);
   }
@@ -84,6 +89,8 @@ export function toDurableTool(
       // The agent loop always sets callIndex; 0 for a context made by hand.
       const position = `${context.step}.${context.callIndex ?? 0}`;
       const idempotencyKey = `${runId}:${position}:${context.toolCallId}`;
+      // Set when the body runs here (not when a replay hands back the record).
+      let ranAs: number | undefined;
       // DBOS takes the step's id when runStep is called (before any await), so the step must be
       // started here, synchronously, for the turn's calls to get their ids in call order.
       const outcome: ToolOutcome = await DBOS.runStep(
@@ -94,6 +101,7 @@ export function toDurableTool(
             // recorded, after the tool ran, so check it before too (one query). Thrown outside
             // the try below: it is the execution's end, not the tool's outcome.
             await assertStillOwnsWorkflow(runId);
+            ranAs = DBOS.stepID;
             let outcome: ToolOutcome;
             try {
               const value = await tool.execute(args, {
@@ -119,6 +127,8 @@ export function toDurableTool(
       ).catch((error: unknown) => {
         throw toReplayMismatch(error);
       });
+      // Recorded by this execution: DBOS checked its owner in the record's transaction.
+      if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);
       if (outcome.ok) return outcome.value;
       const error = new Error(outcome.message);

@@ -1,3 +1,4 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
 import { handoffReceiverOf, holdsTextBack } from '@gemloop/core/internal';
@@ -12,6 +13,7 @@ import type { SteerWatch } from '../durable-steering.ts';
 import { toDurableTool } from '../durable-tool.ts';
 import type { FleetRateLimit } from '../fleet-rate-limit.ts';
 import { isDurableRunEnding } from '../is-durable-run-ending.ts';
+import { createModelCallFence, type OwnershipConfirmations } from '../ownership-confirmations.ts';
 import { captureRequest } from '../run-events.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
@@ -27,6 +29,8 @@ export type DurableAgentContext = {
   rateLimit: FleetRateLimit | undefined;
   /** Which runs' next step boundary reads their steering messages (durable-steering.ts). */
   steerWatch: SteerWatch;
+  /** Which runs' next model call goes without the ownership fence (ownership-confirmations.ts). */
+  ownership?: OwnershipConfirmations | undefined;
   /** The event buffers of the worker's runs. */
   events: WorkerRunEvents;
   /** How long a call waits for approval before it is denied. */
@@ -47,6 +51,7 @@ export type DurableAgentContext = {
 export function createDurableAgentMaker({
   rateLimit,
   steerWatch,
+  ownership,
   events,
   approvalTimeoutMs,
   pauser,
@@ -66,7 +71,17 @@ export function createDurableAgentMaker({
       });
     }
     const given = agentOptions.guardrails as Guardrails | undefined;
-    const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
+    // The fence before each attempt, but the first attempt's right after a tool step this
+    // execution recorded (DBOS checked the owner there): one statement a step (bench/RESULTS.md).
+    const fence =
+      ownership === undefined
+        ? assertStillOwnsRun
+        : createModelCallFence({
+            ownership,
+            check: assertStillOwnsRun,
+            position: () => ({ runId: DBOS.workflowID, stepId: DBOS.stepID }),
+          });
+    const calls = createModelCalls(definition.gemini, rateLimit?.admit, fence);
     // A run that holds its text back (`guardrails.holdBack`) sends only what its guardrails
     // passed: a preview of the streamed call's text would write it ahead of them, at the indices
     // of events the run emits instead (issue 52).
@@ -125,7 +140,7 @@ export function createDurableAgentMaker({
       gemini,
       // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
       tools: agentOptions.tools?.map((tool) =>
-        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch),
+        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch, ownership),
       ),
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the

@@ -20,11 +20,16 @@ import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steer
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
+import { confirmationFreshMs, createOwnershipConfirmations } from '../ownership-confirmations.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
 import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '../run-events.ts';
 import { migrateRunPauses } from '../run-pauses.ts';
 import { createSteerAnnouncements } from '../steer-announcements.ts';
-import { startWorkerLiveness } from '../worker-liveness.ts';
+import {
+  DEFAULT_DEAD_AFTER_MS,
+  DEFAULT_HEARTBEAT_MS,
+  startWorkerLiveness,
+} from '../worker-liveness.ts';
 import {
   checkDurableWorkerOptions,
   DEFAULT_QUEUE_POLLING_MS,
@@ -195,6 +200,17 @@ export async function startDurableWorkerWith(
   const makeAgent = createDurableAgentMaker({
     rateLimit,
     steerWatch,
+    // Well under the takeover's silence: a confirmation older than that is never trusted.
+    ownership: createOwnershipConfirmations({
+      freshMs: confirmationFreshMs(
+        takeover === false
+          ? false
+          : {
+              heartbeatMs: takeover.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+              deadAfterMs: takeover.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+            },
+      ),
+    }),
     events,
     approvalTimeoutMs,
     pauser,
