@@ -7,6 +7,27 @@ import type { PendingApproval } from '@gemloop/core/internal';
  */
 export type ApprovalShown = Pick<PendingApproval, 'approvalId' | 'toolName' | 'toolCallId'>;
 
+/** What an answer the task already read is told (a retry is never a new yes). @internal */
+export const RETRIED_ANSWER =
+  'That message (its messageId) was already read on this task: send a new message to answer. ';
+
+/**
+ * Whether `message` is one the task has read before: its `messageId` is in the task's history
+ * before it (the A2A SDK appends the incoming message to the stored history before the executor
+ * runs, so the store, shared by a fleet's workers, knows every message the task got). A client
+ * that retries an answer whose reply it lost would otherwise answer whatever the run asks next,
+ * a call that client never saw. @internal
+ */
+export function isRetriedMessage(
+  message: Message,
+  history: readonly Message[] | undefined,
+): boolean {
+  const earlier = [...(history ?? [])];
+  // The last entry is this message itself, appended by the SDK (by id: a store may copy it).
+  if (earlier.at(-1)?.messageId === message.messageId) earlier.pop();
+  return earlier.some((each) => each.messageId === message.messageId);
+}
+
 /** The longest reason a denial carries to the model (the broker's own bound). */
 const MAX_REASON = 1000;
 

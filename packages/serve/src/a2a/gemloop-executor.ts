@@ -16,7 +16,12 @@ import {
 import type { ApprovalBroker } from '@gemloop/core/web';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import type { OwnedSessions } from '../mcp/owned-sessions.ts';
-import { approvalRequest, readApprovalAnswer } from './a2a-approvals.ts';
+import {
+  approvalRequest,
+  isRetriedMessage,
+  RETRIED_ANSWER,
+  readApprovalAnswer,
+} from './a2a-approvals.ts';
 import { agentMessage, answerArtifact, answerDeltaPublisher, now, textOf } from './task-parts.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
@@ -99,6 +104,10 @@ export function createGemloopExecutor(options: {
         // The client's answer to what the task asked: the same run goes on, on this request's bus.
         waiting.bus = bus;
         bus.publish(AgentEvent.task(request.task));
+        if (isRetriedMessage(request.userMessage, request.task.history)) {
+          waiting.ask(RETRIED_ANSWER);
+          return;
+        }
         const answers = readApprovalAnswer(request.userMessage, [...waiting.pending.values()]);
         if (answers === undefined && waiting.pending.size > 0) {
           waiting.ask('The answer was neither "approve" nor "deny". ');

@@ -1,0 +1,163 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import type { Client } from '@a2a-js/sdk/client';
+import { defineTool } from '@gemloop/core';
+import { createApprovalBroker } from '@gemloop/core/web';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { gateTool, serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
+
+// A2A approvals tried as a careless or hostile client would: answers sent twice at once, a retried
+// answer, an answer naming another task's call, a cancel while the answer runs. Driven by the A2A
+// SDK's own client over 127.0.0.1, the agent on the fake Gemini.
+
+function refundTool(refunds: string[]) {
+  return defineTool({
+    name: 'refund_order',
+    description: 'Refunds an order.',
+    parameters: z.object({ order: z.string() }),
+    execute: ({ order }) => {
+      refunds.push(order);
+      return { order, refunded: true };
+    },
+  });
+}
+
+async function serveWithApprovals(
+  script: Parameters<typeof serveA2A>[0],
+  more: { tools?: ReturnType<typeof defineTool>[]; gated?: string[] } = {},
+) {
+  const refunds: string[] = [];
+  const gated = new Set(['refund_order', ...(more.gated ?? [])]);
+  const approvals = createApprovalBroker({ needsApproval: ({ toolName }) => gated.has(toolName) });
+  const served = await serveA2A(script, {
+    agent: {
+      tools: [refundTool(refunds), ...(more.tools ?? [])] as never,
+      beforeToolCall: approvals.beforeToolCall,
+    },
+    handler: { approvals },
+  });
+  return { ...served, refunds };
+}
+
+const send = (client: Client, text: string, more: { taskId?: string; contextId?: string } = {}) =>
+  client.sendMessage(userMessage(text, more) as never) as Promise<Task>;
+
+describe('A2A approvals under attack', () => {
+  it('runs the call once when two answers to the same wait arrive at once, and the task ends completed', async () => {
+    const { client, refunds, errors } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded A-7.'),
+    ]);
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    const answers = await Promise.allSettled([
+      send(a2a, 'approve', on),
+      send(await client(), 'approve', on),
+    ]);
+    expect(refunds).toEqual(['A-7']);
+    // One answer drives the run; the other is refused or sees the same task, never a new run.
+    const states = answers.flatMap((each) =>
+      each.status === 'fulfilled' ? [each.value.status?.state] : [],
+    );
+    expect(states).toContain(TaskState.TASK_STATE_COMPLETED);
+    expect(states).not.toContain(TaskState.TASK_STATE_REJECTED);
+    const read = await a2a.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(errors).toEqual([]);
+  });
+
+  it('never reads a retried answer (the same messageId) as the answer to the next call the run asks about', async () => {
+    const { client, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.call('refund_order', { order: 'B-8' }),
+      turn.text('Done.'),
+    ]);
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7, then B-8.');
+    const answer = {
+      message: {
+        messageId: crypto.randomUUID(),
+        role: 1,
+        taskId: asked.id,
+        contextId: asked.contextId,
+        parts: [{ content: { $case: 'text' as const, value: 'approve' } }],
+      },
+    };
+    const second = (await a2a.sendMessage(answer as never)) as Task;
+    expect(second.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(refunds).toEqual(['A-7']);
+    // A client's retry of the same message (its network failed after the send): not a new yes.
+    const retried = await a2a.sendMessage(answer as never).catch((error: unknown) => error);
+    expect(refunds).toEqual(['A-7']);
+    expect(retried).not.toBeInstanceOf(Error);
+    expect((retried as Task).status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(
+      (retried as Task).status?.message?.parts.map((part) =>
+        part.content?.$case === 'text' ? part.content.value : '',
+      ),
+    ).toEqual([expect.stringContaining('already read')]);
+    // A new message answers it.
+    const done = await send(a2a, 'deny: not B-8', { taskId: asked.id, contextId: asked.contextId });
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(refunds).toEqual(['A-7']);
+  });
+
+  it("denies, never approves, a call when the answer names another task's approvalId", async () => {
+    const { client, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.call('refund_order', { order: 'B-8' }),
+      turn.text('Not refunded.'),
+    ]);
+    const a2a = await client();
+    const first = await send(a2a, 'Refund A-7.');
+    const other = await send(a2a, 'Refund B-8.');
+    const idOf = (task: Task) => {
+      const metadata = task.status?.message?.metadata as { approvals: { approvalId: string }[] };
+      return metadata.approvals[0]?.approvalId as string;
+    };
+    const done = (await a2a.sendMessage({
+      message: {
+        messageId: crypto.randomUUID(),
+        role: 1,
+        taskId: first.id,
+        contextId: first.contextId,
+        parts: [
+          {
+            content: { $case: 'data', value: { approvals: { [idOf(other)]: { approved: true } } } },
+          },
+        ],
+      },
+    } as never)) as Task;
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(refunds).toEqual([]);
+    const still = await a2a.getTask({ id: other.id } as never);
+    expect(still.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
+  it('ends canceled, never completed, when the task is canceled while the approved call runs', async () => {
+    const gate = gateTool();
+    const { client } = await serveWithApprovals(
+      [turn.call('hold_on', {}), turn.text('Held and done.')],
+      { tools: [gate.tool as never], gated: ['hold_on'] },
+    );
+    const a2a = await client();
+    const asked = await send(a2a, 'Hold on.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const answered = send(a2a, 'approve', { taskId: asked.id, contextId: asked.contextId }).catch(
+      (error: unknown) => error,
+    );
+    await gate.started;
+    const canceled = await a2a.cancelTask({ id: asked.id } as never);
+    expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    gate.release();
+    const settled = await answered;
+    if (!(settled instanceof Error)) {
+      expect((settled as Task).status?.state).not.toBe(TaskState.TASK_STATE_COMPLETED);
+    }
+    const read = await a2a.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+  });
+});
