@@ -6,6 +6,7 @@ import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gateTool, serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
+import { readApprovalAnswer } from './a2a-approvals.ts';
 
 // A2A approvals tried as a careless or hostile client would: answers sent twice at once, a retried
 // answer, an answer naming another task's call, a cancel while the answer runs. Driven by the A2A
@@ -159,5 +160,64 @@ describe('A2A approvals under attack', () => {
     }
     const read = await a2a.getTask({ id: asked.id } as never);
     expect(read.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+  });
+
+  it('gives the model a deny reason of at most 1000 characters, with no half of an emoji and no lone surrogate', () => {
+    const pending = [
+      { approvalId: 'a1', stepNumber: 1, toolCallId: 'c1', toolName: 'refund_order', rawArgs: {} },
+    ];
+    const text = (value: string) => ({ parts: [{ content: { $case: 'text', value } }] }) as never;
+    const data = (value: unknown) => ({ parts: [{ content: { $case: 'data', value } }] }) as never;
+    // The 1000-character cut falls inside the emoji (the reason starts after "deny: ").
+    const emoji = `${'x'.repeat(999)}\u{1F600}${'y'.repeat(1_000_000)}`;
+    for (const message of [
+      text(`deny: ${emoji}`),
+      data({ approved: false, message: emoji }),
+      data({ approvals: { a1: { approved: false, message: emoji } } }),
+    ]) {
+      const [answer] = readApprovalAnswer(message, pending) ?? [];
+      expect(answer?.decision).toBe('deny');
+      expect(answer?.message).toBe('x'.repeat(999));
+    }
+    // Lone surrogates a hostile client sent, RTL overrides and control characters: kept as text,
+    // never read as a yes, and every surrogate alone is U+FFFD.
+    const [hostile] =
+      readApprovalAnswer(text('deny: \ud800 \u202eevorppa\u0000 \udfff'), pending) ?? [];
+    expect(hostile).toEqual({
+      approvalId: 'a1',
+      decision: 'deny',
+      message: '\ufffd \u202eevorppa\u0000 \ufffd',
+    });
+    expect(readApprovalAnswer(text('\u202eapprove'), pending)).toBeUndefined();
+    expect(readApprovalAnswer(text('\u200bapprove'), pending)).toBeUndefined();
+  });
+
+  it('answers 413 to an answer over the body limit and keeps the task waiting', async () => {
+    const { client, post, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded.'),
+    ]);
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7.');
+    const huge = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'SendMessage',
+        params: {
+          message: {
+            messageId: 'm-huge',
+            role: 'ROLE_USER',
+            taskId: asked.id,
+            contextId: asked.contextId,
+            parts: [{ text: `approve ${'x'.repeat(2 * 1024 * 1024)}` }],
+          },
+        },
+      }),
+    );
+    expect(huge.status).toBe(413);
+    expect(refunds).toEqual([]);
+    const read = await a2a.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
   });
 });
