@@ -119,4 +119,28 @@ describe('AG-UI shared state under attack', () => {
       ).toThrow(InvalidArgumentError);
     }
   });
+
+  it('keeps the state when a careless reducer returns a Promise or a Map (JSON.stringify writes them as {})', async () => {
+    const { client, errors } = await serveAgUi([turn.text('Hi.')], {
+      handler: {
+        state: {
+          initial: { steps: 0, orders: { 'A-7': 'shipped' } },
+          reduce: (state, event: AgentEvent<unknown>) => {
+            if (event.type === 'step-start') return Promise.resolve({ steps: 1 });
+            if (event.type === 'step-end')
+              return { ...(state as object), seen: new Map([['a', 1]]) };
+            return undefined;
+          },
+        },
+      },
+    });
+    const http = client('alice', 'async-reducer');
+    http.addMessage({ id: 'm', role: 'user', content: 'Hi' });
+    await http.runAgent({});
+    expect(http.state).toEqual({ steps: 0, orders: { 'A-7': 'shipped' } });
+    expect(errors.map(String)).toEqual([
+      expect.stringContaining('is a Promise at ""'),
+      expect.stringContaining('holds a Map at "/seen"'),
+    ]);
+  });
 });

@@ -121,8 +121,8 @@ export const MAX_STATE_DEPTH = 64;
 
 /**
  * What keeps `value` from being a state a page can take, or `undefined`: nested more than
- * `limit` levels deep (objects and arrays; a cycle counts as too deep), or holding a `__proto__`
- * key. Walked with a stack of its own, so a hostile state a million levels deep is measured,
+ * `limit` levels deep (objects and arrays; a cycle counts as too deep), holding a `__proto__`
+ * key, a Promise, a Map or a Set (JSON.stringify writes those as `{}`, silently). Walked with a stack of its own, so a hostile state a million levels deep is measured,
  * never recursed into. Why both: `@ag-ui/client` applies a state with recursive copies and
  * fast-json-patch (4,000 levels overflow its stack: the page's run fails), and its `applyPatch`
  * refuses a path through `__proto__` (a reducer's `Object.assign`/merge over such a key sets a
@@ -134,6 +134,13 @@ export function stateShapeProblem(value: unknown, limit: number): string | undef
     const [each, path, depth] = stack.pop() as [unknown, string, number];
     if (typeof each !== 'object' || each === null) continue;
     if (depth >= limit) return `nests deeper than ${limit} levels`;
+    // JSON.stringify writes these as {}: a careless async reducer would wipe the page's state.
+    if (typeof (each as { then?: unknown }).then === 'function') {
+      return `is a Promise at "${path}" (reduce must return the state itself, synchronously)`;
+    }
+    if (each instanceof Map || each instanceof Set) {
+      return `holds a ${each instanceof Map ? 'Map' : 'Set'} at "${path}" (JSON has none: use an object or an array)`;
+    }
     if (Object.hasOwn(each, '__proto__')) return `holds a "__proto__" key at "${path}/__proto__"`;
     for (const [key, child] of Object.entries(each)) {
       stack.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1]);
