@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gateTool, serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
 import { readApprovalAnswer } from './a2a-approvals.ts';
+import { BoundedTaskStore } from './bounded-task-store.ts';
 
 // A2A approvals tried as a careless or hostile client would: answers sent twice at once, a retried
 // answer, an answer naming another task's call, a cancel while the answer runs. Driven by the A2A
@@ -26,7 +27,11 @@ function refundTool(refunds: string[]) {
 
 async function serveWithApprovals(
   script: Parameters<typeof serveA2A>[0],
-  more: { tools?: ReturnType<typeof defineTool>[]; gated?: string[] } = {},
+  more: {
+    tools?: ReturnType<typeof defineTool>[];
+    gated?: string[];
+    taskStore?: BoundedTaskStore;
+  } = {},
 ) {
   const refunds: string[] = [];
   const gated = new Set(['refund_order', ...(more.gated ?? [])]);
@@ -36,7 +41,7 @@ async function serveWithApprovals(
       tools: [refundTool(refunds), ...(more.tools ?? [])] as never,
       beforeToolCall: approvals.beforeToolCall,
     },
-    handler: { approvals },
+    handler: { approvals, ...(more.taskStore === undefined ? {} : { taskStore: more.taskStore }) },
   });
   return { ...served, refunds };
 }
@@ -219,5 +224,46 @@ describe('A2A approvals under attack', () => {
     expect(refunds).toEqual([]);
     const read = await a2a.getTask({ id: asked.id } as never);
     expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
+  it('runs the call once when two answers both pass the door before either reaches the run (a slow task store)', async () => {
+    // The store holds the next loads until two wait: both answers read the task input-required.
+    let barrier: { waiting: (() => void)[] } | undefined;
+    class SlowStore extends BoundedTaskStore {
+      override async load(...args: Parameters<BoundedTaskStore['load']>) {
+        const task = await super.load(...args);
+        const held = barrier;
+        if (held !== undefined) {
+          await new Promise<void>((resolve) => {
+            held.waiting.push(resolve);
+            if (held.waiting.length === 2) {
+              // Once: the loads after these two go through.
+              barrier = undefined;
+              for (const each of held.waiting) each();
+            }
+          });
+        }
+        return task;
+      }
+    }
+    const { client, refunds, errors } = await serveWithApprovals(
+      [turn.call('refund_order', { order: 'A-7' }), turn.text('Refunded A-7.')],
+      { taskStore: new SlowStore(100) },
+    );
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    barrier = { waiting: [] };
+    const answers = await Promise.allSettled([send(a2a, 'approve', on), send(a2a, 'approve', on)]);
+    expect(refunds).toEqual(['A-7']);
+    const states = answers.map((each) =>
+      each.status === 'fulfilled' ? each.value.status?.state : 'refused',
+    );
+    expect(states).toContain(TaskState.TASK_STATE_COMPLETED);
+    expect(states).not.toContain(TaskState.TASK_STATE_REJECTED);
+    const read = await a2a.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(errors).toEqual([]);
   });
 });
