@@ -46,6 +46,44 @@ async function serveWithApprovals(
   return { ...served, refunds };
 }
 
+/**
+ * A task store that, once armed, holds loads until two wait (both answers then read the task
+ * input-required, as two requests at once do when loads are slow) or until `release()`.
+ */
+function slowStore() {
+  let held: (() => void)[] | undefined;
+  let onHeld: () => void = () => {};
+  const release = () => {
+    const waiting = held ?? [];
+    held = undefined;
+    for (const each of waiting) each();
+  };
+  class SlowStore extends BoundedTaskStore {
+    override async load(...args: Parameters<BoundedTaskStore['load']>) {
+      const task = await super.load(...args);
+      const waiting = held;
+      if (waiting !== undefined) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          onHeld();
+          if (waiting.length === 2) release();
+        });
+      }
+      return task;
+    }
+  }
+  return {
+    store: new SlowStore(100),
+    /** Holds the next loads; resolves when the first is held. */
+    arm: () =>
+      new Promise<void>((resolve) => {
+        held = [];
+        onHeld = resolve;
+      }),
+    release,
+  };
+}
+
 const send = (client: Client, text: string, more: { taskId?: string; contextId?: string } = {}) =>
   client.sendMessage(userMessage(text, more) as never) as Promise<Task>;
 
@@ -226,42 +264,64 @@ describe('A2A approvals under attack', () => {
     expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
   });
 
-  it('runs the call once when two answers both pass the door before either reaches the run (a slow task store)', async () => {
-    // The store holds the next loads until two wait: both answers read the task input-required.
-    let barrier: { waiting: (() => void)[] } | undefined;
-    class SlowStore extends BoundedTaskStore {
-      override async load(...args: Parameters<BoundedTaskStore['load']>) {
-        const task = await super.load(...args);
-        const held = barrier;
-        if (held !== undefined) {
-          await new Promise<void>((resolve) => {
-            held.waiting.push(resolve);
-            if (held.waiting.length === 2) {
-              // Once: the loads after these two go through.
-              barrier = undefined;
-              for (const each of held.waiting) each();
-            }
-          });
-        }
-        return task;
-      }
-    }
+  it('runs the call once when a second answer comes while the first is on its way to the run (a slow task store)', async () => {
+    const slow = slowStore();
     const { client, refunds, errors } = await serveWithApprovals(
       [turn.call('refund_order', { order: 'A-7' }), turn.text('Refunded A-7.')],
-      { taskStore: new SlowStore(100) },
+      { taskStore: slow.store },
     );
     const a2a = await client();
     const asked = await send(a2a, 'Refund A-7.');
     expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     const on = { taskId: asked.id, contextId: asked.contextId };
-    barrier = { waiting: [] };
-    const answers = await Promise.allSettled([send(a2a, 'approve', on), send(a2a, 'approve', on)]);
-    expect(refunds).toEqual(['A-7']);
-    const states = answers.map((each) =>
-      each.status === 'fulfilled' ? each.value.status?.state : 'refused',
+    const held = slow.arm();
+    const first = send(a2a, 'approve', on);
+    await held;
+    const second = await send(a2a, 'approve', on).then(
+      (task) => task.status?.state,
+      (error: unknown) => String(error),
     );
-    expect(states).toContain(TaskState.TASK_STATE_COMPLETED);
-    expect(states).not.toContain(TaskState.TASK_STATE_REJECTED);
+    slow.release();
+    const states = [(await first).status?.state, second];
+    expect(refunds).toEqual(['A-7']);
+    // Both got `rejected` before (the second started a run that was refused, on the shared bus).
+    expect(states).toEqual([
+      TaskState.TASK_STATE_COMPLETED,
+      expect.stringContaining('This task is working'),
+    ]);
+    const read = await a2a.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the call once when a second streamed answer comes while the first is on its way to the run', async () => {
+    const slow = slowStore();
+    const { client, refunds, errors } = await serveWithApprovals(
+      [turn.call('refund_order', { order: 'A-7' }), turn.text('Refunded A-7.')],
+      { taskStore: slow.store },
+    );
+    const a2a = await client();
+    const asked = await send(a2a, 'Refund A-7.');
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    const stream = async () => {
+      const states: unknown[] = [];
+      for await (const event of a2a.sendMessageStream(userMessage('approve', on) as never)) {
+        if (event.payload?.$case === 'statusUpdate') states.push(event.payload.value.status?.state);
+      }
+      return states.at(-1);
+    };
+    const held = slow.arm();
+    const first = stream();
+    await held;
+    const second = await stream().catch((error: unknown) => String(error));
+    slow.release();
+    // It got the SDK client's "artifactUpdate before initial 'Message'/'Task' event" when it rode
+    // the first answer's bus.
+    expect([await first, second]).toEqual([
+      TaskState.TASK_STATE_COMPLETED,
+      expect.stringContaining('This task is working'),
+    ]);
+    expect(refunds).toEqual(['A-7']);
     const read = await a2a.getTask({ id: asked.id } as never);
     expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(errors).toEqual([]);
