@@ -236,6 +236,27 @@ describe('approvals on durable A2A tasks', () => {
     expect(refundsOf(task.id)).toBe(1);
   });
 
+  it('two answers at once at two doors: the call runs once and the task completes', async () => {
+    const doorA = await openDoor();
+    const doorB = await openDoor();
+    const asked = await send(await client(doorA, 'alice'), 'Refund order 7, twice at once.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    const answers = await Promise.allSettled([
+      send(await client(doorA, 'alice'), 'approve', on),
+      send(await client(doorB, 'alice'), 'approve', on),
+    ]);
+    const states = answers.map((each) =>
+      each.status === 'fulfilled' ? each.value.status?.state : String(each.reason),
+    );
+    expect(states).toContain(TaskState.TASK_STATE_COMPLETED);
+    expect(states).not.toContain(TaskState.TASK_STATE_REJECTED);
+    expect(states).not.toContain(TaskState.TASK_STATE_FAILED);
+    expect(refundsOf(asked.id)).toBe(1);
+    const read = await (await client(doorB, 'alice')).getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
+
   it('an approval answered after a worker was SIGKILLed while the task waits: the worker left runs the call', async () => {
     const second = await startWorker({
       DATABASE_URL: databaseUrl,
