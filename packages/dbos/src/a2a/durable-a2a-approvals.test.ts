@@ -179,13 +179,22 @@ describe('approvals on durable A2A tasks', () => {
     const alice = await client(door, 'alice');
     const asked = await send(alice, 'Refund order 7, please.');
     expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
-    const again = await send(alice, 'maybe later?', {
-      taskId: asked.id,
-      contextId: asked.contextId,
-    });
+    const unclear = message('maybe later?', { taskId: asked.id, contextId: asked.contextId });
+    const again = (await alice.sendMessage(unclear)) as Task;
     expect(again.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     expect(textOf(again)).toContain('neither "approve" nor "deny"');
     expect(await door.runs.pendingApprovals(asked.id)).toHaveLength(1);
+    // A message the task has read (its messageId again) is never read as an answer, whatever it
+    // says now: a retry must not answer a call its sender never saw.
+    const { message: read } = unclear as { message: Record<string, unknown> };
+    const reused = {
+      message: { ...read, parts: [{ content: { $case: 'text', value: 'approve' } }] },
+    } as never;
+    const retried = (await alice.sendMessage(reused)) as Task;
+    expect(retried.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    expect(textOf(retried)).toContain('already read');
+    expect(await door.runs.pendingApprovals(asked.id)).toHaveLength(1);
+    expect(refundsOf(asked.id)).toBe(0);
 
     const done = await send(alice, 'deny: the order was refunded last week', {
       taskId: asked.id,
@@ -225,6 +234,27 @@ describe('approvals on durable A2A tasks', () => {
     expect(whole).toHaveLength(1);
     expect(whole[0]).toContain('"refunded":true');
     expect(refundsOf(task.id)).toBe(1);
+  });
+
+  it('two answers at once at two doors: the call runs once and the task completes', async () => {
+    const doorA = await openDoor();
+    const doorB = await openDoor();
+    const asked = await send(await client(doorA, 'alice'), 'Refund order 7, twice at once.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    const answers = await Promise.allSettled([
+      send(await client(doorA, 'alice'), 'approve', on),
+      send(await client(doorB, 'alice'), 'approve', on),
+    ]);
+    const states = answers.map((each) =>
+      each.status === 'fulfilled' ? each.value.status?.state : String(each.reason),
+    );
+    expect(states).toContain(TaskState.TASK_STATE_COMPLETED);
+    expect(states).not.toContain(TaskState.TASK_STATE_REJECTED);
+    expect(states).not.toContain(TaskState.TASK_STATE_FAILED);
+    expect(refundsOf(asked.id)).toBe(1);
+    const read = await (await client(doorB, 'alice')).getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
   it('an approval answered after a worker was SIGKILLed while the task waits: the worker left runs the call', async () => {

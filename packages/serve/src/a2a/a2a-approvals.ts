@@ -1,11 +1,32 @@
 import type { Message } from '@a2a-js/sdk';
-import type { PendingApproval } from '@gemloop/core/internal';
+import { cutText, type PendingApproval } from '@gemloop/core/internal';
 
 /**
  * What the door reads of a waiting call: the broker's `PendingApproval` in process, a durable
  * run's pending approval in a fleet. @internal
  */
 export type ApprovalShown = Pick<PendingApproval, 'approvalId' | 'toolName' | 'toolCallId'>;
+
+/** What an answer the task already read is told (a retry is never a new yes). @internal */
+export const RETRIED_ANSWER =
+  'That message (its messageId) was already read on this task: send a new message to answer. ';
+
+/**
+ * Whether `message` is one the task has read before: its `messageId` is in the task's history
+ * before it (the A2A SDK appends the incoming message to the stored history before the executor
+ * runs, so the store, shared by a fleet's workers, knows every message the task got). A client
+ * that retries an answer whose reply it lost would otherwise answer whatever the run asks next,
+ * a call that client never saw. @internal
+ */
+export function isRetriedMessage(
+  message: Message,
+  history: readonly Message[] | undefined,
+): boolean {
+  const earlier = [...(history ?? [])];
+  // The last entry is this message itself, appended by the SDK (by id: a store may copy it).
+  if (earlier.at(-1)?.messageId === message.messageId) earlier.pop();
+  return earlier.some((each) => each.messageId === message.messageId);
+}
 
 /** The longest reason a denial carries to the model (the broker's own bound). */
 const MAX_REASON = 1000;
@@ -77,7 +98,7 @@ function fromText(
   const match = /^\s*(approve|approved|yes|deny|denied|no)\b[\s:.,!-]*([\s\S]*)$/i.exec(text);
   if (match === null) return undefined;
   const approved = ['approve', 'approved', 'yes'].includes((match[1] ?? '').toLowerCase());
-  const reason = (match[2] ?? '').trim().slice(0, MAX_REASON);
+  const reason = reasonOf((match[2] ?? '').trim());
   return pending.map((each) => answerOf(each.approvalId, approved, reason));
 }
 
@@ -87,10 +108,8 @@ function fromData(
 ): A2AApprovalAnswer[] | undefined {
   if (!isObject(value)) return undefined;
   if (typeof value['approved'] === 'boolean') {
-    const reason = typeof value['message'] === 'string' ? value['message'] : '';
-    return pending.map((each) =>
-      answerOf(each.approvalId, value['approved'] === true, reason.slice(0, MAX_REASON)),
-    );
+    const reason = reasonOf(typeof value['message'] === 'string' ? value['message'] : '');
+    return pending.map((each) => answerOf(each.approvalId, value['approved'] === true, reason));
   }
   const byId = value['approvals'];
   if (!isObject(byId)) return undefined;
@@ -100,9 +119,22 @@ function fromData(
     // Left out, or not a yes in so many words: denied, never run on a guess.
     const approved = isObject(one) && one['approved'] === true;
     const reason = isObject(one) && typeof one['message'] === 'string' ? one['message'] : '';
-    answers.push(answerOf(each.approvalId, approved, reason.slice(0, MAX_REASON)));
+    answers.push(answerOf(each.approvalId, approved, reasonOf(reason)));
   }
   return answers;
+}
+
+/**
+ * A client's reason as the model gets it: at most {@link MAX_REASON} characters, cut between
+ * characters, lone surrogates as U+FFFD (the in-process broker does the same; a durable run's
+ * `approve` takes the reason as it is, and a lone surrogate has no UTF-8 form for the model's
+ * request).
+ */
+function reasonOf(text: string): string {
+  return cutText(text, MAX_REASON).replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }
 
 function answerOf(approvalId: string, approved: boolean, reason: string): A2AApprovalAnswer {

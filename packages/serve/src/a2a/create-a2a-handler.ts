@@ -145,6 +145,9 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     (request.headers.get(A2A_VERSION_HEADER) ?? A2A_LEGACY_PROTOCOL_VERSION) ===
       A2A_LEGACY_PROTOCOL_VERSION;
 
+  // The sends in flight to a task (owner and task id) until the task has read them.
+  const sending = new Set<string>();
+
   const challenge = options.protectedResource?.challenge ?? 'Bearer';
   return async (request) => {
     try {
@@ -241,7 +244,12 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     } catch (error) {
       return json(reply(body, { error: mapError(error) }));
     }
-    if (sendsIntoWorkingTask(body, owner)) {
+    const sentTo = taskOfSend(body);
+    const claim = sentTo === undefined ? undefined : `${owner}\n${sentTo}`;
+    if (
+      sentTo !== undefined &&
+      (executor.isWorking(owner, sentTo) || sending.has(claim as string))
+    ) {
       // The SDK would run the message on the task's own event bus, beside the run that works
       // on it, and its stream would end in an ordering error: refused before it.
       return json(
@@ -253,34 +261,45 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         }),
       );
     }
-    const answer = await (useLegacy && legacy !== undefined ? legacy : transport).handle(
-      body,
-      context,
-    );
-    if (!isStream(answer)) return json(safeResponse(answer as RpcResponse));
-    const iterator = answer[Symbol.asyncIterator]();
-    // The first frame before the headers: an error up front (an unknown task) is a JSON answer.
+    // A message to a task holds it until the task has read it (its first frame, or the unary
+    // answer): two answers at once both found it waiting (the store's load is async), and the
+    // second, on the task's shared event bus, ended both requests as `rejected` while the run
+    // went on. Past the first frame, `isWorking` refuses.
+    if (claim !== undefined) sending.add(claim);
+    let iterator: AsyncIterator<RpcResponse>;
     let first: IteratorResult<RpcResponse>;
     try {
-      first = (await iterator.next()) as IteratorResult<RpcResponse>;
-    } catch (error) {
-      return json(reply(body, { error: mapError(error) }));
+      const answer = await (useLegacy && legacy !== undefined ? legacy : transport).handle(
+        body,
+        context,
+      );
+      if (!isStream(answer)) return json(safeResponse(answer as RpcResponse));
+      iterator = answer[Symbol.asyncIterator]() as AsyncIterator<RpcResponse>;
+      // The first frame before the headers: an error up front (an unknown task) is a JSON answer.
+      try {
+        first = await iterator.next();
+      } catch (error) {
+        return json(reply(body, { error: mapError(error) }));
+      }
+    } finally {
+      if (claim !== undefined) sending.delete(claim);
     }
     return toRpcEventStream({
       request,
-      iterator: iterator as AsyncIterator<RpcResponse>,
+      iterator,
       first,
       body,
       mapError,
     });
   }
 
-  function sendsIntoWorkingTask(body: Record<string, unknown>, owner: string): boolean {
-    if (!SEND_METHODS.has(body['method'] as string)) return false;
+  /** The task a send names (`message.taskId`), when it is a send. */
+  function taskOfSend(body: Record<string, unknown>): string | undefined {
+    if (!SEND_METHODS.has(body['method'] as string)) return undefined;
     const params = body['params'];
     const message = isRecord(params) ? params['message'] : undefined;
     const taskId = isRecord(message) ? message['taskId'] : undefined;
-    return typeof taskId === 'string' && executor.isWorking(owner, taskId);
+    return typeof taskId === 'string' ? taskId : undefined;
   }
 
   /** A JSON-RPC error whose message is safe to show: an internal one's words are replaced. */

@@ -6,7 +6,12 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
-import { approvalRequest, readApprovalAnswer } from './a2a-approvals.ts';
+import {
+  approvalRequest,
+  isRetriedMessage,
+  RETRIED_ANSWER,
+  readApprovalAnswer,
+} from './a2a-approvals.ts';
 import type { A2ADurableOptions, A2ADurablePendingApproval } from './durable-a2a-runs.ts';
 import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './task-parts.ts';
 
@@ -189,14 +194,15 @@ export function createDurableExecutor(options: {
       });
       return;
     }
-    const answers = readApprovalAnswer(request.userMessage, pending);
+    const retried = isRetriedMessage(request.userMessage, task.history);
+    const answers = retried ? undefined : readApprovalAnswer(request.userMessage, pending);
     if (answers === undefined && pending.length > 0) {
       const { text, metadata } = approvalRequest(pending, (approval) =>
         calls.shown.get(callKey(approval)),
       );
       status(
         TaskState.TASK_STATE_INPUT_REQUIRED,
-        `The answer was neither "approve" nor "deny". ${text}`,
+        `${retried ? RETRIED_ANSWER : 'The answer was neither "approve" nor "deny". '}${text}`,
         metadata,
       );
       return;

@@ -16,7 +16,12 @@ import {
 import type { ApprovalBroker } from '@gemloop/core/web';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import type { OwnedSessions } from '../mcp/owned-sessions.ts';
-import { approvalRequest, readApprovalAnswer } from './a2a-approvals.ts';
+import {
+  approvalRequest,
+  isRetriedMessage,
+  RETRIED_ANSWER,
+  readApprovalAnswer,
+} from './a2a-approvals.ts';
 import { agentMessage, answerArtifact, answerDeltaPublisher, now, textOf } from './task-parts.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
@@ -32,6 +37,8 @@ type TaskRun = {
   /** The approvals the run waits for, by id. */
   pending: Map<string, PendingApproval>;
   drive(): Promise<void>;
+  /** The drive going on now (until the run ends or waits again), for a message that races it. */
+  driving: Promise<void> | undefined;
   /** Publishes `input-required`, asking for the pending approvals (after `prefix`). */
   ask(prefix: string): void;
   /** Lets go of the run: its session, its broker listener. */
@@ -95,10 +102,23 @@ export function createGemloopExecutor(options: {
     async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
       const { taskId, contextId } = request;
       const waiting = running.get(taskId);
+      if (waiting !== undefined && !waiting.waiting && request.task !== undefined) {
+        // A second message that passed the door's working check while the task still waited
+        // (two answers at once; the store's load is async): the first answer drives the run on
+        // this same bus (the SDK's, one per task), so this one is no answer and starts nothing;
+        // its request ends with what the run reaches. Starting a run here was refused, and its
+        // `rejected` on the shared bus ended both requests and the task (the run went on).
+        await waiting.driving;
+        return;
+      }
       if (waiting?.waiting && request.task !== undefined) {
         // The client's answer to what the task asked: the same run goes on, on this request's bus.
         waiting.bus = bus;
         bus.publish(AgentEvent.task(request.task));
+        if (isRetriedMessage(request.userMessage, request.task.history)) {
+          waiting.ask(RETRIED_ANSWER);
+          return;
+        }
         const answers = readApprovalAnswer(request.userMessage, [...waiting.pending.values()]);
         if (answers === undefined && waiting.pending.size > 0) {
           waiting.ask('The answer was neither "approve" nor "deny". ');
@@ -109,7 +129,8 @@ export function createGemloopExecutor(options: {
           options.approvals?.answer(answer, { owner: waiting.owner });
         }
         publishStatus(waiting, taskId, TaskState.TASK_STATE_WORKING);
-        await waiting.drive();
+        waiting.driving = waiting.drive();
+        await waiting.driving;
         return;
       }
       const task: Task = request.task ?? {
@@ -195,6 +216,7 @@ export function createGemloopExecutor(options: {
         waiting: false,
         pending: new Map(),
         drive,
+        driving: undefined,
         ask: askForApproval,
         async close() {
           running.delete(taskId);
@@ -212,7 +234,8 @@ export function createGemloopExecutor(options: {
         contextId,
       );
       publishStatus(run, taskId, TaskState.TASK_STATE_WORKING);
-      await drive();
+      run.driving = drive();
+      await run.driving;
 
       /** Pulls the run's events until it ends, or waits for approvals (then returns, waiting). */
       async function drive(): Promise<void> {

@@ -14,7 +14,8 @@ export type AgUiStateOptions = {
    * `run-end`...). Return a new value, or change `state` in place and return it; `undefined`
    * keeps the state as it is. It sees every event, secret arguments included (`args`): what it
    * puts in the state reaches the frontend, so it copies only what the page may show. A reducer
-   * that throws leaves the state as it was (the run goes on; `onError` gets the error).
+   * that throws, or a state nested past 64 levels or with a `__proto__` key, leaves the state as
+   * it was (the run goes on; `onError` gets the error).
    */
   reduce: (state: unknown, event: AgentEvent<unknown>) => unknown;
   /** A new thread's state (JSON). @defaultValue `{}` */
@@ -22,7 +23,8 @@ export type AgUiStateOptions = {
   /**
    * Start each run from the `state` the client sends in `RunAgentInput` (CopilotKit's
    * `setState`), not the thread's last one: the frontend may then write the state, and `reduce`
-   * must treat what it finds there as the caller's input. @defaultValue false: the server's state
+   * must treat what it finds there as the caller's input (one nested past 64 levels or with a
+   * `__proto__` key answers 400). @defaultValue false: the server's state
    */
   acceptClientState?: boolean | undefined;
   /**
@@ -68,12 +70,22 @@ export function createStateTracker(options: {
       if (event.path.length > 0) return [];
       let next: unknown;
       let nextText: string | undefined;
+      let problem: string | undefined;
       try {
         next = reduce(working, event);
         if (next === undefined) next = working;
-        nextText = JSON.stringify(next);
+        // Shape first: a deep enough state overflows JSON.stringify's recursion.
+        problem = stateShapeProblem(next, MAX_STATE_DEPTH);
+        if (problem === undefined) nextText = JSON.stringify(next);
       } catch (error) {
         onError(error);
+        working = JSON.parse(text);
+        return [];
+      }
+      if (problem !== undefined) {
+        onError(
+          new RangeError(`The AG-UI state from the reducer ${problem}; the state stays as it was.`),
+        );
         working = JSON.parse(text);
         return [];
       }
@@ -108,18 +120,33 @@ export function createStateTracker(options: {
 export const MAX_STATE_DEPTH = 64;
 
 /**
- * Whether `value` (parsed JSON) nests at most `limit` levels deep: walked with a stack of its
- * own, so a hostile state a million levels deep is measured, never recursed into. @internal
+ * What keeps `value` from being a state a page can take, or `undefined`: nested more than
+ * `limit` levels deep (objects and arrays; a cycle counts as too deep), holding a `__proto__`
+ * key, a Promise, a Map or a Set (JSON.stringify writes those as `{}`, silently). Walked with a stack of its own, so a hostile state a million levels deep is measured,
+ * never recursed into. Why both: `@ag-ui/client` applies a state with recursive copies and
+ * fast-json-patch (4,000 levels overflow its stack: the page's run fails), and its `applyPatch`
+ * refuses a path through `__proto__` (a reducer's `Object.assign`/merge over such a key sets a
+ * prototype). @internal
  */
-export function isShallowerThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
+export function stateShapeProblem(value: unknown, limit: number): string | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length > 0) {
-    const [each, depth] = stack.pop() as [unknown, number];
+    const [each, path, depth] = stack.pop() as [unknown, string, number];
     if (typeof each !== 'object' || each === null) continue;
-    if (depth >= limit) return false;
-    for (const child of Object.values(each)) stack.push([child, depth + 1]);
+    if (depth >= limit) return `nests deeper than ${limit} levels`;
+    // JSON.stringify writes these as {}: a careless async reducer would wipe the page's state.
+    if (typeof (each as { then?: unknown }).then === 'function') {
+      return `is a Promise at "${path}" (reduce must return the state itself, synchronously)`;
+    }
+    if (each instanceof Map || each instanceof Set) {
+      return `holds a ${each instanceof Map ? 'Map' : 'Set'} at "${path}" (JSON has none: use an object or an array)`;
+    }
+    if (Object.hasOwn(each, '__proto__')) return `holds a "__proto__" key at "${path}/__proto__"`;
+    for (const [key, child] of Object.entries(each)) {
+      stack.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1]);
+    }
   }
-  return true;
+  return undefined;
 }
 
 /** Whether a JSON Patch between the two can be made: both objects, or both arrays. */

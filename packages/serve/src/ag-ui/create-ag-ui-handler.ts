@@ -16,9 +16,9 @@ import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 import {
   createStateTracker,
-  isShallowerThan,
   MAX_STATE_DEPTH,
   type StateTracker,
+  stateShapeProblem,
 } from './ag-ui-state.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
@@ -154,10 +154,9 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     if (shared === undefined) return undefined;
     let state = thread.state ?? shared.initial;
     if (shared.acceptClientState && clientState !== undefined && clientState !== null) {
-      // Depth first: a deep enough state overflows JSON.stringify's recursion.
-      if (!isShallowerThan(clientState, MAX_STATE_DEPTH)) {
-        throw invalidState(`state nests deeper than ${MAX_STATE_DEPTH} levels.`);
-      }
+      // Shape first: a deep enough state overflows JSON.stringify's recursion.
+      const problem = stateShapeProblem(clientState, MAX_STATE_DEPTH);
+      if (problem !== undefined) throw invalidState(`state ${problem}.`);
       const text = JSON.stringify(clientState);
       if (text.length > shared.maxStateChars) {
         throw invalidState(
@@ -357,6 +356,8 @@ function checkStateOptions(state: AgUiHandlerOptions['state']) {
   }
   const maxStateChars = wholeOption(state.maxStateChars, 'state.maxStateChars', 65536);
   const initial = state.initial === undefined ? {} : state.initial;
+  const problem = stateShapeProblem(initial, MAX_STATE_DEPTH);
+  if (problem !== undefined) failOption('state.initial', `state.initial ${problem}.`);
   const text = JSON.stringify(initial) as string | undefined;
   if (text === undefined || text.length > maxStateChars) {
     failOption(
