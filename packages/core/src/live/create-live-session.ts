@@ -197,6 +197,8 @@ class LiveSessionState {
       ended: () => this.#ended,
       send: (message) => this.#send(message),
       sentText,
+      maxWaitingBytes: this.#maxBufferedBytes,
+      end: (error) => this.#end(error),
     });
     this.closed = new Promise<void>((resolve, reject) => {
       this.#resolveClosed = resolve;

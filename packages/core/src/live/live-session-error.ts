@@ -11,8 +11,9 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  *   their setup with nothing from the model).
  * - `frame-too-large`: a server frame was larger than `maxFrameBytes`.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
- *   waited for a socket (a reconnection that takes too long while audio keeps coming), or of
- *   text, tool answers and signals sent that no resumption handle confirmed (kept to send again).
+ *   waited for a socket (a reconnection that takes too long while audio keeps coming), or behind
+ *   an input guardrail's check of a text (a check that hangs), or of text, tool answers and
+ *   signals sent that no resumption handle confirmed (kept to send again).
  * - `invalid-frame`: a server frame that is not a JSON object.
  * - `closed`: a message sent on a session that is over (closed, or failed).
  * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call

@@ -95,7 +95,8 @@ export type LiveSessionOptions = {
   maxFrameBytes?: number | undefined;
   /**
    * The most bytes of events waiting for the reader, of messages waiting for a socket during a
-   * reconnection, and of messages kept to send again on a resume (the oldest audio and video are
+   * reconnection or behind an input guardrail's check of a text, and of messages kept to send
+   * again on a resume (the oldest audio and video are
    * let go of; text, tool answers and signals never are). @defaultValue 32 MiB
    */
   maxBufferedBytes?: number | undefined;

@@ -29,10 +29,11 @@ const DECLINE = ':decline';
 const CANCEL = ':cancel';
 const MAX_MESSAGE_CHARS = 2000;
 const MAX_LABEL_CHARS = 200;
+const MAX_LISTED_CHOICES = 50;
 
 /**
  * Answers a broker's elicitation requests at a terminal, one at a time, oldest first: a form's
- * fields are asked one by one (choices numbered, a default taken on Enter, each answer checked
+ * fields are asked one by one (the first 50 choices numbered, a default taken on Enter, each answer checked
  * against the server's schema and asked again with the reason when it does not fit; `:decline` or
  * `:cancel` at any field refuses the form), and a URL request shows the page (its full address
  * and its host) and waits for `y` (opened), `n` (declined) or `c` (cancelled). Nothing is opened
@@ -200,9 +201,14 @@ export function answerMcpElicitationsAtTerminal(
       if (typeof field.description === 'string') {
         write(`  ${label}: ${shown(field.description, MAX_MESSAGE_CHARS)}\n`);
       }
-      options?.forEach((choice, index) => {
+      // A server may list 100,000 choices: the first few are numbered, the rest can be typed.
+      options?.slice(0, MAX_LISTED_CHOICES).forEach((choice, index) => {
         write(`    ${index + 1}) ${shown(choice.title, MAX_LABEL_CHARS)}\n`);
       });
+      if (options !== undefined && options.length > MAX_LISTED_CHOICES) {
+        const more = (options.length - MAX_LISTED_CHOICES).toLocaleString('en-US');
+        write(`    ... and ${more} more (type the value)\n`);
+      }
       const hints = [
         hintOf(field, options !== undefined),
         required.has(name) ? 'required' : 'Enter to skip',
@@ -238,7 +244,10 @@ export function answerMcpElicitationsAtTerminal(
             { [name]: parsed.value },
           );
         } catch (error) {
-          write(`  ${InvalidArgumentError.isInstance(error) ? error.message : 'Not accepted.'}\n`);
+          // The message names the server's field (and choices): escape sequences made visible.
+          write(
+            `  ${InvalidArgumentError.isInstance(error) ? shown(error.message, MAX_MESSAGE_CHARS) : 'Not accepted.'}\n`,
+          );
           continue;
         }
         content[name] = parsed.value;

@@ -52,7 +52,8 @@ export type McpElicitationPost = McpElicitationAnswer & { id: string };
  * {@link PendingMcpElicitation} that a page (`handleEvents`, `handleAnswer`), a terminal
  * (`subscribe`, `answer`) or code answers. A request no one answers in time is cancelled, one
  * over `maxPending` declined, and one whose tool call or run is aborted cancelled: the server
- * always gets an answer.
+ * always gets an answer. A URL request whose page is not an `https:`/`http:` address, or carries
+ * a user name or password, is declined at once and never shown (`elicitation-refused`).
  *
  * One broker serves one user: mount its handlers behind your own session check.
  */
@@ -123,13 +124,14 @@ export function createMcpElicitationBroker(
   };
 
   const handler: McpElicitationHandler = (request, context) => {
-    if (waiting.size >= maxPending || context.signal.aborted) {
+    const unsafe = request.mode === 'url' ? unsafeUrl(request.url) : undefined;
+    if (waiting.size >= maxPending || context.signal.aborted || unsafe !== undefined) {
       const action = context.signal.aborted ? 'cancel' : 'decline';
       link.report(context.toolCalls, 'elicitation-refused', {
         server: request.server,
         mode: request.mode,
         action,
-        reason: action === 'cancel' ? 'aborted' : `${maxPending} requests already wait`,
+        reason: action === 'cancel' ? 'aborted' : (unsafe ?? `${maxPending} requests already wait`),
       });
       return { action };
     }
@@ -260,6 +262,28 @@ export function createMcpElicitationBroker(
 function requestId(toolCalls: readonly McpCallInFlight[], waiting: Map<string, unknown>): string {
   const stable = toolCalls.length === 1 ? nextStableRequestId(toolCalls[0]!) : undefined;
   return stable !== undefined && !waiting.has(stable) ? stable : crypto.randomUUID();
+}
+
+/**
+ * Why a URL request's page is not one to show a user, or `undefined` when it is one. The MCP spec
+ * (2025-11-25, "Safe URL Handling") has clients handle URLs so that users do not click malicious
+ * links unknowingly, and servers send https pages without credentials in them: a page opens
+ * an `https:` or `http:` address, never `javascript:`, `data:` or `file:` (which run or read
+ * something on the user's side), and never one with a login part (`https://bank.example@evil.example`
+ * shows one host and opens another; `user:password@` puts a secret on the screen).
+ */
+function unsafeUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the url is not a valid address';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return 'the url is not an https or http address';
+  if (parsed.username !== '' || parsed.password !== '')
+    return 'the url carries a user name or password';
+  return undefined;
 }
 
 function shown(entry: PendingMcpElicitation): PendingMcpElicitation {

@@ -1,5 +1,6 @@
 import type { EngineGuardrails, GuardrailRunOptions } from '../../agent/run-state/run-context.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { LiveSessionError } from '../live-session-error.ts';
 
 /** What the input gate reads of its session and sends through it. @internal */
 export type LiveInputHost = {
@@ -13,7 +14,15 @@ export type LiveInputHost = {
   send(message: Record<string, unknown>): void;
   /** A user text was sent, as sent (after a rewrite): the recorder's, never a blocked one. */
   sentText?: ((text: string) => void) | undefined;
+  /** The most bytes that may wait behind the texts being checked (`maxBufferedBytes`). */
+  readonly maxWaitingBytes: number;
+  /** Ends the session with `error` (what waits is over the bound). */
+  end(error: LiveSessionError): void;
 };
+
+// What one waiting send costs beyond its bytes (its closure and chain link): an empty text
+// flooded in is no free lunch for the bound.
+const WAITING_OVERHEAD_BYTES = 64;
 
 /**
  * What the user sends, in order: text through the agent's input guardrails first when it has
@@ -24,6 +33,8 @@ export class LiveInputGate {
   /** Sends waiting behind a `sendText` whose input guardrails still check it (kept in order). */
   #inputChain: Promise<void> = Promise.resolve();
   #inputChecks = 0;
+  /** Bytes of the texts and messages waiting in the chain (a hung check holds them all). */
+  #waitingBytes = 0;
 
   constructor(host: LiveInputHost) {
     this.#host = host;
@@ -44,7 +55,7 @@ export class LiveInputGate {
     // Sending on an ended session throws now, not later in the chain.
     if (this.#host.ended()) this.#host.send({ realtimeInput: { text } });
     const engine = (this.#host.guardrails as EngineGuardrails).engine;
-    this.#inChain(async () => {
+    this.#inChain(text.length, async () => {
       const checked = await engine.checkInput(
         input,
         { role: 'user', parts: [{ text }] },
@@ -75,14 +86,37 @@ export class LiveInputGate {
     if (this.#inputChecks === 0) this.#host.send(message);
     else {
       if (this.#host.ended()) this.#host.send(message);
-      this.#inChain(() => this.#host.send(message));
+      this.#inChain(JSON.stringify(message).length, () => this.#host.send(message));
     }
   }
 
-  #inChain(step: () => void | Promise<void>): void {
+  /**
+   * Queues `step` behind the checks under way, `bytes` counted until it runs. Past the bound the
+   * session ends (`buffer-full`): a check that hangs (no `timeoutMs`) while a microphone keeps
+   * sending would otherwise hold everything sent until the process runs out of memory.
+   */
+  #inChain(bytes: number, step: () => void | Promise<void>): void {
+    const cost = bytes + WAITING_OVERHEAD_BYTES;
+    if (this.#waitingBytes + cost > this.#host.maxWaitingBytes) {
+      const limit = this.#host.maxWaitingBytes;
+      this.#host.end(
+        new LiveSessionError({
+          reason: 'buffer-full',
+          limit,
+          message: `More than ${limit} bytes of messages waited behind an input guardrail's check of a text: give the guardrails a timeoutMs, or raise maxBufferedBytes.`,
+        }),
+      );
+      // As the session's other buffers do: this send is dropped with the session, the next throws
+      // `closed`, and the reader gets the error.
+      return;
+    }
+    this.#waitingBytes += cost;
     this.#inputChecks += 1;
     this.#inputChain = this.#inputChain
-      .then(() => (this.#host.ended() ? undefined : step()))
+      .then(() => {
+        this.#waitingBytes -= cost;
+        return this.#host.ended() ? undefined : step();
+      })
       .catch((error: unknown) => {
         if (!this.#host.ended())
           this.#host.logger.warn({ err: error }, 'live session: a send failed');
