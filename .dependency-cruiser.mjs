@@ -51,11 +51,13 @@ export const coreLayers = [
   'http',
   'embeddings',
   'interactions',
-  'continuation',
   'tools',
   'run',
   'telemetry',
   'recorder',
+  // A plugin every agent has by default (its public face, options and reports, is in run/): made
+  // by the agent's facade, which sits above it; the loop imports none of it (loopRules below).
+  'continuation',
   'agent',
   // Above the loop: agent/ (the loop's folders among it) imports nothing of the guardrails; it
   // reaches them through the engine their value carries (issue 53).
@@ -166,7 +168,13 @@ export const temporaryExceptions = [
  * are moving) onto the seam; a file still reaching one is named in temporaryExceptions.
  */
 const LOOP_ROOMS = ['loop', 'run-state', 'tool-calls', 'config'];
-const FEATURE_FOLDERS = ['guardrails/', 'steering/', 'compaction/', 'agent/compaction/'];
+const FEATURE_FOLDERS = [
+  'guardrails/',
+  'steering/',
+  'compaction/',
+  'agent/compaction/',
+  'continuation/',
+];
 
 /**
  * Workspace packages, lowest first: each imports only the ones before it (cli and dbos are peers).

@@ -1,3 +1,4 @@
+import { continuationPlugin } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -32,6 +33,16 @@ import { markRedactingStream } from './redacting-streams.ts';
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
   readonly model: string;
+  /**
+   * The plugins the agent's runs apply, as resolved from its options: its `plugins`, then those
+   * its options are sugar for (`toolOutput`), then the ones it has by default: `continuation`
+   * (long-decode answers continued; `{ name: 'continuation', options }`, absent with
+   * `continuation: false`). A run's own plugins (`RunOptions.plugins`, a chat session's) and
+   * those a parent run hands down join these per run. Frozen: to change them, make another agent.
+   * Always set by `createAgent`; optional so that a wrapper around an agent need not restate it.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: plugins of any state, as the `plugins` option takes
+  readonly plugins?: readonly AgentPlugin<any>[] | undefined;
   /**
    * Runs the loop to the end with `generateContent` calls.
    *
@@ -88,7 +99,11 @@ export type Agent<Output = undefined> = {
  * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
-  const config: AgentConfig<Output> = resolveAgentConfig(options);
+  // The plugins every agent has unless its options turn them off (continuation), made here, above
+  // the loop: no file of the loop or its config imports a feature.
+  const config: AgentConfig<Output> = resolveAgentConfig(options, {
+    continuation: continuationPlugin,
+  });
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
   // The cache itself is made with the agent's runtime, by the first run (see AgentRuntime).
   const promptCacheOptions: PromptCacheOptions | undefined =
@@ -340,6 +355,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   const agent = {
     model: config.model,
+    plugins: listPlugins(config),
     // turns.run's body, not a call of it: one call fewer between agent.run() and the transport
     // (issue 53 item 8; agent/request-path-depth.test.ts).
     run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> => {
@@ -443,6 +459,11 @@ export async function preloadRunLoop(): Promise<void> {
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
+
+/** The agent's plugins as `agent.plugins` lists them: its resolved ones, then its defaults. */
+function listPlugins(config: AgentConfig<unknown>): readonly AgentPlugin[] {
+  return Object.freeze([...(config.plugins?.plugins ?? []), ...config.defaultPlugins]);
+}
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */
 function withSteering(

@@ -22,6 +22,17 @@ import type {
   ModelCallRecord,
   ModelCallResult,
 } from '../http/model-call-entry.ts';
+import type { ContinuationSettings } from '../run/continuation-options.ts';
+import type {
+  ContinuationHop,
+  ContinuationHopEvent,
+  ContinuationReport,
+} from '../run/continuation-report.ts';
+import type {
+  ModelCallContext,
+  ModelStreamHooks,
+  WrappedCallResult,
+} from '../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { Part } from '../wire/content.ts';
 import type {
@@ -30,38 +41,28 @@ import type {
   GenerateContentResponse,
   UsageMetadata,
 } from '../wire/response.ts';
-import type { ContinuationSettings } from './continuation-options.ts';
-import type {
-  ContinuationHop,
-  ContinuationHopEvent,
-  ContinuationReport,
-} from './continuation-report.ts';
 import { sumUsageMetadata } from './sum-usage-metadata.ts';
 
 /** A model call's result with how it was continued (only when it took more than one request). */
-export type ContinuedCallResult = ModelCallResult & {
-  continuation: ContinuationReport | undefined;
-  /**
-   * A streamed call whose last stream ended cleanly after chunks but without a finish signal
-   * (nothing to resume from): a cut answer, not a finished one.
-   */
-  interrupted?: true | undefined;
-};
+export type ContinuedCallResult = WrappedCallResult;
 
-/** What a continued streamed call tells its caller. @internal */
-export type ContinuedStreamHooks = {
-  signal: AbortSignal;
-  /**
-   * A chunk that can no longer be taken back (see the module comment): fold it, show it. A promise
-   * holds the stream until it settles (a subagent's reader that fell behind, see `EmitEvent`).
-   */
-  onChunk(chunk: GenerateContentResponse): void | Promise<void>;
-  /** Any chunk arrived (the first one is the call's time to first chunk). */
-  onAnyChunk?: (() => void) | undefined;
-  /** The usage billed so far in this call, summed over hops, after each chunk that had usage. */
-  onUsage?: ((usage: UsageMetadata) => void) | undefined;
-  onHop?: ((event: ContinuationHopEvent) => void) | undefined;
-};
+/** What a continued streamed call tells its caller (see `ModelStreamHooks`). @internal */
+export type ContinuedStreamHooks = ModelStreamHooks;
+
+/**
+ * Tells the stream and the observers (the run's one emitter) that a hop starts, as a
+ * `continuation` event of the step; `undefined` when nobody listens.
+ */
+function hopEmitter(
+  context: ModelCallContext | undefined,
+): ((event: ContinuationHopEvent) => void) | undefined {
+  const emit = context?.emit;
+  if (emit === undefined) return undefined;
+  const stepNumber = context?.stepNumber as number;
+  return (event) => {
+    void emit({ type: 'continuation', stepNumber, ...event });
+  };
+}
 
 /** The step's answer so far: the hops it keeps and the usage they were billed. */
 class HopLog {
@@ -194,7 +195,7 @@ export async function continueGenerate(
   entry: ModelCallEntry,
   input: ModelCallInput,
   settings: ContinuationSettings,
-  onHop?: ((event: ContinuationHopEvent) => void) | undefined,
+  context?: ModelCallContext | undefined,
 ): Promise<ContinuedCallResult> {
   const first = await entry.generate(input);
   // Most answers end in one request: no hop log, no summed usage, nothing merged (1.4 KB of
@@ -204,6 +205,7 @@ export async function continueGenerate(
     return { response: first.response, record: first.record, continuation: undefined };
   }
   const log = new HopLog();
+  const onHop = hopEmitter(context);
   let token: string | undefined;
   let record: ModelCallRecord;
   let pending: ModelCallResult | undefined = first;
@@ -252,7 +254,8 @@ export async function continueStream(
   settings: ContinuationSettings,
   hooks: ContinuedStreamHooks,
 ): Promise<ContinuedCallResult> {
-  const { signal, onChunk, onAnyChunk, onUsage, onHop } = hooks;
+  const { signal, onChunk, onAnyChunk, onUsage } = hooks;
+  const onHop = hopEmitter(hooks);
   const log = new HopLog();
   let accumulator = createStreamAccumulator();
   let pending: GenerateContentResponse[] = [];

@@ -1,18 +1,17 @@
-import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
-import type { ContinuationHopEvent } from '../../continuation/continuation-report.ts';
-import {
-  type ContinuedCallResult,
-  continueGenerate,
-  continueStream,
-} from '../../continuation/continue-model-call.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
+import type {
+  ModelCallWrapper,
+  ModelStreamHooks,
+  WrappedCallResult,
+} from '../../run/model-call-wrapper.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
+import { foldModelStream } from './fold-model-stream.ts';
 
 /** What one model call needs, with or without an observer. */
 type ModelCallInput = {
@@ -27,8 +26,11 @@ type ModelCallInput = {
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
-  /** Automatic continuation of long-decode answers (the agent's `continuation` option). */
-  continuation: ContinuationSettings;
+  /**
+   * The wrapper a plugin puts around the call's requests (continuation, on by default: see
+   * `AgentConfig.modelCalls`); `undefined`: the entry is called once.
+   */
+  wrapper: ModelCallWrapper | undefined;
   /**
    * Streaming only: receives the last usage each chunk reported, so a stream cut later still
    * counts the tokens it was billed (see `callModelStep`).
@@ -47,7 +49,7 @@ export type UsageSeen = { usage: UsageMetadata | undefined };
  * A model call's response (every hop of a long-decode answer merged), what the client recorded of
  * it (served tier, attempts), and how it was continued. @internal
  */
-export type ModelCallOutcome = ContinuedCallResult;
+export type ModelCallOutcome = WrappedCallResult;
 
 /**
  * The call options of every model call of a run, built once per run (a spread per step cost a
@@ -80,7 +82,7 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
-  continuation,
+  wrapper,
   observation,
   now,
   usageSeen,
@@ -101,7 +103,7 @@ export function callModel({
         streaming,
         emit,
         stepNumber,
-        continuation,
+        wrapper,
         usageSeen,
         price,
         pricePartial,
@@ -110,31 +112,17 @@ export function callModel({
       now ?? Date.now,
     );
   }
-  const onHop = hopEmitter(emit, stepNumber);
   if (!streaming) {
-    return continueGenerate(
-      entry,
-      { request, callOptions: options, bodyCache },
-      continuation,
-      onHop,
-    );
+    const input = { request, callOptions: options, bodyCache };
+    return wrapper === undefined
+      ? entry.generate(input)
+      : wrapper.generate(entry, input, wrapper.settings, { stepNumber, emit });
   }
   return streamModel(
     entry,
     { request, callOptions: options, bodyCache },
-    { signal, emit, stepNumber, continuation, onHop, usageSeen },
+    { signal, emit, stepNumber, wrapper, usageSeen },
   );
-}
-
-/** Tells the stream and the observers (one emitter) that a hop starts; undefined: none listens. */
-function hopEmitter(
-  emit: EmitEvent,
-  stepNumber: number,
-): ((event: ContinuationHopEvent) => void) | undefined {
-  if (emit === undefined) return undefined;
-  return (event) => {
-    emit({ type: 'continuation', stepNumber, ...event });
-  };
 }
 
 /**
@@ -146,17 +134,8 @@ async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const {
-    entry,
-    request,
-    bodyCache,
-    signal,
-    streaming,
-    emit,
-    stepNumber,
-    continuation,
-    usageSeen,
-  } = call;
+  const { entry, request, bodyCache, signal, streaming, emit, stepNumber, wrapper, usageSeen } =
+    call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
   const callOptions: CallOptions = {
@@ -167,7 +146,6 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const onHop = hopEmitter(emit, stepNumber);
   const invoke = (): Promise<ModelCallOutcome> =>
     streaming
       ? streamModel(
@@ -177,13 +155,17 @@ async function observeModelCall(
             signal,
             emit,
             stepNumber,
-            continuation,
-            onHop,
+            wrapper,
             usageSeen,
             onFirstChunk: () => observed.firstChunk(now()),
           },
         )
-      : continueGenerate(entry, { request, callOptions, bodyCache }, continuation, onHop);
+      : wrapper === undefined
+        ? entry.generate({ request, callOptions, bodyCache })
+        : wrapper.generate(entry, { request, callOptions, bodyCache }, wrapper.settings, {
+            stepNumber,
+            emit,
+          });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(
@@ -218,26 +200,26 @@ function streamModel(
     signal,
     emit,
     stepNumber,
-    continuation,
-    onHop,
+    wrapper,
     onFirstChunk,
     usageSeen,
   }: {
     signal: AbortSignal;
     emit: EmitEvent;
     stepNumber: number;
-    continuation: ContinuationSettings;
-    onHop: ((event: ContinuationHopEvent) => void) | undefined;
+    wrapper: ModelCallWrapper | undefined;
     onFirstChunk?: (() => void) | undefined;
     usageSeen?: UsageSeen | undefined;
   },
 ): Promise<ModelCallOutcome> {
   let first = onFirstChunk;
-  // The deltas are shown as the continuation lets chunks through: after a checkpoint, only up to
-  // the next one (a resumed stream regenerates what came after it). A subagent's reader that fell
-  // behind holds the stream (emitDeltas returns a promise, see EmitEvent).
-  return continueStream(entry, input, continuation, {
+  // The deltas are shown as the wrapper lets chunks through (continuation: after a checkpoint,
+  // only up to the next one, since a resumed stream regenerates what came after it). A subagent's
+  // reader that fell behind holds the stream (emitDeltas returns a promise, see EmitEvent).
+  const hooks: ModelStreamHooks = {
     signal,
+    stepNumber,
+    emit,
     onChunk: emit === undefined ? () => {} : (chunk) => emitDeltas(chunk, stepNumber, emit),
     onAnyChunk:
       first === undefined
@@ -254,8 +236,10 @@ function streamModel(
         : (usage) => {
             usageSeen.usage = usage;
           },
-    onHop,
-  });
+  };
+  return wrapper === undefined
+    ? foldModelStream(entry, input, hooks)
+    : wrapper.stream(entry, input, wrapper.settings, hooks);
 }
 
 function emitDeltas(
