@@ -19,6 +19,9 @@
  * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
  *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
  *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
+ * - continuation off: `continuation: false`, an agent without the continuation plugin every
+ *   other row has by default (its wrapper around each model call's requests: what the default
+ *   plugin costs a step, against "off"; goal 0 within the A/A band).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -120,7 +123,7 @@ const guardedAll = guardrails({
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
-  budget: { toolOutput?: ReturnType<typeof toolOutput> | false } = {},
+  budget: { toolOutput?: ReturnType<typeof toolOutput> | false; continuation?: false } = {},
 ) =>
   createAgent({
     gemini,
@@ -143,6 +146,7 @@ const variants = {
   toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
   steering: agentWith(undefined),
+  'continuation off': agentWith(undefined, undefined, { continuation: false }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];

@@ -53,11 +53,14 @@ describe('agent.plugins', () => {
   const gemini = createGemini({ apiKey: 'test-key' });
 
   it('lists continuation by default, with the settings it runs with', () => {
+    const optionsOf = (plugins: readonly unknown[] | undefined) =>
+      plugins?.map((plugin) => (plugin as { options?: unknown }).options);
     const agent = createAgent({ gemini, model: MODEL });
-    expect(agent.plugins).toEqual([{ name: 'continuation', options: CONTINUATION_DEFAULTS }]);
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation']);
+    expect(optionsOf(agent.plugins)).toEqual([CONTINUATION_DEFAULTS]);
     expect(
-      createAgent({ gemini, model: MODEL, continuation: { maxHops: 16 } }).plugins?.[0],
-    ).toEqual({ name: 'continuation', options: { ...CONTINUATION_DEFAULTS, maxHops: 16 } });
+      optionsOf(createAgent({ gemini, model: MODEL, continuation: { maxHops: 16 } }).plugins),
+    ).toEqual([{ ...CONTINUATION_DEFAULTS, maxHops: 16 }]);
   });
 
   it('leaves it out when the option turns it off', () => {

@@ -13,6 +13,10 @@
 // Each hop's parts are kept as received and concatenated in hop order into the step's one model
 // content (thought signatures stay on the parts that carried them). Usage is summed over hops,
 // `promptTokenCount` included; the first hop's prompt count is kept apart (`ContinuationReport`).
+//
+// These run only inside the continuation plugin, which an agent has only when continuation is on:
+// `settings.enabled` is not read here (an agent with it off has no plugin, and the loop folds its
+// streams itself: agent/loop/fold-model-stream.ts).
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { ContinuationError } from '../errors/continuation-error.ts';
 import { attachPartialUsage } from '../errors/partial-usage.ts';
@@ -201,7 +205,7 @@ export async function continueGenerate(
   // Most answers end in one request: no hop log, no summed usage, nothing merged (1.4 KB of
   // garbage a step in the bench's seq5 loop, issue 27). Errors of this first request are thrown
   // as they were (no partial usage: nothing was billed yet).
-  if (!settings.enabled || continuationTokenOf(first.response) === undefined) {
+  if (continuationTokenOf(first.response) === undefined) {
     return { response: first.response, record: first.record, continuation: undefined };
   }
   const log = new HopLog();
@@ -299,17 +303,13 @@ export async function continueStream(
         // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
         // is still interrupted.
         if (candidate?.finishReason != null) finishReason = candidate.finishReason;
-        const chunkToken = settings.enabled
-          ? nonEmptyToken(candidate?.continuationToken)
-          : undefined;
+        const chunkToken = nonEmptyToken(candidate?.continuationToken);
         // The token may come on an earlier chunk than the one that says CONTINUATION: the hop
         // then continues from the latest token seen, not from none (`@google/genai` 3.3.0
         // `nextResumeToken`: a CONTINUATION hop resumes from `hop.token`, the last chunk token
         // it observed, when that differs from the token it started with).
         const hopEnd =
-          settings.enabled && candidate?.finishReason === 'CONTINUATION'
-            ? (chunkToken ?? token)
-            : undefined;
+          candidate?.finishReason === 'CONTINUATION' ? (chunkToken ?? token) : undefined;
         if (hopEnd !== undefined) {
           pending.push(chunk);
           flush();
@@ -319,7 +319,7 @@ export async function continueStream(
           pending.push(chunk);
           flush();
           token = chunkToken;
-        } else if (token !== undefined && settings.enabled) {
+        } else if (token !== undefined) {
           pending.push(chunk);
         } else {
           commit(chunk);
@@ -338,7 +338,7 @@ export async function continueStream(
     // connection then failed before the stream's clean end.
     if (failure !== undefined && endToken === undefined) {
       const { error } = failure;
-      if (signal.aborted || !settings.enabled) throw attachPartialUsage(error, log.billed);
+      if (signal.aborted) throw attachPartialUsage(error, log.billed);
       if (received === 0 && startToken !== undefined && isTokenRefused(error)) {
         if (log.restarted) throw attachPartialUsage(refusedTwice(log, error), log.billed);
         log.restart();
@@ -369,7 +369,7 @@ export async function continueStream(
       onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
       continue;
     }
-    if (finishReason === undefined && token !== undefined && settings.enabled) {
+    if (finishReason === undefined && token !== undefined) {
       // Closed cleanly without a finish signal after a token: a cut stream, resumable.
       resume(undefined, token !== startToken);
       continue;

@@ -1,9 +1,9 @@
 // What may stand between a step's model call and the client's entry: a plugin's wrapper around the
 // requests one model call takes (continuation sends several for one long-decode answer and resumes
 // a dropped stream). Declared here, below the loop and the feature folders, so that both import
-// it and neither imports the other (.dependency-cruiser.mjs, core-loop-no-feature). The loop finds
-// a wrapper on a plugin (`modelCallWrapperOf`), resolved once per agent; an agent without one
-// calls the entry itself.
+// it and neither imports the other (.dependency-cruiser.mjs, core-loop-no-feature). The plugin is
+// the wrapper (the continuation plugin is one), found once per agent; an agent without one calls
+// the entry itself.
 import type { ModelCallEntry, ModelCallInput, ModelCallResult } from '../http/model-call-entry.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import type { UntaggedAgentEvent } from './agent-event.ts';
@@ -49,13 +49,13 @@ export type ModelStreamHooks = ModelCallContext & {
 };
 
 /**
- * A wrapper around the requests of one model call. Its `settings` are handed back to each call,
- * so a call is the wrapper's own function, not a closure forwarding to it: one frame on the
- * request path, as when the loop called continuation itself (agent/request-path-depth.test.ts).
+ * A wrapper around the requests of one model call. Its `options` are handed back to each call, so
+ * a call is the wrapper's own function, not a closure forwarding to it: one frame on the request
+ * path, as when the loop called continuation itself (agent/request-path-depth.test.ts).
  * @internal
  */
 export type ModelCallWrapper<Settings = unknown> = {
-  readonly settings: Settings;
+  readonly options: Settings;
   /** A unary model call: `entry.generate` once or more. */
   generate(
     entry: ModelCallEntry,
@@ -71,13 +71,3 @@ export type ModelCallWrapper<Settings = unknown> = {
     hooks: ModelStreamHooks,
   ): Promise<WrappedCallResult>;
 };
-
-/** Where a plugin carries its {@link ModelCallWrapper} (not enumerable). @internal */
-export const MODEL_CALL_WRAPPER_KEY = 'gemloopModelCalls';
-
-/** The {@link ModelCallWrapper} a plugin carries; `undefined` for none. @internal */
-export function modelCallWrapperOf(plugin: unknown): ModelCallWrapper | undefined {
-  return typeof plugin === 'object' && plugin !== null
-    ? ((plugin as Record<string, unknown>)[MODEL_CALL_WRAPPER_KEY] as ModelCallWrapper | undefined)
-    : undefined;
-}

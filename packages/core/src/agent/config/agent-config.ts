@@ -69,8 +69,8 @@ export type AgentConfig<Output> = {
    */
   defaultPlugins: readonly AgentPlugin[];
   /**
-   * The wrapper around each model call's requests a plugin carries (continuation's), found once
-   * per agent; `undefined`: each call is one request to the entry.
+   * The plugin that wraps each model call's requests (continuation, among `defaultPlugins`), found
+   * once per agent; `undefined`: each call is one request to the entry.
    */
   modelCalls: ModelCallWrapper | undefined;
   onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;

@@ -88,9 +88,11 @@ export function callModel({
   usageSeen,
   price,
   pricePartial,
+  onFirstChunk,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
+  onFirstChunk?: (() => void) | undefined;
 }): Promise<ModelCallOutcome> {
   if (observation !== undefined) {
     return observeModelCall(
@@ -112,17 +114,13 @@ export function callModel({
       now ?? Date.now,
     );
   }
+  const input = { request, callOptions: options, bodyCache };
   if (!streaming) {
-    const input = { request, callOptions: options, bodyCache };
     return wrapper === undefined
       ? entry.generate(input)
-      : wrapper.generate(entry, input, wrapper.settings, { stepNumber, emit });
+      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   }
-  return streamModel(
-    entry,
-    { request, callOptions: options, bodyCache },
-    { signal, emit, stepNumber, wrapper, usageSeen },
-  );
+  return streamModel(entry, input, { signal, emit, stepNumber, wrapper, onFirstChunk, usageSeen });
 }
 
 /**
@@ -134,11 +132,10 @@ async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const { entry, request, bodyCache, signal, streaming, emit, stepNumber, wrapper, usageSeen } =
-    call;
+  const { request, signal, streaming, stepNumber, usageSeen } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
-  const callOptions: CallOptions = {
+  const options: CallOptions = {
     ...call.options,
     signal,
     onRetry: (event) => {
@@ -147,25 +144,7 @@ async function observeModelCall(
     },
   };
   const invoke = (): Promise<ModelCallOutcome> =>
-    streaming
-      ? streamModel(
-          entry,
-          { request, callOptions, bodyCache },
-          {
-            signal,
-            emit,
-            stepNumber,
-            wrapper,
-            usageSeen,
-            onFirstChunk: () => observed.firstChunk(now()),
-          },
-        )
-      : wrapper === undefined
-        ? entry.generate({ request, callOptions, bodyCache })
-        : wrapper.generate(entry, { request, callOptions, bodyCache }, wrapper.settings, {
-            stepNumber,
-            emit,
-          });
+    callModel({ ...call, options, onFirstChunk: () => observed.firstChunk(now()) });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(
@@ -225,10 +204,8 @@ function streamModel(
       first === undefined
         ? undefined
         : () => {
-            if (first !== undefined) {
-              first();
-              first = undefined;
-            }
+            first?.();
+            first = undefined;
           },
     onUsage:
       usageSeen === undefined
@@ -239,7 +216,7 @@ function streamModel(
   };
   return wrapper === undefined
     ? foldModelStream(entry, input, hooks)
-    : wrapper.stream(entry, input, wrapper.settings, hooks);
+    : wrapper.stream(entry, input, wrapper.options, hooks);
 }
 
 function emitDeltas(

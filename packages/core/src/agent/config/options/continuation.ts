@@ -3,7 +3,7 @@ import {
   continuationOptionCheck,
   resolveContinuation,
 } from '../../../run/continuation-options.ts';
-import { modelCallWrapperOf } from '../../../run/model-call-wrapper.ts';
+import type { ModelCallWrapper } from '../../../run/model-call-wrapper.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
@@ -32,8 +32,13 @@ export const continuationOption: AgentOptionGroup<'continuation', 'continuation'
  * An agent config resolved without them (a test's) has none. @internal
  */
 export type DefaultPluginMakers = {
-  /** The continuation plugin for the `continuation` option's settings (called when it is on). */
-  readonly continuation?: ((settings: ContinuationSettings) => AgentPlugin) | undefined;
+  /**
+   * The continuation plugin for the `continuation` option's settings (called when it is on): a
+   * wrapper around each model call's requests.
+   */
+  readonly continuation?:
+    | ((settings: ContinuationSettings) => AgentPlugin & ModelCallWrapper)
+    | undefined;
 };
 
 /** The part of `AgentConfig` this option makes. @internal */
@@ -55,6 +60,6 @@ export function resolveContinuationOption(
   return {
     continuation,
     defaultPlugins: plugin === undefined ? [] : [plugin],
-    modelCalls: modelCallWrapperOf(plugin),
+    modelCalls: plugin,
   };
 }
