@@ -1,14 +1,22 @@
 // Continuation as a default plugin (issue 53 item 2): every agent lists it unless its option turns
 // it off, it wraps the requests of one model call inside every plugin's wrapModelCall, and an
 // agent without it streams exactly as the plugin's first hop does (the loop's own fold).
-import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeGemini,
+  type FakeTurn,
+  routeByAgent,
+  turn,
+} from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { toolOutput } from '../compaction/tool-output.ts';
+import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { CONTINUATION_DEFAULTS } from '../run/continuation-options.ts';
@@ -225,4 +233,53 @@ describe('a streamed run without continuation', () => {
       expect(events.filter((event) => event.type === 'text-delta')).toHaveLength(1);
     });
   }
+});
+
+describe('continuation in a subagent and a chat', () => {
+  it("continues a subagent's answer with the child's own plugin, its hops in the parent's stream", async () => {
+    const { gemini } = await setup([], {
+      script: routeByAgent([
+        {
+          match: 'You coordinate',
+          script: [turn.call('writer', { task: 'Tell a story' }), turn.text('Here it is.')],
+        },
+        { match: 'You write', script: [story()] },
+      ]),
+    });
+    const child = createAgent({ gemini, model: MODEL, instructions: 'You write.' });
+    const parent = createAgent({
+      gemini,
+      model: MODEL,
+      instructions: 'You coordinate.',
+      tools: [subagent(child, { name: 'writer', description: 'Writes stories.' })],
+      // The parent's own continuation is off: the child continues with its own.
+      continuation: false,
+    });
+    expect(parent.plugins).toEqual([]);
+    const run = parent.stream('A story, please.');
+    const events = await collect(run);
+    const result = await run.result;
+    const hops = events.filter((event) => event.type === 'continuation');
+    expect(hops.map((event) => event.path)).toEqual([['writer#1'], ['writer#1']]);
+    const output = result.steps[0]?.toolCalls[0]?.output;
+    expect(JSON.stringify(output)).toContain(
+      'Once upon a time, a fake model answered in three hops.',
+    );
+    expect(result.text).toBe('Here it is.');
+  });
+
+  it('continues a chat turn, streamed and unary, into one model turn of the history', async () => {
+    const { fake, gemini } = await setup([story(), story()]);
+    const chat = createChatSession({ agent: createAgent({ gemini, model: MODEL }) });
+    const first = await chat.send('Tell me.');
+    const stream = chat.sendStream('Again.');
+    await collect(stream);
+    const second = await stream.result;
+    expect(fake.modelRequests).toHaveLength(6);
+    for (const turnResult of [first, second]) {
+      expect(turnResult.text).toBe('Once upon a time, a fake model answered in three hops.');
+      expect(turnResult.steps[0]?.continuation?.hops).toHaveLength(3);
+    }
+    expect((await chat.history()).filter((content) => content.role === 'model')).toHaveLength(2);
+  });
 });
