@@ -120,7 +120,12 @@ export function callModel({
       ? entry.generate(input)
       : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   }
-  return streamModel(entry, input, { signal, emit, stepNumber, wrapper, onFirstChunk, usageSeen });
+  // The hooks are made here and the call made from this frame: one call fewer between agent.stream()
+  // and the transport (issue 53 item 8, agent/request-path-depth.test.ts).
+  const hooks = streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen });
+  return wrapper === undefined
+    ? foldModelStream(entry, input, hooks)
+    : wrapper.stream(entry, input, wrapper.options, hooks);
 }
 
 /**
@@ -172,30 +177,25 @@ async function observeModelCall(
   }
 }
 
-function streamModel(
-  entry: ModelCallEntry,
-  input: Parameters<ModelCallEntry['stream']>[0],
-  {
-    signal,
-    emit,
-    stepNumber,
-    wrapper,
-    onFirstChunk,
-    usageSeen,
-  }: {
-    signal: AbortSignal;
-    emit: EmitEvent;
-    stepNumber: number;
-    wrapper: ModelCallWrapper | undefined;
-    onFirstChunk?: (() => void) | undefined;
-    usageSeen?: UsageSeen | undefined;
-  },
-): Promise<ModelCallOutcome> {
+/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. */
+function streamHooks({
+  signal,
+  emit,
+  stepNumber,
+  onFirstChunk,
+  usageSeen,
+}: {
+  signal: AbortSignal;
+  emit: EmitEvent;
+  stepNumber: number;
+  onFirstChunk?: (() => void) | undefined;
+  usageSeen?: UsageSeen | undefined;
+}): ModelStreamHooks {
   let first = onFirstChunk;
   // The deltas are shown as the wrapper lets chunks through (continuation: after a checkpoint,
   // only up to the next one, since a resumed stream regenerates what came after it). A subagent's
   // reader that fell behind holds the stream (emitDeltas returns a promise, see EmitEvent).
-  const hooks: ModelStreamHooks = {
+  return {
     signal,
     stepNumber,
     emit,
@@ -214,9 +214,6 @@ function streamModel(
             usageSeen.usage = usage;
           },
   };
-  return wrapper === undefined
-    ? foldModelStream(entry, input, hooks)
-    : wrapper.stream(entry, input, wrapper.options, hooks);
 }
 
 function emitDeltas(
