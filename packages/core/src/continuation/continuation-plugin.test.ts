@@ -13,6 +13,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { toolOutput } from '../compaction/tool-output.ts';
@@ -92,6 +93,19 @@ describe('agent.plugins', () => {
       'continuation',
     ]);
     expect(agent.plugins?.[0]).toBe(mine);
+  });
+
+  it("refuses the default plugin in another agent's plugins, saying how to configure it", async () => {
+    const [continuation] = createAgent({ gemini, model: MODEL }).plugins ?? [];
+    expect(() =>
+      createAgent({ gemini, model: MODEL, plugins: [continuation as AgentPlugin] }),
+    ).toThrow(
+      /plugins\[0\] is a plugin every agent has by default; set it with the createAgent option "continuation"/,
+    );
+    const agent = createAgent({ gemini, model: MODEL });
+    await expect(agent.run('Hi.', { plugins: [continuation as AgentPlugin] })).rejects.toThrow(
+      /options\.plugins\[0\] is a plugin every agent has by default; .*"continuation", not in options\.plugins/,
+    );
   });
 
   it('cannot be changed through the list', () => {
