@@ -55,5 +55,6 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
  * `agent.plugins` shows it: continuation), taken from one agent's list and handed to another.
  */
 function isDefaultPlugin(plugin: unknown): boolean {
-  return typeof (plugin as { stream?: unknown } | null)?.stream === 'function';
+  const wrapper = plugin as { generate?: unknown; stream?: unknown } | null;
+  return typeof wrapper?.generate === 'function' && typeof wrapper.stream === 'function';
 }
