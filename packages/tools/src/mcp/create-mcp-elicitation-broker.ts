@@ -4,7 +4,12 @@ import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { RunOwner } from '@gemloop/core/web';
 import { checkElicitationContent } from './check-elicitation-content.ts';
 import { createMcpRunLink, type McpRunLink } from './create-mcp-run-link.ts';
-import { type McpCallInFlight, nextStableRequestId, runIdOfCall } from './mcp-calls-in-flight.ts';
+import {
+  type McpCallInFlight,
+  nextStableRequestId,
+  runIdOfCall,
+  whenCallsEnd,
+} from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,
@@ -226,7 +231,10 @@ export function createMcpElicitationBroker(
     owner: RunOwner | undefined,
   ): McpElicitationAnswer | Promise<McpElicitationAnswer> => {
     const unsafe = request.mode === 'url' ? unsafeUrl(request.url) : undefined;
-    if (context.signal.aborted) return refuse(request, context.toolCalls, 'cancel', 'aborted');
+    const callsEnded = whenCallsEnd(context.toolCalls);
+    if (context.signal.aborted || callsEnded?.aborted === true) {
+      return refuse(request, context.toolCalls, 'cancel', 'aborted');
+    }
     if (waiting.size >= maxPending || unsafe !== undefined) {
       const reason = unsafe ?? `${maxPending} requests already wait`;
       return refuse(request, context.toolCalls, 'decline', reason);
@@ -247,6 +255,7 @@ export function createMcpElicitationBroker(
           if (!waiting.delete(id)) return;
           clearTimeout(timer);
           context.signal.removeEventListener('abort', onAbort);
+          callsEnded?.removeEventListener('abort', onAbort);
           tell({ type: 'elicitation-resolved', id, action: answer.action }, owner);
           // The call may have ended first (aborted): then no run is told, as none waits.
           link.report(context.toolCalls, 'elicitation-resolved', { id, action: answer.action });
@@ -254,6 +263,8 @@ export function createMcpElicitationBroker(
         },
       };
       context.signal.addEventListener('abort', onAbort, { once: true });
+      // The call that asks ended (aborted, or its connection gone): nobody needs the answer.
+      callsEnded?.addEventListener('abort', onAbort, { once: true });
       waiting.set(id, entry);
       // The run first: a subscriber may answer at once, and its `resolved` must follow.
       link.report(

@@ -27,6 +27,12 @@ const keyOfCall = new WeakMap<
   { key: string; asked: number; runId: string | undefined }
 >();
 
+// By call: aborted when the call ends (answered, failed or aborted). A request the server made
+// in the middle of a call is then cancelled at the broker: the server's request may outlive the
+// call (a server that does not tie its `elicitInput` to the cancelled call), and a page must not
+// go on asking a user for a run that has moved on.
+const endOfCall = new WeakMap<McpCallInFlight, AbortSignal>();
+
 /** Marks a call as running on `client` until the returned function is called. @internal */
 export function trackCall(
   client: object,
@@ -43,9 +49,34 @@ export function trackCall(
   calls.add(call);
   if (args !== undefined) argsOfCall.set(call, args);
   if (key !== undefined) keyOfCall.set(call, { key, asked: 0, runId });
+  const ended = new AbortController();
+  endOfCall.set(call, ended.signal);
   return () => {
     calls.delete(call);
+    ended.abort();
   };
+}
+
+/**
+ * A signal aborted once every call of `calls` has ended, or `undefined` when none is one
+ * `trackCall` marked (a request made outside any call).
+ * @internal
+ */
+export function whenCallsEnd(calls: readonly McpCallInFlight[]): AbortSignal | undefined {
+  const signals = calls.flatMap((call) => endOfCall.get(call) ?? []);
+  if (signals.length === 0) return undefined;
+  if (signals.length === 1) return signals[0];
+  const all = new AbortController();
+  let left = signals.length;
+  for (const signal of signals) {
+    const onEnd = () => {
+      left -= 1;
+      if (left === 0) all.abort();
+    };
+    if (signal.aborted) onEnd();
+    else signal.addEventListener('abort', onEnd, { once: true });
+  }
+  return all.signal;
 }
 
 /** The calls running on `client` now, oldest first. @internal */
