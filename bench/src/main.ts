@@ -107,6 +107,8 @@ function parseArguments(argv: readonly string[]): Arguments {
         'floor.stream',
         'floor.http',
         'floor.http.stream',
+        'floor.undici',
+        'floor.undici.stream',
       ]);
     } else throw new Error(`unknown option ${argument}`);
   }
