@@ -19,6 +19,10 @@
  * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
  *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
  *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
+ * - loopGuard, toolResultCache, modelFallback: the loop-economy plugins on, none of them acting
+ *   (the calls differ, so the guard never trips and the cache never hits; no model call fails, so
+ *   the fallback never switches): the bookkeeping each adds a step. Off, each is absent (the
+ *   "off" rows): an agent pays for a plugin only when it lists it.
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -27,9 +31,12 @@
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { toolOutput } from '@gemloop/core/compaction';
+import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
+import { loopGuard } from '@gemloop/core/loop-guard';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createSteering } from '@gemloop/core/steering';
+import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
@@ -143,6 +150,13 @@ const variants = {
   toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
   steering: agentWith(undefined),
+  loopGuard: agentWith([loopGuard() as AgentPlugin]),
+  toolResultCache: agentWith([
+    toolResultCache({
+      tools: { lookup: { effect: 'read', cacheKey: ({ who, n }) => `${who}/${n}` } },
+    }) as AgentPlugin,
+  ]),
+  modelFallback: agentWith([modelFallback({ models: ['gemini-2.5-pro'] }) as AgentPlugin]),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
