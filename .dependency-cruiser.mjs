@@ -22,6 +22,8 @@ const DEV_FAKE = '^packages/cli/src/fake/';
 const EVALS_REPLAY = '^packages/evals/src/replay/load-fake\\.ts$';
 /** `gemloop eval`: the cli folder that loads @gemloop/evals when the command runs. */
 const CLI_EVAL = '^packages/cli/src/eval/';
+/** `gemloop chat`: the one file of the cli that loads @gemloop/tools (for a module's MCP broker). */
+const CLI_CHAT_TOOLS = '^packages/cli/src/chat/load-tools\\.ts$';
 
 /** Test code: exempt from the layer rules, and never imported by production code. */
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
@@ -551,6 +553,15 @@ export default {
       severity: 'error',
       from: { path: '^packages/cli/', pathNot: [TEST, CLI_EVAL] },
       to: { path: '^packages/evals/' },
+    },
+    {
+      name: 'cli-imports-tools-only-in-chat',
+      comment:
+        'Of the cli, only `gemloop chat` (src/chat/load-tools.ts) imports @gemloop/tools, loaded ' +
+        'when a chat module exports an MCP elicitation broker, so nothing else needs it.',
+      severity: 'error',
+      from: { path: '^packages/cli/', pathNot: [TEST, CLI_CHAT_TOOLS] },
+      to: { path: '^packages/tools/' },
     },
     {
       name: 'production-imports-tests',
