@@ -21,7 +21,8 @@ joins the history at the next step). When FILE also exports \`elicitations\` (an
 broker, createMcpElicitationBroker of @gemloop/tools, installed beside gemloop), what its MCP
 servers ask in the middle of a tool call is asked here: a form's fields one by one (\`:decline\`
 or \`:cancel\` at any field), a page to open (y, n or c). /exit or the end of the input ends the
-chat; Ctrl-C stops the answer being written, and, between answers, ends the chat.
+chat; Ctrl-C stops the answer being written, and, between answers, ends the chat. Then the agent
+is closed, and FILE's export \`close\`, when it has one, is called (to stop what it started).
 
 Options:
   --id ID     the chat session's id (default: a new one)
@@ -104,7 +105,7 @@ async function runChat(
       });
     elicitations = { broker, answerAtTerminal };
   }
-  return runTerminalChat({
+  const code = await runTerminalChat({
     title: `the agent of ${escapeControls(file)}`,
     agent: agent as Agent<unknown>,
     input: context.input,
@@ -113,6 +114,12 @@ async function runChat(
     ...(elicitations === undefined ? {} : { elicitations }),
     onInterrupt: context.onInterrupt,
   });
+  // What the module holds open (its MCP connections, a server it started) would keep the process
+  // alive after the chat: the agent's `close()` (recorder, telemetry) and the module's own.
+  await (agent as { close?: () => Promise<void> }).close?.();
+  const close = loaded['close'];
+  if (typeof close === 'function') await (close as () => unknown)();
+  return code;
 }
 
 function isBroker(value: unknown): value is TerminalElicitations {
