@@ -21,8 +21,8 @@ joins the history at the next step). When FILE also exports \`elicitations\` (an
 broker, createMcpElicitationBroker of @gemloop/tools, installed beside gemloop), what its MCP
 servers ask in the middle of a tool call is asked here: a form's fields one by one (\`:decline\`
 or \`:cancel\` at any field), a page to open (y, n or c). /exit or the end of the input ends the
-chat; Ctrl-C stops the answer being written, and, between answers, ends the chat. Then the agent
-is closed, and FILE's export \`close\`, when it has one, is called (to stop what it started).
+chat; Ctrl-C stops the answer being written, and, between answers, ends the chat. Then FILE's
+export \`close\`, when it has one, is called (to stop what it started: an MCP server, a recorder).
 
 Options:
   --id ID     the chat session's id (default: a new one)
@@ -115,8 +115,8 @@ async function runChat(
     onInterrupt: context.onInterrupt,
   });
   // What the module holds open (its MCP connections, a server it started) would keep the process
-  // alive after the chat: the agent's `close()` (recorder, telemetry) and the module's own.
-  await (agent as { close?: () => Promise<void> }).close?.();
+  // alive after the chat: the module's `close` lets it go. The agent is the module's: it may
+  // serve more than this chat (a test's, a program's), so the chat does not close it.
   const close = loaded['close'];
   if (typeof close === 'function') await (close as () => unknown)();
   return code;
