@@ -37,6 +37,7 @@ function slowStore() {
   const held: (() => void)[] = [];
   const store: TaskStore = {
     load: (id, ctx) => inner.load(id, ctx),
+    list: (params, ctx) => inner.list(params, ctx),
     save: async (task, ctx) => {
       if (task.status?.state === TaskState.TASK_STATE_COMPLETED) {
         await new Promise<void>((resolve) => held.push(resolve));
@@ -61,7 +62,7 @@ function following(): DurableExecutor {
           AgentEvent.statusUpdate({
             taskId: task.id,
             contextId: task.contextId,
-            status: { state, timestamp: new Date().toISOString() },
+            status: { state, message: undefined, timestamp: new Date().toISOString() },
             metadata: {},
           }),
         );
