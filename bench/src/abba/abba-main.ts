@@ -15,8 +15,9 @@
  *   --no-build               measure packages/core/dist as it is (no `tsc -b packages/core`)
  *   --json=<path>            also write the figures as JSON
  *
- * A whole run at the defaults takes about 5 minutes on a quiet 2-core machine; with fewer pairs
- * or blocks than 3 × 20 it prints the figures with no verdict.
+ * A whole run at the defaults took about 10 minutes on a 2-core machine at load 7-17 (the `fetch`
+ * rows three quarters of it); with fewer pairs or blocks than 3 × 20 it prints the figures with no
+ * verdict. It exits 1 when a verdict is over or a run failed.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
