@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { EvalAttempt, EvalErrorKind } from './eval-result.ts';
 
 /** An attempt that passed its time limit. @internal */
@@ -18,7 +19,7 @@ export function describeError(error: unknown): NonNullable<EvalAttempt['error']>
   return {
     kind,
     name,
-    message: message.slice(0, 2000),
+    message: cutText(message, 2000),
     ...(typeof status === 'number' ? { status } : {}),
   };
 }
