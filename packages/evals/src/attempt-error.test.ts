@@ -1,7 +1,9 @@
-import { GemloopError } from '@gemloop/core';
+import { createAgent, GemloopError } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AttemptTimeout, describeError, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalAttempt } from './eval-result.ts';
+import { runEval } from './run-eval.ts';
 
 // What an errored attempt says in the result file and the reports: its kind, a name, a bounded
 // message, the HTTP status found down a cause chain; whatever user code threw; and never a key.
@@ -68,6 +70,14 @@ describe('describeError', () => {
     expect(message).toBe('a'.repeat(1999));
     expect(message).not.toMatch(loneSurrogate);
   });
+
+  it('redacts before it cuts: a key across the bound leaves none of its characters', () => {
+    const key = 'AIzaSy-boundary-key-0123456789abcdefgh';
+    const redact = (text: string) => text.split(key).join('[redacted]');
+    const message = describeError(new Error(`${'x'.repeat(1990)}${key} tail`), redact).message;
+    expect(message).toBe(`${'x'.repeat(1990)}[redacted]`);
+    expect(message).not.toContain(key.slice(0, 8));
+  });
 });
 
 describe('redactAttempt', () => {
@@ -131,5 +141,25 @@ describe('evalSecrets', () => {
     expect(evalSecrets('live-key')).toEqual(['live-key', 'from-env-gemini']);
     expect(evalSecrets(undefined)).toEqual(['from-env-gemini']);
     expect(evalSecrets('')).toEqual(['from-env-gemini']);
+  });
+});
+
+describe('runEval: an error message that holds the key past the cut', () => {
+  it('keeps no part of the key in the result', async () => {
+    const key = 'AIzaSy-eval-cut-key-0123456789abcdefgh';
+    await using fake = createFakeGemini({ script: () => turn.text('ok') });
+    const result = await runEval({
+      mode: 'live',
+      live: { apiKey: key, fetch: fake.fetch },
+      cases: [{ id: 'long', input: 'Hi' }],
+      scorers: [],
+      createAgent: ({ gemini }) => {
+        void createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: false });
+        throw new Error(`${'x'.repeat(1985)}${key}`);
+      },
+    });
+    const message = result.attempts[0]?.error?.message ?? '';
+    expect(message.startsWith('x'.repeat(1985))).toBe(true);
+    expect(message).not.toContain(key.slice(0, 6));
   });
 });
