@@ -21,7 +21,7 @@ async function next(answer: FakeTurn, transcript: { role: 'user' | 'agent'; text
     result,
     request,
     prompt:
-      (request?.body as { contents: { parts: { text: string }[] }[] }).contents[0]?.parts[0]
+      (request!.body as { contents: { parts: { text: string }[] }[] }).contents[0]?.parts[0]
         ?.text ?? '',
   };
 }
@@ -37,7 +37,7 @@ describe('nextSimulatedUserTurn', () => {
     );
     expect(result).toEqual({ done: false, message: 'Weather in Paris?' });
     expect(request?.model).toBe('gemini-2.5-flash');
-    expect((request?.body as { generationConfig: unknown }).generationConfig).toEqual({
+    expect((request!.body as { generationConfig: unknown }).generationConfig).toEqual({
       responseMimeType: 'application/json',
       responseJsonSchema: {
         type: 'object',

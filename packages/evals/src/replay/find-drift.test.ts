@@ -46,7 +46,7 @@ describe('findDrift', () => {
     });
     expect(drift(request({ tools: [] }))?.reason).toMatch(/\(the tool list changed\)$/);
     const args = request();
-    (args.contents[1]?.parts[0] as { functionCall: { args: object } }).functionCall.args = {
+    (args.contents[1]!.parts[0] as { functionCall: { args: object } }).functionCall.args = {
       city: 'Lyon',
     };
     expect(drift(args)).toMatchObject({
@@ -76,7 +76,7 @@ describe('findDrift', () => {
   it('compares an argument named __proto__ as data', () => {
     const withArgs = (args: string) => {
       const body = request();
-      (body.contents[1]?.parts[0] as { functionCall: { args: unknown } }).functionCall.args =
+      (body.contents[1]!.parts[0] as { functionCall: { args: unknown } }).functionCall.args =
         JSON.parse(args);
       return body;
     };

@@ -67,7 +67,7 @@ describe('createResponseIndex', () => {
     const branch = await made.index.continueFrom(made.index.find('resp_1', 'alice')!);
     expect(branch.key).not.toBe(conversation.key);
     const turns = await made.store.load(branch.key, context);
-    expect(turns.map((each) => (each.contents[0]?.parts[0] as { text: string }).text)).toEqual([
+    expect(turns.map((each) => (each.contents[0]!.parts[0] as { text: string }).text)).toEqual([
       'resp_1',
     ]);
     // The original conversation keeps both.
