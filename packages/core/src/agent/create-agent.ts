@@ -1,4 +1,5 @@
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
@@ -21,12 +22,11 @@ import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import type { AgentRuntime } from './loop/agent-runtime.ts';
+import type { AgentRuntime, AgentRuntimeParts } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run-loop.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
 import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
-import type { PromptCacheOptions } from './prompt-cache.ts';
 import { markRedactingStream } from './redacting-streams.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
@@ -90,22 +90,27 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  // The cache itself is made with the agent's runtime, by the first run (see AgentRuntime).
-  const promptCacheOptions: PromptCacheOptions | undefined =
-    cacheOptions === undefined
-      ? undefined
-      : {
-          gemini: config.gemini,
-          model: config.model,
-          prefix: {
-            systemInstruction: config.request.systemInstruction,
-            tools: config.request.tools,
-            toolConfig: config.request.toolConfig,
-          },
-          cache: cacheOptions,
-          now: config.now,
-          logger: config.logger,
-        };
+  // The `cache` option is sugar for the prompt cache's plugin (prompt-cache/): loaded and made
+  // with the agent's runtime by its first run, so an agent without it never loads (nor bundles)
+  // it. One cache per agent, shared by its runs and chat turns.
+  let promptCache: AgentPromptCache | undefined;
+  const runtimeParts = (): AgentRuntimeParts | undefined => {
+    if (cacheOptions === undefined) return undefined;
+    promptCache ??= (promptCacheModule.value as PromptCacheModule).createAgentPromptCache({
+      owner: config,
+      gemini: config.gemini,
+      model: config.model,
+      prefix: {
+        systemInstruction: config.request.systemInstruction,
+        tools: config.request.tools,
+        toolConfig: config.request.toolConfig,
+      },
+      cache: cacheOptions,
+      now: config.now,
+      logger: config.logger,
+    });
+    return { plugins: [promptCache.plugin], leadingContents: promptCache.contents };
+  };
   // What the agent keeps between runs: made once, with the loop, by the first run.
   let runtime: AgentRuntime | undefined;
   // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
@@ -113,7 +118,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
   const loadedLoop = (): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
-    if (loaded !== undefined) runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+    if (loaded === undefined) return undefined;
+    if (runtime === undefined) {
+      // An agent with a cache whose plugin is not loaded yet: its first run loads it.
+      if (cacheOptions !== undefined && promptCacheModule.value === undefined) return undefined;
+      runtime = loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+    }
     return loaded;
   };
   // The first run of the process: the loop is loaded first. A failed load is not kept (the next
@@ -122,8 +132,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     input: AgentInput,
     options: RunLoopOptions,
   ): Promise<AgentResult<Output>> => {
-    return runLoopModule.load().then((module) => {
-      runtime ??= module.createAgentRuntime(promptCacheOptions);
+    const loading =
+      cacheOptions === undefined
+        ? runLoopModule.load()
+        : promptCacheModule.load().then(() => runLoopModule.load());
+    return loading.then((module) => {
+      runtime ??= module.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
       return module.runLoop(config, runtime, input, options);
     });
   };
@@ -280,7 +294,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       runtime: () => {
         const loaded = runLoopModule.value;
         if (loaded === undefined) throw new Error('the agent loop is not loaded');
-        runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+        // A handed-off run uses the runtime's history checks only (its plugins stay the run's):
+        // without the cache's plugin loaded yet, one without it serves, and is not kept.
+        if (
+          runtime === undefined &&
+          cacheOptions !== undefined &&
+          promptCacheModule.value === undefined
+        )
+          return loaded.createAgentRuntime(config as AgentConfig<unknown>, undefined);
+        runtime ??= loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
         return runtime;
       },
     }),
@@ -400,7 +422,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       import('./tool-calls/close-tools.ts').then(({ closeTools }) =>
         closeTools(config.tools.functions.values(), { redact: config.redact }),
       ),
-      runtime?.cache?.close(),
+      promptCache?.close(),
     ]);
   }
 
@@ -431,6 +453,12 @@ type UnaryStart = {
   unfollow: () => void;
 };
 const runLoopModule = new LoadOnce((): Promise<RunLoopModule> => import('./loop/run-loop.ts'));
+
+// The `cache` option's plugin, loaded by the first run of an agent that has it (see createAgent).
+type PromptCacheModule = typeof import('../prompt-cache/agent-prompt-cache.ts');
+const promptCacheModule = new LoadOnce(
+  (): Promise<PromptCacheModule> => import('../prompt-cache/agent-prompt-cache.ts'),
+);
 
 /**
  * Loads the loop now, as an agent's first run would; a failure is left for that run to report

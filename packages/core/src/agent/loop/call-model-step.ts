@@ -11,7 +11,6 @@ import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
 import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
-import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
@@ -40,6 +39,7 @@ export async function callModelStep<Output>(
     kind,
     contents,
     model,
+    cachedContent,
   }: {
     stepNumber: number;
     kind: ModelStepKind;
@@ -47,6 +47,8 @@ export async function callModelStep<Output>(
     contents?: readonly Content[] | undefined;
     /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
     model?: string | undefined;
+    /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
+    cachedContent?: string | undefined;
   },
 ): Promise<AgentStep> {
   const { run, signal, emit } = context;
@@ -67,25 +69,29 @@ export async function callModelStep<Output>(
   // The request as sent, for the estimate of a usage the server did not report (completeUsage).
   let sent: GenerateContentRequest | undefined;
   try {
-    outcome = await send(context, config, kind, contents, (request) => {
-      sent = request;
-      return callModel({
-        entry: config.modelCall,
-        request,
-        bodyCache: run.contentJson,
-        options: context.callOptions,
-        signal,
-        streaming: context.streaming,
-        emit,
-        stepNumber,
-        continuation: config.continuation,
-        observation: context.observation,
-        now: config.now,
-        usageSeen,
-        price: (called) => writeCost(priceCall(config, called)),
-        pricePartial: (usage) =>
-          costOf(usage, config.model, config.request.serviceTier, config.prices),
-      });
+    sent = prepareRequest(config, {
+      kind,
+      streaming: context.streaming,
+      // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+      contents: contents === undefined ? run.sendContents() : [...contents],
+      cachedContent,
+    });
+    outcome = await callModel({
+      entry: config.modelCall,
+      request: sent,
+      bodyCache: run.contentJson,
+      options: context.callOptions,
+      signal,
+      streaming: context.streaming,
+      emit,
+      stepNumber,
+      continuation: config.continuation,
+      observation: context.observation,
+      now: config.now,
+      usageSeen,
+      price: (called) => writeCost(priceCall(config, called)),
+      pricePartial: (usage) =>
+        costOf(usage, config.model, config.request.serviceTier, config.prices),
     });
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
@@ -260,50 +266,6 @@ function priceCall<Output>(
   served: string | undefined = servedTier(outcome),
 ): CostPicos | Cost {
   return priceResponse(config, outcome.response, served);
-}
-
-/**
- * Sends the step's request; through the prompt cache, recreated once if it went away. A call sent
- * to another model than the agent's goes without it: a cached content belongs to one model.
- */
-function send<Output>(
-  { run, signal, streaming, cache, config: agentConfig }: RunContext<Output>,
-  config: AgentConfig<Output>,
-  kind: ModelStepKind,
-  instead: readonly Content[] | undefined,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
-): Promise<ModelCallOutcome> {
-  // The compacted history when the `compaction` option compacted it (run.contents stays whole).
-  const contents = instead === undefined ? run.sendContents() : [...instead];
-  const request = (cacheName: string | undefined) =>
-    prepareRequest(config, {
-      kind,
-      streaming,
-      contents,
-      cache,
-      cacheName,
-    });
-  // The final structured-output call has no tools, so it cannot use a cache that holds them.
-  if (cache === undefined || kind !== 'tools' || config !== agentConfig)
-    return call(request(undefined));
-  return sendCached(cache, signal, call, request);
-}
-
-async function sendCached(
-  cache: PromptCache,
-  signal: AbortSignal,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
-  request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
-): Promise<ModelCallOutcome> {
-  const name = await cache.acquire();
-  try {
-    return await call(request(name));
-  } catch (error) {
-    // Expired or deleted behind our back: recreate it once and send again.
-    if (name === undefined || !isCacheGone(error) || signal.aborted) throw error;
-    cache.invalidate(name);
-    return call(request(await cache.acquire()));
-  }
 }
 
 /** Refuses a model step once the tree's budget is spent (counted by `endStep`). */
