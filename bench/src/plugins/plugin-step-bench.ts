@@ -19,6 +19,10 @@
  * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
  *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
  *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
+ * - prompt cache: the `cache` option (`{ minTokens: 0 }`, so the fake's cache is made once, by
+ *   the first run, and every later call is sent through it): its plugin's `wrapModelCall` and a
+ *   request without the tools it holds. Off (no `cache`), its plugin is not in the agent's list
+ *   (the "off" rows).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -120,7 +124,10 @@ const guardedAll = guardrails({
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
-  budget: { toolOutput?: ReturnType<typeof toolOutput> | false } = {},
+  budget: {
+    toolOutput?: ReturnType<typeof toolOutput> | false;
+    cache?: { minTokens: number };
+  } = {},
 ) =>
   createAgent({
     gemini,
@@ -143,6 +150,7 @@ const variants = {
   toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
   steering: agentWith(undefined),
+  'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
