@@ -168,6 +168,14 @@ export const temporaryExceptions = [
     from: 'agent/create-agent.ts',
     to: ['prompt-cache/agent-prompt-cache.ts'],
   },
+  // The `budget` run option (a plain object) is sugar for the tree budget's plugin (budget/): the
+  // facade loads it with a lazy `import()` for a run whose tree has a budget and adds it to the
+  // run's plugins; the loop only counts the tree's meter. Delete with cache-option-sugar.
+  {
+    name: 'budget-option-sugar',
+    from: 'agent/create-agent.ts',
+    to: ['budget/tree-budget-plugin.ts'],
+  },
 ];
 
 /**
@@ -183,6 +191,7 @@ const FEATURE_FOLDERS = [
   'compaction/',
   'agent/compaction/',
   'prompt-cache/',
+  'budget/',
 ];
 
 /**

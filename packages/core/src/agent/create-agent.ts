@@ -116,9 +116,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
   // returned it), not through a function that only forwards: one call fewer between agent.run()
   // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
-  const loadedLoop = (): RunLoopModule | undefined => {
+  const loadedLoop = (options: RunLoopOptions): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
     if (loaded === undefined) return undefined;
+    // A run whose tree has a budget whose plugin is not loaded yet: it loads it first.
+    if (hasTreeBudget(options) && treeBudgetModule.value === undefined) return undefined;
     if (runtime === undefined) {
       // An agent with a cache whose plugin is not loaded yet: its first run loads it.
       if (cacheOptions !== undefined && promptCacheModule.value === undefined) return undefined;
@@ -132,13 +134,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     input: AgentInput,
     options: RunLoopOptions,
   ): Promise<AgentResult<Output>> => {
-    const loading =
-      cacheOptions === undefined
-        ? runLoopModule.load()
-        : promptCacheModule.load().then(() => runLoopModule.load());
-    return loading.then((module) => {
+    const loading = Promise.all([
+      runLoopModule.load(),
+      cacheOptions === undefined ? undefined : promptCacheModule.load(),
+      hasTreeBudget(options) ? treeBudgetModule.load() : undefined,
+    ]);
+    return loading.then(([module]) => {
       runtime ??= module.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
-      return module.runLoop(config, runtime, input, options);
+      return module.runLoop(config, runtime, input, withTreeBudget(options));
     });
   };
   // Runs in flight, so that close() can abort them and wait for them to settle.
@@ -257,10 +260,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           plugins: withSteering(plugins, steering),
           recordHook,
         };
-        const loop = loadedLoop();
+        const loop = loadedLoop(runOptions);
         return loop === undefined
           ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
       },
       signal,
       steering:
@@ -314,12 +317,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const loop = loadedLoop();
+      const loop = loadedLoop(start.runOptions);
       return settleUnary(
         start,
         loop === undefined
           ? startRunAfterLoad(input, start.runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
     child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
@@ -338,11 +341,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         history,
         parent,
       };
-      const loop = loadedLoop();
+      const loop = loadedLoop(runOptions);
       const result =
         loop === undefined
           ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
       return result.finally(() => {
@@ -371,12 +374,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const loop = loadedLoop();
+      const loop = loadedLoop(start.runOptions);
       return settleUnary(
         start,
         loop === undefined
           ? startRunAfterLoad(input, start.runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
     // turns.stream's body, not a call of it (issue 53 item 8, as run above).
@@ -453,6 +456,29 @@ type UnaryStart = {
   unfollow: () => void;
 };
 const runLoopModule = new LoadOnce((): Promise<RunLoopModule> => import('./loop/run-loop.ts'));
+
+// The `budget` run option is sugar for the tree budget's plugin (budget/): loaded by the first run
+// whose tree has a budget, and added to every run of such a tree (the top run's, a subagent's, a
+// durable child workflow's), after the run's own plugins.
+type TreeBudgetModule = typeof import('../budget/tree-budget-plugin.ts');
+const treeBudgetModule = new LoadOnce(
+  (): Promise<TreeBudgetModule> => import('../budget/tree-budget-plugin.ts'),
+);
+
+/** Whether a run's tree has a budget: its own `budget` (a top run), or its parent's (a subagent). */
+function hasTreeBudget(options: RunLoopOptions): boolean {
+  return options.budget !== undefined || options.parent?.budget !== undefined;
+}
+
+/**
+ * The run's options with the tree budget's plugin after its own plugins, when its tree has a
+ * budget (the plugin's module is loaded by then: see `loadedLoop`); else the options as they are.
+ */
+function withTreeBudget(options: RunLoopOptions): RunLoopOptions {
+  if (!hasTreeBudget(options)) return options;
+  const plugin = (treeBudgetModule.value as TreeBudgetModule).treeBudgetPlugin;
+  return { ...options, plugins: [...((options.plugins ?? []) as AgentPlugin[]), plugin] };
+}
 
 // The `cache` option's plugin, loaded by the first run of an agent that has it (see createAgent).
 type PromptCacheModule = typeof import('../prompt-cache/agent-prompt-cache.ts');

@@ -72,6 +72,8 @@ export async function startLivePlugins({
     isRunEnding: () => false,
     // No handoff in a live session: the agent holds it throughout.
     holder: () => agent,
+    // No tree: a live session starts no subagent run and takes no `budget`.
+    treeBudget: undefined,
   });
   if (plugins.hooks.startRun !== undefined) await plugins.startRun();
   return plugins;

@@ -322,6 +322,7 @@ function pluginRunFacts<Output>(
     isRunEnding: (error) =>
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
     holder: () => holding.context?.config ?? config,
+    treeBudget: link.budget,
   };
 }
 

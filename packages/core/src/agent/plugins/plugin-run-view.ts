@@ -3,6 +3,7 @@ import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-resul
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { PluginRun } from './agent-plugin.ts';
 
 /**
@@ -43,6 +44,11 @@ export type PluginRunFacts = {
   ) => Promise<readonly Content[] | undefined>;
   /** Whether an error ends the run as it is (an abort, the agent's `isRunEndingError`). */
   readonly isRunEnding: (error: unknown) => boolean;
+  /**
+   * The meter every run of the run's tree shares (`RunLink.budget`: the top run's `budget`
+   * option, counted by the loop), read by the tree budget's plugin; `undefined` without one.
+   */
+  readonly treeBudget: TreeBudget | undefined;
   /**
    * The config of the agent holding the run now: the run's agent's, another's once a handoff gave
    * the run to it. A plugin an agent's option made for that agent (its prompt cache) acts only
