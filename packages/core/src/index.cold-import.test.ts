@@ -23,6 +23,7 @@ vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
 vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
 vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
 vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
+vi.mock('./budget/tree-budget-plugin.ts', track('the tree budget plugin'));
 
 const DEFERRED = [
   'the run loop',
@@ -39,6 +40,7 @@ const DEFERRED = [
   "closing an agent's tools",
   'the steering plugin',
   'the plugin seam',
+  'the tree budget plugin',
 ];
 
 const closers: (() => Promise<void>)[] = [];
@@ -80,6 +82,10 @@ describe('importing @gemloop/core', () => {
     expect(loaded.has('the prompt cache')).toBe(false);
     expect((await cached.run('Hi')).cache?.status).toBe('too-small');
     expect(loaded.has('the prompt cache') && loaded.has('the plugin seam')).toBe(true);
+    // The `budget` run option's plugin comes with the first run that has a budget.
+    expect(loaded.has('the tree budget plugin')).toBe(false);
+    expect((await agent.run('Hi', { budget: { maxSteps: 5 } })).text).toBe('Hello.');
+    expect(loaded.has('the tree budget plugin')).toBe(true);
     // Its first steer() loads the plugin, which joins the run and applies the message.
     const steered = agent.stream('Stream it');
     steered.steer('In French.');
