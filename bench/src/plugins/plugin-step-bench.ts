@@ -23,6 +23,9 @@
  *   the first run, and every later call is sent through it): its plugin's `wrapModelCall` and a
  *   request without the tools it holds. Off (no `cache`), its plugin is not in the agent's list
  *   (the "off" rows).
+ * - tree budget: `run(input, { budget: { maxSteps: 1000, maxTokens: 10_000_000 } })`, never
+ *   reached: the tree budget plugin's `beforeModelCall` check (the loop counts the tree's meter
+ *   with or without it). Off (no `budget`), it is not in the run's list (the "off" rows).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -151,6 +154,7 @@ const variants = {
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
   steering: agentWith(undefined),
   'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
+  'tree budget': agentWith(undefined),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
@@ -159,7 +163,11 @@ const cpuPerStep = async (name: Variant): Promise<number> => {
   const before = process.cpuUsage();
   const result = await variants[name].run(
     'Look Dana up, again and again.',
-    name === 'steering' ? { steering: createSteering() } : undefined,
+    name === 'steering'
+      ? { steering: createSteering() }
+      : name === 'tree budget'
+        ? { budget: { maxSteps: 1000, maxTokens: 10_000_000 } }
+        : undefined,
   );
   const spent = process.cpuUsage(before);
   if (result.steps.length !== STEPS) throw new Error(`${name}: ${result.steps.length} steps`);
