@@ -1,5 +1,8 @@
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
@@ -44,6 +47,18 @@ export function createAgentPromptCache(
 ): AgentPromptCache {
   const cache = new PromptCache(options);
   const { owner, model } = options;
+  // A cache that could not be refreshed (a TTL update the API refused) fails the step as the loop
+  // fails a model call, not as a plugin's fault: the same error the step had when the cache was
+  // the loop's (see callFailed in agent/loop/call-model-step.ts).
+  const acquire = (call: ModelCallDraft, run: PluginRun): Promise<string | undefined> =>
+    cache.acquire().catch((error: unknown) => {
+      const internals = internalsOf(run);
+      if (internals.isRunEnding(error)) throw error;
+      const state = internals.tracker.state();
+      throw run.signal.aborted
+        ? new AgentAbortedError({ phase: 'model-call', run: state, cause: run.signal.reason })
+        : new ModelCallError({ stepNumber: call.stepNumber, run: state, cause: error });
+    });
   const inline = (call: ModelCallDraft): ModelCallDraft =>
     cache.contents.length === 0
       ? call
@@ -56,7 +71,7 @@ export function createAgentPromptCache(
       // a cached content belongs to one model.
       if (call.kind !== 'tools' || (call.model !== undefined && call.model !== model))
         return next(inline(call));
-      const name = await cache.acquire();
+      const name = await acquire(call, run);
       if (name === undefined) return next(inline(call));
       try {
         return await next({ ...call, cachedContent: name });
@@ -64,7 +79,7 @@ export function createAgentPromptCache(
         // Expired or deleted behind our back: recreate it once and send again.
         if (!isCacheGone(error) || run.signal.aborted) throw error;
         cache.invalidate(name);
-        const again = await cache.acquire();
+        const again = await acquire(call, run);
         return next(again === undefined ? inline(call) : { ...call, cachedContent: again });
       }
     },
@@ -75,6 +90,11 @@ export function createAgentPromptCache(
       for (const step of run.steps) saved += step.usage.cachedContentTokenCount;
       internals.tracker.cacheReport = cache.report(saved);
     },
+  });
+  // Passed on as they are (see `acquire`), not wrapped in a PluginError.
+  Object.defineProperty(plugin, OWN_ERRORS_KEY, {
+    value: (error: unknown) => ModelCallError.isInstance(error),
+    enumerable: false,
   });
   return { plugin, contents: cache.contents, close: () => cache.close() };
 }

@@ -2,10 +2,13 @@ import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemlo
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { handoff } from '../composition/handoff.ts';
 import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import type { Gemini } from '../http/gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 
 // The `cache` option as a plugin on the seam (issue 53): where its agent runs (a subagent, a
@@ -110,6 +113,33 @@ describe('the prompt cache plugin', () => {
       expect(result.cache).toBeUndefined();
       await triage.close();
     }
+  });
+
+  it('fails the step with a ModelCallError, as the loop did, when the cache cannot be refreshed', async () => {
+    const { fake, gemini } = await serve(() => turn.text('OK'));
+    let clock = Date.parse('2026-11-25T23:00:00Z');
+    const refusing: Gemini = {
+      ...gemini,
+      caches: {
+        ...gemini.caches,
+        update: () => Promise.reject(new Error('the TTL update failed')),
+      },
+    };
+    const agent = createAgent({
+      gemini: refusing,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: { ttlSeconds: 600 },
+      now: () => clock,
+    });
+    expect((await agent.run('One.')).cache?.status).toBe('active');
+    clock += 400_000; // past half the TTL: the next run refreshes it first
+    const error = await agent.run('Two.').catch((caught: unknown) => caught);
+    expect(ModelCallError.isInstance(error)).toBe(true);
+    expect(PluginError.isInstance(error)).toBe(false);
+    expect((error as ModelCallError).message).toMatch(/the TTL update failed/);
+    expect(fake.modelRequests).toHaveLength(1);
+    await agent.close();
   });
 
   it('lets a plugin of its own send a call with a cachedContent (ModelCallDraft.cachedContent), streamed and unary', async () => {
