@@ -49,6 +49,25 @@ describe('the tree budget plugin', () => {
     }
   });
 
+  it("checks each call a wrapper sends again, as the loop's check did: a call that spent the budget is the last", async () => {
+    const gemini = createScriptedGemini([textTurn('first'), textTurn('second')]);
+    // Sends each step's call twice (as a fallback or a retry plugin may), keeping the second.
+    const twice = definePlugin({
+      name: 'twice',
+      wrapModelCall: async (call, next) => {
+        await next(call);
+        return next(call);
+      },
+    });
+    const agent = createAgent({ gemini, model: MODEL, plugins: [twice] });
+    const error = await agent
+      .run('Hi', { budget: { maxCostUsd: '0.000000000001' } })
+      .catch((caught: unknown) => caught);
+    expect(TreeBudgetError.isInstance(error)).toBe(true);
+    expect((error as TreeBudgetError).limit).toBe('cost');
+    expect(gemini.calls).toHaveLength(1);
+  });
+
   it('leaves a run without a budget alone: a plugin of the same name is the only one', async () => {
     const gemini = createScriptedGemini([textTurn('done')]);
     const own = definePlugin({ name: 'tree-budget', beforeModelCall: () => undefined });

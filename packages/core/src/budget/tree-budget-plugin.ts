@@ -6,7 +6,8 @@ import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 /**
  * The `budget` run option (a step, token and cost budget over a run and every subagent run below
  * it) as a plugin on the seam (issue 53): its `beforeModelCall` refuses a model step once the
- * tree's budget is spent, with a {@link TreeBudgetError} that ends every run up to the top one.
+ * tree's budget is spent (and its `wrapModelCall` each call a wrapper sends), with a
+ * {@link TreeBudgetError} that ends every run up to the top one.
  * The option stays as sugar: `createAgent` adds this plugin to a run whose tree has a budget (the
  * top run's `budget`, a subagent's from its parent, a durable child workflow's share), and a run
  * without one has none of it in its list.
@@ -24,8 +25,16 @@ import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
  */
 export const treeBudgetPlugin: AgentPlugin = definePlugin({
   name: 'tree-budget',
+  // Before the step's wrappers do anything (the prompt cache's acquire, a network call).
   beforeModelCall(_call, run) {
     checkTreeBudget(run);
+  },
+  // And before each call sent: the plugin is added after the run's others, so its wrapper is the
+  // innermost one, around each call an outer wrapper (a fallback) sends, as the loop's own check
+  // was; the meter may have moved between two (a failed call's billed usage).
+  wrapModelCall(call, next, run) {
+    checkTreeBudget(run);
+    return next(call);
   },
 });
 
