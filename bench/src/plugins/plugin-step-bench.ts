@@ -24,8 +24,9 @@
  *   request without the tools it holds. Off (no `cache`), its plugin is not in the agent's list
  *   (the "off" rows).
  * - tree budget: `run(input, { budget: { maxSteps: 1000, maxTokens: 10_000_000 } })`, never
- *   reached: the tree budget plugin's `beforeModelCall` check (the loop counts the tree's meter
- *   with or without it). Off (no `budget`), it is not in the run's list (the "off" rows).
+ *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
+ *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
+ *   in the run's list (the "off" rows).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
