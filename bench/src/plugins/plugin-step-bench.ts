@@ -23,6 +23,14 @@
  *   (the calls differ, so the guard never trips and the cache never hits; no model call fails, so
  *   the fallback never switches): the bookkeeping each adds a step. Off, each is absent (the
  *   "off" rows): an agent pays for a plugin only when it lists it.
+ * - prompt cache: the `cache` option (`{ minTokens: 0 }`, so the fake's cache is made once, by
+ *   the first run, and every later call is sent through it): its plugin's `wrapModelCall` and a
+ *   request without the tools it holds. Off (no `cache`), its plugin is not in the agent's list
+ *   (the "off" rows).
+ * - tree budget: `run(input, { budget: { maxSteps: 1000, maxTokens: 10_000_000 } })`, never
+ *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
+ *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
+ *   in the run's list (the "off" rows).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -127,7 +135,10 @@ const guardedAll = guardrails({
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
-  budget: { toolOutput?: ReturnType<typeof toolOutput> | false } = {},
+  budget: {
+    toolOutput?: ReturnType<typeof toolOutput> | false;
+    cache?: { minTokens: number };
+  } = {},
 ) =>
   createAgent({
     gemini,
@@ -157,6 +168,8 @@ const variants = {
     }) as AgentPlugin,
   ]),
   modelFallback: agentWith([modelFallback({ models: ['gemini-2.5-pro'] }) as AgentPlugin]),
+  'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
+  'tree budget': agentWith(undefined),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
@@ -165,7 +178,11 @@ const cpuPerStep = async (name: Variant): Promise<number> => {
   const before = process.cpuUsage();
   const result = await variants[name].run(
     'Look Dana up, again and again.',
-    name === 'steering' ? { steering: createSteering() } : undefined,
+    name === 'steering'
+      ? { steering: createSteering() }
+      : name === 'tree budget'
+        ? { budget: { maxSteps: 1000, maxTokens: 10_000_000 } }
+        : undefined,
   );
   const spent = process.cpuUsage(before);
   if (result.steps.length !== STEPS) throw new Error(`${name}: ${result.steps.length} steps`);
