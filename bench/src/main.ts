@@ -13,6 +13,9 @@
  *                           (summarise one with src/summarize-cpu-profile.ts)
  *   --no-fleet              skip the durable fleet bench (src/durable/fleet-bench.ts), which a
  *                           whole run (not --quick, not --only) appends, ~2 min
+ *   --repeat=<n>            run the scenarios n times, each with fresh contender processes, and add
+ *                           the ratio targets of every run and their median (issue 53 holds
+ *                           × node:http to the median of three full runs: --repeat=3)
  *   --fleet-full            run the fleet bench's big sweep (1, 2, 4 workers x 10/100/1,000 runs
  *                           in flight, and 1 worker x 50 active + 1,000 paused); for one setting
  *                           run the fleet bench alone: durable:fleet -- --sweep=1x50/1000/0
@@ -26,6 +29,7 @@ import { buildWorkers } from './build-workers.ts';
 import { CONTENDERS, PARSERS } from './contenders/registry.ts';
 import { readMachineInfo } from './report/machine-info.ts';
 import { type BenchReport, renderReport } from './report/render-report.ts';
+import { renderRepeatSummary, summarizeRepeats } from './report/repeat-summary.ts';
 import { isFailed, type ScenarioResult } from './report/results.ts';
 import { checkTargets } from './report/targets.ts';
 import { runChatScenario } from './scenarios/chat-scenario.ts';
@@ -64,6 +68,7 @@ type Arguments = {
   build: boolean;
   cpuProfileDirectory: string | undefined;
   fleet: 'no' | 'default' | 'full';
+  repeat: number;
 };
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -76,6 +81,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     build: true,
     cpuProfileDirectory: undefined,
     fleet: 'default',
+    repeat: 1,
   };
   for (const argument of argv) {
     const [flag, value] = argument.split('=', 2) as [string, string | undefined];
@@ -85,7 +91,12 @@ function parseArguments(argv: readonly string[]): Arguments {
     else if (flag === '--fleet-full') options.fleet = 'full';
     else if (flag === '--json' && value) options.json = value;
     else if (flag === '--cpu-prof' && value) options.cpuProfileDirectory = value;
-    else if (flag === '--only' && value) {
+    else if (flag === '--repeat' && value) {
+      const count = Number(value);
+      if (!Number.isInteger(count) || count < 1)
+        throw new Error(`--repeat takes a whole number ≥ 1, got "${value}"`);
+      options.repeat = count;
+    } else if (flag === '--only' && value) {
       const ids = value.split(',');
       const unknown = ids.filter((id) => !(SCENARIO_IDS as readonly string[]).includes(id));
       if (unknown.length > 0)
@@ -107,6 +118,8 @@ function parseArguments(argv: readonly string[]): Arguments {
         'floor.stream',
         'floor.http',
         'floor.http.stream',
+        'floor.undici',
+        'floor.undici.stream',
       ]);
     } else throw new Error(`unknown option ${argument}`);
   }
@@ -237,27 +250,37 @@ async function main(): Promise<number> {
   }
   const { workerEntry, serverEntry } = await buildWorkers();
   const server = await startServerProcess(serverEntry);
-  const workers = new WorkerPool(
-    { entry: workerEntry, cpuProfileDirectory: options.cpuProfileDirectory },
-    { reuse: settings.quick },
-  );
-  let results: ScenarioResult[];
+  const runs: ScenarioResult[][] = [];
   try {
-    results = await runScenarios(
-      {
-        settings,
-        workers,
-        server,
-        contenders: CONTENDERS.filter((entry) => options.contenders?.has(entry.name) ?? true),
-        parsers: PARSERS,
-        log,
-      },
-      options.only,
-    );
+    for (let run = 1; run <= options.repeat; run++) {
+      if (options.repeat > 1) log(`run ${run} of ${options.repeat}`);
+      // A pool per run: every run measures fresh contender processes, as separate runs would.
+      const workers = new WorkerPool(
+        { entry: workerEntry, cpuProfileDirectory: options.cpuProfileDirectory },
+        { reuse: settings.quick },
+      );
+      try {
+        runs.push(
+          await runScenarios(
+            {
+              settings,
+              workers,
+              server,
+              contenders: CONTENDERS.filter((entry) => options.contenders?.has(entry.name) ?? true),
+              parsers: PARSERS,
+              log,
+            },
+            options.only,
+          ),
+        );
+      } finally {
+        await workers.close();
+      }
+    }
   } finally {
-    await workers.close();
     await server.close();
   }
+  const results = runs.at(-1)!;
   machine.loadAtEnd = loadavg();
   const report: BenchReport = {
     startedAt: new Date(started).toISOString(),
@@ -270,15 +293,23 @@ async function main(): Promise<number> {
   // RESULTS.md is the page of a whole run: every scenario, every contender.
   const whole = options.only.size === SCENARIO_IDS.length && options.contenders === undefined;
   let markdown = renderReport(report);
+  if (options.repeat > 1) {
+    markdown += `\n${renderRepeatSummary(summarizeRepeats(runs), options.repeat)}`;
+  }
   if (whole && !settings.quick && options.fleet !== 'no') {
     log('durable fleet bench (src/durable/fleet-bench.ts)');
     markdown += `\n${runFleetBench(options.fleet === 'full')}`;
   }
   process.stdout.write(markdown);
-  if (options.json !== undefined)
-    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-  const failed = results.some((result) =>
-    (result.rows as readonly { status: string }[]).some(isFailed),
+  if (options.json !== undefined) {
+    const json =
+      options.repeat > 1
+        ? { ...report, repeats: { runs, targets: summarizeRepeats(runs) } }
+        : report;
+    writeFileSync(options.json, `${JSON.stringify(json, null, 2)}\n`);
+  }
+  const failed = runs.some((run) =>
+    run.some((result) => (result.rows as readonly { status: string }[]).some(isFailed)),
   );
   if (failed) {
     log(

@@ -22,8 +22,8 @@ import {
 } from '@gemloop/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { run } from '../lib/run.ts';
+import { bookingsServer } from './bookings-server.ts';
 
 const REQUEST = 'Book a table for tonight, link my calendar, and summarize the booking.';
 
@@ -36,55 +36,6 @@ const SCRIPT = [
   turn.text('A table for four at 8 pm.'),
   turn.text('Your table for four is booked, your calendar is linked, and the summary is saved.'),
 ];
-
-/** The restaurant's MCP server (in this process): its tools ask the client back. */
-function bookingsServer(): McpServer {
-  const server = new McpServer({ name: 'bookings', version: '1.0.0' });
-  server.registerTool(
-    'book_table',
-    { description: 'Books a table.', inputSchema: {} },
-    async () => {
-      const answer = await server.server.elicitInput({
-        message: 'How many people?',
-        requestedSchema: {
-          type: 'object',
-          properties: { people: { type: 'integer', title: 'People', minimum: 1, maximum: 12 } },
-          required: ['people'],
-        },
-      });
-      const text =
-        answer.action === 'accept'
-          ? `Booked for ${String(answer.content?.['people'])} at 8 pm.`
-          : `Not booked (${answer.action}).`;
-      return { content: [{ type: 'text', text }] };
-    },
-  );
-  server.registerTool(
-    'sign_in',
-    { description: 'Links the calendar.', inputSchema: {} },
-    async () => {
-      const answer = await server.server.elicitInput({
-        mode: 'url',
-        message: 'Link your calendar to add the booking.',
-        url: 'https://calendar.example/authorize?client=bookings',
-        elicitationId: 'link-1',
-      });
-      return { content: [{ type: 'text', text: `Calendar: ${answer.action}` }] };
-    },
-  );
-  server.registerTool(
-    'summarize',
-    { description: 'Summarizes the booking.', inputSchema: {} },
-    async () => {
-      const result = await server.server.createMessage({
-        messages: [{ role: 'user', content: { type: 'text', text: 'Summarize: table, 8 pm.' } }],
-        maxTokens: 100,
-      });
-      return { content: [{ type: 'text', text: JSON.stringify(result.content) }] };
-    },
-  );
-  return server;
-}
 
 await run(
   async ({ gemini, model, flags, style }) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
 import { sharedChromiumEndpoint } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
@@ -12,7 +13,11 @@ import {
   HAS_SCRIPT,
   runExample,
   startInTerminal,
+  startProcess,
 } from './run-example-process.ts';
+
+/** The built `gemloop` bin (`npm test` builds it first). */
+const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 
 // Every example, run offline as a user runs it (its own process, no key), with its final output
 // asserted. This is what proves in CI that the examples work. They run a few at a time: each is
@@ -284,6 +289,23 @@ describe.concurrent('the examples, offline', () => {
       /elicitation-pending \(form\)\n.*elicitation-resolved \(accept\)\n.*elicitation-pending \(url\)\n.*elicitation-resolved \(accept\)\n.*sampling \(\d+ tokens\)/,
     );
     expect(stdout).toContain('Your table for four is booked, your calendar is linked');
+  });
+
+  it('mcp-asks/chat-agent: `gemloop chat` chats with it, the MCP form answered at the terminal', async () => {
+    // The built bin, as `npx gemloop chat mcp-asks/chat-agent.ts` runs, the lines piped in.
+    const started = startProcess(
+      process.execPath,
+      [CLI_BIN, 'chat', 'mcp-asks/chat-agent.ts'],
+      {},
+      'gemloop chat mcp-asks/chat-agent.ts',
+    );
+    started.child.stdin?.end('hello\nbook a table\n4\n');
+    const run = await started.done;
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout, describeRun(run)).toBe(
+      'Offline, I book tables: ask me to book one.\nThe restaurant says: Booked for 4 at 8 pm.\n',
+    );
+    expect(run.stderr).toContain('People (a whole number, required): 4');
   });
 
   it('ag-ui-door: HttpAgent asks the agent, and approves a refund through an AG-UI interrupt', async () => {

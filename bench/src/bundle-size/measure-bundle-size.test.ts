@@ -79,10 +79,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * request path and loop functions were merged (+1,326): the facade calling the loaded loop
  * itself and the client its loaded request path, each with the first-use path beside it
  * (create-agent.ts +675 minified, create-gemini.ts +442, send-with-retry.ts +301), and the loop's
- * functions split under 80 lines (run-loop.ts +920, call-model-step.ts +246). Raise it only
- * with a reason in the commit, and update the README's figure.
+ * functions split under 80 lines (run-loop.ts +920, call-model-step.ts +246). 107.7 KB
+ * (110,250 bytes) once the prompt cache and the tree budget's check became plugins (issue 53 item
+ * 2, -1,003): the cache (its class, its request rewrite, its recreation) comes only with the
+ * `cache` option, the budget's check only with a `budget`, each in a chunk of its own (15 chunks,
+ * 15.6 KB lazily); the budget lowered to 107.8 KB. Raise it only with a reason in the commit, and
+ * update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 108.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 107.8 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -4,12 +4,17 @@ import { BENCH_MODEL } from '../script/run-script.ts';
 import type { Contender, LoopContext, LoopRunner } from './contender.ts';
 import { SseSplitter } from './split-sse.ts';
 
-type Part = {
+/** @internal */
+export type Part = {
   text?: string;
   functionCall?: { id?: string; name?: string; args?: Record<string, unknown> };
 };
-type Content = { role: string; parts: Part[] };
+/** @internal */
+export type Content = { role: string; parts: Part[] };
 type Chunk = { candidates?: { content?: { parts?: Part[] } }[] };
+
+/** POSTs `body` as JSON and hands each piece of the response body to `onData`. @internal */
+export type PostJson = (url: URL, body: unknown, onData: (piece: Buffer) => void) => Promise<void>;
 
 const TOOLS = [{ functionDeclarations: FUNCTION_DECLARATIONS }];
 
@@ -75,63 +80,82 @@ function textOf(parts: Part[]): string {
   return text;
 }
 
-/** The raw node:http floor: the floor's loop with `node:http` in place of `fetch`. */
-export const floorHttpContender: Contender = {
-  name: 'floor.http',
-  library: 'floor',
-  streaming: false,
-  description: 'hand-written loop: node:http (keep-alive agent) + JSON.parse',
-  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
-    const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`);
-    const agent = new Agent({ keepAlive: true });
-    return {
-      async run(prompt) {
-        const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
-        for (let step = 0; step < maxSteps; step++) {
-          const pieces: Buffer[] = [];
-          await post(agent, url, apiKey, { contents, tools: TOOLS }, (piece) => pieces.push(piece));
-          const data = JSON.parse(Buffer.concat(pieces).toString('utf8')) as Chunk;
-          const content = data.candidates![0]!.content as Content;
-          contents.push(content);
-          const calls = content.parts.filter((part) => part.functionCall !== undefined);
-          if (calls.length === 0) return textOf(content.parts);
-          contents.push(await answerCalls(calls));
-        }
-        throw new Error(`floor.http: no final answer after ${maxSteps} steps`);
-      },
-    };
-  },
-};
+/**
+ * The hand-written loop on a raw HTTP client (`post`): one unary and one streaming form, so the
+ * node:http and undici floors differ in the client alone.
+ * @internal
+ */
+export function rawLoops(
+  name: string,
+  client: string,
+  connect: (apiKey: string) => Promise<PostJson>,
+): [Contender, Contender] {
+  const unary: Contender = {
+    name,
+    library: 'floor',
+    streaming: false,
+    description: `hand-written loop: ${client} + JSON.parse`,
+    async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+      const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`);
+      const post = await connect(apiKey);
+      return {
+        async run(prompt) {
+          const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
+          for (let step = 0; step < maxSteps; step++) {
+            const pieces: Buffer[] = [];
+            await post(url, { contents, tools: TOOLS }, (piece) => pieces.push(piece));
+            const data = JSON.parse(Buffer.concat(pieces).toString('utf8')) as Chunk;
+            const content = data.candidates![0]!.content as Content;
+            contents.push(content);
+            const calls = content.parts.filter((part) => part.functionCall !== undefined);
+            if (calls.length === 0) return textOf(content.parts);
+            contents.push(await answerCalls(calls));
+          }
+          throw new Error(`${name}: no final answer after ${maxSteps} steps`);
+        },
+      };
+    },
+  };
+  const streaming: Contender = {
+    name: `${name}.stream`,
+    library: 'floor',
+    streaming: true,
+    description: `hand-written streaming loop: ${client} + split on CRLF CRLF + JSON.parse`,
+    async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+      const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:streamGenerateContent?alt=sse`);
+      const post = await connect(apiKey);
+      return {
+        async run(prompt) {
+          const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
+          for (let step = 0; step < maxSteps; step++) {
+            const parts: Part[] = [];
+            const splitter = new SseSplitter((value) => {
+              const chunkParts = (value as Chunk).candidates?.[0]?.content?.parts;
+              if (chunkParts !== undefined) for (const part of chunkParts) parts.push(part);
+            });
+            await post(url, { contents, tools: TOOLS }, (piece) => splitter.feed(piece));
+            contents.push({ role: 'model', parts });
+            const calls = parts.filter((part) => part.functionCall !== undefined);
+            if (calls.length === 0) return textOf(parts);
+            contents.push(await answerCalls(calls));
+          }
+          throw new Error(`${name}.stream: no final answer after ${maxSteps} steps`);
+        },
+      };
+    },
+  };
+  return [unary, streaming];
+}
 
-/** The streaming raw node:http floor, with the floor's minimal SSE split. */
-export const floorHttpStreamContender: Contender = {
-  name: 'floor.http.stream',
-  library: 'floor',
-  streaming: true,
-  description:
-    'hand-written streaming loop: node:http (keep-alive agent) + split on CRLF CRLF + JSON.parse',
-  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
-    const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:streamGenerateContent?alt=sse`);
+/**
+ * The raw node:http floors: the floor's loops with `node:http` (a keep-alive agent) in place of
+ * `fetch`.
+ */
+export const [floorHttpContender, floorHttpStreamContender] = rawLoops(
+  'floor.http',
+  'node:http (keep-alive agent)',
+  async (apiKey) => {
     const agent = new Agent({ keepAlive: true });
-    return {
-      async run(prompt) {
-        const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
-        for (let step = 0; step < maxSteps; step++) {
-          const parts: Part[] = [];
-          const splitter = new SseSplitter((value) => {
-            const chunkParts = (value as Chunk).candidates?.[0]?.content?.parts;
-            if (chunkParts !== undefined) for (const part of chunkParts) parts.push(part);
-          });
-          await post(agent, url, apiKey, { contents, tools: TOOLS }, (piece) =>
-            splitter.feed(piece),
-          );
-          contents.push({ role: 'model', parts });
-          const calls = parts.filter((part) => part.functionCall !== undefined);
-          if (calls.length === 0) return textOf(parts);
-          contents.push(await answerCalls(calls));
-        }
-        throw new Error(`floor.http.stream: no final answer after ${maxSteps} steps`);
-      },
-    };
+    return (url, body, onData) => post(agent, url, apiKey, body, onData);
   },
-};
+);

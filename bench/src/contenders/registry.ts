@@ -56,6 +56,22 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     load: async () => (await import('./floor-http.ts')).floorHttpStreamContender,
   },
   {
+    name: 'floor.undici',
+    library: 'floor',
+    streaming: false,
+    chat: false,
+    httpOnly: true,
+    load: async () => (await import('./floor-undici.ts')).floorUndiciContender,
+  },
+  {
+    name: 'floor.undici.stream',
+    library: 'floor',
+    streaming: true,
+    chat: false,
+    httpOnly: true,
+    load: async () => (await import('./floor-undici.ts')).floorUndiciStreamContender,
+  },
+  {
     name: 'gemloop.run',
     library: '@gemloop/core',
     streaming: false,

@@ -22,6 +22,18 @@
  * - continuation off: `continuation: false`, an agent without the continuation plugin every
  *   other row has by default (its wrapper around each model call's requests: what the default
  *   plugin costs a step, against "off"; goal 0 within the A/A band).
+ * - loopGuard, toolResultCache, modelFallback: the loop-economy plugins on, none of them acting
+ *   (the calls differ, so the guard never trips and the cache never hits; no model call fails, so
+ *   the fallback never switches): the bookkeeping each adds a step. Off, each is absent (the
+ *   "off" rows): an agent pays for a plugin only when it lists it.
+ * - prompt cache: the `cache` option (`{ minTokens: 0 }`, so the fake's cache is made once, by
+ *   the first run, and every later call is sent through it): its plugin's `wrapModelCall` and a
+ *   request without the tools it holds. Off (no `cache`), its plugin is not in the agent's list
+ *   (the "off" rows).
+ * - tree budget: `run(input, { budget: { maxSteps: 1000, maxTokens: 10_000_000 } })`, never
+ *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
+ *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
+ *   in the run's list (the "off" rows).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -30,9 +42,12 @@
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { toolOutput } from '@gemloop/core/compaction';
+import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
+import { loopGuard } from '@gemloop/core/loop-guard';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createSteering } from '@gemloop/core/steering';
+import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
@@ -123,7 +138,11 @@ const guardedAll = guardrails({
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
-  budget: { toolOutput?: ReturnType<typeof toolOutput> | false; continuation?: false } = {},
+  budget: {
+    toolOutput?: ReturnType<typeof toolOutput> | false;
+    cache?: { minTokens: number };
+    continuation?: false;
+  } = {},
 ) =>
   createAgent({
     gemini,
@@ -146,6 +165,15 @@ const variants = {
   toolOutput: agentWith(undefined, undefined, { toolOutput: toolOutput({ maxTokens: 25_000 }) }),
   'no cap': agentWith(undefined, undefined, { toolOutput: false }),
   steering: agentWith(undefined),
+  loopGuard: agentWith([loopGuard() as AgentPlugin]),
+  toolResultCache: agentWith([
+    toolResultCache({
+      tools: { lookup: { effect: 'read', cacheKey: ({ who, n }) => `${who}/${n}` } },
+    }) as AgentPlugin,
+  ]),
+  modelFallback: agentWith([modelFallback({ models: ['gemini-2.5-pro'] }) as AgentPlugin]),
+  'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
+  'tree budget': agentWith(undefined),
   'continuation off': agentWith(undefined, undefined, { continuation: false }),
 };
 type Variant = keyof typeof variants;
@@ -155,7 +183,11 @@ const cpuPerStep = async (name: Variant): Promise<number> => {
   const before = process.cpuUsage();
   const result = await variants[name].run(
     'Look Dana up, again and again.',
-    name === 'steering' ? { steering: createSteering() } : undefined,
+    name === 'steering'
+      ? { steering: createSteering() }
+      : name === 'tree budget'
+        ? { budget: { maxSteps: 1000, maxTokens: 10_000_000 } }
+        : undefined,
   );
   const spent = process.cpuUsage(before);
   if (result.steps.length !== STEPS) throw new Error(`${name}: ${result.steps.length} steps`);

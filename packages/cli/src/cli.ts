@@ -6,6 +6,7 @@ import type { CliCommand, CliIo } from './cli-io.ts';
  * its file and one entry here.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  chat: async () => (await import('./commands/chat.ts')).chatCommand,
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   estimate: async () => (await import('./commands/estimate.ts')).estimateCommand,
   eval: async () => (await import('./commands/eval.ts')).evalCommand,

@@ -11,7 +11,7 @@ const { loaded, track } = await vi.hoisted(async () =>
 
 vi.mock('./agent/loop/run-loop.ts', track('the run loop'));
 vi.mock('./history/validate-history-cached.ts', track('the history checks'));
-vi.mock('./agent/prompt-cache.ts', track('the prompt cache'));
+vi.mock('./prompt-cache/prompt-cache.ts', track('the prompt cache'));
 vi.mock('./http/attempts/request-json.ts', track('the unary request path'));
 vi.mock('./http/attempts/open-generate-content-stream.ts', track('the streamed request path'));
 vi.mock('./http/attempts/check-responses.ts', track('the response checks'));
@@ -23,6 +23,7 @@ vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
 vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
 vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
 vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
+vi.mock('./budget/tree-budget-plugin.ts', track('the tree budget plugin'));
 
 const DEFERRED = [
   'the run loop',
@@ -39,6 +40,7 @@ const DEFERRED = [
   "closing an agent's tools",
   'the steering plugin',
   'the plugin seam',
+  'the tree budget plugin',
 ];
 
 const closers: (() => Promise<void>)[] = [];
@@ -63,7 +65,9 @@ describe('importing @gemloop/core', () => {
     closers.push(() => fake.close());
     const { url } = await fake.listen();
     const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
-    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', cache: { minTokens: 1e9 } });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    // The `cache` option is sugar for the prompt cache's plugin: it rides on the plugin seam.
+    const cached = createAgent({ gemini, model: 'gemini-2.5-flash', cache: { minTokens: 1e9 } });
     expect([...loaded]).toEqual([]);
 
     expect((await agent.run('Hi')).text).toBe('Hello.');
@@ -74,6 +78,14 @@ describe('importing @gemloop/core', () => {
     for await (const _ of unsteered);
     expect((await unsteered.result).steering).toBeUndefined();
     expect(loaded.has('the steering plugin') || loaded.has('the plugin seam')).toBe(false);
+    // Nor of the prompt cache: an agent with the option loads it (and the seam) on its first run.
+    expect(loaded.has('the prompt cache')).toBe(false);
+    expect((await cached.run('Hi')).cache?.status).toBe('too-small');
+    expect(loaded.has('the prompt cache') && loaded.has('the plugin seam')).toBe(true);
+    // The `budget` run option's plugin comes with the first run that has a budget.
+    expect(loaded.has('the tree budget plugin')).toBe(false);
+    expect((await agent.run('Hi', { budget: { maxSteps: 5 } })).text).toBe('Hello.');
+    expect(loaded.has('the tree budget plugin')).toBe(true);
     // Its first steer() loads the plugin, which joins the run and applies the message.
     const steered = agent.stream('Stream it');
     steered.steer('In French.');
@@ -100,6 +112,7 @@ describe('importing @gemloop/core', () => {
     const answer = await vertex.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
     expect(answer.candidates?.[0]?.content?.parts?.[0]?.text).toBe('Hello.');
     await agent.close();
+    await cached.close();
 
     expect([...loaded].sort()).toEqual([...DEFERRED].sort());
   });

@@ -125,9 +125,14 @@ describe('the static import graph of @gemloop/core', () => {
   // default cap (the cut and its marker) is the loop's own.
   it('reaches the tool output budget only through the value toolOutput() makes, not from createAgent', async () => {
     // A stream's own steering loads the steering plugin (and with it the seam's engine) on its
-    // first `steer()` only (steering/own-steering.ts): that `import()` is not followed here, and
-    // the test below holds it out of the static graph.
-    const reached = await modulesLoadedByImport('index.ts', true, ['steering/steering-plugin.ts']);
+    // first `steer()` only (steering/own-steering.ts), the `cache` option's plugin and a `budget`'s
+    // on the first run that has them (agent/create-agent.ts): those `import()`s are not followed
+    // here, and the tests below hold them out of the static graph.
+    const reached = await modulesLoadedByImport('index.ts', true, [
+      'steering/steering-plugin.ts',
+      'prompt-cache/agent-prompt-cache.ts',
+      'budget/tree-budget-plugin.ts',
+    ]);
     expect(reached.some((path) => path.endsWith('agent/tool-calls/settle-tool-call.ts'))).toBe(
       true,
     );
@@ -139,6 +144,21 @@ describe('the static import graph of @gemloop/core', () => {
       'agent/plugins/plugin-engine.ts',
     ];
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+  });
+
+  // The `cache` option and the `budget` run option are sugar for plugins (prompt-cache/, budget/):
+  // createAgent loads each with an `import()` on the first run that has the option.
+  it('reaches the prompt cache and the tree budget only by import(), never at import', async () => {
+    const statically = await modulesLoadedByImport('index.ts');
+    const features = [
+      'prompt-cache/agent-prompt-cache.ts',
+      'prompt-cache/prompt-cache.ts',
+      'budget/tree-budget-plugin.ts',
+    ];
+    expect(statically.filter((path) => features.some((name) => path.endsWith(name)))).toEqual([]);
+    const onFirstUse = await modulesLoadedByImport('index.ts', true);
+    for (const feature of features)
+      expect(onFirstUse.some((path) => path.endsWith(feature))).toBe(true);
   });
 
   it('loads the steering plugin only when a stream is steered, never at import', async () => {

@@ -1,10 +1,18 @@
+import { cutText } from '@gemloop/core/internal';
 import type { EvalAttempt, EvalErrorKind } from './eval-result.ts';
 
 /** An attempt that passed its time limit. @internal */
 export class AttemptTimeout extends Error {}
 
-/** What an attempt's error says in its result: its kind (thrown, timed out, rate-limited), bounded. @internal */
-export function describeError(error: unknown): NonNullable<EvalAttempt['error']> {
+/**
+ * What an attempt's error says in its result: its kind (thrown, timed out, rate-limited), with
+ * `redact` applied before the message is cut to its bound: cut first, a key across the bound would
+ * keep its first characters, which no redactor then recognises. @internal
+ */
+export function describeError(
+  error: unknown,
+  redact: (text: string) => string = (text) => text,
+): NonNullable<EvalAttempt['error']> {
   const status = statusOf(error);
   const kind: EvalErrorKind =
     error instanceof AttemptTimeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
@@ -18,7 +26,7 @@ export function describeError(error: unknown): NonNullable<EvalAttempt['error']>
   return {
     kind,
     name,
-    message: message.slice(0, 2000),
+    message: cutText(redact(message), 2000),
     ...(typeof status === 'number' ? { status } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { EvalAttempt, EvalResult } from './eval-result.ts';
 import { oneLine } from './report/one-line.ts';
 
@@ -81,7 +82,9 @@ export function formatComparison(comparison: EvalComparison): string {
   );
   const num = (value: number | undefined, digits = 2): string =>
     value === undefined ? '-' : value.toFixed(digits);
-  const width = Math.min(40, Math.max(4, ...rows.map((row) => row.caseId.length)));
+  // A loop, not Math.max(...lengths): spread arguments overflow the stack past about 120,000 cases.
+  let width = 4;
+  for (const row of rows) width = Math.max(width, Math.min(40, row.caseId.length));
   const lines = [
     `${'case'.padEnd(width)}  ${'change'.padEnd(11)}  pass a→b      score a→b     cost Δ $`,
   ];
@@ -89,11 +92,7 @@ export function formatComparison(comparison: EvalComparison): string {
     const cost =
       row.costA === undefined || row.costB === undefined ? '-' : (row.costB - row.costA).toFixed(6);
     lines.push(
-      `${oneLine(row.caseId)
-        .slice(0, width)
-        .padEnd(
-          width,
-        )}  ${row.change.padEnd(11)}  ${`${num(row.passA)}→${num(row.passB)}`.padEnd(12)}  ${`${num(row.scoreA)}→${num(row.scoreB)}`.padEnd(12)}  ${cost}`,
+      `${cutText(oneLine(row.caseId), width).padEnd(width)}  ${row.change.padEnd(11)}  ${`${num(row.passA)}→${num(row.passB)}`.padEnd(12)}  ${`${num(row.scoreA)}→${num(row.scoreB)}`.padEnd(12)}  ${cost}`,
     );
   }
   lines.push(

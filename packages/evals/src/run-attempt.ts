@@ -22,6 +22,8 @@ export type AttemptSettings = RunEvalOptions & {
   timeoutMs: number;
   now: () => number;
   liveGemini: Gemini | undefined;
+  /** Scrubs the eval's keys from an error's message before it is cut to its bound. */
+  redact?: ((text: string) => string) | undefined;
   /** Gets each finished run's output before it is scored (what `runCanary` compares). */
   onRun?: ((evalCase: EvalCase, repeat: number, output: EvalRunOutput) => void) | undefined;
 };
@@ -114,7 +116,7 @@ export async function runAttempt(
       status: drift !== undefined ? 'drift' : 'error',
       scores: [],
       text: '',
-      ...(drift === undefined ? { error: describeError(error) } : { drift }),
+      ...(drift === undefined ? { error: describeError(error, settings.redact) } : { drift }),
       ...unreproducedOf(fake),
       ...usage,
       latencyMs: settings.now() - started,

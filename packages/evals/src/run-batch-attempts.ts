@@ -42,6 +42,8 @@ export async function runBatchAttempts(
     scorers: readonly Scorer[];
     signal: AbortSignal;
     now: () => number;
+    /** Scrubs the eval's keys from an error's message before it is cut to its bound. */
+    redact?: ((text: string) => string) | undefined;
   },
 ): Promise<EvalAttempt[]> {
   const started = settings.now();
@@ -56,7 +58,7 @@ export async function runBatchAttempts(
     status: 'error',
     scores: [],
     text: '',
-    error: describeError(error),
+    error: describeError(error, settings.redact),
     totalTokens: 0,
     costUsd: null,
     latencyMs: settings.now() - started,

@@ -124,6 +124,7 @@ export async function runEvalObserved(
               now,
               liveGemini,
               onRun,
+              redact,
             }),
             redact,
           ),
@@ -150,6 +151,7 @@ export async function runEvalObserved(
         scorers: options.scorers,
         signal: controller.signal,
         now,
+        redact,
       });
       await Promise.all(
         jobs.map(async (job, index) => {

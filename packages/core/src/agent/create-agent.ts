@@ -1,5 +1,6 @@
 import { continuationPlugin } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
@@ -22,12 +23,11 @@ import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import type { AgentRuntime } from './loop/agent-runtime.ts';
+import type { AgentRuntime, AgentRuntimeParts } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run-loop.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
 import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
-import type { PromptCacheOptions } from './prompt-cache.ts';
 import { markRedactingStream } from './redacting-streams.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
@@ -35,7 +35,8 @@ export type Agent<Output = undefined> = {
   readonly model: string;
   /**
    * The plugins the agent's runs apply, as resolved from its options: its `plugins`, then those
-   * its options are sugar for (`toolOutput`), then the ones it has by default: `continuation`
+   * its options are sugar for (`toolOutput`; the prompt cache's for `cache`, once the agent's first
+   * run made it), then the ones it has by default: `continuation`
    * (long-decode answers continued; `{ name: 'continuation', options }`, absent with
    * `continuation: false`). A run's own plugins (`RunOptions.plugins`, a chat session's) and
    * those a parent run hands down join these per run. Frozen: to change them, make another agent.
@@ -105,30 +106,45 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     continuation: continuationPlugin,
   });
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  // The cache itself is made with the agent's runtime, by the first run (see AgentRuntime).
-  const promptCacheOptions: PromptCacheOptions | undefined =
-    cacheOptions === undefined
-      ? undefined
-      : {
-          gemini: config.gemini,
-          model: config.model,
-          prefix: {
-            systemInstruction: config.request.systemInstruction,
-            tools: config.request.tools,
-            toolConfig: config.request.toolConfig,
-          },
-          cache: cacheOptions,
-          now: config.now,
-          logger: config.logger,
-        };
+  // The `cache` option is sugar for the prompt cache's plugin (prompt-cache/): loaded and made
+  // with the agent's runtime by its first run, so an agent without it never loads (nor bundles)
+  // it. One cache per agent, shared by its runs and chat turns.
+  let promptCache: AgentPromptCache | undefined;
+  // What `agent.plugins` shows: the prompt cache's plugin joins it once the first run made it.
+  let listedPlugins = listPlugins(config, undefined);
+  const runtimeParts = (): AgentRuntimeParts | undefined => {
+    if (cacheOptions === undefined) return undefined;
+    promptCache ??= (promptCacheModule.value as PromptCacheModule).createAgentPromptCache({
+      owner: config,
+      gemini: config.gemini,
+      model: config.model,
+      prefix: {
+        systemInstruction: config.request.systemInstruction,
+        tools: config.request.tools,
+        toolConfig: config.request.toolConfig,
+      },
+      cache: cacheOptions,
+      now: config.now,
+      logger: config.logger,
+    });
+    listedPlugins = listPlugins(config, promptCache.plugin);
+    return { plugins: [promptCache.plugin], leadingContents: promptCache.contents };
+  };
   // What the agent keeps between runs: made once, with the loop, by the first run.
   let runtime: AgentRuntime | undefined;
   // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
   // returned it), not through a function that only forwards: one call fewer between agent.run()
   // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
-  const loadedLoop = (): RunLoopModule | undefined => {
+  const loadedLoop = (options: RunLoopOptions): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
-    if (loaded !== undefined) runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+    if (loaded === undefined) return undefined;
+    // A run whose tree has a budget whose plugin is not loaded yet: it loads it first.
+    if (hasTreeBudget(options) && treeBudgetModule.value === undefined) return undefined;
+    if (runtime === undefined) {
+      // An agent with a cache whose plugin is not loaded yet: its first run loads it.
+      if (cacheOptions !== undefined && promptCacheModule.value === undefined) return undefined;
+      runtime = loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+    }
     return loaded;
   };
   // The first run of the process: the loop is loaded first. A failed load is not kept (the next
@@ -137,9 +153,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     input: AgentInput,
     options: RunLoopOptions,
   ): Promise<AgentResult<Output>> => {
-    return runLoopModule.load().then((module) => {
-      runtime ??= module.createAgentRuntime(promptCacheOptions);
-      return module.runLoop(config, runtime, input, options);
+    const loading = Promise.all([
+      runLoopModule.load(),
+      cacheOptions === undefined ? undefined : promptCacheModule.load(),
+      hasTreeBudget(options) ? treeBudgetModule.load() : undefined,
+    ]);
+    return loading.then(([module]) => {
+      runtime ??= module.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+      return module.runLoop(config, runtime, input, withTreeBudget(options));
     });
   };
   // Runs in flight, so that close() can abort them and wait for them to settle.
@@ -258,10 +279,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           plugins: withSteering(plugins, steering),
           recordHook,
         };
-        const loop = loadedLoop();
+        const loop = loadedLoop(runOptions);
         return loop === undefined
           ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
       },
       signal,
       steering:
@@ -295,7 +316,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       runtime: () => {
         const loaded = runLoopModule.value;
         if (loaded === undefined) throw new Error('the agent loop is not loaded');
-        runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+        // A handed-off run uses the runtime's history checks only (its plugins stay the run's):
+        // without the cache's plugin loaded yet, one without it serves, and is not kept.
+        if (
+          runtime === undefined &&
+          cacheOptions !== undefined &&
+          promptCacheModule.value === undefined
+        )
+          return loaded.createAgentRuntime(config as AgentConfig<unknown>, undefined);
+        runtime ??= loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
         return runtime;
       },
     }),
@@ -307,12 +336,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const loop = loadedLoop();
+      const loop = loadedLoop(start.runOptions);
       return settleUnary(
         start,
         loop === undefined
           ? startRunAfterLoad(input, start.runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
     child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
@@ -331,11 +360,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         history,
         parent,
       };
-      const loop = loadedLoop();
+      const loop = loadedLoop(runOptions);
       const result =
         loop === undefined
           ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, runOptions);
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
       return result.finally(() => {
@@ -355,7 +384,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   const agent = {
     model: config.model,
-    plugins: listPlugins(config),
+    get plugins(): readonly AgentPlugin[] {
+      return listedPlugins;
+    },
     // turns.run's body, not a call of it: one call fewer between agent.run() and the transport
     // (issue 53 item 8; agent/request-path-depth.test.ts).
     run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> => {
@@ -365,12 +396,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const loop = loadedLoop();
+      const loop = loadedLoop(start.runOptions);
       return settleUnary(
         start,
         loop === undefined
           ? startRunAfterLoad(input, start.runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, start.runOptions),
+          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
     // turns.stream's body, not a call of it (issue 53 item 8, as run above).
@@ -416,7 +447,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       import('./tool-calls/close-tools.ts').then(({ closeTools }) =>
         closeTools(config.tools.functions.values(), { redact: config.redact }),
       ),
-      runtime?.cache?.close(),
+      promptCache?.close(),
     ]);
   }
 
@@ -448,6 +479,35 @@ type UnaryStart = {
 };
 const runLoopModule = new LoadOnce((): Promise<RunLoopModule> => import('./loop/run-loop.ts'));
 
+// The `budget` run option is sugar for the tree budget's plugin (budget/): loaded by the first run
+// whose tree has a budget, and added to every run of such a tree (the top run's, a subagent's, a
+// durable child workflow's), after the run's own plugins.
+type TreeBudgetModule = typeof import('../budget/tree-budget-plugin.ts');
+const treeBudgetModule = new LoadOnce(
+  (): Promise<TreeBudgetModule> => import('../budget/tree-budget-plugin.ts'),
+);
+
+/** Whether a run's tree has a budget: its own `budget` (a top run), or its parent's (a subagent). */
+function hasTreeBudget(options: RunLoopOptions): boolean {
+  return options.budget !== undefined || options.parent?.budget !== undefined;
+}
+
+/**
+ * The run's options with the tree budget's plugin after its own plugins, when its tree has a
+ * budget (the plugin's module is loaded by then: see `loadedLoop`); else the options as they are.
+ */
+function withTreeBudget(options: RunLoopOptions): RunLoopOptions {
+  if (!hasTreeBudget(options)) return options;
+  const plugin = (treeBudgetModule.value as TreeBudgetModule).treeBudgetPlugin;
+  return { ...options, plugins: [...((options.plugins ?? []) as AgentPlugin[]), plugin] };
+}
+
+// The `cache` option's plugin, loaded by the first run of an agent that has it (see createAgent).
+type PromptCacheModule = typeof import('../prompt-cache/agent-prompt-cache.ts');
+const promptCacheModule = new LoadOnce(
+  (): Promise<PromptCacheModule> => import('../prompt-cache/agent-prompt-cache.ts'),
+);
+
 /**
  * Loads the loop now, as an agent's first run would; a failure is left for that run to report
  * (see `preloadRunPath`).
@@ -460,9 +520,17 @@ export async function preloadRunLoop(): Promise<void> {
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
 
-/** The agent's plugins as `agent.plugins` lists them: its resolved ones, then its defaults. */
-function listPlugins(config: AgentConfig<unknown>): readonly AgentPlugin[] {
-  return Object.freeze([...(config.plugins?.plugins ?? []), ...config.defaultPlugins]);
+/**
+ * The agent's plugins as `agent.plugins` lists them: its resolved ones, the prompt cache's (made by
+ * the first run of an agent with `cache`), then its defaults.
+ */
+function listPlugins(
+  config: AgentConfig<unknown>,
+  cache: AgentPlugin | undefined,
+): readonly AgentPlugin[] {
+  const plugins = [...(config.plugins?.plugins ?? [])];
+  if (cache !== undefined) plugins.push(cache);
+  return Object.freeze([...plugins, ...config.defaultPlugins]);
 }
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */

@@ -45,6 +45,7 @@ export type {
 } from './agent-event.ts';
 export type { AgentStream } from './agent-stream.ts';
 export type {
+  AgentCacheOptions,
   AgentOptions,
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -64,7 +65,6 @@ export {
 } from './config/resolve-agent-config.ts';
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
-export type { AgentCacheOptions } from './prompt-cache.ts';
 export type { CostAboveOptions, StopCondition, StopConditionContext } from './stop-conditions.ts';
 export {
   costAbove,

@@ -108,6 +108,16 @@ describe('agent.plugins', () => {
     );
   });
 
+  it("shows the prompt cache's plugin once the agent's first run made it", async () => {
+    const { gemini } = await setup([turn.text('One.'), turn.text('Two.')]);
+    const agent = createAgent({ gemini, model: MODEL, cache: { minTokens: 0 } });
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation']);
+    await agent.run('Hi.');
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['prompt-cache', 'continuation']);
+    expect(agent.plugins).toBe(agent.plugins);
+    await agent.close();
+  });
+
   it('cannot be changed through the list', () => {
     const plugins = createAgent({ gemini, model: MODEL }).plugins as unknown[];
     expect(() => plugins.push(definePlugin({ name: 'late' }))).toThrow(TypeError);

@@ -49,6 +49,9 @@ export async function guardedFirstStep<Output>(
   contents?: readonly Content[] | undefined,
   // The model a plugin's wrapModelCall sent the call to (`undefined`: the agent's).
   model?: string | undefined,
+  // The cached content it sent the call with (the prompt cache's; `undefined`: none). A rewritten
+  // input is sent with it too: the cache holds the instructions and tools, not the input.
+  cachedContent?: string | undefined,
 ): Promise<AgentStep> {
   const { run, guardrails } = context;
   const all = (guardrails?.input ?? []) as readonly InputGuardrail[];
@@ -59,7 +62,7 @@ export async function guardedFirstStep<Output>(
   if (sequential.length > 0)
     apply(context, await checkInputGuardrails(sequential, newInput, false, options));
   if (parallel.length === 0 || context.signal.aborted)
-    return callModelStep(context, { stepNumber, kind: 'tools', contents, model });
+    return callModelStep(context, { stepNumber, kind: 'tools', contents, model, cachedContent });
 
   // The call beside the checks may compact the history with the input as it was: a rewrite
   // compacts again from the rewritten input (else the old one would be what is sent).
@@ -81,7 +84,13 @@ export async function guardedFirstStep<Output>(
       controller.abort(new Error(`input guardrail "${result.name}" tripped`));
     return result;
   });
-  const calling = callModelStep(callContext, { stepNumber, kind: 'tools', contents, model }).then(
+  const calling = callModelStep(callContext, {
+    stepNumber,
+    kind: 'tools',
+    contents,
+    model,
+    cachedContent,
+  }).then(
     (step) => ({ ok: true as const, step }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -102,7 +111,7 @@ export async function guardedFirstStep<Output>(
     apply(context, checked);
     if (checked.type === 'rewrite') {
       run.restoreCompaction(compactionMark);
-      return callModelStep(context, { stepNumber, kind: 'tools', model });
+      return callModelStep(context, { stepNumber, kind: 'tools', model, cachedContent });
     }
     if (!called.ok) throw called.error;
     return called.step;

@@ -130,6 +130,7 @@ export { approvalBrokerInternals } from '../web/approval-broker.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
 // what a page is told (fixed words by code, never the error's message).
 export { readBoundedText } from '../web/read-bounded-text.ts';
-// @gemloop/dbos: the owner a durable run is started with is checked as core's web doors check it.
-export { checkOwnerOption } from '../web/run-owner.ts';
+// @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
+// core's web doors check it.
+export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';

@@ -46,6 +46,8 @@ export async function startLivePlugins({
       state: () => ({ contents: [], newContents: [], steps: [], usage, cost: zeroCost() }),
       // A live session is not steered: its messages are the session's own turns.
       steering: undefined,
+      // Nor cached: the `cache` option's plugin serves runs of the agent loop.
+      cacheReport: undefined,
     },
     emit: (event) => {
       if (event.type !== 'plugin') return;
@@ -68,6 +70,10 @@ export async function startLivePlugins({
         ),
       ),
     isRunEnding: () => false,
+    // No handoff in a live session: the agent holds it throughout.
+    holder: () => agent,
+    // No tree: a live session starts no subagent run and takes no `budget`.
+    treeBudget: undefined,
   });
   if (plugins.hooks.startRun !== undefined) await plugins.startRun();
   return plugins;

@@ -19,6 +19,7 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createDurableRuns } from '../durable/create-durable-runs.ts';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 
 const env = process.env;
@@ -59,7 +60,10 @@ server.registerTool(
 
 const gemini = createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: false });
 const link = createMcpRunLink();
-const broker = createMcpElicitationBroker({ link });
+// The worker's broker serves every user's runs: it asks whose run a request is, and shows and
+// answers it to that owner only.
+const runs = await createDurableRuns({ databaseUrl: env['DATABASE_URL'] as string });
+const broker = createMcpElicitationBroker({ link, ownerOfRun: (runId) => runs.ownerOf(runId) });
 const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
 await server.connect(serverTransport);
 const client = new Client({ name: 'durable-worker', version: '1.0.0' });
@@ -70,8 +74,9 @@ await answerMcpServerRequests(client, {
 await client.connect(clientTransport);
 const { tools } = await createMcpTools(client);
 
-// The broker's answer route, as an app mounts it (behind its own session check); GET: the ids of
-// the requests waiting here (what `broker.pending` holds), for the test to wait on.
+// The broker's answer route, as an app mounts it: the caller's owner is what the app's session
+// says (here the `x-owner` header stands for it); GET: the ids of the requests waiting here (what
+// `broker.pending` holds), for the test to wait on.
 const http = createServer(async (incoming, outgoing) => {
   if (incoming.method === 'GET') {
     outgoing.writeHead(200, { 'content-type': 'application/json' });
@@ -80,11 +85,13 @@ const http = createServer(async (incoming, outgoing) => {
   }
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  const owner = incoming.headers['x-owner'];
   const response = await broker.handleAnswer(
     new Request(`http://127.0.0.1${incoming.url ?? '/'}`, {
       method: 'POST',
       body: Buffer.concat(chunks),
     }),
+    { owner: typeof owner === 'string' ? owner : undefined },
   );
   outgoing.writeHead(response.status, { 'content-type': 'application/json' });
   outgoing.end(await response.text());
@@ -113,6 +120,6 @@ const worker = await startDurableWorkerWith(
   {},
 );
 process.on('SIGTERM', () => {
-  void worker.shutdown().then(() => process.exit(0));
+  void Promise.all([worker.shutdown(), runs.close()]).then(() => process.exit(0));
 });
 console.log(`ready ${worker.executorId}`);

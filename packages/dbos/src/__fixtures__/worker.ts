@@ -375,6 +375,15 @@ const worker = await startDurableWorkerWith({
       tools: [lookup, slow],
       plugins: [toolResultCache({ tools: { lookup: { effect: 'read' } } })],
     },
+    // The support agent with the `cache` option, its long instructions cached (about 6,000
+    // tokens by the fake's estimate, above any model's minimum; durable-prompt-cache.test.ts).
+    cached: {
+      gemini,
+      model,
+      instructions: `You are the lease desk. ${'Clause: the tenant pays rent monthly. '.repeat(600)}`,
+      tools: [lookup, slow],
+      cache: { ttlSeconds: 600 },
+    },
     // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
     // (model-fallback.test.ts: the fake answers 503 to the first model).
     fallback: {

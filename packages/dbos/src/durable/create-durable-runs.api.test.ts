@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DurableRunError } from '../errors/durable-run-error.ts';
 import type { ApprovalDecision } from './approval-decision.ts';
 import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
-import { RUN_WORKFLOW } from './durable-run-types.ts';
+import { CHILD_WORKFLOW, RUN_WORKFLOW } from './durable-run-types.ts';
 import type { EventBatch } from './run-events.ts';
 
 const workflow = (
@@ -199,6 +199,50 @@ describe('DurableRuns.status', () => {
   it('names no agent when the stored input has none', async () => {
     const { backend } = scripted(new Map([['r', workflow('r', 'SUCCESS', { input: [42] })]]));
     expect((await createRunsApi(backend).status('r'))?.agent).toBeUndefined();
+  });
+});
+
+describe('DurableRuns.ownerOf', () => {
+  const child = (id: string, parent: unknown) =>
+    workflow(id, 'PENDING', {
+      workflowName: CHILD_WORKFLOW,
+      input: ['research', { parentWorkflowId: parent, path: ['research#1'] }],
+    });
+
+  it("answers a subagent's run with its top run's owner, up any depth", async () => {
+    const workflows = new Map([
+      ['top', workflow('top', 'PENDING', { input: ['support', { input: 'hi', owner: 'alice' }] })],
+      ['child', child('child', 'top')],
+      ['grandchild', child('grandchild', 'child')],
+      ['plain', workflow('plain', 'PENDING')],
+    ]);
+    const runs = createRunsApi(scripted(workflows).backend);
+    expect(await runs.ownerOf('top')).toBe('alice');
+    expect(await runs.ownerOf('grandchild')).toBe('alice');
+    // A run started without an owner, an unknown id: none (a caller with one is refused).
+    expect(await runs.ownerOf('plain')).toBeUndefined();
+    expect(await runs.ownerOf('nobody')).toBeUndefined();
+  });
+
+  it('answers none for a child whose parent is missing, not a string, or a cycle', async () => {
+    const workflows = new Map([
+      ['orphan', child('orphan', 'gone')],
+      ['odd', child('odd', { id: 'top' })],
+      ['a', child('a', 'b')],
+      ['b', child('b', 'a')],
+    ]);
+    const runs = createRunsApi(scripted(workflows).backend);
+    expect(await runs.ownerOf('orphan')).toBeUndefined();
+    expect(await runs.ownerOf('odd')).toBeUndefined();
+    // Two rows naming each other (a hand-edited table): bounded, not a hang.
+    expect(await runs.ownerOf('a')).toBeUndefined();
+  });
+
+  it('refuses a run id Postgres cannot hold, typed, before reading', async () => {
+    const { backend } = scripted(new Map());
+    await expect(createRunsApi(backend).ownerOf('a\u0000b')).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
   });
 });
 

@@ -82,6 +82,13 @@ export type DurableRuns = {
   /** The run's status (with its `owner`), or `undefined` for an unknown id. */
   status(runId: string): Promise<DurableRunStatus | undefined>;
   /**
+   * Whose run `runId` is: the `owner` its tree's top run was started with (a subagent's run is
+   * its top run's), or `undefined` for a run without one or an unknown id. For the doors that
+   * meet a run by the id of one of its calls, such as the MCP elicitation broker of a worker
+   * (`createMcpElicitationBroker({ ownerOfRun: (runId) => runs.ownerOf(runId) })`).
+   */
+  ownerOf(runId: string): Promise<string | undefined>;
+  /**
    * The run's events, the same types as `agent.stream()`, from `offset` (an event index), until
    * the run ends. Reconnecting with `offset: last.offset + 1` misses and repeats nothing.
    * @throws {@link InvalidArgumentError} (argument `offset`), from the first read, for an offset
@@ -260,6 +267,9 @@ export type RunsBackend = {
   close(): Promise<void>;
 };
 
+/** The most subagent levels `ownerOf` climbs: far past any tree an agent makes. */
+const MAX_TREE_LEVELS = 64;
+
 /** The owner a top run was started with (its input, plain data), if any. */
 function ownerOf(workflow: WorkflowStatus): string | undefined {
   if (workflow.workflowName !== RUN_WORKFLOW) return undefined;
@@ -410,6 +420,22 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     async status(runId) {
       checkRunId(runId);
       return statusOf(runId);
+    },
+    async ownerOf(runId) {
+      checkRunId(runId);
+      // Up a subagent's parents to the top run: one status read a level, the tree's depth bounded
+      // (a child's parent id is its input, written by the parent's own workflow).
+      let id = runId;
+      for (let level = 0; level <= MAX_TREE_LEVELS; level += 1) {
+        const workflow = await backend.getStatus(id);
+        if (workflow === undefined) return undefined;
+        if (workflow.workflowName !== CHILD_WORKFLOW) return ownerOf(workflow);
+        const parent = (workflow.input?.[1] as { parentWorkflowId?: unknown } | undefined)
+          ?.parentWorkflowId;
+        if (typeof parent !== 'string') return undefined;
+        id = parent;
+      }
+      return undefined;
     },
     events(runId, { offset = 0, owner } = {}) {
       return {

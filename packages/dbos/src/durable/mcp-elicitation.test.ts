@@ -135,11 +135,19 @@ describe('MCP elicitation in a durable run', () => {
     return { worker, url };
   };
 
-  const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  const post = (url: string, body: unknown, owner?: string) =>
+    fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      ...(owner !== undefined && { headers: { 'x-owner': owner } }),
+    });
 
   it("shows the request in the run's event stream, and the answer posted to the broker ends the run", async () => {
-    const { runId } = await runs.start('booking', { runId: 'elicit-1', input: 'Book a table.' });
+    const { runId } = await runs.start('booking', {
+      runId: 'elicit-1',
+      input: 'Book a table.',
+      owner: 'alice',
+    });
     const page = watch(runId);
     await waitFor(() => pendingFrames(page.frames).length === 1, 'the elicitation to show');
     const [pending] = pendingFrames(page.frames);
@@ -150,11 +158,19 @@ describe('MCP elicitation in a durable run', () => {
     });
     const id = pending?.data.data?.id as string;
     const { url } = await workerOf(runId);
-    // An answer that does not fit the form is refused, and the request still waits.
-    const refused = await post(url, { id, action: 'accept', content: { people: 40 } });
+    // The worker's broker serves every user's runs and asks whose run this is: another user's
+    // answer (or one without a user) is refused as an unknown id, the form not even read.
+    for (const owner of ['mallory', undefined]) {
+      const stranger = await post(url, { id, action: 'accept', content: { people: 40 } }, owner);
+      expect(stranger.status).toBe(404);
+    }
+    // The owner's answer that does not fit the form is refused, and the request still waits.
+    const refused = await post(url, { id, action: 'accept', content: { people: 40 } }, 'alice');
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toMatch(/people/);
-    expect((await post(url, { id, action: 'accept', content: { people: 3 } })).status).toBe(204);
+    expect(
+      (await post(url, { id, action: 'accept', content: { people: 3 } }, 'alice')).status,
+    ).toBe(204);
 
     const result = await runs.result(runId);
     expect(result.text).toContain('"people":3');

@@ -63,6 +63,10 @@ export async function bisectCommits(options: {
   const steps: BisectStep[] = [];
   const keyOf = (calls: readonly TrajectoryCall[]) =>
     trajectoryKey(calls, { arguments: options.arguments });
+  // Own keys only: a case id is any string, and `cases['constructor']` of a commit without that
+  // case would read Object's constructor, not "no calls".
+  const callsOf = (found: CommitTrajectories, caseId: string): readonly TrajectoryCall[] =>
+    Object.hasOwn(found.cases, caseId) ? (found.cases[caseId] ?? []) : [];
   const evaluated = new Map<number, CommitTrajectories>();
   const good = await options.evaluate(commits[0] as string);
   evaluated.set(0, good);
@@ -72,9 +76,7 @@ export async function bisectCommits(options: {
     const found = await options.evaluate(commit);
     evaluated.set(index, found);
     const ids = new Set([...Object.keys(good.cases), ...Object.keys(found.cases)]);
-    const changed = [...ids].some(
-      (id) => keyOf(good.cases[id] ?? []) !== keyOf(found.cases[id] ?? []),
-    );
+    const changed = [...ids].some((id) => keyOf(callsOf(good, id)) !== keyOf(callsOf(found, id)));
     steps.push({ commit, index, live: found.live, changed });
     return changed;
   };
@@ -90,13 +92,9 @@ export async function bisectCommits(options: {
         at === undefined
           ? []
           : Object.keys({ ...good.cases, ...at.cases }).flatMap((caseId) => {
-              const difference = compareToolCalls(
-                good.cases[caseId] ?? [],
-                at.cases[caseId] ?? [],
-                {
-                  arguments: options.arguments,
-                },
-              );
+              const difference = compareToolCalls(callsOf(good, caseId), callsOf(at, caseId), {
+                arguments: options.arguments,
+              });
               return difference.same ? [] : [{ caseId, difference }];
             }),
       steps,

@@ -1,3 +1,4 @@
+import { firstDifference } from '../scorers/deep-equal.ts';
 import type { RunTrajectory, RunTrajectoryCall, TrajectoryTokens } from './run-trajectory.ts';
 
 /** The version of {@link RunDiff}'s JSON. */
@@ -185,11 +186,16 @@ function collectDrift(
       const next = /^[A-Za-z_$][\w$]*$/.test(key)
         ? `${path}.${key}`
         : `${path}[${JSON.stringify(key)}]`;
-      collectDrift(a[key], b[key], next, out, depth + 1);
+      // Own keys only: `a.constructor` of a call without that argument is Object, not absent.
+      const left = Object.hasOwn(a, key) ? a[key] : undefined;
+      const right = Object.hasOwn(b, key) ? b[key] : undefined;
+      collectDrift(left, right, next, out, depth + 1);
     }
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, original: a, fork: b });
+  // Past MAX_DEPTH the values are compared whole by firstDifference, which bounds its own depth:
+  // JSON.stringify of arguments nested thousands deep (a hostile run file) overflows the stack.
+  if (a !== b && firstDifference(a, b) !== undefined) out.push({ path, original: a, fork: b });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

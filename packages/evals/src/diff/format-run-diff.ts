@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import { oneLine } from '../report/one-line.ts';
 import type { ArgumentDrift, DiffCall, PairedCall, RunDiff } from './diff-runs.ts';
 
@@ -41,7 +42,7 @@ export function formatRunDiff(diff: RunDiff): string {
 }
 
 function describeCall(call: DiffCall): string {
-  return `${oneLine(call.name)}(${cut(JSON.stringify(call.args) ?? '')}) at step ${call.step}`;
+  return `${oneLine(call.name)}(${cut(toJson(call.args) ?? '')}) at step ${call.step}`;
 }
 
 function describeDrift(pair: PairedCall): string[] {
@@ -53,12 +54,21 @@ function describeDrift(pair: PairedCall): string[] {
 
 function value(item: unknown): string {
   if (item === undefined) return '(none)';
-  return cut(typeof item === 'string' ? JSON.stringify(item) : (JSON.stringify(item) ?? ''));
+  return cut(toJson(item) ?? '');
+}
+
+/** `value` as JSON, or a note when it is nested too deep for JSON.stringify (a hostile run file). */
+function toJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '(nested too deep to print)';
+  }
 }
 
 function cut(text: string): string {
   const line = oneLine(text);
-  return line.length > MAX_VALUE_CHARS ? `${line.slice(0, MAX_VALUE_CHARS)}…` : line;
+  return line.length > MAX_VALUE_CHARS ? `${cutText(line, MAX_VALUE_CHARS)}…` : line;
 }
 
 function signed(delta: number): string {

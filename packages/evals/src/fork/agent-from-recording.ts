@@ -150,7 +150,11 @@ function replayedTool(
   change: ForkChange,
   live: AnyTool | undefined,
 ): FunctionTool<unknown, unknown> {
-  const description = change.toolDescriptions?.[recorded.name];
+  // Own keys only: a tool named `constructor` or `toString` would read Object's own member.
+  const descriptions = change.toolDescriptions ?? {};
+  const description = Object.hasOwn(descriptions, recorded.name)
+    ? descriptions[recorded.name]
+    : undefined;
   const declaration: FunctionDeclaration =
     description === undefined ? recorded : { ...recorded, description };
   const runs = live?.kind === 'function' ? live : undefined;

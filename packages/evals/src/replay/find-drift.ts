@@ -64,10 +64,11 @@ function pick(body: unknown): Record<string, unknown> {
 function withoutSignatures(value: unknown, depth: number): unknown {
   if (depth > 64 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => withoutSignatures(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (key === 'thoughtSignature' || key === 'thought_signature') continue;
-    out[key] = withoutSignatures(item, depth + 1);
-  }
-  return out;
+  // fromEntries defines each key as data: `out[key] =` with a `__proto__` key (an argument a
+  // model may name so) would set the prototype instead, and that argument would never drift.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'thoughtSignature' && key !== 'thought_signature')
+      .map(([key, item]) => [key, withoutSignatures(item, depth + 1)]),
+  );
 }

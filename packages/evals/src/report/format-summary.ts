@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { EvalResult } from '../eval-result.ts';
 import { oneLine } from './one-line.ts';
 
@@ -26,7 +27,7 @@ export function formatSummary(result: EvalResult): string {
         .map((step) => `${step.run} call ${step.call + 1}: ${step.omitted.join(', ')}`)
         .join('; ');
       lines.push(
-        `  INEXACT ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: the recording shortened what the model sent (${oneLine(steps).slice(0, 300)}); record with fidelity: 'full' for an exact replay`,
+        `  INEXACT ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: the recording shortened what the model sent (${cutText(oneLine(steps), 300)}); record with fidelity: 'full' for an exact replay`,
       );
     }
     if (attempt.status === 'pass') continue;
@@ -42,7 +43,7 @@ export function formatSummary(result: EvalResult): string {
     // One line per case whatever the texts hold: a model's reason or an error cannot start a
     // line of its own (a forged PASS line).
     lines.push(
-      `  ${attempt.status.toUpperCase()} ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: ${oneLine(why).slice(0, 300)}`,
+      `  ${attempt.status.toUpperCase()} ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: ${cutText(oneLine(why), 300)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,5 @@
 import { EvalDatasetError } from '../eval-dataset-error.ts';
-import type { EvalResult } from '../eval-result.ts';
+import type { EvalErrorKind, EvalResult } from '../eval-result.ts';
 import { EVAL_RESULT_FORMAT } from '../eval-result.ts';
 
 /** The largest result file read, in characters. */
@@ -58,6 +58,12 @@ const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const STATUSES: readonly unknown[] = ['pass', 'fail', 'drift', 'error'];
+/** The kinds of an attempt's error (`EvalErrorKind`). */
+const ERROR_KINDS: readonly unknown[] = [
+  'threw',
+  'timeout',
+  'rate-limited',
+] satisfies EvalErrorKind[];
 /** The modes runEval writes (`EvalResult['mode']`). */
 const MODES: readonly unknown[] = ['replay', 'live', 'batch'] satisfies EvalResult['mode'][];
 
@@ -87,6 +93,23 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     const cost = attempt['costUsd'];
     if (cost !== null && !(isString(cost) && Number.isFinite(Number(cost)))) {
       return wrong(`${at}.costUsd`, 'a decimal string or null');
+    }
+    // What toJunitXml and formatSummary print of an attempt that errored or drifted.
+    const error = attempt['error'];
+    if (error !== undefined) {
+      if (!isRecord(error)) return wrong(`${at}.error`, 'an object');
+      if (!ERROR_KINDS.includes(error['kind'])) {
+        return wrong(`${at}.error.kind`, "'threw', 'timeout' or 'rate-limited'");
+      }
+      if (!isString(error['name'])) return wrong(`${at}.error.name`, 'a string');
+      if (!isString(error['message'])) return wrong(`${at}.error.message`, 'a string');
+    }
+    const drift = attempt['drift'];
+    if (drift !== undefined) {
+      if (!isRecord(drift)) return wrong(`${at}.drift`, 'an object');
+      if (!isNumber(drift['call'])) return wrong(`${at}.drift.call`, 'a number');
+      if (!isString(drift['path'])) return wrong(`${at}.drift.path`, 'a string');
+      if (!isString(drift['reason'])) return wrong(`${at}.drift.reason`, 'a string');
     }
     const unreproduced = attempt['unreproduced'];
     if (unreproduced !== undefined) {

@@ -87,7 +87,7 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
         scorer: name,
         score,
         pass: score >= threshold,
-        reason: verdict.reason.slice(0, 1000),
+        reason: cutText(verdict.reason, 1000),
       };
     },
   };

@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { Scorer } from '../scorer.ts';
 
 /**
@@ -47,5 +48,5 @@ export function regexMatch(pattern: RegExp | string, flags?: string): Scorer {
 export function quote(value: unknown, max = 160): string {
   const text =
     typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'undefined');
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return text.length > max ? `${cutText(text, max)}…` : text;
 }

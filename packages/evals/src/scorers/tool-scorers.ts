@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { ExpectedToolCall } from '../eval-case.ts';
 import type { EvalToolCall, Scorer } from '../scorer.ts';
 import { firstDifference, isSubsetOf } from './deep-equal.ts';
@@ -155,7 +156,7 @@ export function toolArgumentsValid(): Scorer {
             : bad
                 .map(
                   (call) =>
-                    `${call.name}: ${call.outcome}${call.error === undefined ? '' : ` (${call.error.slice(0, 160)})`}`,
+                    `${call.name}: ${call.outcome}${call.error === undefined ? '' : ` (${cutText(call.error, 160)})`}`,
                 )
                 .join('; '),
       };

@@ -50,9 +50,13 @@ export async function checkPushUrl(
   if (METADATA_HOSTS.has(host.toLowerCase())) return `${host} is a cloud metadata endpoint`;
   let addresses: readonly string[];
   if (ipaddr.isValid(host)) addresses = [host];
-  else if (policy.allowPrivateNetwork) return undefined;
-  else if (policy.lookup === undefined) return `${host} cannot be resolved here to be checked`;
-  else {
+  // Where nothing resolves names (Workers), allowPrivateNetwork lets a name through unchecked;
+  // where something does, the name is resolved all the same: a name that points at a metadata
+  // address (`169.254.169.254.nip.io`) must stay refused with allowPrivateNetwork too.
+  else if (policy.lookup === undefined) {
+    if (policy.allowPrivateNetwork) return undefined;
+    return `${host} cannot be resolved here to be checked`;
+  } else {
     try {
       addresses = (await policy.lookup(host)).map((each) => each.address);
     } catch {

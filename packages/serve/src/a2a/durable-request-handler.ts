@@ -43,6 +43,14 @@ export class DurableRequestHandler extends DefaultRequestHandler {
   readonly #buses: ExecutionEventBusManager;
   readonly #runs: A2ADurableRuns;
   readonly #onError: (error: unknown) => void;
+  /**
+   * By task this door follows: resolves once the task store holds every event published so far.
+   * Two readers take the followed run's events from the bus (the store's saver and the SDK's
+   * resubscribe), so a client could be told an event, the final one included, before it was
+   * saved: a `getTask` right after a resubscribe ended then read the task still working (seen at
+   * load 20 in durable-a2a-tasks.test.ts).
+   */
+  readonly #saved = new Map<string, () => Promise<void>>();
 
   constructor(options: {
     card: AgentCard;
@@ -74,12 +82,17 @@ export class DurableRequestHandler extends DefaultRequestHandler {
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
     await this.#adopt(params.id, context);
-    yield* super.resubscribe(params, context);
+    for await (const event of super.resubscribe(params, context)) {
+      // The store first: a client told an event reads it back (`getTask` once the stream ends).
+      await this.#saved.get(params.id)?.();
+      yield event;
+    }
   }
 
   override async getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
     // A task whose door died reads as it was then: following its run brings the store up to date.
     await this.#adopt(params.id, context);
+    await this.#saved.get(params.id)?.();
     return super.getTask(params, context);
   }
 
@@ -98,9 +111,11 @@ export class DurableRequestHandler extends DefaultRequestHandler {
    * task has not ended nor waits for its client; does nothing for an unknown task or another caller's (the SDK answers).
    */
   async #adopt(taskId: string, context: ServerCallContext): Promise<void> {
-    if (typeof taskId !== 'string' || this.#buses.getByTaskId(taskId, context) !== undefined) {
-      return;
-    }
+    if (typeof taskId !== 'string') return;
+    // A follow that ended may still be saving its last events: the task it leaves is the one to
+    // read (ended, most often), not the row before it, which would start a second follow.
+    await this.#saved.get(taskId)?.();
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
     const task = await this.#store.load(taskId, context);
     // A task that waits for its client's answer (an approval) has nothing to follow until the
     // answer comes; the door that takes the answer follows the run on from there.
@@ -115,8 +130,33 @@ export class DurableRequestHandler extends DefaultRequestHandler {
     const bus = this.#buses.createOrGetByTaskId(taskId, context);
     const queue = new ExecutionEventQueue(bus);
     const results = new ResultManager(this.#store, context);
+    // Events published and saved: `caughtUp` waits until the saver has the ones published so far.
+    let published = 0;
+    let processed = 0;
+    let waiting: (() => void)[] = [];
+    const release = () => {
+      const ready = waiting;
+      waiting = [];
+      for (const resolve of ready) resolve();
+    };
+    bus.on('event', () => {
+      published += 1;
+    });
+    const caughtUp = (): Promise<void> =>
+      processed >= published ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve));
+    this.#saved.set(taskId, caughtUp);
     const saved = (async () => {
-      for await (const event of queue.events()) await results.processEvent(event);
+      try {
+        for await (const event of queue.events()) {
+          await results.processEvent(event);
+          processed += 1;
+          if (processed >= published) release();
+        }
+      } finally {
+        // The queue ends at the final event or when the bus finishes; nothing is saved after it.
+        if (this.#saved.get(taskId) === caughtUp) this.#saved.delete(taskId);
+        release();
+      }
     })();
     const owner = context.user?.userName ?? '';
     void this.#executor

@@ -6,7 +6,8 @@ export type PushNotificationOptions = {
   /**
    * Let webhooks on internal addresses (loopback, private networks, link-local, ...) be called.
    * Off by default: a caller registers the URL, and the server must not become its way into
-   * the server's own network. Cloud metadata endpoints stay refused even when on.
+   * the server's own network. Cloud metadata endpoints stay refused even when on: a host name
+   * is still resolved (where `lookup` or the system resolver is) to check it is not one.
    * @defaultValue false
    */
   allowPrivateNetwork?: boolean | undefined;

@@ -1,5 +1,6 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
+import { cutText } from '@gemloop/core/internal';
 
 /**
  * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
@@ -181,5 +182,5 @@ function previewOf(output: unknown): string {
 }
 
 function cut(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max);
+  return cutText(text, max);
 }

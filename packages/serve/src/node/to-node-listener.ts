@@ -51,6 +51,10 @@ async function serve(
   response.headers.forEach((value, name) => {
     head[name] = value;
   });
+  // Each Set-Cookie is a header of its own (they are never joined with commas): forEach gives
+  // them one by one under one name, and only the last would be kept.
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) head['set-cookie'] = cookies;
   // A door that answered before reading the whole body (413, 401): Node drops the socket
   // rather than read the rest, so the client is told not to reuse it, or its next request on
   // that keep-alive connection fails with ECONNRESET.
@@ -94,10 +98,19 @@ function requestUrl(incoming: IncomingMessage): URL {
   const host = incoming.headers.host;
   if (host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
     try {
-      return new URL(path, `http://${host}`);
+      return joinUrl(`http://${host}`, path);
     } catch {
       // Not a host after all: the fallback below.
     }
   }
-  return new URL(path, 'http://localhost');
+  return joinUrl('http://localhost', path);
+}
+
+/**
+ * `path` on `base`. A path (origin-form, `/...`) is appended, never resolved: resolved, `//evil.example/x`
+ * or `/\evil.example/x` would be read as another host, overriding the Host header. A full URL
+ * (absolute-form, which a server must accept: RFC 9112 section 3.2.2) is taken as it is.
+ */
+function joinUrl(base: string, path: string): URL {
+  return path.startsWith('/') ? new URL(`${base}${path}`) : new URL(path, base);
 }

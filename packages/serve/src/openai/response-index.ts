@@ -58,14 +58,19 @@ export function createResponseIndex(options: {
       forgotten: false,
     };
     conversations.set(key, conversation);
-    if (conversations.size > options.maxConversations) forgetOldest();
+    if (conversations.size > options.maxConversations) forgetOldest(conversation);
     return conversation;
   }
 
-  function forgetOldest(): void {
+  /**
+   * Forgets the oldest idle conversations down to the bound, never `opened`: when every older
+   * one is sending, the conversation just opened would otherwise be forgotten before its first
+   * send, which then stored turns nothing clears and a response nobody can continue.
+   */
+  function forgetOldest(opened: Conversation): void {
     for (const [key, conversation] of conversations) {
       if (conversations.size <= options.maxConversations) return;
-      if (conversation.busy) continue;
+      if (conversation.busy || conversation === opened) continue;
       conversations.delete(key);
       conversation.forgotten = true;
       Promise.resolve()

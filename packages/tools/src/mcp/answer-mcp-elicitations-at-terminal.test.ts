@@ -90,6 +90,58 @@ async function setup(timeoutMs?: number) {
 }
 
 describe('answerMcpElicitationsAtTerminal', () => {
+  it('pulls each answer with readLine only when it asks, taking no other line, and echoes on request', async () => {
+    const broker = createMcpElicitationBroker();
+    const server = askingServer();
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    const client = new Client({ name: 'gemloop-test', version: '1.0.0' });
+    await answerMcpServerRequests(client, { elicitation: broker.handler });
+    await client.connect(clientTransport);
+    closers.push(
+      () => client.close(),
+      () => server.close(),
+    );
+    const { tools } = await createMcpTools(client);
+    // A program's own lines: the answerer takes one each time it asks, the rest stay the program's.
+    const lines = ['2', '1', 'n', '', '', 'a line for the program'];
+    let asked = 0;
+    let printed = '';
+    const stop = answerMcpElicitationsAtTerminal(broker, {
+      readLine: async () => {
+        asked += 1;
+        return lines.shift();
+      },
+      echo: true,
+      output: { write: (text: string) => (printed += text) },
+    });
+    closers.push(stop);
+    expect(asked).toBe(0);
+    const result = (await runTool(tools.find((tool) => tool.name === 'book_table')!, {})) as {
+      output: string;
+    };
+    expect(JSON.parse(result.output)).toEqual({
+      action: 'accept',
+      content: { people: 2, area: 'in', vegan: false, note: 'none' },
+    });
+    expect(asked).toBe(5);
+    expect(lines).toEqual(['a line for the program']);
+    expect(printed).toContain('People (a whole number, required): 2\n');
+  });
+
+  it('takes either input or readLine, not both or neither', () => {
+    const broker = createMcpElicitationBroker();
+    const output = { write: () => {} };
+    expect(() => answerMcpElicitationsAtTerminal(broker, { output })).toThrow(/either input/);
+    expect(() =>
+      answerMcpElicitationsAtTerminal(broker, {
+        input: new PassThrough(),
+        readLine: async () => undefined,
+        output,
+      }),
+    ).toThrow(/not both or neither/);
+  });
+
   it('asks a form field by field, asks again what does not fit, and sends the answers', async () => {
     const { input, call, printed } = await setup();
     // Typed ahead, as a fast typist or a pipe does: kept until asked for.

@@ -14,8 +14,22 @@ import type {
 
 /** Options of {@link answerMcpElicitationsAtTerminal}. */
 export type McpTerminalAnswerOptions = {
-  /** Where the user types (`process.stdin`): one answer a line. */
-  input: NodeJS.ReadableStream;
+  /**
+   * Where the user types (`process.stdin`): one answer a line. Give this or `readLine`.
+   */
+  input?: NodeJS.ReadableStream | undefined;
+  /**
+   * Instead of `input`: the next line the user typed, asked for each answer when it is needed
+   * (`undefined` at the end of input, or when `signal` aborts), for a program that reads the
+   * terminal itself and shares it (a chat's prompt, `gemloop chat`): no line is read before it
+   * is asked for, so none meant for the program is taken.
+   */
+  readLine?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
+  /**
+   * Writes each answer after its prompt, for input a terminal does not echo.
+   * @defaultValue `true` when `input` is not a terminal (piped); `false` with `readLine`
+   */
+  echo?: boolean | undefined;
   /** Where the questions go (`process.stderr` keeps them out of a piped answer). */
   output: { write(text: string): unknown };
   /** Stops answering (as the returned function does). */
@@ -38,12 +52,13 @@ const MAX_LISTED_CHOICES = 50;
  * `:cancel` at any field refuses the form), and a URL request shows the page (its full address
  * and its host) and waits for `y` (opened), `n` (declined) or `c` (cancelled). Nothing is opened
  * for the user. A request answered elsewhere (a page, its time limit) stops being asked; the end
- * of `input` cancels the request being asked.
+ * of `input` (`readLine` resolving `undefined`) cancels the request being asked.
  *
  * The server's text is shown without control characters: a hostile server cannot move the
  * cursor, recolour the terminal or hide text.
  *
  * @returns A function that stops answering (what waits then waits for a page or its time limit).
+ * @throws {@link InvalidArgumentError} unless exactly one of `input` and `readLine` is given.
  * @example
  * ```ts
  * const elicitations = createMcpElicitationBroker();
@@ -61,9 +76,21 @@ export function answerMcpElicitationsAtTerminal(
   const write = (text: string): void => {
     output.write(text);
   };
-  const reader = createLineReader(options.input);
+  const { input, readLine } = options;
+  if ((input === undefined) === (readLine === undefined)) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message:
+        'answerMcpElicitationsAtTerminal: give either input (a stream such as process.stdin) or readLine (a function returning the next line), not both or neither.',
+    });
+  }
+  const reader =
+    readLine === undefined
+      ? createLineReader(input as NodeJS.ReadableStream)
+      : { next: readLine, close: () => {} };
   // Piped input is not echoed by a terminal: the transcript shows each answer after its prompt.
-  const echo = (options.input as { isTTY?: boolean }).isTTY !== true;
+  const echo =
+    options.echo ?? (readLine === undefined && (input as { isTTY?: boolean }).isTTY !== true);
   const lines = {
     async next(signal: AbortSignal): Promise<string | undefined> {
       const line = await reader.next(signal);

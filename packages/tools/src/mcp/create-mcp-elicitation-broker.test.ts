@@ -118,6 +118,31 @@ describe('createMcpElicitationBroker', () => {
     expect(broker.answer(id, { action: 'decline' })).toBe(false);
   });
 
+  it('cancels a request whose tool call is aborted while it waits (a server that goes on asking)', async () => {
+    const broker = createMcpElicitationBroker();
+    const tool = await serverAsking(broker);
+    const pending = nextEvent(broker, 'elicitation-pending');
+    const resolved = nextEvent(broker, 'elicitation-resolved');
+    const controller = new AbortController();
+    const call = runTool(tool('book_table'), {}, { signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+    const { elicitation } = (await pending) as Extract<
+      McpElicitationEvent,
+      { type: 'elicitation-pending' }
+    >;
+    controller.abort();
+    await call;
+    // The server's elicitInput is not tied to the call: the client's end of the call cancels it,
+    // so no page goes on asking the user for a run that moved on.
+    expect(await resolved).toEqual({
+      type: 'elicitation-resolved',
+      id: elicitation.id,
+      action: 'cancel',
+    });
+    expect(broker.pending).toEqual([]);
+  });
+
   it('serves a page: pending requests as server-sent events, answers by POST', async () => {
     const broker = createMcpElicitationBroker();
     const tool = await serverAsking(broker);

@@ -280,13 +280,15 @@ export async function createMcpToolsWith(
     // The server may ask the user something in the middle of the call: its handler is told
     // which calls run (see answerMcpServerRequests).
     // A durable run's key of the call (@gemloop/dbos `durableContext`): the same when the call
-    // runs again after a crash, so what the server asks again keeps its id.
-    const key = (context as { idempotencyKey?: unknown }).idempotencyKey;
+    // runs again after a crash, so what the server asks again keeps its id; and its run's id, for
+    // the broker to ask whose run it is.
+    const { idempotencyKey: key, runId } = context as { idempotencyKey?: unknown; runId?: unknown };
     const done = trackCall(
       client,
       { toolCallId, toolName: name },
       args,
       typeof key === 'string' ? key : undefined,
+      typeof key === 'string' && typeof runId === 'string' ? runId : undefined,
     );
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');

@@ -16,11 +16,22 @@ const running = new WeakMap<object, Set<McpCallInFlight>>();
 // broker shows to a page (the arguments may hold secrets).
 const argsOfCall = new WeakMap<McpCallInFlight, object>();
 // By call: the key that is the same in every execution of the call, when the run has one (a
-// durable run's `idempotencyKey`, `<runId>:<step>.<callIndex>:<toolCallId>`), and how many
-// requests the server made in this execution of it. A broker names a request after them, so the
-// request a re-run call makes after a crash has the id its first execution's had (see
-// createMcpElicitationBroker): a durable run's stored events keep the first one.
-const keyOfCall = new WeakMap<McpCallInFlight, { key: string; asked: number }>();
+// durable run's `idempotencyKey`, `<runId>:<step>.<callIndex>:<toolCallId>`), the durable run's
+// id, and how many requests the server made in this execution of it. A broker names a request
+// after them, so the request a re-run call makes after a crash has the id its first execution's
+// had (see createMcpElicitationBroker): a durable run's stored events keep the first one. The run
+// id is given apart (not parsed from the key: an app's run id may hold `:`); the broker asks the
+// app whose run it is before a page may see or answer the request.
+const keyOfCall = new WeakMap<
+  McpCallInFlight,
+  { key: string; asked: number; runId: string | undefined }
+>();
+
+// By call: aborted when the call ends (answered, failed or aborted). A request the server made
+// in the middle of a call is then cancelled at the broker: the server's request may outlive the
+// call (a server that does not tie its `elicitInput` to the cancelled call), and a page must not
+// go on asking a user for a run that has moved on.
+const endOfCall = new WeakMap<McpCallInFlight, AbortSignal>();
 
 /** Marks a call as running on `client` until the returned function is called. @internal */
 export function trackCall(
@@ -28,6 +39,7 @@ export function trackCall(
   call: McpCallInFlight,
   args?: object,
   key?: string,
+  runId?: string,
 ): () => void {
   let calls = running.get(client);
   if (calls === undefined) {
@@ -36,10 +48,35 @@ export function trackCall(
   }
   calls.add(call);
   if (args !== undefined) argsOfCall.set(call, args);
-  if (key !== undefined) keyOfCall.set(call, { key, asked: 0 });
+  if (key !== undefined) keyOfCall.set(call, { key, asked: 0, runId });
+  const ended = new AbortController();
+  endOfCall.set(call, ended.signal);
   return () => {
     calls.delete(call);
+    ended.abort();
   };
+}
+
+/**
+ * A signal aborted once every call of `calls` has ended, or `undefined` when none is one
+ * `trackCall` marked (a request made outside any call).
+ * @internal
+ */
+export function whenCallsEnd(calls: readonly McpCallInFlight[]): AbortSignal | undefined {
+  const signals = calls.flatMap((call) => endOfCall.get(call) ?? []);
+  if (signals.length === 0) return undefined;
+  if (signals.length === 1) return signals[0];
+  const all = new AbortController();
+  let left = signals.length;
+  for (const signal of signals) {
+    const onEnd = () => {
+      left -= 1;
+      if (left === 0) all.abort();
+    };
+    if (signal.aborted) onEnd();
+    else signal.addEventListener('abort', onEnd, { once: true });
+  }
+  return all.signal;
 }
 
 /** The calls running on `client` now, oldest first. @internal */
@@ -62,4 +99,13 @@ export function nextStableRequestId(call: McpCallInFlight): string | undefined {
   if (entry === undefined) return undefined;
   entry.asked += 1;
   return `${entry.key}#${entry.asked}`;
+}
+
+/**
+ * The durable run `call` belongs to (the tool context's `runId` of a `@gemloop/dbos` run; a
+ * subagent's own run id in a tree), or `undefined` in a plain run.
+ * @internal
+ */
+export function runIdOfCall(call: McpCallInFlight): string | undefined {
+  return keyOfCall.get(call)?.runId;
 }

@@ -22,7 +22,6 @@ import type {
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { Compaction } from '../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
-import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { GuardrailsValue } from './guardrails-value.ts';
 import type { PluginOption } from './plugin-option.ts';
@@ -414,4 +413,23 @@ export type TreeBudgetOptions = {
    * @defaultValue none
    */
   maxCostUsd?: number | string | undefined;
+};
+
+/** The agent's `cache` option: cache the stable prefix of its requests. */
+export type AgentCacheOptions = {
+  /** How long the cache lives without use; refreshed while the agent uses it. @defaultValue 3600 */
+  ttlSeconds?: number | undefined;
+  /**
+   * Cache only when the prefix counts at least this many tokens (the model's minimum; a smaller
+   * cache is refused by the API). @defaultValue `getMinCacheTokens(model)`
+   */
+  minTokens?: number | undefined;
+  /**
+   * A long document (or any contents) every run starts with, cached with the instructions and
+   * tools. Sent before each run's input (and not part of `result.contents`); when the prefix is
+   * too small to cache it is sent inline instead.
+   */
+  contents?: string | readonly Content[] | undefined;
+  /** The cache's `displayName`. @defaultValue `gemloop agent <model>` */
+  displayName?: string | undefined;
 };

@@ -10,13 +10,10 @@ import type { UsageMetadata } from '../../wire/response.ts';
 import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
-import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
-import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
@@ -40,6 +37,7 @@ export async function callModelStep<Output>(
     kind,
     contents,
     model,
+    cachedContent,
   }: {
     stepNumber: number;
     kind: ModelStepKind;
@@ -47,14 +45,15 @@ export async function callModelStep<Output>(
     contents?: readonly Content[] | undefined;
     /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
     model?: string | undefined;
+    /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
+    cachedContent?: string | undefined;
   },
 ): Promise<AgentStep> {
   const { run, signal, emit } = context;
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
   // request, URL, capabilities and prices). Everything else of the run stays the agent's.
   const config = model === undefined ? context.config : configFor(context.config, model);
-  if (context.link.budget !== undefined || context.compaction !== undefined)
-    await prepareHistory(context, stepNumber);
+  if (context.compaction !== undefined) await prepareHistory(context, stepNumber);
   // Once a step: a call sent again for it (model fallback, a retry plugin, a rewritten input) is
   // the same step; the plugin that sent it again says so in its own event (`fallback`).
   if (run.startedStep !== stepNumber) {
@@ -67,25 +66,29 @@ export async function callModelStep<Output>(
   // The request as sent, for the estimate of a usage the server did not report (completeUsage).
   let sent: GenerateContentRequest | undefined;
   try {
-    outcome = await send(context, config, kind, contents, (request) => {
-      sent = request;
-      return callModel({
-        entry: config.modelCall,
-        request,
-        bodyCache: run.contentJson,
-        options: context.callOptions,
-        signal,
-        streaming: context.streaming,
-        emit,
-        stepNumber,
-        wrapper: config.modelCalls,
-        observation: context.observation,
-        now: config.now,
-        usageSeen,
-        price: (called) => writeCost(priceCall(config, called)),
-        pricePartial: (usage) =>
-          costOf(usage, config.model, config.request.serviceTier, config.prices),
-      });
+    sent = prepareRequest(config, {
+      kind,
+      streaming: context.streaming,
+      // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+      contents: contents === undefined ? run.sendContents() : [...contents],
+      cachedContent,
+    });
+    outcome = await callModel({
+      entry: config.modelCall,
+      request: sent,
+      bodyCache: run.contentJson,
+      options: context.callOptions,
+      signal,
+      streaming: context.streaming,
+      emit,
+      stepNumber,
+      wrapper: config.modelCalls,
+      observation: context.observation,
+      now: config.now,
+      usageSeen,
+      price: (called) => writeCost(priceCall(config, called)),
+      pricePartial: (usage) =>
+        costOf(usage, config.model, config.request.serviceTier, config.prices),
     });
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
@@ -94,16 +97,14 @@ export async function callModelStep<Output>(
 }
 
 /**
- * What comes before a step's model call: the tree's budget checked (every call), then the history
- * compacted (once a step, see {@link compactStep}). The plugins' path calls it before it makes
- * their draft, so what they send is the compacted history. @internal
+ * What comes before a step's model call: the history compacted (once a step, see
+ * {@link compactStep}). The plugins' path calls it before it makes their draft, so what they send
+ * is the compacted history (the tree's budget is checked by its plugin, budget/). @internal
  */
 export async function prepareHistory<Output>(
   context: RunContext<Output>,
   stepNumber: number,
 ): Promise<void> {
-  const budget = context.link.budget;
-  if (budget !== undefined) checkTreeBudget(budget, context);
   if (context.compaction !== undefined) await compactStep(context, stepNumber);
 }
 
@@ -260,79 +261,4 @@ function priceCall<Output>(
   served: string | undefined = servedTier(outcome),
 ): CostPicos | Cost {
   return priceResponse(config, outcome.response, served);
-}
-
-/**
- * Sends the step's request; through the prompt cache, recreated once if it went away. A call sent
- * to another model than the agent's goes without it: a cached content belongs to one model.
- */
-function send<Output>(
-  { run, signal, streaming, cache, config: agentConfig }: RunContext<Output>,
-  config: AgentConfig<Output>,
-  kind: ModelStepKind,
-  instead: readonly Content[] | undefined,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
-): Promise<ModelCallOutcome> {
-  // The compacted history when the `compaction` option compacted it (run.contents stays whole).
-  const contents = instead === undefined ? run.sendContents() : [...instead];
-  const request = (cacheName: string | undefined) =>
-    prepareRequest(config, {
-      kind,
-      streaming,
-      contents,
-      cache,
-      cacheName,
-    });
-  // The final structured-output call has no tools, so it cannot use a cache that holds them.
-  if (cache === undefined || kind !== 'tools' || config !== agentConfig)
-    return call(request(undefined));
-  return sendCached(cache, signal, call, request);
-}
-
-async function sendCached(
-  cache: PromptCache,
-  signal: AbortSignal,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
-  request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
-): Promise<ModelCallOutcome> {
-  const name = await cache.acquire();
-  try {
-    return await call(request(name));
-  } catch (error) {
-    // Expired or deleted behind our back: recreate it once and send again.
-    if (name === undefined || !isCacheGone(error) || signal.aborted) throw error;
-    cache.invalidate(name);
-    return call(request(await cache.acquire()));
-  }
-}
-
-/** Refuses a model step once the tree's budget is spent (counted by `endStep`). */
-function checkTreeBudget<Output>(budget: TreeBudget, { run, link }: RunContext<Output>): void {
-  let limit: TreeBudgetLimit | undefined;
-  let max: number | string = 0;
-  let used: number | string | null = 0;
-  if (budget.steps >= budget.maxSteps) {
-    limit = 'steps';
-    max = budget.maxSteps;
-    used = budget.steps;
-  } else if (budget.tokens >= budget.maxTokens) {
-    limit = 'tokens';
-    max = budget.maxTokens;
-    used = budget.tokens;
-  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
-    // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
-    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
-    limit = 'cost';
-    max = budget.maxCostUsd;
-    used = budget.cost.total.total;
-  }
-  if (limit === undefined) return;
-  throw new TreeBudgetError({
-    limit,
-    max,
-    used,
-    cost: budget.cost.total,
-    path: link.path,
-    run: run.state(),
-  });
 }

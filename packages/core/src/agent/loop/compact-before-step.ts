@@ -17,7 +17,6 @@ import { costOf } from '../../models/cost-of.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
-import type { PromptCache } from '../prompt-cache.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
 import { fitRequestToWindow } from './fit-request-to-window.ts';
@@ -50,7 +49,7 @@ export async function compactBeforeStep<Output>(
   if (context.compaction === undefined) return;
   const { settings } = context.compaction;
   const contents = run.sendContents();
-  const fixed = fixedTokensOf(config, context.cache);
+  const fixed = fixedTokensOf(config, context.leadingContents);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
   const threshold = compactionThreshold(settings);
   const measured: Measured = { contents, fixed, tokensBefore, threshold };
@@ -222,19 +221,19 @@ function warnUnreachable<Output>(
 
 /**
  * What every request sends besides the history: the system instruction, the tools and the
- * managed cache's `contents` (sent before the history, inline or from the cache: they count in
- * the window either way). Estimated once per agent.
+ * contents the agent's plugins send before it (the managed cache's `contents`, inline or from the
+ * cache: they count in the window either way). Estimated once per agent.
  */
 function fixedTokensOf<Output>(
   config: AgentConfig<Output>,
-  cache: PromptCache | undefined,
+  leadingContents: readonly Content[] | undefined,
 ): number {
   let tokens = fixedTokens.get(config);
   if (tokens === undefined) {
     const { text, media } = estimateTokens([
       config.request.systemInstruction,
       config.request.tools,
-      cache?.contents,
+      leadingContents,
     ]);
     tokens = text + media;
     fixedTokens.set(config, tokens);

@@ -9,7 +9,7 @@ import type { Finish } from './next-step.ts';
  * @internal
  */
 export function finishRun<Output>(
-  { run, emit, cache, link }: RunContext<Output>,
+  { run, emit, link }: RunContext<Output>,
   { finishReason, output, blocked, text, stoppedBy }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
@@ -35,11 +35,7 @@ export function finishRun<Output>(
   if (stoppedBy !== undefined) result.stoppedBy = stoppedBy;
   if (state.compaction !== undefined) result.compaction = state.compaction;
   if (state.steering !== undefined) result.steering = state.steering;
-  if (cache !== undefined) {
-    let saved = 0;
-    for (const step of state.steps) saved += step.usage.cachedContentTokenCount;
-    result.cache = cache.report(saved);
-  }
+  if (run.cacheReport !== undefined) result.cache = run.cacheReport;
   emit?.({ type: 'run-end', result });
   return result;
 }

@@ -56,7 +56,8 @@ export function handOff<Output>(
   return {
     ...context,
     config,
-    cache: runtime.cache,
+    // An estimate for compaction: what the receiving agent's plugins send before the history.
+    leadingContents: runtime.leadingContents,
     ...scope,
     link: {
       ...sharedLink,

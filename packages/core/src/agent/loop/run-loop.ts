@@ -174,7 +174,7 @@ function observeRun<Output>(
 
 async function runSteps<Output>(
   config: AgentConfig<Output>,
-  { historyChecks, cache }: AgentRuntime,
+  { historyChecks, plugins: agentPlugins, leadingContents }: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
@@ -208,10 +208,10 @@ async function runSteps<Output>(
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
   const engine =
-    config.plugins?.engine ??
+    agentPlugins?.engine ??
     pluginEngineOf(runPlugins, 'options.plugins') ??
     pluginEngineOf(parent?.plugins, 'plugins');
-  const resolved = engine?.join(config.plugins, parent?.plugins, runPlugins);
+  const resolved = engine?.join(agentPlugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined
       ? outlets.link
@@ -232,7 +232,7 @@ async function runSteps<Output>(
     streaming,
     emit,
     observation,
-    cache,
+    leadingContents,
     link,
     callOptions: modelCallOptions(config.callOptions, signal),
     settings,
@@ -321,6 +321,8 @@ function pluginRunFacts<Output>(
       addInput(holding.context as RunContext<unknown>, added, stepNumber),
     isRunEnding: (error) =>
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
+    holder: () => holding.context?.config ?? config,
+    treeBudget: link.budget,
   };
 }
 
@@ -683,7 +685,7 @@ function pluginCallOf<Output>(
 ): Promise<AgentStep | PluginStop> {
   return plugins.modelStep(
     { stepNumber, kind, contents: context.run.sendContents() },
-    (contents, model) =>
+    (contents, model, cachedContent) =>
       guardInput
         ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
             context,
@@ -691,8 +693,9 @@ function pluginCallOf<Output>(
             held,
             contents,
             model,
+            cachedContent,
           )
-        : callModelStep(context, { stepNumber, kind, contents, model }),
+        : callModelStep(context, { stepNumber, kind, contents, model, cachedContent }),
     () => context.run.sendContents(),
   );
 }

@@ -88,6 +88,14 @@ export type ModelCallDraft = {
    * another model removes the others' (see `stripThoughtSignatures` in `@gemloop/core/history`).
    */
   readonly model?: string | undefined;
+  /**
+   * The name of a cached content (`cachedContents/…`, made with `gemini.caches.create`) holding
+   * the agent's system instruction, tools and tool config: the call sends it as `cachedContent`
+   * instead of those fields (the API refuses them beside it). `undefined`: they go inline. A
+   * `wrapModelCall` sets it when it passes the call to `next` (the agent's `cache` option is such a
+   * plugin); a cache belongs to one model, so set it only for the model the cache was made for.
+   */
+  readonly cachedContent?: string | undefined;
 };
 
 /**

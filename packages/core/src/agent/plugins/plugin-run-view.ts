@@ -1,7 +1,9 @@
+import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { PluginRun } from './agent-plugin.ts';
 
 /**
@@ -26,6 +28,8 @@ export type PluginRunFacts = {
     state(): AgentRunState;
     /** What became of each steering message (the result's `steering`), kept by the steering plugin. */
     steering: SteeringReport[] | undefined;
+    /** What the result's `cache` says, written by the `cache` option's plugin when the run ends. */
+    cacheReport: AgentCacheReport | undefined;
   };
   /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
   readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
@@ -40,6 +44,17 @@ export type PluginRunFacts = {
   ) => Promise<readonly Content[] | undefined>;
   /** Whether an error ends the run as it is (an abort, the agent's `isRunEndingError`). */
   readonly isRunEnding: (error: unknown) => boolean;
+  /**
+   * The meter every run of the run's tree shares (`RunLink.budget`: the top run's `budget`
+   * option, counted by the loop), read by the tree budget's plugin; `undefined` without one.
+   */
+  readonly treeBudget: TreeBudget | undefined;
+  /**
+   * The config of the agent holding the run now: the run's agent's, another's once a handoff gave
+   * the run to it. A plugin an agent's option made for that agent (its prompt cache) acts only
+   * while that agent holds the run. Opaque here (compared by identity).
+   */
+  readonly holder: () => object;
 };
 
 /** What a plugin's view reads of the run (a part of `PluginRunFacts`). @internal */

@@ -262,7 +262,8 @@ export class RunPlugins {
    * run), `wrapModelCall` around `call`, then `afterModelCall`. `call` gets the contents to send
    * instead of the history, `undefined` when no hook changed them (so the step compacts and sends
    * the history as it would without plugins), and the model a wrapper sent the call to
-   * (`undefined`: the agent's). `contentsNow` gives what the step would send now: a hook that
+   * (`undefined`: the agent's) and the cached content it sent the call with (`undefined`: none).
+   * `contentsNow` gives what the step would send now: a hook that
    * added input to the history (`run.addInput`, a steer) rather than returning contents makes the
    * draft the wrappers see that history (a fallback's second call sends the steer too).
    */
@@ -271,6 +272,7 @@ export class RunPlugins {
     call: (
       contents: readonly Content[] | undefined,
       model: string | undefined,
+      cachedContent: string | undefined,
     ) => Promise<AgentStep>,
     contentsNow?: () => readonly Content[],
   ): Promise<AgentStep | PluginStop> {
@@ -295,6 +297,9 @@ export class RunPlugins {
       call(
         sent.contents === history ? undefined : sent.contents,
         typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined,
+        typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
+          ? sent.cachedContent
+          : undefined,
       );
     const step =
       this.hooks.wrapModelCall === undefined

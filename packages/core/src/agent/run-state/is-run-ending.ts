@@ -13,6 +13,11 @@ export function isRunEnding<Output>(config: AgentConfig<Output>, error: unknown)
   const predicate = config.isRunEndingError;
   try {
     // Inside the try: a thrown revoked proxy throws on any property read.
+    // TreeBudgetError is the tree budget plugin's (budget/), but it is recognised here, by the
+    // loop, because it must end every run up to the top one: thrown in a subagent's run it comes
+    // back to the parent as its subagent tool's throw, which the tool path would otherwise answer
+    // the model with (and a plugin hook's throw would become a PluginError). The error class sits
+    // in agent/errors, below the loop, so the loop still imports no feature folder.
     if (SubagentError.isInstance(error) || TreeBudgetError.isInstance(error)) return true;
     if (predicate === undefined) return false;
     return predicate(error) === true;

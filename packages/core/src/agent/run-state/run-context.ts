@@ -8,7 +8,6 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { PluginHookRecorder, RunPlugins } from '../plugins/run-plugins.ts';
-import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { Finish } from './finish.ts';
 import type { RunLink } from './run-link.ts';
@@ -34,8 +33,11 @@ export type RunContext<Output> = {
   readonly emit: EmitEvent;
   /** Telemetry and the recorder following this run's model and tool calls, when any does. */
   readonly observation: RunObservation | undefined;
-  /** The agent's prompt cache (the `cache` option). */
-  readonly cache: PromptCache | undefined;
+  /**
+   * What the plugins of the agent holding the run send before the history of every request (its
+   * prompt cache's `cache.contents`, see `AgentRuntime.leadingContents`): compaction counts them.
+   */
+  readonly leadingContents: readonly Content[] | undefined;
   /** The run's place in its tree: its path, the top stream, the inherited approval hook. */
   readonly link: RunLink;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
@@ -181,6 +183,8 @@ export type GuardrailEngine = {
     contents?: readonly Content[] | undefined,
     /** The model a plugin's `wrapModelCall` sent the call to (`undefined`: the agent's). */
     model?: string | undefined,
+    /** The cached content a plugin's `wrapModelCall` sent the call with (`undefined`: none). */
+    cachedContent?: string | undefined,
   ): Promise<AgentStep>;
   /** The final answer through the output guardrails (guardrails/guard-output.ts). */
   guardOutput<Output>(

@@ -12,6 +12,9 @@ import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
+import type { TreeBudget } from './tree-budget.ts';
+
+export type { TreeBudget } from './tree-budget.ts';
 
 /**
  * What a child run (a subagent called as a tool) takes from the run that called it: where its
@@ -106,23 +109,6 @@ export type ChildRunOptions = {
   signal: AbortSignal;
   /** The slice of the parent's history the child starts from, if any. */
   history?: RunOptions['history'];
-};
-
-/**
- * A total step, token and cost budget over a run and every child run below it, each agent's own
- * `maxSteps` still applying. Counted as model steps end (and as a tool's own model calls are
- * priced): one object shared by reference down the tree, so a child's spending counts against the
- * top run's budget. @internal
- */
-export type TreeBudget = {
-  readonly maxSteps: number;
-  readonly maxTokens: number;
-  /** US dollars (`options.budget.maxCostUsd`), `undefined` without a cost budget. */
-  readonly maxCostUsd: number | string | undefined;
-  steps: number;
-  tokens: number;
-  /** What every model call of the tree cost so far (unknown once one had no price). */
-  readonly cost: CostTotal;
 };
 
 /** A run's place in its tree, handed to the tools that start child runs. @internal */

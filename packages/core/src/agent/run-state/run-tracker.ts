@@ -5,6 +5,7 @@ import {
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
+import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { CompactionReport } from '../../run/compaction-report.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
@@ -55,6 +56,11 @@ export class RunTracker {
    * those too.
    */
   steering: SteeringReport[] | undefined;
+  /**
+   * With the agent's `cache` option (its plugin writes it when the run ends): what the result's
+   * `cache` says; `undefined` without one.
+   */
+  cacheReport: AgentCacheReport | undefined;
   /**
    * Whether the run's input met the input guardrails (its first model step): user contents a
    * plugin adds after it meet them on their own (`PluginRun.addInput`).

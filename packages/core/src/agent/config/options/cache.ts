@@ -7,11 +7,11 @@ import {
   optionCheck,
   stringOption,
 } from '../../../options/option-checks.ts';
-import type { AgentCacheOptions } from '../../prompt-cache.ts';
+import type { AgentCacheOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
-// Apart from prompt-cache.ts: createAgent checks the option at once, while the cache itself is
-// made by the first run and loaded with the run loop (bench/README.md, "Cold import").
+// Apart from prompt-cache/: createAgent checks the option at once, while the cache itself (a
+// plugin on the seam) is loaded and made by the agent's first run (bench/README.md, "Cold import").
 
 /** `cache`: the prompt cache the agent manages. @internal */
 export const cacheOption: AgentOptionGroup<'cache'> = defineAgentOptions({

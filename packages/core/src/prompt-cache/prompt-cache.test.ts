@@ -1,10 +1,10 @@
 import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import { createAgent } from './create-agent.ts';
 
 // End to end through HTTP against the fake Gemini server, which keeps cachedContents with the
 // real contract: a minimum size per model, expiry by TTL on its clock, and a 400 when

@@ -1,3 +1,4 @@
+import type { AgentCacheOptions } from '../agent/config/agent-options.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -7,25 +8,6 @@ import { describeThrown } from '../shared/describe-thrown.ts';
 import type { Content } from '../wire/content.ts';
 import { readUsageCount } from '../wire/read-usage-count.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
-
-/** The agent's `cache` option: cache the stable prefix of its requests. */
-export type AgentCacheOptions = {
-  /** How long the cache lives without use; refreshed while the agent uses it. @defaultValue 3600 */
-  ttlSeconds?: number | undefined;
-  /**
-   * Cache only when the prefix counts at least this many tokens (the model's minimum; a smaller
-   * cache is refused by the API). @defaultValue `getMinCacheTokens(model)`
-   */
-  minTokens?: number | undefined;
-  /**
-   * A long document (or any contents) every run starts with, cached with the instructions and
-   * tools. Sent before each run's input (and not part of `result.contents`); when the prefix is
-   * too small to cache it is sent inline instead.
-   */
-  contents?: string | readonly Content[] | undefined;
-  /** The cache's `displayName`. @defaultValue `gemloop agent <model>` */
-  displayName?: string | undefined;
-};
 
 /** The fields of a request the cache takes over (they may not be sent beside it). */
 type Prefix = Pick<GenerateContentRequest, 'systemInstruction' | 'tools' | 'toolConfig'>;
@@ -239,27 +221,4 @@ export function isCacheGone(error: unknown): boolean {
     (apiError.status === 403 || apiError.status === 404) &&
     /cached ?content/i.test(apiError.apiMessage ?? apiError.message)
   );
-}
-
-/**
- * The request of a step: with a cache name, the base request without the fields the cache holds
- * (the API refuses them beside `cachedContent`) plus `cachedContent`; without one, the cached
- * contents (if any) go inline before the run's contents.
- * @internal
- */
-export function withPromptCache(
-  base: Omit<GenerateContentRequest, 'contents'>,
-  contents: Content[],
-  cache: PromptCache | undefined,
-  name: string | undefined,
-): GenerateContentRequest {
-  if (cache === undefined) return { contents, ...base };
-  if (name === undefined) {
-    return {
-      contents: cache.contents.length === 0 ? contents : [...cache.contents, ...contents],
-      ...base,
-    };
-  }
-  const { systemInstruction: _s, tools: _t, toolConfig: _c, ...rest } = base;
-  return { contents, ...rest, cachedContent: name };
 }

@@ -1,0 +1,235 @@
+import { createInterface } from 'node:readline';
+import type { Agent, AgentEvent } from '@gemloop/core';
+import { createChatSession } from '@gemloop/core';
+import type { CliIo } from '../cli-io.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+
+/** The part of `@gemloop/tools`' elicitation broker the chat reads (duck-typed: no import). */
+export type TerminalElicitations = {
+  readonly pending: readonly unknown[];
+  subscribe(listener: (event: { type: string }) => void): () => void;
+};
+
+/**
+ * Starts answering a broker's requests at the terminal, each answer read with `readLine` when it
+ * is needed (tools' `answerMcpElicitationsAtTerminal`); returns the stop.
+ */
+export type AnswerAtTerminal = (
+  readLine: (signal: AbortSignal) => Promise<string | undefined>,
+  echo: boolean,
+) => () => void;
+
+/** Options of {@link runTerminalChat}. */
+export type TerminalChatOptions = {
+  agent: Agent<unknown>;
+  /** What the first line names the chat with (`the agent of src/agent.ts`), control-free. */
+  title: string;
+  /** Where the user types: one message (or one answer) a line. */
+  input: NodeJS.ReadableStream;
+  io: CliIo;
+  /** The chat session's id (default: a new one). */
+  id?: string | undefined;
+  /**
+   * Whether a person types (a terminal): then a line typed while the agent works steers it. Piped
+   * input is a script instead: each line is the next message, or the answer to the MCP request
+   * that waits when it is read, in order. @defaultValue `input.isTTY === true`
+   */
+  interactive?: boolean | undefined;
+  /**
+   * The module's MCP elicitation broker and its terminal answerer: while a request waits, the
+   * lines typed answer it.
+   */
+  elicitations?: { broker: TerminalElicitations; answerAtTerminal: AnswerAtTerminal } | undefined;
+  /**
+   * Calls `handler` on each interrupt (Ctrl-C); returns the unsubscribe. An interrupt stops the
+   * answer being written (nothing of it is saved); between answers it ends the chat.
+   */
+  onInterrupt?: ((handler: () => void) => () => void) | undefined;
+};
+
+/** What a line typed while the agent works is given to. */
+type Running = { steer(text: string): void };
+
+const MAX_SHOWN_ARGS = 200;
+const PROMPT = 'you> ';
+
+/**
+ * A chat with `agent` at a terminal (`gemloop chat`): each line is a turn of one chat session
+ * (`createChatSession`, history in memory), its answer streamed to stdout and its tool calls,
+ * steers and errors to stderr. A line answers the MCP server request that waits, if one does;
+ * else, typed at a terminal while the agent works, it steers the run (it joins the history at the
+ * next step); piped, it is the next message. `/exit` or the end of the input ends the chat.
+ *
+ * @returns The exit code: 0.
+ */
+export async function runTerminalChat(options: TerminalChatOptions): Promise<number> {
+  const { agent, io } = options;
+  const chat = createChatSession({
+    agent,
+    ...(options.id === undefined ? {} : { id: options.id }),
+  });
+  const interactive = options.interactive ?? (options.input as { isTTY?: boolean }).isTTY === true;
+  io.stderr(
+    `Chatting with ${options.title}. /exit or the end of input ends the chat${interactive ? '; a line typed while it works steers it' : ''}.\n`,
+  );
+  const broker = options.elicitations?.broker;
+  const lines = createInterface({ input: options.input, crlfDelay: Number.POSITIVE_INFINITY });
+  let running: Running | undefined;
+  let turn: AbortController | undefined;
+  let ended = false;
+  // Lines read and not taken yet, oldest first. Each goes to the first that asks for it: the
+  // terminal answerer of an MCP request (it asks line by line, so it takes no line meant for the
+  // chat), the prompt for the next message, or, typed at a terminal while the agent works with no
+  // request waiting, a steer. Piped lines wait for a request or the prompt, in order.
+  const queue: string[] = [];
+  let wake: (() => void) | undefined;
+  let answerWaiter: ((line: string | undefined) => void) | undefined;
+  const pump = (): void => {
+    while (queue.length > 0) {
+      if (answerWaiter !== undefined) {
+        const take = answerWaiter;
+        answerWaiter = undefined;
+        take(queue.shift());
+      } else if (running === undefined) {
+        wake?.();
+        return;
+      } else if (interactive && (broker?.pending.length ?? 0) === 0) {
+        const line = queue.shift() as string;
+        if (line.trim() !== '') running.steer(line);
+      } else {
+        return;
+      }
+    }
+  };
+  const readAnswer = (signal: AbortSignal): Promise<string | undefined> => {
+    if (queue.length > 0) return Promise.resolve(queue.shift());
+    if (ended || signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        answerWaiter = undefined;
+        resolve(undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      answerWaiter = (line) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(line);
+      };
+    });
+  };
+  // Piped input is not echoed by a terminal: tools' answerer writes each answer after its prompt.
+  const stopAnswering = options.elicitations?.answerAtTerminal(readAnswer, !interactive);
+
+  lines.on('line', (line) => {
+    queue.push(line);
+    pump();
+  });
+  lines.on('close', () => {
+    ended = true;
+    // The end of the input cancels the request being asked (tools' terminal answerer).
+    if (queue.length === 0) answerWaiter?.(undefined);
+    wake?.();
+  });
+  const stopInterrupts = options.onInterrupt?.(() => {
+    if (turn !== undefined) {
+      io.stderr('\n(stopped)\n');
+      turn.abort(new Error('Interrupted at the terminal.'));
+    } else {
+      ended = true;
+      lines.close();
+    }
+  });
+
+  const nextLine = async (): Promise<string | undefined> => {
+    for (;;) {
+      const line = queue.shift();
+      if (line !== undefined) {
+        // Piped input is not echoed by a terminal: the transcript shows each message.
+        if (!interactive) io.stderr(`${shown(line)}\n`);
+        return line;
+      }
+      if (ended) return undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  };
+
+  try {
+    for (;;) {
+      io.stderr(PROMPT);
+      const line = await nextLine();
+      if (line === undefined || line.trim() === '/exit') break;
+      if (line.trim() === '') continue;
+      turn = new AbortController();
+      const stream = chat.sendStream(line, { signal: turn.signal });
+      running = {
+        steer(text) {
+          try {
+            chat.steer(text);
+            io.stderr(`  (steer: ${shown(text)})\n`);
+          } catch (error) {
+            io.stderr(`  (not steered: ${messageOf(error)})\n`);
+          }
+        },
+      };
+      await printTurn(stream, io);
+      running = undefined;
+      turn = undefined;
+    }
+  } finally {
+    stopInterrupts?.();
+    stopAnswering?.();
+    lines.close();
+  }
+  io.stderr('\n');
+  return 0;
+}
+
+/** Prints one turn's events as they come; an error ends the turn, not the chat. */
+async function printTurn(events: AsyncIterable<AgentEvent<unknown>>, io: CliIo): Promise<void> {
+  let midLine = false;
+  try {
+    for await (const event of events) {
+      // A subagent's own text and calls stay out: the top agent's answer is the chat's.
+      if (event.path.length > 0) continue;
+      if (event.type === 'text-delta') {
+        io.stdout(answerText(event.text));
+        midLine = !event.text.endsWith('\n');
+      } else if (event.type === 'tool-call') {
+        if (midLine) io.stdout('\n');
+        midLine = false;
+        io.stderr(`  → ${escapeControls(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
+      } else if (event.type === 'tool-error') {
+        io.stderr(`  ✗ ${escapeControls(event.toolCall.toolName)}: ${event.outcome}\n`);
+      }
+    }
+    if (midLine) io.stdout('\n');
+  } catch (error) {
+    if (midLine) io.stdout('\n');
+    io.stderr(`  error: ${messageOf(error)}\n`);
+  }
+}
+
+/**
+ * The model's text as the terminal shows it: its line breaks and tabs kept, every other control
+ * character escaped (a model or gateway cannot recolour, clear or move the terminal).
+ */
+function answerText(text: string): string {
+  return text
+    .split(/(\n|\t)/)
+    .map((piece) => (piece === '\n' || piece === '\t' ? piece : escapeControls(piece)))
+    .join('');
+}
+
+function shown(text: string | undefined): string {
+  const safe = escapeControls(text ?? '');
+  return safe.length > MAX_SHOWN_ARGS ? `${safe.slice(0, MAX_SHOWN_ARGS)}…` : safe;
+}
+
+function messageOf(error: unknown): string {
+  const named = error as { name?: unknown; message?: unknown } | null;
+  const name = typeof named?.name === 'string' ? named.name : 'Error';
+  const message = typeof named?.message === 'string' ? named.message : String(error);
+  return escapeControls(`${name}: ${message}`);
+}

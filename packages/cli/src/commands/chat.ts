@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import type { Agent } from '@gemloop/core';
+import { INSTALL_TOOLS, loadTools } from '../chat/load-tools.ts';
+import {
+  type AnswerAtTerminal,
+  runTerminalChat,
+  type TerminalElicitations,
+} from '../chat/run-terminal-chat.ts';
+import type { CliCommand, CliIo } from '../cli-io.ts';
+import { importUserModule } from '../import-user-module.ts';
+import { parseCommandArgs } from '../parse-command-args.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+
+const USAGE = `Usage: gemloop chat FILE [--id ID]
+
+Chats with an agent at the terminal: FILE is a .ts, .js or .mjs module whose default export (or
+export \`agent\`) is an agent made by createAgent. Each line you type is a turn of one chat
+session (its history kept in memory while the chat lasts); the answer is written to stdout as it
+comes, the tool calls and notes to stderr. While the agent works, a line you type steers it (it
+joins the history at the next step). When FILE also exports \`elicitations\` (an MCP elicitation
+broker, createMcpElicitationBroker of @gemloop/tools, installed beside gemloop), what its MCP
+servers ask in the middle of a tool call is asked here: a form's fields one by one (\`:decline\`
+or \`:cancel\` at any field), a page to open (y, n or c). /exit or the end of the input ends the
+chat; Ctrl-C stops the answer being written, and, between answers, ends the chat. Then FILE's
+export \`close\`, when it has one, is called (to stop what it started: an MCP server, a recorder).
+
+Options:
+  --id ID     the chat session's id (default: a new one)
+`;
+
+/** Makes the `chat` command: `cwd` is where FILE is looked for, `input` where lines are read. */
+export function createChatCommand(
+  cwd: string = process.cwd(),
+  input: NodeJS.ReadableStream = process.stdin,
+  onInterrupt: (handler: () => void) => () => void = onSigint,
+): CliCommand {
+  return {
+    summary: 'chat with an agent at the terminal (steer it, answer its MCP servers)',
+    run: (args, io) => runChat(args, io, { cwd, input, onInterrupt }),
+  };
+}
+
+/** The `chat` command, on stdin, in the current folder. */
+export const chatCommand: CliCommand = createChatCommand();
+
+function onSigint(handler: () => void): () => void {
+  process.on('SIGINT', handler);
+  return () => {
+    process.off('SIGINT', handler);
+  };
+}
+
+async function runChat(
+  args: readonly string[],
+  io: CliIo,
+  context: {
+    cwd: string;
+    input: NodeJS.ReadableStream;
+    onInterrupt: (handler: () => void) => () => void;
+  },
+): Promise<number> {
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [file, ...rest] = args;
+  if (file === undefined || file.startsWith('-')) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const values = parseCommandArgs(rest, { id: { type: 'string' } }, USAGE, io);
+  if (typeof values === 'number') return values;
+  const id = values['id'];
+  if (id === '') {
+    io.stderr(`gemloop chat: --id must not be empty.\n\n${USAGE}`);
+    return 2;
+  }
+  const loaded = await importUserModule(resolve(context.cwd, file));
+  const agent = (loaded['default'] ?? loaded['agent']) as Partial<Agent<unknown>> | undefined;
+  if (typeof agent?.stream !== 'function' || typeof agent.run !== 'function') {
+    io.stderr(
+      `gemloop chat: ${escapeControls(file)} has no agent as its default export (or export \`agent\`).\n`,
+    );
+    return 2;
+  }
+  const broker = loaded['elicitations'];
+  let elicitations: Parameters<typeof runTerminalChat>[0]['elicitations'];
+  if (broker !== undefined) {
+    if (!isBroker(broker)) {
+      io.stderr(
+        `gemloop chat: the export \`elicitations\` of ${escapeControls(file)} is not an MCP elicitation broker (createMcpElicitationBroker of @gemloop/tools).\n`,
+      );
+      return 2;
+    }
+    const tools = await loadTools();
+    if (tools === undefined) {
+      io.stderr(`gemloop chat: ${INSTALL_TOOLS}\n`);
+      return 2;
+    }
+    const answerAtTerminal: AnswerAtTerminal = (readLine, echo) =>
+      tools.answerMcpElicitationsAtTerminal(broker as never, {
+        readLine,
+        echo,
+        output: { write: (text: string) => io.stderr(text) },
+      });
+    elicitations = { broker, answerAtTerminal };
+  }
+  const code = await runTerminalChat({
+    title: `the agent of ${escapeControls(file)}`,
+    agent: agent as Agent<unknown>,
+    input: context.input,
+    io,
+    ...(typeof id === 'string' ? { id } : {}),
+    ...(elicitations === undefined ? {} : { elicitations }),
+    onInterrupt: context.onInterrupt,
+  });
+  // What the module holds open (its MCP connections, a server it started) would keep the process
+  // alive after the chat: the module's `close` lets it go. The agent is the module's: it may
+  // serve more than this chat (a test's, a program's), so the chat does not close it.
+  const close = loaded['close'];
+  if (typeof close === 'function') await (close as () => unknown)();
+  return code;
+}
+
+function isBroker(value: unknown): value is TerminalElicitations {
+  const broker = value as { pending?: unknown; subscribe?: unknown; answer?: unknown } | null;
+  return (
+    typeof broker === 'object' &&
+    broker !== null &&
+    Array.isArray(broker.pending) &&
+    typeof broker.subscribe === 'function' &&
+    typeof broker.answer === 'function'
+  );
+}

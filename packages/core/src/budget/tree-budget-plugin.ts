@@ -1,0 +1,73 @@
+import { TreeBudgetError, type TreeBudgetLimit } from '../agent/errors/tree-budget-error.ts';
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+
+/**
+ * The `budget` run option (a step, token and cost budget over a run and every subagent run below
+ * it) as a plugin on the seam (issue 53): its `beforeModelCall` refuses a model step once the
+ * tree's budget is spent (and its `wrapModelCall` each call a wrapper sends), with a
+ * {@link TreeBudgetError} that ends every run up to the top one.
+ * The option stays as sugar: `createAgent` adds this plugin to a run whose tree has a budget (the
+ * top run's `budget`, a subagent's from its parent, a durable child workflow's share), and a run
+ * without one has none of it in its list.
+ *
+ * What the tree spent is counted by the loop as it goes, in the meter every run of the tree
+ * shares (`RunLink.budget`: each call's cost as soon as it is priced, a step's tokens and the
+ * step itself when it ends, a failed call's billed usage, a summary's, a tool's own calls): the
+ * seam has no hook at those moments (a step's end after its tools, a failed call), and moving
+ * them would change when a child sees its parent's spending. This plugin reads that meter and
+ * decides; it holds no state, so one object serves every run.
+ *
+ * Not `recorded`: the check is deterministic from the meter, which a durable run rebuilds from
+ * its recorded calls (and a durable child workflow gets its share in its input).
+ * @internal
+ */
+export const treeBudgetPlugin: AgentPlugin = definePlugin({
+  name: 'tree-budget',
+  // Before the step's wrappers do anything (the prompt cache's acquire, a network call).
+  beforeModelCall(_call, run) {
+    checkTreeBudget(run);
+  },
+  // And before each call sent: the plugin is added after the run's others, so its wrapper is the
+  // innermost one, around each call an outer wrapper (a fallback) sends, as the loop's own check
+  // was; the meter may have moved between two (a failed call's billed usage).
+  wrapModelCall(call, next, run) {
+    checkTreeBudget(run);
+    return next(call);
+  },
+});
+
+/** Throws {@link TreeBudgetError} when the run's tree spent its budget (see `endStep`). */
+function checkTreeBudget(run: PluginRun): void {
+  const internals = internalsOf(run);
+  const budget = internals.treeBudget;
+  if (budget === undefined) return;
+  let limit: TreeBudgetLimit | undefined;
+  let max: number | string = 0;
+  let used: number | string | null = 0;
+  if (budget.steps >= budget.maxSteps) {
+    limit = 'steps';
+    max = budget.maxSteps;
+    used = budget.steps;
+  } else if (budget.tokens >= budget.maxTokens) {
+    limit = 'tokens';
+    max = budget.maxTokens;
+    used = budget.tokens;
+  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
+    // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
+    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
+    limit = 'cost';
+    max = budget.maxCostUsd;
+    used = budget.cost.total.total;
+  }
+  if (limit === undefined) return;
+  throw new TreeBudgetError({
+    limit,
+    max,
+    used,
+    cost: budget.cost.total,
+    path: run.path,
+    run: internals.tracker.state(),
+  });
+}

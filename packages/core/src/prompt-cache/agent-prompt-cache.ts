@@ -1,0 +1,100 @@
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
+import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import type { AgentStep } from '../run/agent-result.ts';
+import type { Content } from '../wire/content.ts';
+import { isCacheGone, PromptCache, type PromptCacheOptions } from './prompt-cache.ts';
+
+/** What the `cache` option makes for one agent (see {@link createAgentPromptCache}). @internal */
+export type AgentPromptCache = {
+  /** The plugin every run of the agent adds after the agent's own `plugins`. */
+  readonly plugin: AgentPlugin;
+  /**
+   * `cache.contents`: sent before the history of every request of the agent (from the cache, or
+   * inline); compaction counts them in what each request sends besides the history.
+   */
+  readonly contents: readonly Content[];
+  /** Deletes the cache (`agent.close()`; a failure is logged: the TTL removes it anyway). */
+  close(): Promise<void>;
+};
+
+/**
+ * The agent's `cache` option as a plugin on the seam (issue 53): one {@link PromptCache} per
+ * agent, shared by its runs and chat turns, and a plugin whose `wrapModelCall` sends each call of
+ * the agent's tool loop with the cache (`ModelCallDraft.cachedContent`: the request then leaves
+ * out the system instruction, tools and tool config it holds), and, when the API answers that the
+ * cache is gone (expired or deleted behind the agent's back), makes it again and sends the call
+ * once more. A call the cache cannot serve (the final structured-output call, which has no tools;
+ * a call a fallback sends to another model; a prefix under the model's minimum; a server without
+ * caches) sends `cache.contents` inline before the history. `endRun` writes the result's `cache`
+ * report.
+ *
+ * Made for one agent (`owner`, its config): after a handoff gives the run to another agent, the
+ * plugin steps aside (that agent's requests carry its own prefix). No hook is `recorded`: the
+ * model call inside `next` is what a durable client records; the cache is an optimisation a
+ * replay makes again when it is gone (see `@gemloop/dbos`'s durable client, which leaves
+ * `gemini.caches` unrecorded).
+ * @internal
+ */
+export function createAgentPromptCache(
+  options: PromptCacheOptions & {
+    /** The config of the agent the cache belongs to (compared with the run's holder). */
+    owner: object;
+  },
+): AgentPromptCache {
+  const cache = new PromptCache(options);
+  const { owner, model } = options;
+  // A cache that could not be refreshed (a TTL update the API refused) fails the step as the loop
+  // fails a model call, not as a plugin's fault: the same error the step had when the cache was
+  // the loop's (see callFailed in agent/loop/call-model-step.ts).
+  const acquire = (call: ModelCallDraft, run: PluginRun): Promise<string | undefined> =>
+    cache.acquire().catch((error: unknown) => {
+      const internals = internalsOf(run);
+      if (internals.isRunEnding(error)) throw error;
+      const state = internals.tracker.state();
+      throw run.signal.aborted
+        ? new AgentAbortedError({ phase: 'model-call', run: state, cause: run.signal.reason })
+        : new ModelCallError({ stepNumber: call.stepNumber, run: state, cause: error });
+    });
+  const inline = (call: ModelCallDraft): ModelCallDraft =>
+    cache.contents.length === 0
+      ? call
+      : { ...call, contents: [...cache.contents, ...call.contents] };
+  const plugin = definePlugin({
+    name: 'prompt-cache',
+    async wrapModelCall(call, next, run): Promise<AgentStep> {
+      if (internalsOf(run).holder() !== owner) return next(call);
+      // The final structured-output call has no tools, so it cannot use a cache that holds them;
+      // a cached content belongs to one model.
+      if (call.kind !== 'tools' || (call.model !== undefined && call.model !== model))
+        return next(inline(call));
+      const name = await acquire(call, run);
+      if (name === undefined) return next(inline(call));
+      try {
+        return await next({ ...call, cachedContent: name });
+      } catch (error) {
+        // Expired or deleted behind our back: recreate it once and send again.
+        if (!isCacheGone(error) || run.signal.aborted) throw error;
+        cache.invalidate(name);
+        const again = await acquire(call, run);
+        return next(again === undefined ? inline(call) : { ...call, cachedContent: again });
+      }
+    },
+    endRun(run: PluginRun) {
+      const internals = internalsOf(run);
+      if (internals.holder() !== owner) return;
+      let saved = 0;
+      for (const step of run.steps) saved += step.usage.cachedContentTokenCount;
+      internals.tracker.cacheReport = cache.report(saved);
+    },
+  });
+  // Passed on as they are (see `acquire`), not wrapped in a PluginError.
+  Object.defineProperty(plugin, OWN_ERRORS_KEY, {
+    value: (error: unknown) => ModelCallError.isInstance(error),
+    enumerable: false,
+  });
+  return { plugin, contents: cache.contents, close: () => cache.close() };
+}

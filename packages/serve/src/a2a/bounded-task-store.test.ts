@@ -1,0 +1,78 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import { ServerCallContext } from '@a2a-js/sdk/server';
+import { describe, expect, it } from 'vitest';
+import { BoundedTaskStore } from './bounded-task-store.ts';
+
+// The A2A door's task store: tasks kept per tenant and caller, copies in and out, and a bound that
+// forgets the least recently saved task that has ended, never a working one.
+
+const caller = (userName: string, tenant?: string) =>
+  new ServerCallContext({
+    user: { isAuthenticated: true, userName },
+    ...(tenant === undefined ? {} : { tenant }),
+  });
+const task = (id: string, state: TaskState = TaskState.TASK_STATE_WORKING): Task =>
+  ({
+    id,
+    contextId: `ctx-${id}`,
+    status: { state },
+    history: [],
+    artifacts: [],
+    metadata: undefined,
+  }) as unknown as Task;
+
+describe('BoundedTaskStore', () => {
+  it('keeps each caller`s tasks, and each tenant`s, apart', async () => {
+    const store = new BoundedTaskStore(10);
+    await store.save(task('t1'), caller('alice'));
+    expect(await store.load('t1', caller('alice'))).toMatchObject({ id: 't1' });
+    expect(await store.load('t1', caller('mallory'))).toBeUndefined();
+    expect(await store.load('t1', caller('alice', 'other-tenant'))).toBeUndefined();
+  });
+
+  it('stores and returns copies: a change to a loaded or saved task does not reach the store', async () => {
+    const store = new BoundedTaskStore(10);
+    const saved = task('t1');
+    await store.save(saved, caller('alice'));
+    saved.contextId = 'changed after save';
+    const loaded = await store.load('t1', caller('alice'));
+    expect(loaded?.contextId).toBe('ctx-t1');
+    (loaded as Task).contextId = 'changed after load';
+    expect((await store.load('t1', caller('alice')))?.contextId).toBe('ctx-t1');
+  });
+
+  it('past the bound forgets the least recently saved ended task, never a working one', async () => {
+    const store = new BoundedTaskStore(2);
+    const alice = caller('alice');
+    await store.save(task('working'), alice);
+    await store.save(task('done', TaskState.TASK_STATE_COMPLETED), alice);
+    await store.save(task('failed', TaskState.TASK_STATE_FAILED), alice);
+    expect(await store.load('working', alice)).toBeDefined();
+    expect(await store.load('done', alice)).toBeUndefined();
+    expect(await store.load('failed', alice)).toBeDefined();
+  });
+
+  it('a task saved again counts as recent; every task working keeps them all', async () => {
+    const store = new BoundedTaskStore(2);
+    const alice = caller('alice');
+    await store.save(task('a', TaskState.TASK_STATE_COMPLETED), alice);
+    await store.save(task('b', TaskState.TASK_STATE_CANCELED), alice);
+    await store.save(task('a', TaskState.TASK_STATE_COMPLETED), alice);
+    await store.save(task('c', TaskState.TASK_STATE_REJECTED), alice);
+    expect(await store.load('b', alice)).toBeUndefined();
+    expect(await store.load('a', alice)).toBeDefined();
+    const busy = new BoundedTaskStore(1);
+    await busy.save(task('x'), alice);
+    await busy.save(task('y', TaskState.TASK_STATE_INPUT_REQUIRED), alice);
+    expect(await busy.load('x', alice)).toBeDefined();
+    expect(await busy.load('y', alice)).toBeDefined();
+  });
+
+  it('lists only the caller`s own tasks', async () => {
+    const store = new BoundedTaskStore(10);
+    await store.save(task('mine'), caller('alice'));
+    await store.save(task('theirs'), caller('bob'));
+    const listed = await store.list({} as never, caller('alice'));
+    expect(listed.tasks.map((each) => each.id)).toEqual(['mine']);
+  });
+});

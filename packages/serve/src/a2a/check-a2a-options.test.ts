@@ -1,0 +1,75 @@
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { describe, expect, it } from 'vitest';
+import { checkA2AOptions, isHttpUrl } from './check-a2a-options.ts';
+
+// createA2AHandler's options past what the door test names (create-a2a-handler.test.ts): the
+// defaults, a card of blanks, durable tasks with an in-process broker, and the endpoint URL.
+
+const agent = { run: () => {}, stream: () => {} } as never;
+const base = {
+  agent,
+  card: { name: 'Support', description: 'Answers orders.' },
+  authorize: () => 'alice',
+};
+const durable = {
+  runs: { start: () => {}, events: () => {}, status: () => {}, result: () => {}, cancel: () => {} },
+  agent: 'support',
+};
+const refusal = (options: unknown) => {
+  try {
+    checkA2AOptions(options as never);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error))
+      return { argument: error.argument, message: error.message };
+    throw error;
+  }
+  return undefined;
+};
+
+describe('checkA2AOptions', () => {
+  it('defaults: 1000 contexts, 10,000 tasks, v0.3 served too', () => {
+    expect(checkA2AOptions(base as never)).toMatchObject({
+      maxContexts: 1000,
+      maxTasks: 10_000,
+      v03: true,
+      maxBodyBytes: 1024 * 1024,
+    });
+    expect(checkA2AOptions({ ...base, v03: false } as never).v03).toBe(false);
+  });
+
+  it('a durable door needs no in-process agent, and refuses the in-process approvals broker', () => {
+    expect(refusal({ ...base, agent: undefined, durable })).toBeUndefined();
+    expect(refusal({ ...base, durable, approvals: {} })).toMatchObject({ argument: 'approvals' });
+    expect(
+      refusal({ ...base, durable: { ...durable, runs: { ...durable.runs, cancel: undefined } } }),
+    ).toMatchObject({ argument: 'durable' });
+  });
+
+  it('refuses a card of blanks, and a non-object', () => {
+    expect(refusal({ ...base, card: { name: '  ', description: 'x' } })).toMatchObject({
+      argument: 'card',
+    });
+    expect(refusal({ ...base, card: { name: 'x', description: '\n' } })).toMatchObject({
+      argument: 'card',
+    });
+    expect(refusal('options')).toMatchObject({ argument: 'options' });
+  });
+
+  it('checks the numbers it keeps: contexts and tasks are whole and positive', () => {
+    expect(refusal({ ...base, maxContexts: 0 })).toMatchObject({ argument: 'maxContexts' });
+    expect(refusal({ ...base, maxTasks: 2.5 })).toMatchObject({ argument: 'maxTasks' });
+  });
+});
+
+describe('isHttpUrl', () => {
+  it.each([
+    ['https://agents.example/a2a/', true],
+    ['http://127.0.0.1:8080/', true],
+    ['ftp://agents.example/', false],
+    ['javascript:alert(1)', false],
+    ['/a2a/', false],
+    [42, false],
+  ])('%s: %s', (url, expected) => {
+    expect(isHttpUrl(url)).toBe(expected);
+  });
+});

@@ -1,0 +1,69 @@
+import type { Message, Part } from '@a2a-js/sdk';
+import type { ExecutionEventBus } from '@a2a-js/sdk/server';
+import { describe, expect, it } from 'vitest';
+import { agentMessage, answerDeltaPublisher, textOf } from './task-parts.ts';
+
+// The parts of an A2A task the executors read and publish: a user message's text (data parts as
+// JSON, files left out), and the answer artifact streamed chunk by chunk.
+
+const message = (parts: Part['content'][]): Message =>
+  ({
+    parts: parts.map((content) => ({ content, metadata: {}, filename: '', mediaType: '' })),
+  }) as unknown as Message;
+
+describe('textOf', () => {
+  it('joins text parts and data parts (as JSON) one per line, and leaves files out', () => {
+    const text = textOf(
+      message([
+        { $case: 'text', value: 'Book a table' },
+        { $case: 'data', value: { people: 2 } },
+        { $case: 'url', value: 'https://files.example/menu.pdf' },
+      ] as never),
+    );
+    expect(text).toBe('Book a table\n{"people":2}');
+  });
+
+  it('is undefined for a message with no text (files only, blanks, or no parts)', () => {
+    expect(
+      textOf(message([{ $case: 'url', value: 'https://x.example/a.png' }] as never)),
+    ).toBeUndefined();
+    expect(textOf(message([{ $case: 'text', value: ' \n ' }] as never))).toBeUndefined();
+    expect(textOf({} as Message)).toBeUndefined();
+  });
+});
+
+describe('answerDeltaPublisher', () => {
+  it('publishes the top run`s text as chunks of the answer artifact: the first replaces, the rest append', () => {
+    const published: unknown[] = [];
+    const bus = {
+      publish: (event: unknown) => published.push(event),
+    } as unknown as ExecutionEventBus;
+    const publish = answerDeltaPublisher(bus, 'task-1', 'ctx-1');
+    publish({ type: 'text-delta', path: [], text: 'Hel' });
+    publish({ type: 'text-delta', path: ['researcher#1'], text: 'inner' });
+    publish({ type: 'text-delta', path: [], text: '' });
+    publish({ type: 'thought-delta', path: [], text: 'thinking' });
+    publish({ type: 'text-delta', path: [], text: 'lo' });
+    const chunks = JSON.stringify(published);
+    expect(published).toHaveLength(2);
+    expect(chunks).toContain('"Hel"');
+    expect(chunks).toContain('"lo"');
+    expect(chunks).not.toContain('inner');
+    const appends = published.map(
+      (event) => JSON.stringify(event).match(/"append":(true|false)/)?.[1],
+    );
+    expect(appends).toEqual(['false', 'true']);
+    expect(chunks).toContain('"taskId":"task-1"');
+  });
+});
+
+describe('agentMessage', () => {
+  it('is an agent message of the task, with a fresh id each time', () => {
+    const one = agentMessage('task-1', 'ctx-1', 'Done.', undefined);
+    const two = agentMessage('task-1', 'ctx-1', 'Done.', { step: 2 });
+    expect(one).toMatchObject({ taskId: 'task-1', contextId: 'ctx-1', metadata: {} });
+    expect(one.parts?.[0]?.content).toEqual({ $case: 'text', value: 'Done.' });
+    expect(two.metadata).toEqual({ step: 2 });
+    expect(one.messageId).not.toBe(two.messageId);
+  });
+});

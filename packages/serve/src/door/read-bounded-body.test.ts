@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { readBoundedBody } from './read-bounded-body.ts';
+
+// A door's request body, at most `maxBytes`: refused by its declared length before a byte is read,
+// or while it streams past the bound; counted in bytes, not characters.
+
+class TooLarge extends Error {}
+const tooLarge = () => new TooLarge('too large');
+
+/** A request whose body streams `chunks`, with what the reader saw. */
+function streamed(chunks: string[], headers: Record<string, string> = {}) {
+  const seen = { pulled: 0, cancelled: false };
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks[seen.pulled++];
+      if (chunk === undefined) controller.close();
+      else controller.enqueue(encoder.encode(chunk));
+    },
+    cancel() {
+      seen.cancelled = true;
+    },
+  });
+  const request = new Request('http://door.test/', {
+    method: 'POST',
+    body,
+    headers,
+    duplex: 'half',
+  } as RequestInit);
+  return { request, seen };
+}
+
+describe('readBoundedBody', () => {
+  it('reads a body up to the bound, and an empty one', async () => {
+    expect(
+      await readBoundedBody(
+        new Request('http://door.test/', { method: 'POST', body: 'abcd' }),
+        4,
+        tooLarge,
+      ),
+    ).toBe('abcd');
+    expect(await readBoundedBody(new Request('http://door.test/'), 4, tooLarge)).toBe('');
+  });
+
+  it('refuses a declared length past the bound, whatever the body then holds', async () => {
+    // One byte follows: the refusal comes from the declared length alone.
+    const { request } = streamed(['x'], { 'content-length': '5000' });
+    await expect(readBoundedBody(request, 1000, tooLarge)).rejects.toBeInstanceOf(TooLarge);
+    // A length that is not a number is no declaration: the body is read and counted.
+    const odd = streamed(['abc'], { 'content-length': 'lots' });
+    expect(await readBoundedBody(odd.request, 1000, tooLarge)).toBe('abc');
+  });
+
+  it('refuses a body that streams past the bound without a length, and stops reading it', async () => {
+    const { request, seen } = streamed(['aaaa', 'bbbb', 'cccc', 'dddd']);
+    await expect(readBoundedBody(request, 6, tooLarge)).rejects.toBeInstanceOf(TooLarge);
+    expect(seen.pulled).toBeLessThan(4);
+    expect(seen.cancelled).toBe(true);
+  });
+
+  it('counts bytes: two-byte characters reach the bound at half the characters', async () => {
+    const text = 'é'.repeat(3);
+    expect(await readBoundedBody(streamed([text]).request, 6, tooLarge)).toBe(text);
+    await expect(readBoundedBody(streamed([text]).request, 5, tooLarge)).rejects.toBeInstanceOf(
+      TooLarge,
+    );
+  });
+
+  it('reads a multi-byte character split across chunks whole', async () => {
+    const bytes = new TextEncoder().encode('😀');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, 2));
+        controller.enqueue(bytes.slice(2));
+        controller.close();
+      },
+    });
+    const request = new Request('http://door.test/', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(await readBoundedBody(request, 10, tooLarge)).toBe('😀');
+  });
+
+  it('an error of the body that is not its size is not called too large', async () => {
+    const request = new Request('http://door.test/', { method: 'POST', body: 'x' });
+    await request.text();
+    await expect(readBoundedBody(request, 10, tooLarge)).rejects.toSatisfy(
+      (error) => !(error instanceof TooLarge),
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from './rate-limiter.ts';
+
+// The per-owner fixed window the OpenAI door counts requests in, on an injected clock: each
+// owner's own count, the window's edge, and the Retry-After it gives.
+
+const clock = () => {
+  let time = 0;
+  return { now: () => time, advance: (ms: number) => (time += ms) };
+};
+
+describe('createRateLimiter', () => {
+  it('lets `requests` through in a window, then says how many whole seconds to wait', () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ requests: 2, windowMs: 10_000 }, now);
+    expect([limiter.take('alice'), limiter.take('alice')]).toEqual([0, 0]);
+    expect(limiter.take('alice')).toBe(10);
+    advance(8_500);
+    // 1.5 s left: rounded up, never 0 while refused.
+    expect(limiter.take('alice')).toBe(2);
+    advance(1_499);
+    expect(limiter.take('alice')).toBe(1);
+  });
+
+  it('opens a new window exactly when the old one ends', () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ requests: 1, windowMs: 1_000 }, now);
+    limiter.take('alice');
+    advance(999);
+    expect(limiter.take('alice')).toBeGreaterThan(0);
+    advance(1);
+    expect(limiter.take('alice')).toBe(0);
+  });
+
+  it('counts each owner apart: one over its limit does not slow another', () => {
+    const { now } = clock();
+    const limiter = createRateLimiter({ requests: 1, windowMs: 60_000 }, now);
+    expect(limiter.take('alice')).toBe(0);
+    expect(limiter.take('alice')).toBe(60);
+    expect(limiter.take('bob')).toBe(0);
+  });
+
+  it('a refused request does not count: the window does not grow longer by asking', () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ requests: 1, windowMs: 1_000 }, now);
+    limiter.take('alice');
+    for (let retry = 0; retry < 100; retry++) limiter.take('alice');
+    advance(1_000);
+    expect(limiter.take('alice')).toBe(0);
+  });
+
+  it('keeps counting right for owners past the sweep of expired windows', () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ requests: 1, windowMs: 1_000 }, now);
+    for (let owner = 0; owner < 10_000; owner++) limiter.take(`old-${owner}`);
+    limiter.take('live');
+    advance(500);
+    // The sweep runs here (10,001 windows): the expired ones go, the live window stays.
+    expect(limiter.take('new')).toBe(0);
+    expect(limiter.take('live')).toBe(1);
+    advance(600);
+    expect(limiter.take('old-1')).toBe(0);
+  });
+});
