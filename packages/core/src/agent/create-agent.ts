@@ -6,6 +6,7 @@ import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
 import { ownSteering } from '../steering/own-steering.ts';
+import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import {
   type AgentStream,
   createAgentStream,
@@ -108,21 +109,29 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         };
   // What the agent keeps between runs: made once, with the loop, by the first run.
   let runtime: AgentRuntime | undefined;
+  // Off Node, a JSON Schema tool's validator loads with import() (preloadToolSchemas): started
+  // here, and until it is there runs take the first-run path below, which waits for it. On Node
+  // nothing is pending, and no run waits.
+  let schemasLoaded = startSchemaLoads(config.tools.functions.values()).length === 0;
   // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
   // returned it), not through a function that only forwards: one call fewer between agent.run()
   // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
   const loadedLoop = (): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
-    if (loaded !== undefined) runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+    if (loaded === undefined || !schemasLoaded) return undefined;
+    runtime ??= loaded.createAgentRuntime(promptCacheOptions);
     return loaded;
   };
-  // The first run of the process: the loop is loaded first. A failed load is not kept (the next
-  // run tries again); the run fails with the loader's error, as any import would.
+  // The first run of the process: the loop is loaded first (and off Node what the tools' schemas
+  // need). A failed load is not kept (the next run tries again); the run fails with the loader's
+  // error, as any import would.
   const startRunAfterLoad = (
     input: AgentInput,
     options: RunLoopOptions,
   ): Promise<AgentResult<Output>> => {
-    return runLoopModule.load().then((module) => {
+    const loads = Promise.all(startSchemaLoads(config.tools.functions.values()));
+    return Promise.all([runLoopModule.load(), loads]).then(([module]) => {
+      schemasLoaded = true;
       runtime ??= module.createAgentRuntime(promptCacheOptions);
       return module.runLoop(config, runtime, input, options);
     });
