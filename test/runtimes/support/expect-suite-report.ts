@@ -25,6 +25,18 @@ export function expectPortableSuiteReport(report: PortableSuiteReport): void {
     ],
   });
   expect(report.structured.output).toEqual({ city: 'Oslo', temperatureC: 7 });
+  // A JSON Schema tool validated and a zod 3 tool converted, as on Node (off Node both libraries
+  // are loaded with import(), each only for such a tool).
+  expect(report.schemas.jsonSchema).toEqual({
+    toolOutputs: [{ city: 'Oslo', temperatureC: 7 }],
+    emptyCityIssues: [{ path: ['city'], message: 'String is too short (0 < 1).' }],
+  });
+  expect(report.schemas.zodV3.toolOutputs).toEqual([{ city: 'Oslo', temperatureC: 7 }]);
+  expect(report.schemas.zodV3.declared).toMatchObject({
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+  });
   // The run stops where it was (the held model call), with the signal's reason as the cause.
   expect(report.aborted).toEqual({
     name: 'AgentAbortedError',
