@@ -24,6 +24,8 @@ export type PortableSuiteReport = {
     jsonSchema: { toolOutputs: unknown[]; emptyCityIssues: unknown };
     zodV3: { toolOutputs: unknown[]; declared: unknown };
   };
+  /** A 400 from the API: the run's error and the client's description of it. */
+  apiError: { name: string; causeName: unknown; status: unknown; message: unknown };
   aborted: { name: string; phase: unknown; causeName: unknown };
   timedOut: { name: string; causeIsTimeoutError: boolean };
 };
@@ -68,6 +70,19 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
   }).run('structured');
 
   const schemas = await runSchemaLibraries(gemini, outputsOf);
+
+  const apiError = await agent.run('api error').then(
+    () => ({ name: 'resolved', causeName: undefined, status: undefined, message: undefined }),
+    (error: Error) => {
+      const cause = error.cause as (Error & { status?: unknown }) | undefined;
+      return {
+        name: error.name,
+        causeName: cause?.name,
+        status: cause?.status,
+        message: cause?.message,
+      };
+    },
+  );
 
   // The fake holds 'hold' requests until the suite ends: only the abort or the time limit ends them.
   const controller = new AbortController();
@@ -117,6 +132,7 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
     },
     structured: { output: structured.output },
     schemas,
+    apiError,
     aborted,
     timedOut,
   };

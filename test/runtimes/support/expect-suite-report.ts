@@ -37,6 +37,14 @@ export function expectPortableSuiteReport(report: PortableSuiteReport): void {
     properties: { city: { type: 'string' } },
     required: ['city'],
   });
+  // The API's 400, described as on Node (off Node the description is imported on this failure).
+  expect(report.apiError).toMatchObject({
+    name: 'ModelCallError',
+    causeName: 'ApiCallError',
+    status: 400,
+  });
+  expect(report.apiError.message).toMatch(/API key not valid/);
+  expect(report.apiError.message).toMatch(/x-goog-api-key/);
   // The run stops where it was (the held model call), with the signal's reason as the cause.
   expect(report.aborted).toEqual({
     name: 'AgentAbortedError',
