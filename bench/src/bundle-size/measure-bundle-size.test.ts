@@ -85,9 +85,12 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * tool's validator) and zod-to-json-schema (20.5 KB; a zod 3 schema's converter) are lazy chunks
  * now (a zod 4 app loads neither), less the +2.3 KB minified of their loading (the
  * `SchemaLibraryNotLoadedError`, `preloadToolSchemas`, the zod 3 tool's deferred declaration).
- * Raise it only with a reason in the commit, and update the README's figure.
+ * 94.2 KB (96,452 bytes; -3,463) once the API error's description (`errors/api-call/`: the advice
+ * for each status, the Google error body's parsing, html-to-text; 10 KB minified) came only with
+ * the first failed response. Issue 53's target is 95 KB. Raise it only with a reason in the
+ * commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 97.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 94.3 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
@@ -101,7 +104,7 @@ describe('the browser bundle budget', () => {
     expect(size.lazy.minified).toBeGreaterThan(size.lazy.gzip);
   });
 
-  it('counts the loop a run loads and leaves out the steering and schema libraries it does not use', async () => {
+  it('counts the loop a run loads and leaves out what it does not use: steering, schema libraries, error descriptions', async () => {
     const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
     if (entry === undefined) throw new Error('the core entry is missing from BUNDLE_ENTRIES');
     const chunks = await buildBundle(entry);
@@ -118,6 +121,10 @@ describe('the browser bundle budget', () => {
     // The schema libraries come only with a tool that needs them (the app's tool is zod 4).
     expect(chunkOf('@cfworker/json-schema/dist/esm/validate.js').loadedToRun).toBe(false);
     expect(chunkOf('zod-to-json-schema/dist/esm/parsers/string.js').loadedToRun).toBe(false);
+    // So does the API error's description, with the first failed response.
+    expect(chunkOf('packages/core/src/errors/api-call/describe-api-error.ts').loadedToRun).toBe(
+      false,
+    );
   });
 });
 
