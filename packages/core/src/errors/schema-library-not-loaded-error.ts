@@ -7,12 +7,13 @@ import { GemloopError } from './gemloop-error.ts';
 export type SchemaLibrary = '@cfworker/json-schema' | 'zod-to-json-schema';
 
 /**
- * Off Node (browsers, Workers, Deno and Bun through the web build) a schema library loads with
+ * In the portable build (browsers, Workers, edge runtimes) a schema library loads with
  * `import()`, so it is not there the instant a tool is defined: a synchronous use before it
- * arrived (`tool.parseArgs` of a JSON Schema tool, the `declaration` of a zod 3 tool, `createAgent`
- * with a zod 3 tool or `output` right after `defineTool`) fails with this error. Its loading has
- * started; `await preloadToolSchemas([tool])` (from `@gemloop/core/tools`) first. An agent's run
- * waits for what its tools need by itself. Never thrown on Node, where they load synchronously.
+ * arrived (`tool.parseArgs` of a JSON Schema tool, the `declaration` of a zod 3 tool,
+ * `createAgent` with a zod 3 tool or `output` right after `defineTool`) fails with this error.
+ * Its loading has started; `await preloadToolSchemas([tool])` (from `@gemloop/core/tools`)
+ * first. An agent's run waits for what its tools need by itself. Never thrown by the Node build
+ * (Node, Bun, Deno), where they load synchronously.
  */
 export class SchemaLibraryNotLoadedError extends GemloopError {
   override readonly code = 'schema-library-not-loaded';

@@ -11,11 +11,11 @@ import type { ToolParameters } from './resolve-tool-parameters.ts';
  * and `inputSchema`, and for `createAgent` with a zod 3 tool or `output`).
  *
  * On Node there is nothing to wait for: both load synchronously where they are first needed, and
- * this resolves at once. Off Node (browsers, Workers, Deno, Bun through the web build) they load
- * with `import()`, each in a chunk of its own, so an app whose tools are all zod 4 never loads
+ * this resolves at once (Bun and Deno load the Node build too). In the portable build (browsers,
+ * Workers, edge runtimes) they load with `import()`, each in a chunk of its own, so an app whose tools are all zod 4 never loads
  * either. `defineTool` starts the import for the tools that need one, and an agent's run waits
  * for its tools' by itself; user code that reads one of those tools synchronously first (or
- * `createAgent` with a zod 3 tool or `output` made in the same tick) awaits this, or gets a
+ * `createAgent` with a zod 3 tool or `output` right after defining it) awaits this, or gets a
  * {@link SchemaLibraryNotLoadedError} saying so. The AI SDK defers the same work behind promises
  * (`Schema.jsonSchema` may be a `PromiseLike`, awaited by its `prepareTools`); gemloop keeps the
  * tool's API synchronous and waits where a run starts.
