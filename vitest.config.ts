@@ -80,6 +80,8 @@ const CORE_ISOLATED = [
   'src/telemetry/telemetry-off.test.ts',
   'src/shared/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
+  'src/tools/define/preload-tool-schemas.test.ts',
+  'src/platform/web/api-call-error-of.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
 ];

@@ -82,11 +82,20 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * functions split under 80 lines (run-loop.ts +920, call-model-step.ts +246). 107.7 KB
  * (110,250 bytes) once the prompt cache and the tree budget's check became plugins (issue 53 item
  * 2, -1,003): the cache (its class, its request rewrite, its recreation) comes only with the
- * `cache` option, the budget's check only with a `budget`, each in a chunk of its own (15 chunks,
- * 15.6 KB lazily); the budget lowered to 107.8 KB. Raise it only with a reason in the commit, and
- * update the README's figure.
+ * `cache` option, the budget's check only with a `budget`, each in a chunk of its own. 97.6 KB
+ * (99,915 bytes on the branch before that merge; -11,338) once the browser build imported the
+ * tools' schema libraries with `import()`, each only for a tool that needs it:
+ * @cfworker/json-schema (22.7 KB minified; a JSON Schema tool's validator) and zod-to-json-schema
+ * (20.5 KB; a zod 3 schema's converter) are lazy chunks now (a zod 4 app loads neither), less the
+ * +2.3 KB minified of their loading (the `SchemaLibraryNotLoadedError`, `preloadToolSchemas`, the
+ * zod 3 tool's deferred declaration). 94.2 KB (96,452 bytes; -3,463) once the API error's
+ * description (`errors/api-call/`: the advice for each status, the Google error body's parsing,
+ * html-to-text; 10 KB minified) came only with the first failed response. 93.0 KB (95,236 bytes,
+ * 42 chunks; 32.2 KB lazily in 18) with both branches merged; the budget 93.1 KB.
+ * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
+ * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 107.8 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 93.1 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
@@ -100,7 +109,7 @@ describe('the browser bundle budget', () => {
     expect(size.lazy.minified).toBeGreaterThan(size.lazy.gzip);
   });
 
-  it('counts the loop a run loads and leaves out the steering only a steer loads', async () => {
+  it('counts the loop a run loads and leaves out what it does not use: steering, schema libraries, error descriptions', async () => {
     const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
     if (entry === undefined) throw new Error('the core entry is missing from BUNDLE_ENTRIES');
     const chunks = await buildBundle(entry);
@@ -114,6 +123,13 @@ describe('the browser bundle budget', () => {
     // Both are reached only through `import()`; a plain run loads the first, a steer the second.
     expect(chunkOf('packages/core/src/agent/loop/run-loop.ts').loadedToRun).toBe(true);
     expect(chunkOf('packages/core/src/steering/steering-plugin.ts').loadedToRun).toBe(false);
+    // The schema libraries come only with a tool that needs them (the app's tool is zod 4).
+    expect(chunkOf('@cfworker/json-schema/dist/esm/validate.js').loadedToRun).toBe(false);
+    expect(chunkOf('zod-to-json-schema/dist/esm/parsers/string.js').loadedToRun).toBe(false);
+    // So does the API error's description, with the first failed response.
+    expect(chunkOf('packages/core/src/errors/api-call/describe-api-error.ts').loadedToRun).toBe(
+      false,
+    );
   });
 });
 

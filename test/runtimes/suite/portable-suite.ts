@@ -5,7 +5,9 @@
 
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { TimeoutError } from '@gemloop/core/errors';
+import { preloadToolSchemas } from '@gemloop/core/tools';
 import { z } from 'zod';
+import * as z3 from 'zod/v3';
 
 /** What one run of the suite saw, as JSON. */
 export type PortableSuiteReport = {
@@ -14,6 +16,16 @@ export type PortableSuiteReport = {
   streamed: { text: string; deltas: number; eventTypes: string[]; resultText: string };
   parallel: { text: string; calls: string[]; toolOutputs: unknown[] };
   structured: { output: unknown };
+  /**
+   * A JSON Schema tool (validated by @cfworker/json-schema) and a zod 3 tool (converted by
+   * zod-to-json-schema): off Node both libraries load with import() (preloadToolSchemas).
+   */
+  schemas: {
+    jsonSchema: { toolOutputs: unknown[]; emptyCityIssues: unknown };
+    zodV3: { toolOutputs: unknown[]; declared: unknown };
+  };
+  /** A 400 from the API: the run's error and the client's description of it. */
+  apiError: { name: string; causeName: unknown; status: unknown; message: unknown };
   aborted: { name: string; phase: unknown; causeName: unknown };
   timedOut: { name: string; causeIsTimeoutError: boolean };
 };
@@ -56,6 +68,21 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
     model: SUITE_MODEL,
     output: z.object({ city: z.string(), temperatureC: z.number() }),
   }).run('structured');
+
+  const schemas = await runSchemaLibraries(gemini, outputsOf);
+
+  const apiError = await agent.run('api error').then(
+    () => ({ name: 'resolved', causeName: undefined, status: undefined, message: undefined }),
+    (error: Error) => {
+      const cause = error.cause as (Error & { status?: unknown }) | undefined;
+      return {
+        name: error.name,
+        causeName: cause?.name,
+        status: cause?.status,
+        message: cause?.message,
+      };
+    },
+  );
 
   // The fake holds 'hold' requests until the suite ends: only the abort or the time limit ends them.
   const controller = new AbortController();
@@ -104,7 +131,60 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
       toolOutputs: outputsOf(parallel),
     },
     structured: { output: structured.output },
+    schemas,
+    apiError,
     aborted,
     timedOut,
+  };
+}
+
+/**
+ * The weather tool as a JSON Schema tool and as a zod 3 tool, each run by an agent. The JSON
+ * Schema's `minLength` takes it past the check in code for flat schemas, so the validator decides;
+ * the agent's run waits for it by itself. The zod 3 tool's declaration needs the converter, which
+ * off Node is awaited before `createAgent` reads it.
+ */
+async function runSchemaLibraries(
+  gemini: ReturnType<typeof createGemini>,
+  outputsOf: (result: { steps: { toolCalls: { output?: unknown }[] }[] }) => unknown[],
+): Promise<PortableSuiteReport['schemas']> {
+  const execute = async ({ city }: { city: string }) => ({
+    city,
+    temperatureC: city === 'Oslo' ? 7 : 9,
+  });
+  const jsonWeather = defineTool({
+    name: 'get_weather',
+    description: 'Current weather for a city.',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string', minLength: 1 } },
+      required: ['city'],
+    },
+    execute: ({ city }) => execute({ city: String(city) }),
+  });
+  const jsonRun = await createAgent({ gemini, model: SUITE_MODEL, tools: [jsonWeather] }).run(
+    'unary',
+  );
+  const emptyCity = jsonWeather.parseArgs({ city: '' });
+
+  const zodV3Weather = defineTool({
+    name: 'get_weather',
+    description: 'Current weather for a city.',
+    parameters: z3.object({ city: z3.string() }),
+    execute,
+  });
+  await preloadToolSchemas([zodV3Weather]);
+  const zodV3Run = await createAgent({ gemini, model: SUITE_MODEL, tools: [zodV3Weather] }).run(
+    'unary',
+  );
+  return {
+    jsonSchema: {
+      toolOutputs: outputsOf(jsonRun),
+      emptyCityIssues: emptyCity.success ? [] : emptyCity.issues,
+    },
+    zodV3: {
+      toolOutputs: outputsOf(zodV3Run),
+      declared: zodV3Weather.declaration.parametersJsonSchema,
+    },
   };
 }

@@ -25,6 +25,26 @@ export function expectPortableSuiteReport(report: PortableSuiteReport): void {
     ],
   });
   expect(report.structured.output).toEqual({ city: 'Oslo', temperatureC: 7 });
+  // A JSON Schema tool validated and a zod 3 tool converted, as on Node (off Node both libraries
+  // are loaded with import(), each only for such a tool).
+  expect(report.schemas.jsonSchema).toEqual({
+    toolOutputs: [{ city: 'Oslo', temperatureC: 7 }],
+    emptyCityIssues: [{ path: ['city'], message: 'String is too short (0 < 1).' }],
+  });
+  expect(report.schemas.zodV3.toolOutputs).toEqual([{ city: 'Oslo', temperatureC: 7 }]);
+  expect(report.schemas.zodV3.declared).toMatchObject({
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+  });
+  // The API's 400, described as on Node (off Node the description is imported on this failure).
+  expect(report.apiError).toMatchObject({
+    name: 'ModelCallError',
+    causeName: 'ApiCallError',
+    status: 400,
+  });
+  expect(report.apiError.message).toMatch(/API key not valid/);
+  expect(report.apiError.message).toMatch(/x-goog-api-key/);
   // The run stops where it was (the held model call), with the signal's reason as the cause.
   expect(report.aborted).toEqual({
     name: 'AgentAbortedError',

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PortableSuiteReport } from '../suite/portable-suite.ts';
 import { bundleSuite } from './bundle-suite.ts';
 
 /** The runtime binaries the `bun` and `deno` npm packages install (no download at test time). */
+/** packages/core: its node_modules hold the core's dependencies, as an app's install would. */
+export const CORE_DIR: string = fileURLToPath(new URL('../../../packages/core/', import.meta.url));
+
 export const runtimeBinary = (name: 'bun' | 'deno'): string =>
   fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 
@@ -30,7 +32,10 @@ export async function runSuiteInProcess({
   if (!existsSync(binary)) {
     throw new Error(`${binary} is missing: run \`npm run setup\` (pnpm install) at the root.`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'gemloop-runtime-'));
+  // Under packages/core, not the system's temp folder: the core's Node build loads
+  // @cfworker/json-schema and zod-to-json-schema with require() where first needed (a JSON Schema
+  // tool, a zod 3 schema), which resolves from the bundle's folder, as from an app's node_modules.
+  const dir = mkdtempSync(join(CORE_DIR, '.runtime-suite-'));
   try {
     writeFileSync(join(dir, 'suite.mjs'), await bundleSuite({ platform: 'node', format: 'esm' }));
     writeFileSync(

@@ -1,4 +1,4 @@
-import { createFakeGemini, type FakeFunctionCall, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeFunctionCall, googleError, turn } from '@gemloop/testing';
 
 /** The answer after the weather calls: two-, three- and four-byte characters, for the decoders. */
 export const weatherText = (cities: string): string => `${cities} — 晴れ 🌤 (°C)`;
@@ -8,13 +8,32 @@ export type RuntimeFake = { url: string; close(): Promise<void> };
 
 /**
  * Serves the fake Gemini on 127.0.0.1 for {@link runPortableSuite}: it answers by the prompt
- * (unary, streamed, parallel, structured), and holds 'hold: ...' requests until close(), so only
+ * (unary, streamed, parallel, structured), fails 'api error' with a 400, and holds 'hold: ...' requests until close(), so only
  * the client's abort or time limit can end them. Answers stream in small chunks.
  */
 export async function startRuntimeFake(): Promise<RuntimeFake> {
   const held = new Set<() => void>();
   const fake = createFakeGemini({
     chunkSize: 4,
+    // 'api error': the API's answer to a bad key, whose message the client describes (in the
+    // portable build with code it imports on this first failure).
+    faults: [
+      {
+        fault: {
+          type: 'http-error',
+          error: googleError(400, 'API key not valid. Please pass a valid API key.', {
+            details: [
+              {
+                '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+                reason: 'API_KEY_INVALID',
+                domain: 'googleapis.com',
+              },
+            ],
+          }),
+        },
+        on: ({ body }) => JSON.stringify(body).includes('"text":"api error"'),
+      },
+    ],
     script: async (_request, context) => {
       const prompt = context.lastUserText ?? '';
       if (prompt.startsWith('hold')) {

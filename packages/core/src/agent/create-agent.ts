@@ -8,6 +8,7 @@ import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
 import { ownSteering } from '../steering/own-steering.ts';
+import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import {
   type AgentStream,
   createAgentStream,
@@ -132,12 +133,16 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   };
   // What the agent keeps between runs: made once, with the loop, by the first run.
   let runtime: AgentRuntime | undefined;
+  // Off Node, a JSON Schema tool's validator loads with import() (preloadToolSchemas): started
+  // here, and until it is there runs take the first-run path below, which waits for it. On Node
+  // nothing is pending, and no run waits.
+  let schemasLoaded = startSchemaLoads(config.tools.functions.values()).length === 0;
   // A run calls the loaded loop itself (`loaded.runLoop(config, runtime, ...)` once `loadedLoop()`
   // returned it), not through a function that only forwards: one call fewer between agent.run()
   // and the transport (issue 53 item 8; agent/request-path-depth.test.ts counts them).
   const loadedLoop = (options: RunLoopOptions): RunLoopModule | undefined => {
     const loaded = runLoopModule.value;
-    if (loaded === undefined) return undefined;
+    if (loaded === undefined || !schemasLoaded) return undefined;
     // A run whose tree has a budget whose plugin is not loaded yet: it loads it first.
     if (hasTreeBudget(options) && treeBudgetModule.value === undefined) return undefined;
     if (runtime === undefined) {
@@ -147,8 +152,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     }
     return loaded;
   };
-  // The first run of the process: the loop is loaded first. A failed load is not kept (the next
-  // run tries again); the run fails with the loader's error, as any import would.
+  // The first run of the process: the loop is loaded first (and off Node what the tools' schemas
+  // need). A failed load is not kept (the next run tries again); the run fails with the loader's
+  // error, as any import would.
   const startRunAfterLoad = (
     input: AgentInput,
     options: RunLoopOptions,
@@ -157,8 +163,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       runLoopModule.load(),
       cacheOptions === undefined ? undefined : promptCacheModule.load(),
       hasTreeBudget(options) ? treeBudgetModule.load() : undefined,
+      Promise.all(startSchemaLoads(config.tools.functions.values())),
     ]);
     return loading.then(([module]) => {
+      schemasLoaded = true;
       runtime ??= module.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
       return module.runLoop(config, runtime, input, withTreeBudget(options));
     });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
@@ -49,7 +50,9 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
       });
     }
   } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw error;
+    // Off Node, a zod 3 schema's converter loads with import(): the error says what to await.
+    if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
+      throw error;
     throw new InvalidArgumentError({
       argument: 'output',
       message: `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { functionOption, stringOption } from '../options/option-checks.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
+import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { Content } from '../wire/content.ts';
 
 /** Options of {@link handoff}. */
@@ -87,7 +88,13 @@ export function handoff<Output>(
     name: `transfer_to_${name}`,
     description: options.description ?? `Transfer the conversation to ${name}.`,
     parameters: { type: 'object', properties: {}, additionalProperties: false },
-    execute: () => new HandoffSignal(makeTarget(name), filter, handOff),
+    execute: () => {
+      const handOver = (): HandoffSignal => new HandoffSignal(makeTarget(name), filter, handOff);
+      // The run goes on with the receiving agent's tools, without its first-run path: off Node,
+      // a JSON Schema tool's validator among them is waited for here (none on Node).
+      const loads = startSchemaLoads(turns.functionTools?.() ?? []);
+      return loads.length === 0 ? handOver() : Promise.all(loads).then(handOver);
+    },
   }) as unknown as DefinedTool<Record<string, never>, unknown>;
   registerHandoffReceiver(tool, agent);
   registerHandoffReceiverTools(tool, () => turns.functionTools?.() ?? []);

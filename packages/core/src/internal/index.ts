@@ -38,7 +38,7 @@ export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
-export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/describe-api-error.ts';
+export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
 // @gemloop/dbos: a durable worker writes no streamed preview for a run that holds its text back.
 export { holdsTextBack } from '../guardrails/holds-text-back.ts';
 // @gemloop/testing: the fake's usage counts use the client's token estimate.

@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/create-agent.ts';
-import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { createApiCallError } from '../errors/api-call/create-api-call-error.ts';
 import { createNetworkError } from '../errors/create-network-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { liveAgentOf } from './live-agent.ts';

@@ -1,5 +1,5 @@
+import { formatDelay } from '../errors/api-call/format-delay.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
-import { formatDelay } from '../errors/describe-api-error.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
 import { sleep } from './sleep.ts';

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
-import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { apiCallErrorOf } from '../errors/api-call-error-of.ts';
 import { describeDecodeFailure, findDecodeFailure } from '../errors/create-decode-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
@@ -164,7 +164,9 @@ export async function* parseGenerateContentBatches({
         typeof error === 'object' && error !== null
           ? (error as { code?: unknown }).code
           : undefined;
-      failure = createApiCallError({
+      // In the portable build, the error's description may still be loading: a promise of the
+      // error, awaited where it is thrown (see apiCallErrorOf).
+      failure = apiCallErrorOf({
         ...streamErrorFields(errorContext, delivered + pending.length),
         url,
         method,
@@ -343,7 +345,7 @@ export async function* parseGenerateContentBatches({
         yield batch;
         signal?.throwIfAborted();
       }
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
     }
 
     // The body ended: flush the decoder and end a last event that lacks its blank line.
@@ -362,7 +364,7 @@ export async function* parseGenerateContentBatches({
       yield batch;
       signal?.throwIfAborted();
     }
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
     if (delivered === 0) {
       const start = bare.firstIgnoredLine();
       throw new StreamError({

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
-import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { createApiCallError } from '../errors/api-call/create-api-call-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';

@@ -1,4 +1,4 @@
-import type { CreateApiCallErrorOptions } from '../errors/create-api-call-error.ts';
+import type { CreateApiCallErrorOptions } from '../errors/api-call/create-api-call-error.ts';
 import type { CredentialStyle } from '../shared/credential-style.ts';
 
 /**

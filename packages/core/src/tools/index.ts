@@ -56,6 +56,7 @@ export type {
 } from './define/define-tool.ts';
 export { defineTool } from './define/define-tool.ts';
 export { isBuiltinTool, isFunctionTool, isTool } from './define/is-function-tool.ts';
+export { preloadToolSchemas } from './define/preload-tool-schemas.ts';
 export type { ToolParameters, ToolParametersSource } from './define/resolve-tool-parameters.ts';
 export type {
   ToFunctionResponseOptions,

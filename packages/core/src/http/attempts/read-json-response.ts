@@ -1,5 +1,5 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
-import { createApiCallError } from '../../errors/create-api-call-error.ts';
+import { apiCallErrorOf } from '../../errors/api-call-error-of.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
 
@@ -18,8 +18,10 @@ export type ReadJsonResponseOptions = {
 
 /**
  * Parses the body of a 2xx response. A Google error object in a 2xx body (some gateways answer
- * errors with 200) becomes its `ApiCallError`; a body that is not JSON becomes a non-retryable
- * `ApiCallError` quoting the start of it.
+ * errors with 200) becomes its `ApiCallError`, thrown by the promise returned in place of the
+ * value (in the portable build the error's description is imported on the first failure; see
+ * `apiCallErrorOf`); a body that is not JSON becomes a non-retryable `ApiCallError` quoting the
+ * start of it, thrown here.
  * @internal
  */
 export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
@@ -30,7 +32,7 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
     throw invalidResponse(options, `returned a ${options.status} body that is not JSON`, cause);
   }
   if (isErrorBody(value)) {
-    throw createApiCallError({
+    const error = apiCallErrorOf({
       url: options.url,
       method: options.method,
       parsedBody: value,
@@ -41,8 +43,23 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
       auth: options.auth,
       redact: options.redact,
     });
+    if (!(error instanceof Promise)) throw error;
+    return new ErrorBodyRead(error);
   }
   return value;
+}
+
+/**
+ * What {@link readJsonResponse} returns for an error body whose error is still being built (the
+ * portable build's first failure): the caller, which can wait, throws `await error`. Never a
+ * parsed JSON value, so a successful body is told apart by one `instanceof`.
+ * @internal
+ */
+export class ErrorBodyRead {
+  readonly error: Promise<ApiCallError>;
+  constructor(error: Promise<ApiCallError>) {
+    this.error = error;
+  }
 }
 
 /**

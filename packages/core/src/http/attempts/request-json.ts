@@ -6,7 +6,11 @@ import { readBodyText } from '../transport/read-body-text.ts';
 import type { TransportResponse } from '../transport/transport.ts';
 import type { CheckContext } from './check-responses.ts';
 import { logBody } from './log-attempt.ts';
-import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
+import {
+  ErrorBodyRead,
+  type ReadJsonResponseOptions,
+  readJsonResponse,
+} from './read-json-response.ts';
 import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
 
 /** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
@@ -99,10 +103,10 @@ async function readUnary<T>(
     auth: client.auth,
     redact: call.secrets.values,
   };
-  return options.check(
-    options.allowEmptyBody === true && text.trim() === '' ? undefined : readJsonResponse(context),
-    context,
-  );
+  const value =
+    options.allowEmptyBody === true && text.trim() === '' ? undefined : readJsonResponse(context);
+  if (value instanceof ErrorBodyRead) throw await value.error;
+  return options.check(value, context);
 }
 
 function tooLargeError(options: {

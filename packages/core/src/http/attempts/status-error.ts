@@ -1,5 +1,5 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
-import { createApiCallError } from '../../errors/create-api-call-error.ts';
+import { apiCallErrorOf } from '../../errors/api-call-error-of.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
@@ -81,7 +81,7 @@ export async function statusError(
     cause = error;
     bodyProblem = `could not be read: ${describeThrown(error)}`;
   }
-  return createApiCallError({
+  return apiCallErrorOf({
     url: sent.url,
     method: sent.method,
     status,

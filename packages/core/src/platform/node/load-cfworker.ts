@@ -8,3 +8,12 @@ import { createRequire } from 'node:module';
 export function loadCfworker(): unknown {
   return createRequire(import.meta.url)('@cfworker/json-schema');
 }
+
+/**
+ * Nothing to import ahead of use on Node: `loadCfworker` loads it synchronously where it is first
+ * needed. The web half imports it here (see `preloadToolSchemas`).
+ * @internal
+ */
+export function importCfworker(): Promise<unknown> | undefined {
+  return undefined;
+}

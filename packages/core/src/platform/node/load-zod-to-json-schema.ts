@@ -8,3 +8,12 @@ import { createRequire } from 'node:module';
 export function loadZodToJsonSchema(): unknown {
   return createRequire(import.meta.url)('zod-to-json-schema');
 }
+
+/**
+ * Nothing to import ahead of use on Node: `loadZodToJsonSchema` loads it synchronously where it is
+ * first needed. The web half imports it here (see `preloadToolSchemas`).
+ * @internal
+ */
+export function importZodToJsonSchema(): Promise<unknown> | undefined {
+  return undefined;
+}

@@ -1,8 +1,19 @@
-import { ignoreOverride, zodToJsonSchema } from 'zod-to-json-schema';
-import type { loadZodToJsonSchema as NodeLoadZodToJsonSchema } from '../node/load-zod-to-json-schema.ts';
+import type {
+  importZodToJsonSchema as NodeImportZodToJsonSchema,
+  loadZodToJsonSchema as NodeLoadZodToJsonSchema,
+} from '../node/load-zod-to-json-schema.ts';
 
-/** zod-to-json-schema, imported statically off Node (no synchronous require() there). @internal */
-export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () => ({
-  zodToJsonSchema,
-  ignoreOverride,
-});
+/**
+ * Off Node there is no synchronous require(): nothing until `importZodToJsonSchema` has loaded it
+ * (the tools code keeps what that import gave).
+ * @internal
+ */
+export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () => undefined;
+
+/**
+ * zod-to-json-schema (20.5 KB minified, needed for zod 3 schemas only: zod 4 converts itself) in a
+ * chunk of its own, imported when a zod 3 schema is first met.
+ * @internal
+ */
+export const importZodToJsonSchema: typeof NodeImportZodToJsonSchema = () =>
+  import('zod-to-json-schema');

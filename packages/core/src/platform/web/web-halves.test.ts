@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z3 from 'zod/v3';
+import { createApiCallError } from '../../errors/api-call/create-api-call-error.ts';
+import { ApiCallError } from '../../errors/api-call-error.ts';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import type { Transport } from '../../http/transport/transport.ts';
+import { apiCallErrorOf } from './api-call-error-of.ts';
 import { createAdcTokenFunction } from './create-adc-token-function.ts';
 import { loadWebSocket } from './live-web-socket.ts';
-import { loadCfworker } from './load-cfworker.ts';
-import { loadZodToJsonSchema } from './load-zod-to-json-schema.ts';
+import { importCfworker, loadCfworker } from './load-cfworker.ts';
+import { importZodToJsonSchema, loadZodToJsonSchema } from './load-zod-to-json-schema.ts';
 import { selectNodeTransport } from './select-node-transport.ts';
 
 // The browser halves of `#platform/*`, which the Node test projects never resolve: what a browser
@@ -31,8 +34,11 @@ describe('the browser halves of #platform', () => {
     expect((error as Error).message).toContain('vertex.getAccessToken');
   });
 
-  it('load-cfworker and load-zod-to-json-schema: the parts the tools code reads, working', () => {
-    const { Validator } = loadCfworker() as {
+  it('load-cfworker and load-zod-to-json-schema: nothing synchronously, the working parts by import()', async () => {
+    // No synchronous require() off Node: the tools code asks for the import and keeps its result.
+    expect(loadCfworker()).toBeUndefined();
+    expect(loadZodToJsonSchema()).toBeUndefined();
+    const { Validator } = (await importCfworker()) as {
       Validator: new (
         schema: object,
         draft: string,
@@ -42,7 +48,7 @@ describe('the browser halves of #platform', () => {
     const validator = new Validator({ type: 'object', required: ['a'] }, '2020-12', false);
     expect(validator.validate({ a: 1 }).valid).toBe(true);
     expect(validator.validate({}).valid).toBe(false);
-    const { zodToJsonSchema, ignoreOverride } = loadZodToJsonSchema() as {
+    const { zodToJsonSchema, ignoreOverride } = (await importZodToJsonSchema()) as {
       zodToJsonSchema(schema: unknown, options: object): Record<string, unknown>;
       ignoreOverride: unknown;
     };
@@ -52,6 +58,33 @@ describe('the browser halves of #platform', () => {
       properties: { a: { type: 'string' } },
       required: ['a'],
     });
+  });
+
+  it('api-call-error-of: the described ApiCallError, by import() on the first failure, then at once', async () => {
+    const options = {
+      url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
+      method: 'generateContent',
+      status: 429,
+      body: JSON.stringify({
+        error: { code: 429, message: 'Resource has been exhausted.', status: 'RESOURCE_EXHAUSTED' },
+      }),
+      attempt: 1,
+    };
+    const first = apiCallErrorOf(options);
+    expect(first).toBeInstanceOf(Promise);
+    const error = await first;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    // The same error the Node build makes at once: message, status, retryability.
+    const node = createApiCallError(options);
+    expect(error.message).toBe(node.message);
+    expect(error).toMatchObject({
+      status: 429,
+      isRetryable: true,
+      googleStatus: 'RESOURCE_EXHAUSTED',
+    });
+    const later = apiCallErrorOf(options);
+    expect(later).not.toBeInstanceOf(Promise);
+    expect((later as ApiCallError).message).toBe(node.message);
   });
 
   it('live-web-socket: the platform WebSocket, or a clear refusal where there is none', async () => {

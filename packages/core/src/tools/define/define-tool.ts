@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
@@ -16,11 +17,17 @@ import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import type { SchemaWarning } from '../schema/schema-warning.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
 import { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
+import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
+import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
-import type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
-import { resolveToolParameters } from './resolve-tool-parameters.ts';
+import type {
+  ResolvedToolParameters,
+  ToolParameters,
+  ToolParametersSource,
+} from './resolve-tool-parameters.ts';
+import { createZodV3ArgsParser, resolveToolParameters } from './resolve-tool-parameters.ts';
 
 /**
  * The type of the arguments `execute` receives for a `parameters` schema: the parsed (output) type
@@ -227,6 +234,102 @@ export function defineTool<
   // Checked here so a bad path fails where it is written; the agent reads the paths again.
   checkSecretArguments(secretArguments, name);
 
+  const schemaOptions: SchemaOptions = {
+    parameters,
+    name,
+    description,
+    schemaFormat,
+    strictSchema,
+    onSchemaWarning,
+    logger,
+  };
+  let described: DescribedParameters | undefined;
+  try {
+    described = describeParameters(schemaOptions);
+  } catch (error) {
+    // Off Node, a zod 3 schema's converter loads with import() (started by the attempt): the
+    // tool is made now, and its declaration when first read (see below).
+    if (!SchemaLibraryNotLoadedError.isInstance(error)) throw error;
+  }
+  // Off Node, a JSON Schema tool's validator loads with import(): started here, so that it is
+  // there (or nearly) when the agent's first run waits for it or `parseArgs` needs it.
+  if (described?.source === 'json-schema') loadJsonSchemaValidator();
+
+  const parse = (described?.parse ??
+    createZodV3ArgsParser(parameters as unknown as ZodV3SchemaLike, name)) as (
+    args: unknown,
+  ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
+  const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
+    kind: 'function',
+    name,
+    description,
+    declaration: described?.declaration as FunctionDeclaration,
+    timeoutMs,
+    secretArguments:
+      secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
+    parseArgs: parse,
+    execute,
+    close: close === undefined ? undefined : toAsyncClose(close),
+    schemaWarnings: described?.schemaWarnings as readonly SchemaWarning[],
+    inputSchema: described?.jsonSchema,
+    parametersSource: described?.source ?? 'zod-v3',
+  };
+  if (described === undefined) {
+    // A zod 3 tool defined off Node before its converter arrived: what comes of its schema is
+    // made on first read, in place (the keys keep their order), and until the converter is
+    // there that read throws a SchemaLibraryNotLoadedError saying what to await
+    // (`preloadToolSchemas`); a schema the converter refuses throws its InvalidArgumentError
+    // then, not here. On Node, and once the converter is loaded, the tool is made whole above.
+    const describe = (): DescribedParameters => {
+      described ??= describeParameters(schemaOptions);
+      return described;
+    };
+    Object.defineProperties(tool, {
+      declaration: { get: () => describe().declaration, enumerable: true },
+      schemaWarnings: { get: () => describe().schemaWarnings, enumerable: true },
+      inputSchema: { get: () => describe().jsonSchema, enumerable: true },
+    });
+  }
+  // Only when given, so a tool without them keeps its old shape (and its snapshots).
+  if (behavior !== undefined) Object.assign(tool, { behavior });
+  if (scheduling !== undefined) Object.assign(tool, { scheduling });
+  return Object.freeze(tool);
+}
+
+/** What `defineTool` makes of its `parameters`: the schema options it reads. */
+type SchemaOptions = {
+  parameters: unknown;
+  name: string;
+  description: string | undefined;
+  schemaFormat: ToolSchemaFormat;
+  strictSchema: boolean;
+  onSchemaWarning: ((warning: SchemaWarning, toolName: string) => void) | undefined;
+  logger: Logger | undefined;
+};
+
+/** A tool's schema, converted, checked and laid out as its declaration, with the warnings. */
+type DescribedParameters = ResolvedToolParameters & {
+  declaration: FunctionDeclaration;
+  schemaWarnings: readonly SchemaWarning[];
+};
+
+/**
+ * Converts the parameters to JSON Schema, checks them and makes the declaration, reporting the
+ * warnings (once: the result is kept).
+ *
+ * @throws {@link InvalidArgumentError} as {@link defineTool} documents.
+ * @throws {@link SchemaLibraryNotLoadedError} off Node for a zod 3 schema whose converter has not
+ *   been imported yet.
+ */
+function describeParameters({
+  parameters,
+  name,
+  description,
+  schemaFormat,
+  strictSchema,
+  onSchemaWarning,
+  logger,
+}: SchemaOptions): DescribedParameters {
   const resolved = resolveToolParameters(parameters, name);
   // A plain JSON Schema is validated by a JSON Schema validator that trusts it: a misspelt `type`
   // or a bad `pattern` would fail every call, so it fails here. Converted schemas are generated.
@@ -272,26 +375,7 @@ export function defineTool<
     });
   }
 
-  const parse = resolved.parse as (args: unknown) => ToolArgumentsResult<InferToolArgs<Parameters>>;
-  const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
-    kind: 'function',
-    name,
-    description,
-    declaration,
-    timeoutMs,
-    secretArguments:
-      secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
-    parseArgs: parse,
-    execute,
-    close: close === undefined ? undefined : toAsyncClose(close),
-    schemaWarnings: Object.freeze(schemaWarnings),
-    inputSchema: resolved.jsonSchema,
-    parametersSource: resolved.source,
-  };
-  // Only when given, so a tool without them keeps its old shape (and its snapshots).
-  if (behavior !== undefined) Object.assign(tool, { behavior });
-  if (scheduling !== undefined) Object.assign(tool, { scheduling });
-  return Object.freeze(tool);
+  return { ...resolved, declaration, schemaWarnings: Object.freeze(schemaWarnings) };
 }
 
 // One wrapper per close function, so tools given the same `close` (every tool of one MCP

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
@@ -34,6 +35,8 @@ export type ResolvedToolParameters = {
  *
  * @throws {@link InvalidArgumentError} when the schema cannot be converted or does not describe an
  * object.
+ * @throws {@link SchemaLibraryNotLoadedError} off Node for a zod 3 schema before its converter's
+ * import arrived (see `createZodV3ArgsParser`).
  * @internal
  */
 export function resolveToolParameters(
@@ -52,7 +55,7 @@ export function resolveToolParameters(
       jsonSchema = zodV4ToJsonSchema(parameters as ZodV4SchemaLike);
     } else if (isZodV3Schema(parameters)) {
       source = 'zod-v3';
-      jsonSchema = zodV3ToJsonSchema(parameters as ZodV3SchemaLike);
+      jsonSchema = zodV3ToJsonSchema(parameters as ZodV3SchemaLike, toolName);
     } else if (isStandardSchema(parameters)) {
       if (!hasStandardJsonSchema(parameters)) {
         throw new InvalidArgumentError({
@@ -67,7 +70,8 @@ export function resolveToolParameters(
       jsonSchema = parameters;
     }
   } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw error;
+    if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
+      throw error;
     throw new InvalidArgumentError({
       argument: 'parameters',
       message: `${subject} cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
@@ -78,22 +82,37 @@ export function resolveToolParameters(
 
   const parse =
     source === 'json-schema'
-      ? createJsonSchemaArgsValidator(jsonSchema)
+      ? createJsonSchemaArgsValidator(jsonSchema, toolName)
       : createStandardSchemaParser(parameters as StandardSchemaV1 | ZodV3SchemaLike, toolName);
-  return {
-    source,
-    jsonSchema,
-    parse: (args) => {
-      // Gemini omits `args` for a call without arguments.
-      const value = args === undefined || args === null ? {} : args;
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        return {
-          success: false,
-          issues: [{ path: [], message: 'Arguments must be a JSON object of named parameters.' }],
-        };
-      }
-      return parse(value);
-    },
+  return { source, jsonSchema, parse: toObjectArgsParser(parse) };
+}
+
+/**
+ * A zod 3 schema's argument parser, which needs no conversion: `defineTool`'s for a zod 3 tool
+ * while, off Node, the converter that makes its declaration is still loading.
+ * @internal
+ */
+export function createZodV3ArgsParser(
+  parameters: ZodV3SchemaLike,
+  toolName: string,
+): (args: unknown) => ToolArgumentsResult<unknown> {
+  return toObjectArgsParser(createStandardSchemaParser(parameters, toolName));
+}
+
+/** `parse` for the arguments of a call: `{}` for none, an issue for anything but an object. */
+function toObjectArgsParser(
+  parse: (args: unknown) => ToolArgumentsResult<unknown>,
+): (args: unknown) => ToolArgumentsResult<unknown> {
+  return (args) => {
+    // Gemini omits `args` for a call without arguments.
+    const value = args === undefined || args === null ? {} : args;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      return {
+        success: false,
+        issues: [{ path: [], message: 'Arguments must be a JSON object of named parameters.' }],
+      };
+    }
+    return parse(value);
   };
 }
 

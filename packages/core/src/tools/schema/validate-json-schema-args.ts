@@ -1,5 +1,7 @@
-import { loadCfworker as requireCfworker } from '#platform/load-cfworker';
+import { importCfworker, loadCfworker as requireCfworker } from '#platform/load-cfworker';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
+import { SchemaLibraryLoader } from './schema-library-loader.ts';
 
 type OutputUnit = {
   keyword: string;
@@ -19,17 +21,32 @@ export type CfworkerModule = {
   ) => CfworkerValidator;
 };
 
-let cfworker: CfworkerModule | undefined;
-
 /**
  * @cfworker/json-schema is loaded on first validation: apps whose tools are all zod never load it.
  * It was picked over ajv because it needs no code generation (`new Function`, refused under a
  * strict CSP and on some edge runtimes), has no dependencies, and reports every error with its
- * instance location, which is what the model needs.
+ * instance location, which is what the model needs. Off Node it is imported ahead of that use
+ * (see {@link loadJsonSchemaValidator}), so a browser bundle loads it only for such a tool.
  */
-function loadCfworker(): CfworkerModule {
-  cfworker ??= requireCfworker() as CfworkerModule;
-  return cfworker;
+const cfworker = new SchemaLibraryLoader<CfworkerModule>(requireCfworker, importCfworker);
+
+/**
+ * Off Node, the import of the JSON Schema validator: started here (by `defineTool` for a JSON
+ * Schema tool, and by an agent's first run, which waits for it), or the one in flight. Undefined
+ * when there is nothing to wait for: it is loaded, or this is Node, where it loads synchronously
+ * on the first validation that needs it.
+ * @internal
+ */
+export function loadJsonSchemaValidator(): Promise<void> | undefined {
+  return cfworker.load();
+}
+
+function loadCfworker(toolName: string | undefined): CfworkerModule {
+  const loaded = cfworker.get();
+  if (loaded !== undefined) return loaded;
+  // Off Node, used before its import arrived: start it (if nothing did) and say what to await.
+  cfworker.load();
+  throw new SchemaLibraryNotLoadedError({ library: '@cfworker/json-schema', toolName });
 }
 
 /** Picks the draft from `$schema`; 2020-12 (what zod 4 and most MCP servers write) otherwise. */
@@ -68,16 +85,20 @@ const insideUnionBranch = /\/(?:anyOf|oneOf)\/\d+(?:\/|$)/;
 /**
  * Makes a function that checks tool arguments against a plain JSON Schema and returns either the
  * arguments or issues with JSON paths and messages the model can act on. The validator is built
- * on the first call.
+ * on the first call that needs it (flat object schemas accept valid arguments without it).
+ *
+ * @throws {@link SchemaLibraryNotLoadedError} off Node when that call comes before the
+ *   validator's import arrived (see {@link loadJsonSchemaValidator}); never on Node.
  */
 export function createJsonSchemaArgsValidator(
   schema: Record<string, unknown>,
+  toolName?: string | undefined,
 ): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
   let validator: CfworkerValidator | undefined;
   const accepts = flatObjectCheck(schema);
   return (args) => {
     if (accepts?.(args) === true) return { success: true, value: args as Record<string, unknown> };
-    validator ??= new (loadCfworker().Validator)(schema, draftOf(schema), false);
+    validator ??= new (loadCfworker(toolName).Validator)(schema, draftOf(schema), false);
     let result: { valid: boolean; errors: OutputUnit[] };
     try {
       result = validator.validate(args);

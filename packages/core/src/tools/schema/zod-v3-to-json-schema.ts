@@ -1,4 +1,9 @@
-import { loadZodToJsonSchema as requireZodToJsonSchema } from '#platform/load-zod-to-json-schema';
+import {
+  importZodToJsonSchema,
+  loadZodToJsonSchema as requireZodToJsonSchema,
+} from '#platform/load-zod-to-json-schema';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
+import { SchemaLibraryLoader } from './schema-library-loader.ts';
 
 /** A zod 3 schema (zod 3's classic API, `zod@3` or `zod/v3`): `_def.typeName`, no `_zod`. */
 export type ZodV3SchemaLike = {
@@ -22,12 +27,23 @@ export type ZodToJsonSchemaModule = {
   ignoreOverride: symbol;
 };
 
-let zodToJsonSchemaModule: ZodToJsonSchemaModule | undefined;
+/**
+ * zod-to-json-schema is CommonJS and only needed for zod 3 schemas: loaded on first use, on Node
+ * synchronously; off Node imported ahead of it (see {@link loadZodV3Converter}).
+ */
+const converter = new SchemaLibraryLoader<ZodToJsonSchemaModule>(
+  requireZodToJsonSchema,
+  importZodToJsonSchema,
+);
 
-/** zod-to-json-schema is CommonJS and only needed for zod 3 schemas: load it on first use. */
-function loadZodToJsonSchema(): ZodToJsonSchemaModule {
-  zodToJsonSchemaModule ??= requireZodToJsonSchema() as ZodToJsonSchemaModule;
-  return zodToJsonSchemaModule;
+/**
+ * Off Node, the import of the zod 3 converter: started here (by `defineTool` for a zod 3 tool, by
+ * a conversion that found it missing), or the one in flight. Undefined when there is nothing to
+ * wait for: it is loaded, or this is Node, where it loads synchronously on the first conversion.
+ * @internal
+ */
+export function loadZodV3Converter(): Promise<void> | undefined {
+  return converter.load();
 }
 
 /** zod 3 types JSON cannot carry: the model could never send a value that passes validation. */
@@ -51,9 +67,19 @@ const notJson: Record<string, string> = {
  *
  * @throws Error when the schema contains a type JSON cannot carry (`z.date()`, `z.map()`, ...), with
  * the path and a replacement.
+ * @throws {@link SchemaLibraryNotLoadedError} off Node before the converter's import arrived (it
+ *   is started then); never on Node.
  */
-export function zodV3ToJsonSchema(schema: ZodV3SchemaLike): Record<string, unknown> {
-  const { zodToJsonSchema, ignoreOverride } = loadZodToJsonSchema();
+export function zodV3ToJsonSchema(
+  schema: ZodV3SchemaLike,
+  toolName?: string | undefined,
+): Record<string, unknown> {
+  const loaded = converter.get();
+  if (loaded === undefined) {
+    converter.load();
+    throw new SchemaLibraryNotLoadedError({ library: 'zod-to-json-schema', toolName });
+  }
+  const { zodToJsonSchema, ignoreOverride } = loaded;
   return zodToJsonSchema(schema, {
     target: 'jsonSchema7',
     // Reused sub-schemas become `$ref`s into the root; `cleanJsonSchema` inlines all that are not

@@ -1,7 +1,7 @@
-import type { CredentialStyle } from '../shared/credential-style.ts';
-import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from '../shared/redact-secrets.ts';
-import type { GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
-import { ApiCallError } from './api-call-error.ts';
+import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import type { GoogleErrorDetail, QuotaFailure } from '../../wire/error-body.ts';
+import { ApiCallError } from '../api-call-error.ts';
 import { describeApiError } from './describe-api-error.ts';
 import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
 import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';

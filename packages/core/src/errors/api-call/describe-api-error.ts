@@ -1,6 +1,12 @@
-import type { CredentialStyle } from '../shared/credential-style.ts';
-import { htmlToText } from '../shared/html-to-text.ts';
-import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
+import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
+import type {
+  BadRequest,
+  ErrorInfo,
+  GoogleErrorDetail,
+  QuotaFailure,
+} from '../../wire/error-body.ts';
+import { formatDelay } from './format-delay.ts';
 
 /** What {@link describeApiError} needs to write an error message. */
 export type DescribeApiErrorOptions = {
@@ -291,17 +297,6 @@ function coversMessage(
   return violations.every(
     (violation) => violation.description !== undefined && message.includes(violation.description),
   );
-}
-
-/**
- * `58000` -> `58 s`, `34400` -> `34.4 s`, `500` -> `500 ms`; the most a server delay is read as
- * (`Number.MAX_SAFE_INTEGER`, what RetryInfo's `1e308s` becomes) -> `285,000 years or more`.
- * @internal
- */
-export function formatDelay(milliseconds: number): string {
-  if (milliseconds >= Number.MAX_SAFE_INTEGER) return '285,000 years or more';
-  if (milliseconds < 1000) return `${milliseconds} ms`;
-  return `${Number((milliseconds / 1000).toFixed(1))} s`;
 }
 
 function findDetail<T extends GoogleErrorDetail>(

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { listFixtures, readFixtureText } from '../__fixtures__/recorded-gemini.ts';
-import { ApiCallError } from './api-call-error.ts';
+import { listFixtures, readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
+import { ApiCallError } from '../api-call-error.ts';
+import { GemloopError } from '../gemloop-error.ts';
 import { createApiCallError } from './create-api-call-error.ts';
-import { GemloopError } from './gemloop-error.ts';
 
 const url =
   'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';

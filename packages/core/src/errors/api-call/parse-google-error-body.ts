@@ -1,4 +1,4 @@
-import type { GoogleErrorDetail } from '../wire/error-body.ts';
+import type { GoogleErrorDetail } from '../../wire/error-body.ts';
 
 /** What {@link parseGoogleErrorBody} found in an error body. Every field may be missing. */
 export type ParsedGoogleError = {

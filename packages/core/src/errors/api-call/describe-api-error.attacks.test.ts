@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createGemini } from '../http/create-gemini.ts';
-import { ApiCallError } from './api-call-error.ts';
+import { createGemini } from '../../http/create-gemini.ts';
+import { ApiCallError } from '../api-call-error.ts';
 import { createApiCallError } from './create-api-call-error.ts';
 
 // A hostile or broken proxy controls the error body. Describing it must take time linear in a

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createFakeGemini, googleError, turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { buildBundle } from './measure-bundle-size.ts';
+
+const benchDir = fileURLToPath(new URL('../../', import.meta.url));
+
+// Runs in a child Node process against the split browser build: each library an app loads on
+// first need comes from its own chunk, through the import() the build made of it.
+const USE_THE_LAZY_CHUNKS = `
+const [entry, baseUrl] = process.argv.slice(1);
+const { createAgent, createGemini, defineTool, preloadToolSchemas } = await import(entry);
+const z3 = await import('zod/v3');
+const json = defineTool({
+  name: 'find',
+  description: 'Finds a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string', minLength: 1 } }, required: ['city'] },
+  execute: () => 1,
+});
+const zodV3 = defineTool({
+  name: 'look',
+  description: 'Looks a city up.',
+  parameters: z3.object({ city: z3.string() }),
+  execute: () => 1,
+});
+let early;
+try { zodV3.declaration; } catch (error) { early = error.code; }
+await preloadToolSchemas([json, zodV3]);
+const gemini = createGemini({ baseUrl, apiKey: 'probe-key', retry: false });
+const failed = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hi').catch((error) => error);
+process.stdout.write(JSON.stringify({
+  early,
+  issues: json.parseArgs({ city: '' }),
+  declared: zodV3.declaration.parametersJsonSchema,
+  error: { code: failed.cause?.code, status: failed.cause?.status, message: failed.cause?.message },
+}));
+`;
+
+describe('the lazy chunks of the browser build', () => {
+  it('load and work: the JSON Schema validator, the zod 3 converter, the API error description', async () => {
+    const chunks = await buildBundle({
+      name: 'lazy chunks',
+      source:
+        "export { createAgent, createGemini, defineTool } from '@gemloop/core';\n" +
+        "export { preloadToolSchemas } from '@gemloop/core/tools';",
+    });
+    // esbuild names the chunk of a stdin entry `stdin.js`.
+    const entry = chunks.find((chunk) => basename(chunk.path) === 'stdin.js');
+    if (entry === undefined) throw new Error('no entry chunk');
+    // Under bench/, so that zod, left external as an app's own, resolves.
+    const folder = await mkdtemp(join(benchDir, '.lazy-chunks-'));
+    const fake = createFakeGemini({
+      script: [turn.text('never sent')],
+      faults: [
+        { fault: { type: 'http-error', error: googleError(400, 'API key not valid.') }, on: 0 },
+      ],
+    });
+    try {
+      for (const chunk of chunks) await writeFile(join(folder, basename(chunk.path)), chunk.bytes);
+      const { url } = await fake.listen();
+      const entryUrl = pathToFileURL(join(folder, basename(entry.path))).href;
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--input-type=module', '-e', USE_THE_LAZY_CHUNKS, entryUrl, url],
+          // A hang guard only: it takes well under a second.
+          { cwd: folder, timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
+          (error, out, err) =>
+            error === null ? resolve(out) : reject(new Error(`${error.message}\n${err}`)),
+        );
+      });
+      const report = JSON.parse(stdout);
+      // Three lazy chunks at least: each library's, and the description's.
+      expect(chunks.filter((chunk) => !chunk.loadedToRun).length).toBeGreaterThanOrEqual(3);
+      // By code: the minifier renames classes, so `name` is not theirs in this build.
+      expect(report.early).toBe('schema-library-not-loaded');
+      expect(report.issues).toEqual({
+        success: false,
+        issues: [{ path: ['city'], message: 'String is too short (0 < 1).' }],
+      });
+      expect(report.declared).toMatchObject({
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      });
+      expect(report.error).toMatchObject({ code: 'api-call', status: 400 });
+      expect(report.error.message).toMatch(/API key not valid/);
+      // The description's own words, not the words of an error made without it.
+      expect(report.error.message).toMatch(/retrying will not help/);
+      expect(report.error.message).not.toMatch(/could not be loaded/);
+    } finally {
+      await fake.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

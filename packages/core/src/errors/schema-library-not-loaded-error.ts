@@ -1,0 +1,52 @@
+import { GemloopError } from './gemloop-error.ts';
+
+/**
+ * The libraries gemloop loads on first need to handle a schema: `@cfworker/json-schema` validates
+ * a JSON Schema tool's arguments, `zod-to-json-schema` converts a zod 3 schema.
+ */
+export type SchemaLibrary = '@cfworker/json-schema' | 'zod-to-json-schema';
+
+/**
+ * In the portable build (browsers, Workers, edge runtimes) a schema library loads with
+ * `import()`, so it is not there the instant a tool is defined: a synchronous use before it
+ * arrived (`tool.parseArgs` of a JSON Schema tool, the `declaration` of a zod 3 tool,
+ * `createAgent` with a zod 3 tool or `output` right after `defineTool`) fails with this error.
+ * Its loading has started; `await preloadToolSchemas([tool])` (from `@gemloop/core/tools`)
+ * first. An agent's run waits for what its tools need by itself. Never thrown by the Node build
+ * (Node, Bun, Deno), where they load synchronously.
+ */
+export class SchemaLibraryNotLoadedError extends GemloopError {
+  override readonly code = 'schema-library-not-loaded';
+  /** The library that is still loading. */
+  readonly library: SchemaLibrary;
+  /** The tool whose schema needed it, or undefined for an agent's `output` schema. */
+  readonly toolName: string | undefined;
+
+  constructor({
+    library,
+    toolName,
+    cause,
+  }: {
+    library: SchemaLibrary;
+    toolName?: string | undefined;
+    cause?: unknown;
+  }) {
+    const subject =
+      toolName === undefined ? 'This zod 3 output schema' : `The schema of tool "${toolName}"`;
+    const need =
+      library === '@cfworker/json-schema'
+        ? 'its JSON Schema validator (@cfworker/json-schema)'
+        : 'its zod 3 converter (zod-to-json-schema)';
+    const what = toolName === undefined ? 'the schema' : 'the tool';
+    super({
+      message: `${subject} needs ${need}, which outside Node loads with import() and has not arrived yet. Await preloadToolSchemas([${what}]) from @gemloop/core/tools before using it synchronously (an agent's run waits by itself)${library === 'zod-to-json-schema' ? ', or use zod 4, which converts itself' : ''}.`,
+      cause,
+    });
+    this.library = library;
+    this.toolName = toolName;
+  }
+
+  static override isInstance(error: unknown): error is SchemaLibraryNotLoadedError {
+    return GemloopError.hasCode(error, 'schema-library-not-loaded');
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { apiCallErrorOf } from './api-call-error-of.ts';
+
+// The chunk that describes API errors cannot be loaded (a page that lost its network between the
+// request and its failure). Its own module graph: vitest.config.ts, CORE_ISOLATED.
+vi.mock('../../errors/api-call/create-api-call-error.ts', () => {
+  throw new TypeError('Failed to fetch dynamically imported module');
+});
+
+describe('the portable apiCallErrorOf when the description cannot be loaded', () => {
+  it('still gives an ApiCallError with the status, retryability and URL, never the body', async () => {
+    const url =
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
+    const options = {
+      url,
+      method: 'generateContent',
+      status: 503,
+      body: '{"error":{"message":"echoed AIzaSyEXAMPLEKEY0000000000000000000000"}}',
+      attempt: 2,
+    };
+    for (const _ of [1, 2]) {
+      // A failed import is not kept: each failure tries again, and answers alike.
+      const error = await apiCallErrorOf(options);
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ url, status: 503, isRetryable: true, attempt: 2 });
+      expect(error.message).toMatch(
+        /^generateContent failed with status 503; the error's description could not be loaded \(.+\)\.$/,
+      );
+      // Why, kept as the cause (here Vitest's wrap of the mock's TypeError).
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(error.message).not.toContain('AIza');
+      expect(error.responseBody).toBeUndefined();
+    }
+    const notRetryable = await apiCallErrorOf({ ...options, status: 400 });
+    expect(notRetryable.isRetryable).toBe(false);
+  });
+});

@@ -1,0 +1,168 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { z as z3 } from 'zod-v3';
+import { createAgent } from '../../agent/create-agent.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
+import { createGemini } from '../../http/create-gemini.ts';
+import { defineTool } from './define-tool.ts';
+import { preloadToolSchemas } from './preload-tool-schemas.ts';
+
+// The browser halves of #platform in place of the Node ones, as a browser bundle has them: the
+// JSON Schema validator and the zod 3 converter load with import(). Each import is recorded and
+// held until the test lets it through, so what waits for it shows. (Its own module graph:
+// vitest.config.ts, CORE_ISOLATED.)
+const imports = vi.hoisted(() => {
+  const started: string[] = [];
+  const gates = new Map<string, () => void>();
+  const held = (name: string, load: () => Promise<unknown> | undefined): Promise<unknown> => {
+    started.push(name);
+    return new Promise<void>((resolve) => gates.set(name, resolve)).then(() => load());
+  };
+  return { started, gates, held };
+});
+vi.mock('#platform/load-cfworker', async () => {
+  const web = await import('../../platform/web/load-cfworker.ts');
+  return { ...web, importCfworker: () => imports.held('cfworker', web.importCfworker) };
+});
+vi.mock('#platform/load-zod-to-json-schema', async () => {
+  const web = await import('../../platform/web/load-zod-to-json-schema.ts');
+  return {
+    ...web,
+    importZodToJsonSchema: () => imports.held('zod-to-json-schema', web.importZodToJsonSchema),
+  };
+});
+
+const release = (name: string): void => {
+  const open = imports.gates.get(name);
+  if (open === undefined) throw new Error(`${name} was never imported`);
+  open();
+};
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+async function serve(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
+  const fake = createFakeGemini({ script });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
+}
+
+const execute = (args: Record<string, unknown>) => ({ city: args['city'], temperatureC: 7 });
+
+// In order: the libraries, once imported, stay loaded for the rest of the file (as in an app).
+describe('schema libraries off Node (the browser build)', () => {
+  it('an agent whose tools are all zod 4 imports neither', async () => {
+    const { gemini } = await serve([turn.call('get_weather', { city: 'Oslo' }), turn.text('7')]);
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: z.object({ city: z.string() }),
+      execute,
+    });
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run(
+      'Oslo?',
+    );
+    expect(result.text).toBe('7');
+    expect(imports.started).toEqual([]);
+  });
+
+  it('a JSON Schema tool imports the validator, and its first run waits for it', async () => {
+    const { fake, gemini } = await serve([
+      turn.call('get_weather', { city: '' }),
+      turn.text('try again'),
+    ]);
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'Weather.',
+      // `minLength` takes it past the check in code for flat schemas: the validator decides.
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string', minLength: 1 } },
+        required: ['city'],
+      },
+      execute,
+    });
+    expect(imports.started).toEqual(['cfworker']);
+    // Read synchronously before the import arrived: a typed error that says what to await.
+    const early = (() => {
+      try {
+        return tool.parseArgs({ city: '' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(SchemaLibraryNotLoadedError.isInstance(early)).toBe(true);
+    expect(early).toMatchObject({ library: '@cfworker/json-schema', toolName: 'get_weather' });
+    expect((early as Error).message).toContain('preloadToolSchemas');
+
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] });
+    const running = agent.run('Weather?');
+    // The run waits for the validator before its first model call.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.requests).toHaveLength(0);
+    release('cfworker');
+    const result = await running;
+    // The validator checked the model's arguments: the model was told what was wrong.
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.error).toBeDefined();
+    expect(JSON.stringify(fake.requests[1])).toContain('String is too short');
+    expect(tool.parseArgs({ city: 'Oslo' })).toEqual({ success: true, value: { city: 'Oslo' } });
+    expect(tool.parseArgs({ city: '' }).success).toBe(false);
+    await preloadToolSchemas([tool]);
+    expect(imports.started).toEqual(['cfworker']);
+  });
+
+  it('a zod 3 tool waits for its converter; preloadToolSchemas makes it whole', async () => {
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: z3.object({ city: z3.string() }),
+      execute,
+    });
+    const dated = defineTool({
+      name: 'get_day',
+      parameters: z3.object({ day: z3.date() }),
+      execute: () => 1,
+    });
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+    expect(tool.parametersSource).toBe('zod-v3');
+    // Its arguments parse with zod 3 itself: no converter needed.
+    expect(tool.parseArgs({ city: 'Oslo' })).toEqual({ success: true, value: { city: 'Oslo' } });
+    // Its declaration needs the converter: a typed error until it is there, in createAgent too.
+    const notLoaded = { name: 'SchemaLibraryNotLoadedError', library: 'zod-to-json-schema' };
+    expect(() => tool.declaration).toThrow(expect.objectContaining(notLoaded));
+    const { gemini } = await serve([turn.call('get_weather', { city: 'Oslo' }), turn.text('7')]);
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] })).toThrow(
+      expect.objectContaining({ ...notLoaded, toolName: 'get_weather' }),
+    );
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', output: z3.object({ a: z3.string() }) }),
+    ).toThrow(expect.objectContaining({ ...notLoaded, toolName: undefined }));
+
+    const preloading = preloadToolSchemas([tool]);
+    release('zod-to-json-schema');
+    await preloading;
+    expect(tool.declaration.parametersJsonSchema).toMatchObject({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    });
+    expect(Object.keys(tool)).toContain('declaration');
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run(
+      'Oslo?',
+    );
+    expect(result.steps[0]?.toolCalls[0]?.output).toEqual({ city: 'Oslo', temperatureC: 7 });
+    // A schema the converter refuses fails where it is awaited, as defineTool fails on Node.
+    const refused = await preloadToolSchemas([dated]).catch((error: unknown) => error);
+    expect(InvalidArgumentError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(
+      /ZodDate at properties\/day cannot be represented in JSON/,
+    );
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+  });
+});

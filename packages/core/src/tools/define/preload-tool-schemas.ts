@@ -1,0 +1,78 @@
+import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
+import { isZodV3Schema, loadZodV3Converter } from '../schema/zod-v3-to-json-schema.ts';
+import type { AnyTool } from '../tool.ts';
+import { isBuiltinTool, isFunctionTool } from './is-function-tool.ts';
+import type { ToolParameters } from './resolve-tool-parameters.ts';
+
+/**
+ * Loads what the given tools (and schemas) need to validate and convert their schemas, so that
+ * their synchronous API works: a JSON Schema tool's validator (`@cfworker/json-schema`, for
+ * `parseArgs`) and a zod 3 schema's converter (`zod-to-json-schema`, for a tool's `declaration`
+ * and `inputSchema`, and for `createAgent` with a zod 3 tool or `output`).
+ *
+ * On Node there is nothing to wait for: both load synchronously where they are first needed, and
+ * this resolves at once (Bun and Deno load the Node build too). In the portable build (browsers,
+ * Workers, edge runtimes) they load with `import()`, each in a chunk of its own, so an app whose tools are all zod 4 never loads
+ * either. `defineTool` starts the import for the tools that need one, and an agent's run waits
+ * for its tools' by itself; user code that reads one of those tools synchronously first (or
+ * `createAgent` with a zod 3 tool or `output` right after defining it) awaits this, or gets a
+ * {@link SchemaLibraryNotLoadedError} saying so. The AI SDK defers the same work behind promises
+ * (`Schema.jsonSchema` may be a `PromiseLike`, awaited by its `prepareTools`); gemloop keeps the
+ * tool's API synchronous and waits where a run starts.
+ *
+ * @param items Tools (function tools, and built-ins whose client-side handlers are tools) and zod 3
+ *   schemas (an agent's `output`); anything else is passed over.
+ * @throws the import's own error when a library could not be loaded (a failed import is not
+ *   kept: the next call tries again), and for a zod 3 tool the {@link InvalidArgumentError}
+ *   `defineTool` throws on Node for a schema that cannot be converted.
+ *
+ * @example
+ * ```ts
+ * const lookup = defineTool({ name: 'lookup', parameters: z3.object({ id: z3.string() }), execute });
+ * await preloadToolSchemas([lookup]);
+ * const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [lookup] });
+ * ```
+ */
+export async function preloadToolSchemas(items: Iterable<AnyTool | ToolParameters>): Promise<void> {
+  const list = [...items];
+  await Promise.all(startSchemaLoads(list));
+  for (const tool of functionToolsOf(list)) {
+    // Converts a zod 3 tool whose declaration waited for the converter: a schema it refuses
+    // fails here, where the caller awaits, not at the next synchronous read.
+    if (parametersSourceOf(tool) === 'zod-v3') void tool.declaration;
+  }
+}
+
+/**
+ * The imports that `items` still wait for, started here (or in flight); none on Node, and none
+ * once loaded. An agent's runs wait for its tools' before the first one uses them.
+ * @internal
+ */
+export function startSchemaLoads(items: Iterable<unknown>): Promise<void>[] {
+  const loads: Promise<void>[] = [];
+  const add = (load: Promise<void> | undefined): void => {
+    if (load !== undefined && !loads.includes(load)) loads.push(load);
+  };
+  for (const item of items) {
+    if (isZodV3Schema(item)) add(loadZodV3Converter());
+    for (const tool of functionToolsOf([item])) {
+      const source = parametersSourceOf(tool);
+      if (source === 'json-schema') add(loadJsonSchemaValidator());
+      else if (source === 'zod-v3') add(loadZodV3Converter());
+    }
+  }
+  return loads;
+}
+
+/** The function tools among `items`, and those of the built-ins' client-side handlers. */
+function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind: 'function' }> {
+  for (const item of items) {
+    if (isFunctionTool(item)) yield item;
+    else if (isBuiltinTool(item)) for (const handler of item.handlers ?? []) yield handler;
+  }
+}
+
+/** A tool's `parametersSource` (tools made by `defineTool` have one; others validate alone). */
+function parametersSourceOf(tool: object): unknown {
+  return (tool as { parametersSource?: unknown }).parametersSource;
+}
