@@ -53,11 +53,13 @@ export const coreLayers = [
   'http',
   'embeddings',
   'interactions',
-  'continuation',
   'tools',
   'run',
   'telemetry',
   'recorder',
+  // A plugin every agent has by default (its public face, options and reports, is in run/): made
+  // by the agent's facade, which sits above it; the loop imports none of it (loopRules below).
+  'continuation',
   'agent',
   // Above the loop: agent/ (the loop's folders among it) imports nothing of the guardrails; it
   // reaches them through the engine their value carries (issue 53).
@@ -193,6 +195,7 @@ const FEATURE_FOLDERS = [
   'steering/',
   'compaction/',
   'agent/compaction/',
+  'continuation/',
   'prompt-cache/',
   'budget/',
 ];

@@ -1,7 +1,8 @@
 // Long decode: since Gemini 4, an answer that reaches the per-request token cap ends with
 // finishReason CONTINUATION and a continuationToken, and the same request sent again with the
-// token continues it. The agent does this by itself, inside one step (the `continuation` option,
-// on by default): the step's one model turn holds every hop's parts, its usage sums every hop,
+// token continues it. The agent does this by itself, inside one step (the continuation plugin
+// every agent has by default, listed in `agent.plugins`; the `continuation` option configures it,
+// `false` removes it): the step's one model turn holds every hop's parts, its usage sums every hop,
 // and a stream that drops after a checkpoint resumes from it, its deltas after the checkpoint held
 // back so nothing shown is regenerated.
 //
@@ -23,6 +24,8 @@ const HOPS = [
 await run(
   async ({ gemini, model, style, logger }) => {
     const agent = createAgent({ gemini, model, logger });
+    const names = (agent.plugins ?? []).map((plugin) => plugin.name);
+    console.log(style.dim(`plugins: ${names.join(', ')}`));
     const stream = agent.stream('Tell me a long story in three chapters.');
     for await (const event of stream) {
       if (event.type === 'text-delta') process.stdout.write(event.text);

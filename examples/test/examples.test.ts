@@ -103,6 +103,8 @@ describe.concurrent('the examples, offline', () => {
 
   it('long-decode: one step over 3 hops, a dropped stream resumed from its checkpoint', async () => {
     const { stdout } = await runOk('long-decode/basic.ts');
+    // The default plugin is visible on the agent.
+    expect(stdout).toContain('plugins: continuation');
     expect(stdout).toContain('[resume: hop 1]');
     expect(stdout).toContain('[continue: hop 3]');
     // Every chapter once: the deltas held back past the checkpoint were not shown twice.

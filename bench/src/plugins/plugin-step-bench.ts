@@ -19,6 +19,9 @@
  * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
  *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
  *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
+ * - continuation off: `continuation: false`, an agent without the continuation plugin every
+ *   other row has by default (its wrapper around each model call's requests: what the default
+ *   plugin costs a step, against "off"; goal 0 within the A/A band).
  * - loopGuard, toolResultCache, modelFallback: the loop-economy plugins on, none of them acting
  *   (the calls differ, so the guard never trips and the cache never hits; no model call fails, so
  *   the fallback never switches): the bookkeeping each adds a step. Off, each is absent (the
@@ -138,6 +141,7 @@ const agentWith = (
   budget: {
     toolOutput?: ReturnType<typeof toolOutput> | false;
     cache?: { minTokens: number };
+    continuation?: false;
   } = {},
 ) =>
   createAgent({
@@ -170,6 +174,7 @@ const variants = {
   modelFallback: agentWith([modelFallback({ models: ['gemini-2.5-pro'] }) as AgentPlugin]),
   'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
   'tree budget': agentWith(undefined),
+  'continuation off': agentWith(undefined, undefined, { continuation: false }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];

@@ -1,3 +1,4 @@
+import { continuationPlugin } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
@@ -33,6 +34,17 @@ import { markRedactingStream } from './redacting-streams.ts';
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
   readonly model: string;
+  /**
+   * The plugins the agent's runs apply, as resolved from its options: its `plugins`, then those
+   * its options are sugar for (`toolOutput`; the prompt cache's for `cache`, once the agent's first
+   * run made it), then the ones it has by default: `continuation`
+   * (long-decode answers continued; `{ name: 'continuation', options }`, absent with
+   * `continuation: false`). A run's own plugins (`RunOptions.plugins`, a chat session's) and
+   * those a parent run hands down join these per run. Frozen: to change them, make another agent.
+   * Always set by `createAgent`; optional so that a wrapper around an agent need not restate it.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: plugins of any state, as the `plugins` option takes
+  readonly plugins?: readonly AgentPlugin<any>[] | undefined;
   /**
    * Runs the loop to the end with `generateContent` calls.
    *
@@ -89,12 +101,18 @@ export type Agent<Output = undefined> = {
  * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
-  const config: AgentConfig<Output> = resolveAgentConfig(options);
+  // The plugins every agent has unless its options turn them off (continuation), made here, above
+  // the loop: no file of the loop or its config imports a feature.
+  const config: AgentConfig<Output> = resolveAgentConfig(options, {
+    continuation: continuationPlugin,
+  });
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
   // The `cache` option is sugar for the prompt cache's plugin (prompt-cache/): loaded and made
   // with the agent's runtime by its first run, so an agent without it never loads (nor bundles)
   // it. One cache per agent, shared by its runs and chat turns.
   let promptCache: AgentPromptCache | undefined;
+  // What `agent.plugins` shows: the prompt cache's plugin joins it once the first run made it.
+  let listedPlugins = listPlugins(config, undefined);
   const runtimeParts = (): AgentRuntimeParts | undefined => {
     if (cacheOptions === undefined) return undefined;
     promptCache ??= (promptCacheModule.value as PromptCacheModule).createAgentPromptCache({
@@ -110,6 +128,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       now: config.now,
       logger: config.logger,
     });
+    listedPlugins = listPlugins(config, promptCache.plugin);
     return { plugins: [promptCache.plugin], leadingContents: promptCache.contents };
   };
   // What the agent keeps between runs: made once, with the loop, by the first run.
@@ -373,6 +392,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   const agent = {
     model: config.model,
+    get plugins(): readonly AgentPlugin[] {
+      return listedPlugins;
+    },
     // turns.run's body, not a call of it: one call fewer between agent.run() and the transport
     // (issue 53 item 8; agent/request-path-depth.test.ts).
     run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> => {
@@ -505,6 +527,19 @@ export async function preloadRunLoop(): Promise<void> {
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
+
+/**
+ * The agent's plugins as `agent.plugins` lists them: its resolved ones, the prompt cache's (made by
+ * the first run of an agent with `cache`), then its defaults.
+ */
+function listPlugins(
+  config: AgentConfig<unknown>,
+  cache: AgentPlugin | undefined,
+): readonly AgentPlugin[] {
+  const plugins = [...(config.plugins?.plugins ?? [])];
+  if (cache !== undefined) plugins.push(cache);
+  return Object.freeze([...plugins, ...config.defaultPlugins]);
+}
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */
 function withSteering(

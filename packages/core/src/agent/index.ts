@@ -3,16 +3,6 @@
 // root entry holds the everyday part (createAgent, its options, result and event types); the
 // agent's error classes are in @gemloop/core/errors.
 
-export type { ContinuationOptions } from '../continuation/continuation-options.ts';
-export {
-  DEFAULT_MAX_CONTINUATION_HOPS,
-  DEFAULT_MAX_CONTINUATION_RECONNECTS,
-} from '../continuation/continuation-options.ts';
-export type {
-  ContinuationHop,
-  ContinuationHopEvent,
-  ContinuationReport,
-} from '../continuation/continuation-report.ts';
 export type { AgentCacheReport } from '../run/agent-cache-report.ts';
 export type { AgentInput } from '../run/agent-input.ts';
 export type {
@@ -27,6 +17,16 @@ export type {
   ReaskReason,
   ToolCallOutcome,
 } from '../run/agent-result.ts';
+export type { ContinuationOptions } from '../run/continuation-options.ts';
+export {
+  DEFAULT_MAX_CONTINUATION_HOPS,
+  DEFAULT_MAX_CONTINUATION_RECONNECTS,
+} from '../run/continuation-options.ts';
+export type {
+  ContinuationHop,
+  ContinuationHopEvent,
+  ContinuationReport,
+} from '../run/continuation-report.ts';
 export type {
   AgentEvent,
   CompactionEvent,

@@ -22,10 +22,12 @@ import { createAgent } from './create-agent.ts';
  * path, never raise them. 14 for a unary run once loop-split's `runSteps` called `runModelSteps`
  * directly for a run without plugins (ninth session). 12 and 17 once the prompt cache became a
  * plugin (helper cache-budget-plugin): `callModelStep` calls `callModel` itself, without the
- * cache's `send` and the closure it took.
+ * cache's `send` and the closure it took. 16 for a streamed run once continuation became a default
+ * plugin (helper continuation-plugin): the loop's callModel calls the plugin's stream itself (no
+ * streamModel frame); the plugin's first hop is read in continueStream, as before.
  */
 const UNARY_CEILING = 12;
-const STREAM_CEILING = 17;
+const STREAM_CEILING = 16;
 
 const fake = createFakeGemini({ script: () => turn.text('Hello.') });
 afterAll(() => fake.close());

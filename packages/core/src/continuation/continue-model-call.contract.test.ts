@@ -11,11 +11,11 @@ import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   DEFAULT_MAX_CONTINUATION_HOPS,
   DEFAULT_MAX_CONTINUATION_RECONNECTS,
-} from './continuation-options.ts';
+} from '../run/continuation-options.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
 import { continueGenerate, continueStream } from './continue-model-call.ts';
 
 type Candidate = Record<string, unknown>;
@@ -73,6 +73,7 @@ function texts(response: GenerateContentResponse): string[] {
 async function streamed(api: ReturnType<typeof fakeApi>, onChunk = (_: unknown) => {}) {
   return continueStream(entryOn(api), input, settings, {
     signal: new AbortController().signal,
+    stepNumber: 1,
     onChunk,
   });
 }

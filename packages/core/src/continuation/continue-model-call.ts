@@ -10,240 +10,67 @@
 // both forms, gemloop sends the first (no history rewriting inside a step, and the request body
 // the run's JSON cache already holds is sent again unchanged).
 //
-// Each hop's parts are kept as received and concatenated in hop order into the step's one model
-// content (thought signatures stay on the parts that carried them). Usage is summed over hops,
-// `promptTokenCount` included; the first hop's prompt count is kept apart (`ContinuationReport`).
-import { ApiCallError } from '../errors/api-call-error.ts';
-import { ContinuationError } from '../errors/continuation-error.ts';
+// Most answers end in one request. What runs for them is here: the first request, and for a
+// stream its chunks folded and shown as they come until one carries a token. Only then are the
+// hops loaded (continue-hops.ts, a lazy `import()`): an agent whose answers never continue neither
+// loads nor bundles to run the hop machinery (bench/src/bundle-size). These run only inside the
+// continuation plugin, which an agent has only when continuation is on (`settings.enabled` is not
+// read here; an agent with it off folds its streams itself: agent/loop/fold-model-stream.ts).
 import { attachPartialUsage } from '../errors/partial-usage.ts';
+import type { ModelCallEntry, ModelCallInput } from '../http/model-call-entry.ts';
+import type { ContinuationSettings } from '../run/continuation-options.ts';
 import type {
-  ModelCallEntry,
-  ModelCallInput,
-  ModelCallRecord,
-  ModelCallResult,
-} from '../http/model-call-entry.ts';
+  ModelCallContext,
+  ModelStreamHooks,
+  WrappedCallResult,
+} from '../run/model-call-wrapper.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
-import type { Part } from '../wire/content.ts';
-import type {
-  Candidate,
-  FinishReason,
-  GenerateContentResponse,
-  UsageMetadata,
-} from '../wire/response.ts';
-import type { ContinuationSettings } from './continuation-options.ts';
-import type {
-  ContinuationHop,
-  ContinuationHopEvent,
-  ContinuationReport,
-} from './continuation-report.ts';
-import { sumUsageMetadata } from './sum-usage-metadata.ts';
+import type { FinishReason, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import { continuationTokenOf, nonEmptyToken } from './continuation-token.ts';
+import type { StartedHop } from './continue-hops.ts';
 
 /** A model call's result with how it was continued (only when it took more than one request). */
-export type ContinuedCallResult = ModelCallResult & {
-  continuation: ContinuationReport | undefined;
-  /**
-   * A streamed call whose last stream ended cleanly after chunks but without a finish signal
-   * (nothing to resume from): a cut answer, not a finished one.
-   */
-  interrupted?: true | undefined;
-};
+export type ContinuedCallResult = WrappedCallResult;
 
-/** What a continued streamed call tells its caller. @internal */
-export type ContinuedStreamHooks = {
-  signal: AbortSignal;
-  /**
-   * A chunk that can no longer be taken back (see the module comment): fold it, show it. A promise
-   * holds the stream until it settles (a subagent's reader that fell behind, see `EmitEvent`).
-   */
-  onChunk(chunk: GenerateContentResponse): void | Promise<void>;
-  /** Any chunk arrived (the first one is the call's time to first chunk). */
-  onAnyChunk?: (() => void) | undefined;
-  /** The usage billed so far in this call, summed over hops, after each chunk that had usage. */
-  onUsage?: ((usage: UsageMetadata) => void) | undefined;
-  onHop?: ((event: ContinuationHopEvent) => void) | undefined;
-};
+/** What a continued streamed call tells its caller (see `ModelStreamHooks`). @internal */
+export type ContinuedStreamHooks = ModelStreamHooks;
 
-/** The step's answer so far: the hops it keeps and the usage they were billed. */
-class HopLog {
-  readonly responses: GenerateContentResponse[] = [];
-  readonly hops: ContinuationHop[] = [];
-  /** Every hop billed in this call, those a restart threw away included. */
-  billed: UsageMetadata | undefined = undefined;
-  discarded: UsageMetadata | undefined = undefined;
-  firstPrompt: number | undefined = undefined;
-  reconnects = 0;
-  restarted = false;
-
-  add(response: GenerateContentResponse, usage: UsageMetadata | undefined, reconnects = 0): void {
-    if (this.responses.length === 0) this.firstPrompt = usage?.promptTokenCount;
-    this.responses.push(response);
-    this.hops.push({ finishReason: response.candidates?.[0]?.finishReason, usage, reconnects });
-  }
-
-  bill(usage: UsageMetadata | undefined): void {
-    this.billed = sumUsageMetadata(this.billed, usage);
-  }
-
-  /** The token was refused: the answer starts over; what was billed stays billed. */
-  restart(): void {
-    this.discarded = this.billed;
-    this.responses.length = 0;
-    this.hops.length = 0;
-    this.firstPrompt = undefined;
-    this.restarted = true;
-  }
-
-  report(): ContinuationReport | undefined {
-    if (this.hops.length <= 1 && !this.restarted && this.reconnects === 0) return undefined;
-    return {
-      hops: this.hops,
-      firstPromptTokenCount: this.firstPrompt,
-      reconnects: this.reconnects,
-      restarted: this.restarted,
-      discardedUsage: this.discarded,
-    };
-  }
-
-  /** The one response of the step: every hop's parts, the last hop's other fields. */
-  merged(): GenerateContentResponse {
-    const responses = this.responses;
-    const last = responses[responses.length - 1] as GenerateContentResponse;
-    if (responses.length === 1 && !this.restarted && this.reconnects === 0) return last;
-    const parts: Part[] = [];
-    let grounding: Candidate['groundingMetadata'];
-    for (const response of responses) {
-      const candidate = response.candidates?.[0];
-      const hopParts = candidate?.content?.parts;
-      if (Array.isArray(hopParts)) for (const part of hopParts) parts.push(part);
-      if (candidate?.groundingMetadata !== undefined) grounding = candidate.groundingMetadata;
-    }
-    const merged: GenerateContentResponse = { ...last };
-    const lastCandidate = last.candidates?.[0];
-    if (lastCandidate !== undefined || parts.length > 0) {
-      const candidate: Candidate = { ...lastCandidate, content: { role: 'model', parts } };
-      if (grounding !== undefined) candidate.groundingMetadata = grounding;
-      merged.candidates = [candidate];
-    }
-    if (this.billed !== undefined) merged.usageMetadata = this.billed;
-    return merged;
-  }
-}
-
-/** The token a hop ended with, when it asks to be continued. */
-function continuationTokenOf(response: GenerateContentResponse): string | undefined {
-  const candidate = response.candidates?.[0];
-  if (candidate?.finishReason !== 'CONTINUATION') return undefined;
-  return nonEmptyToken(candidate.continuationToken);
-}
-
-function nonEmptyToken(token: unknown): string | undefined {
-  return typeof token === 'string' && token !== '' ? token : undefined;
-}
-
-/**
- * Whether the API refused the continuation token a hop was sent with (expired, or from another
- * request): a 4xx other than 408 and 429 on a request that carried one. Not retried by the
- * client (a 4xx is not retryable), so the step starts over once.
- */
-function isTokenRefused(error: unknown): boolean {
-  if (!ApiCallError.isInstance(error)) return false;
-  const status = error.status;
-  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
-}
-
-function withToken(input: ModelCallInput, token: string | undefined): ModelCallInput {
-  if (token === undefined) return input;
-  return { ...input, request: { ...input.request, continuationToken: token } };
-}
-
-/**
- * Whether a hop that ended with `next` is followed by another: not when it handed back the token
- * it was sent with (no progress: adk-go `willResume`, `@google/genai` 3.1.0 `endHop`), nor once
- * `maxHops` requests were made (adk-go's `maxResumes`). Both then end the step on the output so
- * far with `finishReason: 'CONTINUATION'`, as adk-go returns it, rather than lose what was billed.
- */
-function shouldContinue(
-  hopsDone: number,
-  next: string,
-  sent: string | undefined,
-  settings: ContinuationSettings,
-): boolean {
-  return next !== sent && hopsDone < settings.maxHops;
-}
-
-function refusedTwice(log: HopLog, cause: unknown): ContinuationError {
-  return new ContinuationError({
-    reason: 'token-rejected',
-    hops: log.hops.length,
-    reconnects: log.reconnects,
-    cause,
-    message:
-      'The API refused a continuation token again after the step had started over once; the answer cannot be continued.',
-  });
-}
+// Module-level, as the run loop's and the request path's loaders are: code, not run data.
+const hops = new LoadOnce(
+  (): Promise<typeof import('./continue-hops.ts')> => import('./continue-hops.ts'),
+);
 
 /**
  * A unary model call continued until the model finishes: each `CONTINUATION` hop is followed by
- * the same request with its token. A refused token (an expired one: a durable run resumed hours
- * later) starts the answer over once, and the report says so (`restarted`: billed twice).
- * @throws {@link ContinuationError} past `maxHops`, on a hop that returns its own token, or on a
- *   second refused token; the client's errors otherwise (with `partialUsage` after a hop).
+ * the same request with its token (see `continueGenerateFrom`). A refused token (an expired
+ * one: a durable run resumed hours later) starts the answer over once, and the report says so
+ * (`restarted`: billed twice).
+ * @throws {@link ContinuationError} on a second refused token; the client's errors otherwise
+ *   (with `partialUsage` after a hop).
  * @internal
  */
 export async function continueGenerate(
   entry: ModelCallEntry,
   input: ModelCallInput,
   settings: ContinuationSettings,
-  onHop?: ((event: ContinuationHopEvent) => void) | undefined,
+  context?: ModelCallContext | undefined,
 ): Promise<ContinuedCallResult> {
   const first = await entry.generate(input);
   // Most answers end in one request: no hop log, no summed usage, nothing merged (1.4 KB of
-  // garbage a step in the bench's seq5 loop, issue 27). Errors of this first request are thrown
-  // as they were (no partial usage: nothing was billed yet).
-  if (!settings.enabled || continuationTokenOf(first.response) === undefined) {
-    return { response: first.response, record: first.record, continuation: undefined };
-  }
-  const log = new HopLog();
-  let token: string | undefined;
-  let record: ModelCallRecord;
-  let pending: ModelCallResult | undefined = first;
-  for (;;) {
-    let result: ModelCallResult;
-    try {
-      result = pending ?? (await entry.generate(withToken(input, token)));
-      pending = undefined;
-    } catch (error) {
-      if (token === undefined || !isTokenRefused(error)) {
-        throw attachPartialUsage(error, log.billed);
-      }
-      if (log.restarted) throw attachPartialUsage(refusedTwice(log, error), log.billed);
-      log.restart();
-      token = undefined;
-      onHop?.({ kind: 'restart', hop: 1, usage: log.billed });
-      continue;
-    }
-    record = result.record;
-    const response = result.response;
-    log.bill(response.usageMetadata);
-    log.add(response, response.usageMetadata);
-    const next = continuationTokenOf(response);
-    if (next === undefined || !shouldContinue(log.hops.length, next, token, settings)) break;
-    token = next;
-    onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
-  }
-  return { response: log.merged(), record, continuation: log.report() };
+  // garbage a step in the bench's seq5 loop, issue 27), the client's result as it is. Errors of
+  // this first request are thrown as they were (no partial usage: nothing was billed yet).
+  if (continuationTokenOf(first.response) === undefined) return first;
+  const loaded = hops.value ?? (await hops.load());
+  return loaded.continueGenerateFrom(first, entry, input, settings, context);
 }
 
 /**
  * A streamed model call continued until the model finishes, resuming a dropped stream from its
- * last checkpoint.
- *
- * Resuming from a checkpoint regenerates what came after it, so the chunks after the last
- * checkpoint are held back (not handed to `onChunk`, so neither folded nor shown) until the next
- * checkpoint or the hop's end; a drop discards them. Before the first token of the call exists
- * there is nothing to resume from: chunks go through at once, and a drop fails the call as
- * before. `maxReconnects` drops in a row without a new checkpoint end in a
- * {@link ContinuationError} (`no-progress`).
+ * last checkpoint. Until the first token of the call there is nothing to resume from: chunks are
+ * folded and handed to `onChunk` at once, and a drop fails the call as without continuation. The
+ * chunk that brings the first token (a checkpoint, or the hop's `CONTINUATION` end) hands the
+ * stream, still open, to `continueStreamFrom`, which holds back what comes after a checkpoint.
  * @internal
  */
 export async function continueStream(
@@ -252,177 +79,82 @@ export async function continueStream(
   settings: ContinuationSettings,
   hooks: ContinuedStreamHooks,
 ): Promise<ContinuedCallResult> {
-  const { signal, onChunk, onAnyChunk, onUsage, onHop } = hooks;
-  const log = new HopLog();
-  let accumulator = createStreamAccumulator();
-  let pending: GenerateContentResponse[] = [];
-  /** The last token of the call: where a dropped stream resumes. */
-  let token: string | undefined;
-  let reconnectsInRow = 0;
-  let hopReconnects = 0;
-  let record: ModelCallRecord | undefined;
-  /** Set when a reader asked the stream to wait (see `onChunk`); awaited before the next chunk. */
-  let room: Promise<void> | undefined;
-  const commit = (chunk: GenerateContentResponse): void => {
-    accumulator.push(chunk);
-    const wait = onChunk(chunk);
-    if (wait !== undefined) room = room === undefined ? wait : room.then(() => wait);
-  };
-  const flush = (): void => {
-    for (const chunk of pending) commit(chunk);
-    pending = [];
-  };
-  for (;;) {
-    const startToken = token;
-    let hopUsage: UsageMetadata | undefined;
-    let finishReason: FinishReason | undefined;
-    let endToken: string | undefined;
-    let received = 0;
-    let failure: { error: unknown } | undefined;
-    try {
-      const opened = entry.stream(withToken(input, token));
-      record = opened.record;
-      for await (const chunk of opened.stream) {
-        received++;
-        onAnyChunk?.();
-        if (chunk.usageMetadata !== undefined) {
-          hopUsage = chunk.usageMetadata;
-          const total = sumUsageMetadata(log.billed, hopUsage);
-          if (total !== undefined) onUsage?.(total);
-        }
-        // A client that does not watch the signal between chunks still stops here.
-        signal.throwIfAborted();
-        const candidate = chunk.candidates?.[0];
-        // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
-        // is still interrupted.
-        if (candidate?.finishReason != null) finishReason = candidate.finishReason;
-        const chunkToken = settings.enabled
-          ? nonEmptyToken(candidate?.continuationToken)
-          : undefined;
-        // The token may come on an earlier chunk than the one that says CONTINUATION: the hop
-        // then continues from the latest token seen, not from none (`@google/genai` 3.3.0
-        // `nextResumeToken`: a CONTINUATION hop resumes from `hop.token`, the last chunk token
-        // it observed, when that differs from the token it started with).
-        const hopEnd =
-          settings.enabled && candidate?.finishReason === 'CONTINUATION'
-            ? (chunkToken ?? token)
-            : undefined;
-        if (hopEnd !== undefined) {
-          pending.push(chunk);
-          flush();
-          endToken = hopEnd;
-        } else if (chunkToken !== undefined && candidate?.finishReason == null) {
-          // A checkpoint: what came so far can no longer be regenerated.
-          pending.push(chunk);
-          flush();
-          token = chunkToken;
-        } else if (token !== undefined && settings.enabled) {
-          pending.push(chunk);
-        } else {
-          commit(chunk);
-        }
-        if (room !== undefined) {
-          const waiting = room;
-          room = undefined;
-          await waiting;
-        }
+  const { signal, onChunk, onAnyChunk, onUsage } = hooks;
+  const accumulator = createStreamAccumulator();
+  let usage: UsageMetadata | undefined;
+  let finishReason: FinishReason | undefined;
+  let received = 0;
+  let opened: ReturnType<ModelCallEntry['stream']> | undefined;
+  let iterator: AsyncIterator<GenerateContentResponse> | undefined;
+  let started: StartedHop | undefined;
+  try {
+    opened = entry.stream(input);
+    iterator = opened.stream[Symbol.asyncIterator]();
+    // Not `for await`: leaving it would close the stream, which the hops read on.
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+      const chunk = next.value;
+      received++;
+      onAnyChunk?.();
+      if (chunk.usageMetadata !== undefined) {
+        usage = chunk.usageMetadata;
+        onUsage?.(usage);
       }
-    } catch (error) {
-      failure = { error };
-    }
-    log.bill(hopUsage);
-    // A hop whose last chunk (CONTINUATION and its token) arrived is complete, even when the
-    // connection then failed before the stream's clean end.
-    if (failure !== undefined && endToken === undefined) {
-      const { error } = failure;
-      if (signal.aborted || !settings.enabled) throw attachPartialUsage(error, log.billed);
-      if (received === 0 && startToken !== undefined && isTokenRefused(error)) {
-        if (log.restarted) throw attachPartialUsage(refusedTwice(log, error), log.billed);
-        log.restart();
-        accumulator = createStreamAccumulator();
-        pending = [];
-        token = undefined;
-        reconnectsInRow = 0;
-        hopReconnects = 0;
-        onHop?.({ kind: 'restart', hop: 1, usage: log.billed });
-        continue;
+      // A client that does not watch the signal between chunks still stops here.
+      signal.throwIfAborted();
+      const candidate = chunk.candidates?.[0];
+      // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
+      // is still interrupted.
+      const reason = candidate?.finishReason;
+      if (reason != null) finishReason = reason;
+      accumulator.push(chunk);
+      // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
+      const room = onChunk(chunk);
+      if (room !== undefined) await room;
+      const token = nonEmptyToken(candidate?.continuationToken);
+      // A token on a chunk that finished otherwise (STOP) continues nothing.
+      if (token !== undefined && (reason == null || reason === 'CONTINUATION')) {
+        started = {
+          iterator,
+          record: opened.record,
+          accumulator,
+          received,
+          usage,
+          finishReason,
+          token: reason == null ? token : undefined,
+          endToken: reason == null ? undefined : token,
+        };
+        break;
       }
-      // Nothing to resume from (no token yet): the stream's own error, as without continuation.
-      if (token === undefined || isRequestError(error, received)) {
-        throw attachPartialUsage(error, log.billed);
-      }
-      resume(error, token !== startToken);
-      continue;
     }
-    if (
-      endToken !== undefined &&
-      shouldContinue(log.hops.length + 1, endToken, startToken, settings)
-    ) {
-      log.add(accumulator.response(), hopUsage, hopReconnects);
-      token = endToken;
-      accumulator = createStreamAccumulator();
-      reconnectsInRow = 0;
-      hopReconnects = 0;
-      onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
-      continue;
-    }
-    if (finishReason === undefined && token !== undefined && settings.enabled) {
-      // Closed cleanly without a finish signal after a token: a cut stream, resumable.
-      resume(undefined, token !== startToken);
-      continue;
-    }
-    flush();
-    const last = accumulator.response();
-    log.add(last, hopUsage, hopReconnects);
-    signal.throwIfAborted();
-    const result: ContinuedCallResult = {
-      response: log.merged(),
-      record: record as ModelCallRecord,
-      continuation: log.report(),
-    };
-    // A block has no finish reason on its candidate: promptFeedback says why it ended.
-    if (
-      finishReason === undefined &&
-      received > 0 &&
-      last.promptFeedback?.blockReason === undefined
-    ) {
-      result.interrupted = true;
-    }
-    return result;
+  } catch (error) {
+    // As `for await` does: a stream left on an error of ours (an abort, a reader's failure) is
+    // closed, so its connection is released.
+    await iterator?.return?.().catch(() => {});
+    throw attachPartialUsage(error, usage);
   }
-
-  /**
-   * A drop (or a clean close without a finish signal) after a token: resume from it. A drop that
-   * came after a new checkpoint made progress and does not count (`@google/genai` 3.1.0
-   * `nextNoProgressReconnects`); past `maxReconnects` drops in a row without one, give up.
-   */
-  function resume(error: unknown, progressed: boolean): void {
-    pending = [];
-    reconnectsInRow = progressed ? 0 : reconnectsInRow + 1;
-    if (reconnectsInRow > settings.maxReconnects) {
-      throw attachPartialUsage(
-        new ContinuationError({
-          reason: 'no-progress',
-          hops: log.hops.length,
-          reconnects: reconnectsInRow - 1,
-          cause: error,
-          message: `The stream was resumed ${settings.maxReconnects} times in a row without reaching a new checkpoint, and dropped again (continuation.maxReconnects is ${settings.maxReconnects}).`,
-        }),
-        log.billed,
-      );
-    }
-    log.reconnects++;
-    hopReconnects++;
-    onHop?.({ kind: 'resume', hop: log.hops.length + 1, usage: log.billed });
+  if (started !== undefined) {
+    const loaded = hops.value ?? (await loadHops(started));
+    return loaded.continueStreamFrom(started, entry, input, settings, hooks);
   }
+  const response = accumulator.response();
+  signal.throwIfAborted();
+  const result: ContinuedCallResult = { response, record: opened.record };
+  // A block has no finish reason on its candidate: promptFeedback says why it ended.
+  if (
+    finishReason === undefined &&
+    received > 0 &&
+    response.promptFeedback?.blockReason === undefined
+  )
+    result.interrupted = true;
+  return result;
 }
 
-/**
- * An error status the request itself got before any chunk (already retried by the client where
- * retryable): not a dropped stream, so not resumed (`@google/genai` 3.1.0 rethrows an `ApiError`
- * raised before the hop received a chunk). A connection that failed before its first chunk (an
- * `ApiCallError` without a status) is a drop, and resumed.
- */
-function isRequestError(error: unknown, received: number): boolean {
-  return received === 0 && ApiCallError.isInstance(error) && error.status !== undefined;
+/** The hops, loaded; a failed load closes the stream it was to read on. */
+async function loadHops(started: StartedHop): Promise<typeof import('./continue-hops.ts')> {
+  try {
+    return await hops.load();
+  } catch (error) {
+    await started.iterator.return?.().catch(() => {});
+    throw error;
+  }
 }

@@ -1,11 +1,11 @@
 import type * as FsPromises from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentEvent, PluginEvent } from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import type { ContinuationReport } from '../run/continuation-report.ts';
 import { abortReason } from '../telemetry/abort-reason.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';

@@ -1,7 +1,7 @@
-import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 import type { AgentResult, AgentStep, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
 import type { CompactionReport, CompactionTrace } from './compaction-report.ts';
+import type { ContinuationHopEvent } from './continuation-report.ts';
 import type { GuardrailCheckRecord } from './guardrail-check-record.ts';
 import type { SteeringReport } from './steering-report.ts';
 

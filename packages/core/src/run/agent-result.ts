@@ -1,4 +1,3 @@
-import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
@@ -13,6 +12,7 @@ import type {
 import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentCacheReport } from './agent-cache-report.ts';
 import type { CompactionReport } from './compaction-report.ts';
+import type { ContinuationReport } from './continuation-report.ts';
 import type { SteeringReport } from './steering-report.ts';
 
 /**

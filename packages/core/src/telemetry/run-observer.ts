@@ -1,9 +1,9 @@
-import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentEvent } from '../run/agent-event.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall, AgentUsage } from '../run/agent-result.ts';
+import type { ContinuationReport } from '../run/continuation-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 

@@ -1,16 +1,18 @@
-import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { ContinuationSettings } from '../../run/continuation-options.ts';
+import type { ModelCallWrapper } from '../../run/model-call-wrapper.ts';
 import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { ToolOutputLimit } from '../../tools/responses/cut-function-response.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
@@ -61,6 +63,16 @@ export type AgentConfig<Output> = {
   maxReasks: number;
   /** Automatic continuation of long-decode answers (the `continuation` option, defaults applied). */
   continuation: ContinuationSettings;
+  /**
+   * The plugins the agent has without being given them (the continuation plugin, made from
+   * `continuation` unless it is off), listed by `agent.plugins` after the agent's own.
+   */
+  defaultPlugins: readonly AgentPlugin[];
+  /**
+   * The plugin that wraps each model call's requests (continuation, among `defaultPlugins`), found
+   * once per agent; `undefined`: each call is one request to the entry.
+   */
+  modelCalls: ModelCallWrapper | undefined;
   onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall: BeforeToolCallHook | undefined;
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */

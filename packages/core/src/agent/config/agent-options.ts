@@ -1,4 +1,3 @@
-import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { AgentApi } from '../../interactions/agent-api.ts';
@@ -6,6 +5,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { ContinuationOptions } from '../../run/continuation-options.ts';
 import type { Steering } from '../../run/steering-controller.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';

@@ -4,7 +4,7 @@ import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
 import { resolveApiOption } from './options/api.ts';
 import { resolveCompactionOption } from './options/compaction.ts';
-import { resolveContinuationOption } from './options/continuation.ts';
+import { type DefaultPluginMakers, resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
@@ -29,14 +29,18 @@ export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './options/too
 
 /**
  * Checks every `createAgent` option strictly and precomputes what each step sends, so a step only
- * adds its `contents`. Each option's check, default and resolution is declared in its group's
+ * adds its `contents`. `defaultPlugins` makes the plugins an agent has by default (the facade's:
+ * the config imports no feature). Each option's check, default and resolution is declared in its group's
  * file under options/; this joins them, and builds the request the options shape together
  * (tools, tool choice, thinking, output and generation config all end up in it).
  *
  * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
  * @internal
  */
-export function resolveAgentConfig<Output>(options: AgentOptions<Output>): AgentConfig<Output> {
+export function resolveAgentConfig<Output>(
+  options: AgentOptions<Output>,
+  defaultPlugins: DefaultPluginMakers = {},
+): AgentConfig<Output> {
   agentOptionsDeclaration.check(options);
   const modelConfig = { ...resolveModelOptions(options) };
   modelConfig.modelCall = resolveApiOption(options, modelConfig).modelCall;
@@ -91,7 +95,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   const config: AgentConfig<Output> = {
     ...modelConfig,
     ...steps,
-    ...resolveContinuationOption(options),
+    ...resolveContinuationOption(options, defaultPlugins),
     ...toolRuns,
     ...toolsConfig,
     request,
@@ -107,7 +111,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     ...resolvePricesOption(options),
     ...resolvePluginsOption(options, toolOutputPlugin),
   };
-  config.forModel = configsByModel(options, config);
+  config.forModel = configsByModel(options, config, defaultPlugins);
   return config;
 }
 
@@ -168,13 +172,14 @@ function finalOutputRequestOf(
 function configsByModel<Output>(
   options: AgentOptions<Output>,
   own: AgentConfig<Output>,
+  defaultPlugins: DefaultPluginMakers,
 ): (model: string) => AgentConfig<Output> {
   const resolved = new Map<string, AgentConfig<Output>>();
   return (model) => {
     if (model === own.model) return own;
     let config = resolved.get(model);
     if (config === undefined) {
-      config = resolveAgentConfig({ ...options, model });
+      config = resolveAgentConfig({ ...options, model }, defaultPlugins);
       resolved.set(model, config);
     }
     return config;

@@ -82,7 +82,7 @@ export async function callModelStep<Output>(
       streaming: context.streaming,
       emit,
       stepNumber,
-      continuation: config.continuation,
+      wrapper: config.modelCalls,
       observation: context.observation,
       now: config.now,
       usageSeen,

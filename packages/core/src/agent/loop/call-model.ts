@@ -1,18 +1,17 @@
-import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
-import type { ContinuationHopEvent } from '../../continuation/continuation-report.ts';
-import {
-  type ContinuedCallResult,
-  continueGenerate,
-  continueStream,
-} from '../../continuation/continue-model-call.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
+import type {
+  ModelCallWrapper,
+  ModelStreamHooks,
+  WrappedCallResult,
+} from '../../run/model-call-wrapper.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
+import { foldModelStream } from './fold-model-stream.ts';
 
 /** What one model call needs, with or without an observer. */
 type ModelCallInput = {
@@ -27,8 +26,11 @@ type ModelCallInput = {
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
-  /** Automatic continuation of long-decode answers (the agent's `continuation` option). */
-  continuation: ContinuationSettings;
+  /**
+   * The wrapper a plugin puts around the call's requests (continuation, on by default: see
+   * `AgentConfig.modelCalls`); `undefined`: the entry is called once.
+   */
+  wrapper: ModelCallWrapper | undefined;
   /**
    * Streaming only: receives the last usage each chunk reported, so a stream cut later still
    * counts the tokens it was billed (see `callModelStep`).
@@ -47,7 +49,7 @@ export type UsageSeen = { usage: UsageMetadata | undefined };
  * A model call's response (every hop of a long-decode answer merged), what the client recorded of
  * it (served tier, attempts), and how it was continued. @internal
  */
-export type ModelCallOutcome = ContinuedCallResult;
+export type ModelCallOutcome = WrappedCallResult;
 
 /**
  * The call options of every model call of a run, built once per run (a spread per step cost a
@@ -80,15 +82,17 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
-  continuation,
+  wrapper,
   observation,
   now,
   usageSeen,
   price,
   pricePartial,
+  onFirstChunk,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
+  onFirstChunk?: (() => void) | undefined;
 }): Promise<ModelCallOutcome> {
   if (observation !== undefined) {
     return observeModelCall(
@@ -101,7 +105,7 @@ export function callModel({
         streaming,
         emit,
         stepNumber,
-        continuation,
+        wrapper,
         usageSeen,
         price,
         pricePartial,
@@ -110,31 +114,18 @@ export function callModel({
       now ?? Date.now,
     );
   }
-  const onHop = hopEmitter(emit, stepNumber);
+  const input = { request, callOptions: options, bodyCache };
   if (!streaming) {
-    return continueGenerate(
-      entry,
-      { request, callOptions: options, bodyCache },
-      continuation,
-      onHop,
-    );
+    return wrapper === undefined
+      ? entry.generate(input)
+      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   }
-  return streamModel(
-    entry,
-    { request, callOptions: options, bodyCache },
-    { signal, emit, stepNumber, continuation, onHop, usageSeen },
-  );
-}
-
-/** Tells the stream and the observers (one emitter) that a hop starts; undefined: none listens. */
-function hopEmitter(
-  emit: EmitEvent,
-  stepNumber: number,
-): ((event: ContinuationHopEvent) => void) | undefined {
-  if (emit === undefined) return undefined;
-  return (event) => {
-    emit({ type: 'continuation', stepNumber, ...event });
-  };
+  // The hooks are made here and the call made from this frame: one call fewer between agent.stream()
+  // and the transport (issue 53 item 8, agent/request-path-depth.test.ts).
+  const hooks = streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen });
+  return wrapper === undefined
+    ? foldModelStream(entry, input, hooks)
+    : wrapper.stream(entry, input, wrapper.options, hooks);
 }
 
 /**
@@ -146,20 +137,10 @@ async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const {
-    entry,
-    request,
-    bodyCache,
-    signal,
-    streaming,
-    emit,
-    stepNumber,
-    continuation,
-    usageSeen,
-  } = call;
+  const { request, signal, streaming, stepNumber, usageSeen } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
-  const callOptions: CallOptions = {
+  const options: CallOptions = {
     ...call.options,
     signal,
     onRetry: (event) => {
@@ -167,23 +148,8 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const onHop = hopEmitter(emit, stepNumber);
   const invoke = (): Promise<ModelCallOutcome> =>
-    streaming
-      ? streamModel(
-          entry,
-          { request, callOptions, bodyCache },
-          {
-            signal,
-            emit,
-            stepNumber,
-            continuation,
-            onHop,
-            usageSeen,
-            onFirstChunk: () => observed.firstChunk(now()),
-          },
-        )
-      : continueGenerate(entry, { request, callOptions, bodyCache }, continuation, onHop);
+    callModel({ ...call, options, onFirstChunk: () => observed.firstChunk(now()) });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(
@@ -211,42 +177,35 @@ async function observeModelCall(
   }
 }
 
-function streamModel(
-  entry: ModelCallEntry,
-  input: Parameters<ModelCallEntry['stream']>[0],
-  {
-    signal,
-    emit,
-    stepNumber,
-    continuation,
-    onHop,
-    onFirstChunk,
-    usageSeen,
-  }: {
-    signal: AbortSignal;
-    emit: EmitEvent;
-    stepNumber: number;
-    continuation: ContinuationSettings;
-    onHop: ((event: ContinuationHopEvent) => void) | undefined;
-    onFirstChunk?: (() => void) | undefined;
-    usageSeen?: UsageSeen | undefined;
-  },
-): Promise<ModelCallOutcome> {
+/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. */
+function streamHooks({
+  signal,
+  emit,
+  stepNumber,
+  onFirstChunk,
+  usageSeen,
+}: {
+  signal: AbortSignal;
+  emit: EmitEvent;
+  stepNumber: number;
+  onFirstChunk?: (() => void) | undefined;
+  usageSeen?: UsageSeen | undefined;
+}): ModelStreamHooks {
   let first = onFirstChunk;
-  // The deltas are shown as the continuation lets chunks through: after a checkpoint, only up to
-  // the next one (a resumed stream regenerates what came after it). A subagent's reader that fell
-  // behind holds the stream (emitDeltas returns a promise, see EmitEvent).
-  return continueStream(entry, input, continuation, {
+  // The deltas are shown as the wrapper lets chunks through (continuation: after a checkpoint,
+  // only up to the next one, since a resumed stream regenerates what came after it). A subagent's
+  // reader that fell behind holds the stream (emitDeltas returns a promise, see EmitEvent).
+  return {
     signal,
+    stepNumber,
+    emit,
     onChunk: emit === undefined ? () => {} : (chunk) => emitDeltas(chunk, stepNumber, emit),
     onAnyChunk:
       first === undefined
         ? undefined
         : () => {
-            if (first !== undefined) {
-              first();
-              first = undefined;
-            }
+            first?.();
+            first = undefined;
           },
     onUsage:
       usageSeen === undefined
@@ -254,8 +213,7 @@ function streamModel(
         : (usage) => {
             usageSeen.usage = usage;
           },
-    onHop,
-  });
+  };
 }
 
 function emitDeltas(

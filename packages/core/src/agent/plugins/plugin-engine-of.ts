@@ -41,9 +41,20 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
     if (carried === undefined)
       throw new InvalidArgumentError({
         argument: `${argument}[${index}]`,
-        message: `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
+        message: isDefaultPlugin(plugin)
+          ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${(plugin as { name: string }).name}", not in ${argument}.`
+          : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
       });
     engine ??= carried as PluginEngine;
   });
   return engine;
+}
+
+/**
+ * Whether `plugin` is one an agent has by default (a wrapper around the model call's requests, as
+ * `agent.plugins` shows it: continuation), taken from one agent's list and handed to another.
+ */
+function isDefaultPlugin(plugin: unknown): boolean {
+  const wrapper = plugin as { generate?: unknown; stream?: unknown } | null;
+  return typeof wrapper?.generate === 'function' && typeof wrapper.stream === 'function';
 }

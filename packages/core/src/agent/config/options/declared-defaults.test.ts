@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CONTINUATION_DEFAULTS,
-  resolveContinuation,
-} from '../../../continuation/continuation-options.ts';
-import {
   readDefaultLiteral,
   readDocumentedDefaults,
 } from '../../../options/__fixtures__/documented-defaults.ts';
+import { CONTINUATION_DEFAULTS, resolveContinuation } from '../../../run/continuation-options.ts';
 import { createScriptedGemini } from '../../__fixtures__/scripted-gemini.ts';
 import { agentOptionGroups } from '../agent-options-declaration.ts';
 import { resolveAgentConfig } from '../resolve-agent-config.ts';
@@ -69,7 +66,7 @@ describe('the declared defaults of createAgent', () => {
 
 describe('the declared defaults of the continuation option', () => {
   const continuationDocs = readDocumentedDefaults(
-    new URL('../../../continuation/continuation-options.ts', import.meta.url),
+    new URL('../../../run/continuation-options.ts', import.meta.url),
     'ContinuationOptions',
   );
 

@@ -1,0 +1,413 @@
+// The hops of a long-decode answer (see continue-model-call.ts): loaded by the continuation plugin
+// only when an answer asks to be continued, so an agent whose answers end in one request (every
+// run of the bench, and most in the wild) neither loads nor bundles to run what follows.
+//
+// Each hop's parts are kept as received and concatenated in hop order into the step's one model
+// content (thought signatures stay on the parts that carried them). Usage is summed over hops,
+// `promptTokenCount` included; the first hop's prompt count is kept apart (`ContinuationReport`).
+// `settings.enabled` is not read here: an agent with continuation off has no plugin.
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { ContinuationError } from '../errors/continuation-error.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
+import type {
+  ModelCallEntry,
+  ModelCallInput,
+  ModelCallRecord,
+  ModelCallResult,
+} from '../http/model-call-entry.ts';
+import type { ContinuationSettings } from '../run/continuation-options.ts';
+import type { ContinuationHop, ContinuationReport } from '../run/continuation-report.ts';
+import type {
+  ModelCallContext,
+  ModelStreamHooks,
+  WrappedCallResult,
+} from '../run/model-call-wrapper.ts';
+import {
+  createStreamAccumulator,
+  type StreamAccumulator,
+} from '../streaming/create-stream-accumulator.ts';
+import type { Part } from '../wire/content.ts';
+import type {
+  Candidate,
+  FinishReason,
+  GenerateContentResponse,
+  UsageMetadata,
+} from '../wire/response.ts';
+import { continuationTokenOf, hopEmitter, nonEmptyToken } from './continuation-token.ts';
+import { sumUsageMetadata } from './sum-usage-metadata.ts';
+
+/** The step's answer so far: the hops it keeps and the usage they were billed. */
+class HopLog {
+  readonly responses: GenerateContentResponse[] = [];
+  readonly hops: ContinuationHop[] = [];
+  /** Every hop billed in this call, those a restart threw away included. */
+  billed: UsageMetadata | undefined = undefined;
+  discarded: UsageMetadata | undefined = undefined;
+  firstPrompt: number | undefined = undefined;
+  reconnects = 0;
+  restarted = false;
+
+  add(response: GenerateContentResponse, usage: UsageMetadata | undefined, reconnects = 0): void {
+    if (this.responses.length === 0) this.firstPrompt = usage?.promptTokenCount;
+    this.responses.push(response);
+    this.hops.push({ finishReason: response.candidates?.[0]?.finishReason, usage, reconnects });
+  }
+
+  bill(usage: UsageMetadata | undefined): void {
+    this.billed = sumUsageMetadata(this.billed, usage);
+  }
+
+  /** The token was refused: the answer starts over; what was billed stays billed. */
+  restart(): void {
+    this.discarded = this.billed;
+    this.responses.length = 0;
+    this.hops.length = 0;
+    this.firstPrompt = undefined;
+    this.restarted = true;
+  }
+
+  report(): ContinuationReport | undefined {
+    if (this.hops.length <= 1 && !this.restarted && this.reconnects === 0) return undefined;
+    return {
+      hops: this.hops,
+      firstPromptTokenCount: this.firstPrompt,
+      reconnects: this.reconnects,
+      restarted: this.restarted,
+      discardedUsage: this.discarded,
+    };
+  }
+
+  /** The one response of the step: every hop's parts, the last hop's other fields. */
+  merged(): GenerateContentResponse {
+    const responses = this.responses;
+    const last = responses[responses.length - 1] as GenerateContentResponse;
+    if (responses.length === 1 && !this.restarted && this.reconnects === 0) return last;
+    const parts: Part[] = [];
+    let grounding: Candidate['groundingMetadata'];
+    for (const response of responses) {
+      const candidate = response.candidates?.[0];
+      const hopParts = candidate?.content?.parts;
+      if (Array.isArray(hopParts)) for (const part of hopParts) parts.push(part);
+      if (candidate?.groundingMetadata !== undefined) grounding = candidate.groundingMetadata;
+    }
+    const merged: GenerateContentResponse = { ...last };
+    const lastCandidate = last.candidates?.[0];
+    if (lastCandidate !== undefined || parts.length > 0) {
+      const candidate: Candidate = { ...lastCandidate, content: { role: 'model', parts } };
+      if (grounding !== undefined) candidate.groundingMetadata = grounding;
+      merged.candidates = [candidate];
+    }
+    if (this.billed !== undefined) merged.usageMetadata = this.billed;
+    return merged;
+  }
+}
+
+/**
+ * Whether the API refused the continuation token a hop was sent with (expired, or from another
+ * request): a 4xx other than 408 and 429 on a request that carried one. Not retried by the
+ * client (a 4xx is not retryable), so the step starts over once.
+ */
+function isTokenRefused(error: unknown): boolean {
+  if (!ApiCallError.isInstance(error)) return false;
+  const status = error.status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function withToken(input: ModelCallInput, token: string | undefined): ModelCallInput {
+  if (token === undefined) return input;
+  return { ...input, request: { ...input.request, continuationToken: token } };
+}
+
+/**
+ * Whether a hop that ended with `next` is followed by another: not when it handed back the token
+ * it was sent with (no progress: adk-go `willResume`, `@google/genai` 3.1.0 `endHop`), nor once
+ * `maxHops` requests were made (adk-go's `maxResumes`). Both then end the step on the output so
+ * far with `finishReason: 'CONTINUATION'`, as adk-go returns it, rather than lose what was billed.
+ */
+function shouldContinue(
+  hopsDone: number,
+  next: string,
+  sent: string | undefined,
+  settings: ContinuationSettings,
+): boolean {
+  return next !== sent && hopsDone < settings.maxHops;
+}
+
+function refusedTwice(log: HopLog, cause: unknown): ContinuationError {
+  return new ContinuationError({
+    reason: 'token-rejected',
+    hops: log.hops.length,
+    reconnects: log.reconnects,
+    cause,
+    message:
+      'The API refused a continuation token again after the step had started over once; the answer cannot be continued.',
+  });
+}
+
+/**
+ * A unary model call continued from its first response, which ended with `CONTINUATION` and a
+ * token (see `continueGenerate`): each hop is followed by the same request with its token. A
+ * refused token (an expired one: a durable run resumed hours later) starts the answer over once,
+ * and the report says so (`restarted`: billed twice).
+ * @throws {@link ContinuationError} on a second refused token; the client's errors otherwise
+ *   (with `partialUsage` after a hop).
+ * @internal
+ */
+export async function continueGenerateFrom(
+  first: ModelCallResult,
+  entry: ModelCallEntry,
+  input: ModelCallInput,
+  settings: ContinuationSettings,
+  context: ModelCallContext | undefined,
+): Promise<WrappedCallResult> {
+  const log = new HopLog();
+  const onHop = hopEmitter(context);
+  let token: string | undefined;
+  let record: ModelCallRecord;
+  let pending: ModelCallResult | undefined = first;
+  for (;;) {
+    let result: ModelCallResult;
+    try {
+      result = pending ?? (await entry.generate(withToken(input, token)));
+      pending = undefined;
+    } catch (error) {
+      if (token === undefined || !isTokenRefused(error)) {
+        throw attachPartialUsage(error, log.billed);
+      }
+      if (log.restarted) throw attachPartialUsage(refusedTwice(log, error), log.billed);
+      log.restart();
+      token = undefined;
+      onHop?.({ kind: 'restart', hop: 1, usage: log.billed });
+      continue;
+    }
+    record = result.record;
+    const response = result.response;
+    log.bill(response.usageMetadata);
+    log.add(response, response.usageMetadata);
+    const next = continuationTokenOf(response);
+    if (next === undefined || !shouldContinue(log.hops.length, next, token, settings)) break;
+    token = next;
+    onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
+  }
+  return { response: log.merged(), record, continuation: log.report() };
+}
+
+/**
+ * What the first hop of a streamed call had read when its first token came (see
+ * `continueStream`): the stream, still open, and what was folded and shown of it.
+ * @internal
+ */
+export type StartedHop = {
+  iterator: AsyncIterator<GenerateContentResponse>;
+  record: ModelCallRecord;
+  accumulator: StreamAccumulator;
+  received: number;
+  usage: UsageMetadata | undefined;
+  finishReason: FinishReason | undefined;
+  /** The token of a checkpoint (a chunk without a finish reason): where a drop resumes. */
+  token: string | undefined;
+  /** The token of the hop's last chunk (`CONTINUATION`): where the next hop starts. */
+  endToken: string | undefined;
+};
+
+/**
+ * A streamed model call continued from its first token on (see `continueStream`, which read the
+ * stream up to it): continued until the model finishes, a dropped stream resumed from its last
+ * checkpoint.
+ *
+ * Resuming from a checkpoint regenerates what came after it, so the chunks after the last
+ * checkpoint are held back (not handed to `onChunk`, so neither folded nor shown) until the next
+ * checkpoint or the hop's end; a drop discards them. `maxReconnects` drops in a row without a new
+ * checkpoint end in a {@link ContinuationError} (`no-progress`).
+ * @internal
+ */
+export async function continueStreamFrom(
+  started: StartedHop,
+  entry: ModelCallEntry,
+  input: ModelCallInput,
+  settings: ContinuationSettings,
+  hooks: ModelStreamHooks,
+): Promise<WrappedCallResult> {
+  const { signal, onChunk, onAnyChunk, onUsage } = hooks;
+  const onHop = hopEmitter(hooks);
+  const log = new HopLog();
+  let accumulator = started.accumulator;
+  let pending: GenerateContentResponse[] = [];
+  /** The last token of the call: where a dropped stream resumes. */
+  let token: string | undefined = started.token;
+  /** The first hop, read up to its first token by `continueStream`: its stream goes on here. */
+  let first: StartedHop | undefined = started;
+  let reconnectsInRow = 0;
+  let hopReconnects = 0;
+  let record: ModelCallRecord | undefined;
+  /** Set when a reader asked the stream to wait (see `onChunk`); awaited before the next chunk. */
+  let room: Promise<void> | undefined;
+  const commit = (chunk: GenerateContentResponse): void => {
+    accumulator.push(chunk);
+    const wait = onChunk(chunk);
+    if (wait !== undefined) room = room === undefined ? wait : room.then(() => wait);
+  };
+  const flush = (): void => {
+    for (const chunk of pending) commit(chunk);
+    pending = [];
+  };
+  for (;;) {
+    // The first hop was sent without a token, whatever token its stream has given since.
+    const startToken = first === undefined ? token : undefined;
+    let hopUsage = first?.usage;
+    let finishReason = first?.finishReason;
+    let endToken = first?.endToken;
+    let received = first?.received ?? 0;
+    let failure: { error: unknown } | undefined;
+    try {
+      let chunks: AsyncIterable<GenerateContentResponse>;
+      if (first === undefined) {
+        const opened = entry.stream(withToken(input, token));
+        record = opened.record;
+        chunks = opened.stream;
+      } else {
+        const { iterator } = first;
+        record = first.record;
+        chunks = { [Symbol.asyncIterator]: () => iterator };
+        first = undefined;
+      }
+      for await (const chunk of chunks) {
+        received++;
+        onAnyChunk?.();
+        if (chunk.usageMetadata !== undefined) {
+          hopUsage = chunk.usageMetadata;
+          const total = sumUsageMetadata(log.billed, hopUsage);
+          if (total !== undefined) onUsage?.(total);
+        }
+        // A client that does not watch the signal between chunks still stops here.
+        signal.throwIfAborted();
+        const candidate = chunk.candidates?.[0];
+        // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
+        // is still interrupted.
+        if (candidate?.finishReason != null) finishReason = candidate.finishReason;
+        const chunkToken = nonEmptyToken(candidate?.continuationToken);
+        // The token may come on an earlier chunk than the one that says CONTINUATION: the hop
+        // then continues from the latest token seen, not from none (`@google/genai` 3.3.0
+        // `nextResumeToken`: a CONTINUATION hop resumes from `hop.token`, the last chunk token
+        // it observed, when that differs from the token it started with).
+        const hopEnd =
+          candidate?.finishReason === 'CONTINUATION' ? (chunkToken ?? token) : undefined;
+        if (hopEnd !== undefined) {
+          pending.push(chunk);
+          flush();
+          endToken = hopEnd;
+        } else if (chunkToken !== undefined && candidate?.finishReason == null) {
+          // A checkpoint: what came so far can no longer be regenerated.
+          pending.push(chunk);
+          flush();
+          token = chunkToken;
+        } else if (token !== undefined) {
+          pending.push(chunk);
+        } else {
+          commit(chunk);
+        }
+        if (room !== undefined) {
+          const waiting = room;
+          room = undefined;
+          await waiting;
+        }
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    log.bill(hopUsage);
+    // A hop whose last chunk (CONTINUATION and its token) arrived is complete, even when the
+    // connection then failed before the stream's clean end.
+    if (failure !== undefined && endToken === undefined) {
+      const { error } = failure;
+      if (signal.aborted) throw attachPartialUsage(error, log.billed);
+      if (received === 0 && startToken !== undefined && isTokenRefused(error)) {
+        if (log.restarted) throw attachPartialUsage(refusedTwice(log, error), log.billed);
+        log.restart();
+        accumulator = createStreamAccumulator();
+        pending = [];
+        token = undefined;
+        reconnectsInRow = 0;
+        hopReconnects = 0;
+        onHop?.({ kind: 'restart', hop: 1, usage: log.billed });
+        continue;
+      }
+      // Nothing to resume from (no token yet): the stream's own error, as without continuation.
+      if (token === undefined || isRequestError(error, received)) {
+        throw attachPartialUsage(error, log.billed);
+      }
+      resume(error, token !== startToken);
+      continue;
+    }
+    if (
+      endToken !== undefined &&
+      shouldContinue(log.hops.length + 1, endToken, startToken, settings)
+    ) {
+      log.add(accumulator.response(), hopUsage, hopReconnects);
+      token = endToken;
+      accumulator = createStreamAccumulator();
+      reconnectsInRow = 0;
+      hopReconnects = 0;
+      onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
+      continue;
+    }
+    if (finishReason === undefined && token !== undefined) {
+      // Closed cleanly without a finish signal after a token: a cut stream, resumable.
+      resume(undefined, token !== startToken);
+      continue;
+    }
+    flush();
+    const last = accumulator.response();
+    log.add(last, hopUsage, hopReconnects);
+    signal.throwIfAborted();
+    const result: WrappedCallResult = {
+      response: log.merged(),
+      record: record as ModelCallRecord,
+      continuation: log.report(),
+    };
+    // A block has no finish reason on its candidate: promptFeedback says why it ended.
+    if (
+      finishReason === undefined &&
+      received > 0 &&
+      last.promptFeedback?.blockReason === undefined
+    ) {
+      result.interrupted = true;
+    }
+    return result;
+  }
+
+  /**
+   * A drop (or a clean close without a finish signal) after a token: resume from it. A drop that
+   * came after a new checkpoint made progress and does not count (`@google/genai` 3.1.0
+   * `nextNoProgressReconnects`); past `maxReconnects` drops in a row without one, give up.
+   */
+  function resume(error: unknown, progressed: boolean): void {
+    pending = [];
+    reconnectsInRow = progressed ? 0 : reconnectsInRow + 1;
+    if (reconnectsInRow > settings.maxReconnects) {
+      throw attachPartialUsage(
+        new ContinuationError({
+          reason: 'no-progress',
+          hops: log.hops.length,
+          reconnects: reconnectsInRow - 1,
+          cause: error,
+          message: `The stream was resumed ${settings.maxReconnects} times in a row without reaching a new checkpoint, and dropped again (continuation.maxReconnects is ${settings.maxReconnects}).`,
+        }),
+        log.billed,
+      );
+    }
+    log.reconnects++;
+    hopReconnects++;
+    onHop?.({ kind: 'resume', hop: log.hops.length + 1, usage: log.billed });
+  }
+}
+
+/**
+ * An error status the request itself got before any chunk (already retried by the client where
+ * retryable): not a dropped stream, so not resumed (`@google/genai` 3.1.0 rethrows an `ApiError`
+ * raised before the hop received a chunk). A connection that failed before its first chunk (an
+ * `ApiCallError` without a status) is a drop, and resumed.
+ */
+function isRequestError(error: unknown, received: number): boolean {
+  return received === 0 && ApiCallError.isInstance(error) && error.status !== undefined;
+}
