@@ -225,6 +225,7 @@ async function advance(
       });
   }
   batch.state = 'BATCH_STATE_SUCCEEDED';
+  batch.failedRequests = answers.filter((answer) => answer.error !== undefined).length;
   if (!batch.fromFile) {
     batch.output = {
       inlinedResponses: {
@@ -249,7 +250,10 @@ async function advance(
 
 function describeBatch(batch: FakeBatch): Record<string, unknown> {
   const created = new Date(batch.createTime).toISOString();
-  const succeeded = batch.requests.length;
+  // BatchStats (ai.google.dev/api/batch-api): requests that failed to be processed are counted
+  // apart from the successful ones; proto3 JSON leaves out a count of zero.
+  const failed = batch.failedRequests ?? 0;
+  const succeeded = batch.requests.length - failed;
   const metadata: Record<string, unknown> = {
     '@type': batch.kind === 'embed' ? EMBED_BATCH_TYPE : BATCH_TYPE,
     model: `models/${batch.model}`,
@@ -259,7 +263,10 @@ function describeBatch(batch: FakeBatch): Record<string, unknown> {
     batchStats: {
       requestCount: String(batch.requests.length),
       ...(batch.state === 'BATCH_STATE_SUCCEEDED'
-        ? { successfulRequestCount: String(succeeded) }
+        ? {
+            ...(succeeded > 0 ? { successfulRequestCount: String(succeeded) } : {}),
+            ...(failed > 0 ? { failedRequestCount: String(failed) } : {}),
+          }
         : { pendingRequestCount: String(batch.requests.length) }),
     },
   };
