@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { isJsonObject, readField } from '@gemloop/core/internal';
 import { googleError } from '../script/fake-errors.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { jsonReply } from '../state/fake-reply.ts';
@@ -55,14 +55,16 @@ export function handleBatchCreate(
         request: isJsonObject(item) ? item['request'] : undefined,
       });
     }
-  } else if (typeof input['fileName'] === 'string') {
+  } else if (typeof readField(input, 'fileName', 'file_name') === 'string') {
     fromFile = true;
-    const id = input['fileName'].replace(/^files\//, '');
+    // Proto3 JSON: either spelling of the field.
+    const fileName = readField(input, 'fileName', 'file_name') as string;
+    const id = fileName.replace(/^files\//, '');
     const file = findFile(state, id);
     if (file === undefined) {
       return jsonReply(
         state,
-        googleError(400, `The input file ${input['fileName']} does not exist or has expired.`),
+        googleError(400, `The input file ${fileName} does not exist or has expired.`),
       );
     }
     const lines = new TextDecoder().decode(file.bytes).split('\n');
@@ -74,13 +76,13 @@ export function handleBatchCreate(
       } catch {
         return jsonReply(
           state,
-          googleError(400, `Line ${index + 1} of ${input['fileName']} is not valid JSON.`),
+          googleError(400, `Line ${index + 1} of ${fileName} is not valid JSON.`),
         );
       }
       if (!isJsonObject(parsed))
         return jsonReply(
           state,
-          googleError(400, `Line ${index + 1} of ${input['fileName']} is not an object.`),
+          googleError(400, `Line ${index + 1} of ${fileName} is not an object.`),
         );
       const key = parsed['key'];
       requests.push({ key: typeof key === 'string' ? key : undefined, request: parsed['request'] });
@@ -98,7 +100,9 @@ export function handleBatchCreate(
   const stored: FakeBatch = {
     id,
     model,
-    displayName: typeof batch['displayName'] === 'string' ? batch['displayName'] : undefined,
+    displayName: ((name) => (typeof name === 'string' ? name : undefined))(
+      readField(batch, 'displayName', 'display_name'),
+    ),
     requests,
     fromFile,
     kind,
