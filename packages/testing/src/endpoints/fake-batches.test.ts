@@ -125,12 +125,18 @@ describe('the fake Batch API: creating a job', () => {
     expect(messageOf(json)).toContain(message);
   });
 
-  it('takes the snake_case input_config too (proto3 JSON reads either spelling)', async () => {
+  it('takes the snake_case spellings too (proto3 JSON reads either)', async () => {
     const fake = createFakeGemini();
-    const { status } = await create(fake, {
+    const inlineJob = await create(fake, {
+      display_name: 'snake',
       input_config: { requests: { requests: [{ request: ask('x') }] } },
     });
-    expect(status).toBe(200);
+    expect(inlineJob.status).toBe(200);
+    expect((inlineJob.json as Operation).metadata.displayName).toBe('snake');
+    const fileName = await uploadJsonl(fake, JSON.stringify({ key: 'a', request: ask('a') }));
+    const fileJob = await create(fake, { input_config: { file_name: fileName } });
+    expect(fileJob.status).toBe(200);
+    expect((fileJob.json as Operation).metadata.batchStats['requestCount']).toBe('1');
   });
 
   it('refuses a batch for a model that does not exist, with the 404 of generateContent', async () => {
