@@ -401,3 +401,53 @@ describe('the fake File Search retrieval', () => {
     expect(seen.map((titles) => titles.length)).toEqual([5, 5, 5, 5]);
   });
 });
+
+describe('the fake File Search stores: proto spellings', () => {
+  it('reads every field in snake case too, as proto3 JSON parsers do', async () => {
+    // protobuf.dev/programming-guides/json: parsers accept the lowerCamelCase name and the
+    // original proto field name alike.
+    const seen: string[][] = [];
+    const fake = createFakeGemini({
+      filesApi: { fileSearchPolls: 0 },
+      script: (_request, context) => {
+        seen.push((context.fileSearchResults ?? []).map((result) => result.text));
+        return turn.text('ok');
+      },
+    });
+    const store = (
+      await call(fake, 'fileSearchStores', {
+        method: 'POST',
+        body: JSON.stringify({
+          display_name: 'Snake Store',
+          embedding_model: 'models/custom-embed',
+        }),
+      })
+    ).body;
+    expect(store).toMatchObject({
+      name: expect.stringMatching(/^fileSearchStores\/snake-store-/),
+      displayName: 'Snake Store',
+      embeddingModel: 'models/custom-embed',
+    });
+    const name = store['name'] as string;
+    const operation = await upload(fake, name, 'alpha beta gamma delta', {
+      display_name: 'greek',
+      chunking_config: { white_space_config: { max_tokens_per_chunk: 2, max_overlap_tokens: 0 } },
+      custom_metadata: [{ key: 'kind', stringValue: 'letters' }],
+    });
+    const documentName = (
+      (await call(fake, operation.name)).body['response'] as {
+        documentName: string;
+      }
+    ).documentName;
+    expect((await call(fake, documentName)).body).toMatchObject({
+      displayName: 'greek',
+      customMetadata: [{ key: 'kind', stringValue: 'letters' }],
+    });
+    await ask(
+      fake,
+      { file_search_store_names: [name], metadata_filter: 'kind = "letters"' },
+      'gamma',
+    );
+    expect(seen).toEqual([['gamma delta']]);
+  });
+});
