@@ -8,13 +8,18 @@ import {
   integerOption,
   invalidOption,
   MAX_TIMER_MS,
+  nestedOption,
   type OptionCheck,
   objectOption,
   oneOfOption,
   optionCheck,
   stringOption,
 } from '@gemloop/core/internal';
-import type { CreateFakeGeminiOptions } from './script/fake-types.ts';
+import type {
+  CreateFakeGeminiOptions,
+  FakeFilesApiOptions,
+  FakeInteractionsOptions,
+} from './script/fake-types.ts';
 import { GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
 import type { ListenOptions } from './serve/serve-fake-over-http.ts';
 
@@ -55,6 +60,42 @@ const faults: OptionCheck = (value, path) => {
     checkFakeFault((rule as { fault?: unknown } | null)?.fault, `${path}[${index}].fault`);
   });
 };
+
+// A poll count that is no integer (NaN, '2') never compares as spent: a job or interaction that
+// never finishes, and a test that waits on it until its time limit. Refused where it is given.
+const polls = integerOption({ min: 0 });
+
+const filesApiDeclaration = defineOptions<FakeFilesApiOptions>({
+  name: 'createFakeGemini({ filesApi })',
+  example: '{ processingPolls: 0, batchPolls: 1 }',
+  checks: {
+    chunkGranularity: integerOption({ min: 1 }),
+    processingPolls: (value, path) => {
+      if (typeof value !== 'function') polls(value, path);
+    },
+    failProcessing: functionOption(),
+    breakChunks: arrayOption({
+      item: (entry) =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        Number.isInteger((entry as { chunk?: unknown }).chunk) &&
+        Number.isInteger((entry as { keepBytes?: unknown }).keepBytes),
+      message: 'breakChunks must be an array of { chunk, keepBytes } integers.',
+    }),
+    batchPolls: polls,
+    fileSearchPolls: polls,
+  },
+});
+
+const interactionsDeclaration = defineOptions<FakeInteractionsOptions>({
+  name: 'createFakeGemini({ interactions })',
+  example: '{ backgroundPolls: 1, dropStreamAfterEvents: 3 }',
+  checks: {
+    backgroundPolls: polls,
+    holdBackground: functionOption(),
+    dropStreamAfterEvents: polls,
+  },
+});
 
 /**
  * The options of `createFakeGemini`, so a wrong one fails where the fake is made, naming it,
@@ -134,14 +175,8 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
       embed: functionOption(
         'embed must be a function ({ model, text, parts, dimensions }) => number[].',
       ),
-      interactions: optionCheck(
-        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-        'interactions must be an object such as { backgroundPolls: 1, dropStreamAfterEvents: 3 }.',
-      ),
-      filesApi: optionCheck(
-        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-        'filesApi must be an object such as { processingPolls: 0, batchPolls: 1 }.',
-      ),
+      interactions: nestedOption(interactionsDeclaration as DeclaredOptions<unknown>),
+      filesApi: nestedOption(filesApiDeclaration as DeclaredOptions<unknown>),
     },
   });
 

@@ -17,6 +17,35 @@ describe('createFakeGemini on wrong options', () => {
     ['a seed that is text', { seed: 'x' }, 'seed'],
     ['an unknown signatureValidation', { signatureValidation: 'strict' }, 'signatureValidation'],
     ['a misspelt option', { scirpt: [] }, 'scirpt'],
+    // A poll count that is no integer never compares as spent: the job would never finish.
+    ['a batchPolls of NaN', { filesApi: { batchPolls: Number.NaN } }, 'filesApi.batchPolls'],
+    [
+      'a fileSearchPolls as text',
+      { filesApi: { fileSearchPolls: '2' } },
+      'filesApi.fileSearchPolls',
+    ],
+    [
+      'a negative processingPolls',
+      { filesApi: { processingPolls: -1 } },
+      'filesApi.processingPolls',
+    ],
+    [
+      'a breakChunks entry without keepBytes',
+      { filesApi: { breakChunks: [{ chunk: 1 }] } },
+      'filesApi.breakChunks',
+    ],
+    ['a misspelt filesApi option', { filesApi: { batchPoll: 2 } }, 'filesApi.batchPoll'],
+    [
+      'a backgroundPolls of 1.5',
+      { interactions: { backgroundPolls: 1.5 } },
+      'interactions.backgroundPolls',
+    ],
+    [
+      'a holdBackground that is true',
+      { interactions: { holdBackground: true } },
+      'interactions.holdBackground',
+    ],
+    ['interactions as a list', { interactions: [] }, 'interactions'],
   ] as const) {
     it(`names ${argument} for ${name}`, () => {
       const make = () => createFakeGemini(options as never);
@@ -63,6 +92,22 @@ describe('createFakeGemini on wrong options', () => {
     expect(() => fake.failNext({ type: 'latency', ms: 1e12 })).toThrow(
       expect.objectContaining({ argument: 'failNext(fault).ms' }),
     );
+  });
+
+  it('takes every documented form of the nested options', () => {
+    expect(() =>
+      createFakeGemini({
+        filesApi: {
+          chunkGranularity: 16,
+          processingPolls: ({ mimeType }) => (mimeType.startsWith('video/') ? 2 : 0),
+          failProcessing: () => false,
+          breakChunks: [{ chunk: 1, keepBytes: 1000 }],
+          batchPolls: 0,
+          fileSearchPolls: 3,
+        },
+        interactions: { backgroundPolls: 0, holdBackground: () => false, dropStreamAfterEvents: 3 },
+      }),
+    ).not.toThrow();
   });
 
   it('checks setScript the same way', () => {

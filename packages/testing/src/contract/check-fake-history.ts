@@ -78,9 +78,16 @@ export function checkFakeHistory(
   contents: unknown,
   options: FakeHistoryOptions = {},
 ): FakeHistoryIssue[] {
+  // vercel/ai#3775: "contents is not specified". Proto3 JSON reads an absent repeated field, and
+  // one set to null, as the empty list (protobuf.dev/programming-guides/json: "null is accepted as
+  // the empty list []"), so `{}` gets the same answer as `{"contents": []}`.
+  if (
+    contents === undefined ||
+    contents === null ||
+    (Array.isArray(contents) && contents.length === 0)
+  )
+    return [{ rule: 'empty-contents', contentIndex: -1 }];
   if (!Array.isArray(contents)) return [{ rule: 'invalid-contents', contentIndex: -1 }];
-  // vercel/ai#3775: "contents is not specified".
-  if (contents.length === 0) return [{ rule: 'empty-contents', contentIndex: -1 }];
   const issues: FakeHistoryIssue[] = [];
   const summaries = contents.map((content, index) =>
     readContent(content, index, issues, options.strict === true),

@@ -102,6 +102,12 @@ describe('createFakeGemini contract rules', () => {
     expect(await refused({ contents: [] })).toBe(
       '* GenerateContentRequest.contents: contents is not specified\n',
     );
+    // Proto3 JSON: an absent repeated field, or one set to null, is the empty list.
+    for (const body of [{}, { contents: null }, '']) {
+      expect(await refused(body)).toBe(
+        '* GenerateContentRequest.contents: contents is not specified\n',
+      );
+    }
   });
 
   it('checks signatures on Gemini 3 only, and only in the active loop', async () => {

@@ -133,3 +133,58 @@ describe('readLatestExchanges', () => {
     });
   });
 });
+
+describe('buildJsonAnswer on a hostile schema', () => {
+  const sources = { question: 'Anything?', exchanges: [], summary: 'A summary.' };
+
+  it('answers a recursive type whose ten properties are all required, instead of building 10^12 values', () => {
+    // Each level fans out ten ways down to the depth limit: this hung the demo model.
+    const names = 'abcdefghij'.split('');
+    const schema = {
+      $ref: '#/$defs/Node',
+      $defs: {
+        Node: {
+          type: 'object',
+          properties: Object.fromEntries(names.map((name) => [name, { $ref: '#/$defs/Node' }])),
+          required: names,
+        },
+      },
+    };
+    const answer = buildJsonAnswer(schema, sources) as Record<string, unknown>;
+    expect(Object.keys(answer)).toEqual(names);
+    // Cut, not hung: the size of what was built stays bounded.
+    expect(JSON.stringify(answer).length).toBeLessThan(1_000_000);
+  });
+
+  it('caps minItems and minLength of a billion at a bound', () => {
+    const answer = buildJsonAnswer(
+      {
+        type: 'object',
+        properties: {
+          tags: { type: 'array', items: { type: 'string' }, minItems: 1e9 },
+          note: { type: 'string', minLength: 1e9 },
+        },
+        required: ['tags', 'note'],
+      },
+      sources,
+    ) as { tags: string[]; note: string };
+    expect(answer.tags).toHaveLength(1000);
+    expect(answer.note).toHaveLength(100_000);
+  });
+
+  it('still honours a minItems and a minLength of ordinary size', () => {
+    const answer = buildJsonAnswer(
+      {
+        type: 'object',
+        properties: {
+          tags: { type: 'array', items: { type: 'string' }, minItems: 3 },
+          code: { type: 'string', minLength: 12 },
+        },
+        required: ['tags', 'code'],
+      },
+      sources,
+    ) as { tags: string[]; code: string };
+    expect(answer.tags).toHaveLength(3);
+    expect(answer.code.length).toBeGreaterThanOrEqual(12);
+  });
+});

@@ -20,10 +20,21 @@ export function buildJsonAnswer(schema: unknown, sources: JsonSources): unknown 
   const facts = new Map<string, unknown>();
   for (const exchange of sources.exchanges) collectFacts(exchange.response, facts, 0);
   for (const exchange of sources.exchanges) collectFacts(exchange.args, facts, 0);
-  return build(schema, schema, 'answer', { ...sources, facts }, 0);
+  return build(schema, schema, 'answer', { ...sources, facts, budget: { nodes: MAX_NODES } }, 0);
 }
 
-type Context = JsonSources & { facts: Map<string, unknown> };
+/**
+ * Bounds on what one answer builds: the schema is the client's bytes. A recursive type whose
+ * every property is required and points back at it fans out at each of the 12 levels (ten such
+ * properties: 10^12 values), and `minItems` or `minLength` may ask for a billion; past a bound
+ * the answer is cut (`null` for values past the node budget) instead of hanging the model.
+ */
+const MAX_NODES = 10_000;
+const MAX_GENERATED_ITEMS = 1_000;
+const MAX_GENERATED_CHARS = 100_000;
+
+/** What the build reads, and the nodes it may still build (shared down the whole build). */
+type Context = JsonSources & { facts: Map<string, unknown>; budget: { nodes: number } };
 
 function normalizeKey(key: string): string {
   return key.replace(/[_\s-]/g, '').toLowerCase();
@@ -67,7 +78,8 @@ function build(
   depth: number,
 ): unknown {
   const schema = resolveRef(root, node);
-  if (!isJsonObject(schema) || depth > 12) return null;
+  if (!isJsonObject(schema) || depth > 12 || context.budget.nodes <= 0) return null;
+  context.budget.nodes--;
   if (schema['const'] !== undefined) return schema['const'];
   const options = schema['anyOf'] ?? schema['oneOf'] ?? schema['any_of'];
   if (schema['type'] === undefined && Array.isArray(options)) {
@@ -129,7 +141,10 @@ function buildArray(
   context: Context,
   depth: number,
 ): unknown[] {
-  const min = numberOf(schema['minItems'] ?? schema['min_items']) ?? 0;
+  const min = Math.min(
+    numberOf(schema['minItems'] ?? schema['min_items']) ?? 0,
+    MAX_GENERATED_ITEMS,
+  );
   const max = numberOf(schema['maxItems'] ?? schema['max_items']) ?? Number.POSITIVE_INFINITY;
   const items = schema['items'] ?? {};
   const itemSchema = resolveRef(root, items);
@@ -182,7 +197,10 @@ function buildString(
   } else {
     text = formatted(schema['format']) ?? `${key} for: ${context.question}`.slice(0, 120);
   }
-  const minLength = numberOf(schema['minLength'] ?? schema['min_length']) ?? 0;
+  const minLength = Math.min(
+    numberOf(schema['minLength'] ?? schema['min_length']) ?? 0,
+    MAX_GENERATED_CHARS,
+  );
   const maxLength = numberOf(schema['maxLength'] ?? schema['max_length']);
   if (text.length < minLength) text = text.padEnd(minLength, '.');
   return maxLength === undefined ? text : text.slice(0, maxLength);

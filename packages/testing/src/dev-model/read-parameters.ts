@@ -20,14 +20,19 @@ export type DemoParameter = {
 
 /** The parameters of a declaration, in declaration order. @internal */
 export function readParameters(declaration: FunctionDeclaration): DemoParameter[] {
-  const schema = resolveRoot(declaration.parametersJsonSchema ?? declaration.parameters);
+  // A root that is itself a `$ref` ({ $ref: '#/definitions/Order', definitions }, as
+  // zod-to-json-schema writes a named schema) keeps its definitions at the root: every `$ref`
+  // below resolves against the root, not against the definition it led to.
+  const root = declaration.parametersJsonSchema ?? declaration.parameters;
+  const schema = resolveRef(root, root);
   if (!isJsonObject(schema) || !isJsonObject(schema['properties'])) return [];
+  const definitions: Record<string, unknown> = isJsonObject(root) ? root : schema;
   const required = new Set(
     Array.isArray(schema['required']) ? (schema['required'] as unknown[]) : [],
   );
   const parameters: DemoParameter[] = [];
   for (const [name, raw] of Object.entries(schema['properties'])) {
-    const property = resolveRef(schema, raw);
+    const property = resolveRef(definitions, raw);
     if (!isJsonObject(property)) continue;
     const enumValues = Array.isArray(property['enum'])
       ? property['enum'].filter((value): value is string => typeof value === 'string')
@@ -39,14 +44,17 @@ export function readParameters(declaration: FunctionDeclaration): DemoParameter[
       description: typeof property['description'] === 'string' ? property['description'] : '',
       enumValues: enumValues !== undefined && enumValues.length > 0 ? enumValues : undefined,
       items: isJsonObject(property['items']) ? property['items'] : undefined,
-      schema: { $defs: schema['$defs'], definitions: schema['definitions'], ...property },
+      schema: { $defs: definitions['$defs'], definitions: definitions['definitions'], ...property },
     });
   }
   return parameters;
 }
 
+/** How deep `schemaType` follows nested `anyOf`/`oneOf`: a declaration is the client's bytes. */
+const MAX_SCHEMA_DEPTH = 32;
+
 /** The lower-case type of a schema node: handles `["string","null"]`, `anyOf`, OpenAPI `STRING`. @internal */
-export function schemaType(schema: Record<string, unknown>): string {
+export function schemaType(schema: Record<string, unknown>, depth = 0): string {
   const type = schema['type'];
   if (typeof type === 'string') return type.toLowerCase();
   if (Array.isArray(type)) {
@@ -54,9 +62,12 @@ export function schemaType(schema: Record<string, unknown>): string {
     if (typeof first === 'string') return first.toLowerCase();
   }
   const options = schema['anyOf'] ?? schema['oneOf'] ?? schema['any_of'];
-  if (Array.isArray(options)) {
+  if (Array.isArray(options) && depth < MAX_SCHEMA_DEPTH) {
     for (const option of options) {
-      if (isJsonObject(option) && schemaType(option) !== 'null') return schemaType(option);
+      // Read once: reading an option twice doubled the work at each level of nesting, so 40
+      // nested anyOf took 2^40 steps and hung the demo model.
+      const type = isJsonObject(option) ? schemaType(option, depth + 1) : 'null';
+      if (type !== 'null') return type;
     }
   }
   if (Array.isArray(schema['enum']))
@@ -65,10 +76,6 @@ export function schemaType(schema: Record<string, unknown>): string {
   if (isJsonObject(schema['properties'])) return 'object';
   if (schema['items'] !== undefined) return 'array';
   return 'string';
-}
-
-function resolveRoot(schema: unknown): unknown {
-  return resolveRef(schema, schema);
 }
 
 /** Follows a local `$ref` (`#/$defs/X`, `#/definitions/X`) against the root schema. @internal */

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { isJsonObject, readField } from '@gemloop/core/internal';
 import { googleError } from '../script/fake-errors.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { jsonReply } from '../state/fake-reply.ts';
@@ -55,14 +55,16 @@ export function handleBatchCreate(
         request: isJsonObject(item) ? item['request'] : undefined,
       });
     }
-  } else if (typeof input['fileName'] === 'string') {
+  } else if (typeof readField(input, 'fileName', 'file_name') === 'string') {
     fromFile = true;
-    const id = input['fileName'].replace(/^files\//, '');
+    // Proto3 JSON: either spelling of the field.
+    const fileName = readField(input, 'fileName', 'file_name') as string;
+    const id = fileName.replace(/^files\//, '');
     const file = findFile(state, id);
     if (file === undefined) {
       return jsonReply(
         state,
-        googleError(400, `The input file ${input['fileName']} does not exist or has expired.`),
+        googleError(400, `The input file ${fileName} does not exist or has expired.`),
       );
     }
     const lines = new TextDecoder().decode(file.bytes).split('\n');
@@ -74,13 +76,13 @@ export function handleBatchCreate(
       } catch {
         return jsonReply(
           state,
-          googleError(400, `Line ${index + 1} of ${input['fileName']} is not valid JSON.`),
+          googleError(400, `Line ${index + 1} of ${fileName} is not valid JSON.`),
         );
       }
       if (!isJsonObject(parsed))
         return jsonReply(
           state,
-          googleError(400, `Line ${index + 1} of ${input['fileName']} is not an object.`),
+          googleError(400, `Line ${index + 1} of ${fileName} is not an object.`),
         );
       const key = parsed['key'];
       requests.push({ key: typeof key === 'string' ? key : undefined, request: parsed['request'] });
@@ -98,7 +100,9 @@ export function handleBatchCreate(
   const stored: FakeBatch = {
     id,
     model,
-    displayName: typeof batch['displayName'] === 'string' ? batch['displayName'] : undefined,
+    displayName: ((name) => (typeof name === 'string' ? name : undefined))(
+      readField(batch, 'displayName', 'display_name'),
+    ),
     requests,
     fromFile,
     kind,
@@ -225,6 +229,7 @@ async function advance(
       });
   }
   batch.state = 'BATCH_STATE_SUCCEEDED';
+  batch.failedRequests = answers.filter((answer) => answer.error !== undefined).length;
   if (!batch.fromFile) {
     batch.output = {
       inlinedResponses: {
@@ -249,7 +254,10 @@ async function advance(
 
 function describeBatch(batch: FakeBatch): Record<string, unknown> {
   const created = new Date(batch.createTime).toISOString();
-  const succeeded = batch.requests.length;
+  // BatchStats (ai.google.dev/api/batch-api): requests that failed to be processed are counted
+  // apart from the successful ones; proto3 JSON leaves out a count of zero.
+  const failed = batch.failedRequests ?? 0;
+  const succeeded = batch.requests.length - failed;
   const metadata: Record<string, unknown> = {
     '@type': batch.kind === 'embed' ? EMBED_BATCH_TYPE : BATCH_TYPE,
     model: `models/${batch.model}`,
@@ -259,7 +267,10 @@ function describeBatch(batch: FakeBatch): Record<string, unknown> {
     batchStats: {
       requestCount: String(batch.requests.length),
       ...(batch.state === 'BATCH_STATE_SUCCEEDED'
-        ? { successfulRequestCount: String(succeeded) }
+        ? {
+            ...(succeeded > 0 ? { successfulRequestCount: String(succeeded) } : {}),
+            ...(failed > 0 ? { failedRequestCount: String(failed) } : {}),
+          }
         : { pendingRequestCount: String(batch.requests.length) }),
     },
   };

@@ -197,3 +197,142 @@ describe('the fake cachedContents resource on Vertex AI', () => {
     expect(JSON.stringify(refused.json)).toContain('publishers/google/models/');
   });
 });
+
+/** The fields these tests read of a cache, a list, an answer or an error. */
+type CacheAnswer = {
+  name: string;
+  expireTime: string;
+  usageMetadata: { totalTokenCount: number; cachedContentTokenCount: number };
+  cachedContents?: { name: string }[];
+  error: { message: string; status: string };
+};
+
+describe('the fake cachedContents resource on bad input', () => {
+  // Bodies as a client other than gemloop's may send them: the fake refuses what the API's
+  // proto-JSON parser refuses, stores nothing, and keeps serving.
+  const small = createFakeGemini({ minCacheTokens: 1, now: () => clock });
+  const send = async (path: string, method = 'GET', body?: unknown) => {
+    const response = await small.fetch(`https://x/v1beta/${path}`, {
+      method,
+      headers: { 'x-goog-api-key': 'k' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json()) as CacheAnswer };
+  };
+  const cache = (extra: Record<string, unknown> = {}) => ({
+    model: 'models/gemini-2.5-flash',
+    contents: [{ role: 'user', parts: [{ text: 'The rent is due on the first.' }] }],
+    ...extra,
+  });
+  const names = async () =>
+    ((await send('cachedContents')).json['cachedContents'] ?? []).map(
+      (each: { name: string }) => each.name,
+    );
+
+  it.each([
+    [
+      'a ttl without its unit',
+      { ttl: '300' },
+      "Illegal duration format; duration must end with 's'",
+    ],
+    ['a ttl as a number', { ttl: 300 }, "duration must end with 's'"],
+    ['a negative ttl', { ttl: '-5s' }, "duration must end with 's'"],
+    // Past google.protobuf.Duration's range (duration.proto); it once stored an expiration past
+    // JavaScript's last Date, and every later list threw RangeError.
+    ['a ttl past 10,000 years', { ttl: '9000000000000s' }, 'Duration value exceeds limits'],
+    [
+      'both ttl and expireTime',
+      { ttl: '60s', expireTime: '2030-01-01T00:00:00Z' },
+      'Only one of ttl and expire_time may be set.',
+    ],
+    [
+      'an expireTime that is no timestamp',
+      { expireTime: 'tomorrow' },
+      "(type.googleapis.com/google.protobuf.Timestamp), Field 'expireTime', Invalid time format",
+    ],
+    [
+      'an expireTime past year 9999',
+      { expireTime: '+010000-01-01T00:00:00Z' },
+      'Invalid time format',
+    ],
+    ['no model', { model: undefined }, 'cached_content.model: Model name is required'],
+    ['an empty model', { model: '' }, 'Model name is required'],
+  ])('refuses %s with a 400 and stores nothing', async (_, extra, message) => {
+    const before = await names();
+    const refused = await send('cachedContents', 'POST', cache(extra));
+    expect(refused.status).toBe(400);
+    expect(refused.json['error']).toMatchObject({ status: 'INVALID_ARGUMENT' });
+    expect(refused.json['error'].message).toContain(message);
+    expect(await names()).toEqual(before);
+  });
+
+  it('takes a fractional ttl and expire_time in snake case', async () => {
+    const fractional = await send('cachedContents', 'POST', cache({ ttl: '1.5s' }));
+    expect(fractional.json['expireTime']).toBe(new Date(clock + 1500).toISOString());
+    const snake = await send(
+      'cachedContents',
+      'POST',
+      cache({ expire_time: '2030-01-01T00:00:00Z' }),
+    );
+    expect(snake.json['expireTime']).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('updates only the expiration, named in updateMask, and refuses any other patch', async () => {
+    const created = await send(
+      'cachedContents',
+      'POST',
+      cache({ displayName: 'lease', ttl: '60s' }),
+    );
+    const path = created.json['name'] as string;
+    const patch = (query: string, body: unknown) => send(`${path}${query}`, 'PATCH', body);
+    const refusals = [
+      await patch('', { ttl: '120s' }),
+      await patch('?updateMask=displayName', { displayName: 'other' }),
+      await patch('?updateMask=ttl,contents', { ttl: '120s', contents: [] }),
+      await patch('?updateMask=ttl', { displayName: 'no expiration here' }),
+      await patch('?updateMask=ttl', { ttl: 'soon' }),
+    ];
+    expect(refusals.map((refusal) => refusal.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(refusals[0]?.json['error'].message).toContain('update_mask is required');
+    expect(refusals[1]?.json['error'].message).toContain("field 'displayName' cannot be updated");
+    expect(refusals[2]?.json['error'].message).toContain("field 'contents' cannot be updated");
+    // Nothing changed by the refusals.
+    expect((await send(path)).json).toEqual(created.json);
+    const updated = await patch('?update_mask=expire_time', {
+      expire_time: '2031-01-01T00:00:00Z',
+    });
+    expect(updated.json).toEqual({ ...created.json, expireTime: '2031-01-01T00:00:00.000Z' });
+  });
+
+  it('answers 403 for a cache it does not hold and 404 for a verb the resource has not', async () => {
+    const missing = await send('cachedContents/nope');
+    expect(missing.status).toBe(403);
+    expect(missing.json['error'].message).toBe('CachedContent not found (or permission denied)');
+    expect((await send('cachedContents/nope', 'DELETE')).status).toBe(403);
+    const created = await send('cachedContents', 'POST', cache());
+    const put = await send(created.json['name'], 'PUT', cache());
+    expect(put.status).toBe(404);
+    expect((await send('cachedContents', 'DELETE')).status).toBe(404);
+  });
+
+  it('reads cached_content in snake case on generateContent, and refuses one that is no string', async () => {
+    const created = await send('cachedContents', 'POST', cache());
+    const ask = (body: unknown) => send('models/gemini-2.5-flash:generateContent', 'POST', body);
+    const answered = await ask({
+      cached_content: created.json['name'],
+      contents: [{ role: 'user', parts: [{ text: 'When?' }] }],
+    });
+    expect(answered.status).toBe(200);
+    expect(answered.json['usageMetadata'].cachedContentTokenCount).toBe(
+      created.json['usageMetadata'].totalTokenCount,
+    );
+    const notString = await ask({
+      cachedContent: { name: created.json['name'] },
+      contents: [{ role: 'user', parts: [{ text: 'When?' }] }],
+    });
+    expect(notString.status).toBe(400);
+    expect(notString.json['error'].message).toMatch(
+      /^Invalid value at 'cached_content' \(TYPE_STRING\), \{"name":/,
+    );
+  });
+});

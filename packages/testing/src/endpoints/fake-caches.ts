@@ -1,5 +1,6 @@
 import { isJsonObject, readField } from '@gemloop/core/internal';
 import { getMinCacheTokens } from '@gemloop/core/models';
+import { invalidValue, toContractError } from '../contract/contract-violation.ts';
 import { estimatePromptTokens } from '../replies/estimate-usage.ts';
 import { type FakeHttpError, fakeErrors, googleError } from '../script/fake-errors.ts';
 import { jsonReply } from '../state/fake-reply.ts';
@@ -9,6 +10,14 @@ import { isKnownModel } from './fake-models.ts';
 
 /** The API's default TTL (ai.google.dev/gemini-api/docs/caching: "defaults to 1 hour"). */
 const DEFAULT_TTL_MS = 3_600_000;
+/**
+ * The largest `google.protobuf.Duration` (duration.proto: "+315,576,000,000 seconds", about
+ * 10,000 years) and `Timestamp` (timestamp.proto: up to 9999-12-31T23:59:59Z). Past them the API's
+ * parser refuses the value; the fake must too, or an expiration past JavaScript's last Date
+ * would be stored and make every later `get` and `list` throw.
+ */
+const MAX_DURATION_SECONDS = 315_576_000_000;
+const MAX_TIMESTAMP_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /**
  * The errors of `cachedContents` and of `generateContent` with `cachedContent`, as the real API
@@ -250,11 +259,19 @@ function readExpiration(
         ),
       };
     }
+    if (Number(match[1]) > MAX_DURATION_SECONDS) {
+      // protobuf's JSON parser (util/internal/protostream_objectwriter.cc, RenderDuration).
+      return {
+        error: fakeErrors.invalidArgument(
+          `Invalid value at 'cached_content.ttl' (type.googleapis.com/google.protobuf.Duration), Field 'ttl', Duration value exceeds limits`,
+        ),
+      };
+    }
     return { expireTime: now(state) + Number(match[1]) * 1000 };
   }
   if (expire !== undefined) {
     const time = typeof expire === 'string' ? Date.parse(expire) : Number.NaN;
-    if (Number.isNaN(time)) {
+    if (Number.isNaN(time) || time > MAX_TIMESTAMP_MS) {
       return {
         error: fakeErrors.invalidArgument(
           `Invalid value at 'cached_content.expire_time' (type.googleapis.com/google.protobuf.Timestamp), Field 'expireTime', Invalid time format`,
@@ -317,7 +334,12 @@ export function applyCachedContent(
   ) {
     return { error: cacheErrors.fieldsBesideCache() };
   }
-  const cache = typeof name === 'string' ? findCache(state, name) : undefined;
+  if (typeof name !== 'string') {
+    // The field is a string (the resource name): the proto-JSON parser refuses another type.
+    const error = toContractError([invalidValue('cached_content', 'TYPE_STRING', name)]);
+    if (error !== undefined) return { error };
+  }
+  const cache = findCache(state, String(name));
   if (cache === undefined) return { error: cacheErrors.notFound() };
   if (cache.model !== model) return { error: cacheErrors.otherModel(model, cache.model) };
   const merged: Record<string, unknown> = { ...body };

@@ -170,6 +170,32 @@ describe('the fake batchEmbedContents', () => {
 });
 
 describe('the fake on Vertex AI', () => {
+  it('takes the fields in their proto spelling too, as proto3 JSON parsers do', async () => {
+    // protobuf.dev/programming-guides/json: parsers "accept both the lowerCamelCase name ... and
+    // the original proto field name". A Python-style body was refused as unknown names.
+    const camel = await send('models/gemini-embedding-2:embedContent', {
+      content: { parts: [{ text: 'same text' }] },
+      taskType: 'RETRIEVAL_QUERY',
+      outputDimensionality: 8,
+    });
+    const snake = await send('models/gemini-embedding-2:embedContent', {
+      content: { parts: [{ text: 'same text' }] },
+      task_type: 'RETRIEVAL_QUERY',
+      output_dimensionality: 8,
+    });
+    expect(snake.status, snake.text).toBe(200);
+    const values = (text: string) =>
+      (JSON.parse(text) as { embedding: { values: number[] } }).embedding.values;
+    expect(values(snake.text)).toHaveLength(8);
+    expect(values(snake.text)).toEqual(values(camel.text));
+    const tooBig = await send('models/gemini-embedding-2:embedContent', {
+      content: { parts: [{ text: 'x' }] },
+      output_dimensionality: 4000,
+    });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.text).toContain('output_dimensionality: must be between 1 and');
+  });
+
   it('serves :embedContent for gemini-embedding-2 and :predict for gemini-embedding-001, the same vectors', async () => {
     const two = await vertex().embedContent({
       model: 'gemini-embedding-2',

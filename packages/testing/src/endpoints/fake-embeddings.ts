@@ -1,5 +1,5 @@
 import { findEmbeddingModel, MAX_BATCH_EMBED_ITEMS } from '@gemloop/core/embeddings';
-import { estimateTokens, isJsonObject } from '@gemloop/core/internal';
+import { estimateTokens, isJsonObject, readField } from '@gemloop/core/internal';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 import type { FakeEmbed, FakeModels } from '../script/fake-types.ts';
 
@@ -15,12 +15,17 @@ export const EMBED_METHODS: ReadonlySet<string> = new Set([
 const FULL_DIMENSIONS = 3072;
 
 /** The fields of the Gemini API's `EmbedContentRequest` (ai.google.dev/api/embeddings). */
+// Each field in both JSON spellings: proto3 JSON parsers "accept both the lowerCamelCase name
+// ... and the original proto field name" (protobuf.dev/programming-guides/json), so a client that
+// writes `task_type` or `output_dimensionality` (as Python code often does) is answered, not 400'd.
 const GEMINI_API_FIELDS = new Set([
   'model',
   'content',
   'taskType',
+  'task_type',
   'title',
   'outputDimensionality',
+  'output_dimensionality',
 ]);
 
 /**
@@ -103,7 +108,7 @@ export function embedOne(
       `* ${where}.content: ${model} accepts text only; use gemini-embedding-2 for media.`,
     );
   }
-  const dimensions = body['outputDimensionality'];
+  const dimensions = readField(body, 'outputDimensionality', 'output_dimensionality');
   const max = known?.maxDimensions ?? FULL_DIMENSIONS;
   if (
     dimensions !== undefined &&
@@ -213,7 +218,9 @@ export function answerVertexEmbedding(
 ): { status: number; body: unknown } {
   const known = findEmbeddingModel(model);
   if (method === 'embedContent') {
-    const config = isJsonObject(body) ? body['embedContentConfig'] : undefined;
+    const config = isJsonObject(body)
+      ? readField(body, 'embedContentConfig', 'embed_content_config')
+      : undefined;
     const flat = isJsonObject(body)
       ? { content: body['content'], ...(isJsonObject(config) ? config : {}) }
       : body;
@@ -242,7 +249,9 @@ export function answerVertexEmbedding(
   const instance = instances[0];
   const text = isJsonObject(instance) ? instance['content'] : undefined;
   const parameters = isJsonObject(body) ? body['parameters'] : undefined;
-  const dimensions = isJsonObject(parameters) ? parameters['outputDimensionality'] : undefined;
+  const dimensions = isJsonObject(parameters)
+    ? readField(parameters, 'outputDimensionality', 'output_dimensionality')
+    : undefined;
   const embedded = embedOne(
     model,
     {
@@ -271,11 +280,16 @@ export function answerVertexEmbedding(
 const VERTEX_FIELDS = new Set([
   'content',
   'taskType',
+  'task_type',
   'title',
   'outputDimensionality',
+  'output_dimensionality',
   'autoTruncate',
+  'auto_truncate',
   'documentOcr',
+  'document_ocr',
   'audioTrackExtraction',
+  'audio_track_extraction',
 ]);
 
 function usageOf(embedded: readonly Embedded[]): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { isJsonObject, readField } from '@gemloop/core/internal';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 import { jsonReply } from '../state/fake-reply.ts';
 import type {
@@ -85,13 +85,20 @@ function describeDocument(store: FakeFileSearchStore, document: FakeStoreDocumen
 
 /** Cuts text into chunks of whitespace-separated words, with overlap, keeping the original text. */
 function toChunks(text: string, config: unknown): string[] {
-  const white = isJsonObject(config) ? config['whiteSpaceConfig'] : undefined;
+  const white = isJsonObject(config)
+    ? readField(config, 'whiteSpaceConfig', 'white_space_config')
+    : undefined;
   const size = Math.max(
     1,
-    Number(isJsonObject(white) ? white['maxTokensPerChunk'] : undefined) ||
-      DEFAULT_TOKENS_PER_CHUNK,
+    Number(
+      isJsonObject(white)
+        ? readField(white, 'maxTokensPerChunk', 'max_tokens_per_chunk')
+        : undefined,
+    ) || DEFAULT_TOKENS_PER_CHUNK,
   );
-  const overlapGiven = isJsonObject(white) ? Number(white['maxOverlapTokens']) : Number.NaN;
+  const overlapGiven = isJsonObject(white)
+    ? Number(readField(white, 'maxOverlapTokens', 'max_overlap_tokens'))
+    : Number.NaN;
   const overlap = Math.min(
     size - 1,
     Math.max(0, Number.isFinite(overlapGiven) ? overlapGiven : DEFAULT_OVERLAP_TOKENS),
@@ -121,8 +128,9 @@ function addDocument(
   const body = isJsonObject(document.body) ? document.body : {};
   const text = new TextDecoder().decode(document.bytes);
   const id = nextId(state, 'doc-');
-  const chunks = toChunks(text, body['chunkingConfig']);
-  const metadata = Array.isArray(body['customMetadata']) ? body['customMetadata'] : [];
+  const chunks = toChunks(text, readField(body, 'chunkingConfig', 'chunking_config'));
+  const given = readField(body, 'customMetadata', 'custom_metadata');
+  const metadata = Array.isArray(given) ? given : [];
   store.documents.set(id, {
     id,
     displayName: document.displayName,
@@ -209,8 +217,8 @@ export function handleFileSearchStoreRequest(
   if (storeId === undefined) {
     if (request.method === 'POST') {
       const given = isJsonObject(body) ? body : {};
-      const displayName =
-        typeof given['displayName'] === 'string' ? given['displayName'] : undefined;
+      const named = readField(given, 'displayName', 'display_name');
+      const displayName = typeof named === 'string' ? named : undefined;
       // Google derives the id from the display name with a 12-character suffix (the reference).
       const slug = (displayName ?? '')
         .toLowerCase()
@@ -221,10 +229,10 @@ export function handleFileSearchStoreRequest(
       const store: FakeFileSearchStore = {
         id,
         displayName,
-        embeddingModel:
-          typeof given['embeddingModel'] === 'string'
-            ? given['embeddingModel']
-            : 'models/gemini-embedding-001',
+        embeddingModel: ((model) =>
+          typeof model === 'string' ? model : 'models/gemini-embedding-001')(
+          readField(given, 'embeddingModel', 'embedding_model'),
+        ),
         createTime: now(state),
         documents: new Map(),
       };
@@ -258,7 +266,7 @@ export function handleFileSearchStoreRequest(
 }
 
 function importFile(state: FakeState, store: FakeFileSearchStore, body: unknown): FakeReply {
-  const fileName = isJsonObject(body) ? body['fileName'] : undefined;
+  const fileName = isJsonObject(body) ? readField(body, 'fileName', 'file_name') : undefined;
   const id = typeof fileName === 'string' ? /^files\/([^/]+)$/.exec(fileName)?.[1] : undefined;
   const file = id === undefined ? undefined : findFile(state, id);
   if (file === undefined) {
@@ -326,7 +334,8 @@ export function startStoreUpload(
   const store = state.fileSearchStores.get(storeId);
   if (store === undefined) return { error: storeErrors.notFound(`fileSearchStores/${storeId}`) };
   const given = isJsonObject(body) ? body : {};
-  const displayName = typeof given['displayName'] === 'string' ? given['displayName'] : undefined;
+  const named = readField(given, 'displayName', 'display_name');
+  const displayName = typeof named === 'string' ? named : undefined;
   return {
     upload: {
       displayName,
@@ -335,7 +344,9 @@ export function startStoreUpload(
           status: 200,
           body: addDocument(state, store, 'upload', {
             displayName: displayName ?? 'untitled',
-            mimeType: typeof given['mimeType'] === 'string' ? given['mimeType'] : 'text/plain',
+            mimeType: ((type) => (typeof type === 'string' ? type : 'text/plain'))(
+              readField(given, 'mimeType', 'mime_type'),
+            ),
             bytes,
             body: given,
           }),

@@ -95,7 +95,11 @@ export async function handleInteractionsRequest(
     state.interactions.delete(id);
     return ok(state, {});
   }
-  if (method === 'interactions.cancel' && request.method === 'POST') {
+  if (method === 'interactions.cancel' && request.method !== 'POST') {
+    // `…/{id}/cancel` is a POST route only: a GET there is no get of the interaction.
+    return notFound(state, request);
+  }
+  if (method === 'interactions.cancel') {
     if (interaction.status !== 'in_progress' && interaction.status !== 'queued') {
       return jsonReply(
         state,

@@ -70,7 +70,13 @@ export function toInteractionContents(
       flush('user');
       const modelParts: Json[] = [];
       if (type === 'model_output') {
-        for (const piece of (item['content'] as Json[] | undefined) ?? []) {
+        // Client bytes: a content that is no list, or a piece that is no object, is refused by
+        // its place instead of throwing out of the request.
+        const content = item['content'] ?? [];
+        if (!Array.isArray(content)) return { error: `input[${at}].content is not a list.` };
+        for (const [index, piece] of content.entries()) {
+          if (!isJsonObject(piece))
+            return { error: `input[${at}].content[${index}] is not an object.` };
           if (typeof piece['text'] === 'string') modelParts.push({ text: piece['text'] });
         }
       } else if (type === 'function_call') {

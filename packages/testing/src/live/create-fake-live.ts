@@ -35,6 +35,14 @@ const HANDLE_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const SERVICE_PATH =
   /^\/ws\/google\.ai\.generativelanguage\.(v1alpha|v1beta|v1)\.GenerativeService\.(BidiGenerateContent|BidiGenerateContentConstrained)$/;
 
+/** The members of a LiveClientMessage (https://ai.google.dev/api/live), each a message itself. */
+const MESSAGE_MEMBERS = ['setup', 'clientContent', 'realtimeInput', 'toolResponse'] as const;
+
+/** A JSON object (not null, not a list). The live module reads no core helper, so its own. */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 type Pending = { name: string; blocking: boolean };
 type Session = {
   id: number;
@@ -177,15 +185,25 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
         violate(conn, 'json', 'a client message is not JSON');
         return;
       }
-      if (typeof message !== 'object' || message === null) {
+      if (!isJsonObject(message)) {
         violate(conn, 'json', 'a client message is not a JSON object');
         return;
       }
-      onMessage(conn, message as Record<string, unknown>);
+      onMessage(conn, message);
     });
   });
 
   function onMessage(conn: Conn, message: Record<string, unknown>): void {
+    // Each member of the message is a message of its own (LiveClientMessage): a client's null,
+    // string or list there is refused, never read into (a TypeError in a socket listener would
+    // escape the server).
+    const malformed = MESSAGE_MEMBERS.find(
+      (key) => message[key] !== undefined && !isJsonObject(message[key]),
+    );
+    if (malformed !== undefined) {
+      violate(conn, 'json', `${malformed} is not a JSON object`);
+      return;
+    }
     if (conn.record.setup === undefined) {
       if (message['setup'] === undefined) {
         violate(conn, 'setup-first', `the first message was ${Object.keys(message).join(', ')}`);
@@ -289,7 +307,21 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       );
       return;
     }
-    for (const tool of (setup['tools'] as Record<string, unknown>[] | undefined) ?? []) {
+    const tools = setup['tools'] ?? [];
+    const listsOfObjects =
+      Array.isArray(tools) &&
+      tools.every(
+        (tool) =>
+          isJsonObject(tool) &&
+          (tool['functionDeclarations'] === undefined ||
+            (Array.isArray(tool['functionDeclarations']) &&
+              tool['functionDeclarations'].every(isJsonObject))),
+      );
+    if (!listsOfObjects) {
+      violate(conn, 'json', 'setup.tools is not a list of Tool objects');
+      return;
+    }
+    for (const tool of tools as Record<string, unknown>[]) {
       for (const declaration of (tool['functionDeclarations'] as
         | Record<string, unknown>[]
         | undefined) ?? []) {
@@ -397,6 +429,10 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     }
     let answeredBlocking = false;
     let next: 'none' | 'idle' | 'interrupt' = 'none';
+    if (!responses.every(isJsonObject)) {
+      violate(conn, 'json', 'a function response is not a JSON object');
+      return;
+    }
     for (const response of responses as Record<string, unknown>[]) {
       const id = response['id'];
       const call = typeof id === 'string' ? session.pending.get(id) : undefined;

@@ -103,7 +103,15 @@ export function createFakeAuthTokens({
       );
       return;
     }
-    const uses = body['uses'] === undefined ? 1 : Number(body['uses']);
+    // Proto3 JSON reads null as unset (protobuf.dev/programming-guides/json), so null is the
+    // default single use, never 0 (no limit); an int32 is a number or a numeric string, not a bool.
+    const given = body['uses'];
+    const uses =
+      given === undefined || given === null
+        ? 1
+        : typeof given === 'number' || (typeof given === 'string' && /^-?\d+$/.test(given))
+          ? Number(given)
+          : Number.NaN;
     if (!Number.isSafeInteger(uses) || uses < 0) {
       googleError(response, 400, 'uses must be a non-negative integer.');
       return;
@@ -146,6 +154,6 @@ export function createFakeAuthTokens({
 }
 
 function readTime(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
+  if (value === undefined || value === null) return fallback;
   return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }

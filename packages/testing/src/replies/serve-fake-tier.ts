@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { isJsonObject, readField } from '@gemloop/core/internal';
 import { SERVICE_TIER_HEADER } from '@gemloop/core/wire';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 
@@ -20,7 +20,8 @@ export function resolveFakeTier(
   body: unknown,
   serveTier: ((requested: string) => string) | undefined,
 ): FakeTierResult {
-  const requested = isJsonObject(body) ? body['serviceTier'] : undefined;
+  // Proto3 JSON takes the field in either spelling, as every other field of the request.
+  const requested = isJsonObject(body) ? readField(body, 'serviceTier', 'service_tier') : undefined;
   if (requested === undefined || requested === null) return { ok: true, served: undefined };
   const name = typeof requested === 'string' ? requested.toLowerCase() : undefined;
   if (name === undefined || !KNOWN_TIERS.has(name)) {

@@ -116,6 +116,8 @@ export type FakeBatch = {
   polls: number;
   createTime: number;
   output: Record<string, unknown> | undefined;
+  /** Requests answered with an error once it ran (`batchStats.failedRequestCount`). */
+  failedRequests?: number | undefined;
 };
 
 /** The mutable state of one fake server, shared by its transports. @internal */

@@ -18,11 +18,20 @@ export function describeErrorChain(error: unknown): string {
       }
       current = current.cause;
     } else {
-      texts.push(String(current));
+      texts.push(toText(current));
       break;
     }
   }
   return texts.join(': ') || 'unknown error';
+}
+
+/** `String(value)`, which throws for an object without a prototype or with a throwing toString. */
+function toText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

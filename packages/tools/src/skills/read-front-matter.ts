@@ -88,10 +88,14 @@ export function readFrontMatter(
           fail(
             `"${key}" must hold "key: value" lines, got ${JSON.stringify(text.trim().slice(0, 80))}.`,
           );
-        map[((entry as RegExpExecArray)[1] as string).trim()] = scalar(
-          ((entry as RegExpExecArray)[2] ?? '').trim(),
-          fail,
-        );
+        // Defined, not assigned: `map['__proto__'] = ...` would set the prototype (a string is
+        // ignored), so a skill's "__proto__" metadata key would vanish.
+        Object.defineProperty(map, ((entry as RegExpExecArray)[1] as string).trim(), {
+          value: scalar(((entry as RegExpExecArray)[2] ?? '').trim(), fail),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       fields.set(key, map);
     }
