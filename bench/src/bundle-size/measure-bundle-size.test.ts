@@ -91,11 +91,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * zod 3 tool's deferred declaration). 94.2 KB (96,452 bytes; -3,463) once the API error's
  * description (`errors/api-call/`: the advice for each status, the Google error body's parsing,
  * html-to-text; 10 KB minified) came only with the first failed response. 93.0 KB (95,236 bytes,
- * 42 chunks; 32.2 KB lazily in 18) with both branches merged; the budget 93.1 KB.
+ * 42 chunks; 32.2 KB lazily in 18) with both branches merged. 92.3 KB (94,508 bytes, 44 chunks;
+ * 34.1 KB lazily in 19) once continuation became a default plugin whose hop code (the hop log,
+ * resume, restart, usage sums) loads with `import()` only when an answer asks to be continued;
+ * the budget 92.4 KB.
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
  * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 93.1 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 92.4 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -1,4 +1,4 @@
-import { continuationPlugin } from '../continuation/continuation-plugin.ts';
+import { continuationPlugin, preloadContinuation } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
@@ -485,7 +485,11 @@ type UnaryStart = {
   /** Stops following the caller's signal. */
   unfollow: () => void;
 };
-const runLoopModule = new LoadOnce((): Promise<RunLoopModule> => import('./loop/run-loop.ts'));
+// With the loop, the default continuation plugin's code: a run's model calls go through it.
+const runLoopModule = new LoadOnce(
+  (): Promise<RunLoopModule> =>
+    Promise.all([import('./loop/run-loop.ts'), preloadContinuation()]).then(([loop]) => loop),
+);
 
 // The `budget` run option is sugar for the tree budget's plugin (budget/): loaded by the first run
 // whose tree has a budget, and added to every run of such a tree (the top run's, a subagent's, a

@@ -1,6 +1,29 @@
 import type { ContinuationSettings } from '../run/continuation-options.ts';
 import type { ModelCallWrapper } from '../run/model-call-wrapper.ts';
-import { continueGenerate, continueStream } from './continue-model-call.ts';
+import { LoadOnce } from '../shared/load-once.ts';
+
+type ContinueModelCall = typeof import('./continue-model-call.ts');
+
+// The wrapper's code (its fast paths fold a stream with the request path's accumulator) loads
+// with the loop, not with `import '@gemloop/core'`: the root import reaches no request path
+// (index.static-imports.test.ts; cold import is a bench target). Every run loads the loop first
+// (`preloadContinuation` beside it in create-agent.ts), so a model call finds it loaded.
+const modelCalls = new LoadOnce(
+  (): Promise<ContinueModelCall> => import('./continue-model-call.ts'),
+);
+
+/**
+ * Loads the continuation wrapper's code (with the loop, by an agent's first run).
+ * @internal
+ */
+export function preloadContinuation(): Promise<unknown> {
+  return modelCalls.load();
+}
+
+/** What a getter hands out before the code is loaded: a call fails, a look (a log line) does not. */
+function notLoaded(): never {
+  throw new Error('the continuation plugin is not loaded: a run loads it with the loop');
+}
 
 /**
  * The continuation plugin as an agent lists it (`agent.plugins`): its name, the settings it runs
@@ -27,10 +50,16 @@ export type ContinuationPlugin = ModelCallWrapper<Readonly<ContinuationSettings>
  * @internal
  */
 export function continuationPlugin(settings: ContinuationSettings): ContinuationPlugin {
+  // Getters, not wrappers: the loop calls the loaded functions themselves (no frame more between
+  // agent.run() and the transport; agent/request-path-depth.test.ts counts them).
   return Object.freeze({
-    name: 'continuation',
+    name: 'continuation' as const,
     options: Object.freeze(settings),
-    generate: continueGenerate,
-    stream: continueStream,
+    get generate() {
+      return modelCalls.value?.continueGenerate ?? notLoaded;
+    },
+    get stream() {
+      return modelCalls.value?.continueStream ?? notLoaded;
+    },
   });
 }
