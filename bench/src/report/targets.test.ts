@@ -28,8 +28,8 @@ function scenario(rows: ContenderRow[]): LoopScenarioResult {
   };
 }
 
-const rssCheck = (rows: ContenderRow[]) =>
-  checkTargets([scenario(rows)]).find((check) => check.target.includes('peak RSS'));
+const rssCheck = (rows: ContenderRow[], id = 'long-stream') =>
+  checkTargets([{ ...scenario(rows), id }]).find((check) => check.target.includes('peak RSS'));
 
 describe('the peak RSS target', () => {
   it('takes the undici floor of the same mode, and names it', () => {
@@ -43,7 +43,7 @@ describe('the peak RSS target', () => {
     ]);
     // 170 − 150 = 20 over the undici floor (40 over the fetch floor): the stream is the worst.
     expect(check).toMatchObject({
-      goal: '≤ floor.undici + 15 MB',
+      goal: '≤ floor + 15 MB (the 20,000-chunk stream: floor.undici.stream)',
       measured:
         '+20.0 MB (gemloop.stream over floor.undici.stream, Long streamed answer over HTTP: 20,000 chunks)',
       result: 'MISS',
@@ -66,6 +66,21 @@ describe('the peak RSS target', () => {
       row('gemloop.stream', true, 140),
     ]);
     expect(check?.measured).toMatch(/^−10.0 MB \(gemloop\.stream over floor\.undici\.stream/);
+  });
+
+  it('keeps the fetch floor for the other loop scenarios', () => {
+    const check = rssCheck(
+      [
+        row('floor', false, 130),
+        row('floor.stream', true, 130),
+        row('floor.undici', false, 100),
+        row('floor.undici.stream', true, 100),
+        row('gemloop.run', false, 120),
+        row('gemloop.stream', true, 125),
+      ],
+      'parallel-calls',
+    );
+    expect(check?.measured).toMatch(/^−5\.0 MB \(gemloop\.stream over floor\.stream,/);
   });
 
   it('falls back to the fetch floor, named, for results without the undici floor', () => {
