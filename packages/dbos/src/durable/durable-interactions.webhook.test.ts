@@ -21,6 +21,8 @@ import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { interactionIdOf } from './create-durable-runs.ts';
 import { RUNS_QUEUE } from './durable-run-types.ts';
 import {
+  claimDueInteractionWaits,
+  INTERACTION_TOPIC,
   INTERACTION_WAITS_TABLE,
   recordInteractionWait,
   takeInteractionWaits,
@@ -267,6 +269,59 @@ describe('durable background interactions woken by a webhook', () => {
     }, 'the run to stop on its second call');
     await fake.finishInteraction((await parkedOn(runId)) as string);
     expect((await runs.result(runId)).text).toBe('order 7: clear skies.');
+  });
+
+  it('the sweep leaves a wait its waker has just marked `resuming` to that waker', async () => {
+    // A waker marks the wait `resuming`, then sends the wake-up and resumes the run; a run that
+    // stopped long before its webhook is CANCELLED until that resume lands. The sweep took such a
+    // row for one nobody resumed (a run CANCELLED for longer than its staleMs) and resumed the
+    // run a second time, with a second wake-up: two executions of it, its current step run twice.
+    const runId = 'wh-waker';
+    await runs.start('webhookBackground', { runId, input: 'Quito' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const id = (await parkedOn(runId)) as string;
+    const stoppedForMs = async () => {
+      const { rows } = await pool.query<{ age: string }>(
+        `SELECT (extract(epoch FROM now()) * 1000)::bigint - updated_at AS age
+           FROM dbos.workflow_status WHERE workflow_uuid = $1 AND status = 'CANCELLED'`,
+        [runId],
+      );
+      return Number(rows[0]?.age ?? 0);
+    };
+    // Stopped for longer than the staleMs below, as a run whose webhook comes late.
+    await waitFor(async () => (await stoppedForMs()) > 1500, 'the run to be stopped 1.5 s');
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      // The waker's first half: the wait is marked, the run not resumed yet; the sweep (the
+      // worker's says staleMs 1000) leaves it alone.
+      expect(await takeInteractionWaits(pool, id)).toEqual([{ runId, resume: true }]);
+      expect(await claimDueInteractionWaits(pool, { staleMs: 1000 })).toEqual([]);
+      // Its second half, as runs.wakeInteraction does it (keyed apart from the webhook's, which
+      // comes below for the same interaction).
+      await client.send(
+        runId,
+        { interactionId: id },
+        INTERACTION_TOPIC,
+        `test-wake:${id}:${runId}`,
+      );
+      await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    } finally {
+      await client.destroy();
+    }
+    // The run polls (still running) and stops again on the same interaction; then its webhook.
+    await waitFor(async () => {
+      const polled = fake.requests.some(
+        (request) => request.method === 'interactions.get' && request.url.endsWith(`/${id}`),
+      );
+      return polled && (await parkedOn(runId)) === id;
+    }, 'the run to poll and stop again');
+    await fake.finishInteraction(id);
+    await waitFor(async () => {
+      const next = await parkedOn(runId);
+      return next !== undefined && next !== id;
+    }, 'the second call');
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('Quito: clear skies.');
   });
 
   it('a stopped run whose webhook never comes is resumed by the sweep when its fallback poll is due', async () => {
