@@ -524,6 +524,20 @@ const worker = await startDurableWorkerWith({
         },
       }),
     },
+    // The same with the slow tool (HOLD_DIR holds it): a test resumes the run while its execution
+    // is inside the tool, so a second execution of it starts in this worker beside the first.
+    webhookSlow: {
+      gemini,
+      model,
+      tools: [slow],
+      api: interactionsApi({
+        background: {
+          pollIntervalMs: 3_600_000,
+          maxPollIntervalMs: 3_600_000,
+          wakeOnWebhook: true,
+        },
+      }),
+    },
     // The same with a 1.5 s fallback poll: a stopped run the worker's sweep resumes when it is due.
     webhookFallback: {
       gemini,

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { createGemini } from '@gemloop/core';
 import { WebhookSignatureError } from '@gemloop/core/errors';
 import { createWebhooks, signWebhook } from '@gemloop/core/interactions';
@@ -15,7 +19,10 @@ import {
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { interactionIdOf } from './create-durable-runs.ts';
+import { RUNS_QUEUE } from './durable-run-types.ts';
 import {
+  claimDueInteractionWaits,
+  INTERACTION_TOPIC,
   INTERACTION_WAITS_TABLE,
   recordInteractionWait,
   takeInteractionWaits,
@@ -30,7 +37,9 @@ import {
 const script: FakeScriptFunction = (_request, { lastUserText, functionResponses }) =>
   functionResponses.length > 0
     ? turn.text(`${lastUserText ?? ''}: clear skies.`)
-    : turn.call('get_weather', { city: lastUserText ?? '' });
+    : lastUserText?.startsWith('order ')
+      ? turn.call('slow', { order: lastUserText })
+      : turn.call('get_weather', { city: lastUserText ?? '' });
 
 let fake: FakeGemini;
 let runs: DurableRuns;
@@ -38,15 +47,19 @@ let worker: WorkerProcess;
 let receiver: Server;
 let pool: pg.Pool;
 let secret = '';
+let databaseUrl = '';
+let counter: ReturnType<typeof createCounter>;
+/** HOLD_DIR of the worker: a file named after a run holds its slow tool (__fixtures__/worker.ts). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-webhook-hold-'));
 /** What the receiver answered, in order. */
 const answers: number[] = [];
 
 beforeAll(async () => {
   fake = createFakeGemini({ script, interactions: { holdBackground: () => true } });
   await fake.listen();
-  const databaseUrl = await freshDatabase('webhooks');
+  databaseUrl = await freshDatabase('webhooks');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const counter = createCounter();
+  counter = createCounter();
   worker = await startWorker({
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
@@ -54,6 +67,7 @@ beforeAll(async () => {
     EXECUTOR_ID: 'webhook-worker',
     // Two slots: the slot test parks two runs and runs a third beside them.
     WORKER_CONCURRENCY: '2',
+    HOLD_DIR: holdDirectory,
   });
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   // The app's webhook endpoint: verify, wake, answer.
@@ -98,6 +112,7 @@ afterAll(async () => {
   await fake?.close();
   await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   await pool?.end();
+  rmSync(holdDirectory, { recursive: true, force: true });
 });
 
 const methodsFrom = (from: number) =>
@@ -218,6 +233,95 @@ describe('durable background interactions woken by a webhook', () => {
       [waiting],
     );
     expect(rows).toEqual([]);
+  });
+
+  it('a run resumed again while it runs (two executions in one worker) still stops at its next wait', async () => {
+    // A second resume of a running run starts a second execution of it in the same worker (DBOS
+    // re-enqueues a PENDING workflow; the first execution ends at its next checkpoint, no longer
+    // the owner). The worker's sweep does that when it claims a wait whose waker is between
+    // marking it `resuming` and resuming the run; a takeover too. The first execution must not
+    // take the second's per-run state with it when it ends: without its event buffer the second
+    // took itself for a subagent's child, waited in `DBOS.recv` holding its slot for the hour of
+    // the pause and never stopped (the flake of the slot test above under load).
+    const runId = 'wh-overlap';
+    const slowStarts = () => counter.count(`start slow ${runId}`);
+    writeFileSync(join(holdDirectory, runId), '');
+    await runs.start('webhookSlow', { runId, input: 'order 7' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const first = (await parkedOn(runId)) as string;
+    // Its webhook: the run wakes, polls, and runs the slow tool, which the hold keeps running.
+    expect((await fake.finishInteraction(first)).map((d) => d.status)).toEqual([204]);
+    await waitFor(() => slowStarts() === 1, 'the first execution in the tool');
+    // Resumed again while it runs: a second execution replays up to the tool, held too.
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    } finally {
+      await client.destroy();
+    }
+    await waitFor(() => slowStarts() === 2, 'the second execution in the tool');
+    // Let go: the first execution ends (its tool's record is refused), the second goes on to
+    // the next call and stops to wait on it.
+    rmSync(join(holdDirectory, runId));
+    await waitFor(async () => {
+      const on = await parkedOn(runId);
+      return on !== undefined && on !== first;
+    }, 'the run to stop on its second call');
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('order 7: clear skies.');
+  });
+
+  it('the sweep leaves a wait its waker has just marked `resuming` to that waker', async () => {
+    // A waker marks the wait `resuming`, then sends the wake-up and resumes the run; a run that
+    // stopped long before its webhook is CANCELLED until that resume lands. The sweep took such a
+    // row for one nobody resumed (a run CANCELLED for longer than its staleMs) and resumed the
+    // run a second time, with a second wake-up: two executions of it, its current step run twice.
+    const runId = 'wh-waker';
+    await runs.start('webhookBackground', { runId, input: 'Quito' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const id = (await parkedOn(runId)) as string;
+    const stoppedForMs = async () => {
+      const { rows } = await pool.query<{ age: string }>(
+        `SELECT (extract(epoch FROM now()) * 1000)::bigint - updated_at AS age
+           FROM dbos.workflow_status WHERE workflow_uuid = $1 AND status = 'CANCELLED'`,
+        [runId],
+      );
+      return Number(rows[0]?.age ?? 0);
+    };
+    // Stopped for longer than the staleMs below, as a run whose webhook comes late.
+    await waitFor(async () => (await stoppedForMs()) > 1500, 'the run to be stopped 1.5 s');
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      // The waker's first half: the wait is marked, the run not resumed yet; the sweep (the
+      // worker's says staleMs 1000) leaves it alone.
+      expect(await takeInteractionWaits(pool, id)).toEqual([{ runId, resume: true }]);
+      expect(await claimDueInteractionWaits(pool, { staleMs: 1000 })).toEqual([]);
+      // Its second half, as runs.wakeInteraction does it (keyed apart from the webhook's, which
+      // comes below for the same interaction).
+      await client.send(
+        runId,
+        { interactionId: id },
+        INTERACTION_TOPIC,
+        `test-wake:${id}:${runId}`,
+      );
+      await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    } finally {
+      await client.destroy();
+    }
+    // The run polls (still running) and stops again on the same interaction; then its webhook.
+    await waitFor(async () => {
+      const polled = fake.requests.some(
+        (request) => request.method === 'interactions.get' && request.url.endsWith(`/${id}`),
+      );
+      return polled && (await parkedOn(runId)) === id;
+    }, 'the run to poll and stop again');
+    await fake.finishInteraction(id);
+    await waitFor(async () => {
+      const next = await parkedOn(runId);
+      return next !== undefined && next !== id;
+    }, 'the second call');
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('Quito: clear skies.');
   });
 
   it('a stopped run whose webhook never comes is resumed by the sweep when its fallback poll is due', async () => {

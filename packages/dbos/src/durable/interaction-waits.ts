@@ -54,6 +54,14 @@ export async function migrateInteractionWaits(pool: pg.Pool): Promise<void> {
              ADD COLUMN IF NOT EXISTS wake_at timestamptz`,
         );
       },
+      // Version 3: when the row took its state (`state_at`): the sweep leaves a `resuming` row to
+      // its waker for `staleMs` (see claimDueInteractionWaits).
+      async (client) => {
+        await client.query(
+          `ALTER TABLE ${INTERACTION_WAITS_TABLE}
+             ADD COLUMN IF NOT EXISTS state_at timestamptz NOT NULL DEFAULT now()`,
+        );
+      },
     ],
   });
 }
@@ -125,7 +133,7 @@ export async function takeInteractionWaits(
     );
     const { rows: stopped } = await client.query<{ run_id: string; parked: boolean }>(
       `UPDATE ${INTERACTION_WAITS_TABLE} w
-          SET state = CASE WHEN state = 'parking' THEN 'woken' ELSE 'resuming' END
+          SET state = CASE WHEN state = 'parking' THEN 'woken' ELSE 'resuming' END, state_at = now()
         WHERE interaction_id = $1 AND state IN ('parking', 'parked')
        RETURNING run_id, state = 'resuming' AS parked`,
       [interactionId],
@@ -161,7 +169,8 @@ export async function parkInteractionWait(
   return inLock(pool, interactionId, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE ${INTERACTION_WAITS_TABLE}
-          SET state = 'parking', wake_at = now() + make_interval(secs => $3::float8)
+          SET state = 'parking', state_at = now(),
+              wake_at = now() + make_interval(secs => $3::float8)
         WHERE interaction_id = $1 AND run_id = $2 AND state IN ('waiting', 'parking')`,
       [interactionId, runId, milliseconds / 1000],
     );
@@ -188,7 +197,7 @@ export async function confirmInteractionPark(
   return inLock(pool, interactionId, async (client) => {
     const { rows } = await client.query<{ state: string }>(
       `UPDATE ${INTERACTION_WAITS_TABLE} w
-          SET state = CASE WHEN state = 'parking' THEN 'parked' ELSE 'resuming' END
+          SET state = CASE WHEN state = 'parking' THEN 'parked' ELSE 'resuming' END, state_at = now()
         WHERE interaction_id = $1 AND run_id = $2 AND state IN ('parking', 'woken')
           AND NOT ${CANCELLED_BY_A_PERSON}
        RETURNING state`,
@@ -206,6 +215,11 @@ export async function confirmInteractionPark(
  * (`CANCELLED` for longer than `staleMs`) and was never resumed (a worker died between stopping
  * the run and saying `parked`, or a waker between marking it `resuming` and resuming it). A run
  * a person cancelled is left alone.
+ *
+ * A row is claimed that way only once it has also kept its state for `staleMs`: a run parked
+ * long ago stays `CANCELLED` until its waker's resume lands, and a sweep that took a row its
+ * waker had just marked `resuming` resumed the run a second time (a second execution, its
+ * current step run again) and sent a second wake-up.
  * @internal
  */
 export async function claimDueInteractionWaits(
@@ -213,14 +227,16 @@ export async function claimDueInteractionWaits(
   { systemSchema = 'dbos', staleMs }: { systemSchema?: string; staleMs: number },
 ): Promise<{ interactionId: string; runId: string; wakeAt: number }[]> {
   const { rows } = await pool.query<{ interaction_id: string; run_id: string; wake_ms: string }>(
-    `UPDATE ${INTERACTION_WAITS_TABLE} w SET state = 'resuming'
+    `UPDATE ${INTERACTION_WAITS_TABLE} w SET state = 'resuming', state_at = now()
       WHERE w.state <> 'waiting' AND NOT ${CANCELLED_BY_A_PERSON}
         AND ((w.state = 'parked' AND w.wake_at <= now())
-          OR (w.state <> 'parked' AND EXISTS (SELECT 1 FROM "${systemSchema}".workflow_status s
+          OR (w.state <> 'parked'
+              AND w.state_at < now() - make_interval(secs => $2::float8)
+              AND EXISTS (SELECT 1 FROM "${systemSchema}".workflow_status s
                       WHERE s.workflow_uuid = w.run_id AND s.status = 'CANCELLED'
                         AND s.updated_at < (extract(epoch FROM now()) * 1000)::bigint - $1)))
      RETURNING w.interaction_id, w.run_id, (extract(epoch FROM w.wake_at) * 1000)::bigint AS wake_ms`,
-    [staleMs],
+    [staleMs, staleMs / 1000],
   );
   return rows.map((row) => ({
     interactionId: row.interaction_id,

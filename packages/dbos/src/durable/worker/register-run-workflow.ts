@@ -114,10 +114,18 @@ export function registerRunWorkflow({
         await finish().catch(() => {});
         throw error;
       } finally {
-        buffers.delete(runId);
-        steerChecks.delete(runId);
-        steerAnnouncements.clear(runId);
-        entry.approvals.forget(runId);
+        // Only while it is still this execution's: a run resumed again while it runs (a second
+        // resume, a takeover) gets a second execution in this worker, and this one, no longer the
+        // owner, ends at its next checkpoint, often after the second started. Deleting the
+        // second's buffer made it take itself for a subagent's child (`parks`,
+        // make-durable-agent.ts): it waited on its webhook holding its worker slot, and its
+        // events went out only at its end. The last execution to end clears the run's state.
+        if (buffers.get(runId) === buffer) {
+          buffers.delete(runId);
+          steerChecks.delete(runId);
+          steerAnnouncements.clear(runId);
+          entry.approvals.forget(runId);
+        }
       }
     },
     { name: RUN_WORKFLOW },
