@@ -10,28 +10,34 @@ export type McpCallInFlight = {
 // does not say which call it serves (JSON-RPC has no such field, and stdio none of HTTP's
 // streams), so the handler is told the calls that run; while one call runs, it is that one.
 const running = new WeakMap<object, Set<McpCallInFlight>>();
-// By call: the arguments object `execute` got. The agent hands the same object to the plugins'
-// `wrapToolCall` (`input`), so a run link (createMcpRunLink) finds the run of a call by it: call
-// ids are no key, the loop makes `call_1_0` in every run. Kept out of the call itself, which a
-// broker shows to a page (the arguments may hold secrets).
-const argsOfCall = new WeakMap<McpCallInFlight, object>();
-// By call: the key that is the same in every execution of the call, when the run has one (a
-// durable run's `idempotencyKey`, `<runId>:<step>.<callIndex>:<toolCallId>`), the durable run's
-// id, and how many requests the server made in this execution of it. A broker names a request
-// after them, so the request a re-run call makes after a crash has the id its first execution's
-// had (see createMcpElicitationBroker): a durable run's stored events keep the first one. The run
-// id is given apart (not parsed from the key: an app's run id may hold `:`); the broker asks the
-// app whose run it is before a page may see or answer the request.
-const keyOfCall = new WeakMap<
-  McpCallInFlight,
-  { key: string; asked: number; runId: string | undefined }
->();
+/** What a broker and a run link need of a running call, kept apart from what a page is shown. */
+type CallState = {
+  // The arguments object `execute` got. The agent hands the same object to the plugins'
+  // `wrapToolCall` (`input`), so a run link (createMcpRunLink) finds the run of a call by it: call
+  // ids are no key, the loop makes `call_1_0` in every run. Kept out of the call itself, which a
+  // broker shows to a page (the arguments may hold secrets).
+  args: object | undefined;
+  // The key that is the same in every execution of the call, when the run has one (a durable
+  // run's `idempotencyKey`, `<runId>:<step>.<callIndex>:<toolCallId>`), and how many requests the
+  // server made in this execution of it. A broker names a request after them, so the request a
+  // re-run call makes after a crash has the id its first execution's had (see
+  // createMcpElicitationBroker): a durable run's stored events keep the first one.
+  key: string | undefined;
+  asked: number;
+  // The durable run's id, given apart (not parsed from the key: an app's run id may hold `:`):
+  // the broker asks the app whose run it is before a page may see or answer the request.
+  runId: string | undefined;
+  // Aborted when the call ends (answered, failed or aborted). A request the server made in the
+  // middle of the call is then cancelled at the broker: the server's request may outlive the call
+  // (a server that does not tie its `elicitInput` to the cancelled call), and a page must not go
+  // on asking a user for a run that has moved on.
+  ended: AbortSignal;
+};
 
-// By call: aborted when the call ends (answered, failed or aborted). A request the server made
-// in the middle of a call is then cancelled at the broker: the server's request may outlive the
-// call (a server that does not tie its `elicitInput` to the cancelled call), and a page must not
-// go on asking a user for a run that has moved on.
-const endOfCall = new WeakMap<McpCallInFlight, AbortSignal>();
+// By call, its state. A registry, not a field or an argument: the MCP SDK hands a request
+// handler nothing but the client, so the handler reaches the calls through `callsInFlight`, and
+// the call object it gets is what a page is shown (no arguments, no keys on it).
+const stateOfCall = new WeakMap<McpCallInFlight, CallState>();
 
 /** Marks a call as running on `client` until the returned function is called. @internal */
 export function trackCall(
@@ -47,10 +53,8 @@ export function trackCall(
     running.set(client, calls);
   }
   calls.add(call);
-  if (args !== undefined) argsOfCall.set(call, args);
-  if (key !== undefined) keyOfCall.set(call, { key, asked: 0, runId });
   const ended = new AbortController();
-  endOfCall.set(call, ended.signal);
+  stateOfCall.set(call, { args, key, asked: 0, runId, ended: ended.signal });
   return () => {
     calls.delete(call);
     ended.abort();
@@ -63,7 +67,7 @@ export function trackCall(
  * @internal
  */
 export function whenCallsEnd(calls: readonly McpCallInFlight[]): AbortSignal | undefined {
-  const signals = calls.flatMap((call) => endOfCall.get(call) ?? []);
+  const signals = calls.flatMap((call) => stateOfCall.get(call)?.ended ?? []);
   if (signals.length === 0) return undefined;
   if (signals.length === 1) return signals[0];
   const all = new AbortController();
@@ -86,7 +90,7 @@ export function callsInFlight(client: object): McpCallInFlight[] {
 
 /** The arguments object `execute` got for `call`, if the call is one `trackCall` marked. @internal */
 export function argumentsOfCall(call: McpCallInFlight): object | undefined {
-  return argsOfCall.get(call);
+  return stateOfCall.get(call)?.args;
 }
 
 /**
@@ -95,10 +99,10 @@ export function argumentsOfCall(call: McpCallInFlight): object | undefined {
  * @internal
  */
 export function nextStableRequestId(call: McpCallInFlight): string | undefined {
-  const entry = keyOfCall.get(call);
-  if (entry === undefined) return undefined;
-  entry.asked += 1;
-  return `${entry.key}#${entry.asked}`;
+  const state = stateOfCall.get(call);
+  if (state?.key === undefined) return undefined;
+  state.asked += 1;
+  return `${state.key}#${state.asked}`;
 }
 
 /**
@@ -107,5 +111,5 @@ export function nextStableRequestId(call: McpCallInFlight): string | undefined {
  * @internal
  */
 export function runIdOfCall(call: McpCallInFlight): string | undefined {
-  return keyOfCall.get(call)?.runId;
+  return stateOfCall.get(call)?.runId;
 }
