@@ -198,6 +198,9 @@ const FEATURE_FOLDERS = [
   'continuation/',
   'prompt-cache/',
   'budget/',
+  // A handoff is a plugin's step outcome (`{ type: 'hand-off' }`); the loop takes it over in
+  // agent/loop/take-over.ts knowing no handoff tool (issue 53).
+  'composition/',
 ];
 
 /**

@@ -3,36 +3,47 @@ import {
   createArgumentRedactor,
 } from '../../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../../tools/tool.ts';
-import type { AgentConfig } from '../config/agent-config.ts';
-import { handoffReceiverToolsOf } from '../tool-calls/handoff-receiver-tools.ts';
-
-// By config: an agent's tools, and so its handoffs, are fixed once `createAgent` returns.
-const byConfig = new WeakMap<AgentConfig<unknown>, { redactor: ArgumentRedactor | undefined }>();
+import type { Content, Part } from '../../wire/content.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
 
 /**
- * The redactor of what a run's observers see: the secret arguments of the agent that starts the
- * run and of every agent its handoffs may hand the run to, directly or through others (the
- * observation is started once and goes on after a handoff, issue 52). The agent's own redactor
- * when it has no handoff.
+ * The redactor of what a run's observers see (issue 52): the secret arguments of the agent that
+ * starts the run and, once a plugin hands the run to another agent, of that one too (the
+ * observation is started once and goes on after a hand-off; the history then holds both agents'
+ * calls). One per observed run that may be handed off: the take-over widens it
+ * (`take-over.ts`), so no registry needs to know in advance which agents a run may reach.
  * @internal
  */
-export function runArgumentRedactor(config: AgentConfig<unknown>): ArgumentRedactor | undefined {
-  const cached = byConfig.get(config);
-  if (cached !== undefined) return cached.redactor;
-  const tools: AnyTool[] = [...config.tools.functions.values()];
-  // Each handoff tool once: two agents may hand the run back and forth.
-  const seen = new Set<object>();
-  for (let index = 0; index < tools.length; index++) {
-    const tool = tools[index] as AnyTool;
-    if (seen.has(tool)) continue;
-    seen.add(tool);
-    const receiverTools = handoffReceiverToolsOf(tool);
-    if (receiverTools !== undefined) tools.push(...(receiverTools as Iterable<AnyTool>));
+export class RunArgumentRedactor implements ArgumentRedactor {
+  private tools: AnyTool[];
+  private inner: ArgumentRedactor | undefined;
+
+  constructor(tools: Iterable<AnyTool>, inner: ArgumentRedactor | undefined) {
+    this.tools = [...tools];
+    this.inner = inner;
   }
-  const redactor =
-    tools.length === config.tools.functions.size
-      ? config.argumentRedactor
-      : createArgumentRedactor(tools);
-  byConfig.set(config, { redactor });
-  return redactor;
+
+  /** Adds the secret arguments of `tools` (the receiving agent's) to what is redacted. */
+  widen(tools: Iterable<AnyTool>): void {
+    const added = [...tools].filter((tool) => !this.tools.includes(tool));
+    if (added.length === 0) return;
+    this.tools.push(...added);
+    this.inner = createArgumentRedactor(this.tools);
+  }
+
+  args<Args>(toolName: string, args: Args): Args {
+    return this.inner === undefined ? args : this.inner.args(toolName, args);
+  }
+
+  contents(contents: readonly Content[]): readonly Content[] {
+    return this.inner === undefined ? contents : this.inner.contents(contents);
+  }
+
+  parts(parts: readonly Part[]): readonly Part[] {
+    return this.inner === undefined ? parts : this.inner.parts(parts);
+  }
+
+  response(response: GenerateContentResponse): GenerateContentResponse {
+    return this.inner === undefined ? response : this.inner.response(response);
+  }
 }

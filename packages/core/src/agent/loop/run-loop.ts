@@ -9,6 +9,7 @@ import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type {
+  HandOffDecision,
   LatePlugins,
   PluginHookRecorder,
   PluginRunFacts,
@@ -53,7 +54,7 @@ import { normalizeInput, resumeInteraction } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
-import { runArgumentRedactor } from './run-argument-redactor.ts';
+import { RunArgumentRedactor } from './run-argument-redactor.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -91,6 +92,8 @@ export type RunLoopOptions = {
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
   recordHook?: PluginHookRecorder | undefined;
+  /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
+  observedRedactor?: RunArgumentRedactor | undefined;
 };
 
 /**
@@ -120,7 +123,15 @@ export function runLoop<Output>(
   if (observers.length === 0 || !anyObserverActive(observers))
     return runSteps(config, runtime, input, options, undefined);
   const runId = crypto.randomUUID();
-  options = { ...options, runId };
+  // A run with plugins may be handed to another agent, whose secret arguments the observers
+  // must not see either: its take-over widens this redactor (issue 52).
+  const observedRedactor =
+    config.plugins !== undefined ||
+    options.plugins !== undefined ||
+    options.parent?.plugins !== undefined
+      ? new RunArgumentRedactor(config.tools.functions.values(), config.argumentRedactor)
+      : undefined;
+  options = { ...options, runId, observedRedactor };
   const observation = startObservation(
     observers,
     {
@@ -136,7 +147,7 @@ export function runLoop<Output>(
       input,
       startedAt: config.now(),
     },
-    runArgumentRedactor(config as AgentConfig<unknown>),
+    observedRedactor ?? config.argumentRedactor,
   );
   if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
@@ -222,7 +233,7 @@ async function runSteps<Output>(
       : { ...linked, plugins: resolved?.inherited, recordHook: record };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on).
-  const holding: { context?: RunContext<unknown> } = {};
+  const holding: Holding = { redactor: options.observedRedactor };
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
@@ -302,7 +313,7 @@ function pluginRunFacts<Output>(
     run: RunTracker;
     emit: EmitEvent;
     record: PluginHookRecorder | undefined;
-    holding: { context?: RunContext<unknown> };
+    holding: Holding;
   },
 ): PluginRunFacts {
   return {
@@ -332,7 +343,7 @@ function pluginRunFacts<Output>(
  */
 function joiningOf(
   late: LatePlugins | undefined,
-  holding: { context?: RunContext<unknown> },
+  holding: Holding,
   facts: PluginRunFacts,
   run: RunTracker,
 ): Joining | undefined {
@@ -349,7 +360,7 @@ function joiningOf(
 /** What a run needs to let plugins join while it runs (see {@link LatePlugins}). */
 type Joining = {
   readonly late: LatePlugins;
-  readonly holding: { context?: RunContext<unknown> };
+  readonly holding: Holding;
   /** The run's plugins made from the first that join, when it had none. */
   readonly start: (resolved: ResolvedPlugins) => RunPlugins;
   /** Those plugins, once made: their `endRun` runs however the run ends. */
@@ -403,7 +414,8 @@ async function joinLate(
     ?.gemloopPluginEngine;
   const resolved = engine?.resolve(added);
   if (resolved === undefined) return current;
-  const started = joining.start(resolved);
+  // Plugins of the run's own, not its agent's: a hand-off keeps them.
+  const started = joining.start({ ...resolved, agentPlugins: [] });
   joining.started = started;
   await started.startRun();
   return started;
@@ -440,7 +452,7 @@ async function runModelSteps<Output>(
   stopWhen: readonly StopCondition[],
   held: TextDeltaHold | undefined,
   joining: Joining | undefined,
-  holding: { context?: RunContext<unknown> },
+  holding: Holding,
 ): Promise<AgentResult<Output>> {
   const { run, signal } = initial;
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
@@ -499,14 +511,15 @@ async function runModelSteps<Output>(
       state.context.plugins === undefined
         ? undefined
         : await afterStep(state.context.plugins, step, next, stepsLeft, context);
-    if (decided === 'run-again') {
+    if (decided === 'run-again' || (decided !== undefined && 'outcome' in decided)) {
+      if (decided !== 'run-again') await handOff(state, decided, step, holding);
       state.kind = 'tools';
       state.reasks = 0;
       continue;
     }
     if (decided !== undefined) next = decided;
     if (next.type === 'finish') return finish(state, joining, next);
-    if (calls?.handoff !== undefined) handOff(state, calls.handoff, step, holding);
+    if (calls?.handoff !== undefined) await handOff(state, calls.handoff, step, holding);
     state.kind = next.kind;
     state.reasks = next.reasks;
   }
@@ -618,7 +631,7 @@ async function afterStep<Output>(
   next: NextStep<Output>,
   stepsLeft: boolean,
   { run, config }: RunContext<Output>,
-): Promise<'run-again' | Finish<Output> | undefined> {
+): Promise<'run-again' | HandOffDecision | Finish<Output> | undefined> {
   const decided = await plugins.afterStep(
     step,
     next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
@@ -626,29 +639,35 @@ async function afterStep<Output>(
     (content) => run.append(content),
     config.logger,
   );
-  return decided === 'run-again' || decided === undefined ? decided : stoppedBy(decided);
+  return decided === 'run-again' || decided === undefined || 'outcome' in decided
+    ? decided
+    : stoppedBy(decided);
 }
 
 /**
- * The run given to the agent a handoff names (composition's `handoff()` tool; an agent without
- * handoffs never loads it): its context from the next step on, its step count from zero.
+ * The run given to the agent a plugin's hand-off names (a step outcome: after an answer, or after
+ * a call, as composition's `handoff()` tool does): its context from the next step on, its step
+ * count from zero. `take-over.ts` is loaded on the first hand-off (a run without one never
+ * loads it, and an app's loaded loop does not bundle it).
  */
-function handOff<Output>(
+async function handOff<Output>(
   state: LoopState<Output>,
-  handoff: NonNullable<ToolCallsResult['handoff']>,
+  handOff: HandOffDecision,
   step: AgentStep,
-  holding: { context?: RunContext<unknown> },
-): void {
-  state.context = handoff.handOff(
-    state.context as RunContext<unknown>,
-    handoff,
-    step,
-    state.heldFrom,
-  ) as RunContext<Output>;
+  holding: Holding,
+): Promise<void> {
+  const { takeOver } = await import('./take-over.ts');
+  state.context = await takeOver(state.context, handOff, step, state.heldFrom, holding);
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
   state.modelSteps = 0;
 }
+
+/** The context holding the run now, and the redactor of what its observers see. */
+type Holding = {
+  context?: RunContext<unknown>;
+  readonly redactor?: RunArgumentRedactor | undefined;
+};
 
 /**
  * The model step of a run with plugins: `beforeModelCall`, `wrapModelCall` and `afterModelCall`

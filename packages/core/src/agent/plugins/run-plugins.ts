@@ -3,6 +3,7 @@ import type { Content } from '../../wire/content.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
+  HandOffOutcome,
   ModelCallDraft,
   PluginHookName,
   PluginRun,
@@ -15,6 +16,7 @@ import type {
 } from './agent-plugin.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
+  checkHandOff,
   finishReason,
   isContentList,
   isExecution,
@@ -51,6 +53,11 @@ export type ResolvedPlugins = {
   readonly hooks: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
   /** The plugins a subagent started by these runs inherits (`inherit: true`); `undefined`: none. */
   readonly inherited: readonly AgentPlugin[] | undefined;
+  /**
+   * Which of `plugins` are the agent's (its `plugins` option and the plugins its options and
+   * tools bring): a hand-off replaces them with the receiving agent's. `undefined`: all of them.
+   */
+  readonly agentPlugins?: readonly AgentPlugin[] | undefined;
 };
 
 /**
@@ -90,6 +97,13 @@ export type PluginEngine = {
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
 
+/** A hand-off a plugin returned, checked (see `HandOffOutcome`), with the plugin's name. @internal */
+export type HandOffDecision = {
+  readonly plugin: string;
+  readonly hook: 'afterAnswer' | 'afterToolCall';
+  readonly outcome: HandOffOutcome;
+};
+
 /**
  * The plugins of one run and their states: the loop calls a method only where the run's plugins
  * have that hook (`hooks.<name> !== undefined`), so an agent without plugins never makes one.
@@ -97,7 +111,7 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
  */
 export class RunPlugins {
   hooks: ResolvedPlugins['hooks'];
-  readonly inherited: ResolvedPlugins['inherited'];
+  inherited: ResolvedPlugins['inherited'];
   /** The seam's implementation (the tool path reaches it here). */
   readonly engine: PluginEngine;
   /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
@@ -111,11 +125,14 @@ export class RunPlugins {
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
   private ended = false;
   private plugins: readonly AgentPlugin[];
-  private readonly views: PluginRunView[];
+  /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
+  private agentPlugins: readonly AgentPlugin[];
+  private views: PluginRunView[];
   readonly facts: PluginRunFacts;
 
   constructor(resolved: ResolvedPlugins, facts: PluginRunFacts) {
     this.plugins = resolved.plugins;
+    this.agentPlugins = resolved.agentPlugins ?? resolved.plugins;
     this.hooks = resolved.hooks;
     this.inherited = resolved.inherited;
     this.engine = resolved.engine;
@@ -148,6 +165,62 @@ export class RunPlugins {
     for (const plugin of plugins) this.views.push(new PluginRunView(plugin.name, this, this.facts));
     this.around();
     await this.startRun(from);
+  }
+
+  /**
+   * A hand-off: the agent's plugins that the receiving agent does not have end (`endRun`, in
+   * reverse order), the receiving agent's (`agent`) take their place and start (`startRun`); the
+   * run's other plugins (a parent's, the run's own, those that joined) keep their place and state.
+   * @throws the first `endRun` or `startRun` failure, or an `InvalidArgumentError` when a
+   *   receiving plugin's name is taken by a plugin that stays.
+   */
+  async handOver(agent: readonly AgentPlugin[]): Promise<void> {
+    const leaving = this.agentPlugins.filter((plugin) => !agent.includes(plugin));
+    const ends = this.hooks.endRun ?? [];
+    for (let at = ends.length - 1; at >= 0; at--) {
+      const index = ends[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      if (!leaving.includes(plugin)) continue;
+      try {
+        await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
+          this.views[index] as PluginRun,
+          {},
+        );
+      } catch (cause) {
+        throw this.error(index, 'endRun', cause);
+      }
+    }
+    const stays = (plugin: AgentPlugin): boolean => !this.agentPlugins.includes(plugin);
+    // The receiving agent's plugins where the agent's were: after what a parent hands down.
+    let at = this.plugins.findIndex((plugin) => !stays(plugin));
+    if (at === -1) at = this.plugins.findIndex((plugin) => plugin.inherit !== true);
+    if (at === -1) at = this.plugins.length;
+    const before = this.plugins.slice(0, at).filter(stays);
+    const after = this.plugins.slice(at).filter(stays);
+    const kept = [...before, ...after];
+    const next = [...before, ...agent.filter((plugin) => !kept.includes(plugin)), ...after];
+    const resolved = this.engine.resolve(next) as ResolvedPlugins | undefined;
+    const views = next.map((plugin) => {
+      const index = this.plugins.indexOf(plugin);
+      return index === -1 || leaving.includes(plugin)
+        ? new PluginRunView(plugin.name, this, this.facts)
+        : (this.views[index] as PluginRunView);
+    });
+    const arriving = next.filter((plugin) => !this.plugins.includes(plugin));
+    this.plugins = next;
+    this.views = views;
+    this.agentPlugins = agent;
+    this.hooks = resolved?.hooks ?? emptyHooks(this.hooks);
+    this.inherited = resolved?.inherited;
+    this.around();
+    for (const index of this.hooks.startRun ?? []) {
+      const plugin = next[index] as AgentPlugin;
+      if (!arriving.includes(plugin)) continue;
+      const view = views[index] as PluginRunView;
+      view.state = await this.call(index, 'startRun', this.stepNumber, () =>
+        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+      );
+    }
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
@@ -230,7 +303,7 @@ export class RunPlugins {
     stepsLeft: boolean,
     append: (content: Content) => void,
     logger: { warn(fields: object, message: string): void },
-  ): Promise<PluginStop | 'run-again' | undefined> {
+  ): Promise<PluginStop | 'run-again' | HandOffDecision | undefined> {
     if (this.stop !== undefined) return answer === undefined ? this.stop : undefined;
     if (answer === undefined || this.hooks.afterAnswer === undefined) return undefined;
     const decided = await this.afterAnswer({
@@ -242,6 +315,8 @@ export class RunPlugins {
     if (decided === undefined) return undefined;
     const { outcome, plugin } = decided;
     if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
+    // The receiving agent's steps count from zero: a hand-off needs no step left.
+    if (outcome.type === 'hand-off') return { plugin, hook: 'afterAnswer', outcome };
     if (!stepsLeft) {
       // No step left to answer it: the run ends with its answer, and says why it did not go on.
       logger.warn(
@@ -399,12 +474,15 @@ export class RunPlugins {
       if (outcome === undefined || outcome === null) continue;
       if (isFinish(outcome))
         return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
+      const handOff = checkHandOff(outcome, true);
+      if (typeof handOff === 'string') throw this.invalid(index, 'afterAnswer', handOff);
+      if (handOff) return { plugin: plugin.name, outcome: outcome as HandOffOutcome };
       const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
       if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents, true))
         throw this.invalid(
           index,
           'afterAnswer',
-          'it returned something that is neither { type: "finish", reason } nor { type: "run-again", contents } with user contents only',
+          'it returned something that is neither { type: "finish", reason }, { type: "run-again", contents } with user contents only, nor { type: "hand-off", to }',
         );
       return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
     }
@@ -484,9 +562,17 @@ export class RunPlugins {
     return through(0);
   }
 
-  /** The result the model gets after every `afterToolCall` (reverse order). */
-  async afterToolCall(draft: ToolResultDraft): Promise<unknown> {
+  /**
+   * The result the model gets after every `afterToolCall` (reverse order). A hook that hands the
+   * run off ends the chain and is told to `handOff`; without `handOff` (a Live session's call),
+   * a hand-off is refused with a `PluginError`.
+   */
+  async afterToolCall(
+    draft: ToolResultDraft,
+    handOff?: (decision: HandOffDecision) => void,
+  ): Promise<unknown> {
     let current = draft;
+    let handedOff = false;
     const indexes = this.hooks.afterToolCall ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
@@ -503,8 +589,31 @@ export class RunPlugins {
         draft.toolCallId,
       );
       if (changed === undefined || changed === null) continue;
+      const handOver = checkHandOff(changed, false);
+      if (handOver === true && handOff !== undefined) {
+        // The first hand-off is taken; the chain goes on (a later hook may still change the
+        // result), so every call of a turn passes the same hooks and they settle in call order.
+        if (!handedOff)
+          handOff({
+            plugin: (this.plugins[index] as AgentPlugin).name,
+            hook: 'afterToolCall',
+            outcome: changed as HandOffOutcome,
+          });
+        handedOff = true;
+        continue;
+      }
+      if (handOver !== false)
+        throw this.invalid(
+          index,
+          'afterToolCall',
+          handOver === true ? 'a hand-off is not taken here (a Live session)' : handOver,
+        );
       if (typeof changed !== 'object' || !('result' in changed))
-        throw this.invalid(index, 'afterToolCall', 'it returned something that is not { result }');
+        throw this.invalid(
+          index,
+          'afterToolCall',
+          'it returned something that is neither { result } nor { type: "hand-off", to }',
+        );
       current = { ...current, result: (changed as { result: unknown }).result };
     }
     return current.result;
@@ -605,4 +714,11 @@ export class RunPlugins {
       run: this.facts.tracker.state(),
     });
   }
+}
+
+/** Hook lists of no plugin. */
+function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {
+  const empty = { ...hooks } as { [Hook in PluginHookName]: readonly number[] | undefined };
+  for (const hook of Object.keys(empty) as PluginHookName[]) empty[hook] = undefined;
+  return empty;
 }

@@ -1,4 +1,4 @@
-import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import type { HandOffDecision, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
@@ -61,15 +61,23 @@ export async function afterToolCallWithPlugins<Output>(
 ): Promise<ExecuteOutcome> {
   if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
   const given = outcome.sent ?? outcome.value;
+  let handOff: HandOffDecision | undefined;
   try {
-    const result = await plugins.afterToolCall({
-      toolName: call.name,
-      toolCallId,
-      stepNumber,
-      callIndex,
-      args: rawArgsOf(call),
-      result: given,
-    });
+    const result = await plugins.afterToolCall(
+      {
+        toolName: call.name,
+        toolCallId,
+        stepNumber,
+        callIndex,
+        args: rawArgsOf(call),
+        result: given,
+      },
+      (decision) => {
+        handOff = decision;
+      },
+    );
+    if (handOff !== undefined)
+      return result === given ? { ...outcome, handOff } : { ...outcome, sent: result, handOff };
     return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
     return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };

@@ -3,9 +3,9 @@
 import type { AgentToolCall } from '../../../run/agent-result.ts';
 import { AgentRunError } from '../../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import { handOffName } from '../../hand-off-target.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
 import type { ExecuteOutcome } from '../execute-outcome.ts';
-import { HandoffSignal } from '../handoff-signal.ts';
 import {
   describeError,
   type PendingCall,
@@ -137,20 +137,25 @@ export function finishCall<Output>(
   }
 }
 
-/** A transfer's outcome: the turn's first is taken; another says it was not made. */
+/**
+ * A call after which a plugin handed the run off (`afterToolCall`'s `{ type: 'hand-off' }`): the
+ * turn's first is taken (the loop's take-over checks its agent); another's answer says it was
+ * not made.
+ */
 function handedOff<Output>(toolTurn: ToolTurn<Output>, outcome: ExecuteOutcome): ExecuteOutcome {
-  if (outcome.type !== 'value' || !(outcome.value instanceof HandoffSignal)) return outcome;
-  const { handoff } = toolTurn;
-  if (handoff === undefined) {
-    toolTurn.handoff = outcome.value;
-    return outcome;
+  if (outcome.type !== 'value' || outcome.handOff === undefined) return outcome;
+  const { handOff, ...answered } = outcome;
+  const taken = toolTurn.handoff;
+  if (taken === undefined) {
+    toolTurn.handoff = handOff;
+    return answered;
   }
   // A turn that transfers twice (parallel calls) goes to the first: the other call's answer
   // must not say it was made, or the history would tell the model the wrong agent holds it.
   return {
     type: 'value',
     args: outcome.args,
-    value: `Not transferred to ${outcome.value.target.name}: this turn transferred the conversation to ${handoff.target.name} already.`,
+    value: `Not transferred to ${handOffName(handOff)}: this turn transferred the conversation to ${handOffName(taken)} already.`,
   };
 }
 

@@ -8,12 +8,11 @@ import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content, FunctionCall } from '../../../wire/content.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
 import { followSignal } from '../../follow-signal.ts';
-import type { RunPlugins } from '../../plugins/run-plugins.ts';
+import type { HandOffDecision, RunPlugins } from '../../plugins/run-plugins.ts';
 import type { EmitEvent } from '../../run-state/emit-event.ts';
 import type { EngineGuardrails } from '../../run-state/run-context.ts';
 import type { RunLink } from '../../run-state/run-link.ts';
 import type { RunToolCallOptions } from '../execute-outcome.ts';
-import type { HandoffSignal } from '../handoff-signal.ts';
 import {
   type ExtraParts,
   type PendingCall,
@@ -62,7 +61,7 @@ export type ToolTurn<Output> = ExecuteToolCallsOptions<Output> & {
   readonly unfollow: (() => void) | undefined;
   failure: ((run: AgentRunState) => Error) | undefined;
   ending: { error: unknown } | undefined;
-  handoff: HandoffSignal | undefined;
+  handoff: HandOffDecision | undefined;
   priced: (CostPicos | Cost | undefined)[] | undefined;
 };
 

@@ -1,46 +1,58 @@
+import { dropToolExchanges } from '../../history/drop-tool-exchanges.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
+import { type ResolvedHandOff, resolveHandOff } from '../hand-off-target.ts';
+import { PluginError } from '../plugins/plugin-error.ts';
+import type { HandOffDecision } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import type { HandoffSignal } from '../tool-calls/handoff-signal.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { modelCallOptions } from './call-model.ts';
+import type { RunArgumentRedactor } from './run-argument-redactor.ts';
 
 /**
- * A `transfer_to_*` call was answered and its step has ended: the receiving agent takes the same
- * run over (same tracker, so steps are numbered on and usage summed; same observation and event
- * stream) with its own config (instructions, tools, model, limits), runtime, output and tool
- * guardrails and compaction (joined with the run's own, see {@link agentScope}), after the
- * history is rewritten for it (see {@link rewriteHistory}). Emits `handoff`.
+ * A plugin handed the run off (a `{ type: 'hand-off' }` step outcome) and its step has ended: the
+ * receiving agent takes the same run over (same tracker, so steps are numbered on and usage
+ * summed; same observation and event stream) with its own config (instructions, tools, model,
+ * limits), runtime, output and tool guardrails and compaction (joined with the run's own, see
+ * {@link agentScope}) and plugins (the run's own stay, `RunPlugins.handOver`), after the history
+ * is rewritten by the outcome's filter (see {@link rewriteHistory}). Emits `handoff`. The loop
+ * knows no handoff tool: `composition/`'s `handoff()` is one plugin that returns the outcome.
  *
  * @param from Where the agent handing over took the run (the run's first new content for the
- *   agent that started it): the default filter drops that agent's tool exchanges after it.
+ *   agent that started it): the filter drops that agent's tool exchanges after it.
  * @returns the context of the receiving agent.
  * @throws {@link AgentRunError} when the rewritten history is not one the API takes.
  * @internal
  */
-export function handOff<Output>(
+export async function takeOver<Output>(
   context: RunContext<Output>,
-  signal: HandoffSignal,
+  handOff: HandOffDecision,
   step: AgentStep,
   from: number,
-): RunContext<Output> {
+  holding: {
+    context?: RunContext<unknown>;
+    readonly redactor?: RunArgumentRedactor | undefined;
+  },
+): Promise<RunContext<Output>> {
   const { run, link, emit } = context;
-  const target = signal.target;
+  const { target, filter, contents } = resolved(handOff, context);
   const config = target.config as AgentConfig<Output>;
   const runtime = target.runtime() as AgentRuntime;
   const contentsBefore = run.contents.length;
-  const rewritten = (signal.filter ?? dropToolExchanges)(run.contents, from);
-  rewriteHistory(context, rewritten, runtime);
+  const rewritten = (filter ?? dropToolExchanges)(run.contents, from);
+  rewriteHistory(context, rewritten, runtime, contents);
+  // What the run's observers see from here on may hold the receiving agent's secret arguments.
+  holding.redactor?.widen(config.tools.functions.values());
   emit?.({
     type: 'handoff',
     stepNumber: step.stepNumber,
     from: context.config.name ?? 'agent',
     to: target.name,
-    filter: signal.filter === undefined ? 'default' : 'custom',
+    filter: filter === undefined ? 'default' : 'custom',
     contentsBefore,
     contentsAfter: run.contents.length,
   });
@@ -53,7 +65,7 @@ export function handOff<Output>(
     agentGuardrails(config, context.settings),
   );
   const { toolGuardrails: _sender, ...sharedLink } = link;
-  return {
+  const taken: RunContext<Output> = {
     ...context,
     config,
     // An estimate for compaction: what the receiving agent's plugins send before the history.
@@ -66,18 +78,42 @@ export function handOff<Output>(
     },
     callOptions: modelCallOptions(config.callOptions, context.signal),
   };
+  holding.context = taken as RunContext<unknown>;
+  const plugins = context.plugins;
+  if (plugins === undefined) return taken;
+  // The agent's plugins change once the receiving agent holds the run (a plugin that leaves
+  // sees it in `endRun`: the prompt cache of the agent handing over reports nothing then).
+  await plugins.handOver(runtime.plugins?.plugins ?? []);
+  return { ...taken, link: { ...taken.link, plugins: plugins.inherited } };
+}
+
+/**
+ * The hand-off with its agent resolved.
+ * @throws {@link PluginError} when `to` is not an agent `createAgent` made (the turn's calls are
+ *   answered by then: the history stays consistent).
+ */
+function resolved<Output>(handOff: HandOffDecision, { run }: RunContext<Output>): ResolvedHandOff {
+  const made = resolveHandOff(handOff);
+  if (typeof made !== 'string') return made;
+  throw new PluginError({
+    plugin: handOff.plugin,
+    hook: handOff.hook,
+    message: made,
+    run: run.state(),
+  });
 }
 
 /**
  * The one place a run's history is rewritten: checks what changed (the contents before the run's
  * own may not, so a chat store's saved history stays the prefix it saved; the result must be a
  * history the API takes, with the receiving agent's checks) and then replaces the run's contents
- * in place.
+ * in place, `appended` after them.
  */
 function rewriteHistory<Output>(
   { run }: RunContext<Output>,
   rewritten: unknown,
   runtime: AgentRuntime,
+  appended: readonly Content[] | undefined,
 ): void {
   const fail = (message: string, cause?: unknown): never => {
     throw new AgentRunError({ message, run: run.state(), cause });
@@ -85,7 +121,8 @@ function rewriteHistory<Output>(
   if (!Array.isArray(rewritten)) {
     fail('A handoff filter must return an array of contents (the history the next agent sees).');
   }
-  const contents = rewritten as Content[];
+  const contents =
+    appended === undefined ? (rewritten as Content[]) : [...(rewritten as Content[]), ...appended];
   for (let index = 0; index < run.inputLength; index++) {
     if (contents[index] !== run.contents[index]) {
       fail(
@@ -107,58 +144,4 @@ function rewriteHistory<Output>(
   // turn, which lies before the index it was made through. The receiving agent's first step
   // compacts the filtered history again if it is still over the threshold.
   run.restoreCompaction({ ...run.compactionMark(), compacted: undefined, through: 0 });
-}
-
-/**
- * The default filter: drops the tool exchanges of the agent handing over (a model turn of only
- * function calls and thoughts, and the user turn of only their responses right after it) between
- * `from` and the transfer turn, which stays whole (the receiving agent sees that and why it took
- * over). Whole exchanges go or stay, so every kept call keeps its response and its thought
- * signature; a turn that mixes calls with answer text is kept as it is.
- */
-export function dropToolExchanges(contents: readonly Content[], from: number): Content[] {
-  // The transfer turn and its responses are the last two contents (or three, with media).
-  const lastModel = findLastModel(contents);
-  const kept: Content[] = contents.slice(0, from);
-  for (let index = from; index < contents.length; index++) {
-    const content = contents[index] as Content;
-    const next = contents[index + 1];
-    if (
-      index < lastModel &&
-      content.role === 'model' &&
-      isOnlyCalls(content) &&
-      next !== undefined &&
-      next.role === 'user' &&
-      isOnlyResponses(next)
-    ) {
-      index++;
-      continue;
-    }
-    kept.push(content);
-  }
-  return kept;
-}
-
-function findLastModel(contents: readonly Content[]): number {
-  for (let index = contents.length - 1; index >= 0; index--) {
-    if (contents[index]?.role === 'model') return index;
-  }
-  return -1;
-}
-
-function isOnlyCalls(content: Content): boolean {
-  let calls = 0;
-  for (const part of content.parts) {
-    if (part.functionCall !== undefined) calls++;
-    else if (part.thought !== true && typeof part.text === 'string' && part.text.trim() !== '')
-      return false;
-    else if (part.thought !== true && part.text === undefined) return false;
-  }
-  return calls > 0;
-}
-
-function isOnlyResponses(content: Content): boolean {
-  return (
-    content.parts.length > 0 && content.parts.every((part) => part.functionResponse !== undefined)
-  );
 }
