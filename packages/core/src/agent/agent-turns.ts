@@ -92,6 +92,11 @@ export function registerAgentTurns<Output>(agent: object, own: AgentTurns<Output
   turns.set(agent, own as AgentTurns<unknown>);
 }
 
+/** The turns `createAgent` registered for `agent`; `undefined` for another object. @internal */
+export function registeredTurnsOf(agent: object): AgentTurns<unknown> | undefined {
+  return turns.get(agent);
+}
+
 /**
  * The turns of `agent`: its own when `createAgent` made it, else its public methods (an agent
  * gemloop did not make has no conversation id to record). @internal

@@ -1,5 +1,6 @@
 import type { Content } from '../wire/content.ts';
-import { agentTurnsOf, type HandoffTarget } from './agent-turns.ts';
+import type { HandoffTarget } from './agent-turns.ts';
+import type { TurnsOf } from './plugins/plugin-run-view.ts';
 import type { HandOffDecision } from './plugins/run-plugins.ts';
 
 /** A plugin's hand-off with the agent it names resolved: what the loop gives the run to. @internal */
@@ -13,10 +14,8 @@ export type ResolvedHandOff = {
 };
 
 /** The name the receiving agent of a hand-off goes by (its `name`, else the agent's). @internal */
-export function handOffName({ outcome }: HandOffDecision): string {
-  return (
-    outcome.name ?? agentTurnsOf(outcome.to as Parameters<typeof agentTurnsOf>[0]).name ?? 'agent'
-  );
+export function handOffName({ outcome }: HandOffDecision, turnsOf: TurnsOf): string {
+  return outcome.name ?? turnsOf(outcome.to)?.name ?? 'agent';
 }
 
 /**
@@ -25,10 +24,11 @@ export function handOffName({ outcome }: HandOffDecision): string {
  * `to` is not an agent `createAgent` made.
  * @internal
  */
-export function resolveHandOff({ plugin, outcome }: HandOffDecision): ResolvedHandOff | string {
-  const target = agentTurnsOf(outcome.to as Parameters<typeof agentTurnsOf>[0]).handoffTarget?.(
-    outcome.name,
-  );
+export function resolveHandOff(
+  { plugin, outcome }: HandOffDecision,
+  turnsOf: TurnsOf,
+): ResolvedHandOff | string {
+  const target = turnsOf(outcome.to)?.handoffTarget?.(outcome.name) as HandoffTarget | undefined;
   if (target === undefined)
     return `plugin "${plugin}" handed the run to an object that is not an agent made by createAgent (a run continues with the receiving agent's config)`;
   return { plugin, target, filter: outcome.filter, contents: outcome.contents };

@@ -97,9 +97,8 @@ export function handoff<Output>(
     }),
     { receiver: { name, agent: agent as Agent<unknown> } },
   );
-  return defineTool({
+  const tool = defineTool({
     name: toolName,
-    plugin,
     description: options.description ?? `Transfer the conversation to ${name}.`,
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     execute: () => {
@@ -108,5 +107,10 @@ export function handoff<Output>(
       const loads = startSchemaLoads(turns.functionTools?.() ?? []);
       return loads.length === 0 ? answer() : Promise.all(loads).then(answer);
     },
-  }) as unknown as DefinedTool<Record<string, never>, unknown>;
+  });
+  // A frozen tool like defineTool's, with the plugin it needs (`FunctionTool.plugin`).
+  return Object.freeze({ ...tool, plugin }) as unknown as DefinedTool<
+    Record<string, never>,
+    unknown
+  >;
 }

@@ -1,5 +1,4 @@
 import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
-import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
@@ -110,7 +109,7 @@ export function resolveAgentConfig<Output>(
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
-    ...resolvePluginsOption(options, [toolOutputPlugin, ...toolPlugins(tools.functions.values())]),
+    ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);
   return config;
@@ -185,17 +184,4 @@ function configsByModel<Output>(
     }
     return config;
   };
-}
-
-/**
- * The plugins the agent's function tools carry (`FunctionTool.plugin`: a handoff tool's), each
- * once, in tool order.
- */
-function toolPlugins(tools: Iterable<{ readonly plugin?: unknown }>): AgentPlugin[] {
-  const plugins: AgentPlugin[] = [];
-  for (const tool of tools) {
-    const plugin = tool.plugin as AgentPlugin | undefined;
-    if (plugin !== undefined && !plugins.includes(plugin)) plugins.push(plugin);
-  }
-  return plugins;
 }

@@ -1,49 +1,49 @@
-import {
-  type ArgumentRedactor,
+import type {
+  ArgumentRedactor,
   createArgumentRedactor,
 } from '../../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../../tools/tool.ts';
-import type { Content, Part } from '../../wire/content.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
 
 /**
- * The redactor of what a run's observers see (issue 52): the secret arguments of the agent that
- * starts the run and, once a plugin hands the run to another agent, of that one too (the
- * observation is started once and goes on after a hand-off; the history then holds both agents'
- * calls). One per observed run that may be handed off: the take-over widens it
- * (`take-over.ts`), so no registry needs to know in advance which agents a run may reach.
- * @internal
+ * The redactor of what a run's observers see (issue 52) when a plugin may hand the run to another
+ * agent: the secret arguments of the agent that starts the run and, once a hand-off gave the run
+ * to another agent, of that one too (the observation is started once and goes on; the history
+ * then holds both agents' calls). The take-over widens it (`widenRedactor`), so no registry needs
+ * to know in advance which agents a run may reach. @internal
  */
-export class RunArgumentRedactor implements ArgumentRedactor {
-  private tools: AnyTool[];
-  private inner: ArgumentRedactor | undefined;
+export type RunArgumentRedactor = ArgumentRedactor & {
+  /** The tools whose secret arguments are redacted. */
+  readonly tools: AnyTool[];
+  inner: ArgumentRedactor | undefined;
+  /**
+   * `createArgumentRedactor`, handed in by the loop: this code comes with the seam's engine, and
+   * importing it here would split it into a chunk of its own in every app's bundle.
+   */
+  readonly create: typeof createArgumentRedactor;
+};
 
-  constructor(tools: Iterable<AnyTool>, inner: ArgumentRedactor | undefined) {
-    this.tools = [...tools];
-    this.inner = inner;
-  }
+/** A run's widening redactor, from the starting agent's tools and redactor. @internal */
+export function runArgumentRedactor(
+  tools: Iterable<AnyTool>,
+  inner: ArgumentRedactor | undefined,
+  create: typeof createArgumentRedactor,
+): RunArgumentRedactor {
+  const redactor: RunArgumentRedactor = {
+    tools: [...tools],
+    inner,
+    create,
+    args: (name, args) => redactor.inner?.args(name, args) ?? args,
+    contents: (contents) => redactor.inner?.contents(contents) ?? contents,
+    parts: (parts) => redactor.inner?.parts(parts) ?? parts,
+    response: (response) => redactor.inner?.response(response) ?? response,
+  };
+  return redactor;
+}
 
-  /** Adds the secret arguments of `tools` (the receiving agent's) to what is redacted. */
-  widen(tools: Iterable<AnyTool>): void {
-    const added = [...tools].filter((tool) => !this.tools.includes(tool));
-    if (added.length === 0) return;
-    this.tools.push(...added);
-    this.inner = createArgumentRedactor(this.tools);
-  }
-
-  args<Args>(toolName: string, args: Args): Args {
-    return this.inner === undefined ? args : this.inner.args(toolName, args);
-  }
-
-  contents(contents: readonly Content[]): readonly Content[] {
-    return this.inner === undefined ? contents : this.inner.contents(contents);
-  }
-
-  parts(parts: readonly Part[]): readonly Part[] {
-    return this.inner === undefined ? parts : this.inner.parts(parts);
-  }
-
-  response(response: GenerateContentResponse): GenerateContentResponse {
-    return this.inner === undefined ? response : this.inner.response(response);
-  }
+/** Adds the secret arguments of `tools` (a receiving agent's) to what `redactor` redacts. @internal */
+export function widenRedactor(redactor: RunArgumentRedactor, tools: Iterable<AnyTool>): void {
+  const added = [...tools].filter((tool) => !redactor.tools.includes(tool));
+  if (added.length === 0) return;
+  redactor.tools.push(...added);
+  redactor.inner = redactor.create(redactor.tools);
 }

@@ -2,12 +2,14 @@ import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../../telemetry/start-observation.ts';
+import { createArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
+import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type {
   HandOffDecision,
   LatePlugins,
@@ -54,7 +56,7 @@ import { normalizeInput, resumeInteraction } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
-import { RunArgumentRedactor } from './run-argument-redactor.ts';
+import type { RunArgumentRedactor } from './run-argument-redactor.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -124,13 +126,13 @@ export function runLoop<Output>(
     return runSteps(config, runtime, input, options, undefined);
   const runId = crypto.randomUUID();
   // A run with plugins may be handed to another agent, whose secret arguments the observers
-  // must not see either: its take-over widens this redactor (issue 52).
-  const observedRedactor =
-    config.plugins !== undefined ||
-    options.plugins !== undefined ||
-    options.parent?.plugins !== undefined
-      ? new RunArgumentRedactor(config.tools.functions.values(), config.argumentRedactor)
-      : undefined;
+  // must not see either: its take-over widens this redactor (issue 52). The seam's engine,
+  // which the plugins carry, makes it.
+  const observedRedactor = engineOf(runtime.plugins, options)?.observedRedactor(
+    config.tools.functions.values() as Iterable<never>,
+    config.argumentRedactor as never,
+    createArgumentRedactor as never,
+  ) as RunArgumentRedactor | undefined;
   options = { ...options, runId, observedRedactor };
   const observation = startObservation(
     observers,
@@ -185,7 +187,7 @@ function observeRun<Output>(
 
 async function runSteps<Output>(
   config: AgentConfig<Output>,
-  { historyChecks, plugins: agentPlugins, leadingContents }: AgentRuntime,
+  { historyChecks, plugins: agentPlugins, leadingContents, turnsOf }: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
@@ -217,11 +219,7 @@ async function runSteps<Output>(
   const outlets = runOutlets(config, options, observation, guardrails);
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
-  // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const engine =
-    agentPlugins?.engine ??
-    pluginEngineOf(runPlugins, 'options.plugins') ??
-    pluginEngineOf(parent?.plugins, 'plugins');
+  const engine = engineOf(agentPlugins, options);
   const resolved = engine?.join(agentPlugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined
@@ -234,7 +232,7 @@ async function runSteps<Output>(
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on).
   const holding: Holding = { redactor: options.observedRedactor };
-  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
@@ -260,6 +258,18 @@ async function runSteps<Output>(
     runModelSteps(context, contents, stopWhen, held, joining, holding);
   if (plugins !== undefined) return plugins.aroundRun(body, config.logger);
   return withLatePlugins(body, joining as Joining, config.logger);
+}
+
+/** The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded. */
+function engineOf(
+  agent: AgentRuntime['plugins'],
+  { plugins, parent }: RunLoopOptions,
+): RunPlugins['engine'] | undefined {
+  return (
+    agent?.engine ??
+    pluginEngineOf(plugins, 'options.plugins') ??
+    pluginEngineOf(parent?.plugins, 'plugins')
+  );
 }
 
 /**
@@ -308,12 +318,14 @@ function pluginRunFacts<Output>(
     emit,
     record,
     holding,
+    turnsOf,
   }: {
     link: RunLink;
     run: RunTracker;
     emit: EmitEvent;
     record: PluginHookRecorder | undefined;
     holding: Holding;
+    turnsOf: TurnsOf;
   },
 ): PluginRunFacts {
   return {
@@ -333,6 +345,7 @@ function pluginRunFacts<Output>(
     isRunEnding: (error) =>
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
     holder: () => holding.context?.config ?? config,
+    turnsOf,
     treeBudget: link.budget,
   };
 }
@@ -647,8 +660,8 @@ async function afterStep<Output>(
 /**
  * The run given to the agent a plugin's hand-off names (a step outcome: after an answer, or after
  * a call, as composition's `handoff()` tool does): its context from the next step on, its step
- * count from zero. `take-over.ts` is loaded on the first hand-off (a run without one never
- * loads it, and an app's loaded loop does not bundle it).
+ * count from zero. The take-over (`take-over.ts`) comes with the seam's engine, which the run's
+ * plugins carry (only a plugin hands off): an app without plugins bundles none of it.
  */
 async function handOff<Output>(
   state: LoopState<Output>,
@@ -656,8 +669,14 @@ async function handOff<Output>(
   step: AgentStep,
   holding: Holding,
 ): Promise<void> {
-  const { takeOver } = await import('./take-over.ts');
-  state.context = await takeOver(state.context, handOff, step, state.heldFrom, holding);
+  const { engine } = state.context.plugins as RunPlugins;
+  state.context = (await engine.takeOver(
+    state.context as never,
+    handOff,
+    step as never,
+    state.heldFrom,
+    holding as never,
+  )) as RunContext<Output>;
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
   state.modelSteps = 0;

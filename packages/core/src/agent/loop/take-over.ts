@@ -6,12 +6,13 @@ import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import { type ResolvedHandOff, resolveHandOff } from '../hand-off-target.ts';
 import { PluginError } from '../plugins/plugin-error.ts';
+import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type { HandOffDecision } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { modelCallOptions } from './call-model.ts';
-import type { RunArgumentRedactor } from './run-argument-redactor.ts';
+import { type RunArgumentRedactor, widenRedactor } from './run-argument-redactor.ts';
 
 /**
  * A plugin handed the run off (a `{ type: 'hand-off' }` step outcome) and its step has ended: the
@@ -46,7 +47,8 @@ export async function takeOver<Output>(
   const rewritten = (filter ?? dropToolExchanges)(run.contents, from);
   rewriteHistory(context, rewritten, runtime, contents);
   // What the run's observers see from here on may hold the receiving agent's secret arguments.
-  holding.redactor?.widen(config.tools.functions.values());
+  if (holding.redactor !== undefined)
+    widenRedactor(holding.redactor, config.tools.functions.values());
   emit?.({
     type: 'handoff',
     stepNumber: step.stepNumber,
@@ -92,14 +94,14 @@ export async function takeOver<Output>(
  * @throws {@link PluginError} when `to` is not an agent `createAgent` made (the turn's calls are
  *   answered by then: the history stays consistent).
  */
-function resolved<Output>(handOff: HandOffDecision, { run }: RunContext<Output>): ResolvedHandOff {
-  const made = resolveHandOff(handOff);
+function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>): ResolvedHandOff {
+  const made = resolveHandOff(handOff, context.plugins?.facts.turnsOf as TurnsOf);
   if (typeof made !== 'string') return made;
   throw new PluginError({
     plugin: handOff.plugin,
     hook: handOff.hook,
     message: made,
-    run: run.state(),
+    run: context.run.state(),
   });
 }
 

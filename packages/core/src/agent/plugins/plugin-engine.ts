@@ -1,3 +1,5 @@
+import { runArgumentRedactor } from '../loop/run-argument-redactor.ts';
+import { takeOver } from '../loop/take-over.ts';
 import {
   afterToolCallWithPlugins,
   decideWithPlugins,
@@ -20,4 +22,6 @@ export const pluginEngine: PluginEngine = {
   runCall: runWithPlugins as PluginEngine['runCall'],
   afterCall: afterToolCallWithPlugins as PluginEngine['afterCall'],
   wrapExecution: wrapExecution as PluginEngine['wrapExecution'],
+  takeOver: takeOver as PluginEngine['takeOver'],
+  observedRedactor: runArgumentRedactor as PluginEngine['observedRedactor'],
 };

@@ -92,6 +92,22 @@ export type PluginEngine = {
     args: unknown,
     execute: () => unknown,
   ) => Promise<unknown>;
+  /**
+   * A hand-off's take-over (`loop/take-over.ts`): only a plugin hands a run off, so the code
+   * comes with the plugins, and an app without any bundles none of it. Typed where it is called.
+   */
+  /**
+   * The redactor of what a run's observers see, widened by a hand-off (`loop/run-argument-
+   * redactor.ts`): made for a run with plugins, which alone may hand it off.
+   */
+  readonly observedRedactor: (tools: Iterable<never>, inner: never, create: never) => unknown;
+  readonly takeOver: (
+    context: never,
+    handOff: HandOffDecision,
+    step: never,
+    from: number,
+    holding: never,
+  ) => Promise<unknown>;
 };
 
 /** Why a plugin ended the run. @internal */

@@ -1,3 +1,4 @@
+import { handOffName } from '../hand-off-target.ts';
 import type { HandOffDecision, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
@@ -72,8 +73,13 @@ export async function afterToolCallWithPlugins<Output>(
         args: rawArgsOf(call),
         result: given,
       },
+      // Named now (the turn's second hand-off is answered with both names): the settling of
+      // calls, on every agent's path, then needs nothing of the agents' registry.
       (decision) => {
-        handOff = decision;
+        handOff = {
+          ...decision,
+          outcome: { ...decision.outcome, name: handOffName(decision, plugins.facts.turnsOf) },
+        };
       },
     );
     if (handOff !== undefined)

@@ -144,11 +144,6 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
    * @defaultValue the session's `toolScheduling`, else 'WHEN_IDLE'
    */
   scheduling?: 'SILENT' | 'WHEN_IDLE' | 'INTERRUPT' | undefined;
-  /**
-   * A plugin the tool needs for its effect on the run (`definePlugin` of `@gemloop/core/plugins`):
-   * an agent that has the tool adds it after its own `plugins` (see `FunctionTool.plugin`).
-   */
-  plugin?: { readonly name: string } | undefined;
 };
 
 /** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
@@ -200,7 +195,6 @@ export function defineTool<
     close,
     behavior,
     scheduling,
-    plugin,
   } = options;
   assertValidToolName(name);
   if (description !== undefined && typeof description !== 'string') {
@@ -234,15 +228,6 @@ export function defineTool<
     });
   }
 
-  if (
-    plugin !== undefined &&
-    (typeof plugin !== 'object' || plugin === null || typeof plugin.name !== 'string')
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'plugin',
-      message: `The plugin option of tool "${name}" must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
-    });
-  }
   checkLiveOption(name, 'behavior', behavior, ['BLOCKING', 'NON_BLOCKING']);
   checkLiveOption(name, 'scheduling', scheduling, ['SILENT', 'WHEN_IDLE', 'INTERRUPT']);
 
@@ -308,7 +293,6 @@ export function defineTool<
   // Only when given, so a tool without them keeps its old shape (and its snapshots).
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
-  if (plugin !== undefined) Object.assign(tool, { plugin });
   return Object.freeze(tool);
 }
 
@@ -427,7 +411,6 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       close: checkedWhereUsed,
       behavior: checkedWhereUsed,
       scheduling: checkedWhereUsed,
-      plugin: checkedWhereUsed,
       strictSchema: booleanOption(),
       onSchemaWarning: functionOption(),
       logger: optionCheck(

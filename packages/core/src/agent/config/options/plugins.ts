@@ -26,12 +26,17 @@ export type PluginsConfig = Pick<AgentConfig<unknown>, 'plugins'>;
  */
 export function resolvePluginsOption(
   options: AgentOptions<unknown>,
-  added?: readonly (AgentPlugin | undefined)[] | undefined,
+  added?: AgentPlugin | undefined,
+  tools: Iterable<{ readonly plugin?: unknown }> = [],
 ): PluginsConfig {
   // Each plugin carries the seam's implementation (definePlugin): an agent without plugins never
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
-  const more = (added ?? []).filter((plugin) => plugin !== undefined);
+  const more = added === undefined ? [] : [added];
+  // A tool's plugin (`FunctionTool.plugin`: a handoff tool's) once, however many tools carry it.
+  for (const { plugin } of tools)
+    if (plugin !== undefined && !more.includes(plugin as AgentPlugin))
+      more.push(plugin as AgentPlugin);
   if (more.length === 0) return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
   engine?.resolve(options.plugins as readonly unknown[]);

@@ -3,7 +3,6 @@
 import type { AgentToolCall } from '../../../run/agent-result.ts';
 import { AgentRunError } from '../../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
-import { handOffName } from '../../hand-off-target.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
 import type { ExecuteOutcome } from '../execute-outcome.ts';
 import {
@@ -155,7 +154,7 @@ function handedOff<Output>(toolTurn: ToolTurn<Output>, outcome: ExecuteOutcome):
   return {
     type: 'value',
     args: outcome.args,
-    value: `Not transferred to ${handOffName(handOff)}: this turn transferred the conversation to ${handOffName(taken)} already.`,
+    value: `Not transferred to ${handOff.outcome.name}: this turn transferred the conversation to ${taken.outcome.name} already.`,
   };
 }
 
