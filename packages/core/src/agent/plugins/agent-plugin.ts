@@ -286,7 +286,8 @@ export interface AgentPlugin<State = unknown> {
    * another (masked, shortened, annotated), or a {@link HandOffOutcome} to give the run to
    * another agent once the turn's calls are answered (the model gets the result as it is; a
    * handoff tool's plugin does this). The first hand-off of a turn is taken; a later one's call
-   * is answered that it was not made. Calls that failed are not shown.
+   * is answered that it was not made. A hand-off does not end the chain: the hooks after it may
+   * still change the result. Calls that failed are not shown.
    */
   afterToolCall?(
     result: ToolResultDraft,
