@@ -8,6 +8,8 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { AgentRunError } from '../errors/agent-run-error.ts';
+import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type {
@@ -57,6 +59,7 @@ import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import type { RunArgumentRedactor } from './run-argument-redactor.ts';
+import type { LoopParts } from './take-over.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -676,11 +679,21 @@ async function handOff<Output>(
     step as never,
     state.heldFrom,
     holding as never,
+    LOOP_PARTS as never,
   )) as RunContext<Output>;
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
   state.modelSteps = 0;
 }
+
+/** What the take-over uses of the loop (see `LoopParts` in take-over.ts). */
+const LOOP_PARTS: LoopParts = {
+  agentScope,
+  agentGuardrails,
+  modelCallOptions,
+  AgentRunError,
+  InvalidHistoryError,
+};
 
 /** The context holding the run now, and the redactor of what its observers see. */
 type Holding = {

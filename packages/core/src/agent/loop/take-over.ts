@@ -2,17 +2,30 @@ import { dropToolExchanges } from '../../history/drop-tool-exchanges.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
-import { AgentRunError } from '../errors/agent-run-error.ts';
-import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
+import type { AgentRunError } from '../errors/agent-run-error.ts';
+import type { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import { type ResolvedHandOff, resolveHandOff } from '../hand-off-target.ts';
 import { PluginError } from '../plugins/plugin-error.ts';
 import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type { HandOffDecision } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import { agentGuardrails, agentScope } from './agent-scope.ts';
-import { modelCallOptions } from './call-model.ts';
+import type { agentGuardrails, agentScope } from './agent-scope.ts';
+import type { modelCallOptions } from './call-model.ts';
 import { type RunArgumentRedactor, widenRedactor } from './run-argument-redactor.ts';
+
+/**
+ * What the take-over uses of the loop, handed in by it (`run-loop.ts`): this module comes with the
+ * seam's engine, and importing these here would split them out of the loop's chunk into one
+ * shared with the engine in every app's bundle. @internal
+ */
+export type LoopParts = {
+  readonly agentScope: typeof agentScope;
+  readonly agentGuardrails: typeof agentGuardrails;
+  readonly modelCallOptions: typeof modelCallOptions;
+  readonly AgentRunError: typeof AgentRunError;
+  readonly InvalidHistoryError: typeof InvalidHistoryError;
+};
 
 /**
  * A plugin handed the run off (a `{ type: 'hand-off' }` step outcome) and its step has ended: the
@@ -38,6 +51,7 @@ export async function takeOver<Output>(
     context?: RunContext<unknown>;
     readonly redactor?: RunArgumentRedactor | undefined;
   },
+  loop: LoopParts,
 ): Promise<RunContext<Output>> {
   const { run, link, emit } = context;
   const { target, filter, contents } = resolved(handOff, context);
@@ -45,7 +59,7 @@ export async function takeOver<Output>(
   const runtime = target.runtime() as AgentRuntime;
   const contentsBefore = run.contents.length;
   const rewritten = (filter ?? dropToolExchanges)(run.contents, from);
-  rewriteHistory(context, rewritten, runtime, contents);
+  rewriteHistory(context, rewritten, runtime, contents, loop);
   // What the run's observers see from here on may hold the receiving agent's secret arguments.
   if (holding.redactor !== undefined)
     widenRedactor(holding.redactor, config.tools.functions.values());
@@ -60,11 +74,11 @@ export async function takeOver<Output>(
   });
   run.handoffs.push(target.name);
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
-  const { childGuardrails, ...scope } = agentScope(
+  const { childGuardrails, ...scope } = loop.agentScope(
     config,
     context.settings,
     context,
-    agentGuardrails(config, context.settings),
+    loop.agentGuardrails(config, context.settings),
   );
   const { toolGuardrails: _sender, ...sharedLink } = link;
   const taken: RunContext<Output> = {
@@ -78,7 +92,7 @@ export async function takeOver<Output>(
       beforeToolCall: config.beforeToolCall ?? link.inheritedBeforeToolCall,
       ...(childGuardrails === undefined ? {} : { toolGuardrails: childGuardrails }),
     },
-    callOptions: modelCallOptions(config.callOptions, context.signal),
+    callOptions: loop.modelCallOptions(config.callOptions, context.signal),
   };
   holding.context = taken as RunContext<unknown>;
   const plugins = context.plugins;
@@ -116,9 +130,10 @@ function rewriteHistory<Output>(
   rewritten: unknown,
   runtime: AgentRuntime,
   appended: readonly Content[] | undefined,
+  loop: LoopParts,
 ): void {
   const fail = (message: string, cause?: unknown): never => {
-    throw new AgentRunError({ message, run: run.state(), cause });
+    throw new loop.AgentRunError({ message, run: run.state(), cause });
   };
   if (!Array.isArray(rewritten)) {
     fail('A handoff filter must return an array of contents (the history the next agent sees).');
@@ -136,7 +151,7 @@ function rewriteHistory<Output>(
   if (issues.length > 0) {
     fail(
       `A handoff filter returned a history the Gemini API would reject: ${issues[0]?.message}`,
-      new InvalidHistoryError({ issues }),
+      new loop.InvalidHistoryError({ issues }),
     );
   }
   if (contents.length === 0) fail('A handoff filter returned no contents.');

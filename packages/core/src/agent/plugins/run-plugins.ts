@@ -107,6 +107,7 @@ export type PluginEngine = {
     step: never,
     from: number,
     holding: never,
+    loop: never,
   ) => Promise<unknown>;
 };
 
