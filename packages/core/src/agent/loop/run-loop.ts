@@ -527,15 +527,16 @@ async function runModelSteps<Output>(
       state.context.plugins === undefined
         ? undefined
         : await afterStep(state.context.plugins, step, next, stepsLeft, context);
-    if (decided === 'run-again' || (decided !== undefined && 'outcome' in decided)) {
-      if (decided !== 'run-again') await handOff(state, decided, step, holding);
+    if (decided === 'run-again') {
+      if (state.context.plugins?.handOff !== undefined) await handOff(state, step, holding);
       state.kind = 'tools';
       state.reasks = 0;
       continue;
     }
     if (decided !== undefined) next = decided;
     if (next.type === 'finish') return finish(state, joining, next);
-    if (calls?.handoff !== undefined) await handOff(state, calls.handoff, step, holding);
+    // A plugin's `afterToolCall` handed the run off (composition's handoff tools do).
+    if (state.context.plugins?.handOff !== undefined) await handOff(state, step, holding);
     state.kind = next.kind;
     state.reasks = next.reasks;
   }
@@ -647,7 +648,7 @@ async function afterStep<Output>(
   next: NextStep<Output>,
   stepsLeft: boolean,
   { run, config }: RunContext<Output>,
-): Promise<'run-again' | HandOffDecision | Finish<Output> | undefined> {
+): Promise<'run-again' | Finish<Output> | undefined> {
   const decided = await plugins.afterStep(
     step,
     next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
@@ -655,9 +656,7 @@ async function afterStep<Output>(
     (content) => run.append(content),
     config.logger,
   );
-  return decided === 'run-again' || decided === undefined || 'outcome' in decided
-    ? decided
-    : stoppedBy(decided);
+  return decided === 'run-again' || decided === undefined ? decided : stoppedBy(decided);
 }
 
 /**
@@ -668,14 +667,15 @@ async function afterStep<Output>(
  */
 async function handOff<Output>(
   state: LoopState<Output>,
-  handOff: HandOffDecision,
   step: AgentStep,
   holding: Holding,
 ): Promise<void> {
-  const { engine } = state.context.plugins as RunPlugins;
+  const plugins = state.context.plugins as RunPlugins;
+  const { engine, handOff } = plugins;
+  plugins.handOff = undefined;
   state.context = (await engine.takeOver(
     state.context as never,
-    handOff,
+    handOff as HandOffDecision,
     step as never,
     state.heldFrom,
     holding as never,

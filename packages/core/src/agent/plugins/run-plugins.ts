@@ -137,6 +137,11 @@ export class RunPlugins {
   aroundToolCalls = false;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
+  /**
+   * A hand-off a hook returned (the turn's first, or an answer's): the loop gives the run over
+   * once the step is over (`loop/take-over.ts`) and clears it.
+   */
+  handOff: HandOffDecision | undefined;
   /** The step being made, for the events plugins emit. */
   stepNumber = 0;
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
@@ -320,7 +325,7 @@ export class RunPlugins {
     stepsLeft: boolean,
     append: (content: Content) => void,
     logger: { warn(fields: object, message: string): void },
-  ): Promise<PluginStop | 'run-again' | HandOffDecision | undefined> {
+  ): Promise<PluginStop | 'run-again' | undefined> {
     if (this.stop !== undefined) return answer === undefined ? this.stop : undefined;
     if (answer === undefined || this.hooks.afterAnswer === undefined) return undefined;
     const decided = await this.afterAnswer({
@@ -332,8 +337,12 @@ export class RunPlugins {
     if (decided === undefined) return undefined;
     const { outcome, plugin } = decided;
     if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
-    // The receiving agent's steps count from zero: a hand-off needs no step left.
-    if (outcome.type === 'hand-off') return { plugin, hook: 'afterAnswer', outcome };
+    // The receiving agent's steps count from zero: a hand-off needs no step left. Its contents
+    // are appended after the history is filtered for it.
+    if (outcome.type === 'hand-off') {
+      this.handOff = { plugin, hook: 'afterAnswer', outcome };
+      return 'run-again';
+    }
     if (!stepsLeft) {
       // No step left to answer it: the run ends with its answer, and says why it did not go on.
       logger.warn(
@@ -589,7 +598,7 @@ export class RunPlugins {
     handOff?: (decision: HandOffDecision) => void,
   ): Promise<unknown> {
     let current = draft;
-    let handedOff = false;
+    let handedOff: HandOffDecision | undefined;
     const indexes = this.hooks.afterToolCall ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
@@ -608,15 +617,14 @@ export class RunPlugins {
       if (changed === undefined || changed === null) continue;
       const handOver = checkHandOff(changed, false);
       if (handOver === true && handOff !== undefined) {
-        // The first hand-off is taken; the chain goes on (a later hook may still change the
-        // result), so every call of a turn passes the same hooks and they settle in call order.
-        if (!handedOff)
-          handOff({
-            plugin: (this.plugins[index] as AgentPlugin).name,
-            hook: 'afterToolCall',
-            outcome: changed as HandOffOutcome,
-          });
-        handedOff = true;
+        // The chain's first hand-off, told once the chain is over: a later hook may still change
+        // the result, and every call of a turn passes the same hooks before it tells, so the
+        // calls of a turn tell in call order (the turn's first is taken).
+        handedOff ??= {
+          plugin: (this.plugins[index] as AgentPlugin).name,
+          hook: 'afterToolCall',
+          outcome: changed as HandOffOutcome,
+        };
         continue;
       }
       if (handOver !== false)
@@ -633,6 +641,7 @@ export class RunPlugins {
         );
       current = { ...current, result: (changed as { result: unknown }).result };
     }
+    if (handedOff !== undefined) handOff?.(handedOff);
     return current.result;
   }
 

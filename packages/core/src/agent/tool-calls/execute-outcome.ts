@@ -3,7 +3,7 @@ import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
-import type { HandOffDecision, RunPlugins } from '../plugins/run-plugins.ts';
+import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { EngineGuardrails, GuardrailTrip } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
@@ -19,8 +19,6 @@ export type ExecuteOutcome = { args: unknown } & (
       acknowledged?: true | undefined;
       /** What the model gets instead of `value` (a tool guardrail replaced it). */
       sent?: unknown;
-      /** A plugin's `afterToolCall` handed the run off after this call (see `HandOffOutcome`). */
-      handOff?: HandOffDecision | undefined;
     }
   | { type: 'error'; error: unknown }
   | { type: 'timeout'; timeoutMs: number }

@@ -1,5 +1,5 @@
 import { handOffName } from '../hand-off-target.ts';
-import type { HandOffDecision, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
@@ -62,7 +62,7 @@ export async function afterToolCallWithPlugins<Output>(
 ): Promise<ExecuteOutcome> {
   if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
   const given = outcome.sent ?? outcome.value;
-  let handOff: HandOffDecision | undefined;
+  let refused: string | undefined;
   try {
     const result = await plugins.afterToolCall(
       {
@@ -73,17 +73,17 @@ export async function afterToolCallWithPlugins<Output>(
         args: rawArgsOf(call),
         result: given,
       },
-      // Named now (the turn's second hand-off is answered with both names): the settling of
-      // calls, on every agent's path, then needs nothing of the agents' registry.
       (decision) => {
-        handOff = {
-          ...decision,
-          outcome: { ...decision.outcome, name: handOffName(decision, plugins.facts.turnsOf) },
-        };
+        // The turn's first is taken, once its calls are answered (`plugins.handOff`, which the
+        // loop clears when it takes it); another call's answer must not say it was made, or the
+        // history would tell the model the wrong agent holds the run.
+        const taken = plugins.handOff;
+        if (taken === undefined) plugins.handOff = decision;
+        else
+          refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
       },
     );
-    if (handOff !== undefined)
-      return result === given ? { ...outcome, handOff } : { ...outcome, sent: result, handOff };
+    if (refused !== undefined) return { ...outcome, sent: refused };
     return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
     return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };

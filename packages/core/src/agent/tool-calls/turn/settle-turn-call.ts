@@ -95,8 +95,7 @@ function failTurn<Output>(
 }
 
 /**
- * The record of a settled call, in its place: a handoff taken (the first of the turn), what a
- * child run spent, its span ended, its events, and `toolErrors: 'throw'`'s failure.
+ * The record of a settled call, in its place: what a child run spent, its span ended, its events, and `toolErrors: 'throw'`'s failure.
  * @internal
  */
 export function finishCall<Output>(
@@ -107,7 +106,7 @@ export function finishCall<Output>(
   endedAt: number,
 ): void {
   const { config, signal, extras, toolErrorMessage, link, toolCalls, turn } = toolTurn;
-  const outcome = handedOff(toolTurn, settled);
+  const outcome = settled;
   const record = toRecord(
     pendingCall,
     outcome,
@@ -134,28 +133,6 @@ export function finishCall<Output>(
       turn?.abort(new Error('another call of this turn failed'));
     }
   }
-}
-
-/**
- * A call after which a plugin handed the run off (`afterToolCall`'s `{ type: 'hand-off' }`): the
- * turn's first is taken (the loop's take-over checks its agent); another's answer says it was
- * not made.
- */
-function handedOff<Output>(toolTurn: ToolTurn<Output>, outcome: ExecuteOutcome): ExecuteOutcome {
-  if (outcome.type !== 'value' || outcome.handOff === undefined) return outcome;
-  const { handOff, ...answered } = outcome;
-  const taken = toolTurn.handoff;
-  if (taken === undefined) {
-    toolTurn.handoff = handOff;
-    return answered;
-  }
-  // A turn that transfers twice (parallel calls) goes to the first: the other call's answer
-  // must not say it was made, or the history would tell the model the wrong agent holds it.
-  return {
-    type: 'value',
-    args: outcome.args,
-    value: `Not transferred to ${handOff.outcome.name}: this turn transferred the conversation to ${taken.outcome.name} already.`,
-  };
 }
 
 /** The settled call's `tool-result` or `tool-error` event, and its grounding. */

@@ -8,7 +8,7 @@ import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content, FunctionCall } from '../../../wire/content.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
 import { followSignal } from '../../follow-signal.ts';
-import type { HandOffDecision, RunPlugins } from '../../plugins/run-plugins.ts';
+import type { RunPlugins } from '../../plugins/run-plugins.ts';
 import type { EmitEvent } from '../../run-state/emit-event.ts';
 import type { EngineGuardrails } from '../../run-state/run-context.ts';
 import type { RunLink } from '../../run-state/run-link.ts';
@@ -41,7 +41,7 @@ export type ExecuteToolCallsOptions<Output> = {
 
 /**
  * One model turn's calls while they run: what each phase (observe, decide, start, settle) reads,
- * and what settling writes (the records, the failure the run ends with, a handoff, what children
+ * and what settling writes (the records, the failure the run ends with, what children
  * spent). Handed to each phase through its signature.
  * @internal
  */
@@ -61,7 +61,6 @@ export type ToolTurn<Output> = ExecuteToolCallsOptions<Output> & {
   readonly unfollow: (() => void) | undefined;
   failure: ((run: AgentRunState) => Error) | undefined;
   ending: { error: unknown } | undefined;
-  handoff: HandOffDecision | undefined;
   priced: (CostPicos | Cost | undefined)[] | undefined;
 };
 
@@ -119,7 +118,6 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
     unfollow: turn === undefined ? undefined : followSignal(signal, turn),
     failure: undefined,
     ending: undefined,
-    handoff: undefined,
     priced: undefined,
   };
 }
