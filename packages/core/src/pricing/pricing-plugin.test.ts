@@ -208,12 +208,16 @@ describe('the pricing plugin', () => {
     const { gemini } = await serve({ script: [turn.text('done', { usage })] });
     const result = await createAgent({ gemini, model: MODEL, prices: false }).run('Hi');
     expect(result.cost.total).toBeNull();
-    expect(result.steps[0]?.cost.unknown).toMatch(/pricing is off \(.*prices: false\)/);
+    expect(result.steps[0]?.cost.unknown).toBe('pricing is off (prices: false)');
   });
 
   it("makes a call's cost unknown, not the run failed, when the pricer throws or answers no cost", async () => {
     const { gemini } = await serve({
-      script: [turn.call('lookup', { word: 'a' }, { usage }), turn.text('done', { usage })],
+      script: [
+        turn.call('lookup', { word: 'a' }, { usage }),
+        turn.call('lookup', { word: 'b' }, { usage }),
+        turn.text('done', { usage }),
+      ],
     });
     let call = 0;
     const flaky: Pricer = {
@@ -222,17 +226,28 @@ describe('the pricing plugin', () => {
         call++;
         if (call === 1)
           throw new TypeError('the rate card at https://user:secret@prices.example is down');
-        return { currency: 'USD', total: '1e5' } as unknown as Cost;
+        return (call === 2 ? '0.01' : CENT) as Cost;
       },
     };
-    const result = await createAgent({ gemini, model: MODEL, tools: [lookup], prices: flaky }).run(
-      'Hi',
-    );
+    const agent = createAgent({ gemini, model: MODEL, tools: [lookup], prices: flaky });
+    const result = await agent.run('Hi');
     expect(result.text).toBe('done');
-    expect(result.steps[0]?.cost.unknown).toBe(`the pricer "flaky" threw TypeError for ${MODEL}`);
-    expect(JSON.stringify(result.steps)).not.toContain('secret');
-    expect(result.steps[1]?.cost.unknown).toMatch(/^the pricer "flaky" did not return a cost/);
+    expect(result.steps.map((step) => step.cost.unknown)).toEqual([
+      'the pricer "flaky" threw TypeError',
+      'the pricer "flaky" answered no cost',
+      undefined,
+    ]);
+    expect(JSON.stringify(result)).not.toContain('secret');
     expect(result.cost.total).toBeNull();
+  });
+
+  it("makes the run's sum unknown when a pricer answers amounts that are not dollars", async () => {
+    const { gemini } = await serve({ script: [turn.text('done', { usage })] });
+    const sloppy: Pricer = { name: 'sloppy', price: () => ({ ...CENT, total: '1e-2' }) };
+    const result = await createAgent({ gemini, model: MODEL, prices: sloppy }).run('Hi');
+    expect(result.steps[0]?.cost.total).toBe('1e-2');
+    expect(result.cost.total).toBeNull();
+    expect(result.cost.unknown).toMatch(/the total amount "1e-2" of a cost is not US dollars/);
   });
 
   it('keeps an unknown cost a pricer answers, with its reason', async () => {
@@ -251,7 +266,7 @@ describe('the pricing plugin', () => {
       createAgent({ gemini, model: MODEL, prices: { name: '', price: () => CENT } as Pricer }),
     ).toThrow(/prices\.name must be a name of 1 to 80 characters/);
     expect(() => createAgent({ gemini, model: MODEL, prices: true as unknown as false })).toThrow(
-      /prices must be a price table, a function .*, a pricer .*, or false/,
+      /prices must be a price table, a \(model, tier\) => price function, a pricer or false/,
     );
     const pricing = createAgent({ gemini, model: MODEL }).plugins?.at(-1);
     expect(() => createAgent({ gemini, model: MODEL, plugins: [pricing as AgentPlugin] })).toThrow(

@@ -1,8 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { unknownCost } from '../models/cost.ts';
+import { type Cost, unknownCost } from '../models/cost.ts';
 import type { PricesOption } from '../models/model-prices.ts';
 import type { PriceModelCall, Pricer } from '../models/pricer.ts';
-import { readCost } from '../models/read-cost.ts';
 import { writeCost } from '../models/write-cost.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { checkPrices } from './check-prices.ts';
@@ -43,7 +42,7 @@ export type ResolvedPricing = { readonly plugin: Pricer; readonly price: PriceMo
  * the option's own {@link Pricer}. `false` is handled by the config (no plugin at all).
  *
  * gemloop's plugin prices in pico-dollars (`costPicosOf`: the run's totals add them as they are);
- * a pricer of the user's is guarded, so that a throw or a value that is not a cost makes that
+ * a pricer of the user's is guarded, so that a throw or an answer that is not a cost makes that
  * call's cost unknown rather than failing a call already made and billed.
  *
  * @throws {@link InvalidArgumentError} naming the price at fault (`prices['my-model'].standard.input`),
@@ -72,47 +71,39 @@ function isPricer(value: unknown): value is Pricer {
   );
 }
 
-/** The longest pricer name an unknown cost's reason repeats. */
-const MAX_NAME_CHARS = 80;
-
 /**
- * A user's pricer as the loop calls it: checked once here, and each call's answer read as a
- * hostile value (`readCost`: dollars as decimals, or every amount `null` with a reason).
+ * A user's pricer as the loop calls it: its name checked once here, and each call's answer taken
+ * as a cost when it is one (`currency: 'USD'`); amounts that are not dollar decimals make the run's
+ * sums unknown where they are added (`CostTotal`), as a stored cost's do.
  */
 function guardedPrice(pricer: Pricer): PriceModelCall {
   const { name } = pricer;
-  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_CHARS) {
+  if (typeof name !== 'string' || name === '' || name.length > 80) {
     throw new InvalidArgumentError({
       argument: 'prices.name',
-      message: `prices.name must be a name of 1 to ${MAX_NAME_CHARS} characters: a pricer is { name: 'my-pricing', price: (usage, model, tier) => cost }, listed by name in agent.plugins.`,
+      message: 'prices.name must be a name of 1 to 80 characters (agent.plugins lists it).',
     });
   }
   return (usage, model, tier) => {
-    let cost: unknown;
+    let cost: Cost | undefined;
     try {
       cost = pricer.price(usage, model, tier);
     } catch (error) {
       // The call was made and billed: failing now would lose its answer. Only the error's class
       // is kept: a cost is recorded, spanned and shown, and a thrown message may hold anything.
-      return unknownCost(`the pricer "${name}" threw ${errorName(error)} for ${model}`);
+      return unknownCost(`the pricer "${name}" threw ${errorName(error)}`);
     }
-    return (
-      readCost(cost) ??
-      unknownCost(
-        `the pricer "${name}" did not return a cost for ${model} (US dollars as decimal strings, such as { currency: 'USD', total: '0.000125', input: ..., cachedInput: ..., output: ..., thinking: ... })`,
-      )
-    );
+    return typeof cost === 'object' && cost !== null && cost.currency === 'USD'
+      ? cost
+      : unknownCost(`the pricer "${name}" answered no cost`);
   };
 }
 
 function errorName(error: unknown): string {
-  const name = error instanceof Error ? error.name : typeof error;
-  return /^[A-Za-z][\w.]{0,59}$/.test(name) ? name : 'an error';
+  return (error instanceof Error ? String(error.name) : typeof error).slice(0, 40);
 }
 
 /** A call priced before the code loaded: every run loads it with the loop, so this is a bug. */
 function notLoaded(): never {
-  throw new Error(
-    "gemloop's pricing is not loaded: a run loads it with the loop (price a usage outside a run with costOf from @gemloop/core/models)",
-  );
+  throw new Error('gemloop pricing is not loaded: a run loads it (use costOf outside a run)');
 }

@@ -21,7 +21,7 @@ export const pricesOption: AgentOptionGroup<'prices'> = defineAgentOptions({
         typeof value === 'function' ||
         (typeof value === 'object' && value !== null && !Array.isArray(value)),
       (path) =>
-        `${path} must be a price table, a function (model, tier) => price, a pricer { name, price: (usage, model, tier) => cost }, or false (no pricing).`,
+        `${path} must be a price table, a (model, tier) => price function, a pricer or false.`,
     ),
   },
 });
@@ -42,10 +42,7 @@ export function resolvePricesOption(
 ): PricesConfig {
   const { prices } = options;
   if (prices === false || makers.pricing === undefined) {
-    const why =
-      prices === false
-        ? 'pricing is off (the agent was made with prices: false)'
-        : 'the agent has no pricer';
+    const why = prices === false ? 'pricing is off (prices: false)' : 'no pricer';
     const price: PriceModelCall = () => unknownCost(why);
     return { price, pricing: undefined };
   }
