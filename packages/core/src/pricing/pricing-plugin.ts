@@ -22,7 +22,11 @@ export function preloadPricing(): Promise<unknown> {
   return pricingCode.load();
 }
 
-/** gemloop's pricing plugin as an agent lists it (`agent.plugins`): its name and its prices. */
+/**
+ * gemloop's pricing plugin as an agent lists it (`agent.plugins`): its name, its prices, and its
+ * `price`, which a pricer of your own may call to fall back to gemloop's during a run (the table
+ * loads with an agent's first run; outside a run, use `costOf`).
+ */
 export type PricingPlugin = Pricer & {
   readonly name: 'pricing';
   /** The `prices` option as given (over gemloop's table); `undefined`: gemloop's table alone. */
