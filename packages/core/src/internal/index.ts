@@ -118,6 +118,9 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters.
 export { cutText } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+// @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
+// metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.
+export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
