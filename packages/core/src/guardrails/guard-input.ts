@@ -64,9 +64,9 @@ export async function guardedFirstStep<Output>(
   if (parallel.length === 0 || context.signal.aborted)
     return callModelStep(context, { stepNumber, kind: 'tools', contents, model, cachedContent });
 
-  // The call beside the checks may compact the history with the input as it was: a rewrite
-  // compacts again from the rewritten input (else the old one would be what is sent).
-  const compactionMark = run.compactionMark();
+  // The step compacted the history with the input as it was (the compaction's plugin, before
+  // this call): a rewrite is sent without it (else the old input would be what is sent).
+  const compactionMark = run.compactionMarkBefore(stepNumber);
   const controller = new AbortController();
   const unfollow = followSignal(context.signal, controller);
   const callContext: RunContext<Output> = {
