@@ -48,8 +48,6 @@ export class RunTracker {
   readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
-  /** Where compaction stood before each of {@link compactions} (see `compactionMarkBefore`). */
-  private readonly marks: { compacted: readonly Content[] | undefined; through: number }[] = [];
 
   /**
    * With steering (its plugin keeps it): what happened to each message it brought (`applied` or
@@ -101,22 +99,9 @@ export class RunTracker {
 
   /** Sends `compacted` in place of every content so far from now on. */
   setCompacted(compacted: readonly Content[], report: CompactionReport): void {
-    this.marks.push({ compacted: this.compacted, through: this.compactedThrough });
     this.compacted = compacted;
     this.compactedThrough = this.contents.length;
     this.compactions.push(report);
-  }
-
-  /**
-   * Where compaction stood before model step `stepNumber` compacted (where it stands when that
-   * step did not), for {@link restoreCompaction}: an input rewritten beside the step's first call
-   * is sent without what the step's compaction made of the old input.
-   */
-  compactionMarkBefore(stepNumber: number): ReturnType<RunTracker['compactionMark']> {
-    const at = this.compactions.findIndex((report) => report.stepNumber >= stepNumber);
-    if (at === -1) return this.compactionMark();
-    const mark = this.marks[at] as { compacted: readonly Content[] | undefined; through: number };
-    return { ...mark, count: at };
   }
 
   /** Where compaction stands, for {@link restoreCompaction}. */
@@ -137,7 +122,6 @@ export class RunTracker {
     this.compacted = mark.compacted;
     this.compactedThrough = mark.through;
     this.compactions.length = mark.count;
-    this.marks.length = mark.count;
   }
 
   /** Counts one model call (or a tool's): its tokens and what they cost. */
