@@ -53,7 +53,7 @@ import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import { runArgumentRedactor } from './run-argument-redactor.ts';
-import { joinRunPlugins, swapScopePlugin } from './scope-plugin.ts';
+import { joinRunPlugins } from './scope-plugin.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -643,15 +643,13 @@ function handOff<Output>(
   step: AgentStep,
   holding: Holding,
 ): void {
-  const before = state.context.compaction;
   state.context = handoff.handOff(
     state.context as RunContext<unknown>,
     handoff,
     step,
     state.heldFrom,
+    holding.facts as PluginRunFacts,
   ) as RunContext<Output>;
-  // The receiving agent's scope brings its compaction's plugin (scope-plugin.ts).
-  state.context = swapScopePlugin(state.context, before, holding.facts as PluginRunFacts);
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
   state.modelSteps = 0;
