@@ -1,9 +1,8 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
-import { resolveCompactionValue } from '../config/options/compaction.ts';
+import { compactionPluginFor } from '../config/options/compaction.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
-  EngineCompaction,
   EngineGuardrails,
   GuardrailEngine,
   RunContext,
@@ -53,14 +52,17 @@ export function agentScope<Output>(
                 : { ...checked, reason: config.redact(checked.reason) };
             emit?.({ type: 'guardrail', ...record });
           },
-    // Resolved through the implementation the value carries (compaction()'s): the loop itself
-    // imports none of the compaction.
-    compaction: (settings.compaction === undefined
-      ? config.compaction
-      : resolveCompactionValue(settings.compaction, {
-          model: config.model,
-          inputTokenLimit: config.capabilities.inputTokenLimit,
-        })) as EngineCompaction | undefined,
+    // The plugin the value makes (compaction()'s): the loop imports none of the compaction and
+    // never calls it; the run's plugins hold it (see `runSteps`, `handOff`).
+    compaction:
+      settings.compaction === undefined
+        ? config.compaction
+        : compactionPluginFor(settings.compaction, {
+            model: config.model,
+            inputTokenLimit: config.capabilities.inputTokenLimit,
+            tools: config.tools.functions,
+            logger: config.logger,
+          }),
     childGuardrails: guardrails?.engine.inheritable(guardrails),
   };
 }
