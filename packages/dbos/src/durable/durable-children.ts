@@ -4,27 +4,23 @@ import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
 import type { Guardrails } from '@gemloop/core/guardrails';
 import {
+  addChildSpent,
   agentTurnsOf,
+  type ChildBudget,
   type ChildRunParent,
   type ChildRunStart,
   type ChildRunStarter,
-  ChildSpend,
+  type ChildSpendRecord,
+  type ChildSpent,
   childAgentOf,
+  childBudgetShare,
+  childRunMeter,
+  countChildSpend,
 } from '@gemloop/core/internal';
-import { type Cost, CostTotal } from '@gemloop/core/models';
+import type { Cost } from '@gemloop/core/models';
 import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
-import {
-  addSpent,
-  budgetLeft,
-  type ChildBudget,
-  type ChildSpendRecord,
-  type ChildSpent,
-  countChildSpend,
-  SPEND_PROPERTY,
-  TeeCostTotal,
-} from './child-budget.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
 import { recordPluginHook } from './durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from './durable-run-types.ts';
@@ -36,6 +32,14 @@ const MAX_ID_IN_CHILD_ID = 100;
 
 /** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
 const MAX_CHILD_DEPTH = 8;
+
+/**
+ * The enumerable property a failed child workflow's error carries its spending in (a
+ * `ChildSpendRecord`): DBOS records a workflow's error with its own enumerable properties
+ * (serialize-error, @dbos-inc/dbos-sdk dist/src/serialization.js), so the parent's replay reads
+ * the same record.
+ */
+const SPEND_PROPERTY = 'gemloopChildSpend';
 
 /**
  * Most events of one child run carried to its parent's stream (text deltas included); later ones
@@ -238,10 +242,10 @@ export function createDurableChildren({
           ? {}
           : { parentRunId: start.parent.parentRunId }),
         parentWorkflowId: parentRunId,
-        // What the tree had spent now, and this child's share of what is left (budgetLeft).
+        // What the tree had spent now, and this child's share of what is left.
         ...(start.parent.budget === undefined
           ? {}
-          : { budget: budgetLeft(start.parent.budget, start.call.turnChildren ?? 1) }),
+          : { budget: childBudgetShare(start.parent.budget, start.call.turnChildren ?? 1) }),
       });
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
@@ -269,7 +273,10 @@ export function createDurableChildren({
           // meter and the tree's total (a replay gets the same recorded error, counted once).
           const record = (error as Record<string, unknown> | null)?.[SPEND_PROPERTY];
           countChildSpend(start.parent.spend, record);
-          addSpent(start.parent.budget, (record as ChildSpendRecord | undefined)?.spent);
+          addChildSpent(
+            start.parent.budget,
+            (record as Partial<ChildSpendRecord> | undefined)?.spent,
+          );
           throw error;
         } finally {
           // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
@@ -286,7 +293,7 @@ export function createDurableChildren({
       }
       for (const event of outcome.events) await start.parent.sink?.(event as never);
       // The child's spending joins the tree's total (a replay adds the same recorded amounts).
-      addSpent(start.parent.budget, outcome.spent);
+      addChildSpent(start.parent.budget, outcome.spent);
       if (outcome.budgetError !== undefined) {
         countChildSpend(start.parent.spend, outcome.childSpend);
         throw new TreeBudgetError(outcome.budgetError);
@@ -307,38 +314,12 @@ export function createDurableChildren({
         let droppedEvents = 0;
         const childRunId = DBOS.workflowID as string;
         const top = inherited(childKey.slice(0, childKey.indexOf('/')));
-        const given = request.budget;
-        const own = new CostTotal();
-        const budget =
-          given === undefined
-            ? undefined
-            : {
-                maxSteps: given.maxSteps ?? Number.POSITIVE_INFINITY,
-                maxTokens: given.maxTokens ?? Number.POSITIVE_INFINITY,
-                maxCostUsd: given.maxCostUsd ?? undefined,
-                steps: given.steps,
-                tokens: given.tokens,
-                cost: new TeeCostTotal(given.cost, own),
-              };
-        const spent = (): ChildSpent | undefined =>
-          budget === undefined || given === undefined
-            ? undefined
-            : {
-                steps: budget.steps - given.steps,
-                tokens: budget.tokens - given.tokens,
-                cost: own.total,
-              };
-        // The child's own meter: what its model calls spent, for its parent if it fails.
-        const spend = new ChildSpend(request.path[request.path.length - 1] ?? '');
-        const spendRecord = (): ChildSpendRecord => {
-          const used = spent();
-          return {
-            usage: { ...spend.usage },
-            cost: spend.cost.total,
-            children: [...spend.children],
-            ...(used === undefined ? {} : { spent: used }),
-          };
-        };
+        // The child's side of the tree: its budget from the share it was given, and its own meter
+        // (what its model calls spent, for its parent if it fails).
+        const meter = childRunMeter(request.path[request.path.length - 1] ?? '', request.budget);
+        const { budget, spend } = meter;
+        const spent = meter.spent;
+        const spendRecord = meter.record;
         const parent: ChildRunParent = {
           spend,
           path: Object.freeze([...request.path]),
