@@ -12,6 +12,8 @@ export {
   type ChildRunOptions,
   handoffReceiverOf,
 } from '../agent/agent-turns.ts';
+// @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
+export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';

@@ -302,6 +302,26 @@ describe('a subagent inside a durable run', () => {
     expect(JSON.stringify(childRequests[1]?.body)).toContain('Refunds are not allowed here.');
   });
 
+  // Issue 53 item 5: what a child workflow inherits is walked down its tree by core's
+  // childInheritance, run by run, so a middle subagent's tool guardrails hold its own subagents'
+  // calls too (the durable twin handed every child the top run's alone).
+  it("holds a grandchild's calls to a middle subagent's tool guardrails, as in-process", async () => {
+    const input = 'deep-approve-guard';
+    const { runId } = await runs.start('deepGuarded', { runId: 'guarded-tree', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    expect(counter.count(`done refund ${runId}/`)).toBe(0);
+    const leafRequests = fake.modelRequests.filter(
+      (request) =>
+        agentOf(request.body as Body) === 'child' &&
+        firstText(request.body as Body) === `approve mid ${input}`,
+    );
+    expect(leafRequests).toHaveLength(2);
+    expect(JSON.stringify(leafRequests[1]?.body)).toContain(
+      'Refunds are not allowed below the manager.',
+    );
+  });
+
   // Issue 52, item 1: the child's tool-call event is redacted by the child, where it is made, so a
   // page of the top run shows `[redacted]` whatever tools the server gives the stream.
   it("redacts a subagent's secret tool arguments in the top run's stored events and page", async () => {

@@ -2,11 +2,11 @@ import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
-import type { Guardrails } from '@gemloop/core/guardrails';
 import {
   addChildSpent,
   agentTurnsOf,
   type ChildBudget,
+  type ChildInheritance,
   type ChildRunParent,
   type ChildRunStart,
   type ChildRunStarter,
@@ -14,11 +14,11 @@ import {
   type ChildSpent,
   childAgentOf,
   childBudgetShare,
+  childInheritance,
   childRunMeter,
   countChildSpend,
 } from '@gemloop/core/internal';
 import type { Cost } from '@gemloop/core/models';
-import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
@@ -94,6 +94,8 @@ type ChildRunOutcome = {
 
 /** A durable copy of a subagent's agent, made by the worker like the agents it defines. */
 export type DurableChildAgent = {
+  /** The copy (an agent of `createAgent`): what its children inherit is read from it. */
+  agent: object;
   run(
     input: AgentInput,
     parent: ChildRunParent,
@@ -157,7 +159,7 @@ export function runsAsChildWorkflow(tool: AnyTool): boolean {
 export function createDurableChildren({
   agents,
   build,
-  inherited,
+  top,
   pauser,
   status,
 }: {
@@ -166,16 +168,13 @@ export function createDurableChildren({
   /** Makes the durable copy of a subagent's agent at `key` from its options. */
   build: (key: string, options: AgentOptions<unknown>) => DurableChildAgent;
   /**
-   * The approval hook a child inherits (its top run's: a child without its own uses it), and how
-   * that hook forgets a run whose execution ended.
+   * The durable copy of a top agent, the approval hook a child inherits (its top run's: a child
+   * without its own uses it), and how that hook forgets a run whose execution ended.
    */
-  inherited: (topAgent: string) => {
+  top: (topAgent: string) => {
+    agent: object | undefined;
     hook: BeforeToolCallHook | undefined;
     forget(runId: string): void;
-    /** The top run's tool guardrails, which the child's calls meet before its own. */
-    toolGuardrails: Guardrails | undefined;
-    /** The top agent's plugins that apply to its subagents too (`inherit: true`). */
-    plugins: readonly AgentPlugin[] | undefined;
   };
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
@@ -200,6 +199,27 @@ export function createDurableChildren({
     }
   };
   for (const [name, options] of agents) walk(name, options.tools as readonly AnyTool[], 1);
+
+  // What the runs at each key hand their children (the tool guardrails and `inherit` plugins of
+  // the runs above and their own), as an in-process tree hands them down run by run: core's
+  // `childInheritance` over the chain of durable copies, so a child workflow started or taken
+  // over in any worker of the fleet meets the same ones. Per worker, made once per key.
+  const inheritances = new Map<string, ChildInheritance>();
+  const inheritedBy = (key: string): ChildInheritance => {
+    const known = inheritances.get(key);
+    if (known !== undefined) return known;
+    const cut = key.lastIndexOf('/');
+    const above = cut === -1 ? undefined : inheritedBy(key.slice(0, cut));
+    const agent = cut === -1 ? top(key).agent : children.get(key)?.agent;
+    const config =
+      agent === undefined
+        ? undefined
+        : agentTurnsOf(agent as never).handoffTarget?.(undefined).config;
+    // An agent gemloop did not make hands down nothing of its own (its run is a plain call).
+    const made = config === undefined ? (above ?? {}) : childInheritance(config, above);
+    inheritances.set(key, made);
+    return made;
+  };
 
   // Per parent workflow: the wait of the last call that started a child, taken (see above).
   const waits = new Map<string, Promise<void>>();
@@ -313,7 +333,9 @@ export function createDurableChildren({
         const events: AgentEvent<unknown>[] = [];
         let droppedEvents = 0;
         const childRunId = DBOS.workflowID as string;
-        const top = inherited(childKey.slice(0, childKey.indexOf('/')));
+        const approvals = top(childKey.slice(0, childKey.indexOf('/')));
+        // What the run that starts this child hands down (the child's parent is at the key above).
+        const inherited = inheritedBy(childKey.slice(0, childKey.lastIndexOf('/')));
         // The child's side of the tree: its budget from the share it was given, and its own meter
         // (what its model calls spent, for its parent if it fails).
         const meter = childRunMeter(request.path[request.path.length - 1] ?? '', request.budget);
@@ -331,13 +353,13 @@ export function createDurableChildren({
               }
             : undefined,
           streaming: request.streaming,
-          beforeToolCall: top.hook,
-          toolGuardrails: top.toolGuardrails,
+          beforeToolCall: approvals.hook,
+          toolGuardrails: inherited.toolGuardrails,
           budget,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),
-          // The top run's plugins that apply to its subagents, and the durable recorder of hooks.
-          plugins: top.plugins,
+          // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
+          plugins: inherited.plugins,
           recordHook: recordPluginHook,
         };
         let result: AgentResult<unknown>;
@@ -370,7 +392,7 @@ export function createDurableChildren({
           }
           throw error;
         } finally {
-          top.forget(childRunId);
+          approvals.forget(childRunId);
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();
