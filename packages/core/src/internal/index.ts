@@ -22,10 +22,13 @@ export { preloadRunPath } from '../agent/preload-run-path.ts';
 export {
   addChildSpent,
   type ChildBudget,
+  type ChildBudgetStop,
   type ChildRunMeter,
   type ChildSpendRecord,
   type ChildSpent,
   childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
   childRunMeter,
   countChildSpend,
 } from '../agent/run-state/child-run-meter.ts';

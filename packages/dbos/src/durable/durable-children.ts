@@ -1,11 +1,11 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
-import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
 import {
   addChildSpent,
   agentTurnsOf,
   type ChildBudget,
+  type ChildBudgetStop,
   type ChildInheritance,
   type ChildRunParent,
   type ChildRunStart,
@@ -14,11 +14,12 @@ import {
   type ChildSpent,
   childAgentOf,
   childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
   childInheritance,
   childRunMeter,
   countChildSpend,
 } from '@gemloop/core/internal';
-import type { Cost } from '@gemloop/core/models';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
@@ -65,16 +66,6 @@ type ChildRunRequest = {
   budget?: ChildBudget | undefined;
 };
 
-/** A {@link TreeBudgetError} as plain data, to be thrown again in the parent. */
-type ChildBudgetError = {
-  limit: TreeBudgetLimit;
-  max: number | string;
-  used: number | string | null;
-  cost: Cost;
-  path: string[];
-  run: TreeBudgetError['run'];
-};
-
 /** What the child workflow records: the child's result and the events it emitted, in order. */
 type ChildRunOutcome = {
   /** The child's result; absent when it stopped on the tree budget (`budgetError`). */
@@ -87,7 +78,7 @@ type ChildRunOutcome = {
    * The tree budget ran out inside the child: recorded as the child's outcome (not its failure)
    * so the parent throws the same typed error, as an in-process child's would reach it.
    */
-  budgetError?: ChildBudgetError;
+  budgetError?: ChildBudgetStop;
   /** With `budgetError`: what the child's model calls used and cost. */
   childSpend?: ChildSpendRecord;
 };
@@ -316,7 +307,7 @@ export function createDurableChildren({
       addChildSpent(start.parent.budget, outcome.spent);
       if (outcome.budgetError !== undefined) {
         countChildSpend(start.parent.spend, outcome.childSpend);
-        throw new TreeBudgetError(outcome.budgetError);
+        throw childBudgetStopError(outcome.budgetError);
       }
       return outcome.result as AgentResult<unknown>;
     };
@@ -371,14 +362,14 @@ export function createDurableChildren({
           if (error instanceof RunPausedSignal) {
             throw new DBOSErrors.DBOSWorkflowCancelledError(childRunId);
           }
-          if (TreeBudgetError.isInstance(error)) {
+          const budgetStop = childBudgetStop(error);
+          if (budgetStop !== undefined) {
             await childEnded(pauser, request.parentWorkflowId, childRunId);
-            const { limit, max, used, cost, path, run } = error;
             return toJsonSafe({
               events,
               droppedEvents,
               ...(spent() === undefined ? {} : { spent: spent() }),
-              budgetError: { limit, max, used, cost, path: [...path], run },
+              budgetError: budgetStop,
               childSpend: spendRecord(),
             }) as ChildRunOutcome;
           }

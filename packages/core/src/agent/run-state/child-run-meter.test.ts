@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
+import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import {
   addChildSpent,
   childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
   childRunMeter,
   countChildSpend,
 } from './child-run-meter.ts';
@@ -174,5 +177,46 @@ describe('counting a child back in its parent', () => {
     // Neither is given a meter or a budget to count into: nothing to do.
     countChildSpend(undefined, { usage: usage(1) });
     addChildSpent(undefined, { steps: 1 });
+  });
+});
+
+describe('a child run stopped by the tree budget', () => {
+  it('is plain data in the child and the same typed error again in the parent', () => {
+    const run = {
+      contents: [{ role: 'user', parts: [{ text: 'research' }] }],
+      newContents: [],
+      steps: [],
+      usage: usage(7),
+      cost: usd('0.4'),
+    };
+    const error = new TreeBudgetError({
+      limit: 'cost',
+      max: '0.5',
+      used: '0.6',
+      cost: usd('0.6'),
+      path: Object.freeze(['research#1']) as readonly string[],
+      run,
+    });
+    const stop = childBudgetStop(error);
+    const stored = JSON.parse(JSON.stringify(stop));
+    expect(stored).toEqual({
+      limit: 'cost',
+      max: '0.5',
+      used: '0.6',
+      cost: usd('0.6'),
+      path: ['research#1'],
+      run,
+    });
+    const again = childBudgetStopError(stored);
+    expect(TreeBudgetError.isInstance(again)).toBe(true);
+    expect(again.message).toBe(error.message);
+    expect(again).toMatchObject({ limit: 'cost', max: '0.5', used: '0.6', path: ['research#1'] });
+    expect(again.usage).toEqual(usage(7));
+  });
+
+  it('is not made of any other error', () => {
+    expect(childBudgetStop(new Error('boom'))).toBeUndefined();
+    expect(childBudgetStop({ code: 'tree-budget' })).toBeUndefined();
+    expect(childBudgetStop(undefined)).toBeUndefined();
   });
 });

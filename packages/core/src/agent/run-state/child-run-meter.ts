@@ -2,7 +2,8 @@ import type { Cost } from '../../models/cost.ts';
 import { unknownCost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import { dollarsToPicos, picosToDollars } from '../../models/usd.ts';
-import type { AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
+import type { AgentRunState, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
+import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { TreeBudget } from './tree-budget.ts';
 
@@ -152,6 +153,32 @@ export function addChildSpent(tree: TreeBudget | undefined, spent: unknown): voi
   if (typeof steps === 'number') tree.steps += steps;
   if (typeof tokens === 'number') tree.tokens += tokens;
   if (typeof cost === 'object' && cost !== null) tree.cost.add(cost);
+}
+
+/**
+ * A child run's stop on the tree budget as plain data: recorded as the child's outcome (not its
+ * failure), so its parent throws the same typed error an in-process child's would hand it.
+ * @internal
+ */
+export type ChildBudgetStop = {
+  limit: TreeBudgetLimit;
+  max: number | string;
+  used: number | string | null;
+  cost: Cost;
+  path: string[];
+  run: AgentRunState;
+};
+
+/** `error` as a {@link ChildBudgetStop} when it is a `TreeBudgetError`, else `undefined`. @internal */
+export function childBudgetStop(error: unknown): ChildBudgetStop | undefined {
+  if (!TreeBudgetError.isInstance(error)) return undefined;
+  const { limit, max, used, cost, path, run } = error;
+  return { limit, max, used, cost, path: [...path], run };
+}
+
+/** The `TreeBudgetError` a child's recorded {@link ChildBudgetStop} was. @internal */
+export function childBudgetStopError(stop: ChildBudgetStop): TreeBudgetError {
+  return new TreeBudgetError(stop);
 }
 
 /** A record without a cost counts as over (an unknown cost does, see CostTotal.exceeds). */
