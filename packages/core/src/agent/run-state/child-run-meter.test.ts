@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
+import type { AgentRunState } from '../../run/agent-result.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import {
   addChildSpent,
@@ -182,7 +183,7 @@ describe('counting a child back in its parent', () => {
 
 describe('a child run stopped by the tree budget', () => {
   it('is plain data in the child and the same typed error again in the parent', () => {
-    const run = {
+    const run: AgentRunState = {
       contents: [{ role: 'user', parts: [{ text: 'research' }] }],
       newContents: [],
       steps: [],
