@@ -235,11 +235,15 @@ describe('a subagent inside a durable run', () => {
       },
     ]);
     expect((await runs.status(runId))?.status).toBe('PENDING');
-    // Neither the parent nor the child holds a worker while a person decides.
-    expect(await workflowsUnder(runId, 'status')).toEqual([
-      `${runId} CANCELLED`,
-      `${childRunId} CANCELLED`,
-    ]);
+    // Neither the parent nor the child holds a worker while a person decides. The parent's wait
+    // is recorded (`awaitingApproval`) just before its workflow is stopped (child-waits.ts,
+    // pauseForChild), so under load the stop may land a moment after the flag: waited for.
+    const paused = [`${runId} CANCELLED`, `${childRunId} CANCELLED`];
+    await waitFor(
+      async () => JSON.stringify(await workflowsUnder(runId, 'status')) === JSON.stringify(paused),
+      'the parent and the child to be stopped while the approval waits',
+    );
+    expect(await workflowsUnder(runId, 'status')).toEqual(paused);
     expect(counter.count(`done refund ${childRunId}:`)).toBe(0);
     expect(await runs.childRuns(runId)).toMatchObject([
       {
