@@ -37,6 +37,10 @@
  *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
  *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
  *   in the run's list (the "off" rows).
+ * - compaction: `compaction({ maxTokens: 10_000_000 })`, never reached: its plugin's
+ *   `beforeModelCall` (the history's estimate against the threshold, each step; the run's
+ *   plugins path, which it puts every compacting run on). Off (no `compaction`), no part of it is
+ *   loaded nor in the run's list (the "off" rows): the loop itself has no compaction phase.
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -44,7 +48,7 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { toolOutput } from '@gemloop/core/compaction';
+import { compaction, toolOutput } from '@gemloop/core/compaction';
 import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
@@ -147,6 +151,7 @@ const agentWith = (
     cache?: { minTokens: number };
     continuation?: false;
     prices?: false | Pricer;
+    compaction?: ReturnType<typeof compaction>;
   } = {},
 ) =>
   createAgent({
@@ -194,6 +199,9 @@ const variants = {
   'continuation off': agentWith(undefined, undefined, { continuation: false }),
   'prices off': agentWith(undefined, undefined, { prices: false }),
   'own pricer': agentWith(undefined, undefined, { prices: flatPricer }),
+  compaction: agentWith(undefined, undefined, {
+    compaction: compaction({ maxTokens: 10_000_000 }),
+  }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
