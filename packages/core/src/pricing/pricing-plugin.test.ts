@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,9 +20,35 @@ import { defineTool } from '../tools/define/define-tool.ts';
 // or `false`. The loop prices every model call with the pricer the agent's config carries.
 
 const fakes: FakeGemini[] = [];
+const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
 });
+
+/** A stream that stops after three chunks that reported usage, and hangs: billed, no step yet. */
+async function serveCutStream(): Promise<string> {
+  const server = createServer((incoming, out) => {
+    incoming.resume();
+    incoming.on('end', () => {
+      out.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let chunk = 1; chunk <= 3; chunk++) {
+        const body = {
+          candidates: [{ content: { role: 'model', parts: [{ text: `part ${chunk} ` }] } }],
+          usageMetadata: { promptTokenCount: 12, candidatesTokenCount: chunk * 4 },
+        };
+        out.write(`data: ${JSON.stringify(body)}\r\n\r\n`);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
 
 async function serve(options: Parameters<typeof createFakeGemini>[0]) {
   const fake = createFakeGemini(options);
@@ -202,6 +230,24 @@ describe('the pricing plugin', () => {
     const chat = createChatSession({ agent, store: createMemoryHistoryStore(), id: 'c' });
     expect((await chat.send('Hi')).cost.total).toBe('0.01');
     expect((await chat.send('Again')).cost.total).toBe('0.01');
+  });
+
+  it("prices the billed usage of a stream cut by an abort with the agent's pricer (no step, no hook)", async () => {
+    const baseUrl = await serveCutStream();
+    const gemini = createGemini({ apiKey: 'test-key', baseUrl, retry: false });
+    const calls: [CostUsage, string, string | undefined][] = [];
+    const agent = createAgent({ gemini, model: MODEL, prices: flatPricer(calls) });
+    const controller = new AbortController();
+    const stream = agent.stream('Tell a story', { signal: controller.signal });
+    let deltas = 0;
+    const error = await (async () => {
+      for await (const event of stream) {
+        if (event.type === 'text-delta' && ++deltas === 3) controller.abort(new Error('stop'));
+      }
+    })().catch((caught: unknown) => caught);
+    await stream.result.catch(() => undefined);
+    expect(calls.map(([used]) => used.candidatesTokenCount)).toEqual([12]);
+    expect((error as { run: { cost: Cost } }).run.cost).toEqual(CENT);
   });
 
   it('makes every cost unknown with prices: false, saying why', async () => {
