@@ -410,6 +410,23 @@ const worker = await startDurableWorkerWith({
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
+    priced: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      prices: {
+        name: 'cent-a-call',
+        price: () => ({
+          currency: 'USD',
+          total: '0.01',
+          input: '0.01',
+          cachedInput: '0',
+          output: '0',
+          thinking: '0',
+        }),
+      },
+    },
     remembering: {
       gemini,
       model,
