@@ -1,4 +1,4 @@
-import { describeErrorChain } from './describe-error-chain.ts';
+import { boundErrorDetail, describeErrorChain } from './describe-error-chain.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
 
@@ -62,7 +62,7 @@ export async function listMcpTools({
       throw new McpServerError({
         reason: 'list-failed',
         server,
-        message: `Listing the tools of the MCP ${server} failed (page ${page}): ${redact(describeListError(error))}`,
+        message: `Listing the tools of the MCP ${server} failed (page ${page}): ${boundErrorDetail(describeListError(error), redact)}`,
         cause: error,
       });
     }
