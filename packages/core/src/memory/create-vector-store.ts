@@ -4,6 +4,7 @@ import {
   checkMemoryKind,
   checkMemoryText,
   checkScope,
+  checkSearchBounds,
 } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { MemoryRecord } from './memory-record.ts';
@@ -108,6 +109,7 @@ export function createVectorStore(
     },
     async search(scope, query) {
       checkScope(scope);
+      checkSearchBounds(query.limit, query.minScore);
       const embedding = needEmbedding(query.embedding, 'search');
       return backend.transact(scope, 'search', (records) => ({
         value: rankBySimilarity(records, { ...query, embedding }),
