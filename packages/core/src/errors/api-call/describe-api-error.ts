@@ -1,4 +1,5 @@
 import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import type {
   BadRequest,
@@ -75,7 +76,7 @@ export function describeApiError(options: DescribeApiErrorOptions): string {
   if (quoted === undefined && apiMessage === undefined) quoted = describeRawBody(options);
   if (quoted !== undefined && quoted.length > MAX_QUOTED) {
     // A gateway may put a whole page or a stack trace in `error.message`: a message is one glance.
-    quoted = `${quoted.slice(0, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
+    quoted = `${cutText(quoted, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
   }
   const parts = [quoted === undefined ? `${head}.` : `${head}: ${endSentence(quoted.trim())}`];
   parts.push(guidance(options, violations));
@@ -280,7 +281,9 @@ function describeRawBody({
   }
   // A single linear pass over a bounded prefix: the body is the server's, possibly hostile.
   const text = htmlToText(body, EXCERPT_LENGTH);
-  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
+  // cutText, not slice: a cut between the halves of an emoji leaves a lone surrogate in the
+  // message, which a strict JSON or UTF-8 reader (a page, a span exporter) refuses.
+  const excerpt = text.length > EXCERPT_LENGTH ? `${cutText(text, EXCERPT_LENGTH)}...` : text;
   const kind = contentType ? contentType.split(';')[0] : 'unknown type';
   const rest = bodyProblem === undefined ? '' : ` (the rest of the body ${bodyProblem})`;
   return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"${rest}`;

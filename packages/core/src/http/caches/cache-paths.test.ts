@@ -121,7 +121,7 @@ describe('withVertexCacheName', () => {
     expect(request.cachedContent).toBe('cachedContents/7');
     const full = { cachedContent: 'projects/my-project/locations/europe-west4/cachedContents/7' };
     expect(withVertexCacheName(full, vertex, 'request')).toBe(full);
-    const none = { model: 'x' };
+    const none: { model: string; cachedContent?: string | undefined } = { model: 'x' };
     expect(withVertexCacheName(none, vertex, 'request')).toBe(none);
   });
 
