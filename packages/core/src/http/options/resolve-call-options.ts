@@ -130,11 +130,11 @@ export function resolveCallOptions(
         message: `options.headers must not set ${authHeader}: the client sends the key; make another client for another key.`,
       });
     }
-    headers = {
-      ...defaults.headers,
-      ...extra,
-      [authHeader]: defaults.headers[authHeader] as string,
-    };
+    headers = { ...defaults.headers, ...extra };
+    // Vertex's client headers hold no key (its bearer token is added per attempt): copying the
+    // absent key sent "x-goog-api-key: undefined" with every Vertex call that had headers.
+    const key = defaults.headers[authHeader];
+    if (key !== undefined) headers[authHeader] = key;
     const own = secretsOfHeaders(extra);
     // Never a copy of the client's list: it learns secrets after this point (Vertex tokens).
     if (own.length > 0) secrets = client.secrets.withCall(own);
