@@ -40,7 +40,7 @@ export function createNetworkError({
   const what =
     code === undefined
       ? describeCause(cause)
-      : `${transientNetworkErrors[code] ?? describeCause(cause)} (${code})`;
+      : `${(Object.hasOwn(transientNetworkErrors, code) ? transientNetworkErrors[code] : undefined) ?? describeCause(cause)} (${code})`;
   const refusal = isRetryable ? undefined : findClientRefusal(cause);
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'

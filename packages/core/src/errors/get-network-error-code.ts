@@ -62,7 +62,9 @@ function findCode(error: unknown): string | undefined {
  * @internal
  */
 export function isTransientNetworkError(error: unknown, code: string | undefined): boolean {
-  if (code !== undefined) return code in transientNetworkErrors;
+  // Own keys only: a code of 'toString' or 'constructor' (from anything a fetch may reject with)
+  // is no transient failure, though `in` finds it on Object.prototype.
+  if (code !== undefined) return Object.hasOwn(transientNetworkErrors, code);
   if (findClientRefusal(error) !== undefined) return false;
   return (
     error instanceof TypeError && /fetch failed|failed to fetch|network ?error/i.test(error.message)
