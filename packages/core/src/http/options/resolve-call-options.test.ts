@@ -57,7 +57,7 @@ describe('resolveCallOptions', () => {
     );
     expect(resolved.timeoutMs).toBe(5000);
     expect(resolved.retry.maxRetries).toBe(0);
-    expect(resolved.retry.minTimeout).toBe(defaults.retry.minTimeout);
+    expect(resolved.retry.initialDelayMs).toBe(defaults.retry.initialDelayMs);
   });
 
   it('refuses unknown options and bad values, naming them', () => {
