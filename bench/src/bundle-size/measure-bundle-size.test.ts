@@ -94,11 +94,15 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 42 chunks; 32.2 KB lazily in 18) with both branches merged. 92.3 KB (94,508 bytes, 44 chunks;
  * 34.1 KB lazily in 19) once continuation became a default plugin whose hop code (the hop log,
  * resume, restart, usage sums) loads with `import()` only when an answer asks to be continued;
- * the budget 92.4 KB.
+ * the budget 92.4 KB. 92.4 KB (94,632 bytes; main had grown to 94,607 meanwhile) with the
+ * hostile-input fixes of core's behaviour tests in the loaded path (a Vertex call's own headers
+ * without "x-goog-api-key: undefined", a stream's and a tool result's `__proto__` key kept as
+ * data, a network code named like an Object.prototype key not retried, describeThrown's cut):
+ * the budget 92.5 KB.
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
  * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 92.4 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 92.5 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
