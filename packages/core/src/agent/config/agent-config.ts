@@ -2,7 +2,7 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
-import type { PricesOption } from '../../models/model-prices.ts';
+import type { PriceModelCall } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { ContinuationSettings } from '../../run/continuation-options.ts';
 import type { ModelCallWrapper } from '../../run/model-call-wrapper.ts';
@@ -11,7 +11,6 @@ import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { ToolOutputLimit } from '../../tools/responses/cut-function-response.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -65,7 +64,8 @@ export type AgentConfig<Output> = {
   continuation: ContinuationSettings;
   /**
    * The plugins the agent has without being given them (the continuation plugin, made from
-   * `continuation` unless it is off), listed by `agent.plugins` after the agent's own.
+   * `continuation` unless it is off; the pricing plugin, made from `prices` unless it is
+   * `false`), listed by `agent.plugins` after the agent's own.
    */
   defaultPlugins: readonly AgentPlugin[];
   /**
@@ -94,8 +94,12 @@ export type AgentConfig<Output> = {
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
-  /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
-  compaction: ResolvedCompaction | undefined;
+  /**
+   * The plugin of the `compaction` option made for the agent's model (defaults applied);
+   * `undefined` when off. Not among `plugins`: a run holds it while the agent holds the run,
+   * unless the run has its own `compaction` (see `agentScope`).
+   */
+  compaction: AgentPlugin | undefined;
   /**
    * The loop's own cap on a tool result (a cheap check): the default one; with a `toolOutput`
    * (whose plugin, in `plugins`, cuts), the widest of its limits as a net; `undefined` for
@@ -104,12 +108,16 @@ export type AgentConfig<Output> = {
   toolOutputDefault: ToolOutputLimit | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
-  /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */
-  prices: PricesOption | undefined;
+  /**
+   * What a model call cost: the pricer among `defaultPlugins` (gemloop's `pricing` plugin, made
+   * from the `prices` option, or the option's own pricer), found once per agent. Without one
+   * (`prices: false`, or a config resolved without the facade's makers) every cost is unknown.
+   */
+  price: PriceModelCall;
   /**
    * The same options resolved for another model, for a call a plugin sends there
    * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),
-   * capabilities and prices. Resolved on first use, once per model; `undefined` in a config built
+   * capabilities and pricer. Resolved on first use, once per model; `undefined` in a config built
    * by hand (tests), where such a call only changes the request's model.
    */
   forModel?: ((model: string) => AgentConfig<Output>) | undefined;

@@ -4,6 +4,7 @@ import type { AgentApi } from '../../interactions/agent-api.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
+import type { Pricer } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { ContinuationOptions } from '../../run/continuation-options.ts';
 import type { Steering } from '../../run/steering-controller.ts';
@@ -20,7 +21,6 @@ import type {
   SafetySetting,
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
-import type { Compaction } from '../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { GuardrailsValue } from './guardrails-value.ts';
@@ -281,10 +281,11 @@ export type AgentOptions<Output = undefined> = {
    * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
    * (system instruction, tools, `cache.contents`): only the run's history is compacted.
    * `result.contents` stays whole; `result.compaction` holds what was sent. The value is made by
-   * `compaction({ ... })` of `@gemloop/core/compaction` (see {@link Compaction}).
+   * `compaction({ ... })` of `@gemloop/core/compaction`: sugar for a plugin (`beforeModelCall`)
+   * made for the model of the agent holding the run.
    * @defaultValue off
    */
-  compaction?: Compaction | false | undefined;
+  compaction?: PluginOption<'compaction'> | false | undefined;
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
    * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`
@@ -310,9 +311,14 @@ export type AgentOptions<Output = undefined> = {
    * `undefined` to fall back to gemloop's table, `null` for unknown). Give it for a gateway that
    * bills differently (CometAPI, OpenRouter) or a model gemloop has no price for; a model with no
    * price gets an unknown cost (`null`), never a guessed one.
+   *
+   * Sugar for the `pricing` plugin every agent has by default (listed in `agent.plugins`). A
+   * {@link Pricer} of your own (`{ name, price: (usage, model, tier) => cost }`, such as a
+   * gateway's price list) replaces it; `false` turns pricing off (every cost is unknown, which a
+   * cost budget counts as over).
    * @defaultValue gemloop's table
    */
-  prices?: PricesOption | undefined;
+  prices?: PricesOption | Pricer | false | undefined;
   /**
    * Vertex AI only: stream function-call arguments as the model writes them
    * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
@@ -385,7 +391,7 @@ export type RunOptions = {
    * session passes its own `compaction` here. Made by `compaction({ ... })` of
    * `@gemloop/core/compaction`.
    */
-  compaction?: Compaction | false | undefined;
+  compaction?: PluginOption<'compaction'> | false | undefined;
   /**
    * This run's plugins, after the agent's (a chat session passes its own here). See the
    * agent's `plugins` option.

@@ -49,7 +49,7 @@ import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
-import { callModelStep, prepareHistory } from './call-model-step.ts';
+import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
@@ -59,6 +59,7 @@ import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import type { RunArgumentRedactor } from './run-argument-redactor.ts';
+import { joinRunPlugins } from './scope-plugin.ts';
 import type { LoopParts } from './take-over.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
@@ -222,8 +223,8 @@ async function runSteps<Output>(
   const outlets = runOutlets(config, options, observation, guardrails);
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
-  const engine = engineOf(agentPlugins, options);
-  const resolved = engine?.join(agentPlugins, parent?.plugins, runPlugins);
+  // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
+  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined
       ? outlets.link
@@ -233,7 +234,7 @@ async function runSteps<Output>(
       ? linked
       : { ...linked, plugins: resolved?.inherited, recordHook: record };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
-  // plugin adds from then on).
+  // plugin adds from then on), and the redactor of what its observers see.
   const holding: Holding = { redactor: options.observedRedactor };
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
@@ -349,6 +350,7 @@ function pluginRunFacts<Output>(
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
     holder: () => holding.context?.config ?? config,
     turnsOf,
+    context: () => holding.context as RunContext<unknown>,
     treeBudget: link.budget,
   };
 }
@@ -703,28 +705,10 @@ type Holding = {
 
 /**
  * The model step of a run with plugins: `beforeModelCall`, `wrapModelCall` and `afterModelCall`
- * around the call the loop would make without them (see `RunPlugins.modelStep`).
+ * around the call the loop would make without them (see `RunPlugins.modelStep`), from the history
+ * as it is now (its compaction is the first `beforeModelCall`'s, when the run has one).
  */
 function pluginModelStep<Output>(
-  context: RunContext<Output>,
-  plugins: RunPlugins,
-  {
-    stepNumber,
-    kind,
-    guardInput,
-  }: { stepNumber: number; kind: ModelStepKind; guardInput: boolean },
-  held: TextDeltaHold | undefined,
-): Promise<AgentStep | PluginStop> {
-  // The plugins' draft is the compacted history (a fallback's second call sends it too).
-  if (context.compaction === undefined)
-    return pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held);
-  return prepareHistory(context, stepNumber).then(() =>
-    pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held),
-  );
-}
-
-/** The step's model call through the plugins' hooks, from the history as it is now. */
-function pluginCallOf<Output>(
   context: RunContext<Output>,
   plugins: RunPlugins,
   {

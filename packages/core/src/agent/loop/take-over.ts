@@ -32,7 +32,8 @@ export type LoopParts = {
  * receiving agent takes the same run over (same tracker, so steps are numbered on and usage
  * summed; same observation and event stream) with its own config (instructions, tools, model,
  * limits), runtime, output and tool guardrails and compaction (joined with the run's own, see
- * {@link agentScope}) and plugins (the run's own stay, `RunPlugins.handOver`), after the history
+ * {@link agentScope}; its plugin takes the place of the agent's first among the run's plugins) and
+ * plugins (the run's own stay, `RunPlugins.handOver`), after the history
  * is rewritten by the outcome's filter (see {@link rewriteHistory}). Emits `handoff`. The loop
  * knows no handoff tool: `composition/`'s `handoff()` is one plugin that returns the outcome.
  *
@@ -98,8 +99,12 @@ export async function takeOver<Output>(
   const plugins = context.plugins;
   if (plugins === undefined) return taken;
   // The agent's plugins change once the receiving agent holds the run (a plugin that leaves
-  // sees it in `endRun`: the prompt cache of the agent handing over reports nothing then).
-  await plugins.handOver(runtime.plugins?.plugins ?? []);
+  // sees it in `endRun`: the prompt cache of the agent handing over reports nothing then), and
+  // the receiving agent's scope brings its compaction's plugin, first (see `joinRunPlugins`).
+  await plugins.handOver(runtime.plugins?.plugins ?? [], {
+    before: context.compaction,
+    after: taken.compaction,
+  });
   return { ...taken, link: { ...taken.link, plugins: plugins.inherited } };
 }
 

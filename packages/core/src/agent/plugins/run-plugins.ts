@@ -193,11 +193,21 @@ export class RunPlugins {
    * A hand-off: the agent's plugins that the receiving agent does not have end (`endRun`, in
    * reverse order), the receiving agent's (`agent`) take their place and start (`startRun`); the
    * run's other plugins (a parent's, the run's own, those that joined) keep their place and state.
+   * The plugin the scope of the agent holding the run puts first (its `compaction`'s, see
+   * `agentScope`) is `scope.before`: when the receiving agent's scope holds another
+   * (`scope.after`: its own, or the run's own made for its model), `before` leaves with the
+   * agent's and `after` comes first: the draft every other `beforeModelCall` sees stays compacted.
    * @throws the first `endRun` or `startRun` failure, or an `InvalidArgumentError` when a
    *   receiving plugin's name is taken by a plugin that stays.
    */
-  async handOver(agent: readonly AgentPlugin[]): Promise<void> {
+  async handOver(
+    agent: readonly AgentPlugin[],
+    scope: { readonly before?: AgentPlugin | undefined; readonly after?: AgentPlugin | undefined },
+  ): Promise<void> {
+    const swapped = scope.before !== scope.after ? scope.before : undefined;
+    const first = scope.before !== scope.after && scope.after !== undefined ? [scope.after] : [];
     const leaving = this.agentPlugins.filter((plugin) => !agent.includes(plugin));
+    if (swapped !== undefined) leaving.push(swapped);
     const ends = this.hooks.endRun ?? [];
     for (let at = ends.length - 1; at >= 0; at--) {
       const index = ends[at] as number;
@@ -212,15 +222,22 @@ export class RunPlugins {
         throw this.error(index, 'endRun', cause);
       }
     }
-    const stays = (plugin: AgentPlugin): boolean => !this.agentPlugins.includes(plugin);
+    const stays = (plugin: AgentPlugin): boolean =>
+      !this.agentPlugins.includes(plugin) && plugin !== swapped;
     // The receiving agent's plugins where the agent's were: after what a parent hands down.
-    let at = this.plugins.findIndex((plugin) => !stays(plugin));
-    if (at === -1) at = this.plugins.findIndex((plugin) => plugin.inherit !== true);
+    let at = this.plugins.findIndex((plugin) => this.agentPlugins.includes(plugin));
+    if (at === -1)
+      at = this.plugins.findIndex((plugin) => plugin.inherit !== true && plugin !== scope.before);
     if (at === -1) at = this.plugins.length;
     const before = this.plugins.slice(0, at).filter(stays);
     const after = this.plugins.slice(at).filter(stays);
-    const kept = [...before, ...after];
-    const next = [...before, ...agent.filter((plugin) => !kept.includes(plugin)), ...after];
+    const kept = [...first, ...before, ...after];
+    const next = [
+      ...first,
+      ...before,
+      ...agent.filter((plugin) => !kept.includes(plugin)),
+      ...after,
+    ];
     const resolved = this.engine.resolve(next) as ResolvedPlugins | undefined;
     const views = next.map((plugin) => {
       const index = this.plugins.indexOf(plugin);
@@ -381,18 +398,10 @@ export class RunPlugins {
     let current = draft;
     let history = draft.contents;
     if (this.hooks.beforeModelCall !== undefined) {
-      const changed = await this.beforeModelCall(draft);
-      if (!('contents' in changed)) return changed;
-      current = changed;
-      const now = contentsNow?.();
-      if (
-        changed.contents === draft.contents &&
-        now !== undefined &&
-        now.length !== history.length
-      ) {
-        history = now;
-        current = { ...changed, contents: now };
-      }
+      const changed = await this.beforeModelCall(draft, contentsNow);
+      if (!('contents' in changed)) return changed.stop;
+      current = changed.draft;
+      if (changed.followsHistory) history = current.contents;
     }
     const send = (sent: ModelCallDraft) =>
       call(
@@ -410,10 +419,27 @@ export class RunPlugins {
     return step;
   }
 
-  /** The contents to send (`draft`'s, or a plugin's), or the end of the run. */
-  async beforeModelCall(draft: ModelCallDraft): Promise<ModelCallDraft | PluginStop> {
+  /**
+   * The contents to send (`draft`'s, or a plugin's), or the end of the run. Until a hook returns
+   * contents of its own, each hook's draft is the history as it is now (`contentsNow`): a hook
+   * before it may have changed what the run sends (compaction) or added to it (a steer), and
+   * `followsHistory` says the draft is still the history.
+   */
+  async beforeModelCall(
+    draft: ModelCallDraft,
+    contentsNow?: () => readonly Content[],
+  ): Promise<
+    | { readonly contents: true; readonly draft: ModelCallDraft; readonly followsHistory: boolean }
+    | { readonly stop: PluginStop }
+  > {
     let current = draft;
+    let followsHistory = true;
+    const follow = (): void => {
+      const now = followsHistory ? contentsNow?.() : undefined;
+      if (now !== undefined && now !== current.contents) current = { ...current, contents: now };
+    };
     for (const index of this.hooks.beforeModelCall ?? []) {
+      follow();
       const plugin = this.plugins[index] as AgentPlugin;
       const change = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
         (plugin.beforeModelCall as NonNullable<AgentPlugin['beforeModelCall']>)(
@@ -422,7 +448,7 @@ export class RunPlugins {
         ),
       );
       if (change === undefined || change === null) continue;
-      if (isFinish(change)) return { plugin: plugin.name, reason: finishReason(change) };
+      if (isFinish(change)) return { stop: { plugin: plugin.name, reason: finishReason(change) } };
       const contents = (change as { contents?: unknown }).contents;
       if (!Array.isArray(contents))
         throw this.invalid(
@@ -431,8 +457,10 @@ export class RunPlugins {
           'it returned something that is neither { contents } nor { type: "finish", reason }',
         );
       current = { ...current, contents: contents as Content[] };
+      followsHistory = false;
     }
-    return current;
+    follow();
+    return { contents: true, draft: current, followsHistory };
   }
 
   /** The model call through every `wrapModelCall`, the first registered outermost. */

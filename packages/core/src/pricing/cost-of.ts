@@ -1,0 +1,206 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { type Cost, unknownCost } from '../models/cost.ts';
+import {
+  LONG_CONTEXT_TOKENS,
+  type ModelPrice,
+  type PricesOption,
+  type TokenPrices,
+} from '../models/model-prices.ts';
+import type { CostUsage } from '../models/pricer.ts';
+import { type CostPicos, picosPerToken, type UsdPerMillion } from '../models/usd.ts';
+import { writeCost } from '../models/write-cost.ts';
+import type { ModalityTokenCount } from '../wire/response.ts';
+import { knownPrices } from './known-prices.ts';
+
+/**
+ * The service tier a price is looked up under: `unspecified` (or none) is `standard`, as the API
+ * documents ("Default service tier, which is standard", `@google/genai` 2.18.0 `ServiceTier`).
+ */
+function tierName(tier: string | undefined): string {
+  return tier === undefined || tier === 'unspecified' || tier === '' ? 'standard' : tier;
+}
+
+/**
+ * The price of `model` on `tier` (`standard` by default): from `prices` when it has one, else
+ * from gemloop's table ({@link knownPrices}); `undefined` when unknown.
+ * @example priceOf('gemini-2.5-flash', 'flex')?.input // '0.15'
+ */
+export function priceOf(
+  model: string,
+  tier?: string | undefined,
+  prices?: PricesOption | undefined,
+): ModelPrice | undefined {
+  const id = model.startsWith('models/') ? model.slice('models/'.length) : model;
+  const name = tierName(tier);
+  if (typeof prices === 'function') {
+    const own = prices(id, name);
+    if (own === null) return undefined;
+    if (own !== undefined) return own;
+  } else if (prices !== undefined) {
+    const own = Object.hasOwn(prices, id) ? prices[id] : undefined;
+    if (own !== undefined && Object.hasOwn(own, name)) return own[name as keyof typeof own];
+  }
+  const known = Object.hasOwn(knownPrices, id) ? knownPrices[id] : undefined;
+  return known !== undefined && Object.hasOwn(known, name)
+    ? known[name as keyof typeof known]
+    : undefined;
+}
+
+/**
+ * What `usage` cost on `model` and `tier` (the tier that served the call: `step.serviceTier`;
+ * `standard` when none is given), at the prices of `prices` over gemloop's table. Pure.
+ *
+ * How Gemini bills (ai.google.dev/gemini-api/docs/pricing, and the `UsageMetadata` reference at
+ * ai.google.dev/api/generate-content): `promptTokenCount` includes the cached tokens, which are
+ * billed at the cached rate, the rest at the input rate; `toolUsePromptTokenCount` is input too;
+ * `thoughtsTokenCount` is billed at the output rate ("Output price (including thinking tokens)");
+ * a prompt over 200k tokens takes the long-context rates where the model has them; audio input
+ * (`promptTokensDetails` modality `AUDIO`) takes the audio rate where Google prices it apart.
+ *
+ * @example costOf(result.usage, 'gemini-2.5-flash').total // '0.0001275'
+ */
+export function costOf(
+  usage: CostUsage,
+  model: string,
+  tier?: string | undefined,
+  prices?: PricesOption | undefined,
+): Cost {
+  return writeCost(costPicosOf(usage, model, tier, prices));
+}
+
+/**
+ * {@link costOf} with a known cost left in pico-dollars, so a run adds it to its totals without
+ * writing it out as dollars and parsing that back (`CostTotal.addPriced`); an unknown cost is the
+ * {@link Cost} that says why.
+ * @internal
+ */
+export function costPicosOf(
+  usage: CostUsage,
+  model: string,
+  tier?: string | undefined,
+  prices?: PricesOption | undefined,
+): CostPicos | Cost {
+  const prompt = count(usage.promptTokenCount);
+  const cached = Math.min(count(usage.cachedContentTokenCount), prompt);
+  const toolPrompt = count(usage.toolUsePromptTokenCount);
+  const candidates = count(usage.candidatesTokenCount);
+  const thoughts = count(usage.thoughtsTokenCount);
+  if (prompt + toolPrompt + candidates + thoughts === 0) return ZERO_PICOS;
+  const price = priceOf(model, tier, prices);
+  if (price === undefined) {
+    return unknownCost(
+      `no price for ${model} on the ${tierName(tier)} tier; give one with the agent's prices option`,
+    );
+  }
+  const rates: TokenPrices =
+    prompt > LONG_CONTEXT_TOKENS && price.longContext !== undefined ? price.longContext : price;
+  const audio =
+    modality(usage.promptTokensDetails, 'AUDIO') +
+    modality(usage.toolUsePromptTokensDetails, 'AUDIO');
+  const cachedAudio = Math.min(modality(usage.cacheTokensDetails, 'AUDIO'), cached);
+  const uncachedAudio = Math.min(Math.max(audio - cachedAudio, 0), prompt + toolPrompt - cached);
+  const audioApart = rates.audioInput !== undefined;
+  try {
+    const input = ratePicos(rates.input, 'input');
+    const output = ratePicos(rates.output, 'output');
+    const audioRate = audioApart ? rate(rates.audioInput, uncachedAudio, 'audio input') : input;
+    const cachedRate = rate(
+      rates.cachedInput,
+      cached - (audioApart ? cachedAudio : 0),
+      'cached input',
+    );
+    const cachedAudioRate = audioApart
+      ? rate(rates.cachedAudioInput, cachedAudio, 'cached audio input')
+      : cachedRate;
+    const uncached = BigInt(prompt + toolPrompt - cached);
+    const inputPicos = audioApart
+      ? (uncached - BigInt(uncachedAudio)) * input + BigInt(uncachedAudio) * audioRate
+      : uncached * input;
+    const cachedPicos = audioApart
+      ? BigInt(cached - cachedAudio) * cachedRate + BigInt(cachedAudio) * cachedAudioRate
+      : BigInt(cached) * cachedRate;
+    const outputPicos = BigInt(candidates) * output;
+    const thinkingPicos = BigInt(thoughts) * output;
+    return {
+      total: inputPicos + cachedPicos + outputPicos + thinkingPicos,
+      input: inputPicos,
+      cachedInput: cachedPicos,
+      output: outputPicos,
+      thinking: thinkingPicos,
+    };
+  } catch (error) {
+    if (error instanceof UnknownRate) {
+      return unknownCost(
+        `no ${error.kind} price for ${model} on the ${tierName(tier)} tier; give one with the agent's prices option`,
+      );
+    }
+    // A table is checked where it is given (createAgent); a function's price only here, after the
+    // call was made and billed. Failing then would lose the answer: the cost is unknown instead,
+    // which a budget counts as over.
+    if (typeof prices === 'function' && InvalidArgumentError.isInstance(error)) {
+      return unknownCost(
+        `the prices function's price for ${model} on the ${tierName(tier)} tier is not usable: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Nothing used, nothing spent (shared: never written to). */
+const ZERO_PICOS: CostPicos = Object.freeze({
+  total: 0n,
+  input: 0n,
+  cachedInput: 0n,
+  output: 0n,
+  thinking: 0n,
+});
+
+class UnknownRate extends Error {
+  readonly kind: string;
+  constructor(kind: string) {
+    super(kind);
+    this.kind = kind;
+  }
+}
+
+/** A rate that matters only when `tokens` were used: unknown then is an unknown cost. */
+function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): bigint {
+  if (price === undefined || price === null) {
+    if (tokens > 0) throw new UnknownRate(kind);
+    return 0n;
+  }
+  return ratePicos(price, kind);
+}
+
+/**
+ * Parsed prices, by the price as written (`'0.30'`, `0.3`): a table has a few dozen, and every
+ * step of every run prices its call with the same ones. Bounded: a `prices` function that makes
+ * up new prices each call stops being remembered past the limit, and is parsed each time.
+ */
+const parsedPrices = new Map<UsdPerMillion, bigint>();
+const MAX_PARSED_PRICES = 1024;
+
+function ratePicos(price: UsdPerMillion, kind: string): bigint {
+  let picos = parsedPrices.get(price);
+  if (picos === undefined) {
+    picos = picosPerToken(price, kind);
+    if (parsedPrices.size < MAX_PARSED_PRICES) parsedPrices.set(price, picos);
+  }
+  return picos;
+}
+
+function modality(details: ModalityTokenCount[] | undefined, name: string): number {
+  if (!Array.isArray(details)) return 0;
+  let total = 0;
+  for (const entry of details) {
+    if (entry !== null && typeof entry === 'object' && entry.modality === name) {
+      total += count(entry.tokenCount);
+    }
+  }
+  return total;
+}
+
+/** A count from the wire: hostile, so anything but a finite non-negative integer counts as 0. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
