@@ -3,6 +3,7 @@ import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { OpenGenerateContentStreamOptions } from './open-generate-content-stream.ts';
 
 type RequestJsonModule = typeof import('./request-json.ts');
+type SendModule = typeof import('./send-with-retry.ts');
 type StreamModule = typeof import('./open-generate-content-stream.ts');
 type ChecksModule = typeof import('./check-responses.ts');
 
@@ -13,6 +14,10 @@ type ChecksModule = typeof import('./check-responses.ts');
  */
 export type RequestPath = {
   requestJson: RequestJsonModule['requestJson'];
+  /** `requestJson`'s parts, for `generateContent`'s own call (see `endUnary`). */
+  sendWithRetry: SendModule['sendWithRetry'];
+  readUnary: RequestJsonModule['readUnary'];
+  endUnary: RequestJsonModule['endUnary'];
   openGenerateContentStream: StreamModule['openGenerateContentStream'];
   checks: ChecksModule;
 };
@@ -24,12 +29,18 @@ export type RequestPath = {
 // generator. A failed load is not kept (the next call tries again); the call fails with the
 // loader's error, as any import would.
 const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
-  const [{ requestJson }, { openGenerateContentStream }, checks] = await Promise.all([
+  const [
+    { requestJson, readUnary, endUnary },
+    { sendWithRetry },
+    { openGenerateContentStream },
+    checks,
+  ] = await Promise.all([
     import('./request-json.ts'),
+    import('./send-with-retry.ts'),
     import('./open-generate-content-stream.ts'),
     import('./check-responses.ts'),
   ]);
-  return { requestJson, openGenerateContentStream, checks };
+  return { requestJson, sendWithRetry, readUnary, endUnary, openGenerateContentStream, checks };
 });
 
 /**
