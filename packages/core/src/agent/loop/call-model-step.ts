@@ -3,6 +3,7 @@ import type { Cost } from '../../models/cost.ts';
 import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
@@ -15,7 +16,13 @@ import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
-import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import {
+  directModelCalls,
+  type ModelCallOutcome,
+  observeModelCall,
+  streamHooks,
+  type UsageSeen,
+} from './call-model.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -73,27 +80,54 @@ export async function callModelStep<Output>(
       contents: contents === undefined ? run.sendContents() : [...contents],
       cachedContent,
     });
-    outcome = await callModel({
-      entry: config.modelCall,
-      request: sent,
-      bodyCache: run.contentJson,
-      options: context.callOptions,
-      signal,
-      streaming: context.streaming,
-      emit,
-      stepNumber,
-      wrapper: config.modelCalls,
-      observation: context.observation,
-      now: config.now,
-      usageSeen,
-      price: (called) => writeCost(priceCall(config, called)),
-      pricePartial: (usage) =>
-        costOf(usage, config.model, config.request.serviceTier, config.prices),
-    });
+    const input = { request: sent, callOptions: context.callOptions, bodyCache: run.contentJson };
+    const wrapper = config.modelCalls ?? directModelCalls;
+    // callModel's work done from this frame when nobody observes the call: one call fewer between
+    // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
+    // pricing closures made for an observer that is not there.
+    outcome = await (context.observation !== undefined
+      ? observeStepCall(context, config, sent, stepNumber, usageSeen)
+      : context.streaming
+        ? wrapper.stream(
+            config.modelCall,
+            input,
+            wrapper.options,
+            streamHooks({ signal, emit, stepNumber, usageSeen }),
+          )
+        : wrapper.generate(config.modelCall, input, wrapper.options, { stepNumber, emit }));
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
   }
   return recordStep(context, config, outcome, sent, stepNumber, kind, startedAt);
+}
+
+/** A step's model call followed by the run's observer, priced for it (see `observeModelCall`). */
+function observeStepCall<Output>(
+  { run, signal, emit, streaming, callOptions, observation }: RunContext<Output>,
+  config: AgentConfig<Output>,
+  request: GenerateContentRequest,
+  stepNumber: number,
+  usageSeen: UsageSeen | undefined,
+): Promise<ModelCallOutcome> {
+  return observeModelCall(
+    {
+      entry: config.modelCall,
+      request,
+      bodyCache: run.contentJson,
+      options: callOptions,
+      signal,
+      streaming,
+      emit,
+      stepNumber,
+      wrapper: config.modelCalls,
+      usageSeen,
+      price: (called) => writeCost(priceCall(config, called)),
+      pricePartial: (usage) =>
+        costOf(usage, config.model, config.request.serviceTier, config.prices),
+    },
+    observation as RunObservation,
+    config.now,
+  );
 }
 
 /**

@@ -68,9 +68,22 @@ export function modelCallOptions(
 }
 
 /**
+ * The model calls of an agent without a wrapper (continuation off): the entry called once, a
+ * stream folded by the stream accumulator (see {@link foldModelStream}). With it, every call goes
+ * through a wrapper, so the step makes its call with one expression (see `callModelStep`).
+ * @internal
+ */
+export const directModelCalls: ModelCallWrapper<undefined> = {
+  options: undefined,
+  generate: (entry, input) => entry.generate(input),
+  stream: (entry, input, _settings, hooks) => foldModelStream(entry, input, hooks),
+};
+
+/**
  * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
  * stream accumulator into the response `generateContent` would have given (so streamed and
  * unstreamed runs build the same history), with `text-delta` / `thought-delta` events on the way.
+ * An unobserved step makes this call itself (callModelStep), one frame fewer on the request path.
  * @internal
  */
 export function callModel({
@@ -82,57 +95,27 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
-  wrapper,
-  observation,
-  now,
+  wrapper = directModelCalls,
   usageSeen,
-  price,
-  pricePartial,
   onFirstChunk,
-}: ModelCallInput & {
-  observation?: RunObservation | undefined;
-  now?: (() => number) | undefined;
-  onFirstChunk?: (() => void) | undefined;
-}): Promise<ModelCallOutcome> {
-  if (observation !== undefined) {
-    return observeModelCall(
-      {
-        entry,
-        request,
-        bodyCache,
-        options,
-        signal,
-        streaming,
-        emit,
-        stepNumber,
-        wrapper,
-        usageSeen,
-        price,
-        pricePartial,
-      },
-      observation,
-      now ?? Date.now,
-    );
-  }
+}: ModelCallInput & { onFirstChunk?: (() => void) | undefined }): Promise<ModelCallOutcome> {
   const input = { request, callOptions: options, bodyCache };
-  if (!streaming) {
-    return wrapper === undefined
-      ? entry.generate(input)
-      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
-  }
-  // The hooks are made here and the call made from this frame: one call fewer between agent.stream()
-  // and the transport (issue 53 item 8, agent/request-path-depth.test.ts).
-  const hooks = streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen });
-  return wrapper === undefined
-    ? foldModelStream(entry, input, hooks)
-    : wrapper.stream(entry, input, wrapper.options, hooks);
+  return streaming
+    ? wrapper.stream(
+        entry,
+        input,
+        wrapper.options,
+        streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen }),
+      )
+    : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
 }
 
 /**
  * {@link callModel} followed by an observer: each retry, the first chunk and the end are
  * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
+ * @internal
  */
-async function observeModelCall(
+export async function observeModelCall(
   call: ModelCallInput,
   observation: RunObservation,
   now: () => number,
@@ -177,8 +160,8 @@ async function observeModelCall(
   }
 }
 
-/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. */
-function streamHooks({
+/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. @internal */
+export function streamHooks({
   signal,
   emit,
   stepNumber,

@@ -117,8 +117,19 @@ export function runLoop<Output>(
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   // A child whose agent has no recorder records into the recorders of the runs above it.
   const observers = runObservers(config.observers, options.parent?.recorders);
-  if (observers.length === 0 || !anyObserverActive(observers))
-    return runSteps(config, runtime, input, options, undefined);
+  if (observers.length === 0 || !anyObserverActive(observers)) {
+    let started: StartedRun<Output>;
+    try {
+      started = startRun(config, runtime, input, options, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The steps called from here when no plugin goes around them: runLoop, then the steps, then
+    // the model step (issue 53 item 8, agent/request-path-depth.test.ts).
+    return started.context.plugins === undefined
+      ? endingJoined(started, runModelSteps(started))
+      : aroundRun(started);
+  }
   const runId = crypto.randomUUID();
   options = { ...options, runId };
   const observation = startObservation(
@@ -172,14 +183,69 @@ function observeRun<Output>(
   );
 }
 
-async function runSteps<Output>(
+/** A run, set up: what its steps start from (see {@link startRun}). */
+type StartedRun<Output> = {
+  context: RunContext<Output>;
+  contents: readonly Content[];
+  stopWhen: readonly StopCondition[];
+  held: TextDeltaHold | undefined;
+  joining: Joining | undefined;
+  holding: { context?: RunContext<unknown> };
+};
+
+/** {@link startRun} and the run's steps: an observed run's (see {@link observeRun}). */
+function runSteps<Output>(
   config: AgentConfig<Output>,
-  { historyChecks, plugins: agentPlugins, leadingContents }: AgentRuntime,
+  runtime: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
   tracked?: { run?: RunTracker },
 ): Promise<AgentResult<Output>> {
+  let started: StartedRun<Output>;
+  try {
+    started = startRun(config, runtime, input, options, observation);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (tracked !== undefined) tracked.run = started.context.run;
+  return started.context.plugins === undefined
+    ? endingJoined(started, runModelSteps(started))
+    : aroundRun(started);
+}
+
+/** The run's steps inside its plugins' `aroundRun`. */
+function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
+  const { plugins, config } = started.context;
+  return (plugins as RunPlugins).aroundRun(() => runModelSteps(started), config.logger);
+}
+
+/**
+ * The `steps` of a run without plugins of its own, ended with the plugins that joined it (a
+ * stream's steering) when it fails. Not a wrapper that awaits them: a stream's request path is
+ * two calls shorter.
+ */
+function endingJoined<Output>(
+  { joining, context }: StartedRun<Output>,
+  steps: Promise<AgentResult<Output>>,
+): Promise<AgentResult<Output>> {
+  if (joining === undefined) return steps;
+  return steps.then(undefined, (error: unknown) =>
+    endJoinedLate(joining, error, context.config.logger),
+  );
+}
+
+/**
+ * Sets a run up, synchronously: its input checked into contents, its tracker, where its events
+ * go, its guardrails, its plugins started. What it throws rejects the run (see {@link runLoop}).
+ */
+function startRun<Output>(
+  config: AgentConfig<Output>,
+  { historyChecks, plugins: agentPlugins, leadingContents }: AgentRuntime,
+  input: AgentInput,
+  options: RunLoopOptions,
+  observation: RunObservation | undefined,
+): StartedRun<Output> {
   const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
@@ -202,7 +268,6 @@ async function runSteps<Output>(
   });
   resumeInteraction(config.modelCall, history, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
-  if (tracked !== undefined) tracked.run = run;
   const outlets = runOutlets(config, options, observation, guardrails);
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
@@ -223,8 +288,13 @@ async function runSteps<Output>(
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on).
   const holding: { context?: RunContext<unknown> } = {};
-  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
-  const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
+  // What plugins know of the run: made only for a run that has plugins or may get some.
+  const facts =
+    resolved === undefined && options.late === undefined
+      ? undefined
+      : pluginRunFacts(config, options, { link, run, emit, record, holding });
+  const plugins =
+    resolved === undefined ? undefined : resolved.engine.start(resolved, facts as PluginRunFacts);
   const context: RunContext<Output> = {
     config,
     run,
@@ -240,15 +310,8 @@ async function runSteps<Output>(
     plugins,
   };
   holding.context = context as RunContext<unknown>;
-  const joining = joiningOf(options.late, holding, facts, run);
-  const stopWhen = options.stopWhen ?? [];
-  // No plugins, none to join: the steps themselves (a frame fewer on the request path).
-  if (plugins === undefined && joining === undefined)
-    return runModelSteps(context, contents, stopWhen, held, joining, holding);
-  const body = (): Promise<AgentResult<Output>> =>
-    runModelSteps(context, contents, stopWhen, held, joining, holding);
-  if (plugins !== undefined) return plugins.aroundRun(body, config.logger);
-  return withLatePlugins(body, joining as Joining, config.logger);
+  const joining = facts === undefined ? undefined : joiningOf(options.late, holding, facts, run);
+  return { context, contents, stopWhen: options.stopWhen ?? [], held, joining, holding };
 }
 
 /**
@@ -357,29 +420,25 @@ type Joining = {
 };
 
 /**
- * A run without plugins of its own that plugins may join: the ones that joined end with it
- * (`endRun` with its error), and none joins after it.
+ * The end of a failed run without plugins of its own that plugins may join: the ones that joined
+ * end with it (`endRun` with its error), and none joins after it. Rethrows the run's error.
  */
-async function withLatePlugins<Output>(
-  body: () => Promise<AgentResult<Output>>,
+async function endJoinedLate(
   joining: Joining,
+  error: unknown,
   logger: { warn(fields: object, message: string): void },
-): Promise<AgentResult<Output>> {
+): Promise<never> {
+  joining.late.closed = true;
   try {
-    return await body();
-  } catch (error) {
-    joining.late.closed = true;
-    try {
-      // Joined now, to end: what they held is reported with the run's error.
-      const plugins = await joinLate(joining, undefined);
-      const failed = await plugins?.endRun(error);
-      if (failed !== undefined)
-        logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
-    } catch (failed) {
-      logger.warn({ err: failed }, 'a plugin failed to join a run that failed');
-    }
-    throw error;
+    // Joined now, to end: what they held is reported with the run's error.
+    const plugins = await joinLate(joining, undefined);
+    const failed = await plugins?.endRun(error);
+    if (failed !== undefined)
+      logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
+  } catch (failed) {
+    logger.warn({ err: failed }, 'a plugin failed to join a run that failed');
   }
+  throw error;
 }
 
 /**
@@ -434,14 +493,14 @@ type LoopState<Output> = {
   heldFrom: number;
 };
 
-async function runModelSteps<Output>(
-  initial: RunContext<Output>,
-  contents: readonly Content[],
-  stopWhen: readonly StopCondition[],
-  held: TextDeltaHold | undefined,
-  joining: Joining | undefined,
-  holding: { context?: RunContext<unknown> },
-): Promise<AgentResult<Output>> {
+async function runModelSteps<Output>({
+  context: initial,
+  contents,
+  stopWhen,
+  held,
+  joining,
+  holding,
+}: StartedRun<Output>): Promise<AgentResult<Output>> {
   const { run, signal } = initial;
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);
