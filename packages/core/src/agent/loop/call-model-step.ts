@@ -3,7 +3,6 @@ import type { Cost } from '../../models/cost.ts';
 import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
@@ -27,6 +26,18 @@ import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
 
+/** Which model step {@link callModelStep} makes, and what a plugin changed of its call. @internal */
+export type ModelStepCall = {
+  stepNumber: number;
+  kind: ModelStepKind;
+  /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
+  contents?: readonly Content[] | undefined;
+  /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
+  model?: string | undefined;
+  /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
+  cachedContent?: string | undefined;
+};
+
 /**
  * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),
  * and records the response as a step. The run's usage and grounding take it in; the history
@@ -39,22 +50,7 @@ import { prepareRequest } from './prepare-request.ts';
  */
 export async function callModelStep<Output>(
   context: RunContext<Output>,
-  {
-    stepNumber,
-    kind,
-    contents,
-    model,
-    cachedContent,
-  }: {
-    stepNumber: number;
-    kind: ModelStepKind;
-    /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
-    contents?: readonly Content[] | undefined;
-    /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
-    model?: string | undefined;
-    /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
-    cachedContent?: string | undefined;
-  },
+  { stepNumber, kind, contents, model, cachedContent }: ModelStepCall,
 ): Promise<AgentStep> {
   const { run, signal, emit } = context;
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
@@ -82,11 +78,29 @@ export async function callModelStep<Output>(
     });
     const input = { request: sent, callOptions: context.callOptions, bodyCache: run.contentJson };
     const wrapper = config.modelCalls ?? directModelCalls;
-    // callModel's work done from this frame when nobody observes the call: one call fewer between
+    // The call made from this frame when nobody observes it (no callModel): one call fewer between
     // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
     // pricing closures made for an observer that is not there.
     outcome = await (context.observation !== undefined
-      ? observeStepCall(context, config, sent, stepNumber, usageSeen)
+      ? observeModelCall(
+          {
+            entry: config.modelCall,
+            request: sent,
+            bodyCache: run.contentJson,
+            options: context.callOptions,
+            signal,
+            streaming: context.streaming,
+            emit,
+            stepNumber,
+            wrapper: config.modelCalls,
+            usageSeen,
+            price: (called) => writeCost(priceCall(config, called)),
+            pricePartial: (usage) =>
+              costOf(usage, config.model, config.request.serviceTier, config.prices),
+          },
+          context.observation,
+          config.now,
+        )
       : context.streaming
         ? wrapper.stream(
             config.modelCall,
@@ -99,35 +113,6 @@ export async function callModelStep<Output>(
     throw callFailed(context, config, stepNumber, error, usageSeen);
   }
   return recordStep(context, config, outcome, sent, stepNumber, kind, startedAt);
-}
-
-/** A step's model call followed by the run's observer, priced for it (see `observeModelCall`). */
-function observeStepCall<Output>(
-  { run, signal, emit, streaming, callOptions, observation }: RunContext<Output>,
-  config: AgentConfig<Output>,
-  request: GenerateContentRequest,
-  stepNumber: number,
-  usageSeen: UsageSeen | undefined,
-): Promise<ModelCallOutcome> {
-  return observeModelCall(
-    {
-      entry: config.modelCall,
-      request,
-      bodyCache: run.contentJson,
-      options: callOptions,
-      signal,
-      streaming,
-      emit,
-      stepNumber,
-      wrapper: config.modelCalls,
-      usageSeen,
-      price: (called) => writeCost(priceCall(config, called)),
-      pricePartial: (usage) =>
-        costOf(usage, config.model, config.request.serviceTier, config.prices),
-    },
-    observation as RunObservation,
-    config.now,
-  );
 }
 
 /**

@@ -80,39 +80,12 @@ export const directModelCalls: ModelCallWrapper<undefined> = {
 };
 
 /**
- * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
- * stream accumulator into the response `generateContent` would have given (so streamed and
- * unstreamed runs build the same history), with `text-delta` / `thought-delta` events on the way.
- * An unobserved step makes this call itself (callModelStep), one frame fewer on the request path.
- * @internal
- */
-export function callModel({
-  entry,
-  request,
-  bodyCache,
-  options,
-  signal,
-  streaming,
-  emit,
-  stepNumber,
-  wrapper = directModelCalls,
-  usageSeen,
-  onFirstChunk,
-}: ModelCallInput & { onFirstChunk?: (() => void) | undefined }): Promise<ModelCallOutcome> {
-  const input = { request, callOptions: options, bodyCache };
-  return streaming
-    ? wrapper.stream(
-        entry,
-        input,
-        wrapper.options,
-        streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen }),
-      )
-    : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
-}
-
-/**
- * {@link callModel} followed by an observer: each retry, the first chunk and the end are
- * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
+ * One model call followed by an observer: `generateContent`, or, when `streaming`,
+ * `streamGenerateContent` folded into the response `generateContent` would have given (so
+ * streamed and unstreamed runs build the same history), through the agent's wrapper
+ * (continuation) when it has one; each retry, the first chunk and the end are reported, and the
+ * call runs in the observer's context (so an instrumented fetch nests under it). An unobserved
+ * step makes the call itself (callModelStep): one frame fewer on the request path.
  * @internal
  */
 export async function observeModelCall(
@@ -120,7 +93,8 @@ export async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const { request, signal, streaming, stepNumber, usageSeen } = call;
+  const { entry, request, signal, streaming, emit, stepNumber, usageSeen } = call;
+  const wrapper = call.wrapper ?? directModelCalls;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
   const options: CallOptions = {
@@ -131,8 +105,17 @@ export async function observeModelCall(
       userRetry?.(event);
     },
   };
+  const input = { request, callOptions: options, bodyCache: call.bodyCache };
+  const onFirstChunk = (): void => observed.firstChunk(now());
   const invoke = (): Promise<ModelCallOutcome> =>
-    callModel({ ...call, options, onFirstChunk: () => observed.firstChunk(now()) });
+    streaming
+      ? wrapper.stream(
+          entry,
+          input,
+          wrapper.options,
+          streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen }),
+        )
+      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(

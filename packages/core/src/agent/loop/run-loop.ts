@@ -91,7 +91,12 @@ export type RunLoopOptions = {
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
   recordHook?: PluginHookRecorder | undefined;
+  /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
+  observed?: ObservedRun | undefined;
 };
+
+/** A run its observers follow: the observation, and the run's tracker once it is made. */
+type ObservedRun = { observation: RunObservation | undefined; run?: RunTracker };
 
 /**
  * The agent loop: build the request, call the model, run the calls it makes (all of a turn at
@@ -116,22 +121,36 @@ export function runLoop<Output>(
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   // A child whose agent has no recorder records into the recorders of the runs above it.
-  const observers = runObservers(config.observers, options.parent?.recorders);
-  if (observers.length === 0 || !anyObserverActive(observers)) {
-    let started: StartedRun<Output>;
-    try {
-      started = startRun(config, runtime, input, options, undefined);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // The steps called from here when no plugin goes around them: runLoop, then the steps, then
-    // the model step (issue 53 item 8, agent/request-path-depth.test.ts).
-    return started.context.plugins === undefined
-      ? endingJoined(started, runModelSteps(started))
-      : aroundRun(started);
+  const observed = options.observed;
+  if (observed === undefined) {
+    const observers = runObservers(config.observers, options.parent?.recorders);
+    if (observers.length !== 0 && anyObserverActive(observers))
+      return startObserved(config, runtime, input, options, observers);
   }
+  let started: StartedRun<Output>;
+  try {
+    started = startRun(config, runtime, input, options, observed?.observation);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (observed !== undefined) observed.run = started.context.run;
+  // The steps called from here when no plugin goes around them: runLoop, then the steps, then
+  // the model step (issue 53 item 8, agent/request-path-depth.test.ts).
+  return started.context.plugins === undefined
+    ? endingJoined(started, runModelSteps(started))
+    : aroundRun(started);
+}
+
+/** A run its observers follow: the observation started, then the run (see {@link observeRun}). */
+function startObserved<Output>(
+  config: AgentConfig<Output>,
+  runtime: AgentRuntime,
+  input: AgentInput,
+  given: RunLoopOptions,
+  observers: ReturnType<typeof runObservers>,
+): Promise<AgentResult<Output>> {
   const runId = crypto.randomUUID();
-  options = { ...options, runId };
+  const options = { ...given, runId };
   const observation = startObservation(
     observers,
     {
@@ -149,13 +168,13 @@ export function runLoop<Output>(
     },
     runArgumentRedactor(config as AgentConfig<unknown>),
   );
-  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
     return observation.then((started) => observeRun(config, runtime, input, options, started));
   }
   return observeRun(config, runtime, input, options, observation);
 }
 
+/** The run through {@link runLoop} again, its end (result or error) told to the observation. */
 function observeRun<Output>(
   config: AgentConfig<Output>,
   runtime: AgentRuntime,
@@ -163,9 +182,10 @@ function observeRun<Output>(
   options: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
-  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
-  const tracked: { run?: RunTracker } = {};
-  return runSteps(config, runtime, input, options, observation, tracked).then(
+  const observed: ObservedRun = { observation };
+  const steps = runLoop(config, runtime, input, { ...options, observed });
+  if (observation === undefined) return steps;
+  return steps.then(
     (result) => {
       observation.end({ result: result as AgentResult<unknown> }, config.now());
       return result;
@@ -173,7 +193,7 @@ function observeRun<Output>(
     (error: unknown) => {
       // What this run spent, from its own tracker: an error from below (a SubagentError, a
       // TreeBudgetError) carries another run's state, or none.
-      const run = tracked.run;
+      const run = observed.run;
       observation.end(
         run === undefined ? { error } : { error, usage: { ...run.usage }, cost: run.cost.total },
         config.now(),
@@ -192,27 +212,6 @@ type StartedRun<Output> = {
   joining: Joining | undefined;
   holding: { context?: RunContext<unknown> };
 };
-
-/** {@link startRun} and the run's steps: an observed run's (see {@link observeRun}). */
-function runSteps<Output>(
-  config: AgentConfig<Output>,
-  runtime: AgentRuntime,
-  input: AgentInput,
-  options: RunLoopOptions,
-  observation: RunObservation | undefined,
-  tracked?: { run?: RunTracker },
-): Promise<AgentResult<Output>> {
-  let started: StartedRun<Output>;
-  try {
-    started = startRun(config, runtime, input, options, observation);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (tracked !== undefined) tracked.run = started.context.run;
-  return started.context.plugins === undefined
-    ? endingJoined(started, runModelSteps(started))
-    : aroundRun(started);
-}
 
 /** The run's steps inside its plugins' `aroundRun`. */
 function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
@@ -288,13 +287,8 @@ function startRun<Output>(
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on).
   const holding: { context?: RunContext<unknown> } = {};
-  // What plugins know of the run: made only for a run that has plugins or may get some.
-  const facts =
-    resolved === undefined && options.late === undefined
-      ? undefined
-      : pluginRunFacts(config, options, { link, run, emit, record, holding });
-  const plugins =
-    resolved === undefined ? undefined : resolved.engine.start(resolved, facts as PluginRunFacts);
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
+  const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
     run,
@@ -310,7 +304,7 @@ function startRun<Output>(
     plugins,
   };
   holding.context = context as RunContext<unknown>;
-  const joining = facts === undefined ? undefined : joiningOf(options.late, holding, facts, run);
+  const joining = joiningOf(options.late, holding, facts, run);
   return { context, contents, stopWhen: options.stopWhen ?? [], held, joining, holding };
 }
 

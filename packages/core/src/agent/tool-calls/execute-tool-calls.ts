@@ -22,15 +22,10 @@ export type { ExecuteToolCallsOptions, ToolCallsResult };
 export function executeToolCalls<Output>(
   options: ExecuteToolCallsOptions<Output>,
 ): ToolCallsResult | Promise<ToolCallsResult> {
-  let toolTurn: ToolTurn<Output>;
-  let running: Promise<unknown> | undefined;
-  try {
-    toolTurn = startToolTurn(options);
-    emitToolCalls(toolTurn);
-    running = runTurnCalls(toolTurn);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  // A throw here rejects runTools, its one caller (an async function).
+  const toolTurn = startToolTurn(options);
+  emitToolCalls(toolTurn);
+  const running = runTurnCalls(toolTurn);
   // A turn whose calls all settled at once is answered at once: no promise (see runTurnCalls).
   return running === undefined ? endToolTurn(toolTurn) : running.then(() => endToolTurn(toolTurn));
 }

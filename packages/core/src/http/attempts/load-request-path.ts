@@ -3,7 +3,6 @@ import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { OpenGenerateContentStreamOptions } from './open-generate-content-stream.ts';
 
 type RequestJsonModule = typeof import('./request-json.ts');
-type SendModule = typeof import('./send-with-retry.ts');
 type StreamModule = typeof import('./open-generate-content-stream.ts');
 type ChecksModule = typeof import('./check-responses.ts');
 
@@ -15,7 +14,7 @@ type ChecksModule = typeof import('./check-responses.ts');
 export type RequestPath = {
   requestJson: RequestJsonModule['requestJson'];
   /** `requestJson`'s parts, for `generateContent`'s own call (see `endUnary`). */
-  sendWithRetry: SendModule['sendWithRetry'];
+  sendWithRetry: RequestJsonModule['sendWithRetry'];
   readUnary: RequestJsonModule['readUnary'];
   endUnary: RequestJsonModule['endUnary'];
   openGenerateContentStream: StreamModule['openGenerateContentStream'];
@@ -30,13 +29,11 @@ export type RequestPath = {
 // loader's error, as any import would.
 const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
   const [
-    { requestJson, readUnary, endUnary },
-    { sendWithRetry },
+    { requestJson, sendWithRetry, readUnary, endUnary },
     { openGenerateContentStream },
     checks,
   ] = await Promise.all([
     import('./request-json.ts'),
-    import('./send-with-retry.ts'),
     import('./open-generate-content-stream.ts'),
     import('./check-responses.ts'),
   ]);

@@ -13,6 +13,9 @@ import {
 } from './read-json-response.ts';
 import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
 
+// For the request path's loader (load-request-path.ts): generateContent calls it with readUnary.
+export { sendWithRetry };
+
 /** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
 export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & {
   /**
