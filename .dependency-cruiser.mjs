@@ -52,7 +52,6 @@ export const coreLayers = [
   'streaming',
   'http',
   'embeddings',
-  'interactions',
   'tools',
   'run',
   'telemetry',
@@ -65,6 +64,9 @@ export const coreLayers = [
   // reaches them through the engine their value carries (issue 53).
   'guardrails',
   // Plugins on the seam (issue 53): above the loop, which imports none of them (loopRules below).
+  // The Interactions backend is one (`interactionsApi()`, a `wrapModelRequest` that never calls
+  // `next`): the agent's `api` option is sugar for it.
+  'interactions',
   'steering',
   'compaction',
   'prompt-cache',
@@ -198,6 +200,7 @@ const FEATURE_FOLDERS = [
   'continuation/',
   'prompt-cache/',
   'budget/',
+  'interactions/',
 ];
 
 /**

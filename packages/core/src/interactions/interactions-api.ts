@@ -55,7 +55,8 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * An agent's `api` for Google's Interactions API: `createAgent({ ..., api: interactionsApi() })`.
  * The agent keeps building `generateContent` requests and reading `generateContent` responses
  * (tools, events, approvals, stop conditions, telemetry and recording are the same code); the
- * entry this carries translates both ways. It needs a client made by `createGemini` (or a
+ * plugin this is (`wrapModelRequest`, listed as `interactions` in `agent.plugins`) translates
+ * both ways. `api: interactionsApi()` is sugar for it, innermost among the request wrappers. It needs a client made by `createGemini` (or a
  * durable worker's, which sends the calls as recorded steps).
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
@@ -83,8 +84,8 @@ export function interactionsApi(options?: InteractionsApiOptions): InteractionsA
     name: 'interactions',
     store,
     ...(background === undefined ? {} : { background }),
-    createEntry: (gemini) =>
-      createInteractionsEntry(gemini, {
+    wrapModelRequest: (next, { gemini }) =>
+      createInteractionsEntry(gemini, next, {
         store,
         ...(background === undefined ? {} : { background }),
       }),

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
 import type { PluginEngine } from './run-plugins.ts';
+import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Where `definePlugin` puts the seam's implementation on a plugin. @internal */
 export const ENGINE_KEY = 'gemloopPluginEngine';
@@ -38,6 +39,9 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
       typeof plugin === 'object' && plugin !== null
         ? (plugin as Record<string, unknown>)[ENGINE_KEY]
         : undefined;
+    if (argument === 'options.plugins') refuseRequestWrapper(plugin);
+    // A plugin that only wraps the agent's requests needs no engine (interactionsApi()'s).
+    if (carried === undefined && isRequestOnly(plugin)) return;
     if (carried === undefined)
       throw new InvalidArgumentError({
         argument: `${argument}[${index}]`,

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
+import { refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
@@ -85,7 +86,11 @@ export function joinPlugins(
     if (at !== -1) joined.splice(at, 1);
     joined.push(plugin);
   }
-  for (const plugin of own ?? []) if (!joined.includes(plugin)) joined.push(plugin);
+  for (const plugin of own ?? []) {
+    if (joined.includes(plugin)) continue;
+    refuseRequestWrapper(plugin);
+    joined.push(plugin);
+  }
   return resolvePlugins(engine, joined, own === undefined ? 'plugins' : 'options.plugins');
 }
 
@@ -109,12 +114,19 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${hook} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
       });
   }
+  const { wrapModelRequest } = plugin as { wrapModelRequest?: unknown };
+  if (wrapModelRequest !== undefined && typeof wrapModelRequest !== 'function')
+    throw new InvalidArgumentError({
+      argument: `${at}.wrapModelRequest`,
+      message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+    });
+  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest'];
   const known = Object.keys(plugin).filter(
-    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...PLUGIN_HOOKS].includes(key),
+    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...hooks].includes(key),
   );
   for (const key of known) {
     // A misspelt hook (`beforeToolcall`) would never run: say so instead.
-    const near = PLUGIN_HOOKS.find((hook) => hook.toLowerCase() === key.toLowerCase());
+    const near = hooks.find((hook) => hook.toLowerCase() === key.toLowerCase());
     if (near !== undefined)
       throw new InvalidArgumentError({
         argument: `${at}.${key}`,

@@ -1,9 +1,16 @@
-import { isAgentApi } from '../../../interactions/agent-api.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
-import type { AgentConfig } from '../agent-config.ts';
+import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
+import type { AgentApi } from '../../plugins/model-requests.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
-import type { ModelConfig } from './model.ts';
+
+/** Whether `value` is an {@link AgentApi}: `'generateContent'`, or a plugin that wraps the requests. */
+function isAgentApi(value: unknown): value is AgentApi {
+  if (value === 'generateContent') return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { name, wrapModelRequest } = value as { name?: unknown; wrapModelRequest?: unknown };
+  return typeof name === 'string' && name.length > 0 && typeof wrapModelRequest === 'function';
+}
 
 function message(path: string, value: unknown): string {
   const named =
@@ -27,16 +34,13 @@ export const apiOption: AgentOptionGroup<'api', 'api'> = defineAgentOptions({
 });
 
 /**
- * The model-call entry for `api`: the client's own for `generateContent`, otherwise the one the
- * option carries (`interactionsApi()`; it needs a client made by `createGemini`, or a durable
- * worker's, which registers its Interactions backend).
+ * The plugin the `api` option is sugar for: `undefined` for `generateContent` (the client's own
+ * entry), else the option's value, a plugin that answers the agent's requests itself
+ * (`interactionsApi()`; it needs a client made by `createGemini`, or a durable worker's, which
+ * registers its Interactions backend). The config names no API: the plugin brings its code.
  * @internal
  */
-export function resolveApiOption(
-  options: AgentOptions<unknown>,
-  modelConfig: ModelConfig,
-): Pick<AgentConfig<unknown>, 'modelCall'> {
+export function resolveApiOption(options: AgentOptions<unknown>): AgentPlugin | undefined {
   const { api } = apiOption.withDefaults(options);
-  if (api === 'generateContent') return { modelCall: modelConfig.modelCall };
-  return { modelCall: api.createEntry(modelConfig.gemini) };
+  return api === 'generateContent' ? undefined : (api as AgentPlugin);
 }

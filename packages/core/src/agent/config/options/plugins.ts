@@ -2,6 +2,7 @@ import { checkedWhereUsed } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
+import { isRequestOnly } from '../../plugins/wrap-model-requests.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -30,11 +31,15 @@ export function resolvePluginsOption(
   // Each plugin carries the seam's implementation (definePlugin): an agent without plugins never
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
-  if (added === undefined)
-    return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
+  // A plugin that only wraps the requests is the agent's entry (resolveAgentConfig), not a run's
+  // hooks: a run with no other plugin starts no engine.
+  const given = (options.plugins as readonly unknown[] | undefined)?.filter(
+    (plugin) => !isRequestOnly(plugin),
+  );
+  if (added === undefined) return { plugins: engine?.resolve(given) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
-  engine?.resolve(options.plugins as readonly unknown[]);
-  const all = [...((options.plugins as readonly unknown[] | undefined) ?? []), added];
+  engine?.resolve(given);
+  const all = [...(given ?? []), added];
   return {
     plugins: (engine ?? (pluginEngineOf([added], 'toolOutput') as PluginEngine)).resolve(all),
   };
