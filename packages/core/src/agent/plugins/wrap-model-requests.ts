@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
-import type { ModelRequestAgent, ModelRequestEntry } from './model-requests.ts';
+import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
 
 /**
  * Whether `plugin` does nothing but wrap the agent's requests: a `wrapModelRequest` and no other
@@ -24,8 +24,8 @@ export function isRequestOnly(plugin: unknown): boolean {
  * outermost (as `wrapModelCall`'s compose), so the `api` option's plugin, listed last, answers
  * what the others pass on. An entry a wrapper returns without `redact` or `resumeFrom` keeps
  * `next`'s. `base` itself when no plugin wraps the requests (the default agent: no frame more).
- * @throws {@link InvalidArgumentError} naming the plugin whose hook is not a function, whose
- *   name another plugin has, or whose hook returned something that is not an entry.
+ * @throws {@link InvalidArgumentError} naming the plugin whose hook returned something that is
+ *   not an entry.
  * @internal
  */
 export function wrapModelRequests(
@@ -37,13 +37,7 @@ export function wrapModelRequests(
   for (let index = plugins.length - 1; index >= 0; index--) {
     const plugin = plugins[index] as AgentPlugin;
     const at = `plugin "${plugin.name}"`;
-    const wrap = plugin.wrapModelRequest;
-    if (wrap === undefined) continue;
-    if (typeof wrap !== 'function')
-      throw new InvalidArgumentError({
-        argument: 'wrapModelRequest',
-        message: `${at}: wrapModelRequest must be a function; got ${describeValue(wrap)}.`,
-      });
+    const wrap = plugin.wrapModelRequest as WrapModelRequest;
     const next = entry;
     const made = wrap.call(plugin, next, agent) as Partial<ModelRequestEntry> | undefined;
     if (
@@ -79,7 +73,8 @@ function completeEntry(made: ModelRequestEntry, next: ModelCallEntry): ModelCall
  * The plugins among `plugins` whose request wrappers make the agent's entry, then `api` (the
  * `api` option's plugin, innermost). Names are unique among all of them (the engine checks those
  * with run hooks among themselves).
- * @throws {@link InvalidArgumentError} for a name a request-only plugin shares with another.
+ * @throws {@link InvalidArgumentError} for a `wrapModelRequest` that is not a function, or a name
+ *   a request-only plugin shares with another.
  * @internal
  */
 export function requestPluginsOf(
@@ -107,7 +102,13 @@ export function requestPluginsOf(
         message: `${at}: a plugin named "${name}" is already among the agent's plugins; each needs its own name.`,
       });
     names.set(name, requestOnly);
-    if (wrapModelRequest !== undefined) wrapping.push(plugin as AgentPlugin);
+    if (wrapModelRequest === undefined) return;
+    if (typeof wrapModelRequest !== 'function')
+      throw new InvalidArgumentError({
+        argument: `${at}.wrapModelRequest`,
+        message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+      });
+    wrapping.push(plugin as AgentPlugin);
   });
   return wrapping;
 }
