@@ -1,3 +1,5 @@
+import { REQUESTS_KEY } from '../agent/plugins/plugin-engine-of.ts';
+import { resolveModelRequests } from '../agent/plugins/wrap-model-requests.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { InteractionsApi, InteractionsBackground } from './agent-api.ts';
 import { createInteractionsEntry } from './create-interactions-entry.ts';
@@ -80,7 +82,7 @@ export function interactionsApi(options?: InteractionsApiOptions): InteractionsA
       message: `interactionsApi(options): options.background must be ${BACKGROUND_SHAPE}; got ${JSON.stringify(options?.background) ?? typeof options?.background}.`,
     });
   }
-  return {
+  const plugin: InteractionsApi = {
     name: 'interactions',
     store,
     ...(background === undefined ? {} : { background }),
@@ -90,4 +92,8 @@ export function interactionsApi(options?: InteractionsApiOptions): InteractionsA
         ...(background === undefined ? {} : { background }),
       }),
   };
+  // Not enumerable: the code that folds an agent's request wrappers, which the agent finds on the
+  // plugins that have one (so an agent on generateContent bundles none of it).
+  Object.defineProperty(plugin, REQUESTS_KEY, { value: resolveModelRequests, enumerable: false });
+  return plugin;
 }

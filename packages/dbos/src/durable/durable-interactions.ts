@@ -190,25 +190,16 @@ export function createDurableInteractions(
 }
 
 /**
- * Gives the agents of `durableGemini` the durable Interactions backend when they run on the
- * Interactions API: their `api` is a plugin (`interactionsApi()`), or their `plugins` list the
- * `interactions` one (made only then: `createInteractions` needs a client `createGemini` made,
- * which a `generateContent` agent's client need not be).
+ * Gives the agents of `durableGemini` the durable Interactions backend when their `api` is the
+ * Interactions API (made only then: `createInteractions` needs a client `createGemini` made, which
+ * a `generateContent` agent's client need not be).
  * @internal
  */
 export function registerDurableInteractions(
   durableGemini: Gemini,
-  options: { api?: AgentApi | undefined; plugins?: readonly unknown[] | undefined },
+  api: AgentApi | undefined,
   make: () => InteractionsBackend,
 ): void {
-  const { api, plugins } = options;
-  const listed = plugins?.some(
-    (plugin) =>
-      typeof plugin === 'object' &&
-      plugin !== null &&
-      (plugin as { name?: unknown }).name === 'interactions' &&
-      typeof (plugin as { wrapModelRequest?: unknown }).wrapModelRequest === 'function',
-  );
-  if ((api === undefined || api === 'generateContent') && listed !== true) return;
+  if (api === undefined || api === 'generateContent') return;
   registerInteractionsBackend(durableGemini, make());
 }

@@ -1,5 +1,4 @@
 import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
-import { requestPluginsOf, wrapModelRequests } from '../plugins/wrap-model-requests.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
@@ -45,16 +44,7 @@ export function resolveAgentConfig<Output>(
   agentOptionsDeclaration.check(options);
   const modelConfig = { ...resolveModelOptions(options) };
   const { gemini, model, capabilities, logger } = modelConfig;
-  // The plugins around the requests (the `api` option's innermost), made into the entry once.
-  const requestPlugins = requestPluginsOf(
-    Array.isArray(options.plugins) ? options.plugins : undefined,
-    resolveApiOption(options),
-  );
-  if (requestPlugins.length > 0)
-    modelConfig.modelCall = wrapModelRequests(modelConfig.modelCall, requestPlugins, {
-      gemini,
-      model,
-    });
+  const requests = resolveApiOption(options, modelConfig);
   const steps = resolveStepOptions(options);
   const toolRuns = resolveToolRunOptions(options);
   const toolsConfig = resolveToolsOption(options, modelConfig);
@@ -104,6 +94,7 @@ export function resolveAgentConfig<Output>(
   });
   const config: AgentConfig<Output> = {
     ...modelConfig,
+    ...requests,
     ...steps,
     ...resolveContinuationOption(options, defaultPlugins),
     ...toolRuns,
@@ -120,7 +111,6 @@ export function resolveAgentConfig<Output>(
     ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
     ...resolvePluginsOption(options, toolOutputPlugin),
-    requestPlugins,
   };
   config.forModel = configsByModel(options, config, defaultPlugins);
   return config;

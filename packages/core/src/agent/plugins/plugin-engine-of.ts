@@ -1,10 +1,16 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
 import type { PluginEngine } from './run-plugins.ts';
-import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Where `definePlugin` puts the seam's implementation on a plugin. @internal */
 export const ENGINE_KEY = 'gemloopPluginEngine';
+
+/**
+ * Where a plugin made without `definePlugin` that supplies an agent's requests (`interactionsApi()`,
+ * the `api` option's) carries the code that folds the request wrappers into the agent's entry
+ * (`resolveModelRequests`); `definePlugin`'s plugins carry it in the seam's engine. @internal
+ */
+export const REQUESTS_KEY = 'gemloopModelRequests';
 
 /**
  * Where an option's value carries the plugin that implements it (a steering controller carries
@@ -39,15 +45,14 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
       typeof plugin === 'object' && plugin !== null
         ? (plugin as Record<string, unknown>)[ENGINE_KEY]
         : undefined;
-    if (argument === 'options.plugins') refuseRequestWrapper(plugin);
-    // A plugin that only wraps the agent's requests needs no engine (interactionsApi()'s).
-    if (carried === undefined && isRequestOnly(plugin)) return;
     if (carried === undefined)
       throw new InvalidArgumentError({
         argument: `${argument}[${index}]`,
         message: isDefaultPlugin(plugin)
           ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${(plugin as { name: string }).name}", not in ${argument}.`
-          : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
+          : (plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined
+            ? `${argument}[${index}] is the createAgent option api's plugin: pass it as api.`
+            : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
       });
     engine ??= carried as PluginEngine;
   });

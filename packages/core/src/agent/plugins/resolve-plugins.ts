@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
-import { refuseRequestWrapper } from './wrap-model-requests.ts';
+import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
@@ -35,8 +35,6 @@ export function resolvePlugins(
       message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
     });
   const names = new Set<string>();
-  const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
-  for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
   plugins.forEach((plugin, index) => {
     const at = `${argument}[${index}]`;
     checkPlugin(plugin, at);
@@ -46,14 +44,21 @@ export function resolvePlugins(
         message: `${at}: a plugin named "${plugin.name}" is already in ${argument}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
       });
     names.add(plugin.name);
+  });
+  // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
+  // a run whose plugins are all such starts none.
+  const list = (plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin));
+  if (list.length === 0) return undefined;
+  const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
+  for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
+  list.forEach((plugin, index) => {
     for (const hook of PLUGIN_HOOKS) {
       if (plugin[hook] === undefined) continue;
-      const list = hooks[hook] ?? [];
-      list.push(index);
-      hooks[hook] = list;
+      const hooked = hooks[hook] ?? [];
+      hooked.push(index);
+      hooks[hook] = hooked;
     }
   });
-  const list = plugins as readonly AgentPlugin[];
   const inherited = list.filter((plugin) => plugin.inherit === true);
   return {
     engine,

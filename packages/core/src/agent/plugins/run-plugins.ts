@@ -13,6 +13,7 @@ import type {
   ToolExecutionDraft,
   ToolResultDraft,
 } from './agent-plugin.ts';
+import type { ResolveModelRequests } from './model-requests.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
   finishReason,
@@ -78,6 +79,8 @@ export type PluginEngine = {
    */
   readonly decide: (options: never, plugins: RunPlugins) => Promise<unknown>;
   readonly runCall: (options: never, plugins: RunPlugins) => Promise<unknown>;
+  /** Folds the agents' request wrappers into their entry (`resolveModelRequests`). */
+  readonly requests: ResolveModelRequests;
   readonly afterCall: (options: never, plugins: RunPlugins, outcome: never) => Promise<unknown>;
   readonly wrapExecution: (
     options: never,

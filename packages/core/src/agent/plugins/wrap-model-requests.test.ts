@@ -154,17 +154,21 @@ describe.each(['run', 'stream'] as const)('a request-level plugin (%s)', (mode) 
 });
 
 describe('the Interactions backend as a plugin', () => {
-  it('api: interactionsApi() and plugins: [interactionsApi()] run the agent on the same API, listed alike', async () => {
-    for (const options of [{ api: interactionsApi() }, { plugins: [interactionsApi()] }]) {
-      const { fake, gemini } = await serve([turn.text('Same.')]);
-      const agent = createAgent({ gemini, model: MODEL, ...options });
-      expect((agent.plugins ?? []).map((plugin) => plugin.name)).toEqual([
-        'interactions',
-        'continuation',
-      ]);
-      expect((await agent.run('Hi')).text).toBe('Same.');
-      expect(fake.requests.map((request) => request.method)).toEqual(['interactions.create']);
-    }
+  it('api: interactionsApi() lists it; given in plugins it is refused, naming the option', async () => {
+    const { fake, gemini } = await serve([turn.text('Same.')]);
+    const agent = createAgent({ gemini, model: MODEL, api: interactionsApi() });
+    expect((agent.plugins ?? []).map((plugin) => plugin.name)).toEqual([
+      'interactions',
+      'continuation',
+    ]);
+    expect((await agent.run('Hi')).text).toBe('Same.');
+    expect(fake.requests.map((request) => request.method)).toEqual(['interactions.create']);
+    const misplaced = () =>
+      createAgent({ gemini, model: MODEL, plugins: [interactionsApi() as never] });
+    expect(misplaced).toThrow(InvalidArgumentError);
+    expect(misplaced).toThrow(
+      /plugins\[0\] is the createAgent option api's plugin: pass it as api/,
+    );
   });
 
   it('a chat goes on from the stored interaction through a wrapper that leaves resumeFrom out', async () => {
@@ -192,12 +196,12 @@ describe('the Interactions backend as a plugin', () => {
     expect(log).toEqual(['log:generate', 'log:generate']);
   });
 
-  it('starts no plugin engine: a plugin that only wraps requests needs no definePlugin and is not a run hook', () => {
+  it('starts no plugin engine: a plugin that only wraps requests is not a run hook', () => {
     const gemini = createGemini({ apiKey: 'test-key' });
-    const plain = { name: 'plain', wrapModelRequest: (next: ModelCallEntry) => next };
-    const config = resolveAgentConfig({ gemini, model: MODEL, plugins: [plain as never] });
+    const only = definePlugin({ name: 'only', wrapModelRequest: (next: ModelCallEntry) => next });
+    const config = resolveAgentConfig({ gemini, model: MODEL, plugins: [only] });
     expect(config.plugins).toBeUndefined();
-    expect(config.requestPlugins).toEqual([plain]);
+    expect(config.requestPlugins).toEqual([only]);
     // The default agent's entry is the client's own, not a wrapper of it.
     const bare = resolveAgentConfig({ gemini, model: MODEL });
     expect(config.modelCall).toBe(bare.modelCall);
@@ -250,5 +254,22 @@ describe('a request-level plugin that is wrong', () => {
       /plugin "late" has wrapModelRequest.*give it to createAgent\(\{ plugins \}\)/,
     );
     expect(log).toEqual([]);
+    const interactions = await agent
+      .run('Hi', { plugins: [interactionsApi() as never] })
+      .catch((caught: unknown) => caught);
+    expect(interactions).toBeInstanceOf(InvalidArgumentError);
+    expect(String(interactions)).toMatch(
+      /options\.plugins\[0\] is the createAgent option api's plugin: pass it as api/,
+    );
+  });
+
+  it('is refused as the api when nothing made it (no definePlugin), rather than ignored', () => {
+    const plain = { name: 'plain', wrapModelRequest: (next: ModelCallEntry) => next };
+    expect(() => createAgent({ gemini, model: MODEL, api: plain })).toThrow(
+      /api must be 'generateContent' or interactionsApi\(\)/,
+    );
+    expect(() => createAgent({ gemini, model: MODEL, plugins: [plain as never] })).toThrow(
+      /plugins\[0\] must be a plugin made by definePlugin\(\)/,
+    );
   });
 });

@@ -5,10 +5,27 @@ import type { AgentPlugin } from './agent-plugin.ts';
 import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
 
 /**
+ * The agent's entry and the plugins that made it (see {@link wrapModelRequests}): carried by the
+ * plugins that have `wrapModelRequest` (the seam's engine, `interactionsApi()`), so an agent
+ * without one bundles none of this. @internal
+ */
+export function resolveModelRequests(
+  base: ModelCallEntry,
+  plugins: unknown,
+  api: AgentPlugin | undefined,
+  agent: ModelRequestAgent,
+): { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] } {
+  const requestPlugins = requestPluginsOf(Array.isArray(plugins) ? plugins : undefined, api);
+  return {
+    modelCall: requestPlugins.length === 0 ? base : wrapModelRequests(base, requestPlugins, agent),
+    requestPlugins,
+  };
+}
+
+/**
  * Whether `plugin` does nothing but wrap the agent's requests: a `wrapModelRequest` and no other
- * function. Such a plugin needs none of the seam's run machinery (no `definePlugin`, no per-run
- * state): it is resolved into the agent's entry and kept out of the run's hook lists, so an agent
- * on `api: interactionsApi()` starts no plugin engine per run. @internal
+ * function. It is resolved into the agent's entry and kept out of the run's hook lists, so an agent
+ * whose plugins all are such starts no plugin engine per run. @internal
  */
 export function isRequestOnly(plugin: unknown): boolean {
   if (typeof plugin !== 'object' || plugin === null) return false;

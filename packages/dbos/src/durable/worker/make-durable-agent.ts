@@ -118,7 +118,7 @@ export function createDurableAgentMaker({
         });
       },
     });
-    registerDurableInteractions(gemini, agentOptions, () =>
+    registerDurableInteractions(gemini, agentOptions.api, () =>
       createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool, {
         pauser,
         // A run of the runs queue has its event buffer here; a subagent's child workflow not.

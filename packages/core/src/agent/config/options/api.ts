@@ -1,15 +1,25 @@
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
-import type { AgentApi } from '../../plugins/model-requests.ts';
+import type { AgentApi, ResolveModelRequests } from '../../plugins/model-requests.ts';
+import { ENGINE_KEY, pluginEngineOf, REQUESTS_KEY } from '../../plugins/plugin-engine-of.ts';
+import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
+import type { ModelConfig } from './model.ts';
 
-/** Whether `value` is an {@link AgentApi}: `'generateContent'`, or a plugin that wraps the requests. */
+/**
+ * Whether `value` is an {@link AgentApi}: `'generateContent'`, or a plugin that wraps the requests
+ * and carries their code (`interactionsApi()`, or one `definePlugin` made).
+ */
 function isAgentApi(value: unknown): value is AgentApi {
   if (value === 'generateContent') return true;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { name, wrapModelRequest } = value as { name?: unknown; wrapModelRequest?: unknown };
-  return typeof name === 'string' && name.length > 0 && typeof wrapModelRequest === 'function';
+  const plugin = value as Record<string, unknown>;
+  return (
+    typeof plugin['name'] === 'string' &&
+    typeof plugin['wrapModelRequest'] === 'function' &&
+    (plugin[REQUESTS_KEY] !== undefined || plugin[ENGINE_KEY] !== undefined)
+  );
 }
 
 function message(path: string, value: unknown): string {
@@ -34,13 +44,26 @@ export const apiOption: AgentOptionGroup<'api', 'api'> = defineAgentOptions({
 });
 
 /**
- * The plugin the `api` option is sugar for: `undefined` for `generateContent` (the client's own
- * entry), else the option's value, a plugin that answers the agent's requests itself
- * (`interactionsApi()`; it needs a client made by `createGemini`, or a durable worker's, which
- * registers its Interactions backend). The config names no API: the plugin brings its code.
+ * The agent's entry and the plugins that made it: those of the `plugins` option that wrap the
+ * requests (`wrapModelRequest`), in order, then the `api` option's (innermost: a plugin that
+ * answers the requests itself, such as `interactionsApi()`; it needs a client made by
+ * `createGemini`, or a durable worker's, which registers its Interactions backend), folded once
+ * around the client's entry. `generateContent` and no such plugin: the client's entry as it is.
+ * The config names no API: the plugin brings its code.
  * @internal
  */
-export function resolveApiOption(options: AgentOptions<unknown>): AgentPlugin | undefined {
+export function resolveApiOption(
+  options: AgentOptions<unknown>,
+  { modelCall, gemini, model }: ModelConfig,
+): Pick<AgentConfig<unknown>, 'modelCall' | 'requestPlugins'> {
   const { api } = apiOption.withDefaults(options);
-  return api === 'generateContent' ? undefined : (api as AgentPlugin);
+  const plugin = api === 'generateContent' ? undefined : (api as AgentPlugin);
+  // The code is carried by the plugins (an agent without one bundles none of it).
+  const carrier = plugin as Record<string, { requests?: ResolveModelRequests }> | undefined;
+  const resolve =
+    (carrier?.[REQUESTS_KEY] as ResolveModelRequests | undefined) ??
+    carrier?.[ENGINE_KEY]?.requests ??
+    pluginEngineOf(options.plugins, 'plugins')?.requests;
+  if (resolve === undefined) return { modelCall, requestPlugins: [] };
+  return resolve(modelCall, options.plugins, plugin, { gemini, model });
 }

@@ -2,7 +2,6 @@ import { checkedWhereUsed } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
-import { isRequestOnly } from '../../plugins/wrap-model-requests.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -31,15 +30,11 @@ export function resolvePluginsOption(
   // Each plugin carries the seam's implementation (definePlugin): an agent without plugins never
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
-  // A plugin that only wraps the requests is the agent's entry (resolveAgentConfig), not a run's
-  // hooks: a run with no other plugin starts no engine.
-  const given = (options.plugins as readonly unknown[] | undefined)?.filter(
-    (plugin) => !isRequestOnly(plugin),
-  );
-  if (added === undefined) return { plugins: engine?.resolve(given) };
+  if (added === undefined)
+    return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
-  engine?.resolve(given);
-  const all = [...(given ?? []), added];
+  engine?.resolve(options.plugins as readonly unknown[]);
+  const all = [...((options.plugins as readonly unknown[] | undefined) ?? []), added];
   return {
     plugins: (engine ?? (pluginEngineOf([added], 'toolOutput') as PluginEngine)).resolve(all),
   };
