@@ -58,8 +58,9 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * The agent keeps building `generateContent` requests and reading `generateContent` responses
  * (tools, events, approvals, stop conditions, telemetry and recording are the same code); the
  * plugin this is (`wrapModelRequest`, listed as `interactions` in `agent.plugins`) translates
- * both ways. `api: interactionsApi()` is sugar for it, innermost among the request wrappers. It needs a client made by `createGemini` (or a
- * durable worker's, which sends the calls as recorded steps).
+ * both ways. `api: interactionsApi()` adds it, innermost among the request wrappers (in `plugins`
+ * it is refused). It needs a client made by `createGemini` (or a durable worker's, which sends the
+ * calls as recorded steps).
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
