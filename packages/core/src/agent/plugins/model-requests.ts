@@ -5,7 +5,6 @@
 // wrapper never calls `next`: it answers every request itself), and a third party's is too.
 import type { Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
 
 /**
  * What a request wrapper returns: an entry's `generate` and `stream`; `resumeFrom` (and the
@@ -52,15 +51,3 @@ export type ModelApiPlugin = {
  * and recording are the same on both.
  */
 export type AgentApi = 'generateContent' | ModelApiPlugin;
-
-/**
- * What folds an agent's request wrappers into its entry (`resolveModelRequests`), carried by the
- * plugins that have one (the seam's engine, `interactionsApi()`), so the default agent bundles
- * none of it. @internal
- */
-export type ResolveModelRequests = (
-  base: ModelCallEntry,
-  plugins: unknown,
-  api: AgentPlugin | undefined,
-  agent: ModelRequestAgent,
-) => { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] };

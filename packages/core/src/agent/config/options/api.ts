@@ -1,7 +1,8 @@
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
-import type { AgentApi, ResolveModelRequests } from '../../plugins/model-requests.ts';
+import type { AgentApi } from '../../plugins/model-requests.ts';
 import { ENGINE_KEY, pluginEngineOf, REQUESTS_KEY } from '../../plugins/plugin-engine-of.ts';
+import type { PluginEngine } from '../../plugins/run-plugins.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -59,9 +60,9 @@ export function resolveApiOption(
   const { api } = apiOption.withDefaults(options);
   const plugin = api === 'generateContent' ? undefined : (api as AgentPlugin);
   // The code is carried by the plugins (an agent without one bundles none of it).
-  const carrier = plugin as Record<string, { requests?: ResolveModelRequests }> | undefined;
+  const carrier = plugin as Record<string, { requests?: PluginEngine['requests'] }> | undefined;
   const resolve =
-    (carrier?.[REQUESTS_KEY] as ResolveModelRequests | undefined) ??
+    (carrier?.[REQUESTS_KEY] as PluginEngine['requests'] | undefined) ??
     carrier?.[ENGINE_KEY]?.requests ??
     pluginEngineOf(options.plugins, 'plugins')?.requests;
   if (resolve === undefined) return { modelCall, requestPlugins: [] };
