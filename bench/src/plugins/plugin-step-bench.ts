@@ -34,6 +34,9 @@
  *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
  *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
  *   in the run's list (the "off" rows).
+ * - request wrapper: one plugin with only `wrapModelRequest`, passing each request on (the request
+ *   level's cost: one call per request, no run hook, no plugin engine per run; the Interactions
+ *   backend sits at this level and answers instead of passing on).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -95,6 +98,13 @@ const everyHook = definePlugin({
   beforeToolCall: () => undefined,
   wrapToolCall: (_call, next) => next(),
   afterToolCall: () => undefined,
+});
+const requestWrapper = definePlugin({
+  name: 'request-wrapper',
+  wrapModelRequest: (next) => ({
+    generate: (input) => next.generate(input),
+    stream: (input) => next.stream(input),
+  }),
 });
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const masking = definePlugin({
@@ -175,6 +185,7 @@ const variants = {
   'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
   'tree budget': agentWith(undefined),
   'continuation off': agentWith(undefined, undefined, { continuation: false }),
+  'request wrapper': agentWith([requestWrapper]),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
