@@ -108,53 +108,6 @@ export const platformOwners = {
  * excuse exactly these imports (and the import cycles they close), nothing else.
  */
 export const temporaryExceptions = [
-  // The compaction's history half (clear, prune, summarize, fit the window) still runs through the
-  // loop (issue 53 item 2, not moved yet); its tool output budget is a plugin (compaction/
-  // tool-output.ts). Each entry goes when that half becomes the plugin's beforeModelCall.
-  {
-    name: 'compaction-before-step',
-    from: 'agent/loop/compact-before-step.ts',
-    to: [
-      'compaction/compact-history.ts',
-      'compaction/compaction-options.ts',
-      'compaction/estimate-sent-tokens.ts',
-    ],
-  },
-  {
-    name: 'compaction-fit-window',
-    from: 'agent/loop/fit-request-to-window.ts',
-    to: ['compaction/estimate-sent-tokens.ts', 'compaction/fit-window.ts'],
-  },
-  {
-    name: 'compaction-run-context',
-    from: 'agent/run-state/run-context.ts',
-    to: ['compaction/compaction-options.ts'],
-  },
-  {
-    name: 'compaction-option',
-    from: 'agent/config/options/compaction.ts',
-    to: ['compaction/compaction-options.ts', 'agent/compaction/compaction-value.ts'],
-  },
-  {
-    name: 'compaction-agent-options',
-    from: 'agent/config/agent-options.ts',
-    to: ['agent/compaction/compaction-value.ts'],
-  },
-  {
-    name: 'compaction-agent-config',
-    from: 'agent/config/agent-config.ts',
-    to: ['agent/compaction/compaction-value.ts'],
-  },
-  {
-    name: 'compaction-value',
-    from: 'agent/compaction/compaction-value.ts',
-    to: ['compaction/compaction-options.ts'],
-  },
-  {
-    name: 'compaction-factory',
-    from: 'agent/compaction/compaction.ts',
-    to: ['compaction/compaction-options.ts'],
-  },
   // `agent.stream()`'s own `steer()`/`queue()` (no controller given) keep their messages in a
   // steering queue and load the steering plugin on the first one (a lazy `import()`), so the facade
   // reaches the steering folder above it; the loop does not. Delete this entry when the stream's
@@ -196,6 +149,7 @@ const FEATURE_FOLDERS = [
   'guardrails/',
   'steering/',
   'compaction/',
+  // Gone (merged into compaction/); kept so no feature folder comes back inside agent/.
   'agent/compaction/',
   'continuation/',
   'prompt-cache/',

@@ -34,6 +34,10 @@
  *   reached: the tree budget plugin's checks (`beforeModelCall`, and its `wrapModelCall` around
  *   each call; the loop counts the tree's meter with or without it). Off (no `budget`), it is not
  *   in the run's list (the "off" rows).
+ * - compaction: `compaction({ maxTokens: 10_000_000 })`, never reached: its plugin's
+ *   `beforeModelCall` (the history's estimate against the threshold, each step; the run's
+ *   plugins path, which it puts every compacting run on). Off (no `compaction`), no part of it is
+ *   loaded nor in the run's list (the "off" rows): the loop itself has no compaction phase.
  * - request wrapper: one plugin with only `wrapModelRequest`, passing each request on (the request
  *   level's cost: one call per request, no run hook, no plugin engine per run; the Interactions
  *   backend sits at this level and answers instead of passing on).
@@ -44,7 +48,7 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { toolOutput } from '@gemloop/core/compaction';
+import { compaction, toolOutput } from '@gemloop/core/compaction';
 import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
@@ -152,6 +156,7 @@ const agentWith = (
     toolOutput?: ReturnType<typeof toolOutput> | false;
     cache?: { minTokens: number };
     continuation?: false;
+    compaction?: ReturnType<typeof compaction>;
   } = {},
 ) =>
   createAgent({
@@ -185,6 +190,9 @@ const variants = {
   'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
   'tree budget': agentWith(undefined),
   'continuation off': agentWith(undefined, undefined, { continuation: false }),
+  compaction: agentWith(undefined, undefined, {
+    compaction: compaction({ maxTokens: 10_000_000 }),
+  }),
   'request wrapper': agentWith([requestWrapper]),
 };
 type Variant = keyof typeof variants;

@@ -100,10 +100,10 @@ describe('the static import graph of @gemloop/core', () => {
     ]);
   });
 
-  // `compaction: compaction({...})` (@gemloop/core/compaction) carries the compaction: its
-  // checks and defaults, the decision before a step, the strategies (clear, prune, summarize)
-  // and the estimate. The loop calls them through the value, so an agent that does not compact
-  // ships none of them (issue 27).
+  // `compaction: compaction({...})` (@gemloop/core/compaction) is sugar for a plugin: its checks
+  // and defaults, the decision before a step (the plugin's beforeModelCall), the strategies
+  // (clear, prune, summarize, fit the window) and the estimate come with the value, so an agent
+  // that does not compact ships none of them (issue 27, issue 53).
   it('reaches the compaction only through the value compaction() makes, not from createAgent', async () => {
     const reached = await modulesLoadedByImport('index.ts', true);
     expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
@@ -114,8 +114,10 @@ describe('the static import graph of @gemloop/core', () => {
       'compaction/prune-thoughts.ts',
       'compaction/summary-content.ts',
       'compaction/estimate-sent-tokens.ts',
-      'agent/loop/compact-before-step.ts',
-      'agent/compaction/compaction.ts',
+      'compaction/compact-before-step.ts',
+      'compaction/fit-request-to-window.ts',
+      'compaction/compaction-plugin.ts',
+      'compaction/compaction.ts',
     ];
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
   });

@@ -80,7 +80,8 @@ export type AssistantChatMessage = {
   text: string;
   /**
    * The answer text of each step, in step order (`text` is their join), kept while the message
-   * streams so that a `text-retraction` replaces the text of its step and no other.
+   * streams so that a `text-retraction` replaces the text of its step and no other. A message
+   * saved without them gets its text kept as step -1, before every step, on the next event.
    */
   stepTexts?: { stepNumber: number; text: string }[] | undefined;
   /** Thought summaries so far; only when the server sends them (`thoughts: true`). */

@@ -146,6 +146,21 @@ describe('createMessageDraft', () => {
     expect(infinite.stepTexts?.map((step) => step.stepNumber)).toEqual([0, 3]);
   });
 
+  it('a message saved without its step texts keeps its text when a late step or a retraction comes', () => {
+    const saved = empty({ text: 'Earlier answer. ' });
+    const late = applied(saved, [delta(2, 'two '), delta(1, 'one ')]);
+    expect(late.text).toBe('Earlier answer. one two ');
+    expect(late.stepTexts).toEqual([
+      { stepNumber: -1, text: 'Earlier answer. ' },
+      { stepNumber: 1, text: 'one ' },
+      { stepNumber: 2, text: 'two ' },
+    ]);
+    const retracted = applied(saved, [retraction(3, 'Three.')]);
+    expect(retracted.text).toBe('Earlier answer. Three.');
+    // In order, it appends as before.
+    expect(applied(saved, [delta(1, 'more')]).text).toBe('Earlier answer. more');
+  });
+
   it('a step that comes back after a later one adds to its own text, across batches', () => {
     const first = applied(empty(), [delta(1, 'a'), delta(2, 'b')]);
     const second = applied(first, [delta(1, 'A'), delta(2, 'B'), delta(3, 'c')]);

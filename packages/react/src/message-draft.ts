@@ -104,7 +104,15 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
   /** Sets the text of step `number`: `append` adds to it, otherwise replaces it. */
   const setStepText = (number: number, value: string, append: boolean): void => {
     if (steps === undefined) {
-      steps = [...(message.stepTexts ?? [])];
+      // A message saved without its steps' texts (an app's own store, an older version) keeps
+      // the text it showed as a step before every step (-1; steps count from 0), so that a
+      // retraction or a late step after a resume rebuilds the answer without losing it.
+      steps =
+        message.stepTexts !== undefined
+          ? [...message.stepTexts]
+          : message.text === ''
+            ? []
+            : [{ stepNumber: -1, text: message.text }];
       top = steps.length - 1;
     }
     const last = steps[top];

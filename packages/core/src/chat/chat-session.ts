@@ -1,7 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
-import type { Compaction } from '../agent/compaction/compaction-value.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import type { Compaction } from '../compaction/compaction.ts';
 import type { Guardrails } from '../guardrails/guardrails.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';

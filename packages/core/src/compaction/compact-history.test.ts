@@ -2,7 +2,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkFakeHistory } from '../../../testing/src/contract/check-fake-history.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
@@ -17,6 +16,7 @@ import type { Content } from '../wire/content.ts';
 import { ArtifactWrites } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY, clearResponseParts } from './clear-tool-results.ts';
 import { checkRewrite, compactHistory } from './compact-history.ts';
+import { compaction } from './compaction.ts';
 import { type CompactionSettings, resolveCompaction } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
 import { isSummaryContent, SUMMARY_MARKER, summaryContent } from './summary-content.ts';

@@ -2,7 +2,6 @@ import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { modelFallback } from '../fallback/model-fallback.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
@@ -10,6 +9,7 @@ import { createGemini } from '../http/create-gemini.ts';
 import { createSteering } from '../steering/create-steering.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
+import { compaction } from './compaction.ts';
 
 // A step whose call a plugin sends again (model fallback) is one step: the history is compacted
 // once, before the plugins see it, and the second model gets the compacted history too. Against

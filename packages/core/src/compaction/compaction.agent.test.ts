@@ -10,7 +10,6 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
@@ -27,6 +26,7 @@ import type { Content } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createMemoryArtifactStore } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
+import { compaction } from './compaction.ts';
 import { DEFAULT_SUMMARY_PROMPT } from './compaction-options.ts';
 import { readToolOutputTool } from './read-tool-output-tool.ts';
 import { isSummaryContent } from './summary-content.ts';

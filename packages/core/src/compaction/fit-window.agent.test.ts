@@ -6,7 +6,6 @@ import {
 } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { ContextWindowError } from '../agent/errors/context-window-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
@@ -18,6 +17,7 @@ import type { Content } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { type ArtifactStore, createMemoryArtifactStore } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
+import { compaction } from './compaction.ts';
 
 // A request never passes the model's window: compaction cuts what it may (the recent turns'
 // results, then the current step's into the artifact store), and when nothing fits, the step

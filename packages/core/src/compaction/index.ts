@@ -2,11 +2,6 @@
 // `compaction` and `toolOutput` options, the artifact store that keeps what they remove, the
 // `read_tool_output` tool that reads it back, and the markers they write into a history.
 
-// compaction() makes the value of every `compaction` option (agent, run, chat session); it
-// carries the compaction's implementation, so an application that never calls it does not
-// bundle it.
-export { compaction } from '../agent/compaction/compaction.ts';
-export type { Compaction } from '../agent/compaction/compaction-value.ts';
 // Thrown before a request that would pass the model's window even after every cut.
 export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 // The default cap every agent applies without a `toolOutput` is the loop's own (a cheap check,
@@ -18,6 +13,10 @@ export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
 export type { CompactionReport, CompactionTrace, SummarizerCall } from './compact-history.ts';
+// compaction() makes the value of every `compaction` option (agent, run, chat session): sugar
+// for a plugin (beforeModelCall) made for the agent holding the run, so an application that
+// never calls it does not bundle it.
+export { type Compaction, compaction } from './compaction.ts';
 export type {
   CompactionDecision,
   CompactionOptions,
@@ -30,6 +29,7 @@ export {
   DEFAULT_COMPACTION_WINDOW_FRACTION,
   DEFAULT_SUMMARY_PROMPT,
 } from './compaction-options.ts';
+export { COMPACTION_PLUGIN } from './compaction-plugin.ts';
 export {
   DEFAULT_READ_TOOL_OUTPUT_CHARS,
   MAX_READ_TOOL_OUTPUT_CHARS,

@@ -5,12 +5,12 @@ import {
   createScriptedGemini,
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
+import { compaction } from './compaction.ts';
 import { DEFAULT_SUMMARY_PROMPT } from './compaction-options.ts';
 
 const PAGE = 'lorem ipsum dolor '.repeat(400);

@@ -6,10 +6,10 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { compaction } from '../compaction/compaction.ts';
 import type { OutputGuardrail, ToolGuardrail } from '../guardrails/guardrail.ts';
 import { guardrails } from '../guardrails/index.ts';
 import { validateHistory } from '../history/validate-history.ts';

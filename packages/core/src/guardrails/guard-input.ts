@@ -64,9 +64,10 @@ export async function guardedFirstStep<Output>(
   if (parallel.length === 0 || context.signal.aborted)
     return callModelStep(context, { stepNumber, kind: 'tools', contents, model, cachedContent });
 
-  // The call beside the checks may compact the history with the input as it was: a rewrite
-  // compacts again from the rewritten input (else the old one would be what is sent).
-  const compactionMark = run.compactionMark();
+  // This is the run's first model call, whose step may have compacted the history with the
+  // input as it was (the compaction's plugin, before this call): a rewrite is sent without that
+  // compaction (else the old input would be what is sent). A run starts uncompacted.
+  const compactionMark = { compacted: undefined, through: 0, count: 0 };
   const controller = new AbortController();
   const unfollow = followSignal(context.signal, controller);
   const callContext: RunContext<Output> = {

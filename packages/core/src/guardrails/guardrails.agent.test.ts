@@ -6,12 +6,12 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { compaction } from '../compaction/compaction.ts';
 import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';

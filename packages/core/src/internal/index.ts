@@ -12,10 +12,26 @@ export {
   type ChildRunOptions,
   handoffReceiverOf,
 } from '../agent/agent-turns.ts';
+// @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
+export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';
-// @gemloop/dbos: a failed child workflow's spending, and each parallel child's budget share.
+// @gemloop/dbos: a child workflow takes its tree budget share down and its spending back up as
+// plain data (a failed child's spending too), made and counted by the loop's own meter.
+export {
+  addChildSpent,
+  type ChildBudget,
+  type ChildBudgetStop,
+  type ChildRunMeter,
+  type ChildSpendRecord,
+  type ChildSpent,
+  childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
+  childRunMeter,
+  countChildSpend,
+} from '../agent/run-state/child-run-meter.ts';
 export { ChildSpend } from '../agent/run-state/child-spend.ts';
 export {
   type ChildRunCall,
@@ -118,6 +134,9 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters.
 export { cutText } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+// @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
+// metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.
+export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.

@@ -61,6 +61,11 @@ export async function startLivePlugins({
     redact,
     record: undefined,
     now: Date.now,
+    // No loop runs a live session: the built-in plugins that read a run's context (compaction's)
+    // serve runs of the agent loop, and are not among an agent's `plugins`.
+    context: () => {
+      throw new Error('a live session has no run context: its turns are what it streams');
+    },
     // A live session's turns are the audio/text it streams, not a history the loop sends: there
     // is nothing to add contents to. The hook that calls it fails with a PluginError naming it.
     addInput: () =>

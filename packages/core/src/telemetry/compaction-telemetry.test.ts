@@ -11,8 +11,8 @@ import {
   createScriptedGemini,
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { compaction } from '../compaction/compaction.ts';
 import { DEFAULT_SUMMARY_PROMPT } from '../compaction/compaction-options.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';

@@ -5,8 +5,8 @@ import {
   createScriptedGemini,
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
-import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { compaction } from '../compaction/compaction.ts';
 import { handoff } from '../composition/handoff.ts';
 import type { HandoffEvent } from '../run/agent-event.ts';
 import type { CompactionReport } from '../run/compaction-report.ts';

@@ -94,7 +94,9 @@ export function script(body: Body): GenerateContentResponse[] {
   const done = answered(body);
   if (agentOf(body) === 'mid') {
     if (done.includes('research')) return textTurn(`mid answer to ${input}`);
-    return callsTurn([{ name: 'research', args: { task: `crash ${input}` }, id: 'call-research' }]);
+    // A task that makes the researcher call refund (deepGuarded in child-workflows.test.ts).
+    const task = input.includes('approve') ? `approve ${input}` : `crash ${input}`;
+    return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
   }
   if (agentOf(body) === 'parent') {
     if (done.includes('research') || done.includes('delegate'))

@@ -334,6 +334,23 @@ const manager = createAgent({
   instructions: 'MID: manage research.',
   tools: [research],
 });
+// The same manager holding a tool guardrail over its subagents' refunds, for the agent
+// `deepGuarded`: the grandchild's refund meets it, as in-process (child-workflows.test.ts).
+const guardedManager = createAgent({
+  gemini,
+  model,
+  instructions: 'MID: manage research.',
+  tools: [research],
+  guardrails: guardrails({
+    tools: [
+      {
+        name: 'no-refunds-below',
+        tools: ['refund'],
+        before: () => ({ type: 'deny', message: 'Refunds are not allowed below the manager.' }),
+      },
+    ],
+  }),
+});
 // A plugin whose beforeModelCall is not deterministic (a random note, as a memory recall or a
 // clock read would be): `recorded`, so a replay gets the recorded contents instead of calling it
 // again. Each real call is a counter line (crash-recovery.test.ts). Its afterToolCall marks every
@@ -512,6 +529,12 @@ const worker = await startDurableWorkerWith({
       model,
       instructions: 'PARENT: delegate research.',
       tools: [subagent(manager, { name: 'delegate', description: 'Manages research.' })],
+    },
+    deepGuarded: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [subagent(guardedManager, { name: 'delegate', description: 'Manages research.' })],
     },
     teamApproval: {
       gemini,

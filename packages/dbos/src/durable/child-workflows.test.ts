@@ -235,11 +235,15 @@ describe('a subagent inside a durable run', () => {
       },
     ]);
     expect((await runs.status(runId))?.status).toBe('PENDING');
-    // Neither the parent nor the child holds a worker while a person decides.
-    expect(await workflowsUnder(runId, 'status')).toEqual([
-      `${runId} CANCELLED`,
-      `${childRunId} CANCELLED`,
-    ]);
+    // Neither the parent nor the child holds a worker while a person decides. The parent's wait
+    // is recorded (`awaitingApproval`) just before its workflow is stopped (child-waits.ts,
+    // pauseForChild), so under load the stop may land a moment after the flag: waited for.
+    const paused = [`${runId} CANCELLED`, `${childRunId} CANCELLED`];
+    await waitFor(
+      async () => JSON.stringify(await workflowsUnder(runId, 'status')) === JSON.stringify(paused),
+      'the parent and the child to be stopped while the approval waits',
+    );
+    expect(await workflowsUnder(runId, 'status')).toEqual(paused);
     expect(counter.count(`done refund ${childRunId}:`)).toBe(0);
     expect(await runs.childRuns(runId)).toMatchObject([
       {
@@ -300,6 +304,26 @@ describe('a subagent inside a durable run', () => {
     );
     expect(childRequests).toHaveLength(2);
     expect(JSON.stringify(childRequests[1]?.body)).toContain('Refunds are not allowed here.');
+  });
+
+  // Issue 53 item 5: what a child workflow inherits is walked down its tree by core's
+  // childInheritance, run by run, so a middle subagent's tool guardrails hold its own subagents'
+  // calls too (the durable twin handed every child the top run's alone).
+  it("holds a grandchild's calls to a middle subagent's tool guardrails, as in-process", async () => {
+    const input = 'deep-approve-guard';
+    const { runId } = await runs.start('deepGuarded', { runId: 'guarded-tree', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    expect(counter.count(`done refund ${runId}/`)).toBe(0);
+    const leafRequests = fake.modelRequests.filter(
+      (request) =>
+        agentOf(request.body as Body) === 'child' &&
+        firstText(request.body as Body) === `approve mid ${input}`,
+    );
+    expect(leafRequests).toHaveLength(2);
+    expect(JSON.stringify(leafRequests[1]?.body)).toContain(
+      'Refunds are not allowed below the manager.',
+    );
   });
 
   // Issue 52, item 1: the child's tool-call event is redacted by the child, where it is made, so a

@@ -545,14 +545,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         });
       }
       const woken = await takeInteractionWaits(backend.pool, interactionId);
-      for (const { runId, resume } of woken) {
-        // Keyed by interaction and run: a webhook Google retries wakes each run once. Sent before
-        // the resume: the replayed run finds it waiting.
+      for (const { runId, resume, wait } of woken) {
+        // Keyed by interaction, run and the wait taken: a webhook Google retries wakes each wait
+        // once, and a run that waits on the interaction again is woken again. Sent before the
+        // resume: the replayed run finds it waiting.
         await backend.send(
           runId,
           { interactionId },
           INTERACTION_TOPIC,
-          `wake:${interactionId}:${runId}`,
+          `wake:${interactionId}:${runId}:${wait}`,
         );
         // Stopped while it waited (no worker slot held): re-enqueued, replayed by any worker.
         if (resume) await backend.resume(runId);

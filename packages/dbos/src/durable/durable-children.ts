@@ -1,30 +1,27 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
-import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
-import type { Guardrails } from '@gemloop/core/guardrails';
 import {
+  addChildSpent,
   agentTurnsOf,
+  type ChildBudget,
+  type ChildBudgetStop,
+  type ChildInheritance,
   type ChildRunParent,
   type ChildRunStart,
   type ChildRunStarter,
-  ChildSpend,
-  childAgentOf,
-} from '@gemloop/core/internal';
-import { type Cost, CostTotal } from '@gemloop/core/models';
-import type { AgentPlugin } from '@gemloop/core/plugins';
-import type { AnyTool } from '@gemloop/core/tools';
-import { RunPausedSignal, type RunPauser } from './approvals.ts';
-import {
-  addSpent,
-  budgetLeft,
-  type ChildBudget,
   type ChildSpendRecord,
   type ChildSpent,
+  childAgentOf,
+  childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
+  childInheritance,
+  childRunMeter,
   countChildSpend,
-  SPEND_PROPERTY,
-  TeeCostTotal,
-} from './child-budget.ts';
+} from '@gemloop/core/internal';
+import type { AnyTool } from '@gemloop/core/tools';
+import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
 import { recordPluginHook } from './durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from './durable-run-types.ts';
@@ -36,6 +33,14 @@ const MAX_ID_IN_CHILD_ID = 100;
 
 /** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
 const MAX_CHILD_DEPTH = 8;
+
+/**
+ * The enumerable property a failed child workflow's error carries its spending in (a
+ * `ChildSpendRecord`): DBOS records a workflow's error with its own enumerable properties
+ * (serialize-error, @dbos-inc/dbos-sdk dist/src/serialization.js), so the parent's replay reads
+ * the same record.
+ */
+const SPEND_PROPERTY = 'gemloopChildSpend';
 
 /**
  * Most events of one child run carried to its parent's stream (text deltas included); later ones
@@ -61,16 +66,6 @@ type ChildRunRequest = {
   budget?: ChildBudget | undefined;
 };
 
-/** A {@link TreeBudgetError} as plain data, to be thrown again in the parent. */
-type ChildBudgetError = {
-  limit: TreeBudgetLimit;
-  max: number | string;
-  used: number | string | null;
-  cost: Cost;
-  path: string[];
-  run: TreeBudgetError['run'];
-};
-
 /** What the child workflow records: the child's result and the events it emitted, in order. */
 type ChildRunOutcome = {
   /** The child's result; absent when it stopped on the tree budget (`budgetError`). */
@@ -83,13 +78,15 @@ type ChildRunOutcome = {
    * The tree budget ran out inside the child: recorded as the child's outcome (not its failure)
    * so the parent throws the same typed error, as an in-process child's would reach it.
    */
-  budgetError?: ChildBudgetError;
+  budgetError?: ChildBudgetStop;
   /** With `budgetError`: what the child's model calls used and cost. */
   childSpend?: ChildSpendRecord;
 };
 
 /** A durable copy of a subagent's agent, made by the worker like the agents it defines. */
 export type DurableChildAgent = {
+  /** The copy (an agent of `createAgent`): what its children inherit is read from it. */
+  agent: object;
   run(
     input: AgentInput,
     parent: ChildRunParent,
@@ -153,7 +150,7 @@ export function runsAsChildWorkflow(tool: AnyTool): boolean {
 export function createDurableChildren({
   agents,
   build,
-  inherited,
+  top,
   pauser,
   status,
 }: {
@@ -162,16 +159,13 @@ export function createDurableChildren({
   /** Makes the durable copy of a subagent's agent at `key` from its options. */
   build: (key: string, options: AgentOptions<unknown>) => DurableChildAgent;
   /**
-   * The approval hook a child inherits (its top run's: a child without its own uses it), and how
-   * that hook forgets a run whose execution ended.
+   * The durable copy of a top agent, the approval hook a child inherits (its top run's: a child
+   * without its own uses it), and how that hook forgets a run whose execution ended.
    */
-  inherited: (topAgent: string) => {
+  top: (topAgent: string) => {
+    agent: object | undefined;
     hook: BeforeToolCallHook | undefined;
     forget(runId: string): void;
-    /** The top run's tool guardrails, which the child's calls meet before its own. */
-    toolGuardrails: Guardrails | undefined;
-    /** The top agent's plugins that apply to its subagents too (`inherit: true`). */
-    plugins: readonly AgentPlugin[] | undefined;
   };
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
@@ -196,6 +190,27 @@ export function createDurableChildren({
     }
   };
   for (const [name, options] of agents) walk(name, options.tools as readonly AnyTool[], 1);
+
+  // What the runs at each key hand their children (the tool guardrails and `inherit` plugins of
+  // the runs above and their own), as an in-process tree hands them down run by run: core's
+  // `childInheritance` over the chain of durable copies, so a child workflow started or taken
+  // over in any worker of the fleet meets the same ones. Per worker, made once per key.
+  const inheritances = new Map<string, ChildInheritance>();
+  const inheritedBy = (key: string): ChildInheritance => {
+    const known = inheritances.get(key);
+    if (known !== undefined) return known;
+    const cut = key.lastIndexOf('/');
+    const above = cut === -1 ? undefined : inheritedBy(key.slice(0, cut));
+    const agent = cut === -1 ? top(key).agent : children.get(key)?.agent;
+    const config =
+      agent === undefined
+        ? undefined
+        : agentTurnsOf(agent as never).handoffTarget?.(undefined).config;
+    // An agent gemloop did not make hands down nothing of its own (its run is a plain call).
+    const made = config === undefined ? (above ?? {}) : childInheritance(config, above);
+    inheritances.set(key, made);
+    return made;
+  };
 
   // Per parent workflow: the wait of the last call that started a child, taken (see above).
   const waits = new Map<string, Promise<void>>();
@@ -238,10 +253,10 @@ export function createDurableChildren({
           ? {}
           : { parentRunId: start.parent.parentRunId }),
         parentWorkflowId: parentRunId,
-        // What the tree had spent now, and this child's share of what is left (budgetLeft).
+        // What the tree had spent now, and this child's share of what is left.
         ...(start.parent.budget === undefined
           ? {}
-          : { budget: budgetLeft(start.parent.budget, start.call.turnChildren ?? 1) }),
+          : { budget: childBudgetShare(start.parent.budget, start.call.turnChildren ?? 1) }),
       });
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
@@ -269,7 +284,10 @@ export function createDurableChildren({
           // meter and the tree's total (a replay gets the same recorded error, counted once).
           const record = (error as Record<string, unknown> | null)?.[SPEND_PROPERTY];
           countChildSpend(start.parent.spend, record);
-          addSpent(start.parent.budget, (record as ChildSpendRecord | undefined)?.spent);
+          addChildSpent(
+            start.parent.budget,
+            (record as Partial<ChildSpendRecord> | undefined)?.spent,
+          );
           throw error;
         } finally {
           // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
@@ -286,10 +304,10 @@ export function createDurableChildren({
       }
       for (const event of outcome.events) await start.parent.sink?.(event as never);
       // The child's spending joins the tree's total (a replay adds the same recorded amounts).
-      addSpent(start.parent.budget, outcome.spent);
+      addChildSpent(start.parent.budget, outcome.spent);
       if (outcome.budgetError !== undefined) {
         countChildSpend(start.parent.spend, outcome.childSpend);
-        throw new TreeBudgetError(outcome.budgetError);
+        throw childBudgetStopError(outcome.budgetError);
       }
       return outcome.result as AgentResult<unknown>;
     };
@@ -306,39 +324,15 @@ export function createDurableChildren({
         const events: AgentEvent<unknown>[] = [];
         let droppedEvents = 0;
         const childRunId = DBOS.workflowID as string;
-        const top = inherited(childKey.slice(0, childKey.indexOf('/')));
-        const given = request.budget;
-        const own = new CostTotal();
-        const budget =
-          given === undefined
-            ? undefined
-            : {
-                maxSteps: given.maxSteps ?? Number.POSITIVE_INFINITY,
-                maxTokens: given.maxTokens ?? Number.POSITIVE_INFINITY,
-                maxCostUsd: given.maxCostUsd ?? undefined,
-                steps: given.steps,
-                tokens: given.tokens,
-                cost: new TeeCostTotal(given.cost, own),
-              };
-        const spent = (): ChildSpent | undefined =>
-          budget === undefined || given === undefined
-            ? undefined
-            : {
-                steps: budget.steps - given.steps,
-                tokens: budget.tokens - given.tokens,
-                cost: own.total,
-              };
-        // The child's own meter: what its model calls spent, for its parent if it fails.
-        const spend = new ChildSpend(request.path[request.path.length - 1] ?? '');
-        const spendRecord = (): ChildSpendRecord => {
-          const used = spent();
-          return {
-            usage: { ...spend.usage },
-            cost: spend.cost.total,
-            children: [...spend.children],
-            ...(used === undefined ? {} : { spent: used }),
-          };
-        };
+        const approvals = top(childKey.slice(0, childKey.indexOf('/')));
+        // What the run that starts this child hands down (the child's parent is at the key above).
+        const inherited = inheritedBy(childKey.slice(0, childKey.lastIndexOf('/')));
+        // The child's side of the tree: its budget from the share it was given, and its own meter
+        // (what its model calls spent, for its parent if it fails).
+        const meter = childRunMeter(request.path[request.path.length - 1] ?? '', request.budget);
+        const { budget, spend } = meter;
+        const spent = meter.spent;
+        const spendRecord = meter.record;
         const parent: ChildRunParent = {
           spend,
           path: Object.freeze([...request.path]),
@@ -350,13 +344,13 @@ export function createDurableChildren({
               }
             : undefined,
           streaming: request.streaming,
-          beforeToolCall: top.hook,
-          toolGuardrails: top.toolGuardrails,
+          beforeToolCall: approvals.hook,
+          toolGuardrails: inherited.toolGuardrails,
           budget,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),
-          // The top run's plugins that apply to its subagents, and the durable recorder of hooks.
-          plugins: top.plugins,
+          // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
+          plugins: inherited.plugins,
           recordHook: recordPluginHook,
         };
         let result: AgentResult<unknown>;
@@ -368,14 +362,14 @@ export function createDurableChildren({
           if (error instanceof RunPausedSignal) {
             throw new DBOSErrors.DBOSWorkflowCancelledError(childRunId);
           }
-          if (TreeBudgetError.isInstance(error)) {
+          const budgetStop = childBudgetStop(error);
+          if (budgetStop !== undefined) {
             await childEnded(pauser, request.parentWorkflowId, childRunId);
-            const { limit, max, used, cost, path, run } = error;
             return toJsonSafe({
               events,
               droppedEvents,
               ...(spent() === undefined ? {} : { spent: spent() }),
-              budgetError: { limit, max, used, cost, path: [...path], run },
+              budgetError: budgetStop,
               childSpend: spendRecord(),
             }) as ChildRunOutcome;
           }
@@ -389,7 +383,7 @@ export function createDurableChildren({
           }
           throw error;
         } finally {
-          top.forget(childRunId);
+          approvals.forget(childRunId);
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();

@@ -294,7 +294,9 @@ describe('durable background interactions woken by a webhook', () => {
     try {
       // The waker's first half: the wait is marked, the run not resumed yet; the sweep (the
       // worker's says staleMs 1000) leaves it alone.
-      expect(await takeInteractionWaits(pool, id)).toEqual([{ runId, resume: true }]);
+      expect(await takeInteractionWaits(pool, id)).toEqual([
+        { runId, resume: true, wait: expect.stringMatching(/^\d+$/) },
+      ]);
       expect(await claimDueInteractionWaits(pool, { staleMs: 1000 })).toEqual([]);
       // Its second half, as runs.wakeInteraction does it (keyed apart from the webhook's, which
       // comes below for the same interaction).
@@ -322,6 +324,33 @@ describe('durable background interactions woken by a webhook', () => {
     }, 'the second call');
     await fake.finishInteraction((await parkedOn(runId)) as string);
     expect((await runs.result(runId)).text).toBe('Quito: clear skies.');
+  });
+
+  it('a run woken by the app while its interaction still runs, then by its webhook, wakes both times', async () => {
+    // The wake-up was keyed by interaction and run only, so the webhook's (the second for the
+    // same pair) was dropped by DBOS as a duplicate and the run waited out its hour-long pause.
+    const runId = 'wh-twice';
+    await runs.start('webhookBackground', { runId, input: 'Lima' });
+    await waitFor(async () => (await parkedOn(runId)) !== undefined, 'the run to stop');
+    const id = (await parkedOn(runId)) as string;
+    const polls = () =>
+      fake.requests.filter(
+        (request) => request.method === 'interactions.get' && request.url.endsWith(`/${id}`),
+      ).length;
+    expect((await runs.wakeInteraction(id)).runIds).toEqual([runId]);
+    await waitFor(
+      async () => polls() === 1 && (await parkedOn(runId)) === id,
+      'the run to poll (still running) and stop again',
+    );
+    // Google's webhook for the same interaction wakes the run's second wait.
+    await fake.finishInteraction(id);
+    await waitFor(async () => {
+      const next = await parkedOn(runId);
+      return next !== undefined && next !== id;
+    }, 'the second call');
+    expect(polls()).toBe(2);
+    await fake.finishInteraction((await parkedOn(runId)) as string);
+    expect((await runs.result(runId)).text).toBe('Lima: clear skies.');
   });
 
   it('a stopped run whose webhook never comes is resumed by the sweep when its fallback poll is due', async () => {
@@ -361,7 +390,9 @@ describe('durable background interactions woken by a webhook', () => {
     expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(true);
     // Taken: the next wait on it waits.
     expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(false);
-    expect(await takeInteractionWaits(pool, 'early')).toEqual([{ runId: 'run-a', resume: false }]);
+    expect(await takeInteractionWaits(pool, 'early')).toEqual([
+      { runId: 'run-a', resume: false, wait: expect.stringMatching(/^\d+$/) },
+    ]);
     await expect(runs.wakeInteraction('../x')).rejects.toThrow(/interactionId/);
   });
 });

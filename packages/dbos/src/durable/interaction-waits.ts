@@ -71,6 +71,10 @@ export async function migrateInteractionWaits(pool: pg.Pool): Promise<void> {
 // row and polls at once instead of waiting out its pause.
 const ARRIVED = '';
 
+// A wait's identity: its row's creation time in microseconds since the epoch, as text (a run's
+// next wait on the same interaction is a new row: the run deletes its row when it runs again).
+const WAIT_ID = `(floor(extract(epoch from w.created_at) * 1000000))::bigint::text`;
+
 /**
  * Notes that run `runId` waits on `interactionId`, and returns `true` (taking the row) when a
  * wake-up for it already came. The run records the answer as a step, so a replay waits (or not)
@@ -108,6 +112,13 @@ export type WokenRun = {
   runId: string;
   /** Its workflow is stopped (parked): whoever took the wait resumes it. */
   resume: boolean;
+  /**
+   * Which of the run's waits on this interaction was taken (when its row was made, in
+   * microseconds since the epoch): the wake-up's message is keyed by it, so a webhook retried
+   * for the same wait is sent once, and a run that waits on the same interaction again (woken
+   * by the app, then by the webhook) gets the second wake-up too.
+   */
+  wait: string;
 };
 
 /**
@@ -124,18 +135,18 @@ export async function takeInteractionWaits(
   interactionId: string,
 ): Promise<WokenRun[]> {
   return inLock(pool, interactionId, async (client) => {
-    const { rows: gone } = await client.query<{ run_id: string }>(
+    const { rows: gone } = await client.query<{ run_id: string; wait: string }>(
       `DELETE FROM ${INTERACTION_WAITS_TABLE} w
         WHERE interaction_id = $1 AND run_id <> $2
           AND (state = 'waiting' OR (state = 'parked' AND ${CANCELLED_BY_A_PERSON}))
-       RETURNING run_id`,
+       RETURNING run_id, ${WAIT_ID} AS wait`,
       [interactionId, ARRIVED],
     );
-    const { rows: stopped } = await client.query<{ run_id: string; parked: boolean }>(
+    const { rows: stopped } = await client.query<{ run_id: string; parked: boolean; wait: string }>(
       `UPDATE ${INTERACTION_WAITS_TABLE} w
           SET state = CASE WHEN state = 'parking' THEN 'woken' ELSE 'resuming' END, state_at = now()
         WHERE interaction_id = $1 AND state IN ('parking', 'parked')
-       RETURNING run_id, state = 'resuming' AS parked`,
+       RETURNING run_id, state = 'resuming' AS parked, ${WAIT_ID} AS wait`,
       [interactionId],
     );
     if (gone.length === 0 && stopped.length === 0) {
@@ -146,8 +157,8 @@ export async function takeInteractionWaits(
       );
     }
     return [
-      ...gone.map((row) => ({ runId: row.run_id, resume: false })),
-      ...stopped.map((row) => ({ runId: row.run_id, resume: row.parked })),
+      ...gone.map((row) => ({ runId: row.run_id, resume: false, wait: row.wait })),
+      ...stopped.map((row) => ({ runId: row.run_id, resume: row.parked, wait: row.wait })),
     ];
   });
 }

@@ -194,4 +194,14 @@ describe('gateFailures', () => {
       'pass rate 50.0% is below the gate 60.0%',
     ]);
   });
+
+  it('a gate naming a scorer that scored nothing fails the run, naming the scorers that did', () => {
+    expect(gateFailures(summary, { minPass: 0, minPassByScorer: { exakt: 0.5 } })).toEqual([
+      'minPassByScorer names "exakt", which scored nothing in this run (scorers: "exact"); fix the name or add the scorer to the suite',
+    ]);
+    const unscored = summarizeAttempts([attempt({ caseId: 'a' })]);
+    expect(gateFailures(unscored, { minPassByScorer: { exact: 0 } })).toEqual([
+      'minPassByScorer names "exact", which scored nothing in this run (no scorer scored); fix the name or add the scorer to the suite',
+    ]);
+  });
 });

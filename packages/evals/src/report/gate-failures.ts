@@ -22,7 +22,14 @@ export function gateFailures(summary: EvalSummary, gates: EvalGates): string[] {
   }
   for (const [scorer, gate] of Object.entries(gates.minPassByScorer ?? {})) {
     const found = summary.scorers.find((item) => item.scorer === scorer);
-    if (found !== undefined && found.passRate < gate) {
+    if (found === undefined) {
+      // A gate on a scorer that scored nothing (a typo, a scorer dropped from the suite) would
+      // otherwise pass every run without anyone noticing.
+      const known = summary.scorers.map((item) => JSON.stringify(item.scorer)).join(', ');
+      failures.push(
+        `minPassByScorer names ${JSON.stringify(scorer)}, which scored nothing in this run (${known === '' ? 'no scorer scored' : `scorers: ${known}`}); fix the name or add the scorer to the suite`,
+      );
+    } else if (found.passRate < gate) {
       failures.push(
         `${scorer} passes ${(found.passRate * 100).toFixed(1)}%, below its gate ${(gate * 100).toFixed(1)}%`,
       );

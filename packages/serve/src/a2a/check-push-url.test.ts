@@ -89,7 +89,7 @@ describe('checkPushUrl', () => {
       'an IPv6 address that embeds an IPv4 one',
       'http://[64:ff9b::a9fe:a9fe]/hook',
       strict,
-      'not a public one',
+      '64:ff9b::a9fe:a9fe (169.254.169.254) is a cloud metadata endpoint',
     ],
     [
       'a name that resolves to a private address',
@@ -151,5 +151,39 @@ describe('checkPushUrl', () => {
     expect(await checkPushUrl('http://169.254.169.254.nip.io/latest', rebound)).toBe(
       '169.254.169.254.nip.io resolves to 169.254.169.254 is a cloud metadata endpoint',
     );
+  });
+});
+
+describe('checkPushUrl and IPv6 forms that carry an IPv4 address', () => {
+  const open: PushUrlPolicy = { allowPrivateNetwork: true, lookup: undefined };
+  const strict: PushUrlPolicy = { allowPrivateNetwork: false, lookup: undefined };
+  it.each([
+    ['NAT64', '64:ff9b::a9fe:a9fe'],
+    ['NAT64 local-use /96', '64:ff9b:1::a9fe:a9fe'],
+    ['6to4', '2002:a9fe:a9fe::1'],
+    ['IPv4-compatible', '::a9fe:a9fe'],
+    ['IPv4-translated', '::ffff:0:a9fe:a9fe'],
+  ])('refuses the metadata address written as %s even with allowPrivateNetwork', async (_, ip) => {
+    expect(await checkPushUrl(`http://[${ip}]/latest`, open)).toMatch(
+      /\(169\.254\.169\.254\) is a cloud metadata endpoint$/,
+    );
+  });
+
+  it('refuses a name that resolves to such a form of a metadata address', async () => {
+    const policy: PushUrlPolicy = {
+      allowPrivateNetwork: true,
+      lookup: async () => [{ address: '2002:a9fe:a9fe::1', family: 6 }],
+    };
+    expect(await checkPushUrl('http://hook.example/', policy)).toBe(
+      'hook.example resolves to 2002:a9fe:a9fe::1 (169.254.169.254) is a cloud metadata endpoint',
+    );
+  });
+
+  it('judges the embedded address by its range without allowPrivateNetwork', async () => {
+    expect(await checkPushUrl('http://[64:ff9b::a00:5]/', strict)).toBe(
+      '64:ff9b::a00:5 (10.0.0.5) is a private address, not a public one',
+    );
+    // A public IPv4 behind NAT64 is as public as the address itself.
+    expect(await checkPushUrl('http://[64:ff9b::5db8:d70e]/', strict)).toBeUndefined();
   });
 });

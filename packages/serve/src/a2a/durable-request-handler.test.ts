@@ -45,7 +45,14 @@ function slowStore() {
       return inner.save(task, ctx);
     },
   };
-  return { store, inner, release: () => held.splice(0).forEach((resolve) => resolve()), held };
+  return {
+    store,
+    inner,
+    release: () => {
+      for (const resolve of held.splice(0)) resolve();
+    },
+    held,
+  };
 }
 
 /** A durable executor whose `follow` plays the run's end: working, then completed. */

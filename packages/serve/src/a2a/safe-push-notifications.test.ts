@@ -111,3 +111,82 @@ describe('createSafePushNotifications', () => {
     expect(posts).toEqual([]);
   });
 });
+
+describe('createSafePushNotifications without a fetch of the caller`s (Node)', () => {
+  async function webhookServer() {
+    const { createServer } = await import('node:http');
+    const received: { host: string | undefined; body: string; token: unknown }[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push({
+          host: request.headers.host,
+          body,
+          token: request.headers['x-a2a-notification-token'],
+        });
+        response.statusCode = 204;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    return { port, received, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('connects to the address its check resolved, asking no resolver again (no DNS rebinding)', async () => {
+    const hook = await webhookServer();
+    try {
+      const lookups: string[] = [];
+      const errors: unknown[] = [];
+      const { store, sender } = createSafePushNotifications(
+        {
+          allowPrivateNetwork: true,
+          // `.test` names resolve nowhere (RFC 6761): a second lookup by the POST itself would
+          // fail, so the webhook is reached only through the checked address.
+          lookup: async (hostname) => {
+            lookups.push(hostname);
+            return [{ address: '127.0.0.1', family: 4 }];
+          },
+        },
+        (error) => errors.push(error),
+      );
+      const url = `http://hook.test:${hook.port}/a2a?secret=s3cr3t`;
+      await store.save('task-1', alice, config({ url }));
+      await sender.send(update, alice, task);
+      expect(errors).toEqual([]);
+      // One lookup to register, one to check before the POST; none by the POST itself.
+      expect(lookups).toEqual(['hook.test', 'hook.test']);
+      expect(hook.received).toHaveLength(1);
+      expect(hook.received[0]?.host).toBe(`hook.test:${hook.port}`);
+      expect(hook.received[0]?.token).toBe('tok-1');
+      expect(JSON.stringify(JSON.parse(hook.received[0]?.body ?? ''))).toContain('"task-1"');
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('reports a webhook that cannot be reached by host and error code, never its path or address', async () => {
+    const hook = await webhookServer();
+    await hook.close();
+    const errors: unknown[] = [];
+    const { store, sender } = createSafePushNotifications(
+      { allowPrivateNetwork: true, lookup: async () => [{ address: '127.0.0.1', family: 4 }] },
+      (error) => errors.push(error),
+    );
+    await store.save(
+      'task-1',
+      alice,
+      config({ url: `http://hook.test:${hook.port}/p?secret=s3cr3t` }),
+    );
+    await sender.send(update, alice, task);
+    expect(errors).toHaveLength(1);
+    expect(PushNotificationError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as Error).message).toBe(
+      `Push notification to hook.test:${hook.port} failed: ECONNREFUSED.`,
+    );
+  });
+});

@@ -10,7 +10,8 @@ import {
   V1PushNotificationSerializer,
 } from '@a2a-js/sdk/server';
 import { GemloopError } from '@gemloop/core/errors';
-import { checkPushUrl, type PushUrlPolicy, systemLookup } from './check-push-url.ts';
+import { checkPushUrl, judgePushUrl, type PushUrlPolicy, systemLookup } from './check-push-url.ts';
+import { loadPinnedPost, type PinnedPost } from './post-pinned.ts';
 import type { PushNotificationOptions } from './push-notification-options.ts';
 
 /**
@@ -52,6 +53,13 @@ export function createSafePushNotifications(
       lookup: options.lookup ?? (await systemLookup()),
     }))();
     return policy;
+  };
+  // Without a `fetch` of the caller's, a POST connects to the addresses its check resolved (no
+  // second lookup a rebinding name could answer otherwise). A given `fetch` owns its connections.
+  let pinned: Promise<PinnedPost | undefined> | undefined;
+  const pinnedPostOf = () => {
+    pinned ??= options.fetch === undefined ? loadPinnedPost() : Promise.resolve(undefined);
+    return pinned;
   };
   const inner = new InMemoryPushNotificationStore();
   const serializer = new V1PushNotificationSerializer();
@@ -96,11 +104,11 @@ export function createSafePushNotifications(
 
   async function post(config: TaskPushNotificationConfig, body: string, contentType: string) {
     const host = hostOf(config.url);
-    const problem = await checkPushUrl(config.url, await policyOf());
-    if (problem !== undefined) {
+    const verdict = await judgePushUrl(config.url, await policyOf());
+    if (verdict.problem !== undefined) {
       throw new PushNotificationError({
         host,
-        message: `Push notification to ${host} refused: ${problem}.`,
+        message: `Push notification to ${host} refused: ${verdict.problem}.`,
       });
     }
     const headers: Record<string, string> = { 'content-type': contentType };
@@ -110,18 +118,37 @@ export function createSafePushNotifications(
     } else if (config.token) {
       headers['x-a2a-notification-token'] = config.token;
     }
-    const response = await fetchImpl(config.url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    if (!response.ok) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const pinnedPost = verdict.addresses === undefined ? undefined : await pinnedPostOf();
+    let status: number;
+    if (pinnedPost !== undefined && verdict.addresses !== undefined) {
+      status = await pinnedPost({
+        url: new URL(config.url),
+        addresses: verdict.addresses,
+        headers,
+        body,
+        signal,
+      }).catch((error: unknown) => {
+        throw new PushNotificationError({
+          host,
+          message: `Push notification to ${host} failed: ${networkReason(error)}.`,
+        });
+      });
+    } else {
+      const response = await fetchImpl(config.url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal,
+      });
+      await response.body?.cancel();
+      status = response.status;
+    }
+    if (status < 200 || status > 299) {
       throw new PushNotificationError({
         host,
-        message: `Push notification to ${host} answered HTTP ${response.status}.`,
+        message: `Push notification to ${host} answered HTTP ${status}.`,
       });
     }
   }
@@ -142,6 +169,15 @@ function taskIdOf(response: StreamResponse): string {
     default:
       return '';
   }
+}
+
+/** A failed POST's reason without its message (which may name an address or a path). */
+function networkReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code)) return code;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return 'timed out';
+  return 'no response';
 }
 
 function hostOf(url: string): string {

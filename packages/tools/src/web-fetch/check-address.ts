@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '@gemloop/core/internal';
 import type ipaddrModule from 'ipaddr.js';
 
 type Ipaddr = typeof ipaddrModule;
@@ -11,29 +12,9 @@ function loadIpaddr(): Ipaddr {
   return requireFromHere('ipaddr.js') as Ipaddr;
 }
 
-/**
- * Cloud metadata endpoints: refused even with `allowPrivateNetwork`, since no page an agent needs
- * lives there and they hand out credentials (AWS, GCP, Azure, Oracle, DigitalOcean 169.254.169.254;
- * AWS IPv6 fd00:ec2::254; AWS ECS task metadata 169.254.170.2; Alibaba 100.100.100.200; Azure
- * WireServer 168.63.129.16). IPv6 forms that embed one of the IPv4 addresses are refused too.
- * @internal
- */
-export const METADATA_ADDRESSES: ReadonlySet<string> = new Set([
-  '169.254.169.254',
-  '169.254.170.2',
-  '100.100.100.200',
-  '168.63.129.16',
-  'fd00:ec2::254',
-]);
-
-/** Metadata host names, refused before any DNS lookup. @internal */
-export const METADATA_HOSTS: ReadonlySet<string> = new Set([
-  'metadata.google.internal',
-  'metadata.goog',
-  'metadata',
-  'instance-data',
-  'instance-data.ec2.internal',
-]);
+// The cloud metadata endpoints, refused even with `allowPrivateNetwork` (one list with
+// @gemloop/serve's push webhooks, in core).
+export { METADATA_ADDRESSES, METADATA_HOSTS };
 
 /** Which internal addresses may be fetched anyway. @internal */
 export type AddressPolicy = {
@@ -97,7 +78,10 @@ export function checkAddress(
     parsed = parsed.toIPv4Address();
   }
   const shown = parsed.toString();
-  const candidates = parsed instanceof ipaddr.IPv6 ? embeddedIPv4(ipaddr, parsed) : [];
+  const candidates =
+    parsed instanceof ipaddr.IPv6
+      ? embeddedIPv4(parsed.toByteArray()).map((bytes) => new ipaddr.IPv4(bytes))
+      : [];
   const judged: { address: IpAddress; label: string }[] =
     candidates.length === 0
       ? [{ address: parsed, label: shown }]
@@ -125,37 +109,6 @@ function checkRange(
   }
   const range = address.range();
   return range === 'unicast' ? undefined : `${label} is a ${describeRange(range)} address`;
-}
-
-/**
- * The IPv4 addresses an IPv6 address may stand for, or none when it embeds none. A local-use
- * NAT64 prefix (`64:ff9b:1::/48`, RFC 8215) may be any of RFC 6052's lengths from /48 to /96, each
- * putting the IPv4 address elsewhere (skipping the reserved byte 8), so every place is returned and
- * the address must pass as each of them.
- */
-function embeddedIPv4(ipaddr: Ipaddr, address: InstanceType<Ipaddr['IPv6']>): IpAddress[] {
-  const bytes = address.toByteArray();
-  const at = (...indexes: number[]): IpAddress =>
-    new ipaddr.IPv4(indexes.map((index) => bytes[index] as number));
-  const zero = (from: number, to: number): boolean =>
-    bytes.slice(from, to).every((byte) => byte === 0);
-  const lastFour = [12, 13, 14, 15];
-  // IPv4-compatible ::/96 (deprecated, RFC 4291), except :: and ::1, which are IPv6's own.
-  if (zero(0, 12)) return zero(12, 15) && (bytes[15] as number) <= 1 ? [] : [at(...lastFour)];
-  // IPv4-translated ::ffff:0:0:0/96 (RFC 2765).
-  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12))
-    return [at(...lastFour)];
-  const prefix = (bytes[0] as number) * 256 + (bytes[1] as number);
-  const next = (bytes[2] as number) * 256 + (bytes[3] as number);
-  // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052).
-  if (prefix === 0x64 && next === 0xff9b && zero(4, 12)) return [at(...lastFour)];
-  // NAT64 local-use prefix 64:ff9b:1::/48 (RFC 8215): /48, /56, /64 and /96 placements.
-  if (prefix === 0x64 && next === 0xff9b && bytes[4] === 0 && bytes[5] === 1) {
-    return [at(6, 7, 9, 10), at(7, 9, 10, 11), at(9, 10, 11, 12), at(...lastFour)];
-  }
-  // 6to4 2002:V4ADDR::/48 (RFC 3056).
-  if (prefix === 0x2002) return [at(2, 3, 4, 5)];
-  return [];
 }
 
 function describeRange(range: string): string {

@@ -11,7 +11,6 @@ import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { ToolOutputLimit } from '../../tools/responses/cut-function-response.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -99,8 +98,12 @@ export type AgentConfig<Output> = {
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
-  /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
-  compaction: ResolvedCompaction | undefined;
+  /**
+   * The plugin of the `compaction` option made for the agent's model (defaults applied);
+   * `undefined` when off. Not among `plugins`: a run holds it while the agent holds the run,
+   * unless the run has its own `compaction` (see `agentScope`).
+   */
+  compaction: AgentPlugin | undefined;
   /**
    * The loop's own cap on a tool result (a cheap check): the default one; with a `toolOutput`
    * (whose plugin, in `plugins`, cuts), the widest of its limits as a net; `undefined` for

@@ -19,7 +19,6 @@ import type {
   SafetySetting,
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
-import type { Compaction } from '../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { AgentApi } from '../plugins/model-requests.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -281,10 +280,11 @@ export type AgentOptions<Output = undefined> = {
    * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
    * (system instruction, tools, `cache.contents`): only the run's history is compacted.
    * `result.contents` stays whole; `result.compaction` holds what was sent. The value is made by
-   * `compaction({ ... })` of `@gemloop/core/compaction` (see {@link Compaction}).
+   * `compaction({ ... })` of `@gemloop/core/compaction`: sugar for a plugin (`beforeModelCall`)
+   * made for the model of the agent holding the run.
    * @defaultValue off
    */
-  compaction?: Compaction | false | undefined;
+  compaction?: PluginOption<'compaction'> | false | undefined;
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
    * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`
@@ -385,7 +385,7 @@ export type RunOptions = {
    * session passes its own `compaction` here. Made by `compaction({ ... })` of
    * `@gemloop/core/compaction`.
    */
-  compaction?: Compaction | false | undefined;
+  compaction?: PluginOption<'compaction'> | false | undefined;
   /**
    * This run's plugins, after the agent's (a chat session passes its own here). See the
    * agent's `plugins` option.

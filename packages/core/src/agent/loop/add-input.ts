@@ -33,9 +33,8 @@ export async function addInput(
       });
     if (result.type === 'rewrite') added = result.contents;
   }
+  // Added after the step's compaction (a steer at its boundary): the step's call sends them after
+  // the compacted history (the hooks after it see them: RunPlugins.beforeModelCall).
   for (const content of added) run.append(content);
-  // Added after the step's compaction (a steer at its boundary): the step's call compacts again,
-  // so what it sends still fits the window with them.
-  if (added.length > 0) run.compactedStep = 0;
   return added;
 }

@@ -1,14 +1,15 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
-import { resolveCompactionValue } from '../config/options/compaction.ts';
+import { compactionPluginFor } from '../config/options/compaction.ts';
+import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
-  EngineCompaction,
   EngineGuardrails,
   GuardrailEngine,
   RunContext,
   RunSettings,
 } from '../run-state/run-context.ts';
+import type { ChildRunParent } from '../run-state/run-link.ts';
 
 /** The parts of a run's context that follow the agent holding the run. @internal */
 export type AgentScope<Output> = Pick<
@@ -53,14 +54,17 @@ export function agentScope<Output>(
                 : { ...checked, reason: config.redact(checked.reason) };
             emit?.({ type: 'guardrail', ...record });
           },
-    // Resolved through the implementation the value carries (compaction()'s): the loop itself
-    // imports none of the compaction.
-    compaction: (settings.compaction === undefined
-      ? config.compaction
-      : resolveCompactionValue(settings.compaction, {
-          model: config.model,
-          inputTokenLimit: config.capabilities.inputTokenLimit,
-        })) as EngineCompaction | undefined,
+    // The plugin the value makes (compaction()'s): the loop imports none of the compaction and
+    // never calls it; the run's plugins hold it (see `runSteps`, `handOff`).
+    compaction:
+      settings.compaction === undefined
+        ? config.compaction
+        : compactionPluginFor(settings.compaction, {
+            model: config.model,
+            inputTokenLimit: config.capabilities.inputTokenLimit,
+            tools: config.tools.functions,
+            logger: config.logger,
+          }),
     childGuardrails: guardrails?.engine.inheritable(guardrails),
   };
 }
@@ -80,4 +84,33 @@ export function agentGuardrails<Output>(
     [settings.inheritedGuardrails, config.guardrails, settings.guardrails],
     settings.recordHook,
   );
+}
+
+/** What the runs below a run inherit of the runs above (its tool guardrails, `inherit` plugins). @internal */
+export type ChildInheritance = Pick<ChildRunParent, 'toolGuardrails' | 'plugins'>;
+
+/**
+ * What the children of a run of `config`'s agent inherit, when that run inherited `above` (a top
+ * run: `undefined`): the tool guardrails of the runs above, then the agent's own, and the plugins
+ * above with the agent's `inherit: true` ones, as `runSteps` hands them down (`childGuardrails`,
+ * `ResolvedPlugins.inherited`). A runner that starts each child elsewhere (a durable child
+ * workflow, which may run after a crash in another process) walks its tree with it, agent by
+ * agent, instead of carrying the live values. Only the agent's own options count: run options
+ * (`RunOptions.guardrails`, `plugins`) are the top run's caller's.
+ * @internal
+ */
+export function childInheritance(
+  config: AgentConfig<unknown>,
+  above: ChildInheritance | undefined,
+): ChildInheritance {
+  const guardrails = agentGuardrails(config, {
+    inheritedGuardrails: above?.toolGuardrails,
+    guardrails: undefined,
+    compaction: undefined,
+  });
+  const engine = config.plugins?.engine ?? pluginEngineOf(above?.plugins, 'plugins');
+  return {
+    toolGuardrails: guardrails?.engine.inheritable(guardrails),
+    plugins: engine?.join(config.plugins, above?.plugins, undefined)?.inherited,
+  };
 }

@@ -53,7 +53,6 @@ export async function callModelStep<Output>(
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
   // request, URL, capabilities and prices). Everything else of the run stays the agent's.
   const config = model === undefined ? context.config : configFor(context.config, model);
-  if (context.compaction !== undefined) await prepareHistory(context, stepNumber);
   // Once a step: a call sent again for it (model fallback, a retry plugin, a rewritten input) is
   // the same step; the plugin that sent it again says so in its own event (`fallback`).
   if (run.startedStep !== stepNumber) {
@@ -69,7 +68,8 @@ export async function callModelStep<Output>(
     sent = prepareRequest(config, {
       kind,
       streaming: context.streaming,
-      // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+      // The history as the run sends it (compacted by the compaction's plugin: run.contents stays
+      // whole), or what a plugin's hook sends instead.
       contents: contents === undefined ? run.sendContents() : [...contents],
       cachedContent,
     });
@@ -94,43 +94,6 @@ export async function callModelStep<Output>(
     throw callFailed(context, config, stepNumber, error, usageSeen);
   }
   return recordStep(context, config, outcome, sent, stepNumber, kind, startedAt);
-}
-
-/**
- * What comes before a step's model call: the history compacted (once a step, see
- * {@link compactStep}). The plugins' path calls it before it makes their draft, so what they send
- * is the compacted history (the tree's budget is checked by its plugin, budget/). @internal
- */
-export async function prepareHistory<Output>(
-  context: RunContext<Output>,
-  stepNumber: number,
-): Promise<void> {
-  if (context.compaction !== undefined) await compactStep(context, stepNumber);
-}
-
-/**
- * Compacts the history before a step's model call, once a step (`RunTracker.compactedStep`): the
- * plugins' draft is made from the compacted history, and a call sent again for the step is not
- * compacted again. A summarizer (or countTokens) stopped by the run's signal ends the run aborted,
- * with its history, as an aborted model call does (not with the signal's bare reason). @internal
- */
-export async function compactStep<Output>(
-  context: RunContext<Output>,
-  stepNumber: number,
-): Promise<void> {
-  if (context.run.compactedStep === stepNumber) return;
-  try {
-    await context.compaction?.engine.compactBeforeStep(context, stepNumber);
-  } catch (error) {
-    if (context.signal.aborted && !isRunEnding(context.config, error))
-      throw new AgentAbortedError({
-        phase: 'model-call',
-        run: context.run.state(),
-        cause: context.signal.reason,
-      });
-    throw error;
-  }
-  context.run.compactedStep = stepNumber;
 }
 
 /**

@@ -3,6 +3,9 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
+import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
+import type { PluginRunFacts, ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { HandoffSignal } from '../tool-calls/handoff-signal.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
@@ -23,6 +26,17 @@ import { modelCallOptions } from './call-model.ts';
  * @internal
  */
 export function handOff<Output>(
+  context: RunContext<Output>,
+  signal: HandoffSignal,
+  step: AgentStep,
+  from: number,
+  facts: PluginRunFacts,
+): RunContext<Output> {
+  return swapScopePlugin(received(context, signal, step, from), context.compaction, facts);
+}
+
+/** The receiving agent's context (see {@link handOff}), with the run's plugins as they were. */
+function received<Output>(
   context: RunContext<Output>,
   signal: HandoffSignal,
   step: AgentStep,
@@ -66,6 +80,28 @@ export function handOff<Output>(
     },
     callOptions: modelCallOptions(config.callOptions, context.signal),
   };
+}
+
+/**
+ * The receiving agent's scope holds another compaction plugin (`after`: its own, or the run's own
+ * made for its model) in place of `before`'s: the run's plugins swap them (first, see
+ * `scopeFirst`), or start with it when the run had none. `context` as it is when nothing changed.
+ */
+function swapScopePlugin<Output>(
+  context: RunContext<Output>,
+  before: AgentPlugin | undefined,
+  facts: PluginRunFacts,
+): RunContext<Output> {
+  const after = context.compaction;
+  if (after === before) return context;
+  if (context.plugins !== undefined) {
+    context.plugins.swapFirst(before, after);
+    return context;
+  }
+  if (after === undefined) return context;
+  const engine = pluginEngineOf([after], 'compaction');
+  const resolved = engine?.resolve([after]) as ResolvedPlugins;
+  return { ...context, plugins: engine?.start(resolved, facts) };
 }
 
 /**

@@ -7,7 +7,6 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type {
   LatePlugins,
   PluginHookRecorder,
@@ -44,7 +43,7 @@ import type { AgentRuntime } from './agent-runtime.ts';
 import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
-import { callModelStep, prepareHistory } from './call-model-step.ts';
+import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
@@ -54,6 +53,7 @@ import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import { runArgumentRedactor } from './run-argument-redactor.ts';
+import { joinRunPlugins } from './scope-plugin.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -207,11 +207,7 @@ async function runSteps<Output>(
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const engine =
-    agentPlugins?.engine ??
-    pluginEngineOf(runPlugins, 'options.plugins') ??
-    pluginEngineOf(parent?.plugins, 'plugins');
-  const resolved = engine?.join(agentPlugins, parent?.plugins, runPlugins);
+  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined
       ? outlets.link
@@ -221,9 +217,10 @@ async function runSteps<Output>(
       ? linked
       : { ...linked, plugins: resolved?.inherited, recordHook: record };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
-  // plugin adds from then on).
-  const holding: { context?: RunContext<unknown> } = {};
+  // plugin adds from then on), and the facts its plugins read.
+  const holding: Holding = {};
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
+  holding.facts = facts;
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
@@ -322,6 +319,7 @@ function pluginRunFacts<Output>(
     isRunEnding: (error) =>
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
     holder: () => holding.context?.config ?? config,
+    context: () => holding.context as RunContext<unknown>,
     treeBudget: link.budget,
   };
 }
@@ -422,6 +420,12 @@ async function withJoined<Output>(
   return joined;
 }
 
+/**
+ * The context holding the run now (a handoff gives it to the receiving agent) and the facts its
+ * plugins read (a handoff may start the run's plugins with the receiving agent's scope plugin).
+ */
+type Holding = { context?: RunContext<unknown>; facts?: PluginRunFacts };
+
 /** What the loop carries from one model step to the next (one object a run, passed along). */
 type LoopState<Output> = {
   /** The context holding the run: a handoff gives it to another agent (its config) from then on. */
@@ -440,7 +444,7 @@ async function runModelSteps<Output>(
   stopWhen: readonly StopCondition[],
   held: TextDeltaHold | undefined,
   joining: Joining | undefined,
-  holding: { context?: RunContext<unknown> },
+  holding: Holding,
 ): Promise<AgentResult<Output>> {
   const { run, signal } = initial;
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
@@ -637,13 +641,14 @@ function handOff<Output>(
   state: LoopState<Output>,
   handoff: NonNullable<ToolCallsResult['handoff']>,
   step: AgentStep,
-  holding: { context?: RunContext<unknown> },
+  holding: Holding,
 ): void {
   state.context = handoff.handOff(
     state.context as RunContext<unknown>,
     handoff,
     step,
     state.heldFrom,
+    holding.facts as PluginRunFacts,
   ) as RunContext<Output>;
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
@@ -652,28 +657,10 @@ function handOff<Output>(
 
 /**
  * The model step of a run with plugins: `beforeModelCall`, `wrapModelCall` and `afterModelCall`
- * around the call the loop would make without them (see `RunPlugins.modelStep`).
+ * around the call the loop would make without them (see `RunPlugins.modelStep`), from the history
+ * as it is now (its compaction is the first `beforeModelCall`'s, when the run has one).
  */
 function pluginModelStep<Output>(
-  context: RunContext<Output>,
-  plugins: RunPlugins,
-  {
-    stepNumber,
-    kind,
-    guardInput,
-  }: { stepNumber: number; kind: ModelStepKind; guardInput: boolean },
-  held: TextDeltaHold | undefined,
-): Promise<AgentStep | PluginStop> {
-  // The plugins' draft is the compacted history (a fallback's second call sends it too).
-  if (context.compaction === undefined)
-    return pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held);
-  return prepareHistory(context, stepNumber).then(() =>
-    pluginCallOf(context, plugins, { stepNumber, kind, guardInput }, held),
-  );
-}
-
-/** The step's model call through the plugins' hooks, from the history as it is now. */
-function pluginCallOf<Output>(
   context: RunContext<Output>,
   plugins: RunPlugins,
   {

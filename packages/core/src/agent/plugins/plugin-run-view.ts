@@ -55,6 +55,12 @@ export type PluginRunFacts = {
    * while that agent holds the run. Opaque here (compared by identity).
    */
   readonly holder: () => object;
+  /**
+   * The run's context as the agent holding it runs it (opaque here: the loop's `RunContext`), for
+   * a built-in plugin doing work the loop did before it (compaction: the client, the run's call
+   * options and meters). A third party's plugin has `PluginRun`.
+   */
+  readonly context: () => object;
 };
 
 /** What a plugin's view reads of the run (a part of `PluginRunFacts`). @internal */

@@ -28,6 +28,13 @@ import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
+/** Hook lists with no hook (a run whose last plugin left at a handoff). */
+function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {
+  const empty = { ...hooks };
+  for (const hook of Object.keys(empty) as PluginHookName[]) empty[hook] = undefined;
+  return empty;
+}
+
 /**
  * Plugins that join a run while it runs: a stream's own steering, loaded on its first
  * `steer()`, so a stream nobody steers loads and runs nothing of it. The loop takes `joining` at
@@ -162,6 +169,27 @@ export class RunPlugins {
     await this.startRun(from);
   }
 
+  /**
+   * The plugin the scope of the agent holding the run puts first (its `compaction`'s) changed at a
+   * handoff: `before` leaves (its state with it), `after` comes first. Neither has `startRun`.
+   */
+  swapFirst(before: AgentPlugin | undefined, after: AgentPlugin | undefined): void {
+    const plugins = [...this.plugins];
+    const at = before === undefined ? -1 : plugins.indexOf(before);
+    if (at !== -1) {
+      plugins.splice(at, 1);
+      this.views.splice(at, 1);
+    }
+    if (after !== undefined) {
+      plugins.unshift(after);
+      this.views.unshift(new PluginRunView(after.name, this, this.facts));
+    }
+    const resolved = this.engine.resolve(plugins);
+    this.plugins = resolved?.plugins ?? [];
+    this.hooks = resolved?.hooks ?? emptyHooks(this.hooks);
+    this.around();
+  }
+
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
   async startRun(from = 0): Promise<void> {
     for (const index of this.hooks.startRun ?? []) {
@@ -292,18 +320,10 @@ export class RunPlugins {
     let current = draft;
     let history = draft.contents;
     if (this.hooks.beforeModelCall !== undefined) {
-      const changed = await this.beforeModelCall(draft);
-      if (!('contents' in changed)) return changed;
-      current = changed;
-      const now = contentsNow?.();
-      if (
-        changed.contents === draft.contents &&
-        now !== undefined &&
-        now.length !== history.length
-      ) {
-        history = now;
-        current = { ...changed, contents: now };
-      }
+      const changed = await this.beforeModelCall(draft, contentsNow);
+      if (!('contents' in changed)) return changed.stop;
+      current = changed.draft;
+      if (changed.followsHistory) history = current.contents;
     }
     const send = (sent: ModelCallDraft) =>
       call(
@@ -321,10 +341,27 @@ export class RunPlugins {
     return step;
   }
 
-  /** The contents to send (`draft`'s, or a plugin's), or the end of the run. */
-  async beforeModelCall(draft: ModelCallDraft): Promise<ModelCallDraft | PluginStop> {
+  /**
+   * The contents to send (`draft`'s, or a plugin's), or the end of the run. Until a hook returns
+   * contents of its own, each hook's draft is the history as it is now (`contentsNow`): a hook
+   * before it may have changed what the run sends (compaction) or added to it (a steer), and
+   * `followsHistory` says the draft is still the history.
+   */
+  async beforeModelCall(
+    draft: ModelCallDraft,
+    contentsNow?: () => readonly Content[],
+  ): Promise<
+    | { readonly contents: true; readonly draft: ModelCallDraft; readonly followsHistory: boolean }
+    | { readonly stop: PluginStop }
+  > {
     let current = draft;
+    let followsHistory = true;
+    const follow = (): void => {
+      const now = followsHistory ? contentsNow?.() : undefined;
+      if (now !== undefined && now !== current.contents) current = { ...current, contents: now };
+    };
     for (const index of this.hooks.beforeModelCall ?? []) {
+      follow();
       const plugin = this.plugins[index] as AgentPlugin;
       const change = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
         (plugin.beforeModelCall as NonNullable<AgentPlugin['beforeModelCall']>)(
@@ -333,7 +370,7 @@ export class RunPlugins {
         ),
       );
       if (change === undefined || change === null) continue;
-      if (isFinish(change)) return { plugin: plugin.name, reason: finishReason(change) };
+      if (isFinish(change)) return { stop: { plugin: plugin.name, reason: finishReason(change) } };
       const contents = (change as { contents?: unknown }).contents;
       if (!Array.isArray(contents))
         throw this.invalid(
@@ -342,8 +379,10 @@ export class RunPlugins {
           'it returned something that is neither { contents } nor { type: "finish", reason }',
         );
       current = { ...current, contents: contents as Content[] };
+      followsHistory = false;
     }
-    return current;
+    follow();
+    return { contents: true, draft: current, followsHistory };
   }
 
   /** The model call through every `wrapModelCall`, the first registered outermost. */

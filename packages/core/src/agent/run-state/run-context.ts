@@ -1,4 +1,3 @@
-import type { CompactionSettings, resolveCompaction } from '../../compaction/compaction-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
@@ -7,6 +6,7 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder, RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { Finish } from './finish.ts';
@@ -55,11 +55,11 @@ export type RunContext<Output> = {
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
   /**
-   * The run's compaction (the run's option, else that of the agent holding the run), defaults
-   * applied for its model, with the
-   * implementation its `compaction()` value carried; `undefined`: off.
+   * The plugin of the run's compaction (the run's option, else that of the agent holding the
+   * run), made for the holding agent's model; the run's plugins hold it first (see
+   * `agentScope`). `undefined`: off. The loop never calls it itself.
    */
-  readonly compaction: EngineCompaction | undefined;
+  readonly compaction: AgentPlugin | undefined;
   /**
    * The run's plugins and their states (`plugins` of the agent, the run and the runs above);
    * `undefined` without any, so a step checks one field and does nothing more.
@@ -240,26 +240,4 @@ export type EngineGuardrails = {
       ) => string)
     | undefined;
   readonly engine: GuardrailEngine;
-};
-
-/**
- * What the loop calls to compact. It comes with the `compaction` option's value (made by
- * `compaction()` of `@gemloop/core/compaction`), so an agent that does not compact never loads
- * (nor bundles) the decision, the strategies and the estimate. Declared here, beside the context
- * its phase takes, for the same reason as {@link GuardrailEngine}. @internal
- */
-export type CompactionEngine = {
-  /** The defaults and the model's window applied to the options (compaction-options.ts). */
-  readonly resolve: typeof resolveCompaction;
-  /** The compaction phase of a model step (agent/loop/compact-before-step.ts). */
-  readonly compactBeforeStep: <Output>(
-    context: RunContext<Output>,
-    stepNumber: number,
-  ) => Promise<void>;
-};
-
-/** A run's resolved compaction with the implementation its value carried. @internal */
-export type EngineCompaction = {
-  readonly settings: CompactionSettings;
-  readonly engine: CompactionEngine;
 };

@@ -72,11 +72,6 @@ export class RunTracker {
    * call) starts once.
    */
   startedStep = 0;
-  /**
-   * The step whose history was last compacted: a step compacts once, before its plugins see the
-   * contents, so a call a plugin sends again (model fallback) sends the compacted history too.
-   */
-  compactedStep = 0;
 
   /** The meter of the call that started this run (a child run): its tallies are this run's. */
   private readonly spend: ChildSpend | undefined;

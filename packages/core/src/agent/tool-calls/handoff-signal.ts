@@ -1,6 +1,7 @@
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
+import type { PluginRunFacts } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 
@@ -27,6 +28,8 @@ export type HandOff = (
   signal: HandoffSignal,
   step: AgentStep,
   from: number,
+  /** What the run's plugins read: a run without plugins starts them for the receiving agent's. */
+  facts: PluginRunFacts,
 ) => RunContext<unknown>;
 
 /**

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
-import { type Guardrails, guardrails as makeGuardrails } from '@gemloop/core/guardrails';
 import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
@@ -225,6 +224,7 @@ export async function startDurableWorkerWith(
     build: (key, options) => {
       const { agent } = makeAgent(key, options);
       return {
+        agent,
         run: (input, parent, history) =>
           agentTurnsOf(agent).child(
             input,
@@ -236,25 +236,12 @@ export async function startDurableWorkerWith(
           ),
       };
     },
-    inherited: (topAgent) => {
+    top: (topAgent) => {
       const top = prepared.get(topAgent);
-      const options = (agents[topAgent]?.guardrails as Guardrails | undefined)?.options;
-      const tools = options?.tools ?? [];
-      const inheritedPlugins = (agents[topAgent]?.plugins ?? []).filter(
-        (plugin) => plugin.inherit === true,
-      );
       return {
-        plugins: inheritedPlugins.length === 0 ? undefined : inheritedPlugins,
+        agent: top?.agent,
         hook: top?.approvals.hook,
         forget: (runId) => top?.approvals.forget(runId),
-        toolGuardrails:
-          tools.length === 0
-            ? undefined
-            : makeGuardrails({
-                tools,
-                timeoutMs: options?.timeoutMs,
-                onTimeout: options?.onTimeout,
-              }),
       };
     },
     pauser,

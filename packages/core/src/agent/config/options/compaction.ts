@@ -1,4 +1,3 @@
-import type { resolveCompaction } from '../../../compaction/compaction-options.ts';
 import type { Logger } from '../../../logging/logger.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
@@ -8,14 +7,9 @@ import {
   defaultToolOutputLimit,
   toolOutputSafetyNet,
 } from '../../../tools/responses/default-tool-output-limit.ts';
-import {
-  type Compaction,
-  isCompaction,
-  type ResolvedCompaction,
-} from '../../compaction/compaction-value.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentOptions } from '../agent-options.ts';
-import { isPluginOption } from '../plugin-option.ts';
+import { isPluginOption, type PluginOption, type PluginOptionAgent } from '../plugin-option.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 function message(path: string, value: unknown): string {
@@ -27,7 +21,10 @@ function message(path: string, value: unknown): string {
   return `${path} must be compaction({ ... }) from '@gemloop/core/compaction', or false for none; got ${value === true ? 'true' : typeof value}.`;
 }
 
-const isCompactionValue = optionCheck(isCompaction, message);
+const isCompactionValue = optionCheck(
+  (value: unknown) => isPluginOption(value, 'compaction'),
+  message,
+);
 
 const isToolOutputValue = optionCheck(
   (value: unknown) => isPluginOption(value, 'tool-output'),
@@ -70,7 +67,11 @@ export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = d
 
 /** The part of `AgentConfig` these options make. @internal */
 export type CompactionConfig = {
-  compaction: ResolvedCompaction | undefined;
+  /**
+   * The plugin of the agent's `compaction` made for its model; not among its `plugins`: a run
+   * holds it while the agent holds the run, unless the run has its own (see `agentScope`).
+   */
+  compaction: AgentPlugin | undefined;
   /**
    * The default cap on a tool result, the loop's own cheap check (not a plugin: every agent has
    * it, and a plugin on every agent would bundle and run the seam for all of them);
@@ -84,20 +85,17 @@ export type CompactionConfig = {
 };
 
 /**
- * A `compaction` value resolved for `model` through the implementation it carries (the defaults,
- * the window from the capabilities table); `undefined` when it is `false` or not given.
+ * The plugin a `compaction` value makes for `agent` (its defaults and the window of the agent's
+ * model applied); `undefined` when it is `false` or not given.
  * @throws {@link InvalidArgumentError} when compaction has no threshold it can know.
  * @internal
  */
-export function resolveCompactionValue(
-  value: Compaction | false | undefined,
-  { model, inputTokenLimit }: { model: string; inputTokenLimit: number | undefined },
-): ResolvedCompaction | undefined {
+export function compactionPluginFor(
+  value: PluginOption<'compaction'> | false | undefined,
+  agent: PluginOptionAgent,
+): AgentPlugin | undefined {
   if (value === undefined || value === false) return undefined;
-  // Every value comes from compaction(), whose engine this is (isCompaction checked the shape).
-  const engine = value.engine as { resolve: typeof resolveCompaction };
-  const settings = engine.resolve(value.options, { model, inputTokenLimit });
-  return settings === undefined ? undefined : { settings, engine };
+  return value.plugin(agent);
 }
 
 /**
@@ -113,7 +111,7 @@ export function resolveCompactionOption(
   const { inputTokenLimit } = capabilities;
   const { toolOutput } = options;
   return {
-    compaction: resolveCompactionValue(options.compaction, { model, inputTokenLimit }),
+    compaction: compactionPluginFor(options.compaction, { model, inputTokenLimit, tools, logger }),
     toolOutputDefault:
       toolOutput === undefined
         ? defaultToolOutputLimit(inputTokenLimit)

@@ -1,3 +1,13 @@
+import type { AgentConfig } from '../agent/config/agent-config.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { isRunEnding } from '../agent/run-state/is-run-ending.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
+import { toAgentUsage } from '../agent/usage.ts';
+import { CompactionError } from '../errors/compaction-error.ts';
+import { estimateTokens } from '../history/estimate-tokens.ts';
+import { costOf } from '../models/cost-of.ts';
+import type { Content } from '../wire/content.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
 import {
   type CompactionReport,
   type CompactionTrace,
@@ -5,20 +15,9 @@ import {
   compactHistory,
   type Summarize,
   type SummarizerCall,
-} from '../../compaction/compact-history.ts';
-import {
-  type CompactionSettings,
-  compactionThreshold,
-} from '../../compaction/compaction-options.ts';
-import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
-import { CompactionError } from '../../errors/compaction-error.ts';
-import { estimateTokens } from '../../history/estimate-tokens.ts';
-import { costOf } from '../../models/cost-of.ts';
-import type { Content } from '../../wire/content.ts';
-import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { AgentConfig } from '../config/agent-config.ts';
-import type { RunContext } from '../run-state/run-context.ts';
-import { toAgentUsage } from '../usage.ts';
+} from './compact-history.ts';
+import { type CompactionSettings, compactionThreshold } from './compaction-options.ts';
+import { estimateSentTokens } from './estimate-sent-tokens.ts';
 import { fitRequestToWindow } from './fit-request-to-window.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
@@ -43,11 +42,31 @@ const NEAR_THRESHOLD = 0.85;
  */
 export async function compactBeforeStep<Output>(
   context: RunContext<Output>,
+  settings: CompactionSettings,
+  stepNumber: number,
+): Promise<void> {
+  try {
+    await compactHistoryToSend(context, settings, stepNumber);
+  } catch (error) {
+    // A summarizer (or countTokens) stopped by the run's signal ends the run aborted, with its
+    // history, as an aborted model call does (not with the signal's bare reason).
+    if (context.signal.aborted && !isRunEnding(context.config, error))
+      throw new AgentAbortedError({
+        phase: 'model-call',
+        run: context.run.state(),
+        cause: context.signal.reason,
+      });
+    throw error;
+  }
+}
+
+/** See {@link compactBeforeStep}. */
+async function compactHistoryToSend<Output>(
+  context: RunContext<Output>,
+  settings: CompactionSettings,
   stepNumber: number,
 ): Promise<void> {
   const { config, run } = context;
-  if (context.compaction === undefined) return;
-  const { settings } = context.compaction;
   const contents = run.sendContents();
   const fixed = fixedTokensOf(config, context.leadingContents);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
@@ -62,7 +81,7 @@ export async function compactBeforeStep<Output>(
     contents,
     settings,
     target,
-    summarize: settings.summarize === undefined ? undefined : summarizer(context, trace),
+    summarize: settings.summarize === undefined ? undefined : summarizer(context, settings, trace),
     newId: () => crypto.randomUUID(),
     onArtifactFailed: (error, id) =>
       config.logger.warn(
@@ -84,7 +103,12 @@ export async function compactBeforeStep<Output>(
   const fit =
     window === undefined
       ? undefined
-      : await fitRequestToWindow(context, { stepNumber, contents: decided.after, window, fixed });
+      : await fitRequestToWindow(context, settings, {
+          stepNumber,
+          contents: decided.after,
+          window,
+          fixed,
+        });
   const after = fit === undefined ? decided.after : fit.contents;
   if (after === contents) return;
   const builtIn = !decided.replaced && !decided.cancelled;
@@ -271,15 +295,19 @@ async function countedTokens<Output>(
  * summarizer gets no tools and no history of its own: another model may summarize (thought
  * signatures are model-bound; a transcript has none).
  */
-function summarizer<Output>(context: RunContext<Output>, trace: CompactionTrace): Summarize {
+function summarizer<Output>(
+  context: RunContext<Output>,
+  settings: CompactionSettings,
+  trace: CompactionTrace,
+): Summarize {
   const { config } = context;
   return async (transcript) => {
-    const model = context.compaction?.settings.summarize?.model ?? config.model;
+    const model = settings.summarize?.model ?? config.model;
     // Timed for the observers: the call's own span, a child of the compaction's.
     const call: SummarizerCall = { model, startedAt: config.now(), endedAt: 0 };
     trace.summarizer = call;
     try {
-      return await summarizeOnce(context, model, transcript, call);
+      return await summarizeOnce(context, settings, model, transcript, call);
     } catch (error) {
       if (CompactionError.isInstance(error)) call.error = error;
       throw error;
@@ -292,12 +320,13 @@ function summarizer<Output>(context: RunContext<Output>, trace: CompactionTrace)
 /** One summary: the model call, its usage and cost counted, its text. */
 async function summarizeOnce<Output>(
   context: RunContext<Output>,
+  settings: CompactionSettings,
   model: string,
   transcript: string,
   call: SummarizerCall,
 ): Promise<string> {
   const { config, callOptions } = context;
-  const summarize = context.compaction?.settings.summarize;
+  const summarize = settings.summarize;
   let text: string;
   try {
     const { response } = await config.modelCall.generate({

@@ -1,8 +1,9 @@
-import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
-import { describeUncut, type FitWindowResult, fitWindow } from '../../compaction/fit-window.ts';
-import type { Content } from '../../wire/content.ts';
-import { ContextWindowError } from '../errors/context-window-error.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import { ContextWindowError } from '../agent/errors/context-window-error.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
+import type { Content } from '../wire/content.ts';
+import type { CompactionSettings } from './compaction-options.ts';
+import { estimateSentTokens } from './estimate-sent-tokens.ts';
+import { describeUncut, type FitWindowResult, fitWindow } from './fit-window.ts';
 
 /**
  * The window guard, after the compaction (and `onCompaction`) had their say: a history still
@@ -15,6 +16,7 @@ import type { RunContext } from '../run-state/run-context.ts';
  */
 export async function fitRequestToWindow<Output>(
   context: RunContext<Output>,
+  settings: CompactionSettings,
   {
     stepNumber,
     contents,
@@ -34,7 +36,6 @@ export async function fitRequestToWindow<Output>(
   const estimate = (list: readonly Content[]): number =>
     estimateSentTokens(list, run.tokenEstimates);
   if (fixed + estimate(contents) <= window) return undefined;
-  const settings = (context.compaction as NonNullable<typeof context.compaction>).settings;
   const budget = window - fixed;
   const fit = await fitWindow({
     contents,
