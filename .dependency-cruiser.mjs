@@ -56,6 +56,10 @@ export const coreLayers = [
   'run',
   'telemetry',
   'recorder',
+  // Pricing, a plugin every agent has by default (its contract, `Pricer`, and the cost types are
+  // in models/): made by the agent's facade from the `prices` option; the loop imports none of it
+  // and calls the pricer the config carries (loopRules below).
+  'pricing',
   // A plugin every agent has by default (its public face, options and reports, is in run/): made
   // by the agent's facade, which sits above it; the loop imports none of it (loopRules below).
   'continuation',
@@ -152,6 +156,7 @@ const FEATURE_FOLDERS = [
   // Gone (merged into compaction/); kept so no feature folder comes back inside agent/.
   'agent/compaction/',
   'continuation/',
+  'pricing/',
   'prompt-cache/',
   'budget/',
   'interactions/',

@@ -1,5 +1,6 @@
-// Cost in dollars: what each step and the run cost, prices of your own (a gateway's), a cost
-// budget on a run, on a chat session, and on a tree of agents (subagents count into the top run's).
+// Cost in dollars: what each step and the run cost, prices of your own (a gateway's) or a pricer
+// of your own, a cost budget on a run, on a chat session, and on a tree of agents (subagents
+// count into the top run's).
 //
 //   node scripts/run-example.mjs cost
 //
@@ -11,7 +12,7 @@ import { createAgent, createChatSession, defineTool } from '@gemloop/core';
 import { costAbove } from '@gemloop/core/agent';
 import { subagent } from '@gemloop/core/composition';
 import { AgentAbortedError, ChatBudgetExceededError, TreeBudgetError } from '@gemloop/core/errors';
-import { type Cost, priceOf } from '@gemloop/core/models';
+import { type Cost, type Pricer, priceOf } from '@gemloop/core/models';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
 
@@ -54,6 +55,25 @@ await run(async ({ gemini, model }) => {
     prices: () => ({ input: '0.10', output: '0.40', source: 'my gateway', checked: '2026-11-23' }),
   });
   console.log(`at gateway prices: ${dollars((await gateway.run('Say hi.')).cost)}`);
+
+  // 2b. A pricer of your own replaces gemloop's `pricing` plugin (agent.plugins lists it): here a
+  // gateway that bills a flat $0.0001 a model call, whatever the tokens, which no price table says.
+  const perCall: Pricer = {
+    name: 'per-call',
+    price: () => ({
+      currency: 'USD',
+      total: '0.0001',
+      input: '0.0001',
+      cachedInput: '0',
+      output: '0',
+      thinking: '0',
+    }),
+  };
+  const flat = createAgent({ gemini, model, tools: [getWeather], prices: perCall });
+  const flatResult = await flat.run('What is the temperature in Paris?');
+  console.log(
+    `per-call pricer (${flat.plugins?.map((plugin) => plugin.name).join(', ')}): ${flatResult.steps.length} calls, ${dollars(flatResult.cost)}`,
+  );
 
   // 3. A budget: the run stops after the step that goes over it...
   const capped = await agent.run('What is the temperature in Paris?', {

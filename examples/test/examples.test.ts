@@ -206,6 +206,11 @@ describe.concurrent('the examples, offline', () => {
       steps.reduce((sum, step) => sum + toPicos(step as string), 0n),
     );
     expect(stdout).toMatch(/^at gateway prices: \$0\.\d+$/m);
+    const flat = /^per-call pricer \(continuation, per-call\): (\d+) calls, \$(0\.\d+)$/m.exec(
+      stdout,
+    );
+    expect(flat, stdout).not.toBeNull();
+    expect(toPicos(flat?.[2] as string)).toBe(BigInt(flat?.[1] as string) * 100_000_000n);
     expect(stdout).toContain('budget $0.000001: stop-condition after 1 step(s)');
     expect(stdout).toMatch(
       /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
@@ -486,7 +491,7 @@ describe.concurrent('the examples, offline', () => {
 
   it('plugins: a third-party request-level plugin sends every request to a gateway and reports each', async () => {
     const { stdout } = await runOk('plugins/route-requests.ts');
-    expect(stdout).toContain('plugins: route-requests, continuation');
+    expect(stdout).toContain('plugins: route-requests, continuation, pricing');
     expect(stdout).toMatch(/request 1: stream via the gateway, 1 contents, \d+ chunk\(s\)/);
     expect(stdout).toMatch(/request 2: stream via the gateway, 3 contents, \d+ chunk\(s\)/);
     expect(stdout).toContain('answer: Order 7 has shipped; it arrives Friday.');

@@ -94,11 +94,15 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 42 chunks; 32.2 KB lazily in 18) with both branches merged. 92.3 KB (94,508 bytes, 44 chunks;
  * 34.1 KB lazily in 19) once continuation became a default plugin whose hop code (the hop log,
  * resume, restart, usage sums) loads with `import()` only when an answer asks to be continued;
- * the budget 92.4 KB.
+ * the budget 92.4 KB. 92.9 KB (95,146 bytes, 49 chunks; main measured 94,607 the same day) once pricing
+ * became a default plugin (helper `pricing-plugin`): the loop prices through the pricer the config carries,
+ * and gemloop's table loads in a chunk of its own with the loop (+539: the `pricing` plugin's maker and a
+ * user pricer's guard, the `prices: false` and pricer cases of the option, three more chunk seams);
+ * the budget 93.0 KB. 95,102 bytes with main's compaction plugin merged (main alone: 94,615).
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
  * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 92.4 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 93.0 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -19,6 +19,9 @@
  * - steering: the built-in steering plugin, on (`run(input, { steering: createSteering() })`,
  *   a controller nobody sends to: what steering costs a step when it is on). Off, it is not
  *   there at all (the "off" rows: a run or stream nobody steers loads no part of it).
+ * - prices off, own pricer: `prices: false` (no pricing plugin: every cost unknown) and a
+ *   `Pricer` of one's own: what the default pricing plugin (gemloop's table, every other row has
+ *   it) costs a step against "prices off", and what a user's pricer costs instead.
  * - continuation off: `continuation: false`, an agent without the continuation plugin every
  *   other row has by default (its wrapper around each model call's requests: what the default
  *   plugin costs a step, against "off"; goal 0 within the A/A band).
@@ -52,6 +55,7 @@ import { compaction, toolOutput } from '@gemloop/core/compaction';
 import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
+import type { Pricer } from '@gemloop/core/models';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createSteering } from '@gemloop/core/steering';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
@@ -156,6 +160,7 @@ const agentWith = (
     toolOutput?: ReturnType<typeof toolOutput> | false;
     cache?: { minTokens: number };
     continuation?: false;
+    prices?: false | Pricer;
     compaction?: ReturnType<typeof compaction>;
   } = {},
 ) =>
@@ -169,6 +174,18 @@ const agentWith = (
     ...(guarded === undefined ? {} : { guardrails: guarded }),
     ...budget,
   });
+/** A pricer of one's own (a gateway's flat price): the guard around a user's pricer, per call. */
+const flatPricer: Pricer = {
+  name: 'flat',
+  price: () => ({
+    currency: 'USD',
+    total: '0.001',
+    input: '0.0004',
+    cachedInput: '0',
+    output: '0.0006',
+    thinking: '0',
+  }),
+};
 const variants = {
   off: agentWith(undefined),
   'off again': agentWith(undefined),
@@ -190,6 +207,8 @@ const variants = {
   'prompt cache': agentWith(undefined, undefined, { cache: { minTokens: 0 } }),
   'tree budget': agentWith(undefined),
   'continuation off': agentWith(undefined, undefined, { continuation: false }),
+  'prices off': agentWith(undefined, undefined, { prices: false }),
+  'own pricer': agentWith(undefined, undefined, { prices: flatPricer }),
   compaction: agentWith(undefined, undefined, {
     compaction: compaction({ maxTokens: 10_000_000 }),
   }),

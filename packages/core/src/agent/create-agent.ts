@@ -1,5 +1,6 @@
 import { continuationPlugin, preloadContinuation } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { preloadPricing, resolvePricing } from '../pricing/pricing-plugin.ts';
 import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -39,7 +40,8 @@ export type Agent<Output = undefined> = {
    * its options are sugar for (`toolOutput`; the prompt cache's for `cache`, once the agent's first
    * run made it), then the ones it has by default: `continuation`
    * (long-decode answers continued; `{ name: 'continuation', options }`, absent with
-   * `continuation: false`). A run's own plugins (`RunOptions.plugins`, a chat session's) and
+   * `continuation: false`) and `pricing` (each model call's cost; `{ name: 'pricing', prices }`,
+   * or the `prices` option's own pricer, absent with `prices: false`). A run's own plugins (`RunOptions.plugins`, a chat session's) and
    * those a parent run hands down join these per run. Frozen: to change them, make another agent.
    * Always set by `createAgent`; optional so that a wrapper around an agent need not restate it.
    */
@@ -101,10 +103,11 @@ export type Agent<Output = undefined> = {
  * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
-  // The plugins every agent has unless its options turn them off (continuation), made here, above
-  // the loop: no file of the loop or its config imports a feature.
+  // The plugins every agent has unless its options turn them off (continuation, pricing), made
+  // here, above the loop: no file of the loop or its config imports a feature.
   const config: AgentConfig<Output> = resolveAgentConfig(options, {
     continuation: continuationPlugin,
+    pricing: resolvePricing,
   });
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
   // The `cache` option is sugar for the prompt cache's plugin (prompt-cache/): loaded and made
@@ -485,10 +488,13 @@ type UnaryStart = {
   /** Stops following the caller's signal. */
   unfollow: () => void;
 };
-// With the loop, the default continuation plugin's code: a run's model calls go through it.
+// With the loop, the default plugins' code: a run's model calls go through continuation, and
+// each is priced by the pricing plugin (gemloop's table).
 const runLoopModule = new LoadOnce(
   (): Promise<RunLoopModule> =>
-    Promise.all([import('./loop/run-loop.ts'), preloadContinuation()]).then(([loop]) => loop),
+    Promise.all([import('./loop/run-loop.ts'), preloadContinuation(), preloadPricing()]).then(
+      ([loop]) => loop,
+    ),
 );
 
 // The `budget` run option is sugar for the tree budget's plugin (budget/): loaded by the first run

@@ -5,7 +5,7 @@ import { createBatches } from '../http/batches/create-batches.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createFiles } from '../http/files/create-files.ts';
 import type { CreateGeminiOptions } from '../http/gemini.ts';
-import { costOf } from '../models/cost-of.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { BatchRunsState } from './batch-runs.ts';
 import { createBatchRuns } from './create-batch-runs.ts';

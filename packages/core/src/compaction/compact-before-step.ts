@@ -5,7 +5,7 @@ import type { RunContext } from '../agent/run-state/run-context.ts';
 import { toAgentUsage } from '../agent/usage.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateTokens } from '../history/estimate-tokens.ts';
-import { costOf } from '../models/cost-of.ts';
+import { writeCost } from '../models/write-cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import {
@@ -340,7 +340,7 @@ async function summarizeOnce<Output>(
     // The summary was billed: the run's usage and cost (and a chat's, a span's) count it, priced
     // for the summarizer's model.
     call.usage = response.usageMetadata;
-    const cost = costOf(response.usageMetadata ?? {}, model, undefined, config.prices);
+    const cost = writeCost(config.price(response.usageMetadata ?? {}, model, undefined));
     call.cost = cost;
     const usage = toAgentUsage(response.usageMetadata);
     context.run.addUsage(usage, cost);

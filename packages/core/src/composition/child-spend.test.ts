@@ -22,7 +22,7 @@ import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { addCosts } from '../models/cost.ts';
-import { costOf } from '../models/cost-of.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { defineTool } from '../tools/define/define-tool.ts';

@@ -9,8 +9,8 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { addCosts } from '../models/cost.ts';
-import { costOf } from '../models/cost-of.ts';
 import { CostTotal } from '../models/cost-total.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import { subagent } from './subagent.ts';

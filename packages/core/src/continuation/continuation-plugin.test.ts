@@ -65,18 +65,21 @@ describe('agent.plugins', () => {
     const optionsOf = (plugins: readonly unknown[] | undefined) =>
       plugins?.map((plugin) => (plugin as { options?: unknown }).options);
     const agent = createAgent({ gemini, model: MODEL });
-    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation']);
-    expect(optionsOf(agent.plugins)).toEqual([CONTINUATION_DEFAULTS]);
+    // Pricing, the other default plugin, is listed after it (pricing/pricing-plugin.test.ts).
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation', 'pricing']);
+    expect(optionsOf(agent.plugins)).toEqual([CONTINUATION_DEFAULTS, undefined]);
     expect(
       optionsOf(createAgent({ gemini, model: MODEL, continuation: { maxHops: 16 } }).plugins),
-    ).toEqual([{ ...CONTINUATION_DEFAULTS, maxHops: 16 }]);
+    ).toEqual([{ ...CONTINUATION_DEFAULTS, maxHops: 16 }, undefined]);
   });
 
   it('leaves it out when the option turns it off', () => {
-    expect(createAgent({ gemini, model: MODEL, continuation: false }).plugins).toEqual([]);
-    expect(createAgent({ gemini, model: MODEL, continuation: { enabled: false } }).plugins).toEqual(
-      [],
-    );
+    const names = (agent: { plugins?: readonly { name: string }[] | undefined }) =>
+      agent.plugins?.map((plugin) => plugin.name);
+    expect(names(createAgent({ gemini, model: MODEL, continuation: false }))).toEqual(['pricing']);
+    expect(
+      names(createAgent({ gemini, model: MODEL, continuation: { enabled: false } })),
+    ).toEqual(['pricing']);
   });
 
   it("lists the agent's plugins first, then the sugar options', then the defaults", () => {
@@ -91,6 +94,7 @@ describe('agent.plugins', () => {
       'mine',
       'gemloop.tool-output',
       'continuation',
+      'pricing',
     ]);
     expect(agent.plugins?.[0]).toBe(mine);
   });
@@ -111,9 +115,13 @@ describe('agent.plugins', () => {
   it("shows the prompt cache's plugin once the agent's first run made it", async () => {
     const { gemini } = await setup([turn.text('One.'), turn.text('Two.')]);
     const agent = createAgent({ gemini, model: MODEL, cache: { minTokens: 0 } });
-    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation']);
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['continuation', 'pricing']);
     await agent.run('Hi.');
-    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual(['prompt-cache', 'continuation']);
+    expect(agent.plugins?.map((plugin) => plugin.name)).toEqual([
+      'prompt-cache',
+      'continuation',
+      'pricing',
+    ]);
     expect(agent.plugins).toBe(agent.plugins);
     await agent.close();
   });
@@ -279,7 +287,7 @@ describe('continuation in a subagent and a chat', () => {
       // The parent's own continuation is off: the child continues with its own.
       continuation: false,
     });
-    expect(parent.plugins).toEqual([]);
+    expect(parent.plugins?.map((plugin) => plugin.name)).toEqual(['pricing']);
     const run = parent.stream('A story, please.');
     const events = await collect(run);
     const result = await run.result;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { costOf } from '../models/cost-of.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { band, estimateRun, type RunSample } from './estimate-run.ts';
 
 const MODEL = 'gemini-3-flash-preview';

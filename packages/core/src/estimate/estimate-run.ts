@@ -2,7 +2,8 @@ import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CallOptions } from '../http/gemini.ts';
-import { costOf } from '../models/cost-of.ts';
+import { writeCost } from '../models/write-cost.ts';
+import { preloadPricing } from '../pricing/pricing-plugin.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { Content } from '../wire/content.ts';
 
@@ -120,6 +121,9 @@ export async function estimateRun(
     options.callOptions,
   );
   const promptTokens = counted.totalTokens ?? 0;
+  // Priced by the agent's pricer, as its runs are: gemloop's loads with the loop, which an agent
+  // that never ran has not loaded.
+  await preloadPricing();
   const at = (stepCount: number) => {
     // Step k sends the first request plus the k-1 steps before it: their answers and as much
     // again as tool results.
@@ -130,7 +134,7 @@ export async function estimateRun(
       candidatesTokenCount: output,
       totalTokenCount: prompt + output,
     };
-    const cost = costOf(usage, config.model, config.request.serviceTier, config.prices);
+    const cost = writeCost(config.price(usage, config.model, config.request.serviceTier));
     return {
       tokens: usage.totalTokenCount,
       usd: cost.total === null ? Number.NaN : Number(cost.total),

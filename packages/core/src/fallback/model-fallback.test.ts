@@ -17,7 +17,7 @@ import { createChatSession } from '../chat/create-chat-session.ts';
 import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { costOf } from '../models/cost-of.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { defineTool } from '../tools/define/define-tool.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf } from '../models/cost-of.ts';
+import { costOf } from '../pricing/cost-of.ts';
 import { toUsageMetadata } from './to-generate-content-response.ts';
 
 // An interaction's `usage` (`@google/genai` 2.32.0 `Usage`: `total_cached_tokens`,

@@ -2,12 +2,13 @@
 // tools and media each supports; the smallest prompt an explicit cache accepts; context windows;
 // prices and what a call cost).
 
+export { costOf, priceOf } from '../pricing/cost-of.ts';
+export { knownPrices } from '../pricing/known-prices.ts';
+export type { PricingPlugin } from '../pricing/pricing-plugin.ts';
 export type { ContextWindowOptions } from './context-window-of.ts';
 export { contextWindowOf } from './context-window-of.ts';
 export type { Cost } from './cost.ts';
-export { addCosts } from './cost.ts';
-export type { CostUsage } from './cost-of.ts';
-export { costOf, priceOf } from './cost-of.ts';
+export { addCosts, unknownCost } from './cost.ts';
 export { CostTotal } from './cost-total.ts';
 export type { EmbeddingCostOptions, EmbeddingCostUsage } from './embedding-cost-of.ts';
 export { embeddingCostOf } from './embedding-cost-of.ts';
@@ -15,7 +16,6 @@ export type { EmbeddingPrice, EmbeddingTier } from './known-embedding-prices.ts'
 export { knownEmbeddingPrices } from './known-embedding-prices.ts';
 export type { KnownModel, KnownThinkingLevel } from './known-models.ts';
 export { findKnownModel, knownModels } from './known-models.ts';
-export { knownPrices } from './known-prices.ts';
 export { getMinCacheTokens } from './min-cache-tokens.ts';
 export type { ModelCapabilities } from './model-capabilities.ts';
 export { getModelCapabilities } from './model-capabilities.ts';
@@ -29,4 +29,5 @@ export type {
   TokenPrices,
 } from './model-prices.ts';
 export { LONG_CONTEXT_TOKENS } from './model-prices.ts';
+export type { CostUsage, Pricer } from './pricer.ts';
 export type { UsdPerMillion } from './usd.ts';

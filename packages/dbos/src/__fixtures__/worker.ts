@@ -434,6 +434,23 @@ const worker = await startDurableWorkerWith({
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
+    // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
+    priced: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      prices: {
+        name: 'cent-a-call',
+        price: () => ({
+          currency: 'USD',
+          total: '0.01',
+          input: '0.01',
+          cachedInput: '0',
+          output: '0',
+          thinking: '0',
+        }),
+      },
+    },
     remembering: {
       gemini,
       model,

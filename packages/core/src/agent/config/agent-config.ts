@@ -2,7 +2,7 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
-import type { PricesOption } from '../../models/model-prices.ts';
+import type { PriceModelCall } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { ContinuationSettings } from '../../run/continuation-options.ts';
 import type { ModelCallWrapper } from '../../run/model-call-wrapper.ts';
@@ -64,7 +64,8 @@ export type AgentConfig<Output> = {
   continuation: ContinuationSettings;
   /**
    * The plugins the agent has without being given them (the continuation plugin, made from
-   * `continuation` unless it is off), listed by `agent.plugins` after the agent's own.
+   * `continuation` unless it is off; the pricing plugin, made from `prices` unless it is
+   * `false`), listed by `agent.plugins` after the agent's own.
    */
   defaultPlugins: readonly AgentPlugin[];
   /**
@@ -112,12 +113,16 @@ export type AgentConfig<Output> = {
   toolOutputDefault: ToolOutputLimit | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
-  /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */
-  prices: PricesOption | undefined;
+  /**
+   * What a model call cost: the pricer among `defaultPlugins` (gemloop's `pricing` plugin, made
+   * from the `prices` option, or the option's own pricer), found once per agent. Without one
+   * (`prices: false`, or a config resolved without the facade's makers) every cost is unknown.
+   */
+  price: PriceModelCall;
   /**
    * The same options resolved for another model, for a call a plugin sends there
    * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),
-   * capabilities and prices. Resolved on first use, once per model; `undefined` in a config built
+   * capabilities and pricer. Resolved on first use, once per model; `undefined` in a config built
    * by hand (tests), where such a call only changes the request's model.
    */
   forModel?: ((model: string) => AgentConfig<Output>) | undefined;

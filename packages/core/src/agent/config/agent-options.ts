@@ -3,6 +3,7 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
+import type { Pricer } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { ContinuationOptions } from '../../run/continuation-options.ts';
 import type { Steering } from '../../run/steering-controller.ts';
@@ -310,9 +311,14 @@ export type AgentOptions<Output = undefined> = {
    * `undefined` to fall back to gemloop's table, `null` for unknown). Give it for a gateway that
    * bills differently (CometAPI, OpenRouter) or a model gemloop has no price for; a model with no
    * price gets an unknown cost (`null`), never a guessed one.
+   *
+   * Sugar for the `pricing` plugin every agent has by default (listed in `agent.plugins`). A
+   * {@link Pricer} of your own (`{ name, price: (usage, model, tier) => cost }`, such as a
+   * gateway's price list) replaces it; `false` turns pricing off (every cost is unknown, which a
+   * cost budget counts as over).
    * @defaultValue gemloop's table
    */
-  prices?: PricesOption | undefined;
+  prices?: PricesOption | Pricer | false | undefined;
   /**
    * Vertex AI only: stream function-call arguments as the model writes them
    * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,

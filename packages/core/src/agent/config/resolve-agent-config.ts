@@ -4,7 +4,11 @@ import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
 import { resolveApiOption } from './options/api.ts';
 import { resolveCompactionOption } from './options/compaction.ts';
-import { type DefaultPluginMakers, resolveContinuationOption } from './options/continuation.ts';
+import {
+  type ContinuationConfig,
+  type DefaultPluginMakers,
+  resolveContinuationOption,
+} from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
@@ -30,7 +34,7 @@ export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './options/too
 /**
  * Checks every `createAgent` option strictly and precomputes what each step sends, so a step only
  * adds its `contents`. `defaultPlugins` makes the plugins an agent has by default (the facade's:
- * the config imports no feature). Each option's check, default and resolution is declared in its group's
+ * the config imports no feature): continuation, and pricing (`AgentConfig.price`). Each option's check, default and resolution is declared in its group's
  * file under options/; this joins them, and builds the request the options shape together
  * (tools, tool choice, thinking, output and generation config all end up in it).
  *
@@ -96,7 +100,7 @@ export function resolveAgentConfig<Output>(
     ...modelConfig,
     ...requests,
     ...steps,
-    ...resolveContinuationOption(options, defaultPlugins),
+    ...resolveDefaultPlugins(options, defaultPlugins),
     ...toolRuns,
     ...toolsConfig,
     request,
@@ -109,11 +113,31 @@ export function resolveAgentConfig<Output>(
     ...windowConfig,
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
-    ...resolvePricesOption(options),
     ...resolvePluginsOption(options, toolOutputPlugin),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);
   return config;
+}
+
+/**
+ * The plugins every agent has unless its options turn them off: continuation, then pricing
+ * (listed after it: a call is priced once its requests made one answer), and the pricer the loop
+ * calls (`price`).
+ */
+function resolveDefaultPlugins(
+  options: AgentOptions<unknown>,
+  makers: DefaultPluginMakers,
+): ContinuationConfig & Pick<AgentConfig<unknown>, 'price'> {
+  const continuation = resolveContinuationOption(options, makers);
+  const { pricing, price } = resolvePricesOption(options, makers);
+  return {
+    ...continuation,
+    price,
+    defaultPlugins:
+      pricing === undefined
+        ? continuation.defaultPlugins
+        : [...continuation.defaultPlugins, pricing],
+  };
 }
 
 /** A step's `generationConfig`: with an inline structured output, its JSON schema asked for. */

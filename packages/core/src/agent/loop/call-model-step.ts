@@ -1,7 +1,7 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import type { Cost } from '../../models/cost.ts';
-import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
+import { writeCost } from '../../models/write-cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
@@ -88,7 +88,7 @@ export async function callModelStep<Output>(
       usageSeen,
       price: (called) => writeCost(priceCall(config, called)),
       pricePartial: (usage) =>
-        costOf(usage, config.model, config.request.serviceTier, config.prices),
+        writeCost(config.price(usage, config.model, config.request.serviceTier)),
     });
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
@@ -117,12 +117,12 @@ function callFailed<Output>(
     (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
   if (partial !== undefined) {
     const usage = toAgentUsage(partial);
-    const cost = costOf(partial, config.model, config.request.serviceTier, config.prices);
+    const cost = config.price(partial, config.model, config.request.serviceTier);
     run.addUsage(usage, cost);
     // The tree's budget counts it too (its step never ends, so endStep will not).
     const budget = link.budget;
     if (budget !== undefined) {
-      budget.cost.add(cost);
+      budget.cost.addPriced(cost);
       budget.tokens += usage.totalTokenCount;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { costOf } from '../../models/cost-of.ts';
+import { costOf } from '../../pricing/cost-of.ts';
 import { defineTool } from '../../tools/define/define-tool.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../create-agent.ts';

@@ -45,25 +45,31 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
       typeof plugin === 'object' && plugin !== null
         ? (plugin as Record<string, unknown>)[ENGINE_KEY]
         : undefined;
-    if (carried === undefined)
+    if (carried === undefined) {
+      const option = defaultPluginOption(plugin);
       throw new InvalidArgumentError({
         argument: `${argument}[${index}]`,
-        message: isDefaultPlugin(plugin)
-          ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${(plugin as { name: string }).name}", not in ${argument}.`
-          : (plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined
-            ? `${argument}[${index}] is the createAgent option api's plugin: pass it as api.`
-            : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
+        message:
+          option !== undefined
+            ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${option}", not in ${argument}.`
+            : (plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined
+              ? `${argument}[${index}] is the createAgent option api's plugin: pass it as api.`
+              : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
       });
+    }
     engine ??= carried as PluginEngine;
   });
   return engine;
 }
 
 /**
- * Whether `plugin` is one an agent has by default (a wrapper around the model call's requests, as
- * `agent.plugins` shows it: continuation), taken from one agent's list and handed to another.
+ * The option that sets `plugin` when it is one an agent has by default, as `agent.plugins` shows
+ * it (a wrapper around the model call's requests: continuation; a pricer: pricing), taken from one
+ * agent's list and handed to another; `undefined` for any other value.
  */
-function isDefaultPlugin(plugin: unknown): boolean {
-  const wrapper = plugin as { generate?: unknown; stream?: unknown } | null;
-  return typeof wrapper?.generate === 'function' && typeof wrapper.stream === 'function';
+function defaultPluginOption(plugin: unknown): string | undefined {
+  const value = plugin as { generate?: unknown; stream?: unknown; price?: unknown } | null;
+  if (typeof value?.generate === 'function' && typeof value.stream === 'function')
+    return 'continuation';
+  return typeof value?.price === 'function' ? 'prices' : undefined;
 }

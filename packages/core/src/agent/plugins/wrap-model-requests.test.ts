@@ -111,6 +111,7 @@ describe.each(['run', 'stream'] as const)('a request-level plugin (%s)', (mode) 
       'inner',
       'interactions',
       'continuation',
+      'pricing',
     ]);
     const result = await runIn(mode, agent, 'Hi');
     expect(result.text).toBe('Hello from interactions.');
@@ -160,6 +161,7 @@ describe('the Interactions backend as a plugin', () => {
     expect((agent.plugins ?? []).map((plugin) => plugin.name)).toEqual([
       'interactions',
       'continuation',
+      'pricing',
     ]);
     expect((await agent.run('Hi')).text).toBe('Same.');
     expect(fake.requests.map((request) => request.method)).toEqual(['interactions.create']);

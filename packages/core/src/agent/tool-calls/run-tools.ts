@@ -1,5 +1,4 @@
 import type { Cost } from '../../models/cost.ts';
-import { costPicosOf } from '../../models/cost-of.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
@@ -101,7 +100,7 @@ function countCalls<Output>(
     const callCost =
       priced?.[index] ??
       (call.cost === undefined
-        ? costPicosOf(call.usage, config.model, config.request.serviceTier, config.prices)
+        ? config.price(call.usage, config.model, config.request.serviceTier)
         : toPriced(call.cost));
     run.addUsage(call.usage, callCost);
     // The tree's cost budget counts every model call, a tool's own ones too; a subagent's
@@ -124,7 +123,7 @@ function countCalls<Output>(
 
 /**
  * The step's own cost as a running total: priced again from its response by the rule callModelStep
- * prices with ({@link priceResponse}: the same usage, model, served tier and prices; nothing for a
+ * prices with ({@link priceResponse}: the same usage, model, served tier and pricer; nothing for a
  * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us
  * of a subagent call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost
  * over the work by hand).

@@ -1,3 +1,5 @@
+import type { PricesOption } from '../../../models/model-prices.ts';
+import type { PriceModelCall, Pricer } from '../../../models/pricer.ts';
 import {
   type ContinuationSettings,
   continuationOptionCheck,
@@ -38,6 +40,16 @@ export type DefaultPluginMakers = {
    */
   readonly continuation?:
     | ((settings: ContinuationSettings) => AgentPlugin & ModelCallWrapper)
+    | undefined;
+  /**
+   * The pricing plugin for the `prices` option (called unless it is `false`): the plugin
+   * `agent.plugins` lists, and the function each model call is priced with.
+   */
+  readonly pricing?:
+    | ((prices: PricesOption | Pricer | undefined) => {
+        readonly plugin: Pricer;
+        readonly price: PriceModelCall;
+      })
     | undefined;
 };
 

@@ -1,19 +1,51 @@
-import { checkPrices } from '../../../models/check-prices.ts';
+import { unknownCost } from '../../../models/cost.ts';
+import type { PriceModelCall } from '../../../models/pricer.ts';
+import { optionCheck } from '../../../options/option-checks.ts';
+import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
+import type { DefaultPluginMakers } from './continuation.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
-/** `prices`: what the agent's model costs, over gemloop's price table. @internal */
+/**
+ * `prices`: sugar for the pricing plugin every agent has by default (what a model call cost, over
+ * gemloop's price table). Its shape is checked here; a table's prices, or a pricer's name, by
+ * the plugin's maker (pricing/, handed in by the agent's facade: {@link DefaultPluginMakers}),
+ * which names the price at fault. @internal
+ */
 export const pricesOption: AgentOptionGroup<'prices'> = defineAgentOptions({
   checks: {
-    prices: (value: unknown, path: string): void => checkPrices(value, path),
+    prices: optionCheck(
+      (value) =>
+        value === false ||
+        typeof value === 'function' ||
+        (typeof value === 'object' && value !== null && !Array.isArray(value)),
+      (path) =>
+        `${path} must be a price table, a (model, tier) => price function, a pricer or false.`,
+    ),
   },
 });
 
-/** The part of `AgentConfig` this option makes. @internal */
-export type PricesConfig = Pick<AgentConfig<unknown>, 'prices'>;
+/** The part of `AgentConfig` this option makes, and the plugin `agent.plugins` lists for it. @internal */
+export type PricesConfig = Pick<AgentConfig<unknown>, 'price'> & {
+  pricing: AgentPlugin | undefined;
+};
 
-/** No default: gemloop's table (`knownPrices`) answers what `prices` leaves out. @internal */
-export function resolvePricesOption(options: AgentOptions<unknown>): PricesConfig {
-  return { prices: options.prices };
+/**
+ * The agent's pricer: the facade's pricing plugin for `prices` (gemloop's table when it is left
+ * out); none for `prices: false`, nor in a config resolved without the facade's makers (a
+ * test's): every cost is then unknown, never a guessed one. @internal
+ */
+export function resolvePricesOption(
+  options: AgentOptions<unknown>,
+  makers: DefaultPluginMakers,
+): PricesConfig {
+  const { prices } = options;
+  if (prices === false || makers.pricing === undefined) {
+    const why = prices === false ? 'pricing is off (prices: false)' : 'no pricer';
+    const price: PriceModelCall = () => unknownCost(why);
+    return { price, pricing: undefined };
+  }
+  const { plugin, price } = makers.pricing(prices);
+  return { price, pricing: plugin as AgentPlugin };
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { addCosts, zeroCost } from './cost.ts';
-import { costOf, costPicosOf, priceOf, writeCost } from './cost-of.ts';
-import { CostTotal } from './cost-total.ts';
+import { addCosts, zeroCost } from '../models/cost.ts';
+import { CostTotal } from '../models/cost-total.ts';
+import { picosToDollars } from '../models/usd.ts';
+import { writeCost } from '../models/write-cost.ts';
+import { costOf, costPicosOf, priceOf } from './cost-of.ts';
 import { knownPrices } from './known-prices.ts';
-import { picosToDollars } from './usd.ts';
 
 describe('costOf', () => {
   it('bills uncached input, cached input, output and thinking (at the output rate) exactly', () => {
@@ -163,7 +164,7 @@ describe('costOf', () => {
 
 describe('readCost', () => {
   it('reads back a stored cost only when well formed', async () => {
-    const { readCost } = await import('./read-cost.ts');
+    const { readCost } = await import('../models/read-cost.ts');
     const cost = costOf({ promptTokenCount: 10 }, 'gemini-2.5-flash');
     expect(readCost(JSON.parse(JSON.stringify(cost)))).toEqual(cost);
     const unknown = costOf({ promptTokenCount: 10 }, 'x');

@@ -1,5 +1,10 @@
-import type { ModelPrice, ModelTierPrices, PriceTable, TokenPrices } from './model-prices.ts';
-import { picosPerToken, picosToDollars } from './usd.ts';
+import type {
+  ModelPrice,
+  ModelTierPrices,
+  PriceTable,
+  TokenPrices,
+} from '../models/model-prices.ts';
+import { picosPerToken, picosToDollars } from '../models/usd.ts';
 
 /*
  * Gemini Developer API prices, US dollars per 1M tokens. Google's page is the authority

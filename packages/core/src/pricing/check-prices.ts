@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { PricesOption } from './model-prices.ts';
-import { picosPerToken } from './usd.ts';
+import type { PricesOption } from '../models/model-prices.ts';
+import { picosPerToken } from '../models/usd.ts';
 
 const TIERS = new Set(['standard', 'flex', 'priority', 'batch']);
 const RATES = ['input', 'cachedInput', 'output', 'audioInput', 'cachedAudioInput'] as const;

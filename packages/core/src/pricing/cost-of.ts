@@ -1,27 +1,16 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
-import { type Cost, unknownCost } from './cost.ts';
-import { knownPrices } from './known-prices.ts';
+import { type Cost, unknownCost } from '../models/cost.ts';
 import {
   LONG_CONTEXT_TOKENS,
   type ModelPrice,
   type PricesOption,
   type TokenPrices,
-} from './model-prices.ts';
-import { type CostPicos, picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
-
-/** The token counts {@link costOf} reads: a response's `usageMetadata`, or an agent's usage. */
-export type CostUsage = Pick<
-  UsageMetadata,
-  | 'promptTokenCount'
-  | 'candidatesTokenCount'
-  | 'thoughtsTokenCount'
-  | 'toolUsePromptTokenCount'
-  | 'cachedContentTokenCount'
-  | 'promptTokensDetails'
-  | 'cacheTokensDetails'
-  | 'toolUsePromptTokensDetails'
->;
+} from '../models/model-prices.ts';
+import type { CostUsage } from '../models/pricer.ts';
+import { type CostPicos, picosPerToken, type UsdPerMillion } from '../models/usd.ts';
+import { writeCost } from '../models/write-cost.ts';
+import type { ModalityTokenCount } from '../wire/response.ts';
+import { knownPrices } from './known-prices.ts';
 
 /**
  * The service tier a price is looked up under: `unspecified` (or none) is `standard`, as the API
@@ -165,28 +154,6 @@ const ZERO_PICOS: CostPicos = Object.freeze({
   output: 0n,
   thinking: 0n,
 });
-
-/**
- * A priced cost as the {@link Cost} the API's users read: decimal strings of dollars; an unknown
- * one as it is.
- * @internal
- */
-export function writeCost(priced: CostPicos | Cost): Cost {
-  if (!isPicos(priced)) return priced;
-  return {
-    currency: 'USD',
-    total: picosToDollars(priced.total),
-    input: picosToDollars(priced.input),
-    cachedInput: picosToDollars(priced.cachedInput),
-    output: picosToDollars(priced.output),
-    thinking: picosToDollars(priced.thinking),
-  };
-}
-
-/** Whether a priced cost is a known one in pico-dollars (a {@link Cost} has strings or nulls). @internal */
-export function isPicos(priced: CostPicos | Cost): priced is CostPicos {
-  return typeof priced.total === 'bigint';
-}
 
 class UnknownRate extends Error {
   readonly kind: string;
