@@ -115,3 +115,74 @@ describe('createFakeGemini on wrong options', () => {
     expect(() => fake.setScript(5 as never)).toThrow(InvalidArgumentError);
   });
 });
+
+describe('createFakeGemini options, each refused where it is given', () => {
+  it.each([
+    ['accessTokens with a number', { accessTokens: ['t', 1] }, 'accessTokens'],
+    ['gemini3 as a string', { gemini3: 'yes' }, 'gemini3'],
+    ['callIds as 1', { callIds: 1 }, 'callIds'],
+    ['strictHistory as null', { strictHistory: null }, 'strictHistory'],
+    ['models as one name', { models: 'gemini-2.5-flash' }, 'models'],
+    ['models with a number', { models: ['gemini-2.5-flash', 2] }, 'models'],
+    ['a chunkSize of 0', { chunkSize: 0 }, 'chunkSize'],
+    ['a chunkSize of 1.5', { chunkSize: 1.5 }, 'chunkSize'],
+    ['keepRequests of 0', { keepRequests: 0 }, 'keepRequests'],
+    ['keepRequests of NaN', { keepRequests: Number.NaN }, 'keepRequests'],
+    ['a seed of Infinity', { seed: Number.POSITIVE_INFINITY }, 'seed'],
+    ['a modelVersion that is a number', { modelVersion: 3 }, 'modelVersion'],
+    [
+      'an unknown gateway mistake in a list',
+      { gatewayMistakes: ['trailing-done', 'oops'] },
+      'gatewayMistakes',
+    ],
+    ['a gateway mistake of null', { gatewayMistakes: null }, 'gatewayMistakes'],
+    ['onRequest as an object', { onRequest: {} }, 'onRequest'],
+    ['a negative minCacheTokens', { minCacheTokens: -1 }, 'minCacheTokens'],
+    [
+      'breakChunks of strings',
+      { filesApi: { breakChunks: [{ chunk: '1', keepBytes: 2 }] } },
+      'filesApi.breakChunks',
+    ],
+    ['a processingPolls of -1', { filesApi: { processingPolls: -1 } }, 'filesApi.processingPolls'],
+    [
+      'a dropStreamAfterEvents of 2.5',
+      { interactions: { dropStreamAfterEvents: 2.5 } },
+      'interactions.dropStreamAfterEvents',
+    ],
+  ] as const)('names %s', (_case, options, argument) => {
+    const make = () => createFakeGemini(options as never);
+    expect(make).toThrow(InvalidArgumentError);
+    expect(make).toThrow(expect.objectContaining({ argument }));
+  });
+
+  it('takes each option in its documented forms', () => {
+    for (const options of [
+      { models: 'pattern' },
+      { models: (model: string) => model.startsWith('x') },
+      { keepRequests: Number.POSITIVE_INFINITY },
+      { gatewayMistakes: 'trailing-done' },
+      { signatureValidation: 'off' },
+      { filesApi: { processingPolls: () => 0 } },
+      { seed: -3.5 },
+    ] as const) {
+      expect(() => createFakeGemini(options as never)).not.toThrow();
+    }
+  });
+
+  it.each([
+    ['a port past 65535', { port: 70_000 }, 'port'],
+    ['a port of -1', { port: -1 }, 'port'],
+    ['a host that is a number', { host: 127 }, 'host'],
+    ['a maxBodyBytes of 0', { maxBodyBytes: 0 }, 'maxBodyBytes'],
+    ['a misspelt option', { prot: 0 }, 'prot'],
+  ] as const)('listen() names %s', async (_case, options, argument) => {
+    const fake = createFakeGemini();
+    try {
+      const error = await fake.listen(options as never).catch((thrown: unknown) => thrown);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toContain(argument);
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -152,7 +152,7 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
         `${client.root}${model}:batchEmbedContents`,
         { requests: bodies },
         callOptions,
-        checkBatchEmbedResponse,
+        (value, context) => checkBatchEmbedResponse(value, context, bodies.length),
       );
     },
   };

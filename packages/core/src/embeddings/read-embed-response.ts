@@ -46,16 +46,24 @@ export function checkPredictResponse(value: unknown, context: CheckContext): Emb
 }
 
 /**
- * Checks a `batchEmbedContents` answer: `embeddings`, one per item.
+ * Checks a `batchEmbedContents` answer: `embeddings`, one per item (`items`, when given: a list
+ * of another length would pair each text with another text's vector, without a word).
  * @internal
  */
 export function checkBatchEmbedResponse(
   value: unknown,
   context: CheckContext,
+  items?: number | undefined,
 ): BatchEmbedContentsResponse {
   const embeddings = isObject(value) ? value['embeddings'] : undefined;
   if (!Array.isArray(embeddings) || !embeddings.every(isEmbedding)) {
     throw invalidResponse(context, 'returned a body without `embeddings` (each with `values`)');
+  }
+  if (items !== undefined && embeddings.length !== items) {
+    throw invalidResponse(
+      context,
+      `returned ${embeddings.length} embeddings for ${items} requests (one per request, in order, is the API's contract)`,
+    );
   }
   return value as BatchEmbedContentsResponse;
 }

@@ -40,7 +40,8 @@ export function createNetworkError({
   const what =
     code === undefined
       ? describeCause(cause)
-      : `${transientNetworkErrors[code] ?? describeCause(cause)} (${code})`;
+      : // Retryable means the code is an own key of the table (not 'constructor' from its prototype).
+        `${isRetryable ? transientNetworkErrors[code] : describeCause(cause)} (${code})`;
   const refusal = isRetryable ? undefined : findClientRefusal(cause);
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'

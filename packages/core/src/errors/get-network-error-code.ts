@@ -4,23 +4,29 @@
  * `cause` (sometimes an `AggregateError` of one error per address tried).
  * @internal
  */
-export const transientNetworkErrors: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ECONNABORTED: 'connection aborted',
-  EPIPE: 'connection closed while sending',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed temporarily',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENETDOWN: 'network down',
-  UND_ERR_SOCKET: 'socket closed by the other side',
-  UND_ERR_CLOSED: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
-  UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
-};
+// Without a prototype: a code of 'toString' or 'constructor' (from anything a fetch may reject
+// with) is no transient failure, though `in` and indexing found it on Object.prototype (and wrote
+// the source of a native function into the message).
+export const transientNetworkErrors: Readonly<Record<string, string>> = Object.setPrototypeOf(
+  {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ECONNABORTED: 'connection aborted',
+    EPIPE: 'connection closed while sending',
+    ENOTFOUND: 'host not found (DNS)',
+    EAI_AGAIN: 'DNS lookup failed temporarily',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ENETDOWN: 'network down',
+    UND_ERR_SOCKET: 'socket closed by the other side',
+    UND_ERR_CLOSED: 'connection closed',
+    UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+    UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
+    UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
+  },
+  null,
+);
 
 /**
  * Finds the first string `code` along an error's `cause` chain (and inside an `AggregateError`),
@@ -62,7 +68,9 @@ function findCode(error: unknown): string | undefined {
  * @internal
  */
 export function isTransientNetworkError(error: unknown, code: string | undefined): boolean {
-  if (code !== undefined) return code in transientNetworkErrors;
+  // Own keys only: a code of 'toString' or 'constructor' (from anything a fetch may reject with)
+  // is no transient failure, though `in` finds it on Object.prototype.
+  if (code !== undefined) return Object.hasOwn(transientNetworkErrors, code);
   if (findClientRefusal(error) !== undefined) return false;
   return (
     error instanceof TypeError && /fetch failed|failed to fetch|network ?error/i.test(error.message)

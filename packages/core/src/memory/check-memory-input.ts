@@ -52,3 +52,23 @@ export function checkEmbedding(
     });
   }
 }
+
+/**
+ * Throws unless `limit` is a positive whole number and `minScore` a finite number (or left out):
+ * a search's bounds. A bad one answered wrongly without a word (`slice(0, -1)` kept all memories
+ * but the worst, `slice(0, NaN)` none, a `NaN` minScore let every memory through). @internal
+ */
+export function checkSearchBounds(limit: unknown, minScore: unknown): void {
+  if (!(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'limit',
+      message: `A memory search's limit must be a positive whole number (how many memories at most); got ${JSON.stringify(limit) ?? String(limit)}.`,
+    });
+  }
+  if (minScore !== undefined && !(typeof minScore === 'number' && Number.isFinite(minScore))) {
+    throw new InvalidArgumentError({
+      argument: 'minScore',
+      message: `A memory search's minScore must be a finite number (cosine, -1 to 1); got ${JSON.stringify(minScore) ?? String(minScore)}.`,
+    });
+  }
+}

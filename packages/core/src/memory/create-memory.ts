@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { checkMemoryText, checkScope } from './check-memory-input.ts';
+import { checkMemoryText, checkScope, checkSearchBounds } from './check-memory-input.ts';
 import type { MemoryEmbed } from './gemini-embed.ts';
 import { MemoryError } from './memory-error.ts';
 import type { MemoryKind, MemoryRecord, ScoredMemory } from './memory-record.ts';
@@ -124,6 +124,7 @@ export function createMemory({ store, embed }: MemoryOptions): Memory {
     ) {
       checkScope(scope);
       checkMemoryText(query);
+      checkSearchBounds(limit, minScore);
       const vector = await embedding(query, 'query', signal);
       return store.search(scope, {
         text: query,

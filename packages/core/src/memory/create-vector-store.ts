@@ -1,8 +1,10 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   checkEmbedding,
   checkMemoryKind,
   checkMemoryText,
   checkScope,
+  checkSearchBounds,
 } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { MemoryRecord } from './memory-record.ts';
@@ -50,6 +52,16 @@ export function createVectorStore(
     now = Date.now,
   }: VectorStoreOptions,
 ): MemoryStore {
+  if (
+    !(Number.isSafeInteger(maxMemoriesPerScope) && maxMemoriesPerScope > 0) &&
+    maxMemoriesPerScope !== Number.POSITIVE_INFINITY
+  ) {
+    // NaN kept every memory (no bound at all), 0 or a negative dropped each one as it was added.
+    throw new InvalidArgumentError({
+      argument: 'maxMemoriesPerScope',
+      message: `maxMemoriesPerScope must be a positive whole number (Infinity for no bound; the default is ${DEFAULT_MAX_MEMORIES_PER_SCOPE}); got ${String(maxMemoriesPerScope)}.`,
+    });
+  }
   const stamp = (): string => new Date(now()).toISOString();
   const needEmbedding = (embedding: unknown, operation: 'add' | 'search'): readonly number[] => {
     if (embedding === undefined) {
@@ -79,18 +91,25 @@ export function createVectorStore(
         embedding: [...embedding],
       };
       return backend.transact(scope, 'add', (records) => {
-        const kept = [...records, record];
-        // Over the bound, the least recently changed go first (ISO strings sort as times).
-        const order = kept.map((item, index) => ({ item, index }));
+        // Over the bound, the least recently changed of the others go first (ISO strings sort as
+        // times). The new memory is never among them: with the clock stepped back (an NTP
+        // correction) it was the "oldest", and add() returned a memory it had just dropped.
+        const order = records.map((item, index) => ({ item, index }));
         order.sort((a, b) => a.item.updatedAt.localeCompare(b.item.updatedAt) || a.index - b.index);
         const drop = new Set(
-          order.slice(0, Math.max(0, kept.length - maxMemoriesPerScope)).map(({ item }) => item),
+          order
+            .slice(0, Math.max(0, records.length + 1 - maxMemoriesPerScope))
+            .map(({ item }) => item),
         );
-        return { records: kept.filter((item) => !drop.has(item)), value: strip(record) };
+        return {
+          records: [...records.filter((item) => !drop.has(item)), record],
+          value: strip(record),
+        };
       });
     },
     async search(scope, query) {
       checkScope(scope);
+      checkSearchBounds(query.limit, query.minScore);
       const embedding = needEmbedding(query.embedding, 'search');
       return backend.transact(scope, 'search', (records) => ({
         value: rankBySimilarity(records, { ...query, embedding }),

@@ -80,7 +80,9 @@ export async function extractMemories({
     },
     signal === undefined ? undefined : { signal },
   );
+  // A thinking model's thought parts are its reasoning, not the JSON asked for.
   const answer = (response.candidates?.[0]?.content?.parts ?? [])
+    .filter((part) => part.thought !== true)
     .map((part) => part.text ?? '')
     .join('');
   let items: unknown;

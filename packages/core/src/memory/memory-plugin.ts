@@ -3,7 +3,7 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Content } from '../wire/content.ts';
-import { checkScope } from './check-memory-input.ts';
+import { checkScope, checkSearchBounds } from './check-memory-input.ts';
 import { DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT, type Memory } from './create-memory.ts';
 import { extractMemories } from './extract-memories.ts';
 import type { ScoredMemory } from './memory-record.ts';
@@ -107,6 +107,8 @@ export function memoryPlugin({
   if (typeof scope !== 'function') checkScope(scope);
   const limit = recall === false ? 0 : (recall.limit ?? DEFAULT_RECALL_LIMIT);
   const minScore = recall === false ? 1 : (recall.minScore ?? DEFAULT_MIN_SCORE);
+  // Checked now, not on every run's first model call (limit 0 turns recall off).
+  if (limit !== 0) checkSearchBounds(limit, minScore);
   const shown = (memories: readonly ScoredMemory[]) =>
     includeContents
       ? { memories: memories.map(({ id, kind, text, score }) => ({ id, kind, text, score })) }

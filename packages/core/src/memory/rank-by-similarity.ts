@@ -4,11 +4,25 @@ import type { MemoryQuery, MemoryRecord, ScoredMemory } from './memory-record.ts
 export type EmbeddedMemory = MemoryRecord & { readonly embedding: readonly number[] };
 
 /**
- * Cosine similarity of two vectors; 0 when their lengths differ or one is all zeros (a memory
- * embedded with another model or size never matches rather than failing the search).
+ * Cosine similarity of two vectors, in [-1, 1]; 0 when their lengths differ or one is all zeros
+ * (a memory embedded with another model or size never matches rather than failing the search).
+ * A vector whose squared length overflows (components near 1e155 and up) or underflows (near
+ * 1e-155 and down) is scaled first, as cosine does not depend on length: the plain sums gave NaN
+ * (Infinity / Infinity), which no `minScore` leaves out and which breaks the sort, or 0 for two
+ * vectors of one direction.
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length || a.length === 0) return 0;
+  const plain = cosineOf(a, b);
+  return plain === undefined ? (cosineOf(scaled(a), scaled(b)) ?? 0) : plain;
+}
+
+// Squared lengths inside these bounds lose nothing to overflow or underflow.
+const MIN_SQUARED_NORM = 1e-280;
+const MAX_SQUARED_NORM = 1e280;
+
+/** The cosine, clamped to [-1, 1]; `undefined` when a squared length is out of safe range. */
+function cosineOf(a: readonly number[], b: readonly number[]): number | undefined {
   let dot = 0;
   let normA = 0;
   let normB = 0;
@@ -19,7 +33,21 @@ export function cosineSimilarity(a: readonly number[], b: readonly number[]): nu
     normA += x * x;
     normB += y * y;
   }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+  if (
+    !(normA >= MIN_SQUARED_NORM && normA <= MAX_SQUARED_NORM) ||
+    !(normB >= MIN_SQUARED_NORM && normB <= MAX_SQUARED_NORM)
+  ) {
+    return undefined;
+  }
+  const score = dot / (Math.sqrt(normA) * Math.sqrt(normB));
+  return Math.max(-1, Math.min(1, score));
+}
+
+/** `vector` divided by its largest magnitude (an all-zero vector as it is). */
+function scaled(vector: readonly number[]): readonly number[] {
+  let largest = 0;
+  for (const value of vector) largest = Math.max(largest, Math.abs(value));
+  return largest === 0 ? vector : vector.map((value) => value / largest);
 }
 
 /**

@@ -18,7 +18,11 @@ export function describeThrown(value: unknown): string {
     if (value instanceof Error) return typeof value.name === 'string' ? value.name : 'Error';
     const json = JSON.stringify(value);
     if (json !== undefined)
-      return json.length > MAX_LENGTH ? `${json.slice(0, MAX_LENGTH)}...` : json;
+      // Without a first half of an emoji left at the cut: a strict JSON or UTF-8 reader of the
+      // message (a page, a span exporter) refuses a lone surrogate.
+      return json.length > MAX_LENGTH
+        ? `${json.slice(0, MAX_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
+        : json;
   } catch {
     // Fall through to the tag.
   }

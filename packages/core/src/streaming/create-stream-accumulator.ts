@@ -1,3 +1,4 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
 import type { FunctionCall, Part } from '../wire/content.ts';
 import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
 import { applyPartialArgs } from './apply-partial-args.ts';
@@ -123,7 +124,8 @@ export function createStreamAccumulator(): StreamAccumulator {
     response() {
       const response: GenerateContentResponse = {};
       if (candidates.length > 0) response.candidates = candidates.map(buildCandidate);
-      return Object.assign(response, top);
+      // Spread, not Object.assign: an own `__proto__` key of the stream is data, kept as such.
+      return { ...response, ...top };
     },
   };
 }
@@ -223,7 +225,7 @@ function buildCandidate(state: CandidateState): Candidate {
     if (state.parts !== undefined) content.parts = state.parts.map((part) => snapshot(state, part));
     candidate.content = content;
   }
-  return Object.assign(candidate, state.fields);
+  return { ...candidate, ...state.fields };
 }
 
 /** Parts still growing are copied, so a response already handed out does not change. */
@@ -253,7 +255,8 @@ function isEmptyFragment(part: Part, call: AnyRecord): boolean {
 function keepLast(target: AnyRecord, key: string, value: unknown): void {
   if (value == null) return;
   if (isRecord(value) && target[key] !== undefined && isEmptyRecord(value)) return;
-  target[key] = value;
+  // A `__proto__` key a server sent (JSON.parse keeps it as data) stays data, as in a unary call.
+  setOwnKey(target, key, value);
 }
 
 function isRecord(value: unknown): value is AnyRecord {

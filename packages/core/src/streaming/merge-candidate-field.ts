@@ -51,7 +51,7 @@ export function mergeCandidateField(target: AnyRecord, key: string, value: unkno
         return;
     }
   }
-  target[key] = value;
+  setOwnKey(target, key, value);
   if (key === 'avgLogprobs') refreshAverage(target);
 }
 

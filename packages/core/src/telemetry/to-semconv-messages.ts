@@ -14,9 +14,9 @@ export function toInputMessages(contents: readonly Content[] | string | unknown)
   if (typeof contents === 'string') return [{ role: 'user', parts: [textPart(contents)] }];
   if (!Array.isArray(contents)) return [];
   return (contents as Content[]).map((content) => {
-    const parts = (content.parts ?? []).map(toPart);
+    const parts = partsOf(content).map(toPart);
     const role =
-      content.role === 'model'
+      (content as Content | null)?.role === 'model'
         ? 'assistant'
         : parts.length > 0 && parts.every((part) => part.type === 'tool_call_response')
           ? 'tool'
@@ -27,10 +27,11 @@ export function toInputMessages(contents: readonly Content[] | string | unknown)
 
 /** The response's candidates as `gen_ai.output.messages`. @internal */
 export function toOutputMessages(response: GenerateContentResponse): unknown[] {
-  return (response.candidates ?? []).map((candidate) => ({
+  const candidates = Array.isArray(response.candidates) ? response.candidates : [];
+  return candidates.map((candidate) => ({
     role: 'assistant',
-    parts: (candidate.content?.parts ?? []).map(toPart),
-    finish_reason: candidate.finishReason ?? '',
+    parts: partsOf(candidate?.content).map(toPart),
+    finish_reason: candidate?.finishReason ?? '',
   }));
 }
 
@@ -45,43 +46,55 @@ function textPart(content: string): SemconvPart {
   return { type: 'text', content };
 }
 
+/**
+ * The parts of a content, `[]` for one without a list: what a model or a gateway sent is read
+ * leniently here, since a throw would leave the call's span open and never exported.
+ */
+function partsOf(content: unknown): Part[] {
+  const parts = (content as { parts?: unknown } | null | undefined)?.parts;
+  return Array.isArray(parts) ? (parts as Part[]) : [];
+}
+
 function toPart(part: Part): SemconvPart {
+  if (typeof part !== 'object' || part === null) return { type: 'unknown' };
   if (typeof part.text === 'string')
     return part.thought === true ? { type: 'reasoning', content: part.text } : textPart(part.text);
   if (part.functionCall !== undefined) {
     return {
       type: 'tool_call',
-      id: part.functionCall.id ?? null,
-      name: part.functionCall.name,
-      arguments: part.functionCall.args ?? {},
+      id: part.functionCall?.id ?? null,
+      name: part.functionCall?.name ?? null,
+      arguments: part.functionCall?.args ?? {},
     };
   }
   if (part.functionResponse !== undefined) {
     return {
       type: 'tool_call_response',
-      id: part.functionResponse.id ?? null,
-      response: part.functionResponse.response,
+      id: part.functionResponse?.id ?? null,
+      response: part.functionResponse?.response,
     };
   }
   // Inline data is not copied into telemetry (it may be megabytes); its type says what it was.
   if (part.inlineData !== undefined)
     return {
       type: 'blob',
-      modality: modalityOf(part.inlineData.mimeType),
-      mime_type: part.inlineData.mimeType,
+      modality: modalityOf(part.inlineData?.mimeType),
+      mime_type: part.inlineData?.mimeType ?? null,
     };
   if (part.fileData !== undefined)
     return {
       type: 'uri',
-      modality: modalityOf(part.fileData.mimeType ?? ''),
-      mime_type: part.fileData.mimeType ?? null,
-      uri: part.fileData.fileUri,
+      modality: modalityOf(part.fileData?.mimeType),
+      mime_type: part.fileData?.mimeType ?? null,
+      uri: part.fileData?.fileUri ?? null,
     };
   const key = Object.keys(part).find((name) => name !== 'thoughtSignature') ?? 'unknown';
   return { type: key };
 }
 
-function modalityOf(mimeType: string): string {
+function modalityOf(mimeType: unknown): string {
+  // A part without a mimeType (a gateway's) is still a document, not a throw.
+  if (typeof mimeType !== 'string') return 'document';
   if (mimeType.startsWith('image/')) return 'image';
   if (mimeType.startsWith('audio/')) return 'audio';
   if (mimeType.startsWith('video/')) return 'video';

@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { GoogleErrorDetail } from '@gemloop/core/wire';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 
@@ -66,7 +67,8 @@ export function invalidValue(path: string, type: string, value: unknown): Contra
   } catch {
     rendered = String(value);
   }
-  if (rendered.length > 80) rendered = `${rendered.slice(0, 80)}...`;
+  // Between characters: half an emoji is no character, and the API quotes none.
+  if (rendered.length > 80) rendered = `${cutText(rendered, 80)}...`;
   return {
     kind: 'parse',
     field: path,

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { cutText, isJsonObject } from '@gemloop/core/internal';
 import { type FakeTurn, type FakeTurnOptions, turn } from '../script/fake-turn.ts';
 
 /** The longest search query the demo model writes: a question is cut there. */
@@ -19,7 +19,7 @@ export function declaresGoogleSearch(body: Record<string, unknown>): boolean {
  * so its one source is the search's own URL, never a made-up page.
  */
 export function answerWithSearch(question: string, options: FakeTurnOptions): FakeTurn {
-  const query = question.trim().slice(0, MAX_QUERY_CHARS);
+  const query = cutText(question.trim(), MAX_QUERY_CHARS);
   const uri = `https://www.google.com/search?q=${encodeURIComponent(query)}`;
   return turn.grounded(
     `Simulated search for "${query}": I'm the gemloop demo simulator, offline, so no real search ran and I have no answer to give. A real model would answer from the pages it found.`,

@@ -188,3 +188,25 @@ describe('buildJsonAnswer on a hostile schema', () => {
     expect(answer.code.length).toBeGreaterThanOrEqual(12);
   });
 });
+
+describe('buildJsonAnswer string lengths, counted as JSON Schema counts them', () => {
+  it('keeps minLength and maxLength in characters: an emoji is one, and never cut in half', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        short: { type: 'string', maxLength: 3 },
+        long: { type: 'string', minLength: 5 },
+      },
+      required: ['short', 'long'],
+    };
+    const value = buildJsonAnswer(schema, {
+      question: 'Any?',
+      exchanges: [
+        { name: 'get_mood', args: {}, response: { output: { short: '😀😀😀😀', long: '😀😀' } } },
+      ],
+      summary: 'mood',
+    }) as { short: string; long: string };
+    expect(value).toEqual({ short: '😀😀😀', long: '😀😀...' });
+    expect(valid(schema, value)).toBe(true);
+  });
+});

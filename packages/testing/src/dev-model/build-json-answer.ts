@@ -202,8 +202,16 @@ function buildString(
     MAX_GENERATED_CHARS,
   );
   const maxLength = numberOf(schema['maxLength'] ?? schema['max_length']);
-  if (text.length < minLength) text = text.padEnd(minLength, '.');
-  return maxLength === undefined ? text : text.slice(0, maxLength);
+  // JSON Schema counts characters (code points), not UTF-16 units: "😀" is one, and a cut must
+  // not leave half of one.
+  let characters = Array.from(text);
+  if (characters.length < minLength) {
+    characters = characters.concat(new Array<string>(minLength - characters.length).fill('.'));
+  }
+  if (maxLength !== undefined && characters.length > maxLength) {
+    characters = characters.slice(0, maxLength);
+  }
+  return characters.join('');
 }
 
 function formatted(format: unknown): string | undefined {

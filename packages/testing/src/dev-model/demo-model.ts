@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { isJsonObject, readField } from '@gemloop/core/internal';
+import { cutText, isJsonObject, readField } from '@gemloop/core/internal';
 import { type FakeTurnOptions, turn } from '../script/fake-turn.ts';
 import type { FakeScriptFunction } from '../script/fake-types.ts';
 import { answerWithSearch, declaresGoogleSearch } from './answer-with-search.ts';
@@ -74,7 +74,7 @@ export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
     const body = request.body as unknown as Record<string, unknown>;
     const contents = Array.isArray(body['contents']) ? (body['contents'] as unknown[]) : [];
     // Questions are short; a pasted page is read up to a bound, so matching stays fast.
-    const question = (context.lastUserText ?? '').slice(0, MAX_QUESTION_CHARS);
+    const question = cutText(context.lastUserText ?? '', MAX_QUESTION_CHARS);
     const options: FakeTurnOptions = { modelVersion };
     const jsonSchema = readJsonSchema(body);
     const declarations = context.functionDeclarations;
@@ -116,7 +116,8 @@ export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
       // last call without tools, after a note: the results to use are in the loop before it.
       const latest = readLatestExchanges(contents);
       exchanges = latest.exchanges;
-      asked = latest.question?.slice(0, MAX_QUESTION_CHARS) ?? question;
+      asked =
+        latest.question === undefined ? question : cutText(latest.question, MAX_QUESTION_CHARS);
     }
     if (
       exchanges.length === 0 &&
@@ -223,5 +224,5 @@ function directAnswer(question: string, tools: readonly string[]): string {
     tools.length === 0
       ? 'Give me a tool (a weather, search or calculator tool, for example) and I will call it.'
       : `None of my tools (${tools.join(', ')}) fits this question, so I have nothing to look up.`;
-  return `I'm the gemloop demo simulator: I run offline with no real model, so I can only answer what my tools cover. You asked: "${trimmed.length > 200 ? `${trimmed.slice(0, 197)}...` : trimmed}". ${toolHint}`;
+  return `I'm the gemloop demo simulator: I run offline with no real model, so I can only answer what my tools cover. You asked: "${trimmed.length > 200 ? `${cutText(trimmed, 197)}...` : trimmed}". ${toolHint}`;
 }

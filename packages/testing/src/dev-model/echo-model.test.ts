@@ -1,5 +1,6 @@
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { describe, expect, it } from 'vitest';
+import { callFake } from '../__fixtures__/call-fake.ts';
 import { createFakeGemini } from '../create-fake-gemini.ts';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { ECHO_MODEL_VERSION, echoModel } from './echo-model.ts';
@@ -39,5 +40,20 @@ describe('echoModel', () => {
     expect(results.json.candidates?.[0]?.content?.parts?.[0]?.text).toBe(
       'Got the results of: get_weather.',
     );
+  });
+});
+
+describe('echoModel on long text', () => {
+  it('repeats at most 2,000 UTF-16 units, never half an emoji', async () => {
+    const fake = createFakeGemini({ script: echoModel() });
+    try {
+      const text = `${'a'.repeat(1_999)}😀 and more`;
+      const { json } = await callFake(fake, { contents: [{ role: 'user', parts: [{ text }] }] });
+      const answer = (json as { candidates: { content: { parts: { text: string }[] } }[] })
+        .candidates[0]?.content.parts[0]?.text;
+      expect(answer).toBe(`You said: ${'a'.repeat(1_999)}`);
+    } finally {
+      await fake.close();
+    }
   });
 });

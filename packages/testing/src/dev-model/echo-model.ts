@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import { turn } from '../script/fake-turn.ts';
 import type { FakeScriptFunction } from '../script/fake-types.ts';
 
@@ -24,7 +25,7 @@ export function echoModel(): FakeScriptFunction {
       const names = context.functionResponses.map((response) => response.name).join(', ');
       return turn.text(`Got the results of: ${names}.`, options);
     }
-    const text = (context.lastUserText ?? '').slice(0, MAX_ECHO_CHARS);
+    const text = cutText(context.lastUserText ?? '', MAX_ECHO_CHARS);
     return turn.text(`You said: ${text}`, options);
   };
 }

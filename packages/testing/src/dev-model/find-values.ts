@@ -54,8 +54,10 @@ export const globPattern: RegExp = /(?<![\w/])[\w./-]*(?:\*|\?(?=[\w.*]))[\w.*?/
 
 /** The numbers of a text, in order (`20`, `-3.5`, `1,000` → 1000). @internal */
 export function findNumbers(text: string): number[] {
-  return [...text.matchAll(/(?<![\w.])-?\d[\d,]*(?:\.\d+)?/g)].map((match) =>
-    Number(match[0].replace(/,(?=\d{3})/g, '').replace(/,$/, '')),
+  // A comma groups thousands only before exactly three digits: "1,000" is 1000, while "1,2,3"
+  // is three numbers (read as one, it was NaN).
+  return [...text.matchAll(/(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/g)].map(
+    (match) => Number(match[0].replaceAll(',', '')),
   );
 }
 
@@ -88,7 +90,17 @@ export function findExpression(text: string): string | undefined {
     .replace(/(\d|\))\s+cubed\b/gi, '$1^3')
     // Words other than math names end a candidate.
     .replace(/[A-Za-z_]\w*/g, (word) => (mathNames.has(word.toLowerCase()) ? word : '\u0000'));
-  const candidates = normalized.match(/(?:[a-z]\w*\()?[-(\d.][\w\s.+\-*/^%()!,]*[\d)!]/gi) ?? [];
+  // Each run of expression characters once, cut after its last digit, ")" or "!": the pattern
+  // that ended in [\d)!] itself backtracked from every start in a run of "- - - ..." to its end,
+  // quadratic in the run (0.6 s for 16 KB, minutes for a long prompt).
+  const candidates: string[] = [];
+  for (const [, prefix = '', body = ''] of normalized.matchAll(
+    /((?:[a-z]\w*\()?)([-(\d.][\w\s.+\-*/^%()!,]*)/gi,
+  )) {
+    let end = body.length - 1;
+    while (end >= 1 && !/[\d)!]/.test(body[end] as string)) end--;
+    if (end >= 1) candidates.push(prefix + body.slice(0, end + 1));
+  }
   const expressions = candidates
     .map((candidate) => balance(candidate.trim().replace(/\s+/g, ' ')))
     .filter((candidate) => /\d/.test(candidate) && /[+\-*/^%!]|\w\(/.test(candidate.slice(1)));

@@ -67,3 +67,26 @@ describe('createFakeLive on hostile client messages', () => {
     await closed;
   });
 });
+
+describe('createFakeLive close reasons', () => {
+  it('closes with a reason of at most 123 bytes when the client names keys in a wide script', async () => {
+    // The reason quotes the client's keys; cut by characters, 120 of "é" are 240 bytes, which
+    // ws refuses to send (RFC 6455 §5.5) by throwing inside the server's listener.
+    fake = await createFakeLive({ script: [[{ text: 'hi' }]] });
+    const ws = new WebSocket(`${fake.url.replace('http', 'ws')}${PATH}?key=k`);
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+    );
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.send(JSON.stringify({ [`${'é'.repeat(100)}😀`]: 1 }));
+    const { code, reason } = await closed;
+    expect(code).toBe(1007);
+    expect(Buffer.byteLength(reason, 'utf8')).toBeLessThanOrEqual(123);
+    expect(reason.startsWith('setup-first: the first message was é')).toBe(true);
+    expect(reason).not.toContain('\ufffd');
+    expect(fake.errors.at(-1)?.rule).toBe('setup-first');
+  });
+});

@@ -108,8 +108,9 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   const violate = (conn: Conn, rule: LiveRule, detail: string): void => {
     errors.push({ rule, detail });
     const code = rule === 'api-key' ? 1008 : rule === 'resume-while-open' ? 1011 : 1007;
-    // A close reason is at most 123 bytes (RFC 6455 §5.5): the rule's id says which.
-    conn.ws.close(code, `${rule}: ${detail}`.slice(0, 120));
+    // A close reason is at most 123 bytes (RFC 6455 §5.5), and ws throws past that: cut by
+    // UTF-8 bytes, between characters (the detail may quote the client's keys in any script).
+    conn.ws.close(code, closeReason(`${rule}: ${detail}`));
     conn.current = undefined;
   };
 
@@ -602,4 +603,17 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** `text` cut to at most 123 UTF-8 bytes, between characters: a WebSocket close reason. */
+function closeReason(text: string): string {
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > 123) break;
+    bytes += size;
+    end += character.length;
+  }
+  return text.slice(0, end);
 }

@@ -82,7 +82,12 @@ function prepareParts(turn: FakeTurn, context: TurnContext): Part[] {
     }
     if (isPlainText(part) && part.text === '' && part.thoughtSignature === undefined) continue;
     const previous = parts[parts.length - 1];
-    if (previous !== undefined && mergeText(previous, part)) continue;
+    if (previous !== undefined && mergeText(previous, part)) {
+      // A text written unsigned keeps the text it joins unsigned: the auto signature goes on
+      // the last text, and that was the one the script said to leave without.
+      if (unsigned.has(part)) unsigned.add(previous);
+      continue;
+    }
     parts.push(part);
   }
   if ((turn.signatures ?? 'auto') === 'auto' && context.gemini3) {

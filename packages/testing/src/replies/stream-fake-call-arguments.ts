@@ -68,7 +68,9 @@ function callPieces(part: Part, call: FunctionCall): Part[][] {
   const pieces: Part[][] = [[{ ...partFields, functionCall: head as FunctionCall }]];
   for (const leaf of leavesOf(call.args ?? {}, '$')) {
     if (typeof leaf.value === 'string' && leaf.value.length > 1) {
-      const middle = Math.ceil(leaf.value.length / 2);
+      // Never between the halves of an emoji: Vertex streams UTF-8, which has no half character.
+      let middle = Math.ceil(leaf.value.length / 2);
+      if (/[\ud800-\udbff]/.test(leaf.value[middle - 1] as string)) middle++;
       pieces.push([fragment(leaf.path, leaf.value.slice(0, middle), true)]);
       pieces.push([fragment(leaf.path, leaf.value.slice(middle), false)]);
     } else {
@@ -96,7 +98,10 @@ function leavesOf(value: unknown, path: string): Leaf[] {
     return value.flatMap((item, index) => leavesOf(item, `${path}[${index}]`));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([key, item]) =>
-      leavesOf(item, /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}['${key}']`),
+      leavesOf(
+        item,
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${quoteKey(key)}]`,
+      ),
     );
   }
   if (
@@ -108,4 +113,9 @@ function leavesOf(value: unknown, path: string): Leaf[] {
     return [{ path, value }];
   }
   return [];
+}
+
+/** `'key'` for a bracketed JSONPath segment, its quotes and backslashes escaped (`$['it\\'s']`). */
+function quoteKey(key: string): string {
+  return `'${key.replace(/[\\']/g, (character) => `\\${character}`)}'`;
 }

@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type {
   BlockReason,
   CitationMetadata,
@@ -170,7 +171,8 @@ export const turn = {
     grounding: { sources: readonly FakeGroundingSource[]; queries?: readonly string[] | undefined },
     options?: FakeTurnOptions,
   ): FakeTurn {
-    const queries = grounding.queries ?? [text.slice(0, 40)];
+    // Never half an emoji: a lone surrogate is no character, and the API sends none.
+    const queries = grounding.queries ?? [cutText(text, 40)];
     const groundingMetadata: GroundingMetadata = {
       searchEntryPoint: {
         renderedContent: `<style>.container{display:flex}</style><div class="container">${queries.map((query) => `<a class="chip">${escapeHtml(query)}</a>`).join('')}</div>`,

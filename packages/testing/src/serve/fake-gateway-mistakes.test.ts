@@ -40,3 +40,144 @@ describe('createFakeGemini gatewayMistakes', () => {
     expect(sse.text).not.toMatch(/"id"/);
   });
 });
+
+describe('each gateway mistake on the wire', () => {
+  const withTool = {
+    ...question,
+    tools: [{ functionDeclarations: [{ name: 'f', description: 'F.' }] }],
+  };
+  const sseEvents = (text: string) =>
+    text
+      .split(/\r?\n\r?\n/)
+      .filter((event) => event !== '')
+      .map((event) => event.replace(/^data: /, ''));
+
+  it('signatures-in-text: the call loses its signature to a text part, before it', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.calls([{ name: 'f', args: {} }], { text: 'Calling.' }),
+      gatewayMistakes: ['signatures-in-text'],
+    });
+    const { json } = await callFake(fake, withTool);
+    const parts = (json as { candidates: { content: { parts: Record<string, unknown>[] } }[] })
+      .candidates[0]?.content.parts;
+    expect(parts?.[0]).toMatchObject({ text: 'Calling.', thoughtSignature: expect.any(String) });
+    expect(parts?.[1]).toHaveProperty('functionCall');
+    expect(parts?.[1]).not.toHaveProperty('thoughtSignature');
+  });
+
+  it('signatures-in-text: a call without a text gets an empty text part to carry it', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.call('f', {}),
+      gatewayMistakes: ['signatures-in-text'],
+    });
+    const { json } = await callFake(fake, withTool);
+    const parts = (json as { candidates: { content: { parts: Record<string, unknown>[] } }[] })
+      .candidates[0]?.content.parts;
+    expect(parts).toEqual([
+      { text: '', thoughtSignature: expect.any(String) },
+      { functionCall: expect.objectContaining({ name: 'f' }) },
+    ]);
+  });
+
+  it('openai-chunks: the stream speaks chat.completion.chunk, then [DONE]', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.text('Hello there, how are you today?'),
+      gatewayMistakes: ['openai-chunks'],
+    });
+    const { text } = await callFake(fake, question, { mode: 'sse' });
+    const events = sseEvents(text);
+    expect(events.at(-1)).toBe('[DONE]');
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event));
+    for (const chunk of chunks) expect(chunk.object).toBe('chat.completion.chunk');
+    expect(chunks.map((chunk) => chunk.choices[0].delta.content).join('')).toBe(
+      'Hello there, how are you today?',
+    );
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+    // The unary endpoint is left as it was.
+    const unary = await callFake(fake, question);
+    expect(unary.json).toHaveProperty('candidates');
+  });
+
+  it('refuse-bearer and refuse-x-goog-api-key: a 401 in the gateway’s own shape, the other header works', async () => {
+    const bearerRefused = createFakeGemini({
+      script: () => turn.text('ok'),
+      gatewayMistakes: ['refuse-bearer'],
+    });
+    const refused = await callFake(bearerRefused, question, {
+      apiKey: null,
+      headers: { authorization: 'Bearer test-key' },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual({
+      error: { code: 401, message: 'Invalid token', status: 'UNAUTHENTICATED' },
+    });
+    expect((await callFake(bearerRefused, question)).status).toBe(200);
+
+    const keyRefused = createFakeGemini({
+      script: () => turn.text('ok'),
+      gatewayMistakes: ['refuse-x-goog-api-key'],
+    });
+    expect((await callFake(keyRefused, question)).status).toBe(401);
+    const byBearer = await callFake(keyRefused, question, {
+      apiKey: null,
+      headers: { authorization: 'Bearer test-key' },
+    });
+    expect(byBearer.status).toBe(200);
+    // A refused request never reaches the model: the script is not spent on it.
+    expect(keyRefused.modelRequests).toHaveLength(1);
+  });
+
+  it('ignore-alt-sse: the stream endpoint answers the JSON array form', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.text('Array form.'),
+      gatewayMistakes: ['ignore-alt-sse'],
+    });
+    const { text, json, headers } = await callFake(fake, question, { mode: 'sse' });
+    expect(text.trimStart().startsWith('[')).toBe(true);
+    expect(Array.isArray(json)).toBe(true);
+    expect(headers.get('content-type')).not.toContain('text/event-stream');
+  });
+
+  it('no-retry-info: a 429 loses its RetryInfo and keeps its other details', async () => {
+    const plain = createFakeGemini({ faults: [{ fault: { type: 'rate-limit' } }] });
+    const broken = createFakeGemini({
+      faults: [{ fault: { type: 'rate-limit' } }],
+      gatewayMistakes: ['no-retry-info'],
+    });
+    const typesOf = (json: unknown) =>
+      (json as { error: { details: { '@type': string }[] } }).error.details.map(
+        (detail) => detail['@type'],
+      );
+    const before = typesOf((await callFake(plain, question)).json);
+    const after = typesOf((await callFake(broken, question)).json);
+    expect(before).toContain('type.googleapis.com/google.rpc.RetryInfo');
+    expect(after).toEqual(before.filter((type) => !type.endsWith('RetryInfo')));
+  });
+
+  it('openai-error-body: an error in OpenAI’s shape, with Google’s message', async () => {
+    const fake = createFakeGemini({
+      faults: [{ fault: { type: 'overloaded' } }],
+      gatewayMistakes: ['openai-error-body'],
+    });
+    const { status, json } = await callFake(fake, question);
+    expect(status).toBe(503);
+    expect(json).toEqual({
+      error: {
+        message: 'The model is overloaded. Please try again later.',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
+  });
+
+  it('makes no mistake on a successful unary answer it has nothing to change in', async () => {
+    const plain = createFakeGemini({ script: () => turn.text('Same.'), seed: 3 });
+    const broken = createFakeGemini({
+      script: () => turn.text('Same.'),
+      seed: 3,
+      gatewayMistakes: ['no-retry-info', 'openai-error-body', 'drop-call-ids'],
+    });
+    expect((await callFake(broken, question)).text).toBe((await callFake(plain, question)).text);
+  });
+});

@@ -60,8 +60,17 @@ export function resolveTimeZone(luxon: LuxonModule, input: string, argument: str
     return 'UTC';
   if (/^[+-]\d{1,2}(?::?\d{2})?$/.test(trimmed))
     return resolveTimeZone(luxon, `UTC${trimmed}`, argument);
-  if (/^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(trimmed)) {
-    const zone = luxon.Info.normalizeZone(`UTC${trimmed.slice(3)}`);
+  const offset = /^(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(trimmed);
+  if (offset !== null) {
+    const [, sign, hours, minutes] = offset;
+    // Luxon reads only `+5:30` of the offset forms: `+0530` (ISO 8601's basic form) it calls
+    // invalid, and `+5:75` it turns into +6:15. Minutes past 59 are refused below instead.
+    const zone =
+      minutes === undefined || Number(minutes) < 60
+        ? luxon.Info.normalizeZone(
+            `UTC${sign}${hours}${minutes === undefined ? '' : `:${minutes}`}`,
+          )
+        : undefined;
     if (zone?.isValid === true && Math.abs(zone.offset(0)) <= 14 * 60) return zone.name;
   } else if (upper === 'LOCAL' || upper === 'SYSTEM') {
     throw new DateTimeError({

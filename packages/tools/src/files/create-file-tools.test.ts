@@ -570,6 +570,17 @@ describe('createFileTools', () => {
       expect((await readdir(root)).includes('.git')).toBe(false);
     });
 
+    it('refuses a Windows 8.3 short name of .git, with either separator, and writes nothing', async () => {
+      for (const path of ['GIT~1/config', 'git~1\\hooks\\pre-commit', 'docs/HUSKY~1/pre-commit']) {
+        const error = await failure(() =>
+          writer().execute({ path, content: '[core]\n\tfsmonitor = evil\n' }, context()),
+        );
+        expect(error.reason).toBe('protected-folder');
+      }
+      expect((await readdir(root)).filter((name) => name.includes('~'))).toEqual([]);
+      expect(await readdir(join(root, 'docs'))).toEqual(['guides', 'intro.md']);
+    });
+
     it('protects the configured skip list, and .git even when the list leaves it out', async () => {
       const custom = createFileTools({ root, allowWrite: true, skipDirectories: ['dist'] })
         .writeFile!;

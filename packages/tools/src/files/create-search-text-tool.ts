@@ -199,7 +199,15 @@ function originalIndex(line: string, lowered: string, index: number): number {
 function excerpt(line: string, column: number, length: number): string {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (text.length <= LINE_CONTEXT * 2 + length) return text.trim();
-  const start = Math.max(0, column - LINE_CONTEXT);
-  const end = Math.min(text.length, column + length + LINE_CONTEXT);
+  let start = Math.max(0, column - LINE_CONTEXT);
+  let end = Math.min(text.length, column + length + LINE_CONTEXT);
+  // Never between the halves of an emoji: half a surrogate pair is no character, and a strict
+  // JSON or UTF-8 reader on the way to the model refuses it (or reads U+FFFD).
+  if (isLowSurrogate(text.charCodeAt(start))) start++;
+  if (isLowSurrogate(text.charCodeAt(end))) end++;
   return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

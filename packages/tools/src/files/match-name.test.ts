@@ -17,8 +17,23 @@ describe('matchName', () => {
     ['CONFIG', 'app.config.json', true],
     ['config', 'conf.json', false],
     ['**', 'anything', true],
+    ['a?b', 'a😀b', true],
+    ['report-?.csv', 'report-𠀀.csv', true],
+    ['??', '😀', false],
+    ['*😀*', 'party-😀-time.md', true],
+    ['ÜBER*', 'übersicht.md', true],
+    ['?', '', false],
+    ['*', '', true],
+    ['', 'anything', true],
   ])('%s against %s is %s', (pattern, name, expected) => {
     expect(matchName(pattern, name)).toBe(expected);
+  });
+
+  it('matches a name of 100 000 characters against a long pattern in one pass', () => {
+    const name = `${'x'.repeat(100_000)}.ts`;
+    expect(matchName('*.ts', name)).toBe(true);
+    expect(matchName(`${'?'.repeat(100_000)}.ts`, name)).toBe(true);
+    expect(matchName(`${'?'.repeat(99_999)}.ts`, name)).toBe(false);
   });
 
   it('stays quick on a pattern built to backtrack', () => {

@@ -8,11 +8,13 @@
  * @internal
  */
 export function matchName(pattern: string, name: string): boolean {
-  const loweredPattern = pattern.toLowerCase();
-  const loweredName = name.toLowerCase();
-  if (!loweredPattern.includes('*') && !loweredPattern.includes('?')) {
-    return loweredName.includes(loweredPattern);
+  if (!pattern.includes('*') && !pattern.includes('?')) {
+    return name.toLowerCase().includes(pattern.toLowerCase());
   }
+  // By code point: `?` is one character, and an emoji or a CJK extension character is two
+  // UTF-16 units.
+  const loweredPattern = Array.from(pattern.toLowerCase());
+  const loweredName = Array.from(name.toLowerCase());
   let patternIndex = 0;
   let nameIndex = 0;
   let starIndex = -1;

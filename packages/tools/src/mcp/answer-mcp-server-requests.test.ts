@@ -355,6 +355,9 @@ describe('connectMcpHttp with elicitation and sampling', () => {
       type: 'text',
       text: 'A cat sat.',
     });
+    // The connection hands its URL asker to its tools: a call refused until a page is opened is
+    // made again once the handler accepted.
+    expect(await runTool(tool('read_calendar'), {})).toEqual({ output: 'calls: 2' });
   });
 
   it('refuses a malformed policy or handler with a typed error naming the fix', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '@gemloop/core';
 import { installServerRequestHandlers } from './install-server-request-handlers.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
+import { setUrlAsker } from './url-elicitations.ts';
 
 /**
  * What {@link answerMcpServerRequests} needs of an SDK `Client` (v1), declared structurally so
@@ -36,11 +37,13 @@ export async function answerMcpServerRequests(
   },
 ): Promise<void> {
   const types = await import('@modelcontextprotocol/sdk/types.js');
-  installServerRequestHandlers({
+  const askUrl = installServerRequestHandlers({
     client: client as Parameters<typeof installServerRequestHandlers>[0]['client'],
     types,
     options,
     serverName: () => options.serverName ?? client.getServerVersion()?.name,
     logger: options.logger,
   });
+  // createMcpTools(client) finds it there: the user's two calls share only the client.
+  if (askUrl !== undefined) setUrlAsker(client, askUrl);
 }

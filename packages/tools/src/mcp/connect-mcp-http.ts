@@ -6,7 +6,12 @@ import {
   defineOptions,
   functionOption,
 } from '@gemloop/core/internal';
-import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
+import {
+  boundErrorDetail,
+  describeErrorChain,
+  findErrorCode,
+  redactError,
+} from './describe-error-chain.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -29,8 +34,6 @@ export type ConnectMcpHttpOptions = McpConnectOptions & {
   /** The fetch to use. @defaultValue `globalThis.fetch` at call time */
   fetch?: typeof globalThis.fetch | undefined;
 };
-
-const maxDetail = 500;
 
 /**
  * Connects to an MCP server over streamable HTTP and returns its tools with a `close()` that ends
@@ -91,7 +94,7 @@ export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<Mc
           : (error as { name?: unknown } | null)?.name === 'UnauthorizedError'
             ? 401
             : undefined;
-      const detail = redact(describeErrorChain(error)).slice(0, maxDetail);
+      const detail = boundErrorDetail(describeErrorChain(error), redact);
       const common = { server, status, cause: redactError(error, redact) };
       let message: string;
       if (status === 401 || status === 403) {

@@ -11,7 +11,12 @@ import {
   stringOption,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
+import {
+  boundErrorDetail,
+  describeErrorChain,
+  findErrorCode,
+  redactError,
+} from './describe-error-chain.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -119,7 +124,7 @@ export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<
       } else if (rpcCode === -32001) {
         message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? 60_000} ms (is it an MCP server speaking stdio?).`;
       } else {
-        message = `The MCP handshake with the ${server} failed: ${redact(describeErrorChain(error))}`;
+        message = `The MCP handshake with the ${server} failed: ${boundErrorDetail(describeErrorChain(error), redact)}`;
       }
       return new McpServerError({
         ...common,

@@ -14,7 +14,7 @@ import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
 import { toMcpCallError } from './to-mcp-call-error.ts';
 import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
-import { askForRequiredUrls } from './url-elicitations.ts';
+import { type AskUrl, askForRequiredUrls, urlAskerOf } from './url-elicitations.ts';
 
 /**
  * The `_meta` key that carries gemloop's call id to the MCP server (`params._meta` of
@@ -105,6 +105,11 @@ export type McpToolsInternals = {
   close?: (() => Promise<void>) | undefined;
   /** Hides header and environment values in error messages. */
   redact?: ((text: string) => string) | undefined;
+  /**
+   * How the connection asks the user to open a page a server requires before a call
+   * (`URLElicitationRequiredError`); without it, such a refusal goes to the model as it is.
+   */
+  askUrl?: AskUrl | undefined;
   /** Whether the connection was closed, by `close()` or by the server going away. */
   isClosed?: (() => boolean) | undefined;
   /** Time limit of each `tools/list` request (the connection's `connectTimeoutMs`). */
@@ -138,7 +143,7 @@ export async function createMcpTools(
   // The connect functions check their own (larger) options and call createMcpToolsWith. Async,
   // so a bad option rejects the promise like every other failure here instead of throwing.
   mcpToolsOptions.check(options);
-  return createMcpToolsWith(client, options, {});
+  return createMcpToolsWith(client, options, { askUrl: urlAskerOf(client) });
 }
 
 /** The options of {@link createMcpTools}, declared once. @internal */
@@ -304,7 +309,7 @@ export async function createMcpToolsWith(
       } catch (error) {
         // The server wants the user to open some pages first: once they have, the call is made
         // again, once (the spec's URLElicitationRequiredError flow).
-        if (callSignal.aborted || !(await askForRequiredUrls(client, error, callSignal)))
+        if (callSignal.aborted || !(await askForRequiredUrls(internals.askUrl, error, callSignal)))
           throw error;
         result = await call();
       }

@@ -1,3 +1,5 @@
+import { cutText } from '@gemloop/core/internal';
+
 /**
  * The message of an error and of the causes it wraps (Node's `fetch failed` hides the reason in
  * `cause`), with error codes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`.
@@ -57,18 +59,39 @@ export function findErrorCode(error: unknown): string | undefined {
 }
 
 /**
- * `error` itself when its messages hold no secret; otherwise a plain `Error` with the redacted
- * message chain (and the same `name` and `code`), so a secret cannot leave through `cause` either
- * (`GemloopError.toJSON` includes the cause's message).
+ * `error` itself when its messages hold no secret and are not longer than
+ * {@link MAX_MCP_ERROR_DETAIL_LENGTH}; otherwise a plain `Error` with the redacted message chain,
+ * cut (and the same `name` and `code`), so neither a secret nor a server's megabytes leave
+ * through `cause` (`GemloopError.toJSON` includes the cause's message).
  * @internal
  */
 export function redactError(error: unknown, redact: (text: string) => string): unknown {
   const text = describeErrorChain(error);
-  const redacted = redact(text);
+  const redacted = boundErrorDetail(text, redact);
   if (redacted === text) return error;
   const copy = new Error(redacted);
   if (error instanceof Error) copy.name = error.name;
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== undefined) (copy as Error & { code?: unknown }).code = code;
   return copy;
+}
+
+/**
+ * The most characters of a server's or a transport's error text an MCP error message quotes. A
+ * server chooses its JSON-RPC error messages (and their causes), so one may send megabytes; the
+ * message is read by the model, logged and shown in events, and 500 characters name any real
+ * failure (a stack or an HTML error page is cut).
+ */
+export const MAX_MCP_ERROR_DETAIL_LENGTH = 500;
+
+/**
+ * `text` with the known secrets removed, then cut at {@link MAX_MCP_ERROR_DETAIL_LENGTH}
+ * characters (never inside an emoji) and marked as cut. Redacted before it is cut: a cut
+ * through a secret would leave its first part, which `redact` no longer recognises.
+ * @internal
+ */
+export function boundErrorDetail(text: string, redact: (text: string) => string): string {
+  const redacted = redact(text);
+  if (redacted.length <= MAX_MCP_ERROR_DETAIL_LENGTH) return redacted;
+  return `${cutText(redacted, MAX_MCP_ERROR_DETAIL_LENGTH)} [... ${redacted.length - MAX_MCP_ERROR_DETAIL_LENGTH} more characters cut]`;
 }

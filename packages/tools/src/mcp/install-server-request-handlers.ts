@@ -17,7 +17,7 @@ import {
   toSamplingRequest,
 } from './mcp-sampling.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
-import { setUrlAsker } from './url-elicitations.ts';
+import type { AskUrl } from './url-elicitations.ts';
 
 type TypesModule = typeof import('@modelcontextprotocol/sdk/types.js');
 type SdkClient = InstanceType<typeof import('@modelcontextprotocol/sdk/client/index.js').Client>;
@@ -55,6 +55,8 @@ export function serverRequestCapabilities(options: McpServerRequestOptions): {
 
 /**
  * Declares the capabilities and installs the handlers on an SDK client that is not connected yet.
+ * Returns how the client asks the user to open a page when a server refuses a call until they
+ * have (`URLElicitationRequiredError`), for the tools to use: set only with a `url` handler.
  * @internal
  */
 export function installServerRequestHandlers({
@@ -70,10 +72,10 @@ export function installServerRequestHandlers({
   /** The server's name, read when a request arrives (the handshake tells it). */
   serverName: () => string | undefined;
   logger?: Logger | undefined;
-}): void {
+}): AskUrl | undefined {
   const { McpError, ErrorCode, ElicitRequestSchema, CreateMessageRequestSchema } = types;
   const capabilities = serverRequestCapabilities(options);
-  if (Object.keys(capabilities).length === 0) return;
+  if (Object.keys(capabilities).length === 0) return undefined;
   client.registerCapabilities(capabilities);
   const named = (): string => {
     const name = serverName();
@@ -81,9 +83,10 @@ export function installServerRequestHandlers({
   };
 
   const { form, url } = elicitationHandlers(options.elicitation);
+  let askUrl: AskUrl | undefined;
   if (url !== undefined) {
     // The same handler answers a call the server refused until pages are opened (-32042).
-    setUrlAsker(client, async (params, signal) => {
+    askUrl = async (params, signal) => {
       const server = named();
       try {
         return await url(
@@ -101,7 +104,7 @@ export function installServerRequestHandlers({
         logger.warn({ server, mode: 'url', err: error }, 'mcp elicitation handler failed');
         return { action: 'cancel' };
       }
-    });
+    };
   }
   if (form !== undefined || url !== undefined) {
     client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
@@ -240,4 +243,5 @@ export function installServerRequestHandlers({
       };
     });
   }
+  return askUrl;
 }

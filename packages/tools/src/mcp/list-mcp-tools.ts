@@ -1,4 +1,4 @@
-import { describeErrorChain } from './describe-error-chain.ts';
+import { boundErrorDetail, describeErrorChain, redactError } from './describe-error-chain.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
 
@@ -7,6 +7,13 @@ const requestTimeoutCode = -32001;
 
 // A server that keeps sending new cursors would otherwise page forever.
 const maxPages = 1000;
+
+/**
+ * The most tools one server may list. Gemini takes at most 512 function declarations a request,
+ * so a longer list is only usable through `filter`; 10,000 leaves room for that, and stops a
+ * server that sends a million (each one kept in memory and checked) before they are all read.
+ */
+export const MAX_MCP_LISTED_TOOLS = 10_000;
 
 /**
  * Lists every tool of an MCP server, following `nextCursor` until the last page.
@@ -56,14 +63,15 @@ export async function listMcpTools({
           reason: 'list-failed',
           server,
           message: `The MCP ${server} did not answer tools/list within ${timeoutMs} ms (page ${page}).`,
-          cause: error,
+          cause: redactError(error, redact),
         });
       }
       throw new McpServerError({
         reason: 'list-failed',
         server,
-        message: `Listing the tools of the MCP ${server} failed (page ${page}): ${redact(describeListError(error))}`,
-        cause: error,
+        message: `Listing the tools of the MCP ${server} failed (page ${page}): ${boundErrorDetail(describeListError(error), redact)}`,
+        // The message is redacted; so is the cause, which GemloopError.toJSON prints too.
+        cause: redactError(error, redact),
       });
     }
     const { tools: pageTools, nextCursor } = (result ?? {}) as {
@@ -77,7 +85,15 @@ export async function listMcpTools({
         message: `The MCP ${server} answered tools/list without a \`tools\` array (page ${page}).`,
       });
     }
-    tools.push(...(pageTools as McpToolInfo[]));
+    if (tools.length + pageTools.length > MAX_MCP_LISTED_TOOLS) {
+      throw new McpServerError({
+        reason: 'list-failed',
+        server,
+        message: `The MCP ${server} lists more than ${MAX_MCP_LISTED_TOOLS} tools (page ${page}); gemloop stops reading there. Ask the server for fewer (Gemini takes at most 512 declarations a request).`,
+      });
+    }
+    // One by one: a spread of a page of a few hundred thousand tools overflows the call stack.
+    for (const tool of pageTools as McpToolInfo[]) tools.push(tool);
     if (typeof nextCursor !== 'string' || nextCursor === '') return tools;
     if (seenCursors.has(nextCursor)) {
       throw new McpServerError({

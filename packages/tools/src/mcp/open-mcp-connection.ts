@@ -7,6 +7,7 @@ import { installServerRequestHandlers } from './install-server-request-handlers.
 import type { McpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import type { McpServerError } from './mcp-server-error.ts';
+import type { AskUrl } from './url-elicitations.ts';
 
 /** The transport-specific parts of opening a connection. @internal */
 export type OpenMcpConnectionOptions = {
@@ -48,10 +49,11 @@ export async function openMcpConnection({
   } = options;
   const log: Logger = logger.child({ component: 'mcp', server });
   const client = new Client(clientInfo);
+  let askUrl: AskUrl | undefined;
   if (options.elicitation !== undefined || options.sampling !== undefined) {
     // Loaded only here: the SDK is there (the client came from it), and most connections need
     // neither handler.
-    installServerRequestHandlers({
+    askUrl = installServerRequestHandlers({
       client,
       types: await import('@modelcontextprotocol/sdk/types.js'),
       options,
@@ -99,6 +101,7 @@ export async function openMcpConnection({
     tools = await createMcpToolsWith(client, options, {
       close,
       redact,
+      askUrl,
       isClosed: () => closed,
       // Listing is part of connecting: a server that never answers it is refused as quickly as
       // one that never answers the handshake, not after the SDK's 60 s.

@@ -10,6 +10,12 @@ const SCHEMA_MAPS: ReadonlySet<string> = new Set([
 // Keywords whose value is data, not schemas: nothing in them is a keyword.
 const DATA_KEYWORDS: ReadonlySet<string> = new Set(['enum', 'const', 'default', 'examples']);
 
+// Keywords under which a looser subschema makes the schema stricter: `not: {pattern}` emptied
+// to `not: {}` refuses everything, `oneOf` of two emptied branches refuses what both now match,
+// and an emptied `if` always applies its `then`. One that held a pattern is dropped whole (its
+// `then`/`else` then do nothing, as the spec says of them without an `if`).
+const NOT_MONOTONE: ReadonlySet<string> = new Set(['not', 'oneOf', 'if']);
+
 /**
  * A copy of an MCP tool's input schema for checking the model's arguments here, without the
  * regular expressions: `pattern` is dropped, and so is `patternProperties` (with the
@@ -51,33 +57,43 @@ export function stripSchemaPatterns(
         found = true;
         continue;
       }
-      // defineProperty: a property named "__proto__" is copied as a property, not a prototype.
-      Object.defineProperty(copy, keyword, {
-        value: DATA_KEYWORDS.has(keyword)
+      if (NOT_MONOTONE.has(keyword)) {
+        const foundBefore = found;
+        found = false;
+        const stripped = stripSchema(value);
+        const foundInside = found;
+        found = foundBefore || foundInside;
+        if (!foundInside) define(copy, keyword, stripped);
+        continue;
+      }
+      define(
+        copy,
+        keyword,
+        DATA_KEYWORDS.has(keyword)
           ? value
           : SCHEMA_MAPS.has(keyword)
             ? stripMap(value)
             : stripSchema(value),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      );
     }
     return copy;
   };
   const stripMap = (map: unknown): unknown => {
     if (typeof map !== 'object' || map === null || Array.isArray(map)) return stripSchema(map);
     const copy: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(map)) {
-      Object.defineProperty(copy, name, {
-        value: stripSchema(value),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    for (const [name, value] of Object.entries(map)) define(copy, name, stripSchema(value));
     return copy;
   };
   const stripped = stripSchema(schema) as Record<string, unknown>;
   return found ? stripped : undefined;
+}
+
+/** Sets a key as an own property: a key named "__proto__" is copied, not made the prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

@@ -1,4 +1,4 @@
-import { describeErrorChain, redactError } from './describe-error-chain.ts';
+import { boundErrorDetail, describeErrorChain, redactError } from './describe-error-chain.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // JSON-RPC error codes the MCP SDK uses for its own failures (`ErrorCode` in its types.js); not
@@ -8,7 +8,8 @@ const requestTimeoutCode = -32001;
 
 /**
  * Turns what a tool call threw (or an `isError` result) into an {@link McpToolCallError} whose
- * message the model can act on. Secrets are removed from any text that came from the transport.
+ * message the model can act on. Secrets are removed from any text that came from the transport,
+ * and that text is cut at `MAX_MCP_ERROR_DETAIL_LENGTH` (500) characters.
  * @internal
  */
 export function toMcpCallError({
@@ -47,7 +48,8 @@ export function toMcpCallError({
     });
   }
   const rpcCode = (error as { code?: unknown } | null)?.code;
-  const detail = redact(describeErrorChain(error));
+  // The server writes this text: bounded, and the secrets the connection knows are taken out.
+  const detail = boundErrorDetail(describeErrorChain(error), redact);
   if (
     rpcCode === connectionClosedCode ||
     (error instanceof Error && error.message === 'Not connected')

@@ -121,6 +121,22 @@ describe('skills', () => {
     ).toBe('x/logo.png is a binary file and cannot be read as text.');
   });
 
+  it('cuts a long file between characters, never inside an emoji', async () => {
+    const skill: Skill = {
+      name: 'x',
+      description: 'd',
+      body: 'b',
+      files: new Map([['emoji.txt', 'abc😀def']]),
+    };
+    const [, read] = skills({ skills: [skill], maxReadChars: 4 }).tools;
+    expect(await read.execute({ name: 'x', path: 'emoji.txt' }, skillToolContext)).toEqual({
+      name: 'x',
+      path: 'emoji.txt',
+      content: 'abc',
+      note: 'The file is 8 characters; only the first 3 are shown.',
+    });
+  });
+
   it('refuses two skills with one name', () => {
     const one: Skill = { name: 'x', description: 'd', body: 'b' };
     expect(() => skills({ skills: [one, one] })).toThrow(/two skills are named "x"/);

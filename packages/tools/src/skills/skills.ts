@@ -1,5 +1,6 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { cutText } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { z } from 'zod/v4';
 import type { Skill } from './skill.ts';
@@ -151,11 +152,13 @@ export function skills({
         });
       }
       if (content.length <= maxReadChars) return { name: skill.name, path: clean, content };
+      // Never half an emoji: a lone surrogate is no character, and the model would read U+FFFD.
+      const shown = cutText(content, maxReadChars);
       return {
         name: skill.name,
         path: clean,
-        content: content.slice(0, maxReadChars),
-        note: `The file is ${content.length} characters; only the first ${maxReadChars} are shown.`,
+        content: shown,
+        note: `The file is ${content.length} characters; only the first ${shown.length} are shown.`,
       };
     },
   });

@@ -27,9 +27,9 @@ export function compileHostList(entries: readonly string[]): HostList {
     }
     const wildcard = entry.trim().startsWith('*.');
     const host = toAsciiHost(wildcard ? entry.trim().slice(2) : entry);
-    if (host.includes('*') || host.includes('/') || host === '') {
+    if (host === undefined || host.includes('*')) {
       throw new Error(
-        `host list entry ${JSON.stringify(entry)} must be a host name, an IP address, or "*.domain"`,
+        `host list entry ${JSON.stringify(entry.slice(0, 200))} must be a host name, an IP address, or "*.domain" (no scheme, port or path)`,
       );
     }
     if (wildcard) suffixes.push(`.${host}`);
@@ -44,14 +44,21 @@ export function hostMatches(list: HostList, host: string): boolean {
   return list.suffixes.some((suffix) => host.endsWith(suffix));
 }
 
-// Entries such as "Bücher.de" must compare equal to the punycode host the URL parser produces.
-function toAsciiHost(entry: string): string {
+// Each entry goes through the URL parser that makes the hosts it is compared with, so every
+// spelling of one host is one entry: "Bücher.de" is "xn--bcher-kva.de", "127.1" and "0x7f.0.0.1"
+// are "127.0.0.1", "0:0:0:0:0:0:0:1" is "::1". An entry the parser refuses, or one with a port
+// ("intranet.example:8080"), names no host a URL can have: it would never match, so a deny list
+// holding it would let the host through. It is refused instead.
+function toAsciiHost(entry: string): string | undefined {
   const host = normalizeHost(entry);
-  if (/^[\x21-\x7e]*$/.test(host) && !host.includes(':')) return host;
+  if (host === '') return undefined;
+  let parsed: URL;
   try {
-    const bracketed = host.includes(':') ? `[${host}]` : host;
-    return normalizeHost(new URL(`http://${bracketed}/`).hostname);
+    parsed = new URL(`http://${host.includes(':') ? `[${host}]` : host}/`);
   } catch {
-    return host;
+    return undefined;
   }
+  const bare =
+    parsed.port === '' && parsed.pathname === '/' && parsed.search === '' && parsed.hash === '';
+  return bare ? normalizeHost(parsed.hostname) : undefined;
 }

@@ -75,7 +75,7 @@ export function describeApiError(options: DescribeApiErrorOptions): string {
   if (quoted === undefined && apiMessage === undefined) quoted = describeRawBody(options);
   if (quoted !== undefined && quoted.length > MAX_QUOTED) {
     // A gateway may put a whole page or a stack trace in `error.message`: a message is one glance.
-    quoted = `${quoted.slice(0, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
+    quoted = `${cutWhole(quoted, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
   }
   const parts = [quoted === undefined ? `${head}.` : `${head}: ${endSentence(quoted.trim())}`];
   parts.push(guidance(options, violations));
@@ -280,7 +280,7 @@ function describeRawBody({
   }
   // A single linear pass over a bounded prefix: the body is the server's, possibly hostile.
   const text = htmlToText(body, EXCERPT_LENGTH);
-  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
+  const excerpt = text.length > EXCERPT_LENGTH ? `${cutWhole(text, EXCERPT_LENGTH)}...` : text;
   const kind = contentType ? contentType.split(';')[0] : 'unknown type';
   const rest = bodyProblem === undefined ? '' : ` (the rest of the body ${bodyProblem})`;
   return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"${rest}`;
@@ -325,4 +325,15 @@ function notFoundGuidance(method: string): string {
     return `${model} A previous_interaction_id must name an interaction the server still holds (not deleted, nor expired). Not retried.`;
   }
   return `${model} Not retried.`;
+}
+
+/**
+ * The first `max` UTF-16 units of `text`, one fewer when the cut would split an emoji: a lone
+ * surrogate in a message is refused by a strict JSON or UTF-8 reader (a page, a span exporter).
+ * `shared/cut-text.ts` does the same; it is not imported here because this module is loaded lazily
+ * and the import made the agent app's bundle load a chunk of its own for it (bench/README.md).
+ */
+function cutWhole(text: string, max: number): string {
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
 }

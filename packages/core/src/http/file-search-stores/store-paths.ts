@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { cutText } from '../../shared/cut-text.ts';
 
 // Ids are up to 40 lowercase letters, digits and dashes on Google's API (ai.google.dev/api/file-search/file-search-stores#FileSearchStore);
 // a little looser here (case, `_`, 128) so a gateway's ids pass, never `/`, `.` or `:`.
@@ -9,7 +10,9 @@ const DOCUMENT = new RegExp(`^fileSearchStores/${ID}/documents/${ID}$`);
 const OPERATION = new RegExp(`^fileSearchStores/${ID}/(?:upload/)?operations/${ID}$`);
 
 function show(value: unknown): string {
-  return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  // cutText: a name from a model may be emoji, and half of one is no character in a message.
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : cutText(json, 200);
 }
 
 /**

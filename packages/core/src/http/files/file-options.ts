@@ -15,9 +15,12 @@ export const uploadOptionsDeclaration: DeclaredOptions<UploadFileOptions> =
     example: "{ mimeType: 'video/mp4', displayName, onProgress }",
     checks: {
       ...call,
+      // Anchored at both ends, parameters in printable ASCII: it is sent as a header value, and
+      // a line break, a NUL or a character past U+00FF failed as "could not reach" the host.
       mimeType: optionCheck(
-        (value) => typeof value === 'string' && /^[\w.+-]+\/[\w.+-]+/.test(value),
-        "options.mimeType must be a media type such as 'video/mp4' or 'application/pdf'.",
+        (value) =>
+          typeof value === 'string' && /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[\x20-\x7e]*)?$/.test(value),
+        "options.mimeType must be a media type such as 'video/mp4' or 'application/pdf' (parameters in printable ASCII).",
       ),
       displayName: optionCheck(
         (value) => typeof value === 'string' && value.length <= 512,

@@ -118,7 +118,7 @@ function fromStream(
             done = true;
             break;
           }
-          piece = read.value;
+          piece = toBytes(read.value);
         }
         const take = Math.min(piece.byteLength, length - filled);
         into.set(piece.subarray(0, take), filled);
@@ -132,4 +132,20 @@ function fromStream(
       reader.releaseLock();
     },
   };
+}
+
+/**
+ * A stream chunk as bytes: a Uint8Array as it is, another view or an ArrayBuffer without a copy.
+ * Anything else (a string from a text stream, an object) is refused by name: read on as bytes, it
+ * failed with "piece.subarray is not a function".
+ */
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk))
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new InvalidArgumentError({
+    argument: 'source',
+    message: `files.upload read a ${typeof chunk === 'string' ? 'string' : typeof chunk} from the ReadableStream; it takes a stream of bytes (Uint8Array chunks). For text, pipe it through a TextEncoderStream first.`,
+  });
 }

@@ -130,11 +130,10 @@ export function resolveCallOptions(
         message: `options.headers must not set ${authHeader}: the client sends the key; make another client for another key.`,
       });
     }
-    headers = {
-      ...defaults.headers,
-      ...extra,
-      [authHeader]: defaults.headers[authHeader] as string,
-    };
+    // `extra` cannot hold the auth header (refused above), so the client's stays. Copying it over
+    // again sent "x-goog-api-key: undefined" with every Vertex call that had headers (Vertex's
+    // client headers hold no key: its bearer token is added per attempt).
+    headers = { ...defaults.headers, ...extra };
     const own = secretsOfHeaders(extra);
     // Never a copy of the client's list: it learns secrets after this point (Vertex tokens).
     if (own.length > 0) secrets = client.secrets.withCall(own);

@@ -50,9 +50,12 @@ export async function resumeOnNewConnection(attempts: ResumeAttempts): Promise<R
         !RECONNECT_CODES.has(error.closeCode)
       )
         break;
-      // The overlap was refused: close the old socket and try again at once.
+      // The overlap was refused: close the old socket and try again at once. The refusal is not
+      // an attempt: with maxReconnectAttempts 1 it used the only one, and the documented retry
+      // without the old socket never came.
       if (overlap) {
         overlap = false;
+        attempt -= 1;
         continue;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)));

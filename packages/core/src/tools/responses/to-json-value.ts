@@ -1,4 +1,5 @@
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { setOwnKey } from '../../shared/set-own-key.ts';
 
 /** A JSON value, as a tool result must be to travel in `functionResponse.response`. */
 export type JsonValue =
@@ -190,11 +191,14 @@ function convertObject(
     const key = keys[index]!;
     const item = object[key];
     const converted = convert(item, [...path, key], ancestors);
+    // setOwnKey: parsed data may hold a `__proto__` key, which a plain assignment would take as
+    // the copy's prototype (dropping the key from what the model sees, and making the copy
+    // inherit the data's fields).
     if (copy === undefined && (converted !== item || item === undefined)) {
       copy = {};
-      for (const earlier of keys.slice(0, index)) copy[earlier] = object[earlier] as JsonValue;
+      for (const earlier of keys.slice(0, index)) setOwnKey(copy, earlier, object[earlier]);
     }
-    if (copy !== undefined && converted !== undefined) copy[key] = converted;
+    if (copy !== undefined && converted !== undefined) setOwnKey(copy, key, converted);
   }
   // Class instances are copied into plain objects so nothing but data is sent.
   if (copy === undefined && !isPlainObject(object))

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { htmlToText, MAX_SCANNED_CHARS } from './html-to-text.ts';
+
+describe('htmlToText', () => {
+  it('drops tags, scripts and styles and collapses whitespace', () => {
+    const html = `<!doctype html><html><head><style>body { color: red }</style>
+      <script type="text/javascript">if (a < b) alert("x")</script></head>
+      <body><h1>502 Bad   Gateway</h1>\n\n<p>nginx</p></body></html>`;
+    expect(htmlToText(html, 200)).toBe('502 Bad Gateway nginx');
+  });
+
+  it('reads <SCRIPT> and </Style> in any case', () => {
+    expect(htmlToText('a<SCRIPT>x()</script>b<style>p{}</STYLE>c', 100)).toBe('a b c');
+  });
+
+  it('keeps a "<" with no ">" after it, and an empty "<>", as text', () => {
+    expect(htmlToText('a < b', 100)).toBe('a < b');
+    expect(htmlToText('x <> y', 100)).toBe('x <> y');
+  });
+
+  it('shows the content of a script that is never closed rather than dropping the rest', () => {
+    expect(htmlToText('<script>tail text', 100)).toBe('tail text');
+  });
+
+  it('stops after maxLength + 1 characters so the caller can tell it was cut', () => {
+    const text = htmlToText(`<p>${'word '.repeat(100)}</p>`, 20);
+    expect(text.length).toBe(21);
+    expect(htmlToText('short', 20)).toBe('short');
+  });
+
+  it(`reads at most ${MAX_SCANNED_CHARS} characters of a huge body`, () => {
+    const body = `<p>start</p>${' '.repeat(MAX_SCANNED_CHARS)}<p>far away</p>`;
+    expect(body.length).toBeGreaterThan(MAX_SCANNED_CHARS);
+    expect(htmlToText(body, 200)).toBe('start');
+  });
+
+  it('takes linear time on hostile bodies (runs of "<", unclosed scripts)', () => {
+    for (const body of [
+      '<'.repeat(1_000_000),
+      '<script>'.repeat(50_000),
+      '<style x=">'.repeat(50_000),
+    ]) {
+      const started = performance.now();
+      htmlToText(body, 200);
+      // A hang guard, not a benchmark: the quadratic regexes this replaced took seconds to minutes.
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+  });
+
+  it('treats every Unicode space as a space, and keeps emoji whole when not cut', () => {
+    expect(htmlToText('a\u00a0\u2003\u3000b 😀', 100)).toBe('a b 😀');
+  });
+});
