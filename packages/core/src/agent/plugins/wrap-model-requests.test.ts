@@ -168,9 +168,7 @@ describe('the Interactions backend as a plugin', () => {
     const misplaced = () =>
       createAgent({ gemini, model: MODEL, plugins: [interactionsApi() as never] });
     expect(misplaced).toThrow(InvalidArgumentError);
-    expect(misplaced).toThrow(
-      /plugins\[0\] is the createAgent option api's plugin: pass it as api/,
-    );
+    expect(misplaced).toThrow(/plugins\[0\] goes in the createAgent option api/);
   });
 
   it('a chat goes on from the stored interaction through a wrapper that leaves resumeFrom out', async () => {
@@ -261,7 +259,7 @@ describe('a request-level plugin that is wrong', () => {
       .catch((caught: unknown) => caught);
     expect(interactions).toBeInstanceOf(InvalidArgumentError);
     expect(String(interactions)).toMatch(
-      /options\.plugins\[0\] is the createAgent option api's plugin: pass it as api/,
+      /options\.plugins\[0\] goes in the createAgent option api/,
     );
   });
 

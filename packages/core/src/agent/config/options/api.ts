@@ -13,15 +13,18 @@ import type { ModelConfig } from './model.ts';
  * and carries their code (`interactionsApi()`, or one `definePlugin` made).
  */
 function isAgentApi(value: unknown): value is AgentApi {
-  if (value === 'generateContent') return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const plugin = value as Record<string, unknown>;
   return (
-    typeof plugin['name'] === 'string' &&
-    typeof plugin['wrapModelRequest'] === 'function' &&
-    (plugin[REQUESTS_KEY] !== undefined || plugin[ENGINE_KEY] !== undefined)
+    value === 'generateContent' ||
+    (typeof (value as Carrier | null)?.wrapModelRequest === 'function' &&
+      (REQUESTS_KEY in (value as object) || ENGINE_KEY in (value as object)))
   );
 }
+
+/** Where a plugin carries the fold of the request wrappers (`REQUESTS_KEY`, or its engine's). */
+type Carrier = AgentPlugin & {
+  [REQUESTS_KEY]?: PluginEngine['requests'];
+  [ENGINE_KEY]?: PluginEngine;
+};
 
 function message(path: string, value: unknown): string {
   const named =
@@ -58,13 +61,13 @@ export function resolveApiOption(
   { modelCall, gemini, model }: ModelConfig,
 ): Pick<AgentConfig<unknown>, 'modelCall' | 'requestPlugins'> {
   const { api } = apiOption.withDefaults(options);
-  const plugin = api === 'generateContent' ? undefined : (api as AgentPlugin);
+  const plugin = api === 'generateContent' ? undefined : (api as Carrier);
   // The code is carried by the plugins (an agent without one bundles none of it).
-  const carrier = plugin as Record<string, { requests?: PluginEngine['requests'] }> | undefined;
   const resolve =
-    (carrier?.[REQUESTS_KEY] as PluginEngine['requests'] | undefined) ??
-    carrier?.[ENGINE_KEY]?.requests ??
+    plugin?.[REQUESTS_KEY] ??
+    plugin?.[ENGINE_KEY]?.requests ??
     pluginEngineOf(options.plugins, 'plugins')?.requests;
-  if (resolve === undefined) return { modelCall, requestPlugins: [] };
-  return resolve(modelCall, options.plugins, plugin, { gemini, model });
+  return resolve === undefined
+    ? { modelCall, requestPlugins: [] }
+    : resolve(modelCall, options.plugins, plugin, { gemini, model });
 }
