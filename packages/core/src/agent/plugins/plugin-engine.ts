@@ -6,6 +6,7 @@ import {
 import { wrapExecution } from '../tool-calls/wrap-execution.ts';
 import { joinPlugins, resolvePlugins } from './resolve-plugins.ts';
 import { type PluginEngine, RunPlugins } from './run-plugins.ts';
+import { resolveModelRequests } from './wrap-model-requests.ts';
 
 /**
  * The seam's implementation, which `definePlugin` puts on every plugin it makes: the loop reaches
@@ -20,4 +21,5 @@ export const pluginEngine: PluginEngine = {
   runCall: runWithPlugins as PluginEngine['runCall'],
   afterCall: afterToolCallWithPlugins as PluginEngine['afterCall'],
   wrapExecution: wrapExecution as PluginEngine['wrapExecution'],
+  requests: resolveModelRequests,
 };
