@@ -1,5 +1,5 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
-import { type RetryEvent, retryFailed } from '../../retry/with-retry.ts';
+import type { RetryEvent } from '../../retry/with-retry.ts';
 import { untilAborted } from '../../shared/until-aborted.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import type { ResponseInfo } from '../gemini.ts';
@@ -130,6 +130,9 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     const error = attempt.fail(caught);
     if (retry !== undefined || call.retry.maxRetries === 0) throw error;
     if (call.signal?.aborted) throw call.signal.reason;
+    // The retry machinery loads on the first failure (most processes never retry): 1.4 KB
+    // minified off what an agent app loads to run (bench/src/bundle-size, issue 53).
+    const { retryFailed } = await import('../../retry/with-retry.ts');
     return retryFailed(error, (next) => sendWithRetry(options, read, { number: next, debug }), {
       policy: call.retry,
       signal: call.signal,
