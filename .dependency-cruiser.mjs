@@ -52,7 +52,6 @@ export const coreLayers = [
   'streaming',
   'http',
   'embeddings',
-  'interactions',
   'tools',
   'run',
   'telemetry',
@@ -69,6 +68,9 @@ export const coreLayers = [
   // reaches them through the engine their value carries (issue 53).
   'guardrails',
   // Plugins on the seam (issue 53): above the loop, which imports none of them (loopRules below).
+  // The Interactions backend is one (`interactionsApi()`, a `wrapModelRequest` that never calls
+  // `next`): the agent's `api` option is sugar for it.
+  'interactions',
   'steering',
   'compaction',
   'prompt-cache',
@@ -157,6 +159,7 @@ const FEATURE_FOLDERS = [
   'pricing/',
   'prompt-cache/',
   'budget/',
+  'interactions/',
   // A handoff is a plugin's step outcome (`{ type: 'hand-off' }`); the loop takes it over in
   // agent/loop/take-over.ts knowing no handoff tool (issue 53).
   'composition/',

@@ -489,6 +489,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('the model saw the address: no');
   });
 
+  it('plugins: a third-party request-level plugin sends every request to a gateway and reports each', async () => {
+    const { stdout } = await runOk('plugins/route-requests.ts');
+    expect(stdout).toContain('plugins: route-requests, continuation, pricing');
+    expect(stdout).toMatch(/request 1: stream via the gateway, 1 contents, \d+ chunk\(s\)/);
+    expect(stdout).toMatch(/request 2: stream via the gateway, 3 contents, \d+ chunk\(s\)/);
+    expect(stdout).toContain('answer: Order 7 has shipped; it arrives Friday.');
+    expect(stdout).toContain("model requests: the agent's own server 0, the gateway 2");
+  });
+
   it('guardrails: a small model as prompt-injection classifier beside the first call', async () => {
     const { stdout } = await runOk('guardrails/prompt-injection.ts');
     expect(stdout).toContain('answer: We open at 9 on Sundays.');

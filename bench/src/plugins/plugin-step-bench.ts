@@ -41,6 +41,9 @@
  *   `beforeModelCall` (the history's estimate against the threshold, each step; the run's
  *   plugins path, which it puts every compacting run on). Off (no `compaction`), no part of it is
  *   loaded nor in the run's list (the "off" rows): the loop itself has no compaction phase.
+ * - request wrapper: one plugin with only `wrapModelRequest`, passing each request on (the request
+ *   level's cost: one call per request, no run hook, no plugin engine per run; the Interactions
+ *   backend sits at this level and answers instead of passing on).
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
@@ -103,6 +106,13 @@ const everyHook = definePlugin({
   beforeToolCall: () => undefined,
   wrapToolCall: (_call, next) => next(),
   afterToolCall: () => undefined,
+});
+const requestWrapper = definePlugin({
+  name: 'request-wrapper',
+  wrapModelRequest: (next) => ({
+    generate: (input) => next.generate(input),
+    stream: (input) => next.stream(input),
+  }),
 });
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const masking = definePlugin({
@@ -202,6 +212,7 @@ const variants = {
   compaction: agentWith(undefined, undefined, {
     compaction: compaction({ maxTokens: 10_000_000 }),
   }),
+  'request wrapper': agentWith([requestWrapper]),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];

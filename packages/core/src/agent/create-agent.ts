@@ -555,14 +555,16 @@ export async function preloadRunLoop(): Promise<void> {
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
 
 /**
- * The agent's plugins as `agent.plugins` lists them: its resolved ones, the prompt cache's (made by
- * the first run of an agent with `cache`), then its defaults.
+ * The agent's plugins as `agent.plugins` lists them: its resolved ones, those that only wrap its
+ * requests (the `api` option's last), the prompt cache's (made by the first run of an agent with
+ * `cache`), then its defaults.
  */
 function listPlugins(
   config: AgentConfig<unknown>,
   cache: AgentPlugin | undefined,
 ): readonly AgentPlugin[] {
   const plugins = [...(config.plugins?.plugins ?? [])];
+  for (const plugin of config.requestPlugins) if (!plugins.includes(plugin)) plugins.push(plugin);
   if (cache !== undefined) plugins.push(cache);
   return Object.freeze([...plugins, ...config.defaultPlugins]);
 }

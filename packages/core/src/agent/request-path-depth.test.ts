@@ -24,10 +24,19 @@ import { createAgent } from './create-agent.ts';
  * plugin (helper cache-budget-plugin): `callModelStep` calls `callModel` itself, without the
  * cache's `send` and the closure it took. 16 for a streamed run once continuation became a default
  * plugin (helper continuation-plugin): the loop's callModel calls the plugin's stream itself (no
- * streamModel frame); the plugin's first hop is read in continueStream, as before.
+ * streamModel frame); the plugin's first hop is read in continueStream, as before. 8 and 11 (helper
+ * perf-path): runLoop sets the run up with a function that returns (startRun) and calls the steps
+ * itself, a stream's late plugins end a failed run from a rejection handler (no withLatePlugins
+ * and body frames), an unobserved step calls the model-call wrapper itself (no callModel frame),
+ * generateContent calls sendWithRetry and ends the attempt itself (no requestJson frame), and the
+ * first attempt is sendWithRetry's own body (no runAttempt frame). A unary run's 8: the facade's
+ * run, runLoop, runModelSteps, callModelStep, continuation, the entry, sendWithRetry, the
+ * transport. A stream's 3 more are the facade's stream and its start closure, createAgentStream,
+ * and the stream iterator's first pull (ChunksOfBatches.next, openChunkBatches) in place of the
+ * entry.
  */
-const UNARY_CEILING = 12;
-const STREAM_CEILING = 16;
+const UNARY_CEILING = 8;
+const STREAM_CEILING = 11;
 
 const fake = createFakeGemini({ script: () => turn.text('Hello.') });
 afterAll(() => fake.close());

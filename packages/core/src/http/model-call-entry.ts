@@ -15,22 +15,31 @@ import { preloadRequestPath } from './attempts/load-request-path.ts';
 import type { CallOptions, Gemini, ResponseInfo } from './gemini.ts';
 import type { ContentJsonCache } from './serialize-request-body.ts';
 
-/** What one model call of a run takes. @internal */
+/**
+ * What one model request of a run takes: the `generateContent` request and the run's call
+ * options. A request-level plugin (`wrapModelRequest`, `@gemloop/core/plugins`) passes it on to
+ * `next` as it is, or changed with a spread (`{ ...input, request }`), so what it does not name
+ * goes along.
+ */
 export type ModelCallInput = {
+  /** The request as the agent built it (the model's `Content` verbatim). */
   request: GenerateContentRequest;
-  /** The run's call options, its signal in them; `onResponse` here is the caller's own. */
+  /** The run's call options: its signal, headers, timeout; `onResponse` here is the caller's own. */
   callOptions: CallOptions;
   /**
    * The run's JSON of the contents it already sent: the client serialises only what is new, and
    * checks only contents this cache does not hold unchanged (it checked them when it sent them).
+   * @internal
    */
   bodyCache?: ContentJsonCache | undefined;
 };
 
 /**
- * What a model call gives back besides its response, filled as the call goes: the response info
- * of the attempt that succeeded (for a stream, known once its headers came, before the first
- * chunk). Plain data, one per call, read by the caller when the call is over. @internal
+ * What a model request gives back besides its response, filled as it goes: the response info of
+ * the attempt that succeeded (for a stream, known once its headers came, before the first chunk).
+ * Plain data, one per request, read by the caller when the request is over (the step's
+ * `serviceTier`, its span's attempts). An entry that answers a request without `next` (another
+ * client's entry, a cache) returns one of its own: `new ModelCallRecord()`, filled or not.
  */
 export class ModelCallRecord {
   /** The 2xx response's status and headers, set by the attempt that got it. */
@@ -61,24 +70,35 @@ export class ModelCallRecord {
   }
 }
 
-/** A unary model call's outcome. @internal */
+/** A unary model request's outcome: the response and the request's record. */
 export type ModelCallResult = { response: GenerateContentResponse; record: ModelCallRecord };
 
-/** A streamed model call: its chunks, and its record (complete once the chunks are read). @internal */
+/**
+ * A streamed model request: its chunks (each a `GenerateContentResponse`, as the API streams
+ * them), and its record (complete once the chunks are read).
+ */
 export type ModelStreamResult = {
   stream: AsyncIterable<GenerateContentResponse>;
   record: ModelCallRecord;
 };
 
 /**
- * The client's internal side: the model calls with what a run hands over and gets back, and the
- * redactor of the client's secrets (so code that holds only the client keeps its key out of what
- * it reports, without the key being readable from the client). @internal
+ * Where an agent's model requests go: the client's own entry (see {@link modelCallEntryOf}), or
+ * what request-level plugins made of it (`wrapModelRequest`, `@gemloop/core/plugins`). Each call
+ * is one request: `generate` a unary one, `stream` a streamed one (`agent.stream()`). What a run
+ * builds on top (folding chunks into a step, continuation's hops, retries inside the client,
+ * usage, events, spans) is the same whichever entry answers.
  */
 export type ModelCallEntry = {
+  /** Sends one unary request. */
   generate(input: ModelCallInput): Promise<ModelCallResult>;
+  /** Opens one streamed request (returns at once; the request is sent when its chunks are read). */
   stream(input: ModelCallInput): ModelStreamResult;
-  /** Scrubs the client's secrets from a value; the value itself for a client gemloop did not make. */
+  /**
+   * Scrubs the client's secrets from a value; the value itself for a client gemloop did not make.
+   * (A wrapper that leaves it out keeps `next`'s.)
+   * @internal
+   */
   redact: Redactor;
   /**
    * Optional (an entry whose server keeps a conversation's state): `contents`, a history that
@@ -101,9 +121,17 @@ export function registerModelCallEntry(gemini: Gemini, entry: ModelCallEntry): v
 }
 
 /**
- * The internal side of `gemini`: its own when `createGemini` made it, else one over its public
- * methods (`onResponse` wrapped to fill the record; no body cache; values kept as they are by the
- * redactor, since such a client holds no key gemloop knows). @internal
+ * The entry of a client: its own when `createGemini` made it, else one over its public methods
+ * (`onResponse` wrapped to fill the record; values kept as they are by the redactor, since such a
+ * client holds no key gemloop knows). A request-level plugin returns another client's entry to
+ * send the agent's requests there (a second base URL, a second key), with that client's retries,
+ * transport and redaction.
+ *
+ * @example
+ * ```ts
+ * const other = createGemini({ baseUrl: 'https://gateway.example.com', apiKey });
+ * const routed = definePlugin({ name: 'route', wrapModelRequest: () => modelCallEntryOf(other) });
+ * ```
  */
 export function modelCallEntryOf(gemini: Gemini): ModelCallEntry {
   const own = entries.get(gemini);

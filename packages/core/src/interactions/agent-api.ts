@@ -1,10 +1,11 @@
-import type { Gemini } from '../http/gemini.ts';
-import type { ModelCallEntry } from '../http/model-call-entry.ts';
+import type { WrapModelRequest } from '../agent/plugins/model-requests.ts';
 
 /**
  * The Interactions API as an agent's `api`, made by `interactionsApi()` from
- * `@gemloop/core/interactions`. It carries the backend itself, so an agent that stays on
- * `generateContent` never loads (or bundles) the Interactions code.
+ * `@gemloop/core/interactions`: a plugin that answers the agent's model requests on the
+ * Interactions API (its `wrapModelRequest` never calls `next`), listed in `agent.plugins` as
+ * `interactions`. It carries the backend itself, so an agent that stays on `generateContent`
+ * never loads (or bundles) the Interactions code.
  */
 export type InteractionsApi = {
   readonly name: 'interactions';
@@ -15,8 +16,12 @@ export type InteractionsApi = {
    * `InteractionsApiOptions.background`); left out, calls are unary or streamed.
    */
   readonly background?: InteractionsBackground | undefined;
-  /** The agent's model-call entry over this API, made once per agent. @internal */
-  readonly createEntry: (gemini: Gemini) => ModelCallEntry;
+  /**
+   * The agent's entry over this API, made once per agent (and per model a fallback sends to):
+   * the agent's requests are translated to interactions and their answers back; `next` (the
+   * client's entry, or the plugins' after this one) is not called, only its `redact` kept.
+   */
+  readonly wrapModelRequest: WrapModelRequest;
 };
 
 /**
@@ -47,23 +52,4 @@ export type InteractionsBackground = {
   wakeOnWebhook?: boolean | undefined;
 };
 
-/**
- * Which Gemini API an agent's model calls use: `'generateContent'` (the default, and the format
- * gateways serve), or Google's Interactions API (`/v1beta/interactions`) with
- * `interactionsApi()` from `@gemloop/core/interactions`: the server keeps each step's state so a
- * step sends only what is new (`previous_interaction_id`); `interactionsApi({ store: false })`
- * keeps nothing on the server and sends the whole history each step.
- * `interactionsApi({ background: true })` (or its polling settings, {@link InteractionsBackground})
- * runs each model call as a background interaction polled until done: the way to run long
- * decodes and, in `@gemloop/dbos`, the form a durable run survives a worker crash in (the
- * interaction's id is recorded, the polls resume). Everything else about the agent is the same.
- */
-export type AgentApi = 'generateContent' | InteractionsApi;
-
-/** Whether `value` is an {@link AgentApi}. @internal */
-export function isAgentApi(value: unknown): value is AgentApi {
-  if (value === 'generateContent') return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { name, store, createEntry } = value as Partial<Record<keyof InteractionsApi, unknown>>;
-  return name === 'interactions' && typeof store === 'boolean' && typeof createEntry === 'function';
-}
+export type { AgentApi } from '../agent/plugins/model-requests.ts';

@@ -2,11 +2,7 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
 import { attachPartialUsage } from '../errors/partial-usage.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
-import {
-  type ModelCallEntry,
-  ModelCallRecord,
-  modelCallEntryOf,
-} from '../http/model-call-entry.ts';
+import { type ModelCallEntry, ModelCallRecord } from '../http/model-call-entry.ts';
 import type { Content } from '../wire/content.ts';
 import type {
   CreateInteractionRequest,
@@ -49,17 +45,19 @@ const MAX_REMEMBERED = 512;
  * server (keyed by a hash of the history's contents, so it works across runs and chat turns with
  * no state in them): the next request that extends that history sends only the contents after it,
  * with `previous_interaction_id`. A history it does not know (another process, a server that
- * forgot, a history edited by the app) is sent whole, as steps.
+ * forgot, a history edited by the app) is sent whole, as steps. `base` is the entry it stands in
+ * for (the client's, as `interactionsApi()`'s `wrapModelRequest` gets it): only its redactor is
+ * kept.
  * @internal
  */
 export function createInteractionsEntry(
   gemini: Gemini,
+  base: Pick<ModelCallEntry, 'redact'>,
   options: InteractionsEntryOptions,
 ): ModelCallEntry {
   const backend = interactionsBackendOf(gemini);
   const { interactions } = backend;
   const background = options.background;
-  const base = modelCallEntryOf(gemini);
   // history hash -> interaction id (insertion order = age).
   const remembered = new Map<string, string>();
   const remember = (hash: string, id: string): void => {

@@ -1,3 +1,5 @@
+import { REQUESTS_KEY } from '../agent/plugins/plugin-engine-of.ts';
+import { resolveModelRequests } from '../agent/plugins/wrap-model-requests.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { InteractionsApi, InteractionsBackground } from './agent-api.ts';
 import { createInteractionsEntry } from './create-interactions-entry.ts';
@@ -55,8 +57,10 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * An agent's `api` for Google's Interactions API: `createAgent({ ..., api: interactionsApi() })`.
  * The agent keeps building `generateContent` requests and reading `generateContent` responses
  * (tools, events, approvals, stop conditions, telemetry and recording are the same code); the
- * entry this carries translates both ways. It needs a client made by `createGemini` (or a
- * durable worker's, which sends the calls as recorded steps).
+ * plugin this is (`wrapModelRequest`, listed as `interactions` in `agent.plugins`) translates
+ * both ways. `api: interactionsApi()` adds it, innermost among the request wrappers (in `plugins`
+ * it is refused). It needs a client made by `createGemini` (or a durable worker's, which sends the
+ * calls as recorded steps).
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -79,14 +83,18 @@ export function interactionsApi(options?: InteractionsApiOptions): InteractionsA
       message: `interactionsApi(options): options.background must be ${BACKGROUND_SHAPE}; got ${JSON.stringify(options?.background) ?? typeof options?.background}.`,
     });
   }
-  return {
+  const plugin: InteractionsApi = {
     name: 'interactions',
     store,
     ...(background === undefined ? {} : { background }),
-    createEntry: (gemini) =>
-      createInteractionsEntry(gemini, {
+    wrapModelRequest: (next, { gemini }) =>
+      createInteractionsEntry(gemini, next, {
         store,
         ...(background === undefined ? {} : { background }),
       }),
   };
+  // Not enumerable: the code that folds an agent's request wrappers, which the agent finds on the
+  // plugins that have one (so an agent on generateContent bundles none of it).
+  Object.defineProperty(plugin, REQUESTS_KEY, { value: resolveModelRequests, enumerable: false });
+  return plugin;
 }

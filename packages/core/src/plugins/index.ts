@@ -21,4 +21,21 @@ export type {
   ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 export { definePlugin } from '../agent/plugins/define-plugin.ts';
+export type {
+  AgentApi,
+  ModelApiPlugin,
+  ModelRequestAgent,
+  ModelRequestEntry,
+  WrapModelRequest,
+} from '../agent/plugins/model-requests.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';
+// The request level (`AgentPlugin.wrapModelRequest`): the entry each model request goes through,
+// the contract continuation calls and the Interactions backend (`interactionsApi()`) supplies.
+export {
+  type ModelCallEntry,
+  type ModelCallInput,
+  ModelCallRecord,
+  type ModelCallResult,
+  type ModelStreamResult,
+  modelCallEntryOf,
+} from '../http/model-call-entry.ts';

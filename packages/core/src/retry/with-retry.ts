@@ -57,16 +57,16 @@ export async function withRetry<T>(
 
 /**
  * {@link withRetry} once its first attempt is under way: the caller starts attempt 1 itself, after
- * `signal?.throwIfAborted()`, so that this function is not on the stack while that attempt sends
- * (issue 53 item 8, the request path's depth: `sendWithRetry` calls its attempt directly). Attempts
- * 2 and later are made by `attempt(attemptNumber)`, as {@link withRetry} makes them.
+ * `signal?.throwIfAborted()`. Attempts 2 and later are made by `attempt(attemptNumber)`, as
+ * {@link withRetry} makes them.
  * @internal
  */
 export async function retryAfter<T>(
   first: Promise<T>,
   attempt: (attemptNumber: number) => Promise<T>,
-  { policy, signal, isRetryable = isRetryableApiCallError, onRetry, random }: WithRetryOptions,
+  options: WithRetryOptions,
 ): Promise<T> {
+  const { policy, signal } = options;
   if (policy.maxRetries === 0) return first;
   let firstError: unknown;
   try {
@@ -78,6 +78,21 @@ export async function retryAfter<T>(
     if (signal?.aborted) throw signal.reason;
     firstError = error;
   }
+  return retryFailed(firstError, attempt, options);
+}
+
+/**
+ * The retries after a first attempt failed with `firstError` (the caller has checked that retries
+ * are allowed, `policy.maxRetries > 0`, and that its signal has not aborted): the first attempt's
+ * own caller hands its failure here, so that nothing of the retry machinery (no closure, no
+ * promise) is made for a call that succeeds at once (the request path, send-with-retry.ts).
+ * @internal
+ */
+export async function retryFailed<T>(
+  firstError: unknown,
+  attempt: (attemptNumber: number) => Promise<T>,
+  { policy, signal, isRetryable = isRetryableApiCallError, onRetry, random }: WithRetryOptions,
+): Promise<T> {
   const waitBeforeRetry = async (error: Error, attemptNumber: number): Promise<boolean> => {
     if (!isRetryable(error)) return false;
     const serverDelay = ApiCallError.isInstance(error) ? error.retryDelayMs : undefined;

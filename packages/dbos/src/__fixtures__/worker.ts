@@ -14,7 +14,7 @@ import { loopGuard } from '@gemloop/core/loop-guard';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { reserveBudget } from '@gemloop/core/budget';
 import { modelFallback } from '@gemloop/core/fallback';
-import { definePlugin } from '@gemloop/core/plugins';
+import { definePlugin, type ModelCallInput } from '@gemloop/core/plugins';
 import { createMemory, geminiEmbed, memoryPlugin } from '@gemloop/core/memory';
 import { createPostgresMemoryStore } from '../memory/create-postgres-memory-store.ts';
 
@@ -367,6 +367,29 @@ const noted = definePlugin({
   },
   afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
 });
+// A request-level plugin (crash-recovery.test.ts): each request carries a seed it adds, and each
+// pass through the wrapper is counted with the run's first user text.
+const firstText = (input: ModelCallInput): string => {
+  const { contents } = input.request;
+  return typeof contents === 'string' ? contents : (contents[0]?.parts?.[0]?.text ?? '');
+};
+const seeded = (input: ModelCallInput): ModelCallInput => ({
+  ...input,
+  request: { ...input.request, generationConfig: { ...input.request.generationConfig, seed: 7 } },
+});
+const requested = definePlugin({
+  name: 'requested',
+  wrapModelRequest: (next) => ({
+    generate: (input) => {
+      record(`request ${firstText(input)}`);
+      return next.generate(seeded(input));
+    },
+    stream: (input) => {
+      record(`request ${firstText(input)}`);
+      return next.stream(seeded(input));
+    },
+  }),
+});
 // Long-term memory in Postgres (crash-recovery.test.ts): a recall before the first model call,
 // an extraction after the answer, both recorded hooks. The pool connects on first use only.
 const memory = createMemory({
@@ -410,6 +433,7 @@ const worker = await startDurableWorkerWith({
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {
       gemini,

@@ -262,6 +262,38 @@ describe('a worker killed in the middle of a run', () => {
       if (event.type === 'plugin') noted.push(event.data);
     expect(noted).toContainEqual({ step: 3 });
   });
+  it('with a request-level plugin: every request goes through it on both workers, none is sent twice', async () => {
+    const { modelCalls } = await baselineRun();
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-6' }));
+    const input = 'Where is order 7? (requested)';
+    writeFileSync(join(holdDirectory, 'crash-requested'), '');
+    const { runId } = await fleet.runs.start('requested', { runId: 'crash-requested', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.text).toBe(ANSWER);
+    // Each request was sent once, as the plugin rewrote it, by whichever worker sent it: the
+    // worker that took over got the recorded answers of the requests sent before the kill.
+    const sent = fleet.fake.modelRequests.filter((request) =>
+      JSON.stringify((request.body as { contents?: unknown }).contents).includes(input),
+    );
+    expect(sent).toHaveLength(modelCalls);
+    for (const request of sent)
+      expect((request.body as { generationConfig?: unknown }).generationConfig).toMatchObject({
+        seed: 7,
+      });
+    // The wrapper's own code ran for each request, and again around each one replayed (the
+    // guide says so: what must happen once goes in a recorded hook, not in the wrapper).
+    expect(fleet.counter.count(`request ${input}`)).toBeGreaterThan(modelCalls);
+  });
+
   it('with long-term memory: the recall recorded before the kill is not made again, the note goes on, the extraction is made once', async () => {
     fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-5' }));
     // What the user told an earlier run, in the worker's store (the same table and embeddings).

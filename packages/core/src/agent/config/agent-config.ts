@@ -77,6 +77,11 @@ export type AgentConfig<Output> = {
   beforeToolCall: BeforeToolCallHook | undefined;
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
   isRunEndingError: ((error: unknown) => boolean) | undefined;
+  /**
+   * The plugins whose `wrapModelRequest` made `modelCall` (the `plugins` option's, then the `api`
+   * option's), listed by `agent.plugins`; those that only wrap requests are not in `plugins`.
+   */
+  requestPlugins: readonly AgentPlugin[];
   /** The `plugins` option resolved into hook lists; `undefined` without plugins. */
   plugins: ResolvedPlugins | undefined;
   /** The agent's own guardrails, as given (a run joins its own to them). */

@@ -1,6 +1,5 @@
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
-import type { AgentApi } from '../../interactions/agent-api.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
@@ -22,6 +21,7 @@ import type {
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
+import type { AgentApi } from '../plugins/model-requests.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { GuardrailsValue } from './guardrails-value.ts';
 import type { PluginOption } from './plugin-option.ts';

@@ -47,8 +47,8 @@ export function resolveAgentConfig<Output>(
 ): AgentConfig<Output> {
   agentOptionsDeclaration.check(options);
   const modelConfig = { ...resolveModelOptions(options) };
-  modelConfig.modelCall = resolveApiOption(options, modelConfig).modelCall;
   const { gemini, model, capabilities, logger } = modelConfig;
+  const requests = resolveApiOption(options, modelConfig);
   const steps = resolveStepOptions(options);
   const toolRuns = resolveToolRunOptions(options);
   const toolsConfig = resolveToolsOption(options, modelConfig);
@@ -98,6 +98,7 @@ export function resolveAgentConfig<Output>(
   });
   const config: AgentConfig<Output> = {
     ...modelConfig,
+    ...requests,
     ...steps,
     ...resolveDefaultPlugins(options, defaultPlugins),
     ...toolRuns,

@@ -15,10 +15,28 @@ import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
-import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import {
+  directModelCalls,
+  type ModelCallOutcome,
+  observeModelCall,
+  streamHooks,
+  type UsageSeen,
+} from './call-model.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
+
+/** Which model step {@link callModelStep} makes, and what a plugin changed of its call. @internal */
+export type ModelStepCall = {
+  stepNumber: number;
+  kind: ModelStepKind;
+  /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
+  contents?: readonly Content[] | undefined;
+  /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
+  model?: string | undefined;
+  /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
+  cachedContent?: string | undefined;
+};
 
 /**
  * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),
@@ -32,22 +50,7 @@ import { prepareRequest } from './prepare-request.ts';
  */
 export async function callModelStep<Output>(
   context: RunContext<Output>,
-  {
-    stepNumber,
-    kind,
-    contents,
-    model,
-    cachedContent,
-  }: {
-    stepNumber: number;
-    kind: ModelStepKind;
-    /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
-    contents?: readonly Content[] | undefined;
-    /** The model to send the call to (a plugin's `wrapModelCall`); `undefined`: the agent's. */
-    model?: string | undefined;
-    /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
-    cachedContent?: string | undefined;
-  },
+  { stepNumber, kind, contents, model, cachedContent }: ModelStepCall,
 ): Promise<AgentStep> {
   const { run, signal, emit } = context;
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
@@ -73,23 +76,39 @@ export async function callModelStep<Output>(
       contents: contents === undefined ? run.sendContents() : [...contents],
       cachedContent,
     });
-    outcome = await callModel({
-      entry: config.modelCall,
-      request: sent,
-      bodyCache: run.contentJson,
-      options: context.callOptions,
-      signal,
-      streaming: context.streaming,
-      emit,
-      stepNumber,
-      wrapper: config.modelCalls,
-      observation: context.observation,
-      now: config.now,
-      usageSeen,
-      price: (called) => writeCost(priceCall(config, called)),
-      pricePartial: (usage) =>
-        writeCost(config.price(usage, config.model, config.request.serviceTier)),
-    });
+    const input = { request: sent, callOptions: context.callOptions, bodyCache: run.contentJson };
+    const wrapper = config.modelCalls ?? directModelCalls;
+    // The call made from this frame when nobody observes it (no callModel): one call fewer between
+    // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
+    // pricing closures made for an observer that is not there.
+    outcome = await (context.observation !== undefined
+      ? observeModelCall(
+          {
+            entry: config.modelCall,
+            request: sent,
+            bodyCache: run.contentJson,
+            options: context.callOptions,
+            signal,
+            streaming: context.streaming,
+            emit,
+            stepNumber,
+            wrapper: config.modelCalls,
+            usageSeen,
+            price: (called) => writeCost(priceCall(config, called)),
+            pricePartial: (usage) =>
+              writeCost(config.price(usage, config.model, config.request.serviceTier)),
+          },
+          context.observation,
+          config.now,
+        )
+      : context.streaming
+        ? wrapper.stream(
+            config.modelCall,
+            input,
+            wrapper.options,
+            streamHooks({ signal, emit, stepNumber, usageSeen }),
+          )
+        : wrapper.generate(config.modelCall, input, wrapper.options, { stepNumber, emit }));
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
   }

@@ -68,76 +68,33 @@ export function modelCallOptions(
 }
 
 /**
- * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
- * stream accumulator into the response `generateContent` would have given (so streamed and
- * unstreamed runs build the same history), with `text-delta` / `thought-delta` events on the way.
+ * The model calls of an agent without a wrapper (continuation off): the entry called once, a
+ * stream folded by the stream accumulator (see {@link foldModelStream}). With it, every call goes
+ * through a wrapper, so the step makes its call with one expression (see `callModelStep`).
  * @internal
  */
-export function callModel({
-  entry,
-  request,
-  bodyCache,
-  options,
-  signal,
-  streaming,
-  emit,
-  stepNumber,
-  wrapper,
-  observation,
-  now,
-  usageSeen,
-  price,
-  pricePartial,
-  onFirstChunk,
-}: ModelCallInput & {
-  observation?: RunObservation | undefined;
-  now?: (() => number) | undefined;
-  onFirstChunk?: (() => void) | undefined;
-}): Promise<ModelCallOutcome> {
-  if (observation !== undefined) {
-    return observeModelCall(
-      {
-        entry,
-        request,
-        bodyCache,
-        options,
-        signal,
-        streaming,
-        emit,
-        stepNumber,
-        wrapper,
-        usageSeen,
-        price,
-        pricePartial,
-      },
-      observation,
-      now ?? Date.now,
-    );
-  }
-  const input = { request, callOptions: options, bodyCache };
-  if (!streaming) {
-    return wrapper === undefined
-      ? entry.generate(input)
-      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
-  }
-  // The hooks are made here and the call made from this frame: one call fewer between agent.stream()
-  // and the transport (issue 53 item 8, agent/request-path-depth.test.ts).
-  const hooks = streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen });
-  return wrapper === undefined
-    ? foldModelStream(entry, input, hooks)
-    : wrapper.stream(entry, input, wrapper.options, hooks);
-}
+export const directModelCalls: ModelCallWrapper<undefined> = {
+  options: undefined,
+  generate: (entry, input) => entry.generate(input),
+  stream: (entry, input, _settings, hooks) => foldModelStream(entry, input, hooks),
+};
 
 /**
- * {@link callModel} followed by an observer: each retry, the first chunk and the end are
- * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
+ * One model call followed by an observer: `generateContent`, or, when `streaming`,
+ * `streamGenerateContent` folded into the response `generateContent` would have given (so
+ * streamed and unstreamed runs build the same history), through the agent's wrapper
+ * (continuation) when it has one; each retry, the first chunk and the end are reported, and the
+ * call runs in the observer's context (so an instrumented fetch nests under it). An unobserved
+ * step makes the call itself (callModelStep): one frame fewer on the request path.
+ * @internal
  */
-async function observeModelCall(
+export async function observeModelCall(
   call: ModelCallInput,
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const { request, signal, streaming, stepNumber, usageSeen } = call;
+  const { entry, request, signal, streaming, emit, stepNumber, usageSeen } = call;
+  const wrapper = call.wrapper ?? directModelCalls;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
   const options: CallOptions = {
@@ -148,8 +105,17 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
+  const input = { request, callOptions: options, bodyCache: call.bodyCache };
+  const onFirstChunk = (): void => observed.firstChunk(now());
   const invoke = (): Promise<ModelCallOutcome> =>
-    callModel({ ...call, options, onFirstChunk: () => observed.firstChunk(now()) });
+    streaming
+      ? wrapper.stream(
+          entry,
+          input,
+          wrapper.options,
+          streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen }),
+        )
+      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(
@@ -177,8 +143,8 @@ async function observeModelCall(
   }
 }
 
-/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. */
-function streamHooks({
+/** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. @internal */
+export function streamHooks({
   signal,
   emit,
   stepNumber,

@@ -100,7 +100,12 @@ export type RunLoopOptions = {
   recordHook?: PluginHookRecorder | undefined;
   /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
   observedRedactor?: RunArgumentRedactor | undefined;
+  /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
+  observed?: ObservedRun | undefined;
 };
+
+/** A run its observers follow: the observation, and the run's tracker once it is made. */
+type ObservedRun = { observation: RunObservation | undefined; run?: RunTracker };
 
 /**
  * The agent loop: build the request, call the model, run the calls it makes (all of a turn at
@@ -125,19 +130,44 @@ export function runLoop<Output>(
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   // A child whose agent has no recorder records into the recorders of the runs above it.
-  const observers = runObservers(config.observers, options.parent?.recorders);
-  if (observers.length === 0 || !anyObserverActive(observers))
-    return runSteps(config, runtime, input, options, undefined);
+  const observed = options.observed;
+  if (observed === undefined) {
+    const observers = runObservers(config.observers, options.parent?.recorders);
+    if (observers.length !== 0 && anyObserverActive(observers))
+      return startObserved(config, runtime, input, options, observers);
+  }
+  let started: StartedRun<Output>;
+  try {
+    started = startRun(config, runtime, input, options, observed?.observation);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (observed !== undefined) observed.run = started.context.run;
+  // The steps called from here when no plugin goes around them: runLoop, then the steps, then
+  // the model step (issue 53 item 8, agent/request-path-depth.test.ts).
+  return started.context.plugins === undefined
+    ? endingJoined(started, runModelSteps(started))
+    : aroundRun(started);
+}
+
+/** A run its observers follow: the observation started, then the run (see {@link observeRun}). */
+function startObserved<Output>(
+  config: AgentConfig<Output>,
+  runtime: AgentRuntime,
+  input: AgentInput,
+  given: RunLoopOptions,
+  observers: ReturnType<typeof runObservers>,
+): Promise<AgentResult<Output>> {
   const runId = crypto.randomUUID();
   // A run with plugins may be handed to another agent, whose secret arguments the observers
   // must not see either: its take-over widens this redactor (issue 52). The seam's engine,
   // which the plugins carry, makes it.
-  const observedRedactor = engineOf(runtime.plugins, options)?.observedRedactor(
+  const observedRedactor = engineOf(runtime.plugins, given)?.observedRedactor(
     config.tools.functions.values() as Iterable<never>,
     config.argumentRedactor as never,
     createArgumentRedactor as never,
   ) as RunArgumentRedactor | undefined;
-  options = { ...options, runId, observedRedactor };
+  const options = { ...given, runId, observedRedactor };
   const observation = startObservation(
     observers,
     {
@@ -155,13 +185,13 @@ export function runLoop<Output>(
     },
     observedRedactor ?? config.argumentRedactor,
   );
-  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
     return observation.then((started) => observeRun(config, runtime, input, options, started));
   }
   return observeRun(config, runtime, input, options, observation);
 }
 
+/** The run through {@link runLoop} again, its end (result or error) told to the observation. */
 function observeRun<Output>(
   config: AgentConfig<Output>,
   runtime: AgentRuntime,
@@ -169,9 +199,10 @@ function observeRun<Output>(
   options: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
-  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
-  const tracked: { run?: RunTracker } = {};
-  return runSteps(config, runtime, input, options, observation, tracked).then(
+  const observed: ObservedRun = { observation };
+  const steps = runLoop(config, runtime, input, { ...options, observed });
+  if (observation === undefined) return steps;
+  return steps.then(
     (result) => {
       observation.end({ result: result as AgentResult<unknown> }, config.now());
       return result;
@@ -179,7 +210,7 @@ function observeRun<Output>(
     (error: unknown) => {
       // What this run spent, from its own tracker: an error from below (a SubagentError, a
       // TreeBudgetError) carries another run's state, or none.
-      const run = tracked.run;
+      const run = observed.run;
       observation.end(
         run === undefined ? { error } : { error, usage: { ...run.usage }, cost: run.cost.total },
         config.now(),
@@ -189,14 +220,48 @@ function observeRun<Output>(
   );
 }
 
-async function runSteps<Output>(
+/** A run, set up: what its steps start from (see {@link startRun}). */
+type StartedRun<Output> = {
+  context: RunContext<Output>;
+  contents: readonly Content[];
+  stopWhen: readonly StopCondition[];
+  held: TextDeltaHold | undefined;
+  joining: Joining | undefined;
+  holding: Holding;
+};
+
+/** The run's steps inside its plugins' `aroundRun`. */
+function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
+  const { plugins, config } = started.context;
+  return (plugins as RunPlugins).aroundRun(() => runModelSteps(started), config.logger);
+}
+
+/**
+ * The `steps` of a run without plugins of its own, ended with the plugins that joined it (a
+ * stream's steering) when it fails. Not a wrapper that awaits them: a stream's request path is
+ * two calls shorter.
+ */
+function endingJoined<Output>(
+  { joining, context }: StartedRun<Output>,
+  steps: Promise<AgentResult<Output>>,
+): Promise<AgentResult<Output>> {
+  if (joining === undefined) return steps;
+  return steps.then(undefined, (error: unknown) =>
+    endJoinedLate(joining, error, context.config.logger),
+  );
+}
+
+/**
+ * Sets a run up, synchronously: its input checked into contents, its tracker, where its events
+ * go, its guardrails, its plugins started. What it throws rejects the run (see {@link runLoop}).
+ */
+function startRun<Output>(
   config: AgentConfig<Output>,
   { historyChecks, plugins: agentPlugins, leadingContents, turnsOf }: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
-  tracked?: { run?: RunTracker },
-): Promise<AgentResult<Output>> {
+): StartedRun<Output> {
   const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
@@ -219,7 +284,6 @@ async function runSteps<Output>(
   });
   resumeInteraction(config.modelCall, history, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
-  if (tracked !== undefined) tracked.run = run;
   const outlets = runOutlets(config, options, observation, guardrails);
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
@@ -254,14 +318,7 @@ async function runSteps<Output>(
   };
   holding.context = context as RunContext<unknown>;
   const joining = joiningOf(options.late, holding, facts, run);
-  const stopWhen = options.stopWhen ?? [];
-  // No plugins, none to join: the steps themselves (a frame fewer on the request path).
-  if (plugins === undefined && joining === undefined)
-    return runModelSteps(context, contents, stopWhen, held, joining, holding);
-  const body = (): Promise<AgentResult<Output>> =>
-    runModelSteps(context, contents, stopWhen, held, joining, holding);
-  if (plugins !== undefined) return plugins.aroundRun(body, config.logger);
-  return withLatePlugins(body, joining as Joining, config.logger);
+  return { context, contents, stopWhen: options.stopWhen ?? [], held, joining, holding };
 }
 
 /** The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded. */
@@ -386,29 +443,25 @@ type Joining = {
 };
 
 /**
- * A run without plugins of its own that plugins may join: the ones that joined end with it
- * (`endRun` with its error), and none joins after it.
+ * The end of a failed run without plugins of its own that plugins may join: the ones that joined
+ * end with it (`endRun` with its error), and none joins after it. Rethrows the run's error.
  */
-async function withLatePlugins<Output>(
-  body: () => Promise<AgentResult<Output>>,
+async function endJoinedLate(
   joining: Joining,
+  error: unknown,
   logger: { warn(fields: object, message: string): void },
-): Promise<AgentResult<Output>> {
+): Promise<never> {
+  joining.late.closed = true;
   try {
-    return await body();
-  } catch (error) {
-    joining.late.closed = true;
-    try {
-      // Joined now, to end: what they held is reported with the run's error.
-      const plugins = await joinLate(joining, undefined);
-      const failed = await plugins?.endRun(error);
-      if (failed !== undefined)
-        logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
-    } catch (failed) {
-      logger.warn({ err: failed }, 'a plugin failed to join a run that failed');
-    }
-    throw error;
+    // Joined now, to end: what they held is reported with the run's error.
+    const plugins = await joinLate(joining, undefined);
+    const failed = await plugins?.endRun(error);
+    if (failed !== undefined)
+      logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
+  } catch (failed) {
+    logger.warn({ err: failed }, 'a plugin failed to join a run that failed');
   }
+  throw error;
 }
 
 /**
@@ -464,14 +517,14 @@ type LoopState<Output> = {
   heldFrom: number;
 };
 
-async function runModelSteps<Output>(
-  initial: RunContext<Output>,
-  contents: readonly Content[],
-  stopWhen: readonly StopCondition[],
-  held: TextDeltaHold | undefined,
-  joining: Joining | undefined,
-  holding: Holding,
-): Promise<AgentResult<Output>> {
+async function runModelSteps<Output>({
+  context: initial,
+  contents,
+  stopWhen,
+  held,
+  joining,
+  holding,
+}: StartedRun<Output>): Promise<AgentResult<Output>> {
   const { run, signal } = initial;
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);

@@ -1,6 +1,7 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath } from '../agent-event.ts';
+import type { WrapModelRequest } from './model-requests.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what
@@ -263,6 +264,16 @@ export interface AgentPlugin<State = unknown> {
     next: (call: ModelCallDraft) => Promise<AgentStep>,
     run: PluginRun<State>,
   ): Promise<AgentStep>;
+  /**
+   * Around the agent's model requests, one level below `wrapModelCall`: given `next` (the client's
+   * entry, or the next plugin's), returns the entry the agent sends each request through (record,
+   * rewrite or route them; answer them on another API, as `interactionsApi()` does). Called once
+   * per agent, not per run; each call of the entry is one request (a long-decode answer's
+   * continuation hops are one each), streamed (`stream`) or unary (`generate`). Applies to the
+   * agent it is given to (`createAgent({ plugins })`), not to a run's own plugins nor, inherited,
+   * to a subagent (give it to the subagent's agent too). See docs/writing-a-plugin.md.
+   */
+  readonly wrapModelRequest?: WrapModelRequest | undefined;
   /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
   afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
   /** After an answer (a step without calls): end here, or run again with more contents. */

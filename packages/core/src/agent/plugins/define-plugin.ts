@@ -39,6 +39,7 @@ const HOOKS = [
   'beforeToolCall',
   'wrapToolCall',
   'afterToolCall',
+  'wrapModelRequest',
 ] as const;
 
 /** A class instance's plugin fields, its hooks bound to it. */

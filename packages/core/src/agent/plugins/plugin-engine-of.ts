@@ -3,7 +3,14 @@ import type { AgentPlugin } from './agent-plugin.ts';
 import type { PluginEngine } from './run-plugins.ts';
 
 /** Where `definePlugin` puts the seam's implementation on a plugin. @internal */
-export const ENGINE_KEY = 'gemloopPluginEngine';
+export const ENGINE_KEY = 'gemloopPluginEngine' as const;
+
+/**
+ * Where a plugin made without `definePlugin` that supplies an agent's requests (`interactionsApi()`,
+ * the `api` option's) carries the code that folds the request wrappers into the agent's entry
+ * (`resolveModelRequests`); `definePlugin`'s plugins carry it in the seam's engine. @internal
+ */
+export const REQUESTS_KEY = 'gemloopModelRequests' as const;
 
 /**
  * Where an option's value carries the plugin that implements it (a steering controller carries
@@ -45,7 +52,9 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
         message:
           option !== undefined
             ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${option}", not in ${argument}.`
-            : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
+            : (plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined
+              ? `${argument}[${index}] goes in the createAgent option api.`
+              : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
       });
     }
     engine ??= carried as PluginEngine;

@@ -8,6 +8,7 @@ import {
 import { wrapExecution } from '../tool-calls/wrap-execution.ts';
 import { joinPlugins, resolvePlugins } from './resolve-plugins.ts';
 import { type PluginEngine, RunPlugins } from './run-plugins.ts';
+import { resolveModelRequests } from './wrap-model-requests.ts';
 
 /**
  * The seam's implementation, which `definePlugin` puts on every plugin it makes: the loop reaches
@@ -24,4 +25,5 @@ export const pluginEngine: PluginEngine = {
   wrapExecution: wrapExecution as PluginEngine['wrapExecution'],
   takeOver: takeOver as PluginEngine['takeOver'],
   observedRedactor: runArgumentRedactor as PluginEngine['observedRedactor'],
+  requests: resolveModelRequests,
 };

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
+import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
@@ -34,8 +35,6 @@ export function resolvePlugins(
       message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
     });
   const names = new Set<string>();
-  const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
-  for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
   plugins.forEach((plugin, index) => {
     const at = `${argument}[${index}]`;
     checkPlugin(plugin, at);
@@ -45,14 +44,21 @@ export function resolvePlugins(
         message: `${at}: a plugin named "${plugin.name}" is already in ${argument}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
       });
     names.add(plugin.name);
+  });
+  // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
+  // a run whose plugins are all such starts none.
+  const list = (plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin));
+  if (list.length === 0) return undefined;
+  const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
+  for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
+  list.forEach((plugin, index) => {
     for (const hook of PLUGIN_HOOKS) {
       if (plugin[hook] === undefined) continue;
-      const list = hooks[hook] ?? [];
-      list.push(index);
-      hooks[hook] = list;
+      const hooked = hooks[hook] ?? [];
+      hooked.push(index);
+      hooks[hook] = hooked;
     }
   });
-  const list = plugins as readonly AgentPlugin[];
   const inherited = list.filter((plugin) => plugin.inherit === true);
   return {
     engine,
@@ -85,7 +91,11 @@ export function joinPlugins(
     if (at !== -1) joined.splice(at, 1);
     joined.push(plugin);
   }
-  for (const plugin of own ?? []) if (!joined.includes(plugin)) joined.push(plugin);
+  for (const plugin of own ?? []) {
+    if (joined.includes(plugin)) continue;
+    refuseRequestWrapper(plugin);
+    joined.push(plugin);
+  }
   const resolved = resolvePlugins(
     engine,
     joined,
@@ -115,12 +125,19 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${hook} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
       });
   }
+  const { wrapModelRequest } = plugin as { wrapModelRequest?: unknown };
+  if (wrapModelRequest !== undefined && typeof wrapModelRequest !== 'function')
+    throw new InvalidArgumentError({
+      argument: `${at}.wrapModelRequest`,
+      message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+    });
+  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest'];
   const known = Object.keys(plugin).filter(
-    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...PLUGIN_HOOKS].includes(key),
+    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...hooks].includes(key),
   );
   for (const key of known) {
     // A misspelt hook (`beforeToolcall`) would never run: say so instead.
-    const near = PLUGIN_HOOKS.find((hook) => hook.toLowerCase() === key.toLowerCase());
+    const near = hooks.find((hook) => hook.toLowerCase() === key.toLowerCase());
     if (near !== undefined)
       throw new InvalidArgumentError({
         argument: `${at}.${key}`,

@@ -1,3 +1,4 @@
+import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
   ToolExecutionDraft,
   ToolResultDraft,
 } from './agent-plugin.ts';
+import type { ModelRequestAgent } from './model-requests.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
   checkHandOff,
@@ -85,6 +87,16 @@ export type PluginEngine = {
    */
   readonly decide: (options: never, plugins: RunPlugins) => Promise<unknown>;
   readonly runCall: (options: never, plugins: RunPlugins) => Promise<unknown>;
+  /**
+   * Folds an agent's request wrappers into its entry (`resolveModelRequests`), carried here (and
+   * by `interactionsApi()`) so the default agent bundles none of it.
+   */
+  readonly requests: (
+    base: ModelCallEntry,
+    plugins: unknown,
+    api: AgentPlugin | undefined,
+    agent: ModelRequestAgent,
+  ) => { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] };
   readonly afterCall: (options: never, plugins: RunPlugins, outcome: never) => Promise<unknown>;
   readonly wrapExecution: (
     options: never,

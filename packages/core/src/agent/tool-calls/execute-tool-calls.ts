@@ -5,7 +5,7 @@
 import { emitToolCalls } from './turn/observe-tool-call.ts';
 import { runTurnCalls } from './turn/run-turn-calls.ts';
 import { type ToolCallsResult, toolCallsResult } from './turn/tool-calls-result.ts';
-import { type ExecuteToolCallsOptions, startToolTurn } from './turn/tool-turn.ts';
+import { type ExecuteToolCallsOptions, startToolTurn, type ToolTurn } from './turn/tool-turn.ts';
 
 export type { ExecuteToolCallsOptions, ToolCallsResult };
 
@@ -15,15 +15,23 @@ export type { ExecuteToolCallsOptions, ToolCallsResult };
  * function with the list of available ones, a throw, a timeout, a denial). Always answers every
  * call, even when aborted (calls that did not finish get an `{ error }` saying so), so the history
  * never holds a call without its response; the caller appends `responseContent` and then throws
- * if `failure` or `aborted` say so.
+ * if `failure` or `aborted` say so. The result itself, not a promise, when every call settled at
+ * once (the caller awaits only a promise).
  * @internal
  */
-export async function executeToolCalls<Output>(
+export function executeToolCalls<Output>(
   options: ExecuteToolCallsOptions<Output>,
-): Promise<ToolCallsResult> {
+): ToolCallsResult | Promise<ToolCallsResult> {
+  // A throw here rejects runTools, its one caller (an async function).
   const toolTurn = startToolTurn(options);
   emitToolCalls(toolTurn);
-  await runTurnCalls(toolTurn);
+  const running = runTurnCalls(toolTurn);
+  // A turn whose calls all settled at once is answered at once: no promise (see runTurnCalls).
+  return running === undefined ? endToolTurn(toolTurn) : running.then(() => endToolTurn(toolTurn));
+}
+
+/** The turn's answers, once every call settled; the turn no longer follows the run's signal. */
+function endToolTurn<Output>(toolTurn: ToolTurn<Output>): ToolCallsResult {
   toolTurn.unfollow?.();
   return toolCallsResult(toolTurn);
 }

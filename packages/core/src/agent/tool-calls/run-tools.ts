@@ -36,7 +36,7 @@ export async function runTools<Output>(
   turn: Content,
 ): Promise<ToolCallsResult> {
   const startedAt = config.now();
-  const result = await executeToolCalls({
+  const executing = executeToolCalls({
     config,
     content: turn,
     stepNumber: step.stepNumber,
@@ -49,6 +49,8 @@ export async function runTools<Output>(
     recordGuardrail,
     plugins,
   });
+  // Awaited only when a call had something to wait for (see executeToolCalls).
+  const result = executing instanceof Promise ? await executing : executing;
   if (result.ending !== undefined) {
     // The run ends with that error as it is: nothing of this turn goes into the history, but
     // what its calls spent was spent (a subagent that ended the tree billed its model calls).

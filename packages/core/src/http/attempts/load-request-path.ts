@@ -13,6 +13,10 @@ type ChecksModule = typeof import('./check-responses.ts');
  */
 export type RequestPath = {
   requestJson: RequestJsonModule['requestJson'];
+  /** `requestJson`'s parts, for `generateContent`'s own call (see `endUnary`). */
+  sendWithRetry: RequestJsonModule['sendWithRetry'];
+  readUnary: RequestJsonModule['readUnary'];
+  endUnary: RequestJsonModule['endUnary'];
   openGenerateContentStream: StreamModule['openGenerateContentStream'];
   checks: ChecksModule;
 };
@@ -24,12 +28,16 @@ export type RequestPath = {
 // generator. A failed load is not kept (the next call tries again); the call fails with the
 // loader's error, as any import would.
 const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
-  const [{ requestJson }, { openGenerateContentStream }, checks] = await Promise.all([
+  const [
+    { requestJson, sendWithRetry, readUnary, endUnary },
+    { openGenerateContentStream },
+    checks,
+  ] = await Promise.all([
     import('./request-json.ts'),
     import('./open-generate-content-stream.ts'),
     import('./check-responses.ts'),
   ]);
-  return { requestJson, openGenerateContentStream, checks };
+  return { requestJson, sendWithRetry, readUnary, endUnary, openGenerateContentStream, checks };
 });
 
 /**

@@ -13,6 +13,9 @@ import {
 } from './read-json-response.ts';
 import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
 
+// For the request path's loader (load-request-path.ts): generateContent calls it with readUnary.
+export { sendWithRetry };
+
 /** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
 export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & {
   /**
@@ -38,13 +41,22 @@ export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & 
  * @internal
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
-  const attempt = await sendWithRetry(options, readUnary<T>);
-  attempt.succeed(attempt.debug ? { usage: options.usageOf?.(attempt.value) } : undefined);
+  return endUnary(await sendWithRetry(options, readUnary<T>));
+}
+
+/**
+ * A unary call's attempt that succeeded, ended (its debug line, its time limit stopped): its
+ * value. `generateContent` calls `sendWithRetry(options, readUnary)` and this itself, so that no
+ * frame of {@link requestJson} lies between the model call and the transport (issue 53 item 8).
+ * @internal
+ */
+export function endUnary<T>(attempt: Attempt<T, RequestJsonOptions<T>>): T {
+  attempt.succeed(attempt.debug ? { usage: attempt.options.usageOf?.(attempt.value) } : undefined);
   return attempt.value;
 }
 
-/** Reads and checks the body of a unary call's 2xx response (within its attempt). */
-async function readUnary<T>(
+/** Reads and checks the body of a unary call's 2xx response (within its attempt). @internal */
+export async function readUnary<T>(
   response: TransportResponse,
   attempt: Attempt<T, RequestJsonOptions<T>>,
 ): Promise<T> {

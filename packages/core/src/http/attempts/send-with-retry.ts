@@ -1,5 +1,5 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
-import { type RetryEvent, retryAfter } from '../../retry/with-retry.ts';
+import type { RetryEvent } from '../../retry/with-retry.ts';
 import { untilAborted } from '../../shared/until-aborted.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import type { ResponseInfo } from '../gemini.ts';
@@ -61,99 +61,30 @@ export type AttemptOutcome = {
  * Resolves with the attempt that succeeded, still open: its signal keeps the caller's abort and
  * the time limit working for whatever reads on (a stream's later chunks). The caller ends it with
  * {@link Attempt.succeed} or {@link Attempt.fail}.
+ *
+ * The first attempt is this function's own body, and the retries start from its failure: neither
+ * a function that only forwards nor the retry machinery (its options, closures and two promises
+ * a call) lies between the caller and the transport for a call that succeeds at once (issue 53
+ * item 8, agent/request-path-depth.test.ts). `retry` is this function's own, for attempts 2 and
+ * later (made by `retryFailed`).
  * @internal
  */
-export function sendWithRetry<T, O extends SendWithRetryOptions>(
+export async function sendWithRetry<T, O extends SendWithRetryOptions>(
   options: O,
   // Apart from the options rather than in them: callers pass their own options object as it is
   // (a spread of it plus this field measured 0.1 to 0.2 us per call on Node 20, for nothing).
   read: ReadResponse<T, O>,
+  retry?: { number: number; debug: boolean } | undefined,
 ): Promise<Attempt<T, O>> {
   const { client, call } = options;
-  const { logger } = client;
+  const number = retry?.number ?? 1;
   // Checked once per call: with logging off (the default) no log fields are built at all.
-  const debug = isLevelEnabled(logger, 'debug');
-  if (typeof options.body === 'string' && isLevelEnabled(logger, 'trace')) {
-    logBody(
-      logger,
-      { method: options.method, direction: 'request' },
-      options.body,
-      call.secrets.values,
-    );
-  }
-  const admit = call.beforeSend;
-  const attempt = (number: number): Promise<Attempt<T, O>> =>
-    admit === undefined
-      ? runAttempt(new Attempt<T, O>(options, read, number, debug))
-      : admitAndRun(admit, options, read, number, debug);
-  // The first attempt is made here, not by the retry wrapper, so that neither it nor a closure is
-  // on the stack while the request is sent (issue 53 item 8: two of the 23 calls between
-  // agent.run() and the transport); what withRetry does before it (the caller's abort) is done
-  // here, and a throw while it starts rejects the call, as inside withRetry's async body.
-  let first: Promise<Attempt<T, O>>;
-  try {
-    call.signal?.throwIfAborted();
-    first =
-      admit === undefined
-        ? runAttempt(new Attempt<T, O>(options, read, 1, debug))
-        : admitAndRun(admit, options, read, 1, debug);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return retryAfter(first, attempt, {
-    policy: call.retry,
-    signal: call.signal,
-    isRetryable: options.isRetryable,
-    onRetry: (event: RetryEvent) => {
-      logRetry(logger, {
-        method: options.method,
-        attempt: event.attempt,
-        delayMs: event.delayMs,
-        isServerDelay: event.isServerDelay,
-      });
-      reportRetry(call.onRetry, event);
-    },
-  });
-}
-
-/**
- * An attempt behind `beforeSend`: admitted first, and only then made, so that its time limit
- * does not run while it waits for admission (a rate limit may hold it for a whole period).
- */
-async function admitAndRun<T, O extends SendWithRetryOptions>(
-  admit: NonNullable<ResolvedCallOptions['beforeSend']>,
-  options: O,
-  read: ReadResponse<T, O>,
-  number: number,
-  debug: boolean,
-): Promise<Attempt<T, O>> {
-  const { call } = options;
-  const admission = Promise.resolve(
-    admit({
-      attempt: number,
-      method: options.method,
-      model: options.model,
-      signal: call.signal,
-      timeoutMs: call.timeoutMs,
-    }),
-  );
-  // The caller's abort ends the call at once, as documented on `signal`, even when the admission
-  // never looks at the signal; a slot it grants afterwards is handed back at once, unused.
-  const answered =
-    call.signal === undefined
-      ? await admission
-      : await untilAborted(admission, call.signal, () => {
-          admission.then(callAnswered, () => {});
-        });
+  const debug = retry?.debug ?? startCall(options);
+  // An attempt behind `beforeSend` is admitted first, and only then made, so that its time limit
+  // does not run while it waits for admission (a rate limit may hold it for a whole period).
+  const answered = call.beforeSend === undefined ? undefined : await admitted(options, number);
   const attempt = new Attempt<T, O>(options, read, number, debug);
-  if (typeof answered === 'function') attempt.answered = answered;
-  return runAttempt(attempt);
-}
-
-async function runAttempt<T, O extends SendWithRetryOptions>(
-  attempt: Attempt<T, O>,
-): Promise<Attempt<T, O>> {
-  const { client, call } = attempt.options;
+  if (typeof answered === 'function') attempt.answered = answered as () => void;
   try {
     let headers = call.headers;
     if (client.vertex !== undefined) {
@@ -171,10 +102,10 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
       // 8): the request's failures are mapped by status-error.ts once they happened.
       try {
         response = await transport.send({
-          url: attempt.options.url,
-          method: attempt.options.httpMethod,
+          url: options.url,
+          method: options.httpMethod,
           headers,
-          body: attempt.options.body,
+          body: options.body,
           signal: attempt.signal,
         });
       } catch (error) {
@@ -195,10 +126,74 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
     }
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);
-    return attempt;
   } catch (caught) {
-    throw attempt.fail(caught);
+    const error = attempt.fail(caught);
+    if (retry !== undefined || call.retry.maxRetries === 0) throw error;
+    if (call.signal?.aborted) throw call.signal.reason;
+    // The retry machinery loads on the first failure (most processes never retry): 1.4 KB
+    // minified off what an agent app loads to run (bench/src/bundle-size, issue 53).
+    const { retryFailed } = await import('../../retry/with-retry.ts');
+    return retryFailed(error, (next) => sendWithRetry(options, read, { number: next, debug }), {
+      policy: call.retry,
+      signal: call.signal,
+      isRetryable: options.isRetryable,
+      onRetry: (event: RetryEvent) => {
+        logRetry(client.logger, {
+          method: options.method,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
+    });
   }
+  // As p-retry does (and `retryAfter`): a first attempt's result that arrives after the caller
+  // aborted is not returned when the call may be retried.
+  if (retry === undefined && call.retry.maxRetries !== 0) call.signal?.throwIfAborted();
+  return attempt;
+}
+
+/**
+ * What a call does before its first attempt: the caller's abort checked, the request body logged
+ * at `trace`. Returns whether the attempts write debug lines.
+ */
+function startCall(options: SendWithRetryOptions): boolean {
+  const { client, call } = options;
+  call.signal?.throwIfAborted();
+  const { logger } = client;
+  if (typeof options.body === 'string' && isLevelEnabled(logger, 'trace')) {
+    logBody(
+      logger,
+      { method: options.method, direction: 'request' },
+      options.body,
+      call.secrets.values,
+    );
+  }
+  return isLevelEnabled(logger, 'debug');
+}
+
+/**
+ * An attempt's admission by `beforeSend`: what it returned (called once the request is
+ * answered). The caller's abort ends the call at once, as documented on `signal`, even when the
+ * admission never looks at the signal; a slot it grants afterwards is handed back at once, unused.
+ */
+function admitted(options: SendWithRetryOptions, number: number): Promise<unknown> {
+  const { call } = options;
+  const admit = call.beforeSend as NonNullable<ResolvedCallOptions['beforeSend']>;
+  const admission = Promise.resolve(
+    admit({
+      attempt: number,
+      method: options.method,
+      model: options.model,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    }),
+  );
+  if (call.signal === undefined) return admission;
+  return untilAborted(admission, call.signal, () => {
+    admission.then(callAnswered, () => {});
+  });
 }
 
 /** What an error of the attempt's request names; read after authorize, so a token it just

@@ -11,28 +11,27 @@ import { runReplayable } from './run-replayable.ts';
 import { settleCall } from './settle-turn-call.ts';
 import { callOptionsOf, type ToolTurn } from './tool-turn.ts';
 
-/** Runs and settles every call of the turn, in the order `toolCallOrder` asks for. @internal */
-export async function runTurnCalls<Output>(toolTurn: ToolTurn<Output>): Promise<void> {
+/**
+ * Runs and settles every call of the turn, in the order `toolCallOrder` asks for; a promise only
+ * when a call had something to wait for (a turn of one call that settled at once has none to
+ * await: one promise fewer a tool step, and none in executeToolCalls). @internal
+ */
+export function runTurnCalls<Output>(toolTurn: ToolTurn<Output>): Promise<unknown> | undefined {
   const { config, pending } = toolTurn;
-  if (config.toolCallOrder === 'replayable' && pending.length > 1) {
-    await runReplayable(toolTurn);
-  } else if (pending.length === 1) {
-    // One call (the usual turn): no workers to start and join.
-    const running = runOne(toolTurn, pending[0] as PendingCall);
-    if (running !== undefined) await running;
-  } else {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < pending.length) {
-        const running = runOne(toolTurn, pending[next++] as PendingCall);
-        if (running !== undefined) await running;
-      }
-    };
-    const workers: Promise<void>[] = [];
-    const limit = Math.min(config.toolConcurrency, pending.length);
-    for (let count = 0; count < limit; count++) workers.push(worker());
-    await Promise.all(workers);
-  }
+  if (config.toolCallOrder === 'replayable' && pending.length > 1) return runReplayable(toolTurn);
+  // One call (the usual turn): no workers to start and join.
+  if (pending.length === 1) return runOne(toolTurn, pending[0] as PendingCall);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pending.length) {
+      const running = runOne(toolTurn, pending[next++] as PendingCall);
+      if (running !== undefined) await running;
+    }
+  };
+  const workers: Promise<void>[] = [];
+  const limit = Math.min(config.toolConcurrency, pending.length);
+  for (let count = 0; count < limit; count++) workers.push(worker());
+  return Promise.all(workers);
 }
 
 /** Runs one call; a promise only when the call had something to wait for. */
