@@ -1,6 +1,7 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
+import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import type { LatePlugins, PluginHookRecorder } from './plugins/run-plugins.ts';
 import type {
@@ -12,7 +13,17 @@ import type {
 
 export type { ChildRunOptions } from './run-state/run-link.ts';
 
-import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
+/**
+ * The agent a hand-off gives a run to: its resolved config and its runtime (made on first use,
+ * with the loop; typed `unknown` here because the runtime's type lives in `loop/`). @internal
+ */
+export type HandoffTarget = {
+  /** The receiving agent's name, as events, spans and chat sessions name it. */
+  readonly name: string;
+  readonly config: AgentConfig<unknown>;
+  /** The receiving agent's `AgentRuntime`. */
+  runtime(): unknown;
+};
 
 /**
  * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its
@@ -49,8 +60,9 @@ export type AgentTurns<Output> = {
     parent: ChildRunParent,
   ): Promise<AgentResult<Output>>;
   /**
-   * The agent as a handoff's receiver: its config and runtime, for a run handed to it. `undefined`
-   * for an agent gemloop did not make (it has no config to continue a run with).
+   * The agent as a hand-off's receiver: its config and runtime, for a run handed to it (a
+   * plugin's `{ type: 'hand-off', to }`). `undefined` for an agent gemloop did not make (it has
+   * no config to continue a run with).
    */
   handoffTarget?: ((name: string | undefined) => HandoffTarget) | undefined;
   /** The agent's `name` option. */
@@ -60,7 +72,7 @@ export type AgentTurns<Output> = {
    * agent (its model and tool calls steps of the child's workflow).
    */
   readonly options?: AgentOptions<unknown> | undefined;
-  /** The agent's function tools (a chat session finds the receivers of its handoffs in them). */
+  /** The agent's function tools (a chat session finds the receivers of its handoffs in them: the plugins they carry). */
   functionTools?: (() => Iterable<object>) | undefined;
 };
 
@@ -78,6 +90,11 @@ const turns = new WeakMap<object, AgentTurns<unknown>>();
 /** Registers the turns of an agent made by `createAgent`. @internal */
 export function registerAgentTurns<Output>(agent: object, own: AgentTurns<Output>): void {
   turns.set(agent, own as AgentTurns<unknown>);
+}
+
+/** The turns `createAgent` registered for `agent`; `undefined` for another object. @internal */
+export function registeredTurnsOf(agent: object): AgentTurns<unknown> | undefined {
+  return turns.get(agent);
 }
 
 /**
@@ -114,45 +131,4 @@ export function startChildRun<Output>(
     >;
   }
   return agentTurnsOf(agent).child(input, options, parent);
-}
-
-// The receiving agent of each handoff tool, for a chat session to find who holds its conversation.
-// Kept (issue 53 item 6): no signature can carry it while a handoff is a public tool in another
-// agent's `tools`; it goes when a handoff is a step outcome carrying its target agent.
-const receivers = new WeakMap<object, RunnableAgent<unknown>>();
-
-/** Records the agent a handoff tool hands to. @internal */
-export function registerHandoffReceiver(tool: object, agent: RunnableAgent<unknown>): void {
-  receivers.set(tool, agent);
-}
-
-/** The agent a tool made by `handoff()` hands to; `undefined` for any other tool. @internal */
-export function handoffReceiverOf(tool: object): RunnableAgent<unknown> | undefined {
-  return receivers.get(tool);
-}
-
-/**
- * The agent a run of `root` hands to under `name` (directly or through other handoffs), or
- * `undefined`. Walks the handoff tools of `root` and of the agents they reach, each agent once.
- * @internal
- */
-export function findHandoffReceiver(
-  root: RunnableAgent<unknown>,
-  name: string,
-): RunnableAgent<unknown> | undefined {
-  const toolName = `transfer_to_${name}`;
-  const seen = new Set<object>([root]);
-  const queue: RunnableAgent<unknown>[] = [root];
-  for (let agent = queue.shift(); agent !== undefined; agent = queue.shift()) {
-    for (const tool of agentTurnsOf(agent).functionTools?.() ?? []) {
-      const receiver = receivers.get(tool);
-      if (receiver === undefined) continue;
-      if ((tool as { name?: unknown }).name === toolName) return receiver;
-      if (!seen.has(receiver)) {
-        seen.add(receiver);
-        queue.push(receiver);
-      }
-    }
-  }
-  return undefined;
 }

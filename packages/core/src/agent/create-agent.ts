@@ -16,7 +16,7 @@ import {
   invalidSignalError,
   type StreamSteering,
 } from './agent-stream.ts';
-import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
+import { type AgentTurns, registerAgentTurns, registeredTurnsOf } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
@@ -151,7 +151,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     if (runtime === undefined) {
       // An agent with a cache whose plugin is not loaded yet: its first run loads it.
       if (cacheOptions !== undefined && promptCacheModule.value === undefined) return undefined;
-      runtime = loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+      runtime = loaded.createAgentRuntime(
+        config as AgentConfig<unknown>,
+        runtimeParts(),
+        registeredTurnsOf,
+      );
     }
     return loaded;
   };
@@ -170,7 +174,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     ]);
     return loading.then(([module]) => {
       schemasLoaded = true;
-      runtime ??= module.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+      runtime ??= module.createAgentRuntime(
+        config as AgentConfig<unknown>,
+        runtimeParts(),
+        registeredTurnsOf,
+      );
       return module.runLoop(config, runtime, input, withTreeBudget(options));
     });
   };
@@ -334,8 +342,16 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           cacheOptions !== undefined &&
           promptCacheModule.value === undefined
         )
-          return loaded.createAgentRuntime(config as AgentConfig<unknown>, undefined);
-        runtime ??= loaded.createAgentRuntime(config as AgentConfig<unknown>, runtimeParts());
+          return loaded.createAgentRuntime(
+            config as AgentConfig<unknown>,
+            undefined,
+            registeredTurnsOf,
+          );
+        runtime ??= loaded.createAgentRuntime(
+          config as AgentConfig<unknown>,
+          runtimeParts(),
+          registeredTurnsOf,
+        );
         return runtime;
       },
     }),

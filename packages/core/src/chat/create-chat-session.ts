@@ -1,13 +1,15 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import type { StreamSteering } from '../agent/agent-stream.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
-import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/agent-turns.ts';
+import { type AgentTurns, agentTurnsOf } from '../agent/agent-turns.ts';
 import type { RunOptions } from '../agent/config/agent-options.ts';
+import type { Agent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
+import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrails } from '../guardrails/join-guardrails.ts';
@@ -110,7 +112,7 @@ export function createChatSession<Output = undefined>(
    */
   const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
     if (holder === undefined) return turns;
-    const receiver = findHandoffReceiver(agent, holder);
+    const receiver = findHandoffReceiver(agent as Agent<unknown>, holder);
     if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
     logger.warn(
       { agent: holder },

@@ -138,6 +138,68 @@ describe('compaction as a plugin', () => {
     expect(JSON.stringify(last)).toContain('PAGE-1 lorem');
   });
 
+  // The receiving agent's compaction comes first among the run's plugins at the handoff (its own
+  // plugins and the run's own after it), so each of them sees the draft it compacted.
+  for (const streaming of [false, true]) {
+    it(`puts the receiving agent's compaction first at a handoff: its plugins and the run's see the compacted draft (${streaming ? 'stream' : 'run'})`, async () => {
+      const seen: { plugin: string; stepNumber: number; contents: readonly Content[] }[] = [];
+      const watcher = (name: string) =>
+        definePlugin({
+          name,
+          beforeModelCall: (call) => {
+            seen.push({
+              plugin: name,
+              stepNumber: call.stepNumber,
+              contents: structuredClone(call.contents) as Content[],
+            });
+          },
+        });
+      const billingGemini = createScriptedGemini([...reads(5), textTurn('Refund issued.')]);
+      const billing = createAgent({
+        gemini: billingGemini,
+        model: MODEL,
+        name: 'billing',
+        tools: [page],
+        maxSteps: 10,
+        compaction: compaction({ maxTokens: 2_500, keepRecent: 2 }),
+        plugins: [watcher('billing-watcher')],
+      });
+      const triage = createAgent({
+        gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+        model: MODEL,
+        name: 'triage',
+        tools: [handoff(billing)],
+      });
+      const options = { plugins: [watcher('run-watcher')] };
+      let result: Awaited<ReturnType<typeof triage.run>>;
+      if (streaming) {
+        const stream = triage.stream('I want a refund.', options);
+        for await (const _event of stream);
+        result = await stream.result;
+      } else {
+        result = await triage.run('I want a refund.', options);
+      }
+      expect(result.text).toBe('Refund issued.');
+      const compactedSteps = (result.compaction?.reports ?? []).map((report) => report.stepNumber);
+      // Billing's steps (2 on) compacted with its own compaction; triage has none.
+      expect(compactedSteps.length).toBeGreaterThan(0);
+      expect(compactedSteps.every((step) => step >= 2)).toBe(true);
+      for (const step of compactedSteps) {
+        // Billing's model saw its first call at step 2.
+        const sent = billingGemini.contentsOf(step - 2);
+        for (const plugin of ['billing-watcher', 'run-watcher']) {
+          const draft = seen.find((entry) => entry.plugin === plugin && entry.stepNumber === step);
+          expect(draft?.contents).toEqual(sent);
+        }
+      }
+      // The compacted draft is not the whole history, which stays the run's.
+      expect(
+        JSON.stringify(billingGemini.contentsOf(billingGemini.calls.length - 1)),
+      ).not.toContain('PAGE-1 lorem');
+      expect(JSON.stringify(result.contents)).toContain('PAGE-1 lorem');
+    });
+  }
+
   it("uses a run's own compaction over the agent's, made for the agent holding the run", async () => {
     const gemini = createScriptedGemini([
       ...reads(5),

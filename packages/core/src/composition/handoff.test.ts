@@ -9,6 +9,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { compaction } from '../compaction/compaction.ts';
 import type { OutputGuardrail, ToolGuardrail } from '../guardrails/guardrail.ts';
 import { guardrails } from '../guardrails/index.ts';
@@ -110,6 +111,66 @@ describe('handoff', () => {
     const unaryResult = await unary.triage.run('I want a refund.');
     expect(unaryResult.contents).toEqual(result.contents);
     expect(unaryResult.handoffs).toEqual(['billing']);
+  });
+
+  it("hands over again with the receiving agent's own handoff tools: the run takes that agent's plugins, the sender's end", async () => {
+    const seen: string[] = [];
+    // A plugin per agent that says when it starts, ends and which tool results it sees.
+    const watch = (agent: string) =>
+      definePlugin({
+        name: `watch-${agent}`,
+        startRun: () => {
+          seen.push(`${agent}:start`);
+        },
+        endRun: () => {
+          seen.push(`${agent}:end`);
+        },
+        afterToolCall: ({ toolName }) => {
+          seen.push(`${agent}:${toolName}`);
+        },
+      });
+    const team = () => {
+      const support = createAgent({
+        gemini: createScriptedGemini([textTurn('Support here, fixed.')]),
+        model: MODEL,
+        name: 'support',
+        plugins: [watch('support')],
+      });
+      const billing = createAgent({
+        gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 's1'])]),
+        model: MODEL,
+        name: 'billing',
+        tools: [handoff(support)],
+        plugins: [watch('billing')],
+      });
+      const triage = createAgent({
+        gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+        model: MODEL,
+        name: 'triage',
+        tools: [handoff(billing)],
+        plugins: [watch('triage')],
+      });
+      return triage;
+    };
+    for (const streamed of [false, true]) {
+      seen.length = 0;
+      const triage = team();
+      const result = streamed
+        ? await triage.stream('My app crashes.').result
+        : await triage.run('My app crashes.');
+      expect(result.handoffs).toEqual(['billing', 'support']);
+      expect(result.text).toBe('Support here, fixed.');
+      expect(seen).toEqual([
+        'triage:start',
+        'triage:transfer_to_billing',
+        'triage:end',
+        'billing:start',
+        'billing:transfer_to_support',
+        'billing:end',
+        'support:start',
+        'support:end',
+      ]);
+    }
   });
 
   it('tells the model a second transfer of the same turn was not made, as the run goes to the first', async () => {

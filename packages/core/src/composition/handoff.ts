@@ -1,14 +1,13 @@
-import { agentTurnsOf, registerHandoffReceiver } from '../agent/agent-turns.ts';
+import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
-import { handOff } from '../agent/loop/hand-off.ts';
-import { registerHandoffReceiverTools } from '../agent/tool-calls/handoff-receiver-tools.ts';
-import { HandoffSignal } from '../agent/tool-calls/handoff-signal.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { functionOption, stringOption } from '../options/option-checks.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { Content } from '../wire/content.ts';
+import type { HandoffPlugin } from './handoff-receiver.ts';
 
 /** Options of {@link handoff}. */
 export type HandoffOptions = {
@@ -46,7 +45,8 @@ const handoffOptions: DeclaredOptions<HandoffOptions> = defineOptions<HandoffOpt
 
 /**
  * A handoff: a `transfer_to_<name>` tool (put it in the agent's `tools`) that, when the model calls
- * it, hands the SAME run to `agent`: the run id, step numbers, usage and event stream go on, the
+ * it, hands the SAME run to `agent` (the tool carries a plugin whose `afterToolCall` returns a
+ * `{ type: 'hand-off', to: agent }` step outcome, see `@gemloop/core/plugins`; the agent adds it): the run id, step numbers, usage and event stream go on, the
  * steps after the transfer use `agent`'s instructions, tools, model and limits, and the history is
  * rewritten as `filter` says. The transfer call gets its function response (`{ output:
  * 'Transferred to <name>.' }`), so the history stays paired. The stream shows a `handoff` event,
@@ -76,27 +76,41 @@ export function handoff<Output>(
         "handoff() needs a name for the receiving agent: pass { name: 'billing' } or give the agent a name option.",
     });
   }
-  const makeTarget = turns.handoffTarget;
-  if (makeTarget === undefined) {
+  if (turns.handoffTarget === undefined) {
     throw new InvalidArgumentError({
       argument: 'agent',
       message: 'handoff() takes an agent made by createAgent (a run continues with its config).',
     });
   }
+  const toolName = `transfer_to_${name}`;
   const filter = options.filter;
+  const answer = (): { output: string } => ({ output: `Transferred to ${name}.` });
+  const plugin: HandoffPlugin = Object.assign(
+    definePlugin({
+      name: `handoff:${toolName}`,
+      // After the call: it was approved, passed the tool guardrails and answered, so the history
+      // stays paired; the loop gives the run over once the turn's calls are all answered.
+      afterToolCall: (call) =>
+        call.toolName === toolName
+          ? { type: 'hand-off' as const, to: agent, name, ...(filter !== undefined && { filter }) }
+          : undefined,
+    }),
+    { receiver: { name, agent: agent as Agent<unknown> } },
+  );
   const tool = defineTool({
-    name: `transfer_to_${name}`,
+    name: toolName,
     description: options.description ?? `Transfer the conversation to ${name}.`,
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     execute: () => {
-      const handOver = (): HandoffSignal => new HandoffSignal(makeTarget(name), filter, handOff);
       // The run goes on with the receiving agent's tools, without its first-run path: off Node,
       // a JSON Schema tool's validator among them is waited for here (none on Node).
       const loads = startSchemaLoads(turns.functionTools?.() ?? []);
-      return loads.length === 0 ? handOver() : Promise.all(loads).then(handOver);
+      return loads.length === 0 ? answer() : Promise.all(loads).then(answer);
     },
-  }) as unknown as DefinedTool<Record<string, never>, unknown>;
-  registerHandoffReceiver(tool, agent);
-  registerHandoffReceiverTools(tool, () => turns.functionTools?.() ?? []);
-  return tool;
+  });
+  // A frozen tool like defineTool's, with the plugin it needs (`FunctionTool.plugin`).
+  return Object.freeze({ ...tool, plugin }) as unknown as DefinedTool<
+    Record<string, never>,
+    unknown
+  >;
 }

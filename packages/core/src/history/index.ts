@@ -3,6 +3,7 @@
 // replayed function calls (which ones are needed, filling the missing ones, stripping them), and
 // the stored turn (HistoryTurn: a turn's contents and the model that wrote them).
 
+export { dropToolExchanges } from './drop-tool-exchanges.ts';
 export type { HistoryIssue, HistoryIssueCode } from './history-issue.ts';
 export type { HistoryTurn } from './history-turn.ts';
 export type { FillMissingThoughtSignaturesOptions } from './thought-signatures/fill-missing-thought-signatures.ts';

@@ -10,7 +10,6 @@ export {
   type AgentTurns,
   agentTurnsOf,
   type ChildRunOptions,
-  handoffReceiverOf,
 } from '../agent/agent-turns.ts';
 // @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
@@ -53,6 +52,7 @@ export { readInteractionId } from '../chat/read-interaction-id.ts';
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
+export { handoffReceiverOf } from '../composition/handoff-receiver.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
 // @gemloop/dbos: a durable worker writes no streamed preview for a run that holds its text back.

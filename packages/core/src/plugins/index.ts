@@ -6,6 +6,8 @@ export type {
   AgentPlugin,
   AnswerDraft,
   FinishOutcome,
+  HandOffAgent,
+  HandOffOutcome,
   ModelCallChange,
   ModelCallDraft,
   PluginHookName,
@@ -15,6 +17,7 @@ export type {
   ToolCallDraft,
   ToolExecution,
   ToolExecutionDraft,
+  ToolResultChange,
   ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 export { definePlugin } from '../agent/plugins/define-plugin.ts';

@@ -68,6 +68,13 @@ export interface FunctionTool<Args = unknown, Result = unknown> {
   execute(args: Args, context: ToolExecuteContext): Promise<Result> | Result;
   /** Called when the agent that owns the tool is closed (MCP connections, file handles). */
   close?: (() => Promise<void>) | undefined;
+  /**
+   * A plugin the tool needs for its effect on the run (an `AgentPlugin` of
+   * `@gemloop/core/plugins`, typed structurally here, below the agent): an agent that has the
+   * tool adds it after its own `plugins`, once however many of its tools carry it. A handoff
+   * tool's plugin hands the run off after its call (`handoff()` of `@gemloop/core/composition`).
+   */
+  readonly plugin?: { readonly name: string } | undefined;
 }
 
 /** A Gemini built-in (server-side) tool: Google Search, URL context, code execution, Maps, ... */

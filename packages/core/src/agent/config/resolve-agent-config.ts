@@ -113,7 +113,7 @@ export function resolveAgentConfig<Output>(
     ...windowConfig,
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
-    ...resolvePluginsOption(options, toolOutputPlugin),
+    ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);
   return config;

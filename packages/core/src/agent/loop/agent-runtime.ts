@@ -6,6 +6,7 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
+import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type { PluginEngine, ResolvedPlugins } from '../plugins/run-plugins.ts';
 
 /**
@@ -31,6 +32,8 @@ export type AgentRuntime = {
    * part. `undefined`: none.
    */
   readonly leadingContents: readonly Content[] | undefined;
+  /** Resolves the agent a plugin hands a run of this agent to (see `TurnsOf`). */
+  readonly turnsOf: TurnsOf;
 };
 
 /** What an agent's options made for its runtime (see {@link AgentRuntime}). @internal */
@@ -42,16 +45,18 @@ export type AgentRuntimeParts = {
 /** The runtime of one agent, with what its options made (`made`), when they made any. @internal */
 export function createAgentRuntime(
   config: AgentConfig<unknown>,
-  made?: AgentRuntimeParts | undefined,
+  made: AgentRuntimeParts | undefined,
+  turnsOf: TurnsOf,
 ): AgentRuntime {
   const historyChecks = createHistoryCheckCache();
   if (made === undefined || made.plugins.length === 0)
-    return { historyChecks, plugins: config.plugins, leadingContents: undefined };
+    return { historyChecks, plugins: config.plugins, leadingContents: undefined, turnsOf };
   // The plugins carry the seam's implementation (definePlugin), as the `plugins` option's do.
   const engine =
     config.plugins?.engine ?? (pluginEngineOf(made.plugins, 'plugins') as PluginEngine);
   return {
     historyChecks,
+    turnsOf,
     plugins: engine.resolve([...(config.plugins?.plugins ?? []), ...made.plugins]),
     leadingContents:
       made.leadingContents === undefined || made.leadingContents.length === 0

@@ -1,38 +1,49 @@
-import {
-  type ArgumentRedactor,
+import type {
+  ArgumentRedactor,
   createArgumentRedactor,
 } from '../../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../../tools/tool.ts';
-import type { AgentConfig } from '../config/agent-config.ts';
-import { handoffReceiverToolsOf } from '../tool-calls/handoff-receiver-tools.ts';
-
-// By config: an agent's tools, and so its handoffs, are fixed once `createAgent` returns.
-const byConfig = new WeakMap<AgentConfig<unknown>, { redactor: ArgumentRedactor | undefined }>();
 
 /**
- * The redactor of what a run's observers see: the secret arguments of the agent that starts the
- * run and of every agent its handoffs may hand the run to, directly or through others (the
- * observation is started once and goes on after a handoff, issue 52). The agent's own redactor
- * when it has no handoff.
- * @internal
+ * The redactor of what a run's observers see (issue 52) when a plugin may hand the run to another
+ * agent: the secret arguments of the agent that starts the run and, once a hand-off gave the run
+ * to another agent, of that one too (the observation is started once and goes on; the history
+ * then holds both agents' calls). The take-over widens it (`widenRedactor`), so no registry needs
+ * to know in advance which agents a run may reach. @internal
  */
-export function runArgumentRedactor(config: AgentConfig<unknown>): ArgumentRedactor | undefined {
-  const cached = byConfig.get(config);
-  if (cached !== undefined) return cached.redactor;
-  const tools: AnyTool[] = [...config.tools.functions.values()];
-  // Each handoff tool once: two agents may hand the run back and forth.
-  const seen = new Set<object>();
-  for (let index = 0; index < tools.length; index++) {
-    const tool = tools[index] as AnyTool;
-    if (seen.has(tool)) continue;
-    seen.add(tool);
-    const receiverTools = handoffReceiverToolsOf(tool);
-    if (receiverTools !== undefined) tools.push(...(receiverTools as Iterable<AnyTool>));
-  }
-  const redactor =
-    tools.length === config.tools.functions.size
-      ? config.argumentRedactor
-      : createArgumentRedactor(tools);
-  byConfig.set(config, { redactor });
+export type RunArgumentRedactor = ArgumentRedactor & {
+  /** The tools whose secret arguments are redacted. */
+  readonly tools: AnyTool[];
+  inner: ArgumentRedactor | undefined;
+  /**
+   * `createArgumentRedactor`, handed in by the loop: this code comes with the seam's engine, and
+   * importing it here would split it into a chunk of its own in every app's bundle.
+   */
+  readonly create: typeof createArgumentRedactor;
+};
+
+/** A run's widening redactor, from the starting agent's tools and redactor. @internal */
+export function runArgumentRedactor(
+  tools: Iterable<AnyTool>,
+  inner: ArgumentRedactor | undefined,
+  create: typeof createArgumentRedactor,
+): RunArgumentRedactor {
+  const redactor: RunArgumentRedactor = {
+    tools: [...tools],
+    inner,
+    create,
+    args: (name, args) => redactor.inner?.args(name, args) ?? args,
+    contents: (contents) => redactor.inner?.contents(contents) ?? contents,
+    parts: (parts) => redactor.inner?.parts(parts) ?? parts,
+    response: (response) => redactor.inner?.response(response) ?? response,
+  };
   return redactor;
+}
+
+/** Adds the secret arguments of `tools` (a receiving agent's) to what `redactor` redacts. @internal */
+export function widenRedactor(redactor: RunArgumentRedactor, tools: Iterable<AnyTool>): void {
+  const added = [...tools].filter((tool) => !redactor.tools.includes(tool));
+  if (added.length === 0) return;
+  redactor.tools.push(...added);
+  redactor.inner = redactor.create(redactor.tools);
 }

@@ -2,12 +2,18 @@ import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../../telemetry/start-observation.ts';
+import { createArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { AgentRunError } from '../errors/agent-run-error.ts';
+import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
+import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
+import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type {
+  HandOffDecision,
   LatePlugins,
   PluginHookRecorder,
   PluginRunFacts,
@@ -52,8 +58,9 @@ import { normalizeInput, resumeInteraction } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
-import { runArgumentRedactor } from './run-argument-redactor.ts';
+import type { RunArgumentRedactor } from './run-argument-redactor.ts';
 import { joinRunPlugins } from './scope-plugin.ts';
+import type { LoopParts } from './take-over.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -93,6 +100,8 @@ export type RunLoopOptions = {
   recordHook?: PluginHookRecorder | undefined;
   /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
   observed?: ObservedRun | undefined;
+  /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
+  observedRedactor?: RunArgumentRedactor | undefined;
 };
 
 /** A run its observers follow: the observation, and the run's tracker once it is made. */
@@ -150,7 +159,15 @@ function startObserved<Output>(
   observers: ReturnType<typeof runObservers>,
 ): Promise<AgentResult<Output>> {
   const runId = crypto.randomUUID();
-  const options = { ...given, runId };
+  // A run with plugins may be handed to another agent, whose secret arguments the observers
+  // must not see either: its take-over widens this redactor (issue 52). The seam's engine,
+  // which the plugins carry, makes it.
+  const observedRedactor = engineOf(runtime.plugins, given)?.observedRedactor(
+    config.tools.functions.values() as Iterable<never>,
+    config.argumentRedactor as never,
+    createArgumentRedactor as never,
+  ) as RunArgumentRedactor | undefined;
+  const options = { ...given, runId, observedRedactor };
   const observation = startObservation(
     observers,
     {
@@ -166,7 +183,7 @@ function startObserved<Output>(
       input,
       startedAt: config.now(),
     },
-    runArgumentRedactor(config as AgentConfig<unknown>),
+    observedRedactor ?? config.argumentRedactor,
   );
   if (observation instanceof Promise) {
     return observation.then((started) => observeRun(config, runtime, input, options, started));
@@ -240,7 +257,7 @@ function endingJoined<Output>(
  */
 function startRun<Output>(
   config: AgentConfig<Output>,
-  { historyChecks, plugins: agentPlugins, leadingContents }: AgentRuntime,
+  { historyChecks, plugins: agentPlugins, leadingContents, turnsOf }: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
@@ -281,10 +298,9 @@ function startRun<Output>(
       ? linked
       : { ...linked, plugins: resolved?.inherited, recordHook: record };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
-  // plugin adds from then on), and the facts its plugins read.
-  const holding: Holding = {};
-  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding });
-  holding.facts = facts;
+  // plugin adds from then on), and the redactor of what its observers see.
+  const holding: Holding = { redactor: options.observedRedactor };
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
@@ -303,6 +319,18 @@ function startRun<Output>(
   holding.context = context as RunContext<unknown>;
   const joining = joiningOf(options.late, holding, facts, run);
   return { context, contents, stopWhen: options.stopWhen ?? [], held, joining, holding };
+}
+
+/** The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded. */
+function engineOf(
+  agent: AgentRuntime['plugins'],
+  { plugins, parent }: RunLoopOptions,
+): RunPlugins['engine'] | undefined {
+  return (
+    agent?.engine ??
+    pluginEngineOf(plugins, 'options.plugins') ??
+    pluginEngineOf(parent?.plugins, 'plugins')
+  );
 }
 
 /**
@@ -351,12 +379,14 @@ function pluginRunFacts<Output>(
     emit,
     record,
     holding,
+    turnsOf,
   }: {
     link: RunLink;
     run: RunTracker;
     emit: EmitEvent;
     record: PluginHookRecorder | undefined;
-    holding: { context?: RunContext<unknown> };
+    holding: Holding;
+    turnsOf: TurnsOf;
   },
 ): PluginRunFacts {
   return {
@@ -376,6 +406,7 @@ function pluginRunFacts<Output>(
     isRunEnding: (error) =>
       AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
     holder: () => holding.context?.config ?? config,
+    turnsOf,
     context: () => holding.context as RunContext<unknown>,
     treeBudget: link.budget,
   };
@@ -387,7 +418,7 @@ function pluginRunFacts<Output>(
  */
 function joiningOf(
   late: LatePlugins | undefined,
-  holding: { context?: RunContext<unknown> },
+  holding: Holding,
   facts: PluginRunFacts,
   run: RunTracker,
 ): Joining | undefined {
@@ -404,7 +435,7 @@ function joiningOf(
 /** What a run needs to let plugins join while it runs (see {@link LatePlugins}). */
 type Joining = {
   readonly late: LatePlugins;
-  readonly holding: { context?: RunContext<unknown> };
+  readonly holding: Holding;
   /** The run's plugins made from the first that join, when it had none. */
   readonly start: (resolved: ResolvedPlugins) => RunPlugins;
   /** Those plugins, once made: their `endRun` runs however the run ends. */
@@ -454,7 +485,8 @@ async function joinLate(
     ?.gemloopPluginEngine;
   const resolved = engine?.resolve(added);
   if (resolved === undefined) return current;
-  const started = joining.start(resolved);
+  // Plugins of the run's own, not its agent's: a hand-off keeps them.
+  const started = joining.start({ ...resolved, agentPlugins: [] });
   joining.started = started;
   await started.startRun();
   return started;
@@ -472,12 +504,6 @@ async function withJoined<Output>(
   joining.holding.context = joined as RunContext<unknown>;
   return joined;
 }
-
-/**
- * The context holding the run now (a handoff gives it to the receiving agent) and the facts its
- * plugins read (a handoff may start the run's plugins with the receiving agent's scope plugin).
- */
-type Holding = { context?: RunContext<unknown>; facts?: PluginRunFacts };
 
 /** What the loop carries from one model step to the next (one object a run, passed along). */
 type LoopState<Output> = {
@@ -557,13 +583,15 @@ async function runModelSteps<Output>({
         ? undefined
         : await afterStep(state.context.plugins, step, next, stepsLeft, context);
     if (decided === 'run-again') {
+      if (state.context.plugins?.handOff !== undefined) await handOff(state, step, holding);
       state.kind = 'tools';
       state.reasks = 0;
       continue;
     }
     if (decided !== undefined) next = decided;
     if (next.type === 'finish') return finish(state, joining, next);
-    if (calls?.handoff !== undefined) handOff(state, calls.handoff, step, holding);
+    // A plugin's `afterToolCall` handed the run off (composition's handoff tools do).
+    if (state.context.plugins?.handOff !== undefined) await handOff(state, step, holding);
     state.kind = next.kind;
     state.reasks = next.reasks;
   }
@@ -687,26 +715,46 @@ async function afterStep<Output>(
 }
 
 /**
- * The run given to the agent a handoff names (composition's `handoff()` tool; an agent without
- * handoffs never loads it): its context from the next step on, its step count from zero.
+ * The run given to the agent a plugin's hand-off names (a step outcome: after an answer, or after
+ * a call, as composition's `handoff()` tool does): its context from the next step on, its step
+ * count from zero. The take-over (`take-over.ts`) comes with the seam's engine, which the run's
+ * plugins carry (only a plugin hands off): an app without plugins bundles none of it.
  */
-function handOff<Output>(
+async function handOff<Output>(
   state: LoopState<Output>,
-  handoff: NonNullable<ToolCallsResult['handoff']>,
   step: AgentStep,
   holding: Holding,
-): void {
-  state.context = handoff.handOff(
-    state.context as RunContext<unknown>,
-    handoff,
-    step,
+): Promise<void> {
+  const plugins = state.context.plugins as RunPlugins;
+  const { engine, handOff } = plugins;
+  plugins.handOff = undefined;
+  state.context = (await engine.takeOver(
+    state.context as never,
+    handOff as HandOffDecision,
+    step as never,
     state.heldFrom,
-    holding.facts as PluginRunFacts,
-  ) as RunContext<Output>;
+    holding as never,
+    LOOP_PARTS as never,
+  )) as RunContext<Output>;
   holding.context = state.context as RunContext<unknown>;
   state.heldFrom = state.context.run.contents.length;
   state.modelSteps = 0;
 }
+
+/** What the take-over uses of the loop (see `LoopParts` in take-over.ts). */
+const LOOP_PARTS: LoopParts = {
+  agentScope,
+  agentGuardrails,
+  modelCallOptions,
+  AgentRunError,
+  InvalidHistoryError,
+};
+
+/** The context holding the run now, and the redactor of what its observers see. */
+type Holding = {
+  context?: RunContext<unknown>;
+  readonly redactor?: RunArgumentRedactor | undefined;
+};
 
 /**
  * The model step of a run with plugins: `beforeModelCall`, `wrapModelCall` and `afterModelCall`

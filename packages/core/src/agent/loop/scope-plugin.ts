@@ -6,9 +6,9 @@ import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
  * The plugins of one run (see `joinPlugins`): the plugin of the scope's `compaction` (the run's,
  * else the holding agent's; see `agentScope`) first, so the draft every other `beforeModelCall`
  * sees is the compacted history; then those the runs above hand down (the scope's plugin is not
- * handed down: a subagent has its own scope), the agent's, the run's own. A handoff swaps the
- * scope's plugin (`hand-off.ts`). The seam's implementation comes with the plugins
- * (`definePlugin`); `undefined` for none, and nothing is loaded. @internal
+ * handed down: a subagent has its own scope), the agent's, the run's own. A hand-off swaps the
+ * scope's plugin (`take-over.ts`, `RunPlugins.handOver`). The seam's implementation comes with
+ * the plugins (`definePlugin`); `undefined` for none, and nothing is loaded. @internal
  */
 export function joinRunPlugins(
   agent: ResolvedPlugins | undefined,

@@ -109,14 +109,55 @@ export type ModelCallChange = { readonly contents: readonly Content[] } | Finish
 export type FinishOutcome = { readonly type: 'finish'; readonly reason: string };
 
 /**
+ * An agent a run can be handed to: one made by `createAgent` (its `run` and `stream`; a run
+ * continues with its config, so another object is refused with a `PluginError`).
+ */
+export type HandOffAgent = {
+  run(input: never, options?: never): Promise<unknown>;
+};
+
+/**
+ * Give the run to another agent once the current step is over: the SAME run (its id, step
+ * numbers, usage, events and signal) goes on with `to`'s instructions, tools, model, limits,
+ * guardrails, compaction and plugins (the plugins the run has of its own, a chat session's, a
+ * parent's, stay). The stream shows a `handoff` event and `result.handoffs` names `to`.
+ */
+export type HandOffOutcome = {
+  readonly type: 'hand-off';
+  readonly to: HandOffAgent;
+  /**
+   * The name `to` goes by in the `handoff` event, `result.handoffs` and a chat session's stored
+   * turns. @defaultValue `to`'s `name` option, else `'agent'`
+   */
+  readonly name?: string | undefined;
+  /**
+   * Rewrites the history for `to`: gets the run's contents and the index where the agent handing
+   * over took the run, returns the contents `to` continues from. It may change only the run's own
+   * contents (from the run's input on), and what it returns is checked as any history is: a bad
+   * one ends the run with an `AgentRunError`.
+   * @defaultValue drops the tool exchanges of the agent handing over (`dropToolExchanges` in
+   * `@gemloop/core/history`), keeping its words and the last model turn.
+   */
+  readonly filter?: ((contents: readonly Content[], from: number) => Content[]) | undefined;
+  /**
+   * User contents appended after the history (filtered) before `to`'s first call: from
+   * `afterAnswer` the history ends with the answer, and a model call needs a user turn last
+   * (what to ask `to`). Not taken from `afterToolCall`, whose responses end the history.
+   */
+  readonly contents?: readonly Content[] | undefined;
+};
+
+/**
  * What `afterAnswer` may decide about an answer (a step without calls): end the run here (the
- * default when no hook decides), or append `contents` (a user turn: a correction, a steer) and
- * call the model again. `contents` may be empty when the hook added them itself with
+ * default when no hook decides), append `contents` (a user turn: a correction, a steer) and
+ * call the model again, or hand the run to another agent ({@link HandOffOutcome}, with the user
+ * turn it answers in `contents`). `contents` may be empty when the hook added them itself with
  * `run.addInput` (checked by the input guardrails).
  */
 export type StepOutcome =
   | FinishOutcome
-  | { readonly type: 'run-again'; readonly contents: readonly Content[] };
+  | { readonly type: 'run-again'; readonly contents: readonly Content[] }
+  | HandOffOutcome;
 
 /** The answer a run is about to end with. */
 export type AnswerDraft = {
@@ -163,6 +204,9 @@ export type ToolExecutionDraft = ToolCallDraft & {
   /** The parsed arguments `execute` gets. */
   readonly input: unknown;
 };
+
+/** What `afterToolCall` may return: another result for the model, or a hand-off. */
+export type ToolResultChange = { readonly result: unknown } | HandOffOutcome;
 
 /** A call whose tool returned, before its result goes to the model. */
 export type ToolResultDraft = ToolCallDraft & {
@@ -250,10 +294,14 @@ export interface AgentPlugin<State = unknown> {
   ): Promise<ToolExecution>;
   /**
    * After a tool returned, before its result goes to the model: return `{ result }` to send
-   * another (masked, shortened, annotated). Calls that failed are not shown.
+   * another (masked, shortened, annotated), or a {@link HandOffOutcome} to give the run to
+   * another agent once the turn's calls are answered (the model gets the result as it is; a
+   * handoff tool's plugin does this). The first hand-off of a turn is taken; a later one's call
+   * is answered that it was not made. A hand-off does not end the chain: the hooks after it may
+   * still change the result. Calls that failed are not shown.
    */
   afterToolCall?(
     result: ToolResultDraft,
     run: PluginRun<State>,
-  ): void | { readonly result: unknown } | Promise<void | { readonly result: unknown }>;
+  ): void | ToolResultChange | Promise<void | ToolResultChange>;
 }

@@ -1,3 +1,5 @@
+import { runArgumentRedactor } from '../loop/run-argument-redactor.ts';
+import { takeOver } from '../loop/take-over.ts';
 import {
   afterToolCallWithPlugins,
   decideWithPlugins,
@@ -22,4 +24,6 @@ export const pluginEngine: PluginEngine = {
   afterCall: afterToolCallWithPlugins as PluginEngine['afterCall'],
   wrapExecution: wrapExecution as PluginEngine['wrapExecution'],
   requests: resolveModelRequests,
+  takeOver: takeOver as PluginEngine['takeOver'],
+  observedRedactor: runArgumentRedactor as PluginEngine['observedRedactor'],
 };

@@ -60,3 +60,27 @@ export function recordName(
     ? `plugin:${plugin}:${hook}:${stepNumber}`
     : `plugin:${plugin}:${hook}:${stepNumber}:${callId}`;
 }
+
+/**
+ * Whether a hook's value is a hand-off, and what is wrong with it when it is a bad one: `true`
+ * for a hand-off whose fields are well typed, a message naming the bad field, `false` for a value
+ * of another type. Whether `to` is an agent gemloop made is asked where the run takes it.
+ * @internal
+ */
+export function checkHandOff(value: unknown, contentsAllowed: boolean): boolean | string {
+  if ((value as { type?: unknown }).type !== 'hand-off') return false;
+  const { to, name, filter, contents } = value as Record<string, unknown>;
+  if (typeof to !== 'object' || to === null)
+    return '{ type: "hand-off" } needs `to`, the agent (made by createAgent) that takes the run';
+  if (name !== undefined && (typeof name !== 'string' || name === '' || name.length > 100))
+    return "a hand-off's `name` must be a non-empty string of at most 100 characters";
+  if (filter !== undefined && typeof filter !== 'function')
+    return "a hand-off's `filter` must be a function (contents, from) => contents";
+  if (contents !== undefined) {
+    if (!contentsAllowed)
+      return "a hand-off from afterToolCall takes no `contents` (the call's responses end the history)";
+    if (!isContentList(contents, true))
+      return "a hand-off's `contents` must be user contents (no model turn)";
+  }
+  return true;
+}

@@ -13,6 +13,19 @@ import type { PluginRun } from './agent-plugin.ts';
  */
 export type PluginHookRecorder = (name: string, call: () => Promise<unknown>) => Promise<unknown>;
 
+/**
+ * The agent `createAgent` made, as a hand-off's target is resolved from it (`registeredTurnsOf`,
+ * handed in by the facade through the agent's runtime: the loop may not reach the facade, and
+ * the seam's engine, which resolves hand-offs, would split the registry's reader into a chunk of
+ * its own in every app's bundle). Typed loosely here, below the agent. @internal
+ */
+export type TurnsOf = (agent: object) =>
+  | {
+      readonly name?: string | undefined;
+      readonly handoffTarget?: ((name: string | undefined) => unknown) | undefined;
+    }
+  | undefined;
+
 /** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
 export type PluginRunFacts = {
   readonly agentName: string;
@@ -55,6 +68,8 @@ export type PluginRunFacts = {
    * while that agent holds the run. Opaque here (compared by identity).
    */
   readonly holder: () => object;
+  /** Resolves a hand-off's agent (see {@link TurnsOf}). */
+  readonly turnsOf: TurnsOf;
   /**
    * The run's context as the agent holding it runs it (opaque here: the loop's `RunContext`), for
    * a built-in plugin doing work the loop did before it (compaction: the client, the run's call

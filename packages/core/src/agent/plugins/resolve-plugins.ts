@@ -96,7 +96,13 @@ export function joinPlugins(
     refuseRequestWrapper(plugin);
     joined.push(plugin);
   }
-  return resolvePlugins(engine, joined, own === undefined ? 'plugins' : 'options.plugins');
+  const resolved = resolvePlugins(
+    engine,
+    joined,
+    own === undefined ? 'plugins' : 'options.plugins',
+  );
+  // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`).
+  return resolved === undefined ? undefined : { ...resolved, agentPlugins: agent?.plugins ?? [] };
 }
 
 function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {

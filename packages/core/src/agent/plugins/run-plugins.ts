@@ -4,6 +4,7 @@ import type { Content } from '../../wire/content.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
+  HandOffOutcome,
   ModelCallDraft,
   PluginHookName,
   PluginRun,
@@ -17,6 +18,7 @@ import type {
 import type { ModelRequestAgent } from './model-requests.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
+  checkHandOff,
   finishReason,
   isContentList,
   isExecution,
@@ -27,13 +29,6 @@ import {
 import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
-
-/** Hook lists with no hook (a run whose last plugin left at a handoff). */
-function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {
-  const empty = { ...hooks };
-  for (const hook of Object.keys(empty) as PluginHookName[]) empty[hook] = undefined;
-  return empty;
-}
 
 /**
  * Plugins that join a run while it runs: a stream's own steering, loaded on its first
@@ -60,6 +55,11 @@ export type ResolvedPlugins = {
   readonly hooks: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
   /** The plugins a subagent started by these runs inherits (`inherit: true`); `undefined`: none. */
   readonly inherited: readonly AgentPlugin[] | undefined;
+  /**
+   * Which of `plugins` are the agent's (its `plugins` option and the plugins its options and
+   * tools bring): a hand-off replaces them with the receiving agent's. `undefined`: all of them.
+   */
+  readonly agentPlugins?: readonly AgentPlugin[] | undefined;
 };
 
 /**
@@ -104,10 +104,34 @@ export type PluginEngine = {
     args: unknown,
     execute: () => unknown,
   ) => Promise<unknown>;
+  /**
+   * A hand-off's take-over (`loop/take-over.ts`): only a plugin hands a run off, so the code
+   * comes with the plugins, and an app without any bundles none of it. Typed where it is called.
+   */
+  /**
+   * The redactor of what a run's observers see, widened by a hand-off (`loop/run-argument-
+   * redactor.ts`): made for a run with plugins, which alone may hand it off.
+   */
+  readonly observedRedactor: (tools: Iterable<never>, inner: never, create: never) => unknown;
+  readonly takeOver: (
+    context: never,
+    handOff: HandOffDecision,
+    step: never,
+    from: number,
+    holding: never,
+    loop: never,
+  ) => Promise<unknown>;
 };
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
+
+/** A hand-off a plugin returned, checked (see `HandOffOutcome`), with the plugin's name. @internal */
+export type HandOffDecision = {
+  readonly plugin: string;
+  readonly hook: 'afterAnswer' | 'afterToolCall';
+  readonly outcome: HandOffOutcome;
+};
 
 /**
  * The plugins of one run and their states: the loop calls a method only where the run's plugins
@@ -116,7 +140,7 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
  */
 export class RunPlugins {
   hooks: ResolvedPlugins['hooks'];
-  readonly inherited: ResolvedPlugins['inherited'];
+  inherited: ResolvedPlugins['inherited'];
   /** The seam's implementation (the tool path reaches it here). */
   readonly engine: PluginEngine;
   /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
@@ -125,16 +149,24 @@ export class RunPlugins {
   aroundToolCalls = false;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
+  /**
+   * A hand-off a hook returned (the turn's first, or an answer's): the loop gives the run over
+   * once the step is over (`loop/take-over.ts`) and clears it.
+   */
+  handOff: HandOffDecision | undefined;
   /** The step being made, for the events plugins emit. */
   stepNumber = 0;
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
   private ended = false;
   private plugins: readonly AgentPlugin[];
-  private readonly views: PluginRunView[];
+  /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
+  private agentPlugins: readonly AgentPlugin[];
+  private views: PluginRunView[];
   readonly facts: PluginRunFacts;
 
   constructor(resolved: ResolvedPlugins, facts: PluginRunFacts) {
     this.plugins = resolved.plugins;
+    this.agentPlugins = resolved.agentPlugins ?? resolved.plugins;
     this.hooks = resolved.hooks;
     this.inherited = resolved.inherited;
     this.engine = resolved.engine;
@@ -170,24 +202,76 @@ export class RunPlugins {
   }
 
   /**
-   * The plugin the scope of the agent holding the run puts first (its `compaction`'s) changed at a
-   * handoff: `before` leaves (its state with it), `after` comes first. Neither has `startRun`.
+   * A hand-off: the agent's plugins that the receiving agent does not have end (`endRun`, in
+   * reverse order), the receiving agent's (`agent`) take their place and start (`startRun`); the
+   * run's other plugins (a parent's, the run's own, those that joined) keep their place and state.
+   * The plugin the scope of the agent holding the run puts first (its `compaction`'s, see
+   * `agentScope`) is `scope.before`: when the receiving agent's scope holds another
+   * (`scope.after`: its own, or the run's own made for its model), `before` leaves with the
+   * agent's and `after` comes first: the draft every other `beforeModelCall` sees stays compacted.
+   * @throws the first `endRun` or `startRun` failure, or an `InvalidArgumentError` when a
+   *   receiving plugin's name is taken by a plugin that stays.
    */
-  swapFirst(before: AgentPlugin | undefined, after: AgentPlugin | undefined): void {
-    const plugins = [...this.plugins];
-    const at = before === undefined ? -1 : plugins.indexOf(before);
-    if (at !== -1) {
-      plugins.splice(at, 1);
-      this.views.splice(at, 1);
+  async handOver(
+    agent: readonly AgentPlugin[],
+    scope: { readonly before?: AgentPlugin | undefined; readonly after?: AgentPlugin | undefined },
+  ): Promise<void> {
+    const swapped = scope.before !== scope.after ? scope.before : undefined;
+    const first = scope.before !== scope.after && scope.after !== undefined ? [scope.after] : [];
+    const leaving = this.agentPlugins.filter((plugin) => !agent.includes(plugin));
+    if (swapped !== undefined) leaving.push(swapped);
+    const ends = this.hooks.endRun ?? [];
+    for (let at = ends.length - 1; at >= 0; at--) {
+      const index = ends[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      if (!leaving.includes(plugin)) continue;
+      try {
+        await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
+          this.views[index] as PluginRun,
+          {},
+        );
+      } catch (cause) {
+        throw this.error(index, 'endRun', cause);
+      }
     }
-    if (after !== undefined) {
-      plugins.unshift(after);
-      this.views.unshift(new PluginRunView(after.name, this, this.facts));
-    }
-    const resolved = this.engine.resolve(plugins);
-    this.plugins = resolved?.plugins ?? [];
+    const stays = (plugin: AgentPlugin): boolean =>
+      !this.agentPlugins.includes(plugin) && plugin !== swapped;
+    // The receiving agent's plugins where the agent's were: after what a parent hands down.
+    let at = this.plugins.findIndex((plugin) => this.agentPlugins.includes(plugin));
+    if (at === -1)
+      at = this.plugins.findIndex((plugin) => plugin.inherit !== true && plugin !== scope.before);
+    if (at === -1) at = this.plugins.length;
+    const before = this.plugins.slice(0, at).filter(stays);
+    const after = this.plugins.slice(at).filter(stays);
+    const kept = [...first, ...before, ...after];
+    const next = [
+      ...first,
+      ...before,
+      ...agent.filter((plugin) => !kept.includes(plugin)),
+      ...after,
+    ];
+    const resolved = this.engine.resolve(next) as ResolvedPlugins | undefined;
+    const views = next.map((plugin) => {
+      const index = this.plugins.indexOf(plugin);
+      return index === -1 || leaving.includes(plugin)
+        ? new PluginRunView(plugin.name, this, this.facts)
+        : (this.views[index] as PluginRunView);
+    });
+    const arriving = next.filter((plugin) => !this.plugins.includes(plugin));
+    this.plugins = next;
+    this.views = views;
+    this.agentPlugins = agent;
     this.hooks = resolved?.hooks ?? emptyHooks(this.hooks);
+    this.inherited = resolved?.inherited;
     this.around();
+    for (const index of this.hooks.startRun ?? []) {
+      const plugin = next[index] as AgentPlugin;
+      if (!arriving.includes(plugin)) continue;
+      const view = views[index] as PluginRunView;
+      view.state = await this.call(index, 'startRun', this.stepNumber, () =>
+        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+      );
+    }
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
@@ -282,6 +366,12 @@ export class RunPlugins {
     if (decided === undefined) return undefined;
     const { outcome, plugin } = decided;
     if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
+    // The receiving agent's steps count from zero: a hand-off needs no step left. Its contents
+    // are appended after the history is filtered for it.
+    if (outcome.type === 'hand-off') {
+      this.handOff = { plugin, hook: 'afterAnswer', outcome };
+      return 'run-again';
+    }
     if (!stepsLeft) {
       // No step left to answer it: the run ends with its answer, and says why it did not go on.
       logger.warn(
@@ -450,12 +540,15 @@ export class RunPlugins {
       if (outcome === undefined || outcome === null) continue;
       if (isFinish(outcome))
         return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
+      const handOff = checkHandOff(outcome, true);
+      if (typeof handOff === 'string') throw this.invalid(index, 'afterAnswer', handOff);
+      if (handOff) return { plugin: plugin.name, outcome: outcome as HandOffOutcome };
       const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
       if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents, true))
         throw this.invalid(
           index,
           'afterAnswer',
-          'it returned something that is neither { type: "finish", reason } nor { type: "run-again", contents } with user contents only',
+          'it returned something that is neither { type: "finish", reason }, { type: "run-again", contents } with user contents only, nor { type: "hand-off", to }',
         );
       return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
     }
@@ -535,9 +628,17 @@ export class RunPlugins {
     return through(0);
   }
 
-  /** The result the model gets after every `afterToolCall` (reverse order). */
-  async afterToolCall(draft: ToolResultDraft): Promise<unknown> {
+  /**
+   * The result the model gets after every `afterToolCall` (reverse order). A hook that hands the
+   * run off ends the chain and is told to `handOff`; without `handOff` (a Live session's call),
+   * a hand-off is refused with a `PluginError`.
+   */
+  async afterToolCall(
+    draft: ToolResultDraft,
+    handOff?: (decision: HandOffDecision) => void,
+  ): Promise<unknown> {
     let current = draft;
+    let handedOff: HandOffDecision | undefined;
     const indexes = this.hooks.afterToolCall ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
@@ -554,10 +655,33 @@ export class RunPlugins {
         draft.toolCallId,
       );
       if (changed === undefined || changed === null) continue;
+      const handOver = checkHandOff(changed, false);
+      if (handOver === true && handOff !== undefined) {
+        // The chain's first hand-off, told once the chain is over: a later hook may still change
+        // the result, and every call of a turn passes the same hooks before it tells, so the
+        // calls of a turn tell in call order (the turn's first is taken).
+        handedOff ??= {
+          plugin: (this.plugins[index] as AgentPlugin).name,
+          hook: 'afterToolCall',
+          outcome: changed as HandOffOutcome,
+        };
+        continue;
+      }
+      if (handOver !== false)
+        throw this.invalid(
+          index,
+          'afterToolCall',
+          handOver === true ? 'a hand-off is not taken here (a Live session)' : handOver,
+        );
       if (typeof changed !== 'object' || !('result' in changed))
-        throw this.invalid(index, 'afterToolCall', 'it returned something that is not { result }');
+        throw this.invalid(
+          index,
+          'afterToolCall',
+          'it returned something that is neither { result } nor { type: "hand-off", to }',
+        );
       current = { ...current, result: (changed as { result: unknown }).result };
     }
+    if (handedOff !== undefined) handOff?.(handedOff);
     return current.result;
   }
 
@@ -656,4 +780,11 @@ export class RunPlugins {
       run: this.facts.tracker.state(),
     });
   }
+}
+
+/** Hook lists of no plugin. */
+function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {
+  const empty = { ...hooks } as { [Hook in PluginHookName]: readonly number[] | undefined };
+  for (const hook of Object.keys(empty) as PluginHookName[]) empty[hook] = undefined;
+  return empty;
 }

@@ -1,3 +1,4 @@
+import { handOffName } from '../hand-off-target.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
@@ -61,15 +62,28 @@ export async function afterToolCallWithPlugins<Output>(
 ): Promise<ExecuteOutcome> {
   if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
   const given = outcome.sent ?? outcome.value;
+  let refused: string | undefined;
   try {
-    const result = await plugins.afterToolCall({
-      toolName: call.name,
-      toolCallId,
-      stepNumber,
-      callIndex,
-      args: rawArgsOf(call),
-      result: given,
-    });
+    const result = await plugins.afterToolCall(
+      {
+        toolName: call.name,
+        toolCallId,
+        stepNumber,
+        callIndex,
+        args: rawArgsOf(call),
+        result: given,
+      },
+      (decision) => {
+        // The turn's first is taken, once its calls are answered (`plugins.handOff`, which the
+        // loop clears when it takes it); another call's answer must not say it was made, or the
+        // history would tell the model the wrong agent holds the run.
+        const taken = plugins.handOff;
+        if (taken === undefined) plugins.handOff = decision;
+        else
+          refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
+      },
+    );
+    if (refused !== undefined) return { ...outcome, sent: refused };
     return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
     return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };

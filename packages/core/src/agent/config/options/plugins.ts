@@ -21,21 +21,27 @@ export type PluginsConfig = Pick<AgentConfig<unknown>, 'plugins'>;
 
 /**
  * Resolves the plugins into hook lists, once per agent: the `plugins` option's, then `added`, the
- * plugin an option that is sugar for one made (`toolOutput`). @internal
+ * plugins that options which are sugar for one made (`toolOutput`) and those the agent's tools
+ * carry (a handoff tool's). @internal
  */
 export function resolvePluginsOption(
   options: AgentOptions<unknown>,
   added?: AgentPlugin | undefined,
+  tools: Iterable<{ readonly plugin?: unknown }> = [],
 ): PluginsConfig {
   // Each plugin carries the seam's implementation (definePlugin): an agent without plugins never
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
-  if (added === undefined)
-    return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
+  const more = added === undefined ? [] : [added];
+  // A tool's plugin (`FunctionTool.plugin`: a handoff tool's) once, however many tools carry it.
+  for (const { plugin } of tools)
+    if (plugin !== undefined && !more.includes(plugin as AgentPlugin))
+      more.push(plugin as AgentPlugin);
+  if (more.length === 0) return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
   engine?.resolve(options.plugins as readonly unknown[]);
-  const all = [...((options.plugins as readonly unknown[] | undefined) ?? []), added];
+  const all = [...((options.plugins as readonly unknown[] | undefined) ?? []), ...more];
   return {
-    plugins: (engine ?? (pluginEngineOf([added], 'toolOutput') as PluginEngine)).resolve(all),
+    plugins: (engine ?? (pluginEngineOf(more, 'tools') as PluginEngine)).resolve(all),
   };
 }

@@ -5,7 +5,6 @@ import { AgentRunError } from '../../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
 import type { ExecuteOutcome } from '../execute-outcome.ts';
-import { HandoffSignal } from '../handoff-signal.ts';
 import {
   describeError,
   type PendingCall,
@@ -96,8 +95,7 @@ function failTurn<Output>(
 }
 
 /**
- * The record of a settled call, in its place: a handoff taken (the first of the turn), what a
- * child run spent, its span ended, its events, and `toolErrors: 'throw'`'s failure.
+ * The record of a settled call, in its place: what a child run spent, its span ended, its events, and `toolErrors: 'throw'`'s failure.
  * @internal
  */
 export function finishCall<Output>(
@@ -108,7 +106,7 @@ export function finishCall<Output>(
   endedAt: number,
 ): void {
   const { config, signal, extras, toolErrorMessage, link, toolCalls, turn } = toolTurn;
-  const outcome = handedOff(toolTurn, settled);
+  const outcome = settled;
   const record = toRecord(
     pendingCall,
     outcome,
@@ -135,23 +133,6 @@ export function finishCall<Output>(
       turn?.abort(new Error('another call of this turn failed'));
     }
   }
-}
-
-/** A transfer's outcome: the turn's first is taken; another says it was not made. */
-function handedOff<Output>(toolTurn: ToolTurn<Output>, outcome: ExecuteOutcome): ExecuteOutcome {
-  if (outcome.type !== 'value' || !(outcome.value instanceof HandoffSignal)) return outcome;
-  const { handoff } = toolTurn;
-  if (handoff === undefined) {
-    toolTurn.handoff = outcome.value;
-    return outcome;
-  }
-  // A turn that transfers twice (parallel calls) goes to the first: the other call's answer
-  // must not say it was made, or the history would tell the model the wrong agent holds it.
-  return {
-    type: 'value',
-    args: outcome.args,
-    value: `Not transferred to ${outcome.value.target.name}: this turn transferred the conversation to ${handoff.target.name} already.`,
-  };
 }
 
 /** The settled call's `tool-result` or `tool-error` event, and its grounding. */

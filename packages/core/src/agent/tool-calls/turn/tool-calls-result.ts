@@ -2,7 +2,6 @@ import type { Cost } from '../../../models/cost.ts';
 import type { CostPicos } from '../../../models/usd.ts';
 import type { AgentRunState, AgentToolCall } from '../../../run/agent-result.ts';
 import type { Content, Part } from '../../../wire/content.ts';
-import type { HandoffSignal } from '../handoff-signal.ts';
 import type { ToolTurn } from './tool-turn.ts';
 
 /** The answered calls of one model turn. @internal */
@@ -25,8 +24,6 @@ export type ToolCallsResult = {
    * throws it at once, before the responses go into the history.
    */
   ending: { error: unknown } | undefined;
-  /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
-  handoff?: HandoffSignal | undefined;
   /**
    * By call index, the `cost` of calls whose tool had it summed already (a subagent's meter), as
    * `CostTotal.addPriced` takes it; `undefined` when no call of the turn had one. The run adds
@@ -45,7 +42,6 @@ export function toolCallsResult<Output>({
   failure,
   signal,
   ending,
-  handoff,
   priced,
 }: ToolTurn<Output>): ToolCallsResult {
   const parts: Part[] = new Array(toolCalls.length);
@@ -69,7 +65,6 @@ export function toolCallsResult<Output>({
     failure,
     aborted: signal.aborted,
     ending,
-    handoff,
     priced,
   };
 }

@@ -13,7 +13,6 @@ import type { EmitEvent } from '../../run-state/emit-event.ts';
 import type { EngineGuardrails } from '../../run-state/run-context.ts';
 import type { RunLink } from '../../run-state/run-link.ts';
 import type { RunToolCallOptions } from '../execute-outcome.ts';
-import type { HandoffSignal } from '../handoff-signal.ts';
 import {
   type ExtraParts,
   type PendingCall,
@@ -42,7 +41,7 @@ export type ExecuteToolCallsOptions<Output> = {
 
 /**
  * One model turn's calls while they run: what each phase (observe, decide, start, settle) reads,
- * and what settling writes (the records, the failure the run ends with, a handoff, what children
+ * and what settling writes (the records, the failure the run ends with, what children
  * spent). Handed to each phase through its signature.
  * @internal
  */
@@ -62,7 +61,6 @@ export type ToolTurn<Output> = ExecuteToolCallsOptions<Output> & {
   readonly unfollow: (() => void) | undefined;
   failure: ((run: AgentRunState) => Error) | undefined;
   ending: { error: unknown } | undefined;
-  handoff: HandoffSignal | undefined;
   priced: (CostPicos | Cost | undefined)[] | undefined;
 };
 
@@ -120,7 +118,6 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
     unfollow: turn === undefined ? undefined : followSignal(signal, turn),
     failure: undefined,
     ending: undefined,
-    handoff: undefined,
     priced: undefined,
   };
 }

@@ -1,0 +1,35 @@
+import type { Content } from '../wire/content.ts';
+import type { HandoffTarget } from './agent-turns.ts';
+import type { TurnsOf } from './plugins/plugin-run-view.ts';
+import type { HandOffDecision } from './plugins/run-plugins.ts';
+
+/** A plugin's hand-off with the agent it names resolved: what the loop gives the run to. @internal */
+export type ResolvedHandOff = {
+  /** The plugin that handed off. */
+  readonly plugin: string;
+  readonly target: HandoffTarget;
+  readonly filter: ((contents: readonly Content[], from: number) => Content[]) | undefined;
+  /** User contents appended after the (filtered) history (a hand-off after an answer). */
+  readonly contents: readonly Content[] | undefined;
+};
+
+/** The name the receiving agent of a hand-off goes by (its `name`, else the agent's). @internal */
+export function handOffName({ outcome }: HandOffDecision, turnsOf: TurnsOf): string {
+  return outcome.name ?? turnsOf(outcome.to)?.name ?? 'agent';
+}
+
+/**
+ * The agent a plugin's `{ type: 'hand-off', to }` names, as a run can continue with it: its config
+ * and runtime (through `agentTurnsOf`: `to` is the public agent). A message saying why not when
+ * `to` is not an agent `createAgent` made.
+ * @internal
+ */
+export function resolveHandOff(
+  { plugin, outcome }: HandOffDecision,
+  turnsOf: TurnsOf,
+): ResolvedHandOff | string {
+  const target = turnsOf(outcome.to)?.handoffTarget?.(outcome.name) as HandoffTarget | undefined;
+  if (target === undefined)
+    return `plugin "${plugin}" handed the run to an object that is not an agent made by createAgent (a run continues with the receiving agent's config)`;
+  return { plugin, target, filter: outcome.filter, contents: outcome.contents };
+}
