@@ -160,6 +160,7 @@ const FEATURE_FOLDERS = [
   'prompt-cache/',
   'budget/',
   'interactions/',
+
   // A handoff is a plugin's step outcome (`{ type: 'hand-off' }`); the loop takes it over in
   // agent/loop/take-over.ts knowing no handoff tool (issue 53).
   'composition/',

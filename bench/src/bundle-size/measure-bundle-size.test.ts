@@ -99,10 +99,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * and gemloop's table loads in a chunk of its own with the loop (+539: the `pricing` plugin's maker and a
  * user pricer's guard, the `prices: false` and pricer cases of the option, three more chunk seams);
  * the budget 93.0 KB. 95,102 bytes with main's compaction plugin merged (main alone: 94,615).
+ * 95,391 bytes with the Interactions backend and the request path's flattening merged; then
+ * 94,627 once the retry machinery loaded on a call's first failure (its 1.4 KB minified and
+ * p-retry's loader were on the request path), 94,546 with the handoff as a step outcome, all
+ * measured with the chunks in the order of their sources (bytesOf): the budget back to 92.4 KB.
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
  * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 93.0 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 92.4 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -98,10 +98,10 @@ export type RunLoopOptions = {
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
   recordHook?: PluginHookRecorder | undefined;
-  /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
-  observedRedactor?: RunArgumentRedactor | undefined;
   /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
   observed?: ObservedRun | undefined;
+  /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
+  observedRedactor?: RunArgumentRedactor | undefined;
 };
 
 /** A run its observers follow: the observation, and the run's tracker once it is made. */
@@ -227,7 +227,7 @@ type StartedRun<Output> = {
   stopWhen: readonly StopCondition[];
   held: TextDeltaHold | undefined;
   joining: Joining | undefined;
-  holding: Holding;
+  holding: { context?: RunContext<unknown> };
 };
 
 /** The run's steps inside its plugins' `aroundRun`. */

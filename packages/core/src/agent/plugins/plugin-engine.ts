@@ -23,7 +23,7 @@ export const pluginEngine: PluginEngine = {
   runCall: runWithPlugins as PluginEngine['runCall'],
   afterCall: afterToolCallWithPlugins as PluginEngine['afterCall'],
   wrapExecution: wrapExecution as PluginEngine['wrapExecution'],
+  requests: resolveModelRequests,
   takeOver: takeOver as PluginEngine['takeOver'],
   observedRedactor: runArgumentRedactor as PluginEngine['observedRedactor'],
-  requests: resolveModelRequests,
 };
