@@ -83,8 +83,13 @@ describe('the static import graph of @gemloop/core', () => {
       ),
     );
     expect(interactions).toEqual([]);
-    // A handoff is given over by the signal the `handoff()` tool returns (composition).
-    expect(reached.filter((path) => path.endsWith('agent/loop/hand-off.ts'))).toEqual([]);
+    // A handoff is a step outcome a plugin returns: its take-over comes only with the seam's
+    // engine (`PluginEngine.takeOver`), which the plugins carry (a default plugin's included).
+    const beside = await modulesLoadedByImport('index.ts', true, [
+      'agent/plugins/plugin-engine.ts',
+    ]);
+    expect(beside.filter((path) => path.endsWith('agent/loop/take-over.ts'))).toEqual([]);
+    expect(reached.some((path) => path.endsWith('agent/loop/take-over.ts'))).toBe(true);
   });
 
   // `guardrails: guardrails({...})` (@gemloop/core/guardrails) carries the checks: the loop
