@@ -47,4 +47,19 @@ describe('GemloopError', () => {
       argument: 'tools[0]',
     });
   });
+
+  it('serialises a cause chain that loops, cut after a few causes, instead of overflowing the stack', () => {
+    const first = new InvalidArgumentError({ argument: 'a', message: 'first' });
+    const second = new InvalidArgumentError({ argument: 'b', message: 'second', cause: first });
+    // A cause set after the fact (as code that wraps errors in a retry loop may do) closes the loop.
+    Object.defineProperty(first, 'cause', { value: second, configurable: true });
+    const json = JSON.parse(JSON.stringify(first));
+    let depth = 0;
+    for (let at = json; at !== undefined; at = at.cause) {
+      expect(at.message).toBe(depth % 2 === 0 ? 'first' : 'second');
+      depth++;
+    }
+    expect(depth).toBeGreaterThan(2);
+    expect(depth).toBeLessThan(12);
+  });
 });

@@ -56,21 +56,33 @@ export class GemloopError extends Error {
 
   /** A plain-data view for logs and `JSON.stringify`: name, code, message and own fields. */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-    };
-    for (const [key, value] of Object.entries(this)) {
-      if (key !== 'code' && value !== undefined) json[key] = value;
-    }
-    if (this.cause !== undefined) json['cause'] = describeCause(this.cause);
-    return json;
+    return errorJson(this, 0);
   }
 }
 
-function describeCause(cause: unknown): unknown {
-  if (GemloopError.isInstance(cause)) return cause.toJSON();
+// How many causes deep a plain-data view goes: a cause chain that loops (A caused by B caused by
+// A) would otherwise recurse until the stack overflows, while a log line reports the error.
+const MAX_CAUSE_DEPTH = 8;
+
+function errorJson(error: GemloopError, depth: number): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    name: error.name,
+    code: error.code,
+    message: error.message,
+  };
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== 'code' && value !== undefined) json[key] = value;
+  }
+  if (error.cause !== undefined) json['cause'] = describeCause(error.cause, depth + 1);
+  return json;
+}
+
+function describeCause(cause: unknown, depth: number): unknown {
+  if (GemloopError.isInstance(cause)) {
+    return depth > MAX_CAUSE_DEPTH
+      ? { name: cause.name, code: cause.code, message: cause.message }
+      : errorJson(cause, depth);
+  }
   if (cause instanceof Error) return { name: cause.name, message: cause.message };
   if (typeof cause !== 'object' || cause === null) return String(cause);
   // A plain cause is described by its shape, not String(): String() throws on objects without a
