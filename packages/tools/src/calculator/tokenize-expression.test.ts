@@ -21,16 +21,10 @@ function failure(expression: string, custom = limits): CalculatorError {
 /** A compact view of the tokens: what the parser reads, without the positions. */
 function kinds(expression: string): string[] {
   return tokenize(expression).map((token) => {
-    switch (token.kind) {
-      case 'number':
-        return `n:${token.value}`;
-      case 'name':
-        return `id:${token.name}`;
-      case 'operator':
-        return `op:${token.operator}`;
-      case 'end':
-        return 'end';
-    }
+    if (token.kind === 'number') return `n:${token.value}`;
+    if (token.kind === 'name') return `id:${token.name}`;
+    if (token.kind === 'operator') return `op:${token.operator}`;
+    return 'end';
   });
 }
 
