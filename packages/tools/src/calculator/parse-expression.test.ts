@@ -135,7 +135,7 @@ describe('parseExpression', () => {
 
   it('refuses 50 000 signs, factorials, powers or calls with a depth error, not a stack overflow', () => {
     for (const expression of [
-      '-'.repeat(50_000) + '1',
+      `${'-'.repeat(50_000)}1`,
       `1${'!'.repeat(50_000)}`,
       `${'2^'.repeat(25_000)}2`,
       `${'f('.repeat(25_000)}1${')'.repeat(25_000)}`,
