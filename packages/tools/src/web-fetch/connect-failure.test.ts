@@ -63,8 +63,10 @@ describe('web fetch when connect() fails at once', () => {
   });
 
   it('returns a network error when an injected resolver answers an address connect() rejects', async () => {
-    // An address labelled with the wrong family: connect() fails synchronously with EINVAL.
-    const lookup: LookupFunction = async () => [{ address: '127.0.0.1', family: 6 }];
+    // A link-local IPv6 address without a scope id: connect() fails synchronously with EINVAL.
+    // (An address labelled with the wrong family did this too, until resolveHost took the family
+    // from the address itself.)
+    const lookup: LookupFunction = async () => [{ address: 'fe80::1', family: 6 }];
     const tool = createWebFetchTool({ allowPrivateNetwork: true, lookup, timeoutMs: 5000 });
     const error = (await failure(
       tool.execute({ url: 'http://mislabelled.test:9/' }, context()),

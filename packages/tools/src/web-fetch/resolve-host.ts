@@ -50,9 +50,11 @@ export async function resolveHost({
     return [{ address: bare, family: family as 4 | 6 }];
   }
 
-  let addresses: readonly ResolvedAddress[];
+  // Not even asked once the fetch is cancelled: its answer would go nowhere.
+  if (signal.aborted) throw signal.reason;
+  let answer: unknown;
   try {
-    addresses = await abortable(lookup(bare), signal);
+    answer = await abortable(Promise.resolve(lookup(bare)), signal);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     // A custom resolver may reject with anything, null included.
@@ -65,21 +67,33 @@ export async function resolveHost({
       cause: error,
     });
   }
-  if (addresses.length === 0) {
+  // A custom resolver is untyped at run time: anything but a non-empty list means no addresses.
+  if (!Array.isArray(answer) || answer.length === 0) {
     throw new WebFetchError({
       reason: 'dns',
       url,
       message: `The host ${bare} has no addresses. Check the spelling of the URL.`,
     });
   }
-  for (const { address } of addresses) {
-    const problem = checkAddress(address, addressPolicy);
+  const addresses: ResolvedAddress[] = [];
+  for (const entry of answer as readonly unknown[]) {
+    const address = (entry as { address?: unknown } | null)?.address;
+    // Only the plain dotted or colon forms: ipaddr.js also reads "42" or "0x7f.1" as IPv4, and
+    // the connection must go to exactly the address that was checked.
+    const addressFamily = typeof address === 'string' ? isIP(address) : 0;
+    if (addressFamily === 0) {
+      throw notAllowed(
+        url,
+        `${bare} resolves to ${JSON.stringify(address) ?? 'nothing'}, which is not an IP address`,
+      );
+    }
+    const problem = checkAddress(address as string, addressPolicy);
     if (problem !== undefined) throw notAllowed(url, `${bare} resolves to ${problem}`);
+    // The family comes from the address, not from the resolver's label: the connection is made
+    // with it, and a custom resolver may mislabel it or leave it out.
+    addresses.push({ address: address as string, family: addressFamily === 6 ? 6 : 4 });
   }
-  return addresses.map(({ address, family: addressFamily }) => ({
-    address,
-    family: addressFamily,
-  }));
+  return addresses;
 }
 
 function notAllowed(url: string, problem: string): WebFetchError {
@@ -92,7 +106,11 @@ function notAllowed(url: string, problem: string): WebFetchError {
 
 /** dns.lookup cannot be cancelled; stop waiting for it instead. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // Nobody waits for the answer any more; a late failure must not become an unhandled rejection.
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
