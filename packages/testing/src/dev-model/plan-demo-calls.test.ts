@@ -1,6 +1,6 @@
 import type { FunctionDeclaration } from '@gemloop/core/wire';
 import { describe, expect, it } from 'vitest';
-import { planDemoCalls } from './plan-demo-calls.ts';
+import { type CallingMode, planDemoCalls } from './plan-demo-calls.ts';
 
 // The calls the demo model plans for a question: one per place for a place tool, only declared
 // and allowed tools, and a question back when a place is needed and none is named.
@@ -25,11 +25,11 @@ const calculator = tool('calculate', 'Evaluates arithmetic', { expression: { typ
   'expression',
 ]);
 const tools = [weather, time, calculator];
-const auto = { mode: 'AUTO', allowed: undefined };
+const auto: CallingMode = { mode: 'AUTO', allowed: undefined };
 const plan = (
   question: string,
   options: Partial<{
-    calling: typeof auto;
+    calling: CallingMode;
     max: number;
     followUp: string[];
     declarations: FunctionDeclaration[];
