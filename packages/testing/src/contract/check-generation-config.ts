@@ -107,10 +107,12 @@ function checkThinking(
     violations.push(semantic('Budget 0 is invalid. This model only works in thinking mode.'));
     return;
   }
+  // Enum names are read without case, as the API reads them (lower-case `Type` names pass).
+  const levelName = typeof level === 'string' ? level.toUpperCase() : undefined;
   const lowest =
     capabilities.lowestThinkingLevel ?? (capabilities.thinkingAlwaysOn ? 'LOW' : 'MINIMAL');
   if (
-    level === 'MINIMAL' &&
+    levelName === 'MINIMAL' &&
     capabilities.thinking === 'level' &&
     (lowest === 'LOW' || capabilities.thinkingAlwaysOn)
   ) {
@@ -119,8 +121,7 @@ function checkThinking(
     violations.push(semantic('Thinking level MINIMAL is not supported for this model.'));
   }
   if (
-    typeof level === 'string' &&
-    level.toUpperCase() === 'XHIGH' &&
+    levelName === 'XHIGH' &&
     capabilities.thinking === 'level' &&
     capabilities.highestThinkingLevel !== 'XHIGH'
   ) {

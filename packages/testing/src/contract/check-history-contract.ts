@@ -1,4 +1,5 @@
 import {
+  cutText,
   isJsonObject,
   listDataFields,
   readFunctionCall,
@@ -83,13 +84,14 @@ export function historyViolation(issue: FakeHistoryIssue, contents: unknown): Co
     }
     case 'invalid-thought-signature': {
       // Approximated: the API's wording for a bytes field that is not base64 (seen on inline_data).
+      // Cut between characters: half an emoji is no character, and the API quotes none.
       const signature = readThoughtSignature(part ?? {});
       return {
         kind: 'parse',
         field: `${partAt}.thought_signature`,
         description:
           typeof signature === 'string'
-            ? `Invalid value at '${partAt}.thought_signature' (TYPE_BYTES), Base64 decoding failed for "${signature.slice(0, 40)}"`
+            ? `Invalid value at '${partAt}.thought_signature' (TYPE_BYTES), Base64 decoding failed for "${cutText(signature, 40)}"`
             : `Invalid value at '${partAt}.thought_signature' (TYPE_BYTES), ${JSON.stringify(signature)}`,
       };
     }

@@ -210,3 +210,22 @@ describe('buildJsonAnswer string lengths, counted as JSON Schema counts them', (
     expect(valid(schema, value)).toBe(true);
   });
 });
+
+describe('buildJsonAnswer on an emoji question', () => {
+  it('never writes half an emoji into a string made from the question', () => {
+    const schema = {
+      type: 'object',
+      properties: { topic: { type: 'string' } },
+      required: ['topic'],
+    };
+    // "topic for: " is 11 units; 109 emoji units after it put the 120-unit cut inside a pair.
+    for (const pad of ['', 'x']) {
+      const question = `${pad}${'😀'.repeat(80)}`;
+      const answer = buildJsonAnswer(schema, { question, exchanges: [], summary: '' }) as {
+        topic: string;
+      };
+      expect(answer.topic.startsWith('topic for: ')).toBe(true);
+      expect(answer.topic).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { cutText, isJsonObject } from '@gemloop/core/internal';
 import { findPlaces } from './find-places.ts';
 import { findNumbers } from './find-values.ts';
 import type { Exchange } from './read-loop-exchanges.ts';
@@ -195,7 +195,8 @@ function buildString(
   } else if (/summary|answer|text|description|explanation|message|content|reason/i.test(key)) {
     text = context.summary;
   } else {
-    text = formatted(schema['format']) ?? `${key} for: ${context.question}`.slice(0, 120);
+    // Cut between characters: half an emoji in a model's JSON is no character.
+    text = formatted(schema['format']) ?? cutText(`${key} for: ${context.question}`, 120);
   }
   const minLength = Math.min(
     numberOf(schema['minLength'] ?? schema['min_length']) ?? 0,

@@ -1,5 +1,12 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { cutText, isJsonObject, readField } from '@gemloop/core/internal';
+import {
+  cutText,
+  defineOptions,
+  integerOption,
+  isJsonObject,
+  readField,
+  stringOption,
+} from '@gemloop/core/internal';
 import { type FakeTurnOptions, turn } from '../script/fake-turn.ts';
 import type { FakeScriptFunction } from '../script/fake-types.ts';
 import { answerWithSearch, declaresGoogleSearch } from './answer-with-search.ts';
@@ -25,6 +32,17 @@ export type DemoModelOptions = {
   /** The most calls it makes in one turn. @defaultValue 8 */
   maxCallsPerTurn?: number | undefined;
 };
+
+// Refused where given: a maxCallsPerTurn of -1 reached `calls.slice(0, max)` and dropped the last
+// call, NaN dropped them all, and a misspelt option was ignored.
+const demoModelOptions = defineOptions<DemoModelOptions>({
+  name: 'demoModel',
+  example: '{ maxCallsPerTurn: 8 }',
+  checks: {
+    modelVersion: stringOption({ nonEmpty: true }),
+    maxCallsPerTurn: integerOption({ min: 1 }),
+  },
+});
 
 /**
  * An offline, deterministic stand-in for a Gemini model, as a script for
@@ -69,6 +87,7 @@ export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
       message: `demoModel takes an options object ({ modelVersion?, maxCallsPerTurn? }) or nothing; got ${options === null ? 'null' : typeof options}.`,
     });
   }
+  demoModelOptions.check(options);
   const { modelVersion = DEMO_MODEL_VERSION, maxCallsPerTurn = 8 } = options;
   return (request, context) => {
     const body = request.body as unknown as Record<string, unknown>;

@@ -72,14 +72,27 @@ export function extractArguments(
   for (const parameter of parameters) {
     if (parameter.type !== 'number' && parameter.type !== 'integer') continue;
     const value = namedNumber(parameter.name, prose, evidence.claimed);
-    if (value !== undefined) args[parameter.name] = asType(parameter, value);
+    if (value !== undefined) setArgument(args, parameter.name, asType(parameter, value));
   }
   for (const parameter of parameters) {
-    if (args[parameter.name] !== undefined) continue;
+    if (Object.hasOwn(args, parameter.name)) continue;
     const value = extractOne(parameter, evidence);
-    if (value !== undefined) args[parameter.name] = value;
+    if (value !== undefined) setArgument(args, parameter.name, value);
   }
   return args;
+}
+
+/**
+ * An own key whatever the name: `args.constructor` is inherited (it read as already filled) and
+ * `args.__proto__ = value` sets the prototype, so those parameters were never filled.
+ */
+function setArgument(args: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(args, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function extractOne(parameter: DemoParameter, evidence: Evidence): unknown {
@@ -107,7 +120,9 @@ function extractOne(parameter: DemoParameter, evidence: Evidence): unknown {
       : undefined;
   }
   if (type === 'boolean') {
-    const mentioned = new RegExp(`\\b${words(name).join('.?')}\\b`, 'i').test(clause);
+    const mentioned = new RegExp(`\\b${words(name).map(escapeRegExp).join('.?')}\\b`, 'i').test(
+      clause,
+    );
     return mentioned ? true : required ? false : undefined;
   }
   if (type === 'array') {
@@ -219,7 +234,8 @@ function words(name: string): string[] {
 
 /** "90 days", "days: 90", "depth 2": a number written next to the parameter's name. */
 function namedNumber(name: string, prose: string, claimed: Set<number>): number | undefined {
-  const stem = words(name).join('[ _-]?').replace(/s$/i, '');
+  // Escaped: a property may be named `c++` or `price($)`, which threw building the pattern.
+  const stem = words(name).map(escapeRegExp).join('[ _-]?').replace(/s$/i, '');
   if (stem.length < 3) return undefined;
   const number = String.raw`(-?\d[\d,]*(?:\.\d+)?)`;
   const after = new RegExp(String.raw`${number}\s*${stem}s?\b`, 'i').exec(prose);

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { cutText, isJsonObject } from '@gemloop/core/internal';
 import type { GroundingMetadata } from '@gemloop/core/wire';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
@@ -101,10 +101,11 @@ export function retrieveFromStores(
   if (held.length === 0) return undefined;
   const clauses = tool.filter === undefined ? [] : parseFilter(tool.filter);
   if (clauses === undefined) {
+    // Quoted cut between characters: half an emoji is no character.
     return {
       error: googleError(
         400,
-        `[gemloop fake] metadataFilter ${JSON.stringify(tool.filter?.slice(0, 200))} is beyond the fake: it reads key = "value" or key = 3 clauses joined by AND.`,
+        `[gemloop fake] metadataFilter ${JSON.stringify(cutText(tool.filter ?? '', 200))} is beyond the fake: it reads key = "value" or key = 3 clauses joined by AND.`,
       ),
     };
   }

@@ -451,3 +451,24 @@ describe('the fake File Search stores: proto spellings', () => {
     expect(seen).toEqual([['gamma delta']]);
   });
 });
+
+describe('importFile of an unknown emoji file name', () => {
+  it('quotes the name cut at 100 characters, never inside an emoji', async () => {
+    const fake = createFakeGemini({ script: [] });
+    const name = (await call(fake, 'fileSearchStores', { method: 'POST', body: '{}' })).body[
+      'name'
+    ];
+    // "files/" and 93 "x" are 99 units: the 100-unit cut falls inside the first emoji.
+    const fileName = `files/${'x'.repeat(93)}${'😀'.repeat(5)}`;
+    const refused = await call(fake, `${name}:importFile`, {
+      method: 'POST',
+      body: JSON.stringify({ fileName }),
+    });
+    expect(refused.status).toBe(400);
+    const message = (refused.body['error'] as { message: string }).message;
+    expect(message).toBe(
+      `File files/${'x'.repeat(93)} not found; import a file files.upload returned (approximated).`,
+    );
+    await fake.close();
+  });
+});

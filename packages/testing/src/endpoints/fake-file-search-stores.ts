@@ -1,4 +1,4 @@
-import { isJsonObject, readField } from '@gemloop/core/internal';
+import { cutText, isJsonObject, readField } from '@gemloop/core/internal';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
 import { jsonReply } from '../state/fake-reply.ts';
 import type {
@@ -274,7 +274,7 @@ function importFile(state: FakeState, store: FakeFileSearchStore, body: unknown)
       state,
       googleError(
         400,
-        `File ${String(fileName).slice(0, 100)} not found; import a file files.upload returned (approximated).`,
+        `File ${cutText(String(fileName), 100)} not found; import a file files.upload returned (approximated).`,
         { status: 'INVALID_ARGUMENT' },
       ),
     );

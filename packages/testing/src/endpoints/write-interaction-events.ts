@@ -1,3 +1,4 @@
+import { splitText } from '../replies/build-fake-response.ts';
 import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.ts';
 
 // How an interaction of the fake's Interactions API looks on the wire: its events (the steps
@@ -34,12 +35,13 @@ export function writeInteractionEvents(state: FakeState, interaction: FakeIntera
         }),
       );
       const text = ((step['content'] as Json[])[0]?.['text'] as string | undefined) ?? '';
-      for (let at = 0; at < text.length; at += size) {
+      // Never inside a surrogate pair, as the generateContent chunks: half an emoji is no character.
+      for (const piece of text === '' ? [] : splitText(text, size)) {
         events.push(
           interactionEvent(interaction, {
             event_type: 'step.delta',
             index,
-            delta: { type: 'text', text: text.slice(at, at + size) },
+            delta: { type: 'text', text: piece },
           }),
         );
       }
@@ -71,12 +73,12 @@ export function writeInteractionEvents(state: FakeState, interaction: FakeIntera
         }),
       );
       const json = JSON.stringify(step['arguments'] ?? {});
-      for (let at = 0; at < json.length; at += size) {
+      for (const piece of splitText(json, size)) {
         events.push(
           interactionEvent(interaction, {
             event_type: 'step.delta',
             index,
-            delta: { type: 'arguments_delta', arguments: json.slice(at, at + size) },
+            delta: { type: 'arguments_delta', arguments: piece },
           }),
         );
       }

@@ -115,8 +115,11 @@ function splitIntoDeltas(resolved: TurnOf, chunkSize: number): Part[][] {
   return deltas;
 }
 
-/** Splits text into pieces of about `size` characters, never inside a surrogate pair. */
-function splitText(text: string, size: number): string[] {
+/**
+ * Splits text into pieces of about `size` characters, never inside a surrogate pair.
+ * @internal
+ */
+export function splitText(text: string, size: number): string[] {
   if (text.length <= size) return [text];
   const pieces: string[] = [];
   let start = 0;

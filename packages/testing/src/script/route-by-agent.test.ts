@@ -105,3 +105,21 @@ describe('routeByAgent', () => {
     await expect(agent.run('Hi')).rejects.toThrow(/routeByAgent: no route matches call 1/);
   });
 });
+
+describe('routeByAgent with an emoji instruction no route matches', () => {
+  it('quotes the instruction cut at 80 characters, never inside an emoji', () => {
+    const script = routeByAgent([{ match: 'nobody', script: [] }]);
+    // 79 units of "x" then emoji: the 80-unit cut falls inside the first pair.
+    const text = `${'x'.repeat(79)}${'😀'.repeat(10)}`;
+    const request = { body: { systemInstruction: { parts: [{ text }] } } };
+    let message = '';
+    try {
+      script(request as never, { callIndex: 0 } as never);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /^routeByAgent: no route matches call 1 \(system instruction: "x{79}"\)$/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { cutText } from '@gemloop/core/internal';
 import type { FakeTurn } from './fake-turn.ts';
 import type { FakeScriptContext, FakeScriptFunction, FakeScriptRequest } from './fake-types.ts';
 
@@ -47,7 +48,7 @@ export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunct
     );
     if (index < 0) {
       throw new Error(
-        `routeByAgent: no route matches call ${context.callIndex + 1} (system instruction: ${JSON.stringify(instruction.slice(0, 80))})`,
+        `routeByAgent: no route matches call ${context.callIndex + 1} (system instruction: ${JSON.stringify(cutText(instruction, 80))})`,
       );
     }
     const replay = (replays[index] as FakeTurn[]).shift();
