@@ -12,8 +12,9 @@ import { ownSteering } from '../steering/own-steering.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import {
   type AgentStream,
-  createAgentStream,
   invalidSignalError,
+  type OpenedAgentStream,
+  openAgentStream,
   type StreamSteering,
 } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns, registeredTurnsOf } from './agent-turns.ts';
@@ -241,38 +242,28 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   };
 
   /**
-   * What createAgentStream needs for a streamed run: its start (the loop, called once the stream
-   * is made), the caller's signal, and its steering; a start that rejects when the agent is
-   * closed or an option is wrong. Returns before the run starts (issue 53 item 8, as
-   * startUnary).
+   * A streamed run's options checked, its event queue opened (following the caller's signal,
+   * steered through its handle) and the loop's options made with the queue's emitter and signal;
+   * no `runOptions` when the agent is closed or an option is wrong (the stream then only rejects
+   * with `failure`). Returns before the run starts: the caller starts the loop itself, so no frame
+   * of this function or of a start closure lies between agent.stream() and the transport (issue 53
+   * item 8, as startUnary).
    */
   const startStream = (
-    input: AgentInput,
     options: RunOptions | undefined,
     conversationId: string | undefined,
     startChild: RunLoopOptions['startChild'],
     recordHook: RunLoopOptions['recordHook'],
     given: LatePlugins | undefined,
   ): StreamStart<Output> => {
-    if (closing !== undefined) {
-      const closed = closedError();
-      return {
-        start: () => Promise.reject(closed),
-        signal: undefined,
-        steering: undefined,
-        failed: true,
-      };
-    }
     let checked: RunOptions;
     try {
+      if (closing !== undefined) throw closedError();
       checked = checkRunOptions(options);
-    } catch (error) {
-      return {
-        start: () => Promise.reject(error),
-        signal: undefined,
-        steering: undefined,
-        failed: true,
-      };
+      if (checked.signal !== undefined && !isAbortSignal(checked.signal))
+        throw invalidSignalError();
+    } catch (failure) {
+      return { stream: openAgentStream<Output>(undefined), runOptions: undefined, failure };
     }
     const { signal, history, budget, compaction, guardrails, plugins } = checked;
     const stopWhen = readStopWhen(checked.stopWhen);
@@ -281,37 +272,29 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     const { steering } = checked;
     const late: LatePlugins | undefined =
       given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
-    return {
-      start: (emit, streamSignal) => {
-        const runOptions: RunLoopOptions = {
-          signal: streamSignal,
-          streaming: true,
-          conversationId,
-          emit,
-          history,
-          guardrails,
-          stopWhen,
-          late,
-          budget,
-          compaction,
-          startChild,
-          plugins: withSteering(plugins, steering),
-          recordHook,
-        };
-        const loop = loadedLoop(runOptions);
-        return loop === undefined
-          ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
-      },
+    const stream = openAgentStream<Output>(
       signal,
-      steering:
-        steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
-      failed: false,
+      steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
+    );
+    const runOptions: RunLoopOptions = {
+      signal: stream.signal,
+      streaming: true,
+      conversationId,
+      emit: stream.emit,
+      history,
+      guardrails,
+      stopWhen,
+      late,
+      budget,
+      compaction,
+      startChild,
+      plugins: withSteering(plugins, steering),
+      recordHook,
     };
+    return { stream, runOptions, failure: undefined };
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
-  const keepStream = (stream: AgentStream<Output>, failed: boolean): AgentStream<Output> => {
-    if (failed) return stream;
+  const keepStream = (stream: AgentStream<Output>): AgentStream<Output> => {
     markRedactingStream(stream);
     const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
     inFlight.add(entry);
@@ -401,10 +384,21 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     },
     stream(input, options, conversationId, startChild, recordHook, given): AgentStream<Output> {
       // As agent.stream below, with what only a chat session or a durable runner passes.
-      const start = startStream(input, options, conversationId, startChild, recordHook, given);
+      const { stream, runOptions, failure } = startStream(
+        options,
+        conversationId,
+        startChild,
+        recordHook,
+        given,
+      );
+      if (runOptions === undefined) return stream.attach(Promise.reject(failure));
+      const loop = loadedLoop(runOptions);
       return keepStream(
-        createAgentStream<Output>(start.start, start.signal, start.steering),
-        start.failed,
+        stream.attach(
+          loop === undefined
+            ? startRunAfterLoad(input, runOptions)
+            : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
+        ),
       );
     },
   };
@@ -431,12 +425,24 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
-    // turns.stream's body, not a call of it (issue 53 item 8, as run above).
+    // turns.stream's body, not a call of it (issue 53 item 8, as run above): the loop is started
+    // from this frame, the stream's queue opened by startStream and attached to the run after.
     stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> => {
-      const start = startStream(input, options, undefined, undefined, undefined, undefined);
+      const { stream, runOptions, failure } = startStream(
+        options,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      );
+      if (runOptions === undefined) return stream.attach(Promise.reject(failure));
+      const loop = loadedLoop(runOptions);
       return keepStream(
-        createAgentStream<Output>(start.start, start.signal, start.steering),
-        start.failed,
+        stream.attach(
+          loop === undefined
+            ? startRunAfterLoad(input, runOptions)
+            : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
+        ),
       );
     },
     close(): Promise<void> {
@@ -488,13 +494,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // exactly as with a static import (see `loadedLoop` in createAgent).
 type RunLoopModule = typeof import('./loop/run-loop.ts');
 
-/** A streamed run about to start: createAgentStream's arguments, and whether it failed already. */
+/**
+ * A streamed run about to start: its event queue and the loop's options; or, when the agent is
+ * closed or an option is wrong, no options and the `failure` the stream rejects with (such a
+ * stream is not kept in flight).
+ */
 type StreamStart<Output> = {
-  start: Parameters<typeof createAgentStream<Output>>[0];
-  signal: AbortSignal | undefined;
-  steering: StreamSteering | undefined;
-  /** The agent is closed or an option is wrong: the stream only rejects, and is not kept. */
-  failed: boolean;
+  stream: OpenedAgentStream<Output>;
+  runOptions: RunLoopOptions | undefined;
+  failure: unknown;
 };
 
 /** A unary run about to start: the loop's options, and what ends with the run. */

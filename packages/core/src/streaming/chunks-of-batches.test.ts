@@ -121,4 +121,90 @@ describe('ChunksOfBatches', () => {
     ).rejects.toThrow('cut');
     expect(seen).toEqual([1, 2]);
   });
+
+  describe('with a source opened by the first next()', () => {
+    /** An opening source whose `open` logs its calls and resolves to (or fails with) `opened`. */
+    function opening(log: string[], opened: () => Promise<readonly (readonly number[])[]>) {
+      return {
+        open: () => {
+          log.push('open');
+          // The frame that opens, read from a stack taken inside open (as the request path's).
+          log.push(
+            new Error('open').stack?.split('\n')[2]?.includes('ChunksOfBatches.next')
+              ? 'from next'
+              : 'elsewhere',
+          );
+          return opened();
+        },
+        start: async function* (
+          batches: Promise<readonly (readonly number[])[]>,
+        ): AsyncGenerator<readonly number[], void, undefined> {
+          log.push('start');
+          yield* source(await batches, log);
+        },
+      };
+    }
+
+    it('opens nothing until the first next(), then opens once, from next() itself', async () => {
+      const log: string[] = [];
+      const chunks = new ChunksOfBatches(
+        opening(log, async () => [[1, 2], [3]]),
+        () => true,
+      );
+      expect(log).toEqual([]);
+      expect(await drain(chunks)).toEqual([1, 2, 3]);
+      expect(log).toEqual([
+        'open',
+        'from next',
+        'start',
+        'yield 1,2',
+        'resumed',
+        'yield 3',
+        'resumed',
+        'end',
+        'finally',
+      ]);
+    });
+
+    it("passes a failure to open on through the source, as the first next()'s rejection", async () => {
+      const log: string[] = [];
+      const chunks = new ChunksOfBatches(
+        opening(log, () => Promise.reject(new Error('refused'))),
+        () => true,
+      );
+      await expect(chunks.next()).rejects.toThrow('refused');
+      expect(log).toEqual(['open', 'from next', 'start']);
+      expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    });
+
+    it('ends without opening on return() or throw() before the first next()', async () => {
+      const log: string[] = [];
+      const returned = new ChunksOfBatches(
+        opening(log, async () => [[1]]),
+        () => true,
+      );
+      expect(await returned.return()).toEqual({ done: true, value: undefined });
+      expect(await returned.next()).toEqual({ done: true, value: undefined });
+      const thrown = new ChunksOfBatches(
+        opening(log, async () => [[1]]),
+        () => true,
+      );
+      await expect(thrown.throw(new Error('stop'))).rejects.toThrow('stop');
+      expect(await thrown.next()).toEqual({ done: true, value: undefined });
+      expect(log).toEqual([]);
+    });
+
+    it('sends return() during the opening to the source once it is open (its finally runs)', async () => {
+      const log: string[] = [];
+      const chunks = new ChunksOfBatches(
+        opening(log, async () => [[1, 2], [3]]),
+        () => true,
+      );
+      const first = chunks.next();
+      const ended = chunks.return();
+      expect(await first).toEqual({ done: false, value: 1 });
+      expect(await ended).toEqual({ done: true, value: undefined });
+      expect(log).toEqual(['open', 'from next', 'start', 'yield 1,2', 'finally']);
+    });
+  });
 });
