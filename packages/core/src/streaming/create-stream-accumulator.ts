@@ -2,7 +2,7 @@ import { setOwnKey } from '../shared/set-own-key.ts';
 import type { FunctionCall, Part } from '../wire/content.ts';
 import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
 import { applyPartialArgs } from './apply-partial-args.ts';
-import { mergeCandidateField } from './merge-candidate-field.ts';
+import { mergeCandidateField, type UnitedLists } from './merge-candidate-field.ts';
 
 /**
  * Folds the chunks of a `streamGenerateContent` stream, one at a time, into the response
@@ -31,6 +31,8 @@ type CandidateState = {
   index: number;
   /** Candidate fields other than `content`, folded by `mergeCandidateField` (internal). */
   fields: AnyRecord;
+  /** The lists of `fields` united from several chunks so far (made by the first such list). */
+  united: UnitedLists | undefined;
   /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
   contentFields: AnyRecord | undefined;
   /** Undefined while no chunk had a `parts` array. */
@@ -82,6 +84,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       state = {
         index,
         fields: {},
+        united: undefined,
         contentFields: undefined,
         parts: undefined,
         openText: undefined,
@@ -103,7 +106,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       if (key === 'content') {
         if (isRecord(value)) pushContent(state, value);
       } else {
-        mergeCandidateField(state.fields, key, value);
+        mergeCandidateField(state, key, value);
       }
     }
   }

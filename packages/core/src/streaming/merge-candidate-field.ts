@@ -28,19 +28,24 @@ type AnyRecord = Record<string, unknown>;
  * `null` is absent, at the top and one level down (a gateway that writes absent fields as `null`
  * sends `citations: null` on every chunk without citations), and an empty object never replaces
  * one with content.
+ *
+ * `candidate.fields` is the folded candidate's fields (`target`); `candidate.united` its record of
+ * the united lists' entries (see {@link UnitedLists}), made by the first list united, kept by the
+ * caller from chunk to chunk.
  * @internal
  */
-export function mergeCandidateField(target: AnyRecord, key: string, value: unknown): void {
+export function mergeCandidateField(candidate: MergedFields, key: string, value: unknown): void {
+  const target = candidate.fields;
   if (value == null) return;
   const previous = target[key];
   if (isRecord(value) && previous !== undefined && isEmptyRecord(value)) return;
   if (isRecord(previous) && isRecord(value)) {
     switch (key) {
       case 'citationMetadata':
-        target[key] = uniteLists(previous, value, ['citations', 'citationSources']);
+        target[key] = uniteLists(previous, value, CITATION_LISTS, candidate);
         return;
       case 'urlContextMetadata':
-        target[key] = uniteLists(previous, value, ['urlMetadata']);
+        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, candidate);
         return;
       case 'groundingMetadata':
         target[key] = withoutNulls(previous, value);
@@ -55,14 +60,41 @@ export function mergeCandidateField(target: AnyRecord, key: string, value: unkno
   if (key === 'avgLogprobs') refreshAverage(target);
 }
 
+/**
+ * The lists a candidate's chunks united so far, each with the JSON text of its entries (how a
+ * repeated entry is told): an entry is written out once, when it is first compared, not again for
+ * every later chunk that brings the list (each later chunk wrote all the entries before it out
+ * again: a chunk's citations serialised once per chunk after it). Keyed by the list's array,
+ * which a united list replaces by its own: a list the chunks replaced otherwise (a field that was
+ * not an object, a list that was not an array) has no entry, and its keys are written out anew.
+ * @internal
+ */
+export type UnitedLists = Map<readonly unknown[], Set<string>>;
+
+/** A candidate's fields as folded so far, and its united lists (`undefined` until one is). */
+export type MergedFields = { fields: AnyRecord; united: UnitedLists | undefined };
+
+const CITATION_LISTS = ['citations', 'citationSources'] as const;
+const URL_CONTEXT_LISTS = ['urlMetadata'] as const;
+
 /** `previous` with the lists under `keys` united with `next`'s, other keys from `next`. */
-function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[]): AnyRecord {
+function uniteLists(
+  previous: AnyRecord,
+  next: AnyRecord,
+  keys: readonly string[],
+  candidate: MergedFields,
+): AnyRecord {
   const merged = withoutNulls(previous, next);
   for (const key of keys) {
     const before = previous[key];
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
-    const seen = new Set(before.map((entry) => JSON.stringify(entry)));
+    candidate.united ??= new Map();
+    const lists = candidate.united;
+    let seen = lists.get(before);
+    if (seen === undefined) seen = new Set(before.map((entry) => JSON.stringify(entry)));
+    else lists.delete(before);
+    // A copy: a response already handed out keeps the list it had.
     const united = [...before];
     for (const entry of after) {
       const text = JSON.stringify(entry);
@@ -70,6 +102,7 @@ function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[
       seen.add(text);
       united.push(entry);
     }
+    lists.set(united, seen);
     merged[key] = united;
   }
   return merged;
