@@ -189,6 +189,13 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
+  /** A run's options checked (throws what the run rejects with): the agent open, a real signal. */
+  const checkedRunOptions = (options: RunOptions | undefined): RunOptions => {
+    if (closing !== undefined) throw closedError();
+    const checked = checkRunOptions(options);
+    if (checked.signal !== undefined && !isAbortSignal(checked.signal)) throw invalidSignalError();
+    return checked;
+  };
   /**
    * A unary run's options checked and turned into the loop's, its own controller following the
    * caller's signal; throws what the run rejects with. Returns before the run starts, so it is
@@ -199,28 +206,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     conversationId: string | undefined,
     late: LatePlugins | undefined,
   ): UnaryStart => {
-    if (closing !== undefined) throw closedError();
-    const checked = checkRunOptions(options);
-    const { signal, history, steering, budget, compaction, guardrails, plugins } = checked;
-    const stopWhen = readStopWhen(checked.stopWhen);
-    if (signal !== undefined && !isAbortSignal(signal)) throw invalidSignalError();
+    const checked = checkedRunOptions(options);
     const controller = new AbortController();
     // The run's own signal, dropped when the run ends: its abort listener stays for the run.
     holdAbortListener(controller.signal);
-    const unfollow = followSignal(signal, controller);
-    const runOptions: RunLoopOptions = {
-      signal: controller.signal,
-      streaming: false,
-      conversationId,
-      emit: undefined,
-      history,
-      guardrails,
-      stopWhen,
-      late,
-      budget,
-      compaction,
-      plugins: withSteering(plugins, steering),
-    };
+    const unfollow = followSignal(checked.signal, controller);
+    const runOptions = loopOptions(checked, controller.signal, undefined, conversationId, late);
     return { runOptions, controller, unfollow };
   };
   /** The started run kept in flight (for close()) until it settles. */
@@ -258,39 +249,23 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   ): StreamStart<Output> => {
     let checked: RunOptions;
     try {
-      if (closing !== undefined) throw closedError();
-      checked = checkRunOptions(options);
-      if (checked.signal !== undefined && !isAbortSignal(checked.signal))
-        throw invalidSignalError();
+      checked = checkedRunOptions(options);
     } catch (failure) {
       return { stream: openAgentStream<Output>(undefined), runOptions: undefined, failure };
     }
-    const { signal, history, budget, compaction, guardrails, plugins } = checked;
-    const stopWhen = readStopWhen(checked.stopWhen);
     // A stream steers through its handle: with the caller's controller, or one of its own,
     // which joins the run on its first message (a stream nobody steers runs no steering).
     const { steering } = checked;
     const late: LatePlugins | undefined =
       given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
     const stream = openAgentStream<Output>(
-      signal,
+      checked.signal,
       steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
     );
-    const runOptions: RunLoopOptions = {
-      signal: stream.signal,
-      streaming: true,
-      conversationId,
-      emit: stream.emit,
-      history,
-      guardrails,
-      stopWhen,
-      late,
-      budget,
-      compaction,
-      startChild,
-      plugins: withSteering(plugins, steering),
-      recordHook,
-    };
+    const runOptions = loopOptions(checked, stream.signal, stream.emit, conversationId, late);
+    // Set when a durable runner streams (one object shape for both: absent keys for a plain run).
+    if (startChild !== undefined) runOptions.startChild = startChild;
+    if (recordHook !== undefined) runOptions.recordHook = recordHook;
     return { stream, runOptions, failure: undefined };
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
@@ -575,6 +550,29 @@ function listPlugins(
   for (const plugin of config.requestPlugins) if (!plugins.includes(plugin)) plugins.push(plugin);
   if (cache !== undefined) plugins.push(cache);
   return Object.freeze([...plugins, ...config.defaultPlugins]);
+}
+
+/** The loop's options of a top run (unary without `emit`, streamed with the stream's). */
+function loopOptions(
+  checked: RunOptions,
+  signal: AbortSignal,
+  emit: RunLoopOptions['emit'],
+  conversationId: string | undefined,
+  late: LatePlugins | undefined,
+): RunLoopOptions {
+  return {
+    signal,
+    streaming: emit !== undefined,
+    conversationId,
+    emit,
+    history: checked.history,
+    guardrails: checked.guardrails,
+    stopWhen: readStopWhen(checked.stopWhen),
+    late,
+    budget: checked.budget,
+    compaction: checked.compaction,
+    plugins: withSteering(checked.plugins, checked.steering),
+  };
 }
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */

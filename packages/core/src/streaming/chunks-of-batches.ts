@@ -1,6 +1,12 @@
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
+ * What a source ended before it was opened is started on: its generator, not started, ends at
+ * `return()`/`throw()` without running (so without awaiting this, which never settles).
+ */
+const NOT_OPENED: Promise<never> = new Promise(() => {});
+
+/**
  * The chunks of a generator of batches, one per `next()`, as a stream's consumer takes them: a
  * chunk of the batch in hand is handed out at once, with no async generator step; the source is
  * asked only for the next batch, and whenever `take` says no. In place of an async generator
@@ -12,17 +18,18 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * from it, and so does the end. `return()` and `throw()` go to it, as `yield*` would send them.
  * Calls made while the source is being asked wait their turn, as an async generator's queue does.
  *
- * A source may be given as how to open it ({@link OpeningSource}): the first `next()` calls `open`
- * itself and starts the source on its promise, so what `open` does (a stream's request) runs in
- * this frame, not one frame deeper in the source's generator (issue 53 item 8: one call fewer
- * between `agent.stream()` and the transport, agent/request-path-depth.test.ts).
+ * The source is opened by the first `next()`: it calls `open` itself and starts the source on its
+ * promise, so what `open` does (a stream's request) runs in this frame, not one frame deeper in
+ * the source's generator (issue 53 item 8: one call fewer between `agent.stream()` and the
+ * transport, agent/request-path-depth.test.ts). Ended before that (`return()`, `throw()`), it
+ * opens nothing, as a generator not started runs nothing.
  * @internal
  */
 export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T> {
-  /** `undefined` until the first `next()` opens it (a source given as an {@link OpeningSource}). */
-  #source: AsyncGenerator<readonly T[], void, undefined> | undefined;
-  /** How to open the source, until the first `next()` (or `return()`/`throw()`) took it. */
-  #opening: OpeningSource<T, O> | undefined;
+  readonly #open: () => Promise<O>;
+  readonly #start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>;
+  /** `undefined` until the first `next()` opened it. */
+  #source: AsyncGenerator<readonly T[], void, undefined> | undefined = undefined;
   readonly #take: (chunk: T) => boolean;
   #batch: readonly T[] = [];
   #index = 0;
@@ -30,23 +37,22 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
   #busy: Promise<unknown> | undefined;
 
   /**
-   * @param source Yields batches of at least one chunk; is resumed to get the next batch, or when
-   *   `take` refuses a chunk (it then fails, e.g. with the abort reason). Or how to open it, by the
-   *   first `next()`.
+   * @param open Called by the first `next()`, from its frame (pass a bound function, which is no
+   *   frame of its own, to call what opens the stream from there).
+   * @param start Makes the source on `open`'s promise, which the source awaits first (so a
+   *   failure to open is the source's, and never unhandled). The source yields batches of at
+   *   least one chunk; is resumed to get the next batch, or when `take` refuses a chunk (it then
+   *   fails, e.g. with the abort reason).
    * @param take Called for each chunk before it is handed out: its bookkeeping, and `false` when
    *   the stream must stop (the chunk is not handed out; the source is resumed instead).
    */
   constructor(
-    source: AsyncGenerator<readonly T[], void, undefined> | OpeningSource<T, O>,
+    open: () => Promise<O>,
+    start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>,
     take: (chunk: T) => boolean,
   ) {
-    if ('open' in source) {
-      this.#source = undefined;
-      this.#opening = source;
-    } else {
-      this.#source = source;
-      this.#opening = undefined;
-    }
+    this.#open = open;
+    this.#start = start;
     this.#take = take;
   }
 
@@ -66,44 +72,24 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
       this.#batch = [];
       this.#index = 0;
     }
-    let source = this.#source;
-    if (source === undefined) {
-      const opening = this.#opening;
-      // Ended before it was opened (`return()` or `throw()` first): nothing was asked for.
-      if (opening === undefined) return Promise.resolve(DONE);
-      this.#opening = undefined;
-      // `open()` called from this frame, its promise handed to the source at once: the source
-      // awaits it from its first step, so a failure to open is the source's (and never unhandled).
-      source = opening.start(opening.open());
-      this.#source = source;
-    }
-    return this.#ask(source.next());
+    this.#source ??= this.#start(this.#open());
+    return this.#ask(this.#source.next());
   }
 
   return(value?: unknown): Promise<IteratorResult<T, undefined>> {
     if (this.#busy !== undefined) return this.#after(() => this.return(value));
     this.#batch = [];
     this.#index = 0;
-    const source = this.#source;
-    if (source === undefined) {
-      // As a generator not started yet: it ends without running (nothing to open, nothing to release).
-      this.#opening = undefined;
-      return Promise.resolve(DONE);
-    }
-    return this.#ask(source.return(undefined));
+    this.#source ??= this.#start(NOT_OPENED);
+    return this.#ask(this.#source.return(undefined));
   }
 
   throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
     if (this.#busy !== undefined) return this.#after(() => this.throw(error));
     this.#batch = [];
     this.#index = 0;
-    const source = this.#source;
-    if (source === undefined) {
-      // As a generator not started yet: it ends, and the error comes back.
-      this.#opening = undefined;
-      return Promise.reject(error);
-    }
-    return this.#ask(source.throw(error));
+    this.#source ??= this.#start(NOT_OPENED);
+    return this.#ask(this.#source.throw(error));
   }
 
   #after(call: () => Promise<IteratorResult<T, undefined>>): Promise<IteratorResult<T, undefined>> {
@@ -133,14 +119,3 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
     return result;
   }
 }
-
-/**
- * A source of batches opened by the first `next()` of a {@link ChunksOfBatches}: `open()` is called
- * from that frame (pass a bound function, which is no frame of its own, to call what opens the
- * stream from there), and `start` makes the source on its promise; the source awaits it first.
- * @internal
- */
-export type OpeningSource<T, O> = {
-  open: () => Promise<O>;
-  start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>;
-};

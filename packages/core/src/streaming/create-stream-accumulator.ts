@@ -31,8 +31,6 @@ type CandidateState = {
   index: number;
   /** Candidate fields other than `content`, folded by `mergeCandidateField` (internal). */
   fields: AnyRecord;
-  /** The lists of `fields` united from several chunks so far (made by the first such list). */
-  united: UnitedLists | undefined;
   /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
   contentFields: AnyRecord | undefined;
   /** Undefined while no chunk had a `parts` array. */
@@ -76,6 +74,8 @@ export function createStreamAccumulator(): StreamAccumulator {
   const top: AnyRecord = {};
   const candidates: CandidateState[] = [];
   let lastCandidate: CandidateState | undefined;
+  // The keys of the lists united across chunks (citations): each entry written out once.
+  const united: UnitedLists = new WeakMap();
 
   function candidateState(index: number): CandidateState {
     if (lastCandidate !== undefined && lastCandidate.index === index) return lastCandidate;
@@ -84,7 +84,6 @@ export function createStreamAccumulator(): StreamAccumulator {
       state = {
         index,
         fields: {},
-        united: undefined,
         contentFields: undefined,
         parts: undefined,
         openText: undefined,
@@ -106,7 +105,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       if (key === 'content') {
         if (isRecord(value)) pushContent(state, value);
       } else {
-        mergeCandidateField(state, key, value);
+        mergeCandidateField(state.fields, key, value, united);
       }
     }
   }

@@ -29,23 +29,26 @@ type AnyRecord = Record<string, unknown>;
  * sends `citations: null` on every chunk without citations), and an empty object never replaces
  * one with content.
  *
- * `candidate.fields` is the folded candidate's fields (`target`); `candidate.united` its record of
- * the united lists' entries (see {@link UnitedLists}), made by the first list united, kept by the
- * caller from chunk to chunk.
+ * `united` records the united lists' entries (see {@link UnitedLists}), kept by the caller from
+ * chunk to chunk.
  * @internal
  */
-export function mergeCandidateField(candidate: MergedFields, key: string, value: unknown): void {
-  const target = candidate.fields;
+export function mergeCandidateField(
+  target: AnyRecord,
+  key: string,
+  value: unknown,
+  united: UnitedLists,
+): void {
   if (value == null) return;
   const previous = target[key];
   if (isRecord(value) && previous !== undefined && isEmptyRecord(value)) return;
   if (isRecord(previous) && isRecord(value)) {
     switch (key) {
       case 'citationMetadata':
-        target[key] = uniteLists(previous, value, CITATION_LISTS, candidate);
+        target[key] = uniteLists(previous, value, CITATION_LISTS, united);
         return;
       case 'urlContextMetadata':
-        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, candidate);
+        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, united);
         return;
       case 'groundingMetadata':
         target[key] = withoutNulls(previous, value);
@@ -61,7 +64,7 @@ export function mergeCandidateField(candidate: MergedFields, key: string, value:
 }
 
 /**
- * The lists a candidate's chunks united so far, each with the JSON text of its entries (how a
+ * The lists a stream's chunks united so far (one per stream: each list is its own array), each with the JSON text of its entries (how a
  * repeated entry is told): an entry is written out once, when it is first compared, not again for
  * every later chunk that brings the list (each later chunk wrote all the entries before it out
  * again: a chunk's citations serialised once per chunk after it). Keyed by the list's array,
@@ -69,10 +72,7 @@ export function mergeCandidateField(candidate: MergedFields, key: string, value:
  * not an object, a list that was not an array) has no entry, and its keys are written out anew.
  * @internal
  */
-export type UnitedLists = Map<readonly unknown[], Set<string>>;
-
-/** A candidate's fields as folded so far, and its united lists (`undefined` until one is). */
-export type MergedFields = { fields: AnyRecord; united: UnitedLists | undefined };
+export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
 
 const CITATION_LISTS = ['citations', 'citationSources'] as const;
 const URL_CONTEXT_LISTS = ['urlMetadata'] as const;
@@ -82,18 +82,15 @@ function uniteLists(
   previous: AnyRecord,
   next: AnyRecord,
   keys: readonly string[],
-  candidate: MergedFields,
+  lists: UnitedLists,
 ): AnyRecord {
   const merged = withoutNulls(previous, next);
   for (const key of keys) {
     const before = previous[key];
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
-    candidate.united ??= new Map();
-    const lists = candidate.united;
-    let seen = lists.get(before);
-    if (seen === undefined) seen = new Set(before.map((entry) => JSON.stringify(entry)));
-    else lists.delete(before);
+    // A WeakMap: the lists replaced by later chunks are let go with their keys.
+    const seen = lists.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
     // A copy: a response already handed out keeps the list it had.
     const united = [...before];
     for (const entry of after) {

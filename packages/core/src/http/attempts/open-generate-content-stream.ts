@@ -59,27 +59,20 @@ export type OpenGenerateContentStreamOptions = {
 export function openGenerateContentStream(
   options: OpenGenerateContentStreamOptions,
 ): AsyncIterableIterator<GenerateContentResponse> {
-  const { client, call, model, url, body } = options;
   // What the consumer has taken, kept per chunk by `take` and read by the batches' error path.
   const taken: Taken = { delivered: 0, usage: undefined, signal: undefined };
   const attempt: OpenAttemptOptions = {
-    client,
-    call,
+    ...options,
     method: METHOD,
-    model,
-    url,
     httpMethod: 'POST',
-    body,
     isRetryable: isRetryableBeforeFirstChunk,
   };
   return new ChunksOfBatches<GenerateContentResponse, OpenAttempt>(
-    {
-      // Bound, not a closure: the first pull calls sendWithRetry from its own frame (a bound
-      // function is no frame), so the request leaves one call nearer `agent.stream()` (issue 53
-      // item 8, agent/request-path-depth.test.ts) than from inside the batches' generator.
-      open: (sendWithRetry<Opened, OpenAttemptOptions>).bind(undefined, attempt, openBatches),
-      start: (opening) => chunkBatches(opening, client, call, taken),
-    },
+    // Bound, not a closure: the first pull calls sendWithRetry from its own frame (a bound
+    // function is no frame), so the request leaves one call nearer `agent.stream()` (issue 53
+    // item 8, agent/request-path-depth.test.ts) than from inside the batches' generator.
+    (sendWithRetry<Opened, OpenAttemptOptions>).bind(undefined, attempt, openBatches),
+    (opening) => chunkBatches(opening, options, taken),
     (chunk) => {
       // Checked before each chunk is handed out, as after each `yield` of a generator: once the
       // attempt is aborted, the batches' generator is resumed and fails with the reason.
@@ -112,8 +105,7 @@ type OpenAttempt = Attempt<Opened>;
  */
 async function* chunkBatches(
   opening: Promise<OpenAttempt>,
-  client: ResolvedClientOptions,
-  call: ResolvedCallOptions,
+  { client, call }: OpenGenerateContentStreamOptions,
   taken: Taken,
 ): AsyncGenerator<readonly GenerateContentResponse[], void, undefined> {
   const opened = await opening.catch((error: unknown) => {
