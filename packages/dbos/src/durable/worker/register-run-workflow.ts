@@ -1,6 +1,6 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
-import { agentTurnsOf } from '@gemloop/core/internal';
+import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
@@ -35,6 +35,8 @@ export type RunWorkflowContext = {
   steerWatch: SteerWatch;
   /** The runs' subagents, as child workflows (durable-children.ts). */
   children: ReturnType<typeof createDurableChildren>;
+  /** What the worker serves its runs' trees: the agents they hand off to (durable-hand-off-agents.ts). */
+  services: RunServices;
 };
 
 /**
@@ -50,6 +52,7 @@ export function registerRunWorkflow({
   steerAnnouncements,
   steerWatch,
   children,
+  services,
 }: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
   return DBOS.registerWorkflow(
     async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
@@ -94,6 +97,9 @@ export function registerRunWorkflow({
           children.starterFor(agentName),
           // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
           recordPluginHook,
+          undefined,
+          // A hand-off goes to the worker's copy of the agent, stored by its key.
+          services,
         );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
