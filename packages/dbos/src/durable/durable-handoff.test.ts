@@ -5,7 +5,7 @@ import { turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../__fixtures__/fleet.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
-import { DurableRunError } from '../index.ts';
+import { createPostgresHistoryStore, DurableRunError, sendDurableChatTurn } from '../index.ts';
 
 // Handoffs in durable runs (worker.ts: `triage` hands to billing with a handoff() tool;
 // `escalating` hands to a registered specialist from a recorded afterAnswer; `lost` to an agent
@@ -149,5 +149,39 @@ describe('a durable run with a handoff', () => {
       content.role === 'user' ? (content.parts ?? []).map((part) => part.text) : [],
     );
     expect(texts).toContain('Please take over.');
+  });
+
+  it('sends the next chat turn to the agent a handoff gave the conversation to', async () => {
+    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
+    try {
+      const send = (message: string) =>
+        sendDurableChatTurn({
+          runs: fleet.runs,
+          store,
+          sessionId: 'handoff-chat',
+          agent: 'triage',
+          message,
+        });
+      const first = await send('I want a refund for order 7. (chat)');
+      expect(first.handoffs).toEqual(['billing']);
+      const second = await send('And the invoice? (chat)');
+      // The second turn started with billing (its instructions), not triage, and handed off no more.
+      const sent = requestsOf('And the invoice? (chat)');
+      expect(sent.length).toBeGreaterThan(0);
+      for (const request of sent) expect(request.startsWith('BILLING:')).toBe(true);
+      expect(second.text).toBe(SETTLED);
+      expect(second.handoffs ?? []).toEqual([]);
+      const turns = await store.load('handoff-chat');
+      expect(turns.map((turn) => turn.agent)).toEqual(['billing', 'billing']);
+      // A holder no worker knows fails the run with the typed error.
+      const { runId } = await fleet.runs.start('triage', { input: 'Hello.', holder: 'nobody' });
+      const error = await fleet.runs.result(runId).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error?.message).toContain('"nobody"');
+    } finally {
+      await store.close();
+    }
   });
 });

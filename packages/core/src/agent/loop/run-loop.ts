@@ -21,7 +21,6 @@ import type {
   ResolvedPlugins,
   RunPlugins,
 } from '../plugins/run-plugins.ts';
-import type { RunServices } from '../plugins/run-services.ts';
 import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type {
@@ -99,8 +98,11 @@ export type RunLoopOptions = {
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
   recordHook?: PluginHookRecorder | undefined;
-  /** What a runner serves the run's tree (a durable runner's hand-off agents); a child uses its parent's. */
-  services?: RunServices | undefined;
+  /**
+   * What a runner serves the run's tree (a durable runner's hand-off agents), given with
+   * `recordHook`; a child uses its parent's.
+   */
+  services?: RunLink['services'];
   /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
   observed?: ObservedRun | undefined;
   /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
@@ -271,7 +273,6 @@ function startRun<Output>(
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
   // subagents, child workflows) as the starter of children does; the guardrails record through it.
   const record = options.recordHook ?? parent?.recordHook;
-  const services = options.services ?? parent?.services;
   const settings: RunSettings = {
     inheritedGuardrails: parent?.toolGuardrails,
     guardrails: options.guardrails,
@@ -298,21 +299,19 @@ function startRun<Output>(
       ? outlets.link
       : { ...outlets.link, toolGuardrails: childGuardrails };
   const link: RunLink =
-    resolved?.inherited === undefined && record === undefined && services === undefined
+    // A runner's services come with its recorder (a durable runner gives both).
+    resolved?.inherited === undefined && record === undefined
       ? linked
-      : { ...linked, plugins: resolved?.inherited, recordHook: record, services };
+      : {
+          ...linked,
+          plugins: resolved?.inherited,
+          recordHook: record,
+          services: options.services ?? parent?.services,
+        };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on), and the redactor of what its observers see.
   const holding: Holding = { redactor: options.observedRedactor };
-  const facts = pluginRunFacts(config, options, {
-    link,
-    run,
-    emit,
-    record,
-    services,
-    holding,
-    turnsOf,
-  });
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
   const context: RunContext<Output> = {
     config,
@@ -390,7 +389,6 @@ function pluginRunFacts<Output>(
     run,
     emit,
     record,
-    services,
     holding,
     turnsOf,
   }: {
@@ -398,7 +396,6 @@ function pluginRunFacts<Output>(
     run: RunTracker;
     emit: EmitEvent;
     record: PluginHookRecorder | undefined;
-    services: RunServices | undefined;
     holding: Holding;
     turnsOf: TurnsOf;
   },
@@ -414,7 +411,7 @@ function pluginRunFacts<Output>(
     emit,
     redact: config.redact,
     record,
-    services,
+    services: link.services,
     now: config.now,
     addInput: (added, stepNumber) =>
       addInput(holding.context as RunContext<unknown>, added, stepNumber),

@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
+import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
@@ -62,6 +63,11 @@ export function registerRunWorkflow({
           `This worker defines no agent "${agentName}" (it defines ${[...prepared.keys()].join(', ')}).`,
         );
       }
+      // A chat turn after a handoff starts with the agent holding the conversation.
+      const agent =
+        request.holder === undefined
+          ? entry.agent
+          : (services.handOffAgents?.agentOf(request.holder) ?? unknownHolder(request.holder));
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
@@ -82,7 +88,7 @@ export function registerRunWorkflow({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = agentTurnsOf(entry.agent).stream(
+        const stream = agentTurnsOf(agent as typeof entry.agent).stream(
           request.input,
           {
             ...(request.history === undefined ? {} : { history: request.history }),
@@ -136,4 +142,9 @@ export function registerRunWorkflow({
     },
     { name: RUN_WORKFLOW },
   );
+}
+
+/** A run started for a holder this worker finds no agent for (its agents hand off to none). */
+function unknownHolder(holder: string): never {
+  throw new UnknownHandoffAgentError({ agent: holder });
 }
