@@ -4,7 +4,7 @@
 // on the warehouse; the other worker takes the run over and goes on with the desk: triage's calls,
 // the transfer and the desk's first model call are not made again.
 //
-//   node scripts/run-example.mjs durable-team/durable-handoff
+//   node scripts/run-example.mjs durable-handoff
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
