@@ -151,6 +151,7 @@ describe('checkUsd', () => {
       } catch (caught) {
         return caught;
       }
+      return undefined;
     })();
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).argument).toBe('limits.usd');
