@@ -1,4 +1,5 @@
 import type { Content } from '../../wire/content.ts';
+import { type JsonObject, readThoughtSignature } from '../part-fields.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';
 
 /**
@@ -15,8 +16,14 @@ export function fillModelTurnSignature(content: Content): Content {
   while (index < contentParts.length && contentParts[index]?.functionCall == null) index++;
   if (index === contentParts.length) return content;
   const first = content.parts[index] as Content['parts'][number];
-  if (typeof first.thoughtSignature === 'string' && first.thoughtSignature !== '') return content;
+  // Either spelling counts: adding `thoughtSignature` beside a `thought_signature` would send
+  // the proto field twice, which the API refuses.
+  const signature = readThoughtSignature(first as JsonObject);
+  if (typeof signature === 'string' && signature !== '') return content;
   const parts = content.parts.slice();
-  parts[index] = { ...first, thoughtSignature: SKIP_THOUGHT_SIGNATURE_VALIDATOR };
+  const part: Content['parts'][number] & { thought_signature?: unknown } = { ...first };
+  delete part.thought_signature;
+  part.thoughtSignature = SKIP_THOUGHT_SIGNATURE_VALIDATOR;
+  parts[index] = part;
   return { ...content, parts };
 }
