@@ -31,11 +31,15 @@ export function guardLogger(logger: Logger): Logger {
   if (logger === silentLogger || guarded.has(logger)) return logger;
   const safe: Logger = {
     child(bindings) {
+      let child: unknown;
       try {
-        return guardLogger(logger.child(bindings));
+        child = logger.child(bindings);
       } catch {
         return silentLogger;
       }
+      // A child that is not a logger (undefined, `{}`, one method) would make the first log call
+      // throw a TypeError in the run: log through the parent instead, without the bindings.
+      return isLogger(child) ? guardLogger(child) : safe;
     },
     debug: wrap(logger, 'debug') as LogMethod,
     info: wrap(logger, 'info') as LogMethod,
@@ -67,4 +71,10 @@ function wrap(logger: Logger, level: (typeof LEVEL_METHODS)[number]): LogMethod 
       // Logging is best effort: the call or run it describes goes on.
     }
   };
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return METHODS.every((method) => typeof candidate[method] === 'function');
 }
