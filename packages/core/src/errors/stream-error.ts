@@ -1,4 +1,3 @@
-import { cutText } from '../shared/cut-text.ts';
 import { GemloopError } from './gemloop-error.ts';
 
 /** What went wrong with a stream. */
@@ -41,7 +40,7 @@ export class StreamError extends GemloopError {
     super({ message, cause });
     this.reason = reason;
     this.chunksDelivered = chunksDelivered;
-    this.event = event === undefined ? undefined : cutText(event, 1000);
+    this.event = event === undefined ? undefined : event.slice(0, 1000);
   }
 
   static override isInstance(error: unknown): error is StreamError {

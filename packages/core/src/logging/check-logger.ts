@@ -15,8 +15,7 @@ const guarded = new WeakSet<Logger>();
  */
 export function checkLogger(logger: unknown, argument: string): Logger {
   if (logger === undefined) return silentLogger;
-  const candidate = logger as Record<string, unknown> | null;
-  const missing = METHODS.filter((method) => typeof candidate?.[method] !== 'function');
+  const missing = missingMethods(logger);
   if (typeof logger !== 'object' || logger === null || missing.length > 0) {
     throw new InvalidArgumentError({
       argument,
@@ -39,7 +38,7 @@ export function guardLogger(logger: Logger): Logger {
       }
       // A child that is not a logger (undefined, `{}`, one method) would make the first log call
       // throw a TypeError in the run: log through the parent instead, without the bindings.
-      return isLogger(child) ? guardLogger(child) : safe;
+      return missingMethods(child).length === 0 ? guardLogger(child as Logger) : safe;
     },
     debug: wrap(logger, 'debug') as LogMethod,
     info: wrap(logger, 'info') as LogMethod,
@@ -73,8 +72,8 @@ function wrap(logger: Logger, level: (typeof LEVEL_METHODS)[number]): LogMethod 
   };
 }
 
-function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return METHODS.every((method) => typeof candidate[method] === 'function');
+/** The methods of the Logger contract that `value` lacks (all of them for null or a primitive). */
+function missingMethods(value: unknown): string[] {
+  const candidate = value as Record<string, unknown> | null | undefined;
+  return METHODS.filter((method) => typeof candidate?.[method] !== 'function');
 }

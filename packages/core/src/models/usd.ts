@@ -85,16 +85,6 @@ function fractionDigits(digits: string): string {
 
 function numberToPlain(value: number): string | undefined {
   if (!Number.isFinite(value) || value < 0) return undefined;
-  // The shortest decimal that reads back as `value` is what a person typed (123456.789, where
-  // toFixed(12) gives 123456.789000000004). Past 12 decimals (0.1 + 0.2) it is rounded to the
-  // picodollar; from 1e21 String() and toFixed() both write an exponent, but such a number is an
-  // integer, which BigInt writes exactly.
-  const shortest = String(value);
-  if (!shortest.includes('e')) {
-    const dot = shortest.indexOf('.');
-    if (dot === -1 || shortest.length - dot - 1 <= 12) return shortest;
-  } else if (value >= 1) {
-    return BigInt(value).toString();
-  }
+  // toFixed(12) is exact for what a person types as a budget (0.5, 2.25); it never gives an exponent.
   return value.toFixed(12).replace(/\.?0+$/, '');
 }

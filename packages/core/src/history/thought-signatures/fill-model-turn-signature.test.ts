@@ -56,17 +56,6 @@ describe('fillModelTurnSignature', () => {
     const content: Content = { role: 'model', parts: [part] };
     expect(fillModelTurnSignature(content)).toBe(content);
   });
-  it('drops an empty thought_signature beside the dummy it adds', () => {
-    const part = {
-      functionCall: { name: 'a', args: {} },
-      thought_signature: '',
-    } as unknown as Part;
-    const signed = fillModelTurnSignature({ role: 'model', parts: [part] });
-    expect(signed.parts[0]).toEqual({
-      functionCall: { name: 'a', args: {} },
-      thoughtSignature: SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-    });
-  });
 });
 
 describe('isSameModel', () => {

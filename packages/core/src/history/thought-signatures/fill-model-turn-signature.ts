@@ -1,5 +1,4 @@
 import type { Content } from '../../wire/content.ts';
-import { type JsonObject, readThoughtSignature } from '../part-fields.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';
 
 /**
@@ -18,12 +17,9 @@ export function fillModelTurnSignature(content: Content): Content {
   const first = content.parts[index] as Content['parts'][number];
   // Either spelling counts: adding `thoughtSignature` beside a `thought_signature` would send
   // the proto field twice, which the API refuses.
-  const signature = readThoughtSignature(first as JsonObject);
-  if (typeof signature === 'string' && signature !== '') return content;
+  if (first.thoughtSignature || (first as { thought_signature?: unknown }).thought_signature)
+    return content;
   const parts = content.parts.slice();
-  const part: Content['parts'][number] & { thought_signature?: unknown } = { ...first };
-  delete part.thought_signature;
-  part.thoughtSignature = SKIP_THOUGHT_SIGNATURE_VALIDATOR;
-  parts[index] = part;
+  parts[index] = { ...first, thoughtSignature: SKIP_THOUGHT_SIGNATURE_VALIDATOR };
   return { ...content, parts };
 }
