@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { ThinkingLevel } from '../wire/request.ts';
-import { findKnownModel, type KnownModel } from './known-models.ts';
+import type { KnownModelRow } from './known-model.ts';
+import { findKnownModelRow } from './known-model-rows.ts';
 
 /**
  * What a model can do, where Gemini models differ in ways that decide what a request may contain.
@@ -131,7 +132,7 @@ function startsAtLow(generation: number, rest: string): boolean {
 }
 
 function capabilitiesByName(name: string): ModelCapabilities {
-  const known = findKnownModel(name);
+  const known = findKnownModelRow(name);
   if (known !== undefined) return fromTable(known);
   const match = geminiName.exec(name);
   // A copy each time: a caller that changes its answer must not change every later unknown model's.
@@ -163,7 +164,7 @@ function capabilitiesByName(name: string): ModelCapabilities {
  * calling, no thought signatures, no thinking settings gemloop knows to send, no built-in tools
  * beside functions.
  */
-function fromTable(row: KnownModel): ModelCapabilities {
+function fromTable(row: KnownModelRow): ModelCapabilities {
   if (row.generation === undefined) {
     return {
       ...unknownModel,
