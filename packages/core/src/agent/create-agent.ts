@@ -246,6 +246,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     startChild: RunLoopOptions['startChild'],
     recordHook: RunLoopOptions['recordHook'],
     given: LatePlugins | undefined,
+    services?: RunLoopOptions['services'],
   ): StreamStart<Output> => {
     let checked: RunOptions;
     try {
@@ -263,9 +264,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
     );
     const runOptions = loopOptions(checked, stream.signal, stream.emit, conversationId, late);
-    // Set when a durable runner streams (one object shape for both: absent keys for a plain run).
+    // Set when a durable runner streams (absent for a plain run, as in a unary run's options).
     if (startChild !== undefined) runOptions.startChild = startChild;
     if (recordHook !== undefined) runOptions.recordHook = recordHook;
+    if (services !== undefined) runOptions.services = services;
     return { stream, runOptions, failure: undefined };
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
@@ -357,7 +359,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input, options, conversationId, startChild, recordHook, given): AgentStream<Output> {
+    stream(
+      input,
+      options,
+      conversationId,
+      startChild,
+      recordHook,
+      given,
+      services,
+    ): AgentStream<Output> {
       // As agent.stream below, with what only a chat session or a durable runner passes.
       const { stream, runOptions, failure } = startStream(
         options,
@@ -365,6 +375,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         startChild,
         recordHook,
         given,
+        services,
       );
       if (runOptions === undefined) return stream.attach(Promise.reject(failure));
       const loop = loadedLoop(runOptions);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { editDistance } from '../shared/edit-distance.ts';
-import { findKnownModel, knownModels } from './known-models.ts';
+import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 
 // What can name a model at all: an id for `models/{id}` (Google, Vertex's publisher path, and
 // gateways such as CometAPI, which take the same `models/{model}:generateContent` path), with an
@@ -64,9 +64,9 @@ export function nearestKnownModel(model: string): string {
     // Bounded: a hint for a hostile megabyte-long name is not worth a quadratic distance.
     .slice(0, 64);
   // `gemini-3-flash` means `gemini-3-flash-preview` rather than `gemini-3.5-flash`, two edits away.
-  if (findKnownModel(wanted) !== undefined) return wanted;
+  if (findKnownModelRow(wanted) !== undefined) return wanted;
   let extended: string | undefined;
-  for (const { name } of knownModels) {
+  for (const { name } of knownModelRows) {
     if (
       name.startsWith(`${wanted}-`) &&
       (extended === undefined || name.length < extended.length)
@@ -75,9 +75,9 @@ export function nearestKnownModel(model: string): string {
     }
   }
   if (extended !== undefined) return extended;
-  let best = knownModels[0]?.name ?? 'gemini-2.5-flash';
+  let best = knownModelRows[0]?.name ?? 'gemini-2.5-flash';
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const { name } of knownModels) {
+  for (const { name } of knownModelRows) {
     const distance = editDistance(wanted, name);
     if (distance < bestDistance) {
       best = name;

@@ -1,4 +1,4 @@
-import { findKnownModel } from './known-models.ts';
+import { findKnownModelRow } from './known-model-rows.ts';
 
 /** Options of {@link contextWindowOf}. */
 export type ContextWindowOptions = {
@@ -25,5 +25,5 @@ export function contextWindowOf(
     const limit = overrides[id];
     if (typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0) return limit;
   }
-  return findKnownModel(id)?.inputTokenLimit;
+  return findKnownModelRow(id)?.inputTokenLimit;
 }

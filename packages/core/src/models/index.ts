@@ -14,7 +14,7 @@ export type { EmbeddingCostOptions, EmbeddingCostUsage } from './embedding-cost-
 export { embeddingCostOf } from './embedding-cost-of.ts';
 export type { EmbeddingPrice, EmbeddingTier } from './known-embedding-prices.ts';
 export { knownEmbeddingPrices } from './known-embedding-prices.ts';
-export type { KnownModel, KnownThinkingLevel } from './known-models.ts';
+export type { KnownModel, KnownThinkingLevel } from './known-model.ts';
 export { findKnownModel, knownModels } from './known-models.ts';
 export { getMinCacheTokens } from './min-cache-tokens.ts';
 export type { ModelCapabilities } from './model-capabilities.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkModelName } from './check-model-name.ts';
-import { findKnownModel, knownModels } from './known-models.ts';
+import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
+import { findKnownModel, knownModelSources, knownModels } from './known-models.ts';
 import { getModelCapabilities } from './model-capabilities.ts';
 
 describe('knownModels', () => {
@@ -14,6 +15,21 @@ describe('knownModels', () => {
       if (model.thinking === 'level') expect(model.thinkingLevels?.length).toBeGreaterThan(0);
       else expect(model.thinkingLevels).toBeUndefined();
     }
+  });
+
+  it('joins each row the request path reads with its source, and has no source without a row', () => {
+    expect(Object.keys(knownModelSources).sort()).toEqual(
+      knownModelRows.map((row) => row.name).sort(),
+    );
+    for (const [index, row] of knownModelRows.entries()) {
+      const { source, checked, ...rest } = knownModels[index] ?? { source: '', checked: '' };
+      expect(rest).toEqual(row);
+      expect(source).toBe(knownModelSources[row.name]);
+      expect(findKnownModel(`models/${row.name}`)).toBe(knownModels[index]);
+      expect(findKnownModelRow(`models/${row.name}`)).toBe(row);
+    }
+    expect(findKnownModel('gemini-0-unknown')).toBeUndefined();
+    expect(findKnownModelRow('gemini-0-unknown')).toBeUndefined();
   });
 
   it('is what getModelCapabilities reads for a known name', () => {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { ThinkingLevel } from '../wire/request.ts';
-import { findKnownModel, type KnownModel } from './known-models.ts';
+import type { KnownModelRow } from './known-model.ts';
+import { findKnownModelRow } from './known-model-rows.ts';
 
 /**
  * What a model can do, where Gemini models differ in ways that decide what a request may contain.
@@ -131,15 +132,16 @@ function startsAtLow(generation: number, rest: string): boolean {
 }
 
 function capabilitiesByName(name: string): ModelCapabilities {
-  const known = findKnownModel(name);
+  const known = findKnownModelRow(name);
   if (known !== undefined) return fromTable(known);
   const match = geminiName.exec(name);
-  if (match === null) return unknownModel;
+  // A copy each time: a caller that changes its answer must not change every later unknown model's.
+  if (match === null) return { ...unknownModel };
   const rest = match[2] ?? '';
   // `gemini-flash-latest` and friends point at the newest generation.
   const generation =
     match[1] === undefined ? (rest.includes('latest') ? 3 : undefined) : Number(match[1]);
-  if (generation === undefined) return unknownModel;
+  if (generation === undefined) return { ...unknownModel };
   const isPro = /(^|-)pro($|-)/.test(rest);
   const isImage = rest.includes('image');
   const levelled = generation >= 3 && !isImage;
@@ -162,7 +164,7 @@ function capabilitiesByName(name: string): ModelCapabilities {
  * calling, no thought signatures, no thinking settings gemloop knows to send, no built-in tools
  * beside functions.
  */
-function fromTable(row: KnownModel): ModelCapabilities {
+function fromTable(row: KnownModelRow): ModelCapabilities {
   if (row.generation === undefined) {
     return {
       ...unknownModel,

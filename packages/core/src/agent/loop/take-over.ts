@@ -114,7 +114,8 @@ export async function takeOver<Output>(
  *   answered by then: the history stays consistent).
  */
 function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>): ResolvedHandOff {
-  const made = resolveHandOff(handOff, context.plugins?.facts.turnsOf as TurnsOf);
+  const facts = context.plugins?.facts;
+  const made = resolveHandOff(handOff, facts?.turnsOf as TurnsOf, facts?.services?.handOffAgents);
   if (typeof made !== 'string') return made;
   throw new PluginError({
     plugin: handOff.plugin,
