@@ -354,7 +354,6 @@ describe('createFileSearchStores', () => {
     expect(FileSearchOperationError.isInstance(error)).toBe(true);
     const reason = (error as FileSearchOperationError).reason ?? '';
     expect(reason).toBe('y'.repeat(999));
-    expect(reason.isWellFormed()).toBe(true);
   });
 
   it('stops waiting after maxPolls, and at once on an aborted signal', async () => {

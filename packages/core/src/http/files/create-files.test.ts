@@ -260,7 +260,6 @@ describe('gemini.files', () => {
       .catch((caught: unknown) => caught);
     const reason = (error as FileProcessingError).reason ?? '';
     expect(reason).toBe('x'.repeat(999));
-    expect(reason.isWellFormed()).toBe(true);
   });
 
   it('ends a wait when its signal aborts', async () => {
