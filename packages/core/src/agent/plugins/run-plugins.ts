@@ -23,6 +23,7 @@ import {
   isContentList,
   isExecution,
   isFinish,
+  isSendableContents,
   isStep,
   recordName,
 } from './plugin-results.ts';
@@ -275,15 +276,50 @@ export class RunPlugins {
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
-  async startRun(from = 0): Promise<void> {
+  async startRun(
+    from = 0,
+    logger?: { warn(fields: object, message: string): void },
+  ): Promise<void> {
     for (const index of this.hooks.startRun ?? []) {
       if (index < from) continue;
       const plugin = this.plugins[index] as AgentPlugin;
       const view = this.views[index] as PluginRunView;
-      view.state = await this.call(index, 'startRun', 0, () =>
-        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
-      );
+      try {
+        view.state = await this.call(index, 'startRun', 0, () =>
+          (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+        );
+      } catch (error) {
+        // The run never starts: the plugins already started (a connection opened, a budget
+        // reserved) end with its error, as they would had the run failed later.
+        const failed = from === 0 ? await this.endStarted(index, error) : undefined;
+        if (failed !== undefined)
+          logger?.warn({ err: failed }, 'a plugin failed in endRun after a startRun failed');
+        throw error;
+      }
     }
+  }
+
+  /**
+   * `endRun` (reverse order) of the plugins before `failed`, whose `startRun` ran; not again
+   * later. Returns the first `endRun` failure (the run fails with the `startRun`'s).
+   */
+  private async endStarted(failed: number, error: unknown): Promise<unknown> {
+    this.ended = true;
+    let endFailed: unknown;
+    const indexes = this.hooks.endRun ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      if (index >= failed) continue;
+      try {
+        await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
+          this.views[index] as PluginRun,
+          { error },
+        );
+      } catch (cause) {
+        endFailed ??= this.error(index, 'endRun', cause);
+      }
+    }
+    return endFailed;
   }
 
   /** `endRun` of each plugin, in reverse order; a failing one is logged by the caller, not thrown. */
@@ -315,7 +351,7 @@ export class RunPlugins {
     body: () => Promise<Result>,
     logger: { warn(fields: object, message: string): void },
   ): Promise<Result> {
-    if (this.hooks.startRun !== undefined) await this.startRun();
+    if (this.hooks.startRun !== undefined) await this.startRun(0, logger);
     let result: Result;
     try {
       result = await body();
@@ -467,6 +503,12 @@ export class RunPlugins {
           index,
           'beforeModelCall',
           'it returned something that is neither { contents } nor { type: "finish", reason }',
+        );
+      if (!isSendableContents(contents))
+        throw this.invalid(
+          index,
+          'beforeModelCall',
+          'its { contents } must be a non-empty list of contents, each { role, parts: [...] }',
         );
       current = { ...current, contents: contents as Content[] };
       followsHistory = false;
