@@ -12,12 +12,12 @@ export const RUN_MODES: readonly RunMode[] = ['run', 'stream'];
  * Runs `agent` one way or the other and gives its result, with the events when streamed (none
  * for `run`). Test-only.
  */
-export async function runBothWays(
+export async function runBothWays<Output = undefined>(
   mode: RunMode,
-  agent: Agent,
-  input: Parameters<Agent['run']>[0],
-  options: Parameters<Agent['run']>[1] = {},
-): Promise<{ result: AgentResult<unknown>; events: AgentEvent[] }> {
+  agent: Agent<Output>,
+  input: Parameters<Agent<Output>['run']>[0],
+  options: Parameters<Agent<Output>['run']>[1] = {},
+): Promise<{ result: AgentResult<Output>; events: AgentEvent[] }> {
   if (mode === 'run') return { result: await agent.run(input, options), events: [] };
   const stream = agent.stream(input, options);
   const events: AgentEvent[] = [];
