@@ -114,7 +114,11 @@ export async function takeOver<Output>(
  *   answered by then: the history stays consistent).
  */
 function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>): ResolvedHandOff {
-  const made = resolveHandOff(handOff, context.plugins?.facts.turnsOf as TurnsOf);
+  const made = resolveHandOff(
+    handOff,
+    context.plugins?.facts.turnsOf as TurnsOf,
+    context.run.handoffs.length,
+  );
   if (typeof made !== 'string') return made;
   throw new PluginError({
     plugin: handOff.plugin,
