@@ -1,6 +1,8 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
+import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
@@ -753,7 +755,8 @@ export class RunPlugins {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
     try {
-      if (record === undefined || plugin.recorded?.includes(hook) !== true) return await body();
+      if (record === undefined || plugin.recorded?.includes(hook) !== true)
+        return await this.untilAborted(body(), hook);
       const view = this.views[index] as PluginRunView;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
@@ -798,10 +801,50 @@ export class RunPlugins {
     }
   }
 
+  /**
+   * A hook's pending result, or the run's abort: a hook that ignores `run.signal` must not keep an
+   * aborted run waiting for ever (a tool's `execute` is raced the same way). `endRun` is not
+   * raced: it runs after an abort, to clean up. The hook goes on in the background.
+   */
+  private untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T> {
+    const signal = this.facts.signal;
+    if (hook === 'endRun' || !(value instanceof Promise)) return value;
+    if (signal.aborted) {
+      value.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stopWaiting = onAbort(signal, () => {
+        value.catch(() => {});
+        reject(signal.reason);
+      });
+      value.then(
+        (settled) => {
+          stopWaiting();
+          resolve(settled);
+        },
+        (error: unknown) => {
+          stopWaiting();
+          reject(error);
+        },
+      );
+    });
+  }
+
   private error(index: number, hook: PluginHookName, cause: unknown): unknown {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
+    // The run was aborted while the hook ran (it stopped on `run.signal`, or was raced): the
+    // caller's abort, not the plugin's failure. A tool hook's is the tool path's to report, with
+    // the turn's calls answered.
+    const phase = ABORT_PHASES[hook];
+    if (phase !== undefined && this.facts.signal.aborted)
+      return new AgentAbortedError({
+        phase,
+        run: this.facts.tracker.state(),
+        cause: this.facts.signal.reason,
+      });
     const plugin = this.plugins[index] as AgentPlugin;
     const own = (plugin as unknown as Record<string, unknown>)[OWN_ERRORS_KEY];
     if (typeof own === 'function' && own(cause) === true) return cause;
@@ -823,6 +866,15 @@ export class RunPlugins {
     });
   }
 }
+
+/** Where in the run an abort during each hook outside the tool path falls. */
+const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
+  startRun: 'between-steps',
+  beforeModelCall: 'model-call',
+  wrapModelCall: 'model-call',
+  afterModelCall: 'model-call',
+  afterAnswer: 'between-steps',
+};
 
 /** Hook lists of no plugin. */
 function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {
