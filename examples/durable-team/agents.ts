@@ -1,10 +1,13 @@
 // The agents every worker of the durable team defines: a coordinator whose `research` tool is a
 // subagent. Inside a durable run the researcher runs as a DBOS child workflow: its model and tool
 // calls are steps of its own, so a worker killed in the middle of it resumes it where it was.
+// And a triage agent that hands the run to the returns desk (a handoff): the worker runs the desk
+// as its own copy, so the desk's calls are steps of the same run, and a worker killed while the
+// desk waits on the warehouse is taken over by the other, which goes on with the desk.
 
 import { appendFileSync } from 'node:fs';
 import { createAgent, defineTool, type Gemini } from '@gemloop/core';
-import { subagent } from '@gemloop/core/composition';
+import { handoff, subagent } from '@gemloop/core/composition';
 import { type DurableAgentDefinition, durableContext } from '@gemloop/dbos';
 import { type FakeScript, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -48,7 +51,21 @@ export function teamAgents({
     instructions: 'You research one order: look it up, then ask the warehouse.',
     tools: [lookupOrder, checkWarehouse],
   });
+  const returnsDesk = createAgent({
+    gemini,
+    model,
+    name: 'returns',
+    instructions: 'You handle returns: ask the warehouse whether the item is back.',
+    tools: [checkWarehouse],
+  });
   return {
+    triage: {
+      gemini,
+      model,
+      name: 'triage',
+      instructions: 'You triage order support: look the order up, transfer returns to the desk.',
+      tools: [lookupOrder, handoff(returnsDesk, { description: 'Returns and refunds.' })],
+    },
     coordinator: {
       gemini,
       model,
@@ -72,9 +89,28 @@ export function isResearcher(body: unknown): boolean {
   return text?.startsWith('You research') === true;
 }
 
-/** What the offline fake answers the coordinator and the researcher. */
+/** The first words of a request's instructions (which agent sent it). */
+export function instructionsOf(body: unknown): string {
+  return (
+    (body as { systemInstruction?: { parts?: { text?: string }[] } }).systemInstruction?.parts?.[0]
+      ?.text ?? ''
+  );
+}
+
+/** What the offline fake answers the coordinator and the researcher, the triage agent and the desk. */
 export const TEAM_SCRIPT: FakeScript = (request, context) => {
   const answered = context.functionResponses[0]?.name;
+  const instructions = instructionsOf(request.body);
+  if (instructions.startsWith('You triage')) {
+    return answered === 'lookup_order'
+      ? turn.call('transfer_to_returns', {})
+      : turn.call('lookup_order', { order: '7' });
+  }
+  if (instructions.startsWith('You handle returns')) {
+    return answered === 'check_warehouse'
+      ? turn.text('Order 7: the kettle is back at the warehouse; your refund is on its way.')
+      : turn.call('check_warehouse', { order: '7' });
+  }
   if (!isResearcher(request.body)) {
     return answered === 'research'
       ? turn.text('Order 7 (a kettle, delivered damaged) is back at the warehouse.')

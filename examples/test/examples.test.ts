@@ -64,6 +64,25 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('research#1: tool-call check_warehouse');
   });
 
+  it('durable-team/durable-handoff: a worker killed in the receiving agent, the other goes on with it', async () => {
+    const run = await runExample('durable-team/durable-handoff.ts', {
+      env: await databaseEnv('handoff'),
+    });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr, describeRun(run)).toBe('');
+    const { stdout } = run;
+    expect(stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
+    const killed = /(worker-[ab]) killed \(SIGKILL\) while the returns desk/.exec(stdout)?.[1];
+    const finisher = /Run returns-7: SUCCESS, finished by (worker-[ab])/.exec(stdout)?.[1];
+    expect(killed, stdout).toBeDefined();
+    expect(finisher).not.toBe(killed);
+    expect(stdout).toContain('Handed to: returns');
+    expect(stdout).toContain('handoff triage -> returns');
+    // triage's lookup ran once, and no model request was made twice (two each).
+    expect(stdout.match(/^ {2}lookup_order 7/gm)?.length, stdout).toBe(1);
+    expect(stdout).toContain('Model requests: triage 2, returns desk 2 (none repeated)');
+  });
+
   it('fleet --demo: a worker killed mid-run, the other finishes it; the refund waits for approval', async () => {
     // Postgres (DATABASE_URL: a database of its own on the run's server), two worker processes
     // and the HTTP server, in one command.

@@ -44,6 +44,8 @@ export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pendi
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
 export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';
 export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
+export type { UnknownHandoffAgentErrorOptions } from './errors/unknown-handoff-agent-error.ts';
+export { UnknownHandoffAgentError } from './errors/unknown-handoff-agent-error.ts';
 export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';

@@ -4,6 +4,7 @@ import type { AgentStream } from './agent-stream.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import type { LatePlugins, PluginHookRecorder } from './plugins/run-plugins.ts';
+import type { RunServices } from './plugins/run-services.ts';
 import type {
   ChildRunCall,
   ChildRunOptions,
@@ -49,6 +50,8 @@ export type AgentTurns<Output> = {
     recordHook?: PluginHookRecorder | undefined,
     /** Plugins that may join the run while it runs (a chat send's own steering). */
     late?: LatePlugins | undefined,
+    /** What a runner serves the run's tree (a durable runner's hand-off agents). */
+    services?: RunServices | undefined,
   ): AgentStream<Output>;
   /**
    * A run started by a tool of another run (a subagent): streamed when the top run is, its events

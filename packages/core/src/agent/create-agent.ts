@@ -253,6 +253,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     startChild: RunLoopOptions['startChild'],
     recordHook: RunLoopOptions['recordHook'],
     given: LatePlugins | undefined,
+    services?: RunLoopOptions['services'],
   ): StreamStart<Output> => {
     if (closing !== undefined) {
       const closed = closedError();
@@ -297,6 +298,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           startChild,
           plugins: withSteering(plugins, steering),
           recordHook,
+          services,
         };
         const loop = loadedLoop(runOptions);
         return loop === undefined
@@ -399,9 +401,25 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input, options, conversationId, startChild, recordHook, given): AgentStream<Output> {
+    stream(
+      input,
+      options,
+      conversationId,
+      startChild,
+      recordHook,
+      given,
+      services,
+    ): AgentStream<Output> {
       // As agent.stream below, with what only a chat session or a durable runner passes.
-      const start = startStream(input, options, conversationId, startChild, recordHook, given);
+      const start = startStream(
+        input,
+        options,
+        conversationId,
+        startChild,
+        recordHook,
+        given,
+        services,
+      );
       return keepStream(
         createAgentStream<Output>(start.start, start.signal, start.steering),
         start.failed,

@@ -2,6 +2,7 @@ import type { Content } from '../wire/content.ts';
 import type { HandoffTarget } from './agent-turns.ts';
 import type { TurnsOf } from './plugins/plugin-run-view.ts';
 import type { HandOffDecision } from './plugins/run-plugins.ts';
+import type { HandOffAgents } from './plugins/run-services.ts';
 
 /** A plugin's hand-off with the agent it names resolved: what the loop gives the run to. @internal */
 export type ResolvedHandOff = {
@@ -29,19 +30,24 @@ export const MAX_HAND_OFFS_PER_RUN = 25;
 
 /**
  * The agent a plugin's `{ type: 'hand-off', to }` names, as a run can continue with it: its config
- * and runtime (through `agentTurnsOf`: `to` is the public agent). A message saying why not when
- * `to` is not an agent `createAgent` made, or when the run was handed off
- * {@link MAX_HAND_OFFS_PER_RUN} times already (`handedOff`: how many times so far).
+ * and runtime (through `agentTurnsOf`: `to` is the public agent), or, with a runner's
+ * {@link HandOffAgents}, of the runner's copy of it. A message saying why not when `to` is not an
+ * agent `createAgent` made, or when the run was handed off {@link MAX_HAND_OFFS_PER_RUN} times
+ * already (`handedOff`: how many times so far).
  * @internal
  */
 export function resolveHandOff(
   { plugin, outcome }: HandOffDecision,
   turnsOf: TurnsOf,
+  agents: HandOffAgents | undefined,
   handedOff = 0,
 ): ResolvedHandOff | string {
   if (handedOff >= MAX_HAND_OFFS_PER_RUN)
     return `plugin "${plugin}" handed the run off once more after ${handedOff} hand-offs, the most one run takes (agents that hand a run back and forth would call models without end); end the run instead, or start a new run`;
-  const target = turnsOf(outcome.to)?.handoffTarget?.(outcome.name) as HandoffTarget | undefined;
+  // A runner's own copy of the agent (a durable one: its calls recorded steps); its typed error
+  // when it does not know the agent goes on as it is.
+  const to = agents === undefined ? outcome.to : agents.agentOf(agents.keyOf(outcome.to));
+  const target = turnsOf(to)?.handoffTarget?.(outcome.name) as HandoffTarget | undefined;
   if (target === undefined)
     return `plugin "${plugin}" handed the run to an object that is not an agent made by createAgent (a run continues with the receiving agent's config)`;
   return { plugin, target, filter: outcome.filter, contents: outcome.contents };

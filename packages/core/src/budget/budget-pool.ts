@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import { BudgetReservationError } from './budget-reservation-error.ts';
 
 /**
@@ -55,8 +56,9 @@ export type BudgetPoolOptions = {
  * @throws {@link InvalidArgumentError} when `maxCostUsd` is not a number >= 0.
  */
 export function createBudgetPool(options: BudgetPoolOptions): BudgetPool {
-  const name = options.name ?? 'budget';
-  const maxCostUsd = checkUsd(options.maxCostUsd, 'maxCostUsd');
+  // A JavaScript caller may pass nothing: the missing budget is then named like a wrong one.
+  const name = options?.name ?? 'budget';
+  const maxCostUsd = checkUsd(options?.maxCostUsd, 'maxCostUsd');
   let spent = 0;
   let reserved = 0;
   // The holds not settled yet.
@@ -83,7 +85,8 @@ export function createBudgetPool(options: BudgetPoolOptions): BudgetPool {
       const usd = held.get(hold?.id);
       if (usd === undefined) return;
       held.delete(hold.id);
-      reserved -= usd;
+      // With no hold left nothing is held: binary fractions added and taken away leave 1e-17s.
+      reserved = held.size === 0 ? 0 : reserved - usd;
       spent += Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
     },
     async read() {
@@ -97,7 +100,7 @@ export function checkUsd(value: unknown, argument: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be US dollars as a number >= 0; got ${String(value)}.`,
+      message: `${argument} must be US dollars as a number >= 0; got ${describeValue(value)}.`,
     });
   }
   return value;

@@ -1,5 +1,6 @@
 /** What the Interactions API's ids look like (the same rule the client checks ids against). */
-const INTERACTION_ID = /^[A-Za-z0-9._~-]{1,512}$/;
+// Not '.' or '..': a URL resolves `interactions/..` to the API root (WHATWG dot segments).
+const INTERACTION_ID = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,512}$/;
 
 /**
  * A stored turn's `interactionId` read back from storage (a history file, a database row):

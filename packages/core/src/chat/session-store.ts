@@ -104,5 +104,7 @@ export class SessionStore {
 export function describeValue(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (value === null) return 'null';
+  // A function's String() is its source: code (and whatever it closes over by name) is no message.
+  if (typeof value === 'function') return 'a function';
   return typeof value === 'object' ? 'an object' : String(value);
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';
 
 /** What `send()` takes: a text, the parts of one user message, or one user content. */
@@ -47,7 +48,15 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
     if (content.role !== undefined && content.role !== 'user') {
       throw new InvalidArgumentError({
         argument: 'message.role',
-        message: `send() takes a user message; got a content with role ${JSON.stringify(content.role)}. Model turns come from the model.`,
+        message: `send() takes a user message; got a content with role ${describeValue(content.role)}. Model turns come from the model.`,
+      });
+    }
+    if (content.parts.length === 0) {
+      // The API refuses it ("contents.parts must not be empty"), as it refuses an empty list.
+      throw new InvalidArgumentError({
+        argument: 'message',
+        message:
+          "send() got a user content with empty parts; send text ('Hello') or parts ([{ text: 'Hello' }]).",
       });
     }
     return content.parts;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';
 import { findEmbeddingModel, isVertexEmbedContentModel } from './embedding-models.ts';
 import type { EmbedContentConfig } from './embeddings.ts';
@@ -24,7 +25,7 @@ export function toEmbedContent(input: unknown, argument: string): Content {
   } else {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a string, an array of parts or a Content ({ parts }); got ${describe(input)}.`,
+      message: `${argument} must be a string, an array of parts or a Content ({ parts }); got ${describeValue(input)}.`,
     });
   }
   if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'object' && part !== null)) {
@@ -79,7 +80,7 @@ export function checkEmbedConfig(
     ) {
       throw invalid(
         `${argument}.outputDimensionality`,
-        `must be a whole number from 1 to ${max} (the most ${model.replace(/^models\//, '')} returns; 768, 1536 and 3072 are the sizes Google recommends); got ${describe(outputDimensionality)}`,
+        `must be a whole number from 1 to ${max} (the most ${model.replace(/^models\//, '')} returns; 768, 1536 and 3072 are the sizes Google recommends); got ${describeValue(outputDimensionality)}`,
       );
     }
   }
@@ -171,8 +172,4 @@ export function toVertexBody(
 
 function invalid(argument: string, problem: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message: `${argument} ${problem}.` });
-}
-
-function describe(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
 }

@@ -71,9 +71,10 @@ function describeHolder(
   if (holder === undefined) {
     return `The chat history file ${file} is locked by ${lockFile}, which cannot be read.`;
   }
-  const since = Number.isFinite(holder.startedAt)
-    ? ` (started ${new Date(holder.startedAt).toISOString()})`
-    : '';
+  // The lock file is read from disk: a number past Date's range (8.64e15 ms) would make
+  // toISOString throw a RangeError in place of this error.
+  const started = new Date(holder.startedAt);
+  const since = Number.isNaN(started.getTime()) ? '' : ` (started ${started.toISOString()})`;
   return sameProcess
     ? `The chat history file ${file} is in use by another file history store of this process (${holder.pid}), which holds ${lockFile}.`
     : `The chat history file ${file} is in use by process ${holder.pid} on ${holder.hostname}${since}, which holds ${lockFile}.`;

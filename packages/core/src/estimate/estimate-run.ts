@@ -2,6 +2,7 @@ import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CallOptions } from '../http/gemini.ts';
+import { dollarsToPicos } from '../models/usd.ts';
 import { writeCost } from '../models/write-cost.ts';
 import { preloadPricing } from '../pricing/pricing-plugin.ts';
 import type { AgentInput } from '../run/agent-input.ts';
@@ -197,10 +198,11 @@ function pricedSamples(recordings: readonly RunSample[]): { costs: number[]; tok
   for (const sample of recordings) {
     const total = sample?.cost?.total;
     const count = sample?.usage?.totalTokenCount;
-    if (typeof total !== 'string' || typeof count !== 'number') continue;
-    const usd = Number(total);
-    if (!Number.isFinite(usd)) continue;
-    costs.push(usd);
+    // A recording is a file the user keeps: Number() would read '' and ' ' as 0 and '0x10' as 16,
+    // and JSON.parse reads 1e400 as Infinity. Only dollars as gemloop writes them, and a count.
+    if (typeof total !== 'string' || dollarsToPicos(total) === undefined) continue;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) continue;
+    costs.push(Number(total));
     tokens.push(count);
   }
   return { costs, tokens };

@@ -32,7 +32,7 @@ export function tokensOfCharacters(characters: number): number {
  * @internal
  */
 export function estimateTokens(value: unknown): TokenEstimate {
-  const counter: Counter = { characters: 0, media: 0 };
+  const counter: Counter = { characters: 0, media: 0, values: 0 };
   countValue(value, counter, 0, false);
   return {
     text: tokensOfCharacters(counter.characters),
@@ -45,12 +45,17 @@ export function estimateTokens(value: unknown): TokenEstimate {
  * @internal
  */
 export function estimateContentTokens(contents: readonly Content[]): number {
-  const counter: Counter = { characters: 0, media: 0 };
+  const counter: Counter = { characters: 0, media: 0, values: 0 };
   for (const content of contents) countValue(content?.parts, counter, 0, false);
   return tokensOfCharacters(counter.characters) + counter.media * MEDIA_PART_TOKENS;
 }
 
-type Counter = { characters: number; media: number };
+type Counter = { characters: number; media: number; values: number };
+
+// The most values one estimate walks. The depth bound alone does not bound the walk: an object
+// that refers to itself twice (`a.x = a; a.y = a`) has 2^64 paths within 64 levels, a walk that
+// never ends. A million values is more JSON than any context window holds (~300 ms to walk).
+const MAX_VALUES = 1_000_000;
 
 const mediaKeys: ReadonlySet<string> = new Set([
   'inlineData',
@@ -83,7 +88,7 @@ const freeFormKeys: ReadonlySet<string> = new Set([
 
 function countValue(value: unknown, counter: Counter, depth: number, countKeys: boolean): void {
   // Deep or cyclic garbage must not blow the stack: an estimate may stop short.
-  if (depth > 64) return;
+  if (depth > 64 || ++counter.values > MAX_VALUES) return;
   if (typeof value === 'string') {
     counter.characters += value.length;
   } else if (typeof value === 'number' || typeof value === 'boolean') {

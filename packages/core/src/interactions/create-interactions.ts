@@ -32,7 +32,8 @@ export const INTERACTIONS_API_REVISION = '2026-05-20';
 const DEFAULT_MAX_RECONNECTS = 3;
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 /** Ids are opaque tokens; this keeps a path segment (and a hostile value) out of the URL. */
-const INTERACTION_ID = /^[A-Za-z0-9._~-]{1,512}$/;
+// Not '.' or '..': a URL resolves `interactions/..` to the API root (WHATWG dot segments).
+const INTERACTION_ID = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,512}$/;
 const RUNNING = new Set(['queued', 'in_progress']);
 
 /**

@@ -7,6 +7,7 @@ import { internalsOf } from '../http/files/create-files.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from '../http/files/endpoint-support.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { resolveCallOptions } from '../http/options/resolve-call-options.ts';
+import { describeValue } from '../options/define-options.ts';
 import { INTERACTIONS_API_REVISION } from './create-interactions.ts';
 
 /** The page options of a list call of the agents, environments, webhooks and triggers APIs. */
@@ -78,10 +79,12 @@ export function resourceSender(gemini: Gemini, factory: string): ResourceSender 
 
 /** `id`, checked to be an id a URL path may hold. @internal */
 export function checkResourceId(id: unknown, argument: string, what: string): string {
-  if (typeof id !== 'string' || !RESOURCE_ID.test(id)) {
+  // '.' and '..' are dot segments: a URL resolves `agents/..` to the API root, `agents/.` to the
+  // collection (WHATWG URL), so delete('..') would send DELETE /v1beta/.
+  if (typeof id !== 'string' || !RESOURCE_ID.test(id) || id === '.' || id === '..') {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be the id of ${what} (letters, digits, \`.\`, \`_\`, \`~\`, \`-\`; 1 to 512 characters); got ${describe(id)}.`,
+      message: `${argument} must be the id of ${what} (letters, digits, \`.\`, \`_\`, \`~\`, \`-\`; 1 to 512 characters); got ${describeValue(id)}.`,
     });
   }
   return id;
@@ -105,7 +108,7 @@ export function toListQuery(options: ResourceListOptions | undefined): string {
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)) {
     throw new InvalidArgumentError({
       argument: 'options.pageSize',
-      message: `options.pageSize must be an integer from 1 to 1000; got ${describe(pageSize)}.`,
+      message: `options.pageSize must be an integer from 1 to 1000; got ${describeValue(pageSize)}.`,
     });
   }
   if (pageToken !== undefined && (typeof pageToken !== 'string' || pageToken === '')) {
@@ -154,10 +157,6 @@ export function pageCheck<T>(field: string): (value: unknown, context: CheckCont
     }
     return { ...(value as object), [field]: items ?? [] } as T;
   };
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : String(value);
 }
 
 /** The `get`, `list` and `delete` every one of these resources has. @internal */

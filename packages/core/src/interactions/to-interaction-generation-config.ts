@@ -83,7 +83,11 @@ export function toInteractionGenerationConfig(request: GenerateContentRequest): 
 function toToolChoice(request: GenerateContentRequest): unknown {
   const calling = request.toolConfig?.functionCallingConfig;
   if (calling === undefined || calling === null) return undefined;
-  const mode = calling.mode === undefined ? undefined : TOOL_CHOICE[calling.mode];
+  // Own keys only: 'toString' or 'constructor' would read Object.prototype's functions.
+  const mode =
+    calling.mode === undefined || !Object.hasOwn(TOOL_CHOICE, calling.mode)
+      ? undefined
+      : TOOL_CHOICE[calling.mode];
   if (calling.mode !== undefined && calling.mode !== 'MODE_UNSPECIFIED' && mode === undefined) {
     throw unsupported(`toolConfig.functionCallingConfig.mode ${JSON.stringify(calling.mode)}`);
   }

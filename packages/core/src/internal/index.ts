@@ -5,7 +5,7 @@
 // @gemloop/dbos: a subagent inside a durable run runs as a child workflow. The worker finds the
 // agents of subagent tools, makes its own copies of them from their options, starts the top run
 // with a starter of children, and runs each child below a parent made of plain data.
-// A handoff is refused in a durable run (see handoffReceiverOf).
+// The agents its handoff tools hand to (handoffReceiverOf) are copied the same way.
 export {
   type AgentTurns,
   agentTurnsOf,
@@ -15,6 +15,8 @@ export {
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+// @gemloop/dbos: the agents a durable run hands off to, by a stable key (durable hand-offs).
+export type { HandOffAgents, RunServices } from '../agent/plugins/run-services.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';
 // @gemloop/dbos: a child workflow takes its tree budget share down and its spending back up as
 // plain data (a failed child's spending too), made and counted by the loop's own meter.

@@ -58,7 +58,9 @@ export function liveSetupFor(
 export function liveHistoryTurns(history: readonly Content[]): Content[] {
   const turns: Content[] = [];
   for (const content of history) {
-    const role = content.role === 'model' ? 'model' : 'user';
+    const role = content?.role === 'model' ? 'model' : 'user';
+    // A stored content without parts (a row written by hand, an older store) has no text to keep.
+    if (!Array.isArray(content?.parts)) continue;
     const parts = content.parts.filter(
       (part) => typeof part.text === 'string' && part.text !== '' && part.thought !== true,
     );
@@ -73,7 +75,12 @@ export function behaviorOf(
   tool: FunctionTool,
   overrides: Readonly<Record<string, LiveToolBehavior>> | undefined,
 ): LiveToolBehavior {
-  return overrides?.[tool.name] ?? tool.behavior ?? 'BLOCKING';
+  // Own keys only: a tool named 'toString' must not get Object.prototype's function.
+  const override =
+    overrides !== undefined && Object.hasOwn(overrides, tool.name)
+      ? overrides[tool.name]
+      : undefined;
+  return override ?? tool.behavior ?? 'BLOCKING';
 }
 
 /**

@@ -61,6 +61,35 @@ describe('a logger that throws', () => {
     expect(fake.modelRequests).toHaveLength(4);
   });
 
+  it('does not fail an agent run when child() returns something that is not a logger', async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (_fields: unknown, message?: string) => {
+      lines.push(`${level}: ${message}`);
+    };
+    const logger: Logger = {
+      // A hand-written logger whose child is half done: the run logs through the parent.
+      child: () => ({}) as Logger,
+      trace: record('trace'),
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    };
+    const fake = createFakeGemini({ script: [turn.call('tool', {}), turn.text('done')] });
+    const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch, logger, retry: false });
+    const tool = defineTool({
+      name: 'tool',
+      parameters: z.object({}),
+      execute: (_args, { logger: toolLogger }) => {
+        toolLogger.info({}, 'from the tool');
+        return { ok: true };
+      },
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool], logger });
+    expect((await agent.run('Go.')).text).toBe('done');
+    expect(lines).toContain('info: from the tool');
+  });
+
   it('is checked by createAgent like createGemini checks it', () => {
     const fake = createFakeGemini();
     const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch });

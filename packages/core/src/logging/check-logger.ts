@@ -15,8 +15,7 @@ const guarded = new WeakSet<Logger>();
  */
 export function checkLogger(logger: unknown, argument: string): Logger {
   if (logger === undefined) return silentLogger;
-  const candidate = logger as Record<string, unknown> | null;
-  const missing = METHODS.filter((method) => typeof candidate?.[method] !== 'function');
+  const missing = missingMethods(logger);
   if (typeof logger !== 'object' || logger === null || missing.length > 0) {
     throw new InvalidArgumentError({
       argument,
@@ -31,11 +30,15 @@ export function guardLogger(logger: Logger): Logger {
   if (logger === silentLogger || guarded.has(logger)) return logger;
   const safe: Logger = {
     child(bindings) {
+      let child: unknown;
       try {
-        return guardLogger(logger.child(bindings));
+        child = logger.child(bindings);
       } catch {
         return silentLogger;
       }
+      // A child that is not a logger (undefined, `{}`, one method) would make the first log call
+      // throw a TypeError in the run: log through the parent instead, without the bindings.
+      return missingMethods(child).length === 0 ? guardLogger(child as Logger) : safe;
     },
     debug: wrap(logger, 'debug') as LogMethod,
     info: wrap(logger, 'info') as LogMethod,
@@ -67,4 +70,10 @@ function wrap(logger: Logger, level: (typeof LEVEL_METHODS)[number]): LogMethod 
       // Logging is best effort: the call or run it describes goes on.
     }
   };
+}
+
+/** The methods of the Logger contract that `value` lacks (all of them for null or a primitive). */
+function missingMethods(value: unknown): string[] {
+  const candidate = value as Record<string, unknown> | null | undefined;
+  return METHODS.filter((method) => typeof candidate?.[method] !== 'function');
 }

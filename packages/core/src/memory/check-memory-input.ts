@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { MemoryKind } from './memory-record.ts';
 
 /** The longest scope (user id) a store takes. */
@@ -31,7 +32,7 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
   if (kind !== 'fact' && kind !== 'episode') {
     throw new InvalidArgumentError({
       argument: 'kind',
-      message: `A memory's kind must be 'fact' or 'episode'; got ${JSON.stringify(kind)}.`,
+      message: `A memory's kind must be 'fact' or 'episode'; got ${describeValue(kind)}.`,
     });
   }
 }
@@ -62,13 +63,13 @@ export function checkSearchBounds(limit: unknown, minScore: unknown): void {
   if (!(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
     throw new InvalidArgumentError({
       argument: 'limit',
-      message: `A memory search's limit must be a positive whole number (how many memories at most); got ${JSON.stringify(limit) ?? String(limit)}.`,
+      message: `A memory search's limit must be a positive whole number (how many memories at most); got ${describeValue(limit)}.`,
     });
   }
   if (minScore !== undefined && !(typeof minScore === 'number' && Number.isFinite(minScore))) {
     throw new InvalidArgumentError({
       argument: 'minScore',
-      message: `A memory search's minScore must be a finite number (cosine, -1 to 1); got ${JSON.stringify(minScore) ?? String(minScore)}.`,
+      message: `A memory search's minScore must be a finite number (cosine, -1 to 1); got ${describeValue(minScore)}.`,
     });
   }
 }

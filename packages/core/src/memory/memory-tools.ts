@@ -1,7 +1,7 @@
 import { defineTool } from '../tools/define/define-tool.ts';
 import { jsonSchema } from '../tools/schema/json-schema.ts';
 import type { FunctionTool } from '../tools/tool.ts';
-import { MemoryError } from './memory-error.ts';
+import { MemoryError, type MemoryOperation } from './memory-error.ts';
 
 /** The names of the tools {@link memoryTools} makes, which `memoryPlugin` answers. */
 export const MEMORY_TOOL_NAMES = {
@@ -22,12 +22,14 @@ export type ForgetArgs = { id: string };
  * without the run's plugin there is no scope to act in, and acting in none is how memory would
  * cross users.
  */
-function noScope(): never {
-  throw new MemoryError({
-    operation: 'add',
-    message:
-      "The memory tools act for the run's user: pass memoryPlugin({ memory, scope: userId }) in the run's (or the chat session's) `plugins`.",
-  });
+function noScope(operation: MemoryOperation): () => never {
+  return () => {
+    throw new MemoryError({
+      operation,
+      message:
+        "The memory tools act for the run's user: pass memoryPlugin({ memory, scope: userId }) in the run's (or the chat session's) `plugins`.",
+    });
+  };
 }
 
 /**
@@ -62,7 +64,7 @@ export function memoryTools(): [
         },
         required: ['text'],
       }),
-      execute: noScope,
+      execute: noScope('add'),
     }),
     defineTool({
       name: MEMORY_TOOL_NAMES.recall,
@@ -73,7 +75,7 @@ export function memoryTools(): [
         properties: { query: { type: 'string', description: 'What to look for.' } },
         required: ['query'],
       }),
-      execute: noScope,
+      execute: noScope('search'),
     }),
     defineTool({
       name: MEMORY_TOOL_NAMES.forget,
@@ -84,7 +86,7 @@ export function memoryTools(): [
         properties: { id: { type: 'string' } },
         required: ['id'],
       }),
-      execute: noScope,
+      execute: noScope('delete'),
     }),
   ];
 }

@@ -134,12 +134,13 @@ function capabilitiesByName(name: string): ModelCapabilities {
   const known = findKnownModel(name);
   if (known !== undefined) return fromTable(known);
   const match = geminiName.exec(name);
-  if (match === null) return unknownModel;
+  // A copy each time: a caller that changes its answer must not change every later unknown model's.
+  if (match === null) return { ...unknownModel };
   const rest = match[2] ?? '';
   // `gemini-flash-latest` and friends point at the newest generation.
   const generation =
     match[1] === undefined ? (rest.includes('latest') ? 3 : undefined) : Number(match[1]);
-  if (generation === undefined) return unknownModel;
+  if (generation === undefined) return { ...unknownModel };
   const isPro = /(^|-)pro($|-)/.test(rest);
   const isImage = rest.includes('image');
   const levelled = generation >= 3 && !isImage;

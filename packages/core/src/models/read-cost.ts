@@ -1,3 +1,4 @@
+import { cutText } from '../shared/cut-text.ts';
 import type { Cost } from './cost.ts';
 import { dollarsToPicos } from './usd.ts';
 
@@ -25,7 +26,7 @@ export function readCost(value: unknown): Cost | undefined {
       cachedInput: null,
       output: null,
       thinking: null,
-      unknown: reason.slice(0, MAX_REASON_CHARS),
+      unknown: cutText(reason, MAX_REASON_CHARS),
     };
   }
   const amounts: Partial<Record<(typeof AMOUNTS)[number], string>> = {};

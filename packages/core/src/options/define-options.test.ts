@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { defineOptions } from './define-options.ts';
+import { defineOptions, describeValue } from './define-options.ts';
 import {
   booleanOption,
   functionOption,
@@ -143,5 +143,34 @@ describe('defineOptions', () => {
     expect(error.message).toBe(
       "Unknown call option 'sigal'. Did you mean 'signal'? The options are signal.",
     );
+  });
+});
+
+describe('describeValue', () => {
+  // The words every option and argument error uses for the value it refused: exact for a
+  // number (NaN is not "null", as JSON.stringify would say), short for a string, and never the
+  // contents of an object or the source of a function.
+  it('names numbers, bigints and booleans exactly, NaN and the infinities included', () => {
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(Number.NEGATIVE_INFINITY)).toBe('-Infinity');
+    expect(describeValue(1.5)).toBe('1.5');
+    expect(describeValue(10n)).toBe('10');
+    expect(describeValue(false)).toBe('false');
+  });
+
+  it('quotes a string, cut at 40 characters, and names the empty one', () => {
+    expect(describeValue('gemini')).toBe('"gemini"');
+    expect(describeValue('')).toBe('an empty string');
+    expect(describeValue('k'.repeat(100))).toBe(`"${'k'.repeat(40)}..."`);
+  });
+
+  it('says the kind of an object, an array or a function, never what it holds', () => {
+    expect(describeValue({ apiKey: 'secret' })).toBe('an object');
+    expect(describeValue(Object.create(null))).toBe('an object');
+    expect(describeValue(['secret'])).toBe('an array');
+    expect(describeValue(() => 'secret')).toBe('a function');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
   });
 });

@@ -1,6 +1,7 @@
 import type * as FsPromises from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logging/logger.ts';
+import { cutText as cutWhole } from '../shared/cut-text.ts';
 import { version } from '../version.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
@@ -456,9 +457,12 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
 }
 
 function addText(cut: Cut, text: string): void {
+  // Once anything was left out (an emoji that did not fit whole), nothing more is added: the
+  // recorded text stays a prefix of what was said.
+  const full = cut.chars > cut.text.length;
   cut.chars += text.length;
-  if (cut.text.length < MAX_RECORDED_LIVE_TEXT_CHARS)
-    cut.text += text.slice(0, MAX_RECORDED_LIVE_TEXT_CHARS - cut.text.length);
+  if (!full && cut.text.length < MAX_RECORDED_LIVE_TEXT_CHARS)
+    cut.text += cutWhole(text, MAX_RECORDED_LIVE_TEXT_CHARS - cut.text.length);
 }
 
 /** `{ [name]: text }` with `…` and `[name]Chars` when cut; nothing for no text. */
@@ -470,7 +474,7 @@ function cutField(name: string, cut: Cut): Record<string, unknown> {
 
 function cutText(text: string): string {
   return text.length > MAX_RECORDED_LIVE_TEXT_CHARS
-    ? `${text.slice(0, MAX_RECORDED_LIVE_TEXT_CHARS)}… [${text.length - MAX_RECORDED_LIVE_TEXT_CHARS} characters omitted]`
+    ? `${cutWhole(text, MAX_RECORDED_LIVE_TEXT_CHARS)}… [${text.length - MAX_RECORDED_LIVE_TEXT_CHARS} characters omitted]`
     : text;
 }
 
@@ -533,6 +537,6 @@ function recordedError(error: unknown): { name: string; reason?: string; message
     name,
     ...(typeof reason === 'string' ? { reason } : {}),
     message:
-      message.length > MAX_END_ERROR_CHARS ? `${message.slice(0, MAX_END_ERROR_CHARS)}…` : message,
+      message.length > MAX_END_ERROR_CHARS ? `${cutWhole(message, MAX_END_ERROR_CHARS)}…` : message,
   };
 }

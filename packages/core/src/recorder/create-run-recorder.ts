@@ -6,6 +6,7 @@ import type { Cost } from '../models/cost.ts';
 import type { AgentEvent, PluginEvent } from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { ContinuationReport } from '../run/continuation-report.ts';
+import { cutText } from '../shared/cut-text.ts';
 import { abortReason } from '../telemetry/abort-reason.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
@@ -427,7 +428,7 @@ function endLine(
       : {
           error: {
             ...error,
-            message: `${message.slice(0, MAX_END_ERROR_CHARS)}… [${message.length - MAX_END_ERROR_CHARS} characters omitted: past maxRunBytes]`,
+            message: `${cutText(message, MAX_END_ERROR_CHARS)}… [${message.length - MAX_END_ERROR_CHARS} characters omitted: past maxRunBytes]`,
           },
         }),
   })}\n`;
@@ -441,10 +442,10 @@ const LONG_OPAQUE = 2048;
  * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce).
  */
 function serializeLine(line: RecordedRunLine, limit: number, fidelity: RecordedFidelity): string {
-  return JSON.stringify(line, (key, value: unknown) => {
+  return JSON.stringify(line, function (this: unknown, key, value: unknown) {
     if (
       typeof value === 'string' &&
-      (key === 'data' || key === 'thoughtSignature') &&
+      (key === 'thoughtSignature' || (key === 'data' && isMedia(this))) &&
       // Full fidelity's limit is bytes as written (base64 is one a character); the default's
       // is characters, as it always was.
       (fidelity === 'full' ? Buffer.byteLength(value) > limit : value.length > limit)
@@ -462,6 +463,18 @@ function serializeLine(line: RecordedRunLine, limit: number, fidelity: RecordedF
  * enough for the viewer's list (it reads a file's first line, at most 64 KiB); the input is
  * whole again in the first request, which is what a replay sends.
  */
+/**
+ * Whether the object holding a `data` field is media (a Blob: `{ mimeType, data }`, base64), not
+ * a plugin line's report or a tool's own `data` field, which are text to keep.
+ */
+function isMedia(holder: unknown): boolean {
+  return (
+    typeof holder === 'object' &&
+    holder !== null &&
+    typeof (holder as { mimeType?: unknown }).mimeType === 'string'
+  );
+}
+
 function startLine(
   line: Extract<RecordedRunLine, { type: 'run-start' }>,
   serialize: (line: RecordedRunLine) => string,
@@ -572,7 +585,7 @@ function recordedLineOf(event: AgentEvent<unknown>, at: number): RecordedRunLine
         stepNumber: event.stepNumber,
         text:
           text.length > MAX_RECORDED_STEER_CHARS
-            ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
+            ? `${cutText(text, MAX_RECORDED_STEER_CHARS)}…`
             : text,
         parts: parts.length,
         ...(event.reason === undefined ? {} : { reason: event.reason }),
@@ -602,7 +615,7 @@ function recordedPluginLine(event: PluginEvent, at: number): RecordedRunLine {
       : {
           data:
             json.length > MAX_RECORDED_PLUGIN_DATA_CHARS
-              ? `${json.slice(0, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
+              ? `${cutText(json, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
               : json,
         }),
     at,

@@ -115,7 +115,10 @@ export function computeBackoffDelay(
   retry: number,
   random: () => number = Math.random,
 ): number {
-  const nominal = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (retry - 1));
+  // `|| 0`: with initialDelayMs 0 the growth overflows to Infinity after ~1,000 retries, and
+  // 0 * Infinity is NaN, a delay reported to onRetry as NaN.
+  const nominal =
+    Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (retry - 1)) || 0;
   if (!policy.jitter) return Math.round(nominal);
   return Math.round(Math.min(policy.maxDelayMs, nominal * (0.5 + random())));
 }

@@ -32,7 +32,9 @@ export function createMemoryToolResultStore({
   checkLimit('maxEntryBytes', maxEntryBytes);
   // Map order is insertion order: a read re-inserts, so the first key is the least recently used.
   const entries = new Map<string, { partition: string; key: string; entry: ToolResultEntry }>();
-  const slot = (partition: string, key: string) => `${partition}\u0000${key}`;
+  // The partition's length first: joined by a separator alone, partition 'a' with key 'x\0y' and
+  // partition 'a\0x' with key 'y' were one slot, and one partition read the other's entry.
+  const slot = (partition: string, key: string) => `${partition.length}:${partition}\u0000${key}`;
   return {
     async get(partition, key) {
       const at = slot(partition, key);
@@ -86,12 +88,17 @@ export function utf8Length(text: string): number {
     const code = text.charCodeAt(index);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
       bytes += 4;
       index++;
+      // A lone surrogate is written as U+FFFD, 3 bytes (TextEncoder), as is any other code unit.
     } else bytes += 3;
   }
   return bytes;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function checkLimit(name: string, value: number): void {

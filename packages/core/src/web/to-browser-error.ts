@@ -57,12 +57,21 @@ export function toBrowserError(
   error: unknown,
   expose: ((error: unknown) => BrowserError | undefined) | undefined,
 ): BrowserError {
-  const custom = safely(() => expose?.(error));
-  if (custom !== undefined) return bounded(custom);
+  // What expose returns is read once, inside the guard: a getter that throws or a value that is
+  // no { name, message } of strings falls back to the fixed words.
+  const custom = safely(() => {
+    const value = expose?.(error);
+    return value === undefined ? undefined : bounded(value);
+  });
+  if (custom !== undefined) return custom;
   if (!GemloopError.isInstance(error)) return { name: 'Error', message: RUN_FAILED };
   const code = safely(() => error.code);
   const name = safely(() => error.name);
-  const fixed = typeof code === 'string' ? PAGE_MESSAGES[code] : undefined;
+  // Own keys only: a code named 'toString' must not read Object.prototype's function.
+  const fixed =
+    typeof code === 'string' && Object.hasOwn(PAGE_MESSAGES, code)
+      ? PAGE_MESSAGES[code]
+      : undefined;
   const phase = code === 'guardrail-tripped' ? guardrailPhase(error) : undefined;
   const status = httpStatus(error);
   const message =
@@ -71,11 +80,12 @@ export function toBrowserError(
       : status !== undefined
         ? `The model service answered with an error (HTTP ${status}).`
         : (fixed ?? RUN_FAILED);
-  return bounded({
+  const shown: BrowserError = {
     name: typeof name === 'string' ? name : 'Error',
     ...(typeof code === 'string' ? { code } : {}),
     message,
-  });
+  };
+  return bounded(shown) ?? shown;
 }
 
 /** A guardrail error's phase, when it is one of the known words. */
@@ -112,11 +122,20 @@ function safely<T>(read: () => T): T | undefined {
   }
 }
 
-function bounded(error: BrowserError): BrowserError {
-  const message = String(error.message);
+/** `error` cut to its bounds, or `undefined` when it is no { name, message } of strings. */
+function bounded(error: BrowserError): BrowserError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, code, message } = error;
+  if (typeof name !== 'string' || typeof message !== 'string') return undefined;
   return {
-    name: String(error.name).slice(0, 100),
-    ...(error.code === undefined ? {} : { code: String(error.code).slice(0, 100) }),
-    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message,
+    name: cut(name, 100),
+    ...(code === undefined ? {} : { code: cut(String(code), 100) }),
+    message: message.length > MAX_MESSAGE ? `${cut(message, MAX_MESSAGE)}...` : message,
   };
+}
+
+/** The first `length` characters of `text`, never ending on half of a surrogate pair. */
+function cut(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }

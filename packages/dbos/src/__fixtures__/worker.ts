@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool, fileSearch } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
-import { subagent } from '@gemloop/core/composition';
+import { handoff, subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
@@ -399,13 +399,64 @@ const memory = createMemory({
   }),
   embed: geminiEmbed({ gemini, dimensions: 16 }),
 });
+// Handoffs in durable runs (durable-handoff.test.ts): triage hands to billing through a handoff()
+// tool; `escalating` hands to a specialist from a recorded afterAnswer (a plugin's own hand-off,
+// the specialist registered as `handoffAgents`), counted each time the hook really runs; `lost`
+// hands to an agent the worker does not know.
+const billing = createAgent({
+  gemini,
+  model,
+  name: 'billing',
+  instructions: 'BILLING: settle the refund.',
+  tools: [slow],
+});
+const specialist = createAgent({
+  gemini,
+  model,
+  name: 'specialist',
+  instructions: 'BILLING: the specialist settles it.',
+  tools: [slow],
+});
+const stranger = createAgent({ gemini, model, name: 'stranger', instructions: 'BILLING: unknown.' });
+const escalateTo = (to: typeof billing) =>
+  definePlugin({
+    name: 'escalate',
+    recorded: ['afterAnswer'],
+    afterAnswer: ({ text }, run) => {
+      if (!text.includes('ESCALATE')) return undefined;
+      record(`plugin escalate ${run.contents[0]?.parts?.[0]?.text ?? ''}`);
+      return {
+        type: 'hand-off',
+        to,
+        contents: [{ role: 'user', parts: [{ text: 'Please take over.' }] }],
+      };
+    },
+  });
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
   databaseUrl: env['DATABASE_URL'] as string,
   executorId: env['EXECUTOR_ID'],
+  handoffAgents: { specialist },
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
+    triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },
+    escalating: {
+      gemini,
+      model,
+      name: 'triage',
+      instructions: 'ESCALATE: route it.',
+      tools: [lookup],
+      plugins: [escalateTo(specialist)],
+    },
+    lost: {
+      gemini,
+      model,
+      name: 'triage',
+      instructions: 'ESCALATE: route it.',
+      tools: [lookup],
+      plugins: [escalateTo(stranger)],
+    },
     // The support agent with a loop guard (durable-loop-plugins.test.ts: a looping model, a kill).
     looping: { gemini, model, tools: [lookup, slow], maxSteps: 20, plugins: [loopGuard()] },
     // lookup served from a run-scoped cache (durable-loop-plugins.test.ts).

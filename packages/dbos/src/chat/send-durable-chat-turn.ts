@@ -30,6 +30,9 @@ export type SendDurableChatTurnOptions = {
  * middle resumes it), waits for the result and appends the turn. Another process that saved a
  * turn of the session meanwhile makes the append fail with `ChatSessionConflictError`; the run's
  * result stays available (`runs.result(runId)`), and a new send answers with both turns.
+ * A turn in which a handoff gave the conversation to another agent is stored with that agent's
+ * name (`ChatTurn.agent`), and the next turn starts with the worker's copy of it (`holder`), as a
+ * chat session sends its next message to the agent holding the conversation.
  * @throws {@link DurableRunError} when the run failed or was cancelled (nothing is saved).
  */
 export async function sendDurableChatTurn({
@@ -55,12 +58,17 @@ export async function sendDurableChatTurn({
           }),
         );
   const input = typeof message === 'string' ? message : [...message];
+  // After a handoff, the agent holding the conversation answers (as in a chat session).
+  const last = turns[turns.length - 1]?.agent;
+  const holder = typeof last === 'string' && last !== '' ? last : undefined;
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? `${sessionId}:turn-${turns.length}`,
     input,
     history,
+    ...(holder === undefined ? {} : { holder }),
   });
   const result = await runs.result(started);
+  const heldBy = result.handoffs?.at(-1) ?? holder;
   await store.append(sessionId, {
     contents: result.newContents,
     createdAt: Date.now(),
@@ -69,6 +77,8 @@ export async function sendDurableChatTurn({
     // The conversation's usage and cost so far, as a chat session stores them: a session (or the
     // next durable turn) reopened on the store goes on from them.
     sessionSpend: nextSessionSpend(latestSessionSpend(turns), result),
+    // The agent holding the conversation after this turn, when a handoff gave it away.
+    ...(heldBy === undefined ? {} : { agent: heldBy }),
   });
   return result;
 }

@@ -57,6 +57,9 @@ export type CreateDurableRunsOptions = {
 };
 
 /** Options of {@link DurableRuns.start}. */
+/** Longest `holder` name a run starts with (an agent's handoff name). */
+const MAX_HOLDER_LENGTH = 200;
+
 export type StartRunOptions = DurableRunInput & {
   /**
    * The run's id, and its idempotency key: starting an id that exists starts nothing and returns
@@ -366,9 +369,18 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
   const runs: DurableRuns = {
-    async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner }) {
+    async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner, holder }) {
       checkRunId(runId);
       checkOwnerOption(owner, 'owner');
+      if (
+        holder !== undefined &&
+        (typeof holder !== 'string' || holder === '' || holder.length > MAX_HOLDER_LENGTH)
+      ) {
+        throw new InvalidArgumentError({
+          argument: 'holder',
+          message: `start: holder must be the name of the agent holding the conversation, a non-empty string of at most ${MAX_HOLDER_LENGTH} characters.`,
+        });
+      }
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -379,6 +391,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (history !== undefined) request.history = history;
       if (budget !== undefined) request.budget = budget;
       if (owner !== undefined) request.owner = owner;
+      if (holder !== undefined) request.holder = holder;
       await backend.enqueue(agent, runId, request);
       return { runId };
     },

@@ -19,6 +19,7 @@ import {
   childInheritance,
   childRunMeter,
   countChildSpend,
+  type RunServices,
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
@@ -153,6 +154,7 @@ export function createDurableChildren({
   top,
   pauser,
   status,
+  services,
 }: {
   /** The agents the worker defines, by name (their options). */
   agents: ReadonlyMap<string, AgentOptions<unknown>>;
@@ -171,6 +173,8 @@ export function createDurableChildren({
   pauser: RunPauser;
   /** A workflow's DBOS status, read outside any workflow (not an operation of the caller). */
   status: (runId: string) => Promise<string | undefined>;
+  /** What the worker serves every run of a tree (the agents a child's run may hand off to). */
+  services?: RunServices | undefined;
 }): {
   /** The starter of children for the runs of the agent at `key` (a top agent's name). */
   starterFor(key: string): ChildRunStarter;
@@ -352,6 +356,7 @@ export function createDurableChildren({
           // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
           plugins: inherited.plugins,
           recordHook: recordPluginHook,
+          services,
         };
         let result: AgentResult<unknown>;
         try {

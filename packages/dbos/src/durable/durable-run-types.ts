@@ -29,6 +29,14 @@ export type DurableRunInput = {
    * with `RunAccessDeniedError`, as they refuse an unknown id.
    */
   owner?: string | undefined;
+  /**
+   * The agent that holds the conversation (a chat turn after a handoff gave it to another agent:
+   * the name `result.handoffs` ends with): the run starts with the worker's copy of that agent
+   * (found through the handoff tools of the agent named in `start`, or registered as
+   * `handoffAgents`) instead of the named agent, whose run it stays. A name the worker does not
+   * know fails the run with `UnknownHandoffAgentError`. `sendDurableChatTurn` passes it.
+   */
+  holder?: string | undefined;
 };
 
 /**

@@ -240,6 +240,16 @@ const rows: Row[] = [
     refused: REFUSED_BY_ALL,
   },
   {
+    name: 'two answers with one call id, the other call unanswered',
+    rule: 'function-response-id-mismatch',
+    contents: [
+      go,
+      model(call('a', { id: '1' }), call('a', { id: '2' })),
+      userParts(answer('a', { id: '1' }), answer('a', { id: '1' })),
+    ],
+    refused: REFUSED_BY_ALL,
+  },
+  {
     name: 'a response named otherwise than its call (no recording either way)',
     rule: 'function-response-name-mismatch',
     contents: [go, model(call('a')), userParts(answer('b'))],

@@ -98,6 +98,11 @@ export type RunLoopOptions = {
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
   recordHook?: PluginHookRecorder | undefined;
+  /**
+   * What a runner serves the run's tree (a durable runner's hand-off agents), given with
+   * `recordHook`; a child uses its parent's.
+   */
+  services?: RunLink['services'];
   /** Set by `runLoop` itself for a run its observers follow (see {@link ObservedRun}). */
   observed?: ObservedRun | undefined;
   /** What the run's observers redact, when a plugin may hand the run off (set by `runLoop`). */
@@ -294,9 +299,15 @@ function startRun<Output>(
       ? outlets.link
       : { ...outlets.link, toolGuardrails: childGuardrails };
   const link: RunLink =
+    // A runner's services come with its recorder (a durable runner gives both).
     resolved?.inherited === undefined && record === undefined
       ? linked
-      : { ...linked, plugins: resolved?.inherited, recordHook: record };
+      : {
+          ...linked,
+          plugins: resolved?.inherited,
+          recordHook: record,
+          services: options.services ?? parent?.services,
+        };
   // The context holding the run now (a handoff's receiving agent's guardrails check what a
   // plugin adds from then on), and the redactor of what its observers see.
   const holding: Holding = { redactor: options.observedRedactor };
@@ -400,6 +411,7 @@ function pluginRunFacts<Output>(
     emit,
     redact: config.redact,
     record,
+    services: link.services,
     now: config.now,
     addInput: (added, stepNumber) =>
       addInput(holding.context as RunContext<unknown>, added, stepNumber),

@@ -114,9 +114,11 @@ export async function takeOver<Output>(
  *   answered by then: the history stays consistent).
  */
 function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>): ResolvedHandOff {
+  const facts = context.plugins?.facts;
   const made = resolveHandOff(
     handOff,
-    context.plugins?.facts.turnsOf as TurnsOf,
+    facts?.turnsOf as TurnsOf,
+    facts?.services?.handOffAgents,
     context.run.handoffs.length,
   );
   if (typeof made !== 'string') return made;

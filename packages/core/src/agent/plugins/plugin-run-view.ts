@@ -8,6 +8,7 @@ import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { PluginRun } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
+import type { RunServices } from './run-services.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -52,6 +53,8 @@ export type PluginRunFacts = {
   /** Removes secrets from a hook's error message (the client's key redactor). */
   readonly redact: <T>(value: T) => T;
   readonly record: PluginHookRecorder | undefined;
+  /** What the runner serves the run's tree (a durable runner's hand-off agents); `undefined` in process. */
+  readonly services?: RunServices | undefined;
   readonly now: () => number;
   /** `PluginRun.addInput`: user contents into the history, through the input guardrails. */
   readonly addInput: (

@@ -30,6 +30,7 @@ import {
   recordName,
 } from './plugin-results.ts';
 import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
+import { fromStoredHandOff, toStoredHandOff } from './recorded-hand-off.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
@@ -758,9 +759,11 @@ export class RunPlugins {
       if (record === undefined || plugin.recorded?.includes(hook) !== true)
         return await this.untilAborted(body(), hook);
       const view = this.views[index] as PluginRunView;
+      const agents = this.facts.services?.handOffAgents;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
-        const value = await body();
+        // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
+        const value = toStoredHandOff(await body(), agents);
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
@@ -771,7 +774,7 @@ export class RunPlugins {
       })) as { value: T; finish?: string; state?: unknown };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
-      return stored.value;
+      return fromStoredHandOff(stored.value, agents) as T;
     } catch (cause) {
       throw this.error(index, hook, cause);
     }

@@ -10,6 +10,7 @@ import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
+import type { RunServices } from '../plugins/run-services.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { TreeBudget } from './tree-budget.ts';
@@ -67,6 +68,8 @@ export type ChildRunParent = {
    * runner's steps), inherited down the tree; `undefined`: they run as they are.
    */
   readonly recordHook?: PluginHookRecorder | undefined;
+  /** What the runner serves the runs of the tree (a durable runner's hand-off agents), inherited down it. */
+  readonly services?: RunServices | undefined;
 };
 
 /** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
@@ -213,6 +216,7 @@ export function childRunParent(
     startChild: link.startChild,
     plugins: link.plugins,
     recordHook: link.recordHook,
+    services: link.services,
   };
 }
 

@@ -1,3 +1,4 @@
+import { cutText } from '../../shared/cut-text.ts';
 import type { RpcStatus } from '../../wire/batch.ts';
 import { GemloopError } from '../gemloop-error.ts';
 
@@ -21,9 +22,9 @@ export class BatchJobError extends GemloopError {
   }) {
     // The server's message, bounded: a hostile endpoint's megabyte of text stays on `error`.
     const message = options.error?.message;
-    const detail = typeof message === 'string' ? `: ${message.slice(0, 1000)}` : '';
+    const detail = typeof message === 'string' ? `: ${cutText(message, 1000)}` : '';
     super({
-      message: `The batch ${options.batchName} ended in ${String(options.state ?? 'an error').slice(0, 100)}${detail}, so it has no results.`,
+      message: `The batch ${options.batchName} ended in ${cutText(String(options.state ?? 'an error'), 100)}${detail}, so it has no results.`,
     });
     this.batchName = options.batchName;
     this.state = options.state;

@@ -1,3 +1,4 @@
+import { cutText } from '../../shared/cut-text.ts';
 import { GemloopError } from '../gemloop-error.ts';
 
 /**
@@ -18,9 +19,9 @@ export class InteractionFailedError extends GemloopError {
   constructor(options: { interactionId: string; status: string; error?: unknown }) {
     // The server's message, bounded: a hostile endpoint's megabyte of text stays on `error`.
     const message = (options.error as { message?: unknown } | undefined)?.message;
-    const detail = typeof message === 'string' ? `: ${message.slice(0, 1000)}` : '';
+    const detail = typeof message === 'string' ? `: ${cutText(message, 1000)}` : '';
     super({
-      message: `Interaction ${options.interactionId.slice(0, 512)} ended ${options.status.slice(0, 100)}${detail}, with no answer for the run.`,
+      message: `Interaction ${cutText(options.interactionId, 512)} ended ${cutText(options.status, 100)}${detail}, with no answer for the run.`,
     });
     this.interactionId = options.interactionId;
     this.status = options.status;

@@ -1,3 +1,4 @@
+import { cutText } from '../../shared/cut-text.ts';
 import { GemloopError } from '../gemloop-error.ts';
 
 /**
@@ -19,7 +20,7 @@ export class AgentBackgroundError extends GemloopError {
   readonly rule: AgentBackgroundRule;
 
   constructor(options: { agent: string; rule: AgentBackgroundRule; argument?: string }) {
-    const agent = options.agent.slice(0, 200);
+    const agent = cutText(options.agent, 200);
     const where = options.argument ?? 'request';
     super({
       message:

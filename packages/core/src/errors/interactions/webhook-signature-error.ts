@@ -1,3 +1,4 @@
+import { cutText } from '../../shared/cut-text.ts';
 import { GemloopError } from '../gemloop-error.ts';
 
 /**
@@ -32,7 +33,7 @@ export class WebhookSignatureError extends GemloopError {
   }) {
     super({ message: options.message });
     this.reason = options.reason;
-    this.webhookId = options.webhookId?.slice(0, 200);
+    this.webhookId = options.webhookId === undefined ? undefined : cutText(options.webhookId, 200);
   }
 
   static override isInstance(error: unknown): error is WebhookSignatureError {

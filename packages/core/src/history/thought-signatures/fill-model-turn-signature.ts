@@ -15,7 +15,10 @@ export function fillModelTurnSignature(content: Content): Content {
   while (index < contentParts.length && contentParts[index]?.functionCall == null) index++;
   if (index === contentParts.length) return content;
   const first = content.parts[index] as Content['parts'][number];
-  if (typeof first.thoughtSignature === 'string' && first.thoughtSignature !== '') return content;
+  // Either spelling counts: adding `thoughtSignature` beside a `thought_signature` would send
+  // the proto field twice, which the API refuses.
+  if (first.thoughtSignature || (first as { thought_signature?: unknown }).thought_signature)
+    return content;
   const parts = content.parts.slice();
   parts[index] = { ...first, thoughtSignature: SKIP_THOUGHT_SIGNATURE_VALIDATOR };
   return { ...content, parts };

@@ -49,6 +49,15 @@ describe('toModelPath', () => {
     );
     expect(() => toModelPath(undefined)).toThrow(/got undefined/);
   });
+
+  it('answers a bigint, a symbol or a circular object with the typed error, not a TypeError', () => {
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    for (const model of [10n, Symbol('m'), circular]) {
+      expect(() => toModelPath(model), typeof model).toThrow(InvalidArgumentError);
+    }
+    expect(() => toModelPath(Number.NaN)).toThrow(/got NaN/);
+  });
 });
 
 describe('toPageQuery', () => {

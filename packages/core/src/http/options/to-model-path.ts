@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 
 // `models/<id>` or `tunedModels/<id>`; ids are letters, digits, dots, dashes and underscores.
 const MODEL_PATH = /^(?:models|tunedModels)\/([A-Za-z0-9._-]+)$/;
@@ -23,6 +24,6 @@ export function toModelPath(model: unknown, argument = 'model'): string {
   }
   throw new InvalidArgumentError({
     argument,
-    message: `${argument} must be a model name such as 'gemini-2.5-flash', 'models/gemini-2.5-flash' or 'tunedModels/<id>' (letters, digits, '.', '-' and '_', not dots alone); got ${JSON.stringify(model) ?? String(model)}. List the available models with gemini.listModels().`,
+    message: `${argument} must be a model name such as 'gemini-2.5-flash', 'models/gemini-2.5-flash' or 'tunedModels/<id>' (letters, digits, '.', '-' and '_', not dots alone); got ${describeValue(model)}. List the available models with gemini.listModels().`,
   });
 }

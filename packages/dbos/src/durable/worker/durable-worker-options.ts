@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@gemloop/core';
+import { type Agent, InvalidArgumentError } from '@gemloop/core';
 import type { DurableBatchJobDefinition } from '../durable-batch-runs.ts';
 import type { DurableAgentDefinition } from '../durable-run-types.ts';
 import { checkModelRateLimits, type ModelRateLimit } from '../fleet-rate-limit.ts';
@@ -11,6 +11,15 @@ export type StartDurableWorkerOptions = {
   databaseUrl: string;
   /** The agents this worker runs, by name; every worker of a fleet defines the same ones. */
   agents: Record<string, DurableAgentDefinition>;
+  /**
+   * Agents a plugin of your own hands runs off to (`{ type: 'hand-off', to }` from a hook), by a
+   * name that every worker of the fleet gives the same agent: a durable run stores a hand-off's
+   * agent by that name, and runs the worker's own copy of it (its model and tool calls recorded
+   * steps). The agents of `handoff()` tools need no entry: the worker finds them in its agents'
+   * tools (and theirs), by their handoff name. A run that hands off to an agent found neither
+   * way fails with `UnknownHandoffAgentError`.
+   */
+  handoffAgents?: Record<string, Agent<unknown>> | undefined;
   /**
    * Batch jobs this worker runs, by name: the options of `createBatchRuns` (`@gemloop/core/batch`).
    * Start them with `createDurableBatchRuns(...).start(name, { inputs })`; each is a workflow that

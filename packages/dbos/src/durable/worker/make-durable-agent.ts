@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
-import { handoffReceiverOf, holdsTextBack } from '@gemloop/core/internal';
+import { holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals.ts';
 import { assertStillOwnsRun } from '../call-model-step.ts';
@@ -63,7 +63,6 @@ export function createDurableAgentMaker({
   const { currentBuffer, streamWithPreview, timed, flushCurrent } = events;
   return (name, definition) => {
     const { needsApproval, ...agentOptions } = definition;
-    refuseHandoffs(name, agentOptions.tools);
     if (agentOptions.toolCallOrder === 'as-ready') {
       throw new InvalidArgumentError({
         argument: `agents.${name}.toolCallOrder`,
@@ -159,22 +158,4 @@ export function createDurableAgentMaker({
     });
     return { agent, approvals };
   };
-}
-
-/**
- * A handoff is not durable yet: the receiving agent is the application's own (its model calls are
- * not steps), and a replay after a crash reads the transfer call's recorded result back as plain
- * data, so the run would go on with the agent that handed over, not the one it handed to. Refused
- * when the worker starts, rather than found out after a crash.
- */
-function refuseHandoffs(name: string, tools: DurableAgentDefinition['tools']): void {
-  for (const tool of tools ?? []) {
-    if (typeof tool !== 'object' || tool === null || handoffReceiverOf(tool) === undefined)
-      continue;
-    const toolName = (tool as { name?: unknown }).name;
-    throw new InvalidArgumentError({
-      argument: `agents.${name}.tools`,
-      message: `startDurableWorker: agent "${name}" has the handoff tool ${String(toolName)}, and a durable run cannot hand over yet (the receiving agent's model calls would not be steps, and a replay after a crash would not hand over again). Give the work to a subagent (subagent(agent): a child workflow), or pick the agent in your code before you start the run.`,
-    });
-  }
 }

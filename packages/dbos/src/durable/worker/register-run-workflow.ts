@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
-import { agentTurnsOf } from '@gemloop/core/internal';
+import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
+import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
@@ -35,6 +36,8 @@ export type RunWorkflowContext = {
   steerWatch: SteerWatch;
   /** The runs' subagents, as child workflows (durable-children.ts). */
   children: ReturnType<typeof createDurableChildren>;
+  /** What the worker serves its runs' trees: the agents they hand off to (durable-hand-off-agents.ts). */
+  services: RunServices;
 };
 
 /**
@@ -50,6 +53,7 @@ export function registerRunWorkflow({
   steerAnnouncements,
   steerWatch,
   children,
+  services,
 }: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
   return DBOS.registerWorkflow(
     async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
@@ -59,6 +63,11 @@ export function registerRunWorkflow({
           `This worker defines no agent "${agentName}" (it defines ${[...prepared.keys()].join(', ')}).`,
         );
       }
+      // A chat turn after a handoff starts with the agent holding the conversation.
+      const agent =
+        request.holder === undefined
+          ? entry.agent
+          : (services.handOffAgents?.agentOf(request.holder) ?? unknownHolder(request.holder));
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
@@ -79,7 +88,7 @@ export function registerRunWorkflow({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = agentTurnsOf(entry.agent).stream(
+        const stream = agentTurnsOf(agent as typeof entry.agent).stream(
           request.input,
           {
             ...(request.history === undefined ? {} : { history: request.history }),
@@ -94,6 +103,9 @@ export function registerRunWorkflow({
           children.starterFor(agentName),
           // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
           recordPluginHook,
+          undefined,
+          // A hand-off goes to the worker's copy of the agent, stored by its key.
+          services,
         );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
@@ -130,4 +142,9 @@ export function registerRunWorkflow({
     },
     { name: RUN_WORKFLOW },
   );
+}
+
+/** A run started for a holder this worker finds no agent for (its agents hand off to none). */
+function unknownHolder(holder: string): never {
+  throw new UnknownHandoffAgentError({ agent: holder });
 }

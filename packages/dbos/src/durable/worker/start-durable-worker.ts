@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
-import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
+import { agentTurnsOf, preloadRunPath, type RunServices } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
 import { migrateLiveSessions } from '../../live/live-session-store.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
 import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
 import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
 import { createDurableChildren } from '../durable-children.ts';
+import { createDurableHandOffAgents } from '../durable-hand-off-agents.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
 import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
@@ -112,6 +113,7 @@ export async function startDurableWorkerWith(
   {
     databaseUrl,
     agents,
+    handoffAgents,
     batchJobs = {},
     appName = DEFAULT_APP_NAME,
     executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -219,6 +221,15 @@ export async function startDurableWorkerWith(
   for (const [name, definition] of Object.entries(agents)) {
     prepared.set(name, makeAgent(name, definition));
   }
+  // The agents its runs hand off to, each as the worker's own copy, by a stable key (recorded
+  // hand-offs store the key): a run handed off stays durable (durable-hand-off-agents.ts).
+  const services: RunServices = {
+    handOffAgents: createDurableHandOffAgents({
+      agents,
+      registered: handoffAgents,
+      make: (key, options) => makeAgent(key, options).agent,
+    }),
+  };
   const children = createDurableChildren({
     agents: new Map(Object.entries(agents)),
     build: (key, options) => {
@@ -246,6 +257,7 @@ export async function startDurableWorkerWith(
     },
     pauser,
     status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
+    services,
   });
   children.register();
 
@@ -259,6 +271,7 @@ export async function startDurableWorkerWith(
     steerAnnouncements,
     steerWatch,
     children,
+    services,
   });
 
   DBOS.setConfig({

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { checkGenerationConfig, checkRequestFields } from './check-request-fields.ts';
+
+// The cheap check of the request fields gemloop knows the shape of, before anything is sent: a
+// computed NaN temperature would go out as `null` (unset) and the model's default would answer.
+
+function refusal(action: () => void): InvalidArgumentError {
+  try {
+    action();
+  } catch (error) {
+    expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+    return error as InvalidArgumentError;
+  }
+  throw new Error('expected an InvalidArgumentError');
+}
+
+const check = (body: Record<string, unknown>) => checkRequestFields(body, 'request');
+
+describe('checkRequestFields', () => {
+  it('takes a full, valid body and any field it does not know', () => {
+    expect(() =>
+      check({
+        contents: 'not looked at',
+        generationConfig: { temperature: 0, topP: 1, thinkingConfig: { thinkingBudget: -1 } },
+        tools: [{ functionDeclarations: [] }, { googleSearch: {} }],
+        safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }],
+        toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+        cachedContent: 'cachedContents/abc',
+        continuationToken: 'tok',
+        brandNewField: { anything: true },
+      }),
+    ).not.toThrow();
+  });
+
+  it('reads null as unset everywhere, as proto3 JSON does', () => {
+    expect(() =>
+      check({
+        generationConfig: null,
+        tools: null,
+        safetySettings: null,
+        toolConfig: null,
+        cachedContent: null,
+        continuationToken: null,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      check({ generationConfig: { temperature: null, thinkingConfig: null } }),
+    ).not.toThrow();
+  });
+
+  it('refuses NaN and Infinity in every numeric field, either spelling, saying why', () => {
+    for (const key of [
+      'temperature',
+      'topP',
+      'top_k',
+      'candidateCount',
+      'max_output_tokens',
+      'presencePenalty',
+      'frequency_penalty',
+      'seed',
+      'logprobs',
+    ]) {
+      const error = refusal(() => check({ generationConfig: { [key]: Number.NaN } }));
+      expect(error.argument).toBe(`request.generationConfig.${key}`);
+      expect(error.message).toContain('JSON would send it as null');
+    }
+    expect(
+      refusal(() => check({ generationConfig: { topK: Number.NEGATIVE_INFINITY } })).message,
+    ).toContain('got -Infinity');
+  });
+
+  it('reads the snake_case generation_config too', () => {
+    expect(refusal(() => check({ generation_config: { temperature: Number.NaN } })).argument).toBe(
+      'request.generationConfig.temperature',
+    );
+  });
+
+  it('refuses a thinking budget that is no finite number, in either spelling', () => {
+    expect(
+      refusal(() => check({ generationConfig: { thinkingConfig: { thinkingBudget: Number.NaN } } }))
+        .argument,
+    ).toBe('request.generationConfig.thinkingConfig.thinkingBudget');
+    expect(
+      refusal(() => check({ generationConfig: { thinking_config: { thinking_budget: 'lots' } } }))
+        .argument,
+    ).toBe('request.generationConfig.thinkingConfig.thinking_budget');
+    expect(
+      refusal(() => check({ generationConfig: { thinkingConfig: 'high' } })).message,
+    ).toContain(
+      "thinkingConfig must be an object such as { thinkingBudget: 1024 } or { thinkingLevel: 'low' }",
+    );
+  });
+
+  it('refuses tools and safetySettings that are no list of objects, naming the item', () => {
+    expect(refusal(() => check({ tools: { googleSearch: {} } })).message).toContain(
+      'got an object',
+    );
+    const item = refusal(() => check({ tools: [{ googleSearch: {} }, 'googleSearch'] }));
+    expect(item.argument).toBe('request.tools[1]');
+    expect(item.message).toContain('request.tools[1] is "googleSearch"');
+    expect(refusal(() => check({ safetySettings: [null] })).argument).toBe(
+      'request.safetySettings[0]',
+    );
+    expect(refusal(() => check({ safetySettings: [[]] })).message).toContain('is an array');
+  });
+
+  it('refuses a toolConfig that is no object, an empty continuationToken, a cachedContent that is no string', () => {
+    expect(refusal(() => check({ toolConfig: [] })).argument).toBe('request.toolConfig');
+    expect(refusal(() => check({ continuationToken: '' })).message).toContain('got ""');
+    expect(refusal(() => check({ continuationToken: 5 })).argument).toBe(
+      'request.continuationToken',
+    );
+    expect(refusal(() => check({ cachedContent: { name: 'x' } })).message).toContain(
+      'got an object',
+    );
+  });
+
+  it('quotes at most 40 characters of a wrong string value', () => {
+    const error = refusal(() => check({ generationConfig: { temperature: 'w'.repeat(500) } }));
+    expect(error.message).toContain(`"${'w'.repeat(40)}..."`);
+    expect(error.message).not.toContain('w'.repeat(41));
+  });
+
+  it('uses the argument name it is given, for a subagent or a batch line', () => {
+    expect(() => checkRequestFields({ tools: 1 }, 'requests[3]')).toThrow(
+      /requests\[3\]\.tools|tools must be/,
+    );
+    expect(refusal(() => checkRequestFields({ tools: 1 }, 'requests[3]')).argument).toBe(
+      'requests[3].tools',
+    );
+  });
+});
+
+describe('checkGenerationConfig', () => {
+  it('refuses a config that is no object, naming what it got', () => {
+    for (const [value, got] of [
+      ['hot', '"hot"'],
+      [[], 'an array'],
+      [0.2, '0.2'],
+    ] as const) {
+      expect(refusal(() => checkGenerationConfig(value, 'config')).message).toContain(`got ${got}`);
+    }
+  });
+
+  it('leaves fields it does not know unchecked: new API fields need no release', () => {
+    expect(() =>
+      checkGenerationConfig({ someFutureKnob: Number.NaN, responseModalities: 'x' }, 'c'),
+    ).not.toThrow();
+  });
+});

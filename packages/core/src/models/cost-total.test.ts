@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { type Cost, unknownCost, zeroCost } from './cost.ts';
+import { CostTotal, costExceeds } from './cost-total.ts';
+import { dollarsToPicos } from './usd.ts';
+
+const cost = (parts: Partial<Omit<Cost, 'currency'>>): Cost => ({ ...zeroCost(), ...parts });
+const picos = (dollars: string) => dollarsToPicos(dollars) as bigint;
+
+describe('CostTotal', () => {
+  it('starts at zero and adds costs exactly, part by part', () => {
+    const total = new CostTotal();
+    expect(total.total).toEqual(zeroCost());
+    for (let step = 0; step < 10; step++)
+      total.add(cost({ total: '0.1', input: '0.07', output: '0.03' }));
+    // Ten times 0.1 in floating point is 0.9999999999999999; in pico-dollars it is 1.
+    expect(total.total).toEqual(cost({ total: '1', input: '0.7', output: '0.3' }));
+  });
+
+  it('adds a priced step in pico-dollars and a written one alike', () => {
+    const total = new CostTotal();
+    total.addPriced({
+      total: picos('0.5'),
+      input: picos('0.5'),
+      cachedInput: 0n,
+      output: 0n,
+      thinking: 0n,
+    });
+    total.addPriced(cost({ total: '0.25', thinking: '0.25' }));
+    expect(total.total).toEqual(cost({ total: '0.75', input: '0.5', thinking: '0.25' }));
+    expect(total.priced).toEqual({
+      total: picos('0.75'),
+      input: picos('0.5'),
+      cachedInput: 0n,
+      output: 0n,
+      thinking: picos('0.25'),
+    });
+  });
+
+  it('hands out copies: changing a read total does not change the sum', () => {
+    const total = new CostTotal(cost({ total: '1', input: '1' }));
+    const read = total.total;
+    read.total = '999';
+    expect(total.total.total).toBe('1');
+    const priced = total.priced as { total: bigint };
+    priced.total = 999n;
+    expect(total.total.total).toBe('1');
+  });
+
+  it('writes the total again after each add, not a stale cached one', () => {
+    const total = new CostTotal();
+    expect(total.total.total).toBe('0');
+    total.add(cost({ total: '0.2', output: '0.2' }));
+    expect(total.total.total).toBe('0.2');
+    total.addPriced({
+      total: picos('0.3'),
+      input: 0n,
+      cachedInput: 0n,
+      output: picos('0.3'),
+      thinking: 0n,
+    });
+    expect(total.total.total).toBe('0.5');
+  });
+
+  it('stays unknown once an unknown cost is added, with the first reason, and ignores what follows', () => {
+    const total = new CostTotal(cost({ total: '1', input: '1' }));
+    total.add(unknownCost('no price for gemini-x on tier flex'));
+    total.add(cost({ total: '5', input: '5' }));
+    total.add(unknownCost('another reason'));
+    total.addPriced({ total: 1n, input: 1n, cachedInput: 0n, output: 0n, thinking: 0n });
+    expect(total.total).toEqual(unknownCost('no price for gemini-x on tier flex'));
+    expect(total.priced).toEqual(unknownCost('no price for gemini-x on tier flex'));
+  });
+
+  it('starts unknown from an unknown or unreadable starting cost', () => {
+    expect(new CostTotal(unknownCost('why')).total.unknown).toBe('why');
+    const unreadable = new CostTotal(cost({ total: 'NaN' }));
+    expect(unreadable.total.total).toBeNull();
+    expect(unreadable.total.unknown).toContain('the total amount "NaN"');
+  });
+
+  it('compares against a budget exactly: equal is not over, one pico-dollar more is', () => {
+    const total = new CostTotal(cost({ total: '0.5', input: '0.5' }));
+    expect(total.exceeds(0.5)).toBe(false);
+    expect(total.exceeds('0.5')).toBe(false);
+    total.add(cost({ total: '0.000000000001', input: '0.000000000001' }));
+    expect(total.exceeds(0.5)).toBe(true);
+    expect(total.exceeds('0.500000000001')).toBe(false);
+  });
+
+  it('counts as over any budget when the cost is unknown or the budget is unreadable', () => {
+    expect(new CostTotal(unknownCost('x')).exceeds(1_000_000)).toBe(true);
+    const total = new CostTotal();
+    expect(total.exceeds(-1)).toBe(true);
+    expect(total.exceeds('abc')).toBe(true);
+    expect(total.exceeds(Number.NaN)).toBe(true);
+    expect(total.exceeds(0)).toBe(false);
+  });
+
+  it('sums thousands of steps past 2^53 pico-dollars without losing a pico-dollar', () => {
+    const total = new CostTotal();
+    for (let step = 0; step < 5_000; step++) {
+      total.addPriced({
+        total: 3_000_000_000_000_001n,
+        input: 0n,
+        cachedInput: 0n,
+        output: 3_000_000_000_000_001n,
+        thinking: 0n,
+      });
+    }
+    expect(total.total.total).toBe('15000000.000000005');
+    expect(total.exceeds('15000000.000000004')).toBe(true);
+    expect(total.exceeds('15000000.000000005')).toBe(false);
+  });
+});
+
+describe('costExceeds', () => {
+  it('is over when the spent total is above the budget, exactly', () => {
+    expect(costExceeds(cost({ total: '0.30' }), 0.3)).toBe(false);
+    expect(costExceeds(cost({ total: '0.300000000001' }), 0.3)).toBe(true);
+    expect(costExceeds(cost({ total: '123456.789' }), 123456.789)).toBe(false);
+  });
+
+  it('is over for an unknown cost, an unreadable amount or budget', () => {
+    expect(costExceeds(unknownCost('x'), 100)).toBe(true);
+    expect(costExceeds(cost({ total: '1e3' }), 1e6)).toBe(true);
+    expect(costExceeds(cost({ total: '1' }), 'lots')).toBe(true);
+  });
+});

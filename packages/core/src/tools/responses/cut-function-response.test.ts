@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { FunctionResponse } from '../../wire/content.ts';
+import {
+  cutFunctionResponse,
+  REST_NOT_KEPT,
+  TRUNCATED_RESULT_KEY,
+} from './cut-function-response.ts';
+
+// The cap on one tool result (`toolOutput`, and the default cap every agent applies): a result
+// whose JSON is over the limit is cut and marked; one within it is passed as the same object.
+// The limit is on the JSON the model reads: four characters a token, `maxBytes` UTF-8 bytes.
+
+const restNotKept = () => REST_NOT_KEPT;
+const output = (response: FunctionResponse) => response.response['output'] as string;
+const utf8 = (text: string) => new TextEncoder().encode(text).length;
+
+function cut(result: Record<string, unknown>, limit: { maxTokens?: number; maxBytes?: number }) {
+  return cutFunctionResponse({ name: 'read', response: result }, limit, restNotKept);
+}
+
+describe('cutFunctionResponse', () => {
+  it('passes any result through when no limit is set', () => {
+    const response = { name: 'read', response: { text: 'x'.repeat(1_000_000) } };
+    expect(cutFunctionResponse(response, {}, restNotKept)).toBe(response);
+  });
+
+  it('keeps the first maxTokens × 4 characters of the JSON and says how much of how much', () => {
+    const result = { text: 'abcdefghij'.repeat(100) };
+    const json = JSON.stringify(result);
+    const response = cut(result, { maxTokens: 10 });
+    expect(output(response)).toBe(json.slice(0, 40));
+    expect(response.response[TRUNCATED_RESULT_KEY]).toBe(
+      `[gemloop: output of read truncated: kept 40 of ${json.length} characters; ${REST_NOT_KEPT}]`,
+    );
+    expect(Object.keys(response.response)).toEqual(['output', TRUNCATED_RESULT_KEY]);
+  });
+
+  it('cuts a result exactly one character over the limit, and passes one exactly at it', () => {
+    // {"t":"…"} is 8 characters around the text.
+    const at = { t: 'x'.repeat(32) };
+    expect(JSON.stringify(at)).toHaveLength(40);
+    const response: FunctionResponse = { name: 'read', response: at };
+    expect(cutFunctionResponse(response, { maxTokens: 10 }, restNotKept)).toBe(response);
+    const over = cut({ t: 'x'.repeat(33) }, { maxTokens: 10 });
+    expect(output(over)).toHaveLength(40);
+  });
+
+  it('hands the whole JSON of a cut result to keepRest and puts its answer in the marker', () => {
+    const result = { rows: Array.from({ length: 50 }, (_, index) => ({ index })) };
+    const seen: string[] = [];
+    const response = cutFunctionResponse(
+      { name: 'query', response: result },
+      { maxTokens: 5 },
+      (json) => {
+        seen.push(json);
+        return 'read the rest with read_tool_output("a1")';
+      },
+    );
+    expect(seen).toEqual([JSON.stringify(result)]);
+    expect(response.response[TRUNCATED_RESULT_KEY]).toMatch(/read_tool_output\("a1"\)\]$/);
+  });
+
+  it('never calls keepRest for a result that fits', () => {
+    let calls = 0;
+    cutFunctionResponse({ name: 'a', response: { ok: true } }, { maxTokens: 100 }, () => {
+      calls++;
+      return '';
+    });
+    expect(calls).toBe(0);
+  });
+
+  it('keeps the id, media parts, willContinue and scheduling of a cut response', () => {
+    const parts = [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }];
+    const response = cutFunctionResponse(
+      {
+        id: 'call-7',
+        name: 'shot',
+        response: { log: 'y'.repeat(500) },
+        parts,
+        willContinue: true,
+        scheduling: 'WHEN_IDLE',
+      },
+      { maxTokens: 8 },
+      restNotKept,
+    );
+    expect(response).toMatchObject({
+      id: 'call-7',
+      name: 'shot',
+      parts,
+      willContinue: true,
+      scheduling: 'WHEN_IDLE',
+    });
+    expect(output(response)).toHaveLength(32);
+  });
+
+  it('adds no undefined fields to a cut response that had none', () => {
+    const response = cut({ log: 'y'.repeat(500) }, { maxTokens: 8 });
+    expect(Object.keys(response)).toEqual(['name', 'response']);
+  });
+
+  it('cuts by UTF-8 bytes: multi-byte text keeps fewer characters than bytes', () => {
+    const response = cut({ text: '日本語'.repeat(100) }, { maxBytes: 50 });
+    const kept = output(response);
+    expect(utf8(kept)).toBeLessThanOrEqual(50);
+    // One more character would not fit: the cut is as long as it may be.
+    const json = JSON.stringify({ text: '日本語'.repeat(100) });
+    expect(utf8(json.slice(0, kept.length + 1))).toBeGreaterThan(50);
+  });
+
+  it('never ends the kept text on half an emoji, by bytes or by tokens', () => {
+    const result = { text: '😀'.repeat(200) };
+    for (let limit = 1; limit < 40; limit++) {
+      for (const kept of [
+        output(cut(result, { maxBytes: limit + 8 })),
+        output(cut(result, { maxTokens: limit })),
+      ]) {
+        const last = kept.charCodeAt(kept.length - 1);
+        expect(last >= 0xd800 && last < 0xdc00, `limit ${limit}`).toBe(false);
+        expect(isWellFormed(kept)).toBe(true);
+      }
+    }
+  });
+
+  it('keeps within both limits when both are given, whichever is tighter', () => {
+    const result = { text: '😀a'.repeat(300) };
+    for (let maxTokens = 1; maxTokens < 30; maxTokens++) {
+      for (const maxBytes of [5, 17, 64, 200]) {
+        const kept = output(cut(result, { maxTokens, maxBytes }));
+        expect(kept.length, `maxTokens ${maxTokens} maxBytes ${maxBytes}`).toBeLessThanOrEqual(
+          maxTokens * 4,
+        );
+        expect(utf8(kept), `maxTokens ${maxTokens} maxBytes ${maxBytes}`).toBeLessThanOrEqual(
+          maxBytes,
+        );
+      }
+    }
+  });
+
+  it('cuts a result whose JSON is over the cap though its text looks small: keys, ids, numbers', () => {
+    // What the model reads is the JSON: long keys, a field named like a part's `id` or
+    // `thought`, and numbers all count, however cheaply the estimate walks them.
+    const results: Record<string, unknown>[] = [
+      { id: 'i'.repeat(2_000) },
+      { thought: 't'.repeat(2_000), role: 'r'.repeat(2_000) },
+      { ['k'.repeat(2_000)]: true },
+      Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`key${index}`, index])),
+      { values: Array.from({ length: 300 }, () => -2.2250738585072014e-308) },
+      { inlineData: { mimeType: 'text/plain', data: 'A'.repeat(2_000) } },
+    ];
+    for (const result of results) {
+      const json = JSON.stringify(result);
+      expect(json.length).toBeGreaterThan(1_000);
+      const response = cut(result, { maxTokens: 250 });
+      expect(output(response), json.slice(0, 40)).toBe(json.slice(0, 1_000));
+    }
+  });
+
+  it('cuts by bytes a result whose escapes make its JSON far longer than its text', () => {
+    // A control character is one character of text and six bytes of JSON (\u0001).
+    const result = { text: '\u0001'.repeat(1_000) };
+    const json = JSON.stringify(result);
+    expect(utf8(json)).toBeGreaterThan(6_000);
+    const kept = output(cut(result, { maxBytes: 4_000 }));
+    expect(utf8(kept)).toBeLessThanOrEqual(4_000);
+    expect(kept).toBe(json.slice(0, kept.length));
+    const quotes = { text: '"'.repeat(1_000) };
+    expect(output(cut(quotes, { maxTokens: 300 }))).toHaveLength(1_200);
+  });
+
+  it('passes a result with no JSON (undefined fields only) as it is', () => {
+    const response: FunctionResponse = { name: 'a', response: { nothing: undefined } };
+    expect(cutFunctionResponse(response, { maxTokens: 1 }, restNotKept)).toBe(response);
+  });
+
+  it('keeps __proto__ keys of a cut result in its JSON text', () => {
+    const result = JSON.parse(`{"__proto__":{"x":"${'p'.repeat(500)}"}}`) as Record<
+      string,
+      unknown
+    >;
+    const kept = output(cut(result, { maxTokens: 4 }));
+    expect(kept).toBe('{"__proto__":{"x');
+  });
+});
+
+/** Whether `text` holds no lone surrogate: UTF-8 round-trips it unchanged. */
+function isWellFormed(text: string): boolean {
+  return new TextDecoder().decode(new TextEncoder().encode(text)) === text;
+}
