@@ -113,9 +113,12 @@ async function parseOutput<Output>(
   };
 }
 
-/** A model not in JSON mode may wrap JSON in a Markdown fence. */
+/**
+ * A model not in JSON mode may wrap JSON in a Markdown fence: its tag in any case (```JSON), and
+ * on one line too (```json {...}```).
+ */
 function stripCodeFence(text: string): string {
   const trimmed = text.trim();
-  const match = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(trimmed);
+  const match = /^```(?:json)?[ \t]*(?:\r?\n)?([\s\S]*?)\s*```$/i.exec(trimmed);
   return match === null ? trimmed : (match[1] as string);
 }

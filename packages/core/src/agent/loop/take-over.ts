@@ -115,7 +115,12 @@ export async function takeOver<Output>(
  */
 function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>): ResolvedHandOff {
   const facts = context.plugins?.facts;
-  const made = resolveHandOff(handOff, facts?.turnsOf as TurnsOf, facts?.services?.handOffAgents);
+  const made = resolveHandOff(
+    handOff,
+    facts?.turnsOf as TurnsOf,
+    facts?.services?.handOffAgents,
+    context.run.handoffs.length,
+  );
   if (typeof made !== 'string') return made;
   throw new PluginError({
     plugin: handOff.plugin,

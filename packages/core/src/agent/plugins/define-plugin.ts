@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
 import { pluginEngine } from './plugin-engine.ts';
 import { ENGINE_KEY } from './plugin-engine-of.ts';
@@ -19,6 +21,11 @@ import { ENGINE_KEY } from './plugin-engine-of.ts';
  * ```
  */
 export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): AgentPlugin<State> {
+  if (typeof plugin !== 'object' || plugin === null)
+    throw new InvalidArgumentError({
+      argument: 'plugin',
+      message: `definePlugin() takes a plugin object such as { name: 'my-plugin', beforeToolCall() {} }; got ${describeValue(plugin)}.`,
+    });
   // A plain object is copied; a class instance (hooks as methods on its prototype, which a spread
   // would drop) gives its fields and its hooks bound to itself, so `this` stays the instance.
   const prototype = Object.getPrototypeOf(plugin) as object | null;

@@ -9,7 +9,12 @@ import type { FinishOutcome, PluginHookName, ToolExecution } from './agent-plugi
 export function isExecution(value: unknown): value is ToolExecution {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'value' || type === 'error' || type === 'timeout' || type === 'aborted';
+  // A timeout names its limit: the model is told "did not finish within N ms".
+  if (type === 'timeout') {
+    const timeoutMs = (value as { timeoutMs?: unknown }).timeoutMs;
+    return typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0;
+  }
+  return type === 'value' || type === 'error' || type === 'aborted';
 }
 
 /** @internal */
@@ -44,6 +49,23 @@ export function isContentList(value: unknown, empty = false): value is readonly 
         content !== null &&
         Array.isArray((content as Content).parts) &&
         (content as Content).role !== 'model',
+    )
+  );
+}
+
+/**
+ * Whether `beforeModelCall`'s contents can be sent: a non-empty list of contents with parts
+ * (Gemini refuses an empty `contents`; model turns are allowed: compaction keeps them). @internal
+ */
+export function isSendableContents(value: unknown): value is readonly Content[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (content) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as Content).parts),
     )
   );
 }

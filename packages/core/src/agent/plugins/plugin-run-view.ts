@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
@@ -5,6 +7,7 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { PluginRun } from './agent-plugin.ts';
+import { isContentList } from './plugin-results.ts';
 import type { RunServices } from './run-services.ts';
 
 /**
@@ -162,6 +165,15 @@ export class PluginRunView implements PluginRun {
     this.owner.stop ??= { plugin: this.name, reason: String(reason) };
   }
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
+    // What joins the history stays in it (a chat goes on from it): a string would join as one
+    // content per character, a null or a model turn as a history Gemini refuses.
+    if (!isContentList(contents, true))
+      return Promise.reject(
+        new InvalidArgumentError({
+          argument: 'run.addInput',
+          message: `run.addInput() (plugin "${this.name}") takes a list of user contents, e.g. [{ role: 'user', parts: [{ text: '...' }] }]; got ${describeValue(contents)}.`,
+        }),
+      );
     return this.owner.facts.addInput(contents, this.owner.stepNumber);
   }
 }

@@ -1,6 +1,8 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
+import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
@@ -23,6 +25,7 @@ import {
   isContentList,
   isExecution,
   isFinish,
+  isSendableContents,
   isStep,
   recordName,
 } from './plugin-results.ts';
@@ -276,15 +279,50 @@ export class RunPlugins {
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
-  async startRun(from = 0): Promise<void> {
+  async startRun(
+    from = 0,
+    logger?: { warn(fields: object, message: string): void },
+  ): Promise<void> {
     for (const index of this.hooks.startRun ?? []) {
       if (index < from) continue;
       const plugin = this.plugins[index] as AgentPlugin;
       const view = this.views[index] as PluginRunView;
-      view.state = await this.call(index, 'startRun', 0, () =>
-        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
-      );
+      try {
+        view.state = await this.call(index, 'startRun', 0, () =>
+          (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+        );
+      } catch (error) {
+        // The run never starts: the plugins already started (a connection opened, a budget
+        // reserved) end with its error, as they would had the run failed later.
+        const failed = from === 0 ? await this.endStarted(index, error) : undefined;
+        if (failed !== undefined)
+          logger?.warn({ err: failed }, 'a plugin failed in endRun after a startRun failed');
+        throw error;
+      }
     }
+  }
+
+  /**
+   * `endRun` (reverse order) of the plugins before `failed`, whose `startRun` ran; not again
+   * later. Returns the first `endRun` failure (the run fails with the `startRun`'s).
+   */
+  private async endStarted(failed: number, error: unknown): Promise<unknown> {
+    this.ended = true;
+    let endFailed: unknown;
+    const indexes = this.hooks.endRun ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      if (index >= failed) continue;
+      try {
+        await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
+          this.views[index] as PluginRun,
+          { error },
+        );
+      } catch (cause) {
+        endFailed ??= this.error(index, 'endRun', cause);
+      }
+    }
+    return endFailed;
   }
 
   /** `endRun` of each plugin, in reverse order; a failing one is logged by the caller, not thrown. */
@@ -316,7 +354,7 @@ export class RunPlugins {
     body: () => Promise<Result>,
     logger: { warn(fields: object, message: string): void },
   ): Promise<Result> {
-    if (this.hooks.startRun !== undefined) await this.startRun();
+    if (this.hooks.startRun !== undefined) await this.startRun(0, logger);
     let result: Result;
     try {
       result = await body();
@@ -468,6 +506,12 @@ export class RunPlugins {
           index,
           'beforeModelCall',
           'it returned something that is neither { contents } nor { type: "finish", reason }',
+        );
+      if (!isSendableContents(contents))
+        throw this.invalid(
+          index,
+          'beforeModelCall',
+          'its { contents } must be a non-empty list of contents, each { role, parts: [...] }',
         );
       current = { ...current, contents: contents as Content[] };
       followsHistory = false;
@@ -712,7 +756,8 @@ export class RunPlugins {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
     try {
-      if (record === undefined || plugin.recorded?.includes(hook) !== true) return await body();
+      if (record === undefined || plugin.recorded?.includes(hook) !== true)
+        return await this.untilAborted(body(), hook);
       const view = this.views[index] as PluginRunView;
       const agents = this.facts.services?.handOffAgents;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
@@ -759,10 +804,50 @@ export class RunPlugins {
     }
   }
 
+  /**
+   * A hook's pending result, or the run's abort: a hook that ignores `run.signal` must not keep an
+   * aborted run waiting for ever (a tool's `execute` is raced the same way). `endRun` is not
+   * raced: it runs after an abort, to clean up. The hook goes on in the background.
+   */
+  private untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T> {
+    const signal = this.facts.signal;
+    if (hook === 'endRun' || !(value instanceof Promise)) return value;
+    if (signal.aborted) {
+      value.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stopWaiting = onAbort(signal, () => {
+        value.catch(() => {});
+        reject(signal.reason);
+      });
+      value.then(
+        (settled) => {
+          stopWaiting();
+          resolve(settled);
+        },
+        (error: unknown) => {
+          stopWaiting();
+          reject(error);
+        },
+      );
+    });
+  }
+
   private error(index: number, hook: PluginHookName, cause: unknown): unknown {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
+    // The run was aborted while the hook ran (it stopped on `run.signal`, or was raced): the
+    // caller's abort, not the plugin's failure. A tool hook's is the tool path's to report, with
+    // the turn's calls answered.
+    const phase = ABORT_PHASES[hook];
+    if (phase !== undefined && this.facts.signal.aborted)
+      return new AgentAbortedError({
+        phase,
+        run: this.facts.tracker.state(),
+        cause: this.facts.signal.reason,
+      });
     const plugin = this.plugins[index] as AgentPlugin;
     const own = (plugin as unknown as Record<string, unknown>)[OWN_ERRORS_KEY];
     if (typeof own === 'function' && own(cause) === true) return cause;
@@ -784,6 +869,15 @@ export class RunPlugins {
     });
   }
 }
+
+/** Where in the run an abort during each hook outside the tool path falls. */
+const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
+  startRun: 'between-steps',
+  beforeModelCall: 'model-call',
+  wrapModelCall: 'model-call',
+  afterModelCall: 'model-call',
+  afterAnswer: 'between-steps',
+};
 
 /** Hook lists of no plugin. */
 function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {

@@ -52,7 +52,9 @@ export function safeToolErrorMessage(toolName: string, error: unknown): string {
   if (name !== undefined && name !== 'Error' && !text.startsWith(name)) text = `${name}: ${text}`;
   text = redactLocalDetails(text);
   if (text.length > MAX_TOOL_ERROR_MESSAGE_LENGTH)
-    text = `${text.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`;
+    // Without a first half of an emoji left at the cut: Gemini's JSON reader (and a span
+    // exporter's) refuses a lone surrogate.
+    text = `${text.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`;
   return `${toolName} failed: ${text}`;
 }
 

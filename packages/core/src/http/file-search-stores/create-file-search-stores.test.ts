@@ -336,6 +336,26 @@ describe('createFileSearchStores', () => {
     expect((error as Error).message).toContain('cannot index this file');
   });
 
+  it("cuts a failed operation's long reason at a whole character, never inside an emoji", async () => {
+    const gemini = createGemini({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async () =>
+        Response.json({
+          name: 'fileSearchStores/a/operations/b',
+          done: true,
+          error: { code: 3, message: `${'y'.repeat(999)}🧾 then the rest` },
+        }),
+    });
+    const error = await createFileSearchStores(gemini)
+      .waitForOperation('fileSearchStores/a/operations/b')
+      .catch((caught: unknown) => caught);
+    expect(FileSearchOperationError.isInstance(error)).toBe(true);
+    const reason = (error as FileSearchOperationError).reason ?? '';
+    expect(reason).toBe('y'.repeat(999));
+  });
+
   it('stops waiting after maxPolls, and at once on an aborted signal', async () => {
     const { stores } = await start({ filesApi: { fileSearchPolls: 50 } });
     const store = await stores.create();

@@ -1,6 +1,7 @@
 import { FileSearchOperationError } from '../../errors/files-and-batches/file-search-operation-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { sleep } from '../../retry/sleep.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type {
   FileSearchDocument,
@@ -248,7 +249,7 @@ function makeStores(
             statusCode: typeof current.error.code === 'number' ? current.error.code : undefined,
             reason:
               typeof reason === 'string'
-                ? redactSecrets(reason, secrets).slice(0, 1000)
+                ? cutText(redactSecrets(reason, secrets), 1000)
                 : undefined,
           });
         }

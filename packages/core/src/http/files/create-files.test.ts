@@ -242,6 +242,26 @@ describe('gemini.files', () => {
     expect(`${failed.message} ${JSON.stringify(failed)}`).not.toContain(key);
   });
 
+  it("cuts a FAILED file's long reason at a whole character, never inside an emoji", async () => {
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      // 999 units, then an emoji whose two halves would straddle the 1,000-unit bound.
+      fetch: async () =>
+        Response.json({
+          name: 'files/abc',
+          state: 'FAILED',
+          error: { code: 3, message: `${'x'.repeat(999)}😀 and more` },
+        }),
+    });
+    const error = await gemini.files
+      .waitUntilActive('files/abc', { pollIntervalMs: 0 })
+      .catch((caught: unknown) => caught);
+    const reason = (error as FileProcessingError).reason ?? '';
+    expect(reason).toBe('x'.repeat(999));
+  });
+
   it('ends a wait when its signal aborts', async () => {
     const gemini = await start({ filesApi: { processingPolls: 1000 } });
     const video = await gemini.files.upload(pattern(10), { mimeType: 'video/mp4' });

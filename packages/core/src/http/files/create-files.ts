@@ -4,6 +4,7 @@ import { FileProcessingError } from '../../errors/files-and-batches/file-process
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { sleep } from '../../retry/sleep.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { GeminiFile, ListFilesResponse } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
@@ -185,7 +186,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
             fileName: redactSecrets(current.name, secrets),
             state: current.state,
             reason:
-              reason === undefined ? undefined : redactSecrets(reason, secrets).slice(0, 1000),
+              reason === undefined ? undefined : cutText(redactSecrets(reason, secrets), 1000),
           });
         }
         await sleep(interval, checked.signal);

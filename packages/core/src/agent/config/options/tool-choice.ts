@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
+import { describeValue } from '../../../options/define-options.ts';
 import { checkedWhereUsed } from '../../../options/option-checks.ts';
 import type { FunctionCallingConfig } from '../../../wire/request.ts';
 import type { ToolChoice } from '../agent-options.ts';
@@ -66,7 +67,7 @@ export function resolveToolChoice({
       if (!functionNames.includes(name)) {
         throw new InvalidArgumentError({
           argument: `toolChoice.allowedFunctionNames[${index}]`,
-          message: `toolChoice.allowedFunctionNames[${index}] is ${JSON.stringify(name)}, which no tool declares. Declared functions: ${functionNames.join(', ')}.`,
+          message: `toolChoice.allowedFunctionNames[${index}] is ${describeValue(name)}, which no tool declares. Declared functions: ${functionNames.join(', ')}.`,
         });
       }
     });
@@ -93,7 +94,7 @@ function readChoice(toolChoice: ToolChoice): {
   if (mode !== 'ANY' && mode !== 'VALIDATED') {
     throw new InvalidArgumentError({
       argument: 'toolChoice.mode',
-      message: `toolChoice.mode must be 'ANY' or 'VALIDATED' when allowedFunctionNames is given (the API ignores the names in other modes); got ${JSON.stringify(mode)}.`,
+      message: `toolChoice.mode must be 'ANY' or 'VALIDATED' when allowedFunctionNames is given (the API ignores the names in other modes); got ${describeValue(mode)}.`,
     });
   }
   if (!Array.isArray(allowedFunctionNames)) {
@@ -108,6 +109,6 @@ function readChoice(toolChoice: ToolChoice): {
 function badMode(argument: string, value: unknown): InvalidArgumentError {
   return new InvalidArgumentError({
     argument,
-    message: `${argument} must be 'AUTO', 'ANY', 'NONE', 'VALIDATED', or { mode: 'ANY' | 'VALIDATED', allowedFunctionNames: [...] }; got ${JSON.stringify(value)}.`,
+    message: `${argument} must be 'AUTO', 'ANY', 'NONE', 'VALIDATED', or { mode: 'ANY' | 'VALIDATED', allowedFunctionNames: [...] }; got ${describeValue(value)}.`,
   });
 }

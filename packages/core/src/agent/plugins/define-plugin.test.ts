@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { defineTool } from '../../tools/define/define-tool.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../create-agent.ts';
+import type { AgentPlugin, PluginRun } from './agent-plugin.ts';
+import { definePlugin } from './define-plugin.ts';
+
+const MODEL = 'gemini-2.5-flash';
+
+/** The InvalidArgumentError `make` throws. */
+function refusal(make: () => unknown): InvalidArgumentError {
+  let thrown: unknown;
+  try {
+    make();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+  return thrown as InvalidArgumentError;
+}
+
+describe('definePlugin', () => {
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'my-plugin'],
+    ['a function', () => ({ name: 'x' })],
+  ])('refuses %s with a typed error that shows a plugin', (_, value) => {
+    const error = refusal(() => definePlugin(value as never));
+    expect(error.argument).toBe('plugin');
+    expect(error.message).toContain("{ name: 'my-plugin'");
+  });
+
+  it('copies a plain object: changing the original afterwards changes nothing the run uses', async () => {
+    const gemini = createScriptedGemini([textTurn('Hi.')]);
+    const calls: string[] = [];
+    const written: AgentPlugin = {
+      name: 'original',
+      beforeModelCall: () => {
+        calls.push('original');
+      },
+    };
+    const plugin = definePlugin(written);
+    written.beforeModelCall = () => {
+      calls.push('swapped');
+    };
+    (written as { name: string }).name = 'renamed';
+    expect(plugin).not.toBe(written);
+    expect(plugin.name).toBe('original');
+    await createAgent({ gemini, model: MODEL, plugins: [plugin] }).run('Hi');
+    expect(calls).toEqual(['original']);
+  });
+
+  it('shows only what the user wrote in a copy or a JSON view', () => {
+    const plugin = definePlugin({
+      name: 'quiet',
+      recorded: ['afterAnswer'],
+      afterAnswer: () => undefined,
+    });
+    expect(Object.keys(plugin).sort()).toEqual(['afterAnswer', 'name', 'recorded']);
+    expect(JSON.parse(JSON.stringify(plugin))).toEqual({
+      name: 'quiet',
+      recorded: ['afterAnswer'],
+    });
+    // A spread copy is no longer a plugin definePlugin made: refused by name, not run half-made.
+    const error = refusal(() =>
+      createAgent({ gemini: createScriptedGemini([]), model: MODEL, plugins: [{ ...plugin }] }),
+    );
+    expect(error.argument).toBe('plugins[0]');
+    expect(error.message).toContain('definePlugin()');
+  });
+
+  it('takes an object without a prototype', async () => {
+    const gemini = createScriptedGemini([textTurn('Hi.')]);
+    let asked = 0;
+    const bare = Object.assign(Object.create(null) as object, {
+      name: 'bare',
+      beforeModelCall: () => {
+        asked++;
+      },
+    }) as AgentPlugin;
+    await createAgent({ gemini, model: MODEL, plugins: [definePlugin(bare)] }).run('Hi');
+    expect(asked).toBe(1);
+  });
+
+  it('takes a frozen object, and a plugin made twice is still one plugin', async () => {
+    const gemini = createScriptedGemini([textTurn('Hi.')]);
+    let asked = 0;
+    const frozen = Object.freeze({
+      name: 'frozen',
+      beforeModelCall: () => {
+        asked++;
+      },
+    });
+    const twice = definePlugin(definePlugin(frozen));
+    await createAgent({ gemini, model: MODEL, plugins: [twice] }).run('Hi');
+    expect(asked).toBe(1);
+  });
+
+  it("keeps a class instance's getters, inherited hooks and state on the instance", async () => {
+    class Base {
+      protected seen: string[] = [];
+      beforeToolCall(call: { toolName: string }): undefined {
+        this.seen.push(call.toolName);
+        return undefined;
+      }
+    }
+    class Audit extends Base implements AgentPlugin<{ started: number }> {
+      get name(): string {
+        return 'audit';
+      }
+      get recorded(): readonly ['beforeToolCall'] {
+        return ['beforeToolCall'];
+      }
+      startRun(): { started: number } {
+        return { started: this.seen.length };
+      }
+      endRun(run: PluginRun<{ started: number }>): void {
+        this.seen.push(`end after ${run.state.started}`);
+      }
+      report(): string[] {
+        return this.seen;
+      }
+    }
+    const audit = new Audit();
+    const plugin = definePlugin(audit);
+    expect(plugin.name).toBe('audit');
+    expect(plugin.recorded).toEqual(['beforeToolCall']);
+    const gemini = createScriptedGemini([
+      callsTurn(['lookup', { city: 'Oslo' }, 'c1']),
+      textTurn('ok'),
+    ]);
+    const tool = defineTool({
+      name: 'lookup',
+      description: 'Looks a city up.',
+      parameters: z.object({ city: z.string() }),
+      execute: ({ city }) => city,
+    });
+    await createAgent({ gemini, model: MODEL, tools: [tool], plugins: [plugin] }).run('Weather?');
+    expect(audit.report()).toEqual(['lookup', 'end after 0']);
+  });
+});
+
+describe('the plugins a run is given', () => {
+  const gemini = createScriptedGemini([]);
+  const withPlugins = (plugins: unknown[]) => () =>
+    createAgent({ gemini, model: MODEL, plugins: plugins as AgentPlugin[] });
+
+  it('takes a name of 100 characters and refuses one of 101', () => {
+    expect(withPlugins([definePlugin({ name: 'n'.repeat(100) })])).not.toThrow();
+    const error = refusal(withPlugins([definePlugin({ name: 'n'.repeat(101) })]));
+    expect(error.argument).toBe('plugins[0].name');
+    expect(error.message).toContain('at most 100 characters');
+  });
+
+  it('takes names that differ only by case or in unicode as two plugins', () => {
+    expect(
+      withPlugins([
+        definePlugin({ name: 'Audit' }),
+        definePlugin({ name: 'audit' }),
+        definePlugin({ name: 'audit-🔒' }),
+      ]),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['a name that is not a string', { name: 7 }, 'plugins[0].name', /non-empty string/],
+    [
+      'recorded as a string',
+      { name: 'a', afterAnswer() {}, recorded: 'afterAnswer' },
+      'plugins[0].recorded',
+      /must be an array of hook names/,
+    ],
+    [
+      'recorded naming endRun',
+      { name: 'a', endRun() {}, recorded: ['endRun'] },
+      'plugins[0].recorded',
+      /not a hook whose result can be recorded/,
+    ],
+    [
+      'recorded naming an unknown hook',
+      { name: 'a', recorded: ['onError'] },
+      'plugins[0].recorded',
+      /not a hook whose result can be recorded/,
+    ],
+    [
+      'wrapModelRequest that is not a function',
+      { name: 'a', wrapModelRequest: {} },
+      'plugins[0].wrapModelRequest',
+      /must be a function/,
+    ],
+    [
+      'a hook misspelt in lower case',
+      { name: 'a', aftertoolcall() {} },
+      'plugins[0].aftertoolcall',
+      /did you mean afterToolCall/,
+    ],
+  ])('refuses %s, naming where', (_, plugin, argument, message) => {
+    const error = refusal(withPlugins([definePlugin(plugin as AgentPlugin)]));
+    expect(error.argument).toBe(argument);
+    expect(error.message).toMatch(message);
+  });
+
+  it('names the plugin at fault by its place when an earlier one is fine', () => {
+    const error = refusal(
+      withPlugins([
+        definePlugin({ name: 'fine' }),
+        definePlugin({ name: 'broken', beforeModelCall: 'soon' as never }),
+      ]),
+    );
+    expect(error.argument).toBe('plugins[1].beforeModelCall');
+    expect(error.message).toContain('plugin "broken"');
+  });
+
+  it('lets other own fields of a plugin be (its options, its helpers)', () => {
+    expect(
+      withPlugins([definePlugin({ name: 'a', options: { level: 2 }, helper() {} } as AgentPlugin)]),
+    ).not.toThrow();
+  });
+});
