@@ -84,6 +84,7 @@ const CORE_ISOLATED = [
   'src/platform/web/api-call-error-of.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
+  'src/agent/stream-chunk-once.test.ts',
 ];
 /**
  * Every time limit of a test is a hang guard, sized for a two-core machine at load 20 (a fresh

@@ -63,7 +63,9 @@ export type StreamSteering = {
 
 /**
  * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run. The
- * emitter stamps `path: []` on events that have none (the top agent's own).
+ * emitter stamps `path: []` on events that have none (the top agent's own). A caller that starts
+ * the loop itself (the agent's `stream`) opens the queue with {@link openAgentStream} instead, so
+ * that no frame of this function or of `start` lies between `agent.stream()` and the transport.
  * @internal
  */
 export function createAgentStream<Output>(
@@ -75,11 +77,43 @@ export function createAgentStream<Output>(
   steering?: StreamSteering | undefined,
   maxChildBacklog: number = DEFAULT_MAX_CHILD_BACKLOG,
 ): AgentStream<Output> {
+  if (userSignal !== undefined && !isAbortSignal(userSignal)) {
+    return openAgentStream<Output>(undefined, steering, maxChildBacklog).attach(
+      Promise.reject(invalidSignalError()),
+    );
+  }
+  const opened = openAgentStream<Output>(userSignal, steering, maxChildBacklog);
+  return opened.attach(start(opened.emit, opened.signal));
+}
+
+/**
+ * A stream's event queue opened before its run starts: the run is given `emit` and `signal`, and
+ * the run's promise, once started, is handed to `attach`, which returns the stream.
+ * @internal
+ */
+export type OpenedAgentStream<Output> = {
+  /** The run's emitter: queues an event (stamping `path: []` on the top agent's own). */
+  readonly emit: (event: UntaggedAgentEvent<unknown>) => void | Promise<void>;
+  /** Aborts the run: the caller's signal followed, `abort()`, or the reader leaving. */
+  readonly signal: AbortSignal;
+  /** The stream over the run's promise (called once, at once: events may already be queued). */
+  attach(run: Promise<AgentResult<Output>>): AgentStream<Output>;
+};
+
+/**
+ * Opens a stream's event queue (see {@link createAgentStream}); `userSignal` must be an
+ * AbortSignal or `undefined` (the caller refuses another value before the run starts).
+ * @internal
+ */
+export function openAgentStream<Output>(
+  userSignal: AbortSignal | undefined,
+  steering?: StreamSteering | undefined,
+  maxChildBacklog: number = DEFAULT_MAX_CHILD_BACKLOG,
+): OpenedAgentStream<Output> {
   const controller = new AbortController();
   // The run's own signal, dropped when the run ends: its abort listener stays for the run.
   holdAbortListener(controller.signal);
-  const validSignal = userSignal === undefined || isAbortSignal(userSignal);
-  const unfollow = validSignal ? followSignal(userSignal, controller) : undefined;
+  const unfollow = followSignal(userSignal, controller);
   const signal = controller.signal;
   // A queue read from `head`: shifting a long array on every event would be O(n) each time.
   let queue: AgentEvent<Output>[] = [];
@@ -166,8 +200,7 @@ export function createAgentStream<Output>(
     return event;
   };
 
-  const begin = validSignal ? start : () => Promise.reject(invalidSignalError());
-  const result = begin((untagged) => {
+  const emit = (untagged: UntaggedAgentEvent<unknown>): void | Promise<void> => {
     if (ended) return;
     // Stamped in place: every event is a fresh object the loop made for this emit.
     if (untagged.path === undefined) (untagged as { path: AgentPath }).path = TOP_PATH;
@@ -190,26 +223,15 @@ export function createAgentStream<Output>(
       waiting.room.push(resume);
       held.add(waiting);
     });
-  }, signal).then(
-    (value) => {
-      unfollow?.();
-      ended = true;
-      releaseAll();
-      wake();
-      return value;
-    },
-    (error: unknown) => {
-      unfollow?.();
-      ended = true;
-      releaseAll();
-      failure = { error };
-      wake();
-      throw error;
-    },
-  );
-  // Observed here so that a consumer who only iterates never sees an unhandled rejection; a
-  // consumer who awaits `result` still gets the rejection.
-  result.catch(() => {});
+  };
+  // The run is over: its followers and held producers are let go, and the readers woken.
+  const end = (error?: { error: unknown }): void => {
+    unfollow();
+    ended = true;
+    releaseAll();
+    failure = error;
+    wake();
+  };
 
   const iterator: AsyncIterator<AgentEvent<Output>> = {
     next() {
@@ -266,30 +288,49 @@ export function createAgentStream<Output>(
     };
 
   return {
-    result,
-    steer: steerWith('steer'),
-    queue: steerWith('queue'),
-    abort(reason?: unknown) {
-      if (!ended)
-        controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));
-    },
-    [Symbol.asyncIterator]: claim,
-    toReadableStream() {
-      const iterator = claim();
-      return new ReadableStream<AgentEvent<Output>>({
-        async pull(stream) {
-          try {
-            const next = await iterator.next();
-            if (next.done === true) stream.close();
-            else stream.enqueue(next.value);
-          } catch (error) {
-            stream.error(error);
-          }
+    emit,
+    signal,
+    attach(run: Promise<AgentResult<Output>>): AgentStream<Output> {
+      const result = run.then(
+        (value) => {
+          end();
+          return value;
         },
-        async cancel() {
-          await iterator.return?.();
+        (error: unknown) => {
+          end({ error });
+          throw error;
         },
-      });
+      );
+      // Observed here so that a consumer who only iterates never sees an unhandled rejection; a
+      // consumer who awaits `result` still gets the rejection.
+      result.catch(() => {});
+      return {
+        result,
+        steer: steerWith('steer'),
+        queue: steerWith('queue'),
+        abort(reason?: unknown) {
+          if (!ended)
+            controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));
+        },
+        [Symbol.asyncIterator]: claim,
+        toReadableStream() {
+          const iterator = claim();
+          return new ReadableStream<AgentEvent<Output>>({
+            async pull(stream) {
+              try {
+                const next = await iterator.next();
+                if (next.done === true) stream.close();
+                else stream.enqueue(next.value);
+              } catch (error) {
+                stream.error(error);
+              }
+            },
+            async cancel() {
+              await iterator.return?.();
+            },
+          });
+        },
+      };
     },
   };
 }

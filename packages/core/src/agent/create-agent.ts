@@ -12,8 +12,9 @@ import { ownSteering } from '../steering/own-steering.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import {
   type AgentStream,
-  createAgentStream,
   invalidSignalError,
+  type OpenedAgentStream,
+  openAgentStream,
   type StreamSteering,
 } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns, registeredTurnsOf } from './agent-turns.ts';
@@ -188,6 +189,13 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
+  /** A run's options checked (throws what the run rejects with): the agent open, a real signal. */
+  const checkedRunOptions = (options: RunOptions | undefined): RunOptions => {
+    if (closing !== undefined) throw closedError();
+    const checked = checkRunOptions(options);
+    if (checked.signal !== undefined && !isAbortSignal(checked.signal)) throw invalidSignalError();
+    return checked;
+  };
   /**
    * A unary run's options checked and turned into the loop's, its own controller following the
    * caller's signal; throws what the run rejects with. Returns before the run starts, so it is
@@ -198,28 +206,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     conversationId: string | undefined,
     late: LatePlugins | undefined,
   ): UnaryStart => {
-    if (closing !== undefined) throw closedError();
-    const checked = checkRunOptions(options);
-    const { signal, history, steering, budget, compaction, guardrails, plugins } = checked;
-    const stopWhen = readStopWhen(checked.stopWhen);
-    if (signal !== undefined && !isAbortSignal(signal)) throw invalidSignalError();
+    const checked = checkedRunOptions(options);
     const controller = new AbortController();
     // The run's own signal, dropped when the run ends: its abort listener stays for the run.
     holdAbortListener(controller.signal);
-    const unfollow = followSignal(signal, controller);
-    const runOptions: RunLoopOptions = {
-      signal: controller.signal,
-      streaming: false,
-      conversationId,
-      emit: undefined,
-      history,
-      guardrails,
-      stopWhen,
-      late,
-      budget,
-      compaction,
-      plugins: withSteering(plugins, steering),
-    };
+    const unfollow = followSignal(checked.signal, controller);
+    const runOptions = loopOptions(checked, controller.signal, undefined, conversationId, late);
     return { runOptions, controller, unfollow };
   };
   /** The started run kept in flight (for close()) until it settles. */
@@ -241,13 +233,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   };
 
   /**
-   * What createAgentStream needs for a streamed run: its start (the loop, called once the stream
-   * is made), the caller's signal, and its steering; a start that rejects when the agent is
-   * closed or an option is wrong. Returns before the run starts (issue 53 item 8, as
-   * startUnary).
+   * A streamed run's options checked, its event queue opened (following the caller's signal,
+   * steered through its handle) and the loop's options made with the queue's emitter and signal;
+   * no `runOptions` when the agent is closed or an option is wrong (the stream then only rejects
+   * with `failure`). Returns before the run starts: the caller starts the loop itself, so no frame
+   * of this function or of a start closure lies between agent.stream() and the transport (issue 53
+   * item 8, as startUnary).
    */
   const startStream = (
-    input: AgentInput,
     options: RunOptions | undefined,
     conversationId: string | undefined,
     startChild: RunLoopOptions['startChild'],
@@ -255,65 +248,30 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     given: LatePlugins | undefined,
     services?: RunLoopOptions['services'],
   ): StreamStart<Output> => {
-    if (closing !== undefined) {
-      const closed = closedError();
-      return {
-        start: () => Promise.reject(closed),
-        signal: undefined,
-        steering: undefined,
-        failed: true,
-      };
-    }
     let checked: RunOptions;
     try {
-      checked = checkRunOptions(options);
-    } catch (error) {
-      return {
-        start: () => Promise.reject(error),
-        signal: undefined,
-        steering: undefined,
-        failed: true,
-      };
+      checked = checkedRunOptions(options);
+    } catch (failure) {
+      return { stream: openAgentStream<Output>(undefined), runOptions: undefined, failure };
     }
-    const { signal, history, budget, compaction, guardrails, plugins } = checked;
-    const stopWhen = readStopWhen(checked.stopWhen);
     // A stream steers through its handle: with the caller's controller, or one of its own,
     // which joins the run on its first message (a stream nobody steers runs no steering).
     const { steering } = checked;
     const late: LatePlugins | undefined =
       given ?? (steering === undefined ? { joining: undefined, closed: false } : undefined);
-    return {
-      start: (emit, streamSignal) => {
-        const runOptions: RunLoopOptions = {
-          signal: streamSignal,
-          streaming: true,
-          conversationId,
-          emit,
-          history,
-          guardrails,
-          stopWhen,
-          late,
-          budget,
-          compaction,
-          startChild,
-          plugins: withSteering(plugins, steering),
-          recordHook,
-          services,
-        };
-        const loop = loadedLoop(runOptions);
-        return loop === undefined
-          ? startRunAfterLoad(input, runOptions)
-          : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions));
-      },
-      signal,
-      steering:
-        steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
-      failed: false,
-    };
+    const stream = openAgentStream<Output>(
+      checked.signal,
+      steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
+    );
+    const runOptions = loopOptions(checked, stream.signal, stream.emit, conversationId, late);
+    // Set when a durable runner streams (absent for a plain run, as in a unary run's options).
+    if (startChild !== undefined) runOptions.startChild = startChild;
+    if (recordHook !== undefined) runOptions.recordHook = recordHook;
+    if (services !== undefined) runOptions.services = services;
+    return { stream, runOptions, failure: undefined };
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
-  const keepStream = (stream: AgentStream<Output>, failed: boolean): AgentStream<Output> => {
-    if (failed) return stream;
+  const keepStream = (stream: AgentStream<Output>): AgentStream<Output> => {
     markRedactingStream(stream);
     const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
     inFlight.add(entry);
@@ -411,8 +369,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       services,
     ): AgentStream<Output> {
       // As agent.stream below, with what only a chat session or a durable runner passes.
-      const start = startStream(
-        input,
+      const { stream, runOptions, failure } = startStream(
         options,
         conversationId,
         startChild,
@@ -420,9 +377,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         given,
         services,
       );
+      if (runOptions === undefined) return stream.attach(Promise.reject(failure));
+      const loop = loadedLoop(runOptions);
       return keepStream(
-        createAgentStream<Output>(start.start, start.signal, start.steering),
-        start.failed,
+        stream.attach(
+          loop === undefined
+            ? startRunAfterLoad(input, runOptions)
+            : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
+        ),
       );
     },
   };
@@ -449,12 +411,24 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(start.runOptions)),
       );
     },
-    // turns.stream's body, not a call of it (issue 53 item 8, as run above).
+    // turns.stream's body, not a call of it (issue 53 item 8, as run above): the loop is started
+    // from this frame, the stream's queue opened by startStream and attached to the run after.
     stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> => {
-      const start = startStream(input, options, undefined, undefined, undefined, undefined);
+      const { stream, runOptions, failure } = startStream(
+        options,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      );
+      if (runOptions === undefined) return stream.attach(Promise.reject(failure));
+      const loop = loadedLoop(runOptions);
       return keepStream(
-        createAgentStream<Output>(start.start, start.signal, start.steering),
-        start.failed,
+        stream.attach(
+          loop === undefined
+            ? startRunAfterLoad(input, runOptions)
+            : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
+        ),
       );
     },
     close(): Promise<void> {
@@ -506,13 +480,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // exactly as with a static import (see `loadedLoop` in createAgent).
 type RunLoopModule = typeof import('./loop/run-loop.ts');
 
-/** A streamed run about to start: createAgentStream's arguments, and whether it failed already. */
+/**
+ * A streamed run about to start: its event queue and the loop's options; or, when the agent is
+ * closed or an option is wrong, no options and the `failure` the stream rejects with (such a
+ * stream is not kept in flight).
+ */
 type StreamStart<Output> = {
-  start: Parameters<typeof createAgentStream<Output>>[0];
-  signal: AbortSignal | undefined;
-  steering: StreamSteering | undefined;
-  /** The agent is closed or an option is wrong: the stream only rejects, and is not kept. */
-  failed: boolean;
+  stream: OpenedAgentStream<Output>;
+  runOptions: RunLoopOptions | undefined;
+  failure: unknown;
 };
 
 /** A unary run about to start: the loop's options, and what ends with the run. */
@@ -585,6 +561,29 @@ function listPlugins(
   for (const plugin of config.requestPlugins) if (!plugins.includes(plugin)) plugins.push(plugin);
   if (cache !== undefined) plugins.push(cache);
   return Object.freeze([...plugins, ...config.defaultPlugins]);
+}
+
+/** The loop's options of a top run (unary without `emit`, streamed with the stream's). */
+function loopOptions(
+  checked: RunOptions,
+  signal: AbortSignal,
+  emit: RunLoopOptions['emit'],
+  conversationId: string | undefined,
+  late: LatePlugins | undefined,
+): RunLoopOptions {
+  return {
+    signal,
+    streaming: emit !== undefined,
+    conversationId,
+    emit,
+    history: checked.history,
+    guardrails: checked.guardrails,
+    stopWhen: readStopWhen(checked.stopWhen),
+    late,
+    budget: checked.budget,
+    compaction: checked.compaction,
+    plugins: withSteering(checked.plugins, checked.steering),
+  };
 }
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */

@@ -31,12 +31,17 @@ import { createAgent } from './create-agent.ts';
  * generateContent calls sendWithRetry and ends the attempt itself (no requestJson frame), and the
  * first attempt is sendWithRetry's own body (no runAttempt frame). A unary run's 8: the facade's
  * run, runLoop, runModelSteps, callModelStep, continuation, the entry, sendWithRetry, the
- * transport. A stream's 3 more are the facade's stream and its start closure, createAgentStream,
+ * transport. A stream's 3 more were the facade's stream and its start closure, createAgentStream,
  * and the stream iterator's first pull (ChunksOfBatches.next, openChunkBatches) in place of the
- * entry.
+ * entry. 8 for a stream too (helper stream-path): the facade's stream opens the stream's queue
+ * (openAgentStream) and starts the loop itself, attaching the run's promise after (no
+ * createAgentStream and start frames), and the iterator's first pull sends the request itself
+ * (sendWithRetry bound as the batches' opener; the batches' generator starts on its promise). A
+ * stream's 8: the facade's stream, runLoop, runModelSteps, callModelStep, continuation,
+ * ChunksOfBatches.next (the first pull, in place of the entry), sendWithRetry, the transport.
  */
 const UNARY_CEILING = 8;
-const STREAM_CEILING = 11;
+const STREAM_CEILING = 8;
 
 const fake = createFakeGemini({ script: () => turn.text('Hello.') });
 afterAll(() => fake.close());

@@ -2,7 +2,7 @@ import { setOwnKey } from '../shared/set-own-key.ts';
 import type { FunctionCall, Part } from '../wire/content.ts';
 import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
 import { applyPartialArgs } from './apply-partial-args.ts';
-import { mergeCandidateField } from './merge-candidate-field.ts';
+import { mergeCandidateField, type UnitedLists } from './merge-candidate-field.ts';
 
 /**
  * Folds the chunks of a `streamGenerateContent` stream, one at a time, into the response
@@ -74,6 +74,8 @@ export function createStreamAccumulator(): StreamAccumulator {
   const top: AnyRecord = {};
   const candidates: CandidateState[] = [];
   let lastCandidate: CandidateState | undefined;
+  // The keys of the lists united across chunks (citations): each entry written out once.
+  const united: UnitedLists = new WeakMap();
 
   function candidateState(index: number): CandidateState {
     if (lastCandidate !== undefined && lastCandidate.index === index) return lastCandidate;
@@ -103,7 +105,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       if (key === 'content') {
         if (isRecord(value)) pushContent(state, value);
       } else {
-        mergeCandidateField(state.fields, key, value);
+        mergeCandidateField(state.fields, key, value, united);
       }
     }
   }

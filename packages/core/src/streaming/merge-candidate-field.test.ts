@@ -45,6 +45,27 @@ describe('folding candidate fields across chunks', () => {
     expect(candidate?.citationMetadata).toEqual({ citationSources: [first, second] });
   });
 
+  it('keeps repeats out across many chunks, and after a list was replaced (not an array)', () => {
+    const fourth = { startIndex: 1700, endIndex: 1800, uri: 'https://d.example/4' };
+    const accumulator = createStreamAccumulator();
+    accumulator.push(chunk('a', { citationMetadata: { citations: [first] } }));
+    accumulator.push(chunk('b', { citationMetadata: { citations: [first, second] } }));
+    // A response handed out now keeps the list it had when later chunks unite more.
+    const early = accumulator.response().candidates?.[0]?.citationMetadata;
+    accumulator.push(chunk('c', { citationMetadata: { citations: [second, first, third] } }));
+    accumulator.push(
+      chunk('d', { citationMetadata: { citations: 'garbled' } } as unknown as Partial<Candidate>),
+    );
+    accumulator.push(chunk('e', { citationMetadata: { citations: [third, fourth] } }));
+    accumulator.push(chunk('f', { citationMetadata: { citations: [fourth, first] } }));
+    expect(early).toEqual({ citations: [first, second] });
+    // The list a gateway garbled is replaced (the last value wins), and repeats are told again
+    // from the list that replaced it.
+    expect(accumulator.response().candidates?.[0]?.citationMetadata).toEqual({
+      citations: [third, fourth, first],
+    });
+  });
+
   it('concatenates per-token log probabilities and recomputes avgLogprobs', () => {
     const candidate = fold(
       chunk('a', {

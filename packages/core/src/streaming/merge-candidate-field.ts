@@ -28,19 +28,27 @@ type AnyRecord = Record<string, unknown>;
  * `null` is absent, at the top and one level down (a gateway that writes absent fields as `null`
  * sends `citations: null` on every chunk without citations), and an empty object never replaces
  * one with content.
+ *
+ * `united` records the united lists' entries (see {@link UnitedLists}), kept by the caller from
+ * chunk to chunk.
  * @internal
  */
-export function mergeCandidateField(target: AnyRecord, key: string, value: unknown): void {
+export function mergeCandidateField(
+  target: AnyRecord,
+  key: string,
+  value: unknown,
+  united: UnitedLists,
+): void {
   if (value == null) return;
   const previous = target[key];
   if (isRecord(value) && previous !== undefined && isEmptyRecord(value)) return;
   if (isRecord(previous) && isRecord(value)) {
     switch (key) {
       case 'citationMetadata':
-        target[key] = uniteLists(previous, value, ['citations', 'citationSources']);
+        target[key] = uniteLists(previous, value, CITATION_LISTS, united);
         return;
       case 'urlContextMetadata':
-        target[key] = uniteLists(previous, value, ['urlMetadata']);
+        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, united);
         return;
       case 'groundingMetadata':
         target[key] = withoutNulls(previous, value);
@@ -55,14 +63,35 @@ export function mergeCandidateField(target: AnyRecord, key: string, value: unkno
   if (key === 'avgLogprobs') refreshAverage(target);
 }
 
+/**
+ * The lists a stream's chunks united so far (one per stream: each list is its own array), each with the JSON text of its entries (how a
+ * repeated entry is told): an entry is written out once, when it is first compared, not again for
+ * every later chunk that brings the list (each later chunk wrote all the entries before it out
+ * again: a chunk's citations serialised once per chunk after it). Keyed by the list's array,
+ * which a united list replaces by its own: a list the chunks replaced otherwise (a field that was
+ * not an object, a list that was not an array) has no entry, and its keys are written out anew.
+ * @internal
+ */
+export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
+
+const CITATION_LISTS = ['citations', 'citationSources'] as const;
+const URL_CONTEXT_LISTS = ['urlMetadata'] as const;
+
 /** `previous` with the lists under `keys` united with `next`'s, other keys from `next`. */
-function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[]): AnyRecord {
+function uniteLists(
+  previous: AnyRecord,
+  next: AnyRecord,
+  keys: readonly string[],
+  lists: UnitedLists,
+): AnyRecord {
   const merged = withoutNulls(previous, next);
   for (const key of keys) {
     const before = previous[key];
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
-    const seen = new Set(before.map((entry) => JSON.stringify(entry)));
+    // A WeakMap: the lists replaced by later chunks are let go with their keys.
+    const seen = lists.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
+    // A copy: a response already handed out keeps the list it had.
     const united = [...before];
     for (const entry of after) {
       const text = JSON.stringify(entry);
@@ -70,6 +99,7 @@ function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[
       seen.add(text);
       united.push(entry);
     }
+    lists.set(united, seen);
     merged[key] = united;
   }
   return merged;
