@@ -1,4 +1,5 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
@@ -68,7 +69,26 @@ export interface PluginRun<State = unknown> {
    *   joined, and the run ends with that error once the hook returns it.
    */
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
+  /**
+   * Stops the run as a guardrail does: throws a `GuardrailTrippedError` (from
+   * `@gemloop/core/errors`) with these fields, which ends the run as it is (not wrapped in a
+   * `PluginError`). From a tool hook the turn's other calls are answered first, as for a tool
+   * guardrail's `throw`. In a `recorded` hook the trip is stored as data (the verdict, not the
+   * error), so a durable run replays it as the same typed error with the same fields, without
+   * calling the hook again. `reason` is redacted by the run's redactor.
+   */
+  trip(trip: PluginTrip): never;
 }
+
+/** Why a plugin stopped the run ({@link PluginRun.trip}): the fields of the `GuardrailTrippedError`. */
+export type PluginTrip = {
+  /** The guardrail (or policy) that stopped the run: the error's `guardrailName`. */
+  readonly guardrailName: string;
+  /** What it checked: the run's input, its answer, a call's arguments or its result. */
+  readonly phase: GuardrailPhase;
+  /** Why: the error's `reason`. */
+  readonly reason: string;
+};
 
 /** The model call about to be made (or being made, for a wrapper). */
 export type ModelCallDraft = {
@@ -190,7 +210,21 @@ export type ToolCallDraft = {
 export type ToolCallDecision =
   | { readonly type: 'args'; readonly args: Record<string, unknown> }
   | { readonly type: 'result'; readonly result: unknown }
-  | { readonly type: 'deny'; readonly message: string };
+  | { readonly type: 'deny'; readonly message: string }
+  | ToolCallAsk;
+
+/**
+ * Run the call only if a person approves it: the call goes to the agent's `beforeToolCall`
+ * option (the approval hook) with `askedBy` set, and runs only on an explicit `{ type:
+ * 'approve' }` (or `modify`); silence, or no approval hook at all, denies it and tells the model
+ * why. The arguments are parsed by the tool's schema first, as for any call (a call with bad
+ * arguments never reaches the person). A tool guardrail's `ask` is this.
+ */
+export type ToolCallAsk = {
+  readonly type: 'ask';
+  /** Who asked, as the approval hook's `askedBy` shows it. @defaultValue the plugin's name */
+  readonly askedBy?: string | undefined;
+};
 
 /** How a tool's `execute` ended, as `wrapToolCall` sees it and may return it. */
 export type ToolExecution =
@@ -281,7 +315,10 @@ export interface AgentPlugin<State = unknown> {
     answer: AnswerDraft,
     run: PluginRun<State>,
   ): void | StepOutcome | Promise<void | StepOutcome>;
-  /** Before a function call runs (before its arguments are parsed, approvals and guardrails). */
+  /**
+   * Before a function call runs (before its arguments are parsed, approvals and guardrails):
+   * other arguments, a result, a denial, or an `ask` for a person's approval.
+   */
   beforeToolCall?(
     call: ToolCallDraft,
     run: PluginRun<State>,

@@ -1,10 +1,12 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
-import type { PluginRun } from './agent-plugin.ts';
+import type { PluginRun, PluginTrip } from './agent-plugin.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -161,4 +163,37 @@ export class PluginRunView implements PluginRun {
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
     return this.owner.facts.addInput(contents, this.owner.stepNumber);
   }
+  trip(trip: PluginTrip): never {
+    const { guardrailName, phase, reason } = (trip ?? {}) as Partial<PluginTrip>;
+    const problem =
+      typeof guardrailName !== 'string' || guardrailName === '' || guardrailName.length > 100
+        ? 'guardrailName must be a non-empty string of at most 100 characters'
+        : !PHASES.includes(phase as PluginTrip['phase'])
+          ? `phase must be one of ${PHASES.join(', ')}`
+          : typeof reason !== 'string'
+            ? 'reason must be a string'
+            : undefined;
+    // Thrown in a hook, this ends the run as the hook's `PluginError` (naming plugin and hook).
+    if (problem !== undefined)
+      throw new InvalidArgumentError({ argument: 'run.trip', message: `run.trip(): ${problem}.` });
+    throw tripError({ guardrailName, phase, reason } as PluginTrip, this.owner.facts);
+  }
+}
+
+const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
+
+/**
+ * The error a trip ends the run with (see `PluginRun.trip`): its reason redacted, holding the run
+ * as it is now. @internal
+ */
+export function tripError(
+  trip: PluginTrip,
+  facts: Pick<PluginRunFacts, 'redact' | 'tracker'>,
+): GuardrailTrippedError {
+  return new GuardrailTrippedError({
+    guardrailName: trip.guardrailName,
+    phase: trip.phase,
+    reason: facts.redact(trip.reason),
+    run: facts.tracker.state(),
+  });
 }

@@ -1,6 +1,7 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
@@ -8,6 +9,7 @@ import type {
   ModelCallDraft,
   PluginHookName,
   PluginRun,
+  PluginTrip,
   StepOutcome,
   ToolCallDecision,
   ToolCallDraft,
@@ -26,7 +28,7 @@ import {
   isStep,
   recordName,
 } from './plugin-results.ts';
-import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
+import { type PluginRunFacts, PluginRunView, tripError } from './plugin-run-view.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
@@ -122,6 +124,15 @@ export type PluginEngine = {
     loop: never,
   ) => Promise<unknown>;
 };
+
+/** A `beforeToolCall` chain's decision, its `ask` resolved (who asked, the arguments to parse). @internal */
+export type PluginToolDecision =
+  | Exclude<ToolCallDecision, { readonly type: 'ask' }>
+  | {
+      readonly type: 'ask';
+      readonly askedBy: string;
+      readonly args?: Record<string, unknown> | undefined;
+    };
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
@@ -555,8 +566,11 @@ export class RunPlugins {
     return undefined;
   }
 
-  /** The first decision of a `beforeToolCall` (in order); `args` decisions chain. */
-  async beforeToolCall(draft: ToolCallDraft): Promise<ToolCallDecision | undefined> {
+  /**
+   * The first decision of a `beforeToolCall` (in order); `args` decisions chain, and an `ask`
+   * carries the arguments the hooks before it gave (`args`) and who asked.
+   */
+  async beforeToolCall(draft: ToolCallDraft): Promise<PluginToolDecision | undefined> {
     let current = draft;
     let changed: ToolCallDecision | undefined;
     for (const index of this.hooks.beforeToolCall ?? []) {
@@ -582,13 +596,26 @@ export class RunPlugins {
         changed = decision as ToolCallDecision;
         continue;
       }
-      if (type === 'result') return decision as ToolCallDecision;
+      if (type === 'result') return decision as PluginToolDecision;
       if (type === 'deny' && typeof (decision as { message?: unknown }).message === 'string')
-        return decision as ToolCallDecision;
+        return decision as PluginToolDecision;
+      if (type === 'ask') {
+        const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
+        if (typeof askedBy !== 'string' || askedBy === '' || askedBy.length > 100)
+          throw this.invalid(
+            index,
+            'beforeToolCall',
+            "{ type: 'ask' }'s askedBy must be a non-empty string of at most 100 characters",
+          );
+        // The arguments a hook before this one gave go with the ask (parsed and approved).
+        return changed === undefined
+          ? { type: 'ask', askedBy }
+          : { type: 'ask', askedBy, args: current.args };
+      }
       throw this.invalid(
         index,
         'beforeToolCall',
-        'it returned something that is not { type: "args", args }, { type: "result", result } or { type: "deny", message }',
+        'it returned something that is not { type: "args", args }, { type: "result", result }, { type: "deny", message } or { type: "ask" }',
       );
     }
     return changed === undefined ? undefined : { type: 'args', args: current.args };
@@ -715,17 +742,28 @@ export class RunPlugins {
       const view = this.views[index] as PluginRunView;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
-        const value = await body();
+        let value: T | undefined;
+        let trip: PluginTrip | undefined;
+        try {
+          value = await body();
+        } catch (error) {
+          // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
+          // message only), thrown again below, typed, on the first run and on every replay.
+          if (!GuardrailTrippedError.isInstance(error)) throw error;
+          trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+        }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
+          ...(trip !== undefined && { trip }),
           ...(finished !== undefined && { finish: finished.reason }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
-      })) as { value: T; finish?: string; state?: unknown };
+      })) as { value: T; trip?: PluginTrip; finish?: string; state?: unknown };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
+      if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
       return stored.value;
     } catch (cause) {
       throw this.error(index, hook, cause);
@@ -760,6 +798,8 @@ export class RunPlugins {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
+    // A trip (`run.trip`) ends the run typed, as a guardrail's does.
+    if (GuardrailTrippedError.isInstance(cause)) return cause;
     const plugin = this.plugins[index] as AgentPlugin;
     const own = (plugin as unknown as Record<string, unknown>)[OWN_ERRORS_KEY];
     if (typeof own === 'function' && own(cause) === true) return cause;

@@ -1,13 +1,15 @@
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { handOffName } from '../hand-off-target.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
-import { decideToolCall } from './decide-tool-call.ts';
+import { askApproval, decideGuarded, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
 
 /**
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
- * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial), then
+ * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial, an
+ * `ask` for a person's approval; a trip), then
  * the decision every call gets (`decideToolCall`: the tool, its schema, guardrails, approval) on
  * the arguments the plugins left. A hook that fails makes a `hook-failed` outcome carrying its
  * `PluginError`: the turn is answered, then the run ends with it. @internal
@@ -32,14 +34,56 @@ export async function decideWithPlugins<Output>(
       args,
     });
   } catch (error) {
-    return { type: 'hook-failed', error, invalidDecision: true, args: undefined };
+    return hookFailed(error, undefined);
   }
   if (decision === undefined) return decideToolCall(options);
   if (decision.type === 'result') return { type: 'value', value: decision.result, args };
   if (decision.type === 'deny') return { type: 'denied', message: decision.message, args };
   // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
-  // model's call as it came; only the tool sees these.
-  return decideToolCall({ ...options, call: { ...call, args: decision.args } });
+  // model's call as it came; only the tool sees these. An `ask` goes the same way, then to the
+  // approval hook as a call that needs an explicit approve.
+  const changed =
+    decision.args === undefined ? options : { ...options, call: { ...call, args: decision.args } };
+  return decision.type === 'ask' ? decideAsked(changed, decision.askedBy) : decideToolCall(changed);
+}
+
+/**
+ * {@link decideToolCall} for a call a plugin asked a person to approve: the tool found and its
+ * arguments parsed as for any call, the tool guardrails asked (they may deny or trip it first),
+ * then the approval hook, which must approve explicitly.
+ */
+function decideAsked<Output>(
+  options: RunToolCallOptions<Output>,
+  askedBy: string,
+): ExecuteOutcome | Promise<ExecuteOutcome | ReadyToolCall> {
+  const { config, call } = options;
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (
+    guardrails !== undefined &&
+    guardrails.engine.appliesTo(guardrails.tools, call.name, 'before')
+  )
+    return decideGuarded(options, guardrails, tool, parsed.value, askedBy);
+  return askApproval(options, tool, parsed.value, askedBy);
+}
+
+/**
+ * A hook's throw as the call's outcome: a trip (`run.trip`) as a tool guardrail's, which ends the
+ * run with its `GuardrailTrippedError` once the turn is answered; anything else as the hook's
+ * failure. @internal
+ */
+export function hookFailed(error: unknown, args: unknown): ExecuteOutcome {
+  if (GuardrailTrippedError.isInstance(error))
+    return {
+      type: 'guardrail-tripped',
+      trip: { type: 'trip', name: error.guardrailName, phase: error.phase, reason: error.reason },
+      args,
+    };
+  return { type: 'hook-failed', error, invalidDecision: true, args };
 }
 
 /** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
@@ -86,7 +130,7 @@ export async function afterToolCallWithPlugins<Output>(
     if (refused !== undefined) return { ...outcome, sent: refused };
     return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
-    return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };
+    return hookFailed(error, outcome.args);
   }
 }
 
