@@ -1,8 +1,8 @@
-import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { handOffName } from '../hand-off-target.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { askApproval, decideGuarded, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
 
@@ -69,21 +69,6 @@ function decideAsked<Output>(
   )
     return decideGuarded(options, guardrails, tool, parsed.value, askedBy);
   return askApproval(options, tool, parsed.value, askedBy);
-}
-
-/**
- * A hook's throw as the call's outcome: a trip (`run.trip`) as a tool guardrail's, which ends the
- * run with its `GuardrailTrippedError` once the turn is answered; anything else as the hook's
- * failure. @internal
- */
-export function hookFailed(error: unknown, args: unknown): ExecuteOutcome {
-  if (GuardrailTrippedError.isInstance(error))
-    return {
-      type: 'guardrail-tripped',
-      trip: { type: 'trip', name: error.guardrailName, phase: error.phase, reason: error.reason },
-      args,
-    };
-  return { type: 'hook-failed', error, invalidDecision: true, args };
 }
 
 /** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */

@@ -1,7 +1,7 @@
 import type { ToolExecution } from '../plugins/agent-plugin.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { ExecuteOutcome, RunToolCallOptions } from './execute-outcome.ts';
-import { hookFailed } from './plugin-tool-call.ts';
+import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 
 /**
