@@ -25,7 +25,8 @@ type Mode = 'run' | 'stream';
 type Agent = ReturnType<typeof createAgent>;
 
 async function go(agent: Agent, mode: Mode, input: string) {
-  if (mode === 'run') return { result: await agent.run(input), events: [] as AgentEvent<unknown>[] };
+  if (mode === 'run')
+    return { result: await agent.run(input), events: [] as AgentEvent<unknown>[] };
   const stream = agent.stream(input);
   const events: AgentEvent<unknown>[] = [];
   for await (const event of stream) events.push(event);
@@ -213,6 +214,53 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
     },
   );
 
+  it.each(['run', 'stream'] as const)(
+    'checkToolCall sees the parsed arguments a beforeToolCall gave; bad ones never reach it (%s)',
+    async (mode) => {
+      const { fake, gemini } = await serve([
+        turn.call('pay', { amount: 'lots', to: 'Ann' }),
+        turn.call('pay', { amount: 7, to: 'Ann' }),
+        turn.text('Done.'),
+      ]);
+      const seen: unknown[] = [];
+      const paid: unknown[] = [];
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [payments(paid)],
+        plugins: [
+          definePlugin({
+            name: 'round-down',
+            beforeToolCall: (call) =>
+              typeof call.args['amount'] === 'number'
+                ? {
+                    type: 'args',
+                    args: { ...call.args, amount: Math.floor(call.args['amount'] / 2) },
+                  }
+                : undefined,
+          }),
+          definePlugin({
+            name: 'watch',
+            checkToolCall: (call) => {
+              seen.push({ args: call.args, input: call.input });
+              return call.callIndex === 0 && (call.input as { amount: number }).amount > 2
+                ? { type: 'deny', message: 'Too much for today.' }
+                : undefined;
+            },
+          }),
+        ],
+      });
+      const { result } = await go(agent, mode, 'Pay Ann.');
+      expect(result.text).toBe('Done.');
+      // The first call's arguments did not parse: no check saw it. The second was halved first.
+      expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('invalid-args');
+      expect(seen).toEqual([{ args: { amount: 3, to: 'Ann' }, input: { amount: 3, to: 'Ann' } }]);
+      expect(result.steps[1]?.toolCalls[0]?.outcome).toBe('denied');
+      expect(paid).toEqual([]);
+      expect(JSON.stringify(lastResponse(fake))).toContain('Too much for today.');
+    },
+  );
+
   it('a bad trip or ask is the plugin’s failure, naming it and the hook', async () => {
     for (const [hook, plugin] of [
       [
@@ -226,6 +274,10 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
       [
         'beforeToolCall',
         definePlugin({ name: 'bad-ask', beforeToolCall: () => ({ type: 'ask', askedBy: '' }) }),
+      ],
+      [
+        'checkToolCall',
+        definePlugin({ name: 'bad-check', checkToolCall: () => ({ type: 'allow' }) as never }),
       ],
     ] as const) {
       const { gemini } = await serve([turn.call('pay', { amount: 1, to: 'Ann' }), turn.text('ok')]);

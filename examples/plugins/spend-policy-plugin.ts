@@ -1,5 +1,6 @@
 // A plugin written outside gemloop, with public imports only (issue 53, items 1 and 3): a spending
-// policy that works as a guardrail does. Calls of the tools it watches need a person's approval
+// policy that works as a tool guardrail does, on the parsed arguments (`checkToolCall`, after the
+// tool's schema, before the approval hook). Calls of the tools it watches need a person's approval
 // (`{ type: 'ask' }`: the agent's `beforeToolCall` option must approve them explicitly); a call
 // over the limit stops the run (`run.trip`, a `GuardrailTrippedError` with `phase: 'tool-input'`);
 // an answer that shows a card number stops it too (`phase: 'output'`). Its verdicts are `recorded`,
@@ -23,15 +24,17 @@ const CARD = /\b(?:\d[ -]?){12,18}\d\b/;
 export function spendPolicy(options: SpendPolicyOptions): AgentPlugin {
   return definePlugin({
     name: 'spend-policy',
-    recorded: ['beforeToolCall', 'afterAnswer'],
-    beforeToolCall(call, run) {
+    recorded: ['checkToolCall', 'afterAnswer'],
+    // After the tool's schema parsed the arguments: `input` is what `execute` would get, so the
+    // policy reads a number, not whatever the model sent.
+    checkToolCall(call, run) {
       if (!options.tools.includes(call.toolName)) return undefined;
-      const amount = Number(call.args['amount']);
-      if (!Number.isFinite(amount) || amount > options.limit)
+      const { amount } = call.input as { amount?: unknown };
+      if (typeof amount !== 'number' || amount > options.limit)
         run.trip({
           guardrailName: 'spend-limit',
           phase: 'tool-input',
-          reason: `${call.toolName} asked for ${String(call.args['amount'])}, over the limit of ${options.limit}`,
+          reason: `${call.toolName} asked for ${String(amount)}, over the limit of ${options.limit}`,
         });
       return { type: 'ask', askedBy: 'spend-policy' };
     },

@@ -294,14 +294,15 @@ describe('plugins on live tool calls', () => {
     expect(LiveSessionError.isInstance(error)).toBe(false);
   });
 
-  it("a plugin's ask sends the call to the approval hook with askedBy; its trip ends the session typed", async () => {
+  it("a plugin's ask sends the call to the approval hook with askedBy; a trip in checkToolCall ends the session typed", async () => {
     const asked: unknown[] = [];
     const policy = definePlugin({
       name: 'policy',
-      beforeToolCall: (call, run) => {
-        if ((call.args['amount'] as number) > 100)
+      beforeToolCall: () => ({ type: 'ask', askedBy: 'treasury' }),
+      // After the schema: the parsed amount, before the approval hook is asked.
+      checkToolCall: (call, run) => {
+        if ((call.input as { amount: number }).amount > 100)
           run.trip({ guardrailName: 'limit', phase: 'tool-input', reason: 'over 100' });
-        return { type: 'ask', askedBy: 'treasury' };
       },
     });
     const { fake, agent } = await liveFixture(

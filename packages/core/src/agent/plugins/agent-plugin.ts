@@ -16,6 +16,7 @@ export type PluginHookName =
   | 'afterModelCall'
   | 'afterAnswer'
   | 'beforeToolCall'
+  | 'checkToolCall'
   | 'wrapToolCall'
   | 'afterToolCall';
 
@@ -226,6 +227,13 @@ export type ToolCallAsk = {
   readonly askedBy?: string | undefined;
 };
 
+/**
+ * What `checkToolCall` may decide about a call whose arguments parsed: deny it (the model gets
+ * the message as the call's error), or ask a person to approve it ({@link ToolCallAsk}). To stop
+ * the run, `run.trip`. Nothing (`undefined`) lets it go on to the approval hook and the tool.
+ */
+export type ToolCallCheck = { readonly type: 'deny'; readonly message: string } | ToolCallAsk;
+
 /** How a tool's `execute` ended, as `wrapToolCall` sees it and may return it. */
 export type ToolExecution =
   | { readonly type: 'value'; readonly value: unknown }
@@ -323,6 +331,17 @@ export interface AgentPlugin<State = unknown> {
     call: ToolCallDraft,
     run: PluginRun<State>,
   ): void | ToolCallDecision | Promise<void | ToolCallDecision>;
+  /**
+   * After a call's arguments parsed (`call.input`, what `execute` would get), before the tool
+   * guardrails and the approval hook: a policy on what the call does (a tool guardrail's
+   * `before`). Deny it, ask a person ({@link ToolCallAsk}), stop the run (`run.trip`), or let it
+   * go on (`undefined`). Every plugin's check runs, in order, until one decides. Not called for a
+   * call `beforeToolCall` answered or denied, nor for one whose arguments did not parse.
+   */
+  checkToolCall?(
+    call: ToolExecutionDraft,
+    run: PluginRun<State>,
+  ): void | ToolCallCheck | Promise<void | ToolCallCheck>;
   /** Around the tool's `execute` (after approvals): time it, cache it, run it elsewhere. */
   wrapToolCall?(
     call: ToolExecutionDraft,

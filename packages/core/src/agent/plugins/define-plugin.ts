@@ -37,6 +37,7 @@ const HOOKS = [
   'afterModelCall',
   'afterAnswer',
   'beforeToolCall',
+  'checkToolCall',
   'wrapToolCall',
   'afterToolCall',
   'wrapModelRequest',

@@ -12,6 +12,7 @@ export const PLUGIN_HOOKS: readonly PluginHookName[] = [
   'afterModelCall',
   'afterAnswer',
   'beforeToolCall',
+  'checkToolCall',
   'wrapToolCall',
   'afterToolCall',
   'endRun',

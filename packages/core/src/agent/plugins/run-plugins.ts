@@ -194,6 +194,7 @@ export class RunPlugins {
       hooks.afterModelCall !== undefined;
     this.aroundToolCalls =
       hooks.beforeToolCall !== undefined ||
+      hooks.checkToolCall !== undefined ||
       hooks.wrapToolCall !== undefined ||
       hooks.afterToolCall !== undefined;
   }
@@ -619,6 +620,46 @@ export class RunPlugins {
       );
     }
     return changed === undefined ? undefined : { type: 'args', args: current.args };
+  }
+
+  /**
+   * The first decision of a `checkToolCall` (in order) on a call whose arguments parsed: a
+   * denial, or an ask (who asked resolved); `undefined`: every check let it go on.
+   */
+  async checkToolCall(
+    draft: ToolExecutionDraft,
+  ): Promise<
+    | { readonly type: 'deny'; readonly message: string }
+    | { readonly type: 'ask'; readonly askedBy: string }
+    | undefined
+  > {
+    for (const index of this.hooks.checkToolCall ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const decision = await this.call(
+        index,
+        'checkToolCall',
+        draft.stepNumber,
+        () =>
+          (plugin.checkToolCall as NonNullable<AgentPlugin['checkToolCall']>)(
+            draft,
+            this.views[index] as PluginRun,
+          ),
+        draft.toolCallId,
+      );
+      if (decision === undefined || decision === null) continue;
+      const type = (decision as { type?: unknown }).type;
+      const message = (decision as { message?: unknown }).message;
+      if (type === 'deny' && typeof message === 'string') return { type, message };
+      const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
+      if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
+        return { type, askedBy };
+      throw this.invalid(
+        index,
+        'checkToolCall',
+        'it returned something that is neither { type: "deny", message } nor { type: "ask", askedBy? } (askedBy a non-empty string of at most 100 characters)',
+      );
+    }
+    return undefined;
   }
 
   /** The tool's `execute` through every `wrapToolCall`, the first registered outermost. */

@@ -119,6 +119,17 @@ export async function runLiveToolCall(
     };
   }
   let input = parsed.value;
+  if (plugins?.hooks.checkToolCall !== undefined) {
+    let checked: Awaited<ReturnType<RunPlugins['checkToolCall']>>;
+    try {
+      checked = await plugins.checkToolCall({ ...draft, args, input });
+    } catch (error) {
+      return notRun(call.name, error);
+    }
+    if (checked?.type === 'deny')
+      return { type: 'failed', outcome: 'denied', message: checked.message };
+    pluginAsked ??= checked?.askedBy;
+  }
   // The agent's tool guardrails, as in a run (agent/tool-calls/decide-tool-call.ts decideGuarded):
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
