@@ -161,7 +161,8 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
       expect(GuardrailTrippedError.isInstance(error)).toBe(true);
       expect(error.phase).toBe('output');
       expect(error.guardrailName).toBe('no-card-numbers');
-      expect(error.run.steps).toHaveLength(1);
+      // Checked before the answer joined the history: the run's history has no model turn.
+      expect(error.run.contents.map((content) => content.role)).toEqual(['user']);
     },
   );
 
@@ -261,6 +262,46 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
     },
   );
 
+  it.each(['run', 'stream'] as const)(
+    'checkAnswer rewrites what the caller gets before the step ends; the history keeps the model’s words (%s)',
+    async (mode) => {
+      const { gemini } = await serve([turn.text('Call me at 555-0100, or mail a@b.example.')]);
+      const stepEnds: string[] = [];
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        onStepEnd: (step) => {
+          stepEnds.push(step.text);
+        },
+        plugins: [
+          definePlugin({
+            name: 'no-phones',
+            checkAnswer: ({ text }) => ({ text: text.replace(/\d{3}-\d{4}/g, '[phone]') }),
+          }),
+          definePlugin({
+            name: 'no-mail',
+            checkAnswer: ({ text }) => ({ text: text.replace(/\S+@\S+\.example/g, '[mail]') }),
+          }),
+        ],
+      });
+      const { result, events } = await go(agent, mode, 'How do I reach you?');
+      // Each check saw the one before's text: both rewrites hold.
+      expect(result.text).toBe('Call me at [phone], or mail [mail].');
+      expect(result.contents.at(-1)?.parts[0]?.text).toBe(
+        'Call me at 555-0100, or mail a@b.example.',
+      );
+      expect(stepEnds).toHaveLength(1);
+      if (mode === 'stream')
+        expect(events.filter((event) => event.type === 'guardrail-retraction')).toEqual([
+          expect.objectContaining({
+            stepNumber: 1,
+            name: 'no-mail',
+            text: 'Call me at [phone], or mail [mail].',
+          }),
+        ]);
+    },
+  );
+
   it('a bad trip or ask is the plugin’s failure, naming it and the hook', async () => {
     for (const [hook, plugin] of [
       [
@@ -279,6 +320,10 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
         'checkToolCall',
         definePlugin({ name: 'bad-check', checkToolCall: () => ({ type: 'allow' }) as never }),
       ],
+      [
+        'checkAnswer',
+        definePlugin({ name: 'bad-answer', checkAnswer: () => ({ type: 'pass' }) as never }),
+      ],
     ] as const) {
       const { gemini } = await serve([turn.call('pay', { amount: 1, to: 'Ann' }), turn.text('ok')]);
       const paid: unknown[] = [];
@@ -291,7 +336,8 @@ describe('a third-party guardrail plugin (spendPolicy): ask and trip', () => {
       const error = await failure(agent, 'run', 'Pay Ann 1.');
       expect(PluginError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ plugin: plugin.name, hook });
-      expect(paid).toEqual([]);
+      // A bad check of the call never runs it; the answer's check comes after the call ran.
+      expect(paid).toEqual(hook === 'checkAnswer' ? [{ amount: 1, to: 'Ann' }] : []);
     }
   });
 });

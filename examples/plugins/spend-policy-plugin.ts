@@ -3,7 +3,8 @@
 // tool's schema, before the approval hook). Calls of the tools it watches need a person's approval
 // (`{ type: 'ask' }`: the agent's `beforeToolCall` option must approve them explicitly); a call
 // over the limit stops the run (`run.trip`, a `GuardrailTrippedError` with `phase: 'tool-input'`);
-// an answer that shows a card number stops it too (`phase: 'output'`). Its verdicts are `recorded`,
+// an answer that shows a card number stops it too (`phase: 'output'`, checked before the answer joins
+// the history). Its verdicts are `recorded`,
 // so a durable run that replays them gets the same decisions, and the same typed trips, without
 // asking the policy again.
 
@@ -24,7 +25,7 @@ const CARD = /\b(?:\d[ -]?){12,18}\d\b/;
 export function spendPolicy(options: SpendPolicyOptions): AgentPlugin {
   return definePlugin({
     name: 'spend-policy',
-    recorded: ['checkToolCall', 'afterAnswer'],
+    recorded: ['checkToolCall', 'checkAnswer'],
     // After the tool's schema parsed the arguments: `input` is what `execute` would get, so the
     // policy reads a number, not whatever the model sent.
     checkToolCall(call, run) {
@@ -38,7 +39,8 @@ export function spendPolicy(options: SpendPolicyOptions): AgentPlugin {
         });
       return { type: 'ask', askedBy: 'spend-policy' };
     },
-    afterAnswer(answer, run) {
+    // Before the answer joins the history: a tripped answer is never the run's.
+    checkAnswer(answer, run) {
       if (CARD.test(answer.text))
         run.trip({
           guardrailName: 'no-card-numbers',

@@ -7,6 +7,7 @@ export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.t
 export type {
   AgentPlugin,
   AnswerDraft,
+  AnswerRewrite,
   FinishOutcome,
   HandOffAgent,
   HandOffOutcome,

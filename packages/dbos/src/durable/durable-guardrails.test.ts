@@ -247,4 +247,23 @@ describe('a plugin’s trips and asks in a durable run', () => {
     expect(again.text).toBe('Paid.');
     expect(again.contents).toEqual(first.contents);
   });
+
+  it('a recorded checkAnswer rewrite replays without calling the hook', async () => {
+    let checks = 0;
+    const masking = definePlugin({
+      name: 'mask',
+      recorded: ['checkAnswer'],
+      checkAnswer: ({ text }) => {
+        checks++;
+        return { text: text.replace('Paid', '[done]') };
+      },
+    });
+    const first = await runWith(masking);
+    expect(first.text).toBe('[done].');
+    replaying = true;
+    const again = await runWith(masking);
+    expect(checks).toBe(1);
+    expect(again.text).toBe('[done].');
+    expect(again.contents).toEqual(first.contents);
+  });
 });

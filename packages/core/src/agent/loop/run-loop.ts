@@ -563,6 +563,8 @@ async function runModelSteps<Output>({
     if (next.type === 'finish') {
       if (context.guardrails !== undefined)
         next = await context.guardrails.engine.guardOutput(context, step, next, held);
+      if (plugins?.hooks.checkAnswer !== undefined)
+        next = await plugins.checkedAnswer(step, next, stepsLeft);
     } else held?.stepGoesOn(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =

@@ -14,6 +14,7 @@ export type PluginHookName =
   | 'beforeModelCall'
   | 'wrapModelCall'
   | 'afterModelCall'
+  | 'checkAnswer'
   | 'afterAnswer'
   | 'beforeToolCall'
   | 'checkToolCall'
@@ -190,7 +191,18 @@ export type AnswerDraft = {
   readonly stepsLeft: boolean;
   /** Whether an output guardrail blocked the answer (the run ends with its block). */
   readonly blocked: boolean;
+  /**
+   * The structured answer the run would end with (`output` option), as a check before this one
+   * left it; `undefined` without one. Given to `checkAnswer` only.
+   */
+  readonly output?: unknown;
 };
+
+/**
+ * What `checkAnswer` may return: what the caller gets instead of the model's answer
+ * (`result.text`, and `result.output` when given). The history keeps the model's own words.
+ */
+export type AnswerRewrite = { readonly text: string; readonly output?: unknown };
 
 /** A function call of the model, before it runs. */
 export type ToolCallDraft = {
@@ -318,6 +330,17 @@ export interface AgentPlugin<State = unknown> {
   readonly wrapModelRequest?: WrapModelRequest | undefined;
   /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
   afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
+  /**
+   * The answer the run would end with, before it joins the history and `onStepEnd` runs (an
+   * output guardrail's place): rewrite what the caller gets (`{ text, output? }`), stop the run
+   * (`run.trip` with `phase: 'output'`), or pass it (`undefined`). Each plugin's check runs in
+   * order and sees the text the one before it left. On a stream the text already sent is
+   * retracted (`guardrail-retraction`, named after the plugin; `''` for a trip).
+   */
+  checkAnswer?(
+    answer: AnswerDraft,
+    run: PluginRun<State>,
+  ): void | AnswerRewrite | Promise<void | AnswerRewrite>;
   /** After an answer (a step without calls): end here, or run again with more contents. */
   afterAnswer?(
     answer: AnswerDraft,

@@ -35,6 +35,7 @@ const HOOKS = [
   'beforeModelCall',
   'wrapModelCall',
   'afterModelCall',
+  'checkAnswer',
   'afterAnswer',
   'beforeToolCall',
   'checkToolCall',

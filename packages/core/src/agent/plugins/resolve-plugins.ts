@@ -10,6 +10,7 @@ export const PLUGIN_HOOKS: readonly PluginHookName[] = [
   'beforeModelCall',
   'wrapModelCall',
   'afterModelCall',
+  'checkAnswer',
   'afterAnswer',
   'beforeToolCall',
   'checkToolCall',

@@ -535,6 +535,71 @@ export class RunPlugins {
     }
   }
 
+  /**
+   * The answer through every `checkAnswer` (in order, each on the text the one before left):
+   * what the caller gets and the last plugin that rewrote it; `undefined` when none did.
+   */
+  async checkAnswer(
+    answer: AnswerDraft,
+  ): Promise<{ plugin: string; text: string; output: unknown } | undefined> {
+    let current = answer;
+    let by: string | undefined;
+    for (const index of this.hooks.checkAnswer ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const change = await this.call(index, 'checkAnswer', answer.step.stepNumber, () =>
+        (plugin.checkAnswer as NonNullable<AgentPlugin['checkAnswer']>)(
+          current,
+          this.views[index] as PluginRun,
+        ),
+      );
+      if (change === undefined || change === null) continue;
+      const text = (change as { text?: unknown }).text;
+      if (typeof text !== 'string')
+        throw this.invalid(
+          index,
+          'checkAnswer',
+          'it returned something that is not { text, output? } (to stop the run, run.trip)',
+        );
+      current = { ...current, text, output: 'output' in change ? change.output : current.output };
+      by = plugin.name;
+    }
+    return by === undefined
+      ? undefined
+      : { plugin: by, text: current.text, output: current.output };
+  }
+
+  /**
+   * The run's end (`finish`, the answer's step) through the plugins' `checkAnswer`: with the text
+   * and output they left. A stream that showed other text hears a `guardrail-retraction` (named
+   * after the plugin that rewrote it; `''` when one tripped).
+   */
+  async checkedAnswer<
+    Finish extends { text?: string | undefined; output?: unknown; blocked?: unknown },
+  >(step: AgentStep, finish: Finish, stepsLeft: boolean): Promise<Finish> {
+    const text = finish.text ?? step.text;
+    let checked: Awaited<ReturnType<RunPlugins['checkAnswer']>>;
+    try {
+      checked = await this.checkAnswer({
+        step,
+        text,
+        stepsLeft,
+        blocked: finish.blocked !== undefined,
+        output: finish.output,
+      });
+    } catch (error) {
+      if (GuardrailTrippedError.isInstance(error) && text !== '')
+        this.retract(step.stepNumber, error.guardrailName, '');
+      throw error;
+    }
+    if (checked === undefined) return finish;
+    if (checked.text !== text) this.retract(step.stepNumber, checked.plugin, checked.text);
+    return { ...finish, text: checked.text, output: checked.output };
+  }
+
+  private retract(stepNumber: number, name: string, text: string): void {
+    void this.facts.emit?.({ type: 'guardrail-retraction', stepNumber, name, text });
+  }
+
   /** What the first `afterAnswer` that decides says (reverse order); `undefined`: finish. */
   async afterAnswer(
     answer: AnswerDraft,
