@@ -63,7 +63,7 @@ export async function decideGuarded<Output>(
   guardrails: EngineGuardrails,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-  /** A plugin's `ask` before the guardrails (see `decideAsked`): an `allow` still needs approval. */
+  /** A plugin's `ask` (see `decideChecked`): an `allow` still needs a person's approval. */
   askedBy?: string | undefined,
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, contents, signal } = options;
@@ -105,9 +105,9 @@ export async function decideGuarded<Output>(
 }
 
 /**
- * A call a plugin asked a person to approve (`{ type: 'ask' }` from `beforeToolCall`), its
- * arguments parsed: to the approval hook as one that needs an explicit approve, or denied when
- * the application has no hook to ask. @internal
+ * A call a plugin asked a person to approve (`{ type: 'ask' }` from `beforeToolCall` or
+ * `checkToolCall`), its arguments parsed: to the approval hook as one that needs an explicit
+ * approve, or denied when the application has no hook to ask. @internal
  */
 export function askApproval(
   options: ApprovalRequest,
