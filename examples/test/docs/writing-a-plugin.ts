@@ -67,11 +67,23 @@ const reminder = definePlugin({
       : undefined,
 });
 
+// A guardrail of your own: a person approves each payment; too large a one stops the run.
+const payments = definePlugin({
+  name: 'payments',
+  recorded: ['beforeToolCall'],
+  beforeToolCall: (call, run) => {
+    if (call.toolName !== 'pay') return undefined;
+    if (Number(call.args['amount']) > 1000)
+      run.trip({ guardrailName: 'pay-limit', phase: 'tool-input', reason: 'over 1000' });
+    return { type: 'ask' };
+  },
+});
+
 const agent = createAgent({
   gemini,
   model,
   tools: [lookup],
-  plugins: [callBudget, cities, timing, reminder],
+  plugins: [callBudget, cities, timing, reminder, payments],
 });
 
 // A run's own plugins come after the agent's; a chat session's run on every send.

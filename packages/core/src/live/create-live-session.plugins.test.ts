@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -291,6 +292,60 @@ describe('plugins on live tool calls', () => {
       ]);
     await expect(session.closed).rejects.toBe(error);
     expect(LiveSessionError.isInstance(error)).toBe(false);
+  });
+
+  it("a plugin's ask sends the call to the approval hook with askedBy; a trip in checkToolCall ends the session typed", async () => {
+    const asked: unknown[] = [];
+    const policy = definePlugin({
+      name: 'policy',
+      beforeToolCall: () => ({ type: 'ask', askedBy: 'treasury' }),
+      // After the schema: the parsed amount, before the approval hook is asked.
+      checkToolCall: (call, run) => {
+        if ((call.input as { amount: number }).amount > 100)
+          run.trip({ guardrailName: 'limit', phase: 'tool-input', reason: 'over 100' });
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'transfer', args: { amount: 5, to: 'bob' }, id: 'a1' }] }],
+          [{ toolCalls: [{ name: 'transfer', args: { amount: 900, to: 'bob' }, id: 'a2' }] }],
+          [{ text: 'never' }],
+        ],
+      },
+      {
+        tools: [transfer],
+        plugins: [policy],
+        beforeToolCall: ({ toolName, askedBy, args }) => {
+          asked.push({ toolName, askedBy, args });
+          return { type: 'approve' };
+        },
+      },
+    );
+    const session = await createLiveSession(agent);
+    session.sendText('Send bob 5, then 900');
+    const thrown = await readUntil(session[Symbol.asyncIterator](), () => false).catch(
+      (error: unknown) => error,
+    );
+    expect(asked).toEqual([
+      { toolName: 'transfer', askedBy: 'treasury', args: { amount: 5, to: 'bob' } },
+    ]);
+    expect(GuardrailTrippedError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({
+      guardrailName: 'limit',
+      phase: 'tool-input',
+      reason: 'over 100',
+    });
+    await vi.waitFor(() =>
+      expect(responsesOf(fake)).toEqual([
+        { id: 'a1', name: 'transfer', response: { done: true, amount: 5, to: 'bob' } },
+        {
+          id: 'a2',
+          name: 'transfer',
+          response: { error: 'transfer was stopped by a guardrail (limit); the session ended.' },
+        },
+      ]),
+    );
   });
 
   it('run.addInput in a live session fails the hook with a PluginError that says why', async () => {

@@ -2,9 +2,12 @@
 // calls, answers and tool calls (see docs/writing-a-plugin.md and docs/design/plugin-seam.md).
 
 export type { PluginEvent } from '../agent/agent-event.ts';
+// What `run.trip()` ends a run with, and its `phase`: a third party's guardrail trips as ours do.
+export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 export type {
   AgentPlugin,
   AnswerDraft,
+  AnswerRewrite,
   FinishOutcome,
   HandOffAgent,
   HandOffOutcome,
@@ -12,7 +15,9 @@ export type {
   ModelCallDraft,
   PluginHookName,
   PluginRun,
+  PluginTrip,
   StepOutcome,
+  ToolCallAsk,
   ToolCallDecision,
   ToolCallDraft,
   ToolExecution,
@@ -39,3 +44,4 @@ export {
   type ModelStreamResult,
   modelCallEntryOf,
 } from '../http/model-call-entry.ts';
+export type { GuardrailPhase } from '../run/guardrail-check-record.ts';

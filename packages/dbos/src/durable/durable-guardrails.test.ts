@@ -7,6 +7,7 @@ import {
   guardrails as makeGuardrails,
 } from '@gemloop/core/guardrails';
 import { agentTurnsOf } from '@gemloop/core/internal';
+import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -149,5 +150,120 @@ describe('guardrails in a durable run', () => {
     )) as GuardrailTrippedError;
     expect(ran).toBe(1);
     expect(again.reason).toBe((first as GuardrailTrippedError).reason);
+  });
+});
+
+// A third party's guardrail on the seam (`run.trip`, `{ type: 'ask' }` in a `recorded` hook): the
+// recorder stores a throw as name and message only, so the seam records a trip as the hook's
+// verdict (data) and throws it again, typed, outside the step, on the first run and on a replay.
+describe('a plugin’s trips and asks in a durable run', () => {
+  async function runWith(plugin: AgentPlugin, beforeToolCall?: () => { type: 'approve' }) {
+    const fake = createFakeGemini({
+      script: [turn.call('pay', { amount: 500 }), turn.text('Paid.')],
+    });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', fetch: fake.fetch }),
+      model: 'gemini-2.5-flash',
+      tools: [
+        defineTool({
+          name: 'pay',
+          parameters: z.object({ amount: z.number() }),
+          execute: ({ amount }) => ({ paid: amount }),
+        }),
+      ],
+      plugins: [plugin],
+      ...(beforeToolCall !== undefined && { beforeToolCall }),
+    });
+    const stream = agentTurnsOf(agent).stream(
+      'Pay 500.',
+      {},
+      undefined,
+      undefined,
+      recordPluginHook,
+    );
+    for await (const _event of stream) {
+      // drained
+    }
+    return stream.result;
+  }
+
+  it('a recorded trip replays as GuardrailTrippedError with its fields, without calling the hook', async () => {
+    let checks = 0;
+    const policy = definePlugin({
+      name: 'spend',
+      recorded: ['beforeToolCall'],
+      beforeToolCall: (call, run) => {
+        checks++;
+        run.trip({
+          guardrailName: 'limit',
+          phase: 'tool-input',
+          reason: `${call.toolName} over 100`,
+        });
+      },
+    });
+    const first = await runWith(policy).catch((caught: unknown) => caught);
+    expect(GuardrailTrippedError.isInstance(first)).toBe(true);
+    expect(stepNames).toEqual([expect.stringMatching(/^gemloop\.plugin:spend:beforeToolCall:1:/)]);
+    // What the step stored is the verdict as data, not an error.
+    expect(record.get(stepNames[0] as string)).toMatchObject({
+      ok: true,
+      value: { trip: { guardrailName: 'limit', phase: 'tool-input', reason: 'pay over 100' } },
+    });
+
+    replaying = true;
+    const again = await runWith(policy).catch((caught: unknown) => caught);
+    expect(checks).toBe(1);
+    expect(GuardrailTrippedError.isInstance(again)).toBe(true);
+    expect(again).toMatchObject({
+      guardrailName: 'limit',
+      phase: 'tool-input',
+      reason: 'pay over 100',
+    });
+    expect((again as GuardrailTrippedError).run.contents).toEqual(
+      (first as GuardrailTrippedError).run.contents,
+    );
+  });
+
+  it('a recorded ask replays as an ask: the approval hook is asked again, the policy is not', async () => {
+    let checks = 0;
+    const asked: unknown[] = [];
+    const policy = definePlugin({
+      name: 'spend',
+      recorded: ['beforeToolCall'],
+      beforeToolCall: () => {
+        checks++;
+        return { type: 'ask' };
+      },
+    });
+    const approve = () => {
+      asked.push('asked');
+      return { type: 'approve' } as const;
+    };
+    const first = await runWith(policy, approve);
+    replaying = true;
+    const again = await runWith(policy, approve);
+    expect(checks).toBe(1);
+    expect(asked).toEqual(['asked', 'asked']);
+    expect(again.text).toBe('Paid.');
+    expect(again.contents).toEqual(first.contents);
+  });
+
+  it('a recorded checkAnswer rewrite replays without calling the hook', async () => {
+    let checks = 0;
+    const masking = definePlugin({
+      name: 'mask',
+      recorded: ['checkAnswer'],
+      checkAnswer: ({ text }) => {
+        checks++;
+        return { text: text.replace('Paid', '[done]') };
+      },
+    });
+    const first = await runWith(masking);
+    expect(first.text).toBe('[done].');
+    replaying = true;
+    const again = await runWith(masking);
+    expect(checks).toBe(1);
+    expect(again.text).toBe('[done].');
+    expect(again.contents).toEqual(first.contents);
   });
 });

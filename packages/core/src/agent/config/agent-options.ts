@@ -96,8 +96,9 @@ export type BeforeToolCallContext = {
    */
   safetyDecision?: SafetyDecision | undefined;
   /**
-   * The tool guardrail that asked a person to approve this call (its `before` said `ask`), or
-   * `undefined`. Such a call runs only on an explicit `{ type: 'approve' }` (or `modify`).
+   * The tool guardrail that asked a person to approve this call (its `before` said `ask`), or the
+   * plugin that did (its `beforeToolCall` returned `{ type: 'ask' }`: its `askedBy`, else its
+   * name), or `undefined`. Such a call runs only on an explicit `{ type: 'approve' }` (or `modify`).
    */
   askedBy?: string | undefined;
   /**

@@ -572,10 +572,9 @@ async function runModelSteps<Output>({
       reasks: state.reasks,
       stepsLeft,
     });
-    if (next.type === 'finish') {
-      if (context.guardrails !== undefined)
-        next = await context.guardrails.engine.guardOutput(context, step, next, held);
-    } else held?.stepGoesOn(step.stepNumber);
+    if (next.type !== 'finish') held?.stepGoesOn(step.stepNumber);
+    else if (context.guardrails !== undefined || plugins?.hooks.checkAnswer !== undefined)
+      next = await checkAnswer(context, step, next, held, stepsLeft);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined
@@ -607,6 +606,27 @@ async function runModelSteps<Output>({
     state.kind = next.kind;
     state.reasks = next.reasks;
   }
+}
+
+/**
+ * The answer the run would end with, before it joins the history: through the output guardrails
+ * (their engine), then the plugins' `checkAnswer` (`RunPlugins.checkedAnswer`, the seam's engine).
+ */
+async function checkAnswer<Output>(
+  context: RunContext<Output>,
+  step: AgentStep,
+  finish: Finish<Output>,
+  held: TextDeltaHold | undefined,
+  stepsLeft: boolean,
+): Promise<Finish<Output>> {
+  const { guardrails, plugins } = context;
+  const guarded =
+    guardrails === undefined
+      ? finish
+      : await guardrails.engine.guardOutput(context, step, finish, held);
+  return plugins?.hooks.checkAnswer === undefined
+    ? guarded
+    : plugins.checkedAnswer(step, guarded, stepsLeft);
 }
 
 /** The state of a run's first model step. */

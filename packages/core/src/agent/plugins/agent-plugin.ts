@@ -1,4 +1,5 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
@@ -13,8 +14,10 @@ export type PluginHookName =
   | 'beforeModelCall'
   | 'wrapModelCall'
   | 'afterModelCall'
+  | 'checkAnswer'
   | 'afterAnswer'
   | 'beforeToolCall'
+  | 'checkToolCall'
   | 'wrapToolCall'
   | 'afterToolCall';
 
@@ -68,7 +71,26 @@ export interface PluginRun<State = unknown> {
    *   joined, and the run ends with that error once the hook returns it.
    */
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
+  /**
+   * Stops the run as a guardrail does: throws a `GuardrailTrippedError` (from
+   * `@gemloop/core/errors`) with these fields, which ends the run as it is (not wrapped in a
+   * `PluginError`). From a tool hook the turn's other calls are answered first, as for a tool
+   * guardrail's `throw`. In a `recorded` hook the trip is stored as data (the verdict, not the
+   * error), so a durable run replays it as the same typed error with the same fields, without
+   * calling the hook again. `reason` is redacted by the run's redactor.
+   */
+  trip(trip: PluginTrip): never;
 }
+
+/** Why a plugin stopped the run ({@link PluginRun.trip}): the fields of the `GuardrailTrippedError`. */
+export type PluginTrip = {
+  /** The guardrail (or policy) that stopped the run: the error's `guardrailName`. */
+  readonly guardrailName: string;
+  /** What it checked: the run's input, its answer, a call's arguments or its result. */
+  readonly phase: GuardrailPhase;
+  /** Why: the error's `reason`. */
+  readonly reason: string;
+};
 
 /** The model call about to be made (or being made, for a wrapper). */
 export type ModelCallDraft = {
@@ -169,7 +191,18 @@ export type AnswerDraft = {
   readonly stepsLeft: boolean;
   /** Whether an output guardrail blocked the answer (the run ends with its block). */
   readonly blocked: boolean;
+  /**
+   * The structured answer the run would end with (`output` option), as a check before this one
+   * left it; `undefined` without one. Given to `checkAnswer` only.
+   */
+  readonly output?: unknown;
 };
+
+/**
+ * What `checkAnswer` may return: what the caller gets instead of the model's answer
+ * (`result.text`, and `result.output` when given). The history keeps the model's own words.
+ */
+export type AnswerRewrite = { readonly text: string; readonly output?: unknown };
 
 /** A function call of the model, before it runs. */
 export type ToolCallDraft = {
@@ -190,7 +223,28 @@ export type ToolCallDraft = {
 export type ToolCallDecision =
   | { readonly type: 'args'; readonly args: Record<string, unknown> }
   | { readonly type: 'result'; readonly result: unknown }
-  | { readonly type: 'deny'; readonly message: string };
+  | { readonly type: 'deny'; readonly message: string }
+  | ToolCallAsk;
+
+/**
+ * Run the call only if a person approves it: the call goes to the agent's `beforeToolCall`
+ * option (the approval hook) with `askedBy` set, and runs only on an explicit `{ type:
+ * 'approve' }` (or `modify`); silence, or no approval hook at all, denies it and tells the model
+ * why. The arguments are parsed by the tool's schema first, as for any call (a call with bad
+ * arguments never reaches the person). A tool guardrail's `ask` is this.
+ */
+export type ToolCallAsk = {
+  readonly type: 'ask';
+  /** Who asked, as the approval hook's `askedBy` shows it. @defaultValue the plugin's name */
+  readonly askedBy?: string | undefined;
+};
+
+/**
+ * What `checkToolCall` may decide about a call whose arguments parsed: deny it (the model gets
+ * the message as the call's error), or ask a person to approve it ({@link ToolCallAsk}). To stop
+ * the run, `run.trip`. Nothing (`undefined`) lets it go on to the approval hook and the tool.
+ */
+export type ToolCallCheck = { readonly type: 'deny'; readonly message: string } | ToolCallAsk;
 
 /** How a tool's `execute` ended, as `wrapToolCall` sees it and may return it. */
 export type ToolExecution =
@@ -276,16 +330,41 @@ export interface AgentPlugin<State = unknown> {
   readonly wrapModelRequest?: WrapModelRequest | undefined;
   /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
   afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
+  /**
+   * The answer the run would end with, before it joins the history and `onStepEnd` runs (an
+   * output guardrail's place): rewrite what the caller gets (`{ text, output? }`), stop the run
+   * (`run.trip` with `phase: 'output'`), or pass it (`undefined`). Each plugin's check runs in
+   * order and sees the text the one before it left. On a stream the text already sent is
+   * retracted (`guardrail-retraction`, named after the plugin; `''` for a trip).
+   */
+  checkAnswer?(
+    answer: AnswerDraft,
+    run: PluginRun<State>,
+  ): void | AnswerRewrite | Promise<void | AnswerRewrite>;
   /** After an answer (a step without calls): end here, or run again with more contents. */
   afterAnswer?(
     answer: AnswerDraft,
     run: PluginRun<State>,
   ): void | StepOutcome | Promise<void | StepOutcome>;
-  /** Before a function call runs (before its arguments are parsed, approvals and guardrails). */
+  /**
+   * Before a function call runs (before its arguments are parsed, approvals and guardrails):
+   * other arguments, a result, a denial, or an `ask` for a person's approval.
+   */
   beforeToolCall?(
     call: ToolCallDraft,
     run: PluginRun<State>,
   ): void | ToolCallDecision | Promise<void | ToolCallDecision>;
+  /**
+   * After a call's arguments parsed (`call.input`, what `execute` would get), before the tool
+   * guardrails and the approval hook: a policy on what the call does (a tool guardrail's
+   * `before`). Deny it, ask a person ({@link ToolCallAsk}), stop the run (`run.trip`), or let it
+   * go on (`undefined`). Every plugin's check runs, in order, until one decides. Not called for a
+   * call `beforeToolCall` answered or denied, nor for one whose arguments did not parse.
+   */
+  checkToolCall?(
+    call: ToolExecutionDraft,
+    run: PluginRun<State>,
+  ): void | ToolCallCheck | Promise<void | ToolCallCheck>;
   /** Around the tool's `execute` (after approvals): time it, cache it, run it elsewhere. */
   wrapToolCall?(
     call: ToolExecutionDraft,

@@ -5,8 +5,9 @@ import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-resul
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
-import type { PluginRun } from './agent-plugin.ts';
+import type { PluginRun, PluginTrip } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import type { RunServices } from './run-services.ts';
 
@@ -176,4 +177,37 @@ export class PluginRunView implements PluginRun {
       );
     return this.owner.facts.addInput(contents, this.owner.stepNumber);
   }
+  trip(trip: PluginTrip): never {
+    const { guardrailName, phase, reason } = (trip ?? {}) as Partial<PluginTrip>;
+    const problem =
+      typeof guardrailName !== 'string' || guardrailName === '' || guardrailName.length > 100
+        ? 'guardrailName must be a non-empty string of at most 100 characters'
+        : !PHASES.includes(phase as PluginTrip['phase'])
+          ? `phase must be one of ${PHASES.join(', ')}`
+          : typeof reason !== 'string'
+            ? 'reason must be a string'
+            : undefined;
+    // Thrown in a hook, this ends the run as the hook's `PluginError` (naming plugin and hook).
+    if (problem !== undefined)
+      throw new InvalidArgumentError({ argument: 'run.trip', message: `run.trip(): ${problem}.` });
+    throw tripError({ guardrailName, phase, reason } as PluginTrip, this.owner.facts);
+  }
+}
+
+const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
+
+/**
+ * The error a trip ends the run with (see `PluginRun.trip`): its reason redacted, holding the run
+ * as it is now. @internal
+ */
+export function tripError(
+  trip: PluginTrip,
+  facts: Pick<PluginRunFacts, 'redact' | 'tracker'>,
+): GuardrailTrippedError {
+  return new GuardrailTrippedError({
+    guardrailName: trip.guardrailName,
+    phase: trip.phase,
+    reason: facts.redact(trip.reason),
+    run: facts.tracker.state(),
+  });
 }

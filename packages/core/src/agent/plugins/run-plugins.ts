@@ -3,6 +3,7 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
@@ -10,6 +11,7 @@ import type {
   ModelCallDraft,
   PluginHookName,
   PluginRun,
+  PluginTrip,
   StepOutcome,
   ToolCallDecision,
   ToolCallDraft,
@@ -29,7 +31,7 @@ import {
   isStep,
   recordName,
 } from './plugin-results.ts';
-import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
+import { type PluginRunFacts, PluginRunView, tripError } from './plugin-run-view.ts';
 import { fromStoredHandOff, toStoredHandOff } from './recorded-hand-off.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
@@ -127,6 +129,15 @@ export type PluginEngine = {
   ) => Promise<unknown>;
 };
 
+/** A `beforeToolCall` chain's decision, its `ask` resolved (who asked, the arguments to parse). @internal */
+export type PluginToolDecision =
+  | Exclude<ToolCallDecision, { readonly type: 'ask' }>
+  | {
+      readonly type: 'ask';
+      readonly askedBy: string;
+      readonly args?: Record<string, unknown> | undefined;
+    };
+
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
 
@@ -187,6 +198,7 @@ export class RunPlugins {
       hooks.afterModelCall !== undefined;
     this.aroundToolCalls =
       hooks.beforeToolCall !== undefined ||
+      hooks.checkToolCall !== undefined ||
       hooks.wrapToolCall !== undefined ||
       hooks.afterToolCall !== undefined;
   }
@@ -568,6 +580,71 @@ export class RunPlugins {
     }
   }
 
+  /**
+   * The answer through every `checkAnswer` (in order, each on the text the one before left):
+   * what the caller gets and the last plugin that rewrote it; `undefined` when none did.
+   */
+  async checkAnswer(
+    answer: AnswerDraft,
+  ): Promise<{ plugin: string; text: string; output: unknown } | undefined> {
+    let current = answer;
+    let by: string | undefined;
+    for (const index of this.hooks.checkAnswer ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const change = await this.call(index, 'checkAnswer', answer.step.stepNumber, () =>
+        (plugin.checkAnswer as NonNullable<AgentPlugin['checkAnswer']>)(
+          current,
+          this.views[index] as PluginRun,
+        ),
+      );
+      if (change === undefined || change === null) continue;
+      const text = (change as { text?: unknown }).text;
+      if (typeof text !== 'string')
+        throw this.invalid(
+          index,
+          'checkAnswer',
+          'it returned something that is not { text, output? } (to stop the run, run.trip)',
+        );
+      current = { ...current, text, output: 'output' in change ? change.output : current.output };
+      by = plugin.name;
+    }
+    return by === undefined
+      ? undefined
+      : { plugin: by, text: current.text, output: current.output };
+  }
+
+  /**
+   * The run's end (`finish`, the answer's step) through the plugins' `checkAnswer`: with the text
+   * and output they left. A stream that showed other text hears a `guardrail-retraction` (named
+   * after the plugin that rewrote it; `''` when one tripped).
+   */
+  async checkedAnswer<
+    Finish extends { text?: string | undefined; output?: unknown; blocked?: unknown },
+  >(step: AgentStep, finish: Finish, stepsLeft: boolean): Promise<Finish> {
+    const text = finish.text ?? step.text;
+    let checked: Awaited<ReturnType<RunPlugins['checkAnswer']>>;
+    try {
+      checked = await this.checkAnswer({
+        step,
+        text,
+        stepsLeft,
+        blocked: finish.blocked !== undefined,
+        output: finish.output,
+      });
+    } catch (error) {
+      if (GuardrailTrippedError.isInstance(error) && text !== '')
+        this.retract(step.stepNumber, error.guardrailName, '');
+      throw error;
+    }
+    if (checked === undefined) return finish;
+    if (checked.text !== text) this.retract(step.stepNumber, checked.plugin, checked.text);
+    return { ...finish, text: checked.text, output: checked.output };
+  }
+
+  private retract(stepNumber: number, name: string, text: string): void {
+    void this.facts.emit?.({ type: 'guardrail-retraction', stepNumber, name, text });
+  }
+
   /** What the first `afterAnswer` that decides says (reverse order); `undefined`: finish. */
   async afterAnswer(
     answer: AnswerDraft,
@@ -600,8 +677,11 @@ export class RunPlugins {
     return undefined;
   }
 
-  /** The first decision of a `beforeToolCall` (in order); `args` decisions chain. */
-  async beforeToolCall(draft: ToolCallDraft): Promise<ToolCallDecision | undefined> {
+  /**
+   * The first decision of a `beforeToolCall` (in order); `args` decisions chain, and an `ask`
+   * carries the arguments the hooks before it gave (`args`) and who asked.
+   */
+  async beforeToolCall(draft: ToolCallDraft): Promise<PluginToolDecision | undefined> {
     let current = draft;
     let changed: ToolCallDecision | undefined;
     for (const index of this.hooks.beforeToolCall ?? []) {
@@ -627,16 +707,69 @@ export class RunPlugins {
         changed = decision as ToolCallDecision;
         continue;
       }
-      if (type === 'result') return decision as ToolCallDecision;
+      if (type === 'result') return decision as PluginToolDecision;
       if (type === 'deny' && typeof (decision as { message?: unknown }).message === 'string')
-        return decision as ToolCallDecision;
+        return decision as PluginToolDecision;
+      if (type === 'ask') {
+        const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
+        if (typeof askedBy !== 'string' || askedBy === '' || askedBy.length > 100)
+          throw this.invalid(
+            index,
+            'beforeToolCall',
+            "{ type: 'ask' }'s askedBy must be a non-empty string of at most 100 characters",
+          );
+        // The arguments a hook before this one gave go with the ask (parsed and approved).
+        return changed === undefined
+          ? { type: 'ask', askedBy }
+          : { type: 'ask', askedBy, args: current.args };
+      }
       throw this.invalid(
         index,
         'beforeToolCall',
-        'it returned something that is not { type: "args", args }, { type: "result", result } or { type: "deny", message }',
+        'it returned something that is not { type: "args", args }, { type: "result", result }, { type: "deny", message } or { type: "ask" }',
       );
     }
     return changed === undefined ? undefined : { type: 'args', args: current.args };
+  }
+
+  /**
+   * The first decision of a `checkToolCall` (in order) on a call whose arguments parsed: a
+   * denial, or an ask (who asked resolved); `undefined`: every check let it go on.
+   */
+  async checkToolCall(
+    draft: ToolExecutionDraft,
+  ): Promise<
+    | { readonly type: 'deny'; readonly message: string }
+    | { readonly type: 'ask'; readonly askedBy: string }
+    | undefined
+  > {
+    for (const index of this.hooks.checkToolCall ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const decision = await this.call(
+        index,
+        'checkToolCall',
+        draft.stepNumber,
+        () =>
+          (plugin.checkToolCall as NonNullable<AgentPlugin['checkToolCall']>)(
+            draft,
+            this.views[index] as PluginRun,
+          ),
+        draft.toolCallId,
+      );
+      if (decision === undefined || decision === null) continue;
+      const type = (decision as { type?: unknown }).type;
+      const message = (decision as { message?: unknown }).message;
+      if (type === 'deny' && typeof message === 'string') return { type, message };
+      const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
+      if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
+        return { type, askedBy };
+      throw this.invalid(
+        index,
+        'checkToolCall',
+        'it returned something that is neither { type: "deny", message } nor { type: "ask", askedBy? } (askedBy a non-empty string of at most 100 characters)',
+      );
+    }
+    return undefined;
   }
 
   /** The tool's `execute` through every `wrapToolCall`, the first registered outermost. */
@@ -762,18 +895,29 @@ export class RunPlugins {
       const agents = this.facts.services?.handOffAgents;
       const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
-        // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
-        const value = toStoredHandOff(await body(), agents);
+        let value: unknown;
+        let trip: PluginTrip | undefined;
+        try {
+          // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
+          value = toStoredHandOff(await body(), agents);
+        } catch (error) {
+          // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
+          // message only), thrown again below, typed, on the first run and on every replay.
+          if (!GuardrailTrippedError.isInstance(error)) throw error;
+          trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+        }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
+          ...(trip !== undefined && { trip }),
           ...(finished !== undefined && { finish: finished.reason }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
-      })) as { value: T; finish?: string; state?: unknown };
+      })) as { value: T; trip?: PluginTrip; finish?: string; state?: unknown };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
+      if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
       return fromStoredHandOff(stored.value, agents) as T;
     } catch (cause) {
       throw this.error(index, hook, cause);
@@ -838,6 +982,8 @@ export class RunPlugins {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
+    // A trip (`run.trip`) ends the run typed, as a guardrail's does.
+    if (GuardrailTrippedError.isInstance(cause)) return cause;
     // The run was aborted while the hook ran (it stopped on `run.signal`, or was raced): the
     // caller's abort, not the plugin's failure. A tool hook's is the tool path's to report, with
     // the turn's calls answered.

@@ -63,6 +63,8 @@ export async function decideGuarded<Output>(
   guardrails: EngineGuardrails,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
+  /** A plugin's `ask` (see `decideChecked`): an `allow` still needs a person's approval. */
+  askedBy?: string | undefined,
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, contents, signal } = options;
   const checked = await guardrails.engine.checkToolInput(
@@ -92,11 +94,34 @@ export async function decideGuarded<Output>(
         args: parsedArgs,
       };
     }
-    return decideApproved(options, tool, parsedArgs, checked.name);
+    return askedBy === undefined
+      ? decideApproved(options, tool, parsedArgs, checked.name)
+      : askApproval(options, tool, parsedArgs, askedBy);
   }
+  if (askedBy !== undefined) return askApproval(options, tool, parsedArgs, askedBy);
   if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsedArgs);
   if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsedArgs);
   return { type: 'ready', tool, args: parsedArgs };
+}
+
+/**
+ * A call a plugin asked a person to approve (`{ type: 'ask' }` from `beforeToolCall` or
+ * `checkToolCall`), its arguments parsed: to the approval hook as one that needs an explicit
+ * approve, or denied when the application has no hook to ask. @internal
+ */
+export function askApproval(
+  options: ApprovalRequest,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+  askedBy: string,
+): ExecuteOutcome | Promise<ExecuteOutcome | ReadyToolCall> {
+  if (options.beforeToolCall === undefined)
+    return {
+      type: 'denied',
+      message: `${options.call.name} needs a person's approval ("${askedBy}" asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+      args: parsedArgs,
+    };
+  return decideApproved(options, tool, parsedArgs, askedBy, `"${askedBy}"`);
 }
 
 /**
@@ -123,8 +148,10 @@ export async function decideApproved(
   options: ApprovalRequest,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-  /** The tool guardrail that asked for a person's approval, if one did. */
+  /** The tool guardrail (or plugin) that asked for a person's approval, if one did. */
   askedBy?: string | undefined,
+  /** Who asked, as the model is told when nobody approved. */
+  asker = 'a tool guardrail',
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
   const rawArgs = rawArgsOf(call);
@@ -175,7 +202,7 @@ export async function decideApproved(
   if (asked && !confirm && (decision === undefined || decision === null)) {
     return {
       type: 'denied',
-      message: `${call.name} needs a person's approval (a tool guardrail asked for it), and beforeToolCall did not give it, so it was not run.`,
+      message: `${call.name} needs a person's approval (${asker} asked for it), and beforeToolCall did not give it, so it was not run.`,
       args,
     };
   }

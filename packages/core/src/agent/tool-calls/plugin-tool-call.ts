@@ -1,15 +1,24 @@
+import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import { handOffName } from '../hand-off-target.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
-import { decideToolCall } from './decide-tool-call.ts';
+import {
+  askApproval,
+  decideApproved,
+  decideGuarded,
+  decideToolCall,
+  safeParseArgs,
+  unconfirmed,
+} from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
 
 /**
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
- * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial), then
- * the decision every call gets (`decideToolCall`: the tool, its schema, guardrails, approval) on
- * the arguments the plugins left. A hook that fails makes a `hook-failed` outcome carrying its
+ * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial, an
+ * `ask` for a person's approval; a trip), then the decision every call gets (the tool, its schema,
+ * the plugins' `checkToolCall`, guardrails, approval) on the arguments the plugins left. A hook that fails makes a `hook-failed` outcome carrying its
  * `PluginError`: the turn is answered, then the run ends with it. @internal
  */
 export async function decideWithPlugins<Output>(
@@ -20,7 +29,7 @@ export async function decideWithPlugins<Output>(
   if (signal.aborted) return { type: 'aborted', args: undefined };
   if (plugins.stop !== undefined)
     return { type: 'denied', message: notRunMessage(plugins.stop), args: undefined };
-  if (plugins.hooks.beforeToolCall === undefined) return decideToolCall(options);
+  if (plugins.hooks.beforeToolCall === undefined) return decideChecked(options, plugins, undefined);
   const args = rawArgsOf(call);
   let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
   try {
@@ -32,14 +41,65 @@ export async function decideWithPlugins<Output>(
       args,
     });
   } catch (error) {
-    return { type: 'hook-failed', error, invalidDecision: true, args: undefined };
+    return hookFailed(error, undefined);
   }
-  if (decision === undefined) return decideToolCall(options);
+  if (decision === undefined) return decideChecked(options, plugins, undefined);
   if (decision.type === 'result') return { type: 'value', value: decision.result, args };
   if (decision.type === 'deny') return { type: 'denied', message: decision.message, args };
   // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
-  // model's call as it came; only the tool sees these.
-  return decideToolCall({ ...options, call: { ...call, args: decision.args } });
+  // model's call as it came; only the tool sees these. An `ask` goes the same way, then to the
+  // approval hook as a call that needs an explicit approve.
+  const changed =
+    decision.args === undefined ? options : { ...options, call: { ...call, args: decision.args } };
+  return decideChecked(changed, plugins, decision.type === 'ask' ? decision.askedBy : undefined);
+}
+
+/**
+ * The decision every call gets (`decideToolCall`) with the plugins' part after the arguments
+ * parsed: their `checkToolCall` (deny, ask, trip), and a plugin's `ask` (from `beforeToolCall`
+ * or `checkToolCall`, the first), which sends the call to the approval hook as one that needs an
+ * explicit approve.
+ */
+async function decideChecked<Output>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+  askedBy: string | undefined,
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  if (plugins.hooks.checkToolCall === undefined && askedBy === undefined)
+    return decideToolCall(options);
+  const { config, call } = options;
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const input = parsed.value;
+  let asked = askedBy;
+  if (plugins.hooks.checkToolCall !== undefined) {
+    let checked: Awaited<ReturnType<RunPlugins['checkToolCall']>>;
+    try {
+      checked = await plugins.checkToolCall({
+        toolName: call.name,
+        toolCallId: options.toolCallId,
+        stepNumber: options.stepNumber,
+        callIndex: options.callIndex,
+        args: rawArgsOf(call),
+        input,
+      });
+    } catch (error) {
+      return hookFailed(error, input);
+    }
+    if (checked?.type === 'deny') return { type: 'denied', message: checked.message, args: input };
+    asked ??= checked?.askedBy;
+  }
+  // The rest of decideToolCall: the tool guardrails, then the approval hook.
+  const guardrails = options.guardrails;
+  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true)
+    return decideGuarded(options, guardrails, tool, input, asked);
+  if (asked !== undefined) return askApproval(options, tool, input, asked);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, input);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, input);
+  return { type: 'ready', tool, args: input };
 }
 
 /** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
@@ -86,7 +146,7 @@ export async function afterToolCallWithPlugins<Output>(
     if (refused !== undefined) return { ...outcome, sent: refused };
     return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
-    return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };
+    return hookFailed(error, outcome.args);
   }
 }
 

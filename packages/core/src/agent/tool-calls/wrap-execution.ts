@@ -1,6 +1,7 @@
 import type { ToolExecution } from '../plugins/agent-plugin.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { ExecuteOutcome, RunToolCallOptions } from './execute-outcome.ts';
+import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 
 /**
@@ -27,12 +28,7 @@ export function wrapExecution<Output>(
     )
     .then(
       (execution): ExecuteOutcome => ({ ...execution, args }) as ExecuteOutcome,
-      (error: unknown): ExecuteOutcome => ({
-        type: 'hook-failed',
-        error,
-        invalidDecision: true,
-        args,
-      }),
+      (error: unknown): ExecuteOutcome => hookFailed(error, args),
     );
 }
 

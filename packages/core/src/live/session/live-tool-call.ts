@@ -1,4 +1,5 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import type {
@@ -84,6 +85,8 @@ export async function runLiveToolCall(
     args: call.args,
   };
   let args = call.args;
+  // A plugin's `ask`: the call needs a person's explicit approval (as a tool guardrail's `ask`).
+  let pluginAsked: string | undefined;
   if (plugins?.hooks.beforeToolCall !== undefined) {
     let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
     try {
@@ -95,7 +98,8 @@ export async function runLiveToolCall(
       return { type: 'failed', outcome: 'denied', message: decision.message };
     if (decision?.type === 'result')
       return afterCall(plugins, draft, decision.result, decision.result);
-    if (decision?.type === 'args') args = decision.args;
+    if (decision?.type === 'ask') pluginAsked = decision.askedBy;
+    if (decision?.args !== undefined) args = decision.args;
   }
   const tool = functions.get(call.name);
   if (tool === undefined) {
@@ -115,6 +119,17 @@ export async function runLiveToolCall(
     };
   }
   let input = parsed.value;
+  if (plugins?.hooks.checkToolCall !== undefined) {
+    let checked: Awaited<ReturnType<RunPlugins['checkToolCall']>>;
+    try {
+      checked = await plugins.checkToolCall({ ...draft, args, input });
+    } catch (error) {
+      return notRun(call.name, error);
+    }
+    if (checked?.type === 'deny')
+      return { type: 'failed', outcome: 'denied', message: checked.message };
+    pluginAsked ??= checked?.askedBy;
+  }
   // The agent's tool guardrails, as in a run (agent/tool-calls/decide-tool-call.ts decideGuarded):
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
@@ -140,6 +155,15 @@ export async function runLiveToolCall(
       askedBy = checked.name;
     }
   }
+  if (pluginAsked !== undefined) {
+    if (agent.beforeToolCall === undefined)
+      return {
+        type: 'failed',
+        outcome: 'denied',
+        message: `${call.name} needs a person's approval ("${pluginAsked}" asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+      };
+    askedBy = pluginAsked;
+  }
   if (agent.beforeToolCall !== undefined) {
     const functionCall: FunctionCall = { id: call.id, name: call.name, args };
     const approved = await decideApproved(
@@ -155,6 +179,7 @@ export async function runLiveToolCall(
       tool as FunctionTool<unknown, unknown>,
       input,
       askedBy,
+      pluginAsked === undefined ? undefined : `"${pluginAsked}"`,
     );
     switch (approved.type) {
       case 'ready':
@@ -299,5 +324,13 @@ function toolErrorMessage(
 
 /** A hook threw: the model is told the call was not run, as in a run; the session then ends. */
 function notRun(name: string, error: unknown): LiveCallOutcome {
+  // A plugin's trip (`run.trip`) ends the session as a tool guardrail's does.
+  if (GuardrailTrippedError.isInstance(error))
+    return tripped(name, {
+      type: 'trip',
+      name: error.guardrailName,
+      phase: error.phase,
+      reason: error.reason,
+    });
   return { type: 'hook-failed', message: `${name} was not run: its approval step failed.`, error };
 }
