@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 import { isSameModel } from './thought-signatures/is-same-model.ts';
 
@@ -92,7 +93,7 @@ export function flattenHistoryTurns(
     if (producer !== undefined && (typeof producer !== 'string' || producer.trim() === '')) {
       throw new InvalidArgumentError({
         argument: `${argument}[${index}].model`,
-        message: `${argument}[${index}].model must be the name of the model that wrote the turn (e.g. 'gemini-3-pro-preview', or 'unknown' when nobody knows), or left out for this agent's model; got ${JSON.stringify(producer) ?? String(producer)}.`,
+        message: `${argument}[${index}].model must be the name of the model that wrote the turn (e.g. 'gemini-3-pro-preview', or 'unknown' when nobody knows), or left out for this agent's model; got ${describeValue(producer)}.`,
       });
     }
     if (producer !== undefined && producer !== model && !isSameModel(producer, model)) {
