@@ -128,6 +128,7 @@ describe('normalizeInput: what a run starts from', () => {
         } catch (caught) {
           return caught;
         }
+        return undefined;
       })();
       expect(InvalidArgumentError.isInstance(error) && error.argument).toBe('history');
     }
@@ -169,6 +170,7 @@ describe('normalizeInput: what a run starts from', () => {
       } catch (caught) {
         return caught;
       }
+      return undefined;
     })();
     expect(InvalidHistoryError.isInstance(error)).toBe(true);
     expect((error as InvalidHistoryError).issues.length).toBeGreaterThanOrEqual(2);
