@@ -36,18 +36,12 @@ type CandidateState = {
   /** Undefined while no chunk had a `parts` array. */
   parts: Part[] | undefined;
   /**
-   * The last part when it is a text part of ours that later text can be merged into. Its `text`
-   * is stale while it is open: the text is `openHead` plus `openPieces` (see {@link textOf}).
+   * The last part when it is a text part of ours that later text can be merged into. Its text is
+   * its `text` followed by `openPieces` (see `pushText`).
    */
   openText: Part | undefined;
-  /** The open text part's text up to its pieces: flat segments of {@link TEXT_PIECES} pieces. */
-  openHead: string;
-  /**
-   * The text merged into the open part since `openHead`, one piece per chunk: the first
-   * `openCount` slots (the array is reused, never shrunk, so pushing allocates nothing).
-   */
+  /** The text merged into `openText` since its last flat segment, one piece per chunk. */
   openPieces: string[];
-  openCount: number;
   openCall: OpenCall | undefined;
 };
 
@@ -96,9 +90,7 @@ export function createStreamAccumulator(): StreamAccumulator {
         contentFields: undefined,
         parts: undefined,
         openText: undefined,
-        openHead: '',
         openPieces: [],
-        openCount: 0,
         openCall: undefined,
       };
       candidates.push(state);
@@ -172,58 +164,26 @@ function pushText(state: CandidateState, part: Part, text: string): void {
   const open = state.openText;
   if (open !== undefined && (open.thought === true) === thought) {
     const openSignature = open.thoughtSignature ?? undefined;
-    if (signature === undefined || openSignature === signature) {
-      appendText(state, text);
-      return;
-    }
-    if (openSignature === undefined) {
-      appendText(state, text);
-      open.thoughtSignature = signature;
+    // Unsigned text joins any; signed text joins the same signature or an unsigned part, which
+    // takes its signature.
+    if (signature === undefined || (openSignature ?? signature) === signature) {
+      // Every 256 chunks their text is joined into one flat segment. `text +=` per chunk kept
+      // every chunk's string and a 32-byte rope node alive until the answer was read: 62-72 B a
+      // chunk, 1.4 MB for the bench's 20,000-chunk answer of 453 KB, all of it surviving young
+      // collections; joined it is 10-25 B a chunk (stream-retention.test.ts), the pieces die
+      // young, and a chunk costs the same (bench/RESULTS.md, "The 20,000-chunk stream's peak
+      // RSS without the fixture's garbage").
+      const pieces = state.openPieces;
+      if (pieces.push(text) === 256) open.text += pieces.splice(0).join('');
+      if (signature !== undefined) open.thoughtSignature = signature;
       return;
     }
   }
-  closeOpenText(state);
+  closeOpenParts(state);
   // A copy: the merged text is appended to, and the chunk the part came from stays untouched.
   const copy: Part = { ...part };
   state.parts!.push(copy);
   state.openText = copy;
-  state.openHead = text;
-}
-
-/**
- * How many chunks' text is joined into one flat segment of the open part's text. `text +=` per
- * chunk kept every chunk's piece plus a 32-byte rope node alive until the answer was read: 1.4 MB
- * for the bench's 20,000-chunk answer (453 KB of text), all of it surviving young collections,
- * which grew V8's young generation and old space. Joined every 256 pieces it is 0.5 MB, and the
- * pieces die young (bench/RESULTS.md, "The 20,000-chunk stream's peak RSS without the fixture's
- * garbage").
- */
-const TEXT_PIECES = 256;
-
-function appendText(state: CandidateState, text: string): void {
-  const pieces = state.openPieces;
-  pieces[state.openCount++] = text;
-  if (state.openCount === TEXT_PIECES) {
-    state.openHead += pieces.join('');
-    state.openCount = 0;
-  }
-}
-
-/** The open text part's whole text so far. */
-function textOf(state: CandidateState): string {
-  const count = state.openCount;
-  if (count === 0) return state.openHead;
-  return state.openHead + state.openPieces.slice(0, count).join('');
-}
-
-/** Writes the open text part's text into it and closes it: no more text is merged into it. */
-function closeOpenText(state: CandidateState): void {
-  const open = state.openText;
-  if (open === undefined) return;
-  open.text = textOf(state);
-  state.openText = undefined;
-  state.openHead = '';
-  state.openCount = 0;
 }
 
 function pushFunctionCall(state: CandidateState, part: Part, call: FunctionCall): void {
@@ -265,7 +225,9 @@ function pushFunctionCall(state: CandidateState, part: Part, call: FunctionCall)
 }
 
 function closeOpenParts(state: CandidateState): void {
-  closeOpenText(state);
+  const open = state.openText;
+  if (open) open.text += state.openPieces.splice(0).join('');
+  state.openText = undefined;
   state.openCall = undefined;
 }
 
@@ -294,7 +256,7 @@ function withFields<T extends object>(target: T, fields: AnyRecord): T {
 
 /** Parts still growing are copied, so a response already handed out does not change. */
 function snapshot(state: CandidateState, part: Part): Part {
-  if (part === state.openText) return { ...part, text: textOf(state) };
+  if (part === state.openText) return { ...part, text: part.text + state.openPieces.join('') };
   if (state.openCall !== undefined && part === state.openCall.part) {
     return { ...part, functionCall: structuredClone(state.openCall.call) };
   }
