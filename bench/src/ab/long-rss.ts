@@ -16,7 +16,7 @@
  * Findings of issue 27 with it are in bench/README.md ("Peak RSS of the 20,000-chunk stream").
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { createLongStream } from '../script/long-stream.ts';
+import { createLongAnswer } from '../script/long-stream.ts';
 import { startLoopAgainstServer } from './loop-against-server.ts';
 
 const [name = 'gemloop.stream', runs = '9', chunks = '20000', serverEntry] = process.argv.slice(2);
@@ -28,7 +28,7 @@ const { runner, server } = await startLoopAgainstServer({
   script: 'long',
   maxSteps: 4,
 });
-const long = createLongStream(Number(chunks));
+const long = createLongAnswer(Number(chunks));
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const spaces = (): Record<string, number> =>
   Object.fromEntries(

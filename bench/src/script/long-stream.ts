@@ -31,23 +31,64 @@ export function readLongChunkCount(prompt: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** The long answer's text and body size, without its body: what a contender's process checks. */
+export type LongAnswer = Omit<LongStream, 'pieces'>;
+
 /**
  * Builds a Gemini 3 text stream of `chunkCount` text chunks plus the final empty signed chunk
  * with `finishReason`, each chunk a whole `GenerateContentResponse` with cumulative usage, as the
  * API sends them (about 330 bytes per chunk).
  */
 export function createLongStream(chunkCount: number): LongStream {
+  const events: string[] = [];
+  const answer = eachLongEvent(chunkCount, (event) => events.push(event));
+  const body = Buffer.from(events.join(''), 'utf8');
+  const pieces: Uint8Array[] = [];
+  for (let offset = 0; offset < body.length; offset += LONG_STREAM_PIECE_BYTES) {
+    // Copies, so each piece owns its bytes like a socket read does.
+    pieces.push(new Uint8Array(body.subarray(offset, offset + LONG_STREAM_PIECE_BYTES)));
+  }
+  return { ...answer, pieces };
+}
+
+/**
+ * {@link createLongStream}'s prompt, text and byte length, without building the body: a
+ * contender's process only checks the answer it got. Building the body there left about 15 MB of
+ * short-lived strings and 14 MB of buffers in the measured process just before its first run, and
+ * where V8 happened to collect them moved that process's peak RSS by up to 10 MB either way
+ * (bench/RESULTS.md, "The 20,000-chunk stream's peak RSS without the fixture's garbage").
+ */
+export function createLongAnswer(chunkCount: number): LongAnswer {
+  return eachLongEvent(chunkCount, () => {});
+}
+
+/** Makes the long stream's events in order, each handed to `onEvent`; returns its answer. */
+function eachLongEvent(chunkCount: number, onEvent: (event: string) => void): LongAnswer {
   const random = createRandom(chunkCount);
   const responseId = randomToken(random, 22);
-  const events: string[] = [];
-  let text = '';
+  // The text is written into one buffer and decoded once: a flat string and nothing else left on
+  // the heap, where `text +=` per delta kept a rope of 20,000 pieces (1.6 MB) in the measured
+  // process, and an array of the deltas 1 MB while it was built.
+  let textBytes = Buffer.alloc(64 * 1024);
+  let textLength = 0;
+  let byteLength = 0;
+  const emit = (event: string): void => {
+    byteLength += Buffer.byteLength(event, 'utf8');
+    onEvent(event);
+  };
   for (let index = 0; index < chunkCount; index++) {
     let delta = '';
     for (let word = 0; word < 4; word++) {
       delta += `${WORDS[Math.floor(random() * WORDS.length)]} `;
     }
-    text += delta;
-    events.push(
+    const deltaBytes = Buffer.byteLength(delta, 'utf8');
+    if (textLength + deltaBytes > textBytes.length) {
+      const grown = Buffer.alloc(Math.max(textBytes.length * 2, textLength + deltaBytes));
+      textBytes.copy(grown, 0, 0, textLength);
+      textBytes = grown;
+    }
+    textLength += textBytes.write(delta, textLength, 'utf8');
+    emit(
       sseEvent(
         responseBody({
           content: { parts: [{ text: delta }], role: 'model' },
@@ -57,7 +98,7 @@ export function createLongStream(chunkCount: number): LongStream {
       ),
     );
   }
-  events.push(
+  emit(
     sseEvent(
       responseBody({
         content: {
@@ -70,11 +111,6 @@ export function createLongStream(chunkCount: number): LongStream {
       }),
     ),
   );
-  const body = Buffer.from(events.join(''), 'utf8');
-  const pieces: Uint8Array[] = [];
-  for (let offset = 0; offset < body.length; offset += LONG_STREAM_PIECE_BYTES) {
-    // Copies, so each piece owns its bytes like a socket read does.
-    pieces.push(new Uint8Array(body.subarray(offset, offset + LONG_STREAM_PIECE_BYTES)));
-  }
-  return { prompt: longPrompt(chunkCount), chunkCount, pieces, byteLength: body.length, text };
+  const text = textBytes.toString('utf8', 0, textLength);
+  return { prompt: longPrompt(chunkCount), chunkCount, text, byteLength };
 }

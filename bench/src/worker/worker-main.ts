@@ -8,7 +8,7 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { ContenderUnavailableError, type LoopRunner } from '../contenders/contender.ts';
 import { CONTENDERS, PARSERS } from '../contenders/registry.ts';
 import { chatUserText, createChatTurn } from '../script/chat-script.ts';
-import { createLongStream, type LongStream } from '../script/long-stream.ts';
+import { createLongAnswer, createLongStream, type LongAnswer } from '../script/long-stream.ts';
 import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
 import { contenderBaseUrl } from '../server/contender-base-url.ts';
 import { createInProcessGemini, IN_PROCESS_ORIGIN } from '../server/in-process-gemini.ts';
@@ -48,7 +48,8 @@ type LoopPlan = {
 
 function loopPlan(script: WorkerLoopScript, longChunks: number): LoopPlan {
   if (script === 'long') {
-    const long: LongStream = createLongStream(longChunks);
+    // The answer's text, not its body: the server sends the body (see createLongAnswer).
+    const long: LongAnswer = createLongAnswer(longChunks);
     return {
       prompt: () => long.prompt,
       expected: () => long.text,

@@ -161,6 +161,92 @@ describe('createStreamAccumulator', () => {
     });
   });
 
+  // The open text part's text is joined into flat segments every few hundred chunks (a memory
+  // measure): long answers cross many of those joins, and nothing may move, be lost or leak.
+  describe('long text across many chunks', () => {
+    /** `count` deltas with an emoji split between two chunks (its two UTF-16 halves) every 7th. */
+    function deltas(count: number, tag: string): string[] {
+      const emoji = '😀';
+      const out: string[] = [];
+      for (let index = 0; index < count; index++) {
+        let delta = `${tag}${index} `;
+        if (index % 7 === 6) delta += emoji[0]; // the high surrogate ends this chunk...
+        if (index % 7 === 0 && index > 0) delta = `${emoji[1]}${delta}`; // ...the low one starts the next
+        out.push(delta);
+      }
+      return out;
+    }
+
+    it('keeps every character in order, surrogate halves split across chunks included', () => {
+      const pieces = deltas(2_000, 'w');
+      const response = fold(...pieces.map((text) => chunk([{ text }])));
+      const text = partsOf(response)?.[0]?.text;
+      expect(text).toBe(pieces.join(''));
+      expect(text?.includes('😀')).toBe(true);
+      expect(partsOf(response)).toHaveLength(1);
+    });
+
+    it('splits thought and answer text at the right chunk after hundreds of each', () => {
+      const thought = deltas(700, 't');
+      const answer = deltas(513, 'a');
+      const response = fold(
+        ...thought.map((text) => chunk([{ text, thought: true }])),
+        ...answer.map((text) => chunk([{ text }])),
+        chunk([{ text: '', thoughtSignature: 'SIG' }], { finishReason: 'STOP' }),
+      );
+      expect(partsOf(response)).toEqual([
+        { text: thought.join(''), thought: true },
+        { text: answer.join(''), thoughtSignature: 'SIG' },
+      ]);
+    });
+
+    it('closes the long text part before a function call and opens a new one after it', () => {
+      const before = deltas(300, 'b');
+      const after = deltas(257, 'c');
+      const response = fold(
+        ...before.map((text) => chunk([{ text }])),
+        chunk([{ functionCall: { name: 'f', args: { x: 1 } }, thoughtSignature: 'S' }]),
+        ...after.map((text) => chunk([{ text }])),
+      );
+      expect(partsOf(response)).toEqual([
+        { text: before.join('') },
+        { functionCall: { name: 'f', args: { x: 1 } }, thoughtSignature: 'S' },
+        { text: after.join('') },
+      ]);
+    });
+
+    it('hands out responses mid-stream that later chunks do not change', () => {
+      const pieces = deltas(1_000, 'm');
+      const accumulator = createStreamAccumulator();
+      const seen: Array<string | undefined> = [];
+      for (const [index, text] of pieces.entries()) {
+        accumulator.push(chunk([{ text }], index === 0 ? {} : { index: 0 }));
+        // Just before, at and just after a join, and far from one.
+        if (index === 254 || index === 255 || index === 256 || index === 600) {
+          seen.push(partsOf(accumulator.response())?.[0]?.text);
+        }
+      }
+      expect(seen).toEqual([
+        pieces.slice(0, 255).join(''),
+        pieces.slice(0, 256).join(''),
+        pieces.slice(0, 257).join(''),
+        pieces.slice(0, 601).join(''),
+      ]);
+      expect(partsOf(accumulator.response())?.[0]?.text).toBe(pieces.join(''));
+    });
+
+    it('keeps the part fields in the order the first chunk sent them', () => {
+      const pieces = deltas(600, 'k');
+      const response = fold(
+        chunk([{ thought: true, text: pieces[0] as string }]),
+        ...pieces.slice(1).map((text) => chunk([{ thought: true, text }])),
+      );
+      const part = partsOf(response)?.[0] as Part;
+      expect(Object.keys(part)).toEqual(['thought', 'text']);
+      expect(part.text).toBe(pieces.join(''));
+    });
+  });
+
   describe('function calls and other parts', () => {
     it('keeps parallel function calls whole and separate, with ids and signatures', () => {
       const first = {
