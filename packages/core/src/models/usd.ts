@@ -59,6 +59,7 @@ export type CostPicos = {
 };
 
 const MAX_SAFE_PICOS = BigInt(Number.MAX_SAFE_INTEGER);
+const TWELVE_ZEROS = '000000000000';
 
 /** A decimal string of dollars: `'0'`, `'0.000125'`, `'12.5'` (no trailing zeros). @internal */
 export function picosToDollars(picos: bigint): string {
@@ -68,7 +69,19 @@ export function picosToDollars(picos: bigint): string {
     const amount = Number(picos);
     const fraction = amount % 1e12;
     const whole = (amount - fraction) / 1e12;
-    return fraction === 0 ? String(whole) : `${whole}.${fractionDigits(String(fraction))}`;
+    if (fraction === 0) return String(whole);
+    // The leading zeros from a constant and the trailing ones cut off the digits, rather than
+    // padStart's 12-digit copy: 3,010 against 3,735 instructions for two amounts and a zero, about
+    // 1,100 of a streamed step's 390,000 (callgrind, helper step-cpu).
+    const digits = String(fraction);
+    let end = digits.length;
+    while (digits.charCodeAt(end - 1) === 48 /* '0' */) end--;
+    const zeros = 12 - digits.length;
+    return (
+      (whole === 0 ? '0.' : `${whole}.`) +
+      (zeros === 0 ? '' : TWELVE_ZEROS.slice(0, zeros)) +
+      (end === digits.length ? digits : digits.slice(0, end))
+    );
   }
   const whole = picos / PICOS_PER_DOLLAR;
   const fraction = picos % PICOS_PER_DOLLAR;
