@@ -103,10 +103,12 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 94,627 once the retry machinery loaded on a call's first failure (its 1.4 KB minified and
  * p-retry's loader were on the request path), 94,546 with the handoff as a step outcome, all
  * measured with the chunks in the order of their sources (bytesOf): the budget back to 92.4 KB.
+ * 93,484 bytes (91.3 KB) on 2026-11-26 once the known models' sources left the request path
+ * (`known-model-rows.ts`: −1.2 KB) with the twelfth session's branches merged: the budget 91.5 KB.
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
  * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 92.4 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
