@@ -1,12 +1,6 @@
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * What a source ended before it was opened is started on: its generator, not started, ends at
- * `return()`/`throw()` without running (so without awaiting this, which never settles).
- */
-const NOT_OPENED: Promise<never> = new Promise(() => {});
-
-/**
  * The chunks of a generator of batches, one per `next()`, as a stream's consumer takes them: a
  * chunk of the batch in hand is handed out at once, with no async generator step; the source is
  * asked only for the next batch, and whenever `take` says no. In place of an async generator
@@ -17,19 +11,10 @@ const NOT_OPENED: Promise<never> = new Promise(() => {});
  * The source keeps all the stream's logic (its `try`/`finally`, errors, release): a failure comes
  * from it, and so does the end. `return()` and `throw()` go to it, as `yield*` would send them.
  * Calls made while the source is being asked wait their turn, as an async generator's queue does.
- *
- * The source is opened by the first `next()`: it calls `open` itself and starts the source on its
- * promise, so what `open` does (a stream's request) runs in this frame, not one frame deeper in
- * the source's generator (issue 53 item 8: one call fewer between `agent.stream()` and the
- * transport, agent/request-path-depth.test.ts). Ended before that (`return()`, `throw()`), it
- * opens nothing, as a generator not started runs nothing.
  * @internal
  */
-export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T> {
-  readonly #open: () => Promise<O>;
-  readonly #start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>;
-  /** `undefined` until the first `next()` opened it. */
-  #source: AsyncGenerator<readonly T[], void, undefined> | undefined = undefined;
+export class ChunksOfBatches<T> implements AsyncIterableIterator<T> {
+  readonly #source: AsyncGenerator<readonly T[], void, undefined>;
   readonly #take: (chunk: T) => boolean;
   #batch: readonly T[] = [];
   #index = 0;
@@ -37,22 +22,13 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
   #busy: Promise<unknown> | undefined;
 
   /**
-   * @param open Called by the first `next()`, from its frame (pass a bound function, which is no
-   *   frame of its own, to call what opens the stream from there).
-   * @param start Makes the source on `open`'s promise, which the source awaits first (so a
-   *   failure to open is the source's, and never unhandled). The source yields batches of at
-   *   least one chunk; is resumed to get the next batch, or when `take` refuses a chunk (it then
-   *   fails, e.g. with the abort reason).
+   * @param source Yields batches of at least one chunk; is resumed to get the next batch, or when
+   *   `take` refuses a chunk (it then fails, e.g. with the abort reason).
    * @param take Called for each chunk before it is handed out: its bookkeeping, and `false` when
    *   the stream must stop (the chunk is not handed out; the source is resumed instead).
    */
-  constructor(
-    open: () => Promise<O>,
-    start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>,
-    take: (chunk: T) => boolean,
-  ) {
-    this.#open = open;
-    this.#start = start;
+  constructor(source: AsyncGenerator<readonly T[], void, undefined>, take: (chunk: T) => boolean) {
+    this.#source = source;
     this.#take = take;
   }
 
@@ -72,7 +48,6 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
       this.#batch = [];
       this.#index = 0;
     }
-    this.#source ??= this.#start(this.#open());
     return this.#ask(this.#source.next());
   }
 
@@ -80,7 +55,6 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
     if (this.#busy !== undefined) return this.#after(() => this.return(value));
     this.#batch = [];
     this.#index = 0;
-    this.#source ??= this.#start(NOT_OPENED);
     return this.#ask(this.#source.return(undefined));
   }
 
@@ -88,7 +62,6 @@ export class ChunksOfBatches<T, O = unknown> implements AsyncIterableIterator<T>
     if (this.#busy !== undefined) return this.#after(() => this.throw(error));
     this.#batch = [];
     this.#index = 0;
-    this.#source ??= this.#start(NOT_OPENED);
     return this.#ask(this.#source.throw(error));
   }
 
