@@ -117,7 +117,7 @@ const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism(), 
  * projects, five at a time (Vitest wants one `maxWorkers` per group): the dbos files mostly wait on
  * worker processes, takeovers and Postgres, and as a group of their own after the others they left
  * a core idle for much of their 90 s. Measured warm on two quiet cores (2026-11-26, 9,465 tests):
- * `vitest run` 351.8 s with the dbos files last, 339.1 s together.
+ * `vitest run` 351.8 s with the dbos files last, 339.1 and 348.6 s together (two runs).
  */
 const PROCESSES = {
   sequence: { groupOrder: 1 },
