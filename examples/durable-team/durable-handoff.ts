@@ -6,52 +6,18 @@
 //
 //   node scripts/run-example.mjs durable-handoff
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createDurableRuns } from '@gemloop/dbos';
-import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { run } from '../lib/run.ts';
-import { siblingScript } from '../lib/sibling-script.ts';
 import { instructionsOf, TEAM_SCRIPT } from './agents.ts';
+import { startTeamCluster } from './team-cluster.ts';
 
 await run(
   async ({ gemini, model, offline, fake, style }) => {
-    const postgres = await startEmbeddedPostgres({ databaseUrl: process.env['DATABASE_URL'] });
-    const databaseUrl = postgres.embedded
-      ? await createDatabase(postgres.url, 'handoff')
-      : postgres.url;
-    const logFolder = mkdtempSync(join(tmpdir(), 'gemloop-handoff-'));
-    const toolLog = join(logFolder, 'tools.log');
-    writeFileSync(toolLog, '');
-    const workers = new Map<string, ChildProcess>();
-    const startWorker = async (name: string): Promise<void> => {
-      const child = spawn(process.execPath, siblingScript('worker', import.meta.url), {
-        env: {
-          ...process.env,
-          TEAM_WORKER: name,
-          TEAM_DATABASE_URL: databaseUrl,
-          TEAM_MODEL: model,
-          TEAM_TOOL_LOG: toolLog,
-          ...(offline ? { TEAM_API_KEY: 'offline-fake-key', TEAM_BASE_URL: gemini.baseUrl } : {}),
-        },
-        // 'ipc': the worker stops when this process goes, even killed (stopWithParent).
-        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      });
-      workers.set(name, child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes(`${name} ready`)) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before ready`)));
-      });
-    };
-    const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 200 });
-    const log = (): string[] =>
-      readFileSync(toolLog, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '');
+    const { runs, startWorker, workers, log, close } = await startTeamCluster({
+      name: 'handoff',
+      model,
+      offline,
+      baseUrl: gemini.baseUrl,
+    });
     try {
       await Promise.all([startWorker('worker-a'), startWorker('worker-b')]);
       const { runId } = await runs.start('triage', {
@@ -86,16 +52,7 @@ await run(
         );
       }
     } finally {
-      await runs.close();
-      const running = [...workers.values()].filter(
-        (child) => child.exitCode === null && child.signalCode === null,
-      );
-      for (const child of running) child.kill('SIGTERM');
-      await Promise.all(
-        running.map((child) => new Promise((resolve) => child.once('exit', resolve))),
-      );
-      await postgres.stop();
-      rmSync(logFolder, { recursive: true, force: true });
+      await close();
     }
   },
   {
