@@ -40,15 +40,28 @@ export function decideToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  const guardrails = options.guardrails;
-  if (
-    guardrails !== undefined &&
-    guardrails.engine.appliesTo(guardrails.tools, call.name, 'before')
-  )
-    return decideGuarded(options, guardrails, tool, parsed.value);
-  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
-  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
-  return { type: 'ready', tool, args: parsed.value };
+  return decideParsed(options, tool, parsed.value, undefined);
+}
+
+/**
+ * The part of {@link decideToolCall} after the arguments parsed: the tool guardrails, a plugin's
+ * `ask` (`askedBy`: the call then needs an explicit approve), the approval hook, the safety
+ * system's confirmation. The plugins' path (`decideWithPlugins`) comes here too, after its
+ * `checkToolCall`. @internal
+ */
+export function decideParsed<Output>(
+  options: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  input: unknown,
+  askedBy: string | undefined,
+): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
+  const { call, guardrails } = options;
+  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true)
+    return decideGuarded(options, guardrails, tool, input, askedBy);
+  if (askedBy !== undefined) return askApproval(options, tool, input, askedBy);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, input);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, input);
+  return { type: 'ready', tool, args: input };
 }
 
 /**

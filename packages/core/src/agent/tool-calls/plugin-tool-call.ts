@@ -1,14 +1,6 @@
-import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import { handOffName } from '../hand-off-target.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
-import {
-  askApproval,
-  decideApproved,
-  decideGuarded,
-  decideToolCall,
-  safeParseArgs,
-  unconfirmed,
-} from './decide-tool-call.ts';
+import { decideParsed, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
@@ -92,14 +84,7 @@ async function decideChecked<Output>(
     if (checked?.type === 'deny') return { type: 'denied', message: checked.message, args: input };
     asked ??= checked?.askedBy;
   }
-  // The rest of decideToolCall: the tool guardrails, then the approval hook.
-  const guardrails = options.guardrails;
-  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true)
-    return decideGuarded(options, guardrails, tool, input, asked);
-  if (asked !== undefined) return askApproval(options, tool, input, asked);
-  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, input);
-  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, input);
-  return { type: 'ready', tool, args: input };
+  return decideParsed(options, tool, input, asked);
 }
 
 /** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
