@@ -10,6 +10,7 @@ import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.t
 import { validateHistory } from '../history/validate-history.ts';
 import { type AgentPlugin, definePlugin } from '../plugins/index.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import type { Content } from '../wire/content.ts';
 import { createChatSession } from './create-chat-session.ts';
 
 // Issue 53: the seam's guardrail capabilities in a chat session. A trip mid chat (a call's
@@ -64,7 +65,7 @@ function failure(session: Session, mode: Mode, message: string): Promise<unknown
   );
 }
 
-function texts(contents: readonly { parts?: readonly { text?: string }[] }[]): unknown[] {
+function texts(contents: readonly Content[]): unknown[] {
   return contents.map((content) => content.parts?.map((part) => part.text ?? Object.keys(part)[0]));
 }
 

@@ -75,7 +75,7 @@ type Setup = {
   /** The parent agent's. */
   parent?: { plugins?: AgentPlugin[]; guardrails?: typeof builtInLimit };
   childTurns?: Parameters<typeof createScriptedGemini>[0];
-  onError?: 'answer' | 'throw';
+  onError?: 'tell-model' | 'throw';
 };
 
 /** A parent that delegates "pay" to a child that calls `transfer`, then answers. */
