@@ -166,7 +166,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         if (at !== -1) {
           throw invalidOption(
             path,
-            `gatewayMistakes: unknown mistake ${JSON.stringify(list[at])}; the mistakes are ${GATEWAY_MISTAKES.join(', ')}.`,
+            `gatewayMistakes: unknown mistake ${describeValue(list[at])}; the mistakes are ${GATEWAY_MISTAKES.join(', ')}.`,
           );
         }
       },

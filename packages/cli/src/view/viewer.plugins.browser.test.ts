@@ -23,7 +23,14 @@ let context: BrowserContext;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-plugins-'));
   const fake = createFakeGemini({
-    script: [turn.call('lookup', { q: 'a' }), turn.text('Found a.')],
+    script: [
+      turn.call('lookup', { q: 'a' }),
+      turn.text('Found a.'),
+      // The policy's runs (below): a call it trips on, then a call it asks about.
+      turn.call('lookup', { q: 'forbidden' }),
+      turn.call('lookup', { q: 'ask' }),
+      turn.text('Not looked up.'),
+    ],
   });
   const { url } = await fake.listen();
   try {
@@ -50,6 +57,31 @@ beforeAll(async () => {
       telemetry: false,
     });
     await agent.run('Find a');
+    // A third party's guardrail on the seam: a trip whose reason quotes the key (the run's
+    // redactor takes it out), and an ask no approval hook answered (the call is denied).
+    const policy = definePlugin({
+      name: 'policy',
+      checkToolCall: ({ input }, run) => {
+        const { q } = input as { q: string };
+        if (q === 'forbidden')
+          run.trip({
+            guardrailName: 'no-forbidden',
+            phase: 'tool-input',
+            reason: 'q is <b>forbidden</b> (view-test-key)',
+          });
+        return { type: 'ask' };
+      },
+    });
+    const guarded = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup],
+      plugins: [policy],
+      recorder,
+      telemetry: false,
+    });
+    await guarded.run('Trip the policy').catch(() => undefined);
+    await guarded.run('Ask the policy');
     await recorder.flush();
   } finally {
     await fake.close();
@@ -95,5 +127,43 @@ describe('gemloop view, a run with a plugin', () => {
     expect(await entry.textContent()).toBe('masker: masked {"fields":1,"note":"<b>bold</b>"}');
     expect(await entry.locator('b').count()).toBe(0);
     expect(await steps.nth(1).locator('.entry.plugin').count()).toBe(0);
+  });
+
+  it("shows a plugin's trip as the run's error, its reason as text and without the key", async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    const row = page.locator('#runs tr.run-row', { hasText: 'Trip the policy' });
+    expect(await row.locator('.outcome-error').count()).toBe(1);
+    await row.locator('a').first().click();
+    await page.waitForSelector('#outcome-detail');
+    expect(await page.locator('#run-outcome').textContent()).toBe('error');
+    expect(await page.locator('#outcome-detail').textContent()).toMatch(
+      /^GuardrailTrippedError: The tool-input guardrail "no-forbidden" stopped the run: q is <b>forbidden<\/b> \(.+\)/,
+    );
+    expect(await page.locator('#outcome-detail b').count()).toBe(0);
+    const call = page.locator('#steps .step').nth(0).locator('.tool-call');
+    expect(await call.locator('.tool-result').textContent()).toContain(
+      'lookup was stopped by a guardrail (no-forbidden); the run ended.',
+    );
+    expect(await page.locator('#app').textContent()).not.toContain('view-test-key');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an ask nobody approved as a denied call that names who asked', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    await page
+      .locator('#runs tr.run-row', { hasText: 'Ask the policy' })
+      .locator('a')
+      .first()
+      .click();
+    await page.waitForSelector('#steps .step');
+    const result = page.locator('#steps .step').nth(0).locator('.tool-call .tool-result');
+    expect(await result.textContent()).toContain('("policy" asked for it)');
+    expect(await page.locator('#run-outcome').textContent()).toBe('stop');
   });
 });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { setOwnKey } from '../shared/set-own-key.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import {
@@ -33,7 +34,11 @@ export function buildGenerateContentBody(
   const body: Record<string, unknown> = {};
   for (const key in request) {
     if (key === 'model' || key === 'contents' || key === 'systemInstruction') continue;
-    if (Object.hasOwn(request, key)) body[key] = (request as Record<string, unknown>)[key];
+    // An own `__proto__` key (a request parsed from JSON) stays a field, as any unknown one does
+    // (the API refuses it), instead of becoming the body's prototype: its fields would then be
+    // read by the checks below as the request's, and never sent.
+    if (Object.hasOwn(request, key))
+      setOwnKey(body, key, (request as Record<string, unknown>)[key]);
   }
   checkRequestFields(body, argument);
   checkRequestMediaResolution(body, argument);

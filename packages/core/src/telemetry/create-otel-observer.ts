@@ -1,5 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import { GemloopError } from '../errors/gemloop-error.ts';
 import type { Cost } from '../models/cost.ts';
 import type {
   CompactionEvent,
@@ -417,6 +418,21 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
             // `error.*` namespace is the semantic conventions' own (error.type only).
             const reason = abortReason(outcome.error);
             if (reason !== undefined) runSpan.setAttribute('gemloop.abort.reason', reason);
+            // Which guardrail stopped it, as a guardrail's own span says: a plugin's `run.trip`
+            // makes no guardrail span, so the run span is where a query for trips finds it.
+            // (Read by its code: `GuardrailTrippedError` lives in the agent layer, above this one.)
+            if (
+              GemloopError.isInstance(outcome.error) &&
+              outcome.error.code === 'guardrail-tripped'
+            ) {
+              const { guardrailName, phase } = outcome.error as {
+                guardrailName?: unknown;
+                phase?: unknown;
+              };
+              if (typeof guardrailName === 'string')
+                runSpan.setAttribute('gemloop.guardrail.name', guardrailName);
+              if (typeof phase === 'string') runSpan.setAttribute('gemloop.guardrail.phase', phase);
+            }
             // The run's own spend when the loop gave it; else the error's run (a custom loop).
             const run =
               outcome.usage !== undefined

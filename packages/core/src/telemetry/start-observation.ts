@@ -149,7 +149,7 @@ function guard(observation: RunObservation): RunObservation {
         return noopModel;
       }
       return {
-        wrap: call.wrap,
+        wrap: guardWrap(call.wrap),
         retry: quiet((event) => call.retry(event)),
         firstChunk: quiet((at) => call.firstChunk(at)),
         end: quiet((outcome, at) => call.end(outcome, at)),
@@ -162,10 +162,45 @@ function guard(observation: RunObservation): RunObservation {
       } catch {
         return noopTool;
       }
-      return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
+      return { wrap: guardWrap(call.wrap), end: quiet((record, at) => call.end(record, at)) };
     },
     stepEnd: quiet((step) => observation.stepEnd(step)),
     event: observation.event === undefined ? undefined : quiet(observation.event.bind(observation)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
+  };
+}
+
+/**
+ * An observer's wrap around a call (telemetry's context: `context.with`), kept from changing the
+ * call: one that throws before calling it (a broken context manager) runs the call without it,
+ * one that throws after it (or swallows its error) gives back what the call gave. The call runs
+ * once either way.
+ */
+function guardWrap(wrap: (<T>(fn: () => T) => T) | undefined): (<T>(fn: () => T) => T) | undefined {
+  if (wrap === undefined) return undefined;
+  return <T>(fn: () => T): T => {
+    let ran = false;
+    let failed = false;
+    let value: T | undefined;
+    let error: unknown;
+    const call = (): T => {
+      ran = true;
+      try {
+        value = fn();
+        return value;
+      } catch (thrown) {
+        failed = true;
+        error = thrown;
+        throw thrown;
+      }
+    };
+    try {
+      wrap(call);
+    } catch {
+      // The wrap's own failure: what counts is whether the call ran, and how it ended.
+    }
+    if (!ran) return call();
+    if (failed) throw error;
+    return value as T;
   };
 }

@@ -211,10 +211,40 @@ describe('diffRuns', () => {
       text: undefined,
       steps: 1,
       tokens: { input: 0, output: 0, thinking: 0, total: 0 },
-      costUsd: '0',
+      // A step whose cost does not read as dollars makes the run's cost unknown, not $0.
+      costUsd: null,
     });
     expect(() => trajectoryFromRunFile('x'.repeat(32 * 1024 * 1024 + 1), 'big.jsonl')).toThrow(
       /more than/,
     );
+  });
+
+  it('never gives a wrong cost for a run file whose step costs do not read as dollars', () => {
+    const step = (total: unknown) =>
+      JSON.stringify({
+        type: 'step-end',
+        usage: { totalTokenCount: 1 },
+        cost: {
+          currency: 'USD',
+          total,
+          input: total,
+          cachedInput: '0',
+          output: '0',
+          thinking: '0',
+        },
+      });
+    const costOf = (...lines: string[]) =>
+      trajectoryFromRunFile(lines.join('\n'), 'f.jsonl').costUsd;
+    expect(costOf(step('0.1'), step('0.2'))).toBe('0.3');
+    for (const lines of [
+      [step('abc')],
+      [step(5)],
+      [step('1e3'), step('0.1')],
+      [step('0.1'), step(null)],
+      [JSON.stringify({ type: 'step-end' }), step('0.5')],
+    ])
+      expect(costOf(...lines)).toBeNull();
+    // No step at all: nothing was spent.
+    expect(costOf(JSON.stringify({ type: 'run-end', text: 'hi' }))).toBe('0');
   });
 });

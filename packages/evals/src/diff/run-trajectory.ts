@@ -1,4 +1,5 @@
 import type { AgentResult, AgentUsage } from '@gemloop/core';
+import { readCost, unknownCost } from '@gemloop/core/internal';
 import { addCosts, type Cost } from '@gemloop/core/models';
 import { MAX_RUN_FILE_CHARS } from '../cases-from-run.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
@@ -64,7 +65,7 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
       addTokens(callTokens, usage);
     } else if (line['type'] === 'run-end') {
       trajectory.text = typeof line['text'] === 'string' ? line['text'] : undefined;
-      runCost = sumCost(undefined, line['cost']);
+      runCost = readCost(line['cost']);
     }
   }
   if (trajectory.steps === 0 && modelCalls > 0) {
@@ -140,9 +141,10 @@ function addTokens(tokens: TrajectoryTokens, usage: Partial<AgentUsage> | undefi
   tokens.total += count(usage?.totalTokenCount);
 }
 
-function sumCost(sum: Cost | undefined, value: unknown): Cost | undefined {
-  if (typeof value !== 'object' || value === null) return sum;
-  const cost = value as Cost;
-  if (cost.currency !== 'USD') return sum;
+function sumCost(sum: Cost | undefined, value: unknown): Cost {
+  // A run file is hostile bytes: a step whose cost does not read as one (none, a total that is no
+  // decimal, a number, another currency) makes the sum unknown, never a wrong number ('abc', 5,
+  // or a total that left the step out).
+  const cost = readCost(value) ?? unknownCost('a step of the run file has no readable cost');
   return sum === undefined ? cost : addCosts(sum, cost);
 }

@@ -204,4 +204,27 @@ describe('gateFailures', () => {
       'minPassByScorer names "exact", which scored nothing in this run (no scorer scored); fix the name or add the scorer to the suite',
     ]);
   });
+
+  it('fails the run on a gate that is no pass rate, which would otherwise let every run pass', () => {
+    const allPass = summarizeAttempts([
+      attempt({ caseId: 'a', scores: [{ scorer: 'exact', score: 1, pass: true, reason: '' }] }),
+    ]);
+    for (const [minPass, got] of [
+      [Number.NaN, 'NaN'],
+      ['0.9', '"0.9"'],
+      [90, '90'],
+      [-0.1, '-0.1'],
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+    ] as const) {
+      expect(gateFailures(summary, { minPass: minPass as number })).toEqual([
+        `minPass must be a pass rate from 0 to 1 (0.9 for 90%); got ${got}, so the gate fails the run`,
+      ]);
+      expect(gateFailures(allPass, { minPass: minPass as number })).toHaveLength(1);
+    }
+    expect(gateFailures(allPass, { minPassByScorer: { exact: Number.NaN } })).toEqual([
+      'minPassByScorer["exact"] must be a pass rate from 0 to 1 (0.9 for 90%); got NaN, so the gate fails the run',
+    ]);
+    // The bounds themselves are rates.
+    expect(gateFailures(allPass, { minPass: 1, minPassByScorer: { exact: 0 } })).toEqual([]);
+  });
 });

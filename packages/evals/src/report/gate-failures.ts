@@ -15,12 +15,22 @@ export type EvalGates = {
 export function gateFailures(summary: EvalSummary, gates: EvalGates): string[] {
   const minPass = gates.minPass ?? 1;
   const failures: string[] = [];
-  if (summary.passRate < minPass) {
+  // A gate that is no rate (NaN, a string, 90 meant as percent) fails the run: `passRate < NaN`
+  // is false, so it would otherwise pass every run, however bad, without anyone noticing.
+  const badGate = (name: string, gate: unknown): boolean => {
+    if (typeof gate === 'number' && gate >= 0 && gate <= 1) return false;
+    failures.push(
+      `${name} must be a pass rate from 0 to 1 (0.9 for 90%); got ${typeof gate === 'string' ? JSON.stringify(gate) : String(gate)}, so the gate fails the run`,
+    );
+    return true;
+  };
+  if (!badGate('minPass', minPass) && summary.passRate < minPass) {
     failures.push(
       `pass rate ${(summary.passRate * 100).toFixed(1)}% is below the gate ${(minPass * 100).toFixed(1)}%`,
     );
   }
   for (const [scorer, gate] of Object.entries(gates.minPassByScorer ?? {})) {
+    if (badGate(`minPassByScorer[${JSON.stringify(scorer)}]`, gate)) continue;
     const found = summary.scorers.find((item) => item.scorer === scorer);
     if (found === undefined) {
       // A gate on a scorer that scored nothing (a typo, a scorer dropped from the suite) would

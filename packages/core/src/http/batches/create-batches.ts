@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import { optionCheck } from '../../options/option-checks.ts';
 import { sleep } from '../../retry/sleep.ts';
+import { describeName } from '../../shared/describe-name.ts';
 import type {
   BatchJob,
   InlinedBatchResponse,
@@ -535,7 +536,7 @@ export function toBatchPath(name: unknown, argument = 'name'): string {
   }
   throw new InvalidArgumentError({
     argument,
-    message: `${argument} must be a batch name such as 'batches/abc123' (the name batches.create returned); got ${JSON.stringify(name)?.slice(0, 200) ?? String(name)}.`,
+    message: `${argument} must be a batch name such as 'batches/abc123' (the name batches.create returned); got ${describeName(name)}.`,
   });
 }
 

@@ -6,6 +6,7 @@ import {
   integerOption,
   optionCheck,
 } from '../../options/option-checks.ts';
+import { describeName } from '../../shared/describe-name.ts';
 import type { ChunkingConfig, CustomMetadata } from '../../wire/file-search-store.ts';
 import { uploadOptionsDeclaration } from '../files/file-options.ts';
 import { callOptionsDeclaration } from '../options/resolve-call-options.ts';
@@ -116,7 +117,7 @@ export function checkImportedFileName(fileName: unknown): string {
     return fileName;
   throw new InvalidArgumentError({
     argument: 'fileName',
-    message: `fileName must be a Files API name such as 'files/abc123' (what files.upload returned); got ${JSON.stringify(fileName)?.slice(0, 200) ?? String(fileName)}.`,
+    message: `fileName must be a Files API name such as 'files/abc123' (what files.upload returned); got ${describeName(fileName)}.`,
   });
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeName } from '../../shared/describe-name.ts';
 
 // `files/<id>`: ids are lowercase letters, digits and dashes (up to 40 characters on Google's API).
 const FILE_NAME = /^files\/[A-Za-z0-9_-]{1,128}$/;
@@ -16,6 +17,6 @@ export function toFilePath(name: unknown, argument = 'name'): string {
   }
   throw new InvalidArgumentError({
     argument,
-    message: `${argument} must be a file name such as 'files/abc123' (the name files.upload returned); got ${JSON.stringify(name)?.slice(0, 200) ?? String(name)}.`,
+    message: `${argument} must be a file name such as 'files/abc123' (the name files.upload returned); got ${describeName(name)}.`,
   });
 }
