@@ -1,6 +1,7 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { compactionPluginFor } from '../config/options/compaction.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
@@ -18,6 +19,11 @@ export type AgentScope<Output> = Pick<
 > & {
   /** What the run's children inherit of its guardrails: the tool checks and their time limit. */
   readonly childGuardrails: GuardrailsValue | undefined;
+  /**
+   * The plugin of the tool guardrails (the engine's `toolPlugin`), when the run's guardrails
+   * have tool checks: the run's plugins hold it last (see `joinRunPlugins`).
+   */
+  readonly toolChecks: AgentPlugin | undefined;
 };
 
 const noRecord = (): void => {};
@@ -66,6 +72,10 @@ export function agentScope<Output>(
             logger: config.logger,
           }),
     childGuardrails: guardrails?.engine.inheritable(guardrails),
+    toolChecks:
+      guardrails === undefined || guardrails.tools.length === 0
+        ? undefined
+        : guardrails.engine.toolPlugin,
   };
 }
 

@@ -291,9 +291,20 @@ function startRun<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   const outlets = runOutlets(config, options, observation, guardrails);
   const { emit, held } = outlets;
-  const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
+  const { childGuardrails, toolChecks, ...scope } = agentScope(
+    config,
+    settings,
+    { emit },
+    guardrails,
+  );
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
+  const resolved = joinRunPlugins(
+    agentPlugins,
+    scope.compaction,
+    parent?.plugins,
+    runPlugins,
+    toolChecks,
+  );
   const linked: RunLink =
     childGuardrails === undefined
       ? outlets.link

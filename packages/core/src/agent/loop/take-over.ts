@@ -75,7 +75,7 @@ export async function takeOver<Output>(
   });
   run.handoffs.push(target.name);
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
-  const { childGuardrails, ...scope } = loop.agentScope(
+  const { childGuardrails, toolChecks, ...scope } = loop.agentScope(
     config,
     context.settings,
     context,
@@ -105,6 +105,9 @@ export async function takeOver<Output>(
     before: context.compaction,
     after: taken.compaction,
   });
+  // The receiving agent's tool guardrails: their plugin reads the guardrails of the agent holding
+  // the run, so it stays once the run has it, and joins (last) when the run had none so far.
+  if (toolChecks !== undefined && !plugins.holds(toolChecks)) await plugins.join([toolChecks]);
   return { ...taken, link: { ...taken.link, plugins: plugins.inherited } };
 }
 

@@ -116,6 +116,7 @@ export async function afterToolCallWithPlugins<Output>(
         stepNumber,
         callIndex,
         args: rawArgsOf(call),
+        input: outcome.args,
         result: given,
       },
       (decision) => {

@@ -269,10 +269,9 @@ export type ToolErrorMessage = (toolName: string, toolCallId: string, error: unk
  * @internal
  */
 export function toolErrorMessageOf<Output>(
-  guardrails: EngineGuardrails | undefined,
+  hook: EngineGuardrails['onToolError'],
   config: AgentConfig<Output>,
 ): ToolErrorMessage {
-  const hook = guardrails?.onToolError;
   if (hook === undefined)
     return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
   return (toolName, toolCallId, error) => {
