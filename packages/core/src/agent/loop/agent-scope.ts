@@ -19,11 +19,6 @@ export type AgentScope<Output> = Pick<
 > & {
   /** What the run's children inherit of its guardrails: the tool checks and their time limit. */
   readonly childGuardrails: GuardrailsValue | undefined;
-  /**
-   * The plugin of the tool guardrails (the engine's `toolPlugin`), when the run's guardrails
-   * have tool checks: the run's plugins hold it last (see `joinRunPlugins`).
-   */
-  readonly toolChecks: AgentPlugin | undefined;
 };
 
 const noRecord = (): void => {};
@@ -72,11 +67,23 @@ export function agentScope<Output>(
             logger: config.logger,
           }),
     childGuardrails: guardrails?.engine.inheritable(guardrails),
-    toolChecks:
-      guardrails === undefined || guardrails.tools.length === 0
-        ? undefined
-        : guardrails.engine.toolPlugin,
   };
+}
+
+/**
+ * A run's own plugins (`RunOptions.plugins`) with the plugin of its tool guardrails (the engine's
+ * `toolPlugin`) last, when its guardrails have tool checks: its checks then run after every other
+ * plugin's, and its look at a result before theirs (after-hooks run in reverse). The plugin reads
+ * the guardrails of the agent holding the run at each call, so a hand-off keeps it. @internal
+ */
+export function withToolChecks(
+  own: readonly AgentPlugin[] | undefined,
+  guardrails: EngineGuardrails | undefined,
+): readonly AgentPlugin[] | undefined {
+  if (guardrails === undefined || guardrails.tools.length === 0) return own;
+  return own === undefined
+    ? [guardrails.engine.toolPlugin]
+    : [...own, guardrails.engine.toolPlugin];
 }
 
 /**
