@@ -216,11 +216,13 @@ export type GuardrailEngine = {
   readonly toolPlugin: AgentPlugin;
   /** Whether any tool guardrail checks `toolName` at `moment` (a live session's calls). */
   appliesTo(tools: readonly unknown[], toolName: string, moment: 'before' | 'after'): boolean;
+  /** A live session's call through the tool guardrails' `before` checks (a run's: `toolPlugin`). */
   checkToolInput(
     tools: readonly unknown[],
     call: GuardedToolCall,
     options: GuardrailRunOptions,
   ): Promise<ToolInputCheckResult>;
+  /** A live session's result through the tool guardrails' `after` checks (a run's: `toolPlugin`). */
   checkToolOutput(
     tools: readonly unknown[],
     call: GuardedToolCall & { result: unknown },

@@ -130,7 +130,7 @@ export async function runLiveToolCall(
       return { type: 'failed', outcome: 'denied', message: checked.message };
     pluginAsked ??= checked?.askedBy;
   }
-  // The agent's tool guardrails, as in a run (agent/tool-calls/decide-tool-call.ts decideGuarded):
+  // The agent's tool guardrails, as in a run (guardrails/tool-guardrails-plugin.ts checkToolCall):
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
   let askedBy: string | undefined;
