@@ -105,7 +105,7 @@ export async function decideApproved(
   options: ApprovalRequest,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-  /** The plugin (a tool guardrail, through the guardrails' plugin) that asked for a person's approval, if one did. */
+  /** The plugin (a tool guardrail's plugin among them) that asked for a person's approval, if any. */
   askedBy?: string | undefined,
   /** Who asked, as the model is told when nobody approved. */
   asker = 'a tool guardrail',

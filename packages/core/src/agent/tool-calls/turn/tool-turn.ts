@@ -9,13 +9,13 @@ import type { AgentConfig } from '../../config/agent-config.ts';
 import { followSignal } from '../../follow-signal.ts';
 import type { RunPlugins } from '../../plugins/run-plugins.ts';
 import type { EmitEvent } from '../../run-state/emit-event.ts';
-import type { EngineGuardrails } from '../../run-state/run-context.ts';
 import type { RunLink } from '../../run-state/run-link.ts';
 import type { RunToolCallOptions } from '../execute-outcome.ts';
 import {
   type ExtraParts,
   type PendingCall,
   type ToolErrorMessage,
+  type ToolErrorRewrite,
   toolErrorMessageOf,
 } from '../settle-tool-call.ts';
 import { callsStartChildRuns } from './calls-start-child-runs.ts';
@@ -30,7 +30,7 @@ export type ExecuteToolCallsOptions<Output> = {
   emit: EmitEvent;
   observation?: RunObservation | undefined;
   /** The rewrite of a thrown tool error the model gets (the guardrails' `onToolError`), if any. */
-  onToolError?: EngineGuardrails['onToolError'];
+  onToolError?: ToolErrorRewrite | undefined;
   /** The run's place in its tree (its approval hook, for subagent tools). */
   link?: RunLink | undefined;
   /** The run's plugins (their tool hooks), when it has any. */
