@@ -59,14 +59,15 @@ function trip(run: PluginRun, { name, phase, reason }: GuardrailTrip): never {
  * to the approval hook as one that needs an explicit approve (`askedBy` the guardrail), `throw` or
  * a check that failed closed trips the run once the turn is answered.
  */
-async function checkToolCall(
+function checkToolCall(
   call: ToolExecutionDraft,
   run: PluginRun,
-): Promise<ToolCallCheck | undefined> {
+): Promise<ToolCallCheck | undefined> | undefined {
   const context = holdingContext(run);
   const guardrails = guarding(context, call.toolName, 'before');
+  // Nothing to wait for when no guardrail checks this tool: no promise.
   if (guardrails === undefined) return undefined;
-  const checked = await checkToolInput(
+  return checkToolInput(
     guardrails.tools as readonly ToolGuardrail[],
     {
       toolName: call.toolName,
@@ -75,18 +76,19 @@ async function checkToolCall(
       stepNumber: call.stepNumber,
     },
     guardrailRunOptions(context, call.stepNumber),
-  );
-  switch (checked.type) {
-    case 'deny':
-      return { type: 'deny', message: checked.message };
-    case 'ask':
-      return { type: 'ask', askedBy: checked.name };
-    case 'trip':
-      return trip(run, checked);
-    default:
-      // `allow`; `aborted`: the run's abort answers the call (the seam races every hook with it).
-      return undefined;
-  }
+  ).then((checked) => {
+    switch (checked.type) {
+      case 'deny':
+        return { type: 'deny', message: checked.message };
+      case 'ask':
+        return { type: 'ask', askedBy: checked.name };
+      case 'trip':
+        return trip(run, checked);
+      default:
+        // `allow`; `aborted`: the run's abort answers the call (the seam races every hook with it).
+        return undefined;
+    }
+  });
 }
 
 /**
@@ -95,14 +97,14 @@ async function checkToolCall(
  * changes what the model gets (the call's record keeps the tool's own value), `throw` or a check
  * that failed closed trips the run once the turn is answered.
  */
-async function afterToolCall(
+function afterToolCall(
   result: ToolResultDraft,
   run: PluginRun,
-): Promise<ToolResultChange | undefined> {
+): Promise<ToolResultChange | undefined> | undefined {
   const context = holdingContext(run);
   const guardrails = guarding(context, result.toolName, 'after');
   if (guardrails === undefined) return undefined;
-  const checked = await checkToolOutput(
+  return checkToolOutput(
     guardrails.tools as readonly ToolGuardrail[],
     {
       toolName: result.toolName,
@@ -112,10 +114,11 @@ async function afterToolCall(
       result: result.result,
     },
     guardrailRunOptions(context, result.stepNumber),
-  );
-  if (checked.type === 'replace') return { result: checked.result };
-  if (checked.type === 'trip') return trip(run, checked);
-  return undefined;
+  ).then((checked) => {
+    if (checked.type === 'replace') return { result: checked.result };
+    if (checked.type === 'trip') return trip(run, checked);
+    return undefined;
+  });
 }
 
 /**
