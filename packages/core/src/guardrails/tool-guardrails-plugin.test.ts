@@ -8,6 +8,7 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { validateHistory } from '../history/validate-history.ts';
@@ -129,6 +130,24 @@ describe('the tool guardrails on the seam', () => {
     expect(approved.askedBy).toEqual(['asker']);
   });
 
+  it('an ask by a guardrail with a name past the seam’s 100 characters still reaches the approval hook', async () => {
+    const name = `policy-${'x'.repeat(150)}`;
+    const log: string[] = [];
+    const askedBy: (string | undefined)[] = [];
+    await createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer', { amount: 2 }]), textTurn('ok')]),
+      model: MODEL,
+      tools: [transferTool(log)],
+      guardrails: guardrails({ tools: [{ name, before: () => ({ type: 'ask' }) }] }),
+      beforeToolCall: (call) => {
+        askedBy.push(call.askedBy);
+        return { type: 'approve' };
+      },
+    }).run('pay');
+    expect(log).toEqual(['transfer 2 EUR']);
+    expect(askedBy).toEqual([name.slice(0, 100)]);
+  });
+
   it('a later plugin’s deny wins over an earlier one’s ask (the seam’s checkToolCall chain)', async () => {
     const log: string[] = [];
     const gemini = createScriptedGemini([callsTurn(['transfer', { amount: 1 }]), textTurn('ok')]);
@@ -195,6 +214,52 @@ describe('the tool guardrails on the seam', () => {
     expect(() => validateHistory(contents)).not.toThrow();
     expect(contents.at(-1)?.parts).toHaveLength(2);
   });
+
+  it.each(['run', 'stream'] as const)(
+    'a run aborted during a check ends aborted in the tool calls; the tool never runs (%s)',
+    async (mode) => {
+      const controller = new AbortController();
+      const log: string[] = [];
+      const agent = createAgent({
+        gemini: createScriptedGemini([callsTurn(['transfer', { amount: 1 }]), textTurn('never')]),
+        model: MODEL,
+        tools: [transferTool(log)],
+        guardrails: guardrails({
+          tools: [
+            {
+              name: 'slow-policy',
+              // Aborts the run (as a caller would), then waits on the check's signal.
+              before: (_call, { signal }) => {
+                queueMicrotask(() => controller.abort(new Error('caller stopped')));
+                return new Promise((resolve) => {
+                  signal.addEventListener('abort', () => resolve({ type: 'allow' }));
+                });
+              },
+            },
+          ],
+        }),
+      });
+      let error: unknown;
+      if (mode === 'run')
+        error = await agent
+          .run('pay', { signal: controller.signal })
+          .catch((caught: unknown) => caught);
+      else {
+        const stream = agent.stream('pay', { signal: controller.signal });
+        try {
+          for await (const _event of stream) {
+            // drained
+          }
+          await stream.result;
+        } catch (caught) {
+          error = caught;
+        }
+      }
+      expect(AgentAbortedError.isInstance(error)).toBe(true);
+      expect((error as AgentAbortedError).phase).toBe('tool-calls');
+      expect(log).toEqual([]);
+    },
+  );
 
   it('takes a name no user plugin may share: a clash is refused, naming it', async () => {
     const clashing = createAgent({

@@ -23,6 +23,9 @@ import { guardrailRunOptions } from './guardrail-run-options.ts';
  */
 export const TOOL_GUARDRAILS_PLUGIN_NAME = 'gemloop.tool-guardrails';
 
+/** The longest `askedBy` the seam takes (`RunPlugins.checkToolCall`). */
+const MAX_ASKED_BY = 100;
+
 /**
  * The run's context as the agent holding it runs it: its tool guardrails (inherited, the agent's,
  * the run's, joined by `composeGuardrails`, each check recorded by a durable runner's recorder),
@@ -81,7 +84,9 @@ function checkToolCall(
       case 'deny':
         return { type: 'deny', message: checked.message };
       case 'ask':
-        return { type: 'ask', askedBy: checked.name };
+        // The seam bounds who asked at 100 characters; a guardrail's name has no bound, and a
+        // long one must not turn its ask into the plugin's failure.
+        return { type: 'ask', askedBy: checked.name.slice(0, MAX_ASKED_BY) };
       case 'trip':
         return trip(run, checked);
       default:
