@@ -266,7 +266,8 @@ export type ToolResultChange = { readonly result: unknown } | HandOffOutcome;
 export type ToolResultDraft = ToolCallDraft & {
   /**
    * The arguments the tool ran with: as its schema parsed them, or as the approval hook's `modify`
-   * left them (a tool guardrail's `after` check reads these).
+   * left them (a tool guardrail's `after` check reads these). For a call a `beforeToolCall`
+   * answered with a result, the arguments the model sent (no tool ran).
    */
   readonly input: unknown;
   /** What the model will get (the tool's value, or what a hook before this one made of it). */
