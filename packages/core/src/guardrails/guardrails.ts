@@ -7,6 +7,7 @@ import { guardOutput, HeldTextDeltas } from './guard-output.ts';
 import type { ToolGuardrail } from './guardrail.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
 import { holdsTextBack } from './holds-text-back.ts';
+import { toolGuardrailsPlugin } from './tool-guardrails-plugin.ts';
 
 export type { Guardrails };
 
@@ -23,6 +24,7 @@ const engine: GuardrailEngine = {
   guardOutput,
   checkAddedInput,
   checkInput: (input, content, options) => checkInputInOrder(input, [content], options),
+  toolPlugin: toolGuardrailsPlugin,
   appliesTo: (tools, toolName, moment) =>
     appliesTo(tools as readonly ToolGuardrail[], toolName, moment),
   checkToolInput: (tools, call, options) =>

@@ -1,6 +1,7 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { compactionPluginFor } from '../config/options/compaction.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
@@ -67,6 +68,22 @@ export function agentScope<Output>(
           }),
     childGuardrails: guardrails?.engine.inheritable(guardrails),
   };
+}
+
+/**
+ * A run's own plugins (`RunOptions.plugins`) with the plugin of its tool guardrails (the engine's
+ * `toolPlugin`) last, when its guardrails have tool checks: its checks then run after every other
+ * plugin's, and its look at a result before theirs (after-hooks run in reverse). The plugin reads
+ * the guardrails of the agent holding the run at each call, so a hand-off keeps it. @internal
+ */
+export function withToolChecks(
+  own: readonly AgentPlugin[] | undefined,
+  guardrails: EngineGuardrails | undefined,
+): readonly AgentPlugin[] | undefined {
+  if (guardrails === undefined || guardrails.tools.length === 0) return own;
+  return own === undefined
+    ? [guardrails.engine.toolPlugin]
+    : [...own, guardrails.engine.toolPlugin];
 }
 
 /**

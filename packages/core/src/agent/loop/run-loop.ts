@@ -46,7 +46,7 @@ import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import { addInput } from './add-input.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import { agentGuardrails, agentScope } from './agent-scope.ts';
+import { agentGuardrails, agentScope, withToolChecks } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
@@ -293,7 +293,8 @@ function startRun<Output>(
   const { emit, held } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
+  const own = withToolChecks(runPlugins, guardrails);
+  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, own);
   const linked: RunLink =
     childGuardrails === undefined
       ? outlets.link

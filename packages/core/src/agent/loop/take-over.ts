@@ -75,11 +75,12 @@ export async function takeOver<Output>(
   });
   run.handoffs.push(target.name);
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
+  const guardrails = loop.agentGuardrails(config, context.settings);
   const { childGuardrails, ...scope } = loop.agentScope(
     config,
     context.settings,
     context,
-    loop.agentGuardrails(config, context.settings),
+    guardrails,
   );
   const { toolGuardrails: _sender, ...sharedLink } = link;
   const taken: RunContext<Output> = {
@@ -105,6 +106,11 @@ export async function takeOver<Output>(
     before: context.compaction,
     after: taken.compaction,
   });
+  // The receiving agent's tool guardrails: their plugin reads the guardrails of the agent holding
+  // the run, so it stays once the run has it, and joins (last) when the run had none so far.
+  const toolChecks = guardrails?.engine.toolPlugin;
+  if (toolChecks !== undefined && guardrails?.tools.length !== 0 && !plugins.holds(toolChecks))
+    await plugins.join([toolChecks]);
   return { ...taken, link: { ...taken.link, plugins: plugins.inherited } };
 }
 

@@ -264,6 +264,12 @@ export type ToolResultChange = { readonly result: unknown } | HandOffOutcome;
 
 /** A call whose tool returned, before its result goes to the model. */
 export type ToolResultDraft = ToolCallDraft & {
+  /**
+   * The arguments the tool ran with: as its schema parsed them, or as the approval hook's `modify`
+   * left them (a tool guardrail's `after` check reads these). For a call a `beforeToolCall`
+   * answered with a result, the arguments the model sent (no tool ran).
+   */
+  readonly input: unknown;
   /** What the model will get (the tool's value, or what a hook before this one made of it). */
   readonly result: unknown;
 };
@@ -358,7 +364,9 @@ export interface AgentPlugin<State = unknown> {
    * After a call's arguments parsed (`call.input`, what `execute` would get), before the tool
    * guardrails and the approval hook: a policy on what the call does (a tool guardrail's
    * `before`). Deny it, ask a person ({@link ToolCallAsk}), stop the run (`run.trip`), or let it
-   * go on (`undefined`). Every plugin's check runs, in order, until one decides. Not called for a
+   * go on (`undefined`). Every plugin's check runs, in order, until one denies: after an ask the
+   * later checks still run (a denial or trip wins; the first ask's `askedBy` is kept), so the
+   * tool guardrails, the run's last check, judge a call a plugin asked about. Not called for a
    * call `beforeToolCall` answered or denied, nor for one whose arguments did not parse.
    */
   checkToolCall?(

@@ -203,6 +203,11 @@ export class RunPlugins {
       hooks.afterToolCall !== undefined;
   }
 
+  /** Whether `plugin` is one of the run's plugins now. */
+  holds(plugin: AgentPlugin): boolean {
+    return this.plugins.includes(plugin);
+  }
+
   /**
    * Plugins joining the run while it runs (see {@link LatePlugins}): checked as a `plugins` list
    * with the run's, started at once; their hooks run from the next boundary on.
@@ -733,8 +738,10 @@ export class RunPlugins {
   }
 
   /**
-   * The first decision of a `checkToolCall` (in order) on a call whose arguments parsed: a
-   * denial, or an ask (who asked resolved); `undefined`: every check let it go on.
+   * The decision of the `checkToolCall` chain (in order) on a call whose arguments parsed: the
+   * first denial (it ends the chain), else the first ask (who asked resolved: the checks after an
+   * ask still run, so a later denial or trip wins over it, as the tool guardrails' `ask` always
+   * did); `undefined`: every check let it go on.
    */
   async checkToolCall(
     draft: ToolExecutionDraft,
@@ -743,6 +750,7 @@ export class RunPlugins {
     | { readonly type: 'ask'; readonly askedBy: string }
     | undefined
   > {
+    let asked: { readonly type: 'ask'; readonly askedBy: string } | undefined;
     for (const index of this.hooks.checkToolCall ?? []) {
       const plugin = this.plugins[index] as AgentPlugin;
       const decision = await this.call(
@@ -761,15 +769,22 @@ export class RunPlugins {
       const message = (decision as { message?: unknown }).message;
       if (type === 'deny' && typeof message === 'string') return { type, message };
       const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
-      if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
-        return { type, askedBy };
+      if (
+        type === 'ask' &&
+        typeof askedBy === 'string' &&
+        askedBy !== '' &&
+        askedBy.length <= 100
+      ) {
+        asked ??= { type, askedBy };
+        continue;
+      }
       throw this.invalid(
         index,
         'checkToolCall',
         'it returned something that is neither { type: "deny", message } nor { type: "ask", askedBy? } (askedBy a non-empty string of at most 100 characters)',
       );
     }
-    return undefined;
+    return asked;
   }
 
   /** The tool's `execute` through every `wrapToolCall`, the first registered outermost. */

@@ -208,13 +208,21 @@ export type GuardrailEngine = {
     content: Content,
     options: GuardrailRunOptions,
   ): Promise<InputCheckResult>;
-  /** Whether any tool guardrail checks `toolName` at `moment`. */
+  /**
+   * The tool checks as a plugin of the seam (`guardrails/tool-guardrails-plugin.ts`: their
+   * `before` in `checkToolCall`, their `after` in `afterToolCall`): a run whose guardrails have
+   * tool checks holds it last among its plugins (see `agentScope`); the loop calls none of them.
+   */
+  readonly toolPlugin: AgentPlugin;
+  /** Whether any tool guardrail checks `toolName` at `moment` (a live session's calls). */
   appliesTo(tools: readonly unknown[], toolName: string, moment: 'before' | 'after'): boolean;
+  /** A live session's call through the tool guardrails' `before` checks (a run's: `toolPlugin`). */
   checkToolInput(
     tools: readonly unknown[],
     call: GuardedToolCall,
     options: GuardrailRunOptions,
   ): Promise<ToolInputCheckResult>;
+  /** A live session's result through the tool guardrails' `after` checks (a run's: `toolPlugin`). */
   checkToolOutput(
     tools: readonly unknown[],
     call: GuardedToolCall & { result: unknown },

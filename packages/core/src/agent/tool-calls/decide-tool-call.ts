@@ -3,7 +3,6 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
-import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { aborted, raceAbort } from './start-tool-call.ts';
@@ -44,10 +43,10 @@ export function decideToolCall<Output>(
 }
 
 /**
- * The part of {@link decideToolCall} after the arguments parsed: the tool guardrails, a plugin's
- * `ask` (`askedBy`: the call then needs an explicit approve), the approval hook, the safety
- * system's confirmation. The plugins' path (`decideWithPlugins`) comes here too, after its
- * `checkToolCall`. @internal
+ * The part of {@link decideToolCall} after the arguments parsed: a plugin's `ask` (`askedBy`: the
+ * call then needs an explicit approve; a tool guardrail's `ask` is one, made by the guardrails'
+ * plugin), the approval hook, the safety system's confirmation. The plugins' path
+ * (`decideWithPlugins`) comes here too, after its `checkToolCall`. @internal
  */
 export function decideParsed<Output>(
   options: RunToolCallOptions<Output>,
@@ -55,66 +54,11 @@ export function decideParsed<Output>(
   input: unknown,
   askedBy: string | undefined,
 ): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
-  const { call, guardrails } = options;
-  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true)
-    return decideGuarded(options, guardrails, tool, input, askedBy);
+  const { call } = options;
   if (askedBy !== undefined) return askApproval(options, tool, input, askedBy);
   if (options.beforeToolCall !== undefined) return decideApproved(options, tool, input);
   if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, input);
   return { type: 'ready', tool, args: input };
-}
-
-/**
- * The rest of {@link decideToolCall} when tool guardrails check the call first: `deny` answers it,
- * `throw` (or a check that failed closed) ends the run, `ask` hands it to `beforeToolCall` as a
- * call that needs an explicit approval (the existing approval path), `allow` goes on as usual.
- * Both ways of running a turn's calls (as they are ready, and the replayable order a durable run
- * takes) come through here, so a guardrail decides before any tool starts on either. @internal
- */
-export async function decideGuarded<Output>(
-  options: RunToolCallOptions<Output>,
-  guardrails: EngineGuardrails,
-  tool: FunctionTool<unknown, unknown>,
-  parsedArgs: unknown,
-  /** A plugin's `ask` (see `decideChecked`): an `allow` still needs a person's approval. */
-  askedBy?: string | undefined,
-): Promise<ExecuteOutcome | ReadyToolCall> {
-  const { config, call, toolCallId, stepNumber, contents, signal } = options;
-  const checked = await guardrails.engine.checkToolInput(
-    guardrails.tools,
-    { toolName: call.name, toolCallId, args: parsedArgs, stepNumber },
-    {
-      agentName: config.name,
-      contents,
-      signal,
-      now: config.now,
-      stepNumber,
-      timeoutMs: guardrails.timeoutMs,
-      failOpen: guardrails.failOpen,
-      record: options.recordGuardrail ?? (() => {}),
-    },
-  );
-  if (checked.type === 'aborted') return { type: 'aborted', args: parsedArgs };
-  if (checked.type === 'trip')
-    return { type: 'guardrail-tripped', trip: checked, args: parsedArgs };
-  if (checked.type === 'deny')
-    return { type: 'denied', message: checked.message, args: parsedArgs };
-  if (checked.type === 'ask') {
-    if (options.beforeToolCall === undefined) {
-      return {
-        type: 'denied',
-        message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
-        args: parsedArgs,
-      };
-    }
-    return askedBy === undefined
-      ? decideApproved(options, tool, parsedArgs, checked.name)
-      : askApproval(options, tool, parsedArgs, askedBy);
-  }
-  if (askedBy !== undefined) return askApproval(options, tool, parsedArgs, askedBy);
-  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsedArgs);
-  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsedArgs);
-  return { type: 'ready', tool, args: parsedArgs };
 }
 
 /**
@@ -139,7 +83,7 @@ export function askApproval(
 
 /**
  * What an approval reads of a call: a run's call options, or a live session's call (which has no
- * agent config nor guardrails of a run). @internal
+ * agent config of a run). @internal
  */
 export type ApprovalRequest = Pick<
   RunToolCallOptions<unknown>,
@@ -161,7 +105,7 @@ export async function decideApproved(
   options: ApprovalRequest,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-  /** The tool guardrail (or plugin) that asked for a person's approval, if one did. */
+  /** The plugin (a tool guardrail's plugin among them) that asked for a person's approval, if any. */
   askedBy?: string | undefined,
   /** Who asked, as the model is told when nobody approved. */
   asker = 'a tool guardrail',

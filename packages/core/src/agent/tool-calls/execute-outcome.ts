@@ -1,10 +1,9 @@
-import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
-import type { EngineGuardrails, GuardrailTrip } from '../run-state/run-context.ts';
+import type { GuardrailTrip } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
 /**
@@ -17,7 +16,7 @@ export type ExecuteOutcome = { args: unknown } & (
       type: 'value';
       value: unknown;
       acknowledged?: true | undefined;
-      /** What the model gets instead of `value` (a tool guardrail replaced it). */
+      /** What the model gets instead of `value` (a plugin's `afterToolCall` replaced it). */
       sent?: unknown;
     }
   | { type: 'error'; error: unknown }
@@ -28,7 +27,10 @@ export type ExecuteOutcome = { args: unknown } & (
   /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
   | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
   | { type: 'aborted' }
-  /** A tool guardrail said `throw` (or failed closed): the run ends once the turn is answered. */
+  /**
+   * A tool hook tripped (`run.trip`: a tool guardrail's `throw`, or a check that failed closed):
+   * the run ends once the turn is answered.
+   */
   | { type: 'guardrail-tripped'; trip: GuardrailTrip }
 );
 
@@ -42,10 +44,6 @@ export type RunToolCallOptions<Output> = {
   callIndex: number;
   contents: readonly Content[];
   signal: AbortSignal;
-  /** The run's guardrails, when it has any. */
-  guardrails?: EngineGuardrails | undefined;
-  /** Tells the stream and the observers about a guardrail check. */
-  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */
   beforeToolCall?: BeforeToolCallHook | undefined;
   /** The run's place in its tree, for tools that start child runs. */

@@ -1,6 +1,6 @@
 // A model turn's function calls, by phase (turn/): collected with the signal they run under
 // (tool-turn.ts), observed (observe-tool-call.ts: events, spans), scheduled (run-turn-calls.ts,
-// run-replayable.ts), decided and checked (decide-tool-call.ts, check-tool-output.ts), settled
+// run-replayable.ts), decided (decide-tool-call.ts; with plugins, plugin-tool-call.ts), settled
 // (settle-turn-call.ts, settle-tool-call.ts) and answered (tool-calls-result.ts).
 import { emitToolCalls } from './turn/observe-tool-call.ts';
 import { runTurnCalls } from './turn/run-turn-calls.ts';

@@ -10,8 +10,9 @@ import { startToolCall } from './start-tool-call.ts';
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
  * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial, an
  * `ask` for a person's approval; a trip), then the decision every call gets (the tool, its schema,
- * the plugins' `checkToolCall`, guardrails, approval) on the arguments the plugins left. A hook that fails makes a `hook-failed` outcome carrying its
- * `PluginError`: the turn is answered, then the run ends with it. @internal
+ * the plugins' `checkToolCall`, the tool guardrails' among them, approval) on the arguments the
+ * plugins left. A hook that fails makes a `hook-failed` outcome carrying its `PluginError`: the
+ * turn is answered, then the run ends with it. @internal
  */
 export async function decideWithPlugins<Output>(
   options: RunToolCallOptions<Output>,
@@ -116,6 +117,7 @@ export async function afterToolCallWithPlugins<Output>(
         stepNumber,
         callIndex,
         args: rawArgsOf(call),
+        input: outcome.args,
         result: given,
       },
       (decision) => {

@@ -1,7 +1,8 @@
-// One function call, in two phases: decide-tool-call.ts (find the tool, parse, guardrails and
-// approval) and start-tool-call.ts (execute within its time limit); the types in execute-outcome.ts.
+// One function call, in two phases: decide-tool-call.ts (find the tool, parse, approval) and
+// start-tool-call.ts (execute within its time limit); the types in execute-outcome.ts. A run with
+// plugins (tool guardrails among them) takes plugin-tool-call.ts instead.
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
-import { decideApproved, decideGuarded, safeParseArgs, unconfirmed } from './decide-tool-call.ts';
+import { decideApproved, safeParseArgs, unconfirmed } from './decide-tool-call.ts';
 import type { ExecuteOutcome, RunToolCallOptions } from './execute-outcome.ts';
 import { start, startToolCall } from './start-tool-call.ts';
 
@@ -27,15 +28,6 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  const guardrails = options.guardrails;
-  if (
-    guardrails !== undefined &&
-    guardrails.engine.appliesTo(guardrails.tools, call.name, 'before')
-  ) {
-    return decideGuarded(options, guardrails, tool, parsed.value).then((decided) =>
-      decided.type === 'ready' ? startToolCall(options, decided) : decided,
-    );
-  }
   if (options.beforeToolCall !== undefined) {
     return decideApproved(options, tool, parsed.value).then((decided) =>
       decided.type === 'ready' ? startToolCall(options, decided) : decided,

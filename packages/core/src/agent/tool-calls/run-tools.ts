@@ -21,17 +21,7 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  {
-    config,
-    run,
-    signal,
-    emit,
-    observation,
-    link,
-    guardrails,
-    recordGuardrail,
-    plugins,
-  }: RunContext<Output>,
+  { config, run, signal, emit, observation, link, guardrails, plugins }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -45,8 +35,7 @@ export async function runTools<Output>(
     emit,
     observation,
     link,
-    guardrails,
-    recordGuardrail,
+    onToolError: guardrails?.onToolError,
     plugins,
   });
   // Awaited only when a call had something to wait for (see executeToolCalls).

@@ -15,7 +15,6 @@ import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
-import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
@@ -262,6 +261,15 @@ export function describeError(error: unknown): string {
 export type ToolErrorMessage = (toolName: string, toolCallId: string, error: unknown) => string;
 
 /**
+ * A rewrite of the message the model gets for a tool that threw (the guardrails' `onToolError`,
+ * read from the run's context by `runTools`). @internal
+ */
+export type ToolErrorRewrite = (
+  error: unknown,
+  context: { toolName: string; toolCallId: string; defaultMessage: string },
+) => string;
+
+/**
  * The guardrails' `onToolError`, or the safe default (`safeToolErrorMessage`: class and message,
  * no stack, no cause chain, no URLs, paths, addresses or host:port). A hook that throws or returns
  * something other than a non-empty string gets the default: the model must get an answer, and
@@ -269,10 +277,9 @@ export type ToolErrorMessage = (toolName: string, toolCallId: string, error: unk
  * @internal
  */
 export function toolErrorMessageOf<Output>(
-  guardrails: EngineGuardrails | undefined,
+  hook: ToolErrorRewrite | undefined,
   config: AgentConfig<Output>,
 ): ToolErrorMessage {
-  const hook = guardrails?.onToolError;
   if (hook === undefined)
     return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
   return (toolName, toolCallId, error) => {

@@ -97,7 +97,7 @@ export async function runLiveToolCall(
     if (decision?.type === 'deny')
       return { type: 'failed', outcome: 'denied', message: decision.message };
     if (decision?.type === 'result')
-      return afterCall(plugins, draft, decision.result, decision.result);
+      return afterCall(plugins, { ...draft, input: args }, decision.result, decision.result);
     if (decision?.type === 'ask') pluginAsked = decision.askedBy;
     if (decision?.args !== undefined) args = decision.args;
   }
@@ -130,7 +130,7 @@ export async function runLiveToolCall(
       return { type: 'failed', outcome: 'denied', message: checked.message };
     pluginAsked ??= checked?.askedBy;
   }
-  // The agent's tool guardrails, as in a run (agent/tool-calls/decide-tool-call.ts decideGuarded):
+  // The agent's tool guardrails, as in a run (guardrails/tool-guardrails-plugin.ts checkToolCall):
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
   let askedBy: string | undefined;
@@ -243,7 +243,7 @@ export async function runLiveToolCall(
         if (checked.type === 'trip') return tripped(call.name, checked);
         if (checked.type === 'replace') given = checked.result;
       }
-      return afterCall(plugins, draft, execution.value, given);
+      return afterCall(plugins, { ...draft, input }, execution.value, given);
     }
     case 'error':
       return {

@@ -2,7 +2,6 @@ import { decideToolCall } from '../decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall } from '../execute-outcome.ts';
 import type { PendingCall } from '../settle-tool-call.ts';
 import { startToolCall } from '../start-tool-call.ts';
-import { afterChecked, checksAfter } from './check-tool-output.ts';
 import { inCallContext, observeCall } from './observe-tool-call.ts';
 import { throughPlugins, toolPathOf } from './plugin-tool-path.ts';
 import { settleCall } from './settle-turn-call.ts';
@@ -22,18 +21,16 @@ type Ended = { outcome: ExecuteOutcome; at: number };
  * @internal
  */
 export async function runReplayable<Output>(toolTurn: ToolTurn<Output>): Promise<void> {
-  const { config, pending, guardrails, plugins } = toolTurn;
+  const { config, pending, plugins } = toolTurn;
   const count = pending.length;
   const started: number[] = new Array(count);
   const decided = await decideInOrder(toolTurn, started);
   const ended: (Ended | undefined)[] = new Array(count);
   let settledUpTo = 0;
-  // With tool guardrails' `after` checks (a durable run makes each a step), the calls settle
-  // once all of them ended, each checked in call order: a check's step then starts at the same
-  // place on a replay whichever call ended first.
-  const checkingAfter =
-    guardrails !== undefined && pending.some((pendingCall) => checksAfter(toolTurn, pendingCall));
-  const settleLater = checkingAfter || plugins?.hooks.afterToolCall !== undefined;
+  // With the plugins' `afterToolCall` (the tool guardrails' `after` checks among them, each a
+  // step of a durable run), the calls settle once all of them ended, each shown in call order: a
+  // check's step then starts at the same place on a replay whichever call ended first.
+  const settleLater = plugins?.hooks.afterToolCall !== undefined;
   const end = (index: number, outcome: ExecuteOutcome): void => {
     ended[index] = { outcome, at: config.now() };
     if (settleLater) return;
@@ -69,7 +66,7 @@ async function decideInOrder<Output>(
     // A failing hook ends the turn here, as it does when settled: the calls after it are not
     // asked, the ones before it do not run (the turn's signal is aborted when they start).
     if (decision.type === 'hook-failed') turn?.abort(decision.error);
-    // A tool guardrail that tripped ends the turn the same way.
+    // A trip (a tool guardrail's `throw`) ends the turn the same way.
     if (decision.type === 'guardrail-tripped')
       turn?.abort(new Error(`tool guardrail "${decision.trip.name}" tripped`));
   }
@@ -106,7 +103,7 @@ async function startInOrder<Output>(
   await Promise.all(workers);
 }
 
-/** Checked and shown to the plugins in call order, once every call ended (see checkingAfter). */
+/** Shown to the plugins in call order, once every call ended (see settleLater). */
 async function settleInOrder<Output>(
   toolTurn: ToolTurn<Output>,
   ended: readonly Ended[],
@@ -116,8 +113,7 @@ async function settleInOrder<Output>(
   for (let index = 0; index < pending.length; index++) {
     const pendingCall = pending[index] as PendingCall;
     const item = ended[index] as Ended;
-    let outcome = afterChecked(toolTurn, pendingCall, item.outcome);
-    if (outcome instanceof Promise) outcome = await outcome;
+    let outcome = item.outcome;
     if (plugins?.hooks.afterToolCall !== undefined)
       outcome = await toolPathOf(plugins).afterCall(
         callOptionsOf(toolTurn, pendingCall),

@@ -4,7 +4,6 @@ import type { RunPlugins } from '../../plugins/run-plugins.ts';
 import type { ExecuteOutcome } from '../execute-outcome.ts';
 import { runToolCall } from '../run-tool-call.ts';
 import type { PendingCall } from '../settle-tool-call.ts';
-import { afterChecked, checksAfter } from './check-tool-output.ts';
 import { inCallContext, observeCall } from './observe-tool-call.ts';
 import { throughPlugins, toolPathOf } from './plugin-tool-path.ts';
 import { runReplayable } from './run-replayable.ts';
@@ -49,11 +48,6 @@ function runOne<Output>(
     observeCall(toolTurn, pendingCall, started);
     outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
   }
-  if (checksAfter(toolTurn, pendingCall)) {
-    return Promise.resolve(outcome)
-      .then((settled) => afterChecked(toolTurn, pendingCall, settled))
-      .then((settled) => settleCall(toolTurn, pendingCall, settled, started));
-  }
   if (outcome instanceof Promise) {
     return outcome.then((settled) => settleCall(toolTurn, pendingCall, settled, started));
   }
@@ -71,9 +65,8 @@ async function runWithPlugins<Output>(
   observeCall(toolTurn, pendingCall, started);
   const callOptions = callOptionsOf(toolTurn, pendingCall);
   const { runCall, afterCall } = toolPathOf(runPlugins);
-  let outcome: ExecuteOutcome = await inCallContext(pendingCall, () =>
+  const outcome: ExecuteOutcome = await inCallContext(pendingCall, () =>
     runCall(callOptions, runPlugins),
   );
-  outcome = await afterChecked(toolTurn, pendingCall, outcome);
   settleCall(toolTurn, pendingCall, await afterCall(callOptions, runPlugins, outcome), started);
 }

@@ -3,20 +3,19 @@ import { readFunctionCall } from '../../../history/part-fields.ts';
 import type { Cost } from '../../../models/cost.ts';
 import type { CostPicos } from '../../../models/usd.ts';
 import type { AgentRunState, AgentToolCall } from '../../../run/agent-result.ts';
-import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content, FunctionCall } from '../../../wire/content.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
 import { followSignal } from '../../follow-signal.ts';
 import type { RunPlugins } from '../../plugins/run-plugins.ts';
 import type { EmitEvent } from '../../run-state/emit-event.ts';
-import type { EngineGuardrails } from '../../run-state/run-context.ts';
 import type { RunLink } from '../../run-state/run-link.ts';
 import type { RunToolCallOptions } from '../execute-outcome.ts';
 import {
   type ExtraParts,
   type PendingCall,
   type ToolErrorMessage,
+  type ToolErrorRewrite,
   toolErrorMessageOf,
 } from '../settle-tool-call.ts';
 import { callsStartChildRuns } from './calls-start-child-runs.ts';
@@ -30,9 +29,8 @@ export type ExecuteToolCallsOptions<Output> = {
   signal: AbortSignal;
   emit: EmitEvent;
   observation?: RunObservation | undefined;
-  /** The run's guardrails (tool checks, the tool-error rewrite), when it has any. */
-  guardrails?: EngineGuardrails | undefined;
-  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
+  /** The rewrite of a thrown tool error the model gets (the guardrails' `onToolError`), if any. */
+  onToolError?: ToolErrorRewrite | undefined;
   /** The run's place in its tree (its approval hook, for subagent tools). */
   link?: RunLink | undefined;
   /** The run's plugins (their tool hooks), when it has any. */
@@ -66,8 +64,8 @@ export type ToolTurn<Output> = ExecuteToolCallsOptions<Output> & {
 
 /** The turn's calls collected, and the signal they run under. @internal */
 export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>): ToolTurn<Output> {
-  const { config, content, stepNumber, signal, link, guardrails } = options;
-  const toolErrorMessage = toolErrorMessageOf(guardrails, config);
+  const { config, content, stepNumber, signal, link, plugins } = options;
+  const toolErrorMessage = toolErrorMessageOf(options.onToolError, config);
   const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
@@ -81,7 +79,8 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
   }
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
-  // a failing approval hook, an error that ends the run), a turn controller that also follows
+  // a failing approval hook, an error that ends the run, a plugin's trip: a tool guardrail's
+  // `throw`), a turn controller that also follows
   // the run's. A turn of one call has no other call to end: the run's signal serves (every
   // subagent call made a controller and a listener on the run's signal for it, issue 30).
   const startsChildren = callsStartChildRuns(config, pending, link);
@@ -91,7 +90,7 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
       beforeToolCall !== undefined ||
       config.isRunEndingError !== undefined ||
       startsChildren ||
-      (guardrails !== undefined && guardrails.tools.length > 0))
+      plugins?.aroundToolCalls === true)
       ? new AbortController()
       : undefined;
   // Field by field, not `...options`: the spread made every step ~30 us dearer in client CPU
@@ -104,10 +103,9 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
     signal,
     emit: options.emit,
     observation: options.observation,
-    guardrails,
-    recordGuardrail: options.recordGuardrail,
+    onToolError: options.onToolError,
     link,
-    plugins: options.plugins,
+    plugins,
     toolErrorMessage,
     beforeToolCall,
     pending,
@@ -124,17 +122,7 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
 
 /** What deciding and starting one call of the turn take. @internal */
 export function callOptionsOf<Output>(
-  {
-    config,
-    stepNumber,
-    contents,
-    turnSignal,
-    beforeToolCall,
-    link,
-    guardrails,
-    recordGuardrail,
-    plugins,
-  }: ToolTurn<Output>,
+  { config, stepNumber, contents, turnSignal, beforeToolCall, link, plugins }: ToolTurn<Output>,
   pendingCall: PendingCall,
 ): RunToolCallOptions<Output> {
   return {
@@ -147,8 +135,6 @@ export function callOptionsOf<Output>(
     signal: turnSignal,
     beforeToolCall,
     link,
-    guardrails,
-    recordGuardrail,
     plugins,
   };
 }

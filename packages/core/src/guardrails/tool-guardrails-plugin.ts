@@ -1,0 +1,145 @@
+import type {
+  AgentPlugin,
+  PluginRun,
+  ToolCallCheck,
+  ToolExecutionDraft,
+  ToolResultChange,
+  ToolResultDraft,
+} from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf, tripError } from '../agent/plugins/plugin-run-view.ts';
+import type {
+  EngineGuardrails,
+  GuardrailTrip,
+  RunContext,
+} from '../agent/run-state/run-context.ts';
+import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
+import type { ToolGuardrail } from './guardrail.ts';
+import { guardrailRunOptions } from './guardrail-run-options.ts';
+
+/**
+ * The name the tool guardrails' plugin goes by among a run's plugins (a user's plugin may not take
+ * it: names are unique in a run).
+ */
+export const TOOL_GUARDRAILS_PLUGIN_NAME = 'gemloop.tool-guardrails';
+
+/** The longest `askedBy` the seam takes (`RunPlugins.checkToolCall`). */
+const MAX_ASKED_BY = 100;
+
+/**
+ * The run's context as the agent holding it runs it: its tool guardrails (inherited, the agent's,
+ * the run's, joined by `composeGuardrails`, each check recorded by a durable runner's recorder),
+ * where their `guardrail` events go, and what their checks read. A hand-off changes it (the
+ * receiving agent's guardrails check the calls from then on), so it is read at each call.
+ */
+function holdingContext(run: PluginRun): RunContext<unknown> {
+  return internalsOf(run).context() as RunContext<unknown>;
+}
+
+/** The run's tool guardrails that check `toolName` at `moment`, or `undefined` when none does. */
+function guarding(
+  context: RunContext<unknown>,
+  toolName: string,
+  moment: 'before' | 'after',
+): EngineGuardrails | undefined {
+  const guardrails = context.guardrails;
+  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
+  return appliesTo(guardrails.tools as readonly ToolGuardrail[], toolName, moment)
+    ? guardrails
+    : undefined;
+}
+
+/** A trip as the seam ends a run with it: its typed error, the turn answered first. */
+function trip(run: PluginRun, { name, phase, reason }: GuardrailTrip): never {
+  // Not `run.trip`: a guardrail's name is not bound to 100 characters there, and it must not
+  // become a plugin's failure for being long.
+  throw tripError({ guardrailName: name, phase, reason }, internalsOf(run));
+}
+
+/**
+ * The tool guardrails' `before` checks, on the arguments the tool's schema parsed (after the
+ * other plugins' `checkToolCall`, before the approval hook): `deny` answers the call, `ask` sends it
+ * to the approval hook as one that needs an explicit approve (`askedBy` the guardrail), `throw` or
+ * a check that failed closed trips the run once the turn is answered.
+ */
+function checkToolCall(
+  call: ToolExecutionDraft,
+  run: PluginRun,
+): Promise<ToolCallCheck | undefined> | undefined {
+  const context = holdingContext(run);
+  const guardrails = guarding(context, call.toolName, 'before');
+  // Nothing to wait for when no guardrail checks this tool: no promise.
+  if (guardrails === undefined) return undefined;
+  return checkToolInput(
+    guardrails.tools as readonly ToolGuardrail[],
+    {
+      toolName: call.toolName,
+      toolCallId: call.toolCallId,
+      args: call.input,
+      stepNumber: call.stepNumber,
+    },
+    guardrailRunOptions(context, call.stepNumber),
+  ).then((checked) => {
+    switch (checked.type) {
+      case 'deny':
+        return { type: 'deny', message: checked.message };
+      case 'ask':
+        // The seam bounds who asked at 100 characters; a guardrail's name has no bound, and a
+        // long one must not turn its ask into the plugin's failure.
+        return { type: 'ask', askedBy: checked.name.slice(0, MAX_ASKED_BY) };
+      case 'trip':
+        return trip(run, checked);
+      default:
+        // `allow`; `aborted`: the run's abort answers the call (the seam races every hook with it).
+        return undefined;
+    }
+  });
+}
+
+/**
+ * The tool guardrails' `after` checks, on the result the model would get (before the other
+ * plugins' `afterToolCall`, which run in reverse order: this plugin is the run's last): `replace`
+ * changes what the model gets (the call's record keeps the tool's own value), `throw` or a check
+ * that failed closed trips the run once the turn is answered.
+ */
+function afterToolCall(
+  result: ToolResultDraft,
+  run: PluginRun,
+): Promise<ToolResultChange | undefined> | undefined {
+  const context = holdingContext(run);
+  const guardrails = guarding(context, result.toolName, 'after');
+  if (guardrails === undefined) return undefined;
+  return checkToolOutput(
+    guardrails.tools as readonly ToolGuardrail[],
+    {
+      toolName: result.toolName,
+      toolCallId: result.toolCallId,
+      args: result.input,
+      stepNumber: result.stepNumber,
+      result: result.result,
+    },
+    guardrailRunOptions(context, result.stepNumber),
+  ).then((checked) => {
+    if (checked.type === 'replace') return { result: checked.result };
+    if (checked.type === 'trip') return trip(run, checked);
+    return undefined;
+  });
+}
+
+/**
+ * The tool guardrails as hooks of the plugin seam: `checkToolCall` runs their `before` checks,
+ * `afterToolCall` their `after` checks. One stateless plugin serves every run: it reads the
+ * guardrails of the agent holding the run at each call (see {@link holdingContext}), so a
+ * hand-off needs no swap and a subagent's inherited checks come joined with its own, in order
+ * (inherited first). The loop adds it last among a run's plugins when the run's guardrails have
+ * tool checks (`GuardrailEngine.toolPlugin`), so its check runs after every other plugin's, and
+ * its look at a result before theirs. Each check is recorded by a durable runner as it always
+ * was (`composeGuardrails`: one step per check, named by guardrail, phase, step and call), and
+ * reported as a `guardrail` event.
+ * @internal
+ */
+export const toolGuardrailsPlugin: AgentPlugin = definePlugin({
+  name: TOOL_GUARDRAILS_PLUGIN_NAME,
+  checkToolCall,
+  afterToolCall,
+});
