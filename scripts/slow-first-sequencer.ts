@@ -17,6 +17,11 @@ export const SLOW_FILES: readonly string[] = [
   'packages/dbos/src/durable/paused-runs.test.ts',
   'packages/dbos/src/durable/crash-recovery.test.ts',
   'packages/dbos/src/durable/cancel-takeover.test.ts',
+  // Three child Vitest runs one after another (~35 s quiet), and the fleet example killed three
+  // ways (~18 s): by project name (evals-processes, examples) they started after every dbos file
+  // and ended the run, the first alone for its last 25 s (a full run at load 15-37, 2026-11-26).
+  'packages/evals/src/vitest/define-eval-tests.test.ts',
+  'examples/test/run-example-process.test.ts',
   'examples/chat/chat.test.ts',
   'examples/demo/demo.test.ts',
   'test/docs-api.test.ts',

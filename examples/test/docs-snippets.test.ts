@@ -13,7 +13,12 @@ import { describeRun, runExample } from './run-example-process.ts';
 const KEY = 'docs-test-key-0123456789';
 let fake: FakeGemini;
 let agent: Agent;
-const savedEnvironment = { ...process.env };
+// The two variables as they were, put back after: the project's files share a worker process
+// (vitest.config.ts), so the next file sees the environment this one found.
+const saved = {
+  GEMINI_API_KEY: process.env['GEMINI_API_KEY'],
+  GEMINI_BASE_URL: process.env['GEMINI_BASE_URL'],
+};
 
 beforeAll(async () => {
   fake = createFakeGemini({ script: demoModel() });
@@ -25,7 +30,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = savedEnvironment;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   await fake?.close();
 });
 
