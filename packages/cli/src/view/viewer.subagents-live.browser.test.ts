@@ -94,6 +94,16 @@ describe('gemloop view, a tree of agents while it runs', () => {
       await page.waitForSelector(
         '#steps > .step .entry.tool-call > details.subagent > summary .badge.outcome-success',
       );
+      // The badge and the steps come from one poll, but the page may draw the child's badge before
+      // the lead's last step: wait for the page to show both runs' two steps (a hang guard, not a
+      // time limit), then check nothing more is drawn.
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('#steps > .step').length >= 2 &&
+          document.querySelectorAll(
+            '#steps > .step .entry.tool-call > details.subagent > .subagent-steps > .step',
+          ).length >= 2,
+      );
       expect(await child.locator(':scope > .subagent-steps > .step').count()).toBe(2);
       expect(await page.locator('#steps > .step').count()).toBe(2);
     } finally {
