@@ -158,19 +158,19 @@ describe('folding candidate fields across chunks', () => {
     // Quadratic before: 200 chunks read 20,100 probabilities and copied 20,000 list entries.
     expect(readsOfHalf).toBeLessThanOrEqual(201);
     expect(iterated).toBeLessThan(2_000);
-    expect(half?.logprobsResult?.chosenCandidates).toHaveLength(200);
-    expect(half?.logprobsResult?.topCandidates).toHaveLength(200);
+    expect(half?.logprobsResult?.['chosenCandidates']).toHaveLength(200);
+    expect(half?.logprobsResult?.['topCandidates']).toHaveLength(200);
     for (const item of chunks) {
-      expect(item.candidates?.[0]?.logprobsResult?.chosenCandidates).toHaveLength(1);
+      expect(item.candidates?.[0]?.logprobsResult?.['chosenCandidates']).toHaveLength(1);
     }
     const chosen = chunks.map(
-      (item) => item.candidates?.[0]?.logprobsResult?.chosenCandidates?.[0],
+      (item) => (item.candidates?.[0]?.logprobsResult?.['chosenCandidates'] as unknown[])[0],
     );
-    expect(whole?.logprobsResult?.chosenCandidates).toEqual(chosen);
-    expect(whole?.logprobsResult?.logProbabilitySum).toBe(-400);
+    expect(whole?.logprobsResult?.['chosenCandidates']).toEqual(chosen);
+    expect(whole?.logprobsResult?.['logProbabilitySum']).toBe(-400);
     // The same double as a sum of every token in order.
     let sum = 0;
-    for (const entry of chosen) sum += entry?.logProbability ?? Number.NaN;
+    for (const entry of chosen) sum += (entry as { logProbability: number }).logProbability;
     expect(whole?.avgLogprobs).toBe(sum / 400);
     expect(half?.avgLogprobs).not.toBe(whole?.avgLogprobs);
     // After the copy a response handed out forced, the sum starts again once, then runs on.
@@ -193,7 +193,7 @@ describe('folding candidate fields across chunks', () => {
       }),
     );
     expect(candidate?.avgLogprobs).toBe(-5);
-    expect(candidate?.logprobsResult?.chosenCandidates).toHaveLength(3);
+    expect(candidate?.logprobsResult?.['chosenCandidates']).toHaveLength(3);
   });
 
   it('unites urlContextMetadata entries of different chunks', () => {

@@ -164,8 +164,8 @@ function concatLogprobs(previous: AnyRecord, next: AnyRecord, fold: FieldFold): 
  * token is read once.
  */
 function refreshAverage(target: AnyRecord, fold: FieldFold): void {
-  const result = target['logprobsResult'];
-  if (result === undefined || result !== fold.logprobs) return;
+  const result = fold.logprobs;
+  if (result === undefined || target['logprobsResult'] !== result) return;
   const chosen = result['chosenCandidates'];
   if (!Array.isArray(chosen) || chosen.length === 0) return;
   if (fold.sumOf !== chosen) {
