@@ -242,7 +242,7 @@ function buildCandidate(state: CandidateState): Candidate {
     candidate.content = content;
   }
   // The fold's log-probability lists are in this response now: the next chunk grows copies.
-  state.fold.shared = true;
+  state.fold.lists = {};
   return withFields(candidate, state.fields);
 }
 

@@ -84,7 +84,8 @@ export type FieldFold = {
   united: UnitedLists;
   /**
    * The token lists this fold made, grown in place by later chunks: copying each list for every
-   * chunk made a long answer's log probabilities quadratic in its chunks.
+   * chunk made a long answer's log probabilities quadratic in its chunks. Emptied when a response
+   * holding them is handed out, so the next chunk grows copies and that response keeps its lists.
    */
   lists: Partial<Record<string, unknown[]>>;
   /**
@@ -92,8 +93,6 @@ export type FieldFold = {
    * (a one-chunk answer keeps the server's own `avgLogprobs` to the last bit).
    */
   logprobs?: AnyRecord;
-  /** Set when a response holding `lists` was handed out: the next chunk copies them first. */
-  shared?: boolean;
   /** The running sum of the chosen tokens' log probabilities: `summed` tokens of `sumOf`. */
   sumOf?: readonly unknown[];
   summed?: number;
@@ -133,17 +132,12 @@ function uniteLists(
 
 function concatLogprobs(previous: AnyRecord, next: AnyRecord, fold: FieldFold): AnyRecord {
   const merged = withoutNulls(previous, next);
-  // A response handed out keeps the lists it had: they are copied once, before they grow again.
-  if (fold.shared) {
-    fold.lists = {};
-    fold.shared = false;
-  }
   for (const key of ['chosenCandidates', 'topCandidates']) {
     const before = previous[key];
     const after = next[key];
     if (Array.isArray(before) && Array.isArray(after)) {
       let list = fold.lists[key];
-      // Not this fold's own (a chunk's list, or one a response holds): grown in a copy.
+      // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.
       if (list !== before) list = fold.lists[key] = [...before];
       for (const entry of after) list.push(entry);
       merged[key] = list;
@@ -168,11 +162,8 @@ function refreshAverage(target: AnyRecord, fold: FieldFold): void {
   if (result === undefined || target['logprobsResult'] !== result) return;
   const chosen = result['chosenCandidates'];
   if (!Array.isArray(chosen) || chosen.length === 0) return;
-  if (fold.sumOf !== chosen) {
-    fold.sumOf = chosen;
-    fold.summed = fold.sum = 0;
-  }
-  let { summed = 0, sum = 0 } = fold;
+  // Summed anew when the list is another (copied, replaced).
+  let { summed = 0, sum = 0 } = fold.sumOf === chosen ? fold : {};
   for (; summed < chosen.length; summed++) {
     const token: unknown = chosen[summed];
     const value = isRecord(token) ? token['logProbability'] : undefined;
@@ -180,6 +171,7 @@ function refreshAverage(target: AnyRecord, fold: FieldFold): void {
     if (typeof value !== 'number') break;
     sum += value;
   }
+  fold.sumOf = chosen;
   fold.summed = summed;
   fold.sum = sum;
   if (summed === chosen.length && target['avgLogprobs'] !== undefined) {
