@@ -42,7 +42,7 @@ export class GemloopError extends Error {
    * browser bundle of an app). A subclass whose name is not its code's sets its own.
    */
   override get name(): string {
-    return `${this.code.replace(/(?:^|-)(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
+    return `${this.code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
   }
 
   /** Whether `error` is a gemloop error, from any copy of the package. */

@@ -159,14 +159,13 @@ function concatLogprobs(previous: AnyRecord, next: AnyRecord, fold: FieldFold): 
  */
 function refreshAverage(target: AnyRecord, fold: FieldFold): void {
   const result = fold.logprobs;
-  if (result === undefined || target['logprobsResult'] !== result) return;
-  const chosen = result['chosenCandidates'];
-  if (!Array.isArray(chosen) || chosen.length === 0) return;
+  const chosen = result?.['chosenCandidates'];
+  if (target['logprobsResult'] !== result || !Array.isArray(chosen)) return;
   // Summed anew when the list is another (copied, replaced).
   let { summed = 0, sum = 0 } = fold.sumOf === chosen ? fold : {};
   for (; summed < chosen.length; summed++) {
-    const token: unknown = chosen[summed];
-    const value = isRecord(token) ? token['logProbability'] : undefined;
+    // A token that is no object (null, a string) has no such field: undefined.
+    const value: unknown = (chosen[summed] as AnyRecord | null | undefined)?.['logProbability'];
     // A token without one: the average stays the server's (checked again with the next chunk).
     if (typeof value !== 'number') break;
     sum += value;
@@ -174,7 +173,8 @@ function refreshAverage(target: AnyRecord, fold: FieldFold): void {
   fold.sumOf = chosen;
   fold.summed = summed;
   fold.sum = sum;
-  if (summed === chosen.length && target['avgLogprobs'] !== undefined) {
+  // No tokens (an empty list): no mean.
+  if (summed > 0 && summed === chosen.length && target['avgLogprobs'] !== undefined) {
     target['avgLogprobs'] = sum / summed;
   }
 }
