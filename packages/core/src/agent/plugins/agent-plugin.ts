@@ -174,7 +174,8 @@ export type HandOffOutcome = {
  * default when no hook decides), append `contents` (a user turn: a correction, a steer) and
  * call the model again, or hand the run to another agent ({@link HandOffOutcome}, with the user
  * turn it answers in `contents`). `contents` may be empty when the hook added them itself with
- * `run.addInput` (checked by the input guardrails).
+ * `run.addInput` (checked by the input guardrails); empty with nothing added is a `PluginError`
+ * (the model would answer the same history again until `maxSteps`).
  */
 export type StepOutcome =
   | FinishOutcome

@@ -650,6 +650,8 @@ export class RunPlugins {
     answer: AnswerDraft,
   ): Promise<{ plugin: string; outcome: StepOutcome } | undefined> {
     const indexes = this.hooks.afterAnswer ?? [];
+    // What the history held before the hooks: a run-again without contents must have added some.
+    const before = this.facts.tracker.contents.length;
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
@@ -671,6 +673,19 @@ export class RunPlugins {
           index,
           'afterAnswer',
           'it returned something that is neither { type: "finish", reason }, { type: "run-again", contents } with user contents only, nor { type: "hand-off", to }',
+        );
+      // Nothing returned and nothing added (`run.addInput`): the model would answer the same
+      // history again, step after step until maxSteps. (An abort during `addInput` adds nothing
+      // either: the run ends at its next boundary.)
+      if (
+        contents.length === 0 &&
+        this.facts.tracker.contents.length === before &&
+        !this.facts.signal.aborted
+      )
+        throw this.invalid(
+          index,
+          'afterAnswer',
+          'it returned { type: "run-again", contents: [] } but added nothing to the history, so the model would answer the same history again until maxSteps; return the user turn to answer in contents (or add it with run.addInput first), or return undefined to end the run with this answer',
         );
       return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
     }
