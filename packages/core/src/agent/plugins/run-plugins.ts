@@ -1,5 +1,6 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -723,8 +724,9 @@ export class RunPlugins {
         continue;
       }
       if (type === 'result') return decision as PluginToolDecision;
-      if (type === 'deny' && typeof (decision as { message?: unknown }).message === 'string')
-        return decision as PluginToolDecision;
+      const message = (decision as { message?: unknown }).message;
+      if (type === 'deny' && typeof message === 'string')
+        return { type, message: this.denial(message) };
       if (type === 'ask') {
         const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
         if (typeof askedBy !== 'string' || askedBy === '' || askedBy.length > 100)
@@ -774,7 +776,8 @@ export class RunPlugins {
       if (decision === undefined || decision === null) continue;
       const type = (decision as { type?: unknown }).type;
       const message = (decision as { message?: unknown }).message;
-      if (type === 'deny' && typeof message === 'string') return { type, message };
+      if (type === 'deny' && typeof message === 'string')
+        return { type, message: this.denial(message) };
       const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
       if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
         return { type, askedBy };
@@ -1021,6 +1024,19 @@ export class RunPlugins {
     });
   }
 
+  /**
+   * A plugin's deny message as the model (the call's answer in the history) and the events get
+   * it: the client's secrets redacted, as a hook's error message is, then cut between characters
+   * at {@link MAX_DENY_MESSAGE}, as a tool's error message and a page's denial are (a hook that
+   * denies with a whole document would otherwise put it in every later request).
+   */
+  private denial(message: string): string {
+    const redacted = this.facts.redact(message);
+    return redacted.length > MAX_DENY_MESSAGE
+      ? `${cutText(redacted, MAX_DENY_MESSAGE)}… [${redacted.length - MAX_DENY_MESSAGE} characters omitted]`
+      : redacted;
+  }
+
   private invalid(index: number, hook: PluginHookName, message: string): PluginError {
     return new PluginError({
       plugin: (this.plugins[index] as AgentPlugin).name,
@@ -1030,6 +1046,9 @@ export class RunPlugins {
     });
   }
 }
+
+/** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
+const MAX_DENY_MESSAGE = 1_000;
 
 /** Where in the run an abort during each hook outside the tool path falls. */
 const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
