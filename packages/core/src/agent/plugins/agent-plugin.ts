@@ -312,7 +312,9 @@ export interface AgentPlugin<State = unknown> {
   ): void | ModelCallChange | Promise<void | ModelCallChange>;
   /**
    * Around each model call: call `next` (zero, one or several times: a fallback, a cache) and
-   * return a step. The step's events (deltas) are emitted by `next`.
+   * return a step. The step's events (deltas) are emitted by `next`; in a stream whose step called
+   * the model more than once, a `guardrail-retraction` named after the plugin that called `next`
+   * again then sets the step's shown text to the returned step's `text`.
    */
   wrapModelCall?(
     call: ModelCallDraft,

@@ -533,16 +533,28 @@ export class RunPlugins {
     return { contents: true, draft: current, followsHistory };
   }
 
-  /** The model call through every `wrapModelCall`, the first registered outermost. */
-  wrapModelCall(
+  /**
+   * The model call through every `wrapModelCall`, the first registered outermost. A stream shows
+   * each model call's text as it comes, so when the wrappers called the model more than once (a
+   * retry, a fallback after a partial answer) a UI showed every attempt's text: the step's text is
+   * then retracted to the kept answer's (`guardrail-retraction`, named after the plugin whose
+   * `next` ran again), the event a UI already handles for an answer rewritten after the fact.
+   */
+  async wrapModelCall(
     draft: ModelCallDraft,
     call: (draft: ModelCallDraft) => Promise<AgentStep>,
   ): Promise<AgentStep> {
     const indexes = this.hooks.wrapModelCall ?? [];
+    let calls = 0;
+    let again: string | undefined;
     const through = (at: number, current: ModelCallDraft): Promise<AgentStep> => {
-      if (at === indexes.length) return call(current);
+      if (at === indexes.length) {
+        calls += 1;
+        return call(current);
+      }
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
+      let nexts = 0;
       return this.wrapped(
         index,
         'wrapModelCall',
@@ -553,7 +565,10 @@ export class RunPlugins {
             next,
             this.views[index] as PluginRun,
           ),
-        (next: ModelCallDraft): Promise<AgentStep> => through(at + 1, next),
+        (next: ModelCallDraft): Promise<AgentStep> => {
+          if (++nexts === 2) again ??= plugin.name;
+          return through(at + 1, next);
+        },
       ).then((step) => {
         if (isStep(step)) return step;
         throw this.invalid(
@@ -563,7 +578,9 @@ export class RunPlugins {
         );
       });
     };
-    return through(0, draft);
+    const step = await through(0, draft);
+    if (calls > 1 && this.facts.streaming) this.retract(draft.stepNumber, again ?? '', step.text);
+    return step;
   }
 
   /** `afterModelCall` of each plugin that has it, in reverse order. */
