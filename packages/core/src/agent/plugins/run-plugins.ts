@@ -928,13 +928,16 @@ export class RunPlugins {
         return await this.untilAborted(body(), hook);
       const view = this.views[index] as PluginRunView;
       const agents = this.facts.services?.handOffAgents;
-      const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+      // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
+      // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
+      // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
+      const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
         try {
           // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
-          value = toStoredHandOff(await body(), agents);
+          value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
         } catch (error) {
           // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
           // message only), thrown again below, typed, on the first run and on every replay.
@@ -949,7 +952,13 @@ export class RunPlugins {
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
-      })) as { value: T; trip?: PluginTrip; finish?: string; state?: unknown };
+      });
+      const stored = (await this.untilAborted(recording, hook)) as {
+        value: T;
+        trip?: PluginTrip;
+        finish?: string;
+        state?: unknown;
+      };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
