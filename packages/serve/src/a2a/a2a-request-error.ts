@@ -9,7 +9,7 @@ import { GemloopError } from '@gemloop/core/errors';
  */
 export class A2ARequestError extends GemloopError {
   override readonly code = 'a2a-request';
-  /** Not the code's (`A2aRequestError`): see {@link GemloopError.name}. */
+  /** Not the code's (`A2aRequestError`): see the `name` of {@link GemloopError}. */
   override get name(): string {
     return 'A2ARequestError';
   }

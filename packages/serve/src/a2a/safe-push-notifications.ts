@@ -20,7 +20,7 @@ import type { PushNotificationOptions } from './push-notification-options.ts';
  */
 export class PushNotificationError extends GemloopError {
   override readonly code = 'a2a-push-notification';
-  /** Not the code's (`A2aPushNotificationError`): see {@link GemloopError.name}. */
+  /** Not the code's (`A2aPushNotificationError`): see the `name` of {@link GemloopError}. */
   override get name(): string {
     return 'PushNotificationError';
   }

@@ -34,7 +34,7 @@ export type OpenAIErrorBody = {
  */
 export class OpenAIRequestError extends GemloopError {
   override readonly code = 'openai-request';
-  /** Not the code's (`OpenaiRequestError`): see {@link GemloopError.name}. */
+  /** Not the code's (`OpenaiRequestError`): see the `name` of {@link GemloopError}. */
   override get name(): string {
     return 'OpenAIRequestError';
   }
