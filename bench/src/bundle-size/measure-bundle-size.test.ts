@@ -106,9 +106,11 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 93,484 bytes (91.3 KB) on 2026-11-26 once the known models' sources left the request path
  * (`known-model-rows.ts`: −1.2 KB) with the twelfth session's branches merged: the budget 91.5 KB.
  * Issue 53's target is 95 KB. Raise it only with a reason in the commit, and update the README's
- * figure.
+ * figure. +32 bytes (93,691 to 93,723 loaded to run, measured with per-file.ts) for error names
+ * made from their codes (`GemloopError.name`): a minifier renames classes, so `new.target.name`
+ * made every error's `err.name` read `e` (or another letter) in an app's browser bundle.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024 + 32;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

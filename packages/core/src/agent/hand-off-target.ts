@@ -20,20 +20,11 @@ export function handOffName({ outcome }: HandOffDecision, turnsOf: TurnsOf): str
 }
 
 /**
- * How many times one run may be handed off. Each agent's `maxSteps` counts from zero when it
- * takes the run, so two agents that hand it back and forth (a triage agent and a specialist
- * whose models keep transferring, or two plugins) would otherwise call models without end;
- * openai-agents bounds the same by counting `maxTurns` across hand-offs. A real conversation
- * changes hands a few times. @internal
- */
-export const MAX_HAND_OFFS_PER_RUN = 25;
-
-/**
  * The agent a plugin's `{ type: 'hand-off', to }` names, as a run can continue with it: its config
  * and runtime (through `agentTurnsOf`: `to` is the public agent), or, with a runner's
  * {@link HandOffAgents}, of the runner's copy of it. A message saying why not when `to` is not an
- * agent `createAgent` made, or when the run was handed off {@link MAX_HAND_OFFS_PER_RUN} times
- * already (`handedOff`: how many times so far).
+ * agent `createAgent` made, or when the run was handed off `limit` times already (`handedOff`:
+ * how many times so far; `limit`: the handing agent's `maxHandOffs`, unbounded when left out).
  * @internal
  */
 export function resolveHandOff(
@@ -41,9 +32,10 @@ export function resolveHandOff(
   turnsOf: TurnsOf,
   agents: HandOffAgents | undefined,
   handedOff = 0,
+  limit: number = Number.POSITIVE_INFINITY,
 ): ResolvedHandOff | string {
-  if (handedOff >= MAX_HAND_OFFS_PER_RUN)
-    return `plugin "${plugin}" handed the run off once more after ${handedOff} hand-offs, the most one run takes (agents that hand a run back and forth would call models without end); end the run instead, or start a new run`;
+  if (handedOff >= limit)
+    return `plugin "${plugin}" handed the run off once more after ${handedOff} hand-offs, more than the agent's maxHandOffs (${limit}) allows (agents that hand a run back and forth would call models without end); end the run instead, start a new run, or raise the handing agent's maxHandOffs option`;
   // A runner's own copy of the agent (a durable one: its calls recorded steps); its typed error
   // when it does not know the agent goes on as it is.
   const to = agents === undefined ? outcome.to : agents.agentOf(agents.keyOf(outcome.to));

@@ -62,4 +62,25 @@ describe('GemloopError', () => {
     expect(depth).toBeGreaterThan(2);
     expect(depth).toBeLessThan(12);
   });
+
+  it('names itself from its code, so a minifier that renames the class leaves the name', () => {
+    // What a minified bundle makes of `class AgentAbortedError extends ...`: a class named `e`.
+    const e = class extends GemloopError {
+      override readonly code = 'invalid-argument';
+    };
+    const error = new e({ message: 'bad x' });
+    expect(e.name).toBe('e');
+    expect(error.name).toBe('InvalidArgumentError');
+    expect(String(error)).toBe('InvalidArgumentError: bad x');
+    expect(error.stack?.split('\n')[0]).toBe('InvalidArgumentError: bad x');
+    expect(error.toJSON()).toMatchObject({
+      name: 'InvalidArgumentError',
+      code: 'invalid-argument',
+    });
+    expect(new GemloopError({ message: 'm' }).name).toBe('GemloopError');
+    const real = new InvalidArgumentError({ argument: 'x', message: 'bad x' });
+    expect(real.name).toBe('InvalidArgumentError');
+    // A getter of the class, not an own field: `Object.keys` lists the error's data alone.
+    expect(Object.keys(real)).not.toContain('name');
+  });
 });

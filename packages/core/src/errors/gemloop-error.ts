@@ -32,9 +32,17 @@ export class GemloopError extends Error {
 
   constructor({ message, cause }: GemloopErrorOptions) {
     super(message, cause === undefined ? undefined : { cause });
-    this.name = new.target.name;
     // Non-enumerable, so it stays out of `Object.entries` and `JSON.stringify`.
     Object.defineProperty(this, marker, { value: true });
+  }
+
+  /**
+   * The class's name, `AgentAbortedError` for the code `agent-aborted`: made from `code`, which
+   * every subclass sets, because a minifier renames classes (`new.target.name` read `e` in the
+   * browser bundle of an app). A subclass whose name is not its code's sets its own.
+   */
+  override get name(): string {
+    return `${this.code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
   }
 
   /** Whether `error` is a gemloop error, from any copy of the package. */

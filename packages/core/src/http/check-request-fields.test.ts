@@ -70,6 +70,40 @@ describe('checkRequestFields', () => {
     ).toContain('got -Infinity');
   });
 
+  it('takes numbers written as strings, as ProtoJSON does, and refuses strings that are no finite number', () => {
+    expect(() =>
+      check({
+        generationConfig: {
+          temperature: '0.5',
+          topP: '1',
+          top_k: '40',
+          maxOutputTokens: '8192',
+          presencePenalty: '-0.25',
+          seed: '-7',
+          frequencyPenalty: '1e-3',
+          thinkingConfig: { thinkingBudget: '-1' },
+        },
+      }),
+    ).not.toThrow();
+    for (const text of [
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '',
+      ' 1',
+      '0.5 ',
+      '1,5',
+      '0x10',
+      '-',
+      'e5',
+      '1e999',
+    ]) {
+      const error = refusal(() => check({ generationConfig: { temperature: text } }));
+      expect(error.argument, text).toBe('request.generationConfig.temperature');
+      expect(error.message, text).toContain('must be a finite number; got');
+    }
+  });
+
   it('reads the snake_case generation_config too', () => {
     expect(refusal(() => check({ generation_config: { temperature: Number.NaN } })).argument).toBe(
       'request.generationConfig.temperature',

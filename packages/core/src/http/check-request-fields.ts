@@ -66,8 +66,9 @@ export function checkRequestFields(body: Record<string, unknown>, argument: stri
 }
 
 /**
- * Checks a `generationConfig`: an object whose known numbers are finite numbers (also
- * `thinkingConfig.thinkingBudget`). `null` counts as unset, as in proto3 JSON.
+ * Checks a `generationConfig`: an object whose known numbers are finite numbers, or finite numbers
+ * written as strings as proto3 JSON takes them (also `thinkingConfig.thinkingBudget`). `null`
+ * counts as unset, as in proto3 JSON.
  * @throws {@link InvalidArgumentError} naming the field.
  * @internal
  */
@@ -94,9 +95,22 @@ export function checkGenerationConfig(config: unknown, argument: string): void {
   checkNumber(thinking, 'thinking_budget', `${argument}.thinkingConfig`);
 }
 
+// A number written as a string. The API reads requests as ProtoJSON, which takes a number
+// written as a string for every int32, int64, float and double field ("Either numbers or strings
+// are accepted", https://protobuf.dev/programming-guides/json/): `"temperature": "0.5"` is a
+// request it answers, so it passes. Only digits, a point, an exponent and signs (no spaces, no
+// hex, nothing `Number()` would read as 0 or Infinity); its "NaN" and "Infinity" strings do not
+// pass: no sampling field takes them (temperature 0.0-2.0, topP 0.0-1.0, a token count), as a NaN
+// number does not.
+const NUMBER_TEXT = /^[\d.eE+-]+$/;
+
 function checkNumber(object: Record<string, unknown>, key: string, argument: string): void {
   const value = object[key];
-  if (value == null || (typeof value === 'number' && Number.isFinite(value))) return;
+  if (
+    value == null ||
+    Number.isFinite(typeof value === 'string' && NUMBER_TEXT.test(value) ? +value : value)
+  )
+    return;
   throw invalid(
     `${argument}.${key}`,
     `${argument}.${key} must be a finite number; got ${describe(value)}${typeof value === 'number' ? ' (JSON would send it as null, which the API reads as unset)' : ''}`,

@@ -107,14 +107,47 @@ describe('interactions: unary', () => {
     expect(ApiCallError.isInstance(error) && error.status).toBe(404);
   });
 
-  it('refuses bad input before sending', async () => {
+  it('refuses bad input before sending, as a rejected promise, never a throw where it is called', async () => {
     const interactions = await start();
-    expect(() => interactions.get('../models')).toThrow(InvalidArgumentError);
-    expect(() => interactions.create({ input: 'x' })).toThrow(InvalidArgumentError);
-    expect(() => interactions.create({ model: MODEL, input: 'x', stream: true })).toThrow(
+    // Each call returns its promise first: a caller's `.catch` (or a `Promise.all`) sees the error.
+    const calls = {
+      get: () => interactions.get('../models'),
+      cancel: () => interactions.cancel(''),
+      delete: () => interactions.delete(42 as unknown as string),
+      create: () => interactions.create({ input: 'x' }),
+      badOptions: () => interactions.get('abc', { timeoutMs: -1 }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }, name).not.toThrow();
+      await expect(promise, name).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    await expect(interactions.create({ model: MODEL, input: 'x', stream: true })).rejects.toThrow(
       /interactions\.stream/,
     );
     expect((fake as FakeGemini).requests).toHaveLength(0);
+  });
+
+  it('rejects get, cancel and delete on a Vertex client with UnsupportedEndpointError', async () => {
+    const interactions = createInteractions(
+      createGemini({
+        vertex: { project: 'p', location: 'us-central1', getAccessToken: () => 'token' },
+        fetch: async () => new Response('{}'),
+      }),
+    );
+    for (const call of [
+      () => interactions.get('abc'),
+      () => interactions.cancel('abc'),
+      () => interactions.delete('abc'),
+    ]) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }).not.toThrow();
+      await expect(promise).rejects.toBeInstanceOf(UnsupportedEndpointError);
+    }
   });
 
   it('a gateway without the route gets UnsupportedEndpointError', async () => {
@@ -268,9 +301,9 @@ describe('interactions: background and built-in agents', () => {
   it('runs the scripted Deep Research agent in the background with its progress steps, resumable by stream', async () => {
     const interactions = await start();
     // Refused before sending (AgentBackgroundError), as the server would refuse it.
-    expect(() =>
+    await expect(
       interactions.create({ agent: 'deep-research-pro-preview-12-2025', input: 'tides' }),
-    ).toThrow(AgentBackgroundError);
+    ).rejects.toThrow(AgentBackgroundError);
     const created = await interactions.create({
       agent: 'deep-research-pro-preview-12-2025',
       input: 'tides',

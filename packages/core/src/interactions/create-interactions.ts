@@ -88,7 +88,9 @@ function makeInteractions(
     });
   };
 
-  const get = (id: string, options?: CallOptions) =>
+  // Async, as every method that returns a promise here: bad input (an id, options, a Vertex
+  // client) rejects the promise with its typed error rather than throwing where it is called.
+  const get = async (id: string, options?: CallOptions) =>
     unary('interactions.get', `${client.root}interactions/${checkId(id)}`, 'GET', options);
 
   const resumable = (
@@ -122,7 +124,7 @@ function makeInteractions(
   };
 
   const interactions: Interactions = {
-    create(request, options) {
+    async create(request, options) {
       const body = checkCreate(request, false);
       return unary(
         'interactions.create',
@@ -162,7 +164,7 @@ function makeInteractions(
 
     get,
 
-    cancel(id, options) {
+    async cancel(id, options) {
       return unary(
         'interactions.cancel',
         `${client.root}interactions/${checkId(id)}/cancel`,

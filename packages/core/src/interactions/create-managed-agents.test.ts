@@ -31,15 +31,6 @@ async function start() {
   };
 }
 
-function thrown(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 describe('managed agents', () => {
   it('creates, gets, lists, runs, forks and deletes an agent', async () => {
     const { agents, interactions } = await start();
@@ -85,12 +76,14 @@ describe('managed agents', () => {
 
   it("enforces each agent's rule on background: client-side for built-in names, by the server for a managed agent's base", async () => {
     const { agents, interactions } = await start();
-    const needs = thrown(() => interactions.create({ agent: DEEP_RESEARCH, input: 'tides' }));
+    const needs = await interactions
+      .create({ agent: DEEP_RESEARCH, input: 'tides' })
+      .catch((error: unknown) => error);
     expect(AgentBackgroundError.isInstance(needs)).toBe(true);
     expect(needs).toMatchObject({ agent: DEEP_RESEARCH, rule: 'needs-background' });
-    const refuses = thrown(() =>
-      interactions.create({ agent: ANTIGRAVITY, input: 'go', background: true }),
-    );
+    const refuses = await interactions
+      .create({ agent: ANTIGRAVITY, input: 'go', background: true })
+      .catch((error: unknown) => error);
     expect(refuses).toMatchObject({ code: 'agent-background', rule: 'refuses-background' });
     expect(() =>
       interactions.stream({ agent: ANTIGRAVITY, input: 'go', background: true }),

@@ -2,7 +2,7 @@ import { setOwnKey } from '../shared/set-own-key.ts';
 import type { FunctionCall, Part } from '../wire/content.ts';
 import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
 import { applyPartialArgs } from './apply-partial-args.ts';
-import { mergeCandidateField, type UnitedLists } from './merge-candidate-field.ts';
+import { type FieldFold, mergeCandidateField } from './merge-candidate-field.ts';
 
 /**
  * Folds the chunks of a `streamGenerateContent` stream, one at a time, into the response
@@ -31,6 +31,8 @@ type CandidateState = {
   index: number;
   /** Candidate fields other than `content`, folded by `mergeCandidateField` (internal). */
   fields: AnyRecord;
+  /** What `mergeCandidateField` keeps from chunk to chunk for `fields`. */
+  fold: FieldFold;
   /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
   contentFields: AnyRecord | undefined;
   /** Undefined while no chunk had a `parts` array. */
@@ -79,8 +81,6 @@ export function createStreamAccumulator(): StreamAccumulator {
   const top: AnyRecord = {};
   const candidates: CandidateState[] = [];
   let lastCandidate: CandidateState | undefined;
-  // The keys of the lists united across chunks (citations): each entry written out once.
-  const united: UnitedLists = new WeakMap();
 
   function candidateState(index: number): CandidateState {
     if (lastCandidate !== undefined && lastCandidate.index === index) return lastCandidate;
@@ -89,6 +89,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       state = {
         index,
         fields: {},
+        fold: { united: new WeakMap(), lists: {} },
         contentFields: undefined,
         parts: undefined,
         openText: undefined,
@@ -111,7 +112,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       if (key === 'content') {
         if (isRecord(value)) pushContent(state, value);
       } else {
-        mergeCandidateField(state.fields, key, value, united);
+        mergeCandidateField(state.fields, key, value, state.fold);
       }
     }
   }
@@ -240,6 +241,8 @@ function buildCandidate(state: CandidateState): Candidate {
     if (state.parts !== undefined) content.parts = state.parts.map((part) => snapshot(state, part));
     candidate.content = content;
   }
+  // The fold's log-probability lists are in this response now: the next chunk grows copies.
+  state.fold.lists = {};
   return withFields(candidate, state.fields);
 }
 

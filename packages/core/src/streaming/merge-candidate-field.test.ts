@@ -114,6 +114,88 @@ describe('folding candidate fields across chunks', () => {
     expect(candidate?.avgLogprobs).toBe(-0.123456789);
   });
 
+  it("folds a long answer's log probabilities in linear work, to the same result", () => {
+    // Each token's log probability counts its reads; each array iteration counts its length.
+    let reads = 0;
+    const token = (index: number) => {
+      const probability = -((index * 7919) % 1000) / 997;
+      return {
+        token: `t${index}`,
+        get logProbability() {
+          reads += 1;
+          return probability;
+        },
+      };
+    };
+    const chunks = Array.from({ length: 400 }, (_, index) =>
+      chunk(`t${index}`, {
+        avgLogprobs: -1,
+        logprobsResult: {
+          chosenCandidates: [token(index)],
+          topCandidates: [{ candidates: [{ token: `t${index}` }] }],
+          logProbabilitySum: -1,
+        },
+      }),
+    );
+    const accumulator = createStreamAccumulator();
+    const iterate = Array.prototype[Symbol.iterator];
+    let iterated = 0;
+    Array.prototype[Symbol.iterator] = function (this: unknown[]) {
+      iterated += this.length;
+      return iterate.call(this);
+    };
+    try {
+      for (const item of chunks.slice(0, 200)) accumulator.push(item);
+    } finally {
+      Array.prototype[Symbol.iterator] = iterate;
+    }
+    const readsOfHalf = reads;
+    // A response handed out half-way keeps its lists; the chunks' own lists are never grown.
+    const half = accumulator.response().candidates?.[0];
+    for (const item of chunks.slice(200)) accumulator.push(item);
+    const readsOfWhole = reads;
+    const whole = accumulator.response().candidates?.[0];
+    // Quadratic before: 200 chunks read 20,100 probabilities and copied 20,000 list entries.
+    expect(readsOfHalf).toBeLessThanOrEqual(201);
+    expect(iterated).toBeLessThan(2_000);
+    expect(half?.logprobsResult?.['chosenCandidates']).toHaveLength(200);
+    expect(half?.logprobsResult?.['topCandidates']).toHaveLength(200);
+    for (const item of chunks) {
+      expect(item.candidates?.[0]?.logprobsResult?.['chosenCandidates']).toHaveLength(1);
+    }
+    const chosen = chunks.map(
+      (item) => (item.candidates?.[0]?.logprobsResult?.['chosenCandidates'] as unknown[])[0],
+    );
+    expect(whole?.logprobsResult?.['chosenCandidates']).toEqual(chosen);
+    expect(whole?.logprobsResult?.['logProbabilitySum']).toBe(-400);
+    // The same double as a sum of every token in order.
+    let sum = 0;
+    for (const entry of chosen) sum += (entry as { logProbability: number }).logProbability;
+    expect(whole?.avgLogprobs).toBe(sum / 400);
+    expect(half?.avgLogprobs).not.toBe(whole?.avgLogprobs);
+    // After the copy a response handed out forced, the sum starts again once, then runs on.
+    expect(readsOfWhole - readsOfHalf).toBeLessThanOrEqual(200 + 400);
+  });
+
+  it('keeps the average the server sent while a token lacks its log probability', () => {
+    const candidate = fold(
+      chunk('a', {
+        avgLogprobs: -1,
+        logprobsResult: { chosenCandidates: [{ token: 'a', logProbability: -1 }] },
+      }),
+      chunk('b', {
+        avgLogprobs: -2,
+        logprobsResult: { chosenCandidates: [{ token: 'b' }] },
+      }),
+      chunk('c', {
+        avgLogprobs: -5,
+        logprobsResult: { chosenCandidates: [{ token: 'c', logProbability: -3 }] },
+      }),
+    );
+    expect(candidate?.avgLogprobs).toBe(-5);
+    expect(candidate?.logprobsResult?.['chosenCandidates']).toHaveLength(3);
+  });
+
   it('unites urlContextMetadata entries of different chunks', () => {
     const one = {
       retrievedUrl: 'https://one.example',

@@ -29,15 +29,15 @@ type AnyRecord = Record<string, unknown>;
  * sends `citations: null` on every chunk without citations), and an empty object never replaces
  * one with content.
  *
- * `united` records the united lists' entries (see {@link UnitedLists}), kept by the caller from
- * chunk to chunk.
+ * `fold` is what the candidate's earlier chunks left (see {@link FieldFold}), kept by the caller
+ * from chunk to chunk.
  * @internal
  */
 export function mergeCandidateField(
   target: AnyRecord,
   key: string,
   value: unknown,
-  united: UnitedLists,
+  fold: FieldFold,
 ): void {
   if (value == null) return;
   const previous = target[key];
@@ -45,22 +45,22 @@ export function mergeCandidateField(
   if (isRecord(previous) && isRecord(value)) {
     switch (key) {
       case 'citationMetadata':
-        target[key] = uniteLists(previous, value, CITATION_LISTS, united);
+        target[key] = uniteLists(previous, value, CITATION_LISTS, fold.united);
         return;
       case 'urlContextMetadata':
-        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, united);
+        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, fold.united);
         return;
       case 'groundingMetadata':
         target[key] = withoutNulls(previous, value);
         return;
       case 'logprobsResult':
-        target[key] = concatLogprobs(previous, value);
-        refreshAverage(target);
+        target[key] = concatLogprobs(previous, value, fold);
+        refreshAverage(target, fold);
         return;
     }
   }
   setOwnKey(target, key, value);
-  if (key === 'avgLogprobs') refreshAverage(target);
+  if (key === 'avgLogprobs') refreshAverage(target, fold);
 }
 
 /**
@@ -73,6 +73,31 @@ export function mergeCandidateField(
  * @internal
  */
 export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
+
+/**
+ * What one candidate's earlier chunks left for the next one's fields to fold into (one per
+ * candidate of a stream, `{ united: new WeakMap(), lists: {} }` to start), passed back with every
+ * chunk: the fold's state goes through the signature, not a module-level registry.
+ * @internal
+ */
+export type FieldFold = {
+  united: UnitedLists;
+  /**
+   * The token lists this fold made, grown in place by later chunks: copying each list for every
+   * chunk made a long answer's log probabilities quadratic in its chunks. Emptied when a response
+   * holding them is handed out, so the next chunk grows copies and that response keeps its lists.
+   */
+  lists: Partial<Record<string, unknown[]>>;
+  /**
+   * The `logprobsResult` this fold made of more than one chunk: only its average is recomputed
+   * (a one-chunk answer keeps the server's own `avgLogprobs` to the last bit).
+   */
+  logprobs?: AnyRecord;
+  /** The running sum of the chosen tokens' log probabilities: `summed` tokens of `sumOf`. */
+  sumOf?: readonly unknown[];
+  summed?: number;
+  sum?: number;
+};
 
 const CITATION_LISTS = ['citations', 'citationSources'] as const;
 const URL_CONTEXT_LISTS = ['urlMetadata'] as const;
@@ -105,41 +130,53 @@ function uniteLists(
   return merged;
 }
 
-function concatLogprobs(previous: AnyRecord, next: AnyRecord): AnyRecord {
+function concatLogprobs(previous: AnyRecord, next: AnyRecord, fold: FieldFold): AnyRecord {
   const merged = withoutNulls(previous, next);
   for (const key of ['chosenCandidates', 'topCandidates']) {
     const before = previous[key];
     const after = next[key];
-    if (Array.isArray(before) && Array.isArray(after)) merged[key] = [...before, ...after];
+    if (Array.isArray(before) && Array.isArray(after)) {
+      let list = fold.lists[key];
+      // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.
+      if (list !== before) list = fold.lists[key] = [...before];
+      for (const entry of after) list.push(entry);
+      merged[key] = list;
+    }
   }
   const { logProbabilitySum: beforeSum } = previous;
   const { logProbabilitySum: afterSum } = next;
   if (typeof beforeSum === 'number' && typeof afterSum === 'number') {
     merged['logProbabilitySum'] = beforeSum + afterSum;
   }
-  concatenated.add(merged);
+  fold.logprobs = merged;
   return merged;
 }
 
 /**
- * Results made of more than one chunk: only their average needs recomputing (a one-chunk answer
- * keeps the server's own `avgLogprobs` to the last bit).
+ * `avgLogprobs` as the mean of the chosen tokens' log probabilities, when there are any. The sum
+ * runs on from the tokens summed before (added in the same order, so the same double): each
+ * token is read once.
  */
-const concatenated = new WeakSet<object>();
-
-/** `avgLogprobs` as the mean of the chosen tokens' log probabilities, when there are any. */
-function refreshAverage(target: AnyRecord): void {
-  const result = target['logprobsResult'];
-  if (!isRecord(result) || !concatenated.has(result)) return;
-  const chosen = result['chosenCandidates'];
-  if (!Array.isArray(chosen) || chosen.length === 0) return;
-  let sum = 0;
-  for (const token of chosen) {
-    const value = isRecord(token) ? token['logProbability'] : undefined;
-    if (typeof value !== 'number') return;
+function refreshAverage(target: AnyRecord, fold: FieldFold): void {
+  const result = fold.logprobs;
+  const chosen = result?.['chosenCandidates'];
+  if (target['logprobsResult'] !== result || !Array.isArray(chosen)) return;
+  // Summed anew when the list is another (copied, replaced).
+  let { summed = 0, sum = 0 } = fold.sumOf === chosen ? fold : {};
+  for (; summed < chosen.length; summed++) {
+    // A token that is no object (null, a string) has no such field: undefined.
+    const value: unknown = (chosen[summed] as AnyRecord | null | undefined)?.['logProbability'];
+    // A token without one: the average stays the server's (checked again with the next chunk).
+    if (typeof value !== 'number') break;
     sum += value;
   }
-  if (target['avgLogprobs'] !== undefined) target['avgLogprobs'] = sum / chosen.length;
+  fold.sumOf = chosen;
+  fold.summed = summed;
+  fold.sum = sum;
+  // No tokens (an empty list): no mean.
+  if (summed > 0 && summed === chosen.length && target['avgLogprobs'] !== undefined) {
+    target['avgLogprobs'] = sum / summed;
+  }
 }
 
 /** `{ ...previous, ...next }`, except that a `null` of `next` keeps what `previous` had. */

@@ -367,6 +367,19 @@ const noted = definePlugin({
   },
   afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
 });
+// A recorded hook that ignores run.signal and takes HOOK_MS (durable-plugin-hooks.cancel.test.ts):
+// a cancelled run must not wait for it. Each start and end is a counter line, and so is the run's.
+const slowVerdict = definePlugin({
+  name: 'slow-verdict',
+  recorded: ['beforeModelCall'],
+  endRun: (run) => record(`verdict run ended ${run.contents[0]?.parts?.[0]?.text ?? ''}`),
+  beforeModelCall: async (call, run) => {
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`hook start ${first} step ${call.stepNumber}`);
+    await new Promise((resolve) => setTimeout(resolve, Number(env['HOOK_MS'] ?? '60000')));
+    record(`hook done ${first} step ${call.stepNumber}`);
+  },
+});
 // A request-level plugin (crash-recovery.test.ts): each request carries a seed it adds, and each
 // pass through the wrapper is counted with the run's first user text.
 const firstText = (input: ModelCallInput): string => {
@@ -484,6 +497,7 @@ const worker = await startDurableWorkerWith({
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {

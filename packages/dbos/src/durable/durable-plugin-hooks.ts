@@ -18,11 +18,15 @@ export const recordPluginHook: PluginHookRecorder = async (name, call) => {
   if (DBOS.workflowID === undefined || !DBOS.isInWorkflow()) return call();
   const outcome: HookOutcome = await DBOS.runStep(
     async (): Promise<HookOutcome> => {
+      // A cancelled run does not wait for a slow hook (one that ignores `run.signal`): the step
+      // ends with DBOS's cancel signal, and a step that throws once its run is cancelled records
+      // nothing (DBOS ends the workflow instead, dbos-executor.js `rethrowIfCancelled`).
+      const cancelled = DBOS.stepStatus?.cancelSignal;
       try {
-        const value = await call();
+        const value = await untilCancelled(call(), cancelled);
         return { ok: true, value: value === undefined ? null : toJsonSafe(value) };
       } catch (error) {
-        if (isDurableRunEnding(error)) throw error;
+        if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
         return error instanceof Error
           ? { ok: false, name: error.name, message: error.message }
           : { ok: false, name: 'Error', message: String(error) };
@@ -35,3 +39,14 @@ export const recordPluginHook: PluginHookRecorder = async (name, call) => {
   error.name = outcome.name;
   throw error;
 };
+
+/** `value`, or a rejection with `signal`'s reason as soon as it aborts (the call goes on, unheard). */
+function untilCancelled<T>(value: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return value;
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    value.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}

@@ -9,6 +9,10 @@ import { GemloopError } from '@gemloop/core/errors';
  */
 export class A2ARequestError extends GemloopError {
   override readonly code = 'a2a-request';
+  /** Not the code's (`A2aRequestError`): see the `name` of {@link GemloopError}. */
+  override get name(): string {
+    return 'A2ARequestError';
+  }
   /** The HTTP status the door answers with. */
   readonly status: number;
   /** The JSON-RPC error code: -32700 parse error, -32600 invalid request, -32603 internal. */

@@ -20,6 +20,10 @@ import type { PushNotificationOptions } from './push-notification-options.ts';
  */
 export class PushNotificationError extends GemloopError {
   override readonly code = 'a2a-push-notification';
+  /** Not the code's (`A2aPushNotificationError`): see the `name` of {@link GemloopError}. */
+  override get name(): string {
+    return 'PushNotificationError';
+  }
   /** The webhook's host. */
   readonly host: string;
 

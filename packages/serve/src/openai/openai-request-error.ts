@@ -34,6 +34,10 @@ export type OpenAIErrorBody = {
  */
 export class OpenAIRequestError extends GemloopError {
   override readonly code = 'openai-request';
+  /** Not the code's (`OpenaiRequestError`): see the `name` of {@link GemloopError}. */
+  override get name(): string {
+    return 'OpenAIRequestError';
+  }
   /** The HTTP status the door answers with. */
   readonly status: number;
   /** OpenAI's error `type`. */

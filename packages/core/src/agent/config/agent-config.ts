@@ -60,6 +60,8 @@ export type AgentConfig<Output> = {
   toolTimeoutMs: number | undefined;
   toolErrors: 'report' | 'throw';
   maxReasks: number;
+  /** The most hand-offs a run may have had when this agent hands it on (`maxHandOffs`). */
+  maxHandOffs: number;
   /** Automatic continuation of long-decode answers (the `continuation` option, defaults applied). */
   continuation: ContinuationSettings;
   /**

@@ -213,6 +213,14 @@ export type AgentOptions<Output = undefined> = {
    */
   maxReasks?: number | undefined;
   /**
+   * The most times a run may have been handed off (a plugin's `{ type: 'hand-off' }` outcome, a
+   * `handoff()` tool) when this agent hands it on: one more ends the run with a `PluginError`
+   * naming this option. Each agent's `maxSteps` counts from zero when it takes a run, so two
+   * agents that hand it back and forth would otherwise call models without end (openai-agents
+   * bounds the same by counting `maxTurns` across hand-offs). @defaultValue 25
+   */
+  maxHandOffs?: number | undefined;
+  /**
    * Automatic continuation of long-decode answers (Gemini 4: `finishReason: 'CONTINUATION'` with
    * a `continuationToken`): the step resends the same request with the token until the model
    * finishes, and resumes a dropped stream from its last checkpoint. `false` turns it off (the

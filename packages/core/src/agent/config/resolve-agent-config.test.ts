@@ -59,6 +59,8 @@ describe('resolveAgentConfig', () => {
     ['maxSteps < 1', { maxSteps: 0 }, 'maxSteps', /integer of at least 1/],
     ['a fractional maxSteps', { maxSteps: 2.5 }, 'maxSteps', /integer/],
     ['a negative maxReasks', { maxReasks: -1 }, 'maxReasks', /at least 0/],
+    ['a negative maxHandOffs', { maxHandOffs: -1 }, 'maxHandOffs', /at least 0/],
+    ['a fractional maxHandOffs', { maxHandOffs: 1.5 }, 'maxHandOffs', /integer/],
     ['toolConcurrency 0', { toolConcurrency: 0 }, 'toolConcurrency', /at least 1/],
     ['a bad toolTimeoutMs', { toolTimeoutMs: -5 }, 'toolTimeoutMs', /positive number/],
     ['a bad toolErrors', { toolErrors: 'ignore' }, 'toolErrors', /'report' or 'throw'/],

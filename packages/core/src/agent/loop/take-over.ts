@@ -126,6 +126,7 @@ function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>)
     facts?.turnsOf as TurnsOf,
     facts?.services?.handOffAgents,
     context.run.handoffs.length,
+    context.config.maxHandOffs,
   );
   if (typeof made !== 'string') return made;
   throw new PluginError({

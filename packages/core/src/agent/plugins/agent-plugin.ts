@@ -174,7 +174,8 @@ export type HandOffOutcome = {
  * default when no hook decides), append `contents` (a user turn: a correction, a steer) and
  * call the model again, or hand the run to another agent ({@link HandOffOutcome}, with the user
  * turn it answers in `contents`). `contents` may be empty when the hook added them itself with
- * `run.addInput` (checked by the input guardrails).
+ * `run.addInput` (checked by the input guardrails); empty with nothing added is a `PluginError`
+ * (the model would answer the same history again until `maxSteps`).
  */
 export type StepOutcome =
   | FinishOutcome
@@ -317,7 +318,9 @@ export interface AgentPlugin<State = unknown> {
   ): void | ModelCallChange | Promise<void | ModelCallChange>;
   /**
    * Around each model call: call `next` (zero, one or several times: a fallback, a cache) and
-   * return a step. The step's events (deltas) are emitted by `next`.
+   * return a step. The step's events (deltas) are emitted by `next`; in a stream whose step called
+   * the model more than once, a `guardrail-retraction` named after the plugin that called `next`
+   * again then sets the step's shown text to the returned step's `text`.
    */
   wrapModelCall?(
     call: ModelCallDraft,

@@ -4,8 +4,8 @@ import { defineTool } from '../../tools/define/define-tool.ts';
 import type { Content } from '../../wire/content.ts';
 import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
+import { DEFAULT_MAX_HAND_OFFS } from '../config/options/steps.ts';
 import { type Agent, createAgent } from '../create-agent.ts';
-import { MAX_HAND_OFFS_PER_RUN } from '../hand-off-target.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
 import { definePlugin } from './define-plugin.ts';
 import { PluginError } from './plugin-error.ts';
@@ -200,36 +200,62 @@ describe.each(RUN_MODES)('a hand-off from afterToolCall (%s)', (mode) => {
   });
 });
 
+/** Two agents whose plugins hand every answer's run to the other; `limits`: their maxHandOffs. */
+function pingPong(turns: number, limits: { ping?: number; pong?: number } = {}) {
+  const gemini = createScriptedGemini(
+    Array.from({ length: turns }, (_, index) => textTurn(`answer ${index}`)),
+  );
+  let pong: Agent | undefined;
+  const ping = createAgent({
+    gemini,
+    model: MODEL,
+    name: 'ping',
+    maxHandOffs: limits.ping,
+    plugins: [handOffAfterAnswer(() => pong as Agent, { contents: [userTurn('Your turn.')] })],
+  });
+  pong = createAgent({
+    gemini,
+    model: MODEL,
+    name: 'pong',
+    maxHandOffs: limits.pong,
+    plugins: [
+      definePlugin({
+        name: 'back',
+        afterAnswer: () => ({ type: 'hand-off', to: ping, contents: [userTurn('Yours.')] }),
+      }),
+    ],
+  });
+  return { gemini, ping };
+}
+
 describe.each(RUN_MODES)('agents that hand a run back and forth (%s)', (mode) => {
-  it(`stop after ${MAX_HAND_OFFS_PER_RUN} hand-offs with a PluginError, instead of calling models without end`, async () => {
-    const gemini = createScriptedGemini(
-      Array.from({ length: MAX_HAND_OFFS_PER_RUN + 10 }, (_, index) => textTurn(`answer ${index}`)),
-    );
-    let pong: Agent | undefined;
-    const ping = createAgent({
-      gemini,
-      model: MODEL,
-      name: 'ping',
-      plugins: [handOffAfterAnswer(() => pong as Agent, { contents: [userTurn('Your turn.')] })],
-    });
-    pong = createAgent({
-      gemini,
-      model: MODEL,
-      name: 'pong',
-      plugins: [
-        definePlugin({
-          name: 'back',
-          afterAnswer: () => ({ type: 'hand-off', to: ping, contents: [userTurn('Yours.')] }),
-        }),
-      ],
-    });
+  it(`stop after ${DEFAULT_MAX_HAND_OFFS} hand-offs with a PluginError, instead of calling models without end`, async () => {
+    const { gemini, ping } = pingPong(DEFAULT_MAX_HAND_OFFS + 10);
     const error = await rejectionOf(runBothWays(mode, ping, 'Play.'));
     expect(PluginError.isInstance(error)).toBe(true);
     expect((error as PluginError).hook).toBe('afterAnswer');
-    expect((error as PluginError).message).toContain(`after ${MAX_HAND_OFFS_PER_RUN} hand-offs`);
-    expect(gemini.calls).toHaveLength(MAX_HAND_OFFS_PER_RUN + 1);
+    expect((error as PluginError).message).toContain(`after ${DEFAULT_MAX_HAND_OFFS} hand-offs`);
+    expect((error as PluginError).message).toContain('maxHandOffs');
+    expect(gemini.calls).toHaveLength(DEFAULT_MAX_HAND_OFFS + 1);
     // The history stays one a chat can go on from: it ends with the last answer.
     expect((error as PluginError).run.contents.at(-1)?.role).toBe('model');
+  });
+
+  it("stop where the handing agent's maxHandOffs says, the error naming the option", async () => {
+    // pong allows 3: its hand-off back after the third ends the run (ping's own 25 never reached).
+    const { gemini, ping } = pingPong(10, { pong: 3 });
+    const error = await rejectionOf(runBothWays(mode, ping, 'Play.'));
+    expect(PluginError.isInstance(error)).toBe(true);
+    expect((error as PluginError).plugin).toBe('back');
+    expect((error as PluginError).message).toContain(
+      "after 3 hand-offs, more than the agent's maxHandOffs (3) allows",
+    );
+    expect(gemini.calls).toHaveLength(4);
+    // maxHandOffs: 0 on the agent run first: its first hand-off is refused, one model call made.
+    const none = pingPong(10, { ping: 0 });
+    const refused = await rejectionOf(runBothWays(mode, none.ping, 'Play.'));
+    expect((refused as PluginError).message).toContain('maxHandOffs (0)');
+    expect(none.gemini.calls).toHaveLength(1);
   });
 
   it('takes a few hand-offs back and forth as any conversation does', async () => {

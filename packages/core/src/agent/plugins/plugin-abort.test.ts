@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { defineTool } from '../../tools/define/define-tool.ts';
 import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
+import { agentTurnsOf } from '../agent-turns.ts';
 import { createAgent } from '../create-agent.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { PluginHookName, PluginRun } from './agent-plugin.ts';
 import { definePlugin } from './define-plugin.ts';
 import { PluginError } from './plugin-error.ts';
+import type { PluginHookRecorder } from './run-plugins.ts';
 
 // The caller's abort ends the run as an abort, whatever a plugin hook is doing: a hook that
 // stops on `run.signal` (as a well-made plugin does) is not blamed for it, and a hook that
@@ -157,5 +159,60 @@ describe.each(RUN_MODES)('aborting a run while a plugin hook waits (%s)', (mode)
     );
     expect(PluginError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ plugin: 'broken', hook: 'afterModelCall' });
+  });
+});
+
+describe('aborting a run while a recorded hook waits', () => {
+  it('ends the run at once, and the recorder keeps the abort, not the late value', async () => {
+    const controller = new AbortController();
+    let release: (() => void) | undefined;
+    const plugin = definePlugin({
+      name: 'slow-verdict',
+      recorded: ['beforeModelCall'],
+      // A hook that ignores run.signal: it ends only when the test lets it.
+      beforeModelCall: () => {
+        queueMicrotask(() => controller.abort(new Error('caller stopped')));
+        return new Promise<undefined>((resolve) => {
+          release = () => resolve(undefined);
+        });
+      },
+    });
+    // A recorder that waits for the hook's whole call, as a durable step does, and keeps how it
+    // ended (a value or a throw), as a step's record does.
+    const kept: { value?: unknown; error?: unknown }[] = [];
+    const record: PluginHookRecorder = async (_name, call) => {
+      try {
+        const value = await call();
+        kept.push({ value });
+        return value;
+      } catch (error) {
+        kept.push({ error });
+        throw error;
+      }
+    };
+    const gemini = createScriptedGemini([textTurn('never')]);
+    const agent = createAgent({ gemini, model: MODEL, plugins: [plugin] });
+    const stream = agentTurnsOf(agent).stream(
+      'Go.',
+      { signal: controller.signal },
+      undefined,
+      undefined,
+      record,
+    );
+    try {
+      for await (const _event of stream);
+    } catch {
+      // the run's error is read from its result below
+    }
+    const error = await rejectionOf(stream.result);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect((error as AgentAbortedError).phase).toBe('model-call');
+    expect(gemini.calls).toHaveLength(0);
+    // The step ended with the abort: a durable recorder keeps nothing of a cancelled run's call.
+    expect(kept).toEqual([{ error: expect.objectContaining({ message: 'caller stopped' }) }]);
+    // The abandoned hook ends later: nothing more is kept.
+    release?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(kept).toHaveLength(1);
   });
 });

@@ -213,6 +213,22 @@ describe.each(RUN_MODES)('a plugin hook returning what it may not (%s)', (mode) 
     expect(error.run.contents.at(-1)).toEqual({ role: 'model', parts: [{ text: 'Draft.' }] });
   });
 
+  it('refuses a run-again that neither returns nor adds contents, instead of asking the same history until maxSteps', async () => {
+    const plugin = definePlugin({
+      name: 'critic',
+      afterAnswer: () => ({ type: 'run-again', contents: [] }),
+    });
+    const { error, gemini } = await pluginFailure(mode, plugin, [
+      textTurn('Draft.'),
+      ...Array.from({ length: 9 }, () => textTurn('Draft.')),
+    ]);
+    expect(error).toMatchObject({ plugin: 'critic', hook: 'afterAnswer' });
+    expect(error.detail).toContain('return the user turn to answer in contents');
+    expect(error.detail).toContain('run.addInput');
+    expect(gemini.calls).toHaveLength(1);
+    expect(error.run.contents.at(-1)).toEqual({ role: 'model', parts: [{ text: 'Draft.' }] });
+  });
+
   it('ends with the answer and does not call the model again when run-again comes with no step left', async () => {
     const gemini = createScriptedGemini([textTurn('Only.')]);
     const plugin = definePlugin({

@@ -1,5 +1,6 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -537,16 +538,28 @@ export class RunPlugins {
     return { contents: true, draft: current, followsHistory };
   }
 
-  /** The model call through every `wrapModelCall`, the first registered outermost. */
-  wrapModelCall(
+  /**
+   * The model call through every `wrapModelCall`, the first registered outermost. A stream shows
+   * each model call's text as it comes, so when the wrappers called the model more than once (a
+   * retry, a fallback after a partial answer) a UI showed every attempt's text: the step's text is
+   * then retracted to the kept answer's (`guardrail-retraction`, named after the plugin whose
+   * `next` ran again), the event a UI already handles for an answer rewritten after the fact.
+   */
+  async wrapModelCall(
     draft: ModelCallDraft,
     call: (draft: ModelCallDraft) => Promise<AgentStep>,
   ): Promise<AgentStep> {
     const indexes = this.hooks.wrapModelCall ?? [];
+    let calls = 0;
+    let again: string | undefined;
     const through = (at: number, current: ModelCallDraft): Promise<AgentStep> => {
-      if (at === indexes.length) return call(current);
+      if (at === indexes.length) {
+        calls += 1;
+        return call(current);
+      }
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
+      let nexts = 0;
       return this.wrapped(
         index,
         'wrapModelCall',
@@ -557,7 +570,10 @@ export class RunPlugins {
             next,
             this.views[index] as PluginRun,
           ),
-        (next: ModelCallDraft): Promise<AgentStep> => through(at + 1, next),
+        (next: ModelCallDraft): Promise<AgentStep> => {
+          if (++nexts === 2) again ??= plugin.name;
+          return through(at + 1, next);
+        },
       ).then((step) => {
         if (isStep(step)) return step;
         throw this.invalid(
@@ -567,7 +583,9 @@ export class RunPlugins {
         );
       });
     };
-    return through(0, draft);
+    const step = await through(0, draft);
+    if (calls > 1 && this.facts.streaming) this.retract(draft.stepNumber, again ?? '', step.text);
+    return step;
   }
 
   /** `afterModelCall` of each plugin that has it, in reverse order. */
@@ -655,6 +673,8 @@ export class RunPlugins {
     answer: AnswerDraft,
   ): Promise<{ plugin: string; outcome: StepOutcome } | undefined> {
     const indexes = this.hooks.afterAnswer ?? [];
+    // What the history held before the hooks: a run-again without contents must have added some.
+    const before = this.facts.tracker.contents.length;
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
@@ -676,6 +696,19 @@ export class RunPlugins {
           index,
           'afterAnswer',
           'it returned something that is neither { type: "finish", reason }, { type: "run-again", contents } with user contents only, nor { type: "hand-off", to }',
+        );
+      // Nothing returned and nothing added (`run.addInput`): the model would answer the same
+      // history again, step after step until maxSteps. (An abort during `addInput` adds nothing
+      // either: the run ends at its next boundary.)
+      if (
+        contents.length === 0 &&
+        this.facts.tracker.contents.length === before &&
+        !this.facts.signal.aborted
+      )
+        throw this.invalid(
+          index,
+          'afterAnswer',
+          'it returned { type: "run-again", contents: [] } but added nothing to the history, so the model would answer the same history again until maxSteps; return the user turn to answer in contents (or add it with run.addInput first), or return undefined to end the run with this answer',
         );
       return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
     }
@@ -713,8 +746,9 @@ export class RunPlugins {
         continue;
       }
       if (type === 'result') return decision as PluginToolDecision;
-      if (type === 'deny' && typeof (decision as { message?: unknown }).message === 'string')
-        return decision as PluginToolDecision;
+      const message = (decision as { message?: unknown }).message;
+      if (type === 'deny' && typeof message === 'string')
+        return { type, message: this.denial(message) };
       if (type === 'ask') {
         const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
         if (typeof askedBy !== 'string' || askedBy === '' || askedBy.length > 100)
@@ -767,7 +801,8 @@ export class RunPlugins {
       if (decision === undefined || decision === null) continue;
       const type = (decision as { type?: unknown }).type;
       const message = (decision as { message?: unknown }).message;
-      if (type === 'deny' && typeof message === 'string') return { type, message };
+      if (type === 'deny' && typeof message === 'string')
+        return { type, message: this.denial(message) };
       const askedBy = (decision as { askedBy?: unknown }).askedBy ?? plugin.name;
       if (
         type === 'ask' &&
@@ -908,13 +943,16 @@ export class RunPlugins {
         return await this.untilAborted(body(), hook);
       const view = this.views[index] as PluginRunView;
       const agents = this.facts.services?.handOffAgents;
-      const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+      // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
+      // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
+      // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
+      const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
         try {
           // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
-          value = toStoredHandOff(await body(), agents);
+          value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
         } catch (error) {
           // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
           // message only), thrown again below, typed, on the first run and on every replay.
@@ -929,7 +967,13 @@ export class RunPlugins {
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
-      })) as { value: T; trip?: PluginTrip; finish?: string; state?: unknown };
+      });
+      const stored = (await this.untilAborted(recording, hook)) as {
+        value: T;
+        trip?: PluginTrip;
+        finish?: string;
+        state?: unknown;
+      };
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
@@ -1021,6 +1065,19 @@ export class RunPlugins {
     });
   }
 
+  /**
+   * A plugin's deny message as the model (the call's answer in the history) and the events get
+   * it: the client's secrets redacted, as a hook's error message is, then cut between characters
+   * at {@link MAX_DENY_MESSAGE}, as a tool's error message and a page's denial are (a hook that
+   * denies with a whole document would otherwise put it in every later request).
+   */
+  private denial(message: string): string {
+    const redacted = this.facts.redact(message);
+    return redacted.length > MAX_DENY_MESSAGE
+      ? `${cutText(redacted, MAX_DENY_MESSAGE)}… [${redacted.length - MAX_DENY_MESSAGE} characters omitted]`
+      : redacted;
+  }
+
   private invalid(index: number, hook: PluginHookName, message: string): PluginError {
     return new PluginError({
       plugin: (this.plugins[index] as AgentPlugin).name,
@@ -1030,6 +1087,9 @@ export class RunPlugins {
     });
   }
 }
+
+/** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
+const MAX_DENY_MESSAGE = 1_000;
 
 /** Where in the run an abort during each hook outside the tool path falls. */
 const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {

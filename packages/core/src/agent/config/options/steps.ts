@@ -9,20 +9,31 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 export const DEFAULT_MAX_STEPS = 10;
 /** The default of `maxReasks`. */
 export const DEFAULT_MAX_REASKS = 2;
+/** The default of `maxHandOffs`: a real conversation changes hands a few times. */
+export const DEFAULT_MAX_HAND_OFFS = 25;
 
-/** `maxSteps`, `stopWhen`, `maxReasks`, `onStepEnd` and `now`: how the loop steps. @internal */
+/**
+ * `maxSteps`, `stopWhen`, `maxReasks`, `maxHandOffs`, `onStepEnd` and `now`: how the loop steps.
+ * @internal
+ */
 export const stepOptions: AgentOptionGroup<
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now',
-  'maxSteps' | 'maxReasks' | 'now'
+  'maxSteps' | 'stopWhen' | 'maxReasks' | 'maxHandOffs' | 'onStepEnd' | 'now',
+  'maxSteps' | 'maxReasks' | 'maxHandOffs' | 'now'
 > = defineAgentOptions({
   checks: {
     maxSteps: integerOption({ min: 1 }),
     stopWhen: stopWhenOption("hasToolCall('final_answer')"),
     maxReasks: integerOption({ min: 0 }),
+    maxHandOffs: integerOption({ min: 0 }),
     onStepEnd: functionOption(),
     now: functionOption(),
   },
-  defaults: { maxSteps: DEFAULT_MAX_STEPS, maxReasks: DEFAULT_MAX_REASKS, now: Date.now },
+  defaults: {
+    maxSteps: DEFAULT_MAX_STEPS,
+    maxReasks: DEFAULT_MAX_REASKS,
+    maxHandOffs: DEFAULT_MAX_HAND_OFFS,
+    now: Date.now,
+  },
 });
 
 /**
@@ -41,13 +52,14 @@ export function stopWhenOption(example: string): OptionCheck {
 /** The part of `AgentConfig` these options make. @internal */
 export type StepConfig = Pick<
   AgentConfig<unknown>,
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'onStepEnd' | 'now'
+  'maxSteps' | 'stopWhen' | 'maxReasks' | 'maxHandOffs' | 'onStepEnd' | 'now'
 >;
 
 /** Applies the defaults of the step options. @internal */
 export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
-  const { maxSteps, stopWhen, maxReasks, onStepEnd, now } = stepOptions.withDefaults(options);
-  return { maxSteps, stopWhen: readStopWhen(stopWhen), maxReasks, onStepEnd, now };
+  const { maxSteps, stopWhen, maxReasks, maxHandOffs, onStepEnd, now } =
+    stepOptions.withDefaults(options);
+  return { maxSteps, stopWhen: readStopWhen(stopWhen), maxReasks, maxHandOffs, onStepEnd, now };
 }
 
 /** The stop conditions of a `stopWhen` option (agent or run) as a list. @internal */
