@@ -33,6 +33,13 @@ export async function addInput(
       });
     if (result.type === 'rewrite') added = result.contents;
   }
+  // The plugins' `checkInput` hooks, in registration order (a steer meets them as input does).
+  const { plugins } = context;
+  if (run.inputChecked && plugins?.hooks.checkInput !== undefined) {
+    const checked = await plugins.checkedInput(added, stepNumber);
+    if (checked === undefined) return undefined;
+    added = checked;
+  }
   // Added after the step's compaction (a steer at its boundary): the step's call sends them after
   // the compacted history (the hooks after it see them: RunPlugins.beforeModelCall).
   for (const content of added) run.append(content);

@@ -313,15 +313,17 @@ function startRun<Output>(
   const holding: Holding = { redactor: options.observedRedactor };
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
+  // The run's events and its subagents' through the plugins' `wrapEvents`, when one has it.
+  const events = plugins?.events;
   const context: RunContext<Output> = {
     config,
     run,
     signal,
     streaming,
-    emit,
+    emit: events === undefined ? emit : events.emit,
     observation,
     leadingContents,
-    link,
+    link: events === undefined ? link : { ...link, sink: events.sink },
     callOptions: modelCallOptions(config.callOptions, signal),
     settings,
     ...scope,
@@ -409,6 +411,7 @@ function pluginRunFacts<Output>(
     signal,
     tracker: run,
     emit,
+    sink: link.sink,
     redact: config.redact,
     record,
     services: link.services,
@@ -805,7 +808,7 @@ function pluginModelStep<Output>(
 ): Promise<AgentStep | PluginStop> {
   return plugins.modelStep(
     { stepNumber, kind, contents: context.run.sendContents() },
-    (contents, model, cachedContent) =>
+    (contents, model, cachedContent, signal) =>
       guardInput
         ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
             context,
@@ -815,9 +818,20 @@ function pluginModelStep<Output>(
             model,
             cachedContent,
           )
-        : callModelStep(context, { stepNumber, kind, contents, model, cachedContent }),
+        : callModelStep(signal === undefined ? context : withSignal(context, signal), {
+            stepNumber,
+            kind,
+            contents,
+            model,
+            cachedContent,
+          }),
     () => context.run.sendContents(),
   );
+}
+
+/** The context of a call with a signal of its own (one a plugin may abort: a check beside it). */
+function withSignal<Output>(context: RunContext<Output>, signal: AbortSignal): RunContext<Output> {
+  return { ...context, signal, callOptions: modelCallOptions(context.config.callOptions, signal) };
 }
 
 /** The end of a run a plugin asked for. */

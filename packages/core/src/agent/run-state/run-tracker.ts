@@ -92,6 +92,16 @@ export class RunTracker {
   }
 
   /** The history the next request sends: the compacted prefix (if any) and what came after it. */
+  /** The new input: the contents after the history the run was given. */
+  newInput(): Content[] {
+    return this.contents.slice(this.inputLength);
+  }
+
+  /** Replaces the new input in the history (an input check's rewrite, before anything followed it). */
+  replaceInput(contents: readonly Content[]): void {
+    this.contents.splice(this.inputLength, this.contents.length - this.inputLength, ...contents);
+  }
+
   sendContents(): Content[] {
     if (this.compacted === undefined) return this.contents;
     return [...this.compacted, ...this.contents.slice(this.compactedThrough)];
