@@ -108,8 +108,10 @@ export function joinPlugins(
     joined,
     own === undefined ? 'plugins' : 'options.plugins',
   );
-  // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`).
-  return resolved === undefined ? undefined : { ...resolved, agentPlugins: agent?.plugins ?? [] };
+  // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`); one the run brings
+  // itself as well (the same object: a run's own guardrails' plugin) stays the run's.
+  const agentPlugins = (agent?.plugins ?? []).filter((plugin) => own?.includes(plugin) !== true);
+  return resolved === undefined ? undefined : { ...resolved, agentPlugins };
 }
 
 function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {

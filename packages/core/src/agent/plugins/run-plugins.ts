@@ -536,22 +536,28 @@ export class RunPlugins {
     contentsNow?: () => readonly Content[],
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
-    // The run's input meets the `checkInput` hooks once, before the first step's other hooks (so
-    // compaction and every draft see it rewritten); what a plugin adds later meets them on its own.
-    let beside =
-      this.hooks.checkInput === undefined || this.facts.tracker.inputChecked
-        ? undefined
-        : await this.checkRunInput(draft.stepNumber);
     let current = draft;
     let history = draft.contents;
+    let follows = true;
     if (this.hooks.beforeModelCall !== undefined) {
       const changed = await this.beforeModelCall(draft, contentsNow);
-      if (!('contents' in changed)) {
-        for (const { verdict } of beside ?? []) verdict.catch(() => {});
-        return changed.stop;
-      }
+      if (!('contents' in changed)) return changed.stop;
       current = changed.draft;
-      if (changed.followsHistory) history = current.contents;
+      follows = changed.followsHistory;
+      if (follows) history = current.contents;
+    }
+    // The run's input meets the `checkInput` hooks once, at its first step, after its
+    // `beforeModelCall` hooks (so a steer they added is checked with it) and before its wrappers;
+    // what a plugin adds later meets them on its own. A rewrite is what the step sends.
+    let beside: BesideVerdict[] | undefined;
+    if (this.hooks.checkInput !== undefined && !this.facts.tracker.inputChecked) {
+      const checked = await this.checkRunInput(draft.stepNumber);
+      beside = checked.beside;
+      const now = checked.rewritten && follows ? contentsNow?.() : undefined;
+      if (now !== undefined) {
+        current = { ...current, contents: now };
+        history = now;
+      }
     }
     const send = (sent: ModelCallDraft) => {
       const contents = sent.contents === history ? undefined : sent.contents;
@@ -585,18 +591,26 @@ export class RunPlugins {
    * The run's new input through the `checkInput` hooks (`source: 'input'`), its rewrite put in
    * the history: the verdicts still to come (`beside`), `undefined` when none is.
    */
-  private async checkRunInput(stepNumber: number): Promise<BesideVerdict[] | undefined> {
+  private async checkRunInput(
+    stepNumber: number,
+  ): Promise<{ beside: BesideVerdict[] | undefined; rewritten: boolean }> {
     const { tracker } = this.facts;
     const checked = await this.checkInput({
       stepNumber,
       source: 'input',
       contents: tracker.newInput(),
     });
-    if (checked.rewritten) tracker.replaceInput(checked.contents);
-    // Contents a plugin adds from here on (a steer in this step's beforeModelCall) meet the
-    // checks on their own.
+    if (checked.rewritten) {
+      tracker.replaceInput(checked.contents);
+      // A compaction this step made of the old input is not sent (a run starts uncompacted).
+      tracker.restoreCompaction(UNCOMPACTED as never);
+    }
+    // Contents a plugin adds from here on (a steer in a wrapper, a tool's) meet the checks alone.
     tracker.inputChecked = true;
-    return checked.beside.length === 0 ? undefined : checked.beside;
+    return {
+      beside: checked.beside.length === 0 ? undefined : checked.beside,
+      rewritten: checked.rewritten,
+    };
   }
 
   /**
@@ -698,7 +712,6 @@ export class RunPlugins {
     stepNumber: number,
   ): Promise<AgentStep> {
     const { tracker, treeBudget } = this.facts;
-    const mark = { compacted: undefined, through: 0, count: 0 };
     const controller = new AbortController();
     const unfollow = followSignal(this.facts.signal, controller);
     const checking = Promise.all(
@@ -733,7 +746,7 @@ export class RunPlugins {
       }
       if (checked.rewrite !== undefined) {
         tracker.replaceInput(checked.rewrite);
-        tracker.restoreCompaction(mark as never);
+        tracker.restoreCompaction(UNCOMPACTED as never);
         return await resend();
       }
       if (!called.ok) throw called.error;
@@ -1294,6 +1307,9 @@ const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
   afterModelCall: 'model-call',
   afterAnswer: 'between-steps',
 };
+
+/** Where compaction stands when a run starts (`RunTracker.compactionMark`): none. */
+const UNCOMPACTED = { compacted: undefined, through: 0, count: 0 };
 
 /** An input verdict still to come (`checkInput`'s `{ beside }`), with its plugin's place. */
 type BesideVerdict = {
