@@ -2,7 +2,6 @@ import { checkedWhereUsed } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
-import type { GuardrailEngine } from '../../run-state/run-context.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import type { GuardrailsValue } from '../guardrails-value.ts';
@@ -37,7 +36,10 @@ export function resolvePluginsOption(
   const more = added === undefined ? [] : [added];
   // The `guardrails` option's input and output phases: a plugin its value's engine makes, first
   // (its checks see the input and the answer before any other plugin's, as they always did).
-  const guarded = options.guardrails?.engine as GuardrailEngine | undefined;
+  // (The engine's type sits in run-state, which the config may not import: its one member here.)
+  const guarded = options.guardrails?.engine as
+    | { plugin(value: GuardrailsValue): AgentPlugin | undefined }
+    | undefined;
   const first = guarded?.plugin(options.guardrails as GuardrailsValue);
   // A tool's plugin (`FunctionTool.plugin`: a handoff tool's) once, however many tools carry it.
   for (const { plugin } of tools)
