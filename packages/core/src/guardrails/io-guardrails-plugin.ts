@@ -50,7 +50,9 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
   },
   wrapEvents(emit, run) {
     const guardrails = contextOf(run).guardrails;
+    // A stream's text only: a unary run shows none (its observers see its events as they are).
     if (
+      !run.streaming ||
       guardrails === undefined ||
       !holdsTextBack(guardrails as Parameters<typeof holdsTextBack>[0])
     )
