@@ -121,7 +121,11 @@ export type InputRewrite = { readonly contents: readonly Content[] };
  */
 export type InputCheck =
   | InputRewrite
-  | { readonly beside: Promise<void | InputRewrite | undefined> };
+  | {
+      readonly beside: Promise<void | InputRewrite | undefined>;
+      /** What the check rewrote before it left the rest to `beside` (`undefined`: nothing). */
+      readonly contents?: readonly Content[] | undefined;
+    };
 
 /**
  * What the run emits, as `wrapEvents` sees it: the run's own events and its subagents' (their

@@ -579,12 +579,33 @@ export class RunPlugins {
             sent.stepNumber,
           );
     };
-    const step =
-      this.hooks.wrapModelCall === undefined
-        ? await send(current)
-        : await this.wrapModelCall(current, send);
+    let step: AgentStep;
+    try {
+      step =
+        this.hooks.wrapModelCall === undefined
+          ? await send(current)
+          : await this.wrapModelCall(current, send);
+    } catch (error) {
+      // The step failed before any call ran beside the verdicts: they are not waited for.
+      for (const { verdict } of beside ?? []) verdict.catch(() => {});
+      throw error;
+    }
+    // A wrapper answered without calling the model (a cache): the verdicts still stand.
+    if (beside !== undefined) await this.settledBeside(beside, draft.stepNumber);
     if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
     return step;
+  }
+
+  /** Verdicts no call ran beside: a trip ends the run, a rewrite goes in the history. */
+  private async settledBeside(
+    verdicts: readonly BesideVerdict[],
+    stepNumber: number,
+  ): Promise<void> {
+    const rewrites = await Promise.all(
+      verdicts.map(({ index, verdict }) => this.besideVerdict(index, verdict, stepNumber)),
+    );
+    const rewrite = rewrites.filter((it) => it !== undefined).at(-1);
+    if (rewrite !== undefined) this.facts.tracker.replaceInput(rewrite);
   }
 
   /**
@@ -661,7 +682,8 @@ export class RunPlugins {
         if (checked === undefined || checked === null) continue;
         if (isBeside(checked)) {
           beside.push({ index, verdict: checked.beside });
-          continue;
+          // What the check rewrote before it left the rest to come beside the call.
+          if ((checked as { contents?: unknown }).contents === undefined) continue;
         }
         const contents = this.rewriteOf(index, checked);
         current = { ...current, contents };
