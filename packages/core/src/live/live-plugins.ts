@@ -52,7 +52,6 @@ export async function startLivePlugins({
       inputChecked: true,
       newInput: () => [],
       replaceInput: () => {},
-      compactionMark: () => undefined,
       restoreCompaction: () => {},
     },
     emit: (event) => {

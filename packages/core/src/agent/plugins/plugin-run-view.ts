@@ -54,8 +54,7 @@ export type PluginRunFacts = {
     replaceInput(contents: readonly Content[]): void;
     /** The new input: the contents after the history the run was given. */
     newInput(): Content[];
-    /** Where compaction stands, to restore when the first call is sent again (RunTracker). */
-    compactionMark(): unknown;
+    /** Drops a compaction made of the old input when the input is rewritten (RunTracker). */
     restoreCompaction(mark: never): void;
   };
   /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */

@@ -62,8 +62,9 @@ export class RunTracker {
    */
   cacheReport: AgentCacheReport | undefined;
   /**
-   * Whether the run's input met the input guardrails (its first model step): user contents a
-   * plugin adds after it meet them on their own (`PluginRun.addInput`).
+   * Whether the run's input met the plugins' `checkInput` hooks (its first model step; the input
+   * guardrails are such a plugin): user contents a plugin adds after it meet them on their own
+   * (`PluginRun.addInput`).
    */
   inputChecked = false;
   /**
