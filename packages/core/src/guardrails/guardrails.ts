@@ -1,12 +1,10 @@
 import type { GuardrailEngine } from '../agent/run-state/run-context.ts';
-import { checkAddedInput, checkInputInOrder } from './check-added-input.ts';
+import { checkInputInOrder } from './check-added-input.ts';
 import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
 import { composeGuardrails, inheritableGuardrails } from './compose-guardrails.ts';
-import { guardedFirstStep } from './guard-input.ts';
-import { guardOutput, HeldTextDeltas } from './guard-output.ts';
 import type { ToolGuardrail } from './guardrail.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
-import { holdsTextBack } from './holds-text-back.ts';
+import { ioGuardrailsPluginOf } from './io-guardrails-plugin.ts';
 import { toolGuardrailsPlugin } from './tool-guardrails-plugin.ts';
 
 export type { Guardrails };
@@ -16,13 +14,7 @@ export type { Guardrails };
 const engine: GuardrailEngine = {
   compose: composeGuardrails,
   inheritable: inheritableGuardrails,
-  holdTextDeltas: (emit, guardrails) =>
-    holdsTextBack(guardrails as Parameters<typeof holdsTextBack>[0])
-      ? new HeldTextDeltas(emit, { answerOnly: guardrails.output.length > 0 })
-      : undefined,
-  guardedFirstStep,
-  guardOutput,
-  checkAddedInput,
+  plugin: ioGuardrailsPluginOf,
   checkInput: (input, content, options) => checkInputInOrder(input, [content], options),
   toolPlugin: toolGuardrailsPlugin,
   appliesTo: (tools, toolName, moment) =>

@@ -48,6 +48,11 @@ export async function startLivePlugins({
       steering: undefined,
       // Nor cached: the `cache` option's plugin serves runs of the agent loop.
       cacheReport: undefined,
+      // No run input meets `checkInput`: the session's text is its own turns (live guardrails).
+      inputChecked: true,
+      newInput: () => [],
+      replaceInput: () => {},
+      restoreCompaction: () => {},
     },
     emit: (event) => {
       if (event.type !== 'plugin') return;

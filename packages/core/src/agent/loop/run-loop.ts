@@ -23,12 +23,7 @@ import type {
 } from '../plugins/run-plugins.ts';
 import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
-import type {
-  EngineGuardrails,
-  RunContext,
-  RunSettings,
-  TextDeltaHold,
-} from '../run-state/run-context.ts';
+import type { GuardrailEngine, RunContext, RunSettings } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
   type ChildRunStarter,
@@ -230,7 +225,6 @@ type StartedRun<Output> = {
   context: RunContext<Output>;
   contents: readonly Content[];
   stopWhen: readonly StopCondition[];
-  held: TextDeltaHold | undefined;
   joining: Joining | undefined;
   holding: { context?: RunContext<unknown> };
 };
@@ -289,11 +283,11 @@ function startRun<Output>(
   });
   resumeInteraction(config.modelCall, history, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
-  const outlets = runOutlets(config, options, observation, guardrails);
-  const { emit, held } = outlets;
+  const outlets = runOutlets(config, options, observation);
+  const { emit } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const own = withToolChecks(runPlugins, guardrails);
+  const own = withToolChecks(withGuardrailsPlugin(runPlugins, options.guardrails), guardrails);
   const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, own);
   const linked: RunLink =
     childGuardrails === undefined
@@ -314,15 +308,17 @@ function startRun<Output>(
   const holding: Holding = { redactor: options.observedRedactor };
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
+  // The run's events and its subagents' through the plugins' `wrapEvents`, when one has it.
+  const events = plugins?.events;
   const context: RunContext<Output> = {
     config,
     run,
     signal,
     streaming,
-    emit,
+    emit: events === undefined ? emit : events.emit,
     observation,
     leadingContents,
-    link,
+    link: events === undefined ? link : { ...link, sink: events.sink },
     callOptions: modelCallOptions(config.callOptions, signal),
     settings,
     ...scope,
@@ -330,7 +326,22 @@ function startRun<Output>(
   };
   holding.context = context as RunContext<unknown>;
   const joining = joiningOf(options.late, holding, facts, run);
-  return { context, contents, stopWhen: options.stopWhen ?? [], held, joining, holding };
+  return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
+}
+
+/**
+ * A run's own plugins with the one its own `guardrails` bring (their input and output phases,
+ * which its value's engine makes), after them; the agent's option brings it to the agent's.
+ */
+function withGuardrailsPlugin(
+  plugins: RunOptions['plugins'],
+  guardrails: GuardrailsValue | undefined,
+): RunOptions['plugins'] {
+  const plugin =
+    guardrails === undefined
+      ? undefined
+      : (guardrails.engine as GuardrailEngine).plugin(guardrails);
+  return plugin === undefined ? plugins : [...(plugins ?? []), plugin];
 }
 
 /** The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded. */
@@ -347,29 +358,22 @@ function engineOf(
 
 /**
  * Where a run's events go and the link its children start from: the top stream (a child's
- * events under its path), read by the observers, through the guardrails' hold of text deltas
- * (`holdBack`: a stream sends only text the guardrails passed, see HeldTextDeltas).
+ * events under its path), read by the observers. A plugin's `wrapEvents` wraps both once its
+ * plugins start (`RunPlugins.events`).
  */
 function runOutlets<Output>(
   config: AgentConfig<Output>,
   { parent, streaming, emit: topEmit, budget, runId, startChild }: RunLoopOptions,
   observation: RunObservation | undefined,
-  guardrails: EngineGuardrails | undefined,
-): { emit: EmitEvent; held: TextDeltaHold | undefined; link: RunLink } {
+): { emit: EmitEvent; link: RunLink } {
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const sinkEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   // Observers read the run's events (a unary run's too); none that reads them: `sinkEmit` itself.
-  const runEmit = observedEmit(sinkEmit, observation, parent?.path, config.now);
-  // With output guardrails, the answer once they passed it; with input guardrails beside the
-  // first call only, the text once those passed.
-  const held =
-    sinkEmit !== undefined && runEmit !== undefined && guardrails !== undefined
-      ? guardrails.engine.holdTextDeltas(runEmit, guardrails)
-      : undefined;
+  const emit = observedEmit(sinkEmit, observation, parent?.path, config.now);
   const link: RunLink =
     parent === undefined
       ? topRunLink(
-          held === undefined ? topEmit : held.childSink(topEmit),
+          topEmit,
           streaming,
           config.beforeToolCall,
           treeBudgetOf(budget),
@@ -377,8 +381,8 @@ function runOutlets<Output>(
           recorders,
           startChild,
         )
-      : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
-  return { emit: held?.wrapped ?? runEmit, held, link };
+      : childRunLink(parent, config.beforeToolCall, runId, recorders);
+  return { emit, link };
 }
 
 /** What the run's plugins know of it (see {@link PluginRunFacts}). */
@@ -410,6 +414,7 @@ function pluginRunFacts<Output>(
     signal,
     tracker: run,
     emit,
+    sink: link.sink,
     redact: config.redact,
     record,
     services: link.services,
@@ -534,7 +539,6 @@ async function runModelSteps<Output>({
   context: initial,
   contents,
   stopWhen,
-  held,
   joining,
   holding,
 }: StartedRun<Output>): Promise<AgentResult<Output>> {
@@ -552,20 +556,17 @@ async function runModelSteps<Output>({
     const { config, plugins } = context;
     // A plugin ended the run before this step (in startRun, or a hook with no step after it).
     if (plugins?.stop !== undefined) return finish(state, joining, stoppedBy(plugins.stop));
-    // Input guardrails check the run's new input once, at its first model step (with what a
-    // plugin added before it: the model sees that too); a handoff does not check it again. What
-    // a plugin adds later meets them on its own (`run.addInput`).
-    const guardInput =
-      !run.inputChecked && context.guardrails !== undefined && context.guardrails.input.length > 0;
+    // The plugins' `checkInput` hooks check the run's new input once, at its first model step
+    // (with what a plugin added before it: the model sees that too); a handoff does not check it
+    // again. What a plugin adds later meets them on its own (`run.addInput`).
     const made =
-      plugins === undefined && !guardInput
+      plugins === undefined
         ? await callModelStep(context, { stepNumber, kind })
-        : await modelStep(context, stepNumber, kind, guardInput, held);
+        : await modelStep(context, stepNumber, kind);
     // A plugin ended the run before the call: the history is as the last step left it.
     if (!('stepNumber' in made)) return finish(state, joining, stoppedBy(made));
     const step = made;
     run.inputChecked = true;
-    if (guardInput) held?.inputPassed();
     if (kind === 'tools') state.modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || state.modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, {
@@ -573,9 +574,9 @@ async function runModelSteps<Output>({
       reasks: state.reasks,
       stepsLeft,
     });
-    if (next.type !== 'finish') held?.stepGoesOn(step.stepNumber);
-    else if (context.guardrails !== undefined || plugins?.hooks.checkAnswer !== undefined)
-      next = await checkAnswer(context, step, next, held, stepsLeft);
+    // The answer the run would end with, before it joins the history (the output guardrails').
+    if (next.type === 'finish' && plugins?.hooks.checkAnswer !== undefined)
+      next = await plugins.checkedAnswer(step, next, stepsLeft);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined
@@ -607,27 +608,6 @@ async function runModelSteps<Output>({
     state.kind = next.kind;
     state.reasks = next.reasks;
   }
-}
-
-/**
- * The answer the run would end with, before it joins the history: through the output guardrails
- * (their engine), then the plugins' `checkAnswer` (`RunPlugins.checkedAnswer`, the seam's engine).
- */
-async function checkAnswer<Output>(
-  context: RunContext<Output>,
-  step: AgentStep,
-  finish: Finish<Output>,
-  held: TextDeltaHold | undefined,
-  stepsLeft: boolean,
-): Promise<Finish<Output>> {
-  const { guardrails, plugins } = context;
-  const guarded =
-    guardrails === undefined
-      ? finish
-      : await guardrails.engine.guardOutput(context, step, finish, held);
-  return plugins?.hooks.checkAnswer === undefined
-    ? guarded
-    : plugins.checkedAnswer(step, guarded, stepsLeft);
 }
 
 /** The state of a run's first model step. */
@@ -706,24 +686,18 @@ async function answerPendingCalls<Output>(
 }
 
 /**
- * The model call of a step with plugins or input guardrails: through the plugins' model hooks
- * when one has them, else the call itself (the first one beside the input guardrails when
- * `guardInput`). A run with neither calls {@link callModelStep} itself (a frame fewer).
+ * The model call of a step with plugins: through the plugins' model hooks when one has them,
+ * else the call itself. A run without plugins calls {@link callModelStep} itself (a frame fewer).
  */
 function modelStep<Output>(
   context: RunContext<Output>,
   stepNumber: number,
   kind: ModelStepKind,
-  guardInput: boolean,
-  held: TextDeltaHold | undefined,
 ): Promise<AgentStep | PluginStop> {
-  const plugins = context.plugins;
-  if (plugins?.aroundModelCalls === true)
-    return pluginModelStep(context, plugins, { stepNumber, kind, guardInput }, held);
-  if (plugins !== undefined) plugins.stepNumber = stepNumber;
-  return guardInput
-    ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(context, stepNumber, held)
-    : callModelStep(context, { stepNumber, kind });
+  const plugins = context.plugins as RunPlugins;
+  if (plugins.aroundModelCalls) return pluginModelStep(context, plugins, stepNumber, kind);
+  plugins.stepNumber = stepNumber;
+  return callModelStep(context, { stepNumber, kind });
 }
 
 /**
@@ -797,36 +771,30 @@ type Holding = {
 function pluginModelStep<Output>(
   context: RunContext<Output>,
   plugins: RunPlugins,
-  {
-    stepNumber,
-    kind,
-    guardInput,
-  }: { stepNumber: number; kind: ModelStepKind; guardInput: boolean },
-  held: TextDeltaHold | undefined,
+  stepNumber: number,
+  kind: ModelStepKind,
 ): Promise<AgentStep | PluginStop> {
   return plugins.modelStep(
     { stepNumber, kind, contents: context.run.sendContents() },
-    (contents, model, cachedContent) =>
-      guardInput
-        ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
-            context,
-            stepNumber,
-            held,
-            contents,
-            model,
-            cachedContent,
-          )
-        : callModelStep(context, { stepNumber, kind, contents, model, cachedContent }),
+    // A signal of its own for a call a plugin may abort (the first, beside an input check).
+    (contents, model, cachedContent, signal) =>
+      callModelStep(signal === undefined ? context : withSignal(context, signal), {
+        stepNumber,
+        kind,
+        contents,
+        model,
+        cachedContent,
+      }),
     () => context.run.sendContents(),
   );
+}
+
+/** The context of a call with a signal of its own (one a plugin may abort: a check beside it). */
+function withSignal<Output>(context: RunContext<Output>, signal: AbortSignal): RunContext<Output> {
+  return { ...context, signal, callOptions: modelCallOptions(context.config.callOptions, signal) };
 }
 
 /** The end of a run a plugin asked for. */
 function stoppedBy<Output>(stop: PluginStop): Finish<Output> {
   return { type: 'finish', finishReason: 'plugin', stoppedBy: stop };
-}
-
-/** A child's link whose children emit through the hold of its own run (`holdBack`). */
-function withSink(link: RunLink, held: TextDeltaHold | undefined): RunLink {
-  return held === undefined ? link : { ...link, sink: held.childSink(link.sink) };
 }

@@ -1,7 +1,7 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
-import type { AgentPath } from '../agent-event.ts';
+import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
 
 /**
@@ -11,6 +11,8 @@ import type { WrapModelRequest } from './model-requests.ts';
 export type PluginHookName =
   | 'startRun'
   | 'endRun'
+  | 'wrapEvents'
+  | 'checkInput'
   | 'beforeModelCall'
   | 'wrapModelCall'
   | 'afterModelCall'
@@ -91,6 +93,45 @@ export type PluginTrip = {
   /** Why: the error's `reason`. */
   readonly reason: string;
 };
+
+/**
+ * User contents about to join the run as input: the run's own new input (`source: 'input'`, at
+ * its first model step, with what a plugin added before it), or what a plugin adds later with
+ * `run.addInput` (`'added'`: a steer, a follow-up), before it joins the history.
+ */
+export type InputDraft = {
+  /** The step the contents are checked at (the first model step for the run's input). */
+  readonly stepNumber: number;
+  readonly source: 'input' | 'added';
+  /** The contents as the checks before this one left them (user turns). */
+  readonly contents: readonly Content[];
+};
+
+/** An input rewritten: these contents replace the checked ones in the history. */
+export type InputRewrite = { readonly contents: readonly Content[] };
+
+/**
+ * What `checkInput` may return: a rewrite, or a verdict still to come (`beside`), which the run's
+ * first model call does not wait for: the call starts at once and runs beside it (an input
+ * guardrail's `runInParallel`). A `beside` verdict that trips (`run.trip`, the promise rejected)
+ * aborts the call and ends the run; one that rewrites drops the call's answer and sends it again
+ * with the new input (the dropped call's usage stays counted); its text shown on a stream is
+ * retracted (`guardrail-retraction`) on a trip. For contents added later (no call to run beside)
+ * the run waits for it before they join.
+ */
+export type InputCheck =
+  | InputRewrite
+  | {
+      readonly beside: Promise<void | InputRewrite | undefined>;
+      /** What the check rewrote before it left the rest to `beside` (`undefined`: nothing). */
+      readonly contents?: readonly Content[] | undefined;
+    };
+
+/**
+ * What the run emits, as `wrapEvents` sees it: the run's own events and its subagents' (their
+ * `path` is longer than the run's).
+ */
+export type EmitRunEvent = (event: AgentEvent<unknown>) => void | Promise<void>;
 
 /** The model call about to be made (or being made, for a wrapper). */
 export type ModelCallDraft = {
@@ -203,7 +244,15 @@ export type AnswerDraft = {
  * What `checkAnswer` may return: what the caller gets instead of the model's answer
  * (`result.text`, and `result.output` when given). The history keeps the model's own words.
  */
-export type AnswerRewrite = { readonly text: string; readonly output?: unknown };
+export type AnswerRewrite = {
+  readonly text: string;
+  readonly output?: unknown;
+  /**
+   * Who rewrote it, as the stream's `guardrail-retraction` names it (a guardrail of the
+   * plugin's). @defaultValue the plugin's name
+   */
+  readonly by?: string | undefined;
+};
 
 /** A function call of the model, before it runs. */
 export type ToolCallDraft = {
@@ -311,6 +360,30 @@ export interface AgentPlugin<State = unknown> {
   startRun?(run: PluginRun<undefined>): State | Promise<State>;
   /** Once per run, however it ended; `error` is set when it failed. */
   endRun?(run: PluginRun<State>, end: { readonly error?: unknown }): void | Promise<void>;
+  /**
+   * User input before it joins the history: the run's own (once, at its first model step, before
+   * `beforeModelCall`) and what any plugin adds with `run.addInput` (a steer), each plugin's check
+   * in registration order on what the one before left (an input guardrail's place). Rewrite it
+   * (`{ contents }`, user turns), stop the run (`run.trip` with `phase: 'input'`: no model call is
+   * made, nothing added joins), let the first call run beside a verdict still to come
+   * (`{ beside }`, see {@link InputCheck}), or pass it (`undefined`).
+   */
+  checkInput?(
+    input: InputDraft,
+    run: PluginRun<State>,
+  ): void | InputCheck | Promise<void | InputCheck>;
+  /**
+   * Wraps what the run emits, once per run, after the plugins' `startRun` (so `run.state` is the
+   * plugin's) and before its first step: returns the function the run's events (and its
+   * subagents', whose `path` is longer than `run.path`) go through instead of `emit` (hold a
+   * stream's text until a check passed it, drop or reshape events before the stream, the
+   * observers and the recorder see them). Call `emit` to pass an event on, and return its promise
+   * (a slow reader's backpressure). The first registered is outermost. Not called for a run
+   * whose events nobody receives (`run()` without observers), for a plugin that joins a run late,
+   * nor after a hand-off (the run's events keep the wrapping they had); a run without such a
+   * plugin calls nothing.
+   */
+  wrapEvents?(emit: EmitRunEvent, run: PluginRun<State>): EmitRunEvent;
   /** Before each model call: other contents to send, or the end of the run. */
   beforeModelCall?(
     call: ModelCallDraft,

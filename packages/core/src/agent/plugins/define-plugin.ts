@@ -39,6 +39,8 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
 const HOOKS = [
   'startRun',
   'endRun',
+  'wrapEvents',
+  'checkInput',
   'beforeModelCall',
   'wrapModelCall',
   'afterModelCall',

@@ -48,9 +48,22 @@ export type PluginRunFacts = {
     steering: SteeringReport[] | undefined;
     /** What the result's `cache` says, written by the `cache` option's plugin when the run ends. */
     cacheReport: AgentCacheReport | undefined;
+    /** Whether the run's input met the `checkInput` hooks (its first model step). */
+    inputChecked: boolean;
+    /** Replaces the run's new input (what follows the history it was given) in the history. */
+    replaceInput(contents: readonly Content[]): void;
+    /** The new input: the contents after the history the run was given. */
+    newInput(): Content[];
+    /** Drops a compaction made of the old input when the input is rewritten (RunTracker). */
+    restoreCompaction(mark: never): void;
   };
   /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
   readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
+  /**
+   * Where the run's subagents' events go (the run link's `sink`, the events stamped with their
+   * path); `undefined` when nothing listens. Wrapped with `emit` by the plugins' `wrapEvents`.
+   */
+  readonly sink?: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
   /** Removes secrets from a hook's error message (the client's key redactor). */
   readonly redact: <T>(value: T) => T;
   readonly record: PluginHookRecorder | undefined;

@@ -6,7 +6,9 @@ import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
+  'wrapEvents',
   'startRun',
+  'checkInput',
   'beforeModelCall',
   'wrapModelCall',
   'afterModelCall',
@@ -18,6 +20,9 @@ export const PLUGIN_HOOKS: readonly PluginHookName[] = [
   'afterToolCall',
   'endRun',
 ];
+
+/** Hooks whose results are not recorded: `endRun` returns nothing, `wrapEvents` returns a function. */
+const UNRECORDED: readonly unknown[] = ['endRun', 'wrapEvents'];
 
 /**
  * Checks a `plugins` option and resolves it into hook lists; `undefined` for no plugins.
@@ -103,8 +108,10 @@ export function joinPlugins(
     joined,
     own === undefined ? 'plugins' : 'options.plugins',
   );
-  // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`).
-  return resolved === undefined ? undefined : { ...resolved, agentPlugins: agent?.plugins ?? [] };
+  // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`); one the run brings
+  // itself as well (the same object: a run's own guardrails' plugin) stays the run's.
+  const agentPlugins = (agent?.plugins ?? []).filter((plugin) => own?.includes(plugin) !== true);
+  return resolved === undefined ? undefined : { ...resolved, agentPlugins };
 }
 
 function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {
@@ -159,10 +166,10 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
       message: `${at}.recorded (plugin "${name}") must be an array of hook names, e.g. ['afterAnswer']; got ${describeValue(recorded)}.`,
     });
   for (const hook of recorded) {
-    if (!PLUGIN_HOOKS.includes(hook as PluginHookName) || hook === 'endRun')
+    if (!PLUGIN_HOOKS.includes(hook as PluginHookName) || UNRECORDED.includes(hook))
       throw new InvalidArgumentError({
         argument: `${at}.recorded`,
-        message: `${at}.recorded (plugin "${name}") names ${describeValue(hook)}, which is not a hook whose result can be recorded; use ${PLUGIN_HOOKS.filter((name) => name !== 'endRun').join(', ')}.`,
+        message: `${at}.recorded (plugin "${name}") names ${describeValue(hook)}, which is not a hook whose result can be recorded; use ${PLUGIN_HOOKS.filter((name) => !UNRECORDED.includes(name)).join(', ')}.`,
       });
     if ((plugin as Record<string, unknown>)[hook as string] === undefined)
       throw new InvalidArgumentError({

@@ -3,12 +3,17 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
+import type { AgentEvent, UntaggedAgentEvent } from '../agent-event.ts';
 import { type AbortPhase, AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
+import { followSignal } from '../follow-signal.ts';
 import type {
   AgentPlugin,
   AnswerDraft,
+  EmitRunEvent,
   HandOffOutcome,
+  InputDraft,
+  InputRewrite,
   ModelCallDraft,
   PluginHookName,
   PluginRun,
@@ -179,6 +184,13 @@ export class RunPlugins {
   private agentPlugins: readonly AgentPlugin[];
   private views: PluginRunView[];
   readonly facts: PluginRunFacts;
+  /**
+   * The run's emitter and its subagents' sink through the plugins' `wrapEvents` (the loop emits
+   * through these); `undefined` when no plugin wraps events or nothing listens.
+   */
+  readonly events:
+    | { readonly emit: NonNullable<PluginRunFacts['emit']>; readonly sink: PluginRunFacts['sink'] }
+    | undefined;
 
   constructor(resolved: ResolvedPlugins, facts: PluginRunFacts) {
     this.plugins = resolved.plugins;
@@ -188,12 +200,76 @@ export class RunPlugins {
     this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
+    this.events =
+      resolved.hooks.wrapEvents === undefined || facts.emit === undefined
+        ? undefined
+        : this.eventsOf(facts.emit, facts.sink);
+    this.facts = this.events === undefined ? facts : { ...facts, emit: this.events.emit };
     this.around();
+  }
+
+  /** Where the run's events go now: straight on until `wrapEvents` ran (see {@link events}). */
+  private through: EmitRunEvent | undefined;
+
+  /**
+   * The run's events (`emit`) and its subagents' (`sink`, stamped with their longer path): they
+   * pass on as they are until the plugins' `startRun` ran, then through every `wrapEvents`
+   * ({@link wrapEvents}). The run's own events are stamped with its path here, so every hook
+   * sees where one came from.
+   */
+  private eventsOf(
+    emit: NonNullable<PluginRunFacts['emit']>,
+    sink: PluginRunFacts['sink'],
+  ): { emit: NonNullable<PluginRunFacts['emit']>; sink: PluginRunFacts['sink'] } {
+    const own = this.facts.path;
+    const route: EmitRunEvent = (event) =>
+      event.path.length > own.length ? sink?.(event) : emit(event);
+    this.through = route;
+    return {
+      emit: (event: UntaggedAgentEvent<unknown>) => {
+        const tagged = event as { path?: AgentEvent<unknown>['path'] };
+        tagged.path ??= own;
+        return (this.through as EmitRunEvent)(event as AgentEvent<unknown>);
+      },
+      sink:
+        sink === undefined
+          ? undefined
+          : (event) => (this.through as EmitRunEvent)(event as AgentEvent<unknown>),
+    };
+  }
+
+  /**
+   * Every `wrapEvents` around where the run's events go, the first registered outermost, once,
+   * after the plugins' `startRun` (a hook gets its state); each sees the run's events and its
+   * subagents', and the innermost passes each on where it was going.
+   */
+  private wrapEvents(): void {
+    let through = this.through;
+    if (through === undefined) return;
+    const indexes = this.hooks.wrapEvents ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      let wrapped: unknown;
+      try {
+        wrapped = (plugin.wrapEvents as NonNullable<AgentPlugin['wrapEvents']>)(
+          through,
+          this.views[index] as PluginRun,
+        );
+      } catch (cause) {
+        throw this.error(index, 'wrapEvents', cause);
+      }
+      if (typeof wrapped !== 'function')
+        throw this.invalid(index, 'wrapEvents', 'it returned something that is not a function');
+      through = wrapped as EmitRunEvent;
+    }
+    this.through = through;
   }
 
   private around(): void {
     const { hooks } = this;
     this.aroundModelCalls =
+      hooks.checkInput !== undefined ||
       hooks.beforeModelCall !== undefined ||
       hooks.wrapModelCall !== undefined ||
       hooks.afterModelCall !== undefined;
@@ -375,6 +451,7 @@ export class RunPlugins {
     if (this.hooks.startRun !== undefined) await this.startRun(0, logger);
     let result: Result;
     try {
+      if (this.events !== undefined) this.wrapEvents();
       result = await body();
     } catch (error) {
       if (this.hooks.endRun !== undefined) {
@@ -460,32 +537,251 @@ export class RunPlugins {
       contents: readonly Content[] | undefined,
       model: string | undefined,
       cachedContent: string | undefined,
+      signal?: AbortSignal,
     ) => Promise<AgentStep>,
     contentsNow?: () => readonly Content[],
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
     let current = draft;
     let history = draft.contents;
+    let follows = true;
     if (this.hooks.beforeModelCall !== undefined) {
       const changed = await this.beforeModelCall(draft, contentsNow);
       if (!('contents' in changed)) return changed.stop;
       current = changed.draft;
-      if (changed.followsHistory) history = current.contents;
+      follows = changed.followsHistory;
+      if (follows) history = current.contents;
     }
-    const send = (sent: ModelCallDraft) =>
-      call(
-        sent.contents === history ? undefined : sent.contents,
-        typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined,
+    // The run's input meets the `checkInput` hooks once, at its first step, after its
+    // `beforeModelCall` hooks (so a steer they added is checked with it) and before its wrappers;
+    // what a plugin adds later meets them on its own. A rewrite is what the step sends.
+    let beside: BesideVerdict[] | undefined;
+    if (this.hooks.checkInput !== undefined && !this.facts.tracker.inputChecked) {
+      const checked = await this.checkRunInput(draft.stepNumber);
+      beside = checked.beside;
+      const now = checked.rewritten && follows ? contentsNow?.() : undefined;
+      if (now !== undefined) {
+        current = { ...current, contents: now };
+        history = now;
+      }
+    }
+    const send = (sent: ModelCallDraft) => {
+      const contents = sent.contents === history ? undefined : sent.contents;
+      const model = typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined;
+      const cachedContent =
         typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
           ? sent.cachedContent
-          : undefined,
-      );
-    const step =
-      this.hooks.wrapModelCall === undefined
-        ? await send(current)
-        : await this.wrapModelCall(current, send);
+          : undefined;
+      // The step's first call runs beside the input verdicts still to come; a call sent again
+      // (a fallback's) after they settled is an ordinary one.
+      const verdicts = beside;
+      beside = undefined;
+      return verdicts === undefined
+        ? call(contents, model, cachedContent)
+        : this.callBeside(
+            verdicts,
+            (signal) => call(contents, model, cachedContent, signal),
+            () => call(undefined, model, cachedContent),
+            sent.stepNumber,
+          );
+    };
+    let step: AgentStep;
+    try {
+      step =
+        this.hooks.wrapModelCall === undefined
+          ? await send(current)
+          : await this.wrapModelCall(current, send);
+    } catch (error) {
+      // The step failed before any call ran beside the verdicts: they are not waited for.
+      for (const { verdict } of beside ?? []) verdict.catch(() => {});
+      throw error;
+    }
+    // A wrapper answered without calling the model (a cache): the verdicts still stand.
+    if (beside !== undefined) await this.settledBeside(beside, draft.stepNumber);
     if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
     return step;
+  }
+
+  /** Verdicts no call ran beside: a trip ends the run, a rewrite goes in the history. */
+  private async settledBeside(
+    verdicts: readonly BesideVerdict[],
+    stepNumber: number,
+  ): Promise<void> {
+    const rewrites = await Promise.all(
+      verdicts.map(({ index, verdict }) => this.besideVerdict(index, verdict, stepNumber)),
+    );
+    const rewrite = rewrites.filter((it) => it !== undefined).at(-1);
+    if (rewrite !== undefined) this.facts.tracker.replaceInput(rewrite);
+  }
+
+  /**
+   * The run's new input through the `checkInput` hooks (`source: 'input'`), its rewrite put in
+   * the history: the verdicts still to come (`beside`), `undefined` when none is.
+   */
+  private async checkRunInput(
+    stepNumber: number,
+  ): Promise<{ beside: BesideVerdict[] | undefined; rewritten: boolean }> {
+    const { tracker } = this.facts;
+    const checked = await this.checkInput({
+      stepNumber,
+      source: 'input',
+      contents: tracker.newInput(),
+    });
+    if (checked.rewritten) {
+      tracker.replaceInput(checked.contents);
+      // A compaction this step made of the old input is not sent (a run starts uncompacted).
+      tracker.restoreCompaction(UNCOMPACTED as never);
+    }
+    // Contents a plugin adds from here on (a steer in a wrapper, a tool's) meet the checks alone.
+    tracker.inputChecked = true;
+    return {
+      beside: checked.beside.length === 0 ? undefined : checked.beside,
+      rewritten: checked.rewritten,
+    };
+  }
+
+  /**
+   * Contents a plugin adds (`run.addInput`) through the `checkInput` hooks (`source: 'added'`),
+   * every verdict awaited (no call to run beside): what joins the history, or `undefined` when
+   * the run was aborted during a check (nothing joins).
+   * @throws the `GuardrailTrippedError` of a check that tripped (nothing joins).
+   */
+  async checkedInput(
+    added: readonly Content[],
+    stepNumber: number,
+  ): Promise<readonly Content[] | undefined> {
+    try {
+      const checked = await this.checkInput({ stepNumber, source: 'added', contents: added });
+      const rewrites = await Promise.all(
+        checked.beside.map(({ index, verdict }) => this.besideVerdict(index, verdict, stepNumber)),
+      );
+      return rewrites.filter((rewrite) => rewrite !== undefined).at(-1) ?? checked.contents;
+    } catch (error) {
+      if (AgentAbortedError.isInstance(error) && this.facts.signal.aborted) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Every `checkInput` in order, each on what the one before left: the contents, whether one
+   * rewrote them, and the verdicts still to come (`beside`). A `recorded` check's verdict is
+   * awaited inside its recorded step (its result is data), so it does not run beside the call.
+   */
+  private async checkInput(
+    draft: InputDraft,
+  ): Promise<{ contents: readonly Content[]; rewritten: boolean; beside: BesideVerdict[] }> {
+    let current = draft;
+    let rewritten = false;
+    const beside: BesideVerdict[] = [];
+    try {
+      for (const index of this.hooks.checkInput ?? []) {
+        const plugin = this.plugins[index] as AgentPlugin;
+        const recorded = this.facts.record !== undefined && plugin.recorded?.includes('checkInput');
+        const checked = await this.call(index, 'checkInput', draft.stepNumber, async () => {
+          const result = await (plugin.checkInput as NonNullable<AgentPlugin['checkInput']>)(
+            current,
+            this.views[index] as PluginRun,
+          );
+          if (recorded !== true || !isBeside(result)) return result;
+          return (await result.beside) ?? undefined;
+        });
+        if (checked === undefined || checked === null) continue;
+        if (isBeside(checked)) {
+          beside.push({ index, verdict: checked.beside });
+          // What the check rewrote before it left the rest to come beside the call.
+          if ((checked as { contents?: unknown }).contents === undefined) continue;
+        }
+        const contents = this.rewriteOf(index, checked);
+        current = { ...current, contents };
+        rewritten = true;
+      }
+    } catch (error) {
+      // The run ends here: the verdicts already running are not waited for.
+      for (const { verdict } of beside) verdict.catch(() => {});
+      throw error;
+    }
+    return { contents: current.contents, rewritten, beside };
+  }
+
+  /** The contents of a `checkInput` rewrite, checked: a non-empty list of user contents. */
+  private rewriteOf(index: number, checked: unknown): readonly Content[] {
+    const contents = (checked as { contents?: unknown }).contents;
+    if (!isContentList(contents) || typeof checked !== 'object')
+      throw this.invalid(
+        index,
+        'checkInput',
+        'it returned something that is neither { contents } (a non-empty list of user contents) nor { beside: Promise }',
+      );
+    return contents;
+  }
+
+  /** A verdict that came `beside` the call: the rewrite it made (checked), or `undefined`. */
+  private async besideVerdict(
+    index: number,
+    verdict: Promise<void | InputRewrite | undefined>,
+    stepNumber: number,
+  ): Promise<readonly Content[] | undefined> {
+    const settled = await this.call(index, 'checkInput', stepNumber, () => verdict);
+    return settled === undefined || settled === null ? undefined : this.rewriteOf(index, settled);
+  }
+
+  /**
+   * The step's first call beside the input verdicts still to come: its signal follows the run's
+   * and aborts the moment one trips; the step is returned only once they all passed (so no tool
+   * of it starts before). A trip ends the run (a stream's shown text retracted); a rewrite puts
+   * the new input in the history and sends the call again (`resend`) from it, without the
+   * compaction the first call's step made of the old input (a run starts uncompacted). The
+   * dropped call's usage stays counted (the run's, and the tree's tokens here).
+   */
+  private async callBeside(
+    verdicts: readonly BesideVerdict[],
+    send: (signal: AbortSignal) => Promise<AgentStep>,
+    resend: () => Promise<AgentStep>,
+    stepNumber: number,
+  ): Promise<AgentStep> {
+    const { tracker, treeBudget } = this.facts;
+    const controller = new AbortController();
+    const unfollow = followSignal(this.facts.signal, controller);
+    const checking = Promise.all(
+      verdicts.map(({ index, verdict }) =>
+        this.besideVerdict(index, verdict, stepNumber).catch((error: unknown) => {
+          controller.abort(new Error('an input check beside the call stopped the run'));
+          throw error;
+        }),
+      ),
+    ).then(
+      (rewrites) => ({
+        ok: true as const,
+        rewrite: rewrites.filter((it) => it !== undefined).at(-1),
+      }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const calling = send(controller.signal).then(
+      (step) => ({ ok: true as const, step }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    try {
+      const checked = await checking;
+      const called = await calling;
+      const dropped = !checked.ok || checked.rewrite !== undefined;
+      if (dropped && called.ok && treeBudget !== undefined)
+        treeBudget.tokens += called.step.usage.totalTokenCount;
+      if (!checked.ok) {
+        // A trip wins over what the aborted call failed with; the text it showed is withdrawn.
+        if (GuardrailTrippedError.isInstance(checked.error) && this.facts.streaming)
+          this.retract(stepNumber, checked.error.guardrailName, '');
+        throw checked.error;
+      }
+      if (checked.rewrite !== undefined) {
+        tracker.replaceInput(checked.rewrite);
+        tracker.restoreCompaction(UNCOMPACTED as never);
+        return await resend();
+      }
+      if (!called.ok) throw called.error;
+      return called.step;
+    } finally {
+      unfollow();
+    }
   }
 
   /**
@@ -628,8 +924,15 @@ export class RunPlugins {
           'checkAnswer',
           'it returned something that is not { text, output? } (to stop the run, run.trip)',
         );
+      const named = (change as { by?: unknown }).by;
+      if (named !== undefined && (typeof named !== 'string' || named === '' || named.length > 100))
+        throw this.invalid(
+          index,
+          'checkAnswer',
+          "its rewrite's by must be a non-empty string of at most 100 characters",
+        );
       current = { ...current, text, output: 'output' in change ? change.output : current.output };
-      by = plugin.name;
+      by = named ?? plugin.name;
     }
     return by === undefined
       ? undefined
@@ -1094,11 +1397,31 @@ const MAX_DENY_MESSAGE = 1_000;
 /** Where in the run an abort during each hook outside the tool path falls. */
 const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
   startRun: 'between-steps',
+  checkInput: 'model-call',
+  checkAnswer: 'between-steps',
   beforeModelCall: 'model-call',
   wrapModelCall: 'model-call',
   afterModelCall: 'model-call',
   afterAnswer: 'between-steps',
 };
+
+/** Where compaction stands when a run starts (`RunTracker.compactionMark`): none. */
+const UNCOMPACTED = { compacted: undefined, through: 0, count: 0 };
+
+/** An input verdict still to come (`checkInput`'s `{ beside }`), with its plugin's place. */
+type BesideVerdict = {
+  readonly index: number;
+  readonly verdict: Promise<void | InputRewrite | undefined>;
+};
+
+/** Whether `checkInput` returned a verdict still to come. */
+function isBeside(value: unknown): value is { beside: Promise<void | InputRewrite | undefined> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { beside?: unknown }).beside instanceof Promise
+  );
+}
 
 /** Hook lists of no plugin. */
 function emptyHooks(hooks: ResolvedPlugins['hooks']): ResolvedPlugins['hooks'] {

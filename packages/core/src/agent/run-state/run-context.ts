@@ -1,5 +1,4 @@
 import type { CallOptions } from '../../http/gemini.ts';
-import type { AgentStep } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
@@ -9,7 +8,6 @@ import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder, RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from './emit-event.ts';
-import type { Finish } from './finish.ts';
 import type { RunLink } from './run-link.ts';
 import type { RunTracker } from './run-tracker.ts';
 
@@ -83,25 +81,6 @@ export type RunSettings = {
   readonly recordHook?: PluginHookRecorder | undefined;
 };
 
-/**
- * A streamed run's text held back until the guardrails passed it (`holdBack`): the run emits
- * through `wrapped`, its children through `childSink`; a step's deltas are released as they came,
- * replaced, or dropped. @internal
- */
-export type TextDeltaHold = {
-  readonly wrapped: EmitEvent;
-  /** The sink the run's child runs emit through (see `RunLink.sink`). */
-  childSink(sink: EmitEvent): EmitEvent;
-  /** The step goes on to calls or a re-ask: the output guardrails never judge its text. */
-  stepGoesOn(stepNumber: number): void;
-  /** The input guardrails that ran beside the first call passed it. */
-  inputPassed(): void;
-  /** The step's deltas so far are not the answer (a tripped or rewritten input's call). */
-  discard(stepNumber: number): void;
-  release(stepNumber: number): void;
-  replace(stepNumber: number, text: string): void;
-};
-
 /** A guardrail stopped the run: which one, where, and why. @internal */
 export type GuardrailTrip = {
   type: 'trip';
@@ -169,39 +148,15 @@ export type GuardrailEngine = {
   ): EngineGuardrails | undefined;
   /** What a run's children inherit: the tool checks and their time limit (`undefined`: none). */
   inheritable(guardrails: EngineGuardrails): GuardrailsValue | undefined;
-  /** The hold of a stream's text until the guardrails passed it (`holdBack`), when they hold any. */
-  holdTextDeltas(
-    emit: NonNullable<EmitEvent>,
-    guardrails: EngineGuardrails,
-  ): TextDeltaHold | undefined;
-  /** The first model step with the input guardrails (guardrails/guard-input.ts). */
-  guardedFirstStep<Output>(
-    context: RunContext<Output>,
-    stepNumber: number,
-    held: TextDeltaHold | undefined,
-    /** What the call sends instead of the history (a plugin's `beforeModelCall`). */
-    contents?: readonly Content[] | undefined,
-    /** The model a plugin's `wrapModelCall` sent the call to (`undefined`: the agent's). */
-    model?: string | undefined,
-    /** The cached content a plugin's `wrapModelCall` sent the call with (`undefined`: none). */
-    cachedContent?: string | undefined,
-  ): Promise<AgentStep>;
-  /** The final answer through the output guardrails (guardrails/guard-output.ts). */
-  guardOutput<Output>(
-    context: RunContext<Output>,
-    step: AgentStep,
-    finish: Finish<Output>,
-    held: TextDeltaHold | undefined,
-  ): Promise<Finish<Output>>;
-  /** Contents a plugin adds (`PluginRun.addInput`) through the input guardrails before they join the history. */
-  checkAddedInput(
-    context: RunContext<unknown>,
-    added: readonly Content[],
-    stepNumber: number,
-  ): Promise<InputCheckResult>;
   /**
-   * A user message through the input guardrails outside a run (a live session's text): as
-   * `checkAddedInput`, with the check options given instead of a run's.
+   * The plugin that runs a value's input and output guardrails (and `holdBack`) on the seam's
+   * hooks (`guardrails/io-guardrails-plugin.ts`), added to the agent's plugins for its option and
+   * to a run's for its own; `undefined` when the value has neither.
+   */
+  plugin(value: GuardrailsValue): AgentPlugin | undefined;
+  /**
+   * A user message through the input guardrails outside a run (a live session's text): the
+   * sequential ones, then the `runInParallel` ones, with the check options given.
    */
   checkInput(
     input: readonly unknown[],

@@ -62,8 +62,9 @@ export class RunTracker {
    */
   cacheReport: AgentCacheReport | undefined;
   /**
-   * Whether the run's input met the input guardrails (its first model step): user contents a
-   * plugin adds after it meet them on their own (`PluginRun.addInput`).
+   * Whether the run's input met the plugins' `checkInput` hooks (its first model step; the input
+   * guardrails are such a plugin): user contents a plugin adds after it meet them on their own
+   * (`PluginRun.addInput`).
    */
   inputChecked = false;
   /**
@@ -92,6 +93,16 @@ export class RunTracker {
   }
 
   /** The history the next request sends: the compacted prefix (if any) and what came after it. */
+  /** The new input: the contents after the history the run was given. */
+  newInput(): Content[] {
+    return this.contents.slice(this.inputLength);
+  }
+
+  /** Replaces the new input in the history (an input check's rewrite, before anything followed it). */
+  replaceInput(contents: readonly Content[]): void {
+    this.contents.splice(this.inputLength, this.contents.length - this.inputLength, ...contents);
+  }
+
   sendContents(): Content[] {
     if (this.compacted === undefined) return this.contents;
     return [...this.compacted, ...this.contents.slice(this.compactedThrough)];

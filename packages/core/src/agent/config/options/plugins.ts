@@ -4,6 +4,7 @@ import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
+import type { GuardrailsValue } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 /**
@@ -33,15 +34,28 @@ export function resolvePluginsOption(
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
   const more = added === undefined ? [] : [added];
+  // The `guardrails` option's input and output phases: a plugin its value's engine makes, first
+  // (its checks see the input and the answer before any other plugin's, as they always did).
+  // (The engine's type sits in run-state, which the config may not import: its one member here.)
+  const guarded = options.guardrails?.engine as
+    | { plugin(value: GuardrailsValue): AgentPlugin | undefined }
+    | undefined;
+  const first = guarded?.plugin(options.guardrails as GuardrailsValue);
   // A tool's plugin (`FunctionTool.plugin`: a handoff tool's) once, however many tools carry it.
   for (const { plugin } of tools)
     if (plugin !== undefined && !more.includes(plugin as AgentPlugin))
       more.push(plugin as AgentPlugin);
-  if (more.length === 0) return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
+  if (more.length === 0 && first === undefined)
+    return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
   engine?.resolve(options.plugins as readonly unknown[]);
-  const all = [...((options.plugins as readonly unknown[] | undefined) ?? []), ...more];
-  return {
-    plugins: (engine ?? (pluginEngineOf(more, 'tools') as PluginEngine)).resolve(all),
-  };
+  const all = [
+    ...(first === undefined ? [] : [first]),
+    ...((options.plugins as readonly unknown[] | undefined) ?? []),
+    ...more,
+  ];
+  const carrier =
+    engine ??
+    (pluginEngineOf([...(first === undefined ? [] : [first]), ...more], 'tools') as PluginEngine);
+  return { plugins: carrier.resolve(all) };
 }
