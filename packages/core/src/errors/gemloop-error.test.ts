@@ -84,3 +84,19 @@ describe('GemloopError', () => {
     expect(Object.keys(real)).not.toContain('name');
   });
 });
+
+describe('an error copied property by property (as scrubSecrets copies one)', () => {
+  it('reads its name without throwing while its code is not set yet, and by its code after', () => {
+    const error = new ApiCallError({ message: 'failed', url: 'https://x.test', method: 'm' });
+    const copy = new Error();
+    Object.setPrototypeOf(copy, Object.getPrototypeOf(error));
+    // V8 formats a lazy `stack` on its first definition, reading `name` before `code` is copied.
+    for (const key of Reflect.ownKeys(error)) {
+      const descriptor = Object.getOwnPropertyDescriptor(error, key);
+      if (descriptor === undefined) continue;
+      Object.defineProperty(copy, key, { ...descriptor, configurable: true });
+    }
+    expect((copy as ApiCallError).name).toBe('ApiCallError');
+    expect(copy).toBeInstanceOf(ApiCallError);
+  });
+});

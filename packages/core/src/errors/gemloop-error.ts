@@ -42,7 +42,11 @@ export class GemloopError extends Error {
    * browser bundle of an app). A subclass whose name is not its code's sets its own.
    */
   override get name(): string {
-    return `${this.code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
+    // Never throws: V8 reads `name` to format a lazy `stack`, also on a copy whose `code` is not
+    // set yet (scrubSecrets copies an error's own properties one by one, `stack` first).
+    const code: unknown = this.code;
+    if (typeof code !== 'string') return 'GemloopError';
+    return `${code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
   }
 
   /** Whether `error` is a gemloop error, from any copy of the package. */

@@ -217,3 +217,22 @@ describe('scrubSecrets fails closed', () => {
     expect(everyRendering(scrubbed)).not.toContain(KEY);
   });
 });
+
+describe('scrubSecrets on a gemloop error whose cause quotes the key', () => {
+  it('returns a copy that is still the typed error, named, with the key gone', () => {
+    const key = 'AIzaSyScrubTestKey0123456789abcdefghij';
+    const error = new ApiCallError({
+      message: 'generateContent could not reach the host.',
+      url: 'https://x.test',
+      method: 'generateContent',
+      cause: new TypeError(`fetch failed; sent {"x-goog-api-key":"${key}"}`),
+    });
+    const scrubbed = scrubSecrets(error, [key]);
+    expect(scrubbed).toBeInstanceOf(ApiCallError);
+    expect(scrubbed.name).toBe('ApiCallError');
+    expect(scrubbed.code).toBe(error.code);
+    expect(inspect(scrubbed, { showHidden: true, depth: Number.POSITIVE_INFINITY })).not.toContain(
+      key,
+    );
+  });
+});
