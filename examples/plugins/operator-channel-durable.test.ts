@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '@gemloop/dbos';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWER, createScriptedFake } from '../../packages/dbos/src/__fixtures__/scripted-crash-fake.ts';
+import {
+  ANSWER,
+  createScriptedFake,
+} from '../../packages/dbos/src/__fixtures__/scripted-crash-fake.ts';
 import { databaseEnv } from '../test/database-env.ts';
 import { type StartedExample, startExample } from '../test/run-example-process.ts';
 import { OPERATOR_TOPIC } from './operator-channel-plugin.ts';
@@ -78,7 +81,10 @@ beforeAll(async () => {
   // message is sent before any worker runs.
   await startWorker('migrate');
   await killWorker(workers[0] as (typeof workers)[number]);
-  runs = await createDurableRuns({ databaseUrl: env['DATABASE_URL'] as string, pollingIntervalMs: 100 });
+  runs = await createDurableRuns({
+    databaseUrl: env['DATABASE_URL'] as string,
+    pollingIntervalMs: 100,
+  });
 });
 
 afterAll(async () => {
@@ -130,7 +136,9 @@ describe('operatorChannel in a durable run, its worker SIGKILLed', () => {
     // Each request of the run carries the note once: the two before the kill and the answer's
     // (the replay got the recorded read back and consumed nothing again).
     expect(notesSent(input)).toEqual([1, 1, 1]);
-    const notes = (result.contents as Contents).filter((content) => content.parts?.[0]?.text === NOTE);
+    const notes = (result.contents as Contents).filter(
+      (content) => content.parts?.[0]?.text === NOTE,
+    );
     expect(notes).toHaveLength(1);
     expect(await operatorEvents(runId)).toEqual(['received 1', 'applied 1']);
   });
@@ -166,11 +174,15 @@ describe('operatorChannel in a durable run, its worker SIGKILLed', () => {
       name: 'RunMessageError',
       reason: 'invalid-topic',
     });
-    await expect(runs.send('note-read', 'a b', 'x')).rejects.toMatchObject({ reason: 'invalid-topic' });
+    await expect(runs.send('note-read', 'a b', 'x')).rejects.toMatchObject({
+      reason: 'invalid-topic',
+    });
     await expect(runs.send('note-read', OPERATOR_TOPIC, undefined)).rejects.toMatchObject({
       reason: 'invalid-value',
     });
-    await expect(runs.send('note-read', OPERATOR_TOPIC, 'x'.repeat(300 * 1024))).rejects.toMatchObject({
+    await expect(
+      runs.send('note-read', OPERATOR_TOPIC, 'x'.repeat(300 * 1024)),
+    ).rejects.toMatchObject({
       reason: 'too-large',
     });
     await expect(

@@ -28,7 +28,8 @@ const slow = defineTool({
   execute: async ({ order }, context) => {
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start slow ${key}`);
-    while (held(key) && !context.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (held(key) && !context.signal.aborted)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     record(`done slow ${key}`);
     return { order, refunded: false };
   },
@@ -42,7 +43,11 @@ const worker = await startDurableWorker({
   logLevel: 'error',
   agents: {
     operated: {
-      gemini: createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: false }),
+      gemini: createGemini({
+        apiKey: 'test-key',
+        baseUrl: env['FAKE_URL'] as string,
+        retry: false,
+      }),
       model: 'gemini-3-flash-preview',
       tools: [lookup, slow],
       plugins: [operatorChannel()],

@@ -586,7 +586,8 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       )
         throw new InvalidArgumentError({
           argument: 'options.idempotencyKey',
-          message: 'runs.send(): idempotencyKey must be a non-empty string of at most 200 characters.',
+          message:
+            'runs.send(): idempotencyKey must be a non-empty string of at most 200 characters.',
         });
       await checkAccess(runId, 'send', owner);
       await checkRunning(runId, 'sent');

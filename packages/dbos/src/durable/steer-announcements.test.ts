@@ -127,7 +127,7 @@ describe('steer watch', () => {
     expect([...check.topics.values()]).toEqual([true, true]);
   });
 
-  it("hears a message on any topic a run reads, and not on one it does not", async () => {
+  it('hears a message on any topic a run reads, and not on one it does not', async () => {
     const watch = createSteerWatch({
       pool: counting(),
       checks,
