@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RunMessageError } from '../../errors/run-message-error.ts';
-import type { PluginRunFacts } from './plugin-run-view.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
 import { MAX_RUN_MESSAGE_BYTES, RunInbox } from './run-messages.ts';
 
@@ -37,7 +36,7 @@ function receivingRun({
     // The run's redactor: an API key in a received value does not reach the event.
     redact: <T>(value: T): T =>
       JSON.parse(JSON.stringify(value).replaceAll('SECRET-KEY', '[redacted]')),
-  } as unknown as PluginRunFacts;
+  } as ReceivingRun['facts'];
   return {
     facts,
     inbox: inbox === undefined ? undefined : () => inbox,

@@ -1,11 +1,17 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
-import type { PluginRunFacts } from './plugin-run-view.ts';
+import type { AgentPath } from '../agent-event.ts';
 import { checkTopic, MAX_RUN_MESSAGES, messageJson, type RunInbox } from './run-messages.ts';
+import type { RunServices } from './run-services.ts';
 
 /** What `run.receive` reads of the run's plugins (the run's `RunPlugins`). @internal */
 export type ReceivingRun = {
-  readonly facts: PluginRunFacts;
+  /** What it reads of the run's facts (`PluginRunFacts`). */
+  readonly facts: {
+    readonly path: AgentPath;
+    readonly services?: RunServices | undefined;
+    readonly redact: <T>(value: T) => T;
+  };
   readonly inbox: (() => RunInbox | undefined) | undefined;
   readonly atBoundary: number;
   receiving: Promise<unknown>;
