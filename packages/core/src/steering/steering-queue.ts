@@ -43,8 +43,9 @@ export class SteeringQueue {
    * nobody sends to loads none of it); `RunInbox` sets `opened` once made, which the steering
    * plugin binds to the run.
    */
-  private inbox: Promise<RunInbox> | undefined;
-  opened: RunInbox | undefined;
+  // `declare`: set when first used, so a queue nobody sends through carries no field for them.
+  declare private inbox: Promise<RunInbox> | undefined;
+  declare opened: RunInbox | undefined;
 
   constructor(options: SteeringOptions, oneRun: boolean) {
     this.maxPending = withDefaults(STEERING_DEFAULTS, options).maxPending;
