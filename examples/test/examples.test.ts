@@ -508,6 +508,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('the model saw the address: no');
   });
 
+  it("plugins: a third-party plugin takes an operator's messages sent to the running stream", async () => {
+    const { stdout } = await runOk('plugins/operator-channel.ts');
+    expect(stdout).toContain(
+      'plugin operator-channel: received {"topic":"operator","values":[{"pause":"refund"},{"note":"Refunds are paused today: offer a voucher."}]}',
+    );
+    expect(stdout).toContain('tool-error refund');
+    expect(stdout).toContain('refunds made: 0');
+  });
+
   it('plugins: a third-party request-level plugin sends every request to a gateway and reports each', async () => {
     const { stdout } = await runOk('plugins/route-requests.ts');
     expect(stdout).toContain('plugins: route-requests, continuation, pricing');

@@ -18,7 +18,7 @@ export type {
   DurableRunStatusName,
   RunAccessOptions,
 } from './durable/durable-run-types.ts';
-export type { DurableSteerOptions } from './durable/durable-steering.ts';
+export type { DurableSendOptions, DurableSteerOptions } from './durable/durable-steering.ts';
 export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';
 export type {
   CreateDurableBatchRunsOptions,

@@ -33,6 +33,14 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
    * @throws {@link SteeringError} as `steer()` does.
    */
   queue(message: SteeringMessage): void;
+  /**
+   * Sends `value` to the run's plugins on `topic`: a plugin takes it with `run.receive(topic)`
+   * at a step boundary (see `PluginRun.receive` in `@gemloop/core/plugins`; an operator's
+   * "pause that tool", a note for the next call). Resolves once the message waits for the run.
+   * @throws `RunMessageError` (rejects) for a bad topic or value (plain JSON data, at most
+   *   256 KB), 32 messages waiting on the topic, or a run that is over.
+   */
+  send(topic: string, value: unknown): Promise<void>;
   /** Stops the run, as breaking out of the iteration does. */
   abort(reason?: unknown): void;
   /** The events as a WHATWG `ReadableStream` (for `Response` bodies and Web Streams pipelines). */
@@ -58,6 +66,8 @@ type Backlog = { count: number; room: (() => void)[] | undefined };
  */
 export type StreamSteering = {
   add(mode: 'steer' | 'queue', message: SteeringMessage): void;
+  /** A message for the run's plugins (`AgentStream.send`). */
+  send(topic: string, value: unknown): Promise<void>;
   closed(): boolean;
 };
 
@@ -308,6 +318,8 @@ export function openAgentStream<Output>(
         result,
         steer: steerWith('steer'),
         queue: steerWith('queue'),
+        // A stream without steering never ran: its send rejects with the stream's failure.
+        send: (topic, value) => steering?.send(topic, value) ?? (result as Promise<never>),
         abort(reason?: unknown) {
           if (!ended)
             controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));

@@ -598,5 +598,9 @@ function withSteering(
 /** A stream's `steer()`/`queue()` with the caller's controller. */
 function controllerSteering(steering: RunOptions['steering']): StreamSteering | undefined {
   if (steering === undefined) return undefined;
-  return { add: (mode, message) => steering[mode](message), closed: () => false };
+  return {
+    add: (mode, message) => steering[mode](message),
+    send: steering.send,
+    closed: () => false,
+  };
 }

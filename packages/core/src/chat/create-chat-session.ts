@@ -558,7 +558,11 @@ function sendSteering(turns: { readonly lateJoin?: true | undefined }): SendStee
   }
   const queue = new SteeringQueue({}, true);
   return {
-    handle: { add: (mode, message) => queue.add(mode, message), closed: () => queue.closed },
+    handle: {
+      add: (mode, message) => queue.add(mode, message),
+      send: (topic, value) => queue.send(topic, value),
+      closed: () => queue.closed,
+    },
     // Loaded here, not with the root: the controller carries the steering plugin and the seam.
     controller: () =>
       import('../steering/create-steering.ts').then(({ controllerOf }) => controllerOf(queue)),

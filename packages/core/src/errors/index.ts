@@ -62,6 +62,8 @@ export { InvalidToolResultError } from './invalid-tool-result-error.ts';
 export { MissingApiKeyError } from './missing-api-key-error.ts';
 export type { ResponseTooLargeErrorOptions } from './response-too-large-error.ts';
 export { ResponseTooLargeError } from './response-too-large-error.ts';
+export type { RunMessageErrorReason } from './run-message-error.ts';
+export { RunMessageError } from './run-message-error.ts';
 export type { SchemaLibrary } from './schema-library-not-loaded-error.ts';
 export { SchemaLibraryNotLoadedError } from './schema-library-not-loaded-error.ts';
 export type { SteeringErrorReason } from './steering-error.ts';

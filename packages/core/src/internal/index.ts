@@ -13,6 +13,13 @@ export {
 } from '../agent/agent-turns.ts';
 // @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
+// A runner's message service checks what it sends and receives as the seam does.
+export {
+  checkTopic,
+  MAX_RUN_MESSAGE_BYTES,
+  MAX_RUN_MESSAGES,
+  messageJson,
+} from '../agent/plugins/run-messages.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 // @gemloop/dbos: the agents a durable run hands off to, by a stable key (durable hand-offs).

@@ -20,6 +20,7 @@ export type {
   PluginHookName,
   PluginRun,
   PluginTrip,
+  ReceiveOptions,
   StepOutcome,
   ToolCallAsk,
   ToolCallDecision,
@@ -38,6 +39,11 @@ export type {
   WrapModelRequest,
 } from '../agent/plugins/model-requests.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';
+// What `run.receive()` and the senders (`stream.send`, `steering.send`) refuse with.
+export {
+  RunMessageError,
+  type RunMessageErrorReason,
+} from '../errors/run-message-error.ts';
 // The request level (`AgentPlugin.wrapModelRequest`): the entry each model request goes through,
 // the contract continuation calls and the Interactions backend (`interactionsApi()`) supplies.
 export {

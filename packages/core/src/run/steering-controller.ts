@@ -27,6 +27,16 @@ export type Steering = {
    * @throws {@link SteeringError} as `steer()` does.
    */
   queue(message: SteeringMessage): void;
+  /**
+   * Sends `value` to the run's plugins on `topic`: a plugin of the run takes it with
+   * `run.receive(topic)` at a step boundary (see `PluginRun.receive` in `@gemloop/core/plugins`).
+   * It waits there until then (for the controller's next run when none uses it now). Resolves
+   * once the message waits.
+   * @throws `RunMessageError` (rejects) for a topic that is not 1 to 100 letters, digits, `.`,
+   *   `_` or `-`, a value that is not plain JSON data or is over 256 KB of it, 32 messages
+   *   already waiting on the topic, or a one-run controller whose run is over.
+   */
+  send(topic: string, value: unknown): Promise<void>;
   /** How many messages wait (steers and queued). */
   readonly pending: number;
 };

@@ -40,6 +40,7 @@ export function controllerOf(queue: SteeringQueue): Steering {
   const steering: Steering = {
     steer: (message) => queue.add('steer', message),
     queue: (message) => queue.add('queue', message),
+    send: (topic, value) => queue.send(topic, value, 'steering.send()'),
     get pending() {
       return queue.size;
     },

@@ -15,3 +15,4 @@ export {
   type SteeringMessage,
   type SteeringOptions,
 } from './steering-options.ts';
+export { STEERING_TOPIC } from './steering-plugin.ts';

@@ -13,6 +13,15 @@ import { SteeringQueue } from './steering-queue.ts';
  */
 export function ownSteering(late: LatePlugins): StreamSteering {
   let queue: SteeringQueue | undefined;
+  // The first message (a steer, or one for the run's plugins) makes the queue and loads the
+  // plugin, which binds it to the run at its next boundary.
+  const join = (own: SteeringQueue): void => {
+    if (queue !== undefined) return;
+    queue = own;
+    late.joining = import('../steering/steering-plugin.ts').then(({ steeringPlugin }) => [
+      steeringPlugin(own),
+    ]);
+  };
   return {
     add(mode, message) {
       if (late.closed)
@@ -20,16 +29,18 @@ export function ownSteering(late: LatePlugins): StreamSteering {
           reason: 'run-ended',
           message: `This run is over, so ${mode}() has nothing to steer. Send the message as a new run (or a chat send).`,
         });
-      const first = queue === undefined;
-      queue ??= new SteeringQueue({}, true);
-      // Checked before anything loads: a message the API would refuse throws here.
+      const own = queue ?? new SteeringQueue({}, true);
+      // Checked before anything loads or joins: a message the API would refuse throws here.
       // Received during the step under way, as a controller's message is reported (its step).
-      queue.add(mode, message, (late.steps?.length ?? 0) + 1);
-      if (!first) return;
-      const own = queue;
-      late.joining = import('../steering/steering-plugin.ts').then(({ steeringPlugin }) => [
-        steeringPlugin(own),
-      ]);
+      own.add(mode, message, (late.steps?.length ?? 0) + 1);
+      join(own);
+    },
+    send(topic, value) {
+      // Once the run is over, a closed queue refuses it (`run-ended`) and nothing joins.
+      const own = queue ?? new SteeringQueue({}, true);
+      if (late.closed) own.closed = true;
+      else join(own);
+      return own.send(topic, value);
     },
     closed: () => late.closed || queue?.closed === true,
   };

@@ -4,17 +4,35 @@ import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.t
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { bindInbox, internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { MAX_RUN_MESSAGES, messageJson } from '../agent/plugins/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import type { SteeringDropReason, SteeringReport, SteeringStatus } from '../run/steering-report.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import type { ReceivedSteer } from './steering-options.ts';
 import type { PendingSteer, SteeringQueue } from './steering-queue.ts';
+
+/**
+ * The topic a runner delivers a run's steering messages on (`{ mode, message }` values): what
+ * `@gemloop/dbos`'s `runs.steer()` sends and the runner's receive service reads (see
+ * `PluginRun.receive`; a plugin may not use gemloop's own `gemloop.` topics).
+ */
+export const STEERING_TOPIC = 'gemloop.steer';
 
 /** What the plugin keeps for one run. */
 type SteeringRun = {
   /** The step whose end already asked `receive` (after the answer): the run's end asks no more. */
   receivedAfter: number | undefined;
+  /**
+   * The runner's message service (a durable runner's `DBOS.recv`), for a top run: steers sent to
+   * the run from elsewhere arrive through it, as any plugin's messages do.
+   */
+  runner: ((topic: string, max: number) => Promise<readonly unknown[]>) | undefined;
 };
+
+/** Whether a boundary asks for messages from elsewhere: a store of the caller's, or the runner. */
+const receives = (queue: SteeringQueue, run: PluginRun<SteeringRun>): boolean =>
+  queue.receive !== undefined || run.state.runner !== undefined;
 
 /**
  * Steering as a plugin on the seam (issue 53): the queue of one controller (or of a stream's or a
@@ -43,16 +61,19 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
       const internals = internalsOf(run);
       queue.attach(({ steer }) => report(run, 'received', steer, steer.receivedAt));
       internals.tracker.steering ??= [];
-      return { receivedAfter: undefined };
+      // What is sent to the run's plugins through this controller or stream (`send`).
+      bindInbox(run, () => queue.opened);
+      const runner = internals.path.length === 0 ? internals.services?.receive : undefined;
+      return { receivedAfter: undefined, runner };
     },
     beforeModelCall(call, run) {
       // Most boundaries have nothing to apply: answered at once, with no promise of its own.
-      if (queue.receive === undefined && queue.size === 0) return undefined;
+      if (!receives(queue, run) && queue.size === 0) return undefined;
       return applySteers(run, queue, call.stepNumber);
     },
     async afterAnswer(answer, run) {
       const stepNumber = run.steps.length + 1;
-      if (queue.receive !== undefined) {
+      if (receives(queue, run)) {
         run.state.receivedAfter = answer.step.stepNumber;
         await receive(run, queue, stepNumber);
       }
@@ -65,7 +86,7 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
       return { type: 'run-again', contents: [] };
     },
     async endRun(run, { error }) {
-      if (error === undefined && queue.receive !== undefined) {
+      if (error === undefined && receives(queue, run)) {
         // What arrived from elsewhere (a durable run's `runs.steer()` during the last step) is
         // read all the same, so it is reported dropped with the rest, not left unread.
         const last = run.steps[run.steps.length - 1]?.stepNumber;
@@ -97,7 +118,7 @@ async function applySteers(
   queue: SteeringQueue,
   stepNumber: number,
 ): Promise<undefined> {
-  if (queue.receive !== undefined) await receive(run, queue, stepNumber);
+  if (receives(queue, run)) await receive(run, queue, stepNumber);
   const steers = queue.take(false);
   if (steers.length > 0) await appendSteers(run, steers, stepNumber);
   return undefined;
@@ -116,7 +137,7 @@ async function receive(
   const internals = internalsOf(run);
   let received: unknown;
   try {
-    received = await untilAborted(run, (queue.receive as NonNullable<SteeringQueue['receive']>)());
+    received = [...(await fromStore(run, queue)), ...(await fromRunner(run, queue.maxPending))];
   } catch (thrown) {
     // A message store that failed ends the run as a throwing onStepEnd does: typed, with the
     // history so far (ready for the next run), not a bare error with none.
@@ -128,10 +149,40 @@ async function receive(
       cause: error,
     });
   }
-  if (!Array.isArray(received) || received.length === 0) return;
-  for (const steer of queue.addReceived(received)) {
+  if ((received as unknown[]).length === 0) return;
+  for (const steer of queue.addReceived(received as ReceivedSteer[])) {
     report(run, 'dropped', steer, stepNumber, 'too-many-pending');
   }
+}
+
+/** What the caller's own store (`createSteering({ receive })`) brought, if it has one. */
+async function fromStore(
+  run: PluginRun<SteeringRun>,
+  queue: SteeringQueue,
+): Promise<readonly unknown[]> {
+  if (queue.receive === undefined) return [];
+  const received = await untilAborted(run, queue.receive());
+  return Array.isArray(received) ? received : [];
+}
+
+/**
+ * What the runner's message service brought on {@link STEERING_TOPIC} (a durable run's
+ * `runs.steer()`): values from a database, so one that is not JSON data of at most 256 KB is
+ * skipped here, and one that is not `{ mode, message }` by the queue.
+ */
+async function fromRunner(run: PluginRun<SteeringRun>, max: number): Promise<readonly unknown[]> {
+  const { runner } = run.state;
+  if (runner === undefined) return [];
+  const received = await untilAborted(run, runner(STEERING_TOPIC, Math.min(max, MAX_RUN_MESSAGES)));
+  const checked: unknown[] = [];
+  for (const value of Array.isArray(received) ? received : []) {
+    try {
+      checked.push(JSON.parse(messageJson(STEERING_TOPIC, value, 'steering')));
+    } catch {
+      // Dropped as a malformed message is.
+    }
+  }
+  return checked;
 }
 
 /**

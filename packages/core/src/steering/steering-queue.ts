@@ -1,3 +1,4 @@
+import type { RunInbox } from '../agent/plugins/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { withDefaults } from '../options/with-defaults.ts';
@@ -37,6 +38,14 @@ export class SteeringQueue {
   closed = false;
   /** A controller made for one run (a stream's own, a chat send's): it closes when the run ends. */
   private readonly oneRun: boolean;
+  /**
+   * The messages sent to the run's plugins (`send`), made by the first (loaded then: a run
+   * nobody sends to loads none of it); `RunInbox` sets `opened` once made, which the steering
+   * plugin binds to the run.
+   */
+  // `declare`: set when first used, so a queue nobody sends through carries no field for them.
+  declare private inbox: Promise<RunInbox> | undefined;
+  declare opened: RunInbox | undefined;
 
   constructor(options: SteeringOptions, oneRun: boolean) {
     this.maxPending = withDefaults(STEERING_DEFAULTS, options).maxPending;
@@ -66,6 +75,15 @@ export class SteeringQueue {
     if (receivedAt !== undefined) steer.receivedAt = receivedAt;
     this.waiting.push(steer);
     this.listener?.({ status: 'received', steer });
+  }
+
+  /**
+   * A message for the run's plugins on `topic` (see `PluginRun.receive`), kept until a plugin of
+   * the run receives it; refused (a `RunMessageError`) once a one-run controller's run is over.
+   */
+  send(topic: unknown, value: unknown, where?: string): Promise<void> {
+    this.inbox ??= import('../agent/plugins/run-messages.ts').then((m) => new m.RunInbox(this));
+    return this.inbox.then((inbox) => inbox.send(topic, value, where));
   }
 
   /**

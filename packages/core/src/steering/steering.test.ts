@@ -518,7 +518,7 @@ describe('steering a run', () => {
     const { gemini } = serve([turn.text('a')]);
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
     await expect(
-      agent.run('hi', { steering: { steer() {}, queue() {}, pending: 0 } }),
+      agent.run('hi', { steering: { steer() {}, queue() {}, send: async () => {}, pending: 0 } }),
     ).rejects.toThrow(/createSteering/);
     await expect(agent.run('hi', { steering: 'no' as never })).rejects.toThrow(/createSteering/);
   });

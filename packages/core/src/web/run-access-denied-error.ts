@@ -3,9 +3,17 @@ import { GemloopError } from '../errors/gemloop-error.ts';
 /**
  * Which door of a run refused the caller: `resume` (its events), `answer` (an approval of it),
  * `cancel`, `events` (a durable run's stored events), `approve` (a durable run's approval),
- * `steer`, `status`. Later doors (MCP, A2A, AG-UI, an OpenAI-compatible endpoint) add theirs.
+ * `steer`, `send` (a message to a durable run's plugins), `status`. Later doors (MCP, A2A, AG-UI, an OpenAI-compatible endpoint) add theirs.
  */
-export type RunDoor = 'resume' | 'answer' | 'cancel' | 'events' | 'approve' | 'steer' | 'status';
+export type RunDoor =
+  | 'resume'
+  | 'answer'
+  | 'cancel'
+  | 'events'
+  | 'approve'
+  | 'steer'
+  | 'send'
+  | 'status';
 
 /**
  * A caller asked for a run that is not theirs, or that does not exist: the two are one answer, so

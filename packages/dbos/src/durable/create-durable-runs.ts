@@ -5,7 +5,7 @@ import {
   verifyWebhook,
   type WebhookEvent,
 } from '@gemloop/core/interactions';
-import { checkOwnerOption } from '@gemloop/core/internal';
+import { checkOwnerOption, checkTopic, messageJson } from '@gemloop/core/internal';
 import type { SteeringMessage } from '@gemloop/core/steering';
 import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
 import pg from 'pg';
@@ -34,7 +34,12 @@ import {
   RUNS_QUEUE,
   type RunAccessOptions,
 } from './durable-run-types.ts';
-import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
+import {
+  type DurableSendOptions,
+  type DurableSteerOptions,
+  STEER_TOPIC,
+  toDurableSteer,
+} from './durable-steering.ts';
 import {
   INTERACTION_TOPIC,
   migrateInteractionWaits,
@@ -140,6 +145,24 @@ export type DurableRuns = {
     runId: string,
     message: SteeringMessage,
     options?: DurableSteerOptions & RunAccessOptions,
+  ): Promise<void>;
+  /**
+   * Sends `value` to the running run's plugins on `topic`, from any process: a DBOS message
+   * (`DBOS.send`) that a plugin takes with `run.receive(topic)` at a step boundary (see
+   * `PluginRun.receive` in `@gemloop/core/plugins`), once, even when a worker is killed and
+   * another takes the run over. A message nobody receives stays with the run. `runs.steer` is
+   * this on steering's own topic.
+   * @throws `RunMessageError` (`@gemloop/core/plugins`) for a topic that is not 1 to 100
+   *   letters, digits, `.`, `_` or `-` (or is gemloop's own, `gemloop.…`), or a value that is not
+   *   plain JSON data or is over 256 KB of it; nothing is sent.
+   * @throws {@link DurableRunError} when the run does not exist or is over (`status` says which).
+   * @throws `RunAccessDeniedError` when `owner` is given and the run is not that owner's.
+   */
+  send(
+    runId: string,
+    topic: string,
+    value: unknown,
+    options?: DurableSendOptions & RunAccessOptions,
   ): Promise<void>;
   /**
    * Cancels the run: it stops at its next checkpoint and its status becomes `CANCELLED`.
@@ -368,6 +391,19 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   };
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
+  /** @throws {@link DurableRunError} when the run does not exist or is over: nothing was `done`. */
+  const checkRunning = async (runId: string, done: 'steered' | 'sent'): Promise<void> => {
+    const now = await statusOf(runId);
+    if (now !== undefined && !isOver(now)) return;
+    throw new DurableRunError({
+      message:
+        now === undefined
+          ? `No durable run has the id "${runId}"; nothing was ${done}.`
+          : `Durable run "${runId}" is over (${now.status}); nothing was ${done}. Start a new run with the message.`,
+      runId,
+      status: now?.status ?? 'NOT_FOUND',
+    });
+  };
   const runs: DurableRuns = {
     async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner, holder }) {
       checkRunId(runId);
@@ -536,18 +572,26 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       checkRunId(runId);
       const steer = toDurableSteer(message, mode);
       await checkAccess(runId, 'steer', owner);
-      const now = await statusOf(runId);
-      if (now === undefined || isOver(now)) {
-        throw new DurableRunError({
-          message:
-            now === undefined
-              ? `No durable run has the id "${runId}"; nothing was steered.`
-              : `Durable run "${runId}" is over (${now.status}); nothing was steered. Start a new run with the message.`,
-          runId,
-          status: now?.status ?? 'NOT_FOUND',
-        });
-      }
+      await checkRunning(runId, 'steered');
       await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
+    },
+    async send(runId, topic, value, { idempotencyKey, owner } = {}) {
+      checkRunId(runId);
+      const name = checkTopic(topic, 'runs.send()');
+      // Sent as the JSON checked here: what the run receives is what was measured.
+      const json = messageJson(name, value, 'runs.send()');
+      if (
+        idempotencyKey !== undefined &&
+        (typeof idempotencyKey !== 'string' || idempotencyKey === '' || idempotencyKey.length > 200)
+      )
+        throw new InvalidArgumentError({
+          argument: 'options.idempotencyKey',
+          message:
+            'runs.send(): idempotencyKey must be a non-empty string of at most 200 characters.',
+        });
+      await checkAccess(runId, 'send', owner);
+      await checkRunning(runId, 'sent');
+      await backend.send(runId, JSON.parse(json), name, idempotencyKey ?? crypto.randomUUID());
     },
     async wakeInteraction(interactionId) {
       if (typeof interactionId !== 'string' || !INTERACTION_ID.test(interactionId)) {

@@ -1,25 +1,19 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
-import {
-  createSteering,
-  type ReceivedSteer,
-  type Steering,
-  type SteeringMessage,
-} from '@gemloop/core/steering';
+import { STEERING_TOPIC, type SteeringMessage } from '@gemloop/core/steering';
 import type pg from 'pg';
 import type { SteerAnnouncements } from './steer-announcements.ts';
 
-/** The DBOS message topic of a run's steering messages. @internal */
-export const STEER_TOPIC = 'gemloop.steer';
+/**
+ * The DBOS message topic of a run's steering messages: core's steering plugin reads it through
+ * the runner's receive service (durable-run-messages.ts). @internal
+ */
+export const STEER_TOPIC: string = STEERING_TOPIC;
 
 /**
  * The largest steering message `runs.steer()` sends, as JSON: a message is a row in the DBOS
  * system database that every replay of the run reads back, not a file upload.
  */
 export const MAX_DURABLE_STEER_BYTES: number = 256 * 1024;
-
-/** The most messages one step boundary reads from the topic; the rest wait for the next one. */
-const MAX_RECEIVED_PER_BOUNDARY = 32;
 
 /** Options of `runs.steer()`. */
 export type DurableSteerOptions = {
@@ -32,6 +26,16 @@ export type DurableSteerOptions = {
   /**
    * DBOS's idempotency key of the send: a second `steer()` with the same key sends nothing (a
    * caller retrying after a network error does not steer twice).
+   * @defaultValue a random UUID
+   */
+  idempotencyKey?: string | undefined;
+};
+
+/** Options of `runs.send()`. */
+export type DurableSendOptions = {
+  /**
+   * DBOS's idempotency key of the send: a second `send()` with the same key sends nothing (a
+   * caller retrying after a network error does not send twice).
    * @defaultValue a random UUID
    */
   idempotencyKey?: string | undefined;
@@ -75,45 +79,50 @@ export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
 }
 
 /**
- * Whether a run's next step boundary reads its steering messages (issue 35: a `DBOS.recv` at
- * every boundary cost each step of every run two transactions and a checkpoint, steered or not).
+ * Whether a run's next step boundary reads its messages (issue 35: a `DBOS.recv` at every
+ * boundary cost each step of every run two transactions and a checkpoint, sent a message or
+ * not), for each topic the run's plugins read (`run.receive(topic)`; steering's is
+ * {@link STEER_TOPIC}): a run whose plugins never receive reads nothing.
  *
  * The decision must be the same in a replay as in the first execution: a boundary that read
  * messages is a recorded operation of the workflow, and a replay that skips it, or reads where
  * the first execution did not, meets another step at that place and fails. So it is taken from
  * recorded steps only: each model step and tool step looks, at the end of its body, whether a
- * steer waits for the run ({@link SteerWatch.probe}) and records the answer with its outcome;
- * after the step (run live or replayed from its record) {@link SteerWatch.note} marks the run so
- * its next boundary reads. Looking is free: the worker hears DBOS's NOTIFY of every message
- * (`steer-announcements.ts`); only the first live step of an execution in a process, or the
- * first after that LISTEN connection was replaced, reads DBOS's `notifications` (one indexed
- * SELECT, no transaction, no write), for a steer sent while nobody listened.
- * The first boundary of a run always reads (no step ran before it), and so does a boundary after
- * a step recorded by an older version, whose outcome has no answer.
+ * message waits for the run on a topic it reads ({@link SteerWatch.probe}) and records the answer
+ * with its outcome; after the step (run live or replayed from its record) {@link SteerWatch.note}
+ * marks those topics so the next boundary reads them. Looking is free: the worker hears DBOS's
+ * NOTIFY of every message (`steer-announcements.ts`); only the first live step of an execution in
+ * a process, or the first after that LISTEN connection was replaced, reads DBOS's
+ * `notifications` (one indexed SELECT, no transaction, no write), for a message sent while nobody
+ * listened. A topic's first receive in a run always reads (no step looked for it before), and so
+ * does a boundary after a step recorded by an older version, whose outcome has no answer. The
+ * topics a run reads are learnt from its receives, which a replay makes in the same order.
  * @internal
  */
 export type SteerWatch = {
   /**
-   * Inside a live step body: whether an unread steer waits for the run. A failed read answers
-   * `true` (the boundary's `DBOS.recv` then reads, and reports a real database error itself).
+   * Inside a live step body: whether an unread message waits for the run on a topic it reads.
+   * A failed read answers `true` (the boundary's `DBOS.recv` then reads, and reports a real
+   * database error itself).
    */
   probe(): Promise<boolean>;
   /** After a step, live or replayed: its recorded answer (`undefined`: recorded without one). */
   note(waiting: boolean | undefined): void;
-  /** A boundary is about to read the run's messages: what was announced so far is read now. */
-  reading(): void;
+  /** A boundary is about to read the run's `topic`: what was announced so far is read now. */
+  reading(topic: string): void;
 };
 
 /**
- * Per run executing in this process: whether its next step boundary reads its messages, and
- * the LISTEN connection (its generation) since which this execution has missed no announcement.
+ * Per run executing in this process: for each topic its plugins read, whether its next boundary
+ * reads it (absent: never read yet, so it does), and the LISTEN connection (its generation) since
+ * which this execution has missed no announcement.
  * @internal
  */
-export type SteerCheck = { due: boolean; listenedFrom?: number | undefined };
+export type SteerCheck = { topics: Map<string, boolean>; listenedFrom?: number | undefined };
 
-/** A run's check: its first boundary reads. @internal */
+/** A run's check: each topic's first receive reads. @internal */
 export function createSteerCheck(): SteerCheck {
-  return { due: true };
+  return { topics: new Map() };
 }
 
 /**
@@ -135,14 +144,14 @@ export function createSteerWatch({
   announcements?: SteerAnnouncements | undefined;
   schema?: string | undefined;
 }): SteerWatch {
-  const read = async (runId: string): Promise<boolean> => {
+  const read = async (runId: string, topics: readonly string[]): Promise<boolean> => {
     try {
       // DBOS's own read of an unread message (`recv`, system_database.js in 5.3), without its
       // cancellation check, its transaction or its checkpoint.
       const { rows } = await pool.query<{ waiting: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM "${schema}".notifications
-             WHERE destination_uuid = $1 AND topic = $2 AND consumed = false) AS waiting`,
-        [runId, STEER_TOPIC],
+             WHERE destination_uuid = $1 AND topic = ANY($2::text[]) AND consumed = false) AS waiting`,
+        [runId, topics],
       );
       return rows[0]?.waiting === true;
     } catch {
@@ -154,77 +163,31 @@ export function createSteerWatch({
       const runId = runIdOf();
       if (runId === undefined) return false;
       const check = checks.get(runId);
-      if (announcements === undefined || check === undefined) return read(runId);
+      // A run that reads no topic (a subagent's child workflow, whose plugins receive nothing, or
+      // a run whose plugins never called receive): nothing to look for.
+      if (check === undefined || check.topics.size === 0) return false;
+      const topics = [...check.topics.keys()];
+      if (announcements === undefined) return read(runId, topics);
       const generation = announcements.generation();
       if (generation !== undefined && check.listenedFrom === generation) {
-        return announcements.has(runId);
+        return announcements.has(runId, topics);
       }
-      // Not heard since this connection began: the LISTEN first, then the read, so a steer
+      // Not heard since this connection began: the LISTEN first, then the read, so a message
       // committed after the read is announced on it.
       const listening = await announcements.listening();
-      const waiting = await read(runId);
+      const waiting = await read(runId, topics);
       if (listening !== undefined) check.listenedFrom = listening;
-      return waiting || announcements.has(runId);
+      return waiting || announcements.has(runId, topics);
     },
-    reading() {
+    reading(topic) {
       const runId = runIdOf();
-      if (runId !== undefined) announcements?.clear(runId);
+      if (runId !== undefined) announcements?.clear(runId, topic);
     },
     note(waiting) {
       const runId = runIdOf();
       const check = runId === undefined ? undefined : checks.get(runId);
-      if (check !== undefined && waiting !== false) check.due = true;
+      if (check === undefined || waiting === false) return;
+      for (const topic of check.topics.keys()) check.topics.set(topic, true);
     },
   };
-}
-
-/**
- * The steering controller of a durable run: at a step boundary that `check` marks due (see
- * {@link SteerWatch}) the loop reads the run's steering messages with `DBOS.recv(topic, 0)` (no
- * wait) until none is left; other boundaries read nothing. Each recv is an operation of the
- * workflow: DBOS consumes the message and records what it returned in one transaction, and a
- * replay (a worker taking the run over after a SIGKILL) gets the recorded value back instead of
- * consuming again, so a steer is applied once, at the same boundary
- * (https://docs.dbos.dev/typescript/tutorials/workflow-communication: "Each call to recv()
- * waits for and consumes the next message"; @dbos-inc/dbos-sdk 5.3.0 system_database.js
- * `recv`: the UPDATE ... SET consumed and `recordOperationResultInternal` share a transaction,
- * and a recorded result is returned first). A message from the database is hostile: anything
- * that is not `{ mode, message }` is skipped.
- * @internal
- */
-export function createDurableSteering(
-  check: SteerCheck = createSteerCheck(),
-  watch?: SteerWatch,
-): Steering {
-  return createSteering({
-    receive: async () => {
-      const received: ReceivedSteer[] = [];
-      if (!check.due) return received;
-      // Stays due when the read stops at its bound: the rest is read at the next boundary. A
-      // steer announced from here on is looked at again by the next step.
-      check.due = false;
-      watch?.reading();
-      for (let count = 0; ; count++) {
-        if (count === MAX_RECEIVED_PER_BOUNDARY) {
-          check.due = true;
-          break;
-        }
-        const next = await DBOS.recv<unknown>(STEER_TOPIC, 0);
-        if (next === null || next === undefined) break;
-        const steer = readSteer(next);
-        if (steer !== undefined) received.push(steer);
-      }
-      return received;
-    },
-  });
-}
-
-function readSteer(value: unknown): ReceivedSteer | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { mode, message } = value as { mode?: unknown; message?: unknown };
-  try {
-    return toDurableSteer(message, mode);
-  } catch {
-    return undefined;
-  }
 }

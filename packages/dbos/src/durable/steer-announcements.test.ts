@@ -33,7 +33,6 @@ describe('steer watch', () => {
     }
     announcements = createSteerAnnouncements({
       connectionString: databaseUrl,
-      topic: STEER_TOPIC,
       tracked: (runId) => checks.has(runId),
     });
   });
@@ -64,8 +63,14 @@ describe('steer watch', () => {
       runIdOf: () => current,
       announcements,
     });
-    checks.set('run-a', createSteerCheck());
+    const check = createSteerCheck();
+    checks.set('run-a', check);
     current = 'run-a';
+    // A run whose plugins read no topic yet: nothing to look for, no statement.
+    expect(await watch.probe()).toBe(false);
+    expect(reads).toBe(0);
+    // Its boundary read steering's topic (core's steering plugin does at the first one).
+    check.topics.set(STEER_TOPIC, false);
     expect(await watch.probe()).toBe(false);
     expect(reads).toBe(1);
     // Nine more steps, nobody steers: no statement.
@@ -75,13 +80,14 @@ describe('steer watch', () => {
     await send('run-a', 'other-topic');
     await send('elsewhere');
     await send('run-a');
-    await waitFor(() => announcements.has('run-a'), 'the steer to be announced');
+    await waitFor(() => announcements.has('run-a', [STEER_TOPIC]), 'the steer to be announced');
+    expect(announcements.has('run-a', ['other-topic'])).toBe(true);
     expect(await watch.probe()).toBe(true);
     expect(reads).toBe(1);
     // A run that does not execute here is not remembered.
-    expect(announcements.has('elsewhere')).toBe(false);
+    expect(announcements.has('elsewhere', [STEER_TOPIC])).toBe(false);
     // Its boundary reads: what was announced is read now, and later steps look again.
-    watch.reading();
+    watch.reading(STEER_TOPIC);
     // (DBOS.recv consumes it.)
     await pool.query(
       `UPDATE dbos.notifications SET consumed = true WHERE destination_uuid = 'run-a'`,
@@ -100,19 +106,54 @@ describe('steer watch', () => {
     const before = reads;
     await send('run-b');
     const check = createSteerCheck();
-    check.due = false;
+    check.topics.set(STEER_TOPIC, false);
+    check.topics.set('operator', false);
     checks.set('run-b', check);
     current = 'run-b';
     expect(await watch.probe()).toBe(true);
     expect(reads).toBe(before + 1);
+    // A step that saw a message marks every topic the run reads.
     watch.note(true);
-    expect(check.due).toBe(true);
-    check.due = false;
+    expect([...check.topics]).toEqual([
+      [STEER_TOPIC, true],
+      ['operator', true],
+    ]);
+    check.topics.set(STEER_TOPIC, false);
+    check.topics.set('operator', false);
     watch.note(false);
-    expect(check.due).toBe(false);
+    expect([...check.topics.values()]).toEqual([false, false]);
     // A step recorded by an older version, without the answer: the boundary reads.
     watch.note(undefined);
-    expect(check.due).toBe(true);
+    expect([...check.topics.values()]).toEqual([true, true]);
+  });
+
+  it('hears a message on any topic a run reads, and not on one it does not', async () => {
+    const watch = createSteerWatch({
+      pool: counting(),
+      checks,
+      runIdOf: () => current,
+      announcements,
+    });
+    const check = createSteerCheck();
+    check.topics.set('operator', false);
+    checks.set('run-c', check);
+    current = 'run-c';
+    await pool.query(
+      `INSERT INTO dbos.workflow_status (workflow_uuid, status) VALUES ('run-c', 'PENDING')`,
+    );
+    expect(await watch.probe()).toBe(false);
+    const before = reads;
+    await send('run-c', 'gemloop.interaction');
+    await send('run-c', 'operator');
+    await waitFor(() => announcements.has('run-c', ['operator']), 'the message to be announced');
+    expect(await watch.probe()).toBe(true);
+    expect(reads).toBe(before);
+    watch.reading('operator');
+    expect(announcements.has('run-c', ['operator'])).toBe(false);
+    // The run ends here: all of it is forgotten.
+    announcements.clear('run-c');
+    expect(announcements.has('run-c', ['gemloop.interaction'])).toBe(false);
+    checks.delete('run-c');
   });
 
   it('reads again once the LISTEN connection was replaced (a notice may have been lost with it)', async () => {

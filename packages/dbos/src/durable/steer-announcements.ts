@@ -16,7 +16,7 @@ export const DBOS_NOTIFICATIONS_CHANNEL = 'dbos_notifications_channel';
 const RETRY_LISTEN_MS = 5000;
 
 /**
- * Which runs executing in this process were sent a steer, learned from DBOS's own NOTIFY of each
+ * Which runs executing in this process were sent a message (on which topics), learned from DBOS's own NOTIFY of each
  * message, on one LISTEN connection per worker: looking costs no statement.
  *
  * A notice can be lost (the connection dropped, or the message was sent before the LISTEN); so
@@ -34,29 +34,27 @@ export type SteerAnnouncements = {
   listening(): Promise<number | undefined>;
   /** The generation in place now, without opening one. */
   generation(): number | undefined;
-  /** Whether a steer to `runId` was announced since {@link SteerAnnouncements.clear}. */
-  has(runId: string): boolean;
-  /** Forget `runId`'s announcements: its messages are about to be read, or it ended here. */
-  clear(runId: string): void;
+  /** Whether a message to `runId` on one of `topics` was announced since it was cleared. */
+  has(runId: string, topics: readonly string[]): boolean;
+  /** Forget `runId`'s announcements on `topic` (its messages are about to be read), or all (it ended here). */
+  clear(runId: string, topic?: string): void;
   close(): Promise<void>;
 };
 
 /** @internal */
 export function createSteerAnnouncements({
   connectionString,
-  topic,
   tracked,
   onAnnounced,
 }: {
   connectionString: string;
-  topic: string;
   /** Whether a run executes in this process now. */
   tracked: (runId: string) => boolean;
-  /** Told of each steer announced to a tracked run, once it is in the set `has` reads. */
+  /** Told of each message announced to a tracked run, once it is in the set `has` reads. */
   onAnnounced?: ((runId: string) => void) | undefined;
 }): SteerAnnouncements {
-  const announced = new Set<string>();
-  const suffix = `::${topic}`;
+  /** Per tracked run, the topics a message was announced on. */
+  const announced = new Map<string, Set<string>>();
   let generations = 0;
   let current: number | undefined;
   let opening: Promise<number | undefined> | undefined;
@@ -79,10 +77,14 @@ export function createSteerAnnouncements({
       next.on('end', drop);
       next.on('notification', ({ channel, payload }) => {
         if (channel !== DBOS_NOTIFICATIONS_CHANNEL || payload === undefined) return;
-        if (!payload.endsWith(suffix)) return;
-        const runId = payload.slice(0, -suffix.length);
+        // `<run id>::<topic>`; a topic holds no `:` (core's topic rule; gemloop's own neither).
+        const at = payload.lastIndexOf('::');
+        if (at <= 0) return;
+        const runId = payload.slice(0, at);
         if (!tracked(runId)) return;
-        announced.add(runId);
+        const topics = announced.get(runId) ?? new Set<string>();
+        topics.add(payload.slice(at + 2));
+        announced.set(runId, topics);
         onAnnounced?.(runId);
       });
       try {
@@ -111,9 +113,13 @@ export function createSteerAnnouncements({
         ? Promise.resolve(undefined)
         : open(),
     generation: () => current,
-    has: (runId) => announced.has(runId),
-    clear: (runId) => {
-      announced.delete(runId);
+    has: (runId, topics) => {
+      const heard = announced.get(runId);
+      return heard !== undefined && topics.some((topic) => heard.has(topic));
+    },
+    clear: (runId, topic) => {
+      if (topic === undefined) announced.delete(runId);
+      else announced.get(runId)?.delete(topic);
     },
     async close() {
       closed = true;

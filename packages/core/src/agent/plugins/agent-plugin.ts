@@ -82,7 +82,40 @@ export interface PluginRun<State = unknown> {
    * calling the hook again. `reason` is redacted by the run's redactor.
    */
   trip(trip: PluginTrip): never;
+  /**
+   * The messages waiting on `topic` for this run, oldest first, taken (a second call does not
+   * see them again): what an application sent to the running run on that topic (in process
+   * `stream.send(topic, value)` or a steering controller's `send`; in a durable run
+   * `runs.send(runId, topic, value)` from any process, read with `DBOS.recv`, which DBOS records,
+   * so a run taken over after a crash receives the same messages at the same place, once).
+   *
+   * It never waits: `[]` when nothing is there. A step boundary must not stall the run (the model
+   * call, the answer and every other plugin wait on it), and a wait would need the run's abort
+   * and a durable replay to agree on when it ended; a plugin that waits for a person asks
+   * (`{ type: 'ask' }`) or ends the run (`finish`) and is run again.
+   *
+   * Call it from a hook at a step boundary that is not `recorded` (`startRun`,
+   * `beforeModelCall`, `afterModelCall`, `checkAnswer`, `afterAnswer`, `endRun`); from a tool
+   * hook, a wrapper or a recorded hook it rejects with an `InvalidArgumentError` (the hook's
+   * `PluginError`): a turn's calls run at once, and a recorded hook's result is already a
+   * record. A subagent's run receives nothing (`[]`): messages go to the run the application
+   * holds a handle or id of. Each value is plain JSON data of its own (a copy); one that is not,
+   * or is over 256 KB of JSON, is dropped. What was received and dropped shows as a `plugin`
+   * event of kind `received` (`{ topic, values, dropped }`, redacted by the run's redactor).
+   * @throws `RunMessageError` (rejects) `invalid-topic` for a topic that is not 1 to 100
+   *   letters, digits, `.`, `_` or `-`, or one of gemloop's own (`gemloop.…`).
+   */
+  receive(topic: string, options?: ReceiveOptions): Promise<readonly unknown[]>;
 }
+
+/** Options of {@link PluginRun.receive}. */
+export type ReceiveOptions = {
+  /**
+   * The most messages taken by this call; the rest wait for the next.
+   * @defaultValue 32 (the most that wait on a topic)
+   */
+  readonly max?: number | undefined;
+};
 
 /** Why a plugin stopped the run ({@link PluginRun.trip}): the fields of the `GuardrailTrippedError`. */
 export type PluginTrip = {

@@ -7,8 +7,10 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
-import type { PluginRun, PluginTrip } from './agent-plugin.ts';
+import type { PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
+import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
+import type { RunInbox } from './run-messages.ts';
 import type { RunServices } from './run-services.ts';
 
 /**
@@ -114,7 +116,7 @@ export type PluginRunViewFacts = {
 };
 
 /** Where a plugin's view reports and asks for the end of the run (the run's `RunPlugins`). @internal */
-export type PluginRunOwner = {
+export type PluginRunOwner = ReceivingRun & {
   emit(plugin: string, kind: string, data: unknown): void;
   stop: { readonly plugin: string; readonly reason: string } | undefined;
   /** The step being made. */
@@ -131,6 +133,16 @@ export type PluginRunOwner = {
  */
 export function internalsOf(run: PluginRun<unknown>): PluginRunFacts {
   return (run as unknown as { owner: PluginRunOwner }).owner.facts;
+}
+
+/**
+ * Binds a run's inbox in process (a stream's or a steering controller's messages, see
+ * `RunInbox`) to the run, for `run.receive`: the steering plugin, which carries the controller,
+ * does it when the run starts. `inbox` is asked at each receive (the inbox is made on the first
+ * message sent). @internal
+ */
+export function bindInbox(run: PluginRun<unknown>, inbox: () => RunInbox | undefined): void {
+  (run as unknown as { owner: { inbox: () => RunInbox | undefined } }).owner.inbox = inbox;
 }
 
 /** What one plugin sees of the run (`PluginRun`). @internal */
@@ -189,6 +201,9 @@ export class PluginRunView implements PluginRun {
         }),
       );
     return this.owner.facts.addInput(contents, this.owner.stepNumber);
+  }
+  receive(topic: string, options?: ReceiveOptions): Promise<readonly unknown[]> {
+    return receiveMessages(this.owner, this.name, topic, options);
   }
   trip(trip: PluginTrip): never {
     const { guardrailName, phase, reason } = (trip ?? {}) as Partial<PluginTrip>;

@@ -39,6 +39,7 @@ import {
 } from './plugin-results.ts';
 import { type PluginRunFacts, PluginRunView, tripError } from './plugin-run-view.ts';
 import { fromStoredHandOff, toStoredHandOff } from './recorded-hand-off.ts';
+import type { RunInbox } from './run-messages.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
@@ -177,6 +178,15 @@ export class RunPlugins {
   handOff: HandOffDecision | undefined;
   /** The step being made, for the events plugins emit. */
   stepNumber = 0;
+  /**
+   * The run's inbox in process (a stream's or a steering controller's messages), bound by the
+   * steering plugin that carries it (`bindInbox`); `undefined`: nobody can send to the run.
+   */
+  inbox: (() => RunInbox | undefined) | undefined;
+  /** Hooks at a step boundary under way, not recorded: where `run.receive` may read. */
+  atBoundary = 0;
+  /** The run's receives, one after another: a durable run's reads are numbered operations. */
+  receiving: Promise<unknown> = Promise.resolve();
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
   private ended = false;
   private plugins: readonly AgentPlugin[];
@@ -427,6 +437,7 @@ export class RunPlugins {
     const indexes = this.hooks.endRun ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
+      this.atBoundary++;
       try {
         await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
           this.views[index] as PluginRun,
@@ -434,6 +445,8 @@ export class RunPlugins {
         );
       } catch (cause) {
         failed ??= this.error(index, 'endRun', cause);
+      } finally {
+        this.atBoundary--;
       }
     }
     return failed;
@@ -1242,8 +1255,17 @@ export class RunPlugins {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
     try {
-      if (record === undefined || plugin.recorded?.includes(hook) !== true)
-        return await this.untilAborted(body(), hook);
+      const recorded = plugin.recorded?.includes(hook) === true;
+      if (record === undefined || !recorded) {
+        // A recorded hook may not receive in process either: it could not in a durable run.
+        if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(), hook);
+        this.atBoundary++;
+        try {
+          return await this.untilAborted(body(), hook);
+        } finally {
+          this.atBoundary--;
+        }
+      }
       const view = this.views[index] as PluginRunView;
       const agents = this.facts.services?.handOffAgents;
       // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
@@ -1393,6 +1415,18 @@ export class RunPlugins {
 
 /** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
 const MAX_DENY_MESSAGE = 1_000;
+
+/**
+ * The hooks at a step boundary, where `run.receive` may read (not recorded): one at a time, in
+ * the same order on a replay. Not the tool hooks (a turn's calls run at once) nor the wrappers.
+ */
+const BOUNDARY_HOOKS: ReadonlySet<PluginHookName> = new Set<PluginHookName>([
+  'startRun',
+  'beforeModelCall',
+  'afterModelCall',
+  'checkAnswer',
+  'afterAnswer',
+]);
 
 /** Where in the run an abort during each hook outside the tool path falls. */
 const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {

@@ -25,6 +25,14 @@ export type HandOffAgents = {
  */
 export type RunServices = {
   readonly handOffAgents?: HandOffAgents | undefined;
+  /**
+   * The messages waiting on `topic` for the run executing now (a durable runner: its DBOS
+   * messages, read with `DBOS.recv` outside any step, which DBOS records so a replay gets the same
+   * ones), at most `max`, oldest first, as the runner holds them (checked by the caller, as
+   * hostile). Called at a step boundary of a top run only, one call at a time; answers `[]` at
+   * once when the runner knows nothing waits.
+   */
+  readonly receive?: ((topic: string, max: number) => Promise<readonly unknown[]>) | undefined;
 };
 
 /** How a recorded hook's hand-off stores its agent: the runner's key (see {@link HandOffAgents}). @internal */

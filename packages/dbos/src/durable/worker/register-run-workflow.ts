@@ -1,17 +1,13 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
+import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
 import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
-import {
-  createDurableSteering,
-  createSteerCheck,
-  type SteerCheck,
-  type SteerWatch,
-} from '../durable-steering.ts';
+import { createSteerCheck, type SteerCheck } from '../durable-steering.ts';
 import { isDurableRunEnding } from '../is-durable-run-ending.ts';
 import {
   createRunEventBuffer,
@@ -30,10 +26,9 @@ export type RunWorkflowContext = {
   prepared: ReadonlyMap<string, PreparedDurableAgent>;
   /** The event buffer of each run this worker executes (worker-run-events.ts). */
   buffers: Map<string, RunEventBuffer>;
-  /** Which runs' next step boundary reads their steering messages (durable-steering.ts). */
+  /** Which topics each run's next step boundary reads (durable-steering.ts). */
   steerChecks: Map<string, SteerCheck>;
   steerAnnouncements: SteerAnnouncements;
-  steerWatch: SteerWatch;
   /** The runs' subagents, as child workflows (durable-children.ts). */
   children: ReturnType<typeof createDurableChildren>;
   /** What the worker serves its runs' trees: the agents they hand off to (durable-hand-off-agents.ts). */
@@ -51,7 +46,6 @@ export function registerRunWorkflow({
   buffers,
   steerChecks,
   steerAnnouncements,
-  steerWatch,
   children,
   services,
 }: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
@@ -71,8 +65,7 @@ export function registerRunWorkflow({
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
-      const steerCheck = createSteerCheck();
-      steerChecks.set(runId, steerCheck);
+      steerChecks.set(runId, createSteerCheck());
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -94,9 +87,9 @@ export function registerRunWorkflow({
             ...(request.history === undefined ? {} : { history: request.history }),
             // The tree's budget; its spent total is rebuilt by the replayed model steps.
             ...(request.budget === undefined ? {} : { budget: request.budget }),
-            // runs.steer() from any process: DBOS messages, read at a boundary after a step that
-            // saw one waiting (durable-steering.ts).
-            steering: createDurableSteering(steerCheck, steerWatch),
+            // runs.steer() from any process: steering's messages arrive through the worker's
+            // receive service (`services.receive`, durable-run-messages.ts), as every plugin's do.
+            steering: createSteering(),
           },
           undefined,
           // Its subagents run as child workflows.
@@ -104,7 +97,8 @@ export function registerRunWorkflow({
           // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
           recordPluginHook,
           undefined,
-          // A hand-off goes to the worker's copy of the agent, stored by its key.
+          // A hand-off goes to the worker's copy of the agent, stored by its key; `run.receive`
+          // reads the run's DBOS messages.
           services,
         );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);

@@ -15,8 +15,9 @@ import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
 import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
 import { createDurableChildren } from '../durable-children.ts';
 import { createDurableHandOffAgents } from '../durable-hand-off-agents.ts';
+import { createDurableReceive } from '../durable-run-messages.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
-import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steering.ts';
+import { createSteerWatch, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
@@ -164,7 +165,6 @@ export async function startDurableWorkerWith(
   const steerChecks = new Map<string, SteerCheck>();
   const steerAnnouncements = createSteerAnnouncements({
     connectionString: databaseUrl,
-    topic: STEER_TOPIC,
     tracked: (runId) => steerChecks.has(runId),
     onAnnounced: onSteerAnnounced,
   });
@@ -229,6 +229,8 @@ export async function startDurableWorkerWith(
       registered: handoffAgents,
       make: (key, options) => makeAgent(key, options).agent,
     }),
+    // `run.receive(topic)` and steering: the run's DBOS messages (durable-run-messages.ts).
+    receive: createDurableReceive({ checks: steerChecks, watch: steerWatch }),
   };
   const children = createDurableChildren({
     agents: new Map(Object.entries(agents)),
@@ -269,7 +271,6 @@ export async function startDurableWorkerWith(
     buffers: events.buffers,
     steerChecks,
     steerAnnouncements,
-    steerWatch,
     children,
     services,
   });

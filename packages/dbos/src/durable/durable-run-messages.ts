@@ -1,0 +1,50 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { RunServices } from '@gemloop/core/internal';
+import type { SteerCheck, SteerWatch } from './durable-steering.ts';
+
+/**
+ * The receive service of the runner's runs (`RunServices.receive`, what `run.receive(topic)` of a
+ * plugin and core's steering plugin read): at a step boundary of a top run, the messages sent to
+ * the run on `topic` (`runs.send`, `runs.steer`), read with `DBOS.recv(topic, 0)` (no wait) until
+ * none is left or `max` were read, only when the run's check marks the topic due (see
+ * {@link SteerWatch}); otherwise `[]` with no statement. Each recv is an operation of the
+ * workflow, outside any step (DBOS refuses `recv` inside one): DBOS consumes the message and
+ * records what it returned in one transaction, and a replay (a worker taking the run over after
+ * a SIGKILL) gets the recorded value back instead of consuming again, so a message is received
+ * once, at the same boundary (https://docs.dbos.dev/typescript/tutorials/workflow-communication:
+ * "Each call to recv() waits for and consumes the next message"; @dbos-inc/dbos-sdk 5.3.0
+ * system_database.js `recv`: the UPDATE ... SET consumed and `recordOperationResultInternal`
+ * share a transaction, and a recorded result is returned first). The values are returned as
+ * DBOS holds them: core checks them as hostile (plain JSON, 256 KB) and reports what it drops.
+ * @internal
+ */
+export function createDurableReceive({
+  checks,
+  watch,
+}: {
+  checks: ReadonlyMap<string, SteerCheck>;
+  watch: SteerWatch;
+}): NonNullable<RunServices['receive']> {
+  return async (topic, max) => {
+    const runId = DBOS.workflowID;
+    const check = runId === undefined ? undefined : checks.get(runId);
+    // Outside a run of this worker (no workflow, or one that is not a run): nothing to read.
+    if (check === undefined || !DBOS.isInWorkflow()) return [];
+    if (check.topics.get(topic) === false) return [];
+    // Stays due when the read stops at its bound: the rest is read at the next boundary. A
+    // message announced from here on is looked at again by the next step.
+    check.topics.set(topic, false);
+    watch.reading(topic);
+    const received: unknown[] = [];
+    for (;;) {
+      if (received.length >= max) {
+        check.topics.set(topic, true);
+        break;
+      }
+      const next = await DBOS.recv<unknown>(topic, 0);
+      if (next === null || next === undefined) break;
+      received.push(next);
+    }
+    return received;
+  };
+}
