@@ -87,7 +87,12 @@ describe('GemloopError', () => {
 
 describe('an error copied property by property (as scrubSecrets copies one)', () => {
   it('reads its name without throwing while its code is not set yet, and by its code after', () => {
-    const error = new ApiCallError({ message: 'failed', url: 'https://x.test', method: 'm' });
+    const error = new ApiCallError({
+      message: 'failed',
+      url: 'https://x.test',
+      method: 'm',
+      isRetryable: false,
+    });
     const copy = new Error();
     Object.setPrototypeOf(copy, Object.getPrototypeOf(error));
     // V8 formats a lazy `stack` on its first definition, reading `name` before `code` is copied.

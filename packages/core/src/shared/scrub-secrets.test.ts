@@ -225,6 +225,7 @@ describe('scrubSecrets on a gemloop error whose cause quotes the key', () => {
       message: 'generateContent could not reach the host.',
       url: 'https://x.test',
       method: 'generateContent',
+      isRetryable: true,
       cause: new TypeError(`fetch failed; sent {"x-goog-api-key":"${key}"}`),
     });
     const scrubbed = scrubSecrets(error, [key]);
