@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * A gemloop error's `name` is made from its `code` (`agent-aborted` → `AgentAbortedError`,
- * `GemloopError.name`), because a minifier renames classes: with `new.target.name` an app's
- * browser bundle read `err.name === 'e'`. So every error class of every package must have a code
+ * A gemloop error's `name` is its class's, but made from its `code` (`agent-aborted` →
+ * `AgentAbortedError`, `GemloopError.name`) where a minifier renamed the class: with
+ * `new.target.name` alone an app's browser bundle read `err.name === 'e'`. So every error class of every package must have a code
  * that spells its class name, or a `get name()` of its own returning it.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

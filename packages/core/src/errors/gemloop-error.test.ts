@@ -82,6 +82,11 @@ describe('GemloopError', () => {
     expect(real.name).toBe('InvalidArgumentError');
     // A getter of the class, not an own field: `Object.keys` lists the error's data alone.
     expect(Object.keys(real)).not.toContain('name');
+    // A class of the user's keeps its own name, whatever its code says.
+    class PolicyFailure extends GemloopError {
+      override readonly code = 'brand-new';
+    }
+    expect(new PolicyFailure({ message: 'm' }).name).toBe('PolicyFailure');
   });
 });
 

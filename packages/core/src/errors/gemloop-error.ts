@@ -37,16 +37,21 @@ export class GemloopError extends Error {
   }
 
   /**
-   * The class's name, `AgentAbortedError` for the code `agent-aborted`: made from `code`, which
-   * every subclass sets, because a minifier renames classes (`new.target.name` read `e` in the
-   * browser bundle of an app). A subclass whose name is not its code's sets its own.
+   * The class's name: its constructor's (`CodedError` for a class of yours too), except where a
+   * minifier renamed the class (`e` in the browser bundle of an app), where it is made from `code`,
+   * which every subclass sets: `AgentAbortedError` for `agent-aborted`. A renamed class is a short
+   * name that does not end in `Error`; a class of ours whose name is not its code's sets its own.
    */
   override get name(): string {
     // Never throws: V8 reads `name` to format a lazy `stack`, also on a copy whose `code` is not
     // set yet (scrubSecrets copies an error's own properties one by one, `stack` first).
-    const code: unknown = this.code;
-    if (typeof code !== 'string') return 'GemloopError';
-    return `${code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
+    try {
+      const named: unknown = this.constructor.name;
+      if (typeof named === 'string' && (named.endsWith('Error') || named.length > 3)) return named;
+      return `${this.code.replace(/\b-?(.)/g, (_, letter: string) => letter.toUpperCase())}Error`;
+    } catch {
+      return 'GemloopError';
+    }
   }
 
   /** Whether `error` is a gemloop error, from any copy of the package. */
