@@ -9,32 +9,25 @@ import type { Tool } from '../wire/request.ts';
  * @internal
  */
 export function secretsOfTools(tools: unknown): string[] {
-  if (!Array.isArray(tools)) return NONE;
-  // Made on the first secret only, and the two keys read by name rather than from a list made per
-  // tool: every model call of every step runs this (about 150 instructions a streamed step,
-  // callgrind of the ABBA client, helper step-cpu2).
-  let secrets: string[] | undefined;
+  const secrets: string[] = [];
+  if (!Array.isArray(tools)) return secrets;
   for (const tool of tools as (Tool | null | undefined)[]) {
     if (typeof tool !== 'object' || tool === null) continue;
-    secrets = withSecret(secrets, tool.exaAiSearch?.apiKey);
-    secrets = withSecret(secrets, tool.parallelAiSearch?.apiKey);
+    // Read by name, not from a two-key list made per tool: every model call runs this (the list
+    // was about 150 instructions a streamed step, callgrind of the ABBA client, helper step-cpu2).
+    addSecret(secrets, tool.exaAiSearch?.apiKey);
+    addSecret(secrets, tool.parallelAiSearch?.apiKey);
     const servers = tool.mcpServers;
     if (!Array.isArray(servers)) continue;
     for (const server of servers) {
       const headers = server?.streamableHttpTransport?.headers;
       if (typeof headers !== 'object' || headers === null) continue;
-      for (const value of Object.values(headers)) secrets = withSecret(secrets, value);
+      for (const value of Object.values(headers)) addSecret(secrets, value);
     }
   }
-  return secrets ?? NONE;
+  return secrets;
 }
 
-/** No secret: shared, never written to (the caller only reads it). */
-const NONE: string[] = [];
-
-function withSecret(secrets: string[] | undefined, value: unknown): string[] | undefined {
-  if (typeof value !== 'string' || value === '') return secrets;
-  if (secrets === undefined) return [value];
-  secrets.push(value);
-  return secrets;
+function addSecret(secrets: string[], value: unknown): void {
+  if (typeof value === 'string' && value !== '') secrets.push(value);
 }
