@@ -104,7 +104,6 @@ export const platformOwners = {
   'load-zod-to-json-schema': 'tools',
   'import-otel-api': 'telemetry',
   'live-web-socket': 'live',
-  'api-call-error-of': 'errors',
 };
 
 /**

@@ -24,6 +24,7 @@ vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
 vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
 vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
 vi.mock('./budget/tree-budget-plugin.ts', track('the tree budget plugin'));
+vi.mock('./errors/api-call/create-api-call-error.ts', track("the API error's description"));
 
 const DEFERRED = [
   'the run loop',
@@ -41,6 +42,7 @@ const DEFERRED = [
   'the steering plugin',
   'the plugin seam',
   'the tree budget plugin',
+  "the API error's description",
 ];
 
 const closers: (() => Promise<void>)[] = [];
@@ -56,8 +58,10 @@ describe('importing @gemloop/core', () => {
   });
 
   it('loads each of them on first use, and the calls work', async () => {
-    const { createAgent, createChatSession, createGemini } = await import('./index.ts');
-    const { createFakeGemini, turn } = await import('@gemloop/testing');
+    const { AgentRunError, ApiCallError, createAgent, createChatSession, createGemini } =
+      await import('./index.ts');
+    type AgentRunError = InstanceType<typeof AgentRunError>;
+    const { createFakeGemini, googleError, turn } = await import('@gemloop/testing');
     const fake = createFakeGemini({
       script: () => turn.text('Hello.'),
       accessTokens: ['ya29.token-for-the-cold-import-test'],
@@ -111,6 +115,16 @@ describe('importing @gemloop/core', () => {
     });
     const answer = await vertex.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
     expect(answer.candidates?.[0]?.content?.parts?.[0]?.text).toBe('Hello.');
+    // Runs, streams, sends and calls that succeed never describe an API error: the first
+    // failed response loads what writes its message, and the error is as typed as ever.
+    expect(loaded.has("the API error's description")).toBe(false);
+    fake.failNext({ type: 'http-error', error: googleError(429, 'Resource has been exhausted.') });
+    const failure = await agent.run('Fail once').catch((error: unknown) => error);
+    expect(loaded.has("the API error's description")).toBe(true);
+    expect(AgentRunError.isInstance(failure)).toBe(true);
+    const apiError = (failure as AgentRunError).cause;
+    expect(ApiCallError.isInstance(apiError)).toBe(true);
+    expect(apiError).toMatchObject({ status: 429, googleStatus: 'RESOURCE_EXHAUSTED' });
     await agent.close();
     await cached.close();
 

@@ -168,6 +168,17 @@ describe('the static import graph of @gemloop/core', () => {
       expect(onFirstUse.some((path) => path.endsWith(feature))).toBe(true);
   });
 
+  // Each ES module costs a Node process about 25 KB of RSS and its share of the cold import
+  // (bench/RESULTS.md, "Modules the long stream loads"): the root's static graph is a ceiling
+  // that only goes down. A module that only some option, error or call needs is imported where
+  // it is used, with import(); one every `import '@gemloop/core'` needs raises this with a reason.
+  it('reaches at most 168 modules, all its own', async () => {
+    const loaded = await modulesLoadedByImport('index.ts');
+    const own = loaded.filter((path) => path.startsWith('packages/core/src/'));
+    expect(own.length).toBeLessThanOrEqual(168);
+    expect(loaded.length - own.length).toBe(0);
+  });
+
   it('loads the steering plugin only when a stream is steered, never at import', async () => {
     const loaded = await modulesLoadedByImport('index.ts');
     const unwanted = ['steering/steering-plugin.ts', 'agent/plugins/plugin-engine.ts'];

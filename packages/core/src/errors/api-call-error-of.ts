@@ -1,7 +1,42 @@
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { LoadOnce } from '../shared/load-once.ts';
+import type { CreateApiCallErrorOptions } from './api-call/create-api-call-error.ts';
+import { ApiCallError } from './api-call-error.ts';
+
+// What writes an API error's message (the Google error body read, the advice for each status, the
+// retry delays, HTML bodies as text: six modules, 6.8 KB minified) only an error needs: imported
+// on the first failed response, on every runtime. A streamed or unary run that succeeds loads none
+// of it (on Node each ES module costs the process about 25 KB of RSS; bench/RESULTS.md, "Modules
+// the long stream loads"); in a browser bundle it is a chunk of its own.
+const errors = new LoadOnce(() => import('./api-call/create-api-call-error.ts'));
+
+// The statuses a retry can fix (create-api-call-error.ts's RETRYABLE_STATUSES), for the error
+// made when that module cannot be loaded.
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+
 /**
- * The `ApiCallError` of a failed Gemini response (`createApiCallError`), on Node built at once and
- * in the portable build once its module arrived: the code that writes the message, only an error
- * needs, is a chunk of its own there (`#platform/api-call-error-of`). Callers await the result.
+ * The `ApiCallError` of a failed Gemini response (`createApiCallError`): built now once the error
+ * module is loaded, else once its import (started here) arrives; callers await the result. Should
+ * the import fail (a page that lost its network), the error says so and keeps the status, its
+ * retryability and the URL; the body, which could hold what the server echoed, is left out.
  * @internal
  */
-export { apiCallErrorOf } from '#platform/api-call-error-of';
+export function apiCallErrorOf(
+  options: CreateApiCallErrorOptions,
+): ApiCallError | Promise<ApiCallError> {
+  const loaded = errors.value;
+  if (loaded !== undefined) return loaded.createApiCallError(options);
+  return errors.load().then(
+    (module) => module.createApiCallError(options),
+    (cause: unknown) =>
+      new ApiCallError({
+        message: `${options.method} failed${options.status === undefined ? '' : ` with status ${options.status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
+        url: options.url,
+        method: options.method,
+        status: options.status,
+        isRetryable: options.status !== undefined && RETRYABLE.has(options.status),
+        attempt: options.attempt,
+        cause,
+      }),
+  );
+}

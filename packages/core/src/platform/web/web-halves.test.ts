@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z3 from 'zod/v3';
-import { createApiCallError } from '../../errors/api-call/create-api-call-error.ts';
-import { ApiCallError } from '../../errors/api-call-error.ts';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import type { Transport } from '../../http/transport/transport.ts';
-import { apiCallErrorOf } from './api-call-error-of.ts';
 import { createAdcTokenFunction } from './create-adc-token-function.ts';
 import { loadWebSocket } from './live-web-socket.ts';
 import { importCfworker, loadCfworker } from './load-cfworker.ts';
@@ -58,33 +55,6 @@ describe('the browser halves of #platform', () => {
       properties: { a: { type: 'string' } },
       required: ['a'],
     });
-  });
-
-  it('api-call-error-of: the described ApiCallError, by import() on the first failure, then at once', async () => {
-    const options = {
-      url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
-      method: 'generateContent',
-      status: 429,
-      body: JSON.stringify({
-        error: { code: 429, message: 'Resource has been exhausted.', status: 'RESOURCE_EXHAUSTED' },
-      }),
-      attempt: 1,
-    };
-    const first = apiCallErrorOf(options);
-    expect(first).toBeInstanceOf(Promise);
-    const error = await first;
-    expect(ApiCallError.isInstance(error)).toBe(true);
-    // The same error the Node build makes at once: message, status, retryability.
-    const node = createApiCallError(options);
-    expect(error.message).toBe(node.message);
-    expect(error).toMatchObject({
-      status: 429,
-      isRetryable: true,
-      googleStatus: 'RESOURCE_EXHAUSTED',
-    });
-    const later = apiCallErrorOf(options);
-    expect(later).not.toBeInstanceOf(Promise);
-    expect((later as ApiCallError).message).toBe(node.message);
   });
 
   it('live-web-socket: the platform WebSocket, or a clear refusal where there is none', async () => {

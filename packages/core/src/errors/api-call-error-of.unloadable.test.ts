@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiCallError } from '../../errors/api-call-error.ts';
+import { ApiCallError } from './api-call-error.ts';
 import { apiCallErrorOf } from './api-call-error-of.ts';
 
 // The chunk that describes API errors cannot be loaded (a page that lost its network between the
 // request and its failure). Its own module graph: vitest.config.ts, CORE_ISOLATED.
-vi.mock('../../errors/api-call/create-api-call-error.ts', () => {
+vi.mock('./api-call/create-api-call-error.ts', () => {
   throw new TypeError('Failed to fetch dynamically imported module');
 });
 
-describe('the portable apiCallErrorOf when the description cannot be loaded', () => {
+describe('apiCallErrorOf when the description cannot be loaded', () => {
   it('still gives an ApiCallError with the status, retryability and URL, never the body', async () => {
     const url =
       'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
