@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countDataFields, listDataFields } from './part-fields.ts';
+import { countDataFields, hasDataField, listDataFields } from './part-fields.ts';
 
 const names = [
   'text',
@@ -27,6 +27,8 @@ describe('countDataFields', () => {
       const part = { [name]: name === 'text' ? '' : {}, thoughtSignature: 'c2ln' };
       expect(listDataFields(part), name).toEqual([name]);
       expect(countDataFields(part), name).toBe(1);
+      expect(hasDataField(part), name).toBe(true);
+      expect(hasDataField({ [name]: null, thought: true }), name).toBe(false);
     }
     const everything = Object.fromEntries(names.map((name) => [name, {}]));
     expect(countDataFields(everything)).toBe(listDataFields(everything).length);
@@ -42,6 +44,28 @@ describe('countDataFields', () => {
       videoMetadata: {},
     };
     expect(countDataFields(part)).toBe(0);
+    expect(hasDataField(part)).toBe(false);
     expect(listDataFields(part)).toEqual([]);
+  });
+});
+
+describe('hasDataField', () => {
+  it('agrees with countDataFields > 0 on every subset of the names with null and undefined beside', () => {
+    // Seeded: each part sets a random few of the names to data, null or undefined.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed;
+    };
+    for (let index = 0; index < 5_000; index++) {
+      const part: Record<string, unknown> = { thoughtSignature: 'c2ln' };
+      for (const name of names) {
+        const roll = next() % 40;
+        if (roll === 0) part[name] = name === 'text' ? '' : {};
+        else if (roll === 1) part[name] = null;
+        else if (roll === 2) part[name] = undefined;
+      }
+      expect(hasDataField(part), JSON.stringify(part)).toBe(countDataFields(part) > 0);
+    }
   });
 });

@@ -103,6 +103,18 @@ export function countDataFields(part: JsonObject): number {
   );
 }
 
+/**
+ * Whether a part sets any `data` oneof member: `countDataFields(part) > 0`, without counting for
+ * a text or a function call part (what a model answers with). A model step keeps each part of its
+ * answer by this test (create-step.ts); counting all 17 names there was about 2,100 instructions
+ * a streamed step, the loads megamorphic over the parts' shapes (callgrind of the ABBA client,
+ * helper step-cpu2).
+ * @internal
+ */
+export function hasDataField(part: JsonObject): boolean {
+  return part['text'] != null || part['functionCall'] != null || countDataFields(part) > 0;
+}
+
 function isSet(value: unknown): number {
   return value === undefined || value === null ? 0 : 1;
 }

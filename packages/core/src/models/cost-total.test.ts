@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Cost, unknownCost, zeroCost } from './cost.ts';
 import { CostTotal, costExceeds } from './cost-total.ts';
-import { dollarsToPicos } from './usd.ts';
+import { dollarsToPicos, toPicos } from './usd.ts';
 
 const cost = (parts: Partial<Omit<Cost, 'currency'>>): Cost => ({ ...zeroCost(), ...parts });
-const picos = (dollars: string) => dollarsToPicos(dollars) as bigint;
+// In the canonical form a sum has: a number while a safe integer, a bigint past it (usd.ts).
+const picos = (dollars: string) => toPicos(dollarsToPicos(dollars) as bigint);
 
 describe('CostTotal', () => {
   it('starts at zero and adds costs exactly, part by part', () => {
@@ -28,11 +29,11 @@ describe('CostTotal', () => {
     total.addPriced(cost({ total: '0.25', thinking: '0.25' }));
     expect(total.total).toEqual(cost({ total: '0.75', input: '0.5', thinking: '0.25' }));
     expect(total.priced).toEqual({
-      total: picos('0.75'),
-      input: picos('0.5'),
-      cachedInput: 0n,
-      output: 0n,
-      thinking: picos('0.25'),
+      total: 750_000_000_000,
+      input: 500_000_000_000,
+      cachedInput: 0,
+      output: 0,
+      thinking: 250_000_000_000,
     });
   });
 
@@ -110,6 +111,62 @@ describe('CostTotal', () => {
     expect(total.total.total).toBe('15000000.000000005');
     expect(total.exceeds('15000000.000000004')).toBe(true);
     expect(total.exceeds('15000000.000000005')).toBe(false);
+  });
+});
+
+describe('CostTotal across 2^53 pico-dollars (sums in numbers, then in bigints)', () => {
+  const step = (total: number | bigint) => ({
+    total,
+    input: total,
+    cachedInput: 0,
+    output: 0,
+    thinking: 0,
+  });
+
+  it('sums 100,000 steps to the pico-dollar where dollars in doubles drift', () => {
+    const total = new CostTotal();
+    let floatDollars = 0;
+    // 0.000123456789 dollars a step (123,456,789 pico-dollars), written as a model step's cost.
+    for (let index = 0; index < 100_000; index++) {
+      total.addPriced(step(123_456_789));
+      floatDollars += 0.000123456789;
+    }
+    expect(total.total.total).toBe('12.3456789');
+    expect(String(floatDollars)).not.toBe('12.3456789');
+    expect(total.exceeds('12.3456789')).toBe(false);
+    expect(total.exceeds('12.345678899999')).toBe(true);
+  });
+
+  it('goes on exactly from the last safe pico-dollar into bigints, and compares budgets on both sides', () => {
+    const total = new CostTotal();
+    const max = Number.MAX_SAFE_INTEGER;
+    total.addPriced(step(max - 2));
+    expect(total.priced).toEqual(step(max - 2));
+    expect(total.exceeds('9007.199254740989')).toBe(false);
+    expect(total.exceeds('9007.199254740988')).toBe(true);
+    total.addPriced(step(1));
+    total.addPriced(step(1));
+    expect((total.priced as { total: unknown }).total).toBe(max);
+    expect(total.total.total).toBe('9007.199254740991');
+    // One more pico-dollar: 2^53 is a double, but the sum is kept a bigint from here on.
+    total.addPriced(step(1));
+    expect((total.priced as { total: unknown }).total).toBe(2n ** 53n);
+    for (let index = 0; index < 1_000; index++) total.addPriced(step(1));
+    expect(total.total.total).toBe('9007.199254741992');
+    expect(total.total.input).toBe('9007.199254741992');
+    expect(total.exceeds('9007.199254741991')).toBe(true);
+    expect(total.exceeds('9007.199254741992')).toBe(false);
+    // A written cost parsed back adds to the bigint sum as well.
+    total.add({ ...zeroCost(), total: '0.000000000008', input: '0.000000000008' });
+    expect(total.total.total).toBe('9007.199254742');
+  });
+
+  it('adds written dollars past 2^53 exactly (a chat session or a tree budget carried over)', () => {
+    const total = new CostTotal(cost({ total: '9007.199254740991', input: '9007.199254740991' }));
+    total.add(cost({ total: '0.000000000001', output: '0.000000000001' }));
+    expect(total.total).toEqual(
+      cost({ total: '9007.199254740992', input: '9007.199254740991', output: '0.000000000001' }),
+    );
   });
 });
 

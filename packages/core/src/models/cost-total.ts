@@ -1,8 +1,16 @@
 import { COST_PARTS, type Cost, unknownCost, unreadableAmount } from './cost.ts';
-import { type CostPicos, dollarsToPicos, picosToDollars } from './usd.ts';
+import {
+  addPicos,
+  type CostPicos,
+  dollarsToPicos,
+  type Picos,
+  picosToDollars,
+  toPicos,
+} from './usd.ts';
+import { isPicos } from './write-cost.ts';
 
 /** The five amounts of a {@link Cost}, in pico-dollars (a running sum). */
-type Picos = { -readonly [Key in keyof CostPicos]: CostPicos[Key] };
+type PicosSum = { -readonly [Key in keyof CostPicos]: CostPicos[Key] };
 
 /**
  * A running total of costs that several runs can share: a chat session keeps one across turns,
@@ -14,14 +22,14 @@ export class CostTotal {
   // Kept in pico-dollars and written out as dollars only when read: a run adds every step's cost
   // but reads the total only for a stop condition or at its end. Adding decimal strings
   // (addCosts) per step was 2-3% of the bench's CPU per step (issue lean, --cpu-prof of seq5).
-  #picos: Picos | undefined;
+  #picos: PicosSum | undefined;
   /** The first unknown cost added (the total is that from then on). */
   #unknown: Cost | undefined;
   #written: Cost | undefined;
 
   constructor(start?: Cost) {
     if (start === undefined)
-      this.#picos = { total: 0n, input: 0n, cachedInput: 0n, output: 0n, thinking: 0n };
+      this.#picos = { total: 0, input: 0, cachedInput: 0, output: 0, thinking: 0 };
     else this.#set(start);
   }
 
@@ -37,12 +45,7 @@ export class CostTotal {
       this.#set(unreadableCost(cost));
       return;
     }
-    const sum = this.#picos;
-    sum.total += picos.total;
-    sum.input += picos.input;
-    sum.cachedInput += picos.cachedInput;
-    sum.output += picos.output;
-    sum.thinking += picos.thinking;
+    addInto(this.#picos, picos);
     this.#written = undefined;
   }
 
@@ -54,17 +57,12 @@ export class CostTotal {
    */
   addPriced(priced: CostPicos | Cost): void {
     if (this.#picos === undefined) return;
-    if (typeof priced.total !== 'bigint') {
-      this.add(priced as Cost);
+    if (!isPicos(priced)) {
+      this.add(priced);
       return;
     }
-    const picos = priced as CostPicos;
-    const sum = this.#picos;
-    sum.total += picos.total;
-    sum.input += picos.input;
-    sum.cachedInput += picos.cachedInput;
-    sum.output += picos.output;
-    sum.thinking += picos.thinking;
+    const picos = priced;
+    addInto(this.#picos, picos);
     this.#written = undefined;
   }
 
@@ -124,18 +122,28 @@ export class CostTotal {
   }
 }
 
+/** Adds `picos` to `sum`, part by part, exactly (see `addPicos`). */
+function addInto(sum: PicosSum, picos: CostPicos): void {
+  sum.total = addPicos(sum.total, picos.total);
+  sum.input = addPicos(sum.input, picos.input);
+  sum.cachedInput = addPicos(sum.cachedInput, picos.cachedInput);
+  sum.output = addPicos(sum.output, picos.output);
+  sum.thinking = addPicos(sum.thinking, picos.thinking);
+}
+
 /**
  * As `addCosts` reads an amount: missing is 0, unreadable `undefined` (the total becomes unknown:
  * counted as 0 it would be silently wrong).
  */
-function picosOf(dollars: string | null | undefined): bigint | undefined {
+function picosOf(dollars: string | null | undefined): Picos | undefined {
   // The parts a step without cache or thinking has: no regex, no BigInt parse.
-  if (dollars === null || dollars === undefined || dollars === '0') return 0n;
-  return dollarsToPicos(dollars);
+  if (dollars === null || dollars === undefined || dollars === '0') return 0;
+  const picos = dollarsToPicos(dollars);
+  return picos === undefined ? undefined : toPicos(picos);
 }
 
 /** A known cost's five amounts in pico-dollars, or `undefined` when one is not dollars. */
-function readPicos(cost: Cost): Picos | undefined {
+function readPicos(cost: Cost): PicosSum | undefined {
   const total = picosOf(cost.total);
   const input = picosOf(cost.input);
   const cachedInput = picosOf(cost.cachedInput);

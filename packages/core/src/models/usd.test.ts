@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { dollarsToPicos, picosPerToken, picosToDollars } from './usd.ts';
+import {
+  addPicos,
+  dollarsToPicos,
+  picosPerToken,
+  picosToDollars,
+  timesPicos,
+  toPicos,
+} from './usd.ts';
 
 describe('picosPerToken', () => {
   it('turns dollars per million tokens into exact pico-dollars per token', () => {
@@ -118,5 +125,63 @@ describe('picosToDollars', () => {
     ]) {
       expect(dollarsToPicos(picosToDollars(picos))).toBe(picos);
     }
+  });
+});
+
+describe('Picos: numbers below 2^53, bigints past it, exact either way', () => {
+  const max = Number.MAX_SAFE_INTEGER;
+  const maxBig = BigInt(max);
+
+  it('keeps the canonical form: a number exactly while it is a safe integer', () => {
+    expect(toPicos(0n)).toBe(0);
+    expect(toPicos(maxBig)).toBe(max);
+    expect(toPicos(maxBig + 1n)).toBe(maxBig + 1n);
+    expect(addPicos(max - 1, 1)).toBe(max);
+    // 2^53 is a double too, but 2^53 + 1 is not: the sum leaves the numbers at 2^53.
+    expect(addPicos(max, 1)).toBe(maxBig + 1n);
+    expect(addPicos(max, 2)).toBe(maxBig + 2n);
+    expect(addPicos(max, max)).toBe(2n * maxBig);
+    // A bigint operand small enough comes back a number (a test's or a caller's `1n`).
+    expect(addPicos(1n, 2)).toBe(3);
+    expect(addPicos(maxBig + 1n, -2n)).toBe(max - 1);
+    expect(timesPicos(3, 1_000_000)).toBe(3_000_000);
+    expect(timesPicos(0, maxBig + 5n)).toBe(0);
+    expect(timesPicos(2 ** 26, 2 ** 27 - 1)).toBe(2 ** 53 - 2 ** 26);
+    expect(timesPicos(2 ** 26, 2 ** 27)).toBe(2n ** 53n);
+    expect(timesPicos(max, 3)).toBe(maxBig * 3n);
+    expect(timesPicos(2, maxBig + 1n)).toBe(2n * (maxBig + 1n));
+  });
+
+  it('adds and multiplies as bigint arithmetic does on both sides of 2^53 (seeded)', () => {
+    let seed = 0x9e3779b9n;
+    const next = (): bigint => {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+      return seed;
+    };
+    for (let index = 0; index < 20_000; index++) {
+      // Operands spread over magnitudes, most near the boundary where a double would round.
+      const near = index % 2 === 0;
+      const a = near ? maxBig - (next() % 2_000_000n) : next() % (maxBig + 1n);
+      const b = near ? next() % 4_000_000n : next() % 10n ** ((next() % 17n) + 1n);
+      const sum = addPicos(toPicos(a), toPicos(b));
+      if (BigInt(sum) !== a + b || sum !== toPicos(a + b))
+        expect({ a, b, sum }).toEqual({ a, b, sum: toPicos(a + b) });
+      const tokens = Number(next() % 3_000_000n);
+      const rate = next() % (near ? 100_000_000_000n : 1_000_000_000n);
+      const product = timesPicos(tokens, toPicos(rate));
+      if (product !== toPicos(BigInt(tokens) * rate))
+        expect({ tokens, rate, product }).toEqual({
+          tokens,
+          rate,
+          product: toPicos(BigInt(tokens) * rate),
+        });
+    }
+  });
+
+  it('writes a number and the same bigint alike', () => {
+    for (const picos of [0, 1, 999, 1_500_000_000_000, 125_000_000, max]) {
+      expect(picosToDollars(picos)).toBe(picosToDollars(BigInt(picos)));
+    }
+    expect(picosToDollars(max)).toBe('9007.199254740991');
   });
 });

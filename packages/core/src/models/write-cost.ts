@@ -20,5 +20,6 @@ export function writeCost(priced: CostPicos | Cost): Cost {
 
 /** Whether a priced cost is a known one in pico-dollars (a {@link Cost} has strings or nulls). @internal */
 export function isPicos(priced: CostPicos | Cost): priced is CostPicos {
-  return typeof priced.total === 'bigint';
+  const total = priced.total;
+  return typeof total === 'number' || typeof total === 'bigint';
 }

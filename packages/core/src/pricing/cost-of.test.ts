@@ -199,6 +199,47 @@ describe('picosToDollars', () => {
   });
 });
 
+describe('costPicosOf past 2^53 pico-dollars', () => {
+  it('prices in numbers while a product is a safe integer and in bigints past it, exactly', () => {
+    // gemini-2.5-flash: 300,000 pico-dollars an input token, 2,500,000 an output one.
+    const small = costPicosOf(
+      { promptTokenCount: 1_000, candidatesTokenCount: 10 },
+      'gemini-2.5-flash',
+    );
+    expect(small).toEqual({
+      total: 325_000_000,
+      input: 300_000_000,
+      cachedInput: 0,
+      output: 25_000_000,
+      thinking: 0,
+    });
+    // Hostile (or a fleet's summed) counts: 2^40 input tokens are 3.3e17 pico-dollars.
+    const tokens = 2 ** 40;
+    const huge = costPicosOf(
+      { promptTokenCount: tokens, candidatesTokenCount: 3, thoughtsTokenCount: tokens },
+      'gemini-2.5-flash',
+    );
+    const input = BigInt(tokens) * 300_000n;
+    const thinking = BigInt(tokens) * 2_500_000n;
+    expect(huge).toEqual({
+      total: input + 7_500_000n + thinking,
+      input,
+      cachedInput: 0,
+      output: 7_500_000,
+      thinking,
+    });
+    expect(writeCost(huge)).toEqual({
+      currency: 'USD',
+      // 2^40 = 1,099,511,627,776 tokens at $0.30 and $2.50 per 1M, and 3 at $2.50.
+      total: '3078632.5577803',
+      input: '329853.4883328',
+      cachedInput: '0',
+      output: '0.0000075',
+      thinking: '2748779.06944',
+    });
+  });
+});
+
 describe('CostTotal.addPriced', () => {
   it('sums pico-dollars as add sums the dollars they are written as', () => {
     const usage = { promptTokenCount: 1_234, candidatesTokenCount: 56, thoughtsTokenCount: 7 };

@@ -7,7 +7,15 @@ import {
   type TokenPrices,
 } from '../models/model-prices.ts';
 import type { CostUsage } from '../models/pricer.ts';
-import { type CostPicos, picosPerToken, type UsdPerMillion } from '../models/usd.ts';
+import {
+  addPicos,
+  type CostPicos,
+  type Picos,
+  picosPerToken,
+  timesPicos,
+  toPicos,
+  type UsdPerMillion,
+} from '../models/usd.ts';
 import { writeCost } from '../models/write-cost.ts';
 import type { ModalityTokenCount } from '../wire/response.ts';
 import { knownPrices } from './known-prices.ts';
@@ -112,17 +120,21 @@ export function costPicosOf(
     const cachedAudioRate = audioApart
       ? rate(rates.cachedAudioInput, cachedAudio, 'cached audio input')
       : cachedRate;
-    const uncached = BigInt(prompt + toolPrompt - cached);
+    // In numbers while they are safe integers, in bigints past 2^53, exactly (see `Picos`).
+    const uncached = prompt + toolPrompt - cached;
     const inputPicos = audioApart
-      ? (uncached - BigInt(uncachedAudio)) * input + BigInt(uncachedAudio) * audioRate
-      : uncached * input;
+      ? addPicos(timesPicos(uncached - uncachedAudio, input), timesPicos(uncachedAudio, audioRate))
+      : timesPicos(uncached, input);
     const cachedPicos = audioApart
-      ? BigInt(cached - cachedAudio) * cachedRate + BigInt(cachedAudio) * cachedAudioRate
-      : BigInt(cached) * cachedRate;
-    const outputPicos = BigInt(candidates) * output;
-    const thinkingPicos = BigInt(thoughts) * output;
+      ? addPicos(
+          timesPicos(cached - cachedAudio, cachedRate),
+          timesPicos(cachedAudio, cachedAudioRate),
+        )
+      : timesPicos(cached, cachedRate);
+    const outputPicos = timesPicos(candidates, output);
+    const thinkingPicos = timesPicos(thoughts, output);
     return {
-      total: inputPicos + cachedPicos + outputPicos + thinkingPicos,
+      total: addPicos(addPicos(inputPicos, cachedPicos), addPicos(outputPicos, thinkingPicos)),
       input: inputPicos,
       cachedInput: cachedPicos,
       output: outputPicos,
@@ -148,11 +160,11 @@ export function costPicosOf(
 
 /** Nothing used, nothing spent (shared: never written to). */
 const ZERO_PICOS: CostPicos = Object.freeze({
-  total: 0n,
-  input: 0n,
-  cachedInput: 0n,
-  output: 0n,
-  thinking: 0n,
+  total: 0,
+  input: 0,
+  cachedInput: 0,
+  output: 0,
+  thinking: 0,
 });
 
 class UnknownRate extends Error {
@@ -164,10 +176,10 @@ class UnknownRate extends Error {
 }
 
 /** A rate that matters only when `tokens` were used: unknown then is an unknown cost. */
-function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): bigint {
+function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): Picos {
   if (price === undefined || price === null) {
     if (tokens > 0) throw new UnknownRate(kind);
-    return 0n;
+    return 0;
   }
   return ratePicos(price, kind);
 }
@@ -177,13 +189,13 @@ function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): 
  * step of every run prices its call with the same ones. Bounded: a `prices` function that makes
  * up new prices each call stops being remembered past the limit, and is parsed each time.
  */
-const parsedPrices = new Map<UsdPerMillion, bigint>();
+const parsedPrices = new Map<UsdPerMillion, Picos>();
 const MAX_PARSED_PRICES = 1024;
 
-function ratePicos(price: UsdPerMillion, kind: string): bigint {
+function ratePicos(price: UsdPerMillion, kind: string): Picos {
   let picos = parsedPrices.get(price);
   if (picos === undefined) {
-    picos = picosPerToken(price, kind);
+    picos = toPicos(picosPerToken(price, kind));
     if (parsedPrices.size < MAX_PARSED_PRICES) parsedPrices.set(price, picos);
   }
   return picos;

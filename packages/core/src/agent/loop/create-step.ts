@@ -1,4 +1,4 @@
-import { countDataFields, isSignatureOnlyPart } from '../../history/part-fields.ts';
+import { hasDataField, isSignatureOnlyPart } from '../../history/part-fields.ts';
 import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
@@ -113,11 +113,7 @@ function withData(parts: readonly Part[]): Part[] {
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as Part;
     const record = part as unknown as Record<string, unknown>;
-    if (
-      countDataFields(record) > 0 ||
-      record['videoMetadata'] != null ||
-      isSignatureOnlyPart(record)
-    ) {
+    if (hasDataField(record) || record['videoMetadata'] != null || isSignatureOnlyPart(record)) {
       kept?.push(part);
       continue;
     }

@@ -2,6 +2,7 @@ import type { Cost } from '../../models/cost.ts';
 import { unknownCost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import { dollarsToPicos, picosToDollars } from '../../models/usd.ts';
+import { isPicos } from '../../models/write-cost.ts';
 import type { AgentRunState, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
 import { ChildSpend } from './child-spend.ts';
@@ -216,8 +217,8 @@ class TeeCostTotal extends CostTotal {
   }
   override addPriced(priced: Parameters<CostTotal['addPriced']>[0]): void {
     // A written Cost comes back through `add` above (CostTotal.addPriced), teed there.
-    if (typeof priced.total !== 'bigint') {
-      this.add(priced as Cost);
+    if (!isPicos(priced)) {
+      this.add(priced);
       return;
     }
     super.addPriced(priced);
