@@ -45,6 +45,10 @@ describe('agent.close', () => {
     const log: string[] = [];
     let sharedCalls = 0;
     let releaseSlow: () => void = () => {};
+    let slowStarted: () => void = () => {};
+    const slowStarting = new Promise<void>((resolve) => {
+      slowStarted = resolve;
+    });
     const shared = async (): Promise<void> => {
       sharedCalls++;
     };
@@ -57,6 +61,7 @@ describe('agent.close', () => {
             log.push('close slow');
             resolve();
           };
+          slowStarted();
         }),
     });
     const a = closingTool('a', log);
@@ -77,8 +82,10 @@ describe('agent.close', () => {
     const closing = agent.close().then(() => {
       closed = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // Every close has started; the agent still waits for the slow one.
+    // The slow close starts after the others (tool order): once it has, every close has started,
+    // and the agent still waits for the slow one (no fixed sleep: a loaded machine is slower).
+    await slowStarting;
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(a.calls.count).toBe(1);
     expect(sharedCalls).toBe(1);
     expect(closed).toBe(false);
