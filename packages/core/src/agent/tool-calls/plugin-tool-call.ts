@@ -1,10 +1,19 @@
+import type { FunctionTool } from '../../tools/tool.ts';
 import { handOffName } from '../hand-off-target.ts';
-import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import type {
+  PluginStop,
+  PluginToolDecision,
+  RunPlugins,
+  ToolCheck,
+} from '../plugins/run-plugins.ts';
 import { decideParsed, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
+
+/** What the tool path gives: the outcome or the call cleared, a promise only when a hook made one. */
+type Decided = ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall>;
 
 /**
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
@@ -12,21 +21,23 @@ import { startToolCall } from './start-tool-call.ts';
  * `ask` for a person's approval; a trip), then the decision every call gets (the tool, its schema,
  * the plugins' `checkToolCall`, the tool guardrails' among them, approval) on the arguments the
  * plugins left. A hook that fails makes a `hook-failed` outcome carrying its `PluginError`: the
- * turn is answered, then the run ends with it. @internal
+ * turn is answered, then the run ends with it. Never throws; a promise only when a hook (or the
+ * approval hook) returned one, so a call whose hooks are synchronous is decided without a
+ * microtask, as a call without plugins is. @internal
  */
-export async function decideWithPlugins<Output>(
+export function decideWithPlugins<Output>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
-): Promise<ExecuteOutcome | ReadyToolCall> {
+): Decided {
   const { call, signal } = options;
   if (signal.aborted) return { type: 'aborted', args: undefined };
   if (plugins.stop !== undefined)
     return { type: 'denied', message: notRunMessage(plugins.stop), args: undefined };
   if (plugins.hooks.beforeToolCall === undefined) return decideChecked(options, plugins, undefined);
   const args = rawArgsOf(call);
-  let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
+  let decision: ReturnType<RunPlugins['beforeToolCall']>;
   try {
-    decision = await plugins.beforeToolCall({
+    decision = plugins.beforeToolCall({
       toolName: call.name,
       toolCallId: options.toolCallId,
       stepNumber: options.stepNumber,
@@ -36,12 +47,28 @@ export async function decideWithPlugins<Output>(
   } catch (error) {
     return hookFailed(error, undefined);
   }
+  if (decision instanceof Promise)
+    return decision.then(
+      (settled) => decideBefore(options, plugins, args, settled),
+      (error: unknown) => hookFailed(error, undefined),
+    );
+  return decideBefore(options, plugins, args, decision);
+}
+
+/** The decision after the `beforeToolCall` chain's (`decision`). */
+function decideBefore<Output>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+  args: Record<string, unknown>,
+  decision: PluginToolDecision | undefined,
+): Decided {
   if (decision === undefined) return decideChecked(options, plugins, undefined);
   if (decision.type === 'result') return { type: 'value', value: decision.result, args };
   if (decision.type === 'deny') return { type: 'denied', message: decision.message, args };
   // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
   // model's call as it came; only the tool sees these. An `ask` goes the same way, then to the
   // approval hook as a call that needs an explicit approve.
+  const { call } = options;
   const changed =
     decision.args === undefined ? options : { ...options, call: { ...call, args: decision.args } };
   return decideChecked(changed, plugins, decision.type === 'ask' ? decision.askedBy : undefined);
@@ -53,11 +80,11 @@ export async function decideWithPlugins<Output>(
  * or `checkToolCall`, the first), which sends the call to the approval hook as one that needs an
  * explicit approve.
  */
-async function decideChecked<Output>(
+function decideChecked<Output>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
   askedBy: string | undefined,
-): Promise<ExecuteOutcome | ReadyToolCall> {
+): Decided {
   if (plugins.hooks.checkToolCall === undefined && askedBy === undefined)
     return decideToolCall(options);
   const { config, call } = options;
@@ -67,50 +94,76 @@ async function decideChecked<Output>(
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
   const input = parsed.value;
-  let asked = askedBy;
-  if (plugins.hooks.checkToolCall !== undefined) {
-    let checked: Awaited<ReturnType<RunPlugins['checkToolCall']>>;
-    try {
-      checked = await plugins.checkToolCall({
-        toolName: call.name,
-        toolCallId: options.toolCallId,
-        stepNumber: options.stepNumber,
-        callIndex: options.callIndex,
-        args: rawArgsOf(call),
-        input,
-      });
-    } catch (error) {
-      return hookFailed(error, input);
-    }
-    if (checked?.type === 'deny') return { type: 'denied', message: checked.message, args: input };
-    asked ??= checked?.askedBy;
+  if (plugins.hooks.checkToolCall === undefined) return decideParsed(options, tool, input, askedBy);
+  let checked: ReturnType<RunPlugins['checkToolCall']>;
+  try {
+    checked = plugins.checkToolCall({
+      toolName: call.name,
+      toolCallId: options.toolCallId,
+      stepNumber: options.stepNumber,
+      callIndex: options.callIndex,
+      args: rawArgsOf(call),
+      input,
+    });
+  } catch (error) {
+    return hookFailed(error, input);
   }
-  return decideParsed(options, tool, input, asked);
+  if (checked instanceof Promise)
+    return checked.then(
+      (settled) => decideAfterCheck(options, tool, input, askedBy, settled),
+      (error: unknown) => hookFailed(error, input),
+    );
+  return decideAfterCheck(options, tool, input, askedBy, checked);
 }
 
-/** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
-export async function runWithPlugins<Output>(
+/** The decision after the `checkToolCall` chain's (`checked`): denied, or approved as asked. */
+function decideAfterCheck<Output>(
+  options: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  input: unknown,
+  askedBy: string | undefined,
+  checked: ToolCheck | undefined,
+): Decided {
+  if (checked?.type === 'deny') return { type: 'denied', message: checked.message, args: input };
+  return decideParsed(options, tool, input, askedBy ?? checked?.askedBy);
+}
+
+/**
+ * A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started;
+ * a promise only when either made one. @internal
+ */
+export function runWithPlugins<Output>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
-): Promise<ExecuteOutcome> {
-  const decision = await decideWithPlugins(options, plugins);
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const decision = decideWithPlugins(options, plugins);
+  if (decision instanceof Promise)
+    return decision.then((settled) =>
+      settled.type === 'ready' ? startToolCall(options, settled) : settled,
+    );
   return decision.type === 'ready' ? startToolCall(options, decision) : decision;
 }
 
 /**
  * What the plugins' `afterToolCall` make of a call's result (what the model gets, as `sent`); a
- * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. @internal
+ * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. Never throws; a
+ * promise only when a hook returned one. @internal
  */
-export async function afterToolCallWithPlugins<Output>(
+export function afterToolCallWithPlugins<Output>(
   { call, toolCallId, stepNumber, callIndex }: RunToolCallOptions<Output>,
   plugins: RunPlugins,
   outcome: ExecuteOutcome,
-): Promise<ExecuteOutcome> {
+): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
   const given = outcome.sent ?? outcome.value;
   let refused: string | undefined;
+  const sent = (result: unknown): ExecuteOutcome => {
+    if (refused !== undefined) return { ...outcome, sent: refused };
+    return result === given ? outcome : { ...outcome, sent: result };
+  };
+  let result: ReturnType<RunPlugins['afterToolCall']>;
   try {
-    const result = await plugins.afterToolCall(
+    result = plugins.afterToolCall(
       {
         toolName: call.name,
         toolCallId,
@@ -130,11 +183,12 @@ export async function afterToolCallWithPlugins<Output>(
           refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
       },
     );
-    if (refused !== undefined) return { ...outcome, sent: refused };
-    return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
     return hookFailed(error, outcome.args);
   }
+  if (result instanceof Promise)
+    return result.then(sent, (error: unknown) => hookFailed(error, outcome.args));
+  return sent(result);
 }
 
 /** What the model is told about a call a plugin's end of the run left unrun. */

@@ -55,18 +55,29 @@ function runOne<Output>(
   return undefined;
 }
 
-/** One call of a run with plugins: their decision, the call, their look at its result. */
-async function runWithPlugins<Output>(
+/**
+ * One call of a run with plugins: their decision, the call, their look at its result; a promise
+ * only when one of them made one (synchronous hooks settle the call as a call without plugins
+ * does).
+ */
+function runWithPlugins<Output>(
   toolTurn: ToolTurn<Output>,
   pendingCall: PendingCall,
   runPlugins: RunPlugins,
-): Promise<void> {
+): Promise<void> | undefined {
   const started = toolTurn.config.now();
   observeCall(toolTurn, pendingCall, started);
   const callOptions = callOptionsOf(toolTurn, pendingCall);
   const { runCall, afterCall } = toolPathOf(runPlugins);
-  const outcome: ExecuteOutcome = await inCallContext(pendingCall, () =>
-    runCall(callOptions, runPlugins),
-  );
-  settleCall(toolTurn, pendingCall, await afterCall(callOptions, runPlugins, outcome), started);
+  const settle = (outcome: ExecuteOutcome): void =>
+    settleCall(toolTurn, pendingCall, outcome, started);
+  const after = (outcome: ExecuteOutcome): Promise<void> | undefined => {
+    const sent = afterCall(callOptions, runPlugins, outcome);
+    if (sent instanceof Promise) return sent.then(settle);
+    settle(sent);
+    return undefined;
+  };
+  const outcome = inCallContext(pendingCall, () => runCall(callOptions, runPlugins));
+  if (outcome instanceof Promise) return outcome.then(after);
+  return after(outcome);
 }
