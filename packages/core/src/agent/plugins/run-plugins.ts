@@ -701,7 +701,7 @@ export class RunPlugins {
     if (at === indexes.length)
       return current === draft ? undefined : { type: 'args', args: current.args };
     const index = indexes[at] as number;
-    return this.toolHook(index, 'beforeToolCall', current, (decision) => {
+    return this.toolHook(index, 'beforeToolCall', current, undefined, (decision) => {
       if (decision === undefined || decision === null)
         return this.beforeFrom(indexes, at + 1, draft, current);
       const type = (decision as { type?: unknown }).type;
@@ -743,31 +743,46 @@ export class RunPlugins {
    * The decision of the `checkToolCall` chain (in order) on a call whose arguments parsed: the
    * first denial (it ends the chain), else the first ask (who asked resolved: the checks after an
    * ask still run, so a later denial or trip wins over it, as the tool guardrails' `ask` always
-   * did); `undefined`: every check let it go on. A promise only when a hook returned one.
+   * did); `undefined`: every check let it go on. A promise only when a hook returned one. The
+   * caller's next step (`next`) and its answer to a failure (`failed`, else the promise rejects)
+   * run inside the chain's own promise: one `.then` less a call (see {@link toolHook}).
    */
-  checkToolCall(draft: ToolExecutionDraft): MaybePromise<ToolCheck | undefined> {
-    return this.checkFrom(this.hooks.checkToolCall ?? [], 0, draft, undefined);
+  checkToolCall<R>(
+    draft: ToolExecutionDraft,
+    next: (checked: ToolCheck | undefined) => MaybePromise<R>,
+    failed: (error: unknown) => MaybePromise<R>,
+  ): MaybePromise<R>;
+  // Last: what `ReturnType` reads.
+  checkToolCall(draft: ToolExecutionDraft): MaybePromise<ToolCheck | undefined>;
+  checkToolCall<R>(
+    draft: ToolExecutionDraft,
+    next?: (checked: ToolCheck | undefined) => MaybePromise<R>,
+    failed?: (error: unknown) => MaybePromise<R>,
+  ): MaybePromise<R> {
+    const chain = { next: next ?? same<R>, failed };
+    return this.checkFrom(this.hooks.checkToolCall ?? [], 0, draft, undefined, chain);
   }
 
   /** The `checkToolCall` chain from its `at`-th hook on, `asked` the first ask before it. */
-  private checkFrom(
+  private checkFrom<R>(
     indexes: readonly number[],
     at: number,
     draft: ToolExecutionDraft,
     asked: ToolCheck | undefined,
-  ): MaybePromise<ToolCheck | undefined> {
-    if (at === indexes.length) return asked;
+    chain: ToolChain<ToolCheck | undefined, R>,
+  ): MaybePromise<R> {
+    if (at === indexes.length) return chain.next(asked);
     const index = indexes[at] as number;
-    return this.toolHook(index, 'checkToolCall', draft, (decision) => {
+    return this.toolHook(index, 'checkToolCall', draft, chain.failed, (decision) => {
       if (decision === undefined || decision === null)
-        return this.checkFrom(indexes, at + 1, draft, asked);
+        return this.checkFrom(indexes, at + 1, draft, asked, chain);
       const type = (decision as { type?: unknown }).type;
       const message = (decision as { message?: unknown }).message;
-      if (type === 'deny' && typeof message === 'string') return { type, message };
+      if (type === 'deny' && typeof message === 'string') return chain.next({ type, message });
       const askedBy =
         (decision as { askedBy?: unknown }).askedBy ?? (this.plugins[index] as AgentPlugin).name;
       if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
-        return this.checkFrom(indexes, at + 1, draft, asked ?? { type, askedBy });
+        return this.checkFrom(indexes, at + 1, draft, asked ?? { type, askedBy }, chain);
       throw this.invalid(
         index,
         'checkToolCall',
@@ -813,32 +828,47 @@ export class RunPlugins {
   /**
    * The result the model gets after every `afterToolCall` (reverse order). A hook that hands the
    * run off ends the chain and is told to `handOff`; without `handOff` (a Live session's call),
-   * a hand-off is refused with a `PluginError`. A promise only when a hook returned one.
+   * a hand-off is refused with a `PluginError`. A promise only when a hook returned one; `next`
+   * and `failed` as in {@link checkToolCall}.
    */
+  afterToolCall<R>(
+    draft: ToolResultDraft,
+    handOff: (decision: HandOffDecision) => void,
+    next: (result: unknown) => MaybePromise<R>,
+    failed: (error: unknown) => MaybePromise<R>,
+  ): MaybePromise<R>;
   afterToolCall(
     draft: ToolResultDraft,
     handOff?: (decision: HandOffDecision) => void,
-  ): MaybePromise<unknown> {
+  ): MaybePromise<unknown>;
+  afterToolCall<R>(
+    draft: ToolResultDraft,
+    handOff?: (decision: HandOffDecision) => void,
+    next?: (result: unknown) => MaybePromise<R>,
+    failed?: (error: unknown) => MaybePromise<R>,
+  ): MaybePromise<R> {
     const indexes = this.hooks.afterToolCall ?? [];
-    return this.afterFrom(indexes, indexes.length - 1, draft, undefined, handOff);
+    const chain = { next: next ?? same<R>, failed };
+    return this.afterFrom(indexes, indexes.length - 1, draft, undefined, handOff, chain);
   }
 
   /** The `afterToolCall` chain from its `at`-th hook down, `current` what the hooks after left. */
-  private afterFrom(
+  private afterFrom<R>(
     indexes: readonly number[],
     at: number,
     current: ToolResultDraft,
     handedOff: HandOffDecision | undefined,
     handOff: ((decision: HandOffDecision) => void) | undefined,
-  ): MaybePromise<unknown> {
+    chain: ToolChain<unknown, R>,
+  ): MaybePromise<R> {
     if (at < 0) {
       if (handedOff !== undefined) handOff?.(handedOff);
-      return current.result;
+      return chain.next(current.result);
     }
     const index = indexes[at] as number;
-    return this.toolHook(index, 'afterToolCall', current, (changed) => {
+    return this.toolHook(index, 'afterToolCall', current, chain.failed, (changed) => {
       if (changed === undefined || changed === null)
-        return this.afterFrom(indexes, at - 1, current, handedOff, handOff);
+        return this.afterFrom(indexes, at - 1, current, handedOff, handOff, chain);
       const handOver = checkHandOff(changed, false);
       if (handOver === true && handOff !== undefined) {
         // The chain's first hand-off, told once the chain is over: a later hook may still change
@@ -849,7 +879,7 @@ export class RunPlugins {
           hook: 'afterToolCall' as const,
           outcome: changed as HandOffOutcome,
         };
-        return this.afterFrom(indexes, at - 1, current, decision, handOff);
+        return this.afterFrom(indexes, at - 1, current, decision, handOff, chain);
       }
       if (handOver !== false)
         throw this.invalid(
@@ -864,7 +894,7 @@ export class RunPlugins {
           'it returned something that is neither { result } nor { type: "hand-off", to }',
         );
       const result = (changed as { result: unknown }).result;
-      return this.afterFrom(indexes, at - 1, { ...current, result }, handedOff, handOff);
+      return this.afterFrom(indexes, at - 1, { ...current, result }, handedOff, handOff, chain);
     });
   }
 
@@ -874,25 +904,29 @@ export class RunPlugins {
    * microtask; else once it settles, raced with the run's abort (a hook that ignores
    * `run.signal` must not keep an aborted run waiting for ever; it goes on in the background).
    * The hook's throw becomes the plugin's failure (see `error`); `then`'s own throw (an invalid
-   * decision, the next hook's failure) goes on as it is. A recorded hook goes through `call`.
+   * decision, the next hook's failure) goes on as it is: thrown, or, once waited for, given to
+   * `failed` when there is one (else the promise rejects). A recorded hook goes through `call`.
    */
   private toolHook<R>(
     index: number,
     hook: 'beforeToolCall' | 'checkToolCall' | 'afterToolCall',
     draft: ToolCallDraft,
+    failed: ((error: unknown) => MaybePromise<R>) | undefined,
     then: (value: unknown) => MaybePromise<R>,
   ): MaybePromise<R> {
     const plugin = this.plugins[index] as AgentPlugin;
     const body = plugin[hook] as unknown as (draft: ToolCallDraft, run: PluginRun) => unknown;
     const view = this.views[index] as PluginRun;
-    if (this.facts.record !== undefined && plugin.recorded?.includes(hook) === true)
-      return this.call(
+    if (this.facts.record !== undefined && plugin.recorded?.includes(hook) === true) {
+      const recorded = this.call(
         index,
         hook,
         draft.stepNumber,
         () => body(draft, view),
         draft.toolCallId,
       ).then(then);
+      return failed === undefined ? recorded : recorded.then(undefined, failed);
+    }
     let value: unknown;
     try {
       value = body(draft, view);
@@ -904,13 +938,26 @@ export class RunPlugins {
     const signal = this.facts.signal;
     if (signal.aborted) {
       pending.catch(() => {});
-      return Promise.reject(this.error(index, hook, signal.reason));
+      const error = this.error(index, hook, signal.reason);
+      return failed === undefined ? Promise.reject(error) : failed(error);
     }
-    // One promise for the race and the chain's next step together (`then` runs in it).
+    // One promise for the race, the chain's next step and the caller's (`then` runs in it).
     return new Promise<R>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        if (failed === undefined) {
+          reject(error);
+          return;
+        }
+        try {
+          resolve(failed(error));
+        } catch (thrown) {
+          // The caller's own throw (its `next` failed, then `failed` passed it on).
+          reject(thrown);
+        }
+      };
       const stopWaiting = onAbort(signal, () => {
         pending.catch(() => {});
-        reject(this.error(index, hook, signal.reason));
+        fail(this.error(index, hook, signal.reason));
       });
       pending.then(
         (settled) => {
@@ -918,12 +965,12 @@ export class RunPlugins {
           try {
             resolve(then(settled));
           } catch (error) {
-            reject(error);
+            fail(error);
           }
         },
         (cause: unknown) => {
           stopWaiting();
-          reject(this.error(index, hook, cause));
+          fail(this.error(index, hook, cause));
         },
       );
     });
@@ -1114,4 +1161,15 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+/** The caller's next step after a tool hook chain, and its answer to a failure (see `toolHook`). */
+type ToolChain<T, R> = {
+  readonly next: (value: T) => MaybePromise<R>;
+  readonly failed: ((error: unknown) => MaybePromise<R>) | undefined;
+};
+
+/** A chain's result as it is (its `next` when the caller gives none). */
+function same<R>(value: unknown): R {
+  return value as R;
 }

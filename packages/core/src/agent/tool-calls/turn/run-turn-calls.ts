@@ -69,15 +69,14 @@ function runWithPlugins<Output>(
   observeCall(toolTurn, pendingCall, started);
   const callOptions = callOptionsOf(toolTurn, pendingCall);
   const { runCall, afterCall } = toolPathOf(runPlugins);
-  const settle = (outcome: ExecuteOutcome): void =>
+  const settle = (outcome: ExecuteOutcome): undefined => {
     settleCall(toolTurn, pendingCall, outcome, started);
-  const after = (outcome: ExecuteOutcome): Promise<void> | undefined => {
-    const sent = afterCall(callOptions, runPlugins, outcome);
-    if (sent instanceof Promise) return sent.then(settle);
-    settle(sent);
     return undefined;
   };
-  const outcome = inCallContext(pendingCall, () => runCall(callOptions, runPlugins));
-  if (outcome instanceof Promise) return outcome.then(after);
-  return after(outcome);
+  // The plugins' look at the result and the settling run in the call's own promise, if any.
+  return inCallContext(pendingCall, () =>
+    runCall(callOptions, runPlugins, (outcome) =>
+      afterCall(callOptions, runPlugins, outcome, settle),
+    ),
+  );
 }
