@@ -55,7 +55,7 @@ describe.each(RUN_MODES)('a chain of synchronous and asynchronous tool hooks (%s
       name: 'first',
       beforeToolCall: ({ args }) => {
         order.push('before first (sync)');
-        return { type: 'args', args: { text: `${String(args.text)}+first` } };
+        return { type: 'args', args: { text: `${String(args['text'])}+first` } };
       },
       checkToolCall: async () => {
         order.push('check first (async)');
@@ -70,7 +70,7 @@ describe.each(RUN_MODES)('a chain of synchronous and asynchronous tool hooks (%s
       name: 'second',
       beforeToolCall: async ({ args }) => {
         order.push('before second (async)');
-        return { type: 'args', args: { text: `${String(args.text)}+second` } };
+        return { type: 'args', args: { text: `${String(args['text'])}+second` } };
       },
       checkToolCall: ({ input }) => {
         order.push('check second (sync)');
@@ -86,13 +86,14 @@ describe.each(RUN_MODES)('a chain of synchronous and asynchronous tool hooks (%s
       name: 'third',
       beforeToolCall: ({ args }) => {
         order.push('before third (sync)');
-        return { type: 'args', args: { text: `${String(args.text)}+third` } };
+        return { type: 'args', args: { text: `${String(args['text'])}+third` } };
       },
+      // A thenable where the types say Promise: what a JavaScript plugin may hand the seam.
       afterToolCall: () =>
         thenable(undefined).then(() => {
           order.push('after third (thenable)');
           return undefined;
-        }),
+        }) as never,
     });
     const gemini = createScriptedGemini([
       callsTurn(['echo', { text: 'hi' }, 'c1']),
@@ -124,7 +125,7 @@ describe.each(RUN_MODES)('a chain of synchronous and asynchronous tool hooks (%s
   it('waits for a hook that returns a thenable which is not a Promise', async () => {
     const deny = definePlugin({
       name: 'deny',
-      checkToolCall: () => thenable({ type: 'deny' as const, message: 'Not today.' }),
+      checkToolCall: () => thenable({ type: 'deny' as const, message: 'Not today.' }) as never,
     });
     let ran = false;
     const lookup = defineTool({
@@ -178,7 +179,7 @@ describe.each(RUN_MODES)('a chain of synchronous and asynchronous tool hooks (%s
         name: 'stuck',
         checkToolCall: () => {
           queueMicrotask(() => controller.abort(new Error('caller stopped')));
-          return never();
+          return never() as never;
         },
       });
       const lookup = defineTool({
