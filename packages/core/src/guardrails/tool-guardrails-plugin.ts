@@ -79,9 +79,8 @@ function checkToolCall(
       stepNumber: call.stepNumber,
     },
     guardrailRunOptions(context, call.stepNumber),
-    // The verdict made the seam's decision inside the checks' own promise: a `.then` more a call
-    // was one promise of the ten the seam's tool path added to a guarded call (bench/src/plugins/
-    // plugin-tool-path-counts.ts).
+    // The verdict made the seam's decision inside the checks' own promise, not in a `.then` more:
+    // 1.9 promises a guarded step fewer (bench/src/plugins/plugin-tool-path-counts.ts).
     (checked): ToolCallCheck | undefined => {
       switch (checked.type) {
         case 'deny':

@@ -941,7 +941,9 @@ export class RunPlugins {
       const error = this.error(index, hook, signal.reason);
       return failed === undefined ? Promise.reject(error) : failed(error);
     }
-    // One promise for the race, the chain's next step and the caller's (`then` runs in it).
+    // One promise for the race, the chain's next step and the caller's (`then` runs in it): with
+    // the synchronous path above, two trivial tool hooks went from +26.15 promises a step over no
+    // plugin to +2.30, and one tool guardrail from +43.45 to +22.45 (plugin-tool-path-counts.ts).
     return new Promise<R>((resolve, reject) => {
       const fail = (error: unknown): void => {
         if (failed === undefined) {
