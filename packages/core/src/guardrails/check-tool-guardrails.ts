@@ -57,14 +57,19 @@ function recorder(
 
 /**
  * The `before` checks of the guardrails that apply to this call, in order: the first deny,
- * throw or failure decides; `ask` is remembered and the later checks still run. Never throws.
+ * throw or failure decides; `ask` is remembered and the later checks still run. Never throws but
+ * where `decide` does: it makes the result what the caller needs inside this promise (the tool
+ * guardrails' plugin: the seam's decision), not in one more `.then` a call.
  * @internal
  */
-export async function checkToolInput(
+export async function checkToolInput<Decided = ToolInputCheckResult>(
   guardrails: readonly ToolGuardrail[],
   call: ToolGuardrailCall,
   options: GuardrailRunOptions,
-): Promise<ToolInputCheckResult> {
+  decide: (result: ToolInputCheckResult) => Decided = identity as (
+    result: ToolInputCheckResult,
+  ) => Decided,
+): Promise<Decided> {
   const makeRecord = recorder(call, 'tool-input', options);
   let askedBy: string | undefined;
   for (const guardrail of guardrails) {
@@ -72,13 +77,13 @@ export async function checkToolInput(
     if (before === undefined) continue;
     if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
     const checked = await checkOne(before, call, 'tool-input', guardrail.timeoutMs, options);
-    if (checked.type === 'aborted') return { type: 'aborted' };
+    if (checked.type === 'aborted') return decide({ type: 'aborted' });
     const record = makeRecord(guardrail, checked.startedAt);
     const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-input', reason);
     if (checked.type === 'failed') {
       const failed = failedCheck(checked, guardrail.name, 'tool-input', record);
       if (failed === undefined) continue;
-      return failed;
+      return decide(failed);
     }
     const { verdict } = checked;
     const type = verdictType(verdict);
@@ -98,12 +103,12 @@ export async function checkToolInput(
           ? given
           : `The call to ${call.toolName} was refused by a guardrail (${guardrail.name}). Do not call it again with the same arguments.`;
       record('deny', false, message);
-      return { type: 'deny', message };
+      return decide({ type: 'deny', message });
     }
     if (type === 'throw') {
       const reason = readReason(verdict);
       record('throw', true, reason);
-      return trip(reason);
+      return decide(trip(reason));
     }
     const reason = invalidVerdict(
       guardrail.name,
@@ -111,21 +116,25 @@ export async function checkToolInput(
       "{ type: 'allow' }, { type: 'deny', message }, { type: 'ask' } or { type: 'throw', reason }",
     );
     record('failed', true, reason);
-    return trip(reason);
+    return decide(trip(reason));
   }
-  return askedBy !== undefined ? { type: 'ask', name: askedBy } : { type: 'allow' };
+  return decide(askedBy !== undefined ? { type: 'ask', name: askedBy } : { type: 'allow' });
 }
 
 /**
  * The `after` checks of the guardrails that apply to this call, in order, on the result the
- * model would see (a replacement is what the next one sees). Never throws.
+ * model would see (a replacement is what the next one sees). Never throws but where `decide`
+ * does (see {@link checkToolInput}).
  * @internal
  */
-export async function checkToolOutput(
+export async function checkToolOutput<Decided = ToolOutputCheckResult>(
   guardrails: readonly ToolGuardrail[],
   call: ToolGuardrailCall & { result: unknown },
   options: GuardrailRunOptions,
-): Promise<ToolOutputCheckResult> {
+  decide: (result: ToolOutputCheckResult) => Decided = identity as (
+    result: ToolOutputCheckResult,
+  ) => Decided,
+): Promise<Decided> {
   const makeRecord = recorder(call, 'tool-output', options);
   let current = call;
   let replaced = false;
@@ -134,13 +143,13 @@ export async function checkToolOutput(
     if (after === undefined) continue;
     if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
     const checked = await checkOne(after, current, 'tool-output', guardrail.timeoutMs, options);
-    if (checked.type === 'aborted') return { type: 'aborted' };
+    if (checked.type === 'aborted') return decide({ type: 'aborted' });
     const record = makeRecord(guardrail, checked.startedAt);
     const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-output', reason);
     if (checked.type === 'failed') {
       const failed = failedCheck(checked, guardrail.name, 'tool-output', record);
       if (failed === undefined) continue;
-      return failed;
+      return decide(failed);
     }
     const { verdict } = checked;
     const type = verdictType(verdict);
@@ -157,7 +166,7 @@ export async function checkToolOutput(
     if (type === 'throw') {
       const reason = readReason(verdict);
       record('throw', true, reason);
-      return trip(reason);
+      return decide(trip(reason));
     }
     const reason = invalidVerdict(
       guardrail.name,
@@ -165,7 +174,12 @@ export async function checkToolOutput(
       "{ type: 'pass' }, { type: 'replace', result } or { type: 'throw', reason }",
     );
     record('failed', true, reason);
-    return trip(reason);
+    return decide(trip(reason));
   }
-  return replaced ? { type: 'replace', result: current.result } : { type: 'pass' };
+  return decide(replaced ? { type: 'replace', result: current.result } : { type: 'pass' });
+}
+
+/** The result as it is (`decide` when none is given). */
+function identity<T>(result: T): T {
+  return result;
 }

@@ -703,22 +703,28 @@ function modelStep<Output>(
 /**
  * What the plugins' `afterStep` made of the step: run again (with what they appended), the run's
  * end, or `undefined` (the step's own outcome stands). Only a finished answer (`stop`) is theirs.
+ * Nothing to wait for when no plugin ended the run and none has `afterAnswer`: three of the four
+ * promises a step of any run with plugins made (bench/src/plugins/plugin-tool-path-counts.ts).
  */
-async function afterStep<Output>(
+function afterStep<Output>(
   plugins: RunPlugins,
   step: AgentStep,
   next: NextStep<Output>,
   stepsLeft: boolean,
   { run, config }: RunContext<Output>,
-): Promise<'run-again' | Finish<Output> | undefined> {
-  const decided = await plugins.afterStep(
-    step,
-    next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
-    stepsLeft,
-    (content) => run.append(content),
-    config.logger,
-  );
-  return decided === 'run-again' || decided === undefined ? decided : stoppedBy(decided);
+): Promise<'run-again' | Finish<Output> | undefined> | undefined {
+  if (plugins.stop === undefined && plugins.hooks.afterAnswer === undefined) return undefined;
+  return plugins
+    .afterStep(
+      step,
+      next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
+      stepsLeft,
+      (content) => run.append(content),
+      config.logger,
+    )
+    .then((decided) =>
+      decided === 'run-again' || decided === undefined ? decided : stoppedBy(decided),
+    );
 }
 
 /**

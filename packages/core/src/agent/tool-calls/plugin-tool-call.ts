@@ -1,10 +1,27 @@
 import { handOffName } from '../hand-off-target.ts';
-import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import type { PluginStop, PluginToolDecision, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideParsed, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
+
+/** What the tool path gives: the outcome or the call cleared, a promise only when a hook made one. */
+type Decided = ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall>;
+
+/**
+ * What follows a call's decision, run inside the promise that decided it (`runWithPlugins`: the
+ * tool started; a `.then` less a call that had to wait for a hook).
+ */
+type Finish<R> = (decided: ExecuteOutcome | ReadyToolCall) => R | Promise<R>;
+
+/** A decision given as it is. */
+const asDecided: Finish<ExecuteOutcome | ReadyToolCall> = (decided) => decided;
+
+/** `finish` applied to a decision that may have to be waited for (an approval hook's). */
+function finished<R>(decided: Decided, finish: Finish<R>): R | Promise<R> {
+  return decided instanceof Promise ? decided.then(finish) : finish(decided);
+}
 
 /**
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
@@ -12,21 +29,33 @@ import { startToolCall } from './start-tool-call.ts';
  * `ask` for a person's approval; a trip), then the decision every call gets (the tool, its schema,
  * the plugins' `checkToolCall`, the tool guardrails' among them, approval) on the arguments the
  * plugins left. A hook that fails makes a `hook-failed` outcome carrying its `PluginError`: the
- * turn is answered, then the run ends with it. @internal
+ * turn is answered, then the run ends with it. Never throws; a promise only when a hook (or the
+ * approval hook) returned one, so a call whose hooks are synchronous is decided without a
+ * microtask, as a call without plugins is. @internal
  */
-export async function decideWithPlugins<Output>(
+export function decideWithPlugins<Output>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
-): Promise<ExecuteOutcome | ReadyToolCall> {
+): Decided {
+  return decide(options, plugins, asDecided);
+}
+
+/** {@link decideWithPlugins}, `finish` applied to its decision. */
+function decide<Output, R>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+  finish: Finish<R>,
+): R | Promise<R> {
   const { call, signal } = options;
-  if (signal.aborted) return { type: 'aborted', args: undefined };
+  if (signal.aborted) return finish({ type: 'aborted', args: undefined });
   if (plugins.stop !== undefined)
-    return { type: 'denied', message: notRunMessage(plugins.stop), args: undefined };
-  if (plugins.hooks.beforeToolCall === undefined) return decideChecked(options, plugins, undefined);
+    return finish({ type: 'denied', message: notRunMessage(plugins.stop), args: undefined });
+  if (plugins.hooks.beforeToolCall === undefined)
+    return decideChecked(options, plugins, undefined, finish);
   const args = rawArgsOf(call);
-  let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
+  let decision: ReturnType<RunPlugins['beforeToolCall']>;
   try {
-    decision = await plugins.beforeToolCall({
+    decision = plugins.beforeToolCall({
       toolName: call.name,
       toolCallId: options.toolCallId,
       stepNumber: options.stepNumber,
@@ -34,17 +63,35 @@ export async function decideWithPlugins<Output>(
       args,
     });
   } catch (error) {
-    return hookFailed(error, undefined);
+    return finish(hookFailed(error, undefined));
   }
-  if (decision === undefined) return decideChecked(options, plugins, undefined);
-  if (decision.type === 'result') return { type: 'value', value: decision.result, args };
-  if (decision.type === 'deny') return { type: 'denied', message: decision.message, args };
+  if (decision instanceof Promise)
+    return decision.then(
+      (settled) => decideBefore(options, plugins, args, settled, finish),
+      (error: unknown) => finish(hookFailed(error, undefined)),
+    );
+  return decideBefore(options, plugins, args, decision, finish);
+}
+
+/** The decision after the `beforeToolCall` chain's (`decision`). */
+function decideBefore<Output, R>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+  args: Record<string, unknown>,
+  decision: PluginToolDecision | undefined,
+  finish: Finish<R>,
+): R | Promise<R> {
+  if (decision === undefined) return decideChecked(options, plugins, undefined, finish);
+  if (decision.type === 'result') return finish({ type: 'value', value: decision.result, args });
+  if (decision.type === 'deny') return finish({ type: 'denied', message: decision.message, args });
   // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
   // model's call as it came; only the tool sees these. An `ask` goes the same way, then to the
   // approval hook as a call that needs an explicit approve.
+  const { call } = options;
   const changed =
     decision.args === undefined ? options : { ...options, call: { ...call, args: decision.args } };
-  return decideChecked(changed, plugins, decision.type === 'ask' ? decision.askedBy : undefined);
+  const askedBy = decision.type === 'ask' ? decision.askedBy : undefined;
+  return decideChecked(changed, plugins, askedBy, finish);
 }
 
 /**
@@ -53,64 +100,91 @@ export async function decideWithPlugins<Output>(
  * or `checkToolCall`, the first), which sends the call to the approval hook as one that needs an
  * explicit approve.
  */
-async function decideChecked<Output>(
+function decideChecked<Output, R>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
   askedBy: string | undefined,
-): Promise<ExecuteOutcome | ReadyToolCall> {
+  finish: Finish<R>,
+): R | Promise<R> {
   if (plugins.hooks.checkToolCall === undefined && askedBy === undefined)
-    return decideToolCall(options);
+    return finished(decideToolCall(options), finish);
   const { config, call } = options;
   const tool = config.tools.functions.get(call.name);
-  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  if (tool === undefined) return finish({ type: 'unknown-tool', args: undefined });
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
-    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+    return finish({
+      type: 'invalid-args',
+      issues: parsed.issues,
+      fromHook: false,
+      args: undefined,
+    });
   const input = parsed.value;
-  let asked = askedBy;
-  if (plugins.hooks.checkToolCall !== undefined) {
-    let checked: Awaited<ReturnType<RunPlugins['checkToolCall']>>;
-    try {
-      checked = await plugins.checkToolCall({
+  if (plugins.hooks.checkToolCall === undefined)
+    return finished(decideParsed(options, tool, input, askedBy), finish);
+  try {
+    // The rest of the decision and `finish` run in the checks' own promise when they wait.
+    return plugins.checkToolCall(
+      {
         toolName: call.name,
         toolCallId: options.toolCallId,
         stepNumber: options.stepNumber,
         callIndex: options.callIndex,
         args: rawArgsOf(call),
         input,
-      });
-    } catch (error) {
-      return hookFailed(error, input);
-    }
-    if (checked?.type === 'deny') return { type: 'denied', message: checked.message, args: input };
-    asked ??= checked?.askedBy;
+      },
+      (checked): R | Promise<R> => {
+        if (checked?.type === 'deny')
+          return finish({ type: 'denied', message: checked.message, args: input });
+        return finished(decideParsed(options, tool, input, askedBy ?? checked?.askedBy), finish);
+      },
+      (error) => finish(hookFailed(error, input)),
+    );
+  } catch (error) {
+    return finish(hookFailed(error, input));
   }
-  return decideParsed(options, tool, input, asked);
 }
 
-/** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
-export async function runWithPlugins<Output>(
+/**
+ * A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started
+ * (inside the promise of the decision when it had to wait); a promise only when either made one.
+ * `then` (the turn's look at the result) runs in the same promise when given. @internal
+ */
+export function runWithPlugins<Output, R = ExecuteOutcome>(
   options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
-): Promise<ExecuteOutcome> {
-  const decision = await decideWithPlugins(options, plugins);
-  return decision.type === 'ready' ? startToolCall(options, decision) : decision;
+  then: (outcome: ExecuteOutcome) => R | Promise<R> = (outcome) => outcome as R,
+): R | Promise<R> {
+  return decide(options, plugins, (decided) => {
+    if (decided.type !== 'ready') return then(decided);
+    const outcome = startToolCall(options, decided);
+    return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+  });
 }
 
 /**
  * What the plugins' `afterToolCall` make of a call's result (what the model gets, as `sent`); a
- * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. @internal
+ * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. Never throws; a
+ * promise only when a hook returned one. `settle` (the turn's) runs inside the chain's promise
+ * when given: the call's end without one more `.then`. @internal
  */
-export async function afterToolCallWithPlugins<Output>(
+export function afterToolCallWithPlugins<Output, R = ExecuteOutcome>(
   { call, toolCallId, stepNumber, callIndex }: RunToolCallOptions<Output>,
   plugins: RunPlugins,
   outcome: ExecuteOutcome,
-): Promise<ExecuteOutcome> {
-  if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
+  settle: (outcome: ExecuteOutcome) => R = (settled) => settled as R,
+): R | Promise<R> {
+  if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return settle(outcome);
   const given = outcome.sent ?? outcome.value;
   let refused: string | undefined;
+  // Set once `settle` ran: its own throw goes on as it is, not as a hook's failure.
+  let ended = false;
+  const end = (settled: ExecuteOutcome): R => {
+    ended = true;
+    return settle(settled);
+  };
   try {
-    const result = await plugins.afterToolCall(
+    return plugins.afterToolCall(
       {
         toolName: call.name,
         toolCallId,
@@ -129,11 +203,18 @@ export async function afterToolCallWithPlugins<Output>(
         else
           refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
       },
+      (result) => {
+        if (refused !== undefined) return end({ ...outcome, sent: refused });
+        return end(result === given ? outcome : { ...outcome, sent: result });
+      },
+      (error) => {
+        if (ended) throw error;
+        return end(hookFailed(error, outcome.args));
+      },
     );
-    if (refused !== undefined) return { ...outcome, sent: refused };
-    return result === given ? outcome : { ...outcome, sent: result };
   } catch (error) {
-    return hookFailed(error, outcome.args);
+    if (ended) throw error;
+    return end(hookFailed(error, outcome.args));
   }
 }
 

@@ -55,18 +55,28 @@ function runOne<Output>(
   return undefined;
 }
 
-/** One call of a run with plugins: their decision, the call, their look at its result. */
-async function runWithPlugins<Output>(
+/**
+ * One call of a run with plugins: their decision, the call, their look at its result; a promise
+ * only when one of them made one (synchronous hooks settle the call as a call without plugins
+ * does).
+ */
+function runWithPlugins<Output>(
   toolTurn: ToolTurn<Output>,
   pendingCall: PendingCall,
   runPlugins: RunPlugins,
-): Promise<void> {
+): Promise<void> | undefined {
   const started = toolTurn.config.now();
   observeCall(toolTurn, pendingCall, started);
   const callOptions = callOptionsOf(toolTurn, pendingCall);
   const { runCall, afterCall } = toolPathOf(runPlugins);
-  const outcome: ExecuteOutcome = await inCallContext(pendingCall, () =>
-    runCall(callOptions, runPlugins),
+  const settle = (outcome: ExecuteOutcome): undefined => {
+    settleCall(toolTurn, pendingCall, outcome, started);
+    return undefined;
+  };
+  // The plugins' look at the result and the settling run in the call's own promise, if any.
+  return inCallContext(pendingCall, () =>
+    runCall(callOptions, runPlugins, (outcome) =>
+      afterCall(callOptions, runPlugins, outcome, settle),
+    ),
   );
-  settleCall(toolTurn, pendingCall, await afterCall(callOptions, runPlugins, outcome), started);
 }
