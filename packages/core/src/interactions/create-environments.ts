@@ -24,7 +24,7 @@ export function createEnvironments(gemini: Gemini): AgentEnvironments {
   );
   const environments: AgentEnvironments = {
     ...reads,
-    create(request = {}, options) {
+    async create(request = {}, options) {
       checkBody(request, 'request', "{ network: 'disabled' }");
       return send({
         method: 'environments.create',

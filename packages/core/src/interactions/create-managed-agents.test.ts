@@ -116,23 +116,23 @@ describe('managed agents', () => {
   it('refuses bad ids and definitions before sending, and a fork onto its own id', async () => {
     const { agents } = await start();
     for (const id of ['', '../models/x', 'a/b', 7]) {
-      expect(() => agents.get(id as string)).toThrow(InvalidArgumentError);
+      await expect(agents.get(id as string)).rejects.toThrow(InvalidArgumentError);
     }
-    expect(() => agents.create(null as never)).toThrow(/definition must be an object/);
-    expect(() => agents.create({ id: 'x y' })).toThrow(/definition.id/);
-    expect(() => agents.create({ id: 'deep-research-mine', base_agent: DEEP_RESEARCH })).toThrow(
-      /built-in agent/,
-    );
+    await expect(agents.create(null as never)).rejects.toThrow(/definition must be an object/);
+    await expect(agents.create({ id: 'x y' })).rejects.toThrow(/definition.id/);
+    await expect(
+      agents.create({ id: 'deep-research-mine', base_agent: DEEP_RESEARCH }),
+    ).rejects.toThrow(/built-in agent/);
     await expect(agents.fork('a', { id: 'a' })).rejects.toThrow(/must differ/);
-    expect(() => agents.list({ pageSize: 0 })).toThrow(/pageSize/);
+    await expect(agents.list({ pageSize: 0 })).rejects.toThrow(/pageSize/);
     expect(fake?.requests).toEqual([]);
   });
 
-  it('refuses a Vertex AI client before sending', () => {
+  it('refuses a Vertex AI client before sending', async () => {
     const vertex = createGemini({
       vertex: { project: 'p', location: 'us-central1', getAccessToken: async () => 'token' },
     });
-    expect(() => createManagedAgents(vertex).list()).toThrow(UnsupportedEndpointError);
+    await expect(createManagedAgents(vertex).list()).rejects.toThrow(UnsupportedEndpointError);
   });
 });
 
@@ -166,6 +166,6 @@ describe('environments', () => {
     ]);
     await environments.delete(first.id);
     expect((await environments.list()).environments.map((env) => env.id)).toEqual([fork.id]);
-    expect(() => environments.create('remote' as never)).toThrow(InvalidArgumentError);
+    await expect(environments.create('remote' as never)).rejects.toThrow(InvalidArgumentError);
   });
 });

@@ -32,7 +32,8 @@ export function createManagedAgents(gemini: Gemini): ManagedAgents {
   } = resourceReads<ManagedAgent, ManagedAgentPage>(send, 'agents', 'a managed agent');
   const agents: ManagedAgents = {
     ...reads,
-    create(definition, options) {
+    // Async, so a bad definition rejects the promise (as `fork`'s checks do), never throws here.
+    async create(definition, options) {
       checkDefinition(definition);
       return send({
         method: 'agents.create',

@@ -73,30 +73,25 @@ describe('triggers', () => {
       schedule: '0 7 * * *',
       time_zone: 'UTC',
     };
-    expect(() => triggers.create({ ...base, schedule: 'every morning' })).toThrow(
+    await expect(triggers.create({ ...base, schedule: 'every morning' })).rejects.toThrow(
       /five-field cron/,
     );
-    expect(() => triggers.create({ ...base, time_zone: 'Mars/Olympus' })).toThrow(/IANA/);
-    expect(() => triggers.create({ ...base, interaction: { input: 'Hi' } })).toThrow(
+    await expect(triggers.create({ ...base, time_zone: 'Mars/Olympus' })).rejects.toThrow(/IANA/);
+    await expect(triggers.create({ ...base, interaction: { input: 'Hi' } })).rejects.toThrow(
       /exactly one of model and agent/,
     );
-    expect(() =>
+    await expect(
       triggers.create({ ...base, interaction: { model: 'gemini-3-flash-preview' } as never }),
-    ).toThrow(InvalidArgumentError);
-    const rule = (() => {
-      try {
-        triggers.create({
-          ...base,
-          interaction: { agent: 'deep-research-pro-preview-12-2025', input: 'tides' },
-        });
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    })();
+    ).rejects.toThrow(InvalidArgumentError);
+    const rule = await triggers
+      .create({
+        ...base,
+        interaction: { agent: 'deep-research-pro-preview-12-2025', input: 'tides' },
+      })
+      .catch((error: unknown) => error);
     expect(AgentBackgroundError.isInstance(rule)).toBe(true);
     expect((rule as Error).message).toContain('request.interaction.background');
-    expect(() => triggers.listExecutions('a/b')).toThrow(InvalidArgumentError);
+    await expect(triggers.listExecutions('a/b')).rejects.toThrow(InvalidArgumentError);
     expect(fake?.requests).toEqual([]);
   });
 });

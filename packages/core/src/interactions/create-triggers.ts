@@ -48,7 +48,7 @@ export function createTriggers(gemini: Gemini): Triggers {
   );
   return {
     ...reads,
-    create(request, options) {
+    async create(request, options) {
       checkTrigger(request);
       return send({
         method: 'triggers.create',
@@ -59,7 +59,7 @@ export function createTriggers(gemini: Gemini): Triggers {
         check,
       });
     },
-    run: (id, options) =>
+    run: async (id, options) =>
       send({
         method: 'triggers.run',
         path: `${path(id)}/executions`,
@@ -68,7 +68,7 @@ export function createTriggers(gemini: Gemini): Triggers {
         body: {},
         check: resourceCheck<TriggerExecution>('a trigger execution'),
       }),
-    listExecutions: (id, options) =>
+    listExecutions: async (id, options) =>
       send({
         method: 'triggers.listExecutions',
         path: `${path(id)}/executions${toListQuery(options)}`,

@@ -155,14 +155,16 @@ describe('webhooks', () => {
 
   it('refuses bad requests before sending', async () => {
     const { webhooks } = await start();
-    expect(() => webhooks.create({ uri: 'ftp://x', subscribed_events: ['batch.failed'] })).toThrow(
-      /request.uri/,
-    );
-    expect(() =>
+    await expect(
+      webhooks.create({ uri: 'ftp://x', subscribed_events: ['batch.failed'] }),
+    ).rejects.toThrow(/request.uri/);
+    await expect(
       webhooks.create({ uri: 'https://example.com/hook', subscribed_events: [] }),
-    ).toThrow(InvalidArgumentError);
-    expect(() => webhooks.rotateSigningSecret('w1', 'never' as never)).toThrow(/revocation/);
-    expect(() => webhooks.get('../interactions')).toThrow(InvalidArgumentError);
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(webhooks.rotateSigningSecret('w1', 'never' as never)).rejects.toThrow(
+      /revocation/,
+    );
+    await expect(webhooks.get('../interactions')).rejects.toThrow(InvalidArgumentError);
     expect(fake?.requests).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ export function createWebhooks(gemini: Gemini): Webhooks {
   );
   return {
     ...reads,
-    create(request, options) {
+    async create(request, options) {
       checkBody(
         request,
         'request',
@@ -63,7 +63,7 @@ export function createWebhooks(gemini: Gemini): Webhooks {
         redactBody: redactSigningSecrets,
       });
     },
-    rotateSigningSecret(id, revocation, options) {
+    async rotateSigningSecret(id, revocation, options) {
       if (revocation !== undefined && !REVOCATIONS.has(revocation)) {
         throw new InvalidArgumentError({
           argument: 'revocation',

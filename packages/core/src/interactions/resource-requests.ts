@@ -186,9 +186,11 @@ export function resourceReads<T, Page>(
   return {
     path,
     check,
-    get: (id, options) =>
+    // Async, so a bad id or list option rejects the promise like a failed request, never throws
+    // where the call is made.
+    get: async (id, options) =>
       send({ method: `${collection}.get`, path: path(id), httpMethod: 'GET', options, check }),
-    list: (options) =>
+    list: async (options) =>
       send({
         method: `${collection}.list`,
         path: `${collection}${toListQuery(options)}`,

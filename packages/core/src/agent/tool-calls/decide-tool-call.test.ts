@@ -206,6 +206,28 @@ describe.each(RUN_MODES)('the approval hook (%s)', (mode) => {
     },
   );
 
+  it('bounds a long denial at 1,000 characters, never inside an emoji, saying what was left out', async () => {
+    const gemini = createScriptedGemini([
+      callsTurn(['transfer', { amount: 1, to: 'a' }, 'c1']),
+      textTurn('Ok.'),
+    ]);
+    // 999 letters, then emoji: a cut at 1,000 code units would split the first one.
+    const message = `${'n'.repeat(999)}${'😀'.repeat(5_000)}`;
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [transferTool([])],
+      beforeToolCall: () => ({ type: 'deny', message }),
+    });
+    const { result } = await runBothWays(mode, agent, 'Pay.');
+    const sent = String(sentResponse(gemini)['error']);
+    expect(sent.length).toBeLessThan(1_100);
+    expect(sent).toContain(`${'n'.repeat(999)}…`);
+    expect(sent).toContain(`[${message.length - 1_000} characters omitted]`);
+    expect(new TextDecoder().decode(new TextEncoder().encode(sent))).toBe(sent);
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+  });
+
   it('reports modified arguments that fail the schema as the hook’s, the tool not run', async () => {
     const ran: unknown[] = [];
     const gemini = createScriptedGemini([

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
@@ -191,7 +192,7 @@ function applyDecision(
     if (decision.type === 'deny') {
       const message =
         typeof decision.message === 'string' && decision.message.trim() !== ''
-          ? decision.message
+          ? boundDenial(decision.message)
           : `The call to ${toolName} was denied by the application. Do not call it again with the same arguments.`;
       return { type: 'denied', message, args };
     }
@@ -284,4 +285,18 @@ export function safeParseArgs(
       ],
     };
   }
+}
+
+/** The longest denial the model gets from the approval hook, as a plugin's deny is bounded (1,000). */
+const MAX_DENIAL = 1_000;
+
+/**
+ * A denial the model and the events get, cut at {@link MAX_DENIAL} characters (never inside an
+ * emoji) with what was left out said: the hook's message is the application's text, and a hook
+ * that quotes a whole upstream response must not fill the model's context with it.
+ */
+function boundDenial(message: string): string {
+  return message.length > MAX_DENIAL
+    ? `${cutText(message, MAX_DENIAL)}… [${message.length - MAX_DENIAL} characters omitted]`
+    : message;
 }
