@@ -71,19 +71,31 @@ export function agentScope<Output>(
 }
 
 /**
- * A run's own plugins (`RunOptions.plugins`) with the plugin of its tool guardrails (the engine's
- * `toolPlugin`) last, when its guardrails have tool checks: its checks then run after every other
- * plugin's, and its look at a result before theirs (after-hooks run in reverse). The plugin reads
- * the guardrails of the agent holding the run at each call, so a hand-off keeps it. @internal
+ * A run's own plugins (`RunOptions.plugins`) with its guardrails' plugins after them: the one its
+ * own `guardrails` bring (their input and output phases; the agent's option brings the agent's
+ * to the agent's plugins), then the tool checks' (the engine's `toolPlugin`) last, when the run's
+ * guardrails have tool checks: those then run after every other plugin's, and look at a result
+ * before theirs (after-hooks run in reverse). The tool plugin reads the guardrails of the agent
+ * holding the run at each call, so a hand-off keeps it. @internal
  */
-export function withToolChecks(
+export function withGuardrailPlugins(
   own: readonly AgentPlugin[] | undefined,
+  runGuardrails: GuardrailsValue | undefined,
   guardrails: EngineGuardrails | undefined,
 ): readonly AgentPlugin[] | undefined {
-  if (guardrails === undefined || guardrails.tools.length === 0) return own;
-  return own === undefined
-    ? [guardrails.engine.toolPlugin]
-    : [...own, guardrails.engine.toolPlugin];
+  const io =
+    runGuardrails === undefined
+      ? undefined
+      : (runGuardrails.engine as GuardrailEngine).plugin(runGuardrails);
+  const tools =
+    guardrails === undefined || guardrails.tools.length === 0
+      ? undefined
+      : guardrails.engine.toolPlugin;
+  if (io === undefined && tools === undefined) return own;
+  const joined = [...(own ?? [])];
+  if (io !== undefined) joined.push(io);
+  if (tools !== undefined) joined.push(tools);
+  return joined;
 }
 
 /**

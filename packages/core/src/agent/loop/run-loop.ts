@@ -23,7 +23,7 @@ import type {
 } from '../plugins/run-plugins.ts';
 import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
-import type { GuardrailEngine, RunContext, RunSettings } from '../run-state/run-context.ts';
+import type { RunContext, RunSettings } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
   type ChildRunStarter,
@@ -41,7 +41,7 @@ import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import { addInput } from './add-input.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import { agentGuardrails, agentScope, withToolChecks } from './agent-scope.ts';
+import { agentGuardrails, agentScope, withGuardrailPlugins } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
@@ -287,7 +287,7 @@ function startRun<Output>(
   const { emit } = outlets;
   const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const own = withToolChecks(withGuardrailsPlugin(runPlugins, options.guardrails), guardrails);
+  const own = withGuardrailPlugins(runPlugins, options.guardrails, guardrails);
   const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, own);
   const linked: RunLink =
     childGuardrails === undefined
@@ -327,21 +327,6 @@ function startRun<Output>(
   holding.context = context as RunContext<unknown>;
   const joining = joiningOf(options.late, holding, facts, run);
   return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
-}
-
-/**
- * A run's own plugins with the one its own `guardrails` bring (their input and output phases,
- * which its value's engine makes), after them; the agent's option brings it to the agent's.
- */
-function withGuardrailsPlugin(
-  plugins: RunOptions['plugins'],
-  guardrails: GuardrailsValue | undefined,
-): RunOptions['plugins'] {
-  const plugin =
-    guardrails === undefined
-      ? undefined
-      : (guardrails.engine as GuardrailEngine).plugin(guardrails);
-  return plugin === undefined ? plugins : [...(plugins ?? []), plugin];
 }
 
 /** The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded. */
