@@ -1371,10 +1371,19 @@ export class RunPlugins {
       // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
       // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
       // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
+      let ran = false;
       const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+        ran = true;
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
+        // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
+        // does not call it, so the record carries the contents that joined (a tool hook's
+        // calls run at once, so there `addInput` is refused instead: see PluginRunView).
+        const outer = view.adding;
+        const added: Content[] = [];
+        if (callId === undefined) view.adding = added;
+        else view.recordedToolHooks++;
         try {
           // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
           value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
@@ -1383,12 +1392,16 @@ export class RunPlugins {
           // message only), thrown again below, typed, on the first run and on every replay.
           if (!GuardrailTrippedError.isInstance(error)) throw error;
           trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+        } finally {
+          if (callId === undefined) view.adding = outer;
+          else view.recordedToolHooks--;
         }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
           ...(trip !== undefined && { trip }),
           ...(finished !== undefined && { finish: finished.reason }),
+          ...(added.length > 0 && { added }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
@@ -1397,8 +1410,12 @@ export class RunPlugins {
         value: T;
         trip?: PluginTrip;
         finish?: string;
+        added?: unknown;
         state?: unknown;
       };
+      // A replay: what the hook added on the first run joins the history again, where it did
+      // (the contents that joined then, after the input checks; they are not checked again).
+      if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
@@ -1406,6 +1423,21 @@ export class RunPlugins {
     } catch (cause) {
       throw this.error(index, hook, cause);
     }
+  }
+
+  /**
+   * The contents a recorded hook added on the first run (`run.addInput`), appended again on a
+   * replay. A record is read back from a database: what is not a list of user contents fails
+   * as the hook's invalid result rather than joining the history.
+   */
+  private addStored(index: number, hook: PluginHookName, added: unknown): void {
+    if (!isContentList(added))
+      throw this.invalid(
+        index,
+        hook,
+        'its record holds contents it added that are not a list of user contents (the record was changed)',
+      );
+    for (const content of added) this.facts.tracker.append(content);
   }
 
   /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */
