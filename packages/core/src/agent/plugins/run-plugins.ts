@@ -333,6 +333,9 @@ export class RunPlugins {
       const index = ends[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
       if (!leaving.includes(plugin)) continue;
+      // A boundary as the run's own end is: `run.receive` reads what waits (the run goes on, so
+      // what the leaving plugin does not take stays for the plugins that do).
+      this.atBoundary++;
       try {
         await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
           this.views[index] as PluginRun,
@@ -340,6 +343,8 @@ export class RunPlugins {
         );
       } catch (cause) {
         throw this.error(index, 'endRun', cause);
+      } finally {
+        this.atBoundary--;
       }
     }
     const stays = (plugin: AgentPlugin): boolean =>
