@@ -193,12 +193,15 @@ export class RunPlugins {
   /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
   private agentPlugins: readonly AgentPlugin[];
   private views: PluginRunView[];
-  readonly facts: PluginRunFacts;
+  /** The run's facts; `emit` goes through the plugins' `wrapEvents` once one wraps events. */
+  facts: PluginRunFacts;
   /**
    * The run's emitter and its subagents' sink through the plugins' `wrapEvents` (the loop emits
-   * through these); `undefined` when no plugin wraps events or nothing listens.
+   * through these); `undefined` while no plugin wraps events or when nothing listens. Made when
+   * the run starts, or when the first plugin that wraps events joins it (late, or at a hand-off:
+   * the loop then emits through these from its next step on).
    */
-  readonly events:
+  events:
     | { readonly emit: NonNullable<PluginRunFacts['emit']>; readonly sink: PluginRunFacts['sink'] }
     | undefined;
 
@@ -210,16 +213,24 @@ export class RunPlugins {
     this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
-    this.events =
-      resolved.hooks.wrapEvents === undefined || facts.emit === undefined
-        ? undefined
-        : this.eventsOf(facts.emit, facts.sink);
-    this.facts = this.events === undefined ? facts : { ...facts, emit: this.events.emit };
+    if (resolved.hooks.wrapEvents !== undefined) this.routeEvents();
     this.around();
   }
 
   /** Where the run's events go now: straight on until `wrapEvents` ran (see {@link events}). */
   private through: EmitRunEvent | undefined;
+  /** Where the innermost wrapper passes events on to: a later plugin's wrappers go there. */
+  private innermost: { next: EmitRunEvent } | undefined;
+  /** Each wrapping plugin's switch: off once it left the run (a hand-off), its wrapper skipped. */
+  private wrappers: Map<AgentPlugin, { on: boolean }> | undefined;
+
+  /** The run's events through {@link events}, made once (when nothing listens: never). */
+  private routeEvents(): void {
+    const { emit, sink } = this.facts;
+    if (this.events !== undefined || emit === undefined) return;
+    this.events = this.eventsOf(emit, sink);
+    this.facts = { ...this.facts, emit: this.events.emit };
+  }
 
   /**
    * The run's events (`emit`) and its subagents' (`sink`, stamped with their longer path): they
@@ -253,10 +264,20 @@ export class RunPlugins {
    * after the plugins' `startRun` (a hook gets its state); each sees the run's events and its
    * subagents', and the innermost passes each on where it was going.
    */
-  private wrapEvents(): void {
-    let through = this.through;
-    if (through === undefined) return;
-    const indexes = this.hooks.wrapEvents ?? [];
+  private wrapEvents(arriving?: readonly AgentPlugin[]): void {
+    const route = this.through;
+    if (route === undefined) return;
+    const wrappers = (this.wrappers ??= new Map());
+    const indexes = (this.hooks.wrapEvents ?? []).filter((index) => {
+      const plugin = this.plugins[index] as AgentPlugin;
+      return !wrappers.has(plugin) && (arriving === undefined || arriving.includes(plugin));
+    });
+    if (indexes.length === 0) return;
+    // The plugins that wrap now come after those that wrapped before (they joined later): their
+    // wrappers go inside, between the innermost wrapper so far and where the events go.
+    const end = this.innermost?.next ?? route;
+    const slot = { next: end };
+    let through: EmitRunEvent = (event) => slot.next(event);
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
@@ -271,9 +292,25 @@ export class RunPlugins {
       }
       if (typeof wrapped !== 'function')
         throw this.invalid(index, 'wrapEvents', 'it returned something that is not a function');
-      through = wrapped as EmitRunEvent;
+      const inner = through;
+      const outer = wrapped as EmitRunEvent;
+      const layer = { on: true };
+      wrappers.set(plugin, layer);
+      through = (event) => (layer.on ? outer : inner)(event);
     }
-    this.through = through;
+    if (this.innermost === undefined) this.through = through;
+    else this.innermost.next = through;
+    this.innermost = slot;
+  }
+
+  /**
+   * The plugins that joined (late, or at a hand-off) and wrap events: their wrappers join the
+   * run's, made now that their `startRun` ran (the first that wraps makes {@link events}).
+   */
+  wrapArriving(arriving: readonly AgentPlugin[]): void {
+    if (this.hooks.wrapEvents === undefined) return;
+    this.routeEvents();
+    this.wrapEvents(arriving);
   }
 
   private around(): void {
@@ -307,6 +344,7 @@ export class RunPlugins {
     for (const plugin of plugins) this.views.push(new PluginRunView(plugin.name, this, this.facts));
     this.around();
     await this.startRun(from);
+    this.wrapArriving(plugins);
   }
 
   /**
@@ -371,6 +409,14 @@ export class RunPlugins {
         : (this.views[index] as PluginRunView);
     });
     const arriving = next.filter((plugin) => !this.plugins.includes(plugin));
+    // A plugin that left wraps the run's events no more (what it held stays unsent); one that
+    // comes back (a hand-off back to its agent) wraps them again, from its new start.
+    for (const plugin of leaving) {
+      const layer = this.wrappers?.get(plugin);
+      if (layer !== undefined) layer.on = false;
+    }
+    for (const plugin of arriving)
+      if (this.wrappers?.get(plugin)?.on === false) this.wrappers.delete(plugin);
     this.plugins = next;
     this.views = views;
     this.agentPlugins = agent;
@@ -385,6 +431,7 @@ export class RunPlugins {
         (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
       );
     }
+    this.wrapArriving(arriving);
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
