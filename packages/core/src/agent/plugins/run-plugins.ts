@@ -267,7 +267,8 @@ export class RunPlugins {
   private wrapEvents(arriving?: readonly AgentPlugin[]): void {
     const route = this.through;
     if (route === undefined) return;
-    const wrappers = (this.wrappers ??= new Map());
+    this.wrappers ??= new Map();
+    const wrappers = this.wrappers;
     const indexes = (this.hooks.wrapEvents ?? []).filter((index) => {
       const plugin = this.plugins[index] as AgentPlugin;
       return !wrappers.has(plugin) && (arriving === undefined || arriving.includes(plugin));
