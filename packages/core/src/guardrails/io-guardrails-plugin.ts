@@ -7,6 +7,7 @@ import type {
   PluginRun,
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { CHECKS_FIRST_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { InputCheckResult, RunContext } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
@@ -116,6 +117,8 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     return { text, output: rewritten, by: result.name };
   },
 });
+// A run's own guardrails (a chat session's) check where an agent's do: before the other plugins.
+Object.defineProperty(ioGuardrailsPlugin, CHECKS_FIRST_KEY, { value: true, enumerable: false });
 
 /** The run's input: the sequential guardrails now, the `runInParallel` ones beside the first call. */
 async function checkRunInput(

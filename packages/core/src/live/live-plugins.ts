@@ -53,6 +53,7 @@ export async function startLivePlugins({
       newInput: () => [],
       replaceInput: () => {},
       restoreCompaction: () => {},
+      append: () => {},
     },
     emit: (event) => {
       if (event.type !== 'plugin') return;

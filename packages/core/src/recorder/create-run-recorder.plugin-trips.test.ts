@@ -111,7 +111,8 @@ describe('a plugin trip, ask and rewrite in a recording', () => {
       );
       expect(text).not.toContain(KEY);
       const [call] = only(lines, 'tool-call-end');
-      expect(call).toMatchObject({ toolName: 'pay', outcome: 'aborted' });
+      // The trip's own outcome (not the run's abort), as the span's error.type says it.
+      expect(call).toMatchObject({ toolName: 'pay', outcome: 'guardrail-tripped' });
       expect(call?.error).toBe('pay was stopped by a guardrail (limit); the run ended.');
       // One model call: the run ended at the trip.
       expect(only(lines, 'model-call-end')).toHaveLength(1);

@@ -84,6 +84,11 @@ export type ToolCallOutcome =
   | 'timeout'
   /** `beforeToolCall` denied the call. */
   | 'denied'
+  /**
+   * A tool guardrail or a plugin's `run.trip` stopped the call (it did not run): the run ends
+   * with a `GuardrailTrippedError` once the turn is answered.
+   */
+  | 'guardrail-tripped'
   /** The run was aborted (or another call failed with `toolErrors: 'throw'`) before it finished. */
   | 'aborted';
 

@@ -45,7 +45,9 @@ const receives = (queue: SteeringQueue, run: PluginRun<SteeringRun>): boolean =>
  *   input guardrails, as its input did).
  * - `afterAnswer`: messages that wait when the model answered make the run go on (`run-again`),
  *   the answer staying in the history.
- * - `endRun` unbinds the queue, however the run ended: what still waits is reported dropped.
+ * - `endRun` unbinds the queue, however the run ended: what still waits is reported dropped, the
+ *   steers one by one, the messages no plugin received (`run.receive`) counted per topic in a
+ *   `plugin` event of kind `unread` (`{ reason, topics: [{ topic, count }] }`).
  *
  * No hook is listed in `recorded`: what is not deterministic about steering is when a message
  * arrives, and a durable run's messages arrive only through `receive`, which `@gemloop/dbos`
@@ -101,6 +103,10 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
             : 'failed';
       const stepNumber = run.steps.length;
       for (const steer of queue.detach()) report(run, 'dropped', steer, stepNumber, reason);
+      // A one-run inbox (a stream's, a chat send's) closes with its run: what no plugin received
+      // is dropped, and said so (per topic, counted; a controller's stay for its next run).
+      const unread = queue.closed ? queue.opened?.drain() : undefined;
+      if (unread !== undefined && unread.length > 0) run.emit('unread', { reason, topics: unread });
     },
   });
   // Its own typed errors end the run as they are (a queue another run holds, a receive that

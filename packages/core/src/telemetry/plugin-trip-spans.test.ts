@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { guardrails } from '../guardrails/index.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { type AgentPlugin, definePlugin } from '../plugins/index.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -118,8 +119,9 @@ describe('a plugin trip in the OpenTelemetry spans', () => {
       expect(run.attributes['gemloop.guardrail.phase']).toBe('tool-input');
       const call = one(spans, 'execute_tool pay');
       expect(call.status.code).toBe(SpanStatusCode.ERROR);
-      // As for a built-in tool guardrail's throw: the call never ran, the run ended under it.
-      expect(call.attributes['error.type']).toBe('aborted');
+      // As for a built-in tool guardrail's throw: the call never ran, stopped by the trip (its own
+      // low-cardinality error.type, not the run's abort: OTel's execute_tool span asks for one).
+      expect(call.attributes['error.type']).toBe('guardrail-tripped');
       expect(call.status.message).toBe('pay was stopped by a guardrail (limit); the run ended.');
       expect(call.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
       // The model call itself succeeded: only the run and the tripped call failed.
@@ -153,6 +155,36 @@ describe('a plugin trip in the OpenTelemetry spans', () => {
       expect(one(spans, 'generate_content gemini-2.5-flash').status.code).not.toBe(
         SpanStatusCode.ERROR,
       );
+    },
+  );
+
+  it.each(['run', 'stream'] as const)(
+    "a built-in tool guardrail's throw: the call span and the result say guardrail-tripped, not aborted (%s)",
+    async (mode) => {
+      paid.length = 0;
+      const { gemini, exporter, telemetry } = await setup([
+        turn.call('pay', { amount: 500 }),
+        turn.text('never'),
+      ]);
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [pay],
+        guardrails: guardrails({
+          tools: [{ name: 'limit', before: () => ({ type: 'throw', reason: 'over 100' }) }],
+        }),
+        telemetry,
+      });
+      const error = await go(agent, mode);
+      expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+      expect(paid).toEqual([]);
+      const call = one(exporter.getFinishedSpans(), 'execute_tool pay');
+      expect(call.status.code).toBe(SpanStatusCode.ERROR);
+      expect(call.attributes['error.type']).toBe('guardrail-tripped');
+      const [answered] = (error as GuardrailTrippedError).run.steps.flatMap(
+        (step) => step.toolCalls,
+      );
+      expect(answered).toMatchObject({ toolName: 'pay', outcome: 'guardrail-tripped' });
     },
   );
 

@@ -380,6 +380,20 @@ const slowVerdict = definePlugin({
     record(`hook done ${first} step ${call.stepNumber}`);
   },
 });
+// A recorded afterAnswer that adds the next question itself (run.addInput) and runs again
+// (recorded-add-input.test.ts): a replay does not call it, so the record carries what it added.
+// Each real call is a counter line.
+const followUp = definePlugin({
+  name: 'follow-up',
+  recorded: ['afterAnswer'],
+  afterAnswer: async (answer, run) => {
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`follow-up ${first} step ${answer.step.stepNumber}`);
+    if (JSON.stringify(run.contents).includes('FOLLOW-UP')) return undefined;
+    await run.addInput([{ role: 'user', parts: [{ text: `FOLLOW-UP ${Math.random()}: and order 8?` }] }]);
+    return { type: 'run-again', contents: [] };
+  },
+});
 // A request-level plugin (crash-recovery.test.ts): each request carries a seed it adds, and each
 // pass through the wrapper is counted with the run's first user text.
 const firstText = (input: ModelCallInput): string => {
@@ -498,6 +512,7 @@ const worker = await startDurableWorkerWith({
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
+    followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {

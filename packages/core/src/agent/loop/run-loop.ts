@@ -492,6 +492,7 @@ async function joinLate(
   const started = joining.start({ ...resolved, agentPlugins: [] });
   joining.started = started;
   await started.startRun();
+  started.wrapArriving(added);
   return started;
 }
 
@@ -502,8 +503,13 @@ async function withJoined<Output>(
 ): Promise<RunContext<Output>> {
   if (joining?.late.joining === undefined) return context;
   const plugins = await joinLate(joining, context.plugins);
-  if (plugins === context.plugins) return context;
-  const joined = { ...context, plugins };
+  // The run's events through the plugins' `wrapEvents` once one that joined wraps them.
+  const events = plugins?.events;
+  const rerouted = events !== undefined && events.emit !== context.emit;
+  if (plugins === context.plugins && !rerouted) return context;
+  const joined = rerouted
+    ? { ...context, plugins, emit: events.emit, link: { ...context.link, sink: events.sink } }
+    : { ...context, plugins };
   joining.holding.context = joined as RunContext<unknown>;
   return joined;
 }

@@ -111,7 +111,15 @@ export async function takeOver<Output>(
   const toolChecks = guardrails?.engine.toolPlugin;
   if (toolChecks !== undefined && guardrails?.tools.length !== 0 && !plugins.holds(toolChecks))
     await plugins.join([toolChecks]);
-  return { ...taken, link: { ...taken.link, plugins: plugins.inherited } };
+  // A plugin that arrived wrapping events (a receiving agent's held text) has them from now on.
+  const events = plugins.events;
+  return events === undefined || events.emit === taken.emit
+    ? { ...taken, link: { ...taken.link, plugins: plugins.inherited } }
+    : {
+        ...taken,
+        emit: events.emit,
+        link: { ...taken.link, plugins: plugins.inherited, sink: events.sink },
+      };
 }
 
 /**

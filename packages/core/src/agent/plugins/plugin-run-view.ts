@@ -58,6 +58,11 @@ export type PluginRunFacts = {
     newInput(): Content[];
     /** Drops a compaction made of the old input when the input is rewritten (RunTracker). */
     restoreCompaction(mark: never): void;
+    /**
+     * Appends a content to the history as it is: what a recorded hook added (`run.addInput`),
+     * put back on a replay, where the hook is not called (its checks passed on the first run).
+     */
+    append(content: Content): void;
   };
   /** The run's event receiver (observers read the run's events through it); `undefined` in a unary run without observers. */
   readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
@@ -148,6 +153,14 @@ export function bindInbox(run: PluginRun<unknown>, inbox: () => RunInbox | undef
 /** What one plugin sees of the run (`PluginRun`). @internal */
 export class PluginRunView implements PluginRun {
   state: unknown = undefined;
+  /**
+   * While one of this plugin's `recorded` boundary hooks runs in a durable run: what its
+   * `run.addInput` calls added, stored with the hook's result so a replay adds it again
+   * (`RunPlugins.call`).
+   */
+  adding: Content[] | undefined = undefined;
+  /** How many of this plugin's `recorded` tool hooks run now: `addInput` refuses meanwhile. */
+  recordedToolHooks = 0;
   private readonly name: string;
   /** Read by {@link internalsOf}. */
   private readonly owner: PluginRunOwner;
@@ -200,7 +213,21 @@ export class PluginRunView implements PluginRun {
           message: `run.addInput() (plugin "${this.name}") takes a list of user contents, e.g. [{ role: 'user', parts: [{ text: '...' }] }]; got ${describeValue(contents)}.`,
         }),
       );
-    return this.owner.facts.addInput(contents, this.owner.stepNumber);
+    const adding = this.adding;
+    if (this.recordedToolHooks > 0)
+      return Promise.reject(
+        new InvalidArgumentError({
+          argument: 'run.addInput',
+          message: `run.addInput() (plugin "${this.name}") cannot be called from a tool hook listed in \`recorded\`: a turn's calls run at once, so a replay could not put the contents back where they were. Add them from a boundary hook (beforeModelCall, afterAnswer; recorded or not), or leave the tool hook out of \`recorded\`.`,
+        }),
+      );
+    const added = this.owner.facts.addInput(contents, this.owner.stepNumber);
+    if (adding === undefined) return added;
+    // A recorded hook's: what joined is stored with its result (a replay adds it again).
+    return added.then((joined) => {
+      if (joined !== undefined) adding.push(...joined);
+      return joined;
+    });
   }
   receive(topic: string, options?: ReceiveOptions): Promise<readonly unknown[]> {
     return receiveMessages(this.owner, this.name, topic, options);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
+import { CHECKS_FIRST_KEY } from './plugin-engine-of.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
 import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
@@ -77,7 +78,8 @@ export function resolvePlugins(
 
 /**
  * The plugins of one run: those a parent run hands down (`inherit: true`) first, then the agent's,
- * then the run's own (a chat session's). The agent's resolved lists serve as they are when the
+ * then the run's own (a chat session's), except a run's own plugin marked to check first (its
+ * guardrails', see `CHECKS_FIRST_KEY`), which comes before the agent's. The agent's resolved lists serve as they are when the
  * run adds none. @internal
  */
 export function joinPlugins(
@@ -92,6 +94,13 @@ export function joinPlugins(
   )
     return agent;
   const joined: AgentPlugin[] = [...(inherited ?? [])];
+  // A run's own plugin that checks first (its guardrails') goes where an agent's puts it: before
+  // the agent's plugins, after what the runs above hand down (see CHECKS_FIRST_KEY).
+  for (const plugin of own ?? [])
+    if ((plugin as unknown as Record<string, unknown>)[CHECKS_FIRST_KEY] === true) {
+      refuseRequestWrapper(plugin);
+      joined.push(plugin);
+    }
   // A plugin the child has itself as well (the same object) runs once, where the agent put it.
   for (const plugin of agent?.plugins ?? []) {
     const at = joined.indexOf(plugin);

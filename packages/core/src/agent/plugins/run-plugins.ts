@@ -193,12 +193,15 @@ export class RunPlugins {
   /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
   private agentPlugins: readonly AgentPlugin[];
   private views: PluginRunView[];
-  readonly facts: PluginRunFacts;
+  /** The run's facts; `emit` goes through the plugins' `wrapEvents` once one wraps events. */
+  facts: PluginRunFacts;
   /**
    * The run's emitter and its subagents' sink through the plugins' `wrapEvents` (the loop emits
-   * through these); `undefined` when no plugin wraps events or nothing listens.
+   * through these); `undefined` while no plugin wraps events or when nothing listens. Made when
+   * the run starts, or when the first plugin that wraps events joins it (late, or at a hand-off:
+   * the loop then emits through these from its next step on).
    */
-  readonly events:
+  events:
     | { readonly emit: NonNullable<PluginRunFacts['emit']>; readonly sink: PluginRunFacts['sink'] }
     | undefined;
 
@@ -210,16 +213,24 @@ export class RunPlugins {
     this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
-    this.events =
-      resolved.hooks.wrapEvents === undefined || facts.emit === undefined
-        ? undefined
-        : this.eventsOf(facts.emit, facts.sink);
-    this.facts = this.events === undefined ? facts : { ...facts, emit: this.events.emit };
+    if (resolved.hooks.wrapEvents !== undefined) this.routeEvents();
     this.around();
   }
 
   /** Where the run's events go now: straight on until `wrapEvents` ran (see {@link events}). */
   private through: EmitRunEvent | undefined;
+  /** Where the innermost wrapper passes events on to: a later plugin's wrappers go there. */
+  private innermost: { next: EmitRunEvent } | undefined;
+  /** Each wrapping plugin's switch: off once it left the run (a hand-off), its wrapper skipped. */
+  private wrappers: Map<AgentPlugin, { on: boolean }> | undefined;
+
+  /** The run's events through {@link events}, made once (when nothing listens: never). */
+  private routeEvents(): void {
+    const { emit, sink } = this.facts;
+    if (this.events !== undefined || emit === undefined) return;
+    this.events = this.eventsOf(emit, sink);
+    this.facts = { ...this.facts, emit: this.events.emit };
+  }
 
   /**
    * The run's events (`emit`) and its subagents' (`sink`, stamped with their longer path): they
@@ -253,10 +264,21 @@ export class RunPlugins {
    * after the plugins' `startRun` (a hook gets its state); each sees the run's events and its
    * subagents', and the innermost passes each on where it was going.
    */
-  private wrapEvents(): void {
-    let through = this.through;
-    if (through === undefined) return;
-    const indexes = this.hooks.wrapEvents ?? [];
+  private wrapEvents(arriving?: readonly AgentPlugin[]): void {
+    const route = this.through;
+    if (route === undefined) return;
+    this.wrappers ??= new Map();
+    const wrappers = this.wrappers;
+    const indexes = (this.hooks.wrapEvents ?? []).filter((index) => {
+      const plugin = this.plugins[index] as AgentPlugin;
+      return !wrappers.has(plugin) && (arriving === undefined || arriving.includes(plugin));
+    });
+    if (indexes.length === 0) return;
+    // The plugins that wrap now come after those that wrapped before (they joined later): their
+    // wrappers go inside, between the innermost wrapper so far and where the events go.
+    const end = this.innermost?.next ?? route;
+    const slot = { next: end };
+    let through: EmitRunEvent = (event) => slot.next(event);
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
@@ -271,9 +293,25 @@ export class RunPlugins {
       }
       if (typeof wrapped !== 'function')
         throw this.invalid(index, 'wrapEvents', 'it returned something that is not a function');
-      through = wrapped as EmitRunEvent;
+      const inner = through;
+      const outer = wrapped as EmitRunEvent;
+      const layer = { on: true };
+      wrappers.set(plugin, layer);
+      through = (event) => (layer.on ? outer : inner)(event);
     }
-    this.through = through;
+    if (this.innermost === undefined) this.through = through;
+    else this.innermost.next = through;
+    this.innermost = slot;
+  }
+
+  /**
+   * The plugins that joined (late, or at a hand-off) and wrap events: their wrappers join the
+   * run's, made now that their `startRun` ran (the first that wraps makes {@link events}).
+   */
+  wrapArriving(arriving: readonly AgentPlugin[]): void {
+    if (this.hooks.wrapEvents === undefined) return;
+    this.routeEvents();
+    this.wrapEvents(arriving);
   }
 
   private around(): void {
@@ -307,6 +345,7 @@ export class RunPlugins {
     for (const plugin of plugins) this.views.push(new PluginRunView(plugin.name, this, this.facts));
     this.around();
     await this.startRun(from);
+    this.wrapArriving(plugins);
   }
 
   /**
@@ -333,6 +372,9 @@ export class RunPlugins {
       const index = ends[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
       if (!leaving.includes(plugin)) continue;
+      // A boundary as the run's own end is: `run.receive` reads what waits (the run goes on, so
+      // what the leaving plugin does not take stays for the plugins that do).
+      this.atBoundary++;
       try {
         await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
           this.views[index] as PluginRun,
@@ -340,6 +382,8 @@ export class RunPlugins {
         );
       } catch (cause) {
         throw this.error(index, 'endRun', cause);
+      } finally {
+        this.atBoundary--;
       }
     }
     const stays = (plugin: AgentPlugin): boolean =>
@@ -366,6 +410,14 @@ export class RunPlugins {
         : (this.views[index] as PluginRunView);
     });
     const arriving = next.filter((plugin) => !this.plugins.includes(plugin));
+    // A plugin that left wraps the run's events no more (what it held stays unsent); one that
+    // comes back (a hand-off back to its agent) wraps them again, from its new start.
+    for (const plugin of leaving) {
+      const layer = this.wrappers?.get(plugin);
+      if (layer !== undefined) layer.on = false;
+    }
+    for (const plugin of arriving)
+      if (this.wrappers?.get(plugin)?.on === false) this.wrappers.delete(plugin);
     this.plugins = next;
     this.views = views;
     this.agentPlugins = agent;
@@ -380,6 +432,7 @@ export class RunPlugins {
         (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
       );
     }
+    this.wrapArriving(arriving);
   }
 
   /** `startRun` of each plugin that has one (from the `from`-th), in order; their states kept. */
@@ -1371,10 +1424,19 @@ export class RunPlugins {
       // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
       // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
       // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
+      let ran = false;
       const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+        ran = true;
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
+        // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
+        // does not call it, so the record carries the contents that joined (a tool hook's
+        // calls run at once, so there `addInput` is refused instead: see PluginRunView).
+        const outer = view.adding;
+        const added: Content[] = [];
+        if (callId === undefined) view.adding = added;
+        else view.recordedToolHooks++;
         try {
           // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
           value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
@@ -1383,12 +1445,16 @@ export class RunPlugins {
           // message only), thrown again below, typed, on the first run and on every replay.
           if (!GuardrailTrippedError.isInstance(error)) throw error;
           trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+        } finally {
+          if (callId === undefined) view.adding = outer;
+          else view.recordedToolHooks--;
         }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
           ...(trip !== undefined && { trip }),
           ...(finished !== undefined && { finish: finished.reason }),
+          ...(added.length > 0 && { added }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
@@ -1397,8 +1463,12 @@ export class RunPlugins {
         value: T;
         trip?: PluginTrip;
         finish?: string;
+        added?: unknown;
         state?: unknown;
       };
+      // A replay: what the hook added on the first run joins the history again, where it did
+      // (the contents that joined then, after the input checks; they are not checked again).
+      if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
@@ -1406,6 +1476,21 @@ export class RunPlugins {
     } catch (cause) {
       throw this.error(index, hook, cause);
     }
+  }
+
+  /**
+   * The contents a recorded hook added on the first run (`run.addInput`), appended again on a
+   * replay. A record is read back from a database: what is not a list of user contents fails
+   * as the hook's invalid result rather than joining the history.
+   */
+  private addStored(index: number, hook: PluginHookName, added: unknown): void {
+    if (!isContentList(added))
+      throw this.invalid(
+        index,
+        hook,
+        'its record holds contents it added that are not a list of user contents (the record was changed)',
+      );
+    for (const content of added) this.facts.tracker.append(content);
   }
 
   /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */

@@ -195,7 +195,9 @@ export function describeFailure<Output>(
       return { kind: 'execution-error', message: errorMessage(outcome.error) };
     case 'guardrail-tripped':
       return {
-        kind: 'aborted',
+        // Its own outcome (a span's `error.type`, the `tool-error` event's): the call was stopped
+        // by a verdict, not by the run's abort.
+        kind: 'guardrail-tripped',
         message: `${name} was stopped by a guardrail (${outcome.trip.name}); the run ended.`,
       };
     case 'timeout':
