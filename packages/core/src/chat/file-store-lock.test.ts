@@ -266,6 +266,9 @@ describe('the file store lock in one process', () => {
     // Within the grace the writer may still be writing it: refused, typed, saying when it goes.
     const file = join(directory, 'fresh.jsonl');
     await writeFile(`${file}.lock`, 'not a lock');
+    // An hour ahead: however long a loaded machine stalls here, the lock stays within the grace.
+    const ahead = Date.now() / 1000 + 3600;
+    await utimes(`${file}.lock`, ahead, ahead);
     const store = createFileHistoryStore({ path: file });
     const error = await Promise.resolve(store.append('s', turn('one'), context())).catch(
       (caught) => caught,
