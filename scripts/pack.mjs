@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { removeStaleDistFiles } from './remove-stale-dist.mjs';
 
 /** The pnpm the repository pins (package.json `packageManager`). */
 const PNPM = 'pnpm@12.21.0';
@@ -48,7 +49,8 @@ export function listPublicPackages() {
 }
 
 /**
- * Builds (unless `build: false`) and packs every public package into `out`, emptied first, with one
+ * Builds (unless `build: false`), removes what no source emits any more from each `dist/`
+ * (`remove-stale-dist.mjs`), and packs every public package into `out`, emptied first, with one
  * recursive `pnpm pack` (which leaves out private packages): one start of npx and pnpm instead of
  * one per package cut the packing from ~14 s to ~2 s of CPU. Its report must name exactly the
  * packages of {@link listPublicPackages}, or this throws.
@@ -62,6 +64,8 @@ export async function packPublicPackages({ out = join(root, '.packs'), build = t
       stdio: 'inherit',
     });
   }
+  // tsc never deletes: what a moved or deleted source emitted before would be packed with the rest.
+  removeStaleDistFiles(packages.map((pkg) => pkg.directory));
   const destination = resolve(out);
   rmSync(destination, { recursive: true, force: true });
   mkdirSync(destination, { recursive: true });

@@ -11,7 +11,8 @@ export type ChatHistoryLimit = {
   /**
    * The most tokens of history sent, the new message included (not the system instruction, the
    * tools, or what the run adds). Turns count as measured from the usage the API reported when
-   * they were saved, else as estimated (four characters a token, 258 per media part). The newest
+   * they were saved, else as estimated (four characters a token in English, one and a third in
+   * Chinese, Japanese or Korean, two in other scripts; 258 per media part). The newest
    * turns that fit are sent; the message is always sent, even when it alone is larger.
    */
   maxTokens?: number | undefined;

@@ -116,8 +116,9 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  * (`<file>.lock`, created with `O_EXCL`, holding the pid, host name and start time) before its
  * first use of a history file, and keeps it until `release(id)` (what `chat.close()` calls), `close()` or the process's exit. Another process, or another store
  * object of this process, then gets a {@link ChatStoreLockedError} that names the holder, instead
- * of losing data. A lock whose process died on this host (a crash, a kill) is taken over; one of
- * another host (a shared disk) must be deleted by hand once nothing uses the file. Calls on one
+ * of losing data. A lock whose process died on this host (a crash, a kill) is taken over, and so
+ * is one that holds no lock record (empty or damaged) once it is 10 seconds old; one of another
+ * host (a shared disk) must be deleted by hand once nothing uses the file. Calls on one
  * file are serialised within the store.
  *
  * Since the store is the file's only writer, it keeps each session's history in memory once

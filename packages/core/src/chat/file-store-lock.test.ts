@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/cha
 import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
+import { UNREADABLE_LOCK_GRACE_MS } from './history-file-lock.ts';
 import type { ChatTurn } from './history-store.ts';
 
 // Two real processes append to one session of one file at the same time. Without a lock, one of
@@ -236,6 +237,46 @@ describe('the file store lock in one process', () => {
     expect((unreadable as Error).message).toMatch(
       /cannot be read.*If no process uses the file, delete/,
     );
+  });
+
+  it('takes over a lock that holds no lock record once it is older than the grace, and refuses a fresh one', async () => {
+    const directory = await temporaryDirectory();
+    const past = (Date.now() - UNREADABLE_LOCK_GRACE_MS - 5_000) / 1000;
+    // Garbage, a record cut short by a crash, and an empty file (a writer killed between
+    // creating and writing it): each blocked every later writer for ever before.
+    for (const [name, text] of [
+      ['garbage', 'not a lock'],
+      ['cut', '{"pid":12,"hostname":"h'],
+      ['empty', ''],
+    ] as const) {
+      const file = join(directory, `${name}.jsonl`);
+      await writeFile(`${file}.lock`, text);
+      await utimes(`${file}.lock`, past, past);
+      const store = createFileHistoryStore({ path: file });
+
+      await store.append('s', turn('one'), context());
+
+      const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { pid: number };
+      expect(lock.pid, name).toBe(process.pid);
+      expect(await store.load('s', context()), name).toHaveLength(1);
+      await store.close();
+      await expect(readFile(`${file}.lock`), name).rejects.toMatchObject({ code: 'ENOENT' });
+    }
+
+    // Within the grace the writer may still be writing it: refused, typed, saying when it goes.
+    const file = join(directory, 'fresh.jsonl');
+    await writeFile(`${file}.lock`, 'not a lock');
+    // An hour ahead: however long a loaded machine stalls here, the lock stays within the grace.
+    const ahead = Date.now() / 1000 + 3600;
+    await utimes(`${file}.lock`, ahead, ahead);
+    const store = createFileHistoryStore({ path: file });
+    const error = await Promise.resolve(store.append('s', turn('one'), context())).catch(
+      (caught) => caught,
+    );
+    expect(ChatStoreLockedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('taken over once it is 10 seconds old');
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe('not a lock');
+    await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('releases one session file of a directory store with release(id)', async () => {

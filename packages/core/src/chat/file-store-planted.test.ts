@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -62,6 +62,49 @@ describe('the file history store on planted files', () => {
       ),
     ).rejects.toThrow();
     await store.close();
+  });
+
+  it('names a history path that is a folder, and the option that fixes it, to append and to load', async () => {
+    const folder = await temporaryDirectory();
+    const store = createFileHistoryStore({ path: folder });
+    const context = { logger: silentLogger };
+    const line = { contents: [{ role: 'user' as const, parts: [{ text: 'x' }] }] };
+    // A bare `EISDIR: illegal operation on a directory` before.
+    const appended = await Promise.resolve(store.append('s', line, context)).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(ChatStoreError.isInstance(appended)).toBe(true);
+    expect(appended).toMatchObject({ operation: 'append', sessionId: 's' });
+    expect((appended as Error).message).toContain(`${folder} is a folder`);
+    expect((appended as Error).message).toContain(`{ directory: '${folder}' }`);
+    expect((appended as Error).cause).toMatchObject({ code: 'EISDIR' });
+    const loaded = await Promise.resolve(store.load('s', context)).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(loaded).toMatchObject({ operation: 'load' });
+    expect((loaded as Error).message).toContain(`${folder} is a folder`);
+    await store.close();
+
+    // A folder under a session's file name of a directory store, through a chat's send.
+    const { fake, gemini } = await serve({ script: [turn.text('never')] });
+    const directory = await temporaryDirectory();
+    const sessionFolder = join(directory, 'taken.jsonl');
+    await mkdir(sessionFolder);
+    const sessions = createFileHistoryStore({ directory });
+    const chat = createChatSession({
+      agent: createAgent({ gemini, model }),
+      store: sessions,
+      id: 'taken',
+    });
+    const error = await chat.send('Hi').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(ChatStoreError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`${sessionFolder} is a folder`);
+    expect(fake.modelRequests).toHaveLength(0);
+    await chat.close();
+    await sessions.close();
   });
 
   it('still follows a symlink to a regular history file kept elsewhere', async () => {

@@ -84,8 +84,10 @@ export async function acquireHistoryFileLock(
     }
     const found = await readLock(lockFile);
     if (found === 'missing') continue;
-    const holder = found?.record;
-    if (holder !== undefined && found !== undefined && isStale(holder, own, table, lockFile)) {
+    const holder = found.record;
+    if (
+      holder === undefined ? await isAbandoned(lockFile) : isStale(holder, own, table, lockFile)
+    ) {
       await removeStale(lockFile, found.raw);
       continue;
     }
@@ -135,12 +137,12 @@ async function create(lockFile: string, text: string): Promise<boolean> {
 }
 
 /**
- * The lock file's record; `'missing'` when it is gone; `undefined` when it cannot be read as one.
- * An empty file is read twice: its creator may not have written it yet.
+ * The lock file's record (`undefined` when its text is no lock record), or `'missing'` when it is
+ * gone. An empty file is read twice: its creator may not have written it yet.
  */
 async function readLock(
   lockFile: string,
-): Promise<{ record: LockRecord | undefined; raw: string } | 'missing' | undefined> {
+): Promise<{ record: LockRecord | undefined; raw: string } | 'missing'> {
   for (let attempt = 0; ; attempt++) {
     let raw: string;
     try {
@@ -174,6 +176,32 @@ function parseRecord(raw: string): LockRecord | undefined {
     // Not a lock record.
   }
   return undefined;
+}
+
+/**
+ * How long a lock file may hold no lock record before it is taken for abandoned. A writer writes
+ * its record in one write right after creating the file (`create`), so a live one leaves it empty
+ * for microseconds; 10 s is past any pause of a loaded machine, and short enough that a session
+ * waits for nobody.
+ * @internal
+ */
+export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+/**
+ * Whether a lock file that holds no lock record (empty, cut short, garbage) was abandoned: a
+ * writer killed between creating and writing it, a disk that lost the write, a file written by
+ * something else. Its holder cannot be asked (no pid, no host), so its age decides: older than
+ * {@link UNREADABLE_LOCK_GRACE_MS} by its modification time, it is stale, and is taken over as a
+ * dead holder's is (`removeStale`, which puts back a lock that changed meanwhile). Kept for ever,
+ * it refused every later writer of the history until someone deleted it by hand.
+ */
+async function isAbandoned(lockFile: string): Promise<boolean> {
+  try {
+    return Date.now() - (await fs().stat(lockFile)).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+  } catch {
+    // Gone (the next round creates it) or not readable: not taken over.
+    return false;
+  }
 }
 
 /**

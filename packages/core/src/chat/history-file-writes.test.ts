@@ -94,16 +94,17 @@ describe('appendLine', () => {
     expect((await readFile(file)).equals(big)).toBe(true);
   });
 
-  it('refuses to write through a path that is a folder', async () => {
+  it('refuses to write through a path that is a folder, typed, naming it and the fix', async () => {
     const dir = await folder();
     await mkdir(join(dir, 'taken.jsonl'));
-    await expect(
-      appendLine(join(dir, 'taken.jsonl'), line('{}'), {
-        fsync: false,
-        logger: recordingLogger(),
-        sessionId: 's',
-      }),
-    ).rejects.toMatchObject({ code: 'EISDIR' });
+    const error = await appendLine(join(dir, 'taken.jsonl'), line('{}'), {
+      fsync: false,
+      logger: recordingLogger(),
+      sessionId: 's',
+    }).catch((thrown: unknown) => thrown);
+    expect(ChatStoreError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ operation: 'append', sessionId: 's', cause: { code: 'EISDIR' } });
+    expect((error as Error).message).toContain(`${join(dir, 'taken.jsonl')} is a folder`);
   });
 });
 

@@ -50,14 +50,25 @@ export async function openHistoryFile(
     (mode === 'r'
       ? constants.O_RDONLY
       : constants.O_RDWR | constants.O_APPEND | constants.O_CREAT) | (constants.O_NONBLOCK ?? 0);
-  const handle = await fs().open(file, flags, 0o666);
-  let regular = false;
+  let handle: FsPromises.FileHandle;
   try {
-    regular = (await handle.stat()).isFile();
-  } finally {
-    if (!regular) await handle.close();
+    handle = await fs().open(file, flags, 0o666);
+  } catch (error) {
+    // Opened for writing, a folder fails with a bare EISDIR that named neither the store's
+    // option nor the fix.
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw folderError(file, operation, sessionId, error);
+    }
+    throw error;
   }
-  if (!regular) {
+  let stats: Fs.Stats | undefined;
+  try {
+    stats = await handle.stat();
+  } finally {
+    if (stats?.isFile() !== true) await handle.close();
+  }
+  if (stats.isDirectory()) throw folderError(file, operation, sessionId);
+  if (!stats.isFile()) {
     throw new ChatStoreError({
       message: `The chat history file ${file} is not a regular file (a FIFO, a device, or a link to one): the store never reads or writes through it. Move it away, or give the store a path to a regular file.`,
       operation,
@@ -65,6 +76,21 @@ export async function openHistoryFile(
     });
   }
   return handle;
+}
+
+/** The history path is a folder: the option that names it is meant for a file. */
+function folderError(
+  file: string,
+  operation: ChatStoreOperation,
+  sessionId: string,
+  cause?: unknown,
+): ChatStoreError {
+  return new ChatStoreError({
+    message: `The chat history file ${file} is a folder, and the store keeps a history in a file. Give createFileHistoryStore() { directory: '${file}' } for one file per session in that folder, or { path } naming a file (such as '${file}/chat.jsonl'); or move the folder away.`,
+    operation,
+    sessionId,
+    cause,
+  });
 }
 
 /** Appends one line in one write, flushed, and cuts a torn tail a crash left first. @internal */

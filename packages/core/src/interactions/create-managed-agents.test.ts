@@ -85,9 +85,9 @@ describe('managed agents', () => {
       .create({ agent: ANTIGRAVITY, input: 'go', background: true })
       .catch((error: unknown) => error);
     expect(refuses).toMatchObject({ code: 'agent-background', rule: 'refuses-background' });
-    expect(() =>
-      interactions.stream({ agent: ANTIGRAVITY, input: 'go', background: true }),
-    ).toThrow(AgentBackgroundError);
+    // A stream errors through its first `next()`, as the other methods reject.
+    const streamed = interactions.stream({ agent: ANTIGRAVITY, input: 'go', background: true });
+    await expect(streamed.next()).rejects.toThrow(AgentBackgroundError);
     // Neither was sent.
     expect(fake?.requests.filter((request) => request.method.startsWith('interactions'))).toEqual(
       [],

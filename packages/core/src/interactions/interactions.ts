@@ -41,7 +41,8 @@ export type InteractionStreamOptions = CallOptions & {
  */
 export type Interactions = {
   // Bad input (an id, a request, options; any call on a Vertex client) rejects the promise a
-  // method returns with its typed error: no method that returns a promise throws where it is called.
+  // method returns with its typed error, and `stream` and `resume` throw it from their stream's
+  // first `next()`: no method throws where it is called.
   /** `POST /v1beta/interactions`: the finished interaction, or (with `background: true`) at once. */
   create(request: CreateInteractionRequest, options?: CallOptions): Promise<Interaction>;
   /**

@@ -49,6 +49,22 @@ describe('readCost', () => {
     }
   });
 
+  it('refuses a total that is not the sum of its parts, exact to the pico-dollar', () => {
+    const parts = { currency: 'USD', input: '0.01', cachedInput: '0.000001', output: '0.0025' };
+    // The same sum written with other digits reads back as it is.
+    expect(readCost({ ...parts, thinking: '0', total: '0.012501000' })).toEqual({
+      ...parts,
+      thinking: '0',
+      total: '0.012501000',
+    });
+    for (const total of ['0', '0.0125', '0.012500999999', '0.012501000001', '1.012501']) {
+      // A row changed after it was written (a total lowered under a session's budget, or a
+      // part): which side changed is unknown, so it is no cost rather than a wrong one.
+      expect(readCost({ ...parts, thinking: '0', total }), total).toBeUndefined();
+    }
+    expect(readCost({ ...zeroCost(), thinking: '0.5' })).toBeUndefined();
+  });
+
   it('refuses an unknown cost that still carries amounts', () => {
     expect(readCost({ ...zeroCost(), unknown: 'why' })).toBeUndefined();
     expect(readCost({ ...unknownCost('why'), total: '1' })).toBeUndefined();

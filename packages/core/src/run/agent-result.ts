@@ -176,7 +176,8 @@ export type AgentStep = {
   /**
    * `true` when the server reported no usable `totalTokenCount` (none, or a negative or
    * non-numeric one): `usage` (and `cost`, priced from it) then keeps what was reported and
-   * estimates the rest from what was sent and received (a token per four characters), so token
+   * estimates the rest from what was sent and received (a token per four characters of English,
+   * more per character of other scripts), so token
    * and cost budgets still count the call. Absent otherwise.
    */
   usageEstimated?: true | undefined;

@@ -66,6 +66,43 @@ describe('folding candidate fields across chunks', () => {
     });
   });
 
+  it("unites a long answer's citations in linear work, in order, repeats kept once", () => {
+    const cite = (index: number) => ({
+      startIndex: index * 10,
+      endIndex: index * 10 + 9,
+      uri: `https://e.example/${index}`,
+    });
+    // Each chunk cites its own span and repeats the one before (a gateway re-sending a source).
+    const chunks = Array.from({ length: 400 }, (_, index) =>
+      chunk(`t${index}`, {
+        citationMetadata: { citations: index === 0 ? [cite(0)] : [cite(index - 1), cite(index)] },
+      }),
+    );
+    const accumulator = createStreamAccumulator();
+    const iterate = Array.prototype[Symbol.iterator];
+    let iterated = 0;
+    Array.prototype[Symbol.iterator] = function (this: unknown[]) {
+      iterated += this.length;
+      return iterate.call(this);
+    };
+    try {
+      for (const item of chunks.slice(0, 200)) accumulator.push(item);
+    } finally {
+      Array.prototype[Symbol.iterator] = iterate;
+    }
+    // A response handed out half-way keeps its list while later chunks unite more.
+    const half = accumulator.response().candidates?.[0]?.citationMetadata;
+    for (const item of chunks.slice(200)) accumulator.push(item);
+    const whole = accumulator.response().candidates?.[0]?.citationMetadata;
+    // Quadratic before: each chunk copied the whole united list (200 chunks: ~20,000 entries).
+    expect(iterated).toBeLessThan(2_000);
+    expect(half?.citations).toEqual(Array.from({ length: 200 }, (_, index) => cite(index)));
+    expect(whole?.citations).toEqual(Array.from({ length: 400 }, (_, index) => cite(index)));
+    // The chunks' own lists are never grown.
+    expect(chunks[0]?.candidates?.[0]?.citationMetadata?.citations).toHaveLength(1);
+    expect(chunks[399]?.candidates?.[0]?.citationMetadata?.citations).toHaveLength(2);
+  });
+
   it('concatenates per-token log probabilities and recomputes avgLogprobs', () => {
     const candidate = fold(
       chunk('a', {

@@ -45,10 +45,10 @@ export function mergeCandidateField(
   if (isRecord(previous) && isRecord(value)) {
     switch (key) {
       case 'citationMetadata':
-        target[key] = uniteLists(previous, value, CITATION_LISTS, fold.united);
+        target[key] = uniteLists(previous, value, CITATION_LISTS, fold);
         return;
       case 'urlContextMetadata':
-        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, fold.united);
+        target[key] = uniteLists(previous, value, URL_CONTEXT_LISTS, fold);
         return;
       case 'groundingMetadata':
         target[key] = withoutNulls(previous, value);
@@ -83,9 +83,11 @@ export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
 export type FieldFold = {
   united: UnitedLists;
   /**
-   * The token lists this fold made, grown in place by later chunks: copying each list for every
-   * chunk made a long answer's log probabilities quadratic in its chunks. Emptied when a response
-   * holding them is handed out, so the next chunk grows copies and that response keeps its lists.
+   * The lists this fold made (log-probability tokens, united citations and URL entries, by their
+   * key), grown in place by later chunks: copying each list for every chunk that brings more made
+   * a long answer's log probabilities and citations quadratic in its chunks. Emptied when a
+   * response holding them is handed out, so the next chunk grows copies and that response keeps
+   * its lists.
    */
   lists: Partial<Record<string, unknown[]>>;
   /**
@@ -107,7 +109,7 @@ function uniteLists(
   previous: AnyRecord,
   next: AnyRecord,
   keys: readonly string[],
-  lists: UnitedLists,
+  fold: FieldFold,
 ): AnyRecord {
   const merged = withoutNulls(previous, next);
   for (const key of keys) {
@@ -115,16 +117,17 @@ function uniteLists(
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
     // A WeakMap: the lists replaced by later chunks are let go with their keys.
-    const seen = lists.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
-    // A copy: a response already handed out keeps the list it had.
-    const united = [...before];
+    const seen = fold.united.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
+    let united = fold.lists[key];
+    // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.
+    if (united !== before) united = fold.lists[key] = [...before];
     for (const entry of after) {
       const text = JSON.stringify(entry);
       if (seen.has(text)) continue;
       seen.add(text);
       united.push(entry);
     }
-    lists.set(united, seen);
+    fold.united.set(united, seen);
     merged[key] = united;
   }
   return merged;

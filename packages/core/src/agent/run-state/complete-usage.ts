@@ -8,8 +8,8 @@ import type { GenerateContentResponse, UsageMetadata } from '../../wire/response
  * those, `readUsageCount`). Counted as 0, they let a run spend without end under a token budget
  * (`budget.maxTokens`, `totalTokensExceed`) or a cost budget priced from them (`maxCostUsd`, a
  * chat's budget). What the server did report is kept; the prompt and the answer it left out are
- * estimated from what was sent and received (gemloop's estimate, a token per four characters and
- * a flat rate a media part, rounded up so a budget errs on the side of stopping), and the total
+ * estimated from what was sent and received (gemloop's estimate, a token per four characters of
+ * English and more per character of other scripts, and a flat rate a media part, rounded up so a budget errs on the side of stopping), and the total
  * is their sum. `undefined` when the server reported a total (the usual case: nothing to do).
  * @internal
  */
