@@ -1,18 +1,23 @@
+import type { PluginRun } from '../agent/plugins/agent-plugin.ts';
 import type { GuardrailRunOptions, RunContext } from '../agent/run-state/run-context.ts';
 
-/** What guarding checks share for the step `stepNumber` of this run. @internal */
+/**
+ * What guarding checks share for the step `stepNumber` of this run; each check ends as a
+ * `guardrail` event the plugin reports (`run.reportCheck`, redacted where it is made). @internal
+ */
 export function guardrailRunOptions<Output>(
-  { config, run, signal, guardrails, recordGuardrail }: RunContext<Output>,
+  { config, run: tracker, signal, guardrails }: RunContext<Output>,
   stepNumber: number,
+  run: PluginRun<unknown>,
 ): GuardrailRunOptions {
   return {
     agentName: config.name,
-    contents: run.contents,
+    contents: tracker.contents,
     signal,
     now: config.now,
     stepNumber,
     timeoutMs: guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
     failOpen: guardrails?.failOpen === true,
-    record: recordGuardrail,
+    record: (check) => run.reportCheck(check),
   };
 }

@@ -89,7 +89,7 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     const result = await checkOutputGuardrails(
       output,
       { text: answer.text, output: answer.output },
-      guardrailRunOptions(context, stepNumber),
+      guardrailRunOptions(context, stepNumber, run),
     );
     if (result.type === 'trip') {
       // Never shown: the hold drops it (and the stream's retraction, which it never needed).
@@ -126,7 +126,7 @@ async function checkRunInput(
   const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
   const sequential = all.filter((guardrail) => guardrail.runInParallel !== true);
   const parallel = all.filter((guardrail) => guardrail.runInParallel === true);
-  const options = guardrailRunOptions(context, input.stepNumber);
+  const options = guardrailRunOptions(context, input.stepNumber, run);
   let contents: readonly Content[] = input.contents;
   let rewritten = false;
   if (sequential.length > 0) {
@@ -157,7 +157,7 @@ async function checkAdded(
   const result = await checkInputInOrder(
     context.guardrails?.input ?? [],
     input.contents,
-    guardrailRunOptions(context, input.stepNumber),
+    guardrailRunOptions(context, input.stepNumber, run),
   );
   const contents = applied_(result, run, context);
   return contents === undefined ? undefined : { contents };

@@ -78,7 +78,7 @@ function checkToolCall(
       args: call.input,
       stepNumber: call.stepNumber,
     },
-    guardrailRunOptions(context, call.stepNumber),
+    guardrailRunOptions(context, call.stepNumber, run),
     // The verdict made the seam's decision inside the checks' own promise, not in a `.then` more:
     // 1.9 promises a guarded step fewer (bench/src/plugins/plugin-tool-path-counts.ts).
     (checked): ToolCallCheck | undefined => {
@@ -121,7 +121,7 @@ function afterToolCall(
       stepNumber: result.stepNumber,
       result: result.result,
     },
-    guardrailRunOptions(context, result.stepNumber),
+    guardrailRunOptions(context, result.stepNumber, run),
     (checked): ToolResultChange | undefined => {
       if (checked.type === 'replace') return { result: checked.result };
       if (checked.type === 'trip') return trip(run, checked);

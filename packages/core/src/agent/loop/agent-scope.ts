@@ -3,7 +3,6 @@ import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { compactionPluginFor } from '../config/options/compaction.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
-import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
   EngineGuardrails,
   GuardrailEngine,
@@ -13,15 +12,10 @@ import type {
 import type { ChildRunParent } from '../run-state/run-link.ts';
 
 /** The parts of a run's context that follow the agent holding the run. @internal */
-export type AgentScope<Output> = Pick<
-  RunContext<Output>,
-  'guardrails' | 'recordGuardrail' | 'compaction'
-> & {
+export type AgentScope<Output> = Pick<RunContext<Output>, 'guardrails' | 'compaction'> & {
   /** What the run's children inherit of its guardrails: the tool checks and their time limit. */
   readonly childGuardrails: GuardrailsValue | undefined;
 };
-
-const noRecord = (): void => {};
 
 /**
  * The guardrails and the compaction of a run while `config`'s agent holds it: the agent's own
@@ -31,30 +25,18 @@ const noRecord = (): void => {};
  * Made when the run starts and again at each handoff, so the receiving agent's output and tool
  * guardrails check what it does, and its compaction keeps its model's window (the OpenAI Agents
  * SDK likewise runs "output guardrails only if the agent is the last agent"; input guardrails
- * check the run's input once, before the first model call, as there).
+ * check the run's input once, before the first model call, as there). Their checks report
+ * themselves (`PluginRun.reportCheck`): the loop makes no `guardrail` event.
  * @internal
  */
 export function agentScope<Output>(
   config: AgentConfig<Output>,
   settings: RunSettings,
-  { emit }: { emit: EmitEvent },
   // Given by the run's start, which needed them before its emitter (a stream's hold-back).
   guardrails: EngineGuardrails | undefined,
 ): AgentScope<Output> {
   return {
     guardrails,
-    recordGuardrail:
-      guardrails === undefined
-        ? noRecord
-        : (checked) => {
-            // A check that throws or blocks may quote a moderation service called with the same
-            // key: its reason reaches events, spans and run files scrubbed, as a tool's error does.
-            const record =
-              checked.reason === undefined
-                ? checked
-                : { ...checked, reason: config.redact(checked.reason) };
-            emit?.({ type: 'guardrail', ...record });
-          },
     // The plugin the value makes (compaction()'s): the loop imports none of the compaction and
     // never calls it; the run's plugins hold it (see `runSteps`, `handOff`).
     compaction:

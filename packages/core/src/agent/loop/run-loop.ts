@@ -285,7 +285,7 @@ function startRun<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   const outlets = runOutlets(config, options, observation);
   const { emit } = outlets;
-  const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
+  const { childGuardrails, ...scope } = agentScope(config, settings, guardrails);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
   const own = withGuardrailPlugins(runPlugins, options.guardrails, guardrails);
   const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, own);
@@ -400,7 +400,9 @@ function pluginRunFacts<Output>(
     tracker: run,
     emit,
     sink: link.sink,
-    redact: config.redact,
+    // The holding agent's redactor (its client's key): a check its guardrails report after a
+    // hand-off is redacted as that agent's own.
+    redact: (value) => (holding.context?.config ?? config).redact(value),
     record,
     services: link.services,
     now: config.now,

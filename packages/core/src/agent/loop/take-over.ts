@@ -76,12 +76,7 @@ export async function takeOver<Output>(
   run.handoffs.push(target.name);
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
   const guardrails = loop.agentGuardrails(config, context.settings);
-  const { childGuardrails, ...scope } = loop.agentScope(
-    config,
-    context.settings,
-    context,
-    guardrails,
-  );
+  const { childGuardrails, ...scope } = loop.agentScope(config, context.settings, guardrails);
   const { toolGuardrails: _sender, ...sharedLink } = link;
   const taken: RunContext<Output> = {
     ...context,

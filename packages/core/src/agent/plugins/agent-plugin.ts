@@ -1,5 +1,5 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
-import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
+import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
@@ -56,6 +56,18 @@ export interface PluginRun<State = unknown> {
    * secrets out of it (nothing redacts a plugin's own data).
    */
   emit(kind: string, data?: unknown): void;
+  /**
+   * Reports one check the plugin made (a policy's verdict on the input, the answer, a call or its
+   * result) as a `guardrail` event with the run's path: the kind the stream, the spans, the
+   * recorder, `gemloop view` and evals already read, so a third party's checks show where the
+   * built-in guardrails' do. `reason` is redacted by the run's redactor here, where the event is
+   * made; the checked value never belongs in it. Nothing is built when nobody receives the run's
+   * events (`run()` without observers).
+   * @throws `InvalidArgumentError` (the hook's `PluginError`) for a check that is not one: an
+   *   empty `name`, an unknown `phase` or `verdict`, a step or times that are not numbers, a
+   *   `type` or `path` of its own.
+   */
+  reportCheck(check: GuardrailCheckRecord): void;
   /**
    * Ends the run once the current step is over, with `finishReason: 'plugin'` and
    * `stoppedBy: { plugin, reason }` on the result. Calls of the current turn not yet started are

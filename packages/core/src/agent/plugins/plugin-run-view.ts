@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
@@ -118,6 +119,8 @@ export type PluginRunViewFacts = {
 /** Where a plugin's view reports and asks for the end of the run (the run's `RunPlugins`). @internal */
 export type PluginRunOwner = ReceivingRun & {
   emit(plugin: string, kind: string, data: unknown): void;
+  /** A plugin's check as a `guardrail` event (see `PluginRun.reportCheck`). */
+  reportCheck(check: GuardrailCheckRecord): void;
   stop: { readonly plugin: string; readonly reason: string } | undefined;
   /** The step being made. */
   readonly stepNumber: number;
@@ -186,6 +189,9 @@ export class PluginRunView implements PluginRun {
   }
   emit(kind: string, data?: unknown): void {
     this.owner.emit(this.name, String(kind), data);
+  }
+  reportCheck(check: GuardrailCheckRecord): void {
+    this.owner.reportCheck(check);
   }
   finish(reason: string): void {
     this.owner.stop ??= { plugin: this.name, reason: String(reason) };

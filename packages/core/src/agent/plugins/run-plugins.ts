@@ -1,5 +1,6 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
@@ -39,6 +40,7 @@ import {
 } from './plugin-results.ts';
 import { type PluginRunFacts, PluginRunView, tripError } from './plugin-run-view.ts';
 import { fromStoredHandOff, toStoredHandOff } from './recorded-hand-off.ts';
+import { reportedCheck } from './reported-check.ts';
 import type { RunInbox } from './run-messages.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
@@ -1339,6 +1341,17 @@ export class RunPlugins {
         ? { type: 'plugin', plugin, kind, stepNumber }
         : { type: 'plugin', plugin, kind, stepNumber, data },
     );
+  }
+
+  /**
+   * A plugin's check as a `guardrail` event (see `PluginRun.reportCheck`), its reason redacted
+   * here, where the event is made; nothing is built when nobody receives the run's events.
+   */
+  reportCheck(check: GuardrailCheckRecord): void {
+    const { emit } = this.facts;
+    const checked = reportedCheck(check, this.facts.redact);
+    if (emit === undefined) return;
+    void emit({ type: 'guardrail', ...checked });
   }
 
   /**

@@ -50,8 +50,6 @@ export type RunContext<Output> = {
    * `undefined` without any.
    */
   readonly guardrails: EngineGuardrails | undefined;
-  /** Tells the stream and the observers about a guardrail check that ended. */
-  readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
   /**
    * The plugin of the run's compaction (the run's option, else that of the agent holding the
    * run), made for the holding agent's model; the run's plugins hold it first (see
