@@ -1,14 +1,18 @@
 import type { PluginRun } from '../agent/plugins/agent-plugin.ts';
-import type { GuardrailRunOptions, RunContext } from '../agent/run-state/run-context.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
+import type { ComposedGuardrails } from './compose-guardrails.ts';
+import type { GuardrailRunOptions } from './guardrail-check-results.ts';
 
 /**
- * What guarding checks share for the step `stepNumber` of this run; each check ends as a
- * `guardrail` event the plugin reports (`run.reportCheck`, redacted where it is made). @internal
+ * What guarding checks share for the step `stepNumber` of this run, under `guardrails` (the run's
+ * levels joined, see `guardrailsOf`); each check ends as a `guardrail` event the plugin reports
+ * (`run.reportCheck`, redacted where it is made). @internal
  */
 export function guardrailRunOptions<Output>(
-  { config, run: tracker, signal, guardrails }: RunContext<Output>,
+  { config, run: tracker, signal }: RunContext<Output>,
   stepNumber: number,
   run: PluginRun<unknown>,
+  guardrails: ComposedGuardrails | undefined,
 ): GuardrailRunOptions {
   return {
     agentName: config.name,

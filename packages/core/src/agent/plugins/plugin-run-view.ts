@@ -8,7 +8,7 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
-import type { PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
+import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
 import type { RunInbox } from './run-messages.ts';
@@ -124,6 +124,8 @@ export type PluginRunOwner = ReceivingRun & {
   stop: { readonly plugin: string; readonly reason: string } | undefined;
   /** The step being made. */
   readonly stepNumber: number;
+  /** The run's plugins now (see `PluginRun.plugins`). */
+  readonly list: readonly AgentPlugin[];
   /** The run's facts, as a built-in plugin reads them (see {@link internalsOf}). */
   readonly facts: PluginRunFacts;
 };
@@ -186,6 +188,9 @@ export class PluginRunView implements PluginRun {
   }
   get usage(): Readonly<AgentUsage> {
     return this.facts.tracker.usage;
+  }
+  get plugins(): readonly AgentPlugin[] {
+    return this.owner.list;
   }
   emit(kind: string, data?: unknown): void {
     this.owner.emit(this.name, String(kind), data);
