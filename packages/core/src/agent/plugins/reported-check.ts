@@ -16,6 +16,8 @@ const VERDICTS: ReadonlySet<unknown> = new Set([
   'failed-open',
 ]);
 
+const NUMBERS = ['stepNumber', 'startedAt', 'endedAt'] as const;
+
 /** Why `check` is not a check `PluginRun.reportCheck` takes, or `undefined` when it is one. */
 function problemOf(check: Partial<Record<keyof GuardrailCheckRecord | 'type' | 'path', unknown>>) {
   if (typeof check.name !== 'string' || check.name === '') return 'name must be a non-empty string';
@@ -24,7 +26,7 @@ function problemOf(check: Partial<Record<keyof GuardrailCheckRecord | 'type' | '
   if (!VERDICTS.has(check.verdict))
     return `verdict must be one of ${[...VERDICTS].join(', ')}; got ${describeValue(check.verdict)}`;
   if (typeof check.tripped !== 'boolean') return 'tripped must be a boolean';
-  for (const key of ['stepNumber', 'startedAt', 'endedAt'] as const)
+  for (const key of NUMBERS)
     if (typeof check[key] !== 'number' || !Number.isFinite(check[key]))
       return `${key} must be a finite number`;
   if (check.reason !== undefined && typeof check.reason !== 'string')
