@@ -577,13 +577,25 @@ function loopOptions(
     conversationId,
     emit,
     history: checked.history,
-    guardrails: checked.guardrails,
     stopWhen: readStopWhen(checked.stopWhen),
     late,
     budget: checked.budget,
     compaction: checked.compaction,
-    plugins: withSteering(checked.plugins, checked.steering),
+    plugins: withGuardrails(withSteering(checked.plugins, checked.steering), checked.guardrails),
   };
+}
+
+/**
+ * The run's plugins with those its own `guardrails` carry (a chat session's joined in) after them:
+ * the option is sugar for plugins, run after the agent's (the seam's order), and the loop knows
+ * no guardrail.
+ */
+function withGuardrails(
+  plugins: RunOptions['plugins'],
+  guardrails: RunOptions['guardrails'],
+): RunOptions['plugins'] {
+  if (guardrails === undefined) return plugins;
+  return [...((plugins ?? []) as AgentPlugin[]), ...guardrails.leading, ...guardrails.trailing];
 }
 
 /** The run's plugins with the steering plugin its controller carries (`options.steering`). */

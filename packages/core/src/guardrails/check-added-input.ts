@@ -1,7 +1,7 @@
-import type { GuardrailRunOptions, InputCheckResult } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
 import { checkInputGuardrails } from './check-input-guardrails.ts';
 import type { InputGuardrail } from './guardrail.ts';
+import type { GuardrailRunOptions, InputCheckResult } from './guardrail-check-results.ts';
 
 /**
  * User contents through input guardrails: the sequential ones one after the other, then the

@@ -1,8 +1,8 @@
-import type { InputCheckResult } from '../agent/run-state/run-context.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { Content } from '../wire/content.ts';
 import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
+import type { InputCheckResult } from './guardrail-check-results.ts';
 import {
   type CheckedVerdict,
   checkOne,

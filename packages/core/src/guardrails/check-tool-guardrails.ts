@@ -1,10 +1,7 @@
-import type {
-  ToolInputCheckResult,
-  ToolOutputCheckResult,
-} from '../agent/run-state/run-context.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import { readReason } from './check-input-guardrails.ts';
 import type { ToolGuardrail, ToolGuardrailCall } from './guardrail.ts';
+import type { ToolInputCheckResult, ToolOutputCheckResult } from './guardrail-check-results.ts';
 import {
   checkOne,
   failedCheck,

@@ -1,6 +1,4 @@
-import type { GuardrailsValue } from '../agent/config/guardrails-value.ts';
 import type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
-import type { EngineGuardrails, GuardrailEngine } from '../agent/run-state/run-context.ts';
 import type {
   InputGuardrail,
   OutputGuardrail,
@@ -9,29 +7,26 @@ import type {
 } from './guardrail.ts';
 import {
   DEFAULT_GUARDRAIL_TIMEOUT_MS,
-  type Guardrails,
+  type GuardrailOptions,
   type ResolvedGuardrails,
 } from './guardrail-options.ts';
 
-/**
- * A run's guardrails as `composeGuardrails` makes them: what the loop reads (its
- * `EngineGuardrails`) with the implementation's own lists, and the tool checks as given (not
- * recorded), which a run's children inherit and record in their own run. @internal
- */
-export type ComposedGuardrails = ResolvedGuardrails & {
-  readonly engine: GuardrailEngine;
-  readonly givenTools: readonly ToolGuardrail[];
-};
+/** One level of a run's guardrails: a value's options, or only its tool checks (`tools`). @internal */
+export type GuardrailLevel = { readonly options: GuardrailOptions; readonly tools: boolean };
+
+/** A run's guardrails, its levels joined (see {@link composeGuardrails}). @internal */
+export type ComposedGuardrails = ResolvedGuardrails;
 
 /**
- * Joins guardrails, outermost first (agent, session, run): lists are concatenated in that
- * order, the innermost setting given wins. `undefined` when there is nothing to check or rewrite,
- * so a run without guardrails pays nothing. With `record` (a durable runner's recorder of the
- * plugin seam, the one `@gemloop/dbos` passes to every run of its tree) each check runs as one
- * recorded step (see {@link recordedCheck}). @internal
+ * Joins guardrails, outermost first (handed down, agent, session, run): lists are concatenated in
+ * that order (the input and output checks and the rewrite from the levels of options, the tool
+ * checks from the levels of tool checks), the innermost setting given wins. `undefined` when
+ * there is no level. With `record` (a durable runner's recorder of the plugin seam, the one
+ * `@gemloop/dbos` passes to every run of its tree) each check runs as one recorded step (see
+ * {@link recordedCheck}). @internal
  */
 export function composeGuardrails(
-  layers: readonly (GuardrailsValue | undefined)[],
+  levels: readonly GuardrailLevel[],
   record: PluginHookRecorder | undefined,
 ): ComposedGuardrails | undefined {
   const input: InputGuardrail[] = [];
@@ -41,22 +36,20 @@ export function composeGuardrails(
   let failOpen = false;
   let holdBack = false;
   let onToolError: ResolvedGuardrails['onToolError'];
-  let engine: GuardrailEngine | undefined;
-  for (const layer of layers) {
-    if (layer === undefined) continue;
-    // Every value comes from guardrails(), whose engine this is (isGuardrails checked the shape).
-    engine = layer.engine as GuardrailEngine;
-    const options = (layer as Guardrails).options;
-    if (options.input !== undefined) input.push(...options.input);
-    if (options.output !== undefined) output.push(...options.output);
-    if (options.tools !== undefined) tools.push(...options.tools);
+  if (levels.length === 0) return undefined;
+  for (const { options, tools: toolsOnly } of levels) {
+    if (toolsOnly) {
+      if (options.tools !== undefined) tools.push(...options.tools);
+    } else {
+      if (options.input !== undefined) input.push(...options.input);
+      if (options.output !== undefined) output.push(...options.output);
+      if (options.holdBack !== undefined) holdBack = options.holdBack;
+      if (options.onToolError !== undefined) onToolError = options.onToolError;
+    }
     if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
     if (options.onTimeout !== undefined) failOpen = options.onTimeout === 'fail-open';
-    if (options.holdBack !== undefined) holdBack = options.holdBack;
-    if (options.onToolError !== undefined) onToolError = options.onToolError;
   }
-  if (engine === undefined) return undefined;
-  const joined = { timeoutMs, failOpen, holdBack, onToolError, engine, givenTools: tools };
+  const joined = { timeoutMs, failOpen, holdBack, onToolError };
   if (record === undefined) return { ...joined, input, output, tools };
   return {
     ...joined,
@@ -112,20 +105,5 @@ function recordedTool(record: PluginHookRecorder, guardrail: ToolGuardrail): Too
               `${guardrail.name}@tool-output.${place(call)}`,
               after,
             )(call, context),
-  };
-}
-
-/** What a run's children inherit of its guardrails: the tool checks and their time limit. @internal */
-export function inheritableGuardrails(guardrails: EngineGuardrails): Guardrails | undefined {
-  const composed = guardrails as ComposedGuardrails;
-  if (composed.givenTools.length === 0) return undefined;
-  return {
-    kind: 'guardrails',
-    engine: composed.engine,
-    options: {
-      tools: composed.givenTools,
-      timeoutMs: composed.timeoutMs,
-      onTimeout: composed.failOpen ? 'fail-open' : 'fail-closed',
-    },
   };
 }

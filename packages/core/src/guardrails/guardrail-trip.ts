@@ -1,6 +1,6 @@
-import type { GuardrailRunOptions, GuardrailTrip } from '../agent/run-state/run-context.ts';
 import type { GuardrailPhase, GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { GuardrailContext } from './guardrail.ts';
+import type { GuardrailRunOptions, GuardrailTrip } from './guardrail-check-results.ts';
 
 export type { GuardrailRunOptions, GuardrailTrip };
 

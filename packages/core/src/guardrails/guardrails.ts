@@ -1,34 +1,13 @@
-import type { GuardrailEngine } from '../agent/run-state/run-context.ts';
-import { checkInputInOrder } from './check-added-input.ts';
-import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
-import { composeGuardrails, inheritableGuardrails } from './compose-guardrails.ts';
-import type { ToolGuardrail } from './guardrail.ts';
+import { guardrailLayers } from './guardrail-layers.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
 import { ioGuardrailsPluginOf } from './io-guardrails-plugin.ts';
-import { toolGuardrailsPlugin } from './tool-guardrails-plugin.ts';
 
 export type { Guardrails };
-
-// What the loop calls (agent/run-state/run-context.ts). The lists are opaque to the loop: the
-// casts name what composeGuardrails put there.
-const engine: GuardrailEngine = {
-  compose: composeGuardrails,
-  inheritable: inheritableGuardrails,
-  plugin: ioGuardrailsPluginOf,
-  checkInput: (input, content, options) => checkInputInOrder(input, [content], options),
-  toolPlugin: toolGuardrailsPlugin,
-  appliesTo: (tools, toolName, moment) =>
-    appliesTo(tools as readonly ToolGuardrail[], toolName, moment),
-  checkToolInput: (tools, call, options) =>
-    checkToolInput(tools as readonly ToolGuardrail[], call, options),
-  checkToolOutput: (tools, call, options) =>
-    checkToolOutput(tools as readonly ToolGuardrail[], call, options),
-};
 
 /**
  * Guardrails for an agent, a run, a chat session or one send: checks on the run's input, its
  * final answer and its function calls, and the rewrite of thrown tool errors (see
- * {@link GuardrailOptions}). The value carries the checks' implementation, so an application
+ * {@link GuardrailOptions}). The value carries the plugins it is sugar for, so an application
  * that never makes one does not bundle them.
  *
  * @example
@@ -39,5 +18,20 @@ const engine: GuardrailEngine = {
  */
 export function guardrails(options: GuardrailOptions): Guardrails {
   guardrailOptions.check(options, 'guardrails');
-  return { kind: 'guardrails', options, engine };
+  return guardrailsValue(options);
+}
+
+/**
+ * The value of checked `options`: the input and output checks' plugin first among the plugins
+ * it is given with (`leading`), the levels that carry its settings and tool checks last
+ * (`trailing`; see `guardrailLayers`). @internal
+ */
+export function guardrailsValue(options: GuardrailOptions): Guardrails {
+  const io = ioGuardrailsPluginOf(options);
+  return {
+    kind: 'guardrails',
+    options,
+    leading: io === undefined ? [] : [io],
+    trailing: guardrailLayers(options),
+  };
 }

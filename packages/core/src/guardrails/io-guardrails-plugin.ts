@@ -1,4 +1,3 @@
-import type { GuardrailsValue } from '../agent/config/guardrails-value.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import type {
   AgentPlugin,
@@ -9,20 +8,24 @@ import type {
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { CHECKS_FIRST_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
-import type { InputCheckResult, RunContext } from '../agent/run-state/run-context.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
 import { checkInputInOrder } from './check-added-input.ts';
 import { checkInputGuardrails } from './check-input-guardrails.ts';
 import { checkOutputGuardrails } from './check-output-guardrails.ts';
+import type { ComposedGuardrails } from './compose-guardrails.ts';
 import type { InputGuardrail, OutputGuardrail } from './guardrail.ts';
+import type { InputCheckResult } from './guardrail-check-results.ts';
+import type { GuardrailOptions } from './guardrail-options.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
+import { guardrailsOf } from './guardrails-of.ts';
 import { HeldTextDeltas } from './held-text-deltas.ts';
 import { holdsTextBack } from './holds-text-back.ts';
 
 /** What the plugin keeps for a run: the stream's text it holds (`holdBack`), once events flow. */
 type IoGuardrailsState = { held: HeldTextDeltas | undefined };
 
-/** The holding context of the run (its guardrails: the agent holding it joined with the run's). */
+/** The holding context of the run (its agent's name and clock, the history, the signal). */
 function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
   return internalsOf(run).context() as RunContext<unknown>;
 }
@@ -32,9 +35,9 @@ function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
  * the input guardrails on the run's input (the sequential ones before the first model call, the
  * `runInParallel` ones beside it) and on every content a plugin adds (`run.addInput`: a steer);
  * `checkAnswer` runs the output guardrails on the answer before it joins the history; `wrapEvents`
- * holds a stream's text until they passed it. One stateless object: it reads the guardrails of
- * the agent holding the run (joined with the run's own, see `agentScope`) at each hook, so after
- * a hand-off the receiving agent's output guardrails check its answers. Each check records
+ * holds a stream's text until they passed it. One stateless object: it reads the run's levels of
+ * guardrails from its plugins at each hook (`guardrailsOf`: the agent holding it joined with the
+ * run's own), so after a hand-off the receiving agent's output guardrails check its answers. Each check records
  * itself through the run's recorder (`composeGuardrails`), so the hooks are not `recorded`.
  * @internal
  */
@@ -42,22 +45,17 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
   name: 'gemloop.guardrails.io',
   startRun: () => ({ held: undefined }),
   checkInput(input, run) {
+    const guardrails = guardrailsOf(run);
+    if (guardrails === undefined || guardrails.input.length === 0) return undefined;
     const context = contextOf(run);
-    const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
-    if (all.length === 0) return undefined;
     return input.source === 'added'
-      ? checkAdded(context, input, run)
-      : checkRunInput(context, input, run);
+      ? checkAdded(context, input, run, guardrails)
+      : checkRunInput(context, input, run, guardrails);
   },
   wrapEvents(emit, run) {
-    const guardrails = contextOf(run).guardrails;
+    const guardrails = guardrailsOf(run);
     // A stream's text only: a unary run shows none (its observers see its events as they are).
-    if (
-      !run.streaming ||
-      guardrails === undefined ||
-      !holdsTextBack(guardrails as Parameters<typeof holdsTextBack>[0])
-    )
-      return emit;
+    if (!run.streaming || guardrails === undefined || !holdsTextBack(guardrails)) return emit;
     const path = run.path;
     const held = new HeldTextDeltas(
       (event) => {
@@ -82,7 +80,8 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     const context = contextOf(run);
     const { held } = run.state;
     const stepNumber = answer.step.stepNumber;
-    const output = (context.guardrails?.output ?? []) as readonly OutputGuardrail[];
+    const guardrails = guardrailsOf(run);
+    const output: readonly OutputGuardrail[] = guardrails?.output ?? [];
     if (output.length === 0) {
       held?.release(stepNumber);
       return undefined;
@@ -90,7 +89,7 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     const result = await checkOutputGuardrails(
       output,
       { text: answer.text, output: answer.output },
-      guardrailRunOptions(context, stepNumber),
+      guardrailRunOptions(context, stepNumber, run, guardrails),
     );
     if (result.type === 'trip') {
       // Never shown: the hold drops it (and the stream's retraction, which it never needed).
@@ -125,11 +124,12 @@ async function checkRunInput(
   context: RunContext<unknown>,
   input: InputDraft,
   run: PluginRun<IoGuardrailsState>,
+  guardrails: ComposedGuardrails,
 ): Promise<InputCheck | undefined> {
-  const all = (context.guardrails?.input ?? []) as readonly InputGuardrail[];
+  const all: readonly InputGuardrail[] = guardrails.input;
   const sequential = all.filter((guardrail) => guardrail.runInParallel !== true);
   const parallel = all.filter((guardrail) => guardrail.runInParallel === true);
-  const options = guardrailRunOptions(context, input.stepNumber);
+  const options = guardrailRunOptions(context, input.stepNumber, run, guardrails);
   let contents: readonly Content[] = input.contents;
   let rewritten = false;
   if (sequential.length > 0) {
@@ -156,11 +156,12 @@ async function checkAdded(
   context: RunContext<unknown>,
   input: InputDraft,
   run: PluginRun<IoGuardrailsState>,
+  guardrails: ComposedGuardrails,
 ): Promise<InputCheck | undefined> {
   const result = await checkInputInOrder(
-    context.guardrails?.input ?? [],
+    guardrails.input,
     input.contents,
-    guardrailRunOptions(context, input.stepNumber),
+    guardrailRunOptions(context, input.stepNumber, run, guardrails),
   );
   const contents = applied_(result, run, context);
   return contents === undefined ? undefined : { contents };
@@ -187,17 +188,13 @@ function applied_(
 }
 
 /**
- * The plugin a `guardrails` value brings to an agent's or a run's plugins: this one when it has
- * input or output guardrails (the tool phase runs on the engine), else none. The same object
- * wherever it comes from, so a run whose agent and own options both bring it runs it once.
- * @internal
+ * The plugin a `guardrails` value brings first among an agent's or a run's plugins: this one when
+ * it has input or output guardrails (the tool checks are its levels' companion), else none. The
+ * same object wherever it comes from, so a run whose agent and own options both bring it runs it
+ * once. @internal
  */
-export function ioGuardrailsPluginOf(value: GuardrailsValue): AgentPlugin | undefined {
-  const { input, output } = value.options as {
-    input?: readonly unknown[];
-    output?: readonly unknown[];
-  };
-  return (input?.length ?? 0) > 0 || (output?.length ?? 0) > 0
+export function ioGuardrailsPluginOf(options: GuardrailOptions): AgentPlugin | undefined {
+  return (options.input?.length ?? 0) > 0 || (options.output?.length ?? 0) > 0
     ? (ioGuardrailsPlugin as AgentPlugin)
     : undefined;
 }

@@ -16,7 +16,6 @@ export function joinGuardrails(
   const b = inner.options;
   return {
     kind: 'guardrails',
-    engine: inner.engine,
     options: {
       input: [...(a.input ?? []), ...(b.input ?? [])],
       output: [...(a.output ?? []), ...(b.output ?? [])],
@@ -26,5 +25,12 @@ export function joinGuardrails(
       holdBack: b.holdBack ?? a.holdBack,
       onToolError: b.onToolError ?? a.onToolError,
     },
+    // The levels of both, outer first: a run composes them as these options read (lists in
+    // order, the inner settings winning), so joining makes no plugin (nor loads any code).
+    leading: [
+      ...outer.leading,
+      ...inner.leading.filter((plugin) => !outer.leading.includes(plugin)),
+    ],
+    trailing: [...outer.trailing, ...inner.trailing],
   };
 }

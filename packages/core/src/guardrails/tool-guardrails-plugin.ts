@@ -8,14 +8,12 @@ import type {
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf, tripError } from '../agent/plugins/plugin-run-view.ts';
-import type {
-  EngineGuardrails,
-  GuardrailTrip,
-  RunContext,
-} from '../agent/run-state/run-context.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
 import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
-import type { ToolGuardrail } from './guardrail.ts';
+import type { ComposedGuardrails } from './compose-guardrails.ts';
+import type { GuardrailTrip } from './guardrail-check-results.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
+import { guardrailsOf } from './guardrails-of.ts';
 
 /**
  * The name the tool guardrails' plugin goes by among a run's plugins (a user's plugin may not take
@@ -26,27 +24,23 @@ export const TOOL_GUARDRAILS_PLUGIN_NAME = 'gemloop.tool-guardrails';
 /** The longest `askedBy` the seam takes (`RunPlugins.checkToolCall`). */
 const MAX_ASKED_BY = 100;
 
-/**
- * The run's context as the agent holding it runs it: its tool guardrails (inherited, the agent's,
- * the run's, joined by `composeGuardrails`, each check recorded by a durable runner's recorder),
- * where their `guardrail` events go, and what their checks read. A hand-off changes it (the
- * receiving agent's guardrails check the calls from then on), so it is read at each call.
- */
+/** The run's context as the agent holding it runs it: its agent's name and clock, the history. */
 function holdingContext(run: PluginRun): RunContext<unknown> {
   return internalsOf(run).context() as RunContext<unknown>;
 }
 
-/** The run's tool guardrails that check `toolName` at `moment`, or `undefined` when none does. */
+/**
+ * The run's tool guardrails (its levels joined in the run's order: those handed down first, see
+ * `guardrailsOf`) when one checks `toolName` at `moment`; else `undefined`.
+ */
 function guarding(
-  context: RunContext<unknown>,
+  run: PluginRun,
   toolName: string,
   moment: 'before' | 'after',
-): EngineGuardrails | undefined {
-  const guardrails = context.guardrails;
+): ComposedGuardrails | undefined {
+  const guardrails = guardrailsOf(run);
   if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
-  return appliesTo(guardrails.tools as readonly ToolGuardrail[], toolName, moment)
-    ? guardrails
-    : undefined;
+  return appliesTo(guardrails.tools, toolName, moment) ? guardrails : undefined;
 }
 
 /** A trip as the seam ends a run with it: its typed error, the turn answered first. */
@@ -66,19 +60,18 @@ function checkToolCall(
   call: ToolExecutionDraft,
   run: PluginRun,
 ): Promise<ToolCallCheck | undefined> | undefined {
-  const context = holdingContext(run);
-  const guardrails = guarding(context, call.toolName, 'before');
+  const guardrails = guarding(run, call.toolName, 'before');
   // Nothing to wait for when no guardrail checks this tool: no promise.
   if (guardrails === undefined) return undefined;
   return checkToolInput(
-    guardrails.tools as readonly ToolGuardrail[],
+    guardrails.tools,
     {
       toolName: call.toolName,
       toolCallId: call.toolCallId,
       args: call.input,
       stepNumber: call.stepNumber,
     },
-    guardrailRunOptions(context, call.stepNumber),
+    guardrailRunOptions(holdingContext(run), call.stepNumber, run, guardrails),
     // The verdict made the seam's decision inside the checks' own promise, not in a `.then` more:
     // 1.9 promises a guarded step fewer (bench/src/plugins/plugin-tool-path-counts.ts).
     (checked): ToolCallCheck | undefined => {
@@ -109,11 +102,10 @@ function afterToolCall(
   result: ToolResultDraft,
   run: PluginRun,
 ): Promise<ToolResultChange | undefined> | undefined {
-  const context = holdingContext(run);
-  const guardrails = guarding(context, result.toolName, 'after');
+  const guardrails = guarding(run, result.toolName, 'after');
   if (guardrails === undefined) return undefined;
   return checkToolOutput(
-    guardrails.tools as readonly ToolGuardrail[],
+    guardrails.tools,
     {
       toolName: result.toolName,
       toolCallId: result.toolCallId,
@@ -121,7 +113,7 @@ function afterToolCall(
       stepNumber: result.stepNumber,
       result: result.result,
     },
-    guardrailRunOptions(context, result.stepNumber),
+    guardrailRunOptions(holdingContext(run), result.stepNumber, run, guardrails),
     (checked): ToolResultChange | undefined => {
       if (checked.type === 'replace') return { result: checked.result };
       if (checked.type === 'trip') return trip(run, checked);
@@ -133,11 +125,11 @@ function afterToolCall(
 /**
  * The tool guardrails as hooks of the plugin seam: `checkToolCall` runs their `before` checks,
  * `afterToolCall` their `after` checks. One stateless plugin serves every run: it reads the
- * guardrails of the agent holding the run at each call (see {@link holdingContext}), so a
- * hand-off needs no swap and a subagent's inherited checks come joined with its own, in order
- * (inherited first). The loop adds it last among a run's plugins when the run's guardrails have
- * tool checks (`GuardrailEngine.toolPlugin`), so its check runs after every other plugin's, and
- * its look at a result before theirs. Each check is recorded by a durable runner as it always
+ * run's levels of tool checks from its plugins at each call (see `guardrailsOf`), so a hand-off
+ * needs no swap and a subagent's inherited checks come joined with its own, in order (inherited
+ * first). It is the companion of every level of tool checks (`guardrailLayers`), so the seam
+ * places it last among a run's plugins whenever a level is there (handed down, the agent's, the
+ * run's own): its check runs after every other plugin's, and its look at a result before theirs. Each check is recorded by a durable runner as it always
  * was (`composeGuardrails`: one step per check, named by guardrail, phase, step and call), and
  * reported as a `guardrail` event.
  * @internal

@@ -3,8 +3,9 @@ import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
-import type { EngineGuardrails, GuardrailRunOptions } from '../agent/run-state/run-context.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
+import type { ComposedGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
@@ -117,8 +118,8 @@ class LiveSessionState {
   readonly #redact: <T>(value: T) => T;
   readonly #tools: LiveToolRunner;
   readonly #input: LiveInputGate;
-  /** The agent's guardrails, through the engine their value carries; `undefined`: none. */
-  readonly #guardrails: EngineGuardrails | undefined;
+  /** The agent's guardrails (`guardrails/`'s checks); `undefined`: none. */
+  readonly #guardrails: ComposedGuardrails | undefined;
   /** Aborted when the session ends: the plugins' `run.signal`. */
   readonly #lifetime = new AbortController();
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */

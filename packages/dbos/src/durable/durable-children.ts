@@ -349,7 +349,6 @@ export function createDurableChildren({
             : undefined,
           streaming: request.streaming,
           beforeToolCall: approvals.hook,
-          toolGuardrails: inherited.toolGuardrails,
           budget,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),

@@ -17,7 +17,6 @@ import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
-import type { GuardrailsValue } from './guardrails-value.ts';
 
 /** The request of every step but `contents`, built once per agent. @internal */
 export type BaseRequest = Omit<GenerateContentRequest, 'contents'>;
@@ -86,8 +85,6 @@ export type AgentConfig<Output> = {
   requestPlugins: readonly AgentPlugin[];
   /** The `plugins` option resolved into hook lists; `undefined` without plugins. */
   plugins: ResolvedPlugins | undefined;
-  /** The agent's own guardrails, as given (a run joins its own to them). */
-  guardrails: GuardrailsValue | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
   redact: Redactor;

@@ -10,7 +10,6 @@ import {
   resolveContinuationOption,
 } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
-import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
@@ -112,7 +111,6 @@ export function resolveAgentConfig<Output>(
     includeThoughts: thinkingConfig?.includeThoughts === true,
     ...windowConfig,
     ...resolveObserverOptions(options),
-    ...resolveGuardrailsOption(options),
     ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);

@@ -6,7 +6,6 @@ import { createArgumentRedactor } from '../../tools/define/argument-redactor.ts'
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
-import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
@@ -41,7 +40,7 @@ import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import { addInput } from './add-input.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import { agentGuardrails, agentScope, withGuardrailPlugins } from './agent-scope.ts';
+import { agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
@@ -70,8 +69,6 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
-  /** The run's own guardrails (a chat session's joined in), after the agent's. */
-  guardrails?: GuardrailsValue | undefined;
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
   /** Plugins that may join the run while it runs (a stream's own steering, on its first steer). */
@@ -252,7 +249,7 @@ function endingJoined<Output>(
 
 /**
  * Sets a run up, synchronously: its input checked into contents, its tracker, where its events
- * go, its guardrails, its plugins started. What it throws rejects the run (see {@link runLoop}).
+ * go, its plugins started. What it throws rejects the run (see {@link runLoop}).
  */
 function startRun<Output>(
   config: AgentConfig<Output>,
@@ -262,18 +259,10 @@ function startRun<Output>(
   observation: RunObservation | undefined,
 ): StartedRun<Output> {
   const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
-  // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
-  // order: inherited, then its own); the input and output guardrails guard the top run's user.
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
-  // subagents, child workflows) as the starter of children does; the guardrails record through it.
+  // subagents, child workflows) as the starter of children does.
   const record = options.recordHook ?? parent?.recordHook;
-  const settings: RunSettings = {
-    inheritedGuardrails: parent?.toolGuardrails,
-    guardrails: options.guardrails,
-    compaction,
-    recordHook: record,
-  };
-  const guardrails = agentGuardrails(config, settings);
+  const settings: RunSettings = { compaction, recordHook: record };
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -285,14 +274,11 @@ function startRun<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   const outlets = runOutlets(config, options, observation);
   const { emit } = outlets;
-  const { childGuardrails, ...scope } = agentScope(config, settings, { emit }, guardrails);
+  const scope = agentScope(config, settings);
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
-  const own = withGuardrailPlugins(runPlugins, options.guardrails, guardrails);
-  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, own);
-  const linked: RunLink =
-    childGuardrails === undefined
-      ? outlets.link
-      : { ...outlets.link, toolGuardrails: childGuardrails };
+  // The runs above hand theirs down first (a policy over the tree: the tool guardrails' levels).
+  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
+  const linked = outlets.link;
   const link: RunLink =
     // A runner's services come with its recorder (a durable runner gives both).
     resolved?.inherited === undefined && record === undefined
@@ -303,8 +289,8 @@ function startRun<Output>(
           recordHook: record,
           services: options.services ?? parent?.services,
         };
-  // The context holding the run now (a handoff's receiving agent's guardrails check what a
-  // plugin adds from then on), and the redactor of what its observers see.
+  // The context holding the run now (a handoff's receiving agent holds it from then on), and the
+  // redactor of what its observers see.
   const holding: Holding = { redactor: options.observedRedactor };
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
@@ -400,7 +386,9 @@ function pluginRunFacts<Output>(
     tracker: run,
     emit,
     sink: link.sink,
-    redact: config.redact,
+    // The holding agent's redactor (its client's key): what its plugins report after a hand-off
+    // is redacted as that agent's own.
+    redact: (value) => (holding.context?.config ?? config).redact(value),
     record,
     services: link.services,
     now: config.now,
@@ -748,7 +736,6 @@ async function handOff<Output>(
 /** What the take-over uses of the loop (see `LoopParts` in take-over.ts). */
 const LOOP_PARTS: LoopParts = {
   agentScope,
-  agentGuardrails,
   modelCallOptions,
   AgentRunError,
   InvalidHistoryError,

@@ -10,7 +10,7 @@ import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type { HandOffDecision } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import type { agentGuardrails, agentScope } from './agent-scope.ts';
+import type { agentScope } from './agent-scope.ts';
 import type { modelCallOptions } from './call-model.ts';
 import { type RunArgumentRedactor, widenRedactor } from './run-argument-redactor.ts';
 
@@ -21,7 +21,6 @@ import { type RunArgumentRedactor, widenRedactor } from './run-argument-redactor
  */
 export type LoopParts = {
   readonly agentScope: typeof agentScope;
-  readonly agentGuardrails: typeof agentGuardrails;
   readonly modelCallOptions: typeof modelCallOptions;
   readonly AgentRunError: typeof AgentRunError;
   readonly InvalidHistoryError: typeof InvalidHistoryError;
@@ -31,9 +30,9 @@ export type LoopParts = {
  * A plugin handed the run off (a `{ type: 'hand-off' }` step outcome) and its step has ended: the
  * receiving agent takes the same run over (same tracker, so steps are numbered on and usage
  * summed; same observation and event stream) with its own config (instructions, tools, model,
- * limits), runtime, output and tool guardrails and compaction (joined with the run's own, see
- * {@link agentScope}; its plugin takes the place of the agent's first among the run's plugins) and
- * plugins (the run's own stay, `RunPlugins.handOver`), after the history
+ * limits), runtime, compaction (the run's own option made for its model, see {@link agentScope};
+ * its plugin takes the place of the agent's first among the run's plugins) and plugins (the
+ * run's own and those handed down stay, `RunPlugins.handOver`), after the history
  * is rewritten by the outcome's filter (see {@link rewriteHistory}). Emits `handoff`. The loop
  * knows no handoff tool: `composition/`'s `handoff()` is one plugin that returns the outcome.
  *
@@ -74,26 +73,15 @@ export async function takeOver<Output>(
     contentsAfter: run.contents.length,
   });
   run.handoffs.push(target.name);
-  // The receiving agent's guardrails and compaction from here on, joined with the run's own.
-  const guardrails = loop.agentGuardrails(config, context.settings);
-  const { childGuardrails, ...scope } = loop.agentScope(
-    config,
-    context.settings,
-    context,
-    guardrails,
-  );
-  const { toolGuardrails: _sender, ...sharedLink } = link;
+  // The receiving agent's compaction from here on (the run's own option made for its model).
+  const scope = loop.agentScope(config, context.settings);
   const taken: RunContext<Output> = {
     ...context,
     config,
     // An estimate for compaction: what the receiving agent's plugins send before the history.
     leadingContents: runtime.leadingContents,
     ...scope,
-    link: {
-      ...sharedLink,
-      beforeToolCall: config.beforeToolCall ?? link.inheritedBeforeToolCall,
-      ...(childGuardrails === undefined ? {} : { toolGuardrails: childGuardrails }),
-    },
+    link: { ...link, beforeToolCall: config.beforeToolCall ?? link.inheritedBeforeToolCall },
     callOptions: loop.modelCallOptions(config.callOptions, context.signal),
   };
   holding.context = taken as RunContext<unknown>;
@@ -106,11 +94,6 @@ export async function takeOver<Output>(
     before: context.compaction,
     after: taken.compaction,
   });
-  // The receiving agent's tool guardrails: their plugin reads the guardrails of the agent holding
-  // the run, so it stays once the run has it, and joins (last) when the run had none so far.
-  const toolChecks = guardrails?.engine.toolPlugin;
-  if (toolChecks !== undefined && guardrails?.tools.length !== 0 && !plugins.holds(toolChecks))
-    await plugins.join([toolChecks]);
   // A plugin that arrived wrapping events (a receiving agent's held text) has them from now on.
   const events = plugins.events;
   return events === undefined || events.emit === taken.emit

@@ -1,5 +1,5 @@
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
-import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
+import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
@@ -51,11 +51,31 @@ export interface PluginRun<State = unknown> {
   /** What the run's own model calls used so far. */
   readonly usage: Readonly<AgentUsage>;
   /**
+   * The run's plugins now, in the order their before-hooks run: those the runs above handed down
+   * (`inherit`), the agent's, the run's own, then the companions they bring. A hand-off puts the
+   * receiving agent's in the place of the agent's. Read it at each hook (it changes with a
+   * hand-off or a plugin that joins late); a plugin given at several levels (a policy a parent
+   * sets, the agent's, a chat session's) finds its layers here, in that order. Never change it.
+   */
+  readonly plugins: readonly AgentPlugin[];
+  /**
    * Reports something the plugin did: a `plugin` event on the run's stream (with the run's path
    * and the plugin's name), and on the run's spans and recording. `data` must be JSON; keep
    * secrets out of it (nothing redacts a plugin's own data).
    */
   emit(kind: string, data?: unknown): void;
+  /**
+   * Reports one check the plugin made (a policy's verdict on the input, the answer, a call or its
+   * result) as a `guardrail` event with the run's path: the kind the stream, the spans, the
+   * recorder, `gemloop view` and evals already read, so a third party's checks show where the
+   * built-in guardrails' do. `reason` is redacted by the run's redactor here, where the event is
+   * made; the checked value never belongs in it. Nothing is built when nobody receives the run's
+   * events (`run()` without observers).
+   * @throws `InvalidArgumentError` (the hook's `PluginError`) for a check that is not one: an
+   *   empty `name`, an unknown `phase` or `verdict`, a step or times that are not numbers, a
+   *   `type` or `path` of its own.
+   */
+  reportCheck(check: GuardrailCheckRecord): void;
   /**
    * Ends the run once the current step is over, with `finishReason: 'plugin'` and
    * `stoppedBy: { plugin, reason }` on the result. Calls of the current turn not yet started are
@@ -389,6 +409,27 @@ export interface AgentPlugin<State = unknown> {
    * their own.
    */
   readonly inherit?: boolean | undefined;
+  /**
+   * Plugins this one brings to every run it is in (an agent's, a run's own, or handed down by
+   * `inherit`), placed after all of the run's other plugins, once each however many plugins
+   * bring them: so their `checkToolCall` runs after every other plugin's, and their
+   * `afterToolCall` before (after-hooks run in reverse). A hand-off keeps them while a plugin of
+   * the run still brings them. A policy given at several levels is one companion that reads its
+   * layers (hook-less plugins that carry each level's settings) from `run.plugins`.
+   */
+  readonly companions?: readonly AgentPlugin[] | undefined;
+  /**
+   * Rewrites the message the model gets when a tool throws (`context.defaultMessage` is what it
+   * would get otherwise: the error's class and message, redacted). The last plugin of the run
+   * that has one rewrites (the innermost level: the run's own over the agent's). It must return
+   * a string; a throw or another value sends the default, with a warning.
+   */
+  readonly rewriteToolError?:
+    | ((
+        error: unknown,
+        context: { toolName: string; toolCallId: string; defaultMessage: string },
+      ) => string)
+    | undefined;
   /** Once per run, before the first step: returns the plugin's state for the run. */
   startRun?(run: PluginRun<undefined>): State | Promise<State>;
   /** Once per run, however it ended; `error` is set when it failed. */

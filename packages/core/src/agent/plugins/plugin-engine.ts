@@ -6,7 +6,7 @@ import {
   runWithPlugins,
 } from '../tool-calls/plugin-tool-call.ts';
 import { wrapExecution } from '../tool-calls/wrap-execution.ts';
-import { joinPlugins, resolvePlugins } from './resolve-plugins.ts';
+import { joinPlugins, refuseSharedNames, resolvePlugins } from './resolve-plugins.ts';
 import { type PluginEngine, RunPlugins } from './run-plugins.ts';
 import { resolveModelRequests } from './wrap-model-requests.ts';
 
@@ -18,7 +18,12 @@ import { resolveModelRequests } from './wrap-model-requests.ts';
 export const pluginEngine: PluginEngine = {
   resolve: (plugins, argument) => resolvePlugins(pluginEngine, plugins, argument),
   join: (agent, inherited, own) => joinPlugins(pluginEngine, agent, inherited, own),
-  start: (resolved, facts) => new RunPlugins(resolved, facts),
+  start: (resolved, facts) => {
+    // A companion (`AgentPlugin.companions`) may share a name with a plugin of another level.
+    if (resolved.plugins.some((plugin) => plugin.companions !== undefined))
+      refuseSharedNames(resolved.plugins);
+    return new RunPlugins(resolved, facts);
+  },
   decide: decideWithPlugins as PluginEngine['decide'],
   runCall: runWithPlugins as PluginEngine['runCall'],
   afterCall: afterToolCallWithPlugins as PluginEngine['afterCall'],

@@ -2,12 +2,13 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
-import type { PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
+import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
 import type { RunInbox } from './run-messages.ts';
@@ -123,9 +124,13 @@ export type PluginRunViewFacts = {
 /** Where a plugin's view reports and asks for the end of the run (the run's `RunPlugins`). @internal */
 export type PluginRunOwner = ReceivingRun & {
   emit(plugin: string, kind: string, data: unknown): void;
+  /** A plugin's check as a `guardrail` event (see `PluginRun.reportCheck`). */
+  reportCheck(check: GuardrailCheckRecord): void;
   stop: { readonly plugin: string; readonly reason: string } | undefined;
   /** The step being made. */
   readonly stepNumber: number;
+  /** The run's plugins now (see `PluginRun.plugins`). */
+  readonly list: readonly AgentPlugin[];
   /** The run's facts, as a built-in plugin reads them (see {@link internalsOf}). */
   readonly facts: PluginRunFacts;
 };
@@ -197,8 +202,14 @@ export class PluginRunView implements PluginRun {
   get usage(): Readonly<AgentUsage> {
     return this.facts.tracker.usage;
   }
+  get plugins(): readonly AgentPlugin[] {
+    return this.owner.list;
+  }
   emit(kind: string, data?: unknown): void {
     this.owner.emit(this.name, String(kind), data);
+  }
+  reportCheck(check: GuardrailCheckRecord): void {
+    this.owner.reportCheck(check);
   }
   finish(reason: string): void {
     this.owner.stop ??= { plugin: this.name, reason: String(reason) };

@@ -55,7 +55,10 @@ export function resolvePlugins(
   });
   // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
   // a run whose plugins are all such starts none.
-  const list = (plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin));
+  const list = withCompanions(
+    (plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin)),
+    argument,
+  );
   if (list.length === 0) return undefined;
   const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
   for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
@@ -74,6 +77,47 @@ export function resolvePlugins(
     hooks,
     inherited: inherited.length === 0 ? undefined : inherited,
   };
+}
+
+/**
+ * `list` with the companions its plugins bring (`AgentPlugin.companions`) after all of them, once
+ * each, in the order first brought (one already in `list` moves there): a companion's check runs
+ * after every other plugin's, wherever the plugins that bring it sit (inherited, the agent's, the
+ * run's own). `list` itself when none brings any.
+ */
+function withCompanions(list: readonly AgentPlugin[], argument: string): readonly AgentPlugin[] {
+  let brought: AgentPlugin[] | undefined;
+  for (const plugin of list) {
+    const { companions } = plugin;
+    if (companions === undefined) continue;
+    companions.forEach((companion, index) => {
+      checkPlugin(companion, `${argument}: ${plugin.name}.companions[${index}]`);
+      brought ??= [];
+      if (!brought.includes(companion)) brought.push(companion);
+    });
+  }
+  if (brought === undefined) return list;
+  const last = brought;
+  return [...list.filter((plugin) => !last.includes(plugin)), ...last];
+}
+
+/**
+ * Refuses a run whose plugins share a name (a companion another plugin brings, named as one of
+ * the run's own): checked when the run starts, where every level has joined (the agent's
+ * `plugins`, a run's own and those handed down are each checked where they are given).
+ * @throws {@link InvalidArgumentError} naming the name.
+ * @internal
+ */
+export function refuseSharedNames(plugins: readonly AgentPlugin[]): void {
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    if (names.has(plugin.name))
+      throw new InvalidArgumentError({
+        argument: 'plugins',
+        message: `plugins: two plugins of this run are named "${plugin.name}" (one brought as a companion by another); each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
+      });
+    names.add(plugin.name);
+  }
 }
 
 /**
@@ -143,15 +187,24 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${hook} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
       });
   }
-  const { wrapModelRequest } = plugin as { wrapModelRequest?: unknown };
-  if (wrapModelRequest !== undefined && typeof wrapModelRequest !== 'function')
+  for (const key of ['wrapModelRequest', 'rewriteToolError'] as const) {
+    const value = (plugin as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'function')
+      throw new InvalidArgumentError({
+        argument: `${at}.${key}`,
+        message: `${at}.${key} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
+      });
+  }
+  const { companions } = plugin as { companions?: unknown };
+  if (companions !== undefined && !Array.isArray(companions))
     throw new InvalidArgumentError({
-      argument: `${at}.wrapModelRequest`,
-      message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+      argument: `${at}.companions`,
+      message: `${at}.companions (plugin "${name}") must be an array of plugins; got ${describeValue(companions)}.`,
     });
-  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest'];
+  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest', 'rewriteToolError'];
   const known = Object.keys(plugin).filter(
-    (key) => !['name', 'recorded', 'recordedState', 'inherit', ...hooks].includes(key),
+    (key) =>
+      !['name', 'recorded', 'recordedState', 'inherit', 'companions', ...hooks].includes(key),
   );
   for (const key of known) {
     // A misspelt hook (`beforeToolcall`) would never run: say so instead.

@@ -1,5 +1,6 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { Content } from '../../wire/content.ts';
@@ -39,6 +40,7 @@ import {
 } from './plugin-results.ts';
 import { type PluginRunFacts, PluginRunView, tripError } from './plugin-run-view.ts';
 import { fromStoredHandOff, toStoredHandOff } from './recorded-hand-off.ts';
+import { reportedCheck } from './reported-check.ts';
 import type { RunInbox } from './run-messages.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
@@ -333,19 +335,44 @@ export class RunPlugins {
     return this.plugins.includes(plugin);
   }
 
+  /** The run's plugins now (`PluginRun.plugins`). */
+  get list(): readonly AgentPlugin[] {
+    return this.plugins;
+  }
+
+  /**
+   * The rewrite of a thrown tool error the model gets (`AgentPlugin.rewriteToolError` of the last
+   * plugin that has one), read by the turn; `undefined`: the safe default.
+   */
+  get toolErrorRewrite(): AgentPlugin['rewriteToolError'] {
+    for (let at = this.plugins.length - 1; at >= 0; at--) {
+      const rewrite = (this.plugins[at] as AgentPlugin).rewriteToolError;
+      if (rewrite !== undefined) return rewrite;
+    }
+    return undefined;
+  }
+
   /**
    * Plugins joining the run while it runs (see {@link LatePlugins}): checked as a `plugins` list
    * with the run's, started at once; their hooks run from the next boundary on.
    */
   async join(plugins: readonly AgentPlugin[]): Promise<void> {
-    const from = this.plugins.length;
-    const resolved = this.engine.resolve([...this.plugins, ...plugins]) as ResolvedPlugins;
+    const before = this.plugins;
+    const resolved = this.engine.resolve([...before, ...plugins]) as ResolvedPlugins;
+    // The companions stay last (`AgentPlugin.companions`): a view follows its plugin's place.
+    const views = resolved.plugins.map((plugin) => {
+      const at = before.indexOf(plugin);
+      return at === -1
+        ? new PluginRunView(plugin.name, this, this.facts)
+        : (this.views[at] as PluginRunView);
+    });
     this.plugins = resolved.plugins;
+    this.views = views;
     this.hooks = resolved.hooks;
-    for (const plugin of plugins) this.views.push(new PluginRunView(plugin.name, this, this.facts));
     this.around();
-    await this.startRun(from);
-    this.wrapArriving(plugins);
+    await this.startRun(0, undefined, before);
+    // The arriving plugins (and the companions they brought) wrap events from now on.
+    this.wrapArriving(this.plugins.filter((plugin) => !before.includes(plugin)));
   }
 
   /**
@@ -396,13 +423,10 @@ export class RunPlugins {
     const before = this.plugins.slice(0, at).filter(stays);
     const after = this.plugins.slice(at).filter(stays);
     const kept = [...first, ...before, ...after];
-    const next = [
-      ...first,
-      ...before,
-      ...agent.filter((plugin) => !kept.includes(plugin)),
-      ...after,
-    ];
+    let next = [...first, ...before, ...agent.filter((plugin) => !kept.includes(plugin)), ...after];
     const resolved = this.engine.resolve(next) as ResolvedPlugins | undefined;
+    // The companions the run's plugins bring now, last (`AgentPlugin.companions`).
+    if (resolved !== undefined) next = resolved.plugins as AgentPlugin[];
     const views = next.map((plugin) => {
       const index = this.plugins.indexOf(plugin);
       return index === -1 || leaving.includes(plugin)
@@ -439,9 +463,12 @@ export class RunPlugins {
   async startRun(
     from = 0,
     logger?: { warn(fields: object, message: string): void },
+    started?: readonly AgentPlugin[],
   ): Promise<void> {
     for (const index of this.hooks.startRun ?? []) {
       if (index < from) continue;
+      // Those that joined late start; the run's own started with it.
+      if (started?.includes(this.plugins[index] as AgentPlugin) === true) continue;
       const plugin = this.plugins[index] as AgentPlugin;
       const view = this.views[index] as PluginRunView;
       try {
@@ -451,7 +478,8 @@ export class RunPlugins {
       } catch (error) {
         // The run never starts: the plugins already started (a connection opened, a budget
         // reserved) end with its error, as they would had the run failed later.
-        const failed = from === 0 ? await this.endStarted(index, error) : undefined;
+        const failed =
+          from === 0 && started === undefined ? await this.endStarted(index, error) : undefined;
         if (failed !== undefined)
           logger?.warn({ err: failed }, 'a plugin failed in endRun after a startRun failed');
         throw error;
@@ -1392,6 +1420,17 @@ export class RunPlugins {
         ? { type: 'plugin', plugin, kind, stepNumber }
         : { type: 'plugin', plugin, kind, stepNumber, data },
     );
+  }
+
+  /**
+   * A plugin's check as a `guardrail` event (see `PluginRun.reportCheck`), its reason redacted
+   * here, where the event is made; nothing is built when nobody receives the run's events.
+   */
+  reportCheck(check: GuardrailCheckRecord): void {
+    const { emit } = this.facts;
+    const checked = reportedCheck(check, this.facts.redact);
+    if (emit === undefined) return;
+    void emit({ type: 'guardrail', ...checked });
   }
 
   /**

@@ -7,7 +7,6 @@ import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.t
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
-import type { GuardrailsValue } from '../config/guardrails-value.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
 import type { RunServices } from '../plugins/run-services.ts';
@@ -35,11 +34,6 @@ export type ChildRunParent = {
   readonly beforeToolCall: BeforeToolCallHook | undefined;
   /** The budget shared by every run of the tree, when the top run set one. */
   readonly budget: TreeBudget | undefined;
-  /**
-   * The tool guardrails of the runs above, which a child's calls meet before its own (a policy
-   * over the tools of the whole tree, as the approval hook is); `undefined` without any.
-   */
-  readonly toolGuardrails?: GuardrailsValue | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
   /** The tool call that starts the child (the recorder nests the child's file under it). */
@@ -207,7 +201,6 @@ export function childRunParent(
     streaming: link.streaming,
     beforeToolCall: link.beforeToolCall,
     budget: link.budget,
-    toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
     parentCall,
     // What the child spends, counted as it goes, whatever way it ends (see ChildSpend).

@@ -1,9 +1,9 @@
+import type { GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
-import type { GuardrailTrip } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
 /**
@@ -31,8 +31,14 @@ export type ExecuteOutcome = { args: unknown } & (
    * A tool hook tripped (`run.trip`: a tool guardrail's `throw`, or a check that failed closed):
    * the run ends once the turn is answered.
    */
-  | { type: 'guardrail-tripped'; trip: GuardrailTrip }
+  | { type: 'guardrail-tripped'; trip: CallTrip }
 );
+
+/**
+ * What stopped a call (the seam's trip, `run.trip`): which check, where, and why; the run ends
+ * with its `GuardrailTrippedError`, the seam's trip error. @internal
+ */
+export type CallTrip = { type: 'trip'; name: string; phase: GuardrailPhase; reason: string };
 
 /** What `runToolCall` needs to know about one call. @internal */
 export type RunToolCallOptions<Output> = {

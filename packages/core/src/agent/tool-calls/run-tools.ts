@@ -21,7 +21,7 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  { config, run, signal, emit, observation, link, guardrails, plugins }: RunContext<Output>,
+  { config, run, signal, emit, observation, link, plugins }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -35,7 +35,8 @@ export async function runTools<Output>(
     emit,
     observation,
     link,
-    onToolError: guardrails?.onToolError,
+    // A plugin's rewrite of a thrown tool error (the run's last that has one).
+    onToolError: plugins?.toolErrorRewrite,
     plugins,
   });
   // Awaited only when a call had something to wait for (see executeToolCalls).

@@ -272,8 +272,9 @@ export type ToolErrorRewrite = (
 ) => string;
 
 /**
- * The guardrails' `onToolError`, or the safe default (`safeToolErrorMessage`: class and message,
- * no stack, no cause chain, no URLs, paths, addresses or host:port). A hook that throws or returns
+ * A plugin's `rewriteToolError` (`onToolError` of `guardrails()` among them), or the safe
+ * default (`safeToolErrorMessage`: class and message, no stack, no cause chain, no URLs, paths,
+ * addresses or host:port). A hook that throws or returns
  * something other than a non-empty string gets the default: the model must get an answer, and
  * the raw error is what the hook was there to keep from it.
  * @internal
@@ -291,12 +292,12 @@ export function toolErrorMessageOf<Output>(
       if (typeof message === 'string' && message.trim() !== '') return message;
       config.logger.warn(
         { toolName, toolCallId },
-        'guardrails.onToolError returned no message; the default was sent',
+        'a plugin’s rewriteToolError (an onToolError) returned no message; the default was sent',
       );
     } catch (hookError) {
       config.logger.warn(
         { toolName, toolCallId, error: describeThrown(hookError) },
-        'guardrails.onToolError threw; the default message was sent',
+        'a plugin’s rewriteToolError (an onToolError) threw; the default message was sent',
       );
     }
     return defaultMessage;

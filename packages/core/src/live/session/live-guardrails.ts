@@ -1,20 +1,25 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
-import type {
-  EngineGuardrails,
-  GuardrailEngine,
-  GuardrailRunOptions,
-} from '../../agent/run-state/run-context.ts';
+import { type ComposedGuardrails, composeGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
+import type { Guardrails } from '../../guardrails/guardrail-options.ts';
 import type { LiveEvent } from '../live-event.ts';
 
 /**
- * The agent's guardrails for a live session, through the engine their value carries (the live
- * layer loads nothing of them itself); `undefined` without any. @internal
+ * The agent's guardrails for a live session (its value's options as one level: the input checks,
+ * the tool checks, their time limit and the tool-error rewrite); `undefined` without any. A live
+ * session calls the guardrails' own checks (`guardrails/`), as a feature above them. @internal
  */
-export function liveGuardrailsOf(agent: AgentOptions<unknown>): EngineGuardrails | undefined {
-  const guardrails = agent.guardrails;
+export function liveGuardrailsOf(agent: AgentOptions<unknown>): ComposedGuardrails | undefined {
+  const guardrails = agent.guardrails as Guardrails | undefined;
   return guardrails === undefined
     ? undefined
-    : (guardrails.engine as GuardrailEngine).compose([guardrails], undefined);
+    : composeGuardrails(
+        [
+          { options: guardrails.options, tools: false },
+          { options: guardrails.options, tools: true },
+        ],
+        undefined,
+      );
 }
 
 /**
@@ -22,7 +27,7 @@ export function liveGuardrailsOf(agent: AgentOptions<unknown>): EngineGuardrails
  * check a `guardrail` event with its reason redacted. @internal
  */
 export function liveGuardrailOptions(
-  guardrails: EngineGuardrails | undefined,
+  guardrails: ComposedGuardrails | undefined,
   agentName: string | undefined,
   signal: AbortSignal,
   emit: (event: LiveEvent) => void,

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  EngineGuardrails,
-  GuardrailEngine,
-  InputCheckResult,
-} from '../../agent/run-state/run-context.ts';
+import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type { InputCheckResult } from '../../guardrails/guardrail-check-results.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Content } from '../../wire/content.ts';
 import { LiveSessionError } from '../live-session-error.ts';
@@ -26,14 +23,12 @@ function harness({ guarded = true, maxWaitingBytes = 1_000_000 } = {}) {
   const checks: Check[] = [];
   let ended: LiveSessionError | undefined;
   let closed = false;
-  const engine = {
-    checkInput: (_input: unknown, content: Content) =>
-      new Promise<InputCheckResult>((resolve, reject) => {
-        checks.push({ text: content.parts?.[0]?.text ?? '', answer: resolve, fail: reject });
-      }),
-  } as unknown as GuardrailEngine;
+  const checkInput = (_input: unknown, contents: readonly Content[]) =>
+    new Promise<InputCheckResult>((resolve, reject) => {
+      checks.push({ text: contents[0]?.parts?.[0]?.text ?? '', answer: resolve, fail: reject });
+    });
   const guardrails = guarded
-    ? ({ input: [{ name: 'check' }], engine } as unknown as EngineGuardrails)
+    ? ({ input: [{ name: 'check' }] } as unknown as ComposedGuardrails)
     : undefined;
   const logger = {
     warn: (_fields: unknown, message: string) => warnings.push(message),
@@ -42,6 +37,7 @@ function harness({ guarded = true, maxWaitingBytes = 1_000_000 } = {}) {
   const host: LiveInputHost = {
     guardrails,
     guardrailOptions: () => ({}) as never,
+    checkInput,
     signal: controller.signal,
     logger,
     ended: () => closed || ended !== undefined,

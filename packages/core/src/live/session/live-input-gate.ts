@@ -1,11 +1,15 @@
-import type { EngineGuardrails, GuardrailRunOptions } from '../../agent/run-state/run-context.ts';
+import { checkInputInOrder } from '../../guardrails/check-added-input.ts';
+import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 
 /** What the input gate reads of its session and sends through it. @internal */
 export type LiveInputHost = {
-  readonly guardrails: EngineGuardrails | undefined;
+  readonly guardrails: ComposedGuardrails | undefined;
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
+  /** Runs the input guardrails on a text (`guardrails/`'s own, unless given: a test's). */
+  readonly checkInput?: typeof checkInputInOrder | undefined;
   /** Aborted when the session ends. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -54,11 +58,10 @@ export class LiveInputGate {
     }
     // Sending on an ended session throws now, not later in the chain.
     if (this.#host.ended()) this.#host.send({ realtimeInput: { text } });
-    const engine = (this.#host.guardrails as EngineGuardrails).engine;
     this.#inChain(text.length, async () => {
-      const checked = await engine.checkInput(
+      const checked = await (this.#host.checkInput ?? checkInputInOrder)(
         input,
-        { role: 'user', parts: [{ text }] },
+        [{ role: 'user', parts: [{ text }] }],
         this.#host.guardrailOptions(this.#host.signal),
       );
       if (checked.type !== 'pass' && checked.type !== 'rewrite') return;

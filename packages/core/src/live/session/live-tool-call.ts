@@ -2,13 +2,18 @@ import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
-import type {
-  EngineGuardrails,
-  GuardrailRunOptions,
-  GuardrailTrip,
-} from '../../agent/run-state/run-context.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
+import {
+  appliesTo,
+  checkToolInput,
+  checkToolOutput,
+} from '../../guardrails/check-tool-guardrails.ts';
+import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type {
+  GuardrailRunOptions,
+  GuardrailTrip,
+} from '../../guardrails/guardrail-check-results.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
@@ -30,7 +35,7 @@ export type LiveCallContext = {
   /** The session's plugins with a tool-call hook; `undefined`: none. */
   plugins: RunPlugins | undefined;
   /** The agent's guardrails (their tool checks and `onToolError`); `undefined`: none. */
-  guardrails: EngineGuardrails | undefined;
+  guardrails: ComposedGuardrails | undefined;
   /** What the guardrails' checks share, given the call's signal. */
   guardrailOptions: (signal: AbortSignal) => GuardrailRunOptions;
 };
@@ -134,8 +139,8 @@ export async function runLiveToolCall(
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
   let askedBy: string | undefined;
-  if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'before') === true) {
-    const checked = await guardrails.engine.checkToolInput(
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before')) {
+    const checked = await checkToolInput(
       guardrails.tools,
       { toolName: call.name, toolCallId: call.id, args: input, stepNumber: LIVE_STEP },
       context.guardrailOptions(signal),
@@ -227,8 +232,8 @@ export async function runLiveToolCall(
   switch (execution.type) {
     case 'value': {
       let given = execution.value;
-      if (guardrails?.engine.appliesTo(guardrails.tools, call.name, 'after') === true) {
-        const checked = await guardrails.engine.checkToolOutput(
+      if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'after')) {
+        const checked = await checkToolOutput(
           guardrails.tools,
           {
             toolName: call.name,
@@ -298,7 +303,7 @@ function tripped(name: string, trip: GuardrailTrip): LiveCallOutcome {
  * (class and message, no stack, paths or addresses).
  */
 function toolErrorMessage(
-  guardrails: EngineGuardrails | undefined,
+  guardrails: ComposedGuardrails | undefined,
   call: LiveCall,
   error: unknown,
   agent: AgentOptions<unknown>,

@@ -2,9 +2,10 @@ import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
-import type { EngineGuardrails, GuardrailRunOptions } from '../../agent/run-state/run-context.ts';
 import { emptyUsage } from '../../agent/usage.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
+import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
 import { zeroCost } from '../../models/cost.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
@@ -34,7 +35,7 @@ export type LiveToolHost = {
   readonly agent: AgentOptions<unknown>;
   readonly options: LiveSessionOptions;
   readonly functions: ReadonlyMap<string, FunctionTool>;
-  readonly guardrails: EngineGuardrails | undefined;
+  readonly guardrails: ComposedGuardrails | undefined;
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
   /** The session's plugins (started after the runner was made). */
   plugins(): RunPlugins | undefined;

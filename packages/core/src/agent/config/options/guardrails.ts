@@ -1,7 +1,5 @@
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
-import type { AgentConfig } from '../agent-config.ts';
-import type { AgentOptions } from '../agent-options.ts';
 import { isGuardrails } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
@@ -26,11 +24,3 @@ export const guardrailsOption: AgentOptionGroup<'guardrails'> = defineAgentOptio
     guardrails: guardrailsValueCheck,
   },
 });
-
-/** The part of `AgentConfig` this option makes. @internal */
-export type GuardrailsConfig = Pick<AgentConfig<unknown>, 'guardrails'>;
-
-/** Keeps the agent's guardrails as given: each run joins its own (see `composeGuardrails`). @internal */
-export function resolveGuardrailsOption(options: AgentOptions<unknown>): GuardrailsConfig {
-  return { guardrails: options.guardrails };
-}

@@ -4,7 +4,6 @@ import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
-import type { GuardrailsValue } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 /**
@@ -21,9 +20,10 @@ export const pluginsOption: AgentOptionGroup<'plugins'> = defineAgentOptions({
 export type PluginsConfig = Pick<AgentConfig<unknown>, 'plugins'>;
 
 /**
- * Resolves the plugins into hook lists, once per agent: the `plugins` option's, then `added`, the
- * plugins that options which are sugar for one made (`toolOutput`) and those the agent's tools
- * carry (a handoff tool's). @internal
+ * Resolves the plugins into hook lists, once per agent: the plugins the `guardrails` option's
+ * value puts first, the `plugins` option's, then `added`, the plugins that options which are
+ * sugar for one made (`toolOutput`) and those the agent's tools carry (a handoff tool's), then
+ * the plugins the `guardrails` value puts last. @internal
  */
 export function resolvePluginsOption(
   options: AgentOptions<unknown>,
@@ -34,28 +34,19 @@ export function resolvePluginsOption(
   // reaches it, nor bundles it.
   const engine = pluginEngineOf(options.plugins, 'plugins');
   const more = added === undefined ? [] : [added];
-  // The `guardrails` option's input and output phases: a plugin its value's engine makes, first
-  // (its checks see the input and the answer before any other plugin's, as they always did).
-  // (The engine's type sits in run-state, which the config may not import: its one member here.)
-  const guarded = options.guardrails?.engine as
-    | { plugin(value: GuardrailsValue): AgentPlugin | undefined }
-    | undefined;
-  const first = guarded?.plugin(options.guardrails as GuardrailsValue);
+  // The sugar of an option whose value carries plugins (`guardrails`: a check that sees the input
+  // and the answer before any other plugin's first, the levels' settings last).
+  const { leading = [], trailing = [] } = options.guardrails ?? {};
   // A tool's plugin (`FunctionTool.plugin`: a handoff tool's) once, however many tools carry it.
   for (const { plugin } of tools)
     if (plugin !== undefined && !more.includes(plugin as AgentPlugin))
       more.push(plugin as AgentPlugin);
-  if (more.length === 0 && first === undefined)
+  more.push(...trailing);
+  if (more.length === 0 && leading.length === 0)
     return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
   // Checked first as the user wrote it (its errors name `plugins[i]`), then joined.
   engine?.resolve(options.plugins as readonly unknown[]);
-  const all = [
-    ...(first === undefined ? [] : [first]),
-    ...((options.plugins as readonly unknown[] | undefined) ?? []),
-    ...more,
-  ];
-  const carrier =
-    engine ??
-    (pluginEngineOf([...(first === undefined ? [] : [first]), ...more], 'tools') as PluginEngine);
+  const all = [...leading, ...((options.plugins as readonly unknown[] | undefined) ?? []), ...more];
+  const carrier = engine ?? (pluginEngineOf([...leading, ...more], 'tools') as PluginEngine);
   return { plugins: carrier.resolve(all) };
 }

@@ -1,0 +1,36 @@
+import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import type { GuardrailOptions } from './guardrail-options.ts';
+import type { GuardrailLayer } from './guardrails-of.ts';
+import { toolGuardrailsPlugin } from './tool-guardrails-plugin.ts';
+
+// Each level needs a name of its own among a run's plugins (the seam's rule); nothing reads it.
+let made = 0;
+
+/**
+ * The plugins a `guardrails` value carries after an agent's (or a run's) own plugins: its options,
+ * and its tool checks when it has any. Made once per value. @internal
+ */
+export function guardrailLayers(options: GuardrailOptions): readonly AgentPlugin[] {
+  made++;
+  const all = definePlugin({
+    name: `gemloop.guardrails#${made}`,
+    // The innermost level's rewrite wins (the seam takes the run's last plugin that has one).
+    rewriteToolError: options.onToolError,
+  });
+  const layers: GuardrailLayer[] = [Object.assign(all, { layer: { options, tools: false } })];
+  if ((options.tools?.length ?? 0) === 0) return layers;
+  const tools = definePlugin({
+    name: `gemloop.guardrails.tools#${made}`,
+    // A policy over the tools of the whole tree: a subagent's calls meet it before its own.
+    inherit: true,
+    companions: [toolGuardrailsPlugin],
+  });
+  const given: GuardrailOptions = {
+    tools: options.tools,
+    timeoutMs: options.timeoutMs,
+    onTimeout: options.onTimeout,
+  };
+  layers.push(Object.assign(tools, { layer: { options: given, tools: true } }));
+  return layers;
+}
