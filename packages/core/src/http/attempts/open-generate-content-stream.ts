@@ -66,21 +66,7 @@ export function openGenerateContentStream(
 ): AsyncIterableIterator<GenerateContentResponse> {
   // What the consumer has taken, kept per chunk by `take` and read by the batches' error path.
   const taken: Taken = { delivered: 0, usage: undefined, signal: undefined };
-  // Every field written here, in one order (the 9-call build's literal's): a spread of `options`
-  // plus three fields made each stream's object a map of its own on Node 20 once warm (the clone's
-  // map is in no transition tree), so every load of it in sendWithRetry missed V8's caches:
-  // +29.9k instructions a streamed step, in V8's map and IC runtime (bench/RESULTS.md).
-  const { client, call, model, url, body } = options;
-  const attempt: OpenAttemptOptions = {
-    client,
-    call,
-    method: METHOD,
-    model,
-    url,
-    httpMethod: 'POST',
-    body,
-    isRetryable: isRetryableBeforeFirstChunk,
-  };
+  const attempt = openAttemptOptions(options);
   return new ChunksOfBatches<GenerateContentResponse, OpenAttempt, OpenAttemptOptions, OpenRead>(
     // The first pull calls sendWithRetry from its own frame, so the request leaves one call nearer
     // `agent.stream()` (issue 53 item 8, agent/request-path-depth.test.ts) than from inside the
@@ -98,6 +84,34 @@ export function openGenerateContentStream(
       return true;
     },
   );
+}
+
+/**
+ * The options of the attempt that opens a stream, as `sendWithRetry` reads them: every field
+ * written, in one order, as one literal. Not `{ ...options, method, httpMethod, isRetryable }`: on
+ * Node 20 (V8 11) a spread with fields added gives each object a map of its own once the code is
+ * warm (the clone's map is in no transition tree), so every load of it in sendWithRetry missed
+ * V8's caches; that cost the 8-call stream +29.9k instructions a step in V8's map and IC runtime
+ * (bench/RESULTS.md, "The stream's request path at 8 calls, counted").
+ * @internal
+ */
+export function openAttemptOptions({
+  client,
+  call,
+  model,
+  url,
+  body,
+}: OpenGenerateContentStreamOptions): OpenAttemptOptions {
+  return {
+    client,
+    call,
+    method: METHOD,
+    model,
+    url,
+    httpMethod: 'POST',
+    body,
+    isRetryable: isRetryableBeforeFirstChunk,
+  };
 }
 
 /** The consumer's progress through a stream's chunks. */
