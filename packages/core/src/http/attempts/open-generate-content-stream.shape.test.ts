@@ -1,27 +1,13 @@
-import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import {
+  compileNative,
+  haveSameMap,
+  SPREAD_DETACHES_MAPS,
+} from '../../__fixtures__/have-same-map.ts';
 import {
   type OpenGenerateContentStreamOptions,
   openAttemptOptions,
 } from './open-generate-content-stream.ts';
-
-/**
- * V8's `%HaveSameMap(a, b)`: whether two objects share one hidden class. The natives syntax is
- * allowed only while the function is compiled, so no other code of the worker is parsed with it.
- */
-function compileNative<F>(parameters: string[], body: string): F {
-  setFlagsFromString('--allow-natives-syntax');
-  try {
-    return new Function(...parameters, body) as F;
-  } finally {
-    setFlagsFromString('--no-allow-natives-syntax');
-  }
-}
-
-const haveSameMap = compileNative<(a: object, b: object) => boolean>(
-  ['a', 'b'],
-  'return %HaveSameMap(a, b);',
-);
 
 /** Options as the client makes them for each stream: the same shape, other values. */
 function streamOptions(index: number): OpenGenerateContentStreamOptions {
@@ -54,7 +40,7 @@ describe("the options of a stream's opening attempt", () => {
 
   // Why the options are one literal: on Node 20 (V8 11) a spread with fields added makes each
   // object a map of its own once warm. Compiled from text, so no transform rewrites the spread.
-  it.runIf(Number(process.versions.v8.split('.')[0]) <= 11)(
+  it.runIf(SPREAD_DETACHES_MAPS)(
     'would not, written as a spread of the options plus the attempt fields (V8 11)',
     () => {
       const spread = compileNative<(options: object) => object>(
