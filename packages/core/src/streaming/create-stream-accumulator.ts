@@ -239,9 +239,9 @@ function buildCandidate(state: CandidateState): Candidate {
   if (state.contentFields !== undefined) {
     // Assigned into a new object, not spread: on Node 20 (V8 11) a spread with `parts` added gave
     // each step's content a map of its own once warm, so each of its loads downstream (the step's
-    // `parts` and `role`, the next request's serialisation) missed V8's caches: 14.8k instructions
-    // a streamed step without GC and JIT compiling (callgrind, 360 steps after 600 warm-up runs;
-    // bench/RESULTS.md, "The stream's request path at 8 calls, counted").
+    // `parts` and `role`, the next request's serialisation) missed V8's caches: 8-9k instructions
+    // of V8's IC and map runtime a streamed step, 16-17k in all without GC and JIT compiling
+    // (callgrind, two windows; bench/RESULTS.md, "The stream's request path at 8 calls, counted").
     const content: CandidateContent = withFields({}, state.contentFields);
     if (state.parts !== undefined) content.parts = state.parts.map((part) => snapshot(state, part));
     candidate.content = content;
