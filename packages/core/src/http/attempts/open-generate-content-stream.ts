@@ -11,7 +11,12 @@ import type { ResolvedCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import type { TransportResponse } from '../transport/transport.ts';
 import { logBody } from './log-attempt.ts';
-import { type Attempt, sendWithRetry } from './send-with-retry.ts';
+import {
+  type Attempt,
+  type ReadResponse,
+  type SendWithRetryOptions,
+  sendWithRetry,
+} from './send-with-retry.ts';
 
 const METHOD = 'streamGenerateContent';
 
@@ -61,14 +66,52 @@ export function openGenerateContentStream(
 ): AsyncIterableIterator<GenerateContentResponse> {
   // What the consumer has taken, kept per chunk by `take` and read by the batches' error path.
   const taken: Taken = { delivered: 0, usage: undefined, signal: undefined };
-  return new ChunksOfBatches(openChunkBatches(options, taken), (chunk) => {
-    // Checked before each chunk is handed out, as after each `yield` of a generator: once the
-    // attempt is aborted, the batches' generator is resumed and fails with the reason.
-    if (taken.signal?.aborted === true) return false;
-    taken.delivered++;
-    if (chunk.usageMetadata !== undefined) taken.usage = chunk.usageMetadata;
-    return true;
-  });
+  const attempt = openAttemptOptions(options);
+  return new ChunksOfBatches<GenerateContentResponse, OpenAttempt, OpenAttemptOptions, OpenRead>(
+    // The first pull calls sendWithRetry from its own frame, so the request leaves one call nearer
+    // `agent.stream()` (issue 53 item 8, agent/request-path-depth.test.ts) than from inside the
+    // batches' generator.
+    sendWithRetry,
+    attempt,
+    openBatches,
+    (opening) => chunkBatches(opening, options, taken),
+    (chunk) => {
+      // Checked before each chunk is handed out, as after each `yield` of a generator: once the
+      // attempt is aborted, the batches' generator is resumed and fails with the reason.
+      if (taken.signal?.aborted === true) return false;
+      taken.delivered++;
+      if (chunk.usageMetadata !== undefined) taken.usage = chunk.usageMetadata;
+      return true;
+    },
+  );
+}
+
+/**
+ * The options of the attempt that opens a stream, as `sendWithRetry` reads them: every field
+ * written, in one order, as one literal. Not `{ ...options, method, httpMethod, isRetryable }`: on
+ * Node 20 (V8 11) a spread with fields added gives each object a map of its own once the code is
+ * warm (the clone's map is in no transition tree), so every load of it in sendWithRetry missed
+ * V8's caches; that cost the 8-call stream +29.9k instructions a step in V8's map and IC runtime
+ * (bench/RESULTS.md, "The stream's request path at 8 calls, counted").
+ * @internal
+ */
+export function openAttemptOptions({
+  client,
+  call,
+  model,
+  url,
+  body,
+}: OpenGenerateContentStreamOptions): OpenAttemptOptions {
+  return {
+    client,
+    call,
+    method: METHOD,
+    model,
+    url,
+    httpMethod: 'POST',
+    body,
+    isRetryable: isRetryableBeforeFirstChunk,
+  };
 }
 
 /** The consumer's progress through a stream's chunks. */
@@ -80,27 +123,24 @@ type Taken = {
   signal: { readonly aborted: boolean } | undefined;
 };
 
+/** The attempt that opens a stream: sent by its first pull (see openGenerateContentStream). */
+type OpenAttemptOptions = SendWithRetryOptions;
+/** A stream's attempt that got its headers and first read. */
+type OpenAttempt = Attempt<Opened>;
+/** What reads the opening attempt's response: {@link openBatches}. */
+type OpenRead = ReadResponse<Opened, OpenAttemptOptions>;
+
 /**
- * The stream's chunks a network read at a time ({@link openGenerateContentStream} hands them out):
- * the attempt, its timers, its errors and the release of the connection.
+ * The stream's chunks a network read at a time ({@link openGenerateContentStream} hands them out),
+ * once the attempt that opens it (`opening`, sent by the first pull) succeeded: its timers, its
+ * errors and the release of the connection.
  */
-async function* openChunkBatches(
-  { client, call, model, url, body }: OpenGenerateContentStreamOptions,
+async function* chunkBatches(
+  opening: Promise<OpenAttempt>,
+  { client, call }: OpenGenerateContentStreamOptions,
   taken: Taken,
 ): AsyncGenerator<readonly GenerateContentResponse[], void, undefined> {
-  const opened = await sendWithRetry(
-    {
-      client,
-      call,
-      method: METHOD,
-      model,
-      url,
-      httpMethod: 'POST',
-      body,
-      isRetryable: isRetryableBeforeFirstChunk,
-    },
-    openBatches,
-  ).catch((error: unknown) => {
+  const opened = await opening.catch((error: unknown) => {
     throw fileNotFoundOf(error);
   });
   const { logger } = client;
