@@ -28,6 +28,7 @@ import type {
 } from './gemini.ts';
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import {
+  alreadyCheckedCallOptions,
   defaultCallOptions,
   listOptionsDeclaration,
   resolveCallOptions,
@@ -106,7 +107,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     const request = client.vertex === undefined ? given : forVertex(given, false);
     warnEndpointFields(request);
     const call = recordTo(
-      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
       defaults,
       record,
     );
@@ -142,13 +143,30 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       bodyCache,
     );
     const call = recordTo(
-      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
       defaults,
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
+  }
+
+  /**
+   * A model call's options resolved; a run's own (frozen, handed with the run's cache) checked
+   * strictly by its first call only.
+   */
+  function resolveModelCallOptions(
+    callOptions: CallOptions | undefined,
+    run: ContentJsonCache | undefined,
+  ): ReturnType<typeof resolveCallOptions> {
+    if (run === undefined || callOptions === undefined || !Object.isFrozen(callOptions))
+      return resolveCallOptions(callOptions, client, defaults);
+    if (run.checkedCallOptions === callOptions)
+      return resolveCallOptions(callOptions, client, defaults, alreadyCheckedCallOptions);
+    const call = resolveCallOptions(callOptions, client, defaults);
+    run.checkedCallOptions = callOptions;
+    return call;
   }
 
   /** Vertex's differences checked, and a cache named as Vertex reads it (`projects/…`). */

@@ -30,6 +30,12 @@ export type CachedContent = {
 export class ContentJsonCache {
   readonly contents: WeakMap<object, CachedContent> = new WeakMap();
   readonly values: WeakMap<object, string> = new WeakMap();
+  /**
+   * The run's call options once a call of the run checked them, when they are a frozen object
+   * (the agent freezes the run's own, `modelCallOptions`): a frozen object cannot have changed
+   * since, so the run's later calls skip the strict check of their keys and values.
+   */
+  checkedCallOptions: object | undefined = undefined;
 }
 
 /** A new, empty {@link ContentJsonCache}. @internal */
