@@ -103,7 +103,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     bodyCache: ContentJsonCache | undefined,
     record: ModelCallRecord | undefined,
   ): GenerateCall {
-    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, false);
     warnEndpointFields(request);
     const call = recordTo(
@@ -135,7 +135,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     record?: ModelCallRecord,
   ): AsyncIterableIterator<GenerateContentResponse> {
     // Checked now, so a bad request throws at the call, not at the first iteration.
-    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, true);
     warnEndpointFields(request);
     const body = serializeRequestBody(
@@ -150,6 +150,16 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
+  }
+
+  /** `request.model` as a path: checked once a run when the run's cache is handed over. */
+  function modelPathOf(model: unknown, run: ContentJsonCache | undefined): string {
+    if (run === undefined) return toModelPath(model, 'request.model');
+    if (run.model === model) return run.modelPath;
+    const path = toModelPath(model, 'request.model');
+    run.modelPath = path;
+    run.model = model as string;
+    return path;
   }
 
   /**

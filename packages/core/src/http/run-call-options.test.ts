@@ -23,11 +23,12 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 /** Answers every call (unary or streamed) with a short text, recording each request's headers. */
-function answering(): Headers[] {
+function answering(urls: string[] = []): Headers[] {
   const seen: Headers[] = [];
   server.use(
     http.post('*', ({ request }) => {
       seen.push(request.headers);
+      urls.push(new URL(request.url).pathname);
       if (request.url.includes(':streamGenerateContent')) {
         return new HttpResponse(sseBody([sseEvent(textResponse('ok'))]), {
           headers: { 'content-type': 'text/event-stream' },
@@ -124,5 +125,39 @@ describe("a run's call options", () => {
         /options\.timeoutMs/,
       );
     }
+  });
+});
+
+describe("a run's model path", () => {
+  it('follows the model of each call of the run, and still refuses a bad one', async () => {
+    const urls: string[] = [];
+    answering(urls);
+    const entry = entryOfNewClient();
+    const bodyCache = createContentJsonCache();
+    const callOptions = Object.freeze({});
+    for (const model of ['gemini-2.5-flash', 'gemini-2.5-flash', 'models/gemini-2.5-pro']) {
+      await entry.generate({ request: { ...request, model }, callOptions, bodyCache });
+    }
+    const { stream } = entry.stream({
+      request: { ...request, model: 'tunedModels/mine' },
+      callOptions,
+      bodyCache,
+    });
+    await drain(stream);
+    await entry.generate({ request, callOptions, bodyCache });
+    expect(urls.map((url) => url.slice(url.indexOf('/v1beta/') + 8))).toEqual([
+      'models/gemini-2.5-flash:generateContent',
+      'models/gemini-2.5-flash:generateContent',
+      'models/gemini-2.5-pro:generateContent',
+      'tunedModels/mine:streamGenerateContent',
+      'models/gemini-2.5-flash:generateContent',
+    ]);
+    for (const model of ['models/..', 'a/b', 42]) {
+      const error = await entry
+        .generate({ request: { ...request, model } as typeof request, callOptions, bodyCache })
+        .catch((e) => e);
+      expect((error as InvalidArgumentError).argument).toBe('request.model');
+    }
+    expect(urls).toHaveLength(5);
   });
 });

@@ -36,6 +36,13 @@ export class ContentJsonCache {
    * since, so the run's later calls skip the strict check of their keys and values.
    */
   checkedCallOptions: object | undefined = undefined;
+  /**
+   * The model name a call of the run last made a path of, and that path: a run asks for the same
+   * model every step, and checking the name took three regular expressions a call (1,051
+   * instructions of a streamed agent step, callgrind, helper step-cpu3).
+   */
+  model: string | undefined = undefined;
+  modelPath = '';
 }
 
 /** A new, empty {@link ContentJsonCache}. @internal */
