@@ -170,10 +170,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     callOptions: CallOptions | undefined,
     run: ContentJsonCache | undefined,
   ): ReturnType<typeof resolveCallOptions> {
-    if (run === undefined || callOptions === undefined || !Object.isFrozen(callOptions))
+    if (run === undefined || callOptions === undefined)
       return resolveCallOptions(callOptions, client, defaults);
+    // Frozen when it was checked, so frozen still (Object.isFrozen is a call into V8's runtime).
     if (run.checkedCallOptions === callOptions)
       return resolveCallOptions(callOptions, client, defaults, alreadyCheckedCallOptions);
+    if (!Object.isFrozen(callOptions)) return resolveCallOptions(callOptions, client, defaults);
     const call = resolveCallOptions(callOptions, client, defaults);
     run.checkedCallOptions = callOptions;
     return call;
