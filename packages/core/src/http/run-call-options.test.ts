@@ -107,7 +107,10 @@ describe("a run's call options", () => {
     const bodyCache = createContentJsonCache();
     const callOptions = Object.freeze({ signal: new AbortController().signal });
     await entry.generate({ request, callOptions, bodyCache });
-    const changed = Object.freeze({ ...callOptions, onRetry: 'not a function' }) as CallOptions;
+    const changed = Object.freeze({
+      ...callOptions,
+      onRetry: 'not a function',
+    }) as unknown as CallOptions;
     const error = await entry
       .generate({ request, callOptions: changed, bodyCache })
       .catch((e) => e);
