@@ -73,8 +73,6 @@ export type CostPicos = {
 const MAX_SAFE_PICOS = BigInt(Number.MAX_SAFE_INTEGER);
 /** `'0.'` and `'0.0'` to `'0.00000000000'`: the opening of an amount under a dollar, by leading zeros. */
 const UNDER_A_DOLLAR = Array.from({ length: 12 }, (_, zeros) => `0.${'0'.repeat(zeros)}`);
-/** `''` to `'00000000000'`: the leading zeros of a fraction, by count. */
-const LEADING_ZEROS = Array.from({ length: 12 }, (_, zeros) => '0'.repeat(zeros));
 
 /** An amount of pico-dollars in its canonical {@link Picos} form. @internal */
 export function toPicos(picos: bigint): Picos {
@@ -131,9 +129,9 @@ export function picosToDollars(picos: Picos): string {
     }
     const digits = String(fraction);
     const zeros = places - digits.length;
-    return whole === 0
-      ? (UNDER_A_DOLLAR[zeros] as string) + digits
-      : `${whole}.${LEADING_ZEROS[zeros] as string}${digits}`;
+    const opening = UNDER_A_DOLLAR[zeros] as string;
+    // A step's amounts are under a dollar; a larger one takes the zeros off the same opening.
+    return whole === 0 ? opening + digits : `${whole}.${opening.slice(2)}${digits}`;
   }
   const whole = picos / PICOS_PER_DOLLAR;
   const fraction = picos % PICOS_PER_DOLLAR;
