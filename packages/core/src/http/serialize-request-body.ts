@@ -15,7 +15,8 @@ export type CachedContent = {
 };
 
 /**
- * The JSON of what one agent run already sent, so that each step serialises only the turns added
+ * The JSON of what one agent run already sent (and the run's call options and model name as a
+ * call of the run checked them), so that each step serialises only the turns added
  * since the last one (a tool loop resends the whole history, the tool declarations and the
  * configuration every step: `JSON.stringify` of it was gemloop's largest function per step).
  *
