@@ -28,6 +28,7 @@ import type {
 } from './gemini.ts';
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import {
+  alreadyCheckedCallOptions,
   defaultCallOptions,
   listOptionsDeclaration,
   resolveCallOptions,
@@ -102,11 +103,11 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     bodyCache: ContentJsonCache | undefined,
     record: ModelCallRecord | undefined,
   ): GenerateCall {
-    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, false);
     warnEndpointFields(request);
     const call = recordTo(
-      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
       defaults,
       record,
     );
@@ -134,7 +135,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     record?: ModelCallRecord,
   ): AsyncIterableIterator<GenerateContentResponse> {
     // Checked now, so a bad request throws at the call, not at the first iteration.
-    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, true);
     warnEndpointFields(request);
     const body = serializeRequestBody(
@@ -142,13 +143,42 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       bodyCache,
     );
     const call = recordTo(
-      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
       defaults,
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
+  }
+
+  /** `request.model` as a path: checked once a run when the run's cache is handed over. */
+  function modelPathOf(model: unknown, run: ContentJsonCache | undefined): string {
+    if (run === undefined) return toModelPath(model, 'request.model');
+    if (run.model === model) return run.modelPath;
+    const path = toModelPath(model, 'request.model');
+    run.modelPath = path;
+    run.model = model as string;
+    return path;
+  }
+
+  /**
+   * A model call's options resolved; a run's own (frozen, handed with the run's cache) checked
+   * strictly by its first call only.
+   */
+  function resolveModelCallOptions(
+    callOptions: CallOptions | undefined,
+    run: ContentJsonCache | undefined,
+  ): ReturnType<typeof resolveCallOptions> {
+    if (run === undefined || callOptions === undefined)
+      return resolveCallOptions(callOptions, client, defaults);
+    // Frozen when it was checked, so frozen still (Object.isFrozen is a call into V8's runtime).
+    if (run.checkedCallOptions === callOptions)
+      return resolveCallOptions(callOptions, client, defaults, alreadyCheckedCallOptions);
+    if (!Object.isFrozen(callOptions)) return resolveCallOptions(callOptions, client, defaults);
+    const call = resolveCallOptions(callOptions, client, defaults);
+    run.checkedCallOptions = callOptions;
+    return call;
   }
 
   /** Vertex's differences checked, and a cache named as Vertex reads it (`projects/…`). */

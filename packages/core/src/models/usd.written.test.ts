@@ -40,6 +40,25 @@ describe('picosToDollars', () => {
         expect({ picos, written }).toEqual({ picos, written: reference(picos) });
       if (dollarsToPicos(written) !== picos)
         expect({ picos, back: dollarsToPicos(written) }).toEqual({ picos, back: picos });
+      // A step's amounts are numbers below 2^53 (see `Picos`): the same digits from the number.
+      if (picos <= BigInt(Number.MAX_SAFE_INTEGER) && picosToDollars(Number(picos)) !== written)
+        expect({ picos, written: picosToDollars(Number(picos)) }).toEqual({ picos, written });
     }
+  });
+
+  it('writes the trailing zeros of every place and none past the last digit', () => {
+    // Each count of trailing zeros (0 to 11) in each of the three divisions, under and over a dollar.
+    for (let zeros = 0; zeros < 12; zeros++) {
+      for (const digit of [1, 7]) {
+        const picos = digit * 10 ** zeros;
+        expect(picosToDollars(picos)).toBe(reference(BigInt(picos)));
+        expect(picosToDollars(3_000_000_000_000 + picos)).toBe(
+          reference(3_000_000_000_000n + BigInt(picos)),
+        );
+        expect(picosToDollars(picos * 11 + 1)).toBe(reference(BigInt(picos * 11 + 1)));
+      }
+    }
+    expect(picosToDollars(Number.MAX_SAFE_INTEGER)).toBe('9007.199254740991');
+    expect(picosToDollars(0)).toBe('0');
   });
 });

@@ -64,7 +64,9 @@ export function modelCallOptions(
 ): CallOptions {
   const options: CallOptions = { signal, ...callOptions };
   if (options.signal !== signal) options.signal = signal;
-  return options;
+  // Frozen, so the client checks it strictly once a run, not once a call
+  // (ContentJsonCache.checkedCallOptions): a plugin passes changed options on in a new object.
+  return Object.freeze(options);
 }
 
 /**
