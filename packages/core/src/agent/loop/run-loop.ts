@@ -278,13 +278,12 @@ function startRun<Output>(
   // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
   // The runs above hand theirs down first (a policy over the tree: the tool guardrails' levels).
   const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
-  const linked = outlets.link;
   const link: RunLink =
     // A runner's services come with its recorder (a durable runner gives both).
     resolved?.inherited === undefined && record === undefined
-      ? linked
+      ? outlets.link
       : {
-          ...linked,
+          ...outlets.link,
           plugins: resolved?.inherited,
           recordHook: record,
           services: options.services ?? parent?.services,
