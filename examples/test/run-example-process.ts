@@ -111,7 +111,7 @@ const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'file-search/', 'skills/'];
 /**
  * The folders an example reads beside its source (`import.meta.url`), linked beside its emitted
  * copy so that the copy runs on plain node too: the chat's sandbox, which its file tools read.
- * chat.test.ts starts the chat nine times: through tsx each start cost 1.8-3.2 s of CPU, from
+ * chat.test.ts starts the chat six times: through tsx each start cost 1.8-3.2 s of CPU, from
  * the emitted copy 0.7 s (one start each way, twice, load 15). skills/ and file-search/ stay in
  * {@link SOURCE_ONLY}, the tests of the package scripts' way.
  */
