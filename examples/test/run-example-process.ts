@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { compiledScript } from '../../scripts/compiled-script.ts';
@@ -101,23 +101,59 @@ export function exampleCommand(file: string, args: readonly string[] = []): stri
 
 /**
  * The examples that always run as their package script runs them: they find files beside their
- * own source through `import.meta.url` (a page to bundle, a sandbox folder), which the emitted
- * copy does not have beside it. They are also the tests that run exactly what a user runs with
- * `npm run <example>`. (durable-team and fleet start their workers the way they were started
+ * own source through `import.meta.url` (a page to bundle, a skills folder, a handbook), which the
+ * emitted copy does not have beside it. They are also the tests that run exactly what a user runs
+ * with `npm run <example>`. (durable-team and fleet start their workers the way they were started
  * themselves, `lib/sibling-script.ts`, so their emitted copies run on plain node too.)
  */
-const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'chat/', 'file-search/', 'skills/'];
+const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'file-search/', 'skills/'];
+
+/**
+ * The folders an example reads beside its source (`import.meta.url`), linked beside its emitted
+ * copy so that the copy runs on plain node too: the chat's sandbox, which its file tools read.
+ * chat.test.ts starts the chat six times: through tsx each start cost 1.8-3.2 s of CPU, from
+ * the emitted copy 0.7 s (one start each way, twice, load 15). skills/ and file-search/ stay in
+ * {@link SOURCE_ONLY}, the tests of the package scripts' way.
+ */
+const BESIDE_SOURCE: Readonly<Record<string, readonly string[]>> = { 'chat/': ['sandbox'] };
+
+const EMITTED = join(EXAMPLES_ROOT, 'node_modules/.cache/examples-js/examples');
 
 function compiledExample(file: string): string | undefined {
   if (SOURCE_ONLY.some((folder) => file.startsWith(folder))) return undefined;
-  return compiledScript(
-    join(EXAMPLES_ROOT, 'node_modules/.cache/examples-js/examples', file.replace(/\.tsx?$/, '.js')),
-    {
-      sources: EXAMPLES_ROOT,
-      marker: join(EXAMPLES_ROOT, 'node_modules', '.cache', 'tsbuildinfo'),
-      tests: true,
-    },
-  );
+  const compiled = compiledScript(join(EMITTED, file.replace(/\.tsx?$/, '.js')), {
+    sources: EXAMPLES_ROOT,
+    marker: join(EXAMPLES_ROOT, 'node_modules', '.cache', 'tsbuildinfo'),
+    tests: true,
+  });
+  if (compiled === undefined) return undefined;
+  for (const [folder, names] of Object.entries(BESIDE_SOURCE)) {
+    if (!file.startsWith(folder)) continue;
+    for (const name of names) {
+      if (!linkBesideEmitted(join(folder, name))) return undefined;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Links `path` (relative to the examples folder) into the emitted tree at the same place, by a
+ * relative link (the checkout may move); whether the link is there and leads to the source's.
+ * Tests running side by side may make it at once: one wins, the others find it made.
+ */
+function linkBesideEmitted(path: string): boolean {
+  const link = join(EMITTED, path);
+  const source = join(EXAMPLES_ROOT, path);
+  try {
+    symlinkSync(relative(dirname(link), source), link, 'dir');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  try {
+    return realpathSync(link) === realpathSync(source);
+  } catch {
+    return false;
+  }
 }
 
 /** The process groups started by this test file and not yet ended, each with its kill. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { defineEvalTests } from './define-eval-tests.ts';
 
@@ -56,9 +56,10 @@ export default defineEvalSuite({
 });
 `;
 
-const TEST_FILE = `
+/** A user's test file: the suite module `name`.eval.ts beside it, run as vitest tests. */
+const testFile = (name: string) => `
 import { defineEvalTests } from '@gemloop/evals/vitest';
-import suite from './greetings.eval.ts';
+import suite from './${name}.eval.ts';
 
 await defineEvalTests(suite);
 `;
@@ -66,6 +67,7 @@ await defineEvalTests(suite);
 type Report = {
   numFailedTests: number;
   testResults: {
+    name: string;
     assertionResults: {
       title: string;
       status: string;
@@ -74,17 +76,31 @@ type Report = {
   }[];
 };
 
-/** Runs `vitest run` in a fresh project with the suite; returns its exit code and JSON report. */
-async function runProject(suite: string): Promise<{ code: number; report: Report; junit: string }> {
+type ProjectRun = { code: number; report: Report; junit: string };
+
+const projectDirectories: string[] = [];
+afterAll(() => {
+  for (const dir of projectDirectories) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Runs `vitest run` once in a fresh project holding one test file per suite (`<name>.test.ts`
+ * with its `<name>.eval.ts`); returns the run's exit code and its JSON and JUnit reports, which
+ * hold each file's tests apart. One child run serves every suite whose run should end alike: a
+ * child Vitest is most of this file's CPU (three runs of one file each before, two now).
+ */
+async function runProject(suites: Record<string, string>): Promise<ProjectRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gemloop-eval-vitest-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  projectDirectories.push(dir);
   mkdirSync(join(dir, 'node_modules', '@gemloop'), { recursive: true });
   symlinkSync(join(root, 'packages/evals'), join(dir, 'node_modules/@gemloop/evals'));
   symlinkSync(join(root, 'packages/core'), join(dir, 'node_modules/@gemloop/core'));
   symlinkSync(join(root, 'node_modules/vitest'), join(dir, 'node_modules/vitest'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'greetings.eval.ts'), suite);
-  writeFileSync(join(dir, 'greetings.test.ts'), TEST_FILE);
+  for (const [name, suite] of Object.entries(suites)) {
+    writeFileSync(join(dir, `${name}.eval.ts`), suite);
+    writeFileSync(join(dir, `${name}.test.ts`), testFile(name));
+  }
   const args = [
     join(root, 'node_modules/vitest/vitest.mjs'),
     'run',
@@ -111,14 +127,48 @@ async function runProject(suite: string): Promise<{ code: number; report: Report
   };
 }
 
-const results = (report: Report) => report.testResults.flatMap((file) => file.assertionResults);
+/** Starts `start` on the first call; every call gets the same run. */
+function once<T>(start: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined;
+  return () => {
+    started ??= start();
+    return started;
+  };
+}
+
+/**
+ * The runs that should pass, in one child Vitest (its exit code 0 says that neither file failed):
+ * every case passing, and a failing case that the suite's minPass allows.
+ */
+const passingRun = once(() =>
+  runProject({
+    'all-pass': suiteFile('Hello, Alan.', 1),
+    allowed: suiteFile('Hi Alan!', 0.5),
+  }),
+);
+/** The run that should fail, alone: its exit code 1 is that file's alone. */
+const failingRun = once(() => runProject({ regressed: suiteFile('Hi Alan!', 1) }));
+
+/** The tests of one test file of a run, in their order. */
+function results(report: Report, name: string) {
+  const files = report.testResults.filter((file) => file.name.endsWith(`/${name}.test.ts`));
+  expect(files, JSON.stringify(report.testResults.map((file) => file.name))).toHaveLength(1);
+  return files.flatMap((file) => file.assertionResults);
+}
+
+/** The JUnit `<testsuite>` element of one test file of a run. */
+function junitSuite(junit: string, name: string): string {
+  const start = junit.indexOf(`<testsuite name="${name}.test.ts"`);
+  expect(start, junit).toBeGreaterThanOrEqual(0);
+  return junit.slice(start, junit.indexOf('</testsuite>', start));
+}
 
 describe('defineEvalTests', () => {
   it(
     'registers one test per case and a gate; all pass when every case passes',
     async () => {
-      const { code, report } = await runProject(suiteFile('Hello, Alan.', 1));
-      expect(results(report).map(({ title, status }) => [title, status])).toEqual([
+      const { code, report } = await passingRun();
+      expect(results(report, 'all-pass').map(({ title, status }) => [title, status])).toEqual([
         ['greets-ada', 'passed'],
         ['greets-alan', 'passed'],
         ['pass rate meets the gate', 'passed'],
@@ -131,8 +181,8 @@ describe('defineEvalTests', () => {
   it(
     'fails the run on a regressed case: its test names the scorer and why, and the gate fails',
     async () => {
-      const { code, report } = await runProject(suiteFile('Hi Alan!', 1));
-      const [ada, alan, gate] = results(report);
+      const { code, report } = await failingRun();
+      const [ada, alan, gate] = results(report, 'regressed');
       expect(ada?.status).toBe('passed');
       expect(alan?.status).toBe('failed');
       expect(alan?.failureMessages.join('\n')).toContain('greets-alan: fail');
@@ -149,10 +199,10 @@ describe('defineEvalTests', () => {
   it(
     "keeps a failed case as an annotation when the suite's minPass allows it",
     async () => {
-      const { code, report, junit } = await runProject(suiteFile('Hi Alan!', 0.5));
-      const [, alan, gate] = results(report);
+      const { code, report, junit } = await passingRun();
+      const [, alan, gate] = results(report, 'allowed');
       expect(alan?.status).toBe('passed');
-      expect(junit).toMatch(
+      expect(junitSuite(junit, 'allowed')).toMatch(
         /<property name="warning" value="greets-alan: fail\n {2}FAIL exact 0\.00: expected &quot;Hello, Alan\.&quot;, got &quot;Hi Alan!&quot;\n\(allowed by the gate: minPass 0\.5\)">/,
       );
       expect(gate?.status).toBe('passed');
