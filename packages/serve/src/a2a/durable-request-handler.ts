@@ -2,11 +2,14 @@ import type { AgentCard } from '@a2a-js/sdk';
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
+  type Message,
+  type SendMessageRequest,
   type StreamResponse,
   type SubscribeToTaskRequest,
   type Task,
   TaskState,
 } from '@a2a-js/sdk';
+import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   DefaultRequestHandler,
   type ExecutionEventBusManager,
@@ -18,7 +21,7 @@ import {
   type TaskStore,
 } from '@a2a-js/sdk/server';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
-import type { DurableExecutor } from './durable-executor.ts';
+import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -77,6 +80,35 @@ export class DurableRequestHandler extends DefaultRequestHandler {
     this.#onError = options.onError;
   }
 
+  /**
+   * A message to a task another door works on (the durable run of a task that no longer waits for
+   * its answer) is refused before the SDK reads it in: its read-modify-write of the shared task
+   * would save a stale copy over the one the working door moved on. What the executor refuses
+   * (the store moved on between the two reads) leaves as the same typed error.
+   */
+  override async sendMessage(
+    params: SendMessageRequest,
+    context: ServerCallContext,
+  ): Promise<Message | Task> {
+    await this.#refuseWorking(params, context);
+    try {
+      return await super.sendMessage(params, context);
+    } catch (error) {
+      throw this.#executor.refusalOf(context) ?? error;
+    }
+  }
+
+  override async *sendMessageStream(
+    params: SendMessageRequest,
+    context: ServerCallContext,
+  ): AsyncGenerator<StreamResponse, void, undefined> {
+    await this.#refuseWorking(params, context);
+    yield* super.sendMessageStream(params, context);
+    // A refused message published nothing: the stream ended empty, and the client reads why.
+    const refusal = this.#executor.refusalOf(context);
+    if (refusal !== undefined) throw refusal;
+  }
+
   override async *resubscribe(
     params: SubscribeToTaskRequest,
     context: ServerCallContext,
@@ -104,6 +136,18 @@ export class DurableRequestHandler extends DefaultRequestHandler {
       }
     }
     return super.cancelTask(params, context);
+  }
+
+  /** Throws the working refusal for a message to a task of the caller's that neither waits nor ended. */
+  async #refuseWorking(params: SendMessageRequest, context: ServerCallContext): Promise<void> {
+    const taskId = params.message?.taskId;
+    if (typeof taskId !== 'string' || taskId === '') return;
+    const state = (await this.#store.load(taskId, context))?.status?.state;
+    // Unknown and ended tasks are the SDK's to answer, in its words.
+    if (state === undefined || TERMINAL.has(state)) return;
+    if (state !== TaskState.TASK_STATE_INPUT_REQUIRED) {
+      throw new UnsupportedOperationError(WORKING_REFUSAL);
+    }
   }
 
   /**
