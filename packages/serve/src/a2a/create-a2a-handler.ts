@@ -290,6 +290,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       first,
       body,
       mapError,
+      drain: SEND_METHODS.has(body['method'] as string),
     });
   }
 
