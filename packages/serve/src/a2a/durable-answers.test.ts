@@ -10,6 +10,7 @@ import { fakeDurableRuns } from './__fixtures__/fake-durable-runs.ts';
 import { createDurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
 import { ownerUser } from './json-rpc-reply.ts';
+import { WatchedTaskStore } from './saved-first-request-handler.ts';
 
 // Answers to a durable task that waits for approval, at two doors sharing one task store (two
 // workers of a fleet). A fresh-clone CI run once got both answers back `rejected` (state 7): the
@@ -84,7 +85,7 @@ function twoDoors(storeOfB: (shared: TaskStore) => TaskStore = (shared) => share
   const door = (store: TaskStore) =>
     new DurableRequestHandler({
       card,
-      store,
+      store: new WatchedTaskStore(store),
       executor: createDurableExecutor({ durable: { runs: fleet.runs, agent: 'refunds' }, onError }),
       buses: new DefaultExecutionEventBusManager(),
       runs: fleet.runs,
@@ -247,7 +248,7 @@ describe('a durable task that asks for approval is told input-required only once
       const holding = holdingStore(inner, TaskState.TASK_STATE_INPUT_REQUIRED);
       const door = new DurableRequestHandler({
         card,
-        store: holding.store,
+        store: new WatchedTaskStore(holding.store),
         executor: createDurableExecutor({
           durable: { runs: fleet.runs, agent: 'refunds' },
           onError: (error) => {

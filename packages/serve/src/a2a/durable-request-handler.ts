@@ -11,17 +11,16 @@ import {
 } from '@a2a-js/sdk';
 import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
-  DefaultRequestHandler,
   type ExecutionEventBusManager,
   ExecutionEventQueue,
   type PushNotificationSender,
   type PushNotificationStore,
   ResultManager,
   type ServerCallContext,
-  type TaskStore,
 } from '@a2a-js/sdk/server';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
+import { SavedFirstRequestHandler, type WatchedTaskStore } from './saved-first-request-handler.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -40,8 +39,8 @@ const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
  * answers, and a cancel cancels the durable run. The task store (shared by every door: in
  * Postgres) says who may ask: another caller's task is not found, as the SDK answers. @internal
  */
-export class DurableRequestHandler extends DefaultRequestHandler {
-  readonly #store: TaskStore;
+export class DurableRequestHandler extends SavedFirstRequestHandler {
+  readonly #store: WatchedTaskStore;
   readonly #executor: DurableExecutor;
   readonly #buses: ExecutionEventBusManager;
   readonly #runs: A2ADurableRuns;
@@ -57,7 +56,8 @@ export class DurableRequestHandler extends DefaultRequestHandler {
 
   constructor(options: {
     card: AgentCard;
-    store: TaskStore;
+    /** The shared store, watched: the follows' saves reach the resubscribers waiting for them. */
+    store: WatchedTaskStore;
     executor: DurableExecutor;
     buses: ExecutionEventBusManager;
     runs: A2ADurableRuns;
