@@ -235,6 +235,28 @@ describe('two answers to one durable task that waits, at two doors', () => {
     const read = await doorA.getTask({ id: asked.id } as never, alice());
     expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
+
+  it('the door that asked keeps no bus of the waiting task: resubscribed there after another door took the answer, it follows the run', async () => {
+    const doors = twoDoors();
+    const { fleet, doorA, doorB, saved } = doors;
+    const { asked, on } = await askedTask(doors);
+    const working = saved(
+      (task) => task.id === asked.id && task.status?.state === TaskState.TASK_STATE_WORKING,
+    );
+    // Door B takes the answer and follows the run (its worker could die now: door A must be able
+    // to take the task over). A bus door A kept from its question would take the resubscriber,
+    // and nothing publishes on it any more: the resubscription never ended.
+    const answered = settle(doorB.sendMessage(message('approve', on), alice()));
+    await working;
+    const resubscribed = collect(doorA.resubscribe({ id: asked.id } as never, alice()));
+    fleet.finish(asked.id);
+    const events = await resubscribed;
+    const last = events.at(-1)?.payload;
+    expect(last?.$case === 'statusUpdate' ? last.value.status?.state : undefined).toBe(
+      TaskState.TASK_STATE_COMPLETED,
+    );
+    expect(stateOf((await answered).value)).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
 });
 
 // The other reading of the CI failure: the first `send` told `input-required` before the store

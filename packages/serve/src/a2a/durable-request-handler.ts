@@ -72,6 +72,11 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
       options.buses,
       options.pushStore,
       options.pushSender,
+      // The SDK keeps a task's bus once it waits for input, for the answer to go on on it; a
+      // durable task's answer may come at any door, and the one that takes it follows the run on
+      // a bus of its own. A bus kept here took this door's resubscribers after another door took
+      // the answer, and nothing published on it any more: they waited for ever.
+      { keepBusAliveStates: [] },
     );
     this.#store = options.store;
     this.#executor = options.executor;

@@ -10,6 +10,7 @@ import {
 import {
   type AgentExecutor,
   DefaultRequestHandler,
+  type DefaultRequestHandlerOptions,
   type ExecutionEventBusManager,
   type PushNotificationSender,
   type PushNotificationStore,
@@ -109,8 +110,9 @@ export class SavedFirstRequestHandler extends DefaultRequestHandler {
     buses: ExecutionEventBusManager,
     pushStore: PushNotificationStore | undefined,
     pushSender: PushNotificationSender | undefined,
+    options?: DefaultRequestHandlerOptions,
   ) {
-    super(card, store, executor, buses, pushStore, pushSender);
+    super(card, store, executor, buses, pushStore, pushSender, undefined, undefined, options);
     this.#saves = store;
   }
 
