@@ -236,6 +236,24 @@ describe('two answers to one durable task that waits, at two doors', () => {
     expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
+  it('an answer whose door cannot read the run is refused with an error, and the task still waits for it', async () => {
+    const doors = twoDoors();
+    const { fleet, doorA, doorB } = doors;
+    const { asked, on } = await askedTask(doors);
+    fleet.failNextRead();
+    const lost = await settle(doorA.sendMessage(message('approve', on), alice()));
+    // Not `failed` on the task every door shares: the run still waits, and nothing answered it.
+    expect(lost.error?.message).toContain('could not be read');
+    expect((await doors.inner.load(asked.id, alice()))?.status?.state).toBe(
+      TaskState.TASK_STATE_INPUT_REQUIRED,
+    );
+    expect(fleet.decisions(asked.id)).toEqual([]);
+    const again = settle(doorB.sendMessage(message('approve', on), alice()));
+    await fleet.decided(asked.id);
+    fleet.finish(asked.id);
+    expect(stateOf((await again).value)).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
+
   it('the door that asked keeps no bus of the waiting task: resubscribed there after another door took the answer, it follows the run', async () => {
     const doors = twoDoors();
     const { fleet, doorA, doorB, saved } = doors;

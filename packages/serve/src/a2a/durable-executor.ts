@@ -1,5 +1,5 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
-import { type A2AError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import { A2AError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   AgentEvent,
   type AgentExecutor,
@@ -212,10 +212,13 @@ export function createDurableExecutor(options: {
       pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
       calls = await findCalls(taskId, owner, pending);
     } catch (error) {
-      onError(error);
-      status(TaskState.TASK_STATE_FAILED, 'The task could not be read.', {
-        code: 'run_unreadable',
-      });
+      // The door could not read the run (its database connection), not the run failed: `failed`
+      // on the shared task would end it for good while the run still waits for this answer. The
+      // client gets an internal error (the door reports it, this error its cause) and answers again.
+      refusals.set(
+        request.context,
+        new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
+      );
       return;
     }
     const retried = isRetriedMessage(request.userMessage, task.history);

@@ -22,6 +22,7 @@ export function fakeDurableRuns() {
   const runs = new Map<string, FakeRun>();
   const decided = new Map<string, () => void>();
   let hold: { entered: () => void; released: Promise<void> } | undefined;
+  let failRead = false;
 
   const runOf = (runId: string, owner = ''): FakeRun => {
     const run = runs.get(runId);
@@ -91,6 +92,10 @@ export function fakeDurableRuns() {
       for (const wake of run.wake) wake();
     },
     async pendingApprovals(runId, { owner } = {}) {
+      if (failRead) {
+        failRead = false;
+        throw new Error('connection terminated unexpectedly');
+      }
       return [...runOf(runId, owner).pending];
     },
     async approve(runId, approvalId, decision, { owner } = {}) {
@@ -131,6 +136,10 @@ export function fakeDurableRuns() {
       publish(run, { type: 'text-delta', path: [], text: run.text });
       run.status = 'SUCCESS';
       for (const wake of run.wake) wake();
+    },
+    /** Makes the next `pendingApprovals` fail, as a lost database connection does. */
+    failNextRead() {
+      failRead = true;
     },
     /** Holds the next `approve` before it records anything: `entered` once it is held. */
     holdNextApprove() {
