@@ -2,6 +2,16 @@ import { type ListTasksRequest, type ListTasksResponse, Task } from '@a2a-js/sdk
 import { InMemoryTaskStore, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 import type pg from 'pg';
 
+/** A2A's terminal task states, as `Task.toJSON` writes them, for SQL. */
+const TERMINAL_SQL = [
+  'TASK_STATE_COMPLETED',
+  'TASK_STATE_FAILED',
+  'TASK_STATE_CANCELED',
+  'TASK_STATE_REJECTED',
+]
+  .map((state) => `'${state}'`)
+  .join(', ');
+
 /** Tasks `list` reads at most per caller (the newest first), so one call stays bounded. */
 const LIST_LIMIT = 1000;
 
@@ -14,7 +24,8 @@ const LIST_LIMIT = 1000;
  * the SDK answers as an unknown task. The task is stored as the SDK's JSON (`Task.toJSON`) and read
  * back through `Task.fromJSON`, which takes only the fields it knows. `list` is the SDK's
  * `InMemoryTaskStore.list` over the caller's newest 1000 tasks, so filters, order and pages are
- * the SDK's. The table is created on first use.
+ * the SDK's. A task that ended stays ended: a save that would change its state is dropped. The
+ * table is created on first use.
  *
  * @example
  * ```ts
@@ -49,8 +60,14 @@ export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
     async save(task: Task, context: ServerCallContext): Promise<void> {
       await table();
       await pool.query(
+        // A task that ended stays ended (A2A's terminal states are final): a door that read it
+        // before it ended (the SDK reads a task, adds the message and saves it back) would
+        // otherwise save it working again after another door's client was told it completed.
         `INSERT INTO gemloop.a2a_tasks (tenant, owner, task_id, task) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant, owner, task_id) DO UPDATE SET task = EXCLUDED.task, updated_at = now()`,
+         ON CONFLICT (tenant, owner, task_id) DO UPDATE SET task = EXCLUDED.task, updated_at = now()
+         WHERE a2a_tasks.task #>> '{status,state}' IS NULL
+            OR a2a_tasks.task #>> '{status,state}' NOT IN (${TERMINAL_SQL})
+            OR a2a_tasks.task #>> '{status,state}' = EXCLUDED.task #>> '{status,state}'`,
         [...scopeOf(context), task.id, JSON.stringify(Task.toJSON(task))],
       );
     },

@@ -75,4 +75,22 @@ describe('BoundedTaskStore', () => {
     const listed = await store.list({} as never, caller('alice'));
     expect(listed.tasks.map((each) => each.id)).toEqual(['mine']);
   });
+
+  it('keeps a task that ended ended: a stale copy saved after it (a request that read it before) changes nothing', async () => {
+    const store = new BoundedTaskStore(10);
+    const stale = task('t1', TaskState.TASK_STATE_WORKING);
+    await store.save(stale, caller('alice'));
+    const done = {
+      ...task('t1', TaskState.TASK_STATE_COMPLETED),
+      artifacts: [{ artifactId: 'answer' }],
+    };
+    await store.save(done as unknown as Task, caller('alice'));
+    await store.save(stale, caller('alice'));
+    expect((await store.load('t1', caller('alice')))?.status?.state).toBe(
+      TaskState.TASK_STATE_COMPLETED,
+    );
+    // The same end saved again (an artifact after it) lands.
+    await store.save(task('t1', TaskState.TASK_STATE_COMPLETED), caller('alice'));
+    expect((await store.load('t1', caller('alice')))?.artifacts).toEqual([]);
+  });
 });

@@ -32,6 +32,11 @@ export class BoundedTaskStore implements TaskStore {
   async save(task: Task, context: ServerCallContext): Promise<void> {
     const scope = scopeOf(context);
     const key = keyOf(scope, task.id);
+    // A task that ended stays ended (A2A's terminal states are final): a request that read it
+    // before it ended (the SDK reads a task, adds the message and saves it back) would otherwise
+    // save it working again after its client was told it completed.
+    const stored = this.#tasks.get(key)?.task.status?.state;
+    if (TERMINAL.has(stored) && task.status?.state !== stored) return;
     this.#tasks.delete(key);
     this.#tasks.set(key, { scope, task: structuredClone(task) });
     if (this.#tasks.size > this.#maxTasks) this.#evict();

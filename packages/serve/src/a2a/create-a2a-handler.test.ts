@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client';
+import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
@@ -233,8 +234,23 @@ describe('createA2AHandler', () => {
 
   it('resubscribes to a task whose stream was dropped, and reads it to the end', async () => {
     const gate = gateTool();
+    // The store the door saves tasks to: `completed` resolves once it holds the task ended.
+    const inner = new InMemoryTaskStore();
+    let saved: () => void = () => {};
+    const completed = new Promise<void>((resolve) => {
+      saved = resolve;
+    });
+    const taskStore: TaskStore = {
+      load: (id, context) => inner.load(id, context),
+      list: (params, context) => inner.list(params, context),
+      save: async (task, context) => {
+        await inner.save(task, context);
+        if (task.status?.state === TaskState.TASK_STATE_COMPLETED) saved();
+      },
+    };
     const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done waiting.')], {
       agent: { tools: [gate.tool] },
+      handler: { taskStore },
     });
     const a2a = await client();
     const dropped = new AbortController();
@@ -248,8 +264,12 @@ describe('createA2AHandler', () => {
     gate.release();
     const rest = await collect({ [Symbol.asyncIterator]: () => again });
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
+    // The dropped send's reading went on, so the task is saved as it ended (it stayed `working`
+    // in the store when the door stopped reading with the client).
+    await completed;
     const read = await a2a.getTask({ id: task.id } as never);
     expect(answerOf(read)).toBe('Done waiting.');
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
   it('keeps each caller to its own tasks: another can neither read, cancel, resubscribe to nor continue one', async () => {

@@ -3,7 +3,6 @@ import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import {
   DefaultExecutionEventBusManager,
-  DefaultRequestHandler,
   JsonRpcTransportHandler,
   ServerCallContext,
   validateVersion,
@@ -47,6 +46,7 @@ import {
 } from './json-rpc-reply.ts';
 import { toRpcEventStream } from './rpc-event-stream.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';
+import { SavedFirstRequestHandler, WatchedTaskStore } from './saved-first-request-handler.ts';
 
 /** The methods that send a message, v1.0's and v0.3's. */
 const SEND_METHODS = new Set([
@@ -121,11 +121,13 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   if (options.protectedResource !== undefined) {
     withBearerScheme(card, options.protectedResource.metadataUrl);
   }
-  const taskStore = options.taskStore ?? new BoundedTaskStore(settings.maxTasks);
+  const taskStore = new WatchedTaskStore(
+    options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
+  );
   const buses = new DefaultExecutionEventBusManager();
   const requestHandler =
     options.durable === undefined
-      ? new DefaultRequestHandler(card, taskStore, executor, buses, push?.store, push?.sender)
+      ? new SavedFirstRequestHandler(card, taskStore, executor, buses, push?.store, push?.sender)
       : new DurableRequestHandler({
           card,
           store: taskStore,
@@ -290,6 +292,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       first,
       body,
       mapError,
+      drain: SEND_METHODS.has(body['method'] as string),
     });
   }
 

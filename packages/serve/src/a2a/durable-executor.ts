@@ -1,9 +1,11 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
+import { A2AError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   AgentEvent,
   type AgentExecutor,
   type ExecutionEventBus,
   type RequestContext,
+  type ServerCallContext,
 } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
 import {
@@ -24,7 +26,17 @@ export type DurableExecutor = AgentExecutor & {
    * (a door that did not start the run, after the one that did died), then its outcome.
    */
   follow(task: Task, owner: string, bus: ExecutionEventBus, after?: number): Promise<void>;
+  /**
+   * The typed refusal `execute` gave the request of `context` instead of any event (a message to
+   * a task another door works on, an answer whose calls were answered already): the request
+   * handler throws it, so the client gets a JSON-RPC error and the shared task is left as it is.
+   */
+  refusalOf(context: ServerCallContext): A2AError | undefined;
 };
+
+/** The refusal of a message to a durable task that does not wait for one. @internal */
+export const WORKING_REFUSAL =
+  'This task is working: a durable task takes no message but the answer it asks for; send the message when it has ended (a new message as a new task of the context).';
 
 /** The stored events a door reads to find the calls a question names: a hang guard. */
 const MAX_EVENTS_SCANNED = 100_000;
@@ -54,6 +66,11 @@ export function createDurableExecutor(options: {
   const { onError } = options;
   // The tasks this door follows now, by task id (the durable run's id).
   const following = new Map<string, { canceled: boolean; contextId: string; owner: string }>();
+  // Refusals by request: the SDK's `execute` returns nothing, and any event it publishes is saved
+  // into the task every door shares, so a refusal leaves by this side door (`refusalOf`). A
+  // `rejected` status once did it: a terminal state on a task whose run went on, which then
+  // swallowed the run's own `completed` (both answers of two at once came back `rejected`).
+  const refusals = new WeakMap<ServerCallContext, A2AError>();
 
   async function follow(
     task: Task,
@@ -168,7 +185,13 @@ export function createDurableExecutor(options: {
   ): Promise<void> {
     const taskId = task.id;
     const { contextId } = task;
-    const status = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
+    // The task goes out with the first status, once this answer is known to go on: a refused
+    // answer publishes nothing (its stale copy of the task would overwrite the one another door
+    // moved on).
+    let published = false;
+    const status = (state: TaskState, text?: string, metadata?: Record<string, unknown>) => {
+      if (!published) bus.publish(AgentEvent.task(task));
+      published = true;
       bus.publish(
         AgentEvent.statusUpdate({
           taskId,
@@ -182,16 +205,20 @@ export function createDurableExecutor(options: {
           metadata: {},
         }),
       );
+    };
     let pending: readonly A2ADurablePendingApproval[];
     let calls: { shown: Map<string, unknown>; last: number };
     try {
       pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
       calls = await findCalls(taskId, owner, pending);
     } catch (error) {
-      onError(error);
-      status(TaskState.TASK_STATE_FAILED, 'The task could not be read.', {
-        code: 'run_unreadable',
-      });
+      // The door could not read the run (its database connection), not the run failed: `failed`
+      // on the shared task would end it for good while the run still waits for this answer. The
+      // client gets an internal error (the door reports it, this error its cause) and answers again.
+      refusals.set(
+        request.context,
+        new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
+      );
       return;
     }
     const retried = isRetriedMessage(request.userMessage, task.history);
@@ -207,6 +234,8 @@ export function createDurableExecutor(options: {
       );
       return;
     }
+    let landed = 0;
+    let lost: unknown;
     for (const each of answers ?? []) {
       try {
         await runs.approve?.(
@@ -217,10 +246,19 @@ export function createDurableExecutor(options: {
             : { type: 'reject', reason: each.message ?? 'The client denied the call.' },
           { owner },
         );
+        landed += 1;
       } catch (error) {
         // Answered already (at another door, or timed out): the run goes on without this one.
-        onError(error);
+        // `@gemloop/dbos`'s ApprovalNotPendingError says why in `state`; anything else is a fault.
+        if (notPendingAny(error) === undefined) onError(error);
+        lost ??= error;
       }
+    }
+    if (landed === 0 && answers !== undefined && answers.length > 0) {
+      // Not one decision of this message counts: telling its client the run's outcome would pass
+      // another message's decision off as its own.
+      refusals.set(request.context, new UnsupportedOperationError(lostAnswer(lost)));
+      return;
     }
     status(TaskState.TASK_STATE_WORKING);
     await follow(task, owner, bus, calls.last);
@@ -259,10 +297,26 @@ export function createDurableExecutor(options: {
   return {
     isWorking: (owner, taskId) => following.get(taskId)?.owner === owner,
     follow,
+    refusalOf: (context) => refusals.get(context),
 
     async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
       const { taskId, contextId } = request;
-      const task: Task = request.task ?? {
+      const owner = request.context.user?.userName ?? '';
+      if (request.task !== undefined) {
+        if (
+          request.task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
+          runs.pendingApprovals !== undefined &&
+          runs.approve !== undefined
+        ) {
+          await answer(request.task, owner, request, bus);
+          return;
+        }
+        // Another door moved the task on since this one's request handler read it waiting (two
+        // answers at once): refused by name, and the task, whose run goes on, is left alone.
+        refusals.set(request.context, new UnsupportedOperationError(WORKING_REFUSAL));
+        return;
+      }
+      const task: Task = {
         id: taskId,
         contextId,
         status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
@@ -272,16 +326,7 @@ export function createDurableExecutor(options: {
       };
       bus.publish(AgentEvent.task(task));
       const input = textOf(request.userMessage);
-      const owner = request.context.user?.userName ?? '';
-      if (
-        request.task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
-        runs.pendingApprovals !== undefined &&
-        runs.approve !== undefined
-      ) {
-        await answer(request.task, owner, request, bus);
-        return;
-      }
-      if (input === undefined || request.task !== undefined) {
+      if (input === undefined) {
         bus.publish(
           AgentEvent.statusUpdate({
             taskId,
@@ -291,9 +336,7 @@ export function createDurableExecutor(options: {
               message: agentMessage(
                 taskId,
                 contextId,
-                input === undefined
-                  ? 'This agent reads text: send the message as text parts (or data parts, read as JSON).'
-                  : 'A durable task is one run: send the next message as a new task of the context.',
+                'This agent reads text: send the message as text parts (or data parts, read as JSON).',
                 undefined,
               ),
               timestamp: now(),
@@ -362,6 +405,30 @@ function callKey(call: {
   toolCallId: string;
 }): string {
   return JSON.stringify([call.path ?? [], call.stepNumber, call.toolCallId]);
+}
+
+/** The `state` of `@gemloop/dbos`'s ApprovalNotPendingError, read by shape (serve never imports dbos). */
+function notPendingAny(error: unknown): string | undefined {
+  const state = (error as { state?: unknown } | null)?.state;
+  return typeof state === 'string' &&
+    ['decided', 'timed-out', 'cancelled', 'unknown'].includes(state)
+    ? state
+    : undefined;
+}
+
+/** Why no decision of an answer landed, in words a client reads (never the error's own). */
+function lostAnswer(error: unknown): string {
+  switch (notPendingAny(error)) {
+    case 'decided':
+      return 'The calls this message answers were answered already (by another message): read the task for what came of them.';
+    case 'timed-out':
+      return 'The calls this message answers waited too long and timed out: read the task for what came of them.';
+    case 'cancelled':
+    case 'unknown':
+      return 'The calls this message answers wait no more (the run ended): read the task.';
+    default:
+      return 'The answer could not be recorded: read the task, and answer again if it still waits.';
+  }
 }
 
 function now(): string {

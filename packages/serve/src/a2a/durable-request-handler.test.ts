@@ -12,6 +12,7 @@ import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import type { DurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
 import { ownerUser } from './json-rpc-reply.ts';
+import { WatchedTaskStore } from './saved-first-request-handler.ts';
 
 // A door following a durable task it did not start (the door that did died): the followed run's
 // events reach the resubscribing client and the task store by two readers of one bus. A client
@@ -81,7 +82,7 @@ function following(): DurableExecutor {
 function handlerWith(store: TaskStore) {
   return new DurableRequestHandler({
     card,
-    store,
+    store: new WatchedTaskStore(store),
     executor: following(),
     buses: new DefaultExecutionEventBusManager(),
     runs: {} as A2ADurableRuns,

@@ -2,23 +2,25 @@ import type { AgentCard } from '@a2a-js/sdk';
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
+  type Message,
+  type SendMessageRequest,
   type StreamResponse,
   type SubscribeToTaskRequest,
   type Task,
   TaskState,
 } from '@a2a-js/sdk';
+import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
-  DefaultRequestHandler,
   type ExecutionEventBusManager,
   ExecutionEventQueue,
   type PushNotificationSender,
   type PushNotificationStore,
   ResultManager,
   type ServerCallContext,
-  type TaskStore,
 } from '@a2a-js/sdk/server';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
-import type { DurableExecutor } from './durable-executor.ts';
+import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
+import { SavedFirstRequestHandler, type WatchedTaskStore } from './saved-first-request-handler.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -37,8 +39,8 @@ const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
  * answers, and a cancel cancels the durable run. The task store (shared by every door: in
  * Postgres) says who may ask: another caller's task is not found, as the SDK answers. @internal
  */
-export class DurableRequestHandler extends DefaultRequestHandler {
-  readonly #store: TaskStore;
+export class DurableRequestHandler extends SavedFirstRequestHandler {
+  readonly #store: WatchedTaskStore;
   readonly #executor: DurableExecutor;
   readonly #buses: ExecutionEventBusManager;
   readonly #runs: A2ADurableRuns;
@@ -54,7 +56,8 @@ export class DurableRequestHandler extends DefaultRequestHandler {
 
   constructor(options: {
     card: AgentCard;
-    store: TaskStore;
+    /** The shared store, watched: the follows' saves reach the resubscribers waiting for them. */
+    store: WatchedTaskStore;
     executor: DurableExecutor;
     buses: ExecutionEventBusManager;
     runs: A2ADurableRuns;
@@ -69,12 +72,46 @@ export class DurableRequestHandler extends DefaultRequestHandler {
       options.buses,
       options.pushStore,
       options.pushSender,
+      // The SDK keeps a task's bus once it waits for input, for the answer to go on on it; a
+      // durable task's answer may come at any door, and the one that takes it follows the run on
+      // a bus of its own. A bus kept here took this door's resubscribers after another door took
+      // the answer, and nothing published on it any more: they waited for ever.
+      { keepBusAliveStates: [] },
     );
     this.#store = options.store;
     this.#executor = options.executor;
     this.#buses = options.buses;
     this.#runs = options.runs;
     this.#onError = options.onError;
+  }
+
+  /**
+   * A message to a task another door works on (the durable run of a task that no longer waits for
+   * its answer) is refused before the SDK reads it in: its read-modify-write of the shared task
+   * would save a stale copy over the one the working door moved on. What the executor refuses
+   * (the store moved on between the two reads) leaves as the same typed error.
+   */
+  override async sendMessage(
+    params: SendMessageRequest,
+    context: ServerCallContext,
+  ): Promise<Message | Task> {
+    await this.#refuseWorking(params, context);
+    try {
+      return await super.sendMessage(params, context);
+    } catch (error) {
+      throw this.#executor.refusalOf(context) ?? error;
+    }
+  }
+
+  override async *sendMessageStream(
+    params: SendMessageRequest,
+    context: ServerCallContext,
+  ): AsyncGenerator<StreamResponse, void, undefined> {
+    await this.#refuseWorking(params, context);
+    yield* super.sendMessageStream(params, context);
+    // A refused message published nothing: the stream ended empty, and the client reads why.
+    const refusal = this.#executor.refusalOf(context);
+    if (refusal !== undefined) throw refusal;
   }
 
   override async *resubscribe(
@@ -104,6 +141,18 @@ export class DurableRequestHandler extends DefaultRequestHandler {
       }
     }
     return super.cancelTask(params, context);
+  }
+
+  /** Throws the working refusal for a message to a task of the caller's that neither waits nor ended. */
+  async #refuseWorking(params: SendMessageRequest, context: ServerCallContext): Promise<void> {
+    const taskId = params.message?.taskId;
+    if (typeof taskId !== 'string' || taskId === '') return;
+    const state = (await this.#store.load(taskId, context))?.status?.state;
+    // Unknown and ended tasks are the SDK's to answer, in its words.
+    if (state === undefined || TERMINAL.has(state)) return;
+    if (state !== TaskState.TASK_STATE_INPUT_REQUIRED) {
+      throw new UnsupportedOperationError(WORKING_REFUSAL);
+    }
   }
 
   /**

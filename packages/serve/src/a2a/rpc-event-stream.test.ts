@@ -143,3 +143,50 @@ describe('toRpcEventStream', () => {
     expect(seen.returned).toBe(true);
   });
 });
+
+describe('toRpcEventStream of a send (drain)', () => {
+  it('a client that goes away stops the sending, not the reading: the frames are read to the end', async () => {
+    const abort = new AbortController();
+    let release: (() => void) | undefined;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const read: number[] = [];
+    const seen = { returned: false, ended: false };
+    let index = 1;
+    const iterator: AsyncIterator<RpcResponse> = {
+      async next() {
+        await hold;
+        index += 1;
+        if (index > 4) {
+          seen.ended = true;
+          return { done: true, value: undefined };
+        }
+        read.push(index);
+        return { done: false, value: frame(index) };
+      },
+      async return() {
+        seen.returned = true;
+        return { done: true, value: undefined };
+      },
+    };
+    const response = toRpcEventStream({
+      request: new Request('http://a2a.test/', { signal: abort.signal }),
+      iterator,
+      first: { done: false, value: frame(1) },
+      body: {},
+      mapError: (error) => error,
+      drain: true,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    abort.abort();
+    release?.();
+    // The SDK saves each event of the task as it is read: every one is, none is sent.
+    for (let turn = 0; turn < 20 && !seen.ended; turn += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(read).toEqual([2, 3, 4]);
+    expect(seen).toEqual({ returned: false, ended: true });
+  });
+});

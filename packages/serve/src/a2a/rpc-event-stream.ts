@@ -3,8 +3,11 @@ import { type RpcResponse, reply, safeResponse } from './json-rpc-reply.ts';
 
 /**
  * A streaming method's frames as server-sent events (the first already read, so that an error up
- * front was a JSON answer). The client going away stops the reading, not the task: A2A tasks
- * outlive their streams (`SubscribeToTask` picks one up again). @internal
+ * front was a JSON answer). The client going away stops the sending, not the task: A2A tasks
+ * outlive their streams (`SubscribeToTask` picks one up again). A subscription's reading stops
+ * with it; a send's (`drain`) goes on to the end unsent, because the SDK saves the task's events
+ * as this reads them: stopped, it left the task stored `working` while its run went on and a
+ * resubscriber was told `completed`. @internal
  */
 export function toRpcEventStream(options: {
   request: Request;
@@ -13,21 +16,23 @@ export function toRpcEventStream(options: {
   /** The request's body, whose id an error frame answers. */
   body: unknown;
   mapError: (error: unknown) => unknown;
+  /** Read to the end when the client goes away (a send's stream, which saves the task). */
+  drain?: boolean;
 }): Response {
-  const { request, iterator, first, body, mapError } = options;
+  const { request, iterator, first, body, mapError, drain = false } = options;
   const encoder = new TextEncoder();
   let closed = false;
   const stop = () => {
     closed = true;
-    void iterator.return?.(undefined)?.catch(() => {});
+    if (!drain) void iterator.return?.(undefined)?.catch(() => {});
   };
   request.signal.addEventListener('abort', stop, { once: true });
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
         let step = first;
-        while (step.done !== true && !closed) {
-          controller.enqueue(encoder.encode(formatSSEEvent(safeResponse(step.value))));
+        while (step.done !== true && (drain || !closed)) {
+          if (!closed) controller.enqueue(encoder.encode(formatSSEEvent(safeResponse(step.value))));
           step = await iterator.next();
         }
       } catch (error) {
