@@ -25,6 +25,7 @@ vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
 vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
 vi.mock('./budget/tree-budget-plugin.ts', track('the tree budget plugin'));
 vi.mock('./errors/api-call/create-api-call-error.ts', track("the API error's description"));
+vi.mock('./errors/files-and-batches/file-not-found-of.ts', track("a refused file's error"));
 
 const DEFERRED = [
   'the run loop',
@@ -43,6 +44,7 @@ const DEFERRED = [
   'the plugin seam',
   'the tree budget plugin',
   "the API error's description",
+  "a refused file's error",
 ];
 
 const closers: (() => Promise<void>)[] = [];

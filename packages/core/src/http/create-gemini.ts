@@ -1,4 +1,3 @@
-import { fileNotFoundOf } from '../errors/files-and-batches/file-not-found-of.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { LoadOnce } from '../shared/load-once.ts';
@@ -328,9 +327,13 @@ function requestGenerateAfterLoad(options: GenerateCall): Promise<GenerateConten
     .catch(rethrowFileNotFound);
 }
 
-/** A refused file's error as a `FileNotFoundError` (see fileNotFoundOf). */
+/**
+ * A refused file's error as a `FileNotFoundError` (see fileNotFoundOf). Only a response says a
+ * file was refused, so a call that failed before the request path loaded has nothing to map.
+ */
 function rethrowFileNotFound(error: unknown): never {
-  throw fileNotFoundOf(error);
+  const path = loadedRequestPath();
+  throw path === undefined ? error : path.fileNotFoundOf(error);
 }
 
 function usageOf(response: GenerateContentResponse): UsageMetadata | undefined {

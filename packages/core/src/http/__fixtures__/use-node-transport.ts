@@ -20,7 +20,7 @@ vi.mock('../transport/select-transport.ts', async (importOriginal) => {
   return {
     ...original,
     selectTransport: (client: Parameters<typeof original.selectTransport>[0]) =>
-      client.fetchTransport !== undefined ||
+      client.fetch !== undefined ||
       client.transport === 'fetch' ||
       !isMswOrNativeFetch(globalThis.fetch, native)
         ? original.selectTransport(client)

@@ -5,6 +5,7 @@ import type { OpenGenerateContentStreamOptions } from './open-generate-content-s
 type RequestJsonModule = typeof import('./request-json.ts');
 type StreamModule = typeof import('./open-generate-content-stream.ts');
 type ChecksModule = typeof import('./check-responses.ts');
+type FileErrorModule = typeof import('../../errors/files-and-batches/file-not-found-of.ts');
 
 /**
  * What a client call needs once its arguments are checked: the request path (attempts, retries,
@@ -19,6 +20,8 @@ export type RequestPath = {
   endUnary: RequestJsonModule['endUnary'];
   openGenerateContentStream: StreamModule['openGenerateContentStream'];
   checks: ChecksModule;
+  /** A model call's refused file as a `FileNotFoundError`: only a response can say so. */
+  fileNotFoundOf: FileErrorModule['fileNotFoundOf'];
 };
 
 // The request path (about 30 modules, the SSE parser and eventsource-parser among them) is loaded
@@ -32,12 +35,23 @@ const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
     { requestJson, sendWithRetry, readUnary, endUnary },
     { openGenerateContentStream },
     checks,
+    { fileNotFoundOf },
   ] = await Promise.all([
     import('./request-json.ts'),
     import('./open-generate-content-stream.ts'),
     import('./check-responses.ts'),
+    // Already the stream's: no module more, and none at import (index.static-imports.test.ts).
+    import('../../errors/files-and-batches/file-not-found-of.ts'),
   ]);
-  return { requestJson, sendWithRetry, readUnary, endUnary, openGenerateContentStream, checks };
+  return {
+    requestJson,
+    sendWithRetry,
+    readUnary,
+    endUnary,
+    openGenerateContentStream,
+    checks,
+    fileNotFoundOf,
+  };
 });
 
 /**

@@ -26,8 +26,7 @@ import { TimerPool } from '../../shared/timer-pool.ts';
 import { checkHeaders, describeUnsendable } from '../check-headers.ts';
 import { timeoutOption } from '../check-timeout.ts';
 import type { CreateGeminiOptions } from '../gemini.ts';
-import { createFetchTransport } from '../transport/create-fetch-transport.ts';
-import { isNode } from '../transport/select-transport.ts';
+import { isNode } from '../transport/is-node.ts';
 import type { Transport, TransportOption } from '../transport/transport.ts';
 import type { VertexAuth } from '../vertex/vertex-auth.ts';
 import {
@@ -95,7 +94,11 @@ export type ResolvedClientOptions = {
   fetch: typeof globalThis.fetch | undefined;
   /** How requests are sent (see `selectTransport`). */
   transport: TransportOption;
-  /** The injected `fetch` as a transport; `undefined` without one. */
+  /**
+   * The injected `fetch` as a transport, made by the client's first request (`selectTransport`):
+   * the fetch transport's modules load with the request path, not with the root (bench/RESULTS.md,
+   * "Cold import, counted"). `undefined` until then, and always without an injected fetch.
+   */
   fetchTransport: Transport | undefined;
   logger: Logger;
   retry: RetryPolicy;
@@ -241,7 +244,8 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     headers,
     fetch: options.fetch,
     transport,
-    fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
+    // Declared here, set by the first request: the client keeps one shape.
+    fetchTransport: undefined,
     logger,
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: defaulted.timeoutMs,

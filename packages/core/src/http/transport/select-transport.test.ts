@@ -33,6 +33,32 @@ describe('selectTransport', () => {
     );
   });
 
+  // The fetch transport is the request path's (not the root's, bench/RESULTS.md "Cold import,
+  // counted"): an injected fetch is wrapped by the client's first request, once.
+  it('wraps an injected fetch at the first request, then sends every request through it', async () => {
+    const urls: string[] = [];
+    const fetch: typeof globalThis.fetch = async (url) => {
+      urls.push(String(url));
+      return new Response('{}');
+    };
+    const client = resolveClientOptions({ apiKey: 'k', fetch });
+    expect(client.fetchTransport).toBeUndefined();
+    const first = await selectTransport(client);
+    expect(await selectTransport(client)).toBe(first);
+    expect(client.fetchTransport).toBe(first);
+    // An attempt's signal is an AbortSignal that names itself (create-attempt-signal.ts).
+    const signal = new AbortController().signal as AbortSignal & { signal: AbortSignal };
+    Object.defineProperty(signal, 'signal', { value: signal });
+    const response = await first.send({
+      url: 'https://example.test/v1beta/models',
+      method: 'GET',
+      headers: {},
+      signal,
+    });
+    expect(response.status).toBe(200);
+    expect(urls).toEqual(['https://example.test/v1beta/models']);
+  });
+
   it('keeps fetch when the client asks for compression (fetch decodes it, undici does not)', async () => {
     expect(
       (

@@ -16,10 +16,16 @@ const globalFetchTransport: Transport = createFetchTransport(undefined);
  */
 export function selectTransport(client: {
   transport: TransportOption;
-  fetchTransport: Transport | undefined;
+  /** The injected fetch, wrapped into `fetchTransport` by the first request. */
+  fetch: typeof globalThis.fetch | undefined;
+  fetchTransport?: Transport | undefined;
   /** The client's headers: asking for compression needs fetch (it decodes; undici does not). */
   headers: Record<string, string>;
 }): Transport | Promise<Transport> {
-  if (client.fetchTransport !== undefined) return client.fetchTransport;
+  if (client.fetch !== undefined) {
+    // Wrapped here, once a client: the fetch transport loads with the request path, not the root.
+    client.fetchTransport ??= createFetchTransport(client.fetch);
+    return client.fetchTransport;
+  }
   return selectNodeTransport(client, globalFetchTransport) ?? globalFetchTransport;
 }
