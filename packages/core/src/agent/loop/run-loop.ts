@@ -226,10 +226,26 @@ type StartedRun<Output> = {
   holding: { context?: RunContext<unknown> };
 };
 
-/** The run's steps inside its plugins' `aroundRun`. */
+/**
+ * The run's steps inside its plugins' `aroundRun`. A plugin still waiting to join when the steps
+ * fail joins first, so the plugins' `endRun` ends it too (what it held is reported with the
+ * run's error); one waiting when a `startRun` failed is ended on its own (`endingJoined`).
+ */
 function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
   const { plugins, config } = started.context;
-  return (plugins as RunPlugins).aroundRun(() => runModelSteps(started), config.logger);
+  const { joining } = started;
+  const steps =
+    joining === undefined
+      ? () => runModelSteps(started)
+      : () =>
+          runModelSteps(started).catch(async (error: unknown) => {
+            joining.late.closed = true;
+            await joinLate(joining, plugins).catch((failed: unknown) =>
+              config.logger.warn({ err: failed }, 'a plugin failed to join a run that failed'),
+            );
+            throw error;
+          });
+  return endingJoined(started, (plugins as RunPlugins).aroundRun(steps, config.logger));
 }
 
 /**
@@ -463,7 +479,8 @@ async function joinLate(
   current: RunPlugins | undefined,
 ): Promise<RunPlugins | undefined> {
   const waiting = joining.late.joining;
-  if (waiting === undefined) return current;
+  // Nothing waits: the plugins that joined before (a failed run ends them).
+  if (waiting === undefined) return current ?? joining.started;
   joining.late.joining = undefined;
   const added = await waiting;
   const plugins = current ?? joining.started;
