@@ -227,25 +227,21 @@ type StartedRun<Output> = {
 };
 
 /**
- * The run's steps inside its plugins' `aroundRun`. A plugin still waiting to join when the steps
- * fail joins first, so the plugins' `endRun` ends it too (what it held is reported with the
- * run's error); one waiting when a `startRun` failed is ended on its own (`endingJoined`).
+ * The run's steps inside its plugins' `aroundRun`. A plugin waiting to join when they fail joins
+ * first, so the plugins' `endRun` ends it too; one waiting when a `startRun` failed is ended on
+ * its own (`endingJoined`).
  */
 function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
   const { plugins, config } = started.context;
   const { joining } = started;
-  const steps =
-    joining === undefined
-      ? () => runModelSteps(started)
-      : () =>
-          runModelSteps(started).catch(async (error: unknown) => {
-            joining.late.closed = true;
-            await joinLate(joining, plugins).catch((failed: unknown) =>
-              config.logger.warn({ err: failed }, 'a plugin failed to join a run that failed'),
-            );
-            throw error;
-          });
-  return endingJoined(started, (plugins as RunPlugins).aroundRun(steps, config.logger));
+  return endingJoined(
+    started,
+    (plugins as RunPlugins).aroundRun(
+      () => runModelSteps(started),
+      config.logger,
+      joining && (() => joinLate(joining, plugins)),
+    ),
+  );
 }
 
 /**
