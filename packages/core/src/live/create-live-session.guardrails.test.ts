@@ -188,6 +188,10 @@ describe("the agent's guardrails on a live session", () => {
 
   it('a tool guardrail that throws: the call is answered, then the session ends with GuardrailTrippedError', async () => {
     const { tool, runs } = deleteTool();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const { fake, agent } = await liveFixture(
       { script: [[{ toolCalls: [{ name: 'delete_file', args: { path: 'x' }, id: 'd1' }] }]] },
       {
@@ -195,6 +199,7 @@ describe("the agent's guardrails on a live session", () => {
         guardrails: guardrails({
           tools: [{ name: 'kill-switch', before: () => ({ type: 'throw', reason: 'frozen' }) }],
         }),
+        telemetry: { tracerProvider },
       },
     );
     const session = await createLiveSession(agent);
@@ -228,6 +233,20 @@ describe("the agent's guardrails on a live session", () => {
     expect(guardrailEvents(events)).toEqual([
       expect.objectContaining({ name: 'kill-switch', verdict: 'throw', tripped: true }),
     ]);
+    // Reported as a run reports a tripped call (not as a denial): the event and the call's span.
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'tool-error',
+        toolCallId: 'd1',
+        outcome: 'guardrail-tripped',
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(
+        exporter.getFinishedSpans().find((span) => span.name === 'execute_tool delete_file')
+          ?.attributes['error.type'],
+      ).toBe('guardrail-tripped'),
+    );
   });
 
   it('onToolError writes what the model gets for a tool that threw', async () => {

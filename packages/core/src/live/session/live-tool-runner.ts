@@ -289,11 +289,12 @@ export class LiveToolRunner {
       type: 'tool-error',
       toolCallId: call.id,
       toolName: call.name,
+      // A trip is `guardrail-tripped`, as a run's tool-error event, result and span say it.
       outcome:
         outcome.type === 'failed'
           ? outcome.outcome
           : outcome.type === 'guardrail-tripped'
-            ? 'denied'
+            ? 'guardrail-tripped'
             : 'error',
       message,
     });
