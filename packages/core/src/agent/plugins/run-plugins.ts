@@ -26,6 +26,7 @@ import type {
   ToolExecutionDraft,
   ToolResultDraft,
 } from './agent-plugin.ts';
+import { boundedToolErrorRewrite } from './bounded-tool-error.ts';
 import type { ModelRequestAgent } from './model-requests.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
@@ -347,7 +348,7 @@ export class RunPlugins {
   get toolErrorRewrite(): AgentPlugin['rewriteToolError'] {
     for (let at = this.plugins.length - 1; at >= 0; at--) {
       const rewrite = (this.plugins[at] as AgentPlugin).rewriteToolError;
-      if (rewrite !== undefined) return rewrite;
+      if (rewrite !== undefined) return boundedToolErrorRewrite(rewrite, this.facts.redact);
     }
     return undefined;
   }
