@@ -175,37 +175,62 @@ describe.each(RUN_MODES)('run.reportCheck attacked (%s)', (mode) => {
 });
 
 describe.each(RUN_MODES)('AgentPlugin.companions attacked (%s)', (mode) => {
-  it('a cycle, a self-reference and duplicates: each plugin runs once', async () => {
+  it('duplicates and a companion also given directly run once; a cycle cannot be made', async () => {
     const calls: string[] = [];
-    const a: { companions?: readonly AgentPlugin[] } & AgentPlugin = definePlugin({
+    const a = definePlugin({
       name: 'a',
       afterModelCall: () => {
         calls.push('a');
       },
-    }) as never;
-    const b: AgentPlugin = definePlugin({
+    });
+    const b = definePlugin({
       name: 'b',
       companions: [a, a],
       afterModelCall: () => {
         calls.push('b');
       },
     });
-    const self: AgentPlugin = definePlugin({
-      name: 'self',
-      afterModelCall: () => {
-        calls.push('self');
-      },
-    });
-    (self as unknown as { companions?: AgentPlugin[] }).companions = [self, self];
-    a.companions = [b];
+    const c = definePlugin({ name: 'c', companions: [a, b] });
+    // What a plugin was made with is fixed: its companions cannot be replaced or pushed to, its
+    // hooks not swapped. A key it did not have may be added (the built-ins mark their plugins
+    // so): a companion list added to close a cycle is read one level deep, each plugin once.
+    expect(() => {
+      (b as { companions?: readonly AgentPlugin[] }).companions = [c];
+    }).toThrow(TypeError);
+    expect(() => (b.companions as AgentPlugin[]).push(c)).toThrow(TypeError);
+    (a as { companions?: readonly AgentPlugin[] }).companions = [b, a];
+    expect(() => {
+      (b as { afterModelCall?: unknown }).afterModelCall = () => calls.push('hijacked');
+    }).toThrow(TypeError);
     const agent = createAgent({
       gemini: createScriptedGemini([textTurn('Done.')]),
       model: MODEL,
-      plugins: [a, self],
+      plugins: [a, b, c],
     });
     const { result } = await runBothWays(mode, agent, 'Go.');
     expect(result.text).toBe('Done.');
-    expect([...calls].sort()).toEqual(['a', 'b', 'self']);
+    expect([...calls].sort()).toEqual(['a', 'b']);
+  });
+
+  it("a class instance's companions are kept by definePlugin (they were dropped)", async () => {
+    const calls: string[] = [];
+    const companion = definePlugin({
+      name: 'companion',
+      afterModelCall: () => {
+        calls.push('companion');
+      },
+    });
+    class Host {
+      readonly name = 'host';
+      readonly companions = [companion];
+    }
+    const agent = createAgent({
+      gemini: createScriptedGemini([textTurn('Done.')]),
+      model: MODEL,
+      plugins: [definePlugin(new Host() as AgentPlugin)],
+    });
+    await runBothWays(mode, agent, 'Go.');
+    expect(calls).toEqual(['companion']);
   });
 
   it('thousands of companions resolve in bounded time and each runs once', async () => {
@@ -360,6 +385,11 @@ describe.each(RUN_MODES)('run.plugins, run.emit and run.addInput attacked (%s)',
           () => {
             (run as unknown as { plugins: unknown }).plugins = [];
           },
+          () => {
+            (list[0] as unknown as { afterModelCall: unknown }).afterModelCall = () => {
+              throw new Error('hijacked');
+            };
+          },
         ]) {
           try {
             attempt();
@@ -378,7 +408,7 @@ describe.each(RUN_MODES)('run.plugins, run.emit and run.addInput attacked (%s)',
     const { result } = await runBothWays(mode, agent, 'Go.');
     expect(result.text).toBe('Done.');
     expect(calls).toEqual(['victim']);
-    expect(attempts).toEqual(['refused', 'refused', 'refused', 'refused', 'refused']);
+    expect(attempts).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'refused']);
   });
 
   it('run.emit with bad kinds or huge payloads: a typed error, or a bounded event', async () => {
