@@ -124,6 +124,40 @@ describe('a stream whose run fails while a plugin waits to join', () => {
   });
 });
 
+describe('a stream handed off, then failing while a plugin waits to join', () => {
+  it("ends it with the receiving agent's run: its unread messages are reported once", async () => {
+    let stream: ReturnType<Agent['stream']> | undefined;
+    const billing = createAgent({
+      gemini: createScriptedGemini([{ error: new Error('billing is down') }]),
+      model: MODEL,
+      name: 'billing',
+    });
+    const { plugin, ends } = counting();
+    const router = definePlugin({
+      name: 'router',
+      afterAnswer: async () => {
+        // A message during the run: the stream's steering waits to join at the next boundary.
+        await (stream as ReturnType<Agent['stream']>).send('ops', 1);
+        return { type: 'hand-off', to: billing };
+      },
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([textTurn('Passing you to billing.')]),
+      model: MODEL,
+      name: 'triage',
+      plugins: [router, plugin],
+    });
+    stream = triage.stream('I want a refund.');
+    const { events, error } = await failedStream(stream);
+    expect(error).toBeInstanceOf(Error);
+    // The agent's plugin left at the hand-off (ended there, once); the run failed after.
+    expect(ends).toEqual(['ok']);
+    expect(unreadOf(events)).toEqual([
+      expect.objectContaining({ data: { reason: 'failed', topics: [{ topic: 'ops', count: 1 }] } }),
+    ]);
+  });
+});
+
 describe('a run without plugins that fails after a plugin joined it', () => {
   it('ends the plugin that joined (stream): its unread messages are reported once', async () => {
     let stream: ReturnType<Agent['stream']> | undefined;
