@@ -272,6 +272,33 @@ describe("the agent's guardrails on a live session", () => {
     ]);
   });
 
+  it("onToolError's text reaches the model without stack frames, cut at 1,000 characters", async () => {
+    const failing = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      execute: async () => {
+        throw new Error('lookup broke');
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'lookup', id: 'l1' }] }], [{ text: 'Sorry.' }]] },
+      {
+        tools: [failing],
+        guardrails: guardrails({
+          onToolError: (error) => `${String((error as Error).stack)}\n${'x'.repeat(5_000)}`,
+        }),
+      },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Look it up');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const error = String((responsesOf(fake)[0]?.['response'] as { error?: unknown })?.error);
+    expect(error.startsWith('Error: lookup broke\n')).toBe(true);
+    expect(error).not.toMatch(/\n\s+at /);
+    expect(error).not.toContain('create-live-session.guardrails.test.ts');
+    expect(error.length).toBeLessThanOrEqual(1_003);
+  });
+
   it('input guardrails check sendText: a block stops that text (the session goes on), a rewrite is sent, and audio waits behind it', async () => {
     const { fake, agent } = await liveFixture(
       { script: [[{ text: 'Hi!' }]] },

@@ -20,10 +20,19 @@ export function boundedToolErrorRewrite(
 ): NonNullable<AgentPlugin['rewriteToolError']> {
   return (error, context) => {
     const message: unknown = rewrite(error, context);
-    if (typeof message !== 'string') return message as string;
-    const text = redact(message.replace(STACK_FRAME, ''));
-    return text.length > MAX_REWRITTEN_LENGTH
-      ? `${text.slice(0, MAX_REWRITTEN_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
-      : text;
+    return typeof message === 'string'
+      ? boundedToolErrorText(redact(message))
+      : (message as string);
   };
+}
+
+/**
+ * A rewritten tool error's text as the model gets it: without stack-frame lines, cut at 1,000
+ * characters (see {@link boundedToolErrorRewrite}; a Live session's `onToolError` too). @internal
+ */
+export function boundedToolErrorText(message: string): string {
+  const text = message.replace(STACK_FRAME, '');
+  return text.length > MAX_REWRITTEN_LENGTH
+    ? `${text.slice(0, MAX_REWRITTEN_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
+    : text;
 }

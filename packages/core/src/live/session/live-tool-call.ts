@@ -1,6 +1,7 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
+import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
@@ -322,7 +323,8 @@ function toolErrorMessage(
       toolCallId: call.id,
       defaultMessage,
     });
-    if (typeof message === 'string' && message.trim() !== '') return message;
+    // As a run's rewrite: no stack frames, cut (agent/plugins/bounded-tool-error.ts).
+    if (typeof message === 'string' && message.trim() !== '') return boundedToolErrorText(message);
   } catch (hookError) {
     (agent.logger ?? silentLogger).warn(
       { toolName: call.name, toolCallId: call.id, error: describeThrown(hookError) },
