@@ -55,8 +55,8 @@ export interface PluginRun<State = unknown> {
    * (`inherit`), the agent's, the run's own, then the companions they bring. A hand-off puts the
    * receiving agent's in the place of the agent's. Read it at each hook (it changes with a
    * hand-off or a plugin that joins late); a plugin given at several levels (a policy a parent
-   * sets, the agent's, a chat session's) finds its layers here, in that order. It is a frozen
-   * copy: changing it throws a `TypeError` and the run keeps its plugins.
+   * sets, the agent's, a chat session's) finds its layers here, in that order. It is frozen:
+   * changing it throws a `TypeError` and the run keeps its plugins.
    */
   readonly plugins: readonly AgentPlugin[];
   /**

@@ -204,9 +204,11 @@ export class PluginRunView implements PluginRun {
     return this.facts.tracker.usage;
   }
   get plugins(): readonly AgentPlugin[] {
-    // A frozen copy, made again only when the run's plugins change: a plugin that tries to
-    // change the list (push, splice, length = 0) gets a TypeError and the run keeps its plugins.
+    // Frozen (resolvePlugins freezes the lists it makes, shared by an agent's runs): a plugin
+    // that tries to change it (push, splice, length = 0) gets a TypeError and the run keeps its
+    // plugins. A list made otherwise is copied, once per list.
     const list = this.owner.list;
+    if (Object.isFrozen(list)) return list;
     if (this.listed?.of !== list) this.listed = { of: list, copy: Object.freeze([...list]) };
     return this.listed.copy;
   }
