@@ -1,6 +1,7 @@
 import { guardrailLayers } from './guardrail-layers.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
 import { ioGuardrailsPluginOf } from './io-guardrails-plugin.ts';
+import { type LiveGuardrails, liveGuardrails } from './live-guardrails.ts';
 
 export type { Guardrails };
 
@@ -28,10 +29,20 @@ export function guardrails(options: GuardrailOptions): Guardrails {
  */
 export function guardrailsValue(options: GuardrailOptions): Guardrails {
   const io = ioGuardrailsPluginOf(options);
-  return {
+  const value: Guardrails & LiveGuardrailsCarrier = {
     kind: 'guardrails',
     options,
     leading: io === undefined ? [] : [io],
     trailing: guardrailLayers(options),
+    live: liveGuardrails,
   };
+  return value;
 }
+
+/**
+ * What the value carries for a Live session (`@gemloop/core/live`): its checks, made when a
+ * session opens, so a Live app without guardrails bundles none of them. @internal
+ */
+export type LiveGuardrailsCarrier = {
+  readonly live: (options: GuardrailOptions) => LiveGuardrails | undefined;
+};

@@ -49,16 +49,34 @@ const WIDE = /[\u0370-\uffff]/;
 export function quartersOf(text: string): number {
   if (!WIDE.test(text)) return text.length;
   let quarters = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    quarters +=
-      code < 0x370 || (code >= 0x400 && code < 0x530)
-        ? 1
-        : (code >= 0x3000 && code < 0xa000) || (code >= 0xac00 && code < 0xd800)
-          ? 3
-          : 2;
-  }
+  for (let index = 0; index < text.length; index++) quarters += weightOf(text.charCodeAt(index));
   return quarters;
+}
+
+/**
+ * How many leading UTF-16 units of `text` weigh at most `quarters` quarter tokens, by the rule
+ * of {@link quartersOf}: a text cut to a token budget (a tool result's cap) as the estimate
+ * counts it, so a Chinese result is not let through at three times its budget. The walk stops at
+ * the cut; text with no character past U+036F is one native scan.
+ * @internal
+ */
+export function unitsWithinQuarters(text: string, quarters: number): number {
+  if (!WIDE.test(text)) return Math.min(text.length, quarters);
+  let index = 0;
+  for (let used = 0; index < text.length; index++) {
+    used += weightOf(text.charCodeAt(index));
+    if (used > quarters) break;
+  }
+  return index;
+}
+
+/** A UTF-16 unit's weight in quarter tokens (see {@link quartersOf}). */
+function weightOf(code: number): number {
+  return code < 0x370 || (code >= 0x400 && code < 0x530)
+    ? 1
+    : (code >= 0x3000 && code < 0xa000) || (code >= 0xac00 && code < 0xd800)
+      ? 3
+      : 2;
 }
 
 /**

@@ -188,6 +188,10 @@ describe("the agent's guardrails on a live session", () => {
 
   it('a tool guardrail that throws: the call is answered, then the session ends with GuardrailTrippedError', async () => {
     const { tool, runs } = deleteTool();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const { fake, agent } = await liveFixture(
       { script: [[{ toolCalls: [{ name: 'delete_file', args: { path: 'x' }, id: 'd1' }] }]] },
       {
@@ -195,6 +199,7 @@ describe("the agent's guardrails on a live session", () => {
         guardrails: guardrails({
           tools: [{ name: 'kill-switch', before: () => ({ type: 'throw', reason: 'frozen' }) }],
         }),
+        telemetry: { tracerProvider },
       },
     );
     const session = await createLiveSession(agent);
@@ -228,6 +233,20 @@ describe("the agent's guardrails on a live session", () => {
     expect(guardrailEvents(events)).toEqual([
       expect.objectContaining({ name: 'kill-switch', verdict: 'throw', tripped: true }),
     ]);
+    // Reported as a run reports a tripped call (not as a denial): the event and the call's span.
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'tool-error',
+        toolCallId: 'd1',
+        outcome: 'guardrail-tripped',
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(
+        exporter.getFinishedSpans().find((span) => span.name === 'execute_tool delete_file')
+          ?.attributes['error.type'],
+      ).toBe('guardrail-tripped'),
+    );
   });
 
   it('onToolError writes what the model gets for a tool that threw', async () => {
@@ -251,6 +270,33 @@ describe("the agent's guardrails on a live session", () => {
     expect(responsesOf(fake)).toEqual([
       { id: 'l1', name: 'lookup', response: { error: 'The lookup service is down.' } },
     ]);
+  });
+
+  it("onToolError's text reaches the model without stack frames, cut at 1,000 characters", async () => {
+    const failing = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      execute: async () => {
+        throw new Error('lookup broke');
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'lookup', id: 'l1' }] }], [{ text: 'Sorry.' }]] },
+      {
+        tools: [failing],
+        guardrails: guardrails({
+          onToolError: (error) => `${String((error as Error).stack)}\n${'x'.repeat(5_000)}`,
+        }),
+      },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Look it up');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const error = String((responsesOf(fake)[0]?.['response'] as { error?: unknown })?.error);
+    expect(error.startsWith('Error: lookup broke\n')).toBe(true);
+    expect(error).not.toMatch(/\n\s+at /);
+    expect(error).not.toContain('create-live-session.guardrails.test.ts');
+    expect(error.length).toBeLessThanOrEqual(1_003);
   });
 
   it('input guardrails check sendText: a block stops that text (the session goes on), a rewrite is sent, and audio waits behind it', async () => {

@@ -6,6 +6,7 @@ import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
+import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
 
 // The agent's plugins (the seam's tool-call hooks) and its approval hook on live calls, against
@@ -292,6 +293,36 @@ describe('plugins on live tool calls', () => {
       ]);
     await expect(session.closed).rejects.toBe(error);
     expect(LiveSessionError.isInstance(error)).toBe(false);
+  });
+
+  it("a plugin's trip is reported as guardrail-tripped, as in a run (not as a denial)", async () => {
+    const policy = definePlugin({
+      name: 'policy',
+      beforeToolCall: (_call, run) =>
+        run.trip({ guardrailName: 'limit', phase: 'tool-input', reason: 'over 100' }),
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'transfer', args: { amount: 900, to: 'bob' }, id: 't1' }] }],
+        ],
+      },
+      { tools: [transfer], plugins: [policy] },
+    );
+    const seen: LiveEvent[] = [];
+    const session = await createLiveSession(agent, { onEvent: (event) => seen.push(event) });
+    session.sendText('Send bob 900');
+    const thrown = await readUntil(session[Symbol.asyncIterator](), () => false).catch(
+      (error: unknown) => error,
+    );
+    expect(GuardrailTrippedError.isInstance(thrown)).toBe(true);
+    expect(seen).toContainEqual({
+      type: 'tool-error',
+      toolCallId: 't1',
+      toolName: 'transfer',
+      outcome: 'guardrail-tripped',
+      message: 'transfer was stopped by a guardrail (limit); the session ended.',
+    });
   });
 
   it("a plugin's ask sends the call to the approval hook with askedBy; a trip in checkToolCall ends the session typed", async () => {

@@ -4,8 +4,8 @@ import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
-import type { ComposedGuardrails } from '../guardrails/compose-guardrails.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
+import type { LiveGuardrails } from '../guardrails/live-guardrails.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
@@ -119,7 +119,7 @@ class LiveSessionState {
   readonly #tools: LiveToolRunner;
   readonly #input: LiveInputGate;
   /** The agent's guardrails (`guardrails/`'s checks); `undefined`: none. */
-  readonly #guardrails: ComposedGuardrails | undefined;
+  readonly #guardrails: LiveGuardrails | undefined;
   /** Aborted when the session ends: the plugins' `run.signal`. */
   readonly #lifetime = new AbortController();
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
@@ -191,7 +191,8 @@ class LiveSessionState {
       Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
     );
     this.#input = new LiveInputGate({
-      guardrails: this.#guardrails,
+      guardrails: this.#guardrails?.composed,
+      checkInput: this.#guardrails?.checkInput,
       guardrailOptions: (signal) => this.#guardrailOptions(signal),
       signal: this.#lifetime.signal,
       logger: agent.logger ?? silentLogger,
@@ -317,7 +318,7 @@ class LiveSessionState {
 
   #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
     return liveGuardrailOptions(
-      this.#guardrails,
+      this.#guardrails?.composed,
       this.#agent.name,
       signal,
       (event) => this.#emit(event),

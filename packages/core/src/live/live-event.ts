@@ -46,14 +46,22 @@ export type LiveEvent =
     }
   /**
    * A call failed, was denied, named no tool of the agent, or had arguments its schema refused;
-   * its error was sent to the model. `cancelled`: the server cancelled it
-   * (`toolCallCancellation`), its signal was aborted and nothing was sent.
+   * its error was sent to the model. `guardrail-tripped`: a tool guardrail's `throw` (or a
+   * plugin's `run.trip`) stopped it, as in a run; the session then ends with the
+   * `GuardrailTrippedError`. `cancelled`: the server cancelled it (`toolCallCancellation`), its
+   * signal was aborted and nothing was sent.
    */
   | {
       type: 'tool-error';
       toolCallId: string;
       toolName: string;
-      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args' | 'cancelled';
+      outcome:
+        | 'error'
+        | 'denied'
+        | 'guardrail-tripped'
+        | 'unknown-tool'
+        | 'invalid-args'
+        | 'cancelled';
       message: string;
     }
   /** The user's input interrupted the model: stop playing its audio and drop what is queued. */

@@ -226,10 +226,22 @@ type StartedRun<Output> = {
   holding: { context?: RunContext<unknown> };
 };
 
-/** The run's steps inside its plugins' `aroundRun`. */
+/**
+ * The run's steps inside its plugins' `aroundRun`. A plugin waiting to join when they fail joins
+ * first, so the plugins' `endRun` ends it too; one waiting when a `startRun` failed is ended on
+ * its own (`endingJoined`).
+ */
 function aroundRun<Output>(started: StartedRun<Output>): Promise<AgentResult<Output>> {
   const { plugins, config } = started.context;
-  return (plugins as RunPlugins).aroundRun(() => runModelSteps(started), config.logger);
+  const { joining } = started;
+  return endingJoined(
+    started,
+    (plugins as RunPlugins).aroundRun(
+      () => runModelSteps(started),
+      config.logger,
+      joining && (() => joinLate(joining, plugins)),
+    ),
+  );
 }
 
 /**
@@ -463,7 +475,8 @@ async function joinLate(
   current: RunPlugins | undefined,
 ): Promise<RunPlugins | undefined> {
   const waiting = joining.late.joining;
-  if (waiting === undefined) return current;
+  // Nothing waits: the plugins that joined before (a failed run ends them).
+  if (waiting === undefined) return current ?? joining.started;
   joining.late.joining = undefined;
   const added = await waiting;
   const plugins = current ?? joining.started;

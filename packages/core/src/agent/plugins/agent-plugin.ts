@@ -55,25 +55,30 @@ export interface PluginRun<State = unknown> {
    * (`inherit`), the agent's, the run's own, then the companions they bring. A hand-off puts the
    * receiving agent's in the place of the agent's. Read it at each hook (it changes with a
    * hand-off or a plugin that joins late); a plugin given at several levels (a policy a parent
-   * sets, the agent's, a chat session's) finds its layers here, in that order. Never change it.
+   * sets, the agent's, a chat session's) finds its layers here, in that order. It is frozen:
+   * changing it throws a `TypeError` and the run keeps its plugins.
    */
   readonly plugins: readonly AgentPlugin[];
   /**
    * Reports something the plugin did: a `plugin` event on the run's stream (with the run's path
-   * and the plugin's name), and on the run's spans and recording. `data` must be JSON; keep
-   * secrets out of it (nothing redacts a plugin's own data).
+   * and the plugin's name), and on the run's spans and recording. `kind` is a non-empty string
+   * of at most 64 characters (a number is taken as its text), redacted as a check's reason is;
+   * anything else throws an `InvalidArgumentError`. `data` must be JSON; keep secrets out of it
+   * (nothing redacts a plugin's own data).
    */
   emit(kind: string, data?: unknown): void;
   /**
    * Reports one check the plugin made (a policy's verdict on the input, the answer, a call or its
    * result) as a `guardrail` event with the run's path: the kind the stream, the spans, the
    * recorder, `gemloop view` and evals already read, so a third party's checks show where the
-   * built-in guardrails' do. `reason` is redacted by the run's redactor here, where the event is
-   * made; the checked value never belongs in it. Nothing is built when nobody receives the run's
-   * events (`run()` without observers).
+   * built-in guardrails' do. Only the record's fields reach the event (other keys of the object
+   * are left out); its texts (`name`, `reason`, `toolName`, `toolCallId`) are redacted by the
+   * run's redactor here, where the event is made, and cut at 1,000 characters; the checked value
+   * never belongs in it. Nothing is built when nobody receives the run's events (`run()` without
+   * observers).
    * @throws `InvalidArgumentError` (the hook's `PluginError`) for a check that is not one: an
-   *   empty `name`, an unknown `phase` or `verdict`, a step or times that are not numbers, a
-   *   `type` or `path` of its own.
+   *   empty `name`, an unknown `phase` or `verdict`, a step or times that are not numbers, tool
+   *   fields that are not strings, a `type` or `path` of its own.
    */
   reportCheck(check: GuardrailCheckRecord): void;
   /**
@@ -90,7 +95,10 @@ export interface PluginRun<State = unknown> {
    * or the contents as given), or `undefined` when the run was aborted during the check
    * (nothing joined).
    * @throws `GuardrailTrippedError` (`phase: 'input'`) when a guardrail blocks them: nothing
-   *   joined, and the run ends with that error once the hook returns it.
+   *   joined, and the run ends with that error once the hook returns it. `InvalidArgumentError`
+   *   (nothing joined, the history as it was) for what is not a list of user turns the API takes
+   *   as JSON: a model turn, a function call or response, empty parts, a cycle, a part that
+   *   cannot be read.
    */
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
   /**
@@ -422,7 +430,9 @@ export interface AgentPlugin<State = unknown> {
    * Rewrites the message the model gets when a tool throws (`context.defaultMessage` is what it
    * would get otherwise: the error's class and message, redacted). The last plugin of the run
    * that has one rewrites (the innermost level: the run's own over the agent's). It must return
-   * a string; a throw or another value sends the default, with a warning.
+   * a string; a throw or another value sends the default, with a warning. What it returns is
+   * sent without stack frames (`    at ...` lines), cut at 1,000 characters, the client's key
+   * redacted.
    */
   readonly rewriteToolError?:
     | ((

@@ -31,6 +31,17 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
   const prototype = Object.getPrototypeOf(plugin) as object | null;
   const made: AgentPlugin<State> =
     prototype === Object.prototype || prototype === null ? { ...plugin } : bound(plugin);
+  // What a run reads stays as made: a plugin that reaches this one through `run.plugins` cannot
+  // swap its hooks, its name or its companions (an assignment throws a TypeError). Hidden keys
+  // may still be added (the built-ins mark their plugins so).
+  for (const key of Object.keys(made)) {
+    const value = (made as unknown as Record<string, unknown>)[key];
+    Object.defineProperty(made, key, {
+      value: Array.isArray(value) ? Object.freeze([...value]) : value,
+      writable: false,
+      configurable: false,
+    });
+  }
   // Not enumerable: a copy or a JSON view of the plugin shows only what the user wrote.
   Object.defineProperty(made, ENGINE_KEY, { value: pluginEngine, enumerable: false });
   return made;
@@ -51,6 +62,7 @@ const HOOKS = [
   'wrapToolCall',
   'afterToolCall',
   'wrapModelRequest',
+  'rewriteToolError',
 ] as const;
 
 /** A class instance's plugin fields, its hooks bound to it. */
@@ -61,6 +73,8 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     recordedState: plugin.recordedState,
     inherit: plugin.inherit,
   };
+  // Its companions too (they were dropped: a class's plugin brought none).
+  if (plugin.companions !== undefined) made['companions'] = plugin.companions;
   for (const hook of HOOKS) {
     const method = (plugin as unknown as Record<string, unknown>)[hook];
     made[hook] = typeof method === 'function' ? method.bind(plugin) : method;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { validateHistory } from '../../history/validate-history.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
@@ -203,10 +204,27 @@ export class PluginRunView implements PluginRun {
     return this.facts.tracker.usage;
   }
   get plugins(): readonly AgentPlugin[] {
-    return this.owner.list;
+    // Frozen (resolvePlugins freezes the lists it makes, shared by an agent's runs): a plugin
+    // that tries to change it (push, splice, length = 0) gets a TypeError and the run keeps its
+    // plugins. A list made otherwise is copied, once per list.
+    const list = this.owner.list;
+    if (Object.isFrozen(list)) return list;
+    if (this.listed?.of !== list) this.listed = { of: list, copy: Object.freeze([...list]) };
+    return this.listed.copy;
   }
+  /** The frozen copy {@link plugins} gave, and the run's list it copies. */
+  private listed: { of: readonly AgentPlugin[]; copy: readonly AgentPlugin[] } | undefined;
   emit(kind: string, data?: unknown): void {
-    this.owner.emit(this.name, String(kind), data);
+    // A kind names the report (its event's `kind`, a span event's name): a short string (a
+    // number as its text). An object's `toString` could say anything (a secret), and an empty or
+    // huge kind names nothing.
+    const named: unknown = typeof kind === 'number' ? String(kind) : kind;
+    if (typeof named !== 'string' || named === '' || named.length > MAX_KIND_LENGTH)
+      throw new InvalidArgumentError({
+        argument: 'run.emit',
+        message: `run.emit() (plugin "${this.name}") takes a kind: a non-empty string of at most ${MAX_KIND_LENGTH} characters, e.g. run.emit('masked', { count: 2 }); got ${describeValue(kind)}.`,
+      });
+    this.owner.emit(this.name, this.owner.facts.redact(named), data);
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);
@@ -217,7 +235,7 @@ export class PluginRunView implements PluginRun {
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
     // What joins the history stays in it (a chat goes on from it): a string would join as one
     // content per character, a null or a model turn as a history Gemini refuses.
-    if (!isContentList(contents, true))
+    if (!isUserInput(contents))
       return Promise.reject(
         new InvalidArgumentError({
           argument: 'run.addInput',
@@ -276,4 +294,37 @@ export function tripError(
     reason: facts.redact(trip.reason),
     run: facts.tracker.state(),
   });
+}
+
+/** The longest kind `run.emit` takes. */
+const MAX_KIND_LENGTH = 64;
+
+/**
+ * Whether each of `contents` is a user turn the API takes (text, or parts with data) and JSON: a
+ * function call, an unpaired response or a cycle would join the history and fail every later
+ * request (a 400, a TypeError) that names no plugin; a part that cannot be read (a getter that
+ * throws) is refused too.
+ */
+function isUserInput(contents: unknown): contents is readonly Content[] {
+  try {
+    return (
+      isContentList(contents, true) &&
+      contents.every(
+        (content) =>
+          content.parts.length > 0 &&
+          content.parts.every(
+            (part) =>
+              typeof part === 'object' &&
+              part !== null &&
+              part.functionCall === undefined &&
+              part.functionResponse === undefined,
+          ) &&
+          validateHistory([{ ...content, role: 'user' }]).length === 0 &&
+          // JSON, as every request sends it: a cycle (or a BigInt) would fail the next request.
+          JSON.stringify(content) !== undefined,
+      )
+    );
+  } catch {
+    return false;
+  }
 }

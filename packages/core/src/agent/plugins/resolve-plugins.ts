@@ -73,7 +73,9 @@ export function resolvePlugins(
   const inherited = list.filter((plugin) => plugin.inherit === true);
   return {
     engine,
-    plugins: list,
+    // Frozen: `run.plugins` gives it as it is (shared by an agent's runs, a cache key), and no
+    // plugin can change it.
+    plugins: Object.freeze(list),
     hooks,
     inherited: inherited.length === 0 ? undefined : inherited,
   };

@@ -26,6 +26,7 @@ import type {
   ToolExecutionDraft,
   ToolResultDraft,
 } from './agent-plugin.ts';
+import { boundedToolErrorRewrite } from './bounded-tool-error.ts';
 import type { ModelRequestAgent } from './model-requests.ts';
 import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
 import {
@@ -347,7 +348,7 @@ export class RunPlugins {
   get toolErrorRewrite(): AgentPlugin['rewriteToolError'] {
     for (let at = this.plugins.length - 1; at >= 0; at--) {
       const rewrite = (this.plugins[at] as AgentPlugin).rewriteToolError;
-      if (rewrite !== undefined) return rewrite;
+      if (rewrite !== undefined) return boundedToolErrorRewrite(rewrite, this.facts.redact);
     }
     return undefined;
   }
@@ -536,11 +537,13 @@ export class RunPlugins {
   /**
    * A run through the plugins: their `startRun` before `body`, their `endRun` however it ended (a
    * failing `endRun` fails a run that succeeded; a run that failed keeps its own error, and the
-   * plugin's is logged).
+   * plugin's is logged). `joinWaiting` joins the plugins still waiting to join (a stream's
+   * steering) when `body` failed, so they end with the others.
    */
   async aroundRun<Result>(
     body: () => Promise<Result>,
     logger: { warn(fields: object, message: string): void },
+    joinWaiting?: () => Promise<unknown>,
   ): Promise<Result> {
     if (this.hooks.startRun !== undefined) await this.startRun(0, logger);
     let result: Result;
@@ -548,6 +551,10 @@ export class RunPlugins {
       if (this.events !== undefined) this.wrapEvents();
       result = await body();
     } catch (error) {
+      if (joinWaiting !== undefined)
+        await joinWaiting().catch((failed: unknown) =>
+          logger.warn({ err: failed }, 'a plugin failed to join a run that failed'),
+        );
       if (this.hooks.endRun !== undefined) {
         const failed = await this.endRun(error);
         if (failed !== undefined)

@@ -1,25 +1,19 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
-import { type ComposedGuardrails, composeGuardrails } from '../../guardrails/compose-guardrails.ts';
+import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
-import type { Guardrails } from '../../guardrails/guardrail-options.ts';
+import type { Guardrails, LiveGuardrailsCarrier } from '../../guardrails/guardrails.ts';
+import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import type { LiveEvent } from '../live-event.ts';
 
 /**
  * The agent's guardrails for a live session (its value's options as one level: the input checks,
- * the tool checks, their time limit and the tool-error rewrite); `undefined` without any. A live
- * session calls the guardrails' own checks (`guardrails/`), as a feature above them. @internal
+ * the tool checks, their time limit and the tool-error rewrite) and their checks, which the value
+ * `guardrails()` made carries (`live`): a Live app without guardrails bundles none of them.
+ * `undefined` without any. @internal
  */
-export function liveGuardrailsOf(agent: AgentOptions<unknown>): ComposedGuardrails | undefined {
-  const guardrails = agent.guardrails as Guardrails | undefined;
-  return guardrails === undefined
-    ? undefined
-    : composeGuardrails(
-        [
-          { options: guardrails.options, tools: false },
-          { options: guardrails.options, tools: true },
-        ],
-        undefined,
-      );
+export function liveGuardrailsOf(agent: AgentOptions<unknown>): LiveGuardrails | undefined {
+  const guardrails = agent.guardrails as (Guardrails & Partial<LiveGuardrailsCarrier>) | undefined;
+  return guardrails?.live?.(guardrails.options);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkInputInOrder } from '../../guardrails/check-added-input.ts';
+import type { checkInputInOrder } from '../../guardrails/check-added-input.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -8,7 +8,10 @@ import { LiveSessionError } from '../live-session-error.ts';
 export type LiveInputHost = {
   readonly guardrails: ComposedGuardrails | undefined;
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
-  /** Runs the input guardrails on a text (`guardrails/`'s own, unless given: a test's). */
+  /**
+   * Runs the input guardrails on a text: their own check, which the guardrails value carries
+   * (`LiveGuardrails.checkInput`), or a test's; given whenever `guardrails` has input checks.
+   */
   readonly checkInput?: typeof checkInputInOrder | undefined;
   /** Aborted when the session ends. */
   readonly signal: AbortSignal;
@@ -59,7 +62,7 @@ export class LiveInputGate {
     // Sending on an ended session throws now, not later in the chain.
     if (this.#host.ended()) this.#host.send({ realtimeInput: { text } });
     this.#inChain(text.length, async () => {
-      const checked = await (this.#host.checkInput ?? checkInputInOrder)(
+      const checked = await (this.#host.checkInput as typeof checkInputInOrder)(
         input,
         [{ role: 'user', parts: [{ text }] }],
         this.#host.guardrailOptions(this.#host.signal),

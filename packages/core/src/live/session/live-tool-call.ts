@@ -1,19 +1,16 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
+import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
-import {
-  appliesTo,
-  checkToolInput,
-  checkToolOutput,
-} from '../../guardrails/check-tool-guardrails.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type {
   GuardrailRunOptions,
   GuardrailTrip,
 } from '../../guardrails/guardrail-check-results.ts';
+import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
@@ -34,8 +31,11 @@ export type LiveCallContext = {
   functions: ReadonlyMap<string, FunctionTool>;
   /** The session's plugins with a tool-call hook; `undefined`: none. */
   plugins: RunPlugins | undefined;
-  /** The agent's guardrails (their tool checks and `onToolError`); `undefined`: none. */
-  guardrails: ComposedGuardrails | undefined;
+  /**
+   * The agent's guardrails (their tool checks and `onToolError`) with the checks the guardrails
+   * value carries; `undefined`: none.
+   */
+  guardrails: LiveGuardrails | undefined;
   /** What the guardrails' checks share, given the call's signal. */
   guardrailOptions: (signal: AbortSignal) => GuardrailRunOptions;
 };
@@ -139,9 +139,12 @@ export async function runLiveToolCall(
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
   let askedBy: string | undefined;
-  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before')) {
-    const checked = await checkToolInput(
-      guardrails.tools,
+  if (
+    guardrails !== undefined &&
+    guardrails.appliesTo(guardrails.composed.tools, call.name, 'before')
+  ) {
+    const checked = await guardrails.checkToolInput(
+      guardrails.composed.tools,
       { toolName: call.name, toolCallId: call.id, args: input, stepNumber: LIVE_STEP },
       context.guardrailOptions(signal),
     );
@@ -232,9 +235,12 @@ export async function runLiveToolCall(
   switch (execution.type) {
     case 'value': {
       let given = execution.value;
-      if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'after')) {
-        const checked = await checkToolOutput(
-          guardrails.tools,
+      if (
+        guardrails !== undefined &&
+        guardrails.appliesTo(guardrails.composed.tools, call.name, 'after')
+      ) {
+        const checked = await guardrails.checkToolOutput(
+          guardrails.composed.tools,
           {
             toolName: call.name,
             toolCallId: call.id,
@@ -254,7 +260,7 @@ export async function runLiveToolCall(
       return {
         type: 'failed',
         outcome: 'error',
-        message: toolErrorMessage(guardrails, call, execution.error, agent),
+        message: toolErrorMessage(guardrails?.composed, call, execution.error, agent),
       };
     case 'timeout':
       return {
@@ -317,7 +323,8 @@ function toolErrorMessage(
       toolCallId: call.id,
       defaultMessage,
     });
-    if (typeof message === 'string' && message.trim() !== '') return message;
+    // As a run's rewrite: no stack frames, cut (agent/plugins/bounded-tool-error.ts).
+    if (typeof message === 'string' && message.trim() !== '') return boundedToolErrorText(message);
   } catch (hookError) {
     (agent.logger ?? silentLogger).warn(
       { toolName: call.name, toolCallId: call.id, error: describeThrown(hookError) },

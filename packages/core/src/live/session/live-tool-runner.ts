@@ -4,8 +4,8 @@ import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-erro
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { emptyUsage } from '../../agent/usage.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
-import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
+import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
@@ -35,7 +35,7 @@ export type LiveToolHost = {
   readonly agent: AgentOptions<unknown>;
   readonly options: LiveSessionOptions;
   readonly functions: ReadonlyMap<string, FunctionTool>;
-  readonly guardrails: ComposedGuardrails | undefined;
+  readonly guardrails: LiveGuardrails | undefined;
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
   /** The session's plugins (started after the runner was made). */
   plugins(): RunPlugins | undefined;
@@ -289,11 +289,12 @@ export class LiveToolRunner {
       type: 'tool-error',
       toolCallId: call.id,
       toolName: call.name,
+      // A trip is `guardrail-tripped`, as a run's tool-error event, result and span say it.
       outcome:
         outcome.type === 'failed'
           ? outcome.outcome
           : outcome.type === 'guardrail-tripped'
-            ? 'denied'
+            ? 'guardrail-tripped'
             : 'error',
       message,
     });

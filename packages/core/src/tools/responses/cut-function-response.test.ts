@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { estimateTokens, quartersOf } from '../../history/estimate-tokens.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
 import {
   cutFunctionResponse,
@@ -8,7 +9,8 @@ import {
 
 // The cap on one tool result (`toolOutput`, and the default cap every agent applies): a result
 // whose JSON is over the limit is cut and marked; one within it is passed as the same object.
-// The limit is on the JSON the model reads: four characters a token, `maxBytes` UTF-8 bytes.
+// The limit is on the JSON the model reads, in tokens by the estimate's script weights (four
+// characters a token in Latin text, one and a third in CJK), `maxBytes` UTF-8 bytes.
 
 const restNotKept = () => REST_NOT_KEPT;
 const output = (response: FunctionResponse) => response.response['output'] as string;
@@ -165,6 +167,24 @@ describe('cutFunctionResponse', () => {
     expect(kept).toBe(json.slice(0, kept.length));
     const quotes = { text: '"'.repeat(1_000) };
     expect(output(cut(quotes, { maxTokens: 300 }))).toHaveLength(1_200);
+  });
+
+  it("counts CJK text at the estimate's weight: a Chinese result keeps a third of the characters English does", () => {
+    // Gemini's tokenizer reads about 1.5 characters of Chinese a token (history/estimate-tokens.ts):
+    // four characters a token let a Chinese result through at nearly three times its budget.
+    const chinese = { text: '天气预报说明天会下雨'.repeat(200) };
+    const json = JSON.stringify(chinese);
+    const kept = output(cut(chinese, { maxTokens: 300 }));
+    // `{"text":"` is 9 quarter tokens; each ideograph 3: (1,200 - 9) / 3 = 397 of them.
+    expect(kept).toBe(json.slice(0, 9 + 397));
+    expect(quartersOf(kept)).toBeLessThanOrEqual(1_200);
+    expect(quartersOf(json.slice(0, kept.length + 1))).toBeGreaterThan(1_200);
+    expect(estimateTokens(JSON.parse(`${kept}"}`)).text).toBeLessThanOrEqual(300);
+    // Mixed text is cut where its weights add up to the budget; Latin text as before.
+    const mixed = output(cut({ text: 'ab日本'.repeat(300) }, { maxTokens: 100 }));
+    expect(quartersOf(mixed)).toBeLessThanOrEqual(400);
+    expect(mixed.length).toBeLessThan(400);
+    expect(output(cut({ text: 'a'.repeat(2_000) }, { maxTokens: 100 }))).toHaveLength(400);
   });
 
   it('passes a result with no JSON (undefined fields only) as it is', () => {

@@ -1,3 +1,4 @@
+import { unitsWithinQuarters } from '../../history/estimate-tokens.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
 
 /**
@@ -10,7 +11,10 @@ export const TRUNCATED_RESULT_KEY = 'gemloopTruncated';
 
 /** A cap on what one tool result may put in the context. Give `maxTokens`, `maxBytes` or both. */
 export type ToolOutputLimit = {
-  /** At most this many tokens (gemloop's estimate: a token per four characters). */
+  /**
+   * At most this many tokens, by gemloop's estimate of text by script (about four characters a
+   * token in Latin and Cyrillic, one and a third in Chinese, Japanese and Korean, two in others).
+   */
   maxTokens?: number | undefined;
   /** At most this many bytes of the result's JSON (UTF-8). */
   maxBytes?: number | undefined;
@@ -67,7 +71,8 @@ function charactersWithin(
   maxTokens: number | undefined,
   maxBytes: number | undefined,
 ): number {
-  let keep = maxTokens === undefined ? json.length : Math.min(json.length, maxTokens * 4);
+  // The tokens by the estimate's script weights (history/estimate-tokens.ts), in quarter tokens.
+  let keep = maxTokens === undefined ? json.length : unitsWithinQuarters(json, maxTokens * 4);
   if (maxBytes !== undefined) {
     let bytes = 0;
     let index = 0;
