@@ -26,6 +26,9 @@ export const COMPACTION_PLUGIN = 'gemloop.compaction';
 export function compactionPlugin(settings: CompactionSettings): AgentPlugin {
   const plugin = definePlugin({
     name: COMPACTION_PLUGIN,
+    // The draft every other `beforeModelCall` and wrapper sees is the compacted history (the
+    // scope also puts it at the head of the run's plugins, before those handed down).
+    order: 'first',
     async beforeModelCall(call, run) {
       const context = internalsOf(run).context() as RunContext<unknown>;
       await compactBeforeStep(context, settings, call.stepNumber);

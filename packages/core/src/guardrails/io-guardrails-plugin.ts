@@ -6,7 +6,6 @@ import type {
   PluginRun,
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { CHECKS_FIRST_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
@@ -43,6 +42,9 @@ function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
  */
 export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<IoGuardrailsState>({
   name: 'gemloop.guardrails.io',
+  // Its checks come before every other plugin's, wherever the guardrails are given (an agent's, a
+  // chat session's, a run's): a third party's `checkInput` and `checkAnswer` see their rewrites.
+  order: 'first',
   startRun: () => ({ held: undefined }),
   checkInput(input, run) {
     const guardrails = guardrailsOf(run);
@@ -116,8 +118,6 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     return { text, output: rewritten, by: result.name };
   },
 });
-// A run's own guardrails (a chat session's) check where an agent's do: before the other plugins.
-Object.defineProperty(ioGuardrailsPlugin, CHECKS_FIRST_KEY, { value: true, enumerable: false });
 
 /** The run's input: the sequential guardrails now, the `runInParallel` ones beside the first call. */
 async function checkRunInput(

@@ -410,6 +410,22 @@ export interface AgentPlugin<State = unknown> {
    */
   readonly inherit?: boolean | undefined;
   /**
+   * Where the plugin sits among the run's plugins. `'first'`: before every plugin of the run that
+   * does not ask for it, so its before-hooks and checks run first (it sees the input, the answer
+   * or the call before any other plugin rewrites it), its after-hooks last and its wrappers
+   * outermost. Left out: registration order. The run's plugins come in levels (those a parent hands
+   * down with `inherit`, the agent's, the run's own, e.g. a chat session's or `run(input, {
+   * plugins })`'s); the plugins that ask to be first keep that order among themselves, and so do
+   * the others: a `'first'` plugin given to a run comes before every plugin of the agent that is
+   * not `'first'`, after the agent's that are. Read wherever the run's list is made: an agent's
+   * plugins, a run's own, a subagent's, the receiving agent's after a hand-off, a plugin that
+   * joins late (its `wrapEvents` then wraps inside the ones already there). The built-ins that
+   * must see what the others see first use it: compaction (every other `beforeModelCall` gets the
+   * compacted history) and the input and output guardrails (every other `checkInput` and
+   * `checkAnswer` gets their rewrite). Not for a companion, which always comes last.
+   */
+  readonly order?: 'first' | undefined;
+  /**
    * Plugins this one brings to every run it is in (an agent's, a run's own, or handed down by
    * `inherit`), placed after all of the run's other plugins, once each however many plugins
    * bring them: so their `checkToolCall` runs after every other plugin's, and their

@@ -60,6 +60,9 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     recorded: plugin.recorded,
     recordedState: plugin.recordedState,
     inherit: plugin.inherit,
+    order: plugin.order,
+    companions: plugin.companions,
+    rewriteToolError: plugin.rewriteToolError?.bind(plugin),
   };
   for (const hook of HOOKS) {
     const method = (plugin as unknown as Record<string, unknown>)[hook];
