@@ -32,9 +32,13 @@ export type PluginHookName =
 export interface PluginRun<State = unknown> {
   /** The plugin's state for this run: what its `startRun` returned (`undefined` without one). */
   readonly state: State;
-  /** The name of the agent holding the run (its `name` option, else `'agent'`). */
+  /**
+   * The name of the agent holding the run (its `name` option, else `'agent'`): after a hand-off,
+   * the receiving agent's. Read it at each hook: a plugin made for one agent (its cache, its
+   * prices) steps aside while another holds the run.
+   */
   readonly agentName: string;
-  /** The model of the agent holding the run. */
+  /** The model of the agent holding the run (the receiving agent's after a hand-off). */
   readonly model: string;
   /** Where the run sits in its tree: `[]` for a top run, a subagent's path below it. */
   readonly path: AgentPath;
@@ -448,8 +452,16 @@ export interface AgentPlugin<State = unknown> {
     | undefined;
   /** Once per run, before the first step: returns the plugin's state for the run. */
   startRun?(run: PluginRun<undefined>): State | Promise<State>;
-  /** Once per run, however it ended; `error` is set when it failed. */
-  endRun?(run: PluginRun<State>, end: { readonly error?: unknown }): void | Promise<void>;
+  /**
+   * Once per run, however it ended; `error` is set when it failed. Also when the plugin leaves a
+   * run that goes on: a hand-off gave the run to an agent that does not have it (`handedOff:
+   * true`; `run.agentName` already names the receiving agent). A plugin that writes something
+   * about the whole run (a report, a bill) does it only when `handedOff` is not set.
+   */
+  endRun?(
+    run: PluginRun<State>,
+    end: { readonly error?: unknown; readonly handedOff?: boolean },
+  ): void | Promise<void>;
   /**
    * User input before it joins the history: the run's own (once, at its first model step, before
    * `beforeModelCall`) and what any plugin adds with `run.addInput` (a steer), each plugin's check

@@ -36,7 +36,9 @@ export type TurnsOf = (agent: object) =>
 
 /** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
 export type PluginRunFacts = {
+  /** The name of the agent holding the run now (another's once a hand-off gave it the run). */
   readonly agentName: string;
+  /** The model of the agent holding the run now. */
   readonly model: string;
   readonly path: AgentPath;
   readonly streaming: boolean;
@@ -90,12 +92,6 @@ export type PluginRunFacts = {
    * option, counted by the loop), read by the tree budget's plugin; `undefined` without one.
    */
   readonly treeBudget: TreeBudget | undefined;
-  /**
-   * The config of the agent holding the run now: the run's agent's, another's once a handoff gave
-   * the run to it. A plugin an agent's option made for that agent (its prompt cache) acts only
-   * while that agent holds the run. Opaque here (compared by identity).
-   */
-  readonly holder: () => object;
   /** Resolves a hand-off's agent (see {@link TurnsOf}). */
   readonly turnsOf: TurnsOf;
   /**

@@ -45,6 +45,9 @@ import type { RunInbox } from './run-messages.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
+/** What a plugin that leaves at a hand-off gets as its `endRun`'s end (the run goes on). */
+const HANDED_OFF = Object.freeze({ handedOff: true as const });
+
 /**
  * Plugins that join a run while it runs: a stream's own steering, loaded on its first
  * `steer()`, so a stream nobody steers loads and runs nothing of it. The loop takes `joining` at
@@ -405,7 +408,7 @@ export class RunPlugins {
       try {
         await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
           this.views[index] as PluginRun,
-          {},
+          HANDED_OFF,
         );
       } catch (cause) {
         throw this.error(index, 'endRun', cause);
