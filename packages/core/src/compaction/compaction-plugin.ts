@@ -31,7 +31,11 @@ export function compactionPlugin(settings: CompactionSettings): AgentPlugin {
     order: 'first',
     async beforeModelCall(call, run) {
       const context = internalsOf(run).context() as RunContext<unknown>;
-      await compactBeforeStep(context, settings, call.stepNumber);
+      // The summary is a side call of the run (`run.generate`: the holding agent's client, the
+      // run's signal, its usage, cost and tree budget), as a third party's would be.
+      await compactBeforeStep(context, settings, call.stepNumber, (request) =>
+        run.generate(request),
+      );
     },
   });
   // What it throws ends the run as it is, as when the loop compacted: `ContextWindowError`,

@@ -3,6 +3,7 @@ import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-c
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
+import type { SideModelRequest, SideModelResult } from './run-generate.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what
@@ -62,6 +63,19 @@ export interface PluginRun<State = unknown> {
    * sets, the agent's, a chat session's) finds its layers here, in that order. Never change it.
    */
   readonly plugins: readonly AgentPlugin[];
+  /**
+   * Calls the model once on the side of the run (a summary, a classifier's verdict, a memory's
+   * extraction): the request goes through the model entry of the agent holding the run (its
+   * client: key, base URL, retries, transport; its `wrapModelRequest` plugins) with the run's
+   * call options, so it stops when the run is aborted; `model` left out is that agent's. What it
+   * used and cost joins the run's (`result.usage`, the cost a chat and the spans report) and the
+   * run tree's `budget`, priced at the request's model. It is no step of the run: no step event,
+   * nothing in the history; report what you did with `run.emit`. In a durable run the client
+   * records the call as its own step (called from a `recorded` hook, it is part of that hook's
+   * record). Rejects with the client's errors (`ApiError`, an abort), which end the run as the
+   * hook's `PluginError` unless the hook catches them.
+   */
+  generate(request: SideModelRequest): Promise<SideModelResult>;
   /**
    * Reports something the plugin did: a `plugin` event on the run's stream (with the run's path
    * and the plugin's name), and on the run's spans and recording. `data` must be JSON; keep

@@ -7,10 +7,12 @@ import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
+import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
+import { generateForRun, type SideModelRequest, type SideModelResult } from './run-generate.ts';
 import type { RunInbox } from './run-messages.ts';
 import type { RunServices } from './run-services.ts';
 
@@ -203,6 +205,14 @@ export class PluginRunView implements PluginRun {
   }
   emit(kind: string, data?: unknown): void {
     this.owner.emit(this.name, String(kind), data);
+  }
+  async generate(request: SideModelRequest): Promise<SideModelResult> {
+    if (typeof request !== 'object' || request === null || Array.isArray(request))
+      throw new InvalidArgumentError({
+        argument: 'run.generate',
+        message: `run.generate() (plugin "${this.name}") takes a request such as { contents: 'Summarize: ...' }; got ${describeValue(request)}.`,
+      });
+    return generateForRun(this.owner.facts.context() as RunContext<unknown>, request);
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);
