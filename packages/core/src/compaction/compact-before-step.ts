@@ -1,6 +1,6 @@
 import type { AgentConfig } from '../agent/config/agent-config.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
-import type { SideModelRequest, SideModelResult } from '../agent/plugins/run-generate.ts';
+import type { SideModelRequest, SideModelResult } from '../agent/plugins/side-model-call.ts';
 import { isRunEnding } from '../agent/run-state/is-run-ending.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { CompactionError } from '../errors/compaction-error.ts';

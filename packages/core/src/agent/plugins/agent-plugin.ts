@@ -3,7 +3,7 @@ import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-c
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
-import type { SideModelRequest, SideModelResult } from './run-generate.ts';
+import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what

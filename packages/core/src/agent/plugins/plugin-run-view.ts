@@ -7,14 +7,14 @@ import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
-import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
-import { generateForRun, type SideModelRequest, type SideModelResult } from './run-generate.ts';
+import { generateForRun } from './run-generate.ts';
 import type { RunInbox } from './run-messages.ts';
 import type { RunServices } from './run-services.ts';
+import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -212,7 +212,10 @@ export class PluginRunView implements PluginRun {
         argument: 'run.generate',
         message: `run.generate() (plugin "${this.name}") takes a request such as { contents: 'Summarize: ...' }; got ${describeValue(request)}.`,
       });
-    return generateForRun(this.owner.facts.context() as RunContext<unknown>, request);
+    return generateForRun(
+      this.owner.facts.context() as Parameters<typeof generateForRun>[0],
+      request,
+    );
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);

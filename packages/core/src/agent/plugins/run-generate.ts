@@ -1,30 +1,26 @@
+import type { CallOptions } from '../../http/gemini.ts';
+import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Cost } from '../../models/cost.ts';
+import type { PriceModelCall } from '../../models/pricer.ts';
 import { writeCost } from '../../models/write-cost.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
-import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import type { TreeBudget } from '../run-state/tree-budget.ts';
 import { toAgentUsage } from '../usage.ts';
+import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**
- * A model call a plugin makes on the side of the run ({@link PluginRun.generate}): a request as
- * `gemini.generateContent` takes it, `model` left out for the model of the agent holding the run.
+ * What a side call reads of the run's context as the agent holding it runs it (the loop's
+ * `RunContext`, which the seam's files do not import: it would close a cycle through the config).
  */
-export type SideModelRequest = Omit<GenerateContentRequest, 'model'> & {
-  /** @defaultValue the model of the agent holding the run */
-  readonly model?: string | undefined;
-};
-
-/** What a side model call ({@link PluginRun.generate}) gave, as the run counted it. */
-export type SideModelResult = {
-  /** The model's response, as the API returned it. */
-  readonly response: GenerateContentResponse;
-  /** The answer's text: the first candidate's parts that are text and not thoughts, joined. */
-  readonly text: string;
-  /** Its tokens, as they joined the run's usage. */
-  readonly usage: AgentUsage;
-  /** What it cost, priced at the request's model, as it joined the run's cost. */
-  readonly cost: Cost;
+type SideCallContext = {
+  readonly config: {
+    readonly model: string;
+    readonly modelCall: Pick<ModelCallEntry, 'generate'>;
+    readonly price: PriceModelCall;
+  };
+  readonly callOptions: CallOptions;
+  readonly run: { addUsage(usage: AgentUsage, cost: Cost): void };
+  readonly link: { readonly budget: TreeBudget | undefined };
 };
 
 /**
@@ -35,7 +31,7 @@ export type SideModelResult = {
  * No step, no event, no history: the caller reports what it did. @internal
  */
 export async function generateForRun(
-  context: RunContext<unknown>,
+  context: SideCallContext,
   request: SideModelRequest,
 ): Promise<SideModelResult> {
   const { config, callOptions } = context;
