@@ -24,7 +24,13 @@ import { holdsTextBack } from './holds-text-back.ts';
 /** What the plugin keeps for a run: the stream's text it holds (`holdBack`), once events flow. */
 type IoGuardrailsState = { held: HeldTextDeltas | undefined };
 
-/** The holding context of the run (its agent's name and clock, the history, the signal). */
+/**
+ * The holding context of the run (its agent's name and clock, the history, the signal). Private
+ * on purpose (issue 53, b): the user's guardrail functions get the agent's `name` option as given
+ * (possibly unset) and its injectable clock, and an abort ends the run as `AgentAbortedError`
+ * with its state, as before guardrails were plugins; a third party's checks read `run.agentName`,
+ * `run.contents`, `run.signal`, and stop the run with `run.trip`.
+ */
 function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
   return internalsOf(run).context() as RunContext<unknown>;
 }

@@ -45,7 +45,9 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
   const { model } = options;
   // A cache that could not be refreshed (a TTL update the API refused) fails the step as the loop
   // fails a model call, not as a plugin's fault: the same error the step had when the cache was
-  // the loop's (see callFailed in agent/loop/call-model-step.ts).
+  // the loop's (see callFailed in agent/loop/call-model-step.ts). Private on purpose (issue 53,
+  // b): that typed error holds the run's state; a third party's failure is its `PluginError`,
+  // which holds it too.
   const acquire = (call: ModelCallDraft, run: PluginRun): Promise<string | undefined> =>
     cache.acquire().catch((error: unknown) => {
       const internals = internalsOf(run);
