@@ -59,6 +59,8 @@ describe('the agent holding a run, as a plugin sees it', () => {
       // The run's own plugin stays through the hand-off and reads who holds the run at each step.
       const who = definePlugin({
         name: 'who',
+        // Wraps the run's events as well (a stream's events are then routed through the plugins).
+        wrapEvents: (emit) => emit,
         beforeModelCall: (call, run) => {
           log.push(`step ${call.stepNumber}: ${run.agentName} on ${run.model}`);
         },
