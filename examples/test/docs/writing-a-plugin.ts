@@ -99,3 +99,20 @@ const sampled = definePlugin({
   beforeModelCall: (call) => (Math.random() < 0.1 ? { contents: call.contents } : undefined),
 });
 void sampled;
+
+// ...
+
+// Before every other plugin of the run, wherever it is given: its check sees the input first.
+const redact = definePlugin({
+  name: 'redact',
+  order: 'first',
+  checkInput: ({ contents }) => ({
+    contents: contents.map((content) => ({
+      ...content,
+      parts: content.parts.map((part) =>
+        part.text === undefined ? part : { ...part, text: part.text.replace(/\d{16}/g, '[card]') },
+      ),
+    })),
+  }),
+});
+await agent.run('Pay with 4111111111111111.', { plugins: [redact] });

@@ -120,7 +120,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const runtimeParts = (): AgentRuntimeParts | undefined => {
     if (cacheOptions === undefined) return undefined;
     promptCache ??= (promptCacheModule.value as PromptCacheModule).createAgentPromptCache({
-      owner: config,
       gemini: config.gemini,
       model: config.model,
       prefix: {

@@ -40,6 +40,10 @@ export const treeBudgetPlugin: AgentPlugin = definePlugin({
 
 /** Throws {@link TreeBudgetError} when the run's tree spent its budget (see `endStep`). */
 function checkTreeBudget(run: PluginRun): void {
+  // Private on purpose (issue 53, b): the meter is the `budget` option's own, counted by the loop
+  // where the seam has no hook (see above), and `TreeBudgetError` carries the run's state. A third
+  // party's budget counts `step.usage`/`step.cost` in `afterModelCall` (and `run.generate`'s
+  // result), ends the run with `run.finish` or a throw (a `PluginError` holding the run's state).
   const internals = internalsOf(run);
   const budget = internals.treeBudget;
   if (budget === undefined) return;

@@ -1,11 +1,10 @@
 import type { AgentConfig } from '../agent/config/agent-config.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import type { SideModelRequest, SideModelResult } from '../agent/plugins/side-model-call.ts';
 import { isRunEnding } from '../agent/run-state/is-run-ending.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
-import { toAgentUsage } from '../agent/usage.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateTokens } from '../history/estimate-tokens.ts';
-import { writeCost } from '../models/write-cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import {
@@ -44,9 +43,10 @@ export async function compactBeforeStep<Output>(
   context: RunContext<Output>,
   settings: CompactionSettings,
   stepNumber: number,
+  generate: SideGenerate,
 ): Promise<void> {
   try {
-    await compactHistoryToSend(context, settings, stepNumber);
+    await compactHistoryToSend(context, settings, stepNumber, generate);
   } catch (error) {
     // A summarizer (or countTokens) stopped by the run's signal ends the run aborted, with its
     // history, as an aborted model call does (not with the signal's bare reason).
@@ -65,6 +65,7 @@ async function compactHistoryToSend<Output>(
   context: RunContext<Output>,
   settings: CompactionSettings,
   stepNumber: number,
+  generate: SideGenerate,
 ): Promise<void> {
   const { config, run } = context;
   const contents = run.sendContents();
@@ -81,7 +82,8 @@ async function compactHistoryToSend<Output>(
     contents,
     settings,
     target,
-    summarize: settings.summarize === undefined ? undefined : summarizer(context, settings, trace),
+    summarize:
+      settings.summarize === undefined ? undefined : summarizer(context, settings, trace, generate),
     newId: () => crypto.randomUUID(),
     onArtifactFailed: (error, id) =>
       config.logger.warn(
@@ -129,6 +131,9 @@ async function compactHistoryToSend<Output>(
   run.setCompacted(after, report);
   context.emit?.({ type: 'compaction', ...report, trace });
 }
+
+/** A side model call of the run (`PluginRun.generate`), which the summary is. */
+type SideGenerate = (request: SideModelRequest) => Promise<SideModelResult>;
 
 /** What a step's compaction decides from: the history to send and its size against the limits. */
 type Measured = {
@@ -299,6 +304,7 @@ function summarizer<Output>(
   context: RunContext<Output>,
   settings: CompactionSettings,
   trace: CompactionTrace,
+  generate: SideGenerate,
 ): Summarize {
   const { config } = context;
   return async (transcript) => {
@@ -307,7 +313,7 @@ function summarizer<Output>(
     const call: SummarizerCall = { model, startedAt: config.now(), endedAt: 0 };
     trace.summarizer = call;
     try {
-      return await summarizeOnce(context, settings, model, transcript, call);
+      return await summarizeOnce(context, settings, model, transcript, call, generate);
     } catch (error) {
       if (CompactionError.isInstance(error)) call.error = error;
       throw error;
@@ -317,44 +323,29 @@ function summarizer<Output>(
   };
 }
 
-/** One summary: the model call, its usage and cost counted, its text. */
+/** One summary: the side model call (counted as the run's by `run.generate`), its text. */
 async function summarizeOnce<Output>(
   context: RunContext<Output>,
   settings: CompactionSettings,
   model: string,
   transcript: string,
   call: SummarizerCall,
+  generate: SideGenerate,
 ): Promise<string> {
-  const { config, callOptions } = context;
+  const { config } = context;
   const summarize = settings.summarize;
   let text: string;
   try {
-    const { response } = await config.modelCall.generate({
-      request: {
-        model,
-        systemInstruction: { parts: [{ text: summarize?.prompt ?? '' }] },
-        contents: [{ role: 'user', parts: [{ text: transcript }] }],
-      },
-      callOptions,
+    // Billed: the run's usage and cost (and a chat's, a span's) and the tree's budget count it,
+    // priced for the summarizer's model.
+    const summary = await generate({
+      model,
+      systemInstruction: { parts: [{ text: summarize?.prompt ?? '' }] },
+      contents: [{ role: 'user', parts: [{ text: transcript }] }],
     });
-    // The summary was billed: the run's usage and cost (and a chat's, a span's) count it, priced
-    // for the summarizer's model.
-    call.usage = response.usageMetadata;
-    const cost = writeCost(config.price(response.usageMetadata ?? {}, model, undefined));
-    call.cost = cost;
-    const usage = toAgentUsage(response.usageMetadata);
-    context.run.addUsage(usage, cost);
-    // A tree's budget counts the summary too, its cost and its tokens (`maxTokens` bounds every
-    // model call of the tree; endStep counts only the steps').
-    const budget = context.link.budget;
-    if (budget !== undefined) {
-      budget.cost.add(cost);
-      budget.tokens += usage.totalTokenCount;
-    }
-    text = (response.candidates?.[0]?.content?.parts ?? [])
-      .filter((part) => part.thought !== true && typeof part.text === 'string')
-      .map((part) => part.text)
-      .join('');
+    call.usage = summary.response.usageMetadata;
+    call.cost = summary.cost;
+    text = summary.text;
   } catch (error) {
     if (context.signal.aborted) throw error;
     throw new CompactionError({

@@ -26,9 +26,20 @@ export const COMPACTION_PLUGIN = 'gemloop.compaction';
 export function compactionPlugin(settings: CompactionSettings): AgentPlugin {
   const plugin = definePlugin({
     name: COMPACTION_PLUGIN,
+    // The draft every other `beforeModelCall` and wrapper sees is the compacted history (the
+    // scope also puts it at the head of the run's plugins, before those handed down).
+    order: 'first',
     async beforeModelCall(call, run) {
+      // Private on purpose (issue 53, b): it rewrites what the run sends from now on and what the
+      // result's `compaction` and the `compaction` event report (RunTracker.setCompacted), and
+      // estimates the request's fixed part: fields only core makes. A third party shortens what is
+      // sent with `beforeModelCall`'s `{ contents }`; the summary's call is public (`run.generate`).
       const context = internalsOf(run).context() as RunContext<unknown>;
-      await compactBeforeStep(context, settings, call.stepNumber);
+      // The summary is a side call of the run (`run.generate`: the holding agent's client, the
+      // run's signal, its usage, cost and tree budget), as a third party's would be.
+      await compactBeforeStep(context, settings, call.stepNumber, (request) =>
+        run.generate(request),
+      );
     },
   });
   // What it throws ends the run as it is, as when the loop compacted: `ContextWindowError`,

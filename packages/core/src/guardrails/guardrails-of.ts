@@ -42,6 +42,9 @@ const composed = new WeakMap<
  */
 export function guardrailsOf(run: PluginRun<unknown>): ComposedGuardrails | undefined {
   const plugins = run.plugins;
+  // Private on purpose (issue 53, b): each guardrail check is its own durable step under the
+  // names durable runs already stored (`guardrail:<name>@…`); a third party lists its hooks in
+  // `recorded` and gets one step per hook call from the same recorder.
   const record = internalsOf(run).record;
   const known = composed.get(plugins);
   if (known !== undefined && known.record === record) return known.guardrails;

@@ -6,7 +6,6 @@ import type {
   PluginRun,
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { CHECKS_FIRST_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
@@ -25,7 +24,13 @@ import { holdsTextBack } from './holds-text-back.ts';
 /** What the plugin keeps for a run: the stream's text it holds (`holdBack`), once events flow. */
 type IoGuardrailsState = { held: HeldTextDeltas | undefined };
 
-/** The holding context of the run (its agent's name and clock, the history, the signal). */
+/**
+ * The holding context of the run (its agent's name and clock, the history, the signal). Private
+ * on purpose (issue 53, b): the user's guardrail functions get the agent's `name` option as given
+ * (possibly unset) and its injectable clock, and an abort ends the run as `AgentAbortedError`
+ * with its state, as before guardrails were plugins; a third party's checks read `run.agentName`,
+ * `run.contents`, `run.signal`, and stop the run with `run.trip`.
+ */
 function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
   return internalsOf(run).context() as RunContext<unknown>;
 }
@@ -43,6 +48,9 @@ function contextOf(run: PluginRun<unknown>): RunContext<unknown> {
  */
 export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<IoGuardrailsState>({
   name: 'gemloop.guardrails.io',
+  // Its checks come before every other plugin's, wherever the guardrails are given (an agent's, a
+  // chat session's, a run's): a third party's `checkInput` and `checkAnswer` see their rewrites.
+  order: 'first',
   startRun: () => ({ held: undefined }),
   checkInput(input, run) {
     const guardrails = guardrailsOf(run);
@@ -116,8 +124,6 @@ export const ioGuardrailsPlugin: AgentPlugin<IoGuardrailsState> = definePlugin<I
     return { text, output: rewritten, by: result.name };
   },
 });
-// A run's own guardrails (a chat session's) check where an agent's do: before the other plugins.
-Object.defineProperty(ioGuardrailsPlugin, CHECKS_FIRST_KEY, { value: true, enumerable: false });
 
 /** The run's input: the sequential guardrails now, the `runInParallel` ones beside the first call. */
 async function checkRunInput(

@@ -24,7 +24,11 @@ export const TOOL_GUARDRAILS_PLUGIN_NAME = 'gemloop.tool-guardrails';
 /** The longest `askedBy` the seam takes (`RunPlugins.checkToolCall`). */
 const MAX_ASKED_BY = 100;
 
-/** The run's context as the agent holding it runs it: its agent's name and clock, the history. */
+/**
+ * The run's context as the agent holding it runs it: its agent's name and clock, the history.
+ * Private on purpose (issue 53, b), as in `io-guardrails-plugin.ts`: the guardrail functions'
+ * options as they always were; a third party's checks read the public `PluginRun`.
+ */
 function holdingContext(run: PluginRun): RunContext<unknown> {
   return internalsOf(run).context() as RunContext<unknown>;
 }

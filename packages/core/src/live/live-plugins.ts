@@ -81,8 +81,6 @@ export async function startLivePlugins({
         ),
       ),
     isRunEnding: () => false,
-    // No handoff in a live session: the agent holds it throughout.
-    holder: () => agent,
     // A Live session takes no hand-off (its afterToolCall refuses one): nothing to resolve.
     turnsOf: () => undefined,
     // No tree: a live session starts no subagent run and takes no `budget`.

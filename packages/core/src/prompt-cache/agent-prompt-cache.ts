@@ -32,24 +32,22 @@ export type AgentPromptCache = {
  * caches) sends `cache.contents` inline before the history. `endRun` writes the result's `cache`
  * report.
  *
- * Made for one agent (`owner`, its config): after a handoff gives the run to another agent, the
- * plugin steps aside (that agent's requests carry its own prefix). No hook is `recorded`: the
+ * Made for one agent, among its plugins: a hand-off that gives the run to another agent ends it
+ * with the agent's other plugins (`endRun` with `handedOff`), so that agent's requests carry their
+ * own prefix and the result's report is the agent's holding the run at its end. No hook is `recorded`: the
  * model call inside `next` is what a durable client records; the cache is an optimisation a
  * replay makes again when it is gone (see `@gemloop/dbos`'s durable client, which leaves
  * `gemini.caches` unrecorded).
  * @internal
  */
-export function createAgentPromptCache(
-  options: PromptCacheOptions & {
-    /** The config of the agent the cache belongs to (compared with the run's holder). */
-    owner: object;
-  },
-): AgentPromptCache {
+export function createAgentPromptCache(options: PromptCacheOptions): AgentPromptCache {
   const cache = new PromptCache(options);
-  const { owner, model } = options;
+  const { model } = options;
   // A cache that could not be refreshed (a TTL update the API refused) fails the step as the loop
   // fails a model call, not as a plugin's fault: the same error the step had when the cache was
-  // the loop's (see callFailed in agent/loop/call-model-step.ts).
+  // the loop's (see callFailed in agent/loop/call-model-step.ts). Private on purpose (issue 53,
+  // b): that typed error holds the run's state; a third party's failure is its `PluginError`,
+  // which holds it too.
   const acquire = (call: ModelCallDraft, run: PluginRun): Promise<string | undefined> =>
     cache.acquire().catch((error: unknown) => {
       const internals = internalsOf(run);
@@ -66,7 +64,6 @@ export function createAgentPromptCache(
   const plugin = definePlugin({
     name: 'prompt-cache',
     async wrapModelCall(call, next, run): Promise<AgentStep> {
-      if (internalsOf(run).holder() !== owner) return next(call);
       // The final structured-output call has no tools, so it cannot use a cache that holds them;
       // a cached content belongs to one model.
       if (call.kind !== 'tools' || (call.model !== undefined && call.model !== model))
@@ -83,9 +80,13 @@ export function createAgentPromptCache(
         return next(again === undefined ? inline(call) : { ...call, cachedContent: again });
       }
     },
-    endRun(run: PluginRun) {
+    endRun(run: PluginRun, { handedOff }) {
+      // The run goes on with another agent (the plugin leaves with its agent's plugins): the
+      // result's report is the agent holding the run at its end.
+      if (handedOff === true) return;
+      // A result field only core makes (as `result.steering`): a third party reports with
+      // `run.emit`.
       const internals = internalsOf(run);
-      if (internals.holder() !== owner) return;
       let saved = 0;
       for (const step of run.steps) saved += step.usage.cachedContentTokenCount;
       internals.tracker.cacheReport = cache.report(saved);

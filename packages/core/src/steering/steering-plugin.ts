@@ -60,6 +60,9 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
   const plugin = definePlugin<SteeringRun>({
     name: 'steering',
     startRun(run) {
+      // Private on purpose (issue 53, b): the typed `steer` events and `result.steering` are
+      // fields only core makes, and the inbox binding is the in-process half of `run.receive`. A
+      // third party has the same channel: `run.receive(topic)` and `run.emit`.
       const internals = internalsOf(run);
       queue.attach(({ steer }) => report(run, 'received', steer, steer.receivedAt));
       internals.tracker.steering ??= [];

@@ -387,9 +387,16 @@ function pluginRunFacts<Output>(
     turnsOf: TurnsOf;
   },
 ): PluginRunFacts {
+  // The agent holding the run (another once a hand-off gave it the run): `PluginRun.agentName`
+  // and `model` follow it, as its redactor does.
+  const holder = (): AgentConfig<unknown> => holding.context?.config ?? config;
   return {
-    agentName: config.name ?? 'agent',
-    model: config.model,
+    get agentName() {
+      return holder().name ?? 'agent';
+    },
+    get model() {
+      return holder().model;
+    },
     path: link.path,
     streaming,
     conversationId,
@@ -399,15 +406,13 @@ function pluginRunFacts<Output>(
     sink: link.sink,
     // The holding agent's redactor (its client's key): what its plugins report after a hand-off
     // is redacted as that agent's own.
-    redact: (value) => (holding.context?.config ?? config).redact(value),
+    redact: (value) => holder().redact(value),
     record,
     services: link.services,
     now: config.now,
     addInput: (added, stepNumber) =>
       addInput(holding.context as RunContext<unknown>, added, stepNumber),
-    isRunEnding: (error) =>
-      AgentAbortedError.isInstance(error) || isRunEnding(holding.context?.config ?? config, error),
-    holder: () => holding.context?.config ?? config,
+    isRunEnding: (error) => AgentAbortedError.isInstance(error) || isRunEnding(holder(), error),
     turnsOf,
     context: () => holding.context as RunContext<unknown>,
     treeBudget: link.budget,

@@ -3,6 +3,7 @@ import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-c
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
 import type { WrapModelRequest } from './model-requests.ts';
+import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what
@@ -32,9 +33,13 @@ export type PluginHookName =
 export interface PluginRun<State = unknown> {
   /** The plugin's state for this run: what its `startRun` returned (`undefined` without one). */
   readonly state: State;
-  /** The name of the agent holding the run (its `name` option, else `'agent'`). */
+  /**
+   * The name of the agent holding the run (its `name` option, else `'agent'`): after a hand-off,
+   * the receiving agent's. Read it at each hook: a plugin made for one agent (its cache, its
+   * prices) steps aside while another holds the run.
+   */
   readonly agentName: string;
-  /** The model of the agent holding the run. */
+  /** The model of the agent holding the run (the receiving agent's after a hand-off). */
   readonly model: string;
   /** Where the run sits in its tree: `[]` for a top run, a subagent's path below it. */
   readonly path: AgentPath;
@@ -59,6 +64,19 @@ export interface PluginRun<State = unknown> {
    * changing it throws a `TypeError` and the run keeps its plugins.
    */
   readonly plugins: readonly AgentPlugin[];
+  /**
+   * Calls the model once on the side of the run (a summary, a classifier's verdict, a memory's
+   * extraction): the request goes through the model entry of the agent holding the run (its
+   * client: key, base URL, retries, transport; its `wrapModelRequest` plugins) with the run's
+   * call options, so it stops when the run is aborted; `model` left out is that agent's. What it
+   * used and cost joins the run's (`result.usage`, the cost a chat and the spans report) and the
+   * run tree's `budget`, priced at the request's model. It is no step of the run: no step event,
+   * nothing in the history; report what you did with `run.emit`. In a durable run the client
+   * records the call as its own step (called from a `recorded` hook, it is part of that hook's
+   * record). Rejects with the client's errors (`ApiError`, an abort), which end the run as the
+   * hook's `PluginError` unless the hook catches them.
+   */
+  generate(request: SideModelRequest): Promise<SideModelResult>;
   /**
    * Reports something the plugin did: a `plugin` event on the run's stream (with the run's path
    * and the plugin's name), and on the run's spans and recording. `kind` is a non-empty string
@@ -418,6 +436,22 @@ export interface AgentPlugin<State = unknown> {
    */
   readonly inherit?: boolean | undefined;
   /**
+   * Where the plugin sits among the run's plugins. `'first'`: before every plugin of the run that
+   * does not ask for it, so its before-hooks and checks run first (it sees the input, the answer
+   * or the call before any other plugin rewrites it), its after-hooks last and its wrappers
+   * outermost. Left out: registration order. The run's plugins come in levels (those a parent hands
+   * down with `inherit`, the agent's, the run's own, e.g. a chat session's or `run(input, {
+   * plugins })`'s); the plugins that ask to be first keep that order among themselves, and so do
+   * the others: a `'first'` plugin given to a run comes before every plugin of the agent that is
+   * not `'first'`, after the agent's that are. Read wherever the run's list is made: an agent's
+   * plugins, a run's own, a subagent's, the receiving agent's after a hand-off, a plugin that
+   * joins late (its `wrapEvents` then wraps inside the ones already there). The built-ins that
+   * must see what the others see first use it: compaction (every other `beforeModelCall` gets the
+   * compacted history) and the input and output guardrails (every other `checkInput` and
+   * `checkAnswer` gets their rewrite). Not for a companion, which always comes last.
+   */
+  readonly order?: 'first' | undefined;
+  /**
    * Plugins this one brings to every run it is in (an agent's, a run's own, or handed down by
    * `inherit`), placed after all of the run's other plugins, once each however many plugins
    * bring them: so their `checkToolCall` runs after every other plugin's, and their
@@ -442,8 +476,16 @@ export interface AgentPlugin<State = unknown> {
     | undefined;
   /** Once per run, before the first step: returns the plugin's state for the run. */
   startRun?(run: PluginRun<undefined>): State | Promise<State>;
-  /** Once per run, however it ended; `error` is set when it failed. */
-  endRun?(run: PluginRun<State>, end: { readonly error?: unknown }): void | Promise<void>;
+  /**
+   * Once per run, however it ended; `error` is set when it failed. Also when the plugin leaves a
+   * run that goes on: a hand-off gave the run to an agent that does not have it (`handedOff:
+   * true`; `run.agentName` already names the receiving agent). A plugin that writes something
+   * about the whole run (a report, a bill) does it only when `handedOff` is not set.
+   */
+  endRun?(
+    run: PluginRun<State>,
+    end: { readonly error?: unknown; readonly handedOff?: boolean },
+  ): void | Promise<void>;
   /**
    * User input before it joins the history: the run's own (once, at its first model step, before
    * `beforeModelCall`) and what any plugin adds with `run.addInput` (a steer), each plugin's check

@@ -141,6 +141,52 @@ describe('definePlugin', () => {
     await createAgent({ gemini, model: MODEL, tools: [tool], plugins: [plugin] }).run('Weather?');
     expect(audit.report()).toEqual(['lookup', 'end after 0']);
   });
+
+  it("keeps a class instance's placement, companions and tool-error rewrite", async () => {
+    const seen: string[] = [];
+    const last = definePlugin({
+      name: 'last',
+      checkInput: () => {
+        seen.push('last');
+      },
+    });
+    class Placed {
+      readonly name = 'placed';
+      readonly order = 'first' as const;
+      readonly companions = [last];
+      private readonly prefix = 'rewritten: ';
+      checkInput(): undefined {
+        seen.push('placed');
+        return undefined;
+      }
+      rewriteToolError(_error: unknown, context: { defaultMessage: string }): string {
+        return this.prefix + context.defaultMessage;
+      }
+    }
+    const plain = definePlugin({
+      name: 'plain',
+      checkInput: () => {
+        seen.push('plain');
+      },
+    });
+    const gemini = createScriptedGemini([callsTurn(['fail', {}, 'c1']), textTurn('ok')]);
+    const tool = defineTool({
+      name: 'fail',
+      description: 'Fails.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new Error('no');
+      },
+    });
+    const result = await createAgent({
+      gemini,
+      model: MODEL,
+      tools: [tool],
+      plugins: [plain, definePlugin(new Placed())],
+    }).run('Go.');
+    expect(seen).toEqual(['placed', 'plain', 'last']);
+    expect(JSON.stringify(result.contents)).toContain('rewritten: ');
+  });
 });
 
 describe('the plugins a run is given', () => {
@@ -190,6 +236,18 @@ describe('the plugins a run is given', () => {
       { name: 'a', wrapModelRequest: {} },
       'plugins[0].wrapModelRequest',
       /must be a function/,
+    ],
+    [
+      "an order that is not 'first'",
+      { name: 'a', order: 'last' },
+      'plugins[0].order',
+      /must be 'first' \(before the run's other plugins\) or left out \(registration order\); got "last"/,
+    ],
+    [
+      "a companion with order: 'first' (companions always come last)",
+      { name: 'a', companions: [{ name: 'b', order: 'first' }] },
+      'plugins: a.companions[0].order',
+      /a companion runs after all of the run's other plugins/,
     ],
     [
       'a hook misspelt in lower case',

@@ -72,6 +72,9 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     recorded: plugin.recorded,
     recordedState: plugin.recordedState,
     inherit: plugin.inherit,
+    order: plugin.order,
+    companions: plugin.companions,
+    rewriteToolError: plugin.rewriteToolError?.bind(plugin),
   };
   // Its companions too (they were dropped: a class's plugin brought none).
   if (plugin.companions !== undefined) made['companions'] = plugin.companions;

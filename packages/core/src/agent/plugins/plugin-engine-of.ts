@@ -18,14 +18,6 @@ export const REQUESTS_KEY = 'gemloopModelRequests' as const;
  */
 export const PLUGIN_KEY = 'gemloopPlugin';
 
-/**
- * Marks a run's own plugin whose checks come before every other plugin's, wherever the run got
- * it: the input and output guardrails' (a run's own guardrails check where an agent's do, first
- * among the agent's plugins, so a third party's `checkInput` and `checkAnswer` see their
- * rewrites). `joinPlugins` puts such a plugin before the agent's. @internal
- */
-export const CHECKS_FIRST_KEY = 'gemloopChecksFirst';
-
 /** The plugin an option's value carries (see {@link PLUGIN_KEY}); `undefined` for none. @internal */
 export function pluginCarriedBy(value: unknown): AgentPlugin | undefined {
   return typeof value === 'object' && value !== null

@@ -12,8 +12,10 @@ import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
+import { generateForRun } from './run-generate.ts';
 import type { RunInbox } from './run-messages.ts';
 import type { RunServices } from './run-services.ts';
+import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -37,7 +39,9 @@ export type TurnsOf = (agent: object) =>
 
 /** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
 export type PluginRunFacts = {
+  /** The name of the agent holding the run now (another's once a hand-off gave it the run). */
   readonly agentName: string;
+  /** The model of the agent holding the run now. */
   readonly model: string;
   readonly path: AgentPath;
   readonly streaming: boolean;
@@ -91,12 +95,6 @@ export type PluginRunFacts = {
    * option, counted by the loop), read by the tree budget's plugin; `undefined` without one.
    */
   readonly treeBudget: TreeBudget | undefined;
-  /**
-   * The config of the agent holding the run now: the run's agent's, another's once a handoff gave
-   * the run to it. A plugin an agent's option made for that agent (its prompt cache) acts only
-   * while that agent holds the run. Opaque here (compared by identity).
-   */
-  readonly holder: () => object;
   /** Resolves a hand-off's agent (see {@link TurnsOf}). */
   readonly turnsOf: TurnsOf;
   /**
@@ -225,6 +223,17 @@ export class PluginRunView implements PluginRun {
         message: `run.emit() (plugin "${this.name}") takes a kind: a non-empty string of at most ${MAX_KIND_LENGTH} characters, e.g. run.emit('masked', { count: 2 }); got ${describeValue(kind)}.`,
       });
     this.owner.emit(this.name, this.owner.facts.redact(named), data);
+  }
+  async generate(request: SideModelRequest): Promise<SideModelResult> {
+    if (typeof request !== 'object' || request === null || Array.isArray(request))
+      throw new InvalidArgumentError({
+        argument: 'run.generate',
+        message: `run.generate() (plugin "${this.name}") takes a request such as { contents: 'Summarize: ...' }; got ${describeValue(request)}.`,
+      });
+    return generateForRun(
+      this.owner.facts.context() as Parameters<typeof generateForRun>[0],
+      request,
+    );
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
-import { CHECKS_FIRST_KEY } from './plugin-engine-of.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
 import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
@@ -56,7 +55,7 @@ export function resolvePlugins(
   // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
   // a run whose plugins are all such starts none.
   const list = withCompanions(
-    (plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin)),
+    placeFirst((plugins as readonly AgentPlugin[]).filter((plugin) => !isRequestOnly(plugin))),
     argument,
   );
   if (list.length === 0) return undefined;
@@ -82,6 +81,19 @@ export function resolvePlugins(
 }
 
 /**
+ * `list` with the plugins that ask to come first (`order: 'first'`) moved before the others, each
+ * group keeping its order (a stable partition, as Vite places `enforce: 'pre'` plugins): every
+ * list resolved here is in the seam's level order (handed down, the agent's, the run's own), so
+ * one rule places them at every level, after a hand-off and for a plugin that joins late. `list`
+ * itself when none asks.
+ */
+function placeFirst(list: readonly AgentPlugin[]): readonly AgentPlugin[] {
+  const first = list.filter((plugin) => plugin.order === 'first');
+  if (first.length === 0 || first.length === list.length) return list;
+  return [...first, ...list.filter((plugin) => plugin.order !== 'first')];
+}
+
+/**
  * `list` with the companions its plugins bring (`AgentPlugin.companions`) after all of them, once
  * each, in the order first brought (one already in `list` moves there): a companion's check runs
  * after every other plugin's, wherever the plugins that bring it sit (inherited, the agent's, the
@@ -93,7 +105,14 @@ function withCompanions(list: readonly AgentPlugin[], argument: string): readonl
     const { companions } = plugin;
     if (companions === undefined) continue;
     companions.forEach((companion, index) => {
-      checkPlugin(companion, `${argument}: ${plugin.name}.companions[${index}]`);
+      const at = `${argument}: ${plugin.name}.companions[${index}]`;
+      checkPlugin(companion, at);
+      // Placed last by definition: a companion that asks to be first would silently not be.
+      if (companion.order === 'first')
+        throw new InvalidArgumentError({
+          argument: `${at}.order`,
+          message: `${at} (plugin "${companion.name}") has order: 'first', but a companion runs after all of the run's other plugins; give it as one of the plugins instead, or leave order out.`,
+        });
       brought ??= [];
       if (!brought.includes(companion)) brought.push(companion);
     });
@@ -124,8 +143,9 @@ export function refuseSharedNames(plugins: readonly AgentPlugin[]): void {
 
 /**
  * The plugins of one run: those a parent run hands down (`inherit: true`) first, then the agent's,
- * then the run's own (a chat session's), except a run's own plugin marked to check first (its
- * guardrails', see `CHECKS_FIRST_KEY`), which comes before the agent's. The agent's resolved lists serve as they are when the
+ * then the run's own (a chat session's); those that ask to come first (`order: 'first'`: the
+ * guardrails' input and output checks, compaction, a third party's) are placed before the others
+ * by `resolvePlugins`, in that same order. The agent's resolved lists serve as they are when the
  * run adds none. @internal
  */
 export function joinPlugins(
@@ -140,13 +160,6 @@ export function joinPlugins(
   )
     return agent;
   const joined: AgentPlugin[] = [...(inherited ?? [])];
-  // A run's own plugin that checks first (its guardrails') goes where an agent's puts it: before
-  // the agent's plugins, after what the runs above hand down (see CHECKS_FIRST_KEY).
-  for (const plugin of own ?? [])
-    if ((plugin as unknown as Record<string, unknown>)[CHECKS_FIRST_KEY] === true) {
-      refuseRequestWrapper(plugin);
-      joined.push(plugin);
-    }
   // A plugin the child has itself as well (the same object) runs once, where the agent put it.
   for (const plugin of agent?.plugins ?? []) {
     const at = joined.indexOf(plugin);
@@ -175,7 +188,11 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
       argument: at,
       message: `${at} must be a plugin object such as definePlugin({ name: 'my-plugin', beforeToolCall() {} }); got ${describeValue(plugin)}.`,
     });
-  const { name, recorded } = plugin as { name?: unknown; recorded?: unknown };
+  const { name, recorded, order } = plugin as {
+    name?: unknown;
+    recorded?: unknown;
+    order?: unknown;
+  };
   if (typeof name !== 'string' || name.length === 0 || name.length > 100)
     throw new InvalidArgumentError({
       argument: `${at}.name`,
@@ -197,6 +214,11 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${key} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
       });
   }
+  if (order !== undefined && order !== 'first')
+    throw new InvalidArgumentError({
+      argument: `${at}.order`,
+      message: `${at}.order (plugin "${name}") must be 'first' (before the run's other plugins) or left out (registration order); got ${describeValue(order)}.`,
+    });
   const { companions } = plugin as { companions?: unknown };
   if (companions !== undefined && !Array.isArray(companions))
     throw new InvalidArgumentError({
@@ -206,7 +228,9 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
   const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest', 'rewriteToolError'];
   const known = Object.keys(plugin).filter(
     (key) =>
-      !['name', 'recorded', 'recordedState', 'inherit', 'companions', ...hooks].includes(key),
+      !['name', 'recorded', 'recordedState', 'inherit', 'companions', 'order', ...hooks].includes(
+        key,
+      ),
   );
   for (const key of known) {
     // A misspelt hook (`beforeToolcall`) would never run: say so instead.

@@ -46,6 +46,9 @@ import type { RunInbox } from './run-messages.ts';
 
 export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
 
+/** What a plugin that leaves at a hand-off gets as its `endRun`'s end (the run goes on). */
+const HANDED_OFF = Object.freeze({ handedOff: true as const });
+
 /**
  * Plugins that join a run while it runs: a stream's own steering, loaded on its first
  * `steer()`, so a stream nobody steers loads and runs nothing of it. The loop takes `joining` at
@@ -232,7 +235,14 @@ export class RunPlugins {
     const { emit, sink } = this.facts;
     if (this.events !== undefined || emit === undefined) return;
     this.events = this.eventsOf(emit, sink);
-    this.facts = { ...this.facts, emit: this.events.emit };
+    // A copy that keeps the facts' getters (a spread would read them once: the holding agent's
+    // name and model follow a hand-off), with the wrapped emitter.
+    const facts = Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(this.facts),
+    ) as PluginRunFacts;
+    (facts as { emit: PluginRunFacts['emit'] }).emit = this.events.emit;
+    this.facts = facts;
   }
 
   /**
@@ -406,7 +416,7 @@ export class RunPlugins {
       try {
         await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
           this.views[index] as PluginRun,
-          {},
+          HANDED_OFF,
         );
       } catch (cause) {
         throw this.error(index, 'endRun', cause);
