@@ -223,7 +223,8 @@ export function openAgentStream<Output>(
     let backlog = backlogOf(event.path);
     if (backlog === undefined) {
       backlog = { count: 0, room: undefined };
-      (backlogs ??= new WeakMap()).set(event.path, backlog);
+      backlogs ??= new WeakMap();
+      backlogs.set(event.path, backlog);
       lastPath = event.path;
       lastBacklog = backlog;
     }
@@ -233,7 +234,8 @@ export function openAgentStream<Output>(
     return new Promise<void>((resume) => {
       waiting.room ??= [];
       waiting.room.push(resume);
-      (held ??= new Set()).add(waiting);
+      held ??= new Set();
+      held.add(waiting);
     });
   };
   // The run is over: its followers and held producers are let go, and the readers woken.

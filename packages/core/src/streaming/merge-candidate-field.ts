@@ -121,7 +121,8 @@ function uniteLists(
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
     // A WeakMap: the lists replaced by later chunks are let go with their keys.
-    const seenOf = (fold.united ??= new WeakMap());
+    fold.united ??= new WeakMap();
+    const seenOf = fold.united;
     const seen = seenOf.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
     let united = fold.lists[key];
     // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.

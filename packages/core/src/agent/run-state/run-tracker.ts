@@ -49,7 +49,8 @@ export class RunTracker {
    * made on first use: a run without compaction makes no WeakMap.
    */
   get tokenEstimates(): WeakMap<Content, number> {
-    return (this.estimates ??= new WeakMap());
+    this.estimates ??= new WeakMap();
+    return this.estimates;
   }
   private estimates: WeakMap<Content, number> | undefined;
   /** Each compaction of the run, in order. */
