@@ -155,19 +155,21 @@ export function openAgentStream<Output>(
   // built per event. A WeakMap, so an entry lives as long as its child's path and is made once per
   // child, not once per event (a drained entry was deleted and made again by the next event: two
   // objects and a map write per event of a streamed child); a run with many short children keeps
-  // no entry per child after their events are read.
-  const backlogs = new WeakMap<AgentPath, Backlog>();
-  // The backlogs whose producers wait for room, for the end of the run to release them.
-  const held = new Set<Backlog>();
+  // no entry per child after their events are read. Made by a child's first event: a stream
+  // without subagents makes none.
+  let backlogs: WeakMap<AgentPath, Backlog> | undefined;
+  // The backlogs whose producers wait for room, for the end of the run to release them; made by
+  // the first producer held.
+  let held: Set<Backlog> | undefined;
   const release = (backlog: Backlog): void => {
     const room = backlog.room;
     if (room === undefined) return;
     backlog.room = undefined;
-    held.delete(backlog);
+    held?.delete(backlog);
     for (const resume of room) resume();
   };
   const releaseAll = (): void => {
-    for (const backlog of held) release(backlog);
+    if (held !== undefined) for (const backlog of held) release(backlog);
   };
   // The backlog of the last child path seen, for the next event: a child's events come in runs
   // (one step's deltas and calls), so most events skip the WeakMap lookup (two per event).
@@ -175,7 +177,7 @@ export function openAgentStream<Output>(
   let lastBacklog: Backlog | undefined;
   const backlogOf = (path: AgentPath): Backlog | undefined => {
     if (path === lastPath) return lastBacklog;
-    const found = backlogs.get(path);
+    const found = backlogs?.get(path);
     if (found !== undefined) {
       lastPath = path;
       lastBacklog = found;
@@ -221,6 +223,7 @@ export function openAgentStream<Output>(
     let backlog = backlogOf(event.path);
     if (backlog === undefined) {
       backlog = { count: 0, room: undefined };
+      backlogs ??= new WeakMap();
       backlogs.set(event.path, backlog);
       lastPath = event.path;
       lastBacklog = backlog;
@@ -231,6 +234,7 @@ export function openAgentStream<Output>(
     return new Promise<void>((resume) => {
       waiting.room ??= [];
       waiting.room.push(resume);
+      held ??= new Set();
       held.add(waiting);
     });
   };

@@ -89,7 +89,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       state = {
         index,
         fields: {},
-        fold: { united: new WeakMap(), lists: {} },
+        fold: { lists: {} },
         contentFields: undefined,
         parts: undefined,
         openText: undefined,

@@ -76,12 +76,16 @@ export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
 
 /**
  * What one candidate's earlier chunks left for the next one's fields to fold into (one per
- * candidate of a stream, `{ united: new WeakMap(), lists: {} }` to start), passed back with every
- * chunk: the fold's state goes through the signature, not a module-level registry.
+ * candidate of a stream, `{ lists: {} }` to start), passed back with every chunk: the fold's state
+ * goes through the signature, not a module-level registry.
  * @internal
  */
 export type FieldFold = {
-  united: UnitedLists;
+  /**
+   * Made by the first chunk that unites lists: a stream without citations or URL entries (most
+   * streamed steps) makes no WeakMap (−280 instructions a streamed step, callgrind).
+   */
+  united?: UnitedLists;
   /**
    * The lists this fold made (log-probability tokens, united citations and URL entries, by their
    * key), grown in place by later chunks: copying each list for every chunk that brings more made
@@ -117,7 +121,9 @@ function uniteLists(
     const after = next[key];
     if (!Array.isArray(before) || !Array.isArray(after)) continue;
     // A WeakMap: the lists replaced by later chunks are let go with their keys.
-    const seen = fold.united.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
+    fold.united ??= new WeakMap();
+    const seenOf = fold.united;
+    const seen = seenOf.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
     let united = fold.lists[key];
     // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.
     if (united !== before) united = fold.lists[key] = [...before];
@@ -127,7 +133,7 @@ function uniteLists(
       seen.add(text);
       united.push(entry);
     }
-    fold.united.set(united, seen);
+    seenOf.set(united, seen);
     merged[key] = united;
   }
   return merged;

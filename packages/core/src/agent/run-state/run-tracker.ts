@@ -44,8 +44,15 @@ export class RunTracker {
    */
   private compacted: readonly Content[] | undefined;
   private compactedThrough = 0;
-  /** The token estimate of each content the run sent (`compaction`'s decision, per content once). */
-  readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
+  /**
+   * The token estimate of each content the run sent (`compaction`'s decision, per content once),
+   * made on first use: a run without compaction makes no WeakMap.
+   */
+  get tokenEstimates(): WeakMap<Content, number> {
+    this.estimates ??= new WeakMap();
+    return this.estimates;
+  }
+  private estimates: WeakMap<Content, number> | undefined;
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
 
