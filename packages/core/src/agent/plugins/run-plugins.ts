@@ -28,7 +28,7 @@ import type {
 } from './agent-plugin.ts';
 import { boundedToolErrorRewrite } from './bounded-tool-error.ts';
 import type { ModelRequestAgent } from './model-requests.ts';
-import { OWN_ERRORS_KEY, PluginError } from './plugin-error.ts';
+import { PluginError } from './plugin-error.ts';
 import {
   checkHandOff,
   finishReason,
@@ -1620,8 +1620,10 @@ export class RunPlugins {
         cause: this.facts.signal.reason,
       });
     const plugin = this.plugins[index] as AgentPlugin;
-    const own = (plugin as unknown as Record<string, unknown>)[OWN_ERRORS_KEY];
-    if (typeof own === 'function' && own(cause) === true) return cause;
+    // The plugin's own typed error (`ownErrors`) ends the run as it is, redacted as a
+    // PluginError's cause would be (a copy keeps its prototype). A predicate that throws or
+    // answers anything but `true` does not claim it.
+    if (owns(plugin, cause)) return this.facts.redact(cause);
     return new PluginError({
       plugin: plugin.name,
       hook,
@@ -1651,6 +1653,16 @@ export class RunPlugins {
       message,
       run: this.facts.tracker.state(),
     });
+  }
+}
+
+/** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
+function owns(plugin: AgentPlugin, error: unknown): boolean {
+  if (plugin.ownErrors === undefined) return false;
+  try {
+    return plugin.ownErrors(error) === true;
+  } catch {
+    return false;
   }
 }
 
