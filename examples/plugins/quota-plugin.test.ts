@@ -156,6 +156,41 @@ describe('a third-party plugin ends a run with its own typed error (ownErrors)',
     },
   );
 
+  it.each(['run', 'stream'] as const)(
+    "an outer plugin's wrapper that lets it through does not wrap it in its own PluginError (%s)",
+    async (mode) => {
+      const { gemini } = await serve([turn.text('unused')]);
+      const passed: unknown[] = [];
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        plugins: [
+          definePlugin({
+            name: 'timing',
+            wrapModelCall: async (call, next) => {
+              try {
+                return await next(call);
+              } catch (error) {
+                passed.push(error);
+                throw error;
+              }
+            },
+          }),
+          definePlugin({
+            name: 'gate',
+            ownErrors: (error) => error instanceof QuotaExceededError,
+            wrapModelCall: () => {
+              throw new QuotaExceededError('ann', 0);
+            },
+          }),
+        ],
+      });
+      const error = await failure(agent, mode, 'Hi.');
+      expect(error).toBeInstanceOf(QuotaExceededError);
+      expect(passed).toEqual([error]);
+    },
+  );
+
   it('a class plugin names its own errors with a method, `this` its instance', async () => {
     const { gemini } = await serve([turn.text('unused')]);
     class Gate {
