@@ -116,3 +116,20 @@ const redact = definePlugin({
   }),
 });
 await agent.run('Pay with 4111111111111111.', { plugins: [redact] });
+
+// ...
+
+// Its own typed error reaches the caller as it is; anything else it throws is a PluginError.
+class OverQuotaError extends Error {}
+const dailyQuota = definePlugin({
+  name: 'daily-quota',
+  ownErrors: (error) => error instanceof OverQuotaError,
+  beforeModelCall: () => {
+    if (new Date().getUTCHours() === 3) throw new OverQuotaError('Quota resets at 04:00 UTC.');
+  },
+});
+try {
+  await agent.run('Hello.', { plugins: [dailyQuota] });
+} catch (error) {
+  if (error instanceof OverQuotaError) console.log(error.message);
+}

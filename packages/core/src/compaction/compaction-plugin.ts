@@ -1,6 +1,5 @@
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { compactBeforeStep } from './compact-before-step.ts';
@@ -24,8 +23,11 @@ export const COMPACTION_PLUGIN = 'gemloop.compaction';
  * history every step and put the summary's model call inside another step.
  */
 export function compactionPlugin(settings: CompactionSettings): AgentPlugin {
-  const plugin = definePlugin({
+  return definePlugin({
     name: COMPACTION_PLUGIN,
+    // What it throws ends the run as it is, as when the loop compacted: `ContextWindowError`,
+    // `CompactionError`, the run's abort, and what `onCompaction` or the artifact store threw.
+    ownErrors: () => true,
     // The draft every other `beforeModelCall` and wrapper sees is the compacted history (the
     // scope also puts it at the head of the run's plugins, before those handed down).
     order: 'first',
@@ -42,8 +44,4 @@ export function compactionPlugin(settings: CompactionSettings): AgentPlugin {
       );
     },
   });
-  // What it throws ends the run as it is, as when the loop compacted: `ContextWindowError`,
-  // `CompactionError`, the run's abort, and what `onCompaction` or the artifact store threw.
-  Object.defineProperty(plugin, OWN_ERRORS_KEY, { value: () => true, enumerable: false });
-  return plugin;
 }

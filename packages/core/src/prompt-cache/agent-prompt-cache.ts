@@ -2,7 +2,6 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
 import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
@@ -63,6 +62,8 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
       : { ...call, contents: [...cache.contents, ...call.contents] };
   const plugin = definePlugin({
     name: 'prompt-cache',
+    // Passed on as they are (see `acquire`), not wrapped in a PluginError.
+    ownErrors: (error) => ModelCallError.isInstance(error),
     async wrapModelCall(call, next, run): Promise<AgentStep> {
       // The final structured-output call has no tools, so it cannot use a cache that holds them;
       // a cached content belongs to one model.
@@ -91,11 +92,6 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
       for (const step of run.steps) saved += step.usage.cachedContentTokenCount;
       internals.tracker.cacheReport = cache.report(saved);
     },
-  });
-  // Passed on as they are (see `acquire`), not wrapped in a PluginError.
-  Object.defineProperty(plugin, OWN_ERRORS_KEY, {
-    value: (error: unknown) => ModelCallError.isInstance(error),
-    enumerable: false,
   });
   return { plugin, contents: cache.contents, close: () => cache.close() };
 }

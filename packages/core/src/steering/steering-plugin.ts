@@ -3,7 +3,6 @@ import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { OWN_ERRORS_KEY } from '../agent/plugins/plugin-error.ts';
 import { bindInbox, internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import { MAX_RUN_MESSAGES, messageJson } from '../agent/plugins/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
@@ -57,8 +56,11 @@ const receives = (queue: SteeringQueue, run: PluginRun<SteeringRun>): boolean =>
  * @internal
  */
 export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
-  const plugin = definePlugin<SteeringRun>({
+  return definePlugin<SteeringRun>({
     name: 'steering',
+    // Its own typed errors end the run as they are (a queue another run holds, a receive that
+    // failed with the run's history, a steer an input guardrail blocked), not as a PluginError.
+    ownErrors: (error) => AgentRunError.isInstance(error) || SteeringError.isInstance(error),
     startRun(run) {
       // Private on purpose (issue 53, b): the typed `steer` events and `result.steering` are
       // fields only core makes, and the inbox binding is the in-process half of `run.receive`. A
@@ -112,13 +114,6 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
       if (unread !== undefined && unread.length > 0) run.emit('unread', { reason, topics: unread });
     },
   });
-  // Its own typed errors end the run as they are (a queue another run holds, a receive that
-  // failed with the run's history, a steer an input guardrail blocked), not as a PluginError.
-  Object.defineProperty(plugin, OWN_ERRORS_KEY, {
-    value: (error: unknown) => AgentRunError.isInstance(error) || SteeringError.isInstance(error),
-    enumerable: false,
-  });
-  return plugin;
 }
 
 /** The boundary before a model call: what `receive` brings, then the steers, join the history. */

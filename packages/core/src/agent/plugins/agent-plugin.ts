@@ -461,6 +461,19 @@ export interface AgentPlugin<State = unknown> {
    */
   readonly companions?: readonly AgentPlugin[] | undefined;
   /**
+   * Names the plugin's own typed errors: what one of its hooks throws that this returns `true` for
+   * ends the run as it is (the caller catches your `QuotaExceededError`, not a `PluginError` whose
+   * `cause` it is). Anything else it throws (and everything, if this is left out, returns another
+   * value or throws) ends the run as a `PluginError` naming the plugin and the hook. The error is
+   * passed on with the client's secrets redacted, as a `PluginError`'s `cause` is: the value itself
+   * when it holds none, otherwise a copy that keeps its prototype (`instanceof` and `isInstance`
+   * still hold). Not asked about the run's own end travelling through a hook (its abort, a
+   * `run.trip`, another plugin's `PluginError`), which passes on as it is anyway. The built-ins use
+   * it: steering (a queue another run holds), the prompt cache (`ModelCallError`), compaction
+   * (`ContextWindowError`, `CompactionError`).
+   */
+  readonly ownErrors?: ((error: unknown) => boolean) | undefined;
+  /**
    * Rewrites the message the model gets when a tool throws (`context.defaultMessage` is what it
    * would get otherwise: the error's class and message, redacted). The last plugin of the run
    * that has one rewrites (the innermost level: the run's own over the agent's). It must return

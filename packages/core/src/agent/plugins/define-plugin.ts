@@ -32,8 +32,7 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
   const made: AgentPlugin<State> =
     prototype === Object.prototype || prototype === null ? { ...plugin } : bound(plugin);
   // What a run reads stays as made: a plugin that reaches this one through `run.plugins` cannot
-  // swap its hooks, its name or its companions (an assignment throws a TypeError). Hidden keys
-  // may still be added (the built-ins mark their plugins so).
+  // swap its hooks, its name or its companions (an assignment throws a TypeError).
   for (const key of Object.keys(made)) {
     const value = (made as unknown as Record<string, unknown>)[key];
     Object.defineProperty(made, key, {
@@ -75,6 +74,7 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     order: plugin.order,
     companions: plugin.companions,
     rewriteToolError: plugin.rewriteToolError?.bind(plugin),
+    ownErrors: plugin.ownErrors?.bind(plugin),
   };
   // Its companions too (they were dropped: a class's plugin brought none).
   if (plugin.companions !== undefined) made['companions'] = plugin.companions;

@@ -65,10 +65,3 @@ function describe(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   return typeof cause === 'string' ? cause : 'it threw a value that is not an Error';
 }
-
-/**
- * Where a built-in plugin says which of its hooks' errors end the run as they are (its own typed
- * errors: a steer a guardrail blocked, a controller another run holds) instead of as a
- * `PluginError`. @internal
- */
-export const OWN_ERRORS_KEY = 'gemloopOwnErrors';

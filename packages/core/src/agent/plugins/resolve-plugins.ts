@@ -206,7 +206,7 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
         message: `${at}.${hook} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
       });
   }
-  for (const key of ['wrapModelRequest', 'rewriteToolError'] as const) {
+  for (const key of ['wrapModelRequest', 'rewriteToolError', 'ownErrors'] as const) {
     const value = (plugin as Record<string, unknown>)[key];
     if (value !== undefined && typeof value !== 'function')
       throw new InvalidArgumentError({
@@ -225,7 +225,7 @@ function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin
       argument: `${at}.companions`,
       message: `${at}.companions (plugin "${name}") must be an array of plugins; got ${describeValue(companions)}.`,
     });
-  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest', 'rewriteToolError'];
+  const hooks = [...PLUGIN_HOOKS, 'wrapModelRequest', 'rewriteToolError', 'ownErrors'];
   const known = Object.keys(plugin).filter(
     (key) =>
       !['name', 'recorded', 'recordedState', 'inherit', 'companions', 'order', ...hooks].includes(

@@ -1,0 +1,211 @@
+import type { AgentStep } from '../../../run/agent-result.ts';
+import type { Content } from '../../../wire/content.ts';
+import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
+import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import { followSignal } from '../../follow-signal.ts';
+import type { AgentPlugin, InputDraft, InputRewrite, PluginRun } from '../agent-plugin.ts';
+import { isContentList } from '../plugin-results.ts';
+import { AnswerHooks } from './answer-hooks.ts';
+
+/** The input's checks (`checkInput`), a verdict still to come (`{ beside }`) included. @internal */
+export class InputHooks extends AnswerHooks {
+  /** Verdicts no call ran beside: a trip ends the run, a rewrite goes in the history. */
+  protected async settledBeside(
+    verdicts: readonly BesideVerdict[],
+    stepNumber: number,
+  ): Promise<void> {
+    const rewrites = await Promise.all(
+      verdicts.map(({ index, verdict }) => this.besideVerdict(index, verdict, stepNumber)),
+    );
+    const rewrite = rewrites.filter((it) => it !== undefined).at(-1);
+    if (rewrite !== undefined) this.facts.tracker.replaceInput(rewrite);
+  }
+
+  /**
+   * The run's new input through the `checkInput` hooks (`source: 'input'`), its rewrite put in
+   * the history: the verdicts still to come (`beside`), `undefined` when none is.
+   */
+  protected async checkRunInput(
+    stepNumber: number,
+  ): Promise<{ beside: BesideVerdict[] | undefined; rewritten: boolean }> {
+    const { tracker } = this.facts;
+    const checked = await this.checkInput({
+      stepNumber,
+      source: 'input',
+      contents: tracker.newInput(),
+    });
+    if (checked.rewritten) {
+      tracker.replaceInput(checked.contents);
+      // A compaction this step made of the old input is not sent (a run starts uncompacted).
+      tracker.restoreCompaction(UNCOMPACTED as never);
+    }
+    // Contents a plugin adds from here on (a steer in a wrapper, a tool's) meet the checks alone.
+    tracker.inputChecked = true;
+    return {
+      beside: checked.beside.length === 0 ? undefined : checked.beside,
+      rewritten: checked.rewritten,
+    };
+  }
+
+  /**
+   * Contents a plugin adds (`run.addInput`) through the `checkInput` hooks (`source: 'added'`),
+   * every verdict awaited (no call to run beside): what joins the history, or `undefined` when
+   * the run was aborted during a check (nothing joins).
+   * @throws the `GuardrailTrippedError` of a check that tripped (nothing joins).
+   */
+  async checkedInput(
+    added: readonly Content[],
+    stepNumber: number,
+  ): Promise<readonly Content[] | undefined> {
+    try {
+      const checked = await this.checkInput({ stepNumber, source: 'added', contents: added });
+      const rewrites = await Promise.all(
+        checked.beside.map(({ index, verdict }) => this.besideVerdict(index, verdict, stepNumber)),
+      );
+      return rewrites.filter((rewrite) => rewrite !== undefined).at(-1) ?? checked.contents;
+    } catch (error) {
+      if (AgentAbortedError.isInstance(error) && this.facts.signal.aborted) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Every `checkInput` in order, each on what the one before left: the contents, whether one
+   * rewrote them, and the verdicts still to come (`beside`). A `recorded` check's verdict is
+   * awaited inside its recorded step (its result is data), so it does not run beside the call.
+   */
+  protected async checkInput(
+    draft: InputDraft,
+  ): Promise<{ contents: readonly Content[]; rewritten: boolean; beside: BesideVerdict[] }> {
+    let current = draft;
+    let rewritten = false;
+    const beside: BesideVerdict[] = [];
+    try {
+      for (const index of this.hooks.checkInput ?? []) {
+        const plugin = this.plugins[index] as AgentPlugin;
+        const recorded = this.facts.record !== undefined && plugin.recorded?.includes('checkInput');
+        const checked = await this.call(index, 'checkInput', draft.stepNumber, async () => {
+          const result = await (plugin.checkInput as NonNullable<AgentPlugin['checkInput']>)(
+            current,
+            this.views[index] as PluginRun,
+          );
+          if (recorded !== true || !isBeside(result)) return result;
+          return (await result.beside) ?? undefined;
+        });
+        if (checked === undefined || checked === null) continue;
+        if (isBeside(checked)) {
+          beside.push({ index, verdict: checked.beside });
+          // What the check rewrote before it left the rest to come beside the call.
+          if ((checked as { contents?: unknown }).contents === undefined) continue;
+        }
+        const contents = this.rewriteOf(index, checked);
+        current = { ...current, contents };
+        rewritten = true;
+      }
+    } catch (error) {
+      // The run ends here: the verdicts already running are not waited for.
+      for (const { verdict } of beside) verdict.catch(() => {});
+      throw error;
+    }
+    return { contents: current.contents, rewritten, beside };
+  }
+
+  /** The contents of a `checkInput` rewrite, checked: a non-empty list of user contents. */
+  protected rewriteOf(index: number, checked: unknown): readonly Content[] {
+    const contents = (checked as { contents?: unknown }).contents;
+    if (!isContentList(contents) || typeof checked !== 'object')
+      throw this.invalid(
+        index,
+        'checkInput',
+        'it returned something that is neither { contents } (a non-empty list of user contents) nor { beside: Promise }',
+      );
+    return contents;
+  }
+
+  /** A verdict that came `beside` the call: the rewrite it made (checked), or `undefined`. */
+  protected async besideVerdict(
+    index: number,
+    verdict: Promise<void | InputRewrite | undefined>,
+    stepNumber: number,
+  ): Promise<readonly Content[] | undefined> {
+    const settled = await this.call(index, 'checkInput', stepNumber, () => verdict);
+    return settled === undefined || settled === null ? undefined : this.rewriteOf(index, settled);
+  }
+
+  /**
+   * The step's first call beside the input verdicts still to come: its signal follows the run's
+   * and aborts the moment one trips; the step is returned only once they all passed (so no tool
+   * of it starts before). A trip ends the run (a stream's shown text retracted); a rewrite puts
+   * the new input in the history and sends the call again (`resend`) from it, without the
+   * compaction the first call's step made of the old input (a run starts uncompacted). The
+   * dropped call's usage stays counted (the run's, and the tree's tokens here).
+   */
+  protected async callBeside(
+    verdicts: readonly BesideVerdict[],
+    send: (signal: AbortSignal) => Promise<AgentStep>,
+    resend: () => Promise<AgentStep>,
+    stepNumber: number,
+  ): Promise<AgentStep> {
+    const { tracker, treeBudget } = this.facts;
+    const controller = new AbortController();
+    const unfollow = followSignal(this.facts.signal, controller);
+    const checking = Promise.all(
+      verdicts.map(({ index, verdict }) =>
+        this.besideVerdict(index, verdict, stepNumber).catch((error: unknown) => {
+          controller.abort(new Error('an input check beside the call stopped the run'));
+          throw error;
+        }),
+      ),
+    ).then(
+      (rewrites) => ({
+        ok: true as const,
+        rewrite: rewrites.filter((it) => it !== undefined).at(-1),
+      }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const calling = send(controller.signal).then(
+      (step) => ({ ok: true as const, step }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    try {
+      const checked = await checking;
+      const called = await calling;
+      const dropped = !checked.ok || checked.rewrite !== undefined;
+      if (dropped && called.ok && treeBudget !== undefined)
+        treeBudget.tokens += called.step.usage.totalTokenCount;
+      if (!checked.ok) {
+        // A trip wins over what the aborted call failed with; the text it showed is withdrawn.
+        if (GuardrailTrippedError.isInstance(checked.error) && this.facts.streaming)
+          this.retract(stepNumber, checked.error.guardrailName, '');
+        throw checked.error;
+      }
+      if (checked.rewrite !== undefined) {
+        tracker.replaceInput(checked.rewrite);
+        tracker.restoreCompaction(UNCOMPACTED as never);
+        return await resend();
+      }
+      if (!called.ok) throw called.error;
+      return called.step;
+    } finally {
+      unfollow();
+    }
+  }
+}
+
+/** Where compaction stands when a run starts (`RunTracker.compactionMark`): none. */
+const UNCOMPACTED = { compacted: undefined, through: 0, count: 0 };
+
+/** An input verdict still to come (`checkInput`'s `{ beside }`), with its plugin's place. */
+export type BesideVerdict = {
+  readonly index: number;
+  readonly verdict: Promise<void | InputRewrite | undefined>;
+};
+
+/** Whether `checkInput` returned a verdict still to come. */
+function isBeside(value: unknown): value is { beside: Promise<void | InputRewrite | undefined> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { beside?: unknown }).beside instanceof Promise
+  );
+}

@@ -1,0 +1,250 @@
+import type { AgentStep } from '../../../run/agent-result.ts';
+import type { Content } from '../../../wire/content.ts';
+import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
+import { finishReason, isFinish, isSendableContents, isStep } from '../plugin-results.ts';
+import { type BesideVerdict, InputHooks } from './input-hooks.ts';
+import type { PluginStop } from './plugin-hook-calls.ts';
+
+/** A step's hooks around the model call (`beforeModelCall`, `wrapModelCall`, `afterModelCall`). @internal */
+export class ModelHooks extends InputHooks {
+  /**
+   * What follows a step: the end a plugin asked for (`run.finish`), once the step's calls are
+   * answered; or, after an answer the model ended normally (`answer`), what `afterAnswer`
+   * decides: its contents appended (`append`) and the model called again (`'run-again'`), or the
+   * end. `undefined`: the step goes on as the loop resolved it.
+   */
+  async afterStep(
+    step: AgentStep,
+    answer: { readonly text?: string | undefined; readonly blocked?: unknown } | undefined,
+    stepsLeft: boolean,
+    append: (content: Content) => void,
+    logger: { warn(fields: object, message: string): void },
+  ): Promise<PluginStop | 'run-again' | undefined> {
+    if (this.stop !== undefined) return answer === undefined ? this.stop : undefined;
+    if (answer === undefined || this.hooks.afterAnswer === undefined) return undefined;
+    const decided = await this.afterAnswer({
+      step,
+      text: answer.text ?? step.text,
+      stepsLeft,
+      blocked: answer.blocked !== undefined,
+    });
+    if (decided === undefined) return undefined;
+    const { outcome, plugin } = decided;
+    if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
+    // The receiving agent's steps count from zero: a hand-off needs no step left. Its contents
+    // are appended after the history is filtered for it.
+    if (outcome.type === 'hand-off') {
+      this.handOff = { plugin, hook: 'afterAnswer', outcome };
+      return 'run-again';
+    }
+    if (!stepsLeft) {
+      // No step left to answer it: the run ends with its answer, and says why it did not go on.
+      logger.warn(
+        { plugin },
+        'a plugin asked to run again after the answer, but no step is left (maxSteps)',
+      );
+      return undefined;
+    }
+    for (const content of outcome.contents) append(content as Content);
+    // No contents: the hook added them itself (`run.addInput`) and reported them its own way.
+    if (outcome.contents.length > 0)
+      this.emit(plugin, 'run-again', { contents: outcome.contents.length });
+    return 'run-again';
+  }
+
+  /**
+   * One model step through the plugins: `beforeModelCall` (other contents, or the end of the
+   * run), `wrapModelCall` around `call`, then `afterModelCall`. `call` gets the contents to send
+   * instead of the history, `undefined` when no hook changed them (so the step compacts and sends
+   * the history as it would without plugins), and the model a wrapper sent the call to
+   * (`undefined`: the agent's) and the cached content it sent the call with (`undefined`: none).
+   * `contentsNow` gives what the step would send now: a hook that
+   * added input to the history (`run.addInput`, a steer) rather than returning contents makes the
+   * draft the wrappers see that history (a fallback's second call sends the steer too).
+   */
+  async modelStep(
+    draft: ModelCallDraft,
+    call: (
+      contents: readonly Content[] | undefined,
+      model: string | undefined,
+      cachedContent: string | undefined,
+      signal?: AbortSignal,
+    ) => Promise<AgentStep>,
+    contentsNow?: () => readonly Content[],
+  ): Promise<AgentStep | PluginStop> {
+    this.stepNumber = draft.stepNumber;
+    let current = draft;
+    let history = draft.contents;
+    let follows = true;
+    if (this.hooks.beforeModelCall !== undefined) {
+      const changed = await this.beforeModelCall(draft, contentsNow);
+      if (!('contents' in changed)) return changed.stop;
+      current = changed.draft;
+      follows = changed.followsHistory;
+      if (follows) history = current.contents;
+    }
+    // The run's input meets the `checkInput` hooks once, at its first step, after its
+    // `beforeModelCall` hooks (so a steer they added is checked with it) and before its wrappers;
+    // what a plugin adds later meets them on its own. A rewrite is what the step sends.
+    let beside: BesideVerdict[] | undefined;
+    if (this.hooks.checkInput !== undefined && !this.facts.tracker.inputChecked) {
+      const checked = await this.checkRunInput(draft.stepNumber);
+      beside = checked.beside;
+      const now = checked.rewritten && follows ? contentsNow?.() : undefined;
+      if (now !== undefined) {
+        current = { ...current, contents: now };
+        history = now;
+      }
+    }
+    const send = (sent: ModelCallDraft) => {
+      const contents = sent.contents === history ? undefined : sent.contents;
+      const model = typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined;
+      const cachedContent =
+        typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
+          ? sent.cachedContent
+          : undefined;
+      // The step's first call runs beside the input verdicts still to come; a call sent again
+      // (a fallback's) after they settled is an ordinary one.
+      const verdicts = beside;
+      beside = undefined;
+      return verdicts === undefined
+        ? call(contents, model, cachedContent)
+        : this.callBeside(
+            verdicts,
+            (signal) => call(contents, model, cachedContent, signal),
+            () => call(undefined, model, cachedContent),
+            sent.stepNumber,
+          );
+    };
+    let step: AgentStep;
+    try {
+      step =
+        this.hooks.wrapModelCall === undefined
+          ? await send(current)
+          : await this.wrapModelCall(current, send);
+    } catch (error) {
+      // The step failed before any call ran beside the verdicts: they are not waited for.
+      for (const { verdict } of beside ?? []) verdict.catch(() => {});
+      throw error;
+    }
+    // A wrapper answered without calling the model (a cache): the verdicts still stand.
+    if (beside !== undefined) await this.settledBeside(beside, draft.stepNumber);
+    if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
+    return step;
+  }
+
+  /**
+   * The contents to send (`draft`'s, or a plugin's), or the end of the run. Until a hook returns
+   * contents of its own, each hook's draft is the history as it is now (`contentsNow`): a hook
+   * before it may have changed what the run sends (compaction) or added to it (a steer), and
+   * `followsHistory` says the draft is still the history.
+   */
+  async beforeModelCall(
+    draft: ModelCallDraft,
+    contentsNow?: () => readonly Content[],
+  ): Promise<
+    | { readonly contents: true; readonly draft: ModelCallDraft; readonly followsHistory: boolean }
+    | { readonly stop: PluginStop }
+  > {
+    let current = draft;
+    let followsHistory = true;
+    const follow = (): void => {
+      const now = followsHistory ? contentsNow?.() : undefined;
+      if (now !== undefined && now !== current.contents) current = { ...current, contents: now };
+    };
+    for (const index of this.hooks.beforeModelCall ?? []) {
+      follow();
+      const plugin = this.plugins[index] as AgentPlugin;
+      const change = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
+        (plugin.beforeModelCall as NonNullable<AgentPlugin['beforeModelCall']>)(
+          current,
+          this.views[index] as PluginRun,
+        ),
+      );
+      if (change === undefined || change === null) continue;
+      if (isFinish(change)) return { stop: { plugin: plugin.name, reason: finishReason(change) } };
+      const contents = (change as { contents?: unknown }).contents;
+      if (!Array.isArray(contents))
+        throw this.invalid(
+          index,
+          'beforeModelCall',
+          'it returned something that is neither { contents } nor { type: "finish", reason }',
+        );
+      if (!isSendableContents(contents))
+        throw this.invalid(
+          index,
+          'beforeModelCall',
+          'its { contents } must be a non-empty list of contents, each { role, parts: [...] }',
+        );
+      current = { ...current, contents: contents as Content[] };
+      followsHistory = false;
+    }
+    follow();
+    return { contents: true, draft: current, followsHistory };
+  }
+
+  /**
+   * The model call through every `wrapModelCall`, the first registered outermost. A stream shows
+   * each model call's text as it comes, so when the wrappers called the model more than once (a
+   * retry, a fallback after a partial answer) a UI showed every attempt's text: the step's text is
+   * then retracted to the kept answer's (`guardrail-retraction`, named after the plugin whose
+   * `next` ran again), the event a UI already handles for an answer rewritten after the fact.
+   */
+  async wrapModelCall(
+    draft: ModelCallDraft,
+    call: (draft: ModelCallDraft) => Promise<AgentStep>,
+  ): Promise<AgentStep> {
+    const indexes = this.hooks.wrapModelCall ?? [];
+    let calls = 0;
+    let again: string | undefined;
+    const through = (at: number, current: ModelCallDraft): Promise<AgentStep> => {
+      if (at === indexes.length) {
+        calls += 1;
+        return call(current);
+      }
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      let nexts = 0;
+      return this.wrapped(
+        index,
+        'wrapModelCall',
+        draft.stepNumber,
+        (next) =>
+          (plugin.wrapModelCall as NonNullable<AgentPlugin['wrapModelCall']>)(
+            current,
+            next,
+            this.views[index] as PluginRun,
+          ),
+        (next: ModelCallDraft): Promise<AgentStep> => {
+          if (++nexts === 2) again ??= plugin.name;
+          return through(at + 1, next);
+        },
+      ).then((step) => {
+        if (isStep(step)) return step;
+        throw this.invalid(
+          index,
+          'wrapModelCall',
+          'it returned something that is not a step (return what next() gave, or a step like it)',
+        );
+      });
+    };
+    const step = await through(0, draft);
+    if (calls > 1 && this.facts.streaming) this.retract(draft.stepNumber, again ?? '', step.text);
+    return step;
+  }
+
+  /** `afterModelCall` of each plugin that has it, in reverse order. */
+  async afterModelCall(step: AgentStep): Promise<void> {
+    const indexes = this.hooks.afterModelCall ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      await this.call(index, 'afterModelCall', step.stepNumber, () =>
+        (
+          (this.plugins[index] as AgentPlugin).afterModelCall as NonNullable<
+            AgentPlugin['afterModelCall']
+          >
+        )(step, this.views[index] as PluginRun),
+      );
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
+import type { AgentEvent, UntaggedAgentEvent } from '../../agent-event.ts';
+import type { AgentPlugin, EmitRunEvent, PluginRun } from '../agent-plugin.ts';
+import type { PluginRunFacts } from '../plugin-run-view.ts';
+import { reportedCheck } from '../reported-check.ts';
+import { PluginHookCalls } from './plugin-hook-calls.ts';
+
+/** The run's events through the plugins' `wrapEvents`, and what plugins report (`emit`). @internal */
+export class PluginEvents extends PluginHookCalls {
+  /** Where the run's events go now: straight on until `wrapEvents` ran (see {@link events}). */
+  protected through: EmitRunEvent | undefined;
+  /** Where the innermost wrapper passes events on to: a later plugin's wrappers go there. */
+  protected innermost: { next: EmitRunEvent } | undefined;
+  /** Each wrapping plugin's switch: off once it left the run (a hand-off), its wrapper skipped. */
+  protected wrappers: Map<AgentPlugin, { on: boolean }> | undefined;
+
+  /** The run's events through {@link events}, made once (when nothing listens: never). */
+  protected routeEvents(): void {
+    const { emit, sink } = this.facts;
+    if (this.events !== undefined || emit === undefined) return;
+    this.events = this.eventsOf(emit, sink);
+    // A copy that keeps the facts' getters (a spread would read them once: the holding agent's
+    // name and model follow a hand-off), with the wrapped emitter.
+    const facts = Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(this.facts),
+    ) as PluginRunFacts;
+    (facts as { emit: PluginRunFacts['emit'] }).emit = this.events.emit;
+    this.facts = facts;
+  }
+
+  /**
+   * The run's events (`emit`) and its subagents' (`sink`, stamped with their longer path): they
+   * pass on as they are until the plugins' `startRun` ran, then through every `wrapEvents`
+   * ({@link wrapEvents}). The run's own events are stamped with its path here, so every hook
+   * sees where one came from.
+   */
+  protected eventsOf(
+    emit: NonNullable<PluginRunFacts['emit']>,
+    sink: PluginRunFacts['sink'],
+  ): { emit: NonNullable<PluginRunFacts['emit']>; sink: PluginRunFacts['sink'] } {
+    const own = this.facts.path;
+    const route: EmitRunEvent = (event) =>
+      event.path.length > own.length ? sink?.(event) : emit(event);
+    this.through = route;
+    return {
+      emit: (event: UntaggedAgentEvent<unknown>) => {
+        const tagged = event as { path?: AgentEvent<unknown>['path'] };
+        tagged.path ??= own;
+        return (this.through as EmitRunEvent)(event as AgentEvent<unknown>);
+      },
+      sink:
+        sink === undefined
+          ? undefined
+          : (event) => (this.through as EmitRunEvent)(event as AgentEvent<unknown>),
+    };
+  }
+
+  /**
+   * Every `wrapEvents` around where the run's events go, the first registered outermost, once,
+   * after the plugins' `startRun` (a hook gets its state); each sees the run's events and its
+   * subagents', and the innermost passes each on where it was going.
+   */
+  protected wrapEvents(arriving?: readonly AgentPlugin[]): void {
+    const route = this.through;
+    if (route === undefined) return;
+    this.wrappers ??= new Map();
+    const wrappers = this.wrappers;
+    const indexes = (this.hooks.wrapEvents ?? []).filter((index) => {
+      const plugin = this.plugins[index] as AgentPlugin;
+      return !wrappers.has(plugin) && (arriving === undefined || arriving.includes(plugin));
+    });
+    if (indexes.length === 0) return;
+    // The plugins that wrap now come after those that wrapped before (they joined later): their
+    // wrappers go inside, between the innermost wrapper so far and where the events go.
+    const end = this.innermost?.next ?? route;
+    const slot = { next: end };
+    let through: EmitRunEvent = (event) => slot.next(event);
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      let wrapped: unknown;
+      try {
+        wrapped = (plugin.wrapEvents as NonNullable<AgentPlugin['wrapEvents']>)(
+          through,
+          this.views[index] as PluginRun,
+        );
+      } catch (cause) {
+        throw this.error(index, 'wrapEvents', cause);
+      }
+      if (typeof wrapped !== 'function')
+        throw this.invalid(index, 'wrapEvents', 'it returned something that is not a function');
+      const inner = through;
+      const outer = wrapped as EmitRunEvent;
+      const layer = { on: true };
+      wrappers.set(plugin, layer);
+      through = (event) => (layer.on ? outer : inner)(event);
+    }
+    if (this.innermost === undefined) this.through = through;
+    else this.innermost.next = through;
+    this.innermost = slot;
+  }
+
+  /**
+   * The plugins that joined (late, or at a hand-off) and wrap events: their wrappers join the
+   * run's, made now that their `startRun` ran (the first that wraps makes {@link events}).
+   */
+  wrapArriving(arriving: readonly AgentPlugin[]): void {
+    if (this.hooks.wrapEvents === undefined) return;
+    this.routeEvents();
+    this.wrapEvents(arriving);
+  }
+
+  protected around(): void {
+    const { hooks } = this;
+    this.aroundModelCalls =
+      hooks.checkInput !== undefined ||
+      hooks.beforeModelCall !== undefined ||
+      hooks.wrapModelCall !== undefined ||
+      hooks.afterModelCall !== undefined;
+    this.aroundToolCalls =
+      hooks.beforeToolCall !== undefined ||
+      hooks.checkToolCall !== undefined ||
+      hooks.wrapToolCall !== undefined ||
+      hooks.afterToolCall !== undefined;
+  }
+
+  /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
+  emit(plugin: string, kind: string, data: unknown): void {
+    const { emit } = this.facts;
+    const stepNumber = this.stepNumber;
+    if (emit === undefined) return;
+    void emit(
+      data === undefined
+        ? { type: 'plugin', plugin, kind, stepNumber }
+        : { type: 'plugin', plugin, kind, stepNumber, data },
+    );
+  }
+
+  /**
+   * A plugin's check as a `guardrail` event (see `PluginRun.reportCheck`), its reason redacted
+   * here, where the event is made; nothing is built when nobody receives the run's events.
+   */
+  reportCheck(check: GuardrailCheckRecord): void {
+    const { emit } = this.facts;
+    const checked = reportedCheck(check, this.facts.redact);
+    if (emit === undefined) return;
+    void emit({ type: 'guardrail', ...checked });
+  }
+}

@@ -1,0 +1,320 @@
+import { cutText } from '../../../shared/cut-text.ts';
+import { onAbort } from '../../../shared/on-abort.ts';
+import type { Content } from '../../../wire/content.ts';
+import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
+import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
+import { isContentList, recordName } from '../plugin-results.ts';
+import { type PluginRunFacts, type PluginRunView, tripError } from '../plugin-run-view.ts';
+import { fromStoredHandOff, toStoredHandOff } from '../recorded-hand-off.ts';
+import type { RunInbox } from '../run-messages.ts';
+
+/** Why a plugin ended the run. @internal */
+export type PluginStop = { readonly plugin: string; readonly reason: string };
+
+/** A hand-off a plugin returned, checked (see `HandOffOutcome`), with the plugin's name. @internal */
+export type HandOffDecision = {
+  readonly plugin: string;
+  readonly hook: 'afterAnswer' | 'afterToolCall';
+  readonly outcome: HandOffOutcome;
+};
+
+/**
+ * The run's plugins' state and the call of one hook (recorded, raced against the run's abort, its
+ * failure made a `PluginError`): the base of `RunPlugins`' hook families. @internal
+ */
+export class PluginHookCalls {
+  hooks!: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
+  inherited: readonly AgentPlugin[] | undefined;
+  /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
+  aroundModelCalls = false;
+  /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
+  aroundToolCalls = false;
+  /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
+  stop: PluginStop | undefined;
+  /**
+   * A hand-off a hook returned (the turn's first, or an answer's): the loop gives the run over
+   * once the step is over (`loop/take-over.ts`) and clears it.
+   */
+  handOff: HandOffDecision | undefined;
+  /** The step being made, for the events plugins emit. */
+  stepNumber = 0;
+  /**
+   * The run's inbox in process (a stream's or a steering controller's messages), bound by the
+   * steering plugin that carries it (`bindInbox`); `undefined`: nobody can send to the run.
+   */
+  inbox: (() => RunInbox | undefined) | undefined;
+  /** Hooks at a step boundary under way, not recorded: where `run.receive` may read. */
+  atBoundary = 0;
+  /** The run's receives, one after another: a durable run's reads are numbered operations. */
+  receiving: Promise<unknown> = Promise.resolve();
+  /** Set once `endRun` ran: a run that finished ran it before its result was built. */
+  protected ended = false;
+  protected plugins!: readonly AgentPlugin[];
+  /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
+  protected agentPlugins!: readonly AgentPlugin[];
+  protected views!: PluginRunView[];
+  /** The run's facts; `emit` goes through the plugins' `wrapEvents` once one wraps events. */
+  facts!: PluginRunFacts;
+  /**
+   * The run's emitter and its subagents' sink through the plugins' `wrapEvents` (the loop emits
+   * through these); `undefined` while no plugin wraps events or when nothing listens. Made when
+   * the run starts, or when the first plugin that wraps events joins it (late, or at a hand-off:
+   * the loop then emits through these from its next step on).
+   */
+  events:
+    | { readonly emit: NonNullable<PluginRunFacts['emit']>; readonly sink: PluginRunFacts['sink'] }
+    | undefined;
+
+  /** Whether `plugin` is one of the run's plugins now. */
+  holds(plugin: AgentPlugin): boolean {
+    return this.plugins.includes(plugin);
+  }
+
+  /** The run's plugins now (`PluginRun.plugins`). */
+  get list(): readonly AgentPlugin[] {
+    return this.plugins;
+  }
+
+  /**
+   * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
+   * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}.
+   */
+  protected async call<T>(
+    index: number,
+    hook: PluginHookName,
+    stepNumber: number,
+    body: () => T | Promise<T>,
+    callId?: string,
+  ): Promise<T> {
+    const plugin = this.plugins[index] as AgentPlugin;
+    const record = this.facts.record;
+    try {
+      const recorded = plugin.recorded?.includes(hook) === true;
+      if (record === undefined || !recorded) {
+        // A recorded hook may not receive in process either: it could not in a durable run.
+        if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(), hook);
+        this.atBoundary++;
+        try {
+          return await this.untilAborted(body(), hook);
+        } finally {
+          this.atBoundary--;
+        }
+      }
+      const view = this.views[index] as PluginRunView;
+      const agents = this.facts.services?.handOffAgents;
+      // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
+      // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
+      // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
+      let ran = false;
+      const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+        ran = true;
+        const before = this.stop;
+        let value: unknown;
+        let trip: PluginTrip | undefined;
+        // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
+        // does not call it, so the record carries the contents that joined (a tool hook's
+        // calls run at once, so there `addInput` is refused instead: see PluginRunView).
+        const outer = view.adding;
+        const added: Content[] = [];
+        if (callId === undefined) view.adding = added;
+        else view.recordedToolHooks++;
+        try {
+          // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
+          value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
+        } catch (error) {
+          // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
+          // message only), thrown again below, typed, on the first run and on every replay.
+          if (!GuardrailTrippedError.isInstance(error)) throw error;
+          trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+        } finally {
+          if (callId === undefined) view.adding = outer;
+          else view.recordedToolHooks--;
+        }
+        const finished = this.stop !== before ? this.stop : undefined;
+        return {
+          value,
+          ...(trip !== undefined && { trip }),
+          ...(finished !== undefined && { finish: finished.reason }),
+          ...(added.length > 0 && { added }),
+          // `recordedState`: the state this call left, restored on a replay (below).
+          ...(plugin.recordedState === true && { state: view.state }),
+        };
+      });
+      const stored = (await this.untilAborted(recording, hook)) as {
+        value: T;
+        trip?: PluginTrip;
+        finish?: string;
+        added?: unknown;
+        state?: unknown;
+      };
+      // A replay: what the hook added on the first run joins the history again, where it did
+      // (the contents that joined then, after the input checks; they are not checked again).
+      if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
+      if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
+      if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
+      if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
+      return fromStoredHandOff(stored.value, agents) as T;
+    } catch (cause) {
+      throw this.error(index, hook, cause);
+    }
+  }
+
+  /**
+   * The contents a recorded hook added on the first run (`run.addInput`), appended again on a
+   * replay. A record is read back from a database: what is not a list of user contents fails
+   * as the hook's invalid result rather than joining the history.
+   */
+  protected addStored(index: number, hook: PluginHookName, added: unknown): void {
+    if (!isContentList(added))
+      throw this.invalid(
+        index,
+        hook,
+        'its record holds contents it added that are not a list of user contents (the record was changed)',
+      );
+    for (const content of added) this.facts.tracker.append(content);
+  }
+
+  /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */
+  protected async wrapped<Arg>(
+    index: number,
+    hook: 'wrapModelCall' | 'wrapToolCall',
+    stepNumber: number,
+    body: (next: (value: Arg) => Promise<never>) => Promise<unknown>,
+    inner: (value: Arg) => Promise<unknown>,
+    callId?: string,
+  ): Promise<unknown> {
+    let fromNext: { error: unknown } | undefined;
+    const next = (value: Arg): Promise<never> =>
+      inner(value).catch((error: unknown) => {
+        fromNext = { error };
+        throw error;
+      }) as Promise<never>;
+    try {
+      return await this.call(index, hook, stepNumber, () => body(next), callId);
+    } catch (error) {
+      if (PluginError.isInstance(error) && fromNext !== undefined && error.cause === fromNext.error)
+        throw fromNext.error;
+      throw error;
+    }
+  }
+
+  /**
+   * A hook's pending result, or the run's abort: a hook that ignores `run.signal` must not keep an
+   * aborted run waiting for ever (a tool's `execute` is raced the same way). `endRun` is not
+   * raced: it runs after an abort, to clean up. The hook goes on in the background.
+   */
+  protected untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T> {
+    const signal = this.facts.signal;
+    if (hook === 'endRun' || !(value instanceof Promise)) return value;
+    if (signal.aborted) {
+      value.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stopWaiting = onAbort(signal, () => {
+        value.catch(() => {});
+        reject(signal.reason);
+      });
+      value.then(
+        (settled) => {
+          stopWaiting();
+          resolve(settled);
+        },
+        (error: unknown) => {
+          stopWaiting();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  protected error(index: number, hook: PluginHookName, cause: unknown): unknown {
+    // Already a plugin's failure (a hook that called into another run), or the run's own end
+    // travelling through a wrapper: passed on as it is.
+    if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
+    // A trip (`run.trip`) ends the run typed, as a guardrail's does.
+    if (GuardrailTrippedError.isInstance(cause)) return cause;
+    // The run was aborted while the hook ran (it stopped on `run.signal`, or was raced): the
+    // caller's abort, not the plugin's failure. A tool hook's is the tool path's to report, with
+    // the turn's calls answered.
+    const phase = ABORT_PHASES[hook];
+    if (phase !== undefined && this.facts.signal.aborted)
+      return new AgentAbortedError({
+        phase,
+        run: this.facts.tracker.state(),
+        cause: this.facts.signal.reason,
+      });
+    const plugin = this.plugins[index] as AgentPlugin;
+    // The plugin's own typed error (`ownErrors`) ends the run as it is, redacted as a
+    // PluginError's cause would be (a copy keeps its prototype). A predicate that throws or
+    // answers anything but `true` does not claim it.
+    if (owns(plugin, cause)) return this.facts.redact(cause);
+    return new PluginError({
+      plugin: plugin.name,
+      hook,
+      run: this.facts.tracker.state(),
+      message: cause instanceof Error ? this.facts.redact(cause.message) : undefined,
+      cause: this.facts.redact(cause),
+    });
+  }
+
+  /**
+   * A plugin's deny message as the model (the call's answer in the history) and the events get
+   * it: the client's secrets redacted, as a hook's error message is, then cut between characters
+   * at {@link MAX_DENY_MESSAGE}, as a tool's error message and a page's denial are (a hook that
+   * denies with a whole document would otherwise put it in every later request).
+   */
+  protected denial(message: string): string {
+    const redacted = this.facts.redact(message);
+    return redacted.length > MAX_DENY_MESSAGE
+      ? `${cutText(redacted, MAX_DENY_MESSAGE)}… [${redacted.length - MAX_DENY_MESSAGE} characters omitted]`
+      : redacted;
+  }
+
+  protected invalid(index: number, hook: PluginHookName, message: string): PluginError {
+    return new PluginError({
+      plugin: (this.plugins[index] as AgentPlugin).name,
+      hook,
+      message,
+      run: this.facts.tracker.state(),
+    });
+  }
+}
+
+/** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
+function owns(plugin: AgentPlugin, error: unknown): boolean {
+  if (plugin.ownErrors === undefined) return false;
+  try {
+    return plugin.ownErrors(error) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
+const MAX_DENY_MESSAGE = 1_000;
+
+/**
+ * The hooks at a step boundary, where `run.receive` may read (not recorded): one at a time, in
+ * the same order on a replay. Not the tool hooks (a turn's calls run at once) nor the wrappers.
+ */
+const BOUNDARY_HOOKS: ReadonlySet<PluginHookName> = new Set<PluginHookName>([
+  'startRun',
+  'beforeModelCall',
+  'afterModelCall',
+  'checkAnswer',
+  'afterAnswer',
+]);
+
+/** Where in the run an abort during each hook outside the tool path falls. */
+const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
+  startRun: 'between-steps',
+  checkInput: 'model-call',
+  checkAnswer: 'between-steps',
+  beforeModelCall: 'model-call',
+  wrapModelCall: 'model-call',
+  afterModelCall: 'model-call',
+  afterAnswer: 'between-steps',
+};
