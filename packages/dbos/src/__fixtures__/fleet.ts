@@ -135,11 +135,19 @@ export function createCounter(): { file: string; lines: () => string[]; count: (
   return { file, lines, count: (prefix) => lines().filter((line) => line.startsWith(prefix)).length };
 }
 
-/** Waits until `check` holds, polling every 50 ms. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+/**
+ * Waits until `check` holds, polling every `intervalMs` (a check that reads Postgres costs the
+ * test process and the server CPU at each poll: a long wait may poll less often).
+ */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 120_000,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

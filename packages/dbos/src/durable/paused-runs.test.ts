@@ -112,7 +112,22 @@ describe('a run paused for approval frees its worker', () => {
         });
         ids.push(runId);
       }
-      for (const runId of ids) await paused(runId);
+      // One list a poll for the whole batch, every 250 ms (its runs pause one after another
+      // through the one slot), not a status read of each run in turn every 50 ms: those ~700
+      // reads were a share of this file's CPU, beside the one worker they measure.
+      await waitFor(
+        async () => {
+          const awaiting = new Set(
+            (await runs.list({ status: 'PENDING' }))
+              .filter((run) => run.awaitingApproval)
+              .map((run) => run.runId),
+          );
+          return ids.every((runId) => awaiting.has(runId));
+        },
+        `the ${count} runs of ${prefix} to pause`,
+        280_000,
+        250,
+      );
     };
     // Warm up first (compiled code, DBOS's and pg's caches grow over the first runs of a process).
     await pauseBatch('warm', 30);
