@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { compiledScript } from '../../../../scripts/compiled-script.ts';
 import { inject } from 'vitest';
+import pg from 'pg';
+import { migrateSystemDatabase } from '../durable/migrate-system-database.ts';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;
@@ -38,13 +40,83 @@ export function fixtureCommand(script: string): string[] {
   return compiled === undefined ? ['--conditions=@gemloop/source', '--import', 'tsx', script] : [compiled];
 }
 
-/** A fresh database on the suite's Postgres (started by the global setup). */
-export async function freshDatabase(prefix: string): Promise<string> {
+/** The suite's Postgres (started by the global setup). */
+function suitePostgres(): string {
   const url = inject('postgresUrl');
   if (typeof url !== 'string' || url === '') {
     throw new Error('The global setup provided no Postgres URL: scripts/postgres-setup.ts did not run or failed.');
   }
-  return createDatabase(url, prefix);
+  return url;
+}
+
+/** A fresh database on the suite's Postgres (started by the global setup). */
+export async function freshDatabase(prefix: string): Promise<string> {
+  return createDatabase(suitePostgres(), prefix);
+}
+
+/** The database {@link workerDatabase} copies: DBOS's system schema, migrated once per server. */
+const WORKER_TEMPLATE = 'gemloop_test_worker_template';
+let workerTemplate: Promise<void> | undefined;
+let workerDatabaseCounter = 0;
+
+/**
+ * A fresh database for a file's worker processes, copied (`CREATE DATABASE ... TEMPLATE`) from
+ * one that DBOS's system schema was migrated into once per Postgres server. The first worker on
+ * a database from {@link freshDatabase} runs every DBOS migration itself: measured (load ~23),
+ * 0.34 s of Postgres CPU and ~1.0 s of the worker's to its `ready`, against 0.06 s and ~0.9 s on a
+ * copy. The workers still run their start-up migrations (DBOS's finds its schema current; the
+ * gemloop tables are made as on any database). A test of migrating an empty database uses
+ * {@link freshDatabase}.
+ */
+export async function workerDatabase(prefix: string): Promise<string> {
+  const url = suitePostgres();
+  workerTemplate ??= makeWorkerTemplate(url);
+  await workerTemplate;
+  const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${Date.now().toString(36)}_w${workerDatabaseCounter++}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE ${WORKER_TEMPLATE}`);
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+/**
+ * Makes the template unless a test process of this run (or of an earlier run on the same
+ * DATABASE_URL server) made it: one builder at a time under an advisory lock, polled as in
+ * migrate-system-database.ts; a template is used only once its comment says it is complete (a
+ * builder that died halfway left one that is dropped and made again). Nobody connects to it
+ * afterwards, which `CREATE DATABASE ... TEMPLATE` needs. On a server kept between runs, a newer
+ * DBOS migrates the copy on top, as it would any system database.
+ */
+async function makeWorkerTemplate(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const lock = `SELECT pg_try_advisory_lock(hashtext('${WORKER_TEMPLATE}')) AS locked`;
+    while ((await client.query<{ locked: boolean }>(lock)).rows[0]?.locked !== true) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { rows } = await client.query<{ note: string | null }>(
+      `SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1`,
+      [WORKER_TEMPLATE],
+    );
+    if (rows[0]?.note !== 'complete') {
+      await client.query(`DROP DATABASE IF EXISTS ${WORKER_TEMPLATE}`);
+      await client.query(`CREATE DATABASE ${WORKER_TEMPLATE}`);
+      const template = new URL(url);
+      template.pathname = `/${WORKER_TEMPLATE}`;
+      await migrateSystemDatabase(template.toString());
+      await client.query(`COMMENT ON DATABASE ${WORKER_TEMPLATE} IS 'complete'`);
+    }
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(hashtext('${WORKER_TEMPLATE}'))`).catch(() => {});
+    await client.end();
+  }
 }
 
 export type WorkerProcess = {

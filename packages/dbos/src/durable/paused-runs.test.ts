@@ -2,11 +2,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
   workerHeap,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
@@ -34,7 +34,7 @@ describe('a run paused for approval frees its worker', () => {
   beforeAll(async () => {
     fake = script();
     await fake.listen();
-    const databaseUrl = await freshDatabase('paused');
+    const databaseUrl = await workerDatabase('paused');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
@@ -175,7 +175,7 @@ describe('a paused run whose approval times out', () => {
   beforeAll(async () => {
     fake = script();
     await fake.listen();
-    const databaseUrl = await freshDatabase('timeout');
+    const databaseUrl = await workerDatabase('timeout');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
