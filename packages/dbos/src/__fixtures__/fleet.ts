@@ -166,6 +166,9 @@ export async function startWorker(env: Record<string, string>, script: string = 
     const onData = (): void => {
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
+        // Once: later chunks (a heap print, log lines) are not a start (the timing line was
+        // printed again for each, and counted as one more start).
+        child.stdout?.off('data', onData);
         clearTimeout(timer);
         if (process.env['GEMLOOP_TEST_TIMING'] === '1') console.log(`worker ready in ${Date.now() - started} ms`);
         resolve(match[1]);
