@@ -62,9 +62,9 @@ let workerDatabaseCounter = 0;
 /**
  * A fresh database for a file's worker processes, copied (`CREATE DATABASE ... TEMPLATE`) from
  * one that DBOS's system schema was migrated into once per Postgres server. The first worker on
- * a database from {@link freshDatabase} runs every DBOS migration itself: measured (load ~23),
- * 0.34 s of Postgres CPU and ~1.0 s of the worker's to its `ready`, against 0.06 s and ~0.9 s on a
- * copy. The workers still run their start-up migrations (DBOS's finds its schema current; the
+ * a database from {@link freshDatabase} runs every DBOS migration itself: measured (a probe, four
+ * rounds at load ~25), 0.33-0.57 s of Postgres CPU and 0.97-1.37 s of the worker's to its `ready`,
+ * against 0.09-0.18 s and 0.74-1.04 s on a copy. The workers still run their start-up migrations (DBOS's finds its schema current; the
  * gemloop tables are made as on any database). A test of migrating an empty database uses
  * {@link freshDatabase}.
  */
