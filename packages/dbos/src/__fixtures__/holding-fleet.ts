@@ -5,7 +5,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import {
   createCounter,
-  freshDatabase,
+  workerDatabase,
   startWorker,
   stopWorker,
   waitFor,
@@ -43,7 +43,7 @@ export async function startHoldingFleet(
 ): Promise<HoldingFleet> {
   const fake = createFakeGemini(fakeOptions);
   await fake.listen();
-  const databaseUrl = await freshDatabase(prefix);
+  const databaseUrl = await workerDatabase(prefix);
   const counter = createCounter();
   const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
   const env = {

@@ -14,10 +14,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { createPostgresTaskStore } from './index.ts';
@@ -105,7 +105,7 @@ beforeAll(async () => {
     },
   });
   await fake.listen();
-  databaseUrl = await freshDatabase('a2a_approvals');
+  databaseUrl = await workerDatabase('a2a_approvals');
   worker = await startWorker({
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

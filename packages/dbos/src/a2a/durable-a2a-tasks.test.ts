@@ -16,11 +16,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { ANSWER, createScriptedFake } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
@@ -140,7 +140,7 @@ beforeAll(async () => {
     answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
   });
   await fake.listen();
-  databaseUrl = await freshDatabase('a2a');
+  databaseUrl = await workerDatabase('a2a');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -4,11 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   ApprovalNotPendingError,
@@ -56,7 +56,7 @@ describe('approvals across time', () => {
   beforeAll(async () => {
     fake = refundScript();
     await fake.listen();
-    const databaseUrl = await freshDatabase('approvals');
+    const databaseUrl = await workerDatabase('approvals');
     env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'approvals-a' }));
     runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });

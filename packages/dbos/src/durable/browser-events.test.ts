@@ -3,10 +3,10 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -64,7 +64,7 @@ describe('a durable run streamed to a page', () => {
       chunkDelayMs: 20,
     });
     await fake.listen();
-    const databaseUrl = await freshDatabase('browser-events');
+    const databaseUrl = await workerDatabase('browser-events');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -3,11 +3,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -94,7 +94,7 @@ describe('cancel and takeover at any moment', () => {
   beforeAll(async () => {
     fake = createScript(modelCalls);
     await fake.listen();
-    const databaseUrl = await freshDatabase('cancel');
+    const databaseUrl = await workerDatabase('cancel');
     env = {
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

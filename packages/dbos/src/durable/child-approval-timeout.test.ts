@@ -2,11 +2,11 @@ import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   agentOf,
@@ -28,7 +28,7 @@ let counter: ReturnType<typeof createCounter>;
 beforeAll(async () => {
   fake = createSubagentFake();
   await fake.listen();
-  const databaseUrl = await freshDatabase('child-timeout');
+  const databaseUrl = await workerDatabase('child-timeout');
   counter = createCounter();
   worker = await startWorker({
     DATABASE_URL: databaseUrl,

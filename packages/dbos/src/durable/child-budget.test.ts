@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   agentOf,
@@ -38,7 +38,7 @@ let counter: ReturnType<typeof createCounter>;
 beforeAll(async () => {
   fake = createSubagentFake();
   await fake.listen();
-  const databaseUrl = await freshDatabase('childbudget');
+  const databaseUrl = await workerDatabase('childbudget');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

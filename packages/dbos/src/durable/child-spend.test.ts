@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { agentOf, answered, type Body, firstText, script } from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
@@ -56,7 +56,7 @@ beforeAll(async () => {
     ],
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('childspend');
+  const databaseUrl = await workerDatabase('childspend');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -8,11 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   agentOf,
@@ -40,7 +40,7 @@ let databaseUrl: string;
 beforeAll(async () => {
   fake = createSubagentFake();
   await fake.listen();
-  databaseUrl = await freshDatabase('children');
+  databaseUrl = await workerDatabase('children');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -10,11 +10,11 @@ import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -64,7 +64,7 @@ beforeAll(async () => {
     ],
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('compaction');
+  const databaseUrl = await workerDatabase('compaction');
   const counter = createCounter();
   counterFile = counter.file;
   const env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };

@@ -7,11 +7,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   createDurableRuns,
@@ -114,7 +114,7 @@ let database: pg.Pool;
 beforeAll(async () => {
   fake = createScriptedFake();
   await fake.listen();
-  const databaseUrl = await freshDatabase('concurrent');
+  const databaseUrl = await workerDatabase('concurrent');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -9,11 +9,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
     },
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('costbudget');
+  const databaseUrl = await workerDatabase('costbudget');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -7,11 +7,11 @@ import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { ANSWER, createScriptedFake, EXTRACTED } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../index.ts';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('crash');
+  const databaseUrl = await workerDatabase('crash');
   const counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -4,11 +4,11 @@ import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableBatchRuns, type DurableBatchRuns } from '../index.ts';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   // Each batch moves one state per get: PENDING, PENDING, RUNNING, RUNNING, SUCCEEDED.
   const fake = createFakeGemini({ script, filesApi: { batchPolls: 2 } });
   await fake.listen();
-  const databaseUrl = await freshDatabase('batch');
+  const databaseUrl = await workerDatabase('batch');
   const counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -4,10 +4,10 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -37,7 +37,7 @@ describe('a durable run with File Search', () => {
       }),
       { pollIntervalMs: 0 },
     );
-    const databaseUrl = await freshDatabase('file_search');
+    const databaseUrl = await workerDatabase('file_search');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -4,11 +4,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
     latencyMs: 1_500,
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('interactions_cancel');
+  const databaseUrl = await workerDatabase('interactions_cancel');
   worker = await startWorker({
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

@@ -4,11 +4,11 @@ import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRunEvent, type DurableRuns } from '../index.ts';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
     interactions: { backgroundPolls: POLLS, holdBackground: () => holding },
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('interactions');
+  const databaseUrl = await workerDatabase('interactions');
   const counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

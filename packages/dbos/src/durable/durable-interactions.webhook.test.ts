@@ -11,11 +11,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { interactionIdOf } from './create-durable-runs.ts';
@@ -57,7 +57,7 @@ const answers: number[] = [];
 beforeAll(async () => {
   fake = createFakeGemini({ script, interactions: { holdBackground: () => true } });
   await fake.listen();
-  databaseUrl = await freshDatabase('webhooks');
+  databaseUrl = await workerDatabase('webhooks');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   counter = createCounter();
   worker = await startWorker({

@@ -2,11 +2,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -25,7 +25,7 @@ const counter = createCounter();
 beforeAll(async () => {
   fake = createFakeGemini({ script: [turn.text('never read')] });
   await fake.listen();
-  databaseUrl = await freshDatabase('plugin_hook_cancel');
+  databaseUrl = await workerDatabase('plugin_hook_cancel');
   worker = await startWorker({
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

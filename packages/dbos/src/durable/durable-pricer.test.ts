@@ -10,11 +10,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
     },
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('pricer');
+  const databaseUrl = await workerDatabase('pricer');
   const env = {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

@@ -10,11 +10,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
     },
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('prompt_cache');
+  const databaseUrl = await workerDatabase('prompt_cache');
   const env = {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

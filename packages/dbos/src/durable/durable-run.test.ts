@@ -4,10 +4,10 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import {
   createDurableRuns,
@@ -38,7 +38,7 @@ describe('durable runs', () => {
   beforeAll(async () => {
     fake = createFakeGemini(supportScript());
     await fake.listen();
-    databaseUrl = await freshDatabase('runs');
+    databaseUrl = await workerDatabase('runs');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { RUN_WORKFLOW, RUNS_QUEUE } from './durable-run-types.ts';
@@ -28,7 +28,7 @@ describe('start and finish without waiting on a poll (issue 35)', () => {
           : turn.text('done'),
     });
     await fake.listen();
-    databaseUrl = await freshDatabase('run_end');
+    databaseUrl = await workerDatabase('run_end');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

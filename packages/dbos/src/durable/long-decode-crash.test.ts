@@ -8,11 +8,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
     ],
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('longdecode');
+  const databaseUrl = await workerDatabase('longdecode');
   const counter = createCounter();
   const env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
   workers = await Promise.all(

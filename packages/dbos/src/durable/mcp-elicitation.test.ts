@@ -3,11 +3,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -96,7 +96,7 @@ describe('MCP elicitation in a durable run', () => {
       },
     });
     await fake.listen();
-    const databaseUrl = await freshDatabase('mcp_elicit');
+    const databaseUrl = await workerDatabase('mcp_elicit');
     const env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
     workers = await Promise.all(
       [0, 1].map((index) =>

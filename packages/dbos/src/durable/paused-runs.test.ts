@@ -2,11 +2,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
   workerHeap,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
@@ -34,7 +34,7 @@ describe('a run paused for approval frees its worker', () => {
   beforeAll(async () => {
     fake = script();
     await fake.listen();
-    const databaseUrl = await freshDatabase('paused');
+    const databaseUrl = await workerDatabase('paused');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
@@ -112,7 +112,22 @@ describe('a run paused for approval frees its worker', () => {
         });
         ids.push(runId);
       }
-      for (const runId of ids) await paused(runId);
+      // One list a poll for the whole batch, every 250 ms (its runs pause one after another
+      // through the one slot), not a status read of each run in turn every 50 ms: those ~700
+      // reads were a share of this file's CPU, beside the one worker they measure.
+      await waitFor(
+        async () => {
+          const awaiting = new Set(
+            (await runs.list({ status: 'PENDING' }))
+              .filter((run) => run.awaitingApproval)
+              .map((run) => run.runId),
+          );
+          return ids.every((runId) => awaiting.has(runId));
+        },
+        `the ${count} runs of ${prefix} to pause`,
+        280_000,
+        250,
+      );
     };
     // Warm up first (compiled code, DBOS's and pg's caches grow over the first runs of a process).
     await pauseBatch('warm', 30);
@@ -160,7 +175,7 @@ describe('a paused run whose approval times out', () => {
   beforeAll(async () => {
     fake = script();
     await fake.listen();
-    const databaseUrl = await freshDatabase('timeout');
+    const databaseUrl = await workerDatabase('timeout');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -10,10 +10,10 @@ import { createFakeGemini, type FakeCallInfo, type FakeGemini, turn } from '@gem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -73,7 +73,7 @@ describe('the fleet rate limit, with every core busy', () => {
       faults: [{ fault: { type: 'overloaded' }, on: firstAttemptsAt(FAILED_REQUESTS) }],
     });
     await fake.listen();
-    const databaseUrl = await freshDatabase('ratelimit');
+    const databaseUrl = await workerDatabase('ratelimit');
     const counter = createCounter();
     const env = {
       DATABASE_URL: databaseUrl,

@@ -5,11 +5,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
     },
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('recorded_add_input');
+  const databaseUrl = await workerDatabase('recorded_add_input');
   const env = {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,

@@ -3,11 +3,11 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
@@ -70,7 +70,7 @@ describe('who owns a durable run', () => {
           : turn.text('Refunded.'),
     });
     await fake.listen();
-    const databaseUrl = await freshDatabase('run-owner');
+    const databaseUrl = await workerDatabase('run-owner');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -6,11 +6,11 @@ import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { ANSWER, createScriptedFake } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '../index.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
     answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
   });
   await fake.listen();
-  const databaseUrl = await freshDatabase('steer');
+  const databaseUrl = await workerDatabase('steer');
   counter = createCounter();
   const env = {
     DATABASE_URL: databaseUrl,

@@ -3,10 +3,10 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
@@ -24,7 +24,7 @@ describe('a streamed answer reaches other processes while it is written', () => 
     // 6-character chunks 30 ms apart: the answer takes ~1.8 s to stream.
     fake = createFakeGemini({ script: () => turn.text(ANSWER), chunkSize: 6, chunkDelayMs: 30 });
     await fake.listen();
-    databaseUrl = await freshDatabase('streamed');
+    databaseUrl = await workerDatabase('streamed');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -6,11 +6,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
   waitFor,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { LIVE_CALLS_TABLE, LIVE_SESSIONS_TABLE } from './live-session-store.ts';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
       [{ text: 'Your sales report is ready.' }],
     ],
   });
-  const databaseUrl = await freshDatabase('live');
+  const databaseUrl = await workerDatabase('live');
   pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   env = {
     DATABASE_URL: databaseUrl,

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   createCounter,
-  freshDatabase,
   startWorker,
   stopWorker,
   type WorkerProcess,
+  workerDatabase,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns, PostgresUnreachableError } from '../index.ts';
 import { type DurableRecordedRun, readRecordedRuns } from './index.ts';
@@ -95,7 +95,7 @@ describe('readRecordedRuns: a fleet runs as recorded runs, replayed as evals', (
   beforeAll(async () => {
     fake = createFakeGemini(supportScript());
     await fake.listen();
-    databaseUrl = await freshDatabase('recorded');
+    databaseUrl = await workerDatabase('recorded');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,

@@ -5,16 +5,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureCommand } from '../__fixtures__/fleet.ts';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
 import { locatePostgresBinaries, type PostgresBinaries } from './locate-postgres-binaries.ts';
 import { runInitdb, startPostgresServer } from './postgres-processes.ts';
 import { resolveServerUser } from './postgres-user.ts';
-import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './start-embedded-postgres.ts';
 
 describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
   // A checkout under a 0700 folder, as /root/gemloop is: the binaries copied there.
   let closed: string;
   let checkout: PostgresBinaries;
+  // One server from that checkout for the two tests below (the first queries it, the second stops
+  // it): each start runs initdb, the most of this file's CPU.
+  let postgres: EmbeddedPostgres | undefined;
 
   beforeAll(async () => {
     closed = await mkdtemp(join(tmpdir(), 'gemloop-closed-'));
@@ -23,39 +27,38 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     const native = join(closed, 'checkout', 'native');
     await cp(installed.directory, native, { recursive: true, verbatimSymlinks: true });
     checkout = await locatePostgresBinaries(native);
+    postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
   });
 
   afterAll(async () => {
+    await postgres?.stop();
     await rm(closed, { recursive: true, force: true });
   });
 
-  it('starts, serves queries and stops (as root, from a copy the postgres user can reach)', async () => {
-    const postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
-    try {
-      const client = new pg.Client({ connectionString: await postgres.createDatabase('closed') });
-      await client.connect();
-      const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
-      await client.end();
-      expect(rows).toEqual([{ answer: 42 }]);
-    } finally {
-      await postgres.stop();
-    }
+  it('starts and serves queries (as root, from a copy the postgres user can reach)', async () => {
+    const server = postgres as EmbeddedPostgres;
+    expect(server.embedded).toBe(true);
+    const client = new pg.Client({ connectionString: await server.createDatabase('closed') });
+    await client.connect();
+    const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
+    await client.end();
+    expect(rows).toEqual([{ answer: 42 }]);
   });
 
   it('lets a session still closing end on its own when it stops, instead of cutting it with an error', async () => {
-    const postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
-    const client = new pg.Client({ connectionString: postgres.url });
+    const server = postgres as EmbeddedPostgres;
+    const client = new pg.Client({ connectionString: server.url });
     const errors: Error[] = [];
     client.on('error', (error) => errors.push(error));
     let stopping: Promise<void> | undefined;
     try {
       await client.connect();
-      stopping = postgres.stop();
+      stopping = server.stop();
       // The server is shutting down once it refuses new sessions; a fast shutdown has cut the
       // open one by then ("terminating connection due to administrator command", which a pg
       // pool just ended reported from its idle clients as an "Unexpected error in pool").
       for (;;) {
-        const probe = new pg.Client({ connectionString: postgres.url });
+        const probe = new pg.Client({ connectionString: server.url });
         probe.on('error', () => {});
         const refused = await probe.connect().then(
           () => false,
@@ -68,7 +71,7 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
       await stopping;
       expect(errors).toEqual([]);
     } finally {
-      await (stopping ?? postgres.stop());
+      await (stopping ?? server.stop());
     }
   });
 
@@ -115,7 +118,9 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
 
 describe('startEmbeddedPostgres in a process that ends', () => {
   const packageDirectory = new URL('../..', import.meta.url).pathname;
-  const start = JSON.stringify(new URL('./start-embedded-postgres.ts', import.meta.url).href);
+  // Starts a server and ends as its stdin says (see the fixture); on plain node when the build is
+  // fresh, through tsx otherwise.
+  const owner = new URL('../__fixtures__/postgres-owner.ts', import.meta.url).pathname;
 
   /** Whether a server still answers at `url` (a refused connection: it is gone). */
   async function answers(url: string): Promise<boolean> {
@@ -131,25 +136,14 @@ describe('startEmbeddedPostgres in a process that ends', () => {
   }
 
   for (const [how, ending] of [
-    ['is terminated (SIGTERM)', `process.kill(process.pid, 'SIGTERM');`],
-    ['exits', 'process.exit(0);'],
+    ['is terminated (SIGTERM)', 'SIGTERM'],
+    ['exits', 'exit'],
   ] as const) {
     it(`stops its server when it ${how}: no Postgres outlives it, nor its data folder`, async () => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--conditions=@gemloop/source',
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          `const { startEmbeddedPostgres } = await import(${start});
-           const postgres = await startEmbeddedPostgres();
-           process.stdout.write(postgres.url + '\\n');
-           process.stdin.once('data', () => { ${ending} });`,
-        ],
-        { cwd: packageDirectory, stdio: ['pipe', 'pipe', 'inherit'] },
-      );
+      const child = spawn(process.execPath, fixtureCommand(owner), {
+        cwd: packageDirectory,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       const exited = new Promise<string | null>((resolve) =>
         child.once('exit', (code, signal) => resolve(signal ?? String(code))),
       );
@@ -167,8 +161,8 @@ describe('startEmbeddedPostgres in a process that ends', () => {
       // The temporary folder the server's data directory is in (gemloop-pg-*).
       const dataFolder = dirname(await dataDirectoryOf(url));
       expect(existsSync(join(dataFolder, 'data'))).toBe(true);
-      child.stdin.write('end\n');
-      expect(await exited).toBe(ending.includes('SIGTERM') ? 'SIGTERM' : '0');
+      child.stdin.write(`${ending}\n`);
+      expect(await exited).toBe(ending === 'SIGTERM' ? 'SIGTERM' : '0');
       // The server's fast shutdown takes a moment after the signal it was sent.
       const deadline = Date.now() + 120_000;
       while ((await answers(url)) && Date.now() < deadline) {
