@@ -33,8 +33,7 @@ export async function startLivePlugins({
   if (resolved === undefined) return undefined;
   const usage = emptyUsage();
   const plugins = resolved.engine.start(resolved, {
-    agentName: agent.name ?? 'agent',
-    model: model ?? agent.model,
+    holder: () => ({ name: agent.name, model: model ?? agent.model }),
     path: [],
     streaming: true,
     conversationId: undefined,

@@ -39,10 +39,11 @@ export type TurnsOf = (agent: object) =>
 
 /** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
 export type PluginRunFacts = {
-  /** The name of the agent holding the run now (another's once a hand-off gave it the run). */
-  readonly agentName: string;
-  /** The model of the agent holding the run now. */
-  readonly model: string;
+  /**
+   * The agent holding the run now (another once a hand-off gave it the run): `PluginRun.agentName`
+   * and `model` read its name and model.
+   */
+  readonly holder: () => { readonly name?: string | undefined; readonly model: string };
   readonly path: AgentPath;
   readonly streaming: boolean;
   readonly conversationId: string | undefined;
@@ -107,8 +108,7 @@ export type PluginRunFacts = {
 
 /** What a plugin's view reads of the run (a part of `PluginRunFacts`). @internal */
 export type PluginRunViewFacts = {
-  readonly agentName: string;
-  readonly model: string;
+  readonly holder: PluginRunFacts['holder'];
   readonly path: AgentPath;
   readonly streaming: boolean;
   readonly conversationId: string | undefined;
@@ -175,10 +175,10 @@ export class PluginRunView implements PluginRun {
     this.facts = facts;
   }
   get agentName(): string {
-    return this.facts.agentName;
+    return this.facts.holder().name ?? 'agent';
   }
   get model(): string {
-    return this.facts.model;
+    return this.facts.holder().model;
   }
   get path(): AgentPath {
     return this.facts.path;

@@ -19,14 +19,7 @@ export class PluginEvents extends PluginHookCalls {
     const { emit, sink } = this.facts;
     if (this.events !== undefined || emit === undefined) return;
     this.events = this.eventsOf(emit, sink);
-    // A copy that keeps the facts' getters (a spread would read them once: the holding agent's
-    // name and model follow a hand-off), with the wrapped emitter.
-    const facts = Object.defineProperties(
-      {},
-      Object.getOwnPropertyDescriptors(this.facts),
-    ) as PluginRunFacts;
-    (facts as { emit: PluginRunFacts['emit'] }).emit = this.events.emit;
-    this.facts = facts;
+    this.facts = { ...this.facts, emit: this.events.emit };
   }
 
   /**
