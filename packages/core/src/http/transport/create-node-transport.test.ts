@@ -451,10 +451,27 @@ for (const [sender, options] of Object.entries(SENDERS)) {
         const timer = setInterval(() => out.write(' '), 10);
         out.on('close', () => clearInterval(timer));
       };
+    // The attempt's time limit is what these tests are about, and it must fire while the body is
+    // read, after the headers: the first request of a sender loads its request path, which took
+    // longer than the limit at load 25 (the headers' phase timed out instead). So one answered
+    // request warms the sender first, on a client without the short limit, and the limit is a
+    // second: the drip never ends, so only the phase the limit fires in is tested.
+    const LIMIT_MS = 1_000;
+    const warmedDrip = async (first: string) => {
+      let answered = false;
+      const served = await serve((incoming, out) => {
+        if (answered) return drip(first)(incoming, out);
+        answered = true;
+        json(out, textResponse('warm'));
+      });
+      const warm = createGemini({ apiKey: TEST_KEY, baseUrl: served.baseUrl, ...options });
+      await warm.generateContent(request);
+      return served;
+    };
 
     it('ends a unary call with TimeoutError and closes the connection', async () => {
-      const { state, baseUrl } = await serve(drip('{"candidates":'));
-      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      const { state, baseUrl } = await warmedDrip('{"candidates":');
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: LIMIT_MS });
       let collected = false;
       const error = await caught(() =>
         gemini.generateContent(request, {
@@ -486,8 +503,8 @@ for (const [sender, options] of Object.entries(SENDERS)) {
     });
 
     it('ends a stream whose first event never completes with TimeoutError', async () => {
-      const { state, baseUrl } = await serve(drip('data: {"candidates":'));
-      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      const { state, baseUrl } = await warmedDrip('data: {"candidates":');
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: LIMIT_MS });
       let collected = false;
       const error = await caught(async () => {
         const stream = gemini.streamGenerateContent(request, {
