@@ -129,7 +129,9 @@ describe('the Evals page in Chromium', () => {
 
   it('a compare of an id that is no eval result says so and links back', async () => {
     const page = await open('#/compare/before/other');
-    await page.waitForSelector('a[href="#/evals"]');
+    // The nav bar always holds a link to #/evals; the error's own link in #app is written
+    // after #status, so waiting for it (not for any such link) waits for the error.
+    await page.waitForSelector('#app a[href="#/evals"]');
     expect(await page.locator('#status').textContent()).toContain(
       'Cannot load the eval results: /api/evals/other: HTTP 404',
     );

@@ -125,7 +125,9 @@ describe('the Forks page in Chromium', () => {
 
   it('a fork id that is no fork says so and links back; the routes never leave the folder', async () => {
     const page = await open('#/fork/not-a-fork');
-    await page.waitForSelector('a[href="#/forks"]');
+    // The nav bar always holds a link to #/forks; the error's own link in #app is written
+    // after #status, so waiting for it (not for any such link) waits for the error.
+    await page.waitForSelector('#app a[href="#/forks"]');
     expect(await page.locator('#status').textContent()).toContain(
       'Cannot load the fork: /api/forks/not-a-fork: HTTP 404',
     );
