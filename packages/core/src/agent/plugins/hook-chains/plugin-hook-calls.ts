@@ -4,7 +4,7 @@ import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
-import { PluginError } from '../plugin-error.ts';
+import { PluginError, UNREADABLE } from '../plugin-error.ts';
 import { isContentList, recordName } from '../plugin-results.ts';
 import { type PluginRunFacts, type PluginRunView, tripError } from '../plugin-run-view.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../recorded-hand-off.ts';
@@ -231,6 +231,17 @@ export class PluginHookCalls {
   }
 
   protected error(index: number, hook: PluginHookName, cause: unknown): unknown {
+    try {
+      return this.classified(index, hook, cause);
+    } catch {
+      // What the hook threw cannot be inspected (a proxy whose traps throw, a getter that throws
+      // on `message`): the plugin's failure, without it (its own throw could carry a secret).
+      return this.invalid(index, hook, UNREADABLE);
+    }
+  }
+
+  /** A hook's failure as the run ends with it (see {@link error}); may throw on a hostile value. */
+  private classified(index: number, hook: PluginHookName, cause: unknown): unknown {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
@@ -255,7 +266,8 @@ export class PluginHookCalls {
       plugin: plugin.name,
       hook,
       run: this.facts.tracker.state(),
-      message: cause instanceof Error ? this.facts.redact(cause.message) : undefined,
+      // Read from the redacted copy (a string message only: an object's `toString` could print
+      // anything); PluginError reads it defensively.
       cause: this.facts.redact(cause),
     });
   }
