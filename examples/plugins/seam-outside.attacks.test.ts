@@ -1,67 +1,13 @@
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { definePlugin, PluginError } from '@gemloop/core/plugins';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { createAgent, InvalidArgumentError } from '@gemloop/core';
+import { definePlugin, PluginError, type PluginRun } from '@gemloop/core/plugins';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { everything, KEY, lookup, MODEL, MODES, outcome, serve } from './outside-attack-kit.ts';
 
 // The seam's newest public parts attacked from outside (issue 53), as a hostile third-party
 // plugin author would write them, public imports only, against the fake Gemini on 127.0.0.1:
 // hooks that throw what is not an Error, `ownErrors`, `order: 'first'`, `run.generate()`,
 // `run.addInput` in a tool turn, and a hand-off's view of the run.
-
-const MODEL = 'gemini-2.5-flash';
-const KEY = 'AIzaOutsideAttack-0123456789abcdef';
-const fakes: FakeGemini[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function serve(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
-  const fake = createFakeGemini({ script });
-  fakes.push(fake);
-  const { url } = await fake.listen();
-  return { fake, gemini: createGemini({ baseUrl: url, apiKey: KEY, retry: false }) };
-}
-
-type Mode = 'run' | 'stream';
-type Agent = ReturnType<typeof createAgent>;
-
-async function outcome(
-  agent: Agent,
-  mode: Mode,
-  input: string,
-  options?: Parameters<Agent['run']>[1],
-): Promise<{ result?: Awaited<ReturnType<Agent['run']>>; error?: unknown }> {
-  try {
-    if (mode === 'run') return { result: await agent.run(input, options) };
-    const stream = agent.stream(input, options);
-    for await (const _event of stream);
-    return { result: await stream.result };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** Everything a caller can read of an error: message, stack, own fields and causes, as text. */
-function everything(error: unknown, depth = 0): string {
-  if (depth > 4 || error === null || error === undefined) return '';
-  if (typeof error !== 'object') return String(error);
-  const record = error as Record<string, unknown>;
-  let text = `${String(record['message'])}\n${String(record['stack'])}\n`;
-  try {
-    text += JSON.stringify(error);
-  } catch {
-    // A cycle: the fields are read one by one below.
-  }
-  for (const key of Object.getOwnPropertyNames(error)) {
-    if (key === 'run') continue;
-    const value = record[key];
-    text += `\n${key}=${typeof value === 'object' ? everything(value, depth + 1) : String(value)}`;
-  }
-  return text;
-}
-
-const MODES = ['run', 'stream'] as const;
 
 /** Values no hook should throw, each a way to break the code that reports a hook's failure. */
 function hostileThrows(): Array<[string, () => unknown]> {
@@ -160,13 +106,6 @@ describe.each(MODES)('hooks that throw hostile values (%s)', (mode) => {
       expect(failure.message.length).toBeLessThan(20_000);
     },
   );
-});
-
-const lookup = defineTool({
-  name: 'lookup',
-  description: 'Looks a word up.',
-  parameters: z.object({ q: z.string() }),
-  execute: ({ q }) => ({ found: q }),
 });
 
 /** The hooks a hostile value is thrown from, each reached by a run that calls `lookup` once. */
@@ -357,5 +296,128 @@ describe("order: 'first' with several plugins", () => {
         ],
       ]);
     }
+  });
+});
+
+describe.each(MODES)('run.addInput in the middle of a tool turn (%s)', (mode) => {
+  it.each(['beforeToolCall', 'wrapToolCall', 'afterToolCall'] as const)(
+    'from %s: refused typed, every functionCall turn still followed by its responses',
+    async (hook) => {
+      const { fake, gemini } = await serve([
+        turn.calls([
+          { name: 'lookup', args: { q: 'a' } },
+          { name: 'lookup', args: { q: 'b' } },
+        ]),
+        turn.text('Done.'),
+      ]);
+      const refused: unknown[] = [];
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [lookup],
+        plugins: [
+          definePlugin({
+            name: 'steer',
+            async [hook](...args: unknown[]) {
+              const run = args.at(-1) as PluginRun;
+              await run
+                .addInput([{ role: 'user', parts: [{ text: 'Hurry up.' }] }])
+                .catch((error: unknown) => refused.push(error));
+              if (hook === 'wrapToolCall') return (args[1] as () => Promise<unknown>)();
+              return undefined;
+            },
+          }),
+        ],
+      });
+      const { result, error } = await outcome(agent, mode, 'Go.');
+      expect(error).toBeUndefined();
+      expect(result?.text).toBe('Done.');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((item) => InvalidArgumentError.isInstance(item))).toBe(true);
+      expect(String((refused[0] as Error).message)).toMatch(/wait for their responses/);
+      const second = fake.modelRequests[1]?.body as {
+        contents: Array<{ role: string; parts: Array<Record<string, unknown>> }>;
+      };
+      second.contents.forEach((content, index) => {
+        if (content.parts.some((part) => part['functionCall'] !== undefined)) {
+          const next = second.contents[index + 1];
+          expect(next?.parts.every((part) => part['functionResponse'] !== undefined)).toBe(true);
+          expect(next?.parts).toHaveLength(2);
+        }
+      });
+      expect(JSON.stringify(second.contents)).not.toContain('Hurry up.');
+    },
+  );
+
+  it('added from the next beforeModelCall instead: joins after the responses', async () => {
+    const { fake, gemini } = await serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookup],
+      plugins: [
+        definePlugin({
+          name: 'steer',
+          async beforeModelCall(call, run) {
+            if (call.stepNumber === 2)
+              await run.addInput([{ role: 'user', parts: [{ text: 'Hurry up.' }] }]);
+          },
+        }),
+      ],
+    });
+    const { error } = await outcome(agent, mode, 'Go.');
+    expect(error).toBeUndefined();
+    const body = fake.modelRequests[1]?.body as { contents: Array<{ role: string }> } | undefined;
+    const roles = body?.contents.map((content) => content.role);
+    expect(roles).toEqual(['user', 'model', 'user', 'user']);
+  });
+});
+
+describe.each(MODES)('a hand-off seen by the plugins (%s)', (mode) => {
+  it('the first agent’s plugin ends with handedOff and the receiving agent’s name and model', async () => {
+    const { gemini } = await serve([turn.text('Handing over.'), turn.text('Done by B.')]);
+    const seen: string[] = [];
+    const receiving = createAgent({ gemini, model: 'gemini-2.5-pro', name: 'billing' });
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      name: 'triage',
+      plugins: [
+        definePlugin({
+          name: 'router',
+          afterAnswer(_answer, run) {
+            seen.push(`answer:${run.agentName}`);
+            if (run.agentName === 'triage')
+              return {
+                type: 'hand-off' as const,
+                to: receiving,
+                contents: [{ role: 'user' as const, parts: [{ text: 'Bill me.' }] }],
+              };
+            return undefined;
+          },
+          endRun(run, end) {
+            seen.push(`end:${run.agentName}:${run.model}:${String(end.handedOff)}`);
+          },
+        }),
+      ],
+    });
+    const { result, error } = await outcome(agent, mode, 'Go.', {
+      plugins: [
+        definePlugin({
+          name: 'watcher',
+          beforeModelCall(_call, run) {
+            seen.push(`call:${run.agentName}:${run.model}`);
+          },
+        }),
+      ],
+    });
+    expect(error).toBeUndefined();
+    expect(result?.text).toBe('Done by B.');
+    expect(seen).toEqual([
+      `call:triage:${MODEL}`,
+      'answer:triage',
+      'end:billing:gemini-2.5-pro:true',
+      'call:billing:gemini-2.5-pro',
+    ]);
   });
 });

@@ -116,7 +116,9 @@ export interface PluginRun<State = unknown> {
    *   joined, and the run ends with that error once the hook returns it. `InvalidArgumentError`
    *   (nothing joined, the history as it was) for what is not a list of user turns the API takes
    *   as JSON: a model turn, a function call or response, empty parts, a cycle, a part that
-   *   cannot be read.
+   *   cannot be read; and from a tool hook, while the model's function calls wait for their
+   *   responses, where a user turn would split the calls from their responses: add it from the
+   *   next step's `beforeModelCall` instead.
    */
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
   /**

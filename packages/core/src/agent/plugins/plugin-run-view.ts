@@ -259,6 +259,16 @@ export class PluginRunView implements PluginRun {
           message: `run.addInput() (plugin "${this.name}") cannot be called from a tool hook listed in \`recorded\`: a turn's calls run at once, so a replay could not put the contents back where they were. Add them from a boundary hook (beforeModelCall, afterAnswer; recorded or not), or leave the tool hook out of \`recorded\`.`,
         }),
       );
+    // Mid tool turn (a tool hook): the history ends with the model's calls, and a user turn
+    // appended now would split them from their responses, a history the API refuses (every later
+    // request of the run, and a chat's, would fail).
+    if (awaitsResponses(this.owner.facts.tracker.contents))
+      return Promise.reject(
+        new InvalidArgumentError({
+          argument: 'run.addInput',
+          message: `run.addInput() (plugin "${this.name}") cannot add contents while the model's function calls wait for their responses (from a tool hook): they would come between the calls and their responses, a history the API refuses. Add them from the next step's beforeModelCall or from afterAnswer.`,
+        }),
+      );
     const added = this.owner.facts.addInput(contents, this.owner.stepNumber);
     if (adding === undefined) return added;
     // A recorded hook's: what joined is stored with its result (a replay adds it again).
@@ -307,6 +317,12 @@ export function tripError(
 
 /** The longest kind `run.emit` takes. */
 const MAX_KIND_LENGTH = 64;
+
+/** Whether the history ends with a model turn whose function calls are not answered yet. */
+function awaitsResponses(contents: readonly Content[]): boolean {
+  const last = contents.at(-1);
+  return last?.role === 'model' && last.parts.some((part) => part.functionCall != null);
+}
 
 /**
  * Whether each of `contents` is a user turn the API takes (text, or parts with data) and JSON: a
