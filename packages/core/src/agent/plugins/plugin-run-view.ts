@@ -8,6 +8,7 @@ import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
+import { spentTreeBudget } from '../run-state/spent-tree-budget.ts';
 import type { TreeBudget } from '../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from './agent-plugin.ts';
 import { isContentList } from './plugin-results.ts';
@@ -132,6 +133,8 @@ export type PluginRunOwner = ReceivingRun & {
   readonly list: readonly AgentPlugin[];
   /** The run's facts, as a built-in plugin reads them (see {@link internalsOf}). */
   readonly facts: PluginRunFacts;
+  /** Whether the run is over (a kept view's `generate` and `addInput` refuse). */
+  readonly closed: boolean;
 };
 
 /**
@@ -230,10 +233,16 @@ export class PluginRunView implements PluginRun {
         argument: 'run.generate',
         message: `run.generate() (plugin "${this.name}") takes a request such as { contents: 'Summarize: ...' }; got ${describeValue(request)}.`,
       });
-    return generateForRun(
-      this.owner.facts.context() as Parameters<typeof generateForRun>[0],
-      request,
-    );
+    if (this.owner.closed) throw this.over('run.generate');
+    // The tree's budget bounds a plugin's calls as it does the run's steps: none once spent.
+    const facts = this.owner.facts;
+    const budget = facts.treeBudget;
+    const spent =
+      budget === undefined
+        ? undefined
+        : spentTreeBudget(budget, this.path, () => facts.tracker.state());
+    if (spent !== undefined) throw spent;
+    return generateForRun(facts.context() as Parameters<typeof generateForRun>[0], request);
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);
@@ -251,6 +260,7 @@ export class PluginRunView implements PluginRun {
           message: `run.addInput() (plugin "${this.name}") takes a list of user contents, e.g. [{ role: 'user', parts: [{ text: '...' }] }]; got ${describeValue(contents)}.`,
         }),
       );
+    if (this.owner.closed) return Promise.reject(this.over('run.addInput'));
     const adding = this.adding;
     if (this.recordedToolHooks > 0)
       return Promise.reject(
@@ -275,6 +285,13 @@ export class PluginRunView implements PluginRun {
     return added.then((joined) => {
       if (joined !== undefined) adding.push(...joined);
       return joined;
+    });
+  }
+  /** What a call of a view kept past its run's end is refused with. */
+  private over(argument: string): InvalidArgumentError {
+    return new InvalidArgumentError({
+      argument,
+      message: `${argument}() (plugin "${this.name}") was called after its run ended: the run's usage, cost and history are final. Call it from a hook while the run runs (endRun is the last).`,
     });
   }
   receive(topic: string, options?: ReceiveOptions): Promise<readonly unknown[]> {

@@ -51,6 +51,11 @@ export class PluginHookCalls {
   receiving: Promise<unknown> = Promise.resolve();
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
   protected ended = false;
+  /**
+   * Set once the run is over (its result or error given): `run.generate` and `run.addInput` of a
+   * view a plugin kept refuse from then on.
+   */
+  closed = false;
   protected plugins!: readonly AgentPlugin[];
   /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
   protected agentPlugins!: readonly AgentPlugin[];
