@@ -1,4 +1,5 @@
 import { createAgent } from '@gemloop/core';
+import { compaction } from '@gemloop/core/compaction';
 import { definePlugin, PluginError, type PluginRun } from '@gemloop/core/plugins';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
@@ -160,5 +161,27 @@ describe.each(MODES)('run.generate attacked (%s)', (mode) => {
     expect(error).toBeUndefined();
     expect(fake.modelRequests).toHaveLength(1);
     expect((sideError as { code?: string })?.code).toBe('tree-budget');
+  });
+
+  it('compaction’s summary once the tree budget is spent: not sent, the run ends TreeBudgetError', async () => {
+    const { fake, gemini } = await serve((request) =>
+      request.body.contents.length < 6
+        ? turn.call('lookup', { q: 'x'.repeat(400) }, { usage: { totalTokenCount: 30 } })
+        : counted('Done.', 10),
+    );
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookup],
+      compaction: compaction({ maxTokens: 200, keepRecent: 1, summarize: true }),
+    });
+    const { error } = await outcome(agent, mode, 'Go.', { budget: { maxTokens: 50 } });
+    expect((error as { code?: string })?.code).toBe('tree-budget');
+    // No summary request (its system instruction is the summarizer's prompt) went out.
+    const summaries = fake.modelRequests.filter(
+      (request) =>
+        (request.body as { systemInstruction?: unknown }).systemInstruction !== undefined,
+    );
+    expect(summaries).toEqual([]);
   });
 });
