@@ -421,3 +421,37 @@ describe.each(MODES)('a hand-off seen by the plugins (%s)', (mode) => {
     ]);
   });
 });
+
+describe('hostile plugin objects given to createAgent and run', () => {
+  const getterName = Object.defineProperty({}, 'name', {
+    get() {
+      throw new Error(`getter ${KEY}`);
+    },
+    enumerable: true,
+  });
+  it.each([
+    ['null', null],
+    ['a string', 'plugin'],
+    ['a nameless plugin', { beforeModelCall() {} }],
+    ['a hook that is not a function', { name: 'x', beforeModelCall: 42 }],
+    ['an unknown order', { name: 'x', order: 'last' }],
+    ['an ownErrors that is not a function', { name: 'x', ownErrors: true }],
+    ['a name getter that throws', getterName],
+  ])('%s: refused with a typed error naming the plugins option, no key', async (_label, plugin) => {
+    const { gemini } = await serve([turn.text('Done.')]);
+    let thrown: unknown;
+    try {
+      const agent = createAgent({ gemini, model: MODEL, plugins: [plugin as never] });
+      await agent.run('Go.');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidArgumentError.isInstance(thrown) || PluginError.isInstance(thrown)).toBe(true);
+    expect(String((thrown as Error).message)).not.toContain(KEY);
+    // And as a run's own plugin.
+    const agent = createAgent({ gemini, model: MODEL });
+    const { error } = await outcome(agent, 'run', 'Go.', { plugins: [plugin as never] });
+    expect(InvalidArgumentError.isInstance(error) || PluginError.isInstance(error)).toBe(true);
+    expect(String((error as Error).message)).not.toContain(KEY);
+  });
+});
