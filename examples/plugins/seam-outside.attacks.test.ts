@@ -1,5 +1,10 @@
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
-import { definePlugin, PluginError, type PluginRun } from '@gemloop/core/plugins';
+import {
+  definePlugin,
+  GuardrailTrippedError,
+  PluginError,
+  type PluginRun,
+} from '@gemloop/core/plugins';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { everything, KEY, lookup, MODEL, MODES, outcome, serve } from './outside-attack-kit.ts';
@@ -453,5 +458,25 @@ describe('hostile plugin objects given to createAgent and run', () => {
     const { error } = await outcome(agent, 'run', 'Go.', { plugins: [plugin as never] });
     expect(InvalidArgumentError.isInstance(error) || PluginError.isInstance(error)).toBe(true);
     expect(String((error as Error).message)).not.toContain(KEY);
+  });
+});
+
+describe.each(MODES)('run.trip with the key in its words (%s)', (mode) => {
+  it('the GuardrailTrippedError carries neither in its name, reason nor message', async () => {
+    const { gemini } = await serve([turn.text('Done.')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'policy',
+          beforeModelCall: (_call, run) =>
+            run.trip({ guardrailName: `limit ${KEY}`, phase: 'input', reason: `key ${KEY}` }),
+        }),
+      ],
+    });
+    const { error } = await outcome(agent, mode, 'Go.');
+    expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+    expect(everything(error)).not.toContain(KEY);
   });
 });

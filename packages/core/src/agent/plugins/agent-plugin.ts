@@ -127,7 +127,7 @@ export interface PluginRun<State = unknown> {
    * `PluginError`). From a tool hook the turn's other calls are answered first, as for a tool
    * guardrail's `throw`. In a `recorded` hook the trip is stored as data (the verdict, not the
    * error), so a durable run replays it as the same typed error with the same fields, without
-   * calling the hook again. `reason` is redacted by the run's redactor.
+   * calling the hook again. `guardrailName` and `reason` are redacted by the run's redactor.
    */
   trip(trip: PluginTrip): never;
   /**

@@ -317,7 +317,7 @@ export class PluginRunView implements PluginRun {
 const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
 
 /**
- * The error a trip ends the run with (see `PluginRun.trip`): its reason redacted, holding the run
+ * The error a trip ends the run with (see `PluginRun.trip`): its name and reason redacted, holding the run
  * as it is now. @internal
  */
 export function tripError(
@@ -325,7 +325,9 @@ export function tripError(
   facts: Pick<PluginRunFacts, 'redact' | 'tracker'>,
 ): GuardrailTrippedError {
   return new GuardrailTrippedError({
-    guardrailName: trip.guardrailName,
+    // Redacted as the reason is: both are a plugin's own words, shown in the error's message,
+    // the events (Live's `tool-error`) and what the model is told of the stopped call.
+    guardrailName: facts.redact(trip.guardrailName),
     phase: trip.phase,
     reason: facts.redact(trip.reason),
     run: facts.tracker.state(),
