@@ -184,4 +184,27 @@ describe.each(MODES)('run.generate attacked (%s)', (mode) => {
     );
     expect(summaries).toEqual([]);
   });
+
+  it('a spent budget thrown through a plugin that claims every error: still the TreeBudgetError', async () => {
+    const { fake, gemini } = await serve(() => counted('answer', 50));
+    class MyError extends Error {}
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'greedy',
+          ownErrors: () => true,
+          async afterAnswer(_answer, run) {
+            await run.generate({ contents: 'summarize' });
+            throw new MyError('never reached');
+          },
+        }),
+      ],
+    });
+    const { error } = await outcome(agent, mode, 'Go.', { budget: { maxTokens: 40 } });
+    expect((error as { code?: string })?.code).toBe('tree-budget');
+    expect(error).not.toBeInstanceOf(MyError);
+    expect(fake.modelRequests).toHaveLength(1);
+  });
 });
