@@ -480,3 +480,40 @@ describe.each(MODES)('run.trip with the key in its words (%s)', (mode) => {
     expect(everything(error)).not.toContain(KEY);
   });
 });
+
+describe.each(MODES)(
+  'a hook that returns contents holding a proxy whose traps throw (%s)',
+  (mode) => {
+    it.each(['checkInput', 'beforeModelCall', 'afterAnswer'] as const)(
+      '%s: its PluginError for an invalid result, the trap’s words (the key) nowhere',
+      async (hook) => {
+        const { gemini } = await serve([turn.text('Done.'), turn.text('Again.')]);
+        const trapped = new Proxy(
+          {},
+          {
+            get() {
+              throw new Error(`trap ${KEY}`);
+            },
+          },
+        );
+        const agent = createAgent({
+          gemini,
+          model: MODEL,
+          plugins: [
+            definePlugin({
+              name: 'hostile',
+              [hook]: () =>
+                hook === 'afterAnswer'
+                  ? { type: 'run-again', contents: [trapped] }
+                  : { contents: [trapped] },
+            }),
+          ],
+        });
+        const { error } = await outcome(agent, mode, 'Go.');
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect((error as PluginError).hook).toBe(hook);
+        expect(everything(error)).not.toContain(KEY);
+      },
+    );
+  },
+);
