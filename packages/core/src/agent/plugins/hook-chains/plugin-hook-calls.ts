@@ -4,11 +4,11 @@ import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
+import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
+import type { RunInbox } from '../messages/run-messages.ts';
 import { PluginError } from '../plugin-error.ts';
 import { isContentList, recordName } from '../plugin-results.ts';
-import { type PluginRunFacts, type PluginRunView, tripError } from '../plugin-run-view.ts';
-import { fromStoredHandOff, toStoredHandOff } from '../recorded-hand-off.ts';
-import type { RunInbox } from '../run-messages.ts';
+import { type PluginRunFacts, type PluginRunView, tripError } from '../run-view/plugin-run-view.ts';
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import { describeValue } from '../../options/define-options.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import { describeValue } from '../../../options/define-options.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
 import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { RunMessageError } from '../../errors/run-message-error.ts';
+import { RunMessageError } from '../../../errors/run-message-error.ts';
 
 /**
  * The largest message a run takes, as JSON: in a durable run a message is a row of the DBOS

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import type { Content } from '../../wire/content.ts';
-import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { createAgent } from '../create-agent.ts';
-import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import type { Content } from '../../../wire/content.ts';
+import { RUN_MODES, rejectionOf, runBothWays } from '../../__fixtures__/run-both-ways.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../../create-agent.ts';
+import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
 
 // The seam's tool hooks take a hook's result as it comes: a synchronous hook's at once (no
 // promise, no microtask), a promise's or any thenable's once it settles, raced with the run's

@@ -1,12 +1,12 @@
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGemini } from '../../http/create-gemini.ts';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import { RUN_MODES, runBothWays } from '../__fixtures__/run-both-ways.ts';
-import { createAgent } from '../create-agent.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
-import { definePlugin } from './define-plugin.ts';
+import { createGemini } from '../../../http/create-gemini.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import { RUN_MODES, runBothWays } from '../../__fixtures__/run-both-ways.ts';
+import { createAgent } from '../../create-agent.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
 
 // A plugin's deny message is the call's answer: it joins the history (every later request sends
 // it) and the events. It is bounded and redacted as a tool's error message and a hook's error

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { guardrails } from '../../guardrails/index.ts';
-import { createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import type { AgentEvent } from '../agent-event.ts';
-import { agentTurnsOf } from '../agent-turns.ts';
-import { type Agent, createAgent } from '../create-agent.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
-import { definePlugin } from './define-plugin.ts';
-import type { LatePlugins } from './run-plugins.ts';
+import { guardrails } from '../../../guardrails/index.ts';
+import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../../agent-event.ts';
+import { agentTurnsOf } from '../../agent-turns.ts';
+import { type Agent, createAgent } from '../../create-agent.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
+import type { LatePlugins } from '../run-plugins.ts';
 
 // `wrapEvents` for plugins that come to a run after it started: those that join it while it runs
 // (a stream's late plugins) and the receiving agent's at a hand-off. Their wrappers join the run's

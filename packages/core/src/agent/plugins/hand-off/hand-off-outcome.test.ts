@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
 
 // What the seam checks of a `{ type: 'hand-off' }` a hook returns (a plugin's value is
 // untrusted): a bad one ends the run with a PluginError naming the plugin and the hook.

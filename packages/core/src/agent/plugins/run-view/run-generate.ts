@@ -1,11 +1,11 @@
-import type { CallOptions } from '../../http/gemini.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import type { Cost } from '../../models/cost.ts';
-import type { PriceModelCall } from '../../models/pricer.ts';
-import { writeCost } from '../../models/write-cost.ts';
-import type { AgentUsage } from '../../run/agent-result.ts';
-import type { TreeBudget } from '../run-state/tree-budget.ts';
-import { toAgentUsage } from '../usage.ts';
+import type { CallOptions } from '../../../http/gemini.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import type { Cost } from '../../../models/cost.ts';
+import type { PriceModelCall } from '../../../models/pricer.ts';
+import { writeCost } from '../../../models/write-cost.ts';
+import type { AgentUsage } from '../../../run/agent-result.ts';
+import type { TreeBudget } from '../../run-state/tree-budget.ts';
+import { toAgentUsage } from '../../usage.ts';
 import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
 /**

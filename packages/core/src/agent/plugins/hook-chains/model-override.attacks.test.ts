@@ -1,10 +1,10 @@
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { createGemini } from '../../http/create-gemini.ts';
-import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
-import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { createGemini } from '../../../http/create-gemini.ts';
+import { RUN_MODES, rejectionOf, runBothWays } from '../../__fixtures__/run-both-ways.ts';
+import { createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
 
 // A wrapModelCall may send a call to another model (`ModelCallDraft.model`): the name is a
 // plugin's value, and it goes into the request's URL. One that is not a model id (a path, a

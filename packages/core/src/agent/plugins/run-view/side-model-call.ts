@@ -1,7 +1,7 @@
-import type { Cost } from '../../models/cost.ts';
-import type { AgentUsage } from '../../run/agent-result.ts';
-import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { Cost } from '../../../models/cost.ts';
+import type { AgentUsage } from '../../../run/agent-result.ts';
+import type { GenerateContentRequest } from '../../../wire/request.ts';
+import type { GenerateContentResponse } from '../../../wire/response.ts';
 
 /**
  * A model call a plugin makes on the side of the run (`PluginRun.generate`): a request as

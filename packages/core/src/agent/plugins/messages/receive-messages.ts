@@ -1,8 +1,8 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/define-options.ts';
-import type { AgentPath } from '../agent-event.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../../options/define-options.ts';
+import type { AgentPath } from '../../agent-event.ts';
+import type { RunServices } from '../run-view/run-services.ts';
 import { checkTopic, MAX_RUN_MESSAGES, messageJson, type RunInbox } from './run-messages.ts';
-import type { RunServices } from './run-services.ts';
 
 /** What `run.receive` reads of the run's plugins (the run's `RunPlugins`). @internal */
 export type ReceivingRun = {

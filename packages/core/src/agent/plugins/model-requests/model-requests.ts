@@ -3,8 +3,8 @@
 // Resolved once per agent into the entry every step calls, so a run pays one frame per such
 // plugin and an agent without one pays nothing. The Interactions backend is such a plugin (its
 // wrapper never calls `next`: it answers every request itself), and a third party's is too.
-import type { Gemini } from '../../http/gemini.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
+import type { Gemini } from '../../../http/gemini.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
 
 /**
  * What a request wrapper returns: an entry's `generate` and `stream`; `resumeFrom` (and the

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import type { AgentEvent } from '../agent-event.ts';
-import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
+import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../../agent-event.ts';
+import { createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
 
 // A wrapModelCall that calls `next` more than once (a retry, a fallback) in a stream: every
 // attempt's text was shown as it came, so the step's text is retracted to the kept answer's with

@@ -1,14 +1,14 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createChatSession } from '../../chat/create-chat-session.ts';
-import { createMemoryHistoryStore } from '../../chat/create-memory-history-store.ts';
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { createGemini } from '../../http/create-gemini.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import { interactionsApi } from '../../interactions/interactions-api.ts';
-import { resolveAgentConfig } from '../config/resolve-agent-config.ts';
-import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
+import { createChatSession } from '../../../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../../../chat/create-memory-history-store.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { createGemini } from '../../../http/create-gemini.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import { interactionsApi } from '../../../interactions/interactions-api.ts';
+import { resolveAgentConfig } from '../../config/resolve-agent-config.ts';
+import { createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
 
 // The request level of the seam (AgentPlugin.wrapModelRequest): a plugin wraps each request the
 // agent sends, inside a step (continuation's hops are one request each), streamed and unary; the

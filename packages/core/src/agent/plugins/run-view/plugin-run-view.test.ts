@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createChatSession } from '../../chat/create-chat-session.ts';
-import { subagent } from '../../composition/subagent.ts';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import type { Content } from '../../wire/content.ts';
-import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import type { AgentEvent } from '../agent-event.ts';
-import { createAgent } from '../create-agent.ts';
-import type { PluginRun } from './agent-plugin.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
+import { createChatSession } from '../../../chat/create-chat-session.ts';
+import { subagent } from '../../../composition/subagent.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import type { Content } from '../../../wire/content.ts';
+import { RUN_MODES, rejectionOf, runBothWays } from '../../__fixtures__/run-both-ways.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../../agent-event.ts';
+import { createAgent } from '../../create-agent.ts';
+import type { PluginRun } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
 
 // What a plugin sees of its run (`PluginRun`): facts that are true at the moment a hook reads
 // them, and three ways to act (emit, finish, addInput) that take only what they may.

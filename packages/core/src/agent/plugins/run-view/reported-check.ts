@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/define-options.ts';
-import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
-import { cutText } from '../../shared/cut-text.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../../options/define-options.ts';
+import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
+import { cutText } from '../../../shared/cut-text.ts';
 
 const PHASES: ReadonlySet<unknown> = new Set(['input', 'output', 'tool-input', 'tool-output']);
 const VERDICTS: ReadonlySet<unknown> = new Set([

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import type { Content } from '../../wire/content.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { agentTurnsOf } from '../agent-turns.ts';
-import { createAgent } from '../create-agent.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
-import type { PluginHookRecorder } from './run-plugins.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import type { Content } from '../../../wire/content.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { agentTurnsOf } from '../../agent-turns.ts';
+import { createAgent } from '../../create-agent.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
+import type { PluginHookRecorder } from '../run-plugins.ts';
 
 // What a `recorded` hook adds to the history (`run.addInput`) is part of its outcome: a durable
 // runner's replay does not call the hook, so the record carries the contents that joined and the

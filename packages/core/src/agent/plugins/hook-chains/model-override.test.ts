@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { costOf } from '../../pricing/cost-of.ts';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
+import { costOf } from '../../../pricing/cost-of.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
 
 // The seam's model override (ModelCallDraft.model): a wrapModelCall that passes another model to
 // next() gets a call built for that model, not the agent's request with another name on it.

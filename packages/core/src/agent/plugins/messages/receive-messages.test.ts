@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunMessageError } from '../../errors/run-message-error.ts';
+import { RunMessageError } from '../../../errors/run-message-error.ts';
 import { type ReceivingRun, receiveMessages } from './receive-messages.ts';
 import { MAX_RUN_MESSAGE_BYTES, RunInbox } from './run-messages.ts';
 

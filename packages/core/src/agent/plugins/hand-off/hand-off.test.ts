@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import type { Content } from '../../wire/content.ts';
-import { RUN_MODES, rejectionOf, runBothWays } from '../__fixtures__/run-both-ways.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { DEFAULT_MAX_HAND_OFFS } from '../config/options/steps.ts';
-import { type Agent, createAgent } from '../create-agent.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import type { Content } from '../../../wire/content.ts';
+import { RUN_MODES, rejectionOf, runBothWays } from '../../__fixtures__/run-both-ways.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { DEFAULT_MAX_HAND_OFFS } from '../../config/options/steps.ts';
+import { type Agent, createAgent } from '../../create-agent.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
 
 // A plugin hands the run to another agent by returning `{ type: 'hand-off', to }`: the receiving
 // agent goes on with the same run (its own instructions, tools and plugins; steps numbered on,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { handoff } from '../../composition/handoff.ts';
-import { defineTool } from '../../tools/define/define-tool.ts';
-import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
-import { agentTurnsOf } from '../agent-turns.ts';
-import { type Agent, createAgent } from '../create-agent.ts';
-import { definePlugin } from './define-plugin.ts';
-import { PluginError } from './plugin-error.ts';
-import type { PluginHookRecorder } from './run-plugins.ts';
-import type { HandOffAgents, RunServices } from './run-services.ts';
+import { handoff } from '../../../composition/handoff.ts';
+import { defineTool } from '../../../tools/define/define-tool.ts';
+import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { agentTurnsOf } from '../../agent-turns.ts';
+import { type Agent, createAgent } from '../../create-agent.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
+import type { PluginHookRecorder } from '../run-plugins.ts';
+import type { HandOffAgents, RunServices } from '../run-view/run-services.ts';
 
 // A runner's hand-off agents (a durable worker's, `RunServices.handOffAgents`): a hand-off goes
 // to the runner's own copy of the agent, and a recorded hook's hand-off is stored by the agent's

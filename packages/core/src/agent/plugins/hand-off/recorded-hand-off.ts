@@ -1,4 +1,4 @@
-import type { HandOffAgents, StoredHandOffAgent } from './run-services.ts';
+import type { HandOffAgents, StoredHandOffAgent } from '../run-view/run-services.ts';
 
 // A hand-off a recorded hook returned goes into the runner's record as JSON: its agent as the
 // runner's key (an agent is not JSON, and a replay in another process must find the same one).
