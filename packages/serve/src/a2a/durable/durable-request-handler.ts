@@ -18,9 +18,12 @@ import {
   ResultManager,
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
+import {
+  SavedFirstRequestHandler,
+  type WatchedTaskStore,
+} from '../tasks/saved-first-request-handler.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
-import { SavedFirstRequestHandler, type WatchedTaskStore } from './saved-first-request-handler.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,

@@ -13,11 +13,11 @@ import { turn } from '@gemloop/testing';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contentsOf, waitTool } from '../__fixtures__/order-fixtures.ts';
-import { agentOnFake, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
-import { bareToolContext, serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
+import { contentsOf, waitTool } from '../../__fixtures__/order-fixtures.ts';
+import { agentOnFake, listenNodeForTest } from '../../door/__fixtures__/serve-door.ts';
+import { bareToolContext, serveA2A, TOKENS } from '../__fixtures__/serve-a2a.ts';
+import { textOf, textPart } from '../task-parts.ts';
 import { a2aAgent } from './a2a-agent.ts';
-import { textOf, textPart } from './task-parts.ts';
 
 // A remote A2A agent as a tool of a gemloop agent: against gemloop's own A2A door (streamed)
 // and against the A2A SDK's own express server (unary), the parent agent on the fake Gemini.

@@ -8,11 +8,11 @@ import {
   type TaskStore,
 } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
+import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
+import { WatchedTaskStore } from '../tasks/saved-first-request-handler.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import type { DurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
-import { ownerUser } from './json-rpc-reply.ts';
-import { WatchedTaskStore } from './saved-first-request-handler.ts';
 
 // A door following a durable task it did not start (the door that did died): the followed run's
 // events reach the resubscribing client and the task store by two readers of one bus. A client

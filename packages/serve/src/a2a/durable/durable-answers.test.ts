@@ -6,11 +6,11 @@ import {
   type TaskStore,
 } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
-import { fakeDurableRuns } from './__fixtures__/fake-durable-runs.ts';
+import { fakeDurableRuns } from '../__fixtures__/fake-durable-runs.ts';
+import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
+import { WatchedTaskStore } from '../tasks/saved-first-request-handler.ts';
 import { createDurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
-import { ownerUser } from './json-rpc-reply.ts';
-import { WatchedTaskStore } from './saved-first-request-handler.ts';
 
 // Answers to a durable task that waits for approval, at two doors sharing one task store (two
 // workers of a fleet). A fresh-clone CI run once got both answers back `rejected` (state 7): the

@@ -1,7 +1,7 @@
 import type { User } from '@a2a-js/sdk/server';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
-import { isRecord } from '../openai/to-contents.ts';
-import { A2ARequestError } from './a2a-request-error.ts';
+import { readBoundedBody } from '../../door/read-bounded-body.ts';
+import { isRecord } from '../../openai/to-contents.ts';
+import { A2ARequestError } from '../a2a-request-error.ts';
 
 // The JSON-RPC 2.0 envelope of the A2A door: its replies, and the few rules it keeps on top of
 // the SDK's transport (fixed words for an internal error, a bounded body).

@@ -10,11 +10,11 @@ import {
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/core';
 import { childRunParent, emitAt, markChildRunTool, runLinkOf } from '@gemloop/core/internal';
-import { failOption } from '../door/check-door-options.ts';
-import { isRecord } from '../openai/to-contents.ts';
+import { failOption } from '../../door/check-door-options.ts';
+import { isRecord } from '../../openai/to-contents.ts';
+import { isHttpUrl } from '../check-a2a-options.ts';
+import { textPart } from '../task-parts.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
-import { isHttpUrl } from './check-a2a-options.ts';
-import { textPart } from './task-parts.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
 export type A2AAgentArgs = {

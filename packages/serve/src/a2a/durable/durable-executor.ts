@@ -13,9 +13,9 @@ import {
   isRetriedMessage,
   RETRIED_ANSWER,
   readApprovalAnswer,
-} from './a2a-approvals.ts';
+} from '../a2a-approvals.ts';
+import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from '../task-parts.ts';
 import type { A2ADurableOptions, A2ADurablePendingApproval } from './durable-a2a-runs.ts';
-import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from './task-parts.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
 export type DurableExecutor = AgentExecutor & {

@@ -9,7 +9,7 @@ import {
   type TaskStore,
 } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
-import { ownerUser } from './json-rpc-reply.ts';
+import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './saved-first-request-handler.ts';
 
 // A task run by one request (a streamed send) and read by another (a resubscribe) of the same
