@@ -121,7 +121,7 @@ export class PluginHookCalls {
         if (callId === undefined) view.adding = added;
         else view.recordedToolHooks++;
         try {
-          // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
+          // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
           value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
         } catch (error) {
           // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
