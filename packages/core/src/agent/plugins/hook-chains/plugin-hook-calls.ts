@@ -8,6 +8,11 @@ import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-of
 import type { RunInbox } from '../messages/run-messages.ts';
 import { PluginError } from '../plugin-error.ts';
 import { isContentList, recordName } from '../plugin-results.ts';
+import {
+  fromStoredOwnError,
+  type StoredOwnError,
+  toStoredOwnError,
+} from '../recorded-own-error.ts';
 import { type PluginRunFacts, type PluginRunView, tripError } from '../run-view/plugin-run-view.ts';
 
 /** Why a plugin ended the run. @internal */
@@ -90,6 +95,8 @@ export class PluginHookCalls {
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
+    // The plugin's own error a recorded hook threw, as the run ends with it (see below).
+    let claimed: { error: unknown } | undefined;
     try {
       const recorded = plugin.recorded?.includes(hook) === true;
       if (record === undefined || !recorded) {
@@ -108,11 +115,13 @@ export class PluginHookCalls {
       // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
       // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
       let ran = false;
+      let thrown: { error: unknown } | undefined;
       const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         ran = true;
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
+        let own: StoredOwnError | undefined;
         // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
         // does not call it, so the record carries the contents that joined (a tool hook's
         // calls run at once, so there `addInput` is refused instead: see PluginRunView).
@@ -126,8 +135,14 @@ export class PluginHookCalls {
         } catch (error) {
           // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
           // message only), thrown again below, typed, on the first run and on every replay.
-          if (!GuardrailTrippedError.isInstance(error)) throw error;
-          trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+          if (GuardrailTrippedError.isInstance(error))
+            trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+          // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
+          // here and on a replay (../recorded-own-error.ts).
+          else if (owns(plugin, error)) {
+            thrown = { error: this.facts.redact(error) };
+            own = toStoredOwnError(thrown.error);
+          } else throw error;
         } finally {
           if (callId === undefined) view.adding = outer;
           else view.recordedToolHooks--;
@@ -136,6 +151,7 @@ export class PluginHookCalls {
         return {
           value,
           ...(trip !== undefined && { trip }),
+          ...(own !== undefined && { own }),
           ...(finished !== undefined && { finish: finished.reason }),
           ...(added.length > 0 && { added }),
           // `recordedState`: the state this call left, restored on a replay (below).
@@ -145,6 +161,7 @@ export class PluginHookCalls {
       const stored = (await this.untilAborted(recording, hook)) as {
         value: T;
         trip?: PluginTrip;
+        own?: StoredOwnError;
         finish?: string;
         added?: unknown;
         state?: unknown;
@@ -155,8 +172,21 @@ export class PluginHookCalls {
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
+      if (stored.own !== undefined) {
+        // The error itself where the hook ran in this execution; rebuilt from the record on a
+        // replay (redacted, as the first run's was, in case the record was written otherwise).
+        claimed = {
+          error:
+            ran && thrown !== undefined
+              ? thrown.error
+              : this.facts.redact(fromStoredOwnError(stored.own)),
+        };
+        throw claimed.error;
+      }
       return fromStoredHandOff(stored.value, agents) as T;
     } catch (cause) {
+      // Claimed already: `ownErrors` is not asked again of a rebuilt error (not its class).
+      if (claimed !== undefined && cause === claimed.error) throw cause;
       throw this.error(index, hook, cause);
     }
   }
