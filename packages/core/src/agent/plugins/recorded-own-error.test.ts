@@ -19,11 +19,12 @@ const MODEL = 'gemini-2.5-flash';
 
 class QuotaError extends Error {
   override readonly name = 'QuotaError';
-  constructor(
-    readonly user: string,
-    readonly limit: number,
-  ) {
+  readonly user: string;
+  readonly limit: number;
+  constructor(user: string, limit: number) {
     super(`User "${user}" has used all ${limit} calls.`);
+    this.user = user;
+    this.limit = limit;
   }
 }
 
