@@ -127,8 +127,15 @@ export class PluginHookCalls {
         // calls run at once, so there `addInput` is refused instead: see PluginRunView).
         const outer = view.adding;
         const added: Content[] = [];
-        if (callId === undefined) view.adding = added;
-        else view.recordedToolHooks++;
+        // So are its reports (`run.emit`): a replay emits them again where they were, so the
+        // run's events are the same in number and order as the first run's (a durable runner's
+        // stream is indexed by them) and none is lost with a worker killed before writing it.
+        const outerEmitting = view.emitting;
+        const emitted: { kind: string; data?: unknown }[] = [];
+        if (callId === undefined) {
+          view.adding = added;
+          view.emitting = emitted;
+        } else view.recordedToolHooks++;
         try {
           // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
           value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
@@ -144,8 +151,10 @@ export class PluginHookCalls {
             own = toStoredOwnError(thrown.error);
           } else throw error;
         } finally {
-          if (callId === undefined) view.adding = outer;
-          else view.recordedToolHooks--;
+          if (callId === undefined) {
+            view.adding = outer;
+            view.emitting = outerEmitting;
+          } else view.recordedToolHooks--;
         }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
@@ -154,6 +163,7 @@ export class PluginHookCalls {
           ...(own !== undefined && { own }),
           ...(finished !== undefined && { finish: finished.reason }),
           ...(added.length > 0 && { added }),
+          ...(emitted.length > 0 && { emitted }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
@@ -164,11 +174,13 @@ export class PluginHookCalls {
         own?: StoredOwnError;
         finish?: string;
         added?: unknown;
+        emitted?: unknown;
         state?: unknown;
       };
       // A replay: what the hook added on the first run joins the history again, where it did
       // (the contents that joined then, after the input checks; they are not checked again).
       if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
+      if (!ran && stored.emitted !== undefined) this.emitStored(plugin.name, stored.emitted);
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
@@ -204,6 +216,26 @@ export class PluginHookCalls {
         'its record holds contents it added that are not a list of user contents (the record was changed)',
       );
     for (const content of added) this.facts.tracker.append(content);
+  }
+
+  /**
+   * The reports a recorded hook made on the first run (`run.emit`), emitted again on a replay as
+   * `plugin` events of this step. A record is read back from a database: an entry that is not
+   * a report (no string kind) is left out.
+   */
+  protected emitStored(plugin: string, emitted: unknown): void {
+    const { emit } = this.facts;
+    if (emit === undefined || !Array.isArray(emitted)) return;
+    const stepNumber = this.stepNumber;
+    for (const report of emitted as { kind?: unknown; data?: unknown }[]) {
+      if (typeof report?.kind !== 'string') continue;
+      const { kind, data } = report;
+      void emit(
+        data === undefined
+          ? { type: 'plugin', plugin, kind, stepNumber }
+          : { type: 'plugin', plugin, kind, stepNumber, data },
+      );
+    }
   }
 
   /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */

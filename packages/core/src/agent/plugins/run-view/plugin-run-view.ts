@@ -163,6 +163,11 @@ export class PluginRunView implements PluginRun {
    * (`RunPlugins.call`).
    */
   adding: Content[] | undefined = undefined;
+  /**
+   * While one of this plugin's `recorded` boundary hooks runs in a durable run: the reports its
+   * `run.emit` calls made, stored with the hook's result so a replay emits them again.
+   */
+  emitting: { kind: string; data?: unknown }[] | undefined = undefined;
   /** How many of this plugin's `recorded` tool hooks run now: `addInput` refuses meanwhile. */
   recordedToolHooks = 0;
   private readonly name: string;
@@ -222,7 +227,9 @@ export class PluginRunView implements PluginRun {
         argument: 'run.emit',
         message: `run.emit() (plugin "${this.name}") takes a kind: a non-empty string of at most ${MAX_KIND_LENGTH} characters, e.g. run.emit('masked', { count: 2 }); got ${describeValue(kind)}.`,
       });
-    this.owner.emit(this.name, this.owner.facts.redact(named), data);
+    const redacted = this.owner.facts.redact(named);
+    this.emitting?.push(data === undefined ? { kind: redacted } : { kind: redacted, data });
+    this.owner.emit(this.name, redacted, data);
   }
   async generate(request: SideModelRequest): Promise<SideModelResult> {
     if (typeof request !== 'object' || request === null || Array.isArray(request))

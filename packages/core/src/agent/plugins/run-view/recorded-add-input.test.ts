@@ -165,4 +165,52 @@ describe('run.addInput in a recorded hook', () => {
     expect((refused[0] as Error).message).toContain('from a boundary hook');
     expect(JSON.stringify(result.contents)).not.toContain('note');
   });
+
+  it("a replay emits the hook's reports again where they were, so the run's events are the first run's", async () => {
+    const calls = { count: 0 };
+    const reporting = definePlugin({
+      name: 'reporter',
+      recorded: ['beforeModelCall'],
+      beforeModelCall: (call, run) => {
+        calls.count++;
+        // Random: a report made again would differ from the first run's.
+        run.emit('checked', { step: call.stepNumber, roll: Math.random() });
+      },
+    });
+    const agentOf = () =>
+      createAgent({
+        gemini: createScriptedGemini([callsTurn(['lookup', { order: '7' }]), textTurn('Shipped.')]),
+        model: MODEL,
+        tools: [
+          defineTool({
+            name: 'lookup',
+            parameters: z.object({ order: z.string() }),
+            execute: ({ order }) => ({ order, status: 'shipped' }),
+          }),
+        ],
+        plugins: [reporting],
+      });
+    const eventsOf = async (record: PluginHookRecorder) => {
+      const stream = agentTurnsOf(agentOf()).stream(
+        'Where is order 7?',
+        {},
+        undefined,
+        undefined,
+        record,
+      );
+      const events: unknown[] = [];
+      for await (const event of stream)
+        if (event.type !== 'run-end' && event.type !== 'step-end')
+          events.push(event.type === 'plugin' ? event : event.type);
+      await stream.result;
+      return events;
+    };
+    const recorder = mapRecorder();
+    const first = await eventsOf(recorder.record);
+    expect(first.filter((event) => typeof event === 'object')).toHaveLength(2);
+    recorder.replay();
+    const replayed = await eventsOf(recorder.record);
+    expect(calls.count).toBe(2);
+    expect(replayed).toEqual(first);
+  });
 });
