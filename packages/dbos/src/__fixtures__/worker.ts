@@ -463,7 +463,8 @@ const escalateTo = (to: typeof billing) =>
 // (recorded-add-input.test.ts): one model call a user, counted in the counter file (its store,
 // which a replay may find changed, so its verdict is `recorded`), ending the run with its own
 // typed error (`ownErrors`), whose message carries the client's key (redacted, as in process).
-// The user is the run's first word; `endRun` reports the error (`run.emit`) and waits while
+// The user is the run's first word; each verdict is reported (`run.emit`, a replay emits the
+// record's), and `endRun` reports the error and waits while
 // HOLD_DIR holds the user, so a test can kill the worker between the verdict and the run's end.
 class QuotaExceededError extends Error {
   override readonly name = 'QuotaExceededError';
@@ -489,7 +490,9 @@ const quota = definePlugin({
   beforeModelCall: (call, run) => {
     const user = userOf(run);
     record(`quota check ${user} step ${call.stepNumber}`);
-    if (quotaUsed(user) >= 1) throw new QuotaExceededError(user, 1);
+    const used = quotaUsed(user);
+    run.emit('checked', { step: call.stepNumber, used });
+    if (used >= 1) throw new QuotaExceededError(user, 1);
   },
   afterModelCall: (_step, run) => record(`quota call ${userOf(run)}`),
   endRun: async (run, { error }) => {

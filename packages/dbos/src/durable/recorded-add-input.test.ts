@@ -161,11 +161,17 @@ it("a recorded hook's own typed error ends the durable run as in process, and th
   expect(fake.modelRequests.filter((request) => firstTextOf(request.body) === input)).toHaveLength(
     1,
   );
-  // Both executions reached the plugin's endRun with the same error; its report is in the run's
-  // stored events, once.
+  // Both executions reached the plugin's endRun with the same error. The run's stored events
+  // hold each report once, in order: the verdicts' (made by the first execution, emitted again
+  // from the record by the replay: before, a recorded hook's reports were not, and the run's
+  // events were lost or shifted past what the first execution wrote) and the end's.
   expect(counter.count(`quota end ${runId} QuotaExceededError`)).toBe(2);
   const reports: unknown[] = [];
   for await (const { event } of runs.events(runId))
     if (event.type === 'plugin' && event.plugin === 'quota') reports.push([event.kind, event.data]);
-  expect(reports).toEqual([['over-quota', { user: runId, error: 'QuotaExceededError' }]]);
+  expect(reports).toEqual([
+    ['checked', { step: 1, used: 0 }],
+    ['checked', { step: 2, used: 1 }],
+    ['over-quota', { user: runId, error: 'QuotaExceededError' }],
+  ]);
 });
