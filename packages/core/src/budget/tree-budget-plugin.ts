@@ -1,7 +1,7 @@
 import { TreeBudgetError, type TreeBudgetLimit } from '../agent/errors/tree-budget-error.ts';
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 
 /**
  * The `budget` run option (a step, token and cost budget over a run and every subagent run below
