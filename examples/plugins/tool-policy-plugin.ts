@@ -55,11 +55,14 @@ const enforcer = definePlugin({
 
 /** One level of the policy: give it to an agent's `plugins`, or to one run's. */
 export function toolPolicy(policy: ToolPolicy): AgentPlugin {
-  const level = definePlugin({
+  // The level's rule rides as a field of the plugin: definePlugin keeps a plain object's own
+  // fields and seals the plugin it returns (a key added afterwards throws a TypeError).
+  const level: PolicyLevel = {
     name: `tool-policy:${policy.name}`,
     // A parent's level is a policy over its subagents' calls too, met before their own.
     inherit: true,
     companions: [enforcer],
-  });
-  return Object.assign(level, { toolPolicy: policy });
+    toolPolicy: policy,
+  };
+  return definePlugin(level);
 }

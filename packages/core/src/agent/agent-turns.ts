@@ -4,7 +4,7 @@ import type { AgentStream } from './agent-stream.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import type { LatePlugins, PluginHookRecorder } from './plugins/run-plugins.ts';
-import type { RunServices } from './plugins/run-services.ts';
+import type { RunServices } from './plugins/run-view/run-services.ts';
 import type {
   ChildRunCall,
   ChildRunOptions,

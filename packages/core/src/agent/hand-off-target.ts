@@ -1,8 +1,8 @@
 import type { Content } from '../wire/content.ts';
 import type { HandoffTarget } from './agent-turns.ts';
-import type { TurnsOf } from './plugins/plugin-run-view.ts';
 import type { HandOffDecision } from './plugins/run-plugins.ts';
-import type { HandOffAgents } from './plugins/run-services.ts';
+import type { TurnsOf } from './plugins/run-view/plugin-run-view.ts';
+import type { HandOffAgents } from './plugins/run-view/run-services.ts';
 
 /** A plugin's hand-off with the agent it names resolved: what the loop gives the run to. @internal */
 export type ResolvedHandOff = {

@@ -1,6 +1,6 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { spentTreeBudget } from '../agent/run-state/spent-tree-budget.ts';
 
 /**

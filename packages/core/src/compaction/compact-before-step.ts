@@ -1,6 +1,9 @@
 import type { AgentConfig } from '../agent/config/agent-config.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
-import type { SideModelRequest, SideModelResult } from '../agent/plugins/side-model-call.ts';
+import type {
+  SideModelRequest,
+  SideModelResult,
+} from '../agent/plugins/run-view/side-model-call.ts';
 import { isRunEnding } from '../agent/run-state/is-run-ending.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { CompactionError } from '../errors/compaction-error.ts';

@@ -1,6 +1,6 @@
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { compactBeforeStep } from './compact-before-step.ts';
 import type { CompactionSettings } from './compaction-options.ts';

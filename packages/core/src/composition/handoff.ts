@@ -85,18 +85,18 @@ export function handoff<Output>(
   const toolName = `transfer_to_${name}`;
   const filter = options.filter;
   const answer = (): { output: string } => ({ output: `Transferred to ${name}.` });
-  const plugin: HandoffPlugin = Object.assign(
-    definePlugin({
-      name: `handoff:${toolName}`,
-      // After the call: it was approved, passed the tool guardrails and answered, so the history
-      // stays paired; the loop gives the run over once the turn's calls are all answered.
-      afterToolCall: (call) =>
-        call.toolName === toolName
-          ? { type: 'hand-off' as const, to: agent, name, ...(filter !== undefined && { filter }) }
-          : undefined,
-    }),
-    { receiver: { name, agent: agent as Agent<unknown> } },
-  );
+  const given: HandoffPlugin = {
+    name: `handoff:${toolName}`,
+    // After the call: it was approved, passed the tool guardrails and answered, so the history
+    // stays paired; the loop gives the run over once the turn's calls are all answered.
+    afterToolCall: (call) =>
+      call.toolName === toolName
+        ? { type: 'hand-off' as const, to: agent, name, ...(filter !== undefined && { filter }) }
+        : undefined,
+    // A field of the plugin (definePlugin keeps it and freezes the plugin).
+    receiver: { name, agent: agent as Agent<unknown> },
+  };
+  const plugin = definePlugin(given) as HandoffPlugin;
   const tool = defineTool({
     name: toolName,
     description: options.description ?? `Transfer the conversation to ${name}.`,

@@ -13,24 +13,27 @@ let made = 0;
  */
 export function guardrailLayers(options: GuardrailOptions): readonly AgentPlugin[] {
   made++;
-  const all = definePlugin({
+  // The level rides as a field of the plugin (definePlugin keeps it and freezes the plugin).
+  const all: GuardrailLayer = {
     name: `gemloop.guardrails#${made}`,
     // The innermost level's rewrite wins (the seam takes the run's last plugin that has one).
     rewriteToolError: options.onToolError,
-  });
-  const layers: GuardrailLayer[] = [Object.assign(all, { layer: { options, tools: false } })];
+    layer: { options, tools: false },
+  };
+  const layers = [definePlugin(all) as GuardrailLayer];
   if ((options.tools?.length ?? 0) === 0) return layers;
-  const tools = definePlugin({
-    name: `gemloop.guardrails.tools#${made}`,
-    // A policy over the tools of the whole tree: a subagent's calls meet it before its own.
-    inherit: true,
-    companions: [toolGuardrailsPlugin],
-  });
   const given: GuardrailOptions = {
     tools: options.tools,
     timeoutMs: options.timeoutMs,
     onTimeout: options.onTimeout,
   };
-  layers.push(Object.assign(tools, { layer: { options: given, tools: true } }));
+  const tools: GuardrailLayer = {
+    name: `gemloop.guardrails.tools#${made}`,
+    // A policy over the tools of the whole tree: a subagent's calls meet it before its own.
+    inherit: true,
+    companions: [toolGuardrailsPlugin],
+    layer: { options: given, tools: true },
+  };
+  layers.push(definePlugin(tools) as GuardrailLayer);
   return layers;
 }

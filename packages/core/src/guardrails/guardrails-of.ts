@@ -1,6 +1,6 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
 import type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import {
   type ComposedGuardrails,
   composeGuardrails,

@@ -6,7 +6,7 @@ import type {
   PluginRun,
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import type { Content } from '../wire/content.ts';
 import { checkInputInOrder } from './check-added-input.ts';

@@ -7,7 +7,7 @@ import type {
   ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf, tripError } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf, tripError } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { appliesTo, checkToolInput, checkToolOutput } from './check-tool-guardrails.ts';
 import type { ComposedGuardrails } from './compose-guardrails.ts';

@@ -1,4 +1,4 @@
-import type { WrapModelRequest } from '../agent/plugins/model-requests.ts';
+import type { WrapModelRequest } from '../agent/plugins/model-requests/model-requests.ts';
 
 /**
  * The Interactions API as an agent's `api`, made by `interactionsApi()` from
@@ -52,4 +52,4 @@ export type InteractionsBackground = {
   wakeOnWebhook?: boolean | undefined;
 };
 
-export type { AgentApi } from '../agent/plugins/model-requests.ts';
+export type { AgentApi } from '../agent/plugins/model-requests/model-requests.ts';

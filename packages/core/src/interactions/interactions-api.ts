@@ -1,5 +1,5 @@
+import { resolveModelRequests } from '../agent/plugins/model-requests/wrap-model-requests.ts';
 import { REQUESTS_KEY } from '../agent/plugins/plugin-engine-of.ts';
-import { resolveModelRequests } from '../agent/plugins/wrap-model-requests.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { InteractionsApi, InteractionsBackground } from './agent-api.ts';
 import { createInteractionsEntry } from './create-interactions-entry.ts';

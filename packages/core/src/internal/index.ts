@@ -19,11 +19,11 @@ export {
   MAX_RUN_MESSAGE_BYTES,
   MAX_RUN_MESSAGES,
   messageJson,
-} from '../agent/plugins/run-messages.ts';
+} from '../agent/plugins/messages/run-messages.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 // @gemloop/dbos: the agents a durable run hands off to, by a stable key (durable hand-offs).
-export type { HandOffAgents, RunServices } from '../agent/plugins/run-services.ts';
+export type { HandOffAgents, RunServices } from '../agent/plugins/run-view/run-services.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';
 // @gemloop/dbos: a child workflow takes its tree budget share down and its spending back up as
 // plain data (a failed child's spending too), made and counted by the loop's own meter.

@@ -37,10 +37,13 @@ export type {
   ModelRequestAgent,
   ModelRequestEntry,
   WrapModelRequest,
-} from '../agent/plugins/model-requests.ts';
+} from '../agent/plugins/model-requests/model-requests.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';
 // `run.generate()`: a model call on the side of the run, counted as the run's.
-export type { SideModelRequest, SideModelResult } from '../agent/plugins/side-model-call.ts';
+export type {
+  SideModelRequest,
+  SideModelResult,
+} from '../agent/plugins/run-view/side-model-call.ts';
 // What `run.receive()` and the senders (`stream.send`, `steering.send`) refuse with.
 export {
   RunMessageError,

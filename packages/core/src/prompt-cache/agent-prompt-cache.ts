@@ -2,7 +2,7 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
-import { internalsOf } from '../agent/plugins/plugin-run-view.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import { isCacheGone, PromptCache, type PromptCacheOptions } from './prompt-cache.ts';

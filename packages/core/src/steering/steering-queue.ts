@@ -1,4 +1,4 @@
-import type { RunInbox } from '../agent/plugins/run-messages.ts';
+import type { RunInbox } from '../agent/plugins/messages/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { withDefaults } from '../options/with-defaults.ts';
@@ -82,7 +82,9 @@ export class SteeringQueue {
    * the run receives it; refused (a `RunMessageError`) once a one-run controller's run is over.
    */
   send(topic: unknown, value: unknown, where?: string): Promise<void> {
-    this.inbox ??= import('../agent/plugins/run-messages.ts').then((m) => new m.RunInbox(this));
+    this.inbox ??= import('../agent/plugins/messages/run-messages.ts').then(
+      (m) => new m.RunInbox(this),
+    );
     return this.inbox.then((inbox) => inbox.send(topic, value, where));
   }
 

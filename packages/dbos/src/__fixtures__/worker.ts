@@ -1,7 +1,7 @@
 // A fleet worker for the tests: one process, one DBOS executor. Configured by environment
 // variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createAgent, createGemini, defineTool, fileSearch } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { handoff, subagent } from '@gemloop/core/composition';
@@ -14,7 +14,7 @@ import { loopGuard } from '@gemloop/core/loop-guard';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { reserveBudget } from '@gemloop/core/budget';
 import { modelFallback } from '@gemloop/core/fallback';
-import { definePlugin, type ModelCallInput } from '@gemloop/core/plugins';
+import { definePlugin, type ModelCallInput, type PluginRun } from '@gemloop/core/plugins';
 import { createMemory, geminiEmbed, memoryPlugin } from '@gemloop/core/memory';
 import { createPostgresMemoryStore } from '../memory/create-postgres-memory-store.ts';
 
@@ -459,6 +459,51 @@ const escalateTo = (to: typeof billing) =>
       };
     },
   });
+// A third party's quota, public imports only, as examples/plugins/quota-plugin.ts is
+// (recorded-add-input.test.ts): one model call a user, counted in the counter file (its store,
+// which a replay may find changed, so its verdict is `recorded`), ending the run with its own
+// typed error (`ownErrors`), whose message carries the client's key (redacted, as in process).
+// The user is the run's first word; each verdict is reported (`run.emit`, a replay emits the
+// record's), and `endRun` reports the error and waits while
+// HOLD_DIR holds the user, so a test can kill the worker between the verdict and the run's end.
+class QuotaExceededError extends Error {
+  override readonly name = 'QuotaExceededError';
+  readonly user: string;
+  readonly limit: number;
+  constructor(user: string, limit: number) {
+    super(`User "${user}" has used all ${limit} model calls (checked with test-key).`);
+    this.user = user;
+    this.limit = limit;
+  }
+}
+const userOf = (run: PluginRun<unknown>): string =>
+  (run.contents[0]?.parts?.[0]?.text ?? '').split(' ')[0] ?? '';
+const quotaUsed = (user: string): number => {
+  const lines = readFileSync(counterFile, 'utf8').split('\n');
+  const count = (line: string): number => lines.filter((each) => each === line).length;
+  return count(`quota call ${user}`) - count(`quota refund ${user}`);
+};
+const quota = definePlugin({
+  name: 'quota',
+  recorded: ['beforeModelCall', 'afterModelCall'],
+  ownErrors: (error) => error instanceof QuotaExceededError,
+  beforeModelCall: (call, run) => {
+    const user = userOf(run);
+    record(`quota check ${user} step ${call.stepNumber}`);
+    const used = quotaUsed(user);
+    run.emit('checked', { step: call.stepNumber, used });
+    if (used >= 1) throw new QuotaExceededError(user, 1);
+  },
+  afterModelCall: (_step, run) => record(`quota call ${userOf(run)}`),
+  endRun: async (run, { error }) => {
+    if (error === undefined) return;
+    const user = userOf(run);
+    const name = error instanceof Error ? error.name : typeof error;
+    run.emit('over-quota', { user, error: name });
+    record(`quota end ${user} ${name}`);
+    while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -514,6 +559,7 @@ const worker = await startDurableWorkerWith({
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
+    quota: { gemini, model, tools: [lookup], plugins: [quota] },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {
       gemini,

@@ -1,5 +1,6 @@
 import type { Gemini } from '@gemloop/core';
 import type { CallOptions } from '@gemloop/core/http';
+import { modelCallEntryOf, registerModelCallEntry } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { callModelStep } from './call-model-step.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
@@ -24,7 +25,7 @@ export type ModelCaller = {
  * @internal
  */
 export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini {
-  return {
+  const durable: Gemini = {
     baseUrl: inner.baseUrl,
     apiVersion: inner.apiVersion,
     platform: inner.platform,
@@ -44,6 +45,16 @@ export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini 
     // makes these calls again changes what the run costs, never what it answers.
     caches: inner.caches,
   };
+  // A run scrubs its client's secrets from what it reports (a plugin's error and its own typed
+  // one, a deny message, an event's kind) with its client entry's redactor. This client is a
+  // wrapper gemloop did not make, whose entry keeps values as they are: a durable run's errors
+  // kept the key a run in process scrubs. Its entry goes through its public methods, as any
+  // wrapper's, with the inner client's redaction.
+  registerModelCallEntry(durable, {
+    ...modelCallEntryOf(durable),
+    redact: modelCallEntryOf(inner).redact,
+  });
+  return durable;
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gateTool, serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
 import { readApprovalAnswer } from './a2a-approvals.ts';
-import { BoundedTaskStore } from './bounded-task-store.ts';
+import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
 
 // A2A approvals tried as a careless or hostile client would: answers sent twice at once, a retried
 // answer, an answer naming another task's call, a cancel while the answer runs. Driven by the A2A

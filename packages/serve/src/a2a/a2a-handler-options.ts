@@ -5,8 +5,8 @@ import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import type { A2ADurableOptions } from './durable-a2a-runs.ts';
-import type { PushNotificationOptions } from './push-notification-options.ts';
+import type { A2ADurableOptions } from './durable/durable-a2a-runs.ts';
+import type { PushNotificationOptions } from './push/push-notification-options.ts';
 
 /** What the agent card says of the agent (https://a2a-protocol.org/v1.0.0/specification/#55-agentcard-object-structure). */
 export type A2AAgentCardOptions = {

@@ -21,7 +21,7 @@ import {
   TOKENS,
   userMessage,
 } from './__fixtures__/serve-a2a.ts';
-import { a2aAgent } from './a2a-agent.ts';
+import { a2aAgent } from './client/a2a-agent.ts';
 import { createA2AHandler } from './create-a2a-handler.ts';
 
 // The A2A door driven by the A2A SDK's own client (ClientFactory over the JSON-RPC transport,

@@ -26,10 +26,9 @@ import {
 } from './a2a-agent-card.ts';
 import type { A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
-import { BoundedTaskStore } from './bounded-task-store.ts';
 import { checkA2AOptions } from './check-a2a-options.ts';
-import { createDurableExecutor, type DurableExecutor } from './durable-executor.ts';
-import { DurableRequestHandler } from './durable-request-handler.ts';
+import { createDurableExecutor, type DurableExecutor } from './durable/durable-executor.ts';
+import { DurableRequestHandler } from './durable/durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
 import {
   extensionsOf,
@@ -43,10 +42,11 @@ import {
   readJsonRpcBody,
   reply,
   safeResponse,
-} from './json-rpc-reply.ts';
-import { toRpcEventStream } from './rpc-event-stream.ts';
-import { createSafePushNotifications } from './safe-push-notifications.ts';
-import { SavedFirstRequestHandler, WatchedTaskStore } from './saved-first-request-handler.ts';
+} from './json-rpc/json-rpc-reply.ts';
+import { toRpcEventStream } from './json-rpc/rpc-event-stream.ts';
+import { createSafePushNotifications } from './push/safe-push-notifications.ts';
+import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
+import { SavedFirstRequestHandler, WatchedTaskStore } from './tasks/saved-first-request-handler.ts';
 
 /** The methods that send a message, v1.0's and v0.3's. */
 const SEND_METHODS = new Set([

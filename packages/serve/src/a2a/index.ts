@@ -3,11 +3,11 @@
 
 export type { FetchHandler } from '../openai/create-openai-handler.ts';
 export type { RateLimit } from '../openai/rate-limiter.ts';
-export { type A2AAgentArgs, a2aAgent } from './a2a-agent.ts';
-export type { A2AAgentOptions } from './a2a-agent-options.ts';
 export type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 export { A2ARequestError } from './a2a-request-error.ts';
+export { type A2AAgentArgs, a2aAgent } from './client/a2a-agent.ts';
+export type { A2AAgentOptions } from './client/a2a-agent-options.ts';
 export { createA2AHandler } from './create-a2a-handler.ts';
-export type { A2ADurableOptions, A2ADurableRuns } from './durable-a2a-runs.ts';
-export type { PushNotificationOptions, ResolvedAddress } from './push-notification-options.ts';
-export { PushNotificationError } from './safe-push-notifications.ts';
+export type { A2ADurableOptions, A2ADurableRuns } from './durable/durable-a2a-runs.ts';
+export type { PushNotificationOptions, ResolvedAddress } from './push/push-notification-options.ts';
+export { PushNotificationError } from './push/safe-push-notifications.ts';

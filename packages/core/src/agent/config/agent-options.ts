@@ -21,7 +21,7 @@ import type {
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
-import type { AgentApi } from '../plugins/model-requests.ts';
+import type { AgentApi } from '../plugins/model-requests/model-requests.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { GuardrailsValue } from './guardrails-value.ts';
 import type { PluginOption } from './plugin-option.ts';

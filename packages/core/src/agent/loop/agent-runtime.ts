@@ -6,8 +6,8 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
-import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type { PluginEngine, ResolvedPlugins } from '../plugins/run-plugins.ts';
+import type { TurnsOf } from '../plugins/run-view/plugin-run-view.ts';
 
 /**
  * What an agent keeps between its runs, made once by its first run (it loads with the loop, not

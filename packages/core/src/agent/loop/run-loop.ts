@@ -10,7 +10,6 @@ import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
-import type { TurnsOf } from '../plugins/plugin-run-view.ts';
 import type {
   HandOffDecision,
   LatePlugins,
@@ -20,6 +19,7 @@ import type {
   ResolvedPlugins,
   RunPlugins,
 } from '../plugins/run-plugins.ts';
+import type { TurnsOf } from '../plugins/run-view/plugin-run-view.ts';
 import { type EmitEvent, observedEmit } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext, RunSettings } from '../run-state/run-context.ts';

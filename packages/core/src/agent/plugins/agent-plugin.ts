@@ -2,8 +2,8 @@ import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
-import type { WrapModelRequest } from './model-requests.ts';
-import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
+import type { WrapModelRequest } from './model-requests/model-requests.ts';
+import type { SideModelRequest, SideModelResult } from './run-view/side-model-call.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what

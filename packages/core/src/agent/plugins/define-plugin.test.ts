@@ -72,6 +72,84 @@ describe('definePlugin', () => {
     expect(error.message).toContain('definePlugin()');
   });
 
+  it('returns a sealed plugin: changing, adding or removing a key throws, and the run keeps what it was made with', async () => {
+    const gemini = createScriptedGemini([textTurn('Hi.')]);
+    const calls: string[] = [];
+    const plugin = definePlugin({
+      name: 'sealed',
+      recorded: ['beforeModelCall'],
+      beforeModelCall: () => {
+        calls.push('made');
+      },
+    });
+    expect(Object.isFrozen(plugin)).toBe(true);
+    const record = plugin as unknown as Record<string, unknown>;
+    const attempts: Array<() => unknown> = [
+      () => {
+        record['beforeModelCall'] = () => calls.push('swapped');
+      },
+      // A hook the plugin did not have: before, it was added, and acted in the agents resolved
+      // after it but not in those resolved before.
+      () => {
+        record['afterModelCall'] = () => calls.push('added');
+      },
+      () => {
+        record['name'] = 'renamed';
+      },
+      () => {
+        record['note'] = 'extra';
+      },
+      () => delete record['beforeModelCall'],
+      () => (plugin.recorded as string[]).push('afterAnswer'),
+      () => Object.defineProperty(plugin, 'afterAnswer', { value: () => calls.push('defined') }),
+      () => Object.setPrototypeOf(plugin, { afterModelCall: () => calls.push('inherited') }),
+    ];
+    for (const attempt of attempts) expect(attempt).toThrow(TypeError);
+    expect(Object.keys(plugin).sort()).toEqual(['beforeModelCall', 'name', 'recorded']);
+    await createAgent({ gemini, model: MODEL, plugins: [plugin] }).run('Hi');
+    expect(calls).toEqual(['made']);
+  });
+
+  it('a change made where assignments fail silently (sloppy code) has no effect', async () => {
+    const gemini = createScriptedGemini([textTurn('Hi.')]);
+    const calls: string[] = [];
+    const plugin = definePlugin({
+      name: 'sealed',
+      beforeModelCall: () => {
+        calls.push('made');
+      },
+    });
+    // Not strict mode (a Function body is sloppy unless it says otherwise): the assignments are
+    // ignored instead of throwing.
+    const sloppy = new Function(
+      'plugin',
+      'calls',
+      "plugin.beforeModelCall = () => calls.push('swapped');" +
+        "plugin.afterModelCall = () => calls.push('added');" +
+        "plugin.name = 'renamed';" +
+        'return delete plugin.beforeModelCall;',
+    ) as (plugin: unknown, calls: string[]) => boolean;
+    expect(sloppy(plugin, calls)).toBe(false);
+    expect(plugin.name).toBe('sealed');
+    expect(Object.keys(plugin).sort()).toEqual(['beforeModelCall', 'name']);
+    await createAgent({ gemini, model: MODEL, plugins: [plugin] }).run('Hi');
+    expect(calls).toEqual(['made']);
+  });
+
+  it("keeps a plain object's own fields as data the plugin carries, sealed with it", () => {
+    const settings = { level: 2 };
+    const plugin = definePlugin({ name: 'carries', settings } as AgentPlugin) as AgentPlugin & {
+      readonly settings: { level: number };
+    };
+    expect(plugin.settings).toBe(settings);
+    expect(() => {
+      (plugin as { settings: unknown }).settings = { level: 3 };
+    }).toThrow(TypeError);
+    // Sealed is shallow, as Object.freeze is: what a field points to stays the caller's.
+    settings.level = 3;
+    expect(plugin.settings.level).toBe(3);
+  });
+
   it('takes an object without a prototype', async () => {
     const gemini = createScriptedGemini([textTurn('Hi.')]);
     let asked = 0;
@@ -126,6 +204,9 @@ describe('definePlugin', () => {
     }
     const audit = new Audit();
     const plugin = definePlugin(audit);
+    // The plugin is sealed; the instance, which holds the state its hooks change, is not.
+    expect(Object.isFrozen(plugin)).toBe(true);
+    expect(Object.isFrozen(audit)).toBe(false);
     expect(plugin.name).toBe('audit');
     expect(plugin.recorded).toEqual(['beforeToolCall']);
     const gemini = createScriptedGemini([

@@ -9,6 +9,11 @@ import { ENGINE_KEY } from './plugin-engine-of.ts';
  * `createChatSession` take only plugins made here: the plugin carries the seam's implementation
  * (so an app without plugins never bundles it), as `guardrails()` carries its checks.
  *
+ * The plugin it returns is a frozen copy: its name, hooks and fields are fixed as given (its
+ * arrays frozen copies too), and assigning or adding a key throws a `TypeError`. Keep what
+ * changes during a run in the state `startRun` returns (`run.state`), or on a class instance
+ * (its hooks stay bound to it).
+ *
  * @example
  * ```ts
  * const countCalls = definePlugin({
@@ -31,19 +36,21 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
   const prototype = Object.getPrototypeOf(plugin) as object | null;
   const made: AgentPlugin<State> =
     prototype === Object.prototype || prototype === null ? { ...plugin } : bound(plugin);
-  // What a run reads stays as made: a plugin that reaches this one through `run.plugins` cannot
-  // swap its hooks, its name or its companions (an assignment throws a TypeError).
+  // Its lists (`recorded`, `companions`) are frozen copies: the caller's arrays stay theirs.
   for (const key of Object.keys(made)) {
     const value = (made as unknown as Record<string, unknown>)[key];
-    Object.defineProperty(made, key, {
-      value: Array.isArray(value) ? Object.freeze([...value]) : value,
-      writable: false,
-      configurable: false,
-    });
+    if (Array.isArray(value))
+      (made as unknown as Record<string, unknown>)[key] = Object.freeze([...value]);
   }
   // Not enumerable: a copy or a JSON view of the plugin shows only what the user wrote.
   Object.defineProperty(made, ENGINE_KEY, { value: pluginEngine, enumerable: false });
-  return made;
+  // Sealed as made: a plugin is resolved once per agent (its hooks into lists), so a key changed
+  // or added later would act in some agents and not others; and a plugin that reaches this one
+  // through `run.plugins` must not swap its hooks or give it new ones. Every assignment throws a
+  // TypeError (modules are strict). A plugin's own data rides as a field given here (the
+  // built-ins' `layer` and `receiver` do); its mutable state lives in `startRun`'s state or on
+  // a class instance, which stays the user's.
+  return Object.freeze(made);
 }
 
 const HOOKS = [

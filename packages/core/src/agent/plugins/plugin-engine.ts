@@ -6,9 +6,9 @@ import {
   runWithPlugins,
 } from '../tool-calls/plugin-tool-call.ts';
 import { wrapExecution } from '../tool-calls/wrap-execution.ts';
+import { resolveModelRequests } from './model-requests/wrap-model-requests.ts';
 import { joinPlugins, refuseSharedNames, resolvePlugins } from './resolve-plugins.ts';
 import { type PluginEngine, RunPlugins } from './run-plugins.ts';
-import { resolveModelRequests } from './wrap-model-requests.ts';
 
 /**
  * The seam's implementation, which `definePlugin` puts on every plugin it makes: the loop reaches

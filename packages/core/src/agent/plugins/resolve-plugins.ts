@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
+import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
-import { isRequestOnly, refuseRequestWrapper } from './wrap-model-requests.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [

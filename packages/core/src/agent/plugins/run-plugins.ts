@@ -3,12 +3,12 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import type { AgentPlugin, PluginHookName, PluginRun } from './agent-plugin.ts';
 import { ModelHooks } from './hook-chains/model-hooks.ts';
 import type { HandOffDecision } from './hook-chains/plugin-hook-calls.ts';
-import type { ModelRequestAgent } from './model-requests.ts';
-import { type PluginRunFacts, PluginRunView } from './plugin-run-view.ts';
+import type { ModelRequestAgent } from './model-requests/model-requests.ts';
+import { type PluginRunFacts, PluginRunView } from './run-view/plugin-run-view.ts';
 
 export type { HandOffDecision, PluginStop } from './hook-chains/plugin-hook-calls.ts';
 export type { MaybePromise, PluginToolDecision, ToolCheck } from './hook-chains/tool-hooks.ts';
-export type { PluginHookRecorder, PluginRunFacts } from './plugin-run-view.ts';
+export type { PluginHookRecorder, PluginRunFacts } from './run-view/plugin-run-view.ts';
 
 /** What a plugin that leaves at a hand-off gets as its `endRun`'s end (the run goes on). */
 const HANDED_OFF = Object.freeze({ handedOff: true as const });

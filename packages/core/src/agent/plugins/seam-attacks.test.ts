@@ -192,13 +192,16 @@ describe.each(RUN_MODES)('AgentPlugin.companions attacked (%s)', (mode) => {
     });
     const c = definePlugin({ name: 'c', companions: [a, b] });
     // What a plugin was made with is fixed: its companions cannot be replaced or pushed to, its
-    // hooks not swapped. A key it did not have may be added (the built-ins mark their plugins
-    // so): a companion list added to close a cycle is read one level deep, each plugin once.
+    // hooks not swapped, and a key it did not have cannot be added (definePlugin freezes it), so
+    // no companion list can be added later to close a cycle.
     expect(() => {
       (b as { companions?: readonly AgentPlugin[] }).companions = [c];
     }).toThrow(TypeError);
     expect(() => (b.companions as AgentPlugin[]).push(c)).toThrow(TypeError);
-    (a as { companions?: readonly AgentPlugin[] }).companions = [b, a];
+    expect(() => {
+      (a as { companions?: readonly AgentPlugin[] }).companions = [b, a];
+    }).toThrow(TypeError);
+    expect(a.companions).toBeUndefined();
     expect(() => {
       (b as { afterModelCall?: unknown }).afterModelCall = () => calls.push('hijacked');
     }).toThrow(TypeError);

@@ -9,7 +9,7 @@ import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts'
 import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
-import type { RunServices } from '../plugins/run-services.ts';
+import type { RunServices } from '../plugins/run-view/run-services.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { TreeBudget } from './tree-budget.ts';

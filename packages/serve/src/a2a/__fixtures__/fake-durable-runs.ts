@@ -1,5 +1,5 @@
 import type { AgentEvent } from '@gemloop/core';
-import type { A2ADurablePendingApproval, A2ADurableRuns } from '../durable-a2a-runs.ts';
+import type { A2ADurablePendingApproval, A2ADurableRuns } from '../durable/durable-a2a-runs.ts';
 
 type FakeRun = {
   owner: string;

@@ -1,6 +1,6 @@
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
-import type { AgentApi } from '../../plugins/model-requests.ts';
+import type { AgentApi } from '../../plugins/model-requests/model-requests.ts';
 import { ENGINE_KEY, pluginEngineOf, REQUESTS_KEY } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';
 import type { AgentConfig } from '../agent-config.ts';

@@ -1,8 +1,8 @@
 import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
 import type { AgentEvent, UntaggedAgentEvent } from '../../agent-event.ts';
 import type { AgentPlugin, EmitRunEvent, PluginRun } from '../agent-plugin.ts';
-import type { PluginRunFacts } from '../plugin-run-view.ts';
-import { reportedCheck } from '../reported-check.ts';
+import type { PluginRunFacts } from '../run-view/plugin-run-view.ts';
+import { reportedCheck } from '../run-view/reported-check.ts';
 import { PluginHookCalls } from './plugin-hook-calls.ts';
 
 /** The run's events through the plugins' `wrapEvents`, and what plugins report (`emit`). @internal */

@@ -4,11 +4,16 @@ import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
+import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
+import type { RunInbox } from '../messages/run-messages.ts';
 import { PluginError, UNREADABLE } from '../plugin-error.ts';
 import { isContentList, recordName } from '../plugin-results.ts';
-import { type PluginRunFacts, type PluginRunView, tripError } from '../plugin-run-view.ts';
-import { fromStoredHandOff, toStoredHandOff } from '../recorded-hand-off.ts';
-import type { RunInbox } from '../run-messages.ts';
+import {
+  fromStoredOwnError,
+  type StoredOwnError,
+  toStoredOwnError,
+} from '../recorded-own-error.ts';
+import { type PluginRunFacts, type PluginRunView, tripError } from '../run-view/plugin-run-view.ts';
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
@@ -95,6 +100,8 @@ export class PluginHookCalls {
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
+    // The plugin's own error a recorded hook threw, as the run ends with it (see below).
+    let claimed: { error: unknown } | undefined;
     try {
       const recorded = plugin.recorded?.includes(hook) === true;
       if (record === undefined || !recorded) {
@@ -113,36 +120,55 @@ export class PluginHookCalls {
       // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
       // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
       let ran = false;
+      let thrown: { error: unknown } | undefined;
       const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
         ran = true;
         const before = this.stop;
         let value: unknown;
         let trip: PluginTrip | undefined;
+        let own: StoredOwnError | undefined;
         // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
         // does not call it, so the record carries the contents that joined (a tool hook's
         // calls run at once, so there `addInput` is refused instead: see PluginRunView).
         const outer = view.adding;
         const added: Content[] = [];
-        if (callId === undefined) view.adding = added;
-        else view.recordedToolHooks++;
+        // So are its reports (`run.emit`): a replay emits them again where they were, so the
+        // run's events are the same in number and order as the first run's (a durable runner's
+        // stream is indexed by them) and none is lost with a worker killed before writing it.
+        const outerEmitting = view.emitting;
+        const emitted: { kind: string; data?: unknown }[] = [];
+        if (callId === undefined) {
+          view.adding = added;
+          view.emitting = emitted;
+        } else view.recordedToolHooks++;
         try {
-          // A hand-off is stored by its agent's key (see recorded-hand-off.ts).
+          // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
           value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
         } catch (error) {
           // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
           // message only), thrown again below, typed, on the first run and on every replay.
-          if (!GuardrailTrippedError.isInstance(error)) throw error;
-          trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+          if (GuardrailTrippedError.isInstance(error))
+            trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
+          // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
+          // here and on a replay (../recorded-own-error.ts).
+          else if (owns(plugin, error)) {
+            thrown = { error: this.facts.redact(error) };
+            own = toStoredOwnError(thrown.error);
+          } else throw error;
         } finally {
-          if (callId === undefined) view.adding = outer;
-          else view.recordedToolHooks--;
+          if (callId === undefined) {
+            view.adding = outer;
+            view.emitting = outerEmitting;
+          } else view.recordedToolHooks--;
         }
         const finished = this.stop !== before ? this.stop : undefined;
         return {
           value,
           ...(trip !== undefined && { trip }),
+          ...(own !== undefined && { own }),
           ...(finished !== undefined && { finish: finished.reason }),
           ...(added.length > 0 && { added }),
+          ...(emitted.length > 0 && { emitted }),
           // `recordedState`: the state this call left, restored on a replay (below).
           ...(plugin.recordedState === true && { state: view.state }),
         };
@@ -150,18 +176,34 @@ export class PluginHookCalls {
       const stored = (await this.untilAborted(recording, hook)) as {
         value: T;
         trip?: PluginTrip;
+        own?: StoredOwnError;
         finish?: string;
         added?: unknown;
+        emitted?: unknown;
         state?: unknown;
       };
       // A replay: what the hook added on the first run joins the history again, where it did
       // (the contents that joined then, after the input checks; they are not checked again).
       if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
+      if (!ran && stored.emitted !== undefined) this.emitStored(plugin.name, stored.emitted);
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
+      if (stored.own !== undefined) {
+        // The error itself where the hook ran in this execution; rebuilt from the record on a
+        // replay (redacted, as the first run's was, in case the record was written otherwise).
+        claimed = {
+          error:
+            ran && thrown !== undefined
+              ? thrown.error
+              : this.facts.redact(fromStoredOwnError(stored.own)),
+        };
+        throw claimed.error;
+      }
       return fromStoredHandOff(stored.value, agents) as T;
     } catch (cause) {
+      // Claimed already: `ownErrors` is not asked again of a rebuilt error (not its class).
+      if (claimed !== undefined && cause === claimed.error) throw cause;
       throw this.error(index, hook, cause);
     }
   }
@@ -179,6 +221,26 @@ export class PluginHookCalls {
         'its record holds contents it added that are not a list of user contents (the record was changed)',
       );
     for (const content of added) this.facts.tracker.append(content);
+  }
+
+  /**
+   * The reports a recorded hook made on the first run (`run.emit`), emitted again on a replay as
+   * `plugin` events of this step. A record is read back from a database: an entry that is not
+   * a report (no string kind) is left out.
+   */
+  protected emitStored(plugin: string, emitted: unknown): void {
+    const { emit } = this.facts;
+    if (emit === undefined || !Array.isArray(emitted)) return;
+    const stepNumber = this.stepNumber;
+    for (const report of emitted as { kind?: unknown; data?: unknown }[]) {
+      if (typeof report?.kind !== 'string') continue;
+      const { kind, data } = report;
+      void emit(
+        data === undefined
+          ? { type: 'plugin', plugin, kind, stepNumber }
+          : { type: 'plugin', plugin, kind, stepNumber, data },
+      );
+    }
   }
 
   /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */

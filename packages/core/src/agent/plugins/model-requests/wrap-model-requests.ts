@@ -1,0 +1,147 @@
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import { describeValue } from '../../../options/define-options.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
+
+/**
+ * The agent's entry and the plugins that made it (see {@link wrapModelRequests}): carried by the
+ * plugins that have `wrapModelRequest` (the seam's engine, `interactionsApi()`), so an agent
+ * without one bundles none of this. @internal
+ */
+export function resolveModelRequests(
+  base: ModelCallEntry,
+  plugins: unknown,
+  api: AgentPlugin | undefined,
+  agent: ModelRequestAgent,
+): { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] } {
+  const requestPlugins = requestPluginsOf(Array.isArray(plugins) ? plugins : undefined, api);
+  return {
+    modelCall: requestPlugins.length === 0 ? base : wrapModelRequests(base, requestPlugins, agent),
+    requestPlugins,
+  };
+}
+
+/**
+ * Whether `plugin` does nothing but wrap the agent's requests: a `wrapModelRequest` and no other
+ * function. It is resolved into the agent's entry and kept out of the run's hook lists, so an agent
+ * whose plugins all are such starts no plugin engine per run. @internal
+ */
+export function isRequestOnly(plugin: unknown): boolean {
+  if (typeof plugin !== 'object' || plugin === null) return false;
+  const record = plugin as Record<string, unknown>;
+  if (typeof record['wrapModelRequest'] !== 'function') return false;
+  for (const key of Object.keys(record))
+    if (key !== 'wrapModelRequest' && typeof record[key] === 'function') return false;
+  return true;
+}
+
+/**
+ * The agent's entry with the request wrappers of `plugins` around `base`: the first listed
+ * outermost (as `wrapModelCall`'s compose), so the `api` option's plugin, listed last, answers
+ * what the others pass on. An entry a wrapper returns without `redact` or `resumeFrom` keeps
+ * `next`'s. `base` itself when no plugin wraps the requests (the default agent: no frame more).
+ * @throws {@link InvalidArgumentError} naming the plugin whose hook returned something that is
+ *   not an entry.
+ * @internal
+ */
+export function wrapModelRequests(
+  base: ModelCallEntry,
+  plugins: readonly AgentPlugin[],
+  agent: ModelRequestAgent,
+): ModelCallEntry {
+  let entry = base;
+  for (let index = plugins.length - 1; index >= 0; index--) {
+    const plugin = plugins[index] as AgentPlugin;
+    const at = `plugin "${plugin.name}"`;
+    const wrap = plugin.wrapModelRequest as WrapModelRequest;
+    const next = entry;
+    const made = wrap.call(plugin, next, agent) as Partial<ModelRequestEntry> | undefined;
+    if (
+      typeof made !== 'object' ||
+      made === null ||
+      typeof made.generate !== 'function' ||
+      typeof made.stream !== 'function'
+    )
+      throw new InvalidArgumentError({
+        argument: 'wrapModelRequest',
+        message: `${at}: wrapModelRequest must return an entry { generate(input), stream(input) } (return next itself to change nothing); got ${describeValue(made)}.`,
+      });
+    entry = completeEntry(made as ModelRequestEntry, next);
+  }
+  return entry;
+}
+
+/** `made` with what it leaves out taken from `next` (`made` itself when it has it all). */
+function completeEntry(made: ModelRequestEntry, next: ModelCallEntry): ModelCallEntry {
+  const resumeFrom = made.resumeFrom ?? next.resumeFrom?.bind(next);
+  if (made.redact !== undefined && resumeFrom === made.resumeFrom) return made as ModelCallEntry;
+  // Bound, not spread: an entry may be a class instance with its methods on the prototype.
+  const entry: ModelCallEntry = {
+    generate: made.generate.bind(made),
+    stream: made.stream.bind(made),
+    redact: made.redact ?? next.redact,
+  };
+  if (resumeFrom !== undefined) entry.resumeFrom = resumeFrom;
+  return entry;
+}
+
+/**
+ * The plugins among `plugins` whose request wrappers make the agent's entry, then `api` (the
+ * `api` option's plugin, innermost). Names are unique among all of them (the engine checks those
+ * with run hooks among themselves).
+ * @throws {@link InvalidArgumentError} for a `wrapModelRequest` that is not a function, or a name
+ *   a request-only plugin shares with another.
+ * @internal
+ */
+export function requestPluginsOf(
+  plugins: readonly unknown[] | undefined,
+  api: AgentPlugin | undefined,
+): readonly AgentPlugin[] {
+  const all = api === undefined ? (plugins ?? []) : [...(plugins ?? []), api];
+  const wrapping: AgentPlugin[] = [];
+  // name -> whether its plugin only wraps requests (the engine checks the others among themselves).
+  const names = new Map<string, boolean>();
+  all.forEach((plugin, index) => {
+    if (typeof plugin !== 'object' || plugin === null) return;
+    const { name, wrapModelRequest } = plugin as AgentPlugin;
+    const at = plugin === api ? 'api' : `plugins[${index}]`;
+    if (isRequestOnly(plugin) && (typeof name !== 'string' || name.length === 0))
+      throw new InvalidArgumentError({
+        argument: `${at}.name`,
+        message: `${at}.name must be a non-empty string (it names the plugin in agent.plugins and errors); got ${describeValue(name)}.`,
+      });
+    const requestOnly = isRequestOnly(plugin) || plugin === api;
+    const seen = names.get(name);
+    if (seen !== undefined && (seen || requestOnly))
+      throw new InvalidArgumentError({
+        argument: `${at}.name`,
+        message: `${at}: a plugin named "${name}" is already among the agent's plugins; each needs its own name.`,
+      });
+    names.set(name, requestOnly);
+    if (wrapModelRequest === undefined) return;
+    if (typeof wrapModelRequest !== 'function')
+      throw new InvalidArgumentError({
+        argument: `${at}.wrapModelRequest`,
+        message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+      });
+    wrapping.push(plugin as AgentPlugin);
+  });
+  return wrapping;
+}
+
+/**
+ * A run's own plugin (a chat session's, `RunOptions.plugins`) may not wrap the requests: the entry
+ * is made once per agent, and a wrapper it ignored would be a silent no-op.
+ * @throws {@link InvalidArgumentError} naming the plugin and where it belongs.
+ * @internal
+ */
+export function refuseRequestWrapper(plugin: unknown): void {
+  if (typeof plugin !== 'object' || plugin === null) return;
+  const { name, wrapModelRequest } = plugin as { name?: unknown; wrapModelRequest?: unknown };
+  if (wrapModelRequest === undefined) return;
+  throw new InvalidArgumentError({
+    argument: 'options.plugins',
+    message: `options.plugins: plugin ${describeValue(name)} has wrapModelRequest, which wraps an agent's requests once per agent: give it to createAgent({ plugins }) instead of a run or a chat session.`,
+  });
+}

@@ -1,0 +1,436 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import { A2AError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import {
+  AgentEvent,
+  type AgentExecutor,
+  type ExecutionEventBus,
+  type RequestContext,
+  type ServerCallContext,
+} from '@a2a-js/sdk/server';
+import { toBrowserError } from '@gemloop/core/internal';
+import {
+  approvalRequest,
+  isRetriedMessage,
+  RETRIED_ANSWER,
+  readApprovalAnswer,
+} from '../a2a-approvals.ts';
+import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from '../task-parts.ts';
+import type { A2ADurableOptions, A2ADurablePendingApproval } from './durable-a2a-runs.ts';
+
+/** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
+export type DurableExecutor = AgentExecutor & {
+  /** Whether `owner`'s task `taskId` is followed by this door now. */
+  isWorking(owner: string, taskId: string): boolean;
+  /**
+   * Publishes on `bus` what the durable run of `task` does from its first event until it ends
+   * (a door that did not start the run, after the one that did died), then its outcome.
+   */
+  follow(task: Task, owner: string, bus: ExecutionEventBus, after?: number): Promise<void>;
+  /**
+   * The typed refusal `execute` gave the request of `context` instead of any event (a message to
+   * a task another door works on, an answer whose calls were answered already): the request
+   * handler throws it, so the client gets a JSON-RPC error and the shared task is left as it is.
+   */
+  refusalOf(context: ServerCallContext): A2AError | undefined;
+};
+
+/** The refusal of a message to a durable task that does not wait for one. @internal */
+export const WORKING_REFUSAL =
+  'This task is working: a durable task takes no message but the answer it asks for; send the message when it has ended (a new message as a new task of the context).';
+
+/** The stored events a door reads to find the calls a question names: a hang guard. */
+const MAX_EVENTS_SCANNED = 100_000;
+
+/**
+ * The A2A SDK's `AgentExecutor` for durable runs: a task is the durable run of the same id
+ * (`runs.start(agent, { runId: taskId, owner })`), which any worker of the fleet runs and takes
+ * over after a crash. The door reads the run's stored events and publishes them as the
+ * in-process executor does (`working`, the answer's deltas as appends to the artifact `answer`,
+ * the whole answer as its last chunk, `completed`), so a door that did not start the run (the
+ * starting one died) publishes the same from the run's first event. A door that loses the run's
+ * events (its database connection) publishes nothing more: the run goes on, and a resubscribe
+ * picks it up. A run that failed ends the task `failed` with fixed words and the error's code;
+ * `cancelTask` cancels the durable run.
+ *
+ * A run that waits for approval (its workers' `needsApproval`) makes the task `input-required`,
+ * asking as the in-process door asks (the calls in the status message's metadata, with the
+ * redacted arguments of their `tool-call` events); the client's next message on the task, at
+ * any door sharing the task store, answers through the runs' `approve`, and the door that got it
+ * follows the run from the calls it answered. @internal
+ */
+export function createDurableExecutor(options: {
+  durable: A2ADurableOptions;
+  onError: (error: unknown) => void;
+}): DurableExecutor {
+  const { runs, agent } = options.durable;
+  const { onError } = options;
+  // The tasks this door follows now, by task id (the durable run's id).
+  const following = new Map<string, { canceled: boolean; contextId: string; owner: string }>();
+  // Refusals by request: the SDK's `execute` returns nothing, and any event it publishes is saved
+  // into the task every door shares, so a refusal leaves by this side door (`refusalOf`). A
+  // `rejected` status once did it: a terminal state on a task whose run went on, which then
+  // swallowed the run's own `completed` (both answers of two at once came back `rejected`).
+  const refusals = new WeakMap<ServerCallContext, A2AError>();
+
+  async function follow(
+    task: Task,
+    owner: string,
+    bus: ExecutionEventBus,
+    after = -1,
+  ): Promise<void> {
+    const taskId = task.id;
+    const { contextId } = task;
+    const publishStatus = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: {
+            state,
+            message:
+              text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
+            timestamp: new Date().toISOString(),
+          },
+          metadata: {},
+        }),
+      );
+    const run = following.get(taskId) ?? { canceled: false, contextId, owner };
+    following.set(taskId, run);
+    try {
+      const publish = answerDeltaPublisher(bus, taskId, contextId);
+      try {
+        // The shown arguments of the run's calls, by step and call id, for a question.
+        const shown = new Map<string, unknown>();
+        for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
+          if (run.canceled) return;
+          publish(event);
+          if (event.type !== 'tool-call' || runs.pendingApprovals === undefined) continue;
+          shown.set(callKey(event), event.redactedArgs ?? event.args);
+          // Published before the call's event goes out (@gemloop/dbos): a call that waits is
+          // listed by now. The calls answered before `after` may still be listed until the run
+          // resumes: not asked again.
+          if (offset <= after) continue;
+          const pending = await runs.pendingApprovals(taskId, { owner });
+          if (pending.length === 0) continue;
+          const { text, metadata } = approvalRequest(pending, (approval) =>
+            shown.get(callKey(approval)),
+          );
+          publishStatus(TaskState.TASK_STATE_INPUT_REQUIRED, text, metadata);
+          return;
+        }
+      } catch (error) {
+        // The door lost the run's events, not the run: it goes on, a resubscribe reads it.
+        onError(error);
+        return;
+      }
+      if (run.canceled) return;
+      // The run's outcome; a door that cannot read it says nothing (a resubscribe reads it).
+      let status: string | undefined;
+      try {
+        status = (await runs.status(taskId))?.status;
+      } catch (error) {
+        onError(error);
+        return;
+      }
+      if (status === 'CANCELLED') {
+        publishStatus(TaskState.TASK_STATE_CANCELED);
+        return;
+      }
+      if (
+        status !== 'SUCCESS' &&
+        status !== 'ERROR' &&
+        status !== 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'
+      ) {
+        return;
+      }
+      let text: string;
+      try {
+        text = (await runs.result(taskId)).text;
+      } catch (error) {
+        onError(error);
+        if (status === 'SUCCESS') return;
+        const shown = toBrowserError(error, undefined);
+        publishStatus(TaskState.TASK_STATE_FAILED, shown.message, {
+          code: shown.code ?? 'run_failed',
+        });
+        return;
+      }
+      // The whole answer as the last chunk: a client that missed deltas reads it whole.
+      bus.publish(
+        AgentEvent.artifactUpdate({
+          taskId,
+          contextId,
+          artifact: answerArtifact(text),
+          append: false,
+          lastChunk: true,
+          metadata: {},
+        }),
+      );
+      publishStatus(TaskState.TASK_STATE_COMPLETED);
+    } finally {
+      if (following.get(taskId) === run) following.delete(taskId);
+    }
+  }
+
+  /**
+   * The client's answer to a task that waits for approvals: each call approved or denied through
+   * the runs' `approve`, then the run followed from the last call answered. An answer that is
+   * neither asks again.
+   */
+  async function answer(
+    task: Task,
+    owner: string,
+    request: RequestContext,
+    bus: ExecutionEventBus,
+  ): Promise<void> {
+    const taskId = task.id;
+    const { contextId } = task;
+    // The task goes out with the first status, once this answer is known to go on: a refused
+    // answer publishes nothing (its stale copy of the task would overwrite the one another door
+    // moved on).
+    let published = false;
+    const status = (state: TaskState, text?: string, metadata?: Record<string, unknown>) => {
+      if (!published) bus.publish(AgentEvent.task(task));
+      published = true;
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: {
+            state,
+            message:
+              text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
+            timestamp: now(),
+          },
+          metadata: {},
+        }),
+      );
+    };
+    let pending: readonly A2ADurablePendingApproval[];
+    let calls: { shown: Map<string, unknown>; last: number };
+    try {
+      pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
+      calls = await findCalls(taskId, owner, pending);
+    } catch (error) {
+      // The door could not read the run (its database connection), not the run failed: `failed`
+      // on the shared task would end it for good while the run still waits for this answer. The
+      // client gets an internal error (the door reports it, this error its cause) and answers again.
+      refusals.set(
+        request.context,
+        new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
+      );
+      return;
+    }
+    const retried = isRetriedMessage(request.userMessage, task.history);
+    const answers = retried ? undefined : readApprovalAnswer(request.userMessage, pending);
+    if (answers === undefined && pending.length > 0) {
+      const { text, metadata } = approvalRequest(pending, (approval) =>
+        calls.shown.get(callKey(approval)),
+      );
+      status(
+        TaskState.TASK_STATE_INPUT_REQUIRED,
+        `${retried ? RETRIED_ANSWER : 'The answer was neither "approve" nor "deny". '}${text}`,
+        metadata,
+      );
+      return;
+    }
+    let landed = 0;
+    let lost: unknown;
+    for (const each of answers ?? []) {
+      try {
+        await runs.approve?.(
+          taskId,
+          each.approvalId,
+          each.decision === 'approve'
+            ? { type: 'approve' }
+            : { type: 'reject', reason: each.message ?? 'The client denied the call.' },
+          { owner },
+        );
+        landed += 1;
+      } catch (error) {
+        // Answered already (at another door, or timed out): the run goes on without this one.
+        // `@gemloop/dbos`'s ApprovalNotPendingError says why in `state`; anything else is a fault.
+        if (notPendingAny(error) === undefined) onError(error);
+        lost ??= error;
+      }
+    }
+    if (landed === 0 && answers !== undefined && answers.length > 0) {
+      // Not one decision of this message counts: telling its client the run's outcome would pass
+      // another message's decision off as its own.
+      refusals.set(request.context, new UnsupportedOperationError(lostAnswer(lost)));
+      return;
+    }
+    status(TaskState.TASK_STATE_WORKING);
+    await follow(task, owner, bus, calls.last);
+  }
+
+  /**
+   * Reads the run's stored events up to the `tool-call` events of `pending`: their shown
+   * arguments, and the offset of the last one (-1 when none is pending).
+   */
+  async function findCalls(
+    taskId: string,
+    owner: string,
+    pending: readonly A2ADurablePendingApproval[],
+  ): Promise<{ shown: Map<string, unknown>; last: number }> {
+    const shown = new Map<string, unknown>();
+    // The run's own calls: a durable subagent's events reach the run's only when it ends, so
+    // its waiting call has no event to find yet (its arguments are left out of the question).
+    const wanted = new Set(pending.filter((each) => (each.path ?? []).length === 0).map(callKey));
+    let last = -1;
+    if (wanted.size === 0) return { shown, last };
+    let scanned = 0;
+    // The run waits, so its events do not end: read until every waiting call's event is found.
+    for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
+      if (++scanned > MAX_EVENTS_SCANNED) break;
+      if (event.type !== 'tool-call') continue;
+      const key = callKey(event);
+      if (!wanted.has(key)) continue;
+      shown.set(key, event.redactedArgs ?? event.args);
+      last = offset;
+      wanted.delete(key);
+      if (wanted.size === 0) break;
+    }
+    return { shown, last };
+  }
+
+  return {
+    isWorking: (owner, taskId) => following.get(taskId)?.owner === owner,
+    follow,
+    refusalOf: (context) => refusals.get(context),
+
+    async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
+      const { taskId, contextId } = request;
+      const owner = request.context.user?.userName ?? '';
+      if (request.task !== undefined) {
+        if (
+          request.task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
+          runs.pendingApprovals !== undefined &&
+          runs.approve !== undefined
+        ) {
+          await answer(request.task, owner, request, bus);
+          return;
+        }
+        // Another door moved the task on since this one's request handler read it waiting (two
+        // answers at once): refused by name, and the task, whose run goes on, is left alone.
+        refusals.set(request.context, new UnsupportedOperationError(WORKING_REFUSAL));
+        return;
+      }
+      const task: Task = {
+        id: taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
+        artifacts: [],
+        history: [request.userMessage],
+        metadata: {},
+      };
+      bus.publish(AgentEvent.task(task));
+      const input = textOf(request.userMessage);
+      if (input === undefined) {
+        bus.publish(
+          AgentEvent.statusUpdate({
+            taskId,
+            contextId,
+            status: {
+              state: TaskState.TASK_STATE_REJECTED,
+              message: agentMessage(
+                taskId,
+                contextId,
+                'This agent reads text: send the message as text parts (or data parts, read as JSON).',
+                undefined,
+              ),
+              timestamp: now(),
+            },
+            metadata: {},
+          }),
+        );
+        return;
+      }
+      try {
+        await runs.start(agent, { runId: taskId, input, owner });
+      } catch (error) {
+        // Thrown out of here, the SDK would put the error's own words in the task.
+        onError(error);
+        bus.publish(
+          AgentEvent.statusUpdate({
+            taskId,
+            contextId,
+            status: {
+              state: TaskState.TASK_STATE_FAILED,
+              message: agentMessage(taskId, contextId, 'The task could not be started.', {
+                code: 'run_not_started',
+              }),
+              timestamp: now(),
+            },
+            metadata: {},
+          }),
+        );
+        return;
+      }
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: now() },
+          metadata: {},
+        }),
+      );
+      await follow(task, owner, bus);
+    },
+
+    async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
+      const run = following.get(taskId);
+      if (run === undefined) return;
+      run.canceled = true;
+      await runs.cancel(taskId, { owner: run.owner });
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId: run.contextId,
+          status: { state: TaskState.TASK_STATE_CANCELED, message: undefined, timestamp: now() },
+          metadata: {},
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * A call's key across its `tool-call` event and its pending approval: the subagent's path, the
+ * step and the model's id (a subagent's first call has the id its parent's has).
+ */
+function callKey(call: {
+  path?: readonly unknown[] | undefined;
+  stepNumber: number;
+  toolCallId: string;
+}): string {
+  return JSON.stringify([call.path ?? [], call.stepNumber, call.toolCallId]);
+}
+
+/** The `state` of `@gemloop/dbos`'s ApprovalNotPendingError, read by shape (serve never imports dbos). */
+function notPendingAny(error: unknown): string | undefined {
+  const state = (error as { state?: unknown } | null)?.state;
+  return typeof state === 'string' &&
+    ['decided', 'timed-out', 'cancelled', 'unknown'].includes(state)
+    ? state
+    : undefined;
+}
+
+/** Why no decision of an answer landed, in words a client reads (never the error's own). */
+function lostAnswer(error: unknown): string {
+  switch (notPendingAny(error)) {
+    case 'decided':
+      return 'The calls this message answers were answered already (by another message): read the task for what came of them.';
+    case 'timed-out':
+      return 'The calls this message answers waited too long and timed out: read the task for what came of them.';
+    case 'cancelled':
+    case 'unknown':
+      return 'The calls this message answers wait no more (the run ended): read the task.';
+    default:
+      return 'The answer could not be recorded: read the task, and answer again if it still waits.';
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,93 @@
+import type { User } from '@a2a-js/sdk/server';
+import { readBoundedBody } from '../../door/read-bounded-body.ts';
+import { isRecord } from '../../openai/to-contents.ts';
+import { A2ARequestError } from '../a2a-request-error.ts';
+
+// The JSON-RPC 2.0 envelope of the A2A door: its replies, and the few rules it keeps on top of
+// the SDK's transport (fixed words for an internal error, a bounded body).
+
+/** JSON-RPC's internal error: its message may be a thrown error's own words. @internal */
+export const INTERNAL_ERROR = -32603;
+/** The fixed words an internal error is shown with. @internal */
+export const INTERNAL_MESSAGE = 'The server could not answer the request.';
+
+/** One JSON-RPC response (a stream's frame too). @internal */
+export type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unknown };
+
+/** The SDK answers an unexpected error with its message: replaced by fixed words. @internal */
+export function safeResponse(response: RpcResponse): RpcResponse {
+  const error = response.error as { code?: unknown } | undefined;
+  if (error?.code !== INTERNAL_ERROR) return response;
+  return { ...response, error: { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE } };
+}
+
+/** The SDK's user for a caller the door's `authorize` named. @internal */
+export function ownerUser(owner: string): User {
+  return { isAuthenticated: true, userName: owner };
+}
+
+/** The extensions an `A2A-Extensions` header asks for, `undefined` for none. @internal */
+export function extensionsOf(header: string | null): string[] | undefined {
+  if (header === null) return undefined;
+  const list = header
+    .split(',')
+    .map((each) => each.trim())
+    .filter((each) => each !== '');
+  return list.length === 0 ? undefined : list;
+}
+
+/** Whether the transport answered with a stream (the streaming methods). @internal */
+export function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/** A response to `body`'s request (its id, when it had a valid one). @internal */
+export function reply(body: unknown, rest: { error: unknown }): RpcResponse {
+  const id = isRecord(body) ? body['id'] : null;
+  return {
+    jsonrpc: '2.0',
+    id: typeof id === 'string' || typeof id === 'number' ? id : null,
+    ...rest,
+  };
+}
+
+/** A JSON response. @internal */
+export function json(value: unknown): Response {
+  return new Response(JSON.stringify(value), { headers: { 'content-type': 'application/json' } });
+}
+
+/** 405 naming the method the path takes. @internal */
+export function methodNotAllowed(allowed: string): A2ARequestError {
+  return new A2ARequestError({
+    status: 405,
+    rpcCode: -32600,
+    message: `Use ${allowed}: the agent card is a GET of /.well-known/agent-card.json, JSON-RPC a POST.`,
+  });
+}
+
+/** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. @internal */
+export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readBoundedBody(
+    request,
+    maxBytes,
+    () =>
+      new A2ARequestError({
+        status: 413,
+        rpcCode: -32600,
+        message: `The request body is over ${maxBytes} bytes.`,
+      }),
+  );
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new A2ARequestError({
+      status: 400,
+      rpcCode: -32700,
+      message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
+    });
+  }
+}
