@@ -1,7 +1,7 @@
-import { TreeBudgetError, type TreeBudgetLimit } from '../agent/errors/tree-budget-error.ts';
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
+import { spentTreeBudget } from '../agent/run-state/spent-tree-budget.ts';
 
 /**
  * The `budget` run option (a step, token and cost budget over a run and every subagent run below
@@ -38,7 +38,7 @@ export const treeBudgetPlugin: AgentPlugin = definePlugin({
   },
 });
 
-/** Throws {@link TreeBudgetError} when the run's tree spent its budget (see `endStep`). */
+/** Throws a `TreeBudgetError` when the run's tree spent its budget (see `endStep`). */
 function checkTreeBudget(run: PluginRun): void {
   // Private on purpose (issue 53, b): the meter is the `budget` option's own, counted by the loop
   // where the seam has no hook (see above), and `TreeBudgetError` carries the run's state. A third
@@ -47,31 +47,6 @@ function checkTreeBudget(run: PluginRun): void {
   const internals = internalsOf(run);
   const budget = internals.treeBudget;
   if (budget === undefined) return;
-  let limit: TreeBudgetLimit | undefined;
-  let max: number | string = 0;
-  let used: number | string | null = 0;
-  if (budget.steps >= budget.maxSteps) {
-    limit = 'steps';
-    max = budget.maxSteps;
-    used = budget.steps;
-  } else if (budget.tokens >= budget.maxTokens) {
-    limit = 'tokens';
-    max = budget.maxTokens;
-    used = budget.tokens;
-  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
-    // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
-    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
-    limit = 'cost';
-    max = budget.maxCostUsd;
-    used = budget.cost.total.total;
-  }
-  if (limit === undefined) return;
-  throw new TreeBudgetError({
-    limit,
-    max,
-    used,
-    cost: budget.cost.total,
-    path: run.path,
-    run: internals.tracker.state(),
-  });
+  const spent = spentTreeBudget(budget, run.path, () => internals.tracker.state());
+  if (spent !== undefined) throw spent;
 }

@@ -116,7 +116,9 @@ export interface PluginRun<State = unknown> {
    *   joined, and the run ends with that error once the hook returns it. `InvalidArgumentError`
    *   (nothing joined, the history as it was) for what is not a list of user turns the API takes
    *   as JSON: a model turn, a function call or response, empty parts, a cycle, a part that
-   *   cannot be read.
+   *   cannot be read; and from a tool hook, while the model's function calls wait for their
+   *   responses, where a user turn would split the calls from their responses: add it from the
+   *   next step's `beforeModelCall` instead.
    */
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined>;
   /**
@@ -125,7 +127,7 @@ export interface PluginRun<State = unknown> {
    * `PluginError`). From a tool hook the turn's other calls are answered first, as for a tool
    * guardrail's `throw`. In a `recorded` hook the trip is stored as data (the verdict, not the
    * error), so a durable run replays it as the same typed error with the same fields, without
-   * calling the hook again. `reason` is redacted by the run's redactor.
+   * calling the hook again. `guardrailName` and `reason` are redacted by the run's redactor.
    */
   trip(trip: PluginTrip): never;
   /**

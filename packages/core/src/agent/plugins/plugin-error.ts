@@ -1,4 +1,5 @@
 import type { AgentRunState } from '../../run/agent-result.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { PluginHookName } from './agent-plugin.ts';
 
@@ -31,14 +32,11 @@ export class PluginError extends AgentRunError {
     run: AgentRunState;
     cause?: unknown;
   }) {
-    super({
-      message: `Plugin "${plugin}" failed in ${hook}: ${message ?? describe(cause)}`,
-      run,
-      cause,
-    });
+    const detail = bounded(message ?? describe(cause));
+    super({ message: `Plugin "${plugin}" failed in ${hook}: ${detail}`, run, cause });
     this.plugin = plugin;
     this.hook = hook;
-    this.detail = message ?? describe(cause);
+    this.detail = detail;
     Object.defineProperty(this, marker, { value: true });
   }
 
@@ -61,7 +59,39 @@ export class PluginError extends AgentRunError {
   }
 }
 
+/**
+ * The cause's message, read defensively: a hook may throw anything (a proxy whose traps throw, an
+ * error whose `message` is a getter that throws or an object whose `toString` prints a secret), and
+ * reporting its failure must neither throw nor print what was never redacted.
+ */
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
-  return typeof cause === 'string' ? cause : 'it threw a value that is not an Error';
+  if (typeof cause === 'string') return cause;
+  try {
+    if (cause instanceof Error) {
+      const message: unknown = cause.message;
+      if (typeof message === 'string') return message;
+    }
+  } catch {
+    return UNREADABLE;
+  }
+  return 'it threw a value that is not an Error';
 }
+
+/**
+ * What a hook's failure says about a value it threw that cannot be inspected (a proxy whose
+ * traps throw, a getter that throws). @internal
+ */
+export const UNREADABLE = 'it threw a value that cannot be read (a getter or a proxy trap threw)';
+
+/**
+ * A failure's detail, cut at {@link MAX_DETAIL} characters: a hook's thrown message (a whole
+ * document, a response body) would otherwise be carried whole by every log line and span event.
+ */
+function bounded(detail: string): string {
+  return detail.length > MAX_DETAIL
+    ? `${cutText(detail, MAX_DETAIL)}… [${detail.length - MAX_DETAIL} characters omitted]`
+    : detail;
+}
+
+/** The longest detail a `PluginError` keeps, as a tool's error message the model gets (1,000). */
+const MAX_DETAIL = 1_000;

@@ -40,17 +40,23 @@ export function finishReason(value: FinishOutcome): string {
 
 /** @internal */
 export function isContentList(value: unknown, empty = false): value is readonly Content[] {
-  return (
-    Array.isArray(value) &&
-    (empty || value.length > 0) &&
-    value.every(
-      (content) =>
-        typeof content === 'object' &&
-        content !== null &&
-        Array.isArray((content as Content).parts) &&
-        (content as Content).role !== 'model',
-    )
-  );
+  // A proxy whose traps throw (a hostile hook's return) is no list: the hook's invalid result,
+  // not the trap's own error (its words could be anything) reaching the caller.
+  try {
+    return (
+      Array.isArray(value) &&
+      (empty || value.length > 0) &&
+      value.every(
+        (content) =>
+          typeof content === 'object' &&
+          content !== null &&
+          Array.isArray((content as Content).parts) &&
+          (content as Content).role !== 'model',
+      )
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -58,16 +64,21 @@ export function isContentList(value: unknown, empty = false): value is readonly 
  * (Gemini refuses an empty `contents`; model turns are allowed: compaction keeps them). @internal
  */
 export function isSendableContents(value: unknown): value is readonly Content[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (content) =>
-        typeof content === 'object' &&
-        content !== null &&
-        Array.isArray((content as Content).parts),
-    )
-  );
+  try {
+    return (
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every(
+        (content) =>
+          typeof content === 'object' &&
+          content !== null &&
+          Array.isArray((content as Content).parts),
+      )
+    );
+  } catch {
+    // A proxy whose traps throw (see isContentList).
+    return false;
+  }
 }
 
 /** The name of a recorded hook call: unique in its run, the same on a replay. */

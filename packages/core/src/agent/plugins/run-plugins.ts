@@ -323,6 +323,19 @@ export class RunPlugins extends ModelHooks {
     logger: { warn(fields: object, message: string): void },
     joinWaiting?: () => Promise<unknown>,
   ): Promise<Result> {
+    try {
+      return await this.runThrough(body, logger, joinWaiting);
+    } finally {
+      // Its plugins' `endRun` ran: a view kept past the run may not spend in its name.
+      this.closed = true;
+    }
+  }
+
+  private async runThrough<Result>(
+    body: () => Promise<Result>,
+    logger: { warn(fields: object, message: string): void },
+    joinWaiting?: () => Promise<unknown>,
+  ): Promise<Result> {
     if (this.hooks.startRun !== undefined) await this.startRun(0, logger);
     let result: Result;
     try {

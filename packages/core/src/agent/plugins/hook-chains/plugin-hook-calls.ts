@@ -6,7 +6,7 @@ import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
-import { PluginError } from '../plugin-error.ts';
+import { PluginError, UNREADABLE } from '../plugin-error.ts';
 import { isContentList, recordName } from '../plugin-results.ts';
 import {
   fromStoredOwnError,
@@ -56,6 +56,11 @@ export class PluginHookCalls {
   receiving: Promise<unknown> = Promise.resolve();
   /** Set once `endRun` ran: a run that finished ran it before its result was built. */
   protected ended = false;
+  /**
+   * Set once the run is over (its result or error given): `run.generate` and `run.addInput` of a
+   * view a plugin kept refuse from then on.
+   */
+  closed = false;
   protected plugins!: readonly AgentPlugin[];
   /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
   protected agentPlugins!: readonly AgentPlugin[];
@@ -293,6 +298,17 @@ export class PluginHookCalls {
   }
 
   protected error(index: number, hook: PluginHookName, cause: unknown): unknown {
+    try {
+      return this.classified(index, hook, cause);
+    } catch {
+      // What the hook threw cannot be inspected (a proxy whose traps throw, a getter that throws
+      // on `message`): the plugin's failure, without it (its own throw could carry a secret).
+      return this.invalid(index, hook, UNREADABLE);
+    }
+  }
+
+  /** A hook's failure as the run ends with it (see {@link error}); may throw on a hostile value. */
+  private classified(index: number, hook: PluginHookName, cause: unknown): unknown {
     // Already a plugin's failure (a hook that called into another run), or the run's own end
     // travelling through a wrapper: passed on as it is.
     if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
@@ -317,7 +333,8 @@ export class PluginHookCalls {
       plugin: plugin.name,
       hook,
       run: this.facts.tracker.state(),
-      message: cause instanceof Error ? this.facts.redact(cause.message) : undefined,
+      // Read from the redacted copy (a string message only: an object's `toString` could print
+      // anything); PluginError reads it defensively.
       cause: this.facts.redact(cause),
     });
   }

@@ -8,6 +8,7 @@ import type { SteeringReport } from '../../../run/steering-report.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../../agent-event.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import { spentTreeBudget } from '../../run-state/spent-tree-budget.ts';
 import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
@@ -132,6 +133,8 @@ export type PluginRunOwner = ReceivingRun & {
   readonly list: readonly AgentPlugin[];
   /** The run's facts, as a built-in plugin reads them (see {@link internalsOf}). */
   readonly facts: PluginRunFacts;
+  /** Whether the run is over (a kept view's `generate` and `addInput` refuse). */
+  readonly closed: boolean;
 };
 
 /**
@@ -237,10 +240,16 @@ export class PluginRunView implements PluginRun {
         argument: 'run.generate',
         message: `run.generate() (plugin "${this.name}") takes a request such as { contents: 'Summarize: ...' }; got ${describeValue(request)}.`,
       });
-    return generateForRun(
-      this.owner.facts.context() as Parameters<typeof generateForRun>[0],
-      request,
-    );
+    if (this.owner.closed) throw this.over('run.generate');
+    // The tree's budget bounds a plugin's calls as it does the run's steps: none once spent.
+    const facts = this.owner.facts;
+    const budget = facts.treeBudget;
+    const spent =
+      budget === undefined
+        ? undefined
+        : spentTreeBudget(budget, this.path, () => facts.tracker.state());
+    if (spent !== undefined) throw spent;
+    return generateForRun(facts.context() as Parameters<typeof generateForRun>[0], request);
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);
@@ -258,6 +267,7 @@ export class PluginRunView implements PluginRun {
           message: `run.addInput() (plugin "${this.name}") takes a list of user contents, e.g. [{ role: 'user', parts: [{ text: '...' }] }]; got ${describeValue(contents)}.`,
         }),
       );
+    if (this.owner.closed) return Promise.reject(this.over('run.addInput'));
     const adding = this.adding;
     if (this.recordedToolHooks > 0)
       return Promise.reject(
@@ -266,12 +276,29 @@ export class PluginRunView implements PluginRun {
           message: `run.addInput() (plugin "${this.name}") cannot be called from a tool hook listed in \`recorded\`: a turn's calls run at once, so a replay could not put the contents back where they were. Add them from a boundary hook (beforeModelCall, afterAnswer; recorded or not), or leave the tool hook out of \`recorded\`.`,
         }),
       );
+    // Mid tool turn (a tool hook): the history ends with the model's calls, and a user turn
+    // appended now would split them from their responses, a history the API refuses (every later
+    // request of the run, and a chat's, would fail).
+    if (awaitsResponses(this.owner.facts.tracker.contents))
+      return Promise.reject(
+        new InvalidArgumentError({
+          argument: 'run.addInput',
+          message: `run.addInput() (plugin "${this.name}") cannot add contents while the model's function calls wait for their responses (from a tool hook): they would come between the calls and their responses, a history the API refuses. Add them from the next step's beforeModelCall or from afterAnswer.`,
+        }),
+      );
     const added = this.owner.facts.addInput(contents, this.owner.stepNumber);
     if (adding === undefined) return added;
     // A recorded hook's: what joined is stored with its result (a replay adds it again).
     return added.then((joined) => {
       if (joined !== undefined) adding.push(...joined);
       return joined;
+    });
+  }
+  /** What a call of a view kept past its run's end is refused with. */
+  private over(argument: string): InvalidArgumentError {
+    return new InvalidArgumentError({
+      argument,
+      message: `${argument}() (plugin "${this.name}") was called after its run ended: the run's usage, cost and history are final. Call it from a hook while the run runs (endRun is the last).`,
     });
   }
   receive(topic: string, options?: ReceiveOptions): Promise<readonly unknown[]> {
@@ -297,7 +324,7 @@ export class PluginRunView implements PluginRun {
 const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
 
 /**
- * The error a trip ends the run with (see `PluginRun.trip`): its reason redacted, holding the run
+ * The error a trip ends the run with (see `PluginRun.trip`): its name and reason redacted, holding the run
  * as it is now. @internal
  */
 export function tripError(
@@ -305,7 +332,9 @@ export function tripError(
   facts: Pick<PluginRunFacts, 'redact' | 'tracker'>,
 ): GuardrailTrippedError {
   return new GuardrailTrippedError({
-    guardrailName: trip.guardrailName,
+    // Redacted as the reason is: both are a plugin's own words, shown in the error's message,
+    // the events (Live's `tool-error`) and what the model is told of the stopped call.
+    guardrailName: facts.redact(trip.guardrailName),
     phase: trip.phase,
     reason: facts.redact(trip.reason),
     run: facts.tracker.state(),
@@ -314,6 +343,12 @@ export function tripError(
 
 /** The longest kind `run.emit` takes. */
 const MAX_KIND_LENGTH = 64;
+
+/** Whether the history ends with a model turn whose function calls are not answered yet. */
+function awaitsResponses(contents: readonly Content[]): boolean {
+  const last = contents.at(-1);
+  return last?.role === 'model' && last.parts.some((part) => part.functionCall != null);
+}
 
 /**
  * Whether each of `contents` is a user turn the API takes (text, or parts with data) and JSON: a

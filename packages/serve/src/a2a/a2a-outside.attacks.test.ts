@@ -1,0 +1,231 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import type { Client } from '@a2a-js/sdk/client';
+import { defineTool } from '@gemloop/core';
+import { createApprovalBroker } from '@gemloop/core/web';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
+
+// The A2A door after its race fixes (issue 53's sessions), tried from outside as a hostile
+// protocol client would: another user's task answered, the same answer twice, an answer racing a
+// cancel, a resubscribe storm, garbled and oversized JSON-RPC. Nothing forbidden reaches the
+// client: secrets, thrown messages, stack frames, internal addresses, another user's run.
+
+const GEMINI_KEY = 'gemini-secret-key';
+
+function refundTool(refunds: string[]) {
+  return defineTool({
+    name: 'refund_order',
+    description: 'Refunds an order.',
+    parameters: z.object({ order: z.string() }),
+    execute: ({ order }) => {
+      refunds.push(order);
+      return { order, refunded: true };
+    },
+  });
+}
+
+async function serveWithApprovals(script: Parameters<typeof serveA2A>[0]) {
+  const refunds: string[] = [];
+  const approvals = createApprovalBroker({ needsApproval: () => true });
+  const served = await serveA2A(script, {
+    agent: { tools: [refundTool(refunds)] as never, beforeToolCall: approvals.beforeToolCall },
+    handler: { approvals },
+  });
+  return { ...served, refunds };
+}
+
+const send = (client: Client, text: string, more: { taskId?: string; contextId?: string } = {}) =>
+  client.sendMessage(userMessage(text, more) as never) as Promise<Task>;
+
+/** What no reply may hold: secrets, stack frames, internal addresses, Node's own error words. */
+function expectNothingForbidden(text: string): void {
+  expect(text).not.toContain(GEMINI_KEY);
+  expect(text).not.toContain(TOKENS.alice);
+  expect(text).not.toContain(TOKENS.bob);
+  expect(text).not.toMatch(/\n\s+at /);
+  expect(text).not.toMatch(/127\.0\.0\.1|localhost|node:internal|\/work\//);
+  expect(text).not.toMatch(/TypeError|SyntaxError|Cannot read properties/);
+}
+
+describe('the A2A door under an outside attack', () => {
+  it("bob cannot answer, read or cancel alice's waiting task: unknown to him, hers unchanged", async () => {
+    const { client, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded A-7.'),
+    ]);
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const asked = await send(alice, 'Refund A-7.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const attempts = await Promise.allSettled([
+      send(bob, 'approve', { taskId: asked.id, contextId: asked.contextId }),
+      send(bob, 'approve', { taskId: asked.id }),
+      bob.getTask({ id: asked.id } as never),
+      bob.cancelTask({ id: asked.id } as never),
+    ]);
+    for (const attempt of attempts) {
+      expect(attempt.status).toBe('rejected');
+      const reason = (attempt as PromiseRejectedResult).reason as Error;
+      expectNothingForbidden(String(reason.message));
+      expect(String(reason.message)).not.toContain('Refund A-7');
+    }
+    expect(refunds).toEqual([]);
+    const read = await alice.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
+  it('an answer racing a cancel: the call runs at most once and the task ends in one final state', async () => {
+    const { client, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded A-7.'),
+    ]);
+    const alice = await client('alice');
+    const asked = await send(alice, 'Refund A-7.');
+    const on = { taskId: asked.id, contextId: asked.contextId };
+    const [answered, canceled] = await Promise.allSettled([
+      send(alice, 'approve', on),
+      alice.cancelTask({ id: asked.id } as never),
+    ]);
+    expect(refunds.length).toBeLessThanOrEqual(1);
+    const read = await alice.getTask({ id: asked.id } as never);
+    const final = read.status?.state;
+    expect([TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_CANCELED]).toContain(final);
+    // A completed task ran the call; a canceled one never did after the cancel won.
+    if (final === TaskState.TASK_STATE_CANCELED) expect(refunds).toEqual([]);
+    else expect(refunds).toEqual(['A-7']);
+    for (const each of [answered, canceled])
+      if (each.status === 'rejected') expectNothingForbidden(String(each.reason));
+    // And the task stays as it ended: a late answer neither reruns nor reopens it.
+    await send(alice, 'approve', on).catch((error: unknown) =>
+      expectNothingForbidden(String(error)),
+    );
+    expect((await alice.getTask({ id: asked.id } as never)).status?.state).toBe(final);
+    expect(refunds.length).toBeLessThanOrEqual(1);
+  });
+
+  it('the same answer sent again after the task completed: refused typed (-32004), nothing reruns', async () => {
+    const { client, refunds, post } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded A-7.'),
+    ]);
+    const alice = await client('alice');
+    const asked = await send(alice, 'Refund A-7.');
+    const answer = userMessage('approve', { taskId: asked.id, contextId: asked.contextId });
+    const done = (await alice.sendMessage(answer as never)) as Task;
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const again = await post(
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'SendMessage', params: answer }),
+    );
+    const text = await again.text();
+    expectNothingForbidden(text);
+    expect(refunds).toEqual(['A-7']);
+    expect((await alice.getTask({ id: asked.id } as never)).status?.state).toBe(
+      TaskState.TASK_STATE_COMPLETED,
+    );
+  });
+
+  it('a resubscribe storm on a running task, and on an unknown one, ends every stream', async () => {
+    let open: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const hold = defineTool({
+      name: 'hold_on',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: async () => {
+        await released;
+        return { ok: true };
+      },
+    });
+    const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done.')], {
+      agent: { tools: [hold] as never },
+    });
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const stream = alice.sendMessageStream(userMessage('Wait.') as never);
+    const first = await stream.next();
+    const id = (first.value as { payload?: { value?: { id?: string } } }).payload?.value?.id;
+    expect(typeof id).toBe('string');
+    // Each resubscription is open (its first event read) before the task goes on.
+    const subscribe = async (client: Client, taskId: string) => {
+      const events = (client.resubscribeTask({ id: taskId } as never) as AsyncIterable<unknown>)[
+        Symbol.asyncIterator
+      ]();
+      const first = await events.next();
+      return { events, first };
+    };
+    const storm = await Promise.allSettled([
+      ...Array.from({ length: 30 }, () => subscribe(alice, id as string)),
+      ...Array.from({ length: 10 }, () => subscribe(bob, id as string)),
+      ...Array.from({ length: 10 }, () => subscribe(alice, 'no-such-task')),
+    ]);
+    open();
+    for await (const _event of stream);
+    const mine = storm.slice(0, 30);
+    expect(mine.every((each) => each.status === 'fulfilled')).toBe(true);
+    const seen = await Promise.all(
+      mine.map(async (each) => {
+        const { events, first } = (
+          each as PromiseFulfilledResult<Awaited<ReturnType<typeof subscribe>>>
+        ).value;
+        const all = [first.value];
+        for (let next = await events.next(); next.done !== true; next = await events.next())
+          all.push(next.value);
+        return JSON.stringify(all);
+      }),
+    );
+    // Every one of alice's streams ended, with the task's end.
+    for (const events of seen) expect(events).toContain('Done.');
+    // Bob's and the unknown task's: refused, never alice's events.
+    for (const each of storm.slice(30)) {
+      expect(each.status).toBe('rejected');
+      expectNothingForbidden(String((each as PromiseRejectedResult).reason));
+    }
+  });
+
+  it.each([
+    ['not JSON', '{"jsonrpc":"2.0",'],
+    ['an array', '[]'],
+    ['null', 'null'],
+    ['a deep nest', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+    [
+      'a deep object in params',
+      `{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`,
+    ],
+    ['a __proto__ method', '{"jsonrpc":"2.0","id":1,"method":"__proto__","params":{}}'],
+    ['a constructor method', '{"jsonrpc":"2.0","id":1,"method":"constructor","params":{}}'],
+    [
+      'a huge id',
+      `{"jsonrpc":"2.0","id":"${'i'.repeat(200_000)}","method":"GetTask","params":{"id":"x"}}`,
+    ],
+    [
+      'params of the wrong shape',
+      '{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"message":{"parts":"no"}}}',
+    ],
+    [
+      'a message with a null role',
+      '{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"message":{"messageId":"m","role":null,"parts":[null]}}}',
+    ],
+    [
+      'a task id that is an object',
+      '{"jsonrpc":"2.0","id":1,"method":"GetTask","params":{"id":{"toString":1}}}',
+    ],
+  ])(
+    'garbled JSON-RPC (%s): a JSON-RPC error, nothing forbidden, the door still serves',
+    async (_label, body) => {
+      const { post, client } = await serveA2A([turn.text('Still here.')]);
+      const reply = await post(body);
+      const text = await reply.text();
+      expect(reply.status).toBeLessThan(500);
+      expectNothingForbidden(text);
+      // JSON-RPC echoes the request's id: a reply is bounded by the request, not beyond it.
+      expect(text.length).toBeLessThan(body.length + 10_000);
+      const alice = await client('alice');
+      const task = (await send(alice, 'Hello?')) as Task;
+      expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    },
+  );
+});
