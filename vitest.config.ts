@@ -92,9 +92,9 @@ const CORE_ISOLATED = [
  * of their requests goes through the transport a client picks for itself (they make no client,
  * inject a fetch or stub `globalThis.fetch`), so the node transport never runs in them there.
  * Counted, not guessed: the project's mocked `selectTransport` logged per file (2026-11-26) sent
- * 23 of its 63 files' clients to the node transport and none of these. The node transport's own
- * file is here too: in `core` its `transport: 'node'` clients run on the real transport, in that
- * project they got the setup's msw bridge dispatcher instead (a fixture, not the product), and
+ * the clients of 24 of its 63 files to the node transport and none of these 39. The node
+ * transport's own file is here too: in `core` its `transport: 'node'` clients run on the real
+ * transport, in that project they got the setup's msw bridge dispatcher (a fixture), and
  * its ten seconds of time limits ran twice. A file here whose tests start sending through a
  * client's own transport choice leaves this list. (bench/RESULTS.md, helper test-speed-rest.)
  */
