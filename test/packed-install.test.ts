@@ -32,7 +32,7 @@ const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'ut
  * The repository's TypeScript (7) checks a program on several threads by default: on two cores
  * shared with the rest of the run that only adds work (each checker resolves the same library
  * types again). One thread reports the same diagnostics (compared on a planted error) for about
- * a fifth less CPU: the nodenext and bundler checks of a packed project, ABAB at load 20-45,
+ * a fifth less CPU: the nodenext and bundler checks of a packed project, ABAB at load 19-24,
  * 6.46, 6.32, 6.93, 5.76 s -> 4.42, 5.50, 5.27, 5.30 s. TypeScript 5.5 has no such option.
  */
 const ONE_THREAD = ['--singleThreaded'];
