@@ -34,8 +34,13 @@ async function filesCheckedByBuild(
     .filter((config) =>
       typeTests.some((file) => !relative(dirname(config), file).startsWith('..')),
     );
+  // `--singleThreaded`: TypeScript 7 parses a program on several threads by default, which on
+  // two cores shared with the rest of the run only adds work (one core project's listing, ABAB
+  // at load 45: 1.69, 1.57 -> 1.41, 1.36 s of CPU); the listing is the same.
   const listings = await Promise.all(
-    projects.map((config) => run(process.execPath, [TSC, '--listFilesOnly', '-p', config])),
+    projects.map((config) =>
+      run(process.execPath, [TSC, '--listFilesOnly', '--singleThreaded', '-p', config]),
+    ),
   );
   return new Set(
     listings.flatMap(({ stdout }) =>
