@@ -15,7 +15,7 @@ import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';
 import { LoadOnce } from '../shared/load-once.ts';

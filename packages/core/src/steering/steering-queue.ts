@@ -1,7 +1,7 @@
 import type { RunInbox } from '../agent/plugins/messages/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
