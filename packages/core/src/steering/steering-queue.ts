@@ -1,6 +1,8 @@
 import type { RunInbox } from '../agent/plugins/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { validateHistory } from '../history/validate-history.ts';
+import { checkContent } from '../history/check-content.ts';
+import type { HistoryIssue } from '../history/history-issue.ts';
+import type { TurnSummary } from '../history/turn-summary.ts';
 import { withDefaults } from '../options/with-defaults.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -175,15 +177,30 @@ function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
   const content: Content = { role: 'user', parts };
   // Checked here, where the caller can fix it: once in the history, a part the API refuses (no
   // data, a function call in a user turn, an unpaired response) fails the run's next model call
-  // with a 400 that does not name the steer.
-  const issue = validateHistory([content])[0];
+  // with a 400 that does not name the steer. One user content: its own checks, and no function
+  // call or response at all (a user turn holds no call, and a lone message answers none), which
+  // is what validateHistory([content]) finds without loading the pairing rules.
+  const issues: HistoryIssue[] = [];
+  const turn = checkContent(content, 0, issues);
+  const issue = issues[0]?.message ?? functionPartIssue(turn);
   if (issue !== undefined) {
     throw new SteeringError({
       reason: 'invalid-message',
-      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue.message} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
+      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
     });
   }
   return content;
+}
+
+/** What a steering message's function call or response is told, if it holds one. */
+function functionPartIssue({ calls, responses }: TurnSummary): string | undefined {
+  const call = calls[0];
+  if (call !== undefined) {
+    return `contents[0].parts[${call.partIndex}] is a functionCall (${call.name ?? 'unnamed'}); function calls belong in role 'model' contents.`;
+  }
+  const response = responses[0];
+  if (response === undefined) return undefined;
+  return `contents[0].parts[${response.partIndex}] is a functionResponse (${response.name ?? 'unnamed'}) that answers no call: responses follow the model's calls, in the run.`;
 }
 
 function emptyMessage(mode: SteeringMode): SteeringError {
