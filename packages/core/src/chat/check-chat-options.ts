@@ -2,20 +2,18 @@ import { compactionValueCheck } from '../agent/config/options/compaction.ts';
 import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
 import { usdOption } from '../models/usd-option.ts';
 import {
+  checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
   describeValue,
-  invalidOption,
-} from '../options/define-options.ts';
-import {
-  checkedWhereUsed,
   functionOption,
   integerOption,
+  invalidOption,
   nestedOption,
   oneOfOption,
   optionCheck,
   required,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 

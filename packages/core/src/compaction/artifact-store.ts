@@ -1,5 +1,5 @@
 import type { OptionCheck } from '../options/define-options.ts';
-import { optionCheck } from '../options/option-checks.ts';
+import { optionCheck } from '../options/define-options.ts';
 
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool

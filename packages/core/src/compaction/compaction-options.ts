@@ -1,17 +1,15 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  booleanOption,
   type DeclaredOptions,
   defineOptions,
-  type OptionCheck,
-} from '../options/define-options.ts';
-import {
-  booleanOption,
   functionOption,
   integerOption,
   numberOption,
+  type OptionCheck,
   objectOption,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import { withDefaults } from '../options/with-defaults.ts';
 import type { Content } from '../wire/content.ts';
 import { type ArtifactStore, artifactStoreCheck as artifactStore } from './artifact-store.ts';

@@ -1,9 +1,10 @@
 import {
   type DeclaredOptions,
   defineOptions,
+  integerOption,
   type OptionCheck,
+  objectOption,
 } from '../options/define-options.ts';
-import { integerOption, objectOption } from '../options/option-checks.ts';
 import type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
 import { type ArtifactStore, artifactStoreCheck } from './artifact-store.ts';
 

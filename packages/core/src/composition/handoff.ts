@@ -2,8 +2,12 @@ import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
-import { functionOption, stringOption } from '../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  stringOption,
+} from '../options/define-options.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { Content } from '../wire/content.ts';

@@ -109,32 +109,31 @@ export { unknownCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
 export { readCost } from '../models/read-cost.ts';
 export { dollarsToPicos, picosToDollars } from '../models/usd.ts';
-export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {
+  arrayOption,
+  booleanOption,
+  type ClosestNamesOptions,
+  checkedWhereUsed,
+  closestNames,
   type DeclaredOptions,
   type DefineOptionsSpec,
   defineOptions,
   describeValue,
-  invalidOption,
-  type OptionCheck,
-  type OptionKeys,
-  type OptionsDeclaration,
-} from '../options/define-options.ts';
-export {
-  arrayOption,
-  booleanOption,
-  checkedWhereUsed,
   functionOption,
   integerOption,
+  invalidOption,
   nestedOption,
   numberOption,
+  type OptionCheck,
+  type OptionKeys,
   type OptionMessage,
+  type OptionsDeclaration,
   objectOption,
   oneOfOption,
   optionCheck,
   required,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 // @gemloop/testing and @gemloop/dbos: a wait that ends early, with the reason, when a signal aborts.
 export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.

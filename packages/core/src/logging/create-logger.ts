@@ -1,7 +1,13 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
-import { arrayOption, oneOfOption, optionCheck, stringOption } from '../options/option-checks.ts';
+import {
+  arrayOption,
+  type DeclaredOptions,
+  defineOptions,
+  oneOfOption,
+  optionCheck,
+  stringOption,
+} from '../options/define-options.ts';
 
 /** The level names {@link createLogger} accepts. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

@@ -1,5 +1,4 @@
-import { describeValue, type OptionCheck } from '../options/define-options.ts';
-import { optionCheck } from '../options/option-checks.ts';
+import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
 import { dollarsToPicos } from './usd.ts';
 
 /**

@@ -1,6 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { type DeclaredOptions, defineOptions, type OptionKeys } from './define-options.ts';
-import { booleanOption, checkedWhereUsed, functionOption } from './option-checks.ts';
+import {
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  type OptionKeys,
+} from './define-options.ts';
 
 type PingOptions = {
   /** The clock. */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { defineOptions, describeValue } from './define-options.ts';
 import {
   booleanOption,
+  defineOptions,
+  describeValue,
   functionOption,
   integerOption,
   optionCheck,
   required,
-} from './option-checks.ts';
+} from './define-options.ts';
 
 type WidgetOptions = {
   name: string;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { closestNames } from './closest-names.ts';
+import { editDistance } from '../shared/edit-distance.ts';
 
 /*
  * Why hand-written checks and not a zod schema per options object.
@@ -88,8 +88,8 @@ export type DeclaredOptions<Options> = {
  * Declares an options object once: from one check per option come the set of known keys, the
  * strict check (unknown keys refused with a "Did you mean 'x'?" hint from `closestNames`)
  * and, through the type argument, the compile-time tie to the option type. Give the type argument
- * explicitly: it is what makes a missing or extra check a compile error (the check kinds are in
- * `option-checks.ts`).
+ * explicitly: it is what makes a missing or extra check a compile error (the check kinds are
+ * below: `stringOption`, `integerOption`, ...).
  *
  * @example
  * ```ts
@@ -196,4 +196,189 @@ export function describeValue(value: unknown): string {
     : typeof value === 'object'
       ? 'an object'
       : String(value);
+}
+
+// The checks options are declared with (the kinds of values, bounds, lists, one-ofs) and the
+// "did you mean" of an unknown key: one concept with defineOptions, in one module, as every
+// declared option group imports them together (bench/RESULTS.md, "Cold import, counted", helper
+// cold-import2: each module and each import statement costs Node's loader at import).
+
+/** The options of `closestNames`. */
+export type ClosestNamesOptions = {
+  /** What the model wrote. */
+  input: string;
+  /** The valid names to choose from. */
+  candidates: Iterable<string>;
+  /** How many suggestions at most. @defaultValue 3 */
+  limit?: number | undefined;
+  /** Longest edit distance still worth suggesting. @defaultValue a third of the input, at least 2 */
+  maxDistance?: number | undefined;
+};
+
+// Inputs come from the model, so the quadratic distance runs on bounded strings only.
+const MAX_COMPARED_LENGTH = 64;
+
+/**
+ * The valid names closest to a mistyped one (case-insensitive edit distance, then a shared
+ * substring), for "did you mean ...?" hints in error messages.
+ * @internal
+ */
+export function closestNames({
+  input,
+  candidates,
+  limit = 3,
+  maxDistance,
+}: ClosestNamesOptions): string[] {
+  const needle = input.toLowerCase().slice(0, MAX_COMPARED_LENGTH);
+  if (needle.length === 0) return [];
+  const threshold = maxDistance ?? Math.max(2, Math.floor(needle.length / 3));
+  const scored: { name: string; score: number }[] = [];
+  for (const name of candidates) {
+    const hay = name.toLowerCase();
+    let score = editDistance(needle, hay.slice(0, MAX_COMPARED_LENGTH), threshold);
+    // "york" should find "America/New_York" although the whole names are far apart.
+    if (score > threshold && needle.length >= 3 && hay.includes(needle)) score = threshold;
+    if (score <= threshold) scored.push({ name, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.name.length - b.name.length);
+  return scored.slice(0, limit).map((entry) => entry.name);
+}
+
+/**
+ * The message of a failed check: a fixed text, or a function of the option's path and its value.
+ * Each check kind has a default that names the option, what it must be, and what it got.
+ */
+export type OptionMessage = string | ((path: string, value: unknown) => string);
+
+function fail(message: OptionMessage, path: string, value: unknown): never {
+  throw invalidOption(path, typeof message === 'string' ? message : message(path, value));
+}
+
+/**
+ * A check from a test and a message: the option is wrong when `test` returns false. For options
+ * whose rule is theirs alone (`cachedContent` is a name such as 'cachedContents/abc').
+ */
+export function optionCheck(
+  test: (value: unknown) => boolean,
+  message: OptionMessage,
+): OptionCheck {
+  return (value, path) => {
+    if (!test(value)) fail(message, path, value);
+  };
+}
+
+/**
+ * Marks a check as required: it also runs when the option is left out (the value is then
+ * `undefined`), so its message says what to pass.
+ */
+export function required(check: OptionCheck): OptionCheck {
+  const wrapped = (value: unknown, path: string): void => check(value, path);
+  return Object.assign(wrapped, { required: true as const });
+}
+
+/** A function (a hook, an injected clock or fetch). */
+export function functionOption(message?: OptionMessage): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'function',
+    message ?? ((path, value) => `${path} must be a function; got ${describeValue(value)}.`),
+  );
+}
+
+/** `true` or `false`. */
+export function booleanOption(message?: OptionMessage): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'boolean',
+    message ?? ((path, value) => `${path} must be true or false; got ${describeValue(value)}.`),
+  );
+}
+
+/** A string; with `nonEmpty`, one that is not empty or only spaces. */
+export function stringOption({
+  nonEmpty = false,
+  message,
+}: {
+  nonEmpty?: boolean | undefined;
+  message?: OptionMessage | undefined;
+} = {}): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'string' && (!nonEmpty || value.trim() !== ''),
+    message ??
+      ((path, value) =>
+        `${path} must be a ${nonEmpty ? 'non-empty ' : ''}string; got ${describeValue(value)}.`),
+  );
+}
+
+/** An integer of at least `min` (and at most `max`); `Infinity` too with `infinity: true`. */
+export function integerOption({
+  min,
+  max = Number.POSITIVE_INFINITY,
+  infinity = false,
+  message,
+}: {
+  min: number;
+  max?: number | undefined;
+  infinity?: boolean | undefined;
+  message?: OptionMessage | undefined;
+}): OptionCheck {
+  return optionCheck(
+    (value) =>
+      (infinity && value === Number.POSITIVE_INFINITY) ||
+      (Number.isInteger(value) && (value as number) >= min && (value as number) <= max),
+    message ??
+      ((path, value) =>
+        `${path} must be an integer ${max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`}${infinity ? ' (or Infinity for no limit)' : ''}; got ${describeValue(value)}.`),
+  );
+}
+
+/** A number from `min` to `max` (inclusive), never NaN; finite unless `max` is Infinity. */
+export function numberOption({
+  min = Number.NEGATIVE_INFINITY,
+  max = Number.POSITIVE_INFINITY,
+  message,
+}: {
+  min?: number | undefined;
+  max?: number | undefined;
+  message: OptionMessage;
+}): OptionCheck {
+  return optionCheck((value) => typeof value === 'number' && value >= min && value <= max, message);
+}
+
+/** One of a few literal values (`'report' | 'throw'`). */
+export function oneOfOption(values: readonly unknown[], message?: OptionMessage): OptionCheck {
+  const listed = values.map((value) => JSON.stringify(value).replaceAll('"', "'"));
+  const choices =
+    listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}`;
+  return optionCheck(
+    (value) => values.includes(value),
+    message ?? ((path, value) => `${path} must be ${choices}; got ${describeValue(value)}.`),
+  );
+}
+
+/** An object that is not `null` or an array (its fields checked elsewhere, or not at all). */
+export function objectOption(message: OptionMessage): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    message,
+  );
+}
+
+/** An array whose every item passes `item` (any item by default). */
+export function arrayOption({
+  item = () => true,
+  message,
+}: {
+  item?: ((value: unknown) => boolean) | undefined;
+  message: OptionMessage;
+}): OptionCheck {
+  return optionCheck((value) => Array.isArray(value) && value.every(item), message);
+}
+
+/**
+ * A nested options object, checked as strictly as the outer one by its own declaration (unknown
+ * keys with the hint, each value), with paths under the option's (`callOptions.timeoutMs`).
+ */
+export function nestedOption(declared: DeclaredOptions<unknown>): OptionCheck {
+  return (value, path) => {
+    declared.check(value, path);
+  };
 }

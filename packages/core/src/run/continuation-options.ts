@@ -1,9 +1,10 @@
 import {
+  booleanOption,
   type DeclaredOptions,
   defineOptions,
+  integerOption,
   type OptionCheck,
 } from '../options/define-options.ts';
-import { booleanOption, integerOption } from '../options/option-checks.ts';
 import { withDefaults } from '../options/with-defaults.ts';
 
 /**

@@ -1,11 +1,12 @@
 import { usdOption } from '../../models/usd-option.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
   integerOption,
   nestedOption,
   optionCheck,
-} from '../../options/option-checks.ts';
+} from '../../options/define-options.ts';
 import { pluginCarriedBy } from '../plugins/plugin-engine-of.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';

@@ -1,7 +1,6 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { optionCheck } from '../../options/option-checks.ts';
+import { type DeclaredOptions, defineOptions, optionCheck } from '../../options/define-options.ts';
 import { sleep } from '../../retry/sleep.ts';
 import { describeName } from '../../shared/describe-name.ts';
 import type {

@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
   functionOption,
   integerOption,
   optionCheck,
-} from '../../options/option-checks.ts';
+} from '../../options/define-options.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../../retry/retry-policy.ts';
 import type { RetryEvent } from '../../retry/with-retry.ts';
 import { isAbortSignal } from '../../shared/is-abort-signal.ts';

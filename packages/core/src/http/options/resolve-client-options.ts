@@ -2,16 +2,14 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { checkLogger } from '../../logging/check-logger.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
+  checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
-  type OptionCheck,
-} from '../../options/define-options.ts';
-import {
-  checkedWhereUsed,
   functionOption,
+  type OptionCheck,
   oneOfOption,
   optionCheck,
-} from '../../options/option-checks.ts';
+} from '../../options/define-options.ts';
 import { withDefaults } from '../../options/with-defaults.ts';
 import {
   DEFAULT_RETRY_POLICY,

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { defineOptions } from '../../options/define-options.ts';
-import { functionOption, optionCheck, required } from '../../options/option-checks.ts';
+import {
+  defineOptions,
+  functionOption,
+  optionCheck,
+  required,
+} from '../../options/define-options.ts';
 
 /** An OAuth access token and, when known, when it expires. */
 export type VertexAccessToken = {

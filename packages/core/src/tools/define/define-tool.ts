@@ -2,13 +2,14 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   booleanOption,
   checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
   functionOption,
   optionCheck,
-} from '../../options/option-checks.ts';
+} from '../../options/define-options.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
 import { cleanJsonSchema } from '../schema/clean-json-schema.ts';
 import { assertUsableJsonSchema } from '../schema/find-json-schema-problems.ts';

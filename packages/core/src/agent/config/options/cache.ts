@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { defineOptions } from '../../../options/define-options.ts';
 import {
   checkedWhereUsed,
+  defineOptions,
   integerOption,
   numberOption,
   optionCheck,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { AgentCacheOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

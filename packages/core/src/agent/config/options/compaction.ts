@@ -1,7 +1,7 @@
 import type { Logger } from '../../../logging/logger.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { optionCheck } from '../../../options/option-checks.ts';
+import { optionCheck } from '../../../options/define-options.ts';
 import type { ToolOutputLimit } from '../../../tools/responses/cut-function-response.ts';
 import {
   defaultToolOutputLimit,

@@ -1,5 +1,5 @@
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { optionCheck } from '../../../options/option-checks.ts';
+import { optionCheck } from '../../../options/define-options.ts';
 import { isGuardrails } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

@@ -8,7 +8,7 @@ import {
   optionCheck,
   required,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';

@@ -1,4 +1,4 @@
-import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import { checkedWhereUsed } from '../../../options/define-options.ts';
 import { prepareOutput } from '../../structured-output.ts';
 import type { PreparedTools } from '../../tool-calls/prepare-tools.ts';
 import type { AgentConfig, OutputMode } from '../agent-config.ts';

@@ -1,4 +1,4 @@
-import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import { checkedWhereUsed } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginEngine } from '../../plugins/run-plugins.ts';

@@ -4,7 +4,7 @@ import {
   objectOption,
   optionCheck,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { BaseRequest } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';

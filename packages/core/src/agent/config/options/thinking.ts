@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import { checkedWhereUsed } from '../../../options/define-options.ts';
 import type { ThinkingConfig, ThinkingLevel } from '../../../wire/request.ts';
 import type { ThinkingEffort, ThinkingOption } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';

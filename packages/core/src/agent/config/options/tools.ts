@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import { checkedWhereUsed } from '../../../options/define-options.ts';
 import { createArgumentRedactor } from '../../../tools/define/argument-redactor.ts';
 import { prepareTools } from '../../tool-calls/prepare-tools.ts';
 import type { AgentConfig } from '../agent-config.ts';
