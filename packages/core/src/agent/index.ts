@@ -57,12 +57,8 @@ export type {
   ThinkingOption,
   ToolChoice,
 } from './config/agent-options.ts';
-export {
-  DEFAULT_MAX_REASKS,
-  DEFAULT_MAX_STEPS,
-  DEFAULT_TOOL_CONCURRENCY,
-  DEFAULT_TOOL_TIMEOUT_MS,
-} from './config/resolve-agent-config.ts';
+export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './config/options/steps.ts';
+export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './config/options/tool-runs.ts';
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
 export type { CostAboveOptions, StopCondition, StopConditionContext } from './stop-conditions.ts';

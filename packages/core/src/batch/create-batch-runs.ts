@@ -7,7 +7,7 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';

@@ -14,7 +14,7 @@ import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { UntaggedAgentEvent } from '../run/agent-event.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';

@@ -9,8 +9,8 @@ import {
   type OptionCheck,
   objectOption,
   stringOption,
+  withDefaults,
 } from '../options/define-options.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 import type { Content } from '../wire/content.ts';
 import { type ArtifactStore, artifactStoreCheck as artifactStore } from './artifact-store.ts';
 

@@ -13,7 +13,7 @@ import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';

@@ -1,7 +1,7 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import {
   answerOf,
   type CallRecord,

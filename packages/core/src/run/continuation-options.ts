@@ -4,8 +4,8 @@ import {
   defineOptions,
   integerOption,
   type OptionCheck,
+  withDefaults,
 } from '../options/define-options.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 
 /**
  * @defaultValue of `continuation.maxHops`: the most requests one long-decode answer may take.

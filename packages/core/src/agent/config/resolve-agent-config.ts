@@ -27,9 +27,6 @@ import { resolveToolChoice } from './options/tool-choice.ts';
 import { resolveToolRunOptions } from './options/tool-runs.ts';
 import { resolveToolsOption } from './options/tools.ts';
 
-export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './options/steps.ts';
-export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './options/tool-runs.ts';
-
 /**
  * Checks every `createAgent` option strictly and precomputes what each step sends, so a step only
  * adds its `contents`. `defaultPlugins` makes the plugins an agent has by default (the facade's:

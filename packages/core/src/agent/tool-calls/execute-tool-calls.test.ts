@@ -7,10 +7,7 @@ import type { ToolExecuteContext } from '../../tools/tool.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from '../config/agent-options.ts';
-import {
-  DEFAULT_TOOL_CONCURRENCY,
-  DEFAULT_TOOL_TIMEOUT_MS,
-} from '../config/resolve-agent-config.ts';
+import { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from '../config/options/tool-runs.ts';
 import { createAgent } from '../create-agent.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';

@@ -9,8 +9,8 @@ import {
   type OptionCheck,
   oneOfOption,
   optionCheck,
+  withDefaults,
 } from '../../options/define-options.ts';
-import { withDefaults } from '../../options/with-defaults.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
