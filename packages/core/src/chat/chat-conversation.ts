@@ -14,7 +14,6 @@ import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
-import { withDefaults } from '../options/define-options.ts';
 import type { UntaggedAgentEvent } from '../run/agent-event.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';
@@ -28,7 +27,6 @@ import type {
   CreateChatSessionOptions,
 } from './chat-session.ts';
 import { ChatSpend } from './chat-spend.ts';
-import { CHAT_SESSION_DEFAULTS } from './check-chat-options.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 import type { SelectedHistory } from './select-history.ts';
@@ -71,6 +69,9 @@ const sendHelpers = new LoadOnce(async (): Promise<SendHelpers> => {
 /** What `createChatSession` hands the conversation it loads. @internal */
 export type ChatConversationSetup<Output> = {
   options: CreateChatSessionOptions<Output>;
+  /** The options' defaults applied (by the session, which checked them). */
+  turnsWithoutModel: NonNullable<CreateChatSessionOptions<Output>['turnsWithoutModel']>;
+  now: () => number;
   id: string;
   store: HistoryStore;
   /** The session's `close()`, which a send that finds the agent closed calls. */
@@ -119,12 +120,13 @@ export type ChatConversation<Output> = {
 /** The conversation of a session (see {@link ChatConversation}). @internal */
 export function openChatConversation<Output>({
   options,
+  turnsWithoutModel,
+  now,
   id,
   store,
   closeSession,
 }: ChatConversationSetup<Output>): ChatConversation<Output> {
   const { agent, limit, compaction } = options;
-  const { turnsWithoutModel, now } = withDefaults(CHAT_SESSION_DEFAULTS, options);
   const sessionGuardrails = options.guardrails;
   const plugins = options.plugins;
   const turns = agentTurnsOf(agent);

@@ -5,13 +5,14 @@ import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { zeroCost } from '../models/cost.ts';
+import { withDefaults } from '../options/define-options.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { ownSteering } from '../steering/own-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
 import { SteeringQueue } from '../steering/steering-queue.ts';
 import type { ChatConversation, SendSteering, SteerSend } from './chat-conversation.ts';
 import type { ChatSession, ChatStream, CreateChatSessionOptions } from './chat-session.ts';
-import { checkChatOptions } from './check-chat-options.ts';
+import { CHAT_SESSION_DEFAULTS, checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import type { HistoryStore } from './history-store.ts';
 import type { ChatMessage } from './to-message-parts.ts';
@@ -51,13 +52,21 @@ export function createChatSession<Output = undefined>(
   const { agent } = options;
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
+  const { turnsWithoutModel, now } = withDefaults(CHAT_SESSION_DEFAULTS, options);
   // What sends and store reads need (the store's calls, the history limit, the budget, saving a
   // turn) comes with the first of them: `import '@gemloop/core'` loads none of its modules
   // (bench/RESULTS.md, "Cold import, counted", helper cold-import2). Every call awaits the same
   // load, so calls keep their order; a failed load is not kept (the next call tries again).
   const conversation = new LoadOnce<ChatConversation<Output>>(() =>
     import('./chat-conversation.ts').then(({ openChatConversation }) =>
-      openChatConversation({ options, id, store, closeSession: () => session.close() }),
+      openChatConversation({
+        options,
+        turnsWithoutModel,
+        now,
+        id,
+        store,
+        closeSession: () => session.close(),
+      }),
     ),
   );
 

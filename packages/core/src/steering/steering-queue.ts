@@ -2,7 +2,6 @@ import type { RunInbox } from '../agent/plugins/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { checkContent } from '../history/check-content.ts';
 import type { HistoryIssue } from '../history/history-issue.ts';
-import type { TurnSummary } from '../history/turn-summary.ts';
 import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -182,7 +181,10 @@ function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
   // is what validateHistory([content]) finds without loading the pairing rules.
   const issues: HistoryIssue[] = [];
   const turn = checkContent(content, 0, issues);
-  const issue = issues[0]?.message ?? functionPartIssue(turn);
+  const call = turn.calls[0] ?? turn.responses[0];
+  const issue =
+    issues[0]?.message ??
+    (call === undefined ? undefined : `parts[${call.partIndex}] is a function call or response.`);
   if (issue !== undefined) {
     throw new SteeringError({
       reason: 'invalid-message',
@@ -190,17 +192,6 @@ function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
     });
   }
   return content;
-}
-
-/** What a steering message's function call or response is told, if it holds one. */
-function functionPartIssue({ calls, responses }: TurnSummary): string | undefined {
-  const call = calls[0];
-  if (call !== undefined) {
-    return `contents[0].parts[${call.partIndex}] is a functionCall (${call.name ?? 'unnamed'}); function calls belong in role 'model' contents.`;
-  }
-  const response = responses[0];
-  if (response === undefined) return undefined;
-  return `contents[0].parts[${response.partIndex}] is a functionResponse (${response.name ?? 'unnamed'}) that answers no call: responses follow the model's calls, in the run.`;
 }
 
 function emptyMessage(mode: SteeringMode): SteeringError {
