@@ -20,6 +20,7 @@ vi.mock('./http/caches/create-caches.ts', track('the caches API'));
 vi.mock('./http/vertex/vertex-auth.ts', track('Vertex auth'));
 vi.mock('./chat/select-history.ts', track("the chat's history limit"));
 vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
+vi.mock('./chat/chat-conversation.ts', track("the chat's sends and store reads"));
 vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
 vi.mock('./steering/steering-plugin.ts', track('the steering plugin'));
 vi.mock('./agent/plugins/plugin-engine.ts', track('the plugin seam'));
@@ -39,6 +40,7 @@ const DEFERRED = [
   'Vertex auth',
   "the chat's history limit",
   "the chat's token counts",
+  "the chat's sends and store reads",
   "closing an agent's tools",
   'the steering plugin',
   'the plugin seam',
@@ -78,7 +80,12 @@ describe('importing @gemloop/core', () => {
 
     expect((await agent.run('Hi')).text).toBe('Hello.');
     const chat = createChatSession({ agent, limit: { maxTokens: 10_000 } });
+    // A session answers its id, store and spend at once; its sends and reads load the rest.
+    expect(chat.usage.totalTokenCount).toBe(0);
+    expect(chat.cost.total).toBe('0');
+    expect(loaded.has("the chat's sends and store reads")).toBe(false);
     expect((await chat.send('Hi again')).text).toBe('Hello.');
+    expect(loaded.has("the chat's sends and store reads")).toBe(true);
     // A stream (and a chat send) nobody steers loads nothing of steering nor of the plugin seam.
     const unsteered = agent.stream('Stream it');
     for await (const _ of unsteered);

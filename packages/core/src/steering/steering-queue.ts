@@ -1,6 +1,7 @@
 import type { RunInbox } from '../agent/plugins/messages/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { validateHistory } from '../history/validate-history.ts';
+import { checkContent } from '../history/check-content.ts';
+import type { HistoryIssue } from '../history/history-issue.ts';
 import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -177,12 +178,19 @@ function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
   const content: Content = { role: 'user', parts };
   // Checked here, where the caller can fix it: once in the history, a part the API refuses (no
   // data, a function call in a user turn, an unpaired response) fails the run's next model call
-  // with a 400 that does not name the steer.
-  const issue = validateHistory([content])[0];
+  // with a 400 that does not name the steer. One user content: its own checks, and no function
+  // call or response at all (a user turn holds no call, and a lone message answers none), which
+  // is what validateHistory([content]) finds without loading the pairing rules.
+  const issues: HistoryIssue[] = [];
+  const turn = checkContent(content, 0, issues);
+  const call = turn.calls[0] ?? turn.responses[0];
+  const issue =
+    issues[0]?.message ??
+    (call === undefined ? undefined : `parts[${call.partIndex}] is a function call or response.`);
   if (issue !== undefined) {
     throw new SteeringError({
       reason: 'invalid-message',
-      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue.message} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
+      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
     });
   }
   return content;

@@ -1,0 +1,528 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import type { StreamSteering } from '../agent/agent-stream.ts';
+import { type AgentTurns, agentTurnsOf } from '../agent/agent-turns.ts';
+import type { RunOptions } from '../agent/config/agent-options.ts';
+import type { Agent } from '../agent/create-agent.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
+import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
+import { markRedactingStream } from '../agent/redacting-streams.ts';
+import { emptyUsage } from '../agent/usage.ts';
+import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
+import { ChatStoreError } from '../errors/chat-store-error.ts';
+import { joinGuardrails } from '../guardrails/join-guardrails.ts';
+import type { HistoryTurn } from '../history/history-turn.ts';
+import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { zeroCost } from '../models/cost.ts';
+import type { UntaggedAgentEvent } from '../run/agent-event.ts';
+import type { AgentResult } from '../run/agent-result.ts';
+import type { Steering } from '../run/steering-controller.ts';
+import { LoadOnce } from '../shared/load-once.ts';
+import type { Content, Part } from '../wire/content.ts';
+import type {
+  ChatResult,
+  ChatSendOptions,
+  ChatSession,
+  ChatStream,
+  CreateChatSessionOptions,
+} from './chat-session.ts';
+import { ChatSpend } from './chat-spend.ts';
+import type { ChatTurn, HistoryStore } from './history-store.ts';
+import { runExclusive } from './run-exclusive.ts';
+import type { SelectedHistory } from './select-history.ts';
+import { latestSessionSpend } from './session-spend.ts';
+import { describeValue, SessionStore } from './session-store.ts';
+import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
+
+// What a chat session does once it sends or reads its store: loaded by the session's first send
+// (or history read), not by `import '@gemloop/core'`, whose cost is Node's loader per module and
+// per import statement (bench/RESULTS.md, "Cold import, counted"). `createChatSession` keeps what
+// must answer at once: the option checks, the id and store, and the steering of a send.
+
+/** What a send needs besides the store and the agent: the history limit and token counts. */
+type SendHelpers = {
+  estimateContentTokens: typeof import('../history/estimate-tokens.ts')['estimateContentTokens'];
+  selectHistory: typeof import('./select-history.ts')['selectHistory'];
+  toHistoryTurns: typeof import('./to-history-turns.ts')['toHistoryTurns'];
+  turnProducer: typeof import('./to-history-turns.ts')['turnProducer'];
+  measureTurnTokens: typeof import('./measure-turn-tokens.ts')['measureTurnTokens'];
+};
+
+// Loaded by the first send, not by `import '@gemloop/core'`: Node's ESM loader pays for every
+// module at import, and the root must stay cheap to import (bench/README.md, "Cold import").
+// A failed load is not kept (the next send tries again).
+const sendHelpers = new LoadOnce(async (): Promise<SendHelpers> => {
+  const [
+    { estimateContentTokens },
+    { selectHistory },
+    { toHistoryTurns, turnProducer },
+    { measureTurnTokens },
+  ] = await Promise.all([
+    import('../history/estimate-tokens.ts'),
+    import('./select-history.ts'),
+    import('./to-history-turns.ts'),
+    import('./measure-turn-tokens.ts'),
+  ]);
+  return { estimateContentTokens, selectHistory, toHistoryTurns, turnProducer, measureTurnTokens };
+});
+
+/** What `createChatSession` hands the conversation it loads. @internal */
+export type ChatConversationSetup<Output> = {
+  options: CreateChatSessionOptions<Output>;
+  /** The options' defaults applied (by the session, which checked them). */
+  turnsWithoutModel: NonNullable<CreateChatSessionOptions<Output>['turnsWithoutModel']>;
+  now: () => number;
+  id: string;
+  store: HistoryStore;
+  /** The session's `close()`, which a send that finds the agent closed calls. */
+  closeSession: () => Promise<void>;
+};
+
+/**
+ * How a send is steered, from the session: `run` binds the send's steering to the session
+ * (`chat.steer()` reaches it) for as long as `body` runs. @internal
+ */
+export type SteerSend = <T>(
+  sending: AgentTurns<unknown>,
+  body: (steering: SendSteering) => Promise<T>,
+) => Promise<T>;
+
+/** The steering of a streamed send: made with the stream, bound while its run is under way. @internal */
+export type StreamSendSteering = {
+  /** Binds it to the session and loads its controller, once the send's turn has come. */
+  begin(): Promise<SendSteering>;
+  /** Unbinds it, once the send's run has ended. */
+  end(): void;
+};
+
+/** A chat session's sends and store reads, made by its first. @internal */
+export type ChatConversation<Output> = {
+  readonly spend: ChatSpend;
+  send(
+    message: ChatMessage,
+    options: ChatSendOptions,
+    steerSend: SteerSend,
+  ): Promise<ChatResult<Output>>;
+  streamSend(
+    message: ChatMessage,
+    guardrails: ChatSendOptions['guardrails'],
+    steering: StreamSendSteering,
+    emit: (event: UntaggedAgentEvent<unknown>) => void | Promise<void>,
+    signal: AbortSignal,
+    stream: ChatStream<Output>,
+  ): Promise<ChatResult<Output>>;
+  history: ChatSession<Output>['history'];
+  turns: ChatSession<Output>['turns'];
+  reset: ChatSession<Output>['reset'];
+  close: ChatSession<Output>['close'];
+};
+
+/** The conversation of a session (see {@link ChatConversation}). @internal */
+export function openChatConversation<Output>({
+  options,
+  turnsWithoutModel,
+  now,
+  id,
+  store,
+  closeSession,
+}: ChatConversationSetup<Output>): ChatConversation<Output> {
+  const { agent, limit, compaction } = options;
+  const sessionGuardrails = options.guardrails;
+  const plugins = options.plugins;
+  const turns = agentTurnsOf(agent);
+  /**
+   * The turns of the agent that holds the conversation: the session's own, or the one a handoff
+   * gave it to (the stored `agent` of the last turn). A name no handoff of the session's agent
+   * reaches (the team changed since) falls back to the session's agent, with a warning.
+   */
+  const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
+    if (holder === undefined) return turns;
+    const receiver = findHandoffReceiver(agent as Agent<unknown>, holder);
+    if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
+    logger.warn(
+      { agent: holder },
+      'the stored conversation is held by an agent no handoff of this session reaches; the session agent answers',
+    );
+    return turns;
+  };
+  const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
+  const spend = new ChatSpend(id, options.budget);
+  /**
+   * What the conversation spent before this session object, from the newest stored turn
+   * (`sessionSpend`), added once, at the first load: `chat.usage` and `chat.cost` (and the
+   * budget) go on across processes instead of starting again at zero.
+   */
+  let spendRestored = false;
+  const restoreSpend = (turns: readonly ChatTurn[]): void => {
+    if (spendRestored) return;
+    spendRestored = true;
+    const stored = latestSessionSpend(turns);
+    if (stored !== undefined) spend.restore(stored);
+  };
+  const sessionStore = new SessionStore(store, id, logger, limit);
+  /**
+   * The history the last send sent once it compacted (the `compaction` option, the session's or
+   * the agent's): the compacted prefix and the contents after it, the answer included. The next
+   * send starts from it instead of the whole stored history, so the history sent stays compacted
+   * and byte-stable between turns (Gemini's implicit cache keeps hitting on its prefix) and is
+   * compacted again only when it grows past the threshold, instead of on every turn. The store
+   * keeps every turn whole. Used only while the store holds exactly the turns it covers (no other
+   * writer, no clear, no limit dropping turns).
+   */
+  let compactedView:
+    | { storedTurns: number; lastCreatedAt: number | undefined; contents: readonly Content[] }
+    | undefined;
+  /**
+   * A send's run options: the budget's (see `ChatSpend.runOptions`), the history it continues, its steering, and
+   * the session's compaction and guardrails, only as keys it was given (the agent may be another's,
+   * with run options of its own).
+   */
+  const sendOptions = (
+    budgeted: RunOptions,
+    history: RunOptions['history'],
+    guardrails: RunOptions['guardrails'],
+    { steering }: SendSteering,
+  ): RunOptions => ({
+    ...budgeted,
+    history,
+    ...(steering === undefined ? {} : { steering }),
+    ...(compaction === undefined ? {} : { compaction }),
+    ...(guardrails === undefined ? {} : { guardrails }),
+    ...(plugins === undefined || plugins.length === 0 ? {} : { plugins }),
+  });
+
+  const abortedBeforeRun = (signal: AbortSignal) =>
+    new AgentAbortedError({
+      phase: 'between-steps',
+      run: { contents: [], newContents: [], steps: [], usage: emptyUsage(), cost: zeroCost() },
+      cause: signal.reason,
+      message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
+    });
+
+  /**
+   * Loads the history, applies the limit, and gives the agent the turns sent, each with the model
+   * that wrote it when another model wrote some (their thought signatures are that model's, so
+   * the agent removes them); else the contents.
+   */
+  const prepare = async (
+    parts: string | readonly Part[],
+    signal: AbortSignal | undefined,
+  ): Promise<
+    SelectedHistory & {
+      history: RunOptions['history'];
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    }
+  > => {
+    const { turns, olderTurns } = await sessionStore.loadRecent(signal).catch((error: unknown) => {
+      throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
+    });
+    restoreSpend(turns);
+    const holder = turns[turns.length - 1]?.agent;
+    // Awaited only on the first send; an abort while it loads is caught just below.
+    const { estimateContentTokens, selectHistory, toHistoryTurns } =
+      sendHelpers.value ?? (await sendHelpers.load());
+    if (signal?.aborted === true) throw abortedBeforeRun(signal);
+    const messageTokens =
+      limit?.maxTokens === undefined
+        ? 0
+        : estimateContentTokens([
+            { role: 'user', parts: typeof parts === 'string' ? [{ text: parts }] : [...parts] },
+          ]);
+    const selected = selectHistory(turns, limit, messageTokens, olderTurns);
+    if (isLevelEnabled(logger, 'debug')) {
+      logger.debug(
+        {
+          storedTurns: olderTurns + turns.length,
+          sentTurns: selected.sentTurns,
+          droppedTurns: selected.droppedTurns,
+          tokens: selected.tokens,
+        },
+        'chat send started',
+      );
+    }
+    const sentTurns = toHistoryTurns(turns, {
+      start: selected.droppedTurns - olderTurns,
+      model: agent.model,
+      turnsWithoutModel,
+    });
+    const storedTurns = olderTurns + turns.length;
+    const view = compactedView;
+    if (
+      view !== undefined &&
+      view.storedTurns === storedTurns &&
+      turns.at(-1)?.createdAt === view.lastCreatedAt &&
+      selected.droppedTurns === 0 &&
+      sentTurns === undefined
+    ) {
+      return {
+        contents: selected.contents,
+        sentTurns: selected.sentTurns,
+        droppedTurns: 0,
+        tokens: selected.tokens,
+        history: [...view.contents],
+        holder,
+        storedTurns,
+        usedView: true,
+      };
+    }
+    return {
+      storedTurns,
+      usedView: false,
+      contents: selected.contents,
+      sentTurns: selected.sentTurns,
+      droppedTurns: selected.droppedTurns,
+      tokens: selected.tokens,
+      history: withInteraction(
+        sentTurns,
+        selected.contents,
+        selected.droppedTurns === 0 ? turns.at(-1)?.interactionId : undefined,
+      ),
+      holder,
+    };
+  };
+
+  /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
+  const save = async (
+    result: AgentResult<Output>,
+    selected: SelectedHistory & {
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    },
+  ): Promise<ChatResult<Output>> => {
+    const holder = result.handoffs?.at(-1) ?? selected.holder;
+    // Loaded by prepare(), which every save follows.
+    const { measureTurnTokens, turnProducer } = sendHelpers.value ?? (await sendHelpers.load());
+    spend.addResult(result as AgentResult<unknown>);
+    const turn: ChatTurn = {
+      contents: result.newContents,
+      tokenCount: measureTurnTokens(result as AgentResult<unknown>),
+      createdAt: now(),
+      // The agent's model, unless a plugin sent calls of the turn to another (a fallback).
+      model: turnProducer(result.steps, agent.model),
+    };
+    if (result.cost !== undefined) turn.cost = result.cost;
+    turn.sessionSpend = spend.snapshot();
+    if (holder !== undefined) turn.agent = holder;
+    // The interaction holding the conversation on the server (api: interactionsApi()): the next
+    // send continues from it, from this process or another one after a restart.
+    const interactionId = result.steps.findLast(
+      (step) => step.interactionId !== undefined,
+    )?.interactionId;
+    if (interactionId !== undefined) turn.interactionId = interactionId;
+    const saved = !(
+      result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
+    );
+    if (saved) {
+      try {
+        await store.append(id, turn, { logger });
+        // What this send sent, compacted, is where the next one starts (see compactedView).
+        const sent =
+          result.compaction?.sentContents ?? (selected.usedView ? result.contents : undefined);
+        compactedView =
+          sent === undefined
+            ? undefined
+            : {
+                storedTurns: selected.storedTurns + 1,
+                lastCreatedAt: turn.createdAt,
+                contents: sent,
+              };
+      } catch (error) {
+        throw new ChatStoreError({
+          message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describeValue(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
+          operation: 'append',
+          sessionId: id,
+          unsaved: turn.contents,
+          result,
+          cause: error,
+        });
+      }
+      if (isLevelEnabled(logger, 'debug')) {
+        logger.debug(
+          {
+            contents: turn.contents.length,
+            tokenCount: turn.tokenCount,
+            finishReason: result.finishReason,
+          },
+          'chat turn saved',
+        );
+      }
+    } else {
+      logger.warn(
+        { reason: result.blocked?.reason },
+        'the prompt was blocked; the turn is not saved, so the next message is sent without it',
+      );
+    }
+    const chatResult = result as ChatResult<Output>;
+    chatResult.chat = {
+      sessionId: id,
+      sentTurns: selected.sentTurns,
+      droppedTurns: selected.droppedTurns,
+      saved,
+      turn,
+    };
+    return chatResult;
+  };
+
+  const exclusive = <T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    runExclusive(store, id, task, {
+      signal,
+      onAbort: () => abortedBeforeRun(signal as AbortSignal),
+    });
+
+  const releasable = typeof store.release === 'function';
+  /**
+   * A send whose run found the agent closed (`agent.close()` before or during it) lets the store
+   * drop what it holds for the conversation (a file lock), as `close()` does: the agent will not
+   * answer again, and nothing else would release it before the session is closed.
+   */
+  const releaseIfAgentClosed = <T>(sending: Promise<T>): Promise<T> =>
+    releasable
+      ? sending.catch(async (error: unknown) => {
+          if (isAgentClosed(error)) await closeSession().catch(() => {});
+          throw error;
+        })
+      : sending;
+
+  return {
+    spend,
+    send(message, { signal, guardrails: sendGuardrails } = {}, steerSend) {
+      const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
+      const parts = toMessageParts(message);
+      return releaseIfAgentClosed(
+        exclusive(async () => {
+          // Loaded first: the budget counts what the stored turns say was spent.
+          const selected = await prepare(parts, signal);
+          const runOptions = spend.runOptions(signal);
+          let result: AgentResult<Output>;
+          try {
+            const sending = holderTurns(selected.holder);
+            result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
+              sending.run(
+                parts,
+                sendOptions(runOptions, selected.history, guardrails, steering),
+                id,
+                steering.late,
+              ),
+            );
+          } catch (error) {
+            spend.addFailure(error);
+            throw error;
+          }
+          return save(result, selected);
+        }, signal),
+      );
+    },
+    streamSend(message, sendGuardrails, { begin, end }, emit, streamSignal, stream) {
+      const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
+      const parts = toMessageParts(message);
+      return releaseIfAgentClosed(
+        exclusive(async () => {
+          const selected = await prepare(parts, streamSignal);
+          const runOptions = spend.runOptions(streamSignal);
+          const steering = await begin();
+          const inner = holderTurns(selected.holder).stream(
+            parts,
+            sendOptions(runOptions, selected.history, guardrails, steering),
+            id,
+            undefined,
+            undefined,
+            steering.late,
+          );
+          inner.result
+            .then(
+              () => {},
+              () => {},
+            )
+            .finally(end);
+          // Its events are the agent stream's: their tool calls carry `redactedArgs`, so the page
+          // helpers of `@gemloop/core/web` may show their arguments.
+          markRedactingStream(stream);
+          let result: AgentResult<Output>;
+          try {
+            for await (const event of inner) {
+              // Held back until the turn is saved: `run-end` means the answer is in the store.
+              if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+            }
+            result = await inner.result;
+          } catch (error) {
+            spend.addFailure(error);
+            throw error;
+          }
+          const chatResult = await save(result, selected);
+          emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
+          return chatResult;
+        }, streamSignal),
+      );
+    },
+    history() {
+      return exclusive(async () => {
+        const turns = await sessionStore.load();
+        restoreSpend(turns);
+        return turns.flatMap((turn) => turn.contents);
+      });
+    },
+    turns() {
+      return exclusive(async () => {
+        const turns = await sessionStore.load();
+        restoreSpend(turns);
+        return turns;
+      });
+    },
+    reset() {
+      return exclusive(async () => {
+        await sessionStore.call('clear', () => store.clear(id, { logger }));
+        compactedView = undefined;
+      });
+    },
+    close() {
+      return exclusive(() =>
+        sessionStore.call('release', async () => {
+          await store.release?.(id, { logger });
+        }),
+      );
+    },
+  };
+}
+
+/** Whether a send failed because the agent was closed (before the run, or during it). */
+function isAgentClosed(error: unknown): boolean {
+  return (
+    AgentClosedError.isInstance(error) ||
+    (AgentAbortedError.isInstance(error) && AgentClosedError.isInstance(error.cause))
+  );
+}
+
+/**
+ * How one send is steered (`chat.steer()`, the stream's `steer()`): for an agent `createAgent`
+ * made, its own steering, which joins the run on the first message (a send nobody steers runs
+ * none of it); for another's agent, a controller passed as the public `steering` run option.
+ */
+/** @internal */
+export type SendSteering = {
+  readonly handle: StreamSteering;
+  readonly late?: LatePlugins | undefined;
+  /** Another's agent: the controller over the send's queue (loaded when the send starts). */
+  readonly controller?: (() => Promise<Steering>) | undefined;
+  steering?: Steering | undefined;
+};
+
+/**
+ * The history a send gives its run: the stored turns' contents (or turns, where another model
+ * wrote some), the last one naming the interaction that holds the conversation on the server when
+ * the stored last turn has one (api: interactionsApi()). Only for a history sent whole: after a limit
+ * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
+ */
+function withInteraction(
+  sentTurns: HistoryTurn[] | undefined,
+  contents: Content[],
+  interactionId: string | undefined,
+): RunOptions['history'] {
+  if (interactionId === undefined) return sentTurns ?? contents;
+  if (sentTurns === undefined) return [{ contents, interactionId }];
+  const last = sentTurns.at(-1);
+  if (last === undefined) return sentTurns;
+  return [...sentTurns.slice(0, -1), { ...last, interactionId }];
+}

@@ -1,0 +1,318 @@
+import type { HistoryIssue } from './history-issue.ts';
+import {
+  countDataFields,
+  isBase64,
+  isJsonObject,
+  isSignatureOnlyPart,
+  type JsonObject,
+  listDataFields,
+  readField,
+  readFunctionCall,
+  readFunctionResponse,
+  readRole,
+  readThoughtSignature,
+  setsOnly,
+} from './part-fields.ts';
+import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
+
+// One content's checks (its role, its parts), apart from the pairing rules of a whole history
+// (validate-history.ts): a steering message is one user content, and checking it this way keeps
+// the pairing rules' modules out of `import '@gemloop/core'` (bench/RESULTS.md, "Cold import,
+// counted", helper cold-import2).
+
+/**
+ * Checks one content (its role and parts) and summarises it for the pairing rules; its issues go
+ * to `issues`. @internal
+ */
+export function checkContent(
+  content: unknown,
+  index: number,
+  issues: HistoryIssue[],
+  options: PairingOptions = {},
+): TurnSummary {
+  const turn: TurnSummary = { role: 'invalid', calls: NO_PARTS, responses: NO_PARTS };
+  if (!isJsonObject(content)) {
+    issues.push({
+      code: 'invalid-content',
+      contentIndex: index,
+      message: `contents[${index}] must be an object { role, parts }; got ${describe(content)}.`,
+    });
+    return turn;
+  }
+  const role = readRole(content);
+  if (role === 'user' || role === 'model') {
+    turn.role = role;
+  } else {
+    issues.push({
+      code: 'invalid-role',
+      contentIndex: index,
+      message:
+        `contents[${index}].role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
+        "Function responses go in a 'user' content; system text goes in systemInstruction.",
+    });
+  }
+  const parts = content['parts'];
+  if (parts === undefined || parts === null || (Array.isArray(parts) && parts.length === 0)) {
+    issues.push({
+      code: 'empty-parts',
+      contentIndex: index,
+      message: `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
+    });
+    return turn;
+  }
+  if (!Array.isArray(parts)) {
+    issues.push({
+      code: 'invalid-part',
+      contentIndex: index,
+      message: `contents[${index}].parts must be an array of parts; got ${describe(parts)}.`,
+    });
+    return turn;
+  }
+  for (let partIndex = 0; partIndex < parts.length; partIndex++) {
+    checkPart(parts, index, partIndex, turn, issues, options);
+  }
+  // Most contents have no calls or responses: one shared summary per role (a chat keeps the
+  // summary of every content it checked).
+  if (turn.calls === NO_PARTS && turn.responses === NO_PARTS && turn.role !== 'invalid') {
+    return PLAIN_TURNS[turn.role];
+  }
+  return turn;
+}
+
+// Read-only: a summary gets its own array at its first call or response.
+const NO_PARTS: FunctionPartSummary[] = Object.freeze([]) as unknown as FunctionPartSummary[];
+const PLAIN_TURNS: Readonly<Record<'user' | 'model', TurnSummary>> = {
+  user: Object.freeze({ role: 'user', calls: NO_PARTS, responses: NO_PARTS }),
+  model: Object.freeze({ role: 'model', calls: NO_PARTS, responses: NO_PARTS }),
+};
+
+function checkPart(
+  parts: readonly unknown[],
+  contentIndex: number,
+  partIndex: number,
+  turn: TurnSummary,
+  issues: HistoryIssue[],
+  options: PairingOptions,
+): void {
+  const part = parts[partIndex];
+  if (!isJsonObject(part)) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-part',
+      (at) => `${at} must be an object such as { text: '...' }; got ${describe(part)}.`,
+    );
+    return;
+  }
+  const fieldCount = countDataFields(part);
+  if (fieldCount === 0 && options.strict !== true && isVideoMetadataPart(part)) {
+    // The API answered 200 to a part holding only videoMetadata right after the video's part
+    // (pydantic-ai's recording, test/fixtures/gemini/requests/gemini20-flash__video-part-then-
+    // videoMetadata-only-part.request.json). Elsewhere it is doubtful: a warning, not an issue.
+    if (!isMediaPart(parts[partIndex - 1])) {
+      options.onWarning?.({
+        code: 'missing-part-data',
+        contentIndex,
+        partIndex,
+        message:
+          `contents[${contentIndex}].parts[${partIndex}] holds only videoMetadata and does not follow a video part ` +
+          '(inlineData or fileData); put videoMetadata on the video part itself, or right after it.',
+      });
+    }
+  } else if (fieldCount === 0 && turn.role === 'model' && isSignatureOnlyPart(part)) {
+    // Accepted, kept verbatim: a Gemini 3 stream's last chunk written back by Go's genai SDK
+    // (empty text omitted), see isSignatureOnlyPart. A user turn never held a model signature.
+  } else if (fieldCount === 0) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'missing-part-data',
+      (at) =>
+        `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
+        'codeExecutionResult, toolCall, toolResponse. Drop it (a part holding only a thoughtSignature belongs in a model turn).',
+    );
+  } else if (fieldCount > 1) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'multiple-part-data',
+      (at) =>
+        `${at} sets ${listDataFields(part).join(' and ')}; a part carries exactly one of them. Split it into one part each.`,
+    );
+  }
+  const text = part['text'];
+  if (text !== undefined && text !== null && typeof text !== 'string') {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-text',
+      (at) =>
+        `${at}.text must be a string; got ${describe(text)}. Convert the value first, e.g. String(value) or JSON.stringify(value).`,
+    );
+  }
+  const signature = readThoughtSignature(part);
+  if (signature !== undefined && (typeof signature !== 'string' || !isBase64(signature))) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-thought-signature',
+      (at) =>
+        `${at}.thoughtSignature must be a base64 string, sent back exactly as the model returned it; got ${describe(signature)}.`,
+    );
+  }
+  const call = readFunctionCall(part);
+  if (call !== undefined) {
+    checkFunctionCall(call, issues, contentIndex, turn, partIndex);
+    return;
+  }
+  const response = readFunctionResponse(part);
+  if (response !== undefined)
+    checkFunctionResponse(response, issues, contentIndex, turn, partIndex);
+}
+
+/** A part whose only field besides a signature is `videoMetadata` (either spelling). */
+function isVideoMetadataPart(part: JsonObject): boolean {
+  return (
+    isJsonObject(readField(part, 'videoMetadata', 'video_metadata')) &&
+    setsOnly(part, VIDEO_METADATA_KEYS)
+  );
+}
+
+const VIDEO_METADATA_KEYS: ReadonlySet<string> = new Set([
+  'videoMetadata',
+  'video_metadata',
+  'thoughtSignature',
+  'thought_signature',
+]);
+
+/** A part carrying a file (`inlineData` or `fileData`, either spelling). */
+function isMediaPart(part: unknown): boolean {
+  return (
+    isJsonObject(part) &&
+    (readField(part, 'inlineData', 'inline_data') !== undefined ||
+      readField(part, 'fileData', 'file_data') !== undefined)
+  );
+}
+
+/** Adds an issue of one part; its name (`contents[3].parts[0]`) is built only then. */
+function pushPartIssue(
+  issues: HistoryIssue[],
+  contentIndex: number,
+  partIndex: number,
+  code: HistoryIssue['code'],
+  message: (at: string) => string,
+): void {
+  issues.push({
+    code,
+    contentIndex,
+    partIndex,
+    message: message(`contents[${contentIndex}].parts[${partIndex}]`),
+  });
+}
+
+function checkFunctionCall(
+  call: unknown,
+  issues: HistoryIssue[],
+  contentIndex: number,
+  turn: TurnSummary,
+  partIndex: number,
+): void {
+  if (!isJsonObject(call)) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-call',
+      (at) => `${at}.functionCall must be an object { name, args }.`,
+    );
+    return;
+  }
+  const name = readName(call);
+  if (name === undefined) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-call',
+      (at) => `${at}.functionCall needs a non-empty string name.`,
+    );
+  }
+  const args = call['args'];
+  if (args !== undefined && args !== null && !isJsonObject(args)) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-call',
+      (at) => `${at}.functionCall.args must be a JSON object of arguments; got ${describe(args)}.`,
+    );
+  }
+  if (turn.calls === NO_PARTS) turn.calls = [];
+  turn.calls.push({ partIndex, id: readId(call), name });
+}
+
+function checkFunctionResponse(
+  response: unknown,
+  issues: HistoryIssue[],
+  contentIndex: number,
+  turn: TurnSummary,
+  partIndex: number,
+): void {
+  if (!isJsonObject(response)) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-response',
+      (at) => `${at}.functionResponse must be an object { name, response }.`,
+    );
+    return;
+  }
+  const name = readName(response);
+  if (name === undefined) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-response',
+      (at) => `${at}.functionResponse needs the non-empty name of the function it answers.`,
+    );
+  }
+  const payload = response['response'];
+  if (payload !== undefined && payload !== null && !isJsonObject(payload)) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'function-response-not-object',
+      (at) =>
+        `${at}.functionResponse.response must be a JSON object; got ${describe(payload)}. ` +
+        'Wrap the value: { output: value } (or { error: message } for a failure).',
+    );
+  }
+  if (turn.responses === NO_PARTS) turn.responses = [];
+  turn.responses.push({ partIndex, id: readId(response), name });
+}
+
+function readName(object: JsonObject): string | undefined {
+  const name = object['name'];
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+function readId(object: JsonObject): string | undefined {
+  const id = object['id'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** How a value that is not what was expected reads in a message. @internal */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? 'a string' : JSON.stringify(value);
+  return `a ${typeof value}`;
+}
