@@ -117,8 +117,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * literal (+77: one hidden class, −26k instructions a streamed step on the 8-call path); the seam's
  * gaps (a recorded hook's added input, a one-run inbox's unread report, `wrapEvents` for late
  * plugins: ~+100). Branches measured each alone on their own base; together they gzip smaller.
+ * 92.3 KB: 94,427 bytes on 2026-11-26 (sixteenth session), +562 over 93,865, for issue 53's cold import
+ * (zod + 20 ms): a chat session's conversation loads with its first send (`chat/chat-conversation.ts`)
+ * and a steer is checked as one content, so `import '@gemloop/core'` leaves 20 modules out (158 -> 138,
+ * about -26 M instructions). esbuild makes every `import()` target an entry even when the code that
+ * imports it is dropped, so the conversation's share of the run's modules (errors, usage, cost, turns)
+ * is split into five more chunks a run loads: ~460 bytes of chunk seams, no chat code.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 91.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
