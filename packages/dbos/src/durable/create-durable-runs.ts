@@ -57,7 +57,11 @@ export type CreateDurableRunsOptions = {
   databaseUrl: string;
   /** The fleet's name in that database. @defaultValue `'gemloop'` */
   appName?: string | undefined;
-  /** How often waits (results, events) poll when no notification arrives. @defaultValue DBOS's */
+  /**
+   * How often waits (results, events) poll when no notification arrives. A top run's `result()`,
+   * which the run's end notice wakes, slows its poll to once a second as it waits.
+   * @defaultValue DBOS's
+   */
   pollingIntervalMs?: number | undefined;
 };
 
