@@ -120,6 +120,44 @@ function scripted(
   return { backend, calls, reads };
 }
 
+describe("DurableRuns.result's poll beside the end notice", () => {
+  /**
+   * Waits on a run that ends at its seventh status read, with end notices that never come (each
+   * wait times out), and says how long each wait was allowed.
+   */
+  async function waits(extra: Partial<WorkflowStatus> = {}): Promise<number[]> {
+    const workflows = new Map([['r', workflow('r', 'PENDING', extra)]]);
+    const results = new Map([['r', async () => ({ text: 'done' })]]);
+    const { backend } = scripted(workflows, { results });
+    const allowed: number[] = [];
+    backend.pollingIntervalMs = 100;
+    backend.notices = {
+      watch: async () => ({
+        next: async (ms) => {
+          allowed.push(ms);
+          if (allowed.length === 6) workflows.set('r', workflow('r', 'SUCCESS', extra));
+        },
+        stop: () => {},
+      }),
+      close: async () => {},
+    };
+    expect(await createRunsApi(backend).result('r')).toEqual({ text: 'done' });
+    return allowed;
+  }
+
+  it("slows a top run's poll to once a second: its end is announced, the poll only a fallback", async () => {
+    expect(await waits()).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it("keeps a subagent's run at pollingIntervalMs: its end is not announced", async () => {
+    const child = {
+      workflowName: CHILD_WORKFLOW,
+      input: ['research', { parentWorkflowId: 'top', path: ['research'] }],
+    };
+    expect(await waits(child)).toEqual([100, 100, 100, 100, 100, 100]);
+  });
+});
+
 describe('DurableRuns.result across an approval', () => {
   it('waits on when the run is resumed and takes its decision between the status and the waiting read', async () => {
     const workflows = new Map([['r', workflow('r', 'CANCELLED')]]);

@@ -57,7 +57,11 @@ export type CreateDurableRunsOptions = {
   databaseUrl: string;
   /** The fleet's name in that database. @defaultValue `'gemloop'` */
   appName?: string | undefined;
-  /** How often waits (results, events) poll when no notification arrives. @defaultValue DBOS's */
+  /**
+   * How often waits (results, events) poll when no notification arrives. A top run's `result()`,
+   * which the run's end notice wakes, slows its poll to once a second as it waits.
+   * @defaultValue DBOS's
+   */
   pollingIntervalMs?: number | undefined;
 };
 
@@ -293,6 +297,9 @@ export type RunsBackend = {
   close(): Promise<void>;
 };
 
+/** The slowest a `result()` wait on an announced end polls (the default `pollingIntervalMs`). */
+const RESULT_FALLBACK_MAX_MS = 1000;
+
 /** The most subagent levels `ownerOf` climbs: far past any tree an agent makes. */
 const MAX_TREE_LEVELS = 64;
 
@@ -437,6 +444,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const watch = await backend.notices?.watch(runId);
       try {
         let first = true;
+        let wait = pollMs;
         while (true) {
           const workflow = await backend.getStatus(runId);
           if (workflow === undefined && first) throw notFound(runId);
@@ -460,7 +468,14 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
               }
             }
           }
-          await (watch === undefined ? sleep(pollMs) : watch.next(pollMs));
+          await (watch === undefined ? sleep(pollMs) : watch.next(wait));
+          // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
+          // is only the fallback for a notice lost with its connection, so it slows to once a
+          // second as the wait goes on (the dbos tests poll at 100 ms: a 10 s wait read the
+          // status 100 times, now 13). A subagent's run announces nothing and keeps the pace.
+          if (watch !== undefined && workflow?.workflowName === RUN_WORKFLOW) {
+            wait = Math.min(wait * 2, Math.max(pollMs, RESULT_FALLBACK_MAX_MS));
+          }
         }
       } finally {
         watch?.stop();

@@ -38,6 +38,59 @@ describe('worker liveness', () => {
     return rows[0]?.seen_at.getTime();
   };
 
+  it('sweeps an idle fleet with one read: no transaction, no lock, until a worker is silent', async () => {
+    const pool = await database();
+    // What the liveness does with the pool: each query's text, and each client it checks out
+    // (a sweep's transaction holds one; a plain query is the pool's own).
+    const used: string[] = [];
+    const watched = new Proxy(pool, {
+      get(target, key) {
+        if (key === 'query') {
+          return (text: string, values?: unknown[]) => {
+            used.push(text);
+            return target.query(text, values);
+          };
+        }
+        if (key === 'connect') {
+          return () => {
+            used.push('checkout');
+            return target.connect();
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const swept: string[] = [];
+    const liveness = await startWorkerLiveness({
+      pool: watched,
+      appName: 'app',
+      executorId: 'alone',
+      heartbeatMs: 50,
+      deadAfterMs: 1000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        swept.push(silentId);
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(() => liveness.stop({ dead: false }));
+    // A fresh worker beside it, beating on its own.
+    await pool.query(`INSERT INTO gemloop.workers VALUES ('app', 'other', now())`);
+    used.splice(0);
+    const count = (what: string): number => used.filter((text) => text.includes(what)).length;
+    // Ten beats, each beside a sweep (the same `heartbeatMs`).
+    await waitFor(() => count('INSERT INTO gemloop.workers') >= 10, 'ten heartbeats', 60_000);
+    // The sweeps read and found nobody silent: none checked a client out for the election.
+    expect(used.filter((text) => text === 'checkout')).toEqual([]);
+    expect(count('EXISTS')).toBeGreaterThan(0);
+    expect(swept).toEqual([]);
+    // Once 'other' is silent, a sweep runs the election and takes it over.
+    await pool.query(`UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = 'other'`);
+    await waitFor(() => swept.includes('other'), 'the sweep to take the silent worker over');
+    expect(used).toContain('checkout');
+  });
+
   it('keeps beating while its sweep waits on a takeover: a slow sweep does not make a live worker look silent', async () => {
     const pool = await database();
     const inTakeover = gate();

@@ -54,7 +54,8 @@ export type EmbeddedPostgres = {
    * Stops the server and deletes its data directory. Safe to call twice. Connections still
    * closing (a pool just ended: pg ends its sockets after `pool.end()` resolves) get up to 2 s to
    * close on their own before the rest are cut; cut, a closing one said "terminating connection
-   * due to administrator command" into its pool's error listener.
+   * due to administrator command" into its pool's error listener. No shutdown checkpoint is
+   * written for the data it deletes.
    */
   stop(): Promise<void>;
 };
@@ -196,7 +197,7 @@ export async function startEmbeddedPostgres({
     },
     stop: () =>
       (stopped ??= (async () => {
-        await running?.stop({ waitForClientsMs: STOP_WAIT_FOR_CLIENTS_MS });
+        await running?.stop({ waitForClientsMs: STOP_WAIT_FOR_CLIENTS_MS, discard: true });
         running = undefined;
         await rm(directory === undefined ? root : dataDirectory, { recursive: true, force: true });
         await removeCopy?.();
