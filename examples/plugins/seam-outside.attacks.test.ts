@@ -517,3 +517,30 @@ describe.each(MODES)(
     );
   },
 );
+
+describe.each(MODES)('a hook that returns a content whose part is a proxy whose traps throw (%s)', (mode) => {
+  it('the run fails typed, and the trap’s words (the key) are nowhere in what the caller reads', async () => {
+    const { gemini } = await serve([turn.text('Done.')]);
+    const trapped = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error(`trap ${KEY}`);
+        },
+      },
+    );
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'hostile',
+          beforeModelCall: () => ({ contents: [{ role: 'user' as const, parts: [trapped] }] }),
+        }),
+      ],
+    });
+    const { error } = await outcome(agent, mode, 'Go.');
+    expect(error).toBeInstanceOf(Error);
+    expect(everything(error)).not.toContain(KEY);
+  });
+});

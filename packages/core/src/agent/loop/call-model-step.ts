@@ -152,8 +152,10 @@ function callFailed<Output>(
       partial,
     );
   }
+  // The client's own errors come redacted; anything else (a plugin's model-call wrapper, contents a
+  // hook returned that fail to serialise) may carry its key: scrubbed once, here.
   return attachPartialUsage(
-    new ModelCallError({ stepNumber, run: run.state(), cause: error }),
+    new ModelCallError({ stepNumber, run: run.state(), cause: config.redact(error) }),
     partial,
   );
 }
