@@ -71,3 +71,15 @@ export const lookup = defineTool({
   parameters: z.object({ q: z.string() }),
   execute: ({ q }) => ({ found: q }),
 });
+
+/** An object whose every read throws an error holding {@link KEY}: what a hook must not pass on. */
+export function trappedProxy(): object {
+  return new Proxy(
+    {},
+    {
+      get() {
+        throw new Error(`trap ${KEY}`);
+      },
+    },
+  );
+}

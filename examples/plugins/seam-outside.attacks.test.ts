@@ -7,7 +7,16 @@ import {
 } from '@gemloop/core/plugins';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { everything, KEY, lookup, MODEL, MODES, outcome, serve } from './outside-attack-kit.ts';
+import {
+  everything,
+  KEY,
+  lookup,
+  MODEL,
+  MODES,
+  outcome,
+  serve,
+  trappedProxy,
+} from './outside-attack-kit.ts';
 
 // The seam's newest public parts attacked from outside (issue 53), as a hostile third-party
 // plugin author would write them, public imports only, against the fake Gemini on 127.0.0.1:
@@ -488,14 +497,7 @@ describe.each(MODES)(
       '%s: its PluginError for an invalid result, the trap’s words (the key) nowhere',
       async (hook) => {
         const { gemini } = await serve([turn.text('Done.'), turn.text('Again.')]);
-        const trapped = new Proxy(
-          {},
-          {
-            get() {
-              throw new Error(`trap ${KEY}`);
-            },
-          },
-        );
+        const trapped = trappedProxy();
         const agent = createAgent({
           gemini,
           model: MODEL,
@@ -518,29 +520,25 @@ describe.each(MODES)(
   },
 );
 
-describe.each(MODES)('a hook that returns a content whose part is a proxy whose traps throw (%s)', (mode) => {
-  it('the run fails typed, and the trap’s words (the key) are nowhere in what the caller reads', async () => {
-    const { gemini } = await serve([turn.text('Done.')]);
-    const trapped = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error(`trap ${KEY}`);
-        },
-      },
-    );
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      plugins: [
-        definePlugin({
-          name: 'hostile',
-          beforeModelCall: () => ({ contents: [{ role: 'user' as const, parts: [trapped] }] }),
-        }),
-      ],
+describe.each(MODES)(
+  'a hook that returns a content whose part is a proxy whose traps throw (%s)',
+  (mode) => {
+    it('the run fails typed, and the trap’s words (the key) are nowhere in what the caller reads', async () => {
+      const { gemini } = await serve([turn.text('Done.')]);
+      const trapped = trappedProxy();
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        plugins: [
+          definePlugin({
+            name: 'hostile',
+            beforeModelCall: () => ({ contents: [{ role: 'user' as const, parts: [trapped] }] }),
+          }),
+        ],
+      });
+      const { error } = await outcome(agent, mode, 'Go.');
+      expect(error).toBeInstanceOf(Error);
+      expect(everything(error)).not.toContain(KEY);
     });
-    const { error } = await outcome(agent, mode, 'Go.');
-    expect(error).toBeInstanceOf(Error);
-    expect(everything(error)).not.toContain(KEY);
-  });
-});
+  },
+);
