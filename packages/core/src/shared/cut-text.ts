@@ -9,3 +9,14 @@ export function cutText(text: string, max: number): string {
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
 }
+
+/**
+ * `text` cut at `max` ({@link cutText}) with how much was left out, for a message a person or the
+ * model reads (a tool's denial, a plugin's failure, a reported check): `text` itself when shorter.
+ * @internal
+ */
+export function cutTextNoted(text: string, max: number): string {
+  return text.length > max
+    ? `${cutText(text, max)}… [${text.length - max} characters omitted]`
+    : text;
+}

@@ -1,5 +1,5 @@
 import type { AgentRunState } from '../../run/agent-result.ts';
-import { cutText } from '../../shared/cut-text.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { PluginHookName } from './agent-plugin.ts';
 
@@ -32,7 +32,7 @@ export class PluginError extends AgentRunError {
     run: AgentRunState;
     cause?: unknown;
   }) {
-    const detail = bounded(message ?? describe(cause));
+    const detail = cutTextNoted(message ?? describe(cause), MAX_DETAIL);
     super({ message: `Plugin "${plugin}" failed in ${hook}: ${detail}`, run, cause });
     this.plugin = plugin;
     this.hook = hook;
@@ -84,14 +84,8 @@ function describe(cause: unknown): string {
 export const UNREADABLE = 'it threw a value that cannot be read (a getter or a proxy trap threw)';
 
 /**
- * A failure's detail, cut at {@link MAX_DETAIL} characters: a hook's thrown message (a whole
- * document, a response body) would otherwise be carried whole by every log line and span event.
+ * The longest detail a `PluginError` keeps, as a tool's error message the model gets (1,000): a
+ * hook's thrown message (a whole document, a response body) would otherwise be carried whole by
+ * every log line and span event.
  */
-function bounded(detail: string): string {
-  return detail.length > MAX_DETAIL
-    ? `${cutText(detail, MAX_DETAIL)}… [${detail.length - MAX_DETAIL} characters omitted]`
-    : detail;
-}
-
-/** The longest detail a `PluginError` keeps, as a tool's error message the model gets (1,000). */
 const MAX_DETAIL = 1_000;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { cutText } from '../../shared/cut-text.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
@@ -296,7 +296,5 @@ const MAX_DENIAL = 1_000;
  * that quotes a whole upstream response must not fill the model's context with it.
  */
 function boundDenial(message: string): string {
-  return message.length > MAX_DENIAL
-    ? `${cutText(message, MAX_DENIAL)}… [${message.length - MAX_DENIAL} characters omitted]`
-    : message;
+  return cutTextNoted(message, MAX_DENIAL);
 }

@@ -1,4 +1,4 @@
-import { cutText } from '../../../shared/cut-text.ts';
+import { cutTextNoted } from '../../../shared/cut-text.ts';
 import { onAbort } from '../../../shared/on-abort.ts';
 import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
@@ -346,10 +346,7 @@ export class PluginHookCalls {
    * denies with a whole document would otherwise put it in every later request).
    */
   protected denial(message: string): string {
-    const redacted = this.facts.redact(message);
-    return redacted.length > MAX_DENY_MESSAGE
-      ? `${cutText(redacted, MAX_DENY_MESSAGE)}… [${redacted.length - MAX_DENY_MESSAGE} characters omitted]`
-      : redacted;
+    return cutTextNoted(this.facts.redact(message), MAX_DENY_MESSAGE);
   }
 
   protected invalid(index: number, hook: PluginHookName, message: string): PluginError {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../../options/define-options.ts';
 import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
-import { cutText } from '../../../shared/cut-text.ts';
+import { cutTextNoted } from '../../../shared/cut-text.ts';
 
 const PHASES: ReadonlySet<unknown> = new Set(['input', 'output', 'tool-input', 'tool-output']);
 const VERDICTS: ReadonlySet<unknown> = new Set([
@@ -63,12 +63,7 @@ export function reportedCheck(
   // megabyte) stays out of the event. A check that throws or blocks may quote a service called
   // with the same key: its texts reach events, spans and run files scrubbed, as a tool's error
   // does, and cut at MAX_CHECK_TEXT (a reason may quote a whole document).
-  const text = (value: string): string => {
-    const scrubbed = redact(value);
-    return scrubbed.length > MAX_CHECK_TEXT
-      ? `${cutText(scrubbed, MAX_CHECK_TEXT)}… [${scrubbed.length - MAX_CHECK_TEXT} characters omitted]`
-      : scrubbed;
-  };
+  const text = (value: string): string => cutTextNoted(redact(value), MAX_CHECK_TEXT);
   const { name, phase, stepNumber, verdict, tripped, reason, toolName, toolCallId, parallel } =
     check;
   const reported: GuardrailCheckRecord = {
