@@ -609,3 +609,48 @@ describe.each(MODES)('a tool hook that returns a value that cannot be read (%s)'
     },
   );
 });
+
+describe.each(MODES)('a plugin that is itself a proxy whose traps throw (%s)', (mode) => {
+  /** A plugin definePlugin made, behind a proxy that answers the seam's own key and throws on the rest. */
+  const wrapping = (): object => {
+    const real = definePlugin({ name: 'real', beforeModelCall() {} }) as object;
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && key.startsWith('gemloop'))
+          return Reflect.get(target, key, receiver);
+        throw new Error(`trap ${KEY}`);
+      },
+    });
+  };
+  it.each([
+    ['a proxy whose traps throw', trappedProxy],
+    ['a plugin behind a proxy that throws on its fields', wrapping],
+  ])(
+    '%s: a typed error naming plugins[i], no key, on the agent and on a run',
+    async (_label, make) => {
+      const { gemini } = await serve(() => turn.text('Done.'));
+      const other = definePlugin({ name: 'other', beforeModelCall() {} });
+      const failures: unknown[] = [];
+      try {
+        createAgent({ gemini, model: MODEL, plugins: [other, make() as never] });
+      } catch (error) {
+        failures.push(error);
+      }
+      // A run's own, on an agent without plugins and on one with.
+      for (const plugins of [undefined, [other]]) {
+        const agent = createAgent({ gemini, model: MODEL, ...(plugins && { plugins }) });
+        const { error } = await outcome(agent, mode, 'Go.', { plugins: [make() as never] });
+        failures.push(error);
+      }
+      expect(failures).toHaveLength(3);
+      for (const failure of failures) {
+        expect(InvalidArgumentError.isInstance(failure)).toBe(true);
+        expect(everything(failure)).not.toContain(KEY);
+      }
+      const [agents, ...runs] = failures as InvalidArgumentError[];
+      expect(agents?.message).toMatch(/^plugins\[1\] .*definePlugin\(\)/);
+      for (const run of runs)
+        expect(run.message).toMatch(/^options\.plugins\[0\] .*definePlugin\(\)/);
+    },
+  );
+});
