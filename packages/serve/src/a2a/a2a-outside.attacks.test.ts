@@ -1,5 +1,6 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
+import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
 import { defineTool } from '@gemloop/core';
 import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
@@ -344,5 +345,71 @@ describe('the A2A door under an outside attack', () => {
     const answer = (await reply.json()) as { result?: { task?: { status?: { state?: string } } } };
     expect(answer.result?.task?.status?.state).toBe('TASK_STATE_COMPLETED');
     expect(JSON.stringify(fake.modelRequests[0]?.body)).toContain('"toString\\":1');
+  });
+
+  it('a task store that fails (its errors hold a database URL): fixed words, onError told, the resubscriber ends', async () => {
+    const DATABASE = 'postgres://app:hunter2@db.internal:5432/tasks';
+    let open: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const hold = defineTool({
+      name: 'hold_on',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: async () => {
+        await released;
+        return { ok: true };
+      },
+    });
+    const inner = new InMemoryTaskStore();
+    let failing = false;
+    const taskStore: TaskStore = {
+      load: (id, context) =>
+        failing ? Promise.reject(new Error(`load: ${DATABASE}`)) : inner.load(id, context),
+      save: (task, context) =>
+        failing ? Promise.reject(new Error(`save: ${DATABASE}`)) : inner.save(task, context),
+      list: (params, context) => inner.list(params, context),
+    };
+    const { client, post, errors } = await serveA2A(
+      [turn.call('hold_on', {}), turn.text('Done.')],
+      {
+        agent: { tools: [hold] as never },
+        handler: { taskStore },
+      },
+    );
+    const alice = await client('alice');
+    const stream = alice.sendMessageStream(userMessage('Wait.') as never);
+    const first = await stream.next();
+    const id = (first.value as { payload?: { value?: { id?: string } } }).payload?.value?.id;
+    const resubscribed = (alice.resubscribeTask({ id } as never) as AsyncIterable<unknown>)[
+      Symbol.asyncIterator
+    ]();
+    await resubscribed.next();
+    failing = true;
+    open();
+    const told: string[] = [];
+    for (const events of [stream, resubscribed]) {
+      try {
+        for (let next = await events.next(); next.done !== true; next = await events.next())
+          told.push(JSON.stringify(next.value));
+      } catch (error) {
+        told.push(String((error as Error).message));
+      }
+    }
+    for (const body of [
+      `{"jsonrpc":"2.0","id":1,"method":"GetTask","params":{"id":"${id}"}}`,
+      `{"jsonrpc":"2.0","id":2,"method":"SendMessage","params":{"message":{"messageId":"m2","role":"ROLE_USER","parts":[{"text":"Hi."}]}}}`,
+    ]) {
+      const reply = await post(body);
+      told.push(await reply.text());
+    }
+    for (const each of told) {
+      expectNothingForbidden(each);
+      expect(each).not.toContain('hunter2');
+    }
+    expect(told.at(-1)).toContain('-32603');
+    // The operator learns of it: the store's own error, whole, through onError.
+    expect(errors.some((error) => String(error).includes(DATABASE))).toBe(true);
   });
 });
