@@ -1,6 +1,7 @@
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { subagent } from '../../../composition/subagent.ts';
 import { createGemini } from '../../../http/create-gemini.ts';
 import { defineTool } from '../../../tools/define/define-tool.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
@@ -315,6 +316,85 @@ describe("a recorded tool hook's reports", () => {
       hook: 'afterToolCall',
       detail: (first.error as PluginError).detail,
     });
+  });
+});
+
+describe("a subagent's recorded tool hooks", () => {
+  it("report before their call's result in the child's events, the parent's before its own, and a replay repeats both", async () => {
+    const recorder = mapRecorder();
+    const calls: string[] = [];
+    // Inherited: the subagent's calls meet it too, in a run of their own.
+    const audit = definePlugin({
+      name: 'auditor',
+      recorded: ['beforeToolCall'],
+      inherit: true,
+      beforeToolCall: (call, run) => {
+        calls.push(`${run.path.join('/')} ${call.callIndex}`);
+        run.emit('cleared', { tool: call.toolName, call: call.callIndex, roll: Math.random() });
+      },
+    });
+    const agentOf = (delays: Record<string, number>) => {
+      const gemini = createScriptedGemini([
+        callsTurn(['research', { task: 'orders 7, 8 and 9' }, 'r']),
+        ...threeLookups(),
+        textTurn('Done.'),
+      ]);
+      const child = createAgent({
+        gemini,
+        model: MODEL,
+        name: 'researcher',
+        tools: [lookupTool(delays)],
+        toolCallOrder: 'replayable',
+      });
+      return createAgent({
+        gemini,
+        model: MODEL,
+        tools: [subagent(child, { name: 'research', description: 'Researches.' })],
+        toolCallOrder: 'replayable',
+        plugins: [audit],
+      });
+    };
+    const pathed = async (agent: ReturnType<typeof createAgent>, record: PluginHookRecorder) => {
+      const stream = agentTurnsOf(agent).stream(
+        'Where are they?',
+        {},
+        undefined,
+        undefined,
+        record,
+      );
+      const events: unknown[] = [];
+      for await (const event of stream) events.push([event.path.join('/'), shown(event)]);
+      await stream.result;
+      return events;
+    };
+    const first = await pathed(agentOf({ '7': 30, '8': 10, '9': 0 }), recorder.record);
+    expect(calls).toEqual([' 0', 'research#1 0', 'research#1 1', 'research#1 2']);
+    const cleared = (path: string, tool: string, call: number) => [
+      path,
+      {
+        plugin: 'auditor',
+        kind: 'cleared',
+        step: 1,
+        data: { tool, call, roll: expect.any(Number) },
+      },
+    ];
+    const around = first.filter(
+      ([, event]) => typeof event === 'object' || /^tool-(result|error)/.test(event as string),
+    );
+    expect(around).toEqual([
+      cleared('research#1', 'lookup', 0),
+      ['research#1', 'tool-result a'],
+      cleared('research#1', 'lookup', 1),
+      ['research#1', 'tool-result b'],
+      cleared('research#1', 'lookup', 2),
+      ['research#1', 'tool-result c'],
+      cleared('', 'research', 0),
+      ['', 'tool-result r'],
+    ]);
+    recorder.replay();
+    const replayed = await pathed(agentOf({ '7': 0, '8': 10, '9': 30 }), recorder.record);
+    expect(calls).toHaveLength(4);
+    expect(replayed).toEqual(first);
   });
 });
 
