@@ -362,7 +362,7 @@ describe("a subagent's recorded tool hooks", () => {
         undefined,
         record,
       );
-      const events: unknown[] = [];
+      const events: [string, unknown][] = [];
       for await (const event of stream) events.push([event.path.join('/'), shown(event)]);
       await stream.result;
       return events;
