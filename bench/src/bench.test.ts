@@ -65,7 +65,9 @@ describe('bench --quick', () => {
                   ? entry.chat
                   : result.kind === 'overhead'
                     ? entry.httpOnly !== true
-                    : result.id !== 'long-stream' || entry.streaming,
+                    : result.id === 'long-stream'
+                      ? entry.streaming
+                      : entry.longStreamOnly !== true,
               ).map((entry) => entry.name);
       expect(
         rows.map((row) => row.name),

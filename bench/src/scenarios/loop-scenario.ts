@@ -32,7 +32,11 @@ export async function runLoopScenario(
   spec: LoopScenarioSpec,
 ): Promise<LoopScenarioResult> {
   const { server, settings } = context;
-  const contenders = context.contenders.filter((entry) => !spec.streamingOnly || entry.streaming);
+  const contenders = context.contenders.filter(
+    (entry) =>
+      (!spec.streamingOnly || entry.streaming) &&
+      (entry.longStreamOnly !== true || spec.script === 'long'),
+  );
   context.log(
     `${spec.title}: ${contenders.length} contenders, ${spec.samples} samples of ${spec.runsPerSample} runs`,
   );
