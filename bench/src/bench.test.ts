@@ -65,7 +65,8 @@ describe('bench --quick', () => {
                   ? entry.chat
                   : result.kind === 'overhead'
                     ? entry.httpOnly !== true
-                    : result.id !== 'long-stream' || entry.streaming,
+                    : entry.longStreamOnly !== true &&
+                      (result.id !== 'long-stream' || entry.streaming),
               ).map((entry) => entry.name);
       expect(
         rows.map((row) => row.name),

@@ -3,7 +3,12 @@
  * process against the scripted server (forked, as the bench does), printing after each run the
  * peak and current RSS and the V8 heap, then V8's peak malloc (`peak_malloced_memory`: zone memory,
  * e.g. the optimising compile of undici's WebAssembly HTTP parser) and each heap space. With
- * `TRACE=<ms>` it also prints those figures every `<ms>` during the runs. It must run on bare
+ * `TRACE=<ms>` it also prints those figures every `<ms>` during the runs (with RssAnon/RssFile,
+ * code and large-object spaces) and at the end the largest sample; `QUIET=1` prints only that one.
+ * `ZOD=1` loads zod and builds one schema after the contender is set up (a floor typed with zod),
+ * `SMAPS=1` prints resident memory by mapping kind after the runs, `SNAPSHOT=<file>` writes a
+ * heap snapshot after two full GCs (bench/RESULTS.md, "The long stream's peak RSS on undici,
+ * counted in the young generation"). It must run on bare
  * `node` from a bundle that loads a contender's library only when asked (tsx alone adds 36 MB, and
  * a bundle without splitting imports every contender's library at start):
  *
@@ -15,7 +20,8 @@
  *
  * Findings of issue 27 with it are in bench/README.md ("Peak RSS of the 20,000-chunk stream").
  */
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { createLongAnswer } from '../script/long-stream.ts';
 import { startLoopAgainstServer } from './loop-against-server.ts';
 
@@ -28,6 +34,14 @@ const { runner, server } = await startLoopAgainstServer({
   script: 'long',
   maxSteps: 4,
 });
+if (process.env['ZOD'] === '1') {
+  // Diagnostic: a contender that also loads zod and builds one schema, as gemloop.stream's tools do.
+  const { z } = await import('zod');
+  (globalThis as { schema?: unknown }).schema = z.object({
+    a: z.number().int(),
+    b: z.number().int(),
+  });
+}
 const long = createLongAnswer(Number(chunks));
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const spaces = (): Record<string, number> =>
@@ -37,14 +51,27 @@ const spaces = (): Record<string, number> =>
 
 console.log(`before the first run: rss ${mb(process.memoryUsage.rss())} MiB`);
 const trace = Number(process.env['TRACE'] ?? 0);
+/** RssAnon and RssFile from /proc/self/status (Linux): the heap and malloc, and mapped files. */
+const rssParts = (): string => {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string): number =>
+      Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return `anon ${mb(kb('RssAnon') * 1024)} file ${mb(kb('RssFile') * 1024)}`;
+  } catch {
+    return '';
+  }
+};
+let peakSample = { rss: 0, line: '' };
 if (trace > 0) {
   const started = Date.now();
   setInterval(() => {
     const heap = getHeapStatistics();
     const space = spaces();
-    console.log(
-      `  t ${Date.now() - started} ms: rss ${mb(process.memoryUsage.rss())} new ${mb(space['new_space'] ?? 0)} old ${mb(space['old_space'] ?? 0)} malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)}`,
-    );
+    const rss = process.memoryUsage.rss();
+    const line = `t ${Date.now() - started} ms: rss ${mb(rss)} ${rssParts()} new ${mb(space['new_space'] ?? 0)} old ${mb(space['old_space'] ?? 0)} code ${mb(space['code_space'] ?? 0)} lo ${mb((space['large_object_space'] ?? 0) + (space['new_large_object_space'] ?? 0))} malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)}`;
+    if (rss > peakSample.rss) peakSample = { rss, line };
+    if (process.env['QUIET'] !== '1') console.log(`  ${line}`);
   }, trace).unref();
 }
 for (let run = 0; run < Number(runs); run++) {
@@ -55,6 +82,31 @@ for (let run = 0; run < Number(runs); run++) {
     `run ${run}: maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} rss ${mb(process.memoryUsage.rss())} heap ${mb(heap.total_heap_size)} used ${mb(heap.used_heap_size)} MiB`,
   );
 }
+if (process.env['SMAPS'] === '1') {
+  // Diagnostic: resident memory by mapping kind (glibc's main heap, anonymous maps, files).
+  const kinds = new Map<string, number>();
+  let kind = '';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head !== null) {
+      const path = head[1] ?? '';
+      kind = path === '' ? 'anonymous' : path.startsWith('/') ? 'file' : path;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss !== null) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(rss[1]) * 1024);
+  }
+  console.log([...kinds].map(([name, bytes]) => `${name} ${mb(bytes)}`).join('; '));
+}
+const snapshot = process.env['SNAPSHOT'];
+if (snapshot !== undefined) {
+  // Diagnostic: what stays alive after the runs (two full GCs first), for a heap-snapshot diff.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  writeHeapSnapshot(snapshot);
+}
+if (trace > 0) console.log(`largest sample: ${peakSample.line}`);
 const heap = getHeapStatistics();
 console.log(`V8 peak malloc ${mb(heap.peak_malloced_memory)} MiB; heap spaces (physical MiB):`);
 for (const [space, bytes] of Object.entries(spaces())) console.log(`  ${space} ${mb(bytes)}`);

@@ -58,9 +58,19 @@ function post(
   });
 }
 
-async function answerCalls(calls: Part[]): Promise<Content> {
+/** Checks a call's arguments before its tool runs; a raw loop passes them through. @internal */
+export type CheckArgs = (name: string | undefined, args: unknown) => unknown;
+
+const passArgs: CheckArgs = (_name, args) => args;
+
+async function answerCalls(calls: Part[], checkArgs: CheckArgs): Promise<Content> {
   const results = await Promise.all(
-    calls.map(async (part) => runBenchTool(part.functionCall!.name, part.functionCall!.args)),
+    calls.map(async (part) =>
+      runBenchTool(
+        part.functionCall!.name,
+        checkArgs(part.functionCall!.name, part.functionCall!.args),
+      ),
+    ),
   );
   return {
     role: 'user',
@@ -82,22 +92,27 @@ function textOf(parts: Part[]): string {
 
 /**
  * The hand-written loop on a raw HTTP client (`post`): one unary and one streaming form, so the
- * node:http and undici floors differ in the client alone.
+ * node:http and undici floors differ in the client alone. `argsChecker` loads what checks each
+ * call's arguments before its tool runs (a floor whose tools are typed with a schema library).
  * @internal
  */
 export function rawLoops(
   name: string,
   client: string,
   connect: (apiKey: string) => Promise<PostJson>,
+  argsChecker: { describe: string; load(): Promise<CheckArgs> } | undefined = undefined,
 ): [Contender, Contender] {
+  const checks = argsChecker === undefined ? '' : ` + ${argsChecker.describe}`;
+  const loadCheck = async (): Promise<CheckArgs> => (await argsChecker?.load()) ?? passArgs;
   const unary: Contender = {
     name,
     library: 'floor',
     streaming: false,
-    description: `hand-written loop: ${client} + JSON.parse`,
+    description: `hand-written loop: ${client} + JSON.parse${checks}`,
     async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
       const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`);
       const post = await connect(apiKey);
+      const checkArgs = await loadCheck();
       return {
         async run(prompt) {
           const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
@@ -109,7 +124,7 @@ export function rawLoops(
             contents.push(content);
             const calls = content.parts.filter((part) => part.functionCall !== undefined);
             if (calls.length === 0) return textOf(content.parts);
-            contents.push(await answerCalls(calls));
+            contents.push(await answerCalls(calls, checkArgs));
           }
           throw new Error(`${name}: no final answer after ${maxSteps} steps`);
         },
@@ -120,10 +135,11 @@ export function rawLoops(
     name: `${name}.stream`,
     library: 'floor',
     streaming: true,
-    description: `hand-written streaming loop: ${client} + split on CRLF CRLF + JSON.parse`,
+    description: `hand-written streaming loop: ${client} + split on CRLF CRLF + JSON.parse${checks}`,
     async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
       const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:streamGenerateContent?alt=sse`);
       const post = await connect(apiKey);
+      const checkArgs = await loadCheck();
       return {
         async run(prompt) {
           const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
@@ -137,7 +153,7 @@ export function rawLoops(
             contents.push({ role: 'model', parts });
             const calls = parts.filter((part) => part.functionCall !== undefined);
             if (calls.length === 0) return textOf(parts);
-            contents.push(await answerCalls(calls));
+            contents.push(await answerCalls(calls, checkArgs));
           }
           throw new Error(`${name}.stream: no final answer after ${maxSteps} steps`);
         },

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { type PostJson, rawLoops } from './floor-http.ts';
+import { type CheckArgs, type PostJson, rawLoops } from './floor-http.ts';
 
 // The floor the peak-RSS target is measured against (issue 53): the hand-written loop on the HTTP
 // client gemloop's node transport uses, npm undici 7's request API, loaded from the same two files
@@ -56,4 +56,25 @@ export const [floorUndiciContender, floorUndiciStreamContender] = rawLoops(
   'floor.undici',
   'npm undici 7 request API (keep-alive agent)',
   connect,
+);
+
+/**
+ * The undici floor whose tools are typed with zod, as gemloop.stream's are (`defineTool` with a
+ * zod object): the same loop, with zod loaded and each call's arguments checked by the tools'
+ * schema before the tool runs. A diagnostic row beside the peak-RSS target's floor: zod's modules
+ * and what they leave in the young generation are about 10 MB of the long stream's peak
+ * (bench/RESULTS.md, "The long stream's peak RSS on undici, counted in the young generation").
+ */
+export const [, floorUndiciZodStreamContender] = rawLoops(
+  'floor.undici.zod',
+  'npm undici 7 request API (keep-alive agent)',
+  connect,
+  {
+    describe: 'zod-checked tool arguments',
+    async load(): Promise<CheckArgs> {
+      const { z } = await import('zod');
+      const input = z.object({ a: z.number().int(), b: z.number().int() });
+      return (_name, args) => input.parse(args);
+    },
+  },
 );

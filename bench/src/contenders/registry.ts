@@ -9,6 +9,8 @@ export type ContenderEntry = {
   chat: boolean;
   /** Speaks HTTP itself (no `fetch` to inject): left out of the in-process overhead scenario. */
   httpOnly?: boolean | undefined;
+  /** Measured in the long stream alone: a diagnostic row of its peak RSS, not a loop contender. */
+  longStreamOnly?: boolean | undefined;
   load(): Promise<Contender>;
 };
 
@@ -70,6 +72,15 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     chat: false,
     httpOnly: true,
     load: async () => (await import('./floor-undici.ts')).floorUndiciStreamContender,
+  },
+  {
+    name: 'floor.undici.zod.stream',
+    library: 'floor',
+    streaming: true,
+    chat: false,
+    httpOnly: true,
+    longStreamOnly: true,
+    load: async () => (await import('./floor-undici.ts')).floorUndiciZodStreamContender,
   },
   {
     name: 'gemloop.run',

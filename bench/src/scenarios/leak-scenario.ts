@@ -12,10 +12,11 @@ import type { ScenarioContext } from './scenario-context.ts';
  */
 export async function runLeakScenario(context: ScenarioContext): Promise<LeakScenarioResult> {
   const { runs, checkpointEvery, warmupRuns } = context.settings.leak;
-  context.log(`many runs: ${context.contenders.length} contenders, ${runs} runs each`);
+  const contenders = context.contenders.filter((entry) => entry.longStreamOnly !== true);
+  context.log(`many runs: ${contenders.length} contenders, ${runs} runs each`);
   await context.server.reset();
   const rows: LeakRow[] = [];
-  for (const entry of context.contenders) {
+  for (const entry of contenders) {
     const setup: WorkerSetup = {
       task: 'leak',
       contender: entry.name,

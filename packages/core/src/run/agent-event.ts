@@ -178,7 +178,9 @@ export type HandoffEvent = {
 
 /**
  * What a plugin reported (`run.emit(kind, data)` in a hook of `@gemloop/core/plugins`): a third
- * party's plugin reaches every surface that shows events without a type of its own.
+ * party's plugin reaches every surface that shows events without a type of its own. It comes
+ * when the plugin reported it; a `recorded` tool hook's reports in a durable run come just before
+ * its call's `tool-result` or `tool-error` instead, so a replay puts them in the same place.
  */
 export type PluginEvent = {
   type: 'plugin';

@@ -504,6 +504,42 @@ const quota = definePlugin({
     while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
   },
 });
+// A third party's auditor (recorded-add-input.test.ts): a recorded beforeToolCall that reports
+// each call it clears with a random roll (a report made again would differ), counted with the
+// roll in the counter file when it really runs. A replay takes the reports from the record, and
+// each goes out just before its call's result, as on the first execution.
+const auditor = definePlugin({
+  name: 'auditor',
+  recorded: ['beforeToolCall'],
+  beforeToolCall: (call, run) => {
+    const order = String(call.args['order']);
+    const roll = Math.random();
+    record(`auditor ${userOf(run)} ${order} ${roll}`);
+    run.emit('cleared', { order, roll });
+  },
+});
+// A third party's ledger check (recorded-add-input.test.ts): a recorded beforeModelCall that
+// reports its check (a random roll, counted with it) and, at step 2, fails with an error nobody
+// claims, carrying the client's key (redacted). `endRun` reports the end and waits while
+// HOLD_DIR holds the user, so a test can kill the worker between the failure and the run's end.
+const ledger = definePlugin({
+  name: 'ledger',
+  recorded: ['beforeModelCall'],
+  beforeModelCall: (call, run) => {
+    const roll = Math.random();
+    record(`ledger check ${userOf(run)} step ${call.stepNumber} ${roll}`);
+    run.emit('checked', { step: call.stepNumber, roll });
+    if (call.stepNumber === 2) throw new Error('the ledger is unreachable (checked with test-key)');
+  },
+  endRun: async (run, { error }) => {
+    if (error === undefined) return;
+    const user = userOf(run);
+    const name = error instanceof Error ? error.name : typeof error;
+    run.emit('gave-up', { user, error: name });
+    record(`ledger end ${user} ${name}`);
+    while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -560,6 +596,8 @@ const worker = await startDurableWorkerWith({
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
     quota: { gemini, model, tools: [lookup], plugins: [quota] },
+    audited: { gemini, model, tools: [lookup, slow], plugins: [auditor] },
+    ledger: { gemini, model, tools: [lookup], plugins: [ledger] },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {
       gemini,

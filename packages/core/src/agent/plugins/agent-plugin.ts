@@ -82,7 +82,9 @@ export interface PluginRun<State = unknown> {
    * and the plugin's name), and on the run's spans and recording. `kind` is a non-empty string
    * of at most 64 characters (a number is taken as its text), redacted as a check's reason is;
    * anything else throws an `InvalidArgumentError`. `data` must be JSON; keep secrets out of it
-   * (nothing redacts a plugin's own data).
+   * (nothing redacts a plugin's own data). In a `recorded` hook of a durable run the reports are
+   * stored with the hook's result and emitted again by a replay; a recorded tool hook's go out just
+   * before its call's `tool-result` or `tool-error` event (call order), on the first run too.
    */
   emit(kind: string, data?: unknown): void;
   /**

@@ -105,3 +105,32 @@ export function checkHandOff(value: unknown, contentsAllowed: boolean): boolean 
   }
   return true;
 }
+
+/** One `run.emit` as a recorded hook's record holds it: its kind (redacted) and data. @internal */
+export type PluginReport = { readonly kind: string; readonly data?: unknown };
+
+/** The longest kind `run.emit` takes. @internal */
+export const MAX_KIND_LENGTH = 64;
+
+/**
+ * The reports a recorded hook call's record holds, as `run.emit` made them (a kind of 1 to 64
+ * characters, redacted again with `redact`, and its data); `undefined` when `value` is not a
+ * list of such (a record changed in its database). Never throws on a hostile value. @internal
+ */
+export function toReports(value: unknown, redact: <T>(value: T) => T): PluginReport[] | undefined {
+  try {
+    if (!Array.isArray(value)) return undefined;
+    const reports: PluginReport[] = [];
+    for (const entry of value as unknown[]) {
+      if (typeof entry !== 'object' || entry === null) return undefined;
+      const { kind, data } = entry as { kind?: unknown; data?: unknown };
+      if (typeof kind !== 'string' || kind === '' || kind.length > MAX_KIND_LENGTH)
+        return undefined;
+      reports.push(data === undefined ? { kind: redact(kind) } : { kind: redact(kind), data });
+    }
+    return reports;
+  } catch {
+    // A proxy whose traps throw (see isContentList).
+    return undefined;
+  }
+}

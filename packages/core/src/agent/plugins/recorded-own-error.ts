@@ -59,6 +59,17 @@ export function fromStoredOwnError(stored: unknown): Error {
   return error;
 }
 
+/** Whether a record's error is one {@link toStoredOwnError} could have made: a name and a message. @internal */
+export function isStoredError(value: unknown): value is StoredOwnError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, message, fields } = value as Partial<StoredOwnError>;
+  return (
+    typeof name === 'string' &&
+    typeof message === 'string' &&
+    (fields === undefined || (typeof fields === 'object' && fields !== null))
+  );
+}
+
 function safeString(value: unknown): string {
   try {
     return String(value);

@@ -127,7 +127,9 @@ export class RunPlugins extends ModelHooks {
     this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
-    if (resolved.hooks.wrapEvents !== undefined) this.routeEvents();
+    // A run with a recorder routes its events too (its recorded tool hooks' reports wait for
+    // their calls' results there: see `routeEvents`).
+    if (resolved.hooks.wrapEvents !== undefined || facts.record !== undefined) this.routeEvents();
     this.around();
   }
 

@@ -3,6 +3,7 @@ import type { AgentEvent, UntaggedAgentEvent } from '../../agent-event.ts';
 import type { AgentPlugin, EmitRunEvent, PluginRun } from '../agent-plugin.ts';
 import type { PluginRunFacts } from '../run-view/plugin-run-view.ts';
 import { reportedCheck } from '../run-view/reported-check.ts';
+import { HeldToolReports } from './held-tool-reports.ts';
 import { PluginHookCalls } from './plugin-hook-calls.ts';
 
 /** The run's events through the plugins' `wrapEvents`, and what plugins report (`emit`). @internal */
@@ -18,6 +19,9 @@ export class PluginEvents extends PluginHookCalls {
   protected routeEvents(): void {
     const { emit, sink } = this.facts;
     if (this.events !== undefined || emit === undefined) return;
+    // A run with a recorder (a durable run): its recorded tool hooks' reports wait for their
+    // calls' result events, which pass here (./held-tool-reports.ts).
+    if (this.facts.record !== undefined) this.heldReports = new HeldToolReports();
     this.events = this.eventsOf(emit, sink);
     this.facts = { ...this.facts, emit: this.events.emit };
   }
@@ -36,10 +40,14 @@ export class PluginEvents extends PluginHookCalls {
     const route: EmitRunEvent = (event) =>
       event.path.length > own.length ? sink?.(event) : emit(event);
     this.through = route;
+    const held = this.heldReports;
     return {
       emit: (event: UntaggedAgentEvent<unknown>) => {
         const tagged = event as { path?: AgentEvent<unknown>['path'] };
         tagged.path ??= own;
+        // The run's own events, seen first: a call's held reports go out before its result.
+        if (held !== undefined && tagged.path.length === own.length)
+          held.seen(event as AgentEvent<unknown>, this.releaseHeld);
         return (this.through as EmitRunEvent)(event as AgentEvent<unknown>);
       },
       sink:
@@ -120,14 +128,7 @@ export class PluginEvents extends PluginHookCalls {
 
   /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
   emit(plugin: string, kind: string, data: unknown): void {
-    const { emit } = this.facts;
-    const stepNumber = this.stepNumber;
-    if (emit === undefined) return;
-    void emit(
-      data === undefined
-        ? { type: 'plugin', plugin, kind, stepNumber }
-        : { type: 'plugin', plugin, kind, stepNumber, data },
-    );
+    this.report(plugin, this.stepNumber, kind, data);
   }
 
   /**

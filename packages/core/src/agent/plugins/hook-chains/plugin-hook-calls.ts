@@ -7,13 +7,38 @@ import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '..
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
 import { PluginError, UNREADABLE } from '../plugin-error.ts';
-import { isContentList, recordName } from '../plugin-results.ts';
+import { isContentList, type PluginReport, recordName, toReports } from '../plugin-results.ts';
 import {
   fromStoredOwnError,
+  isStoredError,
   type StoredOwnError,
   toStoredOwnError,
 } from '../recorded-own-error.ts';
-import { type PluginRunFacts, type PluginRunView, tripError } from '../run-view/plugin-run-view.ts';
+import {
+  heldView,
+  type PluginRunFacts,
+  type PluginRunView,
+  tripError,
+} from '../run-view/plugin-run-view.ts';
+import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
+
+/** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
+export type ToolCallPlace = { readonly id: string; readonly index: number };
+
+/** What a recorded hook call's record holds (data read back from a database: checked when used). */
+type StoredCall = {
+  readonly value: unknown;
+  readonly trip?: PluginTrip;
+  readonly own?: unknown;
+  readonly failed?: unknown;
+  readonly finish?: string;
+  readonly added?: unknown;
+  readonly emitted?: unknown;
+  readonly state?: unknown;
+};
+
+/** Ends the message of a record that is not one the seam wrote. */
+const CHANGED = '(the record was changed)';
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
@@ -65,6 +90,11 @@ export class PluginHookCalls {
   /** The agent's plugins among `plugins` (see `ResolvedPlugins.agentPlugins`). */
   protected agentPlugins!: readonly AgentPlugin[];
   protected views!: PluginRunView[];
+  /**
+   * A durable run's recorded tool hooks' reports, each held for its call's result event (made
+   * with the run's routed events when the run has a recorder: see `PluginEvents.routeEvents`).
+   */
+  protected heldReports: HeldToolReports | undefined;
   /** The run's facts; `emit` goes through the plugins' `wrapEvents` once one wraps events. */
   facts!: PluginRunFacts;
   /**
@@ -89,103 +119,141 @@ export class PluginHookCalls {
 
   /**
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
-   * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}.
+   * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}. `body`
+   * gets the plugin's view of the run (a tool hook's recorded call: a view of its own, see
+   * {@link heldView}); `toolCall` places a tool hook's call in its turn.
    */
   protected async call<T>(
     index: number,
     hook: PluginHookName,
     stepNumber: number,
-    body: () => T | Promise<T>,
-    callId?: string,
+    body: (run: PluginRunView) => T | Promise<T>,
+    toolCall?: ToolCallPlace,
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
+    const view = this.views[index] as PluginRunView;
     // The plugin's own error a recorded hook threw, as the run ends with it (see below).
     let claimed: { error: unknown } | undefined;
     try {
       const recorded = plugin.recorded?.includes(hook) === true;
       if (record === undefined || !recorded) {
         // A recorded hook may not receive in process either: it could not in a durable run.
-        if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(), hook);
+        if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(view), hook);
         this.atBoundary++;
         try {
-          return await this.untilAborted(body(), hook);
+          return await this.untilAborted(body(view), hook);
         } finally {
           this.atBoundary--;
         }
       }
-      const view = this.views[index] as PluginRunView;
       const agents = this.facts.services?.handOffAgents;
       // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
       // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
       // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
       let ran = false;
       let thrown: { error: unknown } | undefined;
-      const recording = record(recordName(plugin.name, hook, stepNumber, callId), async () => {
-        ran = true;
-        const before = this.stop;
-        let value: unknown;
-        let trip: PluginTrip | undefined;
-        let own: StoredOwnError | undefined;
-        // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
-        // does not call it, so the record carries the contents that joined (a tool hook's
-        // calls run at once, so there `addInput` is refused instead: see PluginRunView).
-        const outer = view.adding;
-        const added: Content[] = [];
-        // So are its reports (`run.emit`): a replay emits them again where they were, so the
-        // run's events are the same in number and order as the first run's (a durable runner's
-        // stream is indexed by them) and none is lost with a worker killed before writing it.
-        const outerEmitting = view.emitting;
-        const emitted: { kind: string; data?: unknown }[] = [];
-        if (callId === undefined) {
-          view.adding = added;
-          view.emitting = emitted;
-        } else view.recordedToolHooks++;
-        try {
-          // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
-          value = toStoredHandOff(await this.untilAborted(body(), hook), agents);
-        } catch (error) {
-          // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
-          // message only), thrown again below, typed, on the first run and on every replay.
-          if (GuardrailTrippedError.isInstance(error))
-            trip = { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason };
-          // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
-          // here and on a replay (../recorded-own-error.ts).
-          else if (owns(plugin, error)) {
-            thrown = { error: this.facts.redact(error) };
-            own = toStoredOwnError(thrown.error);
-          } else throw error;
-        } finally {
-          if (callId === undefined) {
-            view.adding = outer;
-            view.emitting = outerEmitting;
-          } else view.recordedToolHooks--;
-        }
-        const finished = this.stop !== before ? this.stop : undefined;
-        return {
-          value,
-          ...(trip !== undefined && { trip }),
-          ...(own !== undefined && { own }),
-          ...(finished !== undefined && { finish: finished.reason }),
-          ...(added.length > 0 && { added }),
-          ...(emitted.length > 0 && { emitted }),
-          // `recordedState`: the state this call left, restored on a replay (below).
-          ...(plugin.recordedState === true && { state: view.state }),
-        };
-      });
-      const stored = (await this.untilAborted(recording, hook)) as {
-        value: T;
-        trip?: PluginTrip;
-        own?: StoredOwnError;
-        finish?: string;
-        added?: unknown;
-        emitted?: unknown;
-        state?: unknown;
-      };
+      // The hook's reports (`run.emit`) are part of its outcome: a replay does not call it, so
+      // the record carries them and the replay emits them again where they were, so the run's
+      // events are the same in number and order as the first run's (a durable runner's stream is
+      // indexed by them) and none is lost with a worker killed before writing it. A boundary
+      // hook's go out as it makes them; a tool hook's are held for its call's result event.
+      const reports: PluginReport[] = [];
+      const recording = record(
+        recordName(plugin.name, hook, stepNumber, toolCall?.id),
+        async (): Promise<StoredCall> => {
+          ran = true;
+          const before = this.stop;
+          let value: unknown;
+          let trip: PluginTrip | undefined;
+          let own: StoredOwnError | undefined;
+          let failed: StoredOwnError | undefined;
+          // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
+          // does not call it, so the record carries the contents that joined (a tool hook's
+          // calls run at once, so there `addInput` is refused instead: see PluginRunView).
+          const outer = view.adding;
+          const added: Content[] = [];
+          const outerEmitting = view.emitting;
+          const run = toolCall === undefined ? view : heldView(view, reports);
+          if (toolCall === undefined) {
+            view.adding = added;
+            view.emitting = reports;
+          } else view.recordedToolHooks++;
+          try {
+            // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
+            value = toStoredHandOff(await this.untilAborted(body(run), hook), agents);
+          } catch (error) {
+            // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
+            // message only), thrown again below, typed, on the first run and on every replay.
+            if (GuardrailTrippedError.isInstance(error))
+              trip = {
+                guardrailName: error.guardrailName,
+                phase: error.phase,
+                reason: error.reason,
+              };
+            // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
+            // here and on a replay (../recorded-own-error.ts).
+            else if (owns(plugin, error)) {
+              thrown = { error: this.facts.redact(error) };
+              own = toStoredOwnError(thrown.error);
+            }
+            // And an error nobody claims once the hook reported: the recorder would keep the
+            // throw alone, and a replay lose the reports made before it. The run's own end (an
+            // abort, a durable runner's) and another run's plugin failure go on as they are.
+            else if (reports.length > 0 && this.failsAsPlugin(error)) {
+              thrown = { error };
+              failed = toStoredOwnError(this.facts.redact(error));
+            } else throw error;
+          } finally {
+            if (toolCall === undefined) {
+              view.adding = outer;
+              view.emitting = outerEmitting;
+            } else {
+              view.recordedToolHooks--;
+              // What the hook emits later (a timer it left) goes out at once.
+              run.holding = undefined;
+            }
+          }
+          const finished = this.stop !== before ? this.stop : undefined;
+          return {
+            value,
+            ...(trip !== undefined && { trip }),
+            ...(own !== undefined && { own }),
+            ...(failed !== undefined && { failed }),
+            ...(finished !== undefined && { finish: finished.reason }),
+            ...(added.length > 0 && { added }),
+            ...(reports.length > 0 && { emitted: reports }),
+            // `recordedState`: the state this call left, restored on a replay (below).
+            ...(plugin.recordedState === true && { state: view.state }),
+          };
+        },
+      );
+      let stored: StoredCall;
+      try {
+        stored = (await this.untilAborted(recording, hook)) as StoredCall;
+      } catch (error) {
+        // Not recorded (the run ended, the recorder failed): what the tool hook reported in
+        // this execution still goes out, with its call's result.
+        if (ran && toolCall !== undefined)
+          this.holdReports(plugin.name, stepNumber, toolCall, reports);
+        throw error;
+      }
+      // A record is read back from a database: what is not one fails as the hook's invalid
+      // result rather than as a TypeError (or worse) further on.
+      if (typeof stored !== 'object' || stored === null)
+        throw this.invalid(index, hook, `its record is not a hook call's record ${CHANGED}`);
       // A replay: what the hook added on the first run joins the history again, where it did
       // (the contents that joined then, after the input checks; they are not checked again).
       if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
-      if (!ran && stored.emitted !== undefined) this.emitStored(plugin.name, stored.emitted);
+      if (toolCall !== undefined)
+        this.holdReports(
+          plugin.name,
+          stepNumber,
+          toolCall,
+          ran ? reports : this.storedReports(index, hook, stored.emitted),
+        );
+      else if (!ran && stored.emitted !== undefined)
+        this.emitStored(plugin.name, this.storedReports(index, hook, stored.emitted));
       if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
       if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
       if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
@@ -196,16 +264,34 @@ export class PluginHookCalls {
           error:
             ran && thrown !== undefined
               ? thrown.error
-              : this.facts.redact(fromStoredOwnError(stored.own)),
+              : this.facts.redact(fromStoredOwnError(this.storedError(index, hook, stored.own))),
         };
         throw claimed.error;
       }
+      // An error nobody claims, after the hook's reports: as thrown in this execution, rebuilt
+      // from the record on a replay; either way the plugin's failure (below).
+      if (stored.failed !== undefined)
+        throw ran && thrown !== undefined
+          ? thrown.error
+          : fromStoredOwnError(this.storedError(index, hook, stored.failed));
       return fromStoredHandOff(stored.value, agents) as T;
     } catch (cause) {
       // Claimed already: `ownErrors` is not asked again of a rebuilt error (not its class).
       if (claimed !== undefined && cause === claimed.error) throw cause;
       throw this.error(index, hook, cause);
     }
+  }
+
+  /**
+   * Whether an error a recorded hook threw ends the run as the plugin's failure (a
+   * `PluginError` naming it), and so may be stored as data: not the run's own end (an abort, an
+   * error the agent's `isRunEndingError` or a durable runner ends the run with) nor another
+   * run's plugin failure (a hook that called into another run), which go on as they are.
+   */
+  private failsAsPlugin(error: unknown): boolean {
+    return (
+      !this.facts.signal.aborted && !PluginError.isInstance(error) && !this.facts.isRunEnding(error)
+    );
   }
 
   /**
@@ -218,29 +304,79 @@ export class PluginHookCalls {
       throw this.invalid(
         index,
         hook,
-        'its record holds contents it added that are not a list of user contents (the record was changed)',
+        `its record holds contents it added that are not a list of user contents ${CHANGED}`,
       );
     for (const content of added) this.facts.tracker.append(content);
   }
 
   /**
-   * The reports a recorded hook made on the first run (`run.emit`), emitted again on a replay as
-   * `plugin` events of this step. A record is read back from a database: an entry that is not
-   * a report (no string kind) is left out.
+   * The reports a record holds (`undefined`: none), checked as `run.emit` checks a kind: a record
+   * is read back from a database, so what is not a list of reports, each a kind of 1 to 64
+   * characters and its data, fails as the hook's invalid result rather than as events no
+   * surface can read. The kinds are redacted again (a record may have been written otherwise).
    */
-  protected emitStored(plugin: string, emitted: unknown): void {
-    const { emit } = this.facts;
-    if (emit === undefined || !Array.isArray(emitted)) return;
-    const stepNumber = this.stepNumber;
-    for (const report of emitted as { kind?: unknown; data?: unknown }[]) {
-      if (typeof report?.kind !== 'string') continue;
-      const { kind, data } = report;
-      void emit(
-        data === undefined
-          ? { type: 'plugin', plugin, kind, stepNumber }
-          : { type: 'plugin', plugin, kind, stepNumber, data },
+  protected storedReports(index: number, hook: PluginHookName, emitted: unknown): PluginReport[] {
+    if (emitted === undefined) return [];
+    const reports = toReports(emitted, this.facts.redact);
+    if (reports === undefined)
+      throw this.invalid(
+        index,
+        hook,
+        `its record holds reports that are not a list of { kind, data } (a kind is 1 to 64 characters) ${CHANGED}`,
       );
-    }
+    return reports;
+  }
+
+  /** An error the record holds ({@link StoredOwnError}), checked: a name and a message. */
+  private storedError(index: number, hook: PluginHookName, stored: unknown): StoredOwnError {
+    if (isStoredError(stored)) return stored;
+    throw this.invalid(
+      index,
+      hook,
+      `its record holds an error that is not { name, message } (strings) ${CHANGED}`,
+    );
+  }
+
+  /**
+   * The reports a recorded boundary hook made on the first run, emitted again on a replay as
+   * `plugin` events of this step.
+   */
+  protected emitStored(plugin: string, reports: readonly PluginReport[]): void {
+    const stepNumber = this.stepNumber;
+    for (const { kind, data } of reports) this.report(plugin, stepNumber, kind, data);
+  }
+
+  /**
+   * A recorded tool hook's reports, emitted just before its call's result event (see
+   * `HeldToolReports`); at once when nothing places them (the run's events are not routed).
+   */
+  private holdReports(
+    plugin: string,
+    stepNumber: number,
+    toolCall: ToolCallPlace,
+    reports: readonly PluginReport[],
+  ): void {
+    if (reports.length === 0) return;
+    const held: HeldReports = { plugin, stepNumber, reports };
+    if (this.heldReports === undefined) this.releaseHeld(held);
+    else this.heldReports.hold(toolCall.index, held, this.releaseHeld);
+  }
+
+  /** Emits held reports (see {@link holdReports}). */
+  protected readonly releaseHeld = (held: HeldReports): void => {
+    for (const { kind, data } of held.reports)
+      this.report(held.plugin, held.stepNumber, kind, data);
+  };
+
+  /** One report as the `plugin` event `PluginRun.emit` makes (nothing when nobody listens). */
+  protected report(plugin: string, stepNumber: number, kind: string, data: unknown): void {
+    const { emit } = this.facts;
+    if (emit === undefined) return;
+    void emit(
+      data === undefined
+        ? { type: 'plugin', plugin, kind, stepNumber }
+        : { type: 'plugin', plugin, kind, stepNumber, data },
+    );
   }
 
   /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */
@@ -248,9 +384,9 @@ export class PluginHookCalls {
     index: number,
     hook: 'wrapModelCall' | 'wrapToolCall',
     stepNumber: number,
-    body: (next: (value: Arg) => Promise<never>) => Promise<unknown>,
+    body: (next: (value: Arg) => Promise<never>, run: PluginRunView) => Promise<unknown>,
     inner: (value: Arg) => Promise<unknown>,
-    callId?: string,
+    toolCall?: ToolCallPlace,
   ): Promise<unknown> {
     let fromNext: { error: unknown } | undefined;
     const next = (value: Arg): Promise<never> =>
@@ -259,7 +395,7 @@ export class PluginHookCalls {
         throw error;
       }) as Promise<never>;
     try {
-      return await this.call(index, hook, stepNumber, () => body(next), callId);
+      return await this.call(index, hook, stepNumber, (run) => body(next, run), toolCall);
     } catch (error) {
       if (PluginError.isInstance(error) && fromNext !== undefined && error.cause === fromNext.error)
         throw fromNext.error;

@@ -156,14 +156,14 @@ export class ToolHooks extends PluginEvents {
         index,
         'wrapToolCall',
         draft.stepNumber,
-        (next) =>
+        (next, run) =>
           (plugin.wrapToolCall as NonNullable<AgentPlugin['wrapToolCall']>)(
             draft,
             () => next(undefined),
-            this.views[index] as PluginRun,
+            run,
           ),
         (_: undefined): Promise<ToolExecution> => through(at + 1),
-        draft.toolCallId,
+        { id: draft.toolCallId, index: draft.callIndex },
       ).then((returned) => {
         const execution = this.returned(index, 'wrapToolCall', returned, executionOf);
         if (execution !== undefined) return execution;
@@ -288,20 +288,16 @@ export class ToolHooks extends PluginEvents {
   ): MaybePromise<R> {
     const plugin = this.plugins[index] as AgentPlugin;
     const body = plugin[hook] as unknown as (draft: ToolCallDraft, run: PluginRun) => unknown;
-    const view = this.views[index] as PluginRun;
     if (this.facts.record !== undefined && plugin.recorded?.includes(hook) === true) {
-      const recorded = this.call(
-        index,
-        hook,
-        draft.stepNumber,
-        () => body(draft, view),
-        draft.toolCallId,
-      ).then((settled) => then(this.returned(index, hook, settled, fieldsOf)));
+      const recorded = this.call(index, hook, draft.stepNumber, (run) => body(draft, run), {
+        id: draft.toolCallId,
+        index: draft.callIndex,
+      }).then((settled) => then(this.returned(index, hook, settled, fieldsOf)));
       return failed === undefined ? recorded : recorded.then(undefined, failed);
     }
     let value: unknown;
     try {
-      value = body(draft, view);
+      value = body(draft, this.views[index] as PluginRun);
     } catch (cause) {
       throw this.error(index, hook, cause);
     }

@@ -13,7 +13,7 @@ import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
-import { isContentList } from '../plugin-results.ts';
+import { isContentList, MAX_KIND_LENGTH, type PluginReport } from '../plugin-results.ts';
 import { generateForRun } from './run-generate.ts';
 import type { RunServices } from './run-services.ts';
 import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
@@ -170,7 +170,13 @@ export class PluginRunView implements PluginRun {
    * While one of this plugin's `recorded` boundary hooks runs in a durable run: the reports its
    * `run.emit` calls made, stored with the hook's result so a replay emits them again.
    */
-  emitting: { kind: string; data?: unknown }[] | undefined = undefined;
+  emitting: PluginReport[] | undefined = undefined;
+  /**
+   * On the view of one call of a `recorded` tool hook in a durable run ({@link heldView}): its
+   * reports, held (not emitted) until the call settles, then emitted before its result (see
+   * `HeldToolReports`); the record stores them with the hook's result.
+   */
+  holding: PluginReport[] | undefined = undefined;
   /** How many of this plugin's `recorded` tool hooks run now: `addInput` refuses meanwhile. */
   recordedToolHooks = 0;
   private readonly name: string;
@@ -231,7 +237,12 @@ export class PluginRunView implements PluginRun {
         message: `run.emit() (plugin "${this.name}") takes a kind: a non-empty string of at most ${MAX_KIND_LENGTH} characters, e.g. run.emit('masked', { count: 2 }); got ${describeValue(kind)}.`,
       });
     const redacted = this.owner.facts.redact(named);
-    this.emitting?.push(data === undefined ? { kind: redacted } : { kind: redacted, data });
+    const report = data === undefined ? { kind: redacted } : { kind: redacted, data };
+    if (this.holding !== undefined) {
+      this.holding.push(report);
+      return;
+    }
+    this.emitting?.push(report);
     this.owner.emit(this.name, redacted, data);
   }
   async generate(request: SideModelRequest): Promise<SideModelResult> {
@@ -321,6 +332,19 @@ export class PluginRunView implements PluginRun {
   }
 }
 
+/**
+ * The view one call of a `recorded` tool hook gets in a durable run: the plugin's view (its
+ * state, its run), whose reports go to `holding` while the hook runs. Per call, not per plugin:
+ * a turn's calls run at once, so one list on the plugin's view would mix their reports. The
+ * caller clears `holding` once the hook is over, so what it emits later goes out at once.
+ * @internal
+ */
+export function heldView(view: PluginRunView, holding: PluginReport[]): PluginRunView {
+  const held = Object.create(view) as PluginRunView;
+  held.holding = holding;
+  return held;
+}
+
 const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
 
 /**
@@ -340,9 +364,6 @@ export function tripError(
     run: facts.tracker.state(),
   });
 }
-
-/** The longest kind `run.emit` takes. */
-const MAX_KIND_LENGTH = 64;
 
 /** Whether the history ends with a model turn whose function calls are not answered yet. */
 function awaitsResponses(contents: readonly Content[]): boolean {
