@@ -169,14 +169,39 @@ describe.each(MODES)('run.generate attacked (%s)', (mode) => {
         ? turn.call('lookup', { q: 'x'.repeat(400) }, { usage: { totalTokenCount: 30 } })
         : counted('Done.', 10),
     );
+    // Everything the run reports besides its end: its warnings and its events.
+    const reported: string[] = [];
+    const logger = {
+      child: () => logger,
+      debug() {},
+      info() {},
+      warn: (fields: object, message?: string) =>
+        reported.push(`${message} ${everything((fields as { err?: unknown }).err)}`),
+      error: (fields: object, message?: string) =>
+        reported.push(`${message} ${everything((fields as { err?: unknown }).err)}`),
+    };
     const agent = createAgent({
       gemini,
       model: MODEL,
       tools: [lookup],
+      logger,
       compaction: compaction({ maxTokens: 200, keepRecent: 1, summarize: true }),
+      plugins: [
+        definePlugin({
+          name: 'events',
+          wrapEvents: (emit) => (event) => {
+            reported.push(JSON.stringify(event));
+            return emit(event);
+          },
+        }),
+      ],
     });
     const { error } = await outcome(agent, mode, 'Go.', { budget: { maxTokens: 50 } });
     expect((error as { code?: string })?.code).toBe('tree-budget');
+    // The budget's error is the run's only verdict: no summary failure reported before it.
+    // (A stream's events are seen; a unary run emits none, only its logs are.)
+    if (mode === 'stream') expect(reported.length).toBeGreaterThan(0);
+    expect(reported.join('\n')).not.toMatch(/summarizer-failed|summary failed|summarizer \(/);
     // No summary request (its system instruction is the summarizer's prompt) went out.
     const summaries = fake.modelRequests.filter(
       (request) =>

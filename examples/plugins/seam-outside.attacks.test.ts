@@ -542,3 +542,115 @@ describe.each(MODES)(
     });
   },
 );
+
+/** A proxy that is no promise (`then` reads `undefined`) and throws on every other read. */
+function thenlessTrap(): object {
+  return new Proxy(
+    {},
+    {
+      get(_target, key) {
+        if (key === 'then') return undefined;
+        throw new Error(`trap ${KEY}`);
+      },
+      has() {
+        throw new Error(`trap ${KEY}`);
+      },
+    },
+  );
+}
+
+/** `fields` with `key` a getter that throws: read after the hook returned, by the tool path. */
+function withThrowingGetter(fields: Record<string, unknown>, key: string): object {
+  return Object.defineProperty({ ...fields }, key, {
+    get() {
+      throw new Error(`getter ${KEY}`);
+    },
+    enumerable: true,
+  });
+}
+
+/** Per tool hook, a decision of its own shape whose field the tool path uses throws when read. */
+const GETTER_DECISIONS = {
+  beforeToolCall: () => withThrowingGetter({ type: 'result' }, 'result'),
+  checkToolCall: () => withThrowingGetter({ type: 'deny' }, 'message'),
+  wrapToolCall: () => withThrowingGetter({ type: 'value' }, 'value'),
+  afterToolCall: () => withThrowingGetter({}, 'result'),
+} as const;
+
+describe.each(MODES)('a tool hook that returns a value that cannot be read (%s)', (mode) => {
+  it.each(['beforeToolCall', 'checkToolCall', 'wrapToolCall', 'afterToolCall'] as const)(
+    '%s: the plugin’s PluginError, as every other hook’s, the key nowhere',
+    async (hook) => {
+      const values: Array<[string, () => unknown]> = [
+        ['a proxy whose traps throw', trappedProxy],
+        ['a proxy that is no promise', thenlessTrap],
+        ['a promise of a proxy that is no promise', () => Promise.resolve(thenlessTrap())],
+        ['its decision with a getter that throws', GETTER_DECISIONS[hook]],
+      ];
+      for (const [label, make] of values) {
+        const { gemini } = await serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+        const agent = createAgent({
+          gemini,
+          model: MODEL,
+          tools: [lookup],
+          plugins: [definePlugin({ name: 'hostile', [hook]: make })],
+        });
+        const { error } = await outcome(agent, mode, 'Go.');
+        expect(PluginError.isInstance(error), label).toBe(true);
+        expect((error as PluginError).plugin, label).toBe('hostile');
+        expect((error as PluginError).hook, label).toBe(hook);
+        expect(everything(error), label).not.toContain(KEY);
+        // Read by the tool path, not thrown by the hook: its words are not the hook's.
+        if (label !== 'a proxy whose traps throw' || hook !== 'wrapToolCall')
+          expect((error as PluginError).detail, label).toMatch(
+            /returned a value that cannot be read/,
+          );
+      }
+    },
+  );
+});
+
+describe.each(MODES)('a plugin that is itself a proxy whose traps throw (%s)', (mode) => {
+  /** A plugin definePlugin made, behind a proxy that answers the seam's own key and throws on the rest. */
+  const wrapping = (): object => {
+    const real = definePlugin({ name: 'real', beforeModelCall() {} }) as object;
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && key.startsWith('gemloop'))
+          return Reflect.get(target, key, receiver);
+        throw new Error(`trap ${KEY}`);
+      },
+    });
+  };
+  it.each([
+    ['a proxy whose traps throw', trappedProxy],
+    ['a plugin behind a proxy that throws on its fields', wrapping],
+  ])(
+    '%s: a typed error naming plugins[i], no key, on the agent and on a run',
+    async (_label, make) => {
+      const { gemini } = await serve(() => turn.text('Done.'));
+      const other = definePlugin({ name: 'other', beforeModelCall() {} });
+      const failures: unknown[] = [];
+      try {
+        createAgent({ gemini, model: MODEL, plugins: [other, make() as never] });
+      } catch (error) {
+        failures.push(error);
+      }
+      // A run's own, on an agent without plugins and on one with.
+      for (const plugins of [undefined, [other]]) {
+        const agent = createAgent({ gemini, model: MODEL, ...(plugins && { plugins }) });
+        const { error } = await outcome(agent, mode, 'Go.', { plugins: [make() as never] });
+        failures.push(error);
+      }
+      expect(failures).toHaveLength(3);
+      for (const failure of failures) {
+        expect(InvalidArgumentError.isInstance(failure)).toBe(true);
+        expect(everything(failure)).not.toContain(KEY);
+      }
+      const [agents, ...runs] = failures as InvalidArgumentError[];
+      expect(agents?.message).toMatch(/^plugins\[1\] .*definePlugin\(\)/);
+      for (const run of runs)
+        expect(run.message).toMatch(/^options\.plugins\[0\] .*definePlugin\(\)/);
+    },
+  );
+});

@@ -350,7 +350,10 @@ async function summarizeOnce<Output>(
     call.cost = summary.cost;
     text = summary.text;
   } catch (error) {
-    if (context.signal.aborted) throw error;
+    // The run's own end (an abort, the tree's budget spent, a run-ending error) is the run's
+    // verdict, not the summary's failure: reported as one, it went to the logs and the spans
+    // before the run ended with it.
+    if (context.signal.aborted || isRunEnding(config, error)) throw error;
     throw new CompactionError({
       reason: 'summarizer-failed',
       message: `The compaction summarizer (${model}) failed: ${config.modelCall.redact(String(error))}`,

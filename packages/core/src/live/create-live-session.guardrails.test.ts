@@ -299,6 +299,43 @@ describe("the agent's guardrails on a live session", () => {
     expect(error.length).toBeLessThanOrEqual(1_003);
   });
 
+  it('an onToolError that throws the key or a 5 MB text: the default goes to the model, the log holds neither', async () => {
+    const KEY = 'AIzaLiveOnToolError-0123456789abcdef';
+    const failing = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      execute: async () => {
+        throw new Error('lookup broke');
+      },
+    });
+    const logged: string[] = [];
+    const log = (fields: object, message?: string) =>
+      logged.push(`${message} ${JSON.stringify(fields)}`);
+    const logger = { child: () => logger, debug: log, info: log, warn: log, error: log };
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'lookup', id: 'l1' }] }], [{ text: 'Sorry.' }]] },
+      {
+        tools: [failing],
+        logger,
+        guardrails: guardrails({
+          onToolError: () => {
+            throw new Error(`rewrite failed for ${KEY} ${'x'.repeat(5_000_000)}`);
+          },
+        }),
+      },
+      KEY,
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Look it up');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const error = String((responsesOf(fake)[0]?.['response'] as { error?: unknown })?.error);
+    expect(error).toContain('lookup broke');
+    const text = logged.join('\n');
+    expect(text).toContain('onToolError threw');
+    expect(text).not.toContain(KEY);
+    expect(text.length).toBeLessThan(10_000);
+  });
+
   it('input guardrails check sendText: a block stops that text (the session goes on), a rewrite is sent, and audio waits behind it', async () => {
     const { fake, agent } = await liveFixture(
       { script: [[{ text: 'Hi!' }]] },

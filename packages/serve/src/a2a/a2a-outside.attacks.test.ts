@@ -1,5 +1,6 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
+import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
 import { defineTool } from '@gemloop/core';
 import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
@@ -228,4 +229,187 @@ describe('the A2A door under an outside attack', () => {
       expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     },
   );
+
+  const V03 = { 'a2a-version': '0.3' };
+  const send10 = (message: string, extra = '') =>
+    `{"jsonrpc":"2.0","id":7,"method":"SendMessage","params":{"message":${message}${extra}}}`;
+  const text = (more = '') => `{"messageId":"m","role":"ROLE_USER","parts":[{"text":"hi"}]${more}}`;
+  it.each([
+    [
+      'a null part',
+      send10('{"messageId":"m","role":null,"parts":[null]}'),
+      {},
+      'params.message.parts[0] must not be null.',
+    ],
+    [
+      'a task id that is an object',
+      '{"jsonrpc":"2.0","id":7,"method":"GetTask","params":{"id":{"toString":1}}}',
+      {},
+      'params.id must be a string.',
+    ],
+    [
+      'a plain object task id',
+      '{"jsonrpc":"2.0","id":7,"method":"CancelTask","params":{"id":{}}}',
+      {},
+      'params.id must be a string.',
+    ],
+    [
+      'an object history length',
+      '{"jsonrpc":"2.0","id":7,"method":"GetTask","params":{"id":"t","historyLength":{"valueOf":1}}}',
+      {},
+      'params.historyLength must be a number.',
+    ],
+    [
+      'raw bytes that are a number',
+      send10('{"messageId":"m","role":"ROLE_USER","parts":[{"raw":5}]}'),
+      {},
+      'params.message.parts[0].raw must be a base64 string.',
+    ],
+    [
+      'an object text',
+      send10('{"messageId":"m","role":"ROLE_USER","parts":[{"text":{"toString":1}}]}'),
+      {},
+      'params.message.parts[0].text must be a string.',
+    ],
+    [
+      'an object message task id',
+      send10(text(',"taskId":{"toString":1}')),
+      {},
+      'params.message.taskId must be a string.',
+    ],
+    [
+      'an object output mode',
+      `{"jsonrpc":"2.0","id":7,"method":"SendMessage","params":{"message":${text()},"configuration":{"acceptedOutputModes":[{"toString":1}]}}}`,
+      {},
+      'params.configuration.acceptedOutputModes[0] must be a string.',
+    ],
+    [
+      'an object page size',
+      '{"jsonrpc":"2.0","id":7,"method":"ListTasks","params":{"pageSize":{"toString":1}}}',
+      {},
+      'params.pageSize must be a number.',
+    ],
+    [
+      'an object push config task id',
+      '{"jsonrpc":"2.0","id":7,"method":"CreateTaskPushNotificationConfig","params":{"taskId":{"toString":1},"url":"https://hooks.example"}}',
+      {},
+      'params.taskId must be a string.',
+    ],
+    [
+      'an object subscribe id',
+      '{"jsonrpc":"2.0","id":7,"method":"SubscribeToTask","params":{"id":{"toString":1}}}',
+      {},
+      'params.id must be a string.',
+    ],
+    [
+      'v0.3: a null part',
+      '{"jsonrpc":"2.0","id":7,"method":"message/send","params":{"message":{"kind":"message","messageId":"m","role":"user","parts":[null]}}}',
+      V03,
+      'params.message.parts[0] must not be null.',
+    ],
+    [
+      'v0.3: a task id that is an object',
+      '{"jsonrpc":"2.0","id":7,"method":"tasks/get","params":{"id":{"toString":1}}}',
+      V03,
+      'params.id must be a string.',
+    ],
+    [
+      'v0.3: an object text',
+      '{"jsonrpc":"2.0","id":7,"method":"message/send","params":{"message":{"kind":"message","messageId":"m","role":"user","parts":[{"kind":"text","text":{"toString":1}}]}}}',
+      V03,
+      'params.message.parts[0].text must be a string.',
+    ],
+  ])(
+    'params the SDK cannot read (%s): -32602 in fixed words naming the field, nothing run',
+    async (_label, body, headers, words) => {
+      const { post, fake, errors } = await serveA2A([turn.text('Never sent.')]);
+      const reply = await post(body, headers);
+      const answer = (await reply.json()) as {
+        id: unknown;
+        error?: { code: number; message: string };
+      };
+      expect(answer.id).toBe(7);
+      expect(answer.error).toEqual({ code: -32602, message: words });
+      expect(fake.modelRequests).toHaveLength(0);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('a data part keeps what the SDK reads: a toString key and a null inside data are the caller’s data', async () => {
+    const { post, fake } = await serveA2A([turn.text('Read it.')]);
+    const reply = await post(
+      send10(
+        '{"messageId":"m","role":"ROLE_USER","parts":[{"data":{"toString":1,"list":[null]}}]}',
+      ),
+    );
+    const answer = (await reply.json()) as { result?: { task?: { status?: { state?: string } } } };
+    expect(answer.result?.task?.status?.state).toBe('TASK_STATE_COMPLETED');
+    expect(JSON.stringify(fake.modelRequests[0]?.body)).toContain('"toString\\":1');
+  });
+
+  it('a task store that fails (its errors hold a database URL): fixed words, onError told, the resubscriber ends', async () => {
+    const DATABASE = 'postgres://app:hunter2@db.internal:5432/tasks';
+    let open: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const hold = defineTool({
+      name: 'hold_on',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: async () => {
+        await released;
+        return { ok: true };
+      },
+    });
+    const inner = new InMemoryTaskStore();
+    let failing = false;
+    const taskStore: TaskStore = {
+      load: (id, context) =>
+        failing ? Promise.reject(new Error(`load: ${DATABASE}`)) : inner.load(id, context),
+      save: (task, context) =>
+        failing ? Promise.reject(new Error(`save: ${DATABASE}`)) : inner.save(task, context),
+      list: (params, context) => inner.list(params, context),
+    };
+    const { client, post, errors } = await serveA2A(
+      [turn.call('hold_on', {}), turn.text('Done.')],
+      {
+        agent: { tools: [hold] as never },
+        handler: { taskStore },
+      },
+    );
+    const alice = await client('alice');
+    const stream = alice.sendMessageStream(userMessage('Wait.') as never);
+    const first = await stream.next();
+    const id = (first.value as { payload?: { value?: { id?: string } } }).payload?.value?.id;
+    const resubscribed = (alice.resubscribeTask({ id } as never) as AsyncIterable<unknown>)[
+      Symbol.asyncIterator
+    ]();
+    await resubscribed.next();
+    failing = true;
+    open();
+    const told: string[] = [];
+    for (const events of [stream, resubscribed]) {
+      try {
+        for (let next = await events.next(); next.done !== true; next = await events.next())
+          told.push(JSON.stringify(next.value));
+      } catch (error) {
+        told.push(String((error as Error).message));
+      }
+    }
+    for (const body of [
+      `{"jsonrpc":"2.0","id":1,"method":"GetTask","params":{"id":"${id}"}}`,
+      `{"jsonrpc":"2.0","id":2,"method":"SendMessage","params":{"message":{"messageId":"m2","role":"ROLE_USER","parts":[{"text":"Hi."}]}}}`,
+    ]) {
+      const reply = await post(body);
+      told.push(await reply.text());
+    }
+    for (const each of told) {
+      expectNothingForbidden(each);
+      expect(each).not.toContain('hunter2');
+    }
+    expect(told.at(-1)).toContain('-32603');
+    // The operator learns of it: the store's own error, whole, through onError.
+    expect(errors.some((error) => String(error).includes(DATABASE))).toBe(true);
+  });
 });

@@ -30,6 +30,7 @@ import { checkA2AOptions } from './check-a2a-options.ts';
 import { createDurableExecutor, type DurableExecutor } from './durable/durable-executor.ts';
 import { DurableRequestHandler } from './durable/durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
+import { checkRpcParams, INVALID_PARAMS } from './json-rpc/check-rpc-params.ts';
 import {
   extensionsOf,
   INTERNAL_ERROR,
@@ -246,6 +247,11 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     } catch (error) {
       return json(reply(body, { error: mapError(error) }));
     }
+    // Params the SDK's parsing would throw on (a `null` part, an object id) are invalid params
+    // (-32602) in words naming the field, not its internal error (-32603).
+    const invalid = checkRpcParams(body['params']);
+    if (invalid !== undefined)
+      return json(reply(body, { error: { code: INVALID_PARAMS, message: invalid } }));
     const sentTo = taskOfSend(body);
     const claim = sentTo === undefined ? undefined : `${owner}\n${sentTo}`;
     if (

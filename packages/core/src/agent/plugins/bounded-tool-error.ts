@@ -1,3 +1,4 @@
+import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { AgentPlugin } from './agent-plugin.ts';
 
 /** The longest rewritten tool error the model gets: the default message's (1,000). */
@@ -11,7 +12,8 @@ const STACK_FRAME = /\n\s*at .*/g;
  * returns `error.stack` would tell the model the app's files and functions) and cut at the
  * default message's length (one that returns a whole document would put it in every later
  * request), the client's key redacted (`redact`). What is not a string passes as it is: the
- * turn then sends the safe default.
+ * turn then sends the safe default; so does a throw, made an `Error` whose message is bounded
+ * and redacted the same way (the turn logs it).
  * @internal
  */
 export function boundedToolErrorRewrite(
@@ -19,7 +21,14 @@ export function boundedToolErrorRewrite(
   redact: (text: string) => string,
 ): NonNullable<AgentPlugin['rewriteToolError']> {
   return (error, context) => {
-    const message: unknown = rewrite(error, context);
+    let message: unknown;
+    try {
+      message = rewrite(error, context);
+    } catch (thrown) {
+      // The turn sends the default and logs what the rewrite threw: its words as the model would
+      // have got them (a rewrite that throws the key, or a 5 MB text, put it in every log line).
+      throw new Error(boundedToolErrorText(redact(describeThrown(thrown))));
+    }
     return typeof message === 'string'
       ? boundedToolErrorText(redact(message))
       : (message as string);

@@ -41,23 +41,27 @@ export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine
     });
   let engine: PluginEngine | undefined;
   plugins.forEach((plugin, index) => {
-    const carried =
-      typeof plugin === 'object' && plugin !== null
-        ? (plugin as Record<string, unknown>)[ENGINE_KEY]
-        : undefined;
-    if (carried === undefined) {
+    const at = `${argument}[${index}]`;
+    let message = `${at} must be a plugin made by definePlugin() (@gemloop/core/plugins).`;
+    try {
+      const carried =
+        typeof plugin === 'object' && plugin !== null
+          ? (plugin as Record<string, unknown>)[ENGINE_KEY]
+          : undefined;
+      if (carried !== undefined) {
+        engine ??= carried as PluginEngine;
+        return;
+      }
       const option = defaultPluginOption(plugin);
-      throw new InvalidArgumentError({
-        argument: `${argument}[${index}]`,
-        message:
-          option !== undefined
-            ? `${argument}[${index}] is a plugin every agent has by default; set it with the createAgent option "${option}", not in ${argument}.`
-            : (plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined
-              ? `${argument}[${index}] goes in the createAgent option api.`
-              : `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
-      });
+      if (option !== undefined)
+        message = `${at} is a plugin every agent has by default; set it with the createAgent option "${option}", not in ${argument}.`;
+      else if ((plugin as Record<string, unknown> | null)?.[REQUESTS_KEY] !== undefined)
+        message = `${at} goes in the createAgent option api.`;
+    } catch {
+      // Not a plugin that can be read (a proxy whose traps throw, a getter): what it threw could
+      // carry anything, so the words are ours.
     }
-    engine ??= carried as PluginEngine;
+    throw new InvalidArgumentError({ argument: at, message });
   });
   return engine;
 }

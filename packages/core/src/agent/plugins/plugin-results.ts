@@ -1,21 +1,9 @@
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
-import type { FinishOutcome, PluginHookName, ToolExecution } from './agent-plugin.ts';
+import type { FinishOutcome, PluginHookName } from './agent-plugin.ts';
 
 // What a hook returned, checked before the run uses it (a plugin's value is untrusted), and the
 // name a recorded hook call is stored under.
-
-/** @internal */
-export function isExecution(value: unknown): value is ToolExecution {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  // A timeout names its limit: the model is told "did not finish within N ms".
-  if (type === 'timeout') {
-    const timeoutMs = (value as { timeoutMs?: unknown }).timeoutMs;
-    return typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0;
-  }
-  return type === 'value' || type === 'error' || type === 'aborted';
-}
 
 /** @internal */
 export function isStep(value: unknown): value is AgentStep {

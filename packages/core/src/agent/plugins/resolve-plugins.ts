@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';
+import { readingPlugin } from './reading-plugin.ts';
 import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
@@ -166,11 +167,12 @@ export function joinPlugins(
     if (at !== -1) joined.splice(at, 1);
     joined.push(plugin);
   }
-  for (const plugin of own ?? []) {
-    if (joined.includes(plugin)) continue;
-    refuseRequestWrapper(plugin);
+  own?.forEach((plugin, index) => {
+    if (joined.includes(plugin)) return;
+    const at = `options.plugins[${index}]`;
+    readingPlugin(at, () => refuseRequestWrapper(plugin));
     joined.push(plugin);
-  }
+  });
   const resolved = resolvePlugins(
     engine,
     joined,
@@ -183,6 +185,11 @@ export function joinPlugins(
 }
 
 function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {
+  readingPlugin(at, () => checkFields(plugin, at));
+}
+
+/** {@link checkPlugin}'s checks; may throw what a hostile plugin's getter or proxy trap throws. */
+function checkFields(plugin: unknown, at: string): asserts plugin is AgentPlugin {
   if (typeof plugin !== 'object' || plugin === null)
     throw new InvalidArgumentError({
       argument: at,

@@ -38,6 +38,8 @@ export type LiveCallContext = {
   guardrails: LiveGuardrails | undefined;
   /** What the guardrails' checks share, given the call's signal. */
   guardrailOptions: (signal: AbortSignal) => GuardrailRunOptions;
+  /** The session's redactor (the client's secrets), for what is logged of a hook's throw. */
+  redact: (text: string) => string;
 };
 
 /**
@@ -260,7 +262,7 @@ export async function runLiveToolCall(
       return {
         type: 'failed',
         outcome: 'error',
-        message: toolErrorMessage(guardrails?.composed, call, execution.error, agent),
+        message: toolErrorMessage(guardrails?.composed, call, execution.error, context),
       };
     case 'timeout':
       return {
@@ -312,7 +314,7 @@ function toolErrorMessage(
   guardrails: ComposedGuardrails | undefined,
   call: LiveCall,
   error: unknown,
-  agent: AgentOptions<unknown>,
+  { agent, redact }: Pick<LiveCallContext, 'agent' | 'redact'>,
 ): string {
   const defaultMessage = safeToolErrorMessage(call.name, error);
   const hook = guardrails?.onToolError;
@@ -326,8 +328,11 @@ function toolErrorMessage(
     // As a run's rewrite: no stack frames, cut (agent/plugins/bounded-tool-error.ts).
     if (typeof message === 'string' && message.trim() !== '') return boundedToolErrorText(message);
   } catch (hookError) {
+    // Its words bounded and redacted as its message would have been (a throw holding the key,
+    // or a 5 MB text, was logged whole).
+    const thrown = boundedToolErrorText(redact(describeThrown(hookError)));
     (agent.logger ?? silentLogger).warn(
-      { toolName: call.name, toolCallId: call.id, error: describeThrown(hookError) },
+      { toolName: call.name, toolCallId: call.id, error: thrown },
       'guardrails.onToolError threw; the default message was sent',
     );
   }

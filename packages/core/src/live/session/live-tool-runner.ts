@@ -249,6 +249,7 @@ export class LiveToolRunner {
             plugins: this.#host.plugins(),
             guardrails: this.#host.guardrails,
             guardrailOptions: (signal) => this.#host.guardrailOptions(signal),
+            redact: (text) => this.#host.redact(text),
           },
           call,
           controller.signal,

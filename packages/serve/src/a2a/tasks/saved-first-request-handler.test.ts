@@ -179,3 +179,42 @@ describe('SavedFirstRequestHandler', () => {
     expect((await watched.load('t-1', alice()))?.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
   });
 });
+
+describe('WatchedTaskStore under a store that fails', () => {
+  it('a save that fails tells a waiter for its status at once, not after the 30 s guard', async () => {
+    const inner = new InMemoryTaskStore();
+    let failing = false;
+    const store = new WatchedTaskStore({
+      load: (id, context) => inner.load(id, context),
+      list: (params, context) => inner.list(params, context),
+      save: (task, context) =>
+        failing ? Promise.reject(new Error('the database is down')) : inner.save(task, context),
+    });
+    const task = (state: TaskState) =>
+      ({
+        id: 't1',
+        contextId: 'c1',
+        status: { state },
+        history: [],
+        artifacts: [],
+      }) as unknown as Task;
+    await store.save(task(TaskState.TASK_STATE_WORKING), alice());
+    let told = false;
+    const reached = store.reached('t1', alice(), TaskState.TASK_STATE_COMPLETED).then(() => {
+      told = true;
+    });
+    // The waiter has read the store (working) and waits for the save of `completed`.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toBe(false);
+    failing = true;
+    // A failed save of another status does not tell it.
+    await expect(store.save(task(TaskState.TASK_STATE_WORKING), alice())).rejects.toThrow(/down/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toBe(false);
+    await expect(store.save(task(TaskState.TASK_STATE_COMPLETED), alice())).rejects.toThrow(/down/);
+    // One macrotask later, not 30 s later.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toBe(true);
+    await reached;
+  });
+});

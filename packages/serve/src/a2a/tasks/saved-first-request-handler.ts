@@ -57,11 +57,15 @@ export class WatchedTaskStore implements TaskStore {
   }
 
   async save(task: Task, context: ServerCallContext): Promise<void> {
-    await this.#inner.save(task, context);
-    const waiting = this.#waiters.get(keyOf(context, task.id));
-    if (waiting === undefined) return;
-    for (const waiter of waiting) {
-      if (holds(task.status?.state, waiter.state)) waiter.done();
+    try {
+      await this.#inner.save(task, context);
+    } finally {
+      // Saved, or failed: then the store will not hold the status, and a resubscriber waiting
+      // for it is told now (the SDK reports the failure), not after the guard's 30 s.
+      const waiting = this.#waiters.get(keyOf(context, task.id));
+      for (const waiter of waiting ?? []) {
+        if (holds(task.status?.state, waiter.state)) waiter.done();
+      }
     }
   }
 

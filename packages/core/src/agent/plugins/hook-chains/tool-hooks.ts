@@ -10,7 +10,7 @@ import type {
   ToolResultDraft,
 } from '../agent-plugin.ts';
 import { boundedToolErrorRewrite } from '../bounded-tool-error.ts';
-import { checkHandOff, isExecution } from '../plugin-results.ts';
+import { checkHandOff } from '../plugin-results.ts';
 import { PluginEvents } from './plugin-events.ts';
 import type { HandOffDecision } from './plugin-hook-calls.ts';
 
@@ -57,11 +57,9 @@ export class ToolHooks extends PluginEvents {
       return current === draft ? undefined : { type: 'args', args: current.args };
     const index = indexes[at] as number;
     return this.toolHook(index, 'beforeToolCall', current, undefined, (decision) => {
-      if (decision === undefined || decision === null)
-        return this.beforeFrom(indexes, at + 1, draft, current);
-      const type = (decision as { type?: unknown }).type;
+      if (decision === undefined) return this.beforeFrom(indexes, at + 1, draft, current);
+      const { type, args } = decision;
       if (type === 'args') {
-        const args = (decision as { args?: unknown }).args;
         if (typeof args !== 'object' || args === null || Array.isArray(args))
           throw this.invalid(index, 'beforeToolCall', '{ type: "args" } needs args as an object');
         return this.beforeFrom(indexes, at + 1, draft, {
@@ -69,13 +67,12 @@ export class ToolHooks extends PluginEvents {
           args: args as Record<string, unknown>,
         });
       }
-      if (type === 'result') return decision as PluginToolDecision;
-      const message = (decision as { message?: unknown }).message;
+      if (type === 'result') return { type, result: decision.result };
+      const { message } = decision;
       if (type === 'deny' && typeof message === 'string')
         return { type, message: this.denial(message) };
       if (type === 'ask') {
-        const askedBy =
-          (decision as { askedBy?: unknown }).askedBy ?? (this.plugins[index] as AgentPlugin).name;
+        const askedBy = decision.askedBy ?? (this.plugins[index] as AgentPlugin).name;
         if (typeof askedBy !== 'string' || askedBy === '' || askedBy.length > 100)
           throw this.invalid(
             index,
@@ -130,14 +127,11 @@ export class ToolHooks extends PluginEvents {
     if (at === indexes.length) return chain.next(asked);
     const index = indexes[at] as number;
     return this.toolHook(index, 'checkToolCall', draft, chain.failed, (decision) => {
-      if (decision === undefined || decision === null)
-        return this.checkFrom(indexes, at + 1, draft, asked, chain);
-      const type = (decision as { type?: unknown }).type;
-      const message = (decision as { message?: unknown }).message;
+      if (decision === undefined) return this.checkFrom(indexes, at + 1, draft, asked, chain);
+      const { type, message } = decision;
       if (type === 'deny' && typeof message === 'string')
         return chain.next({ type, message: this.denial(message) });
-      const askedBy =
-        (decision as { askedBy?: unknown }).askedBy ?? (this.plugins[index] as AgentPlugin).name;
+      const askedBy = decision.askedBy ?? (this.plugins[index] as AgentPlugin).name;
       if (type === 'ask' && typeof askedBy === 'string' && askedBy !== '' && askedBy.length <= 100)
         return this.checkFrom(indexes, at + 1, draft, asked ?? { type, askedBy }, chain);
       throw this.invalid(
@@ -170,8 +164,9 @@ export class ToolHooks extends PluginEvents {
           ),
         (_: undefined): Promise<ToolExecution> => through(at + 1),
         { id: draft.toolCallId, index: draft.callIndex },
-      ).then((execution) => {
-        if (isExecution(execution)) return execution;
+      ).then((returned) => {
+        const execution = this.returned(index, 'wrapToolCall', returned, executionOf);
+        if (execution !== undefined) return execution;
         throw this.invalid(
           index,
           'wrapToolCall',
@@ -224,7 +219,7 @@ export class ToolHooks extends PluginEvents {
     }
     const index = indexes[at] as number;
     return this.toolHook(index, 'afterToolCall', current, chain.failed, (changed) => {
-      if (changed === undefined || changed === null)
+      if (changed === undefined)
         return this.afterFrom(indexes, at - 1, current, handedOff, handOff, chain);
       const handOver = checkHandOff(changed, false);
       if (handOver === true && handOff !== undefined) {
@@ -234,7 +229,7 @@ export class ToolHooks extends PluginEvents {
         const decision = handedOff ?? {
           plugin: (this.plugins[index] as AgentPlugin).name,
           hook: 'afterToolCall' as const,
-          outcome: changed as HandOffOutcome,
+          outcome: handOffOf(changed),
         };
         return this.afterFrom(indexes, at - 1, current, decision, handOff, chain);
       }
@@ -244,32 +239,52 @@ export class ToolHooks extends PluginEvents {
           'afterToolCall',
           handOver === true ? 'a hand-off is not taken here (a Live session)' : handOver,
         );
-      if (typeof changed !== 'object' || !('result' in changed))
+      if (!changed.hasResult)
         throw this.invalid(
           index,
           'afterToolCall',
           'it returned something that is neither { result } nor { type: "hand-off", to }',
         );
-      const result = (changed as { result: unknown }).result;
+      const { result } = changed;
       return this.afterFrom(indexes, at - 1, { ...current, result }, handedOff, handOff, chain);
     });
   }
 
   /**
-   * One tool hook's call (`draft` and the plugin's run), `then` given its result: at once when
+   * What a hook returned, read by `read` (its fields, once); `undefined` for nothing. A getter
+   * or a proxy trap that throws while it is read is the plugin's failure, worded without the
+   * trap's own error (a hostile object's error could say anything).
+   */
+  protected returned<T>(
+    index: number,
+    hook: 'beforeToolCall' | 'checkToolCall' | 'wrapToolCall' | 'afterToolCall',
+    value: unknown,
+    read: (value: unknown) => T | undefined,
+  ): T | undefined {
+    try {
+      return read(value);
+    } catch {
+      throw this.invalid(index, hook, UNREADABLE_RESULT);
+    }
+  }
+
+  /**
+   * One tool hook's call (`draft` and the plugin's run), `then` given its result's fields (read
+   * once, here: see {@link Returned}; `undefined` when it returned nothing): at once when
    * the hook returned no promise, so a chain of synchronous hooks makes no promise and no
    * microtask; else once it settles, raced with the run's abort (a hook that ignores
    * `run.signal` must not keep an aborted run waiting for ever; it goes on in the background).
    * The hook's throw becomes the plugin's failure (see `error`); `then`'s own throw (an invalid
    * decision, the next hook's failure) goes on as it is: thrown, or, once waited for, given to
    * `failed` when there is one (else the promise rejects). A recorded hook goes through `call`.
+   * A result that cannot be read (a getter or a proxy trap throws) is the plugin's failure.
    */
   protected toolHook<R>(
     index: number,
     hook: 'beforeToolCall' | 'checkToolCall' | 'afterToolCall',
     draft: ToolCallDraft,
     failed: ((error: unknown) => MaybePromise<R>) | undefined,
-    then: (value: unknown) => MaybePromise<R>,
+    then: (value: Returned | undefined) => MaybePromise<R>,
   ): MaybePromise<R> {
     const plugin = this.plugins[index] as AgentPlugin;
     const body = plugin[hook] as unknown as (draft: ToolCallDraft, run: PluginRun) => unknown;
@@ -277,7 +292,7 @@ export class ToolHooks extends PluginEvents {
       const recorded = this.call(index, hook, draft.stepNumber, (run) => body(draft, run), {
         id: draft.toolCallId,
         index: draft.callIndex,
-      }).then(then);
+      }).then((settled) => then(this.returned(index, hook, settled, fieldsOf)));
       return failed === undefined ? recorded : recorded.then(undefined, failed);
     }
     let value: unknown;
@@ -286,7 +301,13 @@ export class ToolHooks extends PluginEvents {
     } catch (cause) {
       throw this.error(index, hook, cause);
     }
-    if (!isThenable(value)) return then(value);
+    let fields: Returned | undefined;
+    try {
+      if (!isThenable(value)) fields = fieldsOf(value);
+    } catch {
+      throw this.invalid(index, hook, UNREADABLE_RESULT);
+    }
+    if (fields !== undefined || value === undefined || value === null) return then(fields);
     const pending = Promise.resolve(value);
     const signal = this.facts.signal;
     if (signal.aborted) {
@@ -318,7 +339,7 @@ export class ToolHooks extends PluginEvents {
         (settled) => {
           stopWaiting();
           try {
-            resolve(then(settled));
+            resolve(then(this.returned(index, hook, settled, fieldsOf)));
           } catch (error) {
             fail(error);
           }
@@ -339,6 +360,78 @@ export type MaybePromise<T> = T | Promise<T>;
 export type ToolCheck =
   | { readonly type: 'deny'; readonly message: string }
   | { readonly type: 'ask'; readonly askedBy: string };
+
+/**
+ * What a tool hook returned, the fields its chain reads taken once, inside the hook's guard
+ * (`ToolHooks.returned`): a getter or a proxy trap that throws is the plugin's failure there,
+ * not an error the tool path meets later without the plugin's name, and a getter cannot answer
+ * the check one thing and the use another.
+ */
+type Returned = {
+  readonly type: unknown;
+  readonly args: unknown;
+  readonly result: unknown;
+  /** Whether it has a `result` key (`afterToolCall`'s `{ result: undefined }` is a result). */
+  readonly hasResult: boolean;
+  readonly message: unknown;
+  readonly askedBy: unknown;
+  readonly to: unknown;
+  readonly name: unknown;
+  readonly filter: unknown;
+  readonly contents: unknown;
+};
+
+/** {@link Returned} of a hook's value; `undefined` for none. May throw (a getter, a proxy trap). */
+function fieldsOf(value: unknown): Returned | undefined {
+  if (value === undefined || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  return {
+    type: fields['type'],
+    args: fields['args'],
+    result: fields['result'],
+    hasResult: typeof value === 'object' && 'result' in value,
+    message: fields['message'],
+    askedBy: fields['askedBy'],
+    to: fields['to'],
+    name: fields['name'],
+    filter: fields['filter'],
+    contents: fields['contents'],
+  };
+}
+
+/** A hand-off `afterToolCall` returned, from its fields (checked: `checkHandOff`). */
+function handOffOf(fields: Returned): HandOffOutcome {
+  return {
+    type: 'hand-off',
+    to: fields.to as HandOffOutcome['to'],
+    name: fields.name as string | undefined,
+    filter: fields.filter as HandOffOutcome['filter'],
+  };
+}
+
+/**
+ * What a `wrapToolCall` returned as an execution, its fields read once (a fresh object the tool
+ * path reads later); `undefined` when it is not one. May throw (a getter, a proxy trap).
+ */
+function executionOf(value: unknown): ToolExecution | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  const type = fields['type'];
+  // A timeout names its limit: the model is told "did not finish within N ms".
+  if (type === 'timeout') {
+    const timeoutMs = fields['timeoutMs'];
+    return typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0
+      ? { type, timeoutMs }
+      : undefined;
+  }
+  if (type === 'value') return { type, value: fields['value'] };
+  if (type === 'error') return { type, error: fields['error'] };
+  return type === 'aborted' ? { type } : undefined;
+}
+
+/** A tool hook's failure for a result it cannot be asked about. */
+const UNREADABLE_RESULT =
+  'it returned a value that cannot be read (a getter or a proxy trap threw)';
 
 /** Whether a hook's result is to be waited for (a promise, or any thenable `await` would take). */
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts'
 import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
 import { describeValue } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
+import { readingPlugin } from '../reading-plugin.ts';
 import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
 
 /**
@@ -104,28 +105,30 @@ export function requestPluginsOf(
   const names = new Map<string, boolean>();
   all.forEach((plugin, index) => {
     if (typeof plugin !== 'object' || plugin === null) return;
-    const { name, wrapModelRequest } = plugin as AgentPlugin;
     const at = plugin === api ? 'api' : `plugins[${index}]`;
-    if (isRequestOnly(plugin) && (typeof name !== 'string' || name.length === 0))
-      throw new InvalidArgumentError({
-        argument: `${at}.name`,
-        message: `${at}.name must be a non-empty string (it names the plugin in agent.plugins and errors); got ${describeValue(name)}.`,
-      });
-    const requestOnly = isRequestOnly(plugin) || plugin === api;
-    const seen = names.get(name);
-    if (seen !== undefined && (seen || requestOnly))
-      throw new InvalidArgumentError({
-        argument: `${at}.name`,
-        message: `${at}: a plugin named "${name}" is already among the agent's plugins; each needs its own name.`,
-      });
-    names.set(name, requestOnly);
-    if (wrapModelRequest === undefined) return;
-    if (typeof wrapModelRequest !== 'function')
-      throw new InvalidArgumentError({
-        argument: `${at}.wrapModelRequest`,
-        message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
-      });
-    wrapping.push(plugin as AgentPlugin);
+    readingPlugin(at, () => {
+      const { name, wrapModelRequest } = plugin as AgentPlugin;
+      if (isRequestOnly(plugin) && (typeof name !== 'string' || name.length === 0))
+        throw new InvalidArgumentError({
+          argument: `${at}.name`,
+          message: `${at}.name must be a non-empty string (it names the plugin in agent.plugins and errors); got ${describeValue(name)}.`,
+        });
+      const requestOnly = isRequestOnly(plugin) || plugin === api;
+      const seen = names.get(name);
+      if (seen !== undefined && (seen || requestOnly))
+        throw new InvalidArgumentError({
+          argument: `${at}.name`,
+          message: `${at}: a plugin named "${name}" is already among the agent's plugins; each needs its own name.`,
+        });
+      names.set(name, requestOnly);
+      if (wrapModelRequest === undefined) return;
+      if (typeof wrapModelRequest !== 'function')
+        throw new InvalidArgumentError({
+          argument: `${at}.wrapModelRequest`,
+          message: `${at}.wrapModelRequest (plugin "${name}") must be a function; got ${describeValue(wrapModelRequest)}.`,
+        });
+      wrapping.push(plugin as AgentPlugin);
+    });
   });
   return wrapping;
 }

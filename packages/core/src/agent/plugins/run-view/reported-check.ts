@@ -50,10 +50,11 @@ export function reportedCheck(
   check: GuardrailCheckRecord,
   redact: <T>(value: T) => T,
 ): GuardrailCheckRecord {
+  // Each field read once, here: a getter could answer the check one thing and the event another
+  // (a verdict that passed as 'pass', then the key).
+  const fields = typeof check !== 'object' || check === null ? undefined : readOnce(check);
   const problem =
-    typeof check !== 'object' || check === null
-      ? `takes a check record; got ${describeValue(check)}`
-      : problemOf(check);
+    fields === undefined ? `takes a check record; got ${describeValue(check)}` : problemOf(fields);
   if (problem !== undefined)
     throw new InvalidArgumentError({
       argument: 'run.reportCheck',
@@ -65,15 +66,15 @@ export function reportedCheck(
   // does, and cut at MAX_CHECK_TEXT (a reason may quote a whole document).
   const text = (value: string): string => cutTextNoted(redact(value), MAX_CHECK_TEXT);
   const { name, phase, stepNumber, verdict, tripped, reason, toolName, toolCallId, parallel } =
-    check;
+    fields as GuardrailCheckRecord;
   const reported: GuardrailCheckRecord = {
     name: text(name),
     phase,
     stepNumber,
     verdict,
     tripped,
-    startedAt: check.startedAt,
-    endedAt: check.endedAt,
+    startedAt: (fields as GuardrailCheckRecord).startedAt,
+    endedAt: (fields as GuardrailCheckRecord).endedAt,
   };
   if (reason !== undefined) reported.reason = text(reason);
   if (toolName !== undefined) reported.toolName = text(toolName);
@@ -81,6 +82,28 @@ export function reportedCheck(
   if (parallel !== undefined) reported.parallel = parallel;
   return reported;
 }
+
+/** The fields a check record may have (and `type`, `path`, which it may not), each read once. */
+function readOnce(check: object): Record<string, unknown> {
+  const record = check as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const key of FIELDS) if (key in record) fields[key] = record[key];
+  return fields;
+}
+
+const FIELDS = [
+  'name',
+  'phase',
+  'verdict',
+  'tripped',
+  ...NUMBERS,
+  'reason',
+  'toolName',
+  'toolCallId',
+  'parallel',
+  'type',
+  'path',
+] as const;
 
 /** The longest text of a reported check (its name, reason, tool fields), as a deny message's. */
 const MAX_CHECK_TEXT = 1_000;
