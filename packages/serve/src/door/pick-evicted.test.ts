@@ -50,4 +50,13 @@ describe('pickEvicted', () => {
     );
     expect(pickEvicted(new Map(), () => 'x')).toBe(undefined);
   });
+
+  it('counts the entry about to be added as its owner’s', () => {
+    const entries = owned([
+      ['b1', 'bob'],
+      ['a1', 'alice'],
+    ]);
+    expect(pickEvicted(entries, (entry) => entry.owner)).toBe('b1');
+    expect(pickEvicted(entries, (entry) => entry.owner, undefined, 'alice')).toBe('a1');
+  });
 });

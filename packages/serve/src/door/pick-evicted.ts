@@ -14,8 +14,10 @@ export function pickEvicted<K, V>(
   entries: ReadonlyMap<K, V>,
   ownerOf: (value: V) => RunOwner,
   evictable: (value: V) => boolean = () => true,
+  /** The owner of an entry about to be added (room is made before it is): counted as held. */
+  adding?: RunOwner,
 ): K | undefined {
-  const held = new Map<RunOwner, number>();
+  const held = new Map<RunOwner, number>(adding === undefined ? [] : [[adding, 1]]);
   // Each owner's first evictable key, in the order of those keys: the oldest first.
   const firstOf = new Map<RunOwner, K>();
   for (const [key, value] of entries) {
