@@ -1,11 +1,11 @@
 import { connect } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { listenForTest } from '../door/__fixtures__/serve-door.ts';
 import { MAX_UNREAD_EVENT_BYTES } from '../door/unread-cap.ts';
-import { KEYS } from './__fixtures__/serve-openai.ts';
+import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
 
 // The OpenAI-compatible door tried from outside: a streaming client that stops reading, and a
@@ -168,5 +168,24 @@ describe('the OpenAI door under an outside attack', () => {
     }
     // The operator gets the whole error.
     expect(errors).toHaveLength(3);
+  });
+
+  it("a caller who makes up conversations past the bounds forgets their own oldest, never another caller's", async () => {
+    const { client } = await serveOpenAI(
+      Array.from({ length: 10 }, (_, index) => turn.text(`answer ${index}`)),
+      { handler: { maxConversations: 2, maxResponses: 2 } },
+    );
+    const bob = await client('bob').responses.create({ model: 'support-agent', input: 'Hi' });
+    for (let index = 0; index < 4; index += 1) {
+      await client('alice').responses.create({ model: 'support-agent', input: `a${index}` });
+    }
+    // Bob's response is still his to read and to continue.
+    expect((await client('bob').responses.retrieve(bob.id)).id).toBe(bob.id);
+    const next = await client('bob').responses.create({
+      model: 'support-agent',
+      input: 'And then?',
+      previous_response_id: bob.id,
+    });
+    expect(next.status).toBe('completed');
   });
 });
