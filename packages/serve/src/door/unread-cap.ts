@@ -7,7 +7,7 @@
  * from Gemini while the client read nothing, +71 MB RSS, one client). 8 MiB is thousands of text
  * deltas' frames: a reader that is merely slow never gets near it. @internal
  */
-export const MAX_UNREAD_EVENT_BYTES = 8 * 1024 * 1024;
+export const MAX_UNREAD_EVENT_BYTES: number = 8 * 1024 * 1024;
 
 /** An event stream's queue, measured in bytes, so `desiredSize < 0` means past the cap. @internal */
 export const unreadBytesStrategy: QueuingStrategy<Uint8Array> = {
