@@ -1,8 +1,7 @@
-import { connect } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { listenForTest } from '../door/__fixtures__/serve-door.ts';
+import { MAX_UNREAD_EVENT_BYTES } from '../door/unread-cap.ts';
 import { authorizeByKey } from '../openai/__fixtures__/serve-openai.ts';
 import { serveAgUi, TOKENS } from './__fixtures__/serve-ag-ui.ts';
 import { createAgUiHandler } from './create-ag-ui-handler.ts';
@@ -77,18 +76,22 @@ describe('the AG-UI door under an outside attack', () => {
       authorize: authorizeByKey,
       onError: (error) => errors.push(error),
     });
-    const origin = new URL(await listenForTest(handler));
-    const socket = connect(Number(origin.port), '127.0.0.1');
-    socket.on('error', () => {});
-    const body = runInput('t-1', 'Talk for a long time.');
-    socket.write(
-      `POST /agent HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKENS.alice}\r\n` +
-        `content-type: application/json\r\naccept: text/event-stream\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    // Called as a Fetch handler: no socket buffer between the door and the client.
+    const response = await handler(
+      new Request('http://127.0.0.1/agent', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKENS.alice}`,
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+        },
+        body: runInput('t-1', 'Talk for a long time.'),
+      }),
     );
-    socket.pause();
+    expect(response.status).toBe(200);
     expect(await ended).toBe('cancelled');
-    expect(read).toBeLessThan(chunks * 4096);
-    socket.destroy();
+    expect(read).toBeLessThan(2 * MAX_UNREAD_EVENT_BYTES);
+    await expect(response.text()).rejects.toThrow(/unread/);
     expect(errors).toEqual([]);
   });
 
