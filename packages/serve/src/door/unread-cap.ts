@@ -4,7 +4,7 @@
  * reader (its events queue up until read), so a door that waited for a stalled client would only
  * move the answer into the agent's queue: a Gemini stream may be 128 MB (`maxStreamBytes`) a
  * step, and a client that stopped reading had the door hold all of it (16.7 MB of 16.7 MB read
- * from Gemini while the client read nothing, +71 MB RSS, one client). 8 MiB is thousands of text
+ * from Gemini while the client read nothing; 8.2 MB with this cap). 8 MiB is thousands of text
  * deltas' frames: a reader that is merely slow never gets near it. @internal
  */
 export const MAX_UNREAD_EVENT_BYTES: number = 8 * 1024 * 1024;
