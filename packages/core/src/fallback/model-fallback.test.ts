@@ -424,6 +424,12 @@ describe('modelFallback options and errors', () => {
       [{ models: [SECOND], on: ['503'] }, 'modelFallback.on'],
       [{ models: [SECOND], coolDownMs: -1 }, 'modelFallback.coolDownMs'],
       [{ models: [SECOND], refusals: 'SAFETY' }, 'modelFallback.refusals'],
+      // Junk a list read from configuration may hold: refused when the plugin is made, not when
+      // the agent's model fails and the run needs the next one.
+      [{ models: [10n] }, 'modelFallback.models[0]'],
+      [{ models: [SECOND, '../../files'] }, 'modelFallback.models[1]'],
+      [{ models: ['gemini-2.5-pro?key=x'] }, 'modelFallback.models[0]'],
+      [{ models: [`${'x'.repeat(5_000_000)} `] }, 'modelFallback.models[0]'],
     ];
     for (const [options, argument] of cases) {
       const error = (() => {
@@ -436,6 +442,7 @@ describe('modelFallback options and errors', () => {
       })();
       expect(InvalidArgumentError.isInstance(error), argument).toBe(true);
       expect((error as InvalidArgumentError).argument).toBe(argument);
+      expect((error as Error).message.length, argument).toBeLessThan(1000);
     }
   });
 });

@@ -2,11 +2,16 @@ import type { AgentPlugin, ModelCallDraft } from '../agent/plugins/agent-plugin.
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
+import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import { contentsForModel } from './contents-for-model.ts';
 import { type FallbackTrigger, fallbackTriggers, readFallbackTrigger } from './fallback-trigger.ts';
+
+/** The longest model name taken (Google's ids are tens of characters; a tuned model's id at most 40). */
+const MAX_MODEL_NAME = 256;
 
 /** Options of {@link modelFallback}. */
 export type ModelFallbackOptions = {
@@ -218,11 +223,21 @@ function checkOptions(options: ModelFallbackOptions): {
       "models must list at least one model to fall back to, e.g. ['gemini-3-pro-preview'].",
     );
   models.forEach((model, index) => {
+    // describeValue, not JSON.stringify: a BigInt threw a TypeError, a 5 MB name was quoted whole.
     if (typeof model !== 'string' || model.trim() === '')
       fail(
         `models[${index}]`,
-        `models[${index}] must be a model name; got ${JSON.stringify(model)}.`,
+        `models[${index}] must be a model name; got ${describeValue(model)}.`,
       );
+    // Checked now, as the agent's own model is: a name no URL can hold ('../files', 'a b?key=')
+    // was refused only once the agent's model failed, ending the run the plugin was to save.
+    // Capitals pass: a gateway's alias may have them.
+    if (model.length > MAX_MODEL_NAME)
+      fail(
+        `models[${index}]`,
+        `models[${index}] is ${model.length} characters long; a model name is at most ${MAX_MODEL_NAME}.`,
+      );
+    checkModelName(model, { argument: `modelFallback.models[${index}]`, allowUppercase: true });
     if (models.findIndex((other) => isSameModel(other, model)) !== index)
       fail(
         `models[${index}]`,

@@ -465,6 +465,55 @@ describe('createMemoryToolResultStore', () => {
   });
 });
 
+describe('toolResultCache keys', () => {
+  it("never serves one tool another's result: a name with ':' and a cacheKey cannot meet", async () => {
+    // `read` keyed `doc:<id>` and `read:doc` keyed `<id>` both made `read:doc:1`.
+    const ran: string[] = [];
+    const tool = (name: string, text: string) =>
+      defineTool({
+        name,
+        description: 'Reads.',
+        parameters: z.object({ id: z.string() }),
+        execute: () => {
+          ran.push(name);
+          return { text };
+        },
+      });
+    const options = {
+      tools: {
+        read: { effect: 'read', cacheKey: ({ id }: { id: string }) => `doc:${id}` },
+        'read:doc': { effect: 'read', cacheKey: ({ id }: { id: string }) => id },
+      },
+    } as const;
+    let thrown: unknown;
+    try {
+      const gemini = createScriptedGemini([
+        callsTurn(['read', { id: '1' }, 'c1']),
+        callsTurn(['read:doc', { id: '1' }, 'c2']),
+        textTurn('Read.'),
+      ]);
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [tool('read', 'public'), tool('read:doc', 'private')],
+        plugins: [toolResultCache(options)],
+      });
+      await agent.run('Read both.');
+    } catch (error) {
+      thrown = error;
+    }
+    // Refused when the plugin is made, naming the tool whose keys would collide.
+    expect(ran).toEqual([]);
+    expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidArgumentError).argument).toBe('toolResultCache.tools.read:doc');
+    expect((thrown as Error).message).toContain('cacheKey');
+    // Default keys (canonical JSON, which starts with "{") cannot collide: allowed.
+    expect(() =>
+      toolResultCache({ tools: { read: { effect: 'read' }, 'read:doc': { effect: 'read' } } }),
+    ).not.toThrow();
+  });
+});
+
 describe('toolResultCache options', () => {
   it.each<[string, unknown, string]>([
     ['tools that are not a map', { tools: [] }, 'toolResultCache.tools'],

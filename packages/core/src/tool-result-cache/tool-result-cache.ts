@@ -326,6 +326,18 @@ function checkOptions(options: ToolResultCacheOptions): void {
         `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds.`,
       );
   }
+  // A key is `<tool name>:<key>` and a name may hold ':': `read` keyed `doc:1` and `read:doc`
+  // keyed `1` both made `read:doc:1`, and one tool was served the other's result. Only a key of
+  // the app's can start that way (canonical JSON starts with '{', which no name holds).
+  for (const [name, effect] of Object.entries(tools)) {
+    if ((effect as ReadEffect).cacheKey === undefined) continue;
+    const longer = Object.keys(tools).find((other) => other.startsWith(`${name}:`));
+    if (longer !== undefined)
+      fail(
+        `tools.${longer}`,
+        `toolResultCache.tools: ${name}'s cacheKey could make the key of a ${longer} call (keys are "<tool name>:<key>"), so one tool could be served the other's result. Leave out ${name}'s cacheKey or rename one of the tools.`,
+      );
+  }
   if (scope !== 'run' && scope !== 'session' && scope !== 'fleet')
     fail(
       'scope',

@@ -57,6 +57,31 @@ describe('answerDeltaPublisher', () => {
   });
 });
 
+describe('answerDeltaPublisher on a long answer', () => {
+  it('sends geometric chunks (a short answer delta by delta), the whole text by the next other event', () => {
+    const texts: string[] = [];
+    const bus = {
+      publish: (event: unknown) =>
+        texts.push(/"\$case":"text","value":"([^"]*)"/.exec(JSON.stringify(event))?.[1] ?? ''),
+    } as unknown as ExecutionEventBus;
+    const publish = answerDeltaPublisher(bus, 'task-1', 'ctx-1');
+    // A short answer in small deltas: each goes out as it comes.
+    for (const word of ['Order ', 'A-7 ', 'has ', 'shipped.']) {
+      publish({ type: 'text-delta', path: [], text: word });
+    }
+    expect(texts).toEqual(['Order ', 'A-7 ', 'has ', 'shipped.']);
+    // 4,096 deltas of 64 characters: tens of chunks, not thousands (each costs the SDK's task
+    // store a copy of the task), and nothing lost once the step ends.
+    const delta = 'y'.repeat(64);
+    for (let index = 0; index < 4096; index += 1) {
+      publish({ type: 'text-delta', path: [], text: delta });
+    }
+    publish({ type: 'step-end', path: [] });
+    expect(texts.length).toBeLessThan(60);
+    expect(texts.join('')).toBe(`Order A-7 has shipped.${delta.repeat(4096)}`);
+  });
+});
+
 describe('agentMessage', () => {
   it('is an agent message of the task, with a fresh id each time', () => {
     const one = agentMessage('task-1', 'ctx-1', 'Done.', undefined);

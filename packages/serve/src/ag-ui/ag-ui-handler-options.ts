@@ -32,7 +32,10 @@ export type AgUiHandlerOptions = {
    * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxThreads`
    */
   store?: HistoryStore | undefined;
-  /** Threads held at most; past it the oldest idle one is forgotten. @defaultValue 1000 */
+  /**
+   * Threads held at most; past it the least recently used idle one of the caller holding the
+   * most is forgotten (a caller making up thread ids pushes out their own). @defaultValue 1000
+   */
   maxThreads?: number | undefined;
   /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
   maxBodyBytes?: number | undefined;

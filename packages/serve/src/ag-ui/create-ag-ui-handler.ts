@@ -9,6 +9,7 @@ import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
+import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
@@ -34,7 +35,8 @@ import { createThreadIndex, type Thread } from './thread-index.ts';
  * history, and each run answers the input's last message (the user's). The agent's tools run on
  * the server and show as `TOOL_CALL_*` events with secret arguments redacted; a failed run ends
  * in `RUN_ERROR` with fixed words and a code, never the error's own message. A client that closes
- * the stream stops the run.
+ * the stream stops the run, and so does one that leaves more than 8 MiB of it unread (it is cut
+ * off rather than the run's events held for it).
  *
  * @example
  * ```ts
@@ -233,55 +235,64 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     let detached = false;
     const onClientGone = () => live.abort.abort();
     request.signal.addEventListener('abort', onClientGone, { once: true });
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const send = (event: BaseEvent) => {
-          if (!detached) controller.enqueue(encoder.encodeBinary(event));
-        };
-        send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
-        try {
-          const ended = await live.pump(send);
-          for (const each of live.close()) send(each);
-          if (ended === 'interrupted') {
-            send(interruptedRun(threadId, runId, live));
-          } else {
-            const result = await live.result;
-            thread.live = undefined;
-            send({
-              type: EventType.RUN_FINISHED,
-              threadId,
-              runId,
-              result: result.text,
-            } as BaseEvent);
-          }
-        } catch (error) {
-          if (thread.live === live) thread.live = undefined;
-          // A caller that went away stopped its own run: nothing for the server's log.
-          if (!live.abort.signal.aborted) {
-            onError(error);
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async start(controller) {
+          const send = (event: BaseEvent) => {
+            if (detached) return;
+            controller.enqueue(encoder.encodeBinary(event));
+            // A client that stopped reading: dropped, its run stopped, rather than held for it.
+            if (cutOffStalledReader(controller)) {
+              detached = true;
+              live.abort.abort();
+            }
+          };
+          send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
+          try {
+            const ended = await live.pump(send);
             for (const each of live.close()) send(each);
-            const shown = toBrowserError(error, undefined);
-            send({
-              type: EventType.RUN_ERROR,
-              message: shown.message,
-              code: shown.code ?? 'run_failed',
-            } as BaseEvent);
+            if (ended === 'interrupted') {
+              send(interruptedRun(threadId, runId, live));
+            } else {
+              const result = await live.result;
+              thread.live = undefined;
+              send({
+                type: EventType.RUN_FINISHED,
+                threadId,
+                runId,
+                result: result.text,
+              } as BaseEvent);
+            }
+          } catch (error) {
+            if (thread.live === live) thread.live = undefined;
+            // A caller that went away stopped its own run: nothing for the server's log.
+            if (!live.abort.signal.aborted) {
+              onError(error);
+              for (const each of live.close()) send(each);
+              const shown = toBrowserError(error, undefined);
+              send({
+                type: EventType.RUN_ERROR,
+                message: shown.message,
+                code: shown.code ?? 'run_failed',
+              } as BaseEvent);
+            }
+          } finally {
+            if (settings.state !== undefined) thread.state = live.state();
+            request.signal.removeEventListener('abort', onClientGone);
+            thread.busy = false;
+            if (!detached) {
+              detached = true;
+              controller.close();
+            }
           }
-        } finally {
-          if (settings.state !== undefined) thread.state = live.state();
-          request.signal.removeEventListener('abort', onClientGone);
-          thread.busy = false;
-          if (!detached) {
-            detached = true;
-            controller.close();
-          }
-        }
+        },
+        cancel() {
+          detached = true;
+          live.abort.abort();
+        },
       },
-      cancel() {
-        detached = true;
-        live.abort.abort();
-      },
-    });
+      unreadBytesStrategy,
+    );
     return new Response(body, {
       headers: {
         'content-type': encoder.getContentType(),

@@ -1,6 +1,7 @@
 import type { HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
+import { pickEvicted } from '../door/pick-evicted.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 import type { LiveRun } from './live-run.ts';
 
@@ -22,7 +23,8 @@ export type Thread = {
  * Threads by caller and AG-UI `threadId`: the client names its threads, so each caller has its
  * own space of ids, and a stranger who sends another caller's `threadId` opens a fresh thread of
  * their own (the same answer as for any new id), never learning that the other exists. Bounded:
- * past `maxThreads` the oldest idle one is forgotten and its turns cleared from the store.
+ * past `maxThreads` the least recently used idle one of the caller holding the most is
+ * forgotten and its turns cleared from the store (a caller making up ids pushes out their own).
  * @internal
  */
 export function createThreadIndex(options: {
@@ -38,7 +40,7 @@ export function createThreadIndex(options: {
       const id = JSON.stringify([owner, threadId]);
       let thread = threads.get(id);
       if (thread === undefined) {
-        forgetOldest();
+        forgetOldest(owner);
         thread = {
           owner,
           key: `ag-ui:${crypto.randomUUID()}`,
@@ -64,10 +66,17 @@ export function createThreadIndex(options: {
     },
   };
 
-  function forgetOldest() {
+  function forgetOldest(adding: RunOwner) {
     if (threads.size < options.maxThreads) return;
-    for (const [id, thread] of threads) {
-      if (thread.busy) continue;
+    // The least recently used idle thread of the caller holding the most, never another's.
+    const id = pickEvicted(
+      threads,
+      (thread) => thread.owner,
+      (thread) => !thread.busy,
+      adding,
+    );
+    const thread = id === undefined ? undefined : threads.get(id);
+    if (id !== undefined && thread !== undefined) {
       threads.delete(id);
       thread.live?.abort.abort();
       Promise.resolve()

@@ -13,12 +13,16 @@ import {
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { nestsDeeperThan } from '../door/nests-deeper-than.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { askAgent, askInputSchema, askOutputSchema, type CallExtra } from './ask-agent.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
 import { createMcpHttpHandler, type FetchHandler } from './mcp-http-handler.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 import { createOwnedSessions } from './owned-sessions.ts';
+
+/** How deep an exposed tool's arguments may nest: a tool's schema is never near it. */
+const MAX_ARGUMENT_DEPTH = 64;
 
 /** The owner of a stdio (or in-memory) connection when `connect` names none: its one caller. */
 export const LOCAL_OWNER: RunOwner = 'local';
@@ -114,6 +118,12 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     args: Record<string, unknown> | undefined,
     extra: CallExtra,
   ): Promise<CallToolResult> {
+    if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Invalid arguments for ${tool.name}: they nest deeper than ${MAX_ARGUMENT_DEPTH} levels.`,
+      );
+    }
     const parsed = tool.parseArgs(args ?? {});
     if (!parsed.success) {
       // The paths only: a value the caller sent is not echoed back (it may be a secret argument).

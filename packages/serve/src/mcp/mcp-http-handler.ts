@@ -4,6 +4,7 @@ import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
 
 /** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
@@ -68,11 +69,7 @@ export function createMcpHttpHandler(options: {
         return rpcError(500, -32603, 'The server could not check the credentials.');
       }
       const wait = options.limiter?.take(owner) ?? 0;
-      if (wait > 0) {
-        return rpcError(429, -32000, 'Too many requests; retry after the time in retry-after.', {
-          'retry-after': String(wait),
-        });
-      }
+      if (wait > 0) return tooManyRequests(wait);
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId !== null) {
         const found = connections.get(sessionId);
@@ -83,6 +80,8 @@ export function createMcpHttpHandler(options: {
         if (request.method !== 'POST') return await found.transport.handleRequest(request);
         const read = await readMessages(request, options.maxBodyBytes);
         if (read instanceof Response) return read;
+        const batchWait = takeBatch(options.limiter, owner, read);
+        if (batchWait > 0) return tooManyRequests(batchWait);
         cancelOnDisconnect(request.signal, found.transport, read);
         return await found.transport.handleRequest(request, { parsedBody: read });
       }
@@ -101,9 +100,12 @@ export function createMcpHttpHandler(options: {
         maxRequestBodySize: options.maxBodyBytes,
         onsessioninitialized: (id) => {
           connections.set(id, { owner, transport });
-          for (const [oldest, connection] of connections) {
-            if (connections.size <= options.maxConnections) break;
-            connections.delete(oldest);
+          while (connections.size > options.maxConnections) {
+            // The caller holding the most sessions loses its oldest, not another caller.
+            const evicted = pickEvicted(connections, (connection) => connection.owner);
+            const connection = evicted === undefined ? undefined : connections.get(evicted);
+            if (evicted === undefined || connection === undefined) break;
+            connections.delete(evicted);
             void connection.transport.close().catch(onError);
           }
         },
@@ -167,13 +169,9 @@ function cancelOnDisconnect(
   transport: WebStandardStreamableHTTPServerTransport,
   body: unknown,
 ): void {
-  const ids = (Array.isArray(body) ? body : [body]).flatMap((message) => {
-    const id = (message as { id?: unknown } | null)?.id;
-    const method = (message as { method?: unknown } | null)?.method;
-    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')
-      ? [id]
-      : [];
-  });
+  const ids = (Array.isArray(body) ? body : [body]).flatMap((message) =>
+    isRequest(message) ? [(message as { id: string | number }).id] : [],
+  );
   if (ids.length === 0) return;
   signal.addEventListener(
     'abort',
@@ -188,6 +186,37 @@ function cancelOnDisconnect(
     },
     { once: true },
   );
+}
+
+/**
+ * Counts the requests of a batch past its first (the POST counted one) against the owner's
+ * limit: the seconds to wait when the batch goes over it, else 0. A batch (up to the SDK's 100
+ * messages) was one request to the limit, so one POST could start 100 runs under a limit of
+ * 10. What the batch took stays taken when it is refused, as a refused POST's does.
+ */
+function takeBatch(
+  limiter: { take(owner: RunOwner): number } | undefined,
+  owner: RunOwner,
+  body: unknown,
+): number {
+  if (limiter === undefined || !Array.isArray(body)) return 0;
+  let wait = 0;
+  for (const message of body.slice(1)) {
+    if (!isRequest(message)) continue;
+    wait = Math.max(wait, limiter.take(owner));
+  }
+  return wait;
+}
+
+function isRequest(message: unknown): boolean {
+  const { id, method } = (message ?? {}) as { id?: unknown; method?: unknown };
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number');
+}
+
+function tooManyRequests(wait: number): Response {
+  return rpcError(429, -32000, 'Too many requests; retry after the time in retry-after.', {
+    'retry-after': String(wait),
+  });
 }
 
 /** A JSON-RPC error response with no id (the request was refused before it was read). */

@@ -49,15 +49,19 @@ export type McpServerOptions = {
    */
   store?: HistoryStore | undefined;
   /**
-   * Chat sessions held at most; past it the least recently used one is forgotten (its turns
-   * cleared from the store). @defaultValue 1000
+   * Chat sessions held at most; past it the least recently used one of the caller holding the
+   * most is forgotten (its turns cleared from the store): a caller who makes up ids pushes out
+   * their own sessions, not another's. @defaultValue 1000
    */
   maxSessions?: number | undefined;
-  /** MCP sessions (connected HTTP clients) held at most; past it the oldest is closed. @defaultValue 1000 */
+  /**
+   * MCP sessions (connected HTTP clients) held at most; past it the oldest of the caller holding
+   * the most is closed. @defaultValue 1000
+   */
   maxConnections?: number | undefined;
   /**
    * HTTP requests per owner and window (every POST, GET and DELETE counts: a tool call is one
-   * POST, opening a session two), past which the door answers 429 with `retry-after`; `false`
+   * POST, opening a session two, and each request of a JSON-RPC batch counts as one), past which the door answers 429 with `retry-after`; `false`
    * turns the limit off (a gateway in front does it). @defaultValue 300 requests a minute
    */
   rateLimit?: RateLimit | false | undefined;

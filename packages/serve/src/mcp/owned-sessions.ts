@@ -2,6 +2,7 @@ import type { Agent } from '@gemloop/core';
 import { type ChatSession, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
+import { pickEvicted } from '../door/pick-evicted.ts';
 
 /** A chat session the caller named, recorded with its owner and agent. @internal */
 type OwnedSession = { owner: RunOwner; agent: string; key: string; busy: boolean };
@@ -25,8 +26,9 @@ export type OwnedSessions = {
  * first call with an id opens it, later calls continue it. Each caller (and agent) has its own
  * space of ids, so another caller sending the same id opens a session of their own, as for any
  * new id, and learns nothing of the first (a refusal would have said it exists). Bounded:
- * past `max`, the least recently used idle session is forgotten and its turns cleared, so a
- * client that makes up ids cannot grow the server's memory. @internal
+ * past `max`, the least recently used idle session of the caller holding the most is forgotten
+ * and its turns cleared, so a client that makes up ids cannot grow the server's memory, nor
+ * push out another caller's sessions. @internal
  */
 export function createOwnedSessions(options: {
   store: HistoryStore;
@@ -37,9 +39,15 @@ export function createOwnedSessions(options: {
   const sessions = new Map<string, OwnedSession>();
 
   function evict() {
-    for (const [id, session] of sessions) {
-      if (sessions.size <= max) return;
-      if (session.busy) continue;
+    while (sessions.size > max) {
+      // The least recently used idle session of the caller holding the most, never another's.
+      const id = pickEvicted(
+        sessions,
+        (session) => session.owner,
+        (session) => !session.busy,
+      );
+      const session = id === undefined ? undefined : sessions.get(id);
+      if (id === undefined || session === undefined) return;
       sessions.delete(id);
       void Promise.resolve(store.clear(session.key, { logger: silentLogger })).catch(onError);
     }

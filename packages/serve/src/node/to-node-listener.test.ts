@@ -191,4 +191,35 @@ describe('toNodeListener', () => {
     });
     await gone;
   });
+
+  it('drops the connection of a body that fails half-way: the client sees no clean end', async () => {
+    const port = await serve(async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('data: first\n\n'));
+          setImmediate(() => controller.error(new Error('the producer failed')));
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      const outgoing = httpRequest(
+        { host: '127.0.0.1', port, path: '/', agent: false },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          // A clean end would say the answer was whole; an aborted one that it was cut.
+          response.on('end', () => resolve(`ended: ${body}`));
+          response.on('aborted', () => resolve(`aborted: ${body}`));
+          response.on('error', () => resolve(`aborted: ${body}`));
+        },
+      );
+      outgoing.on('error', () => resolve('aborted: (request error)'));
+      outgoing.end();
+    });
+    expect(outcome.startsWith('aborted: ')).toBe(true);
+  });
 });

@@ -19,8 +19,10 @@ export function toNodeListener(
       if (!outgoing.writableFinished) abort.abort();
     });
     void serve(handler, incoming, outgoing, abort).catch(() => {
-      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
-      outgoing.end();
+      // A body that failed half-way is dropped, not ended: a clean end would tell the client
+      // the answer was whole (a chunked body's last chunk, an event stream's end).
+      if (outgoing.headersSent) outgoing.destroy();
+      else outgoing.writeHead(500, { 'content-type': 'application/json' }).end();
     });
   };
 }
@@ -71,20 +73,28 @@ async function serve(
   abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), {
     once: true,
   });
+  let failed = true;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        failed = false;
+        break;
+      }
       if (!outgoing.write(value)) {
         await new Promise<void>((resolve) => {
           outgoing.once('drain', resolve);
           outgoing.once('close', resolve);
         });
       }
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) {
+        failed = false;
+        return;
+      }
     }
   } finally {
-    outgoing.end();
+    // A body that failed is left to the caller's catch, which drops the connection.
+    if (!failed) outgoing.end();
   }
 }
 

@@ -1,3 +1,5 @@
+import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
+
 const encoder = new TextEncoder();
 
 /** One server-sent event: `event: <name>` when named, then its JSON `data`. @internal */
@@ -10,28 +12,35 @@ export function sseFrame(data: unknown, event?: string): Uint8Array {
 
 /**
  * A `text/event-stream` response whose frames `produce` writes. The run stops with the caller:
- * a body the client cancels (it went away) aborts `abort`, which the run's signal follows.
+ * a body the client cancels (it went away) aborts `abort`, which the run's signal follows, and so
+ * does a client that leaves more than `MAX_UNREAD_EVENT_BYTES` unread (it stopped reading: its
+ * connection is dropped rather than the answer held for it).
  * @internal
  */
 export function eventStreamResponse(
   abort: AbortController,
   produce: (write: (frame: Uint8Array) => void) => Promise<void>,
 ): Response {
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const write = (frame: Uint8Array) => {
-        if (!abort.signal.aborted) controller.enqueue(frame);
-      };
-      try {
-        await produce(write);
-      } finally {
-        if (!abort.signal.aborted) controller.close();
-      }
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async start(controller) {
+        const write = (frame: Uint8Array) => {
+          if (abort.signal.aborted) return;
+          controller.enqueue(frame);
+          if (cutOffStalledReader(controller)) abort.abort();
+        };
+        try {
+          await produce(write);
+        } finally {
+          if (!abort.signal.aborted) controller.close();
+        }
+      },
+      cancel() {
+        abort.abort();
+      },
     },
-    cancel() {
-      abort.abort();
-    },
-  });
+    unreadBytesStrategy,
+  );
   return new Response(body, {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -27,11 +27,16 @@ export type OpenAIHandlerOptions = {
    */
   store?: HistoryStore | undefined;
   /**
-   * Conversations held at most; past it the oldest idle one is forgotten (its turns cleared from
-   * the store) and its responses answer `previous_response_not_found`. @defaultValue 1000
+   * Conversations held at most; past it the oldest idle one of the caller holding the most is
+   * forgotten (its turns cleared from the store) and its responses answer
+   * `previous_response_not_found`: a caller making up conversations pushes out their own.
+   * @defaultValue 1000
    */
   maxConversations?: number | undefined;
-  /** Responses kept for `previous_response_id` and `GET /v1/responses/{id}`. @defaultValue 1000 */
+  /**
+   * Responses kept for `previous_response_id` and `GET /v1/responses/{id}`; past it the oldest
+   * of the caller holding the most is forgotten. @defaultValue 1000
+   */
   maxResponses?: number | undefined;
   /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
   maxBodyBytes?: number | undefined;

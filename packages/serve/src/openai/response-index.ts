@@ -1,12 +1,14 @@
 import type { HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+import { pickEvicted } from '../door/pick-evicted.ts';
 
 // Which chat conversation each response belongs to, and whose it is. A response id names a point
 // in a conversation (its number of stored turns): continuing the newest response of a
 // conversation sends to that conversation; continuing an older one (a branch, as OpenAI allows)
 // copies the turns up to it into a new conversation, so the branches never see each other's
-// turns. Bounded: the oldest conversations and responses are forgotten past the limits (their
-// turns cleared from the store), and answer as unknown ones do.
+// turns. Bounded: past the limits the oldest conversations and responses of the caller holding
+// the most are forgotten (their turns cleared from the store), and answer as unknown ones do: a
+// caller making up conversations pushes out their own, not another caller's.
 
 /** A conversation: one chat session's id in the store, and who owns it. @internal */
 export type Conversation = {
@@ -68,9 +70,15 @@ export function createResponseIndex(options: {
    * send, which then stored turns nothing clears and a response nobody can continue.
    */
   function forgetOldest(opened: Conversation): void {
-    for (const [key, conversation] of conversations) {
-      if (conversations.size <= options.maxConversations) return;
-      if (conversation.busy || conversation === opened) continue;
+    while (conversations.size > options.maxConversations) {
+      // The oldest idle conversation of the caller holding the most, never another caller's.
+      const key = pickEvicted(
+        conversations,
+        (conversation) => conversation.owner,
+        (conversation) => !conversation.busy && conversation !== opened,
+      );
+      const conversation = key === undefined ? undefined : conversations.get(key);
+      if (key === undefined || conversation === undefined) return;
       conversations.delete(key);
       conversation.forgotten = true;
       Promise.resolve()
@@ -157,9 +165,9 @@ export function createResponseIndex(options: {
       response.conversation.head = response.id;
       responses.set(response.id, stored);
       while (responses.size > options.maxResponses) {
-        const oldest = responses.keys().next();
-        if (oldest.done === true) break;
-        responses.delete(oldest.value);
+        const oldest = pickEvicted(responses, (each) => each.owner);
+        if (oldest === undefined) break;
+        responses.delete(oldest);
       }
     },
 

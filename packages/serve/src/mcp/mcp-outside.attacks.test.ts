@@ -1,0 +1,240 @@
+import { defineTool } from '@gemloop/core';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
+
+// The MCP door tried from outside as a hostile client would, over raw Streamable HTTP (JSON-RPC
+// posts within an MCP session the client opened itself) on 127.0.0.1: batches, hostile tool
+// arguments, a tool whose error quotes a secret, unknown methods. Nothing forbidden reaches the
+// client (secrets, thrown messages, stack frames, internal addresses), and what a client may
+// spend is what the door's limits say.
+
+const SECRET = 'postgres://admin:hunter2@10.0.0.5/orders';
+
+/** An MCP session opened over raw HTTP: `post` sends JSON-RPC in it, answers read from SSE or JSON. */
+async function rawSession(url: URL, owner: keyof typeof TOKENS = 'alice') {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    authorization: `Bearer ${TOKENS[owner]}`,
+  };
+  const opened = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      },
+    }),
+  });
+  await opened.text();
+  const sessionId = opened.headers.get('mcp-session-id');
+  expect(sessionId).toBeTruthy();
+  Object.assign(headers, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
+  const post = async (body: unknown) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const messages = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+    if (messages.length === 0 && text.trim().startsWith('{')) messages.push(JSON.parse(text));
+    if (messages.length === 0 && text.trim().startsWith('[')) messages.push(...JSON.parse(text));
+    return { status: response.status, text, messages };
+  };
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return { post, sessionId: sessionId as string };
+}
+
+const call = (id: number, name: string, args: unknown) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
+
+/** What no answer may hold: secrets, stack frames, internal addresses, Node's own error words. */
+function expectNothingForbidden(text: string): void {
+  expect(text).not.toContain('hunter2');
+  expect(text).not.toContain('gemini-secret-key');
+  expect(text).not.toContain(TOKENS.alice);
+  expect(text).not.toMatch(/\n\s+at |\\n\s+at /);
+  expect(text).not.toMatch(/10\.0\.0\.5|node:internal|\/work\//);
+  expect(text).not.toMatch(/TypeError|RangeError|Cannot read properties/);
+}
+
+describe('the MCP door under an outside attack', () => {
+  it('a batch of tools/call counts each call against the rate limit, not the POST once', async () => {
+    let time = 1_000_000;
+    const { url, fake } = await serveMcp(
+      Array.from({ length: 100 }, () => turn.text('ok')),
+      { door: { rateLimit: { requests: 10, windowMs: 60_000 }, now: () => time } },
+    );
+    const { post } = await rawSession(url); // 2 requests of the 10
+    const batch = Array.from({ length: 50 }, (_, index) =>
+      call(index + 1, 'ask_support', { message: `hi ${index}` }),
+    );
+    const answered = await post(batch);
+    expect(answered.status).toBe(429);
+    expectNothingForbidden(answered.text);
+    // Not one run was started for a refused batch.
+    expect(fake.requests).toHaveLength(0);
+    // In the next window a batch within the limit goes through, each call run once.
+    time += 60_000;
+    const small = await post([
+      call(1, 'ask_support', { message: 'a' }),
+      call(2, 'ask_support', { message: 'b' }),
+    ]);
+    expect(small.status).toBe(200);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('hostile arguments (prototype keys, 100,000-deep nesting, junk types) are refused or held, the tool never sees a polluted object', async () => {
+    const seen: unknown[] = [];
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echoes a note.',
+      parameters: z.object({ note: z.string(), extra: z.unknown().optional() }),
+      execute: (args) => {
+        seen.push(args);
+        return args;
+      },
+    });
+    const { url, fake, errors } = await serveMcp([turn.text('ok')], {
+      door: { exposeTools: [echo] },
+    });
+    const { post } = await rawSession(url);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const bodies = [
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"note":"a","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}}}',
+      `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"note":"b","extra":${deep}}}}`,
+      `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"ask_support","arguments":{"message":${deep}}}}`,
+      `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":${deep},"arguments":{}}}`,
+      '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"__proto__","arguments":{}}}',
+      '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"ask___proto__","arguments":{"message":"x"}}}',
+      '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":["note"]}}',
+      '{"jsonrpc":"2.0","id":8,"method":"__proto__"}',
+      '{"jsonrpc":"2.0","id":9,"method":"constructor"}',
+      '{"jsonrpc":"2.0","id":10,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}',
+      '{"jsonrpc":"2.0","id":11,"method":"sampling/createMessage","params":{}}',
+      '{"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"ask_support","arguments":{"message":"x","sessionId":"../../etc"}}}',
+    ];
+    const answers: string[] = [];
+    for (const body of bodies) {
+      const { status, text } = await post(body);
+      expect(status, body.slice(0, 120)).toBeLessThan(500);
+      expectNothingForbidden(text);
+      answers.push(text);
+    }
+    // The deep value is refused before the tool sees it, saying what was wrong.
+    expect(answers[1]).toContain('Invalid arguments for echo: they nest deeper than 64 levels.');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    // The tool ran for the calls whose note was a string; nothing it got is polluted.
+    expect(seen.length).toBeGreaterThan(0);
+    for (const args of seen) {
+      expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+      expect((args as Record<string, unknown>)['polluted']).toBeUndefined();
+      // The schema's keys only: a prototype key the caller sent is not the tool's to see.
+      expect(Object.keys(args as object).every((key) => key === 'note' || key === 'extra')).toBe(
+        true,
+      );
+    }
+    expect(fake.requests).toHaveLength(0);
+    // The session still answers.
+    const { messages } = await post(call(20, 'echo', { note: 'still here' }));
+    expect(JSON.stringify(messages)).toContain('still here');
+    expect(errors).toEqual([]);
+  });
+
+  it('an exposed tool that throws (a secret in its message, a cause, a hostile proxy) answers fixed words', async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error(`trap ${SECRET}`);
+        },
+        getPrototypeOf() {
+          throw new Error(`trap ${SECRET}`);
+        },
+      },
+    );
+    const throwing = (name: string, thrown: () => unknown) =>
+      defineTool({
+        name,
+        description: 'Fails.',
+        parameters: z.object({}),
+        execute: () => {
+          throw thrown();
+        },
+      });
+    const tools = [
+      throwing('plain', () => new Error(`connect ${SECRET} failed`)),
+      throwing('caused', () => new Error('outer', { cause: new Error(SECRET) })),
+      throwing('proxy', () => hostile),
+      throwing('string', () => SECRET),
+      defineTool({
+        name: 'bad_result',
+        description: 'A result whose toJSON throws.',
+        parameters: z.object({}),
+        execute: () => ({
+          toJSON() {
+            throw new Error(SECRET);
+          },
+        }),
+      }),
+    ];
+    const { url, errors } = await serveMcp([], { door: { exposeTools: tools } });
+    const { post } = await rawSession(url);
+    for (const [index, tool] of tools.entries()) {
+      const { status, text, messages } = await post(call(index + 1, tool.name, {}));
+      expect(status).toBe(200);
+      expectNothingForbidden(text);
+      expect(messages[0]).toMatchObject({
+        result: { isError: true, content: [{ type: 'text', text: `${tool.name} failed.` }] },
+      });
+    }
+    expect(errors).toHaveLength(tools.length);
+  });
+
+  it("a caller who opens sessions past the bound closes their own oldest, never another caller's", async () => {
+    const { url } = await serveMcp([], { door: { maxConnections: 3 } });
+    const bob = await rawSession(url, 'bob');
+    const alice = [];
+    for (let index = 0; index < 5; index += 1) alice.push(await rawSession(url, 'alice'));
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    expect((await bob.post(list)).status).toBe(200);
+    // Alice's newest two stand (with Bob's, three); her three oldest were closed.
+    const statuses = await Promise.all(
+      alice.map(async (session) => (await session.post(list)).status),
+    );
+    expect(statuses).toEqual([404, 404, 404, 200, 200]);
+  });
+
+  it("a caller who makes up chat session ids forgets their own oldest chats, never another caller's turns", async () => {
+    const { url, fake } = await serveMcp(
+      Array.from({ length: 10 }, (_, index) => turn.text(`answer ${index}`)),
+      { door: { maxSessions: 2 } },
+    );
+    const bob = await rawSession(url, 'bob');
+    const alice = await rawSession(url, 'alice');
+    const ask = (session: typeof bob, id: number, message: string, sessionId: string) =>
+      session.post(call(id, 'ask_support', { message, sessionId }));
+    await ask(bob, 1, 'bob remembers this', 'bob-chat');
+    for (let index = 0; index < 4; index += 1) {
+      await ask(alice, index + 2, `alice ${index}`, `alice-${index}`);
+    }
+    await ask(bob, 10, 'and now?', 'bob-chat');
+    // Bob's chat kept its turns: his first message is in the history the model gets.
+    expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('bob remembers this');
+  });
+});
