@@ -103,8 +103,9 @@ export async function continueStream(
         usage = chunk.usageMetadata;
         onUsage?.(usage);
       }
-      // A client that does not watch the signal between chunks still stops here.
-      signal.throwIfAborted();
+      // A client that does not watch the signal between chunks still stops here (`aborted`: one
+      // name fewer read from the run's signal, see send-with-retry.ts's startCall).
+      if (signal.aborted) throw signal.reason;
       const candidate = chunk.candidates?.[0];
       // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
       // is still interrupted.
@@ -141,7 +142,7 @@ export async function continueStream(
     return loaded.continueStreamFrom(started, entry, input, settings, hooks);
   }
   const response = accumulator.response();
-  signal.throwIfAborted();
+  if (signal.aborted) throw signal.reason;
   const result: ContinuedCallResult = { response, record: opened.record };
   // A block has no finish reason on its candidate: promptFeedback says why it ended.
   if (

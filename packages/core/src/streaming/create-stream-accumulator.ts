@@ -184,7 +184,12 @@ function pushText(state: CandidateState, part: Part, text: string): void {
   }
   closeOpenParts(state);
   // A copy: the merged text is appended to, and the chunk the part came from stays untouched.
-  const copy: Part = { ...part };
+  // Assigned, not spread (a plain text part has no `__proto__` key): on Node 20 (V8 11) a spread's
+  // copy has a map outside V8's transition tree, so the signature Gemini 3 adds on the last chunk
+  // made a new map each stream, and the snapshot's load and store of `text` missed V8's caches
+  // every streamed run (`--log-ic`: 2 misses, about 4k instructions a run; bench/RESULTS.md,
+  // "The streamed step toward d5ff9c8's").
+  const copy: Part = Object.assign({}, part);
   state.parts!.push(copy);
   state.openText = copy;
 }
