@@ -139,8 +139,9 @@ export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
 export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
-// @gemloop/evals: a judge's and a simulated user's texts cut between characters.
-export { cutText } from '../shared/cut-text.ts';
+// @gemloop/evals: a judge's and a simulated user's texts cut between characters; @gemloop/serve
+// (the MCP door's exposed tools): a result cut with how much was left out.
+export { cutText, cutTextNoted } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
 // metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.

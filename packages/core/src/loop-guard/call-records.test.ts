@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Content } from '../wire/content.ts';
-import { answerOf, type CallRecords, callSignature, readCalls, STEER_KEY } from './call-records.ts';
+import {
+  answerOf,
+  type CallRecords,
+  callSignature,
+  readCalls,
+  STEER_KEY,
+  sameAnswer,
+} from './call-records.ts';
 
 // What the loop guard reads of a run's history: each answered call with the response the model
 // got, paired as the API pairs them, read incrementally, and started over where a person spoke.
@@ -22,7 +29,7 @@ const responses = (...list: [name: string, response: unknown, id?: string][]): C
 });
 
 const summary = (records: ReturnType<typeof readCalls>) =>
-  records.map((record) => [record.toolName, record.signature.split('\u0000')[1], record.failed]);
+  records.map((record) => [record.toolName, record.signature?.split('\u0000')[1], record.failed]);
 
 describe('readCalls', () => {
   it('pairs each call with its response, in the order they were answered', () => {
@@ -46,12 +53,12 @@ describe('readCalls', () => {
       responses(['fetch', { body: 'B' }, 'id-b'], ['fetch', { body: 'A' }, 'id-a']),
     ];
     const records = readCalls(fresh(), history, 10);
-    expect(records.map((record) => [record.signature.split('\u0000')[1], record.response])).toEqual(
-      [
-        ['{"url":"b"}', { body: 'B' }],
-        ['{"url":"a"}', { body: 'A' }],
-      ],
-    );
+    expect(
+      records.map((record) => [record.signature?.split('\u0000')[1], record.response]),
+    ).toEqual([
+      ['{"url":"b"}', { body: 'B' }],
+      ['{"url":"a"}', { body: 'A' }],
+    ]);
   });
 
   it('skips a response that answers no open call (another name, an id no call had)', () => {
@@ -214,5 +221,28 @@ describe('answerOf', () => {
     expect(answerOf(record)).toBe('{"a":[2,{"c":0,"d":1}],"b":1}');
     (record.response as Record<string, unknown>)['b'] = 2;
     expect(answerOf(record)).toBe('{"a":[2,{"c":0,"d":1}],"b":1}');
+  });
+});
+
+describe('arguments and responses nested too deeply to compare', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = {};
+    for (let level = 0; level < levels; level++) value = { a: value };
+    return value;
+  };
+
+  it('gives such a call no signature and such a response no answer: like no other, itself included', () => {
+    expect(callSignature('walk', { tree: nested(50_000) })).toBeUndefined();
+    const history = [
+      user('go'),
+      calls(['walk', { tree: nested(50_000) }, 'c1'], ['walk', { tree: nested(50_000) }, 'c2']),
+      responses(['walk', { tree: nested(50_000) }, 'c1'], ['walk', { tree: nested(50_000) }, 'c2']),
+    ];
+    const [first, second] = readCalls(fresh(), history, 10);
+    if (first === undefined || second === undefined) throw new Error('no records');
+    expect([first.signature, second.signature]).toEqual([undefined, undefined]);
+    expect(answerOf(first)).toBeNull();
+    expect(sameAnswer(first, second)).toBe(false);
+    expect(sameAnswer(first, first)).toBe(false);
   });
 });

@@ -4,14 +4,18 @@ import type { Content, Part } from '../wire/content.ts';
 /** One answered call of the run's history, as the loop guard compares them. @internal */
 export type CallRecord = {
   readonly toolName: string;
-  /** The tool's name and its arguments as canonical JSON. */
-  readonly signature: string;
+  /**
+   * The tool's name and its arguments as canonical JSON; `undefined` when the arguments nest too
+   * deeply to compare (`CANONICAL_JSON_MAX_DEPTH`): such a call is like no other.
+   */
+  readonly signature: string | undefined;
   /**
    * The response the model got, as canonical JSON (for a steered call: what it had got before).
    * Written when first compared: most calls are never repeated, and a response may be a whole
-   * document, so a step does not pay for it unless its call came again.
+   * document, so a step does not pay for it unless its call came again. `null`: too deep to
+   * compare, the same as no other answer.
    */
-  answer: string | undefined;
+  answer: string | null | undefined;
   /** The response the model got (for a steered call: what it had got before). */
   readonly response: unknown;
   /** Whether that response is an error (`{ error }`, as every failed call is answered). */
@@ -24,21 +28,34 @@ export type CallRecords = {
   /** How many contents of the history were read. */
   read: number;
   /** The calls of the last model turn not yet answered. */
-  open: { name: string; id: string | undefined; signature: string }[];
+  open: { name: string; id: string | undefined; signature: string | undefined }[];
 };
 
 /** The key a response from the guard carries: how it knows its own steers when it reads them back. */
 export const STEER_KEY = 'loopGuard';
 
-/** A record's response as canonical JSON, written once. @internal */
-export function answerOf(record: CallRecord): string {
-  record.answer ??= canonicalJson(record.response);
+/**
+ * Whether two records got the same response, as canonical JSON written once per record. A
+ * response too deep to compare is the same as no other, itself included. @internal
+ */
+export function sameAnswer(one: CallRecord, other: CallRecord): boolean {
+  const answer = answerOf(one);
+  return answer !== null && answer === answerOf(other);
+}
+
+/** A record's response as canonical JSON, written once; `null` when too deep to compare. @internal */
+export function answerOf(record: CallRecord): string | null {
+  if (record.answer === undefined) record.answer = canonicalJson(record.response) ?? null;
   return record.answer;
 }
 
-/** The identity of a call: its tool and its arguments, key order aside. @internal */
-export function callSignature(toolName: string, args: unknown): string {
-  return `${toolName}\u0000${canonicalJson(args)}`;
+/**
+ * The identity of a call: its tool and its arguments, key order aside; `undefined` when the
+ * arguments nest too deeply to compare. @internal
+ */
+export function callSignature(toolName: string, args: unknown): string | undefined {
+  const json = canonicalJson(args);
+  return json === undefined ? undefined : `${toolName}\u0000${json}`;
 }
 
 /**
@@ -90,7 +107,11 @@ export function readCalls(
       if (at === -1) continue;
       const [call] = state.open.splice(at, 1);
       state.records.push(
-        toRecord(answer.name, (call as { signature: string }).signature, answer.response),
+        toRecord(
+          answer.name,
+          (call as { signature: string | undefined }).signature,
+          answer.response,
+        ),
       );
     }
     if (state.records.length > window) state.records.splice(0, state.records.length - window);
@@ -99,7 +120,7 @@ export function readCalls(
   return state.records;
 }
 
-function toRecord(toolName: string, signature: string, response: unknown): CallRecord {
+function toRecord(toolName: string, signature: string | undefined, response: unknown): CallRecord {
   // A steer of ours counts as what the call had got before it.
   const steered =
     typeof response === 'object' &&

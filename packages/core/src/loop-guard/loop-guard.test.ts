@@ -7,6 +7,7 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -64,6 +65,13 @@ async function runIn(
 function responseOf(content: Content | undefined): Record<string, unknown> | undefined {
   const part = content?.parts.find((candidate) => candidate.functionResponse !== undefined);
   return part?.functionResponse?.response as Record<string, unknown> | undefined;
+}
+
+/** `{ a: { a: … {} } }`, `levels` deep. */
+function nestedArgs(levels: number): unknown {
+  let value: unknown = {};
+  for (let level = 0; level < levels; level++) value = { a: value };
+  return value;
 }
 
 function pluginEvents(events: AgentEvent[]) {
@@ -299,6 +307,34 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
         'steer',
         'finish',
       ]);
+  });
+
+  it('lets through calls whose arguments nest too deeply to compare, never as repeats, never overflowing', async () => {
+    const walked: number[] = [];
+    const walk = defineTool({
+      name: 'walk',
+      description: 'Walks a tree.',
+      parameters: z.object({ tree: z.unknown() }),
+      execute: () => {
+        walked.push(1);
+        return { ok: true };
+      },
+    });
+    // Past the depth limit but within what a request carries: every call runs, none is steered.
+    const gemini = createScriptedGemini([
+      ...sameCalls(5, 'walk', { tree: nestedArgs(150) }),
+      textTurn('Walked.'),
+    ]);
+    const { result, events } = await runIn(mode, guarded(gemini, [walk]), 'Walk it.');
+    expect(walked).toHaveLength(5);
+    expect(result.text).toBe('Walked.');
+    expect(pluginEvents(events)).toEqual([]);
+    // 50,000 levels: the guard no longer overflows the stack; the tool gets the call, and what
+    // ends the run is the next request, which no JSON can carry (as without the guard).
+    const deep = createScriptedGemini([callsTurn(['walk', { tree: nestedArgs(50_000) }, 'd1'])]);
+    const error = await runIn(mode, guarded(deep, [walk]), 'Walk it.').catch((thrown) => thrown);
+    expect(walked).toHaveLength(6);
+    expect(PluginError.isInstance(error)).toBe(false);
   });
 
   it('guards a subagent (inherit), which ends its own run while the parent goes on', async () => {

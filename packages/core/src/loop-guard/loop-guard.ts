@@ -3,12 +3,12 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { withDefaults } from '../options/define-options.ts';
 import {
-  answerOf,
   type CallRecord,
   type CallRecords,
   callSignature,
   readCalls,
   STEER_KEY,
+  sameAnswer,
 } from './call-records.ts';
 import { type LoopGuardReason, loopGuardReasons } from './loop-guard-reasons.ts';
 
@@ -106,6 +106,9 @@ export function loopGuard(options: LoopGuardOptions = {}): AgentPlugin<GuardStat
     beforeToolCall(call, run) {
       const records = readCalls(run.state, run.contents, window);
       const signature = callSignature(call.toolName, call.args);
+      // Arguments nested too deeply to compare: like no other call, never a repeat. The tool
+      // decides what to make of them.
+      if (signature === undefined) return undefined;
       const verdict = judge(records, signature, call.toolName, maxRepeats, pollSet);
       if (verdict === undefined) return undefined;
       // One count per pattern: a pair's two calls share theirs.
@@ -131,12 +134,8 @@ function judge(
   if (last === undefined) return undefined;
   // The latest answers that were all the same: a call whose answer moved since is making progress
   // until it stops moving again.
-  const answer = answerOf(last);
   let repeats = 0;
-  while (
-    repeats < same.length &&
-    answerOf(same[same.length - 1 - repeats] as CallRecord) === answer
-  )
+  while (repeats < same.length && sameAnswer(same[same.length - 1 - repeats] as CallRecord, last))
     repeats++;
   if (last.failed)
     return repeats < maxRepeats
@@ -166,14 +165,14 @@ function alternatingWith(
   if (records.length < length) return undefined;
   const tail = records.slice(-length);
   const other = tail.at(-1) as CallRecord;
-  if (other.signature === signature || polls.has(other.toolName)) return undefined;
+  if (other.signature === undefined || other.signature === signature || polls.has(other.toolName))
+    return undefined;
   const mine = tail.at(-2) as CallRecord;
   if (mine.signature !== signature) return undefined;
   for (let at = tail.length - 1; at >= 0; at--) {
     const record = tail[at] as CallRecord;
     const expected = (tail.length - 1 - at) % 2 === 0 ? other : mine;
-    if (record.signature !== expected.signature || answerOf(record) !== answerOf(expected))
-      return undefined;
+    if (record.signature !== expected.signature || !sameAnswer(record, expected)) return undefined;
   }
   return other;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.ts';
+import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from './canonical-json.ts';
 
 describe('canonicalJson', () => {
   it('writes objects with their keys sorted at every depth, arrays in order', () => {
@@ -45,5 +45,21 @@ describe('canonicalJson', () => {
 
   it('throws on a BigInt as JSON.stringify does', () => {
     expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+  });
+
+  it('gives no key to a value nested past its depth limit, at any depth, without overflowing the stack', () => {
+    const nested = (levels: number, leaf: unknown = 1): unknown => {
+      let value = leaf;
+      for (let level = 0; level < levels; level++) value = level % 2 === 0 ? { a: value } : [value];
+      return value;
+    };
+    expect(canonicalJson(nested(CANONICAL_JSON_MAX_DEPTH))).toBe(
+      JSON.stringify(nested(CANONICAL_JSON_MAX_DEPTH)),
+    );
+    expect(canonicalJson(nested(CANONICAL_JSON_MAX_DEPTH + 1))).toBeUndefined();
+    expect(canonicalJson({ b: nested(50_000), a: 1 })).toBeUndefined();
+    // Depth counted through toJSON too: a value that only grows deep when written.
+    const grows = { toJSON: () => nested(50_000) };
+    expect(canonicalJson([grows])).toBeUndefined();
   });
 });

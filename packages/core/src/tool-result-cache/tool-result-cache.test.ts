@@ -8,6 +8,7 @@ import {
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -435,6 +436,45 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       );
       expect(kinds(events)).toContain('skip');
     }
+  });
+  it('runs a read whose arguments nest too deeply to key as uncached (a skip), never overflowing', async () => {
+    const nested = (levels: number): unknown => {
+      let value: unknown = {};
+      for (let level = 0; level < levels; level++) value = { a: value };
+      return value;
+    };
+    let runs = 0;
+    const walk = defineTool({
+      name: 'walk',
+      description: 'Walks a tree.',
+      parameters: z.object({ tree: z.unknown() }),
+      execute: () => {
+        runs++;
+        return { ok: true };
+      },
+    });
+    const plugins = [toolResultCache({ tools: { walk: { effect: 'read' } } })];
+    // Past the depth limit but within what a request carries: both calls run.
+    const gemini = createScriptedGemini([
+      callsTurn(['walk', { tree: nested(150) }, 'c1']),
+      callsTurn(['walk', { tree: nested(150) }, 'c2']),
+      textTurn('Walked.'),
+    ]);
+    const agent = createAgent({ gemini, model: MODEL, tools: [walk], plugins });
+    const { result, events } = await runIn(mode, agent, 'Walk it.');
+    expect(runs).toBe(2);
+    expect(result.text).toBe('Walked.');
+    if (mode === 'stream')
+      expect(events).toContainEqual(
+        expect.objectContaining({ kind: 'skip', data: { toolName: 'walk', reason: 'too-deep' } }),
+      );
+    // 50,000 levels: the tool gets the call; what ends the run is the next request, which no
+    // JSON can carry (as without the cache).
+    const deep = createScriptedGemini([callsTurn(['walk', { tree: nested(50_000) }, 'd1'])]);
+    const deepAgent = createAgent({ gemini: deep, model: MODEL, tools: [walk], plugins });
+    const error = await runIn(mode, deepAgent, 'Walk it.').catch((thrown) => thrown);
+    expect(runs).toBe(3);
+    expect(PluginError.isInstance(error)).toBe(false);
   });
 });
 

@@ -170,7 +170,16 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         run.emit('skip', { toolName: call.toolName, reason: 'no-user' });
         return next();
       }
-      const key = `${call.toolName}:${effect.cacheKey === undefined ? canonicalJson(call.input) : String(effect.cacheKey(call.input))}`;
+      const ownKey =
+        effect.cacheKey === undefined
+          ? canonicalJson(call.input)
+          : String(effect.cacheKey(call.input));
+      // Arguments nested too deeply to key (CANONICAL_JSON_MAX_DEPTH): run as if not cached.
+      if (ownKey === undefined) {
+        run.emit('skip', { toolName: call.toolName, reason: 'too-deep' });
+        return next();
+      }
+      const key = `${call.toolName}:${ownKey}`;
       const hit = await lookUp(run, place, key, call.toolName);
       if (hit !== undefined) return { type: 'value', value: hit.value };
       const execution = await next();

@@ -97,6 +97,13 @@ export type A2AHandlerOptions = {
    */
   maxTasks?: number | undefined;
   /**
+   * Resubscribers (`SubscribeToTask`, `tasks/resubscribe`) one task of a caller holds at once:
+   * past it a resubscribe is refused with `UnsupportedOperationError` (-32004) until one of
+   * them ends. Room for a user's tabs and for reconnections whose dropped streams the server has
+   * not noticed yet. @defaultValue 32
+   */
+  maxSubscribersPerTask?: number | undefined;
+  /**
    * Where each context's turns are kept (a gemloop chat session per caller and `contextId`).
    * @defaultValue a store in memory, bounded by `maxContexts`
    */

@@ -4,7 +4,7 @@ import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
 import { defineTool } from '@gemloop/core';
 import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
 
@@ -128,6 +128,13 @@ describe('the A2A door under an outside attack', () => {
   });
 
   it('a resubscribe storm on a running task, and on an unknown one, ends every stream', async () => {
+    // 30 resubscribers are within maxSubscribersPerTask (32): Node must not warn of a leak.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    onTestFinished(() => {
+      process.off('warning', onWarning);
+    });
     let open: () => void = () => {};
     const released = new Promise<void>((resolve) => {
       open = resolve;
@@ -185,6 +192,62 @@ describe('the A2A door under an outside attack', () => {
       expect(each.status).toBe('rejected');
       expectNothingForbidden(String((each as PromiseRejectedResult).reason));
     }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('holds maxSubscribersPerTask resubscribers of a task, refuses the next with a typed error, with no warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    onTestFinished(() => {
+      process.off('warning', onWarning);
+    });
+    let open: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const hold = defineTool({
+      name: 'hold_on',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: async () => {
+        await released;
+        return { ok: true };
+      },
+    });
+    const { client, post } = await serveA2A([turn.call('hold_on', {}), turn.text('Done.')], {
+      agent: { tools: [hold] as never },
+      handler: { maxSubscribersPerTask: 12 },
+    });
+    const alice = await client('alice');
+    const stream = alice.sendMessageStream(userMessage('Wait.') as never);
+    const first = await stream.next();
+    const id = (first.value as { payload?: { value?: { id?: string } } }).payload?.value
+      ?.id as string;
+    const subscribe = async () => {
+      const events = (alice.resubscribeTask({ id } as never) as AsyncIterable<unknown>)[
+        Symbol.asyncIterator
+      ]();
+      await events.next();
+      return events;
+    };
+    // 12 open at once (past Node's default of 10 listeners on the task's bus).
+    const held = await Promise.all(Array.from({ length: 12 }, subscribe));
+    const refused = await subscribe().catch((error: unknown) => error);
+    expect(String(refused)).toMatch(/12 subscribers.*maxSubscribersPerTask/);
+    // On the wire: A2A's UnsupportedOperationError, from the raw JSON-RPC stream too.
+    const raw = await post(
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'SubscribeToTask', params: { id } }),
+      { accept: 'text/event-stream' },
+    );
+    expect(await raw.text()).toContain('-32004');
+    open();
+    for await (const _event of stream);
+    for (const events of held)
+      for (let next = await events.next(); next.done !== true; next = await events.next());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   it.each([

@@ -27,10 +27,11 @@ const refusal = (options: unknown) => {
 };
 
 describe('checkA2AOptions', () => {
-  it('defaults: 1000 contexts, 10,000 tasks, v0.3 served too', () => {
+  it('defaults: 1000 contexts, 10,000 tasks, 32 subscribers a task, v0.3 served too', () => {
     expect(checkA2AOptions(base as never)).toMatchObject({
       maxContexts: 1000,
       maxTasks: 10_000,
+      maxSubscribersPerTask: 32,
       v03: true,
       maxBodyBytes: 1024 * 1024,
     });
@@ -58,6 +59,9 @@ describe('checkA2AOptions', () => {
   it('checks the numbers it keeps: contexts and tasks are whole and positive', () => {
     expect(refusal({ ...base, maxContexts: 0 })).toMatchObject({ argument: 'maxContexts' });
     expect(refusal({ ...base, maxTasks: 2.5 })).toMatchObject({ argument: 'maxTasks' });
+    expect(refusal({ ...base, maxSubscribersPerTask: 0 })).toMatchObject({
+      argument: 'maxSubscribersPerTask',
+    });
   });
 });
 

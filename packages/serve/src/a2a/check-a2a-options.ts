@@ -14,6 +14,7 @@ export type A2ASettings = DoorSettings & {
   authorize: A2AHandlerOptions['authorize'];
   maxContexts: number;
   maxTasks: number;
+  maxSubscribersPerTask: number;
   v03: boolean;
 };
 
@@ -72,6 +73,7 @@ export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
     authorize: options.authorize,
     maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
     maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
+    maxSubscribersPerTask: wholeOption(options.maxSubscribersPerTask, 'maxSubscribersPerTask', 32),
     v03: options.v03 !== false,
   };
 }

@@ -1,12 +1,7 @@
 import { A2A_VERSION_HEADER, AGENT_CARD_PATH, HTTP_EXTENSION_HEADER } from '@a2a-js/sdk';
 import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
-import {
-  DefaultExecutionEventBusManager,
-  JsonRpcTransportHandler,
-  ServerCallContext,
-  validateVersion,
-} from '@a2a-js/sdk/server';
+import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkOwner } from '../door/check-owner.ts';
@@ -48,6 +43,7 @@ import { toRpcEventStream } from './json-rpc/rpc-event-stream.ts';
 import { createSafePushNotifications } from './push/safe-push-notifications.ts';
 import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './tasks/saved-first-request-handler.ts';
+import { TaskSubscribers } from './tasks/task-subscribers.ts';
 
 /** The methods that send a message, v1.0's and v0.3's. */
 const SEND_METHODS = new Set([
@@ -125,7 +121,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   const taskStore = new WatchedTaskStore(
     options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
   );
-  const buses = new DefaultExecutionEventBusManager();
+  const buses = new TaskSubscribers(settings.maxSubscribersPerTask);
   const requestHandler =
     options.durable === undefined
       ? new SavedFirstRequestHandler(card, taskStore, executor, buses, push?.store, push?.sender)

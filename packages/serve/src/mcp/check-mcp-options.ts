@@ -4,6 +4,13 @@ import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 
 const MIB = 1024 * 1024;
+/**
+ * An exposed tool's result, in characters: about 25,000 tokens, Claude Code's default limit on an
+ * MCP tool's output (`MAX_MCP_OUTPUT_TOKENS`, https://code.claude.com/docs/en/mcp). Unlike AG-UI's
+ * `maxToolResultChars` (2000, a preview for a page: the model got the whole result), this is the
+ * answer itself, so it is cut only where a client would not read it anyway.
+ */
+const DEFAULT_MAX_TOOL_RESULT_CHARS = 100_000;
 // MCP tool names are 1 to 64 of [A-Za-z0-9_.-] (spec 2025-11-25, "Tool names"); `ask_` takes 4.
 const AGENT_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 
@@ -17,6 +24,7 @@ export type McpSettings = {
   authorize: McpServerOptions['authorize'];
   protectedResource: McpServerOptions['protectedResource'];
   exposeTools: readonly ExposedTool[];
+  maxToolResultChars: number;
   serverInfo: { name: string; version: string };
   maxSessions: number;
   maxConnections: number;
@@ -102,6 +110,11 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
     maxSessions: positive(options.maxSessions, 'maxSessions', 1000),
     maxConnections: positive(options.maxConnections, 'maxConnections', 1000),
     maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    maxToolResultChars: positive(
+      options.maxToolResultChars,
+      'maxToolResultChars',
+      DEFAULT_MAX_TOOL_RESULT_CHARS,
+    ),
     rateLimit,
     now: options.now ?? Date.now,
     onError: (error: unknown) => {

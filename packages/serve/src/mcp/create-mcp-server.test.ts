@@ -1,7 +1,9 @@
+import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { turn } from '@gemloop/testing';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   contentsOf,
   failingLookupTool,
@@ -76,6 +78,30 @@ describe('createMcpServer: tools', () => {
       client.callTool({ name: 'lookup_order', arguments: { order: 42, pin: 'secret-pin-1' } }),
     ).rejects.toThrow(/Invalid arguments for lookup_order at: order/);
     await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toThrow(/Unknown tool/);
+  });
+
+  it("cuts an exposed tool's long result at maxToolResultChars, saying how much was left out", async () => {
+    const dump = defineTool({
+      name: 'dump_log',
+      description: 'Dumps a log.',
+      parameters: z.object({ lines: z.number() }),
+      execute: ({ lines }) => 'x'.repeat(lines),
+    });
+    const { memoryClient } = await serveMcp([], {
+      door: { exposeTools: [dump], maxToolResultChars: 1_000 },
+    });
+    const client = await memoryClient();
+    const short = await client.callTool({ name: 'dump_log', arguments: { lines: 1_000 } });
+    expect(textOf(short)).toBe('x'.repeat(1_000));
+    const long = await client.callTool({ name: 'dump_log', arguments: { lines: 5_000_000 } });
+    expect(textOf(long)).toBe(`${'x'.repeat(1_000)}… [4999000 characters omitted]`);
+    // The default: 100,000 characters, the answer itself rather than a preview.
+    const { memoryClient: defaults } = await serveMcp([], { door: { exposeTools: [dump] } });
+    const whole = await (await defaults()).callTool({
+      name: 'dump_log',
+      arguments: { lines: 100_001 },
+    });
+    expect(textOf(whole)).toBe(`${'x'.repeat(100_000)}… [1 characters omitted]`);
   });
 
   it('refuses bad arguments with an MCP error naming the field', async () => {
@@ -390,6 +416,9 @@ describe('createMcpServer: options', () => {
     expect(refused({ agents: { 'bad name': agent } })).toBe('agents');
     expect(refused({ agents: { support: {} } })).toBe('agents');
     expect(refused({ agents: { support: agent }, maxSessions: 0 })).toBe('maxSessions');
+    expect(refused({ agents: { support: agent }, maxToolResultChars: 0 })).toBe(
+      'maxToolResultChars',
+    );
     expect(refused({ agents: { support: agent }, authorize: 'yes' })).toBe('authorize');
     expect(refused({ agents: { support: agent }, rateLimit: { requests: 0, windowMs: 1 } })).toBe(
       'rateLimit.requests',

@@ -1,5 +1,6 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { cutTextNoted } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -141,7 +142,8 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
         logger: silentLogger,
         contents: [],
       });
-      return { content: [{ type: 'text', text: toText(result) }] };
+      const text = cutTextNoted(toText(result), settings.maxToolResultChars);
+      return { content: [{ type: 'text', text }] };
     } catch (error) {
       if (!extra.signal.aborted) onError(error);
       return { isError: true, content: [{ type: 'text', text: `${tool.name} failed.` }] };

@@ -44,6 +44,14 @@ export type McpServerOptions = {
    */
   exposeTools?: readonly ExposedTool[] | undefined;
   /**
+   * The characters of an exposed tool's result sent (its text, or its JSON); a longer one is cut
+   * there and ends with how many characters were left out (`… [N characters omitted]`). The
+   * answer of an `ask_<name>` tool is the agent's reply, bounded by the model's output.
+   * @defaultValue 100000 (about 25,000 tokens, the most an MCP client such as Claude Code puts
+   * in its context by default)
+   */
+  maxToolResultChars?: number | undefined;
+  /**
    * Where chat sessions (`sessionId`) keep their turns.
    * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxSessions`
    */

@@ -1,14 +1,10 @@
 import { type AgentCard, type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
-import {
-  DefaultExecutionEventBusManager,
-  InMemoryTaskStore,
-  ServerCallContext,
-  type TaskStore,
-} from '@a2a-js/sdk/server';
+import { InMemoryTaskStore, ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
 import { fakeDurableRuns } from '../__fixtures__/fake-durable-runs.ts';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import { WatchedTaskStore } from '../tasks/saved-first-request-handler.ts';
+import { TaskSubscribers } from '../tasks/task-subscribers.ts';
 import { createDurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
 
@@ -87,7 +83,7 @@ function twoDoors(storeOfB: (shared: TaskStore) => TaskStore = (shared) => share
       card,
       store: new WatchedTaskStore(store),
       executor: createDurableExecutor({ durable: { runs: fleet.runs, agent: 'refunds' }, onError }),
-      buses: new DefaultExecutionEventBusManager(),
+      buses: new TaskSubscribers(32),
       runs: fleet.runs,
       pushStore: undefined,
       pushSender: undefined,
@@ -295,7 +291,7 @@ describe('a durable task that asks for approval is told input-required only once
             throw error;
           },
         }),
-        buses: new DefaultExecutionEventBusManager(),
+        buses: new TaskSubscribers(32),
         runs: fleet.runs,
         pushStore: undefined,
         pushSender: undefined,

@@ -1,7 +1,6 @@
 import { type AgentCard, type Task, TaskState } from '@a2a-js/sdk';
 import {
   AgentEvent,
-  DefaultExecutionEventBusManager,
   type ExecutionEventBus,
   InMemoryTaskStore,
   ServerCallContext,
@@ -10,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import { WatchedTaskStore } from '../tasks/saved-first-request-handler.ts';
+import { TaskSubscribers } from '../tasks/task-subscribers.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import type { DurableExecutor } from './durable-executor.ts';
 import { DurableRequestHandler } from './durable-request-handler.ts';
@@ -84,7 +84,7 @@ function handlerWith(store: TaskStore) {
     card,
     store: new WatchedTaskStore(store),
     executor: following(),
-    buses: new DefaultExecutionEventBusManager(),
+    buses: new TaskSubscribers(32),
     runs: {} as A2ADurableRuns,
     pushStore: undefined,
     pushSender: undefined,

@@ -11,7 +11,6 @@ import {
 } from '@a2a-js/sdk';
 import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
-  type ExecutionEventBusManager,
   ExecutionEventQueue,
   type PushNotificationSender,
   type PushNotificationStore,
@@ -22,6 +21,7 @@ import {
   SavedFirstRequestHandler,
   type WatchedTaskStore,
 } from '../tasks/saved-first-request-handler.ts';
+import type { TaskSubscribers } from '../tasks/task-subscribers.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
 
@@ -45,7 +45,7 @@ const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
 export class DurableRequestHandler extends SavedFirstRequestHandler {
   readonly #store: WatchedTaskStore;
   readonly #executor: DurableExecutor;
-  readonly #buses: ExecutionEventBusManager;
+  readonly #buses: TaskSubscribers;
   readonly #runs: A2ADurableRuns;
   readonly #onError: (error: unknown) => void;
   /**
@@ -62,7 +62,7 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
     /** The shared store, watched: the follows' saves reach the resubscribers waiting for them. */
     store: WatchedTaskStore;
     executor: DurableExecutor;
-    buses: ExecutionEventBusManager;
+    buses: TaskSubscribers;
     runs: A2ADurableRuns;
     pushStore: PushNotificationStore | undefined;
     pushSender: PushNotificationSender | undefined;
@@ -122,7 +122,10 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
     await this.#adopt(params.id, context);
-    for await (const event of super.resubscribe(params, context)) {
+    const events = this.#buses.counted(params.id, context, () =>
+      super.resubscribe(params, context),
+    );
+    for await (const event of events) {
       // The store first: a client told an event reads it back (`getTask` once the stream ends).
       await this.#saved.get(params.id)?.();
       yield event;

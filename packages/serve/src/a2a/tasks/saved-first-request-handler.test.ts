@@ -11,6 +11,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './saved-first-request-handler.ts';
+import { TaskSubscribers } from './task-subscribers.ts';
 
 // A task run by one request (a streamed send) and read by another (a resubscribe) of the same
 // door: both read the task's events off one bus, and only the send's reading saves them. The
@@ -142,7 +143,7 @@ describe('SavedFirstRequestHandler', () => {
           card,
           new WatchedTaskStore(store),
           executor,
-          new DefaultExecutionEventBusManager(),
+          new TaskSubscribers(32),
           undefined,
           undefined,
         ),

@@ -11,12 +11,12 @@ import {
   type AgentExecutor,
   DefaultRequestHandler,
   type DefaultRequestHandlerOptions,
-  type ExecutionEventBusManager,
   type PushNotificationSender,
   type PushNotificationStore,
   type ServerCallContext,
   type TaskStore,
 } from '@a2a-js/sdk/server';
+import type { TaskSubscribers } from './task-subscribers.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -102,29 +102,35 @@ export class WatchedTaskStore implements TaskStore {
 /**
  * The SDK's `DefaultRequestHandler`, but a resubscriber (`SubscribeToTask`) is told each status
  * of the task only once the task store holds it, so a client told `completed` reads the task back
- * completed. The store must be the handler's {@link WatchedTaskStore}. @internal
+ * completed. The store must be the handler's {@link WatchedTaskStore}; the buses hold at most
+ * `maxSubscribersPerTask` resubscribers a task ({@link TaskSubscribers}). @internal
  */
 export class SavedFirstRequestHandler extends DefaultRequestHandler {
   readonly #saves: WatchedTaskStore;
+  readonly #buses: TaskSubscribers;
 
   constructor(
     card: AgentCard,
     store: WatchedTaskStore,
     executor: AgentExecutor,
-    buses: ExecutionEventBusManager,
+    buses: TaskSubscribers,
     pushStore: PushNotificationStore | undefined,
     pushSender: PushNotificationSender | undefined,
     options?: DefaultRequestHandlerOptions,
   ) {
     super(card, store, executor, buses, pushStore, pushSender, undefined, undefined, options);
     this.#saves = store;
+    this.#buses = buses;
   }
 
   override async *resubscribe(
     params: SubscribeToTaskRequest,
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
-    for await (const event of super.resubscribe(params, context)) {
+    const events = this.#buses.counted(params.id, context, () =>
+      super.resubscribe(params, context),
+    );
+    for await (const event of events) {
       const state =
         event.payload?.$case === 'statusUpdate' ? event.payload.value.status?.state : undefined;
       if (state !== undefined) await this.#saves.reached(params.id, context, state);
