@@ -23,8 +23,8 @@ const POSTGRES_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit
  * once with or without a flush. Measured on the dbos projects (three quiet pairs, load 1-11, bench/
  * RESULTS.md "the test Postgres"): Postgres wrote 9.4-9.7 GB a run (a flush per commit, ~57,000
  * commits, and the WAL-logged copies of ~55 databases), with them and the FILE_COPY copies
- * (fleet.ts workerDatabase) 0.66 GB; its CPU 31.0, 31.9, 31.9 -> 29.0, 26.0, 29.0 s. A DATABASE_URL server
- * keeps its own settings.
+ * (fleet.ts workerDatabase) 0.66 GB; its CPU 31.0, 31.9, 31.9 -> 29.0, 26.0, 29.0 s. A
+ * DATABASE_URL server keeps its own settings.
  */
 const TEST_SERVER_SETTINGS: Record<string, string> = {
   max_connections: '400',

@@ -123,14 +123,15 @@ async function makeWorkerTemplate(url: string): Promise<string> {
 }
 
 /**
- * How the copies are made (the clause exists from Postgres 15). Postgres 15+ copies a template by writing each of its pages into the
- * WAL (`STRATEGY WAL_LOG`, the default); `FILE_COPY` copies its files and asks for a checkpoint
- * before and after, which flushes every dirty page of the server to disk: cheap on the suite's
- * server, which runs with fsync off (scripts/postgres-setup.ts), costly on a DATABASE_URL server
- * that flushes. Measured on fsync-off servers, 40 copies of this template five at a time, three
- * pairs at load 22-38: Postgres's CPU 6.6, 6.6, 8.7 s (WAL_LOG) -> 0.8, 6.5, 5.7 s, written
- * 446 -> 371 MB; in the dbos projects at load 17-31, Postgres's system CPU 25.9 s a run with
- * WAL_LOG copies (one run) and 15.4, 12.9 s with FILE_COPY (two).
+ * How the copies are made (the clause exists from Postgres 15). Postgres copies a template by
+ * writing each of its pages into the WAL (`STRATEGY WAL_LOG`, the default); `FILE_COPY` copies
+ * its files and asks for a checkpoint before and after, which flushes every dirty page of the
+ * server to disk: cheap on the suite's server, which runs with fsync off
+ * (scripts/postgres-setup.ts), costly on a DATABASE_URL server that flushes. Measured on fsync-off
+ * servers, 40 copies of this template five at a time, three pairs at load 22-38: Postgres's CPU
+ * 6.6, 6.6, 8.7 s (WAL_LOG) -> 0.8, 6.5, 5.7 s, written 446 -> 371 MB; in the dbos projects at
+ * load 17-31, Postgres's system CPU 25.9 s a run with WAL_LOG copies (one run) and 15.4, 12.9 s
+ * with FILE_COPY (two).
  */
 async function copyStrategy(client: pg.Client): Promise<string> {
   const { rows } = await client.query<{ cheap: boolean }>(
