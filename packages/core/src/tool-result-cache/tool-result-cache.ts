@@ -1,7 +1,7 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { canonicalJson } from '../shared/canonical-json.ts';
+import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
@@ -299,7 +299,7 @@ async function digestOf(partition: string, key: string, text: string): Promise<s
 
 /** Plain objects, arrays, strings, finite numbers, booleans and null, all the way down. */
 function isPlainJson(value: unknown, depth = 0): boolean {
-  if (depth > 100) return false;
+  if (depth > CANONICAL_JSON_MAX_DEPTH) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object') return false;
