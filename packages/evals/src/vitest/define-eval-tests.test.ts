@@ -97,6 +97,14 @@ async function runProject(suites: Record<string, string>): Promise<ProjectRun> {
   symlinkSync(join(root, 'packages/core'), join(dir, 'node_modules/@gemloop/core'));
   symlinkSync(join(root, 'node_modules/vitest'), join(dir, 'node_modules/vitest'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  // An install puts the packages' files in node_modules, which Vitest leaves to Node to load; these
+  // links lead Vite to packages/*, outside any node_modules, and it would transform core's and
+  // evals' dist itself (~5 s of CPU a child run, bench/RESULTS.md, helper test-speed-rest3).
+  // Vite's `resolve.preserveSymlinks` keeps the link's path, so they load as a user's do.
+  writeFileSync(
+    join(dir, 'vitest.config.mjs'),
+    'export default { resolve: { preserveSymlinks: true } };\n',
+  );
   for (const [name, suite] of Object.entries(suites)) {
     writeFileSync(join(dir, `${name}.eval.ts`), suite);
     writeFileSync(join(dir, `${name}.test.ts`), testFile(name));
