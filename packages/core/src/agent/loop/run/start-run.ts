@@ -41,7 +41,7 @@ export type StartedRun<Output> = {
 
 /**
  * Sets a run up, synchronously: its input checked into contents, its tracker, where its events
- * go, its plugins started. What it throws rejects the run (see {@link runLoop}).
+ * go, its plugins started. What it throws rejects the run (see `runLoop`).
  * @internal
  */
 export function startRun<Output>(
