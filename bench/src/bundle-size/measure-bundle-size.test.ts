@@ -123,6 +123,12 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * about -26 M instructions). esbuild makes every `import()` target an entry even when the code that
  * imports it is dropped, so the conversation's share of the run's modules (errors, usage, cost, turns)
  * is split into five more chunks a run loads: ~460 bytes of chunk seams, no chat code.
+ * 94,510 bytes on 2026-11-26 (helper loop-files), +34 over 94,476, for `agent/loop/run-loop.ts` split
+ * into its concepts (the run's set-up, observation, late plugins, hand-off in `loop/run/`; a step's
+ * plugin hooks beside it): the same code in one chunk, +14 bytes minified, the observation given
+ * `runLoop` as an argument (it may not import the module that imports it: no-cycle), and the rest the
+ * minifier's renaming of a chunk whose modules come in another order. 94,511 once the tool hooks'
+ * result readers moved to `hook-chains/tool-hook-results.ts` (+1, the same code).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

@@ -27,7 +27,7 @@ import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
 import type { AgentRuntime, AgentRuntimeParts } from './loop/agent-runtime.ts';
-import type { RunLoopOptions } from './loop/run-loop.ts';
+import type { RunLoopOptions } from './loop/run/run-loop-options.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
 import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';

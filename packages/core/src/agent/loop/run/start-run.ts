@@ -1,0 +1,201 @@
+import type { AgentInput } from '../../../run/agent-input.ts';
+import type { RunObservation } from '../../../telemetry/run-observer.ts';
+import type { Content } from '../../../wire/content.ts';
+import type { AgentConfig } from '../../config/agent-config.ts';
+import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
+import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
+import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
+import type { TurnsOf } from '../../plugins/run-view/plugin-run-view.ts';
+import { type EmitEvent, observedEmit } from '../../run-state/emit-event.ts';
+import { isRunEnding } from '../../run-state/is-run-ending.ts';
+import type { RunContext, RunSettings } from '../../run-state/run-context.ts';
+import {
+  childRunLink,
+  emitAt,
+  type RunLink,
+  recordersOf,
+  runObservers,
+  topRunLink,
+  treeBudgetOf,
+} from '../../run-state/run-link.ts';
+import { RunTracker } from '../../run-state/run-tracker.ts';
+import type { StopCondition } from '../../stop-conditions.ts';
+import { addInput } from '../add-input.ts';
+import type { AgentRuntime } from '../agent-runtime.ts';
+import { agentScope } from '../agent-scope.ts';
+import { modelCallOptions } from '../call-model.ts';
+import { normalizeInput, resumeInteraction } from '../normalize-input.ts';
+import { joinRunPlugins } from '../scope-plugin.ts';
+import type { Holding } from './hand-off.ts';
+import { type Joining, joiningOf } from './join-late.ts';
+import type { RunLoopOptions } from './run-loop-options.ts';
+
+/** A run, set up: what its steps start from (see {@link startRun}). @internal */
+export type StartedRun<Output> = {
+  context: RunContext<Output>;
+  contents: readonly Content[];
+  stopWhen: readonly StopCondition[];
+  joining: Joining | undefined;
+  holding: { context?: RunContext<unknown> };
+};
+
+/**
+ * Sets a run up, synchronously: its input checked into contents, its tracker, where its events
+ * go, its plugins started. What it throws rejects the run (see `runLoop`).
+ * @internal
+ */
+export function startRun<Output>(
+  config: AgentConfig<Output>,
+  { historyChecks, plugins: agentPlugins, leadingContents, turnsOf }: AgentRuntime,
+  input: AgentInput,
+  options: RunLoopOptions,
+  observation: RunObservation | undefined,
+): StartedRun<Output> {
+  const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
+  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
+  // subagents, child workflows) as the starter of children does.
+  const record = options.recordHook ?? parent?.recordHook;
+  const settings: RunSettings = { compaction, recordHook: record };
+  const { contents, inputLength } = normalizeInput(input, {
+    history,
+    requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
+    logger: config.logger,
+    model: config.model,
+    historyChecks,
+  });
+  resumeInteraction(config.modelCall, history, contents);
+  const run = new RunTracker(contents, inputLength, parent?.spend);
+  const outlets = runOutlets(config, options, observation);
+  const { emit } = outlets;
+  const scope = agentScope(config, settings);
+  // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
+  // The runs above hand theirs down first (a policy over the tree: the tool guardrails' levels).
+  const resolved = joinRunPlugins(agentPlugins, scope.compaction, parent?.plugins, runPlugins);
+  const link: RunLink =
+    // A runner's services come with its recorder (a durable runner gives both).
+    resolved?.inherited === undefined && record === undefined
+      ? outlets.link
+      : {
+          ...outlets.link,
+          plugins: resolved?.inherited,
+          recordHook: record,
+          services: options.services ?? parent?.services,
+        };
+  // The context holding the run now (a handoff's receiving agent holds it from then on), and the
+  // redactor of what its observers see.
+  const holding: Holding = { redactor: options.observedRedactor };
+  const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
+  const plugins = resolved === undefined ? undefined : resolved.engine.start(resolved, facts);
+  // The run's events and its subagents' through the plugins' `wrapEvents`, when one has it.
+  const events = plugins?.events;
+  const context: RunContext<Output> = {
+    config,
+    run,
+    signal,
+    streaming,
+    emit: events === undefined ? emit : events.emit,
+    observation,
+    leadingContents,
+    link: events === undefined ? link : { ...link, sink: events.sink },
+    callOptions: modelCallOptions(config.callOptions, signal),
+    settings,
+    ...scope,
+    plugins,
+  };
+  holding.context = context as RunContext<unknown>;
+  const joining = joiningOf(options.late, holding, facts, run);
+  return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
+}
+
+/**
+ * The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
+ * @internal
+ */
+export function engineOf(
+  agent: AgentRuntime['plugins'],
+  { plugins, parent }: RunLoopOptions,
+): RunPlugins['engine'] | undefined {
+  return (
+    agent?.engine ??
+    pluginEngineOf(plugins, 'options.plugins') ??
+    pluginEngineOf(parent?.plugins, 'plugins')
+  );
+}
+
+/**
+ * Where a run's events go and the link its children start from: the top stream (a child's
+ * events under its path), read by the observers. A plugin's `wrapEvents` wraps both once its
+ * plugins start (`RunPlugins.events`).
+ */
+function runOutlets<Output>(
+  config: AgentConfig<Output>,
+  { parent, streaming, emit: topEmit, budget, runId, startChild }: RunLoopOptions,
+  observation: RunObservation | undefined,
+): { emit: EmitEvent; link: RunLink } {
+  const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
+  const sinkEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // Observers read the run's events (a unary run's too); none that reads them: `sinkEmit` itself.
+  const emit = observedEmit(sinkEmit, observation, parent?.path, config.now);
+  const link: RunLink =
+    parent === undefined
+      ? topRunLink(
+          topEmit,
+          streaming,
+          config.beforeToolCall,
+          treeBudgetOf(budget),
+          runId,
+          recorders,
+          startChild,
+        )
+      : childRunLink(parent, config.beforeToolCall, runId, recorders);
+  return { emit, link };
+}
+
+/** What the run's plugins know of it (see {@link PluginRunFacts}). */
+function pluginRunFacts<Output>(
+  config: AgentConfig<Output>,
+  { streaming, conversationId, signal }: RunLoopOptions,
+  {
+    link,
+    run,
+    emit,
+    record,
+    holding,
+    turnsOf,
+  }: {
+    link: RunLink;
+    run: RunTracker;
+    emit: EmitEvent;
+    record: PluginHookRecorder | undefined;
+    holding: Holding;
+    turnsOf: TurnsOf;
+  },
+): PluginRunFacts {
+  // The agent holding the run (another once a hand-off gave it the run): `PluginRun.agentName`
+  // and `model` read it through `holder`, as the redactor does. The facts stay plain data (no
+  // getters): as a literal with getters, copied with its property descriptors, they cost the
+  // default agent +18 µs a streamed step in the ABBA (bisected, fifteenth session).
+  const holder = (): AgentConfig<unknown> => holding.context?.config ?? config;
+  return {
+    holder,
+    path: link.path,
+    streaming,
+    conversationId,
+    signal,
+    tracker: run,
+    emit,
+    sink: link.sink,
+    // The holding agent's redactor (its client's key): what its plugins report after a hand-off
+    // is redacted as that agent's own.
+    redact: (value) => holder().redact(value),
+    record,
+    services: link.services,
+    now: config.now,
+    addInput: (added, stepNumber) =>
+      addInput(holding.context as RunContext<unknown>, added, stepNumber),
+    isRunEnding: (error) => AgentAbortedError.isInstance(error) || isRunEnding(holder(), error),
+    turnsOf,
+    context: () => holding.context as RunContext<unknown>,
+    treeBudget: link.budget,
+  };
+}
