@@ -205,6 +205,7 @@ const DBOS_ISOLATED = [
   'src/durable/run-events.batching.test.ts',
   'src/durable/run-events.test.ts',
   'src/durable/start-durable-worker.test.ts',
+  'src/durable/worker/worker-run-events.test.ts',
 ];
 
 /** The evals files that start processes (project `evals-processes`). */

@@ -230,13 +230,50 @@ describe('claimRunsToResume (the sweep)', () => {
     for (const runId of [stale, fresh, running]) {
       await lookupApproval(pool, runId, '1.0:c1', HOUR_MS);
       await recordDecision(pool, runId, '1.0:c1', { type: 'approve' });
-      // The run saw the decision while stopping and said "waiting" again (not paused).
-      await pool.query('UPDATE gemloop.approvals SET waiting = true WHERE run_id = $1', [runId]);
+      // The run saw the decision while stopping and said "waiting" again (not paused); the
+      // decision came ten minutes ago (time passing), so its resume is lost, not under way.
+      await pool.query(
+        "UPDATE gemloop.approvals SET waiting = true, decided_at = now() - interval '10 minutes' WHERE run_id = $1",
+        [runId],
+      );
     }
     const now = Date.now();
     await setWorkflow(stale, 'CANCELLED', now - 10 * 60_000);
     await setWorkflow(fresh, 'CANCELLED', now);
     await setWorkflow(running, 'PENDING', now - 10 * 60_000);
     expect(await mine([stale, fresh, running])).toEqual([stale]);
+  });
+
+  it('leaves a run stopped long ago whose decision just came: its approver resumes it next', async () => {
+    // A parent paused on its subagent ten minutes ago; the subagent's end has just recorded the
+    // decision (`childEnded`) and is about to resume it, as an approver does after `approve()`.
+    // Claimed here as well, the parent got a second execution beside the approver's (the
+    // load-30 hang of child-approval-timeout.test.ts).
+    const runId = newRun();
+    await lookupApproval(pool, runId, 'child:1.0:c1', HOUR_MS);
+    expect(await markPaused(pool, runId, 'child:1.0:c1')).toBe('paused');
+    await setWorkflow(runId, 'CANCELLED', Date.now() - 10 * 60_000);
+    expect(await recordDecision(pool, runId, 'child:1.0:c1', { type: 'approve' })).toEqual({
+      paused: true,
+    });
+    expect(await mine([runId])).toEqual([]);
+    // The approver died before resuming it: once the decision is older than staleMs, the sweep does.
+    await pool.query(
+      "UPDATE gemloop.approvals SET decided_at = now() - interval '2 minutes' WHERE run_id = $1",
+      [runId],
+    );
+    expect(await mine([runId])).toEqual([runId]);
+  });
+
+  it('claims a decided run made by an older version (no decided_at) once its workflow stopped long ago', async () => {
+    const runId = newRun();
+    await lookupApproval(pool, runId, '1.0:c1', HOUR_MS);
+    await recordDecision(pool, runId, '1.0:c1', { type: 'approve' });
+    await pool.query(
+      'UPDATE gemloop.approvals SET waiting = true, decided_at = NULL WHERE run_id = $1',
+      [runId],
+    );
+    await setWorkflow(runId, 'CANCELLED', Date.now() - 10 * 60_000);
+    expect(await mine([runId])).toEqual([runId]);
   });
 });

@@ -21,6 +21,8 @@ import type { ApprovalDecision } from './approval-decision.ts';
  *   timeout sweep). Set only after the workflow cancelled itself, under the row's lock, so the
  *   run and the approver agree on exactly one of them resuming it.
  * - `deadline`: when a call without a decision is denied.
+ * - `decided_at`: when the decision was recorded (`NULL` in rows decided before the column
+ *   existed): the sweep gives whoever recorded it time to resume the run.
  * @internal
  */
 export const APPROVALS_TABLE = 'gemloop.approvals';
@@ -37,6 +39,10 @@ export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
          run_id text NOT NULL, tool_call_id text NOT NULL, decision jsonb,
          waiting boolean NOT NULL DEFAULT false, paused boolean NOT NULL DEFAULT false,
          deadline timestamptz, PRIMARY KEY (run_id, tool_call_id))`,
+    );
+    // Added after the table first shipped: tables made by an older version get it here.
+    await client.query(
+      `ALTER TABLE ${APPROVALS_TABLE} ADD COLUMN IF NOT EXISTS decided_at timestamptz`,
     );
     await client.query('COMMIT');
   } catch (error) {
@@ -132,7 +138,8 @@ export async function recordDecision(
       return undefined;
     }
     await client.query(
-      `UPDATE ${APPROVALS_TABLE} SET decision = $3, paused = false WHERE run_id = $1 AND tool_call_id = $2`,
+      `UPDATE ${APPROVALS_TABLE} SET decision = $3, paused = false, decided_at = now()
+       WHERE run_id = $1 AND tool_call_id = $2`,
       [runId, approvalId, JSON.stringify(decision)],
     );
     await client.query('COMMIT');
@@ -198,11 +205,16 @@ export async function waitingRuns(pool: pg.Pool, runIds: readonly string[]): Pro
  * Claims the runs to resume (each once; the caller resumes them):
  * - paused runs whose deadline passed (the replay denies the call);
  * - runs whose resume never came: stopped (`CANCELLED` for longer than `staleMs`) while waiting,
- *   with a decision or past the deadline. That happens when a worker dies between stopping a run
- *   and marking it paused, or an approver between recording a decision and resuming the run.
- *   A live worker takes milliseconds between the two, so `staleMs` keeps the sweep out of its
- *   way; a worker stalled longer than that is disowned by the resumed execution at its next
- *   checkpoint (DBOS's ownership check), not run twice into the record.
+ *   with a decision recorded longer than `staleMs` ago, or past the deadline. That happens when a
+ *   worker dies between stopping a run and marking it paused, or an approver (or a subagent's
+ *   end, resuming its parent) between recording a decision and resuming the run. A live one
+ *   takes milliseconds between the two, so `staleMs` keeps the sweep out of its way: counted
+ *   from the decision as well as from the stop, since a run stopped long ago is resumed by its
+ *   approver right after the decision (measured from the stop alone, the sweep resumed a parent
+ *   in the moment between its child's end recording the decision and resuming it: two
+ *   executions of the parent, child-approval-timeout.test.ts at load 30). One stalled longer
+ *   than that is disowned by the resumed execution at its next checkpoint (DBOS's ownership
+ *   check), not run twice into the record.
  */
 export async function claimRunsToResume(
   pool: pg.Pool,
@@ -213,7 +225,9 @@ export async function claimRunsToResume(
      WHERE a.waiting
        AND NOT EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} c WHERE c.run_id = a.run_id AND c.tool_call_id = '')
        AND ((a.paused AND a.decision IS NULL AND a.deadline <= now())
-         OR ((a.decision IS NOT NULL OR a.deadline <= now())
+         OR (((a.decision IS NOT NULL
+               AND coalesce(a.decided_at, '-infinity') < now() - make_interval(secs => $1::float8 / 1000))
+             OR (a.decision IS NULL AND a.deadline <= now()))
            AND EXISTS (SELECT 1 FROM "${systemSchema}".workflow_status w
                        WHERE w.workflow_uuid = a.run_id AND w.status = 'CANCELLED'
                          AND w.updated_at < (extract(epoch FROM now()) * 1000)::bigint - $1)))

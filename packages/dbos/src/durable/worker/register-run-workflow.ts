@@ -14,18 +14,18 @@ import {
   EVENTS_STREAM_KEY,
   flushRunEvents,
   pushRunEvent,
-  type RunEventBuffer,
 } from '../run-events.ts';
 import type { SteerAnnouncements } from '../steer-announcements.ts';
 import { toJsonSafe } from '../to-json-safe.ts';
 import type { PreparedDurableAgent } from './make-durable-agent.ts';
+import type { WorkerRunEvents } from './worker-run-events.ts';
 
 /** What the run workflow reads and writes of its worker. @internal */
 export type RunWorkflowContext = {
   /** The worker's agents, made durable, by name. */
   prepared: ReadonlyMap<string, PreparedDurableAgent>;
-  /** The event buffer of each run this worker executes (worker-run-events.ts). */
-  buffers: Map<string, RunEventBuffer>;
+  /** The event buffers of the runs this worker executes, each execution's its own (worker-run-events.ts). */
+  events: Pick<WorkerRunEvents, 'buffers' | 'execute'>;
   /** Which topics each run's next step boundary reads (durable-steering.ts). */
   steerChecks: Map<string, SteerCheck>;
   steerAnnouncements: SteerAnnouncements;
@@ -43,7 +43,7 @@ export type RunWorkflowContext = {
  */
 export function registerRunWorkflow({
   prepared,
-  buffers,
+  events: { buffers, execute },
   steerChecks,
   steerAnnouncements,
   children,
@@ -81,28 +81,31 @@ export function registerRunWorkflow({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = agentTurnsOf(agent as typeof entry.agent).stream(
-          request.input,
-          {
-            ...(request.history === undefined ? {} : { history: request.history }),
-            // The tree's budget; its spent total is rebuilt by the replayed model steps.
-            ...(request.budget === undefined ? {} : { budget: request.budget }),
-            // runs.steer() from any process: steering's messages arrive through the worker's
-            // receive service (`services.receive`, durable-run-messages.ts), as every plugin's do.
-            steering: createSteering(),
-          },
-          undefined,
-          // Its subagents run as child workflows.
-          children.starterFor(agentName),
-          // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
-          recordPluginHook,
-          undefined,
-          // A hand-off goes to the worker's copy of the agent, stored by its key; `run.receive`
-          // reads the run's DBOS messages.
-          services,
-        );
-        for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
-        const result = await stream.result;
+        // This execution's steps write through its own buffer (`execute`), never another's.
+        const result = await execute(runId, buffer, async () => {
+          const stream = agentTurnsOf(agent as typeof entry.agent).stream(
+            request.input,
+            {
+              ...(request.history === undefined ? {} : { history: request.history }),
+              // The tree's budget; its spent total is rebuilt by the replayed model steps.
+              ...(request.budget === undefined ? {} : { budget: request.budget }),
+              // runs.steer() from any process: steering's messages arrive through the worker's
+              // receive service (`services.receive`, durable-run-messages.ts), as every plugin's do.
+              steering: createSteering(),
+            },
+            undefined,
+            // Its subagents run as child workflows.
+            children.starterFor(agentName),
+            // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
+            recordPluginHook,
+            undefined,
+            // A hand-off goes to the worker's copy of the agent, stored by its key; `run.receive`
+            // reads the run's DBOS messages.
+            services,
+          );
+          for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
+          return stream.result;
+        });
         await finish();
         return toJsonSafe(result);
       } catch (error) {

@@ -268,7 +268,7 @@ export async function startDurableWorkerWith(
 
   const runWorkflow = registerRunWorkflow({
     prepared,
-    buffers: events.buffers,
+    events,
     steerChecks,
     steerAnnouncements,
     children,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import {
@@ -15,9 +16,14 @@ import {
  * @internal
  */
 export type WorkerRunEvents = {
-  /** The buffer of each run this worker executes now. */
+  /** The buffer of each run this worker executes now (the last execution's, when it runs twice). */
   buffers: Map<string, RunEventBuffer>;
-  /** The buffer of the run whose workflow is executing here, if any. */
+  /**
+   * Runs one execution of a run's workflow with its own buffer: the one its steps write through
+   * ({@link WorkerRunEvents.currentBuffer}), whatever other execution of the run starts meanwhile.
+   */
+  execute<T>(runId: string, buffer: RunEventBuffer, body: () => Promise<T>): Promise<T>;
+  /** The buffer of the execution of a run whose code is running, if any (see `execute`). */
   currentBuffer(): RunEventBuffer | undefined;
   /** Runs a streamed call, writing its text deltas while the answer is written, in batches. */
   streamWithPreview(
@@ -34,9 +40,25 @@ export type WorkerRunEvents = {
 /** The event buffers of a worker's runs, batched by `eventBatching`. @internal */
 export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEvents {
   const buffers = new Map<string, RunEventBuffer>();
+  // Which execution the running code belongs to, from its async context: the agent and the
+  // wrappers of its model and tool calls are made once per worker and shared by every run, so
+  // nothing in their signatures names the execution (DBOS finds its workflow id the same way).
+  // Not by the run's id: a run resumed twice (an approver's or a child's resume beside the
+  // sweep's, a takeover) has a second execution in this worker while the first, no longer the
+  // owner, reaches its next step. Looked up by id, the first one's step wrote through the new
+  // owner's buffer; its write failed DBOS's ownership check, the failure stayed on that buffer,
+  // and the owner's next step took it for its own loss of the run: it ended, waiting for the
+  // outcome it was to write, and the run hung (child-approval-timeout.test.ts at load 30).
+  const executions = new AsyncLocalStorage<{ runId: string; buffer: RunEventBuffer }>();
+  const execute = <T>(runId: string, buffer: RunEventBuffer, body: () => Promise<T>): Promise<T> =>
+    executions.run({ runId, buffer }, body);
   const currentBuffer = (): RunEventBuffer | undefined => {
-    const runId = DBOS.workflowID;
-    return runId === undefined ? undefined : buffers.get(runId);
+    const execution = executions.getStore();
+    // A subagent's child workflow started from a run's code inherits the run's context: its
+    // steps (another workflow id) have no buffer here, as before.
+    return execution !== undefined && execution.runId === DBOS.workflowID
+      ? execution.buffer
+      : undefined;
   };
   // A streamed call of a run writes its text deltas while the answer is written, in batches.
   const streamWithPreview = async (
@@ -60,9 +82,8 @@ export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEv
   const timed = <T>(body: () => Promise<T>): Promise<T> =>
     withTimedFlush(currentBuffer(), eventBatching.batchMs, body);
   const flushCurrent = async (): Promise<void> => {
-    const runId = DBOS.workflowID;
-    const buffer = runId === undefined ? undefined : buffers.get(runId);
+    const buffer = currentBuffer();
     if (buffer !== undefined) await flushRunEvents(buffer);
   };
-  return { buffers, currentBuffer, streamWithPreview, timed, flushCurrent };
+  return { buffers, execute, currentBuffer, streamWithPreview, timed, flushCurrent };
 }
