@@ -70,7 +70,7 @@ describe('gemloop view with markup in every string field', () => {
     });
     await page.goto(server.url);
     await page.waitForSelector('table');
-    expect(await page.locator('body').innerText()).toContain('<img src=x onerror=');
+    expect(await page.locator('body').textContent()).toContain('<img src=x onerror=');
     expect(await pwned(page)).toBeUndefined();
     for (const id of ids) {
       await page.goto(`${server.url}#/run/${encodeURIComponent(id)}`);
@@ -84,7 +84,7 @@ describe('gemloop view with markup in every string field', () => {
       }
       expect(await pwned(page)).toBeUndefined();
       // The run was drawn, its fields as text.
-      expect(await page.locator('body').innerText()).toContain('<script>window.__pwned=2');
+      expect(await page.locator('body').textContent()).toContain('<script>window.__pwned=2');
       // Nothing of the payload became an element or a javascript: link.
       const planted = await page.evaluate(
         () =>
