@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rejection } from './__fixtures__/rejection.ts';
 import { agentEvents } from './agent-events.ts';
 import { ClientError } from './client-error.ts';
 
@@ -23,13 +24,9 @@ function server(bodies: string[]): { fetch: typeof globalThis.fetch; sent: Sent[
   return { fetch: fetch as typeof globalThis.fetch, sent };
 }
 
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
+/** What `run` throws or rejects with; fails the test when it finishes instead. */
+function failure(run: () => Promise<unknown>): Promise<unknown> {
+  return rejection(run());
 }
 
 async function drain(iterable: AsyncIterable<unknown>): Promise<unknown[]> {

@@ -16,6 +16,13 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
+/** A recorded run (the weather agent's, fidelity full) and a folder of its own to edit it in. */
+async function recordedRun(): Promise<{ text: string; dir: string }> {
+  const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' } });
+  cleanups.push(recorded.cleanup);
+  return { text: recorded.text, dir: folder() };
+}
+
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gemloop-replay-attack-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -53,9 +60,8 @@ describe('gemloop replay attacked by the run file it is given', () => {
   });
 
   it('a run file cut in the middle of a line forks nothing and says so (exit 1), no stack', async () => {
-    const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' } });
-    cleanups.push(recorded.cleanup);
-    const dir = folder();
+    const recorded = await recordedRun();
+    const { dir } = recorded;
     writeFileSync(
       join(dir, 'run.jsonl'),
       recorded.text.slice(0, Math.floor(recorded.text.length / 2)),
@@ -67,9 +73,8 @@ describe('gemloop replay attacked by the run file it is given', () => {
   });
 
   it('a hand-edited tool name full of terminal escapes is refused (exit 2), quoted escaped', async () => {
-    const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' } });
-    cleanups.push(recorded.cleanup);
-    const dir = folder();
+    const recorded = await recordedRun();
+    const { dir } = recorded;
     const escaped = JSON.stringify(ESCAPES).slice(1, -1);
     writeFileSync(
       join(dir, 'run.jsonl'),
@@ -82,9 +87,8 @@ describe('gemloop replay attacked by the run file it is given', () => {
   });
 
   it('a hand-edited answer full of terminal escapes reaches the terminal escaped, in the answer and the diff', async () => {
-    const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' } });
-    cleanups.push(recorded.cleanup);
-    const dir = folder();
+    const recorded = await recordedRun();
+    const { dir } = recorded;
     const escaped = JSON.stringify(ESCAPES).slice(1, -1);
     writeFileSync(
       join(dir, 'run.jsonl'),

@@ -5,11 +5,10 @@
 
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
 import { recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
-import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 const PAYLOAD =
   '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><a href="javascript:window.__pwned=3">j</a><svg onload="window.__pwned=4">';
@@ -28,9 +27,7 @@ function poison(value: unknown, key = ''): unknown {
 }
 
 let dir: string;
-let browser: BrowserSession;
-let server: ViewServer;
-let context: BrowserContext;
+let viewer: OpenViewer;
 let ids: string[];
 
 beforeAll(async () => {
@@ -45,14 +42,11 @@ beforeAll(async () => {
     await writeFile(join(dir, name), `${lines.join('\n')}\n`);
   }
   ids = names.map((name) => name.slice(0, -'.jsonl'.length));
-  server = await startViewServer({ dir });
-  browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
-  context = browser.context;
+  viewer = await openViewer(dir);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await viewer?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
@@ -62,18 +56,18 @@ async function pwned(page: Page): Promise<unknown> {
 
 describe('gemloop view with markup in every string field', () => {
   it('runs no script on the list or any run page, clicking every link and summary, and shows the markup as text', async () => {
-    const page = await context.newPage();
+    const page = await viewer.context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(server.url);
+    await page.goto(viewer.server.url);
     await page.waitForSelector('table');
     expect(await page.locator('body').textContent()).toContain('<img src=x onerror=');
     expect(await pwned(page)).toBeUndefined();
     for (const id of ids) {
-      await page.goto(`${server.url}#/run/${encodeURIComponent(id)}`);
+      await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
       await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '');
       // Every details opened, every bar clicked: the request and response JSON shown too.
       for (const summary of await page.locator('summary').all()) {
