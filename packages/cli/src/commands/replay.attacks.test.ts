@@ -104,4 +104,26 @@ describe('gemloop replay attacked by the run file it is given', () => {
     expect(out.out() + out.err()).not.toMatch(CONTROL);
     expect(out.out()).not.toMatch(/^PASS/m);
   });
+
+  it('a forged step index (flags past the recording, step numbers rewritten in the file) is refused or ignored, never trusted', async () => {
+    const { text, dir } = await recordedRun();
+    writeFileSync(join(dir, 'run.jsonl'), text);
+    for (const [args, said] of [
+      [['--until', '999999'], /until must be a whole number from 0 to 2/],
+      [['--tool-result', '999999:0={}'], /until must be a whole number from 0 to 2/],
+      [['--tool-result', '1:9999={}'], /there is no call 9999/],
+    ] as const) {
+      const out = captureIo();
+      expect(await createReplayCommand(dir).run(['run.jsonl', ...args], out)).toBe(2);
+      expect(out.err()).toMatch(said);
+    }
+    // The file's own step numbers say nothing the replay relies on: the same run comes out.
+    writeFileSync(
+      join(dir, 'forged.jsonl'),
+      text.replace(/"stepNumber":\d+/g, '"stepNumber":-99999999999'),
+    );
+    const out = captureIo();
+    expect(await createReplayCommand(dir).run(['forged.jsonl', '--diff'], out)).toBe(0);
+    expect(out.out()).toContain('SAME: the fork made the same tool calls');
+  });
 });
