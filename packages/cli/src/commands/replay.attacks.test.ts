@@ -118,10 +118,9 @@ describe('gemloop replay attacked by the run file it is given', () => {
       expect(out.err()).toMatch(said);
     }
     // The file's own step numbers say nothing the replay relies on: the same run comes out.
-    writeFileSync(
-      join(dir, 'forged.jsonl'),
-      text.replace(/"stepNumber":\d+/g, '"stepNumber":-99999999999'),
-    );
+    const forged = text.replace(/"stepNumber":\d+/g, '"stepNumber":-99999999999');
+    expect(forged).not.toBe(text);
+    writeFileSync(join(dir, 'forged.jsonl'), forged);
     const out = captureIo();
     expect(await createReplayCommand(dir).run(['forged.jsonl', '--diff'], out)).toBe(0);
     expect(out.out()).toContain('SAME: the fork made the same tool calls');
