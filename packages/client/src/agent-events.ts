@@ -2,7 +2,7 @@ import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ClientError } from './client-error.ts';
 import { readExcerpt } from './read-excerpt.ts';
-import { checkResumePoint, type ResumePoint } from './resume-point.ts';
+import { checkResumePoint, isHeaderValue, type ResumePoint } from './resume-point.ts';
 
 /** The protocol version this client reads (docs/browser-protocol.md). */
 export const PROTOCOL_VERSION = 1;
@@ -218,6 +218,7 @@ export async function* agentEvents(
           if (event === undefined) continue;
           failures = 0;
           if (event.type === 'start') {
+            checkStart(event, runId);
             if (event.protocol !== PROTOCOL_VERSION) {
               throw new ClientError({
                 code: 'protocol',
@@ -258,6 +259,28 @@ export async function* agentEvents(
       }
       await sleep(backoff(baseDelay, failures++), signal);
     }
+  }
+}
+
+/**
+ * Refuses a `start` this client must not take: a run id that cannot go back in the resume and
+ * cancel headers (a number became `42`, an object `[object Object]`), or a second `start` naming
+ * another run. `start` is the first event and names the run (docs/browser-protocol.md): one that
+ * took a later id would show the other run's events as this one's and resume or cancel that run
+ * with the page's own headers.
+ */
+function checkStart(event: { runId: unknown }, known: string | undefined): void {
+  if (!isHeaderValue(event.runId)) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `The start event's run id is not 1 to 200 printable ASCII characters (got ${typeof event.runId === 'string' ? `${event.runId.length} characters` : `a ${typeof event.runId}`}): the server is not a @gemloop/core/web endpoint of protocol version ${PROTOCOL_VERSION}.`,
+    });
+  }
+  if (known !== undefined && event.runId !== known) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `The server sent a second \`start\` (run ${event.runId.slice(0, 64)}) inside run ${known.slice(0, 64)}: a stream holds one run. Its events were not shown.`,
+    });
   }
 }
 

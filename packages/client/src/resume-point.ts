@@ -37,8 +37,11 @@ export function checkResumePoint(point: unknown): ResumePoint | undefined {
   });
 }
 
-// Printable ASCII: a header value may not hold line ends, and an id (a UUID, an event number)
-// needs nothing else.
-function isHeaderValue(value: unknown): value is string {
+/**
+ * Whether `value` can be sent back as a resume header: 1 to 200 printable ASCII characters, not
+ * starting or ending with a space. A header value may not hold line ends, and an id (a UUID, an
+ * event number) needs nothing else. @internal
+ */
+export function isHeaderValue(value: unknown): value is string {
   return typeof value === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/.test(value);
 }

@@ -57,7 +57,9 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       const port =
         portText === undefined ? 4310 : /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        io.stderr(`--port must be a port number from 0 to 65535; got ${String(portText)}.\n`);
+        io.stderr(
+          `--port must be a port number from 0 to 65535; got ${escapeControls(String(portText)).slice(0, 100)}.\n`,
+        );
         return 2;
       }
       const evals = folderOf('evals', values, io.env);
@@ -72,7 +74,16 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       let server: Awaited<ReturnType<typeof startViewServer>>;
       try {
-        server = await startViewServer({ dir, port, evalsDir, forksDir: forks.path });
+        server = await startViewServer({
+          dir,
+          port,
+          evalsDir,
+          forksDir: forks.path,
+          onError: (error) =>
+            io.stderr(
+              `gemloop view: a request failed: ${escapeControls(error instanceof Error ? error.message : String(error)).slice(0, 1000)}\n`,
+            ),
+        });
       } catch (error) {
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;

@@ -34,7 +34,17 @@ export type ViewServerOptions = {
   limits?: Partial<ViewLimits> | undefined;
   /** Counts the bytes the viewer reads and the files it opens (tests, diagnostics). */
   counters?: ReadCounters | undefined;
+  /**
+   * Told what failed when a request could not be answered (the page gets a 500 that says only
+   * to look here). `gemloop view` prints it to the terminal. @defaultValue none
+   */
+  onError?: ((error: unknown) => void) | undefined;
 };
+
+/** What the page reads of a request that failed: never the thrown message (a path, a syscall). */
+const FAILED = JSON.stringify({
+  error: 'The viewer could not answer this request; the terminal running gemloop view says why.',
+});
 
 /** A running viewer: its URL and how to stop it. */
 export type ViewServer = {
@@ -102,7 +112,14 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      send(response, 500, 'application/json', JSON.stringify({ error: String(error) }));
+      // The thrown message names this machine's paths (`scandir '/home/…/runs'`): it goes to
+      // the terminal, the page gets a fixed text.
+      try {
+        options.onError?.(error);
+      } catch {
+        // A reporter that throws changes nothing of the answer.
+      }
+      send(response, 500, 'application/json', FAILED);
     });
   });
 

@@ -17,7 +17,7 @@ export function checkEmbedContentResponse(
   context: CheckContext,
 ): EmbedContentResponse {
   if (!isObject(value) || !isEmbedding(value['embedding'])) {
-    throw invalidResponse(context, 'returned a body without `embedding.values` (numbers)');
+    throw invalidResponse(context, 'returned a body without `embedding.values` (finite numbers, at least one)');
   }
   return value as EmbedContentResponse;
 }
@@ -57,7 +57,7 @@ export function checkBatchEmbedResponse(
 ): BatchEmbedContentsResponse {
   const embeddings = isObject(value) ? value['embeddings'] : undefined;
   if (!Array.isArray(embeddings) || !embeddings.every(isEmbedding)) {
-    throw invalidResponse(context, 'returned a body without `embeddings` (each with `values`)');
+    throw invalidResponse(context, 'returned a body without `embeddings` (each with `values`: finite numbers, at least one)');
   }
   if (items !== undefined && embeddings.length !== items) {
     throw invalidResponse(
@@ -75,10 +75,16 @@ export function embedUsageOf(value: {
   return value.usageMetadata;
 }
 
+// At least one value, each finite: JSON has no NaN, but `1e400` parses as Infinity, and a vector
+// holding it scores NaN against every other (no minScore leaves it out); an empty one is no vector.
 function isEmbedding(value: unknown): value is ContentEmbedding {
   if (!isObject(value)) return false;
   const values = value['values'];
-  return Array.isArray(values) && values.every((number) => typeof number === 'number');
+  return (
+    Array.isArray(values) &&
+    values.length > 0 &&
+    values.every((number) => typeof number === 'number' && Number.isFinite(number))
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

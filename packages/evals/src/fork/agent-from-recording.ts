@@ -56,6 +56,19 @@ export function agentFromRecording(
   recording: EvalCase,
   options: AgentFromRecordingOptions,
 ): Agent<unknown> {
+  return rebuildAgent(recording, options, new Map());
+}
+
+/**
+ * {@link agentFromRecording} with the receivers rebuilt so far, by request: a receiver two
+ * handoffs reach is one agent. Rebuilt once per path instead, a hand-edited recording whose 40
+ * requests each hand off twice to the next made 2^40 agents (the replay hung).
+ */
+function rebuildAgent(
+  recording: EvalCase,
+  options: AgentFromRecordingOptions,
+  receivers: Map<number, Agent<unknown>>,
+): Agent<unknown> {
   const requests = recording.fixtures?.requests ?? [];
   const index = Math.min(options.request ?? 0, requests.length - 1);
   const request = requests[index] as (GenerateContentBody & { model?: unknown }) | undefined;
@@ -79,7 +92,7 @@ export function agentFromRecording(
   for (const tool of options.liveTools ?? []) {
     if (tool.kind === 'function') live.set(tool.name, tool);
   }
-  const tools = recordedTools(recording, request, change, live, index, options);
+  const tools = recordedTools(recording, request, { change, live, index, options, receivers });
   const instructions = change.instructions ?? (request.systemInstruction as Content | undefined);
   const generationConfig = request.generationConfig;
   const toolChoice = recordedToolChoice(request);
@@ -105,11 +118,37 @@ export function agentFromRecording(
 function recordedTools(
   recording: EvalCase,
   request: GenerateContentBody,
-  change: ForkChange,
-  live: ReadonlyMap<string, AnyTool>,
-  index: number,
-  options: AgentFromRecordingOptions,
+  {
+    change,
+    live,
+    index,
+    options,
+    receivers,
+  }: {
+    change: ForkChange;
+    live: ReadonlyMap<string, AnyTool>;
+    index: number;
+    options: AgentFromRecordingOptions;
+    receivers: Map<number, Agent<unknown>>;
+  },
 ): AnyTool[] {
+  // Every receiver gets the same change (the model only), so one agent serves each request.
+  const receiverAt = (at: number): Agent<unknown> => {
+    let agent = receivers.get(at);
+    if (agent === undefined) {
+      agent = rebuildAgent(
+        recording,
+        {
+          ...options,
+          request: at,
+          change: change.model === undefined ? {} : { model: change.model },
+        },
+        receivers,
+      );
+      receivers.set(at, agent);
+    }
+    return agent;
+  };
   const tools: AnyTool[] = [];
   for (const entry of (request.tools ?? []) as Record<string, unknown>[]) {
     const declarations = entry['functionDeclarations'];
@@ -119,19 +158,12 @@ function recordedTools(
         tools.push(
           receiver === undefined
             ? replayedTool(recording, declaration, change, live.get(declaration.name))
-            : handoff(
-                agentFromRecording(recording, {
-                  ...options,
-                  request: receiver.request,
-                  change: change.model === undefined ? {} : { model: change.model },
-                }),
-                {
-                  name: receiver.name,
-                  ...(declaration.description === undefined
-                    ? {}
-                    : { description: declaration.description }),
-                },
-              ),
+            : handoff(receiverAt(receiver.request), {
+                name: receiver.name,
+                ...(declaration.description === undefined
+                  ? {}
+                  : { description: declaration.description }),
+              }),
         );
       }
       continue;

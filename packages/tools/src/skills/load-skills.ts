@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Dirent } from 'node:fs';
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
@@ -152,7 +153,10 @@ async function readBounded(
       });
     }
     const bytes = buffer.subarray(0, length);
-    return looksBinary(bytes) ? undefined : bytes.toString('utf8');
+    // The whole file is checked, not only the first KB `looksBinary` reads: a byte that is not
+    // UTF-8 further on became U+FFFD without a word (a Latin-1 SKILL.md loaded with its accents
+    // gone). The file is at most maxFileBytes, already in memory.
+    return looksBinary(bytes) || !isUtf8(bytes) ? undefined : bytes.toString('utf8');
   } finally {
     await handle.close();
   }

@@ -165,9 +165,13 @@ export function skills({
   return { tools: [loadSkill, readSkillFile], instructions: instructionBlock(list) };
 }
 
-// "Bash(git:*)" in allowed-tools names the tool Bash with an argument pattern (the spec's example).
+// "Bash(git:*)" in allowed-tools names the tool Bash with an argument pattern (the spec's example):
+// the name is what comes before the first "(" of an entry ending in ")". Found with indexOf: the
+// regex `/\(.*\)$/` it replaces was quadratic in the "(" of an entry (250,000 of them in a
+// skill's allowed-tools held the event loop for minutes in each load_skill call).
 function toolName(entry: string): string {
-  return entry.replace(/\(.*\)$/, '');
+  const open = entry.indexOf('(');
+  return open !== -1 && entry.endsWith(')') ? entry.slice(0, open) : entry;
 }
 
 // Paths are looked up in the map, never on disk; this only rejects forms that are never keys, so

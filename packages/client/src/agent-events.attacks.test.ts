@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { rejection } from './__fixtures__/rejection.ts';
+import { agentEvents } from './agent-events.ts';
+import { ClientError } from './client-error.ts';
+
+// What a hostile or broken server (or whatever answers at the URL: a proxy, a captive portal)
+// can send a page. Every attack goes through the public `agentEvents`.
+
+const encoder = new TextEncoder();
+const frame = (id: number, data: object) => `id: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+const start = (runId: unknown = 'run-a') => ({ type: 'start', path: [], runId, protocol: 1 });
+const text = (t: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: t });
+
+type Sent = { headers: Record<string, string> };
+
+/** A fetch that answers each request with the next body of `bodies`, recording the requests. */
+function server(bodies: string[]): { fetch: typeof globalThis.fetch; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const fetch = async (_url: unknown, init?: RequestInit) => {
+    sent.push({ headers: { ...(init?.headers as Record<string, string>) } });
+    const body = bodies.shift() ?? '';
+    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, sent };
+}
+
+/** What `run` throws or rejects with; fails the test when it finishes instead. */
+function failure(run: () => Promise<unknown>): Promise<unknown> {
+  return rejection(run());
+}
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
+  const events: unknown[] = [];
+  for await (const event of iterable) events.push(event);
+  return events;
+}
+
+describe('agentEvents attacked by a hostile server', () => {
+  it('a second start claiming another run id is a protocol error: never shown, never resumed or cancelled by that id', async () => {
+    const { fetch, sent } = server([
+      // The connection then drops: a client that took run-b as its run would resume it.
+      frame(0, start('run-a')) + frame(1, text('mine')) + frame(2, start('run-b')),
+      frame(3, text('theirs')),
+    ]);
+    const seen: unknown[] = [];
+    const error = await failure(async () => {
+      for await (const event of agentEvents('http://x/chat', { fetch, reconnectDelayMs: 0 })) {
+        seen.push(event);
+      }
+    });
+    expect(ClientError.isInstance(error) && error.code).toBe('protocol');
+    expect((error as Error).message).toMatch(/second `start`/);
+    expect(seen.map((event) => (event as { type: string }).type)).toEqual(['start', 'text-delta']);
+    expect(sent.map((request) => request.headers['gemloop-run-id'])).toEqual([undefined]);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an object', { toString: 'x' }],
+    ['an empty string', ''],
+    ['a 10,000-character string', 'r'.repeat(10_000)],
+  ])(
+    'a start whose run id is %s is a protocol error, not a header of "[object Object]"',
+    async (_, runId) => {
+      const { fetch, sent } = server([frame(0, start(runId)) + frame(1, text('x'))]);
+      const error = await failure(() =>
+        drain(agentEvents('http://x/chat', { fetch, reconnectDelayMs: 0 })),
+      );
+      expect(ClientError.isInstance(error) && error.code).toBe('protocol');
+      expect((error as Error).message).toMatch(/run id/);
+      expect(sent).toHaveLength(1);
+    },
+  );
+
+  it('one 100 MB event (no line end ever) fails with limit after about maxEventChars, the body cancelled', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const chunk = encoder.encode('a'.repeat(64 * 1024));
+    const fetch = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(encoder.encode('data: '));
+          },
+          pull(controller) {
+            if (pulled >= 100 * 1024 * 1024) return controller.close();
+            pulled += chunk.length;
+            controller.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      )) as typeof globalThis.fetch;
+    const error = await failure(() => drain(agentEvents('http://x/chat', { fetch })));
+    expect(ClientError.isInstance(error) && error.code).toBe('limit');
+    expect(pulled).toBeLessThan(4 * 1024 * 1024);
+    expect(cancelled).toBe(true);
+  });
+
+  it('a stream of keep-alive comments that never ends is stopped by the signal at once, the body cancelled', async () => {
+    let cancelled = false;
+    const fetch = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(encoder.encode(frame(0, start())));
+          },
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            controller.enqueue(encoder.encode(': ping\n\n'));
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      )) as typeof globalThis.fetch;
+    const controller = new AbortController();
+    const events: unknown[] = [];
+    const error = await failure(async () => {
+      for await (const event of agentEvents('http://x/chat', {
+        fetch,
+        signal: controller.signal,
+      })) {
+        events.push(event);
+        setTimeout(() => controller.abort(new Error('stopped by the page')), 20);
+      }
+    });
+    expect((error as Error).message).toBe('stopped by the page');
+    expect(events).toHaveLength(1);
+    expect(cancelled).toBe(true);
+  });
+
+  it('malformed SSE (data that is not JSON, a field without a colon, a bare CR) is a protocol error or skipped, never a crash', async () => {
+    const { fetch } = server([
+      `${frame(0, start())}garbage-line-without-colon\n\r\r${frame(1, text('ok'))}data: {not json\n\n`,
+    ]);
+    const seen: unknown[] = [];
+    const error = await failure(async () => {
+      for await (const event of agentEvents('http://x/chat', { fetch, maxReconnects: 0 })) {
+        seen.push(event);
+      }
+    });
+    expect(ClientError.isInstance(error) && error.code).toBe('protocol');
+    expect((error as Error).message).toMatch(/not JSON/);
+    expect(seen.map((event) => (event as { type: string }).type)).toEqual(['start', 'text-delta']);
+  });
+});
