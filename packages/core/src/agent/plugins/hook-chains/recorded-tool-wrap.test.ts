@@ -246,6 +246,25 @@ describe('a recorded wrapToolCall in a run with a recorder', () => {
     expect((replayed as Error).message).toBe((error as Error).message);
   });
 
+  it("fails as the plugin's error, typed, when its first part's record is neither next() nor a result (a changed row)", async () => {
+    const recorder = mapRecorder();
+    const log: string[] = [];
+    await runWith(agentWith(lookupTool(log, recorder), stopwatch(log)), recorder.record);
+    recorder.stored.set('plugin:stopwatch:wrapToolCall:1:a', { value: { type: 'value' } });
+    recorder.replay();
+    const error = await runWith(
+      agentWith(lookupTool([], recorder), stopwatch([])),
+      recorder.record,
+    ).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(PluginError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'Plugin "stopwatch" failed in wrapToolCall: its first part\'s record is neither a call of next() nor a result (the record was changed)',
+    );
+  });
+
   it("runs a turn's calls one after another, each tool's execution outside every record", async () => {
     const recorder = mapRecorder();
     const log: string[] = [];
