@@ -265,6 +265,19 @@ describe('a recorded wrapToolCall in a run with a recorder', () => {
     );
   });
 
+  it('fails as an invalid result, not a changed record, when the wrapper returns nothing without next()', async () => {
+    const recorder = mapRecorder();
+    const empty = stopwatch([], (async () => undefined) as unknown as AgentPlugin['wrapToolCall']);
+    const error = await runWith(agentWith(lookupTool([], recorder), empty), recorder.record).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(PluginError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Plugin "stopwatch" failed in wrapToolCall: for lookup it returned something that is not \{ type: 'value', value \}/,
+    );
+  });
+
   it("runs a turn's calls one after another, each tool's execution outside every record", async () => {
     const recorder = mapRecorder();
     const log: string[] = [];

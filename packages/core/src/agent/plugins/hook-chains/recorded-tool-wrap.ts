@@ -65,19 +65,19 @@ export async function wrapRecorded(wrap: RecordedWrap): Promise<unknown> {
     // Its end is heard by the second part; a run that ends before it leaves it unheard.
     result.catch(() => {});
     running = { result, run };
-    return Promise.race([result.then((returned): FirstPart => ({ returned })), nextCalled]);
+    // `null` for nothing (a record is JSON: a key whose value is `undefined` is dropped), so a
+    // wrapper that returned nothing fails as such, not as a changed record.
+    const returned = result.then((value): FirstPart => ({ returned: value ?? null }));
+    return Promise.race([returned, nextCalled]);
   }, false)) as FirstPart | null | undefined;
-  if (typeof first !== 'object' || first === null || !('next' in first || 'returned' in first))
+  if (typeof first !== 'object' || first === null)
     throw wrap.changed("its first part's record is neither a call of next() nor a result");
-  if (!('next' in first)) return first.returned;
-  let execution: unknown;
-  try {
-    execution = await wrap.inner();
-  } catch (error) {
-    // What the execution threw goes on as it is, as a wrapper's `next()` does in every run; a
-    // wrapper still waiting on it here is left.
-    throw error;
-  }
+  if ('returned' in first) return first.returned;
+  if (first.next !== true)
+    throw wrap.changed("its first part's record is neither a call of next() nor a result");
+  // What the execution throws goes on as it is, as a wrapper's `next()` passes it in every run (a
+  // wrapper still waiting on it here is left).
+  const execution = await wrap.inner();
   return wrap.record((run) => {
     const alive = running;
     if (alive === undefined) return callWrapper(wrap, run, () => Promise.resolve(execution));
