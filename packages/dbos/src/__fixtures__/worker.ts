@@ -540,6 +540,27 @@ const ledger = definePlugin({
     while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
   },
 });
+// A third party's stopwatch (recorded-wrap-tool-call.test.ts): a recorded wrapToolCall that rolls
+// a mark before the tool runs (a mark made again would differ), reports it, and stamps the tool's
+// value with it after. Each half is counted in the counter file when it really runs; the part
+// after `next()` waits while HOLD_DIR holds `<user>-after`, so a test can kill the worker after
+// the tool ended and before the wrapper did.
+const stopwatch = definePlugin({
+  name: 'stopwatch',
+  recorded: ['wrapToolCall'],
+  wrapToolCall: async (call, next, run) => {
+    const user = userOf(run);
+    const mark = Math.random();
+    record(`stopwatch before ${user} ${call.toolName} ${mark}`);
+    run.emit('started', { tool: call.toolName, mark });
+    const execution = await next();
+    record(`stopwatch after ${user} ${call.toolName} ${execution.type}`);
+    while (held(`${user}-after`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    return execution.type === 'value'
+      ? { type: 'value', value: { result: execution.value, mark } }
+      : execution;
+  },
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -598,6 +619,21 @@ const worker = await startDurableWorkerWith({
     quota: { gemini, model, tools: [lookup], plugins: [quota] },
     audited: { gemini, model, tools: [lookup, slow], plugins: [auditor] },
     ledger: { gemini, model, tools: [lookup], plugins: [ledger] },
+    timed: { gemini, model, tools: [lookup, slow], plugins: [stopwatch] },
+    timedTeam: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [research],
+      plugins: [stopwatch],
+    },
+    timedApprover: {
+      gemini,
+      model,
+      tools: [refund],
+      needsApproval: ['refund'],
+      plugins: [stopwatch],
+    },
     // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
     priced: {
       gemini,

@@ -121,7 +121,8 @@ export class PluginHookCalls {
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
    * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}. `body`
    * gets the plugin's view of the run (a tool hook's recorded call: a view of its own, see
-   * {@link heldView}); `toolCall` places a tool hook's call in its turn.
+   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `after`: the record of
+   * a recorded `wrapToolCall`'s part after `next()` (./recorded-tool-wrap.ts).
    */
   protected async call<T>(
     index: number,
@@ -129,6 +130,7 @@ export class PluginHookCalls {
     stepNumber: number,
     body: (run: PluginRunView) => T | Promise<T>,
     toolCall?: ToolCallPlace,
+    after = false,
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
@@ -160,7 +162,7 @@ export class PluginHookCalls {
       // hook's go out as it makes them; a tool hook's are held for its call's result event.
       const reports: PluginReport[] = [];
       const recording = record(
-        recordName(plugin.name, hook, stepNumber, toolCall?.id),
+        recordName(plugin.name, after ? 'wrapToolCall.after' : hook, stepNumber, toolCall?.id),
         async (): Promise<StoredCall> => {
           ran = true;
           const before = this.stop;

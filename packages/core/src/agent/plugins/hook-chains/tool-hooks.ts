@@ -10,8 +10,10 @@ import type {
 } from '../agent-plugin.ts';
 import { boundedToolErrorRewrite } from '../bounded-tool-error.ts';
 import { checkHandOff } from '../plugin-results.ts';
+import type { PluginRunView } from '../run-view/plugin-run-view.ts';
 import { PluginEvents } from './plugin-events.ts';
 import type { HandOffDecision } from './plugin-hook-calls.ts';
+import { wrapRecorded } from './recorded-tool-wrap.ts';
 import {
   executionOf,
   fieldsOf,
@@ -149,29 +151,56 @@ export class ToolHooks extends PluginEvents {
     });
   }
 
-  /** The tool's `execute` through every `wrapToolCall`, the first registered outermost. */
+  /**
+   * The calls of a run with a recorder whose `wrapToolCall` is recorded, one after another: the
+   * last one's end (see {@link wrapToolCall}).
+   */
+  private recordedWraps: Promise<unknown> | undefined;
+
+  /**
+   * The tool's `execute` through every `wrapToolCall`, the first registered outermost. In a run
+   * with a recorder, a `recorded` wrapper is recorded in two parts around the execution
+   * (./recorded-tool-wrap.ts), and the turn's calls through such a wrapper run one after another:
+   * the execution and the second part start when the one before ends, which no replay repeats
+   * for calls at once (a durable runner numbers its steps in the order they start).
+   */
   wrapToolCall(
     draft: ToolExecutionDraft,
     execute: () => Promise<ToolExecution>,
   ): Promise<ToolExecution> {
     const indexes = this.hooks.wrapToolCall ?? [];
+    const record = this.facts.record !== undefined;
+    const recorded = (index: number): boolean =>
+      record && (this.plugins[index] as AgentPlugin).recorded?.includes('wrapToolCall') === true;
     const through = (at: number): Promise<ToolExecution> => {
       if (at === indexes.length) return execute();
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
-      return this.wrapped(
-        index,
-        'wrapToolCall',
-        draft.stepNumber,
-        (next, run) =>
-          (plugin.wrapToolCall as NonNullable<AgentPlugin['wrapToolCall']>)(
-            draft,
-            () => next(undefined),
-            run,
-          ),
-        (_: undefined): Promise<ToolExecution> => through(at + 1),
-        { id: draft.toolCallId, index: draft.callIndex },
-      ).then((returned) => {
+      const wrapper = (next: () => Promise<unknown>, run: PluginRunView): Promise<ToolExecution> =>
+        (plugin.wrapToolCall as NonNullable<AgentPlugin['wrapToolCall']>)(
+          draft,
+          next as () => Promise<ToolExecution>,
+          run,
+        );
+      const place = { id: draft.toolCallId, index: draft.callIndex };
+      const called = recorded(index)
+        ? wrapRecorded({
+            record: (body, after) =>
+              this.call(index, 'wrapToolCall', draft.stepNumber, body, place, after),
+            wrapper,
+            inner: () => through(at + 1),
+            changed: (message) =>
+              this.invalid(index, 'wrapToolCall', `${message} (the record was changed)`),
+          })
+        : this.wrapped(
+            index,
+            'wrapToolCall',
+            draft.stepNumber,
+            (next, run) => wrapper(() => next(undefined), run),
+            (_: undefined): Promise<ToolExecution> => through(at + 1),
+            place,
+          );
+      return called.then((returned) => {
         const execution = this.returned(index, 'wrapToolCall', returned, executionOf);
         if (execution !== undefined) return execution;
         throw this.invalid(
@@ -181,7 +210,14 @@ export class ToolHooks extends PluginEvents {
         );
       });
     };
-    return through(0);
+    if (!indexes.some(recorded)) return through(0);
+    const previous = this.recordedWraps ?? Promise.resolve();
+    const mine = previous.then(() => through(0));
+    this.recordedWraps = mine.then(
+      () => {},
+      () => {},
+    );
+    return mine;
   }
 
   /**
