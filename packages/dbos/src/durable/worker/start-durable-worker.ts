@@ -20,6 +20,7 @@ import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-
 import { createSteerWatch, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
+import { isDurableRunEnding } from '../is-durable-run-ending.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
 import { confirmationFreshMs, createOwnershipConfirmations } from '../ownership-confirmations.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
@@ -231,6 +232,9 @@ export async function startDurableWorkerWith(
     }),
     // `run.receive(topic)` and steering: the run's DBOS messages (durable-run-messages.ts).
     receive: createDurableReceive({ checkOf: steerCheck, watch: steerWatch }),
+    // A child starter that stops its parent (its child waits for a person: durable-children.ts)
+    // or lost the run ends the parent's run there: no tool result, no model step after it.
+    endsRun: isDurableRunEnding,
   };
   const children = createDurableChildren({
     agents: new Map(Object.entries(agents)),
