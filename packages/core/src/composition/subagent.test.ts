@@ -8,6 +8,7 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { DEFAULT_MAX_CHILD_BACKLOG } from '../agent/agent-stream.ts';
+import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { BeforeToolCallContext } from '../agent/config/agent-options.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
@@ -511,5 +512,65 @@ describe('subagent', () => {
     await expect(
       agent.run('go', { budget: { maxStep: 3 } as unknown as { maxSteps: number } }),
     ).rejects.toThrow(/maxSteps/);
+  });
+
+  it("ends the run with an error the runner's child starter throws and its services say ends it: no tool result, no model call after it", async () => {
+    // What a durable runner's starter throws when it stops the parent while its child waits for
+    // a person (DBOS's cancellation): the run's `isRunEndingError` and the runner's `endsRun` pick it.
+    class StoppedError extends Error {}
+    const stopped = new StoppedError('the parent was stopped to wait for its child');
+    const isStopped = (error: unknown): boolean => error instanceof StoppedError;
+    const run = async (endsRun: ((error: unknown) => boolean) | undefined) => {
+      const gemini = createScriptedGemini([
+        callsTurn(['research', { task: 'x' }, 'c1']),
+        textTurn('asked again'),
+      ]);
+      const child = createAgent({
+        gemini: createScriptedGemini([textTurn('child')]),
+        model: MODEL,
+      });
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [subagent(child, { name: 'research', description: 'Researches.' })],
+        isRunEndingError: isStopped,
+      });
+      const stream = agentTurnsOf(agent).stream(
+        'Go',
+        undefined,
+        undefined,
+        async () => {
+          throw stopped;
+        },
+        // A runner's services come with its recorder of hooks (start-run.ts).
+        (_name, call) => call(),
+        undefined,
+        endsRun === undefined ? {} : { endsRun },
+      );
+      const events: AgentEvent<unknown>[] = [];
+      const outcome = await (async () => {
+        for await (const event of stream) events.push(event);
+        return (await stream.result).text;
+      })().catch((error: unknown) => error);
+      return { outcome, requests: gemini.calls.length, events };
+    };
+    const ended = await run(isStopped);
+    expect(ended.outcome).toBe(stopped);
+    // One model call: the stop is not answered as the subagent's failure and asked about again.
+    expect(ended.requests).toBe(1);
+    // The call is reported ended with the run (as any call a run-ending error stops), never
+    // answered: no result, no execution error the model would be told of.
+    const outcomes = (events: AgentEvent<unknown>[]) =>
+      events.flatMap((event) =>
+        event.type === 'tool-result' || event.type === 'tool-error'
+          ? [`${event.type}:${event.type === 'tool-error' ? event.toolCall.outcome : ''}`]
+          : [],
+      );
+    expect(outcomes(ended.events)).toEqual(['tool-error:aborted']);
+    // Without the runner's word the same throw is the subagent's failure the model is told of.
+    const told = await run(undefined);
+    expect(told.outcome).toBe('asked again');
+    expect(told.requests).toBe(2);
+    expect(outcomes(told.events)).toEqual(['tool-result:']);
   });
 });

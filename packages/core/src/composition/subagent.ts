@@ -155,6 +155,9 @@ export function subagent<Output = undefined, Args = { task: string }>(
       if (context.signal.aborted) throw thrown;
       // A child further down failed under `onError: 'throw'`: it ends every run up to the top.
       if (SubagentError.isInstance(thrown) || TreeBudgetError.isInstance(thrown)) throw thrown;
+      // The runner's starter ended the run (a durable runner pausing it for its child's approval):
+      // the run ends with it, no result is answered and no model call follows.
+      if (link?.services?.endsRun?.(thrown) === true) throw thrown;
       const message =
         timedOut !== undefined && thrown === timedOut
           ? `The subagent ${name} (${parent.path.join(' > ')}) did not finish within ${timedOut.timeoutMs} ms (timeoutMs) and was stopped (onError: 'throw' ends the run).`

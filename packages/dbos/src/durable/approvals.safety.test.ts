@@ -50,6 +50,7 @@ describe('createApprovalHook and safety decisions', () => {
     timeoutMs: 1000,
     flush: async () => {},
     pauser: { pool: {} as never, stop: async () => {}, resume: async () => {} },
+    stateOf: () => undefined,
   });
 
   it('asks for an approval for a require_confirmation call not in needsApproval, with the explanation', async () => {

@@ -64,8 +64,22 @@ export type RunPauser = {
 };
 
 /**
+ * What one execution of a run keeps of its approvals: the calls it published as pending (one
+ * event key lists them all, re-published whole on each change) and whether it paused. Per
+ * execution, not per run: a run resumed twice has a second execution in the worker while the
+ * first, no longer the owner, reaches its next step (worker-run-events.ts).
+ * @internal
+ */
+export type ApprovalState = { pending: PendingApproval[]; paused: boolean };
+
+/** An execution's approval state before its first call that needs approval. @internal */
+export function createApprovalState(): ApprovalState {
+  return { pending: [], paused: false };
+}
+
+/**
  * Thrown from the approval hook when the run paused: the run's workflow is stopped and this
- * execution ends without writing anything more (the run workflow sees `paused(runId)`).
+ * execution ends without writing anything more (the run workflow sees its state's `paused`).
  * @internal
  */
 export class RunPausedSignal extends Error {
@@ -97,28 +111,20 @@ export function createApprovalHook({
   timeoutMs,
   flush,
   pauser,
+  stateOf,
 }: {
   needsApproval: NeedsApproval | undefined;
   userHook: BeforeToolCallHook | undefined;
   timeoutMs: number;
   flush: () => Promise<void>;
   pauser: RunPauser;
-}): {
-  hook: BeforeToolCallHook | undefined;
-  /** Whether the run paused in this execution. */
-  paused(runId: string): boolean;
-  /** Drops what this process keeps of a run whose execution ended. */
-  forget(runId: string): void;
-} {
-  // Pending calls per run, re-published whole on each change (one event key lists them).
-  const pendingByRun = new Map<string, PendingApproval[]>();
-  const pausedRuns = new Set<string>();
-  const forget = (runId: string): void => {
-    pendingByRun.delete(runId);
-    pausedRuns.delete(runId);
-  };
-  const paused = (runId: string): boolean => pausedRuns.has(runId);
-  if (needsApproval === undefined) return { hook: userHook, paused, forget };
+  /**
+   * The approval state of the execution whose code calls the hook (worker-run-events.ts), if it
+   * has one: the hook is made once per agent and shared by every execution of every run.
+   */
+  stateOf: () => ApprovalState | undefined;
+}): { hook: BeforeToolCallHook | undefined } {
+  if (needsApproval === undefined) return { hook: userHook };
   const needs =
     typeof needsApproval === 'function'
       ? needsApproval
@@ -148,9 +154,10 @@ export function createApprovalHook({
       ...(confirm && { safetyDecision: context.safetyDecision }),
       ...(context.path.length > 0 && { path: [...context.path] }),
     });
-    const list = pendingByRun.get(runId) ?? [];
+    // Outside an execution of this worker (none is known to call it): this call's own state.
+    const execution = stateOf() ?? createApprovalState();
+    const list = execution.pending;
     list.push(pending);
-    pendingByRun.set(runId, list);
     // Published before the events go out: a watcher that sees this call's tool-call event finds
     // it in pendingApprovals() already.
     await DBOS.setEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
@@ -166,7 +173,7 @@ export function createApprovalHook({
       const state = await markPaused(pauser.pool, runId, approvalId);
       // A decision (or the deadline) came while it stopped: nobody else resumes it.
       if (state === 'resume') await pauser.resume(runId);
-      pausedRuns.add(runId);
+      execution.paused = true;
       throw new RunPausedSignal(runId);
     }
     // Recorded as read (the row is data from a database): a replay reads what this execution did.
@@ -179,7 +186,6 @@ export function createApprovalHook({
     // missing decision does at the deadline: a call that may move money is not run on a guess.
     const decision = recorded === null || isApprovalDecision(recorded) ? recorded : 'unreadable';
     list.splice(list.indexOf(pending), 1);
-    if (list.length === 0) pendingByRun.delete(runId);
     await DBOS.setEvent(approvalTopic(approvalId), {
       status:
         decision === null ? 'timed-out' : decision === 'unreadable' ? 'unreadable' : decision.type,
@@ -206,5 +212,5 @@ export function createApprovalHook({
     if (decision.type === 'edit') return { type: 'modify', args: decision.args };
     return { type: 'approve' };
   };
-  return { hook, paused, forget };
+  return { hook };
 }

@@ -152,6 +152,7 @@ export function createDurableChildren({
   agents,
   build,
   top,
+  execute,
   pauser,
   status,
   services,
@@ -161,14 +162,18 @@ export function createDurableChildren({
   /** Makes the durable copy of a subagent's agent at `key` from its options. */
   build: (key: string, options: AgentOptions<unknown>) => DurableChildAgent;
   /**
-   * The durable copy of a top agent, the approval hook a child inherits (its top run's: a child
-   * without its own uses it), and how that hook forgets a run whose execution ended.
+   * The durable copy of a top agent and the approval hook a child inherits (its top run's: a
+   * child without its own uses it).
    */
   top: (topAgent: string) => {
     agent: object | undefined;
     hook: BeforeToolCallHook | undefined;
-    forget(runId: string): void;
   };
+  /**
+   * Runs one execution of a child workflow with its own state (the approval hook's pending calls
+   * and pause, worker-run-events.ts): a child resumed twice has two executions at once.
+   */
+  execute: <T>(runId: string, body: () => Promise<T>) => Promise<T>;
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
   /** A workflow's DBOS status, read outside any workflow (not an operation of the caller). */
@@ -359,7 +364,9 @@ export function createDurableChildren({
         };
         let result: AgentResult<unknown>;
         try {
-          result = await child.run(request.input, parent, request.history);
+          result = await execute(childRunId, () =>
+            child.run(request.input, parent, request.history),
+          );
         } catch (error) {
           // Paused for an approval (the hook stopped this workflow), or stopped: it ends here,
           // as stopped, and its parent with it (see the starter's wait).
@@ -386,8 +393,6 @@ export function createDurableChildren({
             }
           }
           throw error;
-        } finally {
-          approvals.forget(childRunId);
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();

@@ -19,15 +19,15 @@ import type { SteerCheck, SteerWatch } from './durable-steering.ts';
  * @internal
  */
 export function createDurableReceive({
-  checks,
+  checkOf,
   watch,
 }: {
-  checks: ReadonlyMap<string, SteerCheck>;
+  /** The steering check of the execution whose code is running, if any (worker-run-events.ts). */
+  checkOf: () => SteerCheck | undefined;
   watch: SteerWatch;
 }): NonNullable<RunServices['receive']> {
   return async (topic, max) => {
-    const runId = DBOS.workflowID;
-    const check = runId === undefined ? undefined : checks.get(runId);
+    const check = checkOf();
     // Outside a run of this worker (no workflow, or one that is not a run): nothing to read.
     if (check === undefined || !DBOS.isInWorkflow()) return [];
     if (check.topics.get(topic) === false) return [];

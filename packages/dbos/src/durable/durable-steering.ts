@@ -127,18 +127,22 @@ export function createSteerCheck(): SteerCheck {
 
 /**
  * The {@link SteerWatch} of whichever run the calling code runs in (`runIdOf()`, DBOS's workflow
- * id), with `checks` holding each run's state; outside a run it does nothing.
+ * id), with `checkOf()` its execution's state; outside a run it does nothing.
  * @internal
  */
 export function createSteerWatch({
   pool,
-  checks,
+  checkOf,
   runIdOf,
   announcements,
   schema = 'dbos',
 }: {
   pool: pg.Pool;
-  checks: ReadonlyMap<string, SteerCheck>;
+  /**
+   * The check of the execution whose code is running (worker-run-events.ts), if it has one: per
+   * execution, not per run, as two executions of a run resumed twice each read their own.
+   */
+  checkOf: () => SteerCheck | undefined;
   runIdOf: () => string | undefined;
   /** Without: every look is a read of the database. */
   announcements?: SteerAnnouncements | undefined;
@@ -162,7 +166,7 @@ export function createSteerWatch({
     async probe() {
       const runId = runIdOf();
       if (runId === undefined) return false;
-      const check = checks.get(runId);
+      const check = checkOf();
       // A run that reads no topic (a subagent's child workflow, whose plugins receive nothing, or
       // a run whose plugins never called receive): nothing to look for.
       if (check === undefined || check.topics.size === 0) return false;
@@ -184,8 +188,7 @@ export function createSteerWatch({
       if (runId !== undefined) announcements?.clear(runId, topic);
     },
     note(waiting) {
-      const runId = runIdOf();
-      const check = runId === undefined ? undefined : checks.get(runId);
+      const check = runIdOf() === undefined ? undefined : checkOf();
       if (check === undefined || waiting === false) return;
       for (const topic of check.topics.keys()) check.topics.set(topic, true);
     },

@@ -59,7 +59,7 @@ describe('steer watch', () => {
   it('reads once per execution, then hears steers without a statement', async () => {
     const watch = createSteerWatch({
       pool: counting(),
-      checks,
+      checkOf: () => checks.get(current),
       runIdOf: () => current,
       announcements,
     });
@@ -99,7 +99,7 @@ describe('steer watch', () => {
   it('reads a steer sent before this execution listened, and marks the boundary after a step that saw one', async () => {
     const watch = createSteerWatch({
       pool: counting(),
-      checks,
+      checkOf: () => checks.get(current),
       runIdOf: () => current,
       announcements,
     });
@@ -130,7 +130,7 @@ describe('steer watch', () => {
   it('hears a message on any topic a run reads, and not on one it does not', async () => {
     const watch = createSteerWatch({
       pool: counting(),
-      checks,
+      checkOf: () => checks.get(current),
       runIdOf: () => current,
       announcements,
     });
@@ -159,7 +159,7 @@ describe('steer watch', () => {
   it('reads again once the LISTEN connection was replaced (a notice may have been lost with it)', async () => {
     const watch = createSteerWatch({
       pool: counting(),
-      checks,
+      checkOf: () => checks.get(current),
       runIdOf: () => current,
       announcements,
     });

@@ -6,6 +6,7 @@ import {
   type ToolResultStore,
 } from '@gemloop/core/tool-result-cache';
 import type pg from 'pg';
+import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -14,7 +15,6 @@ import {
   requireConnection,
   storePool,
 } from '../postgres/store-connection.ts';
-import { inTransaction } from '../postgres/in-transaction.ts';
 import { tableOnce } from '../postgres/table-once.ts';
 
 /** @defaultValue of `maxEntries` of {@link createPostgresToolResultStore}: rows over every partition. */

@@ -120,8 +120,10 @@ export function createDurableAgentMaker({
     registerDurableInteractions(gemini, agentOptions.api, () =>
       createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool, {
         pauser,
-        // A run of the runs queue has its event buffer here; a subagent's child workflow not.
-        parks: (runId) => events.buffers.has(runId),
+        // An execution of a run of the runs queue has its event buffer; a subagent's child
+        // workflow not. Its own execution's, not its run's: the stale one of a run resumed twice
+        // must not take itself for a child (the owner's would be found by the run's id).
+        parks: () => currentBuffer() !== undefined,
         flush: flushCurrent,
       }),
     );
@@ -133,6 +135,7 @@ export function createDurableAgentMaker({
       timeoutMs: approvalTimeoutMs,
       flush: flushCurrent,
       pauser,
+      stateOf: () => events.current()?.approvals,
     });
     const agent = createAgent({
       ...agentOptions,

@@ -3,11 +3,11 @@ import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
-import { RunPausedSignal } from '../approvals.ts';
+import { createApprovalState, RunPausedSignal } from '../approvals.ts';
 import type { createDurableChildren } from '../durable-children.ts';
 import { recordPluginHook } from '../durable-plugin-hooks.ts';
 import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
-import { createSteerCheck, type SteerCheck } from '../durable-steering.ts';
+import { createSteerCheck } from '../durable-steering.ts';
 import { isDurableRunEnding } from '../is-durable-run-ending.ts';
 import {
   createRunEventBuffer,
@@ -18,16 +18,14 @@ import {
 import type { SteerAnnouncements } from '../steer-announcements.ts';
 import { toJsonSafe } from '../to-json-safe.ts';
 import type { PreparedDurableAgent } from './make-durable-agent.ts';
-import type { WorkerRunEvents } from './worker-run-events.ts';
+import type { RunExecution, WorkerRunEvents } from './worker-run-events.ts';
 
 /** What the run workflow reads and writes of its worker. @internal */
 export type RunWorkflowContext = {
   /** The worker's agents, made durable, by name. */
   prepared: ReadonlyMap<string, PreparedDurableAgent>;
-  /** The event buffers of the runs this worker executes, each execution's its own (worker-run-events.ts). */
-  events: Pick<WorkerRunEvents, 'buffers' | 'execute'>;
-  /** Which topics each run's next step boundary reads (durable-steering.ts). */
-  steerChecks: Map<string, SteerCheck>;
+  /** The executions of the runs this worker executes, each with its own state (worker-run-events.ts). */
+  events: Pick<WorkerRunEvents, 'running' | 'execute'>;
   steerAnnouncements: SteerAnnouncements;
   /** The runs' subagents, as child workflows (durable-children.ts). */
   children: ReturnType<typeof createDurableChildren>;
@@ -43,8 +41,7 @@ export type RunWorkflowContext = {
  */
 export function registerRunWorkflow({
   prepared,
-  events: { buffers, execute },
-  steerChecks,
+  events: { running, execute },
   steerAnnouncements,
   children,
   services,
@@ -64,8 +61,14 @@ export function registerRunWorkflow({
           : (services.handOffAgents?.agentOf(request.holder) ?? unknownHolder(request.holder));
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
-      buffers.set(runId, buffer);
-      steerChecks.set(runId, createSteerCheck());
+      // This execution's own events, steering check and approvals (worker-run-events.ts).
+      const execution: RunExecution = {
+        runId,
+        buffer,
+        steerCheck: createSteerCheck(),
+        approvals: createApprovalState(),
+      };
+      running.set(runId, execution);
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -82,7 +85,7 @@ export function registerRunWorkflow({
         );
       try {
         // This execution's steps write through its own buffer (`execute`), never another's.
-        const result = await execute(runId, buffer, async () => {
+        const result = await execute(execution, async () => {
           const stream = agentTurnsOf(agent as typeof entry.agent).stream(
             request.input,
             {
@@ -113,7 +116,8 @@ export function registerRunWorkflow({
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
         // DBOS treats its own cancellation error as "stopped", not as the run's failure.
         // So is a run stopped to wait on a webhook (durable-interactions.ts, RunParkedSignal).
-        if (entry.approvals.paused(runId) || error instanceof RunPausedSignal) {
+        // This execution's pause only: a stale execution's pause is not the owner's.
+        if (execution.approvals.paused || error instanceof RunPausedSignal) {
           throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
         }
         // Cancelled, or no longer this execution's: it ends here, writing nothing more (a write
@@ -126,14 +130,11 @@ export function registerRunWorkflow({
         // Only while it is still this execution's: a run resumed again while it runs (a second
         // resume, a takeover) gets a second execution in this worker, and this one, no longer the
         // owner, ends at its next checkpoint, often after the second started. Deleting the
-        // second's buffer made it take itself for a subagent's child (`parks`,
-        // make-durable-agent.ts): it waited on its webhook holding its worker slot, and its
-        // events went out only at its end. The last execution to end clears the run's state.
-        if (buffers.get(runId) === buffer) {
-          buffers.delete(runId);
-          steerChecks.delete(runId);
+        // second's entry made it stop tracking its run's steering announcements. The last
+        // execution to end clears the run's state.
+        if (running.get(runId) === execution) {
+          running.delete(runId);
           steerAnnouncements.clear(runId);
-          entry.approvals.forget(runId);
         }
       }
     },

@@ -10,7 +10,7 @@ import {
   type DurableLiveSessionOptions,
   openDurableLiveSession,
 } from '../../live/open-durable-live-session.ts';
-import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
+import { createApprovalState, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
 import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
 import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
 import { createDurableChildren } from '../durable-children.ts';
@@ -20,6 +20,7 @@ import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-
 import { createSteerWatch, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
+import { isDurableRunEnding } from '../is-durable-run-ending.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
 import { confirmationFreshMs, createOwnershipConfirmations } from '../ownership-confirmations.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
@@ -161,22 +162,22 @@ export async function startDurableWorkerWith(
     },
   };
 
+  // The executions of the worker's runs, each with its events, steering check and approvals.
+  const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
+  const events = createWorkerRunEvents(eventBatching);
   // Which runs' next step boundary reads their steering messages (durable-steering.ts).
-  const steerChecks = new Map<string, SteerCheck>();
   const steerAnnouncements = createSteerAnnouncements({
     connectionString: databaseUrl,
-    tracked: (runId) => steerChecks.has(runId),
+    tracked: (runId) => events.running.has(runId),
     onAnnounced: onSteerAnnounced,
   });
+  const steerCheck = (): SteerCheck | undefined => events.current()?.steerCheck;
   const steerWatch = createSteerWatch({
     pool,
-    checks: steerChecks,
+    checkOf: steerCheck,
     runIdOf: () => DBOS.workflowID,
     announcements: steerAnnouncements,
   });
-
-  const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
-  const events = createWorkerRunEvents(eventBatching);
   // The fleet rate limits, held at the moment each attempt is sent (fleet-rate-limit.ts). Its
   // own connections: a release queued behind a heartbeat would keep a slot from the fleet.
   const limitPool =
@@ -230,7 +231,10 @@ export async function startDurableWorkerWith(
       make: (key, options) => makeAgent(key, options).agent,
     }),
     // `run.receive(topic)` and steering: the run's DBOS messages (durable-run-messages.ts).
-    receive: createDurableReceive({ checks: steerChecks, watch: steerWatch }),
+    receive: createDurableReceive({ checkOf: steerCheck, watch: steerWatch }),
+    // A child starter that stops its parent (its child waits for a person: durable-children.ts)
+    // or lost the run ends the parent's run there: no tool result, no model step after it.
+    endsRun: isDurableRunEnding,
   };
   const children = createDurableChildren({
     agents: new Map(Object.entries(agents)),
@@ -254,9 +258,10 @@ export async function startDurableWorkerWith(
       return {
         agent: top?.agent,
         hook: top?.approvals.hook,
-        forget: (runId) => top?.approvals.forget(runId),
       };
     },
+    // Each execution of a child workflow keeps its own approval state, as a run's does.
+    execute: (runId, body) => events.execute({ runId, approvals: createApprovalState() }, body),
     pauser,
     status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
     services,
@@ -269,7 +274,6 @@ export async function startDurableWorkerWith(
   const runWorkflow = registerRunWorkflow({
     prepared,
     events,
-    steerChecks,
     steerAnnouncements,
     children,
     services,

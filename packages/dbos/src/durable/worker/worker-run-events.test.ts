@@ -6,8 +6,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createApprovalHook,
+  createApprovalState,
+  PENDING_APPROVALS_KEY,
+  RunPausedSignal,
+} from '../approvals.ts';
+import { createSteerCheck, createSteerWatch } from '../durable-steering.ts';
 import { createRunEventBuffer, type EventBatch, pushRunEvent } from '../run-events.ts';
+import { lookupApproval, markPaused } from '../run-pauses.ts';
 import { createWorkerRunEvents } from './worker-run-events.ts';
+
+// The pauses table, as approvals.ts reads it: the test says what each lookup finds.
+vi.mock('../run-pauses.ts', () => ({ lookupApproval: vi.fn(), markPaused: vi.fn() }));
 
 /** The execution the calling code belongs to, as DBOS knows it: its workflow and its token. */
 const execution = new AsyncLocalStorage<{ workflowId: string; token: string }>();
@@ -52,8 +63,9 @@ describe('createWorkerRunEvents', () => {
       secondStarted = resolve;
     });
     const firstRunning = execution.run({ workflowId: 'run-1', token: 'first' }, () => {
-      events.buffers.set('run-1', first);
-      return events.execute('run-1', first, async () => {
+      const execution = { runId: 'run-1', buffer: first, approvals: createApprovalState() };
+      events.running.set('run-1', execution);
+      return events.execute(execution, async () => {
         pushRunEvent(first, step(1));
         // Its next step, taken once the second started: its timed write goes out, then the
         // body fails DBOS's ownership check (the model call's fence).
@@ -67,8 +79,9 @@ describe('createWorkerRunEvents', () => {
       });
     });
     await execution.run({ workflowId: 'run-1', token: 'second' }, () => {
-      events.buffers.set('run-1', second);
-      return events.execute('run-1', second, async () => {
+      const execution = { runId: 'run-1', buffer: second, approvals: createApprovalState() };
+      events.running.set('run-1', execution);
+      return events.execute(execution, async () => {
         pushRunEvent(second, step(1));
         secondStarted();
         await firstRunning;
@@ -92,7 +105,7 @@ describe('createWorkerRunEvents', () => {
     const buffer = createRunEventBuffer();
     owner = 'run';
     await execution.run({ workflowId: 'run-1', token: 'run' }, () =>
-      events.execute('run-1', buffer, async () => {
+      events.execute({ runId: 'run-1', buffer, approvals: createApprovalState() }, async () => {
         expect(events.currentBuffer()).toBe(buffer);
         // DBOS starts the child from the parent's code: its context is the parent's, its
         // workflow id its own.
@@ -103,5 +116,105 @@ describe('createWorkerRunEvents', () => {
     );
     // Outside any execution of a run (a step of a batch job, the worker's own code): none.
     expect(events.currentBuffer()).toBeUndefined();
+  });
+
+  it("keeps a stale execution's approval pause and pending calls out of the owner's", async () => {
+    const events = createWorkerRunEvents({ batchMs: 0, batchSize: 64 });
+    // As make-durable-agent.ts wires it: one hook for every execution of every run.
+    const { hook } = createApprovalHook({
+      needsApproval: ['refund'],
+      userHook: undefined,
+      timeoutMs: 60_000,
+      flush: async () => {},
+      pauser: { pool: {} as never, stop: async () => {}, resume: async () => {} },
+      stateOf: () => events.current()?.approvals,
+    });
+    const published: { token: string; list: unknown }[] = [];
+    vi.spyOn(DBOS, 'setEvent').mockImplementation(async (key, value) => {
+      if (key === PENDING_APPROVALS_KEY) {
+        published.push({ token: execution.getStore()?.token ?? '', list: structuredClone(value) });
+      }
+    });
+    vi.spyOn(DBOS, 'runStep').mockImplementation(async (body) => body());
+    // The stale execution finds no decision for its call and pauses; the owner finds its own.
+    vi.mocked(lookupApproval).mockImplementation(async (_pool, _runId, approvalId) =>
+      approvalId.startsWith('1.')
+        ? { type: 'none' }
+        : ({ type: 'decided', decision: { type: 'approve' } } as never),
+    );
+    vi.mocked(markPaused).mockResolvedValue('paused');
+    const refund = (stepNumber: number, toolCallId: string) => ({
+      toolName: 'refund',
+      toolCallId,
+      args: {},
+      rawArgs: {},
+      stepNumber,
+      callIndex: 0,
+      contents: [],
+      signal: new AbortController().signal,
+      path: [],
+    });
+    owner = 'second';
+    const stale = {
+      runId: 'run-1',
+      buffer: createRunEventBuffer(),
+      approvals: createApprovalState(),
+    };
+    const own = {
+      runId: 'run-1',
+      buffer: createRunEventBuffer(),
+      approvals: createApprovalState(),
+    };
+    // The first execution, no longer the owner, reaches the approval of its step 1 and pauses.
+    await execution.run({ workflowId: 'run-1', token: 'first' }, () =>
+      events.execute(stale, async () => {
+        await expect(hook?.(refund(1, 'stale-call'))).rejects.toBeInstanceOf(RunPausedSignal);
+      }),
+    );
+    // The owner's call at step 2 is approved; it publishes its own pending calls only.
+    await execution.run({ workflowId: 'run-1', token: 'second' }, () =>
+      events.execute(own, async () => {
+        await expect(hook?.(refund(2, 'own-call'))).resolves.toEqual({ type: 'approve' });
+      }),
+    );
+    const ids = (list: unknown): string[] =>
+      (list as { approvalId: string }[]).map(({ approvalId }) => approvalId);
+    expect(published.map(({ token, list }) => [token, ids(list)])).toEqual([
+      ['first', ['1.0:stale-call']],
+      ['second', ['2.0:own-call']],
+      ['second', []],
+    ]);
+    // The stale one's pause is its own: the owner's failure is not taken for a pause (the run
+    // workflow reads its execution's `paused`), and no watcher is told the stale call waits.
+    expect(stale.approvals.paused).toBe(true);
+    expect(own.approvals.paused).toBe(false);
+    expect(own.approvals.pending).toEqual([]);
+  });
+
+  it("keeps a stale execution's steering marks out of the owner's next boundary", async () => {
+    const events = createWorkerRunEvents({ batchMs: 0, batchSize: 64 });
+    // As start-durable-worker.ts wires it; `note` reads no database.
+    const watch = createSteerWatch({
+      pool: {} as never,
+      checkOf: () => events.current()?.steerCheck,
+      runIdOf: () => DBOS.workflowID,
+    });
+    const executionOf = (token: string) => {
+      const steerCheck = createSteerCheck();
+      // Both read steering, and both read it at their last boundary.
+      steerCheck.topics.set('gemloop.steer', false);
+      return { token, state: { runId: 'run-1', steerCheck, approvals: createApprovalState() } };
+    };
+    const stale = executionOf('first');
+    const own = executionOf('second');
+    events.running.set('run-1', own.state);
+    // The stale execution's step recorded that a message waits: its own next boundary reads.
+    await execution.run({ workflowId: 'run-1', token: stale.token }, () =>
+      events.execute(stale.state, async () => watch.note(true)),
+    );
+    expect(stale.state.steerCheck.topics.get('gemloop.steer')).toBe(true);
+    // The owner's does not: its recorded steps decide it (a read it did not record would be an
+    // operation its replay does not meet).
+    expect(own.state.steerCheck.topics.get('gemloop.steer')).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
+import type { ApprovalState } from '../approvals.ts';
+import type { SteerCheck } from '../durable-steering.ts';
 import {
   type EventBatching,
   flushRunEvents,
@@ -10,19 +12,42 @@ import {
 } from '../run-events.ts';
 
 /**
- * A worker's event buffers, one per run it executes (keyed by the DBOS workflow id), and how the
- * run's steps write through them: a streamed answer's deltas in batches while it is written, the
- * pending events with a step's body once they waited `eventBatching.batchMs`.
+ * What one execution of a workflow of this worker keeps for itself: a run of the runs queue or a
+ * subagent's child workflow. A run resumed twice has two executions in a worker at once, each with
+ * its own (see `execute`).
+ * @internal
+ */
+export type RunExecution = {
+  /** The DBOS workflow id of the run (or child) this execution runs. */
+  runId: string;
+  /** The events its steps write (absent in a child workflow: its events go out with its outcome). */
+  buffer?: RunEventBuffer | undefined;
+  /** Which topics its next step boundary reads (absent in a child workflow: it receives nothing). */
+  steerCheck?: SteerCheck | undefined;
+  /** Its approval hook's pending calls and whether it paused (approvals.ts). */
+  approvals: ApprovalState;
+};
+
+/**
+ * A worker's executions of runs, each with its own event buffer, steering check and approval
+ * state (see {@link RunExecution}), and how the run's steps write through its buffer: a streamed
+ * answer's deltas in batches while it is written, the pending events with a step's body once they
+ * waited `eventBatching.batchMs`.
  * @internal
  */
 export type WorkerRunEvents = {
-  /** The buffer of each run this worker executes now (the last execution's, when it runs twice). */
-  buffers: Map<string, RunEventBuffer>;
   /**
-   * Runs one execution of a run's workflow with its own buffer: the one its steps write through
-   * ({@link WorkerRunEvents.currentBuffer}), whatever other execution of the run starts meanwhile.
+   * The last execution of each run of the runs queue this worker executes now, by run id: which
+   * runs a steering announcement concerns here; the last to end clears the run's shared state.
    */
-  execute<T>(runId: string, buffer: RunEventBuffer, body: () => Promise<T>): Promise<T>;
+  running: Map<string, RunExecution>;
+  /**
+   * Runs one execution of a workflow with its own state: the one its code reads
+   * ({@link WorkerRunEvents.current}), whatever other execution of the run starts meanwhile.
+   */
+  execute<T>(execution: RunExecution, body: () => Promise<T>): Promise<T>;
+  /** The execution whose code is running, if any (see `execute`). */
+  current(): RunExecution | undefined;
   /** The buffer of the execution of a run whose code is running, if any (see `execute`). */
   currentBuffer(): RunEventBuffer | undefined;
   /** Runs a streamed call, writing its text deltas while the answer is written, in batches. */
@@ -37,9 +62,9 @@ export type WorkerRunEvents = {
   flushCurrent(): Promise<void>;
 };
 
-/** The event buffers of a worker's runs, batched by `eventBatching`. @internal */
+/** The executions of a worker's runs, their events batched by `eventBatching`. @internal */
 export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEvents {
-  const buffers = new Map<string, RunEventBuffer>();
+  const running = new Map<string, RunExecution>();
   // Which execution the running code belongs to, from its async context: the agent and the
   // wrappers of its model and tool calls are made once per worker and shared by every run, so
   // nothing in their signatures names the execution (DBOS finds its workflow id the same way).
@@ -49,17 +74,18 @@ export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEv
   // owner's buffer; its write failed DBOS's ownership check, the failure stayed on that buffer,
   // and the owner's next step took it for its own loss of the run: it ended, waiting for the
   // outcome it was to write, and the run hung (child-approval-timeout.test.ts at load 30).
-  const executions = new AsyncLocalStorage<{ runId: string; buffer: RunEventBuffer }>();
-  const execute = <T>(runId: string, buffer: RunEventBuffer, body: () => Promise<T>): Promise<T> =>
-    executions.run({ runId, buffer }, body);
-  const currentBuffer = (): RunEventBuffer | undefined => {
+  // The same holds for the rest of an execution's state: a pause of the stale one, kept by id,
+  // made the owner take its own failure for a pause; its steering check, one extra read.
+  const executions = new AsyncLocalStorage<RunExecution>();
+  const execute = <T>(execution: RunExecution, body: () => Promise<T>): Promise<T> =>
+    executions.run(execution, body);
+  const current = (): RunExecution | undefined => {
     const execution = executions.getStore();
-    // A subagent's child workflow started from a run's code inherits the run's context: its
-    // steps (another workflow id) have no buffer here, as before.
-    return execution !== undefined && execution.runId === DBOS.workflowID
-      ? execution.buffer
-      : undefined;
+    // A workflow started from a run's code without an execution of its own inherits the run's
+    // context: its steps (another workflow id) get none.
+    return execution !== undefined && execution.runId === DBOS.workflowID ? execution : undefined;
   };
+  const currentBuffer = (): RunEventBuffer | undefined => current()?.buffer;
   // A streamed call of a run writes its text deltas while the answer is written, in batches.
   const streamWithPreview = async (
     stream: (
@@ -85,5 +111,5 @@ export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEv
     const buffer = currentBuffer();
     if (buffer !== undefined) await flushRunEvents(buffer);
   };
-  return { buffers, execute, currentBuffer, streamWithPreview, timed, flushCurrent };
+  return { running, execute, current, currentBuffer, streamWithPreview, timed, flushCurrent };
 }

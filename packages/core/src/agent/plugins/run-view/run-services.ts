@@ -33,6 +33,14 @@ export type RunServices = {
    * once when the runner knows nothing waits.
    */
   readonly receive?: ((topic: string, max: number) => Promise<readonly unknown[]>) | undefined;
+  /**
+   * Whether an error the runner's child starter (`RunLink.startChild`) threw ends the calling run
+   * as it is, instead of being the subagent's failure its tool answers the model with: a durable
+   * runner stops the parent while its child waits for a person (DBOS's cancellation) or when it
+   * lost the run. Here, not the run's own `isRunEndingError`: the subagent tool reaches the run
+   * only through its link, and a link field for it cost the agent app's bundle +26 B gzip.
+   */
+  readonly endsRun?: ((error: unknown) => boolean) | undefined;
 };
 
 /** How a recorded hook's hand-off stores its agent: the runner's key (see {@link HandOffAgents}). @internal */
