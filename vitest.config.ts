@@ -248,10 +248,13 @@ export default defineConfig({
     // dbos-rate-limit, examples); every project inherits the root's `postgresUrl`.
     // The same for Chromium: one browser for the run, started when a project that drives it is in
     // the run (scripts/chromium-setup.ts); each browser test opens a context of its own in it.
+    // And the dbos fixture worker bundled into one module, when a project that starts it is in
+    // the run (scripts/fixture-bundle-setup.ts): its processes load one file instead of ~1,100.
     globalSetup: [
       './scripts/scratch-directory-setup.ts',
       './scripts/postgres-setup.ts',
       './scripts/chromium-setup.ts',
+      './scripts/fixture-bundle-setup.ts',
     ],
     // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
     // by the file's content, its path, the resolve config and plugins, and the lockfile's hash

@@ -19,9 +19,13 @@ const lifeline = new URL('../../../../scripts/lifeline.cjs', import.meta.url).pa
 const packageDirectory = new URL('../..', import.meta.url).pathname;
 
 /**
- * The node arguments that run a fixture script: the JavaScript tsconfig.test.json emits, on plain
- * node, when the build is fresh (see `compiledScript`: a worker loads DBOS, pg and core, each
- * module through tsx's hooks otherwise), or the TypeScript through tsx.
+ * The node arguments that run a fixture script: when the build is fresh (see `compiledScript`: a
+ * worker loads DBOS, pg and core, each module through tsx's hooks otherwise), the bundle of its
+ * emitted JavaScript that the run's global setup made (scripts/fixture-bundle-setup.ts; the
+ * worker, started ~70 times a run), else that JavaScript itself, on plain node; the TypeScript
+ * through tsx when the build is stale. A bundle is one module instead of ~1,100: measured on the
+ * worker (a probe, six ABAB rounds at load 17-20), 1.05-1.21 s of CPU to its `ready` unbundled,
+ * 0.62-0.72 s bundled (bench/RESULTS.md, issue 53, helper test-speed-dbos).
  */
 export function fixtureCommand(script: string): string[] {
   const compiled = compiledScript(
@@ -37,7 +41,8 @@ export function fixtureCommand(script: string): string[] {
       tests: true,
     },
   );
-  return compiled === undefined ? ['--conditions=@gemloop/source', '--import', 'tsx', script] : [compiled];
+  if (compiled === undefined) return ['--conditions=@gemloop/source', '--import', 'tsx', script];
+  return [inject('fixtureBundles')?.[script] ?? compiled];
 }
 
 /** The suite's Postgres (started by the global setup). */

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, version as esbuildVersion, type Plugin } from 'esbuild';
+import { type RawSourceMap, thinSourceMap } from './thin-source-map.ts';
+
+/** The repository root. */
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Optional dependencies of `@dbos-inc/dbos-sdk` 5.3 that it `require`s only with OpenTelemetry
+ * export turned on (`telemetry/logs.js`, `telemetry/exporters.js`): not installed, so left to a
+ * run-time `require`, which fails the same way it does unbundled if one is ever reached.
+ */
+const NOT_INSTALLED = [
+  'winston',
+  'winston-transport',
+  '@opentelemetry/sdk-logs',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-logs-otlp-proto',
+];
+
+/**
+ * esbuild's ESM output has no `require`: the CommonJS inside it (DBOS, pg) reaches Node's
+ * built-in modules, and the externals above, through one made here.
+ */
+const BANNER =
+  "import { createRequire as __fixtureCreateRequire } from 'node:module';\n" +
+  'const require = __fixtureCreateRequire(import.meta.url);';
+
+/** Maps the bundle's stack traces through its source map, lazily (see the file). */
+const STACK_TRACES = join(ROOT, 'scripts/bundle-stack-traces.ts');
+
+/**
+ * The sources whose frames stay mapped: ours (the packages' `dist`, mapped on to their `src`, and
+ * the fixtures' JavaScript under node_modules/.cache), not the dependencies' (see thinSourceMap).
+ */
+function isOurs(source: string): boolean {
+  return !/\/node_modules\/(?!\.cache\/)/.test(source);
+}
+
+/** What the bundle's folder is keyed by besides its inputs: this file and esbuild. */
+const TOOLING = createHash('sha256')
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .update(readFileSync(fileURLToPath(new URL('./thin-source-map.ts', import.meta.url))))
+  .update(readFileSync(STACK_TRACES))
+  .update(esbuildVersion)
+  .update(readFileSync(join(ROOT, 'pnpm-lock.yaml')))
+  .digest('hex');
+
+/**
+ * One ES module holding a fixture script and everything it imports (our built JavaScript, DBOS,
+ * pg, zod, undici, ...), with a source map, made once and kept under `cacheDirectory` in a folder
+ * named after the hash of every input's content (and of this file, esbuild's version and the
+ * lockfile): a later run with the same inputs reuses it. A worker process loads this one module
+ * instead of ~540 ES modules and ~550 CommonJS files, each of which Node 20's loader resolves,
+ * reads and compiles on its own (it has no compile cache).
+ *
+ * The code is the same code: the modules are concatenated, not transformed (no minifying, no
+ * syntax lowering: `target` is the running Node). Two things would otherwise change meaning in
+ * one file, and each module is given its own again: `import.meta.url` (core resolves optional
+ * packages with `createRequire(import.meta.url)`) is replaced by the module's own URL, and a
+ * CommonJS module that names `__dirname`/`__filename` (DBOS finds its package.json from it) gets
+ * its own. The source map follows the inputs' own maps (core's `dist` maps to its `src`), cut
+ * to our files' lines (thinSourceMap), and the bundle maps its own stack traces through it when
+ * one is made (bundle-stack-traces.ts), so a failing worker's trace names our files as before.
+ * A dependency that cannot be bundled fails the run's setup with esbuild's message: one that is
+ * optional and not installed goes in NOT_INSTALLED.
+ *
+ * @param entry The fixture's compiled JavaScript.
+ * @param cacheDirectory Where bundles are kept (a folder per key).
+ * @returns The bundle's path.
+ */
+export async function bundleFixture(entry: string, cacheDirectory: string): Promise<string> {
+  const name = entry.replace(/^.*\//, '').replace(/\.js$/, '.mjs');
+  const manifestPath = join(cacheDirectory, `${name}.inputs.json`);
+  const known = readManifest(manifestPath);
+  if (known !== undefined) {
+    const key = keyOf(entry, known);
+    const cached = key === undefined ? undefined : join(cacheDirectory, key, name);
+    if (cached !== undefined && existsSync(cached)) return cached;
+  }
+  // Written into a folder of its own, then renamed into place: another run on the same checkout
+  // sees a whole bundle or none.
+  const scratch = join(cacheDirectory, `.building-${process.pid}-${Date.now().toString(36)}`);
+  mkdirSync(scratch, { recursive: true });
+  try {
+    const outfile = join(scratch, name);
+    const result = await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node}`,
+      // A class or function keeps its `name`: esbuild renames one it moves into a lazily run
+      // module (`var X = class _X`), and core names errors after their class (`GemloopError`'s
+      // `name` is `constructor.name`: a PluginError was reported as `_PluginError`).
+      keepNames: true,
+      sourcemap: 'linked',
+      // The map names files; their text is on disk (smaller map, less for Node to read).
+      sourcesContent: false,
+      external: NOT_INSTALLED,
+      banner: { js: BANNER },
+      inject: [STACK_TRACES],
+      metafile: true,
+      absWorkingDir: ROOT,
+      logLevel: 'silent',
+      plugins: [ownLocation],
+    });
+    const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as RawSourceMap;
+    writeFileSync(`${outfile}.map`, JSON.stringify(thinSourceMap(map, isOurs)));
+    const inputs = Object.keys(result.metafile.inputs).map((input) => join(ROOT, input));
+    const key = keyOf(entry, inputs);
+    if (key === undefined) throw new Error(`an input of ${entry} changed while it was bundled`);
+    const target = join(cacheDirectory, key);
+    if (!existsSync(join(target, name))) {
+      rmSync(target, { recursive: true, force: true });
+      try {
+        renameSync(scratch, target);
+      } catch (error) {
+        // Another run renamed the same bundle into place first.
+        if (!existsSync(join(target, name))) throw error;
+      }
+    }
+    writeFileSync(manifestPath, JSON.stringify(inputs));
+    return join(target, name);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The inputs a bundle of the fixture was last made from, if one was. */
+function readManifest(path: string): string[] | undefined {
+  try {
+    const inputs: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return Array.isArray(inputs) && inputs.every((input) => typeof input === 'string')
+      ? inputs
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hash of the inputs' paths and contents and the tooling; `undefined` when one is gone. A
+ * changed import changes the content of the file that imports, so the inputs of the last bundle
+ * are enough to tell whether it still holds.
+ */
+function keyOf(entry: string, inputs: readonly string[]): string | undefined {
+  const hash = createHash('sha256').update(TOOLING).update(entry);
+  for (const input of [...inputs].sort()) {
+    if (!existsSync(input) || !statSync(input).isFile()) return undefined;
+    hash.update(input).update('\0').update(readFileSync(input)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+/**
+ * Each module keeps its own `import.meta.url`, `__dirname` and `__filename` (see bundleFixture).
+ */
+const ownLocation: Plugin = {
+  name: 'own-location',
+  setup(builder) {
+    builder.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const meta = text.includes('import.meta.url');
+      const names = /\b__(dirname|filename)\b/.test(text);
+      if (!meta && !names) return undefined;
+      let contents = meta
+        ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+        : text;
+      if (names && !isModule(contents)) {
+        contents = `var __dirname = ${JSON.stringify(dirname(args.path))}, __filename = ${JSON.stringify(args.path)};${contents}`;
+      }
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/** Whether a file is an ES module (where `__dirname` is never defined, bundled or not). */
+function isModule(text: string): boolean {
+  return /^\s*(import|export)\s/m.test(text);
+}
+
+/**
+ * Removes the bundles of earlier inputs (folders other than `keep`) that are older than a day:
+ * a run beside this one on the same checkout may still be starting workers from a recent one.
+ */
+export function pruneBundles(cacheDirectory: string, keep: ReadonlySet<string>): void {
+  if (!existsSync(cacheDirectory)) return;
+  const dayAgo = Date.now() - 86_400_000;
+  for (const entry of readdirSync(cacheDirectory, { withFileTypes: true })) {
+    const path = join(cacheDirectory, entry.name);
+    if (!entry.isDirectory() || keep.has(path) || statSync(path).mtimeMs > dayAgo) continue;
+    rmSync(path, { recursive: true, force: true });
+  }
+}

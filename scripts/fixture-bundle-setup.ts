@@ -1,0 +1,56 @@
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { bundleFixture, pruneBundles } from './bundle-fixture.ts';
+import { compiledScript } from './compiled-script.ts';
+import { projectsInRun } from './projects-in-run.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DBOS = join(ROOT, 'packages/dbos');
+
+/** The projects that start the fixture workers (packages/dbos/src/__fixtures__/fleet.ts). */
+const WORKER_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit']);
+
+/** The fixture scripts started as processes often enough for a bundle to pay (fleet.ts). */
+const BUNDLED_FIXTURES = ['src/__fixtures__/worker.ts'];
+
+/**
+ * The fixture workers' bundles, the root config's global setup (vitest.config.ts): each fixture
+ * script above, as the JavaScript `tsc -b` emitted for it, bundled into one ES module
+ * (scripts/bundle-fixture.ts) kept under packages/dbos/node_modules/.cache/fixture-bundles and
+ * reused while its inputs are unchanged; provided to the tests as `fixtureBundles` (source path
+ * -> bundle), which fleet.ts starts the worker processes from. Only when the build is fresh, as
+ * fleet.ts's `fixtureCommand` checks: otherwise the workers run the TypeScript through tsx, as
+ * before, and nothing is bundled.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const running = await projectsInRun(project);
+  if (![...running].some((name) => WORKER_PROJECTS.has(name))) return;
+  const bundles: Record<string, string> = {};
+  const cache = join(DBOS, 'node_modules/.cache/fixture-bundles');
+  for (const fixture of BUNDLED_FIXTURES) {
+    const source = join(DBOS, fixture);
+    const compiled = compiledScript(compiledFixturePath(source), {
+      sources: join(DBOS, 'src'),
+      marker: join(DBOS, 'dist', '.tsbuildinfo-test'),
+      tests: true,
+    });
+    if (compiled === undefined) continue;
+    bundles[source] = await bundleFixture(compiled, cache);
+  }
+  project.provide('fixtureBundles', bundles);
+  pruneBundles(cache, new Set(Object.values(bundles).map((bundle) => join(bundle, '..'))));
+}
+
+/** Where packages/dbos/tsconfig.test.json emits a fixture's JavaScript (rootDir: the repository). */
+export function compiledFixturePath(source: string): string {
+  return join(DBOS, 'node_modules/.cache/test-js', relative(ROOT, source).replace(/\.ts$/, '.js'));
+}
+
+// What the dbos tests `inject` (packages/dbos/tsconfig.test.json includes this file).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A fixture script's path -> its bundle; not provided when no project that uses it runs. */
+    fixtureBundles: Record<string, string> | undefined;
+  }
+}
