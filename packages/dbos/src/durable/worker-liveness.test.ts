@@ -67,7 +67,9 @@ describe('worker liveness', () => {
       appName: 'app',
       executorId: 'alone',
       heartbeatMs: 50,
-      deadAfterMs: 1000,
+      // 'other' beats only once (below), so it must stay alive through the ten beats however long a
+      // loaded machine makes them (at load 63 they passed 1 s); it goes silent when the test says so.
+      deadAfterMs: 600_000,
       onError: () => {},
       takeOverRuns: async (silentId): Promise<TakeOver> => {
         swept.push(silentId);
