@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mapRecorder } from '../__fixtures__/map-recorder.ts';
 import { createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
 import { agentTurnsOf } from '../agent-turns.ts';
 import { createAgent } from '../create-agent.ts';
@@ -26,37 +27,6 @@ class QuotaError extends Error {
     this.user = user;
     this.limit = limit;
   }
-}
-
-function mapRecorder(): {
-  record: PluginHookRecorder;
-  stored: Map<string, unknown>;
-  replay(): void;
-} {
-  const stored = new Map<string, unknown>();
-  let replaying = false;
-  return {
-    stored,
-    replay: () => {
-      replaying = true;
-    },
-    record: async (name, call) => {
-      if (replaying && stored.has(name)) {
-        const kept = stored.get(name) as { threw?: { name: string; message: string } } | undefined;
-        if (kept?.threw === undefined) return kept;
-        throw Object.assign(new Error(kept.threw.message), { name: kept.threw.name });
-      }
-      try {
-        const value = JSON.parse(JSON.stringify((await call()) ?? null)) ?? undefined;
-        stored.set(name, value);
-        return value;
-      } catch (error) {
-        const threw = { name: (error as Error).name, message: (error as Error).message };
-        stored.set(name, { threw });
-        throw Object.assign(new Error(threw.message), { name: threw.name });
-      }
-    },
-  };
 }
 
 async function failure(plugin: AgentPlugin, record?: PluginHookRecorder): Promise<unknown> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { subagent } from '../../../composition/subagent.ts';
 import { createGemini } from '../../../http/create-gemini.ts';
 import { defineTool } from '../../../tools/define/define-tool.ts';
+import { mapRecorder } from '../../__fixtures__/map-recorder.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../../agent-event.ts';
 import { agentTurnsOf } from '../../agent-turns.ts';
@@ -34,42 +35,6 @@ import type { PluginHookRecorder } from '../run-plugins.ts';
 
 const MODEL = 'gemini-2.5-flash';
 const KEY = 'AIzaRecordedReports-0123456789';
-
-function mapRecorder(): {
-  record: PluginHookRecorder;
-  stored: Map<string, unknown>;
-  replay(): void;
-} {
-  const stored = new Map<string, unknown>();
-  let replaying = false;
-  let seen = new Map<string, number>();
-  return {
-    stored,
-    replay: () => {
-      replaying = true;
-      seen = new Map();
-    },
-    record: async (name, call) => {
-      const nth = (seen.get(name) ?? 0) + 1;
-      seen.set(name, nth);
-      const key = `${name}#${nth}`;
-      if (replaying && stored.has(key)) {
-        const kept = stored.get(key) as { threw?: { name: string; message: string } } | undefined;
-        if (kept?.threw === undefined) return kept;
-        throw Object.assign(new Error(kept.threw.message), { name: kept.threw.name });
-      }
-      try {
-        const value = JSON.parse(JSON.stringify((await call()) ?? null)) ?? undefined;
-        stored.set(key, value);
-        return value;
-      } catch (error) {
-        const threw = { name: (error as Error).name, message: (error as Error).message };
-        stored.set(key, { threw });
-        throw Object.assign(new Error(threw.message), { name: threw.name });
-      }
-    },
-  };
-}
 
 /** Waits `ms` on a timer. */
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,7 +138,7 @@ function threeLookups(ids: [string, string, string] = ['a', 'b', 'c']) {
 
 describe("a recorded tool hook's reports", () => {
   it('are held with their call and emitted before its result, in call order, on the first run and again on a replay', async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const calls: string[] = [];
     const plugin = auditor(calls, ['beforeToolCall', 'wrapToolCall', 'afterToolCall']);
     const agentOf = (delays: Record<string, number>) =>
@@ -222,7 +187,7 @@ describe("a recorded tool hook's reports", () => {
   });
 
   it('go with their own call when the model gave two calls of the turn the same id', async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const calls: string[] = [];
     const agentOf = (delays: Record<string, number>) =>
       createAgent({
@@ -255,7 +220,7 @@ describe("a recorded tool hook's reports", () => {
   });
 
   it('that reported and then threw are emitted before its call is answered with the error, and a replay fails the same way', async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     let called = 0;
     const agentOf = () =>
       createAgent({
@@ -321,7 +286,7 @@ describe("a recorded tool hook's reports", () => {
 
 describe("a subagent's recorded tool hooks", () => {
   it("report before their call's result in the child's events, the parent's before its own, and a replay repeats both", async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const calls: string[] = [];
     // Inherited: the subagent's calls meet it too, in a run of their own.
     const audit = definePlugin({
@@ -424,7 +389,7 @@ describe('a recorded boundary hook that reported and then threw an error nobody 
   }
 
   it('keeps its reports with the error in the record, and a replay emits them before failing the same way', async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const called = { count: 0 };
     const first = await eventsOf(ledgerAgent(called), recorder.record);
     expect(called.count).toBe(2);
@@ -453,7 +418,7 @@ describe('a recorded boundary hook that reported and then threw an error nobody 
   });
 
   it('that reported nothing is stored as the recorder keeps a throw, as before', async () => {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const agent = createAgent({
       gemini: createScriptedGemini([textTurn('Shipped.')]),
       model: MODEL,
@@ -478,7 +443,7 @@ describe('a recorded boundary hook that reported and then threw an error nobody 
 describe('a record read back changed', () => {
   /** A first run, each record changed by `change`, and the replay's error. */
   async function replayChanged(change: (value: Record<string, unknown>) => unknown) {
-    const recorder = mapRecorder();
+    const recorder = mapRecorder({ numbered: true });
     const agentOf = () =>
       createAgent({
         gemini: createScriptedGemini(threeLookups()),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../../tools/define/define-tool.ts';
+import { type MapRecorder, mapRecorder } from '../../__fixtures__/map-recorder.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
 import { agentTurnsOf } from '../../agent-turns.ts';
 import { createAgent } from '../../create-agent.ts';
@@ -19,50 +20,10 @@ import { NEXT_ONCE } from './recorded-tool-wrap.ts';
 
 const MODEL = 'gemini-2.5-flash';
 
-type Recorder = {
-  record: PluginHookRecorder;
-  stored: Map<string, unknown>;
-  /** Records open now (a tool that runs inside one would run inside a DBOS step). */
-  open: () => number;
-  replay(): void;
-};
-
-function mapRecorder(): Recorder {
-  const stored = new Map<string, unknown>();
-  let replaying = false;
-  let open = 0;
-  return {
-    stored,
-    open: () => open,
-    replay: () => {
-      replaying = true;
-    },
-    record: async (name, call) => {
-      if (replaying && stored.has(name)) {
-        const kept = stored.get(name) as { threw?: { name: string; message: string } } | undefined;
-        if (kept?.threw === undefined) return kept;
-        throw Object.assign(new Error(kept.threw.message), { name: kept.threw.name });
-      }
-      open++;
-      try {
-        const value = JSON.parse(JSON.stringify((await call()) ?? null)) ?? undefined;
-        stored.set(name, value);
-        return value;
-      } catch (error) {
-        const threw = { name: (error as Error).name, message: (error as Error).message };
-        stored.set(name, { threw });
-        throw Object.assign(new Error(threw.message), { name: threw.name });
-      } finally {
-        open--;
-      }
-    },
-  };
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A lookup that logs when it starts and ends, and whether a record was open meanwhile. */
-function lookupTool(log: string[], recorder: Recorder, delays: Record<string, number> = {}) {
+function lookupTool(log: string[], recorder: MapRecorder, delays: Record<string, number> = {}) {
   return defineTool({
     name: 'lookup',
     parameters: z.object({ order: z.string() }),
