@@ -344,9 +344,9 @@ describe('architecture check on planted violations', () => {
       'packages/testing/src/dev-model/demo-model.ts':
         "import { build } from '../replies/build-fake-response.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const demo = [build, turn];\n",
       // dbos is checked for cycles too (it had approvals.ts <-> run-pauses.ts, issue 27).
-      'packages/dbos/src/durable/approvals.ts':
+      'packages/dbos/src/durable/approvals/approvals.ts':
         "import type { Row } from './run-pauses.ts';\nexport type Decision = { row: Row };\n",
-      'packages/dbos/src/durable/run-pauses.ts':
+      'packages/dbos/src/durable/approvals/run-pauses.ts':
         "import type { Decision } from './approvals.ts';\nexport type Row = { decision: Decision };\n",
     });
 
@@ -370,7 +370,7 @@ describe('architecture check on planted violations', () => {
         `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
         `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
-        'no-cycle: packages/dbos/src/durable/approvals.ts -> packages/dbos/src/durable/run-pauses.ts -> packages/dbos/src/durable/approvals.ts',
+        'no-cycle: packages/dbos/src/durable/approvals/approvals.ts -> packages/dbos/src/durable/approvals/run-pauses.ts -> packages/dbos/src/durable/approvals/approvals.ts',
         `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
         'testing-room-contract: packages/testing/src/contract/check-fake-request.ts imports packages/testing/src/serve/handle-fake-request.ts',
         'testing-room-replies: packages/testing/src/replies/build-fake-response.ts imports packages/testing/src/endpoints/generate-fake-reply.ts',
