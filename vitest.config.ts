@@ -234,7 +234,7 @@ const TOOLS_ISOLATED = [
   'src/files/resolve-in-root-concurrent.test.ts',
   'src/files/write-file-atomic.test.ts',
   'src/index.test.ts',
-  'src/mcp/load-mcp-sdk.test.ts',
+  'src/mcp/connect/load-mcp-sdk.test.ts',
 ];
 listed('./packages/tools', TOOLS_ISOLATED);
 

@@ -26,7 +26,7 @@ export const SLOW_FILES: readonly string[] = [
   'examples/demo/demo.test.ts',
   'test/docs-api.test.ts',
   'examples/test/snippets-syntax.test.ts',
-  'packages/tools/src/mcp/connect-mcp-stdio.test.ts',
+  'packages/tools/src/mcp/connect/connect-mcp-stdio.test.ts',
   'examples/test/docs-snippets.test.ts',
   'test/architecture.test.ts',
   // The browser runtimes (Chromium, ~10 s each): by name the runtimes project came last in group 1

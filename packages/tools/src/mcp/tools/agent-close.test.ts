@@ -5,9 +5,9 @@ import { createFakeGemini, turn } from '@gemloop/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { captureError, connectInMemory, runTool } from './__fixtures__/mcp-test-helpers.ts';
+import { captureError, connectInMemory, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
 import { createMcpTools } from './create-mcp-tools.ts';
-import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // Closing the agent closes the connection of its MCP tools (issue 5): a real SDK server over
 // in-memory transports, driven by an agent on the fake Gemini server over HTTP on 127.0.0.1.

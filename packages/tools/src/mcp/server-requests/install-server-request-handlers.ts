@@ -3,13 +3,14 @@
 import type { Logger } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import { costOf } from '@gemloop/core/models';
-import { callsInFlight } from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,
   McpElicitationOptions,
   McpElicitationRequest,
-} from './mcp-elicitation.ts';
+} from '../elicitation/mcp-elicitation.ts';
+import type { AskUrl } from '../elicitation/url-elicitations.ts';
+import { callsInFlight } from './mcp-calls-in-flight.ts';
 import type { McpSamplingPolicy, SamplingParams } from './mcp-sampling.ts';
 import {
   DEFAULT_MCP_SAMPLING_MAX_TOKENS,
@@ -17,7 +18,6 @@ import {
   toSamplingRequest,
 } from './mcp-sampling.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
-import type { AskUrl } from './url-elicitations.ts';
 
 type TypesModule = typeof import('@modelcontextprotocol/sdk/types.js');
 type SdkClient = InstanceType<typeof import('@modelcontextprotocol/sdk/client/index.js').Client>;

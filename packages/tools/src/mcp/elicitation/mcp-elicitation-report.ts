@@ -1,5 +1,5 @@
 import { cutText } from '@gemloop/core/internal';
-import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
+import type { McpCallInFlight } from '../server-requests/mcp-calls-in-flight.ts';
 import type { McpElicitationRequest } from './mcp-elicitation.ts';
 
 /** A form field as a run's `elicitation-pending` event names it. */

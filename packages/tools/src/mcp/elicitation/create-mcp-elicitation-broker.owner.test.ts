@@ -3,15 +3,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTool } from './__fixtures__/mcp-test-helpers.ts';
-import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
+import { runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { answerMcpServerRequests } from '../server-requests/answer-mcp-server-requests.ts';
+import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import {
   createMcpElicitationBroker,
   type McpElicitationBroker,
   type McpElicitationCaller,
 } from './create-mcp-elicitation-broker.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
-import { trackCall } from './mcp-calls-in-flight.ts';
 
 // A broker that serves several users (a durable worker's: its connections run every user's
 // calls) checks whose run each request is (issue 56): `ownerOfRun` names the owner of the run

@@ -3,11 +3,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTool } from './__fixtures__/mcp-test-helpers.ts';
-import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
+import { runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { answerMcpServerRequests } from '../server-requests/answer-mcp-server-requests.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import type { McpElicitationEvent } from './create-mcp-elicitation-broker.ts';
 import { createMcpElicitationBroker } from './create-mcp-elicitation-broker.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
 
 // Elicitation answered by a person through the broker, as approvals are: the SDK's McpServer
 // asks in the middle of a tool call, the request waits, a page (SSE + POST) or code answers.

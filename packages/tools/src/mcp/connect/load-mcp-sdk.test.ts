@@ -18,14 +18,14 @@ vi.mock('@modelcontextprotocol/sdk/client/index.js', () => {
 
 describe('loading the MCP SDK', () => {
   it('does not happen when @gemloop/tools is imported', async () => {
-    const tools = await import('../index.ts');
+    const tools = await import('../../index.ts');
     expect(tools.connectMcpStdio).toBeTypeOf('function');
     expect(tools.createMcpTools).toBeTypeOf('function');
     expect(loads.count).toBe(0);
   });
 
   it('happens on connect, and a missing SDK says how to install it', async () => {
-    const { connectMcpStdio, McpServerError } = await import('../index.ts');
+    const { connectMcpStdio, McpServerError } = await import('../../index.ts');
     // Not the shared test helpers: they import the SDK themselves.
     const error = (await connectMcpStdio({ command: 'node' }).catch(
       (caught: unknown) => caught,

@@ -5,8 +5,8 @@ import {
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureError, connectInMemory, runTool } from './__fixtures__/mcp-test-helpers.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
+import { captureError, connectInMemory, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import { MAX_MCP_ERROR_DETAIL_LENGTH, redactError } from './describe-error-chain.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 import { toMcpCallError } from './to-mcp-call-error.ts';

@@ -10,11 +10,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMcpElicitationBroker } from '../elicitation/create-mcp-elicitation-broker.ts';
+import type { McpElicitationAnswer } from '../elicitation/mcp-elicitation.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
-import { createMcpElicitationBroker } from './create-mcp-elicitation-broker.ts';
 import { createMcpRunLink, type McpRunLink } from './create-mcp-run-link.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
-import type { McpElicitationAnswer } from './mcp-elicitation.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
 
 // What an MCP server asks in the middle of a tool call shows in the agent run whose call it is

@@ -4,17 +4,17 @@ import { booleanOption, type DeclaredOptions, defineOptions } from '@gemloop/cor
 import { silentLogger } from '@gemloop/core/logging';
 import { toolTypeKey } from '@gemloop/core/telemetry';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
+import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
+import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
+import { toMcpCallError } from '../errors/to-mcp-call-error.ts';
+import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
-import { trackCall } from './mcp-calls-in-flight.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
-import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from './mcp-option-checks.ts';
-import { McpServerError } from './mcp-server-error.ts';
 import { stripSchemaPatterns } from './strip-schema-patterns.ts';
 import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
-import { toMcpCallError } from './to-mcp-call-error.ts';
 import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
-import { type AskUrl, askForRequiredUrls, urlAskerOf } from './url-elicitations.ts';
 
 /**
  * The `_meta` key that carries gemloop's call id to the MCP server (`params._meta` of

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 import { listMcpTools, MAX_MCP_LISTED_TOOLS } from './list-mcp-tools.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
-import { McpServerError } from './mcp-server-error.ts';
 
 // tools/list as a server answers it: in pages, with cursors it may repeat or never end, with
 // pages that are no list, and errors that may quote what the client sent.

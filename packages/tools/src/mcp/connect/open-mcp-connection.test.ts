@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { captureError } from './__fixtures__/mcp-test-helpers.ts';
-import type { McpRequestOptions } from './mcp-client.ts';
-import { McpServerError } from './mcp-server-error.ts';
+import { captureError } from '../__fixtures__/mcp-test-helpers.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
+import type { McpRequestOptions } from '../tools/mcp-client.ts';
 import type { OpenMcpConnectionOptions } from './open-mcp-connection.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 

@@ -2,15 +2,15 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@gemloop/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { captureError, createRecordingLogger, runTool } from './__fixtures__/mcp-test-helpers.ts';
+import { captureError, createRecordingLogger, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
+import type { McpTool } from '../tools/create-mcp-tools.ts';
+import { DEFAULT_MCP_TIMEOUT_MS } from '../tools/create-mcp-tools.ts';
 import { connectMcpStdio } from './connect-mcp-stdio.ts';
-import type { McpTool } from './create-mcp-tools.ts';
-import { DEFAULT_MCP_TIMEOUT_MS } from './create-mcp-tools.ts';
 import type { McpConnection } from './mcp-connection.ts';
-import { McpServerError } from './mcp-server-error.ts';
-import { McpToolCallError } from './mcp-tool-call-error.ts';
 
-const serverScript = fileURLToPath(new URL('./__fixtures__/stdio-server.mjs', import.meta.url));
+const serverScript = fileURLToPath(new URL('../__fixtures__/stdio-server.mjs', import.meta.url));
 
 const connections: McpConnection[] = [];
 afterEach(async () => {

@@ -12,10 +12,10 @@ import {
   connectInMemory,
   createRecordingLogger,
   runTool,
-} from './__fixtures__/mcp-test-helpers.ts';
+} from '../__fixtures__/mcp-test-helpers.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
 import { createMcpTools } from './create-mcp-tools.ts';
-import { McpServerError } from './mcp-server-error.ts';
-import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 type ListedTool = { name: string; description?: string; inputSchema: Record<string, unknown> };
 

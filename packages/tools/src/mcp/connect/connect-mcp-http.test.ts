@@ -7,10 +7,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureError, createRecordingLogger, runTool } from './__fixtures__/mcp-test-helpers.ts';
+import { captureError, createRecordingLogger, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 import { connectMcpHttp } from './connect-mcp-http.ts';
 import type { McpConnection } from './mcp-connection.ts';
-import { McpServerError } from './mcp-server-error.ts';
 
 const token = 'Bearer tok_live_5c1f00d2e9';
 

@@ -1,6 +1,10 @@
-import { boundErrorDetail, describeErrorChain, redactError } from './describe-error-chain.ts';
+import {
+  boundErrorDetail,
+  describeErrorChain,
+  redactError,
+} from '../errors/describe-error-chain.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
-import { McpServerError } from './mcp-server-error.ts';
 
 // The SDK's JSON-RPC code for a request past its time limit (`ErrorCode.RequestTimeout`).
 const requestTimeoutCode = -32001;

@@ -9,10 +9,10 @@ import {
   connectInMemory,
   createRecordingLogger,
   runTool,
-} from './__fixtures__/mcp-test-helpers.ts';
+} from '../__fixtures__/mcp-test-helpers.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
 import type { McpTool } from './create-mcp-tools.ts';
 import { createMcpTools, DEFAULT_MCP_TIMEOUT_MS } from './create-mcp-tools.ts';
-import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // A 1×1 transparent PNG.
 const png =

@@ -10,13 +10,13 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureError, runTool } from './__fixtures__/mcp-test-helpers.ts';
+import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { connectMcpHttp } from '../connect/connect-mcp-http.ts';
+import type { McpElicitationRequest } from '../elicitation/mcp-elicitation.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
-import { connectMcpHttp } from './connect-mcp-http.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
-import type { McpElicitationRequest } from './mcp-elicitation.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
-import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // Server-to-client requests (issue 56, item 5): the SDK's own McpServer asks this client for
 // input (elicitation, form and URL modes) and for a model call (sampling) in the middle of a tool

@@ -1,7 +1,7 @@
 import type { Logger } from '@gemloop/core';
+import { setUrlAsker } from '../elicitation/url-elicitations.ts';
 import { installServerRequestHandlers } from './install-server-request-handlers.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
-import { setUrlAsker } from './url-elicitations.ts';
 
 /**
  * What {@link answerMcpServerRequests} needs of an SDK `Client` (v1), declared structurally so

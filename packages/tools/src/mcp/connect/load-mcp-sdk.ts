@@ -1,5 +1,5 @@
-import { findErrorCode } from './describe-error-chain.ts';
-import { McpServerError } from './mcp-server-error.ts';
+import { findErrorCode } from '../errors/describe-error-chain.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
 type StdioModule = typeof import('@modelcontextprotocol/sdk/client/stdio.js');

@@ -2,14 +2,14 @@ import { InvalidArgumentError } from '@gemloop/core';
 import { checkOwnerOption, isRunOwner, readBoundedText } from '@gemloop/core/internal';
 import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { RunOwner } from '@gemloop/core/web';
-import { checkElicitationContent } from './check-elicitation-content.ts';
-import { createMcpRunLink, type McpRunLink } from './create-mcp-run-link.ts';
+import { createMcpRunLink, type McpRunLink } from '../server-requests/create-mcp-run-link.ts';
 import {
   type McpCallInFlight,
   nextStableRequestId,
   runIdOfCall,
   whenCallsEnd,
-} from './mcp-calls-in-flight.ts';
+} from '../server-requests/mcp-calls-in-flight.ts';
+import { checkElicitationContent } from './check-elicitation-content.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,

@@ -16,11 +16,11 @@ import {
   describeErrorChain,
   findErrorCode,
   redactError,
-} from './describe-error-chain.ts';
+} from '../errors/describe-error-chain.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
-import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 
 /** The options of {@link connectMcpStdio}. */

@@ -1,13 +1,13 @@
 import type { Logger } from '@gemloop/core';
 import { version } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
-import type { McpTools } from './create-mcp-tools.ts';
-import { createMcpToolsWith } from './create-mcp-tools.ts';
-import { installServerRequestHandlers } from './install-server-request-handlers.ts';
+import type { AskUrl } from '../elicitation/url-elicitations.ts';
+import type { McpServerError } from '../errors/mcp-server-error.ts';
+import { installServerRequestHandlers } from '../server-requests/install-server-request-handlers.ts';
+import type { McpTools } from '../tools/create-mcp-tools.ts';
+import { createMcpToolsWith } from '../tools/create-mcp-tools.ts';
 import type { McpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
-import type { McpServerError } from './mcp-server-error.ts';
-import type { AskUrl } from './url-elicitations.ts';
 
 /** The transport-specific parts of opening a connection. @internal */
 export type OpenMcpConnectionOptions = {

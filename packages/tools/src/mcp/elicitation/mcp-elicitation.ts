@@ -1,4 +1,4 @@
-import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
+import type { McpCallInFlight } from '../server-requests/mcp-calls-in-flight.ts';
 
 /**
  * A field of a form an MCP server asks for (`elicitation/create`, form mode): a flat JSON Schema

@@ -1,4 +1,4 @@
-import type { McpElicitationOptions } from './mcp-elicitation.ts';
+import type { McpElicitationOptions } from '../elicitation/mcp-elicitation.ts';
 import type { McpSamplingPolicy } from './mcp-sampling.ts';
 
 /** What an MCP client answers when a server asks it (server-to-client requests). */

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
+import { mcpToolsOptions } from '../tools/create-mcp-tools.ts';
 import { connectMcpHttpOptions } from './connect-mcp-http.ts';
 import { connectMcpStdioOptions } from './connect-mcp-stdio.ts';
-import { mcpToolsOptions } from './create-mcp-tools.ts';
 
 /** The InvalidArgumentError `check` throws, for its argument and message. */
 function refusal(check: () => unknown): InvalidArgumentError {

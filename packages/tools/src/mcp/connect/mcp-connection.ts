@@ -1,6 +1,6 @@
-import type { McpTools, McpToolsOptions } from './create-mcp-tools.ts';
-import type { McpClient } from './mcp-client.ts';
-import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
+import type { McpServerRequestOptions } from '../server-requests/mcp-server-request-options.ts';
+import type { McpTools, McpToolsOptions } from '../tools/create-mcp-tools.ts';
+import type { McpClient } from '../tools/mcp-client.ts';
 
 // Types only, apart from `open-mcp-connection.ts`, so that the public declarations never reference
 // the SDK's types (an optional peer that may not be installed).

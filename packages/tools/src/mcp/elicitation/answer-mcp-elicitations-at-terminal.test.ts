@@ -3,11 +3,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTool } from './__fixtures__/mcp-test-helpers.ts';
+import { runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { answerMcpServerRequests } from '../server-requests/answer-mcp-server-requests.ts';
+import { createMcpTools } from '../tools/create-mcp-tools.ts';
 import { answerMcpElicitationsAtTerminal } from './answer-mcp-elicitations-at-terminal.ts';
-import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
 import { createMcpElicitationBroker } from './create-mcp-elicitation-broker.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
 
 // The terminal answers what an MCP server asks (issue 56, item 5): the SDK's McpServer asks over
 // in-memory transports, the user's lines come on a stream, and what the server got back is the

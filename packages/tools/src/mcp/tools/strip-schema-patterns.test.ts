@@ -162,7 +162,7 @@ describe('arguments checked against the stripped schema stay accepted', () => {
     const { CallToolRequestSchema, ListToolsRequestSchema } = await import(
       '@modelcontextprotocol/sdk/types.js'
     );
-    const { connectInMemory } = await import('./__fixtures__/mcp-test-helpers.ts');
+    const { connectInMemory } = await import('../__fixtures__/mcp-test-helpers.ts');
     const { createMcpTools } = await import('./create-mcp-tools.ts');
     const server = new Server({ name: 's', version: '1' }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
