@@ -7,8 +7,8 @@ export type {
   CreateDurableRunsOptions,
   DurableRuns,
   StartRunOptions,
-} from './durable/runs/create-durable-runs.ts';
-export { createDurableRuns } from './durable/runs/create-durable-runs.ts';
+} from './durable/runs/create-runs-api.ts';
+export { createDurableRuns } from './durable/runs/create-runs-api.ts';
 export type {
   DurableAgentDefinition,
   DurableRunEvent,

@@ -6,7 +6,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRunsApi, type RunsBackend } from '../runs/create-durable-runs.ts';
+import { createRunsApi, type RunsBackend } from '../runs/create-runs-api.ts';
 import {
   captureRequest,
   createRunEventBuffer,

@@ -18,7 +18,7 @@ import {
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
-import { interactionIdOf } from '../runs/create-durable-runs.ts';
+import { interactionIdOf } from '../runs/create-runs-api.ts';
 import { RUNS_QUEUE } from '../runs/durable-run-types.ts';
 import {
   claimDueInteractionWaits,

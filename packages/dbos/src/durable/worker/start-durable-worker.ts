@@ -35,7 +35,7 @@ import {
   startWorkerLiveness,
 } from '../fleet/worker-liveness.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interactions/interaction-waits.ts';
-import { createRunsApi, type DurableRuns } from '../runs/create-durable-runs.ts';
+import { createRunsApi, type DurableRuns } from '../runs/create-runs-api.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
 import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../runs/run-end-notices.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import type { ApprovalDecision } from '../approvals/approval-decision.ts';
 import type { EventBatch } from '../events/run-events.ts';
-import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
+import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
 import { CHILD_WORKFLOW, RUN_WORKFLOW } from './durable-run-types.ts';
 
 const workflow = (
