@@ -3,12 +3,9 @@
 export type { ApprovalDecision } from './durable/approvals/approval-decision.ts';
 export type { NeedsApproval, PendingApproval } from './durable/approvals/approvals.ts';
 export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals/approvals.ts';
-export type {
-  CreateDurableRunsOptions,
-  DurableRuns,
-  StartRunOptions,
-} from './durable/runs/create-runs-api.ts';
-export { createDurableRuns } from './durable/runs/create-runs-api.ts';
+export type { CreateDurableRunsOptions } from './durable/runs/create-durable-runs.ts';
+export { createDurableRuns } from './durable/runs/create-durable-runs.ts';
+export type { DurableRuns, StartRunOptions } from './durable/runs/durable-runs.ts';
 export type {
   DurableAgentDefinition,
   DurableRunEvent,

@@ -7,7 +7,7 @@ import { approvalIdsOfCall, waitingRuns } from './run-pauses.ts';
 
 /**
  * What the readers of pending approvals use of the runs API's backend (`RunsBackend` in
- * create-durable-runs.ts): the approvals pool, DBOS's events and its workflow list. @internal
+ * create-runs-api.ts): the approvals pool, DBOS's events and its workflow list. @internal
  */
 export type ApprovalsBackend = {
   pool: pg.Pool;

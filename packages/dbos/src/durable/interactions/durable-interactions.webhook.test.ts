@@ -18,8 +18,8 @@ import {
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
-import { interactionIdOf } from '../runs/create-runs-api.ts';
 import { RUNS_QUEUE } from '../runs/durable-run-types.ts';
+import { interactionIdOf } from './interaction-id-of.ts';
 import {
   claimDueInteractionWaits,
   INTERACTION_TOPIC,

@@ -1,4 +1,4 @@
-// The checks of the durable runs API's arguments (create-durable-runs.ts), each made before any
+// The checks of the durable runs API's arguments (create-runs-api.ts), each made before any
 // statement reaches Postgres: a value it cannot store or index fails there with a bare
 // DatabaseError, or, worse, means something else (NaN as an offset read every event).
 import { InvalidArgumentError } from '@gemloop/core';

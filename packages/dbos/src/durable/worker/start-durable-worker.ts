@@ -35,8 +35,9 @@ import {
   startWorkerLiveness,
 } from '../fleet/worker-liveness.ts';
 import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interactions/interaction-waits.ts';
-import { createRunsApi, type DurableRuns } from '../runs/create-runs-api.ts';
+import { createRunsApi } from '../runs/create-runs-api.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
+import type { DurableRuns } from '../runs/durable-runs.ts';
 import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../runs/run-end-notices.ts';
 import { createDurableReceive } from '../steering/durable-run-messages.ts';
