@@ -1,16 +1,17 @@
-import { createInterface } from 'node:readline';
 import { InvalidArgumentError } from '@gemloop/core';
 import { checkElicitationContent } from './check-elicitation-content.ts';
+import { createLineReader } from './create-line-reader.ts';
 import type {
   McpElicitationBroker,
   PendingMcpElicitation,
 } from './create-mcp-elicitation-broker.ts';
 import type {
   McpElicitationAnswer,
-  McpElicitationField,
   McpElicitationRequest,
   McpElicitationValue,
 } from './mcp-elicitation.ts';
+import { choicesOf, hintOf, parseField } from './parse-field.ts';
+import { shown } from './shown.ts';
 
 /** Options of {@link answerMcpElicitationsAtTerminal}. */
 export type McpTerminalAnswerOptions = {
@@ -285,147 +286,4 @@ export function answerMcpElicitationsAtTerminal(
   }
 
   return stop;
-}
-
-type Choice = { value: string; title: string };
-
-/** A field's choices (`enum`, or `oneOf`/`anyOf` of `{ const, title }`), if it has any. */
-function choicesOf(field: {
-  enum?: unknown;
-  oneOf?: unknown;
-  anyOf?: unknown;
-}): Choice[] | undefined {
-  if (Array.isArray(field.enum)) {
-    const names = Array.isArray((field as { enumNames?: unknown }).enumNames)
-      ? ((field as { enumNames: unknown[] }).enumNames as unknown[])
-      : [];
-    return field.enum
-      .filter((each): each is string => typeof each === 'string')
-      .map((value, index) => ({
-        value,
-        title: typeof names[index] === 'string' ? `${names[index] as string} (${value})` : value,
-      }));
-  }
-  const listed = Array.isArray(field.oneOf)
-    ? field.oneOf
-    : Array.isArray(field.anyOf)
-      ? field.anyOf
-      : undefined;
-  return listed
-    ?.map((each) => each as { const?: unknown; title?: unknown })
-    .filter((each): each is { const: string; title?: unknown } => typeof each.const === 'string')
-    .map((each) => ({
-      value: each.const,
-      title: typeof each.title === 'string' ? `${each.title} (${each.const})` : each.const,
-    }));
-}
-
-function hintOf(field: McpElicitationField, hasChoices: boolean): string {
-  if (field.type === 'array') return 'numbers or values, comma-separated';
-  if (hasChoices) return 'a number or a value';
-  if (field.type === 'boolean') return 'y or n';
-  if (field.type === 'integer') return 'a whole number';
-  if (field.type === 'number') return 'a number';
-  return typeof field.format === 'string' ? `text, ${shown(field.format, 40)}` : 'text';
-}
-
-/** The typed line as the field's value, or what is wrong with it. */
-function parseField(
-  field: McpElicitationField,
-  typed: string,
-  options: Choice[] | undefined,
-): { value: McpElicitationValue } | { problem: string } {
-  const pick = (text: string): string | undefined => {
-    if (options === undefined) return text;
-    const index = /^\d+$/.test(text) ? Number(text) - 1 : -1;
-    return options[index]?.value ?? options.find((choice) => choice.value === text)?.value;
-  };
-  switch (field.type) {
-    case 'boolean': {
-      const said = typed.toLowerCase();
-      if (['y', 'yes', 'true'].includes(said)) return { value: true };
-      if (['n', 'no', 'false'].includes(said)) return { value: false };
-      return { problem: 'Type y or n.' };
-    }
-    case 'number':
-    case 'integer': {
-      const value = Number(typed);
-      return Number.isFinite(value) ? { value } : { problem: 'Type a number.' };
-    }
-    case 'array': {
-      const items = typed
-        .split(',')
-        .map((each) => each.trim())
-        .filter((each) => each !== '');
-      const values = items.map(pick);
-      const unknown = items.find((_, index) => values[index] === undefined);
-      return unknown === undefined
-        ? { value: values as string[] }
-        : { problem: `"${shown(unknown, 100)}" is not one of the choices.` };
-    }
-    default: {
-      const value = pick(typed);
-      return value === undefined
-        ? { problem: `"${shown(typed, 100)}" is not one of the choices.` }
-        : { value };
-    }
-  }
-}
-
-/**
- * A server's text as it may reach a terminal: control characters (escape sequences, carriage
- * returns, bidirectional overrides) made visible as `?`, and cut at `max` characters.
- */
-function shown(text: string, max: number): string {
-  const clean = String(text).replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    '?',
-  );
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
-
-/** Lines of `input`, read as they come: a line typed before it is asked for is kept. */
-function createLineReader(input: NodeJS.ReadableStream): {
-  next(signal: AbortSignal): Promise<string | undefined>;
-  close(): void;
-} {
-  const reader = createInterface({ input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
-  const buffered: string[] = [];
-  let waiter: ((line: string | undefined) => void) | undefined;
-  let ended = false;
-  reader.on('line', (line) => {
-    if (waiter === undefined) {
-      buffered.push(line);
-      return;
-    }
-    const take = waiter;
-    waiter = undefined;
-    take(line);
-  });
-  reader.on('close', () => {
-    ended = true;
-    waiter?.(undefined);
-    waiter = undefined;
-  });
-  return {
-    next(signal) {
-      if (buffered.length > 0) return Promise.resolve(buffered.shift());
-      if (ended || signal.aborted) return Promise.resolve(undefined);
-      return new Promise((resolve) => {
-        const onAbort = (): void => {
-          waiter = undefined;
-          resolve(undefined);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter = (line) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(line);
-        };
-      });
-    },
-    close() {
-      reader.close();
-    },
-  };
 }
