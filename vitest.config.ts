@@ -190,7 +190,7 @@ const DURABLE = {
 };
 
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
-const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
+const DBOS_UNDER_LOAD = ['src/durable/fleet/rate-limit-under-load.test.ts'];
 
 /**
  * The dbos files that need a module graph of their own (project `dbos-isolated`): they spy on or
@@ -199,12 +199,12 @@ const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
  * does any of these goes here.
  */
 const DBOS_ISOLATED = [
-  'src/durable/approvals.safety.test.ts',
-  'src/durable/call-model-step.test.ts',
-  'src/durable/durable-guardrails.test.ts',
-  'src/durable/durable-tool.test.ts',
-  'src/durable/run-events.batching.test.ts',
-  'src/durable/run-events.test.ts',
+  'src/durable/approvals/approvals.safety.test.ts',
+  'src/durable/events/run-events.batching.test.ts',
+  'src/durable/events/run-events.test.ts',
+  'src/durable/plugins/durable-guardrails.test.ts',
+  'src/durable/steps/call-model-step.test.ts',
+  'src/durable/steps/durable-tool.test.ts',
   'src/durable/worker/worker-run-events.test.ts',
 ];
 // worker/start-durable-worker.test.ts is not here: it mocks nothing, and every option it passes is
@@ -234,7 +234,7 @@ const TOOLS_ISOLATED = [
   'src/files/resolve-in-root-concurrent.test.ts',
   'src/files/write-file-atomic.test.ts',
   'src/index.test.ts',
-  'src/mcp/load-mcp-sdk.test.ts',
+  'src/mcp/connect/load-mcp-sdk.test.ts',
 ];
 listed('./packages/tools', TOOLS_ISOLATED);
 

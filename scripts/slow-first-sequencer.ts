@@ -14,9 +14,9 @@ export const SLOW_FILES: readonly string[] = [
   // The longest dbos files (many durable runs, worker kills and takeovers), first in the durable
   // group (vitest.config.ts DURABLE). Not rate-limit-under-load: it keeps every core busy for as
   // long as it runs, and first in the group it slowed every other file (a run 16 s longer).
-  'packages/dbos/src/durable/paused-runs.test.ts',
-  'packages/dbos/src/durable/crash-recovery.test.ts',
-  'packages/dbos/src/durable/cancel-takeover.test.ts',
+  'packages/dbos/src/durable/approvals/paused-runs.test.ts',
+  'packages/dbos/src/durable/runs/crash-recovery.test.ts',
+  'packages/dbos/src/durable/fleet/cancel-takeover.test.ts',
   // Three child Vitest runs one after another (~35 s quiet), and the fleet example killed three
   // ways (~18 s): by project name (evals-processes, examples) they started after every dbos file
   // and ended the run, the first alone for its last 25 s (a full run at load 15-37, 2026-11-26).
@@ -26,7 +26,7 @@ export const SLOW_FILES: readonly string[] = [
   'examples/demo/demo.test.ts',
   'test/docs-api.test.ts',
   'examples/test/snippets-syntax.test.ts',
-  'packages/tools/src/mcp/connect-mcp-stdio.test.ts',
+  'packages/tools/src/mcp/connect/connect-mcp-stdio.test.ts',
   'examples/test/docs-snippets.test.ts',
   'test/architecture.test.ts',
   // The browser runtimes (Chromium, ~10 s each): by name the runtimes project came last in group 1

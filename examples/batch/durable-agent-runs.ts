@@ -2,7 +2,7 @@
 // on Postgres (embedded here, or DATABASE_URL). Each step of the job (submit a round, poll it) is
 // a recorded step and the job sleeps durably between polls, so a worker that dies mid-job is
 // taken over by another, which polls the recorded batch instead of sending the round again.
-// (The kill itself is shown in packages/dbos/src/durable/durable-batch-runs.test.ts.)
+// (The kill itself is shown in packages/dbos/src/durable/batch/durable-batch-runs.test.ts.)
 //
 //   node scripts/run-example.mjs batch-durable
 

@@ -3,7 +3,7 @@
 // here, or DATABASE_URL). The create is a recorded step (its interaction id kept), each poll a
 // recorded step, each pause between polls a durable sleep: a worker that dies while the model
 // thinks is taken over by another, which polls the same interaction instead of creating a
-// second one. (The kill itself is shown in packages/dbos/src/durable/durable-interactions.test.ts.)
+// second one. (The kill itself is shown in packages/dbos/src/durable/interactions/durable-interactions.test.ts.)
 //
 //   node scripts/run-example.mjs interactions-durable
 

@@ -1,14 +1,11 @@
 // @gemloop/dbos: durable gemloop runs on DBOS Transact and Postgres, and chat history on Postgres.
 
-export type { ApprovalDecision } from './durable/approval-decision.ts';
-export type { NeedsApproval, PendingApproval } from './durable/approvals.ts';
-export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals.ts';
-export type {
-  CreateDurableRunsOptions,
-  DurableRuns,
-  StartRunOptions,
-} from './durable/create-durable-runs.ts';
-export { createDurableRuns } from './durable/create-durable-runs.ts';
+export type { ApprovalDecision } from './durable/approvals/approval-decision.ts';
+export type { NeedsApproval, PendingApproval } from './durable/approvals/approvals.ts';
+export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals/approvals.ts';
+export type { CreateDurableRunsOptions } from './durable/runs/create-durable-runs.ts';
+export { createDurableRuns } from './durable/runs/create-durable-runs.ts';
+export type { DurableRuns, StartRunOptions } from './durable/runs/durable-runs.ts';
 export type {
   DurableAgentDefinition,
   DurableRunEvent,
@@ -17,25 +14,28 @@ export type {
   DurableRunStatus,
   DurableRunStatusName,
   RunAccessOptions,
-} from './durable/durable-run-types.ts';
-export type { DurableSendOptions, DurableSteerOptions } from './durable/durable-steering.ts';
-export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';
+} from './durable/runs/durable-run-types.ts';
+export type {
+  DurableSendOptions,
+  DurableSteerOptions,
+} from './durable/steering/durable-steering.ts';
+export { MAX_DURABLE_STEER_BYTES } from './durable/steering/durable-steering.ts';
 export type {
   CreateDurableBatchRunsOptions,
   DurableBatchJobDefinition,
   DurableBatchJobInput,
   DurableBatchRuns,
-} from './durable/durable-batch-runs.ts';
-export { createDurableBatchRuns } from './durable/durable-batch-runs.ts';
-export type { DurableToolContext } from './durable/durable-tool.ts';
-export { durableContext } from './durable/durable-tool.ts';
-export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';
+} from './durable/batch/durable-batch-runs.ts';
+export { createDurableBatchRuns } from './durable/batch/durable-batch-runs.ts';
+export type { DurableToolContext } from './durable/steps/durable-tool.ts';
+export { durableContext } from './durable/steps/durable-tool.ts';
+export type { ModelRateLimit } from './durable/fleet/fleet-rate-limit.ts';
 export type {
   DurableWorker,
   StartDurableWorkerOptions,
 } from './durable/worker/start-durable-worker.ts';
 export { startDurableWorker } from './durable/worker/start-durable-worker.ts';
-export type { TakeoverOptions } from './durable/worker-liveness.ts';
+export type { TakeoverOptions } from './durable/fleet/worker-liveness.ts';
 export type {
   DurableLiveSession,
   DurableLiveSessionOptions,

@@ -62,27 +62,27 @@ export type {
 export { createFileTools, FileToolError } from './files/index.ts';
 
 // --- mcp ---
-export type { McpRequestHandlingClient } from './mcp/answer-mcp-server-requests.ts';
-export type { McpServerRequestOptions } from './mcp/mcp-server-request-options.ts';
-export type { McpTerminalAnswerOptions } from './mcp/answer-mcp-elicitations-at-terminal.ts';
-export { answerMcpElicitationsAtTerminal } from './mcp/answer-mcp-elicitations-at-terminal.ts';
-export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
-export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
-export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
-export type { ConnectMcpStdioOptions } from './mcp/connect-mcp-stdio.ts';
-export { connectMcpStdio } from './mcp/connect-mcp-stdio.ts';
+export type { McpRequestHandlingClient } from './mcp/server-requests/answer-mcp-server-requests.ts';
+export type { McpServerRequestOptions } from './mcp/server-requests/mcp-server-request-options.ts';
+export type { McpTerminalAnswerOptions } from './mcp/elicitation/answer-mcp-elicitations-at-terminal.ts';
+export { answerMcpElicitationsAtTerminal } from './mcp/elicitation/answer-mcp-elicitations-at-terminal.ts';
+export { answerMcpServerRequests } from './mcp/server-requests/answer-mcp-server-requests.ts';
+export type { ConnectMcpHttpOptions } from './mcp/connect/connect-mcp-http.ts';
+export { connectMcpHttp } from './mcp/connect/connect-mcp-http.ts';
+export type { ConnectMcpStdioOptions } from './mcp/connect/connect-mcp-stdio.ts';
+export { connectMcpStdio } from './mcp/connect/connect-mcp-stdio.ts';
 export type {
   McpSkippedTool,
   McpTool,
   McpToolResult,
   McpTools,
   McpToolsOptions,
-} from './mcp/create-mcp-tools.ts';
+} from './mcp/tools/create-mcp-tools.ts';
 export {
   createMcpTools,
   DEFAULT_MCP_TIMEOUT_MS,
   MCP_TOOL_CALL_ID_META_KEY,
-} from './mcp/create-mcp-tools.ts';
+} from './mcp/tools/create-mcp-tools.ts';
 export type {
   McpCallToolResult,
   McpClient,
@@ -90,24 +90,27 @@ export type {
   McpListToolsResult,
   McpRequestOptions,
   McpToolInfo,
-} from './mcp/mcp-client.ts';
+} from './mcp/tools/mcp-client.ts';
 export type {
   McpElicitationBroker,
   McpElicitationBrokerOptions,
   McpElicitationEvent,
   McpElicitationPost,
   PendingMcpElicitation,
-} from './mcp/create-mcp-elicitation-broker.ts';
-export { createMcpElicitationBroker } from './mcp/create-mcp-elicitation-broker.ts';
-export type { McpRunLink } from './mcp/create-mcp-run-link.ts';
-export { createMcpRunLink, MCP_RUN_LINK_PLUGIN_NAME } from './mcp/create-mcp-run-link.ts';
+} from './mcp/elicitation/create-mcp-elicitation-broker.ts';
+export { createMcpElicitationBroker } from './mcp/elicitation/create-mcp-elicitation-broker.ts';
+export type { McpRunLink } from './mcp/server-requests/create-mcp-run-link.ts';
+export {
+  createMcpRunLink,
+  MCP_RUN_LINK_PLUGIN_NAME,
+} from './mcp/server-requests/create-mcp-run-link.ts';
 export type {
   McpElicitationReport,
   McpElicitationReportField,
   McpElicitationResolvedReport,
-} from './mcp/mcp-elicitation-report.ts';
-export type { McpCallInFlight } from './mcp/mcp-calls-in-flight.ts';
-export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
+} from './mcp/elicitation/mcp-elicitation-report.ts';
+export type { McpCallInFlight } from './mcp/server-requests/mcp-calls-in-flight.ts';
+export type { McpConnection, McpConnectOptions } from './mcp/connect/mcp-connection.ts';
 export type {
   McpElicitationAnswer,
   McpElicitationContext,
@@ -116,15 +119,15 @@ export type {
   McpElicitationOptions,
   McpElicitationRequest,
   McpElicitationValue,
-} from './mcp/mcp-elicitation.ts';
-export type { McpSamplingPolicy, McpSamplingRequest } from './mcp/mcp-sampling.ts';
-export { DEFAULT_MCP_SAMPLING_MAX_TOKENS } from './mcp/mcp-sampling.ts';
-export type { McpServerErrorReason } from './mcp/mcp-server-error.ts';
-export { McpServerError } from './mcp/mcp-server-error.ts';
-export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';
-export { McpToolCallError } from './mcp/mcp-tool-call-error.ts';
-export type { McpToolRename, McpToolRenameReason } from './mcp/to-gemini-function-names.ts';
-export { defaultMcpMediaTypes } from './mcp/to-mcp-tool-output.ts';
+} from './mcp/elicitation/mcp-elicitation.ts';
+export type { McpSamplingPolicy, McpSamplingRequest } from './mcp/server-requests/mcp-sampling.ts';
+export { DEFAULT_MCP_SAMPLING_MAX_TOKENS } from './mcp/server-requests/mcp-sampling.ts';
+export type { McpServerErrorReason } from './mcp/errors/mcp-server-error.ts';
+export { McpServerError } from './mcp/errors/mcp-server-error.ts';
+export type { McpToolCallErrorReason } from './mcp/errors/mcp-tool-call-error.ts';
+export { McpToolCallError } from './mcp/errors/mcp-tool-call-error.ts';
+export type { McpToolRename, McpToolRenameReason } from './mcp/tools/to-gemini-function-names.ts';
+export { defaultMcpMediaTypes } from './mcp/tools/to-mcp-tool-output.ts';
 
 // --- agent skills ---
 export type {

@@ -3,8 +3,8 @@ import { createMcpElicitationBroker, createMcpRunLink } from '@gemloop/tools';
 
 // docs/serving-mcp.md, durable runs: a worker's broker serves every user's runs, so it asks whose
 // run each request is and answers only that owner. Typechecked here; the behaviour is tested in
-// packages/dbos/src/durable/mcp-elicitation.test.ts (a worker's route, two owners) and
-// packages/tools/src/mcp/create-mcp-elicitation-broker.owner.test.ts.
+// packages/dbos/src/durable/plugins/mcp-elicitation.test.ts (a worker's route, two owners) and
+// packages/tools/src/mcp/elicitation/create-mcp-elicitation-broker.owner.test.ts.
 
 export async function ownerCheckedAnswers(options: {
   databaseUrl: string;

@@ -1,14 +1,11 @@
 import { withRequestPath } from '../http/attempts/load-request-path.ts';
 import type { BatchResultsOptions } from '../http/batches/batches.ts';
-import {
-  checkBatchCreate,
-  checkJob,
-  checkSucceeded,
-  createBatches,
-  orderResults,
-  readBatchOutput,
-  toInputConfig,
-} from '../http/batches/create-batches.ts';
+import { checkBatchCreate } from '../http/batches/check-batch-create.ts';
+import { checkJob } from '../http/batches/check-batch-job.ts';
+import { createBatches } from '../http/batches/create-batches.ts';
+import { orderResults } from '../http/batches/order-results.ts';
+import { checkSucceeded, readBatchOutput } from '../http/batches/read-batch-output.ts';
+import { toInputConfig } from '../http/batches/to-input-config.ts';
 import type { CallOptions } from '../http/call-options.ts';
 import { createFiles, internalsOf } from '../http/files/create-files.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from '../http/files/endpoint-support.ts';

@@ -17,7 +17,10 @@ export function checkEmbedContentResponse(
   context: CheckContext,
 ): EmbedContentResponse {
   if (!isObject(value) || !isEmbedding(value['embedding'])) {
-    throw invalidResponse(context, 'returned a body without `embedding.values` (finite numbers, at least one)');
+    throw invalidResponse(
+      context,
+      'returned a body without `embedding.values` (finite numbers, at least one)',
+    );
   }
   return value as EmbedContentResponse;
 }
@@ -57,7 +60,10 @@ export function checkBatchEmbedResponse(
 ): BatchEmbedContentsResponse {
   const embeddings = isObject(value) ? value['embeddings'] : undefined;
   if (!Array.isArray(embeddings) || !embeddings.every(isEmbedding)) {
-    throw invalidResponse(context, 'returned a body without `embeddings` (each with `values`: finite numbers, at least one)');
+    throw invalidResponse(
+      context,
+      'returned a body without `embeddings` (each with `values`: finite numbers, at least one)',
+    );
   }
   if (items !== undefined && embeddings.length !== items) {
     throw invalidResponse(

@@ -1,25 +1,30 @@
 import type * as FsPromises from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logging/logger.ts';
-import { cutText as cutWhole } from '../shared/cut-text.ts';
 import { version } from '../version.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
+import {
+  addText,
+  base64Bytes,
+  boundValue,
+  type Cut,
+  cutField,
+  cutText,
+  recordedError,
+} from './live-line-bounds.ts';
+import { fromPicos, toPicos, USAGE_KEYS, usageOf } from './live-usage.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
   type LiveRecorderEvent,
   MAX_RECORDED_LIVE_TEXT_CHARS,
-  MAX_RECORDED_LIVE_VALUE_CHARS,
   RECORDED_LIVE_FORMAT,
   type RecordedAudio,
   type RecordedLiveLine,
-  type RecordedLiveUsage,
 } from './recorded-live.ts';
 import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
 
 const MB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// A failed session's message kept in its closing line.
-const MAX_END_ERROR_CHARS = 4000;
 
 /** Options of {@link createLiveRecorder}. */
 export type LiveRecorderOptions = {
@@ -91,8 +96,6 @@ type Turn = {
   outputTranscript: Cut;
   audio: RecordedAudio;
 };
-/** Text kept up to the bound, with the count of every character seen. */
-type Cut = { text: string; chars: number };
 
 /**
  * Records live sessions (`@gemloop/core/live`) to a local folder, one JSON-lines file per
@@ -453,90 +456,5 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
         },
       };
     },
-  };
-}
-
-function addText(cut: Cut, text: string): void {
-  // Once anything was left out (an emoji that did not fit whole), nothing more is added: the
-  // recorded text stays a prefix of what was said.
-  const full = cut.chars > cut.text.length;
-  cut.chars += text.length;
-  if (!full && cut.text.length < MAX_RECORDED_LIVE_TEXT_CHARS)
-    cut.text += cutWhole(text, MAX_RECORDED_LIVE_TEXT_CHARS - cut.text.length);
-}
-
-/** `{ [name]: text }` with `…` and `[name]Chars` when cut; nothing for no text. */
-function cutField(name: string, cut: Cut): Record<string, unknown> {
-  if (cut.chars === 0) return {};
-  if (cut.chars <= cut.text.length) return { [name]: cut.text };
-  return { [name]: `${cut.text}…`, [`${name}Chars`]: cut.chars };
-}
-
-function cutText(text: string): string {
-  return text.length > MAX_RECORDED_LIVE_TEXT_CHARS
-    ? `${cutWhole(text, MAX_RECORDED_LIVE_TEXT_CHARS)}… [${text.length - MAX_RECORDED_LIVE_TEXT_CHARS} characters omitted]`
-    : text;
-}
-
-/** A tool's arguments or result, or a note when its JSON is past the bound (or not JSON). */
-function boundValue(value: unknown): unknown {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    return '[unserialisable]';
-  }
-  if (json === undefined) return undefined;
-  if (json.length > MAX_RECORDED_LIVE_VALUE_CHARS)
-    return `[${json.length} characters of JSON omitted: past ${MAX_RECORDED_LIVE_VALUE_CHARS}]`;
-  return JSON.parse(json) as unknown;
-}
-
-/** Bytes a base64 text decodes to, without decoding it. */
-function base64Bytes(data: string): number {
-  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
-}
-
-const USAGE_KEYS = [
-  'promptTokenCount',
-  'responseTokenCount',
-  'thoughtsTokenCount',
-  'totalTokenCount',
-] as const;
-
-function usageOf(usage: unknown): RecordedLiveUsage {
-  const read = (key: string): number | undefined => {
-    const value = (usage as Record<string, unknown> | null)?.[key];
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  };
-  const recorded: RecordedLiveUsage = {};
-  for (const key of USAGE_KEYS) {
-    const value = read(key);
-    if (value !== undefined) recorded[key] = value;
-  }
-  return recorded;
-}
-
-const PICOS = 10n ** 12n;
-function toPicos(usd: string | null): bigint | undefined {
-  const match = typeof usd === 'string' ? /^(\d{1,15})(?:\.(\d{1,12}))?$/.exec(usd) : null;
-  if (match === null) return undefined;
-  return BigInt(match[1] as string) * PICOS + BigInt((match[2] ?? '').padEnd(12, '0'));
-}
-function fromPicos(picos: bigint): string {
-  const fraction = (picos % PICOS).toString().padStart(12, '0').replace(/0+$/, '');
-  return fraction === '' ? (picos / PICOS).toString() : `${picos / PICOS}.${fraction}`;
-}
-
-function recordedError(error: unknown): { name: string; reason?: string; message: string } {
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  const reason = (error as { reason?: unknown } | null)?.reason;
-  return {
-    name,
-    ...(typeof reason === 'string' ? { reason } : {}),
-    message:
-      message.length > MAX_END_ERROR_CHARS ? `${cutWhole(message, MAX_END_ERROR_CHARS)}…` : message,
   };
 }

@@ -3,28 +3,20 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
-import type { AgentEvent, PluginEvent } from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
-import type { ContinuationReport } from '../run/continuation-report.ts';
-import { cutText } from '../shared/cut-text.ts';
-import { abortReason } from '../telemetry/abort-reason.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
-import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
+import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
 import {
-  MAX_FULL_RUN_START_BYTES,
-  MAX_RECORDED_HOPS,
-  MAX_RECORDED_PLUGIN_DATA_CHARS,
-  MAX_RECORDED_STEER_CHARS,
   RECORDED_RUN_FORMAT,
-  type RecordedContinuation,
-  type RecordedError,
   type RecordedFidelity,
   type RecordedRunLine,
 } from './recorded-run.ts';
 import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
 import { runFileName } from './run-file.ts';
+import { endLine, LONG_OPAQUE, serializeLine, startLine } from './serialize-line.ts';
+import { toRecordedError } from './to-recorded-error.ts';
 
 /** Options of {@link createRunRecorder}. */
 export type RunRecorderOptions = {
@@ -392,98 +384,6 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
   };
 }
 
-function toRecordedError(error: unknown): RecordedError {
-  const message =
-    error instanceof Error ? error.message : typeof error === 'string' ? error : String(error);
-  const status = (error as { status?: unknown } | null)?.status;
-  // toErrorType, never the value itself: a model call stopped by `abort('tab closed')` throws the
-  // string, which is a reason (caller text), not a class; it stays in `message`.
-  const name = error instanceof Error ? error.name : toErrorType(error);
-  const recorded: RecordedError =
-    typeof status === 'number' ? { name, message, status } : { name, message };
-  // Why an aborted run was aborted (telemetry/abort-reason.ts, shared with the run's span).
-  const reason = abortReason(error);
-  if (reason !== undefined) recorded.reason = reason;
-  return recorded;
-}
-
-// A failed run's message kept in a closing line past maxRunBytes: enough to say why it failed.
-const MAX_END_ERROR_CHARS = 4000;
-
-/**
- * A closing line past maxRunBytes: how the run ended, without the answer's text, and with the
- * error's message cut (it may quote anything a hook threw: megabytes past the run's limit).
- */
-function endLine(
-  line: Extract<RecordedRunLine, { type: 'run-end' }>,
-  serialize: (line: RecordedRunLine) => string,
-): string {
-  const error = line.error;
-  const message = error?.message ?? '';
-  return `${serialize({
-    ...line,
-    text: undefined,
-    ...(error === undefined || message.length <= MAX_END_ERROR_CHARS
-      ? {}
-      : {
-          error: {
-            ...error,
-            message: `${cutText(message, MAX_END_ERROR_CHARS)}… [${message.length - MAX_END_ERROR_CHARS} characters omitted: past maxRunBytes]`,
-          },
-        }),
-  })}\n`;
-}
-
-// Media bytes and thought signatures are opaque and large; the viewer shows their size instead.
-const LONG_OPAQUE = 2048;
-
-/**
- * A line as JSON, each opaque value longer than `limit` characters shortened to a placeholder
- * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce).
- */
-function serializeLine(line: RecordedRunLine, limit: number, fidelity: RecordedFidelity): string {
-  return JSON.stringify(line, function (this: unknown, key, value: unknown) {
-    if (
-      typeof value === 'string' &&
-      (key === 'thoughtSignature' || (key === 'data' && isMedia(this))) &&
-      // Full fidelity's limit is bytes as written (base64 is one a character); the default's
-      // is characters, as it always was.
-      (fidelity === 'full' ? Buffer.byteLength(value) > limit : value.length > limit)
-    )
-      return fidelity === 'full'
-        ? `[${value.length} characters omitted: past maxOpaqueBytes]`
-        : `[${value.length} characters omitted]`;
-    if (typeof value === 'bigint') return value.toString();
-    return value;
-  });
-}
-
-/**
- * The run-start line. Full fidelity keeps the input whole only while the line stays short
- * enough for the viewer's list (it reads a file's first line, at most 64 KiB); the input is
- * whole again in the first request, which is what a replay sends.
- */
-/**
- * Whether the object holding a `data` field is media (a Blob: `{ mimeType, data }`, base64), not
- * a plugin line's report or a tool's own `data` field, which are text to keep.
- */
-function isMedia(holder: unknown): boolean {
-  return (
-    typeof holder === 'object' &&
-    holder !== null &&
-    typeof (holder as { mimeType?: unknown }).mimeType === 'string'
-  );
-}
-
-function startLine(
-  line: Extract<RecordedRunLine, { type: 'run-start' }>,
-  serialize: (line: RecordedRunLine) => string,
-): string {
-  const text = `${serialize(line)}\n`;
-  if (line.fidelity !== 'full' || Buffer.byteLength(text) <= MAX_FULL_RUN_START_BYTES) return text;
-  return `${serializeLine(line, LONG_OPAQUE, 'shortened')}\n`;
-}
-
 function checkFidelity(options: RunRecorderOptions): {
   fidelity: RecordedFidelity;
   maxOpaqueBytes: number;
@@ -514,110 +414,4 @@ function checkFidelity(options: RunRecorderOptions): {
     });
   }
   return { fidelity, maxOpaqueBytes };
-}
-
-/** A step's continuation report, bounded for the run file. */
-function recordContinuation(report: ContinuationReport): RecordedContinuation {
-  return {
-    hops: report.hops.length,
-    reconnects: report.reconnects,
-    restarted: report.restarted,
-    firstPromptTokenCount: report.firstPromptTokenCount,
-    hopTokens: report.hops.slice(0, MAX_RECORDED_HOPS).map((hop) => hop.usage?.totalTokenCount),
-  };
-}
-
-/**
- * The run file's line for one of the run's events, or `undefined` for an event the other
- * records already hold (deltas, calls, steps, the end) or that a recording does not keep.
- */
-function recordedLineOf(event: AgentEvent<unknown>, at: number): RecordedRunLine | undefined {
-  switch (event.type) {
-    case 'guardrail':
-      return {
-        type: 'guardrail',
-        stepNumber: event.stepNumber,
-        name: event.name,
-        phase: event.phase,
-        verdict: event.verdict,
-        tripped: event.tripped,
-        ...(event.reason === undefined ? {} : { reason: event.reason }),
-        ...(event.toolName === undefined ? {} : { toolName: event.toolName }),
-        ...(event.toolCallId === undefined ? {} : { toolCallId: event.toolCallId }),
-        ...(event.parallel === true ? { parallel: true as const } : {}),
-        startedAt: event.startedAt,
-        at: event.endedAt,
-      };
-    case 'handoff':
-      return {
-        type: 'handoff',
-        stepNumber: event.stepNumber,
-        from: event.from,
-        to: event.to,
-        filter: event.filter,
-        contentsBefore: event.contentsBefore,
-        contentsAfter: event.contentsAfter,
-        at,
-      };
-    case 'compaction': {
-      // The report as the result holds it: the trace is the spans' (its times and usage).
-      const { type: _type, path: _path, trace: _trace, ...report } = event;
-      return { type: 'compaction', ...report, at };
-    }
-    case 'continuation':
-      return {
-        type: 'continuation',
-        stepNumber: event.stepNumber,
-        kind: event.kind,
-        hop: event.hop,
-        totalTokenCount: event.usage?.totalTokenCount,
-        at,
-      };
-    case 'plugin':
-      return recordedPluginLine(event, at);
-    case 'steer': {
-      const parts = event.content.parts ?? [];
-      const text = parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('');
-      return {
-        type: 'steer',
-        status: event.status,
-        mode: event.mode,
-        stepNumber: event.stepNumber,
-        text:
-          text.length > MAX_RECORDED_STEER_CHARS
-            ? `${cutText(text, MAX_RECORDED_STEER_CHARS)}…`
-            : text,
-        parts: parts.length,
-        ...(event.reason === undefined ? {} : { reason: event.reason }),
-        at,
-      };
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** A plugin's report as a line: its data as JSON, cut past the recorder's bound. */
-function recordedPluginLine(event: PluginEvent, at: number): RecordedRunLine {
-  let json: string | undefined;
-  try {
-    json = event.data === undefined ? undefined : JSON.stringify(event.data);
-  } catch {
-    json = '"[unserialisable]"';
-  }
-  return {
-    type: 'plugin',
-    plugin: event.plugin,
-    kind: event.kind,
-    stepNumber: event.stepNumber,
-    ...(json === undefined
-      ? {}
-      : {
-          data:
-            json.length > MAX_RECORDED_PLUGIN_DATA_CHARS
-              ? `${cutText(json, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
-              : json,
-        }),
-    at,
-  };
 }

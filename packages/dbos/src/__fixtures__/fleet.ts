@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { compiledScript } from '../../../../scripts/compiled-script.ts';
 import { inject } from 'vitest';
 import pg from 'pg';
-import { migrateSystemDatabase } from '../durable/migrate-system-database.ts';
+import { migrateSystemDatabase } from '../durable/runs/migrate-system-database.ts';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;

@@ -19,7 +19,7 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createDurableRuns } from '../durable/create-durable-runs.ts';
+import { createDurableRuns } from '../durable/runs/create-durable-runs.ts';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 
 const env = process.env;

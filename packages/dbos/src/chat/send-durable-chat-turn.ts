@@ -2,8 +2,8 @@ import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
 import { latestSessionSpend, nextSessionSpend } from '@gemloop/core/internal';
-import type { DurableRuns } from '../durable/create-durable-runs.ts';
-import type { DurableRunResult } from '../durable/durable-run-types.ts';
+import type { DurableRunResult } from '../durable/runs/durable-run-types.ts';
+import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
 
 /** Options of {@link sendDurableChatTurn}. */

@@ -2,11 +2,11 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import { silentLogger } from '@gemloop/core/logging';
 import type { FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
-import type { DurableAgentDefinition } from '../durable/durable-run-types.ts';
-import type { DurableToolContext } from '../durable/durable-tool.ts';
-import { isDurableRunEnding } from '../durable/is-durable-run-ending.ts';
-import { toJsonSafe } from '../durable/to-json-safe.ts';
-import { withCancelSignal } from '../durable/with-cancel-signal.ts';
+import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.ts';
+import type { DurableToolContext } from '../durable/steps/durable-tool.ts';
+import { isDurableRunEnding } from '../durable/steps/is-durable-run-ending.ts';
+import { toJsonSafe } from '../durable/steps/to-json-safe.ts';
+import { withCancelSignal } from '../durable/steps/with-cancel-signal.ts';
 
 /** A background call's outcome, as its workflow records it (JSON, read back by any process). @internal */
 export type LiveToolOutcome =

@@ -9,7 +9,7 @@ import {
 import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
 import type pg from 'pg';
-import type { DurableAgentDefinition } from '../durable/durable-run-types.ts';
+import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.ts';
 import {
   cancelLiveCall,
   openStoredLiveSession,

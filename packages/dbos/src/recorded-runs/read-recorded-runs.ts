@@ -1,8 +1,12 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
-import { CHILD_WORKFLOW, DEFAULT_APP_NAME, RUN_WORKFLOW } from '../durable/durable-run-types.ts';
-import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/run-events.ts';
+import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/events/run-events.ts';
+import {
+  CHILD_WORKFLOW,
+  DEFAULT_APP_NAME,
+  RUN_WORKFLOW,
+} from '../durable/runs/durable-run-types.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
 import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
 

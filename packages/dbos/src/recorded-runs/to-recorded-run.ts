@@ -1,7 +1,7 @@
 import type { AgentResult, Content } from '@gemloop/core';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import { RECORDED_RUN_FORMAT } from '@gemloop/core/recorder';
-import type { RequestFrame } from '../durable/run-events.ts';
+import type { RequestFrame } from '../durable/events/run-events.ts';
 
 /** What is known of one durable run, read back from the fleet's database. @internal */
 export type StoredRun = {

@@ -1,9 +1,9 @@
 import { type Agent, InvalidArgumentError } from '@gemloop/core';
-import type { DurableBatchJobDefinition } from '../durable-batch-runs.ts';
-import type { DurableAgentDefinition } from '../durable-run-types.ts';
-import { checkModelRateLimits, type ModelRateLimit } from '../fleet-rate-limit.ts';
-import type { EventBatching } from '../run-events.ts';
-import type { TakeoverOptions } from '../worker-liveness.ts';
+import type { DurableBatchJobDefinition } from '../batch/durable-batch-runs.ts';
+import type { EventBatching } from '../events/run-events.ts';
+import { checkModelRateLimits, type ModelRateLimit } from '../fleet/fleet-rate-limit.ts';
+import type { TakeoverOptions } from '../fleet/worker-liveness.ts';
+import type { DurableAgentDefinition } from '../runs/durable-run-types.ts';
 
 /** Options of {@link startDurableWorker}. */
 export type StartDurableWorkerOptions = {

@@ -3,18 +3,24 @@ import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
 import { holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
-import { createApprovalHook, type RunPauser } from '../approvals.ts';
-import { assertStillOwnsRun } from '../call-model-step.ts';
-import { runsAsChildWorkflow } from '../durable-children.ts';
-import { callModelStep, createDurableGemini, createModelCalls } from '../durable-gemini.ts';
-import { createDurableInteractions, registerDurableInteractions } from '../durable-interactions.ts';
-import type { DurableAgentDefinition } from '../durable-run-types.ts';
-import type { SteerWatch } from '../durable-steering.ts';
-import { toDurableTool } from '../durable-tool.ts';
-import type { FleetRateLimit } from '../fleet-rate-limit.ts';
-import { isDurableRunEnding } from '../is-durable-run-ending.ts';
-import { createModelCallFence, type OwnershipConfirmations } from '../ownership-confirmations.ts';
-import { captureRequest } from '../run-events.ts';
+import { createApprovalHook, type RunPauser } from '../approvals/approvals.ts';
+import { runsAsChildWorkflow } from '../children/durable-children.ts';
+import { captureRequest } from '../events/run-events.ts';
+import type { FleetRateLimit } from '../fleet/fleet-rate-limit.ts';
+import {
+  createModelCallFence,
+  type OwnershipConfirmations,
+} from '../fleet/ownership-confirmations.ts';
+import {
+  createDurableInteractions,
+  registerDurableInteractions,
+} from '../interactions/durable-interactions.ts';
+import type { DurableAgentDefinition } from '../runs/durable-run-types.ts';
+import type { SteerWatch } from '../steering/durable-steering.ts';
+import { assertStillOwnsRun } from '../steps/call-model-step.ts';
+import { callModelStep, createDurableGemini, createModelCalls } from '../steps/durable-gemini.ts';
+import { toDurableTool } from '../steps/durable-tool.ts';
+import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
 /** An agent of the worker made durable, with its approval hook. @internal */

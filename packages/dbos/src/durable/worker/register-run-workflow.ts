@@ -3,20 +3,24 @@ import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
-import { createApprovalState, RunPausedSignal } from '../approvals.ts';
-import type { createDurableChildren } from '../durable-children.ts';
-import { recordPluginHook } from '../durable-plugin-hooks.ts';
-import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
-import { createSteerCheck } from '../durable-steering.ts';
-import { isDurableRunEnding } from '../is-durable-run-ending.ts';
+import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
+import type { createDurableChildren } from '../children/durable-children.ts';
 import {
   createRunEventBuffer,
   EVENTS_STREAM_KEY,
   flushRunEvents,
   pushRunEvent,
-} from '../run-events.ts';
-import type { SteerAnnouncements } from '../steer-announcements.ts';
-import { toJsonSafe } from '../to-json-safe.ts';
+} from '../events/run-events.ts';
+import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
+import {
+  type DurableRunInput,
+  type DurableRunResult,
+  RUN_WORKFLOW,
+} from '../runs/durable-run-types.ts';
+import { createSteerCheck } from '../steering/durable-steering.ts';
+import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
+import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { toJsonSafe } from '../steps/to-json-safe.ts';
 import type { PreparedDurableAgent } from './make-durable-agent.ts';
 import type { RunExecution, WorkerRunEvents } from './worker-run-events.ts';
 

@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
-import { claimDueInteractionWaits } from '../interaction-waits.ts';
-import { claimRunsToResume } from '../run-pauses.ts';
+import { claimRunsToResume } from '../approvals/run-pauses.ts';
+import { claimDueInteractionWaits } from '../interactions/interaction-waits.ts';
 
 /**
  * Resumes the paused runs whose approval timed out, to deny the call, and the runs whose resume

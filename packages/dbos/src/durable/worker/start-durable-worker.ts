@@ -10,28 +10,40 @@ import {
   type DurableLiveSessionOptions,
   openDurableLiveSession,
 } from '../../live/open-durable-live-session.ts';
-import { createApprovalState, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
-import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
-import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
-import { createDurableChildren } from '../durable-children.ts';
-import { createDurableHandOffAgents } from '../durable-hand-off-agents.ts';
-import { createDurableReceive } from '../durable-run-messages.ts';
-import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
-import { createSteerWatch, type SteerCheck } from '../durable-steering.ts';
-import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
-import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interaction-waits.ts';
-import { isDurableRunEnding } from '../is-durable-run-ending.ts';
-import { migrateSystemDatabase } from '../migrate-system-database.ts';
-import { confirmationFreshMs, createOwnershipConfirmations } from '../ownership-confirmations.ts';
-import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
-import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '../run-events.ts';
-import { migrateRunPauses } from '../run-pauses.ts';
-import { createSteerAnnouncements } from '../steer-announcements.ts';
+import {
+  createApprovalState,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  type RunPauser,
+} from '../approvals/approvals.ts';
+import { migrateRunPauses } from '../approvals/run-pauses.ts';
+import { registerBatchRunsWorkflow } from '../batch/durable-batch-runs.ts';
+import { createDurableChildren } from '../children/durable-children.ts';
+import { createDurableHandOffAgents } from '../children/durable-hand-off-agents.ts';
+import {
+  DEFAULT_EVENT_BATCHING,
+  EVENTS_STREAM_KEY,
+  type EventBatching,
+} from '../events/run-events.ts';
+import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet/fleet-rate-limit.ts';
+import {
+  confirmationFreshMs,
+  createOwnershipConfirmations,
+} from '../fleet/ownership-confirmations.ts';
 import {
   DEFAULT_DEAD_AFTER_MS,
   DEFAULT_HEARTBEAT_MS,
   startWorkerLiveness,
-} from '../worker-liveness.ts';
+} from '../fleet/worker-liveness.ts';
+import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interactions/interaction-waits.ts';
+import { createRunsApi } from '../runs/create-runs-api.ts';
+import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
+import type { DurableRuns } from '../runs/durable-runs.ts';
+import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
+import { createRunEndNotices, migrateRunEndNotices } from '../runs/run-end-notices.ts';
+import { createDurableReceive } from '../steering/durable-run-messages.ts';
+import { createSteerWatch, type SteerCheck } from '../steering/durable-steering.ts';
+import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
+import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import {
   checkDurableWorkerOptions,
   DEFAULT_QUEUE_POLLING_MS,

@@ -11,14 +11,14 @@ import {
   createApprovalState,
   PENDING_APPROVALS_KEY,
   RunPausedSignal,
-} from '../approvals.ts';
-import { createSteerCheck, createSteerWatch } from '../durable-steering.ts';
-import { createRunEventBuffer, type EventBatch, pushRunEvent } from '../run-events.ts';
-import { lookupApproval, markPaused } from '../run-pauses.ts';
+} from '../approvals/approvals.ts';
+import { lookupApproval, markPaused } from '../approvals/run-pauses.ts';
+import { createRunEventBuffer, type EventBatch, pushRunEvent } from '../events/run-events.ts';
+import { createSteerCheck, createSteerWatch } from '../steering/durable-steering.ts';
 import { createWorkerRunEvents } from './worker-run-events.ts';
 
 // The pauses table, as approvals.ts reads it: the test says what each lookup finds.
-vi.mock('../run-pauses.ts', () => ({ lookupApproval: vi.fn(), markPaused: vi.fn() }));
+vi.mock('../approvals/run-pauses.ts', () => ({ lookupApproval: vi.fn(), markPaused: vi.fn() }));
 
 /** The execution the calling code belongs to, as DBOS knows it: its workflow and its token. */
 const execution = new AsyncLocalStorage<{ workflowId: string; token: string }>();

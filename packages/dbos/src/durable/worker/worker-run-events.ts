@@ -1,15 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
-import type { ApprovalState } from '../approvals.ts';
-import type { SteerCheck } from '../durable-steering.ts';
+import type { ApprovalState } from '../approvals/approvals.ts';
 import {
   type EventBatching,
   flushRunEvents,
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
-} from '../run-events.ts';
+} from '../events/run-events.ts';
+import type { SteerCheck } from '../steering/durable-steering.ts';
 
 /**
  * What one execution of a workflow of this worker keeps for itself: a run of the runs queue or a

@@ -2,7 +2,7 @@ import type { ToolExecuteContext } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpTool } from '../create-mcp-tools.ts';
+import type { McpTool } from '../tools/create-mcp-tools.ts';
 
 /** A `ToolExecuteContext` as the agent passes one. */
 export function toolContext(overrides: Partial<ToolExecuteContext> = {}): ToolExecuteContext {

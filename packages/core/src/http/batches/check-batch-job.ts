@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeName } from '../../shared/describe-name.ts';
+import type { BatchJob, ListBatchesResponse } from '../../wire/batch.ts';
+import type { CheckContext } from '../attempts/check-responses.ts';
+import { invalidResponse } from '../attempts/read-json-response.ts';
+
+const BATCH_NAME = /^batches\/[A-Za-z0-9_-]{1,128}$/;
+const BATCH_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `batches/abc` as is, a bare `abc` prefixed; anything else refused. @internal */
+export function toBatchPath(name: unknown, argument = 'name'): string {
+  if (typeof name === 'string') {
+    if (BATCH_NAME.test(name)) return name;
+    if (BATCH_ID.test(name)) return `batches/${name}`;
+  }
+  throw new InvalidArgumentError({
+    argument,
+    message: `${argument} must be a batch name such as 'batches/abc123' (the name batches.create returned); got ${describeName(name)}.`,
+  });
+}
+
+/** Checks a batch operation: an object with a `name`. @internal */
+export function checkJob(value: unknown, context: CheckContext): BatchJob {
+  if (!isObject(value) || typeof value['name'] !== 'string') {
+    throw invalidResponse(context, 'returned a body that is not a batch operation with a `name`');
+  }
+  return value as BatchJob;
+}
+
+export function checkJobList(value: unknown, context: CheckContext): ListBatchesResponse {
+  if (!isObject(value)) throw invalidResponse(context, 'returned a body that is not an object');
+  const list = value['operations'] ?? value['batches'];
+  if (list === undefined || list === null) value['operations'] = [];
+  else if (
+    !Array.isArray(list) ||
+    !list.every((item) => isObject(item) && typeof item['name'] === 'string')
+  ) {
+    throw invalidResponse(context, '`operations` is not an array of batches with a `name`');
+  } else value['operations'] = list;
+  const token = value['nextPageToken'];
+  if (token !== undefined && token !== null && typeof token !== 'string') {
+    throw invalidResponse(context, '`nextPageToken` is not a string');
+  }
+  return value as ListBatchesResponse;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,120 @@
+import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import type { BatchJob, InlinedBatchResponse, RpcStatus } from '../../wire/batch.ts';
+import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { pickCallOptions } from '../files/file-options.ts';
+import type { Files } from '../files/files.ts';
+import { isObject } from './check-batch-job.ts';
+
+/** Both spellings: the API's `BATCH_STATE_*` and `@google/genai`'s `JOB_STATE_*`. */
+const SUCCEEDED = /^(?:BATCH|JOB)_STATE_SUCCEEDED$/;
+
+/** @throws {@link BatchJobError} when the job did not succeed. @internal */
+export function checkSucceeded(job: BatchJob): void {
+  const state = job.metadata?.state;
+  if (job.error !== undefined || (state !== undefined && !SUCCEEDED.test(state))) {
+    throw new BatchJobError({ batchName: job.name, state, error: job.error });
+  }
+}
+
+/**
+ * The answers of a succeeded job, inline (`output.inlinedResponses.inlinedResponses`, for
+ * embeddings too: `@google/genai` 2.32.0 `tRecvBatchJobDestination` tells them apart by their
+ * `embedding`) or from its results file, each made a line by `toLine`.
+ * @internal
+ */
+export async function readBatchOutput<L>(
+  job: BatchJob,
+  options: {
+    files: Files;
+    maxBytes: number;
+    callOptions: ReturnType<typeof pickCallOptions>;
+    toLine: (key: unknown, response: unknown, error: unknown, where: string) => L;
+  },
+): Promise<L[]> {
+  const output = job.metadata?.output ?? job.response;
+  const inline = output?.inlinedResponses?.inlinedResponses;
+  if (Array.isArray(inline)) {
+    return inline.map((item: InlinedBatchResponse, index) =>
+      options.toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
+    );
+  }
+  if (output?.responsesFile === undefined) return [];
+  const bytes = await options.files.download(output.responsesFile, {
+    ...options.callOptions,
+    maxBytes: options.maxBytes,
+  });
+  return readResultLines(new TextDecoder().decode(bytes), options.toLine);
+}
+
+type InlinedBatchLine = {
+  key: string | undefined;
+  response: GenerateContentResponse | undefined;
+  error: RpcStatus | undefined;
+};
+
+/**
+ * The lines of a results file, leniently: a line that is not a JSON object becomes an error result
+ * naming its line, so one bad line does not hide the others.
+ */
+function readResultLines<L>(
+  text: string,
+  toLine: (key: unknown, response: unknown, error: unknown, where: string) => L,
+): L[] {
+  const lines: L[] = [];
+  let number = 0;
+  for (const line of text.split('\n')) {
+    number++;
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      lines.push(
+        toLine(
+          undefined,
+          undefined,
+          { message: `line ${number} of the results file is not a JSON object` },
+          `line ${number}`,
+        ),
+      );
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    const key = record['key'] ?? (record['metadata'] as { key?: unknown } | undefined)?.key;
+    lines.push(toLine(key, record['response'], record['error'], `line ${number}`));
+  }
+  return lines;
+}
+
+/**
+ * One result, its response checked as a `generateContent` body is (the batch's bytes are as
+ * hostile as a call's): a response that is not one becomes the line's error, so a run reading
+ * `parts` never meets a string, and token counts are read into non-negative integers (`'100'`
+ * summed as a string, or a negative count, would make the usage and its cost silently wrong).
+ */
+export function toLine(
+  key: unknown,
+  response: unknown,
+  error: unknown,
+  where: string,
+): InlinedBatchLine {
+  const line: InlinedBatchLine = {
+    key: typeof key === 'string' ? key : undefined,
+    response: undefined,
+    error: isObject(error) ? (error as RpcStatus) : undefined,
+  };
+  if (response === undefined || response === null) return line;
+  const parsed = parseGenerateContentResponse(response);
+  if (parsed.ok) line.response = parsed.value;
+  else if (line.error === undefined) {
+    const at = parsed.path === '' ? 'the response' : `\`response.${parsed.path}\``;
+    line.error = {
+      message: `${where} of the batch's results is not a GenerateContentResponse: ${at} ${parsed.message}`,
+    };
+  }
+  return line;
+}

@@ -1,0 +1,87 @@
+import { cutText } from '../shared/cut-text.ts';
+import {
+  MAX_FULL_RUN_START_BYTES,
+  type RecordedFidelity,
+  type RecordedRunLine,
+} from './recorded-run.ts';
+
+// Media bytes and thought signatures are opaque and large; the viewer shows their size instead.
+export const LONG_OPAQUE = 2048;
+
+/**
+ * A line as JSON, each opaque value longer than `limit` characters shortened to a placeholder
+ * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce).
+ */
+export function serializeLine(
+  line: RecordedRunLine,
+  limit: number,
+  fidelity: RecordedFidelity,
+): string {
+  return JSON.stringify(line, function (this: unknown, key, value: unknown) {
+    if (
+      typeof value === 'string' &&
+      (key === 'thoughtSignature' || (key === 'data' && isMedia(this))) &&
+      // Full fidelity's limit is bytes as written (base64 is one a character); the default's
+      // is characters, as it always was.
+      (fidelity === 'full' ? Buffer.byteLength(value) > limit : value.length > limit)
+    )
+      return fidelity === 'full'
+        ? `[${value.length} characters omitted: past maxOpaqueBytes]`
+        : `[${value.length} characters omitted]`;
+    if (typeof value === 'bigint') return value.toString();
+    return value;
+  });
+}
+
+/**
+ * Whether the object holding a `data` field is media (a Blob: `{ mimeType, data }`, base64), not
+ * a plugin line's report or a tool's own `data` field, which are text to keep.
+ */
+function isMedia(holder: unknown): boolean {
+  return (
+    typeof holder === 'object' &&
+    holder !== null &&
+    typeof (holder as { mimeType?: unknown }).mimeType === 'string'
+  );
+}
+
+/**
+ * The run-start line. Full fidelity keeps the input whole only while the line stays short
+ * enough for the viewer's list (it reads a file's first line, at most 64 KiB); the input is
+ * whole again in the first request, which is what a replay sends.
+ */
+export function startLine(
+  line: Extract<RecordedRunLine, { type: 'run-start' }>,
+  serialize: (line: RecordedRunLine) => string,
+): string {
+  const text = `${serialize(line)}\n`;
+  if (line.fidelity !== 'full' || Buffer.byteLength(text) <= MAX_FULL_RUN_START_BYTES) return text;
+  return `${serializeLine(line, LONG_OPAQUE, 'shortened')}\n`;
+}
+
+// A failed run's message kept in a closing line past maxRunBytes: enough to say why it failed.
+const MAX_END_ERROR_CHARS = 4000;
+
+/**
+ * A closing line past maxRunBytes: how the run ended, without the answer's text, and with the
+ * error's message cut (it may quote anything a hook threw: megabytes past the run's limit).
+ */
+export function endLine(
+  line: Extract<RecordedRunLine, { type: 'run-end' }>,
+  serialize: (line: RecordedRunLine) => string,
+): string {
+  const error = line.error;
+  const message = error?.message ?? '';
+  return `${serialize({
+    ...line,
+    text: undefined,
+    ...(error === undefined || message.length <= MAX_END_ERROR_CHARS
+      ? {}
+      : {
+          error: {
+            ...error,
+            message: `${cutText(message, MAX_END_ERROR_CHARS)}… [${message.length - MAX_END_ERROR_CHARS} characters omitted: past maxRunBytes]`,
+          },
+        }),
+  })}\n`;
+}

@@ -1,0 +1,19 @@
+import { abortReason } from '../telemetry/abort-reason.ts';
+import { toErrorType } from '../telemetry/to-error-type.ts';
+import type { RecordedError } from './recorded-run.ts';
+
+/** A thrown value as a run file records it. @internal */
+export function toRecordedError(error: unknown): RecordedError {
+  const message =
+    error instanceof Error ? error.message : typeof error === 'string' ? error : String(error);
+  const status = (error as { status?: unknown } | null)?.status;
+  // toErrorType, never the value itself: a model call stopped by `abort('tab closed')` throws the
+  // string, which is a reason (caller text), not a class; it stays in `message`.
+  const name = error instanceof Error ? error.name : toErrorType(error);
+  const recorded: RecordedError =
+    typeof status === 'number' ? { name, message, status } : { name, message };
+  // Why an aborted run was aborted (telemetry/abort-reason.ts, shared with the run's span).
+  const reason = abortReason(error);
+  if (reason !== undefined) recorded.reason = reason;
+  return recorded;
+}

@@ -1,0 +1,94 @@
+import type { Attributes, Span } from '@opentelemetry/api';
+import type { Cost } from '../models/cost.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+
+// The GenAI semantic conventions' request, response and usage attributes of gemloop's spans
+// (createOtelObserver's), and gemloop's own cost attribute.
+
+export function addRequestParameters(
+  attributes: Attributes,
+  config: Record<string, unknown> | undefined,
+): void {
+  if (config === undefined) return;
+  const number = (key: string, name: string): void => {
+    const value = config[key];
+    if (typeof value === 'number') attributes[name] = value;
+  };
+  number('temperature', 'gen_ai.request.temperature');
+  number('topP', 'gen_ai.request.top_p');
+  number('topK', 'gen_ai.request.top_k');
+  number('maxOutputTokens', 'gen_ai.request.max_tokens');
+  number('presencePenalty', 'gen_ai.request.presence_penalty');
+  number('frequencyPenalty', 'gen_ai.request.frequency_penalty');
+  number('seed', 'gen_ai.request.seed');
+  const count = config['candidateCount'];
+  if (typeof count === 'number' && count !== 1) attributes['gen_ai.request.choice.count'] = count;
+  const stops = config['stopSequences'];
+  if (Array.isArray(stops) && stops.every((stop) => typeof stop === 'string'))
+    attributes['gen_ai.request.stop_sequences'] = stops as string[];
+  const mime = config['responseMimeType'];
+  if (mime === 'application/json') attributes['gen_ai.output.type'] = 'json';
+  else if (mime === 'text/plain') attributes['gen_ai.output.type'] = 'text';
+}
+
+export function addResponse(span: Span, response: GenerateContentResponse, latest: boolean): void {
+  if (response.modelVersion !== undefined)
+    span.setAttribute('gen_ai.response.model', response.modelVersion);
+  if (response.responseId !== undefined)
+    span.setAttribute('gen_ai.response.id', response.responseId);
+  const reasons: string[] = [];
+  for (const candidate of response.candidates ?? []) {
+    if (typeof candidate.finishReason === 'string') reasons.push(candidate.finishReason);
+  }
+  if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
+  if (response.usageMetadata !== undefined) addUsageMetadata(span, response.usageMetadata, latest);
+}
+
+export function addUsageMetadata(span: Span, usage: UsageMetadata, latest: boolean): void {
+  span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
+  span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
+  if (latest) {
+    if (typeof usage.thoughtsTokenCount === 'number')
+      span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
+    if (typeof usage.cachedContentTokenCount === 'number')
+      span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
+  }
+}
+
+/**
+ * `gemloop.cost.usd`: what the call or run cost in US dollars, beside the GenAI usage attributes
+ * (the GenAI conventions define no cost attribute, so it is gemloop's own namespace). A double, as
+ * backends sum it; the exact decimal is on the result and in the recording. An unknown cost sets
+ * `gemloop.cost.unknown` to why, and no number.
+ */
+export function addCost(span: Span, cost: Cost): void {
+  if (cost.total !== null) span.setAttribute('gemloop.cost.usd', Number(cost.total));
+  else if (cost.unknown !== undefined) span.setAttribute('gemloop.cost.unknown', cost.unknown);
+}
+
+export function addUsage(span: Span, usage: AgentUsage, latest: boolean): void {
+  span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
+  span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
+  if (latest) {
+    span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
+    span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
+  }
+}
+
+type Counts = {
+  promptTokenCount?: number | undefined;
+  toolUsePromptTokenCount?: number | undefined;
+  candidatesTokenCount?: number | undefined;
+  thoughtsTokenCount?: number | undefined;
+};
+
+// Input includes cached and tool-use prompt tokens (the conventions: "all types of input
+// tokens"); output includes thinking tokens, which Gemini bills as output.
+export function inputTokens(usage: Counts): number {
+  return (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0);
+}
+
+export function outputTokens(usage: Counts): number {
+  return (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
+}

@@ -1,0 +1,411 @@
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
+import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
+import {
+  addChildSpent,
+  agentTurnsOf,
+  type ChildBudget,
+  type ChildBudgetStop,
+  type ChildInheritance,
+  type ChildRunParent,
+  type ChildRunStart,
+  type ChildRunStarter,
+  type ChildSpendRecord,
+  type ChildSpent,
+  childAgentOf,
+  childBudgetShare,
+  childBudgetStop,
+  childBudgetStopError,
+  childInheritance,
+  childRunMeter,
+  countChildSpend,
+  type RunServices,
+} from '@gemloop/core/internal';
+import type { AnyTool } from '@gemloop/core/tools';
+import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
+import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
+import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
+import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
+
+/** Longest part of a call id kept in a child workflow's id: ids come from the model. */
+const MAX_ID_IN_CHILD_ID = 100;
+
+/** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
+const MAX_CHILD_DEPTH = 8;
+
+/**
+ * The enumerable property a failed child workflow's error carries its spending in (a
+ * `ChildSpendRecord`): DBOS records a workflow's error with its own enumerable properties
+ * (serialize-error, @dbos-inc/dbos-sdk dist/src/serialization.js), so the parent's replay reads
+ * the same record.
+ */
+const SPEND_PROPERTY = 'gemloopChildSpend';
+
+/**
+ * Most events of one child run carried to its parent's stream (text deltas included); later ones
+ * are dropped (and counted in the recorded outcome), so a child that writes without end cannot
+ * grow its parent's stored output without bound.
+ */
+export const MAX_CHILD_EVENTS = 10_000;
+
+/** What the child workflow gets: the child's input and its place in the tree, all plain data. */
+type ChildRunRequest = {
+  input: AgentInput;
+  history?: RunOptions['history'];
+  path: string[];
+  streaming: boolean;
+  /** The observed id of the parent run (the recorder's `parentRunId`). */
+  parentRunId?: string | undefined;
+  /** The parent's workflow id: the child's end resumes it when it paused waiting. */
+  parentWorkflowId: string;
+  /**
+   * The tree's budget and what the tree had spent when the child started (recorded in the
+   * child's input, so every execution of the child is bounded by the same "left").
+   */
+  budget?: ChildBudget | undefined;
+};
+
+/** What the child workflow records: the child's result and the events it emitted, in order. */
+type ChildRunOutcome = {
+  /** The child's result; absent when it stopped on the tree budget (`budgetError`). */
+  result?: AgentResult<unknown>;
+  events: AgentEvent<unknown>[];
+  droppedEvents: number;
+  /** What the child spent of the tree budget (absent without one). */
+  spent?: ChildSpent;
+  /**
+   * The tree budget ran out inside the child: recorded as the child's outcome (not its failure)
+   * so the parent throws the same typed error, as an in-process child's would reach it.
+   */
+  budgetError?: ChildBudgetStop;
+  /** With `budgetError`: what the child's model calls used and cost. */
+  childSpend?: ChildSpendRecord;
+};
+
+/** A durable copy of a subagent's agent, made by the worker like the agents it defines. */
+export type DurableChildAgent = {
+  /** The copy (an agent of `createAgent`): what its children inherit is read from it. */
+  agent: object;
+  run(
+    input: AgentInput,
+    parent: ChildRunParent,
+    history: RunOptions['history'],
+  ): Promise<AgentResult<unknown>>;
+};
+
+/**
+ * The id of the child workflow a call starts: `<parentRunId>/<step>.<index>:<callId>`. The same
+ * in every execution of the parent (DBOS records a child's id where the parent started it, and a
+ * replay must ask for the same one), unique in the parent (the step and index are; the model may
+ * repeat a call id), and bounded (the call id is cut to 100 characters).
+ * @internal
+ */
+export function childRunId(parentRunId: string, start: ChildRunStart): string {
+  const { step, callIndex, toolCallId } = start.call;
+  const id =
+    toolCallId.length <= MAX_ID_IN_CHILD_ID
+      ? toolCallId
+      : `${toolCallId.slice(0, MAX_ID_IN_CHILD_ID)}…`;
+  return `${parentRunId}/${step}.${callIndex}:${id}`;
+}
+
+/**
+ * Whether `tool` is a subagent whose calls a durable worker runs as child workflows: its agent was
+ * made by `createAgent` (the worker makes its own copy from the agent's options). Such a tool is
+ * not made a step: the child's model and tool calls are the steps, in the child's workflow.
+ * @internal
+ */
+export function runsAsChildWorkflow(tool: AnyTool): boolean {
+  const agent = childAgentOf(tool);
+  return agent !== undefined && agentTurnsOf(agent as never).options !== undefined;
+}
+
+/**
+ * Subagents inside durable runs, as DBOS child workflows.
+ *
+ * At start, the worker walks the tools of each agent it defines and makes a durable copy of every
+ * subagent's agent (`build`: the same wrapping as a defined agent: model calls, tool calls and
+ * guardrail checks are steps), keyed by the tool path (`support/research`, then
+ * `support/research/search`). A subagent call of a run then starts a child workflow
+ * (`DBOS.startWorkflow` from inside the parent's workflow: "calling a workflow from another
+ * workflow makes it a child workflow", https://docs.dbos.dev/typescript/tutorials/workflow-tutorial,
+ * Child Workflows) with the id {@link childRunId}, and waits for its result, which DBOS records in
+ * the parent. A crash mid-child recovers the child on its own (a PENDING workflow of the dead
+ * worker, taken over like a run) from its last step, and the parent's replay finds the child
+ * started at its recorded place and waits on it again: the child's completed model and tool
+ * calls are not made again.
+ *
+ * The child's events (tagged with its path) are recorded with its result and handed to the
+ * parent's stream when it ends, in the order the child emitted them, before the call's own result
+ * (a replay hands the recorded ones: once, in order).
+ *
+ * The calls of one turn start their children in call order (DBOS numbers a child workflow when it
+ * starts, synchronously: `startWorkflow` reserves the parent's function id "before any await",
+ * `dist/src/dbos.js` 5.3), and wait for their results in call order too (the wait is a numbered
+ * operation of the parent taken when it is called; each waits until the previous call's wait is
+ * taken), so the children of a turn run at once and a replay meets the same numbers.
+ * @internal
+ */
+export function createDurableChildren({
+  agents,
+  build,
+  top,
+  execute,
+  pauser,
+  status,
+  services,
+}: {
+  /** The agents the worker defines, by name (their options). */
+  agents: ReadonlyMap<string, AgentOptions<unknown>>;
+  /** Makes the durable copy of a subagent's agent at `key` from its options. */
+  build: (key: string, options: AgentOptions<unknown>) => DurableChildAgent;
+  /**
+   * The durable copy of a top agent and the approval hook a child inherits (its top run's: a
+   * child without its own uses it).
+   */
+  top: (topAgent: string) => {
+    agent: object | undefined;
+    hook: BeforeToolCallHook | undefined;
+  };
+  /**
+   * Runs one execution of a child workflow with its own state (the approval hook's pending calls
+   * and pause, worker-run-events.ts): a child resumed twice has two executions at once.
+   */
+  execute: <T>(runId: string, body: () => Promise<T>) => Promise<T>;
+  /** Pauses and resumes runs (the approval hook's). */
+  pauser: RunPauser;
+  /** A workflow's DBOS status, read outside any workflow (not an operation of the caller). */
+  status: (runId: string) => Promise<string | undefined>;
+  /** What the worker serves every run of a tree (the agents a child's run may hand off to). */
+  services?: RunServices | undefined;
+}): {
+  /** The starter of children for the runs of the agent at `key` (a top agent's name). */
+  starterFor(key: string): ChildRunStarter;
+  /** Registers the child workflow with DBOS (before `DBOS.launch()`). */
+  register(): void;
+} {
+  const children = new Map<string, DurableChildAgent>();
+  const walk = (key: string, tools: readonly AnyTool[] | undefined, depth: number): void => {
+    if (depth > MAX_CHILD_DEPTH) return;
+    for (const tool of tools ?? []) {
+      const agent = childAgentOf(tool);
+      const options = agent === undefined ? undefined : agentTurnsOf(agent as never).options;
+      if (options === undefined) continue;
+      const childKey = `${key}/${(tool as { name: string }).name}`;
+      children.set(childKey, build(childKey, options));
+      walk(childKey, options.tools as readonly AnyTool[] | undefined, depth + 1);
+    }
+  };
+  for (const [name, options] of agents) walk(name, options.tools as readonly AnyTool[], 1);
+
+  // What the runs at each key hand their children (the tool guardrails and `inherit` plugins of
+  // the runs above and their own), as an in-process tree hands them down run by run: core's
+  // `childInheritance` over the chain of durable copies, so a child workflow started or taken
+  // over in any worker of the fleet meets the same ones. Per worker, made once per key.
+  const inheritances = new Map<string, ChildInheritance>();
+  const inheritedBy = (key: string): ChildInheritance => {
+    const known = inheritances.get(key);
+    if (known !== undefined) return known;
+    const cut = key.lastIndexOf('/');
+    const above = cut === -1 ? undefined : inheritedBy(key.slice(0, cut));
+    const agent = cut === -1 ? top(key).agent : children.get(key)?.agent;
+    const config =
+      agent === undefined
+        ? undefined
+        : agentTurnsOf(agent as never).handoffTarget?.(undefined).config;
+    // An agent gemloop did not make hands down nothing of its own (its run is a plain call).
+    const made = config === undefined ? (above ?? {}) : childInheritance(config, above);
+    inheritances.set(key, made);
+    return made;
+  };
+
+  // Per parent workflow: the wait of the last call that started a child, taken (see above).
+  const waits = new Map<string, Promise<void>>();
+  let childWorkflow:
+    | ((key: string, request: ChildRunRequest) => Promise<ChildRunOutcome>)
+    | undefined;
+
+  const starterFor =
+    (key: string): ChildRunStarter =>
+    async (start) => {
+      const parentRunId = DBOS.workflowID;
+      const childKey = `${key}/${start.call.toolName}`;
+      const child = children.get(childKey);
+      if (parentRunId === undefined || !DBOS.isInWorkflow() || child === undefined) {
+        // Not one the worker prepared (an agent handed a run to, whose subagents it did not
+        // walk): the child runs here, as one step of the parent, as before child workflows.
+        return DBOS.runStep(
+          async () =>
+            toJsonSafe(
+              await agentTurnsOf(start.agent as never).child(
+                start.input,
+                start.options,
+                start.parent,
+              ),
+            ),
+          {
+            name: `gemloop.subagent:${start.call.toolName}@${start.call.step}.${start.call.callIndex}`,
+          },
+        ) as Promise<AgentResult<unknown>>;
+      }
+      const workflow = childWorkflow as NonNullable<typeof childWorkflow>;
+      const workflowID = childRunId(parentRunId, start);
+      // Started synchronously (its number in the parent is taken now, in call order).
+      const started = DBOS.startWorkflow(workflow, { workflowID })(childKey, {
+        input: start.input,
+        ...(start.options.history === undefined ? {} : { history: start.options.history }),
+        path: [...start.parent.path],
+        streaming: start.parent.streaming,
+        ...(start.parent.parentRunId === undefined
+          ? {}
+          : { parentRunId: start.parent.parentRunId }),
+        parentWorkflowId: parentRunId,
+        // What the tree had spent now, and this child's share of what is left.
+        ...(start.parent.budget === undefined
+          ? {}
+          : { budget: childBudgetShare(start.parent.budget, start.call.turnChildren ?? 1) }),
+      });
+      const previous = waits.get(parentRunId) ?? Promise.resolve();
+      let taken = (): void => {};
+      const mine = new Promise<void>((resolve) => {
+        taken = resolve;
+      });
+      waits.set(parentRunId, mine);
+      let outcome: ChildRunOutcome;
+      try {
+        const handle = await started;
+        await previous;
+        // A child paused for an approval pauses its parent (no worker slot held while a person
+        // decides); the child's end resumes it, and the replay waits here again.
+        while ((await waitForChild(pauser, status, workflowID)) === 'paused') {
+          if (await pauseForChild(pauser, parentRunId, workflowID)) {
+            throw new DBOSErrors.DBOSWorkflowCancelledError(parentRunId);
+          }
+        }
+        const result = handle.getResult();
+        taken();
+        try {
+          outcome = await result;
+        } catch (error) {
+          // A failed child still spent what its model calls returned: counted in the call's
+          // meter and the tree's total (a replay gets the same recorded error, counted once).
+          const record = (error as Record<string, unknown> | null)?.[SPEND_PROPERTY];
+          countChildSpend(start.parent.spend, record);
+          addChildSpent(
+            start.parent.budget,
+            (record as Partial<ChildSpendRecord> | undefined)?.spent,
+          );
+          throw error;
+        } finally {
+          // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
+          // only misreport `awaitingApproval`: logged, not the run's failure).
+          await doneWaiting(pauser, parentRunId, workflowID).catch((error: unknown) =>
+            DBOS.logger.warn(
+              `gemloop subagents: clearing the wait of ${parentRunId} on ${workflowID} failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
+        }
+      } finally {
+        taken();
+        if (waits.get(parentRunId) === mine) waits.delete(parentRunId);
+      }
+      for (const event of outcome.events) await start.parent.sink?.(event as never);
+      // The child's spending joins the tree's total (a replay adds the same recorded amounts).
+      addChildSpent(start.parent.budget, outcome.spent);
+      if (outcome.budgetError !== undefined) {
+        countChildSpend(start.parent.spend, outcome.childSpend);
+        throw childBudgetStopError(outcome.budgetError);
+      }
+      return outcome.result as AgentResult<unknown>;
+    };
+
+  const register = (): void => {
+    childWorkflow = DBOS.registerWorkflow(
+      async (childKey: string, request: ChildRunRequest): Promise<ChildRunOutcome> => {
+        const child = children.get(childKey);
+        if (child === undefined) {
+          throw new Error(
+            `This worker defines no subagent at "${childKey}" (the agents of every worker of a fleet must be the same).`,
+          );
+        }
+        const events: AgentEvent<unknown>[] = [];
+        let droppedEvents = 0;
+        const childRunId = DBOS.workflowID as string;
+        const approvals = top(childKey.slice(0, childKey.indexOf('/')));
+        // What the run that starts this child hands down (the child's parent is at the key above).
+        const inherited = inheritedBy(childKey.slice(0, childKey.lastIndexOf('/')));
+        // The child's side of the tree: its budget from the share it was given, and its own meter
+        // (what its model calls spent, for its parent if it fails).
+        const meter = childRunMeter(request.path[request.path.length - 1] ?? '', request.budget);
+        const { budget, spend } = meter;
+        const spent = meter.spent;
+        const spendRecord = meter.record;
+        const parent: ChildRunParent = {
+          spend,
+          path: Object.freeze([...request.path]),
+          // Every event of the child, as it emitted it (a replay emits the same ones again).
+          sink: request.streaming
+            ? (event) => {
+                if (events.length < MAX_CHILD_EVENTS) events.push(event as AgentEvent<unknown>);
+                else droppedEvents++;
+              }
+            : undefined,
+          streaming: request.streaming,
+          beforeToolCall: approvals.hook,
+          budget,
+          parentRunId: request.parentRunId,
+          startChild: starterFor(childKey),
+          // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
+          plugins: inherited.plugins,
+          recordHook: recordPluginHook,
+          services,
+        };
+        let result: AgentResult<unknown>;
+        try {
+          result = await execute(childRunId, () =>
+            child.run(request.input, parent, request.history),
+          );
+        } catch (error) {
+          // Paused for an approval (the hook stopped this workflow), or stopped: it ends here,
+          // as stopped, and its parent with it (see the starter's wait).
+          if (error instanceof RunPausedSignal) {
+            throw new DBOSErrors.DBOSWorkflowCancelledError(childRunId);
+          }
+          const budgetStop = childBudgetStop(error);
+          if (budgetStop !== undefined) {
+            await childEnded(pauser, request.parentWorkflowId, childRunId);
+            return toJsonSafe({
+              events,
+              droppedEvents,
+              ...(spent() === undefined ? {} : { spent: spent() }),
+              budgetError: budgetStop,
+              childSpend: spendRecord(),
+            }) as ChildRunOutcome;
+          }
+          if (!isDurableRunEnding(error)) {
+            await childEnded(pauser, request.parentWorkflowId, childRunId);
+            // Enumerable, so DBOS records it with the error (serialize-error keeps own
+            // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
+            if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+              (error as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
+            }
+          }
+          throw error;
+        }
+        await childEnded(pauser, request.parentWorkflowId, childRunId);
+        const used = spent();
+        return toJsonSafe({
+          result,
+          events,
+          droppedEvents,
+          ...(used === undefined ? {} : { spent: used }),
+        });
+      },
+      { name: CHILD_WORKFLOW },
+    );
+  };
+
+  return { starterFor, register };
+}

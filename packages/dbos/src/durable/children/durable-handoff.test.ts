@@ -1,0 +1,187 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Content } from '@gemloop/core';
+import { turn } from '@gemloop/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorker } from '../../__fixtures__/fleet.ts';
+import { type HoldingFleet, startHoldingFleet } from '../../__fixtures__/holding-fleet.ts';
+import { createPostgresHistoryStore, DurableRunError, sendDurableChatTurn } from '../../index.ts';
+
+// Handoffs in durable runs (worker.ts: `triage` hands to billing with a handoff() tool;
+// `escalating` hands to a registered specialist from a recorded afterAnswer; `lost` to an agent
+// the worker does not know). Each crash test kills the worker while the receiving agent's slow
+// tool runs, and another worker finishes the run.
+
+const SETTLED = 'Refund settled for order 7.';
+
+/** The system instruction's text of a request (which agent sent it). */
+function instructionOf(body: unknown): string {
+  const part = (body as { systemInstruction?: { parts?: { text?: string }[] } }).systemInstruction
+    ?.parts?.[0];
+  return part?.text ?? '';
+}
+
+let fleet: HoldingFleet;
+
+beforeAll(async () => {
+  fleet = await startHoldingFleet('handoff', {
+    script: (request, context) => {
+      const instruction = instructionOf(request.body);
+      const answered = context.functionResponses.map((response) => response.name);
+      if (instruction.startsWith('BILLING')) {
+        return answered.includes('slow') ? turn.text(SETTLED) : turn.call('slow', { order: '7' });
+      }
+      if (instruction.startsWith('ESCALATE')) {
+        return answered.includes('lookup')
+          ? turn.text('ESCALATE: this needs billing.')
+          : turn.call('lookup', { order: '7' });
+      }
+      if (answered.includes('lookup')) return turn.call('transfer_to_billing', {});
+      return turn.call('lookup', { order: '7' });
+    },
+  });
+});
+
+afterAll(async () => {
+  await fleet?.close();
+});
+
+/** The model requests of one run (its input is in their contents), as `<agent>:<last response>`. */
+function requestsOf(input: string): string[] {
+  return fleet.fake.modelRequests
+    .filter((request) => JSON.stringify(request.body).includes(input))
+    .map((request) => {
+      const body = request.body as { contents?: Content[] };
+      const last = body.contents?.at(-1)?.parts?.[0];
+      const said =
+        last?.functionResponse !== undefined ? `response:${last.functionResponse.name}` : 'text';
+      return `${instructionOf(body).split(':')[0]}:${said}`;
+    });
+}
+
+describe('a durable run with a handoff', () => {
+  it('fails with a typed error naming an agent the worker does not know, and how to register it', async () => {
+    const input = 'I want a refund for order 7. (lost)';
+    const { runId } = await fleet.runs.start('lost', { runId: 'handoff-lost', input });
+    const error = await fleet.runs.result(runId).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('"stranger"');
+    expect(message).toContain('handoffAgents');
+    // Nothing of the unknown agent ran: the hand-off failed before any of its calls.
+    expect(requestsOf(input)).toEqual(['ESCALATE:text', 'ESCALATE:response:lookup']);
+  });
+
+  it('hands off with a handoff() tool and survives a SIGKILL in the receiving agent', async () => {
+    const input = 'I want a refund for order 7. (tool)';
+    writeFileSync(join(fleet.holdDirectory, 'handoff-tool'), '');
+    const { runId } = await fleet.runs.start('triage', { runId: 'handoff-tool', input });
+    const victim = await fleet.killInSlowTool(runId);
+    rmSync(join(fleet.holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.text).toBe(SETTLED);
+    expect(result.handoffs).toEqual(['billing']);
+    // Every model call was made once: the worker that took over replayed triage's two calls, the
+    // transfer and billing's first call from the record, and went on with billing (its
+    // instructions), not with triage.
+    expect(requestsOf(input)).toEqual([
+      'TRIAGE:text',
+      'TRIAGE:response:lookup',
+      'BILLING:response:transfer_to_billing',
+      'BILLING:response:slow',
+    ]);
+    // triage's lookup ran once; billing's slow tool was running when the worker died, so it ran
+    // again on the new worker (and finished once).
+    expect(fleet.counter.count(`done lookup ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${runId}:`)).toBe(2);
+    expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
+    // The default filter: billing saw triage's transfer, not its lookup exchange.
+    const billingFirst = fleet.fake.modelRequests.find(
+      (request) =>
+        JSON.stringify(request.body).includes(input) &&
+        instructionOf(request.body).startsWith('BILLING'),
+    );
+    expect(JSON.stringify(billingFirst?.body)).not.toContain('"lookup"');
+    const kinds: string[] = [];
+    for await (const { event } of fleet.runs.events(runId))
+      if (event.type === 'handoff') kinds.push(`${event.from}>${event.to}`);
+    expect(kinds).toEqual(['triage>billing']);
+  });
+
+  it("hands off from a plugin's recorded hook: the hook is not asked again after the kill", async () => {
+    // The first test's kill left one worker: one more, to take the run over.
+    fleet.workers.push(
+      await startWorker({
+        DATABASE_URL: fleet.databaseUrl,
+        FAKE_URL: fleet.fake.url,
+        COUNTER_FILE: fleet.counter.file,
+        SLOW_MS: '10',
+        HOLD_DIR: fleet.holdDirectory,
+        EXECUTOR_ID: 'handoff-worker-2',
+      }),
+    );
+    const input = 'I want a refund for order 7. (plugin)';
+    writeFileSync(join(fleet.holdDirectory, 'handoff-plugin'), '');
+    const { runId } = await fleet.runs.start('escalating', { runId: 'handoff-plugin', input });
+    const victim = await fleet.killInSlowTool(runId);
+    rmSync(join(fleet.holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.text).toBe(SETTLED);
+    expect(result.handoffs).toEqual(['specialist']);
+    // The recorded hook's hand-off (stored by the specialist's key) came back from the record on
+    // the new worker: the hook ran once, and the run went on with the specialist.
+    expect(fleet.counter.count(`plugin escalate ${input}`)).toBe(1);
+    expect(requestsOf(input)).toEqual([
+      'ESCALATE:text',
+      'ESCALATE:response:lookup',
+      'BILLING:text',
+      'BILLING:response:slow',
+    ]);
+    // The user turn the hand-off added is the specialist's question.
+    const texts = result.contents.flatMap((content) =>
+      content.role === 'user' ? (content.parts ?? []).map((part) => part.text) : [],
+    );
+    expect(texts).toContain('Please take over.');
+  });
+
+  it('sends the next chat turn to the agent a handoff gave the conversation to', async () => {
+    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
+    try {
+      const send = (message: string) =>
+        sendDurableChatTurn({
+          runs: fleet.runs,
+          store,
+          sessionId: 'handoff-chat',
+          agent: 'triage',
+          message,
+        });
+      const first = await send('I want a refund for order 7. (chat)');
+      expect(first.handoffs).toEqual(['billing']);
+      const second = await send('And the invoice? (chat)');
+      // The second turn started with billing (its instructions), not triage, and handed off no more.
+      const sent = requestsOf('And the invoice? (chat)');
+      expect(sent.length).toBeGreaterThan(0);
+      for (const request of sent) expect(request.startsWith('BILLING:')).toBe(true);
+      expect(second.text).toBe(SETTLED);
+      expect(second.handoffs ?? []).toEqual([]);
+      const turns = await store.load('handoff-chat');
+      expect(turns.map((turn) => turn.agent)).toEqual(['billing', 'billing']);
+      // A holder no worker knows fails the run with the typed error.
+      const { runId } = await fleet.runs.start('triage', { input: 'Hello.', holder: 'nobody' });
+      const error = await fleet.runs.result(runId).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error?.message).toContain('"nobody"');
+    } finally {
+      await store.close();
+    }
+  });
+});

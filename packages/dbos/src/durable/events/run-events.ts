@@ -1,0 +1,358 @@
+import { AsyncResource } from 'node:async_hooks';
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { AgentEvent } from '@gemloop/core';
+import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { toJsonSafe } from '../steps/to-json-safe.ts';
+
+/** The DBOS stream key a run's events are written under. @internal */
+export const EVENTS_STREAM_KEY = 'gemloop.events';
+
+/**
+ * One entry of a run's event stream: events `from`, `from + 1`, ... of the run. Entries are
+ * written from inside step bodies, so a step that ran again after a crash may write events a
+ * reader already has; readers drop every event whose index they have passed.
+ * @internal
+ */
+export type EventBatch = {
+  from: number;
+  events: AgentEvent<unknown>[];
+  /**
+   * What the run's model calls asked, for `readRecordedRuns` (evals from a fleet's runs): the
+   * frames captured since the last entry. Readers of events ignore it.
+   */
+  requests?: RequestFrame[] | undefined;
+};
+
+/**
+ * One model call of a run as a reader of the run needs to rebuild its request: how many of the
+ * run's contents it sent (the run's result holds them), and the rest of the request (system
+ * instruction, tools, tool and generation config, model) when it differs from the previous
+ * call's, so a run of many steps stores its tool declarations once.
+ * @internal
+ */
+export type RequestFrame = {
+  /** 0-based index of the model call in the run (replayed calls included, so a takeover repeats them). */
+  call: number;
+  /** `request.contents.length`. */
+  contents: number;
+  /** The request without `contents`; absent when it equals the previous call's. */
+  body?: Record<string, unknown> | undefined;
+};
+
+/** The events of one run in this process. @internal */
+export type RunEventBuffer = {
+  events: AgentEvent<unknown>[];
+  /** How many of `events` this process has written (or queued to write). */
+  written: number;
+  /** When this process last queued a write (`Date.now()`). */
+  lastWriteAt: number;
+  /**
+   * The writes, one after another: entries reach the stream in index order. Never rejects: a
+   * write queued from a timer has nobody awaiting it yet, and a rejection nobody handles ends the
+   * process (Node's default `--unhandled-rejections=throw`), taking the worker's other runs with
+   * it. A failed write is kept in `failure` instead, for {@link settleRunEventWrites}.
+   */
+  writing: Promise<void>;
+  /**
+   * The first write that failed since the last {@link settleRunEventWrites} (DBOS's
+   * `DBOSWorkflowConflictError` when this execution lost the run, a Postgres error). Writes queued
+   * after it are skipped, and `written` goes back to the failed entry's first index, so the next
+   * write after the failure is reported starts there again and no event goes missing.
+   */
+  failure: { error: unknown } | undefined;
+  /**
+   * Step bodies running now that write events arriving while they run (see
+   * {@link withTimedFlush}); called by {@link pushRunEvent}.
+   */
+  onEvent: Set<() => void>;
+  /** Every model call of the run in this process, as {@link captureRequest} saw it. */
+  requests: RequestFrame[];
+  /** How many of `requests` this process has written (or queued to write). */
+  requestsWritten: number;
+  /** The last body captured (JSON), to store a body only when it changes. */
+  lastRequestBody: string | undefined;
+};
+
+/** A new, empty buffer. @internal */
+export function createRunEventBuffer(): RunEventBuffer {
+  return {
+    events: [],
+    written: 0,
+    lastWriteAt: 0,
+    writing: Promise.resolve(),
+    failure: undefined,
+    onEvent: new Set(),
+    requests: [],
+    requestsWritten: 0,
+    lastRequestBody: undefined,
+  };
+}
+
+/**
+ * Keeps what a model call of the run asks (see {@link RequestFrame}); it goes out with the
+ * run's next event entry, so it costs no statement of its own. Called before the call's step,
+ * in a replay too: a worker that takes a run over captures every call again and writes them
+ * with its first entry (readers keep one frame per call index).
+ * @internal
+ */
+export function captureRequest(
+  buffer: RunEventBuffer,
+  request: { contents: unknown } & Record<string, unknown>,
+): void {
+  const { contents, ...rest } = request;
+  // One serialization per call (as `toJsonSafe` writes values); parsed back only when it changed.
+  const body = JSON.stringify(rest, jsonSafeField);
+  const frame: RequestFrame = {
+    call: buffer.requests.length,
+    contents: Array.isArray(contents) ? contents.length : 1,
+  };
+  if (body !== buffer.lastRequestBody) {
+    frame.body = JSON.parse(body) as Record<string, unknown>;
+    buffer.lastRequestBody = body;
+  }
+  buffer.requests.push(frame);
+}
+
+/** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
+export function pushRunEvent(buffer: RunEventBuffer, event: AgentEvent<unknown>): void {
+  buffer.events.push(event);
+  for (const listener of buffer.onEvent) listener();
+}
+
+/**
+ * Queues one stream entry: the events from `written` up to `upTo`, then `extra` (deltas of a
+ * call under way, which the agent emits later at the indices that follow). Synchronous up to
+ * the queueing, so concurrent writers of a run never reorder entries.
+ */
+function queueWrite(
+  buffer: RunEventBuffer,
+  extra: readonly AgentEvent<unknown>[] = [],
+  upTo: number = buffer.events.length,
+): void {
+  const from = buffer.written;
+  const head = from < upTo ? toJsonSafe(buffer.events.slice(from, upTo)) : [];
+  if (head.length === 0 && extra.length === 0) return;
+  const batch: EventBatch = { from, events: [...head, ...extra] };
+  const requestsFrom = buffer.requestsWritten;
+  if (requestsFrom < buffer.requests.length) {
+    // The first frame of an entry carries its body even when an earlier, unwritten one had it.
+    batch.requests = withFirstBody(buffer.requests, requestsFrom);
+    buffer.requestsWritten = buffer.requests.length;
+  }
+  buffer.written = from + batch.events.length;
+  buffer.lastWriteAt = Date.now();
+  buffer.writing = buffer.writing.then(async () => {
+    if (buffer.failure === undefined) {
+      try {
+        await DBOS.writeStream(EVENTS_STREAM_KEY, batch);
+        return;
+      } catch (error) {
+        buffer.failure = { error };
+      }
+    }
+    // Not written: the events from `from` on go with the next write once the failure is reported.
+    if (buffer.written > from) buffer.written = from;
+    if (buffer.requestsWritten > requestsFrom) buffer.requestsWritten = requestsFrom;
+  });
+}
+
+/** What `toJsonSafe` writes for a field: errors as `{ name, message }`, bigints as strings. */
+function jsonSafeField(_key: string, field: unknown): unknown {
+  if (field instanceof Error) return { name: field.name, message: field.message };
+  if (typeof field === 'bigint') return field.toString();
+  return field;
+}
+
+/** `requests` from `from` on, the first with the body in effect for it (a reader may lack earlier entries). */
+function withFirstBody(requests: readonly RequestFrame[], from: number): RequestFrame[] {
+  const frames = requests.slice(from);
+  const first = frames[0];
+  if (first !== undefined && first.body === undefined) {
+    for (let index = from - 1; index >= 0; index--) {
+      const body = requests[index]?.body;
+      if (body !== undefined) {
+        frames[0] = { ...first, body };
+        break;
+      }
+    }
+  }
+  return frames;
+}
+
+/**
+ * Waits for the run's queued writes, then throws the first one that failed (once: the next
+ * write starts again from the failed entry). Called by the step bodies that write, so a write's
+ * failure is the step's: DBOS's ownership error reaches `DBOS.runStep`, which rethrows it (it
+ * never records it as the step's outcome; `dbos-executor.js`, `runStepTempl`), and the execution
+ * that lost the run ends.
+ * @internal
+ */
+export async function settleRunEventWrites(buffer: RunEventBuffer): Promise<void> {
+  await buffer.writing;
+  const failure = buffer.failure;
+  if (failure === undefined) return;
+  buffer.failure = undefined;
+  throw failure.error;
+}
+
+/** Lets in every event the agent emitted before now (see {@link flushRunEvents}). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Writes the events not yet written by this process as one stream entry (one Postgres write).
+ *
+ * Called only from inside step bodies (approval request, end of run, and the timed writes of
+ * {@link withTimedFlush}): a step body runs once per live execution and never during a replay,
+ * so writes follow the recorded steps rather than the timing of the in-process event queue. A
+ * batch can repeat events (a step that crashed after writing, or the first live step after a
+ * takeover, which writes everything the replay re-emitted); indices make the reader skip them.
+ * @internal
+ */
+export async function flushRunEvents(buffer: RunEventBuffer): Promise<void> {
+  // The run's events arrive through the agent stream's queue a few microtasks after the agent
+  // emits them; one macrotask turn lets every event emitted before this step in.
+  await settle();
+  queueWrite(buffer);
+  await settleRunEventWrites(buffer);
+}
+
+/**
+ * Runs a step body (a model call, a tool call) and writes the run's pending events during it
+ * once they have waited `batchMs` since the last write: at once when they already have, else on
+ * a timer if the body is still running then. Events that arrive while the body runs (the result
+ * of another call of the turn, which runs at the same time) are written on such a timer too.
+ * Pending events of a body that ends first go with a later step's write: a run of short steps
+ * writes about once per `batchMs`, not once per step, and a watcher sees each event at most
+ * ~`batchMs` after the worker emitted it (while the run runs; the run's end and an approval
+ * request write everything at once).
+ * @internal
+ */
+export async function withTimedFlush<T>(
+  buffer: RunEventBuffer | undefined,
+  batchMs: number,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (buffer === undefined) return body();
+  await settle();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (wait: number): void => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      queueWrite(buffer);
+    }, wait);
+  };
+  const wait = buffer.lastWriteAt + batchMs - Date.now();
+  if (wait <= 0) queueWrite(buffer);
+  else if (buffer.written < buffer.events.length) arm(wait);
+  // Bound to this body's async context: the timer it arms, and so the write, belong to this
+  // step (DBOS writes a stream entry from a step without a checkpoint of the run; from the
+  // workflow's own context, where the event is pushed, the write would be one: `DBOS.writeStream`
+  // in `@dbos-inc/dbos-sdk` 5.3, `dist/src/dbos.js`).
+  const onEvent = AsyncResource.bind((): void => {
+    if (timer === undefined) arm(Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
+  });
+  buffer.onEvent.add(onEvent);
+  let result: T;
+  try {
+    result = await body();
+  } finally {
+    buffer.onEvent.delete(onEvent);
+    if (timer !== undefined) clearTimeout(timer);
+    // The body's own error wins; a write's failure is reported by the next step that writes.
+    await buffer.writing;
+  }
+  await settleRunEventWrites(buffer);
+  return result;
+}
+
+/** How text deltas reach other processes while a streamed answer is written. */
+export type EventBatching = {
+  /** Longest time a delta waits before it is written. @defaultValue 200 */
+  batchMs: number;
+  /** Deltas that are written at once without waiting. @defaultValue 64 */
+  batchSize: number;
+};
+
+/** @defaultValue of {@link EventBatching}. @internal */
+export const DEFAULT_EVENT_BATCHING: EventBatching = { batchMs: 200, batchSize: 64 };
+
+/**
+ * Writes a streamed model call's text deltas while the call is under way, inside its step, in
+ * batches (one write per `batchMs`, or at once for `batchSize` deltas), with the run's events
+ * not yet written before them.
+ *
+ * The agent emits its events for a streamed call only once the step returns its chunks, so the
+ * deltas are computed here as the agent will compute them (core's `emitDeltas`: one
+ * `text-delta`, or `thought-delta`, per non-empty text part of the first candidate, in order)
+ * and written at the indices the agent's events will have: right after the events emitted
+ * before the call. `buffer.written` moves past them, so no later write repeats them; the deltas
+ * not yet written when the call ends go with the next write.
+ *
+ * Returns `undefined` (no preview) when there is no `step-start` to take the step number from.
+ * @internal
+ */
+export function startDeltaPreview(
+  buffer: RunEventBuffer,
+  { batchMs, batchSize }: EventBatching,
+):
+  | {
+      push(chunk: GenerateContentResponse): void;
+      /** The call ended: pending deltas wait for the next write. */
+      stop(): Promise<void>;
+      /**
+       * The call failed: the agent will not emit these deltas, so later events take their
+       * indices (a watcher that read them keeps them: see the package README's limits).
+       */
+      abandon(): Promise<void>;
+    }
+  | undefined {
+  const base = buffer.events.length;
+  let stepNumber: number | undefined;
+  for (let index = base - 1; index >= 0 && stepNumber === undefined; index--) {
+    const event = buffer.events[index];
+    if (event?.type === 'step-start') stepNumber = event.stepNumber;
+  }
+  if (stepNumber === undefined) return undefined;
+  const step = stepNumber;
+  let pending: AgentEvent<unknown>[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const write = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    queueWrite(buffer, pending, base);
+    pending = [];
+  };
+  const clear = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
+  return {
+    push(chunk) {
+      const parts = chunk.candidates?.[0]?.content?.parts;
+      if (parts === undefined) return;
+      for (const part of parts) {
+        if (typeof part.text !== 'string' || part.text === '') continue;
+        pending.push(
+          part.thought === true
+            ? { type: 'thought-delta', path: [], stepNumber: step, text: part.text }
+            : { type: 'text-delta', path: [], stepNumber: step, text: part.text },
+        );
+      }
+      if (pending.length >= batchSize) write();
+      else if (pending.length > 0 && timer === undefined) {
+        timer = setTimeout(write, Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
+      }
+    },
+    async stop() {
+      clear();
+      await settleRunEventWrites(buffer);
+    },
+    async abandon() {
+      clear();
+      pending = [];
+      await buffer.writing;
+      if (buffer.written > base) buffer.written = base;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabase, waitFor } from '../../__fixtures__/fleet.ts';
+import { startWorkerLiveness, type TakeOver } from './worker-liveness.ts';
+
+// Issue 26: a takeover takes a run from whoever runs it, and the call that execution has in
+// flight is made again by the next owner. So a live worker must never look silent, and a sweep
+// must not act on a view that stopped being true while it stalled. DBOS is replaced by
+// `takeOverRuns`, which the tests hold to make a sweep slow exactly where they want.
+
+/** A function to call later, and a promise of its call. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open = (): void => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+describe('worker liveness', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function database(): Promise<pg.Pool> {
+    const pool = new pg.Pool({ connectionString: await freshDatabase('liveness'), max: 2 });
+    pool.on('error', () => {});
+    cleanups.push(() => pool.end());
+    return pool;
+  }
+
+  const seenAt = async (pool: pg.Pool, executorId: string): Promise<number | undefined> => {
+    const { rows } = await pool.query<{ seen_at: Date }>(
+      'SELECT seen_at FROM gemloop.workers WHERE executor_id = $1',
+      [executorId],
+    );
+    return rows[0]?.seen_at.getTime();
+  };
+
+  it('sweeps an idle fleet with one read: no transaction, no lock, until a worker is silent', async () => {
+    const pool = await database();
+    // What the liveness does with the pool: each query's text, and each client it checks out
+    // (a sweep's transaction holds one; a plain query is the pool's own).
+    const used: string[] = [];
+    const watched = new Proxy(pool, {
+      get(target, key) {
+        if (key === 'query') {
+          return (text: string, values?: unknown[]) => {
+            used.push(text);
+            return target.query(text, values);
+          };
+        }
+        if (key === 'connect') {
+          return () => {
+            used.push('checkout');
+            return target.connect();
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const swept: string[] = [];
+    const liveness = await startWorkerLiveness({
+      pool: watched,
+      appName: 'app',
+      executorId: 'alone',
+      heartbeatMs: 50,
+      // 'other' beats only once (below), so it must stay alive through the ten beats however long a
+      // loaded machine makes them (at load 63 they passed 1 s); it goes silent when the test says so.
+      deadAfterMs: 600_000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        swept.push(silentId);
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(() => liveness.stop({ dead: false }));
+    // A fresh worker beside it, beating on its own.
+    await pool.query(`INSERT INTO gemloop.workers VALUES ('app', 'other', now())`);
+    used.splice(0);
+    const count = (what: string): number => used.filter((text) => text.includes(what)).length;
+    // Ten beats, each beside a sweep (the same `heartbeatMs`).
+    await waitFor(() => count('INSERT INTO gemloop.workers') >= 10, 'ten heartbeats', 60_000);
+    // The sweeps read and found nobody silent: none checked a client out for the election.
+    expect(used.filter((text) => text === 'checkout')).toEqual([]);
+    expect(count('EXISTS')).toBeGreaterThan(0);
+    expect(swept).toEqual([]);
+    // Once 'other' is silent, a sweep runs the election and takes it over.
+    await pool.query(`UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = 'other'`);
+    await waitFor(() => swept.includes('other'), 'the sweep to take the silent worker over');
+    expect(used).toContain('checkout');
+  });
+
+  it('keeps beating while its sweep waits on a takeover: a slow sweep does not make a live worker look silent', async () => {
+    const pool = await database();
+    const inTakeover = gate();
+    const release = gate();
+    const errors: unknown[] = [];
+    const liveness = await startWorkerLiveness({
+      pool,
+      appName: 'app',
+      executorId: 'live',
+      heartbeatMs: 50,
+      deadAfterMs: 1000,
+      onError: (error) => errors.push(error),
+      takeOverRuns: async (): Promise<TakeOver> => {
+        inTakeover.open();
+        await release.opened;
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(async () => {
+      release.open();
+      await liveness.stop({ dead: false });
+    });
+    // A worker that died long ago: the next sweep takes it over, and waits there.
+    await pool.query(`INSERT INTO gemloop.workers VALUES ('app', 'gone', 'epoch')`);
+    await inTakeover.opened;
+    const before = await seenAt(pool, 'live');
+    // Before the fix the beats were chained behind the sweeps: none came until the sweep ended.
+    await waitFor(
+      async () => ((await seenAt(pool, 'live')) ?? 0) > (before ?? 0),
+      'a heartbeat while the sweep waits',
+      60_000,
+    );
+    release.open();
+  });
+
+  it('checks a silent worker again right before taking its runs: one that beat while the sweep stalled keeps them', async () => {
+    const pool = await database();
+    const stalled = gate();
+    const release = gate();
+    const resumed: string[] = [];
+    const liveness = await startWorkerLiveness({
+      pool,
+      appName: 'app',
+      executorId: 'sweeper',
+      heartbeatMs: 50,
+      // Long: 'back' stays fresh after its one beat however slow the machine, and the stalled
+      // sweep keeps its lock (Postgres ends a transaction idle for longer than this).
+      deadAfterMs: 30_000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        // Swept in executor-id order: 'back' first. The sweep stalls after reading it silent.
+        if (silentId === 'back') {
+          stalled.open();
+          await release.opened;
+        }
+        return {
+          runIds: [`run-of-${silentId}`],
+          resume: async (runId) => void resumed.push(runId),
+        };
+      },
+    });
+    cleanups.push(async () => {
+      release.open();
+      await liveness.stop({ dead: false });
+    });
+    await pool.query(
+      `INSERT INTO gemloop.workers VALUES ('app', 'back', 'epoch'), ('app', 'dead', 'epoch')`,
+    );
+    await stalled.opened;
+    // 'back' was only frozen: it beats again while the sweep that read it silent is stalled.
+    await pool.query(`UPDATE gemloop.workers SET seen_at = now() WHERE executor_id = 'back'`);
+    release.open();
+    await waitFor(() => resumed.includes('run-of-dead'), 'the sweep to take the dead worker over');
+    // Within that sweep, 'back' (read first) was left alone; only the silent one's run moved.
+    expect(resumed.slice(0, resumed.indexOf('run-of-dead') + 1)).toEqual(['run-of-dead']);
+    expect(await seenAt(pool, 'back')).toBeDefined();
+    expect(await seenAt(pool, 'dead')).toBeUndefined();
+  });
+});

@@ -1,0 +1,216 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type pg from 'pg';
+import { borrowClient } from '../../postgres/borrow-client.ts';
+
+/** Liveness settings of `startWorkerLiveness` (internal). */
+export type TakeoverOptions = {
+  /** How often a worker says it is alive. @defaultValue 2000 */
+  heartbeatMs?: number | undefined;
+  /** How long without a heartbeat before a worker's runs are taken over. @defaultValue 15000 */
+  deadAfterMs?: number | undefined;
+};
+
+export const DEFAULT_HEARTBEAT_MS = 2000;
+export const DEFAULT_DEAD_AFTER_MS = 15_000;
+
+/**
+ * Takes over the runs of workers that died.
+ *
+ * DBOS, self-hosted without Conductor, recovers a process's PENDING workflows only when a
+ * process with the same executor id starts again; recovering another executor's workflows is left
+ * to the operator (docs.dbos.dev, "Workflow Recovery", distributed setting). A fleet whose worker
+ * is gone for good (a scaled-down pod, a new host name) needs that done for it, so each worker
+ * writes a heartbeat row, and every `heartbeatMs` each worker reads whether any other is silent;
+ * when one is, one worker (a transaction-scoped advisory lock elects it) re-enqueues the
+ * PENDING workflows of executors silent for `deadAfterMs` with
+ * the public `DBOS.resumeWorkflow` on their own queue. Any live worker then dequeues them and
+ * replays them from their last checkpoint. A worker that was only slow, not dead, loses the run
+ * to the new owner at its next checkpoint (DBOS's ownership check), never runs a step twice
+ * into the record.
+ *
+ * A takeover takes the run from whoever runs it, and the call that execution has in flight is
+ * made again by the next one: so a live worker must never look silent. Its heartbeats have a
+ * timer and a connection of their own (`beatPool`), never waiting behind a sweep (DBOS calls
+ * that are slow under load, a resume waiting on a row lock) or behind the worker's other queries
+ * (a checked-out client of a small pool): a live worker chained its beats behind its sweeps and
+ * went silent for as long as a sweep took. And a sweep acts on what it read only while that is
+ * still true: each silent executor is checked again on the lock's own connection right before its
+ * runs are resumed (by the clock at that moment, not the transaction's start), so a sweeper that
+ * stalled between reading and acting (a frozen process, its lock already lost) resumes nothing
+ * of a worker that has beaten since.
+ * @internal
+ */
+export async function startWorkerLiveness({
+  pool,
+  beatPool = pool,
+  appName,
+  executorId,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  deadAfterMs = DEFAULT_DEAD_AFTER_MS,
+  onError,
+  onTakeover = () => {},
+  takeOverRuns = resumePendingRuns,
+}: {
+  pool: pg.Pool;
+  /** The heartbeats' own connection (a pool of one): nothing else queues on it. @defaultValue pool */
+  beatPool?: pg.Pool | undefined;
+  appName: string;
+  executorId: string;
+  heartbeatMs?: number | undefined;
+  deadAfterMs?: number | undefined;
+  onError: (error: unknown) => void;
+  /** Told before the runs of a worker found silent are taken over (a log line: it is rare). */
+  onTakeover?: ((takeover: { executorId: string; runIds: string[] }) => void) | undefined;
+  /**
+   * Lists the PENDING runs of a silent executor, and returns a function that re-enqueues them.
+   * @defaultValue DBOS's `listWorkflows` and `resumeWorkflow` (a test stands in for DBOS)
+   */
+  takeOverRuns?: ((silentId: string) => Promise<TakeOver>) | undefined;
+}): Promise<{ stop(options: { dead: boolean }): Promise<void> }> {
+  await migrate(pool);
+  // deadAfterMs as a Postgres timeout: an integer of milliseconds, at least 1 s, at most 2^31-1.
+  const idleLimitMs = Number.isFinite(deadAfterMs)
+    ? Math.min(2_147_483_647, Math.max(1000, Math.round(deadAfterMs)))
+    : DEFAULT_DEAD_AFTER_MS;
+  // By the clock when the query runs: now() is the sweep transaction's start, which a stalled
+  // sweep would compare a worker's last beat with.
+  const silentFor = (param: string): string =>
+    `seen_at < clock_timestamp() - make_interval(secs => ${param})`;
+  const beat = async (): Promise<void> => {
+    await beatPool.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
+       ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now()`,
+      [appName, executorId],
+    );
+  };
+  // One read, outside any transaction: is anyone silent? Almost every sweep finds no one, and
+  // the election below is five statements on a checked-out client (BEGIN, the timeout, the lock,
+  // the read, COMMIT), every `heartbeatMs` on every worker of the fleet: an idle test worker's
+  // liveness made 20 statements a second (a beat and a sweep every 300 ms), ~1.6 points of its
+  // ~5.6 % of a core with Postgres's (bench/RESULTS.md, the dbos suites' test-speed passes). The
+  // read only decides whether to look again under the lock, which reads everything again.
+  const anyoneSilent = async (): Promise<boolean> => {
+    const { rows } = await pool.query<{ silent: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM gemloop.workers
+         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
+      [appName, executorId, deadAfterMs / 1000],
+    );
+    return rows[0]?.silent === true;
+  };
+  const sweep = async (): Promise<void> => {
+    if (!(await anyoneSilent())) return;
+    const client = await borrowClient(pool);
+    try {
+      await client.query('BEGIN');
+      // The election's lock is held by this transaction: a worker frozen inside it (a stopped
+      // process, a suspended VM) would keep every other worker from taking over anything, its
+      // own runs included. Postgres ends a session idle in a transaction for longer than this
+      // (releasing the lock); a live sweep never idles that long between its queries.
+      await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${idleLimitMs}`);
+      const lock = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+        [`gemloop.takeover:${appName}`],
+      );
+      if (lock.rows[0]?.locked !== true) return;
+      const dead = await client.query<{ executor_id: string }>(
+        `SELECT executor_id FROM gemloop.workers
+         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')} ORDER BY executor_id`,
+        [appName, executorId, deadAfterMs / 1000],
+      );
+      for (const { executor_id: deadId } of dead.rows) {
+        const takeOver = await takeOverRuns(deadId);
+        // Read again, on the lock's connection, right before acting: since the first read this
+        // sweep may have stalled (DBOS's calls, a frozen process). The row claimed here (deleted
+        // only if still silent) says the executor has not beaten since; a lost lock (the session
+        // ended for idling) fails the query, and the sweep ends without resuming anything.
+        const claimed = await client.query(
+          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${silentFor('$3')}`,
+          [appName, deadId, deadAfterMs / 1000],
+        );
+        if (claimed.rowCount !== 1) continue;
+        onTakeover({ executorId: deadId, runIds: takeOver.runIds });
+        for (const runId of takeOver.runIds) {
+          // The lock is still this sweep's (the query fails once Postgres ended the session):
+          // no other sweeper took these runs meanwhile. What is left is this one round trip.
+          await client.query('SELECT 1');
+          await takeOver.resume(runId);
+        }
+      }
+    } finally {
+      await client.query('COMMIT').catch(() => {});
+      client.release();
+    }
+  };
+  /** Runs `task` every `heartbeatMs`, skipping a tick while the previous run is under way. */
+  const every = (
+    task: () => Promise<void>,
+  ): { timer: NodeJS.Timeout; idle: () => Promise<void> } => {
+    let running: Promise<void> | undefined;
+    const timer = setInterval(() => {
+      if (running !== undefined) return;
+      running = task()
+        .catch(onError)
+        .finally(() => {
+          running = undefined;
+        });
+    }, heartbeatMs);
+    timer.unref();
+    return { timer, idle: async () => await running };
+  };
+  await beat();
+  const beats = every(beat);
+  const sweeps = every(sweep);
+  return {
+    async stop({ dead }) {
+      clearInterval(beats.timer);
+      clearInterval(sweeps.timer);
+      await Promise.all([beats.idle(), sweeps.idle()]);
+      // A worker that leaves for good says so, so its paused runs move on at the next sweep.
+      if (dead) {
+        await beatPool
+          .query(
+            `UPDATE gemloop.workers SET seen_at = 'epoch' WHERE app = $1 AND executor_id = $2`,
+            [appName, executorId],
+          )
+          .catch(onError);
+      }
+    },
+  };
+}
+
+/** The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}). @internal */
+export type TakeOver = { runIds: string[]; resume(runId: string): Promise<void> };
+
+async function resumePendingRuns(silentId: string): Promise<TakeOver> {
+  const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: silentId });
+  const queues = new Map(pending.map((workflow) => [workflow.workflowID, workflow.queueName]));
+  return {
+    runIds: [...queues.keys()],
+    async resume(runId) {
+      const queueName = queues.get(runId);
+      await DBOS.resumeWorkflow(runId, queueName === undefined ? {} : { queueName });
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await borrowClient(pool);
+  try {
+    await client.query('BEGIN');
+    // Two workers starting at once would race on CREATE ... IF NOT EXISTS (a unique violation in
+    // the catalog); the lock makes the second wait and find everything there.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
+    await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS gemloop.workers (
+         app text NOT NULL, executor_id text NOT NULL, seen_at timestamptz NOT NULL,
+         PRIMARY KEY (app, executor_id))`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,338 @@
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  createCounter,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import {
+  createDurableRuns,
+  DurableRunError,
+  type DurableRunEvent,
+  type DurableRuns,
+} from '../../index.ts';
+
+// What a recorded hook's outcome holds besides its value, through a SIGKILL. Real Postgres and
+// DBOS, worker processes (__fixtures__/worker.ts).
+//
+// A recorded `afterAnswer` that adds the next question itself (`run.addInput`) and returns
+// `run-again` with no contents (the `followUp` agent of __fixtures__/worker.ts). A replay does not
+// call a recorded hook, so before, the worker that took the run over after a SIGKILL met the
+// hook's stored `run-again` with nothing added and failed the run with the seam's "run-again that
+// adds nothing" PluginError. The record now carries what the hook added; the replay adds it
+// again, where it was.
+//
+// A recorded `beforeModelCall` that ends the run with the plugin's own typed error (`ownErrors`,
+// the `quota` agent: a third party's plugin as examples/plugins/quota-plugin.ts). Before, the
+// recorder kept the throw as its name and message and threw a plain Error again, which
+// `ownErrors` did not claim: the durable run ended with a PluginError where the same run in
+// process ends with the plugin's error.
+//
+// A recorded `beforeToolCall` that reports each call it clears (the `audited` agent). Its
+// reports were not in its record: the run taken over lost them, and every later event took an
+// index one lower than the first execution wrote it at (a watcher skips indices it passed, so it
+// lost events). Each report now goes out just before its call's result, from the record on a
+// replay, in call order.
+//
+// A recorded `beforeModelCall` that reports and then throws an error nobody claims (the `ledger`
+// agent). The recorder kept the throw alone, and the run taken over lost the report made before
+// it; the record now keeps the error with its reports.
+
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+let fake: FakeGemini;
+let runs: DurableRuns;
+let workers: WorkerProcess[] = [];
+const counter = createCounter();
+
+type Body = { contents: { role: string; parts: { text?: string }[] }[] };
+
+/** The follow-up question in a request's contents (`undefined`: none). */
+function followUpOf(body: unknown): string[] {
+  return (body as Body).contents
+    .flatMap((content) => content.parts.map((part) => part.text ?? ''))
+    .filter((text) => text.startsWith('FOLLOW-UP'));
+}
+
+/** The first text of a request's contents (the run's input). */
+function firstTextOf(body: unknown): string {
+  return (body as Body).contents[0]?.parts[0]?.text ?? '';
+}
+
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  // Order 7 answered at once; the follow-up asks for order 8, which needs the slow tool (held
+  // until the test killed the worker running it).
+  fake = createFakeGemini({
+    script: (request, { functionResponses }) => {
+      // The quota's runs: a lookup, then (never asked: over quota) the answer.
+      // The auditor's run: three calls in one turn (the middle one held), then the answer.
+      if (firstTextOf(request.body).startsWith('audit-'))
+        return functionResponses.length === 0
+          ? turn.calls([
+              { name: 'lookup', args: { order: '7' } },
+              { name: 'slow', args: { order: '8' } },
+              { name: 'lookup', args: { order: '9' } },
+            ])
+          : turn.text('All shipped.');
+      // The ledger's runs: a lookup, then (never asked: the ledger fails first) the answer.
+      if (firstTextOf(request.body).startsWith('ledger-'))
+        return functionResponses.length === 0
+          ? turn.call('lookup', { order: '7' })
+          : turn.text('Order 7 shipped.');
+      if (firstTextOf(request.body).startsWith('quota-'))
+        return functionResponses.length === 0
+          ? turn.call('lookup', { order: '7' })
+          : turn.text('Order 7 shipped.');
+      if (followUpOf(request.body).length === 0) return turn.text('Order 7 shipped.');
+      return functionResponses.some((response) => response.name === 'slow')
+        ? turn.text('Order 8 shipped.')
+        : turn.call('slow', { order: '8' });
+    },
+  });
+  await fake.listen();
+  const databaseUrl = await workerDatabase('recorded_add_input');
+  env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    SLOW_MS: '10',
+    HOLD_DIR: holdDirectory,
+  };
+  workers = await Promise.all(
+    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `add-input-worker-${index}` })),
+  );
+  runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+});
+
+afterAll(async () => {
+  await runs?.close();
+  for (const worker of workers) await stopWorker(worker, 'SIGKILL');
+  await fake?.close();
+  rmSync(holdDirectory, { recursive: true, force: true });
+});
+
+it('a recorded afterAnswer that added input replays it once after a SIGKILL, without being called again', async () => {
+  const runId = 'add-input-crash';
+  const input = 'Where is order 7?';
+  writeFileSync(join(holdDirectory, runId), '');
+  await runs.start('followUp', { runId, input });
+  await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+  const executorId = (await runs.status(runId))?.executorId;
+  const victim = workers.find((worker) => worker.executorId === executorId);
+  expect(victim).toBeDefined();
+  await stopWorker(victim as WorkerProcess, 'SIGKILL');
+  rmSync(join(holdDirectory, runId));
+
+  const result = await runs.result(runId);
+  expect((await runs.status(runId))?.executorId).not.toBe(executorId);
+  expect(result.text).toBe('Order 8 shipped.');
+  // The hook ran once for the first answer (the replay took its record) and once for the last.
+  expect(counter.count(`follow-up ${input} step 1`)).toBe(1);
+  expect(counter.count(`follow-up ${input} step 3`)).toBe(1);
+  // The question it added (random, so a second call would have made another) is in the history
+  // once, and every request after the first carried that same one.
+  const added = followUpOf({ contents: result.contents });
+  expect(added).toHaveLength(1);
+  const later = fake.modelRequests.map((request) => followUpOf(request.body)).slice(1);
+  expect(later.length).toBeGreaterThanOrEqual(2);
+  for (const questions of later) expect(questions).toEqual(added);
+});
+
+it("a recorded hook's own typed error ends the durable run as in process, and the run taken over after a SIGKILL ends the same way", async () => {
+  // Another worker: the test above killed one of the two.
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-2' }));
+  const runId = 'quota-crash';
+  const input = `${runId} where is order 7?`;
+  // Holds the plugin's endRun: the verdict is recorded, the run's end is not.
+  writeFileSync(join(holdDirectory, runId), '');
+  await runs.start('quota', { runId, input });
+  await waitFor(() => counter.count(`quota end ${runId} `) === 1, 'the quota to end the run');
+  // Ended with the plugin's error (a PluginError before: the record's throw was not claimed).
+  expect(counter.lines()).toContain(`quota end ${runId} QuotaExceededError`);
+  const executorId = (await runs.status(runId))?.executorId;
+  const victim = workers.find((worker) => worker.executorId === executorId);
+  expect(victim).toBeDefined();
+  await stopWorker(victim as WorkerProcess, 'SIGKILL');
+  // The store changed meanwhile (the user was refunded): a verdict asked again would let the
+  // model be called and the run answer; the recorded one ends it as it ended before the kill.
+  for (let refund = 0; refund < 5; refund++)
+    appendFileSync(counter.file, `quota refund ${runId}\n`);
+  rmSync(join(holdDirectory, runId));
+
+  const error = await runs.result(runId).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect((await runs.status(runId))?.executorId).not.toBe(executorId);
+  expect(DurableRunError.isInstance(error)).toBe(true);
+  expect(error).toMatchObject({ runId, status: 'ERROR' });
+  // The plugin's own error, not a PluginError around it: its name, its fields, and its message
+  // with the client's key redacted, as the run in process ends (examples/plugins/quota-plugin.test.ts).
+  const cause = (error as DurableRunError).cause as Error & { user?: unknown; limit?: unknown };
+  expect(cause.name).toBe('QuotaExceededError');
+  expect(cause).toMatchObject({ user: runId, limit: 1 });
+  expect(cause.message).toBe(
+    `User "${runId}" has used all 1 model calls (checked with [redacted]).`,
+  );
+  expect(JSON.stringify(error)).not.toContain('test-key');
+  expect(String((error as Error).message)).not.toContain('test-key');
+  // Each verdict asked once: the replay took step 2's from the record, and the model was called
+  // for step 1 only.
+  expect(counter.count(`quota check ${runId} step 1`)).toBe(1);
+  expect(counter.count(`quota check ${runId} step 2`)).toBe(1);
+  expect(fake.modelRequests.filter((request) => firstTextOf(request.body) === input)).toHaveLength(
+    1,
+  );
+  // Both executions reached the plugin's endRun with the same error. The run's stored events
+  // hold each report once, in order: the verdicts' (made by the first execution, emitted again
+  // from the record by the replay: before, a recorded hook's reports were not, and the run's
+  // events were lost or shifted past what the first execution wrote) and the end's.
+  expect(counter.count(`quota end ${runId} QuotaExceededError`)).toBe(2);
+  const reports: unknown[] = [];
+  for await (const { event } of runs.events(runId))
+    if (event.type === 'plugin' && event.plugin === 'quota') reports.push([event.kind, event.data]);
+  expect(reports).toEqual([
+    ['checked', { step: 1, used: 0 }],
+    ['checked', { step: 2, used: 1 }],
+    ['over-quota', { user: runId, error: 'QuotaExceededError' }],
+  ]);
+});
+
+/** The worker that runs `runId` now. */
+async function ownerOf(runId: string): Promise<WorkerProcess> {
+  const executorId = (await runs.status(runId))?.executorId;
+  const owner = workers.find((worker) => worker.executorId === executorId);
+  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+  return owner;
+}
+
+/** The run's stored events, read to its end. */
+async function storedEvents(runId: string): Promise<DurableRunEvent[]> {
+  const events: DurableRunEvent[] = [];
+  for await (const item of runs.events(runId)) events.push(item);
+  return events;
+}
+
+/** The rolls the counter file holds for lines starting with `prefix` (the line's last word). */
+function rollsOf(prefix: string): number[] {
+  return counter
+    .lines()
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => Number(line.split(' ').at(-1)));
+}
+
+it("a recorded tool hook's reports come back with their calls after a SIGKILL, once each, and every later event keeps its index", async () => {
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-3' }));
+  const runId = 'audit-crash';
+  const input = `${runId} where are orders 7, 8 and 9?`;
+  // Holds the slow call (the turn's second): the first settles and is written, the third waits.
+  writeFileSync(join(holdDirectory, runId), '');
+  await runs.start('audited', { runId, input });
+  await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow call to start');
+  // A watcher reads what the first execution wrote: up to the first call's result, whose report
+  // came just before it. (A hang guard: a run that never writes it fails here, not at the limit.)
+  const watched: DurableRunEvent[] = [];
+  const watching = (async () => {
+    for await (const item of runs.events(runId)) {
+      watched.push(item);
+      if (item.event.type === 'tool-result') return;
+    }
+  })();
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    watching,
+    new Promise((_, reject) => {
+      guard = setTimeout(() => reject(new Error('the first result was never written')), 120_000);
+    }),
+  ]).finally(() => clearTimeout(guard));
+  const victim = await ownerOf(runId);
+  await stopWorker(victim, 'SIGKILL');
+  rmSync(join(holdDirectory, runId));
+
+  const result = await runs.result(runId);
+  expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
+  expect(result.text).toBe('All shipped.');
+  // Each call cleared once: the replay took the three verdicts and their reports from the record.
+  const rolls = rollsOf(`auditor ${runId} `);
+  expect(rolls).toHaveLength(3);
+  const stored = await storedEvents(runId);
+  // One event per index, none missing or repeated, and the watcher's at the same indices.
+  expect(stored.map((item) => item.offset)).toEqual(stored.map((_, index) => index));
+  for (const item of watched) expect(stored[item.offset]?.event).toEqual(item.event);
+  // Each call's report just before its result, in call order, with the roll the one real call made.
+  const shown = stored
+    .map(({ event }) => {
+      if (event.type === 'plugin') return [event.kind, event.data];
+      if (event.type === 'tool-call') return `tool-call ${event.toolName}`;
+      if (event.type === 'tool-result') return `tool-result ${event.toolCall.toolName}`;
+      return event.type;
+    })
+    .filter((event) => typeof event !== 'string' || /^(tool-|step-|run-end)/.test(event));
+  expect(shown).toEqual([
+    'step-start',
+    'tool-call lookup',
+    'tool-call slow',
+    'tool-call lookup',
+    ['cleared', { order: '7', roll: rolls[0] }],
+    'tool-result lookup',
+    ['cleared', { order: '8', roll: rolls[1] }],
+    'tool-result slow',
+    ['cleared', { order: '9', roll: rolls[2] }],
+    'tool-result lookup',
+    'step-end',
+    'step-start',
+    'step-end',
+    'run-end',
+  ]);
+});
+
+it('a recorded hook that reported and then threw an error nobody claims keeps its report through a SIGKILL, before the same failure', async () => {
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-4' }));
+  const runId = 'ledger-crash';
+  const input = `${runId} where is order 7?`;
+  // Holds the plugin's endRun: the failing check is recorded, the run's end is not.
+  writeFileSync(join(holdDirectory, runId), '');
+  await runs.start('ledger', { runId, input });
+  await waitFor(() => counter.count(`ledger end ${runId} `) === 1, 'the ledger to end the run');
+  expect(counter.lines()).toContain(`ledger end ${runId} PluginError`);
+  const victim = await ownerOf(runId);
+  await stopWorker(victim, 'SIGKILL');
+  rmSync(join(holdDirectory, runId));
+
+  const error = await runs.result(runId).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
+  expect(DurableRunError.isInstance(error)).toBe(true);
+  const cause = (error as DurableRunError).cause as Error;
+  expect(cause.name).toBe('PluginError');
+  expect(cause.message).toBe(
+    'Plugin "ledger" failed in beforeModelCall: the ledger is unreachable (checked with [redacted])',
+  );
+  expect(JSON.stringify(error)).not.toContain('test-key');
+  // Each check made once (the replay took step 2's, error and report, from the record), the
+  // model called for step 1 only, and both executions ended the same way.
+  const rolls = rollsOf(`ledger check ${runId} `);
+  expect(rolls).toHaveLength(2);
+  expect(fake.modelRequests.filter((request) => firstTextOf(request.body) === input)).toHaveLength(
+    1,
+  );
+  expect(counter.count(`ledger end ${runId} PluginError`)).toBe(2);
+  // The stored events hold each report once, in order: step 2's before the end's.
+  const reports = (await storedEvents(runId)).flatMap(({ event }) =>
+    event.type === 'plugin' && event.plugin === 'ledger' ? [[event.kind, event.data]] : [],
+  );
+  expect(reports).toEqual([
+    ['checked', { step: 1, roll: rolls[0] }],
+    ['checked', { step: 2, roll: rolls[1] }],
+    ['gave-up', { user: runId, error: 'PluginError' }],
+  ]);
+});

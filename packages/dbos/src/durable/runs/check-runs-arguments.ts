@@ -1,0 +1,71 @@
+// The checks of the durable runs API's arguments (create-runs-api.ts), each made before any
+// statement reaches Postgres: a value it cannot store or index fails there with a bare
+// DatabaseError, or, worse, means something else (NaN as an offset read every event).
+import { InvalidArgumentError } from '@gemloop/core';
+import { checkId } from '../../postgres/check-id.ts';
+import { jsonbCanHold } from '../../postgres/jsonb-can-hold.ts';
+import { type ApprovalDecision, isApprovalDecision } from '../approvals/approval-decision.ts';
+
+/** Refuses a run id Postgres cannot hold or index (see {@link checkId}). @internal */
+export function checkRunId(runId: unknown): void {
+  checkId(runId, 'runId', 'run id');
+}
+
+/** Refuses a `limit` of `list()` or `childRuns()` that is not a whole number >= 0. @internal */
+export function checkLimit(limit: unknown): void {
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'limit',
+      message: `limit must be a whole number of runs >= 0 (got ${String(limit)}).`,
+    });
+  }
+}
+
+/**
+ * Refuses an `events()` offset that is not an event index: NaN read every event from 0 (no index
+ * is below it), and a string (a query parameter passed on) was compared as a number. @internal
+ */
+export function checkOffset(offset: unknown): void {
+  if (!(Number.isSafeInteger(offset) && (offset as number) >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'offset',
+      message: `events: offset must be an event index, a whole number >= 0 (got ${typeof offset === 'number' ? String(offset) : `a ${typeof offset}`}).`,
+    });
+  }
+}
+
+/**
+ * Refuses an `approve()` decision that is malformed, or that holds text Postgres cannot store.
+ * @internal
+ */
+export function checkDecision(decision: ApprovalDecision): void {
+  if (!isApprovalDecision(decision)) {
+    throw new InvalidArgumentError({
+      argument: 'decision',
+      message:
+        "approve: the decision must be { type: 'approve' }, { type: 'reject', reason: string } or { type: 'edit', args: object }.",
+    });
+  }
+  // Stored as jsonb: a reason or edited argument with a NUL or a lone surrogate (text cut in the
+  // middle of an emoji) failed with Postgres's bare "unsupported Unicode escape sequence".
+  if (!jsonbCanHold(JSON.stringify(decision))) {
+    throw new InvalidArgumentError({
+      argument: 'decision',
+      message:
+        'approve: the decision holds a NUL character or a lone UTF-16 surrogate (half of an emoji, say), which Postgres cannot store; remove it (`text.replaceAll("\\0", "").toWellFormed()`).',
+    });
+  }
+}
+
+/**
+ * Refuses a `callId` of `approve()` that no call has: one with a NUL fails every statement.
+ * @internal
+ */
+export function checkCallId(callId: unknown): void {
+  if (typeof callId !== 'string' || callId === '' || callId.includes('\0')) {
+    throw new InvalidArgumentError({
+      argument: 'callId',
+      message: `approve: the call id must be a pendingApprovals() approvalId or toolCallId, a non-empty string without NUL characters (got ${typeof callId === 'string' ? JSON.stringify(callId.slice(0, 40)) : `a ${typeof callId}`}).`,
+    });
+  }
+}

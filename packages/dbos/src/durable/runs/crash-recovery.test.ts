@@ -1,0 +1,358 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGemini } from '@gemloop/core';
+import { createMemory, geminiEmbed } from '@gemloop/core/memory';
+import type { FakeGemini } from '@gemloop/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import { ANSWER, createScriptedFake, EXTRACTED } from '../../__fixtures__/scripted-crash-fake.ts';
+import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../../index.ts';
+import { createPostgresMemoryStore } from '../../memory/create-postgres-memory-store.ts';
+import { readRecordedRuns } from '../../recorded-runs/index.ts';
+
+type Fleet = {
+  fake: FakeGemini;
+  runs: DurableRuns;
+  workers: WorkerProcess[];
+  counter: ReturnType<typeof createCounter>;
+  /** What each worker is started with, for a worker started later. */
+  env: Record<string, string>;
+};
+let fleet: Fleet;
+const answerCalls = new Map<string, number>();
+
+/** Where a test holds a run's slow tool until it has killed the worker (worker.ts HOLD_DIR). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+
+beforeAll(async () => {
+  const fake = createScriptedFake((input) => {
+    answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
+  });
+  await fake.listen();
+  const databaseUrl = await workerDatabase('crash');
+  const counter = createCounter();
+  const env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
+    SLOW_MS: '10',
+    HOLD_DIR: holdDirectory,
+  };
+  const workers = await Promise.all(
+    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
+  );
+  const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  fleet = { fake, runs, workers, counter, env };
+});
+
+afterAll(async () => {
+  await fleet?.runs.close();
+  for (const worker of fleet?.workers ?? []) await stopWorker(worker, 'SIGKILL');
+  await fleet?.fake.close();
+});
+
+let baseline: { result: DurableRunResult; modelCalls: number } | undefined;
+
+/** An uninterrupted run of the same script, for the verbatim comparison. */
+async function baselineRun(): Promise<{ result: DurableRunResult; modelCalls: number }> {
+  if (baseline !== undefined) return baseline;
+  const before = fleet.fake.modelRequests.length;
+  const { runId } = await fleet.runs.start('support', {
+    runId: 'baseline',
+    input: 'Where is order 7? (baseline)',
+  });
+  const result = await fleet.runs.result(runId);
+  baseline = { result, modelCalls: fleet.fake.modelRequests.length - before };
+  return baseline;
+}
+
+/** Which worker process is running the run now. */
+async function ownerOf(runId: string): Promise<WorkerProcess> {
+  const executorId = (await fleet.runs.status(runId))?.executorId;
+  const owner = fleet.workers.find((worker) => worker.executorId === executorId);
+  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+  return owner;
+}
+
+/** The history of a run with its first user message replaced, to compare with the baseline's. */
+function withoutInput(contents: DurableRunResult['contents']): unknown[] {
+  return contents.slice(1);
+}
+
+describe('a worker killed in the middle of a run', () => {
+  it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
+    const baseline = await baselineRun();
+    const before = fleet.fake.modelRequests.length;
+    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
+    writeFileSync(join(holdDirectory, 'crash-tool'), '');
+    const { runId } = await fleet.runs.start('support', {
+      runId: 'crash-tool',
+      input: 'Where is order 7?',
+    });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // The history, model turns with their signatures and call ids included, is an uninterrupted run's.
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER);
+    expect(result.usage).toEqual(baseline.result.usage);
+    // The cost on each recorded step result and on the run result is an uninterrupted run's
+    // (gemini-3-flash-preview has a price: a number, not an unknown).
+    expect(result.cost.total).toMatch(/^\d+\.\d+$/);
+    expect(result.cost).toEqual(baseline.result.cost);
+    expect(result.steps.map((step) => step.cost)).toEqual(
+      baseline.result.steps.map((step) => step.cost),
+    );
+    // No completed model call was made again: the fake saw exactly the baseline's calls.
+    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
+    // lookup completed before the kill and ran once; slow was cut, ran again, and completed once.
+    // <runId>:<step>.<index in the turn>:<call id>: lookup is step 1's call, slow step 2's.
+    const key = (name: string): string => `${runId}:${name === 'lookup' ? 1 : 2}.0:call-${name}`;
+    expect(fleet.counter.lines().filter((line) => line.endsWith(key('lookup')))).toEqual([
+      `start lookup ${key('lookup')}`,
+      `done lookup ${key('lookup')}`,
+    ]);
+    expect(fleet.counter.count(`done slow ${key('slow')}`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${key('slow')}`)).toBe(2);
+  });
+
+  it('the run taken over reads back as a recorded run with each request as the fake received it', async () => {
+    // The worker that took 'crash-tool' over replayed its first calls: it captured their requests
+    // again and wrote them with its first event entry (readRecordedRuns, evals from Postgres).
+    const read = [];
+    for await (const run of readRecordedRuns({
+      databaseUrl: fleet.env['DATABASE_URL'] as string,
+      runIds: ['crash-tool'],
+    })) {
+      read.push(run);
+    }
+    expect(read.map((run) => run.runId)).toEqual(['crash-tool']);
+    const requests = (read[0]?.lines ?? []).flatMap((line) =>
+      line.type === 'model-call-start' ? [line.request as Record<string, unknown>] : [],
+    );
+    type Body = Record<string, unknown> & { contents?: { parts?: { text?: string }[] }[] };
+    const sent = fleet.fake.modelRequests
+      .map((request) => request.body as Body)
+      .filter((body) => body.contents?.[0]?.parts?.[0]?.text === 'Where is order 7?');
+    expect(requests).toHaveLength(3);
+    expect(sent).toHaveLength(3);
+    requests.forEach((request, call) => {
+      for (const key of ['contents', 'systemInstruction', 'tools', 'toolConfig']) {
+        expect({ call, key, value: request[key] }).toEqual({ call, key, value: sent[call]?.[key] });
+      }
+    });
+  });
+
+  it('in the middle of a streamed model call: the call is made again elsewhere, usage counts it once', async () => {
+    const baseline = await baselineRun();
+    const before = fleet.fake.modelRequests.length;
+    const input = 'Where is order 7? (stream)';
+    const { runId } = await fleet.runs.start('support', { runId: 'crash-stream', input });
+    await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await fleet.runs.result(runId);
+    expect(answerCalls.get(input)).toBe(2);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER);
+    expect(result.usage).toEqual(baseline.result.usage);
+    // The call cut by the kill is not billed twice in the cost either.
+    expect(result.cost).toEqual(baseline.result.cost);
+    expect(result.steps).toHaveLength(3);
+    // One call more than the baseline: the one cut by the kill; both tools completed once each.
+    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls + 1);
+    expect(fleet.counter.count(`done lookup ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
+    // A watcher that reads the events after the takeover sees each event once, in order.
+    const events = [];
+    for await (const item of fleet.runs.events(runId)) events.push(item);
+    expect(events.map((item) => item.offset)).toEqual(events.map((_, index) => index));
+    expect(events.filter((item) => item.event.type === 'run-end')).toHaveLength(1);
+    expect(
+      events
+        .filter((item) => item.event.type === 'text-delta')
+        .map((item) => (item.event.type === 'text-delta' ? item.event.text : ''))
+        .join(''),
+    ).toBe(ANSWER);
+  });
+
+  it('with guardrails: a verdict recorded before the kill is not checked again by the worker that takes over', async () => {
+    const baseline = await baselineRun();
+    // The tests before killed two of the three workers: one more takes this run over.
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
+    const input = 'Where is order 7? (guarded)';
+    // Held until the worker is dead, as in the first test: SLOW_MS is short.
+    writeFileSync(join(holdDirectory, 'crash-guarded'), '');
+    const { runId } = await fleet.runs.start('guarded', { runId: 'crash-guarded', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // The input check ran once, before the kill; the replay took its recorded verdict.
+    expect(fleet.counter.count(`guardrail input ${input}`)).toBe(1);
+    expect(fleet.counter.count('guardrail output ')).toBe(1);
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER.toUpperCase());
+  });
+
+  it('with a plugin: a hook result recorded before the kill is not asked again, the rest of the run goes on with the plugin', async () => {
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-4' }));
+    const input = 'Where is order 7? (plugged)';
+    writeFileSync(join(holdDirectory, 'crash-plugged'), '');
+    const { runId } = await fleet.runs.start('plugged', { runId: 'crash-plugged', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // Steps 1 and 2 asked the plugin before the kill; the replay took their recorded contents.
+    expect(fleet.counter.count(`plugin before ${input} step 1`)).toBe(1);
+    expect(fleet.counter.count(`plugin before ${input} step 2`)).toBe(1);
+    expect(fleet.counter.count(`plugin before ${input} step 3`)).toBe(1);
+    expect(result.text).toBe(ANSWER);
+    // Every tool result the model got went through the plugin's afterToolCall (not recorded:
+    // deterministic, run again on the replay with the same outcome).
+    const responses = result.contents.flatMap((content) =>
+      (content.parts ?? []).flatMap((part) =>
+        part.functionResponse === undefined ? [] : [part.functionResponse.response],
+      ),
+    );
+    expect(responses.length).toBeGreaterThan(0);
+    for (const response of responses) expect(response).toMatchObject({ marked: true });
+    // The notes went to the model, never into the history.
+    expect(JSON.stringify(result.contents)).not.toContain('NOTE ');
+    const sent = fleet.fake.modelRequests
+      .map((request) => JSON.stringify((request.body as { contents?: unknown[] }).contents))
+      .filter((body) => body.includes(input));
+    expect(sent.every((body) => body.includes('NOTE '))).toBe(true);
+    // The plugin's reports reached the run's stored events.
+    const noted: unknown[] = [];
+    for await (const { event } of fleet.runs.events(runId))
+      if (event.type === 'plugin') noted.push(event.data);
+    expect(noted).toContainEqual({ step: 3 });
+  });
+  it('with a request-level plugin: every request goes through it on both workers, none is sent twice', async () => {
+    const { modelCalls } = await baselineRun();
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-6' }));
+    const input = 'Where is order 7? (requested)';
+    writeFileSync(join(holdDirectory, 'crash-requested'), '');
+    const { runId } = await fleet.runs.start('requested', { runId: 'crash-requested', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.text).toBe(ANSWER);
+    // Each request was sent once, as the plugin rewrote it, by whichever worker sent it: the
+    // worker that took over got the recorded answers of the requests sent before the kill.
+    const sent = fleet.fake.modelRequests.filter((request) =>
+      JSON.stringify((request.body as { contents?: unknown }).contents).includes(input),
+    );
+    expect(sent).toHaveLength(modelCalls);
+    for (const request of sent)
+      expect((request.body as { generationConfig?: unknown }).generationConfig).toMatchObject({
+        seed: 7,
+      });
+    // The wrapper's own code ran for each request, and again around each one replayed (the
+    // guide says so: what must happen once goes in a recorded hook, not in the wrapper).
+    expect(fleet.counter.count(`request ${input}`)).toBeGreaterThan(modelCalls);
+  });
+
+  it('with long-term memory: the recall recorded before the kill is not made again, the note goes on, the extraction is made once', async () => {
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-5' }));
+    // What the user told an earlier run, in the worker's store (the same table and embeddings).
+    const store = createPostgresMemoryStore({
+      connectionString: fleet.env['DATABASE_URL'] as string,
+      table: 'crash_memories',
+    });
+    const gemini = createGemini({ baseUrl: fleet.fake.url, apiKey: 'test-key', retry: false });
+    const memory = createMemory({ store, embed: geminiEmbed({ gemini, dimensions: 16 }) });
+    try {
+      await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
+      const input = 'Where is order 7? (remembering)';
+      const from = fleet.fake.requests.length;
+      writeFileSync(join(holdDirectory, 'crash-remembering'), '');
+      const { runId } = await fleet.runs.start('remembering', {
+        runId: 'crash-remembering',
+        input,
+      });
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        'the slow tool to start',
+      );
+      const victim = await ownerOf(runId);
+      await stopWorker(victim, 'SIGKILL');
+      rmSync(join(holdDirectory, runId));
+
+      const result = await fleet.runs.result(runId);
+      expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+      expect(result.text).toBe(ANSWER);
+      const sent = fleet.fake.requests.slice(from);
+      // The recall embedded the user's message once: before the kill, not again on the replay.
+      const embeds = sent.filter(
+        (request) =>
+          request.method.includes('mbed') && JSON.stringify(request.body).includes(input),
+      );
+      expect(embeds).toHaveLength(1);
+      // Every model call of the run carried the recalled note, the one after the kill too (the
+      // replay restored it from the record), and none saved it into the history.
+      const calls = sent.filter(
+        (request) =>
+          request.method.includes('enerateContent') &&
+          JSON.stringify(request.body).includes(input) &&
+          !JSON.stringify(request.body).includes('You keep long-term memory'),
+      );
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      for (const call of calls) {
+        expect(JSON.stringify(call.body)).toContain('The user ordered order 7 on Sunday.');
+      }
+      expect(JSON.stringify(result.contents)).not.toContain('Memories of this user');
+      // The extraction: one model call, one memory.
+      const extractions = sent.filter((request) =>
+        JSON.stringify(request.body).includes('You keep long-term memory'),
+      );
+      expect(extractions).toHaveLength(1);
+      expect((await memory.list('crash-user')).map((remembered) => remembered.text).sort()).toEqual(
+        [EXTRACTED, 'The user ordered order 7 on Sunday.'].sort(),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

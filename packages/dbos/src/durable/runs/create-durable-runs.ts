@@ -1,0 +1,95 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
+import pg from 'pg';
+import { checkPostgres } from '../../errors/check-postgres.ts';
+import { migrateRunPauses } from '../approvals/run-pauses.ts';
+import { EVENTS_STREAM_KEY, type EventBatch } from '../events/run-events.ts';
+import { migrateInteractionWaits } from '../interactions/interaction-waits.ts';
+import { createRunsApi } from './create-runs-api.ts';
+import {
+  DEFAULT_APP_NAME,
+  type DurableRunResult,
+  RUN_WORKFLOW,
+  RUNS_QUEUE,
+} from './durable-run-types.ts';
+import type { DurableRuns } from './durable-runs.ts';
+import { createRunEndNotices } from './run-end-notices.ts';
+
+/** Options of {@link createDurableRuns}. */
+export type CreateDurableRunsOptions = {
+  /** The DBOS system database the workers use (`postgres://user:password@host:port/db`). */
+  databaseUrl: string;
+  /** The fleet's name in that database. @defaultValue `'gemloop'` */
+  appName?: string | undefined;
+  /**
+   * How often waits (results, events) poll when no notification arrives. A top run's `result()`,
+   * which the run's end notice wakes, slows its poll to once a second as it waits.
+   * @defaultValue DBOS's
+   */
+  pollingIntervalMs?: number | undefined;
+};
+
+/**
+ * Connects to a fleet's DBOS system database to drive its runs from any process.
+ * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
+ * @example
+ * ```ts
+ * const runs = await createDurableRuns({ databaseUrl: process.env.DATABASE_URL! });
+ * const { runId } = await runs.start('support', { runId: 'ticket-42', input: 'Refund order 7' });
+ * for await (const { event } of runs.events(runId)) console.log(event.type);
+ * ```
+ */
+export async function createDurableRuns({
+  databaseUrl,
+  appName = DEFAULT_APP_NAME,
+  pollingIntervalMs,
+}: CreateDurableRunsOptions): Promise<DurableRuns> {
+  if (typeof databaseUrl !== 'string' || databaseUrl === '') {
+    throw new InvalidArgumentError({
+      argument: 'databaseUrl',
+      message: 'createDurableRuns: databaseUrl must be a Postgres connection string.',
+    });
+  }
+  await checkPostgres({ connectionString: databaseUrl, purpose: 'the DBOS system database' });
+  const client = await DBOSClient.create({
+    systemDatabaseUrl: databaseUrl,
+    applicationName: appName,
+  });
+  const polling = pollingIntervalMs === undefined ? {} : { pollingIntervalMs };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => {});
+  await migrateRunPauses(pool);
+  await migrateInteractionWaits(pool);
+  const notices = createRunEndNotices(databaseUrl);
+  return createRunsApi({
+    pool,
+    notices,
+    resume: async (runId) => {
+      await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    },
+    ...(pollingIntervalMs === undefined ? {} : { pollingIntervalMs }),
+    enqueue: async (agent, runId, input) => {
+      await client.enqueue(
+        { workflowName: RUN_WORKFLOW, queueName: RUNS_QUEUE, workflowID: runId },
+        agent,
+        input,
+      );
+    },
+    getResult: (runId) => client.retrieveWorkflow<DurableRunResult>(runId).getResult(polling),
+    getStatus: async (runId) =>
+      (await client.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
+    readStream: (runId, offset) =>
+      client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset, ...polling }),
+    getEvent: (runId, key) => client.getEvent(runId, key, { timeoutSeconds: 0 }),
+    send: (runId, message, topic, key) => client.send(runId, message, topic, key),
+    // With the run's subagents (child workflows): DBOS cancels only the workflow named unless
+    // told (`cancelChildren`, `dist/src/system_database.js` `cancelWorkflows`, 5.3).
+    cancel: (runId) => client.cancelWorkflow(runId, { cancelChildren: true }),
+    listWorkflows: (input) => client.listWorkflows(input),
+    close: async () => {
+      await notices.close();
+      await pool.end().catch(() => {});
+      await client.destroy();
+    },
+  });
+}

@@ -1,0 +1,110 @@
+import type { AgentEvent } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
+import { describe, expect, it } from 'vitest';
+import type { EventBatch } from '../events/run-events.ts';
+import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
+
+const delta = (text: string): AgentEvent => ({ type: 'text-delta', path: [], stepNumber: 1, text });
+
+/** A backend whose stream holds `batches`; every other call is unused here. */
+function backendWith(batches: EventBatch[]): RunsBackend {
+  const unused = (): never => {
+    throw new Error('not used by this test');
+  };
+  return {
+    pool: undefined as never,
+    resume: unused,
+    readStream: async function* () {
+      yield* batches;
+    },
+    enqueue: unused,
+    getResult: unused,
+    // A run the database does not know ends the read once its stream is drained.
+    getStatus: async () => undefined,
+    getEvent: unused,
+    send: unused,
+    cancel: unused,
+    listWorkflows: unused,
+    close: unused,
+  };
+}
+
+async function collect(
+  iterable: AsyncIterable<{ offset: number; event: AgentEvent }>,
+): Promise<unknown[]> {
+  const items = [];
+  for await (const item of iterable)
+    items.push({ offset: item.offset, text: (item.event as { text: string }).text });
+  return items;
+}
+
+describe('DurableRuns.events', () => {
+  // A step that ran again after a crash, or the first live step after a takeover, writes events
+  // a reader already has: the indices make it skip them.
+  const overlapping: EventBatch[] = [
+    { from: 0, events: [delta('a'), delta('b')] },
+    { from: 0, events: [delta('a'), delta('b'), delta('c')] },
+    { from: 2, events: [delta('c'), delta('d')] },
+  ];
+
+  it('yields each event once, in order, however the batches overlap', async () => {
+    const runs = createRunsApi(backendWith(overlapping));
+    expect(await collect(runs.events('run'))).toEqual([
+      { offset: 0, text: 'a' },
+      { offset: 1, text: 'b' },
+      { offset: 2, text: 'c' },
+      { offset: 3, text: 'd' },
+    ]);
+  });
+
+  it('reconnects from an offset without repeating or missing an event', async () => {
+    const runs = createRunsApi(backendWith(overlapping));
+    expect(await collect(runs.events('run', { offset: 2 }))).toEqual([
+      { offset: 2, text: 'c' },
+      { offset: 3, text: 'd' },
+    ]);
+  });
+});
+
+describe('DurableRuns.approve', () => {
+  it('refuses a toolCallId that two waiting calls share, naming their approvalIds', async () => {
+    const pending = [
+      {
+        approvalId: '1.0:dup',
+        toolCallId: 'dup',
+        toolName: 'refund',
+        args: {},
+        stepNumber: 1,
+        callIndex: 0,
+      },
+      {
+        approvalId: '1.1:dup',
+        toolCallId: 'dup',
+        toolName: 'refund',
+        args: {},
+        stepNumber: 1,
+        callIndex: 1,
+      },
+    ];
+    const runs = createRunsApi({
+      ...backendWith([]),
+      getEvent: async <T>(_runId: string, key: string): Promise<T | null> =>
+        (key === 'gemloop.approvals' ? pending : null) as T | null,
+      // No subagent of this run waits (their calls are listed from their child workflows).
+      listWorkflows: async () => [],
+    });
+    const error = await runs
+      .approve('run', 'dup', { type: 'approve' })
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('1.0:dup, 1.1:dup');
+  });
+
+  it('refuses a decision it cannot read before anything is sent', async () => {
+    const runs = createRunsApi(backendWith([]));
+    const error = await runs
+      .approve('run', 'c1', { type: 'approve-all' } as never)
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+  });
+});

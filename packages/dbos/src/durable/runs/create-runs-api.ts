@@ -1,0 +1,483 @@
+import type { DBOSClient, WorkflowStatus } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
+import { verifyWebhook } from '@gemloop/core/interactions';
+import { checkOwnerOption, checkTopic, messageJson } from '@gemloop/core/internal';
+import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
+import type pg from 'pg';
+import { ApprovalNotPendingError } from '../../errors/approval-not-pending-error.ts';
+import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { approvalTopic } from '../approvals/approvals.ts';
+import {
+  locateApproval,
+  readPendingApprovals,
+  resolveApprovalId,
+} from '../approvals/pending-approvals.ts';
+import { markCancelled, recordDecision, waitingRuns } from '../approvals/run-pauses.ts';
+import type { EventBatch } from '../events/run-events.ts';
+import { INTERACTION_ID, interactionIdOf } from '../interactions/interaction-id-of.ts';
+import {
+  INTERACTION_TOPIC,
+  parkedRuns,
+  takeInteractionWaits,
+} from '../interactions/interaction-waits.ts';
+import { STEER_TOPIC, toDurableSteer } from '../steering/durable-steering.ts';
+import {
+  checkCallId,
+  checkDecision,
+  checkLimit,
+  checkOffset,
+  checkRunId,
+} from './check-runs-arguments.ts';
+import {
+  CHILD_WORKFLOW,
+  childRunsPrefix,
+  type DurableRunInput,
+  type DurableRunResult,
+  type DurableRunStatus,
+  type DurableRunStatusName,
+  RUN_WORKFLOW,
+} from './durable-run-types.ts';
+import type { DurableRuns } from './durable-runs.ts';
+import type { RunEndNotices } from './run-end-notices.ts';
+
+/** Longest `holder` name a run starts with (an agent's handoff name). */
+const MAX_HOLDER_LENGTH = 200;
+
+/** The DBOS operations the runs API needs, from a client or from a launched worker. @internal */
+export type RunsBackend = {
+  /** The pool of `gemloop.approvals` (paused runs). */
+  pool: pg.Pool;
+  /** Re-enqueues a paused run. */
+  resume(runId: string): Promise<void>;
+  /** How often waits across a pause poll. @defaultValue 1000 */
+  pollingIntervalMs?: number | undefined;
+  /** Runs' end notices: `result()` wakes on them, polling only as a fallback. */
+  notices?: RunEndNotices | undefined;
+  enqueue(agent: string, runId: string, input: DurableRunInput): Promise<void>;
+  getResult(runId: string): Promise<DurableRunResult>;
+  getStatus(runId: string): Promise<WorkflowStatus | undefined>;
+  readStream(runId: string, offset: number): AsyncGenerator<EventBatch, void, unknown>;
+  getEvent<T>(runId: string, key: string): Promise<T | null>;
+  send(runId: string, message: unknown, topic: string, idempotencyKey: string): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  listWorkflows(input: Parameters<DBOSClient['listWorkflows']>[0]): Promise<WorkflowStatus[]>;
+  close(): Promise<void>;
+};
+
+/** The slowest a `result()` wait on an announced end polls (the default `pollingIntervalMs`). */
+const RESULT_FALLBACK_MAX_MS = 1000;
+
+/** The most subagent levels `ownerOf` climbs: far past any tree an agent makes. */
+const MAX_TREE_LEVELS = 64;
+
+/** The owner a top run was started with (its input, plain data), if any. */
+function ownerOf(workflow: WorkflowStatus): string | undefined {
+  if (workflow.workflowName !== RUN_WORKFLOW) return undefined;
+  const owner = (workflow.input?.[1] as { owner?: unknown } | undefined)?.owner;
+  return typeof owner === 'string' ? owner : undefined;
+}
+
+/** Statuses of a workflow that has not ended (nor paused). */
+const UNFINISHED: readonly string[] = ['PENDING', 'ENQUEUED', 'DELAYED'];
+
+/** The runs whose CANCELLED workflow is stopped, not ended: paused for approval, or parked. */
+type StoppedRuns = { approvals: ReadonlySet<string>; parked: ReadonlySet<string> };
+
+async function stoppedRuns(pool: pg.Pool, runIds: readonly string[]): Promise<StoppedRuns> {
+  const [approvals, parked] = await Promise.all([
+    waitingRuns(pool, runIds),
+    parkedRuns(pool, runIds),
+  ]);
+  return { approvals, parked };
+}
+
+/** @internal */
+export function createRunsApi(backend: RunsBackend): DurableRuns {
+  const pollMs = backend.pollingIntervalMs ?? 1000;
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  // A run paused for approval is a CANCELLED workflow with a waiting call (and no cancel by a
+  // person): it is reported as PENDING, with `awaitingApproval`.
+  // So is a run stopped to wait on its interaction's webhook (`parked`), without `awaitingApproval`.
+  const toStatus = (workflow: WorkflowStatus, waiting: StoppedRuns): DurableRunStatus => {
+    const paused =
+      workflow.status === 'CANCELLED' &&
+      (waiting.approvals.has(workflow.workflowID) || waiting.parked.has(workflow.workflowID));
+    // A subagent's run: its parent's workflow id and its path, from its input (plain data).
+    const child =
+      workflow.workflowName === CHILD_WORKFLOW
+        ? (workflow.input?.[1] as { parentWorkflowId?: unknown; path?: unknown } | undefined)
+        : undefined;
+    return {
+      ...(typeof child?.parentWorkflowId === 'string' && { parentRunId: child.parentWorkflowId }),
+      ...(Array.isArray(child?.path) && {
+        path: child.path.filter((segment): segment is string => typeof segment === 'string'),
+      }),
+      runId: workflow.workflowID,
+      status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
+      awaitingApproval: waiting.approvals.has(workflow.workflowID),
+      agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
+      executorId: paused ? undefined : workflow.executorId,
+      createdAt: workflow.createdAt,
+      updatedAt: workflow.updatedAt,
+      dequeuedAt: workflow.dequeuedAt,
+      completedAt: paused ? undefined : workflow.completedAt,
+      ...(ownerOf(workflow) !== undefined && { owner: ownerOf(workflow) }),
+    };
+  };
+  /**
+   * Refuses a caller that gives an owner the run was not started with (or an unknown run, the
+   * same way: a stranger learns nothing). Without an owner the server itself calls: no check.
+   */
+  const checkAccess = async (
+    runId: string,
+    door: RunDoor,
+    caller: string | undefined,
+  ): Promise<void> => {
+    if (checkOwnerOption(caller, 'owner') === undefined) return;
+    const workflow = await backend.getStatus(runId);
+    checkRunOwner({
+      runId,
+      door,
+      owner: workflow === undefined ? undefined : ownerOf(workflow),
+      caller,
+      exists: workflow !== undefined,
+    });
+  };
+  const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
+    const workflow = await backend.getStatus(runId);
+    if (workflow === undefined) return undefined;
+    const waiting = await stoppedRuns(backend.pool, [runId]);
+    // Two reads, not one snapshot: a paused run approved between them was resumed (no longer
+    // CANCELLED) before its worker took the decision (no longer waiting), so the first read can
+    // be a stale CANCELLED beside a fresh "not waiting", which looked like a person's cancel and
+    // ended result() with CANCELLED on a busy machine. The status read again after the waiting
+    // one tells them apart. (The pause is marked waiting before its workflow stops, so a
+    // CANCELLED read first never meets a "not waiting" read after it while paused.)
+    if (
+      workflow.status === 'CANCELLED' &&
+      !waiting.approvals.has(runId) &&
+      !waiting.parked.has(runId)
+    ) {
+      const again = await backend.getStatus(runId);
+      if (again !== undefined) return toStatus(again, waiting);
+    }
+    return toStatus(workflow, waiting);
+  };
+  const isOver = (status: DurableRunStatus | undefined): boolean =>
+    status === undefined || !UNFINISHED.includes(status.status);
+  /** @throws {@link DurableRunError} when the run does not exist or is over: nothing was `done`. */
+  const checkRunning = async (runId: string, done: 'steered' | 'sent'): Promise<void> => {
+    const now = await statusOf(runId);
+    if (now !== undefined && !isOver(now)) return;
+    throw new DurableRunError({
+      message:
+        now === undefined
+          ? `No durable run has the id "${runId}"; nothing was ${done}.`
+          : `Durable run "${runId}" is over (${now.status}); nothing was ${done}. Start a new run with the message.`,
+      runId,
+      status: now?.status ?? 'NOT_FOUND',
+    });
+  };
+  const runs: DurableRuns = {
+    async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner, holder }) {
+      checkRunId(runId);
+      checkOwnerOption(owner, 'owner');
+      if (
+        holder !== undefined &&
+        (typeof holder !== 'string' || holder === '' || holder.length > MAX_HOLDER_LENGTH)
+      ) {
+        throw new InvalidArgumentError({
+          argument: 'holder',
+          message: `start: holder must be the name of the agent holding the conversation, a non-empty string of at most ${MAX_HOLDER_LENGTH} characters.`,
+        });
+      }
+      if (typeof agent !== 'string' || agent === '') {
+        throw new InvalidArgumentError({
+          argument: 'agent',
+          message: 'start: the agent name must be a non-empty string.',
+        });
+      }
+      const request: DurableRunInput = { input };
+      if (history !== undefined) request.history = history;
+      if (budget !== undefined) request.budget = budget;
+      if (owner !== undefined) request.owner = owner;
+      if (holder !== undefined) request.holder = holder;
+      await backend.enqueue(agent, runId, request);
+      return { runId };
+    },
+    async result(runId) {
+      checkRunId(runId);
+      // Watching before the first look: an end committed in between is not missed.
+      const watch = await backend.notices?.watch(runId);
+      try {
+        let first = true;
+        let wait = pollMs;
+        while (true) {
+          const workflow = await backend.getStatus(runId);
+          if (workflow === undefined && first) throw notFound(runId);
+          first = false;
+          // Only a final status asks DBOS for the result: DBOS's own wait polls (1 s by default)
+          // where the run's end notice (run-end-notices.ts) wakes this one at once.
+          if (workflow === undefined || !UNFINISHED.includes(workflow.status)) {
+            try {
+              return await backend.getResult(runId);
+            } catch (error) {
+              const now = await statusOf(runId);
+              // Paused for approval (its workflow stopped), or resumed since: wait on.
+              if (isOver(now)) {
+                const status = now?.status ?? 'ERROR';
+                throw new DurableRunError({
+                  message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
+                  runId,
+                  status,
+                  cause: error,
+                });
+              }
+            }
+          }
+          await (watch === undefined ? sleep(pollMs) : watch.next(wait));
+          // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
+          // is only the fallback for a notice lost with its connection, so it slows to once a
+          // second as the wait goes on (the dbos tests poll at 100 ms: a 10 s wait read the
+          // status 100 times, now 13). A subagent's run announces nothing and keeps the pace.
+          if (watch !== undefined && workflow?.workflowName === RUN_WORKFLOW) {
+            wait = Math.min(wait * 2, Math.max(pollMs, RESULT_FALLBACK_MAX_MS));
+          }
+        }
+      } finally {
+        watch?.stop();
+      }
+    },
+    async status(runId) {
+      checkRunId(runId);
+      return statusOf(runId);
+    },
+    async ownerOf(runId) {
+      checkRunId(runId);
+      // Up a subagent's parents to the top run: one status read a level, the tree's depth bounded
+      // (a child's parent id is its input, written by the parent's own workflow).
+      let id = runId;
+      for (let level = 0; level <= MAX_TREE_LEVELS; level += 1) {
+        const workflow = await backend.getStatus(id);
+        if (workflow === undefined) return undefined;
+        if (workflow.workflowName !== CHILD_WORKFLOW) return ownerOf(workflow);
+        const parent = (workflow.input?.[1] as { parentWorkflowId?: unknown } | undefined)
+          ?.parentWorkflowId;
+        if (typeof parent !== 'string') return undefined;
+        id = parent;
+      }
+      return undefined;
+    },
+    events(runId, { offset = 0, owner } = {}) {
+      return {
+        async *[Symbol.asyncIterator]() {
+          checkRunId(runId);
+          checkOffset(offset);
+          await checkAccess(runId, 'events', owner);
+          let next = offset;
+          // Stream entries read so far: a read ends when the run's workflow stops (also when it
+          // pauses for approval); the next read, once it runs again, starts after them.
+          let entries = 0;
+          while (true) {
+            try {
+              for await (const batch of backend.readStream(runId, entries)) {
+                entries++;
+                for (let index = 0; index < batch.events.length; index++) {
+                  const eventIndex = batch.from + index;
+                  // Entries may overlap (a step re-run after a crash writes its events again).
+                  if (eventIndex < next) continue;
+                  const event = batch.events[index];
+                  if (event === undefined) continue;
+                  next = eventIndex + 1;
+                  yield { offset: eventIndex, event };
+                }
+              }
+            } catch (error) {
+              // DBOS's readStream throws its own DBOSNonExistentWorkflowError for an id it does
+              // not know: the same NOT_FOUND result() throws. Asked only after a failure, so a
+              // read of a run that exists costs nothing more.
+              if (entries === 0 && (await backend.getStatus(runId)) === undefined) {
+                throw notFound(runId, error);
+              }
+              throw error;
+            }
+            const now = await statusOf(runId);
+            // Nothing read and no run: an unknown id (a backend whose read finds nothing).
+            if (now === undefined && entries === 0) throw notFound(runId);
+            if (isOver(now)) return;
+            await sleep(pollMs);
+          }
+        },
+      };
+    },
+    async pendingApprovals(runId, { owner } = {}) {
+      checkRunId(runId);
+      await checkAccess(runId, 'status', owner);
+      const calls = await readPendingApprovals(backend, runId);
+      // The list is an event the run publishes, and a run cancelled while it waited (or one that
+      // failed) never publishes it again: its calls stayed listed, though approve() refuses them.
+      if (calls.length > 0 && isOver(await statusOf(runId))) return [];
+      return calls;
+    },
+    async approve(runId, callId, decision, { owner } = {}) {
+      checkRunId(runId);
+      checkCallId(callId);
+      checkDecision(decision);
+      await checkAccess(runId, 'approve', owner);
+      const listed = await resolveApprovalId(backend, runId, callId);
+      // A call of a subagent waits in the subagent's own workflow, under its own approval id.
+      const { target, approvalId } = await locateApproval(backend, runId, listed);
+      const toolCallId = callId;
+      const state = await backend.getEvent<{ status: string }>(target, approvalTopic(approvalId));
+      const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
+        throw new ApprovalNotPendingError({
+          message:
+            why === 'unknown'
+              ? `Run "${runId}" has no call "${toolCallId}" waiting for approval (pendingApprovals() lists those that do).`
+              : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${why}).`,
+          runId,
+          toolCallId,
+          state: why,
+        });
+      };
+      if (state === null) refuse('unknown');
+      if (state?.status !== 'pending')
+        refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
+      if (isOver(await statusOf(target))) refuse('cancelled');
+      const recorded = await recordDecision(backend.pool, target, approvalId, decision);
+      // The first decision wins; a second one for the same call changes nothing.
+      if (recorded === undefined) refuse('decided');
+      // The run stopped to wait: it goes back on the queue, any worker replays it.
+      if (recorded?.paused === true) await backend.resume(target);
+    },
+    async steer(runId, message, { mode, idempotencyKey, owner } = {}) {
+      checkRunId(runId);
+      const steer = toDurableSteer(message, mode);
+      await checkAccess(runId, 'steer', owner);
+      await checkRunning(runId, 'steered');
+      await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
+    },
+    async send(runId, topic, value, { idempotencyKey, owner } = {}) {
+      checkRunId(runId);
+      const name = checkTopic(topic, 'runs.send()');
+      // Sent as the JSON checked here: what the run receives is what was measured.
+      const json = messageJson(name, value, 'runs.send()');
+      if (
+        idempotencyKey !== undefined &&
+        (typeof idempotencyKey !== 'string' || idempotencyKey === '' || idempotencyKey.length > 200)
+      )
+        throw new InvalidArgumentError({
+          argument: 'options.idempotencyKey',
+          message:
+            'runs.send(): idempotencyKey must be a non-empty string of at most 200 characters.',
+        });
+      await checkAccess(runId, 'send', owner);
+      await checkRunning(runId, 'sent');
+      await backend.send(runId, JSON.parse(json), name, idempotencyKey ?? crypto.randomUUID());
+    },
+    async wakeInteraction(interactionId) {
+      if (typeof interactionId !== 'string' || !INTERACTION_ID.test(interactionId)) {
+        throw new InvalidArgumentError({
+          argument: 'interactionId',
+          message:
+            'runs.wakeInteraction(interactionId): interactionId must be the id of an interaction (letters, digits, `.`, `_`, `~`, `-`; at most 512 characters).',
+        });
+      }
+      const woken = await takeInteractionWaits(backend.pool, interactionId);
+      for (const { runId, resume, wait } of woken) {
+        // Keyed by interaction, run and the wait taken: a webhook Google retries wakes each wait
+        // once, and a run that waits on the interaction again is woken again. Sent before the
+        // resume: the replayed run finds it waiting.
+        await backend.send(
+          runId,
+          { interactionId },
+          INTERACTION_TOPIC,
+          `wake:${interactionId}:${runId}:${wait}`,
+        );
+        // Stopped while it waited (no worker slot held): re-enqueued, replayed by any worker.
+        if (resume) await backend.resume(runId);
+      }
+      return { runIds: woken.map((run) => run.runId) };
+    },
+    async handleWebhook(delivery) {
+      const { id, event } = await verifyWebhook(delivery);
+      const interactionId = interactionIdOf(event);
+      const runIds =
+        event.type.startsWith('interaction.') && interactionId !== undefined
+          ? (await runs.wakeInteraction(interactionId)).runIds
+          : [];
+      return { webhookId: id, event, runIds };
+    },
+    async cancel(runId, { owner } = {}) {
+      checkRunId(runId);
+      await checkAccess(runId, 'cancel', owner);
+      await markCancelled(backend.pool, runId);
+      // Its subagents' runs too (DBOS cancels child workflows with their parent): a paused child
+      // no longer waits for a decision, nor is it listed as waiting.
+      const children = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: childRunsPrefix(runId),
+      });
+      for (const child of children) await markCancelled(backend.pool, child.workflowID);
+      await backend.cancel(runId);
+    },
+    async list({ status, limit } = {}) {
+      checkLimit(limit);
+      const wanted =
+        status === undefined ? undefined : typeof status === 'string' ? [status] : [...status];
+      // Paused runs are CANCELLED workflows reported as PENDING: ask DBOS for both.
+      const asked =
+        wanted === undefined
+          ? undefined
+          : wanted.includes('PENDING') && !wanted.includes('CANCELLED')
+            ? [...wanted, 'CANCELLED' as const]
+            : wanted;
+      const workflows = await backend.listWorkflows({
+        workflowName: RUN_WORKFLOW,
+        ...(asked === undefined ? {} : { status: asked as never }),
+        // Filtered below, so the limit too.
+        ...(limit === undefined || asked !== undefined ? {} : { limit }),
+        sortDesc: true,
+        loadInput: true,
+      });
+      const waiting = await stoppedRuns(
+        backend.pool,
+        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      );
+      const statuses = workflows
+        .map((workflow) => toStatus(workflow, waiting))
+        .filter((run) => wanted === undefined || wanted.includes(run.status));
+      return limit === undefined ? statuses : statuses.slice(0, limit);
+    },
+    async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
+      checkRunId(runId);
+      checkLimit(limit);
+      const workflows = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: childRunsPrefix(runId),
+        loadInput: true,
+        limit,
+      });
+      const waiting = await stoppedRuns(
+        backend.pool,
+        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      );
+      return workflows.map((workflow) => toStatus(workflow, waiting));
+    },
+    close: () => backend.close(),
+  };
+  return runs;
+}
+
+/** The error of `result()` and `events()` for a run id the database does not know. */
+function notFound(runId: string, cause?: unknown): DurableRunError {
+  return new DurableRunError({
+    message: `No durable run has the id "${runId}".`,
+    runId,
+    status: 'NOT_FOUND',
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** How many child runs `childRuns()` lists by default. */
+const DEFAULT_LISTED_CHILD_RUNS = 100;

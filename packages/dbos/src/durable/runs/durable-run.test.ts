@@ -1,0 +1,223 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
+import type { Content } from '@gemloop/core';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import {
+  createDurableRuns,
+  createPostgresHistoryStore,
+  type DurableRuns,
+  sendDurableChatTurn,
+} from '../../index.ts';
+
+/** lookup → slow → answer, whatever the request: one run is three model calls and two tools. */
+function supportScript(): Parameters<typeof createFakeGemini>[0] {
+  return {
+    script: (_request, context) => {
+      const answered = context.functionResponses.map((response) => response.name);
+      if (answered.includes('slow')) return turn.text('Order 7 shipped; no refund needed.');
+      if (answered.includes('lookup')) return turn.call('slow', { order: '7' });
+      return turn.call('lookup', { order: '7' });
+    },
+  };
+}
+
+describe('durable runs', () => {
+  let fake: FakeGemini;
+  let databaseUrl: string;
+  let runs: DurableRuns;
+  let worker: WorkerProcess;
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = createFakeGemini(supportScript());
+    await fake.listen();
+    databaseUrl = await workerDatabase('runs');
+    worker = await startWorker({
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+      SLOW_MS: '50',
+    });
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    if (worker !== undefined) await stopWorker(worker);
+    await fake?.close();
+  });
+
+  it('runs an agent on a worker and returns its result, with each tool run once', async () => {
+    const { runId } = await runs.start('support', { runId: 'basic-1', input: 'Where is order 7?' });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('Order 7 shipped; no refund needed.');
+    expect(result.steps.map((step) => step.toolCalls.map((call) => call.toolName))).toEqual([
+      ['lookup'],
+      ['slow'],
+      [],
+    ]);
+    expect(
+      counter
+        .lines()
+        .filter((line) =>
+          line.endsWith(`basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`),
+        ),
+    ).toEqual([
+      `start lookup basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
+      `done lookup basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
+    ]);
+    expect((await runs.status(runId))?.status).toBe('SUCCESS');
+  });
+
+  it('streams the same event types as agent.stream, and reconnects from an offset', async () => {
+    const { runId } = await runs.start('support', {
+      runId: 'events-1',
+      input: 'Where is order 7?',
+    });
+    const all = [];
+    for await (const item of runs.events(runId)) all.push(item);
+    expect(all.map((item) => item.offset)).toEqual(all.map((_, index) => index));
+    const types = all.map((item) => item.event.type);
+    expect(types[0]).toBe('step-start');
+    expect(types).toContain('tool-call');
+    expect(types).toContain('tool-result');
+    expect(types.at(-1)).toBe('run-end');
+    const rest = [];
+    for await (const item of runs.events(runId, { offset: 5 })) rest.push(item);
+    expect(rest).toEqual(all.slice(5));
+  });
+
+  it('starts a run id once: the second start returns the same run', async () => {
+    const before = fake.modelRequests.length;
+    await runs.start('support', { runId: 'same-id', input: 'Where is order 7?' });
+    await runs.start('support', { runId: 'same-id', input: 'Where is order 7?' });
+    const result = await runs.result('same-id');
+    expect(result.text).toBe('Order 7 shipped; no refund needed.');
+    expect(fake.modelRequests.length - before).toBe(3);
+    expect((await runs.list()).filter((run) => run.runId === 'same-id')).toHaveLength(1);
+  });
+
+  it('turns a 429 with RetryInfo into a durable sleep, then makes the call again', async () => {
+    const before = fake.modelRequests.length;
+    fake.failNext({ type: 'rate-limit', retryDelaySeconds: 1 });
+    const { runId } = await runs.start('support', {
+      runId: 'rate-limited-once',
+      input: 'Where is order 7?',
+    });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('Order 7 shipped; no refund needed.');
+    expect(fake.modelRequests.slice(before).map((request) => request.status)).toEqual([
+      429, 200, 200, 200,
+    ]);
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      const steps = ((await client.listWorkflowSteps(runId)) ?? []).map((step) => step.name);
+      // The delay is checkpointed: a worker that dies during it is replaced by one that wakes on time.
+      // First the step boundary's read of the run's steering messages (issue 32: runs.steer).
+      expect(steps.slice(0, 4)).toEqual([
+        'DBOS.recv',
+        'gemloop.model:stream',
+        'DBOS.sleep',
+        'gemloop.model:stream',
+      ]);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('reads steering messages only at the boundaries where one waits, not at every step (issue 35)', async () => {
+    const { runId } = await runs.start('support', {
+      runId: 'unsteered',
+      input: 'Where is order 7?',
+    });
+    expect((await runs.result(runId)).text).toBe('Order 7 shipped; no refund needed.');
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      const steps = ((await client.listWorkflowSteps(runId)) ?? []).map((step) => step.name);
+      // Three model calls, two tools: the first boundary reads (nothing ran before it to look),
+      // the next two and the one after the answer do not, since no recorded step saw a steer.
+      expect(steps.filter((name) => name === 'DBOS.recv')).toEqual(['DBOS.recv']);
+      expect(steps[0]).toBe('DBOS.recv');
+      expect(steps.filter((name) => name.startsWith('gemloop.model:'))).toHaveLength(3);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('runs chat turns as durable runs, each with the turns before it, saved in Postgres', async () => {
+    const store = createPostgresHistoryStore({ connectionString: databaseUrl });
+    try {
+      const first = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'first',
+      });
+      const second = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'second',
+      });
+      const turns = await store.load('durable-chat');
+      expect(turns.map((turn) => turn.contents)).toEqual([first.newContents, second.newContents]);
+      // The second turn's run continued the first: its history starts with the first turn.
+      expect(second.contents.slice(0, first.newContents.length)).toEqual(first.newContents);
+      expect((await runs.status('durable-chat:turn-1'))?.status).toBe('SUCCESS');
+
+      // With the agent's model given, turns that record none are of unknown origin: they go to
+      // the worker as turns (JSON in the run's input) and lose their thought signatures there;
+      // the new turn is stored with the model.
+      const signatures = (contents: readonly Content[]) =>
+        contents.flatMap((content) => content.parts.flatMap((part) => part.thoughtSignature ?? []));
+      expect(signatures(first.newContents).length).toBeGreaterThan(0);
+      const third = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'third',
+        model: 'gemini-3-flash-preview',
+      });
+      const earlier = first.newContents.length + second.newContents.length;
+      expect(signatures(third.contents.slice(0, earlier))).toEqual([]);
+      expect(signatures(third.newContents).length).toBeGreaterThan(0);
+      const stored = await store.load('durable-chat');
+      expect(stored.map((turn) => turn.model)).toEqual([
+        undefined,
+        undefined,
+        'gemini-3-flash-preview',
+      ]);
+      expect(stored[0]?.contents).toEqual(first.newContents);
+      // Each durable turn keeps its cost and the conversation's usage and cost so far, as a chat
+      // session's turn does: a session reopened on the store goes on from them.
+      expect(stored.map((turn) => turn.cost)).toEqual([first.cost, second.cost, third.cost]);
+      const tokens = [first, second, third].reduce(
+        (sum, result) => sum + result.usage.totalTokenCount,
+        0,
+      );
+      expect(stored[2]?.sessionSpend?.usage.totalTokenCount).toBe(tokens);
+      expect(tokens).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lists runs by status', async () => {
+    const done = await runs.list({ status: 'SUCCESS' });
+    expect(done.map((run) => run.runId)).toEqual(
+      expect.arrayContaining(['basic-1', 'events-1', 'same-id']),
+    );
+    expect(done.every((run) => run.agent === 'support')).toBe(true);
+    expect(await runs.list({ status: 'ERROR' })).toEqual([]);
+  });
+});

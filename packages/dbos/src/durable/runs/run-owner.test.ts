@@ -1,0 +1,165 @@
+import { isRunOwner, RunAccessDeniedError, toDurableEventStreamResponse } from '@gemloop/core/web';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import { createDurableRuns, type DurableRuns } from '../../index.ts';
+
+// Issue 52 on the durable path: a run id is no key. Alice's run waits for her approval; Bob has
+// its id. Every door of the runs API he passes with his owner refuses him as it refuses an id
+// that does not exist, and a page's routes (events, cancel) answer him 404.
+
+/** The routes of docs/streaming-to-a-browser.md's durable app; the owner is the session's user. */
+function pageRoutes(runs: DurableRuns) {
+  return async (request: Request): Promise<Response> => {
+    const owner = request.headers.get('authorization') ?? undefined;
+    const [, , runId = '', door] = new URL(request.url).pathname.split('/');
+    if (door === 'cancel') {
+      try {
+        await runs.cancel(runId, { owner });
+        return new Response(null, { status: 204 });
+      } catch (error) {
+        if (RunAccessDeniedError.isInstance(error))
+          return Response.json({ error: 'No such run.' }, { status: 404 });
+        throw error;
+      }
+    }
+    if (!isRunOwner((await runs.status(runId))?.owner, owner)) {
+      return Response.json({ error: 'No such run.' }, { status: 404 });
+    }
+    return toDurableEventStreamResponse(request, {
+      runId,
+      events: (offset) => runs.events(runId, { offset, owner }),
+      heartbeatMs: 0,
+    });
+  };
+}
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: unknown) => error as RunAccessDeniedError,
+  );
+
+/** The refusal as a stranger sees it, the run id it names left out. */
+const shape = (error: RunAccessDeniedError, runId: string) => ({
+  name: error.name,
+  code: error.code,
+  message: error.message.replace(runId, '<id>'),
+});
+
+describe('who owns a durable run', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let worker: WorkerProcess;
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = createFakeGemini({
+      script: (_request, context) =>
+        context.functionResponses[0] === undefined
+          ? turn.call('refund', { order: '7', amount: 30 })
+          : turn.text('Refunded.'),
+    });
+    await fake.listen();
+    const databaseUrl = await workerDatabase('run-owner');
+    worker = await startWorker({
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+    });
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 50 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
+    await fake?.close();
+  });
+
+  const startAlices = async (runId: string) => {
+    await runs.start('approver', { runId, input: 'Refund order 7', owner: 'alice' });
+    await waitFor(
+      async () => (await runs.pendingApprovals(runId, { owner: 'alice' })).length === 1,
+      `${runId} to wait for approval`,
+    );
+    const [pending] = await runs.pendingApprovals(runId, { owner: 'alice' });
+    return pending?.approvalId as string;
+  };
+
+  it('lets only the owner read, approve, steer and cancel; a stranger is refused as for no run', async () => {
+    const runId = 'owned-approve';
+    const approvalId = await startAlices(runId);
+    expect((await runs.status(runId))?.owner).toBe('alice');
+    const unknown = shape(
+      await refusal(runs.approve('no-such-run', approvalId, { type: 'approve' }, { owner: 'bob' })),
+      'no-such-run',
+    );
+    const doors = [
+      refusal(runs.approve(runId, approvalId, { type: 'approve' }, { owner: 'bob' })),
+      refusal(runs.pendingApprovals(runId, { owner: 'bob' })),
+      refusal(runs.steer(runId, 'Refund 300 instead.', { owner: 'bob' })),
+      refusal(runs.cancel(runId, { owner: 'bob' })),
+      refusal(
+        (async () => {
+          for await (const _ of runs.events(runId, { owner: 'bob' })) break;
+        })(),
+      ),
+    ];
+    const [approveRefusal, ...others] = await Promise.all(doors);
+    // Word for word what an unknown run id gets at the same door.
+    expect(shape(approveRefusal as RunAccessDeniedError, runId)).toEqual(unknown);
+    for (const error of [approveRefusal, ...others]) {
+      expect(RunAccessDeniedError.isInstance(error)).toBe(true);
+      expect(JSON.stringify(error)).not.toContain('alice');
+    }
+    // Bob's page: 404 for the events and for a Stop, the same as for a run that does not exist.
+    const route = pageRoutes(runs);
+    const bob = { authorization: 'bob' };
+    expect(
+      (await route(new Request(`http://x/runs/${runId}/events`, { headers: bob }))).status,
+    ).toBe(404);
+    expect(
+      (await route(new Request(`http://x/runs/${runId}/cancel`, { method: 'POST', headers: bob })))
+        .status,
+    ).toBe(404);
+    expect((await route(new Request('http://x/runs/nope/events', { headers: bob }))).status).toBe(
+      404,
+    );
+    // Nothing of Bob's reached the run: it still waits for Alice, who approves it.
+    expect(await runs.pendingApprovals(runId, { owner: 'alice' })).toHaveLength(1);
+    expect(counter.count(`done refund ${runId}:`)).toBe(0);
+    await runs.approve(runId, approvalId, { type: 'approve' }, { owner: 'alice' });
+    expect((await runs.result(runId)).text).toBe('Refunded.');
+    expect(counter.count(`done refund ${runId}:`)).toBe(1);
+  });
+
+  it('cancels the run at once on its owner`s Stop (the cancel route a page`s cancelUrl names)', async () => {
+    const runId = 'owned-stop';
+    await startAlices(runId);
+    const alice = { authorization: 'alice' };
+    const route = pageRoutes(runs);
+    const events = await route(new Request(`http://x/runs/${runId}/events`, { headers: alice }));
+    expect(events.status).toBe(200);
+    // The page's Stop: its reader goes away and @gemloop/client posts the cancel.
+    await events.body?.cancel();
+    const stopped = await route(
+      new Request(`http://x/runs/${runId}/cancel`, {
+        method: 'POST',
+        headers: { ...alice, 'gemloop-run-id': runId, 'gemloop-cancel': '1' },
+      }),
+    );
+    expect(stopped.status).toBe(204);
+    expect((await runs.status(runId))?.status).toBe('CANCELLED');
+    expect(await runs.pendingApprovals(runId, { owner: 'alice' })).toEqual([]);
+    expect(counter.count(`done refund ${runId}:`)).toBe(0);
+  });
+});

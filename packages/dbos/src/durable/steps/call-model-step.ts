@@ -1,0 +1,111 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
+import { ApiCallError } from '@gemloop/core';
+import type { SteerWatch } from '../steering/durable-steering.ts';
+import { toReplayMismatch } from './replay-mismatch.ts';
+
+/** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
+export const DEFAULT_MAX_DURABLE_RETRIES = 5;
+
+/**
+ * The longest server-requested wait a model step sleeps through durably: a day. Gemini's quota
+ * windows ask for seconds to minutes (a spent daily quota is not retryable at all); a longer
+ * RetryInfo or Retry-After comes from a broken or hostile server, and the client now reads even
+ * `1e308s` as a delay (285,000 years), which a run must not sleep. Past it the call's error ends
+ * the step, and its message says how long the server asked to wait.
+ * @internal
+ */
+export const MAX_DURABLE_SERVER_DELAY_MS: number = 24 * 60 * 60 * 1000;
+
+type StepOutcome<T> =
+  // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
+  { ok: true; value: T; steer?: boolean } | { ok: false; retryDelayMs: number; message: string };
+
+/**
+ * Runs one model call as a DBOS step, whose recorded output is the response exactly as the
+ * client returned it (thought signatures, call ids, usage). A replay returns the recorded
+ * response and never calls the model again.
+ *
+ * A 429 (or 503) whose body says how long to wait (RetryInfo) is not slept through in memory:
+ * the step records the delay, the workflow sleeps durably (`DBOS.sleepms`, a checkpoint with its
+ * wake-up time, so a worker that dies during the wait is replaced by one that wakes at the same
+ * time), then the call runs again as a new step.
+ *
+ * The step body first checks that this execution still owns the run (`assertStillOwnsWorkflow`,
+ * `@dbos-inc/dbos-sdk/datasource`): a stale execution throws DBOS's ownership error instead of
+ * calling the model.
+ * @internal
+ */
+export async function callModelStep<T>({
+  name,
+  call,
+  maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
+  fenced = false,
+  steer,
+}: {
+  name: string;
+  call: () => Promise<T>;
+  maxDurableRetries?: number | undefined;
+  /**
+   * `call` checks ownership itself right before each HTTP attempt (`createModelCalls` with a
+   * fence): the check at the step's start would be the same query a moment earlier, with
+   * nothing billed in between, so it is skipped (one statement less per model step, issue 35).
+   */
+  fenced?: boolean | undefined;
+  /** Records with the response whether a steer waits, for the next step boundary. */
+  steer?: SteerWatch | undefined;
+}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome: StepOutcome<T> = await DBOS.runStep(
+      async (): Promise<StepOutcome<T>> => {
+        // An execution that lost the run (frozen past the takeover, then thawed) must not make
+        // a billed call beside the new owner: DBOS checks ownership only when it records the
+        // step, after the call. Thrown outside the try: the execution's end, not the call's.
+        if (!fenced) await assertStillOwnsRun();
+        try {
+          const value = await call();
+          return steer === undefined
+            ? { ok: true, value }
+            : { ok: true, value, steer: await steer.probe() };
+        } catch (error) {
+          const retryDelayMs = serverDelayOf(error);
+          if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
+            return { ok: false, retryDelayMs, message: (error as Error).message };
+          }
+          throw error;
+        }
+      },
+      { name },
+    ).catch((error: unknown) => {
+      // Another step recorded here: the run fails with a typed error, never goes on past it.
+      throw toReplayMismatch(error);
+    });
+    if (outcome.ok) {
+      steer?.note(outcome.steer);
+      return outcome.value;
+    }
+    DBOS.logger.info(
+      `${name}: the server asked to wait ${outcome.retryDelayMs} ms; sleeping durably`,
+    );
+    await DBOS.sleepms(outcome.retryDelayMs);
+  }
+}
+
+/**
+ * Throws DBOS's `DBOSWorkflowConflictError` when the run this code runs in is no longer this
+ * execution's (taken over, or cancelled); nothing outside a run. `assertStillOwnsWorkflow`
+ * (`@dbos-inc/dbos-sdk/datasource`) compares the execution's token with the run's row: one query.
+ * Called at a model step's start and again right before each HTTP attempt (`beforeSend`, see
+ * `createModelCalls`), so a retry or an attempt that waited for a slot is checked too.
+ * @internal
+ */
+export async function assertStillOwnsRun(): Promise<void> {
+  const workflowId = DBOS.workflowID;
+  if (workflowId !== undefined) await assertStillOwnsWorkflow(workflowId);
+}
+
+function serverDelayOf(error: unknown): number | undefined {
+  if (!ApiCallError.isInstance(error) || !error.isRetryable) return undefined;
+  const delay = error.retryDelayMs;
+  return delay !== undefined && delay <= MAX_DURABLE_SERVER_DELAY_MS ? delay : undefined;
+}

@@ -1,0 +1,150 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
+import type { ToolExecuteContext } from '@gemloop/core';
+import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
+import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
+import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
+import type { SteerWatch } from '../steering/durable-steering.ts';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import { toReplayMismatch } from './replay-mismatch.ts';
+import { withCancelSignal } from './with-cancel-signal.ts';
+
+/**
+ * What a durable run adds to a tool's `execute` context: the run id and an idempotency key
+ * (`<runId>:<step>.<callIndex>:<toolCallId>`), the same in every execution of the call and
+ * different for every call of the run (the model may give two calls one id, or reuse an id in a
+ * later step). A tool that was running when its worker died runs again on the worker that takes
+ * the run over; give the key to the service the tool calls (an `Idempotency-Key` header, a
+ * unique column) so the second execution has no second effect.
+ */
+export type DurableToolContext = ToolExecuteContext & {
+  runId: string;
+  idempotencyKey: string;
+};
+
+/**
+ * The run id and idempotency key of a tool call, when the tool runs inside a durable run
+ * (`undefined` in a plain run): `const { idempotencyKey } = durableContext(context) ?? {}`.
+ */
+export function durableContext(
+  context: ToolExecuteContext,
+): { runId: string; idempotencyKey: string } | undefined {
+  const candidate = context as Partial<DurableToolContext>;
+  return typeof candidate.idempotencyKey === 'string' && typeof candidate.runId === 'string'
+    ? { runId: candidate.runId, idempotencyKey: candidate.idempotencyKey }
+    : undefined;
+}
+
+/** `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record). */
+type ToolOutcome = ({ ok: true; value: unknown } | { ok: false; name: string; message: string }) & {
+  steer?: boolean;
+};
+
+/**
+ * A function tool whose `execute` is a DBOS step: its result (or its error's name and message) is
+ * recorded, and a replay hands the recorded outcome back without running the tool. The step's
+ * outcome is the same object in the first run and in a replay (an error is rebuilt from its name
+ * and message both times), so the agent answers the model identically.
+ *
+ * The step is named by the call's place (agent step, index in the turn) and its id
+ * (`gemloop.tool:<name>@<step>.<index>:<id>`): a replay that meets another call at a recorded
+ * step fails on DBOS's step-name check, as a `DurableReplayMismatchError`, instead of
+ * handing one call's recorded outcome to another. The calls of a turn start their steps in call
+ * order (the agent's `toolCallOrder: 'replayable'`), so a replay meets them in the same order
+ * however they ended.
+ *
+ * DBOS's own errors (lost ownership, cancellation) are not the tool's: `DBOS.runStep` rethrows
+ * them, and the agent's `isRunEndingError` ends the run with them.
+ * @internal
+ */
+export function toDurableTool(
+  tool: AnyTool,
+  /** Runs the step body (with the run's timed event writes). */
+  wrap: <T>(body: () => Promise<T>) => Promise<T>,
+  /** Records with each outcome whether a steer waits, for the next step boundary. */
+  steer?: SteerWatch,
+  /** Told of each tool step this execution ran and DBOS recorded (its owner checked). */
+  ownership?: OwnershipConfirmations,
+): AnyTool {
+  if (isBuiltinTool(tool)) {
+    // A built-in whose calls the client answers (computer use's actions): each handler is a step
+    // too, so a replay hands back the recorded screenshot instead of clicking again.
+    if (tool.handlers === undefined || tool.handlers.length === 0) return tool;
+    const builtin: BuiltinTool = {
+      ...tool,
+      handlers: tool.handlers.map(
+        (handler) => toDurableTool(handler, wrap, steer, ownership) as FunctionTool,
+      ),
+    };
+    return Object.freeze(builtin);
+  }
+  if (!isFunctionTool(tool)) return tool;
+  // A new object whose prototype is the tool: parseArgs, declaration and the rest stay the tool's.
+  const durable: FunctionTool<unknown, unknown> = Object.create(tool);
+  Object.defineProperty(durable, 'execute', {
+    enumerable: true,
+    value: async (args: unknown, context: ToolExecuteContext): Promise<unknown> => {
+      const runId = DBOS.workflowID;
+      if (runId === undefined || !DBOS.isInWorkflow()) return tool.execute(args, context);
+      // The agent loop always sets callIndex; 0 for a context made by hand.
+      const position = `${context.step}.${context.callIndex ?? 0}`;
+      const idempotencyKey = `${runId}:${position}:${context.toolCallId}`;
+      // Set when the body runs here (not when a replay hands back the record).
+      let ranAs: number | undefined;
+      // DBOS takes the step's id when runStep is called (before any await), so the step must be
+      // started here, synchronously, for the turn's calls to get their ids in call order.
+      const outcome: ToolOutcome = await DBOS.runStep(
+        (): Promise<ToolOutcome> =>
+          wrap(async (): Promise<ToolOutcome> => {
+            // An execution that lost the run (frozen past the takeover, then thawed) must not
+            // start the tool beside the new owner: DBOS checks ownership when the step is
+            // recorded, after the tool ran, so check it before too (one query). Thrown outside
+            // the try below: it is the execution's end, not the tool's outcome.
+            await assertStillOwnsWorkflow(runId);
+            ranAs = DBOS.stepID;
+            let outcome: ToolOutcome;
+            try {
+              const value = await tool.execute(args, {
+                ...context,
+                signal: withCancelSignal(context.signal),
+                runId,
+                idempotencyKey,
+              } as DurableToolContext);
+              outcome = { ok: true, value: value === undefined ? null : value };
+            } catch (error) {
+              // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
+              // the execution; they are never the call's recorded outcome.
+              if (isDurableRunEnding(error)) throw error;
+              outcome =
+                error instanceof Error
+                  ? { ok: false, name: error.name, message: error.message }
+                  : { ok: false, name: 'Error', message: String(error) };
+            }
+            // Looked at once the tool ended: a steer sent while it ran joins at the next boundary.
+            return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
+          }),
+        { name: `gemloop.tool:${tool.name}@${position}:${boundedId(context.toolCallId)}` },
+      ).catch((error: unknown) => {
+        throw toReplayMismatch(error);
+      });
+      // Recorded by this execution: DBOS checked its owner in the record's transaction.
+      if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
+      steer?.note(outcome.steer);
+      if (outcome.ok) return outcome.value;
+      const error = new Error(outcome.message);
+      error.name = outcome.name;
+      throw error;
+    },
+  });
+  return durable;
+}
+
+/** Longest part of a call id kept in a step's name: ids come from the model. */
+const MAX_ID_IN_STEP_NAME = 100;
+
+/** The call id as the step's name holds it: bounded (the place in the turn keeps it unique). */
+function boundedId(toolCallId: string): string {
+  return toolCallId.length <= MAX_ID_IN_STEP_NAME
+    ? toolCallId
+    : `${toolCallId.slice(0, MAX_ID_IN_STEP_NAME)}…`;
+}

@@ -1,0 +1,194 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Logger } from '@gemloop/core';
+import {
+  arrayOption,
+  createSecretRedactor,
+  type DeclaredOptions,
+  defineOptions,
+  oneOfOption,
+  required,
+  stringOption,
+} from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
+import {
+  boundErrorDetail,
+  describeErrorChain,
+  findErrorCode,
+  redactError,
+} from '../errors/describe-error-chain.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
+import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
+import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
+import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
+import { openMcpConnection } from './open-mcp-connection.ts';
+
+/** The options of {@link connectMcpStdio}. */
+export type ConnectMcpStdioOptions = McpConnectOptions & {
+  /** The program to start, e.g. `node`, `npx`, `uvx`, `docker`. Not run through a shell. */
+  command: string;
+  args?: readonly string[] | undefined;
+  /**
+   * Extra environment variables. The server gets only these plus `HOME`, `LOGNAME`, `PATH`,
+   * `SHELL`, `TERM`, `USER` of this process (the MCP SDK's safe default), never the whole
+   * environment. Their values are kept out of errors and logs.
+   */
+  env?: Record<string, string> | undefined;
+  /** The server's working directory. @defaultValue this process's */
+  cwd?: string | undefined;
+  /**
+   * The server's stderr: `pipe` keeps the last lines for error messages and logs each line at
+   * `debug`; `inherit` passes it to this process's stderr; `ignore` drops it.
+   * @defaultValue 'pipe'
+   */
+  stderr?: 'pipe' | 'inherit' | 'ignore' | undefined;
+};
+
+// Enough for a stack trace; an error message shows the last part.
+const stderrTailBytes = 8192;
+const stderrInMessage = 1500;
+
+/**
+ * Starts an MCP server as a child process, talks to it over stdin/stdout, and returns its tools
+ * with a `close()` that ends the process (also every tool's `close()`, so closing the agent does).
+ *
+ * @example
+ * const files = await connectMcpStdio({
+ *   command: 'npx',
+ *   args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp/work'],
+ *   prefix: 'fs_',
+ * });
+ * const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: files.tools });
+ * try { await agent.run('List the files.'); } finally { await files.close(); }
+ *
+ * @throws {@link McpServerError} `start-failed` (command not found), `connect-failed` (exited or
+ * timed out before the handshake; the message ends with the server's last stderr lines),
+ * `list-failed`, `invalid-tool`, or `sdk-not-installed`.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
+ */
+export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<McpConnection> {
+  checkOptions(options);
+  const { command, args = [], env, cwd, stderr = 'pipe', logger = silentLogger } = options;
+  // Arguments are left out: they often carry tokens (`--api-key ...`).
+  const server = `server "${basename(command)}" (stdio)`;
+  const redact = createSecretRedactor(Object.values(env ?? {}));
+  const { Client, StdioClientTransport } = await loadMcpStdioSdk(server);
+  const transport = new StdioClientTransport({
+    command,
+    args: [...args],
+    ...(env === undefined ? {} : { env: { ...env } }),
+    ...(cwd === undefined ? {} : { cwd }),
+    stderr,
+  });
+  // With `pipe` the SDK hands out a PassThrough (a Readable) before the process starts.
+  const tail =
+    stderr === 'pipe'
+      ? captureStderr(transport.stderr as Readable | null, logger, redact)
+      : undefined;
+
+  return openMcpConnection({
+    Client,
+    transport,
+    options,
+    server,
+    redact,
+    toConnectError: async (error) => {
+      // The process's last stderr chunks can arrive just after the exit is seen.
+      await new Promise((resolve) => setImmediate(resolve));
+      const stderrText = tail?.() ?? '';
+      const stderrNote =
+        stderrText === ''
+          ? ''
+          : `\nThe server's stderr ended with:\n${stderrText.slice(-stderrInMessage)}`;
+      const code = findErrorCode(error);
+      const rpcCode = (error as { code?: unknown } | null)?.code;
+      const common = {
+        server,
+        stderr: stderrText === '' ? undefined : stderrText,
+        cause: redactError(error, redact),
+      };
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR') {
+        const why =
+          code === 'ENOENT'
+            ? `"${command}" was not found on the PATH${cwd === undefined ? '' : ', or the cwd does not exist'}`
+            : `"${command}" could not be run (${code}: not executable or not permitted)`;
+        return new McpServerError({
+          ...common,
+          reason: 'start-failed',
+          message: `Could not start the MCP ${server}: ${why}. Check \`command\`${cwd === undefined ? '' : ' and `cwd`'}; the server sees only PATH, HOME, LOGNAME, SHELL, TERM, USER and the \`env\` you pass.`,
+        });
+      }
+      let message: string;
+      if (rpcCode === -32000) {
+        message = `The MCP ${server} exited before completing the MCP handshake.`;
+      } else if (rpcCode === -32001) {
+        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? 60_000} ms (is it an MCP server speaking stdio?).`;
+      } else {
+        message = `The MCP handshake with the ${server} failed: ${boundErrorDetail(describeErrorChain(error), redact)}`;
+      }
+      return new McpServerError({
+        ...common,
+        reason: 'connect-failed',
+        message: message + stderrNote,
+      });
+    },
+  });
+}
+
+/** The options of {@link connectMcpStdio}, declared once. @internal */
+export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
+  defineOptions<ConnectMcpStdioOptions>({
+    name: 'connectMcpStdio',
+    example: '{ command, args, env, cwd }',
+    checks: {
+      ...mcpToolsChecks,
+      ...mcpConnectChecks,
+      command: required(
+        stringOption({
+          nonEmpty: true,
+          message:
+            'connectMcpStdio needs a command to start, e.g. { command: "npx", args: ["-y", "some-mcp-server"] }.',
+        }),
+      ),
+      args: arrayOption({
+        item: (arg) => typeof arg === 'string',
+        message: 'connectMcpStdio args must be an array of strings.',
+      }),
+      env: stringRecordOption(
+        'connectMcpStdio env must be an object of string values (names to values).',
+      ),
+      cwd: stringOption({ message: 'connectMcpStdio cwd must be a path string.' }),
+      stderr: oneOfOption(
+        ['pipe', 'inherit', 'ignore'],
+        (_path, value) =>
+          `connectMcpStdio stderr must be 'pipe', 'inherit' or 'ignore', got ${JSON.stringify(value)}.`,
+      ),
+    },
+  });
+
+function checkOptions(options: ConnectMcpStdioOptions): void {
+  connectMcpStdioOptions.check(options);
+}
+
+/** Keeps the last bytes of the server's stderr and logs each line at `debug`. */
+function captureStderr(
+  stream: Readable | null,
+  logger: Logger,
+  redact: (text: string) => string,
+): () => string {
+  let tail = '';
+  if (stream === null) return () => '';
+  const log = logger.child({ component: 'mcp', stream: 'stderr' });
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-stderrTailBytes);
+    if (log.isLevelEnabled?.('debug') !== false) {
+      for (const line of chunk.split('\n')) {
+        if (line.trim() !== '') log.debug({ line: redact(line) }, 'mcp server stderr');
+      }
+    }
+  });
+  // A broken pipe on stderr must not become an unhandled 'error' event.
+  stream.on('error', () => {});
+  return () => redact(tail).trimEnd();
+}
