@@ -128,7 +128,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * plugin hooks beside it): the same code in one chunk, +14 bytes minified, the observation given
  * `runLoop` as an argument (it may not import the module that imports it: no-cycle), and the rest the
  * minifier's renaming of a chunk whose modules come in another order. 94,511 once the tool hooks'
- * result readers moved to `hook-chains/tool-hook-results.ts` (+1, the same code).
+ * result readers moved to `hook-chains/tool-hook-results.ts` (+1, the same code). 94,513 at the
+ * nineteenth session's start; 93,771 (-742) once a run's observation (starting the observers,
+ * redacting what they see: `loop/run/observe-run.ts`, `telemetry/start-observation.ts`,
+ * `redact-observation.ts`) loaded with the first run an observer follows (helper stream-fetch).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
@@ -158,6 +161,8 @@ describe('the browser bundle budget', () => {
     // Both are reached only through `import()`; a plain run loads the first, a steer the second.
     expect(chunkOf('packages/core/src/agent/loop/run-loop.ts').loadedToRun).toBe(true);
     expect(chunkOf('packages/core/src/steering/steering-plugin.ts').loadedToRun).toBe(false);
+    // A run's observation comes with the first run an observer follows (none in a default app).
+    expect(chunkOf('packages/core/src/telemetry/start-observation.ts').loadedToRun).toBe(false);
     // The schema libraries come only with a tool that needs them (the app's tool is zod 4).
     expect(chunkOf('@cfworker/json-schema/dist/esm/validate.js').loadedToRun).toBe(false);
     expect(chunkOf('zod-to-json-schema/dist/esm/parsers/string.js').loadedToRun).toBe(false);

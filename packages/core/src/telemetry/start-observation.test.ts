@@ -5,7 +5,7 @@ import type {
   RunObserver,
   RunStartInfo,
 } from './run-observer.ts';
-import { anyObserverActive, startObservation } from './start-observation.ts';
+import { startObservation } from './start-observation.ts';
 
 // How a run's observers (telemetry, the recorder) are started and joined: the run pays nothing
 // when none follows it, every observer gets every record, and an observer that fails (at its
@@ -75,24 +75,6 @@ function drive(observation: RunObservation | undefined): unknown {
   observation.end({} as never, 5);
   return value;
 }
-
-describe('anyObserverActive', () => {
-  it('is true for an observer that does not say, false when every one is idle or cannot tell', () => {
-    expect(anyObserverActive([])).toBe(false);
-    expect(anyObserverActive([{ startRun: () => undefined }])).toBe(true);
-    const idle = { active: () => false, startRun: () => undefined };
-    const broken = {
-      active: () => {
-        throw new Error('no provider');
-      },
-      startRun: () => undefined,
-    };
-    expect(anyObserverActive([idle, broken])).toBe(false);
-    expect(
-      anyObserverActive([idle, broken, { active: () => true, startRun: () => undefined }]),
-    ).toBe(true);
-  });
-});
 
 describe('startObservation', () => {
   it('gives undefined, synchronously, when no observer follows the run', () => {

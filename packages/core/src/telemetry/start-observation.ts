@@ -9,22 +9,6 @@ import type {
 } from './run-observer.ts';
 
 /**
- * Whether any observer would follow a run started now (see {@link RunObserver.active}).
- * @internal
- */
-export function anyObserverActive(observers: readonly RunObserver[]): boolean {
-  for (const observer of observers) {
-    if (observer.active === undefined) return true;
-    try {
-      if (observer.active()) return true;
-    } catch {
-      // An observer that cannot tell is left out, as one whose start throws.
-    }
-  }
-  return false;
-}
-
-/**
  * Starts every observer on a run and returns one observation that reports to all of them, or
  * `undefined` when none follows the run (then the loop runs unobserved, at no cost). An
  * observer that throws is left out: observing never fails a run.

@@ -7,9 +7,15 @@ import { readSemconvDialect } from './semconv-dialect.ts';
 
 // Without a provider passed or registered, gemloop must not even load @opentelemetry/api: the
 // mock below counts every import of it (static or dynamic) and every tracer a provider makes.
-const loads = vi.hoisted(() => ({ count: 0 }));
+const loads = vi.hoisted(() => ({ count: 0, observation: 0 }));
 vi.mock('@opentelemetry/api', async (importOriginal) => {
   loads.count++;
+  return importOriginal();
+});
+// Nor load the observation's code (starting observers, redacting what they see): a run that no
+// observer follows never needs it (issue 53: a run's modules, the agent app's bundle).
+vi.mock('../agent/loop/run/observe-run.ts', async (importOriginal) => {
+  loads.observation++;
   return importOriginal();
 });
 
@@ -49,6 +55,7 @@ describe('telemetry off', () => {
     }
     expect((await stream.result).text).toBe('Again.');
     expect(loads.count).toBe(0);
+    expect(loads.observation).toBe(0);
   });
 
   it('runs with telemetry: false without tracing, even with a provider registered globally', async () => {
@@ -75,6 +82,7 @@ describe('telemetry off', () => {
       expect(getTracer).not.toHaveBeenCalled();
       expect(getMeter).not.toHaveBeenCalled();
       expect(loads.count).toBe(0);
+      expect(loads.observation).toBe(0);
     } finally {
       delete globals[slot];
     }
@@ -95,6 +103,8 @@ describe('telemetry off', () => {
     });
     expect((await traced.run('Hi again')).text).toBe('Traced.');
     expect(exporter.getFinishedSpans().map((span) => span.name)).toContain('invoke_agent');
+    // The traced run loaded it, on its first use.
+    expect(loads.observation).toBe(1);
   });
 });
 
