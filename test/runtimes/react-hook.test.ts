@@ -373,7 +373,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     // The reloaded page: the saved messages and `resume` at mount.
     const { page, errors } = await mount(saved);
     expect((await state(page)).messages.map(({ text }) => text)).toEqual(['Hi', 'Hel']);
-    // StrictMode mounts twice in development: the first resume is stopped, the second goes on.
+    // StrictMode mounts twice in development: the run is resumed once (the test below).
     await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
     const live = (await requests(page)).findIndex((request) => !request.aborted);
     expect((await requests(page))[live]?.headers).toMatchObject({
@@ -397,6 +397,41 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     expect(await page.evaluate(() => harness.finished)).toMatchObject([
       { text: 'Hello', outcome: 'completed' },
     ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("StrictMode's double mount resumes a saved run once and cancels nothing; a real unmount still stops it", async () => {
+    // Outside attack (attack-doors5): a resumed run is cancellable, and the development double
+    // mount's cleanup stopped it, which posted `Gemloop-Cancel: 1`: a real server aborted the
+    // run the reloaded page had just resumed, and the second resume read it `aborted`.
+    const first = await mount();
+    await first.page.evaluate(() => void harness.send('Hi'));
+    await first.page.waitForFunction(() => harness.requests.length === 1);
+    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
+    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
+    const saved = await first.page.evaluate(() => harness.points.at(-1));
+    await first.page.close();
+
+    const { page, errors } = await mount(saved);
+    await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
+    const live = (await requests(page)).findIndex((request) => !request.aborted);
+    await page.evaluate(
+      ([index, events]) => harness.stream(index as number, events as object[], 2),
+      [live, [text('lo')]],
+    );
+    await page.waitForFunction(() => harness.state().messages[1]?.text === 'Hello');
+    const seen = await requests(page);
+    expect(seen.map(({ headers, aborted }) => [headers['gemloop-cancel'], aborted])).toEqual([
+      [undefined, false],
+    ]);
+    expect(seen[0]?.headers).toMatchObject({ 'gemloop-run-id': 'run-1', 'last-event-id': '1' });
+
+    await page.evaluate(() => harness.unmount());
+    await page.waitForFunction(() => harness.requests.length === 2);
+    const after = await requests(page);
+    expect(after[0]?.aborted).toBe(true);
+    expect(after[1]?.headers).toMatchObject({ 'gemloop-run-id': 'run-1', 'gemloop-cancel': '1' });
     expect(errors).toEqual([]);
     await page.close();
   });
