@@ -198,7 +198,7 @@ function matchRoute(request: Request, basePath: string): Route {
   }
   const item = rest === undefined ? undefined : /^\/(models|responses)\/([^/]{1,200})$/.exec(rest);
   if (item !== null && item !== undefined) {
-    const id = decodeURIComponent(item[2] as string);
+    const id = decodeId(item[2] as string);
     if (item[1] === 'responses' && method === 'DELETE') return { kind: 'delete-response', id };
     if (method !== 'GET') throw notAllowed(method);
     return { kind: item[1] === 'models' ? 'model' : 'get-response', id };
@@ -210,6 +210,19 @@ function matchRoute(request: Request, basePath: string): Route {
     message:
       'Unknown route: this server answers /v1/chat/completions, /v1/responses and /v1/models.',
   });
+}
+
+/** A path segment decoded; a broken percent-encoding is the caller's 400, not the door's URIError. */
+function decodeId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidRequest(
+      null,
+      'The id in the path is not valid percent-encoding: send it as the API gave it.',
+      'invalid_path',
+    );
+  }
 }
 
 function notAllowed(method: string) {
