@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
@@ -474,5 +476,114 @@ describe('the A2A door under an outside attack', () => {
     expect(told.at(-1)).toContain('-32603');
     // The operator learns of it: the store's own error, whole, through onError.
     expect(errors.some((error) => String(error).includes(DATABASE))).toBe(true);
+  });
+});
+
+// attack-doors5: the push configs, contexts and file parts of another caller's tasks.
+describe('the A2A door: another caller’s push configs, contexts, and file URIs', () => {
+  /** A v0.3 JSON-RPC call (no A2A-Version) as `owner`; the parsed reply. */
+  const legacyCall = async (
+    origin: string,
+    owner: keyof typeof TOKENS,
+    method: string,
+    params: unknown,
+  ) => {
+    const reply = await fetch(`${origin}/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS[owner]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const text = await reply.text();
+    return { text, body: JSON.parse(text) as { result?: unknown; error?: { code: number } } };
+  };
+  const message = (text: string, more: Record<string, unknown> = {}) => ({
+    message: {
+      kind: 'message',
+      messageId: crypto.randomUUID(),
+      role: 'user',
+      parts: [{ kind: 'text', text }],
+      ...more,
+    },
+  });
+
+  it("bob can neither read, list, replace nor delete the push config of alice's task: unknown to him", async () => {
+    const { origin } = await serveA2A([turn.text('Done.')], {
+      handler: { pushNotifications: { allowPrivateNetwork: true } },
+    });
+    const hook = 'http://127.0.0.1:9/alice-hook';
+    const sent = await legacyCall(origin, 'alice', 'message/send', {
+      ...message('Hello.'),
+      configuration: { pushNotificationConfig: { url: hook, token: 'alice-push-token' } },
+    });
+    const taskId = (sent.body.result as { id: string }).id;
+    const attempts = [
+      ['tasks/pushNotificationConfig/get', { id: taskId }],
+      ['tasks/pushNotificationConfig/list', { id: taskId }],
+      [
+        'tasks/pushNotificationConfig/set',
+        { taskId, pushNotificationConfig: { url: 'http://127.0.0.1:9/bob', token: 't' } },
+      ],
+      ['tasks/pushNotificationConfig/delete', { id: taskId, pushNotificationConfigId: 'x' }],
+    ] as const;
+    for (const [method, params] of attempts) {
+      const asBob = await legacyCall(origin, 'bob', method, params);
+      expect(asBob.body.error?.code, method).toBe(-32001);
+      expect(asBob.text).not.toContain('alice-push-token');
+      expect(asBob.text).not.toContain('alice-hook');
+    }
+    const hers = await legacyCall(origin, 'alice', 'tasks/pushNotificationConfig/list', {
+      id: taskId,
+    });
+    expect(hers.body.result).toMatchObject([
+      { taskId, pushNotificationConfig: { url: hook, token: 'alice-push-token' } },
+    ]);
+  });
+
+  it("bob's message in alice's contextId is a conversation of his own: none of her turns reach the model", async () => {
+    const { origin, fake } = await serveA2A([turn.text('Noted.'), turn.text('Hello Bob.')]);
+    await legacyCall(
+      origin,
+      'alice',
+      'message/send',
+      message('My PIN is 4321.', { contextId: 'ctx-1' }),
+    );
+    const asBob = await legacyCall(
+      origin,
+      'bob',
+      'message/send',
+      message('What did I say before?', { contextId: 'ctx-1' }),
+    );
+    expect(asBob.text).not.toContain('4321');
+    const contents = (fake.modelRequests[1]?.body as { contents?: unknown[] } | undefined)
+      ?.contents;
+    expect(contents).toHaveLength(1);
+    expect(JSON.stringify(contents)).not.toContain('4321');
+  });
+
+  it('file parts naming file:// and internal http URIs are never fetched: the message is refused as text-less', async () => {
+    let hits = 0;
+    const internal = createServer((_request, response) => {
+      hits += 1;
+      response.end('root:x:0:0');
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => internal.close(() => resolve())));
+    const target = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/latest/meta-data/`;
+    const { origin, fake } = await serveA2A([turn.text('Never.')]);
+    const sent = await legacyCall(origin, 'bob', 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: 'files',
+        role: 'user',
+        parts: [
+          { kind: 'file', file: { uri: 'file:///etc/passwd' } },
+          { kind: 'file', file: { uri: target, mimeType: 'text/plain' } },
+        ],
+      },
+    });
+    expect((sent.body.result as { status: { state: string } }).status.state).toBe('rejected');
+    expect(sent.text).not.toContain('root:');
+    expect(hits).toBe(0);
+    expect(fake.modelRequests).toHaveLength(0);
   });
 });

@@ -256,7 +256,10 @@ describe('the MCP door under an outside attack', () => {
       expect(await asBob.json()).toMatchObject({ error: { message: 'Session not found' } });
     }
     const answer = await alice.post(call(1, 'ask_support', { message: 'Hi' }));
-    expect(answer.messages[0]).toMatchObject({ id: 1, result: { content: [{ text: 'still here' }] } });
+    expect(answer.messages[0]).toMatchObject({
+      id: 1,
+      result: { content: [{ text: 'still here' }] },
+    });
   });
 
   it('a tools/call sent as a notification (no id) starts no run; an object id or progress token is refused', async () => {

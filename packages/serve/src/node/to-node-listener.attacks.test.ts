@@ -59,7 +59,10 @@ describe('toNodeListener under an outside attack', () => {
     // Before: `new URL` threw outside the handler, and the client got a 500 labelled JSON with
     // an empty body, as if the server had failed.
     const { port, seen } = await serve();
-    const answer = await raw(port, `GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+    const answer = await raw(
+      port,
+      `GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+    );
     expect(statusOf(answer)).toBe(400);
     const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
     expect(body).toMatch(/request target/);
