@@ -587,3 +587,43 @@ describe('the A2A door: another caller’s push configs, contexts, and file URIs
     expect(fake.modelRequests).toHaveLength(0);
   });
 });
+
+describe('the A2A door: params nested past what the SDK can read', () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it.each([
+    [
+      'v0.3 message metadata',
+      false,
+      (n: number) => `"parts":[{"kind":"text","text":"hi"}],"metadata":${deep(n)}`,
+    ],
+    ['v0.3 data part', false, (n: number) => `"parts":[{"kind":"data","data":${deep(n)}}]`],
+    ['v1.0 part metadata', true, (n: number) => `"parts":[{"text":"hi","metadata":${deep(n)}}]`],
+  ])(
+    '%s 5,000 levels deep is invalid params naming the depth, not the server’s internal error; 100 levels still run',
+    async (_, v1, fields) => {
+      // attack-doors5: the SDK's recursive reads overflowed past ~2,000 levels (a 12 KB body) and
+      // the door answered -32603 "The server could not answer the request." to a client's input.
+      const { origin, fake } = await serveA2A([turn.text('Read it.')]);
+      const send = (levels: number) =>
+        fetch(`${origin}/`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TOKENS.alice}`,
+            'content-type': 'application/json',
+            ...(v1 ? { 'a2a-version': '1.0' } : {}),
+          },
+          body: `{"jsonrpc":"2.0","id":1,"method":"${v1 ? 'SendMessage' : 'message/send'}","params":{"message":{${v1 ? '"role":"ROLE_USER"' : '"kind":"message","role":"user"'},"messageId":"m${levels}",${fields(levels)}}}}`,
+        });
+      const refused = (await (await send(5000)).json()) as {
+        error?: { code: number; message: string };
+      };
+      expect(refused.error?.code).toBe(-32602);
+      expect(refused.error?.message).toMatch(/nest deeper than 128 levels/);
+      expect(fake.modelRequests).toHaveLength(0);
+      const taken = (await (await send(100)).json()) as { result?: unknown; error?: unknown };
+      expect(taken.error).toBeUndefined();
+      expect(JSON.stringify(taken.result)).toMatch(/completed|COMPLETED/);
+    },
+  );
+});
