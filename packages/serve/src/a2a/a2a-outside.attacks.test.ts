@@ -627,3 +627,24 @@ describe('the A2A door: params nested past what the SDK can read', () => {
     },
   );
 });
+
+describe('the A2A door: one caller’s flood of tasks past maxTasks', () => {
+  it("forgets the flooding caller's own ended tasks, never another caller's answer", async () => {
+    // attack-doors5: the least recently saved ended task of all was forgotten, so a caller
+    // sending past maxTasks pushed out every other caller's answers (GetTask: task not found).
+    const { client } = await serveA2A(
+      Array.from({ length: 7 }, (_, index) => turn.text(`answer ${index}`)),
+      { handler: { maxTasks: 3 } },
+    );
+    const alice = await client('alice');
+    const mallory = await client('bob');
+    const hers = await send(alice, 'Keep my answer.');
+    const flood: Task[] = [];
+    for (let index = 0; index < 5; index++) flood.push(await send(mallory, `flood ${index}`));
+    const read = await alice.getTask({ id: hers.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(JSON.stringify(read.artifacts)).toContain('answer 0');
+    await expect(mallory.getTask({ id: flood[0]?.id } as never)).rejects.toThrow();
+    expect((await mallory.getTask({ id: flood[4]?.id } as never)).id).toBe(flood[4]?.id);
+  });
+});
