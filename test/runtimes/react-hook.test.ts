@@ -122,6 +122,17 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   const requests = (page: Page) => page.evaluate(() => harness.requests);
   const waitStatus = (page: Page, status: string) =>
     page.waitForFunction((want) => harness.state().status === want, status);
+  /** A page that asked "Hi" and read `Hel`, then closed (a reload): what `onResumePoint` saved. */
+  async function savedMidAnswer() {
+    const first = await mount();
+    await first.page.evaluate(() => void harness.send('Hi'));
+    await first.page.waitForFunction(() => harness.requests.length === 1);
+    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
+    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
+    const saved = await first.page.evaluate(() => harness.points.at(-1));
+    await first.page.close();
+    return saved;
+  }
 
   it('sends { ...body, message } with the headers, streams the answer, calls onFinish', async () => {
     const { page, errors } = await mount();
@@ -356,19 +367,13 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   });
 
   it('resumes the run after a reload from what onResumePoint gave: the rest once, in its answer', async () => {
-    const first = await mount();
-    await first.page.evaluate(() => void harness.send('Hi'));
-    await first.page.waitForFunction(() => harness.requests.length === 1);
-    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
-    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
     // What the page saved: the point and the messages that hold every event up to it.
-    const saved = await first.page.evaluate(() => harness.points.at(-1));
+    const saved = await savedMidAnswer();
     expect(saved?.point).toEqual({ runId: 'run-1', lastEventId: '1' });
     expect(saved?.messages).toMatchObject([
       { role: 'user', text: 'Hi' },
       { role: 'assistant', text: 'Hel', runId: 'run-1' },
     ]);
-    await first.page.close();
 
     // The reloaded page: the saved messages and `resume` at mount.
     const { page, errors } = await mount(saved);
@@ -405,15 +410,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     // Outside attack (attack-doors5): a resumed run is cancellable, and the development double
     // mount's cleanup stopped it, which posted `Gemloop-Cancel: 1`: a real server aborted the
     // run the reloaded page had just resumed, and the second resume read it `aborted`.
-    const first = await mount();
-    await first.page.evaluate(() => void harness.send('Hi'));
-    await first.page.waitForFunction(() => harness.requests.length === 1);
-    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
-    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
-    const saved = await first.page.evaluate(() => harness.points.at(-1));
-    await first.page.close();
-
-    const { page, errors } = await mount(saved);
+    const { page, errors } = await mount(await savedMidAnswer());
     await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
     const live = (await requests(page)).findIndex((request) => !request.aborted);
     await page.evaluate(

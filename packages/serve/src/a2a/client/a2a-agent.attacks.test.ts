@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { turn } from '@gemloop/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { listenNodeForTest } from '../../door/__fixtures__/serve-door.ts';
 import { bareToolContext, serveA2A, TOKENS } from '../__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
 
@@ -12,20 +12,12 @@ import { a2aAgent } from './a2a-agent.ts';
 /** A server on 127.0.0.1 that records each request's headers and refuses it. */
 async function recorder() {
   const seen: IncomingHttpHeaders[] = [];
-  const server = createServer((request, response) => {
+  const origin = await listenNodeForTest((request, response) => {
     seen.push(request.headers);
     request.resume();
     response.writeHead(503, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, seen };
+  return { url: `${origin}/`, seen };
 }
 
 describe('a2aAgent and a card that names another host', () => {
