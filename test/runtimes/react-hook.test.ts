@@ -122,6 +122,17 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   const requests = (page: Page) => page.evaluate(() => harness.requests);
   const waitStatus = (page: Page, status: string) =>
     page.waitForFunction((want) => harness.state().status === want, status);
+  /** A page that asked "Hi" and read `Hel`, then closed (a reload): what `onResumePoint` saved. */
+  async function savedMidAnswer() {
+    const first = await mount();
+    await first.page.evaluate(() => void harness.send('Hi'));
+    await first.page.waitForFunction(() => harness.requests.length === 1);
+    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
+    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
+    const saved = await first.page.evaluate(() => harness.points.at(-1));
+    await first.page.close();
+    return saved;
+  }
 
   it('sends { ...body, message } with the headers, streams the answer, calls onFinish', async () => {
     const { page, errors } = await mount();
@@ -356,24 +367,18 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   });
 
   it('resumes the run after a reload from what onResumePoint gave: the rest once, in its answer', async () => {
-    const first = await mount();
-    await first.page.evaluate(() => void harness.send('Hi'));
-    await first.page.waitForFunction(() => harness.requests.length === 1);
-    await first.page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
-    await first.page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
     // What the page saved: the point and the messages that hold every event up to it.
-    const saved = await first.page.evaluate(() => harness.points.at(-1));
+    const saved = await savedMidAnswer();
     expect(saved?.point).toEqual({ runId: 'run-1', lastEventId: '1' });
     expect(saved?.messages).toMatchObject([
       { role: 'user', text: 'Hi' },
       { role: 'assistant', text: 'Hel', runId: 'run-1' },
     ]);
-    await first.page.close();
 
     // The reloaded page: the saved messages and `resume` at mount.
     const { page, errors } = await mount(saved);
     expect((await state(page)).messages.map(({ text }) => text)).toEqual(['Hi', 'Hel']);
-    // StrictMode mounts twice in development: the first resume is stopped, the second goes on.
+    // StrictMode mounts twice in development: the run is resumed once (the test below).
     await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
     const live = (await requests(page)).findIndex((request) => !request.aborted);
     expect((await requests(page))[live]?.headers).toMatchObject({
@@ -397,6 +402,33 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     expect(await page.evaluate(() => harness.finished)).toMatchObject([
       { text: 'Hello', outcome: 'completed' },
     ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("StrictMode's double mount resumes a saved run once and cancels nothing; a real unmount still stops it", async () => {
+    // Outside attack (attack-doors5): a resumed run is cancellable, and the development double
+    // mount's cleanup stopped it, which posted `Gemloop-Cancel: 1`: a real server aborted the
+    // run the reloaded page had just resumed, and the second resume read it `aborted`.
+    const { page, errors } = await mount(await savedMidAnswer());
+    await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
+    const live = (await requests(page)).findIndex((request) => !request.aborted);
+    await page.evaluate(
+      ([index, events]) => harness.stream(index as number, events as object[], 2),
+      [live, [text('lo')]],
+    );
+    await page.waitForFunction(() => harness.state().messages[1]?.text === 'Hello');
+    const seen = await requests(page);
+    expect(seen.map(({ headers, aborted }) => [headers['gemloop-cancel'], aborted])).toEqual([
+      [undefined, false],
+    ]);
+    expect(seen[0]?.headers).toMatchObject({ 'gemloop-run-id': 'run-1', 'last-event-id': '1' });
+
+    await page.evaluate(() => harness.unmount());
+    await page.waitForFunction(() => harness.requests.length === 2);
+    const after = await requests(page);
+    expect(after[0]?.aborted).toBe(true);
+    expect(after[1]?.headers).toMatchObject({ 'gemloop-run-id': 'run-1', 'gemloop-cancel': '1' });
     expect(errors).toEqual([]);
     await page.close();
   });

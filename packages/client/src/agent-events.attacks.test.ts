@@ -147,4 +147,38 @@ describe('agentEvents attacked by a hostile server', () => {
     expect((error as Error).message).toMatch(/not JSON/);
     expect(seen.map((event) => (event as { type: string }).type)).toEqual(['start', 'text-delta']);
   });
+
+  it.each([
+    ['100,000 characters', 'x'.repeat(100_000)],
+    ['not a number', 'abc'],
+    ['past 2^53 (every later id would read as already seen)', '99999999999999999999'],
+    ['negative', '-5'],
+  ])(
+    'an event id of %s is a protocol error: never sent back as Last-Event-ID, no resume point',
+    async (_, id) => {
+      // Outside attack (attack-doors5): ids were taken as they came, so a stream cut after such
+      // an id was resumed with it as a header (100 KB), and a huge number hid every later event.
+      const { fetch, sent } = server([
+        `${frame(0, start())}id: ${id}\ndata: ${JSON.stringify(text('x'))}\n\n`,
+        frame(2, text('rest')),
+      ]);
+      const points: unknown[] = [];
+      const seen: unknown[] = [];
+      const error = await failure(async () => {
+        for await (const event of agentEvents('http://x/chat', {
+          fetch,
+          reconnectDelayMs: 0,
+          onResumePoint: (point) => points.push(point),
+        })) {
+          seen.push(event);
+        }
+      });
+      expect(ClientError.isInstance(error) && error.code).toBe('protocol');
+      expect((error as Error).message).toMatch(/event id/);
+      expect((error as Error).message.length).toBeLessThan(400);
+      expect(seen.map((event) => (event as { type: string }).type)).toEqual(['start']);
+      expect(sent).toHaveLength(1);
+      expect(points).toEqual([{ runId: 'run-a', lastEventId: '0' }]);
+    },
+  );
 });

@@ -7,6 +7,9 @@ import { checkResumePoint, isHeaderValue, type ResumePoint } from './resume-poin
 /** The protocol version this client reads (docs/browser-protocol.md). */
 export const PROTOCOL_VERSION = 1;
 
+/** An event's SSE id: its sequence number in the run, as `@gemloop/core/web` reads one back. */
+const SEQUENCE_ID = /^\d{1,15}$/;
+
 // The event types of protocol version 1; any other type is skipped (forward compatible: a newer
 // server may send more).
 const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
@@ -210,6 +213,15 @@ export async function* agentEvents(
             });
           }
           if (message.id !== undefined) {
+            // The id goes back as `Last-Event-ID` and is compared as a number: only the
+            // protocol's sequence numbers, as the servers read them (`/^\d{1,15}$/`). A 100 KB id
+            // was sent back as a header; one past 2^53 made every later event look already seen.
+            if (!SEQUENCE_ID.test(message.id)) {
+              throw new ClientError({
+                code: 'protocol',
+                message: `The server sent an event id that is not a sequence number (${message.id.length} characters; the protocol's are 0, 1, 2, ...): the server is not a @gemloop/core/web endpoint of protocol version ${PROTOCOL_VERSION}.`,
+              });
+            }
             // An event at or before the last one seen (a server that replays too much) is not
             // shown twice, and is no progress: it does not reset the reconnect count.
             if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;

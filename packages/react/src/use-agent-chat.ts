@@ -384,10 +384,23 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     dispatch({ type: 'set-messages', messages });
   }, []);
 
-  // Leaving the page (unmount) stops the run on the server too.
-  useEffect(() => stop, [stop]);
-  // A run to continue after a reload: once, at mount.
+  // Leaving the page (unmount) stops the run on the server too, a turn later: StrictMode's
+  // development double mount runs this cleanup and the effect again at once, and a stop there
+  // posted a cancel for the run the page had just resumed (a resumed run is cancellable), so the
+  // server aborted it. The effect running again clears the pending stop; a real unmount keeps it.
+  const unmounting = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
+    clearTimeout(unmounting.current);
+    return () => {
+      unmounting.current = setTimeout(stop, 0);
+    };
+  }, [stop]);
+  // A run to continue after a reload: once, at mount (the double mount's second run of this
+  // effect would stop the first resume and send another).
+  const resumedAtMount = useRef(false);
+  useEffect(() => {
+    if (resumedAtMount.current) return;
+    resumedAtMount.current = true;
     const point = latest.current.options.resume;
     if (point !== undefined) void resume(point);
   }, [resume]);

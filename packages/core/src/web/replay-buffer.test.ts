@@ -204,3 +204,45 @@ describe('createReplayBuffer', () => {
     expect(replay.resume({ headers: resumeHeaders('cjk', '0') })?.status).toBe(410);
   });
 });
+
+// Outside attack (attack-doors5): one user of a shared server starts runs past `maxRuns` to push
+// other users' runs out, so their pages can neither resume (410) nor stop their run (404).
+describe('createReplayBuffer under one user’s flood', () => {
+  /** A run of `owner` held in its tool, whose page read up to the tool call and then broke. */
+  async function heldRun(
+    replay: ReturnType<typeof createReplayBuffer>,
+    owner: string,
+    runId: string,
+  ) {
+    const { agent, release } = heldAgent();
+    const stream = agent.stream('Go');
+    const response = toEventStreamResponse(stream, { replay, runId, owner, heartbeatMs: 0 });
+    await readBody(response.body as ReadableStream<Uint8Array>, (text) =>
+      text.includes('event: tool-call'),
+    );
+    return { release, result: stream.result.catch(() => undefined) };
+  }
+
+  it("a user who starts runs past maxRuns pushes out their own oldest (they hold the most), not another user's running run", async () => {
+    const replay = createReplayBuffer({ maxRuns: 3, reconnectWindowMs: 60_000 });
+    const alice = await heldRun(replay, 'alice', 'alice-1');
+    const flood = [];
+    for (let index = 0; index < 5; index++) {
+      flood.push(await heldRun(replay, 'mallory', `mallory-${index}`));
+    }
+    expect(replay.size).toBe(3);
+    // Alice's page can still resume her run, and stop it.
+    const resumed = replay.resume({ headers: resumeHeaders('alice-1', '0') }, { owner: 'alice' });
+    expect(resumed?.status).toBe(200);
+    await resumed?.body?.cancel();
+    // Mallory lost her own oldest runs, and keeps her newest.
+    const mallory = { owner: 'mallory' };
+    expect(replay.resume({ headers: resumeHeaders('mallory-0', '0') }, mallory)?.status).toBe(410);
+    const newest = replay.resume({ headers: resumeHeaders('mallory-4', '0') }, mallory);
+    expect(newest?.status).toBe(200);
+    await newest?.body?.cancel();
+    expect(replay.cancel('alice-1', { owner: 'alice' })).toBe(true);
+    for (const run of [alice, ...flood]) run.release();
+    await Promise.all([alice, ...flood].map((run) => run.result));
+  });
+});

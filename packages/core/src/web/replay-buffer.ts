@@ -5,7 +5,10 @@ import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 
 /** Options of {@link createReplayBuffer}. */
 export type ReplayBufferOptions = {
-  /** Runs kept at once; past it the oldest is forgotten (its page can no longer resume). Default 1000. */
+  /**
+   * Runs kept at once; past it one is forgotten (its page can no longer resume): the oldest that
+   * ended, else the oldest of the owner holding the most runs. Default 1000.
+   */
   maxRuns?: number | undefined;
   /**
    * Events kept per run; past it the oldest are dropped. Default 10,000. A page with more than
@@ -174,11 +177,31 @@ export function createReplayBuffer(options: ReplayBufferOptions = {}): ReplayBuf
     add(run) {
       sweep();
       runs.set(run.runId, { run, endedAt: undefined });
-      // Oldest first (a Map keeps insertion order): forget the oldest run past the limit.
-      while (runs.size > maxRuns) runs.delete(runs.keys().next().value as string);
+      while (runs.size > maxRuns) runs.delete(evicted(runs));
     },
   });
   return buffer;
+}
+
+/**
+ * The run to forget past `maxRuns`: the oldest that ended (a Map keeps insertion order), else the
+ * oldest of the owner holding the most runs. Oldest of all let one user who starts runs past the
+ * bound push every other user's running run out: their pages could no longer resume (410) or
+ * stop it (404). Runs without an owner count as one owner.
+ */
+function evicted(runs: ReadonlyMap<string, { run: BrowserRun; endedAt: number | undefined }>) {
+  const counts = new Map<unknown, number>();
+  for (const [id, entry] of runs) {
+    if (entry.endedAt !== undefined || entry.run.ended) return id;
+    counts.set(entry.run.owner, (counts.get(entry.run.owner) ?? 0) + 1);
+  }
+  let most: unknown;
+  let held = 0;
+  for (const [owner, count] of counts) {
+    if (count > held) [most, held] = [owner, count];
+  }
+  for (const [id, entry] of runs) if (entry.run.owner === most) return id;
+  return runs.keys().next().value as string;
 }
 
 function header(

@@ -93,7 +93,8 @@ export type A2AHandlerOptions = {
   durable?: A2ADurableOptions | undefined;
   /**
    * Tasks the default store holds at most; past it the least recently updated task that has
-   * ended is forgotten (`GetTask` then answers `TaskNotFoundError`). @defaultValue 10000
+   * ended, of the caller holding the most tasks, is forgotten (`GetTask` then answers
+   * `TaskNotFoundError`): a caller who keeps sending pushes out their own. @defaultValue 10000
    */
   maxTasks?: number | undefined;
   /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
@@ -474,5 +476,175 @@ describe('the A2A door under an outside attack', () => {
     expect(told.at(-1)).toContain('-32603');
     // The operator learns of it: the store's own error, whole, through onError.
     expect(errors.some((error) => String(error).includes(DATABASE))).toBe(true);
+  });
+});
+
+// attack-doors5: the push configs, contexts and file parts of another caller's tasks.
+describe('the A2A door: another caller’s push configs, contexts, and file URIs', () => {
+  /** A v0.3 JSON-RPC call (no A2A-Version) as `owner`; the parsed reply. */
+  const legacyCall = async (
+    origin: string,
+    owner: keyof typeof TOKENS,
+    method: string,
+    params: unknown,
+  ) => {
+    const reply = await fetch(`${origin}/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS[owner]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const text = await reply.text();
+    return { text, body: JSON.parse(text) as { result?: unknown; error?: { code: number } } };
+  };
+  const message = (text: string, more: Record<string, unknown> = {}) => ({
+    message: {
+      kind: 'message',
+      messageId: crypto.randomUUID(),
+      role: 'user',
+      parts: [{ kind: 'text', text }],
+      ...more,
+    },
+  });
+
+  it("bob can neither read, list, replace nor delete the push config of alice's task: unknown to him", async () => {
+    const { origin } = await serveA2A([turn.text('Done.')], {
+      handler: { pushNotifications: { allowPrivateNetwork: true } },
+    });
+    const hook = 'http://127.0.0.1:9/alice-hook';
+    const sent = await legacyCall(origin, 'alice', 'message/send', {
+      ...message('Hello.'),
+      configuration: { pushNotificationConfig: { url: hook, token: 'alice-push-token' } },
+    });
+    const taskId = (sent.body.result as { id: string }).id;
+    const attempts = [
+      ['tasks/pushNotificationConfig/get', { id: taskId }],
+      ['tasks/pushNotificationConfig/list', { id: taskId }],
+      [
+        'tasks/pushNotificationConfig/set',
+        { taskId, pushNotificationConfig: { url: 'http://127.0.0.1:9/bob', token: 't' } },
+      ],
+      ['tasks/pushNotificationConfig/delete', { id: taskId, pushNotificationConfigId: 'x' }],
+    ] as const;
+    for (const [method, params] of attempts) {
+      const asBob = await legacyCall(origin, 'bob', method, params);
+      expect(asBob.body.error?.code, method).toBe(-32001);
+      expect(asBob.text).not.toContain('alice-push-token');
+      expect(asBob.text).not.toContain('alice-hook');
+    }
+    const hers = await legacyCall(origin, 'alice', 'tasks/pushNotificationConfig/list', {
+      id: taskId,
+    });
+    expect(hers.body.result).toMatchObject([
+      { taskId, pushNotificationConfig: { url: hook, token: 'alice-push-token' } },
+    ]);
+  });
+
+  it("bob's message in alice's contextId is a conversation of his own: none of her turns reach the model", async () => {
+    const { origin, fake } = await serveA2A([turn.text('Noted.'), turn.text('Hello Bob.')]);
+    await legacyCall(
+      origin,
+      'alice',
+      'message/send',
+      message('My PIN is 4321.', { contextId: 'ctx-1' }),
+    );
+    const asBob = await legacyCall(
+      origin,
+      'bob',
+      'message/send',
+      message('What did I say before?', { contextId: 'ctx-1' }),
+    );
+    expect(asBob.text).not.toContain('4321');
+    const contents = (fake.modelRequests[1]?.body as { contents?: unknown[] } | undefined)
+      ?.contents;
+    expect(contents).toHaveLength(1);
+    expect(JSON.stringify(contents)).not.toContain('4321');
+  });
+
+  it('file parts naming file:// and internal http URIs are never fetched: the message is refused as text-less', async () => {
+    let hits = 0;
+    const internal = createServer((_request, response) => {
+      hits += 1;
+      response.end('root:x:0:0');
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => internal.close(() => resolve())));
+    const target = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/latest/meta-data/`;
+    const { origin, fake } = await serveA2A([turn.text('Never.')]);
+    const sent = await legacyCall(origin, 'bob', 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: 'files',
+        role: 'user',
+        parts: [
+          { kind: 'file', file: { uri: 'file:///etc/passwd' } },
+          { kind: 'file', file: { uri: target, mimeType: 'text/plain' } },
+        ],
+      },
+    });
+    expect((sent.body.result as { status: { state: string } }).status.state).toBe('rejected');
+    expect(sent.text).not.toContain('root:');
+    expect(hits).toBe(0);
+    expect(fake.modelRequests).toHaveLength(0);
+  });
+});
+
+describe('the A2A door: params nested past what the SDK can read', () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it.each([
+    [
+      'v0.3 message metadata',
+      false,
+      (n: number) => `"parts":[{"kind":"text","text":"hi"}],"metadata":${deep(n)}`,
+    ],
+    ['v0.3 data part', false, (n: number) => `"parts":[{"kind":"data","data":${deep(n)}}]`],
+    ['v1.0 part metadata', true, (n: number) => `"parts":[{"text":"hi","metadata":${deep(n)}}]`],
+  ])(
+    '%s 5,000 levels deep is invalid params naming the depth, not the server’s internal error; 100 levels still run',
+    async (_, v1, fields) => {
+      // attack-doors5: the SDK's recursive reads overflowed past ~2,000 levels (a 12 KB body) and
+      // the door answered -32603 "The server could not answer the request." to a client's input.
+      const { origin, fake } = await serveA2A([turn.text('Read it.')]);
+      const send = (levels: number) =>
+        fetch(`${origin}/`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TOKENS.alice}`,
+            'content-type': 'application/json',
+            ...(v1 ? { 'a2a-version': '1.0' } : {}),
+          },
+          body: `{"jsonrpc":"2.0","id":1,"method":"${v1 ? 'SendMessage' : 'message/send'}","params":{"message":{${v1 ? '"role":"ROLE_USER"' : '"kind":"message","role":"user"'},"messageId":"m${levels}",${fields(levels)}}}}`,
+        });
+      const refused = (await (await send(5000)).json()) as {
+        error?: { code: number; message: string };
+      };
+      expect(refused.error?.code).toBe(-32602);
+      expect(refused.error?.message).toMatch(/nest deeper than 128 levels/);
+      expect(fake.modelRequests).toHaveLength(0);
+      const taken = (await (await send(100)).json()) as { result?: unknown; error?: unknown };
+      expect(taken.error).toBeUndefined();
+      expect(JSON.stringify(taken.result)).toMatch(/completed|COMPLETED/);
+    },
+  );
+});
+
+describe('the A2A door: one caller’s flood of tasks past maxTasks', () => {
+  it("forgets the flooding caller's own ended tasks, never another caller's answer", async () => {
+    // attack-doors5: the least recently saved ended task of all was forgotten, so a caller
+    // sending past maxTasks pushed out every other caller's answers (GetTask: task not found).
+    const { client } = await serveA2A(
+      Array.from({ length: 7 }, (_, index) => turn.text(`answer ${index}`)),
+      { handler: { maxTasks: 3 } },
+    );
+    const alice = await client('alice');
+    const mallory = await client('bob');
+    const hers = await send(alice, 'Keep my answer.');
+    const flood: Task[] = [];
+    for (let index = 0; index < 5; index++) flood.push(await send(mallory, `flood ${index}`));
+    const read = await alice.getTask({ id: hers.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(JSON.stringify(read.artifacts)).toContain('answer 0');
+    await expect(mallory.getTask({ id: flood[0]?.id } as never)).rejects.toThrow();
+    expect((await mallory.getTask({ id: flood[4]?.id } as never)).id).toBe(flood[4]?.id);
   });
 });

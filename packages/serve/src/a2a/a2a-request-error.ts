@@ -17,11 +17,19 @@ export class A2ARequestError extends GemloopError {
   readonly status: number;
   /** The JSON-RPC error code: -32700 parse error, -32600 invalid request, -32603 internal. */
   readonly rpcCode: number;
+  /** For a 405: the methods the route takes, sent as `Allow` (RFC 9110 section 15.5.6). */
+  readonly allow: string | undefined;
 
-  constructor(options: { status: number; rpcCode: number; message: string }) {
+  constructor(options: {
+    status: number;
+    rpcCode: number;
+    message: string;
+    allow?: string | undefined;
+  }) {
     super({ message: options.message });
     this.status = options.status;
     this.rpcCode = options.rpcCode;
+    this.allow = options.allow;
   }
 
   static override isInstance(error: unknown): error is A2ARequestError {
@@ -42,6 +50,7 @@ export class A2ARequestError extends GemloopError {
       { status: this.status, headers: { 'content-type': 'application/json' } },
     );
     if (this.status === 401) response.headers.set('www-authenticate', challenge);
+    if (this.allow !== undefined) response.headers.set('allow', this.allow);
     return response;
   }
 }

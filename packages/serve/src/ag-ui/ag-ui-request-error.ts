@@ -30,6 +30,8 @@ export class AgUiRequestError extends GemloopError {
       { status: this.status, headers: { 'content-type': 'application/json' } },
     );
     if (this.status === 401) response.headers.set('www-authenticate', 'Bearer');
+    // A run is a POST, the door's only method (RFC 9110 section 15.5.6: a 405 names them).
+    if (this.status === 405) response.headers.set('allow', 'POST');
     return response;
   }
 }

@@ -237,4 +237,62 @@ describe('the MCP door under an outside attack', () => {
     // Bob's chat kept its turns: his first message is in the history the model gets.
     expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('bob remembers this');
   });
+
+  it("bob's GET and DELETE with alice's Mcp-Session-Id are an unknown session's 404; her session goes on", async () => {
+    // attack-doors5: the owner check before the method (a DELETE would close her session).
+    const { url } = await serveMcp([turn.text('still here')]);
+    const alice = await rawSession(url, 'alice');
+    for (const method of ['GET', 'DELETE']) {
+      const asBob = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${TOKENS.bob}`,
+          accept: 'text/event-stream',
+          'mcp-session-id': alice.sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+      });
+      expect(asBob.status, method).toBe(404);
+      expect(await asBob.json()).toMatchObject({ error: { message: 'Session not found' } });
+    }
+    const answer = await alice.post(call(1, 'ask_support', { message: 'Hi' }));
+    expect(answer.messages[0]).toMatchObject({
+      id: 1,
+      result: { content: [{ text: 'still here' }] },
+    });
+  });
+
+  it('a tools/call sent as a notification (no id) starts no run; an object id or progress token is refused', async () => {
+    // attack-doors5: a call nobody can cancel or read the answer of must not spend a model call.
+    const { url, fake, errors } = await serveMcp([turn.text('never')]);
+    const session = await rawSession(url);
+    const notice = await session.post({
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      params: { name: 'ask_support', arguments: { message: 'as a notification' } },
+    });
+    expect(notice.status).toBe(202);
+    const objectId = await session.post({ ...call(0, 'ask_support', { message: 'x' }), id: {} });
+    const objectToken = await session.post({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: {
+        name: 'ask_support',
+        arguments: { message: 'x' },
+        _meta: { progressToken: { toString: 'x' } },
+      },
+    });
+    for (const refused of [objectId, objectToken]) {
+      expect(refused.status).toBe(400);
+      expect(refused.messages[0]).toMatchObject({ error: { code: -32700 } });
+      expectNothingForbidden(refused.text);
+    }
+    // A whole run after the notice: the model was asked once, by it, never by the notice.
+    const real = await session.post(call(3, 'ask_support', { message: 'the real one' }));
+    expect(real.messages[0]).toMatchObject({ id: 3, result: { content: [{ text: 'never' }] } });
+    expect(fake.requests).toHaveLength(1);
+    expect(JSON.stringify(fake.requests[0]?.body)).not.toContain('as a notification');
+    expect(errors).toEqual([]);
+  });
 });

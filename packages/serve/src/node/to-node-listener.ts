@@ -38,9 +38,18 @@ async function serve(
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
     else if (value !== undefined) headers.set(name, value);
   }
+  const url = requestUrl(incoming);
+  if (url === undefined) {
+    // A request line whose target no URL parser reads (`GET http://[::1/x`): the client's
+    // mistake, told as one, before any door sees it.
+    outgoing
+      .writeHead(400, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ error: 'The request target is not a valid URL.' }));
+    return;
+  }
   const method = incoming.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const request = new Request(requestUrl(incoming), {
+  const request = new Request(url, {
     method,
     headers,
     signal: abort.signal,
@@ -101,9 +110,9 @@ async function serve(
 /**
  * The request's URL, with the host the client asked for (its `Host` header) so a door that
  * writes its own address (the A2A agent card) writes one the client can reach; `localhost` when
- * the header is missing or not a host.
+ * the header is missing or not a host. `undefined` for a target that is no URL at all.
  */
-function requestUrl(incoming: IncomingMessage): URL {
+function requestUrl(incoming: IncomingMessage): URL | undefined {
   const path = incoming.url ?? '/';
   const host = incoming.headers.host;
   if (host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
@@ -113,7 +122,11 @@ function requestUrl(incoming: IncomingMessage): URL {
       // Not a host after all: the fallback below.
     }
   }
-  return joinUrl('http://localhost', path);
+  try {
+    return joinUrl('http://localhost', path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -185,6 +185,8 @@ function matchRoute(request: Request, basePath: string): Route {
   const path = new URL(request.url).pathname;
   const rest = path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined;
   const method = request.method;
+  // A GET route answers HEAD too (RFC 9110 section 9.1): the adapters send its head only.
+  const read = method === 'GET' || method === 'HEAD';
   const routes: [string, string, (id: string) => Route][] = [
     ['POST', '/chat/completions', () => ({ kind: 'chat' })],
     ['POST', '/responses', () => ({ kind: 'responses' })],
@@ -192,15 +194,18 @@ function matchRoute(request: Request, basePath: string): Route {
   ];
   for (const [verb, route, make] of routes) {
     if (rest === route) {
-      if (method !== verb) throw notAllowed(method);
+      if (verb === 'GET' ? !read : method !== verb) {
+        throw notAllowed(method, verb === 'GET' ? 'GET, HEAD' : verb);
+      }
       return make('');
     }
   }
   const item = rest === undefined ? undefined : /^\/(models|responses)\/([^/]{1,200})$/.exec(rest);
   if (item !== null && item !== undefined) {
-    const id = decodeURIComponent(item[2] as string);
+    const id = decodeId(item[2] as string);
     if (item[1] === 'responses' && method === 'DELETE') return { kind: 'delete-response', id };
-    if (method !== 'GET') throw notAllowed(method);
+    if (!read)
+      throw notAllowed(method, item[1] === 'responses' ? 'GET, HEAD, DELETE' : 'GET, HEAD');
     return { kind: item[1] === 'models' ? 'model' : 'get-response', id };
   }
   throw new OpenAIRequestError({
@@ -212,12 +217,26 @@ function matchRoute(request: Request, basePath: string): Route {
   });
 }
 
-function notAllowed(method: string) {
+/** A path segment decoded; a broken percent-encoding is the caller's 400, not the door's URIError. */
+function decodeId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidRequest(
+      null,
+      'The id in the path is not valid percent-encoding: send it as the API gave it.',
+      'invalid_path',
+    );
+  }
+}
+
+function notAllowed(method: string, allow: string) {
   return new OpenAIRequestError({
     status: 405,
     type: 'invalid_request_error',
     errorCode: 'method_not_allowed',
-    message: `${method.slice(0, 16)} is not allowed on this route.`,
+    message: `${method.slice(0, 16)} is not allowed on this route: use ${allow}.`,
+    allow,
   });
 }
 

@@ -16,5 +16,6 @@ export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit)
 export function errorResponse(error: OpenAIRequestError): Response {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['www-authenticate'] = 'Bearer';
+  if (error.allow !== undefined) headers['allow'] = error.allow;
   return jsonResponse(error.toBody(), error.status, headers);
 }

@@ -172,4 +172,26 @@ describe('the OpenAI door under an outside attack', () => {
     });
     expect(next.status).toBe('completed');
   });
+
+  it.each([
+    ['GET', '/responses/%E0%A4%A'],
+    ['DELETE', '/responses/%'],
+    ['GET', '/models/%zz'],
+  ])(
+    '%s %s (a broken percent-encoding in the id) is a 400 naming the path, not a 500 in the operator log',
+    async (method, path) => {
+      // Outside attack (attack-doors5): decodeURIComponent's URIError was the door's own
+      // failure: 500 internal_error, and onError told of a client's typo.
+      const { baseURL, errors } = await serveOpenAI([]);
+      const response = await fetch(`${baseURL}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${KEYS.alice}` },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { type: 'invalid_request_error', code: 'invalid_path' },
+      });
+      expect(errors).toEqual([]);
+    },
+  );
 });

@@ -46,6 +46,8 @@ export class OpenAIRequestError extends GemloopError {
   readonly errorCode: string;
   /** The request field at fault (`messages[2].role`), or `null`. */
   readonly param: string | null;
+  /** For a 405: the methods the route takes, sent as `Allow` (RFC 9110 section 15.5.6). */
+  readonly allow: string | undefined;
 
   constructor(options: {
     status: number;
@@ -53,12 +55,14 @@ export class OpenAIRequestError extends GemloopError {
     errorCode: string;
     param?: string | null | undefined;
     message: string;
+    allow?: string | undefined;
   }) {
     super({ message: options.message });
     this.status = options.status;
     this.type = options.type;
     this.errorCode = options.errorCode;
     this.param = options.param ?? null;
+    this.allow = options.allow;
   }
 
   static override isInstance(error: unknown): error is OpenAIRequestError {

@@ -16,7 +16,9 @@ export type A2AAgentOptions = {
   /**
    * Headers sent with every request to the remote agent (its card included): credentials such as
    * `{ authorization: 'Bearer ...' }`, or a function that makes them per request (a token that
-   * expires). Never shown to the model or in events.
+   * expires). Never shown to the model or in events. Sent to the origin of `url` only: a card
+   * that names another host for its calls gets none (as a browser drops credentials on a
+   * cross-origin redirect).
    */
   headers?:
     | Readonly<Record<string, string>>

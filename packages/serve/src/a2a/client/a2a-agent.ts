@@ -96,7 +96,13 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
   checkOptions(options);
   const { name, url } = options;
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  // The remote's credentials go to its own origin only. Its card names where the JSON-RPC calls
+  // go, and a card (a compromised remote, a poisoned cache) that named another host was sent
+  // them with every call.
+  const origin = new URL(url).origin;
   const fetchImpl: typeof fetch = async (input, init) => {
+    const target = input instanceof Request ? input.url : String(input);
+    if (originOf(target) !== origin) return baseFetch(input, init);
     const extra =
       typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
     const headers = new Headers(init?.headers);
@@ -362,6 +368,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The origin of `url`; `undefined` for a URL that does not parse. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

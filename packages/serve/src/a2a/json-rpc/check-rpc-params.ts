@@ -9,6 +9,8 @@
 // SDK is: a field left out or `null` is unset, an unknown field is ignored, a scalar may be any
 // JSON scalar (the SDK reads `5` as the id "5"); it refuses what cannot be read as the field at all.
 
+import { nestsDeeperThan } from '../../door/nests-deeper-than.ts';
+
 /** JSON-RPC's invalid params. @internal */
 export const INVALID_PARAMS = -32602;
 
@@ -119,8 +121,17 @@ const PARAMS: Fields = {
  */
 export function checkRpcParams(params: unknown): string | undefined {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return undefined;
+  // The SDK reads `metadata` and `data` recursively (Struct values): past ~2,000 levels (a 12 KB
+  // body) its read overflowed the stack, answered as its internal error (-32603). Walked here
+  // without recursion, well below that.
+  if (nestsDeeperThan(params, MAX_PARAMS_DEPTH)) {
+    return `params nest deeper than ${MAX_PARAMS_DEPTH} levels (in metadata or a data part): send them flatter.`;
+  }
   return fault(params, PARAMS, 'params');
 }
+
+/** How deep a request's params may nest, counted from `params`. */
+const MAX_PARAMS_DEPTH = 128;
 
 /** The first field of `value` that does not fit `shape`, as the words that say so. */
 function fault(value: unknown, shape: Shape, path: string): string | undefined {

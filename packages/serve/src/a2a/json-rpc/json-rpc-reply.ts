@@ -66,6 +66,7 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
     status: 405,
     rpcCode: -32600,
     message: `Use ${allowed}: the agent card is a GET of /.well-known/agent-card.json, JSON-RPC a POST.`,
+    allow: allowed === 'GET' ? 'GET, HEAD' : allowed,
   });
 }
 

@@ -1,5 +1,6 @@
 import { type ListTasksRequest, type ListTasksResponse, type Task, TaskState } from '@a2a-js/sdk';
 import { InMemoryTaskStore, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
+import { pickEvicted } from '../../door/pick-evicted.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -11,7 +12,7 @@ const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
 /**
  * The A2A door's default task store: tasks in memory, scoped by tenant and owner as the SDK's
  * `InMemoryTaskStore` scopes them, but bounded: past `maxTasks` the least recently saved task
- * that has ended is forgotten (a working one never is), so callers that keep sending cannot grow
+ * that has ended of the caller holding the most is forgotten (a working one never is), so callers that keep sending cannot grow
  * the server's memory without end (the SDK's store keeps every task). `list` is the SDK's own,
  * run over the caller's tasks, so its filters, order and pages are the SDK's. @internal
  */
@@ -51,10 +52,20 @@ export class BoundedTaskStore implements TaskStore {
     return own.list(params, context);
   }
 
+  /**
+   * The least recently saved ended task of the caller holding the most tasks (`pickEvicted`):
+   * the least recently saved of all let one caller who keeps sending push out every other
+   * caller's answers.
+   */
   #evict(): void {
-    for (const [key, entry] of this.#tasks) {
-      if (this.#tasks.size <= this.#maxTasks) return;
-      if (TERMINAL.has(entry.task.status?.state)) this.#tasks.delete(key);
+    while (this.#tasks.size > this.#maxTasks) {
+      const key = pickEvicted(
+        this.#tasks,
+        (entry) => entry.scope,
+        (entry) => TERMINAL.has(entry.task.status?.state),
+      );
+      if (key === undefined) return;
+      this.#tasks.delete(key);
     }
   }
 }
