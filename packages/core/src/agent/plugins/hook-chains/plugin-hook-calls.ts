@@ -121,8 +121,9 @@ export class PluginHookCalls {
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
    * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}. `body`
    * gets the plugin's view of the run (a tool hook's recorded call: a view of its own, see
-   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `after`: the record of
-   * a recorded `wrapToolCall`'s part after `next()` (./recorded-tool-wrap.ts).
+   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `part`: the record of a
+   * recorded wrapper's part after its `part`th `next()` (./recorded-tool-wrap.ts,
+   * ./recorded-model-wrap.ts).
    */
   protected async call<T>(
     index: number,
@@ -130,7 +131,7 @@ export class PluginHookCalls {
     stepNumber: number,
     body: (run: PluginRunView) => T | Promise<T>,
     toolCall?: ToolCallPlace,
-    after = false,
+    part = 0,
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
@@ -162,7 +163,7 @@ export class PluginHookCalls {
       // hook's go out as it makes them; a tool hook's are held for its call's result event.
       const reports: PluginReport[] = [];
       const recording = record(
-        recordName(plugin.name, after ? 'wrapToolCall.after' : hook, stepNumber, toolCall?.id),
+        recordName(plugin.name, partName(hook, part), stepNumber, toolCall?.id),
         async (): Promise<StoredCall> => {
           ran = true;
           const before = this.stop;
@@ -495,6 +496,17 @@ export class PluginHookCalls {
       run: this.facts.tracker.state(),
     });
   }
+}
+
+/**
+ * The name a recorded hook call's part is recorded under: the hook's for its first part, then
+ * `<hook>.after` (a wrapper's part after its `next()`), `<hook>.after2`, … (after each later one).
+ */
+function partName(
+  hook: PluginHookName,
+  part: number,
+): PluginHookName | `${PluginHookName}.after${string}` {
+  return part === 0 ? hook : part === 1 ? `${hook}.after` : `${hook}.after${part}`;
 }
 
 /** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
