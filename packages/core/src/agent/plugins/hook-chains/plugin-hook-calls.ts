@@ -20,6 +20,7 @@ import {
   type PluginRunView,
   tripError,
 } from '../run-view/plugin-run-view.ts';
+import { countSideCall, type SideSpend } from '../run-view/run-generate.ts';
 import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
 
 /** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
@@ -35,6 +36,7 @@ type StoredCall = {
   readonly added?: unknown;
   readonly emitted?: unknown;
   readonly state?: unknown;
+  readonly spent?: unknown;
 };
 
 /** Ends the message of a record that is not one the seam wrote. */
@@ -178,6 +180,11 @@ export class PluginHookCalls {
           const added: Content[] = [];
           const outerEmitting = view.emitting;
           const run = toolCall === undefined ? view : heldView(view, reports);
+          // What its `run.generate` calls spend is part of its outcome too: a replay counts it
+          // again (the run's usage and cost, the tree's budget).
+          const outerSpending = view.spending;
+          const spent: SideSpend[] = [];
+          run.spending = spent;
           if (toolCall === undefined) {
             view.adding = added;
             view.emitting = reports;
@@ -211,6 +218,7 @@ export class PluginHookCalls {
             if (toolCall === undefined) {
               view.adding = outer;
               view.emitting = outerEmitting;
+              view.spending = outerSpending;
             } else {
               view.recordedToolHooks--;
               // What the hook emits later (a timer it left) goes out at once.
@@ -225,6 +233,7 @@ export class PluginHookCalls {
             ...(failed !== undefined && { failed }),
             ...(finished !== undefined && { finish: finished.reason }),
             ...(added.length > 0 && { added }),
+            ...(spent.length > 0 && { spent }),
             ...(reports.length > 0 && { emitted: reports }),
             // `recordedState`: the state this call left, restored on a replay (below).
             ...(plugin.recordedState === true && { state: view.state }),
@@ -248,6 +257,7 @@ export class PluginHookCalls {
       // A replay: what the hook added on the first run joins the history again, where it did
       // (the contents that joined then, after the input checks; they are not checked again).
       if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
+      if (!ran && stored.spent !== undefined) this.countStored(index, hook, stored.spent);
       if (toolCall !== undefined)
         this.holdReports(
           plugin.name,
@@ -310,6 +320,22 @@ export class PluginHookCalls {
         `its record holds contents it added that are not a list of user contents ${CHANGED}`,
       );
     for (const content of added) this.facts.tracker.append(content);
+  }
+
+  /**
+   * What a recorded hook's `run.generate` calls spent on the first run, counted again on a replay.
+   * A record is read back from a database: what is not a list of `{ usage, cost }` (token counts,
+   * a USD cost) fails as the hook's invalid result rather than as a count no total can read.
+   */
+  private countStored(index: number, hook: PluginHookName, spent: unknown): void {
+    if (!Array.isArray(spent) || !spent.every(isSideSpend))
+      throw this.invalid(
+        index,
+        hook,
+        `its record holds model calls it made that are not a list of { usage, cost } ${CHANGED}`,
+      );
+    const context = this.facts.context() as Parameters<typeof countSideCall>[0];
+    for (const each of spent) countSideCall(context, each);
   }
 
   /**
@@ -508,6 +534,36 @@ function partName(
 ): PluginHookName | `${PluginHookName}.after${string}` {
   return part === 0 ? hook : part === 1 ? `${hook}.after` : `${hook}.after${part}`;
 }
+
+/** Whether a stored value is a side call's `{ usage, cost }` (see `countStored`). */
+function isSideSpend(value: unknown): value is SideSpend {
+  if (typeof value !== 'object' || value === null) return false;
+  const { usage, cost } = value as { usage?: unknown; cost?: unknown };
+  if (typeof usage !== 'object' || usage === null || typeof cost !== 'object' || cost === null)
+    return false;
+  const counts = usage as Record<string, unknown>;
+  const money = cost as Record<string, unknown>;
+  return (
+    USAGE_FIELDS.every(
+      (field) => Number.isSafeInteger(counts[field]) && (counts[field] as number) >= 0,
+    ) &&
+    money['currency'] === 'USD' &&
+    COST_FIELDS.every((field) => money[field] === null || isAmount(money[field]))
+  );
+}
+
+const USAGE_FIELDS = [
+  'promptTokenCount',
+  'candidatesTokenCount',
+  'thoughtsTokenCount',
+  'toolUsePromptTokenCount',
+  'cachedContentTokenCount',
+  'totalTokenCount',
+] as const;
+const COST_FIELDS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;
+/** A cost's amount as `writeCost` writes it: a decimal string of dollars. */
+const isAmount = (value: unknown): boolean =>
+  typeof value === 'string' && value.length <= 64 && /^\d+(\.\d+)?$/.test(value);
 
 /** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
 function owns(plugin: AgentPlugin, error: unknown): boolean {
