@@ -3,6 +3,7 @@ import { onAbort } from '../../../shared/on-abort.ts';
 import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import { emptyUsage } from '../../usage.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
@@ -552,14 +553,8 @@ function isSideSpend(value: unknown): value is SideSpend {
   );
 }
 
-const USAGE_FIELDS = [
-  'promptTokenCount',
-  'candidatesTokenCount',
-  'thoughtsTokenCount',
-  'toolUsePromptTokenCount',
-  'cachedContentTokenCount',
-  'totalTokenCount',
-] as const;
+/** The token counts a usage holds (an `AgentUsage`'s keys). */
+const USAGE_FIELDS = Object.keys(emptyUsage());
 const COST_FIELDS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;
 /** A cost's amount as `writeCost` writes it: a decimal string of dollars. */
 const isAmount = (value: unknown): boolean =>
