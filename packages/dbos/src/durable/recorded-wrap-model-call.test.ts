@@ -20,6 +20,7 @@ import {
   textTurn,
 } from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRunEvent, type DurableRuns } from '../index.ts';
+import { readRecordedRuns } from '../recorded-runs/index.ts';
 
 // A third party's recorded `wrapModelCall` in a durable run (issue 53, item 5; the `redial` plugin
 // of __fixtures__/worker.ts: a random mark rolled before `next()`, a RETRY answer sent again to
@@ -209,6 +210,14 @@ describe('a recorded wrapModelCall in a durable run', () => {
       `text answer to ${runId} where is order 8?`,
       'step-end',
     ]);
+    // The recorder's lines (`gemloop view`, evals) rebuild each step's request from the requests
+    // the run wrote with its events: both steps', by index.
+    const recorded = [];
+    for await (const run of readRecordedRuns({ databaseUrl, runIds: [runId] })) recorded.push(run);
+    const requests = (recorded[0]?.lines ?? []).flatMap((line) =>
+      line.type === 'model-call-start' ? [line.request as { contents?: unknown[] }] : [],
+    );
+    expect(requests.map((request) => request.contents?.length)).toEqual([1, 3]);
   });
 
   it('sends a retry to the second model once, after a SIGKILL between the two calls', async () => {
