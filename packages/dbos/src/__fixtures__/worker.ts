@@ -561,6 +561,29 @@ const stopwatch = definePlugin({
       : execution;
   },
 });
+// A third party's redial (recorded-wrap-model-call.test.ts): a recorded wrapModelCall that rolls a
+// mark before the call (a mark made again would differ) and reports it, and sends a first answer
+// that says RETRY again to gemini-3-pro-preview (a fallback of its own: `next` twice). Each part is
+// counted in the counter file when it really runs; after each answer it waits while HOLD_DIR holds
+// `<user>-after`, so a test can kill the worker after a model call ended and before the wrapper did.
+const redial = definePlugin({
+  name: 'redial',
+  recorded: ['wrapModelCall'],
+  wrapModelCall: async (call, next, run) => {
+    const user = userOf(run);
+    const mark = Math.random();
+    record(`redial before ${user} ${call.stepNumber} ${mark}`);
+    run.emit('dialled', { step: call.stepNumber, mark });
+    let step = await next(call);
+    record(`redial after ${user} ${call.stepNumber} ${step.model ?? model}`);
+    while (held(`${user}-after`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (step.text.startsWith('RETRY')) {
+      step = await next({ ...call, model: 'gemini-3-pro-preview' });
+      record(`redial again ${user} ${call.stepNumber} ${step.model ?? model}`);
+    }
+    return step;
+  },
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -620,6 +643,7 @@ const worker = await startDurableWorkerWith({
     audited: { gemini, model, tools: [lookup, slow], plugins: [auditor] },
     ledger: { gemini, model, tools: [lookup], plugins: [ledger] },
     timed: { gemini, model, tools: [lookup, slow], plugins: [stopwatch] },
+    dialled: { gemini, model, tools: [lookup, slow], plugins: [redial] },
     timedTeam: {
       gemini,
       model,

@@ -73,7 +73,7 @@ export function isSendableContents(value: unknown): value is readonly Content[] 
 /** @internal */
 export function recordName(
   plugin: string,
-  hook: PluginHookName | 'wrapToolCall.after',
+  hook: PluginHookName | `${PluginHookName}.after${string}`,
   stepNumber: number,
   callId: string | undefined,
 ): string {

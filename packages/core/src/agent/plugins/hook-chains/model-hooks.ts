@@ -4,6 +4,7 @@ import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts'
 import { finishReason, isFinish, isSendableContents, isStep } from '../plugin-results.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
+import { wrapRecordedModel } from './recorded-model-wrap.ts';
 
 /** A step's hooks around the model call (`beforeModelCall`, `wrapModelCall`, `afterModelCall`). @internal */
 export class ModelHooks extends InputHooks {
@@ -205,21 +206,34 @@ export class ModelHooks extends InputHooks {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
       let nexts = 0;
-      return this.wrapped(
-        index,
-        'wrapModelCall',
-        draft.stepNumber,
-        (next) =>
-          (plugin.wrapModelCall as NonNullable<AgentPlugin['wrapModelCall']>)(
-            current,
-            next,
-            this.views[index] as PluginRun,
-          ),
-        (next: ModelCallDraft): Promise<AgentStep> => {
-          if (++nexts === 2) again ??= plugin.name;
-          return through(at + 1, next);
-        },
-      ).then((step) => {
+      const wrapper = (next: (sent: ModelCallDraft) => Promise<AgentStep>, run: PluginRun) =>
+        (plugin.wrapModelCall as NonNullable<AgentPlugin['wrapModelCall']>)(current, next, run);
+      const inner = (next: ModelCallDraft): Promise<AgentStep> => {
+        if (++nexts === 2) again ??= plugin.name;
+        return through(at + 1, next);
+      };
+      // In a run with a recorder, a `recorded` wrapper is recorded in parts around its model
+      // calls, which stay the run's own (./recorded-model-wrap.ts).
+      const called =
+        this.facts.record !== undefined && plugin.recorded?.includes('wrapModelCall') === true
+          ? wrapRecordedModel({
+              record: (body, part) =>
+                this.call(index, 'wrapModelCall', draft.stepNumber, body, undefined, part),
+              draft: current,
+              wrapper,
+              inner,
+              ending: (error) => this.facts.signal.aborted || this.facts.isRunEnding(error),
+              changed: (message) =>
+                this.invalid(index, 'wrapModelCall', `${message} (the record was changed)`),
+            })
+          : this.wrapped(
+              index,
+              'wrapModelCall',
+              draft.stepNumber,
+              (next, run) => wrapper(next, run),
+              inner,
+            );
+      return called.then((step) => {
         if (isStep(step)) return step;
         throw this.invalid(
           index,

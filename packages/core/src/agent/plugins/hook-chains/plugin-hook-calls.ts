@@ -3,6 +3,7 @@ import { onAbort } from '../../../shared/on-abort.ts';
 import type { Content } from '../../../wire/content.ts';
 import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
+import { emptyUsage } from '../../usage.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
@@ -20,6 +21,7 @@ import {
   type PluginRunView,
   tripError,
 } from '../run-view/plugin-run-view.ts';
+import { countSideCall, type SideSpend } from '../run-view/run-generate.ts';
 import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
 
 /** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
@@ -35,6 +37,7 @@ type StoredCall = {
   readonly added?: unknown;
   readonly emitted?: unknown;
   readonly state?: unknown;
+  readonly spent?: unknown;
 };
 
 /** Ends the message of a record that is not one the seam wrote. */
@@ -121,8 +124,9 @@ export class PluginHookCalls {
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
    * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}. `body`
    * gets the plugin's view of the run (a tool hook's recorded call: a view of its own, see
-   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `after`: the record of
-   * a recorded `wrapToolCall`'s part after `next()` (./recorded-tool-wrap.ts).
+   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `part`: the record of a
+   * recorded wrapper's part after its `part`th `next()` (./recorded-tool-wrap.ts,
+   * ./recorded-model-wrap.ts).
    */
   protected async call<T>(
     index: number,
@@ -130,7 +134,7 @@ export class PluginHookCalls {
     stepNumber: number,
     body: (run: PluginRunView) => T | Promise<T>,
     toolCall?: ToolCallPlace,
-    after = false,
+    part = 0,
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
     const record = this.facts.record;
@@ -162,7 +166,7 @@ export class PluginHookCalls {
       // hook's go out as it makes them; a tool hook's are held for its call's result event.
       const reports: PluginReport[] = [];
       const recording = record(
-        recordName(plugin.name, after ? 'wrapToolCall.after' : hook, stepNumber, toolCall?.id),
+        recordName(plugin.name, partName(hook, part), stepNumber, toolCall?.id),
         async (): Promise<StoredCall> => {
           ran = true;
           const before = this.stop;
@@ -177,6 +181,11 @@ export class PluginHookCalls {
           const added: Content[] = [];
           const outerEmitting = view.emitting;
           const run = toolCall === undefined ? view : heldView(view, reports);
+          // What its `run.generate` calls spend is part of its outcome too: a replay counts it
+          // again (the run's usage and cost, the tree's budget).
+          const outerSpending = view.spending;
+          const spent: SideSpend[] = [];
+          run.spending = spent;
           if (toolCall === undefined) {
             view.adding = added;
             view.emitting = reports;
@@ -210,6 +219,7 @@ export class PluginHookCalls {
             if (toolCall === undefined) {
               view.adding = outer;
               view.emitting = outerEmitting;
+              view.spending = outerSpending;
             } else {
               view.recordedToolHooks--;
               // What the hook emits later (a timer it left) goes out at once.
@@ -224,6 +234,7 @@ export class PluginHookCalls {
             ...(failed !== undefined && { failed }),
             ...(finished !== undefined && { finish: finished.reason }),
             ...(added.length > 0 && { added }),
+            ...(spent.length > 0 && { spent }),
             ...(reports.length > 0 && { emitted: reports }),
             // `recordedState`: the state this call left, restored on a replay (below).
             ...(plugin.recordedState === true && { state: view.state }),
@@ -247,6 +258,7 @@ export class PluginHookCalls {
       // A replay: what the hook added on the first run joins the history again, where it did
       // (the contents that joined then, after the input checks; they are not checked again).
       if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
+      if (!ran && stored.spent !== undefined) this.countStored(index, hook, stored.spent);
       if (toolCall !== undefined)
         this.holdReports(
           plugin.name,
@@ -309,6 +321,22 @@ export class PluginHookCalls {
         `its record holds contents it added that are not a list of user contents ${CHANGED}`,
       );
     for (const content of added) this.facts.tracker.append(content);
+  }
+
+  /**
+   * What a recorded hook's `run.generate` calls spent on the first run, counted again on a replay.
+   * A record is read back from a database: what is not a list of `{ usage, cost }` (token counts,
+   * a USD cost) fails as the hook's invalid result rather than as a count no total can read.
+   */
+  private countStored(index: number, hook: PluginHookName, spent: unknown): void {
+    if (!Array.isArray(spent) || !spent.every(isSideSpend))
+      throw this.invalid(
+        index,
+        hook,
+        `its record holds model calls it made that are not a list of { usage, cost } ${CHANGED}`,
+      );
+    const context = this.facts.context() as Parameters<typeof countSideCall>[0];
+    for (const each of spent) countSideCall(context, each);
   }
 
   /**
@@ -496,6 +524,41 @@ export class PluginHookCalls {
     });
   }
 }
+
+/**
+ * The name a recorded hook call's part is recorded under: the hook's for its first part, then
+ * `<hook>.after` (a wrapper's part after its `next()`), `<hook>.after2`, … (after each later one).
+ */
+function partName(
+  hook: PluginHookName,
+  part: number,
+): PluginHookName | `${PluginHookName}.after${string}` {
+  return part === 0 ? hook : part === 1 ? `${hook}.after` : `${hook}.after${part}`;
+}
+
+/** Whether a stored value is a side call's `{ usage, cost }` (see `countStored`). */
+function isSideSpend(value: unknown): value is SideSpend {
+  if (typeof value !== 'object' || value === null) return false;
+  const { usage, cost } = value as { usage?: unknown; cost?: unknown };
+  if (typeof usage !== 'object' || usage === null || typeof cost !== 'object' || cost === null)
+    return false;
+  const counts = usage as Record<string, unknown>;
+  const money = cost as Record<string, unknown>;
+  return (
+    USAGE_FIELDS.every(
+      (field) => Number.isSafeInteger(counts[field]) && (counts[field] as number) >= 0,
+    ) &&
+    money['currency'] === 'USD' &&
+    COST_FIELDS.every((field) => money[field] === null || isAmount(money[field]))
+  );
+}
+
+/** The token counts a usage holds (an `AgentUsage`'s keys). */
+const USAGE_FIELDS = Object.keys(emptyUsage());
+const COST_FIELDS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;
+/** A cost's amount as `writeCost` writes it: a decimal string of dollars. */
+const isAmount = (value: unknown): boolean =>
+  typeof value === 'string' && value.length <= 64 && /^\d+(\.\d+)?$/.test(value);
 
 /** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
 function owns(plugin: AgentPlugin, error: unknown): boolean {

@@ -186,7 +186,7 @@ export class ToolHooks extends PluginEvents {
       const called = recorded(index)
         ? wrapRecorded({
             record: (body, after) =>
-              this.call(index, 'wrapToolCall', draft.stepNumber, body, place, after),
+              this.call(index, 'wrapToolCall', draft.stepNumber, body, place, after ? 1 : 0),
             wrapper,
             inner: () => through(at + 1),
             changed: (message) =>

@@ -14,7 +14,7 @@ import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agen
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
 import { isContentList, MAX_KIND_LENGTH, type PluginReport } from '../plugin-results.ts';
-import { generateForRun } from './run-generate.ts';
+import { generateForRun, type SideSpend } from './run-generate.ts';
 import type { RunServices } from './run-services.ts';
 import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
 
@@ -172,6 +172,12 @@ export class PluginRunView implements PluginRun {
    */
   emitting: PluginReport[] | undefined = undefined;
   /**
+   * While one of this plugin's `recorded` hooks runs in a durable run: what its `run.generate`
+   * calls spent, stored with the hook's result so a replay counts it again (the run's usage and
+   * cost, the tree's budget); on a tool hook's call, its own view's ({@link heldView}).
+   */
+  spending: SideSpend[] | undefined = undefined;
+  /**
    * On the view of one call of a `recorded` tool hook in a durable run ({@link heldView}): its
    * reports, held (not emitted) until the call settles, then emitted before its result (see
    * `HeldToolReports`); the record stores them with the hook's result.
@@ -260,7 +266,12 @@ export class PluginRunView implements PluginRun {
         ? undefined
         : spentTreeBudget(budget, this.path, () => facts.tracker.state());
     if (spent !== undefined) throw spent;
-    return generateForRun(facts.context() as Parameters<typeof generateForRun>[0], request);
+    const result = await generateForRun(
+      facts.context() as Parameters<typeof generateForRun>[0],
+      request,
+    );
+    this.spending?.push({ usage: result.usage, cost: result.cost });
+    return result;
   }
   reportCheck(check: GuardrailCheckRecord): void {
     this.owner.reportCheck(check);

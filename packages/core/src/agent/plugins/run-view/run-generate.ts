@@ -42,6 +42,26 @@ export async function generateForRun(
   });
   const cost = writeCost(config.price(response.usageMetadata ?? {}, model, undefined));
   const usage = toAgentUsage(response.usageMetadata);
+  countSideCall(context, { usage, cost });
+  const text = (response.candidates?.[0]?.content?.parts ?? [])
+    .filter((part) => part.thought !== true && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('');
+  return { response, text, usage, cost };
+}
+
+/** What one side call spent: its usage and cost (a recorded hook's record keeps it). @internal */
+export type SideSpend = { readonly usage: AgentUsage; readonly cost: Cost };
+
+/**
+ * Counts what a side call spent where the run's own calls are counted: the run's usage and cost,
+ * the tree's budget. Also how a replay counts again what a recorded hook's calls spent (the hook
+ * is not called, `PluginHookCalls.call`). @internal
+ */
+export function countSideCall(
+  context: Pick<SideCallContext, 'run' | 'link'>,
+  { usage, cost }: SideSpend,
+): void {
   context.run.addUsage(usage, cost);
   // A tree's budget counts it too (`maxTokens` bounds every model call of the tree; a step's end
   // counts only the steps').
@@ -50,9 +70,4 @@ export async function generateForRun(
     budget.cost.add(cost);
     budget.tokens += usage.totalTokenCount;
   }
-  const text = (response.candidates?.[0]?.content?.parts ?? [])
-    .filter((part) => part.thought !== true && typeof part.text === 'string')
-    .map((part) => part.text)
-    .join('');
-  return { response, text, usage, cost };
 }
