@@ -11,16 +11,16 @@ import {
   type WorkerProcess,
   waitFor,
   workerDatabase,
-} from '../__fixtures__/fleet.ts';
+} from '../../__fixtures__/fleet.ts';
 import {
   answered,
   type Body,
   callsTurn,
   firstText,
   textTurn,
-} from '../__fixtures__/subagent-fake.ts';
-import { createDurableRuns, type DurableRunEvent, type DurableRuns } from '../index.ts';
-import { readRecordedRuns } from '../recorded-runs/index.ts';
+} from '../../__fixtures__/subagent-fake.ts';
+import { createDurableRuns, type DurableRunEvent, type DurableRuns } from '../../index.ts';
+import { readRecordedRuns } from '../../recorded-runs/index.ts';
 
 // A third party's recorded `wrapModelCall` in a durable run (issue 53, item 5; the `redial` plugin
 // of __fixtures__/worker.ts: a random mark rolled before `next()`, a RETRY answer sent again to
