@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { databaseEnv } from './database-env.ts';
 import { EXAMPLES_ROOT, exampleCommand, offlineEnv } from './run-example-process.ts';
 
@@ -154,5 +154,25 @@ describe('the processes an example test starts', () => {
     expect(workers).toHaveLength(2);
     fleet.kill('SIGKILL');
     await until(() => !anyRunning(workers), 'a worker running after the fleet was killed');
+  });
+});
+
+describe('exampleCommand', () => {
+  it("starts an example from the run's bundle of its emitted JavaScript, or through tsx on a stale build", () => {
+    const command = exampleCommand('quick-start/basic.ts', ['--help']);
+    const bundles = inject('exampleBundles');
+    // The run's global setup (scripts/example-bundles-setup.ts) bundles the examples whenever
+    // the build is fresh: no bundles means a stale build, where the source runs through tsx.
+    if (bundles === undefined) {
+      expect(command).toEqual([
+        '--conditions=@gemloop/source',
+        '--import',
+        'tsx',
+        'quick-start/basic.ts',
+        '--help',
+      ]);
+    } else {
+      expect(command).toEqual([join(bundles, 'quick-start/basic.js'), '--help']);
+    }
   });
 });
