@@ -61,13 +61,15 @@ export type BundleScriptsOptions = {
  * Many scripts bundled in one esbuild run, with the code they share split into chunks: a
  * script `<base>/a/b.js` becomes `<folder>/a/b.js` (an ES module: the folder has a package.json of
  * `"type": "module"`), which loads its chunks beside it. The same code as the files it holds, as
- * for a fixture bundle (scripts/bundle-fixture.ts: not minified, not lowered, classes and functions
- * keep their names, each module keeps its own `import.meta.url`, `__dirname` and `__filename`), so
- * a process loads a few dozen modules instead of hundreds, each of which Node 20's loader
- * resolves, reads and compiles on its own. Kept under `cacheDirectory` in a folder named after
- * the hash of the entries and of every input's content (and of this file, bundle-fixture.ts's
- * tooling, esbuild's version and the lockfile): a later run with the same inputs reuses it. Each chunk has a source map beside
- * it (`<chunk>.map`, read by nothing at run time; `node --enable-source-maps` maps a trace).
+ * for a fixture bundle (scripts/bundle-fixture.ts: not minified, not lowered, classes and
+ * functions keep their names, each module keeps its own `import.meta.url`, `__dirname` and
+ * `__filename`), so a process loads fewer modules (an example: ~130 instead of ~540), each of
+ * which Node 20's loader resolves, reads and compiles on its own. Kept under `cacheDirectory` in a
+ * folder named after the hash of the entries and of every input's content (and of this file,
+ * bundle-fixture.ts's tooling, esbuild's version and the lockfile): a later run with the same
+ * inputs reuses it. Each chunk has a source map beside it, read only to map a stack trace
+ * (Vitest maps the frames in a failing example's output; `node --enable-source-maps` does too).
+ * The packages in LEFT_TO_NODE are resolved at run time from the folder's place.
  *
  * @returns The folder that holds the bundled scripts.
  */
