@@ -22,7 +22,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
  * export turned on (`telemetry/logs.js`, `telemetry/exporters.js`): not installed, so left to a
  * run-time `require`, which fails the same way it does unbundled if one is ever reached.
  */
-const NOT_INSTALLED = [
+export const NOT_INSTALLED: string[] = [
   'winston',
   'winston-transport',
   '@opentelemetry/sdk-logs',
@@ -34,7 +34,7 @@ const NOT_INSTALLED = [
  * esbuild's ESM output has no `require`: the CommonJS inside it (DBOS, pg) reaches Node's
  * built-in modules, and the externals above, through one made here.
  */
-const BANNER =
+export const BANNER: string =
   "import { createRequire as __fixtureCreateRequire } from 'node:module';\n" +
   'const require = __fixtureCreateRequire(import.meta.url);';
 
@@ -141,7 +141,7 @@ export async function bundleFixture(entry: string, cacheDirectory: string): Prom
 }
 
 /** The inputs a bundle of the fixture was last made from, if one was. */
-function readManifest(path: string): string[] | undefined {
+export function readManifest(path: string): string[] | undefined {
   try {
     const inputs: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return Array.isArray(inputs) && inputs.every((input) => typeof input === 'string')
@@ -157,7 +157,7 @@ function readManifest(path: string): string[] | undefined {
  * changed import changes the content of the file that imports, so the inputs of the last bundle
  * are enough to tell whether it still holds.
  */
-function keyOf(entry: string, inputs: readonly string[]): string | undefined {
+export function keyOf(entry: string, inputs: readonly string[]): string | undefined {
   const hash = createHash('sha256').update(TOOLING).update(entry);
   for (const input of [...inputs].sort()) {
     if (!existsSync(input) || !statSync(input).isFile()) return undefined;
@@ -169,7 +169,7 @@ function keyOf(entry: string, inputs: readonly string[]): string | undefined {
 /**
  * Each module keeps its own `import.meta.url`, `__dirname` and `__filename` (see bundleFixture).
  */
-const ownLocation: Plugin = {
+export const ownLocation: Plugin = {
   name: 'own-location',
   setup(builder) {
     builder.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
@@ -189,7 +189,7 @@ const ownLocation: Plugin = {
 };
 
 /** Whether a file is an ES module (where `__dirname` is never defined, bundled or not). */
-function isModule(text: string): boolean {
+export function isModule(text: string): boolean {
   return /^\s*(import|export)\s/m.test(text);
 }
 

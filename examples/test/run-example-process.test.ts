@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { databaseEnv } from './database-env.ts';
 import { EXAMPLES_ROOT, exampleCommand, offlineEnv } from './run-example-process.ts';
 
@@ -71,9 +71,10 @@ const anyRunning = (pids: readonly number[]): boolean =>
 
 /**
  * Starts the Vitest run of fleet-left-running.fixture.ts; resolves once its fleet is ready, with
- * the fleet's pid and the pids of the fleet and its workers.
+ * the fleet's pid and the pids of the fleet and its workers. `holdMs`: how long its second test
+ * waits before it times out (1 s when not given), the fleet running all the while.
  */
-async function startFixtureRun(): Promise<{
+async function startFixtureRun(holdMs?: number): Promise<{
   vitest: ChildProcess;
   fleet: number;
   tree: number[];
@@ -88,7 +89,12 @@ async function startFixtureRun(): Promise<{
     [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', CONFIG],
     {
       cwd: ROOT,
-      env: { ...process.env, FLEET_DATABASE_URL: DATABASE_URL, FLEET_GROUP_FILE: groupFile },
+      env: {
+        ...process.env,
+        FLEET_DATABASE_URL: DATABASE_URL,
+        FLEET_GROUP_FILE: groupFile,
+        ...(holdMs === undefined ? {} : { FLEET_HOLD_MS: String(holdMs) }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -123,11 +129,12 @@ describe('the processes an example test starts', () => {
   });
 
   it('are all gone when the test process is killed midway (SIGKILL)', async () => {
-    const { vitest, fleet, tree, output } = await startFixtureRun();
+    // Held until killed: the fleet must outlive the reading of the process tree below.
+    const { vitest, fleet, tree, output } = await startFixtureRun(GUARD_MS);
     expect(tree.length, output()).toBeGreaterThanOrEqual(3);
     // The Vitest worker the fleet's test ran in: the fleet's parent.
     const worker = processes().find((row) => row.pid === fleet)?.ppid;
-    expect(worker).toBeDefined();
+    expect(worker, output()).toBeDefined();
     process.kill(worker as number, 'SIGKILL');
     await until(
       () => !anyRunning(tree),
@@ -154,5 +161,25 @@ describe('the processes an example test starts', () => {
     expect(workers).toHaveLength(2);
     fleet.kill('SIGKILL');
     await until(() => !anyRunning(workers), 'a worker running after the fleet was killed');
+  });
+});
+
+describe('exampleCommand', () => {
+  it("starts an example from the run's bundle of its emitted JavaScript, or through tsx on a stale build", () => {
+    const command = exampleCommand('quick-start/basic.ts', ['--help']);
+    const bundles = inject('exampleBundles');
+    // The run's global setup (scripts/example-bundles-setup.ts) bundles the examples whenever
+    // the build is fresh: no bundles means a stale build, where the source runs through tsx.
+    if (bundles === undefined) {
+      expect(command).toEqual([
+        '--conditions=@gemloop/source',
+        '--import',
+        'tsx',
+        'quick-start/basic.ts',
+        '--help',
+      ]);
+    } else {
+      expect(command).toEqual([join(bundles, 'quick-start/basic.js'), '--help']);
+    }
   });
 });
