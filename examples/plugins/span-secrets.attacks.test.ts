@@ -26,10 +26,15 @@ describe('spans keep the key out', () => {
     for (const mode of MODES) {
       it(`with content recorded (${auth}, ${mode})`, async () => {
         const fake = createFakeGemini({
-          script: [
-            turn.call('leaky', {}),
-            turn.text('done'),
-            googleError(400, 'INVALID_ARGUMENT', `bad request with key ${KEY}`),
+          script: [turn.call('leaky', {}), turn.text('done'), turn.text('never')],
+          faults: [
+            {
+              fault: {
+                type: 'http-error',
+                error: googleError(400, `bad request with key ${KEY}`),
+              },
+              on: 2,
+            },
           ],
         });
         fakes.push(fake);
@@ -72,6 +77,8 @@ describe('spans keep the key out', () => {
         await outcome(agent, mode, 'Again.');
         const spans = exporter.getFinishedSpans();
         expect(spans.length).toBeGreaterThan(3);
+        // The second run's call failed with the API's words (SpanStatusCode.ERROR).
+        expect(spans.some((span) => span.status.code === 2)).toBe(true);
         const text = JSON.stringify(
           spans.map((span) => ({
             name: span.name,
