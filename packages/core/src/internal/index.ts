@@ -104,6 +104,7 @@ export {
   type VectorStoreBackend,
 } from '../memory/create-vector-store.ts';
 export type { EmbeddedMemory } from '../memory/rank-by-similarity.ts';
+export { checkMemoryRecord } from '../memory/read-memory-file.ts';
 // @gemloop/dbos: what a failed child workflow that recorded no cost counts as.
 export { unknownCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).

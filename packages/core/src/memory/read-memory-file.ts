@@ -25,9 +25,19 @@ export function parseMemoryLine(line: string): EmbeddedMemory | string {
     return 'not JSON';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record))
+  for (const key of Object.keys(value))
     if (!FIELDS.has(key)) return `an unknown field ${JSON.stringify(key.slice(0, 40))}`;
+  return checkMemoryRecord(value as Record<string, unknown>);
+}
+
+/**
+ * A stored memory's fields as a record, or why they are not one: the check a memory file's line
+ * and a Postgres row (`@gemloop/dbos`, whose table anyone with access may have written) both get.
+ * Only the known fields are read. @internal
+ */
+export function checkMemoryRecord(
+  record: Readonly<Record<string, unknown>>,
+): EmbeddedMemory | string {
   const { id, scope, kind, text, createdAt, updatedAt, metadata, embedding } = record;
   for (const [name, field] of Object.entries({ id, scope, text, createdAt, updatedAt })) {
     if (typeof field !== 'string' || field === '') return `no string \`${name}\``;

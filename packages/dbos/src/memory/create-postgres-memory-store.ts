@@ -1,4 +1,5 @@
 import {
+  checkMemoryRecord,
   createVectorStore,
   type DeclaredOptions,
   defineOptions,
@@ -6,7 +7,12 @@ import {
   functionOption,
   integerOption,
 } from '@gemloop/core/internal';
-import type { MemoryStore, VectorStoreOptions } from '@gemloop/core/memory';
+import {
+  MemoryError,
+  type MemoryOperation,
+  type MemoryStore,
+  type VectorStoreOptions,
+} from '@gemloop/core/memory';
 import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { inTransaction } from '../postgres/in-transaction.ts';
@@ -49,26 +55,41 @@ const options: DeclaredOptions<CreatePostgresMemoryStoreOptions> =
   });
 
 type Row = {
-  id: string;
-  scope: string;
-  kind: 'fact' | 'episode';
-  text: string;
-  created_at: string;
-  updated_at: string;
-  metadata: Record<string, unknown> | null;
-  embedding: number[];
+  id: unknown;
+  scope: unknown;
+  kind: unknown;
+  text: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  metadata: unknown;
+  embedding: unknown;
 };
 
-const toRecord = (row: Row): EmbeddedMemory => ({
-  id: row.id,
-  scope: row.scope,
-  kind: row.kind,
-  text: row.text,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  ...(row.metadata === null ? {} : { metadata: row.metadata }),
-  embedding: row.embedding,
-});
+/**
+ * A row as a memory, checked as a memory file's line is (`checkMemoryRecord`): the table may hold
+ * rows another program wrote (a NaN or NULL in the embedding, metadata that is an array), which
+ * would rank NaN first or hand a caller fields of the wrong type. A row that is not a memory fails
+ * the call with a {@link MemoryError} naming the table and the row's id, never its text; it is not
+ * skipped, as the bound and `deleteAll` count it.
+ */
+function toRecord(row: Row, table: string, operation: MemoryOperation): EmbeddedMemory {
+  const record = checkMemoryRecord({
+    id: row.id,
+    scope: row.scope,
+    kind: row.kind,
+    text: row.text,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.metadata === null ? {} : { metadata: row.metadata }),
+    embedding: row.embedding,
+  });
+  if (typeof record !== 'string') return record;
+  const id = typeof row.id === 'string' ? JSON.stringify(row.id.slice(0, 80)) : 'without an id';
+  throw new MemoryError({
+    operation,
+    message: `The memory table ${table} holds a row that gemloop did not write: the row ${id} has ${record}. Fix or delete that row; the store reads no scope that holds it.`,
+  });
+}
 
 /**
  * A `MemoryStore` (`@gemloop/core/memory`) in Postgres: one row per memory, the embedding in a
@@ -110,7 +131,7 @@ export function createPostgresMemoryStore(
     }));
   const store = createVectorStore(
     {
-      async transact(scope, _operation, change) {
+      async transact(scope, operation, change) {
         await ensureTable();
         return inTransaction(pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -123,7 +144,7 @@ export function createPostgresMemoryStore(
              FROM ${quoted} WHERE scope = $1 ORDER BY seq`,
             [scope],
           );
-          const before = rows.map(toRecord);
+          const before = rows.map((row) => toRecord(row, table, operation));
           const { records, value } = change(before);
           if (records !== undefined) {
             const kept = new Set(records.map(({ id }) => id));

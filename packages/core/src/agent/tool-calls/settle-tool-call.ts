@@ -118,10 +118,12 @@ function toSuccessRecord<Output>(
     config.gemini.platform !== 'gemini-api',
   );
   if ('invalid' in answer) {
-    // A result that cannot be JSON is the tool's failure, reported like a throw.
+    // A result that cannot be JSON is the tool's failure, reported like a throw, and redacted as
+    // one is (settleCall redacted the outcome before this was known): the words of a getter or
+    // `toJSON` that threw are the tool's, and may quote the key.
     return toRecord(
       { call, toolCallId, index },
-      { type: 'error', error: answer.invalid, args: outcome.args },
+      { type: 'error', error: config.redact(answer.invalid), args: outcome.args },
       config,
       runSignal,
       durationMs,
@@ -252,11 +254,6 @@ export function throwableError<Output>(
     default:
       return undefined;
   }
-}
-
-/** A thrown value as text (`describeThrown`). @internal */
-export function describeError(error: unknown): string {
-  return describeThrown(error);
 }
 
 /** Makes the message the model gets for a tool that threw. @internal */

@@ -71,14 +71,17 @@ export class ModelHooks extends InputHooks {
       cachedContent: string | undefined,
       signal?: AbortSignal,
     ) => Promise<AgentStep>,
-    contentsNow?: () => readonly Content[],
+    historyNow?: () => readonly Content[],
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
-    let current = draft;
-    let history = draft.contents;
+    // The hooks see a frozen copy of the list, not the run's history itself: a plugin that
+    // pushed to `call.contents` or spliced it (now or later) changed what the run keeps and sends.
+    const contentsNow = historyNow && ((): readonly Content[] => Object.freeze([...historyNow()]));
+    let current: ModelCallDraft = { ...draft, contents: Object.freeze([...draft.contents]) };
+    let history = current.contents;
     let follows = true;
     if (this.hooks.beforeModelCall !== undefined) {
-      const changed = await this.beforeModelCall(draft, contentsNow);
+      const changed = await this.beforeModelCall(current, contentsNow);
       if (!('contents' in changed)) return changed.stop;
       current = changed.draft;
       follows = changed.followsHistory;

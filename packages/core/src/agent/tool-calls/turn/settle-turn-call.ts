@@ -1,17 +1,12 @@
 // The settling phase of a turn's calls: each outcome redacted, the failure that ends the run
 // decided, then the record, its events and its span's end (settle-tool-call.ts makes the record).
 import type { AgentToolCall } from '../../../run/agent-result.ts';
+import { describeThrown } from '../../../shared/describe-thrown.ts';
 import { AgentRunError } from '../../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
 import type { ExecuteOutcome } from '../execute-outcome.ts';
-import {
-  describeError,
-  type PendingCall,
-  spentByCall,
-  throwableError,
-  toRecord,
-} from '../settle-tool-call.ts';
+import { type PendingCall, spentByCall, throwableError, toRecord } from '../settle-tool-call.ts';
 import { isPluginError } from './plugin-tool-path.ts';
 import type { ToolTurn } from './tool-turn.ts';
 
@@ -86,8 +81,8 @@ function failTurn<Output>(
   toolTurn.failure = (run) =>
     new AgentRunError({
       message: outcome.invalidDecision
-        ? describeError(outcome.error)
-        : `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeError(outcome.error)}`,
+        ? describeThrown(outcome.error)
+        : `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeThrown(outcome.error)}`,
       run,
       cause: outcome.error,
     });
