@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { cheapenPasswordChecks } from '../packages/dbos/src/__fixtures__/cheapen-password-checks.ts';
 import { startEmbeddedPostgres } from '../packages/dbos/src/testing/index.ts';
 import { projectsInRun } from './projects-in-run.ts';
 
@@ -53,6 +54,13 @@ export default async function setup(
     databaseUrl: process.env['DATABASE_URL'],
     settings: TEST_SERVER_SETTINGS,
   });
+  // The run's own server only: a session's password check costs it half the CPU (see there).
+  if (process.env['DATABASE_URL'] === undefined) {
+    await cheapenPasswordChecks(postgres.url).catch(async (error: unknown) => {
+      await postgres.stop();
+      throw error;
+    });
+  }
   project.provide('postgresUrl', postgres.url);
   return async () => {
     await postgres.stop();

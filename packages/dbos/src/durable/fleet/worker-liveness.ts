@@ -76,29 +76,26 @@ export async function startWorkerLiveness({
   // sweep would compare a worker's last beat with.
   const silentFor = (param: string): string =>
     `seen_at < clock_timestamp() - make_interval(secs => ${param})`;
-  const beat = async (): Promise<void> => {
-    await beatPool.query(
-      `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
-       ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now()`,
-      [appName, executorId],
-    );
-  };
-  // One read, outside any transaction: is anyone silent? Almost every sweep finds no one, and
-  // the election below is five statements on a checked-out client (BEGIN, the timeout, the lock,
-  // the read, COMMIT), every `heartbeatMs` on every worker of the fleet: an idle test worker's
-  // liveness made 20 statements a second (a beat and a sweep every 300 ms), ~1.6 points of its
-  // ~5.6 % of a core with Postgres's (bench/RESULTS.md, the dbos suites' test-speed passes). The
-  // read only decides whether to look again under the lock, which reads everything again.
-  const anyoneSilent = async (): Promise<boolean> => {
-    const { rows } = await pool.query<{ silent: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM gemloop.workers
+  // One statement a heartbeat, on the beats' own connection: the beat, and one read of whether
+  // anyone else is silent (Postgres runs a data-modifying WITH once, read or not). Almost every
+  // beat finds no one, and the election below is five statements on a checked-out client
+  // (BEGIN, the timeout, the lock, the read, COMMIT): it runs only when the read found someone,
+  // and reads everything again under the lock. The beat and the read were two statements on two
+  // connections every `heartbeatMs` on every worker of the fleet, and before that the election
+  // ran on every sweep: an idle test worker's liveness made 20 statements a second at 300 ms
+  // (bench/RESULTS.md, the dbos suites' test-speed passes).
+  const beat = async (): Promise<boolean> => {
+    const { rows } = await beatPool.query<{ silent: boolean }>(
+      `WITH beat AS (
+         INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
+         ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now())
+       SELECT EXISTS (SELECT 1 FROM gemloop.workers
          WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
       [appName, executorId, deadAfterMs / 1000],
     );
     return rows[0]?.silent === true;
   };
   const sweep = async (): Promise<void> => {
-    if (!(await anyoneSilent())) return;
     const client = await borrowClient(pool);
     try {
       await client.query('BEGIN');
@@ -141,30 +138,35 @@ export async function startWorkerLiveness({
       client.release();
     }
   };
-  /** Runs `task` every `heartbeatMs`, skipping a tick while the previous run is under way. */
-  const every = (
-    task: () => Promise<void>,
-  ): { timer: NodeJS.Timeout; idle: () => Promise<void> } => {
-    let running: Promise<void> | undefined;
-    const timer = setInterval(() => {
-      if (running !== undefined) return;
-      running = task()
-        .catch(onError)
-        .finally(() => {
-          running = undefined;
-        });
-    }, heartbeatMs);
-    timer.unref();
-    return { timer, idle: async () => await running };
+  // A sweep runs beside the beats, never in their chain: a live worker chained its beats behind
+  // its sweeps and went silent for as long as a sweep took (DBOS's calls under load, a resume
+  // waiting on a row lock). A beat that finds someone silent starts one unless one is under way.
+  let sweeping: Promise<void> | undefined;
+  let beating: Promise<void> | undefined;
+  const tick = async (): Promise<void> => {
+    if (!(await beat()) || sweeping !== undefined) return;
+    sweeping = sweep()
+      .catch(onError)
+      .finally(() => {
+        sweeping = undefined;
+      });
   };
   await beat();
-  const beats = every(beat);
-  const sweeps = every(sweep);
+  // Every `heartbeatMs`, skipping a tick while the previous beat is under way.
+  const timer = setInterval(() => {
+    if (beating !== undefined) return;
+    beating = tick()
+      .catch(onError)
+      .finally(() => {
+        beating = undefined;
+      });
+  }, heartbeatMs);
+  timer.unref();
   return {
     async stop({ dead }) {
-      clearInterval(beats.timer);
-      clearInterval(sweeps.timer);
-      await Promise.all([beats.idle(), sweeps.idle()]);
+      clearInterval(timer);
+      await beating;
+      await sweeping;
       // A worker that leaves for good says so, so its paused runs move on at the next sweep.
       if (dead) {
         await beatPool
