@@ -430,7 +430,9 @@ describe('the A2A door under an outside attack', () => {
     // The SDK writes what our store hands it to stderr (`console.error`): it must hold no secret.
     const logged: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((each) => (each instanceof Error ? `${each.stack}` : String(each))).join(' '));
+      logged.push(
+        args.map((each) => (each instanceof Error ? `${each.stack}` : String(each))).join(' '),
+      );
     });
     onTestFinished(() => spy.mockRestore());
     const inner = new InMemoryTaskStore();
