@@ -6,7 +6,7 @@ import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
 import { defineTool } from '@gemloop/core';
 import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
 import { serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
 
@@ -427,6 +427,14 @@ describe('the A2A door under an outside attack', () => {
         return { ok: true };
       },
     });
+    // The SDK writes what our store hands it to stderr (`console.error`): it must hold no secret.
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(
+        args.map((each) => (each instanceof Error ? `${each.stack}` : String(each))).join(' '),
+      );
+    });
+    onTestFinished(() => spy.mockRestore());
     const inner = new InMemoryTaskStore();
     let failing = false;
     const taskStore: TaskStore = {
@@ -474,8 +482,15 @@ describe('the A2A door under an outside attack', () => {
       expect(each).not.toContain('hunter2');
     }
     expect(told.at(-1)).toContain('-32603');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(line).not.toContain('hunter2');
+      expect(line).not.toContain('db.internal');
+    }
     // The operator learns of it: the store's own error, whole, through onError.
     expect(errors.some((error) => String(error).includes(DATABASE))).toBe(true);
+    // Once, as the store threw it: never the fixed words the SDK was handed instead.
+    expect(errors.filter((error) => String(error).includes('task store failed'))).toEqual([]);
   });
 });
 

@@ -42,6 +42,7 @@ import {
 import { toRpcEventStream } from './json-rpc/rpc-event-stream.ts';
 import { createSafePushNotifications } from './push/safe-push-notifications.ts';
 import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
+import { QuietTaskStore, unlessReported } from './tasks/quiet-task-store.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './tasks/saved-first-request-handler.ts';
 import { TaskSubscribers } from './tasks/task-subscribers.ts';
 
@@ -91,7 +92,8 @@ const UNSUPPORTED_OPERATION = -32004;
  */
 export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   const settings = checkA2AOptions(options);
-  const { onError } = settings;
+  // A task store's failure is told once, where it happens (QuietTaskStore).
+  const onError = unlessReported(settings.onError);
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
   const sessions = createOwnedSessions({
@@ -118,8 +120,11 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   if (options.protectedResource !== undefined) {
     withBearerScheme(card, options.protectedResource.metadataUrl);
   }
+  // A store of the user's fails in its own words (a database URL, say): the SDK sees fixed ones.
   const taskStore = new WatchedTaskStore(
-    options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
+    options.taskStore === undefined
+      ? new BoundedTaskStore(settings.maxTasks)
+      : new QuietTaskStore(options.taskStore, settings.onError),
   );
   const buses = new TaskSubscribers(settings.maxSubscribersPerTask);
   const requestHandler =

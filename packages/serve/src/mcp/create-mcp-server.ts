@@ -154,6 +154,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     createServer,
     authorize: settings.authorize,
     protectedResource: settings.protectedResource,
+    allowedOrigins: settings.allowedOrigins,
     maxConnections: settings.maxConnections,
     maxBodyBytes: settings.maxBodyBytes,
     limiter:

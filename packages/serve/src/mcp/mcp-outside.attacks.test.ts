@@ -296,3 +296,96 @@ describe('the MCP door under an outside attack', () => {
     expect(errors).toEqual([]);
   });
 });
+
+// doors-followup: DNS rebinding and cross-site pages. The MCP spec (2025-11-25, Transports,
+// "Security Warning") says a Streamable HTTP server MUST validate `Origin`, and answer 403 when
+// it is present and invalid; before this, only `authorize` stood in the way.
+describe('the MCP door and a browser page of another origin', () => {
+  const initialize = (origin: string | undefined) => ({
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${TOKENS.alice}`,
+      ...(origin === undefined ? {} : { origin }),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'p', version: '1' },
+      },
+    }),
+  });
+
+  it.each([
+    'http://evil.example',
+    'http://rebound.evil.example:8080',
+    'null',
+    'http://127.0.0.1:1',
+    'not an origin',
+  ])(
+    'Origin %s: 403 in fixed words before authorize, no session, on POST, GET and DELETE',
+    async (origin) => {
+      let asked = 0;
+      const { url, fake } = await serveMcp([turn.text('Never.')], {
+        door: {
+          authorize: (request) => {
+            asked += 1;
+            return request.headers.get('authorization') === `Bearer ${TOKENS.alice}`
+              ? 'alice'
+              : null;
+          },
+        },
+      });
+      const refused = await fetch(url, initialize(origin));
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('mcp-session-id')).toBeNull();
+      const text = await refused.text();
+      expect(JSON.parse(text)).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32000,
+          message:
+            'Forbidden: a page of this origin may not call the MCP door; its server lists the origins it allows (allowedOrigins).',
+        },
+      });
+      expect(text).not.toContain('evil');
+      for (const method of ['GET', 'DELETE']) {
+        const response = await fetch(url, {
+          method,
+          headers: { origin, authorization: `Bearer ${TOKENS.alice}`, 'mcp-session-id': 'x' },
+        });
+        expect(response.status, method).toBe(403);
+      }
+      expect(asked).toBe(0);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
+  it('serves an origin listed in allowedOrigins (any spelling of it), and a request with no Origin', async () => {
+    const { url } = await serveMcp([turn.text('Never.')], {
+      door: { allowedOrigins: ['HTTPS://App.Example.com:443/ignored/path'] },
+    });
+    for (const origin of ['https://app.example.com', undefined]) {
+      const opened = await fetch(url, initialize(origin));
+      await opened.text();
+      expect(opened.status, String(origin)).toBe(200);
+      expect(opened.headers.get('mcp-session-id')).toBeTruthy();
+    }
+    const other = await fetch(url, initialize('https://app.example.com:8443'));
+    expect(other.status).toBe(403);
+  });
+
+  it('refuses allowedOrigins that are not http(s) origins', async () => {
+    for (const allowedOrigins of ['https://a.example', ['null'], ['file:///x'], [7]]) {
+      await expect(
+        serveMcp([], { door: { allowedOrigins: allowedOrigins as never } }),
+      ).rejects.toThrow(/allowedOrigins/);
+    }
+  });
+});

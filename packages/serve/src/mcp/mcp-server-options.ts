@@ -29,6 +29,16 @@ export type McpServerOptions = {
     | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
     | undefined;
   /**
+   * The browser origins (`https://app.example.com`) whose pages may call the HTTP door. A request
+   * with an `Origin` header not listed here is refused with 403 before `authorize` reads it, as
+   * the MCP spec asks of a Streamable HTTP server ("Servers MUST validate the Origin header on
+   * all incoming connections to prevent DNS rebinding attacks"): a page on another site, or one
+   * whose name was rebound to this machine, cannot drive the door with a browser's cookies or its
+   * network position. A request without `Origin` (an MCP client that is not a browser: Claude,
+   * Cursor, the SDK's) is not concerned. @defaultValue [] (no browser page)
+   */
+  allowedOrigins?: readonly string[] | undefined;
+  /**
    * The HTTP door as an OAuth 2.0 resource server (from `createProtectedResource` of
    * `@gemloop/serve/doors`): it publishes the protected resource metadata at its well-known path
    * (RFC 9728), and its 401s carry `WWW-Authenticate: Bearer resource_metadata="..."`, so an MCP

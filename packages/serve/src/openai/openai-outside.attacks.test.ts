@@ -194,4 +194,34 @@ describe('the OpenAI door under an outside attack', () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it.each([
+    ['chat/completions', { messages: [{ role: 'user', content: '' }] }, false],
+    ['chat/completions', { messages: [{ role: 'user', content: [] }] }, true],
+    ['responses', { input: '' }, false],
+    ['responses', { input: '' }, true],
+    ['responses', { input: [{ role: 'user', content: '' }] }, false],
+    ['responses', { input: [{ role: 'user', content: [] }] }, true],
+  ])(
+    'POST /%s with empty user text %j (stream %s): answered, the empty text sent as Gemini accepted it; never a 500',
+    async (path, body, stream) => {
+      // doors-followup: the Responses route answered 500 "could not start the run" (send('')
+      // refuses an empty string), and the `openai` client retries a 500. Gemini accepted a user
+      // turn of only `{ text: '' }` (test/fixtures/gemini/requests/gemini3-flash__parallel-
+      // functionResponses-one-user-turn.request.json), so it is sent, as chat completions does.
+      const { baseURL, fake, errors } = await serveOpenAI([turn.text('Say something?')]);
+      const response = await fetch(`${baseURL}/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'support-agent', stream, ...body }),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      expect(text).toContain('Say something?');
+      expect((fake.requests[0]?.body as { contents?: unknown } | undefined)?.contents).toEqual([
+        { role: 'user', parts: [{ text: '' }] },
+      ]);
+      expect(errors).toEqual([]);
+    },
+  );
 });

@@ -112,7 +112,12 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     door.onError(error);
     return jsonResponse(runFailure(error), 500);
   }
-  const message = (messages.at(-1) as ReadMessage).text;
+  // An empty text goes to Gemini as the chat completions route sends it, `{ text: '' }`: Google
+  // accepted a user turn of only that (test/fixtures/gemini/requests/gemini3-flash__parallel-
+  // functionResponses-one-user-turn.request.json). As a string, send() refuses it, and the
+  // client got a 500 (which the `openai` client retries).
+  const last = (messages.at(-1) as ReadMessage).text;
+  const message = last === '' ? [{ text: '' }] : last;
 
   if (!stream) {
     let result: ChatResult;

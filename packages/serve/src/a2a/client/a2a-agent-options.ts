@@ -16,14 +16,23 @@ export type A2AAgentOptions = {
   /**
    * Headers sent with every request to the remote agent (its card included): credentials such as
    * `{ authorization: 'Bearer ...' }`, or a function that makes them per request (a token that
-   * expires). Never shown to the model or in events. Sent to the origin of `url` only: a card
-   * that names another host for its calls gets none (as a browser drops credentials on a
-   * cross-origin redirect).
+   * expires). Never shown to the model or in events. Sent to the origin of `url` (and those of
+   * `allowCardOrigins`) only.
    */
   headers?:
     | Readonly<Record<string, string>>
     | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>)
     | undefined;
+  /**
+   * Origins besides `url`'s that the remote's agent card may name for its calls
+   * (`['https://a2a.example.com']`): a gateway whose card names its public address, an agent
+   * whose card lives on another domain. The card's endpoint (`supportedInterfaces[].url`, the
+   * spec's "URL where this interface is available") is the remote's word: a card naming any
+   * other origin is refused with {@link A2ACardUrlError} before anything is sent there, since it
+   * could point this server's calls at an internal address (`http://169.254.169.254/`). The
+   * `headers` go to these origins too. @defaultValue [] (the origin of `url` only)
+   */
+  allowCardOrigins?: readonly string[] | undefined;
   /** The `fetch` the A2A client uses. @defaultValue globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /**

@@ -15,6 +15,7 @@ import { isRecord } from '../../openai/to-contents.ts';
 import { isHttpUrl } from '../check-a2a-options.ts';
 import { textPart } from '../task-parts.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
+import { A2ACardUrlError } from './a2a-card-url-error.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
 export type A2AAgentArgs = {
@@ -96,13 +97,16 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
   checkOptions(options);
   const { name, url } = options;
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  // The remote's credentials go to its own origin only. Its card names where the JSON-RPC calls
-  // go, and a card (a compromised remote, a poisoned cache) that named another host was sent
-  // them with every call.
+  // The calls go to the remote's own origin only (and those the user allows). Its card names
+  // where the JSON-RPC calls go, and a card (a compromised remote, a poisoned cache) that named
+  // another host had this server call it, credentials and all: an internal address, say.
   const origin = new URL(url).origin;
+  const allowed = new Set([origin, ...(options.allowCardOrigins ?? []).map(originOf)]);
   const fetchImpl: typeof fetch = async (input, init) => {
     const target = input instanceof Request ? input.url : String(input);
-    if (originOf(target) !== origin) return baseFetch(input, init);
+    if (!allowed.has(originOf(target))) {
+      throw new A2ACardUrlError({ agent: name, cardUrl: target, origin });
+    }
     const extra =
       typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
     const headers = new Headers(init?.headers);
@@ -405,6 +409,16 @@ function checkOptions(options: A2AAgentOptions): void {
     failOption(
       'description',
       'description must say what the remote agent is for (the model reads it).',
+    );
+  }
+  if (
+    options.allowCardOrigins !== undefined &&
+    (!Array.isArray(options.allowCardOrigins) ||
+      !options.allowCardOrigins.every((each) => isHttpUrl(each)))
+  ) {
+    failOption(
+      'allowCardOrigins',
+      "allowCardOrigins must be an array of http(s) origins, such as ['https://a2a.example.com'].",
     );
   }
   if (
