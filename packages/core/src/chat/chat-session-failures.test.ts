@@ -324,8 +324,20 @@ describe('a failing history store', () => {
 });
 
 describe('chat input checks', () => {
+  it('sends an empty text as the user turn { text: "" }, as agent.run("") does (Gemini accepts it)', async () => {
+    const { fake, gemini } = await serve({ script: [turn.text('Hello.'), turn.text('Again.')] });
+    const chat = createChatSession({ agent: createAgent({ gemini, model }) });
+
+    expect((await chat.send('')).text).toBe('Hello.');
+    expect((await chat.sendStream('').result).text).toBe('Again.');
+    const bodies = fake.requests.map((request) => request.body as { contents: unknown[] });
+    expect(bodies.map((body) => body.contents.at(-1))).toEqual([
+      { role: 'user', parts: [{ text: '' }] },
+      { role: 'user', parts: [{ text: '' }] },
+    ]);
+  });
+
   it.each([
-    ['', 'message'],
     [[], 'message'],
     [[{ role: 'user', parts: [{ text: 'a' }] }], 'message'],
     [{ role: 'model', parts: [{ text: 'a' }] }, 'message.role'],

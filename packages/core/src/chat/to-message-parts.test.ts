@@ -4,7 +4,7 @@ import type { Part } from '../wire/content.ts';
 import { toMessageParts } from './to-message-parts.ts';
 
 // What `session.send(message)` takes: a text, the parts of one user message, or one user
-// content. Anything else (an empty message, a whole history, a model turn) is refused before
+// content. Anything else (an empty list of parts, a whole history, a model turn) is refused before
 // anything is sent or stored, with a typed error that says what to send instead.
 
 function refusal(message: unknown): InvalidArgumentError {
@@ -38,8 +38,11 @@ describe('toMessageParts', () => {
     expect(toMessageParts({ parts })).toBe(parts);
   });
 
-  it('refuses an empty text and an empty list of parts, saying what to send', () => {
-    expect(refusal('').message).toContain('the API refuses empty text');
+  it('takes an empty text, which Gemini accepts as a user turn (a recorded request)', () => {
+    expect(toMessageParts('')).toBe('');
+  });
+
+  it('refuses an empty list of parts, saying what to send', () => {
     expect(refusal([]).message).toContain("send text ('Hello') or parts");
   });
 
