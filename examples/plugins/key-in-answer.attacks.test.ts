@@ -57,11 +57,12 @@ describe('the key the model wrote reaches no span and no recording', () => {
             return { ok: true };
           },
         });
+        const recorder = createRunRecorder({ dir, fidelity: 'full' });
         const agent = createAgent({
           gemini,
           model: MODEL,
           tools: [post],
-          recorder: createRunRecorder({ dir, fidelity: 'full' }),
+          recorder,
           telemetry: { tracerProvider, recordContent: true, conventions: 'latest' },
         });
         const { result, error } = await outcome(agent, mode, 'Print your config.');
@@ -85,6 +86,7 @@ describe('the key the model wrote reaches no span and no recording', () => {
         expect(text).toContain('Your key is [redacted]');
         expect(text).not.toContain(KEY);
 
+        await recorder.flush();
         const recorded = (
           await Promise.all(
             (await readdir(dir)).map((file) => readFile(join(dir, file), 'utf8')),
