@@ -17,7 +17,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEY, MODEL, MODES, outcome } from './outside-attack-kit.ts';
+import { KEY, MODEL, MODES, outcome, spansAsText } from './outside-attack-kit.ts';
 
 const fakes: FakeGemini[] = [];
 const dirs: string[] = [];
@@ -73,14 +73,7 @@ describe('the key the model wrote reaches no span and no recording', () => {
         expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain(KEY);
 
         const spans = exporter.getFinishedSpans();
-        const text = JSON.stringify(
-          spans.map((span) => ({
-            name: span.name,
-            attributes: span.attributes,
-            events: span.events,
-            status: span.status,
-          })),
-        );
+        const text = spansAsText(spans);
         // Content was recorded (the redacted words are there), and the key is not.
         expect(text).toContain('gen_ai.output.messages');
         expect(text).toContain('Your key is [redacted]');
@@ -88,9 +81,7 @@ describe('the key the model wrote reaches no span and no recording', () => {
 
         await recorder.flush();
         const recorded = (
-          await Promise.all(
-            (await readdir(dir)).map((file) => readFile(join(dir, file), 'utf8')),
-          )
+          await Promise.all((await readdir(dir)).map((file) => readFile(join(dir, file), 'utf8')))
         ).join('\n');
         expect(recorded).toContain('Your key is [redacted]');
         expect(recorded).toContain('config [redacted]');

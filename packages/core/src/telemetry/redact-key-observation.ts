@@ -16,7 +16,10 @@ import type { RunObservation, RunStartInfo } from './run-observer.ts';
  * would make the client's bounded walk replace a long history by its fail-closed marker).
  * @internal
  */
-export function redactKeyObservation(observation: RunObservation, redact: Redactor): RunObservation {
+export function redactKeyObservation(
+  observation: RunObservation,
+  redact: Redactor,
+): RunObservation {
   const scrub = <T>(value: T): T => scrubData(value, redact);
   return {
     modelCall(info) {
