@@ -61,6 +61,15 @@ export function everything(error: unknown, depth = 0): string {
   return text;
 }
 
+/** Everything a span exporter would send of `spans` (names, attributes, events, status), as text. */
+export function spansAsText(
+  spans: readonly { name: string; attributes: unknown; events: unknown; status: unknown }[],
+): string {
+  return JSON.stringify(
+    spans.map(({ name, attributes, events, status }) => ({ name, attributes, events, status })),
+  );
+}
+
 /** Both ways to run an agent. */
 export const MODES = ['run', 'stream'] as const;
 

@@ -1,9 +1,8 @@
 // The key in what spans record (attack-core5): a tool failing with it, a plugin's check report
 // quoting it, an API error quoting it, with content recording on. Public imports only, the fake
 // Gemini on 127.0.0.1, OpenTelemetry's in-memory exporter. Spans leave the process: the key must
-// be in none of them. Not covered here, because it does not hold yet: a model answer that echoes
-// the key reaches `gen_ai.output.messages` (and the run recorder's file) as the model wrote it,
-// while the trace log redacts it (bench/RESULTS.md, attack-core5).
+// be in none of them. A model answer that echoes the key (found here by attack-core5) has its own
+// test: key-in-answer.attacks.test.ts.
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, type FakeGemini, googleError, turn } from '@gemloop/testing';
@@ -14,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEY, MODEL, MODES, outcome } from './outside-attack-kit.ts';
+import { KEY, MODEL, MODES, outcome, spansAsText } from './outside-attack-kit.ts';
 
 const fakes: FakeGemini[] = [];
 afterEach(async () => {
@@ -79,14 +78,7 @@ describe('spans keep the key out', () => {
         expect(spans.length).toBeGreaterThan(3);
         // The second run's call failed with the API's words (SpanStatusCode.ERROR).
         expect(spans.some((span) => span.status.code === 2)).toBe(true);
-        const text = JSON.stringify(
-          spans.map((span) => ({
-            name: span.name,
-            attributes: span.attributes,
-            events: span.events,
-            status: span.status,
-          })),
-        );
+        const text = spansAsText(spans);
         expect(text).not.toContain(KEY);
       });
     }

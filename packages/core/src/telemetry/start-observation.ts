@@ -1,4 +1,6 @@
+import type { Redactor } from '../shared/client-redactor.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
+import { redactKeyObservation, redactKeyStartInfo } from './redact-key-observation.ts';
 import { redactObservation, redactStartInfo } from './redact-observation.ts';
 import type {
   ModelCallObservation,
@@ -11,21 +13,25 @@ import type {
 /**
  * Starts every observer on a run and returns one observation that reports to all of them, or
  * `undefined` when none follows the run (then the loop runs unobserved, at no cost). An
- * observer that throws is left out: observing never fails a run.
+ * observer that throws is left out: observing never fails a run. With `redact` (the client's
+ * redaction), observers never see the client's key, even where the model wrote it.
  * @internal
  */
 export function startObservation(
   observers: readonly RunObserver[],
   startInfo: RunStartInfo,
   redactor?: ArgumentRedactor | undefined,
+  redact?: Redactor | undefined,
 ): RunObservation | undefined | Promise<RunObservation | undefined> {
-  // Observers write outside the process: with secret tool arguments they see them redacted.
-  const info = redactor === undefined ? startInfo : redactStartInfo(startInfo, redactor);
+  // Observers write outside the process: with secret tool arguments they see them redacted, and
+  // the client's key nowhere (redact-key-observation.ts).
+  const keyless = redact === undefined ? startInfo : redactKeyStartInfo(startInfo, redact);
+  const info = redactor === undefined ? keyless : redactStartInfo(keyless, redactor);
   const join = (list: readonly RunObservation[]): RunObservation | undefined => {
-    const joined = joinObservations(list);
-    return joined === undefined || redactor === undefined
-      ? joined
-      : guard(redactObservation(joined, redactor));
+    let joined = joinObservations(list);
+    if (joined === undefined) return undefined;
+    if (redact !== undefined) joined = guard(redactKeyObservation(joined, redact));
+    return redactor === undefined ? joined : guard(redactObservation(joined, redactor));
   };
   // Synchronous until an observer hands back a promise: with telemetry idle (nothing registered)
   // and no recorder, a run gets `undefined` here without a promise or a microtask.

@@ -49,6 +49,7 @@ export function startObserved<Output>(
       startedAt: config.now(),
     },
     observedRedactor ?? config.argumentRedactor,
+    config.redact,
   );
   if (observation instanceof Promise) {
     return observation.then((started) =>
