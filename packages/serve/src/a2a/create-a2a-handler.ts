@@ -42,7 +42,7 @@ import {
 import { toRpcEventStream } from './json-rpc/rpc-event-stream.ts';
 import { createSafePushNotifications } from './push/safe-push-notifications.ts';
 import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
-import { QuietTaskStore, unlessReported } from './tasks/quiet-task-store.ts';
+import { QuietTaskStore, quietExecutor, unlessReported } from './tasks/quiet-task-store.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './tasks/saved-first-request-handler.ts';
 import { TaskSubscribers } from './tasks/task-subscribers.ts';
 
@@ -101,7 +101,8 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     max: settings.maxContexts,
     onError,
   });
-  const executor =
+  // An executor that rejects hands the SDK fixed words (it logs them and shows them in the task).
+  const executor = quietExecutor(
     options.durable === undefined
       ? createGemloopExecutor({
           agent: settings.agent as Agent,
@@ -111,7 +112,9 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           telemetry: createDoorTelemetry(options.tracerProvider),
           approvals: options.approvals,
         })
-      : createDurableExecutor({ durable: options.durable, onError });
+      : createDurableExecutor({ durable: options.durable, onError }),
+    onError,
+  );
   const push =
     options.pushNotifications === false
       ? undefined

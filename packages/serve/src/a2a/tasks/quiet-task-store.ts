@@ -1,25 +1,72 @@
 import type { ListTasksRequest, ListTasksResponse, Task } from '@a2a-js/sdk';
 import { A2AError } from '@a2a-js/sdk/errors';
-import type { ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
+import type {
+  AgentExecutor,
+  ExecutionEventBus,
+  RequestContext,
+  ServerCallContext,
+  TaskStore,
+} from '@a2a-js/sdk/server';
 
 /** The words the A2A SDK sees (and writes to stderr) when the task store fails. */
 export const TASK_STORE_FAILED = 'The task store failed; the door told its onError.';
 
+/** The words the A2A SDK sees (and writes to stderr) when the door's agent executor fails. */
+export const EXECUTOR_FAILED = 'The agent failed; the door told its onError.';
+
 /**
- * What the A2A SDK is handed in place of a task store's own failure: fixed words, no cause.
- * The SDK writes what a store throws to `console.error` ("Event processing loop failed for task
- * ...", with the stack), and a store's own error text can hold its database URL and password;
- * the real error went to the door's `onError` when this was made, so the door does not report
- * it again. @internal
+ * What the A2A SDK is handed in place of an error the door already told its `onError`: fixed
+ * words, no cause. The SDK writes what it is handed to `console.error` with the stack ("Event
+ * processing loop failed for task ...", "Agent execution failed for message ...") and puts an
+ * executor's error message in the task the client reads; the real error's text can hold a
+ * database URL with its password, an API key, an internal address. @internal
  */
-export class TaskStoreFailedError extends Error {
+export class ReportedError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    // The stack names our frames only (the real error's are at `onError`).
+    this.stack = `${name}: ${message}`;
+  }
+}
+
+/** A task store's failure, as the A2A SDK sees it. @internal */
+export class TaskStoreFailedError extends ReportedError {
   override readonly name = 'TaskStoreFailedError';
 
   constructor() {
-    super(TASK_STORE_FAILED);
-    // The stack names our frames only (the store's are in the real error, at `onError`).
-    this.stack = `${this.name}: ${this.message}`;
+    super('TaskStoreFailedError', TASK_STORE_FAILED);
   }
+}
+
+/** An agent executor's failure (`execute` rejected), as the A2A SDK sees it. @internal */
+export class ExecutorFailedError extends ReportedError {
+  override readonly name = 'ExecutorFailedError';
+
+  constructor() {
+    super('ExecutorFailedError', EXECUTOR_FAILED);
+  }
+}
+
+/**
+ * The executor, its `execute` handing the A2A SDK fixed words when it rejects and the error to
+ * `onError` once (the SDK logs it and makes it the failed task's message). Its other members
+ * stay. @internal
+ */
+export function quietExecutor<T extends AgentExecutor>(
+  executor: T,
+  onError: (error: unknown) => void,
+): T {
+  const execute = executor.execute.bind(executor);
+  executor.execute = async (request: RequestContext, bus: ExecutionEventBus) => {
+    try {
+      return await execute(request, bus);
+    } catch (error) {
+      if (error instanceof ReportedError) throw error;
+      onError(error);
+      throw new ExecutorFailedError();
+    }
+  };
+  return executor;
 }
 
 /**
@@ -68,11 +115,11 @@ export class QuietTaskStore implements TaskStore {
 }
 
 /**
- * `onError`, but a {@link TaskStoreFailedError} is dropped: the store's own error went to
- * `onError` when it was made. @internal
+ * `onError`, but a {@link ReportedError} is dropped: the real error went to `onError` when it
+ * was made. @internal
  */
 export function unlessReported(onError: (error: unknown) => void): (error: unknown) => void {
   return (error) => {
-    if (!(error instanceof TaskStoreFailedError)) onError(error);
+    if (!(error instanceof ReportedError)) onError(error);
   };
 }
