@@ -11,7 +11,13 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, version as esbuildVersion, type Plugin } from 'esbuild';
+import {
+  type BuildOptions,
+  build,
+  version as esbuildVersion,
+  type Metafile,
+  type Plugin,
+} from 'esbuild';
 import { type RawSourceMap, thinSourceMap } from './thin-source-map.ts';
 
 /** The repository root. */
@@ -83,58 +89,98 @@ const TOOLING = createHash('sha256')
  */
 export async function bundleFixture(entry: string, cacheDirectory: string): Promise<string> {
   const name = entry.replace(/^.*\//, '').replace(/\.js$/, '.mjs');
-  const manifestPath = join(cacheDirectory, `${name}.inputs.json`);
+  const folder = await cachedBuild({
+    cacheDirectory,
+    manifest: `${name}.inputs.json`,
+    key: entry,
+    whole: name,
+    make: async (scratch) => {
+      const outfile = join(scratch, name);
+      const result = await build({
+        ...SAME_CODE,
+        entryPoints: [entry],
+        outfile,
+        external: NOT_INSTALLED,
+        inject: [STACK_TRACES],
+        plugins: [ownLocation],
+      });
+      const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as RawSourceMap;
+      writeFileSync(`${outfile}.map`, JSON.stringify(thinSourceMap(map, isOurs)));
+      return result.metafile;
+    },
+  });
+  return join(folder, name);
+}
+
+/**
+ * The esbuild options of every bundle made here and in bundle-scripts.ts: the same code as the
+ * files it holds (see bundleFixture), with a source map beside it and its inputs in a metafile.
+ */
+export const SAME_CODE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: `node${process.versions.node}`,
+  // A class or function keeps its `name`: esbuild renames one it moves into a lazily run
+  // module (`var X = class _X`), and core names errors after their class (`GemloopError`'s
+  // `name` is `constructor.name`: a PluginError was reported as `_PluginError`).
+  keepNames: true,
+  sourcemap: 'linked',
+  // The map names files; their text is on disk (smaller map, less for Node to read).
+  sourcesContent: false,
+  banner: { js: BANNER },
+  metafile: true,
+  absWorkingDir: ROOT,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/** Options of {@link cachedBuild}. */
+export type CachedBuildOptions = {
+  /** Where bundles are kept (a folder per key, and the manifest). */
+  cacheDirectory: string;
+  /** The manifest's file name: the inputs the last bundle was made from. */
+  manifest: string;
+  /** What stands for the entries in the key (see keyOf). */
+  key: string;
+  /** A file the bundle's folder holds once it is whole. */
+  whole: string;
+  /** Makes the bundle in `scratch` (writing `whole` last) and gives esbuild's metafile. */
+  make: (scratch: string) => Promise<Metafile>;
+};
+
+/**
+ * A bundle's folder, reused when the inputs of the last one still hash to a folder that is whole,
+ * else made: written into a scratch folder of its own, then renamed into place, so another run on
+ * the same checkout sees a whole bundle or none.
+ */
+export async function cachedBuild(options: CachedBuildOptions): Promise<string> {
+  const { cacheDirectory, key: entry, whole } = options;
+  const manifestPath = join(cacheDirectory, options.manifest);
   const known = readManifest(manifestPath);
   if (known !== undefined) {
     const key = keyOf(entry, known);
-    const cached = key === undefined ? undefined : join(cacheDirectory, key, name);
-    if (cached !== undefined && existsSync(cached)) return cached;
+    if (key !== undefined && existsSync(join(cacheDirectory, key, whole)))
+      return join(cacheDirectory, key);
   }
-  // Written into a folder of its own, then renamed into place: another run on the same checkout
-  // sees a whole bundle or none.
   const scratch = join(cacheDirectory, `.building-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(scratch, { recursive: true });
   try {
-    const outfile = join(scratch, name);
-    const result = await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: `node${process.versions.node}`,
-      // A class or function keeps its `name`: esbuild renames one it moves into a lazily run
-      // module (`var X = class _X`), and core names errors after their class (`GemloopError`'s
-      // `name` is `constructor.name`: a PluginError was reported as `_PluginError`).
-      keepNames: true,
-      sourcemap: 'linked',
-      // The map names files; their text is on disk (smaller map, less for Node to read).
-      sourcesContent: false,
-      external: NOT_INSTALLED,
-      banner: { js: BANNER },
-      inject: [STACK_TRACES],
-      metafile: true,
-      absWorkingDir: ROOT,
-      logLevel: 'silent',
-      plugins: [ownLocation],
-    });
-    const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as RawSourceMap;
-    writeFileSync(`${outfile}.map`, JSON.stringify(thinSourceMap(map, isOurs)));
-    const inputs = Object.keys(result.metafile.inputs).map((input) => join(ROOT, input));
+    const metafile = await options.make(scratch);
+    const inputs = Object.keys(metafile.inputs).map((input) => join(ROOT, input));
     const key = keyOf(entry, inputs);
-    if (key === undefined) throw new Error(`an input of ${entry} changed while it was bundled`);
+    if (key === undefined) throw new Error(`an input of ${whole} changed while it was bundled`);
     const target = join(cacheDirectory, key);
-    if (!existsSync(join(target, name))) {
+    if (!existsSync(join(target, whole))) {
       rmSync(target, { recursive: true, force: true });
       try {
         renameSync(scratch, target);
       } catch (error) {
         // Another run renamed the same bundle into place first.
-        if (!existsSync(join(target, name))) throw error;
+        if (!existsSync(join(target, whole))) throw error;
       }
     }
     writeFileSync(manifestPath, JSON.stringify(inputs));
-    return join(target, name);
+    return target;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

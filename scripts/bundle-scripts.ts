@@ -1,19 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import {
-  BANNER,
-  isModule,
-  keyOf,
-  NOT_INSTALLED,
-  ownLocation,
-  readManifest,
-} from './bundle-fixture.ts';
-
-/** The repository root. */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+import { cachedBuild, isModule, NOT_INSTALLED, ownLocation, SAME_CODE } from './bundle-fixture.ts';
 
 /**
  * Packages left to Node's own resolution at run time: each finds files of its own install beside
@@ -75,57 +65,26 @@ export type BundleScriptsOptions = {
  */
 export async function bundleScripts(options: BundleScriptsOptions): Promise<string> {
   const { entries, base, cacheDirectory, name } = options;
-  const manifestPath = join(cacheDirectory, `${name}.inputs.json`);
-  const known = readManifest(manifestPath);
-  if (known !== undefined) {
-    const key = keyOf(entriesKey(entries), known);
-    const cached = key === undefined ? undefined : join(cacheDirectory, key);
-    if (cached !== undefined && existsSync(join(cached, 'package.json'))) return cached;
-  }
-  // Written into a folder of its own, then renamed into place: another run on the same checkout
-  // sees a whole set of bundles or none.
-  const scratch = join(cacheDirectory, `.building-${process.pid}-${Date.now().toString(36)}`);
-  mkdirSync(scratch, { recursive: true });
-  try {
-    const result = await build({
-      entryPoints: [...entries],
-      outdir: scratch,
-      outbase: base,
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: `node${process.versions.node}`,
-      keepNames: true,
-      sourcemap: 'linked',
-      sourcesContent: false,
-      external: LEFT_TO_NODE,
-      banner: { js: BANNER },
-      metafile: true,
-      absWorkingDir: ROOT,
-      logLevel: 'silent',
-      plugins: [ownLocation, commonJsImportedLater],
-    });
-    // Written last: a folder with it is whole (see above).
-    writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
-    const inputs = Object.keys(result.metafile.inputs).map((input) => join(ROOT, input));
-    const key = keyOf(entriesKey(entries), inputs);
-    if (key === undefined) throw new Error(`an input of ${name} changed while it was bundled`);
-    const target = join(cacheDirectory, key);
-    if (!existsSync(join(target, 'package.json'))) {
-      rmSync(target, { recursive: true, force: true });
-      try {
-        renameSync(scratch, target);
-      } catch (error) {
-        // Another run renamed the same bundles into place first.
-        if (!existsSync(join(target, 'package.json'))) throw error;
-      }
-    }
-    writeFileSync(manifestPath, JSON.stringify(inputs));
-    return target;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return cachedBuild({
+    cacheDirectory,
+    manifest: `${name}.inputs.json`,
+    key: entriesKey(entries),
+    // Written last: a folder with it is whole.
+    whole: 'package.json',
+    make: async (scratch) => {
+      const result = await build({
+        ...SAME_CODE,
+        entryPoints: [...entries],
+        outdir: scratch,
+        outbase: base,
+        splitting: true,
+        external: LEFT_TO_NODE,
+        plugins: [ownLocation, commonJsImportedLater],
+      });
+      writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
+      return result.metafile;
+    },
+  });
 }
 
 /**
