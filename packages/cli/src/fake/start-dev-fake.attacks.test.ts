@@ -70,9 +70,9 @@ describe('gemloop fake attacked from a web page (DNS rebinding)', () => {
       }),
     );
     expect(created.status).toBe(200);
-    expect((await send(running.url, 'GET', '/v1beta/cachedContents', `localhost:${port}`)).body).toContain(
-      'cachedContents/',
-    );
+    expect(
+      (await send(running.url, 'GET', '/v1beta/cachedContents', `localhost:${port}`)).body,
+    ).toContain('cachedContents/');
     for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) {
       const read = await send(running.url, 'GET', '/v1beta/cachedContents', host);
       expect(read.status, host).toBe(421);
