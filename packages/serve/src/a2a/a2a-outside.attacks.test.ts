@@ -79,6 +79,35 @@ describe('the A2A door under an outside attack', () => {
     expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
   });
 
+  it("bob's resubscribe to alice's waiting task is an unknown task: no event of hers reaches him (attack-doors6)", async () => {
+    const { client, refunds } = await serveWithApprovals([
+      turn.call('refund_order', { order: 'A-7' }),
+      turn.text('Refunded A-7.'),
+    ]);
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const asked = await send(alice, 'Refund A-7.');
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const seen: unknown[] = [];
+    const attempt = await (async () => {
+      for await (const event of bob.resubscribeTask({
+        id: asked.id,
+      } as never) as AsyncIterable<unknown>) {
+        seen.push(event);
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(attempt).toBeInstanceOf(Error);
+    expectNothingForbidden(String(attempt?.message));
+    expect(JSON.stringify(seen)).not.toContain('A-7');
+    expect(seen).toEqual([]);
+    expect(refunds).toEqual([]);
+    const read = await alice.getTask({ id: asked.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
   it('an answer racing a cancel: the call runs at most once and the task ends in one final state', async () => {
     const { client, refunds } = await serveWithApprovals([
       turn.call('refund_order', { order: 'A-7' }),
