@@ -53,7 +53,7 @@ function expectNothingForbidden(text: string): void {
 }
 
 describe('the A2A door under an outside attack', () => {
-  it("bob cannot answer, read or cancel alice's waiting task: unknown to him, hers unchanged", async () => {
+  it("bob cannot answer, read, resubscribe to or cancel alice's waiting task: unknown to him, hers unchanged", async () => {
     const { client, refunds } = await serveWithApprovals([
       turn.call('refund_order', { order: 'A-7' }),
       turn.text('Refunded A-7.'),
@@ -74,22 +74,9 @@ describe('the A2A door under an outside attack', () => {
       expectNothingForbidden(String(reason.message));
       expect(String(reason.message)).not.toContain('Refund A-7');
     }
-    expect(refunds).toEqual([]);
-    const read = await alice.getTask({ id: asked.id } as never);
-    expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
-  });
-
-  it("bob's resubscribe to alice's waiting task is an unknown task: no event of hers reaches him (attack-doors6)", async () => {
-    const { client, refunds } = await serveWithApprovals([
-      turn.call('refund_order', { order: 'A-7' }),
-      turn.text('Refunded A-7.'),
-    ]);
-    const alice = await client('alice');
-    const bob = await client('bob');
-    const asked = await send(alice, 'Refund A-7.');
-    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    // attack-doors6: his resubscribe too is an unknown task's, and none of her events reach him.
     const seen: unknown[] = [];
-    const attempt = await (async () => {
+    const refused = await (async () => {
       for await (const event of bob.resubscribeTask({
         id: asked.id,
       } as never) as AsyncIterable<unknown>) {
@@ -99,8 +86,8 @@ describe('the A2A door under an outside attack', () => {
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(attempt).toBeInstanceOf(Error);
-    expectNothingForbidden(String(attempt?.message));
+    expect(refused).toBeInstanceOf(Error);
+    expectNothingForbidden(String(refused?.message));
     expect(JSON.stringify(seen)).not.toContain('A-7');
     expect(seen).toEqual([]);
     expect(refunds).toEqual([]);
