@@ -73,7 +73,18 @@ describe('gemloop fake attacked from a web page (DNS rebinding)', () => {
     expect(
       (await send(running.url, 'GET', '/v1beta/cachedContents', `localhost:${port}`)).body,
     ).toContain('cachedContents/');
-    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) {
+    // Every loopback spelling is still served (a proxy on another port of this machine too).
+    for (const host of [`LOCALHOST:${port}`, `[::1]:${port}`, '127.0.0.2:1', 'localhost']) {
+      const read = await send(running.url, 'GET', '/v1beta/cachedContents', host);
+      expect(read.status, host).toBe(200);
+    }
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1.evil.example:${port}`,
+      `localhost.evil.example:${port}`,
+      `[::2]:${port}`,
+    ]) {
       const read = await send(running.url, 'GET', '/v1beta/cachedContents', host);
       expect(read.status, host).toBe(421);
       expect(read.body).not.toContain('cachedContents/');
