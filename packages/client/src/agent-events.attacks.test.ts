@@ -182,3 +182,71 @@ describe('agentEvents attacked by a hostile server', () => {
     },
   );
 });
+
+// attack-doors6: what the SSE format itself lets a server say.
+describe('agentEvents against a hostile server, sixth pass', () => {
+  const finish = { type: 'finish', path: [], outcome: 'completed', finishReason: 'stop' };
+
+  it.each([
+    ['-1', '-1'],
+    ['1e12 ms', '1000000000000'],
+    ['text', 'soon'],
+  ])(
+    'a retry: of %s is ignored: the client reconnects after its own delay and finishes',
+    async (_, retry) => {
+      const { fetch, sent } = server([
+        `retry: ${retry}\n\n${frame(0, start())}${frame(1, text('a'))}`,
+        `retry: ${retry}\n\n${frame(2, text('b'))}${frame(3, finish)}`,
+      ]);
+      const events = await drain(agentEvents('http://x/chat', { fetch, reconnectDelayMs: 0 }));
+      expect(events.map((event) => (event as { type: string }).type)).toEqual([
+        'start',
+        'text-delta',
+        'text-delta',
+        'finish',
+      ]);
+      expect(sent.map((request) => request.headers['last-event-id'])).toEqual([undefined, '1']);
+    },
+  );
+
+  it('ids that go backwards are not shown again and do not move the resume point back', async () => {
+    const { fetch, sent } = server([
+      frame(0, start()) + frame(5, text('a')) + frame(3, text('replayed')) + frame(4, text('x')),
+      frame(2, text('old')) + frame(6, text('b')) + frame(7, finish),
+    ]);
+    const events = await drain(agentEvents('http://x/chat', { fetch, reconnectDelayMs: 0 }));
+    expect(
+      events.flatMap((event) =>
+        (event as { text?: string }).text === undefined ? [] : [(event as { text: string }).text],
+      ),
+    ).toEqual(['a', 'b']);
+    expect(sent.map((request) => request.headers['last-event-id'])).toEqual([undefined, '5']);
+  });
+
+  it('200,000 events in one chunk end in a limit error past maxEvents, not a frozen page', async () => {
+    const flood = frame(0, start()) + 'data: {"type":"nope"}\n\n'.repeat(200_000);
+    const { fetch } = server([flood]);
+    let seen = 0;
+    const error = await failure(async () => {
+      for await (const _ of agentEvents('http://x/chat', { fetch, reconnectDelayMs: 0 })) seen++;
+    });
+    expect(ClientError.isInstance(error) && error.code).toBe('limit');
+    // Unknown types are skipped but counted: only the start was shown.
+    expect(seen).toBe(1);
+  });
+
+  it('a resumed stream whose first event is a finish (no start, no id) ends the run; a finish before any start is shown once', async () => {
+    const { fetch, sent } = server([
+      `data: ${JSON.stringify(finish)}\n\n${frame(9, text('late'))}`,
+    ]);
+    const events = await drain(
+      agentEvents('http://x/chat', {
+        fetch,
+        reconnectDelayMs: 0,
+        resume: { runId: 'run-a', lastEventId: '3' },
+      }),
+    );
+    expect(events).toEqual([finish]);
+    expect(sent).toHaveLength(1);
+  });
+});

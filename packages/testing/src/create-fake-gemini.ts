@@ -26,6 +26,8 @@ export type FakeGemini = {
   /**
    * Starts an HTTP server on 127.0.0.1 (a free port unless given) and returns its address; give
    * `url` to the client as `baseUrl`. Calling it again returns the running server's address.
+   * On a loopback address it answers a Host of a loopback address or `localhost` only, and 421
+   * to any other name (a web page reaching it through DNS rebinding).
    */
   listen(options?: {
     port?: number | undefined;

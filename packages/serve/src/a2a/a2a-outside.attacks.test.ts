@@ -53,7 +53,7 @@ function expectNothingForbidden(text: string): void {
 }
 
 describe('the A2A door under an outside attack', () => {
-  it("bob cannot answer, read or cancel alice's waiting task: unknown to him, hers unchanged", async () => {
+  it("bob cannot answer, read, resubscribe to or cancel alice's waiting task: unknown to him, hers unchanged", async () => {
     const { client, refunds } = await serveWithApprovals([
       turn.call('refund_order', { order: 'A-7' }),
       turn.text('Refunded A-7.'),
@@ -74,6 +74,22 @@ describe('the A2A door under an outside attack', () => {
       expectNothingForbidden(String(reason.message));
       expect(String(reason.message)).not.toContain('Refund A-7');
     }
+    // attack-doors6: his resubscribe too is an unknown task's, and none of her events reach him.
+    const seen: unknown[] = [];
+    const refused = await (async () => {
+      for await (const event of bob.resubscribeTask({
+        id: asked.id,
+      } as never) as AsyncIterable<unknown>) {
+        seen.push(event);
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(refused).toBeInstanceOf(Error);
+    expectNothingForbidden(String(refused?.message));
+    expect(JSON.stringify(seen)).not.toContain('A-7');
+    expect(seen).toEqual([]);
     expect(refunds).toEqual([]);
     const read = await alice.getTask({ id: asked.id } as never);
     expect(read.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);

@@ -148,4 +148,35 @@ describe('the AG-UI door under an outside attack', () => {
     expect(await huge.text()).not.toContain('x'.repeat(100));
     expect(errors).toEqual([]);
   });
+
+  it('messages of roles AG-UI does not know, content of other shapes, and a 10 MB forwardedProps: refused short, nothing run (attack-doors6)', async () => {
+    const { fake, post, errors } = await serveAgUi([turn.text('never')]);
+    const long = 'y'.repeat(200_000);
+    for (const message of [
+      { id: 'p', role: '__proto__', content: long },
+      { id: 'c', role: 'constructor', content: 'x' },
+      { id: 'o', role: { toString: 'user' }, content: 'x' },
+      { id: 'n', role: 'user', content: { toString: long } },
+      { id: 'a', role: 'user', content: [{ type: 'image', url: 'file:///etc/passwd' }] },
+    ]) {
+      const answer = await post(
+        runInput('t-roles', 'hi', {
+          messages: [message, { id: 'u', role: 'user', content: 'hi' }],
+        }),
+      );
+      const text = await answer.text();
+      expect(answer.status, JSON.stringify(message).slice(0, 60)).toBe(400);
+      // The refusal does not echo what was sent.
+      expect(text.length).toBeLessThan(2_000);
+      expect(text).not.toContain('yyyy');
+      expect(text).not.toMatch(/\n\s+at |ZodError/);
+    }
+    const props = await post(
+      runInput('t-props', 'hi', { forwardedProps: { blob: 'x'.repeat(10_000_000) } }),
+    );
+    expect(props.status).toBe(413);
+    await props.text();
+    expect(fake.requests).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
 });

@@ -297,6 +297,156 @@ describe('the MCP door under an outside attack', () => {
   });
 });
 
+// attack-doors6: sizes and names a client picks: a 10,000-message batch, a flood of notices, a
+// 10 KB id, resource and prompt names that are paths, a closed session's id, GET streams
+// reopened, a Last-Event-ID of another session.
+describe('the MCP door under an outside attack, sixth pass', () => {
+  it('a batch of 10,000 pings is refused whole (429: each request counts); a POST of 10,000 notices starts nothing', async () => {
+    const { url, fake, errors } = await serveMcp([turn.text('never')]);
+    const session = await rawSession(url);
+    const pings = Array.from({ length: 10_000 }, (_, id) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'ping',
+    }));
+    const batch = await session.post(pings);
+    expect(batch.status).toBe(429);
+    expect(batch.messages).toEqual([
+      expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32000 }) }),
+    ]);
+    // Without a rate limit: the SDK refuses a batch past 100 messages, notices or requests.
+    const open = await serveMcp([turn.text('fine')], { door: { rateLimit: false } });
+    const other = await rawSession(open.url);
+    const notice = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } };
+    for (const refused of [
+      await other.post(Array.from({ length: 10_000 }, () => notice)),
+      await other.post(pings),
+    ]) {
+      expect(refused.status).toBe(400);
+      expect(refused.messages).toEqual([
+        expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32600 }) }),
+      ]);
+      expectNothingForbidden(refused.text);
+    }
+    const hundred = await other.post(Array.from({ length: 100 }, () => notice));
+    expect(hundred.status).toBe(202);
+    expect(hundred.messages).toEqual([]);
+    const ping = await other.post({ jsonrpc: '2.0', id: 'after', method: 'ping' });
+    expect(ping.messages[0]).toMatchObject({ id: 'after', result: {} });
+    expect(fake.requests).toHaveLength(0);
+    expect(open.fake.requests).toHaveLength(0);
+    expect([...errors, ...open.errors]).toEqual([]);
+  });
+
+  it('a 10 KB string id is echoed as JSON-RPC requires and nothing else grows; resources and prompts named by paths read nothing', async () => {
+    const { url, fake } = await serveMcp([turn.text('never')]);
+    const session = await rawSession(url);
+    const id = 'i'.repeat(10_000);
+    const ping = await session.post({ jsonrpc: '2.0', id, method: 'ping' });
+    expect(ping.messages[0]).toMatchObject({ id, result: {} });
+    for (const [method, params] of [
+      ['resources/read', { uri: 'file:///etc/passwd' }],
+      ['resources/read', { uri: '../../../../etc/passwd' }],
+      ['resources/templates/list', {}],
+      ['prompts/get', { name: '../../../../etc/passwd' }],
+      ['prompts/get', { name: '__proto__' }],
+      [
+        'completion/complete',
+        { ref: { type: 'ref/prompt', name: '/etc/passwd' }, argument: { name: 'a', value: 'b' } },
+      ],
+    ] as const) {
+      const answer = await session.post({ jsonrpc: '2.0', id: 7, method, params });
+      expect(answer.messages[0], method).toMatchObject({
+        id: 7,
+        error: { code: expect.any(Number) },
+      });
+      expect(answer.text).not.toMatch(/root:|daemon:/);
+      expectNothingForbidden(answer.text);
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a closed session's id is a 404 on every method, for its owner too; a Last-Event-ID of it replays nothing in another session", async () => {
+    const { url } = await serveMcp([turn.text('fine')]);
+    const closed = await rawSession(url);
+    const headers = (sessionId: string, extra: Record<string, string> = {}) => ({
+      authorization: `Bearer ${TOKENS.alice}`,
+      accept: 'application/json, text/event-stream',
+      'content-type': 'application/json',
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-06-18',
+      ...extra,
+    });
+    const deleted = await fetch(url, { method: 'DELETE', headers: headers(closed.sessionId) });
+    expect(deleted.status).toBe(200);
+    await deleted.text();
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const again = await fetch(url, {
+        method,
+        headers: headers(closed.sessionId),
+        ...(method === 'POST'
+          ? { body: JSON.stringify(call(1, 'ask_support', { message: 'x' })) }
+          : {}),
+      });
+      expect(again.status, method).toBe(404);
+      expectNothingForbidden(await again.text());
+    }
+    // Another session's GET stream, asking to replay from an id of the closed one.
+    const other = await rawSession(url);
+    const controller = new AbortController();
+    const stream = await fetch(url, {
+      method: 'GET',
+      headers: headers(other.sessionId, { 'last-event-id': `${closed.sessionId}_1` }),
+      signal: controller.signal,
+    });
+    // The door keeps no event store: the id opens a fresh stream of this session, replaying nothing.
+    expect(stream.status).toBe(200);
+    controller.abort();
+    await stream.body?.cancel().catch(() => {});
+  });
+
+  it('GET streams of one session: 50 at once hold one, and 300 opened and dropped in turn leave the session working', async () => {
+    // No rate limit: the bound tried is the streams', not the requests'.
+    const { url } = await serveMcp([turn.text('still here')], { door: { rateLimit: false } });
+    const session = await rawSession(url);
+    const open = () => {
+      const controller = new AbortController();
+      const response = fetch(url, {
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${TOKENS.alice}`,
+          accept: 'text/event-stream',
+          'mcp-session-id': session.sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        signal: controller.signal,
+      });
+      return { controller, response };
+    };
+    const together = Array.from({ length: 50 }, open);
+    const statuses = await Promise.all(
+      together.map(async ({ response }) => (await response).status),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status !== 200).every((status) => status === 409)).toBe(
+      true,
+    );
+    for (const { controller } of together) controller.abort();
+    for (let index = 0; index < 300; index++) {
+      const { controller, response } = open();
+      const status = (await response).status;
+      controller.abort();
+      // One at a time: the previous stream's close may not have reached the server yet.
+      expect([200, 409]).toContain(status);
+    }
+    const answer = await session.post(call(9, 'ask_support', { message: 'Hi' }));
+    expect(answer.messages[0]).toMatchObject({
+      id: 9,
+      result: { content: [{ text: 'still here' }] },
+    });
+  });
+});
+
 // doors-followup: DNS rebinding and cross-site pages. The MCP spec (2025-11-25, Transports,
 // "Security Warning") says a Streamable HTTP server MUST validate `Origin`, and answer 403 when
 // it is present and invalid; before this, only `authorize` stood in the way.

@@ -59,6 +59,29 @@ export function fakeScriptError(
 }
 
 /**
+ * The fake's answer to a request whose Host names neither a loopback address nor `localhost`
+ * while it listens on one: a 421 (RFC 9110 section 15.5.20, Misdirected Request) in Google's
+ * error shape, with an `ErrorInfo` naming the fake.
+ * @internal
+ */
+export function fakeMisdirected(): FakeHttpError {
+  return googleError(
+    421,
+    '[gemloop fake] This fake answers on 127.0.0.1 and localhost only (the Host header named another name: a web page reaching it through DNS rebinding). Call it by its printed URL, or listen({ host }) on another interface.',
+    {
+      status: 'PERMISSION_DENIED',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'MISDIRECTED_REQUEST',
+          domain: FAKE_GEMINI_ERROR_DOMAIN,
+        },
+      ],
+    },
+  );
+}
+
+/**
  * The fake's answer to a request body past its bound (`listen({ maxBodyBytes })`): a 413 in
  * Google's error shape, with the API's own words for a payload too large ("Request payload size
  * exceeds the limit: N bytes.", its 400 for a body past its limit) and an `ErrorInfo` naming the

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { fakeRequestTooLarge } from '../script/fake-errors.ts';
+import { fakeMisdirected, fakeRequestTooLarge } from '../script/fake-errors.ts';
 import type { FakeHttpRequest, FakeReply } from '../state/fake-state.ts';
 import { DEFAULT_FAKE_MAX_BODY_BYTES } from './fake-max-body-bytes.ts';
 
@@ -42,7 +42,15 @@ export async function serveFakeOverHttp(
   }: ListenOptions,
 ): Promise<FakeHttpServer> {
   const { createServer } = await import('node:http');
+  const loopbackOnly = isLoopbackName(host);
   const server: Server = createServer((request, response) => {
+    // Bound to a loopback address, the fake answers loopback names only: a web page whose own
+    // name was pointed at 127.0.0.1 (DNS rebinding) would otherwise read its answers as
+    // same-origin, the prompts kept in caches and interactions among them.
+    if (loopbackOnly && !isLoopbackName(hostnameOf(request.headers.host))) {
+      refuseOtherHost(request, response);
+      return;
+    }
     if (cors && allowCrossOrigin(request, response)) return;
     // A declared length past the bound is refused before a byte of the body is read.
     if (Number(request.headers['content-length']) > maxBodyBytes) {
@@ -128,6 +136,33 @@ function allowCrossOrigin(request: IncomingMessage, response: ServerResponse): b
   response.end();
   request.resume();
   return true;
+}
+
+/** Whether `host` (an address or a name, IPv6 with or without brackets) is this machine only. */
+function isLoopbackName(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    bare === '::ffff:127.0.0.1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)
+  );
+}
+
+/** The name of a Host header without its port (`[::1]:80` is `[::1]`), lower-cased. */
+function hostnameOf(header: string | undefined): string {
+  const host = (header ?? '').toLowerCase();
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** Answers 421 (RFC 9110 15.5.20: not the server for this name) with a Google error body. */
+function refuseOtherHost(request: IncomingMessage, response: ServerResponse): void {
+  const { status, body } = fakeMisdirected();
+  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  response.end(JSON.stringify(body));
+  request.resume();
 }
 
 /**
