@@ -11,8 +11,18 @@ const DBOS = join(ROOT, 'packages/dbos');
 /** The projects that start the fixture workers (packages/dbos/src/__fixtures__/fleet.ts). */
 const WORKER_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit']);
 
-/** The fixture scripts started as processes often enough for a bundle to pay (fleet.ts). */
-const BUNDLED_FIXTURES = ['src/__fixtures__/worker.ts'];
+/**
+ * The fixture scripts started as processes often enough for a bundle to pay (fleet.ts): the
+ * worker (~80 starts a run), and the MCP and Live workers (two starts each, ~1,100 modules each
+ * unbundled): their two files' four starts took 7.4, 7.4 s of CPU unbundled and 4.8, 4.5 s
+ * bundled, the files' user + sys 17.6, 17.0 -> 15.4 (the bundles made cold), 14.5 s (ABAB at
+ * load 34-46; bench/RESULTS.md, issue 53, helper test-speed-dbos4).
+ */
+const BUNDLED_FIXTURES = [
+  'src/__fixtures__/worker.ts',
+  'src/__fixtures__/mcp-worker.ts',
+  'src/__fixtures__/live-worker.ts',
+];
 
 /**
  * The fixture workers' bundles, the root config's global setup (vitest.config.ts): each fixture
