@@ -1,13 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { type BrowserServer, chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import {
   CHROMIUM_ARGS,
   ensureChromium,
 } from '../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
 import type { SharedChromium } from '../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import {
+  disableFeaturesArg,
+  missingPlaywrightFeatures,
+  PLAYWRIGHT_DISABLED_FEATURES,
+  readCommandLine,
+  TEST_DISABLED_FEATURES,
+} from './chromium-disabled-features.ts';
 import { projectsInRun } from './projects-in-run.ts';
 
 /**
@@ -57,16 +64,12 @@ export default async function setup(
   const fakeMicrophone = join(microphoneDirectory, 'microphone.wav');
   writeFileSync(fakeMicrophone, silentWav());
   try {
-    const server = await chromium.launchServer({
-      executablePath,
-      headless: true,
-      args: [
-        ...CHROMIUM_ARGS,
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${fakeMicrophone}`,
-      ],
-    });
+    const server = await launchBrowserServer(executablePath, [
+      ...CHROMIUM_ARGS,
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${fakeMicrophone}`,
+    ]);
     project.provide('chromium', {
       endpoint: server.wsEndpoint(),
       fakeMicrophone,
@@ -81,6 +84,36 @@ export default async function setup(
       `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/**
+ * Starts the browser server with `args` and the one `--disable-features` switch that carries
+ * playwright-core's own list and the run's (scripts/chromium-disabled-features.ts). When the
+ * started browser's command line shows that playwright-core disabled a feature that list lacks
+ * (a newer playwright-core), starts it again with that feature too, so the run never turns one of
+ * playwright-core's back on.
+ */
+async function launchBrowserServer(
+  executablePath: string,
+  args: readonly string[],
+  alsoDisabled: readonly string[] = [],
+): Promise<BrowserServer> {
+  const server = await chromium.launchServer({
+    executablePath,
+    headless: true,
+    args: [
+      ...args,
+      disableFeaturesArg(PLAYWRIGHT_DISABLED_FEATURES, alsoDisabled, TEST_DISABLED_FEATURES),
+    ],
+  });
+  const pid = server.process().pid;
+  const missing = pid === undefined ? [] : missingPlaywrightFeatures(readCommandLine(pid));
+  if (missing.length === 0) return server;
+  await server.close();
+  if (alsoDisabled.length > 0) {
+    throw new Error(`playwright-core's --disable-features kept ${missing.join(', ')} on twice`);
+  }
+  return launchBrowserServer(executablePath, args, missing);
 }
 
 /** 100 ms of 16 kHz mono 16-bit silence as a WAV file: the fake microphone before a test's own. */
