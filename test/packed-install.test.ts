@@ -20,8 +20,9 @@ import { packPublicPackages } from '../scripts/pack.mjs';
 // packs it, installed with plain npm from the registry into fresh projects (zod 3.25 without msw,
 // zod 4 with msw), type-checked by the repository's TypeScript in nodenext and bundler mode with
 // skipLibCheck off, run against the fake, and require()d from CommonJS; the types are also checked
-// in a Node project without DOM (`lib: ["es2023"]`), in a DOM-only browser project without
-// @types/node, and with the oldest TypeScript the README promises. This is the one test that uses
+// in a Node project without DOM (`lib: ["es2023"]`), in a DOM-only browser page without
+// @types/node (in the zod 4 tree, held to core's own install closure), and with the oldest
+// TypeScript the README promises. This is the one test that uses
 // the network (the npm registry, for zod, typescript, msw and the packages' dependencies).
 // Slow by nature: one pack and one install per project for the whole file.
 
@@ -355,8 +356,8 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
  * @gemloop/core's subpaths imported, no @types/node (`types: []`, so nothing of Node's types is
  * there to hide a missing name), `lib: ["es2023", "dom"]`, resolved as a bundler does. It had a
  * project and an npm install of its own (core and zod alone); sharing the zod 4 project's tree
- * saves that install, 5.3 and 6.3 s of CPU (load 38-45), the check itself unchanged (0.91, 0.92 ->
- * 0.87, 0.85 s). {@link packedFilesOutside} keeps what the separate tree proved: checked on the
+ * saves that install, 5.3 and 6.3 s of CPU (load 38-45), the check itself unchanged (1.00, 1.00 ->
+ * 0.96, 0.94 s user+sys). {@link packedFilesOutside} keeps what the separate tree proved: checked on the
  * kept projects, a `/// <reference types="node" />` or an import of @gemloop/testing planted in
  * core's `dist/index.d.ts` fails both ways.
  */
