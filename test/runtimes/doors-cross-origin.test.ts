@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
+import { mountDoors } from '@gemloop/serve/doors';
+import { toNodeListener } from '@gemloop/serve/node';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { mountDoors } from '../../packages/serve/src/door/mount-doors.ts';
-import { toNodeListener } from '../../packages/serve/src/node/to-node-listener.ts';
 
 // The doors' Origin policy in Debian's Chromium (doors-policy): a page of another origin calls
 // the AG-UI door with a bearer token (so the browser sends a CORS preflight first). A listed page
