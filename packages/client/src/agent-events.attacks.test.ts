@@ -250,3 +250,49 @@ describe('agentEvents against a hostile server, sixth pass', () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe('agentEvents and a server that drops every connection after one event', () => {
+  // A real server on 127.0.0.1 (doors-policy): each connection sends one new event, then the
+  // socket is destroyed, for as long as the client comes back (a `finish` only at the 50th). The
+  // reconnect count used to reset at every new event, so the client reconnected without bound.
+  it('gives up after maxReconnects with connection-lost, instead of reconnecting forever', async () => {
+    const { createServer } = await import('node:http');
+    let connections = 0;
+    const lastIds: (string | undefined)[] = [];
+    const hostile = createServer((request, response) => {
+      connections += 1;
+      lastIds.push(request.headers['last-event-id'] as string | undefined);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const id = connections - 1;
+      const data =
+        id === 0
+          ? start()
+          : id >= 50
+            ? { type: 'finish', path: [], outcome: 'completed', finishReason: 'stop', cost: null }
+            : text(`t${id}`);
+      response.write(frame(id, data), () => response.destroy());
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hostile.address() as { port: number };
+      const seen: unknown[] = [];
+      const error = await failure(async () => {
+        for await (const event of agentEvents(`http://127.0.0.1:${port}/chat`, {
+          maxReconnects: 3,
+          reconnectDelayMs: 1,
+        })) {
+          seen.push(event);
+        }
+      });
+      expect(ClientError.isInstance(error) && error.code).toBe('connection-lost');
+      expect((error as Error).message).toMatch(/3 reconnects in a row.*maxReconnects/);
+      // The first request and three reconnects, each resuming after the last event it got.
+      expect(connections).toBe(4);
+      expect(lastIds).toEqual([undefined, '0', '1', '2']);
+      expect(seen).toHaveLength(4);
+    } finally {
+      hostile.closeAllConnections();
+      await new Promise<void>((resolve) => hostile.close(() => resolve()));
+    }
+  });
+});

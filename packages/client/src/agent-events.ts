@@ -52,7 +52,12 @@ export type AgentEventsOptions = {
   cancelUrl?: string | URL | undefined;
   /** Default the global `fetch`. */
   fetch?: typeof fetch | undefined;
-  /** Reconnects in a row after a broken connection before giving up. Default 5; 0: none; an integer or `Infinity`. */
+  /**
+   * Reconnects in a row after a broken connection before giving up. A connection counts as
+   * healthy, and resets the count, only when it brought new events and stayed up 5 s: a server
+   * that sends an event and drops, again and again, is given up on too (`connection-lost`).
+   * Default 5; 0: none; an integer or `Infinity`.
+   */
   maxReconnects?: number | undefined;
   /** The first wait before a reconnect, doubled each time up to 5 s. Default 250 ms. */
   reconnectDelayMs?: number | undefined;
@@ -147,7 +152,16 @@ export async function* agentEvents(
     let lastId: string | undefined = resume?.lastEventId;
     let events = 0;
     let chars = 0;
+    // Reconnects in a row. A connection resets the count only when it brought a new event and
+    // stayed up at least HEALTHY_MS: a server that sends one event and drops, forever, used to
+    // reset it each time and so be reconnected to without bound (doors-policy).
     let failures = 0;
+    let connectedAt = 0;
+    let progressed = false;
+    const settle = (): void => {
+      if (progressed && Date.now() - connectedAt >= HEALTHY_MS) failures = 0;
+      progressed = false;
+    };
     // Only a run whose id and last event id are known can be resumed. Without an `id:` on its
     // events (not core's server), sending the request again would start the run over: a second
     // run on the server, its events added to the first's.
@@ -168,7 +182,7 @@ export async function* agentEvents(
         });
       } catch (error) {
         signal?.throwIfAborted();
-        if (!resuming || failures >= maxReconnects) throw lost(error, resuming);
+        if (!resuming || failures >= maxReconnects) throw lost(error, resuming, failures);
         await sleep(backoff(baseDelay, failures++), signal);
         continue;
       }
@@ -187,6 +201,7 @@ export async function* agentEvents(
       });
 
       let finished = false;
+      connectedAt = Date.now();
       try {
         for await (const message of readMessages(
           response.body as ReadableStream<Uint8Array>,
@@ -228,7 +243,7 @@ export async function* agentEvents(
             lastId = message.id;
           }
           if (event === undefined) continue;
-          failures = 0;
+          progressed = true;
           if (event.type === 'start') {
             checkStart(event, runId);
             if (event.protocol !== PROTOCOL_VERSION) {
@@ -257,16 +272,21 @@ export async function* agentEvents(
       } catch (error) {
         signal?.throwIfAborted();
         if (ClientError.isInstance(error)) throw error;
-        if (!canResume() || failures >= maxReconnects) throw lost(error, runId !== undefined);
+        settle();
+        if (!canResume() || failures >= maxReconnects) {
+          throw lost(error, runId !== undefined, failures);
+        }
         await sleep(backoff(baseDelay, failures++), signal);
         continue;
       }
       if (finished) return;
       // The body ended before `finish`: the connection broke (a proxy, a redeploy). Resume.
+      settle();
       if (!canResume() || failures >= maxReconnects) {
         throw lost(
           new Error('The event stream ended before the run finished.'),
           runId !== undefined,
+          failures,
         );
       }
       await sleep(backoff(baseDelay, failures++), signal);
@@ -434,15 +454,22 @@ function invalidOption(name: string, accepted: string, value: unknown): ClientEr
   });
 }
 
+/**
+ * How long a connection that brought new events must have stayed up for its break not to count
+ * as one more reconnect in a row: the longest backoff wait, so a server that drops every
+ * connection at once is given up on after `maxReconnects`, however many events it sends first.
+ */
+const HEALTHY_MS = 5000;
+
 function backoff(base: number, attempt: number): number {
   return Math.min(base * 2 ** attempt, 5000);
 }
 
-function lost(cause: unknown, resumed: boolean): ClientError {
+function lost(cause: unknown, resumed: boolean, reconnects: number): ClientError {
   return new ClientError({
     code: 'connection-lost',
     message: resumed
-      ? 'The connection to the run was lost and could not be resumed.'
+      ? `The connection to the run was lost and could not be resumed (${reconnects} reconnects in a row, none of which stayed up 5 s; maxReconnects).`
       : 'The request failed before the run started (nothing to resume).',
     cause,
   });

@@ -1,5 +1,6 @@
 import { cutText as cutWhole } from '../shared/cut-text.ts';
 import { MAX_RECORDED_LIVE_TEXT_CHARS, MAX_RECORDED_LIVE_VALUE_CHARS } from './recorded-live.ts';
+import { MAX_END_ERROR_CHARS } from './recorded-run.ts';
 
 // How a live session's text, values and errors are cut to the live recorder's bounds
 // (createLiveRecorder's lines).
@@ -48,9 +49,6 @@ export function base64Bytes(data: string): number {
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
 }
-
-// A failed session's message kept in its closing line.
-const MAX_END_ERROR_CHARS = 4000;
 
 export function recordedError(error: unknown): { name: string; reason?: string; message: string } {
   const name = error instanceof Error ? error.name : 'Error';

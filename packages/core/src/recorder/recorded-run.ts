@@ -43,6 +43,13 @@ export const OMITTED_OPAQUE_VALUE: RegExp =
  */
 export const MAX_FULL_RUN_START_BYTES: number = 48 * 1024;
 
+/**
+ * A failed run's or live session's error message kept in its closing line when the line is cut
+ * (past `maxRunBytes`, or a live session's bounds): enough to say why it failed. One bound for
+ * both recorders, so a viewer reads the same length from either. @internal
+ */
+export const MAX_END_ERROR_CHARS: number = 4000;
+
 /** The most hops whose usage a step-end line lists (a step may take up to 10,000). */
 export const MAX_RECORDED_HOPS = 64;
 

@@ -1,5 +1,6 @@
 import { cutText } from '../shared/cut-text.ts';
 import {
+  MAX_END_ERROR_CHARS,
   MAX_FULL_RUN_START_BYTES,
   type RecordedFidelity,
   type RecordedRunLine,
@@ -58,9 +59,6 @@ export function startLine(
   if (line.fidelity !== 'full' || Buffer.byteLength(text) <= MAX_FULL_RUN_START_BYTES) return text;
   return `${serializeLine(line, LONG_OPAQUE, 'shortened')}\n`;
 }
-
-// A failed run's message kept in a closing line past maxRunBytes: enough to say why it failed.
-const MAX_END_ERROR_CHARS = 4000;
 
 /**
  * A closing line past maxRunBytes: how the run ended, without the answer's text, and with the

@@ -4,11 +4,13 @@ import {
   failOption,
   wholeOption,
 } from '../door/check-door-options.ts';
+import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AHandlerOptions } from './a2a-handler-options.ts';
 
 /** The options of `createA2AHandler`, checked, with their defaults. @internal */
 export type A2ASettings = DoorSettings & {
+  allowedOrigins: OriginPolicy;
   agent: A2AHandlerOptions['agent'];
   card: A2AHandlerOptions['card'];
   authorize: A2AHandlerOptions['authorize'];
@@ -68,6 +70,7 @@ export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
   }
   return {
     ...checkDoorOptions(options),
+    allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),
     agent: options.agent,
     card: options.card,
     authorize: options.authorize,

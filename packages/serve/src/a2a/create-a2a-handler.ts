@@ -7,6 +7,7 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { guardOrigin } from '../door/origin-policy.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { createOwnedSessions } from '../mcp/owned-sessions.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
@@ -156,7 +157,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   const sending = new Set<string>();
 
   const challenge = options.protectedResource?.challenge ?? 'Bearer';
-  return async (request) => {
+  const served: FetchHandler = async (request) => {
     try {
       const metadata = options.protectedResource?.serveMetadata(request);
       if (metadata !== undefined) return metadata;
@@ -195,6 +196,24 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       }).toResponse();
     }
   };
+  // Server-to-server (an agent calling an agent), often on localhost in development, where a
+  // page of another site reaches it by DNS rebinding (the attack the MCP spec's Origin MUST is
+  // against, 2025-11-25, Transports): no page unless listed. The agent card and the resource
+  // metadata are public documents, for any page to read.
+  return guardOrigin(
+    settings.allowedOrigins,
+    served,
+    () =>
+      new A2ARequestError({
+        status: 403,
+        rpcCode: -32600,
+        message:
+          'Forbidden: a page of this origin may not call the A2A door; its server lists the origins it allows (allowedOrigins).',
+      }).toResponse(),
+    (request) =>
+      new URL(request.url).pathname.endsWith(`/${AGENT_CARD_PATH}`) ||
+      options.protectedResource?.serveMetadata(request) !== undefined,
+  );
 
   async function rpc(request: Request): Promise<Response> {
     const owner = checkOwner(await settings.authorize(request));

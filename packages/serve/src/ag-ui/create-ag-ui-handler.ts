@@ -7,6 +7,7 @@ import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-op
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
@@ -57,7 +58,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   const telemetry = createDoorTelemetry(options.tracerProvider);
   const agentName = agentTurnsOf(agent).name ?? 'agent';
 
-  return async (request) => {
+  const served: FetchHandler = async (request) => {
     try {
       if (request.method !== 'POST') {
         throw new AgUiRequestError({
@@ -149,6 +150,17 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
       }).toResponse();
     }
   };
+  // A page is this door's client (CopilotKit, AG-UI's own client): a page of the door's own host
+  // by default, another origin when listed, each with CORS; and the DNS-rebinding refusal the
+  // MCP spec asks of its door (2025-11-25, Transports, "Security Warning") for every other page.
+  return guardOrigin(settings.allowedOrigins, served, () =>
+    new AgUiRequestError({
+      status: 403,
+      errorCode: 'origin_not_allowed',
+      message:
+        'Forbidden: a page of this origin may not call the AG-UI door; its server lists the origins it allows (allowedOrigins).',
+    }).toResponse(),
+  );
 
   /** The run's state tracker, from the client's state (when accepted) or the thread's. */
   function startState(thread: Thread, clientState: unknown): StateTracker | undefined {
@@ -350,6 +362,7 @@ function checkOptions(options: AgUiHandlerOptions) {
   }
   return {
     ...checkDoorOptions(options),
+    allowedOrigins: checkAllowedOrigins(options.allowedOrigins, ['self']),
     agent: options.agent,
     authorize: options.authorize,
     maxThreads: wholeOption(options.maxThreads, 'maxThreads', 1000),

@@ -9,6 +9,7 @@ export type {
   SharedDoorOptions,
 } from './mount-doors.ts';
 export { mountDoors } from './mount-doors.ts';
+export type { AllowedOriginsOption } from './origin-policy.ts';
 export type {
   ProtectedResource,
   ProtectedResourceMetadata,

@@ -11,6 +11,7 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { AllowedOriginsOption } from './origin-policy.ts';
 import type { ProtectedResource } from './protected-resource.ts';
 
 /** The options every door shares when mounted together; a door's own options override them. */
@@ -31,6 +32,12 @@ export type SharedDoorOptions = {
   rateLimit?: RateLimit | false | undefined;
   /** The largest request body in bytes. @defaultValue each door's own (1 MiB) */
   maxBodyBytes?: number | undefined;
+  /**
+   * The browser pages every door admits (see {@link AllowedOriginsOption}): given here it
+   * replaces each door's default, so list `'self'` too for the AG-UI door's same-host page.
+   * @defaultValue each door's own (`['self']` for AG-UI, `[]` for the others)
+   */
+  allowedOrigins?: readonly string[] | undefined;
   /** Gets each error a door hides from its caller. */
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch. @defaultValue Date.now */
@@ -42,7 +49,14 @@ export type SharedDoorOptions = {
   tracerProvider?: OtelTracerProvider | undefined;
 };
 
-type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now' | 'tracerProvider';
+type Shared =
+  | 'authorize'
+  | 'rateLimit'
+  | 'maxBodyBytes'
+  | 'allowedOrigins'
+  | 'onError'
+  | 'now'
+  | 'tracerProvider';
 /** A door's options with the shared ones optional. */
 type DoorOptions<T> = Omit<T, Shared> & Partial<Pick<T, Shared & keyof T>>;
 
@@ -112,6 +126,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     authorize: options.authorize,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),

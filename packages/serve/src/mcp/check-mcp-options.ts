@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 
@@ -18,28 +19,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * The origin of an http(s) URL or `Origin` header value, as `new URL(...).origin` writes it
- * (lower-case host, default port dropped); `undefined` for anything else (`null`, `file://`).
- * @internal
- */
-export function originOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The options of `createMcpServer` once checked, with their defaults. @internal */
 export type McpSettings = {
   agents: McpServerOptions['agents'];
   authorize: McpServerOptions['authorize'];
   protectedResource: McpServerOptions['protectedResource'];
-  /** The origins of `allowedOrigins`, as `new URL(...).origin` writes them. */
-  allowedOrigins: ReadonlySet<string>;
+  /** The pages `allowedOrigins` admits. */
+  allowedOrigins: OriginPolicy;
   exposeTools: readonly ExposedTool[];
   maxToolResultChars: number;
   serverInfo: { name: string; version: string };
@@ -86,22 +72,8 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
       'protectedResource must come from createProtectedResource({ resource, authorizationServers }) of @gemloop/serve/doors.',
     );
   }
-  const allowedOrigins = new Set<string>();
-  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
-    fail(
-      'allowedOrigins',
-      "allowedOrigins must be an array of origins: ['https://app.example.com'].",
-    );
-  }
-  for (const each of options.allowedOrigins ?? []) {
-    allowedOrigins.add(
-      originOf(each) ??
-        fail(
-          'allowedOrigins',
-          `allowedOrigins: ${JSON.stringify(String(each).slice(0, 80))} is not an http(s) origin such as 'https://app.example.com'.`,
-        ),
-    );
-  }
+  // No page by default: an MCP client is a program, and the spec's MUST is against pages.
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, []);
   const exposeTools = options.exposeTools ?? [];
   if (!Array.isArray(exposeTools)) fail('exposeTools', 'exposeTools must be an array of tools.');
   const names = new Set(Object.keys(options.agents).map((name) => `ask_${name}`));

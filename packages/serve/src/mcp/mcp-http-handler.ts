@@ -4,9 +4,9 @@ import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
-import { originOf } from './check-mcp-options.ts';
 
 /** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -15,9 +15,6 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
 
 type Connection = { owner: RunOwner; transport: WebStandardStreamableHTTPServerTransport };
-
-/** The methods the Streamable HTTP transport serves; others are the SDK's 405. */
-const SERVED_METHODS = new Set(['GET', 'POST', 'DELETE']);
 
 /**
  * The Streamable HTTP door: the SDK's Web-standard transport, one per MCP session (stateful, so
@@ -33,8 +30,8 @@ export function createMcpHttpHandler(options: {
     | undefined;
   /** Publishes the resource metadata and names it in the 401's challenge. */
   protectedResource: ProtectedResource | undefined;
-  /** The browser origins that may call the door (a request without `Origin` may too). */
-  allowedOrigins: ReadonlySet<string>;
+  /** The browser pages that may call the door (a request without `Origin` may too). */
+  allowedOrigins: OriginPolicy;
   maxConnections: number;
   maxBodyBytes: number;
   /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
@@ -46,27 +43,11 @@ export function createMcpHttpHandler(options: {
   const challenge = protectedResource?.challenge ?? 'Bearer';
   const connections = new Map<string, Connection>();
 
-  const handler: FetchHandler = async (request) => {
+  const served: FetchHandler = async (request) => {
     try {
       // Public, before any credential: it is how a client learns where to get one.
       const metadata = protectedResource?.serveMetadata(request);
       if (metadata !== undefined) return metadata;
-      // DNS rebinding and cross-site pages (MCP spec 2025-11-25, Transports, "Security Warning":
-      // an Origin present and invalid MUST be answered 403), before `authorize` reads a
-      // credential the browser attached. Not the SDK's own check (`allowedOrigins` with
-      // `enableDnsRebindingProtection`): it checks nothing when the list is empty, runs after
-      // `authorize` and the body, and echoes the header. Other methods stay a 405 with `Allow`.
-      const from = request.headers.get('origin');
-      if (from !== null && SERVED_METHODS.has(request.method)) {
-        const origin = originOf(from);
-        if (origin === undefined || !options.allowedOrigins.has(origin)) {
-          return rpcError(
-            403,
-            -32000,
-            'Forbidden: a page of this origin may not call the MCP door; its server lists the origins it allows (allowedOrigins).',
-          );
-        }
-      }
       let owner: RunOwner | null | undefined;
       try {
         owner = await authorize(request);
@@ -144,6 +125,23 @@ export function createMcpHttpHandler(options: {
     if (transport.sessionId === undefined) await server.close();
     return response;
   }
+
+  // DNS rebinding and cross-site pages: the MCP spec (2025-11-25, Transports, "Security
+  // Warning") says an Origin present and invalid MUST be answered 403, here before `authorize`
+  // reads a credential the browser attached. Not the SDK's own check (`allowedOrigins` with
+  // `enableDnsRebindingProtection`): it checks nothing when the list is empty, runs after
+  // `authorize` and the body, and echoes the header. Resource metadata stays public.
+  const handler = guardOrigin(
+    options.allowedOrigins,
+    served,
+    () =>
+      rpcError(
+        403,
+        -32000,
+        'Forbidden: a page of this origin may not call the MCP door; its server lists the origins it allows (allowedOrigins).',
+      ),
+    (request) => protectedResource?.serveMetadata(request) !== undefined,
+  );
 
   return {
     handler,

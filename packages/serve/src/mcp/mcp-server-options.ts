@@ -3,6 +3,7 @@ import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
+import type { AllowedOriginsOption } from '../door/origin-policy.ts';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 
@@ -11,7 +12,7 @@ import type { RateLimit } from '../openai/rate-limiter.ts';
 export type ExposedTool = FunctionTool<any, any>;
 
 /** Options of {@link createMcpServer}. */
-export type McpServerOptions = {
+export type McpServerOptions = AllowedOriginsOption & {
   /**
    * The agents served, each as the MCP tool `ask_<name>` (`{ message, sessionId? }` → the answer
    * as text). Names are 1 to 58 letters, digits, `_` and `-`, so the tool's name stays within
@@ -28,16 +29,6 @@ export type McpServerOptions = {
   authorize?:
     | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
     | undefined;
-  /**
-   * The browser origins (`https://app.example.com`) whose pages may call the HTTP door. A request
-   * with an `Origin` header not listed here is refused with 403 before `authorize` reads it, as
-   * the MCP spec asks of a Streamable HTTP server ("Servers MUST validate the Origin header on
-   * all incoming connections to prevent DNS rebinding attacks"): a page on another site, or one
-   * whose name was rebound to this machine, cannot drive the door with a browser's cookies or its
-   * network position. A request without `Origin` (an MCP client that is not a browser: Claude,
-   * Cursor, the SDK's) is not concerned. @defaultValue [] (no browser page)
-   */
-  allowedOrigins?: readonly string[] | undefined;
   /**
    * The HTTP door as an OAuth 2.0 resource server (from `createProtectedResource` of
    * `@gemloop/serve/doors`): it publishes the protected resource metadata at its well-known path

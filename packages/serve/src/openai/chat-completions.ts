@@ -12,6 +12,7 @@ import {
   refuseClientTools,
   toContents,
 } from './to-contents.ts';
+import { refuseUnhonouredFields } from './unhonoured-fields.ts';
 
 // POST /v1/chat/completions, as the `openai` client's `chat.completions.create` sends it and reads
 // the answer (`ChatCompletion`, `ChatCompletionChunk` of `openai/resources/chat/completions`;
@@ -26,6 +27,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     throw invalidRequest('n', 'n must be 1: the agent gives one answer.', 'unsupported_value');
   }
   refuseClientTools(body);
+  refuseUnhonouredFields(body, 'chat');
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const streamOptions = body['stream_options'];
   if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {

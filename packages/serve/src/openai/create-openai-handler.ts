@@ -4,6 +4,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
@@ -62,7 +63,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, now);
   const telemetry = createDoorTelemetry(options.tracerProvider);
 
-  return async (request) => {
+  const served: FetchHandler = async (request) => {
     try {
       const route = matchRoute(request, settings.basePath);
       const owner = await authorizeRequest(request);
@@ -153,6 +154,20 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
       );
     }
   };
+  // A server-to-server API, often on localhost in development, where a page of another site
+  // reaches it by DNS rebinding (the attack the MCP spec's Origin MUST is against, 2025-11-25,
+  // Transports): no page unless listed (`openai` in a browser, `dangerouslyAllowBrowser`).
+  return guardOrigin(settings.allowedOrigins, served, () =>
+    errorResponse(
+      new OpenAIRequestError({
+        status: 403,
+        type: 'permission_error',
+        errorCode: 'origin_not_allowed',
+        message:
+          'Forbidden: a page of this origin may not call this API; its server lists the origins it allows (allowedOrigins).',
+      }),
+    ),
+  );
 
   async function authorizeRequest(request: Request): Promise<string> {
     const owner = checkOwner(await authorize(request));
@@ -332,5 +347,6 @@ function checkOptions(options: OpenAIHandlerOptions) {
     maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
     rateLimit,
     basePath,
+    allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),
   };
 }

@@ -17,6 +17,7 @@ import {
   refuseClientTools,
   toContents,
 } from './to-contents.ts';
+import { refuseUnhonouredFields } from './unhonoured-fields.ts';
 
 // POST /v1/responses, as the `openai` client's `responses.create` sends it and reads the answer
 // (`Response`, `ResponseStreamEvent` of `openai/resources/responses/responses`;
@@ -34,6 +35,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   const { body } = door;
   const messages = readInput(body['input']);
   refuseClientTools(body);
+  refuseUnhonouredFields(body, 'responses');
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const keep =
     body['store'] === undefined ||

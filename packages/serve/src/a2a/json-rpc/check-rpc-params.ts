@@ -16,6 +16,7 @@ export const INVALID_PARAMS = -32602;
 
 /** A field's JSON shape: a scalar (named as the spec types it), bytes, anything, a list, an object. */
 type Shape =
+  | 'id'
   | 'string'
   | 'number'
   | 'boolean'
@@ -46,12 +47,12 @@ const PART: Fields = {
 
 const MESSAGE: Fields = {
   kind: 'string',
-  messageId: 'string',
-  message_id: 'string',
-  contextId: 'string',
-  context_id: 'string',
-  taskId: 'string',
-  task_id: 'string',
+  messageId: 'id',
+  message_id: 'id',
+  contextId: 'id',
+  context_id: 'id',
+  taskId: 'id',
+  task_id: 'id',
   role: 'enum',
   parts: [PART],
   metadata: 'any',
@@ -65,9 +66,9 @@ const AUTHENTICATION: Fields = { scheme: 'string', schemes: STRINGS, credentials
 /** A push notification config, v1.0's `TaskPushNotificationConfig` and v0.3's. */
 const PUSH_CONFIG: Fields = {
   tenant: 'string',
-  id: 'string',
-  taskId: 'string',
-  task_id: 'string',
+  id: 'id',
+  taskId: 'id',
+  task_id: 'id',
   url: 'string',
   token: 'string',
   authentication: AUTHENTICATION,
@@ -97,8 +98,8 @@ const PARAMS: Fields = {
   metadata: 'any',
   historyLength: 'number',
   history_length: 'number',
-  contextId: 'string',
-  context_id: 'string',
+  contextId: 'id',
+  context_id: 'id',
   status: 'enum',
   pageSize: 'number',
   page_size: 'number',
@@ -109,7 +110,7 @@ const PARAMS: Fields = {
   includeArtifacts: 'boolean',
   include_artifacts: 'boolean',
   pushNotificationConfig: PUSH_CONFIG,
-  pushNotificationConfigId: 'string',
+  pushNotificationConfigId: 'id',
 };
 
 /**
@@ -130,6 +131,9 @@ export function checkRpcParams(params: unknown): string | undefined {
   return fault(params, PARAMS, 'params');
 }
 
+/** The longest id (of a task, context, message or push config) a request may name. */
+const MAX_ID_CHARS = 1024;
+
 /** How deep a request's params may nest, counted from `params`. */
 const MAX_PARAMS_DEPTH = 128;
 
@@ -137,6 +141,9 @@ const MAX_PARAMS_DEPTH = 128;
 function fault(value: unknown, shape: Shape, path: string): string | undefined {
   if (shape === 'any') return undefined;
   if (typeof shape === 'string') {
+    // The SDK echoes an id it does not find ("Task not found: <id>"): a 100 KB id came back whole.
+    if (shape === 'id' && typeof value === 'string' && value.length > MAX_ID_CHARS)
+      return `${path} must be an id of at most ${MAX_ID_CHARS} characters.`;
     if (shape === 'base64 string')
       return typeof value === 'string' ? undefined : `${path} must be a base64 string.`;
     return typeof value === 'object' ? `${path} must be ${WORDS[shape]}.` : undefined;
@@ -169,6 +176,7 @@ function fault(value: unknown, shape: Shape, path: string): string | undefined {
 
 /** How a scalar field is named in the words of a refusal. */
 const WORDS = {
+  id: 'a string',
   string: 'a string',
   number: 'a number',
   boolean: 'true or false',
