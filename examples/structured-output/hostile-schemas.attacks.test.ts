@@ -45,6 +45,10 @@ describe('an output schema that recurses', () => {
       const { result, error } = await outcome(agent, mode, 'Tree.');
       expect(error).toBeUndefined();
       expect(result?.output).toEqual(answer);
+      // Sent as a JSON Schema whose recursion is a $ref to its root, not unrolled without end.
+      const sent = JSON.stringify(fake.modelRequests[0]?.body);
+      expect(sent).toContain('"$ref":"#"');
+      expect(sent.length).toBeLessThan(2_000);
     });
   }
 });
@@ -61,5 +65,8 @@ describe('an output schema that is a union of 10,000 literals', () => {
     const { result, error } = await outcome(agent, 'run', 'Pick.');
     expect(error).toBeUndefined();
     expect(result?.output).toEqual({ pick: 'v9999' });
+    // The schema went with each request, all 10,000 members; the re-ask was the second.
+    expect(fake.modelRequests).toHaveLength(2);
+    expect(JSON.stringify(fake.modelRequests[0]?.body)).toContain('"v9999"');
   });
 });

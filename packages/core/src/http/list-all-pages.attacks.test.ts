@@ -70,6 +70,7 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
       const { walk: list, requests } = client(surface, () => ({ [FIELDS[surface]]: 'x' }));
       const outcome = await walk(list());
       expect(GemloopError.isInstance(outcome)).toBe(true);
+      expect(requests()).toBe(1);
     });
   });
 }
