@@ -13,8 +13,8 @@ import { spentTreeBudget } from '../agent/run-state/spent-tree-budget.ts';
  * without one has none of it in its list.
  *
  * What the tree spent is counted by the loop as it goes, in the meter every run of the tree
- * shares (`RunLink.budget`: each call's cost as soon as it is priced, a step's tokens and the
- * step itself when it ends, a failed call's billed usage, a summary's, a tool's own calls): the
+ * shares (`RunLink.budget`: each call's cost and tokens as soon as it is priced, the step itself
+ * when it ends, a failed call's billed usage, a summary's, a tool's own calls): the
  * seam has no hook at those moments (a step's end after its tools, a failed call), and moving
  * them would change when a child sees its parent's spending. This plugin reads that meter and
  * decides; it holds no state, so one object serves every run.

@@ -306,8 +306,8 @@ describe("a failed subagent's spending", () => {
   });
 
   it("ends the tree with a TreeBudgetError carrying the tree's usage, not the stopped run's", async () => {
-    // The tree may spend 1000 tokens: the child's first step (1050) passes it (the lead's step
-    // counts when it ends, after its calls), so the child stops before its second model call.
+    // The tree may spend 1000 tokens: the child's first call (1050) passes it, so the child stops
+    // before its second model call.
     const agent = tree({ onError: 'throw' });
     const error = await agent
       .run('go', { budget: { maxTokens: 1000 } })
@@ -320,7 +320,9 @@ describe("a failed subagent's spending", () => {
   });
 
   it("stops the tree at the parent's next step on a failed child's tokens (tree budget)", async () => {
-    const error = await tree()
+    // The child times out in its tool after its first model call: it never calls the model again
+    // (each call counts as it returns, so a second call of the child would be refused).
+    const error = await tree({ lookup: () => new Promise(() => {}), timeoutMs: 200 })
       .run('go', { budget: { maxTokens: 1100 } })
       .catch((thrown: unknown) => thrown);
     // The lead (105) and the failed child (1050) used 1155: the lead may not call the model again.

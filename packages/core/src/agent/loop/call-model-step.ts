@@ -201,9 +201,15 @@ function recordStep<Output>(
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   if (config !== agentConfig) step.model = config.model;
   run.addUsage(step.usage, priced);
-  // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
-  // tools, subagents included): a child started by this step sees what this call spent.
-  link.budget?.cost.addPriced(priced);
+  // The tree's cost and tokens count each call as soon as it is priced, not when its step ends
+  // (after its tools, subagents included): a child started by this step sees what this call
+  // spent, and a wrapper's calls whose steps it drops (a retry, a fallback) count too (attack-core6:
+  // 101 calls of one step passed a 100-token budget).
+  const budget = link.budget;
+  if (budget !== undefined) {
+    budget.cost.addPriced(priced);
+    budget.tokens += step.usage.totalTokenCount;
+  }
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });

@@ -22,10 +22,8 @@ export function endStep<Output>(
   rollUpChildren(context, step);
   run.steps.push(step);
   const budget = context.link.budget;
-  if (budget !== undefined && step.kind !== 'resume') {
-    budget.steps++;
-    budget.tokens += step.usage.totalTokenCount;
-  }
+  // Its tokens were counted by the call that made it (recordStep).
+  if (budget !== undefined && step.kind !== 'resume') budget.steps++;
   observation?.stepEnd(step);
   const logger = config.logger;
   if (isLevelEnabled(logger, 'debug')) {

@@ -368,9 +368,21 @@ function rebase(location: string, baseUrl: string): string {
       size: 0,
     });
   }
+  // A scheme other than http(s) (data:, file:, blob:, foo:) keeps its scheme through the setters
+  // below and reached an injected fetch with the key's headers; credentials in the URL reached the
+  // gateway as Basic auth (attack-core6).
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new UploadError({
+      message: `files.upload: the x-goog-upload-url header names the scheme ${JSON.stringify(target.protocol.slice(0, 20))}, not http(s), so no bytes were sent.`,
+      reason: 'no-upload-url',
+      size: 0,
+    });
+  }
   const base = new URL(baseUrl);
   target.protocol = base.protocol;
   target.host = base.host;
+  target.username = '';
+  target.password = '';
   return target.toString();
 }
 

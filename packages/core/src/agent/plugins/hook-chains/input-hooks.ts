@@ -138,7 +138,7 @@ export class InputHooks extends AnswerHooks {
    * of it starts before). A trip ends the run (a stream's shown text retracted); a rewrite puts
    * the new input in the history and sends the call again (`resend`) from it, without the
    * compaction the first call's step made of the old input (a run starts uncompacted). The
-   * dropped call's usage stays counted (the run's, and the tree's tokens here).
+   * dropped call's usage stays counted (the run's and the tree's, as every call's is).
    */
   protected async callBeside(
     verdicts: readonly BesideVerdict[],
@@ -146,7 +146,7 @@ export class InputHooks extends AnswerHooks {
     resend: () => Promise<AgentStep>,
     stepNumber: number,
   ): Promise<AgentStep> {
-    const { tracker, treeBudget } = this.facts;
+    const { tracker } = this.facts;
     const controller = new AbortController();
     const unfollow = followSignal(this.facts.signal, controller);
     const checking = Promise.all(
@@ -170,9 +170,6 @@ export class InputHooks extends AnswerHooks {
     try {
       const checked = await checking;
       const called = await calling;
-      const dropped = !checked.ok || checked.rewrite !== undefined;
-      if (dropped && called.ok && treeBudget !== undefined)
-        treeBudget.tokens += called.step.usage.totalTokenCount;
       if (!checked.ok) {
         // A trip wins over what the aborted call failed with; the text it showed is withdrawn.
         if (GuardrailTrippedError.isInstance(checked.error) && this.facts.streaming)

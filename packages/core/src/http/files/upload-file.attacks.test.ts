@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGemini } from '../create-gemini.ts';
+import { createFiles } from './create-files.ts';
+
+const KEY = 'AIzaSyAttackCore6KeyXXXXXXXXXXXXXXXXXXX';
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+/** A gateway whose start answer names `location` as the upload URL; records every request. */
+async function gateway(location: string) {
+  const seen: { url: string; authorization: string | undefined; command: string | undefined }[] =
+    [];
+  server = createServer((request: IncomingMessage, response) => {
+    request.resume();
+    request.on('end', () => {
+      const command = request.headers['x-goog-upload-command'] as string | undefined;
+      seen.push({ url: request.url ?? '', authorization: request.headers.authorization, command });
+      if (command === 'start') {
+        response.writeHead(200, {
+          'x-goog-upload-url': location,
+          'x-goog-upload-status': 'active',
+        });
+        response.end();
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-goog-upload-status': 'final',
+      });
+      response.end(JSON.stringify({ file: { name: 'files/abc' } }));
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** Upload URLs a hostile gateway may name: other schemes, another host, userinfo. */
+const LOCATIONS = [
+  'data:text/plain,hello',
+  'file:///etc/passwd',
+  'foo://evil.test/upload?upload_id=1',
+  'ws://evil.test/upload?upload_id=1',
+  '//evil.test/upload?upload_id=1',
+  'http://user:pass@evil.test:81/upload?upload_id=1',
+  'javascript:alert(1)',
+  'blob:http://evil.test/abc',
+];
+
+for (const transport of ['node', 'fetch'] as const) {
+  describe(`files.upload, a hostile x-goog-upload-url, over the ${transport} transport`, () => {
+    for (const location of LOCATIONS) {
+      it(`sends nothing anywhere but the gateway for ${location}`, async () => {
+        const { url, seen } = await gateway(location);
+        const outside: string[] = [];
+        const gemini = createGemini({
+          apiKey: KEY,
+          baseUrl: url,
+          retry: false,
+          transport,
+          ...(transport === 'fetch'
+            ? {
+                fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+                  const target = String(input instanceof Request ? input.url : input);
+                  if (!target.startsWith(url)) outside.push(target);
+                  return fetch(input, init);
+                },
+              }
+            : {}),
+        });
+        const files = createFiles(gemini);
+        const result = await files.upload(new Uint8Array(10), { mimeType: 'text/plain' }).then(
+          (file) => ({ file }),
+          (error: unknown) => ({ error }),
+        );
+        expect(outside).toEqual([]);
+        const text =
+          'error' in result ? `${String(result.error)} ${JSON.stringify(result.error)}` : '';
+        expect(text).not.toContain(KEY);
+        // Userinfo in the upload URL is no Basic auth sent to the gateway.
+        expect(seen.map((request) => request.authorization)).not.toContain(
+          `Basic ${btoa('user:pass')}`,
+        );
+        if (!/^(https?|ws):|^\/\//.test(location)) {
+          // Refused before any byte: only the start request reached the gateway.
+          expect(seen.map((request) => request.command)).toEqual(['start']);
+          expect(String((result as { error: Error }).error.message)).toMatch(/not http\(s\)/);
+        }
+      });
+    }
+  });
+}
