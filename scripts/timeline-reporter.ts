@@ -2,8 +2,17 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
-/** One test file's real span, seconds from the run's start: from its import to its last hook. */
-export type FileSpan = { file: string; project: string; start: number; end: number };
+/**
+ * One test file's real span, seconds from the run's start: from the moment a worker took it (its
+ * import and `beforeAll` inside) to its last hook; `tests` is when its tests started running.
+ */
+export type FileSpan = {
+  file: string;
+  project: string;
+  start: number;
+  tests: number;
+  end: number;
+};
 
 /**
  * One sample a second: how busy the machine's cores were since the last one, and what the run's
@@ -18,8 +27,9 @@ export type Sample = { t: number; machineBusy: number; treeCpu: number; runnable
 export type Timeline = { cores: number; files: FileSpan[]; samples: Sample[]; end: number };
 
 /**
- * Logs each test file's real start and end (`onTestModuleStart`/`onTestModuleEnd`: the JSON
- * reporter's `startTime` is the first test's, after the file's import and `beforeAll`) and
+ * Logs each test file's real start and end (`onTestModuleQueued`, when a worker takes the file and
+ * before it is imported, to `onTestModuleEnd`; the JSON reporter's `startTime` is the first test's,
+ * after the import and `beforeAll`, and so is `onTestModuleStart`, kept as `tests`) and
  * samples `/proc` every second beside them, to find where a run leaves cores idle: at a group's
  * end, in its tail, behind one long file. Opt in, beside the usual reporters:
  *
@@ -33,6 +43,7 @@ export default class TimelineReporter implements Reporter {
   #root = '';
   #t0 = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #queued = new Map<string, number>();
   readonly #starts = new Map<string, number>();
   readonly #files: FileSpan[] = [];
   readonly #samples: Sample[] = [];
@@ -59,16 +70,22 @@ export default class TimelineReporter implements Reporter {
     this.#timer.unref();
   }
 
+  onTestModuleQueued(testModule: TestModule): void {
+    this.#queued.set(testModule.moduleId + testModule.project.name, this.#seconds());
+  }
+
   onTestModuleStart(testModule: TestModule): void {
     this.#starts.set(testModule.moduleId + testModule.project.name, this.#seconds());
   }
 
   onTestModuleEnd(testModule: TestModule): void {
-    const start = this.#starts.get(testModule.moduleId + testModule.project.name);
+    const key = testModule.moduleId + testModule.project.name;
+    const tests = this.#starts.get(key) ?? this.#seconds();
     this.#files.push({
       file: relative(this.#root, testModule.moduleId),
       project: testModule.project.name,
-      start: start ?? this.#seconds(),
+      start: this.#queued.get(key) ?? tests,
+      tests,
       end: this.#seconds(),
     });
   }

@@ -17,8 +17,8 @@ describe('summarizeTimeline (scripts/timeline-reporter.ts)', () => {
       cores: 2,
       end: 100,
       files: [
-        { file: 'a.test.ts', project: 'core', start: 0, end: 30 },
-        { file: 'b.test.ts', project: 'examples', start: 10, end: 99 },
+        { file: 'a.test.ts', project: 'core', start: 0, tests: 2, end: 30 },
+        { file: 'b.test.ts', project: 'examples', start: 10, tests: 60, end: 99 },
       ],
       samples: [
         { t: 1, machineBusy: 1, treeCpu: 1.5, runnable: 3 },
@@ -58,7 +58,7 @@ describe.runIf(process.platform === 'linux')('readTree (scripts/timeline-reporte
 });
 
 describe.runIf(process.platform === 'linux')('TimelineReporter', () => {
-  it('writes each file with its start and end, from its module start to its end', async () => {
+  it('writes each file from the moment a worker takes it (its import inside) to its end', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'timeline-'));
     const out = join(folder, 'timeline.json');
     vi.stubEnv('TEST_TIMELINE', out);
@@ -70,6 +70,8 @@ describe.runIf(process.platform === 'linux')('TimelineReporter', () => {
         moduleId: '/repo/packages/core/src/a.test.ts',
         project: { name: 'core' },
       } as unknown as TestModule;
+      reporter.onTestModuleQueued(testModule);
+      await new Promise((done) => setTimeout(done, 20));
       reporter.onTestModuleStart(testModule);
       await new Promise((done) => setTimeout(done, 20));
       reporter.onTestModuleEnd(testModule);
@@ -80,11 +82,14 @@ describe.runIf(process.platform === 'linux')('TimelineReporter', () => {
           file: 'packages/core/src/a.test.ts',
           project: 'core',
           start: expect.any(Number),
+          tests: expect.any(Number),
           end: expect.any(Number),
         },
       ]);
       const [file] = timeline.files;
-      expect((file?.end ?? 0) - (file?.start ?? 0)).toBeGreaterThanOrEqual(0.015);
+      // The import before the tests is inside the span (`onTestModuleStart` alone would miss it).
+      expect((file?.tests ?? 0) - (file?.start ?? 0)).toBeGreaterThanOrEqual(0.015);
+      expect((file?.end ?? 0) - (file?.tests ?? 0)).toBeGreaterThanOrEqual(0.015);
       expect(timeline.cores).toBeGreaterThanOrEqual(1);
       expect(write).toHaveBeenCalledWith(expect.stringContaining('1 files in'));
     } finally {
