@@ -14,16 +14,42 @@ export type HeldPiece = { kind: 'text' | 'thought'; text: string };
  */
 export class KeyHold {
   private readonly secrets: readonly string[];
+  private readonly longest: number;
   private held: HeldPiece[] = [];
 
   constructor(secrets: readonly string[]) {
     this.secrets = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
+    this.longest = Math.max(0, ...this.secrets.map((secret) => secret.length));
   }
 
   /** What may leave now of the text so far with `piece` added: none of it a key or a key's start. */
   push(piece: HeldPiece): HeldPiece[] {
+    if (this.held.length === 0 && !this.holdsKey(piece.text)) {
+      // The common case (nothing held, no key in the delta): only its tail can start a key. The
+      // general walk below is for held text (bench figures: RESULTS.md, key-leaks).
+      const start = this.keyStartIn(piece.text);
+      if (start === piece.text.length) return [piece];
+      this.held = [{ kind: piece.kind, text: piece.text.slice(start) }];
+      return start === 0 ? [] : [{ kind: piece.kind, text: piece.text.slice(0, start) }];
+    }
     this.held.push(piece);
     return this.release(false);
+  }
+
+  private holdsKey(text: string): boolean {
+    for (const secret of this.secrets) if (text.includes(secret)) return true;
+    return false;
+  }
+
+  /** Where the tail of `text` that could start a key begins (its length when none can). */
+  private keyStartIn(text: string): number {
+    for (let at = Math.max(0, text.length - this.longest + 1); at < text.length; at++) {
+      for (const secret of this.secrets) {
+        if (text.charCodeAt(at) !== secret.charCodeAt(0)) continue;
+        if (text.length - at < secret.length && secret.startsWith(text.slice(at))) return at;
+      }
+    }
+    return text.length;
   }
 
   /** What is held, without any key: the step's text is over. */
