@@ -80,7 +80,7 @@ export type AgentTurns<Output> = {
 };
 
 /** What an agent is to {@link agentTurnsOf}: its public `run` and `stream` (see `Agent`). */
-type RunnableAgent<Output> = {
+export type RunnableAgent<Output> = {
   run(input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>>;
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
 };

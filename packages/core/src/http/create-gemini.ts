@@ -279,6 +279,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   registerClientInternals(gemini, { client, defaults });
   const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
   registerModelCallEntry(gemini, {
+    secrets: () => client.secrets.values,
     // generate() inlined: one call fewer between a run and the transport.
     generate({ request, callOptions, bodyCache }) {
       const record = new ModelCallRecord();

@@ -101,6 +101,12 @@ export type ModelCallEntry = {
    */
   redact: Redactor;
   /**
+   * The client's keys as they are now (what `redact` removes), for a hold-back that must see a
+   * key's start before its end (`keylessEvents`); absent for a client gemloop did not make.
+   * @internal
+   */
+  secrets?: (() => readonly string[]) | undefined;
+  /**
    * Optional (an entry whose server keeps a conversation's state): `contents`, a history that
    * ends with the model's answer, is held on the server by the interaction `interactionId` (a
    * chat turn stored it), so a request that extends it sends only what follows, even when this

@@ -1,13 +1,14 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
-import { isRedactingStream } from '../agent/redacting-streams.ts';
+import { isRedactingStream, streamSecretsOf } from '../agent/redacting-streams.ts';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
   type PendingApproval,
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
+import { keylessFilter } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
 import { toBrowserError } from './to-browser-error.ts';
@@ -175,7 +176,10 @@ export function startBrowserRun(
       ...(options.cancellable ? { cancellable: true as const } : {}),
     });
     try {
-      for await (const event of source) {
+      // The client's key the model wrote never reaches a page (keylessFilter: held back while a
+      // delta could start it).
+      const keyless = keylessFilter(() => streamSecretsOf(source));
+      const show = (event: AgentEvent<unknown>): void => {
         const browserEvent = toBrowserEvent(event, mapping);
         if (browserEvent !== undefined) push(browserEvent);
         if (event.type === 'tool-call' && broker !== undefined) {
@@ -183,7 +187,13 @@ export function startBrowserRun(
           seenCalls.set(event.args, browserEvent as BrowserToolCallEvent);
           broker.claim(event.args, listener);
         }
+      };
+      for await (const event of source) {
+        const shown = keyless.take(event);
+        if (shown === event) show(event);
+        else for (const each of shown as AgentEvent<unknown>[]) show(each);
       }
+      for (const each of keyless.end()) show(each);
       // A source that ended without `run-end` (a wrapper's): still a finished run.
       push({
         type: 'finish',

@@ -10,6 +10,7 @@ import type { ChatStream } from '@gemloop/core/chat';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
+  keylessEvents,
   type PendingApproval,
   toBrowserError,
 } from '@gemloop/core/internal';
@@ -182,7 +183,7 @@ export function createGemloopExecutor(options: {
             streaming: true,
             signal: abort.signal,
           },
-          () => opened.chat.sendStream(input, { signal: abort.signal }),
+          () => keylessEvents(opened.chat.sendStream(input, { signal: abort.signal })),
           (running) => running.result,
         );
       } catch (error) {

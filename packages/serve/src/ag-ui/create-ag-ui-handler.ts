@@ -1,7 +1,7 @@
 import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { agentTurnsOf, toBrowserError } from '@gemloop/core/internal';
+import { agentTurnsOf, keylessEvents, toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -106,7 +106,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               streaming: true,
               signal: abort.signal,
             },
-            () => session.sendStream(message, { signal: abort.signal }),
+            () => keylessEvents(session.sendStream(message, { signal: abort.signal })),
             (running) => running.result,
           );
           live = createLiveRun({

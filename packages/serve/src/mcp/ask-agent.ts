@@ -1,5 +1,5 @@
 import type { Agent, AgentEvent } from '@gemloop/core';
-import { toBrowserError } from '@gemloop/core/internal';
+import { keylessEvents, toBrowserError } from '@gemloop/core/internal';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CallToolResult,
@@ -72,7 +72,7 @@ export async function askAgent(
   if (sessionId === undefined) {
     run = context.telemetry.run(
       span,
-      () => agent.stream(message, { signal: extra.signal }),
+      () => keylessEvents(agent.stream(message, { signal: extra.signal })),
       (running) => running.result,
     );
   } else {
@@ -86,7 +86,7 @@ export async function askAgent(
     release = opened.release;
     run = context.telemetry.run(
       span,
-      () => opened.chat.sendStream(message, { signal: extra.signal }),
+      () => keylessEvents(opened.chat.sendStream(message, { signal: extra.signal })),
       (running) => running.result,
     );
   }

@@ -1,4 +1,5 @@
 import type { AgentUsage } from '@gemloop/core';
+import { keylessEvents, keylessResult } from '@gemloop/core/internal';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
@@ -48,6 +49,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
         () => door.agent.run(contents, { signal: door.signal }),
         (running) => running,
       );
+      result = keylessResult(door.agent, result);
     } catch (error) {
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
@@ -73,7 +75,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
     const run = door.telemetry.run(
       runSpan(door, 'chat.completions', true),
-      () => door.agent.stream(contents, { signal: door.signal }),
+      () => keylessEvents(door.agent.stream(contents, { signal: door.signal })),
       (running) => running.result,
     );
     try {

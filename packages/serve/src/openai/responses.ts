@@ -1,5 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
+import { keylessEvents, keylessResult } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -129,6 +130,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         () => session.send(message, { signal: door.signal }),
         (running) => running,
       );
+      result = keylessResult(door.agent, result);
     } catch (error) {
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -149,7 +151,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
       runSpan(door, 'responses', true),
-      () => session.sendStream(message, { signal: door.signal }),
+      () => keylessEvents(session.sendStream(message, { signal: door.signal })),
       (running) => running.result,
     );
     let text = '';

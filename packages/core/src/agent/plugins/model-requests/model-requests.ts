@@ -12,7 +12,7 @@ import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
  * `{ generate, stream }` both keep what they do not change.
  */
 export type ModelRequestEntry = Pick<ModelCallEntry, 'generate' | 'stream'> &
-  Partial<Pick<ModelCallEntry, 'resumeFrom' | 'redact'>>;
+  Partial<Pick<ModelCallEntry, 'resumeFrom' | 'redact' | 'secrets'>>;
 
 /** What a request-level plugin is told of the agent whose requests it wraps. */
 export type ModelRequestAgent = {

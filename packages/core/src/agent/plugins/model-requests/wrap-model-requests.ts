@@ -84,6 +84,8 @@ function completeEntry(made: ModelRequestEntry, next: ModelCallEntry): ModelCall
     redact: made.redact ?? next.redact,
   };
   if (resumeFrom !== undefined) entry.resumeFrom = resumeFrom;
+  const secrets = made.secrets ?? next.secrets;
+  if (secrets !== undefined) entry.secrets = secrets;
   return entry;
 }
 

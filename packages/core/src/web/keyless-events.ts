@@ -1,0 +1,159 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
+import { streamSecretsOf } from '../agent/redacting-streams.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { type HeldPiece, KeyHold } from './key-hold.ts';
+
+/** What a door reads: `agent.stream()`, `chat.sendStream()`, or any such source. */
+type EventSource<Event> = AsyncIterable<Event> & {
+  abort(reason?: unknown): void;
+  readonly result?: Promise<unknown>;
+};
+
+// The events that end a step's text part: what is held of it leaves before them.
+const ENDS_TEXT: ReadonlySet<string> = new Set([
+  'tool-call',
+  'tool-result',
+  'tool-error',
+  'step-end',
+  'handoff',
+  'run-end',
+]);
+
+/**
+ * A run's events as a door sends them to a page or a protocol client (the web helpers, the
+ * AG-UI, A2A, MCP and OpenAI-compatible doors): the client's key (what its redactor removes,
+ * `ModelCallEntry.secrets`) replaced by `[redacted]` wherever the model wrote it. The run itself
+ * and `agent.stream()`'s own reader keep the model's words (the history is sent back verbatim);
+ * only what leaves the process through a door is made here, once, for every door.
+ *
+ * Text and thought deltas go through a bounded hold-back per step and path ({@link KeyHold}):
+ * at most the longest key's length − 1 characters wait, and only while they could start a key;
+ * they leave before the event that ends the step's text (a call, the step's end) or at the
+ * stream's end. Every other event, and the result, is walked and copied only where it held a
+ * key; a call's arguments are redacted as `redactedArgs` (which every door shows), so `args`
+ * keeps its identity for the approval broker. A source gemloop did not make (no known key)
+ * passes as it is, at no cost. @internal
+ */
+export function keylessEvents<Source extends EventSource<AgentEvent<unknown>>>(
+  source: Source,
+): Source {
+  // Read when events flow: a chat send knows its client once its inner stream exists.
+  const secrets = (): readonly string[] => streamSecretsOf(source);
+  // The source's own members (abort, steer, send) through its prototype; its events and result here.
+  return Object.create(source, {
+    result: {
+      get: () => source.result?.then((value) => scrubSecrets(value, secrets())),
+    },
+    [Symbol.asyncIterator]: { value: () => keyless(source, secrets) },
+  }) as Source;
+}
+
+async function* keyless(
+  source: AsyncIterable<AgentEvent<unknown>>,
+  secrets: () => readonly string[],
+): AsyncGenerator<AgentEvent<unknown>> {
+  const filter = keylessFilter(secrets);
+  for await (const event of source) {
+    const out = filter.take(event);
+    if (out === event) yield event;
+    else yield* out as AgentEvent<unknown>[];
+  }
+  yield* filter.end();
+}
+
+/** What a door sends of each event (see {@link keylessEvents}), taken one at a time. @internal */
+export type KeylessFilter = {
+  /** The event itself when it leaves as it is (the common case), else what leaves in its place. */
+  take(event: AgentEvent<unknown>): AgentEvent<unknown> | AgentEvent<unknown>[];
+  /** What was still held when the source ended. */
+  end(): AgentEvent<unknown>[];
+};
+
+/**
+ * The filter of {@link keylessEvents} for a loop that reads the source itself (the web helpers):
+ * `secrets` is asked until it names a key (a chat send's stream knows its client once its inner
+ * run started); until then every event leaves as it is. @internal
+ */
+export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
+  let keys: readonly string[] = [];
+  const holds = new Map<string, { hold: KeyHold; like: AgentEvent<unknown> }>();
+  return {
+    take(event) {
+      if (keys.length === 0) keys = secrets();
+      if (keys.length === 0) return event;
+      if (event.type === 'text-delta' || event.type === 'thought-delta') {
+        const channel = channelOf(event.path, event.stepNumber);
+        let held = holds.get(channel);
+        if (held === undefined) {
+          held = { hold: new KeyHold(keys), like: event };
+          holds.set(channel, held);
+        }
+        const kind = event.type === 'text-delta' ? 'text' : 'thought';
+        const pieces = held.hold.push({ kind, text: event.text });
+        // The common case, no key's start in it: the event itself leaves.
+        if (pieces.length === 1 && pieces[0]?.text === event.text && pieces[0].kind === kind)
+          return event;
+        return asDeltas(event, pieces);
+      }
+      const out: AgentEvent<unknown>[] = [];
+      if (ENDS_TEXT.has(event.type)) {
+        for (const [channel, held] of holds) {
+          if (!samePath(held.like.path, event.path)) continue;
+          holds.delete(channel);
+          out.push(...asDeltas(held.like, held.hold.flush()));
+        }
+      }
+      const shown = withoutKeys(event, keys);
+      if (out.length === 0) return shown === event ? event : [shown];
+      out.push(shown);
+      return out;
+    },
+    end() {
+      const out: AgentEvent<unknown>[] = [];
+      for (const held of holds.values()) out.push(...asDeltas(held.like, held.hold.flush()));
+      holds.clear();
+      return out;
+    },
+  };
+}
+
+/** An event without `keys`: itself when it holds none. */
+function withoutKeys(event: AgentEvent<unknown>, keys: readonly string[]): AgentEvent<unknown> {
+  if (event.type !== 'tool-call') return scrubSecrets(event, keys);
+  // `args` keeps its identity (the approval broker knows a call by it); doors show `redactedArgs`.
+  const { args, ...rest } = event;
+  const shown = scrubSecrets(event.redactedArgs ?? args, keys);
+  const others = scrubSecrets(rest, keys);
+  if (shown === (event.redactedArgs ?? args) && others === rest) return event;
+  return { ...others, args, redactedArgs: shown } as AgentEvent<unknown>;
+}
+
+function asDeltas(like: AgentEvent<unknown>, pieces: readonly HeldPiece[]): AgentEvent<unknown>[] {
+  const { path, stepNumber } = like as { path: AgentEvent<unknown>['path']; stepNumber: number };
+  const out: AgentEvent<unknown>[] = [];
+  for (const piece of pieces) {
+    if (piece.text === '') continue;
+    const type = piece.kind === 'text' ? 'text-delta' : 'thought-delta';
+    out.push({ type, path, stepNumber, text: piece.text } as AgentEvent<unknown>);
+  }
+  return out;
+}
+
+function channelOf(path: readonly string[], stepNumber: number): string {
+  return path.length === 0 ? `#${stepNumber}` : `${path.join('\u0000')}#${stepNumber}`;
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, index) => name === b[index]);
+}
+
+/**
+ * `value` (a unary run's result, a chat turn's) without the keys of `agent`'s client: what a door
+ * answers of a run it did not stream (see {@link keylessEvents}). Itself for an agent gemloop did
+ * not make. @internal
+ */
+export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T): T {
+  const keys = agentTurnsOf(agent).handoffTarget?.(undefined).config.modelCall.secrets?.() ?? [];
+  return keys.length === 0 ? value : scrubSecrets(value, keys);
+}
