@@ -10,6 +10,7 @@ import {
 import { pluginCarriedBy } from '../plugins/plugin-engine-of.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';
+import { generationConfigOption } from './options/generation-config.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
 import { stopWhenOption } from './options/steps.ts';
 
@@ -48,7 +49,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   unknownKey: 'Unknown run option',
   path: 'options',
   example:
-    '{ signal, history, stopWhen, steering, budget, compaction, guardrails, plugins } (or none)',
+    '{ signal, history, stopWhen, steering, budget, compaction, guardrails, plugins, generationConfig } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -67,6 +68,9 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     guardrails: guardrailsValueCheck,
     // Checked by the loop, which resolves them with the agent's (joinPlugins).
     plugins: checkedWhereUsed,
+    // The agent option's own check; what the agent sets itself is refused by the agent
+    // (refuseAgentSetFields), which knows its `thinking` and `output`.
+    generationConfig: generationConfigOption.checks.generationConfig,
   },
   removed: {
     historyModel:

@@ -2,6 +2,7 @@ import type { AgentInput } from '../../../run/agent-input.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
+import { withRunGenerationConfig } from '../../config/with-run-generation-config.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
@@ -52,6 +53,9 @@ export function startRun<Output>(
   observation: RunObservation | undefined,
 ): StartedRun<Output> {
   const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
+  // The run's own generation settings, merged into its requests here, once (none: the agent's).
+  if (options.generationConfig !== undefined)
+    config = withRunGenerationConfig(config, options.generationConfig);
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
   // subagents, child workflows) as the starter of children does.
   const record = options.recordHook ?? parent?.recordHook;
