@@ -17,7 +17,7 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function serve(script: Parameters<typeof createFakeGemini>[0]['script']) {
+async function serve(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
   const fake = createFakeGemini({ script });
   fakes.push(fake);
   const { url } = await fake.listen();
