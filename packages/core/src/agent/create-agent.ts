@@ -22,7 +22,7 @@ import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
 import { checkCacheOption } from './config/options/cache.ts';
-import { refuseAgentSetFields } from './config/options/generation-config.ts';
+import { checkRunGenerationConfig } from './config/options/generation-config.ts';
 import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
@@ -197,7 +197,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     const checked = checkRunOptions(options);
     if (checked.signal !== undefined && !isAbortSignal(checked.signal)) throw invalidSignalError();
     if (checked.generationConfig !== undefined)
-      refuseAgentSetFields(checked.generationConfig, agentOptions, 'options.generationConfig');
+      checkRunGenerationConfig(checked.generationConfig, agentOptions);
     return checked;
   };
   /**

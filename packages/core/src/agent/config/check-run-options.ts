@@ -10,7 +10,6 @@ import {
 import { pluginCarriedBy } from '../plugins/plugin-engine-of.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';
-import { generationConfigOption } from './options/generation-config.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
 import { stopWhenOption } from './options/steps.ts';
 
@@ -68,9 +67,8 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     guardrails: guardrailsValueCheck,
     // Checked by the loop, which resolves them with the agent's (joinPlugins).
     plugins: checkedWhereUsed,
-    // The agent option's own check; what the agent sets itself is refused by the agent
-    // (refuseAgentSetFields), which knows its `thinking` and `output`.
-    generationConfig: generationConfigOption.checks.generationConfig,
+    // Checked by the agent (checkRunGenerationConfig), which knows its `thinking` and `output`.
+    generationConfig: checkedWhereUsed,
   },
   removed: {
     historyModel:

@@ -35,6 +35,21 @@ export function readGenerationConfig(options: AgentOptions<unknown>): Generation
 }
 
 /**
+ * Checks the `generationConfig` run option (`RunOptions`) as the agent option is checked: its
+ * fields, and what the agent sets itself (`options`: the agent's).
+ * @throws {@link InvalidArgumentError} naming `options.generationConfig` or its field.
+ * @internal
+ */
+export function checkRunGenerationConfig(
+  config: GenerationConfig,
+  options: Pick<AgentOptions<unknown>, 'thinking' | 'output'>,
+): void {
+  const path = 'options.generationConfig';
+  generationConfigOption.checks.generationConfig(config, path);
+  refuseAgentSetFields(config, options, path);
+}
+
+/**
  * Refuses the fields of a `generationConfig` (the agent's, or a run's: `path`
  * `options.generationConfig`) that the agent sets itself: one candidate, `thinkingConfig` when
  * the agent has `thinking`, the response schema and MIME type when it has `output`.
