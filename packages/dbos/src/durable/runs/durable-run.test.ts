@@ -76,6 +76,25 @@ describe('durable runs', () => {
     expect((await runs.status(runId))?.status).toBe('SUCCESS');
   });
 
+  it('carries a run’s generationConfig to each of its model calls on the worker, and refuses a non-object', async () => {
+    const input = 'Where is order 7, coolly?';
+    const generationConfig = { temperature: 0.3, maxOutputTokens: 256, stopSequences: ['END'] };
+    const { runId } = await runs.start('support', { runId: 'gen-1', input, generationConfig });
+    expect((await runs.result(runId)).text).toBe('Order 7 shipped; no refund needed.');
+    const ofRun = fake.modelRequests.filter((request) =>
+      JSON.stringify((request.body as { contents?: unknown }).contents).includes(input),
+    );
+    expect(ofRun).toHaveLength(3);
+    for (const request of ofRun) {
+      expect((request.body as { generationConfig?: unknown }).generationConfig).toEqual(
+        generationConfig,
+      );
+    }
+    await expect(
+      runs.start('support', { input, generationConfig: [] as never }),
+    ).rejects.toMatchObject({ argument: 'generationConfig' });
+  });
+
   it('streams the same event types as agent.stream, and reconnects from an offset', async () => {
     const { runId } = await runs.start('support', {
       runId: 'events-1',
