@@ -1,6 +1,7 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -72,6 +73,29 @@ describe('the generationConfig run option', () => {
       await (streaming ? agent.stream('Again?').result : agent.run('Again?'));
       expect(generationOf(fake.requests[2]?.body)).toEqual({ temperature: 1, topK: 20 });
     }
+  });
+
+  it('reaches a chat send’s run, sent and streamed, and only that send’s', async () => {
+    const { fake, gemini } = await serve([
+      turn.text('One.'),
+      turn.text('Two.'),
+      turn.text('Three.'),
+    ]);
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
+    const chat = createChatSession({ agent });
+    await chat.send('Hi', { generationConfig: { temperature: 0.1 } });
+    await chat.sendStream('Again', { generationConfig: { seed: 3 } }).result;
+    await chat.send('Once more');
+    expect(fake.requests.map((request) => generationOf(request.body))).toEqual([
+      { temperature: 0.1 },
+      { seed: 3 },
+      undefined,
+    ]);
+    await expect(
+      chat.send('Bad', { generationConfig: { candidateCount: 3 } }),
+    ).rejects.toMatchObject({ argument: 'options.generationConfig.candidateCount' });
+    expect(fake.requests).toHaveLength(3);
+    expect((await chat.turns()).length).toBe(3);
   });
 
   it('reaches the final-output call, beside the output’s schema', async () => {
