@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { modelFallback } from '../fallback/model-fallback.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
@@ -18,8 +19,11 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function serve(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
-  const fake = createFakeGemini({ script });
+async function serve(
+  script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script'],
+  faults: NonNullable<Parameters<typeof createFakeGemini>[0]>['faults'] = [],
+) {
+  const fake = createFakeGemini({ script, faults });
   fakes.push(fake);
   const { url } = await fake.listen();
   return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
@@ -96,6 +100,32 @@ describe('the generationConfig run option', () => {
     ).rejects.toMatchObject({ argument: 'options.generationConfig.candidateCount' });
     expect(fake.requests).toHaveLength(3);
     expect((await chat.turns()).length).toBe(3);
+  });
+
+  it('reaches a call the run sends to another model (modelFallback), over that model’s config', async () => {
+    const { fake, gemini } = await serve(
+      [turn.call('get_weather', { city: 'Rome' }), turn.text('Sunny in Rome.')],
+      [
+        {
+          fault: { type: 'overloaded' },
+          on: ({ model }) => model === 'gemini-3-flash-preview',
+        },
+      ],
+    );
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [weather],
+      generationConfig: { topK: 8 },
+      plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+    });
+    const result = await agent.run('Rome?', { generationConfig: { temperature: 0.4 } });
+    expect(result.text).toBe('Sunny in Rome.');
+    const models = fake.modelRequests.map((request) => request.model);
+    expect(models).toContain('gemini-3-pro-preview');
+    for (const request of fake.modelRequests) {
+      expect(generationOf(request.body), request.model).toEqual({ topK: 8, temperature: 0.4 });
+    }
   });
 
   it('reaches the final-output call, beside the output’s schema', async () => {
