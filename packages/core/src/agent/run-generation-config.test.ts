@@ -2,6 +2,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { handoff } from '../composition/handoff.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { modelFallback } from '../fallback/model-fallback.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -126,6 +127,27 @@ describe('the generationConfig run option', () => {
     for (const request of fake.modelRequests) {
       expect(generationOf(request.body), request.model).toEqual({ topK: 8, temperature: 0.4 });
     }
+  });
+
+  it('stays with the agent it was given to: an agent the run hands off to uses its own settings', async () => {
+    const billingGemini = createScriptedGemini([textTurn('Refund issued.')]);
+    const billing = createAgent({
+      gemini: billingGemini,
+      model: 'gemini-2.5-flash',
+      name: 'billing',
+      generationConfig: { topK: 5 },
+    });
+    const triageGemini = createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]);
+    const triage = createAgent({
+      gemini: triageGemini,
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      tools: [handoff(billing)],
+    });
+    const result = await triage.run('Refund, please.', { generationConfig: { temperature: 0 } });
+    expect(result.handoffs).toEqual(['billing']);
+    expect(triageGemini.calls[0]?.request.generationConfig).toEqual({ temperature: 0 });
+    expect(billingGemini.calls[0]?.request.generationConfig).toEqual({ topK: 5 });
   });
 
   it('reaches the final-output call, beside the output’s schema', async () => {
