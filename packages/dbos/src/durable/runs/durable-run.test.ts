@@ -186,6 +186,7 @@ describe('durable runs', () => {
         sessionId: 'durable-chat',
         agent: 'support',
         message: 'second',
+        generationConfig: { temperature: 0.5 },
       });
       const turns = await store.load('durable-chat');
       expect(turns.map((turn) => turn.contents)).toEqual([first.newContents, second.newContents]);
@@ -208,6 +209,23 @@ describe('durable runs', () => {
         model: 'gemini-3-flash-preview',
       });
       const earlier = first.newContents.length + second.newContents.length;
+      // The second turn's generationConfig went with its run only.
+      const sentWith = (text: string, without?: string) =>
+        fake.modelRequests
+          .filter((request) => {
+            const sent = JSON.stringify((request.body as { contents?: unknown }).contents);
+            return (
+              sent.includes(`"${text}"`) &&
+              (without === undefined || !sent.includes(`"${without}"`))
+            );
+          })
+          .map((request) => (request.body as { generationConfig?: unknown }).generationConfig);
+      expect(sentWith('second', 'third')).toEqual([
+        { temperature: 0.5 },
+        { temperature: 0.5 },
+        { temperature: 0.5 },
+      ]);
+      expect(sentWith('third')).toEqual([undefined, undefined, undefined]);
       expect(signatures(third.contents.slice(0, earlier))).toEqual([]);
       expect(signatures(third.newContents).length).toBeGreaterThan(0);
       const stored = await store.load('durable-chat');
