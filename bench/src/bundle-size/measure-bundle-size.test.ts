@@ -132,6 +132,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * nineteenth session's start; 93,771 (-742) once a run's observation (starting the observers,
  * redacting what they see: `loop/run/observe-run.ts`, `telemetry/start-observation.ts`,
  * `redact-observation.ts`) loaded with the first run an observer follows (helper stream-fetch).
+ * 93,969 bytes (+199 over main's 93,770, per-file.ts, 2026-11-27, helper openai-gen) for the
+ * `generationConfig` run option: its check beside the agent option's (create-agent.ts, where that
+ * check already is: from check-run-options.ts it split `check-request-fields.ts` into a chunk of
+ * its own, +424) and its merge into the run's requests once, in start-run.ts.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

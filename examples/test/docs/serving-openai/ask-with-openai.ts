@@ -16,11 +16,14 @@ export async function askAboutAnOrder(baseURL: string, apiKey: string) {
     previous_response_id: first.id,
   });
 
-  // Chat Completions, streamed: the caller sends the conversation each time.
+  // Chat Completions, streamed: the caller sends the conversation each time. Sampling and length
+  // fields set this request's run's generationConfig, over the agent's.
   const stream = await openai.chat.completions.create({
     model: 'support-agent',
     messages: [{ role: 'user', content: 'Where is order B-2?' }],
     stream: true,
+    temperature: 0.2,
+    max_tokens: 4096,
   });
   let streamed = '';
   for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';

@@ -13,12 +13,15 @@ const KEY = 'sk-docs-alice-0123456789';
 function setup() {
   const fake = createFakeGemini({ script: supportScript });
   const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-  return createSupportHandler({ gemini, model: 'gemini-2.5-flash', keys: { alice: KEY } });
+  return {
+    fake,
+    ...createSupportHandler({ gemini, model: 'gemini-2.5-flash', keys: { alice: KEY } }),
+  };
 }
 
 describe('serving an agent as an OpenAI model (the guide)', () => {
   it('answers the openai client on node:http: a two-turn conversation and a streamed completion', async () => {
-    const { handler, agent } = setup();
+    const { handler, agent, fake } = setup();
     const { server, baseURL } = await serveOnNode(handler, 0);
     onTestFinished(async () => {
       server.closeAllConnections();
@@ -30,6 +33,13 @@ describe('serving an agent as an OpenAI model (the guide)', () => {
       next: 'It arrives on Thursday.',
       streamed: 'Order B-2 has shipped too.',
     });
+    // The streamed completion's temperature and max_tokens reached each request of its run.
+    const configs = fake.modelRequests
+      .filter((request) => JSON.stringify(request.body).includes('order B-2'))
+      .map((request) => (request.body as { generationConfig?: unknown }).generationConfig);
+    expect(configs.length).toBeGreaterThan(0);
+    for (const config of configs)
+      expect(config).toEqual({ temperature: 0.2, maxOutputTokens: 4096 });
   });
 
   it('serves the same handler in Hono and as a Worker', async () => {

@@ -22,6 +22,7 @@ import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
 import { checkCacheOption } from './config/options/cache.ts';
+import { checkRunGenerationConfig } from './config/options/generation-config.ts';
 import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
@@ -111,6 +112,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     pricing: resolvePricing,
   });
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
+  // What a run's `generationConfig` is checked against (its `options` name the run's below).
+  const agentOptions = options;
   // The `cache` option is sugar for the prompt cache's plugin (prompt-cache/): loaded and made
   // with the agent's runtime by its first run, so an agent without it never loads (nor bundles)
   // it. One cache per agent, shared by its runs and chat turns.
@@ -193,6 +196,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     if (closing !== undefined) throw closedError();
     const checked = checkRunOptions(options);
     if (checked.signal !== undefined && !isAbortSignal(checked.signal)) throw invalidSignalError();
+    if (checked.generationConfig !== undefined)
+      checkRunGenerationConfig(checked.generationConfig, agentOptions);
     return checked;
   };
   /**
@@ -581,6 +586,7 @@ function loopOptions(
     budget: checked.budget,
     compaction: checked.compaction,
     plugins: withGuardrails(withSteering(checked.plugins, checked.steering), checked.guardrails),
+    generationConfig: checked.generationConfig,
   };
 }
 

@@ -105,7 +105,7 @@ export type ChatConversation<Output> = {
   ): Promise<ChatResult<Output>>;
   streamSend(
     message: ChatMessage,
-    guardrails: ChatSendOptions['guardrails'],
+    sendOptions: Pick<ChatSendOptions, 'guardrails' | 'generationConfig'>,
     steering: StreamSendSteering,
     emit: (event: UntaggedAgentEvent<unknown>) => void | Promise<void>,
     signal: AbortSignal,
@@ -182,12 +182,14 @@ export function openChatConversation<Output>({
     history: RunOptions['history'],
     guardrails: RunOptions['guardrails'],
     { steering }: SendSteering,
+    generationConfig: RunOptions['generationConfig'],
   ): RunOptions => ({
     ...budgeted,
     history,
     ...(steering === undefined ? {} : { steering }),
     ...(compaction === undefined ? {} : { compaction }),
     ...(guardrails === undefined ? {} : { guardrails }),
+    ...(generationConfig === undefined ? {} : { generationConfig }),
     ...(plugins === undefined || plugins.length === 0 ? {} : { plugins }),
   });
 
@@ -388,7 +390,7 @@ export function openChatConversation<Output>({
 
   return {
     spend,
-    send(message, { signal, guardrails: sendGuardrails } = {}, steerSend) {
+    send(message, { signal, guardrails: sendGuardrails, generationConfig } = {}, steerSend) {
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
@@ -402,7 +404,7 @@ export function openChatConversation<Output>({
             result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
               sending.run(
                 parts,
-                sendOptions(runOptions, selected.history, guardrails, steering),
+                sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
                 id,
                 steering.late,
               ),
@@ -415,7 +417,14 @@ export function openChatConversation<Output>({
         }, signal),
       );
     },
-    streamSend(message, sendGuardrails, { begin, end }, emit, streamSignal, stream) {
+    streamSend(
+      message,
+      { guardrails: sendGuardrails, generationConfig },
+      { begin, end },
+      emit,
+      streamSignal,
+      stream,
+    ) {
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
@@ -425,7 +434,7 @@ export function openChatConversation<Output>({
           const steering = await begin();
           const inner = holderTurns(selected.holder).stream(
             parts,
-            sendOptions(runOptions, selected.history, guardrails, steering),
+            sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
             id,
             undefined,
             undefined,

@@ -9,6 +9,7 @@ import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Content } from '../wire/content.ts';
+import type { GenerationConfig } from '../wire/request.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import type { ChatMessage } from './to-message-parts.ts';
@@ -94,6 +95,11 @@ export type ChatSendOptions = {
   signal?: AbortSignal | undefined;
   /** Guardrails of this send alone, run after the agent's and the session's. */
   guardrails?: Guardrails | undefined;
+  /**
+   * Generation settings of this send's run alone, over the agent's `generationConfig` (the
+   * agent's `generationConfig` run option, `RunOptions.generationConfig`, checked as it is).
+   */
+  generationConfig?: GenerationConfig | undefined;
 };
 
 /** What a send did with the history. */

@@ -108,7 +108,7 @@ export function createChatSession<Output = undefined>(
     async send(message: ChatMessage, sendOptions = {}) {
       return (await conversation.load()).send(message, sendOptions, steerSend);
     },
-    sendStream(message: ChatMessage, { signal, guardrails } = {}) {
+    sendStream(message: ChatMessage, { signal, guardrails, generationConfig } = {}) {
       // The handle's steer()/queue() reach this send's run, whenever it starts.
       // The session's agent says how a send steers (an agent createAgent made, or another's:
       // a handoff's receiver is always one createAgent made, as the session's agent then is).
@@ -117,7 +117,7 @@ export function createChatSession<Output = undefined>(
         async (emit, streamSignal) =>
           (await conversation.load()).streamSend(
             message,
-            guardrails,
+            { guardrails, generationConfig },
             {
               begin: () => {
                 steeringInFlight = steering.handle;

@@ -2,7 +2,7 @@ import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
 import { latestSessionSpend, nextSessionSpend } from '@gemloop/core/internal';
-import type { DurableRunResult } from '../durable/runs/durable-run-types.ts';
+import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
 
@@ -22,6 +22,8 @@ export type SendDurableChatTurnOptions = {
    * starting a second one.
    */
   runId?: string | undefined;
+  /** This turn's generation settings over the agent's, as `runs.start` takes them. */
+  generationConfig?: DurableRunInput['generationConfig'];
 };
 
 /**
@@ -43,6 +45,7 @@ export async function sendDurableChatTurn({
   message,
   model,
   runId,
+  generationConfig,
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
   const turns: ChatTurn[] = await store.load(sessionId);
   // Each turn goes with the model that wrote it (a turn stored without one is of unknown origin),
@@ -66,6 +69,7 @@ export async function sendDurableChatTurn({
     input,
     history,
     ...(holder === undefined ? {} : { holder }),
+    ...(generationConfig === undefined ? {} : { generationConfig }),
   });
   const result = await runs.result(started);
   const heldBy = result.handoffs?.at(-1) ?? holder;

@@ -3,6 +3,7 @@ import { keylessEvents, keylessResult } from '@gemloop/core/internal';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
+import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest } from './openai-request-error.ts';
 import { runFailure } from './run-failure.ts';
@@ -29,6 +30,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   }
   refuseClientTools(body);
   refuseUnhonouredFields(body, 'chat');
+  const runOptions = { signal: door.signal, generationConfig: readGenerationFields(body, 'chat') };
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const streamOptions = body['stream_options'];
   if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
@@ -46,7 +48,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     try {
       result = await door.telemetry.run(
         runSpan(door, 'chat.completions', false),
-        () => door.agent.run(contents, { signal: door.signal }),
+        () => door.agent.run(contents, runOptions),
         (running) => running,
       );
       result = keylessResult(door.agent, result);
@@ -75,7 +77,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
     const run = door.telemetry.run(
       runSpan(door, 'chat.completions', true),
-      () => keylessEvents(door.agent.stream(contents, { signal: door.signal })),
+      () => keylessEvents(door.agent.stream(contents, runOptions)),
       (running) => running.result,
     );
     try {

@@ -6,6 +6,7 @@ import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
+import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
@@ -37,6 +38,10 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   const messages = readInput(body['input']);
   refuseClientTools(body);
   refuseUnhonouredFields(body, 'responses');
+  const sendOptions = {
+    signal: door.signal,
+    generationConfig: readGenerationFields(body, 'responses'),
+  };
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const keep =
     body['store'] === undefined ||
@@ -127,7 +132,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
-        () => session.send(message, { signal: door.signal }),
+        () => session.send(message, sendOptions),
         (running) => running,
       );
       result = keylessResult(door.agent, result);
@@ -151,7 +156,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
       runSpan(door, 'responses', true),
-      () => keylessEvents(session.sendStream(message, { signal: door.signal })),
+      () => keylessEvents(session.sendStream(message, sendOptions)),
       (running) => running.result,
     );
     let text = '';

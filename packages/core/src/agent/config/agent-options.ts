@@ -407,6 +407,18 @@ export type RunOptions = {
    */
   // biome-ignore lint/suspicious/noExplicitAny: a list of plugins, each with its own state type
   plugins?: readonly AgentPlugin<any>[] | undefined;
+  /**
+   * This run's generation settings, over the agent's `generationConfig` for this run's requests
+   * only (its tool steps and its final-output call): each field given replaces the agent's (one
+   * level deep: a `thinkingConfig` given replaces the agent's whole). Checked as the agent's
+   * option is, with the same refusals (`candidateCount` above 1, `thinkingConfig` beside the
+   * agent's `thinking`, a response schema or MIME type beside its `output`). A subagent or an
+   * agent the run hands off to uses its own agent's settings (a run's settings are for its own
+   * agent's model), and the agent's option is unchanged for its next run.
+   * @example `agent.run('Summarise this.', { generationConfig: { temperature: 0.2, maxOutputTokens: 512 } })`
+   * @defaultValue none: the agent's `generationConfig`
+   */
+  generationConfig?: GenerationConfig | undefined;
 };
 
 /** The `budget` run option: totals over a run's tree. */

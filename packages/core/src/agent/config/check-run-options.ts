@@ -48,7 +48,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   unknownKey: 'Unknown run option',
   path: 'options',
   example:
-    '{ signal, history, stopWhen, steering, budget, compaction, guardrails, plugins } (or none)',
+    '{ signal, history, stopWhen, steering, budget, compaction, guardrails, plugins, generationConfig } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -67,6 +67,8 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     guardrails: guardrailsValueCheck,
     // Checked by the loop, which resolves them with the agent's (joinPlugins).
     plugins: checkedWhereUsed,
+    // Checked by the agent (checkRunGenerationConfig), which knows its `thinking` and `output`.
+    generationConfig: checkedWhereUsed,
   },
   removed: {
     historyModel:

@@ -179,7 +179,10 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     });
   };
   const runs: DurableRuns = {
-    async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner, holder }) {
+    async start(
+      agent,
+      { runId = crypto.randomUUID(), input, history, budget, generationConfig, owner, holder },
+    ) {
       checkRunId(runId);
       checkOwnerOption(owner, 'owner');
       if (
@@ -200,6 +203,16 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const request: DurableRunInput = { input };
       if (history !== undefined) request.history = history;
       if (budget !== undefined) request.budget = budget;
+      if (generationConfig !== undefined) {
+        if (!isPlainObject(generationConfig)) {
+          throw new InvalidArgumentError({
+            argument: 'generationConfig',
+            message:
+              'start: generationConfig must be an object such as { temperature: 0.2 } (stored as JSON with the run).',
+          });
+        }
+        request.generationConfig = generationConfig;
+      }
       if (owner !== undefined) request.owner = owner;
       if (holder !== undefined) request.holder = holder;
       await backend.enqueue(agent, runId, request);
@@ -481,3 +494,10 @@ function notFound(runId: string, cause?: unknown): DurableRunError {
 
 /** How many child runs `childRuns()` lists by default. */
 const DEFAULT_LISTED_CHILD_RUNS = 100;
+
+/** An object of JSON's kind: not null, not an array, not a class instance. */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

@@ -1,4 +1,5 @@
 import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { RunOptions } from '@gemloop/core/agent';
 import type { TreeBudgetOptions } from '@gemloop/core/composition';
 import type { HistoryTurn } from '@gemloop/core/history';
 import type { NeedsApproval } from '../approvals/approvals.ts';
@@ -23,6 +24,14 @@ export type DurableRunInput = {
    * down; its `TreeBudgetError` names that share as its budget): together they stay within it.
    */
   budget?: TreeBudgetOptions | undefined;
+  /**
+   * The run's generation settings over its agent's (`RunOptions.generationConfig` of
+   * `@gemloop/core`), stored as JSON with the run (plain data: numbers, strings, lists), so a
+   * takeover after a crash sends the same. Checked by the worker's agent when the run starts, as
+   * `agent.run()` checks it: a refused field fails the run with its `InvalidArgumentError`. A
+   * subagent's child workflow uses its own agent's settings, as in-process.
+   */
+  generationConfig?: RunOptions['generationConfig'];
   /**
    * Who the run belongs to (`RunOwner` of `@gemloop/core/web`: your caller's user or tenant id),
    * stored with the run. The runs API's methods that take `{ owner }` refuse every other owner

@@ -76,6 +76,25 @@ describe('durable runs', () => {
     expect((await runs.status(runId))?.status).toBe('SUCCESS');
   });
 
+  it('carries a run’s generationConfig to each of its model calls on the worker, and refuses a non-object', async () => {
+    const input = 'Where is order 7, coolly?';
+    const generationConfig = { temperature: 0.3, maxOutputTokens: 256, stopSequences: ['END'] };
+    const { runId } = await runs.start('support', { runId: 'gen-1', input, generationConfig });
+    expect((await runs.result(runId)).text).toBe('Order 7 shipped; no refund needed.');
+    const ofRun = fake.modelRequests.filter((request) =>
+      JSON.stringify((request.body as { contents?: unknown }).contents).includes(input),
+    );
+    expect(ofRun).toHaveLength(3);
+    for (const request of ofRun) {
+      expect((request.body as { generationConfig?: unknown }).generationConfig).toEqual(
+        generationConfig,
+      );
+    }
+    await expect(
+      runs.start('support', { input, generationConfig: [] as never }),
+    ).rejects.toMatchObject({ argument: 'generationConfig' });
+  });
+
   it('streams the same event types as agent.stream, and reconnects from an offset', async () => {
     const { runId } = await runs.start('support', {
       runId: 'events-1',
@@ -167,6 +186,7 @@ describe('durable runs', () => {
         sessionId: 'durable-chat',
         agent: 'support',
         message: 'second',
+        generationConfig: { temperature: 0.5 },
       });
       const turns = await store.load('durable-chat');
       expect(turns.map((turn) => turn.contents)).toEqual([first.newContents, second.newContents]);
@@ -189,6 +209,23 @@ describe('durable runs', () => {
         model: 'gemini-3-flash-preview',
       });
       const earlier = first.newContents.length + second.newContents.length;
+      // The second turn's generationConfig went with its run only.
+      const sentWith = (text: string, without?: string) =>
+        fake.modelRequests
+          .filter((request) => {
+            const sent = JSON.stringify((request.body as { contents?: unknown }).contents);
+            return (
+              sent.includes(`"${text}"`) &&
+              (without === undefined || !sent.includes(`"${without}"`))
+            );
+          })
+          .map((request) => (request.body as { generationConfig?: unknown }).generationConfig);
+      expect(sentWith('second', 'third')).toEqual([
+        { temperature: 0.5 },
+        { temperature: 0.5 },
+        { temperature: 0.5 },
+      ]);
+      expect(sentWith('third')).toEqual([undefined, undefined, undefined]);
       expect(signatures(third.contents.slice(0, earlier))).toEqual([]);
       expect(signatures(third.newContents).length).toBeGreaterThan(0);
       const stored = await store.load('durable-chat');

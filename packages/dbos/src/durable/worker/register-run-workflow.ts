@@ -96,6 +96,9 @@ export function registerRunWorkflow({
               ...(request.history === undefined ? {} : { history: request.history }),
               // The tree's budget; its spent total is rebuilt by the replayed model steps.
               ...(request.budget === undefined ? {} : { budget: request.budget }),
+              ...(request.generationConfig === undefined
+                ? {}
+                : { generationConfig: request.generationConfig }),
               // runs.steer() from any process: steering's messages arrive through the worker's
               // receive service (`services.receive`, durable-run-messages.ts), as every plugin's do.
               steering: createSteering(),

@@ -30,15 +30,46 @@ export const generationConfigOption: AgentOptionGroup<'generationConfig'> = defi
 export function readGenerationConfig(options: AgentOptions<unknown>): GenerationConfig {
   const config = options.generationConfig;
   if (config === undefined) return {};
+  refuseAgentSetFields(config, options, 'generationConfig');
+  return { ...config };
+}
+
+/**
+ * Checks the `generationConfig` run option (`RunOptions`) as the agent option is checked: its
+ * fields, and what the agent sets itself (`options`: the agent's).
+ * @throws {@link InvalidArgumentError} naming `options.generationConfig` or its field.
+ * @internal
+ */
+export function checkRunGenerationConfig(
+  config: GenerationConfig,
+  options: Pick<AgentOptions<unknown>, 'thinking' | 'output'>,
+): void {
+  const path = 'options.generationConfig';
+  generationConfigOption.checks.generationConfig(config, path);
+  refuseAgentSetFields(config, options, path);
+}
+
+/**
+ * Refuses the fields of a `generationConfig` (the agent's, or a run's: `path`
+ * `options.generationConfig`) that the agent sets itself: one candidate, `thinkingConfig` when
+ * the agent has `thinking`, the response schema and MIME type when it has `output`.
+ * @throws {@link InvalidArgumentError} naming the field.
+ * @internal
+ */
+export function refuseAgentSetFields(
+  config: GenerationConfig,
+  options: Pick<AgentOptions<unknown>, 'thinking' | 'output'>,
+  path: string,
+): void {
   if (config.candidateCount !== undefined && config.candidateCount !== 1) {
     throw invalid(
-      'generationConfig.candidateCount',
+      `${path}.candidateCount`,
       'The agent continues one conversation, so it asks for one candidate; remove candidateCount (or set it to 1).',
     );
   }
   if (config.thinkingConfig !== undefined && options.thinking !== undefined) {
     throw invalid(
-      'generationConfig.thinkingConfig',
+      `${path}.thinkingConfig`,
       'Set thinking or generationConfig.thinkingConfig, not both (thinking maps to the right field for the model).',
     );
   }
@@ -46,13 +77,12 @@ export function readGenerationConfig(options: AgentOptions<unknown>): Generation
     for (const key of ['responseSchema', 'responseJsonSchema', 'responseMimeType'] as const) {
       if (config[key] !== undefined) {
         throw invalid(
-          `generationConfig.${key}`,
+          `${path}.${key}`,
           `output sets generationConfig.${key}; remove it from generationConfig.`,
         );
       }
     }
   }
-  return { ...config };
 }
 
 function invalid(argument: string, message: string): InvalidArgumentError {

@@ -38,6 +38,11 @@ export type RunLoopOptions = {
   compaction?: RunOptions['compaction'];
   /** How the run's children start when not in-process (a durable runner's child workflows). */
   startChild?: ChildRunStarter | undefined;
+  /**
+   * The run's `generationConfig` (`RunOptions.generationConfig`, checked), merged over the
+   * agent's requests once, by `startRun`.
+   */
+  generationConfig?: RunOptions['generationConfig'];
   /** The run's own plugins (`RunOptions.plugins`), after the agent's. */
   plugins?: RunOptions['plugins'];
   /** Records the plugin hooks that say their results are not deterministic (a durable runner). */

@@ -1,7 +1,7 @@
 import type { AgentInput } from '../../../run/agent-input.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';
-import type { AgentConfig } from '../../config/agent-config.ts';
+import type { AgentConfig, BaseRequest } from '../../config/agent-config.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
@@ -52,6 +52,9 @@ export function startRun<Output>(
   observation: RunObservation | undefined,
 ): StartedRun<Output> {
   const { signal, streaming, history, parent, compaction, plugins: runPlugins } = options;
+  // The run's own generation settings, merged into its requests here, once (none: the agent's).
+  if (options.generationConfig !== undefined)
+    config = withGenerationConfig(config, options.generationConfig);
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
   // subagents, child workflows) as the starter of children does.
   const record = options.recordHook ?? parent?.recordHook;
@@ -197,5 +200,28 @@ function pluginRunFacts<Output>(
     turnsOf,
     context: () => holding.context as RunContext<unknown>,
     treeBudget: link.budget,
+  };
+}
+
+/**
+ * The agent's config for one run with the run's `generationConfig` (`RunOptions`) over the
+ * agent's in each request it sends (the tool steps', streamed or not, and the final-output
+ * call's): made once, at the run's start, so a step sends a prepared request as without it. A call
+ * the run sends to another model (`forModel`) gets the same fields over that model's config. The
+ * agent's config is not changed.
+ */
+function withGenerationConfig<Output>(
+  config: AgentConfig<Output>,
+  given: NonNullable<RunLoopOptions['generationConfig']>,
+): AgentConfig<Output> {
+  const { forModel } = config;
+  const merged = <Request extends BaseRequest | undefined>(request: Request): Request =>
+    request && { ...request, generationConfig: { ...request.generationConfig, ...given } };
+  return {
+    ...config,
+    request: merged(config.request),
+    streamRequest: merged(config.streamRequest),
+    finalOutputRequest: merged(config.finalOutputRequest),
+    forModel: forModel && ((model) => withGenerationConfig(forModel(model), given)),
   };
 }
