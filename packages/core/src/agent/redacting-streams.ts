@@ -2,22 +2,28 @@
 // (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers). Kept
 // (issue 53 item 6): no signature can carry it, the user hands the stream to the page helpers
 // (browser-run.ts) and the doors, and a wrapper could copy a marker but not the stream's identity.
-const redacting = new WeakMap<object, KeySecrets>();
+const redacting = new WeakMap<object, KeySource>();
 
-/** The client's keys, read at each use (a client may learn a credential later). @internal */
-export type KeySecrets = () => readonly string[];
+/**
+ * Where a stream's client keys are read, at each use (a client may learn a credential later): the
+ * agent's model call entry itself (`ModelCallEntry.secrets`), an object that lives as long as the
+ * agent. Not a closure made per stream: a young value for each stream's entry cost the default
+ * `agent.stream()` +31 µs a step (ABBA, node transport, 2026-11-27), nothing with a long-lived one.
+ * @internal
+ */
+export type KeySource = { readonly secrets?: (() => readonly string[]) | undefined };
 
-const NONE: KeySecrets = () => [];
+const NONE: KeySource = {};
 
 /**
  * Records that `stream` is one gemloop made: each of its `tool-call` events carries
  * `redactedArgs` when its tool declares secret arguments that the call holds (made with the event,
  * by the agent whose tool it is, at any depth of the run's tree; `secret-arguments.attacks.test.ts`),
- * so a page may show `redactedArgs ?? args`; and `secrets`, its client's keys, which the doors
- * keep from what they send (`keylessEvents`). @internal
+ * so a page may show `redactedArgs ?? args`; and `keys`, where its client's keys are read, which
+ * the doors keep from what they send (`keylessEvents`). @internal
  */
-export function markRedactingStream(stream: object, secrets: KeySecrets = NONE): void {
-  redacting.set(stream, secrets);
+export function markRedactingStream(stream: object, keys: KeySource = NONE): void {
+  redacting.set(stream, keys);
 }
 
 /**
@@ -28,7 +34,12 @@ export function isRedactingStream(stream: object): boolean {
   return redacting.has(stream);
 }
 
+/** Where the keys of `stream`'s client are read (nothing for a stream gemloop did not make). @internal */
+export function keySourceOf(stream: object): KeySource {
+  return redacting.get(stream) ?? NONE;
+}
+
 /** The keys of the client of a stream gemloop made (none for one it does not know). @internal */
 export function streamSecretsOf(stream: object): readonly string[] {
-  return (redacting.get(stream) ?? NONE)();
+  return keySourceOf(stream).secrets?.() ?? [];
 }

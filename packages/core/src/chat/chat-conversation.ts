@@ -6,7 +6,7 @@ import type { Agent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
-import { markRedactingStream, streamSecretsOf } from '../agent/redacting-streams.ts';
+import { keySourceOf, markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
@@ -448,7 +448,7 @@ export function openChatConversation<Output>({
             .finally(end);
           // Its events are the agent stream's: their tool calls carry `redactedArgs`, so the page
           // helpers of `@gemloop/core/web` may show their arguments.
-          markRedactingStream(stream, () => streamSecretsOf(inner));
+          markRedactingStream(stream, keySourceOf(inner));
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {
