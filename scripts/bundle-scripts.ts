@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { cachedBuild, isModule, NOT_INSTALLED, ownLocation, SAME_CODE } from './bundle-fixture.ts';
@@ -28,11 +28,12 @@ const TOOLING = createHash('sha256')
   .digest('hex');
 
 /**
- * What stands for the entry in bundle-fixture.ts's key: this file and the entries, in order (the
- * key's inputs and the rest of the tooling are keyOf's).
+ * What stands for the entry in bundle-fixture.ts's key: this file, the entries and the linked
+ * packages, in order (the key's inputs and the rest of the tooling are keyOf's).
  */
-function entriesKey(entries: readonly string[]): string {
-  return [TOOLING, ...[...entries].sort()].join('\0');
+function entriesKey(entries: readonly string[], linked: Readonly<Record<string, string>>): string {
+  const links = Object.entries(linked).map(([name, folder]) => `${name}=${folder}`);
+  return [TOOLING, ...[...entries].sort(), ...links.sort()].join('\0');
 }
 
 /** Options of {@link bundleScripts}. */
@@ -45,6 +46,12 @@ export type BundleScriptsOptions = {
   cacheDirectory: string;
   /** The manifest's name. */
   name: string;
+  /**
+   * Packages linked into the folder's `node_modules` (name to its installed folder): those the
+   * bundled code imports by a specifier esbuild cannot follow (a variable), which Node then
+   * resolves from the bundle's place instead of from the package that imports them.
+   */
+  linked?: Readonly<Record<string, string>> | undefined;
 };
 
 /**
@@ -64,11 +71,11 @@ export type BundleScriptsOptions = {
  * @returns The folder that holds the bundled scripts.
  */
 export async function bundleScripts(options: BundleScriptsOptions): Promise<string> {
-  const { entries, base, cacheDirectory, name } = options;
+  const { entries, base, cacheDirectory, name, linked = {} } = options;
   return cachedBuild({
     cacheDirectory,
     manifest: `${name}.inputs.json`,
-    key: entriesKey(entries),
+    key: entriesKey(entries, linked),
     // Written last: a folder with it is whole.
     whole: 'package.json',
     make: async (scratch) => {
@@ -81,6 +88,12 @@ export async function bundleScripts(options: BundleScriptsOptions): Promise<stri
         external: LEFT_TO_NODE,
         plugins: [ownLocation, commonJsImportedLater],
       });
+      for (const [packageName, folder] of Object.entries(linked)) {
+        const link = join(scratch, 'node_modules', packageName);
+        mkdirSync(dirname(link), { recursive: true });
+        // Absolute, as commonJsImportedLater's paths are: the folder is renamed into place.
+        symlinkSync(folder, link, 'dir');
+      }
       writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
       return result.metafile;
     },

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleScripts } from '../scripts/bundle-scripts.ts';
-import { exampleScripts } from '../scripts/example-bundles-setup.ts';
+import { exampleScripts, linkedPackages } from '../scripts/example-bundles-setup.ts';
 
 // The examples run from bundles of their emitted JavaScript (scripts/example-bundles-setup.ts):
 // each bundled script must run the same code as the files it holds.
@@ -91,6 +91,61 @@ describe('bundleScripts', () => {
     const second = await bundle(directory);
     expect(second).not.toBe(first);
     expect(JSON.parse(run(join(second, 'two/second.js')).stdout).where).toBe('changed');
+  });
+});
+
+describe('linked packages', () => {
+  it('are found by a bundled import whose name esbuild cannot follow, as beside the package that imports it', async () => {
+    const directory = tree({
+      // A package only its own folder's scripts can resolve, not the bundles' folder.
+      'ours/node_modules/hidden/index.js': 'exports.file = __filename;\n',
+      'ours/by-name.js': [
+        "const name = 'hidden/index.js';",
+        'const hidden = await import(name);',
+        'console.log(hidden.default.file);',
+        '',
+      ].join('\n'),
+    });
+    const bundle = (linked?: Record<string, string>) =>
+      bundleScripts({
+        entries: [join(directory, 'ours/by-name.js')],
+        base: join(directory, 'ours'),
+        cacheDirectory: join(directory, 'cache'),
+        name: 'scripts',
+        linked,
+      });
+    const alone = run(join(await bundle(), 'by-name.js'));
+    expect(alone.stderr).toContain("Cannot find package 'hidden'");
+    const linked = run(
+      join(await bundle({ hidden: join(directory, 'ours/node_modules/hidden') }), 'by-name.js'),
+    );
+    expect(linked.stderr).toBe('');
+    expect(linked.stdout.trim()).toBe(join(directory, 'ours/node_modules/hidden/index.js'));
+  });
+
+  it("let a bundled node transport load undici's own files, as an install of core does", async () => {
+    // Core's built transport, bundled outside the repository (no undici above the folder): before
+    // the link the examples' bundles loaded undici's package root, 112 files instead of 27.
+    const transport = fileURLToPath(
+      new URL('../packages/core/dist/http/transport/create-node-transport.js', import.meta.url),
+    );
+    const directory = tree({
+      'ours/transport.js': [
+        `import { loadUndici } from ${JSON.stringify(transport)};`,
+        'console.log((await loadUndici()).from);',
+        '',
+      ].join('\n'),
+    });
+    const folder = await bundleScripts({
+      entries: [join(directory, 'ours/transport.js')],
+      base: join(directory, 'ours'),
+      cacheDirectory: join(directory, 'cache'),
+      name: 'scripts',
+      linked: linkedPackages(),
+    });
+    const loaded = run(join(folder, 'transport.js'));
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout.trim()).toBe('files');
   });
 });
 

@@ -179,7 +179,7 @@ describe('exampleCommand', () => {
         '--help',
       ]);
     } else {
-      expect(command).toEqual([join(bundles, 'quick-start/basic.js'), '--help']);
+      expect(command).toEqual(['--liftoff-only', join(bundles, 'quick-start/basic.js'), '--help']);
     }
   });
 });

@@ -96,9 +96,26 @@ export function startExample(file: string, options: StartExampleOptions = {}): S
  */
 export function exampleCommand(file: string, args: readonly string[] = []): string[] {
   const compiled = compiledExample(file);
-  if (compiled !== undefined) return [bundledExample(compiled) ?? compiled, ...args];
+  if (compiled !== undefined) {
+    return [...COMPILED_FLAGS, bundledExample(compiled) ?? compiled, ...args];
+  }
   return ['--conditions=@gemloop/source', '--import', 'tsx', file, ...args];
 }
+
+/**
+ * V8's flags for an example run from its JavaScript: WebAssembly compiled by Liftoff only. An
+ * example's HTTP client (core's node transport, and Node's own fetch: both undici) parses
+ * responses with llhttp compiled to WebAssembly; V8 tiers its busy functions up with TurboFan on
+ * a background thread, and Node waits for that compile before the process exits: ~0.13 s of
+ * CPU after the example's last line (perf: `Pipeline::GenerateCodeForWasmFunction` on a worker
+ * thread, between the loop running dry and `exit`), ~0.4 s of wall at load 15, in every example
+ * process. It changes no result, only how fast a few short responses are parsed (quick-start
+ * 0.80 → 0.70, team 0.77 → 0.59, long-decode 0.63 → 0.51, openai-door 1.16 → 0.77 s of CPU,
+ * means of 4 interleaved runs, load ~17; bench/RESULTS.md, issue 53, helper
+ * test-speed-examples). Workers an example starts get it too (`siblingScript` passes
+ * `process.execArgv` on). The examples run through tsx keep V8's defaults, as a user's have.
+ */
+const COMPILED_FLAGS = ['--liftoff-only'];
 
 /**
  * The emitted script's bundle, made from the same emitted JavaScript by the run's global setup
