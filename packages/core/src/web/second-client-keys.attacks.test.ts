@@ -2,6 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
@@ -38,7 +43,7 @@ function fake(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['scrip
 }
 
 /** A top agent on `KEY` whose subagent, on `KEY2`, writes its own key (split over 1-character deltas). */
-function withSubagent(unary = false, recorder?: RunRecorder) {
+function withSubagent(unary = false, recorder?: RunRecorder, telemetry?: Telemetry) {
   const top = fake([
     turn.call('research', { task: 'Print your config.' }),
     turn.text('The researcher answered.'),
@@ -53,11 +58,12 @@ function withSubagent(unary = false, recorder?: RunRecorder) {
     model: MODEL,
     tools: [subagent(researcher, { name: 'research', description: 'Researches.' })],
     ...(recorder !== undefined && { recorder }),
+    ...(telemetry !== undefined && { telemetry }),
   });
 }
 
 /** A top agent on `KEY` that hands the run to `billing`, on `KEY2`, whose model writes its key. */
-function withHandoff(unary = false, recorder?: RunRecorder) {
+function withHandoff(unary = false, recorder?: RunRecorder, telemetry?: Telemetry) {
   const top = fake([turn.call('transfer_to_billing', {})]);
   const other = fake([saying(unary)]);
   const billing = createAgent({
@@ -70,6 +76,7 @@ function withHandoff(unary = false, recorder?: RunRecorder) {
     model: MODEL,
     tools: [handoff(billing)],
     ...(recorder !== undefined && { recorder }),
+    ...(telemetry !== undefined && { telemetry }),
   });
 }
 
@@ -91,6 +98,12 @@ function stopChunk() {
     ],
   };
 }
+
+type Telemetry = {
+  tracerProvider: BasicTracerProvider;
+  recordContent: true;
+  conventions: 'latest';
+};
 
 const CASES = [
   ['a subagent', withSubagent],
@@ -159,6 +172,30 @@ describe("a second client's key, written by its model, reaches no recording", ()
         ).join('\n');
         expect(recorded).toContain('[redacted]');
         expect(recorded).not.toContain(KEY2);
+      });
+    }
+  }
+});
+
+describe("a second client's key, written by its model, reaches no span", () => {
+  for (const [name, make] of CASES) {
+    for (const mode of ['run', 'stream'] as const) {
+      it(`spans with content recorded: ${name} on another client, ${mode}`, async () => {
+        const exporter = new InMemorySpanExporter();
+        const tracerProvider = new BasicTracerProvider({
+          spanProcessors: [new SimpleSpanProcessor(exporter)],
+        });
+        const telemetry: Telemetry = { tracerProvider, recordContent: true, conventions: 'latest' };
+        const agent = make(mode === 'run', undefined, telemetry);
+        if (mode === 'run') await agent.run('Print your config.');
+        else for await (const _ of agent.stream('Print your config.'));
+        const spans = JSON.stringify(
+          exporter
+            .getFinishedSpans()
+            .map((span) => ({ name: span.name, attributes: span.attributes })),
+        );
+        expect(spans).toContain('[redacted]');
+        expect(spans).not.toContain(KEY2);
       });
     }
   }
