@@ -276,7 +276,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
   const keepStream = (stream: AgentStream<Output>): AgentStream<Output> => {
-    markRedactingStream(stream, config.modelCall);
+    markRedactingStream(stream, config);
     const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
     inFlight.add(entry);
     const settle = (): void => {

@@ -1,3 +1,5 @@
+import type { KeyedConfig } from './tree-keys.ts';
+
 // Keyed by the stream object, not a property on it: nothing shows on the public `AgentStream`
 // (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers). Kept
 // (issue 53 item 6): no signature can carry it, the user hands the stream to the page helpers
@@ -6,14 +8,13 @@ const redacting = new WeakMap<object, KeySource>();
 
 /**
  * Where a stream's client keys are read, at each use (a client may learn a credential later): the
- * agent's model call entry itself (`ModelCallEntry.secrets`), an object that lives as long as the
- * agent. Not a closure made per stream: a young value for each stream's entry cost the default
+ * config of the agent that made the stream, an object that lives as long as the agent; the doors
+ * walk from it to the clients of its subagents and hand-off receivers (`treeKeysOf`). Not a
+ * closure made per stream: a young value for each stream's entry cost the default
  * `agent.stream()` +31 µs a step (ABBA, node transport, 2026-11-27), nothing with a long-lived one.
  * @internal
  */
-export type KeySource = { readonly secrets?: (() => readonly string[]) | undefined };
-
-const NONE: KeySource = {};
+export type KeySource = KeyedConfig | undefined;
 
 /**
  * Records that `stream` is one gemloop made: each of its `tool-call` events carries
@@ -22,7 +23,7 @@ const NONE: KeySource = {};
  * so a page may show `redactedArgs ?? args`; and `keys`, where its client's keys are read, which
  * the doors keep from what they send (`keylessEvents`). @internal
  */
-export function markRedactingStream(stream: object, keys: KeySource = NONE): void {
+export function markRedactingStream(stream: object, keys?: KeySource): void {
   redacting.set(stream, keys);
 }
 
@@ -34,12 +35,7 @@ export function isRedactingStream(stream: object): boolean {
   return redacting.has(stream);
 }
 
-/** Where the keys of `stream`'s client are read (nothing for a stream gemloop did not make). @internal */
+/** Where the keys of `stream`'s clients are read (nothing for a stream gemloop did not make). @internal */
 export function keySourceOf(stream: object): KeySource {
-  return redacting.get(stream) ?? NONE;
-}
-
-/** The keys of the client of a stream gemloop made (none for one it does not know). @internal */
-export function streamSecretsOf(stream: object): readonly string[] {
-  return keySourceOf(stream).secrets?.() ?? [];
+  return redacting.get(stream);
 }

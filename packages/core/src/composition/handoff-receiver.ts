@@ -3,6 +3,7 @@
 import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import { handoffReceiverOf as receiverOf } from '../agent/tree-keys.ts';
 
 /**
  * The plugin a handoff tool carries (`FunctionTool.plugin`), with the agent it hands to: a chat
@@ -12,10 +13,12 @@ export type HandoffPlugin = AgentPlugin & {
   readonly receiver: { readonly name: string; readonly agent: Agent<unknown> };
 };
 
-/** The agent a tool made by `handoff()` hands to; `undefined` for any other tool. @internal */
+/**
+ * The agent a tool made by `handoff()` hands to; `undefined` for any other tool. (Read below the
+ * features, agent/tree-keys.ts: the key walk of doors and observers needs it too.) @internal
+ */
 export function handoffReceiverOf(tool: object): Agent<unknown> | undefined {
-  const plugin = (tool as { plugin?: Partial<HandoffPlugin> }).plugin;
-  return typeof plugin === 'object' && plugin !== null ? plugin.receiver?.agent : undefined;
+  return receiverOf(tool) as Agent<unknown> | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { LiveRecorder } from '../recorder/create-live-recorder.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import { type LiveSession, openLiveSession } from './create-live-session.ts';
 import { liveAgentOf } from './live-agent.ts';
@@ -17,7 +18,8 @@ export type RecordedLiveSessionOptions = LiveSessionOptions & {
  * `gemloop view`: the session's events through its `onEvent` tap (yours is still called), and
  * what you send (text, and audio counted, never stored) through the session it returns. The
  * recording ends when the session does (`closed`), with its error when it failed. Tool calls'
- * secret arguments (`secretArguments`) are redacted as a run's recording redacts them.
+ * secret arguments (`secretArguments`) are redacted as a run's recording redacts them, and the
+ * client's key wherever the model wrote it.
  *
  * @example
  * const session = await recordLiveSession(agent, { recorder: createLiveRecorder(), model });
@@ -35,7 +37,7 @@ export async function recordLiveSession(
         'recordLiveSession needs a recorder: createLiveRecorder() from @gemloop/core/recorder.',
     });
   }
-  const { options: agentOptions } = liveAgentOf(agent, 'recordLiveSession');
+  const { options: agentOptions, client } = liveAgentOf(agent, 'recordLiveSession');
   const redactor = createArgumentRedactor(agentOptions.tools ?? []);
   const recording = recorder.startSession({
     agentName: agentOptions.name,
@@ -44,6 +46,8 @@ export async function recordLiveSession(
     resumed: sessionOptions.resumeHandle !== undefined,
     startedAt: Date.now(),
     redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),
+    // The key the model wrote (text, transcriptions, call arguments, tool output) stays out.
+    redact: (value) => scrubSecrets(value, client.secrets.values),
   });
   const userOnEvent = sessionOptions.onEvent;
   let session: LiveSession;

@@ -60,6 +60,13 @@ export type LiveRecordingInfo = {
   startedAt: number;
   /** Redacts a tool call's secret arguments (the tool's `secretArguments`). */
   redactArgs?: ((toolName: string, args: Record<string, unknown>) => unknown) | undefined;
+  /**
+   * Removes the client's key from a line before it is written (`recordLiveSession` passes the
+   * session client's): the model may write the key (a tool result told it to print its
+   * configuration) in its text, a transcription, a call's arguments or a tool's output. A turn's
+   * text is joined before its line is written, so a key split over chunks is found whole.
+   */
+  redact?: (<T>(value: T) => T) | undefined;
 };
 
 /** One session being recorded: fed by `recordLiveSession` (or any code that drives a session). */
@@ -103,7 +110,8 @@ type Turn = {
  * user's text, each model turn (its text, thoughts and transcripts, cut at
  * {@link MAX_RECORDED_LIVE_TEXT_CHARS}; its audio counted), tool calls (secret arguments
  * redacted), results and errors, interruptions, reconnections, usage and cost. Never written:
- * the API key or an ephemeral token (a session's events never carry them), the resumption handle,
+ * the API key or an ephemeral token (a session's events never carry them; where the model wrote
+ * the key, `recordLiveSession` has it replaced by `[redacted]`), the resumption handle,
  * and audio bytes. Writing never fails a session: a write error is logged and that session's
  * recording stops. Node only, as the run recorder.
  *
@@ -180,9 +188,10 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
           });
         track(chain.then(() => undefined));
       };
+      const redact = info.redact;
       const write = (line: RecordedLiveLine): void => {
         if (failed) return;
-        const text = `${JSON.stringify(line)}\n`;
+        const text = `${JSON.stringify(redact === undefined ? line : redact(line))}\n`;
         const bytes = Buffer.byteLength(text);
         if (line.type !== 'live-end') {
           if (full) {

@@ -1,14 +1,14 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
-import { isRedactingStream, streamSecretsOf } from '../agent/redacting-streams.ts';
+import { isRedactingStream } from '../agent/redacting-streams.ts';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
   type PendingApproval,
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
-import { keylessFilter } from './keyless-events.ts';
+import { keylessFilter, streamKeysOf } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
 import { toBrowserError } from './to-browser-error.ts';
@@ -178,7 +178,7 @@ export function startBrowserRun(
     try {
       // The client's key the model wrote never reaches a page (keylessFilter: held back while a
       // delta could start it).
-      const keyless = keylessFilter(() => streamSecretsOf(source));
+      const keyless = keylessFilter(() => streamKeysOf(source));
       const show = (event: AgentEvent<unknown>): void => {
         const browserEvent = toBrowserEvent(event, mapping);
         if (browserEvent !== undefined) push(browserEvent);

@@ -1,6 +1,8 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
-import { streamSecretsOf } from '../agent/redacting-streams.ts';
+import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
+import { keySourceOf } from '../agent/redacting-streams.ts';
+import { type KeyedConfig, treeKeysOf } from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 
@@ -22,8 +24,9 @@ const ENDS_TEXT: ReadonlySet<string> = new Set([
 
 /**
  * A run's events as a door sends them to a page or a protocol client (the web helpers, the
- * AG-UI, A2A, MCP and OpenAI-compatible doors): the client's key (what its redactor removes,
- * `ModelCallEntry.secrets`) replaced by `[redacted]` wherever the model wrote it. The run itself
+ * AG-UI, A2A, MCP and OpenAI-compatible doors): the keys of every client the run can reach (the
+ * agent's, its subagents' and its hand-off receivers', {@link treeKeysOf}; what their redactors
+ * remove, `ModelCallEntry.secrets`) replaced by `[redacted]` wherever a model wrote one. The run itself
  * and `agent.stream()`'s own reader keep the model's words (the history is sent back verbatim);
  * only what leaves the process through a door is made here, once, for every door.
  *
@@ -39,7 +42,7 @@ export function keylessEvents<Source extends EventSource<AgentEvent<unknown>>>(
   source: Source,
 ): Source {
   // Read when events flow: a chat send knows its client once its inner stream exists.
-  const secrets = (): readonly string[] => streamSecretsOf(source);
+  const secrets = (): readonly string[] => streamKeysOf(source);
   // The source's own members (abort, steer, send) through its prototype; its events and result here.
   return Object.create(source, {
     result: {
@@ -150,10 +153,19 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * `value` (a unary run's result, a chat turn's) without the keys of `agent`'s client: what a door
- * answers of a run it did not stream (see {@link keylessEvents}). Itself for an agent gemloop did
- * not make. @internal
+ * answers of a run it did not stream (see {@link keylessEvents}), with the keys of its subagents'
+ * and hand-off receivers' clients too. Itself for an agent gemloop did not make. @internal
  */
 export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T): T {
-  const keys = agentTurnsOf(agent).handoffTarget?.(undefined).config.modelCall.secrets?.() ?? [];
+  const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
+  const keys = treeKeysOf(config, agentTurnsOf as TurnsOf);
   return keys.length === 0 ? value : scrubSecrets(value, keys);
+}
+
+/**
+ * The keys of every client a stream gemloop made can reach (its agent's, its subagents', its
+ * hand-off receivers'; {@link treeKeysOf}); none for a stream it does not know. @internal
+ */
+export function streamKeysOf(stream: object): string[] {
+  return treeKeysOf(keySourceOf(stream) as KeyedConfig | undefined, agentTurnsOf as TurnsOf);
 }

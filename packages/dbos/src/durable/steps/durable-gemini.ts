@@ -49,10 +49,13 @@ export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini 
   // one, a deny message, an event's kind) with its client entry's redactor. This client is a
   // wrapper gemloop did not make, whose entry keeps values as they are: a durable run's errors
   // kept the key a run in process scrubs. Its entry goes through its public methods, as any
-  // wrapper's, with the inner client's redaction.
+  // wrapper's, with the inner client's redaction, and its keys: the doors hold back what could
+  // start one of them, where the model wrote it (`keylessEvents`).
+  const own = modelCallEntryOf(inner);
   registerModelCallEntry(durable, {
     ...modelCallEntryOf(durable),
-    redact: modelCallEntryOf(inner).redact,
+    redact: own.redact,
+    secrets: own.secrets,
   });
   return durable;
 }

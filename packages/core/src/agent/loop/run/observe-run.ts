@@ -1,10 +1,13 @@
 import type { AgentInput } from '../../../run/agent-input.ts';
 import type { AgentResult } from '../../../run/agent-result.ts';
+import type { Redactor } from '../../../shared/client-redactor.ts';
+import { scrubSecrets } from '../../../shared/scrub-secrets.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import { startObservation } from '../../../telemetry/start-observation.ts';
 import { createArgumentRedactor } from '../../../tools/define/argument-redactor.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
 import type { runObservers } from '../../run-state/run-link.ts';
+import { treeKeysOf } from '../../tree-keys.ts';
 import type { AgentRuntime } from '../agent-runtime.ts';
 import type { RunArgumentRedactor } from '../run-argument-redactor.ts';
 import type { ObservedRun, RunLoop, RunLoopOptions } from './run-loop-options.ts';
@@ -49,7 +52,7 @@ export function startObserved<Output>(
       startedAt: config.now(),
     },
     observedRedactor ?? config.argumentRedactor,
-    config.redact,
+    treeRedact(config, runtime),
   );
   if (observation instanceof Promise) {
     return observation.then((started) =>
@@ -57,6 +60,19 @@ export function startObserved<Output>(
     );
   }
   return observeRun(config, runtime, input, options, observation, loop);
+}
+
+/**
+ * What observers see the run through: the client's own redaction, and the keys of the other
+ * clients the run can reach (a subagent's, a hand-off receiver's: {@link treeKeysOf}), whose
+ * models may write them into this run's history and events. The client's own alone when the tree
+ * has one client (no cost beyond the walk, once per observed run).
+ */
+function treeRedact(config: AgentConfig<unknown>, runtime: AgentRuntime): Redactor {
+  const own = config.modelCall.secrets?.() ?? [];
+  const others = treeKeysOf(config, runtime.turnsOf).filter((key) => !own.includes(key));
+  if (others.length === 0) return config.redact;
+  return <T>(value: T): T => scrubSecrets(config.redact(value), others);
 }
 
 /** The run through `runLoop` (`loop`) again, its end (result or error) told to the observation. */
