@@ -8,8 +8,11 @@ const MS_PER_TICK = 10;
 
 /** A process tree at one moment: its live processes and the CPU they account for. */
 export type ProcessTreeSample = {
-  /** The root and every live process below it (parent links, through each thread's children). */
-  pids: number[];
+  /**
+   * The root and every live process below it (parent links, through each thread's children),
+   * each with its start time, which tells it from a later process given the same pid.
+   */
+  processes: TreeProcess[];
   /**
    * user + system time of every live process of the tree, each with what its reaped children
    * used (`cutime`, `cstime`), in ms. A process the tree reaps moves its time into its parent's
@@ -18,6 +21,9 @@ export type ProcessTreeSample = {
    */
   cpuMs: number;
 };
+
+/** A process of a tree: its pid and its start (clock ticks after boot, `/proc/<pid>/stat`). */
+export type TreeProcess = { pid: number; start: string };
 
 /** `/proc/<pid>/stat`'s fields after the command name (which may hold spaces and parentheses). */
 function statFields(pid: number): string[] | undefined {
@@ -67,7 +73,7 @@ export const CAN_SAMPLE_PROCESS_TREES: boolean = (() => {
  */
 export function sampleProcessTree(rootPid: number): ProcessTreeSample | undefined {
   if (!CAN_SAMPLE_PROCESS_TREES) return undefined;
-  const pids: number[] = [];
+  const processes: TreeProcess[] = [];
   let ticks = 0;
   const queue = [rootPid];
   const seen = new Set<number>();
@@ -77,16 +83,19 @@ export function sampleProcessTree(rootPid: number): ProcessTreeSample | undefine
     seen.add(pid);
     const fields = statFields(pid);
     if (fields === undefined) continue;
-    pids.push(pid);
+    processes.push({ pid, start: fields[19] ?? '' });
     // utime, stime, cutime, cstime: fields 14-17 of stat(5), 11-14 after the name.
     for (const index of [11, 12, 13, 14]) ticks += Number(fields[index]) || 0;
     queue.push(...childrenOf(pid));
   }
-  return pids.length === 0 ? undefined : { pids, cpuMs: ticks * MS_PER_TICK };
+  return processes.length === 0 ? undefined : { processes, cpuMs: ticks * MS_PER_TICK };
 }
 
-/** The process group of a live process (`undefined` once it has ended). */
-export function processGroupOf(pid: number): number | undefined {
-  const group = statFields(pid)?.[2];
-  return group === undefined ? undefined : Number(group);
+/**
+ * Whether `process` is still the process it was when sampled: alive (not a zombie) and started
+ * at the same tick, so that a pid the system gave to another process since is never signalled.
+ */
+export function isStillRunning(process: TreeProcess): boolean {
+  const fields = statFields(process.pid);
+  return fields !== undefined && fields[0] !== 'Z' && fields[19] === process.start;
 }

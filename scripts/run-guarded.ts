@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CAN_SAMPLE_PROCESS_TREES, sampleProcessTree } from './process-tree-cpu.ts';
+import {
+  CAN_SAMPLE_PROCESS_TREES,
+  isStillRunning,
+  sampleProcessTree,
+  type TreeProcess,
+} from './process-tree-cpu.ts';
 
 /**
  * The hang guard of a test's child process: what kills it, and what does not. A wall-clock limit
@@ -149,9 +154,10 @@ export function runGuarded(
   let why = '';
   const window: { at: number; cpuMs: number }[] = [{ at: started, cpuMs: 0 }];
 
+  /** The tree as last sampled: what left the group is found from here once the root is gone. */
+  let seen: TreeProcess[] = [];
   const killTree = (): void => {
     if (child.pid === undefined) return;
-    // Stopped first, so that nothing forks between the walk and the kill.
     const signal = (target: number, name: NodeJS.Signals) => {
       try {
         process.kill(target, name);
@@ -159,10 +165,13 @@ export function runGuarded(
         // ESRCH: gone already.
       }
     };
+    // Stopped first, so that nothing in the group forks between the walk and the kill.
     signal(-child.pid, 'SIGSTOP');
-    const tree = sampleProcessTree(child.pid)?.pids ?? [];
+    const found = [child.pid, ...seen.filter(isStillRunning).map(({ pid }) => pid)].flatMap(
+      (pid) => sampleProcessTree(pid)?.processes ?? [],
+    );
     signal(-child.pid, 'SIGKILL');
-    for (const pid of tree) signal(pid, 'SIGKILL');
+    for (const leftover of found) if (isStillRunning(leftover)) signal(leftover.pid, 'SIGKILL');
   };
   running.add(killTree);
 
@@ -177,6 +186,7 @@ export function runGuarded(
     const now = Date.now();
     const wall = now - started;
     const tree = child.pid === undefined ? undefined : sampleProcessTree(child.pid);
+    if (tree !== undefined) seen = tree.processes;
     if (tree !== undefined && cpuMs !== undefined) {
       // Only increases count: a process re-parented out of the tree takes its time when it ends.
       cpuMs += Math.max(0, tree.cpuMs - lastTotal);
@@ -186,7 +196,7 @@ export function runGuarded(
     while (window.length > 1 && (window[1] as { at: number }).at <= now - guard.idleMs)
       window.shift();
     const oldest = window[0] as { at: number; cpuMs: number };
-    const processes = `${tree?.pids.length ?? 0} process(es)`;
+    const processes = `${tree?.processes.length ?? 0} process(es)`;
     if (cpuMs !== undefined && cpuMs > guard.cpuBudgetMs) {
       kill(
         { kind: 'cpu' },
@@ -225,12 +235,16 @@ export function runGuarded(
   };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => collect(chunk, 'stdout'));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => collect(chunk, 'stderr'));
-  // Whatever it left running when it exited goes with it (and lets 'close' come: a leftover
-  // process holding its stdout would keep it away).
+  // Whatever it left running when it exited goes with it, so that 'close' comes: a leftover
+  // process holding its stdout would keep it away. One that was never sampled (started less than
+  // `sampleMs` before, outside the group) could still hold it: its pipes are closed after a while.
   child.on('exit', () => {
     clearInterval(timer);
     killTree();
     running.delete(killTree);
+    setTimeout(() => {
+      for (const stream of child.stdio) stream?.destroy();
+    }, 10_000).unref();
   });
 
   return new Promise((resolve, reject) => {

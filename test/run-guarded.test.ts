@@ -93,6 +93,21 @@ describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('runGuarded, where /proc shows the pr
     await expect.poll(() => alive(Number(stdout.trim())), { timeout: 10_000 }).toBe(false);
   });
 
+  it('ends when a process exits though what it left outside its group holds its output', async () => {
+    // Without the kill of the sampled tree, 'close' never came: the leftover held the stdout pipe.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const left = spawn(process.execPath, ['-e', ${JSON.stringify(SLEEP_FOREVER)}], {
+        detached: true,
+        stdio: ['ignore', 'inherit', 'ignore'],
+      });
+      console.log(left.pid);
+      left.unref();
+      setTimeout(() => {}, 1_500);`;
+    const { stdout } = await runGuarded(process.execPath, ['-e', script], { sampleMs: 200 });
+    expect(alive(Number(stdout.trim()))).toBe(false);
+  });
+
   it('lets a process that keeps using CPU run past the idle window, and counts its CPU', async () => {
     // ~1.2 s of CPU in fixed pieces of work: at load 40 on two cores it gets ~5 % of a core, so it
     // runs ~25 s and uses ~100 ms in each 2 s window, above the 20 ms that count as hung.
