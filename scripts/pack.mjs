@@ -55,14 +55,15 @@ export function listPublicPackages() {
  * one per package cut the packing from ~14 s to ~2 s of CPU. Its report must name exactly the
  * packages of {@link listPublicPackages}, or this throws.
  * Resolves to `[{ name, version, directory, tarball }]` with absolute paths, in package order.
+ * `run(command, args, { cwd })`, when given, runs the build and the pack instead and resolves to
+ * their `{ stdout }` (a test's hang guard, test/packed-install.test.ts); it rejects on a failure.
  */
-export async function packPublicPackages({ out = join(root, '.packs'), build = true } = {}) {
+export async function packPublicPackages({ out = join(root, '.packs'), build = true, run } = {}) {
   const packages = listPublicPackages();
   if (build) {
-    execFileSync(process.execPath, [require_tsc(), '-b', ...packages.map((pkg) => pkg.directory)], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    const buildArgs = [require_tsc(), '-b', ...packages.map((pkg) => pkg.directory)];
+    if (run) await run(process.execPath, buildArgs, { cwd: root });
+    else execFileSync(process.execPath, buildArgs, { cwd: root, stdio: 'inherit' });
   }
   // tsc never deletes: what a moved or deleted source emitted before would be packed with the rest.
   removeStaleDistFiles(packages.map((pkg) => pkg.directory));
@@ -74,14 +75,10 @@ export async function packPublicPackages({ out = join(root, '.packs'), build = t
     const packageLicense = join(pkg.directory, 'LICENSE');
     if (!existsSync(packageLicense)) copyFileSync(license, packageLicense);
   }
-  const child = execFileAsync(
-    npx(),
-    ['-y', PNPM, '--recursive', 'pack', '--json', '--pack-destination', destination],
-    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  // pnpm's warnings and errors go where they went when this ran with stderr inherited.
-  child.child.stderr?.pipe(process.stderr, { end: false });
-  const { stdout: output } = await child;
+  const packArgs = ['-y', PNPM, '--recursive', 'pack', '--json', '--pack-destination', destination];
+  const { stdout: output } = run
+    ? await run(npx(), packArgs, { cwd: root })
+    : await packWithStderrShown(packArgs);
   // A recursive pack reports an array, one entry per package (`{ name, filename, ... }`).
   const reports = JSON.parse(output.slice(output.indexOf('[')));
   const reported = reports.map((entry) => entry.name).sort();
@@ -99,6 +96,17 @@ export async function packPublicPackages({ out = join(root, '.packs'), build = t
 }
 
 const execFileAsync = promisify(execFile);
+
+/** `pnpm pack`, its warnings and errors where they went when this ran with stderr inherited. */
+async function packWithStderrShown(args) {
+  const child = execFileAsync(npx(), args, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  child.child.stderr?.pipe(process.stderr, { end: false });
+  return child;
+}
 
 function npx() {
   return process.platform === 'win32' ? 'npx.cmd' : 'npx';

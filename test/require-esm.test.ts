@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
 
-const run = promisify(execFile);
 const here = fileURLToPath(new URL('./require-esm/', import.meta.url));
 const builtEntry = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url));
 
@@ -15,7 +13,8 @@ async function consume(file: string): Promise<Record<string, unknown>> {
       `@gemloop/core is not built (${builtEntry} is missing). Run \`npx tsc -b\` first; \`npm test\` does it.`,
     );
   }
-  const { stdout } = await run(process.execPath, [file], { cwd: here, timeout: 120_000 });
+  // Under the hang guard (hung or runaway), not a wall clock; each test's limit is above it.
+  const { stdout } = await runGuarded(process.execPath, [file], { cwd: here });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
 }
 
@@ -53,7 +52,7 @@ function expectEverySubpath(subpaths: unknown): void {
   }
 }
 
-describe('the built @gemloop/core', () => {
+describe('the built @gemloop/core', { timeout: GUARDED_TEST_LIMIT_MS }, () => {
   it('works from CommonJS through require(), the root and every subpath', async () => {
     const result = await consume('consumer.cjs');
     expect(result).toMatchObject({ kind: 'commonjs', ...expected });

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
 
 // The type tests (`*.test-d.ts`: expectTypeOf, @ts-expect-error) are checked by the `tsc -b` that
 // `npm test` runs before Vitest, in the packages' tsconfig.test.json projects. Vitest's own
@@ -14,7 +13,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const run = promisify(execFile);
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /**
@@ -39,7 +37,7 @@ async function filesCheckedByBuild(
   // at load 45: 1.69, 1.57 -> 1.41, 1.36 s of CPU); the listing is the same.
   const listings = await Promise.all(
     projects.map((config) =>
-      run(process.execPath, [TSC, '--listFilesOnly', '--singleThreaded', '-p', config]),
+      runGuarded(process.execPath, [TSC, '--listFilesOnly', '--singleThreaded', '-p', config]),
     ),
   );
   return new Set(
@@ -79,9 +77,10 @@ describe('type tests', () => {
 
   // One `tsc --listFilesOnly` per package project, all at once: each resolves its whole program,
   // about a second of CPU, so on two busy cores the default 5 s did not fit the work (5.06 s in a
-  // full npm test).
+  // full npm test), and a minute is ~40 s of wall for each at load 50. The listings run under the
+  // hang guard (killed when hung or runaway), the test's limit above it.
   it('every *.test-d.ts of the packages is in a project that tsc -b checks', {
-    timeout: 60_000,
+    timeout: GUARDED_TEST_LIMIT_MS,
   }, async () => {
     const typeTests = typeTestsUnder(join(ROOT, 'packages'));
     // The files this check is about exist (a wrong folder would make it pass on nothing).

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS } from '../../scripts/run-guarded.ts';
 import { expectPortableSuiteReport } from './support/expect-suite-report.ts';
 import { runSuiteInProcess, runtimeBinary } from './support/run-suite-in-process.ts';
 import { type RuntimeFake, startRuntimeFake } from './support/start-fake.ts';
@@ -10,7 +11,7 @@ describe('Bun (the bun npm package)', () => {
   });
   afterAll(() => fake?.close());
 
-  it('runs the portable suite', async () => {
+  it('runs the portable suite', { timeout: GUARDED_TEST_LIMIT_MS }, async () => {
     const report = await runSuiteInProcess({
       binary: runtimeBinary('bun'),
       args: ['run', '--no-install'],

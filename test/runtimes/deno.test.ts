@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS } from '../../scripts/run-guarded.ts';
 import { expectPortableSuiteReport } from './support/expect-suite-report.ts';
 import { CORE_DIR, runSuiteInProcess, runtimeBinary } from './support/run-suite-in-process.ts';
 import { type RuntimeFake, startRuntimeFake } from './support/start-fake.ts';
@@ -19,7 +20,7 @@ describe('Deno (the deno npm package)', () => {
     rmSync(denoDir, { recursive: true, force: true });
   });
 
-  it('runs the portable suite', async () => {
+  it('runs the portable suite', { timeout: GUARDED_TEST_LIMIT_MS }, async () => {
     const report = await runSuiteInProcess({
       binary: runtimeBinary('deno'),
       args: [

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runGuarded } from '../../../scripts/run-guarded.ts';
 import type { PortableSuiteReport } from '../suite/portable-suite.ts';
 import { bundleSuite } from './bundle-suite.ts';
 
@@ -43,16 +43,11 @@ export async function runSuiteInProcess({
       "import { runPortableSuite } from './suite.mjs';\n" +
         `console.log(JSON.stringify(await runPortableSuite(${JSON.stringify(fakeUrl)})));\n`,
     );
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        binary,
-        [...args, join(dir, 'runner.mjs')],
-        { cwd: dir, timeout: 240_000, env: { ...process.env, NO_COLOR: '1', ...env } },
-        (error, out, err) => {
-          if (error) reject(new Error(`${binary} failed: ${error.message}\n${out}\n${err}`));
-          else resolve(out);
-        },
-      );
+    // Under the hang guard (killed when hung or runaway, with its output), not a wall clock: the
+    // caller's test limit is GUARDED_TEST_LIMIT_MS.
+    const { stdout } = await runGuarded(binary, [...args, join(dir, 'runner.mjs')], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     const last = stdout.trim().split('\n').at(-1) ?? '';
     return JSON.parse(last) as PortableSuiteReport;

@@ -1,45 +1,47 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import {
+  GUARDED_TEST_LIMIT_MS,
+  GuardedProcessError,
+  runGuarded,
+} from '../../../../scripts/run-guarded.ts';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The built bin, as `npx gemloop` runs it: plain node, no source condition. */
 export const CLI_BIN: string = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
-/** A hang guard for `tsc -b` on a loaded machine (incremental: quick when the build is fresh). */
-export const BUILD_LIMIT_MS = 300_000;
+/**
+ * The Vitest limit of the hook that builds: above the last resort of the hang guard the build
+ * runs under (killed when hung or runaway, scripts/run-guarded.ts), not a wall clock.
+ */
+export const BUILD_LIMIT_MS: number = GUARDED_TEST_LIMIT_MS;
 
 /**
  * Builds the CLI and what its bin imports (the built @gemloop/core, testing and evals), for the
  * tests that run the bin as a process: `beforeAll(buildCli, BUILD_LIMIT_MS)`.
  */
 export async function buildCli(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'],
-    { cwd: root, timeout: BUILD_LIMIT_MS },
-  );
+  const tsc = `${root}node_modules/typescript/bin/tsc`;
+  await runGuarded(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root });
 }
 
 /**
  * Runs the built bin as `npx gemloop ...` would, in `cwd`, with only PATH in its environment: its
- * exit code and output, whether it succeeded or not. The time limit is a hang guard for a loaded
- * machine.
+ * exit code and output, whether it succeeded or not. A hang (or a runaway) is killed by the hang
+ * guard and throws, with the guard's message.
  */
 export async function runCliBin(
   args: readonly string[],
   cwd: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], {
+    const { stdout, stderr } = await runGuarded(process.execPath, [CLI_BIN, ...args], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '' },
-      timeout: 120_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    if (!(error instanceof GuardedProcessError) || error.failure.kind !== 'exit') throw error;
+    return { code: error.failure.code as number, stdout: error.stdout, stderr: error.stderr };
   }
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS } from '../../../../scripts/run-guarded.ts';
 import { BUILD_LIMIT_MS, buildCli, runCliBin } from '../__fixtures__/build-cli.ts';
 
 // The bin imports the built @gemloop/core and @gemloop/evals; build them first (incremental).
@@ -67,7 +68,9 @@ export default defineEvalSuite({
 `,
 };
 
-describe('gemloop eval, the built bin', () => {
+// Each test's limit sits above the hang guard its bin runs under (runCliBin), so a hung bin fails
+// with the guard's message.
+describe('gemloop eval, the built bin', { timeout: GUARDED_TEST_LIMIT_MS }, () => {
   // `npm init` writes no `"type"` (CommonJS to Node and tsx); many projects say `"module"`.
   it.each([
     ['a CommonJS', {}],

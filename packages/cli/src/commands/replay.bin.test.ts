@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS } from '../../../../scripts/run-guarded.ts';
 import { recordSignedWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { BUILD_LIMIT_MS, buildCli, runCliBin } from '../__fixtures__/build-cli.ts';
 
@@ -13,7 +14,9 @@ beforeAll(buildCli, BUILD_LIMIT_MS);
 
 const gemloop = runCliBin;
 
-describe('the built gemloop bin', () => {
+// Each test's limit sits above the hang guard its bin runs under (runCliBin), so a hung bin fails
+// with the guard's message.
+describe('the built gemloop bin', { timeout: GUARDED_TEST_LIMIT_MS }, () => {
   it('forks a recorded run offline and diffs it against the original', async () => {
     const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' } });
     onTestFinished(recorded.cleanup);

@@ -1,0 +1,282 @@
+import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  CAN_SAMPLE_PROCESS_TREES,
+  isStillRunning,
+  sampleProcessTree,
+  type TreeProcess,
+} from './process-tree-cpu.ts';
+
+/**
+ * The hang guard of a test's child process: what kills it, and what does not. A wall-clock limit
+ * fired on processes that were working, only slowly: at load 37-47 on two cores `exec`'s 300 s
+ * killed TypeScript 5.5's check after 14-16 s of CPU, and TypeDoc's 170 s fired at load 40+
+ * (bench/RESULTS.md, test-speed-rest3 and test-speed-procs2). A starved process still gets CPU; a
+ * hung one does not, and a runaway gets too much.
+ */
+export type GuardOptions = {
+  /**
+   * Killed as hung when its process tree used less than {@link idleCpuMs} of CPU in this long.
+   * At load 47 on two cores a runnable process still gets ~4 % of a core, 2.5 s a minute.
+   */
+  idleMs: number;
+  /** See {@link idleMs}: 250 ms a minute is 0.4 % of a core. */
+  idleCpuMs: number;
+  /**
+   * Killed as a runaway past this much CPU (its tree's user + system). The largest child of the
+   * test files is ~16 s (TypeScript 5.5's check, attw, TypeDoc: bench/RESULTS.md).
+   */
+  cpuBudgetMs: number;
+  /**
+   * The last resort, for a process that neither idles nor runs away (a slow poll forever): above
+   * what any child needs at load 100. Vitest's limit of a test that uses this is above it.
+   */
+  wallMs: number;
+  /**
+   * How often the tree is sampled: 0.7 ms a sample for a node process of 11 threads, 3.6 ms for a
+   * tree of 11 processes with Chromium's (load 30).
+   */
+  sampleMs: number;
+};
+
+/** The defaults of {@link GuardOptions}. */
+export const GUARD_DEFAULTS: Readonly<GuardOptions> = {
+  idleMs: 60_000,
+  idleCpuMs: 250,
+  cpuBudgetMs: 300_000,
+  wallMs: 20 * 60_000,
+  sampleMs: 2_000,
+};
+
+/**
+ * The Vitest limit for a test or hook whose children run under {@link runGuarded}'s defaults:
+ * above {@link GUARD_DEFAULTS}' `wallMs`, so a child's guard, with its message, fires first.
+ */
+export const GUARDED_TEST_LIMIT_MS: number = GUARD_DEFAULTS.wallMs + 10 * 60_000;
+
+/** Options of {@link runGuarded}. */
+export type RunGuardedOptions = Partial<GuardOptions> & {
+  cwd?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Output kept per stream; past it the process is killed, as `execFile`'s maxBuffer. */
+  maxBuffer?: number | undefined;
+};
+
+/** What a process that exited 0 printed, and what it cost. */
+export type GuardedRun = {
+  stdout: string;
+  stderr: string;
+  /** Its tree's CPU as last sampled (`undefined` without `/proc`). */
+  cpuMs: number | undefined;
+  wallMs: number;
+};
+
+/** Why a guarded process did not succeed. */
+export type GuardedFailure =
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'idle' | 'cpu' | 'wall' | 'output' | 'spawn' };
+
+/** What a {@link GuardedProcessError} carries. */
+export type GuardedProcessFailure = {
+  failure: GuardedFailure;
+  stdout: string;
+  stderr: string;
+  /** Its tree's CPU as last sampled (`undefined` without `/proc`). */
+  cpuMs: number | undefined;
+  wallMs: number;
+};
+
+/** A guarded process that failed, was killed by its guard, or could not start. */
+export class GuardedProcessError extends Error {
+  override name = 'GuardedProcessError';
+  readonly failure: GuardedFailure;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly cpuMs: number | undefined;
+  readonly wallMs: number;
+  constructor(message: string, data: GuardedProcessFailure, options?: ErrorOptions) {
+    super(message, options);
+    this.failure = data.failure;
+    this.stdout = data.stdout;
+    this.stderr = data.stderr;
+    this.cpuMs = data.cpuMs;
+    this.wallMs = data.wallMs;
+  }
+}
+
+/** The preload that kills a node child's process group when this process is gone. */
+const LIFELINE = fileURLToPath(new URL('./lifeline.cjs', import.meta.url));
+
+/** The process groups of this process's guarded children still running, each with its kill. */
+const running = new Set<() => void>();
+process.on('exit', () => {
+  for (const kill of running) kill();
+});
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function describeLoad(): string {
+  const [one = 0, five = 0, fifteen = 0] = loadavg();
+  return `load average ${one.toFixed(1)} ${five.toFixed(1)} ${fifteen.toFixed(1)} on ${availableParallelism()} cores`;
+}
+
+/**
+ * Runs a command to its end, as `execFile` does, under a hang guard that tells a hung process from
+ * a slow one: it kills the process, and every process it started (its own process group, and any
+ * descendant that left the group), when the tree used almost no CPU for `idleMs` (hung), more
+ * than `cpuBudgetMs` (a runaway), or ran past `wallMs` (the last resort), and says which, with
+ * the CPU used, the wall time and the load. Without `/proc` (not Linux) output is the sign of
+ * progress and no budget applies. What a process leaves running when it exits goes too. A node
+ * command preloads lifeline.cjs, so its group dies with this process however this one ends.
+ *
+ * @returns Its output when it exits 0; rejects with {@link GuardedProcessError} otherwise.
+ */
+export function runGuarded(
+  command: string,
+  args: readonly string[],
+  options: RunGuardedOptions = {},
+): Promise<GuardedRun> {
+  const { cwd, env, maxBuffer = 32 * 1024 * 1024, ...given } = options;
+  const guard: GuardOptions = { ...GUARD_DEFAULTS, ...given };
+  const lifeline = command === process.execPath;
+  const label = [command, ...args].join(' ');
+  const started = Date.now();
+  const child = spawn(command, lifeline ? ['--require', LIFELINE, ...args] : [...args], {
+    cwd,
+    env: { ...(env ?? process.env), ...(lifeline ? { GEMLOOP_LIFELINE_FD: '3' } : {}) },
+    stdio: lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  let lastOutput = started;
+  let cpuMs: number | undefined = CAN_SAMPLE_PROCESS_TREES ? 0 : undefined;
+  let lastTotal = 0;
+  let killed: GuardedFailure | undefined;
+  let why = '';
+  const window: { at: number; cpuMs: number }[] = [{ at: started, cpuMs: 0 }];
+
+  /** The tree as last sampled: what left the group is found from here once the root is gone. */
+  let seen: TreeProcess[] = [];
+  const killTree = (): void => {
+    if (child.pid === undefined) return;
+    const signal = (target: number, name: NodeJS.Signals) => {
+      try {
+        process.kill(target, name);
+      } catch {
+        // ESRCH: gone already.
+      }
+    };
+    // Stopped first, so that nothing in the group forks between the walk and the kill.
+    signal(-child.pid, 'SIGSTOP');
+    const found = [child.pid, ...seen.filter(isStillRunning).map(({ pid }) => pid)].flatMap(
+      (pid) => sampleProcessTree(pid)?.processes ?? [],
+    );
+    signal(-child.pid, 'SIGKILL');
+    for (const leftover of found) if (isStillRunning(leftover)) signal(leftover.pid, 'SIGKILL');
+  };
+  running.add(killTree);
+
+  const kill = (failure: GuardedFailure, reason: string): void => {
+    if (killed !== undefined) return;
+    killed = failure;
+    why = reason;
+    killTree();
+  };
+
+  const sample = (): void => {
+    const now = Date.now();
+    const wall = now - started;
+    const tree = child.pid === undefined ? undefined : sampleProcessTree(child.pid);
+    if (tree !== undefined) seen = tree.processes;
+    if (tree !== undefined && cpuMs !== undefined) {
+      // Only increases count: a process re-parented out of the tree takes its time when it ends.
+      cpuMs += Math.max(0, tree.cpuMs - lastTotal);
+      lastTotal = tree.cpuMs;
+    }
+    window.push({ at: now, cpuMs: cpuMs ?? 0 });
+    while (window.length > 1 && (window[1] as { at: number }).at <= now - guard.idleMs)
+      window.shift();
+    const oldest = window[0] as { at: number; cpuMs: number };
+    const processes = `${tree?.processes.length ?? 0} process(es)`;
+    if (cpuMs !== undefined && cpuMs > guard.cpuBudgetMs) {
+      kill(
+        { kind: 'cpu' },
+        `a runaway: its ${processes} used more than the ${seconds(guard.cpuBudgetMs)} of CPU it may`,
+      );
+    } else if (
+      cpuMs !== undefined &&
+      oldest.at <= now - guard.idleMs &&
+      cpuMs - oldest.cpuMs < guard.idleCpuMs
+    ) {
+      kill(
+        { kind: 'idle' },
+        `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} (less than ${seconds(guard.idleCpuMs)} is hung)`,
+      );
+    } else if (cpuMs === undefined && now - lastOutput >= guard.idleMs) {
+      kill(
+        { kind: 'idle' },
+        `no progress: no output for ${seconds(guard.idleMs)} (no /proc here to read its CPU)`,
+      );
+    } else if (wall >= guard.wallMs) {
+      kill(
+        { kind: 'wall' },
+        `still running after its last-resort ${seconds(guard.wallMs)}, though not idle`,
+      );
+    }
+  };
+  const timer = setInterval(sample, guard.sampleMs);
+  timer.unref();
+
+  const collect = (chunk: string, to: 'stdout' | 'stderr'): void => {
+    lastOutput = Date.now();
+    if (to === 'stdout') stdout += chunk;
+    else stderr += chunk;
+    if (stdout.length > maxBuffer || stderr.length > maxBuffer)
+      kill({ kind: 'output' }, `more than ${maxBuffer} characters of output`);
+  };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => collect(chunk, 'stdout'));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => collect(chunk, 'stderr'));
+  // Whatever it left running when it exited goes with it, so that 'close' comes: a leftover
+  // process holding its stdout would keep it away. One that was never sampled (started less than
+  // `sampleMs` before, outside the group) could still hold it: its pipes are closed after a while.
+  child.on('exit', () => {
+    clearInterval(timer);
+    killTree();
+    running.delete(killTree);
+    setTimeout(() => {
+      for (const stream of child.stdio) stream?.destroy();
+    }, 10_000).unref();
+  });
+
+  return new Promise((resolve, reject) => {
+    const fail = (failure: GuardedFailure, message: string, cause?: unknown) => {
+      const wallMs = Date.now() - started;
+      const cpu = cpuMs === undefined ? 'CPU unknown' : `${seconds(cpuMs)} of CPU`;
+      const tail = (text: string) => (text.length > 8_000 ? `…${text.slice(-8_000)}` : text);
+      reject(
+        new GuardedProcessError(
+          `${label} (in ${cwd ?? process.cwd()}) ${message}; ${cpu} in ${seconds(wallMs)} of wall time, ${describeLoad()}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`,
+          { failure, stdout, stderr, cpuMs, wallMs },
+          cause === undefined ? undefined : { cause },
+        ),
+      );
+    };
+    child.on('error', (error) => {
+      clearInterval(timer);
+      running.delete(killTree);
+      fail({ kind: 'spawn' }, `could not start: ${error.message}`, error);
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      if (killed !== undefined) {
+        fail(killed, `was killed by its hang guard, ${why}`);
+      } else if (code !== 0) {
+        fail({ kind: 'exit', code, signal }, `failed (exit ${code ?? signal})`);
+      } else {
+        resolve({ stdout, stderr, cpuMs, wallMs: Date.now() - started });
+      }
+    });
+  });
+}
