@@ -146,15 +146,18 @@ export function guardOrigin(
   isPublic: (request: Request) => boolean = () => false,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
+    if (isPublic(request)) return await handler(request);
     const from = request.headers.get('origin');
-    if (from === null || isPublic(request)) return await handler(request);
+    // Every answer below depends on `Origin` (served, refused, or granted CORS), so each names
+    // it in Vary, the answer to a request without one too (Fetch standard, "CORS protocol and
+    // HTTP caches"): else a shared cache hands the answer it stored for a server-side client to
+    // a listed page, which cannot read it, or one page's answer to another (attack-doors7).
+    if (from === null) return varyOnOrigin(await handler(request));
     const origin = originOf(from);
     if (origin === undefined || !admitsOrigin(policy, request)) {
       // Other methods (a preflight, PUT) stay the door's 405 naming what it takes, with no grant.
-      if (!CHECKED_METHODS.has(request.method)) return await handler(request);
-      const refused = refuse();
-      refused.headers.append('vary', 'Origin');
-      return refused;
+      if (!CHECKED_METHODS.has(request.method)) return varyOnOrigin(await handler(request));
+      return varyOnOrigin(refuse());
     }
     const preflight =
       request.method === 'OPTIONS' && request.headers.has('access-control-request-method');
@@ -181,6 +184,23 @@ export function guardOrigin(
       headers,
     });
   };
+}
+
+/** `response` with `Origin` added to its Vary (a copy when its headers cannot change). */
+function varyOnOrigin(response: Response): Response {
+  try {
+    response.headers.append('vary', 'Origin');
+    return response;
+  } catch {
+    // Headers of a response made by `fetch` are immutable: the handler passed one through.
+    const headers = new Headers(response.headers);
+    headers.append('vary', 'Origin');
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
 }
 
 /** The CORS headers of an admitted page's answer: its origin named, never `*`. */
