@@ -20,7 +20,9 @@ export type AllowedOriginsOption = {
    * not concerned. An admitted page of another origin gets CORS: its preflight is answered and
    * every answer names it in `Access-Control-Allow-Origin` (with credentials, never `*`).
    * Against DNS rebinding a door on localhost whose `authorize` admits anyone lists its pages
-   * rather than `'self'` (which trusts the Host header a rebound page shares).
+   * rather than `'self'` (which trusts the Host header a rebound page shares). `'self'` reads the
+   * Host the request arrived with, never `X-Forwarded-Host` (any client writes it): behind a
+   * proxy, pass the Host through or list the page's origin.
    * @defaultValue `['self']` for the AG-UI door (made for pages); `[]` (no page) for the MCP door
    *   (the MCP spec 2025-11-25 makes the check a MUST), the A2A and the OpenAI-compatible doors
    *   (server-to-server protocols, often on localhost in development)
