@@ -126,9 +126,20 @@ export function admitsOrigin(policy: OriginPolicy, request: Request): boolean {
 /** The methods a door serves: a page's request of one is checked before the door reads it. */
 const CHECKED_METHODS = new Set(['GET', 'HEAD', 'POST', 'DELETE']);
 
-/** The request headers a page may send a door (the doors' own and the MCP transport's). */
-const ALLOWED_HEADERS =
-  'authorization, content-type, accept, last-event-id, mcp-session-id, mcp-protocol-version, a2a-version';
+/**
+ * The request headers a page may send a door: the doors' own, the MCP transport's, the A2A
+ * client's (`A2A-Extensions`, when it activates one), and the ones the official `openai` client
+ * sends from a browser too (openai-node 6, `internal/detect-platform.js` and `client.js`'s
+ * `buildHeaders`): without them its preflight failed and a listed page could not use it
+ * (attack-doors7). A fixed list: what a preflight asks beyond it is not granted.
+ */
+const ALLOWED_HEADERS = [
+  'authorization, content-type, accept, last-event-id',
+  'mcp-session-id, mcp-protocol-version, a2a-version, a2a-extensions, x-a2a-extensions',
+  'x-stainless-lang, x-stainless-package-version, x-stainless-os, x-stainless-arch',
+  'x-stainless-runtime, x-stainless-runtime-version, x-stainless-retry-count, x-stainless-timeout',
+  'openai-organization, openai-project',
+].join(', ');
 /** The response headers a page may read (a session id, a wait, a challenge). */
 const EXPOSED_HEADERS = 'mcp-session-id, mcp-protocol-version, retry-after, www-authenticate';
 
