@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
 import { mountDoors } from '@gemloop/serve/doors';
 import { toNodeListener } from '@gemloop/serve/node';
@@ -10,6 +8,7 @@ import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { type LocalServer, listenLocal } from './support/listen-local.ts';
 
 // The official `openai` client in a page of a listed origin, in Debian's Chromium (attack-doors7).
 // The client sends its own headers from a browser too (`X-Stainless-Lang`, `-OS`, `-Arch`,
@@ -20,24 +19,10 @@ import {
 const TOKEN = 'page-token-0123456789';
 const PAGE = '<!doctype html><title>page</title><p>page</p>';
 
-async function listen(listener: Parameters<typeof createServer>[1]) {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('the official openai client in a page of a listed origin, in Chromium', () => {
   let chromium: BrowserSession;
-  let listed: Awaited<ReturnType<typeof listen>>;
-  let door: Awaited<ReturnType<typeof listen>>;
+  let listed: LocalServer;
+  let door: LocalServer;
   let fake: ReturnType<typeof createFakeGemini>;
   let script: string;
   beforeAll(async () => {
@@ -57,7 +42,11 @@ describe('the official openai client in a page of a listed origin, in Chromium',
       response.end(PAGE);
     };
     let built: Awaited<typeof bundle>;
-    [listed, chromium, built] = await Promise.all([listen(page), openBrowserContext(), bundle]);
+    [listed, chromium, built] = await Promise.all([
+      listenLocal(page),
+      openBrowserContext(),
+      bundle,
+    ]);
     script = built.outputFiles[0]?.text ?? '';
     fake = createFakeGemini({ script: [turn.text('Hello, page.'), turn.text('Streamed, page.')] });
     const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
@@ -67,7 +56,7 @@ describe('the official openai client in a page of a listed origin, in Chromium',
         request.headers.get('authorization') === `Bearer ${TOKEN}` ? 'page-user' : null,
       openai: { agents: { support: agent }, allowedOrigins: [listed.url] },
     });
-    door = await listen(toNodeListener(doors.handler));
+    door = await listenLocal(toNodeListener(doors.handler));
   });
   afterAll(async () => {
     await Promise.all([chromium?.close(), listed?.close(), door?.close()]);

@@ -1,40 +1,14 @@
-import { createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
-import { listenForTest } from './__fixtures__/serve-door.ts';
-import { type MountDoorsOptions, mountDoors } from './mount-doors.ts';
+import { describe, expect, it } from 'vitest';
+import { DOOR_KEYS, RUN_INPUT, serveAllDoors } from './__fixtures__/serve-all-doors.ts';
 
 // Outside attacks on the doors' one `allowedOrigins` check and its CORS (attack-doors7): origins
 // spelled as a look-alike of a listed one, `'self'` behind a forged X-Forwarded-Host, a preflight
 // asking for more than a page may send, and `Vary: Origin` on every answer the check decides (a
 // shared cache that stored an answer without it hands it to a page it was not made for).
 
-const KEYS = { alice: 'door-alice-0123456789' } as const;
 const APP = 'https://app.example.com';
 
-async function serveAll(options: Partial<MountDoorsOptions> = {}) {
-  const fake = createFakeGemini({ script: [turn.text('Hello.')] });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
-  let asked = 0;
-  const doors = mountDoors({
-    authorize: (request) => {
-      asked += 1;
-      return ownerOfBearer(KEYS, request);
-    },
-    openai: { agents: { support: agent } },
-    mcp: { agents: { support: agent } },
-    agUi: { agent },
-    a2a: { agent, card: { name: 'Support', description: 'Answers.' } },
-    ...options,
-  });
-  onTestFinished(() => doors.close());
-  const base = await listenForTest(doors.handler);
-  return { base, fake, asked: () => asked };
-}
-
-const AUTH = { authorization: `Bearer ${KEYS.alice}` };
+const AUTH = { authorization: `Bearer ${DOOR_KEYS.alice}` };
 const CHAT = { model: 'support', messages: [{ role: 'user', content: 'Hi' }] };
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
@@ -45,7 +19,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 describe('allowedOrigins against look-alike origins', () => {
   it('refuses a look-alike of a listed origin, before authorize and with no grant', async () => {
-    const { base, fake, asked } = await serveAll({ allowedOrigins: [APP] });
+    const { base, fake, asked } = await serveAllDoors({ allowedOrigins: [APP] });
     for (const origin of [
       'https://app.example.com.', // a trailing dot: another origin to the browser
       'http://app.example.com', // the scheme downgraded
@@ -76,7 +50,7 @@ describe('allowedOrigins against look-alike origins', () => {
   });
 
   it('admits the listed origin in the spellings a URL reads as it (case, the default port) and names it as the browser does', async () => {
-    const { base } = await serveAll({ allowedOrigins: [APP] });
+    const { base } = await serveAllDoors({ allowedOrigins: [APP] });
     for (const origin of ['HTTPS://App.Example.COM', 'https://app.example.com:443']) {
       const response = await fetch(`${base}/v1/models`, { headers: { ...AUTH, origin } });
       expect(response.status, origin).toBe(200);
@@ -87,22 +61,14 @@ describe('allowedOrigins against look-alike origins', () => {
 
 describe("'self' behind a proxy", () => {
   it('reads the Host the request was sent to, never X-Forwarded-Host (which any client writes)', async () => {
-    const { base, asked } = await serveAll();
+    const { base, asked } = await serveAllDoors();
     const evil = 'http://evil.example';
     for (const forwarded of ['evil.example', 'evil.example:80', new URL(base).host]) {
-      const response = await post(
-        `${base}/ag-ui`,
-        {
-          threadId: 't1',
-          runId: 'r1',
-          messages: [{ id: 'm1', role: 'user', content: 'Hi' }],
-          tools: [],
-          context: [],
-          state: {},
-          forwardedProps: {},
-        },
-        { origin: evil, 'x-forwarded-host': forwarded, forwarded: `host=${forwarded}` },
-      );
+      const response = await post(`${base}/ag-ui`, RUN_INPUT, {
+        origin: evil,
+        'x-forwarded-host': forwarded,
+        forwarded: `host=${forwarded}`,
+      });
       await response.text();
       expect(response.status, forwarded).toBe(403);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -113,7 +79,7 @@ describe("'self' behind a proxy", () => {
 
 describe('a preflight asking for more than a page may send', () => {
   it('grants the doors’ own list whatever it asks, no private-network grant, and nothing to a page not admitted', async () => {
-    const { base, asked } = await serveAll({ allowedOrigins: [APP] });
+    const { base, asked } = await serveAllDoors({ allowedOrigins: [APP] });
     const ask = (origin: string) =>
       fetch(`${base}/v1/chat/completions`, {
         method: 'OPTIONS',
@@ -149,7 +115,7 @@ describe('Vary: Origin on every answer the Origin check decides', () => {
     ['openai', '/v1/models'],
     ['mcp', '/mcp'],
   ])('%s: a GET without Origin names Origin in Vary', async (_door, path) => {
-    const { base } = await serveAll({ allowedOrigins: [APP] });
+    const { base } = await serveAllDoors({ allowedOrigins: [APP] });
     const response = await fetch(`${base}${path}`, {
       headers: { ...AUTH, accept: 'application/json, text/event-stream' },
     });
@@ -158,7 +124,7 @@ describe('Vary: Origin on every answer the Origin check decides', () => {
   });
 
   it('a preflight of a page not admitted (the door’s 405) names Origin in Vary', async () => {
-    const { base } = await serveAll({ allowedOrigins: [APP] });
+    const { base } = await serveAllDoors({ allowedOrigins: [APP] });
     const response = await fetch(`${base}/v1/chat/completions`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
@@ -168,7 +134,7 @@ describe('Vary: Origin on every answer the Origin check decides', () => {
   });
 
   it('the A2A agent card, the same to every page, keeps its own Vary', async () => {
-    const { base } = await serveAll({ allowedOrigins: [APP] });
+    const { base } = await serveAllDoors({ allowedOrigins: [APP] });
     const card = await fetch(`${base}/a2a/.well-known/agent-card.json`);
     await card.text();
     expect(card.status).toBe(200);

@@ -1,19 +1,10 @@
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
+import { postRaw as post, serveOpenAI } from './__fixtures__/serve-openai.ts';
 
 // The OpenAI door's generation fields tried from outside (attack-doors7), as raw JSON: values no
 // client's types allow, at sizes and precisions no client would send. The in-range cases and the
 // plain out-of-range ones are unhonoured-fields.test.ts's.
-
-async function post(baseURL: string, path: string, body: string) {
-  const response = await fetch(`${baseURL}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 const chat = (fields: string) =>
   `{"model":"support-agent","messages":[{"role":"user","content":"hi"}],${fields}}`;
