@@ -109,6 +109,7 @@ describe('what a caller can make the A2A SDK log (attack-doors7)', () => {
       expect(body.error?.message).not.toMatch(/FATAL|task-9/);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     expect(logged.join('\n')).not.toMatch(/FATAL|\u001b|task-9|Reference task/);
     expect(fake.requests).toHaveLength(0);
   });

@@ -147,6 +147,7 @@ const MAX_REFERENCED_TASKS = 100;
  * separators, bidi embeddings, overrides and isolates. The SDK writes ids it does not find to the
  * console (attack-doors7: `\u001b[2J` cleared the server's terminal, a line end forged a log line).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NOT_IN_ID = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** How deep a request's params may nest, counted from `params`. */
