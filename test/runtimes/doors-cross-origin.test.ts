@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
 import { mountDoors } from '@gemloop/serve/doors';
 import { toNodeListener } from '@gemloop/serve/node';
@@ -9,6 +7,7 @@ import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { type LocalServer, listenLocal } from './support/listen-local.ts';
 
 // The doors' Origin policy in Debian's Chromium (doors-policy): a page of another origin calls
 // the AG-UI door with a bearer token (so the browser sends a CORS preflight first). A listed page
@@ -27,25 +26,11 @@ const RUN_INPUT = {
 };
 const PAGE = '<!doctype html><title>page</title><p>page</p>';
 
-async function listen(listener: Parameters<typeof createServer>[1]) {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('the doors and pages of other origins, in Chromium', () => {
   let chromium: BrowserSession;
-  let listed: Awaited<ReturnType<typeof listen>>;
-  let unlisted: Awaited<ReturnType<typeof listen>>;
-  let door: Awaited<ReturnType<typeof listen>>;
+  let listed: LocalServer;
+  let unlisted: LocalServer;
+  let door: LocalServer;
   let fake: ReturnType<typeof createFakeGemini>;
   let authorized = 0;
   beforeAll(async () => {
@@ -54,8 +39,8 @@ describe('the doors and pages of other origins, in Chromium', () => {
       response.end(PAGE);
     };
     [listed, unlisted, chromium] = await Promise.all([
-      listen(page),
-      listen(page),
+      listenLocal(page),
+      listenLocal(page),
       openBrowserContext(),
     ]);
     fake = createFakeGemini({
@@ -74,7 +59,7 @@ describe('the doors and pages of other origins, in Chromium', () => {
         '/page': async () => new Response(PAGE, { headers: { 'content-type': 'text/html' } }),
       },
     });
-    door = await listen(toNodeListener(doors.handler));
+    door = await listenLocal(toNodeListener(doors.handler));
   });
   afterAll(async () => {
     await Promise.all([chromium?.close(), listed?.close(), unlisted?.close(), door?.close()]);

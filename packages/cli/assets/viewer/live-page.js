@@ -10,8 +10,18 @@ import { audioText, renderLine } from './live-story.js';
 const app = document.getElementById('app');
 const status = document.getElementById('status');
 
-/** Shows a live session's lines; `running` when it has no closing line yet. */
-export function renderLivePage(lines) {
+/**
+ * A session of more items shows its first and last {@link EDGE_ITEMS} and a button for the rest,
+ * as the run page does with steps: an hours-long voice session (or a hostile file) of 100,000
+ * lines was 100,000 items drawn at once, and again each second while it grew: the page hung.
+ */
+export const EDGE_ITEMS = 100;
+
+/**
+ * Shows a live session's lines; `running` when it has no closing line yet. `all`: every item
+ * (the reader asked); `showAll` is called when the reader asks.
+ */
+export function renderLivePage(lines, { all = false, showAll } = {}) {
   const start = lines[0];
   const end = lines.find((line) => line.type === 'live-end');
   const startedAt = asNumber(start.at) ?? 0;
@@ -26,12 +36,25 @@ export function renderLivePage(lines) {
     ),
     renderTotals(start, end),
     el('h2', null, 'Story'),
-    el(
-      'ol',
-      { id: 'live-story' },
-      lines.slice(1).flatMap((line) => renderLine(line, startedAt)),
-    ),
+    el('ol', { id: 'live-story' }, storyItems(lines.slice(1), startedAt, all, showAll)),
   );
+}
+
+/** The story's items: all of them, or the first and last ones around a "show all" button. */
+function storyItems(lines, startedAt, all, showAll) {
+  const render = (part) => part.flatMap((line) => renderLine(line, startedAt));
+  if (all || lines.length <= 2 * EDGE_ITEMS) return render(lines);
+  const hidden = lines.length - 2 * EDGE_ITEMS;
+  return [
+    render(lines.slice(0, EDGE_ITEMS)),
+    el(
+      'li',
+      { className: 'hidden-steps' },
+      `${formatCount(hidden)} items in between are not shown. `,
+      el('button', { type: 'button', className: 'show-more', onclick: showAll }, 'show all items'),
+    ),
+    render(lines.slice(-EDGE_ITEMS)),
+  ].flat();
 }
 
 function renderTotals(start, end) {

@@ -50,8 +50,14 @@ export async function showRunPage(id, { fresh = true } = {}) {
     // A live session (createLiveRecorder): its own page, followed while it has no end.
     const count = lines.length;
     if (fresh || current.id !== id || current.count !== count) {
-      current = { id, count, selected: undefined, lines, allSteps: false, ended: new Map() };
-      renderLivePage(lines);
+      // "show all items" holds across the redraws of a growing session, not across visits.
+      const all = !fresh && current.id === id && current.allSteps;
+      current = { id, count, selected: undefined, lines, allSteps: all, ended: new Map() };
+      const showAll = () => {
+        current.allSteps = true;
+        renderLivePage(current.lines, { all: true });
+      };
+      renderLivePage(lines, { all, showAll });
     }
     const following =
       !lines.some((line) => line.type === 'live-end') &&

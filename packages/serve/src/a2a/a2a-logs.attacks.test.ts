@@ -76,3 +76,63 @@ describe('what the A2A SDK logs from the door', () => {
     },
   );
 });
+
+describe('what a caller can make the A2A SDK log (attack-doors7)', () => {
+  // The SDK loads each of a message's `referenceTaskIds` and, for one it does not find (another
+  // caller's, or none), writes `console.warn(`Reference task ${refId} not found.`)`
+  // (@a2a-js/sdk server, DefaultRequestHandler): a caller's own text on the server's terminal.
+  it('a message naming tasks by ids with terminal escapes and line ends, or 10,000 of them, is refused before the SDK logs anything of them', async () => {
+    const logged = captureConsole();
+    const { post, fake } = await serveA2A([turn.text('Hi.'), turn.text('Hi.')]);
+    for (const ids of [
+      ['\u001b[2J\u001b[31mFATAL\u001b[0m\nERROR 2026-11-27 root password reset', 'a\u202eb'],
+      Array.from({ length: 10_000 }, (_, index) => `task-${index}`),
+    ]) {
+      const reply = await post(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: {
+            message: {
+              messageId: 'm1',
+              role: 'ROLE_USER',
+              parts: [{ text: 'Hi.' }],
+              referenceTaskIds: ids,
+            },
+          },
+        }),
+      );
+      const body = (await reply.json()) as { error?: { code: number; message: string } };
+      expect(body.error?.code, JSON.stringify(body).slice(0, 200)).toBe(-32602);
+      expect(body.error?.message).toMatch(/referenceTaskIds/);
+      expect(body.error?.message).not.toMatch(/FATAL|task-9/);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    expect(logged.join('\n')).not.toMatch(/FATAL|\u001b|task-9|Reference task/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('a message naming a few plain ids is served as before', async () => {
+    const { post } = await serveA2A([turn.text('Hi.')]);
+    const reply = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'SendMessage',
+        params: {
+          message: {
+            messageId: 'm1',
+            role: 'ROLE_USER',
+            parts: [{ text: 'Hi.' }],
+            referenceTaskIds: ['0f4e0b7a-8f3b-4c52-9a53-1c2d3e4f5a6b', 'task-2'],
+          },
+        },
+      }),
+    );
+    const body = (await reply.json()) as { error?: unknown; result?: unknown };
+    expect(body.error).toBeUndefined();
+    expect(JSON.stringify(body.result)).toContain('Hi.');
+  });
+});

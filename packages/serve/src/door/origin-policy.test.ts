@@ -1,9 +1,5 @@
-import { createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
-import { listenForTest } from './__fixtures__/serve-door.ts';
-import { type MountDoorsOptions, mountDoors } from './mount-doors.ts';
+import { describe, expect, it } from 'vitest';
+import { DOOR_KEYS, RUN_INPUT, serveAllDoors } from './__fixtures__/serve-all-doors.ts';
 import { checkAllowedOrigins } from './origin-policy.ts';
 
 // Every door checks `Origin` alike (doors-policy): a page the door does not admit is a 403 in the
@@ -11,41 +7,10 @@ import { checkAllowedOrigins } from './origin-policy.ts';
 // AG-UI admits a page of its own host by default, the others no page unless listed; a listed
 // page gets CORS (preflight and `Access-Control-Allow-Origin` naming it, never `*`).
 
-const KEYS = { alice: 'door-alice-0123456789' } as const;
 const EVIL = 'http://evil.example';
 const APP = 'https://app.example.com';
 
-async function serveAll(options: Partial<MountDoorsOptions> = {}) {
-  const fake = createFakeGemini({ script: [turn.text('Hello.')] });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
-  let asked = 0;
-  const doors = mountDoors({
-    authorize: (request) => {
-      asked += 1;
-      return ownerOfBearer(KEYS, request);
-    },
-    openai: { agents: { support: agent } },
-    mcp: { agents: { support: agent } },
-    agUi: { agent },
-    a2a: { agent, card: { name: 'Support', description: 'Answers.' } },
-    ...options,
-  });
-  onTestFinished(() => doors.close());
-  const base = await listenForTest(doors.handler);
-  return { base, fake, asked: () => asked };
-}
-
-const AUTH = { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' };
-const RUN_INPUT = {
-  threadId: 't1',
-  runId: 'r1',
-  messages: [{ id: 'm1', role: 'user', content: 'Hi' }],
-  tools: [],
-  context: [],
-  state: {},
-  forwardedProps: {},
-};
+const AUTH = { authorization: `Bearer ${DOOR_KEYS.alice}`, 'content-type': 'application/json' };
 const MCP_INIT = {
   jsonrpc: '2.0',
   id: 1,
@@ -115,7 +80,7 @@ describe('every door and a page of another origin', () => {
   it.each(DOORS.map((each) => [each.door, each]))(
     '%s: a page of another site is a 403 in the door’s shape, before authorize, with no CORS grant',
     async (door, { path, body, refused }) => {
-      const { base, fake, asked } = await serveAll();
+      const { base, fake, asked } = await serveAllDoors();
       for (const origin of [EVIL, 'null', 'http://127.0.0.1:1']) {
         const response = await post(`${base}${path}`, body, { origin });
         expect(response.status, `${door} ${origin}`).toBe(403);
@@ -133,7 +98,7 @@ describe('every door and a page of another origin', () => {
   it.each(DOORS.map((each) => [each.door, each]))(
     '%s: a server-side client (no Origin) is served as before',
     async (door, { path, body }) => {
-      const { base, asked } = await serveAll();
+      const { base, asked } = await serveAllDoors();
       const response = await post(`${base}${path}`, body);
       expect(response.status, door).toBe(200);
       await response.text();
@@ -142,7 +107,7 @@ describe('every door and a page of another origin', () => {
   );
 
   it('a page of the door’s own host: AG-UI serves it by default, the server-to-server doors do not', async () => {
-    const { base } = await serveAll();
+    const { base } = await serveAllDoors();
     for (const { door, path, body } of DOORS) {
       const response = await post(`${base}${path}`, body, { origin: base });
       await response.text();
@@ -151,7 +116,7 @@ describe('every door and a page of another origin', () => {
   });
 
   it('a listed page gets its preflight answered and every answer names it, at every door', async () => {
-    const { base, asked } = await serveAll({ allowedOrigins: [APP] });
+    const { base, asked } = await serveAllDoors({ allowedOrigins: [APP] });
     for (const { door, path, body } of DOORS) {
       const preflight = await fetch(`${base}${path}`, {
         method: 'OPTIONS',
@@ -181,14 +146,14 @@ describe('every door and a page of another origin', () => {
   });
 
   it('a 401 to a listed page still names it, so the page can read why', async () => {
-    const { base } = await serveAll({ allowedOrigins: [APP] });
+    const { base } = await serveAllDoors({ allowedOrigins: [APP] });
     const response = await fetch(`${base}/v1/models`, { headers: { origin: APP } });
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
   });
 
   it('the A2A agent card stays public to any page', async () => {
-    const { base } = await serveAll();
+    const { base } = await serveAllDoors();
     const card = await fetch(`${base}/a2a/.well-known/agent-card.json`, {
       headers: { origin: EVIL },
     });

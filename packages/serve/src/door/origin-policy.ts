@@ -20,7 +20,9 @@ export type AllowedOriginsOption = {
    * not concerned. An admitted page of another origin gets CORS: its preflight is answered and
    * every answer names it in `Access-Control-Allow-Origin` (with credentials, never `*`).
    * Against DNS rebinding a door on localhost whose `authorize` admits anyone lists its pages
-   * rather than `'self'` (which trusts the Host header a rebound page shares).
+   * rather than `'self'` (which trusts the Host header a rebound page shares). `'self'` reads the
+   * Host the request arrived with, never `X-Forwarded-Host` (any client writes it): behind a
+   * proxy, pass the Host through or list the page's origin.
    * @defaultValue `['self']` for the AG-UI door (made for pages); `[]` (no page) for the MCP door
    *   (the MCP spec 2025-11-25 makes the check a MUST), the A2A and the OpenAI-compatible doors
    *   (server-to-server protocols, often on localhost in development)
@@ -124,9 +126,20 @@ export function admitsOrigin(policy: OriginPolicy, request: Request): boolean {
 /** The methods a door serves: a page's request of one is checked before the door reads it. */
 const CHECKED_METHODS = new Set(['GET', 'HEAD', 'POST', 'DELETE']);
 
-/** The request headers a page may send a door (the doors' own and the MCP transport's). */
-const ALLOWED_HEADERS =
-  'authorization, content-type, accept, last-event-id, mcp-session-id, mcp-protocol-version, a2a-version';
+/**
+ * The request headers a page may send a door: the doors' own, the MCP transport's, the A2A
+ * client's (`A2A-Extensions`, when it activates one), and the ones the official `openai` client
+ * sends from a browser too (openai-node 6, `internal/detect-platform.js` and `client.js`'s
+ * `buildHeaders`): without them its preflight failed and a listed page could not use it
+ * (attack-doors7). A fixed list: what a preflight asks beyond it is not granted.
+ */
+const ALLOWED_HEADERS = [
+  'authorization, content-type, accept, last-event-id',
+  'mcp-session-id, mcp-protocol-version, a2a-version, a2a-extensions, x-a2a-extensions',
+  'x-stainless-lang, x-stainless-package-version, x-stainless-os, x-stainless-arch',
+  'x-stainless-runtime, x-stainless-runtime-version, x-stainless-retry-count, x-stainless-timeout',
+  'openai-organization, openai-project',
+].join(', ');
 /** The response headers a page may read (a session id, a wait, a challenge). */
 const EXPOSED_HEADERS = 'mcp-session-id, mcp-protocol-version, retry-after, www-authenticate';
 
@@ -146,15 +159,18 @@ export function guardOrigin(
   isPublic: (request: Request) => boolean = () => false,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
+    if (isPublic(request)) return await handler(request);
     const from = request.headers.get('origin');
-    if (from === null || isPublic(request)) return await handler(request);
+    // Every answer below depends on `Origin` (served, refused, or granted CORS), so each names
+    // it in Vary, the answer to a request without one too (Fetch standard, "CORS protocol and
+    // HTTP caches"): else a shared cache hands the answer it stored for a server-side client to
+    // a listed page, which cannot read it, or one page's answer to another (attack-doors7).
+    if (from === null) return varyOnOrigin(await handler(request));
     const origin = originOf(from);
     if (origin === undefined || !admitsOrigin(policy, request)) {
       // Other methods (a preflight, PUT) stay the door's 405 naming what it takes, with no grant.
-      if (!CHECKED_METHODS.has(request.method)) return await handler(request);
-      const refused = refuse();
-      refused.headers.append('vary', 'Origin');
-      return refused;
+      if (!CHECKED_METHODS.has(request.method)) return varyOnOrigin(await handler(request));
+      return varyOnOrigin(refuse());
     }
     const preflight =
       request.method === 'OPTIONS' && request.headers.has('access-control-request-method');
@@ -181,6 +197,23 @@ export function guardOrigin(
       headers,
     });
   };
+}
+
+/** `response` with `Origin` added to its Vary (a copy when its headers cannot change). */
+function varyOnOrigin(response: Response): Response {
+  try {
+    response.headers.append('vary', 'Origin');
+    return response;
+  } catch {
+    // Headers of a response made by `fetch` are immutable: the handler passed one through.
+    const headers = new Headers(response.headers);
+    headers.append('vary', 'Origin');
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
 }
 
 /** The CORS headers of an admitted page's answer: its origin named, never `*`. */

@@ -1,19 +1,10 @@
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
+import { postRaw as post, serveOpenAI } from './__fixtures__/serve-openai.ts';
 
 // The OpenAI-compatible door, sixth outside pass (attack-doors6): fields an OpenAI client may send
 // that the door cannot honour, at sizes and shapes no client would. Each is refused in the
 // OpenAI error shape naming the field, before any model call, with no thrown message or stack.
-
-async function post(baseURL: string, path: string, body: string) {
-  const response = await fetch(`${baseURL}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 /** `{"$ref":{"$ref":...}}` nested `depth` levels, as JSON text (no recursion to build it). */
 function deepRef(depth: number): string {

@@ -17,6 +17,7 @@ export const INVALID_PARAMS = -32602;
 /** A field's JSON shape: a scalar (named as the spec types it), bytes, anything, a list, an object. */
 type Shape =
   | 'id'
+  | 'ids'
   | 'string'
   | 'number'
   | 'boolean'
@@ -57,8 +58,8 @@ const MESSAGE: Fields = {
   parts: [PART],
   metadata: 'any',
   extensions: STRINGS,
-  referenceTaskIds: STRINGS,
-  reference_task_ids: STRINGS,
+  referenceTaskIds: 'ids',
+  reference_task_ids: 'ids',
 };
 
 const AUTHENTICATION: Fields = { scheme: 'string', schemes: STRINGS, credentials: 'string' };
@@ -134,6 +135,21 @@ export function checkRpcParams(params: unknown): string | undefined {
 /** The longest id (of a task, context, message or push config) a request may name. */
 const MAX_ID_CHARS = 1024;
 
+/**
+ * The most tasks a message may name in `referenceTaskIds`: the SDK loads each one, and writes
+ * `Reference task <id> not found.` to the console for each it does not find (another caller's,
+ * or none), so 10,000 of them were 10,000 lines of the caller's text on the server's terminal.
+ */
+const MAX_REFERENCED_TASKS = 100;
+
+/**
+ * What no id holds: C0 and C1 controls (line ends, terminal escapes), the line and paragraph
+ * separators, bidi embeddings, overrides and isolates. The SDK writes ids it does not find to the
+ * console (attack-doors7: `\u001b[2J` cleared the server's terminal, a line end forged a log line).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NOT_IN_ID = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 /** How deep a request's params may nest, counted from `params`. */
 const MAX_PARAMS_DEPTH = 128;
 
@@ -142,8 +158,18 @@ function fault(value: unknown, shape: Shape, path: string): string | undefined {
   if (shape === 'any') return undefined;
   if (typeof shape === 'string') {
     // The SDK echoes an id it does not find ("Task not found: <id>"): a 100 KB id came back whole.
-    if (shape === 'id' && typeof value === 'string' && value.length > MAX_ID_CHARS)
-      return `${path} must be an id of at most ${MAX_ID_CHARS} characters.`;
+    if (shape === 'id' && typeof value === 'string') {
+      if (value.length > MAX_ID_CHARS)
+        return `${path} must be an id of at most ${MAX_ID_CHARS} characters.`;
+      if (NOT_IN_ID.test(value))
+        return `${path} must be an id of printable characters (no line end, control or bidi character).`;
+    }
+    if (shape === 'ids') {
+      if (!Array.isArray(value)) return `${path} must be a list.`;
+      if (value.length > MAX_REFERENCED_TASKS)
+        return `${path} may name at most ${MAX_REFERENCED_TASKS} tasks.`;
+      return fault(value, ['id'], path);
+    }
     if (shape === 'base64 string')
       return typeof value === 'string' ? undefined : `${path} must be a base64 string.`;
     return typeof value === 'object' ? `${path} must be ${WORDS[shape]}.` : undefined;

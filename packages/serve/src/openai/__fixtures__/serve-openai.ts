@@ -41,3 +41,13 @@ export async function serveOpenAI(
     new OpenAI({ apiKey: KEYS[owner], baseURL, maxRetries: 0, timeout: 60_000 });
   return { fake, agent, handler, baseURL, client, errors };
 }
+
+/** POSTs `body` (raw JSON text, as no client's types would let through) as alice; status and text. */
+export async function postRaw(baseURL: string, path: string, body: string) {
+  const response = await fetch(`${baseURL}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
