@@ -136,6 +136,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * `generationConfig` run option: its check beside the agent option's (create-agent.ts, where that
  * check already is: from check-run-options.ts it split `check-request-fields.ts` into a chunk of
  * its own, +424) and its merge into the run's requests once, in start-run.ts.
+ * 94,029 (+24 over 94,005, helper attack-core7): the refusal of what the agent sets itself reads
+ * each field in the proto's spelling too (`candidate_count: 8` went to the wire). 94,065 (+36):
+ * a tool result read as toolResult()'s only with media parts (a tool's outside JSON in its shape
+ * put text and call parts in a user turn).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

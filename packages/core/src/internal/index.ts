@@ -85,6 +85,8 @@ export {
 } from '../history/part-fields.ts';
 // gemloop probe refuses a key no header can carry, as createGemini does.
 export { describeUnsendable } from '../http/check-headers.ts';
+// @gemloop/dbos: a durable run's generationConfig is checked at start as a run's is.
+export { checkGenerationConfig } from '../http/check-request-fields.ts';
 // @gemloop/evals: a forked replay's client hands each model call to the recording or to the live
 // client through their own entries, so the request bytes and each client's redaction stay theirs.
 export {

@@ -197,7 +197,10 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     toolName: string,
   ): Promise<{ value: unknown } | undefined> {
     const entry = await store.get(partition, key);
-    if (entry === undefined) return undefined;
+    // Another tool's entry under this key is not this call's result: caches of other agents on
+    // one store make keys of names holding ':' that meet, which checkOptions refuses within one
+    // cache (attack-core7: `docs` keyed `admin:{…}` by one agent answered another's `docs:admin`).
+    if (entry === undefined || entry.toolName !== toolName) return undefined;
     if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
       await store.delete(partition, key);
       return undefined;

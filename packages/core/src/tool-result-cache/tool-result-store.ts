@@ -15,7 +15,10 @@ export type ToolResultEntry = {
   /**
    * SHA-256 (hex) of partition, key and text, written by the cache and checked when read, in a
    * store the app gave (the plugin's own memory stores, which nothing else can write, leave it
-   * empty).
+   * empty). It catches a row copied under another key or edited by hand, not a writer who
+   * computes it: it is a plain hash, no signature, so whoever can write the store is trusted as
+   * the cache is (a keyed hash would need a secret every worker holds, and such a writer could
+   * read it where the workers do).
    */
   readonly digest: string;
 };

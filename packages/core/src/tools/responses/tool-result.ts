@@ -75,13 +75,24 @@ export function toolResult(options: ToolResultOptions): ToolResultWithParts {
   return Object.freeze({ kind: 'tool-result', response: json, parts: wireParts });
 }
 
-/** Whether `value` was made by {@link toolResult}. */
+/**
+ * Whether `value` is {@link toolResult}'s value: its shape, so that one read back from a store (a
+ * durable run's record, a tool-result cache) still is. Its parts must be media parts, each
+ * `inlineData` or `fileData` and nothing else (all a function response's parts may hold): outside
+ * JSON a tool hands on in that shape, with text, call or thought parts, stays data (attack-core7:
+ * its parts went into `functionResponse.parts`, or became a user turn of their own on a model
+ * without media in function responses).
+ */
 export function isToolResultWithParts(value: unknown): value is ToolResultWithParts {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<ToolResultWithParts>;
   return (
     candidate.kind === 'tool-result' &&
     Array.isArray(candidate.parts) &&
+    candidate.parts.every((part: object | null) => {
+      const keys = Object.keys(part ?? 0);
+      return keys.length > 0 && keys.every((key) => key === 'inlineData' || key === 'fileData');
+    }) &&
     typeof candidate.response === 'object' &&
     candidate.response !== null
   );
@@ -112,6 +123,15 @@ function toWirePart(
     });
   }
   if ('inlineData' in part || 'fileData' in part) {
+    // Nothing else: a function response's part holds media only (isToolResultWithParts reads a
+    // part with more as data).
+    const other = Object.keys(part).find((key) => key !== 'inlineData' && key !== 'fileData');
+    if (other !== undefined) {
+      throw new InvalidArgumentError({
+        argument: `${argument}.${other}`,
+        message: `toolResult: ${argument} holds inlineData or fileData and nothing else; remove ${other}.`,
+      });
+    }
     const media = part.inlineData;
     if (media !== undefined) checkMedia(media.mimeType, media.data, `${argument}.inlineData`);
     if (part.fileData !== undefined && typeof part.fileData.fileUri !== 'string') {

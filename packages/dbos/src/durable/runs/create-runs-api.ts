@@ -1,7 +1,12 @@
 import type { DBOSClient, WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import { verifyWebhook } from '@gemloop/core/interactions';
-import { checkOwnerOption, checkTopic, messageJson } from '@gemloop/core/internal';
+import {
+  checkGenerationConfig,
+  checkOwnerOption,
+  checkTopic,
+  messageJson,
+} from '@gemloop/core/internal';
 import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
 import type pg from 'pg';
 import { ApprovalNotPendingError } from '../../errors/approval-not-pending-error.ts';
@@ -211,6 +216,10 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
               'start: generationConfig must be an object such as { temperature: 0.2 } (stored as JSON with the run).',
           });
         }
+        // Its fields as a run's are checked (finite numbers, int32s), here rather than on the
+        // worker: a run that can only fail is not enqueued (attack-core7). What the agent sets
+        // itself is refused by the worker's agent, which knows its `thinking` and `output`.
+        checkGenerationConfig(generationConfig, 'generationConfig');
         request.generationConfig = generationConfig;
       }
       if (owner !== undefined) request.owner = owner;

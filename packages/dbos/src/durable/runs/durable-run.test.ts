@@ -93,6 +93,22 @@ describe('durable runs', () => {
     await expect(
       runs.start('support', { input, generationConfig: [] as never }),
     ).rejects.toMatchObject({ argument: 'generationConfig' });
+    // Its fields at start, as a run's are (attack-core7: a NaN was enqueued, a run that could only
+    // fail on the worker); nothing enqueued.
+    for (const [field, value] of [
+      ['temperature', Number.NaN],
+      ['topK', 1.5],
+      ['maxOutputTokens', 'many'],
+    ] as const) {
+      await expect(
+        runs.start('support', {
+          runId: `gen-bad-${field}`,
+          input,
+          generationConfig: { [field]: value } as never,
+        }),
+      ).rejects.toMatchObject({ argument: `generationConfig.${field}` });
+      expect(await runs.status(`gen-bad-${field}`)).toBeUndefined();
+    }
   });
 
   it('streams the same event types as agent.stream, and reconnects from an offset', async () => {

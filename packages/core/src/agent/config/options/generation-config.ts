@@ -52,8 +52,10 @@ export function checkRunGenerationConfig(
 /**
  * Refuses the fields of a `generationConfig` (the agent's, or a run's: `path`
  * `options.generationConfig`) that the agent sets itself: one candidate, `thinkingConfig` when
- * the agent has `thinking`, the response schema and MIME type when it has `output`.
- * @throws {@link InvalidArgumentError} naming the field.
+ * the agent has `thinking`, the response schema and MIME type when it has `output`. Each in every
+ * spelling the API reads (proto3 JSON: the lowerCamelCase or json_name, and the proto field name):
+ * `candidate_count: 8` was sent as given, beside the agent's own fields (attack-core7).
+ * @throws {@link InvalidArgumentError} naming the field as spelled.
  * @internal
  */
 export function refuseAgentSetFields(
@@ -61,26 +63,32 @@ export function refuseAgentSetFields(
   options: Pick<AgentOptions<unknown>, 'thinking' | 'output'>,
   path: string,
 ): void {
-  if (config.candidateCount !== undefined && config.candidateCount !== 1) {
-    throw invalid(
-      `${path}.candidateCount`,
-      'The agent continues one conversation, so it asks for one candidate; remove candidateCount (or set it to 1).',
-    );
-  }
-  if (config.thinkingConfig !== undefined && options.thinking !== undefined) {
-    throw invalid(
-      `${path}.thinkingConfig`,
-      'Set thinking or generationConfig.thinkingConfig, not both (thinking maps to the right field for the model).',
-    );
-  }
-  if (options.output !== undefined) {
-    for (const key of ['responseSchema', 'responseJsonSchema', 'responseMimeType'] as const) {
-      if (config[key] !== undefined) {
-        throw invalid(
-          `${path}.${key}`,
-          `output sets generationConfig.${key}; remove it from generationConfig.`,
-        );
-      }
+  const given = config as Record<string, unknown>;
+  for (const key in given) {
+    // The field's name in either spelling: `candidate_count` and `candidateCount` alike.
+    const name = key.replace(/_/g, '').toLowerCase();
+    const value = given[key];
+    if (value === undefined) continue;
+    // One candidate asked as 1 or "1" (a JSON number in a string, as the API takes it) passes.
+    if (name === 'candidatecount' && +(value as number) !== 1) {
+      throw invalid(
+        `${path}.${key}`,
+        'The agent continues one conversation, so it asks for one candidate; remove candidateCount (or set it to 1).',
+      );
+    }
+    if (name === 'thinkingconfig' && options.thinking !== undefined) {
+      throw invalid(
+        `${path}.${key}`,
+        'Set thinking or generationConfig.thinkingConfig, not both (thinking maps to the right field for the model).',
+      );
+    }
+    // `response_json_schema`'s json_name is `_responseJsonSchema`; `responseJsonSchema` is the
+    // json_name of `response_json_schema_ordered` (v1beta generative_service.proto).
+    if (/^response(json)?schema|^responsemimetype$/.test(name) && options.output !== undefined) {
+      throw invalid(
+        `${path}.${key}`,
+        `output sets generationConfig.${key}; remove it from generationConfig.`,
+      );
     }
   }
 }
