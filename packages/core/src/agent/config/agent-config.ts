@@ -93,8 +93,6 @@ export type AgentConfig<Output> = {
    * `undefined` when no tool declares any.
    */
   argumentRedactor: ArgumentRedactor | undefined;
-  /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
-  includeThoughts: boolean;
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
