@@ -61,6 +61,8 @@ export type AgentConfig<Output> = {
   maxReasks: number;
   /** The most hand-offs a run may have had when this agent hands it on (`maxHandOffs`). */
   maxHandOffs: number;
+  /** The most model calls a step may make through the plugins' `wrapModelCall` hooks. */
+  maxModelCallsPerStep: number;
   /** Automatic continuation of long-decode answers (the `continuation` option, defaults applied). */
   continuation: ContinuationSettings;
   /**
