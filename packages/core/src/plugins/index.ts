@@ -31,6 +31,8 @@ export type {
   ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 export { definePlugin } from '../agent/plugins/define-plugin.ts';
+// What a step's model calls past `maxModelCallsPerStep` end the run with (a `PluginError`).
+export { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
 export type {
   AgentApi,
   ModelApiPlugin,
@@ -38,8 +40,6 @@ export type {
   ModelRequestEntry,
   WrapModelRequest,
 } from '../agent/plugins/model-requests/model-requests.ts';
-// What a step's model calls past `maxModelCallsPerStep` end the run with (a `PluginError`).
-export { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';
 // `run.generate()`: a model call on the side of the run, counted as the run's.
 export type {

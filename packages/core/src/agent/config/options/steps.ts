@@ -66,7 +66,13 @@ export function stopWhenOption(example: string): OptionCheck {
 /** The part of `AgentConfig` these options make. @internal */
 export type StepConfig = Pick<
   AgentConfig<unknown>,
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'maxHandOffs' | 'maxModelCallsPerStep' | 'onStepEnd' | 'now'
+  | 'maxSteps'
+  | 'stopWhen'
+  | 'maxReasks'
+  | 'maxHandOffs'
+  | 'maxModelCallsPerStep'
+  | 'onStepEnd'
+  | 'now'
 >;
 
 /** Applies the defaults of the step options. @internal */
