@@ -223,9 +223,9 @@ export type AgentOptions<Output = undefined> = {
   /**
    * The most model calls one step may make through the plugins' `wrapModelCall` hooks (a retry, a
    * fallback to other models each call `next` again): one more ends the run with a
-   * {@link ModelCallLimitError} naming the plugin that asked for it, before that request is sent.
-   * Without such a hook a step makes one call, and this is never read. Raise it for a wrapper that
-   * needs more (a fallback over more than nine other models). @defaultValue 10
+   * `ModelCallLimitError` (`@gemloop/core/plugins`) naming the plugin that asked for it, before that
+   * request is sent. Without such a hook a step makes one call, and this is never read. Raise it for
+   * a wrapper that needs more (a fallback over more than nine other models). @defaultValue 10
    */
   maxModelCallsPerStep?: number | undefined;
   /**
