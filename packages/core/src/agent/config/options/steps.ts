@@ -17,19 +17,23 @@ export const DEFAULT_MAX_HAND_OFFS = 25;
  */
 export const DEFAULT_MAX_MODEL_CALLS_PER_STEP = 10;
 
-/**
- * `maxSteps`, `stopWhen`, `maxReasks`, `maxHandOffs`, `maxModelCallsPerStep`, `onStepEnd` and
- * `now`: how the loop steps.
- * @internal
- */
-export const stepOptions: AgentOptionGroup<
+/** The step options, each a field of `AgentConfig` under its own name. @internal */
+export type StepOptionName =
   | 'maxSteps'
   | 'stopWhen'
   | 'maxReasks'
   | 'maxHandOffs'
   | 'maxModelCallsPerStep'
   | 'onStepEnd'
-  | 'now',
+  | 'now';
+
+/**
+ * `maxSteps`, `stopWhen`, `maxReasks`, `maxHandOffs`, `maxModelCallsPerStep`, `onStepEnd` and
+ * `now`: how the loop steps.
+ * @internal
+ */
+export const stepOptions: AgentOptionGroup<
+  StepOptionName,
   'maxSteps' | 'maxReasks' | 'maxHandOffs' | 'maxModelCallsPerStep' | 'now'
 > = defineAgentOptions({
   checks: {
@@ -64,16 +68,7 @@ export function stopWhenOption(example: string): OptionCheck {
 }
 
 /** The part of `AgentConfig` these options make. @internal */
-export type StepConfig = Pick<
-  AgentConfig<unknown>,
-  | 'maxSteps'
-  | 'stopWhen'
-  | 'maxReasks'
-  | 'maxHandOffs'
-  | 'maxModelCallsPerStep'
-  | 'onStepEnd'
-  | 'now'
->;
+export type StepConfig = Pick<AgentConfig<unknown>, StepOptionName>;
 
 /** Applies the defaults of the step options. @internal */
 export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
