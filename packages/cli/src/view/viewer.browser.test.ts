@@ -12,6 +12,7 @@ import {
   QUESTION,
   recordSampleRuns,
   THOUGHT,
+  TURN_SETTINGS,
 } from './__fixtures__/record-sample-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
@@ -238,6 +239,10 @@ describe('gemloop view in Chromium', () => {
       .toBe('Chat session session-abc: turn 1 · turn 2');
     expect(await page.locator('#session-turns b').textContent()).toBe('turn 2');
     expect(await page.locator('#question').textContent()).toBe('Again');
+    // The turn's own generationConfig is in the request the step shows.
+    await page.locator('details.raw summary').first().click();
+    const shown = await page.locator('details.raw pre.json').first().textContent();
+    expect(JSON.parse(shown ?? '{}').generationConfig).toEqual(TURN_SETTINGS);
     await page.locator('#session-turns a').click();
     await expect.poll(() => page.locator('#answer').textContent()).toBe('Hello from turn one.');
     await page.close();

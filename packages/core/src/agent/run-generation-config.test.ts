@@ -1,11 +1,16 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { handoff } from '../composition/handoff.ts';
+import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { modelFallback } from '../fallback/model-fallback.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
@@ -148,6 +153,74 @@ describe('the generationConfig run option', () => {
     expect(result.handoffs).toEqual(['billing']);
     expect(triageGemini.calls[0]?.request.generationConfig).toEqual({ temperature: 0 });
     expect(billingGemini.calls[0]?.request.generationConfig).toEqual({ topK: 5 });
+  });
+
+  it('stays with the agent it was given to: a subagent’s requests carry its own agent’s settings', async () => {
+    for (const streaming of [false, true]) {
+      const researcherGemini = createScriptedGemini([textTurn('Found it.')]);
+      const researcher = createAgent({
+        gemini: researcherGemini,
+        model: 'gemini-2.5-flash',
+        name: 'researcher',
+        generationConfig: { topK: 5 },
+      });
+      const leadGemini = createScriptedGemini([
+        callsTurn(['research', { task: 'Find the order.' }, 'c1']),
+        textTurn('Done.'),
+      ]);
+      const lead = createAgent({
+        gemini: leadGemini,
+        model: 'gemini-2.5-flash',
+        name: 'lead',
+        tools: [subagent(researcher, { name: 'research', description: 'Researches.' })],
+      });
+      const generationConfig = { temperature: 0, maxOutputTokens: 32 };
+      const result = streaming
+        ? await lead.stream('Where is my order?', { generationConfig }).result
+        : await lead.run('Where is my order?', { generationConfig });
+      expect(result.text).toBe('Done.');
+      // The lead's own calls carry the run's settings; the child's, its own agent's alone.
+      expect(leadGemini.calls.map((call) => call.request.generationConfig)).toEqual([
+        generationConfig,
+        generationConfig,
+      ]);
+      expect(researcherGemini.calls.map((call) => call.request.generationConfig)).toEqual([
+        { topK: 5 },
+      ]);
+    }
+  });
+
+  it('shows in the recorded run: each model-call-start line’s request carries the merged settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-gen-'));
+    try {
+      const { gemini } = await serve([
+        turn.call('get_weather', { city: 'Paris' }),
+        turn.text('Sunny.'),
+      ]);
+      const recorder = createRunRecorder({ dir });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        tools: [weather],
+        recorder,
+        generationConfig: { topK: 20 },
+      });
+      await agent.run('Weather?', { generationConfig: { temperature: 0.2, seed: 7 } });
+      await recorder.flush();
+      const [name] = await readdir(dir);
+      const lines = (await readFile(join(dir, name as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map(
+          (line) => JSON.parse(line) as { type: string; request?: { generationConfig?: unknown } },
+        );
+      const requests = lines.filter((line) => line.type === 'model-call-start');
+      expect(requests).toHaveLength(2);
+      for (const line of requests)
+        expect(line.request?.generationConfig).toEqual({ topK: 20, temperature: 0.2, seed: 7 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reaches the final-output call, beside the output’s schema', async () => {

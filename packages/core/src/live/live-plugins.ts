@@ -33,7 +33,12 @@ export async function startLivePlugins({
   if (resolved === undefined) return undefined;
   const usage = emptyUsage();
   const plugins = resolved.engine.start(resolved, {
-    holder: () => ({ name: agent.name, model: model ?? agent.model }),
+    // No model step runs here (no `wrapModelCall`), so no step's calls to bound.
+    holder: () => ({
+      name: agent.name,
+      model: model ?? agent.model,
+      maxModelCallsPerStep: Number.POSITIVE_INFINITY,
+    }),
     path: [],
     streaming: true,
     conversationId: undefined,

@@ -31,6 +31,8 @@ export type {
   ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
 export { definePlugin } from '../agent/plugins/define-plugin.ts';
+// What a step's model calls past `maxModelCallsPerStep` end the run with (a `PluginError`).
+export { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
 export type {
   AgentApi,
   ModelApiPlugin,

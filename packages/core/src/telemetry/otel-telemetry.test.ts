@@ -498,3 +498,58 @@ describe('OpenTelemetry GenAI metrics', () => {
     expect(duration?.dataPoints[0]?.attributes['error.type']).toBeUndefined();
   });
 });
+
+// A run's own `generationConfig` (the run option) shows on each of its model-call spans as the
+// GenAI conventions' request attributes (gen_ai.request.temperature, top_p, top_k, max_tokens,
+// stop_sequences, seed, presence_penalty, frequency_penalty: opentelemetry.io/docs/specs/semconv/
+// gen-ai/gen-ai-spans), over the agent's, streamed and not; the agent's next run shows its own.
+describe('a run’s generationConfig on the model-call spans', () => {
+  for (const streaming of [false, true]) {
+    it(`carries the run’s settings over the agent’s (${streaming ? 'stream' : 'run'})`, async () => {
+      const { gemini, exporter, telemetry } = await setup({
+        script: [
+          turn.call('get_weather', { city: 'Paris' }),
+          turn.text('Sunny.'),
+          turn.text('Again.'),
+        ],
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [weather],
+        telemetry,
+        generationConfig: { temperature: 1, topK: 20 },
+      });
+      const generationConfig = {
+        temperature: 0.2,
+        topP: 0.9,
+        maxOutputTokens: 64,
+        stopSequences: ['END'],
+        seed: 7,
+        presencePenalty: 0.5,
+        frequencyPenalty: 0.25,
+      };
+      if (streaming) await agent.stream('Weather?', { generationConfig }).result;
+      else await agent.run('Weather?', { generationConfig });
+      const calls = byName(exporter.getFinishedSpans(), 'generate_content gemini-2.5-flash');
+      expect(calls).toHaveLength(2);
+      for (const call of calls) {
+        expect(call.attributes).toMatchObject({
+          'gen_ai.request.temperature': 0.2,
+          'gen_ai.request.top_p': 0.9,
+          'gen_ai.request.top_k': 20,
+          'gen_ai.request.max_tokens': 64,
+          'gen_ai.request.stop_sequences': ['END'],
+          'gen_ai.request.seed': 7,
+          'gen_ai.request.presence_penalty': 0.5,
+          'gen_ai.request.frequency_penalty': 0.25,
+        });
+      }
+      exporter.reset();
+      await agent.run('Again?');
+      const next = one(exporter.getFinishedSpans(), 'generate_content gemini-2.5-flash');
+      expect(next.attributes['gen_ai.request.temperature']).toBe(1);
+      expect(next.attributes['gen_ai.request.max_tokens']).toBeUndefined();
+    });
+  }
+});

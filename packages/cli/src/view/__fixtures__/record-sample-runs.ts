@@ -20,6 +20,9 @@ export const HUGE_TEXT = `start-of-huge ${'0123456789'.repeat(20_000)} end-of-hu
 export const QUESTION = 'Fetch example.com and the weather in Atlantis. <b>Both</b>, please.';
 export const THOUGHT = 'I should fetch the page and look up the weather at the same time.';
 
+/** The chat session's second turn's own generation settings (`chat.send`'s run option). */
+export const TURN_SETTINGS = { temperature: 0.3, maxOutputTokens: 128 };
+
 /** Why the aborted run was stopped. */
 export const ABORT_REASON = 'user left the page';
 
@@ -78,7 +81,8 @@ export async function recordSampleRuns(): Promise<string> {
       id: 'session-abc',
     });
     await chat.send('Hi');
-    await chat.send('Again');
+    // The second turn has settings of its own (the run option): its request shows them.
+    await chat.send('Again', { generationConfig: TURN_SETTINGS });
     await createAgent({ ...base, name: 'failing-agent' })
       .run('This call fails.')
       .catch(() => undefined);

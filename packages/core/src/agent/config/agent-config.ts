@@ -61,6 +61,8 @@ export type AgentConfig<Output> = {
   maxReasks: number;
   /** The most hand-offs a run may have had when this agent hands it on (`maxHandOffs`). */
   maxHandOffs: number;
+  /** The most model calls a step may make through the plugins' `wrapModelCall` hooks. */
+  maxModelCallsPerStep: number;
   /** Automatic continuation of long-decode answers (the `continuation` option, defaults applied). */
   continuation: ContinuationSettings;
   /**
@@ -93,8 +95,6 @@ export type AgentConfig<Output> = {
    * `undefined` when no tool declares any.
    */
   argumentRedactor: ArgumentRedactor | undefined;
-  /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
-  includeThoughts: boolean;
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;

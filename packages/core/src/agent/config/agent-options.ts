@@ -221,6 +221,14 @@ export type AgentOptions<Output = undefined> = {
    */
   maxHandOffs?: number | undefined;
   /**
+   * The most model calls one step may make through the plugins' `wrapModelCall` hooks (a retry, a
+   * fallback to other models each call `next` again): one more ends the run with a
+   * `ModelCallLimitError` (`@gemloop/core/plugins`) naming the plugin that asked for it, before that
+   * request is sent. Without such a hook a step makes one call, and this is never read. Raise it for
+   * a wrapper that needs more (a fallback over more than nine other models). @defaultValue 10
+   */
+  maxModelCallsPerStep?: number | undefined;
+  /**
    * Automatic continuation of long-decode answers (Gemini 4: `finishReason: 'CONTINUATION'` with
    * a `continuationToken`): the step resends the same request with the token until the model
    * finishes, and resumes a dropped stream from its last checkpoint. `false` turns it off (the

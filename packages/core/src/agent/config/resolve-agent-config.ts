@@ -105,7 +105,6 @@ export function resolveAgentConfig<Output>(
     outputMode,
     output: output as AgentConfig<Output>['output'],
     callOptions: options.callOptions,
-    includeThoughts: thinkingConfig?.includeThoughts === true,
     ...windowConfig,
     ...resolveObserverOptions(options),
     ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),

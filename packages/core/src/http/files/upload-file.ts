@@ -159,7 +159,7 @@ async function start<T>(
         }
         const granularity = Number(headerOf(context, 'x-goog-upload-chunk-granularity'));
         return {
-          uploadUrl: rebase(location, client.baseUrl),
+          uploadUrl: rebase(location, client.baseUrl, target.method),
           granularity:
             Number.isSafeInteger(granularity) && granularity > 0 && granularity <= MAX_GRANULARITY
               ? granularity
@@ -355,15 +355,16 @@ function headerOf(context: CheckContext, name: string): string | undefined {
 /**
  * The upload URL on the client's own origin (and path prefix), keeping its path and query: a
  * gateway or a hostile answer cannot make the client send the key elsewhere. `@google/genai` 3.1.0
- * does the same (`uploadBlobInternal` copies protocol, host and port from the base URL).
+ * does the same (`uploadBlobInternal` copies protocol, host and port from the base URL). Its
+ * refusals name `method`, the API the caller called (`files.upload`, `fileSearchStores.upload`).
  */
-function rebase(location: string, baseUrl: string): string {
+function rebase(location: string, baseUrl: string, method: string): string {
   let target: URL;
   try {
     target = new URL(location, `${baseUrl}/`);
   } catch {
     throw new UploadError({
-      message: 'files.upload: the x-goog-upload-url header is not a URL.',
+      message: `${method}: the x-goog-upload-url header is not a URL.`,
       reason: 'no-upload-url',
       size: 0,
     });
@@ -373,7 +374,7 @@ function rebase(location: string, baseUrl: string): string {
   // gateway as Basic auth (attack-core6).
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new UploadError({
-      message: `files.upload: the x-goog-upload-url header names the scheme ${JSON.stringify(target.protocol.slice(0, 20))}, not http(s), so no bytes were sent.`,
+      message: `${method}: the x-goog-upload-url header names the scheme ${JSON.stringify(target.protocol.slice(0, 20))}, not http(s), so no bytes were sent.`,
       reason: 'no-upload-url',
       size: 0,
     });

@@ -60,6 +60,9 @@ afterAll(async () => {
   await fleet?.fake.close();
 });
 
+/** The generationConfig the 'crash-tool' run is started with (the agent has none of its own). */
+const RUN_SETTINGS = { temperature: 0.3, maxOutputTokens: 256, seed: 11, stopSequences: ['END'] };
+
 let baseline: { result: DurableRunResult; modelCalls: number } | undefined;
 
 /** An uninterrupted run of the same script, for the verbatim comparison. */
@@ -97,6 +100,8 @@ describe('a worker killed in the middle of a run', () => {
     const { runId } = await fleet.runs.start('support', {
       runId: 'crash-tool',
       input: 'Where is order 7?',
+      // The run's own settings: in the workflow's input, so the worker that takes over sends them.
+      generationConfig: RUN_SETTINGS,
     });
     await waitFor(
       () => fleet.counter.count(`start slow ${runId}:`) === 1,
@@ -121,6 +126,11 @@ describe('a worker killed in the middle of a run', () => {
     );
     // No completed model call was made again: the fake saw exactly the baseline's calls.
     expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
+    // Each of them, the last one sent by the worker that took over, with the run's settings.
+    const sent = fleet.fake.modelRequests.slice(before);
+    expect(
+      sent.map((request) => (request.body as { generationConfig?: unknown }).generationConfig),
+    ).toEqual(sent.map(() => RUN_SETTINGS));
     // lookup completed before the kill and ran once; slow was cut, ran again, and completed once.
     // <runId>:<step>.<index in the turn>:<call id>: lookup is step 1's call, slow step 2's.
     const key = (name: string): string => `${runId}:${name === 'lookup' ? 1 : 2}.0:call-${name}`;
@@ -153,7 +163,13 @@ describe('a worker killed in the middle of a run', () => {
     expect(requests).toHaveLength(3);
     expect(sent).toHaveLength(3);
     requests.forEach((request, call) => {
-      for (const key of ['contents', 'systemInstruction', 'tools', 'toolConfig']) {
+      for (const key of [
+        'contents',
+        'systemInstruction',
+        'tools',
+        'toolConfig',
+        'generationConfig',
+      ]) {
         expect({ call, key, value: request[key] }).toEqual({ call, key, value: sent[call]?.[key] });
       }
     });

@@ -11,20 +11,37 @@ export const DEFAULT_MAX_STEPS = 10;
 export const DEFAULT_MAX_REASKS = 2;
 /** The default of `maxHandOffs`: a real conversation changes hands a few times. */
 export const DEFAULT_MAX_HAND_OFFS = 25;
+/**
+ * The default of `maxModelCallsPerStep`: a wrapper that calls `next` again (a retry, a fallback)
+ * needs a few; ten, as js-genai's AFC bounds its remote calls (`DEFAULT_MAX_REMOTE_CALLS`).
+ */
+export const DEFAULT_MAX_MODEL_CALLS_PER_STEP = 10;
+
+/** The step options, each a field of `AgentConfig` under its own name. @internal */
+export type StepOptionName =
+  | 'maxSteps'
+  | 'stopWhen'
+  | 'maxReasks'
+  | 'maxHandOffs'
+  | 'maxModelCallsPerStep'
+  | 'onStepEnd'
+  | 'now';
 
 /**
- * `maxSteps`, `stopWhen`, `maxReasks`, `maxHandOffs`, `onStepEnd` and `now`: how the loop steps.
+ * `maxSteps`, `stopWhen`, `maxReasks`, `maxHandOffs`, `maxModelCallsPerStep`, `onStepEnd` and
+ * `now`: how the loop steps.
  * @internal
  */
 export const stepOptions: AgentOptionGroup<
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'maxHandOffs' | 'onStepEnd' | 'now',
-  'maxSteps' | 'maxReasks' | 'maxHandOffs' | 'now'
+  StepOptionName,
+  'maxSteps' | 'maxReasks' | 'maxHandOffs' | 'maxModelCallsPerStep' | 'now'
 > = defineAgentOptions({
   checks: {
     maxSteps: integerOption({ min: 1 }),
     stopWhen: stopWhenOption("hasToolCall('final_answer')"),
     maxReasks: integerOption({ min: 0 }),
     maxHandOffs: integerOption({ min: 0 }),
+    maxModelCallsPerStep: integerOption({ min: 1 }),
     onStepEnd: functionOption(),
     now: functionOption(),
   },
@@ -32,6 +49,7 @@ export const stepOptions: AgentOptionGroup<
     maxSteps: DEFAULT_MAX_STEPS,
     maxReasks: DEFAULT_MAX_REASKS,
     maxHandOffs: DEFAULT_MAX_HAND_OFFS,
+    maxModelCallsPerStep: DEFAULT_MAX_MODEL_CALLS_PER_STEP,
     now: Date.now,
   },
 });
@@ -50,16 +68,21 @@ export function stopWhenOption(example: string): OptionCheck {
 }
 
 /** The part of `AgentConfig` these options make. @internal */
-export type StepConfig = Pick<
-  AgentConfig<unknown>,
-  'maxSteps' | 'stopWhen' | 'maxReasks' | 'maxHandOffs' | 'onStepEnd' | 'now'
->;
+export type StepConfig = Pick<AgentConfig<unknown>, StepOptionName>;
 
 /** Applies the defaults of the step options. @internal */
 export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
-  const { maxSteps, stopWhen, maxReasks, maxHandOffs, onStepEnd, now } =
+  const { maxSteps, stopWhen, maxReasks, maxHandOffs, maxModelCallsPerStep, onStepEnd, now } =
     stepOptions.withDefaults(options);
-  return { maxSteps, stopWhen: readStopWhen(stopWhen), maxReasks, maxHandOffs, onStepEnd, now };
+  return {
+    maxSteps,
+    stopWhen: readStopWhen(stopWhen),
+    maxReasks,
+    maxHandOffs,
+    maxModelCallsPerStep,
+    onStepEnd,
+    now,
+  };
 }
 
 /** The stop conditions of a `stopWhen` option (agent or run) as a list. @internal */

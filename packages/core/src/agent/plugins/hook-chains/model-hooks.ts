@@ -1,6 +1,7 @@
 import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
+import { ModelCallLimitError } from '../model-call-limit-error.ts';
 import { finishReason, isFinish, isSendableContents, isStep } from '../plugin-results.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
@@ -199,10 +200,28 @@ export class ModelHooks extends InputHooks {
     call: (draft: ModelCallDraft) => Promise<AgentStep>,
   ): Promise<AgentStep> {
     const indexes = this.hooks.wrapModelCall ?? [];
+    // The step's model calls are bounded (`maxModelCallsPerStep`, the holding agent's): a wrapper
+    // that calls `next` again and again with no budget would send requests without end. Read once
+    // a step, only in a run with a wrapper; a run without one never comes here.
+    const limit = this.facts.holder().maxModelCallsPerStep;
     let calls = 0;
     let again: string | undefined;
-    const through = (at: number, current: ModelCallDraft): Promise<AgentStep> => {
+    // Set once a `next` asked past the limit: the step fails with it, whatever the wrapper made
+    // of the rejection (caught, returned an earlier answer, threw its own error).
+    let capped: ModelCallLimitError | undefined;
+    const refuse = (plugin: string): Promise<never> => {
+      capped ??= new ModelCallLimitError({
+        plugin,
+        limit,
+        stepNumber: draft.stepNumber,
+        run: this.facts.tracker.state(),
+      });
+      return Promise.reject(capped);
+    };
+    const through = (at: number, current: ModelCallDraft, by: string): Promise<AgentStep> => {
       if (at === indexes.length) {
+        // Calls a wrapper started side by side passed its check before any reached the model.
+        if (calls >= limit) return refuse(by);
         calls += 1;
         return call(current);
       }
@@ -212,8 +231,11 @@ export class ModelHooks extends InputHooks {
       const wrapper = (next: (sent: ModelCallDraft) => Promise<AgentStep>, run: PluginRun) =>
         (plugin.wrapModelCall as NonNullable<AgentPlugin['wrapModelCall']>)(current, next, run);
       const inner = (next: ModelCallDraft): Promise<AgentStep> => {
+        // Checked here, before the wrappers inside it run: an outer wrapper that loops is named,
+        // not the inner one whose single `next` its last turn went through.
+        if (calls >= limit) return refuse(plugin.name);
         if (++nexts === 2) again ??= plugin.name;
-        return through(at + 1, next);
+        return through(at + 1, next, plugin.name);
       };
       // In a run with a recorder, a `recorded` wrapper is recorded in parts around its model
       // calls, which stay the run's own (./recorded-model-wrap.ts).
@@ -245,7 +267,13 @@ export class ModelHooks extends InputHooks {
         );
       });
     };
-    const step = await through(0, draft);
+    let step: AgentStep;
+    try {
+      step = await through(0, draft, '');
+    } catch (error) {
+      throw capped ?? error;
+    }
+    if (capped !== undefined) throw capped;
     if (calls > 1 && this.facts.streaming) this.retract(draft.stepNumber, again ?? '', step.text);
     return step;
   }

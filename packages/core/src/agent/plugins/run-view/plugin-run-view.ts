@@ -44,7 +44,12 @@ export type PluginRunFacts = {
    * The agent holding the run now (another once a hand-off gave it the run): `PluginRun.agentName`
    * and `model` read its name and model.
    */
-  readonly holder: () => { readonly name?: string | undefined; readonly model: string };
+  readonly holder: () => {
+    readonly name?: string | undefined;
+    readonly model: string;
+    /** Its `maxModelCallsPerStep` (the step's calls through the `wrapModelCall` hooks). */
+    readonly maxModelCallsPerStep: number;
+  };
   readonly path: AgentPath;
   readonly streaming: boolean;
   readonly conversationId: string | undefined;

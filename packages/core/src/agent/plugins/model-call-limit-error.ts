@@ -1,0 +1,57 @@
+import type { AgentRunState } from '../../run/agent-result.ts';
+import { PluginError } from './plugin-error.ts';
+
+const marker = Symbol.for('gemloop.model-call-limit-error');
+
+/**
+ * A plugin's `wrapModelCall` asked for more model calls in one step than the agent's
+ * `maxModelCallsPerStep` allows (a wrapper that calls `next` again and again, with no budget to
+ * stop it, would otherwise send requests without end). The request past the limit was not sent;
+ * the run ended with its history consistent, as with any {@link PluginError}, whose `plugin`
+ * names the wrapper that called `next` once too often.
+ */
+export class ModelCallLimitError extends PluginError {
+  /** The agent's `maxModelCallsPerStep`. */
+  readonly limit: number;
+  /** The step whose calls reached it. */
+  readonly stepNumber: number;
+
+  constructor({
+    plugin,
+    limit,
+    stepNumber,
+    run,
+  }: {
+    plugin: string;
+    limit: number;
+    stepNumber: number;
+    run: AgentRunState;
+  }) {
+    super({
+      plugin,
+      hook: 'wrapModelCall',
+      message: `its next() asked for model call ${limit + 1} of step ${stepNumber}, more than the agent's maxModelCallsPerStep (${limit}) allows, and was not sent; stop calling next() once the step has its answer (bound the retries), or raise createAgent({ maxModelCallsPerStep }).`,
+      run,
+    });
+    this.limit = limit;
+    this.stepNumber = stepNumber;
+    Object.defineProperty(this, marker, { value: true });
+  }
+
+  /** The same failure, holding `run`. */
+  override withRun(run: AgentRunState): ModelCallLimitError {
+    return new ModelCallLimitError({
+      plugin: this.plugin,
+      limit: this.limit,
+      stepNumber: this.stepNumber,
+      run,
+    });
+  }
+
+  static override isInstance(error: unknown): error is ModelCallLimitError {
+    return (
+      PluginError.isInstance(error) &&
+      (error as unknown as Record<symbol, unknown>)[marker] === true
+    );
+  }
+}
