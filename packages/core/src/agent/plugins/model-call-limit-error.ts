@@ -11,6 +11,10 @@ const marker = Symbol.for('gemloop.model-call-limit-error');
  * names the wrapper that called `next` once too often.
  */
 export class ModelCallLimitError extends PluginError {
+  /** Not the code's (`plugin`, kept so a check for any plugin failure still holds): see the `name` of GemloopError. */
+  override get name(): string {
+    return 'ModelCallLimitError';
+  }
   /** The agent's `maxModelCallsPerStep`. */
   readonly limit: number;
   /** The step whose calls reached it. */

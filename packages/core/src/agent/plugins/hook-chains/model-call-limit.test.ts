@@ -55,6 +55,7 @@ describe('a step’s model calls through wrapModelCall', () => {
       expect(ModelCallLimitError.isInstance(error)).toBe(true);
       expect(PluginError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({
+        name: 'ModelCallLimitError',
         code: 'plugin',
         plugin: 'again-and-again',
         hook: 'wrapModelCall',
