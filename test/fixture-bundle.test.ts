@@ -277,6 +277,30 @@ describe('thinSourceMap', () => {
     expect(thinSourceMap(map, () => false).sources).toEqual([]);
   });
 
+  it('writes a segment only where the frame it gives changes, across generated lines too', () => {
+    // Line 0: ours.ts line 3; line 1: the same original line, wrapped; lines 2-3: the
+    // dependency's code; line 4: ours.ts line 4.
+    const wrapped = {
+      version: 3,
+      sources: ['ours.ts', 'node_modules/dep/index.js'],
+      names: [],
+      mappings: [
+        vlq([0, 0, 3, 0]),
+        vlq([4, 0, 0, 4]),
+        vlq([0, 1, 7, -4]),
+        vlq([0, 0, 1, 0]),
+        vlq([0, -1, -7, 0]),
+      ].join(';'),
+    };
+    const thin = thinSourceMap(wrapped, (source) => !source.includes('node_modules'));
+    // ours (line 0), unmapped (line 2), ours line 4: the repeats on lines 1 and 3 are gone.
+    expect(thin.mappings.split(/[;,]/).filter((segment) => segment !== '')).toHaveLength(3);
+    const map = new SourceMap(payload(thin));
+    expect(map.findEntry(1, 6)).toMatchObject({ originalSource: 'ours.ts', originalLine: 3 });
+    expect(map.findEntry(3, 2)).not.toHaveProperty('originalSource', expect.anything());
+    expect(map.findEntry(4, 0)).toMatchObject({ originalSource: 'ours.ts', originalLine: 4 });
+  });
+
   it('maps every line as the full map does when every source is kept', () => {
     const full = new SourceMap(payload(map));
     const thin = new SourceMap(payload(thinSourceMap(map, () => true)));
