@@ -79,9 +79,10 @@ const TOOLING = createHash('sha256')
  * script instead of ~540 ES modules and ~550 CommonJS files, each of which Node 20's loader
  * resolves, reads and compiles on its own (it has no compile cache), and with the code cache it
  * neither parses the body nor compiles the functions its start runs. Measured on the fixture
- * worker (a probe, to its `ready`, four rounds interleaved at load 15-19): 0.68-0.80 s of CPU as
- * one ES module, 0.58-0.62 s as this script without the cache, 0.40-0.55 s with it (bench/
- * RESULTS.md, issue 53, helper test-speed-cache).
+ * worker (a probe, its CPU to its `ready`, interleaved): at load 15-19, 0.68-0.80 s as one ES
+ * module, 0.58-0.62 s as this script without the cache, 0.40-0.55 s with it; at load 31-36, with
+ * the thinner map (thin-source-map.ts), 0.74-1.03 s (median 0.85) -> 0.54-0.76 s (median 0.64)
+ * (bench/RESULTS.md, issue 53, helper test-speed-cache).
  *
  * The code is the same code: the modules are concatenated, not transformed (no minifying, no
  * syntax lowering: `target` is the running Node), and the whole body is strict, as the ES module
