@@ -1,6 +1,7 @@
 // Injected into a fixture bundle (scripts/bundle-fixture.ts), where it runs before the bundle's
 // other code: the stack traces of the process name our files and lines, through the bundle's
-// source map (`<bundle>.map`), read when a stack trace first needs it.
+// source map (`<bundle>.map`), read when a stack trace first needs it. The bundle is a CommonJS
+// script: its frames name it by path (`__filename`, its body's: code-cache-loader.cjs).
 //
 // Node's own `--enable-source-maps` does the same, but for every module it loads it splits the
 // source into lines (a 4.6 MB bundle: ~120k strings) and it parses the map when the first stack
@@ -10,16 +11,16 @@
 // parser (`module.SourceMap`); only the frame's text is made here.
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const bundleUrl = import.meta.url;
+const bundleFile = __filename;
 let map: SourceMap | null | undefined;
 
 /** The bundle's map, read once; `null` when it cannot be read (frames then print unmapped). */
 function bundleMap(): SourceMap | null {
   if (map === undefined) {
     try {
-      map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(bundleUrl)}.map`, 'utf8')));
+      map = new SourceMap(JSON.parse(readFileSync(`${bundleFile}.map`, 'utf8')));
     } catch {
       map = null;
     }
@@ -33,7 +34,7 @@ function describeFrame(frame: NodeJS.CallSite): string {
   const file = frame.getFileName();
   const line = frame.getLineNumber();
   const column = frame.getColumnNumber();
-  if (file !== bundleUrl || line === null || column === null) return text;
+  if (file !== bundleFile || line === null || column === null) return text;
   const entry = bundleMap()?.findEntry(line - 1, column - 1);
   if (
     entry === undefined ||
@@ -41,7 +42,7 @@ function describeFrame(frame: NodeJS.CallSite): string {
     typeof entry.originalSource !== 'string'
   )
     return text;
-  const original = fileURLToPath(new URL(entry.originalSource, bundleUrl));
+  const original = fileURLToPath(new URL(entry.originalSource, pathToFileURL(bundleFile)));
   return text.replace(
     `${file}:${line}:${column}`,
     `${original}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,

@@ -26,9 +26,9 @@ const BUNDLED_FIXTURES = [
 
 /**
  * The fixture workers' bundles, the root config's global setup (vitest.config.ts): each fixture
- * script above, as the JavaScript `tsc -b` emitted for it, bundled into one ES module
- * (scripts/bundle-fixture.ts) kept under packages/dbos/node_modules/.cache/fixture-bundles and
- * reused while its inputs are unchanged; provided to the tests as `fixtureBundles` (source path
+ * script above, as the JavaScript `tsc -b` emitted for it, bundled into one CommonJS script that
+ * starts through V8's code cache (scripts/bundle-fixture.ts, scripts/code-cache-loader.cjs), kept
+ * under packages/dbos/node_modules/.cache/fixture-bundles and reused while its inputs are unchanged; provided to the tests as `fixtureBundles` (source path
  * -> bundle), which fleet.ts starts the worker processes from. Only when the build is fresh, as
  * fleet.ts's `fixtureCommand` checks: otherwise the workers run the TypeScript through tsx, as
  * before, and nothing is bundled.

@@ -17,13 +17,19 @@ const DIGIT: Record<string, number> = Object.fromEntries(
  * A source map cut down to what a stack trace needs: for each line of the generated file, one
  * mapping per original line of a kept source that starts there, and an unmapped segment where
  * code of a source that is not kept starts (Node then prints that frame's generated position).
- * Columns inside an original line are dropped: a frame still names the file and the line.
+ * Columns inside an original line are dropped: a frame still names the file and the line. A
+ * segment that says what the one before it said, on the same generated line or a later one, is
+ * dropped too: a position maps to the last segment at or before it, so the frames are the same.
  *
  * Why: Node parses a file's whole map the first time it formats a stack trace in the process
  * with `--enable-source-maps`, and DBOS formats one at each workflow registration. For the
  * fixture worker's bundle (4.6 MB, 460k mappings), that parse was ~0.35 s of the worker's CPU to
  * its `ready` (0.55 s without a map), measured at load 33-47 (bench/RESULTS.md, issue 53,
- * helper test-speed-dbos).
+ * helper test-speed-dbos). Dropping the repeats across lines (the dependencies' code, line after
+ * line) took the CommonJS worker bundle's thin map from 121k segments to 38k and Node's parse of
+ * it (`new SourceMap`, the first stack trace DBOS formats at its first registration) from
+ * 116-123 ms to 28-41 ms of CPU, every frame's file and line the same at 1.75M positions (bench/
+ * RESULTS.md, issue 53, helper test-speed-cache).
  *
  * @param map The map to cut.
  * @param keep Whether frames in a source stay mapped (our files); the others print unmapped.
@@ -41,11 +47,14 @@ export function thinSourceMap(map: RawSourceMap, keep: (source: string) => boole
   let outSource = 0;
   let outLine = 0;
   let outColumn = 0;
+  // What the last segment kept says, across lines: a position maps to the last segment at or
+  // before it, so a segment that says it again (the dependency's code on line after line, one
+  // original line over several generated ones) changes no frame.
+  let last: string | undefined;
   for (const generatedLine of map.mappings.split(';')) {
     const out: string[] = [];
     let generatedColumn = 0;
     let outGenerated = 0;
-    let last: string | undefined;
     for (const segment of generatedLine === '' ? [] : generatedLine.split(',')) {
       const fields = decode(segment);
       generatedColumn += fields[0] as number;

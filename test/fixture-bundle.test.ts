@@ -1,5 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,8 +17,9 @@ import { bundleFixture } from '../scripts/bundle-fixture.ts';
 import { type RawSourceMap, thinSourceMap } from '../scripts/thin-source-map.ts';
 
 // The dbos suite's fixture worker runs from a bundle of its compiled JavaScript
-// (scripts/fixture-bundle-setup.ts): the bundle must run the same code as the files it holds, and
-// a failing worker's stack trace must still name our files.
+// (scripts/fixture-bundle-setup.ts): the bundle must run the same code as the files it holds, a
+// failing worker's stack trace must still name our files, and V8's code cache that serves its
+// starts must never run other code than the bundle's.
 describe('bundleFixture', () => {
   const made: string[] = [];
   afterEach(() => {
@@ -29,20 +38,25 @@ describe('bundleFixture', () => {
   }
 
   const FILES = {
+    // A script has no top-level await (the bundle is CommonJS: code-cache-loader.cjs).
     'ours/entry.js': [
-      "import { where } from './where.js';",
+      "import { strict, where } from './where.js';",
       "import dependency from 'dependency';",
       // Imported lazily, so the bundle runs it in a wrapper: its class keeps its name there too.
-      "const { NamedError } = await import('./named-error.js');",
-      'console.log(JSON.stringify({ where: where(), dependency: dependency.where, name: NamedError.make().name }));',
-      "if (process.argv[2] === 'throw') {",
-      '  dependency.call(() => {',
-      "    throw new Error('thrown in ours');",
-      '  });',
-      '}',
+      "void import('./named-error.js').then(({ NamedError }) => {",
+      '  console.log(JSON.stringify({ where: where(), dependency: dependency.where, name: NamedError.make().name, strict }));',
+      "  if (process.argv[2] === 'throw') {",
+      '    dependency.call(() => {',
+      "      throw new Error('thrown in ours');",
+      '    });',
+      '  }',
+      "  if (process.argv[2] === 'ready') console.log('ready entry');",
+      '});',
       '',
     ].join('\n'),
-    'ours/where.js': 'export const where = () => import.meta.url;\n',
+    // Whether the module's code is strict (an ES module's is; a CommonJS bundle's is not by default).
+    'ours/where.js':
+      'export const where = () => import.meta.url;\nexport const strict = (function () {\n  return this === undefined;\n})();\n',
     'ours/named-error.js':
       'export class NamedError extends Error {\n  static make() {\n    return new NamedError();\n  }\n  get name() {\n    return this.constructor.name;\n  }\n}\n',
     'node_modules/dependency/package.json': '{ "name": "dependency", "main": "index.cjs" }\n',
@@ -53,7 +67,10 @@ describe('bundleFixture', () => {
   const run = (bundle: string, ...args: string[]) =>
     spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', timeout: 60_000 });
 
-  it('runs each module with its own import.meta.url and __filename, and its classes with their names, as unbundled', async () => {
+  /** The bundle's body beside the file a process runs (bundle-fixture.ts). */
+  const bodyOf = (bundle: string): string => bundle.replace(/\.cjs$/, '.body.js');
+
+  it('runs each module with its own import.meta.url and __filename, strict, and its classes with their names, as unbundled', async () => {
     const directory = tree(FILES);
     const bundle = await bundleFixture(join(directory, 'ours/entry.js'), join(directory, 'cache'));
     expect(bundle.startsWith(join(directory, 'cache'))).toBe(true);
@@ -63,6 +80,7 @@ describe('bundleFixture', () => {
       where: pathToFileURL(join(directory, 'ours/where.js')).href,
       dependency: join(directory, 'node_modules/dependency/index.cjs'),
       name: 'NamedError',
+      strict: true,
     });
   });
 
@@ -77,7 +95,7 @@ describe('bundleFixture', () => {
       new RegExp(`at .*${literal(join(directory, 'ours/entry.js'))}:7:\\d+`),
     );
     expect(result.stderr).toMatch(
-      new RegExp(`at Object\\.call \\(${literal(pathToFileURL(bundle).href)}:\\d+:\\d+\\)`),
+      new RegExp(`at Object\\.call \\(${literal(bodyOf(bundle))}:\\d+:\\d+\\)`),
     );
     expect(result.stderr).not.toContain('dependency/index.cjs:');
   });
@@ -96,6 +114,139 @@ describe('bundleFixture', () => {
     const second = await bundleFixture(join(directory, 'ours/entry.js'), cache);
     expect(second).not.toBe(first);
     expect(JSON.parse(run(second).stdout).dependency).toBe('changed');
+  });
+
+  describe("V8's code cache (code-cache-loader.cjs)", () => {
+    /** Preloaded: says whether V8 took the cache the loader gave (`cachedDataRejected`). */
+    function spy(directory: string): string {
+      const path = join(directory, 'spy.cjs');
+      writeFileSync(
+        path,
+        [
+          "const vm = require('node:vm');",
+          'const Script = vm.Script;',
+          'vm.Script = class extends Script {',
+          '  constructor(...args) {',
+          '    super(...args);',
+          "    process.stderr.write('rejected=' + this.cachedDataRejected + '\\n');",
+          '  }',
+          '};',
+          '',
+        ].join('\n'),
+      );
+      return path;
+    }
+    const start = (directory: string, bundle: string, ...args: string[]) =>
+      spawnSync(process.execPath, ['--require', spy(directory), bundle, ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const caches = (bundle: string): string[] =>
+      readdirSync(dirname(bundle)).filter((name) => /code-cache/.test(name));
+
+    it('is made once the fixture is ready, then used by every later start', async () => {
+      const directory = tree(FILES);
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+      );
+      // Not ready (a start that failed, or a script without the contract): no cache.
+      expect(start(directory, bundle).stderr).toBe('rejected=undefined\n');
+      expect(caches(bundle)).toEqual([]);
+      const first = start(directory, bundle, 'ready');
+      expect(first.stderr).toBe('rejected=undefined\n');
+      expect(first.stdout).toMatch(/\nready entry\n$/);
+      expect(caches(bundle)).toEqual([
+        expect.stringMatching(/^entry\.body\.js\.[0-9a-f]{20}\.v\d+.*\.code-cache$/),
+      ]);
+      const [made] = caches(bundle);
+      const madeAt = statSync(join(dirname(bundle), made as string)).mtimeMs;
+      const later = start(directory, bundle, 'ready');
+      expect(later.stderr).toBe('rejected=false\n');
+      expect(later.stdout).toBe(first.stdout);
+      expect(statSync(join(dirname(bundle), made as string)).mtimeMs).toBe(madeAt);
+    });
+
+    it('never runs a cache made for other code: a body edited in place gets its own', async () => {
+      const directory = tree(FILES);
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+      );
+      start(directory, bundle, 'ready');
+      expect(start(directory, bundle, 'ready').stderr).toBe('rejected=false\n');
+      // Same length, other code: V8's own check (the source's length) would take the old cache.
+      const body = readFileSync(bodyOf(bundle), 'utf8');
+      expect(body).toContain('ready entry');
+      writeFileSync(bodyOf(bundle), body.replace('ready entry', 'ready ENTRY'));
+      const edited = start(directory, bundle, 'ready');
+      expect(edited.stderr).toBe('rejected=undefined\n');
+      expect(edited.stdout).toMatch(/\nready ENTRY\n$/);
+      expect(caches(bundle)).toHaveLength(2);
+    });
+
+    it('says so on stderr when V8 rejects the cache, runs without it and makes it again', async () => {
+      const directory = tree(FILES);
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+      );
+      const first = start(directory, bundle, 'ready');
+      const path = join(dirname(bundle), caches(bundle)[0] as string);
+      writeFileSync(path, Buffer.alloc(statSync(path).size, 7));
+      const rejected = start(directory, bundle, 'ready');
+      expect(rejected.stderr).toContain('rejected=true');
+      expect(rejected.stderr).toContain('fixture bundle: V8 rejected the code cache');
+      expect(rejected.stdout).toBe(first.stdout);
+      expect(start(directory, bundle, 'ready').stderr).toBe('rejected=false\n');
+    });
+
+    it('says so on stderr when the cache cannot be read or written, and the start still runs', async () => {
+      const directory = tree(FILES);
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+      );
+      const first = start(directory, bundle, 'ready');
+      const path = join(dirname(bundle), caches(bundle)[0] as string);
+      // A folder where the cache goes: neither read nor replaced.
+      rmSync(path);
+      mkdirSync(join(path, 'in-the-way'), { recursive: true });
+      const blocked = start(directory, bundle, 'ready');
+      expect(blocked.status).toBe(0);
+      expect(blocked.stdout).toBe(first.stdout);
+      expect(blocked.stderr).toContain('fixture bundle: the code cache could not be read');
+      expect(blocked.stderr).toContain('fixture bundle: the code cache could not be written');
+      expect(readdirSync(dirname(bundle)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+
+    it('is made whole when several processes start at once', async () => {
+      const directory = tree(FILES);
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+      );
+      const spyPath = spy(directory);
+      const results = await Promise.all(
+        Array.from(
+          { length: 4 },
+          () =>
+            new Promise<{ code: number | null; stdout: string }>((resolve) => {
+              const child = spawn(process.execPath, ['--require', spyPath, bundle, 'ready'], {
+                stdio: ['ignore', 'pipe', 'inherit'],
+              });
+              let stdout = '';
+              child.stdout.on('data', (chunk: Buffer) => {
+                stdout += chunk.toString();
+              });
+              child.once('exit', (code) => resolve({ code, stdout }));
+            }),
+        ),
+      );
+      for (const result of results) expect(result).toEqual({ code: 0, stdout: results[0]?.stdout });
+      expect(caches(bundle)).toHaveLength(1);
+      expect(start(directory, bundle, 'ready').stderr).toBe('rejected=false\n');
+    });
   });
 });
 
@@ -124,6 +275,30 @@ describe('thinSourceMap', () => {
     expect(thin.findEntry(0, 20)).not.toHaveProperty('originalSource', expect.anything());
     expect(thin.findEntry(1, 5)).toMatchObject({ originalSource: 'ours.ts', originalLine: 4 });
     expect(thinSourceMap(map, () => false).sources).toEqual([]);
+  });
+
+  it('writes a segment only where the frame it gives changes, across generated lines too', () => {
+    // Line 0: ours.ts line 3; line 1: the same original line, wrapped; lines 2-3: the
+    // dependency's code; line 4: ours.ts line 4.
+    const wrapped = {
+      version: 3,
+      sources: ['ours.ts', 'node_modules/dep/index.js'],
+      names: [],
+      mappings: [
+        vlq([0, 0, 3, 0]),
+        vlq([4, 0, 0, 4]),
+        vlq([0, 1, 7, -4]),
+        vlq([0, 0, 1, 0]),
+        vlq([0, -1, -7, 0]),
+      ].join(';'),
+    };
+    const thin = thinSourceMap(wrapped, (source) => !source.includes('node_modules'));
+    // ours (line 0), unmapped (line 2), ours line 4: the repeats on lines 1 and 3 are gone.
+    expect(thin.mappings.split(/[;,]/).filter((segment) => segment !== '')).toHaveLength(3);
+    const map = new SourceMap(payload(thin));
+    expect(map.findEntry(1, 6)).toMatchObject({ originalSource: 'ours.ts', originalLine: 3 });
+    expect(map.findEntry(3, 2)).not.toHaveProperty('originalSource', expect.anything());
+    expect(map.findEntry(4, 0)).toMatchObject({ originalSource: 'ours.ts', originalLine: 4 });
   });
 
   it('maps every line as the full map does when every source is kept', () => {

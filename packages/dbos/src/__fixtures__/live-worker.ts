@@ -30,24 +30,31 @@ const longReport = defineTool({
   },
 });
 
-const worker = await startDurableWorkerWith(
-  {
-    databaseUrl: env['DATABASE_URL'] as string,
-    executorId: env['EXECUTOR_ID'] as string,
-    takeover: false,
-    pollingIntervalMs: 100,
-    agents: {
-      voice: {
-        gemini: createGemini({ apiKey: 'test-key', baseUrl: env['LIVE_URL'] as string, retry: false }),
-        model: 'gemini-3.1-flash-live-preview',
-        instructions: 'You write reports.',
-        tools: [longReport],
+// Started in a function, not with top-level awaits: the bundle that runs this file is a script
+// (CommonJS), so that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start
+// still ends the process with the error (an unhandled rejection).
+async function main(): Promise<void> {
+  const worker = await startDurableWorkerWith(
+    {
+      databaseUrl: env['DATABASE_URL'] as string,
+      executorId: env['EXECUTOR_ID'] as string,
+      takeover: false,
+      pollingIntervalMs: 100,
+      agents: {
+        voice: {
+          gemini: createGemini({ apiKey: 'test-key', baseUrl: env['LIVE_URL'] as string, retry: false }),
+          model: 'gemini-3.1-flash-live-preview',
+          instructions: 'You write reports.',
+          tools: [longReport],
+        },
       },
     },
-  },
-  {},
-);
-console.log(`ready ${worker.executorId}`);
-const session = await worker.openLiveSession('voice', { sessionId });
-if (env['SAY'] !== undefined) session.sendText(env['SAY']);
-for await (const event of session) console.log(`event ${JSON.stringify(event)}`);
+    {},
+  );
+  console.log(`ready ${worker.executorId}`);
+  const session = await worker.openLiveSession('voice', { sessionId });
+  if (env['SAY'] !== undefined) session.sendText(env['SAY']);
+  for await (const event of session) console.log(`event ${JSON.stringify(event)}`);
+}
+
+void main();

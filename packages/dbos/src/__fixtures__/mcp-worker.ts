@@ -58,68 +58,75 @@ server.registerTool(
   },
 );
 
-const gemini = createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: false });
-const link = createMcpRunLink();
-// The worker's broker serves every user's runs: it asks whose run a request is, and shows and
-// answers it to that owner only.
-const runs = await createDurableRuns({ databaseUrl: env['DATABASE_URL'] as string });
-const broker = createMcpElicitationBroker({ link, ownerOfRun: (runId) => runs.ownerOf(runId) });
-const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-await server.connect(serverTransport);
-const client = new Client({ name: 'durable-worker', version: '1.0.0' });
-await answerMcpServerRequests(client, {
-  elicitation: broker.handler,
-  sampling: { gemini, model: 'gemini-3-flash-preview', allowedServers: ['bookings'], link },
-});
-await client.connect(clientTransport);
-const { tools } = await createMcpTools(client);
+// Started in a function, not with top-level awaits: the bundle that runs this file is a script
+// (CommonJS), so that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start
+// still ends the process with the error (an unhandled rejection).
+async function main(): Promise<void> {
+  const gemini = createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: false });
+  const link = createMcpRunLink();
+  // The worker's broker serves every user's runs: it asks whose run a request is, and shows and
+  // answers it to that owner only.
+  const runs = await createDurableRuns({ databaseUrl: env['DATABASE_URL'] as string });
+  const broker = createMcpElicitationBroker({ link, ownerOfRun: (runId) => runs.ownerOf(runId) });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  const client = new Client({ name: 'durable-worker', version: '1.0.0' });
+  await answerMcpServerRequests(client, {
+    elicitation: broker.handler,
+    sampling: { gemini, model: 'gemini-3-flash-preview', allowedServers: ['bookings'], link },
+  });
+  await client.connect(clientTransport);
+  const { tools } = await createMcpTools(client);
 
-// The broker's answer route, as an app mounts it: the caller's owner is what the app's session
-// says (here the `x-owner` header stands for it); GET: the ids of the requests waiting here (what
-// `broker.pending` holds), for the test to wait on.
-const http = createServer(async (incoming, outgoing) => {
-  if (incoming.method === 'GET') {
-    outgoing.writeHead(200, { 'content-type': 'application/json' });
-    outgoing.end(JSON.stringify(broker.pending.map((request) => request.id)));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  const owner = incoming.headers['x-owner'];
-  const response = await broker.handleAnswer(
-    new Request(`http://127.0.0.1${incoming.url ?? '/'}`, {
-      method: 'POST',
-      body: Buffer.concat(chunks),
-    }),
-    { owner: typeof owner === 'string' ? owner : undefined },
-  );
-  outgoing.writeHead(response.status, { 'content-type': 'application/json' });
-  outgoing.end(await response.text());
-});
-await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-console.log(`broker http://127.0.0.1:${(http.address() as AddressInfo).port}/elicitations`);
+  // The broker's answer route, as an app mounts it: the caller's owner is what the app's session
+  // says (here the `x-owner` header stands for it); GET: the ids of the requests waiting here (what
+  // `broker.pending` holds), for the test to wait on.
+  const http = createServer(async (incoming, outgoing) => {
+    if (incoming.method === 'GET') {
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      outgoing.end(JSON.stringify(broker.pending.map((request) => request.id)));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const owner = incoming.headers['x-owner'];
+    const response = await broker.handleAnswer(
+      new Request(`http://127.0.0.1${incoming.url ?? '/'}`, {
+        method: 'POST',
+        body: Buffer.concat(chunks),
+      }),
+      { owner: typeof owner === 'string' ? owner : undefined },
+    );
+    outgoing.writeHead(response.status, { 'content-type': 'application/json' });
+    outgoing.end(await response.text());
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  console.log(`broker http://127.0.0.1:${(http.address() as AddressInfo).port}/elicitations`);
 
-const worker = await startDurableWorkerWith(
-  {
-    databaseUrl: env['DATABASE_URL'] as string,
-    executorId,
-    agents: {
-      booking: {
-        gemini,
-        model: 'gemini-3-flash-preview',
-        tools,
-        plugins: [link.plugin],
+  const worker = await startDurableWorkerWith(
+    {
+      databaseUrl: env['DATABASE_URL'] as string,
+      executorId,
+      agents: {
+        booking: {
+          gemini,
+          model: 'gemini-3-flash-preview',
+          tools,
+          plugins: [link.plugin],
+        },
       },
+      pollingIntervalMs: 200,
+      // A killed worker's runs are taken over after 3 s of silence (as worker.ts, which says why 3 s).
+      takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
+      logLevel: 'error',
+      applicationVersion: 'test',
     },
-    pollingIntervalMs: 200,
-    // A killed worker's runs are taken over after 3 s of silence (as worker.ts, which says why 3 s).
-    takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
-    logLevel: 'error',
-    applicationVersion: 'test',
-  },
-  {},
-);
-process.on('SIGTERM', () => {
-  void Promise.all([worker.shutdown(), runs.close()]).then(() => process.exit(0));
-});
-console.log(`ready ${worker.executorId}`);
+    {},
+  );
+  process.on('SIGTERM', () => {
+    void Promise.all([worker.shutdown(), runs.close()]).then(() => process.exit(0));
+  });
+  console.log(`ready ${worker.executorId}`);
+}
+
+void main();

@@ -586,7 +586,10 @@ const redial = definePlugin({
 });
 const rate = env['RATE_LIMIT'];
 
-const worker = await startDurableWorkerWith({
+// Started without a top-level await: the bundle that runs this file is a script (CommonJS), so
+// that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start still ends the
+// process with the error (an unhandled rejection).
+void startDurableWorkerWith({
   databaseUrl: env['DATABASE_URL'] as string,
   executorId: env['EXECUTOR_ID'],
   handoffAgents: { specialist },
@@ -891,14 +894,14 @@ const worker = await startDurableWorkerWith({
   onSteerAnnounced: (runId) => {
     for (const waiter of steersHeard.get(runId) ?? []) waiter();
   },
-});
-
-// SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
-process.on('SIGUSR2', () => {
-  globalThis.gc?.();
-  process.stdout.write(`heap ${process.memoryUsage().heapUsed}\n`);
-});
-process.stdout.write(`ready ${worker.executorId}\n`);
-process.on('SIGTERM', () => {
-  void worker.shutdown({ handOver: env['HAND_OVER'] === '1' }).then(() => process.exit(0));
+}).then((worker) => {
+  // SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
+  process.on('SIGUSR2', () => {
+    globalThis.gc?.();
+    process.stdout.write(`heap ${process.memoryUsage().heapUsed}\n`);
+  });
+  process.stdout.write(`ready ${worker.executorId}\n`);
+  process.on('SIGTERM', () => {
+    void worker.shutdown({ handOver: env['HAND_OVER'] === '1' }).then(() => process.exit(0));
+  });
 });
