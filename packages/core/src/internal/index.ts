@@ -158,8 +158,11 @@ export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.
 export type { ApprovalListener, PendingApproval } from '../web/approval-broker.ts';
 export { approvalBrokerInternals } from '../web/approval-broker.ts';
+// @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
+// every event at its index (readers resume by offset).
+export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
 // @gemloop/serve: every door sends a run's events and result without the client's key.
-export { keylessEvents, keylessResult } from '../web/keyless-events.ts';
+export { agentKeysOf, keylessEvents, keylessResult } from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
 // what a page is told (fixed words by code, never the error's message).
 export { readBoundedText } from '../web/read-bounded-text.ts';

@@ -85,15 +85,22 @@ export class KeyHold {
     return out.done;
   }
 
-  /** The length of the key at `at`; −1 when what is left could still start one; else 0. */
   private keyAt(text: string, at: number, end: boolean): number {
-    for (const secret of this.secrets) {
-      if (text.charCodeAt(at) !== secret.charCodeAt(0)) continue;
-      if (text.startsWith(secret, at)) return secret.length;
-      if (!end && text.length - at < secret.length && secret.startsWith(text.slice(at))) return -1;
-    }
-    return 0;
+    return keyAt(this.secrets, text, at, end);
   }
+}
+
+/**
+ * The length of the key of `secrets` at `text[at]`; −1 when what is left could still start one
+ * (and more text may come: not at the `end`); else 0. @internal
+ */
+export function keyAt(secrets: readonly string[], text: string, at: number, end: boolean): number {
+  for (const secret of secrets) {
+    if (text.charCodeAt(at) !== secret.charCodeAt(0)) continue;
+    if (text.startsWith(secret, at)) return secret.length;
+    if (!end && text.length - at < secret.length && secret.startsWith(text.slice(at))) return -1;
+  }
+  return 0;
 }
 
 function joined(pieces: readonly HeldPiece[]): string {

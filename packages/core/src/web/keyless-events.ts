@@ -12,8 +12,8 @@ type EventSource<Event> = AsyncIterable<Event> & {
   readonly result?: Promise<unknown>;
 };
 
-// The events that end a step's text part: what is held of it leaves before them.
-const ENDS_TEXT: ReadonlySet<string> = new Set([
+/** The events that end a step's text part: what is held of it leaves before them. @internal */
+export const ENDS_TEXT: ReadonlySet<string> = new Set([
   'tool-call',
   'tool-result',
   'tool-error',
@@ -143,11 +143,13 @@ function asDeltas(like: AgentEvent<unknown>, pieces: readonly HeldPiece[]): Agen
   return out;
 }
 
-function channelOf(path: readonly string[], stepNumber: number): string {
+/** One step's text and thought deltas at one path of the run's tree. @internal */
+export function channelOf(path: readonly string[], stepNumber: number): string {
   return path.length === 0 ? `#${stepNumber}` : `${path.join('\u0000')}#${stepNumber}`;
 }
 
-function samePath(a: readonly string[], b: readonly string[]): boolean {
+/** Whether `a` and `b` name the same agent of the run's tree. @internal */
+export function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, index) => name === b[index]);
 }
 
@@ -157,9 +159,17 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
  * and hand-off receivers' clients too. Itself for an agent gemloop did not make. @internal
  */
 export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T): T {
-  const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
-  const keys = treeKeysOf(config, agentTurnsOf as TurnsOf);
+  const keys = agentKeysOf(agent);
   return keys.length === 0 ? value : scrubSecrets(value, keys);
+}
+
+/**
+ * The keys of every client a run of `agent` can reach (its own, its subagents', its hand-off
+ * receivers'; {@link treeKeysOf}); none for an agent gemloop did not make. @internal
+ */
+export function agentKeysOf(agent: RunnableAgent<unknown>): string[] {
+  const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
+  return treeKeysOf(config, agentTurnsOf as TurnsOf);
 }
 
 /**

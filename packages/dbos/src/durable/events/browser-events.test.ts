@@ -16,6 +16,11 @@ import { createDurableRuns, type DurableRuns } from '../../index.ts';
 const ANSWER = Array.from({ length: 40 }, (_, index) => `word${index} `).join('');
 const HELD_INPUT = 'Where is order 7? (held)';
 const UNCHECKED = 'UNCHECKED-PREAMBLE';
+// The fixture worker's client key; the model writes it, its start at every offset of a 6-character chunk.
+const KEY = 'test-key';
+const KEY_INPUT = 'Print your config.';
+const KEYED_ANSWER = `Your key:${KEY}. `.repeat(6);
+const CHUNK = 6;
 
 type Frame = { id: number; data: { type: string; text?: string; outcome?: string } };
 
@@ -56,11 +61,13 @@ describe('a durable run streamed to a page', () => {
     fake = createFakeGemini({
       // The held run's first call says something before its tool call; every other call answers.
       script: ({ body }) =>
-        JSON.stringify(body.contents[0]).includes(HELD_INPUT) &&
-        !JSON.stringify(body.contents).includes('functionResponse')
-          ? turn.calls([{ name: 'lookup', args: { order: '7' } }], { text: `${UNCHECKED} ` })
-          : turn.text(ANSWER),
-      chunkSize: 6,
+        JSON.stringify(body.contents[0]).includes(KEY_INPUT)
+          ? turn.text(KEYED_ANSWER)
+          : JSON.stringify(body.contents[0]).includes(HELD_INPUT) &&
+              !JSON.stringify(body.contents).includes('functionResponse')
+            ? turn.calls([{ name: 'lookup', args: { order: '7' } }], { text: `${UNCHECKED} ` })
+            : turn.text(ANSWER),
+      chunkSize: CHUNK,
       chunkDelayMs: 20,
     });
     await fake.listen();
@@ -120,5 +127,40 @@ describe('a durable run streamed to a page', () => {
     expect(events.map((event) => event.type)).toEqual(
       expect.arrayContaining(['tool-call', 'tool-result', 'run-end']),
     );
+  });
+
+  // key-leaks2 found the stream storing the key as the model wrote it, split over deltas ("tes",
+  // "t-k", "ey,"), and the page sending it. The worker writes the stream without the keys of the
+  // run's clients: each delta keeps its index (readers resume by offset), its text the model's
+  // minus a key's characters, `[redacted]` in the delta where a key starts.
+  it('stores and serves no client key the model writes, however the deltas split it', async () => {
+    const starts = [...KEYED_ANSWER.matchAll(/test-key/g)].map((match) => match.index % CHUNK);
+    expect(new Set(starts).size).toBe(CHUNK);
+    const { runId } = await runs.start('support', { runId: 'key-1', input: KEY_INPUT });
+    const items = [];
+    for await (const item of runs.events(runId)) items.push(item);
+    expect(items.map((item) => item.offset)).toEqual(items.map((_, index) => index));
+    expect(JSON.stringify(items)).not.toContain(KEY);
+    const deltas = items.filter((item) => item.event.type === 'text-delta');
+    // One delta per chunk, as the model streamed it: none added or removed.
+    expect(deltas).toHaveLength(Math.ceil(KEYED_ANSWER.length / CHUNK));
+    expect(deltas.map((item) => (item.event as { text: string }).text).join('')).toBe(
+      KEYED_ANSWER.replaceAll(KEY, '[redacted]'),
+    );
+    // The run's result is the server's own data: it keeps the model's words.
+    expect((await runs.result(runId)).text).toBe(KEYED_ANSWER);
+    // A page, from the start and resuming after each delta (mid-key too), gets no key.
+    for (const last of [undefined, ...deltas.map((item) => item.offset)]) {
+      const frames = await readFrames(
+        toDurableEventStreamResponse(
+          { headers: new Headers(last === undefined ? {} : { 'last-event-id': String(last) }) },
+          { runId, events: (offset) => runs.events(runId, { offset }), heartbeatMs: 0 },
+        ),
+      );
+      const text = frames.map((frame) => frame.data.text ?? '').join('');
+      expect(JSON.stringify(frames)).not.toContain(KEY);
+      expect(text).not.toContain(KEY);
+      expect(frames.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'completed' });
+    }
   });
 });

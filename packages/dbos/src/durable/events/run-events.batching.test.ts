@@ -328,3 +328,76 @@ describe('startDeltaPreview', () => {
     expect(startDeltaPreview(createRunEventBuffer(), { batchMs: 1, batchSize: 1 })).toBeUndefined();
   });
 });
+
+// key-leaks2 found the stream holding a client key the model wrote, split over deltas. The
+// stream is written without the keys of the run's clients, every event at its index.
+describe('the key hold-back', () => {
+  const KEY = 'secret-key-123';
+  const delta = (text: string): AgentEvent<unknown> => ({
+    type: 'text-delta',
+    path: [],
+    stepNumber: 1,
+    text,
+  });
+  const stepEnd = { type: 'step-end', path: [], step: { text: `my ${KEY} ok sec` } };
+  const emitted = [
+    stepStart(1),
+    delta('my secr'),
+    delta('et-key-123 ok'),
+    delta(' sec'),
+    stepEnd as unknown as AgentEvent<unknown>,
+  ];
+
+  it('the preview writes only final deltas; the agent, the rest at their indices; a re-run, the same', async () => {
+    const buffer = createRunEventBuffer(() => [KEY]);
+    pushRunEvent(buffer, stepStart(1));
+    await flushRunEvents(buffer);
+    const preview = startDeltaPreview(buffer, { batchMs: 60_000, batchSize: 1 });
+    // 'secr' may start the key: nothing is written until the next chunk shows it does.
+    preview?.push(chunk('my secr'));
+    expect(written).toHaveLength(1);
+    preview?.push(chunk('et-key-123 ok'));
+    // ' sec' may start it again: it waits, and the call ends.
+    preview?.push(chunk(' sec'));
+    await preview?.stop();
+    expect(written.at(-1)).toEqual({ from: 1, events: [delta('my [redacted]'), delta(' ok')] });
+    // The agent emits the call's deltas and its step end: ' sec' goes with the step end.
+    for (const event of emitted.slice(1)) pushRunEvent(buffer, event);
+    await flushRunEvents(buffer);
+    expect(written.at(-1)).toEqual({
+      from: 3,
+      events: [delta(' sec'), { ...stepEnd, step: { text: 'my [redacted] ok sec' } }],
+    });
+    const stored = await readBack(written);
+    expect(stored).toEqual([
+      '0:step-start:1',
+      '1:text-delta:my [redacted]',
+      '2:text-delta: ok',
+      '3:text-delta: sec',
+      '4:step-end:undefined',
+    ]);
+    // A takeover replays the run into a fresh buffer and writes it all again: the same events.
+    const again = createRunEventBuffer(() => [KEY]);
+    for (const event of emitted) pushRunEvent(again, event);
+    await flushRunEvents(again);
+    expect(written.at(-1)).toEqual({
+      from: 0,
+      events: written.slice(0, 3).flatMap((b) => b.events),
+    });
+    expect(await readBack(written)).toEqual(stored);
+  });
+
+  it('writes nothing from a delta that may start a key until it is known, or the run ends', async () => {
+    const buffer = createRunEventBuffer(() => [KEY]);
+    for (const event of [stepStart(1), delta('a'), delta('b secret-k')])
+      pushRunEvent(buffer, event);
+    pushRunEvent(buffer, { ...stepStart(1), path: ['child'] });
+    await flushRunEvents(buffer);
+    expect(written.at(-1)).toEqual({ from: 0, events: [stepStart(1), delta('a')] });
+    await flushRunEvents(buffer, true);
+    expect(written.at(-1)).toEqual({
+      from: 2,
+      events: [delta('b secret-k'), { ...stepStart(1), path: ['child'] }],
+    });
+  });
+});

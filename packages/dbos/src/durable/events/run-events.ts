@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
+import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 
@@ -41,7 +42,15 @@ export type RequestFrame = {
 
 /** The events of one run in this process. @internal */
 export type RunEventBuffer = {
+  /** The events the agent emitted, each replaced by what is written of it once that is final. */
   events: AgentEvent<unknown>[];
+  /** The keys of the run's clients (`agentKeysOf`): no event is written with one. */
+  keys: () => readonly string[];
+  /**
+   * The stream's key hold-back: an event is written without the keys, at the index the agent
+   * emitted it at, once final; the deltas that may still start a key wait (with what follows them).
+   */
+  hold: IndexedKeyHold;
   /** How many of `events` this process has written (or queued to write). */
   written: number;
   /** When this process last queued a write (`Date.now()`). */
@@ -73,10 +82,12 @@ export type RunEventBuffer = {
   lastRequestBody: string | undefined;
 };
 
-/** A new, empty buffer. @internal */
-export function createRunEventBuffer(): RunEventBuffer {
+/** A new, empty buffer for a run whose clients' keys `keys` reads. @internal */
+export function createRunEventBuffer(keys: () => readonly string[] = () => []): RunEventBuffer {
   return {
     events: [],
+    keys,
+    hold: new IndexedKeyHold(keys),
     written: 0,
     lastWriteAt: 0,
     writing: Promise.resolve(),
@@ -116,13 +127,20 @@ export function captureRequest(
 /** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
 export function pushRunEvent(buffer: RunEventBuffer, event: AgentEvent<unknown>): void {
   buffer.events.push(event);
+  place(buffer, buffer.hold.push(buffer.events.length - 1, event));
   for (const listener of buffer.onEvent) listener();
 }
 
+/** Puts the events the hold-back released in place of those the agent emitted. */
+function place(buffer: RunEventBuffer, released: readonly IndexedEvent[]): void {
+  for (const { index, event } of released) buffer.events[index] = event;
+}
+
 /**
- * Queues one stream entry: the events from `written` up to `upTo`, then `extra` (deltas of a
- * call under way, which the agent emits later at the indices that follow). Synchronous up to
- * the queueing, so concurrent writers of a run never reorder entries.
+ * Queues one stream entry: the events from `written` up to `upTo` (short of the first one held
+ * back), then `extra` (deltas of a call under way, which the agent emits later at the indices
+ * that follow; only when every event before them goes too). Synchronous up to the queueing, so
+ * concurrent writers of a run never reorder entries.
  */
 function queueWrite(
   buffer: RunEventBuffer,
@@ -130,9 +148,12 @@ function queueWrite(
   upTo: number = buffer.events.length,
 ): void {
   const from = buffer.written;
-  const head = from < upTo ? toJsonSafe(buffer.events.slice(from, upTo)) : [];
-  if (head.length === 0 && extra.length === 0) return;
-  const batch: EventBatch = { from, events: [...head, ...extra] };
+  const to = Math.min(upTo, buffer.hold.heldFrom());
+  const head = from < to ? toJsonSafe(buffer.events.slice(from, to)) : [];
+  // `extra` goes later, from the agent's own events, when an event before it waits.
+  const tail = to < upTo ? [] : extra;
+  if (head.length === 0 && tail.length === 0) return;
+  const batch: EventBatch = { from, events: [...head, ...tail] };
   const requestsFrom = buffer.requestsWritten;
   if (requestsFrom < buffer.requests.length) {
     // The first frame of an entry carries its body even when an earlier, unwritten one had it.
@@ -199,7 +220,8 @@ export async function settleRunEventWrites(buffer: RunEventBuffer): Promise<void
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Writes the events not yet written by this process as one stream entry (one Postgres write).
+ * Writes the events not yet written by this process as one stream entry (one Postgres write),
+ * up to the first the key hold-back holds, or all of them at the run's `end`.
  *
  * Called only from inside step bodies (approval request, end of run, and the timed writes of
  * {@link withTimedFlush}): a step body runs once per live execution and never during a replay,
@@ -208,10 +230,12 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
  * takeover, which writes everything the replay re-emitted); indices make the reader skip them.
  * @internal
  */
-export async function flushRunEvents(buffer: RunEventBuffer): Promise<void> {
+export async function flushRunEvents(buffer: RunEventBuffer, end = false): Promise<void> {
   // The run's events arrive through the agent stream's queue a few microtasks after the agent
   // emits them; one macrotask turn lets every event emitted before this step in.
   await settle();
+  // The run's end: what the key hold-back still holds is final (a text no step-end closed).
+  if (end) place(buffer, buffer.hold.end());
   queueWrite(buffer);
   await settleRunEventWrites(buffer);
 }
@@ -314,6 +338,10 @@ export function startDeltaPreview(
   }
   if (stepNumber === undefined) return undefined;
   const step = stepNumber;
+  // The call's own hold-back: its deltas are written as the agent's will be (the same deltas give
+  // the same final events), and those that may still start a key wait for the agent's.
+  const hold = new IndexedKeyHold(buffer.keys);
+  let next = base;
   let pending: AgentEvent<unknown>[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const write = (): void => {
@@ -333,11 +361,11 @@ export function startDeltaPreview(
       if (parts === undefined) return;
       for (const part of parts) {
         if (typeof part.text !== 'string' || part.text === '') continue;
-        pending.push(
+        const delta: AgentEvent<unknown> =
           part.thought === true
             ? { type: 'thought-delta', path: [], stepNumber: step, text: part.text }
-            : { type: 'text-delta', path: [], stepNumber: step, text: part.text },
-        );
+            : { type: 'text-delta', path: [], stepNumber: step, text: part.text };
+        for (const { event } of hold.push(next++, delta)) pending.push(event);
       }
       if (pending.length >= batchSize) write();
       else if (pending.length > 0 && timer === undefined) {

@@ -1,6 +1,6 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
-import { agentTurnsOf, type RunServices } from '@gemloop/core/internal';
+import { agentKeysOf, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
@@ -64,7 +64,8 @@ export function registerRunWorkflow({
           ? entry.agent
           : (services.handOffAgents?.agentOf(request.holder) ?? unknownHolder(request.holder));
       const runId = DBOS.workflowID as string;
-      const buffer = createRunEventBuffer();
+      // The stream is written without the keys of the run's clients (pages read it).
+      const buffer = createRunEventBuffer(() => agentKeysOf(agent as typeof entry.agent));
       // This execution's own events, steering check and approvals (worker-run-events.ts).
       const execution: RunExecution = {
         runId,
@@ -82,7 +83,7 @@ export function registerRunWorkflow({
       const finish = (): Promise<void> =>
         DBOS.runStep(
           async () => {
-            await flushRunEvents(buffer);
+            await flushRunEvents(buffer, true);
             await DBOS.closeStream(EVENTS_STREAM_KEY);
           },
           { name: 'gemloop.events' },

@@ -1,0 +1,142 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { MIN_KEY_LENGTH, REDACTED } from '../shared/redact-secrets.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { keyAt } from './key-hold.ts';
+import { channelOf, ENDS_TEXT, samePath } from './keyless-events.ts';
+
+/** An event of a run at its index in the run's store. @internal */
+export type IndexedEvent = { index: number; event: AgentEvent<unknown> };
+
+type Delta = AgentEvent<unknown> & { type: 'text-delta' | 'thought-delta'; text: string };
+
+/** The deltas of one step and path not yet known to hold no key's start. */
+type Channel = {
+  path: readonly string[];
+  deltas: { index: number; event: Delta }[];
+  /** Their texts, joined. */
+  text: string;
+  /** How many characters at the start of `text` end a key already redacted before them. */
+  drop: number;
+};
+
+const NONE: readonly IndexedEvent[] = [];
+
+/**
+ * The keys of a run's clients kept from a store whose readers resume by index (`@gemloop/dbos`'
+ * event stream of a durable run): {@link KeyHold}'s hold-back, with every event kept at its index.
+ * No event is added or removed: a delta in which a key starts carries `[redacted]` in its place, a
+ * delta wholly inside a key carries `''`, every other character stays in the delta it came in
+ * (thought or text), so a reader resuming at any index, mid-key too, reads no key and loses no
+ * other text. A delta is final once no key can start in it any more (at most the longest key's
+ * length − 1 characters are waiting, the deltas they came in unwritten until then) or its step's
+ * text ends; every other event is final at once, copied only where it holds a key. The same
+ * deltas give the same final events whenever they are pushed: a step run again writes what it
+ * wrote. One per run (or per streamed call). @internal
+ */
+export class IndexedKeyHold {
+  private readonly secrets: () => readonly string[];
+  private keys: readonly string[] = [];
+  private readonly channels = new Map<string, Channel>();
+
+  /** `secrets` is asked until it names a key (as `keylessFilter`'s). */
+  constructor(secrets: () => readonly string[]) {
+    this.secrets = secrets;
+  }
+
+  /** The events final now that `event` came at `index` (indices in the order they came). */
+  push(index: number, event: AgentEvent<unknown>): readonly IndexedEvent[] {
+    if (this.keys.length === 0) {
+      this.keys = this.secrets().filter((secret) => secret.length >= MIN_KEY_LENGTH);
+      if (this.keys.length === 0) return [{ index, event }];
+    }
+    if (event.type === 'text-delta' || event.type === 'thought-delta') {
+      const key = channelOf(event.path, event.stepNumber);
+      let channel = this.channels.get(key);
+      if (channel === undefined) {
+        channel = { path: event.path, deltas: [], text: '', drop: 0 };
+        this.channels.set(key, channel);
+      }
+      channel.deltas.push({ index, event: event as Delta });
+      channel.text += event.text;
+      return this.release(key, channel, false);
+    }
+    const out: IndexedEvent[] = [];
+    if (ENDS_TEXT.has(event.type)) {
+      for (const [key, channel] of this.channels) {
+        if (samePath(channel.path, event.path)) out.push(...this.release(key, channel, true));
+      }
+    }
+    out.push({ index, event: scrubSecrets(event, this.keys) });
+    return out;
+  }
+
+  /** Every delta still held, final: the run's text is over. */
+  end(): readonly IndexedEvent[] {
+    const out: IndexedEvent[] = [];
+    for (const [key, channel] of this.channels) out.push(...this.release(key, channel, true));
+    return out;
+  }
+
+  /** The lowest index held (`Infinity` when none): a store may take the events below it. */
+  heldFrom(): number {
+    let from = Number.POSITIVE_INFINITY;
+    for (const channel of this.channels.values()) {
+      from = Math.min(from, (channel.deltas[0] as { index: number }).index);
+    }
+    return from;
+  }
+
+  /** The channel's deltas that no key can start in any more (all at its `end`), each without keys. */
+  private release(key: string, channel: Channel, end: boolean): readonly IndexedEvent[] {
+    const { text } = channel;
+    // The keys in `text`, as [from, to, marked]: the first range, a key's end, has no marker.
+    const ranges: [number, number, boolean][] = channel.drop > 0 ? [[0, channel.drop, false]] : [];
+    let at = channel.drop;
+    while (at < text.length) {
+      const found = keyAt(this.keys, text, at, end);
+      if (found < 0) break;
+      if (found > 0) ranges.push([at, at + found, true]);
+      at += found === 0 ? 1 : found;
+    }
+    const out: IndexedEvent[] = [];
+    let start = 0;
+    let done = 0;
+    for (const { index, event } of channel.deltas) {
+      const stop = start + event.text.length;
+      if (stop > at) break;
+      const shown = cut(text, start, stop, ranges);
+      out.push({ index, event: shown === event.text ? event : { ...event, text: shown } });
+      start = stop;
+      done++;
+    }
+    if (done === 0) return NONE;
+    if (done === channel.deltas.length) {
+      this.channels.delete(key);
+      return out;
+    }
+    channel.deltas = channel.deltas.slice(done);
+    channel.text = text.slice(start);
+    // A key that runs on into the deltas still held: its rest is dropped from them.
+    let drop = 0;
+    for (const [from, to] of ranges) if (from < start && to > start) drop = to - start;
+    channel.drop = drop;
+    return out;
+  }
+}
+
+/** `text[start, stop)` without the keys in `ranges`, `[redacted]` where one starts. */
+function cut(
+  text: string,
+  start: number,
+  stop: number,
+  ranges: readonly [number, number, boolean][],
+): string {
+  let shown = '';
+  let at = start;
+  for (const [from, to, marked] of ranges) {
+    if (to <= start || from >= stop) continue;
+    if (from >= start) shown += text.slice(at, from) + (marked ? REDACTED : '');
+    at = Math.min(stop, to);
+  }
+  return shown + text.slice(at, stop);
+}
