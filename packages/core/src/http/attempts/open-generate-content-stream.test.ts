@@ -232,14 +232,21 @@ describe('streamGenerateContent', () => {
         sseEvent(textResponse('c')),
       ]),
     );
-    // Generous margins: the server side is instant, the consumer holds each chunk twice the limit.
-    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 150 });
-    const texts: string[] = [];
-    for await (const chunk of gemini.streamGenerateContent(request)) {
-      texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    // The consumer's hold is fake time, the request's own wait real: a real 150 ms limit was met
+    // by the response headers alone at load 20 (the node transport's bridge is a real server).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 150 });
+      const texts: string[] = [];
+      for await (const chunk of gemini.streamGenerateContent(request)) {
+        texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
+        // Twice the limit per chunk: a limit that counted it would fire here.
+        await vi.advanceTimersByTimeAsync(300);
+      }
+      expect(texts).toEqual(['a', 'b', 'c']);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(texts).toEqual(['a', 'b', 'c']);
   });
 });
 
