@@ -139,7 +139,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 94,029 (+24 over 94,005, helper attack-core7): the refusal of what the agent sets itself reads
  * each field in the proto's spelling too (`candidate_count: 8` went to the wire). 94,065 (+36):
  * a tool result read as toolResult()'s only with media parts (a tool's outside JSON in its shape
- * put text and call parts in a user turn).
+ * put text and call parts in a user turn). 94,063 (+70 over 93,993, helper loose-ends2, session
+ * 22): a run's `generationConfig` field replaces the agent's in either spelling, so one request
+ * carries one (start-run.ts, +68: `maxOutputTokens` beside `max_output_tokens` went to the wire),
+ * and the key walk split into its clients' readers and their ask (tree-keys.ts, +2).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

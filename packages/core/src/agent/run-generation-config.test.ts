@@ -12,7 +12,7 @@ import { modelFallback } from '../fallback/model-fallback.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import type { GenerateContentBody } from '../wire/request.ts';
+import type { GenerateContentBody, GenerationConfig } from '../wire/request.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
 import { createAgent } from './create-agent.ts';
 
@@ -82,6 +82,31 @@ describe('the generationConfig run option', () => {
       });
       await (streaming ? agent.stream('Again?').result : agent.run('Again?'));
       expect(generationOf(fake.requests[2]?.body)).toEqual({ temperature: 1, topK: 20 });
+    }
+  });
+
+  it('sends one spelling of a field: the run’s replaces the agent’s in the other spelling', async () => {
+    // Both spellings in one request left the choice to the API's parser (ProtoJSON keeps the
+    // last key; a nonconformant one, a gateway's, may refuse the request), not to the documented
+    // precedence (the run's over the agent's).
+    for (const streaming of [false, true]) {
+      const { fake, gemini } = await serve([turn.text('Short.')]);
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        // The proto spelling is not in the type: it comes from JSON, a config file.
+        generationConfig: { maxOutputTokens: 100, top_p: 0.5, temperature: 1 } as GenerationConfig,
+      });
+      const generationConfig = { max_output_tokens: 50, topP: 0.9 } as GenerationConfig;
+      const options = { generationConfig };
+      await (streaming
+        ? agent.stream('Be brief.', options).result
+        : agent.run('Be brief.', options));
+      expect(generationOf(fake.requests[0]?.body), `streaming ${streaming}`).toEqual({
+        temperature: 1,
+        max_output_tokens: 50,
+        topP: 0.9,
+      });
     }
   });
 

@@ -28,15 +28,27 @@ const MAX_KEYS = 256;
  * (`agentTurnsOf`, handed in: the loop may not import it). @internal
  */
 export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): string[] {
-  const keys: string[] = [];
-  if (config === undefined) return keys;
+  return keysOf(treeKeySources(config, turnsOf));
+}
+
+/**
+ * The key readers (`ModelCallEntry.secrets`) of the clients {@link treeKeysOf} reaches, each
+ * once: a caller that asks for the keys at each event (a durable run's stream, whose tree's
+ * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}).
+ * @internal
+ */
+export function treeKeySources(
+  config: KeyedConfig | undefined,
+  turnsOf: TurnsOf,
+): (() => readonly string[])[] {
+  const sources: (() => readonly string[])[] = [];
+  if (config === undefined) return sources;
   const seen = new Set<object>([config]);
   const queue: KeyedConfig[] = [config];
   for (let at = 0; at < queue.length && at < MAX_AGENTS; at++) {
     const next = queue[at] as KeyedConfig;
-    for (const key of next.modelCall.secrets?.() ?? []) {
-      if (keys.length < MAX_KEYS && !keys.includes(key)) keys.push(key);
-    }
+    const secrets = next.modelCall.secrets;
+    if (secrets !== undefined && !sources.includes(secrets)) sources.push(secrets);
     for (const tool of next.tools.functions.values()) {
       const agent = childAgentOf(tool) ?? handoffReceiverOf(tool);
       if (agent === undefined) continue;
@@ -49,6 +61,14 @@ export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): s
       queue.push(reached);
     }
   }
+  return sources;
+}
+
+/** The keys `sources` name now, each once, at most {@link MAX_KEYS}. @internal */
+export function keysOf(sources: readonly (() => readonly string[])[]): string[] {
+  const keys: string[] = [];
+  for (const secrets of sources)
+    for (const key of secrets()) if (keys.length < MAX_KEYS && !keys.includes(key)) keys.push(key);
   return keys;
 }
 

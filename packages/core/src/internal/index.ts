@@ -162,7 +162,12 @@ export { approvalBrokerInternals } from '../web/approval-broker.ts';
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
 // @gemloop/serve: every door sends a run's events and result without the client's key.
-export { agentKeysOf, keylessEvents, keylessResult } from '../web/keyless-events.ts';
+export {
+  agentKeysOf,
+  agentKeysReader,
+  keylessEvents,
+  keylessResult,
+} from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
 // what a page is told (fixed words by code, never the error's message).
 export { readBoundedText } from '../web/read-bounded-text.ts';

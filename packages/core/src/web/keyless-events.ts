@@ -2,7 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
-import { type KeyedConfig, treeKeysOf } from '../agent/tree-keys.ts';
+import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 
@@ -170,6 +170,19 @@ export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T): T {
 export function agentKeysOf(agent: RunnableAgent<unknown>): string[] {
   const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
   return treeKeysOf(config, agentTurnsOf as TurnsOf);
+}
+
+/**
+ * {@link agentKeysOf} as a reader to ask at each event: the tree walked once, here, and each of
+ * its clients asked at each call (a client may learn a credential later: a Vertex access token).
+ * A durable run's stream asks until a key is named, so an agent whose clients have none walked
+ * the whole tree at every event (1–3 µs each); now it calls the clients' readers, or nothing when
+ * no client of the tree has one. @internal
+ */
+export function agentKeysReader(agent: RunnableAgent<unknown>): () => readonly string[] {
+  const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
+  const sources = treeKeySources(config, agentTurnsOf as TurnsOf);
+  return sources.length === 0 ? () => [] : () => keysOf(sources);
 }
 
 /**

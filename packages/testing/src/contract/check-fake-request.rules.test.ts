@@ -357,6 +357,40 @@ describe('createFakeGemini contract rules', () => {
     );
   });
 
+  it('refuses text and function calls inside functionResponse.parts, as the proto parser does', async () => {
+    // FunctionResponsePart holds media (inlineData, fileData): the fake took any part there.
+    const withParts = (parts: unknown[]) => ({
+      contents: [
+        user('go'),
+        { role: 'model', parts: [signed('f')] },
+        { role: 'user', parts: [{ functionResponse: { name: 'f', response: {}, parts } }] },
+      ],
+    });
+    const result = await callFake(fake(), withParts([{ text: 'the tool said' }]), {
+      model: 'gemini-3-flash-preview',
+    });
+    expect(result.status).toBe(400);
+    expect(result.json).toMatchObject({
+      error: {
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: `Invalid JSON payload received. Unknown name "text" at 'contents[2].parts[0].function_response.parts[0]': Cannot find field.`,
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.BadRequest',
+            fieldViolations: [{ field: 'contents[2].parts[0].function_response.parts[0]' }],
+          },
+        ],
+      },
+    });
+    expect(await refused(withParts([{ functionCall: { name: 'g', args: {} } }]))).toBe(
+      `Invalid JSON payload received. Unknown name "functionCall" at 'contents[2].parts[0].function_response.parts[0]': Cannot find field.`,
+    );
+    const media = withParts([{ inlineData: { mimeType: 'image/png', data: 'iVBORw0=' } }]);
+    const accepted = await callFake(fake(), media, { model: 'gemini-3-flash-preview' });
+    expect(accepted.status, accepted.text).toBe(200);
+  });
+
   it('answers a missing key with the 403 of the real API', async () => {
     const result = await callFake(fake(), { contents: [user('go')] }, { apiKey: null });
     expect(result.status).toBe(403);

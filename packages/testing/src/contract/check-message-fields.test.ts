@@ -35,7 +35,10 @@ describe('checkMessageFields', () => {
                 id: '1',
                 name: 'a',
                 response: {},
-                parts: [],
+                parts: [
+                  { inlineData: { mimeType: 'image/png', data: 'AA==' } },
+                  { file_data: { file_uri: 'files/a' }, mediaProcessing: {} },
+                ],
                 scheduling: 'SILENT',
               },
             },
@@ -61,6 +64,34 @@ describe('checkMessageFields', () => {
       'contents[0].parts[0]',
       'contents[1].parts[0].function_call',
       'contents[2].parts[0].function_response',
+    ]);
+  });
+
+  it('refuses text and function calls inside functionResponse.parts: the API takes media only there', () => {
+    // Google's FunctionResponsePart has inlineData/fileData (and mediaProcessing); the fake took
+    // anything, so an agent that put the tool's text there passed here and got a 400 from Google.
+    expect(
+      check([
+        {
+          role: 'user',
+          parts: [
+            {
+              functionResponse: {
+                name: 'a',
+                response: {},
+                parts: [
+                  { text: 'x' },
+                  { inlineData: { mimeType: 'image/png', data: 'AA==' } },
+                  { functionCall: { name: 'b', args: {} } },
+                ],
+              },
+            },
+          ],
+        },
+      ]),
+    ).toEqual([
+      'contents[0].parts[0].function_response.parts[0]',
+      'contents[0].parts[0].function_response.parts[2]',
     ]);
   });
 

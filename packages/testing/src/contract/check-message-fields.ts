@@ -52,8 +52,24 @@ const functionResponseFields = new Set([
   'will_continue',
   'scheduling',
 ]);
+// `FunctionResponsePart` (multimodal function responses, Gemini 3): media only. `@google/genai`
+// 2.32's type has `inlineData`, `fileData` and `mediaProcessing` ("not supported in Vertex AI", so
+// the Gemini API's); a `text` or `functionCall` there is no field of the message, and the parser
+// refuses it as it refuses any unknown key (reference/gemini-wire.md, "Multimodal function
+// responses"). Refused here too: a fake that took them hid an agent that sent them.
+const functionResponsePartFields = new Set([
+  'inlineData',
+  'inline_data',
+  'fileData',
+  'file_data',
+  'mediaProcessing',
+  'media_processing',
+]);
 
-/** Unknown keys in contents, parts, function calls and function responses. @internal */
+/**
+ * Unknown keys in contents, parts, function calls, function responses and their media parts.
+ * @internal
+ */
 export function checkMessageFields(contents: unknown, violations: ContractViolation[]): void {
   if (!Array.isArray(contents)) return;
   contents.forEach((content: unknown, contentIndex) => {
@@ -72,7 +88,19 @@ export function checkMessageFields(contents: unknown, violations: ContractViolat
       }
       const response = readFunctionResponse(part);
       if (isJsonObject(response)) {
-        unknownKeys(response, functionResponseFields, `${partAt}.function_response`, violations);
+        const responseAt = `${partAt}.function_response`;
+        unknownKeys(response, functionResponseFields, responseAt, violations);
+        const media = response['parts'];
+        if (Array.isArray(media))
+          media.forEach((item: unknown, itemIndex) => {
+            if (isJsonObject(item))
+              unknownKeys(
+                item,
+                functionResponsePartFields,
+                `${responseAt}.parts[${itemIndex}]`,
+                violations,
+              );
+          });
       }
     });
   });

@@ -1,6 +1,6 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
-import { agentKeysOf, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
+import { agentKeysReader, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
@@ -64,8 +64,9 @@ export function registerRunWorkflow({
           ? entry.agent
           : (services.handOffAgents?.agentOf(request.holder) ?? unknownHolder(request.holder));
       const runId = DBOS.workflowID as string;
-      // The stream is written without the keys of the run's clients (pages read it).
-      const buffer = createRunEventBuffer(() => agentKeysOf(agent as typeof entry.agent));
+      // The stream is written without the keys of the run's clients (pages read it): the tree
+      // walked once a run, its clients asked at each event until one names a key.
+      const buffer = createRunEventBuffer(agentKeysReader(agent as typeof entry.agent));
       // This execution's own events, steering check and approvals (worker-run-events.ts).
       const execution: RunExecution = {
         runId,

@@ -215,8 +215,18 @@ function withGenerationConfig<Output>(
   given: NonNullable<RunLoopOptions['generationConfig']>,
 ): AgentConfig<Output> {
   const { forModel } = config;
+  // A field the run names replaces the agent's in either spelling (proto3 JSON takes both):
+  // `{ maxOutputTokens }` with a run's `{ max_output_tokens }` sent both, and which one the API
+  // keeps is its parser's choice, not the documented precedence (ProtoJSON keeps the last key;
+  // "some nonconformant implementations may reject duplicate keys", a gateway's among them).
+  const named = new Set(Object.keys(given).map(spellingFree));
+  const over = (agent: Record<string, unknown> | undefined) => {
+    const kept: Record<string, unknown> = {};
+    for (const key in agent) if (!named.has(spellingFree(key))) kept[key] = agent[key];
+    return { ...kept, ...given };
+  };
   const merged = <Request extends BaseRequest | undefined>(request: Request): Request =>
-    request && { ...request, generationConfig: { ...request.generationConfig, ...given } };
+    request && { ...request, generationConfig: over(request.generationConfig) };
   return {
     ...config,
     request: merged(config.request),
@@ -225,3 +235,6 @@ function withGenerationConfig<Output>(
     forModel: forModel && ((model) => withGenerationConfig(forModel(model), given)),
   };
 }
+
+/** A field's name in either JSON spelling: `max_output_tokens` and `maxOutputTokens` alike. */
+const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();

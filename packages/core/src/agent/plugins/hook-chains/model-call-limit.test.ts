@@ -115,6 +115,51 @@ describe('a step’s model calls through wrapModelCall', () => {
     expect(gemini.calls).toHaveLength(10);
   });
 
+  it('ends with the refusal itself when a wrapper sends a call refused before sending again', async () => {
+    // A wrapper that caught the typed refusal of a local check and called next with the same
+    // call spun to the limit sending nothing, and the run ended with a ModelCallLimitError that
+    // hid why. The same call is refused again at once, and the step fails with the refusal.
+    for (const mode of MODES) {
+      let nexts = 0;
+      const stubborn = definePlugin({
+        name: 'stubborn',
+        async wrapModelCall(call, next) {
+          for (;;) {
+            try {
+              nexts += 1;
+              return await next({ ...call, model: 'not a model id' });
+            } catch {
+              if (nexts > 1_000) throw new Error('spun');
+            }
+          }
+        },
+      });
+      const { error, gemini } = await outcome([stubborn], mode);
+      expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+      expect(ModelCallLimitError.isInstance(error)).toBe(false);
+      expect((error as Error).message).toContain('is not a model id');
+      expect(nexts).toBe(2);
+      expect(gemini.calls).toHaveLength(0);
+    }
+  });
+
+  it('checks a changed call anew after a refusal: a fallback to a model id is sent', async () => {
+    const fallback = definePlugin({
+      name: 'fallback',
+      async wrapModelCall(call, next) {
+        try {
+          return await next({ ...call, model: 'not a model id' });
+        } catch {
+          return next({ ...call, model: MODEL });
+        }
+      },
+    });
+    const { result, error, gemini } = await outcome([fallback], 'run');
+    expect(error).toBeUndefined();
+    expect(result?.text).toBe('a0');
+    expect(gemini.calls).toHaveLength(1);
+  });
+
   it('bounds calls a wrapper starts side by side', async () => {
     const burst = definePlugin({
       name: 'burst',

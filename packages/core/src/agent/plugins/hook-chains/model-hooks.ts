@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
@@ -218,12 +219,28 @@ export class ModelHooks extends InputHooks {
       });
       return Promise.reject(capped);
     };
+    // A call refused here before it was sent (`InvalidArgumentError`: a model that is no model
+    // id, contents the API would refuse) would be refused the same way again: a wrapper that
+    // caught the refusal and sent the same call again spun to the limit, sending nothing, and the
+    // run ended with a ModelCallLimitError that hid the cause. Sent again unchanged, the step
+    // fails at once with the refusal itself, and the wrapper is left waiting (its `next` never
+    // settles: a wrapper that caught every rejection would spin on the next one); a changed call
+    // (another model, other contents) is checked anew.
+    let refused: { readonly sent: ModelCallDraft; readonly error: unknown } | undefined;
+    let abandon: ((error: unknown) => void) | undefined;
     const through = (at: number, current: ModelCallDraft, by: string): Promise<AgentStep> => {
       if (at === indexes.length) {
+        if (refused !== undefined && sameCall(refused.sent, current)) {
+          abandon?.(refused.error);
+          return new Promise<never>(() => {});
+        }
         // Calls a wrapper started side by side passed its check before any reached the model.
         if (calls >= limit) return refuse(by);
         calls += 1;
-        return call(current);
+        return call(current).catch((error: unknown) => {
+          if (InvalidArgumentError.isInstance(error)) refused = { sent: current, error };
+          throw error;
+        });
       }
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
@@ -269,9 +286,13 @@ export class ModelHooks extends InputHooks {
     };
     let step: AgentStep;
     try {
-      step = await through(0, draft, '');
+      const wrapped = through(0, draft, '');
+      step = await new Promise<AgentStep>((resolve, reject) => {
+        abandon = reject;
+        wrapped.then(resolve, reject);
+      });
     } catch (error) {
-      throw capped ?? error;
+      throw refused !== undefined && error === refused.error ? error : (capped ?? error);
     }
     if (capped !== undefined) throw capped;
     if (calls > 1 && this.facts.streaming) this.retract(draft.stepNumber, again ?? '', step.text);
@@ -292,4 +313,9 @@ export class ModelHooks extends InputHooks {
       );
     }
   }
+}
+
+/** Whether `b` sends what `a` sent: the same contents (the list itself), model and cache. */
+function sameCall(a: ModelCallDraft, b: ModelCallDraft): boolean {
+  return a.contents === b.contents && a.model === b.model && a.cachedContent === b.cachedContent;
 }
