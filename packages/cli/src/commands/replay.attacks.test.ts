@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordSignedWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { captureIo } from '../__fixtures__/capture-io.ts';
+import { createDiffCommand } from './diff.ts';
 import { createReplayCommand } from './replay.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -124,5 +125,31 @@ describe('gemloop replay attacked by the run file it is given', () => {
     const out = captureIo();
     expect(await createReplayCommand(dir).run(['forged.jsonl', '--diff'], out)).toBe(0);
     expect(out.out()).toContain('SAME: the fork made the same tool calls');
+  });
+});
+
+// The characters that reorder what a terminal shows without being controls ("Trojan Source",
+// CVE-2021-42574): bidi embeddings, overrides, isolates and marks.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe('gemloop diff of two hand-edited run files (attack-doors8)', () => {
+  it('a tool name and arguments with terminal escapes and bidi overrides reach the terminal escaped', async () => {
+    const recorded = await recordedRun();
+    const { dir } = recorded;
+    writeFileSync(join(dir, 'original.jsonl'), recorded.text);
+    // "get_weather" shown as "get_weather" + reversed text: the diff's reader sees another call.
+    const hostile = JSON.stringify(`\u202e${ESCAPES}\u2066rehtaew_teg\u2069`).slice(1, -1);
+    writeFileSync(
+      join(dir, 'edited.jsonl'),
+      recorded.text
+        .replaceAll('get_weather', `get_weather${hostile}`)
+        .replaceAll('Paris', `Par${hostile}is`),
+    );
+    const out = captureIo();
+    expect(await createDiffCommand(dir).run(['original.jsonl', 'edited.jsonl'], out)).toBe(0);
+    expect(out.out()).toMatch(/^DIFFERENT/);
+    expect(out.out() + out.err()).not.toMatch(CONTROL);
+    expect(out.out() + out.err()).not.toMatch(BIDI);
+    expect(out.out()).not.toMatch(/^PASS/m);
   });
 });

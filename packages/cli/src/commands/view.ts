@@ -1,5 +1,6 @@
 import { opendir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { InvalidArgumentError } from '@gemloop/core';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
@@ -8,6 +9,7 @@ import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
 const USAGE = `Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--forks FOLDER] [--port N]
+                    [--allowed-host NAME]...
 
 Shows the agent runs recorded by createRunRecorder() in the browser, on 127.0.0.1 only. A run in
 progress updates live. Ctrl-C stops the viewer.
@@ -19,6 +21,8 @@ Options:
   --forks FOLDER  the forks (gemloop replay --json) the Forks page lists and shows side by side
                 with their original (default: GEMLOOP_FORKS_DIR, else .gemloop/forks)
   --port N      the port on 127.0.0.1 (default 4310; 0 for any free port)
+  --allowed-host NAME  a host name the viewer answers to besides 127.0.0.1 and localhost: the
+                name a proxy or tunnel sends (others get 421, against DNS rebinding)
 `;
 
 /**
@@ -36,6 +40,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
           evals: { type: 'string' },
           forks: { type: 'string' },
           port: { type: 'string' },
+          'allowed-host': { type: 'string', multiple: true },
         },
         USAGE,
         io,
@@ -79,12 +84,18 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
           port,
           evalsDir,
           forksDir: forks.path,
+          allowedHosts: values['allowed-host'] as string[] | undefined,
           onError: (error) =>
             io.stderr(
               `gemloop view: a request failed: ${escapeControls(error instanceof Error ? error.message : String(error)).slice(0, 1000)}\n`,
             ),
         });
       } catch (error) {
+        if (InvalidArgumentError.isInstance(error)) {
+          // An --allowed-host that is no host name: the caller's words, escaped.
+          io.stderr(`gemloop view: --allowed-host: ${escapeControls(error.message)}\n`);
+          return 2;
+        }
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;
       }

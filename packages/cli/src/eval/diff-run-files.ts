@@ -33,7 +33,10 @@ export async function diffRunFiles(
     }),
   );
   const diff = evals.diffRuns(original as RunTrajectory, fork as RunTrajectory);
-  io.stdout(evals.formatRunDiff(diff));
+  // Line by line through escapeControls, as the eval comparison is: the report's names are
+  // one line already, but a bidi override in a tool name or an argument reordered what the
+  // terminal showed (attack-doors8: a hand-edited run file's call read as another call).
+  io.stdout(evals.formatRunDiff(diff).split('\n').map(escapeControls).join('\n'));
   if (options.json !== undefined) {
     await writeJsonFile(resolve(cwd, options.json), diff);
   }

@@ -160,7 +160,8 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
   io.stdout(
     `fork answer: ${forked.text === undefined ? '(none)' : escapeControls(JSON.stringify(forked.text))}\n`,
   );
-  if (flags.diff) io.stdout(evals.formatRunDiff(diff));
+  // Escaped line by line: a recorded name or argument may carry bidi overrides (attack-doors8).
+  if (flags.diff) io.stdout(evals.formatRunDiff(diff).split('\n').map(escapeControls).join('\n'));
   if (flags.json !== undefined) {
     const result: ReplayResultFile = {
       format: REPLAY_RESULT_FORMAT,

@@ -65,6 +65,48 @@ describe('gemloop view attacked from outside', () => {
     expect((await get(server, '/api/runs', { host: `127.0.0.1:${port}` })).status).toBe(200);
   });
 
+  it("names how to allow a proxy's host name in its 421, never the Host it was sent (attack-doors8)", async () => {
+    const { server } = await viewer();
+    const plain = await get(server, '/api/runs', { host: 'evil.example' });
+    expect(plain.status).toBe(421);
+    expect(plain.body).toContain('--allowed-host');
+    expect(plain.body).toContain('allowedHosts');
+    expect(plain.body).not.toContain('evil');
+  });
+
+  it('answers a listed host name on any port, in any case, and still refuses others (attack-doors8)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gemloop-view-attack-'));
+    const server = await startViewServer({
+      dir: root,
+      allowedHosts: ['Viewer.example.com', 'tunnel.example:8443'],
+    });
+    cleanups.push(async () => {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    });
+    for (const [host, status] of [
+      ['viewer.example.com', 200],
+      ['VIEWER.example.com.:443', 200],
+      ['tunnel.example', 200],
+      ['evil.example', 421],
+      ['viewer.example.com.evil.example', 421],
+      ['sub.viewer.example.com', 421],
+      ['viewer.example.com@evil.example', 421],
+    ] as const) {
+      expect((await get(server, '/api/runs', { host })).status, host).toBe(status);
+    }
+  });
+
+  it('refuses an allowedHosts entry that is no host name', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gemloop-view-attack-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    for (const entry of ['https://viewer.example.com', '', 'a b', 'x/y']) {
+      await expect(startViewServer({ dir: root, allowedHosts: [entry] }), entry).rejects.toThrow(
+        /allowedHosts: .* is not a host name/,
+      );
+    }
+  });
+
   it('a runs folder swapped for a file after start answers 500 without the thrown message or the path', async () => {
     const { root, dir, server } = await viewer();
     await rm(dir, { recursive: true });

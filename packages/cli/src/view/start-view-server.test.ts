@@ -153,4 +153,18 @@ describe('gemloop view', () => {
     expect(await command.run(['--help'], usage.io)).toBe(0);
     expect(usage.out.join('')).toContain('Usage: gemloop view');
   });
+
+  it('takes --allowed-host, repeated, and refuses one that is no host name (exit 2, escaped)', async () => {
+    const command = createViewCommand(() => Promise.resolve());
+    const run = io();
+    const listed = ['--allowed-host', 'a.example', '--allowed-host', 'b.example'];
+    expect(await command.run(['--dir', dir, '--port', '0', ...listed], run.io)).toBe(0);
+    expect(run.out.join('')).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
+    const bad = io();
+    const hostile = ['--allowed-host', 'https://a.example/\u001b[2J'];
+    expect(await command.run(['--dir', dir, '--port', '0', ...hostile], bad.io)).toBe(2);
+    const said = bad.err.join('');
+    expect(said).toMatch(/--allowed-host: .*is not a host name/);
+    expect(said).not.toContain('\u001b');
+  });
 });

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
+import { InvalidArgumentError } from '@gemloop/core';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
@@ -39,6 +40,14 @@ export type ViewServerOptions = {
    * to look here). `gemloop view` prints it to the terminal. @defaultValue none
    */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Host names the viewer answers to besides `127.0.0.1` and `localhost` of its own port, any
+   * port: the name a proxy on this machine sends in `Host` (a dev container's forwarded port, a
+   * tunnel). Every other Host is a 421 naming this option and `--allowed-host`, so a page whose
+   * name an attacker points at 127.0.0.1 (DNS rebinding) cannot read the runs.
+   * @defaultValue none
+   */
+  allowedHosts?: readonly string[] | undefined;
 };
 
 /** What the page reads of a request that failed: never the thrown message (a path, a syscall). */
@@ -110,6 +119,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const viewCache: RunViewCache = {};
   const assets = await listAssets();
   let allowedHosts: Set<string> = new Set();
+  const allowedNames = checkViewerHosts(options.allowedHosts);
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       // The thrown message names this machine's paths (`scandir '/home/…/runs'`): it goes to
@@ -124,8 +134,15 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!allowedHosts.has(request.headers.host ?? '')) {
-      send(response, 421, 'text/plain', 'This viewer answers on 127.0.0.1 only.');
+    const host = request.headers.host ?? '';
+    if (!allowedHosts.has(host) && !allowedNames.has(hostnameOf(host) ?? '')) {
+      // Never the Host itself: it is the caller's text, and the page is the attacker's.
+      send(
+        response,
+        421,
+        'text/plain',
+        'This viewer answers on 127.0.0.1 only. Behind a proxy that sends another host name, allow it: gemloop view --allowed-host NAME (allowedHosts of startViewServer).',
+      );
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -278,4 +295,41 @@ async function sendResult(
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
   response.end(body);
+}
+
+/** The name a `Host` value names, lower-case, port and trailing dot dropped; else undefined. */
+function hostnameOf(value: string): string | undefined {
+  if (value === '' || /[/?#@\\\s]/.test(value)) return undefined;
+  try {
+    const name = new URL(`http://${value}`).hostname;
+    return name.endsWith('.') ? name.slice(0, -1) : name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `allowedHosts` checked: host names (a port is dropped), as a URL writes them.
+ * @throws {@link InvalidArgumentError} naming `allowedHosts` for an entry that is no host name.
+ */
+function checkViewerHosts(value: readonly string[] | undefined): ReadonlySet<string> {
+  const names = new Set<string>();
+  if (value === undefined) return names;
+  if (!Array.isArray(value)) {
+    throw new InvalidArgumentError({
+      argument: 'allowedHosts',
+      message: "allowedHosts must be an array of host names: ['viewer.example.com'].",
+    });
+  }
+  for (const each of value as readonly unknown[]) {
+    const name = typeof each === 'string' ? hostnameOf(each.trim()) : undefined;
+    if (name === undefined || name === '' || String(each).includes('://')) {
+      throw new InvalidArgumentError({
+        argument: 'allowedHosts',
+        message: `allowedHosts: ${JSON.stringify(String(each).slice(0, 80))} is not a host name such as 'viewer.example.com' (no scheme or path).`,
+      });
+    }
+    names.add(name);
+  }
+  return names;
 }

@@ -3,7 +3,7 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
-import type { AllowedOriginsOption } from '../door/origin-policy.ts';
+import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { A2ADurableOptions } from './durable/durable-a2a-runs.ts';
@@ -35,7 +35,7 @@ export type A2AAgentCardOptions = {
 };
 
 /** Options of {@link createA2AHandler}. */
-export type A2AHandlerOptions = AllowedOriginsOption & {
+export type A2AHandlerOptions = DoorAccessOptions & {
   /** The agent each task runs; its tools run on the server. Left out with `durable`. */
   agent?: Agent | undefined;
   /** What the agent card at `/.well-known/agent-card.json` says of it. */

@@ -4,6 +4,7 @@ import {
   failOption,
   wholeOption,
 } from '../door/check-door-options.ts';
+import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AHandlerOptions } from './a2a-handler-options.ts';
@@ -11,6 +12,7 @@ import type { A2AHandlerOptions } from './a2a-handler-options.ts';
 /** The options of `createA2AHandler`, checked, with their defaults. @internal */
 export type A2ASettings = DoorSettings & {
   allowedOrigins: OriginPolicy;
+  allowedHosts: HostPolicy;
   agent: A2AHandlerOptions['agent'];
   card: A2AHandlerOptions['card'];
   authorize: A2AHandlerOptions['authorize'];
@@ -71,6 +73,7 @@ export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
   return {
     ...checkDoorOptions(options),
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),
+    allowedHosts: checkAllowedHosts(options.allowedHosts),
     agent: options.agent,
     card: options.card,
     authorize: options.authorize,

@@ -6,6 +6,7 @@ import type { Agent } from '@gemloop/core';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin } from '../door/origin-policy.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
@@ -200,7 +201,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   // page of another site reaches it by DNS rebinding (the attack the MCP spec's Origin MUST is
   // against, 2025-11-25, Transports): no page unless listed. The agent card and the resource
   // metadata are public documents, for any page to read.
-  return guardOrigin(
+  const guarded = guardOrigin(
     settings.allowedOrigins,
     served,
     () =>
@@ -213,6 +214,13 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     (request) =>
       new URL(request.url).pathname.endsWith(`/${AGENT_CARD_PATH}`) ||
       options.protectedResource?.serveMetadata(request) !== undefined,
+  );
+  // The Host check holds for the card too: it writes its URL from the Host it was sent to.
+  return guardHost(
+    settings.allowedHosts,
+    guarded,
+    (message) => new A2ARequestError({ status: 403, rpcCode: -32600, message }).toResponse(),
+    'the A2A door',
   );
 
   async function rpc(request: Request): Promise<Response> {

@@ -2,12 +2,12 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
-import type { AllowedOriginsOption } from '../door/origin-policy.ts';
+import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { AgUiStateOptions } from './ag-ui-state.ts';
 
 /** Options of {@link createAgUiHandler}. */
-export type AgUiHandlerOptions = AllowedOriginsOption & {
+export type AgUiHandlerOptions = DoorAccessOptions & {
   /** The agent each run talks to; its tools run on the server. */
   agent: Agent;
   /**

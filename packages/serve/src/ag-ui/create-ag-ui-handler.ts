@@ -6,6 +6,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
@@ -153,13 +154,20 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   // A page is this door's client (CopilotKit, AG-UI's own client): a page of the door's own host
   // by default, another origin when listed, each with CORS; and the DNS-rebinding refusal the
   // MCP spec asks of its door (2025-11-25, Transports, "Security Warning") for every other page.
-  return guardOrigin(settings.allowedOrigins, served, () =>
+  const guarded = guardOrigin(settings.allowedOrigins, served, () =>
     new AgUiRequestError({
       status: 403,
       errorCode: 'origin_not_allowed',
       message:
         'Forbidden: a page of this origin may not call the AG-UI door; its server lists the origins it allows (allowedOrigins).',
     }).toResponse(),
+  );
+  return guardHost(
+    settings.allowedHosts,
+    guarded,
+    (message) =>
+      new AgUiRequestError({ status: 403, errorCode: 'host_not_allowed', message }).toResponse(),
+    'the AG-UI door',
   );
 
   /** The run's state tracker, from the client's state (when accepted) or the thread's. */
@@ -363,6 +371,7 @@ function checkOptions(options: AgUiHandlerOptions) {
   return {
     ...checkDoorOptions(options),
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, ['self']),
+    allowedHosts: checkAllowedHosts(options.allowedHosts),
     agent: options.agent,
     authorize: options.authorize,
     maxThreads: wholeOption(options.maxThreads, 'maxThreads', 1000),

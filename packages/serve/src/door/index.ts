@@ -2,6 +2,7 @@
 // resource server (createProtectedResource, authorizeBearer) (docs/serving-mcp.md, "Auth").
 
 export type { FetchHandler } from '../openai/create-openai-handler.ts';
+export type { AllowedHostsOption, DoorAccessOptions, DoorConnection } from './host-policy.ts';
 export { InsufficientScopeError } from './insufficient-scope-error.ts';
 export type {
   MountDoorsOptions,

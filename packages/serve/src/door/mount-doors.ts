@@ -11,6 +11,7 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
 import type { ProtectedResource } from './protected-resource.ts';
 
@@ -38,6 +39,13 @@ export type SharedDoorOptions = {
    * @defaultValue each door's own (`['self']` for AG-UI, `[]` for the others)
    */
   allowedOrigins?: readonly string[] | undefined;
+  /**
+   * The host names every door answers to besides loopback names and IP literals (see
+   * `AllowedHostsOption`): given here it replaces each door's default, and holds for the
+   * resource metadata, the 404 and `handlers` too. @defaultValue loopback names and IP literals
+   *   on a loopback connection, any name otherwise
+   */
+  allowedHosts?: readonly string[] | undefined;
   /** Gets each error a door hides from its caller. */
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch. @defaultValue Date.now */
@@ -54,6 +62,7 @@ type Shared =
   | 'rateLimit'
   | 'maxBodyBytes'
   | 'allowedOrigins'
+  | 'allowedHosts'
   | 'onError'
   | 'now'
   | 'tracerProvider';
@@ -127,6 +136,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),
@@ -137,9 +147,9 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
       'authorize must be a function (request) => owner | null, shared by every door.',
     );
   }
-  const routes: { path: string; door: string; handler: FetchHandler }[] = [];
+  const routes: { path: string; door: string; handler: FetchHandler; ours: boolean }[] = [];
   const closers: (() => Promise<void>)[] = [];
-  const mount = (door: string, path: unknown, handler: FetchHandler) => {
+  const mount = (door: string, path: unknown, handler: FetchHandler, ours = true) => {
     if (typeof path !== 'string' || !PATH.test(path)) {
       fail(
         door,
@@ -148,7 +158,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     }
     const taken = routes.find((route) => route.path === path);
     if (taken !== undefined) fail(door, `${door} and ${taken.door} are both mounted at "${path}".`);
-    routes.push({ path: path as string, door, handler });
+    routes.push({ path: path as string, door, handler, ours });
   };
 
   if (options.openai !== undefined) {
@@ -172,18 +182,31 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
   for (const [path, handler] of Object.entries(options.handlers ?? {})) {
     if (typeof handler !== 'function')
       fail('handlers', `handlers["${path}"] must be a function (request) => Response.`);
-    mount(`handlers["${path}"]`, path, handler);
+    mount(`handlers["${path}"]`, path, handler, false);
   }
   if (routes.length === 0)
     fail('options', 'mount at least one door: openai, mcp, agUi, a2a or handlers.');
   // Longest first: "/mcp/admin" before "/mcp".
   routes.sort((a, b) => b.path.length - a.path.length);
 
-  const handler: FetchHandler = async (request) => {
-    const metadata = protectedResource?.serveMetadata(request);
-    if (metadata !== undefined) return metadata;
+  const hosts = checkAllowedHosts(options.allowedHosts);
+  const handler: FetchHandler = async (request, connection) => {
     const path = new URL(request.url).pathname;
     const route = routes.find((each) => path === each.path || path.startsWith(`${each.path}/`));
+    // Each door of ours checks its own `allowedHosts` (its own list may name more); this check
+    // is for what none of them answers: the resource metadata, the 404, `handlers` of yours.
+    if (route?.ours !== true) {
+      const verdict = admitsHost(hosts, request, connection);
+      if (!verdict.admitted) {
+        const message = hostRefusal('this server', verdict.name);
+        return new Response(JSON.stringify({ error: 'host_not_allowed', message }), {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+    }
+    const metadata = protectedResource?.serveMetadata(request);
+    if (metadata !== undefined) return metadata;
     if (route === undefined) {
       return new Response(
         JSON.stringify({ error: 'not_found', message: 'No door is mounted at this path.' }),
@@ -193,7 +216,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
         },
       );
     }
-    const response = await route.handler(request);
+    const response = await route.handler(request, connection);
     if (protectedResource === undefined) return response;
     const challenge = response.headers.get('www-authenticate');
     let shown: string;

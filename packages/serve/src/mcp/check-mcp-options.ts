@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
@@ -26,6 +27,8 @@ export type McpSettings = {
   protectedResource: McpServerOptions['protectedResource'];
   /** The pages `allowedOrigins` admits. */
   allowedOrigins: OriginPolicy;
+  /** The host names `allowedHosts` admits. */
+  allowedHosts: HostPolicy;
   exposeTools: readonly ExposedTool[];
   maxToolResultChars: number;
   serverInfo: { name: string; version: string };
@@ -111,6 +114,7 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
     authorize: options.authorize,
     protectedResource: resource,
     allowedOrigins,
+    allowedHosts: checkAllowedHosts(options.allowedHosts),
     exposeTools,
     serverInfo: { name: info.name, version: info.version },
     maxSessions: positive(options.maxSessions, 'maxSessions', 1000),

@@ -155,6 +155,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     authorize: settings.authorize,
     protectedResource: settings.protectedResource,
     allowedOrigins: settings.allowedOrigins,
+    allowedHosts: settings.allowedHosts,
     maxConnections: settings.maxConnections,
     maxBodyBytes: settings.maxBodyBytes,
     limiter:

@@ -3,13 +3,18 @@ import { readBoundedText } from '@gemloop/core/internal';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { type DoorConnection, guardHost, type HostPolicy } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
 
-/** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
+ * second argument says which of the server's addresses the request arrived on, for the doors'
+ * Host check (`allowedHosts`); `toNodeListener` passes it.
+ */
+export type FetchHandler = (request: Request, connection?: DoorConnection) => Promise<Response>;
 
 /** The HTTP door and how to close its sessions. @internal */
 export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
@@ -32,6 +37,8 @@ export function createMcpHttpHandler(options: {
   protectedResource: ProtectedResource | undefined;
   /** The browser pages that may call the door (a request without `Origin` may too). */
   allowedOrigins: OriginPolicy;
+  /** The host names the door answers to (DNS rebinding). */
+  allowedHosts: HostPolicy;
   maxConnections: number;
   maxBodyBytes: number;
   /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
@@ -131,7 +138,7 @@ export function createMcpHttpHandler(options: {
   // reads a credential the browser attached. Not the SDK's own check (`allowedOrigins` with
   // `enableDnsRebindingProtection`): it checks nothing when the list is empty, runs after
   // `authorize` and the body, and echoes the header. Resource metadata stays public.
-  const handler = guardOrigin(
+  const checked = guardOrigin(
     options.allowedOrigins,
     served,
     () =>
@@ -141,6 +148,14 @@ export function createMcpHttpHandler(options: {
         'Forbidden: a page of this origin may not call the MCP door; its server lists the origins it allows (allowedOrigins).',
       ),
     (request) => protectedResource?.serveMetadata(request) !== undefined,
+  );
+  // The SDK's own Host check (`allowedHosts` with `enableDnsRebindingProtection`) runs inside
+  // the transport, after `authorize`; this one runs first, as the Origin check does.
+  const handler = guardHost(
+    options.allowedHosts,
+    checked,
+    (message) => rpcError(403, -32000, message),
+    'the MCP door',
   );
 
   return {

@@ -3,7 +3,7 @@ import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
-import type { AllowedOriginsOption } from '../door/origin-policy.ts';
+import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 
@@ -12,7 +12,7 @@ import type { RateLimit } from '../openai/rate-limiter.ts';
 export type ExposedTool = FunctionTool<any, any>;
 
 /** Options of {@link createMcpServer}. */
-export type McpServerOptions = AllowedOriginsOption & {
+export type McpServerOptions = DoorAccessOptions & {
   /**
    * The agents served, each as the MCP tool `ask_<name>` (`{ message, sessionId? }` → the answer
    * as text). Names are 1 to 58 letters, digits, `_` and `-`, so the tool's name stays within

@@ -1,8 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { DoorConnection } from '../door/host-policy.ts';
 
-/** A Fetch-API handler, as every door of `@gemloop/serve` is. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A Fetch-API handler, as every door of `@gemloop/serve` is; its second argument names the
+ * server's address the request arrived on (a door's Host check reads it: `allowedHosts`).
+ */
+export type FetchHandler = (request: Request, connection?: DoorConnection) => Promise<Response>;
 
 /**
  * A Fetch-API handler as a `node:http` request listener: `http.createServer(toNodeListener(handler))`.
@@ -57,7 +61,9 @@ async function serve(
       ? { body: Readable.toWeb(incoming) as ReadableStream<Uint8Array>, duplex: 'half' }
       : {}),
   } as RequestInit);
-  const response = await handler(request);
+  // Which of this server's addresses the client reached: a door on a loopback one refuses a
+  // Host it does not answer to (DNS rebinding), see `allowedHosts`.
+  const response = await handler(request, { localAddress: incoming.socket.localAddress });
   const head: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     head[name] = value;

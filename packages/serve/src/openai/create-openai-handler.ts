@@ -3,6 +3,8 @@ import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import type { DoorConnection } from '../door/host-policy.ts';
+import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
@@ -20,8 +22,12 @@ import { isRecord } from './to-contents.ts';
 const MIB = 1024 * 1024;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
-/** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
+ * second argument says which of the server's addresses the request arrived on, for the doors'
+ * Host check (`allowedHosts`); `toNodeListener` passes it.
+ */
+export type FetchHandler = (request: Request, connection?: DoorConnection) => Promise<Response>;
 
 /**
  * An OpenAI-compatible endpoint for gemloop agents, as a Fetch-API handler: the `openai` client
@@ -157,7 +163,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
   // A server-to-server API, often on localhost in development, where a page of another site
   // reaches it by DNS rebinding (the attack the MCP spec's Origin MUST is against, 2025-11-25,
   // Transports): no page unless listed (`openai` in a browser, `dangerouslyAllowBrowser`).
-  return guardOrigin(settings.allowedOrigins, served, () =>
+  const guarded = guardOrigin(settings.allowedOrigins, served, () =>
     errorResponse(
       new OpenAIRequestError({
         status: 403,
@@ -167,6 +173,20 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
           'Forbidden: a page of this origin may not call this API; its server lists the origins it allows (allowedOrigins).',
       }),
     ),
+  );
+  return guardHost(
+    settings.allowedHosts,
+    guarded,
+    (message) =>
+      errorResponse(
+        new OpenAIRequestError({
+          status: 403,
+          type: 'permission_error',
+          errorCode: 'host_not_allowed',
+          message,
+        }),
+      ),
+    'this API',
   );
 
   async function authorizeRequest(request: Request): Promise<string> {
@@ -348,5 +368,6 @@ function checkOptions(options: OpenAIHandlerOptions) {
     rateLimit,
     basePath,
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),
+    allowedHosts: checkAllowedHosts(options.allowedHosts),
   };
 }

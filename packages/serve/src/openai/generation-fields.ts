@@ -18,36 +18,45 @@ type Read = (value: unknown, name: string) => GenerationConfig[keyof GenerationC
 
 const INT32_MAX = 2_147_483_647;
 
+// The codes are OpenAI's, as its API answers each refusal (the official client surfaces `code`):
+// "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 200
+// instead." is `decimal_above_max_value`; "Invalid 'n': integer above maximum value" is
+// `integer_above_max_value` (thisisartium/continuous-alignment-testing#25); max_tokens 0 is
+// `integer_below_min_value` (OpenBMB/ChatDev#446); a value of another JSON type, 1.5 for an
+// integer too, is `invalid_type` (diffbot/code-gpt-docs#273); "Invalid 'stop': array too long"
+// is `array_above_max_length`. All were `invalid_value` before (attack-doors8). The words are
+// ours: they never echo the value.
+
 const between =
   (min: number, max: number): Read =>
   (value, name) => {
-    if (typeof value !== 'number' || !(value >= min && value <= max)) {
-      throw invalidRequest(name, `${name} must be a number from ${min} to ${max}.`);
-    }
+    const expected = `${name} must be a number from ${min} to ${max}.`;
+    if (typeof value !== 'number') throw invalidRequest(name, expected, 'invalid_type');
+    if (value < min) throw invalidRequest(name, expected, 'decimal_below_min_value');
+    if (value > max) throw invalidRequest(name, expected, 'decimal_above_max_value');
     return value;
   };
 
 const integer =
   (min: number): Read =>
   (value, name) => {
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > INT32_MAX) {
-      throw invalidRequest(name, `${name} must be an integer from ${min} to ${INT32_MAX}.`);
+    const expected = `${name} must be an integer from ${min} to ${INT32_MAX}.`;
+    if (!Number.isInteger(value)) throw invalidRequest(name, expected, 'invalid_type');
+    if ((value as number) < min) throw invalidRequest(name, expected, 'integer_below_min_value');
+    if ((value as number) > INT32_MAX) {
+      throw invalidRequest(name, expected, 'integer_above_max_value');
     }
     return value as number;
   };
 
 const stopSequences: Read = (value, name) => {
   const list = typeof value === 'string' ? [value] : value;
-  if (
-    !Array.isArray(list) ||
-    list.length > 4 ||
-    !list.every((item) => typeof item === 'string' && item !== '')
-  ) {
-    throw invalidRequest(
-      name,
-      `${name} must be a string or an array of up to 4 non-empty strings.`,
-    );
+  const expected = `${name} must be a string or an array of up to 4 non-empty strings.`;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    throw invalidRequest(name, expected, 'invalid_type');
   }
+  if (list.length > 4) throw invalidRequest(name, expected, 'array_above_max_length');
+  if (list.includes('')) throw invalidRequest(name, expected);
   return list as string[];
 };
 
@@ -75,7 +84,7 @@ const RESPONSES_FIELDS: readonly Field[] = [
  * The run's `generationConfig` from the request's fields (`undefined`: none asks for anything;
  * absent and `null` ask for nothing, as does `stop: []`). `max_tokens` and
  * `max_completion_tokens` both set `maxOutputTokens`: given both, they must agree.
- * @throws OpenAIRequestError 400 `invalid_value` naming a field out of its range.
+ * @throws OpenAIRequestError 400 naming a field out of its range, with OpenAI's code for it.
  * @internal
  */
 export function readGenerationFields(

@@ -117,23 +117,32 @@ describe('the OpenAI door and the generation fields it honours', () => {
     },
   );
 
+  // The code is OpenAI's for each refusal (attack-doors8: all were `invalid_value`, which the
+  // official client surfaces as `error.code`): as OpenAI answers them, e.g. "Invalid 'temperature':
+  // decimal above maximum value. Expected a value <= 2, but got 200 instead." with
+  // `decimal_above_max_value`, "Invalid 'n': integer above maximum value" with
+  // `integer_above_max_value` (thisisartium/continuous-alignment-testing#25), max_tokens 0 with
+  // `integer_below_min_value` (OpenBMB/ChatDev#446), a string with `invalid_type`
+  // (diffbot/code-gpt-docs#273), "Invalid 'stop': array too long" with `array_above_max_length`.
   it.each([
-    ['temperature', { temperature: 2.5 }],
-    ['temperature', { temperature: '0.2' }],
-    ['top_p', { top_p: 1.5 }],
-    ['max_tokens', { max_tokens: 0 }],
-    ['max_tokens', { max_tokens: 1.5 }],
-    ['max_completion_tokens', { max_completion_tokens: 2 ** 31 }],
-    ['seed', { seed: 2 ** 40 }],
-    ['presence_penalty', { presence_penalty: -3 }],
-    ['frequency_penalty', { frequency_penalty: true }],
-    ['stop', { stop: ['a', 'b', 'c', 'd', 'e'] }],
-    ['stop', { stop: [''] }],
-    ['stop', { stop: [1] }],
-    ['max_completion_tokens', { max_tokens: 10, max_completion_tokens: 20 }],
+    ['temperature', { temperature: 2.5 }, 'decimal_above_max_value'],
+    ['temperature', { temperature: -0.5 }, 'decimal_below_min_value'],
+    ['temperature', { temperature: '0.2' }, 'invalid_type'],
+    ['top_p', { top_p: 1.5 }, 'decimal_above_max_value'],
+    ['max_tokens', { max_tokens: 0 }, 'integer_below_min_value'],
+    ['max_tokens', { max_tokens: 1.5 }, 'invalid_type'],
+    ['max_completion_tokens', { max_completion_tokens: 2 ** 31 }, 'integer_above_max_value'],
+    ['seed', { seed: 2 ** 40 }, 'integer_above_max_value'],
+    ['presence_penalty', { presence_penalty: -3 }, 'decimal_below_min_value'],
+    ['frequency_penalty', { frequency_penalty: true }, 'invalid_type'],
+    ['stop', { stop: ['a', 'b', 'c', 'd', 'e'] }, 'array_above_max_length'],
+    ['stop', { stop: [''] }, 'invalid_value'],
+    ['stop', { stop: [1] }, 'invalid_type'],
+    ['stop', { stop: { a: 1 } }, 'invalid_type'],
+    ['max_completion_tokens', { max_tokens: 10, max_completion_tokens: 20 }, 'invalid_value'],
   ])(
-    'chat.completions with %s out of range (%j): 400 invalid_value naming it, no run',
-    async (param, fields) => {
+    "chat.completions with %s out of range (%j): 400 with OpenAI's code naming it, no run",
+    async (param, fields, code) => {
       const { client, fake } = await serveOpenAI([turn.text('Never.')]);
       for (const stream of [false, true]) {
         const error = await client()
@@ -144,14 +153,15 @@ describe('the OpenAI door and the generation fields it honours', () => {
           );
         expect(error, `${param} stream ${stream}`).toBeInstanceOf(OpenAI.BadRequestError);
         const bad = error as InstanceType<typeof OpenAI.BadRequestError>;
-        expect(bad.code).toBe('invalid_value');
+        expect(bad.code).toBe(code);
         expect(bad.param).toBe(param);
+        expect(bad.type).toBe('invalid_request_error');
       }
       expect(fake.requests).toHaveLength(0);
     },
   );
 
-  it('responses with max_output_tokens out of range: 400 invalid_value naming it, no run', async () => {
+  it('responses with max_output_tokens out of range: 400 integer_below_min_value naming it, no run', async () => {
     const { client, fake } = await serveOpenAI([turn.text('Never.')]);
     const error = await client()
       .responses.create({ model: 'support-agent', input: 'Hi', max_output_tokens: -1 })
@@ -161,6 +171,7 @@ describe('the OpenAI door and the generation fields it honours', () => {
       );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as { param: unknown }).param).toBe('max_output_tokens');
+    expect((error as { code: unknown }).code).toBe('integer_below_min_value');
     expect(fake.requests).toHaveLength(0);
   });
 });
