@@ -540,17 +540,18 @@ describe('the MCP door and a browser page of another origin', () => {
   });
 });
 
-// attack-doors8: a client that sends 1,000 tools/call at once on one session, each its own POST
-// (not a batch, which is counted per request since attack-doors6).
+// attack-doors8: a client that sends 200 tools/call at once on one session, each its own POST
+// (not a batch, which is counted per request since attack-doors6). Ten times the rate limit: the
+// helper's 1,000 took ~33 s of the suite's wall at load 30 and proved nothing 200 does not.
 describe('the MCP door under an outside attack, eighth pass', () => {
-  it('1,000 tools/call POSTs at once on one session: the rate limit holds, the rest are 429, nothing leaks', async () => {
+  it('200 tools/call POSTs at once on one session: the rate limit holds, the rest are 429, nothing leaks', async () => {
     const script = Array.from({ length: 40 }, () => turn.text('ok'));
     const { url, fake, errors } = await serveMcp(script, {
       door: { rateLimit: { requests: 20, windowMs: 60_000 } },
     });
     const session = await rawSession(url);
     const settled = await Promise.allSettled(
-      Array.from({ length: 1_000 }, (_, index) =>
+      Array.from({ length: 200 }, (_, index) =>
         session.post(call(index + 1, 'ask_support', { message: `hi ${index}` })),
       ),
     );
