@@ -217,11 +217,21 @@ describe('streamGenerateContent', () => {
       });
       return new HttpResponse(body, { headers: sseHeaders });
     });
-    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 300 });
-    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
-    expect(chunks).toHaveLength(1);
-    expect(TimeoutError.isInstance(error)).toBe(true);
-    expect((error as TimeoutError).message).toContain('the next chunk after 1');
+    // The limit is fake time, moved once the first chunk is in: a real 300 ms ran out before a
+    // loaded machine (load 20) had the headers, and the error named the wrong phase.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 300 });
+      const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+      expect((await chunks.next()).done).toBe(false);
+      const next = chunks.next().catch((caught: unknown) => caught);
+      await vi.advanceTimersByTimeAsync(300);
+      const error = await next;
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as TimeoutError).message).toContain('the next chunk after 1');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not count a slow consumer against the idle limit', async () => {
