@@ -78,7 +78,7 @@ describe('createGemini error fixtures over HTTP', () => {
       const error = await rejection(gemini.generateContent(request));
       expect(ApiCallError.isInstance(error)).toBe(true);
       const apiError = error as ApiCallError;
-      expect(apiError.status).toBe(status);
+      expect(apiError.status, apiError.message).toBe(status);
       expect(apiError.url).toBe(GENERATE);
       expect(apiError.method).toBe('generateContent');
       expect(apiError.attempt).toBe(1);
