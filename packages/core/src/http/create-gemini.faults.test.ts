@@ -78,7 +78,7 @@ describe('createGemini error fixtures over HTTP', () => {
       const error = await rejection(gemini.generateContent(request));
       expect(ApiCallError.isInstance(error)).toBe(true);
       const apiError = error as ApiCallError;
-      expect(apiError.status).toBe(status);
+      expect(apiError.status, apiError.message).toBe(status);
       expect(apiError.url).toBe(GENERATE);
       expect(apiError.method).toBe('generateContent');
       expect(apiError.attempt).toBe(1);
@@ -329,11 +329,18 @@ describe('createGemini retries', () => {
         details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '120s' }],
       },
     });
+    // "At once" by events, not by a stopwatch (a real `< 1000` ms failed at load 20): with the
+    // timers fake no wait can end, and a wait the client announces (its retry log) wins the race.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = sequence(() => new HttpResponse(body, { status: 429 }), ok);
-    const gemini = createGemini({ apiKey: TEST_KEY });
-    const started = Date.now();
-    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
-    expect(Date.now() - started).toBeLessThan(1000);
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
+    const first = await Promise.race([
+      rejection(gemini.generateContent(request)),
+      watch.untilRetries(1).then(() => 'a retry wait'),
+    ]);
+    expect(first).not.toBe('a retry wait');
+    const error = first as ApiCallError;
     expect(state.count).toBe(1);
     expect(error.retryDelayMs).toBe(120_000);
     expect(error.message).toContain('Not retried: the server asked to wait 120 s');
@@ -449,16 +456,25 @@ describe('createGemini real sockets', () => {
 
 describe('createGemini time limits and aborts', () => {
   it('fails with a TimeoutError when an attempt takes longer than timeoutMs, without retrying', async () => {
+    // The limit runs in fake time from when the server has the request: a real 50 ms ran out
+    // before a loaded machine (load 20) delivered it, and the count below read 0.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = { count: 0 };
+    let arrive = () => {};
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
     server.use(
       http.post(GENERATE, async () => {
         state.count++;
-        await delay(2_000);
+        arrive();
+        await delay('infinite');
         return ok();
       }),
     );
     const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 50 });
-    const error = await rejection(gemini.generateContent(request));
+    const promise = rejection(gemini.generateContent(request));
+    await arrived;
+    await vi.advanceTimersByTimeAsync(50);
+    const error = await promise;
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect((error as TimeoutError).timeoutMs).toBe(50);
     expect((error as TimeoutError).operation).toBe('generateContent');
@@ -505,20 +521,30 @@ describe('createGemini time limits and aborts', () => {
   });
 
   it('rejects with the signal’s reason at once when aborted during a request', async () => {
+    // The server holds its answer until the client has given up: the abort is the only way out, so
+    // "at once" needs no stopwatch (a real `< 1000` ms, measured from a real 20 ms timer, raced the
+    // machine's load). The abort comes once the server has the request, so it is mid-request.
+    let arrive = () => {};
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    let release = () => {};
+    const answer = new Promise<void>((resolve) => (release = resolve));
     server.use(
       http.post(GENERATE, async () => {
-        await delay(5_000);
+        arrive();
+        await answer;
         return ok();
       }),
     );
     const gemini = createGemini({ apiKey: TEST_KEY });
     const controller = new AbortController();
-    const promise = gemini.generateContent(request, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
-    const started = Date.now();
-    const error = await rejection(promise);
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect((error as Error).name).toBe('AbortError');
+    const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
+    await arrived;
+    controller.abort();
+    try {
+      expect(((await promise) as Error).name).toBe('AbortError');
+    } finally {
+      release();
+    }
   });
 
   it('stops a retry wait at once when aborted, and makes no further request', async () => {

@@ -316,8 +316,10 @@ describe('createGemini({ vertex })', () => {
     await vi.waitFor(() => expect(asked).toBe(2), { timeout: 60_000 });
     controller.abort(reason);
     expect(await aborted).toBe(reason);
-    // A hung fetch is not the one every later call waits on: the next call asks again.
-    const response = await gemini.generateContent(request);
+    // A hung fetch is not the one every later call waits on: the next call asks again. Its limit
+    // is a hang guard: the client's 100 ms, there to end the first call, ran out at load 20 on
+    // this call's request to the fake.
+    const response = await gemini.generateContent(request, { timeoutMs: 600_000 });
     expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('from vertex');
     expect(asked).toBe(3);
     expect(fake.requests).toHaveLength(1);

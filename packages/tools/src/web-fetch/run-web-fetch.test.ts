@@ -2,14 +2,16 @@ import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { ToolExecuteContext } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestServer } from './__fixtures__/test-server.ts';
 import { startTestServer } from './__fixtures__/test-server.ts';
+import { createHtmlConverter } from './create-html-converter.ts';
 import type { WebFetchToolOptions } from './create-web-fetch-tool.ts';
 import { createWebFetchTool } from './create-web-fetch-tool.ts';
 import type { LookupFunction } from './resolve-host.ts';
+import { runWebFetch } from './run-web-fetch.ts';
 import { WebFetchError } from './web-fetch-error.ts';
-import type { WebFetchArgs } from './web-fetch-types.ts';
+import type { WebFetchArgs, WebFetchSettings } from './web-fetch-types.ts';
 
 function context(signal: AbortSignal = new AbortController().signal): ToolExecuteContext {
   return { signal, toolCallId: 'call-1', step: 1, logger: silentLogger, contents: [] };
@@ -467,14 +469,30 @@ describe('web fetch against a real server', () => {
   });
 
   it('times out a server that never answers', async () => {
-    const quick = localTool({ timeoutMs: 300 });
-    const started = Date.now();
-    const error = (await failure(quick, { url: `${server.origin}/hang` })) as WebFetchError;
-    expect(error.reason).toBe('timeout');
-    expect(error.message).toBe(
-      `Fetching ${server.origin}/hang took longer than 300 ms and was stopped. The site may be slow; try again later or use another source.`,
-    );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The 300 ms in fake time, moved once the server has the request, where a real stopwatch
+    // (`< 3000` ms) judged a real limit: exactly 300 ms ends the call, 299 do not.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const quick = localTool({ timeoutMs: 300 });
+      const hung = () => server.requests.filter((request) => request.path === '/hang').length;
+      const before = hung();
+      let settled = false;
+      const call = failure(quick, { url: `${server.origin}/hang` }).finally(() => {
+        settled = true;
+      });
+      // Turn by turn (setImmediate is real): vi.waitFor would move the fake clock as it polls.
+      while (hung() === before) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(299);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const error = (await call) as WebFetchError;
+      expect(error.reason).toBe('timeout');
+      expect(error.message).toBe(
+        `Fetching ${server.origin}/hang took longer than 300 ms and was stopped. The site may be slow; try again later or use another source.`,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('times out a body that stalls', async () => {
@@ -494,13 +512,47 @@ describe('web fetch against a real server', () => {
   });
 
   it('blames the conversion, not the site, when the HTML is what ran out of time', async () => {
-    const quick = localTool({ timeoutMs: 300 });
-    const error = (await failure(quick, { url: `${server.origin}/nested` })) as WebFetchError;
-    expect(error).toMatchObject({ reason: 'timeout', url: `${server.origin}/nested` });
-    expect(error.message).toBe(
-      `The page ${server.origin}/nested arrived, but turning its HTML into text took longer than 300 ms (it may be huge or deeply nested) and was stopped. Call again with format "raw" to get the HTML source, or use another source.`,
-    );
-    await quick.close?.();
+    // The 300 ms run in fake time, moved once the conversion has begun: in real time they also
+    // covered the fetch, which at load 20 took longer and was blamed instead.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const converter = createHtmlConverter({ maxMemoryMb: 512 });
+    let begin = () => {};
+    const begun = new Promise<void>((resolve) => (begin = resolve));
+    try {
+      const settings: WebFetchSettings = {
+        allowedHosts: undefined,
+        deniedHosts: undefined,
+        addressPolicy: { allowPrivateNetwork: true, allowedRanges: [] },
+        maxRedirects: 5,
+        timeoutMs: 300,
+        maxBytes: 2_000_000,
+        maxChars: 20_000,
+        allowedContentTypes: ['text/html'],
+        userAgent: 'test',
+        headers: {},
+        lookup: localLookup,
+        converter: async () => ({
+          ...converter,
+          convert: (options) => {
+            begin();
+            return converter.convert(options);
+          },
+        }),
+      };
+      const args = { url: `${server.origin}/nested` };
+      const signal = new AbortController().signal;
+      const call = runWebFetch({ args, settings, signal }).catch((caught: unknown) => caught);
+      await begun;
+      await vi.advanceTimersByTimeAsync(300);
+      const error = (await call) as WebFetchError;
+      expect(error).toMatchObject({ reason: 'timeout', url: `${server.origin}/nested` });
+      expect(error.message).toBe(
+        `The page ${server.origin}/nested arrived, but turning its HTML into text took longer than 300 ms (it may be huge or deeply nested) and was stopped. Call again with format "raw" to get the HTML source, or use another source.`,
+      );
+    } finally {
+      vi.useRealTimers();
+      await converter.close();
+    }
   });
 
   it('aborts a pending fetch when the agent aborts', async () => {

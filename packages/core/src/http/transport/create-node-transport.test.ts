@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createBrotliCompress, createDeflate, createGzip, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { transientNetworkErrors } from '../../errors/get-network-error-code.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
@@ -143,7 +145,20 @@ describe('node transport', () => {
       out.write(sseEvent(textResponse('lost')));
       setTimeout(() => out.socket?.resetAndDestroy(), 5);
     });
-    const transport = createNodeTransport(await loadUndici());
+    // undici's body, kept to wait for its own failure: a real 100 ms wait for the reset was too
+    // short at load ~30 (the read got the chunk, not the error).
+    const parts = await loadUndici();
+    let body: Readable | undefined;
+    const transport = createNodeTransport({
+      ...parts,
+      request: async function (this: unknown, options: unknown) {
+        const answer = await (
+          parts.request as (options: unknown) => Promise<{ body: Readable }>
+        ).call(this, options);
+        body = answer.body;
+        return answer;
+      } as typeof parts.request,
+    });
     const response = await transport.send({
       url: `${baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`,
       method: 'POST',
@@ -152,7 +167,8 @@ describe('node transport', () => {
       signal: createAttemptSignal({ timeoutMs: 5_000 }),
     });
     // The reset lands while nobody reads the body.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await finished(body as Readable).catch(() => {});
+    expect(body?.errored).toBeTruthy();
     const reader = response.reader() as NonNullable<ReturnType<typeof response.reader>>;
     const error = await caught(() => reader.read());
     // The reset reaches the reader as the socket's ECONNRESET or, by timing, as undici's
@@ -406,11 +422,23 @@ for (const transport of TRANSPORTS) {
           }
           if (ending === 'reset') setTimeout(() => out.socket?.resetAndDestroy(), 20);
         });
-        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 200 });
+        // The stall's limit is fake time, moved once the five chunks are in: a real 200 ms also
+        // covered the wait for the headers, and at load ~30 it ended the call before them (0
+        // chunks seen). The reset needs no limit of its own.
+        if (ending === 'stall') vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
         let seen = 0;
-        const error = await caught(async () => {
-          for await (const _ of gemini.streamGenerateContent(request)) seen++;
-        });
+        let error: unknown;
+        try {
+          const limit = ending === 'stall' ? { timeoutMs: 200 } : {};
+          const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, ...limit });
+          const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+          while (seen < 5 && !(await chunks.next()).done) seen++;
+          const next = caught(() => chunks.next());
+          if (ending === 'stall') await vi.advanceTimersByTimeAsync(200);
+          error = await next;
+        } finally {
+          vi.useRealTimers();
+        }
         expect(seen).toBe(5);
         expect(
           ending === 'reset' ? StreamError.isInstance(error) : TimeoutError.isInstance(error),
@@ -490,11 +518,19 @@ for (const [sender, options] of Object.entries(SENDERS)) {
 
     it('ends a call whose headers never come with TimeoutError', async () => {
       let collected = false;
-      const { baseUrl } = await serve(() => {
+      let answered = false;
+      const { baseUrl } = await serve((_in, out) => {
+        // Warm first, as warmedDrip does: a cold sender's first request loads its request path,
+        // and at load ~30 the 300 ms ran out before the request reached this server.
+        if (!answered) {
+          answered = true;
+          return json(out, textResponse('warm'));
+        }
         // The request is out and its headers awaited: the GC lands there. No answer, ever.
         collectGarbage();
         collected = true;
       });
+      await createGemini({ apiKey: TEST_KEY, baseUrl, ...options }).generateContent(request);
       const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
       const error = await caught(() => gemini.generateContent(request));
       expect(collected).toBe(true);
