@@ -42,7 +42,7 @@ export default async function setup(project: TestProject): Promise<void> {
     const source = join(DBOS, fixture);
     const compiled = compiledScript(compiledFixturePath(source), {
       sources: join(DBOS, 'src'),
-      marker: join(DBOS, 'dist', '.tsbuildinfo-test'),
+      marker: join(DBOS, 'node_modules/.cache/tsbuildinfo-test'),
       tests: true,
     });
     if (compiled === undefined) continue;

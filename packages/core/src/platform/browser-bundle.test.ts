@@ -1,29 +1,32 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../', import.meta.url));
 
-/** Records every `node:` import esbuild meets, with the file that made it. */
-function nodeImports(found: string[]): Plugin {
-  return {
-    name: 'no-node-builtins',
-    setup(plugin) {
-      plugin.onResolve({ filter: /^node:/ }, ({ path, importer }) => {
-        found.push(`${importer.slice(src.length)} imports ${path}`);
-        return { path, external: true };
-      });
-    },
-  };
-}
+/**
+ * Every portable entry (the root and each subpath) bundled as a browser or worker app would
+ * bundle it (zod is the app's, so external), in one esbuild build: one parse of the modules the
+ * entries share instead of one build an entry (thirty builds of mostly the same modules). A
+ * `node:` import is left external, so it stays in the metafile beside the file that made it.
+ * Started once, by the first test that asks.
+ */
+let portableBuild: Promise<Metafile> | undefined;
 
-/** Bundles an entry the way a browser or worker app would (zod is the app's, so external). */
-async function bundleForBrowser(entry: string): Promise<{ found: string[]; inputs: string[] }> {
-  const found: string[] = [];
-  const result = await build({
-    entryPoints: [`${src}${entry}`],
+function bundleAllForBrowser(): Promise<Metafile> {
+  portableBuild ??= build({
+    entryPoints: ['index.ts', ...portableSubpaths().map(([, entry]) => entry)].map(
+      (entry) => `${src}${entry}`,
+    ),
     bundle: true,
+    // The entries share chunks: the modules they share are written once (not to disk).
+    splitting: true,
+    outdir: join(tmpdir(), 'gemloop-browser-bundle'),
+    // Metafile paths are relative to it: bundleForBrowser resolves them against `src`.
+    absWorkingDir: src,
     platform: 'browser',
     format: 'esm',
     conditions: ['@gemloop/source'],
@@ -31,9 +34,40 @@ async function bundleForBrowser(entry: string): Promise<{ found: string[]; input
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [nodeImports(found)],
-  });
-  return { found, inputs: Object.keys(result.metafile.inputs) };
+    plugins: [nodeBuiltinsExternal],
+  }).then((result) => result.metafile);
+  return portableBuild;
+}
+
+/** Leaves every `node:` import external, so the metafile records it with the file that made it. */
+const nodeBuiltinsExternal: Plugin = {
+  name: 'node-builtins-external',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:/ }, ({ path }) => ({ path, external: true }));
+  },
+};
+
+/**
+ * What a bundle of `entry` alone holds: the files esbuild reaches from it through any import it
+ * follows (static, `import()`, `require`), as its own build's metafile listed them, and each
+ * `node:` import among them, with the file that made it.
+ */
+async function bundleForBrowser(entry: string): Promise<{ found: string[]; inputs: string[] }> {
+  const { inputs } = await bundleAllForBrowser();
+  const start = Object.keys(inputs).find((path) => resolve(src, path) === `${src}${entry}`);
+  if (start === undefined) throw new Error(`the build holds no entry ${entry}`);
+  const reached = new Set([start]);
+  const found: string[] = [];
+  for (const path of reached) {
+    for (const imported of inputs[path]?.imports ?? []) {
+      if (imported.path.startsWith('node:')) {
+        found.push(`${resolve(src, path).slice(src.length)} imports ${imported.path}`);
+      } else if (imported.external !== true) {
+        reached.add(imported.path);
+      }
+    }
+  }
+  return { found, inputs: [...reached] };
 }
 
 describe('the browser bundle', () => {

@@ -37,7 +37,7 @@ export function fixtureCommand(script: string): string[] {
     ),
     {
       sources: join(packageDirectory, 'src'),
-      marker: join(packageDirectory, 'dist', '.tsbuildinfo-test'),
+      marker: join(packageDirectory, 'node_modules/.cache/tsbuildinfo-test'),
       tests: true,
     },
   );
