@@ -8,6 +8,8 @@ import { childAgentOf } from './run-state/run-link.ts';
 export type KeyedConfig = {
   readonly modelCall: { readonly secrets?: (() => readonly string[]) | undefined };
   readonly tools: { readonly functions: { values(): Iterable<object> } };
+  /** The agents a plugin's hand-off gave its runs to (`AgentConfig.handedTo`), learned as runs go. */
+  readonly handedTo?: ReadonlySet<object> | undefined;
 };
 
 // Bounds of the walk: an agent tree is the user's code, but a cycle of hand-offs or a generated
@@ -23,11 +25,17 @@ const MAX_KEYS = 256;
  * once). A model of any of them may write its client's key into the run's events, its result and
  * its history (a child's answer is the parent's tool output), so a door's hold-back and the
  * observers' redaction take them all. Read at each call: a client may learn a credential later.
- * A hand-off a plugin of your own makes to an agent no tool names is not seen here (the walk
- * knows agents from the tools, before the run). `turnsOf` finds an agent's config
- * (`agentTurnsOf`, handed in: the loop may not import it). @internal
+ * A hand-off a plugin makes to an agent no tool names is known once it happened: the take-over
+ * adds the receiver to the handing agent's `handedTo`, walked here too, before the `handoff`
+ * event (a door reads the keys again at that event; see {@link learnedSize} for observers).
+ * `turnsOf` finds an agent's config (`agentTurnsOf`, handed in: the loop may not import it);
+ * `learned`, when given, gets the `handedTo` sets walked. @internal
  */
-export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): string[] {
+export function treeKeysOf(
+  config: KeyedConfig | undefined,
+  turnsOf: TurnsOf,
+  learned?: ReadonlySet<object>[],
+): string[] {
   const keys: string[] = [];
   if (config === undefined) return keys;
   const seen = new Set<object>([config]);
@@ -48,8 +56,22 @@ export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): s
       seen.add(reached);
       queue.push(reached);
     }
+    if (next.handedTo === undefined) continue;
+    learned?.push(next.handedTo);
+    for (const reached of next.handedTo as ReadonlySet<KeyedConfig>) {
+      if (seen.has(reached)) continue;
+      seen.add(reached);
+      queue.push(reached);
+    }
   }
   return keys;
+}
+
+/** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. @internal */
+export function learnedSize(learned: readonly ReadonlySet<object>[]): number {
+  let size = 0;
+  for (const set of learned) size += set.size;
+  return size;
 }
 
 /**

@@ -76,14 +76,16 @@ export type KeylessFilter = {
 /**
  * The filter of {@link keylessEvents} for a loop that reads the source itself (the web helpers):
  * `secrets` is asked until it names a key (a chat send's stream knows its client once its inner
- * run started); until then every event leaves as it is. @internal
+ * run started), and again at each `handoff` event; until then every event leaves as it is. @internal
  */
 export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
   let keys: readonly string[] = [];
   const holds = new Map<string, { hold: KeyHold; like: AgentEvent<unknown> }>();
   return {
     take(event) {
-      if (keys.length === 0) keys = secrets();
+      // Read again at a hand-off: a plugin's receiver no tool names is known from its take-over
+      // on (tree-keys.ts), which comes before this event and any of the receiver's text.
+      if (keys.length === 0 || event.type === 'handoff') keys = secrets();
       if (keys.length === 0) return event;
       if (event.type === 'text-delta' || event.type === 'thought-delta') {
         const channel = channelOf(event.path, event.stepNumber);
