@@ -12,12 +12,10 @@ export type KeyedConfig = {
   readonly handedTo?: ReadonlySet<object> | undefined;
 };
 
-// Bounds of the walk: an agent tree is the user's code, but a cycle of hand-offs or a generated
-// fleet must not make a door's first event walk without end. Past 256 agents the rest is not
-// walked (a tree that large is not one a door serves); 256 keys of 8+ characters each is what
-// KeyHold can hold back per delta without a measurable cost (RESULTS.md, key-leaks2).
-const MAX_AGENTS = 256;
-const MAX_KEYS = 256;
+// No cap on the walk (key-leaks3): each agent is walked once (`seen`), so a cycle of hand-offs
+// ends, and a tree is as large as the user's code made it. A cap left the 257th client's key
+// unheld; what many keys cost is KeyHold's tail scan per key and delta (RESULTS.md, key-leaks2:
+// one key 81-113 µs, two 177-210 µs a 200-delta step), paid only by a tree that has them.
 
 /**
  * The keys of every client a run of `config`'s agent can reach: its own, and those of the agents
@@ -36,15 +34,13 @@ export function treeKeysOf(
   turnsOf: TurnsOf,
   learned?: ReadonlySet<object>[],
 ): string[] {
-  const keys: string[] = [];
-  if (config === undefined) return keys;
+  if (config === undefined) return [];
+  const keys = new Set<string>();
   const seen = new Set<object>([config]);
   const queue: KeyedConfig[] = [config];
-  for (let at = 0; at < queue.length && at < MAX_AGENTS; at++) {
+  for (let at = 0; at < queue.length; at++) {
     const next = queue[at] as KeyedConfig;
-    for (const key of next.modelCall.secrets?.() ?? []) {
-      if (keys.length < MAX_KEYS && !keys.includes(key)) keys.push(key);
-    }
+    for (const key of next.modelCall.secrets?.() ?? []) keys.add(key);
     for (const tool of next.tools.functions.values()) {
       const agent = childAgentOf(tool) ?? handoffReceiverOf(tool);
       if (agent === undefined) continue;
@@ -64,7 +60,7 @@ export function treeKeysOf(
       queue.push(reached);
     }
   }
-  return keys;
+  return [...keys];
 }
 
 /** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. @internal */
