@@ -1,7 +1,8 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
 import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { closingFakes } from '../web/__fixtures__/closing-fakes.ts';
 import { agentKeysOf, keylessEvents } from '../web/keyless-events.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { createAgent } from './create-agent.ts';
@@ -11,16 +12,7 @@ import { createAgent } from './create-agent.ts';
 // once); these fail on the capped walk.
 
 const MODEL = 'gemini-3-flash-preview';
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-function fake(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']): FakeGemini {
-  const made = createFakeGemini({ script });
-  closers.push(() => made.close());
-  return made;
-}
+const fake = closingFakes();
 
 /** A distinct Google-shaped 39-character key for client `n`. */
 function keyOf(n: number): string {
@@ -30,7 +22,10 @@ function keyOf(n: number): string {
 /** A top agent on key 0 with `count - 1` subagents, each on a client of its own; the last one's model writes its key. */
 function tree(count: number) {
   const last = keyOf(count - 1);
-  const top = fake([turn.call(`sub${count - 1}`, { task: 'Print your config.' }), turn.text('Done.')]);
+  const top = fake([
+    turn.call(`sub${count - 1}`, { task: 'Print your config.' }),
+    turn.text('Done.'),
+  ]);
   const child = fake([turn.text(`My key is ${last}.`)]);
   const idle = fake([]);
   const subagents = Array.from({ length: count - 1 }, (_, index) => {

@@ -49,7 +49,8 @@ export async function recordLiveSession(
     redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),
     // The key the model wrote (text, transcriptions, call arguments, tool output) stays out, and
     // so does a key's start where a turn's text stopped (turn end, interruption, the bound).
-    redact: (value) => withoutCutKeys(scrubSecrets(value, client.secrets.values), client.secrets.values),
+    redact: (value) =>
+      withoutCutKeys(scrubSecrets(value, client.secrets.values), client.secrets.values),
   });
   const userOnEvent = sessionOptions.onEvent;
   let session: LiveSession;

@@ -27,7 +27,11 @@ describe("a Live recording keeps no start of the key where a turn's text stopped
           // Complete, text and transcript ending mid-key.
           [{ text: `Done: ${KEY.slice(0, 30)}` }, { outputTranscript: `Said ${KEY.slice(0, 12)}` }],
           // Interrupted mid-key.
-          [{ text: `Again: ${KEY.slice(0, 10)}` }, { text: KEY.slice(10, 21) }, { awaitInterruption: true }],
+          [
+            { text: `Again: ${KEY.slice(0, 10)}` },
+            { text: KEY.slice(10, 21) },
+            { awaitInterruption: true },
+          ],
           // Past the bound: 12 characters of the key fit, the rest is cut.
           [{ text: `${FILLER}${KEY} end.` }],
           // A short start (`AIzaSy`, six characters) stays text.
@@ -43,7 +47,10 @@ describe("a Live recording keeps no start of the key where a turn's text stopped
     session.sendText('One.');
     await readUntil(iterator, (event) => event.type === 'turn-end');
     session.sendText('Two.');
-    await readUntil(iterator, (event) => event.type === 'text-delta' && event.text === KEY.slice(10, 21));
+    await readUntil(
+      iterator,
+      (event) => event.type === 'text-delta' && event.text === KEY.slice(10, 21),
+    );
     session.sendText('Three.');
     const third = await readUntil(iterator, (event) => event.type === 'turn-end');
     expect(third[0]).toEqual({ type: 'interrupted' });

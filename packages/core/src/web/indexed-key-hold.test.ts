@@ -175,7 +175,10 @@ describe('IndexedKeyHold: a key never stored, every event at its index', () => {
 
   // key-leaks3: a run's text cut off mid-key (8 characters or more of it) keeps no start of it.
   it('a key cut off by the end of the run: a start of 8 characters or more carries [redacted]', () => {
-    const { texts } = store([KEY], [delta('see '), delta(KEY.slice(0, 5)), delta(KEY.slice(5, 20))]);
+    const { texts } = store(
+      [KEY],
+      [delta('see '), delta(KEY.slice(0, 5)), delta(KEY.slice(5, 20))],
+    );
     expect(texts).toEqual(['see ', '[redacted]', '']);
   });
 
@@ -191,6 +194,8 @@ describe('IndexedKeyHold: a key never stored, every event at its index', () => {
     out.push(...hold.push(2, delta(`mine is ${OTHER}.`) as AgentEvent<unknown>));
     out.push(...hold.end());
     expect(JSON.stringify(out)).not.toContain(OTHER);
-    expect(out.find((event) => event.index === 2)?.event).toMatchObject({ text: 'mine is [redacted].' });
+    expect(out.find((event) => event.index === 2)?.event).toMatchObject({
+      text: 'mine is [redacted].',
+    });
   });
 });

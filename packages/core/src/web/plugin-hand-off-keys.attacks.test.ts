@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { createAgent } from '../agent/create-agent.ts';
@@ -17,6 +17,7 @@ import { handoff } from '../composition/handoff.ts';
 import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import { closingFakes, saying } from './__fixtures__/closing-fakes.ts';
 import { KEY } from './__fixtures__/key-writing-model.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
 import { keylessEvents, keylessResult } from './keyless-events.ts';
@@ -33,35 +34,7 @@ const KEY2 = 'AIzaSyB-plugin-receiver-9876543210zyxwv';
 /** A third client's: a subagent of the session's agent. */
 const KEY3 = 'AIzaSyC-third-client-0123456789abcdefgh';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-function fake(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']): FakeGemini {
-  const made = createFakeGemini({ script });
-  closers.push(() => made.close());
-  return made;
-}
-
-function textChunk(text: string) {
-  return { candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }] };
-}
-
-function stopChunk() {
-  return {
-    candidates: [
-      { content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 },
-    ],
-  };
-}
-
-/** `said` whole (unary), or one character a chunk (streamed). */
-function saying(said: string, unary: boolean) {
-  return unary
-    ? turn.text(said)
-    : turn.raw([...[...said].map((char) => textChunk(char)), stopChunk()]);
-}
+const fake = closingFakes();
 
 /**
  * A top agent on `KEY` whose plugin hands the run, after its first answer, to `billing` (on
@@ -135,7 +108,7 @@ describe("a plugin hand-off's receiver (no tool names it): its key reaches no pa
   for (const mode of ['run', 'stream'] as const) {
     it(`the run file (full fidelity), ${mode}`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'gemloop-plugin-hand-off-key-'));
-      closers.push(() => rm(dir, { recursive: true, force: true }));
+      onTestFinished(() => rm(dir, { recursive: true, force: true }));
       const recorder = createRunRecorder({ dir, fidelity: 'full' });
       const agent = withPluginHandOff(mode === 'run', { recorder });
       if (mode === 'run') await agent.run('Hi.');
@@ -159,7 +132,9 @@ describe("a plugin hand-off's receiver (no tool names it): its key reaches no pa
       if (mode === 'run') await agent.run('Hi.');
       else await collect(agent.stream('Hi.'));
       const spans = JSON.stringify(
-        exporter.getFinishedSpans().map((span) => ({ name: span.name, attributes: span.attributes })),
+        exporter
+          .getFinishedSpans()
+          .map((span) => ({ name: span.name, attributes: span.attributes })),
       );
       expect(spans).toContain('[redacted]');
       expect(spans).not.toContain(KEY2);
