@@ -1,69 +1,70 @@
+import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { agentKeysOf, agentKeysReader } from '../web/keyless-events.ts';
+import { closingFakes } from '../web/__fixtures__/closing-fakes.ts';
+import { agentKeysOf, keylessEvents } from '../web/keyless-events.ts';
+import type { AgentEvent } from './agent-event.ts';
 import { createAgent } from './create-agent.ts';
-import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from './tree-keys.ts';
 
-// A durable run's stream asks for its tree's keys at each event until one is named; an agent
-// whose clients had none walked the whole tree at every event. The tree is walked once a run now,
-// and only its clients' key readers are asked again: a client may learn a credential later.
+// key-leaks3 (issue 53): the walk of a tree's clients was capped at 256 agents and 256 keys, so
+// the 257th client's key, written by its model, reached a door. The walk is exact now (each agent
+// once); these fail on the capped walk.
 
-/** A config whose tool list counts how often the walk read it. */
-function counted(secrets?: () => readonly string[]) {
-  const functions = new Map<string, object>([['plain', {}]]);
-  let walks = 0;
-  const config: KeyedConfig = {
-    modelCall: { secrets },
-    tools: {
-      functions: {
-        values: () => {
-          walks += 1;
-          return functions.values();
-        },
-      },
-    },
-  };
-  return { config, walks: () => walks };
+const MODEL = 'gemini-3-flash-preview';
+const fake = closingFakes();
+
+/** A distinct Google-shaped 39-character key for client `n`. */
+function keyOf(n: number): string {
+  return `AIzaSyK-${String(n).padStart(4, '0')}-tree-keys-0123456789abc`;
 }
 
-describe('the key walk, once a run', () => {
-  it('walks the tree once for its readers, then asks only the clients, each time', () => {
-    let learned: string[] = [];
-    const { config, walks } = counted(() => learned);
-    const sources = treeKeySources(config, () => undefined);
-    expect(walks()).toBe(1);
-    for (let event = 0; event < 100; event++) expect(keysOf(sources)).toEqual([]);
-    // A credential the client learns later (a Vertex access token) is named at the next ask.
-    learned = ['ya29.learned-later-token'];
-    expect(keysOf(sources)).toEqual(['ya29.learned-later-token']);
-    expect(walks()).toBe(1);
-    // treeKeysOf still walks at each call, as its other callers (once a run) expect.
-    expect(treeKeysOf(config, () => undefined)).toEqual(['ya29.learned-later-token']);
-    expect(walks()).toBe(2);
-  });
-
-  it('asks a client shared by several agents once, and keeps each key once', () => {
-    const secrets = () => ['key-aaaaaaaa', 'key-aaaaaaaa', 'key-bbbbbbbb'];
-    expect(treeKeySources(counted(secrets).config, () => undefined)).toEqual([secrets]);
-    expect(keysOf([secrets, secrets])).toEqual(['key-aaaaaaaa', 'key-bbbbbbbb']);
-    expect(treeKeySources(undefined, () => undefined)).toEqual([]);
-  });
-
-  it('an agent’s reader names what agentKeysOf names, without walking again', () => {
-    const key = 'AIza-reader-test-key-0123456789';
-    const gemini = createGemini({ apiKey: key, retry: false, fetch: () => Promise.reject() });
-    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
-    const read = agentKeysReader(agent);
-    expect(read()).toEqual(agentKeysOf(agent));
-    expect(read()).toContain(key);
-    // An agent whose client has no key reader (one gemloop did not make): nothing to ask.
-    const own = createAgent({
-      gemini: {
-        generateContent: () => Promise.reject(),
-        streamGenerateContent: () => Promise.reject(),
-      } as never,
-      model: 'gemini-3-flash-preview',
+/** A top agent on key 0 with `count - 1` subagents, each on a client of its own; the last one's model writes its key. */
+function tree(count: number) {
+  const last = keyOf(count - 1);
+  const top = fake([
+    turn.call(`sub${count - 1}`, { task: 'Print your config.' }),
+    turn.text('Done.'),
+  ]);
+  const child = fake([turn.text(`My key is ${last}.`)]);
+  const idle = fake([]);
+  const subagents = Array.from({ length: count - 1 }, (_, index) => {
+    const n = index + 1;
+    const agent = createAgent({
+      gemini: createGemini({
+        apiKey: keyOf(n),
+        retry: false,
+        fetch: n === count - 1 ? child.fetch : idle.fetch,
+      }),
+      model: MODEL,
     });
-    expect(agentKeysReader(own)()).toEqual([]);
+    return subagent(agent, { name: `sub${n}`, description: `Subagent ${n}.` });
+  });
+  const agent = createAgent({
+    gemini: createGemini({ apiKey: keyOf(0), retry: false, fetch: top.fetch }),
+    model: MODEL,
+    tools: subagents,
+  });
+  return { agent, last };
+}
+
+describe('the keys of a tree of many clients', () => {
+  it.each([256, 257, 300])('%i clients: every key is held back, each once', (count) => {
+    const { agent } = tree(count);
+    const keys = agentKeysOf(agent);
+    expect(keys.length).toBe(count);
+    expect(new Set(keys).size).toBe(count);
+    expect(keys).toContain(keyOf(count - 1));
+  });
+
+  it("the 257th client's key, written by its model, reaches no door", async () => {
+    const { agent, last } = tree(257);
+    const door = keylessEvents(agent.stream('Ask the last one.'));
+    const seen: AgentEvent<unknown>[] = [];
+    for await (const event of door) seen.push(event);
+    const shown = JSON.stringify(seen);
+    expect(shown).toContain('[redacted]');
+    expect(shown).not.toContain(last);
+    expect(JSON.stringify(await door.result)).not.toContain(last);
   });
 });

@@ -8,14 +8,14 @@ import { childAgentOf } from './run-state/run-link.ts';
 export type KeyedConfig = {
   readonly modelCall: { readonly secrets?: (() => readonly string[]) | undefined };
   readonly tools: { readonly functions: { values(): Iterable<object> } };
+  /** The agents a plugin's hand-off gave its runs to (`AgentConfig.handedTo`), learned as runs go. */
+  readonly handedTo?: ReadonlySet<object> | undefined;
 };
 
-// Bounds of the walk: an agent tree is the user's code, but a cycle of hand-offs or a generated
-// fleet must not make a door's first event walk without end. Past 256 agents the rest is not
-// walked (a tree that large is not one a door serves); 256 keys of 8+ characters each is what
-// KeyHold can hold back per delta without a measurable cost (RESULTS.md, key-leaks2).
-const MAX_AGENTS = 256;
-const MAX_KEYS = 256;
+// No cap on the walk (key-leaks3): each agent is walked once (`seen`), so a cycle of hand-offs
+// ends, and a tree is as large as the user's code made it. A cap left the 257th client's key
+// unheld; what many keys cost is KeyHold's tail scan per key and delta (RESULTS.md, key-leaks2:
+// one key 81-113 µs, two 177-210 µs a 200-delta step), paid only by a tree that has them.
 
 /**
  * The keys of every client a run of `config`'s agent can reach: its own, and those of the agents
@@ -23,32 +23,39 @@ const MAX_KEYS = 256;
  * once). A model of any of them may write its client's key into the run's events, its result and
  * its history (a child's answer is the parent's tool output), so a door's hold-back and the
  * observers' redaction take them all. Read at each call: a client may learn a credential later.
- * A hand-off a plugin of your own makes to an agent no tool names is not seen here (the walk
- * knows agents from the tools, before the run). `turnsOf` finds an agent's config
- * (`agentTurnsOf`, handed in: the loop may not import it). @internal
+ * A hand-off a plugin makes to an agent no tool names is known once it happened: the take-over
+ * adds the receiver to the handing agent's `handedTo`, walked here too, before the `handoff`
+ * event (a door reads the keys again at that event; see {@link learnedSize} for observers).
+ * `turnsOf` finds an agent's config (`agentTurnsOf`, handed in: the loop may not import it);
+ * `learned`, when given, gets the `handedTo` sets walked. @internal
  */
-export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): string[] {
-  return keysOf(treeKeySources(config, turnsOf));
+export function treeKeysOf(
+  config: KeyedConfig | undefined,
+  turnsOf: TurnsOf,
+  learned?: ReadonlySet<object>[],
+): string[] {
+  return keysOf(treeKeySources(config, turnsOf, learned));
 }
 
 /**
  * The key readers (`ModelCallEntry.secrets`) of the clients {@link treeKeysOf} reaches, each
  * once: a caller that asks for the keys at each event (a durable run's stream, whose tree's
- * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}).
- * @internal
+ * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}),
+ * walking again when the `learned` sets grow ({@link learnedSize}). @internal
  */
 export function treeKeySources(
   config: KeyedConfig | undefined,
   turnsOf: TurnsOf,
+  learned?: ReadonlySet<object>[],
 ): (() => readonly string[])[] {
-  const sources: (() => readonly string[])[] = [];
-  if (config === undefined) return sources;
+  const sources = new Set<() => readonly string[]>();
+  if (config === undefined) return [];
   const seen = new Set<object>([config]);
   const queue: KeyedConfig[] = [config];
-  for (let at = 0; at < queue.length && at < MAX_AGENTS; at++) {
+  for (let at = 0; at < queue.length; at++) {
     const next = queue[at] as KeyedConfig;
     const secrets = next.modelCall.secrets;
-    if (secrets !== undefined && !sources.includes(secrets)) sources.push(secrets);
+    if (secrets !== undefined) sources.add(secrets);
     for (const tool of next.tools.functions.values()) {
       const agent = childAgentOf(tool) ?? handoffReceiverOf(tool);
       if (agent === undefined) continue;
@@ -60,16 +67,29 @@ export function treeKeySources(
       seen.add(reached);
       queue.push(reached);
     }
+    if (next.handedTo === undefined) continue;
+    learned?.push(next.handedTo);
+    for (const reached of next.handedTo as ReadonlySet<KeyedConfig>) {
+      if (seen.has(reached)) continue;
+      seen.add(reached);
+      queue.push(reached);
+    }
   }
-  return sources;
+  return [...sources];
 }
 
-/** The keys `sources` name now, each once, at most {@link MAX_KEYS}. @internal */
+/** The keys `sources` name now, each once. @internal */
 export function keysOf(sources: readonly (() => readonly string[])[]): string[] {
-  const keys: string[] = [];
-  for (const secrets of sources)
-    for (const key of secrets()) if (keys.length < MAX_KEYS && !keys.includes(key)) keys.push(key);
-  return keys;
+  const keys = new Set<string>();
+  for (const secrets of sources) for (const key of secrets()) keys.add(key);
+  return [...keys];
+}
+
+/** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. @internal */
+export function learnedSize(learned: readonly ReadonlySet<object>[]): number {
+  let size = 0;
+  for (const set of learned) size += set.size;
+  return size;
 }
 
 /**

@@ -145,6 +145,8 @@ export function openChatConversation<Output>({
     );
     return turns;
   };
+  /** Where the keys of the session agent's tree are read (`treeKeysOf`), for its sends' doors. */
+  const sessionKeys = () => turns.handoffTarget?.(undefined).config;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const spend = new ChatSpend(id, options.budget);
   /**
@@ -447,8 +449,10 @@ export function openChatConversation<Output>({
             )
             .finally(end);
           // Its events are the agent stream's: their tool calls carry `redactedArgs`, so the page
-          // helpers of `@gemloop/core/web` may show their arguments.
-          markRedactingStream(stream, keySourceOf(inner));
+          // helpers of `@gemloop/core/web` may show their arguments. Its keys are those of the
+          // session's agent's whole tree, not the holder's (a hand-off's receiver reaches neither
+          // the agent that handed to it nor that one's other agents; its tree is in the session's).
+          markRedactingStream(stream, sessionKeys() ?? keySourceOf(inner));
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {

@@ -79,8 +79,8 @@ export async function openLiveSession(
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
-  const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl);
   const redact = <T>(value: T): T => scrubSecrets(value, client.secrets.values);
+  const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl, redact);
   const session = new LiveSessionState(
     agentOptions,
     options,

@@ -33,12 +33,19 @@ export function createLiveTelemetry({
   model,
   agentName,
   serverAddress,
+  redact = (text) => text,
 }: {
   api: typeof OtelApi;
   tracerProvider: OtelTracerProvider;
   model: string;
   agentName: string | undefined;
   serverAddress: string | undefined;
+  /**
+   * Removes the client's keys from what the server or the model names (a tool name no tool has, a
+   * call id, a finish or reconnect reason, an error's reason): the model may write the key there
+   * (key-leaks3). Content is never recorded at all.
+   */
+  redact?: ((text: string) => string) | undefined;
 }): LiveTelemetry {
   const tracer = (tracerProvider as OtelApi.TracerProvider).getTracer('@gemloop/core');
   const common: OtelApi.Attributes = { 'gen_ai.provider.name': 'gcp.gemini' };
@@ -88,7 +95,7 @@ export function createLiveTelemetry({
   const endTurn = (interrupted: boolean, reason?: string | undefined): void => {
     if (turn === undefined) return;
     turn.setAttribute('gemloop.live.interrupted', interrupted);
-    if (reason !== undefined) turn.setAttribute('gen_ai.response.finish_reasons', [reason]);
+    if (reason !== undefined) turn.setAttribute('gen_ai.response.finish_reasons', [redact(reason)]);
     turn.end();
     turn = undefined;
   };
@@ -131,7 +138,7 @@ export function createLiveTelemetry({
           return;
         case 'reconnect':
           session.addEvent('gemloop.live.reconnect', {
-            'gemloop.live.reconnect.reason': event.reason,
+            'gemloop.live.reconnect.reason': redact(event.reason),
             'gemloop.live.reconnect.attempt': event.attempt,
             'gemloop.live.reconnect.discarded_turn': event.discardedTurn,
           });
@@ -140,14 +147,15 @@ export function createLiveTelemetry({
           return;
         case 'tool-call': {
           startTurn();
+          const toolName = redact(event.toolName);
           const span = tracer.startSpan(
-            `execute_tool ${event.toolName}`,
+            `execute_tool ${toolName}`,
             {
               kind: SPAN_KIND_INTERNAL,
               attributes: {
                 'gen_ai.operation.name': 'execute_tool',
-                'gen_ai.tool.name': event.toolName,
-                'gen_ai.tool.call.id': event.toolCallId,
+                'gen_ai.tool.name': toolName,
+                'gen_ai.tool.call.id': redact(event.toolCallId),
                 'gen_ai.tool.type': 'function',
                 'gemloop.live.tool.behavior': event.behavior,
               },
@@ -192,10 +200,12 @@ export function createLiveTelemetry({
                 'gemloop.guardrail.phase': event.phase,
                 'gemloop.guardrail.verdict': event.verdict,
                 'gemloop.guardrail.tripped': event.tripped,
-                ...(event.toolName === undefined ? {} : { 'gen_ai.tool.name': event.toolName }),
+                ...(event.toolName === undefined
+                  ? {}
+                  : { 'gen_ai.tool.name': redact(event.toolName) }),
                 ...(event.toolCallId === undefined
                   ? {}
-                  : { 'gen_ai.tool.call.id': event.toolCallId }),
+                  : { 'gen_ai.tool.call.id': redact(event.toolCallId) }),
               },
             },
             parent === undefined ? sessionContext : api.trace.setSpan(sessionContext, parent),
@@ -220,7 +230,7 @@ export function createLiveTelemetry({
       tools.clear();
       if (error !== undefined) {
         const reason = (error as { reason?: unknown }).reason;
-        session.setAttribute('error.type', typeof reason === 'string' ? reason : 'error');
+        session.setAttribute('error.type', typeof reason === 'string' ? redact(reason) : 'error');
         session.setStatus({ code: STATUS_ERROR });
       }
       session.end();

@@ -1,6 +1,7 @@
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { LiveRecorder } from '../recorder/create-live-recorder.ts';
+import { withoutCutKey } from '../shared/redact-secrets.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import { type LiveSession, openLiveSession } from './create-live-session.ts';
@@ -46,8 +47,10 @@ export async function recordLiveSession(
     resumed: sessionOptions.resumeHandle !== undefined,
     startedAt: Date.now(),
     redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),
-    // The key the model wrote (text, transcriptions, call arguments, tool output) stays out.
-    redact: (value) => scrubSecrets(value, client.secrets.values),
+    // The key the model wrote (text, transcriptions, call arguments, tool output) stays out, and
+    // so does a key's start where a turn's text stopped (turn end, interruption, the bound).
+    redact: (value) =>
+      withoutCutKeys(scrubSecrets(value, client.secrets.values), client.secrets.values),
   });
   const userOnEvent = sessionOptions.onEvent;
   let session: LiveSession;
@@ -90,4 +93,30 @@ export async function recordLiveSession(
       recording.userAudioEnd();
     },
   });
+}
+
+const TURN_TEXTS = ['text', 'thoughts', 'inputTranscript', 'outputTranscript'] as const;
+
+/**
+ * A recorded line with a key's start masked at the end of each of a turn's texts (see
+ * `withoutCutKey`): a turn that ended or was interrupted mid-key, or a text cut at the
+ * recorder's bound (then before its `…`), would keep the key's first characters. The doors'
+ * hold-back masks such a start at a stream's end alike (`keyAt`). Other lines as they are.
+ */
+function withoutCutKeys<T>(line: T, secrets: readonly string[]): T {
+  const turn = line as Record<string, unknown>;
+  if (turn['type'] !== 'turn' || secrets.length === 0) return line;
+  let out: Record<string, unknown> | undefined;
+  for (const name of TURN_TEXTS) {
+    const text = turn[name];
+    if (typeof text !== 'string') continue;
+    const cut = turn[`${name}Chars`] !== undefined && text.endsWith('…');
+    const shown = cut
+      ? `${withoutCutKey(text.slice(0, -1), secrets)}…`
+      : withoutCutKey(text, secrets);
+    if (shown === text) continue;
+    out ??= { ...turn };
+    out[name] = shown;
+  }
+  return (out ?? line) as T;
 }

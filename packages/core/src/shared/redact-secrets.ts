@@ -148,3 +148,23 @@ export function toSafeHeaders(
   }
   return result;
 }
+
+/**
+ * `text` with a key of `secrets` cut off at its end (the text stopped mid-key: a live turn that
+ * ended or was interrupted, a recorder's bound) replaced by {@link REDACTED}: the longest tail of
+ * {@link MIN_KEY_LENGTH} characters or more that starts one of them. A shorter tail stays (as the
+ * doors' hold-back lets it leave at a stream's end, `web/key-hold.ts`' `keyAt`). Itself when none.
+ * @internal
+ */
+export function withoutCutKey(text: string, secrets: readonly string[]): string {
+  const longest = Math.max(0, ...secrets.map((secret) => secret.length));
+  for (let at = Math.max(0, text.length - longest + 1); at + MIN_KEY_LENGTH <= text.length; at++) {
+    for (const secret of secrets) {
+      const rest = text.length - at;
+      if (rest < secret.length && text.charCodeAt(at) === secret.charCodeAt(0)) {
+        if (secret.startsWith(text.slice(at))) return `${text.slice(0, at)}${REDACTED}`;
+      }
+    }
+  }
+  return text;
+}

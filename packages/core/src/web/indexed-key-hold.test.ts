@@ -172,4 +172,30 @@ describe('IndexedKeyHold: a key never stored, every event at its index', () => {
     expect(none.push(0, text)).toEqual([{ index: 0, event: text }]);
     expect(none.push(1, call)[0]?.event).toBe(call);
   });
+
+  // key-leaks3: a run's text cut off mid-key (8 characters or more of it) keeps no start of it.
+  it('a key cut off by the end of the run: a start of 8 characters or more carries [redacted]', () => {
+    const { texts } = store(
+      [KEY],
+      [delta('see '), delta(KEY.slice(0, 5)), delta(KEY.slice(5, 20))],
+    );
+    expect(texts).toEqual(['see ', '[redacted]', '']);
+  });
+
+  // key-leaks3: a plugin's hand-off names a receiver no tool names; its keys are known from its
+  // take-over on, so the hold reads them again at the `handoff` event. On main it kept the first.
+  it("reads the keys again at a handoff event: the receiver's key after it is held back", () => {
+    let keys: readonly string[] = [KEY];
+    const hold = new IndexedKeyHold(() => keys);
+    const out: IndexedEvent[] = [...hold.push(0, delta('before') as AgentEvent<unknown>)];
+    keys = [KEY, OTHER];
+    const handoff = { type: 'handoff', path: [], stepNumber: 1, from: 'a', to: 'b' };
+    out.push(...hold.push(1, handoff as unknown as AgentEvent<unknown>));
+    out.push(...hold.push(2, delta(`mine is ${OTHER}.`) as AgentEvent<unknown>));
+    out.push(...hold.end());
+    expect(JSON.stringify(out)).not.toContain(OTHER);
+    expect(out.find((event) => event.index === 2)?.event).toMatchObject({
+      text: 'mine is [redacted].',
+    });
+  });
 });

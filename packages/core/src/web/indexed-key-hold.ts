@@ -45,7 +45,8 @@ export class IndexedKeyHold {
 
   /** The events final now that `event` came at `index` (indices in the order they came). */
   push(index: number, event: AgentEvent<unknown>): readonly IndexedEvent[] {
-    if (this.keys.length === 0) {
+    // Asked again at a hand-off: a plugin's receiver is known from its take-over on (keylessFilter's).
+    if (this.keys.length === 0 || event.type === 'handoff') {
       this.keys = this.secrets().filter((secret) => secret.length >= MIN_KEY_LENGTH);
       if (this.keys.length === 0) return [{ index, event }];
     }

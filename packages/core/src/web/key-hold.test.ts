@@ -103,4 +103,19 @@ describe('KeyHold: a key split anywhere over deltas never leaves', () => {
     const { out } = through(['demo'], chars('a demo'));
     expect(out.map((piece) => piece.text).join('')).toBe('a demo');
   });
+
+  // key-leaks3: a stream that ends on 8 characters or more of a key's start (a key cut off) does
+  // not show them: they leave as `[redacted]`. On main `AIzaSyD-key-leaks-0123` left as text.
+  it('a stream that ends mid-key: a start of 8 characters or more leaves as [redacted], a shorter one as text', () => {
+    for (const cut of [8, 9, 22, KEY.length - 1]) {
+      const { out } = through([KEY], texts('Key: ', KEY.slice(0, cut)));
+      expect(out.map((piece) => piece.text).join(''), `cut at ${cut}`).toBe('Key: [redacted]');
+    }
+    const { out } = through([KEY], texts('Key: ', KEY.slice(0, 7)));
+    expect(out.map((piece) => piece.text).join('')).toBe(`Key: ${KEY.slice(0, 7)}`);
+  });
 });
+
+function texts(...parts: string[]): HeldPiece[] {
+  return parts.map((text) => ({ kind: 'text', text }));
+}

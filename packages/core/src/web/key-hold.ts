@@ -9,7 +9,8 @@ export type HeldPiece = { kind: 'text' | 'thought'; text: string };
  * (over two deltas or forty 1-character ones, across the step's thought and its text). What it
  * keeps is the longest tail of what came that could still start a key: at most the longest key's
  * length − 1 characters, released as soon as the next delta shows it is no key, or at
- * {@link flush} (the step's text is over). Text with no key in it leaves in the pieces it came in,
+ * {@link flush} (the step's text is over; a key's start of 8 characters or more then leaves as
+ * `[redacted]`, see {@link keyAt}). Text with no key in it leaves in the pieces it came in,
  * minus that tail. One per step and path (`keylessEvents`). @internal
  */
 export class KeyHold {
@@ -92,13 +93,22 @@ export class KeyHold {
 
 /**
  * The length of the key of `secrets` at `text[at]`; −1 when what is left could still start one
- * (and more text may come: not at the `end`); else 0. @internal
+ * (and more text may come: not at the `end`); else 0. At the `end`, what is left when it is a
+ * key's start of {@link MIN_KEY_LENGTH} characters or more counts as a key (its length is
+ * returned, so it is masked): a text cut off mid-key (a stream that ended, a turn interrupted)
+ * must not show most of the key. A shorter start leaves as text: a word may begin as a key does
+ * (`AI`), and Google's keys share their first six characters (`AIzaSy`), so it shows nothing.
+ * @internal
  */
 export function keyAt(secrets: readonly string[], text: string, at: number, end: boolean): number {
   for (const secret of secrets) {
     if (text.charCodeAt(at) !== secret.charCodeAt(0)) continue;
     if (text.startsWith(secret, at)) return secret.length;
-    if (!end && text.length - at < secret.length && secret.startsWith(text.slice(at))) return -1;
+    const rest = text.length - at;
+    if (rest < secret.length && secret.startsWith(text.slice(at))) {
+      if (!end) return -1;
+      if (rest >= MIN_KEY_LENGTH) return rest;
+    }
   }
   return 0;
 }

@@ -2,7 +2,13 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
-import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
+import {
+  type KeyedConfig,
+  keysOf,
+  learnedSize,
+  treeKeySources,
+  treeKeysOf,
+} from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 
@@ -76,14 +82,16 @@ export type KeylessFilter = {
 /**
  * The filter of {@link keylessEvents} for a loop that reads the source itself (the web helpers):
  * `secrets` is asked until it names a key (a chat send's stream knows its client once its inner
- * run started); until then every event leaves as it is. @internal
+ * run started), and again at each `handoff` event; until then every event leaves as it is. @internal
  */
 export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
   let keys: readonly string[] = [];
   const holds = new Map<string, { hold: KeyHold; like: AgentEvent<unknown> }>();
   return {
     take(event) {
-      if (keys.length === 0) keys = secrets();
+      // Read again at a hand-off: a plugin's receiver no tool names is known from its take-over
+      // on (tree-keys.ts), which comes before this event and any of the receiver's text.
+      if (keys.length === 0 || event.type === 'handoff') keys = secrets();
       if (keys.length === 0) return event;
       if (event.type === 'text-delta' || event.type === 'thought-delta') {
         const channel = channelOf(event.path, event.stepNumber);
@@ -181,8 +189,19 @@ export function agentKeysOf(agent: RunnableAgent<unknown>): string[] {
  */
 export function agentKeysReader(agent: RunnableAgent<unknown>): () => readonly string[] {
   const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
-  const sources = treeKeySources(config, agentTurnsOf as TurnsOf);
-  return sources.length === 0 ? () => [] : () => keysOf(sources);
+  // The agents a plugin's hand-off reached since the walk (`handedTo`, key-leaks3): walked again
+  // when those sets grew, so a receiver's key is asked for from its `handoff` event on.
+  const learned: ReadonlySet<object>[] = [];
+  let sources = treeKeySources(config, agentTurnsOf as TurnsOf, learned);
+  let size = learnedSize(learned);
+  return () => {
+    if (learned.length > 0 && learnedSize(learned) !== size) {
+      learned.length = 0;
+      sources = treeKeySources(config, agentTurnsOf as TurnsOf, learned);
+      size = learnedSize(learned);
+    }
+    return sources.length === 0 ? [] : keysOf(sources);
+  };
 }
 
 /**

@@ -5,12 +5,14 @@ import type { LiveTelemetry } from '../live-telemetry.ts';
 /**
  * The session's spans, when the agent's telemetry has a tracer provider or one is registered
  * globally (as for the agent's runs; `telemetry: false` turns them off). `@opentelemetry/api` is
- * loaded only then. @internal
+ * loaded only then. `redact`: the session's (the client's keys), for what the server or the model
+ * names (a tool, a call id, a reason). @internal
  */
 export async function liveTelemetryOf(
   agent: AgentOptions<unknown>,
   setup: Record<string, unknown>,
   baseUrl: string,
+  redact: (text: string) => string,
 ): Promise<LiveTelemetry | undefined> {
   const options = agent.telemetry;
   if (options === false) return undefined;
@@ -32,5 +34,6 @@ export async function liveTelemetryOf(
     model: model.startsWith('models/') ? model.slice('models/'.length) : model,
     agentName: agent.name,
     serverAddress,
+    redact,
   });
 }
