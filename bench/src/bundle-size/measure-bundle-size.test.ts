@@ -140,6 +140,8 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * each field in the proto's spelling too (`candidate_count: 8` went to the wire). 94,065 (+36):
  * a tool result read as toolResult()'s only with media parts (a tool's outside JSON in its shape
  * put text and call parts in a user turn).
+ * 94,000 (+7 over 93,993, helper stream-path, 2026-11-27): the fetch transport hands the stream
+ * parser the body's own reader (`reader(true)`), no abort listener and no promise a read on top.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
