@@ -212,7 +212,8 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
   const batches = parseGenerateContentBatches({
-    body: response.reader() ?? EMPTY_BODY,
+    // Watched: the parser cancels the reader when the attempt aborts and throws its reason.
+    body: response.reader(true) ?? EMPTY_BODY,
     url,
     method: METHOD,
     signal: attemptSignal,

@@ -183,6 +183,28 @@ describe('createFetchTransport', () => {
     expect(cancelled).toEqual(['gone']);
   });
 
+  it('hands a watching caller the body as it is: acting on the abort is left to the caller', async () => {
+    // The stream parser cancels the reader itself when the attempt aborts (watchAbort) and checks
+    // the signal after each read, so a listener and a promise a read on top would be paid twice.
+    const controller = new AbortController();
+    const cancelled: unknown[] = [];
+    const transport = createFetchTransport(() =>
+      Promise.resolve(new Response(openBody(['data: {}\n\n'], cancelled))),
+    );
+    const response = await transport.send(request({ signal: requestSignal(controller) }));
+    const reader = response.reader(true);
+    if (reader === undefined) throw new Error('expected a stream');
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('data: {}\n\n');
+    controller.abort(new Error('stop'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cancelled).toEqual([]);
+    const pending = reader.read();
+    await reader.cancel('the parser saw the abort');
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(cancelled).toEqual(['the parser saw the abort']);
+  });
+
   it('lets the caller cancel a body it no longer needs, without an abort', async () => {
     const cancelled: unknown[] = [];
     const controller = new AbortController();

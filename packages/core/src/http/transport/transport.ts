@@ -45,8 +45,13 @@ export type TransportResponse = {
   readonly isOpaqueRedirect: boolean;
   /** The whole body as UTF-8 text. */
   text(): Promise<string>;
-  /** The body a read at a time; `undefined` when there is no stream (a stand-in Response). */
-  reader(): ByteReader | undefined;
+  /**
+   * The body a read at a time; `undefined` when there is no stream (a stand-in Response). A read
+   * settles when the request's signal aborts, unless `watched`: the caller cancels the reader
+   * itself on that abort and checks the signal after each read (the stream parser with
+   * `watchAbort`), so the fetch transport hands over the body's own reader.
+   */
+  reader(watched?: boolean): ByteReader | undefined;
 };
 
 /**
