@@ -21,9 +21,17 @@ export function isFinish(value: unknown): value is FinishOutcome {
   return (value as { type?: unknown }).type === 'finish';
 }
 
-/** @internal */
-export function finishReason(value: FinishOutcome): string {
-  return typeof value.reason === 'string' ? value.reason : 'finished by a plugin';
+/**
+ * A plugin's reason to end the run, as the run's events, result and recordings carry it: cut at
+ * 1,000 characters (a page shows it; a hook's 10 MB string reached every event reader whole), and
+ * a fixed text for what is no string (a cyclic object). @internal
+ */
+export function finishReason(value: Pick<FinishOutcome, 'reason'>): string {
+  const { reason } = value;
+  if (typeof reason !== 'string') return 'finished by a plugin';
+  return reason.length > 1_000
+    ? `${reason.slice(0, 1_000).replace(/[\ud800-\udbff]$/, '')}...`
+    : reason;
 }
 
 /** @internal */

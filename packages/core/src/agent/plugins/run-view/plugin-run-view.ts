@@ -13,7 +13,12 @@ import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
-import { isContentList, MAX_KIND_LENGTH, type PluginReport } from '../plugin-results.ts';
+import {
+  finishReason,
+  isContentList,
+  MAX_KIND_LENGTH,
+  type PluginReport,
+} from '../plugin-results.ts';
 import { generateForRun, type SideSpend } from './run-generate.ts';
 import type { RunServices } from './run-services.ts';
 import type { SideModelRequest, SideModelResult } from './side-model-call.ts';
@@ -282,7 +287,7 @@ export class PluginRunView implements PluginRun {
     this.owner.reportCheck(check);
   }
   finish(reason: string): void {
-    this.owner.stop ??= { plugin: this.name, reason: String(reason) };
+    this.owner.stop ??= { plugin: this.name, reason: finishReason({ reason: String(reason) }) };
   }
   addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
     // What joins the history stays in it (a chat goes on from it): a string would join as one
