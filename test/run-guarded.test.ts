@@ -111,6 +111,21 @@ describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('runGuarded, where /proc shows the pr
     await expect.poll(() => alive(Number(stdout.trim())), { timeout: 10_000 }).toBe(false);
   });
 
+  it('kills a leftover outside its group that no sample saw, found by the tag it inherited', async () => {
+    // No sample runs while the parent lives (sampleMs a minute): as at load 40, where the test
+    // above's 200 ms sampler did not run in its parent's 1.5 s and the leftover outlived the test.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const left = spawn(process.execPath, ['-e', ${JSON.stringify(SLEEP_FOREVER)}], {
+        detached: true,
+        stdio: ['ignore', 'inherit', 'ignore'],
+      });
+      console.log(left.pid);
+      left.unref();`;
+    const { stdout } = await runGuarded(process.execPath, ['-e', script], { sampleMs: 60_000 });
+    await expect.poll(() => alive(Number(stdout.trim())), { timeout: 10_000 }).toBe(false);
+  });
+
   it('lets a process that keeps using CPU run past the idle window, and counts its CPU', async () => {
     // ~1.2 s of CPU in fixed pieces of work: at load 40 on two cores it gets ~5 % of a core, so it
     // runs ~25 s and uses ~100 ms in each 2 s window, above the 20 ms that count as hung.
