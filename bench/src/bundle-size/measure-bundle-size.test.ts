@@ -143,8 +143,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 22): a run's `generationConfig` field replaces the agent's in either spelling, so one request
  * carries one (start-run.ts, +68: `maxOutputTokens` beside `max_output_tokens` went to the wire),
  * and the key walk split into its clients' readers and their ask (tree-keys.ts, +2).
- * 94,000 (+7 more, helper stream-path, 2026-11-27): the fetch transport hands the stream
- * parser the body's own reader (`reader(true)`), no abort listener and no promise a read on top.
+ * +7 (helper stream-path, 2026-11-27): the fetch transport hands the stream parser the body's
+ * own reader (`reader(true)`), no abort listener and no promise a read on top. +15 (helper
+ * key-leaks3): a plugin hand-off's receiver recorded in the handing agent's `handedTo`, so its
+ * client's key is held back. 94,087 at the twenty-second session's end (428 B of headroom).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
