@@ -50,6 +50,12 @@ export function checkRunGenerationConfig(
 }
 
 /**
+ * A `generationConfig` field's name in either JSON spelling (proto3 JSON reads the lowerCamelCase
+ * name and the proto field name): `max_output_tokens` and `maxOutputTokens` alike. @internal
+ */
+export const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();
+
+/**
  * Refuses the fields of a `generationConfig` (the agent's, or a run's: `path`
  * `options.generationConfig`) that the agent sets itself: one candidate, `thinkingConfig` when
  * the agent has `thinking`, the response schema and MIME type when it has `output`. Each in every
@@ -65,8 +71,7 @@ export function refuseAgentSetFields(
 ): void {
   const given = config as Record<string, unknown>;
   for (const key in given) {
-    // The field's name in either spelling: `candidate_count` and `candidateCount` alike.
-    const name = key.replace(/_/g, '').toLowerCase();
+    const name = spellingFree(key);
     const value = given[key];
     if (value === undefined) continue;
     // One candidate asked as 1 or "1" (a JSON number in a string, as the API takes it) passes.

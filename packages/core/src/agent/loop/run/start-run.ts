@@ -2,6 +2,7 @@ import type { AgentInput } from '../../../run/agent-input.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentConfig, BaseRequest } from '../../config/agent-config.ts';
+import { spellingFree } from '../../config/options/generation-config.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
@@ -235,6 +236,3 @@ function withGenerationConfig<Output>(
     forModel: forModel && ((model) => withGenerationConfig(forModel(model), given)),
   };
 }
-
-/** A field's name in either JSON spelling: `max_output_tokens` and `maxOutputTokens` alike. */
-const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();
