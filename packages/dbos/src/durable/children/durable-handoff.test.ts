@@ -82,6 +82,30 @@ async function eventsOf(runId: string): Promise<string[]> {
   return kinds;
 }
 
+/**
+ * Starts one more worker, runs `agent` with its slow tool held, SIGKILLs the worker in that tool
+ * and waits for the run's result from another worker.
+ */
+async function killedAndTakenOver(agent: string, runId: string, input: string, worker: number) {
+  fleet.workers.push(
+    await startWorker({
+      DATABASE_URL: fleet.databaseUrl,
+      FAKE_URL: fleet.fake.url,
+      COUNTER_FILE: fleet.counter.file,
+      SLOW_MS: '10',
+      HOLD_DIR: fleet.holdDirectory,
+      EXECUTOR_ID: `handoff-worker-${worker}`,
+    }),
+  );
+  writeFileSync(join(fleet.holdDirectory, runId), '');
+  await fleet.runs.start(agent, { runId, input });
+  const victim = await fleet.killInSlowTool(runId);
+  rmSync(join(fleet.holdDirectory, runId));
+  const result = await fleet.runs.result(runId);
+  expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+  return { runId, result };
+}
+
 describe('a durable run with a handoff', () => {
   it('fails with a typed error naming an agent the worker does not know, and how to register it', async () => {
     const input = 'I want a refund for order 7. (lost)';
@@ -145,24 +169,8 @@ describe('a durable run with a handoff', () => {
 
   it("hands off from a plugin's recorded hook: the hook is not asked again after the kill", async () => {
     // The first test's kill left one worker: one more, to take the run over.
-    fleet.workers.push(
-      await startWorker({
-        DATABASE_URL: fleet.databaseUrl,
-        FAKE_URL: fleet.fake.url,
-        COUNTER_FILE: fleet.counter.file,
-        SLOW_MS: '10',
-        HOLD_DIR: fleet.holdDirectory,
-        EXECUTOR_ID: 'handoff-worker-2',
-      }),
-    );
     const input = 'I want a refund for order 7. (plugin)';
-    writeFileSync(join(fleet.holdDirectory, 'handoff-plugin'), '');
-    const { runId } = await fleet.runs.start('escalating', { runId: 'handoff-plugin', input });
-    const victim = await fleet.killInSlowTool(runId);
-    rmSync(join(fleet.holdDirectory, runId));
-
-    const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    const { result } = await killedAndTakenOver('escalating', 'handoff-plugin', input, 2);
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['specialist']);
     // The recorded hook's hand-off (stored by the specialist's key) came back from the record on
@@ -182,26 +190,10 @@ describe('a durable run with a handoff', () => {
   });
 
   it("hands off from a third party's recorded afterToolCall and survives a SIGKILL before the receiver answers", async () => {
-    // The plugin test's kill left one worker: one more, to take the run over.
-    fleet.workers.push(
-      await startWorker({
-        DATABASE_URL: fleet.databaseUrl,
-        FAKE_URL: fleet.fake.url,
-        COUNTER_FILE: fleet.counter.file,
-        SLOW_MS: '10',
-        HOLD_DIR: fleet.holdDirectory,
-        EXECUTOR_ID: 'handoff-worker-3',
-      }),
-    );
+    // The plugin test's kill left one worker: one more, to take the run over. Killed in billing's
+    // slow tool: after the hand-off was recorded, before billing answered.
     const input = 'I want a refund for order 7. (routed)';
-    writeFileSync(join(fleet.holdDirectory, 'handoff-routed'), '');
-    const { runId } = await fleet.runs.start('routed', { runId: 'handoff-routed', input });
-    // Killed in billing's slow tool: after the hand-off was recorded, before billing answered.
-    const victim = await fleet.killInSlowTool(runId);
-    rmSync(join(fleet.holdDirectory, runId));
-
-    const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    const { runId, result } = await killedAndTakenOver('routed', 'handoff-routed', input, 3);
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['billing']);
     // The hook's hand-off (stored by billing's key) came back from the record: it ran once.
