@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { compiledScript } from '../../../../scripts/compiled-script.ts';
 import { inject } from 'vitest';
 import pg from 'pg';
-import { migrateSystemDatabase } from '../durable/runs/migrate-system-database.ts';
+import { migrateWorkerSchema } from '../durable/worker/migrate-worker-schema.ts';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;
@@ -59,7 +59,7 @@ export async function freshDatabase(prefix: string): Promise<string> {
   return createDatabase(suitePostgres(), prefix);
 }
 
-/** The database {@link workerDatabase} copies: DBOS's system schema, migrated once per server. */
+/** The database {@link workerDatabase} copies: DBOS's system schema and gemloop's, migrated once per server. */
 const WORKER_TEMPLATE = 'gemloop_test_worker_template';
 /** The template's `CREATE DATABASE` clause for this server, once per process (see copyStrategy). */
 let workerTemplate: Promise<string> | undefined;
@@ -70,8 +70,8 @@ let workerDatabaseCounter = 0;
  * one that DBOS's system schema was migrated into once per Postgres server. The first worker on
  * a database from {@link freshDatabase} runs every DBOS migration itself: measured (a probe, four
  * rounds at load ~25), 0.33-0.57 s of Postgres CPU and 0.97-1.37 s of the worker's to its `ready`,
- * against 0.09-0.18 s and 0.74-1.04 s on a copy. The workers still run their start-up migrations (DBOS's finds its schema current; the
- * gemloop tables are made as on any database). A test of migrating an empty database uses
+ * against 0.09-0.18 s and 0.74-1.04 s on a copy. gemloop's tables are in the template too: a
+ * worker's start finds the schema current with one statement (migrate-worker-schema.ts). A test of migrating an empty database uses
  * {@link freshDatabase}.
  */
 export async function workerDatabase(prefix: string): Promise<string> {
@@ -117,7 +117,13 @@ async function makeWorkerTemplate(url: string): Promise<string> {
       await client.query(`CREATE DATABASE ${WORKER_TEMPLATE}`);
       const template = new URL(url);
       template.pathname = `/${WORKER_TEMPLATE}`;
-      await migrateSystemDatabase(template.toString());
+      // DBOS's schema and gemloop's, so a worker's start finds both current (one statement).
+      const pool = new pg.Pool({ connectionString: template.toString(), max: 1 });
+      try {
+        await migrateWorkerSchema(template.toString(), pool);
+      } finally {
+        await pool.end();
+      }
       await client.query(`COMMENT ON DATABASE ${WORKER_TEMPLATE} IS 'complete'`);
     }
     return strategy;

@@ -459,6 +459,18 @@ const escalateTo = (to: typeof billing) =>
       };
     },
   });
+// A third party's router, public imports only (durable-handoff.test.ts): its recorded
+// afterToolCall gives the run to billing (an agent of the tree: triage's handoff tool reaches it)
+// once lookup has answered, a step outcome of a tool hook, counted each time the hook really runs.
+const routeAfterLookup = definePlugin({
+  name: 'route-after-lookup',
+  recorded: ['afterToolCall'],
+  afterToolCall: ({ toolName }, run) => {
+    if (toolName !== 'lookup') return undefined;
+    record(`plugin route ${run.contents[0]?.parts?.[0]?.text ?? ''}`);
+    return { type: 'hand-off', to: billing, name: 'billing' };
+  },
+});
 // A third party's quota, public imports only, as examples/plugins/quota-plugin.ts is
 // (recorded-add-input.test.ts): one model call a user, counted in the counter file (its store,
 // which a replay may find changed, so its verdict is `recorded`), ending the run with its own
@@ -603,6 +615,14 @@ void startDurableWorkerWith({
       instructions: 'ESCALATE: route it.',
       tools: [lookup],
       plugins: [escalateTo(specialist)],
+    },
+    routed: {
+      gemini,
+      model,
+      name: 'triage',
+      instructions: 'ROUTE: route it.',
+      tools: [lookup],
+      plugins: [routeAfterLookup],
     },
     lost: {
       gemini,

@@ -31,6 +31,12 @@ beforeAll(async () => {
       if (instruction.startsWith('BILLING')) {
         return answered.includes('slow') ? turn.text(SETTLED) : turn.call('slow', { order: '7' });
       }
+      // A third party's router hands off after lookup: asked again, it would say so.
+      if (instruction.startsWith('ROUTE')) {
+        return answered.includes('lookup')
+          ? turn.text('ROUTE: asked again after the hand-off.')
+          : turn.call('lookup', { order: '7' });
+      }
       if (instruction.startsWith('ESCALATE')) {
         return answered.includes('lookup')
           ? turn.text('ESCALATE: this needs billing.')
@@ -57,6 +63,47 @@ function requestsOf(input: string): string[] {
         last?.functionResponse !== undefined ? `response:${last.functionResponse.name}` : 'text';
       return `${instructionOf(body).split(':')[0]}:${said}`;
     });
+}
+
+/**
+ * A run's stored events that tell a replay's duplicate from a run's own: its steps, tool results,
+ * hand-offs and end, in order (each offset once).
+ */
+async function eventsOf(runId: string): Promise<string[]> {
+  const kinds: string[] = [];
+  const offsets = new Set<number>();
+  for await (const { offset, event } of fleet.runs.events(runId)) {
+    if (offsets.has(offset)) kinds.push(`offset ${offset} again`);
+    offsets.add(offset);
+    if (event.type === 'handoff') kinds.push(`handoff ${event.from}>${event.to}`);
+    if (event.type === 'tool-result') kinds.push(`result ${event.toolCall.toolName}`);
+    if (event.type === 'step-start' || event.type === 'run-end') kinds.push(event.type);
+  }
+  return kinds;
+}
+
+/**
+ * Starts one more worker, runs `agent` with its slow tool held, SIGKILLs the worker in that tool
+ * and waits for the run's result from another worker.
+ */
+async function killedAndTakenOver(agent: string, runId: string, input: string, worker: number) {
+  fleet.workers.push(
+    await startWorker({
+      DATABASE_URL: fleet.databaseUrl,
+      FAKE_URL: fleet.fake.url,
+      COUNTER_FILE: fleet.counter.file,
+      SLOW_MS: '10',
+      HOLD_DIR: fleet.holdDirectory,
+      EXECUTOR_ID: `handoff-worker-${worker}`,
+    }),
+  );
+  writeFileSync(join(fleet.holdDirectory, runId), '');
+  await fleet.runs.start(agent, { runId, input });
+  const victim = await fleet.killInSlowTool(runId);
+  rmSync(join(fleet.holdDirectory, runId));
+  const result = await fleet.runs.result(runId);
+  expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+  return { runId, result };
 }
 
 describe('a durable run with a handoff', () => {
@@ -107,32 +154,23 @@ describe('a durable run with a handoff', () => {
         instructionOf(request.body).startsWith('BILLING'),
     );
     expect(JSON.stringify(billingFirst?.body)).not.toContain('"lookup"');
-    const kinds: string[] = [];
-    for await (const { event } of fleet.runs.events(runId))
-      if (event.type === 'handoff') kinds.push(`${event.from}>${event.to}`);
-    expect(kinds).toEqual(['triage>billing']);
+    expect(await eventsOf(runId)).toEqual([
+      'step-start',
+      'result lookup',
+      'step-start',
+      'result transfer_to_billing',
+      'handoff triage>billing',
+      'step-start',
+      'result slow',
+      'step-start',
+      'run-end',
+    ]);
   });
 
   it("hands off from a plugin's recorded hook: the hook is not asked again after the kill", async () => {
     // The first test's kill left one worker: one more, to take the run over.
-    fleet.workers.push(
-      await startWorker({
-        DATABASE_URL: fleet.databaseUrl,
-        FAKE_URL: fleet.fake.url,
-        COUNTER_FILE: fleet.counter.file,
-        SLOW_MS: '10',
-        HOLD_DIR: fleet.holdDirectory,
-        EXECUTOR_ID: 'handoff-worker-2',
-      }),
-    );
     const input = 'I want a refund for order 7. (plugin)';
-    writeFileSync(join(fleet.holdDirectory, 'handoff-plugin'), '');
-    const { runId } = await fleet.runs.start('escalating', { runId: 'handoff-plugin', input });
-    const victim = await fleet.killInSlowTool(runId);
-    rmSync(join(fleet.holdDirectory, runId));
-
-    const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    const { result } = await killedAndTakenOver('escalating', 'handoff-plugin', input, 2);
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['specialist']);
     // The recorded hook's hand-off (stored by the specialist's key) came back from the record on
@@ -149,6 +187,37 @@ describe('a durable run with a handoff', () => {
       content.role === 'user' ? (content.parts ?? []).map((part) => part.text) : [],
     );
     expect(texts).toContain('Please take over.');
+  });
+
+  it("hands off from a third party's recorded afterToolCall and survives a SIGKILL before the receiver answers", async () => {
+    // The plugin test's kill left one worker: one more, to take the run over. Killed in billing's
+    // slow tool: after the hand-off was recorded, before billing answered.
+    const input = 'I want a refund for order 7. (routed)';
+    const { runId, result } = await killedAndTakenOver('routed', 'handoff-routed', input, 3);
+    expect(result.text).toBe(SETTLED);
+    expect(result.handoffs).toEqual(['billing']);
+    // The hook's hand-off (stored by billing's key) came back from the record: it ran once.
+    expect(fleet.counter.count(`plugin route ${input}`)).toBe(1);
+    // No recorded model call was made again: the router's one call and billing's first came from
+    // the record; billing's second (after its slow tool) was made once, by the new worker.
+    expect(requestsOf(input)).toEqual([
+      'ROUTE:text',
+      'BILLING:response:lookup',
+      'BILLING:response:slow',
+    ]);
+    expect(fleet.counter.count(`done lookup ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${runId}:`)).toBe(2);
+    expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
+    // The events as for the tool's hand-off: one handoff, billing answering once, no event twice.
+    expect(await eventsOf(runId)).toEqual([
+      'step-start',
+      'result lookup',
+      'handoff triage>billing',
+      'step-start',
+      'result slow',
+      'step-start',
+      'run-end',
+    ]);
   });
 
   it('sends the next chat turn to the agent a handoff gave the conversation to', async () => {

@@ -50,6 +50,7 @@ export async function startWorkerLiveness({
   onError,
   onTakeover = () => {},
   takeOverRuns = resumePendingRuns,
+  migrated = false,
 }: {
   pool: pg.Pool;
   /** The heartbeats' own connection (a pool of one): nothing else queues on it. @defaultValue pool */
@@ -66,8 +67,10 @@ export async function startWorkerLiveness({
    * @defaultValue DBOS's `listWorkflows` and `resumeWorkflow` (a test stands in for DBOS)
    */
   takeOverRuns?: ((silentId: string) => Promise<TakeOver>) | undefined;
+  /** `gemloop.workers` exists already (the worker's versioned tables made it). @defaultValue false */
+  migrated?: boolean | undefined;
 }): Promise<{ stop(options: { dead: boolean }): Promise<void> }> {
-  await migrate(pool);
+  if (!migrated) await migrateWorkerLiveness(pool);
   // deadAfterMs as a Postgres timeout: an integer of milliseconds, at least 1 s, at most 2^31-1.
   const idleLimitMs = Number.isFinite(deadAfterMs)
     ? Math.min(2_147_483_647, Math.max(1000, Math.round(deadAfterMs)))
@@ -195,7 +198,12 @@ async function resumePendingRuns(silentId: string): Promise<TakeOver> {
   };
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
+/**
+ * Creates `gemloop.workers` when missing (idempotent, safe for processes starting at once). A
+ * worker runs it among its versioned tables (migrate-worker-schema.ts), not at each start.
+ * @internal
+ */
+export async function migrateWorkerLiveness(pool: pg.Pool): Promise<void> {
   const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');

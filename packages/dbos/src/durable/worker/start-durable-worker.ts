@@ -3,7 +3,6 @@ import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import { agentTurnsOf, preloadRunPath, type RunServices } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
-import { migrateLiveSessions } from '../../live/live-session-store.ts';
 import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
 import {
   type DurableLiveSession,
@@ -15,7 +14,6 @@ import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
   type RunPauser,
 } from '../approvals/approvals.ts';
-import { migrateRunPauses } from '../approvals/run-pauses.ts';
 import { registerBatchRunsWorkflow } from '../batch/durable-batch-runs.ts';
 import { createDurableChildren } from '../children/durable-children.ts';
 import { createDurableHandOffAgents } from '../children/durable-hand-off-agents.ts';
@@ -34,12 +32,11 @@ import {
   DEFAULT_HEARTBEAT_MS,
   startWorkerLiveness,
 } from '../fleet/worker-liveness.ts';
-import { INTERACTION_TOPIC, migrateInteractionWaits } from '../interactions/interaction-waits.ts';
+import { INTERACTION_TOPIC } from '../interactions/interaction-waits.ts';
 import { createRunsApi } from '../runs/create-runs-api.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
 import type { DurableRuns } from '../runs/durable-runs.ts';
-import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
-import { createRunEndNotices, migrateRunEndNotices } from '../runs/run-end-notices.ts';
+import { createRunEndNotices } from '../runs/run-end-notices.ts';
 import { createDurableReceive } from '../steering/durable-run-messages.ts';
 import { createSteerWatch, type SteerCheck } from '../steering/durable-steering.ts';
 import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
@@ -50,6 +47,7 @@ import {
   type StartDurableWorkerOptions,
 } from './durable-worker-options.ts';
 import { createDurableAgentMaker, type PreparedDurableAgent } from './make-durable-agent.ts';
+import { migrateWorkerSchema } from './migrate-worker-schema.ts';
 import { registerRunWorkflow } from './register-run-workflow.ts';
 import { startApprovalSweep } from './start-approval-sweep.ts';
 import { createWorkerRunEvents } from './worker-run-events.ts';
@@ -296,7 +294,7 @@ export async function startDurableWorkerWith(
     systemDatabaseUrl: databaseUrl,
     executorID: executorId,
     logLevel,
-    // migrateSystemDatabase did it, once for the fleet.
+    // migrateWorkerSchema did it, once for the fleet.
     runMigrations: false,
     ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
@@ -305,11 +303,7 @@ export async function startDurableWorkerWith(
   // takes runs, beside the migrations: a first model call that loaded it held the event loop, and
   // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
   const preloading = preloadRunPath();
-  await migrateSystemDatabase(databaseUrl);
-  await migrateRunPauses(pool);
-  await migrateInteractionWaits(pool);
-  await migrateRunEndNotices(pool);
-  await migrateLiveSessions(pool);
+  await migrateWorkerSchema(databaseUrl, pool);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -336,6 +330,7 @@ export async function startDurableWorkerWith(
       : await startWorkerLiveness({
           pool,
           beatPool,
+          migrated: true,
           appName,
           executorId,
           heartbeatMs: takeover.heartbeatMs,

@@ -1,0 +1,155 @@
+// The migrations of a worker's start (migrate-worker-schema.ts) against the suite's real Postgres:
+// a fresh database is made whole, a current one costs one statement, an older one is migrated.
+// And, without a database, the statements of each schema version pinned by their fingerprint.
+
+import { createHash } from 'node:crypto';
+import { allMigrations } from '@dbos-inc/dbos-sdk/internal/sysdb_migrations/internal/migrations';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../__fixtures__/fleet.ts';
+import {
+  migrateWorkerSchema,
+  WORKER_SCHEMA_STEPS,
+  WORKER_SCHEMA_VERSION,
+} from './migrate-worker-schema.ts';
+
+/**
+ * The fingerprint of each version's statements (what the steps send to an empty database). Never
+ * edit a line: a changed step is a new version (bump WORKER_SCHEMA_VERSION) and a new line here.
+ */
+const FINGERPRINTS: Readonly<Record<number, string>> = {
+  1: '26cb1ce3d53d3bf733451a96066ca901e64611a76f6d0a6bb446ae4a9c083795',
+};
+
+/** The statements the steps send to a database where nothing exists yet, in order. */
+async function statementsOfSteps(): Promise<string[]> {
+  const sent: string[] = [];
+  const client = {
+    query: async (query: string | { text: string }) => {
+      sent.push((typeof query === 'string' ? query : query.text).replace(/\s+/g, ' ').trim());
+      return { rows: [], rowCount: 0 };
+    },
+    on: () => client,
+    removeListener: () => client,
+    release: () => {},
+  };
+  const pool = { connect: async () => client, query: client.query } as unknown as pg.Pool;
+  for (const step of WORKER_SCHEMA_STEPS) await step(pool);
+  return sent;
+}
+
+describe('the schema version', () => {
+  it('pins the statements of its version: a changed step without a version bump fails here', async () => {
+    const statements = await statementsOfSteps();
+    // Every step reached Postgres (an empty list would fingerprint nothing).
+    expect(statements.length).toBeGreaterThan(20);
+    const fingerprint = createHash('sha256').update(statements.join('\n')).digest('hex');
+    expect(
+      { version: WORKER_SCHEMA_VERSION, fingerprint },
+      'The statements of migrate-worker-schema.ts changed: bump WORKER_SCHEMA_VERSION and add its fingerprint to FINGERPRINTS (a migrated database skips the steps of a version it has)',
+    ).toEqual({ version: WORKER_SCHEMA_VERSION, fingerprint: FINGERPRINTS[WORKER_SCHEMA_VERSION] });
+  });
+});
+
+describe('migrateWorkerSchema on a real Postgres', () => {
+  let databaseUrl: string;
+  /** Statements sent through the worker's pool (its clients count them). */
+  let statements: string[] = [];
+  let pool: pg.Pool;
+  let admin: pg.Pool;
+
+  beforeAll(async () => {
+    databaseUrl = await freshDatabase('worker_schema');
+    class CountingClient extends pg.Client {
+      override query(...args: unknown[]): never {
+        const query = args[0] as string | { text?: string };
+        statements.push(String(typeof query === 'string' ? query : query?.text));
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    }
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 2, Client: CountingClient });
+    admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await admin?.end();
+  });
+
+  /** The tables and trigger a worker needs, and the two versions recorded. */
+  async function schema(): Promise<{ missing: string[]; worker: number; dbos: number }> {
+    const wanted = [
+      'dbos.workflow_status',
+      'gemloop.approvals',
+      'gemloop.interaction_waits',
+      'gemloop.live_sessions',
+      'gemloop.live_calls',
+      'gemloop.workers',
+    ];
+    const missing: string[] = [];
+    for (const table of wanted) {
+      const { rows } = await admin.query('SELECT to_regclass($1) AS found', [table]);
+      if (rows[0]?.found === null) missing.push(table);
+    }
+    const trigger = await admin.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'gemloop_run_end'`);
+    if (trigger.rowCount === 0) missing.push('trigger gemloop_run_end');
+    const { rows } = await admin.query<{ worker: number; dbos: string }>(
+      `SELECT (SELECT version FROM gemloop_schema_versions WHERE name = 'durable-worker') AS worker,
+              (SELECT max(version) FROM dbos.dbos_migrations)::text AS dbos`,
+    );
+    return { missing, worker: rows[0]?.worker ?? 0, dbos: Number(rows[0]?.dbos ?? 0) };
+  }
+
+  it('makes a fresh database whole, two workers starting at once', async () => {
+    expect(
+      await Promise.all([
+        migrateWorkerSchema(databaseUrl, pool),
+        migrateWorkerSchema(databaseUrl, pool),
+      ]),
+    ).toEqual([true, true]);
+    expect(await schema()).toEqual({
+      missing: [],
+      worker: WORKER_SCHEMA_VERSION,
+      dbos: allMigrations('dbos').length,
+    });
+  });
+
+  it('finds a current database with one statement and changes nothing', async () => {
+    statements = [];
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(false);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('gemloop_schema_versions');
+    expect(statements[0]).toContain('dbos_migrations');
+  });
+
+  it('migrates a database of an older gemloop version (a table it lacked made)', async () => {
+    await admin.query('DROP TABLE gemloop.live_calls');
+    await admin.query(
+      `UPDATE gemloop_schema_versions SET version = $1 WHERE name = 'durable-worker'`,
+      [WORKER_SCHEMA_VERSION - 1],
+    );
+    statements = [];
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(true);
+    expect(statements.length).toBeGreaterThan(20);
+    expect((await schema()).missing).toEqual([]);
+    expect((await schema()).worker).toBe(WORKER_SCHEMA_VERSION);
+    statements = [];
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(false);
+    expect(statements).toHaveLength(1);
+  });
+
+  it("migrates when DBOS's own tables are behind this SDK (an upgraded DBOS)", async () => {
+    const required = allMigrations('dbos').length;
+    await admin.query('UPDATE dbos.dbos_migrations SET version = $1', [required - 1]);
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(true);
+    expect((await schema()).dbos).toBe(required);
+  });
+
+  it('leaves a newer version alone, as DBOS does (a newer worker of a rolling upgrade wrote it)', async () => {
+    await admin.query(
+      `UPDATE gemloop_schema_versions SET version = $1 WHERE name = 'durable-worker'`,
+      [WORKER_SCHEMA_VERSION + 1],
+    );
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(false);
+    expect((await schema()).worker).toBe(WORKER_SCHEMA_VERSION + 1);
+  });
+});
