@@ -24,6 +24,13 @@ function hugeBody(total: number) {
   return { body, pulled: () => sent };
 }
 
+/** A run's start, then the body ends before finish: the connection dropped, a resume follows. */
+const startThenDrop = (): Response =>
+  new Response(
+    `id: 0\ndata: ${JSON.stringify({ type: 'start', path: [], runId: 'run-a', protocol: 1 })}\n\n`,
+    { headers: { 'content-type': 'text/event-stream' } },
+  );
+
 describe('agentEvents against a server that answers 500 forever', () => {
   it('the first request: one request, an http-status error, the 50 MB body read for its first 300 characters only', async () => {
     let requests = 0;
@@ -52,13 +59,7 @@ describe('agentEvents against a server that answers 500 forever', () => {
     let requests = 0;
     const fetch = (async () => {
       requests += 1;
-      if (requests === 1) {
-        // start, one event, then the connection drops (the body ends before finish).
-        return new Response(
-          `id: 0\ndata: ${JSON.stringify({ type: 'start', path: [], runId: 'run-a', protocol: 1 })}\n\n`,
-          { headers: { 'content-type': 'text/event-stream' } },
-        );
-      }
+      if (requests === 1) return startThenDrop();
       return new Response('<html><script>alert(1)</script>Internal error</html>', { status: 500 });
     }) as typeof globalThis.fetch;
     const seen: unknown[] = [];
@@ -83,12 +84,7 @@ describe('agentEvents against a server that answers 500 forever', () => {
     const abort = new AbortController();
     const fetch = (async () => {
       requests += 1;
-      if (requests === 1) {
-        return new Response(
-          `id: 0\ndata: ${JSON.stringify({ type: 'start', path: [], runId: 'run-a', protocol: 1 })}\n\n`,
-          { headers: { 'content-type': 'text/event-stream' } },
-        );
-      }
+      if (requests === 1) return startThenDrop();
       if (requests === 4) abort.abort(new Error('page closed'));
       throw new TypeError('fetch failed');
     }) as typeof globalThis.fetch;
