@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { CliIo } from './cli-io.ts';
+import { escapeControls } from './probe/create-probe-sanitizer.ts';
 
 /**
  * A command's options parsed strictly, with `--help`/`-h` added: the values, or the exit code
@@ -20,7 +21,7 @@ export function parseCommandArgs(
       strict: true,
     }) as { values: Record<string, string | boolean | undefined> });
   } catch (error) {
-    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    io.stderr(`${parseFailure(error, args, options, false)}\n\n${usage}`);
     return 2;
   }
   if (values['help'] === true) {
@@ -28,6 +29,32 @@ export function parseCommandArgs(
     return 0;
   }
   return values;
+}
+
+/**
+ * `parseArgs`' refusal, with the arguments' control characters escaped: its message quotes the
+ * argument it refused as typed (`Unexpected argument 'runs<ESC>[2J<LF>PASS'`), so a file name or
+ * a pasted value would clear the terminal or print a line of its own. The same arguments escaped
+ * are parsed again for the message: escaping changes no dash or `=`, so Node refuses them alike
+ * and its own line breaks stay; should they pass, the first message is printed escaped whole.
+ */
+function parseFailure(
+  error: unknown,
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  allowPositionals: boolean,
+): string {
+  try {
+    parseArgs({
+      args: args.map(escapeControls),
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals,
+    });
+  } catch (escaped) {
+    if (escaped instanceof Error) return escaped.message;
+  }
+  return escapeControls(error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -49,7 +76,7 @@ export function parseArgsWithFiles(
       allowPositionals: true,
     }) as typeof parsed;
   } catch (error) {
-    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    io.stderr(`${parseFailure(error, args, options, true)}\n\n${usage}`);
     return 2;
   }
   if (parsed.values['help'] === true) {

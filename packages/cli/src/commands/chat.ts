@@ -7,6 +7,7 @@ import {
   type TerminalElicitations,
 } from '../chat/run-terminal-chat.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -75,7 +76,17 @@ async function runChat(
     io.stderr(`gemloop chat: --id must not be empty.\n\n${USAGE}`);
     return 2;
   }
-  const loaded = await importUserModule(resolve(context.cwd, file));
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importUserModule(resolve(context.cwd, file));
+  } catch (error) {
+    // Told as one escaped line without the keys it quotes, never Node's report of an uncaught
+    // error (its stack, the error's fields, the module's raw text on the terminal).
+    io.stderr(
+      `gemloop chat: ${escapeControls(file)}: importing it failed: ${describeImportFailure(error, io.env)}\n`,
+    );
+    return 2;
+  }
   const agent = (loaded['default'] ?? loaded['agent']) as Partial<Agent<unknown>> | undefined;
   if (typeof agent?.stream !== 'function' || typeof agent.run !== 'function') {
     io.stderr(

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -66,7 +67,16 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
     io.stderr(`gemloop estimate: --min-runs must be a whole number >= 0.\n\n${USAGE}`);
     return 2;
   }
-  const loaded = await importUserModule(resolve(cwd, file));
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importUserModule(resolve(cwd, file));
+  } catch (error) {
+    // One escaped line without the keys it quotes, as `gemloop chat` tells it.
+    io.stderr(
+      `gemloop estimate: ${escapeControls(file)}: importing it failed: ${describeImportFailure(error, io.env)}\n`,
+    );
+    return 2;
+  }
   const agent = (loaded['default'] ?? loaded['agent']) as { run?: unknown } | undefined;
   if (typeof agent?.run !== 'function') {
     io.stderr(

@@ -9,6 +9,7 @@ import type { CliIo } from '../cli-io.ts';
 import { loadFakeScript } from '../fake/load-fake-script.ts';
 import { INSTALL_TESTING, loadTesting } from '../fake/load-testing.ts';
 import type { FakeScriptChoice } from '../fake/parse-fake-flags.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
@@ -204,7 +205,7 @@ async function loadToolsFile(path: string, cwd: string): Promise<AnyTool[]> {
     module = await importUserModule(full);
   } catch (error) {
     return refuse(
-      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      `importing it failed: ${describeImportFailure(error, process.env)}`,
       error,
     );
   }

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
@@ -154,7 +155,7 @@ export async function importSuite(path: string, given: string): Promise<EvalSuit
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes(path)) {
-      return refuse(`importing it failed: ${escapeControls((error as Error).message)}`, error);
+      return refuse(`importing it failed: ${describeImportFailure(error, process.env)}`, error);
     }
     if (code === 'ERR_MODULE_NOT_FOUND')
       return refuse(`no such file (looked for ${escapeControls(path)})`, error);
@@ -165,7 +166,7 @@ export async function importSuite(path: string, given: string): Promise<EvalSuit
       );
     }
     return refuse(
-      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      `importing it failed: ${describeImportFailure(error, process.env)}`,
       error,
     );
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FakeScript } from '@gemloop/testing';
 import { demoModel, echoModel, probeModel } from '@gemloop/testing/dev-model';
 import { CliFlagError } from '../cli-flag-error.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import type { FakeScriptChoice } from './parse-fake-flags.ts';
@@ -56,7 +57,7 @@ export async function loadFakeScript(choice: FakeScriptChoice, cwd: string): Pro
       );
     }
     return refuse(
-      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      `importing it failed: ${describeImportFailure(error, process.env)}`,
       error,
     );
   }

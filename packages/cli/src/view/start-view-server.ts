@@ -134,7 +134,12 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const host = request.headers.host ?? '';
+    if (hostLines(request.rawHeaders) > 1) {
+      // RFC 9112 section 3.2: 400. Node keeps the first; a proxy in front may have used the last.
+      send(response, 400, 'text/plain', 'Bad request: more than one Host header.');
+      return;
+    }
+    const host = hostOfRequest(request);
     if (!allowedHosts.has(host) && !allowedNames.has(hostnameOf(host) ?? '')) {
       // Never the Host itself: it is the caller's text, and the page is the attacker's.
       send(
@@ -261,6 +266,29 @@ function linesToJson(lines: readonly Record<string, unknown>[]): string {
  * The path of a request target, or `undefined` when no URL can be made of it: `//[` reads as the
  * start of an IPv6 host, and `new URL()` throws (it was answered as the server's own 500).
  */
+/** How many Host header lines a request has (`rawHeaders` alternates names and values). */
+function hostLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
+  }
+  return count;
+}
+
+/**
+ * The host a request is for: an absolute-form target's (`GET http://evil.example/ HTTP/1.1`),
+ * which replaces the Host header (RFC 9112 section 3.2.2), else the Host header; `''` for none.
+ */
+function hostOfRequest(request: IncomingMessage): string {
+  const target = request.url ?? '/';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(target)) return request.headers.host ?? '';
+  try {
+    return new URL(target).host;
+  } catch {
+    return '';
+  }
+}
+
 function pathOf(target: string | undefined): string | undefined {
   try {
     return new URL(target ?? '/', 'http://127.0.0.1').pathname;

@@ -90,7 +90,11 @@ export type MountDoorsOptions = SharedDoorOptions & {
 export type MountedDoors = {
   /**
    * One Fetch-API handler for every door: `http.createServer(toNodeListener(doors.handler))`,
-   * Hono's `app.all('*', (c) => doors.handler(c.req.raw))`, or a Worker's `fetch`.
+   * Hono on `@hono/node-server` (`new Hono<{ Bindings: HttpBindings }>()`):
+   * `app.all('*', (c) => doors.handler(c.req.raw, { localAddress: c.env.incoming.socket.localAddress }))`,
+   * or a Worker's `fetch`. Pass the connection where the server has one: without it a door on
+   * localhost cannot tell it is on a loopback address, and refuses no rebound `Host` unless
+   * `allowedHosts` is given (DNS rebinding, see `allowedHosts`).
    */
   readonly handler: FetchHandler;
   /** The paths each door answers under, by door. */

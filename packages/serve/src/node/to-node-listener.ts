@@ -37,6 +37,15 @@ async function serve(
   outgoing: ServerResponse,
   abort: AbortController,
 ): Promise<void> {
+  if (hostLines(incoming.rawHeaders) > 1) {
+    // Two Host lines (RFC 9112 section 3.2: a server MUST answer 400): Node keeps the first, a
+    // proxy or cache in front may have read the last, so the name a door checked would not be
+    // the one the request was routed by.
+    outgoing
+      .writeHead(400, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ error: 'The request has more than one Host header.' }));
+    return;
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
@@ -51,6 +60,10 @@ async function serve(
       .end(JSON.stringify({ error: 'The request target is not a valid URL.' }));
     return;
   }
+  // An absolute-form target (`GET http://evil.example/x`) names the host the request is for, and
+  // the Host header is then ignored (RFC 9112 section 3.2.2): the doors read it as Host, so the
+  // Host check judges the name the door acts on (the A2A card writes it as its own address).
+  if (ABSOLUTE_FORM.test(incoming.url ?? '')) headers.set('host', url.host);
   const method = incoming.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const request = new Request(url, {
@@ -111,6 +124,18 @@ async function serve(
     // A body that failed is left to the caller's catch, which drops the connection.
     if (!failed) outgoing.end();
   }
+}
+
+/** A request target in absolute-form: a scheme, then its colon (RFC 3986 section 3.1). */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** How many Host header lines the request has (`rawHeaders` alternates names and values). */
+function hostLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
+  }
+  return count;
 }
 
 /**
