@@ -14,8 +14,9 @@ export const SLOW_FILES: readonly string[] = [
   // The longest dbos files (many durable runs, worker kills and takeovers), first in the durable
   // group (vitest.config.ts DURABLE). Not rate-limit-under-load: it keeps every core busy for as
   // long as it runs, and first in the group it slowed every other file (a run 16 s longer).
-  'packages/dbos/src/durable/approvals/paused-runs.test.ts',
+  // crash-recovery first since paused-runs' 130 paused runs go through eight slots, not one.
   'packages/dbos/src/durable/runs/crash-recovery.test.ts',
+  'packages/dbos/src/durable/approvals/paused-runs.test.ts',
   'packages/dbos/src/durable/fleet/cancel-takeover.test.ts',
   // Three child Vitest runs one after another (~35 s quiet), and the fleet example killed three
   // ways (~18 s): by project name (evals-processes, examples) they started after every dbos file
