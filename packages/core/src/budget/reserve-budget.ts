@@ -24,6 +24,8 @@ type ReservationState = BudgetHold;
  * `startRun`) whose `cause` is the {@link BudgetReservationError}. A run that spends its hold is
  * ended after that step (`finishReason: 'plugin'`, `stoppedBy.reason` says so), so no run spends
  * more than one step past its hold, and runs started at once never spend another's.
+ * A step whose cost is unknown (no price for its model: give the agent's `prices`) ends the run
+ * the same way, and the run is charged its whole hold.
  *
  * Not inherited: a subagent's calls count in its parent's cost (`step.costWithChildren`).
  * Durable: `startRun` is `recorded`, so a durable run's replay (after a crash) keeps the hold it
