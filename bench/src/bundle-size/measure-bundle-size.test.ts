@@ -147,6 +147,9 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * own reader (`reader(true)`), no abort listener and no promise a read on top. +15 (helper
  * key-leaks3): a plugin hand-off's receiver recorded in the handing agent's `handedTo`, so its
  * client's key is held back. 94,087 at the twenty-second session's end (428 B of headroom).
+ * +12 (helper attack-core9, per-file.ts 94,232 -> 94,244): a price that is no decimal is described
+ * by `describeValue` (models/usd.ts): JSON.stringify threw a TypeError for a BigInt from a prices
+ * function after the call was billed, and quoted a 1 MB price whole; the cache names' same fix -1.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

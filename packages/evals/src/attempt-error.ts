@@ -13,22 +13,38 @@ export function describeError(
   error: unknown,
   redact: (text: string) => string = (text) => text,
 ): NonNullable<EvalAttempt['error']> {
-  const status = statusOf(error);
-  const kind: EvalErrorKind =
-    error instanceof AttemptTimeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
-  const name =
-    error instanceof AttemptTimeout
-      ? 'TimeoutError'
-      : error instanceof Error && typeof error.name === 'string'
-        ? error.name
-        : '_OTHER';
-  const message = error instanceof Error ? textOf(error.message) : textOf(error);
+  // User code may throw anything: a Proxy whose every trap throws, an Error whose `name` or
+  // `message` is a getter that throws. Each read below is guarded, or describing the attempt threw
+  // and ended runEval with every other case's result lost (attack-core9).
+  const isError = guarded(() => error instanceof Error, false);
+  const timeout = guarded(() => error instanceof AttemptTimeout, false);
+  const status = guarded(() => statusOf(error), undefined);
+  const kind: EvalErrorKind = timeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
+  const ownName = isError ? guarded(() => (error as Error).name, undefined) : undefined;
+  // Bounded as the message is: a 1 MB name went whole into --json and --junit.
+  const name = timeout
+    ? 'TimeoutError'
+    : typeof ownName === 'string'
+      ? cutText(ownName, 200)
+      : '_OTHER';
+  const message = isError
+    ? textOf(guarded(() => (error as Error).message, '(a message that could not be read)'))
+    : textOf(error);
   return {
     kind,
     name,
     message: cutText(redact(message), 2000),
     ...(typeof status === 'number' ? { status } : {}),
   };
+}
+
+/** `read()`, or `fallback` when it throws. */
+function guarded<T, F>(read: () => T, fallback: F): T | F {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
 }
 
 /** The HTTP status of an API error, looked for down the cause chain (a run wraps its call's error). */
@@ -55,7 +71,11 @@ function textOf(value: unknown): string {
     try {
       return JSON.stringify(value) ?? Object.prototype.toString.call(value);
     } catch {
-      return Object.prototype.toString.call(value);
+      // A Proxy whose traps throw fails even here (it is asked for Symbol.toStringTag).
+      return guarded(
+        () => Object.prototype.toString.call(value),
+        '(a thrown value that could not be read)',
+      );
     }
   }
 }

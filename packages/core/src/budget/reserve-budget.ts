@@ -24,6 +24,8 @@ type ReservationState = BudgetHold;
  * `startRun`) whose `cause` is the {@link BudgetReservationError}. A run that spends its hold is
  * ended after that step (`finishReason: 'plugin'`, `stoppedBy.reason` says so), so no run spends
  * more than one step past its hold, and runs started at once never spend another's.
+ * A step whose cost is unknown (no price for its model: give the agent's `prices`) ends the run
+ * the same way, and the run is charged its whole hold.
  *
  * Not inherited: a subagent's calls count in its parent's cost (`step.costWithChildren`).
  * Durable: `startRun` is `recorded`, so a durable run's replay (after a crash) keeps the hold it
@@ -55,25 +57,38 @@ export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<Reserv
     afterModelCall(step, run) {
       // The step joins run.steps when it ends, after its calls: count it from here.
       const spent = spentBy(run.steps.includes(step) ? run.steps : [...run.steps, step]);
-      if (spent >= run.state.usd)
+      if (spent === undefined)
+        run.finish(
+          `a step's cost is unknown (no price for ${step.model ?? run.model}), so the run's share of "${pool.name}" counts as spent; give the agent's prices option`,
+        );
+      else if (spent >= run.state.usd)
         run.finish(`the run spent its reservation of $${run.state.usd} from "${pool.name}"`);
     },
     async endRun(run) {
       // A run that failed before startRun returned holds nothing.
       if (run.state === undefined) return;
-      const spent = spentBy(run.steps);
+      // An unknown spend is charged as the whole hold: $0 let every run of the pool go unbounded.
+      const spent = spentBy(run.steps) ?? run.state.usd;
       await pool.settle(run.state, spent);
       run.emit('settled', { pool: pool.name, usd: spent, reservedUsd: run.state.usd });
     },
   });
 }
 
-/** What the run's steps cost, their subagents' calls included (an unknown cost counts as none). */
-function spentBy(steps: readonly AgentStep[]): number {
+/**
+ * What the run's steps cost, their subagents' calls included; `undefined` once one cost is unknown
+ * (no price for the model, a prices function's unusable price): counted as none, a run on a model
+ * without a price spent nothing and the shared budget bounded nothing (attack-core9). As the
+ * agent's own `maxCostUsd`, an unknown cost counts as over.
+ */
+function spentBy(steps: readonly AgentStep[]): number | undefined {
   let total = 0;
   for (const step of steps) {
-    const value = Number((step.costWithChildren ?? step.cost).total);
-    if (Number.isFinite(value)) total += value;
+    const cost = step.costWithChildren ?? step.cost;
+    if (cost.total === null || cost.unknown !== undefined) return undefined;
+    const value = Number(cost.total);
+    if (!Number.isFinite(value)) return undefined;
+    total += value;
   }
   return total;
 }

@@ -1,3 +1,4 @@
+import { MAX_MEMORY_TEXT, MAX_SCOPE_LENGTH } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { EmbeddedMemory } from './rank-by-similarity.ts';
 
@@ -42,6 +43,11 @@ export function checkMemoryRecord(
   for (const [name, field] of Object.entries({ id, scope, text, createdAt, updatedAt })) {
     if (typeof field !== 'string' || field === '') return `no string \`${name}\``;
   }
+  // The bounds a store writes within: a planted 1 MB text was recalled into every prompt.
+  if ((text as string).length > MAX_MEMORY_TEXT)
+    return `a \`text\` over ${MAX_MEMORY_TEXT} characters`;
+  if ((scope as string).length > MAX_SCOPE_LENGTH)
+    return `a \`scope\` over ${MAX_SCOPE_LENGTH} characters`;
   if (kind !== 'fact' && kind !== 'episode') return 'a `kind` other than fact or episode';
   if (
     !Array.isArray(embedding) ||

@@ -1,4 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+// describeValue: JSON.stringify threw a TypeError for a BigInt price (after a billed call, from a
+// prices function) and quoted a 1 MB one whole (attack-core9).
+import { describeValue } from '../options/define-options.ts';
 
 /*
  * Money in gemloop is exact. A price is US dollars per 1M tokens with at most 6 decimals, so one
@@ -30,7 +33,7 @@ export function picosPerToken(price: UsdPerMillion, argument: string): bigint {
   if (match === null || fraction.length > PRICE_DECIMALS) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be US dollars per 1M tokens as a decimal with at most ${PRICE_DECIMALS} decimals, such as '0.30' or 0.3; got ${JSON.stringify(price) ?? String(price)}.`,
+      message: `${argument} must be US dollars per 1M tokens as a decimal with at most ${PRICE_DECIMALS} decimals, such as '0.30' or 0.3; got ${describeValue(price)}.`,
     });
   }
   return BigInt(match[1] as string) * 1_000_000n + BigInt(fraction.padEnd(PRICE_DECIMALS, '0'));

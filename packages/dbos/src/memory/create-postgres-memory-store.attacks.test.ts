@@ -86,6 +86,13 @@ describe('createPostgresMemoryStore reads rows it did not write', () => {
     const { store } = await planted({ text: '' });
     expect(await failure(store.list('u'))).toBeInstanceOf(MemoryError);
   });
+  it('fails typed on a row with a 1 MB text, which the store never writes (attack-core9: it was recalled into every prompt)', async () => {
+    const { store, table } = await planted({ text: 'x'.repeat(1_000_000) });
+    const error = await failure(store.search('u', { text: 'q', embedding: [1, 0], limit: 5 }));
+    expect(error).toBeInstanceOf(MemoryError);
+    expect((error as MemoryError).message).toContain(table);
+    expect((error as MemoryError).message.length).toBeLessThan(1000);
+  });
   it('keeps a metadata key named __proto__ as data, not as a prototype', async () => {
     const { store } = await planted({ metadata: '{"__proto__":{"polluted":true},"a":1}' });
     const rows = await store.list('u');

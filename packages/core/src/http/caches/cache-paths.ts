@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 
 // Ids are lowercase letters and digits (and dashes on some backends); Vertex's are digits.
@@ -52,7 +53,7 @@ export function cacheRoutesOf(client: ResolvedClientOptions): CacheRoutes {
         if (full[1] === vertex.project && full[2] === vertex.location) return name;
         throw new InvalidArgumentError({
           argument,
-          message: `${argument} ${JSON.stringify(name)} is a cache of ${full[1]}/${full[2]}; this client reaches ${vertex.project}/${vertex.location}. Use a client made with vertex: { project: '${full[1]}', location: '${full[2]}' }.`,
+          message: `${argument} ${describeValue(name)} is a cache of ${full[1]}/${full[2]}; this client reaches ${vertex.project}/${vertex.location}. Use a client made with vertex: { project: '${full[1]}', location: '${full[2]}' }.`,
         });
       }
       if (CACHE_NAME.test(name) || BARE_ID.test(name)) {
@@ -61,7 +62,7 @@ export function cacheRoutesOf(client: ResolvedClientOptions): CacheRoutes {
     }
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a cache name such as '${parent}/cachedContents/123' (the name caches.create returned), 'cachedContents/123' or '123'; got ${JSON.stringify(name) ?? String(name)}.`,
+      message: `${argument} must be a cache name such as '${parent}/cachedContents/123' (the name caches.create returned), 'cachedContents/123' or '123'; got ${describeValue(name)}.`,
     });
   };
   return {
@@ -84,7 +85,7 @@ export function toCachePath(name: unknown, argument = 'name'): string {
   }
   throw new InvalidArgumentError({
     argument,
-    message: `${argument} must be a cache name such as 'cachedContents/abc123' (the name caches.create returned); got ${JSON.stringify(name) ?? String(name)}.`,
+    message: `${argument} must be a cache name such as 'cachedContents/abc123' (the name caches.create returned); got ${describeValue(name)}.`,
   });
 }
 
