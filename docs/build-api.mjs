@@ -64,6 +64,15 @@ export async function buildApiReference({ out = join(here, 'api'), html = false 
     // tsc -b type-checks the same sources; TypeDoc only needs the program, not a second check.
     skipErrorChecking: true,
   });
+  // TypeDoc makes its program from the tsconfig's files (every non-test file of every package,
+  // ~1,200): rooted at the entry points instead, it holds what they reach and no more, the same
+  // reference written (the output folders compared equal), 43.2, 42.7 -> 40.0, 37.2 s of CPU
+  // (ABAB, load 12-22).
+  app.options.setCompilerOptions(
+    entries.map(({ file }) => file),
+    app.options.getCompilerOptions(app.logger),
+    app.options.getProjectReferences(),
+  );
   // Name each module after its import specifier, not its path (`testing/src/index.ts`).
   const names = new Map(entries.map(({ specifier, file }) => [file, specifier]));
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
