@@ -147,6 +147,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * own reader (`reader(true)`), no abort listener and no promise a read on top. +15 (helper
  * key-leaks3): a plugin hand-off's receiver recorded in the handing agent's `handedTo`, so its
  * client's key is held back. 94,087 at the twenty-second session's end (428 B of headroom).
+ * +11 (helper loose-ends3, 2026-11-27; 94,233 -> 94,244 measured side by side in its worktree):
+ * the agent's `maxModelCallsPerStep` handed to the request wrappers' fold (resolve-agent-config.ts,
+ * options/api.ts), so a `wrapModelRequest`'s `next` is bounded; the bound itself is in the
+ * wrappers' chunk, which an app without one does not load.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
