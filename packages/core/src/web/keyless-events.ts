@@ -2,12 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
-import {
-  type KeyedConfig,
-  keysOf,
-  liveTreeKeySources,
-  treeKeysOf,
-} from '../agent/tree-keys.ts';
+import { type KeyedConfig, keysOf, liveTreeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 

@@ -262,7 +262,9 @@ describe('an answer given before the body was read', () => {
       socket.on('error', (error) => {
         failed ??= (error as { code?: string }).code ?? 'error';
       });
-      socket.on('close', () => resolve(read.length > 0 ? read.split('\r\n')[0] as string : `${failed}`));
+      socket.on('close', () =>
+        resolve(read.length > 0 ? (read.split('\r\n')[0] as string) : `${failed}`),
+      );
       socket.write(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${BIG}\r\n\r\n`);
       socket.write(Buffer.alloc(BIG, 120), () => socket.resume());
     });
@@ -297,7 +299,9 @@ describe('an answer given before the body was read', () => {
   });
 
   it('still answers a body it read whole, as before', async () => {
-    const port = await serve(async (request) => new Response(String((await request.text()).length)));
+    const port = await serve(
+      async (request) => new Response(String((await request.text()).length)),
+    );
     const answer = await send(port, { method: 'POST', body: 'x'.repeat(100_000) });
     expect(answer).toMatchObject({ status: 200, body: '100000' });
   });

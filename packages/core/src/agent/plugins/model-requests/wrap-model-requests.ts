@@ -26,9 +26,7 @@ export function resolveModelRequests(
   const requestPlugins = requestPluginsOf(Array.isArray(plugins) ? plugins : undefined, api);
   return {
     modelCall:
-      requestPlugins.length === 0
-        ? base
-        : wrapModelRequests(base, requestPlugins, agent, limit),
+      requestPlugins.length === 0 ? base : wrapModelRequests(base, requestPlugins, agent, limit),
     requestPlugins,
   };
 }
