@@ -4,8 +4,7 @@ import {
   type ModelCallInput,
   ModelCallRecord,
 } from '../../../http/model-call-entry.ts';
-import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
-import { createAgent } from '../../create-agent.ts';
+import { pluginsOutcome } from '../../__fixtures__/plugins-outcome.ts';
 import { ModelCallError } from '../../errors/model-call-error.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
@@ -17,7 +16,6 @@ import { ModelRequestLimitError } from './model-request-limit-error.ts';
 // the plugin and the limit. The wrappers below stop at 200 calls so that the test ends without the
 // bound too (and then fails on its count).
 
-const MODEL = 'gemini-2.5-flash';
 const MODES = ['run', 'stream'] as const;
 
 /** One request through `next` in the agent's mode: its text, read to the end. */
@@ -67,22 +65,7 @@ const passing = definePlugin({
   wrapModelRequest: (next) => next,
 });
 
-async function outcome(
-  plugins: readonly AgentPlugin[],
-  mode: (typeof MODES)[number],
-  more: { maxModelCallsPerStep?: number } = {},
-) {
-  const gemini = createScriptedGemini(Array.from({ length: 500 }, (_, at) => textTurn(`a${at}`)));
-  const agent = createAgent({ gemini, model: MODEL, plugins, ...more });
-  try {
-    if (mode === 'run') return { result: await agent.run('Go.'), gemini };
-    const stream = agent.stream('Go.');
-    for await (const _event of stream);
-    return { result: await stream.result, gemini };
-  } catch (error) {
-    return { error, gemini };
-  }
-}
+const outcome = pluginsOutcome;
 
 describe('a request’s calls through wrapModelRequest', () => {
   for (const mode of MODES) {
