@@ -150,6 +150,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * +12 (helper attack-core9, per-file.ts 94,232 -> 94,244): a price that is no decimal is described
  * by `describeValue` (models/usd.ts): JSON.stringify threw a TypeError for a BigInt from a prices
  * function after the call was billed, and quoted a 1 MB price whole; the cache names' same fix -1.
+ * +11 (helper loose-ends3, 2026-11-27; 94,233 -> 94,244 measured side by side in its worktree):
+ * the agent's `maxModelCallsPerStep` handed to the request wrappers' fold (resolve-agent-config.ts,
+ * options/api.ts), so a `wrapModelRequest`'s `next` is bounded; the bound itself is in the
+ * wrappers' chunk, which an app without one does not load.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

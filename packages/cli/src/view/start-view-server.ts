@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
+import { hostnameOf } from '@gemloop/core/internal';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
@@ -323,17 +324,6 @@ async function sendResult(
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
   response.end(body);
-}
-
-/** The name a `Host` value names, lower-case, port and trailing dot dropped; else undefined. */
-function hostnameOf(value: string): string | undefined {
-  if (value === '' || /[/?#@\\\s]/.test(value)) return undefined;
-  try {
-    const name = new URL(`http://${value}`).hostname;
-    return name.endsWith('.') ? name.slice(0, -1) : name;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -78,6 +78,34 @@ export function treeKeySources(
   return [...sources];
 }
 
+/**
+ * {@link treeKeySources} kept current: `current()` gives the walk's key readers, walked again
+ * when a plugin's hand-off reached an agent since (the walk's `handedTo` sets grew: a size sum
+ * per call), the same array while nothing was learned, so a caller may keep what it made of it.
+ * `learns`: whether the tree has any `handedTo` set at all (without one, `current()` never
+ * changes). One walk for the observers' redaction and a door's key reader, which differ only in
+ * when they ask the readers. @internal
+ */
+export function liveTreeKeySources(
+  config: KeyedConfig | undefined,
+  turnsOf: TurnsOf,
+): { readonly learns: boolean; current(): readonly (() => readonly string[])[] } {
+  const learned: ReadonlySet<object>[] = [];
+  let sources = treeKeySources(config, turnsOf, learned);
+  let size = learnedSize(learned);
+  return {
+    learns: learned.length > 0,
+    current() {
+      if (learned.length > 0 && learnedSize(learned) !== size) {
+        learned.length = 0;
+        sources = treeKeySources(config, turnsOf, learned);
+        size = learnedSize(learned);
+      }
+      return sources;
+    },
+  };
+}
+
 /** The keys `sources` name now, each once. @internal */
 export function keysOf(sources: readonly (() => readonly string[])[]): string[] {
   const keys = new Set<string>();

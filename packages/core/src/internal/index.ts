@@ -145,6 +145,8 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters; @gemloop/serve
 // (the MCP door's exposed tools): a result cut with how much was left out.
 export { cutText, cutTextNoted } from '../shared/cut-text.ts';
+// @gemloop/serve's doors and `gemloop view`: the name a Host header names (their Host checks).
+export { hostnameOf } from '../shared/hostname-of.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
 // metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.

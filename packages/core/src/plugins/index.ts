@@ -33,6 +33,8 @@ export type {
 export { definePlugin } from '../agent/plugins/define-plugin.ts';
 // What a step's model calls past `maxModelCallsPerStep` end the run with (a `PluginError`).
 export { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
+// What a request wrapper's `next` past `maxModelCallsPerStep` is refused with (a step's cause).
+export { ModelRequestLimitError } from '../agent/plugins/model-requests/model-request-limit-error.ts';
 export type {
   AgentApi,
   ModelApiPlugin,

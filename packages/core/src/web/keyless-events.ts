@@ -2,13 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
-import {
-  type KeyedConfig,
-  keysOf,
-  learnedSize,
-  treeKeySources,
-  treeKeysOf,
-} from '../agent/tree-keys.ts';
+import { type KeyedConfig, keysOf, liveTreeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 
@@ -191,15 +185,9 @@ export function agentKeysReader(agent: RunnableAgent<unknown>): () => readonly s
   const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
   // The agents a plugin's hand-off reached since the walk (`handedTo`, key-leaks3): walked again
   // when those sets grew, so a receiver's key is asked for from its `handoff` event on.
-  const learned: ReadonlySet<object>[] = [];
-  let sources = treeKeySources(config, agentTurnsOf as TurnsOf, learned);
-  let size = learnedSize(learned);
+  const walk = liveTreeKeySources(config, agentTurnsOf as TurnsOf);
   return () => {
-    if (learned.length > 0 && learnedSize(learned) !== size) {
-      learned.length = 0;
-      sources = treeKeySources(config, agentTurnsOf as TurnsOf, learned);
-      size = learnedSize(learned);
-    }
+    const sources = walk.current();
     return sources.length === 0 ? [] : keysOf(sources);
   };
 }

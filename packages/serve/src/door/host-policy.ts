@@ -1,3 +1,4 @@
+import { hostnameOf } from '@gemloop/core/internal';
 import { failOption } from './check-door-options.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
 
@@ -55,18 +56,6 @@ export type HostPolicy = {
   /** Whether the list was given (then it holds on every address). */
   readonly given: boolean;
 };
-
-/** The name a `Host` header value or allow-list entry names, as a URL writes it; else undefined. */
-function hostnameOf(value: string): string | undefined {
-  if (value === '' || /[/?#@\\\s]/.test(value)) return undefined;
-  try {
-    const name = new URL(`http://${value}`).hostname;
-    // A trailing dot is the same DNS name (`localhost.`): compared without it.
-    return name.endsWith('.') ? name.slice(0, -1) : name;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * `allowedHosts` of a door's options, checked: host names (no scheme, path or port needed),

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FetchHandler, toNodeListener } from './to-node-listener.ts';
 
@@ -221,5 +221,88 @@ describe('toNodeListener', () => {
       outgoing.end();
     });
     expect(outcome.startsWith('aborted: ')).toBe(true);
+  });
+});
+
+// A door that refuses before it read the body (a 401 without the key, a 413 over its limit) used
+// to close the socket with the rest of a large body unread: the kernel's reset could reach the
+// client before the answer did, which then read ECONNRESET or EPIPE, not the status.
+describe('an answer given before the body was read', () => {
+  const BIG = 20 * 1024 * 1024;
+
+  /** A raw POST of `bytes` bytes (Content-Length), written at once: the status, or the error. */
+  function post(port: number, bytes: number): Promise<number | string> {
+    return new Promise((resolve) => {
+      const outgoing = httpRequest(
+        { host: '127.0.0.1', port, path: '/', method: 'POST', agent: false },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', (error) => resolve(`response ${(error as { code?: string }).code}`));
+        },
+      );
+      outgoing.on('error', (error) => resolve((error as { code?: string }).code ?? 'error'));
+      outgoing.end(Buffer.alloc(bytes, 120));
+    });
+  }
+
+  /**
+   * A client that sends the whole request before it reads the answer (as a simple one does): a
+   * raw socket, paused until its 20 MB are written or failed. What it read, or its error's code.
+   */
+  function sendThenRead(port: number): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.pause();
+      let read = '';
+      let failed: string | undefined;
+      socket.on('data', (chunk: Buffer) => {
+        read += chunk.toString('latin1');
+      });
+      socket.on('error', (error) => {
+        failed ??= (error as { code?: string }).code ?? 'error';
+      });
+      socket.on('close', () =>
+        resolve(read.length > 0 ? (read.split('\r\n')[0] as string) : `${failed}`),
+      );
+      socket.write(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${BIG}\r\n\r\n`);
+      socket.write(Buffer.alloc(BIG, 120), () => socket.resume());
+    });
+  }
+
+  it('reaches a client that reads only once its body is sent (401 at once, 20 MB)', async () => {
+    const port = await serve(async () => new Response('no key', { status: 401 }));
+    for (let round = 0; round < 3; round++)
+      expect(await sendThenRead(port)).toBe('HTTP/1.1 401 Unauthorized');
+  });
+
+  it('reaches a raw HTTP client as its status, a 20 MB body unread (401 at once)', async () => {
+    const port = await serve(async () => new Response('no key', { status: 401 }));
+    for (let round = 0; round < 3; round++) expect(await post(port, BIG)).toBe(401);
+  });
+
+  it('reaches fetch as its status when the door stopped reading at its limit (413)', async () => {
+    const port = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      await reader.cancel();
+      return Response.json({ error: 'too large' }, { status: 413 });
+    });
+    for (let round = 0; round < 3; round++) {
+      const response = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        body: new Uint8Array(BIG),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ error: 'too large' });
+    }
+  });
+
+  it('still answers a body it read whole, as before', async () => {
+    const port = await serve(
+      async (request) => new Response(String((await request.text()).length)),
+    );
+    const answer = await send(port, { method: 'POST', body: 'x'.repeat(100_000) });
+    expect(answer).toMatchObject({ status: 200, body: '100000' });
   });
 });

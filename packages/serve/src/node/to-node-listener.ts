@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { DoorConnection } from '../door/host-policy.ts';
 
 /**
@@ -70,9 +69,7 @@ async function serve(
     method,
     headers,
     signal: abort.signal,
-    ...(hasBody
-      ? { body: Readable.toWeb(incoming) as ReadableStream<Uint8Array>, duplex: 'half' }
-      : {}),
+    ...(hasBody ? { body: requestBody(incoming), duplex: 'half' } : {}),
   } as RequestInit);
   // Which of this server's addresses the client reached: a door on a loopback one refuses a
   // Host it does not answer to (DNS rebinding), see `allowedHosts`.
@@ -85,12 +82,18 @@ async function serve(
   // them one by one under one name, and only the last would be kept.
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) head['set-cookie'] = cookies;
-  // A door that answered before reading the whole body (413, 401): Node drops the socket
-  // rather than read the rest, so the client is told not to reuse it, or its next request on
-  // that keep-alive connection fails with ECONNRESET.
-  if (hasBody && !incoming.complete) head['connection'] = 'close';
+  // A door that answered before reading the whole body (413, 401): the client is told not to
+  // reuse the connection, and the rest of its body is read and dropped (up to a bound) before
+  // the answer ends, since Node closes the socket once it has: unread bytes in its receive
+  // buffer make the kernel send a reset, which can erase the answer before the client reads it
+  // (an ECONNRESET or EPIPE instead of the 413). RFC 9112 section 9.6 ("the TCP reset problem":
+  // close in stages, reading on until the client has the response); whatwg-node's server does
+  // the same (ardatan/whatwg-node#3611, nodejs/node#21026).
+  const unread = hasBody && !incoming.complete;
+  if (unread) head['connection'] = 'close';
   outgoing.writeHead(response.status, head);
   if (response.body === null) {
+    if (unread) await discardRest(incoming);
     outgoing.end();
     return;
   }
@@ -122,7 +125,10 @@ async function serve(
     }
   } finally {
     // A body that failed is left to the caller's catch, which drops the connection.
-    if (!failed) outgoing.end();
+    if (!failed) {
+      if (unread && !abort.signal.aborted) await discardRest(incoming);
+      outgoing.end();
+    }
   }
 }
 
@@ -136,6 +142,75 @@ function hostLines(rawHeaders: readonly string[]): number {
     if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
   }
   return count;
+}
+
+/**
+ * How much of a body the handler left unread is read and dropped before the answer ends (see
+ * `discardRest`): past it the connection is closed as it is (a client that sends more than this
+ * after its answer came may see a reset). Node's `requestTimeout` bounds the time.
+ */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The request's body as a web stream that reads `incoming` as it is pulled. Unlike
+ * `Readable.toWeb`, cancelling it (a door that stopped reading at its size limit) leaves the
+ * socket open, so the answer can still reach the client (`discardRest`).
+ */
+function requestBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  let onData: ((chunk: Buffer) => void) | undefined;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onData = (chunk) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+      };
+      incoming.pause();
+      incoming.on('data', onData);
+      incoming.once('end', () => {
+        if (!cancelled) controller.close();
+      });
+      incoming.once('error', (error) => {
+        if (!cancelled) controller.error(error);
+      });
+    },
+    pull() {
+      incoming.resume();
+    },
+    cancel() {
+      cancelled = true;
+      if (onData !== undefined) incoming.off('data', onData);
+      incoming.pause();
+    },
+  });
+}
+
+/**
+ * Reads and drops what is left of `incoming`'s body, up to `DISCARD_LIMIT` bytes; settles once it
+ * ended, failed (the client went away) or passed the limit.
+ */
+function discardRest(incoming: IncomingMessage): Promise<void> {
+  if (incoming.complete || incoming.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let read = 0;
+    const done = () => {
+      incoming.off('data', count);
+      incoming.off('end', done);
+      incoming.off('error', done);
+      incoming.off('close', done);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      read += chunk.byteLength;
+      if (read > DISCARD_LIMIT) done();
+    };
+    for (const listener of incoming.listeners('data')) incoming.off('data', listener as never);
+    incoming.on('data', count);
+    incoming.once('end', done);
+    incoming.once('error', done);
+    incoming.once('close', done);
+    incoming.resume();
+  });
 }
 
 /**

@@ -44,8 +44,8 @@ export function resolveAgentConfig<Output>(
   agentOptionsDeclaration.check(options);
   const modelConfig = { ...resolveModelOptions(options) };
   const { gemini, model, capabilities, logger } = modelConfig;
-  const requests = resolveApiOption(options, modelConfig);
   const steps = resolveStepOptions(options);
+  const requests = resolveApiOption(options, modelConfig, steps.maxModelCallsPerStep);
   const toolRuns = resolveToolRunOptions(options);
   const toolsConfig = resolveToolsOption(options, modelConfig);
   const { tools } = toolsConfig;

@@ -79,6 +79,7 @@ export type PluginEngine = {
     plugins: unknown,
     api: AgentPlugin | undefined,
     agent: ModelRequestAgent,
+    limit: number,
   ) => { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] };
   readonly afterCall: (options: never, plugins: RunPlugins, outcome: never) => unknown;
   readonly wrapExecution: (

@@ -54,11 +54,14 @@ export const apiOption: AgentOptionGroup<'api', 'api'> = defineAgentOptions({
  * `createGemini`, or a durable worker's, which registers its Interactions backend), folded once
  * around the client's entry. `generateContent` and no such plugin: the client's entry as it is.
  * The config names no API: the plugin brings its code.
+ * `limit` is the agent's `maxModelCallsPerStep`: each wrapper's `next` is bounded per request as
+ * `wrapModelCall`'s is per step.
  * @internal
  */
 export function resolveApiOption(
   options: AgentOptions<unknown>,
   { modelCall, gemini, model }: ModelConfig,
+  limit: number,
 ): Pick<AgentConfig<unknown>, 'modelCall' | 'requestPlugins'> {
   const { api } = apiOption.withDefaults(options);
   const plugin = api === 'generateContent' ? undefined : (api as Carrier);
@@ -69,5 +72,5 @@ export function resolveApiOption(
     pluginEngineOf(options.plugins, 'plugins')?.requests;
   return resolve === undefined
     ? { modelCall, requestPlugins: [] }
-    : resolve(modelCall, options.plugins, plugin, { gemini, model });
+    : resolve(modelCall, options.plugins, plugin, { gemini, model }, limit);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { pluginsOutcome } from '../../__fixtures__/plugins-outcome.ts';
+import { createScriptedGemini } from '../../__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../../create-agent.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
@@ -30,22 +31,7 @@ function caller(name: string, times = Number.POSITIVE_INFINITY): AgentPlugin {
 /** Passes the call on once. */
 const passing = definePlugin({ name: 'passing', wrapModelCall: (call, next) => next(call) });
 
-async function outcome(
-  plugins: readonly AgentPlugin[],
-  mode: (typeof MODES)[number],
-  more: { maxModelCallsPerStep?: number } = {},
-) {
-  const gemini = createScriptedGemini(Array.from({ length: 300 }, (_, at) => textTurn(`a${at}`)));
-  const agent = createAgent({ gemini, model: MODEL, plugins, ...more });
-  try {
-    if (mode === 'run') return { result: await agent.run('Go.'), gemini };
-    const stream = agent.stream('Go.');
-    for await (const _event of stream);
-    return { result: await stream.result, gemini };
-  } catch (error) {
-    return { error, gemini };
-  }
-}
+const outcome = pluginsOutcome;
 
 describe('a step’s model calls through wrapModelCall', () => {
   for (const mode of MODES) {

@@ -1,24 +1,32 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import type {
+  ModelCallEntry,
+  ModelCallInput,
+  ModelStreamResult,
+} from '../../../http/model-call-entry.ts';
+import { ModelCallRecord } from '../../../http/model-call-entry.ts';
 import { describeValue } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
 import { readingPlugin } from '../reading-plugin.ts';
+import { ModelRequestLimitError } from './model-request-limit-error.ts';
 import type { ModelRequestAgent, ModelRequestEntry, WrapModelRequest } from './model-requests.ts';
 
 /**
  * The agent's entry and the plugins that made it (see {@link wrapModelRequests}): carried by the
  * plugins that have `wrapModelRequest` (the seam's engine, `interactionsApi()`), so an agent
- * without one bundles none of this. @internal
+ * without one bundles none of this. `limit` is the agent's `maxModelCallsPerStep`. @internal
  */
 export function resolveModelRequests(
   base: ModelCallEntry,
   plugins: unknown,
   api: AgentPlugin | undefined,
   agent: ModelRequestAgent,
+  limit: number,
 ): { modelCall: ModelCallEntry; requestPlugins: readonly AgentPlugin[] } {
   const requestPlugins = requestPluginsOf(Array.isArray(plugins) ? plugins : undefined, api);
   return {
-    modelCall: requestPlugins.length === 0 ? base : wrapModelRequests(base, requestPlugins, agent),
+    modelCall:
+      requestPlugins.length === 0 ? base : wrapModelRequests(base, requestPlugins, agent, limit),
     requestPlugins,
   };
 }
@@ -42,6 +50,12 @@ export function isRequestOnly(plugin: unknown): boolean {
  * outermost (as `wrapModelCall`'s compose), so the `api` option's plugin, listed last, answers
  * what the others pass on. An entry a wrapper returns without `redact` or `resumeFrom` keeps
  * `next`'s. `base` itself when no plugin wraps the requests (the default agent: no frame more).
+ *
+ * Each wrapper's `next` is bounded: for one request of the agent, at most `limit` calls (the
+ * agent's `maxModelCallsPerStep`, as `wrapModelCall`'s `next` is for a step), then each call is
+ * refused unsent with a {@link ModelRequestLimitError} naming the wrapper. The count rides in the
+ * request's input (a spread `{ ...input, request }` keeps it), made fresh by the outermost entry
+ * for each request: the entry is shared by every run of the agent, so it holds no count itself.
  * @throws {@link InvalidArgumentError} naming the plugin whose hook returned something that is
  *   not an entry.
  * @internal
@@ -50,13 +64,15 @@ export function wrapModelRequests(
   base: ModelCallEntry,
   plugins: readonly AgentPlugin[],
   agent: ModelRequestAgent,
+  limit: number,
 ): ModelCallEntry {
   let entry = base;
+  let wraps = false;
   for (let index = plugins.length - 1; index >= 0; index--) {
     const plugin = plugins[index] as AgentPlugin;
     const at = `plugin "${plugin.name}"`;
     const wrap = plugin.wrapModelRequest as WrapModelRequest;
-    const next = entry;
+    const next = bounded(entry, index, plugin.name, limit);
     const made = wrap.call(plugin, next, agent) as Partial<ModelRequestEntry> | undefined;
     if (
       typeof made !== 'object' ||
@@ -68,9 +84,76 @@ export function wrapModelRequests(
         argument: 'wrapModelRequest',
         message: `${at}: wrapModelRequest must return an entry { generate(input), stream(input) } (return next itself to change nothing); got ${describeValue(made)}.`,
       });
+    // A wrapper that returned `next` itself changes nothing: the inner entry, with no frame more.
+    if (made === next) continue;
     entry = completeEntry(made as ModelRequestEntry, next);
+    wraps = true;
   }
-  return entry;
+  return wraps ? counting(entry, plugins.length) : entry;
+}
+
+/** Where a request's counts ride in its input: a symbol, kept by a spread, seen by no JSON. */
+const CALLS = Symbol('gemloop.request-calls');
+type CountedInput = ModelCallInput & { [CALLS]?: number[] };
+
+/** `entry` with each request's counts made fresh: one per wrapper, of its `next`'s calls. */
+function counting(entry: ModelCallEntry, wrappers: number): ModelCallEntry {
+  const fresh = (input: ModelCallInput): CountedInput => ({
+    ...input,
+    [CALLS]: new Array<number>(wrappers).fill(0),
+  });
+  const counted: ModelCallEntry = {
+    generate: (input) => entry.generate(fresh(input)),
+    stream: (input) => entry.stream(fresh(input)),
+    redact: entry.redact,
+  };
+  if (entry.resumeFrom !== undefined) counted.resumeFrom = entry.resumeFrom.bind(entry);
+  if (entry.secrets !== undefined) counted.secrets = entry.secrets;
+  return counted;
+}
+
+/**
+ * `next` as the wrapper at `index` calls it: past `limit` calls for one request, refused unsent
+ * (a rejected `generate`, a `stream` whose chunks throw), as any failed request reaches a wrapper.
+ * An input without counts (a wrapper that built its own, not spread) is passed on uncounted.
+ */
+function bounded(
+  next: ModelCallEntry,
+  index: number,
+  plugin: string,
+  limit: number,
+): ModelCallEntry {
+  const over = (input: CountedInput): ModelRequestLimitError | undefined => {
+    const counts = input[CALLS];
+    if (counts === undefined) return undefined;
+    if ((counts[index] as number) >= limit) return new ModelRequestLimitError({ plugin, limit });
+    counts[index] = (counts[index] as number) + 1;
+    return undefined;
+  };
+  const guarded: ModelCallEntry = {
+    generate: (input) => {
+      const refused = over(input);
+      return refused === undefined ? next.generate(input) : Promise.reject(refused);
+    },
+    stream: (input) => {
+      const refused = over(input);
+      return refused === undefined ? next.stream(input) : refusedStream(refused);
+    },
+    redact: next.redact,
+  };
+  if (next.resumeFrom !== undefined) guarded.resumeFrom = next.resumeFrom.bind(next);
+  if (next.secrets !== undefined) guarded.secrets = next.secrets;
+  return guarded;
+}
+
+/** A stream whose first read throws `error`: a refused `stream` request, never sent. */
+function refusedStream(error: ModelRequestLimitError): ModelStreamResult {
+  return {
+    stream: {
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+    },
+    record: new ModelCallRecord(),
+  };
 }
 
 /** `made` with what it leaves out taken from `next` (`made` itself when it has it all). */

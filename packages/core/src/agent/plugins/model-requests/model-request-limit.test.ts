@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ModelCallEntry,
+  type ModelCallInput,
+  ModelCallRecord,
+} from '../../../http/model-call-entry.ts';
+import { pluginsOutcome } from '../../__fixtures__/plugins-outcome.ts';
+import { ModelCallError } from '../../errors/model-call-error.ts';
+import type { AgentPlugin } from '../agent-plugin.ts';
+import { definePlugin } from '../define-plugin.ts';
+import { ModelRequestLimitError } from './model-request-limit-error.ts';
+
+// A `wrapModelRequest` could call its `next` without end (loose-ends2 found it; `wrapModelCall`'s
+// `next` was already bounded): each request of the agent now allows each wrapper's `next` at most
+// `maxModelCallsPerStep` calls, and the call past it is refused unsent with a typed error naming
+// the plugin and the limit. The wrappers below stop at 200 calls so that the test ends without the
+// bound too (and then fails on its count).
+
+const MODES = ['run', 'stream'] as const;
+
+/** One request through `next` in the agent's mode: its text, read to the end. */
+async function send(next: ModelCallEntry, input: ModelCallInput, streamed: boolean) {
+  if (!streamed) return (await next.generate(input)).response;
+  let last: unknown;
+  for await (const chunk of next.stream(input).stream) last = chunk;
+  return last;
+}
+
+/** Calls `next` `times` times per request (a retry that never likes the answer), spreading the input. */
+function asker(name: string, times = 200): AgentPlugin {
+  const ask = async (next: ModelCallEntry, input: ModelCallInput, streamed: boolean) => {
+    let answer = await send(next, input, streamed);
+    for (let index = 1; index < times; index++)
+      answer = await send(next, { ...input, request: { ...input.request } }, streamed);
+    return answer;
+  };
+  return definePlugin({
+    name,
+    wrapModelRequest: (next) => ({
+      generate: async (input) => {
+        await ask(next, input, false);
+        return next.generate(input);
+      },
+      stream: (input) => {
+        const last = { record: new ModelCallRecord() };
+        return {
+          stream: (async function* () {
+            await ask(next, input, true);
+            const answer = next.stream(input);
+            last.record = answer.record;
+            yield* answer.stream;
+          })(),
+          get record() {
+            return last.record;
+          },
+        };
+      },
+    }),
+  });
+}
+
+/** Passes each request on once. */
+const passing = definePlugin({
+  name: 'passing',
+  wrapModelRequest: (next) => next,
+});
+
+const outcome = pluginsOutcome;
+
+describe('a request’s calls through wrapModelRequest', () => {
+  for (const mode of MODES) {
+    it(`a wrapper that calls next again and again is refused past 10 calls, naming it (${mode})`, async () => {
+      const { error, gemini } = await outcome([asker('again-and-again')], mode);
+      // 10 sent; the 11th refused unsent, and the step failed with it.
+      expect(gemini.calls).toHaveLength(10);
+      expect(ModelCallError.isInstance(error)).toBe(true);
+      const cause = (error as ModelCallError).cause;
+      expect(ModelRequestLimitError.isInstance(cause)).toBe(true);
+      expect(cause).toMatchObject({
+        name: 'ModelRequestLimitError',
+        code: 'model-request-limit',
+        plugin: 'again-and-again',
+        hook: 'wrapModelRequest',
+        limit: 10,
+      });
+      expect((cause as Error).message).toContain('maxModelCallsPerStep (10)');
+      expect((cause as Error).message).toContain('Plugin "again-and-again"');
+      // The history stays consistent: the input, no half turn.
+      expect((error as ModelCallError).run.contents).toHaveLength(1);
+    });
+
+    it(`maxModelCallsPerStep raises or lowers it; the wrapper outside a looping one is not blamed (${mode})`, async () => {
+      // 14 asks and the answer: 15 calls of next, each a request.
+      const fifteen = await outcome([asker('fifteen', 14)], mode, { maxModelCallsPerStep: 15 });
+      expect(fifteen.error).toBeUndefined();
+      expect(fifteen.result?.text).toBe('a14');
+      expect(fifteen.gemini.calls).toHaveLength(15);
+      const three = await outcome([passing, asker('retrying', 4)], mode, {
+        maxModelCallsPerStep: 3,
+      });
+      expect(((three.error as ModelCallError).cause as ModelRequestLimitError).plugin).toBe(
+        'retrying',
+      );
+      expect(three.gemini.calls).toHaveLength(3);
+    });
+
+    it(`the count is per request: each of the run's requests gets the whole limit (${mode})`, async () => {
+      // A wrapModelCall that sends the step's call three times: three requests, 3 calls each.
+      const thrice = definePlugin({
+        name: 'thrice',
+        async wrapModelCall(call, next) {
+          await next(call);
+          await next(call);
+          return next(call);
+        },
+      });
+      const { error, result, gemini } = await outcome([thrice, asker('twice', 2)], mode, {
+        maxModelCallsPerStep: 3,
+      });
+      expect(error).toBeUndefined();
+      expect(gemini.calls).toHaveLength(9);
+      expect(result?.text).toBe('a8');
+    });
+  }
+});
