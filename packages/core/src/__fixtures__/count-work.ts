@@ -37,6 +37,30 @@ export function countCalls<T extends object>(target: T, key: keyof T & string, r
  * regex's backtracking inside one search is not: this counts scans, for literal searches.
  */
 export function countSearchedChars(run: () => void): number {
+  const counter = patchSearches();
+  try {
+    run();
+  } finally {
+    counter.restore();
+  }
+  return counter.searched;
+}
+
+/**
+ * {@link countSearchedChars} over an asynchronous `run`. What else the worker runs meanwhile is
+ * counted too: bound it with room for that.
+ */
+export async function countSearchedCharsDuring(run: () => Promise<unknown>): Promise<number> {
+  const counter = patchSearches();
+  try {
+    await run();
+  } finally {
+    counter.restore();
+  }
+  return counter.searched;
+}
+
+function patchSearches(): { readonly searched: number; restore: () => void } {
   const indexOf = String.prototype.indexOf;
   const exec = RegExp.prototype.exec;
   let searched = 0;
@@ -54,11 +78,13 @@ export function countSearchedChars(run: () => void): number {
     searched += (match === null ? text.length : match.index + match[0].length) - from;
     return match;
   });
-  try {
-    run();
-  } finally {
-    patch(String.prototype, 'indexOf', indexOf);
-    patch(RegExp.prototype, 'exec', exec);
-  }
-  return searched;
+  return {
+    get searched() {
+      return searched;
+    },
+    restore: () => {
+      patch(String.prototype, 'indexOf', indexOf);
+      patch(RegExp.prototype, 'exec', exec);
+    },
+  };
 }
