@@ -160,6 +160,11 @@ const PROCESS_LIMITS = {
   testTimeout: 300_000,
   hookTimeout: 300_000,
   expect: { poll: { timeout: 120_000 } },
+  // A fork worker, and what its tests started, ends with a killed run (test/killed-vitest-run.test.ts).
+  execArgv: [
+    '--require',
+    fileURLToPath(new URL('./scripts/exit-with-vitest.cjs', import.meta.url)),
+  ],
 };
 /**
  * The in-process unit projects run first, as a group of their own, one worker per core: their

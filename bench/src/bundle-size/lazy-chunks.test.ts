@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createFakeGemini, googleError, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { runGuarded } from '../../../scripts/run-guarded.ts';
 import { buildBundle } from './measure-bundle-size.ts';
 
 const benchDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -62,16 +62,12 @@ describe('the lazy chunks of the browser build', () => {
       for (const chunk of chunks) await writeFile(join(folder, basename(chunk.path)), chunk.bytes);
       const { url } = await fake.listen();
       const entryUrl = pathToFileURL(join(folder, basename(entry.path))).href;
-      const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ['--input-type=module', '-e', USE_THE_LAZY_CHUNKS, entryUrl, url],
-          // A hang guard only: it takes well under a second.
-          { cwd: folder, timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
-          (error, out, err) =>
-            error === null ? resolve(out) : reject(new Error(`${error.message}\n${err}`)),
-        );
-      });
+      // Under the tests' hang guard: stopped with its test, and when the Vitest worker dies.
+      const { stdout } = await runGuarded(
+        process.execPath,
+        ['--input-type=module', '-e', USE_THE_LAZY_CHUNKS, entryUrl, url],
+        { cwd: folder, maxBuffer: 1 << 20 },
+      );
       const report = JSON.parse(stdout);
       // Three lazy chunks at least: each library's, and the description's.
       expect(chunks.filter((chunk) => !chunk.loadedToRun).length).toBeGreaterThanOrEqual(3);

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createFakeGemini, turn } from '@gemloop/testing';
+import { runGuarded } from '../../../scripts/run-guarded.ts';
 
 /**
  * The statement each chunk of a probed build starts with (esbuild's `banner`): it notes the chunk's
@@ -66,17 +66,17 @@ export async function probeRunChunks({
     for (const chunk of chunks) await writeFile(join(folder, basename(chunk.path)), chunk.bytes);
     const { url } = await fake.listen();
     const entryUrl = pathToFileURL(join(folder, basename(entry))).href;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', RUN_AN_AGENT, entryUrl, url],
-        // A hang guard only: the run takes well under a second.
-        { cwd: folder, timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
-        (error, out, err) =>
-          error === null
-            ? resolve(out)
-            : reject(new Error(`the probe run of ${entry} failed: ${error.message}\n${err}`)),
-      );
+    // Under the tests' hang guard (scripts/run-guarded.ts): killed when hung, and with every
+    // process it started the moment the process that started it is gone, however that one ended
+    // (a killed Vitest worker left it running, execFile's own timeout with it).
+    const { stdout } = await runGuarded(
+      process.execPath,
+      ['--input-type=module', '-e', RUN_AN_AGENT, entryUrl, url],
+      { cwd: folder, maxBuffer: 1 << 20 },
+    ).catch((error: unknown) => {
+      throw new Error(`the probe run of ${entry} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     });
     const ran = JSON.parse(stdout) as string[];
     return new Set(

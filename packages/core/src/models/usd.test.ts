@@ -88,11 +88,11 @@ describe('dollarsToPicos', () => {
     }
   });
 
-  it('reads a hostile megabyte string quickly and refuses it', () => {
-    const started = performance.now();
+  it('reads a hostile megabyte string in linear time and refuses it', () => {
+    // Sized, not timed (a stopwatch fails at load 40): the pattern without its `^` retries from
+    // every digit, quadratic (7.7 s on 20,000 digits, 32.8 s on 40,000: about 6 hours on this
+    // million), far past the test's hang guard; as it is, a few milliseconds.
     expect(dollarsToPicos(`${'9'.repeat(1_000_000)}x`)).toBeUndefined();
-    // Hang guard only.
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 

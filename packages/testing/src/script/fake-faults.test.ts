@@ -1,5 +1,5 @@
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callFake, errorMessage, parseSseEvents } from '../__fixtures__/call-fake.ts';
 import { readFixtureJson } from '../__fixtures__/gemini-fixtures.ts';
 import { createFakeGemini } from '../create-fake-gemini.ts';
@@ -112,11 +112,26 @@ describe('createFakeGemini faults', () => {
   });
 
   it('delays the answer by the latency asked for', async () => {
-    const fake = createFakeGemini({ faults: [{ fault: { type: 'latency', ms: 60 } }] });
-    const started = performance.now();
-    const result = await callFake(fake, question);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
-    expect(result.status).toBe(200);
+    // In fake time, not by a stopwatch: the answer is held until the 60th millisecond, not one
+    // before, however slow the machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = createFakeGemini({ faults: [{ fault: { type: 'latency', ms: 60 } }] });
+      let result: Awaited<ReturnType<typeof callFake>> | undefined;
+      const call = callFake(fake, question).then((answer) => {
+        result = answer;
+      });
+      // The delay's timer is set once the request has reached the fake. (Not vi.waitFor: under
+      // fake timers it moves the clock itself.)
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(59);
+      expect(result).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await call;
+      expect(result?.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('resets the connection after N events, over a real socket', async () => {
