@@ -154,6 +154,11 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * the agent's `maxModelCallsPerStep` handed to the request wrappers' fold (resolve-agent-config.ts,
  * options/api.ts), so a `wrapModelRequest`'s `next` is bounded; the bound itself is in the
  * wrappers' chunk, which an app without one does not load.
+ * +146 found late (the twenty-second session's last commit, c846ef02: the run's merge imported
+ * `spellingFree` from generation-config.ts, which brought that module's refusal checks into the
+ * loaded bundle: 94,087 -> 94,233), paid back by moving `spellingFree` into
+ * options/define-options.ts, which every agent loads: 94,132 with the helpers' +23 above
+ * (the twenty-third session's end; 383 B of headroom).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

@@ -203,6 +203,15 @@ export function describeValue(value: unknown): string {
 // declared option group imports them together (bench/RESULTS.md, "Cold import, counted", helper
 // cold-import2: each module and each import statement costs Node's loader at import).
 
+/**
+ * A field's name in either proto3 JSON spelling (Gemini's parser reads the lowerCamelCase name and
+ * the proto field name): `max_output_tokens` and `maxOutputTokens` alike. Here, in a module every
+ * agent loads, because the run's merge (`start-run.ts`) needs it: imported from
+ * `generation-config.ts` it brought that module's refusal checks into the loaded bundle (+146 B
+ * gzip), and a module of its own is one more at the root import. @internal
+ */
+export const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();
+
 /** The options of `closestNames`. */
 export type ClosestNamesOptions = {
   /** What the model wrote. */

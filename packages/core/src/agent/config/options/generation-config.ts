@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import { checkGenerationConfig } from '../../../http/check-request-fields.ts';
-import { objectOption } from '../../../options/define-options.ts';
+import { objectOption, spellingFree } from '../../../options/define-options.ts';
 import type { GenerationConfig } from '../../../wire/request.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -48,12 +48,6 @@ export function checkRunGenerationConfig(
   generationConfigOption.checks.generationConfig(config, path);
   refuseAgentSetFields(config, options, path);
 }
-
-/**
- * A `generationConfig` field's name in either JSON spelling (proto3 JSON reads the lowerCamelCase
- * name and the proto field name): `max_output_tokens` and `maxOutputTokens` alike. @internal
- */
-export const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();
 
 /**
  * Refuses the fields of a `generationConfig` (the agent's, or a run's: `path`

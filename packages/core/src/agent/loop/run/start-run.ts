@@ -1,8 +1,8 @@
+import { spellingFree } from '../../../options/define-options.ts';
 import type { AgentInput } from '../../../run/agent-input.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentConfig, BaseRequest } from '../../config/agent-config.ts';
-import { spellingFree } from '../../config/options/generation-config.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
