@@ -25,23 +25,20 @@ export type KeyedConfig = {
  * observers' redaction take them all. Read at each call: a client may learn a credential later.
  * A hand-off a plugin makes to an agent no tool names is known once it happened: the take-over
  * adds the receiver to the handing agent's `handedTo`, walked here too, before the `handoff`
- * event (a door reads the keys again at that event; see {@link learnedSize} for observers).
- * `turnsOf` finds an agent's config (`agentTurnsOf`, handed in: the loop may not import it);
- * `learned`, when given, gets the `handedTo` sets walked. @internal
+ * event (a door reads the keys again at that event; {@link liveTreeKeySources} for observers).
+ * `turnsOf` finds an agent's config (`agentTurnsOf`, handed in: the loop may not import it).
+ * @internal
  */
-export function treeKeysOf(
-  config: KeyedConfig | undefined,
-  turnsOf: TurnsOf,
-  learned?: ReadonlySet<object>[],
-): string[] {
-  return keysOf(treeKeySources(config, turnsOf, learned));
+export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): string[] {
+  return keysOf(treeKeySources(config, turnsOf));
 }
 
 /**
  * The key readers (`ModelCallEntry.secrets`) of the clients {@link treeKeysOf} reaches, each
  * once: a caller that asks for the keys at each event (a durable run's stream, whose tree's
  * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}),
- * walking again when the `learned` sets grow ({@link learnedSize}). @internal
+ * walking again when the `learned` sets (the `handedTo` sets walked, pushed there when given)
+ * grow ({@link liveTreeKeySources}). @internal
  */
 export function treeKeySources(
   config: KeyedConfig | undefined,
@@ -113,8 +110,8 @@ export function keysOf(sources: readonly (() => readonly string[])[]): string[] 
   return [...keys];
 }
 
-/** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. @internal */
-export function learnedSize(learned: readonly ReadonlySet<object>[]): number {
+/** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. */
+function learnedSize(learned: readonly ReadonlySet<object>[]): number {
   let size = 0;
   for (const set of learned) size += set.size;
   return size;
