@@ -102,14 +102,13 @@ function counting(entry: ModelCallEntry, wrappers: number): ModelCallEntry {
     ...input,
     [CALLS]: new Array<number>(wrappers).fill(0),
   });
-  const counted: ModelCallEntry = {
-    generate: (input) => entry.generate(fresh(input)),
-    stream: (input) => entry.stream(fresh(input)),
-    redact: entry.redact,
-  };
-  if (entry.resumeFrom !== undefined) counted.resumeFrom = entry.resumeFrom.bind(entry);
-  if (entry.secrets !== undefined) counted.secrets = entry.secrets;
-  return counted;
+  return completeEntry(
+    {
+      generate: (input) => entry.generate(fresh(input)),
+      stream: (input) => entry.stream(fresh(input)),
+    },
+    entry,
+  );
 }
 
 /**
@@ -130,20 +129,20 @@ function bounded(
     counts[index] = (counts[index] as number) + 1;
     return undefined;
   };
-  const guarded: ModelCallEntry = {
-    generate: (input) => {
-      const refused = over(input);
-      return refused === undefined ? next.generate(input) : Promise.reject(refused);
+  // `next`'s redaction, resumption and key reader kept, as for any wrapper's entry.
+  return completeEntry(
+    {
+      generate: (input) => {
+        const refused = over(input);
+        return refused === undefined ? next.generate(input) : Promise.reject(refused);
+      },
+      stream: (input) => {
+        const refused = over(input);
+        return refused === undefined ? next.stream(input) : refusedStream(refused);
+      },
     },
-    stream: (input) => {
-      const refused = over(input);
-      return refused === undefined ? next.stream(input) : refusedStream(refused);
-    },
-    redact: next.redact,
-  };
-  if (next.resumeFrom !== undefined) guarded.resumeFrom = next.resumeFrom.bind(next);
-  if (next.secrets !== undefined) guarded.secrets = next.secrets;
-  return guarded;
+    next,
+  );
 }
 
 /** A stream whose first read throws `error`: a refused `stream` request, never sent. */
