@@ -159,6 +159,9 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * loaded bundle: 94,087 -> 94,233), paid back by moving `spellingFree` into
  * options/define-options.ts, which every agent loads: 94,132 with the helpers' +23 above
  * (the twenty-third session's end; 383 B of headroom).
+ * +3 (helper signatures, 2026-11-27; 94,130 -> 94,133 measured one after the other in its
+ * worktree): a child-run tool's call gets its run link as a non-enumerable field of its context
+ * (`Object.defineProperty`), not through a module-level WeakMap by context (issue 53 item 6).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

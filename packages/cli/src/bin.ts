@@ -5,6 +5,8 @@ import { main } from './cli.ts';
 // the next write fail with EPIPE, emitted as an 'error' event that, unhandled, crashes the command
 // with a stack trace (and stops a server mid-request). What would go to that stream is dropped
 // instead: the command runs on and exits with its own code.
+// why (kept): the process's own output streams that went away: process-wide, as the streams are; no
+// run data.
 const closed = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {

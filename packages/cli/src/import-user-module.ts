@@ -3,6 +3,8 @@ import { pathToFileURL } from 'node:url';
 /** The extensions of the files that are TypeScript, which Node 20 cannot import itself. */
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/i;
 
+// why (lazy): tsx's loader, registered once for the rest of the process (a Node loader is
+// process-wide, see below).
 let registered: Promise<void> | undefined;
 
 /**

@@ -181,6 +181,7 @@ async function summarizeContent(
     : summarizeRun(id, start, parseLines(tail, false), true);
 }
 
+// why (sentinel): compared by identity inside this module, carries nothing.
 /** What {@link parseLines} gives for a whole line that is not JSON. */
 const NOT_JSON = Symbol('not JSON');
 

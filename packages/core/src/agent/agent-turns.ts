@@ -85,7 +85,7 @@ export type RunnableAgent<Output> = {
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
 };
 
-// Kept (issue 53 item 6): no signature can carry it. Users hand the public `Agent` to
+// why (kept): no signature can carry it. Users hand the public `Agent` to
 // createChatSession, handoff(), subagent(), serve and the durable worker, which need its internal
 // entry points; a property on the public object is what CONTRIBUTING rules out. Per agent, no run data.
 const turns = new WeakMap<object, AgentTurns<unknown>>();

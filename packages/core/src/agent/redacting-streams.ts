@@ -4,6 +4,7 @@ import type { KeyedConfig } from './tree-keys.ts';
 // (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers). Kept
 // (issue 53 item 6): no signature can carry it, the user hands the stream to the page helpers
 // (browser-run.ts) and the doors, and a wrapper could copy a marker but not the stream's identity.
+// why (kept): see the reason above.
 const redacting = new WeakMap<object, KeySource>();
 
 /**

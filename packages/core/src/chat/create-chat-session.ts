@@ -21,6 +21,7 @@ import type { ChatMessage } from './to-message-parts.ts';
 // so the same id continues the same conversation, and dropped with the agent. Not run data, and no
 // signature can carry it: it outlives each session by design, and no option holds a store the
 // user did not give.
+// why (kept): keyed by the user's `Agent`; see the reason above.
 const defaultStores = new WeakMap<object, HistoryStore>();
 
 /**

@@ -32,6 +32,8 @@ type LockRecord = ChatStoreLockHolder & { threadId: number; token: string };
  * exit hook that removes them must find every one.
  */
 type LockTable = { held: Map<string, string>; exitHook: boolean };
+// why (brand): a registered symbol on `globalThis`, so every copy of gemloop in the thread finds
+// the one lock table (the locks are the process's).
 const tableKey = Symbol.for('gemloop.chat-file-locks');
 function lockTable(): LockTable {
   const global = globalThis as { [tableKey]?: LockTable };

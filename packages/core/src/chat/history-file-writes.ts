@@ -12,6 +12,7 @@ import { cutTornTail } from './history-file.ts';
 // node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
 // (together about 5 ms of every cold start, for a store most programs never create).
 const require = createRequire(import.meta.url);
+// why (lazy): node modules loaded at the first file operation.
 let fsModule: typeof FsPromises | undefined;
 let cryptoModule: typeof Crypto | undefined;
 /** `node:fs/promises`, loaded at its first use. @internal */

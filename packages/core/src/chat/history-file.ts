@@ -23,6 +23,7 @@ const FORMAT_VERSION = 1;
 
 // node:crypto loads when a long session id first needs hashing, not when gemloop is imported.
 const require = createRequire(import.meta.url);
+// why (lazy): node:crypto loaded at first use.
 let cryptoModule: typeof Crypto | undefined;
 const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
 const NEWLINE = 0x0a;

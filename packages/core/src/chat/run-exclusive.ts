@@ -1,6 +1,7 @@
 // The tail of each queue, per store object and session id. A WeakMap, so a store that is dropped
 // takes its queues with it; an id's entry is removed once its queue drains. No signature can carry
 // it: two session objects that share the user's store, made apart, must queue on one tail.
+// why (kept): keyed by the user's store object; see the reason above.
 const queues = new WeakMap<object, Map<string, Promise<void>>>();
 
 /**

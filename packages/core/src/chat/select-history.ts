@@ -15,7 +15,7 @@ export type SelectedHistory = {
 };
 
 // Estimates of turns without a stored count, cached per turn object: a memory store hands back
-// the same objects on every send, so each is walked once. Kept (issue 53 item 6): a cache of a
+// the same objects on every send, so each is walked once. why (cache): a cache of a
 // value computed from the turn object alone, not data passed between layers.
 const estimates = new WeakMap<ChatTurn, number>();
 

@@ -16,6 +16,7 @@ export const CLEARED_RESULT_KEY = 'gemloopCleared';
  */
 // No signature can carry it: a chat session hands its compacted view to the next send as plain
 // history contents, so what a copy was made from has to travel with the copy itself.
+// why (kept): keyed by the cleared copy, which travels as plain history; see the reason above.
 const clearedFrom = new WeakMap<Content, Content>();
 
 /**

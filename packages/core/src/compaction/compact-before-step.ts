@@ -24,6 +24,7 @@ import { fitRequestToWindow } from './fit-request-to-window.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
 // A cache keyed by the agent's config, which never changes after createAgent: no run data.
+// why (cache): a pure function of the agent's frozen config.
 const fixedTokens = new WeakMap<object, number>();
 
 /** Band under the threshold where `countNearThreshold` asks the API instead of the estimate. */

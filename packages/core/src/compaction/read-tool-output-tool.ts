@@ -13,6 +13,7 @@ type ReadArgs = { id: string; offset?: number; length?: number };
 // The tools readToolOutputTool made: a `toolOutput` budget never cuts their slices again (a slice
 // is bounded by MAX_READ_TOOL_OUTPUT_CHARS already; cutting it would make the rest unreadable).
 // A brand on tool objects readToolOutputTool made (a tool's identity, not run data).
+// why (kept): a brand on tool objects this module made; see above.
 const readTools = new WeakSet<object>();
 
 /**

@@ -1,6 +1,7 @@
 import type { Content } from '../wire/content.ts';
 import { GemloopError } from './gemloop-error.ts';
 
+// why (brand): a registered symbol, so `isInstance` knows this error from another copy of gemloop.
 const marker = Symbol.for('gemloop.chat-store-error');
 
 /** The {@link HistoryStore} call that failed. */

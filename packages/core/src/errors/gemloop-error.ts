@@ -1,5 +1,7 @@
 import type { UsageMetadata } from '../wire/response.ts';
 
+// why (brand): a registered symbol, so `isInstance` knows a gemloop error from another copy of
+// gemloop.
 const marker = Symbol.for('gemloop.error');
 
 /**

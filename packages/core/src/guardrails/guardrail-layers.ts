@@ -5,6 +5,8 @@ import type { GuardrailLayer } from './guardrails-of.ts';
 import { toolGuardrailsPlugin } from './tool-guardrails-plugin.ts';
 
 // Each level needs a name of its own among a run's plugins (the seam's rule); nothing reads it.
+// why (kept): a counter that makes each level's plugin name unique in the process; it names,
+// carries no run data.
 let made = 0;
 
 /**

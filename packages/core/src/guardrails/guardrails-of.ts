@@ -24,6 +24,7 @@ function isLayer(plugin: AgentPlugin): plugin is GuardrailLayer {
   return (plugin as Partial<GuardrailLayer>).layer !== undefined;
 }
 
+// why (cache): a pure function of a plugin list, which is replaced, never changed.
 /** The last composition per list of a run's plugins (lists are replaced, never changed). */
 const composed = new WeakMap<
   readonly AgentPlugin[],

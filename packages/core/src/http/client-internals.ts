@@ -10,6 +10,7 @@ export type ClientInternals = {
 
 // Keyed by the client object, so nothing rides on it and a wrapper is not mistaken for it. No
 // signature can carry it: the Files and Batch APIs take the user's public client. Not run data.
+// why (kept): keyed by the user's client; see the reason above.
 const internals = new WeakMap<object, ClientInternals>();
 
 /** Called by `createGemini`. @internal */

@@ -32,6 +32,13 @@ export type ModelCallInput = {
    * @internal
    */
   bodyCache?: ContentJsonCache | undefined;
+  /**
+   * How many calls each request wrapper's `next` made for this request (one count per wrapper,
+   * made fresh by the agent's outermost entry): what bounds them by `maxModelCallsPerStep`. A
+   * spread input carries it on; an input built without it is passed on uncounted.
+   * @internal
+   */
+  requestCalls?: number[] | undefined;
 };
 
 /**
@@ -119,6 +126,7 @@ export type ModelCallEntry = {
 // only a client `createGemini` made is found (a wrapper, a test double or the durable client goes
 // through its public methods, see `publicEntry`). No signature can carry it: `createAgent` gets
 // the user's public client; resolved once per agent into `AgentConfig.modelCall`. Not run data.
+// why (kept): keyed by the user's client; see the reason above.
 const entries = new WeakMap<object, ModelCallEntry>();
 
 /** Registers the internal side of a client made by `createGemini`. @internal */

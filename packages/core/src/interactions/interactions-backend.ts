@@ -37,6 +37,7 @@ export type InteractionsBackend = {
 
 // Keyed by the client object, as `registerModelCallEntry` is: nothing shows on the public `Gemini`.
 // No signature can carry it: `interactionsApi()` meets the client only in `createAgent`. Not run data.
+// why (kept): keyed by the user's client; see the reason above.
 const backends = new WeakMap<object, InteractionsBackend>();
 
 /** Makes `backend` the Interactions backend of agents given `gemini`. @internal */

@@ -18,6 +18,8 @@ function hashOf(previous: string, content: unknown): string {
 // so each step hashes only its new contents (O(new), not O(history); measured in
 // bench/src/interactions). Never across runs: a history edited in place between two runs (a
 // secret redacted from an earlier turn) must hash as it is now, as ContentJsonCache serialises it.
+// why (cache): a pure function of the content object and the hash before it, scoped to one run's
+// body cache so that it never outlives the run.
 const scopes = new WeakMap<object, WeakMap<object, { previous: string; hash: string }>>();
 
 /**

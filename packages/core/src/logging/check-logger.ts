@@ -3,7 +3,7 @@ import { type Logger, type LogMethod, silentLogger } from './logger.ts';
 
 const METHODS = ['child', 'debug', 'info', 'warn', 'error'] as const;
 const LEVEL_METHODS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-// Kept (issue 53 item 6): a brand on loggers this module already wrapped, so a logger passed on
+// why (kept): a brand on loggers this module already wrapped, so a logger passed on
 // to a child or a second agent is not wrapped twice; the logger is the user's object, no run data.
 const guarded = new WeakSet<Logger>();
 

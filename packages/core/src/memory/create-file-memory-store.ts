@@ -11,6 +11,7 @@ import { parseMemoryFile } from './read-memory-file.ts';
 
 // node:fs loads at the first file operation, not when gemloop is imported (as the chat file store).
 const require = createRequire(import.meta.url);
+// why (lazy): node:fs/promises loaded at first use.
 let fsModule: typeof FsPromises | undefined;
 const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
 

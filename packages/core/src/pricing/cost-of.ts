@@ -184,6 +184,7 @@ function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): 
   return ratePicos(price, kind);
 }
 
+// why (cache): a pure function of the price as written, bounded.
 /**
  * Parsed prices, by the price as written (`'0.30'`, `0.3`): a table has a few dozen, and every
  * step of every run prices its call with the same ones. Bounded: a `prices` function that makes

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 // options. node:fs/promises loads at the first run or session recorded, not when gemloop is
 // imported.
 const require = createRequire(import.meta.url);
+// why (lazy): node:fs/promises loaded at first use.
 let fsModule: typeof FsPromises | undefined;
 
 /** `node:fs/promises`, loaded at first use. @internal */

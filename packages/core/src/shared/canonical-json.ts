@@ -9,6 +9,7 @@ import { setOwnKey } from './set-own-key.ts';
  */
 export const CANONICAL_JSON_MAX_DEPTH = 100;
 
+// why (sentinel): thrown and caught inside this module; carries nothing.
 /** Thrown inside the walk when a value nests past the limit; never leaves this module. */
 const TOO_DEEP: unique symbol = Symbol('too deep');
 

@@ -4,7 +4,7 @@
  */
 type Waiters = { callbacks: Set<() => void>; listener: () => void; held: boolean };
 
-// Kept (issue 53 item 6): keyed by the signal because the waits that share it are made apart (a
+// why (kept): keyed by the signal because the waits that share it are made apart (a
 // run's tool calls, every run following one shutdown signal) and share nothing else; no run data.
 const waitersOf = new WeakMap<AbortSignal, Waiters>();
 const heldSignals = new WeakSet<AbortSignal>();

@@ -13,6 +13,7 @@ const MAX_NODES = 10_000;
 export const UNCHECKED = '[redacted: not checked for secrets]';
 
 // util.inspect's hook, without importing node:util into code that runs in browsers too.
+// why (brand): Node's own registered key.
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 type Budget = { nodes: number };

@@ -5,6 +5,7 @@ import type { TelemetryOptions } from './telemetry-options.ts';
 
 // Where @opentelemetry/api 1.x keeps its globals (its `internal/global-utils`): a provider
 // registered by any copy of the API shows here, so gemloop can tell without importing it.
+// why (brand): @opentelemetry/api's own registered key.
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
 /**
@@ -18,6 +19,7 @@ export function hasRegisteredOtel(): boolean {
   return registry !== undefined && (registry.trace !== undefined || registry.metrics !== undefined);
 }
 
+// why (lazy): @opentelemetry/api imported once.
 let apiLoad: Promise<typeof OtelApi> | undefined;
 
 /** Loads the optional peer once per process. @internal */

@@ -52,6 +52,7 @@ export function redactKeyStartInfo(info: RunStartInfo, redact: Redactor): RunSta
 // Past this depth, or at a cycle (a plugin's report data may be cyclic), the whole value goes to
 // the client's own bounded walk instead, which handles both and fails closed.
 const MAX_DEPTH = 64;
+// why (sentinel): thrown and caught inside this module; carries nothing.
 const TOO_DEEP = Symbol('too deep');
 
 /** `value` with `redact` applied to every string in its arrays and plain objects. */

@@ -80,7 +80,7 @@ export function resolveObservers(options: {
 }
 
 // The observers given as an agent's `recorder`: a subagent's run records into its parent's too
-// (see `isRunRecorder`), so the tree is not lost from the recording. Kept (issue 53 item 6): a
+// (see `isRunRecorder`), so the tree is not lost from the recording. why (kept): a
 // brand on the user's observer object, which reaches a child run only as one of its parent's
 // observers; no run data.
 const recorders = new WeakSet<RunObserver>();

@@ -148,6 +148,9 @@ export interface RunObserver {
   startRun(info: RunStartInfo): RunObservation | undefined | Promise<RunObservation | undefined>;
 }
 
+// why (kept): a public key (exported from @gemloop/core/telemetry) that @gemloop/tools and other
+// copies of gemloop set on the tools they freeze; a declared `FunctionTool` field would carry it
+// through the tool's type instead, a public API change not made here.
 /**
  * The property a tool may carry to say what kind it is for telemetry (`gen_ai.tool.type`):
  * `'mcp'` for MCP tools, `'built-in'` for a Gemini built-in run as a function. A registered

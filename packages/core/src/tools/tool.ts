@@ -19,6 +19,12 @@ export type ToolExecuteContext = {
   logger: Logger;
   /** The history up to and including the model turn that made the call. */
   contents: readonly Content[];
+  /**
+   * The run a call of a tool that starts child runs (a subagent) belongs to, set by the agent
+   * loop, not enumerable (a logged or spread context shows none of it). Opaque outside gemloop.
+   * @internal
+   */
+  readonly gemloopRunLink?: unknown;
 };
 
 /** One problem with tool arguments, in a form the model can act on. */

@@ -103,7 +103,7 @@ export type ApprovalBrokerInternals = {
   claim(rawArgs: object, listener: ApprovalListener): void;
 };
 
-// Kept (issue 53 item 6): the user hands the public broker to the page helpers and runs, which
+// why (kept): the user hands the public broker to the page helpers and runs, which
 // need its internals; a property on the public object is what CONTRIBUTING rules out.
 const internals = new WeakMap<ApprovalBroker, ApprovalBrokerInternals>();
 

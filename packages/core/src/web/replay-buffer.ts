@@ -87,7 +87,7 @@ export type ReplayBufferInternals = {
   add(run: BrowserRun): void;
 };
 
-// Kept (issue 53 item 6): the user hands the public buffer to `toEventStreamResponse`, which needs
+// why (kept): the user hands the public buffer to `toEventStreamResponse`, which needs
 // its internals; a property on the public object is what CONTRIBUTING rules out.
 const internals = new WeakMap<ReplayBuffer, ReplayBufferInternals>();
 

@@ -186,6 +186,8 @@ function spawnError(
   });
 }
 
+// why (kept): the servers this process started, which its exit hook must find and stop:
+// process-wide by nature.
 /** Servers running, stopped on exit, with their leftovers (see {@link startPostgresServer}). */
 const running = new Map<ChildProcess, readonly string[]>();
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;

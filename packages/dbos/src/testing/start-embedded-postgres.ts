@@ -205,6 +205,7 @@ export async function startEmbeddedPostgres({
   };
 }
 
+// why (kept): makes database names unique within the process; names only.
 let databaseCounter = 0;
 
 /**

@@ -82,6 +82,7 @@ export function createDoorTelemetry(tracerProvider: OtelTracerProvider | undefin
 const TRACER = '@gemloop/serve';
 // Where @opentelemetry/api 1.x registers its globals (`internal/global-utils`), as
 // @gemloop/core's telemetry reads them.
+// why (brand): @opentelemetry/api's own registered key.
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
 function traced(tracer: DoorTracer): DoorTelemetry {

@@ -29,6 +29,7 @@ const unitAliases: Readonly<Record<string, readonly string[]>> = {
   'm/s': ['m/s', 'mps'],
 };
 
+// why (table): built once at load from the table above, then only read.
 const aliasToUnit = new Map<string, string>();
 for (const [unit, aliases] of Object.entries(unitAliases)) {
   for (const alias of aliases) aliasToUnit.set(alias, unit);

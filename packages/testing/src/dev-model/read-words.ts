@@ -96,6 +96,7 @@ const synonymGroups: readonly (readonly string[])[] = [
   ['fetch', 'url', 'page', 'website', 'site', 'link', 'download'],
 ];
 
+// why (table): built once at load from the table above, then only read.
 const groupOf = new Map<string, number>();
 synonymGroups.forEach((group, index) => {
   for (const word of group) groupOf.set(word, index);

@@ -54,7 +54,7 @@ type ToolFeatures = {
 };
 
 // Declarations are read once, not once per clause: a long list question scores many clauses.
-// Kept (issue 53 item 6): a cache of what the declaration object alone says, not run data.
+// why (cache): a cache of what the declaration object alone says, not run data.
 const toolFeatures = new WeakMap<FunctionDeclaration, ToolFeatures>();
 
 function readToolFeatures(declaration: FunctionDeclaration): ToolFeatures {

@@ -77,6 +77,7 @@ export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunct
 
 // Keyed by the script function, not a property on it: nothing shows on what routeByAgent returns,
 // and a script of the user's own has no entry (the pattern of model-call-entry.ts in core).
+// why (kept): keyed by the script function routeByAgent returns; see the reason above.
 const undeliveredListeners = new WeakMap<object, (turn: FakeTurn) => void>();
 
 /**

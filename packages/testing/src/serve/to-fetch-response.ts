@@ -58,6 +58,8 @@ export async function handleFetchRequest(
   return new Response(stream, { status: reply.status, headers: reply.headers });
 }
 
+// why (brand): a registered symbol that marks the fake's dropped connection, so another copy of the
+// package knows it.
 const fakeConnectionError = Symbol.for('gemloop.fake.connection-error');
 
 /** What undici's fetch throws when the server drops the connection. */

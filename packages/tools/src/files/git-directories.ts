@@ -40,6 +40,7 @@ export function namesGitDirectoryEntry(relative: string): boolean {
 // three made at once would each see a folder without the other two, and together lay out a git
 // directory that none of them alone was allowed to. One queue for every set of file tools in the
 // process (two sets may share a root); such writes are rare, so it costs nothing in practice.
+// why (kept): one queue for the process, as the file system is one; see the reason above.
 let gitEntryWrites: Promise<unknown> = Promise.resolve();
 
 /**

@@ -1,6 +1,7 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { AgentRunState } from '../../run/agent-result.ts';
 
+// why (brand): a registered symbol, so `isInstance` knows this error from another copy of gemloop.
 const marker = Symbol.for('gemloop.agent-run-error');
 
 /** Options every {@link AgentRunError} takes. */

@@ -1,6 +1,7 @@
 import type { AgentRunState } from '../../run/agent-result.ts';
 import { PluginError } from './plugin-error.ts';
 
+// why (brand): a registered symbol, so `isInstance` knows this error from another copy of gemloop.
 const marker = Symbol.for('gemloop.model-call-limit-error');
 
 /**

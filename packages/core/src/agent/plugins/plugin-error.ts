@@ -3,6 +3,7 @@ import { cutTextNoted } from '../../shared/cut-text.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { PluginHookName } from './agent-plugin.ts';
 
+// why (brand): a registered symbol, so `isInstance` knows this error from another copy of gemloop.
 const marker = Symbol.for('gemloop.plugin-error');
 
 /**

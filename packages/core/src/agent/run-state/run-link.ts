@@ -247,14 +247,10 @@ export function emitAt(sink: EmitEvent, path: AgentPath): EmitEvent {
 
 const TOP: AgentPath = Object.freeze([]);
 
-// Tools that start child runs (subagents), and the link of each of their calls, keyed by the
-// call's context object: nothing is added to the public `ToolExecuteContext`, and a plain tool
-// costs one WeakSet lookup per call. Kept (issue 53 item 6): `childRunTools` because a subagent
-// is an ordinary public tool in `tools`, known from the tool object alone; `contextLinks` (run
-// data) because the link reaches the tool only through its public `execute(args, context)`: it
-// goes when tool-calls/start-tool-call.ts hands child-run tools their link as an argument.
+// why (kept): the tools that start child runs (subagents), each with the agent its calls start,
+// keyed by the tool object: a subagent is an ordinary public tool in `tools`, known from the tool
+// object alone, and a plain tool costs one WeakMap lookup per call. Per tool, no run data.
 const childRunTools = new WeakMap<object, object | undefined>();
-const contextLinks = new WeakMap<object, RunLink>();
 
 /**
  * Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}), and records the
@@ -274,9 +270,17 @@ export function startsChildRuns(tool: object): boolean {
   return childRunTools.has(tool);
 }
 
-/** Records the run link of one call's context. @internal */
+/**
+ * Where a child-run tool's call finds its run's link: `ToolExecuteContext.gemloopRunLink`, a field
+ * of the argument `execute(args, context)` already takes (issue 53 item 6: it was a module-level
+ * `WeakMap` by context). Not enumerable, so a tool that logs or spreads its context shows none of
+ * the run's internals; a wrapper that hands the context on keeps it.
+ */
+const LINK = 'gemloopRunLink';
+
+/** Gives one call's context its run link (a child-run tool's calls only). @internal */
 export function linkToolContext(context: object, link: RunLink): void {
-  contextLinks.set(context, link);
+  Object.defineProperty(context, LINK, { value: link });
 }
 
 /**
@@ -284,7 +288,7 @@ export function linkToolContext(context: object, link: RunLink): void {
  * an agent run (a test, a wrapper that made its own context). @internal
  */
 export function runLinkOf(context: object): RunLink | undefined {
-  return contextLinks.get(context);
+  return (context as { [LINK]?: RunLink | undefined })[LINK];
 }
 
 /** The shared counters of a top run's `budget`, or `undefined` without one. @internal */

@@ -3,6 +3,8 @@ import type { FunctionCall } from '../../wire/content.ts';
 // One `{}` per argument-less call, so that every place that hands out a call's arguments (the
 // `tool-call` event, `beforeToolCall`'s `rawArgs`, the call's record) hands out the same object:
 // `@gemloop/core/web` pairs a pending approval with the stream that showed the call by it.
+// why (cache): a memo of one `{}` per call object (a pure function of the call, kept for its
+// identity); no run data beyond the call it is keyed by.
 const emptyArgs = new WeakMap<FunctionCall, Record<string, unknown>>();
 
 /**

@@ -8,6 +8,8 @@ import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execut
 import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
 import type { wrapExecution } from './wrap-execution.ts';
 
+// why (sentinel): what raceAbort returns when the signal won, compared by identity; carries
+// nothing.
 /** What {@link raceAbort} gives when the signal won. @internal */
 export const aborted: unique symbol = Symbol('aborted');
 

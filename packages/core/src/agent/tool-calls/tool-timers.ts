@@ -17,6 +17,8 @@ const MAX_LIMITS = 16;
 // As many idle timers per limit as calls of one turn usually run at once.
 const MAX_IDLE = 16;
 
+// why (pool): idle timers reused across calls; a timer given back holds no caller (`holder`
+// cleared), so no run reaches another's.
 const pools = new Map<number, TimerPool>();
 const unpooled = new TimerPool({ maxIdle: 0 });
 

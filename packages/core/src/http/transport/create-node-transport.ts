@@ -50,6 +50,8 @@ export async function loadUndiciRoot(): Promise<UndiciParts> {
   };
 }
 
+// why (pool): one keep-alive connection pool per process, as Node's fetch shares its global one; no
+// run data.
 /**
  * The dispatcher of every client that uses the node transport: one keep-alive pool per origin,
  * shared as Node's fetch shares its global one. No time limits of its own (0): every attempt
@@ -114,6 +116,7 @@ function ignore(): void {}
 
 type Zlib = typeof import('node:zlib');
 
+// why (lazy): node:zlib loaded by the first compressed response.
 /** node:zlib, loaded by the first compressed response (most never see one). */
 let zlib: Promise<Zlib> | undefined;
 

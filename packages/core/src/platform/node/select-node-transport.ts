@@ -4,6 +4,7 @@ import type { Transport, TransportOption } from '../../http/transport/transport.
 /** `globalThis.fetch` as it was when gemloop loaded: a later msw or spy replaces it. */
 const fetchAtLoad: unknown = globalThis.fetch;
 
+// why (brand): undici's own registered key of its global dispatcher.
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 /**
@@ -17,6 +18,8 @@ const envProxy: boolean = (() => {
   return env['NODE_USE_ENV_PROXY'] === '1' || /--use-env-proxy/.test(env['NODE_OPTIONS'] ?? '');
 })();
 
+// why (probe): whether Node's fetch looks native, learned once for the `globalThis.fetch` it was
+// learned for.
 let nativeChecked: unknown;
 let nativeLooks = false;
 
@@ -42,6 +45,7 @@ function isPristineNodeFetch(): boolean {
   return dispatcher === undefined || dispatcher.constructor?.name === 'Agent';
 }
 
+// why (lazy): the node transport, loaded once.
 let node: Transport | undefined;
 let loading: Promise<Transport | undefined> | undefined;
 /** Why undici could not be loaded (a bundle that left it out): `'auto'` then stays on fetch. */

@@ -382,6 +382,7 @@ function describeParameters({
 // One wrapper per close function, so tools given the same `close` (every tool of one MCP
 // connection) share one `tool.close` and the agent, which calls each distinct close once, closes
 // the connection once.
+// why (cache): a pure function of the close function (one wrapper each, kept for its identity).
 const asyncCloses = new WeakMap<() => void | Promise<void>, () => Promise<void>>();
 
 function toAsyncClose(close: () => void | Promise<void>): () => Promise<void> {

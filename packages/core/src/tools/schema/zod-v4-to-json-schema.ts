@@ -20,6 +20,7 @@ export function isZodV4Schema(value: unknown): value is ZodV4SchemaLike {
   );
 }
 
+// why (lazy): zod 4's core, loaded once.
 let zodCore: ZodV4Core | undefined;
 
 /**

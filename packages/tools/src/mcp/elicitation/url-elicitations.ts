@@ -29,6 +29,7 @@ export const MAX_REQUIRED_URL_MESSAGE_LENGTH = 2_000;
 // left keyed by the client: answerMcpServerRequests and createMcpTools are two public calls on a
 // client the user connects, and they share nothing but that client (connectMcpStdio and
 // connectMcpHttp hand their asker to the tools as an argument instead).
+// why (kept): keyed by the user's MCP client; see the reason above.
 const askers = new WeakMap<object, AskUrl>();
 
 /** Records how `client` asks for a URL elicitation (answerMcpServerRequests). @internal */

@@ -9,6 +9,7 @@ export type McpCallInFlight = {
 // By client: the tool calls that are running on it. The server's elicitation or sampling request
 // does not say which call it serves (JSON-RPC has no such field, and stdio none of HTTP's
 // streams), so the handler is told the calls that run; while one call runs, it is that one.
+// why (kept): keyed by the user's MCP client; see the reason above.
 const running = new WeakMap<object, Set<McpCallInFlight>>();
 /** What a broker and a run link need of a running call, kept apart from what a page is shown. */
 type CallState = {
@@ -37,6 +38,7 @@ type CallState = {
 // By call, its state. A registry, not a field or an argument: the MCP SDK hands a request
 // handler nothing but the client, so the handler reaches the calls through `callsInFlight`, and
 // the call object it gets is what a page is shown (no arguments, no keys on it).
+// why (kept): see the reason above: the SDK hands a handler nothing but the client.
 const stateOfCall = new WeakMap<McpCallInFlight, CallState>();
 
 /** Marks a call as running on `client` until the returned function is called. @internal */

@@ -54,8 +54,11 @@ export function isRequestOnly(plugin: unknown): boolean {
  * Each wrapper's `next` is bounded: for one request of the agent, at most `limit` calls (the
  * agent's `maxModelCallsPerStep`, as `wrapModelCall`'s `next` is for a step), then each call is
  * refused unsent with a {@link ModelRequestLimitError} naming the wrapper. The count rides in the
- * request's input (a spread `{ ...input, request }` keeps it), made fresh by the outermost entry
- * for each request: the entry is shared by every run of the agent, so it holds no count itself.
+ * request's input, `ModelCallInput.requestCalls` (a spread `{ ...input, request }` keeps it),
+ * made fresh by the outermost entry for each request: the entry is shared by every run of the
+ * agent, so it holds no count itself. Not a `next` made per request: a wrapper's entry is made
+ * once per agent (`wrapModelRequest` is called once, and the Interactions entry keeps what the
+ * server holds across requests in it), so `next` cannot tell one request's calls from another's.
  * @throws {@link InvalidArgumentError} naming the plugin whose hook returned something that is
  *   not an entry.
  * @internal
@@ -92,15 +95,11 @@ export function wrapModelRequests(
   return wraps ? counting(entry, plugins.length) : entry;
 }
 
-/** Where a request's counts ride in its input: a symbol, kept by a spread, seen by no JSON. */
-const CALLS = Symbol('gemloop.request-calls');
-type CountedInput = ModelCallInput & { [CALLS]?: number[] };
-
 /** `entry` with each request's counts made fresh: one per wrapper, of its `next`'s calls. */
 function counting(entry: ModelCallEntry, wrappers: number): ModelCallEntry {
-  const fresh = (input: ModelCallInput): CountedInput => ({
+  const fresh = (input: ModelCallInput): ModelCallInput => ({
     ...input,
-    [CALLS]: new Array<number>(wrappers).fill(0),
+    requestCalls: new Array<number>(wrappers).fill(0),
   });
   return completeEntry(
     {
@@ -122,8 +121,8 @@ function bounded(
   plugin: string,
   limit: number,
 ): ModelCallEntry {
-  const over = (input: CountedInput): ModelRequestLimitError | undefined => {
-    const counts = input[CALLS];
+  const over = (input: ModelCallInput): ModelRequestLimitError | undefined => {
+    const counts = input.requestCalls;
     if (counts === undefined) return undefined;
     if ((counts[index] as number) >= limit) return new ModelRequestLimitError({ plugin, limit });
     counts[index] = (counts[index] as number) + 1;
