@@ -1,0 +1,114 @@
+import { createAgent, createGemini } from '@gemloop/core';
+import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { contentsOf } from '../__fixtures__/order-fixtures.ts';
+import { listenForTest } from '../door/__fixtures__/serve-door.ts';
+import { authorizeByKey, KEYS } from './__fixtures__/serve-openai.ts';
+import { createOpenAIHandler } from './create-openai-handler.ts';
+
+// attack-doors10: a response that fails must leave its conversation as it was. OpenAI adds a
+// response's input items to its conversation "after this response completes"
+// (https://platform.openai.com/docs/api-reference/responses/create, `conversation`), and a gemloop
+// chat session saves nothing of a send that throws. The door stored the items before the last
+// (`input: [earlier..., last]`) ahead of the run, so a failed run kept them: the official client,
+// which retries a 500 on its own, then put them into the conversation twice, and a retry loop of
+// a client made the conversation grow by a body's worth a request, whatever the model said.
+
+const model = 'support-agent';
+
+/** The fake Gemini behind a gateway that answers the model calls numbered in `failing` 500. */
+function flakyGateway(script: FakeTurn[], failing: number[]) {
+  const fake = createFakeGemini({ script });
+  let calls = 0;
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    calls += 1;
+    if (failing.includes(calls)) {
+      return new Response(
+        JSON.stringify({ error: { code: 500, message: 'Internal error', status: 'INTERNAL' } }),
+        { status: 500, headers: { 'content-type': 'application/json' } },
+      );
+    }
+    return fake.fetch(input, init);
+  };
+  return { fake, fetch, calls: () => calls };
+}
+
+async function serveFlaky(failing: number[]) {
+  const gateway = flakyGateway([turn.text('Answer one.'), turn.text('Answer two.')], failing);
+  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: gateway.fetch });
+  const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+  const errors: unknown[] = [];
+  const handler = createOpenAIHandler({
+    agents: { [model]: agent },
+    authorize: authorizeByKey,
+    onError: (error) => errors.push(error),
+  });
+  const baseURL = `${await listenForTest(handler)}/v1`;
+  return { ...gateway, baseURL, errors };
+}
+
+const INPUT = [
+  { role: 'user' as const, content: 'EARLIER-QUESTION' },
+  { role: 'assistant' as const, content: 'EARLIER-ANSWER' },
+  { role: 'user' as const, content: 'Now this.' },
+];
+
+describe("a failed response's input items (attack-doors10)", () => {
+  it("the official client's own retry of a 500 sends the earlier items once", async () => {
+    const { fake, baseURL, calls } = await serveFlaky([1]);
+    // The client's default is 2 retries; one is enough to show it.
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, maxRetries: 1, timeout: 60_000 });
+    const response = await client.responses.create({
+      model,
+      input: INPUT,
+      conversation: 'retried',
+    });
+    expect(response.output_text).toBe('Answer one.');
+    expect(calls()).toBe(2);
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([
+      'user: EARLIER-QUESTION',
+      'model: EARLIER-ANSWER',
+      'user: Now this.',
+    ]);
+  });
+
+  for (const stream of [false, true]) {
+    it(`a failed response leaves the conversation as it was, for its next response (${stream ? 'streamed' : 'unary'})`, async () => {
+      const { fake, baseURL } = await serveFlaky([1]);
+      const client = new OpenAI({ apiKey: KEYS.alice, baseURL, maxRetries: 0, timeout: 60_000 });
+      const failed = stream
+        ? (async () => {
+            const events = await client.responses.create({
+              model,
+              input: INPUT,
+              conversation: 'kept',
+              stream: true,
+            });
+            for await (const event of events) {
+              if (event.type === 'response.failed') throw new Error('response.failed');
+            }
+          })()
+        : client.responses.create({ model, input: INPUT, conversation: 'kept' });
+      await expect(failed).rejects.toThrow();
+      await client.responses.create({ model, input: 'Second.', conversation: 'kept' });
+      expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Second.']);
+    });
+  }
+
+  it('continuing a response whose next one failed sends what that response had, nothing of the failure', async () => {
+    // Call 1 answers the first response, call 2 (its continuation) fails, call 3 answers.
+    const { fake, baseURL } = await serveFlaky([2]);
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, maxRetries: 0, timeout: 60_000 });
+    const first = await client.responses.create({ model, input: 'First.' });
+    await expect(
+      client.responses.create({ model, input: INPUT, previous_response_id: first.id }),
+    ).rejects.toThrow();
+    await client.responses.create({ model, input: 'Again.', previous_response_id: first.id });
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([
+      'user: First.',
+      'model: Answer one.',
+      'user: Again.',
+    ]);
+  });
+});
