@@ -576,3 +576,64 @@ describe('the MCP door under an outside attack, eighth pass', () => {
     expect(errors).toEqual([]);
   });
 });
+
+// attack-doors10: what a client puts in the protocol's own fields: a progress token the door
+// sends back with every progress note, a protocol version nobody knows, a cancel of a request of
+// another session, ids JSON-RPC and MCP do not allow.
+describe('the MCP door under an outside attack, tenth pass', () => {
+  /** A lookup tool the model calls `calls` times at once, then answers. */
+  function manyCalls(calls: number) {
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z.object({ n: z.number() }),
+      execute: ({ n }) => `found ${n}`,
+    });
+    const script = [
+      turn.calls(Array.from({ length: calls }, (_, n) => ({ name: 'lookup', args: { n } }))),
+      turn.text('done'),
+    ];
+    return { script, tools: [lookup] };
+  }
+
+  it('a progress token of 512 KB is refused before the run, naming the field; one of 1,024 characters gets its notes', async () => {
+    // Each note carries the token back: two steps and 20 calls made 42 notes, 22 MB for a 512 KB
+    // request, before the bound.
+    const { script, tools } = manyCalls(20);
+    const { url, fake, errors } = await serveMcp(script, { agent: { tools } });
+    const session = await rawSession(url);
+    const ask = (id: number, progressToken: string) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: {
+        name: 'ask_support',
+        arguments: { message: 'look up twenty things' },
+        _meta: { progressToken },
+      },
+    });
+    const huge = await session.post(ask(1, 't'.repeat(512 * 1024)));
+    expect(huge.text.length).toBeLessThan(1000);
+    expect(huge.messages).toEqual([
+      expect.objectContaining({
+        id: 1,
+        error: expect.objectContaining({
+          code: -32602,
+          message: expect.stringContaining('_meta.progressToken'),
+        }),
+      }),
+    ]);
+    expect(fake.requests).toHaveLength(0);
+    const longest = 'p'.repeat(1024);
+    const answered = await session.post(ask(2, longest));
+    const notes = answered.messages.filter((each) => each['method'] === 'notifications/progress');
+    expect(notes).toHaveLength(42);
+    expect(notes[0]).toMatchObject({ params: { progressToken: longest, progress: 1 } });
+    expect(answered.messages.at(-1)).toMatchObject({
+      id: 2,
+      result: { content: [{ text: 'done' }] },
+    });
+    expectNothingForbidden(answered.text);
+    expect(errors).toEqual([]);
+  });
+});
