@@ -14,6 +14,8 @@ import { createOpenAIHandler } from './create-openai-handler.ts';
 // (`input: [earlier..., last]`) ahead of the run, so a failed run kept them: the official client,
 // which retries a 500 on its own, then put them into the conversation twice, and a retry loop of
 // a client made the conversation grow by a body's worth a request, whatever the model said.
+// And a response made with `store: false` (never retrievable nor continued) still left its turns
+// where a continuation of the response before it picked them up.
 
 const model = 'support-agent';
 
@@ -35,7 +37,8 @@ function flakyGateway(script: FakeTurn[], failing: number[]) {
 }
 
 async function serveFlaky(failing: number[]) {
-  const gateway = flakyGateway([turn.text('Answer one.'), turn.text('Answer two.')], failing);
+  const answers = ['Answer one.', 'Answer two.', 'Answer three.'].map((text) => turn.text(text));
+  const gateway = flakyGateway(answers, failing);
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: gateway.fetch });
   const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
   const errors: unknown[] = [];
@@ -54,7 +57,7 @@ const INPUT = [
   { role: 'user' as const, content: 'Now this.' },
 ];
 
-describe("a failed response's input items (attack-doors10)", () => {
+describe('what a response that failed or was not stored leaves in its conversation (attack-doors10)', () => {
   it("the official client's own retry of a 500 sends the earlier items once", async () => {
     const { fake, baseURL, calls } = await serveFlaky([1]);
     // The client's default is 2 retries; one is enough to show it.
@@ -104,6 +107,30 @@ describe("a failed response's input items (attack-doors10)", () => {
     await expect(
       client.responses.create({ model, input: INPUT, previous_response_id: first.id }),
     ).rejects.toThrow();
+    await client.responses.create({ model, input: 'Again.', previous_response_id: first.id });
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([
+      'user: First.',
+      'model: Answer one.',
+      'user: Again.',
+    ]);
+  });
+
+  it('a response made with store: false is no part of the chain: continuing the response before it sends neither of its turns', async () => {
+    const { fake, baseURL } = await serveFlaky([]);
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, maxRetries: 0, timeout: 60_000 });
+    const first = await client.responses.create({ model, input: 'First.' });
+    const unstored = await client.responses.create({
+      model,
+      input: 'NOT-STORED',
+      previous_response_id: first.id,
+      store: false,
+    });
+    expect(unstored.output_text).toBe('Answer two.');
+    // Its id is unknown (OpenAI: "store: false" responses cannot be retrieved or continued) ...
+    await expect(
+      client.responses.create({ model, input: 'x', previous_response_id: unstored.id }),
+    ).rejects.toMatchObject({ status: 404 });
+    // ... and the response it continued goes on from its own end.
     await client.responses.create({ model, input: 'Again.', previous_response_id: first.id });
     expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([
       'user: First.',

@@ -109,6 +109,10 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   const finish = async (result: ChatResult | undefined) => {
     if (store.written()) conversation.turns += 1;
     if (result !== undefined) conversation.turns += 1;
+    // A response not kept (`store: false`) is no point to continue from, but its turns are now
+    // the conversation's end: a continuation of the response before it branches instead of
+    // sending them (attack-doors10).
+    if (result !== undefined && !keep) conversation.head = undefined;
     conversation.busy = false;
     await session.close().catch(door.onError);
   };
