@@ -36,7 +36,7 @@ export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
 export async function responses(door: DoorRequest, context: ResponsesContext): Promise<Response> {
   const { body } = door;
   const messages = readInput(body['input']);
-  refuseClientTools(body);
+  refuseClientTools(body, 'responses');
   refuseUnhonouredFields(body, 'responses');
   const sendOptions = {
     signal: door.signal,
