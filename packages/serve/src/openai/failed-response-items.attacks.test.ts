@@ -1,7 +1,8 @@
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { contentsOf } from '../__fixtures__/order-fixtures.ts';
 import { listenForTest } from '../door/__fixtures__/serve-door.ts';
 import { authorizeByKey, KEYS } from './__fixtures__/serve-openai.ts';
@@ -138,4 +139,51 @@ describe('what a response that failed or was not stored leaves in its conversati
       'user: Again.',
     ]);
   });
+
+  it('a client gone mid-tool-call, the tool deaf to its signal: the conversation is free again, and keeps nothing of it', async () => {
+    let started: () => void = () => {};
+    const toolStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const deaf = defineTool({
+      name: 'deaf',
+      description: 'Never settles and ignores its signal.',
+      parameters: z.object({}),
+      execute: () => {
+        started();
+        return new Promise<never>(() => {});
+      },
+    });
+    const fake = createFakeGemini({ script: [turn.call('deaf', {}), turn.text('Later.')] });
+    const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [deaf] });
+    const handler = createOpenAIHandler({ agents: { [model]: agent }, authorize: authorizeByKey });
+    const baseURL = `${await listenForTest(handler)}/v1`;
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, maxRetries: 0, timeout: 60_000 });
+    const gone = new AbortController();
+    const first = client.responses
+      .create({ model, input: INPUT, conversation: 'c', stream: true }, { signal: gone.signal })
+      .then(async (events) => {
+        for await (const _ of events);
+      })
+      // The openai client's stream ends quietly or throws on an abort, by timing: either way.
+      .catch(() => undefined);
+    await toolStarted;
+    gone.abort();
+    await first;
+    // The door frees the conversation when the aborted run settles; until then a send is 409
+    // (conversation_locked), which the client is told to retry. Polled, not timed: the test's
+    // own limit is the hang guard.
+    for (;;) {
+      try {
+        const next = await client.responses.create({ model, input: 'Next.', conversation: 'c' });
+        expect(next.output_text).toBe('Later.');
+        break;
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('conversation_locked');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Next.']);
+  }, 60_000);
 });
