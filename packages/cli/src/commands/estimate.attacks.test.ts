@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createEstimateCommand } from './estimate.ts';
 
 // attack-doors10: `gemloop estimate` learns from every `*.jsonl` of its runs folder, by default
@@ -22,18 +23,6 @@ import { createEstimateCommand } from './estimate.ts';
 // (`openRunFile`): a regular file inside the folder, within a size bound.
 
 const AGENT = join(import.meta.dirname, '../__fixtures__/estimate-agent.ts');
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (text: string) => out.push(text),
-    stderr: (text: string) => err.push(text),
-    env: {},
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 const fake = createFakeGemini({});
 beforeAll(async () => {
@@ -72,7 +61,7 @@ function runsFolder(): string {
 }
 
 async function estimate(runs: string) {
-  const run = io();
+  const run = captureIo();
   const code = await createEstimateCommand().run(
     [AGENT, 'Plan a week in Lisbon.', '--runs', runs, '--min-runs', '10', '--json'],
     run,
