@@ -1,10 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
+import { DEFAULT_VIEW_LIMITS } from '../view/read-runs.ts';
 
 const USAGE = `Usage: gemloop estimate FILE INPUT [--runs .gemloop/runs] [--agent NAME] [--min-runs N] [--json]
 
@@ -91,6 +93,8 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
   const recordings = await readRecordedRunEnds(
     runsDir,
     typeof values['agent'] === 'string' ? values['agent'] : undefined,
+    (name, why) =>
+      io.stderr(`gemloop estimate: skipped ${escapeControls(name)} of the runs: ${why}.\n`),
   );
   const { estimateRun } = await import('@gemloop/core/estimate');
   try {
@@ -122,10 +126,16 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
 /**
  * The \`run-end\` lines of the top-level runs recorded in \`dir\` (none when it does not exist), of
  * the agent named \`agent\` when given. A line that is not JSON is skipped (a file being written).
+ * Each file is read as the viewer reads one, as hostile input (the default folder is the current
+ * folder's, a cloned repository's): a regular file inside the folder of at most the viewer's
+ * \`maxViewBytes\`; a FIFO, a device, a symlink out of the folder or a larger file is skipped and
+ * told to \`skip\` (attack-doors10: a FIFO held the command for ever, a symlink to /dev/zero read
+ * until memory ran out).
  */
 async function readRecordedRunEnds(
   dir: string,
   agent: string | undefined,
+  skip: (name: string, why: string) => void,
 ): Promise<{ cost?: { total: string | null }; usage?: { totalTokenCount: number } }[]> {
   let names: string[];
   try {
@@ -135,8 +145,10 @@ async function readRecordedRunEnds(
   }
   const ends: { cost?: { total: string | null }; usage?: { totalTokenCount: number } }[] = [];
   for (const name of names) {
+    const text = await readRunText(dir, name, skip);
+    if (text === undefined) continue;
     let start: { agentName?: unknown; path?: unknown } | undefined;
-    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+    for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       let record: Record<string, unknown>;
       try {
@@ -153,4 +165,28 @@ async function readRecordedRunEnds(
     }
   }
   return ends;
+}
+
+/** A run file's text, or \`undefined\` (told to \`skip\`) for one that is not read. */
+async function readRunText(
+  dir: string,
+  name: string,
+  skip: (name: string, why: string) => void,
+): Promise<string | undefined> {
+  const file = await openRunFile(dir, name);
+  if (file === undefined) return undefined;
+  if (isRunFileProblem(file)) {
+    skip(name, file.problem);
+    return undefined;
+  }
+  try {
+    const limit = DEFAULT_VIEW_LIMITS.maxViewBytes;
+    if (file.size > limit) {
+      skip(name, `larger than ${limit} bytes (not read)`);
+      return undefined;
+    }
+    return (await readRunBytes(file, 0, file.size, undefined)).toString('utf8');
+  } finally {
+    await file.handle.close();
+  }
 }

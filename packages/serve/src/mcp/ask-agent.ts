@@ -16,6 +16,12 @@ export type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_MESSAGE_CHARS = 100_000;
+/**
+ * The longest progress token taken. Each progress note carries the token back, one per step and
+ * tool call, so an unbounded token multiplied the request: 512 KB gave a 22 MB answer for a run
+ * of 20 calls (attack-doors10). MCP sets no length; the SDKs send the request's id.
+ */
+const MAX_PROGRESS_TOKEN_CHARS = 1024;
 
 /** The input schema of every `ask_<agent>` tool. @internal */
 export const askInputSchema = {
@@ -60,6 +66,13 @@ export async function askAgent(
 ): Promise<CallToolResult> {
   const { agentName, agent, owner, extra } = call;
   const { message, sessionId } = readAskArgs(call.args);
+  const token = extra._meta?.progressToken;
+  if (typeof token === 'string' && token.length > MAX_PROGRESS_TOKEN_CHARS) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `_meta.progressToken: at most ${MAX_PROGRESS_TOKEN_CHARS} characters, or an integer.`,
+    );
+  }
   let release: (() => Promise<void>) | undefined;
   let run: ReturnType<Agent['stream']>;
   const span = {

@@ -2,6 +2,7 @@ import { defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { waitTool } from '../__fixtures__/order-fixtures.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 
 // The MCP door tried from outside as a hostile client would, over raw Streamable HTTP (JSON-RPC
@@ -573,6 +574,156 @@ describe('the MCP door under an outside attack, eighth pass', () => {
       [...new Set([200, 429, ...(byStatus.has('ECONNRESET') ? ['ECONNRESET'] : [])])].sort(),
     );
     expect(fake.requests).toHaveLength(18);
+    expect(errors).toEqual([]);
+  });
+});
+
+// attack-doors10: what a client puts in the protocol's own fields: a progress token the door
+// sends back with every progress note, a protocol version nobody knows, a cancel of a request of
+// another session, ids JSON-RPC and MCP do not allow.
+describe('the MCP door under an outside attack, tenth pass', () => {
+  /** A lookup tool the model calls `calls` times at once, then answers. */
+  function manyCalls(calls: number) {
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z.object({ n: z.number() }),
+      execute: ({ n }) => `found ${n}`,
+    });
+    const script = [
+      turn.calls(Array.from({ length: calls }, (_, n) => ({ name: 'lookup', args: { n } }))),
+      turn.text('done'),
+    ];
+    return { script, tools: [lookup] };
+  }
+
+  it('a progress token of 512 KB is refused before the run, naming the field; one of 1,024 characters gets its notes', async () => {
+    // Each note carries the token back: two steps and 20 calls made 42 notes, 22 MB for a 512 KB
+    // request, before the bound.
+    const { script, tools } = manyCalls(20);
+    const { url, fake, errors } = await serveMcp(script, { agent: { tools } });
+    const session = await rawSession(url);
+    const ask = (id: number, progressToken: string) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: {
+        name: 'ask_support',
+        arguments: { message: 'look up twenty things' },
+        _meta: { progressToken },
+      },
+    });
+    const huge = await session.post(ask(1, 't'.repeat(512 * 1024)));
+    expect(huge.text.length).toBeLessThan(1000);
+    expect(huge.messages).toEqual([
+      expect.objectContaining({
+        id: 1,
+        error: expect.objectContaining({
+          code: -32602,
+          message: expect.stringContaining('_meta.progressToken'),
+        }),
+      }),
+    ]);
+    expect(fake.requests).toHaveLength(0);
+    const longest = 'p'.repeat(1024);
+    const answered = await session.post(ask(2, longest));
+    const notes = answered.messages.filter((each) => each['method'] === 'notifications/progress');
+    expect(notes).toHaveLength(42);
+    expect(notes[0]).toMatchObject({ params: { progressToken: longest, progress: 1 } });
+    expect(answered.messages.at(-1)).toMatchObject({
+      id: 2,
+      result: { content: [{ text: 'done' }] },
+    });
+    expectNothingForbidden(answered.text);
+    expect(errors).toEqual([]);
+  });
+
+  it("alice's notifications/cancelled naming bob's request id leaves his run going; his own cancel ends it", async () => {
+    const waiting = waitTool();
+    const { url, errors } = await serveMcp([turn.call('wait_for_it', {}), turn.text('never')], {
+      agent: { tools: [waiting.tool] },
+    });
+    const alice = await rawSession(url, 'alice');
+    const bob = await rawSession(url, 'bob');
+    let aborted = false;
+    void waiting.aborted.then(() => {
+      aborted = true;
+    });
+    // Bob's call stays open (its answer comes when the run ends): not awaited.
+    void bob.post(call(7, 'ask_support', { message: 'wait' })).catch(() => undefined);
+    await waiting.started;
+    const cancel = (requestId: unknown) => ({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId, reason: 'stop' },
+    });
+    for (const requestId of [7, '7', 7.0]) {
+      expect((await alice.post(cancel(requestId))).status).toBe(202);
+    }
+    // Alice's session answers after her cancels were handled: his run is still waiting.
+    expect((await alice.post({ jsonrpc: '2.0', id: 1, method: 'ping' })).messages[0]).toMatchObject(
+      {
+        id: 1,
+        result: {},
+      },
+    );
+    expect(aborted).toBe(false);
+    expect((await bob.post(cancel(7))).status).toBe(202);
+    await waiting.aborted;
+    expect(errors).toEqual([]);
+  });
+
+  it('a protocol version nobody knows: initialize answers one the door speaks; a request naming it is 400', async () => {
+    const { url, fake } = await serveMcp([turn.text('never')]);
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${TOKENS.alice}`,
+    };
+    const opened = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2099-01-01',
+          capabilities: {},
+          clientInfo: { name: 'future', version: '1' },
+        },
+      }),
+    });
+    const text = await opened.text();
+    // MCP "Version negotiation": the server answers another version it supports.
+    const version = /"protocolVersion":"([^"]+)"/.exec(text)?.[1];
+    expect(version).toMatch(/^20\d\d-\d\d-\d\d$/);
+    expect(version).not.toBe('2099-01-01');
+    const sessionId = opened.headers.get('mcp-session-id') as string;
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2099-01-01' },
+      body: JSON.stringify(call(1, 'ask_support', { message: 'hello from the future' })),
+    });
+    const refusal = await refused.text();
+    expect(refused.status).toBe(400);
+    expectNothingForbidden(refusal);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('ids MCP does not allow (null, a fraction, true) start no run and answer 4xx JSON-RPC errors (MCP: a string or an integer)', async () => {
+    const { url, fake, errors } = await serveMcp([turn.text('answered')]);
+    const session = await rawSession(url);
+    const answers = [];
+    for (const id of [null, 1.5, true, [1]]) {
+      answers.push(await session.post({ ...call(0, 'ask_support', { message: 'x' }), id }));
+    }
+    for (const answer of answers) {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expectNothingForbidden(answer.text);
+    }
+    expect(fake.requests).toHaveLength(0);
     expect(errors).toEqual([]);
   });
 });

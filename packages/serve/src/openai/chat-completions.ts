@@ -28,7 +28,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   if (body['n'] !== undefined && body['n'] !== null && body['n'] !== 1) {
     throw invalidRequest('n', 'n must be 1: the agent gives one answer.', 'unsupported_value');
   }
-  refuseClientTools(body);
+  refuseClientTools(body, 'chat');
   refuseUnhonouredFields(body, 'chat');
   const runOptions = { signal: door.signal, generationConfig: readGenerationFields(body, 'chat') };
   const stream = readOptionalBoolean(body['stream'], 'stream');

@@ -1,7 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEvents, keylessResult } from '@gemloop/core/internal';
-import { silentLogger } from '@gemloop/core/logging';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan } from './door-request.ts';
@@ -20,6 +19,7 @@ import {
   toContents,
 } from './to-contents.ts';
 import { refuseUnhonouredFields } from './unhonoured-fields.ts';
+import { withEarlierTurn } from './with-earlier-turn.ts';
 
 // POST /v1/responses, as the `openai` client's `responses.create` sends it and reads the answer
 // (`Response`, `ResponseStreamEvent` of `openai/resources/responses/responses`;
@@ -36,7 +36,7 @@ export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
 export async function responses(door: DoorRequest, context: ResponsesContext): Promise<Response> {
   const { body } = door;
   const messages = readInput(body['input']);
-  refuseClientTools(body);
+  refuseClientTools(body, 'responses');
   refuseUnhonouredFields(body, 'responses');
   const sendOptions = {
     signal: door.signal,
@@ -97,29 +97,25 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     metadata,
     keep,
   };
-  const session = createChatSession({
-    agent: door.agent,
-    store: context.store,
-    id: conversation.key,
-  });
+  // The items before the last as a turn of their own, so the agent sees them as history; stored
+  // only with the send's own turn, so a failed response leaves the conversation as it was.
+  const earlier = toContents(messages.slice(0, -1));
+  const store = withEarlierTurn(
+    context.store,
+    conversation.key,
+    earlier.length > 0 ? { contents: earlier } : undefined,
+  );
+  const session = createChatSession({ agent: door.agent, store, id: conversation.key });
   const finish = async (result: ChatResult | undefined) => {
+    if (store.written()) conversation.turns += 1;
     if (result !== undefined) conversation.turns += 1;
+    // A response not kept (`store: false`) is no point to continue from, but its turns are now
+    // the conversation's end: a continuation of the response before it branches instead of
+    // sending them (attack-doors10).
+    if (result !== undefined && !keep) conversation.head = undefined;
     conversation.busy = false;
     await session.close().catch(door.onError);
   };
-
-  try {
-    const earlier = toContents(messages.slice(0, -1));
-    if (earlier.length > 0) {
-      // The items before the last as one stored turn, so the agent sees them as history.
-      await context.store.append(conversation.key, { contents: earlier }, { logger: silentLogger });
-      conversation.turns += 1;
-    }
-  } catch (error) {
-    await finish(undefined);
-    door.onError(error);
-    return jsonResponse(runFailure(error), 500);
-  }
   // An empty text goes to Gemini as the chat completions route sends it, `{ text: '' }`: Google
   // accepted a user turn of only that (test/fixtures/gemini/requests/gemini3-flash__parallel-
   // functionResponses-one-user-turn.request.json). As a string, send() refuses it, and the

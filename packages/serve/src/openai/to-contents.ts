@@ -32,12 +32,15 @@ export const RESPONSES_PART_TYPES: TextPartTypes = {
 export function readMessage(value: unknown, param: string, parts: TextPartTypes): ReadMessage {
   if (!isRecord(value)) throw invalidRequest(param, `${param} must be an object.`, 'invalid_type');
   const role = value['role'];
-  if (value['tool_calls'] !== undefined && value['tool_calls'] !== null) {
-    throw invalidRequest(
-      `${param}.tool_calls`,
-      `${param}.tool_calls is not supported: the agent's tools run on the server, so a conversation holds no client tool calls.`,
-      'unsupported_parameter',
-    );
+  // `function_call` is the deprecated spelling of `tool_calls`: refused alike, not dropped.
+  for (const field of ['tool_calls', 'function_call']) {
+    if (value[field] !== undefined && value[field] !== null) {
+      throw invalidRequest(
+        `${param}.${field}`,
+        `${param}.${field} is not supported: the agent's tools run on the server, so a conversation holds no client tool calls.`,
+        'unsupported_parameter',
+      );
+    }
   }
   if (role === 'system' || role === 'developer') {
     return { role: 'system', text: readText(value['content'], `${param}.content`, parts.user) };
@@ -115,13 +118,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A request's own `tools`, refused: the agent's tools run on the server. @internal */
-export function refuseClientTools(body: Record<string, unknown>): void {
-  if (Array.isArray(body['tools']) && body['tools'].length > 0) {
-    throw invalidRequest(
-      'tools',
-      "tools is not supported: the agent's own tools run on the server.",
-      'unsupported_parameter',
-    );
+/**
+ * A request's own `tools` (and Chat Completions' deprecated `functions`), refused: the agent's
+ * tools run on the server. @internal
+ */
+export function refuseClientTools(body: Record<string, unknown>, api: 'chat' | 'responses'): void {
+  for (const field of api === 'chat' ? ['tools', 'functions'] : ['tools']) {
+    if (Array.isArray(body[field]) && (body[field] as unknown[]).length > 0) {
+      throw invalidRequest(
+        field,
+        `${field} is not supported: the agent's own tools run on the server.`,
+        'unsupported_parameter',
+      );
+    }
   }
 }
