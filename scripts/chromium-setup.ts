@@ -7,7 +7,7 @@ import {
   CHROMIUM_ARGS,
   ensureChromium,
 } from '../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
-import type { SharedChromium } from '../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import type { SharedChromium } from '../packages/cli/src/view/__fixtures__/shared-chromium.ts';
 import {
   disableFeaturesArg,
   missingPlaywrightFeatures,

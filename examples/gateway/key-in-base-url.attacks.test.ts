@@ -101,12 +101,13 @@ describe('a key in the base URL query', () => {
             throw new Error(`upstream ${url}/?key=${QUERY_KEY} said no`);
           },
         });
+        const recorder = createRunRecorder({ dir });
         const agent = createAgent({
           gemini,
           model: 'gemini-2.5-flash',
           tools: [leaky],
           logger,
-          recorder: createRunRecorder({ dir }),
+          recorder,
         });
         const outcomes: unknown[] = [];
         for (let attempt = 0; attempt < 2; attempt++) {
@@ -121,6 +122,9 @@ describe('a key in the base URL query', () => {
           }
         }
         expect(bodies.length).toBeGreaterThanOrEqual(3);
+        // The recorder appends its lines after the run settles: read them once they are on disk
+        // (at load ~30 the files were still empty here, 1 run of 2).
+        await recorder.flush();
         const files = await readdir(dir);
         const recorded = (
           await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')))

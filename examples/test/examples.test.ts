@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
-import { sharedChromiumEndpoint } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { sharedChromiumEndpoint } from '../../packages/cli/src/view/__fixtures__/shared-chromium.ts';
 import { databaseEnv } from './database-env.ts';
 import {
   describeRun,

@@ -7,9 +7,9 @@ import { startVoiceApp, type VoiceApp } from '../../examples/live/voice-app.ts';
 import type { VoiceState } from '../../examples/live/voice-page.ts';
 import {
   type BrowserSession,
-  fakeMicrophonePath,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { fakeMicrophonePath } from '../../packages/cli/src/view/__fixtures__/shared-chromium.ts';
 
 // The live voice example in Debian's Chromium, its microphone the fake capture device playing a
 // WAV this test writes: the page gets an ephemeral token from its server, opens the constrained

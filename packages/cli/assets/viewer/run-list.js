@@ -19,6 +19,8 @@ const COLUMNS = [
 ];
 
 const filters = { outcome: 'all', tool: 'all' };
+// As last drawn (runs, filters, first element): a poll with the same runs keeps the rows in place.
+let drawn;
 
 /** The list of runs, newest first, chat turns grouped by session; polled every 2 s. */
 export async function showRunList() {
@@ -32,6 +34,8 @@ export async function showRunList() {
   }
   if (location.hash !== '' && location.hash !== '#/') return;
   status.textContent = `${runs.length} run(s)`;
+  const key = JSON.stringify([runs, filters]);
+  if (drawn?.key === key && app.contains(drawn.element)) return schedulePoll(showRunList, 2000);
   const shown = runs.filter(
     (run) =>
       (filters.outcome === 'all' || run.outcome === filters.outcome) &&
@@ -50,6 +54,7 @@ export async function showRunList() {
         )
       : renderTable(shown),
   );
+  drawn = { key, element: app.firstElementChild };
   schedulePoll(showRunList, 2000);
 }
 

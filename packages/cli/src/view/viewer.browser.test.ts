@@ -343,6 +343,52 @@ describe('gemloop view in Chromium', () => {
     }
   });
 
+  it("keeps the list's rows through polls that bring nothing new; a new run draws it again", async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    // The page's clock, so that a poll (every 2 s) runs when the test moves it; each poll counted
+    // once its runs are read (the list is drawn in that same turn, before the next evaluate).
+    await page.clock.install();
+    await page.addInitScript(() => {
+      const counted = window as unknown as { polls: number };
+      counted.polls = 0;
+      const json = Response.prototype.json;
+      Response.prototype.json = function (this: Response) {
+        return json.call(this).then((value: unknown) => {
+          if (new URL(this.url).pathname === '/api/runs') counted.polls++;
+          return value;
+        });
+      };
+    });
+    const polls = () => page.evaluate(() => (window as unknown as { polls: number }).polls);
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    const rows = await page.locator('#runs tr.run-row').count();
+    const first = await polls();
+    await page
+      .locator('#runs tr.run-row')
+      .first()
+      .evaluate((row) => row.setAttribute('data-kept', ''));
+    for (const n of [1, 2]) {
+      await page.clock.runFor(2_000);
+      await expect.poll(polls).toBe(first + n);
+    }
+    // The same row element: a click aimed at it between two polls lands on it.
+    expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(1);
+    const added = join(dir, '2097-01-01T00-00-00-000Z-added.jsonl');
+    const start = { type: 'run-start', format: 1, runId: 'added', agentName: 'added-agent', at: 1 };
+    await writeFile(added, `${JSON.stringify(start)}\n`);
+    try {
+      await page.clock.runFor(2_000);
+      await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(rows + 1);
+      expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(0);
+    } finally {
+      await rm(added, { force: true });
+    }
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('updates a run in progress live', async () => {
     // A run cut after its first model call, then completed while the page is open.
     const names = (await readdir(dir)).sort();
