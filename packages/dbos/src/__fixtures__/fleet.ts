@@ -156,7 +156,13 @@ export type WorkerProcess = {
   executorId: string;
   output: () => string;
   exited: Promise<number | null>;
+  /** The database the worker runs on (its env's `DATABASE_URL`), for {@link crashWorker}. */
+  databaseUrl: string | undefined;
+  /** The `application_name` of the worker's own Postgres sessions (DBOS's name theirs by executor). */
+  sessionName: string;
 };
+
+let workerStarts = 0;
 
 /**
  * The worker processes still running, killed when this test process exits: a file whose setup
@@ -170,12 +176,15 @@ process.once('exit', () => {
 
 /** Starts a worker process (worker.ts, or `script`) and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>, script: string = workerScript): Promise<WorkerProcess> {
+  // node-postgres names a session after PGAPPNAME unless told otherwise: crashWorker finds the
+  // worker's own sessions by it.
+  const sessionName = `gemloop-fixture-${process.pid}-${workerStarts++}`;
   const child = spawn(
     process.execPath,
     ['--require', lifeline, '--expose-gc', ...fixtureCommand(script)],
     {
       cwd: packageDirectory,
-      env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3' },
+      env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3', PGAPPNAME: sessionName },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     },
   );
@@ -212,7 +221,7 @@ export async function startWorker(env: Record<string, string>, script: string = 
       reject(new Error(`worker exited before it was ready:\n${output}`));
     });
   });
-  return { child, executorId, output: () => output, exited };
+  return { child, executorId, output: () => output, exited, databaseUrl: env['DATABASE_URL'], sessionName };
 }
 
 /** The worker's heap in use after a full garbage collection (it prints it on SIGUSR2). */
@@ -232,6 +241,53 @@ export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIG
   if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
   worker.child.kill(signal);
   await worker.exited;
+}
+
+/**
+ * A crash the fleet is told of at once: SIGKILLs the worker, waits until Postgres has ended every
+ * session it had (a statement it sent before it died has run or been rolled back by then), then
+ * marks it gone as a worker that leaves for good marks itself (`seen_at = 'epoch'`,
+ * worker-liveness.ts), so a live worker's next beat (300 ms in the fixture) takes its runs over
+ * instead of after `deadAfterMs` (3 s) of silence. The takeover is the same code path; only the
+ * wait is skipped, in the files whose subject is what survives a SIGKILL. How a silent worker is
+ * found stays tested with real silence (crash-recovery, cancel-takeover, worker-liveness).
+ * `beforeTakeover` runs what such a test did right after the kill, in the silence. Measured (a
+ * probe, four kills each, interleaved, load 25-29): the kill to the takeover 3.0-4.5 s with the
+ * silence, 1.1-1.8 s with this (bench/RESULTS.md, issue 53, helper test-speed-dbos6).
+ */
+export async function crashWorker(
+  worker: WorkerProcess,
+  /** Done after the kill and before the fleet is told (what a test changes while nobody runs the run). */
+  beforeTakeover?: () => void,
+): Promise<void> {
+  const { databaseUrl } = worker;
+  if (databaseUrl === undefined) throw new Error('crashWorker: the worker was started without a DATABASE_URL');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const sessions = async (): Promise<number> => {
+      const { rows } = await client.query<{ open: number }>(
+        `SELECT count(*)::int AS open FROM pg_stat_activity
+         WHERE application_name = $1 OR starts_with(application_name, $2)`,
+        [worker.sessionName, `dbos_transact_${worker.executorId}_`],
+      );
+      return rows[0]?.open ?? 0;
+    };
+    // A live worker holds sessions (its beats, DBOS's pool): none found means the names no longer
+    // match, and the wait below would wait for nothing.
+    if ((await sessions()) === 0) throw new Error(`crashWorker: no Postgres session of ${worker.executorId} found by name`);
+    await stopWorker(worker, 'SIGKILL');
+    await waitFor(
+      async () => (await sessions()) === 0,
+      `Postgres to end the sessions of the killed worker ${worker.executorId}`,
+      120_000,
+      20,
+    );
+    beforeTakeover?.();
+    await client.query(`UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = $1`, [worker.executorId]);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A counter file that worker processes append tool executions to. */

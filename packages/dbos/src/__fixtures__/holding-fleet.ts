@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import {
+  crashWorker,
   createCounter,
   workerDatabase,
   startWorker,
@@ -69,7 +70,7 @@ export async function startHoldingFleet(
       const executorId = (await runs.status(runId))?.executorId;
       const victim = workers.find((worker) => worker.executorId === executorId);
       if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-      await stopWorker(victim, 'SIGKILL');
+      await crashWorker(victim);
       return victim;
     },
     async close() {

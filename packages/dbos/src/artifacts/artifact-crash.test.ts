@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -78,8 +79,7 @@ describe('a worker killed while the model reads a kept tool result back', () => 
     const executorId = (await runs.status(runId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${runId}`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect(result.text).toBe('It ends: THE-END-IS-KEPT-ASIDE');

@@ -3,6 +3,7 @@ import type { BatchRunsState } from '@gemloop/core/batch';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -120,7 +121,7 @@ describe('durable batch jobs', () => {
     const ownerId = (await fleet.batches.status(jobId))?.executorId;
     const victim = fleet.workers.find((worker) => worker.executorId === ownerId);
     if (victim === undefined) throw new Error(`no worker owns ${jobId} (executor ${ownerId})`);
-    await stopWorker(victim, 'SIGKILL');
+    await crashWorker(victim);
 
     const done = await fleet.batches.result(jobId);
     expect((await fleet.batches.status(jobId))?.executorId).not.toBe(victim.executorId);

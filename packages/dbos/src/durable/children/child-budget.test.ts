@@ -7,6 +7,7 @@ import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -211,8 +212,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     const executorId = (await runs.status(childId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${childId}`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const expected = (await inProcess(2)) as TreeBudgetError;
     await expect(runs.result(runId)).rejects.toThrow(expected.message);

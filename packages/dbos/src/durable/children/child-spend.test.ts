@@ -7,6 +7,7 @@ import { createFakeGemini, type FakeGemini, googleError, turn } from '@gemloop/t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -166,8 +167,7 @@ describe('a durable run counts what its child workflows spent, however they ende
     const executorId = (await runs.status(childId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${childId}`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = (await runs.result(runId)) as AgentResult<unknown>;
     expectChildCounted(result, {

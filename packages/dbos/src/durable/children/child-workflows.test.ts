@@ -7,6 +7,7 @@ import type { FakeGemini } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -108,8 +109,7 @@ describe('a subagent inside a durable run', () => {
       'the child to start its slow tool',
     );
     const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);
@@ -371,8 +371,7 @@ describe('a subagent inside a durable run', () => {
     const executorId = (await runs.status(runId))?.executorId;
     const victim = live.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no live worker runs ${runId} (${executorId})`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);

@@ -3,6 +3,7 @@ import { createInteractions } from '@gemloop/core/interactions';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -119,8 +120,9 @@ describe('durable runs on background interactions', () => {
     const ownerId = (await fleet.runs.status(runId))?.executorId;
     const victim = fleet.workers.find((worker) => worker.executorId === ownerId);
     if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${ownerId})`);
-    await stopWorker(victim, 'SIGKILL');
-    holding = false;
+    await crashWorker(victim, () => {
+      holding = false;
+    });
 
     const result = await fleet.runs.result(runId);
     expect(result.text).toBe('Oslo: clear skies.');

@@ -9,6 +9,7 @@ import { DEFAULT_SUMMARY_PROMPT } from '@gemloop/core/compaction';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -92,7 +93,7 @@ describe('a worker killed during a compaction', () => {
     const executorId = (await runs.status(runId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${runId}`);
-    await stopWorker(victim, 'SIGKILL');
+    await crashWorker(victim);
 
     const result = await runs.result(runId);
     const facts = Array.from(

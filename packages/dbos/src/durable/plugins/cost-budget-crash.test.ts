@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -72,8 +73,7 @@ describe('a durable run under a cost budget, its worker killed mid-run', () => {
     const executorId = (await runs.status(runId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${runId}`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     await expect(runs.result(runId)).rejects.toThrow(/options\.budget\.maxCostUsd/);
     // The first call was replayed from its record, not sent again; the third was never sent.

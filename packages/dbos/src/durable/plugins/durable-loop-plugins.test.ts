@@ -9,6 +9,7 @@ import { loopGuardReasons } from '@gemloop/core/loop-guard';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -102,8 +103,7 @@ describe('loopGuard in a durable run', () => {
     const executorId = (await runs.status(runId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     expect(victim).toBeDefined();
-    await stopWorker(victim as WorkerProcess, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim as WorkerProcess, () => rmSync(join(holdDirectory, runId)));
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(executorId);
     expect(result.finishReason).toBe('plugin');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -75,8 +76,7 @@ describe("a durable run priced by the agent's own pricer", () => {
     const executorId = (await runs.status(runId))?.executorId;
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${runId}`);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

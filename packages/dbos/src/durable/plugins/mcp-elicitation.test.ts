@@ -2,6 +2,7 @@ import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -218,7 +219,7 @@ describe('MCP elicitation in a durable run', () => {
     await waitFor(() => pendingFrames(page.frames).length === 1, 'the first request to show');
     const firstId = pendingFrames(page.frames)[0]?.data.data?.id as string;
     const { worker: victim } = await workerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
+    await crashWorker(victim);
     const survivor = workers.find((worker) => worker !== victim) as WorkerProcess;
 
     // The request is named after the call's durable key, so it keeps its id when asked again.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -127,8 +128,7 @@ it('a recorded afterAnswer that added input replays it once after a SIGKILL, wit
   const executorId = (await runs.status(runId))?.executorId;
   const victim = workers.find((worker) => worker.executorId === executorId);
   expect(victim).toBeDefined();
-  await stopWorker(victim as WorkerProcess, 'SIGKILL');
-  rmSync(join(holdDirectory, runId));
+  await crashWorker(victim as WorkerProcess, () => rmSync(join(holdDirectory, runId)));
 
   const result = await runs.result(runId);
   expect((await runs.status(runId))?.executorId).not.toBe(executorId);
@@ -159,12 +159,13 @@ it("a recorded hook's own typed error ends the durable run as in process, and th
   const executorId = (await runs.status(runId))?.executorId;
   const victim = workers.find((worker) => worker.executorId === executorId);
   expect(victim).toBeDefined();
-  await stopWorker(victim as WorkerProcess, 'SIGKILL');
-  // The store changed meanwhile (the user was refunded): a verdict asked again would let the
-  // model be called and the run answer; the recorded one ends it as it ended before the kill.
-  for (let refund = 0; refund < 5; refund++)
-    appendFileSync(counter.file, `quota refund ${runId}\n`);
-  rmSync(join(holdDirectory, runId));
+  await crashWorker(victim as WorkerProcess, () => {
+    // The store changed meanwhile (the user was refunded): a verdict asked again would let the
+    // model be called and the run answer; the recorded one ends it as it ended before the kill.
+    for (let refund = 0; refund < 5; refund++)
+      appendFileSync(counter.file, `quota refund ${runId}\n`);
+    rmSync(join(holdDirectory, runId));
+  });
 
   const error = await runs.result(runId).then(
     () => undefined,
@@ -253,8 +254,7 @@ it("a recorded tool hook's reports come back with their calls after a SIGKILL, o
     }),
   ]).finally(() => clearTimeout(guard));
   const victim = await ownerOf(runId);
-  await stopWorker(victim, 'SIGKILL');
-  rmSync(join(holdDirectory, runId));
+  await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
   const result = await runs.result(runId);
   expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -303,8 +303,7 @@ it('a recorded hook that reported and then threw an error nobody claims keeps it
   await waitFor(() => counter.count(`ledger end ${runId} `) === 1, 'the ledger to end the run');
   expect(counter.lines()).toContain(`ledger end ${runId} PluginError`);
   const victim = await ownerOf(runId);
-  await stopWorker(victim, 'SIGKILL');
-  rmSync(join(holdDirectory, runId));
+  await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
   const error = await runs.result(runId).then(
     () => undefined,

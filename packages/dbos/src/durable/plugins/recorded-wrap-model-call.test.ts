@@ -5,6 +5,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -91,7 +92,7 @@ async function killOwner(runId: string, name: string): Promise<WorkerProcess> {
   const executorId = (await runs.status(runId))?.executorId;
   const victim = workers.find((worker) => worker.executorId === executorId);
   if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-  await stopWorker(victim, 'SIGKILL');
+  await crashWorker(victim);
   workers.splice(workers.indexOf(victim), 1);
   workers.push(await startWorker({ ...env, EXECUTOR_ID: name }));
   return victim;

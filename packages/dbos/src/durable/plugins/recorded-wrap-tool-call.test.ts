@@ -5,6 +5,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -115,7 +116,7 @@ async function ownerOf(runId: string): Promise<WorkerProcess> {
 /** Kills the worker that runs `runId` and starts another in its place. */
 async function killOwner(runId: string, name: string): Promise<WorkerProcess> {
   const victim = await ownerOf(runId);
-  await stopWorker(victim, 'SIGKILL');
+  await crashWorker(victim);
   workers.splice(workers.indexOf(victim), 1);
   workers.push(await startWorker({ ...env, EXECUTOR_ID: name }));
   return victim;

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -121,7 +122,7 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
     // The answer's call starts only after the boundary that read the steer (and recorded it).
     await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
     const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
+    await crashWorker(victim);
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -145,8 +146,7 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
     const victim = await ownerOf(runId);
     await runs.steer(runId, STEER);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -6,6 +6,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -221,8 +222,7 @@ describe('parallel function calls of one turn in a durable run', () => {
     }, 'the quick calls to be recorded and the slow ones to run');
     const victim = await ownerOf(runId);
     expect(counter.count(`done part ${key(2)}`) + counter.count(`done part ${key(3)}`)).toBe(0);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -7,6 +7,7 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -79,7 +80,7 @@ async function killDuringSecondHop(runId: string, input: string): Promise<Worker
   const executorId = (await runs.status(runId))?.executorId;
   const victim = workers.find((worker) => worker.executorId === executorId);
   if (victim === undefined) throw new Error(`no worker owns ${runId}`);
-  await stopWorker(victim, 'SIGKILL');
+  await crashWorker(victim);
   return victim;
 }
 
