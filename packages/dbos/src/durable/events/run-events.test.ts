@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   captureRequest,
   createRunEventBuffer,
+  EVENTS_EVERY_MODEL_CALLS,
   type EventBatch,
   flushRunEvents,
   startDeltaPreview,
@@ -57,7 +58,7 @@ describe('writeEventsAsFence', () => {
     vi.restoreAllMocks();
   });
 
-  /** A run of `steps` agent steps (a model call, then a tool step that fences), at a given pace. */
+  /** A run of `steps` agent steps (a model call, then a tool step that fences), `between` ms apart. */
   async function runOfToolSteps(steps: number, between: number) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const written: EventBatch[] = [];
@@ -84,19 +85,18 @@ describe('writeEventsAsFence', () => {
     return { written, fenced, buffer };
   }
 
-  it('writes the pending events in place of every other tool fence, the same at any pace', async () => {
+  it('writes the pending events in place of every third tool fence, the same at any pace', async () => {
+    expect(EVENTS_EVERY_MODEL_CALLS).toBe(3);
     const quiet = await runOfToolSteps(10, 0);
-    expect(quiet.fenced).toEqual([1, 3, 5, 7, 9]);
+    expect(quiet.fenced).toEqual([1, 2, 4, 5, 7, 8, 10]);
     expect(quiet.written.map(({ from, events }) => [from, events.length])).toEqual([
-      [0, 2],
-      [2, 2],
-      [4, 2],
-      [6, 2],
-      [8, 2],
+      [0, 3],
+      [3, 3],
+      [6, 3],
     ]);
     // Each model call's frame goes with the entry that follows it.
     expect(quiet.written.flatMap(({ requests }) => requests?.map(({ call }) => call))).toEqual([
-      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
     ]);
     vi.useRealTimers();
     vi.restoreAllMocks();
@@ -109,8 +109,9 @@ describe('writeEventsAsFence', () => {
     const lost = new Error('run-1 is owned by another execution');
     vi.spyOn(DBOS, 'writeStream').mockRejectedValueOnce(lost);
     const buffer = createRunEventBuffer();
-    captureRequest(buffer, { contents: [] });
-    captureRequest(buffer, { contents: [] });
+    for (let call = 0; call < EVENTS_EVERY_MODEL_CALLS; call++) {
+      captureRequest(buffer, { contents: [] });
+    }
     buffer.events.push(event(1));
     await expect(writeEventsAsFence(buffer)).rejects.toBe(lost);
     // Not written: the event goes again with the next write.
@@ -121,8 +122,9 @@ describe('writeEventsAsFence', () => {
   it('leaves the fence to the caller when nothing can be written (no event yet)', async () => {
     const writes = vi.spyOn(DBOS, 'writeStream').mockResolvedValue(undefined);
     const buffer = createRunEventBuffer();
-    captureRequest(buffer, { contents: [] });
-    captureRequest(buffer, { contents: [] });
+    for (let call = 0; call < EVENTS_EVERY_MODEL_CALLS; call++) {
+      captureRequest(buffer, { contents: [] });
+    }
     expect(await writeEventsAsFence(buffer)).toBe(false);
     expect(writes).not.toHaveBeenCalled();
   });
