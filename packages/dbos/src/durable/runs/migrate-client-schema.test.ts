@@ -3,10 +3,14 @@
 // (so does one a worker migrated), an older one is migrated, a newer one left alone. And, without
 // a database, the statements of each schema version pinned by their fingerprint.
 
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freshDatabase, workerDatabase } from '../../__fixtures__/fleet.ts';
+import {
+  countingPool,
+  fingerprintOf,
+  statementsOfSteps,
+} from '../../__fixtures__/schema-statements.ts';
 import { migrateWorkerSchema } from '../worker/migrate-worker-schema.ts';
 import { createDurableRuns } from './create-durable-runs.ts';
 import {
@@ -23,46 +27,17 @@ const FINGERPRINTS: Readonly<Record<number, string>> = {
   1: '9b79d1ecc596bf013029338f5f45e84a773109adf39be767b59d142ed6c957ed',
 };
 
-/** The statements the steps send to a database where nothing exists yet, in order. */
-async function statementsOfSteps(): Promise<string[]> {
-  const sent: string[] = [];
-  const client = {
-    query: async (query: string | { text: string }) => {
-      sent.push((typeof query === 'string' ? query : query.text).replace(/\s+/g, ' ').trim());
-      return { rows: [], rowCount: 0 };
-    },
-    on: () => client,
-    removeListener: () => client,
-    release: () => {},
-  };
-  const pool = { connect: async () => client, query: client.query } as unknown as pg.Pool;
-  for (const step of CLIENT_SCHEMA_STEPS) await step(pool);
-  return sent;
-}
-
 describe("the client's schema version", () => {
   it('pins the statements of its version: a changed step without a version bump fails here', async () => {
-    const statements = await statementsOfSteps();
+    const statements = await statementsOfSteps(CLIENT_SCHEMA_STEPS);
     expect(statements.length).toBeGreaterThan(8);
-    const fingerprint = createHash('sha256').update(statements.join('\n')).digest('hex');
+    const fingerprint = fingerprintOf(statements);
     expect(
       { version: CLIENT_SCHEMA_VERSION, fingerprint },
       'The statements of migrate-client-schema.ts changed: bump CLIENT_SCHEMA_VERSION and add its fingerprint to FINGERPRINTS (a migrated database skips the steps of a version it has)',
     ).toEqual({ version: CLIENT_SCHEMA_VERSION, fingerprint: FINGERPRINTS[CLIENT_SCHEMA_VERSION] });
   });
 });
-
-/** A pool whose clients push each statement's text to `into()`. */
-function countingPool(databaseUrl: string, into: () => string[]): pg.Pool {
-  class CountingClient extends pg.Client {
-    override query(...args: unknown[]): never {
-      const query = args[0] as string | { text?: string };
-      into().push(String(typeof query === 'string' ? query : query?.text));
-      return (super.query as (...a: unknown[]) => never)(...args);
-    }
-  }
-  return new pg.Pool({ connectionString: databaseUrl, max: 2, Client: CountingClient });
-}
 
 describe('migrateClientSchema on a real Postgres', () => {
   let databaseUrl: string;
