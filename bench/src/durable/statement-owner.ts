@@ -7,6 +7,7 @@ export type StatementOwner =
   | 'gemloop: ownership fence'
   | 'gemloop: steer check'
   | 'gemloop: rate limiter'
+  | 'gemloop: worker background (clock-driven)'
   | 'gemloop: events (DBOS writeStream)'
   | 'gemloop: other (gemloop schema)'
   | 'DBOS'
@@ -28,6 +29,16 @@ export function ownerOf(query: string): StatementOwner {
   if (/^SELECT EXISTS \(SELECT \S+ FROM "dbos"\.notifications/.test(text))
     return 'gemloop: steer check';
   if (/gemloop\.rate_limit|rate_limit_slots/.test(text)) return 'gemloop: rate limiter';
+  // The worker's timers, however many steps ran: its heartbeat every `heartbeatMs`
+  // (worker-liveness.ts) and its sweep of timed-out approvals and due interaction waits every
+  // `approvalSweepMs` (start-approval-sweep.ts). Their share of a step grows as steps slow down,
+  // so they are told apart from the statements a step makes.
+  if (
+    /INSERT INTO gemloop\.workers|^UPDATE gemloop\.approvals AS a SET paused = |^UPDATE gemloop\.interaction_waits w SET state = /.test(
+      text,
+    )
+  )
+    return 'gemloop: worker background (clock-driven)';
   if (/INSERT INTO "dbos"\.streams|pg_notify\(\$1, p\)/.test(text))
     return 'gemloop: events (DBOS writeStream)';
   if (/\bgemloop\./.test(text)) return 'gemloop: other (gemloop schema)';

@@ -229,14 +229,22 @@ describe('withTimedFlush', () => {
     vi.mocked(DBOS.writeStream).mockRejectedValueOnce(new Error('write lost'));
     const buffer = createRunEventBuffer();
     buffer.events.push(stepStart(1));
+    // Bodies that outlast batchMs (0): their timer writes during them.
+    const ranBatchMs = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
     const failed = await withTimedFlush(buffer, 0, async () => {
+      await ranBatchMs();
       throw new Error('tool broke');
     }).catch((error: unknown) => error);
     expect((failed as Error).message).toBe('tool broke');
     const next = await withTimedFlush(buffer, 0, async () => 'ok').catch((error: unknown) => error);
     expect((next as Error).message).toBe('write lost');
     // Reported once; the event goes out with the write after.
-    expect(await withTimedFlush(buffer, 0, async () => 'ok')).toBe('ok');
+    expect(
+      await withTimedFlush(buffer, 0, async () => {
+        await ranBatchMs();
+        return 'ok';
+      }),
+    ).toBe('ok');
     expect(written).toEqual([{ from: 0, events: [stepStart(1)] }]);
   });
 

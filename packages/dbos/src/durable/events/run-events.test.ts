@@ -2,11 +2,14 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  captureRequest,
   createRunEventBuffer,
+  EVENTS_EVERY_MODEL_CALLS,
   type EventBatch,
   flushRunEvents,
   startDeltaPreview,
   withTimedFlush,
+  writeEventsAsFence,
 } from './run-events.ts';
 
 const event = (stepNumber: number): AgentEvent<unknown> => ({
@@ -17,21 +20,113 @@ const event = (stepNumber: number): AgentEvent<unknown> => ({
 });
 
 describe('withTimedFlush', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
 
-  it('writes pending events at most once per batchMs over short steps', async () => {
+  // Up to the twenty-fourth session a body wrote once batchMs had passed since the last write:
+  // at load, where DBOS's own statements between two bodies take longer than batchMs, that was
+  // one write (two statements) a step; on a quiet machine one every other step.
+  it.each([0, 50, 300, 1000])(
+    'writes nothing from short step bodies, however long the steps between them take (%i ms)',
+    async (between) => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const written: EventBatch[] = [];
+      vi.spyOn(DBOS, 'writeStream').mockImplementation(async (_key, value) => {
+        written.push(value as EventBatch);
+      });
+      const buffer = createRunEventBuffer();
+      for (let step = 1; step <= 10; step++) {
+        buffer.events.push(event(step));
+        // DBOS's statements before the body (a loaded machine makes them slow).
+        vi.setSystemTime(Date.now() + between);
+        const running = withTimedFlush(buffer, 200, async () => step);
+        await vi.advanceTimersByTimeAsync(0);
+        expect(await running).toBe(step);
+      }
+      expect(written).toEqual([]);
+      await flushRunEvents(buffer);
+      expect(written).toEqual([{ from: 0, events: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(event) }]);
+    },
+  );
+});
+
+describe('writeEventsAsFence', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  /** A run of `steps` agent steps (a model call, then a tool step that fences), `between` ms apart. */
+  async function runOfToolSteps(steps: number, between: number) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const written: EventBatch[] = [];
     vi.spyOn(DBOS, 'writeStream').mockImplementation(async (_key, value) => {
-      written.push(value as EventBatch);
+      written.push(structuredClone(value as EventBatch));
     });
     const buffer = createRunEventBuffer();
-    // Ten short steps, each after one more event: the first writes at once, the rest wait.
-    for (let step = 1; step <= 10; step++) {
+    const fenced: number[] = [];
+    for (let step = 1; step <= steps; step++) {
+      captureRequest(buffer, { contents: [], model: 'm' });
       buffer.events.push(event(step));
-      await withTimedFlush(buffer, 10_000, async () => step);
+      vi.setSystemTime(Date.now() + between);
+      const model = withTimedFlush(buffer, 200, async () => 'response');
+      await vi.advanceTimersByTimeAsync(0);
+      await model;
+      vi.setSystemTime(Date.now() + between);
+      const tool = withTimedFlush(buffer, 200, async () => {
+        if (!(await writeEventsAsFence(buffer))) fenced.push(step);
+        return 'result';
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      await tool;
     }
-    expect(written).toEqual([{ from: 0, events: [event(1)] }]);
-    expect(buffer.written).toBe(1);
+    return { written, fenced, buffer };
+  }
+
+  it('writes the pending events in place of every third tool fence, the same at any pace', async () => {
+    expect(EVENTS_EVERY_MODEL_CALLS).toBe(3);
+    const quiet = await runOfToolSteps(10, 0);
+    expect(quiet.fenced).toEqual([1, 2, 4, 5, 7, 8, 10]);
+    expect(quiet.written.map(({ from, events }) => [from, events.length])).toEqual([
+      [0, 3],
+      [3, 3],
+      [6, 3],
+    ]);
+    // Each model call's frame goes with the entry that follows it.
+    expect(quiet.written.flatMap(({ requests }) => requests?.map(({ call }) => call))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    const loaded = await runOfToolSteps(10, 400);
+    expect(loaded.fenced).toEqual(quiet.fenced);
+    expect(loaded.written).toEqual(quiet.written);
+  });
+
+  it("throws DBOS's refusal of the write (the run was lost) before the tool starts, and fences nothing else", async () => {
+    const lost = new Error('run-1 is owned by another execution');
+    vi.spyOn(DBOS, 'writeStream').mockRejectedValueOnce(lost);
+    const buffer = createRunEventBuffer();
+    for (let call = 0; call < EVENTS_EVERY_MODEL_CALLS; call++) {
+      captureRequest(buffer, { contents: [] });
+    }
+    buffer.events.push(event(1));
+    await expect(writeEventsAsFence(buffer)).rejects.toBe(lost);
+    // Not written: the event goes again with the next write.
+    expect(buffer.written).toBe(0);
+    expect(buffer.requestsWritten).toBe(0);
+  });
+
+  it('leaves the fence to the caller when nothing can be written (no event yet)', async () => {
+    const writes = vi.spyOn(DBOS, 'writeStream').mockResolvedValue(undefined);
+    const buffer = createRunEventBuffer();
+    for (let call = 0; call < EVENTS_EVERY_MODEL_CALLS; call++) {
+      captureRequest(buffer, { contents: [] });
+    }
+    expect(await writeEventsAsFence(buffer)).toBe(false);
+    expect(writes).not.toHaveBeenCalled();
   });
 });
 

@@ -140,19 +140,19 @@ function place(buffer: RunEventBuffer, released: readonly IndexedEvent[]): void 
  * Queues one stream entry: the events from `written` up to `upTo` (short of the first one held
  * back), then `extra` (deltas of a call under way, which the agent emits later at the indices
  * that follow; only when every event before them goes too). Synchronous up to the queueing, so
- * concurrent writers of a run never reorder entries.
+ * concurrent writers of a run never reorder entries. `false` when there was nothing to write.
  */
 function queueWrite(
   buffer: RunEventBuffer,
   extra: readonly AgentEvent<unknown>[] = [],
   upTo: number = buffer.events.length,
-): void {
+): boolean {
   const from = buffer.written;
   const to = Math.min(upTo, buffer.hold.heldFrom());
   const head = from < to ? toJsonSafe(buffer.events.slice(from, to)) : [];
   // `extra` goes later, from the agent's own events, when an event before it waits.
   const tail = to < upTo ? [] : extra;
-  if (head.length === 0 && tail.length === 0) return;
+  if (head.length === 0 && tail.length === 0) return false;
   const batch: EventBatch = { from, events: [...head, ...tail] };
   const requestsFrom = buffer.requestsWritten;
   if (requestsFrom < buffer.requests.length) {
@@ -175,6 +175,7 @@ function queueWrite(
     if (buffer.written > from) buffer.written = from;
     if (buffer.requestsWritten > requestsFrom) buffer.requestsWritten = requestsFrom;
   });
+  return true;
 }
 
 /** What `toJsonSafe` writes for a field: errors as `{ name, message }`, bigints as strings. */
@@ -242,13 +243,15 @@ export async function flushRunEvents(buffer: RunEventBuffer, end = false): Promi
 
 /**
  * Runs a step body (a model call, a tool call) and writes the run's pending events during it
- * once they have waited `batchMs` since the last write: at once when they already have, else on
- * a timer if the body is still running then. Events that arrive while the body runs (the result
- * of another call of the turn, which runs at the same time) are written on such a timer too.
- * Pending events of a body that ends first go with a later step's write: a run of short steps
- * writes about once per `batchMs`, not once per step, and a watcher sees each event at most
- * ~`batchMs` after the worker emitted it (while the run runs; the run's end and an approval
- * request write everything at once).
+ * only once the body itself has run `batchMs` (a long model call, a tool that takes seconds):
+ * on a timer armed when the body starts with events pending, or when one arrives while it runs
+ * (the result of another call of the turn, a long tool's progress), `batchMs` after the body's
+ * start or the run's last write, whichever is later. A body that ends first writes nothing: its
+ * run's pending events go with the next write at a step boundary ({@link writeEventsAsFence}),
+ * an approval request or the run's end, so the statements a step costs do not depend on how
+ * long the step took. Timed from the last write instead (as up to the twenty-fourth session),
+ * a step slower than `batchMs` wrote once per step and a faster one every other step: gemloop's
+ * statements a step were 1.89 on a quiet machine and 3.51 at load 12–15 (bench/RESULTS.md).
  * @internal
  */
 export async function withTimedFlush<T>(
@@ -258,22 +261,25 @@ export async function withTimedFlush<T>(
 ): Promise<T> {
   if (buffer === undefined) return body();
   await settle();
+  const startedAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = (wait: number): void => {
-    timer = setTimeout(() => {
-      timer = undefined;
-      queueWrite(buffer);
-    }, wait);
+  const arm = (): void => {
+    const wait = Math.max(startedAt, buffer.lastWriteAt) + batchMs - Date.now();
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        queueWrite(buffer);
+      },
+      Math.max(0, wait),
+    );
   };
-  const wait = buffer.lastWriteAt + batchMs - Date.now();
-  if (wait <= 0) queueWrite(buffer);
-  else if (buffer.written < buffer.events.length) arm(wait);
+  if (buffer.written < buffer.events.length) arm();
   // Bound to this body's async context: the timer it arms, and so the write, belong to this
   // step (DBOS writes a stream entry from a step without a checkpoint of the run; from the
   // workflow's own context, where the event is pushed, the write would be one: `DBOS.writeStream`
   // in `@dbos-inc/dbos-sdk` 5.3, `dist/src/dbos.js`).
   const onEvent = AsyncResource.bind((): void => {
-    if (timer === undefined) arm(Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
+    if (timer === undefined) arm();
   });
   buffer.onEvent.add(onEvent);
   let result: T;
@@ -287,6 +293,42 @@ export async function withTimedFlush<T>(
   }
   await settleRunEventWrites(buffer);
   return result;
+}
+
+/**
+ * How many model calls' events a run gathers before a tool step writes them in place of its
+ * ownership fence ({@link writeEventsAsFence}): a watcher sees a step's events at most three
+ * agent steps later (or `batchMs` into a body that runs long, or at an approval or the run's end).
+ * An entry is two of gemloop's statements (the insert, and DBOS's notify that wakes the readers)
+ * where the fence it replaces is one, so each write costs one statement more than the fence. In
+ * the durable bench's default scenario (10 steps a run) gemloop's own statements a step were
+ * 2.16 with a write every other model call and 1.90 (plus the worker's clock-driven heartbeat)
+ * with every third, at any load (bench/RESULTS.md, issue 53: ≤ 2).
+ * @internal
+ */
+export const EVENTS_EVERY_MODEL_CALLS = 3;
+
+/**
+ * A tool step's ownership fence, as one of the run's event writes when one is due: the run's
+ * pending events (up to the key hold-back) go out as one stream entry once
+ * {@link EVENTS_EVERY_MODEL_CALLS} model calls were made since the last write, and the caller
+ * skips its own check. DBOS writes a step's stream entry in a transaction that locks the run's
+ * row and compares its owner after the insert (`writeStreamFromStep`, `#checkOwner`: `SELECT
+ * owner_xid ... FOR NO KEY UPDATE`, `dist/src/system_database.js` 5.3), the question the fence
+ * (`assertStillOwnsWorkflow`, the same column without the lock) asks: an execution that lost
+ * the run gets DBOS's `DBOSWorkflowConflictError` here, before its tool starts, as from the
+ * fence. `false` (fence as usual) when no write is due or nothing can be written yet.
+ *
+ * Why not with the step's own record: DBOS writes a step's output in a transaction of its own
+ * (`recordOperationResult`) that takes no statement of ours, and readers of the stream wake on
+ * its notify, which a step's record does not send.
+ * @internal
+ */
+export async function writeEventsAsFence(buffer: RunEventBuffer): Promise<boolean> {
+  if (buffer.requests.length - buffer.requestsWritten < EVENTS_EVERY_MODEL_CALLS) return false;
+  if (!queueWrite(buffer)) return false;
+  await settleRunEventWrites(buffer);
+  return true;
 }
 
 /** How text deltas reach other processes while a streamed answer is written. */

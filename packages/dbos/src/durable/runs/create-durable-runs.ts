@@ -2,9 +2,7 @@ import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
-import { migrateRunPauses } from '../approvals/run-pauses.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from '../events/run-events.ts';
-import { migrateInteractionWaits } from '../interactions/interaction-waits.ts';
 import { createRunsApi } from './create-runs-api.ts';
 import {
   DEFAULT_APP_NAME,
@@ -13,6 +11,7 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import type { DurableRuns } from './durable-runs.ts';
+import { migrateClientSchema } from './migrate-client-schema.ts';
 import { createRunEndNotices } from './run-end-notices.ts';
 
 /** Options of {@link createDurableRuns}. */
@@ -58,8 +57,8 @@ export async function createDurableRuns({
   const polling = pollingIntervalMs === undefined ? {} : { pollingIntervalMs };
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', () => {});
-  await migrateRunPauses(pool);
-  await migrateInteractionWaits(pool);
+  // One statement when the fleet's database is current (migrate-client-schema.ts).
+  await migrateClientSchema(pool);
   const notices = createRunEndNotices(databaseUrl);
   return createRunsApi({
     pool,

@@ -65,6 +65,11 @@ export function toDurableTool(
   steer?: SteerWatch,
   /** Told of each tool step this execution ran and DBOS recorded (its owner checked). */
   ownership?: OwnershipConfirmations,
+  /**
+   * Runs the ownership check before the tool starts, or something that checks the same (the
+   * worker writes the run's due events instead: run-events.ts, `writeEventsAsFence`).
+   */
+  fence: (check: () => Promise<void>) => Promise<void> = (check) => check(),
 ): AnyTool {
   if (isBuiltinTool(tool)) {
     // A built-in whose calls the client answers (computer use's actions): each handler is a step
@@ -73,7 +78,7 @@ export function toDurableTool(
     const builtin: BuiltinTool = {
       ...tool,
       handlers: tool.handlers.map(
-        (handler) => toDurableTool(handler, wrap, steer, ownership) as FunctionTool,
+        (handler) => toDurableTool(handler, wrap, steer, ownership, fence) as FunctionTool,
       ),
     };
     return Object.freeze(builtin);
@@ -98,9 +103,10 @@ export function toDurableTool(
           wrap(async (): Promise<ToolOutcome> => {
             // An execution that lost the run (frozen past the takeover, then thawed) must not
             // start the tool beside the new owner: DBOS checks ownership when the step is
-            // recorded, after the tool ran, so check it before too (one query). Thrown outside
-            // the try below: it is the execution's end, not the tool's outcome.
-            await assertStillOwnsWorkflow(runId);
+            // recorded, after the tool ran, so check it before too (one query, or the run's
+            // due event write, which checks the same). Thrown outside the try below: it is the
+            // execution's end, not the tool's outcome.
+            await fence(() => assertStillOwnsWorkflow(runId));
             ranAs = DBOS.stepID;
             let outcome: ToolOutcome;
             try {

@@ -66,7 +66,7 @@ export function createDurableAgentMaker({
   name: string,
   definition: DurableAgentDefinition,
 ) => PreparedDurableAgent {
-  const { currentBuffer, streamWithPreview, timed, flushCurrent } = events;
+  const { currentBuffer, streamWithPreview, timed, flushCurrent, fenceWithEvents } = events;
   return (name, definition) => {
     const { needsApproval, ...agentOptions } = definition;
     if (agentOptions.toolCallOrder === 'as-ready') {
@@ -148,7 +148,9 @@ export function createDurableAgentMaker({
       gemini,
       // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
       tools: agentOptions.tools?.map((tool) =>
-        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch, ownership),
+        runsAsChildWorkflow(tool)
+          ? tool
+          : toDurableTool(tool, timed, steerWatch, ownership, fenceWithEvents),
       ),
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the

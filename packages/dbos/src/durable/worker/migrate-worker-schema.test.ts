@@ -2,11 +2,15 @@
 // a fresh database is made whole, a current one costs one statement, an older one is migrated.
 // And, without a database, the statements of each schema version pinned by their fingerprint.
 
-import { createHash } from 'node:crypto';
 import { allMigrations } from '@dbos-inc/dbos-sdk/internal/sysdb_migrations/internal/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../__fixtures__/fleet.ts';
+import {
+  countingPool,
+  fingerprintOf,
+  statementsOfSteps,
+} from '../../__fixtures__/schema-statements.ts';
 import {
   migrateWorkerSchema,
   WORKER_SCHEMA_STEPS,
@@ -21,29 +25,12 @@ const FINGERPRINTS: Readonly<Record<number, string>> = {
   1: '26cb1ce3d53d3bf733451a96066ca901e64611a76f6d0a6bb446ae4a9c083795',
 };
 
-/** The statements the steps send to a database where nothing exists yet, in order. */
-async function statementsOfSteps(): Promise<string[]> {
-  const sent: string[] = [];
-  const client = {
-    query: async (query: string | { text: string }) => {
-      sent.push((typeof query === 'string' ? query : query.text).replace(/\s+/g, ' ').trim());
-      return { rows: [], rowCount: 0 };
-    },
-    on: () => client,
-    removeListener: () => client,
-    release: () => {},
-  };
-  const pool = { connect: async () => client, query: client.query } as unknown as pg.Pool;
-  for (const step of WORKER_SCHEMA_STEPS) await step(pool);
-  return sent;
-}
-
 describe('the schema version', () => {
   it('pins the statements of its version: a changed step without a version bump fails here', async () => {
-    const statements = await statementsOfSteps();
+    const statements = await statementsOfSteps(WORKER_SCHEMA_STEPS);
     // Every step reached Postgres (an empty list would fingerprint nothing).
     expect(statements.length).toBeGreaterThan(20);
-    const fingerprint = createHash('sha256').update(statements.join('\n')).digest('hex');
+    const fingerprint = fingerprintOf(statements);
     expect(
       { version: WORKER_SCHEMA_VERSION, fingerprint },
       'The statements of migrate-worker-schema.ts changed: bump WORKER_SCHEMA_VERSION and add its fingerprint to FINGERPRINTS (a migrated database skips the steps of a version it has)',
@@ -60,14 +47,7 @@ describe('migrateWorkerSchema on a real Postgres', () => {
 
   beforeAll(async () => {
     databaseUrl = await freshDatabase('worker_schema');
-    class CountingClient extends pg.Client {
-      override query(...args: unknown[]): never {
-        const query = args[0] as string | { text?: string };
-        statements.push(String(typeof query === 'string' ? query : query?.text));
-        return (super.query as (...a: unknown[]) => never)(...args);
-      }
-    }
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 2, Client: CountingClient });
+    pool = countingPool(databaseUrl, () => statements);
     admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   });
   afterAll(async () => {

@@ -1,9 +1,12 @@
 import { allMigrations } from '@dbos-inc/dbos-sdk/internal/sysdb_migrations/internal/migrations';
 import type pg from 'pg';
 import { migrateLiveSessions } from '../../live/live-session-store.ts';
-import { migrateRunPauses } from '../approvals/run-pauses.ts';
 import { migrateWorkerLiveness } from '../fleet/worker-liveness.ts';
-import { migrateInteractionWaits } from '../interactions/interaction-waits.ts';
+import {
+  CLIENT_SCHEMA_ROW,
+  CLIENT_SCHEMA_STEPS,
+  CLIENT_SCHEMA_VERSION,
+} from '../runs/migrate-client-schema.ts';
 import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
 import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
 
@@ -27,9 +30,9 @@ const VERSION_ROW = 'durable-worker';
  * @internal
  */
 export const WORKER_SCHEMA_STEPS: readonly ((pool: pg.Pool) => Promise<unknown>)[] = [
-  migrateRunPauses,
-  // Also makes `gemloop_schema_versions`, where the version row goes.
-  migrateInteractionWaits,
+  // A runs client's tables (approvals, interaction waits; the second also makes
+  // `gemloop_schema_versions`, where the version rows go): their version is recorded too.
+  ...CLIENT_SCHEMA_STEPS,
   (pool) => migrateRunEndNotices(pool),
   migrateLiveSessions,
   migrateWorkerLiveness,
@@ -59,12 +62,13 @@ export async function migrateWorkerSchema(databaseUrl: string, pool: pg.Pool): P
   if (await workerSchemaIsCurrent(pool)) return false;
   await migrateSystemDatabase(databaseUrl);
   for (const step of WORKER_SCHEMA_STEPS) await step(pool);
-  // GREATEST: a newer worker that recorded its version meanwhile keeps it.
+  // GREATEST: a newer worker that recorded its version meanwhile keeps it. The client's row too:
+  // its steps ran first, so a runs client of this fleet finds its tables in one statement.
   await pool.query(
-    `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
+    `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2), ($3, $4)
      ON CONFLICT (name) DO UPDATE
        SET version = GREATEST(gemloop_schema_versions.version, EXCLUDED.version)`,
-    [VERSION_ROW, WORKER_SCHEMA_VERSION],
+    [VERSION_ROW, WORKER_SCHEMA_VERSION, CLIENT_SCHEMA_ROW, CLIENT_SCHEMA_VERSION],
   );
   return true;
 }

@@ -73,6 +73,8 @@ describe('createWorkerRunEvents', () => {
         const lost = new DBOSErrors.DBOSWorkflowConflictError('run-1');
         await expect(
           events.timed(async () => {
+            // A body that ran batchMs (0): its timer wrote during it.
+            await new Promise((resolve) => setTimeout(resolve, 5));
             throw lost;
           }),
         ).rejects.toBe(lost);

@@ -8,6 +8,7 @@ import {
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
+  writeEventsAsFence,
 } from '../events/run-events.ts';
 import type { SteerCheck } from '../steering/durable-steering.ts';
 
@@ -31,8 +32,8 @@ export type RunExecution = {
 /**
  * A worker's executions of runs, each with its own event buffer, steering check and approval
  * state (see {@link RunExecution}), and how the run's steps write through its buffer: a streamed
- * answer's deltas in batches while it is written, the pending events with a step's body once they
- * waited `eventBatching.batchMs`.
+ * answer's deltas in batches while it is written, the pending events in place of a tool step's
+ * fence every other model call, or from a body that ran `eventBatching.batchMs`.
  * @internal
  */
 export type WorkerRunEvents = {
@@ -56,10 +57,15 @@ export type WorkerRunEvents = {
       onChunk: (chunk: GenerateContentResponse) => void,
     ) => Promise<GenerateContentResponse[]>,
   ): Promise<GenerateContentResponse[]>;
-  /** Runs a step's body; the run's pending events go out with it once they waited `batchMs`. */
+  /** Runs a step's body; the run's pending events go out during it once it ran `batchMs`. */
   timed<T>(body: () => Promise<T>): Promise<T>;
   /** Writes the current run's pending events now (before a run pauses for approval). */
   flushCurrent(): Promise<void>;
+  /**
+   * A tool step's ownership fence: the current run's events when a write is due (the write
+   * checks the owner as `check` does; run-events.ts, `writeEventsAsFence`), else `check`.
+   */
+  fenceWithEvents(check: () => Promise<void>): Promise<void>;
 };
 
 /** The executions of a worker's runs, their events batched by `eventBatching`. @internal */
@@ -104,12 +110,25 @@ export function createWorkerRunEvents(eventBatching: EventBatching): WorkerRunEv
       throw error;
     }
   };
-  // The run's pending events go out with a step's body once they waited eventBatching.batchMs.
+  // The run's pending events go out during a step's body once it ran eventBatching.batchMs.
   const timed = <T>(body: () => Promise<T>): Promise<T> =>
     withTimedFlush(currentBuffer(), eventBatching.batchMs, body);
   const flushCurrent = async (): Promise<void> => {
     const buffer = currentBuffer();
     if (buffer !== undefined) await flushRunEvents(buffer);
   };
-  return { running, execute, current, currentBuffer, streamWithPreview, timed, flushCurrent };
+  const fenceWithEvents = async (check: () => Promise<void>): Promise<void> => {
+    const buffer = currentBuffer();
+    if (buffer === undefined || !(await writeEventsAsFence(buffer))) await check();
+  };
+  return {
+    running,
+    execute,
+    current,
+    currentBuffer,
+    streamWithPreview,
+    timed,
+    flushCurrent,
+    fenceWithEvents,
+  };
 }
