@@ -159,6 +159,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * loaded bundle: 94,087 -> 94,233), paid back by moving `spellingFree` into
  * options/define-options.ts, which every agent loads: 94,132 with the helpers' +23 above
  * (the twenty-third session's end; 383 B of headroom).
+ * +5 (helper attack-core10, 94,129 -> 94,134 side by side): a hand-off to an agent on another model
+ * signs the history for it (a Gemini 2.5 agent's transfer call got Gemini 3's 400); the work is in
+ * the engine's take-over chunk, and the loop hands it `prepareThoughtSignatures` (LOOP_PARTS), as
+ * importing it there split it into a shared chunk (+16).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
