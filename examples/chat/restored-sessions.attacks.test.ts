@@ -5,24 +5,12 @@
 // gone. Public imports only, the fake Gemini on 127.0.0.1. Each send fails typed with nothing
 // saved, or goes on with a request the API takes.
 import { type Content, createAgent, createChatSession, defineTool } from '@gemloop/core';
-import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
 import { InvalidHistoryError } from '@gemloop/core/errors';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { everything, KEY, MODEL, serve } from '../plugins/outside-attack-kit.ts';
-
-function storeOf(turns: unknown[]): HistoryStore & { appended: ChatTurn[] } {
-  const appended: ChatTurn[] = [];
-  return {
-    appended,
-    load: () => turns as ChatTurn[],
-    append: (_id, one) => {
-      appended.push(one);
-    },
-    clear: () => {},
-  };
-}
+import { storeOf } from './planted-store.ts';
 
 const user = (text: string): Content => ({ role: 'user', parts: [{ text }] });
 const model = (text: string): Content => ({ role: 'model', parts: [{ text }] });
