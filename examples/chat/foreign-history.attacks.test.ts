@@ -3,22 +3,10 @@
 // on 127.0.0.1. A send fails typed (nothing sent the API would refuse, nothing saved), or the
 // session reads the turns leniently; never a crash deep inside, a hang, or the key echoed.
 import { type Content, createAgent, createChatSession, GemloopError } from '@gemloop/core';
-import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { everything, KEY, MODEL, serve } from '../plugins/outside-attack-kit.ts';
-
-function storeOf(turns: unknown[]): HistoryStore & { appended: ChatTurn[] } {
-  const appended: ChatTurn[] = [];
-  return {
-    appended,
-    load: () => turns as ChatTurn[],
-    append: (_id, one) => {
-      appended.push(one);
-    },
-    clear: () => {},
-  };
-}
+import { storeOf } from './planted-store.ts';
 
 const user = (text: string): Content => ({ role: 'user', parts: [{ text }] });
 const model = (text: string): Content => ({ role: 'model', parts: [{ text }] });

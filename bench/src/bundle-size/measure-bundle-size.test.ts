@@ -162,6 +162,10 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * +3 (helper signatures, 2026-11-27; 94,130 -> 94,133 measured one after the other in its
  * worktree): a child-run tool's call gets its run link as a non-enumerable field of its context
  * (`Object.defineProperty`), not through a module-level WeakMap by context (issue 53 item 6).
+ * +5 (helper attack-core10, 94,129 -> 94,134 side by side): a hand-off to an agent on another model
+ * signs the history for it (a Gemini 2.5 agent's transfer call got Gemini 3's 400); the work is in
+ * the engine's take-over chunk, and the loop hands it `prepareThoughtSignatures` (LOOP_PARTS), as
+ * importing it there split it into a shared chunk (+16).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

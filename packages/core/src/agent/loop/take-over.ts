@@ -1,4 +1,5 @@
 import { dropToolExchanges } from '../../history/drop-tool-exchanges.ts';
+import type { prepareThoughtSignatures } from '../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -24,6 +25,7 @@ export type LoopParts = {
   readonly modelCallOptions: typeof modelCallOptions;
   readonly AgentRunError: typeof AgentRunError;
   readonly InvalidHistoryError: typeof InvalidHistoryError;
+  readonly prepareThoughtSignatures: typeof prepareThoughtSignatures;
 };
 
 /**
@@ -60,6 +62,8 @@ export async function takeOver<Output>(
   const contentsBefore = run.contents.length;
   const rewritten = (filter ?? dropToolExchanges)(run.contents, from);
   rewriteHistory(context, rewritten, runtime, contents, loop);
+  // A `models/` spelling of the same model counts as another: that costs a dummy, never a 400.
+  if (config.model !== context.config.model) signForReceiver(context, config, loop);
   // Its client's keys are held back from here on, by the doors and observers of this run and of
   // later ones (they walk `handedTo`, tree-keys.ts): recorded before the `handoff` event, which
   // the doors read them at, so before any of its text. Bounded: agents made per run would grow it.
@@ -134,6 +138,33 @@ function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>)
     message: made,
     run: context.run.state(),
   });
+}
+
+/**
+ * The history as the receiving agent's model takes it when it is another model: thought
+ * signatures are bound to the model that issued them, so the run's own model contents (written by
+ * the agent handing over) lose theirs, and a model that requires them gets the documented dummy
+ * where the active loop now has none (the transfer call a Gemini 2.5 agent made is unsigned, and
+ * Gemini 3 refuses it with 400 "Function call is missing a thought_signature"; the FAQ's
+ * "transfer history from a different model", as `modelFallback` does per call). Dropping a
+ * signature the receiver could have read costs only the dummy; keeping a foreign one is a 400.
+ * The contents the run was given were prepared for the run's first model and stay as they are
+ * (copies only where a dummy goes: the chat store's saved prefix is not rewritten).
+ */
+function signForReceiver<Output>(
+  { run }: RunContext<Output>,
+  config: AgentConfig<Output>,
+  loop: LoopParts,
+): void {
+  const producers = run.contents.map((_content, index) =>
+    index < run.inputLength ? undefined : 'another model',
+  );
+  const prepared = loop.prepareThoughtSignatures(run.contents, {
+    producers,
+    requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
+  });
+  if (prepared.contents !== run.contents)
+    run.contents.splice(0, run.contents.length, ...prepared.contents);
 }
 
 /**

@@ -465,7 +465,7 @@ describe('the plugins option', () => {
       'a name used twice',
       [made({ name: 'a' }), made({ name: 'a' })],
       'plugins[1].name',
-      /already in plugins/,
+      /is plugins\[0\] already/,
     ],
     [
       'a hook that is not a function',

@@ -42,16 +42,19 @@ export function resolvePlugins(
       argument,
       message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
     });
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   plugins.forEach((plugin, index) => {
     const at = `${argument}[${index}]`;
     checkPlugin(plugin, at);
-    if (names.has(plugin.name))
+    const first = names.get(plugin.name);
+    // A run's list joins levels (handed down, the agent's with its options' plugins such as
+    // compaction's, the run's own): say both places, not one list the user never wrote.
+    if (first !== undefined)
       throw new InvalidArgumentError({
         argument: `${at}.name`,
-        message: `${at}: a plugin named "${plugin.name}" is already in ${argument}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
+        message: `${at}: a plugin named "${plugin.name}" is ${argument}[${first}] already (the run's plugins counted together: handed down, the agent's and its options', then the run's own); each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
       });
-    names.add(plugin.name);
+    names.set(plugin.name, index);
   });
   // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
   // a run whose plugins are all such starts none.

@@ -1,3 +1,4 @@
+import { prepareThoughtSignatures } from '../../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../../run/agent-result.ts';
 import { AgentRunError } from '../../errors/agent-run-error.ts';
 import { InvalidHistoryError } from '../../errors/invalid-history-error.ts';
@@ -43,6 +44,7 @@ const LOOP_PARTS: LoopParts = {
   modelCallOptions,
   AgentRunError,
   InvalidHistoryError,
+  prepareThoughtSignatures,
 };
 
 /** The context holding the run now, and the redactor of what its observers see. @internal */
