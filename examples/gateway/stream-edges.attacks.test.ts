@@ -193,10 +193,10 @@ describe('what a gateway appends or interleaves', () => {
       ]);
       const dir = await mkdtemp(join(tmpdir(), 'gemloop-stream-edges-'));
       closers.push(() => void rm(dir, { recursive: true, force: true }));
-      const { result, error } = await streamed(
-        baseUrl,
-        createRunRecorder({ dir, fidelity: 'full' }),
-      );
+      const recorder = createRunRecorder({ dir, fidelity: 'full' });
+      const { result, error } = await streamed(baseUrl, recorder);
+      // The recorder appends after the run settles: read its files once it has written them.
+      await recorder.flush();
       // Either a typed error, or an answer whose end says it was not finished: never a "STOP".
       if (error === undefined) expect(result?.finishReason).not.toBe('stop');
       else expect(error).toBeInstanceOf(GemloopError);
