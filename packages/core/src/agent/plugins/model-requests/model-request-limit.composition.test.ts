@@ -65,6 +65,7 @@ describe('the bound on a request wrapper’s next, composed', () => {
               } catch (caught) {
                 return caught;
               }
+              return undefined;
             })();
       expect(ModelCallError.isInstance(error)).toBe(true);
       const cause = (error as ModelCallError).cause;
