@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { discardRequestRest } from '@gemloop/core/internal';
+import { discardRequestRest, hostLines } from '@gemloop/core/internal';
 import type { DoorConnection } from '../door/host-policy.ts';
 
 /**
@@ -135,15 +135,6 @@ async function serve(
 
 /** A request target in absolute-form: a scheme, then its colon (RFC 3986 section 3.1). */
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-
-/** How many Host header lines the request has (`rawHeaders` alternates names and values). */
-function hostLines(rawHeaders: readonly string[]): number {
-  let count = 0;
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
-  }
-  return count;
-}
 
 /**
  * The request's body as a web stream that reads `incoming` as it is pulled. Unlike
