@@ -305,8 +305,12 @@ export function runGuarded(
 /** The environment variable that tags a guarded child and every process it starts. */
 const GUARD_TAG = 'GEMLOOP_GUARDED_RUN';
 
-/** The processes (not this one) whose environment holds `tag` (`NAME=value`); none without /proc. */
-function taggedProcesses(tag: string): number[] {
+/**
+ * The live processes (not this one, not zombies: a zombie holds nothing and cannot be killed)
+ * whose environment holds `tag` (`NAME=value`); none without /proc. Also how
+ * test/killed-vitest-run.test.ts finds what a killed run left.
+ */
+export function taggedProcesses(tag: string): number[] {
   const found: number[] = [];
   let entries: string[];
   try {
@@ -318,9 +322,9 @@ function taggedProcesses(tag: string): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (`\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}`.includes(needle)) {
-        found.push(Number(entry));
-      }
+      if (!`\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(needle)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      if (stat[stat.lastIndexOf(')') + 2] !== 'Z') found.push(Number(entry));
     } catch {
       // Gone already, or not ours to read.
     }

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CAN_SAMPLE_PROCESS_TREES } from '../scripts/process-tree-cpu.ts';
+import { taggedProcesses } from '../scripts/run-guarded.ts';
 
 // A test's child process must stop when the Vitest run that started it is killed (a CI step's
 // limit, a developer's Ctrl-C, an OOM kill), not only when its test ends: the bundle-size probe,
@@ -19,23 +20,16 @@ const lifeline = fileURLToPath(new URL('../scripts/lifeline.cjs', import.meta.ur
 
 type Tagged = { pid: number; sleeper: boolean };
 
-/** The live (not zombie) processes whose environment holds `tag`. */
+/** The live processes of the killed run (run-guarded's walk of /proc), and which is the sleeper. */
 function tagged(tag: string): Tagged[] {
-  const found: Tagged[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+  return taggedProcesses(tag).flatMap((pid) => {
     try {
-      if (!`\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(`\0${tag}\0`))
-        continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      if (stat[stat.lastIndexOf(')') + 2] === 'Z') continue;
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
-      found.push({ pid: Number(entry), sleeper: command.includes('the killed run sleeper') });
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      return [{ pid, sleeper: command.includes('the killed run sleeper') }];
     } catch {
-      // Gone already, or not ours.
+      return []; // Gone since.
     }
-  }
-  return found;
+  });
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 100));

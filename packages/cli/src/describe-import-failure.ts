@@ -1,12 +1,6 @@
 import { createSecretRedactor } from '@gemloop/core/internal';
 import { escapeControls } from './probe/create-probe-sanitizer.ts';
-
-/**
- * The names of environment variables whose values are credentials: the API key's
- * (`GEMINI_API_KEY`, `GOOGLE_API_KEY`) and any other whose name says so (`COMETAPI_KEY`,
- * `GITHUB_TOKEN`, `DB_PASSWORD`).
- */
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH/i;
+import { terminalSecrets } from './terminal-secrets.ts';
 
 /** The most of a failure's message printed: a module can throw a whole file's text. */
 const MAX_SHOWN = 1_000;
@@ -14,8 +8,9 @@ const MAX_SHOWN = 1_000;
 /**
  * Why importing a user's module failed, as one inert line for the terminal: the error's message
  * (never its stack or its other fields, which Node's own report prints: `input` of a URL error
- * holds the URL, query key and all), every credential of `env` replaced by `[redacted]`, every
- * control character escaped, cut at 1,000 characters. The module is the user's, but what it
+ * holds the URL, query key and all), every credential of `env`, of the command line and of the
+ * `.env` file of the working directory replaced by `[redacted]` (see {@link terminalSecrets}),
+ * every control character escaped, cut at 1,000 characters. The module is the user's, but what it
  * throws quotes what it read (`new Error(\`bad key ${process.env.GEMINI_API_KEY}\`)`, a
  * gateway URL with `?key=`), and a terminal's output is shared, recorded and pasted into issues.
  * @internal
@@ -23,13 +18,10 @@ const MAX_SHOWN = 1_000;
 export function describeImportFailure(
   error: unknown,
   env: Readonly<Record<string, string | undefined>>,
+  args: readonly string[] = process.argv.slice(2),
+  cwd: string = process.cwd(),
 ): string {
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && SECRET_NAME.test(name)) {
-      secrets.push(value, encodeURIComponent(value));
-    }
-  }
+  const secrets = terminalSecrets(env, args, cwd);
   const message = error instanceof Error ? error.message : String(error);
   const shown = escapeControls(createSecretRedactor(secrets)(message));
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}… (cut)` : shown;

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
-import { hostnameOf } from '@gemloop/core/internal';
+import { hostLines, hostnameOf } from '@gemloop/core/internal';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
@@ -264,19 +264,6 @@ function linesToJson(lines: readonly Record<string, unknown>[]): string {
 }
 
 /**
- * The path of a request target, or `undefined` when no URL can be made of it: `//[` reads as the
- * start of an IPv6 host, and `new URL()` throws (it was answered as the server's own 500).
- */
-/** How many Host header lines a request has (`rawHeaders` alternates names and values). */
-function hostLines(rawHeaders: readonly string[]): number {
-  let count = 0;
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
-  }
-  return count;
-}
-
-/**
  * The host a request is for: an absolute-form target's (`GET http://evil.example/ HTTP/1.1`),
  * which replaces the Host header (RFC 9112 section 3.2.2), else the Host header; `''` for none.
  */
@@ -290,6 +277,10 @@ function hostOfRequest(request: IncomingMessage): string {
   }
 }
 
+/**
+ * The path of a request target, or `undefined` when no URL can be made of it: `//[` reads as the
+ * start of an IPv6 host, and `new URL()` throws (it was answered as the server's own 500).
+ */
 function pathOf(target: string | undefined): string | undefined {
   try {
     return new URL(target ?? '/', 'http://127.0.0.1').pathname;

@@ -89,12 +89,14 @@ describe('createBudgetPool', () => {
     expect(await pool.read()).toEqual({ spentUsd: 0, reservedUsd: 0.5, maxCostUsd: 1 });
   });
 
-  it('counts a cost that is no finite positive number as nothing', async () => {
-    const pool = createBudgetPool({ maxCostUsd: 1 });
-    for (const actual of [Number.NaN, -1, Number.POSITIVE_INFINITY, 0]) {
-      await pool.settle(await pool.reserve(0.1), actual);
-    }
-    expect(await pool.read()).toEqual({ spentUsd: 0, reservedUsd: 0, maxCostUsd: 1 });
+  it('counts a cost that is no finite number >= 0 as the whole hold, as reserveBudget counts an unknown cost', async () => {
+    // $0 before: a run that reported NaN spent nothing, and the pool bounded nothing.
+    const pool = createBudgetPool({ maxCostUsd: 10 });
+    const actuals: unknown[] = [Number.NaN, -1, Number.POSITIVE_INFINITY, '0.2', undefined, null];
+    for (const actual of actuals) await pool.settle(await pool.reserve(0.5), actual as number);
+    expect(await pool.read()).toEqual({ spentUsd: 3, reservedUsd: 0, maxCostUsd: 10 });
+    await pool.settle(await pool.reserve(0.5), 0);
+    expect((await pool.read()).spentUsd).toBe(3);
   });
 
   it('holds exactly nothing once every hold is settled, however many fractions came and went', async () => {

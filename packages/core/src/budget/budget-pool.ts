@@ -18,7 +18,11 @@ export interface BudgetPool {
   reserve(usd: number): Promise<BudgetHold>;
   /**
    * Counts what the hold's run cost (more or less than held) and frees the hold. Settling a hold
-   * again does nothing, so a durable run that settles again after a crash counts once.
+   * again does nothing, so a durable run that settles again after a crash counts once. A cost that
+   * is no finite number >= 0 (NaN, negative, Infinity, not a number) counts as the whole hold, as
+   * {@link reserveBudget} counts a step with an unknown cost: $0 would let a run that mispriced its
+   * spend go unbounded, and a throw here (at the run's end) would lose the answer and leave the
+   * hold held until it expires.
    */
   settle(hold: BudgetHold, actualUsd: number): Promise<void>;
   /** What was spent and what is held, in US dollars. */
@@ -87,12 +91,22 @@ export function createBudgetPool(options: BudgetPoolOptions): BudgetPool {
       held.delete(hold.id);
       // With no hold left nothing is held: binary fractions added and taken away leave 1e-17s.
       reserved = held.size === 0 ? 0 : reserved - usd;
-      spent += Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
+      spent += settledUsd(actualUsd, usd);
     },
     async read() {
       return { spentUsd: spent, reservedUsd: reserved, maxCostUsd };
     },
   };
+}
+
+/**
+ * What settling a hold of `heldUsd` counts as spent: `actualUsd` when it is a finite number >= 0,
+ * else the whole hold (see {@link BudgetPool.settle}).
+ */
+function settledUsd(actualUsd: unknown, heldUsd: number): number {
+  return typeof actualUsd === 'number' && Number.isFinite(actualUsd) && actualUsd >= 0
+    ? actualUsd
+    : heldUsd;
 }
 
 /** Checks a dollar amount: a finite number >= 0. @internal */

@@ -146,6 +146,10 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // (the MCP door's exposed tools): a result cut with how much was left out.
 export { cutText, cutTextNoted } from '../shared/cut-text.ts';
 // @gemloop/serve's doors and `gemloop view`: the name a Host header names (their Host checks).
+// @gemloop/serve's doors and @gemloop/testing's fake: an answer given before the body was read.
+export { discardRequestRest } from '../shared/discard-request-rest.ts';
+// @gemloop/serve's doors and gemloop view: a request with more than one Host line is refused.
+export { hostLines } from '../shared/host-lines.ts';
 export { hostnameOf } from '../shared/hostname-of.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud

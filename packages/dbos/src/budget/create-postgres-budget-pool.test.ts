@@ -145,4 +145,17 @@ describe('createPostgresBudgetPool', () => {
     await other.settle(lost, 0.1);
     expect(await other.read()).toEqual({ spentUsd: 0.1, reservedUsd: 0.6, maxCostUsd: 1 });
   });
+
+  it('counts a cost that is no finite number >= 0 as the whole hold, held or expired', async () => {
+    // $0 before: a run that reported NaN spent nothing, and the fleet's budget bounded nothing.
+    const pool = worker('unknown-cost', 10);
+    const actuals: unknown[] = [Number.NaN, -1, Number.POSITIVE_INFINITY, '0.2', undefined];
+    for (const actual of actuals) await pool.settle(await pool.reserve(0.5), actual as number);
+    expect(await pool.read()).toEqual({ spentUsd: 2.5, reservedUsd: 0, maxCostUsd: 10 });
+    const expired = worker('unknown-cost', 10, 0);
+    const lost = await expired.reserve(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pool.settle(lost, Number.NaN);
+    expect(await pool.read()).toEqual({ spentUsd: 3.5, reservedUsd: 0, maxCostUsd: 10 });
+  });
 });

@@ -27,6 +27,9 @@ export type PostgresBudgetPool = BudgetPool & { close(): Promise<void> };
 
 const POOLS = 'gemloop_budget_pools';
 const HOLDS = 'gemloop_budget_reservations';
+/** A dollar amount a pool takes: a finite number >= 0. */
+const isUsd = (usd: unknown): usd is number =>
+  typeof usd === 'number' && Number.isFinite(usd) && usd >= 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -134,7 +137,7 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
   return {
     name,
     async reserve(usd) {
-      if (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0)
+      if (!isUsd(usd))
         throw new InvalidArgumentError({
           argument: 'usd',
           message: `usd must be US dollars as a number >= 0; got ${String(usd)}.`,
@@ -164,7 +167,6 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
     },
     async settle(hold, actualUsd) {
       if (typeof hold?.id !== 'string' || !UUID.test(hold.id)) return;
-      const actual = Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
       await transaction(async (client) => {
         await lockPool(client);
         const { rows } = await client.query<{ status: string; usd: string }>(
@@ -181,7 +183,9 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
           row.status === 'held'
             ? `UPDATE ${POOLS} SET reserved_usd = reserved_usd - $2, spent_usd = spent_usd + $3 WHERE name = $1`
             : `UPDATE ${POOLS} SET spent_usd = spent_usd - $2 + $3 WHERE name = $1`,
-          [name, row.usd, String(actual)],
+          // A cost that is no finite number >= 0 counts as the whole hold (BudgetPool.settle):
+          // $0 let a run that mispriced its spend go unbounded.
+          [name, row.usd, isUsd(actualUsd) ? String(actualUsd) : row.usd],
         );
       });
     },

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { discardRequestRest, hostLines } from '@gemloop/core/internal';
 import type { DoorConnection } from '../door/host-policy.ts';
 
 /**
@@ -93,7 +94,7 @@ async function serve(
   if (unread) head['connection'] = 'close';
   outgoing.writeHead(response.status, head);
   if (response.body === null) {
-    if (unread) await discardRest(incoming);
+    if (unread) await discardRequestRest(incoming);
     outgoing.end();
     return;
   }
@@ -126,7 +127,7 @@ async function serve(
   } finally {
     // A body that failed is left to the caller's catch, which drops the connection.
     if (!failed) {
-      if (unread && !abort.signal.aborted) await discardRest(incoming);
+      if (unread && !abort.signal.aborted) await discardRequestRest(incoming);
       outgoing.end();
     }
   }
@@ -135,26 +136,10 @@ async function serve(
 /** A request target in absolute-form: a scheme, then its colon (RFC 3986 section 3.1). */
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
-/** How many Host header lines the request has (`rawHeaders` alternates names and values). */
-function hostLines(rawHeaders: readonly string[]): number {
-  let count = 0;
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index]?.toLowerCase() === 'host') count += 1;
-  }
-  return count;
-}
-
-/**
- * How much of a body the handler left unread is read and dropped before the answer ends (see
- * `discardRest`): past it the connection is closed as it is (a client that sends more than this
- * after its answer came may see a reset). Node's `requestTimeout` bounds the time.
- */
-const DISCARD_LIMIT = 64 * 1024 * 1024;
-
 /**
  * The request's body as a web stream that reads `incoming` as it is pulled. Unlike
  * `Readable.toWeb`, cancelling it (a door that stopped reading at its size limit) leaves the
- * socket open, so the answer can still reach the client (`discardRest`).
+ * socket open, so the answer can still reach the client (`discardRequestRest`).
  */
 function requestBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
   let onData: ((chunk: Buffer) => void) | undefined;
@@ -182,34 +167,6 @@ function requestBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
       if (onData !== undefined) incoming.off('data', onData);
       incoming.pause();
     },
-  });
-}
-
-/**
- * Reads and drops what is left of `incoming`'s body, up to `DISCARD_LIMIT` bytes; settles once it
- * ended, failed (the client went away) or passed the limit.
- */
-function discardRest(incoming: IncomingMessage): Promise<void> {
-  if (incoming.complete || incoming.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    let read = 0;
-    const done = () => {
-      incoming.off('data', count);
-      incoming.off('end', done);
-      incoming.off('error', done);
-      incoming.off('close', done);
-      resolve();
-    };
-    const count = (chunk: Buffer) => {
-      read += chunk.byteLength;
-      if (read > DISCARD_LIMIT) done();
-    };
-    for (const listener of incoming.listeners('data')) incoming.off('data', listener as never);
-    incoming.on('data', count);
-    incoming.once('end', done);
-    incoming.once('error', done);
-    incoming.once('close', done);
-    incoming.resume();
   });
 }
 

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeGemini } from '../create-fake-gemini.ts';
@@ -109,5 +110,46 @@ describe('fake.listen({ maxBodyBytes })', () => {
     fakes.push(fake);
     await expect(fake.listen({ maxBodyBytes: 0 })).rejects.toThrow(InvalidArgumentError);
     await expect(fake.listen({ maxBodyBytes: 0 })).rejects.toThrow(/maxBodyBytes/);
+  });
+});
+
+// loose-ends4: the fake paused at its limit and closed the socket 2 s after its 413 (a real-time
+// race): a client that reads only once its whole body is sent had its 413 erased by the
+// kernel's reset under load. It now reads and drops the rest (bounded) before it ends, as the
+// doors do (discardRequestRest, RFC 9112 section 9.6).
+describe('a 413 reaching a client that reads only once its body is sent', () => {
+  const BIG = 20 * 1024 * 1024;
+
+  /** A raw socket, paused until its 20 MB are written: the status line it read, or its error. */
+  function sendThenRead(url: string): Promise<string> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), hostname);
+      socket.pause();
+      let read = '';
+      let failed: string | undefined;
+      socket.on('data', (chunk: Buffer) => {
+        read += chunk.toString('latin1');
+      });
+      socket.on('error', (error) => {
+        failed ??= (error as { code?: string }).code ?? 'error';
+      });
+      socket.on('close', () =>
+        resolve(read.length > 0 ? (read.split('\r\n')[0] as string) : `${failed}`),
+      );
+      socket.write(
+        `POST ${PATH} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(BIG, 120);
+      socket.write(`${chunk.byteLength.toString(16)}\r\n`);
+      socket.write(chunk);
+      socket.write('\r\n0\r\n\r\n', () => socket.resume());
+    });
+  }
+
+  it('reads the 413, a chunked 20 MB body over a 1 MB limit', async () => {
+    const url = await listen(1024 * 1024);
+    for (let round = 0; round < 3; round++)
+      expect(await sendThenRead(url)).toBe('HTTP/1.1 413 Payload Too Large');
   });
 });

@@ -1,11 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { discardRequestRest } from '@gemloop/core/internal';
 import { fakeMisdirected, fakeRequestTooLarge } from '../script/fake-errors.ts';
 import type { FakeHttpRequest, FakeReply } from '../state/fake-state.ts';
 import { DEFAULT_FAKE_MAX_BODY_BYTES } from './fake-max-body-bytes.ts';
-
-// After a 413 the rest of the body is not read; the socket is closed once the client had time to
-// read the answer (closing at once can reset the connection under the answer).
-const CLOSE_AFTER_REFUSAL_MS = 2_000;
 
 /** Where a fake server listens. */
 export type FakeServerAddress = {
@@ -166,23 +163,27 @@ function refuseOtherHost(request: IncomingMessage, response: ServerResponse): vo
 }
 
 /**
- * Answers 413 with a Google error body and stops reading the request; the connection is closed
- * (its answer says so) a little later.
+ * Answers 413 with a Google error body, then reads and drops the rest of the body (bounded)
+ * before it ends the answer and the connection (its answer says so), as the doors do: closed
+ * with the body unread, the kernel's reset could erase the 413 before a client that reads only
+ * once its body is sent had it (the socket was destroyed 2 s after the answer: a real-time race).
  */
 function refuseTooLarge(
   request: IncomingMessage,
   response: ServerResponse,
   maxBodyBytes: number,
 ): void {
-  request.pause();
   const { status, body } = fakeRequestTooLarge(maxBodyBytes);
+  const text = JSON.stringify(body);
+  // Whole, with its length: a client still sending (or one that never ends its body) reads the
+  // complete answer at once, while the end waits for the rest to be dropped.
   response.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
     connection: 'close',
   });
-  response.end(JSON.stringify(body), () => {
-    setTimeout(() => request.socket.destroy(), CLOSE_AFTER_REFUSAL_MS).unref();
-  });
+  response.write(text);
+  void discardRequestRest(request).then(() => response.end());
 }
 
 function flattenHeaders(request: IncomingMessage): Record<string, string> {

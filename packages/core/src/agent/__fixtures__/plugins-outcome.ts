@@ -1,5 +1,11 @@
+import {
+  type ModelCallEntry,
+  type ModelCallInput,
+  ModelCallRecord,
+} from '../../http/model-call-entry.ts';
 import { createAgent } from '../create-agent.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
+import { definePlugin } from '../plugins/define-plugin.ts';
 import { createScriptedGemini, textTurn } from './scripted-gemini.ts';
 
 /**
@@ -23,3 +29,45 @@ export async function pluginsOutcome(
     return { error, gemini };
   }
 }
+
+/** One request through `next` in the agent's mode: its text, read to the end. */
+async function send(next: ModelCallEntry, input: ModelCallInput, streamed: boolean) {
+  if (!streamed) return (await next.generate(input)).response;
+  let last: unknown;
+  for await (const chunk of next.stream(input).stream) last = chunk;
+  return last;
+}
+
+/** Calls `next` `times` times per request (a retry that never likes the answer), spreading the input. */
+export function asker(name: string, times = 200): AgentPlugin {
+  const ask = async (next: ModelCallEntry, input: ModelCallInput, streamed: boolean) => {
+    let answer = await send(next, input, streamed);
+    for (let index = 1; index < times; index++)
+      answer = await send(next, { ...input, request: { ...input.request } }, streamed);
+    return answer;
+  };
+  return definePlugin({
+    name,
+    wrapModelRequest: (next) => ({
+      generate: async (input) => {
+        await ask(next, input, false);
+        return next.generate(input);
+      },
+      stream: (input) => {
+        const last = { record: new ModelCallRecord() };
+        return {
+          stream: (async function* () {
+            await ask(next, input, true);
+            const answer = next.stream(input);
+            last.record = answer.record;
+            yield* answer.stream;
+          })(),
+          get record() {
+            return last.record;
+          },
+        };
+      },
+    }),
+  });
+}
+

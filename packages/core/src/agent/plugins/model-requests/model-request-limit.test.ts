@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ModelCallEntry,
-  type ModelCallInput,
-  ModelCallRecord,
-} from '../../../http/model-call-entry.ts';
-import { pluginsOutcome } from '../../__fixtures__/plugins-outcome.ts';
+import { asker, pluginsOutcome } from '../../__fixtures__/plugins-outcome.ts';
 import { ModelCallError } from '../../errors/model-call-error.ts';
-import type { AgentPlugin } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
 import { ModelRequestLimitError } from './model-request-limit-error.ts';
 
@@ -17,47 +11,6 @@ import { ModelRequestLimitError } from './model-request-limit-error.ts';
 // bound too (and then fails on its count).
 
 const MODES = ['run', 'stream'] as const;
-
-/** One request through `next` in the agent's mode: its text, read to the end. */
-async function send(next: ModelCallEntry, input: ModelCallInput, streamed: boolean) {
-  if (!streamed) return (await next.generate(input)).response;
-  let last: unknown;
-  for await (const chunk of next.stream(input).stream) last = chunk;
-  return last;
-}
-
-/** Calls `next` `times` times per request (a retry that never likes the answer), spreading the input. */
-function asker(name: string, times = 200): AgentPlugin {
-  const ask = async (next: ModelCallEntry, input: ModelCallInput, streamed: boolean) => {
-    let answer = await send(next, input, streamed);
-    for (let index = 1; index < times; index++)
-      answer = await send(next, { ...input, request: { ...input.request } }, streamed);
-    return answer;
-  };
-  return definePlugin({
-    name,
-    wrapModelRequest: (next) => ({
-      generate: async (input) => {
-        await ask(next, input, false);
-        return next.generate(input);
-      },
-      stream: (input) => {
-        const last = { record: new ModelCallRecord() };
-        return {
-          stream: (async function* () {
-            await ask(next, input, true);
-            const answer = next.stream(input);
-            last.record = answer.record;
-            yield* answer.stream;
-          })(),
-          get record() {
-            return last.record;
-          },
-        };
-      },
-    }),
-  });
-}
 
 /** Passes each request on once. */
 const passing = definePlugin({
