@@ -32,8 +32,7 @@ import type { RunLoopOptions } from './loop/run/run-loop-options.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
 import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
-import { markRedactingStream } from './redacting-streams.ts';
-import { keyRootOf } from './tree-keys.ts';
+import { keyRootOf, markRedactingStream } from './redacting-streams.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {

@@ -104,24 +104,6 @@ export function declaredReceivers(plugins: Iterable<unknown>): [string, object][
 }
 
 /**
- * Where a run's keys are walked from ({@link treeKeySources}): `config`, or, when the run's own
- * plugins (a chat session's) declare receivers, a root that adds those plugins to the agent's.
- * @internal
- */
-export function keyRootOf(
-  config: KeyedConfig,
-  plugins: readonly object[] | undefined,
-): KeyedConfig {
-  if (plugins === undefined || declaredReceivers(plugins).length === 0) return config;
-  const own = config.plugins?.plugins ?? [];
-  return {
-    modelCall: config.modelCall,
-    tools: config.tools,
-    plugins: { plugins: [...own, ...plugins] },
-  };
-}
-
-/**
  * The agents of one plugin's `receivers` (its object, or what its function returns now), by name;
  * what is not an object is left out (a hand-off to it is refused, `hand-off-target.ts`). @internal
  */
