@@ -1,6 +1,5 @@
-import { type AgentEvent, createAgent, createGemini } from '@gemloop/core';
+import { type AgentEvent, createAgent, createGemini, InvalidArgumentError } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
-import { PluginError } from '@gemloop/core/plugins';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { escalateOn } from './escalate-plugin.ts';
@@ -32,7 +31,7 @@ function team(gemini: ReturnType<typeof createGemini>) {
     model: 'gemini-2.5-flash',
     name: 'frontline',
     instructions: 'You answer simple questions.',
-    plugins: [escalateOn({ keyword: /\bESCALATE\b/, to: supervisor })],
+    plugins: [escalateOn({ keyword: /\bESCALATE\b/, to: supervisor, name: 'supervisor' })],
   });
   return { frontline, supervisor };
 }
@@ -105,18 +104,18 @@ describe('a third-party plugin that hands the run off (escalateOn)', () => {
     expect((handoffs[0] as { path?: unknown }).path).not.toEqual([]);
   });
 
-  it('ends the run with a PluginError naming the plugin when `to` is not an agent createAgent made', async () => {
-    const { gemini } = await serve([turn.text('ESCALATE')]);
+  it('refuses, where the plugin is made, a receiver that is not an agent createAgent made', () => {
     const impostor = { run: async () => ({ text: 'hi' }) } as never;
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-2.5-flash',
-      name: 'frontline',
-      plugins: [escalateOn({ keyword: /ESCALATE/, to: impostor })],
-    });
-    const error = await agent.run('Help.').catch((caught: unknown) => caught);
-    expect(PluginError.isInstance(error)).toBe(true);
-    expect((error as PluginError).plugin).toBe('escalate');
-    expect((error as PluginError).message).toMatch(/not an agent made by createAgent/);
+    const made = (() => {
+      try {
+        return escalateOn({ keyword: /ESCALATE/, to: impostor, name: 'impostor' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(InvalidArgumentError.isInstance(made)).toBe(true);
+    expect((made as Error).message).toContain(
+      'receivers.impostor must be an agent made by createAgent',
+    );
   });
 });

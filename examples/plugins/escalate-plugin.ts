@@ -14,8 +14,12 @@ export type EscalateOptions = {
   readonly keyword: RegExp;
   /** The agent that takes the run over (made by `createAgent`). */
   readonly to: Agent<unknown>;
-  /** Its name in the `handoff` event and `result.handoffs`. @defaultValue its `name` option */
-  readonly name?: string;
+  /**
+   * The name it goes by: in the `handoff` event, `result.handoffs` and a chat's stored turns, and
+   * the one the plugin declares it under (`receivers`), so a chat session, a durable chat turn
+   * and a durable worker find it again by that name.
+   */
+  readonly name: string;
   /** The user turn the receiving agent answers. */
   readonly ask?: string;
 };
@@ -25,12 +29,15 @@ export function escalateOn(options: EscalateOptions): AgentPlugin {
   const ask = options.ask ?? 'Please take over this conversation.';
   return definePlugin({
     name: 'escalate',
+    // Declared before any run: the doors hold back its client's key from the first event, and
+    // the next chat message after the hand-off goes to it (a new session over the store too).
+    receivers: { [options.name]: options.to },
     afterAnswer(answer) {
       if (!options.keyword.test(answer.text)) return undefined;
       return {
         type: 'hand-off',
         to: options.to,
-        ...(options.name !== undefined && { name: options.name }),
+        name: options.name,
         // The history ends with the answer: the receiving agent needs a user turn to answer.
         contents: [{ role: 'user', parts: [{ text: ask }] }],
       };

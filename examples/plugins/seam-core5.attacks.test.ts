@@ -222,6 +222,7 @@ describe('hand-offs and registration', () => {
       let agent: ReturnType<typeof createAgent> | undefined;
       const plugin = definePlugin({
         name: 'loop-hand-off',
+        receivers: () => ({ agent: agent as ReturnType<typeof createAgent> }),
         afterAnswer: () => ({
           type: 'hand-off',
           to: agent as ReturnType<typeof createAgent>,

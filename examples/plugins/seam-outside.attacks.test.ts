@@ -399,6 +399,7 @@ describe.each(MODES)('a hand-off seen by the plugins (%s)', (mode) => {
       plugins: [
         definePlugin({
           name: 'router',
+          receivers: { billing: receiving },
           afterAnswer(_answer, run) {
             seen.push(`answer:${run.agentName}`);
             if (run.agentName === 'triage')

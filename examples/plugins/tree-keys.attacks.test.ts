@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createGemini } from '@gemloop/core';
+import { type Agent, createAgent, createGemini } from '@gemloop/core';
 import { handoff, subagent } from '@gemloop/core/composition';
 import { definePlugin } from '@gemloop/core/plugins';
 import { createRunRecorder } from '@gemloop/core/recorder';
@@ -54,6 +54,7 @@ describe('a plugin that hands off to an agent no tool names, on another client',
     });
     const router = definePlugin({
       name: 'router',
+      receivers: { billing },
       afterAnswer: () => ({ type: 'hand-off', to: billing }),
     });
     const top = fake([turn.text('Routing you.')]);
@@ -84,8 +85,12 @@ describe('a plugin that hands off to an agent no tool names, on another client',
 
 describe('a chain of plugin hand-offs (A to B to C), each on its own client', () => {
   const make = (recorder?: ReturnType<typeof createRunRecorder>) => {
-    const onward = (to: unknown) =>
-      definePlugin({ name: 'onward', afterAnswer: () => ({ type: 'hand-off', to: to as never }) });
+    const onward = (to: Agent, name: string) =>
+      definePlugin({
+        name: 'onward',
+        receivers: { [name]: to },
+        afterAnswer: () => ({ type: 'hand-off', to }),
+      });
     const c = createAgent({
       gemini: createGemini({
         apiKey: keyOf(3),
@@ -103,13 +108,13 @@ describe('a chain of plugin hand-offs (A to B to C), each on its own client', ()
       }),
       model: MODEL,
       name: 'b',
-      plugins: [onward(c)],
+      plugins: [onward(c, 'c')],
     });
     return createAgent({
       gemini: createGemini({ apiKey: KEY, retry: false, fetch: fake([turn.text('A.')]).fetch }),
       model: MODEL,
       name: 'a',
-      plugins: [onward(b)],
+      plugins: [onward(b, 'b')],
       ...(recorder !== undefined && { recorder }),
     });
   };

@@ -32,7 +32,7 @@ import type { RunLoopOptions } from './loop/run/run-loop-options.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
 import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
-import { markRedactingStream } from './redacting-streams.ts';
+import { keyRootOf, markRedactingStream } from './redacting-streams.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -275,8 +275,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     return { stream, runOptions, failure: undefined };
   };
   /** A started stream marked as gemloop's and kept in flight (for close()) until it settles. */
-  const keepStream = (stream: AgentStream<Output>): AgentStream<Output> => {
-    markRedactingStream(stream, config);
+  const keepStream = (
+    stream: AgentStream<Output>,
+    plugins: RunOptions['plugins'],
+  ): AgentStream<Output> => {
+    // The doors walk the keys from here: the run's own plugins' receivers too (keyRootOf).
+    markRedactingStream(stream, plugins === undefined ? config : keyRootOf(config, plugins));
     const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
     inFlight.add(entry);
     const settle = (): void => {
@@ -389,6 +393,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             ? startRunAfterLoad(input, runOptions)
             : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
         ),
+        runOptions.plugins,
       );
     },
   };
@@ -433,6 +438,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             ? startRunAfterLoad(input, runOptions)
             : loop.runLoop(config, runtime as AgentRuntime, input, withTreeBudget(runOptions)),
         ),
+        runOptions.plugins,
       );
     },
     close(): Promise<void> {

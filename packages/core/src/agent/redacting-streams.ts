@@ -40,3 +40,22 @@ export function isRedactingStream(stream: object): boolean {
 export function keySourceOf(stream: object): KeySource {
   return redacting.get(stream);
 }
+
+/**
+ * Where a run's keys are walked from (`treeKeySources`): `config`, or, for a run with plugins of
+ * its own (a chat session's), a root that adds them to the agent's, whose declared receivers
+ * (`AgentPlugin.receivers`) the run may hand to. Here, not in tree-keys.ts: the root import
+ * reaches this module, and the walk loads with the doors and observers. @internal
+ */
+export function keyRootOf(
+  config: KeyedConfig,
+  plugins: readonly object[] | undefined,
+): KeyedConfig {
+  if (plugins === undefined || plugins.length === 0) return config;
+  const own = config.plugins?.plugins ?? [];
+  return {
+    modelCall: config.modelCall,
+    tools: config.tools,
+    plugins: { plugins: [...own, ...plugins] },
+  };
+}

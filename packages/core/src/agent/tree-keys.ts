@@ -3,13 +3,13 @@ import { childAgentOf } from './run-state/run-link.ts';
 
 /**
  * What the key walk reads of an agent's resolved config (`AgentConfig`): its client's keys
- * (`ModelCallEntry.secrets`) and its function tools. @internal
+ * (`ModelCallEntry.secrets`), its function tools (subagents) and its plugins (the agents they
+ * declare they hand to, `AgentPlugin.receivers`: a handoff tool's plugin among them). @internal
  */
 export type KeyedConfig = {
   readonly modelCall: { readonly secrets?: (() => readonly string[]) | undefined };
   readonly tools: { readonly functions: { values(): Iterable<object> } };
-  /** The agents a plugin's hand-off gave its runs to (`AgentConfig.handedTo`), learned as runs go. */
-  readonly handedTo?: ReadonlySet<object> | undefined;
+  readonly plugins?: { readonly plugins: readonly object[] } | undefined;
 };
 
 // No cap on the walk (key-leaks3): each agent is walked once (`seen`), so a cycle of hand-offs
@@ -19,13 +19,12 @@ export type KeyedConfig = {
 
 /**
  * The keys of every client a run of `config`'s agent can reach: its own, and those of the agents
- * its subagent tools start and its `handoff()` tools hand to, through theirs in turn (each agent
- * once). A model of any of them may write its client's key into the run's events, its result and
- * its history (a child's answer is the parent's tool output), so a door's hold-back and the
- * observers' redaction take them all. Read at each call: a client may learn a credential later.
- * A hand-off a plugin makes to an agent no tool names is known once it happened: the take-over
- * adds the receiver to the handing agent's `handedTo`, walked here too, before the `handoff`
- * event (a door reads the keys again at that event; {@link liveTreeKeySources} for observers).
+ * its subagent tools start and its plugins hand to (declared in `receivers`: a `handoff()` tool's
+ * plugin, a third party's), through theirs in turn (each agent once). A model of any of them may
+ * write its client's key into the run's events, its result and its history (a child's answer is
+ * the parent's tool output), so a door's hold-back and the observers' redaction take them all.
+ * Read at each call: a client may learn a credential later. Every receiver is known before the
+ * run: a hand-off to an agent its plugin does not declare is refused (`hand-off-target.ts`).
  * `turnsOf` finds an agent's config (`agentTurnsOf`, handed in: the loop may not import it).
  * @internal
  */
@@ -36,71 +35,40 @@ export function treeKeysOf(config: KeyedConfig | undefined, turnsOf: TurnsOf): s
 /**
  * The key readers (`ModelCallEntry.secrets`) of the clients {@link treeKeysOf} reaches, each
  * once: a caller that asks for the keys at each event (a durable run's stream, whose tree's
- * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}),
- * walking again when the `learned` sets (the `handedTo` sets walked, pushed there when given)
- * grow ({@link liveTreeKeySources}). @internal
+ * clients may have none yet) walks the tree once and asks only these (see {@link keysOf}).
+ * `plugins`: a run's own plugins (or a chat session's), whose receivers the run may reach too.
+ * @internal
  */
 export function treeKeySources(
   config: KeyedConfig | undefined,
   turnsOf: TurnsOf,
-  learned?: ReadonlySet<object>[],
+  plugins?: readonly object[] | undefined,
 ): (() => readonly string[])[] {
   const sources = new Set<() => readonly string[]>();
   if (config === undefined) return [];
   const seen = new Set<object>([config]);
   const queue: KeyedConfig[] = [config];
+  const reach = (agent: object): void => {
+    const target = turnsOf(agent)?.handoffTarget?.(undefined) as
+      | { config?: KeyedConfig }
+      | undefined;
+    const reached = target?.config;
+    if (reached === undefined || seen.has(reached)) return;
+    seen.add(reached);
+    queue.push(reached);
+  };
+  for (const [, agent] of declaredReceivers(plugins ?? [])) reach(agent);
   for (let at = 0; at < queue.length; at++) {
     const next = queue[at] as KeyedConfig;
     const secrets = next.modelCall.secrets;
     if (secrets !== undefined) sources.add(secrets);
     for (const tool of next.tools.functions.values()) {
-      const agent = childAgentOf(tool) ?? handoffReceiverOf(tool);
-      if (agent === undefined) continue;
-      const target = turnsOf(agent)?.handoffTarget?.(undefined) as
-        | { config?: KeyedConfig }
-        | undefined;
-      const reached = target?.config;
-      if (reached === undefined || seen.has(reached)) continue;
-      seen.add(reached);
-      queue.push(reached);
+      const agent = childAgentOf(tool);
+      if (agent !== undefined) reach(agent);
     }
-    if (next.handedTo === undefined) continue;
-    learned?.push(next.handedTo);
-    for (const reached of next.handedTo as ReadonlySet<KeyedConfig>) {
-      if (seen.has(reached)) continue;
-      seen.add(reached);
-      queue.push(reached);
-    }
+    for (const [, agent] of declaredReceivers(next.plugins?.plugins ?? [])) reach(agent);
   }
   return [...sources];
-}
-
-/**
- * {@link treeKeySources} kept current: `current()` gives the walk's key readers, walked again
- * when a plugin's hand-off reached an agent since (the walk's `handedTo` sets grew: a size sum
- * per call), the same array while nothing was learned, so a caller may keep what it made of it.
- * `learns`: whether the tree has any `handedTo` set at all (without one, `current()` never
- * changes). One walk for the observers' redaction and a door's key reader, which differ only in
- * when they ask the readers. @internal
- */
-export function liveTreeKeySources(
-  config: KeyedConfig | undefined,
-  turnsOf: TurnsOf,
-): { readonly learns: boolean; current(): readonly (() => readonly string[])[] } {
-  const learned: ReadonlySet<object>[] = [];
-  let sources = treeKeySources(config, turnsOf, learned);
-  let size = learnedSize(learned);
-  return {
-    learns: learned.length > 0,
-    current() {
-      if (learned.length > 0 && learnedSize(learned) !== size) {
-        learned.length = 0;
-        sources = treeKeySources(config, turnsOf, learned);
-        size = learnedSize(learned);
-      }
-      return sources;
-    },
-  };
 }
 
 /** The keys `sources` name now, each once. @internal */
@@ -110,19 +78,46 @@ export function keysOf(sources: readonly (() => readonly string[])[]): string[] 
   return [...keys];
 }
 
-/** How many receivers the `learned` sets of a walk hold: the walk is stale when this changes. */
-function learnedSize(learned: readonly ReadonlySet<object>[]): number {
-  let size = 0;
-  for (const set of learned) size += set.size;
-  return size;
+/**
+ * The agents `plugins` declare they hand to (`AgentPlugin.receivers`, and their companions'), by
+ * the name each goes by, in order: read below the features (the loop's observers walk the tree
+ * too), and by a chat session and a durable worker, which find an agent holding a conversation
+ * by that name. @internal
+ */
+export function declaredReceivers(plugins: Iterable<unknown>): [string, object][] {
+  const found: [string, object][] = [];
+  const field = (plugin: unknown, key: 'receivers' | 'companions'): unknown => {
+    try {
+      return (plugin as Record<string, unknown> | undefined)?.[key];
+    } catch {
+      return undefined;
+    }
+  };
+  for (const plugin of plugins) {
+    found.push(...receiverEntries(field(plugin, 'receivers')));
+    const companions = field(plugin, 'companions');
+    if (Array.isArray(companions))
+      for (const companion of companions)
+        found.push(...receiverEntries(field(companion, 'receivers')));
+  }
+  return found;
 }
 
 /**
- * The agent a tool made by `handoff()` hands to (the `receiver` of the plugin it carries,
- * `composition/handoff-receiver.ts`' `HandoffPlugin`); `undefined` for any other tool. Read here,
- * below the features: the loop's observers walk the tree too. @internal
+ * The agents of one plugin's `receivers` (its object, or what its function returns now), by name;
+ * what is not an object is left out (a hand-off to it is refused, `hand-off-target.ts`). @internal
  */
-export function handoffReceiverOf(tool: object): object | undefined {
-  const plugin = (tool as { plugin?: { receiver?: { agent?: object } } }).plugin;
-  return typeof plugin === 'object' && plugin !== null ? plugin.receiver?.agent : undefined;
+export function receiverEntries(receivers: unknown): [string, object][] {
+  const found: [string, object][] = [];
+  // A hostile plugin's fields (a proxy that throws) are refused with a typed error where the
+  // run's plugins are checked; read here, before that check, they declare nothing.
+  try {
+    const given = typeof receivers === 'function' ? (receivers as () => unknown)() : receivers;
+    if (typeof given !== 'object' || given === null) return found;
+    for (const [name, agent] of Object.entries(given))
+      if (typeof agent === 'object' && agent !== null) found.push([name, agent]);
+  } catch {
+    return [];
+  }
+  return found;
 }

@@ -6,7 +6,7 @@ import type { Agent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
-import { keySourceOf, markRedactingStream } from '../agent/redacting-streams.ts';
+import { keyRootOf, keySourceOf, markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
@@ -131,13 +131,15 @@ export function openChatConversation<Output>({
   const plugins = options.plugins;
   const turns = agentTurnsOf(agent);
   /**
-   * The turns of the agent that holds the conversation: the session's own, or the one a handoff
-   * gave it to (the stored `agent` of the last turn). A name no handoff of the session's agent
-   * reaches (the team changed since) falls back to the session's agent, with a warning.
+   * The turns of the agent that holds the conversation: the session's own, or the one a hand-off
+   * gave it to (the stored `agent` of the last turn), found by that name among the receivers the
+   * plugins of the session's agent, of the agents they reach and of the session declare (a
+   * `handoff()` tool's, a third party's). A name none declares (the team changed since) falls back
+   * to the session's agent, with a warning.
    */
   const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
     if (holder === undefined) return turns;
-    const receiver = findHandoffReceiver(agent as Agent<unknown>, holder);
+    const receiver = findHandoffReceiver(agent as Agent<unknown>, holder, plugins);
     if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
     logger.warn(
       { agent: holder },
@@ -145,8 +147,14 @@ export function openChatConversation<Output>({
     );
     return turns;
   };
-  /** Where the keys of the session agent's tree are read (`treeKeysOf`), for its sends' doors. */
-  const sessionKeys = () => turns.handoffTarget?.(undefined).config;
+  /**
+   * Where the keys of the session agent's tree are read (`treeKeysOf`), for its sends' doors: with
+   * the receivers the session's plugins declare.
+   */
+  const sessionKeys = () => {
+    const config = turns.handoffTarget?.(undefined).config;
+    return config === undefined ? undefined : keyRootOf(config, plugins);
+  };
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const spend = new ChatSpend(id, options.budget);
   /**

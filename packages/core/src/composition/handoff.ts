@@ -1,5 +1,6 @@
 import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
@@ -11,7 +12,6 @@ import {
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { Content } from '../wire/content.ts';
-import type { HandoffPlugin } from './handoff-receiver.ts';
 
 /** Options of {@link handoff}. */
 export type HandoffOptions = {
@@ -89,7 +89,7 @@ export function handoff<Output>(
   const toolName = `transfer_to_${name}`;
   const filter = options.filter;
   const answer = (): { output: string } => ({ output: `Transferred to ${name}.` });
-  const given: HandoffPlugin = {
+  const plugin: AgentPlugin = definePlugin({
     name: `handoff:${toolName}`,
     // After the call: it was approved, passed the tool guardrails and answered, so the history
     // stays paired; the loop gives the run over once the turn's calls are all answered.
@@ -97,10 +97,10 @@ export function handoff<Output>(
       call.toolName === toolName
         ? { type: 'hand-off' as const, to: agent, name, ...(filter !== undefined && { filter }) }
         : undefined,
-    // A field of the plugin (definePlugin keeps it and freezes the plugin).
-    receiver: { name, agent: agent as Agent<unknown> },
-  };
-  const plugin = definePlugin(given) as HandoffPlugin;
+    // Declared as any plugin's receivers (`AgentPlugin.receivers`): the key walk, a chat
+    // session and a durable worker find the agent under `name` before any run.
+    receivers: { [name]: agent },
+  });
   const tool = defineTool({
     name: toolName,
     description: options.description ?? `Transfer the conversation to ${name}.`,

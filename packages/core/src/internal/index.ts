@@ -5,7 +5,7 @@
 // @gemloop/dbos: a subagent inside a durable run runs as a child workflow. The worker finds the
 // agents of subagent tools, makes its own copies of them from their options, starts the top run
 // with a starter of children, and runs each child below a parent made of plain data.
-// The agents its handoff tools hand to (handoffReceiverOf) are copied the same way.
+// The agents its plugins hand to (declaredReceivers: a handoff tool's too) are copied the same way.
 export {
   type AgentTurns,
   agentTurnsOf,
@@ -54,6 +54,7 @@ export {
   markChildRunTool,
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
+export { declaredReceivers } from '../agent/tree-keys.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
@@ -61,7 +62,6 @@ export { readInteractionId } from '../chat/read-interaction-id.ts';
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
-export { handoffReceiverOf } from '../composition/handoff-receiver.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
 // @gemloop/dbos: a durable worker writes no streamed preview for a run that holds its text back.

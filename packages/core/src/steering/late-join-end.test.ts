@@ -135,6 +135,7 @@ describe('a stream handed off, then failing while a plugin waits to join', () =>
     const { plugin, ends } = counting();
     const router = definePlugin({
       name: 'router',
+      receivers: { billing },
       afterAnswer: async () => {
         // A message during the run: the stream's steering waits to join at the next boundary.
         await (stream as ReturnType<Agent['stream']>).send('ops', 1);

@@ -183,6 +183,7 @@ describe.each(RUN_MODES)('run.receive in endRun at a hand-off (%s)', (mode) => {
     const received: unknown[][] = [];
     const router: AgentPlugin = definePlugin({
       name: 'router',
+      receivers: { billing },
       afterAnswer: () => ({ type: 'hand-off', to: billing }),
       endRun: async (run) => {
         received.push([...(await run.receive('ops'))]);

@@ -2,7 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
-import { type KeyedConfig, keysOf, liveTreeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
+import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
 
@@ -183,13 +183,9 @@ export function agentKeysOf(agent: RunnableAgent<unknown>): string[] {
  */
 export function agentKeysReader(agent: RunnableAgent<unknown>): () => readonly string[] {
   const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
-  // The agents a plugin's hand-off reached since the walk (`handedTo`, key-leaks3): walked again
-  // when those sets grew, so a receiver's key is asked for from its `handoff` event on.
-  const walk = liveTreeKeySources(config, agentTurnsOf as TurnsOf);
-  return () => {
-    const sources = walk.current();
-    return sources.length === 0 ? [] : keysOf(sources);
-  };
+  // Every agent a plugin of the tree hands to is declared (`AgentPlugin.receivers`): one walk.
+  const sources = treeKeySources(config, agentTurnsOf as TurnsOf);
+  return () => (sources.length === 0 ? [] : keysOf(sources));
 }
 
 /**

@@ -55,6 +55,7 @@ function withPluginHandOff(unary = false, extra: Partial<AgentOptions<unknown>> 
     plugins: [
       definePlugin({
         name: 'router',
+        receivers: { billing },
         afterAnswer: () => {
           if (handed) return undefined;
           handed = true;

@@ -449,6 +449,8 @@ const escalateTo = (to: typeof billing) =>
   definePlugin({
     name: 'escalate',
     recorded: ['afterAnswer'],
+    // The stranger is left undeclared: the `lost` agent's hand-off to it is refused.
+    ...(to === specialist ? { receivers: { specialist } } : {}),
     afterAnswer: ({ text }, run) => {
       if (!text.includes('ESCALATE')) return undefined;
       record(`plugin escalate ${run.contents[0]?.parts?.[0]?.text ?? ''}`);
@@ -465,6 +467,7 @@ const escalateTo = (to: typeof billing) =>
 const routeAfterLookup = definePlugin({
   name: 'route-after-lookup',
   recorded: ['afterToolCall'],
+  receivers: { billing },
   afterToolCall: ({ toolName }, run) => {
     if (toolName !== 'lookup') return undefined;
     record(`plugin route ${run.contents[0]?.parts?.[0]?.text ?? ''}`);

@@ -125,12 +125,4 @@ export type AgentConfig<Output> = {
    * by hand (tests), where such a call only changes the request's model.
    */
   forModel?: ((model: string) => AgentConfig<Output>) | undefined;
-  /**
-   * The configs of the agents a plugin's hand-off gave this agent's runs to (`take-over.ts` adds
-   * each before the `handoff` event; at most 256, the oldest left out): a plugin names its
-   * receiver only when it hands off, and the key walk (`tree-keys.ts`) must reach that agent's
-   * client from then on. The one member written after `createAgent` returns (its contents, not
-   * the field); `undefined` in a config built by hand.
-   */
-  handedTo?: Set<object> | undefined;
 };

@@ -108,7 +108,6 @@ export function resolveAgentConfig<Output>(
     ...windowConfig,
     ...resolveObserverOptions(options),
     ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),
-    handedTo: new Set(),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);
   return config;

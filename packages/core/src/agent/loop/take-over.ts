@@ -64,14 +64,8 @@ export async function takeOver<Output>(
   rewriteHistory(context, rewritten, runtime, contents, loop);
   // A `models/` spelling of the same model counts as another: that costs a dummy, never a 400.
   if (config.model !== context.config.model) signForReceiver(context, config, loop);
-  // Its client's keys are held back from here on, by the doors and observers of this run and of
-  // later ones (they walk `handedTo`, tree-keys.ts): recorded before the `handoff` event, which
-  // the doors read them at, so before any of its text. Bounded: agents made per run would grow it.
-  const learned = context.config.handedTo;
-  if (learned !== undefined && !learned.has(config)) {
-    if (learned.size >= 256) learned.delete(learned.values().next().value as object);
-    learned.add(config);
-  }
+  // Its client's keys were held back from the first event: the doors and observers walk the
+  // receivers the plugins declare (tree-keys.ts), and `resolved` refused any other.
   // What the run's observers see from here on may hold the receiving agent's secret arguments.
   if (holding.redactor !== undefined)
     widenRedactor(holding.redactor, config.tools.functions.values());

@@ -465,6 +465,28 @@ export interface AgentPlugin<State = unknown> {
    */
   readonly companions?: readonly AgentPlugin[] | undefined;
   /**
+   * The agents this plugin may hand a run to (`{ type: 'hand-off', to }`), by the name each goes
+   * by: in the `handoff` event, `result.handoffs`, a chat session's stored turns and a durable
+   * worker's keys. Declared, they are known before any run: the doors and observers hold back
+   * their clients' keys from the first event, a chat session (a new one over the stored history
+   * too) and a durable chat turn send the next message to the agent holding the conversation,
+   * and a durable worker prepares its copies of them. A hand-off to an agent not declared here
+   * (or under another name) ends the run with a `PluginError` naming the plugin and the agent.
+   * `definePlugin` checks each is an agent made by `createAgent`; the `handoff()` tools declare
+   * theirs here too. A function returning them is read when they are needed (each time): for
+   * agents made after the plugin, as in a cycle (A hands to B, B's plugin back to A).
+   *
+   * @example
+   * ```ts
+   * definePlugin({ name: 'router', receivers: { billing },
+   *   afterAnswer: (answer) => /invoice/.test(answer.text) ? { type: 'hand-off', to: billing, contents } : undefined });
+   * ```
+   */
+  readonly receivers?:
+    | Readonly<Record<string, HandOffAgent>>
+    | (() => Readonly<Record<string, HandOffAgent>>)
+    | undefined;
+  /**
    * Names the plugin's own typed errors: what one of its hooks throws that this returns `true` for
    * ends the run as it is (the caller catches your `QuotaExceededError`, not a `PluginError` whose
    * `cause` it is). Anything else it throws (and everything, if this is left out, returns another

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
-import type { AgentPlugin } from './agent-plugin.ts';
+import { agentTurnsOf } from '../agent-turns.ts';
+import type { AgentPlugin, HandOffAgent } from './agent-plugin.ts';
 import { pluginEngine } from './plugin-engine.ts';
 import { ENGINE_KEY } from './plugin-engine-of.ts';
 
@@ -42,6 +43,8 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
     if (Array.isArray(value))
       (made as unknown as Record<string, unknown>)[key] = Object.freeze([...value]);
   }
+  if (made.receivers !== undefined && typeof made.receivers !== 'function')
+    (made as { receivers: unknown }).receivers = checkedReceivers(made.name, made.receivers);
   // Not enumerable: a copy or a JSON view of the plugin shows only what the user wrote.
   Object.defineProperty(made, ENGINE_KEY, { value: pluginEngine, enumerable: false });
   // Sealed as made: a plugin is resolved once per agent (its hooks into lists), so a key changed
@@ -80,6 +83,7 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     inherit: plugin.inherit,
     order: plugin.order,
     companions: plugin.companions,
+    receivers: plugin.receivers,
     rewriteToolError: plugin.rewriteToolError?.bind(plugin),
     ownErrors: plugin.ownErrors?.bind(plugin),
   };
@@ -90,4 +94,39 @@ function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
     made[hook] = typeof method === 'function' ? method.bind(plugin) : method;
   }
   return made as unknown as AgentPlugin<State>;
+}
+
+/** The longest name a receiver goes by (a chat's stored turn and a durable worker key it). */
+const MAX_RECEIVER_NAME = 128;
+
+/**
+ * `receivers` as a frozen copy of its own entries, each an agent `createAgent` made under a name of
+ * 1 to 128 characters: the agent tree's key walk, a chat session and a durable worker read them
+ * before any run, so a bad entry is refused here, where the plugin is made.
+ */
+function checkedReceivers(plugin: unknown, receivers: unknown): Record<string, HandOffAgent> {
+  const fail = (message: string): never => {
+    throw new InvalidArgumentError({
+      argument: 'receivers',
+      message: `definePlugin(): plugin ${JSON.stringify(String(plugin))}'s receivers${message}`,
+    });
+  };
+  if (typeof receivers !== 'object' || receivers === null || Array.isArray(receivers))
+    fail(
+      ` must be an object of the agents it hands off to, by name ({ receivers: { billing } }), or a function returning one; got ${describeValue(receivers)}.`,
+    );
+  const copy: Record<string, HandOffAgent> = {};
+  for (const [name, agent] of Object.entries(receivers as object)) {
+    if (name === '' || name.length > MAX_RECEIVER_NAME)
+      fail(
+        ` name an agent under ${name === '' ? 'an empty name' : `a name of ${name.length} characters`}: give each 1 to ${MAX_RECEIVER_NAME}.`,
+      );
+    const made = typeof agent === 'object' && agent !== null && agentTurnsOf(agent).handoffTarget;
+    if (!made)
+      fail(
+        `.${name} must be an agent made by createAgent (a run handed to it continues with its config); got ${describeValue(agent)}.`,
+      );
+    copy[name] = agent as HandOffAgent;
+  }
+  return Object.freeze(copy);
 }

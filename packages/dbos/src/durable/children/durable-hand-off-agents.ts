@@ -1,25 +1,32 @@
 import { type Agent, type AgentOptions, InvalidArgumentError } from '@gemloop/core';
-import { agentTurnsOf, type HandOffAgents, handoffReceiverOf } from '@gemloop/core/internal';
+import { agentTurnsOf, declaredReceivers, type HandOffAgents } from '@gemloop/core/internal';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import type { DurableAgentDefinition } from '../runs/durable-run-types.ts';
 
 /** Most agents a worker finds through handoff tools (more is a mistake, or a generated loop). */
 const MAX_HANDOFF_AGENTS = 256;
 
-/** The name a `handoff()` tool gives its receiving agent (its plugin's `receiver.name`). */
-function receiverName(tool: object): string | undefined {
-  const plugin = (tool as { plugin?: { receiver?: { name?: unknown } } }).plugin;
-  const name = plugin?.receiver?.name;
-  return typeof name === 'string' ? name : undefined;
+/**
+ * The agents an agent's options declare it hands to, by name: the `receivers` of its plugins (its
+ * `plugins` option's, and those its tools carry: a `handoff()` tool's). @internal
+ */
+function receiversIn(options: Pick<AgentOptions<unknown>, 'plugins' | 'tools'> | undefined) {
+  const carried = (options?.tools ?? []).map((tool) =>
+    typeof tool === 'object' && tool !== null ? (tool as { plugin?: unknown }).plugin : undefined,
+  );
+  return declaredReceivers([
+    ...((options?.plugins as readonly unknown[] | undefined) ?? []),
+    ...carried,
+  ]);
 }
 
 /**
  * The agents the durable runs of a worker may hand off to, each by a stable key, each as the
  * worker's own copy (`make`: the same wrapping as a defined agent, so the receiving agent's model
- * and tool calls are recorded steps of the same run workflow). Found at start: the agents of
- * `handoff()` tools in the tools of the worker's agents, and in theirs (each agent once, by its
- * handoff name), and the agents given as `handoffAgents` (by their key there: an agent only a
- * plugin hands off to). Every worker of a fleet defines the same agents, so finds the same keys;
+ * and tool calls are recorded steps of the same run workflow). Found at start: the agents the
+ * plugins of the worker's agents declare they hand to (`AgentPlugin.receivers`, a `handoff()`
+ * tool's plugin among them), then theirs (each agent once, by its declared name), and the agents
+ * given as `handoffAgents` (by their key there). Every worker of a fleet defines the same agents, so finds the same keys;
  * a recorded hook's hand-off stores the key (`@gemloop/core`'s seam does), and a replay on another
  * worker resolves it here. `undefined` when no agent hands off anywhere.
  * @throws {@link InvalidArgumentError} when two different agents go by one name, or a registered
@@ -65,26 +72,23 @@ export function createDurableHandOffAgents({
     }
     add(key, agent, `handoffAgents.${key}`);
   }
-  // Breadth first over the tools, from the worker's agents, then the agents found.
-  const queue: { tools: readonly unknown[] | undefined; where: string }[] = [
+  // Breadth first over the plugins' receivers (`AgentPlugin.receivers`: a handoff tool's plugin,
+  // a third party's), from the worker's agents, then the agents found.
+  const queue: { options: Parameters<typeof receiversIn>[0]; where: string }[] = [
     ...Object.entries(agents).map(([name, definition]) => ({
-      tools: definition.tools,
-      where: `agents.${name}.tools`,
+      options: definition,
+      where: `agents.${name}`,
     })),
     ...[...byKey].map(([key, agent]) => ({
-      tools: agentTurnsOf(agent as Agent<unknown>).options?.tools,
-      where: `handoffAgents.${key}.tools`,
+      options: agentTurnsOf(agent as Agent<unknown>).options,
+      where: `handoffAgents.${key}`,
     })),
   ];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    for (const tool of next.tools ?? []) {
-      if (typeof tool !== 'object' || tool === null) continue;
-      const agent = handoffReceiverOf(tool);
-      const name = receiverName(tool);
-      if (agent === undefined || name === undefined || keys.has(agent)) continue;
-      const where = `${next.where} (${String((tool as { name?: unknown }).name)})`;
-      add(name, agent, where);
-      queue.push({ tools: agentTurnsOf(agent).options?.tools, where: `${name}.tools` });
+    for (const [name, agent] of receiversIn(next.options)) {
+      if (keys.has(agent)) continue;
+      add(name, agent, `${next.where} (a plugin's receivers.${name})`);
+      queue.push({ options: agentTurnsOf(agent as Agent<unknown>).options, where: name });
     }
   }
   if (byKey.size === 0) return undefined;

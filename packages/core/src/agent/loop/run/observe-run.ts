@@ -7,7 +7,7 @@ import { startObservation } from '../../../telemetry/start-observation.ts';
 import { createArgumentRedactor } from '../../../tools/define/argument-redactor.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
 import type { runObservers } from '../../run-state/run-link.ts';
-import { keysOf, liveTreeKeySources } from '../../tree-keys.ts';
+import { keysOf, treeKeySources } from '../../tree-keys.ts';
 import type { AgentRuntime } from '../agent-runtime.ts';
 import type { RunArgumentRedactor } from '../run-argument-redactor.ts';
 import type { ObservedRun, RunLoop, RunLoopOptions } from './run-loop-options.ts';
@@ -52,7 +52,7 @@ export function startObserved<Output>(
       startedAt: config.now(),
     },
     observedRedactor ?? config.argumentRedactor,
-    treeRedact(config, runtime),
+    treeRedact(config, runtime, given.plugins as readonly object[] | undefined),
   );
   if (observation instanceof Promise) {
     return observation.then((started) =>
@@ -64,28 +64,22 @@ export function startObserved<Output>(
 
 /**
  * What observers see the run through: the client's own redaction, and the keys of the other
- * clients the run can reach (a subagent’s, a hand-off receiver’s: `treeKeysOf`), whose
- * models may write them into this run's history and events, and those of a receiver a plugin's
- * hand-off reaches (walked again when one is learned: a size check of the walk's `handedTo` sets
- * per call, one set for an agent alone). The client's own alone for a config built by hand.
+ * clients the run can reach (a subagent’s, a receiver's its plugins or the run's own declare:
+ * `treeKeysOf`), whose models may write them into this run's history and events. The client's
+ * own alone when the tree reaches no other key.
  */
-function treeRedact(config: AgentConfig<unknown>, runtime: AgentRuntime): Redactor {
+function treeRedact(
+  config: AgentConfig<unknown>,
+  runtime: AgentRuntime,
+  plugins: readonly object[] | undefined,
+): Redactor {
   const own = config.modelCall.secrets?.() ?? [];
   // The keys are read when the tree is walked (a door's reader asks at each event instead).
-  const walk = liveTreeKeySources(config, runtime.turnsOf);
-  let sources = walk.current();
-  let others = keysOf(sources).filter((key) => !own.includes(key));
-  // A config built by hand learns no hand-off: its client's own redaction, as before.
-  if (others.length === 0 && !walk.learns) return config.redact;
-  return <T>(value: T): T => {
-    // A plugin handed the run to an agent no tool names (take-over.ts records it): walked again.
-    const now = walk.current();
-    if (now !== sources) {
-      sources = now;
-      others = keysOf(now).filter((key) => !own.includes(key));
-    }
-    return others.length === 0 ? config.redact(value) : scrubSecrets(config.redact(value), others);
-  };
+  const others = keysOf(treeKeySources(config, runtime.turnsOf, plugins)).filter(
+    (key) => !own.includes(key),
+  );
+  if (others.length === 0) return config.redact;
+  return <T>(value: T): T => scrubSecrets(config.redact(value), others);
 }
 
 /** The run through `runLoop` (`loop`) again, its end (result or error) told to the observation. */

@@ -4,6 +4,7 @@ import { defineTool } from '../../../tools/define/define-tool.ts';
 import type { Content } from '../../../wire/content.ts';
 import { RUN_MODES, rejectionOf, runBothWays } from '../../__fixtures__/run-both-ways.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
+import { agentTurnsOf } from '../../agent-turns.ts';
 import { DEFAULT_MAX_HAND_OFFS } from '../../config/options/steps.ts';
 import { type Agent, createAgent } from '../../create-agent.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
@@ -28,6 +29,8 @@ const lookup = defineTool({
 function handOffAfterAnswer(to: () => Agent, extra: Record<string, unknown> = {}): AgentPlugin {
   return definePlugin({
     name: 'router',
+    // Declared by the name it goes by (read when needed: `to` may be made after the plugin).
+    receivers: () => ({ [agentTurnsOf(to()).name ?? 'agent']: to() }),
     afterAnswer: () => ({ type: 'hand-off', to: to(), ...extra }) as never,
   });
 }
@@ -176,6 +179,7 @@ describe.each(RUN_MODES)('a hand-off from afterToolCall (%s)', (mode) => {
     const receiver = createAgent({ gemini: receiverGemini, model: MODEL, name: 'shipping' });
     const transfer = definePlugin({
       name: 'transfer',
+      receivers: { shipping: receiver },
       afterToolCall: () => ({
         type: 'hand-off',
         to: receiver,
@@ -221,6 +225,7 @@ function pingPong(turns: number, limits: { ping?: number; pong?: number } = {}) 
     plugins: [
       definePlugin({
         name: 'back',
+        receivers: { ping },
         afterAnswer: () => ({ type: 'hand-off', to: ping, contents: [userTurn('Yours.')] }),
       }),
     ],
@@ -271,6 +276,7 @@ describe.each(RUN_MODES)('agents that hand a run back and forth (%s)', (mode) =>
       plugins: [
         definePlugin({
           name: 'to-second',
+          receivers: () => ({ second: second as Agent }),
           afterAnswer: () =>
             handOffs++ < 3
               ? { type: 'hand-off', to: second as Agent, contents: [userTurn('Next.')] }
@@ -285,6 +291,7 @@ describe.each(RUN_MODES)('agents that hand a run back and forth (%s)', (mode) =>
       plugins: [
         definePlugin({
           name: 'to-first',
+          receivers: { first },
           afterAnswer: () =>
             handOffs++ < 3
               ? { type: 'hand-off', to: first, contents: [userTurn('Back.')] }

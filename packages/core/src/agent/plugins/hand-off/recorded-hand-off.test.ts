@@ -71,6 +71,7 @@ function escalating(to: object, asked: { count: number }, extra: object = {}): A
       definePlugin({
         name: 'escalate',
         recorded: ['afterAnswer'],
+        receivers: { billing: to as Agent<unknown> },
         afterAnswer: ({ text }) => {
           if (text !== 'ESCALATE') return undefined;
           asked.count++;

@@ -87,7 +87,9 @@ export class AnswerHooks extends ToolHooks {
   /** What the first `afterAnswer` that decides says (reverse order); `undefined`: finish. */
   async afterAnswer(
     answer: AnswerDraft,
-  ): Promise<{ plugin: string; outcome: StepOutcome } | undefined> {
+  ): Promise<
+    { plugin: string; outcome: StepOutcome; receivers?: AgentPlugin['receivers'] } | undefined
+  > {
     const indexes = this.hooks.afterAnswer ?? [];
     // What the history held before the hooks: a run-again without contents must have added some.
     const before = this.facts.tracker.contents.length;
@@ -105,7 +107,12 @@ export class AnswerHooks extends ToolHooks {
         return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
       const handOff = checkHandOff(outcome, true);
       if (typeof handOff === 'string') throw this.invalid(index, 'afterAnswer', handOff);
-      if (handOff) return { plugin: plugin.name, outcome: outcome as HandOffOutcome };
+      if (handOff)
+        return {
+          plugin: plugin.name,
+          outcome: outcome as HandOffOutcome,
+          receivers: plugin.receivers,
+        };
       const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
       if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents, true))
         throw this.invalid(

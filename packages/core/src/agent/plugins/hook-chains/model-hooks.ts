@@ -32,12 +32,12 @@ export class ModelHooks extends InputHooks {
       blocked: answer.blocked !== undefined,
     });
     if (decided === undefined) return undefined;
-    const { outcome, plugin } = decided;
+    const { outcome, plugin, receivers } = decided;
     if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
     // The receiving agent's steps count from zero: a hand-off needs no step left. Its contents
     // are appended after the history is filtered for it.
     if (outcome.type === 'hand-off') {
-      this.handOff = { plugin, hook: 'afterAnswer', outcome };
+      this.handOff = { plugin, hook: 'afterAnswer', outcome, receivers };
       return 'run-again';
     }
     if (!stepsLeft) {

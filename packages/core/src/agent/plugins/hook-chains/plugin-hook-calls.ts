@@ -51,6 +51,8 @@ export type HandOffDecision = {
   readonly plugin: string;
   readonly hook: 'afterAnswer' | 'afterToolCall';
   readonly outcome: HandOffOutcome;
+  /** The agents the plugin declares it hands to (`AgentPlugin.receivers`): `to` must be one. */
+  readonly receivers: AgentPlugin['receivers'];
 };
 
 /**

@@ -269,10 +269,12 @@ export class ToolHooks extends PluginEvents {
         // The chain's first hand-off, told once the chain is over: a later hook may still change
         // the result, and every call of a turn passes the same hooks before it tells, so the
         // calls of a turn tell in call order (the turn's first is taken).
+        const by = this.plugins[index] as AgentPlugin;
         const decision = handedOff ?? {
-          plugin: (this.plugins[index] as AgentPlugin).name,
+          plugin: by.name,
           hook: 'afterToolCall' as const,
           outcome: handOffOf(changed),
+          receivers: by.receivers,
         };
         return this.afterFrom(indexes, at - 1, current, decision, handOff, chain);
       }

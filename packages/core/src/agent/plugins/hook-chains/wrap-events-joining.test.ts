@@ -41,6 +41,7 @@ function tap(name: string, seen: string[]): AgentPlugin {
 function router(to: () => Agent, extra: Partial<AgentPlugin> = {}): AgentPlugin {
   return definePlugin({
     name: 'router',
+    receivers: () => ({ [agentTurnsOf(to()).name ?? 'agent']: to() }),
     afterAnswer: () => ({ type: 'hand-off', to: to() }),
     ...(extra as object),
   });
