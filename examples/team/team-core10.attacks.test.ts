@@ -152,6 +152,8 @@ describe('two agents whose plugins hand the run back and forth after every answe
       const bouncer = (to: 'ping' | 'pong') =>
         definePlugin({
           name: `bounce-to-${to}`,
+          // Declared as a function: each agent is made after the plugin that hands to it.
+          receivers: () => ({ [to]: agents[to] as Agent }),
           afterAnswer: () => ({ type: 'hand-off', to: agents[to] as Agent }),
         });
       agents.ping = createAgent({ gemini, model: MODEL, name: 'ping', plugins: [bouncer('pong')] });
