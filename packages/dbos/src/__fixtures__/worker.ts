@@ -428,7 +428,8 @@ const memory = createMemory({
 });
 // Handoffs in durable runs (durable-handoff.test.ts): triage hands to billing through a handoff()
 // tool; `escalating` hands to a specialist from a recorded afterAnswer (a plugin's own hand-off,
-// the specialist registered as `handoffAgents`), counted each time the hook really runs; `lost`
+// the specialist found by the worker only through the plugin's `receivers`: no `handoffAgents`),
+// counted each time the hook really runs; `lost`
 // hands to an agent the worker does not know.
 const billing = createAgent({
   gemini,
@@ -607,7 +608,6 @@ const rate = env['RATE_LIMIT'];
 void startDurableWorkerWith({
   databaseUrl: env['DATABASE_URL'] as string,
   executorId: env['EXECUTOR_ID'],
-  handoffAgents: { specialist },
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
     triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },

@@ -8,7 +8,7 @@ import { type HoldingFleet, startHoldingFleet } from '../../__fixtures__/holding
 import { createPostgresHistoryStore, DurableRunError, sendDurableChatTurn } from '../../index.ts';
 
 // Handoffs in durable runs (worker.ts: `triage` hands to billing with a handoff() tool;
-// `escalating` hands to a registered specialist from a recorded afterAnswer; `lost` to an agent
+// `escalating` hands to a specialist its plugin declares from a recorded afterAnswer; `lost` to an agent
 // the worker does not know). Each crash test kills the worker while the receiving agent's slow
 // tool runs, and another worker finishes the run.
 
@@ -249,6 +249,35 @@ describe('a durable run with a handoff', () => {
         (caught: unknown) => caught as Error,
       );
       expect(error?.message).toContain('"nobody"');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("sends the next chat turn to the agent a third party's plugin handed the conversation to", async () => {
+    // The specialist is known to the worker only as the `escalate` plugin's declared receiver.
+    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
+    try {
+      const send = (message: string) =>
+        sendDurableChatTurn({
+          runs: fleet.runs,
+          store,
+          sessionId: 'plugin-handoff-chat',
+          agent: 'escalating',
+          message,
+        });
+      const first = await send('I want a refund for order 7. (plugin chat)');
+      expect(first.handoffs).toEqual(['specialist']);
+      expect(first.text).toBe(SETTLED);
+      const second = await send('And the invoice? (plugin chat)');
+      // The second turn started with the specialist (its instructions), not the escalating agent.
+      const sent = requestsOf('And the invoice? (plugin chat)');
+      expect(sent.length).toBeGreaterThan(0);
+      for (const request of sent) expect(request.startsWith('BILLING:')).toBe(true);
+      expect(second.text).toBe(SETTLED);
+      expect(second.handoffs ?? []).toEqual([]);
+      const turns = await store.load('plugin-handoff-chat');
+      expect(turns.map((turn) => turn.agent)).toEqual(['specialist', 'specialist']);
     } finally {
       await store.close();
     }
