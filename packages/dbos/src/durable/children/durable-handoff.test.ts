@@ -220,66 +220,44 @@ describe('a durable run with a handoff', () => {
     ]);
   });
 
-  it('sends the next chat turn to the agent a handoff gave the conversation to', async () => {
+  /**
+   * Two durable chat turns of `agent` in session `sessionId`: the first hands off to `receiver`;
+   * the second must start with the receiver (its `BILLING:` instructions) and hand off no more.
+   */
+  async function twoTurnsAfterHandOff(agent: string, sessionId: string, receiver: string) {
     const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
     try {
       const send = (message: string) =>
-        sendDurableChatTurn({
-          runs: fleet.runs,
-          store,
-          sessionId: 'handoff-chat',
-          agent: 'triage',
-          message,
-        });
-      const first = await send('I want a refund for order 7. (chat)');
-      expect(first.handoffs).toEqual(['billing']);
-      const second = await send('And the invoice? (chat)');
-      // The second turn started with billing (its instructions), not triage, and handed off no more.
-      const sent = requestsOf('And the invoice? (chat)');
+        sendDurableChatTurn({ runs: fleet.runs, store, sessionId, agent, message });
+      const first = await send(`I want a refund for order 7. (${sessionId})`);
+      expect(first.handoffs).toEqual([receiver]);
+      expect(first.text).toBe(SETTLED);
+      const second = await send(`And the invoice? (${sessionId})`);
+      const sent = requestsOf(`And the invoice? (${sessionId})`);
       expect(sent.length).toBeGreaterThan(0);
       for (const request of sent) expect(request.startsWith('BILLING:')).toBe(true);
       expect(second.text).toBe(SETTLED);
       expect(second.handoffs ?? []).toEqual([]);
-      const turns = await store.load('handoff-chat');
-      expect(turns.map((turn) => turn.agent)).toEqual(['billing', 'billing']);
-      // A holder no worker knows fails the run with the typed error.
-      const { runId } = await fleet.runs.start('triage', { input: 'Hello.', holder: 'nobody' });
-      const error = await fleet.runs.result(runId).then(
-        () => undefined,
-        (caught: unknown) => caught as Error,
-      );
-      expect(error?.message).toContain('"nobody"');
+      const turns = await store.load(sessionId);
+      expect(turns.map((turn) => turn.agent)).toEqual([receiver, receiver]);
     } finally {
       await store.close();
     }
+  }
+
+  it('sends the next chat turn to the agent a handoff gave the conversation to', async () => {
+    await twoTurnsAfterHandOff('triage', 'handoff-chat', 'billing');
+    // A holder no worker knows fails the run with the typed error.
+    const { runId } = await fleet.runs.start('triage', { input: 'Hello.', holder: 'nobody' });
+    const error = await fleet.runs.result(runId).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toContain('"nobody"');
   });
 
   it("sends the next chat turn to the agent a third party's plugin handed the conversation to", async () => {
     // The specialist is known to the worker only as the `escalate` plugin's declared receiver.
-    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
-    try {
-      const send = (message: string) =>
-        sendDurableChatTurn({
-          runs: fleet.runs,
-          store,
-          sessionId: 'plugin-handoff-chat',
-          agent: 'escalating',
-          message,
-        });
-      const first = await send('I want a refund for order 7. (plugin chat)');
-      expect(first.handoffs).toEqual(['specialist']);
-      expect(first.text).toBe(SETTLED);
-      const second = await send('And the invoice? (plugin chat)');
-      // The second turn started with the specialist (its instructions), not the escalating agent.
-      const sent = requestsOf('And the invoice? (plugin chat)');
-      expect(sent.length).toBeGreaterThan(0);
-      for (const request of sent) expect(request.startsWith('BILLING:')).toBe(true);
-      expect(second.text).toBe(SETTLED);
-      expect(second.handoffs ?? []).toEqual([]);
-      const turns = await store.load('plugin-handoff-chat');
-      expect(turns.map((turn) => turn.agent)).toEqual(['specialist', 'specialist']);
-    } finally {
-      await store.close();
-    }
+    await twoTurnsAfterHandOff('escalating', 'plugin-handoff-chat', 'specialist');
   });
 });
