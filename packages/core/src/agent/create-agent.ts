@@ -280,7 +280,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     plugins: RunOptions['plugins'],
   ): AgentStream<Output> => {
     // The doors walk the keys from here: the run's own plugins' receivers too (keyRootOf).
-    markRedactingStream(stream, plugins === undefined ? config : keyRootOf(config, plugins));
+    markRedactingStream(stream, keyRootOf(config, plugins));
     const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
     inFlight.add(entry);
     const settle = (): void => {

@@ -26,9 +26,9 @@ function receiversIn(options: Pick<AgentOptions<unknown>, 'plugins' | 'tools'> |
  * and tool calls are recorded steps of the same run workflow). Found at start: the agents the
  * plugins of the worker's agents declare they hand to (`AgentPlugin.receivers`, a `handoff()`
  * tool's plugin among them), then theirs (each agent once, by its declared name), and the agents
- * given as `handoffAgents` (by their key there). Every worker of a fleet defines the same agents, so finds the same keys;
- * a recorded hook's hand-off stores the key (`@gemloop/core`'s seam does), and a replay on another
- * worker resolves it here. `undefined` when no agent hands off anywhere.
+ * given as `handoffAgents` (by their key there). Every worker of a fleet defines the same agents,
+ * so finds the same keys; a recorded hook's hand-off stores the key (`@gemloop/core`'s seam
+ * does), and a replay on another worker resolves it here. `undefined` when no agent hands off anywhere.
  * @throws {@link InvalidArgumentError} when two different agents go by one name, or a registered
  *   agent was not made by `createAgent`.
  * @internal

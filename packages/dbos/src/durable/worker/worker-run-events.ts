@@ -33,7 +33,8 @@ export type RunExecution = {
  * A worker's executions of runs, each with its own event buffer, steering check and approval
  * state (see {@link RunExecution}), and how the run's steps write through its buffer: a streamed
  * answer's deltas in batches while it is written, the pending events in place of a tool step's
- * fence every other model call, or from a body that ran `eventBatching.batchMs`.
+ * fence every `EVENTS_EVERY_MODEL_CALLS` (3) model calls, or from a body that ran
+ * `eventBatching.batchMs`.
  * @internal
  */
 export type WorkerRunEvents = {
