@@ -26,12 +26,21 @@ function killGroup(group: number): void {
   }
 }
 
+/** What one of a child's stdin, stdout and stderr is. */
+type Stdio = 'pipe' | 'ignore' | 'inherit';
+
 /** Options of {@link startGuarded}. */
 export type StartGuardedOptions = {
   cwd?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   /** The child's stdin, stdout and stderr; fd 3 is its lifeline. */
-  stdio?: readonly ['pipe' | 'ignore', 'pipe' | 'ignore', 'pipe' | 'ignore'] | undefined;
+  stdio?: readonly [Stdio, Stdio, Stdio] | undefined;
+  /**
+   * `false` for a test of what the child itself stops when it ends (a Postgres owner's exit
+   * hooks): what it left in its group is not killed at its exit, which would hide a leak the test
+   * is there to find. Still killed when this process exits or is gone. Default `true`.
+   */
+  killLeftoversAtExit?: boolean | undefined;
 };
 
 /**
@@ -53,7 +62,7 @@ export function startGuarded(
   args: readonly string[],
   options: StartGuardedOptions = {},
 ): ChildProcess {
-  const { cwd, env, stdio = ['ignore', 'pipe', 'pipe'] } = options;
+  const { cwd, env, stdio = ['ignore', 'pipe', 'pipe'], killLeftoversAtExit = true } = options;
   const node = command === process.execPath;
   const child = spawn(
     node ? command : 'sh',
@@ -72,6 +81,7 @@ export function startGuarded(
   if (group !== undefined) {
     groups.add(group);
     child.once('exit', () => {
+      if (!killLeftoversAtExit) return;
       groups.delete(group);
       killGroup(group);
     });
