@@ -63,6 +63,8 @@ export type RunGuardedOptions = Partial<GuardOptions> & {
   env?: NodeJS.ProcessEnv | undefined;
   /** Output kept per stream; past it the process is killed, as `execFile`'s maxBuffer. */
   maxBuffer?: number | undefined;
+  /** Written to its stdin, which then ends (as `execFile`'s `input`); none: stdin is /dev/null. */
+  input?: string | undefined;
 };
 
 /** What a process that exited 0 printed, and what it cost. */
@@ -139,7 +141,7 @@ export function runGuarded(
   args: readonly string[],
   options: RunGuardedOptions = {},
 ): Promise<GuardedRun> {
-  const { cwd, env, maxBuffer = 32 * 1024 * 1024, ...given } = options;
+  const { cwd, env, maxBuffer = 32 * 1024 * 1024, input, ...given } = options;
   const guard: GuardOptions = { ...GUARD_DEFAULTS, ...given };
   const lifeline = command === process.execPath;
   const label = [command, ...args].join(' ');
@@ -154,9 +156,17 @@ export function runGuarded(
       ...(lifeline ? { GEMLOOP_LIFELINE_FD: '3' } : {}),
       [GUARD_TAG]: tag.slice(GUARD_TAG.length + 1),
     },
-    stdio: lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    stdio: [
+      input === undefined ? 'ignore' : 'pipe',
+      'pipe',
+      'pipe',
+      ...(lifeline ? ['pipe' as const] : []),
+    ],
     detached: true,
   });
+  // A process that exits before it reads all of it gets EPIPE here: its exit code tells.
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   let lastOutput = started;

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleFixture } from '../scripts/bundle-fixture.ts';
+import { startGuarded } from '../scripts/start-guarded.ts';
 import { type RawSourceMap, thinSourceMap } from '../scripts/thin-source-map.ts';
 
 // The dbos suite's fixture worker runs from a bundle of its compiled JavaScript
@@ -232,11 +233,13 @@ describe('bundleFixture', () => {
           { length: 4 },
           () =>
             new Promise<{ code: number | null; stdout: string }>((resolve) => {
-              const child = spawn(process.execPath, ['--require', spyPath, bundle, 'ready'], {
-                stdio: ['ignore', 'pipe', 'inherit'],
-              });
+              const child = startGuarded(
+                process.execPath,
+                ['--require', spyPath, bundle, 'ready'],
+                { stdio: ['ignore', 'pipe', 'inherit'] },
+              );
               let stdout = '';
-              child.stdout.on('data', (chunk: Buffer) => {
+              child.stdout?.on('data', (chunk: Buffer) => {
                 stdout += chunk.toString();
               });
               child.once('exit', (code) => resolve({ code, stdout }));

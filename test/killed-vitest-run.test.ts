@@ -25,7 +25,12 @@ function tagged(tag: string): Tagged[] {
   return taggedProcesses(tag).flatMap((pid) => {
     try {
       const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-      return [{ pid, sleeper: command.includes('the killed run sleeper') }];
+      // A command that is not node (`sleep`) is marked in its environment, as is its watcher.
+      const environment = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      const sleeper =
+        command.includes('the killed run sleeper') ||
+        `\0${environment}`.includes('\0KILLED_RUN_SLEEPER=yes\0');
+      return [{ pid, sleeper }];
     } catch {
       return []; // Gone since.
     }
@@ -47,12 +52,25 @@ async function until<T>(read: () => T, done: (value: T) => boolean): Promise<T> 
   }
 }
 
+/** The parent of `pid`, from /proc/<pid>/stat (after the command's closing parenthesis). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
 /**
  * Starts the fixture run, waits for its sleeper, sends `signal` to Vitest's main process only (as
  * a CI runner or an OOM killer does), and waits for the run's own processes to be gone. Returns
- * what of the run is left then: its sleeper, if it survived.
+ * what of the run is left then: its sleeper, if it survived. With `of: 'worker'` the fork worker
+ * that runs the file is SIGKILLed first (an OOM kill of the worker: no 'exit' handler of it runs,
+ * only a lifeline ends what it started), then Vitest.
  */
-async function killMidFile(tag: string, way: 'runGuarded' | 'execFile', signal: NodeJS.Signals) {
+async function killMidFile(
+  tag: string,
+  way: 'runGuarded' | 'startGuarded' | 'startGuarded-sh' | 'execFile',
+  signal: NodeJS.Signals,
+  of: 'vitest' | 'worker' = 'vitest',
+) {
   const env: NodeJS.ProcessEnv = {};
   // Not the outer run's own Vitest variables: the inner run is a run of its own.
   for (const [key, value] of Object.entries(process.env))
@@ -85,6 +103,18 @@ async function killMidFile(tag: string, way: 'runGuarded' | 'execFile', signal: 
       sleeper = tagged(tag).find((process) => process.sleeper);
     }
     expect(sleeper, `the fixture run ended before its child started:\n${output}`).toBeDefined();
+    if (of === 'worker') {
+      // The sleeper's parent that is not itself part of the sleeper (a command's watcher is).
+      const sleepers = tagged(tag).filter((process) => process.sleeper);
+      const pids = new Set(sleepers.map(({ pid }) => pid));
+      const worker = sleepers.map(({ pid }) => parentOf(pid)).find((pid) => !pids.has(pid));
+      expect(worker).toBeDefined();
+      process.kill(worker as number, 'SIGKILL');
+      await until(
+        () => tagged(tag).some(({ pid }) => pid === worker),
+        (alive) => !alive,
+      );
+    }
     run.kill(signal);
     await exited;
     // The run's own processes (its workers) gone, whatever is left of what they started.
@@ -98,7 +128,11 @@ async function killMidFile(tag: string, way: 'runGuarded' | 'execFile', signal: 
     ).toEqual([]);
     return left;
   } finally {
-    if (run.pid !== undefined && run.exitCode === null) process.kill(-run.pid, 'SIGKILL');
+    try {
+      if (run.pid !== undefined && run.exitCode === null) process.kill(-run.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: its group is gone already (what failed above is the error to see).
+    }
   }
 }
 
@@ -113,23 +147,32 @@ function killAll(tag: string): void {
 }
 
 describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('a Vitest run killed mid-file', () => {
-  it.each(['SIGKILL', 'SIGTERM'] as const)(
-    'leaves no child of runGuarded running (%s to Vitest)',
-    async (signal) => {
-      const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;
-      try {
-        const left = await killMidFile(tag, 'runGuarded', signal);
-        // The guarded child's lifeline ends it once the worker is gone.
-        const after = await until(
-          () => tagged(tag),
-          (processes) => processes.length === 0,
-        );
-        expect(after, `left running: ${JSON.stringify(left)}`).toEqual([]);
-      } finally {
-        killAll(tag);
-      }
-    },
-  );
+  // A child of runGuarded (it runs to its end) ends by its lifeline once the worker is gone. A
+  // long-lived child (a server, a worker, a CPU burner, a FIFO's rescuer) under startGuarded: a
+  // node command by its lifeline preload, any other by the shell that watches the lifeline.
+  // Killing its worker first proves the lifeline itself: the worker's 'exit' handler, which kills
+  // the children's groups when Vitest is killed, never runs.
+  it.each([
+    ['runGuarded', 'SIGKILL', 'vitest'],
+    ['runGuarded', 'SIGTERM', 'vitest'],
+    ['startGuarded', 'SIGKILL', 'vitest'],
+    ['startGuarded', 'SIGTERM', 'vitest'],
+    ['startGuarded', 'SIGKILL', 'worker'],
+    ['startGuarded-sh', 'SIGKILL', 'vitest'],
+    ['startGuarded-sh', 'SIGKILL', 'worker'],
+  ] as const)('leaves no child of %s running (%s to %s)', async (way, signal, of) => {
+    const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;
+    try {
+      const left = await killMidFile(tag, way, signal, of);
+      const after = await until(
+        () => tagged(tag),
+        (processes) => processes.length === 0,
+      );
+      expect(after, `left running: ${JSON.stringify(left)}`).toEqual([]);
+    } finally {
+      killAll(tag);
+    }
+  });
 
   it('finds the child execFile started, which outlives the run (the leak this guards)', async () => {
     const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;

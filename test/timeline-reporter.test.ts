@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TestModule, Vitest } from 'vitest/node';
+import { startGuarded } from '../scripts/start-guarded.ts';
 import TimelineReporter, {
   readTree,
   summarizeTimeline,
@@ -36,14 +37,15 @@ describe('summarizeTimeline (scripts/timeline-reporter.ts)', () => {
 });
 
 describe.runIf(process.platform === 'linux')('readTree (scripts/timeline-reporter.ts)', () => {
-  let spinner: ReturnType<typeof spawn> | undefined;
+  let spinner: ChildProcess | undefined;
   afterEach(() => {
     spinner?.kill('SIGKILL');
   });
 
   it("counts a child's CPU and its runnable thread as the run's own", async () => {
     const before = readTree(process.pid);
-    spinner = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); for (;;) {}']);
+    // It spins forever: gone with this test process however that ends.
+    spinner = startGuarded(process.execPath, ['-e', 'process.stdout.write("up\\n"); for (;;) {}']);
     await once(spinner.stdout as NodeJS.ReadableStream, 'data');
     // A spinning process is always running or runnable: the count is not a matter of timing.
     await vi.waitFor(

@@ -76,8 +76,8 @@ describe('a chat store turn with odd parts', () => {
       }
       expect(error).toBeUndefined();
       expect(text).toBe('fine');
-      const sent = (fake.modelRequests[0]?.body as { contents: Content[] }).contents;
-      expect(sent.slice(0, contents.length)).toEqual(contents);
+      const sent = (fake.modelRequests[0]?.body as { contents: Content[] } | undefined)?.contents;
+      expect(sent?.slice(0, contents.length)).toEqual(contents);
     });
   }
 });

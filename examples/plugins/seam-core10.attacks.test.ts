@@ -119,8 +119,10 @@ describe('a wrapToolCall answering with an execution no tool gives', () => {
         }
         expect(result?.text).toBe('done');
         const responses = (
-          fake.modelRequests[1]?.body as { contents: { parts: { functionResponse?: unknown }[] }[] }
-        ).contents
+          fake.modelRequests[1]?.body as
+            | { contents: { parts: { functionResponse?: unknown }[] }[] }
+            | undefined
+        )?.contents
           .flatMap((content) => content.parts)
           .filter((part) => part.functionResponse !== undefined);
         expect(responses).toHaveLength(1);

@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../scripts/start-guarded.ts';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
 
 const exec = promisify(execFile);
@@ -94,10 +95,10 @@ describe('the gemloop bin', () => {
 
   it('exits with its own code and no stack trace when the reader of its output goes away', async () => {
     // `gemloop help | head -0`: the pipe is closed before the bin writes its first byte.
-    const child = spawn(process.execPath, [bin, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
+    const child = startGuarded(process.execPath, [bin, 'help']);
+    child.stdout?.destroy();
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -31,6 +31,8 @@ describe('a refused argument on the terminal', () => {
   it('keeps the refusal of plain arguments word for word', async () => {
     const io = captureIo({});
     expect(await main(['view', 'runs'], io)).toBe(2);
-    expect(io.err()).toContain("Unexpected argument 'runs'. This command does not take positional arguments");
+    expect(io.err()).toContain(
+      "Unexpected argument 'runs'. This command does not take positional arguments",
+    );
   });
 });

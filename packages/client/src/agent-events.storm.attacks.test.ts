@@ -43,7 +43,10 @@ describe('agentEvents against a server that answers 500 forever', () => {
     }) as typeof globalThis.fetch;
     const error = await rejection(
       (async () => {
-        for await (const _ of agentEvents('http://127.0.0.1:9/chat', { fetch, reconnectDelayMs: 1 })) {
+        for await (const _ of agentEvents('http://127.0.0.1:9/chat', {
+          fetch,
+          reconnectDelayMs: 1,
+        })) {
           // never reached
         }
       })(),

@@ -2,10 +2,10 @@
 // (loaded with tsx), its MCP broker answered with @gemloop/tools from beside gemloop, the lines
 // piped on stdin, the model the fake Gemini on 127.0.0.1.
 
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuardedProcessError, runGuarded } from '../../../../scripts/run-guarded.ts';
 import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
 
 const AGENT = join(import.meta.dirname, '../__fixtures__/chat-agent.ts');
@@ -25,22 +25,24 @@ beforeAll(async () => {
 }, BUILD_LIMIT_MS);
 afterAll(() => fake.close());
 
-/** Runs the bin with `stdin` piped in; its exit code and output. The limit is a hang guard. */
-function chat(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, 'chat', AGENT], {
+/**
+ * Runs the bin with `stdin` piped in; its exit code and output. Under the hang guard of the
+ * tests' children (killed when hung, and with this test process however it ends), not a
+ * wall-clock limit.
+ */
+async function chat(
+  stdin: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await runGuarded(process.execPath, [CLI_BIN, 'chat', AGENT], {
       env: { PATH: process.env['PATH'] ?? '', GEMLOOP_CHAT_TEST_URL: url },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 120_000,
+      input: stdin,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (piece: Buffer) => (stdout += piece));
-    child.stderr.on('data', (piece: Buffer) => (stderr += piece));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (!(error instanceof GuardedProcessError) || error.failure.kind !== 'exit') throw error;
+    return { code: error.failure.code, stdout: error.stdout, stderr: error.stderr };
+  }
 }
 
 describe('the built gemloop bin: chat', () => {

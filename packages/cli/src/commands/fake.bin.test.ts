@@ -1,7 +1,7 @@
 // The built bin as `npx gemloop fake` runs it: a process on a free port that a real agent and a
 // `gemloop probe` process use, and that SIGTERM stops with exit code 0.
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
 
 const exec = promisify(execFile);
@@ -25,9 +26,9 @@ afterEach(() => {
 
 /** Starts `gemloop fake ...args` and resolves with its URL once it prints it. */
 async function startFake(args: string[]) {
-  const child = spawn(process.execPath, [bin, 'fake', ...args], {
+  // A server: gone with this test process however that ends (a plain spawn outlived a killed run).
+  const child = startGuarded(process.execPath, [bin, 'fake', ...args], {
     env: { PATH: process.env['PATH'] ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let out = '';

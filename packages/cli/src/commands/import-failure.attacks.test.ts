@@ -45,22 +45,25 @@ describe('a module that throws at import, quoting the key, on the terminal', () 
     ['estimate', (path: string) => ['estimate', path, 'hi']],
     ['eval', (path: string) => ['eval', path]],
     ['fake --script', (path: string) => ['fake', '--script', path, '--port', '0']],
-  ])('gemloop %s: exit 2, one escaped line naming the file, no key, no stack', async (name, argv) => {
-    const io = captureIo({ GEMINI_API_KEY: KEY, GITHUB_TOKEN: OTHER, PATH: '/usr/bin' });
-    const code = await main(argv(throwingModule(name.replace(/\W/g, ''))), io);
-    const printed = io.out() + io.err();
-    expect(code, printed).toBe(2);
-    expect(printed).toContain('importing it failed: config broken');
-    expect(printed).toContain('[redacted]');
-    expect(printed).not.toContain(KEY);
-    expect(printed).not.toContain(encodeURIComponent(KEY));
-    expect(printed).not.toContain(OTHER);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escapes are what is looked for
-    expect(printed).not.toMatch(/\u001b/);
-    expect(printed).toContain('\\u001b[2J');
-    expect(printed).not.toContain('FORGED LINE\n');
-    expect(printed).not.toMatch(/ at .*import-user-module|\binput: /);
-  });
+  ])(
+    'gemloop %s: exit 2, one escaped line naming the file, no key, no stack',
+    async (name, argv) => {
+      const io = captureIo({ GEMINI_API_KEY: KEY, GITHUB_TOKEN: OTHER, PATH: '/usr/bin' });
+      const code = await main(argv(throwingModule(name.replace(/\W/g, ''))), io);
+      const printed = io.out() + io.err();
+      expect(code, printed).toBe(2);
+      expect(printed).toContain('importing it failed: config broken');
+      expect(printed).toContain('[redacted]');
+      expect(printed).not.toContain(KEY);
+      expect(printed).not.toContain(encodeURIComponent(KEY));
+      expect(printed).not.toContain(OTHER);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the escapes are what is looked for
+      expect(printed).not.toMatch(/\u001b/);
+      expect(printed).toContain('\\u001b[2J');
+      expect(printed).not.toContain('FORGED LINE\n');
+      expect(printed).not.toMatch(/ at .*import-user-module|\binput: /);
+    },
+  );
 
   it('cuts a 100 KB message to 1,000 characters', async () => {
     const path = join(folder, 'long.mjs');

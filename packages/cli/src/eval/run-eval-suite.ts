@@ -165,10 +165,7 @@ export async function importSuite(path: string, given: string): Promise<EvalSuit
         error,
       );
     }
-    return refuse(
-      `importing it failed: ${describeImportFailure(error, process.env)}`,
-      error,
-    );
+    return refuse(`importing it failed: ${describeImportFailure(error, process.env)}`, error);
   }
   const suite = (module['default'] ?? module['suite']) as Partial<EvalSuite> | undefined;
   if (typeof suite !== 'object' || suite === null) return refuse('it exports no suite');

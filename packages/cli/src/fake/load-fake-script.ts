@@ -56,10 +56,7 @@ export async function loadFakeScript(choice: FakeScriptChoice, cwd: string): Pro
         error,
       );
     }
-    return refuse(
-      `importing it failed: ${describeImportFailure(error, process.env)}`,
-      error,
-    );
+    return refuse(`importing it failed: ${describeImportFailure(error, process.env)}`, error);
   }
   const script = module['default'] ?? module['script'];
   if (typeof script === 'function' || Array.isArray(script)) return script as FakeScript;

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuardedProcessError, runGuarded } from '../../../../scripts/run-guarded.ts';
 
 // Unhandled rejections are a process-level matter (Node's default `--unhandled-rejections=throw`
 // prints the error and exits with code 1), so the program runs in a child process of its own;
@@ -29,14 +29,19 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rm(directory, { recursive: true, force: true }));
 
-function runProgram(
+/** Its exit code and output; under the tests' hang guard, and gone with this test process. */
+async function runProgram(
   mode: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [program, mode], { cwd: directory }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr });
+  try {
+    const { stdout, stderr } = await runGuarded(process.execPath, [program, mode], {
+      cwd: directory,
     });
-  });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (!(error instanceof GuardedProcessError) || error.failure.kind !== 'exit') throw error;
+    return { code: error.failure.code, stdout: error.stdout, stderr: error.stderr };
+  }
 }
 
 describe('agent.run() called without await', () => {

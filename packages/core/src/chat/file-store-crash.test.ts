@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
@@ -20,15 +20,14 @@ beforeAll(async () => {
 afterAll(cleanUp);
 
 function run(file: string, mode: 'half-write' | 'loop') {
-  const process_ = spawn(process.execPath, [child, storeModule, file, mode], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // The 'loop' writer appends until killed: gone with this test process however that ends.
+  const process_ = startGuarded(process.execPath, [child, storeModule, file, mode]);
   let stdout = '';
   let stderr = '';
-  process_.stdout.on('data', (chunk: Buffer) => {
+  process_.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  process_.stderr.on('data', (chunk: Buffer) => {
+  process_.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const exited = new Promise<{ signal: NodeJS.Signals | null; code: number | null }>((resolve) => {
@@ -71,7 +70,7 @@ describe('the file store when the writing process is killed', () => {
       const file = join(await temporaryDirectory(), 'chat.jsonl');
       const writer = run(file, 'loop');
       await new Promise<void>((resolve) => {
-        writer.process.stdout.on('data', () => {
+        writer.process.stdout?.on('data', () => {
           if (writer.output().stdout.includes(`saved ${killAfter}\n`)) resolve();
         });
       });

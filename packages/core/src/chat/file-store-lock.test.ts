@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { createScriptedGemini, textTurn } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
@@ -31,9 +32,9 @@ afterAll(cleanUp);
 
 function startWriter(file: string, name: string, turns: number, keepOpen = false) {
   const args = [child, storeModule, file, name, String(turns), ...(keepOpen ? ['keep-open'] : [])];
-  const writer = spawn(process.execPath, args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // A writer holds its store open until told to finish: gone with this test process however
+  // that ends.
+  const writer = startGuarded(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let onReady: () => void;
@@ -49,7 +50,7 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
   const settled = new Promise<void>((resolve) => {
     onSettled = resolve;
   });
-  writer.stdout.on('data', (chunk: Buffer) => {
+  writer.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (stdout.startsWith('ready\n')) onReady();
     const outcome = /^(done|failed) /m.exec(stdout)?.[1];
@@ -58,14 +59,14 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
       onSettled();
     }
   });
-  writer.stderr.on('data', (chunk: Buffer) => {
+  writer.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     writer.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
   const say = (line: string) => {
-    if (writer.exitCode === null && writer.stdin.writable) writer.stdin.write(`${line}\n`);
+    if (writer.exitCode === null && writer.stdin?.writable) writer.stdin.write(`${line}\n`);
   };
   return {
     pid: writer.pid,

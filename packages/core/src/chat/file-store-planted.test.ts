@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { silentLogger } from '../logging/logger.ts';
@@ -20,7 +21,10 @@ const model = 'gemini-2.5-flash';
 
 /** A file opened blockingly would wait for a writer for ever: this one writes nothing after a while. */
 function rescue(fifo: string): void {
-  const rescuer = spawn('sh', ['-c', `sleep 20; : > '${fifo}'`], { stdio: 'ignore' });
+  // Its `: >` waits for a reader forever once the test is gone: it goes with the test process.
+  const rescuer = startGuarded('sh', ['-c', `sleep 20; : > '${fifo}'`], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   onTestFinished(() => {
     rescuer.kill('SIGKILL');
   });

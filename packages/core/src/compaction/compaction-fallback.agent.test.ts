@@ -142,7 +142,9 @@ describe('compaction in a step a model fallback sends again', () => {
       (request) => request.model === SECOND && request.status === 200,
     );
     expect(first).toBeDefined();
-    expect(JSON.stringify((first?.body as GenerateContentBody).contents)).toContain('STEER-MARK');
+    expect(JSON.stringify((first?.body as GenerateContentBody | undefined)?.contents)).toContain(
+      'STEER-MARK',
+    );
     expect(result.steering?.map(({ status }) => status)).toContain('applied');
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   lstatSync,
   mkdtempSync,
@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { createMemoryArtifactStore } from './artifact-store.ts';
 import { createFileArtifactStore } from './create-file-artifact-store.ts';
 import { readToolOutputTool } from './read-tool-output-tool.ts';
@@ -130,7 +131,10 @@ describe('createFileArtifactStore on planted files', () => {
     // Hang guard: a store that opened the FIFO blockingly would wait for ever for a writer; this
     // one opens it for writing after a while (and writes nothing), so such a store gets '' and
     // the assertion fails instead of the worker hanging.
-    const rescuer = spawn('sh', ['-c', `sleep 20; : > '${fifo}'`], { stdio: 'ignore' });
+    // Its `: >` waits for a reader forever once the test is gone: it goes with the test process.
+    const rescuer = startGuarded('sh', ['-c', `sleep 20; : > '${fifo}'`], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
     onTestFinished(() => {
       rescuer.kill('SIGKILL');
     });

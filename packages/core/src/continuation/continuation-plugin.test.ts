@@ -77,9 +77,9 @@ describe('agent.plugins', () => {
     const names = (agent: { plugins?: readonly { name: string }[] | undefined }) =>
       agent.plugins?.map((plugin) => plugin.name);
     expect(names(createAgent({ gemini, model: MODEL, continuation: false }))).toEqual(['pricing']);
-    expect(
-      names(createAgent({ gemini, model: MODEL, continuation: { enabled: false } })),
-    ).toEqual(['pricing']);
+    expect(names(createAgent({ gemini, model: MODEL, continuation: { enabled: false } }))).toEqual([
+      'pricing',
+    ]);
   });
 
   it("lists the agent's plugins first, then the sugar options', then the defaults", () => {

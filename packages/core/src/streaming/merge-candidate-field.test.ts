@@ -201,7 +201,8 @@ describe('folding candidate fields across chunks', () => {
       expect(item.candidates?.[0]?.logprobsResult?.['chosenCandidates']).toHaveLength(1);
     }
     const chosen = chunks.map(
-      (item) => (item.candidates?.[0]?.logprobsResult?.['chosenCandidates'] as unknown[])[0],
+      (item) =>
+        (item.candidates?.[0]?.logprobsResult?.['chosenCandidates'] as unknown[] | undefined)?.[0],
     );
     expect(whole?.logprobsResult?.['chosenCandidates']).toEqual(chosen);
     expect(whole?.logprobsResult?.['logProbabilitySum']).toBe(-400);

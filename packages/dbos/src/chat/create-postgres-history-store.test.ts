@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
 import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { ChatStoreError } from '@gemloop/core/errors';
@@ -6,6 +5,7 @@ import { interactionsApi } from '@gemloop/core/interactions';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { fixtureCommand, freshDatabase } from '../__fixtures__/fleet.ts';
 import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
 
@@ -14,16 +14,16 @@ const packageDirectory = new URL('../..', import.meta.url).pathname;
 
 function runClient(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, fixtureCommand(clientScript), {
+    // A client that waits on its database: gone with this test process however that ends.
+    const child = startGuarded(process.execPath, fixtureCommand(clientScript), {
       cwd: packageDirectory,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
     child.once('exit', (code) => resolve({ code, output }));

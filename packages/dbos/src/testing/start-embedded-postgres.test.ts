@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { fixtureCommand } from '../__fixtures__/fleet.ts';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
 import { locatePostgresBinaries, type PostgresBinaries } from './locate-postgres-binaries.ts';
@@ -146,16 +146,19 @@ describe('startEmbeddedPostgres in a process that ends', () => {
     ['exits', 'exit'],
   ] as const) {
     it(`stops its server when it ${how}: no Postgres outlives it, nor its data folder`, async () => {
-      const child = spawn(process.execPath, fixtureCommand(owner), {
+      // Gone with this test process however that ends; what it leaves at its own end is what
+      // this test proves, so that is not killed for it.
+      const child = startGuarded(process.execPath, fixtureCommand(owner), {
         cwd: packageDirectory,
         stdio: ['pipe', 'pipe', 'inherit'],
+        killLeftoversAtExit: false,
       });
       const exited = new Promise<string | null>((resolve) =>
         child.once('exit', (code, signal) => resolve(signal ?? String(code))),
       );
       const url = await new Promise<string>((resolve, reject) => {
         let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes('\n')) resolve(output.trim());
         });
@@ -167,7 +170,7 @@ describe('startEmbeddedPostgres in a process that ends', () => {
       // The temporary folder the server's data directory is in (gemloop-pg-*).
       const dataFolder = dirname(await dataDirectoryOf(url));
       expect(existsSync(join(dataFolder, 'data'))).toBe(true);
-      child.stdin.write(`${ending}\n`);
+      child.stdin?.write(`${ending}\n`);
       expect(await exited).toBe(ending === 'SIGTERM' ? 'SIGTERM' : '0');
       // The server's fast shutdown takes a moment after the signal it was sent.
       const deadline = Date.now() + 120_000;

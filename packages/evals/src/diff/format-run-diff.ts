@@ -22,7 +22,9 @@ export function formatRunDiff(diff: RunDiff): string {
   for (const call of calls.dropped) lines.push(`  - ${describeCall(call)} (original only)`);
   for (const call of calls.added) lines.push(`  + ${describeCall(call)} (fork only)`);
   for (const pair of calls.reordered) {
-    lines.push(`  ↕ ${oneLine(pair.name)}: call #${pair.original.index + 1} → #${pair.fork.index + 1}`);
+    lines.push(
+      `  ↕ ${oneLine(pair.name)}: call #${pair.original.index + 1} → #${pair.fork.index + 1}`,
+    );
     lines.push(...describeDrift(pair));
   }
   for (const pair of calls.drifted) {

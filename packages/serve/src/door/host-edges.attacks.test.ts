@@ -185,7 +185,7 @@ describe("the doors on a user's own Node server bound to every address", () => {
   });
 });
 
-describe('a server on 0.0.0.0 reached on its LAN address (the docs\' advice)', () => {
+describe("a server on 0.0.0.0 reached on its LAN address (the docs' advice)", () => {
   const models = (host: string) =>
     new Request(`http://${host}/v1/models`, {
       headers: { host, authorization: `Bearer ${DOOR_KEYS.alice}` },
@@ -205,6 +205,8 @@ describe('a server on 0.0.0.0 reached on its LAN address (the docs\' advice)', (
     const listed = handler(['localhost']);
     expect((await listed(models('evil.example'), lan)).status).toBe(403);
     expect((await listed(models('192.168.1.5:8080'), lan)).status).toBe(200);
-    expect((await listed(models('localhost:8080'), { localAddress: '127.0.0.1' })).status).toBe(200);
+    expect((await listed(models('localhost:8080'), { localAddress: '127.0.0.1' })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sendThenRead } from '../../../testing/src/__fixtures__/send-then-read.ts';
 import { type FetchHandler, toNodeListener } from './to-node-listener.ts';
 
 // A Fetch-API handler on node:http, seen from a raw HTTP client on 127.0.0.1: the Request the
@@ -250,30 +251,17 @@ describe('an answer given before the body was read', () => {
    * A client that sends the whole request before it reads the answer (as a simple one does): a
    * raw socket, paused until its 20 MB are written or failed. What it read, or its error's code.
    */
-  function sendThenRead(port: number): Promise<string> {
-    return new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.pause();
-      let read = '';
-      let failed: string | undefined;
-      socket.on('data', (chunk: Buffer) => {
-        read += chunk.toString('latin1');
-      });
-      socket.on('error', (error) => {
-        failed ??= (error as { code?: string }).code ?? 'error';
-      });
-      socket.on('close', () =>
-        resolve(read.length > 0 ? (read.split('\r\n')[0] as string) : `${failed}`),
-      );
-      socket.write(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${BIG}\r\n\r\n`);
-      socket.write(Buffer.alloc(BIG, 120), () => socket.resume());
-    });
+  function sendWholeThenRead(port: number): Promise<string> {
+    return sendThenRead({ host: '127.0.0.1', port }, [
+      `POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${BIG}\r\n\r\n`,
+      Buffer.alloc(BIG, 120),
+    ]);
   }
 
   it('reaches a client that reads only once its body is sent (401 at once, 20 MB)', async () => {
     const port = await serve(async () => new Response('no key', { status: 401 }));
     for (let round = 0; round < 3; round++)
-      expect(await sendThenRead(port)).toBe('HTTP/1.1 401 Unauthorized');
+      expect(await sendWholeThenRead(port)).toBe('HTTP/1.1 401 Unauthorized');
   });
 
   it('reaches a raw HTTP client as its status, a 20 MB body unread (401 at once)', async () => {

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sendThenRead } from '../__fixtures__/send-then-read.ts';
 import { createFakeGemini } from '../create-fake-gemini.ts';
 import { turn } from '../script/fake-turn.ts';
 import { DEFAULT_FAKE_MAX_BODY_BYTES } from './fake-max-body-bytes.ts';
@@ -121,35 +121,20 @@ describe('a 413 reaching a client that reads only once its body is sent', () => 
   const BIG = 20 * 1024 * 1024;
 
   /** A raw socket, paused until its 20 MB are written: the status line it read, or its error. */
-  function sendThenRead(url: string): Promise<string> {
+  function sendChunkedThenRead(url: string): Promise<string> {
     const { hostname, port } = new URL(url);
-    return new Promise((resolve) => {
-      const socket = connect(Number(port), hostname);
-      socket.pause();
-      let read = '';
-      let failed: string | undefined;
-      socket.on('data', (chunk: Buffer) => {
-        read += chunk.toString('latin1');
-      });
-      socket.on('error', (error) => {
-        failed ??= (error as { code?: string }).code ?? 'error';
-      });
-      socket.on('close', () =>
-        resolve(read.length > 0 ? (read.split('\r\n')[0] as string) : `${failed}`),
-      );
-      socket.write(
-        `POST ${PATH} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
-      );
-      const chunk = Buffer.alloc(BIG, 120);
-      socket.write(`${chunk.byteLength.toString(16)}\r\n`);
-      socket.write(chunk);
-      socket.write('\r\n0\r\n\r\n', () => socket.resume());
-    });
+    const chunk = Buffer.alloc(BIG, 120);
+    return sendThenRead({ host: hostname, port: Number(port) }, [
+      `POST ${PATH} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+      `${chunk.byteLength.toString(16)}\r\n`,
+      chunk,
+      '\r\n0\r\n\r\n',
+    ]);
   }
 
   it('reads the 413, a chunked 20 MB body over a 1 MB limit', async () => {
     const url = await listen(1024 * 1024);
     for (let round = 0; round < 3; round++)
-      expect(await sendThenRead(url)).toBe('HTTP/1.1 413 Payload Too Large');
+      expect(await sendChunkedThenRead(url)).toBe('HTTP/1.1 413 Payload Too Large');
   });
 });

@@ -2,12 +2,13 @@
 // two worker processes make model calls while busy processes keep every core at 100%, and the
 // limit is checked from timestamps, never from how long anything took: the times each worker's
 // transport sent a request and the times the fake received them.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, type FakeCallInfo, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGuarded } from '../../../../../scripts/start-guarded.ts';
 import {
   createCounter,
   startWorker,
@@ -97,7 +98,13 @@ describe('the fleet rate limit, with every core busy', () => {
     // The load starts once the workers are up (their start-up is not what is tested): one
     // spinning process per core, and one more.
     for (let index = 0; index <= availableParallelism(); index++) {
-      busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+      // A burner runs forever: gone with this test process however that ends (a plain spawn's
+      // burner spun on at 100 % of a core after a killed run).
+      busy.push(
+        startGuarded(process.execPath, ['-e', 'for (;;) {}'], {
+          stdio: ['ignore', 'ignore', 'ignore'],
+        }),
+      );
     }
   });
 
