@@ -7,6 +7,7 @@ import {
   type TerminalElicitations,
 } from '../chat/run-terminal-chat.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
@@ -36,7 +37,7 @@ export function createChatCommand(
   onInterrupt: (handler: () => void) => () => void = onSigint,
 ): CliCommand {
   return {
-    summary: 'chat with an agent at the terminal (steer it, answer its MCP servers)',
+    summary: COMMAND_SUMMARIES.chat,
     run: (args, io) => runChat(args, io, { cwd, input, onInterrupt }),
   };
 }

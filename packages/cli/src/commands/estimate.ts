@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
@@ -27,7 +28,7 @@ Options:
 /** Makes the `estimate` command; `cwd` is where files are looked for. */
 export function createEstimateCommand(cwd: string = process.cwd()): CliCommand {
   return {
-    summary: 'what a run will cost (from recorded runs, else countTokens), before it runs',
+    summary: COMMAND_SUMMARIES.estimate,
     run: (args, io) => runEstimate(cwd, args, io),
   };
 }
