@@ -11,6 +11,7 @@ import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 const USAGE = `Usage: gemloop chat FILE [--id ID]
@@ -79,7 +80,7 @@ async function runChat(
   }
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importUserModule(resolve(context.cwd, file));
+    loaded = await importUserModule(resolve(context.cwd, file), preloadAgentRun);
   } catch (error) {
     // Told as one escaped line without the keys it quotes, never Node's report of an uncaught
     // error (its stack, the error's fields, the module's raw text on the terminal).

@@ -6,11 +6,12 @@ import type { AnyTool } from '@gemloop/core/tools';
 import type { ForkChange, ForkToolResult, RunDiff, RunTrajectory } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
+import { describeImportFailure } from '../describe-import-failure.ts';
 import { loadFakeScript } from '../fake/load-fake-script.ts';
 import { INSTALL_TESTING, loadTesting } from '../fake/load-testing.ts';
 import type { FakeScriptChoice } from '../fake/parse-fake-flags.ts';
-import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
+import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
@@ -202,12 +203,9 @@ async function loadToolsFile(path: string, cwd: string): Promise<AnyTool[]> {
   if (!existsSync(full)) refuse('no such file');
   let module: Record<string, unknown>;
   try {
-    module = await importUserModule(full);
+    module = await importUserModule(full, preloadReplay);
   } catch (error) {
-    return refuse(
-      `importing it failed: ${describeImportFailure(error, process.env)}`,
-      error,
-    );
+    return refuse(`importing it failed: ${describeImportFailure(error, process.env)}`, error);
   }
   const tools = module['default'] ?? module['tools'];
   const isTool = (tool: unknown): boolean => {
