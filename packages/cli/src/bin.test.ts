@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FakeGemini } from '@gemloop/testing';
@@ -12,9 +14,9 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 /** Runs the built bin as `npx gemloop` would: plain node, no source condition. */
-async function gemloop(args: string[], env: Record<string, string> = {}) {
+async function gemloop(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [...nodeArgs, bin, ...args], {
       env: { PATH: process.env['PATH'] ?? '', ...env },
       timeout: 60_000,
     });
@@ -83,6 +85,35 @@ describe('the gemloop bin', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'nope'");
     expect(unknown.stderr).toMatch(/probe\s+check a Gemini gateway/);
+  });
+
+  it('lists the commands, and names an unknown one, without loading any command or @gemloop/core', async () => {
+    // Each command's module brings its own graph (core, the probe, the viewer): `gemloop help`
+    // loading all eight took ~0.54 s of CPU a start, 0.14 s without (bench/RESULTS.md, test-speed8).
+    const folder = mkdtempSync(join(tmpdir(), 'gemloop-loaded-'));
+    const log = join(folder, 'loaded.txt');
+    const preload = fileURLToPath(
+      new URL('./__fixtures__/log-loaded-modules.mjs', import.meta.url),
+    );
+    try {
+      const help = await gemloop(['help'], { GEMLOOP_LOADED_LOG: log }, ['--import', preload]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/probe\s+check a Gemini gateway/);
+      const unknown = await gemloop(['nope'], { GEMLOOP_LOADED_LOG: log }, ['--import', preload]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/view\s+show recorded agent runs/);
+      const files = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.startsWith('file:'))
+        .map((url) => fileURLToPath(url));
+      const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+      expect(files).toContain(bin);
+      expect(files.filter((file) => !file.startsWith(dist) || file.includes('/commands/'))).toEqual(
+        [],
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('prints the version of the package it was installed from', async () => {

@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './cli-io.ts';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
+import { escapeControls } from './escape-controls.ts';
 
 /**
- * The subcommands, one file each under `commands/`, loaded only when run. Add a command by adding
- * its file and one entry here.
+ * The subcommands, one file each under `commands/`, loaded only when run (`gemloop help` reads
+ * their summaries from {@link COMMAND_SUMMARIES}). Add a command by adding its file, one entry
+ * here and its summary there.
  */
-const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+const COMMANDS: Readonly<Record<CommandName, () => Promise<CliCommand>>> = {
   chat: async () => (await import('./commands/chat.ts')).chatCommand,
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   estimate: async () => (await import('./commands/estimate.ts')).estimateCommand,
@@ -29,30 +32,28 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (first === undefined) {
-    io.stderr(await usage());
+    io.stderr(usage());
     return 2;
   }
   // `gemloop help probe` is `gemloop probe --help`, as in git and npm.
   const asksHelp = first === 'help' || first === '--help' || first === '-h';
   if (asksHelp && rest[0] === undefined) {
-    io.stdout(await usage());
+    io.stdout(usage());
     return 0;
   }
   const [name, args] = asksHelp ? [rest[0] as string, ['--help']] : [first, rest];
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (load === undefined) {
-    // Loaded here only: the sanitizer pulls in core, which `gemloop --version` need not load.
-    const { escapeControls } = await import('./probe/create-probe-sanitizer.ts');
-    io.stderr(`gemloop: unknown command '${escapeControls(name)}'.\n\n${await usage()}`);
+    io.stderr(`gemloop: unknown command '${escapeControls(name)}'.\n\n${usage()}`);
     return 2;
   }
   return (await load()).run(args, io);
 }
 
-async function usage(): Promise<string> {
+function usage(): string {
   const lines = ['Usage: gemloop <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    lines.push(`  ${name.padEnd(8)} ${(await load()).summary}`);
+  for (const [name, summary] of Object.entries(COMMAND_SUMMARIES)) {
+    lines.push(`  ${name.padEnd(8)} ${summary}`);
   }
   lines.push(
     '',

@@ -26,17 +26,21 @@ let registered: Promise<void> | undefined;
  * namespace would load a second time. The other commands, and `.js` files, never load tsx.
  *
  * @param path An absolute path.
+ * @param preload What the command loads after the module (the agent's run path, the fake): loaded
+ * before tsx's hooks are registered, once, when the module is TypeScript. Every module Node loads
+ * after the registration crosses to the hooks' thread and through tsx's transform: core's run path
+ * and the fake loaded after it made `gemloop eval suite.ts` cost ~2 s more CPU than the same suite
+ * as `.js` (bench/RESULTS.md, test-speed8). What it loads is what the module would load anyway,
+ * the same instances; a failure is left for the command's own use to report.
  * @returns The module's namespace.
  * @throws What the import throws, unchanged (the caller names the flag and the file).
  */
-export async function importUserModule(path: string): Promise<Record<string, unknown>> {
+export async function importUserModule(
+  path: string,
+  preload?: () => Promise<unknown>,
+): Promise<Record<string, unknown>> {
   if (TYPESCRIPT.test(path)) {
-    registered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(
-      ([esm, cjs]) => {
-        esm.register();
-        cjs.register();
-      },
-    );
+    registered ??= register(preload);
     await registered;
   }
   const namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -48,4 +52,12 @@ export async function importUserModule(path: string): Promise<Record<string, unk
     return exports as Record<string, unknown>;
   }
   return namespace;
+}
+
+/** Loads `preload` (its failure ignored: the command meets it where it is used), then tsx's hooks. */
+async function register(preload: (() => Promise<unknown>) | undefined): Promise<void> {
+  await preload?.().catch(() => undefined);
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  esm.register();
+  cjs.register();
 }

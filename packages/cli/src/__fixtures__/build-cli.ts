@@ -26,18 +26,19 @@ export async function buildCli(): Promise<void> {
 }
 
 /**
- * Runs the built bin as `npx gemloop ...` would, in `cwd`, with only PATH in its environment: its
+ * Runs the built bin as `npx gemloop ...` would, in `cwd`, with only PATH (and `env`) in its environment: its
  * exit code and output, whether it succeeded or not. A hang (or a runaway) is killed by the hang
  * guard and throws, with the guard's message.
  */
 export async function runCliBin(
   args: readonly string[],
   cwd: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await runGuarded(process.execPath, [CLI_BIN, ...args], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '' },
+      env: { PATH: process.env['PATH'] ?? '', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

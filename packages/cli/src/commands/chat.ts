@@ -7,9 +7,11 @@ import {
   type TerminalElicitations,
 } from '../chat/run-terminal-chat.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 const USAGE = `Usage: gemloop chat FILE [--id ID]
@@ -36,7 +38,7 @@ export function createChatCommand(
   onInterrupt: (handler: () => void) => () => void = onSigint,
 ): CliCommand {
   return {
-    summary: 'chat with an agent at the terminal (steer it, answer its MCP servers)',
+    summary: COMMAND_SUMMARIES.chat,
     run: (args, io) => runChat(args, io, { cwd, input, onInterrupt }),
   };
 }
@@ -78,7 +80,7 @@ async function runChat(
   }
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importUserModule(resolve(context.cwd, file));
+    loaded = await importUserModule(resolve(context.cwd, file), preloadAgentRun);
   } catch (error) {
     // Told as one escaped line without the keys it quotes, never Node's report of an uncaught
     // error (its stack, the error's fields, the module's raw text on the terminal).

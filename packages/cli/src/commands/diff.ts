@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { diffRunFiles } from '../eval/diff-run-files.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
 import { emptyPathProblem, parseArgsWithFiles } from '../parse-command-args.ts';
@@ -19,7 +20,7 @@ Options:
 /** Makes the `diff` command; `cwd` is where files are looked for. */
 export function createDiffCommand(cwd: string = process.cwd()): CliCommand {
   return {
-    summary: 'compare two runs: tool calls, arguments, answers, steps, tokens, dollars',
+    summary: COMMAND_SUMMARIES.diff,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const parsed = parseArgsWithFiles(
         args,

@@ -1,9 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
+import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
 import { DEFAULT_VIEW_LIMITS } from '../view/read-runs.ts';
@@ -27,7 +29,7 @@ Options:
 /** Makes the `estimate` command; `cwd` is where files are looked for. */
 export function createEstimateCommand(cwd: string = process.cwd()): CliCommand {
   return {
-    summary: 'what a run will cost (from recorded runs, else countTokens), before it runs',
+    summary: COMMAND_SUMMARIES.estimate,
     run: (args, io) => runEstimate(cwd, args, io),
   };
 }
@@ -71,7 +73,7 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
   }
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importUserModule(resolve(cwd, file));
+    loaded = await importUserModule(resolve(cwd, file), preloadAgentRun);
   } catch (error) {
     // One escaped line without the keys it quotes, as `gemloop chat` tells it.
     io.stderr(

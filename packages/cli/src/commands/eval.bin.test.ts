@@ -2,7 +2,7 @@
 // here, which cannot import TypeScript itself), no loader flag, nothing installed beside gemloop
 // and @gemloop/evals.
 
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,11 @@ function project(files: Record<string, string>): string {
 }
 
 const gemloop = runCliBin;
+
+/** A preload that writes every module URL the process loads to GEMLOOP_LOADED_LOG. */
+const LOG_LOADED_MODULES = fileURLToPath(
+  new URL('../__fixtures__/log-loaded-modules.mjs', import.meta.url),
+);
 
 const answer = (text: string) => ({
   candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
@@ -79,11 +84,22 @@ describe('gemloop eval, the built bin', { timeout: GUARDED_TEST_LIMIT_MS }, () =
     'runs a .ts suite of %s project on plain node (Node 20 included): replayed, scored, gated',
     async (_kind, extra) => {
       const dir = project({ ...FILES, ...extra });
-      const passed = await gemloop(['eval', 'suite.ts'], dir);
+      const log = join(dir, 'loaded.txt');
+      const passed = await gemloop(['eval', 'suite.ts'], dir, {
+        NODE_OPTIONS: `--import ${LOG_LOADED_MODULES}`,
+        GEMLOOP_LOADED_LOG: log,
+      });
       expect(passed.stderr).toMatch(/PASS\s+greets-ada/);
       expect(passed.stderr).toMatch(/FAIL\s+greets-alan/);
       expect(passed.stdout).toContain('1/2 passed (50.0%)');
       expect(passed.code).toBe(0);
+      // Core's run path and the fake load before tsx's hooks are registered: only the suite's own
+      // files go through them (each module after the registration crosses to the hooks' thread).
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      const tsx = loaded.findIndex((url) => url.includes('/tsx/'));
+      expect(tsx).toBeGreaterThan(0);
+      expect(loaded.slice(tsx).filter((url) => /\/packages\/\w+\/dist\//.test(url))).toEqual([]);
+      expect(loaded.slice(tsx).some((url) => url.endsWith('/suite.ts'))).toBe(true);
       // The suite's gate holds; a stricter one from the command line fails the run.
       const failed = await gemloop(['eval', 'suite.ts', '--min-pass', '1'], dir);
       expect(failed.stderr).toContain('gemloop eval: FAILED: pass rate 50.0% is below the gate');

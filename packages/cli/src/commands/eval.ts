@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { bisectSuite } from '../eval/bisect-suite.ts';
 import { casesFromDatabase, casesFromRuns } from '../eval/cases-from-runs.ts';
 import { compareEvalFiles } from '../eval/compare-eval-files.ts';
@@ -85,7 +86,7 @@ export function createEvalCommand(
   options: EvalCommandOptions = {},
 ): CliCommand {
   return {
-    summary: 'run evals on recorded runs (offline, drift-checked) or live; compare two',
+    summary: COMMAND_SUMMARIES.eval,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const [first, ...rest] = args;
       if (first === undefined) {

@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { INSTALL_TESTING, loadTesting } from '../fake/load-testing.ts';
 import type { FakeFlags } from '../fake/parse-fake-flags.ts';
 import type { DevFake } from '../fake/start-dev-fake.ts';
@@ -80,7 +81,7 @@ export function createFakeCommand(
   cwd: string = process.cwd(),
 ): CliCommand {
   return {
-    summary: 'serve a fake Gemini API on 127.0.0.1 to develop and probe offline',
+    summary: COMMAND_SUMMARIES.fake,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const help = await usage();
       const values = parseCommandArgs(

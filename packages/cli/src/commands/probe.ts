@@ -1,4 +1,5 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeLine, formatProbeReport } from '../probe/format-probe-report.ts';
@@ -41,7 +42,7 @@ const MAX_TIMEOUT_SECONDS = 86_400;
 
 /** `gemloop probe`: the gateway conformance probe. */
 export const probeCommand: CliCommand = {
-  summary: 'check a Gemini gateway for the mistakes gemloop has to work around',
+  summary: COMMAND_SUMMARIES.probe,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const values = parseCommandArgs(
       args,

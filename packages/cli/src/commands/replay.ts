@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
 import {
   parseToolDescriptionFlag,
@@ -46,7 +47,7 @@ Options:
 /** Makes the `replay` command; `cwd` is where files are looked for. */
 export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
   return {
-    summary: 'fork a recorded run at a step and continue it changed (offline by default)',
+    summary: COMMAND_SUMMARIES.replay,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const parsed = parseArgsWithFiles(
         args,

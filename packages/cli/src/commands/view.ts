@@ -2,6 +2,7 @@ import { opendir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -31,7 +32,7 @@ Options:
  */
 export function createViewCommand(untilStopped: () => Promise<void> = untilSignalled): CliCommand {
   return {
-    summary: 'show recorded agent runs in the browser (127.0.0.1 only)',
+    summary: COMMAND_SUMMARIES.view,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const values = parseCommandArgs(
         args,

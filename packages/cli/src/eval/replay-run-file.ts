@@ -11,6 +11,7 @@ import { loadFakeScript } from '../fake/load-fake-script.ts';
 import { INSTALL_TESTING, loadTesting } from '../fake/load-testing.ts';
 import type { FakeScriptChoice } from '../fake/parse-fake-flags.ts';
 import { importUserModule } from '../import-user-module.ts';
+import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
@@ -202,7 +203,7 @@ async function loadToolsFile(path: string, cwd: string): Promise<AnyTool[]> {
   if (!existsSync(full)) refuse('no such file');
   let module: Record<string, unknown>;
   try {
-    module = await importUserModule(full);
+    module = await importUserModule(full, preloadReplay);
   } catch (error) {
     return refuse(`importing it failed: ${describeImportFailure(error, process.env)}`, error);
   }

@@ -5,6 +5,7 @@ import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
+import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 
@@ -151,7 +152,7 @@ export async function importSuite(path: string, given: string): Promise<EvalSuit
   };
   let module: Record<string, unknown>;
   try {
-    module = await importUserModule(path);
+    module = await importUserModule(path, preloadReplay);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes(path)) {
