@@ -98,11 +98,13 @@ describe('initialiseDataDirectory', () => {
     expect(await listing(join(folder, 'third'))).toEqual(await listing(join(folder, 'second')));
   });
 
-  it('neither follows nor copies a link put in a kept cluster', async () => {
+  it('neither follows nor copies a link put in a kept cluster, even one its manifest counts', async () => {
     await start('first');
+    // A file of PG_VERSION's size (3 bytes) in its place, as a link: the same entries and bytes.
     const secret = join(folder, 'secret');
-    await writeFile(secret, 'not for the server user');
-    await symlink(secret, join(cache, 'k1', 'data', 'base', 'link'));
+    await writeFile(secret, 'no\n');
+    await rm(join(cache, 'k1', 'data', 'PG_VERSION'));
+    await symlink(secret, join(cache, 'k1', 'data', 'PG_VERSION'));
     expect(await start('second')).toBe('initialised');
     expect(await listing(join(folder, 'second'))).toEqual(await listing(join(folder, 'first')));
   });
