@@ -7,6 +7,7 @@ import {
   rm,
   stat,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,15 @@ describe('initialiseDataDirectory', () => {
     expect((await stat(cache)).mode & 0o777).toBe(0o700);
     expect(await readdir(cache)).toEqual(['k1']);
     expect(lines).toEqual([]);
+  });
+
+  it('sweeps a half-kept cluster a killed start left an hour ago, and leaves one being kept now', async () => {
+    await mkdir(join(cache, 'k0.partial-old', 'data'), { recursive: true, mode: 0o700 });
+    await mkdir(join(cache, 'k0.partial-new', 'data'), { recursive: true, mode: 0o700 });
+    const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
+    await utimes(join(cache, 'k0.partial-old'), hourAgo, hourAgo);
+    expect(await start('first')).toBe('initialised');
+    expect((await readdir(cache)).sort()).toEqual(['k0.partial-new', 'k1']);
   });
 
   it('keeps one cluster when starts run initdb at once, and every start gets a whole one', async () => {

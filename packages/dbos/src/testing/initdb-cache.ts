@@ -146,7 +146,18 @@ async function restore(entry: string, options: InitialiseDataDirectoryOptions): 
   return false;
 }
 
+/** How old a half-kept cluster is when it counts as left by a start that died (it takes seconds). */
+const PARTIAL_LEFT_MS = 60 * 60 * 1000;
+
 async function keep(cache: string, options: InitialiseDataDirectoryOptions): Promise<void> {
+  // A start killed while it kept a cluster left its 39 MB half copy here: swept by the next keep.
+  for (const name of await readdir(cache)) {
+    if (!name.includes('.partial-')) continue;
+    const found = await lstat(join(cache, name)).catch(() => undefined);
+    if (found !== undefined && Date.now() - found.mtimeMs > PARTIAL_LEFT_MS) {
+      await rm(join(cache, name), { recursive: true, force: true });
+    }
+  }
   const partial = await mkdtemp(join(cache, `${options.key}.partial-`));
   try {
     await mkdir(join(partial, 'data'), { mode: 0o700 });
