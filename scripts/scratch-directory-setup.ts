@@ -27,14 +27,22 @@ export default function setup(): () => void {
  * A new temporary folder under `parent` that every user can enter (mode 1777, as /tmp), with
  * tsx's compile cache linked in from `parent`: tsx keeps it at `os.tmpdir()/tsx-<uid>`, and a
  * process under a fresh TMPDIR compiled every file again (the suite ran ~15 s longer when each
- * example process had a TMPDIR of its own). Removing the folder removes the link, not the cache.
+ * example process had a TMPDIR of its own). The same for startEmbeddedPostgres's clusters
+ * (`gemloop-initdb-<uid>`, mode 0700: initdb-cache.ts): a run's starts copy the one kept by the
+ * runs before. Removing the folder removes the links, not the caches.
  */
 export function makeScratchDirectory(parent: string, prefix: string): string {
   const scratch = mkdtempSync(join(parent, prefix));
   chmodSync(scratch, 0o1777);
-  const name = `tsx-${process.geteuid?.() ?? userInfo().username}`;
-  const cache = join(parent, name);
-  mkdirSync(cache, { recursive: true });
-  symlinkSync(realpathSync(cache), join(scratch, name), 'dir');
+  const user = process.geteuid?.() ?? userInfo().username;
+  for (const [name, mode] of [
+    [`tsx-${user}`, 0o777],
+    // initdb-cache.ts defaultInitdbCache (not imported: the examples' tsconfig reads this file).
+    [`gemloop-initdb-${user}`, 0o700],
+  ] as const) {
+    const cache = join(parent, name);
+    mkdirSync(cache, { recursive: true, mode });
+    symlinkSync(realpathSync(cache), join(scratch, name), 'dir');
+  }
   return scratch;
 }

@@ -25,6 +25,9 @@ const READY = 'database system is ready to accept connections';
  */
 const SHUTDOWN_CHECKPOINT = /LOG:\s+shutting down/;
 
+/** `initdb`'s arguments but the paths: a cluster kept by `initdb-cache.ts` is keyed by them. @internal */
+export const INITDB_FLAGS: readonly string[] = ['--auth=password', '--lc-messages=C'];
+
 /**
  * Runs `initdb` on `dataDirectory` (which the server user must own).
  * @throws {@link EmbeddedPostgresError} when it cannot be spawned (with the reason and a fix)
@@ -40,10 +43,9 @@ export async function runInitdb(
 ): Promise<void> {
   const child = spawnPostgresProgram(options, options.binaries.initdb, [
     `--pgdata=${options.dataDirectory}`,
-    '--auth=password',
     `--username=${options.username}`,
     `--pwfile=${options.passwordFile}`,
-    '--lc-messages=C',
+    ...INITDB_FLAGS,
   ]);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', (error) => reject(spawnError(options, options.binaries.initdb, error)));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -17,8 +17,13 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
   let closed: string;
   let checkout: PostgresBinaries;
   // One server from that checkout for the two tests below (the first queries it, the second stops
-  // it): each start runs initdb, the most of this file's CPU.
+  // it). Its initdb runs for real, with a cache of its own: the file's one initdb (the slowest
+  // part of a start), which the suite's other starts copy from the run's cache instead.
   let postgres: EmbeddedPostgres | undefined;
+  let initdbCache: string;
+  const log: string[] = [];
+  // What initdb prints as it starts making a cluster.
+  const INITDB_LINE = 'The files belonging to this database system will be owned by user';
 
   beforeAll(async () => {
     closed = await mkdtemp(join(tmpdir(), 'gemloop-closed-'));
@@ -27,7 +32,12 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     const native = join(closed, 'checkout', 'native');
     await cp(installed.directory, native, { recursive: true, verbatimSymlinks: true });
     checkout = await locatePostgresBinaries(native);
-    postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
+    initdbCache = join(closed, 'initdb-cache');
+    postgres = await startEmbeddedPostgres({
+      binariesDirectory: checkout.directory,
+      initdbCache,
+      onLog: (line) => log.push(line),
+    });
   });
 
   afterAll(async () => {
@@ -49,6 +59,37 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     await client.end();
     expect(rows).toEqual([{ answer: 42 }]);
     expect(durability).toEqual([{ fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' }]);
+    expect(log.some((line) => line.startsWith(INITDB_LINE))).toBe(true);
+  });
+
+  it('starts a second server from the cluster the first one kept, without initdb, and serves queries', async () => {
+    const lines: string[] = [];
+    const copied = await startEmbeddedPostgres({
+      binariesDirectory: checkout.directory,
+      initdbCache,
+      onLog: (line) => lines.push(line),
+    });
+    try {
+      const client = new pg.Client({ connectionString: await copied.createDatabase('copied') });
+      await client.connect();
+      const { rows } = await client.query<{ answer: number; directory: string }>(
+        'SELECT 6 * 7 AS answer, current_setting($1) AS directory',
+        ['data_directory'],
+      );
+      await client.end();
+      expect(rows[0]?.answer).toBe(42);
+      expect(lines.some((line) => line.startsWith(INITDB_LINE))).toBe(false);
+      // Its data directory is its own, as Postgres requires: the server user's, mode 0700.
+      const user = await resolveServerUser();
+      const found = await stat(rows[0]?.directory ?? '');
+      expect(found.mode & 0o777).toBe(0o700);
+      expect(found.uid).toBe(user?.uid ?? process.geteuid?.());
+      expect(rows[0]?.directory).not.toBe(
+        await dataDirectoryOf((postgres as EmbeddedPostgres).url),
+      );
+    } finally {
+      await copied.stop();
+    }
   });
 
   it('lets a session still closing end on its own when it stops, instead of cutting it with an error', async () => {
@@ -185,15 +226,15 @@ describe('startEmbeddedPostgres in a process that ends', () => {
       expect(existsSync(dataFolder), dataFolder).toBe(false);
     });
   }
-
-  async function dataDirectoryOf(url: string): Promise<string> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
-      return rows[0]?.data_directory ?? '';
-    } finally {
-      await client.end();
-    }
-  }
 });
+
+async function dataDirectoryOf(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    return rows[0]?.data_directory ?? '';
+  } finally {
+    await client.end();
+  }
+}
