@@ -64,7 +64,7 @@ describe('an AG-UI thread whose first run fails', () => {
     ];
     await (await post(input('t-1', messages))).text();
     expect(await (await post(input('t-1', messages))).text()).toContain('RUN_FINISHED');
-    const contents = (fake.requests.at(-1)?.body as { contents: unknown[] }).contents;
+    const contents = (fake.requests.at(-1)!.body as { contents: unknown[] }).contents;
     expect(JSON.stringify(contents).split('I am Ann.')).toHaveLength(2);
     expect(contents).toHaveLength(3);
   });
