@@ -149,12 +149,17 @@ describe('a2aAgent and a remote that answers without end', () => {
     expect(remote.written()).toBeLessThan(40 * MIB);
   });
 
-  it('a unary answer of 6 MiB, below the cap, comes back whole', async () => {
-    const remote = await hostile({ streaming: false, answer: unaryText(6 * MIB) });
-    const answer = (await call(
-      a2aAgent({ url: remote.origin, name: 'support', description: 'Answers.' }),
-    )) as { answer: string };
-    expect(answer.answer).toHaveLength(6 * MIB);
+  it('answers of 6 MiB, below the cap, come back whole: unary, and streamed in appends', async () => {
+    for (const [streaming, answer] of [
+      [false, unaryText(6 * MIB)],
+      [true, streamedAppends(6 * MIB)],
+    ] as const) {
+      const remote = await hostile({ streaming, answer });
+      const result = (await call(
+        a2aAgent({ url: remote.origin, name: 'support', description: 'Answers.' }),
+      )) as { answer: string };
+      expect(result.answer, `streaming: ${streaming}`).toHaveLength(6 * MIB);
+    }
   });
 
   it('a stream of appends without end: a typed error at the cap the user set', async () => {
@@ -171,14 +176,6 @@ describe('a2aAgent and a remote that answers without end', () => {
     expect(error).toMatchObject({ maxBytes: MIB, method: 'a2a SendStreamingMessage' });
     await expect.poll(() => remote.closed()).toBeGreaterThan(0);
     expect(remote.written()).toBeLessThan(64 * MIB);
-  });
-
-  it('a streamed answer of 6 MiB in appends, below the cap, comes back whole', async () => {
-    const remote = await hostile({ streaming: true, answer: streamedAppends(6 * MIB) });
-    const answer = (await call(
-      a2aAgent({ url: remote.origin, name: 'support', description: 'Answers.' }),
-    )) as { answer: string };
-    expect(answer.answer).toHaveLength(6 * MIB);
   });
 
   it('a stream of comments that never sends an event: a typed error at the cap', async () => {
