@@ -4,10 +4,13 @@ import { GemloopError } from './gemloop-error.ts';
 export type ResponseTooLargeErrorOptions = {
   message: string;
   url: string;
-  /** `generateContent`, `countTokens`, `listModels`, `getModel`. */
+  /**
+   * `generateContent`, `countTokens`, `listModels`, `getModel`; for another protocol's client, its
+   * method (`a2a SendMessage`, `mcp tools/call`, ...).
+   */
   method: string;
   status: number;
-  /** The cap that was passed (the client's `maxResponseBytes`). */
+  /** The cap that was passed (the client's `maxResponseBytes`, or `a2aAgent`'s, `connectMcpHttp`'s). */
   maxBytes: number;
   /** The bytes read before giving up, or the size the `Content-Length` header announced. */
   receivedBytes: number;
@@ -21,7 +24,9 @@ export type ResponseTooLargeErrorOptions = {
  * `maxStreamBytes` (a streamed answer, in total): reading stopped there and the rest was
  * cancelled, so a broken or hostile server cannot make the process buffer without bound. Not
  * retried (the same request gets the same answer). Raise the cap in `createGemini` if the body is
- * genuine. The cap counts decoded bytes: a compressed body counts what it expands to.
+ * genuine. The cap counts decoded bytes: a compressed body counts what it expands to. The clients
+ * of other protocols' servers throw it too, past their own `maxResponseBytes` (`a2aAgent` of
+ * `@gemloop/serve/a2a`, `connectMcpHttp` of `@gemloop/tools`).
  */
 export class ResponseTooLargeError extends GemloopError {
   override readonly code = 'response-too-large';

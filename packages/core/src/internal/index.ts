@@ -94,6 +94,12 @@ export {
   modelCallEntryOf,
   registerModelCallEntry,
 } from '../http/model-call-entry.ts';
+// @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a remote's answer is
+// read with a cap, as the Gemini client reads Gemini's.
+export {
+  type CapResponseBodyOptions,
+  capResponseBody,
+} from '../http/transport/cap-response-body.ts';
 // @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
 export {
   type InteractionsBackend,

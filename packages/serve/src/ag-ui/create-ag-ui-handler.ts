@@ -91,9 +91,17 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
           // A new turn: interrupts of the thread's run left unanswered are abandoned with it.
           thread.live?.abort.abort();
           thread.live = undefined;
-          if (thread.fresh && earlier.length > 0) {
-            // A thread the server has not seen: the conversation before it, as one stored turn.
-            await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
+          if (thread.fresh) {
+            // No run of the thread has finished: the conversation before it is the client's, as
+            // one stored turn. What an attempt that failed stored goes first: AG-UI's client holds
+            // the conversation ("Everything the producer knows about the conversation arrives
+            // through" the run input: https://docs.ag-ui.com/spec/1.0/basic/run-input), so a
+            // retry sends it again, and a client that moved on sends another.
+            if (thread.seeded === true) await store.clear(thread.key, { logger: silentLogger });
+            thread.seeded = earlier.length > 0;
+            if (thread.seeded) {
+              await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
+            }
           }
           const abort = new AbortController();
           const state = startState(thread, input.state);
@@ -276,6 +284,8 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
             } else {
               const result = await live.result;
               thread.live = undefined;
+              // The server's turns are the thread's from now on (the client's earlier ones ignored).
+              thread.fresh = false;
               send({
                 type: EventType.RUN_FINISHED,
                 threadId,

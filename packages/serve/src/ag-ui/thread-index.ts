@@ -13,7 +13,14 @@ export type Thread = {
   owner: RunOwner;
   key: string;
   busy: boolean;
+  /**
+   * No run of the thread has finished yet: the client's messages are its whole conversation, and
+   * the next new message stores them anew (AG-UI's run input is "everything the producer knows
+   * about the conversation"). A first run that failed, or was left at an interrupt, leaves nothing.
+   */
   fresh: boolean;
+  /** Earlier messages were stored for a run that has not finished (cleared before the next). */
+  seeded?: boolean;
   live: LiveRun | undefined;
   /** The shared state the thread's last run left (JSON), when the door keeps one. */
   state?: unknown;
@@ -49,7 +56,6 @@ export function createThreadIndex(options: {
           live: undefined,
         };
       } else {
-        thread.fresh = false;
         threads.delete(id);
       }
       // Most recently used last: the oldest idle thread is the first in the map.

@@ -367,6 +367,31 @@ describe('the MCP door under an outside attack, sixth pass', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('methods of capabilities the door does not declare (logging/setLevel, resources/list, prompts/list, subscribe, tasks) answer -32601, and the session goes on', async () => {
+    // attack-doors11: the door declares tools only; a client that asks for logs at a level, lists
+    // resources or prompts, subscribes or reads tasks gets JSON-RPC's "method not found" and
+    // nothing runs (MCP 2025-06-18, "Lifecycle": a party uses only the capabilities negotiated).
+    const { url, fake } = await serveMcp([turn.text('never')]);
+    const session = await rawSession(url);
+    for (const [method, params] of [
+      ['logging/setLevel', { level: 'debug' }],
+      ['logging/setLevel', { level: '__proto__' }],
+      ['resources/list', {}],
+      ['resources/subscribe', { uri: 'file:///etc/passwd' }],
+      ['prompts/list', { cursor: 'x'.repeat(10_000) }],
+      ['tasks/list', {}],
+      ['tasks/get', { taskId: '../../etc/passwd' }],
+      ['sampling/createMessage', { messages: [], maxTokens: 1 }],
+    ] as const) {
+      const answer = await session.post({ jsonrpc: '2.0', id: 9, method, params });
+      expect(answer.messages[0], method).toMatchObject({ id: 9, error: { code: -32601 } });
+      expectNothingForbidden(answer.text);
+    }
+    const ping = await session.post({ jsonrpc: '2.0', id: 10, method: 'ping' });
+    expect(ping.messages[0]).toMatchObject({ id: 10, result: {} });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("a closed session's id is a 404 on every method, for its owner too; a Last-Event-ID of it replays nothing in another session", async () => {
     const { url } = await serveMcp([turn.text('fine')]);
     const closed = await rawSession(url);

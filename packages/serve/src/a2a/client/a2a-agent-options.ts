@@ -33,6 +33,15 @@ export type A2AAgentOptions = {
    * `headers` go to these origins too. @defaultValue [] (the origin of `url` only)
    */
   allowCardOrigins?: readonly string[] | undefined;
+  /**
+   * The most bytes of one answer of the remote agent: its card, a unary answer, or a streamed
+   * answer in total (the streamed answer's text is kept whole until the task ends). Past it the
+   * call fails with `ResponseTooLargeError` (of `@gemloop/core/errors`) naming the agent and the
+   * cap, and the rest is not read. Raise it for an agent whose answers are genuinely larger.
+   * @defaultValue 16777216 (16 MiB: sixteen times the text of Gemini's largest context window, so
+   * an answer past it could not be handed on to the model anyway)
+   */
+  maxResponseBytes?: number | undefined;
   /** The `fetch` the A2A client uses. @defaultValue globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /**

@@ -7,9 +7,21 @@ import {
   type Task,
   TaskState,
 } from '@a2a-js/sdk';
-import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
+import {
+  type Client,
+  ClientFactory,
+  DefaultAgentCardResolver,
+  JsonRpcTransportFactory,
+} from '@a2a-js/sdk/client';
 import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/core';
-import { childRunParent, emitAt, markChildRunTool, runLinkOf } from '@gemloop/core/internal';
+import { ResponseTooLargeError } from '@gemloop/core/errors';
+import {
+  capResponseBody,
+  childRunParent,
+  emitAt,
+  markChildRunTool,
+  runLinkOf,
+} from '@gemloop/core/internal';
 import { failOption } from '../../door/check-door-options.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { isHttpUrl } from '../check-a2a-options.ts';
@@ -52,6 +64,13 @@ const PARAMETERS = {
   additionalProperties: false,
 } as const;
 
+/**
+ * The most bytes of one answer by default: 16 MiB. Gemini's largest context window is 1,048,576
+ * tokens, about 4 MB of text (https://ai.google.dev/gemini-api/docs/models, "Input token
+ * limit"; https://ai.google.dev/gemini-api/docs/tokens: a token is about four characters), so an
+ * answer four times that could not be handed on to the parent model whole.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How long a cancel waits for the task's id, and for the remote agent to answer it. */
 const CANCEL_LIMIT_MS = 10_000;
 /** How often a task of a remote agent that does not stream is read: doubling, up to the most. */
@@ -96,6 +115,7 @@ const TERMINAL_FAILURES: ReadonlyMap<TaskState, string> = new Map([
 export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, unknown> {
   checkOptions(options);
   const { name, url } = options;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   // The calls go to the remote's own origin only (and those the user allows). Its card names
   // where the JSON-RPC calls go, and a card (a compromised remote, a poisoned cache) that named
@@ -111,7 +131,23 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
       typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
     const headers = new Headers(init?.headers);
     for (const [key, value] of Object.entries(extra)) headers.set(key, value);
-    return baseFetch(input, { ...init, headers });
+    // The SDK reads a unary answer whole (`response.json()`) and bounds a stream's events, not the
+    // stream: every response is counted, so a remote that answers without end costs the cap.
+    const response = await baseFetch(input, { ...init, headers });
+    return capResponseBody(response, {
+      maxBytes,
+      tooLarge: (receivedBytes) => {
+        const method = methodOf(init?.body);
+        return new ResponseTooLargeError({
+          message: `The remote A2A agent ${name} (${origin}) answered ${method === undefined ? 'its card' : method} with more than ${maxBytes} bytes: the rest was not read. Raise maxResponseBytes in a2aAgent if its answers are genuinely that large.`,
+          url: `${origin}${new URL(target).pathname}`,
+          method: `a2a ${method ?? 'agent card'}`,
+          status: response.status,
+          maxBytes,
+          receivedBytes,
+        });
+      },
+    });
   };
   // One client per tool, made from the card on first use; a failure is not kept, so a remote
   // agent that was down is tried again on the next call.
@@ -119,6 +155,9 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
   const clientOf = () => {
     client ??= new ClientFactory({
       transports: [new JsonRpcTransportFactory({ fetchImpl })],
+      // The card too goes through `fetchImpl` (its headers, the user's fetch, the cap): the SDK's
+      // default resolver fetched it with the global fetch, none of them.
+      cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
     })
       .createFromUrl(...cardLocation(url))
       .catch((error: unknown) => {
@@ -374,6 +413,17 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** The JSON-RPC method of a request body the SDK made, or `undefined` (a card's `GET`). */
+function methodOf(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const method = (JSON.parse(body) as { method?: unknown }).method;
+    return typeof method === 'string' ? method.slice(0, 64) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The origin of `url`; `undefined` for a URL that does not parse. */
 function originOf(url: string): string | undefined {
   try {
@@ -419,6 +469,15 @@ function checkOptions(options: A2AAgentOptions): void {
     failOption(
       'allowCardOrigins',
       "allowCardOrigins must be an array of http(s) origins, such as ['https://a2a.example.com'].",
+    );
+  }
+  if (
+    options.maxResponseBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)
+  ) {
+    failOption(
+      'maxResponseBytes',
+      'maxResponseBytes must be a positive whole number of bytes, such as 67108864 (64 MiB).',
     );
   }
   if (

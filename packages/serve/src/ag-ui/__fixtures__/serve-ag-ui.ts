@@ -1,7 +1,7 @@
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import type { AgentOptions } from '@gemloop/core';
-import type { FakeTurn } from '@gemloop/testing';
+import type { FakeScript } from '@gemloop/testing';
 import { agentOnFake, listenForTest } from '../../door/__fixtures__/serve-door.ts';
 import { authorizeByKey, KEYS } from '../../openai/__fixtures__/serve-openai.ts';
 import type { AgUiHandlerOptions } from '../ag-ui-handler-options.ts';
@@ -16,7 +16,7 @@ export const TOKENS = KEYS;
  * `HttpAgent`, `events(...)` runs it and collects every event it read.
  */
 export async function serveAgUi(
-  script: FakeTurn[],
+  script: FakeScript,
   options: { agent?: Partial<AgentOptions>; handler?: Partial<AgUiHandlerOptions> } = {},
 ) {
   const { fake, agent, errors, onError } = agentOnFake(script, options.agent);

@@ -1,12 +1,12 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import { createFakeGemini, type FakeScript } from '@gemloop/testing';
 import { onTestFinished } from 'vitest';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 
 /** An agent on the fake Gemini (in process), and the errors a door's `onError` gets. */
-export function agentOnFake(script: FakeTurn[], options: Partial<AgentOptions> = {}) {
+export function agentOnFake(script: FakeScript, options: Partial<AgentOptions> = {}) {
   const fake = createFakeGemini({ script });
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
   const agent: Agent = createAgent({

@@ -1,10 +1,13 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
+  capResponseBody,
   checkedWhereUsed,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
   functionOption,
+  integerOption,
 } from '@gemloop/core/internal';
 import {
   boundErrorDetail,
@@ -13,6 +16,7 @@ import {
   redactError,
 } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
+import { RESPONSE_TOO_LARGE } from '../errors/to-mcp-call-error.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -33,7 +37,23 @@ export type ConnectMcpHttpOptions = McpConnectOptions & {
   headers?: Record<string, string> | undefined;
   /** The fetch to use. @defaultValue `globalThis.fetch` at call time */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * The most bytes of one answer of the server: a JSON body, or one event of an event stream (a
+   * stream stays open for any number of events below it). Past it the rest is not read and the
+   * call fails with `McpToolCallError` `response-too-large` naming the server and the cap
+   * (while connecting, `McpServerError`). Raise it for a server whose answers are genuinely
+   * larger.
+   * @defaultValue 16777216 (16 MiB: sixteen times the text of Gemini's largest context window, so
+   * an answer past it could not be handed on to the model anyway)
+   */
+  maxResponseBytes?: number | undefined;
 };
+
+/**
+ * 16 MiB: Gemini's largest context window is 1,048,576 tokens, about 4 MB of text
+ * (https://ai.google.dev/gemini-api/docs/models, https://ai.google.dev/gemini-api/docs/tokens).
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Connects to an MCP server over streamable HTTP and returns its tools with a `close()` that ends
@@ -61,6 +81,7 @@ export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<Mc
   if (url.password !== '') secrets.push(url.password, decodeURIComponent(url.password));
   for (const value of url.searchParams.values()) secrets.push(value);
   const redact = createSecretRedactor(secrets);
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const { Client, StreamableHTTPClientTransport } = await loadMcpHttpSdk(server);
   const transport = new StreamableHTTPClientTransport(url, {
     ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
@@ -69,7 +90,9 @@ export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<Mc
     // to wherever the server points; it drops only `Authorization`, and only across origins.
     fetch: async (input, init) => {
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
-      if (response.status < 300 || response.status > 399) return response;
+      if (response.status < 300 || response.status > 399) {
+        return capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
+      }
       await response.body?.cancel().catch(() => {});
       throw new Error(
         `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
@@ -129,6 +152,11 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
       url: checkedWhereUsed,
       headers: stringRecordOption('connectMcpHttp headers must be an object of string values.'),
       fetch: functionOption('connectMcpHttp fetch must be a function.'),
+      maxResponseBytes: integerOption({
+        min: 1,
+        message: (_path, value) =>
+          `connectMcpHttp maxResponseBytes must be a positive whole number of bytes, such as 67108864 (64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
+      }),
     },
   });
 
@@ -151,6 +179,63 @@ function checkOptions(options: ConnectMcpHttpOptions): URL {
     });
   }
   return parsed;
+}
+
+/**
+ * The server's answer, read with the cap: the MCP SDK reads a JSON body whole and an event stream
+ * with no bound on an event. A JSON body past it fails with a `ResponseTooLargeError` (the call's
+ * `send` rejects, so the call does). An event past it ends the stream with a JSON-RPC error for
+ * each request of the POST (the SDK does not fail a call whose stream breaks: it would wait for
+ * its time limit), marked so `toMcpCallError` reads it as `response-too-large`; the standalone
+ * `GET` stream, which answers no request, just fails.
+ */
+function capAnswer(
+  response: Response,
+  body: unknown,
+  where: { server: string; maxBytes: number; url: URL; path: string },
+): Response {
+  const { server, maxBytes } = where;
+  return capResponseBody(response, {
+    maxBytes,
+    perEvent: true,
+    tooLarge: (receivedBytes) => {
+      const message = `The MCP ${server} answered with more than ${maxBytes} bytes (a JSON body, or one event of its stream): the rest was not read. Raise maxResponseBytes in connectMcpHttp if its answers are genuinely that large.`;
+      const ids = requestIdsOf(body);
+      if (ids.length === 0 || !/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+        return new ResponseTooLargeError({
+          message,
+          url: `${where.url.origin}${where.path}`,
+          method: 'mcp',
+          status: response.status,
+          maxBytes,
+          receivedBytes,
+        });
+      }
+      const data = { [RESPONSE_TOO_LARGE]: true, maxBytes, receivedBytes };
+      return {
+        endWith: ids
+          .map(
+            (id) =>
+              `\n\ndata: ${JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message, data } })}\n\n`,
+          )
+          .join(''),
+      };
+    },
+  });
+}
+
+/** The ids of the JSON-RPC requests in a POST body the SDK made (none for a notification). */
+function requestIdsOf(body: unknown): (string | number)[] {
+  if (typeof body !== 'string') return [];
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return (Array.isArray(parsed) ? parsed : [parsed]).flatMap((message) => {
+      const id = (message as { id?: unknown; method?: unknown } | null)?.id;
+      return typeof id === 'string' || typeof id === 'number' ? [id] : [];
+    });
+  } catch {
+    return [];
+  }
 }
 
 // A path segment that looks like a key: 16 or more characters with both letters and digits.

@@ -10,6 +10,11 @@ export type McpToolCallErrorReason =
   | 'timeout'
   /** The server answered with a JSON-RPC error (unknown tool, invalid params, internal error). */
   | 'protocol-error'
+  /**
+   * The server's answer was larger than `maxResponseBytes` (of `connectMcpHttp`): a JSON body, or
+   * one event of its stream. The rest was not read.
+   */
+  | 'response-too-large'
   /** Anything else the client threw (an invalid result, a transport failure). */
   | 'failed';
 

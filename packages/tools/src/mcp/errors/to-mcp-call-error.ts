@@ -1,3 +1,4 @@
+import { ResponseTooLargeError } from '@gemloop/core/errors';
 import { boundErrorDetail, describeErrorChain, redactError } from './describe-error-chain.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 
@@ -5,6 +6,18 @@ import { McpToolCallError } from './mcp-tool-call-error.ts';
 // imported, so that this file does not load the SDK.
 const connectionClosedCode = -32000;
 const requestTimeoutCode = -32001;
+
+/** The key of the `data` of the JSON-RPC error the HTTP client writes past its cap. @internal */
+export const RESPONSE_TOO_LARGE = 'gemloopResponseTooLarge';
+
+/**
+ * Whether `error` is the JSON-RPC error the HTTP client wrote in place of an event past its cap
+ * (its `data` carries the key; a server that wrote it too only changes the words the model reads).
+ */
+function isCappedAnswer(error: unknown): boolean {
+  const data = (error as { data?: unknown } | null)?.data;
+  return typeof data === 'object' && data !== null && RESPONSE_TOO_LARGE in data;
+}
 
 /**
  * Turns what a tool call threw (or an `isError` result) into an {@link McpToolCallError} whose
@@ -59,6 +72,15 @@ export function toMcpCallError({
       reason: 'connection-closed',
       rpcCode: typeof rpcCode === 'number' ? rpcCode : undefined,
       message: `The connection to the MCP ${server} is closed (the server exited, crashed or was shut down), so "${mcpToolName}" returned no result. Its tools cannot be used until it is reconnected.`,
+      cause: redactError(error, redact),
+    });
+  }
+  if (ResponseTooLargeError.isInstance(error) || isCappedAnswer(error)) {
+    // Words gemloop wrote (capAnswer in connect-mcp-http.ts), with the server and the cap.
+    return new McpToolCallError({
+      ...base,
+      reason: 'response-too-large',
+      message: `The MCP tool "${mcpToolName}" returned no result: ${detail.replace(/^(?:MCP error -?\d+: )+/, '')}`,
       cause: redactError(error, redact),
     });
   }
