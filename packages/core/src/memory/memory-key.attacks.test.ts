@@ -7,6 +7,7 @@ import { createInMemoryStore } from './create-in-memory-store.ts';
 import { createMemory } from './create-memory.ts';
 import { geminiEmbed } from './gemini-embed.ts';
 import { memoryPlugin } from './memory-plugin.ts';
+import { memoryTools } from './memory-tools.ts';
 
 // Attack (attack-core11): the extraction model, told to leave secrets out, answers with the
 // client's API key as a memory (a prompt injection in the conversation, or a model that does not
@@ -56,4 +57,31 @@ describe('memory extraction fed the key', () => {
       expect(JSON.stringify(kept)).not.toContain(KEY);
     });
   }
+});
+
+describe('the remember tool called with the key', () => {
+  it('answers with an error and remembers nothing', async () => {
+    const fake = createFakeGemini({
+      script: [
+        turn.call('remember', { text: `The user's key is ${KEY}.`, kind: 'fact' }),
+        turn.text('Done.'),
+      ],
+      embed: ({ text }) => wordEmbedding(text),
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, retry: false });
+    const memory = createMemory({
+      store: createInMemoryStore(),
+      embed: geminiEmbed({ gemini, dimensions: DIMENSIONS }),
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: memoryTools() });
+    const result = await agent.run('Remember my key.', {
+      plugins: [memoryPlugin({ memory, scope: 'ana', recall: false })],
+    });
+    expect(result.text).toBe('Done.');
+    expect(await memory.list('ana')).toEqual([]);
+    const answered = JSON.stringify(fake.modelRequests[1]?.body);
+    expect(answered).toContain('not remembered');
+  });
 });
