@@ -3,33 +3,12 @@
 // message whose `fileData` URI carries the API key as `?key=`. A call is answered with an error
 // that names what was wrong (never `{}` with the bytes gone); the run ends typed or answered; the
 // key reaches no span, run file or event. Public imports only, the fake Gemini on 127.0.0.1.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createAgent, defineTool, toolResult } from '@gemloop/core';
-import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  everything,
-  KEY,
-  MODEL,
-  MODES,
-  outcome,
-  serve,
-  spansAsText,
-} from '../plugins/outside-attack-kit.ts';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+import { observedOutputs } from '../plugins/observed-outputs.ts';
+import { everything, KEY, MODEL, MODES, outcome, serve } from '../plugins/outside-attack-kit.ts';
 
 type Parts = { functionResponse?: { name: string; response: Record<string, unknown> } }[];
 const lastResponse = (body: unknown) =>
@@ -89,21 +68,10 @@ describe('a tool result with a 20 MB image', () => {
 
 describe('a fileData URI carrying the key', () => {
   for (const mode of MODES) {
-    it(`(${mode}) is sent as given, and reaches no span, run file or event`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'gemloop-hostile-media-'));
-      dirs.push(dir);
-      const exporter = new InMemorySpanExporter();
-      const tracerProvider = new BasicTracerProvider({
-        spanProcessors: [new SimpleSpanProcessor(exporter)],
-      });
-      const recorder = createRunRecorder({ dir, fidelity: 'full' });
+    it(`(${mode}) is sent as given, and reaches no span, log or run file`, async () => {
+      const { options, read } = await observedOutputs();
       const { fake, gemini } = await serve([turn.text('seen')]);
-      const agent = createAgent({
-        gemini,
-        model: MODEL,
-        recorder,
-        telemetry: { tracerProvider, recordContent: true, conventions: 'latest' },
-      });
+      const agent = createAgent({ gemini, model: MODEL, ...options });
       const uri = `https://generativelanguage.googleapis.com/v1beta/files/abc?key=${KEY}`;
       const input = [
         {
@@ -114,20 +82,17 @@ describe('a fileData URI carrying the key', () => {
           ],
         },
       ];
-      const events: unknown[] = [];
       if (mode === 'stream') {
         const stream = agent.stream(input);
-        for await (const event of stream) events.push(event);
+        for await (const _event of stream);
         await stream.result;
       } else {
         await agent.run(input);
       }
       expect(JSON.stringify(fake.modelRequests[0]?.body)).toContain(uri);
-      expect(spansAsText(exporter.getFinishedSpans())).not.toContain(KEY);
-      await recorder.flush();
-      const recorded = (
-        await Promise.all((await readdir(dir)).map((file) => readFile(join(dir, file), 'utf8')))
-      ).join('\n');
+      const { spans, recorded, logs } = await read();
+      expect(spans).not.toContain(KEY);
+      expect(logs).not.toContain(KEY);
       expect(recorded).toContain('files/abc');
       expect(recorded).not.toContain(KEY);
     });

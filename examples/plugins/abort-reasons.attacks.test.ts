@@ -2,72 +2,25 @@
 // string, an Error quoting it), an abort whose reason is the key while a tool waits on it, and an
 // abort while a chat store is writing the turn. What the caller reads of the error, the spans and
 // the run file must not hold the key. Public imports only, the fake Gemini on 127.0.0.1.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { createAgent, createChatSession, defineTool } from '@gemloop/core';
 import { type ChatTurn, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { createLogger, silentLogger } from '@gemloop/core/logging';
-import { createRunRecorder } from '@gemloop/core/recorder';
+import { silentLogger } from '@gemloop/core/logging';
 import { turn } from '@gemloop/testing';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  everything,
-  KEY,
-  MODEL,
-  MODES,
-  outcome,
-  serve,
-  spansAsText,
-} from './outside-attack-kit.ts';
+import { observedOutputs } from './observed-outputs.ts';
+import { everything, KEY, MODEL, MODES, outcome, serve } from './outside-attack-kit.ts';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function observed() {
-  const dir = await mkdtemp(join(tmpdir(), 'gemloop-abort-reasons-'));
-  dirs.push(dir);
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const recorder = createRunRecorder({ dir, fidelity: 'full' });
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'trace',
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  });
-  const read = async () => {
-    await recorder.flush();
-    const files = await readdir(dir);
-    const recorded = (
-      await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')))
-    ).join('\n');
-    return { recorded, spans: spansAsText(exporter.getFinishedSpans()), logs: lines.join('') };
-  };
-  return {
-    options: {
-      logger,
-      recorder,
-      telemetry: { tracerProvider, recordContent: true, conventions: 'latest' as const },
-    },
-    read,
-  };
+/** The key in none of what the caller and the outputs hold of a run that ended with `error`. */
+async function expectNoKey(error: unknown, read: () => Promise<Record<string, string>>) {
+  expect(error).toBeDefined();
+  const { recorded, spans, logs } = await read();
+  expect(logs).not.toContain(KEY);
+  expect(everything(error)).not.toContain(KEY);
+  expect(inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(KEY);
+  expect(spans).not.toContain(KEY);
+  expect(recorded).not.toContain(KEY);
 }
 
 const reasons = {
@@ -81,24 +34,16 @@ describe('an abort whose reason is the key', () => {
     for (const mode of MODES) {
       it(`already aborted, ${name} (${mode}): nothing sent, the key in no error, span or run file`, async () => {
         const { fake, gemini } = await serve([turn.text('never')]);
-        const { options, read } = await observed();
+        const { options, read } = await observedOutputs();
         const agent = createAgent({ gemini, model: MODEL, ...options });
         const { error } = await outcome(agent, mode, 'Hi', { signal: AbortSignal.abort(reason()) });
-        expect(error).toBeDefined();
         expect(fake.modelRequests).toHaveLength(0);
-        const { recorded, spans, logs } = await read();
-        expect(logs).not.toContain(KEY);
-        expect(everything(error)).not.toContain(KEY);
-        expect(inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(
-          KEY,
-        );
-        expect(spans).not.toContain(KEY);
-        expect(recorded).not.toContain(KEY);
+        await expectNoKey(error, read);
       });
 
       it(`aborted while a tool waits, ${name}, the tool rejecting with the signal's reason (${mode})`, async () => {
         const { gemini } = await serve([turn.call('wait', {}), turn.text('never')]);
-        const { options, read } = await observed();
+        const { options, read } = await observedOutputs();
         const controller = new AbortController();
         const wait = defineTool({
           name: 'wait',
@@ -111,15 +56,7 @@ describe('an abort whose reason is the key', () => {
         });
         const agent = createAgent({ gemini, model: MODEL, tools: [wait], ...options });
         const { error } = await outcome(agent, mode, 'Hi', { signal: controller.signal });
-        expect(error).toBeDefined();
-        const { recorded, spans, logs } = await read();
-        expect(logs).not.toContain(KEY);
-        expect(everything(error)).not.toContain(KEY);
-        expect(inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(
-          KEY,
-        );
-        expect(spans).not.toContain(KEY);
-        expect(recorded).not.toContain(KEY);
+        await expectNoKey(error, read);
       });
     }
   }

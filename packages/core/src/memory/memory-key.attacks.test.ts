@@ -20,28 +20,31 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
+/** A fake serving `script` with the test embedding, a client keyed with {@link KEY}, a memory. */
+async function keyed(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
+  const fake = createFakeGemini({ script, embed: ({ text }) => wordEmbedding(text) });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  const gemini = createGemini({ baseUrl: url, apiKey: KEY, retry: false });
+  const memory = createMemory({
+    store: createInMemoryStore(),
+    embed: geminiEmbed({ gemini, dimensions: DIMENSIONS }),
+  });
+  return { fake, gemini, memory };
+}
+
 describe('memory extraction fed the key', () => {
   for (const mode of ['run', 'stream'] as const) {
     it(`remembers the other items, not the one holding the key (${mode})`, async () => {
-      const fake = createFakeGemini({
-        script: [
-          turn.text('Noted.'),
-          turn.json({
-            memories: [
-              { text: `Ana's API key is ${KEY}.`, kind: 'fact' },
-              { text: 'Ana likes tea.', kind: 'fact' },
-            ],
-          }),
-        ],
-        embed: ({ text }) => wordEmbedding(text),
-      });
-      fakes.push(fake);
-      const { url } = await fake.listen();
-      const gemini = createGemini({ baseUrl: url, apiKey: KEY, retry: false });
-      const memory = createMemory({
-        store: createInMemoryStore(),
-        embed: geminiEmbed({ gemini, dimensions: DIMENSIONS }),
-      });
+      const { gemini, memory } = await keyed([
+        turn.text('Noted.'),
+        turn.json({
+          memories: [
+            { text: `Ana's API key is ${KEY}.`, kind: 'fact' },
+            { text: 'Ana likes tea.', kind: 'fact' },
+          ],
+        }),
+      ]);
       const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
       const plugins = [
         memoryPlugin({ memory, scope: 'ana', extract: { gemini, model: 'gemini-2.5-flash' } }),
@@ -61,20 +64,10 @@ describe('memory extraction fed the key', () => {
 
 describe('the remember tool called with the key', () => {
   it('answers with an error and remembers nothing', async () => {
-    const fake = createFakeGemini({
-      script: [
-        turn.call('remember', { text: `The user's key is ${KEY}.`, kind: 'fact' }),
-        turn.text('Done.'),
-      ],
-      embed: ({ text }) => wordEmbedding(text),
-    });
-    fakes.push(fake);
-    const { url } = await fake.listen();
-    const gemini = createGemini({ baseUrl: url, apiKey: KEY, retry: false });
-    const memory = createMemory({
-      store: createInMemoryStore(),
-      embed: geminiEmbed({ gemini, dimensions: DIMENSIONS }),
-    });
+    const { fake, gemini, memory } = await keyed([
+      turn.call('remember', { text: `The user's key is ${KEY}.`, kind: 'fact' }),
+      turn.text('Done.'),
+    ]);
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: memoryTools() });
     const result = await agent.run('Remember my key.', {
       plugins: [memoryPlugin({ memory, scope: 'ana', recall: false })],
