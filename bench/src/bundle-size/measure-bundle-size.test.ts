@@ -166,6 +166,13 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * signs the history for it (a Gemini 2.5 agent's transfer call got Gemini 3's 400); the work is in
  * the engine's take-over chunk, and the loop hands it `prepareThoughtSignatures` (LOOP_PARTS), as
  * importing it there split it into a shared chunk (+16).
+ * +6 (helper attack-core11, per-file.ts 94,221 -> 94,227 one after the other): a run's signal
+ * follows the caller's through the client's redactor (follow-signal.ts), so an abort whose reason
+ * holds the key (`AbortSignal.abort(apiKey)`) no longer puts it in the AgentAbortedError's cause.
+ * +46 (helper attack-core11, 94,227 -> 94,273): an agent declaring more than the 512 functions
+ * Gemini takes in a request is refused by createAgent, naming the 513th (prepare-tools.ts); all
+ * were sent before, for the API to refuse every call. The message is cut to its facts (+89 with
+ * a sentence of advice).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { SteeringMessage } from '../run/steering-controller.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
 import type { AgentEvent, AgentPath, UntaggedAgentEvent } from './agent-event.ts';
@@ -119,11 +120,13 @@ export function openAgentStream<Output>(
   userSignal: AbortSignal | undefined,
   steering?: StreamSteering | undefined,
   maxChildBacklog: number = DEFAULT_MAX_CHILD_BACKLOG,
+  redact?: Redactor,
 ): OpenedAgentStream<Output> {
   const controller = new AbortController();
   // The run's own signal, dropped when the run ends: its abort listener stays for the run.
   holdAbortListener(controller.signal);
-  const unfollow = followSignal(userSignal, controller);
+  // The caller's reason through the client's redactor (see followSignal).
+  const unfollow = followSignal(userSignal, controller, redact);
   const signal = controller.signal;
   // A queue read from `head`: shifting a long array on every event would be O(n) each time.
   let queue: AgentEvent<Output>[] = [];

@@ -214,7 +214,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     const controller = new AbortController();
     // The run's own signal, dropped when the run ends: its abort listener stays for the run.
     holdAbortListener(controller.signal);
-    const unfollow = followSignal(checked.signal, controller);
+    const unfollow = followSignal(checked.signal, controller, config.redact);
     const runOptions = loopOptions(checked, controller.signal, undefined, conversationId, late);
     return { runOptions, controller, unfollow };
   };
@@ -266,6 +266,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     const stream = openAgentStream<Output>(
       checked.signal,
       steering !== undefined ? controllerSteering(steering) : ownSteering(late as LatePlugins),
+      undefined,
+      config.redact,
     );
     const runOptions = loopOptions(checked, stream.signal, stream.emit, conversationId, late);
     // Set when a durable runner streams (absent for a plain run, as in a unary run's options).

@@ -207,7 +207,11 @@ export function openChatConversation<Output>({
     new AgentAbortedError({
       phase: 'between-steps',
       run: { contents: [], newContents: [], steps: [], usage: emptyUsage(), cost: zeroCost() },
-      cause: signal.reason,
+      // Through the agent's redactor, as a run's signal passes its reason on (followSignal): a
+      // caller may abort with the key in the reason (attack-core11).
+      cause: (turns.handoffTarget?.(undefined).config.redact ?? ((reason: unknown) => reason))(
+        signal.reason,
+      ),
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
 

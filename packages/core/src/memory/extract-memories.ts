@@ -1,4 +1,5 @@
 import type { Gemini } from '../http/gemini.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Content } from '../wire/content.ts';
 import { MAX_MEMORY_TEXT } from './check-memory-input.ts';
 import type { Memory } from './create-memory.ts';
@@ -45,8 +46,8 @@ export type ExtractMemoriesOptions = {
 
 /**
  * Asks a model (structured output with a JSON schema: ai.google.dev/gemini-api/docs/structured-output)
- * what of `contents` is worth remembering, and remembers each new item in the scope. Returns the
- * ids of the memories added.
+ * what of `contents` is worth remembering, and remembers each new item in the scope (an item that
+ * holds the client's API key is skipped). Returns the ids of the memories added.
  * @throws {@link MemoryError} (`extract`) when the model's answer is not the asked JSON.
  */
 export async function extractMemories({
@@ -103,10 +104,15 @@ export async function extractMemories({
     });
   }
   const ids: string[] = [];
+  // An item holding the client's key is no memory, whatever the instructions said (a prompt
+  // injection or a model that did not listen wrote it: attack-core11): it would be recalled into
+  // every later prompt of the user and kept in the store.
+  const { redact } = modelCallEntryOf(gemini);
   for (const item of items.slice(0, MAX_EXTRACTED)) {
     if (typeof item !== 'object' || item === null) continue;
     const { text, kind } = item as { text?: unknown; kind?: unknown };
     if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_MEMORY_TEXT) continue;
+    if (redact(text) !== text) continue;
     const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
     if (known.length > 0) continue;
     const record = await memory.remember(scope, text.trim(), {

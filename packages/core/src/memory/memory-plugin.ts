@@ -1,5 +1,6 @@
 import type { AgentPlugin, PluginRun, ToolCallDecision } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Content } from '../wire/content.ts';
@@ -156,7 +157,15 @@ export function memoryPlugin({
     };
     if (toolName === MEMORY_TOOL_NAMES.remember) {
       const kind = input['kind'] === 'episode' ? 'episode' : 'fact';
-      const record = await memory.remember(own, text('text'), {
+      const remembered = text('text');
+      // The client's key is no memory (attack-core11): it would be recalled into later prompts.
+      if (internalsOf(run).redact(remembered) !== remembered) {
+        throw new InvalidArgumentError({
+          argument: 'text',
+          message: '`text` holds a secret of the client; it is not remembered.',
+        });
+      }
+      const record = await memory.remember(own, remembered, {
         kind,
         signal: run.signal,
       });

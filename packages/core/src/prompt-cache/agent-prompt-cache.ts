@@ -78,7 +78,17 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
         if (!isCacheGone(error) || run.signal.aborted) throw error;
         cache.invalidate(name);
         const again = await acquire(call, run);
-        return next(again === undefined ? inline(call) : { ...call, cachedContent: again });
+        if (again === undefined) return next(inline(call));
+        try {
+          return await next({ ...call, cachedContent: again });
+        } catch (second) {
+          // Gone again, just made: the server does not serve the caches it makes (a gateway that
+          // sends the two requests to different projects). Every step failed so (attack-core11);
+          // the prefix goes inline from now on.
+          if (!isCacheGone(second) || run.signal.aborted) throw second;
+          cache.unavailable(again);
+          return next(inline(call));
+        }
       }
     },
     endRun(run: PluginRun, { handedOff }) {

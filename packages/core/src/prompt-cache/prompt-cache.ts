@@ -94,6 +94,20 @@ export class PromptCache {
     this.#status = 'new';
   }
 
+  /**
+   * Gives the cache up for the agent's life: a cache just made was said gone at once, so the
+   * server cannot serve it (from then on the prefix goes inline, as when creation failed).
+   */
+  unavailable(name: string): void {
+    if (this.#name !== name) return;
+    this.#logger.warn(
+      { cache: name },
+      'the server said the cache it just made is gone; sending the prefix inline from now on',
+    );
+    this.#name = undefined;
+    this.#status = 'unavailable';
+  }
+
   /** The report of a run whose steps used `savedInputTokens` cached tokens. */
   report(savedInputTokens: number): AgentCacheReport {
     return {

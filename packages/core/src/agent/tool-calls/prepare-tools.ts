@@ -265,6 +265,11 @@ function hasFallback(builtin: BuiltinTool): builtin is BuiltinTool & { type: Fal
   return hasFallbackType(builtin.type);
 }
 
+/**
+ * The declarations the request carries. At most 512: "Maximum 512 function declarations can be
+ * provided" (js-genai `Tool.functionDeclarations`, gemini-wire.md); more were sent whole before
+ * (attack-core11), for the API to refuse every call of the agent.
+ */
 function declarationsOf(
   functions: ReadonlyMap<string, FunctionTool<unknown, unknown>>,
   undeclared: ReadonlySet<string>,
@@ -272,6 +277,13 @@ function declarationsOf(
   const declarations: FunctionDeclaration[] = [];
   for (const tool of functions.values()) {
     if (!undeclared.has(tool.name)) declarations.push(tool.declaration);
+  }
+  const over = declarations[512];
+  if (over) {
+    throw new InvalidArgumentError({
+      argument: 'tools',
+      message: `tools: '${over.name}' is function 513; Gemini takes 512 a request.`,
+    });
   }
   return declarations;
 }
