@@ -1,4 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { contentsForModel } from '../../../history/thought-signatures/contents-for-model.ts';
+import { isSameModel } from '../../../history/thought-signatures/is-same-model.ts';
+import { getModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
@@ -10,6 +13,13 @@ import { wrapRecordedModel } from './recorded-model-wrap.ts';
 
 /** A step's hooks around the model call (`beforeModelCall`, `wrapModelCall`, `afterModelCall`). @internal */
 export class ModelHooks extends InputHooks {
+  /**
+   * The model that made each content of the run a `wrapModelCall` sent to another model than the
+   * holding agent's (see {@link signedFor}); `undefined` until a wrapper did: a run whose wrappers
+   * keep the agent's model never makes it.
+   */
+  private producers: WeakMap<Content, string> | undefined;
+
   /**
    * What follows a step: the end a plugin asked for (`run.finish`), once the step's calls are
    * answered; or, after an answer the model ended normally (`answer`), what `afterAnswer`
@@ -103,8 +113,13 @@ export class ModelHooks extends InputHooks {
       }
     }
     const send = (sent: ModelCallDraft) => {
-      const contents = sent.contents === history ? undefined : sent.contents;
       const model = typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined;
+      // Another model, or the agent's after another's turns: signed for the model it goes to.
+      const signed =
+        model === undefined && this.producers === undefined
+          ? sent.contents
+          : this.signedFor(sent.contents, model);
+      const contents = signed === history ? undefined : signed;
       const cachedContent =
         typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
           ? sent.cachedContent
@@ -113,14 +128,16 @@ export class ModelHooks extends InputHooks {
       // (a fallback's) after they settled is an ordinary one.
       const verdicts = beside;
       beside = undefined;
-      return verdicts === undefined
-        ? call(contents, model, cachedContent)
-        : this.callBeside(
-            verdicts,
-            (signal) => call(contents, model, cachedContent, signal),
-            () => call(undefined, model, cachedContent),
-            sent.stepNumber,
-          );
+      const called =
+        verdicts === undefined
+          ? call(contents, model, cachedContent)
+          : this.callBeside(
+              verdicts,
+              (signal) => call(contents, model, cachedContent, signal),
+              () => call(undefined, model, cachedContent),
+              sent.stepNumber,
+            );
+      return model === undefined ? called : called.then((step) => this.madeBy(step, model));
     };
     let step: AgentStep;
     try {
@@ -136,6 +153,37 @@ export class ModelHooks extends InputHooks {
     // A wrapper answered without calling the model (a cache): the verdicts still stand.
     if (beside !== undefined) await this.settledBeside(beside, draft.stepNumber);
     if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
+    return step;
+  }
+
+  /**
+   * `contents` as `model` (`undefined`: the holding agent's) takes them. Thought signatures are
+   * bound to the model that made them (another refuses one with 400 "Invalid thought
+   * signature"), and Gemini 3 refuses a call of the active loop without one: so a `wrapModelCall`
+   * that sends the step to another model (a third party's router, a fallback) gets the history
+   * prepared here, in the seam, as a hand-off's is (`take-over.ts`): the turns another model made
+   * lose their signatures, with Google's documented dummy where the model needs one
+   * (`contentsForModel`, https://ai.google.dev/gemini-api/docs/thought-signatures#faqs). The
+   * run's history keeps every turn verbatim; `contents` itself when nothing changed.
+   */
+  private signedFor(contents: readonly Content[], model: string | undefined): readonly Content[] {
+    const agent = this.facts.holder().model;
+    const to = model ?? agent;
+    if (this.producers === undefined && isSameModel(to, agent)) return contents;
+    const producers = this.producers;
+    return contentsForModel(
+      contents,
+      to,
+      (content) => producers?.get(content) ?? agent,
+      getModelCapabilities(to).requiresThoughtSignatures,
+    );
+  }
+
+  /** `step`, its content noted as `model`'s when that is not the holding agent's. */
+  private madeBy(step: AgentStep, model: string): AgentStep {
+    if (step.content === undefined || isSameModel(model, this.facts.holder().model)) return step;
+    this.producers ??= new WeakMap();
+    this.producers.set(step.content, model);
     return step;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Content } from '../wire/content.ts';
+import type { Content } from '../../wire/content.ts';
 import { contentsForModel } from './contents-for-model.ts';
 
 const user = (text: string): Content => ({ role: 'user', parts: [{ text }] });

@@ -1,7 +1,7 @@
-import { fillMissingThoughtSignatures } from '../history/thought-signatures/fill-missing-thought-signatures.ts';
-import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
-import { stripContentThoughtSignatures } from '../history/thought-signatures/strip-thought-signatures.ts';
-import type { Content } from '../wire/content.ts';
+import type { Content } from '../../wire/content.ts';
+import { fillMissingThoughtSignatures } from './fill-missing-thought-signatures.ts';
+import { isSameModel } from './is-same-model.ts';
+import { stripContentThoughtSignatures } from './strip-thought-signatures.ts';
 
 /**
  * The contents to send to `model`, following Google's rule for a history another model wrote.
@@ -14,7 +14,8 @@ import type { Content } from '../wire/content.ts';
  * `functionCall` of each model turn of the active loop (rules 4 and 9), which is all the API
  * validates ("we do not validate previous turns"). So: every model content `model` did not
  * produce loses its signatures (a copy; the run's history keeps them verbatim), then, when `model`
- * requires signatures, the dummy goes where one is now missing. Contents `model` produced itself
+ * requires signatures, the dummy goes where one is missing (stripped here, or never there: a
+ * Gemini 2.5 turn's call). Contents `model` produced itself
  * keep theirs.
  *
  * `producerOf` names the model that wrote a content. Returns `contents` itself when nothing
@@ -35,6 +36,8 @@ export function contentsForModel(
     sent ??= contents.slice();
     sent[index] = stripped;
   }
-  if (sent === undefined) return contents;
-  return requiresThoughtSignatures ? fillMissingThoughtSignatures(sent) : sent;
+  // Filled whether or not a signature was stripped: a turn another model made without one (a
+  // Gemini 2.5 call) needs the dummy as much as one stripped here.
+  const stripped = sent ?? contents;
+  return requiresThoughtSignatures ? fillMissingThoughtSignatures(stripped) : stripped;
 }
