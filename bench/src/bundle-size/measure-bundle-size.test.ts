@@ -166,6 +166,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * signs the history for it (a Gemini 2.5 agent's transfer call got Gemini 3's 400); the work is in
  * the engine's take-over chunk, and the loop hands it `prepareThoughtSignatures` (LOOP_PARTS), as
  * importing it there split it into a shared chunk (+16).
+ * +7 (helper loose-ends5, 94,221 -> 94,228 one after the other in its worktree): a plugin refused
+ * at a run or an agent is named where the user gave it (`options.plugins[0]`, not its index in the
+ * joined list): the agent's options are handed to the engine, which names the places lazily.
+ * +9 (helper loose-ends5, 94,228 -> 94,237): a `wrapModelCall` that sends a step to another model
+ * gets the history signed for it by the seam (model-hooks.ts, in the engine's chunk); the loop
+ * hands it `prepareThoughtSignatures` (importing it there split its chunk: +13), and the target's
+ * capabilities come from the holder's `forModel` (importing `getModelCapabilities` moved
+ * model-capabilities.ts out of the entry chunk: +36).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

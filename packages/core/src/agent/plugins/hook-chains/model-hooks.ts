@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { contentsForModel } from '../../../history/thought-signatures/contents-for-model.ts';
-import { isSameModel } from '../../../history/thought-signatures/is-same-model.ts';
-import { getModelCapabilities } from '../../../models/model-capabilities.ts';
+import type { prepareThoughtSignatures } from '../../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
@@ -84,6 +82,8 @@ export class ModelHooks extends InputHooks {
       signal?: AbortSignal,
     ) => Promise<AgentStep>,
     historyNow?: () => readonly Content[],
+    // The loop's, handed in: imported here, it would split its chunk from the loop's (+13 B gzip).
+    prepare?: typeof prepareThoughtSignatures,
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
     // The hooks see a frozen copy of the list, not the run's history itself: a plugin that
@@ -118,7 +118,7 @@ export class ModelHooks extends InputHooks {
       const signed =
         model === undefined && this.producers === undefined
           ? sent.contents
-          : this.signedFor(sent.contents, model);
+          : this.signedFor(sent.contents, model, prepare);
       const contents = signed === history ? undefined : signed;
       const cachedContent =
         typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
@@ -166,22 +166,39 @@ export class ModelHooks extends InputHooks {
    * (`contentsForModel`, https://ai.google.dev/gemini-api/docs/thought-signatures#faqs). The
    * run's history keeps every turn verbatim; `contents` itself when nothing changed.
    */
-  private signedFor(contents: readonly Content[], model: string | undefined): readonly Content[] {
-    const agent = this.facts.holder().model;
+  private signedFor(
+    contents: readonly Content[],
+    model: string | undefined,
+    prepare: typeof prepareThoughtSignatures | undefined,
+  ): readonly Content[] {
+    const holder = this.facts.holder();
+    const agent = holder.model;
     const to = model ?? agent;
-    if (this.producers === undefined && isSameModel(to, agent)) return contents;
     const producers = this.producers;
-    return contentsForModel(
-      contents,
-      to,
-      (content) => producers?.get(content) ?? agent,
-      getModelCapabilities(to).requiresThoughtSignatures,
-    );
+    if ((producers === undefined && to === agent) || prepare === undefined) return contents;
+    let requires: boolean;
+    try {
+      // The agent's options resolved for `to` (the config the call itself is made with).
+      requires = (holder.forModel?.(to) ?? holder).capabilities?.requiresThoughtSignatures === true;
+    } catch {
+      // A model no config can be made for: the call refuses it, typed, as it is.
+      return contents;
+    }
+    // The model that made each content, where it is not `to` (the contents before the run's own
+    // and the steps a wrapper kept on the agent's model are the agent's).
+    const foreign = contents.map((content) => {
+      const by = content.role === 'model' ? (producers?.get(content) ?? agent) : to;
+      return by === to ? undefined : by;
+    });
+    return prepare(contents.slice(), {
+      producers: foreign,
+      requiresThoughtSignatures: requires,
+    }).contents;
   }
 
   /** `step`, its content noted as `model`'s when that is not the holding agent's. */
   private madeBy(step: AgentStep, model: string): AgentStep {
-    if (step.content === undefined || isSameModel(model, this.facts.holder().model)) return step;
+    if (step.content === undefined || model === this.facts.holder().model) return step;
     this.producers ??= new WeakMap();
     this.producers.set(step.content, model);
     return step;
