@@ -163,8 +163,9 @@ export class ModelHooks extends InputHooks {
    * that sends the step to another model (a third party's router, a fallback) gets the history
    * prepared here, in the seam, as a hand-off's is (`take-over.ts`): the turns another model made
    * lose their signatures, with Google's documented dummy where the model needs one
-   * (`contentsForModel`, https://ai.google.dev/gemini-api/docs/thought-signatures#faqs). The
-   * run's history keeps every turn verbatim; `contents` itself when nothing changed.
+   * (`prepareThoughtSignatures`; https://ai.google.dev/gemini-api/docs/thought-signatures#faqs,
+   * "transfer history from a different model"). The run's history keeps every turn verbatim (a
+   * copy is sent); `contents` itself while no wrapper has sent a step to another model.
    */
   private signedFor(
     contents: readonly Content[],
