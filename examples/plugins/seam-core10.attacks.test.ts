@@ -40,10 +40,11 @@ describe('two plugins of one name', () => {
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
       const message = String((error as Error).message);
       expect(message).toContain('"audit"');
-      // The run's plugins are the levels joined: the message says so, not "already in" a list
-      // of one the caller wrote.
-      expect(message).toContain('options.plugins[0] already');
-      expect(message).toContain('counted together');
+      // The run's plugins are the levels joined: the message names each where the caller wrote
+      // it, not by an index in the joined list.
+      expect(message).toContain(
+        `two plugins are named "audit": createAgent's plugins[0] and options.plugins[0]`,
+      );
       expect(fake.modelRequests).toHaveLength(0);
       expect(calls).toEqual([]);
     });
@@ -67,7 +68,9 @@ describe('two plugins of one name', () => {
     const { error } = await outcome(agent, 'run', 'Go.');
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect(String((error as Error).message)).toContain('"gemloop.compaction"');
-    expect(String((error as Error).message)).toContain('counted together');
+    expect(String((error as Error).message)).toContain(
+      '"gemloop.compaction": the plugin the compaction option adds and createAgent\'s plugins[0]',
+    );
     expect(fake.modelRequests).toHaveLength(0);
     expect(calls).toEqual([]);
   });

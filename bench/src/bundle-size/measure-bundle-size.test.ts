@@ -173,6 +173,17 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * Gemini takes in a request is refused by createAgent, naming the 513th (prepare-tools.ts); all
  * were sent before, for the API to refuse every call. The message is cut to its facts (+89 with
  * a sentence of advice).
+ * +7 (helper loose-ends5, 94,221 -> 94,228 one after the other in its worktree): a plugin refused
+ * at a run or an agent is named where the user gave it (`options.plugins[0]`, not its index in the
+ * joined list): the agent's options are handed to the engine, which names the places lazily.
+ * +9 (helper loose-ends5, 94,228 -> 94,237): a `wrapModelCall` that sends a step to another model
+ * gets the history signed for it by the seam (model-hooks.ts, in the engine's chunk); the loop
+ * hands it `prepareThoughtSignatures` (importing it there split its chunk: +13), and the target's
+ * capabilities come from the holder's `forModel` (importing `getModelCapabilities` moved
+ * model-capabilities.ts out of the entry chunk: +36).
+ * +17 (helper loose-ends5, 94,237 -> 94,254): a tool's kind for `gen_ai.tool.type` is the declared
+ * `FunctionTool.toolType` field, read before the deprecated `toolTypeKey` symbol (kept one
+ * release); the new name is most of it (+8 minified).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 

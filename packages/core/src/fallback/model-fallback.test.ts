@@ -143,9 +143,11 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
     }
   });
 
-  it('is what the fake enforces: the same switch without the signature rule is refused', async () => {
+  it('is what the fake enforces, and the seam keeps: a bare switch of model is signed for the second model', async () => {
     const { fake, gemini } = await serve([overloadedFrom(2)]);
-    // Switches model on a 503 but sends the history as it is.
+    // Switches model on a 503 and leaves the history to the seam (a third party's fallback): the
+    // fake refuses PRIMARY's signatures sent to SECOND (400 Invalid thought signature), so the run
+    // completes only when the seam signs the history for SECOND.
     const naive = definePlugin({
       name: 'naive-fallback',
       async wrapModelCall(call, next) {
@@ -157,11 +159,8 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
       },
     });
     const agent = createAgent({ gemini, model: PRIMARY, tools: [lookup], plugins: [naive] });
-    const error: unknown = await runIn(mode, agent, 'Weather in Paris, Oslo, Rome?').catch(
-      (thrown: unknown) => thrown,
-    );
-    expect(ModelCallError.isInstance(error)).toBe(true);
-    expect(String((error as ModelCallError).message)).toContain('Invalid thought signature');
+    const { result } = await runIn(mode, agent, 'Weather in Paris, Oslo, Rome?');
+    expect(result.text).toBe('Paris, Oslo and Rome are all at 21 °C.');
     expect(fake.modelRequests.at(-1)?.model).toBe(SECOND);
   });
 

@@ -1,13 +1,10 @@
-import type { AgentPlugin, ModelCallDraft } from '../agent/plugins/agent-plugin.ts';
+import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
 import { checkModelName } from '../models/check-model-name.ts';
-import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { describeValue } from '../options/define-options.ts';
 import type { AgentStep } from '../run/agent-result.ts';
-import type { Content } from '../wire/content.ts';
-import { contentsForModel } from './contents-for-model.ts';
 import { type FallbackTrigger, fallbackTriggers, readFallbackTrigger } from './fallback-trigger.ts';
 
 /** The longest model name taken (Google's ids are tens of characters; a tuned model's id at most 40). */
@@ -57,9 +54,8 @@ export type ModelFallbackEvent = {
   detail?: string | undefined;
 };
 
-/** The run's state: which model wrote each content, and when each model last failed. */
+/** The run's state: when each model last failed. */
 type FallbackState = {
-  producers: WeakMap<Content, string>;
   failedAt: Map<string, number>;
   /** The model the last step went to. */
   current: string;
@@ -75,8 +71,9 @@ type FallbackState = {
  *
  * The history stays one the next model accepts: thought signatures are bound to the model that
  * made them, so the turns another model wrote are sent without theirs, with Google's documented
- * dummy signature where Gemini 3 requires one (docs/loops-that-dont-waste.md); the run's history
- * keeps every turn verbatim. `inherit: true`: subagents fall back too.
+ * dummy signature where Gemini 3 requires one (docs/loops-that-dont-waste.md), done by the seam
+ * for any `wrapModelCall` that sends a step to another model; the run's history keeps every turn
+ * verbatim. `inherit: true`: subagents fall back too.
  *
  * @example
  * ```ts
@@ -97,7 +94,7 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
   return definePlugin<FallbackState>({
     name: 'model-fallback',
     inherit: true,
-    startRun: (run) => ({ producers: new WeakMap(), failedAt: new Map(), current: run.model }),
+    startRun: (run) => ({ failedAt: new Map(), current: run.model }),
     async wrapModelCall(call, next, run) {
       const state = run.state;
       const chain = [run.model, ...models.filter((model) => !isSameModel(model, run.model))];
@@ -111,7 +108,8 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
         state.current = model;
         let step: AgentStep;
         try {
-          step = await next(draftFor(call, model, run.model, state));
+          // The seam signs the history for `model` (thought signatures are bound to their model).
+          step = await next(isSameModel(model, run.model) ? call : { ...call, model });
         } catch (error) {
           const trigger = readFallbackTrigger(error);
           if (
@@ -136,29 +134,10 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
           at = switchModel(run, state, chain, at, { reason: 'refusal', detail: refused }, now());
           continue;
         }
-        if (step.content !== undefined) state.producers.set(step.content, model);
         return step;
       }
     },
   });
-}
-
-/** The call as sent to `model`: its model (none for the agent's), and contents it accepts. */
-function draftFor(
-  call: ModelCallDraft,
-  model: string,
-  agentModel: string,
-  state: FallbackState,
-): ModelCallDraft {
-  const contents = contentsForModel(
-    call.contents,
-    model,
-    (content) => state.producers.get(content) ?? agentModel,
-    getModelCapabilities(model).requiresThoughtSignatures,
-  );
-  const own = isSameModel(model, agentModel);
-  if (own && contents === call.contents) return call;
-  return own ? { ...call, contents } : { ...call, contents, model };
 }
 
 /** Marks `chain[at]` failed, reports the switch, and gives the next model's index. */

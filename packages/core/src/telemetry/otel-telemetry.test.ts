@@ -443,7 +443,36 @@ describe('the globally registered provider', () => {
 });
 
 describe('gen_ai.tool.type', () => {
-  it('is what the tool says (mcp), else function', async () => {
+  it('is the tool’s declared toolType (mcp), else function', async () => {
+    const { gemini, exporter, telemetry } = await setup({
+      script: [
+        turn.calls([
+          { name: 'remote_search', args: { q: 'x' } },
+          { name: 'local', args: { q: 'y' } },
+        ]),
+        turn.text('Done.'),
+      ],
+    });
+    const tool = (name: string) =>
+      defineTool({
+        name,
+        description: 'A tool.',
+        parameters: z.object({ q: z.string() }),
+        execute: () => ({ hits: 0 }),
+      });
+    const remote = { ...tool('remote_search'), toolType: 'mcp' } as const;
+    await createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [remote, tool('local')],
+      telemetry,
+    }).run('Go');
+    const spans = exporter.getFinishedSpans();
+    expect(one(spans, 'execute_tool remote_search').attributes['gen_ai.tool.type']).toBe('mcp');
+    expect(one(spans, 'execute_tool local').attributes['gen_ai.tool.type']).toBe('function');
+  });
+
+  it('still reads the deprecated toolTypeKey symbol when toolType is absent', async () => {
     const { gemini, exporter, telemetry } = await setup({
       script: [turn.call('remote_search', { q: 'x' }), turn.text('Done.')],
     });

@@ -58,7 +58,7 @@ export type ToolCallInfo = {
   stepNumber: number;
   toolName: string;
   toolCallId: string;
-  /** `function`, `built-in` or `mcp` (see {@link toolTypeKey}). */
+  /** `function`, `built-in` or `mcp` (the tool's `toolType`). */
   toolType: string;
   /** The tool's description, when the agent has a tool of that name. */
   toolDescription: string | undefined;
@@ -148,12 +148,12 @@ export interface RunObserver {
   startRun(info: RunStartInfo): RunObservation | undefined | Promise<RunObservation | undefined>;
 }
 
-// why (kept): a public key (exported from @gemloop/core/telemetry) that @gemloop/tools and other
-// copies of gemloop set on the tools they freeze; a declared `FunctionTool` field would carry it
-// through the tool's type instead, a public API change not made here.
+// why (kept): deprecated, read for one release: a public key (exported from
+// @gemloop/core/telemetry) that older copies of @gemloop/tools and users' own tools set; the
+// declared `FunctionTool.toolType` field replaces it (data through the tool's type, not a symbol).
 /**
- * The property a tool may carry to say what kind it is for telemetry (`gen_ai.tool.type`):
- * `'mcp'` for MCP tools, `'built-in'` for a Gemini built-in run as a function. A registered
- * symbol, so another copy of gemloop (or `@gemloop/tools`) sets it without importing it.
+ * The property a tool could carry to say what kind it is for telemetry (`gen_ai.tool.type`).
+ * @deprecated Set `toolType` on the tool (`FunctionTool.toolType`: `'mcp'`, `'built-in'`, ...);
+ *   this symbol is still read when `toolType` is absent, for one release.
  */
 export const toolTypeKey: unique symbol = Symbol.for('gemloop.tool.type');

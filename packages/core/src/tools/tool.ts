@@ -81,6 +81,12 @@ export interface FunctionTool<Args = unknown, Result = unknown> {
    * tool's plugin hands the run off after its call (`handoff()` of `@gemloop/core/composition`).
    */
   readonly plugin?: { readonly name: string } | undefined;
+  /**
+   * What kind of tool this is, for telemetry (the `execute_tool` span's `gen_ai.tool.type`, per
+   * the OpenTelemetry GenAI conventions): `'mcp'` for an MCP server's tool (`@gemloop/tools`),
+   * `'built-in'` for a Gemini built-in run as a function; undefined is `'function'`.
+   */
+  readonly toolType?: 'function' | 'built-in' | 'mcp' | (string & {}) | undefined;
 }
 
 /** A Gemini built-in (server-side) tool: Google Search, URL context, code execution, Maps, ... */

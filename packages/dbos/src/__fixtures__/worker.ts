@@ -611,6 +611,15 @@ void startDurableWorkerWith({
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
     triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },
+    // triage on Gemini 2.5 handing to billing on Gemini 3 (durable-handoff.test.ts: the history
+    // signed for the receiver in a durable run).
+    triage25: {
+      gemini,
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      instructions: 'TRIAGE: route it.',
+      tools: [lookup, handoff(billing)],
+    },
     escalating: {
       gemini,
       model,

@@ -1,3 +1,4 @@
+import { prepareThoughtSignatures } from '../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
@@ -44,6 +45,7 @@ function pluginModelStep<Output>(
         cachedContent,
       }),
     () => context.run.sendContents(),
+    prepareThoughtSignatures,
   );
 }
 

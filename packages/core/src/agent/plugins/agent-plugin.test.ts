@@ -465,7 +465,7 @@ describe('the plugins option', () => {
       'a name used twice',
       [made({ name: 'a' }), made({ name: 'a' })],
       'plugins[1].name',
-      /is plugins\[0\] already/,
+      /two plugins are named "a": plugins\[0\] and plugins\[1\]/,
     ],
     [
       'a hook that is not a function',

@@ -230,9 +230,11 @@ export type ModelCallDraft = {
    * The model the call goes to: `undefined` for the agent's. A `wrapModelCall` that passes another
    * to `next` (a fallback) gets a step made by that model: its request built for that model (its
    * thinking fields, its URL; no prompt cache, which belongs to the agent's model), its cost
-   * priced at that model's prices, and `step.model` naming it. The contents are sent as given:
-   * thought signatures are bound to the model that made them, so a plugin sending the history to
-   * another model removes the others' (see `stripThoughtSignatures` in `@gemloop/core/history`).
+   * priced at that model's prices, and `step.model` naming it. The seam signs the contents for
+   * the model they go to: thought signatures are bound to the model that made them, so the turns
+   * another model made lose theirs, with Google's documented dummy where a Gemini 3 model needs
+   * one (the same for the agent's model after a turn another made); the run's history keeps
+   * every turn verbatim.
    */
   readonly model?: string | undefined;
   /**

@@ -7,7 +7,7 @@ import {
 } from '../tool-calls/plugin-tool-call.ts';
 import { wrapExecution } from '../tool-calls/wrap-execution.ts';
 import { resolveModelRequests } from './model-requests/wrap-model-requests.ts';
-import { joinPlugins, refuseSharedNames, resolvePlugins } from './resolve-plugins.ts';
+import { agentPlaces, joinPlugins, refuseSharedNames, resolvePlugins } from './resolve-plugins.ts';
 import { type PluginEngine, RunPlugins } from './run-plugins.ts';
 
 /**
@@ -16,7 +16,8 @@ import { type PluginEngine, RunPlugins } from './run-plugins.ts';
  * minified, ~4 KB gzip, bench/src/bundle-size/per-file.ts). @internal
  */
 export const pluginEngine: PluginEngine = {
-  resolve: (plugins, argument) => resolvePlugins(pluginEngine, plugins, argument),
+  resolve: (plugins, argument, options, added) =>
+    resolvePlugins(pluginEngine, plugins, argument, options && agentPlaces(options, added)),
   join: (agent, inherited, own) => joinPlugins(pluginEngine, agent, inherited, own),
   start: (resolved, facts) => {
     // A companion (`AgentPlugin.companions`) may share a name with a plugin of another level.

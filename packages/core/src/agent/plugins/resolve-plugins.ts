@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
+import type { AgentOptions } from '../config/agent-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';
 import { readingPlugin } from './reading-plugin.ts';
-import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
+import type { PluginEngine, PluginPlace, ResolvedPlugins } from './run-plugins.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
@@ -26,7 +27,29 @@ export const PLUGIN_HOOKS: readonly PluginHookName[] = [
 const UNRECORDED: readonly unknown[] = ['endRun', 'wrapEvents'];
 
 /**
- * Checks a `plugins` option and resolves it into hook lists; `undefined` for no plugins.
+ * Where each plugin of an agent's joined list came from (`resolvePluginsOption`): the `guardrails`
+ * option's leading plugins, the `plugins` option as given, then `added` (the `toolOutput` option's
+ * plugin), the tools' plugins (a handoff's), the `guardrails` option's trailing plugins. @internal
+ */
+export function agentPlaces(
+  options: Pick<AgentOptions<unknown>, 'plugins' | 'guardrails'>,
+  added: unknown,
+): (index: number, plugin: AgentPlugin) => PluginPlace {
+  const { leading = [], trailing = [] } = options.guardrails ?? {};
+  const given = options.plugins ?? [];
+  return (index, plugin) => {
+    const at = index - leading.length;
+    if (at >= 0 && at < given.length) return `plugins[${at}]`;
+    if (leading.includes(plugin) || trailing.includes(plugin))
+      return { by: 'the plugin the guardrails option adds' };
+    if (plugin === added) return { by: 'the plugin the toolOutput option adds' };
+    return { by: "the plugin a tool of the agent carries (a handoff tool's)" };
+  };
+}
+
+/**
+ * Checks a `plugins` option and resolves it into hook lists; `undefined` for no plugins. `placeOf`
+ * names where each plugin of a joined list was given (default: `argument[index]`).
  * @throws {@link InvalidArgumentError} naming the plugin at fault (not an object, no name, a name
  *   used twice, a hook that is not a function, a `recorded` hook the plugin does not have).
  * @internal
@@ -35,6 +58,7 @@ export function resolvePlugins(
   engine: PluginEngine,
   plugins: readonly unknown[] | undefined,
   argument = 'plugins',
+  placeOf?: (index: number, plugin: AgentPlugin) => PluginPlace,
 ): ResolvedPlugins | undefined {
   if (plugins === undefined || plugins.length === 0) return undefined;
   if (!Array.isArray(plugins))
@@ -42,19 +66,15 @@ export function resolvePlugins(
       argument,
       message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
     });
-  const names = new Map<string, number>();
+  const names = new Map<string, PluginPlace>();
+  const places = new Map<AgentPlugin, PluginPlace>();
   plugins.forEach((plugin, index) => {
-    const at = `${argument}[${index}]`;
-    checkPlugin(plugin, at);
+    const place = placeOf?.(index, plugin as AgentPlugin) ?? `${argument}[${index}]`;
+    checkPlugin(plugin, typeof place === 'string' ? place : `${argument}: ${place.by}`);
     const first = names.get(plugin.name);
-    // A run's list joins levels (handed down, the agent's with its options' plugins such as
-    // compaction's, the run's own): say both places, not one list the user never wrote.
-    if (first !== undefined)
-      throw new InvalidArgumentError({
-        argument: `${at}.name`,
-        message: `${at}: a plugin named "${plugin.name}" is ${argument}[${first}] already (the run's plugins counted together: handed down, the agent's and its options', then the run's own); each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
-      });
-    names.set(plugin.name, index);
+    if (first !== undefined) refuseTwice(plugin.name, first, place, argument);
+    names.set(plugin.name, place);
+    places.set(plugin, place);
   });
   // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
   // a run whose plugins are all such starts none.
@@ -81,7 +101,26 @@ export function resolvePlugins(
     plugins: Object.freeze(list),
     hooks,
     inherited: inherited.length === 0 ? undefined : inherited,
+    places,
   };
+}
+
+/**
+ * Refuses a second plugin named `name`, naming both places as the user gave them (a run's list
+ * joins levels: handed down, the agent's and its options', the run's own), the user's path first.
+ */
+function refuseTwice(
+  name: string,
+  first: PluginPlace,
+  later: PluginPlace,
+  argument: string,
+): never {
+  const at = typeof later === 'string' ? later : typeof first === 'string' ? first : argument;
+  const named = (place: PluginPlace): string => (typeof place === 'string' ? place : place.by);
+  throw new InvalidArgumentError({
+    argument: at === argument ? argument : `${at}.name`,
+    message: `${at}: two plugins are named "${name}": ${named(first)} and ${named(later)}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
+  });
 }
 
 /**
@@ -170,17 +209,27 @@ export function joinPlugins(
     if (at !== -1) joined.splice(at, 1);
     joined.push(plugin);
   }
+  const levels = joined.length;
+  const given: string[] = [];
   own?.forEach((plugin, index) => {
     if (joined.includes(plugin)) return;
     const at = `options.plugins[${index}]`;
     readingPlugin(at, () => refuseRequestWrapper(plugin));
     joined.push(plugin);
+    given.push(at);
   });
-  const resolved = resolvePlugins(
-    engine,
-    joined,
-    own === undefined ? 'plugins' : 'options.plugins',
-  );
+  // Each refusal names the plugin where the user gave it: the run's own by their index in the
+  // run's `plugins`, not in the joined list.
+  const argument = own === undefined ? 'plugins' : 'options.plugins';
+  const resolved = resolvePlugins(engine, joined, argument, (index) => {
+    if (index >= levels) return given[index - levels] as string;
+    const plugin = joined[index] as AgentPlugin;
+    if (plugin.inherit === true) return { by: 'a plugin a parent run hands down (inherit: true)' };
+    const place = agent?.places?.get(plugin);
+    // Not the agent's: the plugin of the scope's compaction, put first (see `joinRunPlugins`).
+    if (place === undefined) return { by: 'the plugin the compaction option adds' };
+    return typeof place === 'string' ? { by: `createAgent's ${place}` } : place;
+  });
   // A hand-off replaces the agent's plugins only (see `RunPlugins.handOver`); one the run brings
   // itself as well (the same object: a run's own guardrails' plugin) stays the run's.
   const agentPlugins = (agent?.plugins ?? []).filter((plugin) => own?.includes(plugin) !== true);

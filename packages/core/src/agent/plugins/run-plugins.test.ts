@@ -676,7 +676,8 @@ describe('plugins given to a run', () => {
       agent.run('Hi', { plugins: [definePlugin({ name: 'audit', afterAnswer: () => undefined })] }),
     );
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
-    expect((error as InvalidArgumentError).argument).toBe('options.plugins[1].name');
+    // The run's own first plugin: its index in the run's `plugins`, not in the joined list.
+    expect((error as InvalidArgumentError).argument).toBe('options.plugins[0].name');
     expect(gemini.calls).toHaveLength(0);
   });
 

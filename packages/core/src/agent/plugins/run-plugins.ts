@@ -1,5 +1,6 @@
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { AgentOptions } from '../config/agent-options.ts';
 import type { AgentPlugin, PluginHookName, PluginRun } from './agent-plugin.ts';
 import { ModelHooks } from './hook-chains/model-hooks.ts';
 import type { HandOffDecision } from './hook-chains/plugin-hook-calls.ts';
@@ -43,7 +44,16 @@ export type ResolvedPlugins = {
    * tools bring): a hand-off replaces them with the receiving agent's. `undefined`: all of them.
    */
   readonly agentPlugins?: readonly AgentPlugin[] | undefined;
+  /** Where each plugin was given (see `PluginPlace`): a run's refusals name the agent's so. */
+  readonly places?: ReadonlyMap<AgentPlugin, PluginPlace> | undefined;
 };
+
+/**
+ * Where a plugin of a list was given, as its refusals name it: the path the user wrote
+ * (`options.plugins[0]`), or what brought it into a joined list, said whole (`{ by: 'the plugin the
+ * toolOutput option adds' }`): a joined list's index is one the user never wrote. @internal
+ */
+export type PluginPlace = string | { readonly by: string };
 
 /**
  * The seam's implementation, carried by every plugin `definePlugin` made (as `guardrails()` carries
@@ -55,6 +65,8 @@ export type PluginEngine = {
   readonly resolve: (
     plugins: readonly unknown[] | undefined,
     argument?: string,
+    options?: Pick<AgentOptions<unknown>, 'plugins' | 'guardrails'>,
+    added?: unknown,
   ) => ResolvedPlugins | undefined;
   /** The plugins of one run (see `joinPlugins`). */
   readonly join: (

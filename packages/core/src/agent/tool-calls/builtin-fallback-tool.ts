@@ -2,7 +2,6 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
-import { toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { Part } from '../../wire/content.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
@@ -182,12 +181,10 @@ export function createBuiltinFallbackTool({
       required: spec.required,
     },
   };
-  const tool: FunctionTool<Record<string, unknown>, DelegatedResult> & {
-    [toolTypeKey]: string;
-  } = {
+  const tool: FunctionTool<Record<string, unknown>, DelegatedResult> = {
     kind: 'function',
     // A Gemini built-in, run through a model call: `gen_ai.tool.type` says so.
-    [toolTypeKey]: 'built-in',
+    toolType: 'built-in',
     name: spec.name,
     description: spec.description,
     declaration,

@@ -122,6 +122,32 @@ describe('a durable run with a handoff', () => {
     expect(requestsOf(input)).toEqual(['ESCALATE:text', 'ESCALATE:response:lookup']);
   });
 
+  it('signs the history for the receiver on another model: Gemini 2.5 triage to Gemini 3 billing', async () => {
+    const input = 'I want a refund for order 7. (2.5 to 3)';
+    const { runId } = await fleet.runs.start('triage25', { runId: 'handoff-models', input });
+    const result = await fleet.runs.result(runId);
+    expect(result.text).toBe(SETTLED);
+    expect(result.handoffs).toEqual(['billing']);
+    const sent = fleet.fake.modelRequests.filter((request) =>
+      JSON.stringify(request.body).includes(input),
+    );
+    expect(sent.map((request) => request.model)).toEqual([
+      'gemini-2.5-flash',
+      'gemini-2.5-flash',
+      'gemini-3-flash-preview',
+      'gemini-3-flash-preview',
+    ]);
+    // Billing's first request: triage's transfer call, made unsigned by Gemini 2.5, carries the
+    // documented dummy Gemini 3 needs (without it, the fake's 400 "Function call is missing a
+    // thought_signature", as the API's, ends the run).
+    const body = sent[2]?.body as { contents: Content[] };
+    const calls = body.contents
+      .filter((content) => content.role === 'model')
+      .map((content) => content.parts.find((part) => part.functionCall !== undefined));
+    expect(calls.map((part) => part?.functionCall?.name)).toEqual(['transfer_to_billing']);
+    expect(calls[0]?.thoughtSignature).toBe('skip_thought_signature_validator');
+  });
+
   it('hands off with a handoff() tool and survives a SIGKILL in the receiving agent', async () => {
     const input = 'I want a refund for order 7. (tool)';
     writeFileSync(join(fleet.holdDirectory, 'handoff-tool'), '');

@@ -142,6 +142,8 @@ describe('createMcpTools', () => {
       ],
     });
     expect(calls).toEqual([]);
+    // Said with the declared field (`gen_ai.tool.type`), not the deprecated symbol.
+    expect(search?.toolType).toBe('mcp');
     expect(search?.parseArgs({ query: 'mcp', limit: 3 })).toEqual({
       success: true,
       value: { query: 'mcp', limit: 3 },

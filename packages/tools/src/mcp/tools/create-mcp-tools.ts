@@ -2,7 +2,6 @@ import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
 import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
 import { booleanOption, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { toolTypeKey } from '@gemloop/core/telemetry';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
 import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
@@ -237,7 +236,7 @@ export async function createMcpToolsWith(
           ? declared.parseArgs
           : defineTool({ name, parameters: unpatterned, execute }).parseArgs;
       // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
-      tool = Object.freeze({ ...declared, parseArgs, [toolTypeKey]: 'mcp' });
+      tool = Object.freeze({ ...declared, parseArgs, toolType: 'mcp' });
     } catch (error) {
       // defineTool checks the schema as it checks every JSON Schema tool (a misspelt type, a bad
       // pattern, a $ref that leads nowhere): its InvalidArgumentError names the path.

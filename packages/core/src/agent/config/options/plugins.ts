@@ -48,5 +48,6 @@ export function resolvePluginsOption(
   engine?.resolve(options.plugins as readonly unknown[]);
   const all = [...leading, ...((options.plugins as readonly unknown[] | undefined) ?? []), ...more];
   const carrier = engine ?? (pluginEngineOf([...leading, ...more], 'tools') as PluginEngine);
-  return { plugins: carrier.resolve(all) };
+  // Where each came from, for a refusal to name as the user wrote it (see `agentPlaces`).
+  return { plugins: carrier.resolve(all, 'plugins', options, added) };
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import type { prepareThoughtSignatures } from '../../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
@@ -10,6 +11,13 @@ import { wrapRecordedModel } from './recorded-model-wrap.ts';
 
 /** A step's hooks around the model call (`beforeModelCall`, `wrapModelCall`, `afterModelCall`). @internal */
 export class ModelHooks extends InputHooks {
+  /**
+   * The model that made each content of the run a `wrapModelCall` sent to another model than the
+   * holding agent's (see {@link signedFor}); `undefined` until a wrapper did: a run whose wrappers
+   * keep the agent's model never makes it.
+   */
+  private producers: WeakMap<Content, string> | undefined;
+
   /**
    * What follows a step: the end a plugin asked for (`run.finish`), once the step's calls are
    * answered; or, after an answer the model ended normally (`answer`), what `afterAnswer`
@@ -74,6 +82,8 @@ export class ModelHooks extends InputHooks {
       signal?: AbortSignal,
     ) => Promise<AgentStep>,
     historyNow?: () => readonly Content[],
+    // The loop's, handed in: imported here, it would split its chunk from the loop's (+13 B gzip).
+    prepare?: typeof prepareThoughtSignatures,
   ): Promise<AgentStep | PluginStop> {
     this.stepNumber = draft.stepNumber;
     // The hooks see a frozen copy of the list, not the run's history itself: a plugin that
@@ -103,8 +113,13 @@ export class ModelHooks extends InputHooks {
       }
     }
     const send = (sent: ModelCallDraft) => {
-      const contents = sent.contents === history ? undefined : sent.contents;
       const model = typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined;
+      // Another model, or the agent's after another's turns: signed for the model it goes to.
+      const signed =
+        model === undefined && this.producers === undefined
+          ? sent.contents
+          : this.signedFor(sent.contents, model, prepare);
+      const contents = signed === history ? undefined : signed;
       const cachedContent =
         typeof sent.cachedContent === 'string' && sent.cachedContent !== ''
           ? sent.cachedContent
@@ -113,14 +128,16 @@ export class ModelHooks extends InputHooks {
       // (a fallback's) after they settled is an ordinary one.
       const verdicts = beside;
       beside = undefined;
-      return verdicts === undefined
-        ? call(contents, model, cachedContent)
-        : this.callBeside(
-            verdicts,
-            (signal) => call(contents, model, cachedContent, signal),
-            () => call(undefined, model, cachedContent),
-            sent.stepNumber,
-          );
+      const called =
+        verdicts === undefined
+          ? call(contents, model, cachedContent)
+          : this.callBeside(
+              verdicts,
+              (signal) => call(contents, model, cachedContent, signal),
+              () => call(undefined, model, cachedContent),
+              sent.stepNumber,
+            );
+      return model === undefined ? called : called.then((step) => this.madeBy(step, model));
     };
     let step: AgentStep;
     try {
@@ -136,6 +153,55 @@ export class ModelHooks extends InputHooks {
     // A wrapper answered without calling the model (a cache): the verdicts still stand.
     if (beside !== undefined) await this.settledBeside(beside, draft.stepNumber);
     if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
+    return step;
+  }
+
+  /**
+   * `contents` as `model` (`undefined`: the holding agent's) takes them. Thought signatures are
+   * bound to the model that made them (another refuses one with 400 "Invalid thought
+   * signature"), and Gemini 3 refuses a call of the active loop without one: so a `wrapModelCall`
+   * that sends the step to another model (a third party's router, a fallback) gets the history
+   * prepared here, in the seam, as a hand-off's is (`take-over.ts`): the turns another model made
+   * lose their signatures, with Google's documented dummy where the model needs one
+   * (`prepareThoughtSignatures`; https://ai.google.dev/gemini-api/docs/thought-signatures#faqs,
+   * "transfer history from a different model"). The run's history keeps every turn verbatim (a
+   * copy is sent); `contents` itself while no wrapper has sent a step to another model.
+   */
+  private signedFor(
+    contents: readonly Content[],
+    model: string | undefined,
+    prepare: typeof prepareThoughtSignatures | undefined,
+  ): readonly Content[] {
+    const holder = this.facts.holder();
+    const agent = holder.model;
+    const to = model ?? agent;
+    const producers = this.producers;
+    if ((producers === undefined && to === agent) || prepare === undefined) return contents;
+    let requires: boolean;
+    try {
+      // The agent's options resolved for `to` (the config the call itself is made with).
+      requires = (holder.forModel?.(to) ?? holder).capabilities?.requiresThoughtSignatures === true;
+    } catch {
+      // A model no config can be made for: the call refuses it, typed, as it is.
+      return contents;
+    }
+    // The model that made each content, where it is not `to` (the contents before the run's own
+    // and the steps a wrapper kept on the agent's model are the agent's).
+    const foreign = contents.map((content) => {
+      const by = content.role === 'model' ? (producers?.get(content) ?? agent) : to;
+      return by === to ? undefined : by;
+    });
+    return prepare(contents.slice(), {
+      producers: foreign,
+      requiresThoughtSignatures: requires,
+    }).contents;
+  }
+
+  /** `step`, its content noted as `model`'s when that is not the holding agent's. */
+  private madeBy(step: AgentStep, model: string): AgentStep {
+    if (step.content === undefined || model === this.facts.holder().model) return step;
+    this.producers ??= new WeakMap();
+    this.producers.set(step.content, model);
     return step;
   }
 

@@ -54,6 +54,14 @@ export type PluginRunFacts = {
     readonly model: string;
     /** Its `maxModelCallsPerStep` (the step's calls through the `wrapModelCall` hooks). */
     readonly maxModelCallsPerStep: number;
+    /** What its model needs (a wrapper's call to another is signed for that one; Live: none). */
+    readonly capabilities?: { readonly requiresThoughtSignatures: boolean };
+    /** Its options resolved for another model (the config a wrapper's call to it is made with). */
+    readonly forModel?:
+      | ((model: string) => {
+          readonly capabilities: { readonly requiresThoughtSignatures: boolean };
+        })
+      | undefined;
   };
   readonly path: AgentPath;
   readonly streaming: boolean;

@@ -58,6 +58,8 @@ export function inCallContext<T>(pendingCall: PendingCall, body: () => T): T {
 
 /** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. @internal */
 export function toolTypeOf(tool: object | undefined): string {
-  const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
+  // The declared field; the deprecated `toolTypeKey` symbol still read, for one release.
+  const read = tool as { toolType?: unknown; [toolTypeKey]?: unknown } | undefined;
+  const type = read?.toolType ?? read?.[toolTypeKey];
   return typeof type === 'string' ? type : 'function';
 }
