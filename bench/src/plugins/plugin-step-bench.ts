@@ -44,17 +44,29 @@
  * - request wrapper: one plugin with only `wrapModelRequest`, passing each request on (the request
  *   level's cost: one call per request, no run hook, no plugin engine per run; the Interactions
  *   backend sits at this level and answers instead of passing on).
+ * - reserveBudget: `reserveBudget({ pool, usd: 1_000 })` on a pool that never runs out: its hold
+ *   at the run's start, the spend check after each model call (the run's priced steps summed) and
+ *   the settling at its end. Off (no `reserveBudget` in `plugins`), absent (the "off" rows).
+ * - memory: `memoryPlugin` over an in-memory store holding three memories and an embedding
+ *   function of one's own (no network): the recall before the run's first model call, the note
+ *   sent before the history on every call, and the tool hooks' name check. Off, absent.
+ * - handoff (not taken): `handoff(billing)` among the tools, never called: its declaration in
+ *   every request and its plugin's `afterToolCall` on every tool call. Off (no handoff tool),
+ *   absent. A subagent tool's cost when called is `subagent-bench.ts`'s.
  *
  * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
  * included and the same in every variant), and the medians of the per-round differences to "off".
  * Exits 1 when "empty" is over "off" by more than the A/A band or 5 µs, whichever is wider.
  */
 import { loadavg } from 'node:os';
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { type AgentOptions, createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createBudgetPool, reserveBudget } from '@gemloop/core/budget';
 import { compaction, toolOutput } from '@gemloop/core/compaction';
+import { handoff } from '@gemloop/core/composition';
 import { modelFallback } from '@gemloop/core/fallback';
 import { type Guardrails, guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
+import { createInMemoryStore, createMemory, memoryPlugin } from '@gemloop/core/memory';
 import type { Pricer } from '@gemloop/core/models';
 import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createSteering } from '@gemloop/core/steering';
@@ -153,6 +165,20 @@ const guardedAll = guardrails({
   tools: [toolGuardrail],
 });
 
+// reserveBudget: a pool no run exhausts (a run here costs well under a cent).
+const pool = createBudgetPool({ name: 'bench', maxCostUsd: 1e9 });
+// memory: a deterministic embedding (letters counted into 8 dimensions), three memories stored.
+const embed = async ({ text }: { text: string }): Promise<readonly number[]> => {
+  const vector = [1, 0, 0, 0, 0, 0, 0, 0];
+  for (let index = 0; index < text.length; index++)
+    vector[text.charCodeAt(index) % 8] = (vector[text.charCodeAt(index) % 8] as number) + 1;
+  return vector;
+};
+const memory = createMemory({ store: createInMemoryStore(), embed });
+for (const text of ['Dana is a customer.', 'Dana prefers e-mail.', 'Dana lives in Lyon.'])
+  await memory.remember('dana', text);
+const billing = createAgent({ gemini, model: MODEL, name: 'billing', telemetry: false });
+
 const agentWith = (
   plugins: readonly AgentPlugin[] | undefined,
   guarded: Guardrails | undefined = undefined,
@@ -162,6 +188,7 @@ const agentWith = (
     continuation?: false;
     prices?: false | Pricer;
     compaction?: ReturnType<typeof compaction>;
+    tools?: AgentOptions['tools'];
   } = {},
 ) =>
   createAgent({
@@ -213,6 +240,11 @@ const variants = {
     compaction: compaction({ maxTokens: 10_000_000 }),
   }),
   'request wrapper': agentWith([requestWrapper]),
+  reserveBudget: agentWith([reserveBudget({ pool, usd: 1_000 }) as AgentPlugin]),
+  memory: agentWith([memoryPlugin({ memory, scope: 'dana' }) as AgentPlugin]),
+  'handoff (not taken)': agentWith(undefined, undefined, {
+    tools: [lookup, handoff(billing)],
+  }),
 };
 type Variant = keyof typeof variants;
 const names = Object.keys(variants) as Variant[];
@@ -260,7 +292,7 @@ console.log(
 for (const name of names) {
   const diff = median(differences[name]);
   console.log(
-    `  ${name.padEnd(18)} ${median(times[name]).toFixed(1).padStart(7)} µs${name === 'off' ? '' : `   ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} µs vs off`}`,
+    `  ${name.padEnd(20)} ${median(times[name]).toFixed(1).padStart(7)} µs${name === 'off' ? '' : `   ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} µs vs off`}`,
   );
 }
 const band = Math.abs(median(differences['off again']));
