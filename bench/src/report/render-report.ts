@@ -28,7 +28,7 @@ export type BenchReport = {
 function pairedSentence(scenario: LoopScenarioResult): string {
   const paired = scenario.rows.find((row) => row.paired !== undefined)?.paired;
   if (paired === undefined) return '';
-  return ` gemloop's × node:http is measured again after the rounds, in ${paired.blocks} palindromic blocks of legs of ${paired.runsPerLeg} runs (the floor, gemloop, a second process of the floor, then the same backwards: load that changes steadily over a block lands on each alike), as the median of the blocks' ratios, with the second process over the floor beside it (A/A) in the targets table.`;
+  return ` gemloop's × node:http is measured again after the rounds, in ${paired.blocks} palindromic blocks of legs of ${paired.runsPerLeg} runs (the floor, gemloop and a second process of the floor, then the same backwards: load that changes steadily over a block lands on each alike; which process opens a block rotates), as the median of the ratios of whole rotations (3 blocks: every process in every place once), with the second process over the floor beside it (A/A) in the targets table.`;
 }
 
 function withSpread(value: Spread | undefined, decimals?: number): string {

@@ -119,7 +119,7 @@ export function renderRepeatSummary(rows: readonly RepeatRow[], runCount: number
   );
   return `## The ratio targets over ${runCount} full runs
 
-Each run's ratio as its own targets table gives it, and the median of the ${runCount} runs, which is the figure held to the goal. A ratio × node:http of the sequential script is the median over paired blocks (the raw \`node:http\` floor, gemloop, a second process of that floor, then the same backwards, a few runs a leg), with that second process over the floor beside it (A/A: what the ratio reads with nothing to find); the other ratios are the median of per-round ratios. Every run had fresh contender processes; the tables above are the last run's, while the start time, duration and load above cover all ${runCount} runs.
+Each run's ratio as its own targets table gives it, and the median of the ${runCount} runs, which is the figure held to the goal. A ratio × node:http of the sequential script is the median over paired blocks (the raw \`node:http\` floor, gemloop, a second process of that floor, then the same backwards, a few runs a leg, the opening process rotating), with that second process over the floor beside it (A/A: what the ratio reads with nothing to find); the other ratios are the median of per-round ratios. Every run had fresh contender processes; the tables above are the last run's, while the start time, duration and load above cover all ${runCount} runs.
 
 ${table}
 `;

@@ -25,36 +25,33 @@ function legOf(sample: SampleResult): Leg {
 }
 
 /**
- * One palindromic block: floor, contender, twin, twin, contender, floor, `runsPerLeg` runs a leg.
- * Each process's two legs sit at the same mean position, so load that rises or falls steadily
- * over the block lands on all three alike (ABBA, for three). `undefined` once a process failed.
+ * One palindromic block: the three processes, then the same backwards, `runsPerLeg` runs a leg,
+ * starting from the floor (`rotation` 0), the contender (1) or the twin (2). Each process's two
+ * legs sit at the same mean position, so load that rises or falls steadily over the block lands on
+ * all three alike (ABBA, for three). `undefined` once a process failed.
  */
 async function measureBlock(
   group: PairedGroup,
   runsPerLeg: number,
+  rotation: number,
 ): Promise<PairedBlock | undefined> {
-  const order = [
-    group.floor,
-    group.contender,
-    group.twin,
-    group.twin,
-    group.contender,
-    group.floor,
-  ];
-  const legs: Leg[] = [];
-  for (const worker of order) {
-    const sample = await worker.leg(runsPerLeg);
+  const roles = ['floor', 'contender', 'twin'] as const;
+  const forward = [0, 1, 2].map((offset) => roles[(rotation + offset) % 3]!);
+  const legs: Record<(typeof roles)[number], Leg[]> = { floor: [], contender: [], twin: [] };
+  for (const role of [...forward, ...forward.toReversed()]) {
+    const sample = await group[role].leg(runsPerLeg);
     if (sample === undefined) return undefined;
-    legs.push(legOf(sample));
+    legs[role].push(legOf(sample));
   }
-  const [f1, c1, t1, t2, c2, f2] = legs as [Leg, Leg, Leg, Leg, Leg, Leg];
-  return { floor: [f1, f2], contender: [c1, c2], twin: [t1, t2] };
+  const both = (role: (typeof roles)[number]) => legs[role] as unknown as readonly [Leg, Leg];
+  return { floor: both('floor'), contender: both('contender'), twin: both('twin') };
 }
 
 /**
  * `blocks` palindromic blocks of every group, the groups alternating block by block so they
- * share the machine's moods too. Returns each group's blocks, in order; a group whose process
- * failed keeps the blocks it finished.
+ * share the machine's moods too, and each group's blocks rotating which process opens them
+ * (see {@link ROTATIONS}). Returns each group's blocks, in order; a group whose process failed
+ * keeps the blocks it finished.
  */
 export async function measurePairedBlocks(
   groups: readonly PairedGroup[],
@@ -66,7 +63,7 @@ export async function measurePairedBlocks(
   for (let block = 0; block < blocks; block++) {
     for (const [index, group] of groups.entries()) {
       if (!live[index]) continue;
-      const measured = await measureBlock(group, runsPerLeg);
+      const measured = await measureBlock(group, runsPerLeg, block % ROTATIONS);
       if (measured === undefined) live[index] = false;
       else results[index]!.push(measured);
     }
@@ -74,22 +71,43 @@ export async function measurePairedBlocks(
   return results;
 }
 
-const sum = (legs: readonly [Leg, Leg], key: keyof Leg): number => legs[0][key] + legs[1][key];
+/**
+ * Blocks a rotation takes: each process opens (and closes) one of them, sits second in one and
+ * in the middle in one. A leg's place in a block matters beyond drift: a process that waited
+ * through the other group's block reads slower on its first leg, and a middle one runs twice in a
+ * row. Without the rotation (the floor always outside) the twin read 0.92–0.95 × the floor, three
+ * runs at load 13–36; so ratios are taken over whole rotations, where every process sat
+ * everywhere once.
+ */
+export const ROTATIONS = 3;
+
+const sum = (legs: readonly Leg[], key: keyof Leg): number =>
+  legs.reduce((total, leg) => total + leg[key], 0);
 
 /**
- * The group's ratios from its blocks: per block, the contender's two legs over the floor's two
- * (and the twin's over the floor's: the A/A control); the median and quartiles over blocks.
+ * The group's ratios from its blocks, a whole rotation ({@link ROTATIONS} blocks) at a time: the
+ * contender's legs over the floor's (and the twin's over the floor's: the A/A control); the median
+ * and quartiles over rotations. A last, partial rotation is left out.
  */
 export function pairedRatioOf(
   reference: string,
   blocks: readonly PairedBlock[],
   runsPerLeg: number,
 ): PairedRatio {
+  const rotations: PairedBlock[][] = [];
+  for (let start = 0; start + ROTATIONS <= blocks.length; start += ROTATIONS)
+    rotations.push(blocks.slice(start, start + ROTATIONS));
+  const legs = (rotation: PairedBlock[], side: 'floor' | 'contender' | 'twin') =>
+    rotation.flatMap((block) => block[side]);
   const ratios = (side: 'contender' | 'twin', key: keyof Leg) =>
-    spread(blocks.map((block) => sum(block[side], key) / sum(block.floor, key)));
+    spread(
+      rotations.map(
+        (rotation) => sum(legs(rotation, side), key) / sum(legs(rotation, 'floor'), key),
+      ),
+    );
   return {
     reference,
-    blocks: blocks.length,
+    blocks: rotations.length * ROTATIONS,
     runsPerLeg,
     wall: ratios('contender', 'wallUs'),
     cpu: ratios('contender', 'cpuUs'),
