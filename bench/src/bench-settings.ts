@@ -5,6 +5,11 @@ export type BenchSettings = {
   maxSteps: number;
   /** Sequential tool loops (5 rounds; 5 rounds of 3 parallel calls). */
   loop: { warmupRuns: number; samples: number; runsPerSample: number };
+  /**
+   * The sequential scenario's × node:http ratios, measured again in palindromic blocks (floor,
+   * gemloop, the floor's A/A twin, then the same backwards), `runsPerLeg` runs a leg.
+   */
+  paired: { blocks: number; runsPerLeg: number };
   /** The sequential script in fresh processes with no warm-up beyond one run: start-up, reported. */
   firstRuns: { warmupRuns: number; samples: number; runsPerSample: number };
   /** Runs in flight at once, and runs per sample at that concurrency. */
@@ -41,6 +46,12 @@ export const FULL_SETTINGS: BenchSettings = {
   // measured on their own (`firstRuns`). 40 samples: one sample's ratio to its floor spreads from
   // 0.6 to 2.3 on this machine (CPU steal), and the median of 20 moved by 0.1 between runs.
   loop: { warmupRuns: 1000, samples: 40, runsPerSample: 10 },
+  // 60 blocks (20 rotations) of legs of 3 runs (18 steps, ~9 ms quiet): a leg short enough that
+  // the load seldom changes within a block, so a block's ratio keeps little of it (the rounds above
+  // span all eight contenders, ~200 ms). Three runs at load 13–36, unrotated: stream × node:http
+  // 1.38, 1.56, 1.80 against the rounds' 1.44, 2.32, 1.60 from the same samples (RESULTS.md,
+  // helper stream-step2). A multiple of 3: ratios are taken over whole rotations.
+  paired: { blocks: 60, runsPerLeg: 3 },
   firstRuns: { warmupRuns: 1, samples: 20, runsPerSample: 10 },
   inFlight: [
     { concurrency: 16, script: 'seq5', runsPerSample: 64, samples: 12, warmupRuns: 1000 },
@@ -60,6 +71,7 @@ export const QUICK_SETTINGS: BenchSettings = {
   quick: true,
   maxSteps: 10,
   loop: { warmupRuns: 1, samples: 2, runsPerSample: 1 },
+  paired: { blocks: 3, runsPerLeg: 1 },
   firstRuns: { warmupRuns: 1, samples: 1, runsPerSample: 1 },
   inFlight: [
     { concurrency: 16, script: 'leak', runsPerSample: 16, samples: 1, warmupRuns: 1 },

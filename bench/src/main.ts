@@ -171,6 +171,7 @@ async function runScenarios(
         script: 'seq5',
         concurrency: 1,
         ...loop,
+        paired: settings.paired,
       }),
     );
   }

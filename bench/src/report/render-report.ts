@@ -24,6 +24,13 @@ export type BenchReport = {
   targets: TargetCheck[];
 };
 
+/** How the scenario's paired ratios were measured, where it has any. */
+function pairedSentence(scenario: LoopScenarioResult): string {
+  const paired = scenario.rows.find((row) => row.paired !== undefined)?.paired;
+  if (paired === undefined) return '';
+  return ` gemloop's × node:http is measured again after the rounds, in ${paired.blocks} palindromic blocks of legs of ${paired.runsPerLeg} runs (the floor, gemloop and a second process of the floor, then the same backwards: load that changes steadily over a block lands on each alike; which process opens a block rotates), as the median of the ratios of whole rotations (3 blocks: every process in every place once), with the second process over the floor beside it (A/A) in the targets table.`;
+}
+
 function withSpread(value: Spread | undefined, decimals?: number): string {
   if (value === undefined) return '–';
   return `${formatNumber(value.median, decimals)} (${formatNumber(value.p25, decimals)}–${formatNumber(value.p75, decimals)})`;
@@ -75,7 +82,7 @@ function loopSection(scenario: LoopScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\` (× node:http: with \`floor.http\` and \`floor.http.stream\`, the same loops on raw \`node:http\`); × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians. \`gemloop.run\` and \`gemloop.stream\` use the default transport (undici's request API on Node), the \`.fetch\` rows \`transport: 'fetch'\`. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
+    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\` (× node:http: with \`floor.http\` and \`floor.http.stream\`, the same loops on raw \`node:http\`); × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians.${pairedSentence(scenario)} \`gemloop.run\` and \`gemloop.stream\` use the default transport (undici's request API on Node), the \`.fetch\` rows \`transport: 'fetch'\`. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
     '',
     markdownTable([header, ...lines], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
   ].join('\n');

@@ -90,3 +90,41 @@ describe('renderRepeatSummary', () => {
     );
   });
 });
+
+describe('a ratio measured in paired blocks', () => {
+  /** The run's sequential scenario with gemloop.stream's ratio to its floor paired as given. */
+  function withPaired(stream: number, paired: number, control: number): ScenarioResult[] {
+    const scenario = sequential(110, stream);
+    const at = (median: number) => ({ median, p25: median, p75: median, count: 3 });
+    scenario.rows.find((entry) => entry.name === 'gemloop.stream')!.paired = {
+      reference: 'floor.http.stream',
+      blocks: 3,
+      runsPerLeg: 2,
+      wall: at(paired),
+      cpu: at(paired),
+      controlWall: at(control),
+      controlCpu: at(control),
+    };
+    return [scenario];
+  }
+
+  it('is held to the goal in place of the rounds, with its A/A control beside it', () => {
+    // The rounds read 1.50 (a MISS); the paired blocks read 1.20, 1.25 and 1.22.
+    const rows = summarizeRepeats([
+      withPaired(150, 1.2, 1.01),
+      withPaired(150, 1.25, 0.98),
+      withPaired(150, 1.22, 1.0),
+    ]);
+    const stream = find(rows, 'gemloop.stream', 'floor.http');
+    expect(stream.ratios).toEqual([1.2, 1.25, 1.22]);
+    expect(stream.controls).toEqual([1.01, 0.98, 1.0]);
+    expect(stream.result).toBe('pass');
+    // × floor (the fetch floor) is not paired: its ratio stays the rounds' one, with no control.
+    const floor = find(rows, 'gemloop.stream', 'floor');
+    expect(floor.ratios).toEqual([0.75, 0.75, 0.75]);
+    expect(floor.controls).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(renderRepeatSummary(rows, 3)).toContain(
+      '| gemloop.stream per-step wall time × node:http, Sequential tool loop | 1.20 (A/A 1.01) | 1.25 (A/A 0.98) | 1.22 (A/A 1.00) | 1.22 | ≤ 1.30 | pass |',
+    );
+  });
+});

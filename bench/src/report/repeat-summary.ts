@@ -17,6 +17,11 @@ export type RepeatRow = {
   reference: 'floor' | 'floor.http';
   /** Per run, in run order; `NaN` where a run did not measure it. */
   ratios: number[];
+  /**
+   * Per run, the A/A control of a ratio formed in paired blocks (the floor's second process over
+   * the floor, from the same blocks); `NaN` where the ratio was not paired.
+   */
+  controls: number[];
   /** The median of the runs that measured it. */
   median: number;
   goal: number;
@@ -43,21 +48,36 @@ export function summarizeRepeats(runs: readonly (readonly ScenarioResult[])[]): 
     for (const contender of CONTENDERS) {
       for (const reference of ['floor', 'floor.http'] as const) {
         let title = scenarioId;
+        const controls: number[] = [];
         const ratios = runs.map((results) => {
+          controls.push(Number.NaN);
           const scenario = results.find((result) => result.id === scenarioId);
           if (scenario?.kind !== 'loop') return Number.NaN;
           title = scenario.title;
           const row = okRow(scenario.rows, contender);
           if (row === undefined) return Number.NaN;
           const base = okRow(scenario.rows, `${reference}${row.streaming ? '.stream' : ''}`);
-          return base === undefined ? Number.NaN : ratioOf(row, base);
+          if (base === undefined) return Number.NaN;
+          if (row.paired?.reference === base.name)
+            controls[controls.length - 1] = row.paired.controlWall.median;
+          return ratioOf(row, base);
         });
         const measured = ratios.filter(Number.isFinite);
         if (measured.length === 0) continue;
         const median = spread(measured).median;
         const goal = reference === 'floor' ? FLOOR_GOAL : NODE_HTTP_GOAL;
         const result = measured.length < runs.length ? 'n/a' : median <= goal ? 'pass' : 'MISS';
-        rows.push({ scenarioId, title, contender, reference, ratios, median, goal, result });
+        rows.push({
+          scenarioId,
+          title,
+          contender,
+          reference,
+          ratios,
+          controls,
+          median,
+          goal,
+          result,
+        });
       }
     }
   }
@@ -85,7 +105,10 @@ export function renderRepeatSummary(rows: readonly RepeatRow[], runCount: number
             : '';
         return [
           `${row.contender} per-step wall time × ${row.reference === 'floor' ? 'floor' : 'node:http'}, ${row.title}`,
-          ...row.ratios.map(ratio),
+          ...row.ratios.map(
+            (value, index) =>
+              `${ratio(value)}${Number.isFinite(row.controls[index]) ? ` (A/A ${ratio(row.controls[index]!)})` : ''}`,
+          ),
           ratio(row.median),
           `≤ ${row.goal.toFixed(2)}`,
           `${row.result === 'MISS' ? '**MISS**' : row.result}${moonshot}`,
@@ -96,7 +119,7 @@ export function renderRepeatSummary(rows: readonly RepeatRow[], runCount: number
   );
   return `## The ratio targets over ${runCount} full runs
 
-Each run's ratio as its own targets table gives it (the median of per-round ratios), and the median of the ${runCount} runs, which is the figure held to the goal. Every run had fresh contender processes; the tables above are the last run's, while the start time, duration and load above cover all ${runCount} runs.
+Each run's ratio as its own targets table gives it, and the median of the ${runCount} runs, which is the figure held to the goal. A ratio × node:http of the sequential script is the median over paired blocks (the raw \`node:http\` floor, gemloop, a second process of that floor, then the same backwards, a few runs a leg, the opening process rotating), with that second process over the floor beside it (A/A: what the ratio reads with nothing to find); the other ratios are the median of per-round ratios. Every run had fresh contender processes; the tables above are the last run's, while the start time, duration and load above cover all ${runCount} runs.
 
 ${table}
 `;

@@ -19,6 +19,27 @@ export type ContenderRow = {
    * ratios taken round by round.
    */
   samples?: number[] | undefined;
+  /** This row's ratio to its raw `node:http` floor, formed block by block (the sequential scenario). */
+  paired?: PairedRatio | undefined;
+};
+
+/**
+ * A ratio formed per palindromic block (the floor, this contender, a second process of the floor,
+ * then backwards), so that load changing linearly over a block lands on each alike, with the
+ * floor's second process over the floor (an A/A control) from the same blocks beside it.
+ */
+export type PairedRatio = {
+  /** The floor's contender name (`floor.http`, `floor.http.stream`). */
+  reference: string;
+  blocks: number;
+  runsPerLeg: number;
+  /** Per-block wall time a step over the floor's. */
+  wall: Spread;
+  /** The same blocks' CPU a step (`process.cpuUsage()`) over the floor's. */
+  cpu: Spread;
+  /** The A/A control: the floor's second process over the floor, wall and CPU. */
+  controlWall: Spread;
+  controlCpu: Spread;
 };
 
 /** A tool-loop scenario (sequential, parallel calls, in flight, long stream). */

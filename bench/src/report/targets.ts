@@ -5,10 +5,11 @@ import type {
   ImportScenarioResult,
   LeakScenarioResult,
   LoopScenarioResult,
+  PairedRatio,
   ParseScenarioResult,
   ScenarioResult,
 } from './results.ts';
-import { pairedRatio } from './stats.ts';
+import { pairedRatio, type Spread } from './stats.ts';
 
 /** One of gemloop's targets, checked against this run's numbers. */
 export type TargetCheck = {
@@ -46,10 +47,12 @@ function rowOf(rows: readonly ContenderRow[], name: string): ContenderRow | unde
 }
 
 /**
- * `row` over `reference`: the median of per-round ratios when both have samples, else the ratio
- * of the medians (wall time for loops, MB/s for parsers).
+ * `row` over `reference`: the median of its paired blocks' ratios where it was measured in
+ * blocks against that reference, else the median of per-round ratios when both have samples,
+ * else the ratio of the medians (wall time for loops, MB/s for parsers).
  */
 export function ratioOf(row: ContenderRow, reference: ContenderRow): number {
+  if (row.paired?.reference === reference.name) return row.paired.wall.median;
   if (row.samples !== undefined && reference.samples !== undefined) {
     return pairedRatio(row.samples, reference.samples);
   }
@@ -85,6 +88,14 @@ function wallChecks(scenario: LoopScenarioResult): TargetCheck[] {
   });
 }
 
+/** How a paired ratio was formed, and its A/A control, for the targets table. */
+export function pairedNote(paired: PairedRatio | undefined): string {
+  if (paired === undefined) return '';
+  const range = (value: Spread): string =>
+    `${formatNumber(value.p25, 2)}–${formatNumber(value.p75, 2)}`;
+  return `; ${paired.blocks} paired blocks, p25–p75 ${range(paired.wall)}; A/A ${formatNumber(paired.controlWall.median, 2)} (${range(paired.controlWall)}); CPU ${formatNumber(paired.cpu.median, 2)}, A/A ${formatNumber(paired.controlCpu.median, 2)}`;
+}
+
 /**
  * gemloop within 1.3 × the same loop on raw node:http, the least Node's HTTP stack does. With
  * `reported`, the same ratios for a scenario that has no goal (the first runs of a process).
@@ -102,7 +113,7 @@ function nodeHttpChecks(scenario: LoopScenarioResult, reported = false): TargetC
     const ratio = ratioOf(row, http);
     return {
       target,
-      measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(http.wallUsPerStep!.median)} µs)`,
+      measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(http.wallUsPerStep!.median)} µs)${pairedNote(row.paired)}`,
       goal,
       result: reported ? 'reported' : ratio <= NODE_HTTP_GOAL ? 'pass' : 'MISS',
     };

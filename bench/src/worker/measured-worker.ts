@@ -34,6 +34,8 @@ export class MeasuredWorker {
   status: WorkerStatus = 'ok';
   message: string | undefined;
   readonly samples: SampleResult[] = [];
+  /** Runs taken by {@link MeasuredWorker.leg} (not kept in `samples`), for the server's counts. */
+  legRuns = 0;
   maxRssBytes: number | undefined;
   readonly #channel: ChildChannel<WorkerRequest, WorkerReply>;
 
@@ -61,6 +63,7 @@ export class MeasuredWorker {
   /** Sets a live process up for another scenario (quick runs): new task, samples cleared. */
   async reset(setup: WorkerSetup): Promise<void> {
     this.samples.length = 0;
+    this.legRuns = 0;
     this.maxRssBytes = undefined;
     await this.#ask({ type: 'setup', setup }, 'ready');
   }
@@ -75,6 +78,14 @@ export class MeasuredWorker {
   async sample(runs: number, concurrency: number): Promise<void> {
     const reply = await this.#ask({ type: 'sample', runs, concurrency }, 'sample');
     if (reply !== undefined) this.samples.push(reply as SampleResult);
+  }
+
+  /** Runs one timed sample and returns it without keeping it (a leg of a paired block). */
+  async leg(runs: number): Promise<SampleResult | undefined> {
+    const reply = await this.#ask({ type: 'sample', runs, concurrency: 1 }, 'sample');
+    if (reply === undefined) return undefined;
+    this.legRuns += runs;
+    return reply as SampleResult;
   }
 
   /** Runs a one-shot measurement (chat, leak). */

@@ -160,7 +160,7 @@ async function setUp(setup: WorkerSetup): Promise<Task> {
   if (entry === undefined) throw new Error(`unknown contender ${setup.contender}`);
   const contender = await entry.load();
   if (setup.task === 'loop') {
-    const baseUrl = contenderBaseUrl(setup.serverUrl, contender.name, setup.script);
+    const baseUrl = contenderBaseUrl(setup.serverUrl, setup.label ?? contender.name, setup.script);
     const runner = await contender.createLoop({
       baseUrl,
       apiKey: API_KEY,

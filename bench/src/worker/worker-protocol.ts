@@ -8,6 +8,11 @@ export type WorkerSetup =
       contender: string;
       serverUrl: string;
       script: WorkerLoopScript;
+      /**
+       * The server's name for this process's calls when it is not the contender's own: a second
+       * process of one contender (an A/A control) keeps its own counters.
+       */
+      label?: string | undefined;
       /** Text chunks of the long answer (script `long` only). */
       longChunks: number;
       warmupRuns: number;
