@@ -1,4 +1,4 @@
-import { createParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
 
 /** What `capResponseBody` does with a body. @internal */
 export type CapResponseBodyOptions = {
@@ -37,18 +37,24 @@ export function capResponseBody(response: Response, options: CapResponseBodyOpti
   let received = 0;
   let over = false;
   // The event stream's own parser, run beside the SDK's only to measure: its buffer is bounded by
-  // `maxBufferSize`, and it reports the first event (or line) that would pass it.
+  // `maxBufferSize`, and it reports the first event (or line) that would pass it. Loaded by the
+  // stream's `start` (the transform waits for it), so `@gemloop/core/internal`'s importers
+  // (`@gemloop/testing`, the doors) do not load eventsource-parser with it
+  // (`index.cold-import.test.ts`).
   const decoder = perEvent ? new TextDecoder() : undefined;
-  const parser = perEvent
-    ? createParser({
-        maxBufferSize: maxBytes,
-        onError: (error) => {
-          if (error.type === 'max-buffer-size-exceeded') over = true;
-        },
-      })
-    : undefined;
+  let parser: EventSourceParser | undefined;
   const counted = response.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
+      async start() {
+        if (!perEvent) return;
+        const { createParser } = await import('eventsource-parser');
+        parser = createParser({
+          maxBufferSize: maxBytes,
+          onError: (error) => {
+            if (error.type === 'max-buffer-size-exceeded') over = true;
+          },
+        });
+      },
       transform(chunk, controller) {
         received += chunk.byteLength;
         if (parser === undefined) over = received > maxBytes;
