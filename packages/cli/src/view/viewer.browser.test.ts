@@ -350,8 +350,15 @@ describe('gemloop view in Chromium', () => {
     // once its runs are read (the list is drawn in that same turn, before the next evaluate).
     await page.clock.install();
     await page.addInitScript(() => {
-      const counted = window as unknown as { polls: number };
+      const counted = window as unknown as { polls: number; started: number };
       counted.polls = 0;
+      counted.started = 0;
+      const fetchRuns = window.fetch;
+      window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+        const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+        if (url.pathname === '/api/runs') counted.started++;
+        return fetchRuns.call(this, input, init);
+      };
       const json = Response.prototype.json;
       Response.prototype.json = function (this: Response) {
         return json.call(this).then((value: unknown) => {
@@ -363,27 +370,51 @@ describe('gemloop view in Chromium', () => {
     const polls = () => page.evaluate(() => (window as unknown as { polls: number }).polls);
     await page.goto(server.url);
     await page.waitForSelector('#runs tr.run-row');
-    const rows = await page.locator('#runs tr.run-row').count();
-    const first = await polls();
-    await page
-      .locator('#runs tr.run-row')
-      .first()
-      .evaluate((row) => row.setAttribute('data-kept', ''));
-    for (const n of [1, 2]) {
-      await page.clock.runFor(2_000);
-      await expect.poll(polls).toBe(first + n);
-    }
-    // The same row element: a click aimed at it between two polls lands on it.
-    expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(1);
-    const added = join(dir, '2097-01-01T00-00-00-000Z-added.jsonl');
-    const start = { type: 'run-start', format: 1, runId: 'added', agentName: 'added-agent', at: 1 };
-    await writeFile(added, `${JSON.stringify(start)}\n`);
+    // The installed clock flows with the wall clock until paused, so on a loaded machine the page
+    // polled on its own between the test's steps (61 polls once, in a fresh clone's full run).
+    // Paused a minute ahead (a poll schedules the next only once it is read, so at most one fires
+    // in the jump), then read once no poll is in flight: from here only `runFor` moves it.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 60_000);
+    // The clock is the context's: the next tests' pages poll as time flows.
     try {
-      await page.clock.runFor(2_000);
-      await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(rows + 1);
-      expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(0);
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const counted = window as unknown as { polls: number; started: number };
+            return counted.started === counted.polls;
+          }),
+        )
+        .toBe(true);
+      const rows = await page.locator('#runs tr.run-row').count();
+      const first = await polls();
+      await page
+        .locator('#runs tr.run-row')
+        .first()
+        .evaluate((row) => row.setAttribute('data-kept', ''));
+      for (const n of [1, 2]) {
+        await page.clock.runFor(2_000);
+        await expect.poll(polls).toBe(first + n);
+      }
+      // The same row element: a click aimed at it between two polls lands on it.
+      expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(1);
+      const added = join(dir, '2097-01-01T00-00-00-000Z-added.jsonl');
+      const start = {
+        type: 'run-start',
+        format: 1,
+        runId: 'added',
+        agentName: 'added-agent',
+        at: 1,
+      };
+      await writeFile(added, `${JSON.stringify(start)}\n`);
+      try {
+        await page.clock.runFor(2_000);
+        await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(rows + 1);
+        expect(await page.locator('#runs tr.run-row[data-kept]').count()).toBe(0);
+      } finally {
+        await rm(added, { force: true });
+      }
     } finally {
-      await rm(added, { force: true });
+      await page.clock.resume();
     }
     await page.close();
     expect(consoleErrors).toEqual([]);
