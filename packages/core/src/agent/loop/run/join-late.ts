@@ -18,6 +18,7 @@ export function joiningOf(
   holding: Holding,
   facts: PluginRunFacts,
   run: RunTracker,
+  idle: ResolvedPlugins | undefined,
 ): Joining | undefined {
   if (late === undefined) return undefined;
   late.steps = run.steps;
@@ -26,6 +27,7 @@ export function joiningOf(
     holding,
     start: (joined) => joined.engine.start(joined, facts),
     started: undefined,
+    idle,
   };
 }
 
@@ -37,6 +39,11 @@ export type Joining = {
   readonly start: (resolved: ResolvedPlugins) => RunPlugins;
   /** Those plugins, once made: their `endRun` runs however the run ends. */
   started: RunPlugins | undefined;
+  /**
+   * The run's plugins it did not start, adding nothing (`ResolvedPlugins.idle`): those that join
+   * late join them (`run.plugins` lists them all, a hand-off replaces the agent's among them).
+   */
+  readonly idle: ResolvedPlugins | undefined;
 };
 
 /**
@@ -80,6 +87,12 @@ export async function joinLate(
   if (plugins !== undefined) {
     await plugins.join(added);
     return plugins;
+  }
+  if (joining.idle !== undefined) {
+    const started = joining.start(joining.idle);
+    joining.started = started;
+    await started.join(added);
+    return started;
   }
   const engine = (added[0] as { gemloopPluginEngine?: RunPlugins['engine'] } | undefined)
     ?.gemloopPluginEngine;
