@@ -18,7 +18,7 @@ export function joiningOf(
   holding: Holding,
   facts: PluginRunFacts,
   run: RunTracker,
-  idle: ResolvedPlugins | undefined,
+  resolved: ResolvedPlugins | undefined,
 ): Joining | undefined {
   if (late === undefined) return undefined;
   late.steps = run.steps;
@@ -27,7 +27,7 @@ export function joiningOf(
     holding,
     start: (joined) => joined.engine.start(joined, facts),
     started: undefined,
-    idle,
+    resolved,
   };
 }
 
@@ -40,10 +40,11 @@ export type Joining = {
   /** Those plugins, once made: their `endRun` runs however the run ends. */
   started: RunPlugins | undefined;
   /**
-   * The run's plugins it did not start, adding nothing (`ResolvedPlugins.idle`): those that join
-   * late join them (`run.plugins` lists them all, a hand-off replaces the agent's among them).
+   * The run's own plugins as resolved: when it started none (they add nothing, see
+   * `ResolvedPlugins.idle`), those that join late join them (`run.plugins` lists them all, and a
+   * hand-off replaces the agent's among them).
    */
-  readonly idle: ResolvedPlugins | undefined;
+  readonly resolved: ResolvedPlugins | undefined;
 };
 
 /**
@@ -88,8 +89,9 @@ export async function joinLate(
     await plugins.join(added);
     return plugins;
   }
-  if (joining.idle !== undefined) {
-    const started = joining.start(joining.idle);
+  // None started: the run's plugins, if any, add nothing (`ResolvedPlugins.idle`); they join too.
+  if (joining.resolved?.idle === true) {
+    const started = joining.start(joining.resolved);
     joining.started = started;
     await started.join(added);
     return started;

@@ -111,7 +111,7 @@ describe('a run given plugins without any hook', () => {
     expect((await agent.run('Go.')).text).toBe('Done.');
     expect(empty.starts()).toBe(0);
     // The plugins are still the agent's.
-    expect(agent.plugins.map((plugin) => plugin.name)).toContain('empty');
+    expect(agent.plugins?.map((plugin) => plugin.name)).toContain('empty');
   });
 
   it('starts them once a hook is on (the control: the count sees a start)', async () => {

@@ -91,9 +91,8 @@ export function startRun<Output>(
   const facts = pluginRunFacts(config, options, { link, run, emit, record, holding, turnsOf });
   // Plugins that add nothing (no hook: a name, settings, receivers) start nothing: the run takes
   // the path of a run without plugins, step by step (issue 53: "empty" was +8 to +13 µs a step).
-  const idle = resolved?.idle === true ? resolved : undefined;
   const plugins =
-    resolved === undefined || idle !== undefined
+    resolved === undefined || resolved.idle === true
       ? undefined
       : resolved.engine.start(resolved, facts);
   // The run's events and its subagents' through the plugins' `wrapEvents`, when one has it.
@@ -113,7 +112,7 @@ export function startRun<Output>(
     plugins,
   };
   holding.context = context as RunContext<unknown>;
-  const joining = joiningOf(options.late, holding, facts, run, idle);
+  const joining = joiningOf(options.late, holding, facts, run, resolved);
   return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
 }
 
