@@ -4,8 +4,7 @@ import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentConfig, BaseRequest } from '../../config/agent-config.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
-import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
-import type { PluginHookRecorder, PluginRunFacts, RunPlugins } from '../../plugins/run-plugins.ts';
+import type { PluginHookRecorder, PluginRunFacts } from '../../plugins/run-plugins.ts';
 import type { TurnsOf } from '../../plugins/run-view/plugin-run-view.ts';
 import { type EmitEvent, observedEmit } from '../../run-state/emit-event.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
@@ -114,22 +113,6 @@ export function startRun<Output>(
   holding.context = context as RunContext<unknown>;
   const joining = joiningOf(options.late, holding, facts, run, resolved);
   return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
-}
-
-/**
- * The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
- * @internal
- */
-export function engineOf(
-  agent: AgentRuntime['plugins'],
-  { plugins, parent }: RunLoopOptions,
-): RunPlugins['engine'] | undefined {
-  return (
-    // Idle plugins never hand the run off: no redactor to widen for them.
-    (agent?.idle === true ? undefined : agent?.engine) ??
-    pluginEngineOf(plugins, 'options.plugins') ??
-    pluginEngineOf(parent?.plugins, 'plugins')
-  );
 }
 
 /**
