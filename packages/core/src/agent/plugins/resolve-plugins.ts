@@ -102,7 +102,13 @@ export function resolvePlugins(
     hooks,
     inherited: inherited.length === 0 ? undefined : inherited,
     places,
+    idle: PLUGIN_HOOKS.every((hook) => hooks[hook] === undefined) && !list.some(rewritesErrors),
   };
+}
+
+/** Whether `plugin` rewrites the tool errors the model gets: the tool path reads it, no hook. */
+function rewritesErrors(plugin: AgentPlugin): boolean {
+  return plugin.rewriteToolError !== undefined;
 }
 
 /**

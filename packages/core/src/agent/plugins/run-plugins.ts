@@ -46,6 +46,13 @@ export type ResolvedPlugins = {
   readonly agentPlugins?: readonly AgentPlugin[] | undefined;
   /** Where each plugin was given (see `PluginPlace`): a run's refusals name the agent's so. */
   readonly places?: ReadonlyMap<AgentPlugin, PluginPlace> | undefined;
+  /**
+   * Whether these plugins add nothing to a run: no hook, no `rewriteToolError` (plugins that only
+   * carry settings, receivers or a name). A run whose joined plugins are idle starts none of them
+   * and takes the path of a run without plugins (`loop/run/start-run.ts`); those it hands down
+   * (`inherited`) still reach its subagents, and a plugin that joins late joins them all.
+   */
+  readonly idle?: boolean | undefined;
 };
 
 /**

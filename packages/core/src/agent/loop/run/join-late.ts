@@ -18,6 +18,7 @@ export function joiningOf(
   holding: Holding,
   facts: PluginRunFacts,
   run: RunTracker,
+  resolved: ResolvedPlugins | undefined,
 ): Joining | undefined {
   if (late === undefined) return undefined;
   late.steps = run.steps;
@@ -26,6 +27,7 @@ export function joiningOf(
     holding,
     start: (joined) => joined.engine.start(joined, facts),
     started: undefined,
+    resolved,
   };
 }
 
@@ -37,6 +39,12 @@ export type Joining = {
   readonly start: (resolved: ResolvedPlugins) => RunPlugins;
   /** Those plugins, once made: their `endRun` runs however the run ends. */
   started: RunPlugins | undefined;
+  /**
+   * The run's own plugins as resolved: when it started none (they add nothing, see
+   * `ResolvedPlugins.idle`), those that join late join them (`run.plugins` lists them all, and a
+   * hand-off replaces the agent's among them).
+   */
+  readonly resolved: ResolvedPlugins | undefined;
 };
 
 /**
@@ -80,6 +88,13 @@ export async function joinLate(
   if (plugins !== undefined) {
     await plugins.join(added);
     return plugins;
+  }
+  // None started: the run's plugins, if any, add nothing (`ResolvedPlugins.idle`); they join too.
+  if (joining.resolved?.idle === true) {
+    const started = joining.start(joining.resolved);
+    joining.started = started;
+    await started.join(added);
+    return started;
   }
   const engine = (added[0] as { gemloopPluginEngine?: RunPlugins['engine'] } | undefined)
     ?.gemloopPluginEngine;

@@ -6,12 +6,13 @@ import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import { startObservation } from '../../../telemetry/start-observation.ts';
 import { createArgumentRedactor } from '../../../tools/define/argument-redactor.ts';
 import type { AgentConfig } from '../../config/agent-config.ts';
+import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
+import type { RunPlugins } from '../../plugins/run-plugins.ts';
 import type { runObservers } from '../../run-state/run-link.ts';
 import { keysOf, treeKeySources } from '../../tree-keys.ts';
 import type { AgentRuntime } from '../agent-runtime.ts';
 import type { RunArgumentRedactor } from '../run-argument-redactor.ts';
 import type { ObservedRun, RunLoop, RunLoopOptions } from './run-loop-options.ts';
-import { engineOf } from './start-run.ts';
 
 /**
  * A run its observers follow: the observation started, then the run (see {@link observeRun}).
@@ -109,5 +110,22 @@ function observeRun<Output>(
       );
       throw error;
     },
+  );
+}
+
+/**
+ * The seam's implementation, which makes a run's widening redactor: it comes with the plugins
+ * (definePlugin); none: nothing is loaded. Here, with the observation (loaded with the first observed
+ * run), not in start-run.ts: the default agent's bundle does not carry it.
+ */
+function engineOf(
+  agent: AgentRuntime['plugins'],
+  { plugins, parent }: RunLoopOptions,
+): RunPlugins['engine'] | undefined {
+  return (
+    // Idle plugins never hand the run off: no redactor to widen for them.
+    (agent?.idle === true ? undefined : agent?.engine) ??
+    pluginEngineOf(plugins, 'options.plugins') ??
+    pluginEngineOf(parent?.plugins, 'plugins')
   );
 }
