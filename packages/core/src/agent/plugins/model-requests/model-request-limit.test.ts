@@ -93,9 +93,7 @@ describe('a request’s calls through wrapModelRequest', () => {
         { maxModelCallsPerStep: 4 },
       );
       expect(gemini.calls).toHaveLength(4);
-      expect(((error as ModelCallError).cause as ModelRequestLimitError).plugin).toBe(
-        'inner-loop',
-      );
+      expect(((error as ModelCallError).cause as ModelRequestLimitError).plugin).toBe('inner-loop');
     });
 
     it(`a wrapper that builds a fresh input without passing the given one keeps working (${mode})`, async () => {
