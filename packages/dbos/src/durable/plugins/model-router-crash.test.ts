@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** The thought signature of the first function call of each model turn a request of `input` sent. */
-function signaturesSent(input: string): { model: string; signatures: unknown[] }[] {
+function signaturesSent(input: string): { model: string | undefined; signatures: unknown[] }[] {
   return fleet.fake.modelRequests
     .filter((request) => JSON.stringify(request.body).includes(input))
     .map((request) => ({
