@@ -7,6 +7,7 @@ import {
   startHoldingFleet,
   supportTurns,
 } from '../../__fixtures__/holding-fleet.ts';
+import { createPostgresHistoryStore, sendDurableChatTurn } from '../../index.ts';
 
 // A third party's model router in a durable run (worker.ts `firstCallToPro`): the run's first call
 // goes to gemini-3-pro-preview, the rest to the agent's gemini-3-flash-preview. Thought signatures
@@ -84,5 +85,45 @@ describe.each([
     expect(sent[2]?.signatures[0]).toBe(DUMMY);
     expect(sent[2]?.signatures[1]).toEqual(expect.any(String));
     expect(sent[2]?.signatures[1]).not.toBe(DUMMY);
+  });
+});
+
+describe('a durable chat turn routed in part to another model', () => {
+  it('is stored as not the agent model’s, so the next turn sends no other model’s signature as its own', async () => {
+    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
+    try {
+      const send = (message: string) =>
+        sendDurableChatTurn({
+          runs: fleet.runs,
+          store,
+          sessionId: 'router-chat',
+          agent: 'routedReplayed',
+          message,
+          model: FLASH,
+        });
+      const first = await send('Where is order 7? (chat one)');
+      expect(first.steps.map((step) => step.model)).toEqual([PRO, undefined, undefined]);
+      const second = await send('And order 8? (chat two)');
+      expect(second.text).toBe('Order 7 shipped.');
+      // Pro and flash made the first turn: stored as the chat session stores such a turn.
+      const stored = await store.load('router-chat');
+      expect(stored.map((turn) => turn.model)).toEqual(['unknown', 'unknown']);
+      // The second turn's calls to flash send the first turn without pro's signature.
+      const toFlash = fleet.fake.modelRequests.filter(
+        (request) => request.model === FLASH && JSON.stringify(request.body).includes('(chat two)'),
+      );
+      expect(toFlash.length).toBeGreaterThan(0);
+      const proSignatures = (
+        first.newContents as { role: string; parts: { thoughtSignature?: string }[] }[]
+      )
+        .filter((_content, index) => index === 1)
+        .flatMap((content) => content.parts.flatMap((part) => part.thoughtSignature ?? []));
+      expect(proSignatures.length).toBeGreaterThan(0);
+      for (const request of toFlash)
+        for (const signature of proSignatures)
+          expect(JSON.stringify(request.body)).not.toContain(signature);
+    } finally {
+      await store.close();
+    }
   });
 });
