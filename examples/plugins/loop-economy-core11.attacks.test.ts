@@ -149,10 +149,12 @@ describe('the tool-result cache: two tools, the same arguments; reordered argume
       // Each later call got its own tool's result.
       const responseOf = (index: number) =>
         (
-          fake.modelRequests[index]?.body as {
-            contents: { parts: { functionResponse?: { name: string; response: unknown } }[] }[];
-          }
-        ).contents.at(-1)?.parts[0]?.functionResponse;
+          fake.modelRequests[index]?.body as
+            | {
+                contents: { parts: { functionResponse?: { name: string; response: unknown } }[] }[];
+              }
+            | undefined
+        )?.contents.at(-1)?.parts[0]?.functionResponse;
       expect(responseOf(2)).toMatchObject({ name: 'read_doc', response: { from: 'read_doc' } });
       expect(responseOf(3)).toMatchObject({ name: 'read_note', response: { from: 'read_note' } });
     });

@@ -154,10 +154,10 @@ describe('JSON Schema the API takes, sent unchanged', () => {
     expect(seen).toEqual([args]);
     // The second call's level is outside the enum: answered with an error, the tool not run.
     const responses = (
-      fake.modelRequests[2]?.body as {
-        contents: { parts: { functionResponse?: { response: unknown } }[] }[];
-      }
-    ).contents.at(-1)?.parts;
+      fake.modelRequests[2]?.body as
+        | { contents: { parts: { functionResponse?: { response: unknown } }[] }[] }
+        | undefined
+    )?.contents.at(-1)?.parts;
     expect(JSON.stringify(responses)).toMatch(/level/);
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The extensions of the files that are TypeScript, which Node 20 cannot import itself. */
@@ -57,7 +59,58 @@ export async function importUserModule(
 /** Loads `preload` (its failure ignored: the command meets it where it is used), then tsx's hooks. */
 async function register(preload: (() => Promise<unknown>) | undefined): Promise<void> {
   await preload?.().catch(() => undefined);
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  const [esm, cjs, { default: Module }] = await Promise.all([
+    import('tsx/esm/api'),
+    import('tsx/cjs/api'),
+    import('node:module'),
+  ]);
   esm.register();
+  const extensions = (Module as unknown as { _extensions: Record<string, JsLoader> })._extensions;
+  const native = extensions['.js'];
   cjs.register();
+  if (native !== undefined && process.features.require_module === true)
+    extensions['.js'] = esmFilesNatively(extensions['.js'] as JsLoader, native);
+}
+
+/** How `require` loads a file of one extension (`Module._extensions`, Node's CommonJS loader). */
+type JsLoader = (this: unknown, module: unknown, filename: string) => unknown;
+
+/**
+ * `transformed` (tsx's `.js` loader), except for a file of a `"type": "module"` package, which
+ * Node's own loader (`native`) takes: Node >= 20.19 `require`s an ES module itself
+ * (https://nodejs.org/api/modules.html#loading-ecmascript-modules-using-require), from the ES
+ * module cache, so a CommonJS suite's `require('@gemloop/core')` gets the instance the command
+ * loaded. tsx's loader compiles every `.js` file written as an ES module to CommonJS (tsx 4.23
+ * `dist/register-*.cjs`, its `transformer`): a suite of a CommonJS project (what `npm init`
+ * writes) loaded a second copy of core, evals and testing beside the command's (~1.2 s a start,
+ * two module graphs; bench/RESULTS.md, test-speed8). The project's own files (a CommonJS
+ * package's) stay tsx's.
+ */
+function esmFilesNatively(transformed: JsLoader, native: JsLoader): JsLoader {
+  // why (cache): the package type of each folder looked up, for this registration only.
+  const types = new Map<string, string | undefined>();
+  return function load(this: unknown, module: unknown, filename: string): unknown {
+    const loader = packageTypeOf(dirname(filename), types) === 'module' ? native : transformed;
+    return loader.call(this, module, filename);
+  };
+}
+
+/** The `type` of the nearest `package.json` above `folder` (`undefined`: none says one). */
+function packageTypeOf(folder: string, types: Map<string, string | undefined>): string | undefined {
+  if (types.has(folder)) return types.get(folder);
+  let type: string | undefined;
+  let found = false;
+  try {
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as unknown;
+    found = true;
+    const declared = (manifest as { type?: unknown } | null)?.type;
+    type = typeof declared === 'string' ? declared : undefined;
+  } catch {
+    // No manifest here (or not one Node would read either): the folder above decides.
+  }
+  const parent = dirname(folder);
+  if (!found && parent !== folder && basename(folder) !== 'node_modules')
+    type = packageTypeOf(parent, types);
+  types.set(folder, type);
+  return type;
 }

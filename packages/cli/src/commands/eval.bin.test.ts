@@ -31,6 +31,10 @@ const gemloop = runCliBin;
 const LOG_LOADED_MODULES = fileURLToPath(
   new URL('../__fixtures__/log-loaded-modules.mjs', import.meta.url),
 );
+/** A preload that writes `cjs <path>` for every file compiled as CommonJS to the same log. */
+const LOG_COMPILED_MODULES = fileURLToPath(
+  new URL('../__fixtures__/log-compiled-modules.cjs', import.meta.url),
+);
 
 const answer = (text: string) => ({
   candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
@@ -86,7 +90,7 @@ describe('gemloop eval, the built bin', { timeout: GUARDED_TEST_LIMIT_MS }, () =
       const dir = project({ ...FILES, ...extra });
       const log = join(dir, 'loaded.txt');
       const passed = await gemloop(['eval', 'suite.ts'], dir, {
-        NODE_OPTIONS: `--import ${LOG_LOADED_MODULES}`,
+        NODE_OPTIONS: `--require ${LOG_COMPILED_MODULES} --import ${LOG_LOADED_MODULES}`,
         GEMLOOP_LOADED_LOG: log,
       });
       expect(passed.stderr).toMatch(/PASS\s+greets-ada/);
@@ -95,11 +99,20 @@ describe('gemloop eval, the built bin', { timeout: GUARDED_TEST_LIMIT_MS }, () =
       expect(passed.code).toBe(0);
       // Core's run path and the fake load before tsx's hooks are registered: only the suite's own
       // files go through them (each module after the registration crosses to the hooks' thread).
-      const loaded = readFileSync(log, 'utf8').split('\n');
+      const lines = readFileSync(log, 'utf8').split('\n');
+      const loaded = lines.filter((line) => !line.startsWith('cjs '));
       const tsx = loaded.findIndex((url) => url.includes('/tsx/'));
       expect(tsx).toBeGreaterThan(0);
       expect(loaded.slice(tsx).filter((url) => /\/packages\/\w+\/dist\//.test(url))).toEqual([]);
-      expect(loaded.slice(tsx).some((url) => url.endsWith('/suite.ts'))).toBe(true);
+      expect(lines.some((line) => line.endsWith('/suite.ts'))).toBe(true);
+      // One copy of core and evals: the suite's `require` (a CommonJS project's) gets the command's
+      // ES modules (Node hands each package's entry to its ES module cache), none of their files
+      // compiled to CommonJS a second time by tsx (a second module graph, ~1.2 s a start).
+      const dist = /\/packages\/\w+\/dist\//;
+      const compiled = lines.filter((line) => line.startsWith('cjs ') && dist.test(line));
+      expect(compiled.filter((line) => !line.endsWith('/dist/index.js'))).toEqual([]);
+      const createAgent = lines.filter((line) => line.endsWith('/core/dist/agent/create-agent.js'));
+      expect(createAgent).toHaveLength(1);
       // The suite's gate holds; a stricter one from the command line fails the run.
       const failed = await gemloop(['eval', 'suite.ts', '--min-pass', '1'], dir);
       expect(failed.stderr).toContain('gemloop eval: FAILED: pass rate 50.0% is below the gate');

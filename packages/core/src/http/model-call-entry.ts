@@ -35,7 +35,9 @@ export type ModelCallInput = {
   /**
    * How many calls each request wrapper's `next` made for this request (one count per wrapper,
    * made fresh by the agent's outermost entry): what bounds them by `maxModelCallsPerStep`. A
-   * spread input carries it on; an input built without it is passed on uncounted.
+   * spread input carries it on; an input built without it takes it from the input the wrapper was
+   * given, passed as `next`'s second argument (`next.generate(built, input)`), and without that
+   * is passed on uncounted.
    * @internal
    */
   requestCalls?: number[] | undefined;
@@ -97,10 +99,18 @@ export type ModelStreamResult = {
  * usage, events, spans) is the same whichever entry answers.
  */
 export type ModelCallEntry = {
-  /** Sends one unary request. */
-  generate(input: ModelCallInput): Promise<ModelCallResult>;
-  /** Opens one streamed request (returns at once; the request is sent when its chunks are read). */
-  stream(input: ModelCallInput): ModelStreamResult;
+  /**
+   * Sends one unary request. `given`: in a request wrapper's call of its `next`, the input the
+   * wrapper was given, when `input` is one it built afresh rather than spread from it: the
+   * request's bound on `next`'s calls (`maxModelCallsPerStep`) then counts it on `given`'s
+   * count. A spread input carries its count and needs no `given`.
+   */
+  generate(input: ModelCallInput, given?: ModelCallInput): Promise<ModelCallResult>;
+  /**
+   * Opens one streamed request (returns at once; the request is sent when its chunks are read).
+   * `given`: as for {@link ModelCallEntry.generate}.
+   */
+  stream(input: ModelCallInput, given?: ModelCallInput): ModelStreamResult;
   /**
    * Scrubs the client's secrets from a value; the value itself for a client gemloop did not make.
    * (A wrapper that leaves it out keeps `next`'s.)

@@ -60,6 +60,9 @@ export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
 // turn stores the conversation's spend with the turn, as a chat session does.
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';
+// @gemloop/dbos: the durable chat turn stores the model that made the turn, as a chat session does
+// (a plugin may have sent its calls to another: a fallback, a router).
+export { turnProducer } from '../chat/to-history-turns.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.

@@ -600,6 +600,23 @@ const redial = definePlugin({
     return step;
   },
 });
+// A third party's model router, public imports only (model-router-crash.test.ts): the run's first
+// model call goes to gemini-3-pro-preview, the others to the agent's gemini-3-flash-preview. Each
+// model signs with its own signature, and the fake refuses one model's signature sent to another
+// (400 Invalid thought signature, as the API does). `recorded`: the router's choice is recorded,
+// as a router that reads the clock or a quota must be; `replayed`: run again on a replay (a
+// choice made from the run's own state).
+const firstCallToPro = (recorded: boolean) =>
+  definePlugin<{ calls: number }>({
+    name: 'router',
+    // Recorded, its state goes with the record (a replay runs no recorded wrapper).
+    ...(recorded && { recorded: ['wrapModelCall'] as const, recordedState: true }),
+    startRun: () => ({ calls: 0 }),
+    wrapModelCall: (call, next, run) => {
+      run.state.calls += 1;
+      return next(run.state.calls === 1 ? { ...call, model: 'gemini-3-pro-preview' } : call);
+    },
+  });
 const rate = env['RATE_LIMIT'];
 
 // Started without a top-level await: the bundle that runs this file is a script (CommonJS), so
@@ -669,6 +686,18 @@ void startDurableWorkerWith({
       model: 'gemini-3-flash-preview',
       tools: [lookup, slow],
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+    },
+    routedReplayed: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup, slow],
+      plugins: [firstCallToPro(false)],
+    },
+    routedRecorded: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup, slow],
+      plugins: [firstCallToPro(true)],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },

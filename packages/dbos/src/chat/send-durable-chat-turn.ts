@@ -1,7 +1,7 @@
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
-import { latestSessionSpend, nextSessionSpend } from '@gemloop/core/internal';
+import { latestSessionSpend, nextSessionSpend, turnProducer } from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
@@ -14,7 +14,11 @@ export type SendDurableChatTurnOptions = {
   /** The durable agent's name (as the workers define it). */
   agent: string;
   message: string | readonly Part[];
-  /** The agent's model, stored with the turn (a session that changes models drops signatures). */
+  /**
+   * The agent's model, stored with the turn (a session that changes models drops signatures); a
+   * turn whose calls a plugin sent to another model is stored with that model (or `'unknown'`
+   * when two models made it), as a chat session stores it.
+   */
   model?: string | undefined;
   /**
    * The run's id. @defaultValue `<sessionId>:turn-<n>` with n the turn's index: a send repeated
@@ -76,7 +80,10 @@ export async function sendDurableChatTurn({
   await store.append(sessionId, {
     contents: result.newContents,
     createdAt: Date.now(),
-    ...(model === undefined ? {} : { model }),
+    // The model that made the turn, as a chat session stores it: the agent's, unless a plugin sent
+    // its calls to another (a fallback, a router; `step.model`), so the next turn sends that
+    // model's thought signatures to no other model.
+    ...(model === undefined ? {} : { model: turnProducer(result.steps, model) }),
     ...(result.cost === undefined ? {} : { cost: result.cost }),
     // The conversation's usage and cost so far, as a chat session stores them: a session (or the
     // next durable turn) reopened on the store goes on from them.

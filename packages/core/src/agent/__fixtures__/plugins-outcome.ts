@@ -31,19 +31,39 @@ export async function pluginsOutcome(
 }
 
 /** One request through `next` in the agent's mode: its text, read to the end. */
-async function send(next: ModelCallEntry, input: ModelCallInput, streamed: boolean) {
-  if (!streamed) return (await next.generate(input)).response;
+async function send(
+  next: ModelCallEntry,
+  input: ModelCallInput,
+  streamed: boolean,
+  given?: ModelCallInput,
+) {
+  if (!streamed) return (await next.generate(input, given)).response;
   let last: unknown;
-  for await (const chunk of next.stream(input).stream) last = chunk;
+  for await (const chunk of next.stream(input, given).stream) last = chunk;
   return last;
 }
 
-/** Calls `next` `times` times per request (a retry that never likes the answer), spreading the input. */
-export function asker(name: string, times = 200): AgentPlugin {
+/**
+ * How a wrapper makes the input of each call of `next`: spread from its own (`spread`), or built
+ * afresh (`built`: `{ request, callOptions }`, nothing else), passing its own as `next`'s second
+ * argument (`built-given`) or not (`built`, a wrapper written before that argument).
+ */
+export type InputShape = 'spread' | 'built' | 'built-given';
+
+/**
+ * Calls `next` `times` times per request (a retry that never likes the answer), each time with
+ * an input made as `shape` says.
+ */
+export function asker(name: string, times = 200, shape: InputShape = 'spread'): AgentPlugin {
+  const made = (input: ModelCallInput): ModelCallInput =>
+    shape === 'spread'
+      ? { ...input, request: { ...input.request } }
+      : { request: { ...input.request }, callOptions: input.callOptions };
+  const given = (input: ModelCallInput) => (shape === 'built-given' ? input : undefined);
   const ask = async (next: ModelCallEntry, input: ModelCallInput, streamed: boolean) => {
-    let answer = await send(next, input, streamed);
+    let answer = await send(next, made(input), streamed, given(input));
     for (let index = 1; index < times; index++)
-      answer = await send(next, { ...input, request: { ...input.request } }, streamed);
+      answer = await send(next, made(input), streamed, given(input));
     return answer;
   };
   return definePlugin({
@@ -51,14 +71,14 @@ export function asker(name: string, times = 200): AgentPlugin {
     wrapModelRequest: (next) => ({
       generate: async (input) => {
         await ask(next, input, false);
-        return next.generate(input);
+        return next.generate(made(input), given(input));
       },
       stream: (input) => {
         const last = { record: new ModelCallRecord() };
         return {
           stream: (async function* () {
             await ask(next, input, true);
-            const answer = next.stream(input);
+            const answer = next.stream(made(input), given(input));
             last.record = answer.record;
             yield* answer.stream;
           })(),

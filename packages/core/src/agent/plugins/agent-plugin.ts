@@ -205,6 +205,7 @@ export type InputRewrite = { readonly contents: readonly Content[] };
 export type InputCheck =
   | InputRewrite
   | {
+      // biome-ignore lint/suspicious/noConfusingVoidType: an async check with no return is `Promise<void>`
       readonly beside: Promise<void | InputRewrite | undefined>;
       /** What the check rewrote before it left the rest to `beside` (`undefined`: nothing). */
       readonly contents?: readonly Content[] | undefined;
@@ -538,6 +539,7 @@ export interface AgentPlugin<State = unknown> {
   checkInput?(
     input: InputDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | InputCheck | Promise<void | InputCheck>;
   /**
    * Wraps what the run emits, once per run, after the plugins' `startRun` (so `run.state` is the
@@ -555,6 +557,7 @@ export interface AgentPlugin<State = unknown> {
   beforeModelCall?(
     call: ModelCallDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | ModelCallChange | Promise<void | ModelCallChange>;
   /**
    * Around each model call: call `next` (zero, one or several times: a fallback, a cache) and
@@ -589,11 +592,13 @@ export interface AgentPlugin<State = unknown> {
   checkAnswer?(
     answer: AnswerDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | AnswerRewrite | Promise<void | AnswerRewrite>;
   /** After an answer (a step without calls): end here, or run again with more contents. */
   afterAnswer?(
     answer: AnswerDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | StepOutcome | Promise<void | StepOutcome>;
   /**
    * Before a function call runs (before its arguments are parsed, approvals and guardrails):
@@ -602,6 +607,7 @@ export interface AgentPlugin<State = unknown> {
   beforeToolCall?(
     call: ToolCallDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | ToolCallDecision | Promise<void | ToolCallDecision>;
   /**
    * After a call's arguments parsed (`call.input`, what `execute` would get), before the tool
@@ -615,6 +621,7 @@ export interface AgentPlugin<State = unknown> {
   checkToolCall?(
     call: ToolExecutionDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | ToolCallCheck | Promise<void | ToolCallCheck>;
   /** Around the tool's `execute` (after approvals): time it, cache it, run it elsewhere. */
   wrapToolCall?(
@@ -633,5 +640,6 @@ export interface AgentPlugin<State = unknown> {
   afterToolCall?(
     result: ToolResultDraft,
     run: PluginRun<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return is inferred `void`
   ): void | ToolResultChange | Promise<void | ToolResultChange>;
 }

@@ -141,10 +141,7 @@ export async function runLiveToolCall(
   // after the schema, before the approval hook; `ask` hands the call to that hook as one that
   // needs an explicit approval.
   let askedBy: string | undefined;
-  if (
-    guardrails !== undefined &&
-    guardrails.appliesTo(guardrails.composed.tools, call.name, 'before')
-  ) {
+  if (guardrails?.appliesTo(guardrails.composed.tools, call.name, 'before')) {
     const checked = await guardrails.checkToolInput(
       guardrails.composed.tools,
       { toolName: call.name, toolCallId: call.id, args: input, stepNumber: LIVE_STEP },
@@ -237,10 +234,7 @@ export async function runLiveToolCall(
   switch (execution.type) {
     case 'value': {
       let given = execution.value;
-      if (
-        guardrails !== undefined &&
-        guardrails.appliesTo(guardrails.composed.tools, call.name, 'after')
-      ) {
+      if (guardrails?.appliesTo(guardrails.composed.tools, call.name, 'after')) {
         const checked = await guardrails.checkToolOutput(
           guardrails.composed.tools,
           {

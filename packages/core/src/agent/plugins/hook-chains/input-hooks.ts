@@ -3,7 +3,7 @@ import type { Content } from '../../../wire/content.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../../follow-signal.ts';
-import type { AgentPlugin, InputDraft, InputRewrite, PluginRun } from '../agent-plugin.ts';
+import type { AgentPlugin, InputDraft, PluginRun } from '../agent-plugin.ts';
 import { isContentList } from '../plugin-results.ts';
 import { AnswerHooks } from './answer-hooks.ts';
 
@@ -125,7 +125,7 @@ export class InputHooks extends AnswerHooks {
   /** A verdict that came `beside` the call: the rewrite it made (checked), or `undefined`. */
   protected async besideVerdict(
     index: number,
-    verdict: Promise<void | InputRewrite | undefined>,
+    verdict: Promise<unknown>,
     stepNumber: number,
   ): Promise<readonly Content[] | undefined> {
     const settled = await this.call(index, 'checkInput', stepNumber, () => verdict);
@@ -192,14 +192,17 @@ export class InputHooks extends AnswerHooks {
 /** Where compaction stands when a run starts (`RunTracker.compactionMark`): none. */
 const UNCOMPACTED = { compacted: undefined, through: 0, count: 0 };
 
-/** An input verdict still to come (`checkInput`'s `{ beside }`), with its plugin's place. */
+/**
+ * An input verdict still to come (`checkInput`'s `{ beside }`), with its plugin's place: what the
+ * plugin's promise settles to is checked when it does (a rewrite, or nothing).
+ */
 export type BesideVerdict = {
   readonly index: number;
-  readonly verdict: Promise<void | InputRewrite | undefined>;
+  readonly verdict: Promise<unknown>;
 };
 
 /** Whether `checkInput` returned a verdict still to come. */
-function isBeside(value: unknown): value is { beside: Promise<void | InputRewrite | undefined> } {
+function isBeside(value: unknown): value is { beside: Promise<unknown> } {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -16,14 +16,18 @@ const MODES = ['run', 'stream'] as const;
 const answers = (count: number) =>
   createScriptedGemini(Array.from({ length: count }, (_, at) => textTurn(`a${at}`)));
 
-describe('the bound on a request wrapper’s next, composed', () => {
+// Each with a wrapper that spreads its input and one that builds it afresh, passing the given one
+// as `next`'s second argument.
+const SHAPES = ['spread', 'built-given'] as const;
+
+describe.each(SHAPES)('the bound on a request wrapper’s next, composed (input %s)', (shape) => {
   for (const mode of MODES) {
     it(`stops a child whose wrapper loops at 10 calls; the parent model is told, the parent runs on (${mode})`, async () => {
       const childGemini = answers(500);
       const child = createAgent({
         gemini: childGemini,
         model: MODEL,
-        plugins: [asker('child-loop')],
+        plugins: [asker('child-loop', 200, shape)],
       });
       const parentGemini = createScriptedGemini([
         callsTurn(['search', { task: 'Find it.' }, 's1']),
@@ -52,7 +56,7 @@ describe('the bound on a request wrapper’s next, composed', () => {
 
     it(`fails a chat turn whose wrapper loops, keeping the conversation as it was (${mode})`, async () => {
       const gemini = answers(500);
-      const agent = createAgent({ gemini, model: MODEL, plugins: [asker('chat-loop', 11)] });
+      const agent = createAgent({ gemini, model: MODEL, plugins: [asker('chat-loop', 11, shape)] });
       const chat = createChatSession({ agent });
       const error =
         mode === 'run'

@@ -74,5 +74,36 @@ describe('a request’s calls through wrapModelRequest', () => {
       expect(gemini.calls).toHaveLength(9);
       expect(result?.text).toBe('a8');
     });
+
+    // A wrapper that builds each call's input afresh (`{ request, callOptions }`, not a spread)
+    // left the request's count behind: its `next` went unbounded (loose-ends5). Passing the input
+    // it was given as `next`'s second argument counts the built one on it.
+    it(`a wrapper that builds a fresh input and passes the given one is refused past 10 calls (${mode})`, async () => {
+      const { error, gemini } = await outcome([asker('builder', 200, 'built-given')], mode);
+      expect(gemini.calls).toHaveLength(10);
+      const cause = (error as ModelCallError).cause;
+      expect(ModelRequestLimitError.isInstance(cause)).toBe(true);
+      expect(cause).toMatchObject({ plugin: 'builder', limit: 10 });
+    });
+
+    it(`the count goes on inside a wrapper that builds its input: the looping one within is named (${mode})`, async () => {
+      const { error, gemini } = await outcome(
+        [asker('outer-builder', 1, 'built-given'), asker('inner-loop')],
+        mode,
+        { maxModelCallsPerStep: 4 },
+      );
+      expect(gemini.calls).toHaveLength(4);
+      expect(((error as ModelCallError).cause as ModelRequestLimitError).plugin).toBe('inner-loop');
+    });
+
+    it(`a wrapper that builds a fresh input without passing the given one keeps working (${mode})`, async () => {
+      // Both shapes answer the same: three calls of next, the last one's answer kept.
+      for (const shape of ['built', 'built-given', 'spread'] as const) {
+        const { error, result, gemini } = await outcome([asker(`three-${shape}`, 2, shape)], mode);
+        expect(error, shape).toBeUndefined();
+        expect(result?.text, shape).toBe('a2');
+        expect(gemini.calls, shape).toHaveLength(3);
+      }
+    });
   }
 });

@@ -25,7 +25,9 @@ export type ModelRequestAgent = {
 /**
  * Wraps the agent's model requests: given `next` (the entry of the plugins after this one, then
  * the client's), returns the entry the agent calls instead. Called once per agent (and once per
- * other model a fallback sends to), not per request.
+ * other model a fallback sends to), not per request. Pass each call's input on as given or
+ * spread from it; an input built afresh goes with the given one as `next`'s second argument
+ * (`next.generate(built, input)`), so the call counts against the request's bound.
  */
 export type WrapModelRequest = (
   next: ModelCallEntry,

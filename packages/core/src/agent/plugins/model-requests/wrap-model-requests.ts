@@ -113,7 +113,9 @@ function counting(entry: ModelCallEntry, wrappers: number): ModelCallEntry {
 /**
  * `next` as the wrapper at `index` calls it: past `limit` calls for one request, refused unsent
  * (a rejected `generate`, a `stream` whose chunks throw), as any failed request reaches a wrapper.
- * An input without counts (a wrapper that built its own, not spread) is passed on uncounted.
+ * An input the wrapper built afresh (not spread) carries no counts: with the input it was given
+ * as the second argument (`next.generate(built, input)`), it is counted on that input's, which
+ * go on with it (the wrappers inside are bounded too); without it, it is passed on uncounted (what a wrapper written before the argument does).
  */
 function bounded(
   next: ModelCallEntry,
@@ -121,27 +123,43 @@ function bounded(
   plugin: string,
   limit: number,
 ): ModelCallEntry {
-  const over = (input: ModelCallInput): ModelRequestLimitError | undefined => {
-    const counts = input.requestCalls;
-    if (counts === undefined) return undefined;
+  // The input to count and pass on, or the refusal of a call past the limit.
+  const counted = (
+    input: ModelCallInput,
+    given: ModelCallInput | undefined,
+  ): ModelCallInput | ModelRequestLimitError => {
+    const sent = input.requestCalls === undefined ? joined(input, given) : input;
+    const counts = sent.requestCalls;
+    if (counts === undefined) return sent;
     if ((counts[index] as number) >= limit) return new ModelRequestLimitError({ plugin, limit });
     counts[index] = (counts[index] as number) + 1;
-    return undefined;
+    return sent;
   };
   // `next`'s redaction, resumption and key reader kept, as for any wrapper's entry.
   return completeEntry(
     {
-      generate: (input) => {
-        const refused = over(input);
-        return refused === undefined ? next.generate(input) : Promise.reject(refused);
+      generate: (input, given) => {
+        const sent = counted(input, given);
+        return sent instanceof ModelRequestLimitError ? Promise.reject(sent) : next.generate(sent);
       },
-      stream: (input) => {
-        const refused = over(input);
-        return refused === undefined ? next.stream(input) : refusedStream(refused);
+      stream: (input, given) => {
+        const sent = counted(input, given);
+        return sent instanceof ModelRequestLimitError ? refusedStream(sent) : next.stream(sent);
       },
     },
     next,
   );
+}
+
+/**
+ * `built` (an input a wrapper made afresh) with the request's own bookkeeping it left out taken
+ * from `given` (the input the wrapper was given): its counts. Not the run's body cache: `built`
+ * may send other contents or another model, and the cache is the run's (a built input is
+ * serialised whole). `built` itself without a `given` that has counts.
+ */
+function joined(built: ModelCallInput, given: ModelCallInput | undefined): ModelCallInput {
+  if (typeof given !== 'object' || given === null || given.requestCalls === undefined) return built;
+  return { ...built, requestCalls: given.requestCalls };
 }
 
 /** A stream whose first read throws `error`: a refused `stream` request, never sent. */
