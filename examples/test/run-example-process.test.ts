@@ -77,6 +77,8 @@ const anyRunning = (pids: readonly number[]): boolean =>
 async function startFixtureRun(holdMs?: number): Promise<{
   vitest: ChildProcess;
   fleet: number;
+  /** The fleet's command line (node's arguments), as the fixture started it. */
+  command: string[];
   tree: number[];
   output: () => string;
 }> {
@@ -93,6 +95,8 @@ async function startFixtureRun(holdMs?: number): Promise<{
         ...process.env,
         FLEET_DATABASE_URL: DATABASE_URL,
         FLEET_GROUP_FILE: groupFile,
+        // The fleet starts from this run's bundles, as in every other example test.
+        FLEET_EXAMPLE_BUNDLES: inject('exampleBundles') ?? '',
         ...(holdMs === undefined ? {} : { FLEET_HOLD_MS: String(holdMs) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,10 +105,12 @@ async function startFixtureRun(holdMs?: number): Promise<{
   const output = printed(vitest);
   killOnFinish(() => (vitest.pid === undefined ? [] : [vitest.pid]));
   await until(
-    () => existsSync(groupFile) && readFileSync(groupFile, 'utf8') !== '',
+    // Whole: the command line's list closes the file.
+    () => existsSync(groupFile) && readFileSync(groupFile, 'utf8').endsWith(']'),
     () => `waiting for the fixture's fleet:\n${output()}`,
   );
-  const fleet = Number(readFileSync(groupFile, 'utf8'));
+  const [pid = '', args = '[]'] = readFileSync(groupFile, 'utf8').split('\n');
+  const fleet = Number(pid);
   const tree = [
     fleet,
     ...processes()
@@ -112,14 +118,20 @@ async function startFixtureRun(holdMs?: number): Promise<{
       .map((row) => row.pid),
   ];
   killOnFinish(() => tree);
-  return { vitest, fleet, tree, output };
+  return { vitest, fleet, command: JSON.parse(args) as string[], tree, output };
 }
 
 describe('the processes an example test starts', () => {
   it('are all gone when their test file ends after a test timed out', async () => {
-    const { vitest, tree, output } = await startFixtureRun();
+    const { vitest, command, tree, output } = await startFixtureRun();
     // The fleet and its two workers (at least: a loader may have a child process of its own).
     expect(tree.length, output()).toBeGreaterThanOrEqual(3);
+    // Started from this run's bundles, as the other example tests' processes are (a child
+    // Vitest has no global setup to provide them: the fixture config passes them on).
+    const bundles = inject('exampleBundles');
+    if (bundles !== undefined) {
+      expect(command, command.join(' ')).toContain(join(bundles, 'fleet/fleet.js'));
+    }
     const [code] = await new Promise<[number | null]>((resolve) =>
       vitest.once('exit', (exitCode) => resolve([exitCode])),
     );

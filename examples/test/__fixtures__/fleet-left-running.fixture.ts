@@ -1,7 +1,7 @@
 // Run by run-example-process.test.ts in a Vitest of its own (vitest.fleet-left-running.config.ts):
 // the fleet example (two worker processes) started by a test that ends without stopping it, then
 // a test that times out, as a test on a loaded machine did. Its process group's id (the fleet's
-// pid) goes to FLEET_GROUP_FILE once its workers are ready.
+// pid) and its command line go to FLEET_GROUP_FILE once its workers are ready.
 
 import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -14,7 +14,11 @@ it('starts the fleet and leaves it running', async () => {
     env: { DATABASE_URL: process.env['FLEET_DATABASE_URL'] ?? '' },
   });
   await fleet.waitFor('Workers: worker-a, worker-b.');
-  writeFileSync(process.env['FLEET_GROUP_FILE'] ?? '', String(fleet.child.pid));
+  // Its pid, then its command line (what it was started from), read at once by the outer test.
+  writeFileSync(
+    process.env['FLEET_GROUP_FILE'] ?? '',
+    `${fleet.child.pid}\n${JSON.stringify(fleet.child.spawnargs)}`,
+  );
   expect(fleet.child.exitCode).toBe(null);
 });
 
