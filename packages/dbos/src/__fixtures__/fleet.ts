@@ -250,7 +250,7 @@ export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIG
  * worker-liveness.ts), so a live worker's next beat (300 ms in the fixture) takes its runs over
  * instead of after `deadAfterMs` (3 s) of silence. The takeover is the same code path; only the
  * wait is skipped, in the files whose subject is what survives a SIGKILL. How a silent worker is
- * found stays tested with real silence (crash-recovery, cancel-takeover, worker-liveness).
+ * found stays tested with real silence (crash-recovery's first two kills, cancel-takeover, worker-liveness).
  * `beforeTakeover` runs what such a test did right after the kill, in the silence. Measured (a
  * probe, four kills each, interleaved, load 25-29): the kill to the takeover 3.0-4.5 s with the
  * silence, 1.1-1.8 s with this (bench/RESULTS.md, issue 53, helper test-speed-dbos6).

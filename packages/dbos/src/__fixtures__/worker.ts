@@ -942,7 +942,11 @@ void startDurableWorkerWith({
   // call in steering-crash was put down to a second takeover; the ones logged since were a steer
   // heard late, see SLOW_AWAITS_STEER.)
   takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
-  approvalSweepMs: 500,
+  // The approval sweep (two statements a sweep, a worker idle or not): every 500 ms only where a
+  // test waits on it (APPROVAL_SWEEP_MS: an approval's timeout, a parked run's fallback poll, a
+  // resume that never came); elsewhere every 2 s, 3 statements a second fewer per live worker.
+  // Measured on an idle worker (a probe, ABBA, bench/RESULTS.md, helper test-speed-dbos8).
+  approvalSweepMs: Number(env['APPROVAL_SWEEP_MS'] ?? '2000'),
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined
     ? {}
     : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),

@@ -215,6 +215,8 @@ describe('a worker keeps no memory per paused run', () => {
 describe('a paused run whose approval times out', () => {
   const fleet = pausedFleet('timeout', {
     APPROVAL_TIMEOUT_MS: '1500',
+    // The sweep answers the timeout: every 500 ms here (the fixture's default is 2 s).
+    APPROVAL_SWEEP_MS: '500',
   });
 
   it('is resumed by the sweep and the call is denied, without running it', async () => {

@@ -36,6 +36,8 @@ beforeAll(async () => {
     COUNTER_FILE: counter.file,
     EXECUTOR_ID: 'child-timeout-worker',
     APPROVAL_TIMEOUT_MS: '1500',
+    // The sweep answers the timeout: every 500 ms here (the fixture's default is 2 s).
+    APPROVAL_SWEEP_MS: '500',
   });
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });

@@ -68,6 +68,9 @@ beforeAll(async () => {
     // Two slots: the slot test parks two runs and runs a third beside them.
     WORKER_CONCURRENCY: '2',
     HOLD_DIR: holdDirectory,
+    // The sweep resumes a parked run when its fallback poll is due, and leaves a wait being woken
+    // (two tests wait on it): every 500 ms here (the fixture's default is 2 s).
+    APPROVAL_SWEEP_MS: '500',
   });
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   // The app's webhook endpoint: verify, wake, answer.

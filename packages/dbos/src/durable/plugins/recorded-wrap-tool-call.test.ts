@@ -89,6 +89,8 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
     APPROVAL_TIMEOUT_MS: String(APPROVAL_TIMEOUT_MS),
+    // The sweep answers the timeout: every 500 ms here (the fixture's default is 2 s).
+    APPROVAL_SWEEP_MS: '500',
   };
   workers.push(
     ...(await Promise.all(

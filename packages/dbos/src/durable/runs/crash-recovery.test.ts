@@ -6,6 +6,7 @@ import { createMemory, geminiEmbed } from '@gemloop/core/memory';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -91,6 +92,11 @@ function withoutInput(contents: DurableRunResult['contents']): unknown[] {
   return contents.slice(1);
 }
 
+// The first two kills (a tool call, a streamed call) are found by their silence: a survivor waits
+// `deadAfterMs` (3 s) without a beat, as after any crash. The four after them (guardrails, a
+// plugin, a request plugin, memory) test what the run taken over replays, so they tell the fleet
+// at once (crashWorker): the same sweep, election and resume on the survivor's next beat, without
+// 3 s of an idle fleet each (bench/RESULTS.md, helper test-speed-dbos8).
 describe('a worker killed in the middle of a run', () => {
   it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
     const baseline = await baselineRun();
@@ -225,8 +231,7 @@ describe('a worker killed in the middle of a run', () => {
       'the slow tool to start',
     );
     const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -247,8 +252,7 @@ describe('a worker killed in the middle of a run', () => {
       'the slow tool to start',
     );
     const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -289,8 +293,7 @@ describe('a worker killed in the middle of a run', () => {
       'the slow tool to start',
     );
     const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -333,8 +336,7 @@ describe('a worker killed in the middle of a run', () => {
         'the slow tool to start',
       );
       const victim = await ownerOf(runId);
-      await stopWorker(victim, 'SIGKILL');
-      rmSync(join(holdDirectory, runId));
+      await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
 
       const result = await fleet.runs.result(runId);
       expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
