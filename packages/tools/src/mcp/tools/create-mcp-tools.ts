@@ -111,6 +111,8 @@ export type McpToolsInternals = {
   askUrl?: AskUrl | undefined;
   /** Whether the connection was closed, by `close()` or by the server going away. */
   isClosed?: (() => boolean) | undefined;
+  /** The error that closed the connection when a cap of gemloop's did, worded for `server`. */
+  closedBy?: ((server: string) => Error | undefined) | undefined;
   /** Time limit of each `tools/list` request (the connection's `connectTimeoutMs`). */
   listTimeoutMs?: number | undefined;
 };
@@ -316,7 +318,8 @@ export async function createMcpToolsWith(
       // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
       if (callSignal.aborted) throw callSignal.reason;
       const callError = toMcpCallError({
-        error,
+        // A connection closed under the call by a cap of gemloop's says so, not "server gone".
+        error: isConnectionClosed(error) ? (internals.closedBy?.(server) ?? error) : error,
         server,
         toolName: name,
         mcpToolName: mcpName,
@@ -421,4 +424,9 @@ function createSharedClose(client: McpClient, log: Logger): () => Promise<void> 
     });
     return closing;
   };
+}
+
+/** The SDK's rejection of a request whose connection closed (`ErrorCode.ConnectionClosed`). */
+function isConnectionClosed(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === -32000;
 }

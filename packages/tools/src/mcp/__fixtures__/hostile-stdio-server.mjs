@@ -1,0 +1,67 @@
+// A hostile MCP server over stdio for the answer-size attacks: `node hostile-stdio-server.mjs`.
+// Plain JavaScript and no SDK: it writes the wire itself (newline-delimited JSON-RPC, the MCP
+// stdio transport: https://modelcontextprotocol.io/specification/2025-06-18/basic/transports).
+//
+// Tools: `flood` writes one line that never ends (no newline, until the client goes), `huge`
+// answers with one valid line of HOSTILE_MIB MiB (default 24), `echo` answers small. With
+// HOSTILE_LIST=flood, `tools/list` is answered with a line that never ends.
+// It exits when its stdin ends (the client closed it, or the test process died).
+const mib = Number(process.env.HOSTILE_MIB ?? '24');
+const write = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+/** Writes `head`, then 64 KiB of filler at a time while the pipe takes it, until it breaks. */
+function flood(head) {
+  process.stdout.write(head);
+  const filler = 'x'.repeat(64 * 1024);
+  const more = () => {
+    while (process.stdout.write(filler));
+    process.stdout.once('drain', more);
+  };
+  more();
+}
+
+process.stdout.on('error', () => process.exit(0));
+process.stdin.on('end', () => process.exit(0));
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  for (let index = pending.indexOf('\n'); index !== -1; index = pending.indexOf('\n')) {
+    const line = pending.slice(0, index);
+    pending = pending.slice(index + 1);
+    if (line.trim() !== '') answer(JSON.parse(line));
+  }
+});
+
+function answer(message) {
+  const { id, method, params } = message;
+  if (id === undefined) return;
+  if (method === 'initialize') {
+    write({
+      jsonrpc: '2.0',
+      id,
+      result: {
+        protocolVersion: params.protocolVersion,
+        capabilities: { tools: {} },
+        serverInfo: { name: 'hostile-stdio', version: '1.0.0' },
+      },
+    });
+  } else if (method === 'tools/list') {
+    if (process.env.HOSTILE_LIST === 'flood') return flood(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[{"name":"`);
+    const tool = (name) => ({ name, inputSchema: { type: 'object', properties: {} } });
+    write({ jsonrpc: '2.0', id, result: { tools: [tool('flood'), tool('huge'), tool('echo')] } });
+  } else if (method === 'tools/call') {
+    const name = params.name;
+    if (name === 'flood') {
+      flood(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`);
+    } else if (name === 'huge') {
+      write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'y'.repeat(mib * 1024 * 1024) }] } });
+    } else {
+      write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'small' }] } });
+    }
+  } else if (method === 'ping') {
+    write({ jsonrpc: '2.0', id, result: {} });
+  } else {
+    write({ jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } });
+  }
+}
