@@ -136,7 +136,12 @@ describe('@gemloop/client given a redirect to another origin', () => {
   it.each([
     [
       'answerApproval',
-      () => answerApproval(`${origin(home)}/approvals`, { id: 'a', approved: true }, { headers }),
+      () =>
+        answerApproval(
+          `${origin(home)}/approvals`,
+          { approvalId: 'a', decision: 'approve' },
+          { headers },
+        ),
     ],
     [
       'answerElicitation',
