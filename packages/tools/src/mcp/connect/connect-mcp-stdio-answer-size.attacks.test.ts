@@ -81,4 +81,25 @@ describe('connectMcpStdio against a hostile server', { timeout: 180_000 }, () =>
       expect((error as Error).message).toMatch(/maxResponseBytes/);
     },
   );
+
+  it('a server that names itself after the token in its env: the token is in no error', async () => {
+    const token = 'tok-attack12-0123456789abcdef';
+    const connection = await connect({
+      env: { HOSTILE_NAME_LEAK: '1', API_TOKEN: token },
+      maxResponseBytes: MIB,
+    });
+    const error = await captureError(runTool(tool(connection, 'flood'), {}));
+    expect(McpToolCallError.isInstance(error) && error.reason).toBe('response-too-large');
+    expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain(token);
+    expect(connection.server).not.toContain(token);
+  });
+
+  it('a server whose name is 1 MB of terminal escapes and line breaks: errors stay short and plain', async () => {
+    const connection = await connect({ env: { HOSTILE_NAME_HUGE: '1' }, maxResponseBytes: MIB });
+    const error = await captureError(runTool(tool(connection, 'flood'), {}));
+    const message = (error as Error).message;
+    expect(message.length).toBeLessThan(2_000);
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(connection.server.length).toBeLessThan(200);
+  });
 });

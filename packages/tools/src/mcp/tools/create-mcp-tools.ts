@@ -5,6 +5,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
 import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
+import { plainServerName } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { toMcpCallError } from '../errors/to-mcp-call-error.ts';
 import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
@@ -175,10 +176,12 @@ export async function createMcpToolsWith(
     signal,
   } = options;
   const timeoutMs = toTimeoutMs(options.timeoutMs);
-  const serverName = options.serverName ?? client.getServerVersion?.()?.name;
-  const server = serverName === undefined ? 'server' : `server "${serverName}"`;
-  const log = logger.child({ component: 'mcp', server });
   const redact = internals.redact ?? ((text: string) => text);
+  const serverName = options.serverName ?? client.getServerVersion?.()?.name;
+  // The server's own name goes into every error and log line of its tools: made plain first.
+  const server =
+    typeof serverName !== 'string' ? 'server' : `server "${plainServerName(serverName, redact)}"`;
+  const log = logger.child({ component: 'mcp', server });
   const close = internals.close ?? (closeClient ? createSharedClose(client, log) : undefined);
   const acceptedMediaTypes = new Set(mediaTypes.map((type) => type.toLowerCase()));
 
