@@ -99,6 +99,7 @@ describe('connectMcpStdio against a hostile server', { timeout: 180_000 }, () =>
     const error = await captureError(runTool(tool(connection, 'flood'), {}));
     const message = (error as Error).message;
     expect(message.length).toBeLessThan(2_000);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(connection.server.length).toBeLessThan(200);
   });
