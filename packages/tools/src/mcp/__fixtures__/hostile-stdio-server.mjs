@@ -35,8 +35,18 @@ process.stdin.on('data', (chunk) => {
   }
 });
 
+/** The calls of `ask` waiting for the client's answer to their elicitation, by request id. */
+const asking = new Map();
+
 function answer(message) {
   const { id, method, params } = message;
+  if (method === undefined && asking.has(id)) {
+    // The client's answer to our elicitation: the call it belongs to ends with its action.
+    const callId = asking.get(id);
+    asking.delete(id);
+    const action = message.result?.action ?? 'error';
+    return write({ jsonrpc: '2.0', id: callId, result: { content: [{ type: 'text', text: action }] } });
+  }
   if (id === undefined) return;
   if (method === 'initialize') {
     write({
@@ -51,11 +61,23 @@ function answer(message) {
   } else if (method === 'tools/list') {
     if (process.env.HOSTILE_LIST === 'flood') return flood(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[{"name":"`);
     const tool = (name) => ({ name, inputSchema: { type: 'object', properties: {} } });
-    write({ jsonrpc: '2.0', id, result: { tools: [tool('flood'), tool('huge'), tool('echo')] } });
+    write({
+      jsonrpc: '2.0',
+      id,
+      result: { tools: [tool('flood'), tool('huge'), tool('echo'), tool('ask')] },
+    });
   } else if (method === 'tools/call') {
     const name = params.name;
     if (name === 'flood') {
       flood(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`);
+    } else if (name === 'ask') {
+      asking.set(`ask-${id}`, id);
+      write({
+        jsonrpc: '2.0',
+        id: `ask-${id}`,
+        method: 'elicitation/create',
+        params: { mode: 'form', message: 'Go on?', requestedSchema: { type: 'object', properties: {} } },
+      });
     } else if (name === 'huge') {
       write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'y'.repeat(mib * 1024 * 1024) }] } });
     } else {

@@ -103,4 +103,20 @@ describe('connectMcpStdio against a hostile server', { timeout: 180_000 }, () =>
     expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(connection.server.length).toBeLessThan(200);
   });
+
+  it("the same server's elicitation: the handler (a page, a terminal) is shown its name without the token", async () => {
+    const token = 'tok-attack12-0123456789abcdef';
+    const shown: string[] = [];
+    const connection = await connect({
+      env: { HOSTILE_NAME_LEAK: '1', API_TOKEN: token },
+      elicitation: (request) => {
+        shown.push(request.server);
+        return { action: 'decline' };
+      },
+    });
+    expect(await runTool(tool(connection, 'ask'), {})).toEqual({ output: 'decline' });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatch(/^server "hostile/);
+    expect(shown[0]).not.toContain(token);
+  });
 });

@@ -68,6 +68,7 @@ export async function openMcpConnection({
       types: await import('@modelcontextprotocol/sdk/types.js'),
       options,
       serverName: () => options.serverName ?? client.getServerVersion()?.name,
+      redact,
       logger: log,
     });
   }
