@@ -1,6 +1,7 @@
 import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ClientError } from './client-error.ts';
+import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { readExcerpt } from './read-excerpt.ts';
 import { checkResumePoint, isHeaderValue, type ResumePoint } from './resume-point.ts';
 
@@ -91,7 +92,7 @@ type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
  * again) with bounded retries and backoff, so every event comes once, in order.
  *
  * @throws {@link ClientError} for an option it cannot use (`invalid-option`, before any request),
- *   an HTTP error, a body that is not an event stream, a limit passed, or a run that cannot be
+ *   an HTTP error, a redirect (`redirect`: never followed, the headers would go with it), a body that is not an event stream, a limit passed, or a run that cannot be
  *   resumed; the signal's reason when aborted.
  */
 export async function* agentEvents(
@@ -130,7 +131,8 @@ export async function* agentEvents(
     over = true;
     Promise.resolve()
       .then(() =>
-        doFetch(target, {
+        // Not followed: a redirect would carry the page's headers to the host it names.
+        fetchUnfollowed(doFetch, target, {
           method: 'POST',
           headers: { ...options.headers, 'gemloop-run-id': runId as string, 'gemloop-cancel': '1' },
         }),
@@ -174,7 +176,7 @@ export async function* agentEvents(
         : headers;
       let response: Response;
       try {
-        response = await doFetch(url, {
+        response = await fetchUnfollowed(doFetch, url, {
           method: options.method ?? 'POST',
           headers: requestHeaders,
           ...(body === undefined ? {} : { body }),
@@ -182,6 +184,8 @@ export async function* agentEvents(
         });
       } catch (error) {
         signal?.throwIfAborted();
+        // A redirect is the server's answer, not a lost connection: asking again gets it again.
+        if (ClientError.isInstance(error) && error.code === 'redirect') throw error;
         if (!resuming || failures >= maxReconnects) throw lost(error, resuming, failures);
         await sleep(backoff(baseDelay, failures++), signal);
         continue;

@@ -1,6 +1,7 @@
 /** What went wrong, as a `code` a page can switch on. */
 export type ClientErrorCode =
   | 'http-status'
+  | 'redirect'
   | 'not-an-event-stream'
   | 'protocol'
   | 'limit'
@@ -15,7 +16,7 @@ export type ClientErrorCode =
  */
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
-  /** The HTTP status, for `http-status` and `resume-unavailable`. */
+  /** The HTTP status, for `http-status`, `redirect` (0 for a browser's opaque redirect) and `resume-unavailable`. */
   readonly status: number | undefined;
   /** The option at fault (`maxEvents`, say), for `invalid-option`. */
   readonly option: string | undefined;

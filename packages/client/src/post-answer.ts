@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { readExcerpt } from './read-excerpt.ts';
 
 /** Options of a page's answer to the server (an approval, an MCP server's question). */
@@ -13,7 +14,8 @@ export type PostAnswerOptions = {
  * it was taken, `false` on a `404` (nothing waits under that id any more).
  * @param what - what was answered, for the error (`approval`, `elicitation answer`).
  * @param problemOf - what of the error body the message quotes.
- * @throws {@link ClientError} (`http-status`) for any other answer of the server.
+ * @throws {@link ClientError} (`http-status`) for any other answer of the server, `redirect` for
+ *   a redirect (never followed: the headers would go with it).
  * @internal
  */
 export async function postAnswer(
@@ -23,7 +25,7 @@ export async function postAnswer(
   what: string,
   problemOf: (excerpt: string) => string = (excerpt) => excerpt,
 ): Promise<boolean> {
-  const response = await (options.fetch ?? globalThis.fetch)(url, {
+  const response = await fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },
     body: JSON.stringify(answer),

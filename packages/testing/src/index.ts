@@ -34,4 +34,6 @@ export type {
 export type { FakeAgentRoute } from './script/route-by-agent.ts';
 export { routeByAgent } from './script/route-by-agent.ts';
 export { DEFAULT_FAKE_MAX_BODY_BYTES } from './serve/fake-max-body-bytes.ts';
+export type { DripParts, DripTarget } from './serve/drip-response.ts';
+export { dripResponse } from './serve/drip-response.ts';
 export type { FakeServerAddress } from './serve/serve-fake-over-http.ts';

@@ -1,11 +1,16 @@
 import type { Agent } from '../agent/create-agent.ts';
 import { createApiCallError } from '../errors/api-call/create-api-call-error.ts';
+import { ApiCallError } from '../errors/api-call-error.ts';
 import { createNetworkError } from '../errors/create-network-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
+import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { liveAgentOf } from './live-agent.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 import { liveSetupFor } from './live-setup.ts';
 
+/** The most bytes of the token endpoint's answer read (a token's is a few hundred). */
+const MAX_TOKEN_ANSWER_BYTES = 1024 * 1024;
 /** The options of {@link createLiveToken}: the session it locks, and the token's limits. */
 export type LiveTokenOptions = Pick<
   LiveSessionOptions,
@@ -73,6 +78,10 @@ export async function createLiveToken(
       headers: client.headers,
       body: JSON.stringify(body),
       signal: options.signal ?? null,
+      // Never followed, as the client's own calls: fetch drops only `Authorization` on a
+      // cross-origin redirect, never `x-goog-api-key`, so the key went to whatever host a
+      // gateway's Location named, which then minted the page's token (attack12).
+      redirect: 'manual',
     });
   } catch (error) {
     throw createNetworkError({
@@ -82,7 +91,30 @@ export async function createLiveToken(
       redact: client.secrets.values,
     });
   }
-  const text = await response.text();
+  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    await response.body?.cancel().catch(() => {});
+    throw new ApiCallError({
+      message: `authTokens.create got a redirect (HTTP ${response.status}). gemloop does not follow redirects, so the API key is never sent to another host: set baseUrl to the address the server redirects to, or fix the proxy.`,
+      url,
+      method: 'authTokens.create',
+      status: response.status,
+      isRetryable: false,
+    });
+  }
+  // A token's answer is a few hundred bytes: 1 MiB is far past any real one, and an endless body
+  // (a proxy's, a wrong baseUrl) was read whole before.
+  const text = await capResponseBody(response, {
+    maxBytes: MAX_TOKEN_ANSWER_BYTES,
+    tooLarge: (receivedBytes) =>
+      new ResponseTooLargeError({
+        message: `authTokens.create got an answer of more than ${MAX_TOKEN_ANSWER_BYTES} bytes (HTTP ${response.status}): the rest was not read. A token's answer is far smaller: check the baseUrl.`,
+        url,
+        method: 'authTokens.create',
+        status: response.status,
+        maxBytes: MAX_TOKEN_ANSWER_BYTES,
+        receivedBytes,
+      }),
+  }).text();
   if (!response.ok) {
     throw createApiCallError({
       url,

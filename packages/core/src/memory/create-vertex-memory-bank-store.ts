@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { MemoryRecord, ScoredMemory } from './memory-record.ts';
@@ -57,6 +58,12 @@ type Operation = {
 const MEMORY_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
 /** The most memories `list` and `deleteAll` walk (100 a page, Memory Bank's largest). */
 const MAX_LISTED = 10_000;
+/**
+ * The most bytes of one answer read (a list page, an operation, an error body): 16 MiB, as the
+ * MCP and A2A clients' caps. A page of Memory Bank's facts is far smaller; an endpoint answering
+ * more (a proxy, a wrong `baseUrl`) was read whole, an endless body without end (attack12).
+ */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /**
  * A {@link MemoryStore} on Vertex AI Agent Engine Memory Bank, over its REST API
@@ -107,12 +114,23 @@ export function createVertexMemoryBankStore({
     body?: unknown,
   ): Promise<T | undefined> => {
     const token = await getAccessToken();
-    const response = await (fetch ?? globalThis.fetch)(`${root}/v1beta1/${path}`, {
+    const sent = await (fetch ?? globalThis.fetch)(`${root}/v1beta1/${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (response.status === 404) return undefined;
+    if (sent.status === 404) {
+      await sent.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    const response = capResponseBody(sent, {
+      maxBytes: MAX_ANSWER_BYTES,
+      tooLarge: () =>
+        new MemoryError({
+          operation,
+          message: `Memory Bank answered ${method} ${path.split('?')[0]} with more than ${MAX_ANSWER_BYTES} bytes: the rest was not read. Check baseUrl.`,
+        }),
+    });
     const text = await response.text();
     if (!response.ok) {
       // Google's status word only: an error body may quote the request, and facts are personal.
@@ -125,7 +143,14 @@ export function createVertexMemoryBankStore({
         message: `Memory Bank answered ${method} ${path.split('?')[0]} with HTTP ${response.status}${status === '' ? '' : ` ${status}`}.`,
       });
     }
-    return (text === '' ? {} : JSON.parse(text)) as T;
+    try {
+      return (text === '' ? {} : JSON.parse(text)) as T;
+    } catch {
+      throw new MemoryError({
+        operation,
+        message: `Memory Bank answered ${method} ${path.split('?')[0]} with HTTP ${response.status} and a body that is not JSON. Check baseUrl.`,
+      });
+    }
   };
   const settle = async (
     operation: MemoryOperation,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
-import { turn } from '@gemloop/testing';
+import { dripResponse, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { agentOnFake, listenNodeForTest } from '../../door/__fixtures__/serve-door.ts';
 import { bareToolContext } from '../__fixtures__/serve-a2a.ts';
@@ -66,34 +66,13 @@ function cardOf(origin: string, streaming: boolean) {
   };
 }
 
-/** Writes `head`, then `filler` chunks up to `bytes` (or until the client goes), then `tail`. */
-function drip(
-  response: ServerResponse,
-  wrote: (bytes: number) => void,
-  parts: { head: string; filler: string; bytes: number; tail: string },
-) {
-  response.write(parts.head);
-  let sent = 0;
-  const more = () => {
-    while (sent < parts.bytes && !response.destroyed) {
-      sent += parts.filler.length;
-      wrote(parts.filler.length);
-      if (!response.write(parts.filler)) {
-        response.once('drain', more);
-        return;
-      }
-    }
-    if (!response.destroyed) response.end(parts.tail);
-  };
-  more();
-}
-
 /** A unary JSON-RPC answer: a message whose text is `bytes` of `x`. */
 const unaryText =
   (bytes: number): Answer =>
   (response, id, wrote) => {
     response.writeHead(200, { 'content-type': 'application/json' });
-    drip(response, wrote, {
+    dripResponse(response, {
+      onWrite: wrote,
       head: `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"message":{"messageId":"m1","contextId":"c1","role":"ROLE_AGENT","parts":[{"text":"`,
       filler: 'x'.repeat(64 * 1024),
       bytes,
@@ -107,7 +86,8 @@ const streamedAppends =
   (response, id, wrote) => {
     const event = (result: object) => `data: ${JSON.stringify({ jsonrpc: '2.0', id, result })}\n\n`;
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    drip(response, wrote, {
+    dripResponse(response, {
+      onWrite: wrote,
       head: event({
         task: { id: 't1', contextId: 'c1', status: { state: 'TASK_STATE_WORKING' } },
       }),
@@ -183,7 +163,8 @@ describe('a2aAgent and a remote that answers without end', () => {
       streaming: true,
       answer: (response, _id, wrote) => {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
-        drip(response, wrote, {
+        dripResponse(response, {
+          onWrite: wrote,
           head: '',
           filler: `: ${'z'.repeat(1024)}\n`,
           bytes: 64 * MIB,
@@ -209,7 +190,8 @@ describe('a2aAgent and a remote that answers without end', () => {
       answer: unaryText(1),
       card: (response, _id, wrote) => {
         response.writeHead(200, { 'content-type': 'application/json' });
-        drip(response, wrote, {
+        dripResponse(response, {
+          onWrite: wrote,
           head: '{"name":"',
           filler: 'n'.repeat(64 * 1024),
           bytes: 40 * MIB,

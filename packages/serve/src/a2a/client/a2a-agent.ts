@@ -14,7 +14,7 @@ import {
   JsonRpcTransportFactory,
 } from '@a2a-js/sdk/client';
 import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/core';
-import { ResponseTooLargeError } from '@gemloop/core/errors';
+import { ApiCallError, ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   capResponseBody,
   childRunParent,
@@ -133,7 +133,14 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
     for (const [key, value] of Object.entries(extra)) headers.set(key, value);
     // The SDK reads a unary answer whole (`response.json()`) and bounds a stream's events, not the
     // stream: every response is counted, so a remote that answers without end costs the cap.
-    const response = await baseFetch(input, { ...init, headers });
+    // Never followed: fetch drops only `Authorization` on a redirect to another origin
+    // (https://fetch.spec.whatwg.org/#http-redirect-fetch), so the rest of `headers` went on to
+    // whatever host the Location named, past the origins allowed above (attack12).
+    const response = await baseFetch(input, { ...init, headers, redirect: 'manual' });
+    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+      await response.body?.cancel().catch(() => {});
+      throw redirectError(response, target, name);
+    }
     return capResponseBody(response, {
       maxBytes,
       tooLarge: (receivedBytes) => {
@@ -490,4 +497,26 @@ function checkOptions(options: A2AAgentOptions): void {
       'headers must be an object of header values, or a function that returns one.',
     );
   }
+}
+
+/** A redirect, refused: where it pointed (origin and path; the query may hold a token). */
+function redirectError(response: Response, target: string, agent: string): ApiCallError {
+  const location = response.headers.get('location');
+  let where = 'another URL';
+  try {
+    if (location !== null) {
+      const to = new URL(location, target);
+      where = `${to.origin}${to.pathname.slice(0, 200)}`;
+    }
+  } catch {
+    where = 'an invalid Location';
+  }
+  const from = new URL(target);
+  return new ApiCallError({
+    message: `The remote A2A agent ${agent} answered HTTP ${response.status}, a redirect to ${where}. gemloop does not follow redirects, because your headers would go with it: use that address as url if you trust it.`,
+    url: `${from.origin}${from.pathname}`,
+    method: 'a2a',
+    status: response.status,
+    isRetryable: false,
+  });
 }

@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
+import { dripResponse } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
@@ -68,28 +69,6 @@ async function hostile(answers: { call: Answer; list?: Answer }) {
   return { url, written: () => written, closed: () => closed };
 }
 
-/** Writes `head`, then `filler` up to `bytes` (or until the client goes), then `tail`. */
-function drip(
-  response: ServerResponse,
-  wrote: (bytes: number) => void,
-  parts: { head: string; filler: string; bytes: number; tail: string },
-) {
-  response.write(parts.head);
-  let sent = 0;
-  const more = () => {
-    while (sent < parts.bytes && !response.destroyed) {
-      sent += parts.filler.length;
-      wrote(parts.filler.length);
-      if (!response.write(parts.filler)) {
-        response.once('drain', more);
-        return;
-      }
-    }
-    if (!response.destroyed) response.end(parts.tail);
-  };
-  more();
-}
-
 const FILLER = 'x'.repeat(64 * 1024);
 const resultHead = (id: unknown) =>
   `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`;
@@ -101,7 +80,8 @@ const textAnswer =
     response.writeHead(200, {
       'content-type': as === 'json' ? 'application/json' : 'text/event-stream',
     });
-    drip(response, wrote, {
+    dripResponse(response, {
+      onWrite: wrote,
       head: `${as === 'sse' ? 'data: ' : ''}${resultHead(id)}`,
       filler: FILLER,
       bytes,
@@ -153,7 +133,8 @@ describe('connectMcpHttp and a server that answers without end', () => {
     const remote = await hostile({
       call: (response, id, wrote) => {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
-        drip(response, wrote, {
+        dripResponse(response, {
+          onWrite: wrote,
           head: '',
           filler: progress(),
           bytes: 8 * MIB,
@@ -171,7 +152,8 @@ describe('connectMcpHttp and a server that answers without end', () => {
       call: textAnswer(1, 'json'),
       list: (response, id, wrote) => {
         response.writeHead(200, { 'content-type': 'application/json' });
-        drip(response, wrote, {
+        dripResponse(response, {
+          onWrite: wrote,
           head: `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[],"x":"`,
           filler: FILLER,
           bytes: 40 * MIB,

@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
+import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   arrayOption,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
+  integerOption,
   oneOfOption,
   required,
   stringOption,
@@ -42,7 +44,19 @@ export type ConnectMcpStdioOptions = McpConnectOptions & {
    * @defaultValue 'pipe'
    */
   stderr?: 'pipe' | 'inherit' | 'ignore' | undefined;
+  /**
+   * The most bytes of one message of the server (one line of its stdout). Past it the rest is not
+   * read, the process is ended, and the call fails with `McpToolCallError` `response-too-large`
+   * naming the server and the cap (while connecting, `McpServerError`). Raise it for a server
+   * whose answers are genuinely larger. Enforced by the MCP SDK's stdio read buffer
+   * (`maxBufferSize`, SDK 1.30 and later; an older SDK reads a line without bound).
+   * @defaultValue 16777216 (16 MiB, as `connectMcpHttp`'s)
+   */
+  maxResponseBytes?: number | undefined;
 };
+
+/** 16 MiB, as `connectMcpHttp`'s: four times the text of Gemini's largest context window. */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 // Enough for a stack trace; an error message shows the last part.
 const stderrTailBytes = 8192;
@@ -72,6 +86,7 @@ export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<
   // Arguments are left out: they often carry tokens (`--api-key ...`).
   const server = `server "${basename(command)}" (stdio)`;
   const redact = createSecretRedactor(Object.values(env ?? {}));
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const { Client, StdioClientTransport } = await loadMcpStdioSdk(server);
   const transport = new StdioClientTransport({
     command,
@@ -79,7 +94,30 @@ export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<
     ...(env === undefined ? {} : { env: { ...env } }),
     ...(cwd === undefined ? {} : { cwd }),
     stderr,
+    // The SDK buffers stdout until a newline: a line that never ends grew without bound. Past
+    // this its read buffer throws, and the transport closes (attack12).
+    maxBufferSize: maxBytes,
   });
+  // The SDK reports the overflow only as an error ("ReadBuffer exceeded maximum size of N
+  // bytes", shared/stdio.js) to the client's `onerror`, then closes the transport.
+  let overflowed = false;
+  const onError = (error: Error): void => {
+    if (/^ReadBuffer exceeded maximum size/.test(String(error?.message))) overflowed = true;
+  };
+  // What closed the connection, when the cap did: the calls then in flight fail as too large,
+  // not as a server that went away.
+  const closedBy = (named: string): ResponseTooLargeError | undefined =>
+    overflowed
+      ? new ResponseTooLargeError({
+          message: `The MCP ${named} wrote a message of more than ${maxBytes} bytes (one line of its stdout): the rest was not read and the process was ended. Raise maxResponseBytes in connectMcpStdio if its answers are genuinely that large.`,
+          url: `stdio:${basename(command)}`,
+          method: 'mcp',
+          // No HTTP status on a pipe.
+          status: 0,
+          maxBytes,
+          receivedBytes: maxBytes,
+        })
+      : undefined;
   // With `pipe` the SDK hands out a PassThrough (a Readable) before the process starts.
   const tail =
     stderr === 'pipe'
@@ -92,7 +130,18 @@ export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<
     options,
     server,
     redact,
+    closedBy,
+    onError,
     toConnectError: async (error) => {
+      const tooLarge = closedBy(server);
+      if (tooLarge !== undefined) {
+        return new McpServerError({
+          server,
+          reason: 'connect-failed',
+          message: tooLarge.message,
+          cause: tooLarge,
+        });
+      }
       // The process's last stderr chunks can arrive just after the exit is seen.
       await new Promise((resolve) => setImmediate(resolve));
       const stderrText = tail?.() ?? '';
@@ -158,6 +207,11 @@ export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
         'connectMcpStdio env must be an object of string values (names to values).',
       ),
       cwd: stringOption({ message: 'connectMcpStdio cwd must be a path string.' }),
+      maxResponseBytes: integerOption({
+        min: 1,
+        message: (_path, value) =>
+          `connectMcpStdio maxResponseBytes must be a positive whole number of bytes, such as 67108864 (64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
+      }),
       stderr: oneOfOption(
         ['pipe', 'inherit', 'ignore'],
         (_path, value) =>

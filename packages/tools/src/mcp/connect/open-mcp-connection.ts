@@ -2,7 +2,7 @@ import type { Logger } from '@gemloop/core';
 import { version } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import type { AskUrl } from '../elicitation/url-elicitations.ts';
-import type { McpServerError } from '../errors/mcp-server-error.ts';
+import { McpServerError } from '../errors/mcp-server-error.ts';
 import { installServerRequestHandlers } from '../server-requests/install-server-request-handlers.ts';
 import type { McpTools } from '../tools/create-mcp-tools.ts';
 import { createMcpToolsWith } from '../tools/create-mcp-tools.ts';
@@ -20,6 +20,13 @@ export type OpenMcpConnectionOptions = {
   redact: (text: string) => string;
   /** Turns a failed handshake into a typed error (called after the client is closed). */
   toConnectError: (error: unknown) => Promise<McpServerError> | McpServerError;
+  /**
+   * The error that closed the connection when gemloop's own cap did (an answer past
+   * `maxResponseBytes`), worded for `server`; `undefined` otherwise.
+   */
+  closedBy?: ((server: string) => Error | undefined) | undefined;
+  /** Sees each error the transport reports (the client's `onerror`). */
+  onError?: ((error: Error) => void) | undefined;
   /** Runs before the client is closed (an HTTP session's `DELETE`); failures are only logged. */
   beforeClose?: (() => Promise<void>) | undefined;
 };
@@ -40,6 +47,8 @@ export async function openMcpConnection({
   redact,
   toConnectError,
   beforeClose,
+  closedBy,
+  onError,
 }: OpenMcpConnectionOptions): Promise<McpConnection> {
   const {
     connectTimeoutMs = defaultConnectTimeoutMs,
@@ -49,6 +58,7 @@ export async function openMcpConnection({
   } = options;
   const log: Logger = logger.child({ component: 'mcp', server });
   const client = new Client(clientInfo);
+  if (onError !== undefined) client.onerror = onError;
   let askUrl: AskUrl | undefined;
   if (options.elicitation !== undefined || options.sampling !== undefined) {
     // Loaded only here: the SDK is there (the client came from it), and most connections need
@@ -58,6 +68,7 @@ export async function openMcpConnection({
       types: await import('@modelcontextprotocol/sdk/types.js'),
       options,
       serverName: () => options.serverName ?? client.getServerVersion()?.name,
+      redact,
       logger: log,
     });
   }
@@ -103,12 +114,22 @@ export async function openMcpConnection({
       redact,
       askUrl,
       isClosed: () => closed,
+      closedBy,
       // Listing is part of connecting: a server that never answers it is refused as quickly as
       // one that never answers the handshake, not after the SDK's 60 s.
       listTimeoutMs: connectTimeoutMs,
     });
   } catch (error) {
     await close();
+    const tooLarge = closedBy?.(server);
+    if (tooLarge !== undefined) {
+      throw new McpServerError({
+        server,
+        reason: 'list-failed',
+        message: tooLarge.message,
+        cause: tooLarge,
+      });
+    }
     throw error;
   }
   if (log.isLevelEnabled?.('info') !== false) {

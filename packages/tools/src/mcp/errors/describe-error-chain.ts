@@ -95,3 +95,24 @@ export function boundErrorDetail(text: string, redact: (text: string) => string)
   if (redacted.length <= MAX_MCP_ERROR_DETAIL_LENGTH) return redacted;
   return `${cutText(redacted, MAX_MCP_ERROR_DETAIL_LENGTH)} [... ${redacted.length - MAX_MCP_ERROR_DETAIL_LENGTH} more characters cut]`;
 }
+
+const UNPRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: taking them out is the point
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** The most characters of a server's own name an error or a log line shows. @internal */
+export const MAX_MCP_SERVER_NAME_LENGTH = 100;
+
+/**
+ * A server's own name (its `serverInfo.name`: the server's word) as errors and logs show it:
+ * control, line-breaking and bidi characters taken out (they reached terminals and log lines
+ * whole), the connection's secrets taken out (a server that names itself after the token in its
+ * environment), at most {@link MAX_MCP_SERVER_NAME_LENGTH} characters. Taken out before the
+ * secrets are, so a secret split by one is found whole. @internal
+ */
+export function plainServerName(name: string, redact: (text: string) => string): string {
+  const plain = redact(name.replace(UNPRINTABLE, '')).trim();
+  return plain.length <= MAX_MCP_SERVER_NAME_LENGTH
+    ? plain
+    : `${cutText(plain, MAX_MCP_SERVER_NAME_LENGTH)}…`;
+}

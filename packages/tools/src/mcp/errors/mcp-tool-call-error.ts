@@ -11,8 +11,9 @@ export type McpToolCallErrorReason =
   /** The server answered with a JSON-RPC error (unknown tool, invalid params, internal error). */
   | 'protocol-error'
   /**
-   * The server's answer was larger than `maxResponseBytes` (of `connectMcpHttp`): a JSON body, or
-   * one event of its stream. The rest was not read.
+   * The server's answer was larger than `maxResponseBytes` (of `connectMcpHttp`: a JSON body, or
+   * one event of its stream; of `connectMcpStdio`: one line of its stdout, the process then ended).
+   * The rest was not read.
    */
   | 'response-too-large'
   /** Anything else the client threw (an invalid result, a transport failure). */

@@ -10,6 +10,7 @@ import type {
   McpElicitationRequest,
 } from '../elicitation/mcp-elicitation.ts';
 import type { AskUrl } from '../elicitation/url-elicitations.ts';
+import { plainServerName } from '../errors/describe-error-chain.ts';
 import { callsInFlight } from './mcp-calls-in-flight.ts';
 import type { McpSamplingPolicy, SamplingParams } from './mcp-sampling.ts';
 import {
@@ -64,6 +65,7 @@ export function installServerRequestHandlers({
   types,
   options,
   serverName,
+  redact = (text) => text,
   logger = silentLogger,
 }: {
   client: SdkClient;
@@ -71,6 +73,8 @@ export function installServerRequestHandlers({
   options: McpServerRequestOptions;
   /** The server's name, read when a request arrives (the handshake tells it). */
   serverName: () => string | undefined;
+  /** Takes the connection's secrets out of the name shown (a server may name itself after one). */
+  redact?: ((text: string) => string) | undefined;
   logger?: Logger | undefined;
 }): AskUrl | undefined {
   const { McpError, ErrorCode, ElicitRequestSchema, CreateMessageRequestSchema } = types;
@@ -79,7 +83,8 @@ export function installServerRequestHandlers({
   client.registerCapabilities(capabilities);
   const named = (): string => {
     const name = serverName();
-    return name === undefined ? 'server' : `server "${name}"`;
+    // Shown to the handler (a page, a terminal) and logged: the server's word, made plain.
+    return typeof name !== 'string' ? 'server' : `server "${plainServerName(name, redact)}"`;
   };
 
   const { form, url } = elicitationHandlers(options.elicitation);

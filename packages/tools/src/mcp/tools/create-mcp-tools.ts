@@ -5,6 +5,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
 import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
+import { plainServerName } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { toMcpCallError } from '../errors/to-mcp-call-error.ts';
 import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
@@ -111,6 +112,8 @@ export type McpToolsInternals = {
   askUrl?: AskUrl | undefined;
   /** Whether the connection was closed, by `close()` or by the server going away. */
   isClosed?: (() => boolean) | undefined;
+  /** The error that closed the connection when a cap of gemloop's did, worded for `server`. */
+  closedBy?: ((server: string) => Error | undefined) | undefined;
   /** Time limit of each `tools/list` request (the connection's `connectTimeoutMs`). */
   listTimeoutMs?: number | undefined;
 };
@@ -173,10 +176,12 @@ export async function createMcpToolsWith(
     signal,
   } = options;
   const timeoutMs = toTimeoutMs(options.timeoutMs);
-  const serverName = options.serverName ?? client.getServerVersion?.()?.name;
-  const server = serverName === undefined ? 'server' : `server "${serverName}"`;
-  const log = logger.child({ component: 'mcp', server });
   const redact = internals.redact ?? ((text: string) => text);
+  const serverName = options.serverName ?? client.getServerVersion?.()?.name;
+  // The server's own name goes into every error and log line of its tools: made plain first.
+  const server =
+    typeof serverName !== 'string' ? 'server' : `server "${plainServerName(serverName, redact)}"`;
+  const log = logger.child({ component: 'mcp', server });
   const close = internals.close ?? (closeClient ? createSharedClose(client, log) : undefined);
   const acceptedMediaTypes = new Set(mediaTypes.map((type) => type.toLowerCase()));
 
@@ -316,7 +321,8 @@ export async function createMcpToolsWith(
       // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
       if (callSignal.aborted) throw callSignal.reason;
       const callError = toMcpCallError({
-        error,
+        // A connection closed under the call by a cap of gemloop's says so, not "server gone".
+        error: isConnectionClosed(error) ? (internals.closedBy?.(server) ?? error) : error,
         server,
         toolName: name,
         mcpToolName: mcpName,
@@ -421,4 +427,9 @@ function createSharedClose(client: McpClient, log: Logger): () => Promise<void> 
     });
     return closing;
   };
+}
+
+/** The SDK's rejection of a request whose connection closed (`ErrorCode.ConnectionClosed`). */
+function isConnectionClosed(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === -32000;
 }

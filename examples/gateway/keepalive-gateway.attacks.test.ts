@@ -1,0 +1,88 @@
+// A twelfth outside pass (attack12): a gateway that answers `200 text/event-stream` and then sends
+// only SSE comments (`: keepalive`), before any chunk or after one. Comments are bytes on the wire
+// but no chunk (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation:
+// a line starting with ":" is ignored), so the client's idle limit (`timeoutMs`: "each wait for the
+// next chunk") must not be fed by them: a gateway that keeps a stream warm forever would hold the
+// run forever. Raw node:http on 127.0.0.1, both transports, public imports only.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAgent, createGemini, GemloopError } from '@gemloop/core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const KEY = 'AIzaKeepalive-0123456789abcdef01234';
+const MODEL = 'gemini-2.5-flash';
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+const chunk = (text: string) =>
+  `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] } }] })}\n\n`;
+
+/** A gateway that writes `head`, then a comment every 20 ms until the client goes. */
+async function keepalive(head: string): Promise<string> {
+  const server = createServer((request, response: ServerResponse) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(head);
+    const timer = setInterval(() => response.write(': keepalive\n\n'), 20);
+    response.on('close', () => clearInterval(timer));
+  });
+  closers.push(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the run to fail');
+}
+
+describe.each(['fetch', 'node'] as const)(
+  'a keepalive-only gateway (transport %s)',
+  (transport) => {
+    // 2 s: long beside the 20 ms between comments, and room for the first chunk at load 30.
+    const client = (baseUrl: string) =>
+      createGemini({ baseUrl, apiKey: KEY, timeoutMs: 2_000, retry: false, transport });
+
+    it.each([
+      ['before the first chunk', '', 'the first chunk'],
+      ['after one chunk', chunk('half'), 'the next chunk after 1'],
+    ])(
+      'comments %s end the stream with a TimeoutError at timeoutMs',
+      async (_when, head, waiting) => {
+        const gemini = client(await keepalive(head));
+        const error = await failure(async () => {
+          for await (const _chunk of gemini.streamGenerateContent({
+            model: MODEL,
+            contents: 'hi',
+          })) {
+            // read
+          }
+        });
+        expect(GemloopError.isInstance(error) && (error as Error).name).toBe('TimeoutError');
+        expect((error as Error).message).toContain(`waiting for ${waiting}`);
+        expect(JSON.stringify(error)).not.toContain(KEY);
+      },
+    );
+
+    it('an agent streaming through it ends typed, not held open', async () => {
+      const agent = createAgent({ gemini: client(await keepalive(chunk('half'))), model: MODEL });
+      const stream = agent.stream('hi');
+      const types: string[] = [];
+      const error = await failure(async () => {
+        for await (const event of stream) types.push(event.type);
+      });
+      expect(GemloopError.isInstance(error)).toBe(true);
+      expect(String((error as Error).message)).not.toContain(KEY);
+      expect(types).toContain('text-delta');
+    });
+  },
+);
