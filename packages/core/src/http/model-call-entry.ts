@@ -5,12 +5,13 @@
 // `LanguageModelV2.doGenerate(options)`, which returns `{ content, finishReason, usage, request,
 // response }` rather than reporting through callbacks (packages/provider/src/language-model/v2).
 
+import { preloadNodeTransport } from '#platform/select-node-transport';
 import type { Redactor } from '../shared/client-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
-import { loadRequestPath } from './attempts/load-request-path.ts';
+import { preloadRequestPath } from './attempts/load-request-path.ts';
 import type { CallOptions, Gemini, ResponseInfo } from './gemini.ts';
 import type { ContentJsonCache } from './serialize-request-body.ts';
 
@@ -193,10 +194,5 @@ function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
  * @internal
  */
 export async function preloadModelCalls(): Promise<void> {
-  // The transport's preload comes with the request path (which imports it for the first request's
-  // transport choice), so the root import loads none of it (issue 53, "Cold import").
-  await loadRequestPath().then(
-    (path) => path.preloadNodeTransport(),
-    () => {},
-  );
+  await Promise.all([preloadRequestPath(), preloadNodeTransport()]);
 }

@@ -18,8 +18,6 @@ export type RequestPath = {
   sendWithRetry: RequestJsonModule['sendWithRetry'];
   readUnary: RequestJsonModule['readUnary'];
   endUnary: RequestJsonModule['endUnary'];
-  /** Loads the node transport's undici files on Node (nothing elsewhere). */
-  preloadNodeTransport: RequestJsonModule['preloadNodeTransport'];
   openGenerateContentStream: StreamModule['openGenerateContentStream'];
   checks: ChecksModule;
   /** A model call's refused file as a `FileNotFoundError`: only a response can say so. */
@@ -34,7 +32,7 @@ export type RequestPath = {
 // loader's error, as any import would.
 const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
   const [
-    { requestJson, sendWithRetry, readUnary, endUnary, preloadNodeTransport },
+    { requestJson, sendWithRetry, readUnary, endUnary },
     { openGenerateContentStream },
     checks,
     { fileNotFoundOf },
@@ -50,12 +48,20 @@ const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
     sendWithRetry,
     readUnary,
     endUnary,
-    preloadNodeTransport,
     openGenerateContentStream,
     checks,
     fileNotFoundOf,
   };
 });
+
+/**
+ * Loads the request path now, as a client's first call would; a failure is left for that call
+ * to report (see `preloadRunPath`).
+ * @internal
+ */
+export async function preloadRequestPath(): Promise<void> {
+  await requestPath.load().catch(() => {});
+}
 
 /**
  * The request path when it is loaded, else `undefined` (then {@link loadRequestPath}). A caller on

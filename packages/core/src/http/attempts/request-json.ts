@@ -13,9 +13,6 @@ import {
 } from './read-json-response.ts';
 import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
 
-// The node transport's preload rides with the request path (see `preloadModelCalls`): the root import
-// then loads no module of the transport choice (issue 53, "Cold import").
-export { preloadNodeTransport } from '#platform/select-node-transport';
 // For the request path's loader (load-request-path.ts): generateContent calls it with readUnary.
 export { sendWithRetry };
 
