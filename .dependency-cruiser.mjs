@@ -99,9 +99,7 @@ export const platformOwners = {
   'select-node-transport': 'http',
   'create-adc-token-function': 'http',
   'open-upload-path': 'http',
-  'load-cfworker': 'tools',
-  'load-zod-core': 'tools',
-  'load-zod-to-json-schema': 'tools',
+  'load-schema-libraries': 'tools',
   'import-otel-api': 'telemetry',
   'live-web-socket': 'live',
 };

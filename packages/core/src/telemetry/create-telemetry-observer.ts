@@ -1,5 +1,4 @@
 import type * as OtelApi from '@opentelemetry/api';
-import { importOtelApi } from '#platform/import-otel-api';
 import type { RunObservation, RunObserver } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';
 
@@ -24,10 +23,14 @@ let apiLoad: Promise<typeof OtelApi> | undefined;
 
 /** Loads the optional peer once per process. @internal */
 export function loadOtelApi(): Promise<typeof OtelApi> {
-  apiLoad ??= importOtelApi().catch((error: unknown) => {
-    apiLoad = undefined;
-    throw error;
-  });
+  // The platform's loader itself is imported here, with the API: the root import loads nothing
+  // of telemetry's API (issue 53, "Cold import": each module ≈ 1 M instructions at import).
+  apiLoad ??= import('#platform/import-otel-api')
+    .then(({ importOtelApi }) => importOtelApi())
+    .catch((error: unknown) => {
+      apiLoad = undefined;
+      throw error;
+    });
   return apiLoad;
 }
 

@@ -4,8 +4,12 @@ import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import type { Transport } from '../../http/transport/transport.ts';
 import { createAdcTokenFunction } from './create-adc-token-function.ts';
 import { loadWebSocket } from './live-web-socket.ts';
-import { importCfworker, loadCfworker } from './load-cfworker.ts';
-import { importZodToJsonSchema, loadZodToJsonSchema } from './load-zod-to-json-schema.ts';
+import {
+  importCfworker,
+  importZodToJsonSchema,
+  loadCfworker,
+  loadZodToJsonSchema,
+} from './load-schema-libraries.ts';
 import { selectNodeTransport } from './select-node-transport.ts';
 
 // The browser halves of `#platform/*`, which the Node test projects never resolve: what a browser
@@ -31,7 +35,7 @@ describe('the browser halves of #platform', () => {
     expect((error as Error).message).toContain('vertex.getAccessToken');
   });
 
-  it('load-cfworker and load-zod-to-json-schema: nothing synchronously, the working parts by import()', async () => {
+  it('load-schema-libraries: nothing synchronously, the working parts by import()', async () => {
     // No synchronous require() off Node: the tools code asks for the import and keeps its result.
     expect(loadCfworker()).toBeUndefined();
     expect(loadZodToJsonSchema()).toBeUndefined();

@@ -22,14 +22,11 @@ const imports = vi.hoisted(() => {
   };
   return { started, gates, held };
 });
-vi.mock('#platform/load-cfworker', async () => {
-  const web = await import('../../platform/web/load-cfworker.ts');
-  return { ...web, importCfworker: () => imports.held('cfworker', web.importCfworker) };
-});
-vi.mock('#platform/load-zod-to-json-schema', async () => {
-  const web = await import('../../platform/web/load-zod-to-json-schema.ts');
+vi.mock('#platform/load-schema-libraries', async () => {
+  const web = await import('../../platform/web/load-schema-libraries.ts');
   return {
     ...web,
+    importCfworker: () => imports.held('cfworker', web.importCfworker),
     importZodToJsonSchema: () => imports.held('zod-to-json-schema', web.importZodToJsonSchema),
   };
 });

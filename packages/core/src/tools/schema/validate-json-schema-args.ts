@@ -1,4 +1,4 @@
-import { importCfworker, loadCfworker as requireCfworker } from '#platform/load-cfworker';
+import { importCfworker, loadCfworker as requireCfworker } from '#platform/load-schema-libraries';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
 import { SchemaLibraryLoader } from './schema-library-loader.ts';

@@ -1,7 +1,7 @@
 import {
   importZodToJsonSchema,
   loadZodToJsonSchema as requireZodToJsonSchema,
-} from '#platform/load-zod-to-json-schema';
+} from '#platform/load-schema-libraries';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { SchemaLibraryLoader } from './schema-library-loader.ts';
 

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+
+// The schema libraries tools/ converts and validates with, one module for the three: each module
+// the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
+// "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.
+
+/**
+ * `zod/v4/core`, loaded on the first zod 4 schema that cannot convert itself, not at import.
+ * Untyped here: tools/ declares the part it uses.
+ * @internal
+ */
+export function loadZodCore(): unknown {
+  return createRequire(import.meta.url)('zod/v4/core');
+}
+
+/**
+ * zod-to-json-schema, loaded on the first zod 3 schema, not at import. Untyped here: tools/
+ * declares the part it uses.
+ * @internal
+ */
+export function loadZodToJsonSchema(): unknown {
+  return createRequire(import.meta.url)('zod-to-json-schema');
+}
+
+/**
+ * Nothing to import ahead of use on Node: `loadZodToJsonSchema` loads it synchronously where it is
+ * first needed. The web half imports it here (see `preloadToolSchemas`).
+ * @internal
+ */
+export function importZodToJsonSchema(): Promise<unknown> | undefined {
+  return undefined;
+}
+
+/**
+ * @cfworker/json-schema, loaded on the first JSON Schema tool call, not at import. Untyped here:
+ * tools/ declares the part it uses (platform/ imports nothing of the folder it serves).
+ * @internal
+ */
+export function loadCfworker(): unknown {
+  return createRequire(import.meta.url)('@cfworker/json-schema');
+}
+
+/**
+ * Nothing to import ahead of use on Node: `loadCfworker` loads it synchronously where it is first
+ * needed. The web half imports it here (see `preloadToolSchemas`).
+ * @internal
+ */
+export function importCfworker(): Promise<unknown> | undefined {
+  return undefined;
+}

@@ -1,0 +1,40 @@
+import * as zodCore from 'zod/v4/core';
+import type {
+  importCfworker as NodeImportCfworker,
+  importZodToJsonSchema as NodeImportZodToJsonSchema,
+  loadCfworker as NodeLoadCfworker,
+  loadZodCore as NodeLoadZodCore,
+  loadZodToJsonSchema as NodeLoadZodToJsonSchema,
+} from '../node/load-schema-libraries.ts';
+
+/** `zod/v4/core`, imported statically off Node (zod is a peer dependency, so it is there). @internal */
+export const loadZodCore: typeof NodeLoadZodCore = () => zodCore;
+
+/**
+ * Off Node there is no synchronous require(): nothing until `importZodToJsonSchema` has loaded it
+ * (the tools code keeps what that import gave).
+ * @internal
+ */
+export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () => undefined;
+
+/**
+ * zod-to-json-schema (20.5 KB minified, needed for zod 3 schemas only: zod 4 converts itself) in a
+ * chunk of its own, imported when a zod 3 schema is first met.
+ * @internal
+ */
+export const importZodToJsonSchema: typeof NodeImportZodToJsonSchema = () =>
+  import('zod-to-json-schema');
+
+/**
+ * Off Node there is no synchronous require(): nothing until `importCfworker` has loaded it (the
+ * tools code keeps what that import gave).
+ * @internal
+ */
+export const loadCfworker: typeof NodeLoadCfworker = () => undefined;
+
+/**
+ * @cfworker/json-schema (22.7 KB minified) in a chunk of its own, imported when a JSON Schema tool
+ * is defined or a run of an agent with one starts: an app whose tools are all zod never loads it.
+ * @internal
+ */
+export const importCfworker: typeof NodeImportCfworker = () => import('@cfworker/json-schema');
