@@ -161,7 +161,9 @@ function executeWithTimeout(
   link?: RunLink,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (signal.aborted) return { type: 'aborted', args };
-  const callContext = timedCallContext(context, signal);
+  new CallSignal(context, signal);
+  Object.defineProperty(context, 'signal', CallSignal.property);
+  const callContext = context as ToolExecuteContext;
   if (link !== undefined) linkToolContext(callContext, link);
   const result = invoke(tool, args, callContext, signal);
   if (!isPending(result)) return result;
@@ -175,14 +177,13 @@ function executeWithTimeout(
       resolve(outcome);
     };
     const stopWaiting = onAbort(signal, () => {
-      CallSignal.stop(callContext, signal.reason);
+      CallSignal.controllerOf(callContext).abort(signal.reason);
       settle({ type: 'aborted', args });
     });
     // Pooled by limit (tool-timers.ts): no Node timer list made and deleted per call.
     const timer = takeToolTimer(timeoutMs, {
       expire: () => {
-        CallSignal.stop(
-          callContext,
+        CallSignal.controllerOf(callContext).abort(
           new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }),
         );
         settle({ type: 'timeout', timeoutMs, args });
@@ -205,17 +206,15 @@ class OnTarget {
 
 /**
  * The signal of a call with a time limit, made on first read of `context.signal` (see
- * executeWithTimeout), kept as private fields on the call's context itself: the context stays a
- * plain object with the same own, enumerable `signal` getter, and every context shares one getter
- * (and so one shape). Why not a getter in the context's literal: a getter closure made per call
- * gives each context an accessor of its own, which V8 cannot share between objects; it cost about
- * 3.4-4.3 µs a call against 0.6 µs for this (a loop of a million contexts each, one process per
- * variant, Node 20 at load 44; a class of its own cost 0.45 µs but is no plain object).
+ * executeWithTimeout) or when the call is stopped, kept in private fields of the call's context
+ * itself: the context stays a plain object with an own, enumerable `signal` getter, one getter
+ * shared by every context (and so one shape). A getter closure per call in the context's literal
+ * gave each context an accessor of its own, which V8 cannot share between objects: 3.4-4.3 µs a
+ * call against 0.6 µs for this (a loop of a million contexts, one process per variant, Node 20
+ * at load 44; helper node-path).
  */
 class CallSignal extends OnTarget {
-  #controller: AbortController | undefined = undefined;
-  // Why the call was stopped before the tool read its signal, for a signal read later.
-  #stopped: { reason: unknown } | undefined = undefined;
+  #controller: AbortController | undefined;
   readonly #runSignal: AbortSignal;
 
   constructor(target: object, runSignal: AbortSignal) {
@@ -223,43 +222,24 @@ class CallSignal extends OnTarget {
     this.#runSignal = runSignal;
   }
 
-  /** The descriptor of a timed call's `signal`: one getter for every context. */
+  /** The descriptor of a timed call's `signal`. */
   static readonly property: PropertyDescriptor = {
     enumerable: true,
     configurable: true,
     get(this: CallSignal): AbortSignal {
-      if (this.#controller === undefined) {
-        this.#controller = new AbortController();
-        if (this.#stopped !== undefined) this.#controller.abort(this.#stopped.reason);
-        else if (this.#runSignal.aborted) this.#controller.abort(this.#runSignal.reason);
-      }
-      return this.#controller.signal;
+      return CallSignal.controllerOf(this).signal;
     },
   };
 
-  /** Aborts the call's signal with `reason`, or the one its first read makes. */
-  static stop(context: ToolExecuteContext, reason: unknown): void {
-    const call = context as unknown as CallSignal;
-    if (call.#controller === undefined) call.#stopped = { reason };
-    else call.#controller.abort(reason);
+  /** The call's controller, made on first use (aborted if the run's signal is). */
+  static controllerOf(context: object): AbortController {
+    const call = context as CallSignal;
+    if (call.#controller === undefined) {
+      call.#controller = new AbortController();
+      if (call.#runSignal.aborted) call.#controller.abort(call.#runSignal.reason);
+    }
+    return call.#controller;
   }
-}
-
-/** A timed call's context: `context` with the lazy `signal` of {@link CallSignal}. */
-function timedCallContext(
-  context: Omit<ToolExecuteContext, 'signal'>,
-  runSignal: AbortSignal,
-): ToolExecuteContext {
-  const callContext = {
-    toolCallId: context.toolCallId,
-    step: context.step,
-    callIndex: context.callIndex,
-    logger: context.logger,
-    contents: context.contents,
-  };
-  new CallSignal(callContext, runSignal);
-  Object.defineProperty(callContext, 'signal', CallSignal.property);
-  return callContext as ToolExecuteContext;
 }
 
 /**
