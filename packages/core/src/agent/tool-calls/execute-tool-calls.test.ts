@@ -302,6 +302,62 @@ describe('executeToolCalls', () => {
     expect(historyAtCall).toEqual(['user', 'model']);
     expect(seen?.signal.aborted).toBe(false);
   });
+
+  it('hands a timed call a plain context whose signal is an own, enumerable getter', async () => {
+    const seen: ToolExecuteContext[] = [];
+    const probe = defineTool({
+      name: 'probe',
+      execute: (_args, context) => {
+        seen.push(context);
+        return 'ok';
+      },
+    });
+    await answer(
+      [
+        ['probe', {}, 'a'],
+        ['probe', {}, 'b'],
+      ],
+      { tools: [probe] },
+    );
+    const [first, second] = seen;
+    if (first === undefined || second === undefined) throw new Error('probe was not called twice');
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.keys(first)).toEqual([
+      'toolCallId',
+      'step',
+      'callIndex',
+      'logger',
+      'contents',
+      'signal',
+    ]);
+    const property = Object.getOwnPropertyDescriptor(first, 'signal');
+    expect(property).toMatchObject({ enumerable: true, configurable: true });
+    expect(typeof property?.get).toBe('function');
+    // Each call its own signal, made once and kept; a spread context carries it.
+    expect(first.signal).toBe(first.signal);
+    expect(first.signal).not.toBe(second.signal);
+    expect({ ...second }.signal).toBe(second.signal);
+    expect(second.callIndex).toBe(1);
+  });
+
+  it('gives a tool that reads its signal only after the run aborted an aborted signal', async () => {
+    const controller = new AbortController();
+    let readLate: (() => AbortSignal) | undefined;
+    const slow = defineTool({
+      name: 'slow',
+      execute: (_args, context) => {
+        readLate = () => context.signal;
+        controller.abort(new Error('user stop'));
+        return new Promise(() => {});
+      },
+    });
+    const gemini = createScriptedGemini([callsTurn(['slow', {}]), textTurn('done')]);
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [slow] });
+    await expect(agent.run('Go', { signal: controller.signal })).rejects.toThrow();
+    const signal = readLate?.();
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as Error | undefined)?.message).toBe('user stop');
+  });
 });
 
 describe('tool results', () => {
