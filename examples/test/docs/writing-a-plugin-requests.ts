@@ -40,3 +40,20 @@ const routed = createAgent({
 });
 void routed;
 void sentRequests;
+
+// A wrapper that builds a fresh input passes the one it was given as `next`'s second argument.
+const contentsOnly = definePlugin({
+  name: 'contents-only',
+  wrapModelRequest: (next) => {
+    // A request of its own (the model and contents only: no tools, no config), counted on the one given.
+    const built = (input: ModelCallInput): ModelCallInput => ({
+      request: { model: input.request.model, contents: input.request.contents },
+      callOptions: input.callOptions,
+    });
+    return {
+      generate: (input) => next.generate(built(input), input),
+      stream: (input) => next.stream(built(input), input),
+    };
+  },
+});
+void contentsOnly;
