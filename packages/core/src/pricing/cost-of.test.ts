@@ -258,3 +258,48 @@ describe('CostTotal.addPriced', () => {
     expect(priced.total.unknown).toContain('no-such-model');
   });
 });
+
+describe('costPicosOf in numbers and in bigints', () => {
+  it('writes each part as the bigint formula does, on both sides of 2^53', () => {
+    // gemini-3-flash-preview, pico-dollars a token: 500,000 input, 1,000,000 audio input, 50,000
+    // cached (audio too: no cached audio rate, so none cached), 3,000,000 output and thinking.
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const exact = (picos: bigint) => (picos <= max ? Number(picos) : picos);
+    let seed = 53;
+    const next = (limit: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor((seed / 2_147_483_648) * limit);
+    };
+    for (let index = 0; index < 2_000; index++) {
+      // Counts from a few tokens to past the safe products (2^53 / 3,000,000 is about 3e9).
+      const scale = [100, 10_000, 1_000_000, 3_000_000_000, 2 ** 40][index % 5] as number;
+      const prompt = next(scale);
+      const cached = next(prompt + 1);
+      const audio = next(prompt - cached + 1);
+      const candidates = next(scale);
+      const thoughts = next(scale);
+      const usage = {
+        promptTokenCount: prompt,
+        cachedContentTokenCount: cached,
+        candidatesTokenCount: candidates,
+        thoughtsTokenCount: thoughts,
+        promptTokensDetails: [
+          { modality: 'TEXT', tokenCount: prompt - audio },
+          { modality: 'AUDIO', tokenCount: audio },
+        ],
+      };
+      const input = BigInt(prompt - cached - audio) * 500_000n + BigInt(audio) * 1_000_000n;
+      const cachedInput = BigInt(cached) * 50_000n;
+      const output = BigInt(candidates) * 3_000_000n;
+      const thinking = BigInt(thoughts) * 3_000_000n;
+      const expected = {
+        total: exact(input + cachedInput + output + thinking),
+        input: exact(input),
+        cachedInput: exact(cachedInput),
+        output: exact(output),
+        thinking: exact(thinking),
+      };
+      expect(costPicosOf(usage, 'gemini-3-flash-preview'), JSON.stringify(usage)).toEqual(expected);
+    }
+  });
+});
