@@ -12,15 +12,17 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     for (const testModule of testModules) {
-      let moduleTests = 0;
+      let moduleFailed = 0;
       for (const test of testModule.children.allTests()) {
-        moduleTests++;
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') moduleFailed++;
       }
-      // A file that fails to import has no tests but is a failure all the same.
-      if (moduleTests === 0 && testModule.state() === 'failed') failed++;
+      // A file that fails with no failed test of its own (it failed to import, or a `beforeAll`
+      // threw and its tests were skipped) is a failure all the same: a fresh clone's run printed
+      // "11175 passed, 0 failed" over a suite whose `beforeAll` could not start Postgres.
+      if (moduleFailed === 0 && testModule.state() === 'failed') moduleFailed = 1;
+      failed += moduleFailed;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed\n`);

@@ -142,7 +142,8 @@ export async function startEmbeddedPostgres({
     });
   }
   const dataDirectory = join(root, 'data');
-  const listenPort = port ?? (await findFreePort());
+  // Chosen just before the server starts (below), not before initdb's seconds.
+  let listenPort = port ?? 0;
   const processes = {
     binaries,
     user,
@@ -180,12 +181,14 @@ export async function startEmbeddedPostgres({
         }
       },
     });
-    server = await startPostgresServer({
-      ...processes,
-      dataDirectory,
-      port: listenPort,
-      flags,
-      leftovers,
+    server = await startOnFreePort({
+      given: port,
+      choose: findFreePort,
+      output: () => output,
+      start: (chosen) => {
+        listenPort = chosen;
+        return startPostgresServer({ ...processes, dataDirectory, port: chosen, flags, leftovers });
+      },
     });
   } catch (error) {
     await server?.stop().catch(() => {});
@@ -247,6 +250,40 @@ export async function createDatabase(url: string, prefix = 'gemloop'): Promise<s
   const target = new URL(url);
   target.pathname = `/${name}`;
   return target.toString();
+}
+
+/** How many free ports a start tries when another process takes the one it chose. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts the server on `given`, or on a free port of 127.0.0.1 that `choose` finds. Postgres binds
+ * its own socket, so a port found free can be taken by another process (a connection's ephemeral
+ * port, another test's server) before Postgres binds it; when the server then says the address is
+ * in use, a port it chose is chosen again, at most {@link PORT_ATTEMPTS} times (a fresh clone's full
+ * run lost the race once: "could not bind IPv4 address ... Address already in use"). A port the
+ * caller gave is never changed.
+ */
+export async function startOnFreePort<Server>({
+  given,
+  choose,
+  start,
+  output,
+}: {
+  given: number | undefined;
+  choose: () => Promise<number>;
+  start: (port: number) => Promise<Server>;
+  output: () => readonly string[];
+}): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    const from = output().length;
+    try {
+      return await start(given ?? (await choose()));
+    } catch (error) {
+      const said = output().slice(Math.max(0, Math.min(from, output().length - 20)));
+      const taken = said.some((line) => line.includes('Address already in use'));
+      if (given !== undefined || !taken || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 function findFreePort(): Promise<number> {
