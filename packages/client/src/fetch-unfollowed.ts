@@ -29,7 +29,11 @@ export async function fetchUnfollowed(
   });
 }
 
-/** Where a redirect points: its origin and path, without its query or credentials (they may hold tokens). */
+/**
+ * Where a redirect points: its origin and path, without its query or credentials (they may hold
+ * tokens). Core has the same (`redirectTarget`); this package loads nothing of core at run time
+ * (types only), so a page's bundle stays small.
+ */
 function where(location: string | null, base: string | URL): string {
   if (location === null) return 'nowhere (no Location header)';
   try {

@@ -5,6 +5,7 @@ import { createNetworkError } from '../errors/create-network-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
+import { isRedirectResponse } from '../http/transport/redirect-target.ts';
 import { liveAgentOf } from './live-agent.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
 import { liveSetupFor } from './live-setup.ts';
@@ -91,7 +92,7 @@ export async function createLiveToken(
       redact: client.secrets.values,
     });
   }
-  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+  if (isRedirectResponse(response)) {
     await response.body?.cancel().catch(() => {});
     throw new ApiCallError({
       message: `authTokens.create got a redirect (HTTP ${response.status}). gemloop does not follow redirects, so the API key is never sent to another host: set baseUrl to the address the server redirects to, or fix the proxy.`,

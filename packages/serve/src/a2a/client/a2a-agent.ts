@@ -19,7 +19,9 @@ import {
   capResponseBody,
   childRunParent,
   emitAt,
+  isRedirectResponse,
   markChildRunTool,
+  redirectTarget,
   runLinkOf,
 } from '@gemloop/core/internal';
 import { failOption } from '../../door/check-door-options.ts';
@@ -137,7 +139,7 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
     // (https://fetch.spec.whatwg.org/#http-redirect-fetch), so the rest of `headers` went on to
     // whatever host the Location named, past the origins allowed above (attack12).
     const response = await baseFetch(input, { ...init, headers, redirect: 'manual' });
-    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    if (isRedirectResponse(response)) {
       await response.body?.cancel().catch(() => {});
       throw redirectError(response, target, name);
     }
@@ -502,15 +504,7 @@ function checkOptions(options: A2AAgentOptions): void {
 /** A redirect, refused: where it pointed (origin and path; the query may hold a token). */
 function redirectError(response: Response, target: string, agent: string): ApiCallError {
   const location = response.headers.get('location');
-  let where = 'another URL';
-  try {
-    if (location !== null) {
-      const to = new URL(location, target);
-      where = `${to.origin}${to.pathname.slice(0, 200)}`;
-    }
-  } catch {
-    where = 'an invalid Location';
-  }
+  const where = location === null ? 'another URL' : redirectTarget(location, target);
   const from = new URL(target);
   return new ApiCallError({
     message: `The remote A2A agent ${agent} answered HTTP ${response.status}, a redirect to ${where}. gemloop does not follow redirects, because your headers would go with it: use that address as url if you trust it.`,

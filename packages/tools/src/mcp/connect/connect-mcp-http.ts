@@ -8,6 +8,7 @@ import {
   defineOptions,
   functionOption,
   integerOption,
+  redirectTarget,
 } from '@gemloop/core/internal';
 import {
   boundErrorDetail,
@@ -266,13 +267,7 @@ function maskSecretPath(pathname: string): { shown: string; secrets: string[] } 
   return { shown, secrets };
 }
 
-/** Where a redirect points, without its query or credentials (they may hold tokens). */
+/** Where a redirect points, without its query or credentials, its secret path segments masked. */
 function describeLocation(location: string | null, base: URL): string {
-  if (location === null) return 'nowhere (no Location header)';
-  try {
-    const target = new URL(location, base);
-    return `${target.origin}${maskSecretPath(target.pathname).shown}`;
-  } catch {
-    return 'an invalid Location';
-  }
+  return redirectTarget(location, base, (path) => maskSecretPath(path).shown);
 }
