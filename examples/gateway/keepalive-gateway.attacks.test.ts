@@ -4,16 +4,16 @@
 // a line starting with ":" is ignored), so the client's idle limit (`timeoutMs`: "each wait for the
 // next chunk") must not be fed by them: a gateway that keeps a stream warm forever would hold the
 // run forever. Raw node:http on 127.0.0.1, both transports, public imports only.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { createAgent, createGemini, GemloopError } from '@gemloop/core';
+import { listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const KEY = 'AIzaKeepalive-0123456789abcdef01234';
 const MODEL = 'gemini-2.5-flash';
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
 });
 
 const chunk = (text: string) =>
@@ -21,19 +21,15 @@ const chunk = (text: string) =>
 
 /** A gateway that writes `head`, then a comment every 20 ms until the client goes. */
 async function keepalive(head: string): Promise<string> {
-  const server = createServer((request, response: ServerResponse) => {
+  const server = await listenOnLoopback((request, response: ServerResponse) => {
     request.resume();
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.write(head);
     const timer = setInterval(() => response.write(': keepalive\n\n'), 20);
     response.on('close', () => clearInterval(timer));
   });
-  closers.push(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closers.push(() => server.close());
+  return server.url;
 }
 
 async function failure(run: () => Promise<unknown>): Promise<unknown> {

@@ -4,8 +4,6 @@
 // quoting a URL with a `?key=`), then the answer. Neither key may reach an error, a log line
 // (trace), a recorded run file, or a request body.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,6 +11,7 @@ import { inspect } from 'node:util';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createLogger } from '@gemloop/core/logging';
 import { createRunRecorder } from '@gemloop/core/recorder';
+import { listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -26,7 +25,7 @@ afterEach(async () => {
 async function gatewayEchoingUrls(streamed: boolean) {
   const bodies: string[] = [];
   let calls = 0;
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -55,9 +54,8 @@ async function gatewayEchoingUrls(streamed: boolean) {
       res.end(streamed ? `data: ${JSON.stringify(answer)}\n\n` : JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+  closers.push(() => server.close());
+  return { url: server.url, bodies };
 }
 
 function capture() {

@@ -3,9 +3,9 @@
 // writes well-formed bytes only). Public imports only. For each, the run ends typed or reads
 // the answer, and what the model said goes back on the next turn as it came (compared on the
 // bytes the server received).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAgent, createGemini, defineTool, GemloopError } from '@gemloop/core';
+import { listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -15,16 +15,16 @@ type Reply = (
   request: { url: string; body: string; index: number },
   res: ServerResponse,
 ) => void | Promise<void>;
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
 /** A raw server answering each model call with `replies[i]`; the bodies it received, as text. */
 async function gateway(replies: Reply[] | Reply) {
   const bodies: string[] = [];
   const urls: string[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
+  const server = await listenOnLoopback((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -40,11 +40,8 @@ async function gateway(replies: Reply[] | Reply) {
       void reply({ url: req.url ?? '', body, index }, res);
     });
   });
-  servers.push({ close: () => server.close() });
-  server.closeAllConnections?.();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://127.0.0.1:${port}`, bodies, urls };
+  servers.push(server);
+  return { baseUrl: server.url, bodies, urls };
 }
 
 const json =

@@ -4,27 +4,27 @@
 // imports only. Each case: the run reads the answer or ends typed, the key nowhere, and what the
 // model said goes back on the next turn as it came.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool, GemloopError } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
+import { listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 const KEY = 'AIzaStreamEdges-0123456789abcdef0123';
 const MODEL = 'gemini-2.5-flash';
 type Reply = (res: ServerResponse) => void | Promise<void>;
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
+const closers: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
 });
 
 /** A raw server answering the n-th model call with `replies[n]`; the bodies it received. */
 async function gateway(replies: Reply[]) {
   const bodies: string[] = [];
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -35,9 +35,7 @@ async function gateway(replies: Reply[]) {
     });
   });
   closers.push(() => server.close());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://127.0.0.1:${port}`, bodies };
+  return { baseUrl: server.url, bodies };
 }
 
 /** Writes `pieces` one write each (a TCP segment apart), as a gateway's flushes would. */

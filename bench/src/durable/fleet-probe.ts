@@ -176,10 +176,10 @@ try {
     child.kill('SIGUSR1');
     await sleep(500);
     process.stdout.write(
-      output
+      `${output
         .split('\n')
         .filter((line) => line.startsWith('trace'))
-        .join('\n') + '\n',
+        .join('\n')}\n`,
     );
   }
 } finally {

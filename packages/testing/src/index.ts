@@ -36,4 +36,6 @@ export { routeByAgent } from './script/route-by-agent.ts';
 export { DEFAULT_FAKE_MAX_BODY_BYTES } from './serve/fake-max-body-bytes.ts';
 export type { DripParts, DripTarget } from './serve/drip-response.ts';
 export { dripResponse } from './serve/drip-response.ts';
+export type { LoopbackServer } from './serve/listen-on-loopback.ts';
+export { listenOnLoopback } from '#platform/listen-on-loopback';
 export type { FakeServerAddress } from './serve/serve-fake-over-http.ts';

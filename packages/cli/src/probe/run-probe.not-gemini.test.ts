@@ -2,34 +2,24 @@
 // console, a captive portal's login page): the auth lines must say so, not that the key was
 // refused, and must not advise switching the auth header.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type LoopbackServer, listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROBE_WORKAROUNDS } from './probe-workarounds.ts';
 import { runProbe } from './run-probe.ts';
 
-const servers: Server[] = [];
+const servers: LoopbackServer[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
 async function serve(contentType: string, body: string): Promise<string> {
-  const server = createServer((request, response) => {
+  const server = await listenOnLoopback((request, response) => {
     request.resume();
     response.writeHead(200, { 'content-type': contentType });
     response.end(body);
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 describe('runProbe against a 200 that is not a Gemini answer', () => {

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { listenOnLoopback } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -252,65 +253,55 @@ describe('createGemini keeps error messages readable', () => {
 
 describe('createGemini never follows a redirect', () => {
   it('keeps the key from the host a cross-origin redirect names, and says what to set', async () => {
-    const { createServer } = await import('node:http');
     const seen: Record<string, unknown>[] = [];
-    const other = createServer((request, response) => {
+    await using other = await listenOnLoopback((request, response) => {
       seen.push(request.headers);
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(textResponse('from the other host')));
     });
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const otherPort = (other.address() as { port: number }).port;
     let gatewayRequests = 0;
-    const gateway = createServer((_request, response) => {
+    await using gateway = await listenOnLoopback((_request, response) => {
       gatewayRequests++;
-      response.writeHead(302, { location: `http://localhost:${otherPort}/collect` });
+      response.writeHead(302, { location: `http://localhost:${other.port}/collect` });
       response.end();
     });
-    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    const gatewayPort = (gateway.address() as { port: number }).port;
-    try {
-      for (const transport of ['fetch', 'node'] as const) {
-        for (const auth of ['x-goog-api-key', 'bearer'] as const) {
-          const gemini = createGemini({
-            apiKey: TEST_KEY,
-            auth,
-            transport,
-            baseUrl: `http://127.0.0.1:${gatewayPort}`,
-            retry: false,
-          });
-          const error = await failure(gemini.generateContent(request));
-          expect(ApiCallError.isInstance(error)).toBe(true);
-          expect((error as ApiCallError).isRetryable).toBe(false);
-          expect((error as Error).message).toMatch(
-            transport === 'fetch'
-              ? // Node's fetch refuses the redirect itself (redirect: 'error') and does not say
-                // where it pointed; the error says how to find out.
-                /generateContent got a redirect \(HTTP 3xx\).*set baseUrl.*`curl -sI http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/[^`]+:generateContent`/
-              : // undici's request API never follows one: the 302 comes back, Location and all.
-                /generateContent got a redirect \(HTTP 302\) to http:\/\/localhost:\d+\/collect\..*set baseUrl/,
-          );
-          expect((error as Error).message).not.toContain(TEST_KEY);
-          expect(JSON.stringify(error)).not.toContain(TEST_KEY);
-          // Refused before any retry: the retry policy would otherwise try again.
-          const retrying = createGemini({
-            apiKey: TEST_KEY,
-            auth,
-            transport,
-            baseUrl: `http://127.0.0.1:${gatewayPort}`,
-            retry: { maxRetries: 2, initialDelayMs: 1 },
-          });
-          expect(ApiCallError.isInstance(await failure(retrying.generateContent(request)))).toBe(
-            true,
-          );
-        }
+    for (const transport of ['fetch', 'node'] as const) {
+      for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+        const gemini = createGemini({
+          apiKey: TEST_KEY,
+          auth,
+          transport,
+          baseUrl: gateway.url,
+          retry: false,
+        });
+        const error = await failure(gemini.generateContent(request));
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        expect((error as ApiCallError).isRetryable).toBe(false);
+        expect((error as Error).message).toMatch(
+          transport === 'fetch'
+            ? // Node's fetch refuses the redirect itself (redirect: 'error') and does not say
+              // where it pointed; the error says how to find out.
+              /generateContent got a redirect \(HTTP 3xx\).*set baseUrl.*`curl -sI http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/[^`]+:generateContent`/
+            : // undici's request API never follows one: the 302 comes back, Location and all.
+              /generateContent got a redirect \(HTTP 302\) to http:\/\/localhost:\d+\/collect\..*set baseUrl/,
+        );
+        expect((error as Error).message).not.toContain(TEST_KEY);
+        expect(JSON.stringify(error)).not.toContain(TEST_KEY);
+        // Refused before any retry: the retry policy would otherwise try again.
+        const retrying = createGemini({
+          apiKey: TEST_KEY,
+          auth,
+          transport,
+          baseUrl: gateway.url,
+          retry: { maxRetries: 2, initialDelayMs: 1 },
+        });
+        expect(ApiCallError.isInstance(await failure(retrying.generateContent(request)))).toBe(
+          true,
+        );
       }
-      expect(seen).toEqual([]);
-      expect(gatewayRequests).toBe(8);
-    } finally {
-      gateway.close();
-      other.close();
     }
+    expect(seen).toEqual([]);
+    expect(gatewayRequests).toBe(8);
   });
 });
 

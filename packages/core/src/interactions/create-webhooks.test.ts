@@ -1,6 +1,11 @@
-import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeGemini,
+  type LoopbackServer,
+  listenOnLoopback,
+  turn,
+} from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { WebhookSignatureError } from '../errors/interactions/webhook-signature-error.ts';
@@ -12,11 +17,11 @@ import { createWebhooks, redactSigningSecrets } from './create-webhooks.ts';
 import { type VerifiedWebhook, verifyWebhook } from './verify-webhook.ts';
 
 let fake: FakeGemini | undefined;
-let receiver: Server | undefined;
+let receiver: LoopbackServer | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await receiver?.close();
   receiver = undefined;
 });
 
@@ -49,7 +54,7 @@ async function start() {
 async function listen(secrets: () => string[]) {
   const verified: VerifiedWebhook[] = [];
   const refused: WebhookSignatureError[] = [];
-  receiver = createServer((request, response) => {
+  receiver = await listenOnLoopback((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -69,9 +74,7 @@ async function listen(secrets: () => string[]) {
       );
     });
   });
-  await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address() as { port: number };
-  return { uri: `http://127.0.0.1:${address.port}/gemini-webhook`, verified, refused };
+  return { uri: `${receiver.url}/gemini-webhook`, verified, refused };
 }
 
 describe('webhooks', () => {

@@ -1,7 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dripResponse } from '@gemloop/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import type { IncomingHttpHeaders } from 'node:http';
+import { dripResponse, listenOnLoopback } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
@@ -15,19 +14,6 @@ import { createLiveToken } from './create-live-token.ts';
 
 const KEY = 'AIzaLiveToken-attack12-0123456789abc';
 const MIB = 1024 * 1024;
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const agentAt = (baseUrl: string, auth?: 'bearer') =>
   createAgent({
@@ -54,17 +40,17 @@ describe('createLiveToken against a hostile gateway', () => {
     'a %i redirect to another origin (auth %s) sends the key nowhere and fails typed',
     async (status, auth) => {
       const stolen: IncomingHttpHeaders[] = [];
-      const other = await listen((request, response) => {
+      await using other = await listenOnLoopback((request, response) => {
         stolen.push(request.headers);
         request.resume();
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"name":"auth_tokens/stolen"}');
       });
-      const gateway = await listen((request, response) => {
+      await using gateway = await listenOnLoopback((request, response) => {
         request.resume();
-        response.writeHead(status, { location: `${other}/v1alpha/auth_tokens` }).end();
+        response.writeHead(status, { location: `${other.url}/v1alpha/auth_tokens` }).end();
       });
-      const error = await failure(createLiveToken(agentAt(gateway, auth)));
+      const error = await failure(createLiveToken(agentAt(gateway.url, auth)));
       expect(stolen).toEqual([]);
       expect(ApiCallError.isInstance(error) && error.status).toBe(status);
       expect((error as Error).message).toMatch(/redirect/);
@@ -77,7 +63,7 @@ describe('createLiveToken against a hostile gateway', () => {
     ['an endless 500', 500, Number.POSITIVE_INFINITY],
   ])('%s is not read past a cap: a typed error', async (_name, status, bytes) => {
     let written = 0;
-    const gateway = await listen((request, response) => {
+    await using gateway = await listenOnLoopback((request, response) => {
       request.resume();
       response.writeHead(status, { 'content-type': 'application/json' });
       dripResponse(response, {
@@ -90,7 +76,7 @@ describe('createLiveToken against a hostile gateway', () => {
         },
       });
     });
-    const error = await failure(createLiveToken(agentAt(gateway)));
+    const error = await failure(createLiveToken(agentAt(gateway.url)));
     expect(GemloopError.isInstance(error)).toBe(true);
     expect(JSON.stringify(error)).not.toContain(KEY);
     expect(written).toBeLessThan(90 * MIB);

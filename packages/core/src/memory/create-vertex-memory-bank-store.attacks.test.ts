@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dripResponse } from '@gemloop/testing';
+import { dripResponse, listenOnLoopback } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createVertexMemoryBankStore } from './create-vertex-memory-bank-store.ts';
 import { MemoryError } from './memory-error.ts';
@@ -14,7 +12,7 @@ const MIB = 1024 * 1024;
 
 async function endpoint(status: number, bytes: number) {
   let written = 0;
-  const server = createServer((request, response) => {
+  const server = await listenOnLoopback((request, response) => {
     request.resume();
     response.writeHead(status, { 'content-type': 'application/json' });
     dripResponse(response, {
@@ -27,20 +25,13 @@ async function endpoint(status: number, bytes: number) {
       },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  onTestFinished(() => server.close());
   const store = createVertexMemoryBankStore({
     project: 'p1',
     location: 'us-central1',
     reasoningEngine: '77',
     getAccessToken: () => 'ya29.attack12-secret',
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl: server.url,
   });
   return { store, written: () => written };
 }

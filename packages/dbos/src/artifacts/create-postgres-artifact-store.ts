@@ -7,7 +7,7 @@ import {
   oneOfOption,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
-import { borrowClient } from '../postgres/borrow-client.ts';
+import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -154,9 +154,7 @@ export function createPostgresArtifactStore(
         });
       }
       await ensureTable();
-      const client = await borrowClient(pool);
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         // One put at a time per table: the total is read and kept under the cap together.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
           `gemloop.artifacts:${table}`,
@@ -190,13 +188,7 @@ export function createPostgresArtifactStore(
             [maxTotalBytes],
           );
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async get(id) {
       if (typeof id !== 'string' || !ARTIFACT_ID.test(id)) return undefined;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
 import type pg from 'pg';
-import { borrowClient } from '../postgres/borrow-client.ts';
+import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   type PostgresConnectionOptions,
@@ -96,18 +96,7 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
 
   const transaction = async <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     await migrate();
-    const client = await borrowClient(pool);
-    try {
-      await client.query('BEGIN');
-      const value = await body(client);
-      await client.query('COMMIT');
-      return value;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, body);
   };
 
   /** Locks the pool's row (made on first use) and charges the holds whose lease ended. */

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
@@ -8,6 +6,7 @@ import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
+import { listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
 import { serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
 
 // The A2A door after its race fixes (issue 53's sessions), tried from outside as a hostile
@@ -593,13 +592,11 @@ describe('the A2A door: another caller’s push configs, contexts, and file URIs
 
   it('file parts naming file:// and internal http URIs are never fetched: the message is refused as text-less', async () => {
     let hits = 0;
-    const internal = createServer((_request, response) => {
+    const internal = await listenNodeForTest((_request, response) => {
       hits += 1;
       response.end('root:x:0:0');
     });
-    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => internal.close(() => resolve())));
-    const target = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/latest/meta-data/`;
+    const target = `${internal}/latest/meta-data/`;
     const { origin, fake } = await serveA2A([turn.text('Never.')]);
     const sent = await legacyCall(origin, 'bob', 'message/send', {
       message: {

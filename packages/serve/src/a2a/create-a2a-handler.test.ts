@@ -1,6 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
@@ -12,7 +10,7 @@ import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { contentsOf, failingLookupTool, waitTool } from '../__fixtures__/order-fixtures.ts';
-import { agentOnFake, listenForTest } from '../door/__fixtures__/serve-door.ts';
+import { agentOnFake, listenForTest, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
 import {
   bareToolContext,
   fetchWithToken,
@@ -384,7 +382,7 @@ describe('createA2AHandler', () => {
 
   it('sends push notifications to a webhook the caller registered, with its token', async () => {
     const received: { token: string | undefined; body: unknown }[] = [];
-    const webhook = createServer((request, response) => {
+    const webhook = await listenNodeForTest((request, response) => {
       let text = '';
       request.on('data', (chunk) => {
         text += chunk;
@@ -397,9 +395,7 @@ describe('createA2AHandler', () => {
         response.end();
       });
     });
-    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => webhook.close(() => resolve())));
-    const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+    const hook = `${webhook}/hook`;
     const gate = gateTool();
     const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done.')], {
       agent: { tools: [gate.tool] },

@@ -23,7 +23,16 @@ import {
   RETRIED_ANSWER,
   readApprovalAnswer,
 } from './a2a-approvals.ts';
-import { agentMessage, answerArtifact, answerDeltaPublisher, now, textOf } from './task-parts.ts';
+import {
+  agentMessage,
+  answerArtifact,
+  answerDeltaPublisher,
+  now,
+  rejectTask,
+  submittedTask,
+  TEXT_ONLY_REFUSAL,
+  textOf,
+} from './task-parts.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
 type TaskRun = {
@@ -134,35 +143,14 @@ export function createGemloopExecutor(options: {
         await waiting.driving;
         return;
       }
-      const task: Task = request.task ?? {
-        id: taskId,
-        contextId,
-        status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
-        artifacts: [],
-        history: [request.userMessage],
-        metadata: {},
-      };
+      const task: Task = request.task ?? submittedTask(taskId, contextId, request.userMessage);
       bus.publish(AgentEvent.task(task));
       const owner = request.context.user?.userName ?? '';
-      const refuse = (text: string) =>
-        bus.publish(
-          AgentEvent.statusUpdate({
-            taskId,
-            contextId,
-            status: {
-              state: TaskState.TASK_STATE_REJECTED,
-              message: agentMessage(taskId, contextId, text, undefined),
-              timestamp: now(),
-            },
-            metadata: {},
-          }),
-        );
+      const refuse = (text: string) => rejectTask(bus, taskId, contextId, text);
 
       const input = textOf(request.userMessage);
       if (input === undefined) {
-        refuse(
-          'This agent reads text: send the message as text parts (or data parts, read as JSON).',
-        );
+        refuse(TEXT_ONLY_REFUSAL);
         return;
       }
       const opened = sessions.open(contextId, owner, agentName, agent);

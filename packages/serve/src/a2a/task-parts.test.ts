@@ -1,7 +1,14 @@
-import type { Message, Part } from '@a2a-js/sdk';
+import { type Message, type Part, TaskState } from '@a2a-js/sdk';
 import type { ExecutionEventBus } from '@a2a-js/sdk/server';
 import { describe, expect, it } from 'vitest';
-import { agentMessage, answerDeltaPublisher, textOf } from './task-parts.ts';
+import {
+  agentMessage,
+  answerDeltaPublisher,
+  rejectTask,
+  submittedTask,
+  TEXT_ONLY_REFUSAL,
+  textOf,
+} from './task-parts.ts';
 
 // The parts of an A2A task the executors read and publish: a user message's text (data parts as
 // JSON, files left out), and the answer artifact streamed chunk by chunk.
@@ -90,5 +97,51 @@ describe('agentMessage', () => {
     expect(one.parts?.[0]?.content).toEqual({ $case: 'text', value: 'Done.' });
     expect(two.metadata).toEqual({ step: 2 });
     expect(one.messageId).not.toBe(two.messageId);
+  });
+});
+
+describe('submittedTask and rejectTask', () => {
+  it('make a new task submitted with the user message as its history, then end it rejected saying why', () => {
+    const user = message([{ $case: 'text', value: 'Hi' }] as never);
+    const task = submittedTask('t1', 'c1', user);
+    expect(task).toEqual({
+      id: 't1',
+      contextId: 'c1',
+      status: {
+        state: TaskState.TASK_STATE_SUBMITTED,
+        message: undefined,
+        timestamp: expect.any(String),
+      },
+      artifacts: [],
+      history: [user],
+      metadata: {},
+    });
+    expect(Number.isNaN(Date.parse(task.status?.timestamp ?? ''))).toBe(false);
+    const published: unknown[] = [];
+    rejectTask(
+      { publish: (event: unknown) => published.push(event) } as unknown as ExecutionEventBus,
+      't1',
+      'c1',
+      TEXT_ONLY_REFUSAL,
+    );
+    expect(published).toEqual([
+      {
+        kind: 'statusUpdate',
+        data: {
+          taskId: 't1',
+          contextId: 'c1',
+          status: {
+            state: TaskState.TASK_STATE_REJECTED,
+            message: {
+              ...agentMessage('t1', 'c1', TEXT_ONLY_REFUSAL, undefined),
+              messageId: expect.any(String),
+            },
+            timestamp: expect.any(String),
+          },
+          metadata: {},
+        },
+      },
+    ]);
+    expect(JSON.stringify(published)).toContain('This agent reads text');
   });
 });

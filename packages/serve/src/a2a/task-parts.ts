@@ -1,8 +1,9 @@
-import { type Artifact, type Message, type Part, Role } from '@a2a-js/sdk';
+import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
 
 // The parts of an A2A task both executors (in process, durable) publish: the user's text read,
-// the agent's messages, the `answer` artifact and its streamed chunks.
+// the task as submitted or rejected, the agent's messages, the `answer` artifact and its streamed
+// chunks.
 
 /** The artifact each task's answer is streamed into. */
 const ANSWER_ARTIFACT = 'answer';
@@ -102,6 +103,43 @@ export function agentMessage(
     extensions: [],
     referenceTaskIds: [],
   };
+}
+
+/** A new task as both executors first publish it: submitted, the user's message its history. @internal */
+export function submittedTask(taskId: string, contextId: string, userMessage: Message): Task {
+  return {
+    id: taskId,
+    contextId,
+    status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
+    artifacts: [],
+    history: [userMessage],
+    metadata: {},
+  };
+}
+
+/** The message a task is refused with when its message has no text (files only). @internal */
+export const TEXT_ONLY_REFUSAL =
+  'This agent reads text: send the message as text parts (or data parts, read as JSON).';
+
+/** Publishes the task's end as rejected, with the agent's `text` saying why. @internal */
+export function rejectTask(
+  bus: ExecutionEventBus,
+  taskId: string,
+  contextId: string,
+  text: string,
+): void {
+  bus.publish(
+    AgentEvent.statusUpdate({
+      taskId,
+      contextId,
+      status: {
+        state: TaskState.TASK_STATE_REJECTED,
+        message: agentMessage(taskId, contextId, text, undefined),
+        timestamp: now(),
+      },
+      metadata: {},
+    }),
+  );
 }
 
 /** The time now, as A2A's timestamps write it. @internal */

@@ -1,25 +1,25 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { verifyWebhook } from '@gemloop/core/interactions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
 import { turn } from '../script/fake-turn.ts';
+import { type LoopbackServer, listenOnLoopback } from '../serve/listen-on-loopback.ts';
 
 // The fake's static webhooks (ai.google.dev/api/webhooks; `@google/genai`
 // src/gaos/models/webhooks/*): deliveries signed as Standard Webhooks v1 with every live secret,
 // a rotation keeping the old secret 24 hours or revoking it at once, and the resource's routes.
 
 type Received = { headers: IncomingHttpHeaders; body: string };
-let receiver: Server | undefined;
+let receiver: LoopbackServer | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await receiver?.close();
   receiver = undefined;
 });
 
 /** A receiver on 127.0.0.1 that keeps each delivery and answers `status`. */
 async function startReceiver(status = 204): Promise<{ uri: string; received: Received[] }> {
   const received: Received[] = [];
-  receiver = createServer((request, response) => {
+  receiver = await listenOnLoopback((request, response) => {
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => {
@@ -30,9 +30,7 @@ async function startReceiver(status = 204): Promise<{ uri: string; received: Rec
       response.writeHead(status).end();
     });
   });
-  await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
-  const { port } = receiver.address() as AddressInfo;
-  return { uri: `http://127.0.0.1:${port}/hook`, received };
+  return { uri: `${receiver.url}/hook`, received };
 }
 
 function start(now: () => number) {

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from '../serve/listen-on-loopback.ts';
 import { createFakeLive, type FakeLive } from './create-fake-live.ts';
 import { createFakeAuthTokens } from './fake-auth-tokens.ts';
 
@@ -112,19 +112,15 @@ describe('createFakeAuthTokens().use', () => {
   async function tokenStore(body: Record<string, unknown>) {
     let clock = NOW;
     const tokens = createFakeAuthTokens({ apiKey: undefined, now: () => clock });
-    const server = createServer((request, response) => void tokens.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as { port: number };
-      const response = await fetch(`http://127.0.0.1:${port}/v1alpha/auth_tokens?key=any`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-      });
-      const { name } = (await response.json()) as { name: string };
-      return { tokens, name, advance: (ms: number) => (clock += ms) };
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await using server = await listenOnLoopback(
+      (request, response) => void tokens.handle(request, response),
+    );
+    const response = await fetch(`${server.url}/v1alpha/auth_tokens?key=any`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    const { name } = (await response.json()) as { name: string };
+    return { tokens, name, advance: (ms: number) => (clock += ms) };
   }
 
   it('starts as many sessions as uses allow, zero meaning no limit; resuming is free', async () => {

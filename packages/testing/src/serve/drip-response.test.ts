@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { dripResponse } from './drip-response.ts';
+import { listenOnLoopback } from './listen-on-loopback.ts';
 
 async function serve(
   bytes: number,
@@ -11,7 +10,7 @@ async function serve(
   const closed = new Promise<void>((resolve) => {
     onClose = resolve;
   });
-  const server: Server = createServer((_request, response) => {
+  const server = await listenOnLoopback((_request, response) => {
     response.on('close', onClose);
     response.writeHead(200, { 'content-type': 'text/plain' });
     dripResponse(response, {
@@ -24,16 +23,9 @@ async function serve(
       },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  onTestFinished(() => server.close());
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `${server.url}/`,
     written: () => written,
     closed,
   };

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { type LoopbackServer, listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGemini } from '../create-gemini.ts';
 import { createFileSearchStores } from '../file-search-stores/create-file-search-stores.ts';
@@ -7,9 +7,9 @@ import { createFiles } from './create-files.ts';
 
 const KEY = 'AIzaSyAttackCore6KeyXXXXXXXXXXXXXXXXXXX';
 
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   server = undefined;
 });
 
@@ -17,7 +17,7 @@ afterEach(async () => {
 async function gateway(location: string) {
   const seen: { url: string; authorization: string | undefined; command: string | undefined }[] =
     [];
-  server = createServer((request: IncomingMessage, response) => {
+  server = await listenOnLoopback((request: IncomingMessage, response) => {
     request.resume();
     request.on('end', () => {
       const command = request.headers['x-goog-upload-command'] as string | undefined;
@@ -37,8 +37,7 @@ async function gateway(location: string) {
       response.end(JSON.stringify({ file: { name: 'files/abc' } }));
     });
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return { url: server.url, seen };
 }
 
 /** Upload URLs a hostile gateway may name: other schemes, another host, userinfo. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { borrowClient } from '../../postgres/borrow-client.ts';
+import { inTransaction } from '../../postgres/in-transaction.ts';
 import type { ApprovalDecision } from './approval-decision.ts';
 
 /**
@@ -29,9 +30,7 @@ export const APPROVALS_TABLE = 'gemloop.approvals';
 
 /** Creates `gemloop.approvals` when missing (idempotent, safe for processes starting at once). */
 export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
     await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
     await client.query(
@@ -44,13 +43,7 @@ export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
     await client.query(
       `ALTER TABLE ${APPROVALS_TABLE} ADD COLUMN IF NOT EXISTS decided_at timestamptz`,
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** What a run finds when it reaches a call that needs approval. @internal */

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
 import { MAX_TIMER_MS, sleep } from '@gemloop/core/internal';
 import type pg from 'pg';
-import { borrowClient } from '../../postgres/borrow-client.ts';
+import { inTransaction } from '../../postgres/in-transaction.ts';
 
 /**
  * A fleet-wide limit of model calls: at most `requests` HTTP requests (attempts: a retry is one
@@ -98,9 +98,7 @@ export async function migrateFleetRateLimit({
 }: CreateFleetRateLimitOptions): Promise<void> {
   const entries = checkModelRateLimits(limits);
   if (entries.length === 0) return;
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
     await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
     await client.query(
@@ -127,13 +125,7 @@ export async function migrateFleetRateLimit({
         limit.requests,
       ]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
 import { borrowClient } from '../../postgres/borrow-client.ts';
+import { inTransaction } from '../../postgres/in-transaction.ts';
 
 /** Liveness settings of `startWorkerLiveness` (internal). */
 export type TakeoverOptions = {
@@ -204,9 +205,7 @@ async function resumePendingRuns(silentId: string): Promise<TakeOver> {
  * @internal
  */
 export async function migrateWorkerLiveness(pool: pg.Pool): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     // Two workers starting at once would race on CREATE ... IF NOT EXISTS (a unique violation in
     // the catalog); the lock makes the second wait and find everything there.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
@@ -216,11 +215,5 @@ export async function migrateWorkerLiveness(pool: pg.Pool): Promise<void> {
          app text NOT NULL, executor_id text NOT NULL, seen_at timestamptz NOT NULL,
          PRIMARY KEY (app, executor_id))`,
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

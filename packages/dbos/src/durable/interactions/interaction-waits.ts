@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { borrowClient } from '../../postgres/borrow-client.ts';
+import { inTransaction } from '../../postgres/in-transaction.ts';
 import { migrateTable } from '../../postgres/migrate-table.ts';
 import { APPROVALS_TABLE } from '../approvals/run-pauses.ts';
 
@@ -277,19 +277,10 @@ async function inLock<T>(
   interactionId: string,
   body: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.interaction:' || $1))`, [
       interactionId,
     ]);
-    const result = await body(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return body(client);
+  });
 }

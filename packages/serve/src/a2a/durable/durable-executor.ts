@@ -14,7 +14,16 @@ import {
   RETRIED_ANSWER,
   readApprovalAnswer,
 } from '../a2a-approvals.ts';
-import { agentMessage, answerArtifact, answerDeltaPublisher, textOf } from '../task-parts.ts';
+import {
+  agentMessage,
+  answerArtifact,
+  answerDeltaPublisher,
+  now,
+  rejectTask,
+  submittedTask,
+  TEXT_ONLY_REFUSAL,
+  textOf,
+} from '../task-parts.ts';
 import type { A2ADurableOptions, A2ADurablePendingApproval } from './durable-a2a-runs.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
@@ -316,34 +325,11 @@ export function createDurableExecutor(options: {
         refusals.set(request.context, new UnsupportedOperationError(WORKING_REFUSAL));
         return;
       }
-      const task: Task = {
-        id: taskId,
-        contextId,
-        status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
-        artifacts: [],
-        history: [request.userMessage],
-        metadata: {},
-      };
+      const task = submittedTask(taskId, contextId, request.userMessage);
       bus.publish(AgentEvent.task(task));
       const input = textOf(request.userMessage);
       if (input === undefined) {
-        bus.publish(
-          AgentEvent.statusUpdate({
-            taskId,
-            contextId,
-            status: {
-              state: TaskState.TASK_STATE_REJECTED,
-              message: agentMessage(
-                taskId,
-                contextId,
-                'This agent reads text: send the message as text parts (or data parts, read as JSON).',
-                undefined,
-              ),
-              timestamp: now(),
-            },
-            metadata: {},
-          }),
-        );
+        rejectTask(bus, taskId, contextId, TEXT_ONLY_REFUSAL);
         return;
       }
       try {
@@ -429,8 +415,4 @@ function lostAnswer(error: unknown): string {
     default:
       return 'The answer could not be recorded: read the task, and answer again if it still waits.';
   }
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

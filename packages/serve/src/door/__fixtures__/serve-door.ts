@@ -1,7 +1,6 @@
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, type FakeScript } from '@gemloop/testing';
+import { createFakeGemini, type FakeScript, listenOnLoopback } from '@gemloop/testing';
 import { onTestFinished } from 'vitest';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 
@@ -24,15 +23,8 @@ export function listenForTest(handler: (request: Request) => Promise<Response>) 
 }
 
 /** A `node:http` request listener (an express app too) on 127.0.0.1, closed when the test ends. */
-export async function listenNodeForTest(listener: RequestListener) {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export async function listenNodeForTest(listener: RequestListener): Promise<string> {
+  const server = await listenOnLoopback(listener);
+  onTestFinished(() => server.close());
+  return server.url;
 }

@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AgentOptions } from '@gemloop/core';
-import type { FakeTurn } from '@gemloop/testing';
+import { type FakeTurn, listenOnLoopback } from '@gemloop/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -36,18 +34,14 @@ export async function serveMcp(
     onError: (error) => errors.push(error),
     ...options.door,
   });
-  const server = createServer(toNodeListener(door.handler()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await listenOnLoopback(toNodeListener(door.handler()));
   const clients: Client[] = [];
   onTestFinished(async () => {
     await Promise.allSettled(clients.map((client) => client.close()));
     await door.close();
-    await new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+    await server.close();
   });
-  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
+  const url = new URL(`${server.url}/mcp`);
   const httpClient = async (owner: keyof typeof TOKENS = 'alice') => {
     const client = new Client({ name: 'test-client', version: '1.0.0' });
     clients.push(client);

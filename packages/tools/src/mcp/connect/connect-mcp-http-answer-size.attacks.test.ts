@@ -1,7 +1,6 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
-import { dripResponse } from '@gemloop/testing';
+import { dripResponse, listenOnLoopback } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
@@ -26,7 +25,7 @@ async function hostile(answers: { call: Answer; list?: Answer }) {
   const wrote = (bytes: number) => {
     written += bytes;
   };
-  const server = createServer((request, response) => {
+  const server = await listenOnLoopback((request, response) => {
     response.on('close', () => {
       closed += 1;
     });
@@ -57,15 +56,8 @@ async function hostile(answers: { call: Answer; list?: Answer }) {
       } else answers.call(response, message.id, wrote);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+  onTestFinished(() => server.close());
+  const url = `${server.url}/mcp`;
   return { url, written: () => written, closed: () => closed };
 }
 

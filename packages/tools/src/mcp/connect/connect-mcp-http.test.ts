@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@gemloop/core';
+import { listenOnLoopback } from '@gemloop/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,7 +43,7 @@ async function startHttpServer(): Promise<{
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
   await mcp.connect(transport);
   const received: Received[] = [];
-  const server: HttpServer = createServer((request, response) => {
+  const server = await listenOnLoopback((request, response) => {
     const authorization = request.headers.authorization;
     const session = request.headers['mcp-session-id'];
     received.push({
@@ -61,14 +59,11 @@ async function startHttpServer(): Promise<{
     }
     void transport.handleRequest(request, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `${server.url}/mcp`,
     received,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await mcp.close();
     },
   };
@@ -129,60 +124,43 @@ describe('connectMcpHttp', () => {
 
   it('does not follow a redirect, so the headers never reach the other host', async () => {
     const elsewhere: (string | undefined)[] = [];
-    const other = createServer((request, response) => {
+    await using other = await listenOnLoopback((request, response) => {
       elsewhere.push(request.headers.authorization);
       response.writeHead(404).end();
     });
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/mcp`;
-    const redirecting = createServer((_request, response) => {
+    const otherUrl = `${other.url}/mcp`;
+    await using redirecting = await listenOnLoopback((_request, response) => {
       response.writeHead(307, { location: `${otherUrl}?token=secret_in_query` }).end();
     });
-    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
-    const redirectingUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/mcp`;
-    try {
-      const error = (await captureError(
-        connectMcpHttp({ url: redirectingUrl, headers: { authorization: token } }),
-      )) as McpServerError;
-      expect(McpServerError.isInstance(error)).toBe(true);
-      expect(error.reason).toBe('connect-failed');
-      const text = `${error.message} ${JSON.stringify(error)}`;
-      expect(text).toContain(`a redirect to ${otherUrl}`);
-      expect(text).not.toContain('secret_in_query');
-      expect(text).not.toContain('tok_live_5c1f00d2e9');
-      expect(elsewhere).toEqual([]);
-    } finally {
-      redirecting.closeAllConnections();
-      other.closeAllConnections();
-      await Promise.all([
-        new Promise((resolve) => redirecting.close(resolve)),
-        new Promise((resolve) => other.close(resolve)),
-      ]);
-    }
+    const redirectingUrl = `${redirecting.url}/mcp`;
+    const error = (await captureError(
+      connectMcpHttp({ url: redirectingUrl, headers: { authorization: token } }),
+    )) as McpServerError;
+    expect(McpServerError.isInstance(error)).toBe(true);
+    expect(error.reason).toBe('connect-failed');
+    const text = `${error.message} ${JSON.stringify(error)}`;
+    expect(text).toContain(`a redirect to ${otherUrl}`);
+    expect(text).not.toContain('secret_in_query');
+    expect(text).not.toContain('tok_live_5c1f00d2e9');
+    expect(elsewhere).toEqual([]);
   });
 
   it('keeps a key in the URL path (hosted servers put one there) out of errors and logs', async () => {
     const key = 'sk-live-9f8e7d6c5b4a3f2e';
-    const notFound = createServer((_request, response) => {
+    await using notFound = await listenOnLoopback((_request, response) => {
       response.writeHead(404).end(`no server at /s/${key}/mcp`);
     });
-    await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`;
+    const origin = notFound.url;
     const { logger, lines } = createRecordingLogger();
-    try {
-      const error = (await captureError(
-        connectMcpHttp({ url: `${origin}/s/${encodeURIComponent(key)}/mcp`, logger }),
-      )) as McpServerError;
-      expect(error.reason).toBe('connect-failed');
-      expect(error.message).toBe(
-        `The MCP server at ${origin}/s/[redacted]/mcp answered HTTP 404: check the URL (streamable HTTP servers usually serve /mcp).`,
-      );
-      expect(JSON.stringify(error)).not.toContain(key);
-      expect(JSON.stringify(lines)).not.toContain(key);
-    } finally {
-      notFound.closeAllConnections();
-      await new Promise((resolve) => notFound.close(resolve));
-    }
+    const error = (await captureError(
+      connectMcpHttp({ url: `${origin}/s/${encodeURIComponent(key)}/mcp`, logger }),
+    )) as McpServerError;
+    expect(error.reason).toBe('connect-failed');
+    expect(error.message).toBe(
+      `The MCP server at ${origin}/s/[redacted]/mcp answered HTTP 404: check the URL (streamable HTTP servers usually serve /mcp).`,
+    );
+    expect(JSON.stringify(error)).not.toContain(key);
+    expect(JSON.stringify(lines)).not.toContain(key);
   });
 
   it('says when nothing listens at the address', async () => {
