@@ -7,7 +7,16 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
-import { withDefaults } from '../options/define-options.ts';
+import {
+  arrayOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  objectOption,
+  required,
+  stringOption,
+  withDefaults,
+} from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
@@ -38,6 +47,28 @@ export const BATCH_RUNS_DEFAULTS: {
 /** Runs at most per job: one line each per round, well under a batch file's 2 GB. */
 const MAX_RUNS = 100_000;
 
+// Unknown keys refused: a misspelt `pollInterval` left the 30 s default without a word (attack13).
+const batchRunsOptions: DeclaredOptions<BatchRunsOptions> = defineOptions<BatchRunsOptions>({
+  name: 'createBatchRuns',
+  example: "{ gemini, model: 'gemini-2.5-flash', tools: [getWeather] }",
+  checks: {
+    gemini: required(
+      objectOption('createBatchRuns needs { gemini }: the client made by createGemini.'),
+    ),
+    model: required(stringOption({ nonEmpty: true })),
+    instructions: checkedWhereUsed,
+    tools: arrayOption({
+      message: 'tools must be an array of tools (defineTool, googleSearch()).',
+    }),
+    generationConfig: objectOption(
+      'generationConfig must be an object such as { temperature: 0.2 }.',
+    ),
+    maxSteps: checkedWhereUsed,
+    pollIntervalMs: checkedWhereUsed,
+    displayName: checkedWhereUsed,
+  },
+});
+
 /**
  * Runs many independent agent runs in batch mode (the Batch API: half price, answered within
  * 48 hours). Each round sends one batch with one line per running run (its history so far); when
@@ -59,7 +90,8 @@ const MAX_RUNS = 100_000;
  * for (const run of done.runs) console.log(run.key, run.status, run.text);
  * ```
  */
-export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
+export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
+  const options = batchRunsOptions.check(given);
   const { gemini, model, instructions, tools = [], generationConfig } = options;
   const { maxSteps, pollIntervalMs, displayName } = withDefaults(BATCH_RUNS_DEFAULTS, options);
   const batches: Batches = createBatches(gemini);
