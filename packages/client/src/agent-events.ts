@@ -88,7 +88,7 @@ export type AgentEventsOptions = {
 type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
 
 /** Every option of {@link agentEvents}, for `checkOptionKeys` (a misspelt one refused). @internal */
-export const AGENT_EVENTS_OPTIONS = {
+export const AGENT_EVENTS_OPTIONS: Readonly<Record<keyof AgentEventsOptions, 1>> = {
   body: 1,
   method: 1,
   headers: 1,
@@ -102,7 +102,7 @@ export const AGENT_EVENTS_OPTIONS = {
   maxChars: 1,
   resume: 1,
   onResumePoint: 1,
-} as const satisfies Record<keyof AgentEventsOptions, 1>;
+};
 
 /**
  * A run's events, read from a `@gemloop/core/web` endpoint: `start` first, `finish` last. A broken

@@ -94,7 +94,7 @@ describe('DurableRuns: a misspelt access option', () => {
   ])('%s refuses it naming owner, and nothing reaches the run', async (_method, call) => {
     const { api, calls } = backend();
     const error = await Promise.resolve()
-      .then(() => call(createRunsApi(api)))
+      .then((): Promise<unknown> => call(createRunsApi(api)))
       .then(
         () => undefined,
         (thrown: unknown) => thrown,
