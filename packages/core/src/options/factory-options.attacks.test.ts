@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createBatchRuns } from '../batch/create-batch-runs.ts';
+import { createBudgetPool } from '../budget/budget-pool.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { modelFallback } from '../fallback/model-fallback.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { loopGuard } from '../loop-guard/loop-guard.ts';
 import { createInMemoryStore } from '../memory/create-in-memory-store.ts';
 import { createMemory } from '../memory/create-memory.ts';
+import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { createMemoryToolResultStore } from '../tool-result-cache/create-memory-tool-result-store.ts';
 import { createApprovalBroker } from '../web/approval-broker.ts';
 import { createReplayBuffer } from '../web/replay-buffer.ts';
@@ -63,6 +68,35 @@ const factories: [
     { gemini, model: 'gemini-2.5-flash', pollIntervalMs: 5 },
     { gemini, model: 'gemini-2.5-flash', pollInterval: 5 },
     /pollIntervalMs/,
+  ],
+  [
+    'createBudgetPool',
+    (o) => createBudgetPool(o as never),
+    { maxCostUsd: 5 },
+    { maxCostUsd: 5, maxCostUSD: 1 },
+    /maxCostUsd/,
+  ],
+  ['loopGuard', (o) => loopGuard(o as never), { maxRepeats: 3 }, { maxRepeat: 3 }, /maxRepeats/],
+  [
+    'modelFallback',
+    (o) => modelFallback(o as never),
+    { models: ['gemini-2.5-flash'] },
+    { models: ['gemini-2.5-flash'], coolDown: 1000 },
+    /coolDownMs/,
+  ],
+  [
+    'createRunRecorder',
+    (o) => createRunRecorder(o as never),
+    { dir: '.gemloop/runs' },
+    { directory: '.gemloop/elsewhere' },
+    /dir\b/,
+  ],
+  [
+    'createLiveRecorder',
+    (o) => createLiveRecorder(o as never),
+    { dir: '.gemloop/live' },
+    { maxSessionByte: 10 },
+    /maxSessionBytes/,
   ],
 ];
 
