@@ -85,15 +85,12 @@ describe('createBatchRuns: a hostile saved state', () => {
       { ...good, pending: { batchName: 'batches/b1', keys: 'run-0' } },
     ],
     ['a pending round without a batch name', { ...good, pending: { keys: ['run-0'] } }],
-  ])(
-    'refuses %s with an InvalidArgumentError naming what is wrong',
-    async (_label, state) => {
-      const hostile = state as unknown as BatchRunsState;
-      await expect(runs.step(hostile)).rejects.toThrow(InvalidArgumentError);
-      await expect(runs.step(hostile)).rejects.toThrow(/state/);
-      expect(() => runs.retry(hostile)).toThrow(InvalidArgumentError);
-    },
-  );
+  ])('refuses %s with an InvalidArgumentError naming what is wrong', async (_label, state) => {
+    const hostile = state as unknown as BatchRunsState;
+    await expect(runs.step(hostile)).rejects.toThrow(InvalidArgumentError);
+    await expect(runs.step(hostile)).rejects.toThrow(/state/);
+    expect(() => runs.retry(hostile)).toThrow(InvalidArgumentError);
+  });
 
   it('still steps a state read back through JSON', async () => {
     const done = await runs.run(JSON.parse(JSON.stringify(good)) as BatchRunsState);
