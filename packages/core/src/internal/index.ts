@@ -103,6 +103,8 @@ export {
   type CapResponseBodyOptions,
   capResponseBody,
 } from '../http/transport/cap-response-body.ts';
+// @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a redirect refused.
+export { isRedirectResponse, redirectTarget } from '../http/transport/redirect-target.ts';
 // @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
 export {
   type InteractionsBackend,
@@ -166,10 +168,15 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
-// @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a redirect refused.
-export { isRedirectResponse, redirectTarget } from '../http/transport/redirect-target.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
 export { toErrorType } from '../telemetry/to-error-type.ts';
+// @gemloop/dbos (readRecordedRuns): a durable run's tool arguments redacted as the recorder
+// redacts them, from the secret paths its stored events name.
+export {
+  type ArgumentRedactor,
+  createArgumentRedactor,
+} from '../tools/define/argument-redactor.ts';
+export { REDACTED_ARGUMENT } from '../tools/define/redact-arguments.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.
