@@ -1,5 +1,6 @@
 import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { readExcerpt } from './read-excerpt.ts';
@@ -86,6 +87,23 @@ export type AgentEventsOptions = {
 
 type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
 
+/** Every option of {@link agentEvents}, for `checkOptionKeys` (a misspelt one refused). @internal */
+export const AGENT_EVENTS_OPTIONS: Readonly<Record<keyof AgentEventsOptions, 1>> = {
+  body: 1,
+  method: 1,
+  headers: 1,
+  signal: 1,
+  cancelUrl: 1,
+  fetch: 1,
+  maxReconnects: 1,
+  reconnectDelayMs: 1,
+  maxEventChars: 1,
+  maxEvents: 1,
+  maxChars: 1,
+  resume: 1,
+  onResumePoint: 1,
+};
+
 /**
  * A run's events, read from a `@gemloop/core/web` endpoint: `start` first, `finish` last. A broken
  * connection is resumed (the `Gemloop-Run-Id` and `Last-Event-ID` headers, the same request
@@ -99,6 +117,7 @@ export async function* agentEvents(
   url: string | URL,
   options: AgentEventsOptions = {},
 ): AsyncGenerator<BrowserEvent, void, undefined> {
+  checkOptionKeys(options, AGENT_EVENTS_OPTIONS, 'agentEvents');
   const doFetch = options.fetch ?? globalThis.fetch;
   const limits: Limits = {
     maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),

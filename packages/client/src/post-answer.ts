@@ -1,3 +1,4 @@
+import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { readExcerpt } from './read-excerpt.ts';
@@ -8,6 +9,13 @@ export type PostAnswerOptions = {
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
 };
+
+// Every option of an answer, for checkOptionKeys: a misspelt `header` sent the answer without
+// the page's credentials.
+const POST_ANSWER_OPTIONS = { headers: 1, signal: 1, fetch: 1 } as const satisfies Record<
+  keyof PostAnswerOptions,
+  1
+>;
 
 /**
  * Posts a page's answer as JSON to a broker's answer route (`handleAnswer`). Resolves `true` when
@@ -25,6 +33,7 @@ export async function postAnswer(
   what: string,
   problemOf: (excerpt: string) => string = (excerpt) => excerpt,
 ): Promise<boolean> {
+  checkOptionKeys(options, POST_ANSWER_OPTIONS, `the ${what}'s options`);
   const response = await fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },

@@ -1,5 +1,6 @@
 import type { BrowserEvent, BrowserFinishEvent } from '@gemloop/core/web';
-import { type AgentEventsOptions, agentEvents } from './agent-events.ts';
+import { AGENT_EVENTS_OPTIONS, type AgentEventsOptions, agentEvents } from './agent-events.ts';
+import { checkOptionKeys } from './check-option-keys.ts';
 
 /** Options of {@link streamAgent}: those of `agentEvents`, and the callback. */
 export type StreamAgentOptions = AgentEventsOptions & {
@@ -48,7 +49,9 @@ export async function streamAgent(
   // every event made a run of n events cost n² (a server that retracts each of many steps froze
   // the page). A retraction replaces its step's pieces and no other step's.
   const steps = new Map<number, string[]>();
-  for await (const event of agentEvents(url, options)) {
+  checkOptionKeys(options, { ...AGENT_EVENTS_OPTIONS, onEvent: 1 }, 'streamAgent');
+  const { onEvent, ...eventsOptions } = options;
+  for await (const event of agentEvents(url, eventsOptions)) {
     // agentEvents checks only an event's type: the fields read here are checked too, so a server
     // that sends another shape cannot crash this loop or put a number into the text.
     if (event.type === 'start') {
@@ -60,7 +63,7 @@ export async function streamAgent(
     } else if (event.type === 'text-retraction' && isOwnText(event)) {
       steps.set(event.stepNumber, [event.text]);
     } else if (event.type === 'finish') result.finish = event;
-    options.onEvent?.(event);
+    onEvent?.(event);
   }
   // In step order: a retraction may name a step that sent no text before (a rewrite of an empty
   // answer), which the map holds after the later steps.

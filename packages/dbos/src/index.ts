@@ -42,6 +42,8 @@ export type {
 } from './live/open-durable-live-session.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
+export type { BudgetPoolRowErrorOptions } from './errors/budget-pool-row-error.ts';
+export { BudgetPoolRowError } from './errors/budget-pool-row-error.ts';
 export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';
 export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
 export type { UnknownHandoffAgentErrorOptions } from './errors/unknown-handoff-agent-error.ts';

@@ -6,7 +6,7 @@ import type {
   RecordedToolResult,
 } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
-import { CASE_ID_RULE, isCaseId } from './parse-eval-cases.ts';
+import { CASE_ID_RULE, isCaseId, toEvalCase } from './parse-eval-cases.ts';
 import { findOmitted } from './replay/find-omitted.ts';
 
 /** The largest run file turned into a case, in characters. */
@@ -34,8 +34,9 @@ export type CaseFromRunFileOptions = {
  * `undefined` for a run that did not succeed (nothing to expect) or that has no model answer;
  * lines that are not JSON objects are skipped (a file cut by a crash).
  * @throws {@link EvalDatasetError} for a file too large, another recorder format, a run id that
- *   cannot be a case id (empty, longer than 200 characters, not a string), or a subagent run that
- *   is not a run of this tree.
+ *   cannot be a case id (empty, longer than 200 characters, not a string), a subagent run that
+ *   is not a run of this tree, or a case `parseEvalCases` would refuse (its input or model name
+ *   not what a case holds).
  */
 export function caseFromRunFile(
   text: string,
@@ -64,7 +65,7 @@ export function caseFromRunFile(
   if (caseInput === undefined) return undefined;
   const toolResults = [...run.toolResults];
   const subagents = readSubagentRuns(runId, options.subagentRuns ?? [], toolResults);
-  return {
+  const evalCase: EvalCase = {
     id: runId,
     input: caseInput,
     expected: {
@@ -80,6 +81,11 @@ export function caseFromRunFile(
     },
     runFile,
   };
+  // Checked as a dataset's line is (attack13): the case goes into a dataset that
+  // parseEvalCases loads whole, and one it refuses (an input of numbers, a 100,000-character
+  // model name from an edited or corrupt file) made the whole dataset fail to load.
+  toEvalCase(evalCase, runFile);
+  return evalCase;
 }
 
 /**

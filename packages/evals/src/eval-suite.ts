@@ -1,3 +1,10 @@
+import {
+  arrayOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  nestedOption,
+} from '@gemloop/core/internal';
 import type { EvalCase } from './eval-case.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
 import type { Scorer } from './scorer.ts';
@@ -32,7 +39,47 @@ export type EvalSuite = {
   streaming?: boolean | undefined;
 };
 
-/** Types an eval suite (the identity function, for the editor's help). */
+type CanaryMarks = NonNullable<EvalSuite['canary']>;
+
+const names = arrayOption({
+  item: (value) => typeof value === 'string',
+  message: (path) => `${path} must be a list of names (strings).`,
+});
+
+// The keys a suite may hold, each checked where it is read (runEval, gateFailures, runCanary):
+// a misspelt one (`minPassByScorers`, `canary: { mustcall }`) dropped a gate without a word, and
+// `gemloop eval` passed a run that gate was written to fail (attack13).
+const suiteKeys: DeclaredOptions<EvalSuite> = defineOptions<EvalSuite>({
+  name: 'defineEvalSuite',
+  path: 'suite',
+  example: '{ createAgent, cases, scorers }',
+  checks: {
+    name: checkedWhereUsed,
+    createAgent: checkedWhereUsed,
+    batch: checkedWhereUsed,
+    cases: checkedWhereUsed,
+    scorers: checkedWhereUsed,
+    minPass: checkedWhereUsed,
+    minPassByScorer: checkedWhereUsed,
+    canary: nestedOption(
+      defineOptions<CanaryMarks>({
+        name: 'canary',
+        example: "{ mustCall: ['get_weather'], mustPass: ['exact'] }",
+        checks: { mustCall: names, mustPass: names },
+      }) as DeclaredOptions<unknown>,
+    ),
+    timeoutMs: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+  },
+});
+
+/**
+ * Types an eval suite (for the editor's help) and checks its keys: a misspelt one
+ * (`minPassByScorers`, `canary: { mustcall }`) is an `InvalidArgumentError` naming the key meant,
+ * not a gate dropped without a word. `gemloop eval` checks a suite file's default export the same
+ * way, made with this or not.
+ */
 export function defineEvalSuite(suite: EvalSuite): EvalSuite {
+  suiteKeys.check(suite);
   return suite;
 }

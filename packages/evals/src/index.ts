@@ -59,10 +59,15 @@ export type {
 export { EVAL_RESULT_FORMAT } from './eval-result.ts';
 export type { EvalRunOutput, EvalToolCall, Score, ScoreContext, Scorer } from './scorer.ts';
 export { defineScorer } from './scorer.ts';
-export { exactMatch, regexMatch } from './scorers/text-scorers.ts';
+export { type ExactMatchOptions, exactMatch, regexMatch } from './scorers/text-scorers.ts';
 export type { EvalJsonSchema } from './scorers/output-scorers.ts';
 export { outputEquals, outputMatchesSchema } from './scorers/output-scorers.ts';
-export type { ArgumentMatch, TrajectoryMatch } from './scorers/tool-scorers.ts';
+export type {
+  ArgumentMatch,
+  GroundedOptions,
+  ToolTrajectoryOptions,
+  TrajectoryMatch,
+} from './scorers/tool-scorers.ts';
 export { grounded, toolArgumentsValid, toolTrajectory } from './scorers/tool-scorers.ts';
 export type { LlmJudgeOptions } from './scorers/llm-judge.ts';
 export { llmJudge } from './scorers/llm-judge.ts';

@@ -77,8 +77,13 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   // Approvals answered are left as holes until `done`, so that removing one moves nothing.
   let approvals: (ChatApproval | undefined)[] | undefined;
-  // Copied once per batch of events, as the other lists are (few: a server asks one at a time).
-  let elicitations: ChatElicitation[] | undefined;
+  // The questions by id, built once per batch of events on its first change and listed at `done`:
+  // a copy and a scan of the list per event made a storm of them (a hostile server) cost n².
+  let elicitations: Map<string, ChatElicitation> | undefined;
+  const questions = (): Map<string, ChatElicitation> => {
+    elicitations ??= new Map((message.elicitations ?? []).map((each) => [each.id, each]));
+    return elicitations;
+  };
   let approvalIndex: Map<string, number> | undefined;
   const approvalAt = (approvalId: string): number | undefined => {
     if (approvalIndex === undefined) {
@@ -177,7 +182,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         upsertCall(event.toolCallId, event.path, (call) => ({
           ...call,
           toolName: event.toolName,
-          stepNumber: event.stepNumber,
+          stepNumber: stepNumberOf(event.stepNumber),
           args: event.args,
           // A new call runs; a known one keeps its status: `pending` waits for its approval, and
           // a call that ended (its result came first, or this event came twice) stays ended.
@@ -188,7 +193,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         upsertCall(event.toolCallId, event.path, (call) => ({
           ...call,
           toolName: event.toolName,
-          stepNumber: event.stepNumber,
+          stepNumber: stepNumberOf(event.stepNumber),
           status: event.outcome === 'success' ? 'done' : 'error',
           outcome: event.outcome,
           preview: event.preview,
@@ -210,7 +215,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         upsertCall(event.toolCallId, event.path, (call) => ({
           ...call,
           toolName: event.toolName,
-          stepNumber: event.stepNumber,
+          stepNumber: stepNumberOf(event.stepNumber),
           args: event.args,
           status: 'pending',
         }));
@@ -248,15 +253,14 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
       case 'plugin': {
         if (event.plugin !== 'mcp-requests') return;
         const asked = toElicitation(event);
-        const list = elicitations ?? message.elicitations ?? [];
         if (event.kind === 'elicitation-pending' && asked !== undefined) {
-          if (list.some((each) => each.id === asked.id)) return;
-          elicitations = [...list, asked];
+          const list = questions();
+          if (list.has(asked.id)) return;
+          list.set(asked.id, asked);
           changed = true;
         } else if (event.kind === 'elicitation-resolved') {
           const id = (event.data as { id?: unknown } | undefined)?.id;
-          if (!list.some((each) => each.id === id)) return;
-          elicitations = list.filter((each) => each.id !== id);
+          if (typeof id !== 'string' || !questions().delete(id)) return;
           changed = true;
         }
         return;
@@ -272,7 +276,8 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
         approvals = [];
         approvalIndex = new Map();
-        if ((elicitations ?? message.elicitations)?.length) elicitations = [];
+        if (elicitations !== undefined ? elicitations.size > 0 : message.elicitations?.length)
+          elicitations = new Map();
         changed = true;
         return;
       default:
@@ -289,7 +294,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     if (approvals !== undefined) {
       next.approvals = approvals.filter((approval) => approval !== undefined);
     }
-    if (elicitations !== undefined) next.elicitations = elicitations;
+    if (elicitations !== undefined) next.elicitations = [...elicitations.values()];
     if (steps !== undefined) {
       if (unsorted) steps.sort((a, b) => a.stepNumber - b.stepNumber);
       next.stepTexts = steps;
@@ -306,7 +311,10 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
   return { apply, done };
 }
 
-/** A step number that is not a number (a server that left it out) counts as step 0. */
+/**
+ * A step number that is not a finite number (a server that left it out, or sent text or an object
+ * the page would render as it is) counts as step 0.
+ */
 function stepNumberOf(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -337,21 +345,26 @@ function toElicitation(event: { path: string[]; data?: unknown }): ChatElicitati
   const { id, mode, server, message } = data;
   if (typeof id !== 'string' || (mode !== 'form' && mode !== 'url')) return undefined;
   if (typeof server !== 'string' || typeof message !== 'string') return undefined;
-  const toolCalls = Array.isArray(data['toolCalls'])
-    ? (data['toolCalls'] as unknown[]).filter(
-        (call): call is { toolCallId: string; toolName: string } =>
-          typeof (call as { toolCallId?: unknown })?.toolCallId === 'string' &&
-          typeof (call as { toolName?: unknown })?.toolName === 'string',
-      )
-    : [];
-  const fields = Array.isArray(data['fields'])
-    ? (data['fields'] as unknown[]).filter(
-        (field): field is NonNullable<ChatElicitation['fields']>[number] =>
-          typeof (field as { name?: unknown })?.name === 'string' &&
-          typeof (field as { type?: unknown })?.type === 'string' &&
-          typeof (field as { required?: unknown })?.required === 'boolean',
-      )
-    : undefined;
+  // Each kept with the fields it has and their types only: the page renders them as they are (a
+  // `title` that is an object made React throw).
+  const toolCalls: ChatElicitation['toolCalls'] = [];
+  if (Array.isArray(data['toolCalls'])) {
+    for (const call of data['toolCalls'] as unknown[]) {
+      const { toolCallId, toolName } = (call ?? {}) as Record<string, unknown>;
+      if (typeof toolCallId === 'string' && typeof toolName === 'string')
+        toolCalls.push({ toolCallId, toolName });
+    }
+  }
+  let fields: NonNullable<ChatElicitation['fields']> | undefined;
+  if (Array.isArray(data['fields'])) {
+    fields = [];
+    for (const field of data['fields'] as unknown[]) {
+      const { name, type, title, required } = (field ?? {}) as Record<string, unknown>;
+      if (typeof name !== 'string' || typeof type !== 'string' || typeof required !== 'boolean')
+        continue;
+      fields.push({ name, type, required, ...(typeof title === 'string' ? { title } : {}) });
+    }
+  }
   return {
     id,
     path: event.path,

@@ -10,6 +10,7 @@ import {
   answerApproval,
   answerElicitation as answerElicitationRequest,
   type BrowserEvent,
+  ClientError,
   type ElicitationAnswer,
   type ResumePoint,
 } from '@gemloop/client';
@@ -146,6 +147,7 @@ export type UseAgentChatResult = {
  * ```
  */
 export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
+  checkChatOptions(options);
   const [state, dispatch] = useReducer(
     reduceAgentChat,
     options.initialMessages,
@@ -417,4 +419,46 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     resume,
     setMessages,
   };
+}
+
+// Every option of useAgentChat. A record typed by the options, so that an option added to the
+// type without a line here is a compile error.
+const OPTIONS: Readonly<Record<keyof UseAgentChatOptions, 1>> = {
+  url: 1,
+  body: 1,
+  headers: 1,
+  approvalsUrl: 1,
+  elicitationsUrl: 1,
+  cancelUrl: 1,
+  initialMessages: 1,
+  onError: 1,
+  onEvent: 1,
+  onFinish: 1,
+  client: 1,
+  generateId: 1,
+  resume: 1,
+  onResumePoint: 1,
+};
+
+/**
+ * Refuses an option `useAgentChat` does not have, naming the one meant when it differs only in
+ * case or by a trailing `s` (`cancelURL`, `header`). A misspelt option was
+ * ignored without a word (attack13): `cancelURL` left Stop closing the connection while the run
+ * went on spending on the server. The `client` options are checked by `agentEvents`.
+ */
+function checkChatOptions(options: UseAgentChatOptions): void {
+  for (const key in options) {
+    if (!Object.hasOwn(options, key) || Object.hasOwn(OPTIONS, key)) continue;
+    const names = Object.keys(OPTIONS);
+    const plain = key.toLowerCase();
+    const meant = names.find((name) => {
+      const lower = name.toLowerCase();
+      return lower === plain || lower === `${plain}s` || `${lower}s` === plain;
+    });
+    throw new ClientError({
+      code: 'invalid-option',
+      option: key.slice(0, 100),
+      message: `useAgentChat has no option ${JSON.stringify(key.slice(0, 100))}.${meant === undefined ? '' : ` Did you mean ${meant}?`} Its options are ${names.join(', ')}.`,
+    });
+  }
 }

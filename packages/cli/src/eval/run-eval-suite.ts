@@ -176,5 +176,13 @@ export async function importSuite(path: string, given: string): Promise<EvalSuit
   if (!Array.isArray(suite.cases) && typeof suite.cases !== 'string') {
     return refuse("its suite's 'cases' is neither a list nor the path of a JSONL dataset");
   }
+  // Its keys as defineEvalSuite checks them, made with it or not: a misspelt gate
+  // (`minPassByScorers`) was dropped without a word and the run passed (attack13).
+  const evals = await loadEvals();
+  try {
+    evals?.defineEvalSuite(suite as EvalSuite);
+  } catch (error) {
+    return refuse(escapeControls((error as Error).message).replace(/\.$/, ''), error);
+  }
   return suite as EvalSuite;
 }

@@ -7,7 +7,16 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
-import { withDefaults } from '../options/define-options.ts';
+import {
+  arrayOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  objectOption,
+  required,
+  stringOption,
+  withDefaults,
+} from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
@@ -38,6 +47,28 @@ export const BATCH_RUNS_DEFAULTS: {
 /** Runs at most per job: one line each per round, well under a batch file's 2 GB. */
 const MAX_RUNS = 100_000;
 
+// Unknown keys refused: a misspelt `pollInterval` left the 30 s default without a word (attack13).
+const batchRunsOptions: DeclaredOptions<BatchRunsOptions> = defineOptions<BatchRunsOptions>({
+  name: 'createBatchRuns',
+  example: "{ gemini, model: 'gemini-2.5-flash', tools: [getWeather] }",
+  checks: {
+    gemini: required(
+      objectOption('createBatchRuns needs { gemini }: the client made by createGemini.'),
+    ),
+    model: required(stringOption({ nonEmpty: true })),
+    instructions: checkedWhereUsed,
+    tools: arrayOption({
+      message: 'tools must be an array of tools (defineTool, googleSearch()).',
+    }),
+    generationConfig: objectOption(
+      'generationConfig must be an object such as { temperature: 0.2 }.',
+    ),
+    maxSteps: checkedWhereUsed,
+    pollIntervalMs: checkedWhereUsed,
+    displayName: checkedWhereUsed,
+  },
+});
+
 /**
  * Runs many independent agent runs in batch mode (the Batch API: half price, answered within
  * 48 hours). Each round sends one batch with one line per running run (its history so far); when
@@ -59,7 +90,8 @@ const MAX_RUNS = 100_000;
  * for (const run of done.runs) console.log(run.key, run.status, run.text);
  * ```
  */
-export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
+export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
+  const options = batchRunsOptions.check(given);
   const { gemini, model, instructions, tools = [], generationConfig } = options;
   const { maxSteps, pollIntervalMs, displayName } = withDefaults(BATCH_RUNS_DEFAULTS, options);
   const batches: Batches = createBatches(gemini);
@@ -184,11 +216,7 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
       usage,
     };
     if (result === undefined || result.error !== undefined || result.response === undefined) {
-      return {
-        ...next,
-        status: 'failed',
-        error: result?.error?.message ?? 'the batch gave no answer for this run',
-      };
+      return { ...next, status: 'failed', error: lineError(result?.error?.message) };
     }
     addAgentUsage(usage, toAgentUsage(result.response.usageMetadata));
     const candidate = result.response.candidates?.[0] ?? undefined;
@@ -315,6 +343,20 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
   return runs;
 }
 
+/**
+ * A line's error message as the run's `error`: text, cut at 1000 characters as a failed job's is
+ * (the line is the gateway's bytes: an object there became the run's `error`, and each of up to
+ * 100,000 runs held a copy of whatever length it sent).
+ */
+function lineError(message: unknown): string {
+  if (typeof message !== 'string' || message === '') {
+    return message === undefined
+      ? 'the batch gave no answer for this run'
+      : "the batch's line for this run is an error without a message (text)";
+  }
+  return message.length <= 1000 ? message : `${message.slice(0, 1000)}… (cut)`;
+}
+
 /** Why a round's runs failed as one: what each run's `error` and `batchJob` say. */
 type RoundFailure = { message: string; batchJob: BatchRunJobFailure };
 
@@ -386,4 +428,50 @@ function checkState(state: BatchRunsState): void {
         'state must be what start() or step() returned (version 1), e.g. read back from where onState saved it.',
     });
   }
+  // A saved state is a file read back after a restart (or edited by hand): each run is checked
+  // here, before any request, instead of failing a round on a TypeError (`null` runs, `contents`
+  // that are text) or silently never running (a status that is not one of ours, a key twice).
+  const keys = new Set<string>();
+  for (const [index, run] of state.runs.entries()) {
+    const problem = runProblem(run, keys);
+    if (problem !== undefined) {
+      throw new InvalidArgumentError({
+        argument: 'state',
+        message: `state.runs[${index}] ${problem}: the state is not one start() or step() returned. Restore the file onState saved, or start() again.`,
+      });
+    }
+  }
+  const pending: unknown = state.pending;
+  if (pending === undefined) return;
+  const { batchName, keys: pendingKeys } = (pending ?? {}) as Record<string, unknown>;
+  if (
+    typeof batchName !== 'string' ||
+    !Array.isArray(pendingKeys) ||
+    !pendingKeys.every((key) => typeof key === 'string' && keys.has(key))
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'state',
+      message:
+        "state.pending must be { batchName, keys } with the batch's name and the keys of the state's runs it answers: the state is not one step() returned. Restore the file onState saved.",
+    });
+  }
+}
+
+/** What is wrong with a saved run (its key added to `keys`), or `undefined`. */
+function runProblem(run: unknown, keys: Set<string>): string | undefined {
+  if (typeof run !== 'object' || run === null) return 'is not an object';
+  const { key, status, contents, steps } = run as Record<string, unknown>;
+  if (typeof key !== 'string') return 'has no key (a string)';
+  if (keys.has(key)) return `has the key ${JSON.stringify(key.slice(0, 100))} of another run`;
+  keys.add(key);
+  if (status !== 'running' && status !== 'done' && status !== 'failed')
+    return "has a status that is not 'running', 'done' or 'failed'";
+  if (
+    !Array.isArray(contents) ||
+    !contents.every((content) => typeof content === 'object' && content !== null)
+  )
+    return 'has contents that are not a list of contents';
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0)
+    return 'has steps that are not a count';
+  return undefined;
 }

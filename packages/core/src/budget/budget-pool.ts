@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+} from '../options/define-options.ts';
 import { BudgetReservationError } from './budget-reservation-error.ts';
 
 /**
@@ -48,6 +53,14 @@ export type BudgetPoolOptions = {
   maxCostUsd: number;
 };
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt option was ignored without a
+// word. Each value is checked where it is read.
+const budgetPoolKeys: DeclaredOptions<BudgetPoolOptions> = defineOptions<BudgetPoolOptions>({
+  name: 'createBudgetPool',
+  example: '{ maxCostUsd: 50 }',
+  checks: { name: checkedWhereUsed, maxCostUsd: checkedWhereUsed },
+});
+
 /**
  * A {@link BudgetPool} in this process's memory.
  *
@@ -60,7 +73,7 @@ export type BudgetPoolOptions = {
  * @throws {@link InvalidArgumentError} when `maxCostUsd` is not a number >= 0.
  */
 export function createBudgetPool(options: BudgetPoolOptions): BudgetPool {
-  // A JavaScript caller may pass nothing: the missing budget is then named like a wrong one.
+  budgetPoolKeys.check(options);
   const name = options?.name ?? 'budget';
   const maxCostUsd = checkUsd(options?.maxCostUsd, 'maxCostUsd');
   let spent = 0;

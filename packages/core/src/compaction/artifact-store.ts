@@ -1,5 +1,5 @@
-import type { OptionCheck } from '../options/define-options.ts';
-import { optionCheck } from '../options/define-options.ts';
+import type { DeclaredOptions, OptionCheck } from '../options/define-options.ts';
+import { defineOptions, integerOption, optionCheck } from '../options/define-options.ts';
 
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool
@@ -76,16 +76,36 @@ export class ArtifactWrites {
  */
 export const DEFAULT_MAX_ARTIFACT_BYTES: number = 64 * 1024 * 1024;
 
+/** Options of {@link createMemoryArtifactStore}. */
+export type MemoryArtifactStoreOptions = {
+  /** @defaultValue {@link DEFAULT_MAX_ARTIFACT_BYTES} */
+  maxBytes?: number | undefined;
+};
+
+/**
+ * A store's `maxBytes`: a whole number of bytes, at least 1. A string or NaN compared false with
+ * every size (no bound at all: attack13), a negative one kept nothing. @internal
+ */
+export const artifactBytesCheck: OptionCheck = integerOption({
+  min: 1,
+  max: Number.MAX_SAFE_INTEGER,
+});
+
+const memoryStoreOptions: DeclaredOptions<MemoryArtifactStoreOptions> =
+  defineOptions<MemoryArtifactStoreOptions>({
+    name: 'createMemoryArtifactStore',
+    example: '{ maxBytes: 16 * 1024 * 1024 }',
+    checks: { maxBytes: artifactBytesCheck },
+  });
+
 /**
  * An {@link ArtifactStore} in memory, bounded: past `maxBytes` the oldest entries are dropped
  * (a long run must not grow the heap without limit with results nobody reads again).
+ * @throws `InvalidArgumentError` for an unknown option or a `maxBytes` that is not a whole
+ *   number of bytes of at least 1.
  */
-export function createMemoryArtifactStore({
-  maxBytes = DEFAULT_MAX_ARTIFACT_BYTES,
-}: {
-  /** @defaultValue {@link DEFAULT_MAX_ARTIFACT_BYTES} */
-  maxBytes?: number | undefined;
-} = {}): ArtifactStore {
+export function createMemoryArtifactStore(options: MemoryArtifactStoreOptions = {}): ArtifactStore {
+  const { maxBytes = DEFAULT_MAX_ARTIFACT_BYTES } = memoryStoreOptions.check(options);
   const entries = new Map<string, string>();
   let bytes = 0;
   return {

@@ -10,8 +10,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { ArtifactStore } from './artifact-store.ts';
+import type { DeclaredOptions } from '../options/define-options.ts';
+import { defineOptions, required, stringOption } from '../options/define-options.ts';
+import { type ArtifactStore, artifactBytesCheck } from './artifact-store.ts';
 
 /**
  * The largest artifact the file store writes (bytes of UTF-8); a larger one is not kept, and
@@ -29,6 +30,29 @@ const ARTIFACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // Both are 0 where the platform has none (Windows, which has neither by default).
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
+/** Options of {@link createFileArtifactStore}. */
+export type FileArtifactStoreOptions = {
+  /** Created when missing. */
+  directory: string;
+  /** @defaultValue {@link DEFAULT_MAX_FILE_ARTIFACT_BYTES} (16 MiB) */
+  maxBytes?: number | undefined;
+};
+
+const fileStoreOptions: DeclaredOptions<FileArtifactStoreOptions> =
+  defineOptions<FileArtifactStoreOptions>({
+    name: 'createFileArtifactStore',
+    example: "{ directory: '.gemloop/artifacts' }",
+    checks: {
+      directory: required(
+        stringOption({
+          nonEmpty: true,
+          message: 'createFileArtifactStore needs { directory }: where the artifact files go.',
+        }),
+      ),
+      maxBytes: artifactBytesCheck,
+    },
+  });
+
 /**
  * An {@link ArtifactStore} on disk (Node): one `<id>.json` file per artifact under `directory`,
  * so results truncated or cleared from a long run survive the process (a chat that resumes
@@ -38,22 +62,11 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * and at most `maxBytes` of one: anything else planted under an artifact's name (a link, a FIFO,
  * a device) reads as missing. A write goes to a fresh file renamed into place, so it replaces
  * whatever was planted there instead of writing through it.
+ * @throws `InvalidArgumentError` without a `directory`, for an unknown option, or a
+ *   `maxBytes` that is not a whole number of bytes of at least 1.
  */
-export function createFileArtifactStore({
-  directory,
-  maxBytes = DEFAULT_MAX_FILE_ARTIFACT_BYTES,
-}: {
-  /** Created when missing. */
-  directory: string;
-  /** @defaultValue {@link DEFAULT_MAX_FILE_ARTIFACT_BYTES} (16 MiB) */
-  maxBytes?: number | undefined;
-}): ArtifactStore {
-  if (typeof directory !== 'string' || directory === '') {
-    throw new InvalidArgumentError({
-      argument: 'directory',
-      message: 'createFileArtifactStore needs { directory }: where the artifact files go.',
-    });
-  }
+export function createFileArtifactStore(options: FileArtifactStoreOptions): ArtifactStore {
+  const { directory, maxBytes = DEFAULT_MAX_FILE_ARTIFACT_BYTES } = fileStoreOptions.check(options);
   const root = resolve(directory);
   mkdirSync(root, { recursive: true });
   return {

@@ -4,5 +4,6 @@
 export {
   createFileArtifactStore,
   DEFAULT_MAX_FILE_ARTIFACT_BYTES,
+  type FileArtifactStoreOptions,
 } from './create-file-artifact-store.ts';
 export * from './index.ts';

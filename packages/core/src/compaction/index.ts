@@ -9,7 +9,7 @@ export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 export type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
 export { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 export { DEFAULT_TOOL_OUTPUT_MAX_TOKENS } from '../tools/responses/default-tool-output-limit.ts';
-export type { ArtifactStore } from './artifact-store.ts';
+export type { ArtifactStore, MemoryArtifactStoreOptions } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
 export type { CompactionReport, CompactionTrace, SummarizerCall } from './compact-history.ts';

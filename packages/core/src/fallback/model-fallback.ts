@@ -3,7 +3,12 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
 import { checkModelName } from '../models/check-model-name.ts';
-import { describeValue } from '../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+} from '../options/define-options.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { type FallbackTrigger, fallbackTriggers, readFallbackTrigger } from './fallback-trigger.ts';
 
@@ -157,6 +162,20 @@ function switchModel(
   return at + 1;
 }
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt `coolDown` left every failed
+// model out for good without a word. Each value is checked below.
+const fallbackKeys: DeclaredOptions<ModelFallbackOptions> = defineOptions<ModelFallbackOptions>({
+  name: 'modelFallback',
+  example: "{ models: ['gemini-3-pro-preview', 'gemini-2.5-flash'] }",
+  checks: {
+    models: checkedWhereUsed,
+    on: checkedWhereUsed,
+    refusals: checkedWhereUsed,
+    coolDownMs: checkedWhereUsed,
+    now: checkedWhereUsed,
+  },
+});
+
 /** The first model of the chain not cooling down (the last one when all are). */
 function firstAvailable(
   chain: readonly string[],
@@ -195,6 +214,7 @@ function checkOptions(options: ModelFallbackOptions): {
   };
   if (typeof options !== 'object' || options === null)
     fail('options', "modelFallback takes { models: ['gemini-3-pro-preview', ...] }.");
+  fallbackKeys.check(options);
   const { models, on, refusals, coolDownMs = Number.POSITIVE_INFINITY, now = Date.now } = options;
   if (!Array.isArray(models) || models.length === 0)
     fail(

@@ -170,6 +170,13 @@ export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
 export { toErrorType } from '../telemetry/to-error-type.ts';
+// @gemloop/dbos (readRecordedRuns): a durable run's tool arguments redacted as the recorder
+// redacts them, from the secret paths its stored events name.
+export {
+  type ArgumentRedactor,
+  createArgumentRedactor,
+} from '../tools/define/argument-redactor.ts';
+export { REDACTED_ARGUMENT } from '../tools/define/redact-arguments.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.

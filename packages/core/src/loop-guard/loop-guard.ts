@@ -1,7 +1,12 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { withDefaults } from '../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  withDefaults,
+} from '../options/define-options.ts';
 import {
   type CallRecord,
   type CallRecords,
@@ -210,6 +215,20 @@ function message({ reason, last, repeats, other }: Verdict, ending: boolean): st
   return `This call was not run: you called ${tool} with these same arguments ${repeats} times and got the same response every time (lastResponse). Calling it again will not change it: use that response, call it with different arguments, or give your answer.${end}`;
 }
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt `maxRepeat` kept the default
+// without a word. Each value is checked below.
+const loopGuardKeys: DeclaredOptions<LoopGuardOptions> = defineOptions<LoopGuardOptions>({
+  name: 'loopGuard',
+  example: '{ maxRepeats: 3 }',
+  checks: {
+    window: checkedWhereUsed,
+    maxRepeats: checkedWhereUsed,
+    maxSteers: checkedWhereUsed,
+    polls: checkedWhereUsed,
+    inherit: checkedWhereUsed,
+  },
+});
+
 /** Checks the options and applies {@link LOOP_GUARD_DEFAULTS}. */
 function checkOptions(
   options: LoopGuardOptions,
@@ -219,6 +238,7 @@ function checkOptions(
       argument: 'loopGuard(options)',
       message: 'loopGuard(options) takes an object, e.g. loopGuard({ maxRepeats: 3 }).',
     });
+  loopGuardKeys.check(options);
   for (const name of ['window', 'maxRepeats', 'maxSteers'] as const) {
     const value = options[name];
     const least = name === 'maxSteers' ? 0 : 1;

@@ -1,9 +1,28 @@
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import type { MemoryStore } from './memory-store.ts';
 import type { EmbeddedMemory } from './rank-by-similarity.ts';
 
 /** Options of {@link createInMemoryStore}. */
 export type InMemoryStoreOptions = VectorStoreOptions;
+
+// Unknown keys refused (a misspelt `maxMemories` kept the default bound without a word, attack13);
+// the bound is checked where it is read (createVectorStore).
+const inMemoryStoreOptions: DeclaredOptions<InMemoryStoreOptions> =
+  defineOptions<InMemoryStoreOptions>({
+    name: 'createInMemoryStore',
+    example: '{ maxMemoriesPerScope: 500 }',
+    checks: {
+      maxMemoriesPerScope: checkedWhereUsed,
+      generateId: functionOption(),
+      now: functionOption(),
+    },
+  });
 
 /**
  * A {@link MemoryStore} in the process's memory, with an exact cosine search: for tests, demos
@@ -27,6 +46,6 @@ export function createInMemoryStore(options: InMemoryStoreOptions = {}): MemoryS
         return value;
       },
     },
-    options,
+    inMemoryStoreOptions.check(options),
   );
 }

@@ -1,4 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import { checkMemoryText, checkScope, checkSearchBounds } from './check-memory-input.ts';
 import type { MemoryEmbed } from './gemini-embed.ts';
 import { MemoryError } from './memory-error.ts';
@@ -68,6 +74,14 @@ export const DEFAULT_RECALL_LIMIT = 5;
 /** The default lowest score a recalled memory has. */
 export const DEFAULT_MIN_SCORE = 0.3;
 
+// Unknown keys refused: a misspelt `embedder` left the memory without embeddings, which only the
+// first search said (attack13). The store is checked where it is read.
+const memoryOptions: DeclaredOptions<MemoryOptions> = defineOptions<MemoryOptions>({
+  name: 'createMemory',
+  example: '{ store: createInMemoryStore(), embed: geminiEmbed({ gemini }) }',
+  checks: { store: checkedWhereUsed, embed: functionOption() },
+});
+
 /**
  * Long-term memory over a store and an embedding function. Hand it to `memoryPlugin` (recall
  * before a run's model calls, the memory tools) and use it directly to show users what is
@@ -80,7 +94,8 @@ export const DEFAULT_MIN_SCORE = 0.3;
  * await memory.recall('user-42', 'How should I travel to Porto?');
  * ```
  */
-export function createMemory({ store, embed }: MemoryOptions): Memory {
+export function createMemory(options: MemoryOptions): Memory {
+  const { store, embed } = memoryOptions.check(options);
   if (typeof store !== 'object' || store === null || typeof store.search !== 'function') {
     throw new InvalidArgumentError({
       argument: 'store',

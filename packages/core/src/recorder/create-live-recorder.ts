@@ -1,6 +1,11 @@
 import type * as FsPromises from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logging/logger.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+} from '../options/define-options.ts';
 import { version } from '../version.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
 import {
@@ -104,6 +109,18 @@ type Turn = {
   audio: RecordedAudio;
 };
 
+// Unknown keys refused, naming the one meant (attack13). Each value is checked where it is read.
+const liveRecorderKeys: DeclaredOptions<LiveRecorderOptions> = defineOptions<LiveRecorderOptions>({
+  name: 'createLiveRecorder',
+  example: "{ dir: '.gemloop/live' }",
+  checks: {
+    dir: checkedWhereUsed,
+    maxBytes: checkedWhereUsed,
+    maxSessionBytes: checkedWhereUsed,
+    logger: checkedWhereUsed,
+  },
+});
+
 /**
  * Records live sessions (`@gemloop/core/live`) to a local folder, one JSON-lines file per
  * session (`<time>-live-<uuid>.jsonl`, first line `live-start`), for `npx gemloop view`: the
@@ -122,6 +139,7 @@ type Turn = {
  * @throws {@link InvalidArgumentError} for a bad option.
  */
 export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecorder {
+  liveRecorderKeys.check(options);
   const dir = resolve(checkDir(options.dir));
   const maxBytes = checkBytes(options.maxBytes, 100 * MB, 'maxBytes');
   const maxSessionBytes = checkBytes(options.maxSessionBytes, 20 * MB, 'maxSessionBytes');

@@ -3,6 +3,11 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+} from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { version } from '../version.ts';
@@ -69,6 +74,21 @@ export type RunRecorder = RunObserver & {
 
 const MB = 1024 * 1024;
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt `directory` wrote the runs to
+// the default folder without a word. Each value is checked where it is read.
+const runRecorderKeys: DeclaredOptions<RunRecorderOptions> = defineOptions<RunRecorderOptions>({
+  name: 'createRunRecorder',
+  example: "{ dir: '.gemloop/runs' }",
+  checks: {
+    dir: checkedWhereUsed,
+    maxBytes: checkedWhereUsed,
+    maxRunBytes: checkedWhereUsed,
+    fidelity: checkedWhereUsed,
+    maxOpaqueBytes: checkedWhereUsed,
+    logger: checkedWhereUsed,
+  },
+});
+
 /**
  * Records every run of an agent to a local folder, one JSON-lines file per run, for
  * `npx gemloop view`: the steps, each model call's request and response, retries, tool calls
@@ -86,6 +106,7 @@ const MB = 1024 * 1024;
  * @throws {@link InvalidArgumentError} for a bad option.
  */
 export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder {
+  runRecorderKeys.check(options);
   const dir = resolve(checkDir(options.dir));
   const maxBytes = checkBytes(options.maxBytes, 100 * MB, 'maxBytes');
   const maxRunBytes = checkBytes(options.maxRunBytes, 20 * MB, 'maxRunBytes');

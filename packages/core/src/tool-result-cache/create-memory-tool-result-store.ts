@@ -1,4 +1,9 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+} from '../options/define-options.ts';
 import { ToolResultCacheError } from './tool-result-cache-error.ts';
 import type {
   ToolResultEntry,
@@ -19,15 +24,27 @@ export type MemoryToolResultStoreOptions = {
   maxEntryBytes?: number | undefined;
 };
 
+// Unknown keys refused (a misspelt `maxEntry` kept the default without a word, attack13); each
+// bound is checked where it is read (checkLimit).
+const storeOptions: DeclaredOptions<MemoryToolResultStoreOptions> =
+  defineOptions<MemoryToolResultStoreOptions>({
+    name: 'createMemoryToolResultStore',
+    example: '{ maxEntries: 500 }',
+    checks: { maxEntries: checkedWhereUsed, maxEntryBytes: checkedWhereUsed },
+  });
+
 /**
  * A {@link ToolResultStore} in this process's memory, bounded by entry count (least recently used
  * dropped first) and entry size: what a `toolResultCache({ scope: 'session' })` uses when it is
  * given no store, one per plugin, its sessions kept apart by partition.
  */
-export function createMemoryToolResultStore({
-  maxEntries = DEFAULT_MEMORY_TOOL_RESULT_ENTRIES,
-  maxEntryBytes = DEFAULT_TOOL_RESULT_ENTRY_BYTES,
-}: MemoryToolResultStoreOptions = {}): ToolResultStore {
+export function createMemoryToolResultStore(
+  options: MemoryToolResultStoreOptions = {},
+): ToolResultStore {
+  const {
+    maxEntries = DEFAULT_MEMORY_TOOL_RESULT_ENTRIES,
+    maxEntryBytes = DEFAULT_TOOL_RESULT_ENTRY_BYTES,
+  } = storeOptions.check(options);
   checkLimit('maxEntries', maxEntries);
   checkLimit('maxEntryBytes', maxEntryBytes);
   // Map order is insertion order: a read re-inserts, so the first key is the least recently used.

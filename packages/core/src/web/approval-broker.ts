@@ -4,6 +4,12 @@ import type {
   BeforeToolCallHook,
 } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
 import { positiveOption } from './positive-option.ts';
@@ -117,6 +123,21 @@ export function approvalBrokerInternals(broker: unknown): ApprovalBrokerInternal
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_DENY_MESSAGE = 1000;
 
+// Unknown keys refused (a misspelt `maxPendingPerRuns` kept the default without a word, attack13);
+// each bound is checked where it is read (positiveOption).
+const approvalBrokerOptions: DeclaredOptions<ApprovalBrokerOptions> =
+  defineOptions<ApprovalBrokerOptions>({
+    name: 'createApprovalBroker',
+    example: '{ timeoutMs: 60_000 }',
+    checks: {
+      needsApproval: functionOption(),
+      timeoutMs: checkedWhereUsed,
+      maxPending: checkedWhereUsed,
+      maxPendingPerRun: checkedWhereUsed,
+      maxPendingPerOwner: checkedWhereUsed,
+    },
+  });
+
 /**
  * Creates an {@link ApprovalBroker}.
  *
@@ -129,7 +150,8 @@ const MAX_DENY_MESSAGE = 1000;
  * @throws {@link InvalidArgumentError} for a `timeoutMs` or a `maxPending*` bound that is not a
  *   positive number.
  */
-export function createApprovalBroker(options: ApprovalBrokerOptions = {}): ApprovalBroker {
+export function createApprovalBroker(given: ApprovalBrokerOptions = {}): ApprovalBroker {
+  const options = approvalBrokerOptions.check(given);
   const timeoutMs = positiveOption(options.timeoutMs, 15 * 60_000, 'timeoutMs');
   const maxPending = positiveOption(options.maxPending, 1000, 'maxPending');
   const maxPerRun = positiveOption(options.maxPendingPerRun, 20, 'maxPendingPerRun');

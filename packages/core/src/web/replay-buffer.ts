@@ -1,3 +1,9 @@
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import type { BrowserRun, RetainLimits } from './browser-run.ts';
 import { positiveOption } from './positive-option.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
@@ -98,12 +104,29 @@ export function replayBufferInternals(buffer: unknown): ReplayBufferInternals | 
     : undefined;
 }
 
+// Unknown keys refused (a misspelt `maxRun` kept the default 1000 without a word, attack13); each
+// bound is checked where it is read (positiveOption).
+const replayBufferOptions: DeclaredOptions<ReplayBufferOptions> =
+  defineOptions<ReplayBufferOptions>({
+    name: 'createReplayBuffer',
+    example: '{ maxRuns: 100 }',
+    checks: {
+      maxRuns: checkedWhereUsed,
+      maxEventsPerRun: checkedWhereUsed,
+      maxBytesPerRun: checkedWhereUsed,
+      ttlMs: checkedWhereUsed,
+      reconnectWindowMs: checkedWhereUsed,
+      now: functionOption(),
+    },
+  });
+
 /**
  * Creates a {@link ReplayBuffer}; pass it as `replay` to `toEventStreamResponse` or
  * `writeEventStream`.
  * @throws {@link InvalidArgumentError} for a limit that is not a positive number.
  */
-export function createReplayBuffer(options: ReplayBufferOptions = {}): ReplayBuffer {
+export function createReplayBuffer(given: ReplayBufferOptions = {}): ReplayBuffer {
+  const options = replayBufferOptions.check(given);
   const maxRuns = positiveOption(options.maxRuns, 1000, 'maxRuns');
   const retain: RetainLimits = {
     maxEvents: positiveOption(options.maxEventsPerRun, 10_000, 'maxEventsPerRun'),

@@ -1,4 +1,11 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
+import {
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { BrowserError, BrowserEvent } from './browser-event.ts';
@@ -35,6 +42,25 @@ export type DurableEventStreamOptions = {
   onError?: ((error: unknown) => void) | undefined;
 };
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt `tools` left every tool
+// call's arguments out of the page without a word. Each value is checked where it is read.
+const durableStreamOptions: DeclaredOptions<DurableEventStreamOptions> =
+  defineOptions<DurableEventStreamOptions>({
+    name: 'toDurableEventStreamResponse',
+    example: '{ runId, events: (offset) => runs.events(runId, { offset }), tools }',
+    checks: {
+      runId: checkedWhereUsed,
+      events: checkedWhereUsed,
+      tools: checkedWhereUsed,
+      ended: functionOption(),
+      thoughts: booleanOption(),
+      maxResultPreviewChars: checkedWhereUsed,
+      pluginEvents: checkedWhereUsed,
+      heartbeatMs: checkedWhereUsed,
+      onError: functionOption(),
+    },
+  });
+
 const encoder = new TextEncoder();
 const PING = encoder.encode(': ping\n\n');
 
@@ -66,6 +92,7 @@ export function toDurableEventStreamResponse(
   request: { headers: Headers | Record<string, string | string[] | undefined> },
   options: DurableEventStreamOptions,
 ): Response {
+  durableStreamOptions.check(options);
   const last = lastEventId(request.headers);
   const redactor = options.tools === undefined ? undefined : createArgumentRedactor(options.tools);
   const mapping: BrowserEventMapping = {

@@ -1,4 +1,11 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '../options/define-options.ts';
 import type { ApprovalBroker } from './approval-broker.ts';
 import type { BrowserError } from './browser-event.ts';
 import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
@@ -53,6 +60,26 @@ export type EventStreamOptions = {
   runId?: string | undefined;
 };
 
+// Unknown keys refused, naming the one meant (attack13): a misspelt `owner` (`ownr`) served the
+// run with no owner, so anyone who learned its id could resume it, cancel it or answer its
+// approvals. Each value is checked where it is read.
+const eventStreamOptions: DeclaredOptions<EventStreamOptions> = defineOptions<EventStreamOptions>({
+  name: 'toEventStreamResponse',
+  example: '{ replay, owner: session.userId }',
+  checks: {
+    thoughts: booleanOption(),
+    maxResultPreviewChars: checkedWhereUsed,
+    heartbeatMs: checkedWhereUsed,
+    replay: checkedWhereUsed,
+    owner: checkedWhereUsed,
+    pluginEvents: checkedWhereUsed,
+    approvals: checkedWhereUsed,
+    onError: functionOption(),
+    exposeError: functionOption(),
+    runId: checkedWhereUsed,
+  },
+});
+
 /**
  * A run's events as a server-sent-events `Response` (docs/browser-protocol.md), for any server
  * that speaks the web `Response`: Node 20's global one, Hono, Next.js route handlers, Workers,
@@ -99,6 +126,15 @@ export function openEventStream(
       message:
         'toEventStreamResponse takes what agent.stream() or chat.sendStream() returns (an async iterable of agent events with abort()).',
     });
+  }
+  try {
+    eventStreamOptions.check(options);
+  } catch (error) {
+    // No page will read a run its options refused.
+    source.abort(
+      new DOMException('The run was not served: its options were refused.', 'AbortError'),
+    );
+    throw error;
   }
   const replay = replayBufferInternals(options.replay);
   if (options.replay !== undefined && replay === undefined) {

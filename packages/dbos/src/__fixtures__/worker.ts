@@ -829,6 +829,9 @@ void startDurableWorkerWith({
       instructions: 'PARENT: delegate research.',
       tools: [secretResearch],
     },
+    // The login tool at the top (read-recorded-runs.secrets.attacks.test.ts: its secret argument
+    // kept out of the recorded runs read back).
+    loginTop: { gemini, model, instructions: 'CHILD: log in.', tools: [login] },
     deep: {
       gemini,
       model,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
 import type pg from 'pg';
+import { BudgetPoolRowError } from '../errors/budget-pool-row-error.ts';
 import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
@@ -120,7 +121,15 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
       [name],
     );
     const row = rows[0] as { spent: string; reserved: string };
-    return { spent: Number(row.spent), reserved: Number(row.reserved) };
+    const spent = Number(row.spent);
+    const reserved = Number(row.reserved);
+    // The row is a database's bytes: `NaN` (which numeric holds) made every reservation pass
+    // (`usd > max - NaN` is false), a negative amount made more than the budget available.
+    if (!(Number.isFinite(spent) && spent >= 0))
+      throw new BudgetPoolRowError({ pool: name, column: 'spent_usd' });
+    if (!(Number.isFinite(reserved) && reserved >= 0))
+      throw new BudgetPoolRowError({ pool: name, column: 'reserved_usd' });
+    return { spent, reserved };
   };
 
   return {

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
 import { latestSessionSpend, nextSessionSpend, turnProducer } from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
+import { MAX_ID_BYTES } from '../postgres/check-id.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
 
 /** Options of {@link sendDurableChatTurn}. */
@@ -23,7 +25,9 @@ export type SendDurableChatTurnOptions = {
   /**
    * The run's id. @defaultValue `<sessionId>:turn-<n>` with n the turn's index: a send repeated
    * after the caller crashed (same session, same point) finds the run it started instead of
-   * starting a second one.
+   * starting a second one. A session id too long for that to be a run id (the store takes ids of
+   * up to 1024 UTF-8 bytes, as `runs.start` does) gives `<its first 200 characters>#<SHA-256 of
+   * it>:turn-<n>`: as stable, and another for another session.
    */
   runId?: string | undefined;
   /** This turn's generation settings over the agent's, as `runs.start` takes them. */
@@ -69,7 +73,7 @@ export async function sendDurableChatTurn({
   const last = turns[turns.length - 1]?.agent;
   const holder = typeof last === 'string' && last !== '' ? last : undefined;
   const { runId: started } = await runs.start(agent, {
-    runId: runId ?? `${sessionId}:turn-${turns.length}`,
+    runId: runId ?? turnRunId(sessionId, turns.length),
     input,
     history,
     ...(holder === undefined ? {} : { holder }),
@@ -92,4 +96,24 @@ export async function sendDurableChatTurn({
     ...(heldBy === undefined ? {} : { agent: heldBy }),
   });
   return result;
+}
+
+/**
+ * The default run id of turn `index` of a session: `<sessionId>:turn-<index>`, or, when that is
+ * past the run id limit (a session id near the store's own limit of the same size was refused by
+ * `runs.start` as a run id the caller never gave), the session id's first 200 characters and its
+ * SHA-256 in its place: the same for the same session and turn, another for another session.
+ */
+function turnRunId(sessionId: string, index: number): string {
+  const suffix = `:turn-${index}`;
+  const plain = `${sessionId}${suffix}`;
+  if (Buffer.byteLength(plain) <= MAX_ID_BYTES) return plain;
+  const digest = createHash('sha256').update(sessionId).digest('hex');
+  // Whole characters (code points), so no half of a surrogate pair goes into the id.
+  let head = '';
+  for (const char of sessionId) {
+    if (head.length + char.length > 200) break;
+    head += char;
+  }
+  return `${head}#${digest}${suffix}`;
 }

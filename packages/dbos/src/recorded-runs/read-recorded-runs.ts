@@ -1,5 +1,6 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import { REDACTED_ARGUMENT } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/events/run-events.ts';
 import {
@@ -55,7 +56,9 @@ const PAGE = 20;
  * cases (`gemloop eval from-runs --database-url`), with the tool results as fixtures and each
  * model call's request (rebuilt from the stored result and the request frames the worker wrote with
  * the run's events) to compare for drift. Runs that failed, were cancelled or are still running
- * are left out. Stored values are read as untrusted: a result of another shape is skipped.
+ * are left out. Stored values are read as untrusted: a result of another shape is skipped. A
+ * tool's `secretArguments` are `[redacted]` in the lines as the in-process recorder writes them
+ * (the paths its stored `tool-call` events name), though the stored result holds them as sent.
  *
  * Reads Postgres only (a DBOS client), pages of 20 runs at a time.
  * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
@@ -116,7 +119,7 @@ export async function* readRecordedRuns({
           createdAt: workflow.createdAt,
           input: workflow.input?.[1],
           output: workflow.output,
-          frames: await readFrames(client, workflow.workflowID),
+          ...(await readStreamed(client, workflow.workflowID)),
         };
         const lines = toRecordedRun(stored);
         if (lines !== undefined) {
@@ -144,24 +147,72 @@ export async function* readRecordedRuns({
   }
 }
 
-/** The request frames the run's event entries carry, one per call index (a repeat keeps the first). */
-async function readFrames(
+/**
+ * What the run's event entries carry for its recording: the request frames, one per call index (a
+ * repeat keeps the first), and the secret argument paths of each tool, as its `tool-call` events'
+ * `redactedArgs` name them (the stored result holds the arguments as the model sent them).
+ */
+async function readStreamed(
   client: DBOSClient,
   runId: string,
-): Promise<ReadonlyMap<number, RequestFrame>> {
+): Promise<Pick<StoredRun, 'frames' | 'secrets'>> {
   const frames = new Map<number, RequestFrame>();
+  const secrets = new Map<string, Set<string>>();
   let entries = 0;
   // The run is over: the read ends at the stream's close (or the run's end) without waiting.
   for await (const entry of client.readStream<unknown>(runId, EVENTS_STREAM_KEY)) {
     if (++entries > MAX_EVENT_ENTRIES_READ) break;
-    const requests = (entry as { requests?: unknown } | null)?.requests;
+    const { requests, events } = (entry ?? {}) as { requests?: unknown; events?: unknown };
+    if (Array.isArray(events)) {
+      for (const event of events as unknown[]) collectSecretPaths(event, secrets);
+    }
     if (!Array.isArray(requests)) continue;
     for (const frame of requests as unknown[]) {
       if (!isFrame(frame) || frames.has(frame.call)) continue;
       frames.set(frame.call, frame);
     }
   }
-  return frames;
+  return { frames, secrets };
+}
+
+/** The most secret paths kept of one tool; past it every argument of the tool is secret. */
+const MAX_SECRET_PATHS = 100;
+/** How deep a `redactedArgs` is walked (the redactor's own bound on a path). */
+const MAX_SECRET_DEPTH = 32;
+
+/**
+ * Adds the paths a `tool-call` event's `redactedArgs` shows as `[redacted]` to its tool's. A key
+ * a path cannot name (empty, or holding a `.`), too deep a value, or too many paths make the
+ * level `*` (every key): a secret is never left out because its path could not be written.
+ */
+function collectSecretPaths(event: unknown, secrets: Map<string, Set<string>>): void {
+  const { type, toolName, redactedArgs } = (event ?? {}) as Record<string, unknown>;
+  if (type !== 'tool-call' || typeof toolName !== 'string') return;
+  if (typeof redactedArgs !== 'object' || redactedArgs === null) return;
+  let paths = secrets.get(toolName);
+  if (paths === undefined) {
+    paths = new Set();
+    secrets.set(toolName, paths);
+  }
+  const found = paths;
+  const walk = (value: unknown, prefix: readonly string[]): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      const nameable = key !== '' && !key.includes('.') && key !== '*';
+      const path = [...prefix, nameable ? key : '*'];
+      if (child === REDACTED_ARGUMENT || path.length >= MAX_SECRET_DEPTH) {
+        found.add(path.join('.'));
+      } else if (typeof child === 'object' && child !== null) {
+        walk(child, path);
+      }
+      if (found.size > MAX_SECRET_PATHS) {
+        found.clear();
+        found.add('*');
+        return;
+      }
+    }
+  };
+  walk(redactedArgs, []);
 }
 
 function isFrame(value: unknown): value is RequestFrame {

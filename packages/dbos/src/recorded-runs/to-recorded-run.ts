@@ -1,6 +1,8 @@
 import type { AgentResult, Content } from '@gemloop/core';
+import { type ArgumentRedactor, createArgumentRedactor } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import { RECORDED_RUN_FORMAT } from '@gemloop/core/recorder';
+import type { AnyTool } from '@gemloop/core/tools';
 import type { RequestFrame } from '../durable/events/run-events.ts';
 
 /** What is known of one durable run, read back from the fleet's database. @internal */
@@ -14,6 +16,11 @@ export type StoredRun = {
   output: unknown;
   /** The request frames found in the run's event stream, by call index. */
   frames: ReadonlyMap<number, RequestFrame>;
+  /**
+   * The secret argument paths of each tool, as the run's stored `tool-call` events name them
+   * (`redactedArgs`): redacted from the lines as the in-process recorder redacts them.
+   */
+  secrets?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
 };
 
 /**
@@ -39,7 +46,12 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
   const modelSteps = steps.filter(
     (step) => typeof step === 'object' && step !== null && step.kind !== 'resume',
   );
-  const requests = rebuildRequests(run.frames, modelSteps.length, contents, result);
+  // The stored result holds the model's arguments as sent; a recording never does (attack13:
+  // `gemloop eval from-runs --database-url` wrote a tool's secret argument into the dataset).
+  const redactor = redactorOf(run.secrets);
+  const requests = rebuildRequests(run.frames, modelSteps.length, contents, result)?.map(
+    (request) => redactRequest(request, redactor),
+  );
   const firstBody = run.frames.get(0)?.body;
   const model = typeof firstBody?.['model'] === 'string' ? firstBody['model'] : 'unknown';
   const at = (value: unknown): number => (typeof value === 'number' ? value : run.createdAt);
@@ -56,7 +68,10 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
       path: [],
       gemloopVersion: 'durable',
       at: run.createdAt,
-      input: stored.input,
+      input:
+        redactor !== undefined && Array.isArray(stored.input)
+          ? redactor.contents(stored.input as Content[])
+          : stored.input,
     },
   ];
   modelSteps.forEach((step, index) => {
@@ -69,7 +84,11 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
       request: requests?.[index] ?? {},
       at: startedAt,
     });
-    lines.push({ type: 'model-call-end', stepNumber, response: step.response, at: startedAt });
+    const response =
+      redactor !== undefined && typeof step.response === 'object' && step.response !== null
+        ? redactor.response(step.response)
+        : step.response;
+    lines.push({ type: 'model-call-end', stepNumber, response, at: startedAt });
     const calls = Array.isArray(step.toolCalls) ? step.toolCalls : [];
     for (const call of calls) {
       if (typeof call !== 'object' || call === null || typeof call.toolName !== 'string') continue;
@@ -80,7 +99,7 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
         toolName: call.toolName,
         toolCallId,
         toolType: 'function',
-        args: call.rawArgs,
+        args: redactor === undefined ? call.rawArgs : redactor.args(call.toolName, call.rawArgs),
         at: startedAt,
       });
       lines.push({
@@ -128,4 +147,26 @@ function rebuildRequests(
     requests.push({ ...rest, contents: contents.slice(0, frame.contents) });
   }
   return requests;
+}
+
+/** A redactor of the secret paths named, or `undefined` when none is. */
+function redactorOf(
+  secrets: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): ArgumentRedactor | undefined {
+  if (secrets === undefined || secrets.size === 0) return undefined;
+  // Only what the redactor reads of a tool: its kind, name and secret paths.
+  const tools = [...secrets].map(
+    ([name, paths]) =>
+      ({ kind: 'function', name, secretArguments: [...paths] }) as unknown as AnyTool,
+  );
+  return createArgumentRedactor(tools);
+}
+
+function redactRequest(
+  request: Record<string, unknown>,
+  redactor: ArgumentRedactor | undefined,
+): Record<string, unknown> {
+  const contents = request['contents'];
+  if (redactor === undefined || !Array.isArray(contents)) return request;
+  return { ...request, contents: redactor.contents(contents as Content[]) };
 }

@@ -1,13 +1,32 @@
-import { cutText } from '@gemloop/core/internal';
+import {
+  booleanOption,
+  cutText,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import type { Scorer } from '../scorer.ts';
+
+/** Options of {@link exactMatch}. */
+export type ExactMatchOptions = {
+  /** Fold case before comparing. @defaultValue false */
+  ignoreCase?: boolean | undefined;
+};
+
+// A misspelt `ignorecase` compared case-sensitively without a word (attack13).
+const exactMatchOptions: DeclaredOptions<ExactMatchOptions> = defineOptions<ExactMatchOptions>({
+  name: 'exactMatch',
+  example: '{ ignoreCase: true }',
+  checks: { ignoreCase: booleanOption() },
+});
 
 /**
  * Exact match of the answer with `expected.text` (after trimming; `ignoreCase` folds case).
  * Skips a case without `expected.text`.
  */
-export function exactMatch(options: { ignoreCase?: boolean } = {}): Scorer {
+export function exactMatch(options: ExactMatchOptions = {}): Scorer {
+  const { ignoreCase } = exactMatchOptions.check(options);
   const fold = (text: string): string =>
-    options.ignoreCase === true ? text.trim().toLowerCase() : text.trim();
+    ignoreCase === true ? text.trim().toLowerCase() : text.trim();
   return {
     name: 'exact',
     score({ evalCase, run }) {

@@ -1,4 +1,12 @@
-import { cutText } from '@gemloop/core/internal';
+import {
+  cutText,
+  type DeclaredOptions,
+  defineOptions,
+  integerOption,
+  numberOption,
+  oneOfOption,
+  optionCheck,
+} from '@gemloop/core/internal';
 import type { ExpectedToolCall } from '../eval-case.ts';
 import type { EvalToolCall, Scorer } from '../scorer.ts';
 import { firstDifference, isSubsetOf } from './deep-equal.ts';
@@ -25,16 +33,44 @@ export type ArgumentMatch =
   | 'subset'
   | ((expected: Record<string, unknown> | undefined, actual: unknown, name: string) => boolean);
 
+/** Options of {@link toolTrajectory}. */
+export type ToolTrajectoryOptions = {
+  /** @defaultValue `'exact'` */
+  match?: TrajectoryMatch | undefined;
+  /** @defaultValue `'subset'` */
+  args?: ArgumentMatch | undefined;
+};
+
+// A scorer gates CI and its options often come from a config file: a value it does not know is
+// refused (attack13). `match: 'any_order'` fell through to the `subset` rule, so extra calls
+// passed; `args: 'exactly'` compared as `subset`.
+const trajectoryOptions: DeclaredOptions<ToolTrajectoryOptions> =
+  defineOptions<ToolTrajectoryOptions>({
+    name: 'toolTrajectory',
+    example: "{ match: 'in-order', args: 'exact' }",
+    checks: {
+      match: oneOfOption(['exact', 'in-order', 'any-order', 'subset']),
+      args: optionCheck(
+        (value) =>
+          value === 'ignore' ||
+          value === 'exact' ||
+          value === 'subset' ||
+          typeof value === 'function',
+        (path) =>
+          `${path} must be 'ignore', 'exact', 'subset' or a function (expected, actual, name).`,
+      ),
+    },
+  });
+
 /**
  * Scores the run's tool calls against `expected.toolCalls` (skips a case without them). The score
  * is the share of expected calls matched (1 for an exact pass); the reason names the first
  * call missing or extra.
  */
-export function toolTrajectory(
-  options: { match?: TrajectoryMatch; args?: ArgumentMatch } = {},
-): Scorer {
-  const match = options.match ?? 'exact';
-  const argRule = options.args ?? 'subset';
+export function toolTrajectory(options: ToolTrajectoryOptions = {}): Scorer {
+  const checked = trajectoryOptions.check(options);
+  const match = checked.match ?? 'exact';
+  const argRule = checked.args ?? 'subset';
   const name = `tool-trajectory(${match})`;
   const same = (expected: ExpectedToolCall, actual: EvalToolCall): boolean => {
     if (expected.name !== actual.name) return false;
@@ -164,14 +200,38 @@ export function toolArgumentsValid(): Scorer {
   };
 }
 
+/** Options of {@link grounded}. */
+export type GroundedOptions = {
+  /** The share of successful calls whose facts the answer must use, 0 to 1. @defaultValue 1 */
+  threshold?: number | undefined;
+  /** The shortest string counted as a fact, at least 1. @defaultValue 2 */
+  minLength?: number | undefined;
+};
+
+// `minLength: 0` counted the empty string as a fact, found in every answer (every result "used"),
+// and `threshold: -1` passed every run (attack13).
+const groundedOptions: DeclaredOptions<GroundedOptions> = defineOptions<GroundedOptions>({
+  name: 'grounded',
+  example: '{ threshold: 0.5 }',
+  checks: {
+    threshold: numberOption({
+      min: 0,
+      max: 1,
+      message: (path) => `${path} must be a share from 0 to 1 of the tool results used.`,
+    }),
+    minLength: integerOption({ min: 1 }),
+  },
+});
+
 /**
  * "The answer uses the tool results": the share of tool outputs whose facts (strings of at least
  * `minLength` characters and numbers found as leaves of the output) appear in the answer; passes
  * when at least `threshold` of the successful calls are used. Skips a run without tool outputs.
  */
-export function grounded(options: { threshold?: number; minLength?: number } = {}): Scorer {
-  const threshold = options.threshold ?? 1;
-  const minLength = options.minLength ?? 2;
+export function grounded(options: GroundedOptions = {}): Scorer {
+  const checked = groundedOptions.check(options);
+  const threshold = checked.threshold ?? 1;
+  const minLength = checked.minLength ?? 2;
   return {
     name: 'grounded',
     score({ run }) {

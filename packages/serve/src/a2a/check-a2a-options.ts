@@ -4,6 +4,7 @@ import {
   failOption,
   wholeOption,
 } from '../door/check-door-options.ts';
+import { a2aKeys } from '../door/door-option-keys.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import { isRecord } from '../openai/to-contents.ts';
@@ -26,6 +27,7 @@ export type A2ASettings = DoorSettings & {
 export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
   if (!isRecord(options))
     failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
+  a2aKeys.check(options);
   const durable = options.durable;
   if (durable !== undefined) {
     const runs = isRecord(durable) ? (durable.runs as unknown) : undefined;

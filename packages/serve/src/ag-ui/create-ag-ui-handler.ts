@@ -5,6 +5,7 @@ import { agentTurnsOf, keylessEvents, toBrowserError } from '@gemloop/core/inter
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
@@ -375,6 +376,7 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
 function checkOptions(options: AgUiHandlerOptions) {
   if (!isRecord(options))
     failOption('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
+  agUiKeys.check(options);
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
     failOption('agent', 'agent must be an agent from createAgent().');
   }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
@@ -11,6 +12,7 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { access, common } from './door-option-keys.ts';
 import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
 import type { ProtectedResource } from './protected-resource.ts';
@@ -127,6 +129,23 @@ const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
  * @throws {@link InvalidArgumentError} for no door, a path used twice or malformed, or a door's
  *   own invalid options.
  */
+// mountDoors' own keys (each door checks its own): a misspelt one is refused with the one meant
+// (attack13).
+const mountKeys: DeclaredOptions<MountDoorsOptions> = defineOptions<MountDoorsOptions>({
+  name: 'mountDoors',
+  example: '{ authorize, openai: { agents } }',
+  checks: {
+    ...access,
+    ...common,
+    protectedResource: checkedWhereUsed,
+    openai: checkedWhereUsed,
+    mcp: checkedWhereUsed,
+    agUi: checkedWhereUsed,
+    a2a: checkedWhereUsed,
+    handlers: checkedWhereUsed,
+  },
+});
+
 export function mountDoors(options: MountDoorsOptions): MountedDoors {
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message: `mountDoors: ${message}` });
@@ -134,6 +153,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
   if (typeof options !== 'object' || options === null) {
     fail('options', 'takes { authorize, openai?, mcp?, agUi?, a2a?, handlers? }.');
   }
+  mountKeys.check(options);
   const { protectedResource } = options;
   const shared = {
     authorize: options.authorize,

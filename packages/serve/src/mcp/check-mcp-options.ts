@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { mcpKeys } from '../door/door-option-keys.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
@@ -46,6 +47,7 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
     throw new InvalidArgumentError({ argument, message });
   };
   if (!isRecord(options)) fail('options', 'createMcpServer takes an options object: { agents }.');
+  mcpKeys.check(options);
   if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
     fail('agents', 'agents must name at least one agent: { agents: { support: agent } }.');
   }

@@ -2,6 +2,7 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { checkOwner } from '../door/check-owner.ts';
+import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import type { DoorConnection } from '../door/host-policy.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
@@ -309,6 +310,7 @@ function checkOptions(options: OpenAIHandlerOptions) {
   };
   if (!isRecord(options))
     fail('options', 'createOpenAIHandler takes an options object: { agents, authorize }.');
+  openAIKeys.check(options);
   if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
     fail(
       'agents',

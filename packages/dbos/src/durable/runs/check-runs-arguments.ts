@@ -2,6 +2,7 @@
 // statement reaches Postgres: a value it cannot store or index fails there with a bare
 // DatabaseError, or, worse, means something else (NaN as an offset read every event).
 import { InvalidArgumentError } from '@gemloop/core';
+import { closestNames } from '@gemloop/core/internal';
 import { checkId } from '../../postgres/check-id.ts';
 import { jsonbCanHold } from '../../postgres/jsonb-can-hold.ts';
 import { type ApprovalDecision, isApprovalDecision } from '../approvals/approval-decision.ts';
@@ -66,6 +67,32 @@ export function checkCallId(callId: unknown): void {
     throw new InvalidArgumentError({
       argument: 'callId',
       message: `approve: the call id must be a pendingApprovals() approvalId or toolCallId, a non-empty string without NUL characters (got ${typeof callId === 'string' ? JSON.stringify(callId.slice(0, 40)) : `a ${typeof callId}`}).`,
+    });
+  }
+}
+
+/**
+ * Refuses a method's options that are not an object, or hold a key `known` does not list, naming
+ * the option meant (`ownr`: "Did you mean 'owner'?"), before any statement. The runs API checks
+ * access only when given an `owner`, so a misspelt one read, cancelled or started runs with no
+ * owner check at all (attack13). `known` is a record so that a key added to the options type
+ * without a line there is a compile error (`satisfies`). @internal
+ */
+export function checkOptionKeys(options: unknown, known: object, method: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: `${method}: options must be an object such as { owner }.`,
+    });
+  }
+  const names = Object.keys(known);
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key)) continue;
+    const [meant] = closestNames({ input: key, candidates: names, limit: 1 });
+    throw new InvalidArgumentError({
+      argument: `options.${key.slice(0, 100)}`,
+      message: `${method} has no option ${JSON.stringify(key.slice(0, 100))}.${meant === undefined ? '' : ` Did you mean '${meant}'?`} Its options are ${names.join(', ')}.`,
     });
   }
 }

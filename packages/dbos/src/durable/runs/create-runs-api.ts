@@ -25,12 +25,18 @@ import {
   parkedRuns,
   takeInteractionWaits,
 } from '../interactions/interaction-waits.ts';
-import { STEER_TOPIC, toDurableSteer } from '../steering/durable-steering.ts';
+import {
+  type DurableSendOptions,
+  type DurableSteerOptions,
+  STEER_TOPIC,
+  toDurableSteer,
+} from '../steering/durable-steering.ts';
 import {
   checkCallId,
   checkDecision,
   checkLimit,
   checkOffset,
+  checkOptionKeys,
   checkRunId,
 } from './check-runs-arguments.ts';
 import {
@@ -41,8 +47,9 @@ import {
   type DurableRunStatus,
   type DurableRunStatusName,
   RUN_WORKFLOW,
+  type RunAccessOptions,
 } from './durable-run-types.ts';
-import type { DurableRuns } from './durable-runs.ts';
+import type { DurableRuns, StartRunOptions } from './durable-runs.ts';
 import type { RunEndNotices } from './run-end-notices.ts';
 
 /** Longest `holder` name a run starts with (an agent's handoff name). */
@@ -95,6 +102,29 @@ async function stoppedRuns(pool: pg.Pool, runIds: readonly string[]): Promise<St
   ]);
   return { approvals, parked };
 }
+
+// Every option of each method, for checkOptionKeys (a misspelt `owner` refused, not ignored).
+const ACCESS = { owner: true } as const satisfies Record<keyof RunAccessOptions, true>;
+const EVENTS = { ...ACCESS, offset: true } as const;
+const STEER = { ...ACCESS, mode: true, idempotencyKey: true } as const satisfies Record<
+  keyof (DurableSteerOptions & RunAccessOptions),
+  true
+>;
+const SEND = { ...ACCESS, idempotencyKey: true } as const satisfies Record<
+  keyof (DurableSendOptions & RunAccessOptions),
+  true
+>;
+const START = {
+  runId: true,
+  input: true,
+  history: true,
+  budget: true,
+  generationConfig: true,
+  owner: true,
+  holder: true,
+} as const satisfies Record<keyof StartRunOptions, true>;
+const LIST = { status: true, limit: true } as const;
+const LIMIT = { limit: true } as const;
 
 /** @internal */
 export function createRunsApi(backend: RunsBackend): DurableRuns {
@@ -184,10 +214,17 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     });
   };
   const runs: DurableRuns = {
-    async start(
-      agent,
-      { runId = crypto.randomUUID(), input, history, budget, generationConfig, owner, holder },
-    ) {
+    async start(agent, options) {
+      checkOptionKeys(options, START, 'runs.start()');
+      const {
+        runId = crypto.randomUUID(),
+        input,
+        history,
+        budget,
+        generationConfig,
+        owner,
+        holder,
+      } = options;
       checkRunId(runId);
       checkOwnerOption(owner, 'owner');
       if (
@@ -290,9 +327,11 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       return undefined;
     },
-    events(runId, { offset = 0, owner } = {}) {
+    events(runId, options = {}) {
       return {
         async *[Symbol.asyncIterator]() {
+          checkOptionKeys(options, EVENTS, 'runs.events()');
+          const { offset = 0, owner } = options;
           checkRunId(runId);
           checkOffset(offset);
           await checkAccess(runId, 'events', owner);
@@ -332,7 +371,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         },
       };
     },
-    async pendingApprovals(runId, { owner } = {}) {
+    async pendingApprovals(runId, options = {}) {
+      checkOptionKeys(options, ACCESS, 'runs.pendingApprovals()');
+      const { owner } = options;
       checkRunId(runId);
       await checkAccess(runId, 'status', owner);
       const calls = await readPendingApprovals(backend, runId);
@@ -341,7 +382,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (calls.length > 0 && isOver(await statusOf(runId))) return [];
       return calls;
     },
-    async approve(runId, callId, decision, { owner } = {}) {
+    async approve(runId, callId, decision, options = {}) {
+      checkOptionKeys(options, ACCESS, 'runs.approve()');
+      const { owner } = options;
       checkRunId(runId);
       checkCallId(callId);
       checkDecision(decision);
@@ -372,14 +415,18 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       // The run stopped to wait: it goes back on the queue, any worker replays it.
       if (recorded?.paused === true) await backend.resume(target);
     },
-    async steer(runId, message, { mode, idempotencyKey, owner } = {}) {
+    async steer(runId, message, options = {}) {
+      checkOptionKeys(options, STEER, 'runs.steer()');
+      const { mode, idempotencyKey, owner } = options;
       checkRunId(runId);
       const steer = toDurableSteer(message, mode);
       await checkAccess(runId, 'steer', owner);
       await checkRunning(runId, 'steered');
       await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
     },
-    async send(runId, topic, value, { idempotencyKey, owner } = {}) {
+    async send(runId, topic, value, options = {}) {
+      checkOptionKeys(options, SEND, 'runs.send()');
+      const { idempotencyKey, owner } = options;
       checkRunId(runId);
       const name = checkTopic(topic, 'runs.send()');
       // Sent as the JSON checked here: what the run receives is what was measured.
@@ -430,7 +477,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           : [];
       return { webhookId: id, event, runIds };
     },
-    async cancel(runId, { owner } = {}) {
+    async cancel(runId, options = {}) {
+      checkOptionKeys(options, ACCESS, 'runs.cancel()');
+      const { owner } = options;
       checkRunId(runId);
       await checkAccess(runId, 'cancel', owner);
       await markCancelled(backend.pool, runId);
@@ -443,7 +492,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       for (const child of children) await markCancelled(backend.pool, child.workflowID);
       await backend.cancel(runId);
     },
-    async list({ status, limit } = {}) {
+    async list(options = {}) {
+      checkOptionKeys(options, LIST, 'runs.list()');
+      const { status, limit } = options;
       checkLimit(limit);
       const wanted =
         status === undefined ? undefined : typeof status === 'string' ? [status] : [...status];
@@ -471,7 +522,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         .filter((run) => wanted === undefined || wanted.includes(run.status));
       return limit === undefined ? statuses : statuses.slice(0, limit);
     },
-    async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
+    async childRuns(runId, options = {}) {
+      checkOptionKeys(options, LIMIT, 'runs.childRuns()');
+      const { limit = DEFAULT_LISTED_CHILD_RUNS } = options;
       checkRunId(runId);
       checkLimit(limit);
       const workflows = await backend.listWorkflows({

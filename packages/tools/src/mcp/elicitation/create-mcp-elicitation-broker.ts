@@ -1,5 +1,12 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { checkOwnerOption, isRunOwner, readBoundedText } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  checkOwnerOption,
+  type DeclaredOptions,
+  defineOptions,
+  isRunOwner,
+  readBoundedText,
+} from '@gemloop/core/internal';
 import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { RunOwner } from '@gemloop/core/web';
 import { createMcpRunLink, type McpRunLink } from '../server-requests/create-mcp-run-link.ts';
@@ -136,6 +143,20 @@ export type McpElicitationBroker = {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+// Unknown keys refused (a misspelt `maxPendings` kept the default without a word, attack13); each
+// option is checked where it is read.
+const brokerOptions: DeclaredOptions<McpElicitationBrokerOptions> =
+  defineOptions<McpElicitationBrokerOptions>({
+    name: 'createMcpElicitationBroker',
+    example: '{ timeoutMs: 60_000 }',
+    checks: {
+      timeoutMs: checkedWhereUsed,
+      maxPending: checkedWhereUsed,
+      link: checkedWhereUsed,
+      ownerOfRun: checkedWhereUsed,
+    },
+  });
+
 /**
  * Creates an {@link McpElicitationBroker}.
  *
@@ -149,8 +170,9 @@ const MAX_BODY_BYTES = 64 * 1024;
  *   number, or an `ownerOfRun` that is not a function.
  */
 export function createMcpElicitationBroker(
-  options: McpElicitationBrokerOptions = {},
+  given: McpElicitationBrokerOptions = {},
 ): McpElicitationBroker {
+  const options = brokerOptions.check(given);
   const timeoutMs = positive(options.timeoutMs, 10 * 60_000, 'timeoutMs');
   const maxPending = positive(options.maxPending, 20, 'maxPending');
   const link = options.link ?? createMcpRunLink();

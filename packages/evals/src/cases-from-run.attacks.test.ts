@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { caseFromRunFile } from './cases-from-run.ts';
+import { EvalDatasetError } from './eval-dataset-error.ts';
+import { parseEvalCases } from './parse-eval-cases.ts';
+
+// Outside attacks on turning run files into cases (attack13): a run file is bytes from a folder
+// (edited, corrupt, or written by something else). Every case `caseFromRunFile` returns goes into a
+// dataset that `parseEvalCases` loads whole, so a case it would refuse must be refused here, as an
+// EvalDatasetError naming the file: written, it made the whole dataset fail to load.
+
+const line = (value: unknown): string => JSON.stringify(value);
+
+function runFile(start: Record<string, unknown>): string {
+  return [
+    line({ type: 'run-start', format: 1, runId: 'r1', model: 'gemini-2.5-flash', ...start }),
+    line({
+      type: 'model-call-start',
+      request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+    }),
+    line({
+      type: 'model-call-end',
+      response: { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] } }] },
+    }),
+    line({ type: 'run-end', outcome: 'success', text: 'ok' }),
+  ].join('\n');
+}
+
+describe('caseFromRunFile: a run file whose case a dataset would refuse', () => {
+  it.each([
+    ['an input of numbers', { input: [1, 2] }],
+    ['an input of nulls', { input: [null] }],
+    ['an input nested 3,000 deep', { input: JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) }],
+    ['a model name of 100,000 characters', { input: 'hi', model: 'm'.repeat(100_000) }],
+  ])('%s: an EvalDatasetError naming the file, no case', (_label, start) => {
+    expect(() => caseFromRunFile(runFile(start), 'runs/r1.jsonl')).toThrow(EvalDatasetError);
+    expect(() => caseFromRunFile(runFile(start), 'runs/r1.jsonl')).toThrow(/runs\/r1\.jsonl/);
+  });
+
+  it('a good run file still gives a case the dataset loads', () => {
+    const evalCase = caseFromRunFile(runFile({ input: 'hi' }), 'runs/r1.jsonl');
+    expect(evalCase?.input).toBe('hi');
+    expect(parseEvalCases(JSON.stringify(evalCase))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,56 @@
+import { createAgent, createGemini, InvalidArgumentError } from '@gemloop/core';
+import { describe, expect, it } from 'vitest';
+import { createA2AHandler } from '../a2a/create-a2a-handler.ts';
+import { createAgUiHandler } from '../ag-ui/create-ag-ui-handler.ts';
+import { createMcpServer } from '../mcp/create-mcp-server.ts';
+import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
+import { mountDoors } from './mount-doors.ts';
+
+// Outside attacks on the doors' options (attack13): a door's options are where its security
+// lives (who calls, which hosts and pages, how much a body or an owner may take). A misspelt one
+// (`authorise`, `allowedHost`, `maxBodyByte`, `rateLimt`) was ignored without a word: the door
+// started with the default in its place (an MCP door without `authorize` refused every HTTP
+// request, saying nothing of the misspelling). Each must be an InvalidArgumentError naming the
+// option meant, before the door exists.
+
+const gemini = createGemini({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
+const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+const authorize = () => 'user-1';
+const card = { name: 'support', description: 'Answers support questions.' };
+
+const doors: [string, (extra: Record<string, unknown>) => unknown][] = [
+  [
+    'createOpenAIHandler',
+    (extra) => createOpenAIHandler({ agents: { a: agent }, authorize, ...extra }),
+  ],
+  ['createMcpServer', (extra) => createMcpServer({ agents: { a: agent }, authorize, ...extra })],
+  ['createAgUiHandler', (extra) => createAgUiHandler({ agent, authorize, ...extra })],
+  ['createA2AHandler', (extra) => createA2AHandler({ agent, card, authorize, ...extra })],
+  ['mountDoors', (extra) => mountDoors({ authorize, openai: { agents: { a: agent } }, ...extra })],
+];
+
+describe.each(doors)('%s: a misspelt option', (_name, make) => {
+  it('starts with good options', () => {
+    expect(() => make({ allowedHosts: ['example.com'], maxBodyBytes: 1024 })).not.toThrow();
+  });
+
+  it.each([
+    ['authorise', authorize, /authorize/],
+    ['allowedHost', ['example.com'], /allowedHosts/],
+    ['allowedOrigin', ['https://example.com'], /allowedOrigins/],
+    ['maxBodyByte', 1, /maxBodyBytes/],
+    ['rateLimt', false, /rateLimit/],
+  ])('%s is an InvalidArgumentError naming the option meant', (key, value, meant) => {
+    expect(() => make({ [key]: value })).toThrow(InvalidArgumentError);
+    expect(() => make({ [key]: value })).toThrow(meant);
+  });
+});
+
+describe('mountDoors: a misspelt option of a door', () => {
+  it('names it, as the door alone does', () => {
+    const make = () =>
+      mountDoors({ authorize, openai: { agents: { a: agent }, maxConversation: 5 } as never });
+    expect(make).toThrow(InvalidArgumentError);
+    expect(make).toThrow(/maxConversations/);
+  });
+});
