@@ -8,7 +8,12 @@
  * `ZOD=1` loads zod and builds one schema after the contender is set up (a floor typed with zod),
  * `SMAPS=1` prints resident memory by mapping kind after the runs, `SNAPSHOT=<file>` writes a
  * heap snapshot after two full GCs (bench/RESULTS.md, "The long stream's peak RSS on undici,
- * counted in the young generation"). It must run on bare
+ * counted in the young generation"). `PEAK_SMAPS=1` (with `TRACE`) prints the mapping kinds at the
+ * largest sample, anonymous maps by their size (V8's 256 KB pages, glibc's thread arenas of the
+ * compiler threads, 1-8 MB, and of the WebAssembly tier-up, up to 64 MB), `RUN_SMAPS=1` the same
+ * before the first run and after each, `GC_AFTER=1` the old space still live after each run (two
+ * full GCs; it changes what follows), `PRELOAD=1` loads the run path (`preloadRunPath`) before the
+ * first run (bench/RESULTS.md, "Peak RSS of the long stream, third pass"). It must run on bare
  * `node` from a bundle that loads a contender's library only when asked (tsx alone adds 36 MB, and
  * a bundle without splitting imports every contender's library at start):
  *
@@ -34,6 +39,11 @@ const { runner, server } = await startLoopAgainstServer({
   script: 'long',
   maxSteps: 4,
 });
+if (process.env['PRELOAD'] === '1') {
+  // Diagnostic: the run path loaded at set-up, as a long-lived process may (worse: +1 to +22 MB).
+  const { preloadRunPath } = await import('@gemloop/core/internal');
+  await preloadRunPath();
+}
 if (process.env['ZOD'] === '1') {
   // Diagnostic: a contender that also loads zod and builds one schema, as gemloop.stream's tools do.
   const { z } = await import('zod');
@@ -44,12 +54,15 @@ if (process.env['ZOD'] === '1') {
 }
 const long = createLongAnswer(Number(chunks));
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+const oldUsed = (): number =>
+  getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? 0;
 const spaces = (): Record<string, number> =>
   Object.fromEntries(
     getHeapSpaceStatistics().map((space) => [space.space_name, space.physical_space_size]),
   );
 
 console.log(`before the first run: rss ${mb(process.memoryUsage.rss())} MiB`);
+if (process.env['RUN_SMAPS'] === '1') console.log(`before the first run: ${smapsByKind()}`);
 const trace = Number(process.env['TRACE'] ?? 0);
 /** RssAnon and RssFile from /proc/self/status (Linux): the heap and malloc, and mapped files. */
 const rssParts = (): string => {
@@ -63,23 +76,63 @@ const rssParts = (): string => {
   }
 };
 let peakSample = { rss: 0, line: '' };
+let peakSmaps = '';
+/** Anonymous mappings by their size: V8's pages, glibc's arenas of the compiler threads, the rest. */
+function anonymousKind(kilobytes: number): string {
+  if (kilobytes <= 256) return 'anon <=256K';
+  if (kilobytes <= 1024) return 'anon <=1M';
+  if (kilobytes <= 8192) return 'anon 1-8M';
+  return kilobytes <= 65536 ? 'anon 8-64M' : 'anon >64M';
+}
+/** Resident memory (MiB) by mapping kind, from /proc/self/smaps (Linux); kinds under 0.1 left out. */
+function smapsByKind(): string {
+  const kinds = new Map<string, number>();
+  let kind = '';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head !== null) {
+      const path = head[3] ?? '';
+      const size =
+        (Number.parseInt(head[2] ?? '0', 16) - Number.parseInt(head[1] ?? '0', 16)) / 1024;
+      kind = path === '' ? anonymousKind(size) : path.startsWith('/') ? 'file' : path;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss !== null) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(rss[1]) * 1024);
+  }
+  return [...kinds]
+    .filter(([, bytes]) => bytes >= 100 * 1024)
+    .sort()
+    .map(([name, bytes]) => `${name} ${mb(bytes)}`)
+    .join('; ');
+}
 if (trace > 0) {
   const started = Date.now();
   setInterval(() => {
     const heap = getHeapStatistics();
     const space = spaces();
     const rss = process.memoryUsage.rss();
-    const line = `t ${Date.now() - started} ms: rss ${mb(rss)} ${rssParts()} new ${mb(space['new_space'] ?? 0)} old ${mb(space['old_space'] ?? 0)} code ${mb(space['code_space'] ?? 0)} lo ${mb((space['large_object_space'] ?? 0) + (space['new_large_object_space'] ?? 0))} malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)}`;
-    if (rss > peakSample.rss) peakSample = { rss, line };
+    const line = `t ${Date.now() - started} ms: rss ${mb(rss)} ${rssParts()} old used ${mb(oldUsed())} new ${mb(space['new_space'] ?? 0)} old ${mb(space['old_space'] ?? 0)} code ${mb(space['code_space'] ?? 0)} lo ${mb((space['large_object_space'] ?? 0) + (space['new_large_object_space'] ?? 0))} malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)}`;
+    if (rss > peakSample.rss) {
+      peakSample = { rss, line };
+      if (process.env['PEAK_SMAPS'] === '1') peakSmaps = smapsByKind();
+    }
     if (process.env['QUIET'] !== '1') console.log(`  ${line}`);
   }, trace).unref();
 }
 for (let run = 0; run < Number(runs); run++) {
   const text = await runner.run(long.prompt);
   if (text !== long.text) throw new Error(`run ${run}: wrong answer`);
+  if (process.env['GC_AFTER'] === '1') {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    console.log(`after run ${run} and two full GCs: old space used ${mb(oldUsed())} MiB`);
+  }
+  if (process.env['RUN_SMAPS'] === '1') console.log(`after run ${run}: ${smapsByKind()}`);
   const heap = getHeapStatistics();
   console.log(
-    `run ${run}: maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} rss ${mb(process.memoryUsage.rss())} heap ${mb(heap.total_heap_size)} used ${mb(heap.used_heap_size)} MiB`,
+    `run ${run}: maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} rss ${mb(process.memoryUsage.rss())} heap ${mb(heap.total_heap_size)} used ${mb(heap.used_heap_size)} MiB malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)} arrayBuffers ${mb(process.memoryUsage().arrayBuffers)}`,
   );
 }
 if (process.env['SMAPS'] === '1') {
@@ -107,6 +160,7 @@ if (snapshot !== undefined) {
   writeHeapSnapshot(snapshot);
 }
 if (trace > 0) console.log(`largest sample: ${peakSample.line}`);
+if (peakSmaps !== '') console.log(`at the largest sample: ${peakSmaps}`);
 const heap = getHeapStatistics();
 console.log(`V8 peak malloc ${mb(heap.peak_malloced_memory)} MiB; heap spaces (physical MiB):`);
 for (const [space, bytes] of Object.entries(spaces())) console.log(`  ${space} ${mb(bytes)}`);

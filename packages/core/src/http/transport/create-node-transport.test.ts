@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -80,6 +80,25 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   expect(condition()).toBe(true);
+}
+
+/** The node transport's reader of `body`, handed back by a `request` that answers 200 with it. */
+async function readerOf(body: Readable) {
+  const transport = createNodeTransport(
+    {
+      ...(await loadUndici()),
+      request: (async () => ({ statusCode: 200, headers: {}, body })) as never,
+    },
+    { dispatcher: {} as never },
+  );
+  const response = await transport.send({
+    url: 'http://127.0.0.1:9/v1beta/models/m:streamGenerateContent?alt=sse',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    signal: createAttemptSignal({ timeoutMs: 5_000 }),
+  });
+  return response.reader() as NonNullable<ReturnType<typeof response.reader>>;
 }
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
@@ -177,6 +196,37 @@ describe('node transport', () => {
     expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain((error as { code?: unknown }).code);
     expect(transientNetworkErrors[(error as { code: string }).code]).toBeDefined();
     await expect(reader.read()).rejects.toBe(error);
+  });
+
+  it('holds no more of an endless body than its high-water mark while its reader falls behind', async () => {
+    // A streamed answer's consumer may be slower than the connection (a long answer over
+    // loopback): what waits for it is bounded by the body's own mark (64 KB for undici's), the
+    // socket paused behind it. A reader in flowing mode without that pause would take the whole
+    // answer into memory (bench/RESULTS.md, "Peak RSS of the long stream, third pass").
+    const highWaterMark = 64 * 1024;
+    const chunk = 16 * 1024;
+    let produced = 0;
+    const body = new Readable({
+      highWaterMark,
+      // A chunk a turn of the event loop, as a socket delivers them (a synchronous push in
+      // flowing mode would never give the test a turn back).
+      read() {
+        setImmediate(() => {
+          produced += chunk;
+          this.push(Buffer.alloc(chunk));
+        });
+      },
+    });
+    const reader = await readerOf(body);
+    expect((await reader.read()).done).toBe(false);
+    await until(() => body.readableLength >= highWaterMark);
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(produced).toBeLessThanOrEqual(highWaterMark + 2 * chunk);
+    // Reading on takes the rest as it is made.
+    for (let read = 0; read < 40; read++) expect((await reader.read()).done).toBe(false);
+    expect(produced).toBeGreaterThan(40 * chunk);
+    await reader.cancel();
+    expect(body.destroyed).toBe(true);
   });
 
   it('works with the parts of either way of loading undici', async () => {
