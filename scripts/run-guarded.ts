@@ -57,6 +57,24 @@ export const GUARD_DEFAULTS: Readonly<GuardOptions> = {
  */
 export const GUARDED_TEST_LIMIT_MS: number = GUARD_DEFAULTS.wallMs + 10 * 60_000;
 
+/**
+ * Environment variables for a TypeScript 7 process (a Go program) that a test runs to its end:
+ * no garbage collection until the heap nears 1 GiB (`GOGC=off` with `GOMEMLIMIT`, Go's own pair
+ * for this: https://go.dev/doc/gc-guide#Memory_limit), then collections as needed to stay under
+ * it. With Go's default (a collection each time the heap doubles) the collector took about a third
+ * of a check's CPU, on a heap that only grows until the process ends: the packed zod 4 project's
+ * nodenext check, ABAB at load 11-13, 4.75, 5.13 -> 2.93, 3.47 s of CPU, its peak ~600 -> ~735 MB;
+ * core's `tsc --listFilesOnly`, three pairs at load 9-11, 1.38, 1.41, 1.36 -> 0.86, 0.88, 0.89 s.
+ * The same diagnostics (a planted error, compared byte for byte). Only for a program whose live
+ * heap stays well under the bound: one that nears it collects over and over (the whole repository's
+ * `tsc -b --force`, peak ~2.4 GB: 141, 137 s of CPU under it against 54, 57 s without). The checks
+ * that use it allocate ~735 MB in all. bench/RESULTS.md, test-speed10.
+ */
+export const TYPESCRIPT_GO_HEAP: Readonly<Record<string, string>> = {
+  GOGC: 'off',
+  GOMEMLIMIT: '1GiB',
+};
+
 /** Options of {@link runGuarded}. */
 export type RunGuardedOptions = Partial<GuardOptions> & {
   cwd?: string | undefined;
