@@ -14,6 +14,7 @@ import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { StepPrice } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
@@ -161,8 +162,10 @@ function callFailed<Output>(
 }
 
 /**
- * The response as a step, priced (a usage the server left out estimated from the request as
- * `sent`); the run's usage, the tree's cost and the run's grounding take it in.
+ * The response as a step (a usage the server left out estimated from the request as `sent`); the
+ * run's usage, the tree's cost and the run's grounding take it in. The call is priced as it ends
+ * only where something needs it then (a tree budget, or a pricer of the user's: see
+ * `AgentConfig.priceOnRead`); otherwise when its cost or the run's total is first read.
  */
 function recordStep<Output>(
   { run, emit, link, config: agentConfig }: RunContext<Output>,
@@ -178,19 +181,14 @@ function recordStep<Output>(
   const served = servedTier(outcome);
   // A usage the server left out (or sent negative) is estimated, so budgets still count it.
   const estimated = sent === undefined ? undefined : completeUsage(sent, response);
-  // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
-  const priced =
-    estimated === undefined
-      ? priceCall(config, outcome, served)
-      : priceResponse(config, { ...response, usageMetadata: estimated }, served);
-  const step = createStep({
-    response,
-    stepNumber,
-    kind,
-    startedAt,
-    modelMs,
-    cost: writeCost(priced),
-  });
+  // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did.
+  const price = new StepPrice(
+    estimated ?? response.usageMetadata ?? {},
+    config.model,
+    served ?? config.request.serviceTier,
+    config.price,
+  );
+  const step = createStep({ response, stepNumber, kind, startedAt, modelMs, price });
   if (estimated !== undefined) {
     step.usage = toAgentUsage(estimated);
     step.usageEstimated = true;
@@ -200,16 +198,19 @@ function recordStep<Output>(
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   if (config !== agentConfig) step.model = config.model;
-  run.addUsage(step.usage, priced);
   // The tree's cost and tokens count each call as soon as it is priced, not when its step ends
   // (after its tools, subagents included): a child started by this step sees what this call
   // spent, and a wrapper's calls whose steps it drops (a retry, a fallback) count too (attack-core6:
   // 101 calls of one step passed a 100-token budget).
   const budget = link.budget;
-  if (budget !== undefined) {
-    budget.cost.addPriced(priced);
-    budget.tokens += step.usage.totalTokenCount;
-  }
+  if (budget !== undefined || config.priceOnRead !== true) {
+    const priced = price.priced();
+    run.addUsage(step.usage, priced);
+    if (budget !== undefined) {
+      budget.cost.addPriced(priced);
+      budget.tokens += step.usage.totalTokenCount;
+    }
+  } else run.addUsage(step.usage, price);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });

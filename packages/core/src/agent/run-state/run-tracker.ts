@@ -3,7 +3,7 @@ import {
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, type LaterCost } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
@@ -142,10 +142,15 @@ export class RunTracker {
     this.compactions.length = mark.count;
   }
 
-  /** Counts one model call (or a tool's): its tokens and what they cost. */
-  addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
+  /**
+   * Counts one model call (or a tool's): its tokens and what they cost, priced already or (a
+   * model step's {@link LaterCost}) when the run's total is first read.
+   */
+  addUsage(usage: AgentUsage, cost: Cost | CostPicos | LaterCost): void {
     addAgentUsage(this.usage, usage);
-    this.cost.addPriced(cost);
+    if (typeof (cost as Partial<LaterCost>).priced === 'function')
+      this.cost.addLater(cost as LaterCost);
+    else this.cost.addPriced(cost as Cost | CostPicos);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).
     if (this.spend !== undefined) this.spend.counted = true;

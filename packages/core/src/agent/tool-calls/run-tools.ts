@@ -7,6 +7,7 @@ import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { StepCost } from '../run-state/step-cost.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
 import { addAgentUsage } from '../usage.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
@@ -114,15 +115,19 @@ function countCalls<Output>(
 }
 
 /**
- * The step's own cost as a running total: priced again from its response by the rule callModelStep
- * prices with ({@link priceResponse}: the same usage, model, served tier and pricer; nothing for a
- * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us
- * of a subagent call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost
- * over the work by hand).
+ * The step's own cost as a running total: its call's price as callModelStep kept it (see
+ * `StepCost.pricedOf`: asked of the pricer once, whoever asks first), or for a step without one
+ * (a resumed turn, which called no model) priced from its response by the same rule
+ * ({@link priceResponse}), rather than parsed back from its dollars, which was ~4 us of a subagent
+ * call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost over the work by
+ * hand).
  */
 function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
   const total = new CostTotal();
-  total.addPriced(priceResponse(config, step.response, step.serviceTier, step.model));
+  total.addPriced(
+    StepCost.pricedOf(step) ??
+      priceResponse(config, step.response, step.serviceTier, step.model),
+  );
   return total;
 }
 
