@@ -76,6 +76,8 @@ export class StepCost extends OnTarget {
       return #price in this ? (this as StepCost).#price.cost() : undefined;
     },
     set(this: object, cost: Cost) {
+      // As a data property of a frozen object refuses an assignment (in strict code: ESM).
+      if (Object.isFrozen(this)) throw new TypeError("Cannot assign to 'cost' of a frozen step");
       if (#price in this) (this as StepCost).#price.assign(cost);
     },
   };
