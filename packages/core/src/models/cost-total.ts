@@ -13,11 +13,11 @@ import { isPicos } from './write-cost.ts';
 type PicosSum = { -readonly [Key in keyof CostPicos]: CostPicos[Key] };
 
 /**
- * A cost priced when first needed (a model step's, see `StepPrice`): `priced()` asks the pricer
- * once and gives the same answer after.
+ * What prices a cost added by `CostTotal.addLater` when the total needs it (a model step's, see
+ * `StepCost.pricedOf`: asked once, the same answer after); `undefined` adds nothing.
  * @internal
  */
-export type LaterCost = { priced(): CostPicos | Cost };
+export type PriceLater = (entry: object) => CostPicos | Cost | undefined;
 
 /**
  * A running total of costs that several runs can share: a chat session keeps one across turns,
@@ -38,7 +38,7 @@ export class CostTotal {
    * model steps, priced when the total is first read (its end, an error, a stop condition) and
    * not in each step.
    */
-  #later: LaterCost[] | undefined;
+  #later: (object | PriceLater)[] | undefined;
 
   constructor(start?: Cost) {
     if (start === undefined)
@@ -48,7 +48,7 @@ export class CostTotal {
 
   /** Adds one cost (a step's, a run's). */
   add(cost: Cost): void {
-    if (this.#later !== undefined) this.#sumLater();
+    this.#settle();
     if (this.#picos === undefined) return;
     if (cost.unknown !== undefined) {
       this.#set(cost);
@@ -70,7 +70,7 @@ export class CostTotal {
    * @internal
    */
   addPriced(priced: CostPicos | Cost): void {
-    if (this.#later !== undefined) this.#sumLater();
+    this.#settle();
     if (this.#picos === undefined) return;
     if (!isPicos(priced)) {
       this.add(priced);
@@ -88,14 +88,14 @@ export class CostTotal {
    * @internal
    */
   get priced(): CostPicos | Cost {
-    if (this.#later !== undefined) this.#sumLater();
+    this.#settle();
     if (this.#picos === undefined) return this.#unknown ?? unknownCost('unknown price');
     return { ...this.#picos };
   }
 
   /** The total so far (a copy). */
   get total(): Cost {
-    if (this.#later !== undefined) this.#sumLater();
+    this.#settle();
     this.#written ??= this.#write();
     return { ...this.#written };
   }
@@ -105,28 +105,32 @@ export class CostTotal {
    * cannot be measured stops the spending rather than letting it run unbounded.
    */
   exceeds(usd: number | string): boolean {
-    if (this.#later !== undefined) this.#sumLater();
+    this.#settle();
     if (this.#picos === undefined) return true;
     const limit = dollarsToPicos(usd);
     return limit === undefined || this.#picos.total > limit;
   }
 
   /**
-   * Adds a cost priced only when the total is read (or another cost is added after it, so the
-   * sums keep the order of the calls: the first unknown reason stays the first call's). Nothing
-   * a reader sees changes; the pricing leaves the step (see `StepCost`).
+   * Adds the cost of `entry`, priced by `price` only when the total is read (or another cost is
+   * added after it, so the sums keep the order of the calls: the first unknown reason stays the
+   * first call's). Nothing a reader sees changes; the pricing leaves the step (see `StepCost`).
    * @internal
    */
-  addLater(cost: LaterCost): void {
-    if (this.#later === undefined) this.#later = [cost];
-    else this.#later.push(cost);
+  addLater(entry: object, price: PriceLater): void {
+    this.#later ??= [];
+    this.#later.push(entry, price);
   }
 
   /** Sums the costs {@link addLater} kept, in order. */
-  #sumLater(): void {
-    const later = this.#later as LaterCost[];
+  #settle(): void {
+    const later = this.#later;
+    if (later === undefined) return;
     this.#later = undefined;
-    for (const cost of later) this.addPriced(cost.priced());
+    for (let index = 0; index < later.length; index += 2) {
+      const priced = (later[index + 1] as PriceLater)(later[index] as object);
+      if (priced !== undefined) this.addPriced(priced);
+    }
   }
 
   #set(cost: Cost): void {

@@ -14,7 +14,7 @@ import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { StepPrice } from '../run-state/step-cost.ts';
+import { StepCost } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
@@ -95,7 +95,8 @@ export async function callModelStep<Output>(
             stepNumber,
             wrapper: config.modelCalls,
             usageSeen,
-            price: (called) => writeCost(priceCall(config, called)),
+            price: (called) =>
+              writeCost(priceResponse(config, called.response, servedTier(called))),
             pricePartial: (usage) =>
               writeCost(config.price(usage, config.model, config.request.serviceTier)),
           },
@@ -182,13 +183,16 @@ function recordStep<Output>(
   // A usage the server left out (or sent negative) is estimated, so budgets still count it.
   const estimated = sent === undefined ? undefined : completeUsage(sent, response);
   // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did.
-  const price = new StepPrice(
-    estimated ?? response.usageMetadata ?? {},
-    config.model,
-    served ?? config.request.serviceTier,
-    config.price,
-  );
-  const step = createStep({ response, stepNumber, kind, startedAt, modelMs, price });
+  const step = createStep({
+    response,
+    stepNumber,
+    kind,
+    startedAt,
+    modelMs,
+    usage: estimated ?? response.usageMetadata ?? {},
+    tier: served ?? config.request.serviceTier,
+    pricing: config,
+  });
   if (estimated !== undefined) {
     step.usage = toAgentUsage(estimated);
     step.usageEstimated = true;
@@ -204,13 +208,13 @@ function recordStep<Output>(
   // 101 calls of one step passed a 100-token budget).
   const budget = link.budget;
   if (budget !== undefined || config.priceOnRead !== true) {
-    const priced = price.priced();
+    const priced = StepCost.pricedOf(step) as CostPicos | Cost;
     run.addUsage(step.usage, priced);
     if (budget !== undefined) {
       budget.cost.addPriced(priced);
       budget.tokens += step.usage.totalTokenCount;
     }
-  } else run.addUsage(step.usage, price);
+  } else run.addUsage(step.usage, step);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
@@ -242,14 +246,4 @@ function configFor<Output>(config: AgentConfig<Output>, model: string): AgentCon
     finalOutputRequest: request(config.finalOutputRequest),
     streamRequest: request(config.streamRequest),
   };
-}
-
-/** What a call cost (see {@link priceResponse}). */
-function priceCall<Output>(
-  config: AgentConfig<Output>,
-  outcome: ModelCallOutcome,
-  // The step has read it already: a header read is a Headers lookup in undici.
-  served: string | undefined = servedTier(outcome),
-): CostPicos | Cost {
-  return priceResponse(config, outcome.response, served);
 }

@@ -1,9 +1,10 @@
 import { hasDataField, isSignatureOnlyPart } from '../../history/part-fields.ts';
 import { zeroCost } from '../../models/cost.ts';
+import type { CostUsage } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
-import { StepCost, type StepPrice } from '../run-state/step-cost.ts';
+import { StepCost, type StepPricing } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 
@@ -20,7 +21,9 @@ export function createStep({
   kind,
   startedAt,
   modelMs,
-  price,
+  usage: priceUsage,
+  tier,
+  pricing,
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
@@ -28,11 +31,14 @@ export function createStep({
   startedAt: number;
   modelMs: number;
   /**
-   * What the call cost, priced when first needed (`step.cost` is an accessor over it, see
-   * {@link StepCost}): callModelStep knows the usage, the model, the tier and the pricer.
-   * Without one (a test's step) the cost is zero.
+   * What prices the call when its cost is first needed (`step.cost` is an accessor, see
+   * {@link StepCost}): its usage (estimated when the server left it out), the tier, and the
+   * call's config (the model that served it, the pricer). Without one (a test's step) the cost
+   * is zero.
    */
-  price?: StepPrice | undefined;
+  usage?: CostUsage | undefined;
+  tier?: string | undefined;
+  pricing?: StepPricing | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -63,10 +69,9 @@ export function createStep({
   };
   // In its place among the keys (after `usage`, as JSON and spreads of a step have always shown
   // it), then the rest: an accessor put over a data property would leave each step a dictionary.
-  if (price === undefined) step.cost = zeroCost();
-  else StepCost.define(step, price);
-  step.grounding =
-    grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined;
+  if (pricing === undefined) step.cost = zeroCost();
+  else StepCost.define(step, priceUsage as CostUsage, tier, pricing);
+  step.grounding = grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined;
   step.urlContextMetadata = candidate?.urlContextMetadata;
   step.safetyRatings = candidate?.safetyRatings;
   step.citationMetadata = candidate?.citationMetadata;
