@@ -1,8 +1,10 @@
 import { hasDataField, isSignatureOnlyPart } from '../../history/part-fields.ts';
-import { type Cost, zeroCost } from '../../models/cost.ts';
+import { zeroCost } from '../../models/cost.ts';
+import type { CostUsage } from '../../models/pricer.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
+import { StepCost, type StepPricing } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 
@@ -19,7 +21,9 @@ export function createStep({
   kind,
   startedAt,
   modelMs,
-  cost = zeroCost(),
+  usage: priceUsage,
+  tier,
+  pricing,
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
@@ -27,10 +31,14 @@ export function createStep({
   startedAt: number;
   modelMs: number;
   /**
-   * What the call cost: callModelStep prices it (it knows the model, the tier and the prices)
-   * before the step is made, so no placeholder is made to be replaced.
+   * What prices the call when its cost is first needed (`step.cost` is an accessor, see
+   * {@link StepCost}): its usage (estimated when the server left it out), the tier, and the
+   * call's config (the model that served it, the pricer). Without one (a test's step) the cost
+   * is zero.
    */
-  cost?: Cost | undefined;
+  usage?: CostUsage | undefined;
+  tier?: string | undefined;
+  pricing?: StepPricing | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -46,7 +54,7 @@ export function createStep({
         : { ...(candidateContent as Content), role: 'model', parts };
   }
   const grounding = candidate?.groundingMetadata;
-  return {
+  const step: Partial<AgentStep> = {
     stepNumber,
     kind,
     content,
@@ -58,17 +66,21 @@ export function createStep({
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
     usage: toAgentUsage(response.usageMetadata ?? undefined),
-    cost,
-    grounding: grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined,
-    urlContextMetadata: candidate?.urlContextMetadata,
-    safetyRatings: candidate?.safetyRatings,
-    citationMetadata: candidate?.citationMetadata,
-    reask: undefined,
-    response,
-    startedAt,
-    modelMs,
-    toolsMs: 0,
   };
+  // In its place among the keys (after `usage`, as JSON and spreads of a step have always shown
+  // it), then the rest: an accessor put over a data property would leave each step a dictionary.
+  if (pricing === undefined) step.cost = zeroCost();
+  else StepCost.define(step, priceUsage as CostUsage, tier, pricing);
+  step.grounding = grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined;
+  step.urlContextMetadata = candidate?.urlContextMetadata;
+  step.safetyRatings = candidate?.safetyRatings;
+  step.citationMetadata = candidate?.citationMetadata;
+  step.reask = undefined;
+  step.response = response;
+  step.startedAt = startedAt;
+  step.modelMs = modelMs;
+  step.toolsMs = 0;
+  return step as AgentStep;
 }
 
 /** The record of answering the calls an input history ended with (no model call). @internal */

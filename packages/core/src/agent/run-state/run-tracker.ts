@@ -13,6 +13,7 @@ import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
+import { StepCost } from './step-cost.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -142,10 +143,14 @@ export class RunTracker {
     this.compactions.length = mark.count;
   }
 
-  /** Counts one model call (or a tool's): its tokens and what they cost. */
-  addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
+  /**
+   * Counts one model call (or a tool's): its tokens and what they cost, priced already or, a
+   * model step's, when the run's total is first read (see {@link StepCost}).
+   */
+  addUsage(usage: AgentUsage, cost: Cost | CostPicos | AgentStep): void {
     addAgentUsage(this.usage, usage);
-    this.cost.addPriced(cost);
+    if ('stepNumber' in cost) this.cost.addLater(cost, StepCost.pricedOf);
+    else this.cost.addPriced(cost);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).
     if (this.spend !== undefined) this.spend.counted = true;
