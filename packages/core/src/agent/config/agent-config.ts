@@ -15,6 +15,7 @@ import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
+import type { StepCostProperty } from '../run-state/step-cost.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 
@@ -125,6 +126,12 @@ export type AgentConfig<Output> = {
    * by hand): each call is priced as it ends, so user code never runs at an unexpected moment.
    */
   priceOnRead?: boolean | undefined;
+  /**
+   * The `cost` descriptor this config's model steps share when priced on read, made on first use
+   * (`stepCostProperty`).
+   * @internal
+   */
+  stepCost?: StepCostProperty | undefined;
   /**
    * The same options resolved for another model, for a call a plugin sends there
    * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),

@@ -1,6 +1,4 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
-import type { Cost } from '../../models/cost.ts';
-import type { CostPicos } from '../../models/usd.ts';
 import { writeCost } from '../../models/write-cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
@@ -14,7 +12,7 @@ import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { StepCost } from '../run-state/step-cost.ts';
+import { stepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
@@ -182,16 +180,24 @@ function recordStep<Output>(
   const served = servedTier(outcome);
   // A usage the server left out (or sent negative) is estimated, so budgets still count it.
   const estimated = sent === undefined ? undefined : completeUsage(sent, response);
-  // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did.
+  // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did;
+  // as the call ends where something needs it then (a tree budget, a pricer of the user's, an
+  // estimated usage, rare), else when first read.
+  const budget = link.budget;
+  const priced =
+    estimated !== undefined
+      ? priceResponse(config, { ...response, usageMetadata: estimated }, served)
+      : budget !== undefined || config.priceOnRead !== true
+        ? priceResponse(config, response, served)
+        : undefined;
+  const property = priced === undefined ? stepCostProperty(config) : undefined;
   const step = createStep({
     response,
     stepNumber,
     kind,
     startedAt,
     modelMs,
-    usage: estimated ?? response.usageMetadata ?? {},
-    tier: served ?? config.request.serviceTier,
-    pricing: config,
+    cost: priced === undefined ? property : writeCost(priced),
   });
   if (estimated !== undefined) {
     step.usage = toAgentUsage(estimated);
@@ -206,15 +212,14 @@ function recordStep<Output>(
   // (after its tools, subagents included): a child started by this step sees what this call
   // spent, and a wrapper's calls whose steps it drops (a retry, a fallback) count too (attack-core6:
   // 101 calls of one step passed a 100-token budget).
-  const budget = link.budget;
-  if (budget !== undefined || config.priceOnRead !== true) {
-    const priced = StepCost.pricedOf(step) as CostPicos | Cost;
+  if (priced === undefined) run.addUsage(step.usage, step, property);
+  else {
     run.addUsage(step.usage, priced);
     if (budget !== undefined) {
       budget.cost.addPriced(priced);
       budget.tokens += step.usage.totalTokenCount;
     }
-  } else run.addUsage(step.usage, step);
+  }
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });

@@ -1,10 +1,9 @@
 import { hasDataField, isSignatureOnlyPart } from '../../history/part-fields.ts';
-import { zeroCost } from '../../models/cost.ts';
-import type { CostUsage } from '../../models/pricer.ts';
+import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
-import { StepCost, type StepPricing } from '../run-state/step-cost.ts';
+import type { StepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 
@@ -21,9 +20,7 @@ export function createStep({
   kind,
   startedAt,
   modelMs,
-  usage: priceUsage,
-  tier,
-  pricing,
+  cost,
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
@@ -31,14 +28,10 @@ export function createStep({
   startedAt: number;
   modelMs: number;
   /**
-   * What prices the call when its cost is first needed (`step.cost` is an accessor, see
-   * {@link StepCost}): its usage (estimated when the server left it out), the tier, and the
-   * call's config (the model that served it, the pricer). Without one (a test's step) the cost
-   * is zero.
+   * What the call cost, priced as it ended (a `Cost`), or the descriptor of its config's steps
+   * that prices it when first read (see `stepCostProperty`). Without one (a test's step) zero.
    */
-  usage?: CostUsage | undefined;
-  tier?: string | undefined;
-  pricing?: StepPricing | undefined;
+  cost?: Cost | StepCostProperty | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -69,8 +62,9 @@ export function createStep({
   };
   // In its place among the keys (after `usage`, as JSON and spreads of a step have always shown
   // it), then the rest: an accessor put over a data property would leave each step a dictionary.
-  if (pricing === undefined) step.cost = zeroCost();
-  else StepCost.define(step, priceUsage as CostUsage, tier, pricing);
+  if (cost === undefined) step.cost = zeroCost();
+  else if ('currency' in cost) step.cost = cost;
+  else Object.defineProperty(step, 'cost', cost);
   step.grounding = grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined;
   step.urlContextMetadata = candidate?.urlContextMetadata;
   step.safetyRatings = candidate?.safetyRatings;

@@ -3,7 +3,7 @@ import {
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, type PriceLater } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
@@ -13,7 +13,7 @@ import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
-import { StepCost } from './step-cost.ts';
+import type { StepCostProperty } from './step-cost.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -145,12 +145,17 @@ export class RunTracker {
 
   /**
    * Counts one model call (or a tool's): its tokens and what they cost, priced already or, a
-   * model step's, when the run's total is first read (see {@link StepCost}).
+   * model step's, when the run's total is first read (by `property`, its config's: see
+   * `stepCostProperty`).
    */
-  addUsage(usage: AgentUsage, cost: Cost | CostPicos | AgentStep): void {
+  addUsage(
+    usage: AgentUsage,
+    cost: Cost | CostPicos | AgentStep,
+    property?: StepCostProperty | undefined,
+  ): void {
     addAgentUsage(this.usage, usage);
-    if ('stepNumber' in cost) this.cost.addLater(cost, StepCost.pricedOf);
-    else this.cost.addPriced(cost);
+    if (property !== undefined) this.cost.addLater(cost, property.price as PriceLater);
+    else this.cost.addPriced(cost as Cost | CostPicos);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).
     if (this.spend !== undefined) this.spend.counted = true;

@@ -1,76 +1,62 @@
 import type { Cost } from '../../models/cost.ts';
-import type { CostUsage, PriceModelCall } from '../../models/pricer.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import { writeCost } from '../../models/write-cost.ts';
-import { OnTarget } from './on-target.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
 
-/** What prices a step's call: the call's config (`AgentConfig`), its model and its pricer. @internal */
-export type StepPricing = { readonly model: string; readonly price: PriceModelCall };
+/** What prices a step's call: the call's config (its model, its asked tier, its pricer). @internal */
+export type StepPricing = Pick<AgentConfig<unknown>, 'model' | 'request' | 'price' | 'stepCost'>;
 
 /**
- * A model step's `cost`, priced on first need: an own, enumerable accessor whose getter and
- * setter every step shares (one descriptor, {@link StepCost.property}), over what pricing needs
- * (the call's usage, the model that served it, the tier, the agent's pricer), the price once
- * asked (pico-dollars, for the run's sums: `CostTotal.addLater`) and the {@link Cost} once read or
- * assigned, all in private fields of the step itself. The step stays a plain object: a spread,
- * `JSON.stringify`, `structuredClone` and `toEqual` read the getter and see the same `Cost` a data
- * property held; a frozen step still reads (private fields are not frozen).
- *
- * Pricing the call and writing its five dollar amounts in every step was most of the default
- * step's gap to `d5ff9c8`: the step took 8-11 µs less without it (ABBA, helper step-cut). A getter
- * closure per step costs more than it saves (helper node-path, see `CallSignal`).
+ * A model step's `cost` descriptor, one per resolved config (see {@link stepCostProperty}): an
+ * own, enumerable, configurable accessor whose getter prices the call from the step's own data
+ * (its response's usage, the tier that served it, else the config's) at the config's model, by its
+ * pricer, then puts the `Cost` on the step as a plain data property in the same key position, so
+ * later reads, a spread, JSON and `toEqual` see data. A step that is frozen (or sealed) keeps the
+ * accessor and prices on each read (the same strings). Every step of a config shares the getter
+ * and setter (V8 shares the map); nothing is kept per step beside what a step already holds.
  * @internal
  */
-export class StepCost extends OnTarget {
-  readonly #usage: CostUsage;
-  readonly #tier: string | undefined;
-  /** The call's config: its model (the one that served the call) and its pricer. */
-  readonly #call: StepPricing;
-  #priced: CostPicos | Cost | undefined;
-  /** The `Cost` read or assigned (an assigned `undefined` reads as the call's price again). */
-  #cost: Cost | undefined;
+export type StepCostProperty = PropertyDescriptor & {
+  /** The config it was made for (a config spread into another does not lend it its own). */
+  readonly owner: object;
+  /** The price of a step's call as the run's sums take it (pico-dollars, or a pricer's `Cost`). */
+  readonly price: (step: AgentStep) => CostPicos | Cost;
+};
 
-  private constructor(step: object, usage: CostUsage, tier: string | undefined, call: StepPricing) {
-    super(step);
-    this.#usage = usage;
-    this.#tier = tier;
-    this.#call = call;
-  }
+/** The `cost` descriptor of `config`'s steps, made once and kept on the config. @internal */
+export function stepCostProperty(config: StepPricing): StepCostProperty {
+  const kept = config.stepCost;
+  if (kept !== undefined && kept.owner === config) return kept;
+  const made = makeStepCostProperty(config);
+  if (Object.isExtensible(config)) (config as { stepCost?: StepCostProperty }).stepCost = made;
+  return made;
+}
 
-  /** The descriptor of a model step's `cost`. */
-  static readonly property: PropertyDescriptor = {
+function makeStepCostProperty(config: StepPricing): StepCostProperty {
+  const { model, price: pricer } = config;
+  const asked = config.request.serviceTier;
+  const price = (step: AgentStep): CostPicos | Cost =>
+    pricer(step.response?.usageMetadata ?? {}, model, step.serviceTier ?? asked);
+  return {
+    owner: config,
+    price,
     enumerable: true,
     configurable: true,
-    get(this: StepCost): Cost {
-      this.#cost ??= writeCost(StepCost.pricedOf(this) as CostPicos | Cost);
-      return this.#cost;
+    get(this: AgentStep): Cost {
+      const cost = writeCost(price(this));
+      // false (nothing changed) on a frozen or sealed step: it prices again on the next read.
+      Reflect.defineProperty(this, 'cost', dataProperty(cost));
+      return cost;
     },
-    set(this: StepCost, cost: Cost) {
+    set(this: AgentStep, cost: Cost) {
       // As a frozen object's data property refuses an assignment (in strict code: ESM).
-      if (Object.isFrozen(this))
+      if (!Reflect.defineProperty(this, 'cost', dataProperty(cost)))
         throw new TypeError("Cannot assign to read only property 'cost' of a frozen step");
-      this.#cost = cost;
     },
   };
+}
 
-  /**
-   * Gives `step` its `cost`, the call's (`usage` at `tier` on the call's model, by its pricer):
-   * called where the `cost` key belongs among the step's keys.
-   */
-  static define(step: object, usage: CostUsage, tier: string | undefined, call: StepPricing): void {
-    new StepCost(step, usage, tier, call);
-    Object.defineProperty(step, 'cost', StepCost.property);
-  }
-
-  /**
-   * The price of a step's call as the run's sums take it, asked of the pricer once (now if not
-   * yet); `undefined` for a step without one (a resumed turn's, a copy's).
-   */
-  static pricedOf(step: object): CostPicos | Cost | undefined {
-    if (!(#call in step)) return undefined;
-    const priced = step as StepCost;
-    const call = priced.#call;
-    priced.#priced ??= call.price(priced.#usage, call.model, priced.#tier);
-    return priced.#priced;
-  }
+function dataProperty(value: Cost): PropertyDescriptor {
+  return { value, writable: true, enumerable: true, configurable: true };
 }

@@ -5,9 +5,9 @@ import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
+import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
-import { StepCost } from '../run-state/step-cost.ts';
 import { addAgentUsage } from '../usage.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
 
@@ -103,7 +103,7 @@ function countCalls<Output>(
     }
     if (step === undefined) continue;
     usage ??= { ...step.usage };
-    cost ??= stepCost(step);
+    cost ??= stepCost(config, step);
     addAgentUsage(usage, call.usage);
     cost.addPriced(callCost);
   }
@@ -114,16 +114,15 @@ function countCalls<Output>(
 }
 
 /**
- * The step's own cost as a running total: its call's price as callModelStep kept it (see
- * `StepCost.pricedOf`: asked of the pricer once, whoever asks first; nothing for a resumed turn,
- * which called no model), rather than parsed back from its dollars, which was ~4 us of a subagent
- * call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost over the work by
- * hand).
+ * The step's own cost as a running total: priced again from its response by the rule callModelStep
+ * prices with ({@link priceResponse}: the same usage, model, served tier and pricer; nothing for a
+ * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us
+ * of a subagent call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost
+ * over the work by hand).
  */
-function stepCost(step: AgentStep): CostTotal {
+function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
   const total = new CostTotal();
-  const priced = StepCost.pricedOf(step);
-  if (priced !== undefined) total.addPriced(priced);
+  total.addPriced(priceResponse(config, step.response, step.serviceTier, step.model));
   return total;
 }
 

@@ -3,7 +3,6 @@ import { isLevelEnabled } from '../../logging/logger.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
-import { OnTarget } from '../run-state/on-target.ts';
 import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
@@ -195,6 +194,14 @@ function executeWithTimeout(
       (error: unknown) => settle({ type: 'error', error, args }),
     );
   });
+}
+
+/** A constructor that returns the object it is given, so a subclass's private fields go on it. */
+class OnTarget {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: on purpose (see CallSignal).
+    return target;
+  }
 }
 
 /**
