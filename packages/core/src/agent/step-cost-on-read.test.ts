@@ -67,10 +67,12 @@ describe("a model step's cost, priced when read", () => {
       const result = streaming ? await agent.stream('Go.').result : await agent.run('Go.');
       expect(result.steps).toHaveLength(3);
       expect(readsAtStepEnd).toEqual([0, 0, 0]);
-      // The result's total summed every call's price, each asked once.
-      expect(counter.reads).toBe(3);
+      // Nothing priced when the run ended: the result's total sums every call's price, each asked
+      // once, when it is first read.
+      expect(counter.reads).toBe(0);
       const each = costOf(USAGE, MODEL, undefined, table);
       expect(result.cost).toEqual(addCosts(addCosts(each, each), each));
+      expect(counter.reads).toBe(3);
       // A step keeps nothing beside its own data (no record of the price the total asked): reading
       // its cost prices the call again, once, and leaves it a plain data property.
       expect(result.steps.map((each) => each.cost)).toEqual([each, each, each]);

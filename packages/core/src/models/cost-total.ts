@@ -122,6 +122,11 @@ export class CostTotal {
     this.#later.push(entry, price);
   }
 
+  /** Whether costs {@link addLater} kept wait to be priced. @internal */
+  get waits(): boolean {
+    return this.#later !== undefined;
+  }
+
   /** Sums the costs {@link addLater} kept, in order. */
   #settle(): void {
     const later = this.#later;

@@ -13,13 +13,16 @@ export function finishRun<Output>(
   { finishReason, output, blocked, text, stoppedBy }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
-  const state = run.state();
-  const result: AgentResult<Output> = {
+  const state = run.state(false);
+  const result = {
     contents: state.contents,
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
-    cost: state.cost,
+  } as AgentResult<Output>;
+  // In its place among the keys, priced when first read (see RunTracker.defineCost).
+  run.defineCost(result);
+  const rest: Omit<AgentResult<Output>, 'contents' | 'newContents' | 'steps' | 'usage' | 'cost'> = {
     text: text ?? last?.text ?? '',
     output,
     finishReason,
@@ -32,6 +35,7 @@ export function finishRun<Output>(
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };
+  Object.assign(result, rest);
   if (stoppedBy !== undefined) result.stoppedBy = stoppedBy;
   if (state.compaction !== undefined) result.compaction = state.compaction;
   if (state.steering !== undefined) result.steering = state.steering;

@@ -161,14 +161,17 @@ export class RunTracker {
     if (this.spend !== undefined) this.spend.counted = true;
   }
 
-  /** The history, new contents, steps and usage, for the result or an error. */
-  state(): AgentRunState {
+  /**
+   * The history, new contents, steps and usage, for the result or an error; `cost` the total so
+   * far, or (`priceNow` false: the result, see {@link defineCost}) left for the caller to define.
+   */
+  state(priceNow = true): AgentRunState {
     const state: AgentRunState = {
       contents: this.contents,
       newContents: this.contents.slice(this.inputLength),
       steps: this.steps,
       usage: { ...this.usage },
-      cost: this.cost.total,
+      cost: priceNow ? this.cost.total : (undefined as unknown as Cost),
     };
     if (this.steering !== undefined) state.steering = this.steering;
     if (this.compactions.length > 0) {
@@ -176,4 +179,36 @@ export class RunTracker {
     }
     return state;
   }
+
+  /**
+   * Gives the run's result its `cost`, the run's total: summed when first read, where the total
+   * still waits on model steps priced on read (`CostTotal.addLater`) and nothing but this run adds
+   * to it (no child meter), then put on the result as a plain data property in the same key
+   * position; otherwise the total now. A frozen result prices on each read (the same figure).
+   */
+  defineCost(result: { cost: Cost }): void {
+    const total = this.cost;
+    if (this.spend !== undefined || !total.waits) {
+      result.cost = total.total;
+      return;
+    }
+    Object.defineProperty(result, 'cost', {
+      enumerable: true,
+      configurable: true,
+      get(this: { cost: Cost }): Cost {
+        const cost = total.total;
+        Reflect.defineProperty(this, 'cost', dataCost(cost));
+        return cost;
+      },
+      set(this: { cost: Cost }, cost: Cost) {
+        // As a frozen object's data property refuses an assignment (in strict code: ESM).
+        if (!Reflect.defineProperty(this, 'cost', dataCost(cost)))
+          throw new TypeError("Cannot assign to read only property 'cost' of a frozen result");
+      },
+    });
+  }
+}
+
+function dataCost(value: Cost): PropertyDescriptor {
+  return { value, writable: true, enumerable: true, configurable: true };
 }
