@@ -192,22 +192,33 @@ export class RunTracker {
       result.cost = total.total;
       return;
     }
-    Object.defineProperty(result, 'cost', {
-      enumerable: true,
-      configurable: true,
-      get(this: { cost: Cost }): Cost {
-        const cost = total.total;
-        Reflect.defineProperty(this, 'cost', dataCost(cost));
-        return cost;
-      },
-      set(this: { cost: Cost }, cost: Cost) {
-        // As a frozen object's data property refuses an assignment (in strict code: ESM).
-        if (!Reflect.defineProperty(this, 'cost', dataCost(cost)))
-          throw new TypeError("Cannot assign to read only property 'cost' of a frozen result");
-      },
-    });
+    Object.defineProperty(result, RUN_COST, { value: total });
+    Object.defineProperty(result, 'cost', RESULT_COST);
   }
 }
+
+// why (sentinel): the key of the run's total on its result, not enumerable (no spread, JSON or
+// `toEqual` sees it), so that every result shares one getter and setter (one map, as the steps').
+const RUN_COST = Symbol('gemloop.runCost');
+
+type CostOnRead = { cost: Cost; readonly [RUN_COST]: CostTotal };
+
+/** The result's `cost` until first read or assigned (see RunTracker.defineCost). */
+const RESULT_COST: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: CostOnRead): Cost {
+    const cost = this[RUN_COST].total;
+    // false (nothing changed) on a frozen or sealed result: it sums again on the next read.
+    Reflect.defineProperty(this, 'cost', dataCost(cost));
+    return cost;
+  },
+  set(this: CostOnRead, cost: Cost) {
+    // As a frozen object's data property refuses an assignment (in strict code: ESM).
+    if (!Reflect.defineProperty(this, 'cost', dataCost(cost)))
+      throw new TypeError("Cannot assign to read only property 'cost' of a frozen result");
+  },
+};
 
 function dataCost(value: Cost): PropertyDescriptor {
   return { value, writable: true, enumerable: true, configurable: true };
