@@ -244,4 +244,63 @@ describe("a model step's cost, priced when read", () => {
     expect(readsAtStepEnd).toEqual([1, 2, 3]);
     expect((error as { run: { steps: unknown[] } }).run.steps).toHaveLength(3);
   });
+
+  it("sums the result's cost when first read: the same figure on each read, plain data to a copy", async () => {
+    const twoSteps = () =>
+      createAgent({ gemini: script(2), model: MODEL, tools: [step] }).run('Go.');
+    const result = await twoSteps();
+    const descriptor = Object.getOwnPropertyDescriptor(result, 'cost');
+    expect(typeof descriptor?.get).toBe('function');
+    // One getter for every result (one map), as the steps'.
+    const again = await twoSteps();
+    expect(Object.getOwnPropertyDescriptor(again, 'cost')?.get).toBe(descriptor?.get);
+    const keys = Object.keys(result);
+    expect(keys.indexOf('cost')).toBe(keys.indexOf('usage') + 1);
+    const first = result.cost;
+    expect(first).toEqual(addCosts(oneCall(), oneCall()));
+    expect(result.cost).toBe(first);
+    expect(result.cost).toEqual(first);
+    expect(Object.getOwnPropertyDescriptor(result, 'cost')).toMatchObject({
+      value: first,
+      writable: true,
+      enumerable: true,
+    });
+    const plain = { ...again };
+    expect(Object.getOwnPropertyDescriptor(plain, 'cost')).toMatchObject({ value: first });
+    expect(Object.getOwnPropertySymbols(plain)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(again)).cost).toEqual(first);
+    expect(again).toEqual(plain);
+    const frozen = Object.freeze(await twoSteps());
+    expect(frozen.cost).toEqual(first);
+    expect(frozen.cost).toEqual(first);
+    expect(() => {
+      (frozen as { cost: Cost }).cost = zeroCost();
+    }).toThrow(TypeError);
+  });
+
+  it('prices a step read after the run ended at the model and tier that served it (a call sent to another model)', async () => {
+    const OTHER = 'gemini-2.5-pro';
+    const route = definePlugin({
+      name: 'route',
+      wrapModelCall: (call, next) => next({ ...call, model: OTHER }),
+    });
+    const flexTurn = textTurn('done');
+    flexTurn.usageMetadata = { ...flexTurn.usageMetadata, serviceTier: 'flex' };
+    const agent = createAgent({
+      gemini: createScriptedGemini([flexTurn]),
+      model: MODEL,
+      plugins: [route],
+    });
+    const result = await agent.run('Go.');
+    const [only] = result.steps;
+    if (only === undefined) throw new Error('a step expected');
+    expect(only.model).toBe(OTHER);
+    expect(only.serviceTier).toBe('flex');
+    expect(typeof Object.getOwnPropertyDescriptor(only, 'cost')?.get).toBe('function');
+    const served = costOf(USAGE, OTHER, 'flex');
+    expect(served).not.toEqual(costOf(USAGE, MODEL, 'flex'));
+    expect(served).not.toEqual(costOf(USAGE, OTHER));
+    expect(only.cost).toEqual(served);
+    expect(result.cost).toEqual(served);
+  });
 });
