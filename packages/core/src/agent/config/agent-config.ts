@@ -13,9 +13,9 @@ import type { ToolOutputLimit } from '../../tools/responses/cut-function-respons
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
+import type { StepCostProperty } from '../run-state/step-cost.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
-import type { StepCostProperty } from '../run-state/step-cost.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 
