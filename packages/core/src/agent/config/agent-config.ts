@@ -13,7 +13,6 @@ import type { ToolOutputLimit } from '../../tools/responses/cut-function-respons
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
-import type { StepCostProperty } from '../run-state/step-cost.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
@@ -128,10 +127,10 @@ export type AgentConfig<Output> = {
   priceOnRead?: boolean | undefined;
   /**
    * The `cost` descriptor this config's model steps share when priced on read, made on first use
-   * (`stepCostProperty`).
+   * (`stepCostProperty` in `run-state/step-cost.ts`, whose type it is).
    * @internal
    */
-  stepCost?: StepCostProperty | undefined;
+  stepCost?: (PropertyDescriptor & { readonly owner: object }) | undefined;
   /**
    * The same options resolved for another model, for a call a plugin sends there
    * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),

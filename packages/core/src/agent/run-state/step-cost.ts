@@ -15,6 +15,10 @@ export type StepPricing = Pick<AgentConfig<unknown>, 'model' | 'request' | 'pric
  * later reads, a spread, JSON and `toEqual` see data. A step that is frozen (or sealed) keeps the
  * accessor and prices on each read (the same strings). Every step of a config shares the getter
  * and setter (V8 shares the map); nothing is kept per step beside what a step already holds.
+ * With the result's total summed on read too (RunTracker.defineCost), the default agent's step
+ * took 7-10 µs less CPU than main `fa50399f` (ABBA, `run` on node: -10 with the A/A band ±4.9,
+ * -7.2 with ±7.4; helper lazy-cost2, bench/RESULTS.md); private fields stamped on each step
+ * instead (helper lazy-cost) cost ~6 µs a step of that.
  * @internal
  */
 export type StepCostProperty = PropertyDescriptor & {
@@ -27,9 +31,9 @@ export type StepCostProperty = PropertyDescriptor & {
 /** The `cost` descriptor of `config`'s steps, made once and kept on the config. @internal */
 export function stepCostProperty(config: StepPricing): StepCostProperty {
   const kept = config.stepCost;
-  if (kept !== undefined && kept.owner === config) return kept;
+  if (kept !== undefined && kept.owner === config) return kept as unknown as StepCostProperty;
   const made = makeStepCostProperty(config);
-  if (Object.isExtensible(config)) (config as { stepCost?: StepCostProperty }).stepCost = made;
+  if (Object.isExtensible(config)) config.stepCost = made;
   return made;
 }
 
