@@ -121,13 +121,12 @@ export function resolveAgentConfig<Output>(
 function resolveDefaultPlugins(
   options: AgentOptions<unknown>,
   makers: DefaultPluginMakers,
-): ContinuationConfig & Pick<AgentConfig<unknown>, 'price' | 'priceOnRead'> {
+): ContinuationConfig & Pick<AgentConfig<unknown>, 'price'> {
   const continuation = resolveContinuationOption(options, makers);
-  const { pricing, price, priceOnRead } = resolvePricesOption(options, makers);
+  const { pricing, price } = resolvePricesOption(options, makers);
   return {
     ...continuation,
     price,
-    priceOnRead,
     defaultPlugins:
       pricing === undefined
         ? continuation.defaultPlugins

@@ -1,4 +1,3 @@
-import type { Cost } from '../../models/cost.ts';
 import type { AgentResult, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
@@ -14,14 +13,13 @@ export function finishRun<Output>(
   { finishReason, output, blocked, text, stoppedBy }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
-  const state = run.state(false);
+  const state = run.state();
   const result: AgentResult<Output> = {
     contents: state.contents,
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
-    // In its place among the keys, priced when first read (see RunTracker.defineCost).
-    cost: undefined as unknown as Cost,
+    cost: state.cost,
     text: text ?? last?.text ?? '',
     output,
     finishReason,
@@ -34,7 +32,6 @@ export function finishRun<Output>(
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };
-  run.defineCost(result);
   if (stoppedBy !== undefined) result.stoppedBy = stoppedBy;
   if (state.compaction !== undefined) result.compaction = state.compaction;
   if (state.steering !== undefined) result.steering = state.steering;

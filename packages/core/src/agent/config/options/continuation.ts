@@ -49,7 +49,6 @@ export type DefaultPluginMakers = {
     | ((prices: PricesOption | Pricer | undefined) => {
         readonly plugin: Pricer;
         readonly price: PriceModelCall;
-        readonly priceOnRead: boolean;
       })
     | undefined;
 };
