@@ -26,7 +26,11 @@ export function checkOptionKeys(options: unknown, known: object, fn: string): vo
   }
 }
 
-/** The same letters but for case and `_`/`-`, or at most two edits apart (a typo). */
+/**
+ * The same letters but for case and `_`/`-`, or at most two edits apart (a typo). Written here,
+ * not core's `closestNames`: `@gemloop/client` loads nothing of core at run time (its core imports
+ * are types), so a page that streams a run does not load core's options module for a hint.
+ */
 function isClose(given: string, name: string): boolean {
   const plain = (text: string) => text.replace(/[-_]/g, '').toLowerCase();
   const a = plain(given);

@@ -47,6 +47,9 @@ export const BATCH_RUNS_DEFAULTS: {
 /** Runs at most per job: one line each per round, well under a batch file's 2 GB. */
 const MAX_RUNS = 100_000;
 
+/** Characters kept of an error message a run holds: each of up to 100,000 runs keeps a copy. */
+const MAX_MESSAGE_CHARS = 1000;
+
 // Unknown keys refused: a misspelt `pollInterval` left the 30 s default without a word (attack13).
 const batchRunsOptions: DeclaredOptions<BatchRunsOptions> = defineOptions<BatchRunsOptions>({
   name: 'createBatchRuns',
@@ -344,7 +347,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
 }
 
 /**
- * A line's error message as the run's `error`: text, cut at 1000 characters as a failed job's is
+ * A line's error message as the run's `error`: text, cut at {@link MAX_MESSAGE_CHARS} as a failed job's is
  * (the line is the gateway's bytes: an object there became the run's `error`, and each of up to
  * 100,000 runs held a copy of whatever length it sent).
  */
@@ -354,7 +357,9 @@ function lineError(message: unknown): string {
       ? 'the batch gave no answer for this run'
       : "the batch's line for this run is an error without a message (text)";
   }
-  return message.length <= 1000 ? message : `${message.slice(0, 1000)}… (cut)`;
+  return message.length <= MAX_MESSAGE_CHARS
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_CHARS)}… (cut)`;
 }
 
 /** Why a round's runs failed as one: what each run's `error` and `batchJob` say. */
@@ -369,7 +374,8 @@ function jobFailure(error: BatchJobError): RoundFailure {
     const kept: RpcStatus = {};
     if (typeof status.code === 'number') kept.code = status.code;
     if (typeof status.status === 'string') kept.status = status.status.slice(0, 100);
-    if (typeof status.message === 'string') kept.message = status.message.slice(0, 1000);
+    if (typeof status.message === 'string')
+      kept.message = status.message.slice(0, MAX_MESSAGE_CHARS);
     batchJob.error = kept;
   }
   return { message: error.message, batchJob };
@@ -388,8 +394,8 @@ function goneFileFailure(job: BatchJob, error: FileNotFoundError): RoundFailure 
       state: job.metadata?.state,
       error:
         error.status === undefined
-          ? { message: message.slice(0, 1000) }
-          : { code: error.status, message: message.slice(0, 1000) },
+          ? { message: message.slice(0, MAX_MESSAGE_CHARS) }
+          : { code: error.status, message: message.slice(0, MAX_MESSAGE_CHARS) },
     },
   };
 }
