@@ -72,6 +72,30 @@ describe('CostTotal', () => {
     expect(total.priced).toEqual(unknownCost('no price for gemini-x on tier flex'));
   });
 
+  it('prices a cost added later only when read, once, in the order of the adds', () => {
+    let asked = 0;
+    const price = (entry: object) => {
+      asked++;
+      return (entry as { cost: Cost }).cost;
+    };
+    const total = new CostTotal();
+    total.addLater({ cost: cost({ total: '0.5', input: '0.5' }) }, price);
+    total.addLater({ cost: unknownCost('first: no price for model-a') }, price);
+    expect(asked).toBe(0);
+    // An add after them sums them first: the first unknown reason stays the first call's.
+    total.add(unknownCost('second: no price for model-b'));
+    expect(asked).toBe(2);
+    expect(total.total.unknown).toBe('first: no price for model-a');
+    const known = new CostTotal();
+    known.addLater({ cost: cost({ total: '0.25', output: '0.25' }) }, price);
+    expect(known.exceeds('0.25')).toBe(false);
+    known.addLater({}, () => undefined); // nothing to add
+    known.addLater({ cost: cost({ total: '0.5', input: '0.5' }) }, price);
+    expect(known.total).toEqual(cost({ total: '0.75', input: '0.5', output: '0.25' }));
+    expect(known.priced).toMatchObject({ total: picos('0.75') });
+    expect(asked).toBe(4);
+  });
+
   it('starts unknown from an unknown or unreadable starting cost', () => {
     expect(new CostTotal(unknownCost('why')).total.unknown).toBe('why');
     const unreadable = new CostTotal(cost({ total: 'NaN' }));
