@@ -1,6 +1,17 @@
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
+ * What {@link ChunksOfBatches} reads batches from: an async generator of batches, or an object
+ * that answers as one (`next()` after each batch, `return()` and `throw()` as a generator's).
+ * @internal
+ */
+export type BatchSource<T> = {
+  next(): Promise<IteratorResult<readonly T[], void>>;
+  return(value?: undefined): Promise<IteratorResult<readonly T[], void>>;
+  throw(error?: unknown): Promise<IteratorResult<readonly T[], void>>;
+};
+
+/**
  * What a source ended before it was opened is started on: its generator, not started, ends at
  * `return()`/`throw()` without running (so without awaiting this, which never settles).
  */
@@ -31,9 +42,9 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
   readonly #open: (options: A, read: R) => Promise<O>;
   readonly #options: A;
   readonly #read: R;
-  readonly #start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>;
+  readonly #start: (opening: Promise<O>) => BatchSource<T>;
   /** `undefined` until the first `next()` opened it. */
-  #source: AsyncGenerator<readonly T[], void, undefined> | undefined = undefined;
+  #source: BatchSource<T> | undefined = undefined;
   readonly #take: (chunk: T) => boolean;
   #batch: readonly T[] = [];
   #index = 0;
@@ -58,7 +69,7 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
     open: (options: A, read: R) => Promise<O>,
     options: A,
     read: R,
-    start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>,
+    start: (opening: Promise<O>) => BatchSource<T>,
     take: (chunk: T) => boolean,
   ) {
     this.#open = open;
@@ -118,9 +129,15 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
           if (step.done !== true) return this.next();
           return DONE;
         }
-        this.#batch = step.value;
+        const batch = step.value;
+        this.#batch = batch;
         this.#index = 0;
-        return this.next();
+        // The first chunk handed out from here, not through `this.next()`: a promise returned
+        // from a `then` callback costs two more turns of the microtask queue a batch.
+        const chunk = batch[0] as T;
+        if (!this.#take(chunk)) return this.next();
+        this.#index = 1;
+        return { done: false as const, value: chunk };
       },
       (error: unknown) => {
         this.#busy = undefined;

@@ -4,8 +4,11 @@ import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import { StreamError } from '../../errors/stream-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { ByteReader } from '../../streaming/byte-reader.ts';
-import { ChunksOfBatches } from '../../streaming/chunks-of-batches.ts';
-import { parseGenerateContentBatches } from '../../streaming/parse-generate-content-stream.ts';
+import { type BatchSource, ChunksOfBatches } from '../../streaming/chunks-of-batches.ts';
+import {
+  type GenerateContentBatchReader,
+  readGenerateContentBatches,
+} from '../../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { ResolvedCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
@@ -74,7 +77,7 @@ export function openGenerateContentStream(
     sendWithRetry,
     attempt,
     openBatches,
-    (opening) => chunkBatches(opening, options, taken),
+    (opening) => new AttemptBatches(opening, options, taken),
     (chunk) => {
       // Checked before each chunk is handed out, as after each `yield` of a generator: once the
       // attempt is aborted, the batches' generator is resumed and fails with the reason.
@@ -130,77 +133,152 @@ type OpenAttempt = Attempt<Opened>;
 /** What reads the opening attempt's response: {@link openBatches}. */
 type OpenRead = ReadResponse<Opened, OpenAttemptOptions>;
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 /**
  * The stream's chunks a network read at a time ({@link openGenerateContentStream} hands them out),
  * once the attempt that opens it (`opening`, sent by the first pull) succeeded: its timers, its
  * errors and the release of the connection.
+ *
+ * An object that answers as an async generator of batches would, not one: it asks the body's
+ * reader ({@link readGenerateContentBatches}) for each batch itself, where a generator here over
+ * the parser's generator cost every streamed step two generators, their resumptions and about a
+ * dozen promises more (bench/RESULTS.md, helper stream-path2). Its states: `opening` until the
+ * first `next()`, `open` while batches come, `done` once it ended, failed or was left.
  */
-async function* chunkBatches(
-  opening: Promise<OpenAttempt>,
-  { client, call }: OpenGenerateContentStreamOptions,
-  taken: Taken,
-): AsyncGenerator<readonly GenerateContentResponse[], void, undefined> {
-  const opened = await opening.catch((error: unknown) => {
-    throw fileNotFoundOf(error);
-  });
-  const { logger } = client;
-  const { batches } = opened.value;
-  const attemptSignal = opened.signal;
-  taken.signal = attemptSignal;
-  // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
-  const traceChunks = isLevelEnabled(logger, 'trace');
-  let last: GenerateContentResponse | undefined;
-  let finished = false;
-  try {
-    // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
-    // never while the consumer holds a chunk (this generator waits at its `yield` meanwhile).
-    attemptSignal.pauseTimer();
-    let result = opened.value.first;
-    while (result.done !== true) {
-      const batch = result.value;
-      last = batch[batch.length - 1];
-      if (traceChunks) {
-        for (const chunk of batch) {
-          logBody(
-            logger,
-            { method: METHOD, attempt: opened.number, direction: 'chunk' },
-            chunk,
-            call.secrets.values,
-          );
-        }
-      }
-      yield batch;
-      attemptSignal.throwIfAborted();
-      opened.waitingFor = `the next chunk after ${taken.delivered}`;
-      attemptSignal.restartTimer();
-      result = await batches.next();
-      attemptSignal.pauseTimer();
+class AttemptBatches implements BatchSource<GenerateContentResponse> {
+  readonly #opening: Promise<OpenAttempt>;
+  readonly #options: OpenGenerateContentStreamOptions;
+  readonly #taken: Taken;
+  #state: 'opening' | 'open' | 'done' = 'opening';
+  /** The attempt that opened the stream, once it did. */
+  #opened: OpenAttempt | undefined = undefined;
+  #last: GenerateContentResponse | undefined = undefined;
+  /** Checked once per stream, not per chunk: with logging off (the default) no fields are built. */
+  #traceChunks = false;
+
+  constructor(
+    opening: Promise<OpenAttempt>,
+    options: OpenGenerateContentStreamOptions,
+    taken: Taken,
+  ) {
+    this.#opening = opening;
+    this.#options = options;
+    this.#taken = taken;
+  }
+
+  next(): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
+    if (this.#state === 'opening') {
+      this.#state = 'open';
+      return this.#opening.then(this.#onOpened, (error: unknown) => {
+        this.#state = 'done';
+        throw fileNotFoundOf(error);
+      });
     }
-    finished = true;
-    opened.succeed(
-      opened.debug
-        ? { headersMs: opened.headersMs, chunks: taken.delivered, usage: last?.usageMetadata }
-        : undefined,
-    );
-  } catch (caught) {
-    const { delivered, usage } = taken;
+    const opened = this.#opened;
+    if (this.#state === 'done' || opened === undefined) return Promise.resolve(DONE);
+    // The consumer took the batch (or the stream refused a chunk of it: the attempt aborted).
+    const attemptSignal = opened.signal;
+    if (attemptSignal.aborted) return Promise.reject(this.#fail(attemptSignal.reason));
+    opened.waitingFor = `the next chunk after ${this.#taken.delivered}`;
+    // The idle limit runs only while a read is awaited, never while the consumer holds a chunk.
+    attemptSignal.restartTimer();
+    return opened.value.batches.next().then(this.#onBatch, this.#onFailure);
+  }
+
+  return(): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
+    // Never opened (the opening is not awaited: a source left before its first `next()` opened
+    // nothing), or already ended.
+    if (this.#state !== 'open' || this.#opened === undefined) {
+      this.#state = 'done';
+      return Promise.resolve(DONE);
+    }
+    // The consumer stopped early: release the connection.
+    this.#release(this.#opened);
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
+    if (this.#state !== 'open' || this.#opened === undefined) {
+      this.#state = 'done';
+      return Promise.reject(error);
+    }
+    return Promise.reject(this.#fail(error));
+  }
+
+  readonly #onOpened = (
+    opened: OpenAttempt,
+  ): IteratorResult<readonly GenerateContentResponse[], void> => {
+    this.#opened = opened;
+    this.#taken.signal = opened.signal;
+    this.#traceChunks = isLevelEnabled(this.#options.client.logger, 'trace');
+    // The first batch was read within the attempt (see openBatches).
+    return this.#onBatch(opened.value.first);
+  };
+
+  readonly #onBatch = (
+    batch: readonly GenerateContentResponse[] | undefined,
+  ): IteratorResult<readonly GenerateContentResponse[], void> => {
+    const opened = this.#opened as OpenAttempt;
+    // The consumer holds the batch now: a slow consumer is not an idle server.
+    opened.signal.pauseTimer();
+    if (batch === undefined) {
+      this.#state = 'done';
+      const last = this.#last;
+      opened.succeed(
+        opened.debug
+          ? {
+              headersMs: opened.headersMs,
+              chunks: this.#taken.delivered,
+              usage: last?.usageMetadata,
+            }
+          : undefined,
+      );
+      return DONE;
+    }
+    this.#last = batch[batch.length - 1];
+    if (this.#traceChunks) {
+      const { client, call } = this.#options;
+      for (const chunk of batch) {
+        logBody(
+          client.logger,
+          { method: METHOD, attempt: opened.number, direction: 'chunk' },
+          chunk,
+          call.secrets.values,
+        );
+      }
+    }
+    return { done: false, value: batch };
+  };
+
+  readonly #onFailure = (caught: unknown): never => {
+    throw this.#fail(caught);
+  };
+
+  /** The stream failed after it opened: the attempt's error, the connection released. */
+  #fail(caught: unknown): unknown {
+    const opened = this.#opened as OpenAttempt;
+    const { delivered, usage } = this.#taken;
     opened.waitingFor = `the next chunk after ${delivered}`;
     const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
-    throw fileNotFoundOf(attachPartialUsage(error, usage));
-  } finally {
-    if (!finished) {
-      // The consumer stopped early or something failed: release the connection.
-      attemptSignal.abort();
-      await batches.return(undefined).catch(() => {});
-    }
-    attemptSignal.dispose();
+    this.#release(opened);
+    return fileNotFoundOf(attachPartialUsage(error, usage));
+  }
+
+  /** Ends the attempt that did not finish: aborted, its body released, its timer stopped. */
+  #release(opened: OpenAttempt): void {
+    this.#state = 'done';
+    opened.signal.abort();
+    opened.value.batches.close();
+    opened.signal.dispose();
   }
 }
 
 /** A stream whose first read has come back, from the attempt that opened it. */
 type Opened = {
-  batches: AsyncGenerator<GenerateContentResponse[], void>;
-  first: IteratorResult<GenerateContentResponse[], void>;
+  batches: GenerateContentBatchReader;
+  /** The first batch, or `undefined`: the body ended (what `batches.next()` then rejects with). */
+  first: GenerateContentResponse[] | undefined;
 };
 
 /**
@@ -211,7 +289,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const { client, call, url } = attempt.options;
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
-  const batches = parseGenerateContentBatches({
+  const batches = readGenerateContentBatches({
     // Watched: the parser cancels the reader when the attempt aborts and throws its reason.
     body: response.reader(true) ?? EMPTY_BODY,
     url,
