@@ -99,6 +99,21 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
     return this.#ask(this.#source.next());
   }
 
+  /**
+   * The next chunk of the batch in hand, taken as `next()` would hand it out, without a promise;
+   * `undefined` when `next()` must be called instead (the batch is used up, a call is waiting, or
+   * `take` refused the chunk). A consumer that drains a batch so (the continuation's fold of a
+   * streamed call) pays one promise and one turn of the microtask queue a network read, not one
+   * a chunk.
+   */
+  takeBuffered(): T | undefined {
+    if (this.#busy !== undefined || this.#index >= this.#batch.length) return undefined;
+    const chunk = this.#batch[this.#index] as T;
+    if (!this.#take(chunk)) return undefined;
+    this.#index++;
+    return chunk;
+  }
+
   return(value?: unknown): Promise<IteratorResult<T, undefined>> {
     if (this.#busy !== undefined) return this.#after(() => this.return(value));
     this.#batch = [];

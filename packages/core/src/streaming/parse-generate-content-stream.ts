@@ -348,9 +348,9 @@ export function readGenerateContentBatches({
     if (closed) return;
     closed = true;
     if (watchAbort === undefined) signal?.removeEventListener('abort', onAbort);
-    // Releases the connection when the consumer stops early or anything failed; a no-op when the
-    // body was read to the end.
-    reader.cancel().catch(ignore);
+    // Releases the connection when the consumer stops early or anything failed. A body read to
+    // its end has nothing to release: not cancelled (two promises a streamed step).
+    if (!bodyEnded) reader.cancel().catch(ignore);
   };
   const take = (): GenerateContentResponse[] => {
     const batch = pending;
