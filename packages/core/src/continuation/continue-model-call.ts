@@ -104,10 +104,7 @@ export async function continueStream(
     iterator = opened.stream[Symbol.asyncIterator]();
     // The client's own stream hands out the chunks of a network read it holds without a promise
     // each (see `BufferedChunks`); another entry's is read a chunk a promise.
-    const buffered =
-      typeof (iterator as Partial<BufferedChunks>).takeBuffered === 'function'
-        ? (iterator as unknown as BufferedChunks)
-        : undefined;
+    const buffered = iterator as Partial<BufferedChunks>;
     // Not `for await`: leaving it would close the stream, which the hops read on.
     chunks: for (
       let next = await iterator.next();
@@ -149,7 +146,7 @@ export async function continueStream(
           };
           break chunks;
         }
-        chunk = buffered?.takeBuffered();
+        chunk = buffered.takeBuffered?.();
       } while (chunk !== undefined);
     }
   } catch (error) {

@@ -18,9 +18,9 @@ export type BatchSource<T> = {
 const NOT_OPENED: Promise<never> = new Promise(() => {});
 
 /**
- * The chunks of a generator of batches, one per `next()`, as a stream's consumer takes them: a
- * chunk of the batch in hand is handed out at once, with no async generator step; the source is
- * asked only for the next batch, and whenever `take` says no. In place of an async generator
+ * The chunks (never `undefined`) of a generator of batches, one per `next()`, as a stream's
+ * consumer takes them: a chunk of the batch in hand is handed out at once, with no async generator
+ * step; the source is asked only for the next batch, and whenever `take` says no. In place of an async generator
  * step per chunk, the parse scenario's CPU per chunk is 3-7 % lower, both A/B orders
  * (bench/src/ab/ab-parse.ts; A/A noise 2 %), so the source yields a network read's chunks as one
  * batch and this hands them out.
@@ -85,16 +85,12 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
 
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.#busy !== undefined) return this.#after(() => this.next());
-    if (this.#index < this.#batch.length) {
-      const chunk = this.#batch[this.#index] as T;
-      if (this.#take(chunk)) {
-        this.#index++;
-        return Promise.resolve({ done: false, value: chunk });
-      }
-      // Refused: the rest of the batch is dropped; the source decides what comes (a failure).
-      this.#batch = [];
-      this.#index = 0;
-    }
+    const chunk = this.takeBuffered();
+    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    // The batch is used up, or `take` refused its next chunk: the rest of it is dropped, and the
+    // source decides what comes (the next batch, or a failure).
+    this.#batch = [];
+    this.#index = 0;
     this.#source ??= this.#start(this.#open(this.#options, this.#read));
     return this.#ask(this.#source.next());
   }
@@ -144,15 +140,12 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
           if (step.done !== true) return this.next();
           return DONE;
         }
-        const batch = step.value;
-        this.#batch = batch;
+        this.#batch = step.value;
         this.#index = 0;
         // The first chunk handed out from here, not through `this.next()`: a promise returned
         // from a `then` callback costs two more turns of the microtask queue a batch.
-        const chunk = batch[0] as T;
-        if (!this.#take(chunk)) return this.next();
-        this.#index = 1;
-        return { done: false as const, value: chunk };
+        const chunk = this.takeBuffered();
+        return chunk === undefined ? this.next() : { done: false as const, value: chunk };
       },
       (error: unknown) => {
         this.#busy = undefined;

@@ -343,10 +343,8 @@ export function readGenerateContentBatches({
 
   // Whether the body was read to its end: what it held is handed out, then the stream ends.
   let bodyEnded = false;
-  let closed = false;
+  // Called again after it ran (a failure, then the caller's release): both steps bear it.
   const close = (): void => {
-    if (closed) return;
-    closed = true;
     if (watchAbort === undefined) signal?.removeEventListener('abort', onAbort);
     // Releases the connection when the consumer stops early or anything failed. A body read to
     // its end has nothing to release: not cancelled (two promises a streamed step).

@@ -77,7 +77,7 @@ export function openGenerateContentStream(
     sendWithRetry,
     attempt,
     openBatches,
-    (opening) => new AttemptBatches(opening, options, taken),
+    (opening) => attemptBatches(opening, options, taken),
     (chunk) => {
       // Checked before each chunk is handed out, as after each `yield` of a generator: once the
       // attempt is aborted, the batches' generator is resumed and fails with the reason.
@@ -143,135 +143,106 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * An object that answers as an async generator of batches would, not one: it asks the body's
  * reader ({@link readGenerateContentBatches}) for each batch itself, where a generator here over
  * the parser's generator cost every streamed step two generators, their resumptions and about a
- * dozen promises more (bench/RESULTS.md, helper stream-path2). Its states: `opening` until the
- * first `next()`, `open` while batches come, `done` once it ended, failed or was left.
+ * dozen promises more (bench/RESULTS.md, helper stream-path2).
  */
-class AttemptBatches implements BatchSource<GenerateContentResponse> {
-  readonly #opening: Promise<OpenAttempt>;
-  readonly #options: OpenGenerateContentStreamOptions;
-  readonly #taken: Taken;
-  #state: 'opening' | 'open' | 'done' = 'opening';
+function attemptBatches(
+  opening: Promise<OpenAttempt>,
+  { client, call }: OpenGenerateContentStreamOptions,
+  taken: Taken,
+): BatchSource<GenerateContentResponse> {
   /** The attempt that opened the stream, once it did. */
-  #opened: OpenAttempt | undefined = undefined;
-  #last: GenerateContentResponse | undefined = undefined;
+  let opened: OpenAttempt | undefined;
+  /** Ended, failed or left: `next()` ends at once. */
+  let done = false;
+  let last: GenerateContentResponse | undefined;
   /** Checked once per stream, not per chunk: with logging off (the default) no fields are built. */
-  #traceChunks = false;
-
-  constructor(
-    opening: Promise<OpenAttempt>,
-    options: OpenGenerateContentStreamOptions,
-    taken: Taken,
-  ) {
-    this.#opening = opening;
-    this.#options = options;
-    this.#taken = taken;
-  }
-
-  next(): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
-    if (this.#state === 'opening') {
-      this.#state = 'open';
-      return this.#opening.then(this.#onOpened, (error: unknown) => {
-        this.#state = 'done';
-        throw fileNotFoundOf(error);
-      });
-    }
-    const opened = this.#opened;
-    if (this.#state === 'done' || opened === undefined) return Promise.resolve(DONE);
-    // The consumer took the batch (or the stream refused a chunk of it: the attempt aborted).
-    const attemptSignal = opened.signal;
-    if (attemptSignal.aborted) return Promise.reject(this.#fail(attemptSignal.reason));
-    opened.waitingFor = `the next chunk after ${this.#taken.delivered}`;
-    // The idle limit runs only while a read is awaited, never while the consumer holds a chunk.
-    attemptSignal.restartTimer();
-    return opened.value.batches.next().then(this.#onBatch, this.#onFailure);
-  }
-
-  return(): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
-    // Never opened (the opening is not awaited: a source left before its first `next()` opened
-    // nothing), or already ended.
-    if (this.#state !== 'open' || this.#opened === undefined) {
-      this.#state = 'done';
-      return Promise.resolve(DONE);
-    }
-    // The consumer stopped early: release the connection.
-    this.#release(this.#opened);
-    return Promise.resolve(DONE);
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<readonly GenerateContentResponse[], void>> {
-    if (this.#state !== 'open' || this.#opened === undefined) {
-      this.#state = 'done';
-      return Promise.reject(error);
-    }
-    return Promise.reject(this.#fail(error));
-  }
-
-  readonly #onOpened = (
-    opened: OpenAttempt,
-  ): IteratorResult<readonly GenerateContentResponse[], void> => {
-    this.#opened = opened;
-    this.#taken.signal = opened.signal;
-    this.#traceChunks = isLevelEnabled(this.#options.client.logger, 'trace');
-    // The first batch was read within the attempt (see openBatches).
-    return this.#onBatch(opened.value.first);
-  };
-
-  readonly #onBatch = (
-    batch: readonly GenerateContentResponse[] | undefined,
-  ): IteratorResult<readonly GenerateContentResponse[], void> => {
-    const opened = this.#opened as OpenAttempt;
-    // The consumer holds the batch now: a slow consumer is not an idle server.
-    opened.signal.pauseTimer();
-    if (batch === undefined) {
-      this.#state = 'done';
-      const last = this.#last;
-      opened.succeed(
-        opened.debug
-          ? {
-              headersMs: opened.headersMs,
-              chunks: this.#taken.delivered,
-              usage: last?.usageMetadata,
-            }
-          : undefined,
-      );
-      return DONE;
-    }
-    this.#last = batch[batch.length - 1];
-    if (this.#traceChunks) {
-      const { client, call } = this.#options;
-      for (const chunk of batch) {
-        logBody(
-          client.logger,
-          { method: METHOD, attempt: opened.number, direction: 'chunk' },
-          chunk,
-          call.secrets.values,
-        );
-      }
-    }
-    return { done: false, value: batch };
-  };
-
-  readonly #onFailure = (caught: unknown): never => {
-    throw this.#fail(caught);
-  };
-
-  /** The stream failed after it opened: the attempt's error, the connection released. */
-  #fail(caught: unknown): unknown {
-    const opened = this.#opened as OpenAttempt;
-    const { delivered, usage } = this.#taken;
-    opened.waitingFor = `the next chunk after ${delivered}`;
-    const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
-    this.#release(opened);
-    return fileNotFoundOf(attachPartialUsage(error, usage));
-  }
+  let traceChunks = false;
 
   /** Ends the attempt that did not finish: aborted, its body released, its timer stopped. */
-  #release(opened: OpenAttempt): void {
-    this.#state = 'done';
-    opened.signal.abort();
-    opened.value.batches.close();
-    opened.signal.dispose();
-  }
+  const release = ({ signal, value }: OpenAttempt): void => {
+    done = true;
+    signal.abort();
+    value.batches.close();
+    signal.dispose();
+  };
+  /** The stream failed after it opened: the attempt's error, the connection released. */
+  const fail = (attempt: OpenAttempt, caught: unknown): unknown => {
+    const { delivered, usage } = taken;
+    attempt.waitingFor = `the next chunk after ${delivered}`;
+    const error = attempt.fail(caught, { headersMs: attempt.headersMs, chunks: delivered, usage });
+    release(attempt);
+    return fileNotFoundOf(attachPartialUsage(error, usage));
+  };
+
+  return {
+    async next() {
+      if (done) return DONE;
+      let batch: readonly GenerateContentResponse[] | undefined;
+      let attempt = opened;
+      if (attempt === undefined) {
+        try {
+          attempt = await opening;
+        } catch (error) {
+          done = true;
+          throw fileNotFoundOf(error);
+        }
+        opened = attempt;
+        taken.signal = attempt.signal;
+        traceChunks = isLevelEnabled(client.logger, 'trace');
+        // The first batch was read within the attempt (see openBatches).
+        batch = attempt.value.first;
+      } else {
+        // The consumer took the batch (or the stream refused a chunk of it: the attempt aborted).
+        const { signal } = attempt;
+        try {
+          signal.throwIfAborted();
+          attempt.waitingFor = `the next chunk after ${taken.delivered}`;
+          // The idle limit runs only while a read is awaited, never while the consumer holds a
+          // chunk.
+          signal.restartTimer();
+          batch = await attempt.value.batches.next();
+        } catch (caught) {
+          throw fail(attempt, caught);
+        }
+      }
+      attempt.signal.pauseTimer();
+      if (batch === undefined) {
+        done = true;
+        attempt.succeed(
+          attempt.debug
+            ? { headersMs: attempt.headersMs, chunks: taken.delivered, usage: last?.usageMetadata }
+            : undefined,
+        );
+        return DONE;
+      }
+      last = batch[batch.length - 1];
+      if (traceChunks) {
+        for (const chunk of batch) {
+          logBody(
+            client.logger,
+            { method: METHOD, attempt: attempt.number, direction: 'chunk' },
+            chunk,
+            call.secrets.values,
+          );
+        }
+      }
+      return { done: false, value: batch };
+    },
+    async return() {
+      // Left before it opened (the opening is not awaited: nothing was opened) or once it ended:
+      // nothing to release. Left while open: the connection is released.
+      if (!done && opened !== undefined) release(opened);
+      done = true;
+      return DONE;
+    },
+    async throw(error?: unknown) {
+      if (done || opened === undefined) {
+        done = true;
+        throw error;
+      }
+      throw fail(opened, error);
+    },
+  };
 }
 
 /** A stream whose first read has come back, from the attempt that opened it. */
