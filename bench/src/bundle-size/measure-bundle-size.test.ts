@@ -222,6 +222,8 @@ describe('the browser bundle budget', () => {
     expect(chunkOf('packages/core/src/errors/api-call/describe-api-error.ts').loadedToRun).toBe(
       false,
     );
+    // And the client's countTokens, listModels and getModel, with the first call of one of them.
+    expect(chunkOf('packages/core/src/http/model-methods.ts').loadedToRun).toBe(false);
   });
 });
 
