@@ -224,6 +224,14 @@ describe('the browser bundle budget', () => {
     );
     // And the client's countTokens, listModels and getModel, with the first call of one of them.
     expect(chunkOf('packages/core/src/http/model-methods.ts').loadedToRun).toBe(false);
+    // Every `import()` in a module the root reaches is an entry of the bundle, used or not, and
+    // splits the chunks the agent loads by which entries reach them (more chunks, more imports
+    // between them): a chat send's controller loads with the steering plugin, one entry, not
+    // with create-steering.ts, a second (-174 B gzip).
+    const holds = (file: string) =>
+      chunks.some(({ inputs }) => Object.keys(inputs).some((input) => input.endsWith(file)));
+    expect(holds('packages/core/src/steering/steering-plugin.ts')).toBe(true);
+    expect(holds('packages/core/src/steering/create-steering.ts')).toBe(false);
   });
 });
 
