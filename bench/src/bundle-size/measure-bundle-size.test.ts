@@ -224,6 +224,9 @@ describe('the browser bundle budget', () => {
     );
     // And the client's countTokens, listModels and getModel, with the first call of one of them.
     expect(chunkOf('packages/core/src/http/model-methods.ts').loadedToRun).toBe(false);
+    // And the backoff's arithmetic, with the first retry (with-retry.ts): a function the lazy
+    // module took from retry-policy.ts, which the client loads, was counted with the client.
+    expect(chunkOf('packages/core/src/retry/compute-backoff-delay.ts').loadedToRun).toBe(false);
     // Every `import()` in a module the root reaches is an entry of the bundle, used or not, and
     // splits the chunks the agent loads by which entries reach them (more chunks, more imports
     // between them): a chat send's controller loads with the steering plugin, one entry, not
