@@ -227,6 +227,11 @@ describe('the browser bundle budget', () => {
     // And the backoff's arithmetic, with the first retry (with-retry.ts): a function the lazy
     // module took from retry-policy.ts, which the client loads, was counted with the client.
     expect(chunkOf('packages/core/src/retry/compute-backoff-delay.ts').loadedToRun).toBe(false);
+    // So is code only a lazy module uses, in a file of its own: in a file the root reaches it was
+    // counted with the agent (a chat budget's costAbove beside the root's stop conditions, and
+    // addCosts beside the cost helpers a run uses).
+    expect(chunkOf('packages/core/src/agent/cost-above.ts').loadedToRun).toBe(false);
+    expect(chunkOf('packages/core/src/models/add-costs.ts').loadedToRun).toBe(false);
     // Every `import()` in a module the root reaches is an entry of the bundle, used or not, and
     // splits the chunks the agent loads by which entries reach them (more chunks, more imports
     // between them): a chat send's controller loads with the steering plugin, one entry, not

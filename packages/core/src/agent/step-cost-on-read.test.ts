@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { addCosts, type Cost, zeroCost } from '../models/cost.ts';
+import { addCosts } from '../models/add-costs.ts';
+import { type Cost, zeroCost } from '../models/cost.ts';
 import type { Pricer } from '../models/pricer.ts';
 import { costOf } from '../pricing/cost-of.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
