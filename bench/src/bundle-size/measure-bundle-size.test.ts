@@ -232,6 +232,8 @@ describe('the browser bundle budget', () => {
     // addCosts beside the cost helpers a run uses).
     expect(chunkOf('packages/core/src/agent/cost-above.ts').loadedToRun).toBe(false);
     expect(chunkOf('packages/core/src/models/add-costs.ts').loadedToRun).toBe(false);
+    // validateHistory (plugins, guardrails, compaction) apart from the run's own history check.
+    expect(chunkOf('packages/core/src/history/validate-history.ts').loadedToRun).toBe(false);
     // Every `import()` in a module the root reaches is an entry of the bundle, used or not, and
     // splits the chunks the agent loads by which entries reach them (more chunks, more imports
     // between them): a chat send's controller loads with the steering plugin, one entry, not
