@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { addCosts } from '../models/add-costs.ts';
 import type { Cost } from '../models/cost.ts';
-import { costExceeds } from '../models/cost-total.ts';
 import { dollarsToPicos } from '../models/usd.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
@@ -34,4 +33,13 @@ export function costAbove(usd: number | string, options: CostAboveOptions = {}):
   }
   const spent = options.spent;
   return ({ cost }) => costExceeds(spent === undefined ? cost : addCosts(spent(), cost), usd);
+}
+
+/** Whether `cost` is over `usd` dollars; an unknown cost is. @internal */
+export function costExceeds(cost: Cost, usd: number | string): boolean {
+  if (cost.total === null) return true;
+  const limit = dollarsToPicos(usd);
+  const spent = dollarsToPicos(cost.total);
+  if (limit === undefined || spent === undefined) return true;
+  return spent > limit;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Cost, unknownCost, zeroCost } from './cost.ts';
-import { CostTotal, costExceeds } from './cost-total.ts';
+import { CostTotal } from './cost-total.ts';
 import { dollarsToPicos, toPicos } from './usd.ts';
 
 const cost = (parts: Partial<Omit<Cost, 'currency'>>): Cost => ({ ...zeroCost(), ...parts });
@@ -191,19 +191,5 @@ describe('CostTotal across 2^53 pico-dollars (sums in numbers, then in bigints)'
     expect(total.total).toEqual(
       cost({ total: '9007.199254740992', input: '9007.199254740991', output: '0.000000000001' }),
     );
-  });
-});
-
-describe('costExceeds', () => {
-  it('is over when the spent total is above the budget, exactly', () => {
-    expect(costExceeds(cost({ total: '0.30' }), 0.3)).toBe(false);
-    expect(costExceeds(cost({ total: '0.300000000001' }), 0.3)).toBe(true);
-    expect(costExceeds(cost({ total: '123456.789' }), 123456.789)).toBe(false);
-  });
-
-  it('is over for an unknown cost, an unreadable amount or budget', () => {
-    expect(costExceeds(unknownCost('x'), 100)).toBe(true);
-    expect(costExceeds(cost({ total: '1e3' }), 1e6)).toBe(true);
-    expect(costExceeds(cost({ total: '1' }), 'lots')).toBe(true);
   });
 });

@@ -211,12 +211,3 @@ function unreadableCost(cost: Cost): Cost {
   const part = COST_PARTS.find((key) => picosOf(cost[key]) === undefined) ?? 'total';
   return unknownCost(unreadableAmount(part, cost[part]));
 }
-
-/** Whether `cost` is over `usd` dollars; an unknown cost is. @internal */
-export function costExceeds(cost: Cost, usd: number | string): boolean {
-  if (cost.total === null) return true;
-  const limit = dollarsToPicos(usd);
-  const spent = dollarsToPicos(cost.total);
-  if (limit === undefined || spent === undefined) return true;
-  return spent > limit;
-}
