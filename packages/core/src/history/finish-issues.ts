@@ -2,7 +2,6 @@ import { describe } from './check-content.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { listRequiredThoughtSignatures } from './thought-signatures/list-required-thought-signatures.ts';
 import type { TurnSummary } from './turn-summary.ts';
-import type { ValidateHistoryOptions } from './validate-history.ts';
 
 // The list's own checks and the issues' last pass, shared by validateHistory and a run's cached
 // check (validate-history-cached.ts). Apart from validateHistory, which only plugins, guardrails
@@ -43,7 +42,8 @@ export function finishIssues(
   contents: readonly unknown[],
   turns: readonly TurnSummary[],
   issues: HistoryIssue[],
-  options: ValidateHistoryOptions,
+  // `ValidateHistoryOptions`' field, by shape: validate-history.ts imports this file.
+  options: { readonly requireThoughtSignatures?: boolean | undefined },
 ): HistoryIssue[] {
   if (options.requireThoughtSignatures === true) {
     for (const required of listRequiredThoughtSignatures(contents)) {
