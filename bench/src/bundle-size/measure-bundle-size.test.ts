@@ -184,6 +184,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * +17 (helper loose-ends5, 94,237 -> 94,254): a tool's kind for `gen_ai.tool.type` is the declared
  * `FunctionTool.toolType` field, read before the deprecated `toolTypeKey` symbol (kept one
  * release); the new name is most of it (+8 minified).
+ * -1,224 (helper bytes, 2026-11-28; per-file.ts on step-stack 94,677 -> 93,453, one change after
+ * the other): countTokens, listModels and getModel load with their first call (-626); a chat
+ * send's controller loads with the steering plugin, not through create-steering.ts (-174: every
+ * `import()` in a module the root reaches is an entry of the bundle, and each one reaching what
+ * the agent loads splits its chunks); code only lazy chunks use moved out of files the root
+ * reaches, where it was counted with the agent: computeBackoffDelay (-95), costAbove and addCosts
+ * (-201), validateHistory (-92), costExceeds (-35; -1 more once finish-issues.ts had no type
+ * cycle). The budget is the lead's to ratchet.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.3 * 1024;
 
