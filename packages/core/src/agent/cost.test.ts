@@ -5,8 +5,8 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { costAbove } from './cost-above.ts';
 import { createAgent } from './create-agent.ts';
-import { costAbove } from './stop-conditions.ts';
 
 // Cost on each step and on the result: the step's usage priced by the shipped table (or the
 // agent's `prices`), at the tier that served the call, summed exactly.

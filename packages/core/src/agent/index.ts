@@ -59,12 +59,9 @@ export type {
 } from './config/agent-options.ts';
 export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './config/options/steps.ts';
 export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './config/options/tool-runs.ts';
+export type { CostAboveOptions } from './cost-above.ts';
+export { costAbove } from './cost-above.ts';
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
-export type { CostAboveOptions, StopCondition, StopConditionContext } from './stop-conditions.ts';
-export {
-  costAbove,
-  hasToolCall,
-  hasToolError,
-  totalTokensExceed,
-} from './stop-conditions.ts';
+export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
+export { hasToolCall, hasToolError, totalTokensExceed } from './stop-conditions.ts';

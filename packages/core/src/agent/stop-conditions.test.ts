@@ -6,9 +6,9 @@ import type { AgentStep, ToolCallOutcome } from '../run/agent-result.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { RUN_MODES, runBothWays } from './__fixtures__/run-both-ways.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
+import { costAbove } from './cost-above.ts';
 import { createAgent } from './create-agent.ts';
 import {
-  costAbove,
   hasToolCall,
   hasToolError,
   type StopConditionContext,

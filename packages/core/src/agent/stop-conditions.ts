@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { addCosts, type Cost } from '../models/cost.ts';
-import { costExceeds } from '../models/cost-total.ts';
-import { dollarsToPicos } from '../models/usd.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 
 /** What a stop condition sees. */
@@ -60,33 +58,4 @@ export function totalTokensExceed(maxTokens: number): StopCondition {
     for (const step of steps) total += step.usage.totalTokenCount;
     return total > maxTokens;
   };
-}
-
-/** Options of {@link costAbove}. */
-export type CostAboveOptions = {
-  /**
-   * What was spent outside this run and counts against the same budget: a chat session's earlier
-   * turns, or, for a tree of agents, what the other runs added to a shared `CostTotal`
-   * (`spent: () => total.total`). Read after every step.
-   */
-  spent?: (() => Cost) | undefined;
-};
-
-/**
- * Stops once the run's cost (plus `spent`) is over `usd` US dollars, compared exactly (see
- * `Cost`). The run ends with `finishReason: 'stop-condition'` and its usage and cost so far.
- * An unknown cost (a model or tier without a price: give the agent `prices`) stops the run too:
- * a budget that cannot be measured does not let spending run unbounded.
- * @example createAgent({ ..., stopWhen: costAbove(0.5) })
- * @throws {@link InvalidArgumentError} when `usd` is not a non-negative number of dollars.
- */
-export function costAbove(usd: number | string, options: CostAboveOptions = {}): StopCondition {
-  if (dollarsToPicos(usd) === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'usd',
-      message: `costAbove(usd) takes US dollars as a non-negative number or decimal string, such as 0.5 or '0.50'; got ${JSON.stringify(usd) ?? String(usd)}.`,
-    });
-  }
-  const spent = options.spent;
-  return ({ cost }) => costExceeds(spent === undefined ? cost : addCosts(spent(), cost), usd);
 }

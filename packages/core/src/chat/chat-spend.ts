@@ -1,8 +1,8 @@
 import type { RunOptions } from '../agent/config/agent-options.ts';
+import { costAbove } from '../agent/cost-above.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
-import { costAbove } from '../agent/stop-conditions.ts';
 import { addAgentUsage, emptyUsage } from '../agent/usage.ts';
 import { type Cost, unknownCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';

@@ -185,7 +185,7 @@ function sendSteering(turns: { readonly lateJoin?: true | undefined }): SendStee
     },
     // Loaded here, not with the root: the controller carries the steering plugin and the seam.
     controller: () =>
-      import('../steering/create-steering.ts').then(({ controllerOf }) => controllerOf(queue)),
+      import('../steering/steering-plugin.ts').then(({ controllerOf }) => controllerOf(queue)),
   };
 }
 

@@ -21,7 +21,7 @@ import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { addCosts } from '../models/cost.ts';
+import { addCosts } from '../models/add-costs.ts';
 import { costOf } from '../pricing/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';

@@ -8,7 +8,7 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
-import { addCosts } from '../models/cost.ts';
+import { addCosts } from '../models/add-costs.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import { costOf } from '../pricing/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';

@@ -30,6 +30,14 @@ import type { FinishReason, GenerateContentResponse, UsageMetadata } from '../wi
 import { continuationTokenOf, nonEmptyToken } from './continuation-token.ts';
 import type { StartedHop } from './continue-hops.ts';
 
+/**
+ * What the client's own stream adds to an async iterator (`ChunksOfBatches.takeBuffered`): the
+ * next chunk of the network read it holds, taken without a promise, or `undefined` when `next()`
+ * must be awaited. The stream's chunks come a read at a time (two or three a step in the bench's
+ * seq5 loop, one read): drained so, a chunk costs no promise and no turn of the microtask queue.
+ */
+type BufferedChunks = { takeBuffered(): GenerateContentResponse | undefined };
+
 /** A model call's result with how it was continued (only when it took more than one request). */
 export type ContinuedCallResult = WrappedCallResult;
 
@@ -94,42 +102,52 @@ export async function continueStream(
   try {
     opened = entry.stream(input);
     iterator = opened.stream[Symbol.asyncIterator]();
+    // The client's own stream hands out the chunks of a network read it holds without a promise
+    // each (see `BufferedChunks`); another entry's is read a chunk a promise.
+    const buffered = iterator as Partial<BufferedChunks>;
     // Not `for await`: leaving it would close the stream, which the hops read on.
-    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
-      const chunk = next.value;
-      received++;
-      onAnyChunk?.();
-      if (chunk.usageMetadata !== undefined) {
-        usage = chunk.usageMetadata;
-        onUsage?.(usage);
-      }
-      // A client that does not watch the signal between chunks still stops here (`aborted`: one
-      // name fewer read from the run's signal, see send-with-retry.ts's startCall).
-      if (signal.aborted) throw signal.reason;
-      const candidate = chunk.candidates?.[0];
-      // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
-      // is still interrupted.
-      const reason = candidate?.finishReason;
-      if (reason != null) finishReason = reason;
-      accumulator.push(chunk);
-      // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
-      const room = onChunk(chunk);
-      if (room !== undefined) await room;
-      const token = nonEmptyToken(candidate?.continuationToken);
-      // A token on a chunk that finished otherwise (STOP) continues nothing.
-      if (token !== undefined && (reason == null || reason === 'CONTINUATION')) {
-        started = {
-          iterator,
-          record: opened.record,
-          accumulator,
-          received,
-          usage,
-          finishReason,
-          token: reason == null ? token : undefined,
-          endToken: reason == null ? undefined : token,
-        };
-        break;
-      }
+    chunks: for (
+      let next = await iterator.next();
+      next.done !== true;
+      next = await iterator.next()
+    ) {
+      let chunk: GenerateContentResponse | undefined = next.value;
+      do {
+        received++;
+        onAnyChunk?.();
+        if (chunk.usageMetadata !== undefined) {
+          usage = chunk.usageMetadata;
+          onUsage?.(usage);
+        }
+        // A client that does not watch the signal between chunks still stops here (`aborted`: one
+        // name fewer read from the run's signal, see send-with-retry.ts's startCall).
+        if (signal.aborted) throw signal.reason;
+        const candidate = chunk.candidates?.[0];
+        // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
+        // is still interrupted.
+        const reason = candidate?.finishReason;
+        if (reason != null) finishReason = reason;
+        accumulator.push(chunk);
+        // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
+        const room = onChunk(chunk);
+        if (room !== undefined) await room;
+        const token = nonEmptyToken(candidate?.continuationToken);
+        // A token on a chunk that finished otherwise (STOP) continues nothing.
+        if (token !== undefined && (reason == null || reason === 'CONTINUATION')) {
+          started = {
+            iterator,
+            record: opened.record,
+            accumulator,
+            received,
+            usage,
+            finishReason,
+            token: reason == null ? token : undefined,
+            endToken: reason == null ? undefined : token,
+          };
+          break chunks;
+        }
+        chunk = buffered.takeBuffered?.();
+      } while (chunk !== undefined);
     }
   } catch (error) {
     // As `for await` does: a stream left on an error of ours (an abort, a reader's failure) is

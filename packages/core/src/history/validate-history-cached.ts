@@ -1,9 +1,10 @@
 import { checkContent } from './check-content.ts';
 import { checkFunctionTurns } from './check-function-turns.ts';
+import { checkList, finishIssues } from './finish-issues.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { isJsonObject, type JsonObject } from './part-fields.ts';
 import type { TurnSummary } from './turn-summary.ts';
-import { checkList, finishIssues, type ValidateHistoryOptions } from './validate-history.ts';
+import type { ValidateHistoryOptions } from './validate-history.ts';
 
 /**
  * What the cache keeps of a content it found valid: its summary for the pairing rules, and what it

@@ -3,38 +3,25 @@ import type { Redactor } from '../shared/client-redactor.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { CachedContent } from '../wire/cached-content.ts';
-import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
-import {
-  loadedRequestPath,
-  loadRequestPath,
-  openStream,
-  withRequestPath,
-} from './attempts/load-request-path.ts';
+import { loadedRequestPath, loadRequestPath, openStream } from './attempts/load-request-path.ts';
 import type { RequestJsonOptions } from './attempts/request-json.ts';
-import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
+import { buildGenerateContentBody } from './build-generate-content-body.ts';
 import { withVertexCacheName } from './caches/cache-paths.ts';
-import { checkVertexRequest, toVertexCountTokensBody } from './check-vertex-request.ts';
+import { checkVertexRequest } from './check-vertex-request.ts';
 import { registerClientInternals } from './client-internals.ts';
 import { createEndpointFieldWarner } from './endpoint-field-warnings.ts';
-import type {
-  Caches,
-  CallOptions,
-  CountTokensRequest,
-  CreateGeminiOptions,
-  Gemini,
-} from './gemini.ts';
+import type { Caches, CallOptions, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
+import type { ModelMethods } from './model-methods.ts';
 import {
   alreadyCheckedCallOptions,
   defaultCallOptions,
-  listOptionsDeclaration,
   resolveCallOptions,
 } from './options/resolve-call-options.ts';
 import { resolveClientOptions } from './options/resolve-client-options.ts';
 import { toModelPath } from './options/to-model-path.ts';
-import { toPageQuery } from './options/to-page-query.ts';
 import { secretsOfTools } from './secrets-of-tools.ts';
 import { type ContentJsonCache, serializeRequestBody } from './serialize-request-body.ts';
 
@@ -196,6 +183,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     return { ...call, secrets: client.secrets.withCall(own) };
   }
 
+  const internals = { client, defaults };
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
     platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
@@ -209,64 +197,15 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       return stream(request, callOptions, undefined);
     },
 
-    async countTokens(request, callOptions) {
-      const model = toModelPath(checkRequest(request).model, 'request.model');
-      const call = resolveCallOptions(callOptions, client, defaults);
-      const url = `${client.root}${model}:countTokens`;
-      const method = 'countTokens';
-      const whole = toCountTokensBody(request, model);
-      const body = serializeRequestBody(
-        client.vertex === undefined ? whole : toVertexCountTokensBody(whole),
-      );
-      return withRequestPath(({ requestJson, checks }) =>
-        requestJson({
-          client,
-          call,
-          method,
-          model,
-          url,
-          httpMethod: 'POST',
-          body,
-          check: checks.checkCountTokensResponse,
-        }),
-      );
-    },
-
-    async listModels(listOptions) {
-      if (client.vertex !== undefined) throw notOnVertex('listModels');
-      const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
-      const url = `${client.root}models${toPageQuery(listOptions)}`;
-      const method = 'listModels';
-      return withRequestPath(({ requestJson, checks }) =>
-        requestJson({
-          client,
-          call,
-          method,
-          url,
-          httpMethod: 'GET',
-          check: checks.checkListModelsResponse,
-        }),
-      );
-    },
-
-    async getModel(model, callOptions) {
-      if (client.vertex !== undefined) throw notOnVertex('getModel');
-      const path = toModelPath(model);
-      const call = resolveCallOptions(callOptions, client, defaults);
-      const url = `${client.root}${path}`;
-      const method = 'getModel';
-      return withRequestPath(({ requestJson, checks }) =>
-        requestJson({
-          client,
-          call,
-          method,
-          model: path,
-          url,
-          httpMethod: 'GET',
-          check: checks.checkModelResponse,
-        }),
-      );
-    },
+    // Loaded by the first call of one of them: an agent's run makes none (model-methods.ts).
+    countTokens: (request, callOptions) =>
+      withModelMethods((methods) =>
+        methods.countTokens(internals, checkRequest(request), callOptions),
+      ),
+    listModels: (listOptions) =>
+      withModelMethods((methods) => methods.listModels(internals, listOptions)),
+    getModel: (model, callOptions) =>
+      withModelMethods((methods) => methods.getModel(internals, model, callOptions)),
 
     caches: createLazyCaches(() =>
       import('./caches/create-caches.ts').then(({ createCaches }) =>
@@ -276,7 +215,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   };
   // For createFiles and createBatches (@gemloop/core/http): their code is loaded only by apps that
   // import them, so an agent app's browser bundle does not carry it.
-  registerClientInternals(gemini, { client, defaults });
+  registerClientInternals(gemini, internals);
   const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
   registerModelCallEntry(gemini, {
     secrets: () => client.secrets.values,
@@ -308,6 +247,21 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     redact,
   });
   return gemini;
+}
+
+// countTokens, listModels and getModel: loaded by the first call of one of them, by any client (a
+// failed load is not kept, the next call tries again). An agent's run calls none of them, so an
+// agent app's browser bundle loads them only on that use (-620 B gzip; issue 53, helper bytes).
+const modelMethods = new LoadOnce(
+  (): Promise<ModelMethods> => import('./model-methods.ts').then((loaded) => loaded.modelMethods),
+);
+
+/**
+ * Calls one of the methods of model-methods.ts, loading them first (once). Always in a `then`, so
+ * what `use` throws (a bad argument) rejects the call, as the `async` methods did.
+ */
+function withModelMethods<T>(use: (methods: ModelMethods) => Promise<T>): Promise<T> {
+  return modelMethods.load().then(use);
 }
 
 /** A `generateContent` call on the request path. */
@@ -352,34 +306,6 @@ function checkRequest<T extends { model: string }>(request: T): T {
   return request;
 }
 
-function toCountTokensBody(request: CountTokensRequest, model: string): CountTokensBody {
-  const hasContents = 'contents' in request && request.contents !== undefined;
-  const whole = 'generateContentRequest' in request ? request.generateContentRequest : undefined;
-  if (hasContents === (whole !== undefined)) {
-    throw new InvalidArgumentError({
-      argument: 'request',
-      message:
-        'countTokens takes either { model, contents } or { model, generateContentRequest } (to count the system instruction and tools too), not both or neither.',
-    });
-  }
-  if (whole === undefined) {
-    return {
-      contents: toContents((request as { contents: unknown }).contents, 'request.contents'),
-    };
-  }
-  if (typeof whole !== 'object' || whole === null) {
-    throw new InvalidArgumentError({
-      argument: 'request.generateContentRequest',
-      message: 'request.generateContentRequest must be a request object without `model`.',
-    });
-  }
-  const body = buildGenerateContentBody(
-    { ...whole, model } as GenerateContentRequest,
-    'request.generateContentRequest',
-  );
-  return { generateContentRequest: { model, ...body } };
-}
-
 /**
  * The call's options with `record` to fill: the resolved object itself, made for this call, or a
  * copy of the client's shared defaults (a call without options), which are never written.
@@ -393,18 +319,6 @@ function recordTo(
   if (call === defaults) return { ...call, record };
   call.record = record;
   return call;
-}
-
-/**
- * `models.list` / `models.get` are Gemini API methods: Vertex lists publisher models elsewhere
- * (Model Garden, `v1beta1/publishers/google/models`) with another resource shape, which this
- * client does not read.
- */
-function notOnVertex(method: string): InvalidArgumentError {
-  return new InvalidArgumentError({
-    argument: 'vertex',
-    message: `${method} is a Gemini API method; a Vertex AI client does not support it. List Vertex models in the Model Garden (console or \`gcloud ai model-garden models list\`), or call ${method} with a Gemini API client.`,
-  });
 }
 
 /**

@@ -13,6 +13,13 @@ import { isPicos } from './write-cost.ts';
 type PicosSum = { -readonly [Key in keyof CostPicos]: CostPicos[Key] };
 
 /**
+ * What prices a cost added by `CostTotal.addLater` when the total needs it (a model step's, see
+ * `StepCost.pricedOf`: asked once, the same answer after); `undefined` adds nothing.
+ * @internal
+ */
+export type PriceLater = (entry: object) => CostPicos | Cost | undefined;
+
+/**
  * A running total of costs that several runs can share: a chat session keeps one across turns,
  * and a parent agent can hand one to its subagents so a budget holds for the whole tree (each
  * run `add`s its steps' costs; each checks `exceeds` before going on). Exact (see `usd.ts`);
@@ -26,6 +33,12 @@ export class CostTotal {
   /** The first unknown cost added (the total is that from then on). */
   #unknown: Cost | undefined;
   #written: Cost | undefined;
+  /**
+   * Costs added by {@link addLater} and not yet summed, in the order they were added: a run's
+   * model steps, priced when the total is first read (its end, an error, a stop condition) and
+   * not in each step.
+   */
+  #later: (object | PriceLater)[] | undefined;
 
   constructor(start?: Cost) {
     if (start === undefined)
@@ -35,6 +48,7 @@ export class CostTotal {
 
   /** Adds one cost (a step's, a run's). */
   add(cost: Cost): void {
+    this.#settle();
     if (this.#picos === undefined) return;
     if (cost.unknown !== undefined) {
       this.#set(cost);
@@ -56,6 +70,7 @@ export class CostTotal {
    * @internal
    */
   addPriced(priced: CostPicos | Cost): void {
+    this.#settle();
     if (this.#picos === undefined) return;
     if (!isPicos(priced)) {
       this.add(priced);
@@ -73,12 +88,14 @@ export class CostTotal {
    * @internal
    */
   get priced(): CostPicos | Cost {
+    this.#settle();
     if (this.#picos === undefined) return this.#unknown ?? unknownCost('unknown price');
     return { ...this.#picos };
   }
 
   /** The total so far (a copy). */
   get total(): Cost {
+    this.#settle();
     this.#written ??= this.#write();
     return { ...this.#written };
   }
@@ -88,9 +105,37 @@ export class CostTotal {
    * cannot be measured stops the spending rather than letting it run unbounded.
    */
   exceeds(usd: number | string): boolean {
+    this.#settle();
     if (this.#picos === undefined) return true;
     const limit = dollarsToPicos(usd);
     return limit === undefined || this.#picos.total > limit;
+  }
+
+  /**
+   * Adds the cost of `entry`, priced by `price` only when the total is read (or another cost is
+   * added after it, so the sums keep the order of the calls: the first unknown reason stays the
+   * first call's). Nothing a reader sees changes; the pricing leaves the step (see `StepCost`).
+   * @internal
+   */
+  addLater(entry: object, price: PriceLater): void {
+    this.#later ??= [];
+    this.#later.push(entry, price);
+  }
+
+  /** Whether costs {@link addLater} kept wait to be priced. @internal */
+  get waits(): boolean {
+    return this.#later !== undefined;
+  }
+
+  /** Sums the costs {@link addLater} kept, in order. */
+  #settle(): void {
+    const later = this.#later;
+    if (later === undefined) return;
+    this.#later = undefined;
+    for (let index = 0; index < later.length; index += 2) {
+      const priced = (later[index + 1] as PriceLater)(later[index] as object);
+      if (priced !== undefined) this.addPriced(priced);
+    }
   }
 
   #set(cost: Cost): void {
@@ -165,13 +210,4 @@ function readPicos(cost: Cost): PicosSum | undefined {
 function unreadableCost(cost: Cost): Cost {
   const part = COST_PARTS.find((key) => picosOf(cost[key]) === undefined) ?? 'total';
   return unknownCost(unreadableAmount(part, cost[part]));
-}
-
-/** Whether `cost` is over `usd` dollars; an unknown cost is. @internal */
-export function costExceeds(cost: Cost, usd: number | string): boolean {
-  if (cost.total === null) return true;
-  const limit = dollarsToPicos(usd);
-  const spent = dollarsToPicos(cost.total);
-  if (limit === undefined || spent === undefined) return true;
-  return spent > limit;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addCosts, type Cost, unknownCost, zeroCost } from './cost.ts';
+import { addCosts } from './add-costs.ts';
+import { type Cost, unknownCost, zeroCost } from './cost.ts';
 import { CostTotal } from './cost-total.ts';
 
 const cost = (parts: Partial<Cost>): Cost => ({ ...zeroCost(), ...parts });

@@ -5,10 +5,11 @@
 export { costOf, priceOf } from '../pricing/cost-of.ts';
 export { knownPrices } from '../pricing/known-prices.ts';
 export type { PricingPlugin } from '../pricing/pricing-plugin.ts';
+export { addCosts } from './add-costs.ts';
 export type { ContextWindowOptions } from './context-window-of.ts';
 export { contextWindowOf } from './context-window-of.ts';
 export type { Cost } from './cost.ts';
-export { addCosts, unknownCost } from './cost.ts';
+export { unknownCost } from './cost.ts';
 export { CostTotal } from './cost-total.ts';
 export type { EmbeddingCostOptions, EmbeddingCostUsage } from './embedding-cost-of.ts';
 export { embeddingCostOf } from './embedding-cost-of.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { addCosts, zeroCost } from '../models/cost.ts';
+import { addCosts } from '../models/add-costs.ts';
+import { zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import { picosToDollars } from '../models/usd.ts';
 import { writeCost } from '../models/write-cost.ts';

@@ -38,7 +38,16 @@ export type PricingPlugin = Pricer & {
  * loop prices each model call with (`AgentConfig.price`).
  * @internal
  */
-export type ResolvedPricing = { readonly plugin: Pricer; readonly price: PriceModelCall };
+export type ResolvedPricing = {
+  readonly plugin: Pricer;
+  readonly price: PriceModelCall;
+  /**
+   * Whether a call may be priced when its cost is first read: gemloop's table, or a table of
+   * the option's over it (read then); never a lookup function or a pricer of the user's, which are
+   * called as each call ends.
+   */
+  readonly priceOnRead: boolean;
+};
 
 /**
  * The pricing of an agent, from its `prices` option (sugar for a plugin every agent has by
@@ -54,7 +63,7 @@ export type ResolvedPricing = { readonly plugin: Pricer; readonly price: PriceMo
  * @internal
  */
 export function resolvePricing(prices: PricesOption | Pricer | undefined): ResolvedPricing {
-  if (isPricer(prices)) return { plugin: prices, price: guardedPrice(prices) };
+  if (isPricer(prices)) return { plugin: prices, price: guardedPrice(prices), priceOnRead: false };
   if (prices !== undefined) checkPrices(prices, 'prices');
   const price: PriceModelCall = (usage, model, tier) =>
     (pricingCode.value ?? notLoaded()).costPicosOf(usage, model, tier, prices);
@@ -63,7 +72,7 @@ export function resolvePricing(prices: PricesOption | Pricer | undefined): Resol
     prices,
     price: (...call: Parameters<PriceModelCall>) => writeCost(price(...call)),
   });
-  return { plugin, price };
+  return { plugin, price, priceOnRead: typeof prices !== 'function' };
 }
 
 /** A `prices` value that is a pricer (a table's values are objects, never functions). */

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import {
-  computeBackoffDelay,
-  DEFAULT_RETRY_POLICY,
-  NO_RETRIES,
-  resolveRetryPolicy,
-} from './retry-policy.ts';
+import { computeBackoffDelay } from './compute-backoff-delay.ts';
+import { DEFAULT_RETRY_POLICY, NO_RETRIES, resolveRetryPolicy } from './retry-policy.ts';
 
 describe('resolveRetryPolicy', () => {
   it('has the documented defaults', () => {

@@ -105,25 +105,6 @@ export function resolveRetryPolicy(
   };
 }
 
-/**
- * The backoff before retry number `retry` (1-based): `initialDelayMs * factor^(retry-1)`, capped at
- * `maxDelayMs`; with jitter, a uniform pick between half and one and a half times that value (still
- * capped), so many clients hitting the same 503 do not retry in lockstep.
- * @internal
- */
-export function computeBackoffDelay(
-  policy: RetryPolicy,
-  retry: number,
-  random: () => number = Math.random,
-): number {
-  // `|| 0`: with initialDelayMs 0 the growth overflows to Infinity after ~1,000 retries, and
-  // 0 * Infinity is NaN, a delay reported to onRetry as NaN.
-  const nominal =
-    Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (retry - 1)) || 0;
-  if (!policy.jitter) return Math.round(nominal);
-  return Math.round(Math.min(policy.maxDelayMs, nominal * (0.5 + random())));
-}
-
 /** {@link resolveRetryPolicy} as the check of an options declaration (`defineOptions`). @internal */
 export const retryOption: OptionCheck = (value, path) => {
   resolveRetryPolicy(value as RetryOptions | false, DEFAULT_RETRY_POLICY, path);

@@ -1,11 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
-import {
-  computeBackoffDelay,
-  DEFAULT_RETRY_POLICY,
-  NO_RETRIES,
-  type RetryPolicy,
-} from './retry-policy.ts';
+import { computeBackoffDelay } from './compute-backoff-delay.ts';
+import { DEFAULT_RETRY_POLICY, NO_RETRIES, type RetryPolicy } from './retry-policy.ts';
 import { type RetryEvent, retryAfter, withRetry } from './with-retry.ts';
 
 afterEach(() => vi.useRealTimers());

@@ -1,7 +1,8 @@
 import { formatDelay } from '../errors/api-call/format-delay.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { LoadOnce } from '../shared/load-once.ts';
-import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
+import { computeBackoffDelay } from './compute-backoff-delay.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 import { sleep } from './sleep.ts';
 
 /** What {@link withRetry} reports before it waits for a retry. */

@@ -1,8 +1,7 @@
-import { PLUGIN_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import type { Steering } from '../run/steering-controller.ts';
 import type { SteeringOptions } from './steering-options.ts';
 import { steeringOptionsDeclaration } from './steering-options.ts';
-import { steeringPlugin } from './steering-plugin.ts';
+import { controllerOf } from './steering-plugin.ts';
 import { SteeringQueue } from './steering-queue.ts';
 
 export type { Steering } from '../run/steering-controller.ts';
@@ -30,21 +29,4 @@ export function createSteering(options?: SteeringOptions): Steering {
  */
 export function createRunSteering(): Steering {
   return controllerOf(new SteeringQueue({}, true));
-}
-
-/**
- * The public face of `queue`, carrying the plugin that binds it to the runs it steers.
- * @internal
- */
-export function controllerOf(queue: SteeringQueue): Steering {
-  const steering: Steering = {
-    steer: (message) => queue.add('steer', message),
-    queue: (message) => queue.add('queue', message),
-    send: (topic, value) => queue.send(topic, value, 'steering.send()'),
-    get pending() {
-      return queue.size;
-    },
-  };
-  Object.defineProperty(steering, PLUGIN_KEY, { value: steeringPlugin(queue), enumerable: false });
-  return steering;
 }

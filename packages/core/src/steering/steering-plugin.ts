@@ -4,8 +4,10 @@ import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.t
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { MAX_RUN_MESSAGES, messageJson } from '../agent/plugins/messages/run-messages.ts';
+import { PLUGIN_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { bindInbox, internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { SteeringError } from '../errors/steering-error.ts';
+import type { Steering } from '../run/steering-controller.ts';
 import type { SteeringDropReason, SteeringReport, SteeringStatus } from '../run/steering-report.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import type { ReceivedSteer } from './steering-options.ts';
@@ -260,4 +262,23 @@ function report(
   if (reason !== undefined) value.reason = reason;
   if (status !== 'received') tracker.steering?.push(value);
   void emit?.({ type: 'steer', ...value });
+}
+
+/**
+ * The public face of `queue`, carrying the plugin that binds it to the runs it steers. Here, beside
+ * the plugin, so that a chat send's controller loads with it (`import()`): one entry of a browser
+ * bundle, not two (issue 53, helper bytes).
+ * @internal
+ */
+export function controllerOf(queue: SteeringQueue): Steering {
+  const steering: Steering = {
+    steer: (message) => queue.add('steer', message),
+    queue: (message) => queue.add('queue', message),
+    send: (topic, value) => queue.send(topic, value, 'steering.send()'),
+    get pending() {
+      return queue.size;
+    },
+  };
+  Object.defineProperty(steering, PLUGIN_KEY, { value: steeringPlugin(queue), enumerable: false });
+  return steering;
 }

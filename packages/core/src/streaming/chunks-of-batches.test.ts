@@ -63,6 +63,48 @@ describe('ChunksOfBatches', () => {
     expect(await chunks.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('hands out the rest of the batch in hand without a promise, and says when next() must ask', async () => {
+    const log: string[] = [];
+    const taken: number[] = [];
+    let refuse = false;
+    const chunks = new ChunksOfBatches(
+      ...opened(
+        source(
+          [
+            [1, 2, 3],
+            [4, 5],
+          ],
+          log,
+        ),
+      ),
+      (chunk) => {
+        if (refuse) return false;
+        taken.push(chunk);
+        return true;
+      },
+    );
+    // Nothing in hand before the first batch came: next() asks the source.
+    expect(chunks.takeBuffered()).toBeUndefined();
+    const first = chunks.next();
+    // A call is waiting on the source: nothing is handed out past it.
+    expect(chunks.takeBuffered()).toBeUndefined();
+    expect(await first).toEqual({ done: false, value: 1 });
+    expect(chunks.takeBuffered()).toBe(2);
+    expect(chunks.takeBuffered()).toBe(3);
+    // The batch is used up: the source is asked only by next().
+    expect(chunks.takeBuffered()).toBeUndefined();
+    expect(log).toEqual(['yield 1,2,3']);
+    expect(await chunks.next()).toEqual({ done: false, value: 4 });
+    // A chunk `take` refuses is not handed out, nor skipped: next() decides what comes.
+    refuse = true;
+    expect(chunks.takeBuffered()).toBeUndefined();
+    refuse = false;
+    expect(chunks.takeBuffered()).toBe(5);
+    expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    expect(taken).toEqual([1, 2, 3, 4, 5]);
+    expect(log).toEqual(['yield 1,2,3', 'resumed', 'yield 4,5', 'resumed', 'end', 'finally']);
+  });
+
   it('answers calls made before the last one settled in order, as an async generator queues them', async () => {
     const chunks = new ChunksOfBatches(...opened(source([[1], [2, 3], [4]], [])), () => true);
     const results = await Promise.all([

@@ -1,15 +1,26 @@
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
+ * What {@link ChunksOfBatches} reads batches from: an async generator of batches, or an object
+ * that answers as one (`next()` after each batch, `return()` and `throw()` as a generator's).
+ * @internal
+ */
+export type BatchSource<T> = {
+  next(): Promise<IteratorResult<readonly T[], void>>;
+  return(value?: undefined): Promise<IteratorResult<readonly T[], void>>;
+  throw(error?: unknown): Promise<IteratorResult<readonly T[], void>>;
+};
+
+/**
  * What a source ended before it was opened is started on: its generator, not started, ends at
  * `return()`/`throw()` without running (so without awaiting this, which never settles).
  */
 const NOT_OPENED: Promise<never> = new Promise(() => {});
 
 /**
- * The chunks of a generator of batches, one per `next()`, as a stream's consumer takes them: a
- * chunk of the batch in hand is handed out at once, with no async generator step; the source is
- * asked only for the next batch, and whenever `take` says no. In place of an async generator
+ * The chunks (never `undefined`) of a generator of batches, one per `next()`, as a stream's
+ * consumer takes them: a chunk of the batch in hand is handed out at once, with no async generator
+ * step; the source is asked only for the next batch, and whenever `take` says no. In place of an async generator
  * step per chunk, the parse scenario's CPU per chunk is 3-7 % lower, both A/B orders
  * (bench/src/ab/ab-parse.ts; A/A noise 2 %), so the source yields a network read's chunks as one
  * batch and this hands them out.
@@ -31,9 +42,9 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
   readonly #open: (options: A, read: R) => Promise<O>;
   readonly #options: A;
   readonly #read: R;
-  readonly #start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>;
+  readonly #start: (opening: Promise<O>) => BatchSource<T>;
   /** `undefined` until the first `next()` opened it. */
-  #source: AsyncGenerator<readonly T[], void, undefined> | undefined = undefined;
+  #source: BatchSource<T> | undefined = undefined;
   readonly #take: (chunk: T) => boolean;
   #batch: readonly T[] = [];
   #index = 0;
@@ -58,7 +69,7 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
     open: (options: A, read: R) => Promise<O>,
     options: A,
     read: R,
-    start: (opening: Promise<O>) => AsyncGenerator<readonly T[], void, undefined>,
+    start: (opening: Promise<O>) => BatchSource<T>,
     take: (chunk: T) => boolean,
   ) {
     this.#open = open;
@@ -74,18 +85,29 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
 
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.#busy !== undefined) return this.#after(() => this.next());
-    if (this.#index < this.#batch.length) {
-      const chunk = this.#batch[this.#index] as T;
-      if (this.#take(chunk)) {
-        this.#index++;
-        return Promise.resolve({ done: false, value: chunk });
-      }
-      // Refused: the rest of the batch is dropped; the source decides what comes (a failure).
-      this.#batch = [];
-      this.#index = 0;
-    }
+    const chunk = this.takeBuffered();
+    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    // The batch is used up, or `take` refused its next chunk: the rest of it is dropped, and the
+    // source decides what comes (the next batch, or a failure).
+    this.#batch = [];
+    this.#index = 0;
     this.#source ??= this.#start(this.#open(this.#options, this.#read));
     return this.#ask(this.#source.next());
+  }
+
+  /**
+   * The next chunk of the batch in hand, taken as `next()` would hand it out, without a promise;
+   * `undefined` when `next()` must be called instead (the batch is used up, a call is waiting, or
+   * `take` refused the chunk). A consumer that drains a batch so (the continuation's fold of a
+   * streamed call) pays one promise and one turn of the microtask queue a network read, not one
+   * a chunk.
+   */
+  takeBuffered(): T | undefined {
+    if (this.#busy !== undefined || this.#index >= this.#batch.length) return undefined;
+    const chunk = this.#batch[this.#index] as T;
+    if (!this.#take(chunk)) return undefined;
+    this.#index++;
+    return chunk;
   }
 
   return(value?: unknown): Promise<IteratorResult<T, undefined>> {
@@ -120,7 +142,10 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
         }
         this.#batch = step.value;
         this.#index = 0;
-        return this.next();
+        // The first chunk handed out from here, not through `this.next()`: a promise returned
+        // from a `then` callback costs two more turns of the microtask queue a batch.
+        const chunk = this.takeBuffered();
+        return chunk === undefined ? this.next() : { done: false as const, value: chunk };
       },
       (error: unknown) => {
         this.#busy = undefined;

@@ -123,11 +123,49 @@ export async function* parseGenerateContentStream(
  * the batches yielded before, so take a whole batch before asking for the next.
  *
  * An async generator step costs about half a microsecond: a 20,000-chunk answer arrives in a few
- * hundred reads, so a caller that yields chunks itself (the client's stream) pays for one step per
- * read here rather than one per chunk in two stacked generators.
+ * hundred reads, so a caller that yields chunks itself pays for one step per read here rather than
+ * one per chunk in two stacked generators. This is {@link readGenerateContentBatches} as a
+ * generator; the client's stream calls that reader itself, with no generator between it and the
+ * body.
  * @internal
  */
-export async function* parseGenerateContentBatches({
+export async function* parseGenerateContentBatches(
+  options: ParseGenerateContentStreamOptions,
+): AsyncGenerator<GenerateContentResponse[]> {
+  const batches = readGenerateContentBatches(options);
+  try {
+    for (let batch = await batches.next(); batch !== undefined; batch = await batches.next()) {
+      yield batch;
+    }
+  } finally {
+    batches.close();
+  }
+}
+
+/**
+ * A Gemini SSE body read a batch at a time (see {@link readGenerateContentBatches}): `next()` reads
+ * until one read of the body completes chunks and resolves with them, or with `undefined` once the
+ * body ended with every chunk handed out; it rejects with the stream's failure. Call `next()` again
+ * only once the last call settled. `close()` releases the body (a no-op once the body was read to
+ * its end) and stops watching the signal; `next()` calls it itself when it ends or fails, and a
+ * caller that stops early calls it.
+ * @internal
+ */
+export type GenerateContentBatchReader = {
+  next(): Promise<GenerateContentResponse[] | undefined>;
+  close(): void;
+};
+
+/**
+ * Reads a Gemini SSE body batch by batch, as {@link parseGenerateContentBatches} yields it, with no
+ * generator: each batch costs the caller one promise of `next()` and the body's reads, where a
+ * generator between the body and the caller cost two promises and a resumption a batch more, and
+ * one more generator a stream (the client's streamed step: bench/RESULTS.md, helper
+ * stream-path2). The parser does no I/O of its own (eventsource-parser's `createParser` and the
+ * JSON-array splitter take text); this function is the small adapter that reads the body for it.
+ * @internal
+ */
+export function readGenerateContentBatches({
   body,
   url,
   method,
@@ -136,7 +174,7 @@ export async function* parseGenerateContentBatches({
   errorContext,
   maxEventSize = MAX_EVENT_SIZE,
   maxBytes = Number.POSITIVE_INFINITY,
-}: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse[]> {
+}: ParseGenerateContentStreamOptions): GenerateContentBatchReader {
   const reader: ByteReader = 'getReader' in body ? body.getReader() : body;
   // Node's StringDecoder on Node (3.5 times as fast as TextDecoder there), TextDecoder with
   // `stream: true` elsewhere; both carry a character split across reads over to the next and keep
@@ -149,7 +187,7 @@ export async function* parseGenerateContentBatches({
     started = true;
     return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
   };
-  // Chunks parsed from the bytes fed so far, yielded as one batch after each feed.
+  // Chunks parsed from the bytes fed so far, handed out as one batch after each feed.
   let pending: GenerateContentResponse[] = [];
   let failure: unknown;
   let delivered = 0;
@@ -303,83 +341,101 @@ export async function* parseGenerateContentBatches({
   if (watchAbort !== undefined) watchAbort(onAbort);
   else signal?.addEventListener('abort', onAbort, { once: true });
 
-  try {
-    signal?.throwIfAborted();
-    for (;;) {
-      let result: ByteReadResult;
-      try {
-        result = await reader.read();
-      } catch (cause) {
-        signal?.throwIfAborted();
-        throw readFailure(cause, delivered, errorContext);
-      }
+  // Whether the body was read to its end: what it held is handed out, then the stream ends.
+  let bodyEnded = false;
+  // Called again after it ran (a failure, then the caller's release): both steps bear it.
+  const close = (): void => {
+    if (watchAbort === undefined) signal?.removeEventListener('abort', onAbort);
+    // Releases the connection when the consumer stops early or anything failed. A body read to
+    // its end has nothing to release: not cancelled (two promises a streamed step).
+    if (!bodyEnded) reader.cancel().catch(ignore);
+  };
+  const take = (): GenerateContentResponse[] => {
+    const batch = pending;
+    pending = [];
+    delivered += batch.length;
+    return batch;
+  };
+
+  const next = async (): Promise<GenerateContentResponse[] | undefined> => {
+    try {
+      // Checked on every call, as a generator checks when it is resumed after handing out a
+      // batch (and before its first read).
       signal?.throwIfAborted();
-      if (result.done) break;
-      bytes += result.value.byteLength;
-      // Checked before the bytes are decoded and kept: the answer so far is what the consumer has.
-      if (bytes > maxBytes) {
-        throw new ResponseTooLargeError({
+      if (!bodyEnded) {
+        // A failure found in the read of the last batch comes after that batch.
+        if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
+        for (;;) {
+          let result: ByteReadResult;
+          try {
+            result = await reader.read();
+          } catch (cause) {
+            signal?.throwIfAborted();
+            throw readFailure(cause, delivered, errorContext);
+          }
+          signal?.throwIfAborted();
+          if (result.done) break;
+          bytes += result.value.byteLength;
+          // Checked before the bytes are decoded and kept: the answer so far is what the consumer
+          // has.
+          if (bytes > maxBytes) {
+            throw new ResponseTooLargeError({
+              message:
+                `The ${method} answer grew past maxStreamBytes (${maxBytes} bytes; ${bytes} read) ` +
+                `after ${delivered} chunk(s), so reading stopped there. A Gemini answer is far ` +
+                'smaller: check the baseUrl, or raise maxStreamBytes in createGemini if the ' +
+                'answer is genuine. Not retried.',
+              url,
+              method,
+              status: 200,
+              maxBytes,
+              receivedBytes: bytes,
+              attempt: errorContext?.attempt,
+              chunksDelivered: delivered,
+            });
+          }
+          feed(decode(result.value));
+          if (pending.length > 0) return take();
+          // Set by the parser's callbacks during `feed` (TypeScript narrowed it above).
+          const found = failure as unknown;
+          if (found !== undefined) throw found instanceof Promise ? await found : found;
+        }
+        // The body ended: flush the decoder and end a last event that lacks its blank line.
+        bodyEnded = true;
+        atEnd = true;
+        const rest = decoder.end();
+        if (mode === 'array') feed(rest);
+        else parser.feed(`${rest}\n\n`);
+        const unfinished = mode === 'array' ? array?.pending() : bare?.pending();
+        if (unfinished !== undefined && failure === undefined) {
+          failure = truncated(unfinished, delivered + pending.length);
+        }
+      }
+      if (pending.length > 0) return take();
+      if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
+      if (delivered === 0) {
+        const start = bare?.firstIgnoredLine();
+        throw new StreamError({
+          reason: 'truncated',
+          chunksDelivered: 0,
+          event: start,
           message:
-            `The ${method} answer grew past maxStreamBytes (${maxBytes} bytes; ${bytes} read) ` +
-            `after ${delivered} chunk(s), so reading stopped there. A Gemini answer is far ` +
-            'smaller: check the baseUrl, or raise maxStreamBytes in createGemini if the answer ' +
-            'is genuine. Not retried.',
-          url,
-          method,
-          status: 200,
-          maxBytes,
-          receivedBytes: bytes,
-          attempt: errorContext?.attempt,
-          chunksDelivered: delivered,
+            start === undefined
+              ? 'The Gemini stream ended before its first chunk (an empty 200 body). Retry the request.'
+              : 'The Gemini stream held no `data:` event; its first line is on `error.event`. ' +
+                'Check that the base URL points at a Gemini-compatible API that supports `alt=sse`.',
         });
       }
-      feed(decode(result.value));
-      if (pending.length > 0) {
-        const batch = pending;
-        pending = [];
-        delivered += batch.length;
-        yield batch;
-        signal?.throwIfAborted();
-      }
-      if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
+      close();
+      return undefined;
+    } catch (error) {
+      // A failure ends the reading: the body is released, as a generator's `finally` did.
+      close();
+      throw error;
     }
+  };
 
-    // The body ended: flush the decoder and end a last event that lacks its blank line.
-    atEnd = true;
-    const rest = decoder.end();
-    if (mode === 'array') feed(rest);
-    else parser.feed(`${rest}\n\n`);
-    const unfinished = mode === 'array' ? array?.pending() : bare?.pending();
-    if (unfinished !== undefined && failure === undefined) {
-      failure = truncated(unfinished, delivered + pending.length);
-    }
-    if (pending.length > 0) {
-      const batch = pending;
-      pending = [];
-      delivered += batch.length;
-      yield batch;
-      signal?.throwIfAborted();
-    }
-    if (failure !== undefined) throw failure instanceof Promise ? await failure : failure;
-    if (delivered === 0) {
-      const start = bare?.firstIgnoredLine();
-      throw new StreamError({
-        reason: 'truncated',
-        chunksDelivered: 0,
-        event: start,
-        message:
-          start === undefined
-            ? 'The Gemini stream ended before its first chunk (an empty 200 body). Retry the request.'
-            : 'The Gemini stream held no `data:` event; its first line is on `error.event`. Check ' +
-              'that the base URL points at a Gemini-compatible API that supports `alt=sse`.',
-      });
-    }
-  } finally {
-    if (watchAbort === undefined) signal?.removeEventListener('abort', onAbort);
-    // Releases the connection when the consumer stops early or anything failed; a no-op when the
-    // body was read to the end.
-    reader.cancel().catch(ignore);
-  }
+  return { next, close };
 }
 
 /** The error of a read of the body that failed: the connection, or a body that did not decode. */

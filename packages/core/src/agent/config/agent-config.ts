@@ -119,6 +119,19 @@ export type AgentConfig<Output> = {
    */
   price: PriceModelCall;
   /**
+   * Whether `price` may run when a cost is first read rather than as each call ends: gemloop's
+   * own pricing over its table or a table of the `prices` option (a pure function of the call),
+   * or no pricer. `false` or absent (a pricer or a lookup function of the user's, a config built
+   * by hand): each call is priced as it ends, so user code never runs at an unexpected moment.
+   */
+  priceOnRead?: boolean | undefined;
+  /**
+   * The `cost` descriptor this config's model steps share when priced on read, made on first use
+   * (`stepCostProperty` in `run-state/step-cost.ts`, whose type it is).
+   * @internal
+   */
+  stepCost?: (PropertyDescriptor & { readonly owner: object }) | undefined;
+  /**
    * The same options resolved for another model, for a call a plugin sends there
    * (`ModelCallDraft.model`): its request (thinking fields, tools as that model takes them),
    * capabilities and pricer. Resolved on first use, once per model; `undefined` in a config built

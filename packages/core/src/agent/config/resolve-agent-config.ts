@@ -121,12 +121,13 @@ export function resolveAgentConfig<Output>(
 function resolveDefaultPlugins(
   options: AgentOptions<unknown>,
   makers: DefaultPluginMakers,
-): ContinuationConfig & Pick<AgentConfig<unknown>, 'price'> {
+): ContinuationConfig & Pick<AgentConfig<unknown>, 'price' | 'priceOnRead'> {
   const continuation = resolveContinuationOption(options, makers);
-  const { pricing, price } = resolvePricesOption(options, makers);
+  const { pricing, price, priceOnRead } = resolvePricesOption(options, makers);
   return {
     ...continuation,
     price,
+    priceOnRead,
     defaultPlugins:
       pricing === undefined
         ? continuation.defaultPlugins

@@ -1,6 +1,4 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
-import type { Cost } from '../../models/cost.ts';
-import type { CostPicos } from '../../models/usd.ts';
 import { writeCost } from '../../models/write-cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
@@ -14,6 +12,7 @@ import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { stepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
@@ -94,7 +93,8 @@ export async function callModelStep<Output>(
             stepNumber,
             wrapper: config.modelCalls,
             usageSeen,
-            price: (called) => writeCost(priceCall(config, called)),
+            price: (called) =>
+              writeCost(priceResponse(config, called.response, servedTier(called))),
             pricePartial: (usage) =>
               writeCost(config.price(usage, config.model, config.request.serviceTier)),
           },
@@ -161,8 +161,10 @@ function callFailed<Output>(
 }
 
 /**
- * The response as a step, priced (a usage the server left out estimated from the request as
- * `sent`); the run's usage, the tree's cost and the run's grounding take it in.
+ * The response as a step (a usage the server left out estimated from the request as `sent`); the
+ * run's usage, the tree's cost and the run's grounding take it in. The call is priced as it ends
+ * only where something needs it then (a tree budget, or a pricer of the user's: see
+ * `AgentConfig.priceOnRead`); otherwise when its cost or the run's total is first read.
  */
 function recordStep<Output>(
   { run, emit, link, config: agentConfig }: RunContext<Output>,
@@ -178,18 +180,24 @@ function recordStep<Output>(
   const served = servedTier(outcome);
   // A usage the server left out (or sent negative) is estimated, so budgets still count it.
   const estimated = sent === undefined ? undefined : completeUsage(sent, response);
-  // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
+  // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did;
+  // as the call ends where something needs it then (a tree budget, a pricer of the user's, an
+  // estimated usage, rare), else when first read.
+  const budget = link.budget;
   const priced =
-    estimated === undefined
-      ? priceCall(config, outcome, served)
-      : priceResponse(config, { ...response, usageMetadata: estimated }, served);
+    estimated !== undefined
+      ? priceResponse(config, { ...response, usageMetadata: estimated }, served)
+      : budget !== undefined || config.priceOnRead !== true
+        ? priceResponse(config, response, served)
+        : undefined;
+  const property = priced === undefined ? stepCostProperty(config) : undefined;
   const step = createStep({
     response,
     stepNumber,
     kind,
     startedAt,
     modelMs,
-    cost: writeCost(priced),
+    cost: priced === undefined ? property : writeCost(priced),
   });
   if (estimated !== undefined) {
     step.usage = toAgentUsage(estimated);
@@ -200,15 +208,17 @@ function recordStep<Output>(
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   if (config !== agentConfig) step.model = config.model;
-  run.addUsage(step.usage, priced);
   // The tree's cost and tokens count each call as soon as it is priced, not when its step ends
   // (after its tools, subagents included): a child started by this step sees what this call
   // spent, and a wrapper's calls whose steps it drops (a retry, a fallback) count too (attack-core6:
   // 101 calls of one step passed a 100-token budget).
-  const budget = link.budget;
-  if (budget !== undefined) {
-    budget.cost.addPriced(priced);
-    budget.tokens += step.usage.totalTokenCount;
+  if (priced === undefined) run.addUsage(step.usage, step, property);
+  else {
+    run.addUsage(step.usage, priced);
+    if (budget !== undefined) {
+      budget.cost.addPriced(priced);
+      budget.tokens += step.usage.totalTokenCount;
+    }
   }
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
@@ -241,14 +251,4 @@ function configFor<Output>(config: AgentConfig<Output>, model: string): AgentCon
     finalOutputRequest: request(config.finalOutputRequest),
     streamRequest: request(config.streamRequest),
   };
-}
-
-/** What a call cost (see {@link priceResponse}). */
-function priceCall<Output>(
-  config: AgentConfig<Output>,
-  outcome: ModelCallOutcome,
-  // The step has read it already: a header read is a Headers lookup in undici.
-  served: string | undefined = servedTier(outcome),
-): CostPicos | Cost {
-  return priceResponse(config, outcome.response, served);
 }

@@ -3,6 +3,7 @@ import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { StepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 
@@ -19,7 +20,7 @@ export function createStep({
   kind,
   startedAt,
   modelMs,
-  cost = zeroCost(),
+  cost,
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
@@ -27,10 +28,10 @@ export function createStep({
   startedAt: number;
   modelMs: number;
   /**
-   * What the call cost: callModelStep prices it (it knows the model, the tier and the prices)
-   * before the step is made, so no placeholder is made to be replaced.
+   * What the call cost, priced as it ended (a `Cost`), or the descriptor of its config's steps
+   * that prices it when first read (see `stepCostProperty`). Without one (a test's step) zero.
    */
-  cost?: Cost | undefined;
+  cost?: Cost | StepCostProperty | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -46,7 +47,7 @@ export function createStep({
         : { ...(candidateContent as Content), role: 'model', parts };
   }
   const grounding = candidate?.groundingMetadata;
-  return {
+  const step: Partial<AgentStep> = {
     stepNumber,
     kind,
     content,
@@ -58,17 +59,22 @@ export function createStep({
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
     usage: toAgentUsage(response.usageMetadata ?? undefined),
-    cost,
-    grounding: grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined,
-    urlContextMetadata: candidate?.urlContextMetadata,
-    safetyRatings: candidate?.safetyRatings,
-    citationMetadata: candidate?.citationMetadata,
-    reask: undefined,
-    response,
-    startedAt,
-    modelMs,
-    toolsMs: 0,
   };
+  // In its place among the keys (after `usage`, as JSON and spreads of a step have always shown
+  // it), then the rest: an accessor put over a data property would leave each step a dictionary.
+  if (cost === undefined) step.cost = zeroCost();
+  else if ('currency' in cost) step.cost = cost;
+  else Object.defineProperty(step, 'cost', cost);
+  step.grounding = grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined;
+  step.urlContextMetadata = candidate?.urlContextMetadata;
+  step.safetyRatings = candidate?.safetyRatings;
+  step.citationMetadata = candidate?.citationMetadata;
+  step.reask = undefined;
+  step.response = response;
+  step.startedAt = startedAt;
+  step.modelMs = modelMs;
+  step.toolsMs = 0;
+  return step as AgentStep;
 }
 
 /** The record of answering the calls an input history ended with (no model call). @internal */

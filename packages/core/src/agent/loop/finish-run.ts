@@ -1,3 +1,4 @@
+import type { Cost } from '../../models/cost.ts';
 import type { AgentResult, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
@@ -13,13 +14,14 @@ export function finishRun<Output>(
   { finishReason, output, blocked, text, stoppedBy }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
-  const state = run.state();
+  const state = run.state(false);
   const result: AgentResult<Output> = {
     contents: state.contents,
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
-    cost: state.cost,
+    // In its place among the keys, priced when first read (see RunTracker.defineCost).
+    cost: undefined as unknown as Cost,
     text: text ?? last?.text ?? '',
     output,
     finishReason,
@@ -32,6 +34,7 @@ export function finishRun<Output>(
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };
+  run.defineCost(result);
   if (stoppedBy !== undefined) result.stoppedBy = stoppedBy;
   if (state.compaction !== undefined) result.compaction = state.compaction;
   if (state.steering !== undefined) result.steering = state.steering;

@@ -3,7 +3,7 @@ import {
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, type PriceLater } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
@@ -13,6 +13,7 @@ import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
+import type { StepCostProperty } from './step-cost.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -142,23 +143,35 @@ export class RunTracker {
     this.compactions.length = mark.count;
   }
 
-  /** Counts one model call (or a tool's): its tokens and what they cost. */
-  addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
+  /**
+   * Counts one model call (or a tool's): its tokens and what they cost, priced already or, a
+   * model step's, when the run's total is first read (by `property`, its config's: see
+   * `stepCostProperty`).
+   */
+  addUsage(
+    usage: AgentUsage,
+    cost: Cost | CostPicos | AgentStep,
+    property?: StepCostProperty | undefined,
+  ): void {
     addAgentUsage(this.usage, usage);
-    this.cost.addPriced(cost);
+    if (property !== undefined) this.cost.addLater(cost, property.price as PriceLater);
+    else this.cost.addPriced(cost as Cost | CostPicos);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).
     if (this.spend !== undefined) this.spend.counted = true;
   }
 
-  /** The history, new contents, steps and usage, for the result or an error. */
-  state(): AgentRunState {
+  /**
+   * The history, new contents, steps and usage, for the result or an error; `cost` the total so
+   * far, or (`priceNow` false: the result, see {@link defineCost}) left for the caller to define.
+   */
+  state(priceNow = true): AgentRunState {
     const state: AgentRunState = {
       contents: this.contents,
       newContents: this.contents.slice(this.inputLength),
       steps: this.steps,
       usage: { ...this.usage },
-      cost: this.cost.total,
+      cost: priceNow ? this.cost.total : (undefined as unknown as Cost),
     };
     if (this.steering !== undefined) state.steering = this.steering;
     if (this.compactions.length > 0) {
@@ -166,4 +179,47 @@ export class RunTracker {
     }
     return state;
   }
+
+  /**
+   * Gives the run's result its `cost`, the run's total: summed when first read, where the total
+   * still waits on model steps priced on read (`CostTotal.addLater`) and nothing but this run adds
+   * to it (no child meter), then put on the result as a plain data property in the same key
+   * position; otherwise the total now. A frozen result prices on each read (the same figure).
+   */
+  defineCost(result: { cost: Cost }): void {
+    const total = this.cost;
+    if (this.spend !== undefined || !total.waits) {
+      result.cost = total.total;
+      return;
+    }
+    Object.defineProperty(result, RUN_COST, { value: total });
+    Object.defineProperty(result, 'cost', RESULT_COST);
+  }
+}
+
+// why (sentinel): the key of the run's total on its result, not enumerable (no spread, JSON or
+// `toEqual` sees it), so that every result shares one getter and setter (one map, as the steps').
+const RUN_COST = Symbol('gemloop.runCost');
+
+type CostOnRead = { cost: Cost; readonly [RUN_COST]: CostTotal };
+
+/** The result's `cost` until first read or assigned (see RunTracker.defineCost). */
+const RESULT_COST: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: CostOnRead): Cost {
+    const cost = this[RUN_COST].total;
+    // false (nothing changed) on a frozen or sealed result: it sums again on the next read.
+    Reflect.defineProperty(this, 'cost', dataCost(cost));
+    return cost;
+  },
+  set(this: CostOnRead, cost: Cost) {
+    // As a frozen object's data property refuses an assignment (in strict code: ESM).
+    if (!Reflect.defineProperty(this, 'cost', dataCost(cost)))
+      throw new TypeError("Cannot assign to read only property 'cost' of a frozen result");
+  },
+};
+
+function dataCost(value: Cost): PropertyDescriptor {
+  return { value, writable: true, enumerable: true, configurable: true };
 }

@@ -346,6 +346,45 @@ describe('streamGenerateContent releases the connection', () => {
     expect(state.requests).toBe(1);
   });
 
+  it('cancels the body once when a consumer ends the stream with return() mid-batch, and ends it', async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+    expect((await chunks.next()).done).toBe(false);
+    expect(await chunks.return?.()).toEqual({ done: true, value: undefined });
+    expect(state.cancelled).toBe(true);
+    // Ended: no second request, and the iterator stays done.
+    expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    expect(state.requests).toBe(1);
+  });
+
+  it("fails a stream a consumer ends with throw() with the attempt's error and cancels the body", async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+    expect((await chunks.next()).done).toBe(false);
+    const reason = new Error('the consumer gave up');
+    const error = await chunks.throw?.(reason).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    // The attempt's failure, as a failure read from the body would be: the reason as its cause.
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).cause).toBe(reason);
+    expect(state.cancelled).toBe(true);
+    expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    expect(state.requests).toBe(1);
+  });
+
+  it('ends at once, without a request, when a consumer returns before the first chunk', async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+    expect(await chunks.return?.()).toEqual({ done: true, value: undefined });
+    expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    expect(state.requests).toBe(0);
+  });
+
   it('rejects with the abort reason promptly when aborted mid-stream, and cancels the body', async () => {
     // The body sends nothing after its third chunk, so the abort is the only way out of the read
     // the consumer is waiting in: "promptly" by events, where a real `< 1000` ms raced the load.

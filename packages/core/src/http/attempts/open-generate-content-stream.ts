@@ -4,8 +4,11 @@ import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import { StreamError } from '../../errors/stream-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { ByteReader } from '../../streaming/byte-reader.ts';
-import { ChunksOfBatches } from '../../streaming/chunks-of-batches.ts';
-import { parseGenerateContentBatches } from '../../streaming/parse-generate-content-stream.ts';
+import { type BatchSource, ChunksOfBatches } from '../../streaming/chunks-of-batches.ts';
+import {
+  type GenerateContentBatchReader,
+  readGenerateContentBatches,
+} from '../../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { ResolvedCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
@@ -74,7 +77,7 @@ export function openGenerateContentStream(
     sendWithRetry,
     attempt,
     openBatches,
-    (opening) => chunkBatches(opening, options, taken),
+    (opening) => attemptBatches(opening, options, taken),
     (chunk) => {
       // Checked before each chunk is handed out, as after each `yield` of a generator: once the
       // attempt is aborted, the batches' generator is resumed and fails with the reason.
@@ -130,77 +133,127 @@ type OpenAttempt = Attempt<Opened>;
 /** What reads the opening attempt's response: {@link openBatches}. */
 type OpenRead = ReadResponse<Opened, OpenAttemptOptions>;
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 /**
  * The stream's chunks a network read at a time ({@link openGenerateContentStream} hands them out),
  * once the attempt that opens it (`opening`, sent by the first pull) succeeded: its timers, its
  * errors and the release of the connection.
+ *
+ * An object that answers as an async generator of batches would, not one: it asks the body's
+ * reader ({@link readGenerateContentBatches}) for each batch itself, where a generator here over
+ * the parser's generator cost every streamed step two generators and their resumptions. With the
+ * continuation's drain of a read (`ChunksOfBatches.takeBuffered`), the default agent's streamed
+ * step makes 39 promises where it made 53 (the bench's seq5 loop, V8's promise hooks), and its
+ * client CPU is 3.0 us lower (median of 12 in-process A/B processes, both orders; the A/A beside
+ * it -0.05, spread +-7 to 13 at load 10-20: inside that band; bench/RESULTS.md, helper
+ * stream-path2).
  */
-async function* chunkBatches(
+function attemptBatches(
   opening: Promise<OpenAttempt>,
   { client, call }: OpenGenerateContentStreamOptions,
   taken: Taken,
-): AsyncGenerator<readonly GenerateContentResponse[], void, undefined> {
-  const opened = await opening.catch((error: unknown) => {
-    throw fileNotFoundOf(error);
-  });
-  const { logger } = client;
-  const { batches } = opened.value;
-  const attemptSignal = opened.signal;
-  taken.signal = attemptSignal;
-  // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
-  const traceChunks = isLevelEnabled(logger, 'trace');
+): BatchSource<GenerateContentResponse> {
+  /** The attempt that opened the stream, once it did. */
+  let opened: OpenAttempt | undefined;
+  /** Ended, failed or left: `next()` ends at once. */
+  let done = false;
   let last: GenerateContentResponse | undefined;
-  let finished = false;
-  try {
-    // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
-    // never while the consumer holds a chunk (this generator waits at its `yield` meanwhile).
-    attemptSignal.pauseTimer();
-    let result = opened.value.first;
-    while (result.done !== true) {
-      const batch = result.value;
+  /** Checked once per stream, not per chunk: with logging off (the default) no fields are built. */
+  let traceChunks = false;
+
+  /** Ends the attempt that did not finish: aborted, its body released, its timer stopped. */
+  const release = ({ signal, value }: OpenAttempt): void => {
+    done = true;
+    signal.abort();
+    value.batches.close();
+    signal.dispose();
+  };
+  /** The stream failed after it opened: the attempt's error, the connection released. */
+  const fail = (attempt: OpenAttempt, caught: unknown): unknown => {
+    const { delivered, usage } = taken;
+    attempt.waitingFor = `the next chunk after ${delivered}`;
+    const error = attempt.fail(caught, { headersMs: attempt.headersMs, chunks: delivered, usage });
+    release(attempt);
+    return fileNotFoundOf(attachPartialUsage(error, usage));
+  };
+
+  return {
+    async next() {
+      if (done) return DONE;
+      let batch: readonly GenerateContentResponse[] | undefined;
+      let attempt = opened;
+      if (attempt === undefined) {
+        try {
+          attempt = await opening;
+        } catch (error) {
+          done = true;
+          throw fileNotFoundOf(error);
+        }
+        opened = attempt;
+        taken.signal = attempt.signal;
+        traceChunks = isLevelEnabled(client.logger, 'trace');
+        // The first batch was read within the attempt (see openBatches).
+        batch = attempt.value.first;
+      } else {
+        // The consumer took the batch (or the stream refused a chunk of it: the attempt aborted).
+        const { signal } = attempt;
+        try {
+          signal.throwIfAborted();
+          attempt.waitingFor = `the next chunk after ${taken.delivered}`;
+          // The idle limit runs only while a read is awaited, never while the consumer holds a
+          // chunk.
+          signal.restartTimer();
+          batch = await attempt.value.batches.next();
+        } catch (caught) {
+          throw fail(attempt, caught);
+        }
+      }
+      attempt.signal.pauseTimer();
+      if (batch === undefined) {
+        done = true;
+        attempt.succeed(
+          attempt.debug
+            ? { headersMs: attempt.headersMs, chunks: taken.delivered, usage: last?.usageMetadata }
+            : undefined,
+        );
+        return DONE;
+      }
       last = batch[batch.length - 1];
       if (traceChunks) {
         for (const chunk of batch) {
           logBody(
-            logger,
-            { method: METHOD, attempt: opened.number, direction: 'chunk' },
+            client.logger,
+            { method: METHOD, attempt: attempt.number, direction: 'chunk' },
             chunk,
             call.secrets.values,
           );
         }
       }
-      yield batch;
-      attemptSignal.throwIfAborted();
-      opened.waitingFor = `the next chunk after ${taken.delivered}`;
-      attemptSignal.restartTimer();
-      result = await batches.next();
-      attemptSignal.pauseTimer();
-    }
-    finished = true;
-    opened.succeed(
-      opened.debug
-        ? { headersMs: opened.headersMs, chunks: taken.delivered, usage: last?.usageMetadata }
-        : undefined,
-    );
-  } catch (caught) {
-    const { delivered, usage } = taken;
-    opened.waitingFor = `the next chunk after ${delivered}`;
-    const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
-    throw fileNotFoundOf(attachPartialUsage(error, usage));
-  } finally {
-    if (!finished) {
-      // The consumer stopped early or something failed: release the connection.
-      attemptSignal.abort();
-      await batches.return(undefined).catch(() => {});
-    }
-    attemptSignal.dispose();
-  }
+      return { done: false, value: batch };
+    },
+    async return() {
+      // Left before it opened (the opening is not awaited: nothing was opened) or once it ended:
+      // nothing to release. Left while open: the connection is released.
+      if (!done && opened !== undefined) release(opened);
+      done = true;
+      return DONE;
+    },
+    async throw(error?: unknown) {
+      if (done || opened === undefined) {
+        done = true;
+        throw error;
+      }
+      throw fail(opened, error);
+    },
+  };
 }
 
 /** A stream whose first read has come back, from the attempt that opened it. */
 type Opened = {
-  batches: AsyncGenerator<GenerateContentResponse[], void>;
-  first: IteratorResult<GenerateContentResponse[], void>;
+  batches: GenerateContentBatchReader;
+  /** The first batch, or `undefined`: the body ended (what `batches.next()` then rejects with). */
+  first: GenerateContentResponse[] | undefined;
 };
 
 /**
@@ -211,7 +264,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const { client, call, url } = attempt.options;
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
-  const batches = parseGenerateContentBatches({
+  const batches = readGenerateContentBatches({
     // Watched: the parser cancels the reader when the attempt aborts and throws its reason.
     body: response.reader(true) ?? EMPTY_BODY,
     url,

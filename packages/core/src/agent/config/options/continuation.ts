@@ -49,6 +49,7 @@ export type DefaultPluginMakers = {
     | ((prices: PricesOption | Pricer | undefined) => {
         readonly plugin: Pricer;
         readonly price: PriceModelCall;
+        readonly priceOnRead: boolean;
       })
     | undefined;
 };

@@ -27,7 +27,7 @@ export const pricesOption: AgentOptionGroup<'prices'> = defineAgentOptions({
 });
 
 /** The part of `AgentConfig` this option makes, and the plugin `agent.plugins` lists for it. @internal */
-export type PricesConfig = Pick<AgentConfig<unknown>, 'price'> & {
+export type PricesConfig = Pick<AgentConfig<unknown>, 'price' | 'priceOnRead'> & {
   pricing: AgentPlugin | undefined;
 };
 
@@ -44,8 +44,8 @@ export function resolvePricesOption(
   if (prices === false || makers.pricing === undefined) {
     const why = prices === false ? 'pricing is off (prices: false)' : 'no pricer';
     const price: PriceModelCall = () => unknownCost(why);
-    return { price, pricing: undefined };
+    return { price, pricing: undefined, priceOnRead: true };
   }
-  const { plugin, price } = makers.pricing(prices);
-  return { price, pricing: plugin as AgentPlugin };
+  const { plugin, price, priceOnRead } = makers.pricing(prices);
+  return { price, pricing: plugin as AgentPlugin, priceOnRead };
 }
