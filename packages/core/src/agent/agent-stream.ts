@@ -201,9 +201,7 @@ export function openAgentStream<Output>(
       queue.length = 0;
       head = 0;
     }
-    // No subagent's event was queued yet (`backlogs` is made by the first): no path to read. The
-    // events are of six shapes, so every read of `path` here is a megamorphic load.
-    if (backlogs !== undefined && event.path.length > 0) {
+    if (event.path.length > 0) {
       const backlog = backlogOf(event.path);
       if (backlog !== undefined) {
         backlog.count--;
@@ -219,31 +217,18 @@ export function openAgentStream<Output>(
 
   const emit = (untagged: UntaggedAgentEvent<unknown>): void | Promise<void> => {
     if (ended) return;
+    // Stamped in place: every event is a fresh object the loop made for this emit.
+    if (untagged.path === undefined) (untagged as { path: AgentPath }).path = TOP_PATH;
     const event = untagged as AgentEvent<Output>;
-    // Read once (the events are of six shapes: each read of `path` is a megamorphic load).
-    const path = untagged.path;
-    if (path === undefined || path.length === 0) {
-      // Stamped in place: every event is a fresh object the loop made for this emit.
-      if (path === undefined) (untagged as { path: AgentPath }).path = TOP_PATH;
-      // A reader waits (so nothing is queued: `next()` waits only on an empty queue, and every
-      // emit wakes the waiting): the event goes to it directly, not through the queue and `take`.
-      // The top agent's own events only: a subagent's are counted in its backlog as they queue.
-      if (head >= queue.length && waiters.length > 0) {
-        (waiters.shift() as (typeof waiters)[number]).resolve({ value: event, done: false });
-      } else {
-        queue.push(event);
-        wake();
-      }
-      return;
-    }
     queue.push(event);
     wake();
-    let backlog = backlogOf(path);
+    if (event.path.length === 0) return;
+    let backlog = backlogOf(event.path);
     if (backlog === undefined) {
       backlog = { count: 0, room: undefined };
       backlogs ??= new WeakMap();
-      backlogs.set(path, backlog);
-      lastPath = path;
+      backlogs.set(event.path, backlog);
+      lastPath = event.path;
       lastBacklog = backlog;
     }
     backlog.count++;

@@ -131,9 +131,7 @@ export async function continueStream(
         // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
         const room = onChunk(chunk);
         if (room !== undefined) await room;
-        // Most chunks carry no token: the field is read here and checked only when present.
-        const field = candidate?.continuationToken;
-        const token = field === undefined ? undefined : nonEmptyToken(field);
+        const token = nonEmptyToken(candidate?.continuationToken);
         // A token on a chunk that finished otherwise (STOP) continues nothing.
         if (token !== undefined && (reason == null || reason === 'CONTINUATION')) {
           started = {
