@@ -199,8 +199,8 @@ function attemptBatches(
         // The consumer took the batch (or the stream refused a chunk of it: the attempt aborted,
         // and the reader's `next()` rejects with the reason, checked first as it is there).
         // `attempt.waitingFor` is set by `fail`, its only reader, not here: no string is built a
-        // batch for a stream that does not fail (with the check above: two calls and a string a
-        // batch fewer, -15 B gzip of the agent app; bench/RESULTS.md, helper step-stream).
+        // batch for a stream that does not fail. With the abort check left to the reader: two calls
+        // and a string a batch fewer, -15 B gzip of the agent app (bench/RESULTS.md, step-stream).
         try {
           // The idle limit runs only while a read is awaited, never while the consumer holds a
           // chunk (a restart does nothing once the attempt aborted).
