@@ -9,7 +9,8 @@ import {
   modelTurn,
   textTurn,
 } from './__fixtures__/scripted-gemini.ts';
-import type { AgentEvent } from './agent-event.ts';
+import type { AgentEvent, AgentPath, UntaggedAgentEvent } from './agent-event.ts';
+import { openAgentStream } from './agent-stream.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
@@ -210,5 +211,73 @@ describe('agent.stream', () => {
     const stream = createAgent({ gemini, model: 'gemini-2.5-flash' }).stream('Go');
     setTimeout(() => stream.abort(), 5);
     await expect(stream.result).rejects.toSatisfy(AgentAbortedError.isInstance);
+  });
+});
+
+describe("the stream's event queue (openAgentStream)", () => {
+  const delta = (text: string, path?: AgentPath): UntaggedAgentEvent<unknown> =>
+    path === undefined
+      ? { type: 'text-delta', stepNumber: 1, text }
+      : { type: 'text-delta', stepNumber: 1, text, path };
+
+  it('hands each event, queued or to a waiting reader, in order, as the object emitted with its path stamped last', async () => {
+    const opened = openAgentStream<undefined>(undefined);
+    let end: (() => void) | undefined;
+    const stream = opened.attach(
+      new Promise((resolve) => {
+        end = () => resolve({} as never);
+      }),
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    const emitted = [delta('a'), delta('b'), delta('c'), delta('d'), delta('e')];
+    // Two queued before anyone reads, then one to a reader already waiting, then two queued again.
+    opened.emit(emitted[0] as UntaggedAgentEvent<unknown>);
+    opened.emit(emitted[1] as UntaggedAgentEvent<unknown>);
+    const first = await iterator.next();
+    const second = await iterator.next();
+    const waiting = iterator.next();
+    const alsoWaiting = iterator.next();
+    opened.emit(emitted[2] as UntaggedAgentEvent<unknown>);
+    opened.emit(emitted[3] as UntaggedAgentEvent<unknown>);
+    opened.emit(emitted[4] as UntaggedAgentEvent<unknown>);
+    const read = [first, second, await waiting, await alsoWaiting, await iterator.next()];
+    expect(read.map((result) => result.value)).toEqual(
+      emitted.map((event) => expect.objectContaining({ text: (event as { text: string }).text })),
+    );
+    read.forEach((result, index) => {
+      expect(result.done).toBe(false);
+      expect(result.value).toBe(emitted[index]);
+      expect(Object.keys(result.value as object)).toEqual(['type', 'stepNumber', 'text', 'path']);
+      expect((result.value as { path: AgentPath }).path).toEqual([]);
+      expect(Object.isFrozen((result.value as { path: AgentPath }).path)).toBe(true);
+    });
+    const last = iterator.next();
+    end?.();
+    await expect(last).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it("keeps a subagent's path and holds its producer once its unread events reach the backlog", async () => {
+    const opened = openAgentStream<undefined>(undefined, undefined, 2);
+    const stream = opened.attach(new Promise(() => {}));
+    const iterator = stream[Symbol.asyncIterator]();
+    const child: AgentPath = Object.freeze(['child']);
+    // A reader waiting takes the top event; the child's two unread events then fill its backlog.
+    const waiting = iterator.next();
+    expect(opened.emit(delta('top'))).toBeUndefined();
+    expect((await waiting).value).toMatchObject({ text: 'top', path: [] });
+    expect(opened.emit(delta('one', child))).toBeUndefined();
+    const held = opened.emit(delta('two', child));
+    expect(held).toBeInstanceOf(Promise);
+    let released = false;
+    void held?.then(() => {
+      released = true;
+    });
+    const one = await iterator.next();
+    expect(one.value).toMatchObject({ text: 'one', path: child });
+    expect((one.value as { path: AgentPath }).path).toBe(child);
+    await Promise.resolve();
+    expect(released).toBe(true);
+    expect((await iterator.next()).value).toMatchObject({ text: 'two', path: child });
+    await iterator.return?.();
   });
 });

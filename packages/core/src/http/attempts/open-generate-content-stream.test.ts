@@ -385,6 +385,23 @@ describe('streamGenerateContent releases the connection', () => {
     expect(state.requests).toBe(0);
   });
 
+  it('fails the next pull with the abort reason when aborted while the consumer holds a chunk', async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    const controller = new AbortController();
+    const reason = new Error('stop between chunks');
+    const chunks = gemini
+      .streamGenerateContent(request, { signal: controller.signal })
+      [Symbol.asyncIterator]();
+    expect((await chunks.next()).done).toBe(false);
+    // Aborted with no read pending: the next pull fails with the reason before the body is read.
+    controller.abort(reason);
+    await expect(chunks.next()).rejects.toBe(reason);
+    expect(state.cancelled).toBe(true);
+    expect(await chunks.next()).toEqual({ done: true, value: undefined });
+    expect(state.requests).toBe(1);
+  });
+
   it('rejects with the abort reason promptly when aborted mid-stream, and cancels the body', async () => {
     // The body sends nothing after its third chunk, so the abort is the only way out of the read
     // the consumer is waiting in: "promptly" by events, where a real `< 1000` ms raced the load.
