@@ -191,8 +191,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
-  // The signal of the unary runs given none (see startUnary), made by the first of them.
-  let ownRunsController: AbortController | undefined;
+  // The controller of the unary runs given no signal (see startUnary).
+  const ownRuns = heldController();
   /** A run's options checked (throws what the run rejects with): the agent open, a real signal. */
   const checkedRunOptions = (options: RunOptions | undefined): RunOptions => {
     if (closing !== undefined) throw closedError();
@@ -218,9 +218,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     // every AbortSignal has a hidden class of its own (made by setPrototypeOf), so each new one
     // missed V8's caches at every site that read it: with one per agent, the default run makes
     // no controller and misses no cache (helper step-run, bench/RESULTS.md).
-    let controller = ownRunsController;
-    if (checked.signal !== undefined) controller = heldController();
-    else if (controller === undefined) controller = ownRunsController = heldController();
+    const controller = checked.signal === undefined ? ownRuns : heldController();
     const unfollow = followSignal(checked.signal, controller, config.redact);
     const runOptions = loopOptions(checked, controller.signal, undefined, conversationId, late);
     return { runOptions, controller, unfollow };
