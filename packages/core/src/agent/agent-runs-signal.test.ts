@@ -3,8 +3,8 @@ import { createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.t
 import { createAgent } from './create-agent.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 
-// Issue 53 (helper step-run): a unary run given no signal runs under its agent's own, made by the
-// first such run and aborted only by close(), as close() aborts every run in flight. On Node 20
+// Issue 53 (helper step-run): a unary run given no signal runs under its agent's own, made with the
+// agent and aborted only by close(), as close() aborts every run in flight. On Node 20
 // each AbortSignal has a hidden class of its own, so a controller per run made every site that
 // read the run's signal miss V8's caches once a run. A run given a signal keeps one of its own
 // that follows it.
