@@ -185,6 +185,8 @@ export class RunTracker {
    * still waits on model steps priced on read (`CostTotal.addLater`) and nothing but this run adds
    * to it (no child meter), then put on the result as a plain data property in the same key
    * position; otherwise the total now. A frozen result prices on each read (the same figure).
+   * Called before the result has a `cost` key: an accessor put over a data property would leave
+   * the result a dictionary.
    */
   defineCost(result: { cost: Cost }): void {
     const total = this.cost;
