@@ -191,8 +191,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
-  // The controller of the unary runs given no signal (see startUnary).
-  const ownRuns = heldController();
   /** A run's options checked (throws what the run rejects with): the agent open, a real signal. */
   const checkedRunOptions = (options: RunOptions | undefined): RunOptions => {
     if (closing !== undefined) throw closedError();
@@ -213,12 +211,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     late: LatePlugins | undefined,
   ): UnaryStart => {
     const checked = checkedRunOptions(options);
-    // A run given no signal runs under the agent's own, which only close() aborts (as it aborts
-    // every run in flight); one given a signal, under one of its own that follows it. On Node 20
-    // every AbortSignal has a hidden class of its own (made by setPrototypeOf), so each new one
-    // missed V8's caches at every site that read it: with one per agent, the default run makes
-    // no controller and misses no cache (helper step-run, bench/RESULTS.md).
-    const controller = checked.signal === undefined ? ownRuns : heldController();
+    const controller = new AbortController();
+    // The run's own signal, dropped when the run ends: its abort listener stays for the run.
+    holdAbortListener(controller.signal);
     const unfollow = followSignal(checked.signal, controller, config.redact);
     const runOptions = loopOptions(checked, controller.signal, undefined, conversationId, late);
     return { runOptions, controller, unfollow };
@@ -351,7 +346,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       // No checkRunOptions: these options are built by subagent() (the call's signal, the slice
       // of `history`, which normalizeInput checks as any history), never typed by a user, so the
       // options object has no unknown key to refuse and no value that check would look at.
-      const controller = heldController();
+      const controller = new AbortController();
+      holdAbortListener(controller.signal);
       const unfollow = followSignal(signal, controller);
       const runOptions: RunLoopOptions = {
         signal: controller.signal,
@@ -506,13 +502,6 @@ type StreamStart<Output> = {
   runOptions: RunLoopOptions | undefined;
   failure: unknown;
 };
-
-/** A controller for runs, its abort listener held while it lives (see holdAbortListener). */
-function heldController(): AbortController {
-  const controller = new AbortController();
-  holdAbortListener(controller.signal);
-  return controller;
-}
 
 /** A unary run about to start: the loop's options, and what ends with the run. */
 type UnaryStart = {

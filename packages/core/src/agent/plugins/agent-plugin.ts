@@ -47,11 +47,7 @@ export interface PluginRun<State = unknown> {
   readonly streaming: boolean;
   /** The chat session's id when the run is a chat turn. */
   readonly conversationId: string | undefined;
-  /**
-   * The run's signal: a plugin that waits (a network call, a timer) stops when it aborts. The
-   * unary runs of an agent given no `signal` share one, which only `agent.close()` aborts: key
-   * per-run state on the run, not on its signal.
-   */
+  /** The run's signal: a plugin that waits (a network call, a timer) stops when it aborts. */
   readonly signal: AbortSignal;
   /** The history so far, verbatim (read it; never change it: return a change instead). */
   readonly contents: readonly Content[];
