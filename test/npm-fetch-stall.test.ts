@@ -21,9 +21,8 @@ const TIMEOUT_MS = 2_000;
 
 let directory: string;
 let registry: string;
-let stallFirst = true;
-/** Each packument request: when it came, and when npm closed it if it was left unanswered. */
-const packumentRequests: { at: number; closedAt?: number }[] = [];
+/** Each packument request, and when npm closed it if it was left unanswered (the first). */
+const packumentRequests: { closedAt?: number }[] = [];
 const held = new Set<Socket>();
 let server: ReturnType<typeof createServer>;
 
@@ -47,9 +46,9 @@ beforeAll(async () => {
   const shasum = createHash('sha1').update(tarball).digest('hex');
   server = createServer((request, response: ServerResponse) => {
     if (request.url === `/${NAME}`) {
-      const entry: { at: number; closedAt?: number } = { at: Date.now() };
+      const entry: { closedAt?: number } = {};
       packumentRequests.push(entry);
-      if (stallFirst && packumentRequests.length === 1) {
+      if (packumentRequests.length === 1) {
         // No answer at all, not even headers: what a stalled registry does.
         held.add(request.socket);
         request.socket.on('close', () => {
@@ -127,7 +126,6 @@ const environment = () =>
 it(
   'an install whose first registry request stalls completes on npm retrying it',
   async () => {
-    stallFirst = true;
     packumentRequests.length = 0;
     const { cwd, args } = project('with-flags');
     await runGuarded('npm', [...args, ...npmFetchFlags(TIMEOUT_MS)], {
@@ -139,15 +137,11 @@ it(
       readFileSync(join(cwd, 'node_modules', NAME, 'package.json'), 'utf8'),
     );
     expect(installed).toEqual({ name: NAME, version: '1.0.0' });
+    // npm itself gave the stalled request up (the server never closes it before afterAll) and
+    // asked again. How long it waited is not asserted: this process's clock starts when it gets
+    // to the request on a loaded machine, not when npm sent it.
     expect(packumentRequests).toHaveLength(2);
-    const [stalled, retried] = packumentRequests as [
-      { at: number; closedAt?: number },
-      { at: number },
-    ];
-    // npm itself gave the stalled request up, after its fetch timeout, then asked again.
-    expect(stalled.closedAt).toBeDefined();
-    expect((stalled.closedAt as number) - stalled.at).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
-    expect(retried.at).toBeGreaterThanOrEqual(stalled.closedAt as number);
+    expect(packumentRequests[0]?.closedAt).toBeDefined();
   },
   GUARDED_TEST_LIMIT_MS,
 );
@@ -155,7 +149,6 @@ it(
 it(
   "with npm's own defaults the same stall hangs the install until the guard stops it",
   async () => {
-    stallFirst = true;
     packumentRequests.length = 0;
     const { cwd, args } = project('without-flags');
     // 15 s without CPU: npm's default waits five minutes on the request. At load 47 a runnable
