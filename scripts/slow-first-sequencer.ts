@@ -30,6 +30,9 @@ export const SLOW_FILES: readonly string[] = [
   'packages/tools/src/mcp/connect/connect-mcp-stdio.test.ts',
   'examples/test/docs-snippets.test.ts',
   'test/architecture.test.ts',
+  // ~25 s of wall, nearly all of it waiting (a stalled registry request, 15 s of it with no CPU):
+  // early, it overlaps the run's work; among the last files it could end the run alone.
+  'test/npm-fetch-stall.test.ts',
   // The browser runtimes (Chromium, ~10 s each): by name the runtimes project came last in group 1
   // and these two ended the run nearly alone.
   'test/runtimes/react-chat.test.ts',

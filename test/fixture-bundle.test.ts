@@ -52,6 +52,11 @@ describe('bundleFixture', () => {
       '    });',
       '  }',
       "  if (process.argv[2] === 'ready') console.log('ready entry');",
+      // The stack DBOS takes at each registration (its `StackGrabber`), read from our code.
+      "  if (process.argv[2] === 'grab') {",
+      "    class StackGrabber extends Error { constructor() { super('StackGrabber'); } }",
+      '    console.log(dependency.call(() => new StackGrabber().stack));',
+      '  }',
       '});',
       '',
     ].join('\n'),
@@ -99,6 +104,17 @@ describe('bundleFixture', () => {
       new RegExp(`at Object\\.call \\(${literal(bodyOf(bundle))}:\\d+:\\d+\\)`),
     );
     expect(result.stderr).not.toContain('dependency/index.cjs:');
+  });
+
+  it("leaves DBOS's registration stacks on the bundle: a start parses no map for them", async () => {
+    const directory = tree(FILES);
+    const bundle = await bundleFixture(join(directory, 'ours/entry.js'), join(directory, 'cache'));
+    const result = run(bundle, 'grab');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('Error: StackGrabber');
+    // Our frame (entry.js) as V8 writes it, on the bundle's body, as the dependency's is.
+    expect(result.stdout).toMatch(new RegExp(`at .*${literal(bodyOf(bundle))}:\\d+:\\d+`));
+    expect(result.stdout).not.toContain('ours/entry.js:');
   });
 
   it('reuses the bundle while its inputs are unchanged, and makes another when one changes', async () => {

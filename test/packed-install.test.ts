@@ -19,6 +19,7 @@ import {
   runGuarded,
   TYPESCRIPT_GO_HEAP,
 } from '../scripts/run-guarded.ts';
+import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
 
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
 // packs it, installed with plain npm from the registry into fresh projects (zod 3.25 without msw,
@@ -244,8 +245,10 @@ function writePackageJson(directory: string, name: string, dependencies: Record<
 
 /**
  * npm's install of what the project's package.json names, quiet and without scripts. It waits on
- * the registry, outside its process tree: three minutes without CPU count as hung, not one (npm
- * retries a fetch after its own back-off).
+ * the registry, outside its process tree: three minutes without CPU count as hung, not one. A
+ * request the registry leaves unanswered is given up after a minute and tried again
+ * ({@link npmFetchFlags}), well inside those three minutes, so a transient stall is a retry, not a
+ * failed run.
  */
 const npmInstall = (directory: string) =>
   exec(
@@ -257,6 +260,7 @@ const npmInstall = (directory: string) =>
       '--prefer-offline',
       '--ignore-scripts',
       '--loglevel=error',
+      ...npmFetchFlags(),
     ],
     directory,
     { idleMs: 180_000 },
