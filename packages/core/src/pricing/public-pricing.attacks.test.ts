@@ -1,4 +1,6 @@
+import { findEmbeddingModel } from '@gemloop/core/embeddings';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { liveCostOf } from '@gemloop/core/live';
 import {
   contextWindowOf,
   costOf,
@@ -89,6 +91,14 @@ const refused: [string, () => unknown, RegExp][] = [
     () => embeddingCostOf('lots' as never, 'gemini-embedding-001'),
     /usage/,
   ],
+  ['findEmbeddingModel(5)', () => findEmbeddingModel(5 as never), /findEmbeddingModel: model/],
+  ['liveCostOf(usage, 5)', () => liveCostOf(USAGE, 5 as never), /liveCostOf: model/],
+  ['liveCostOf(null, model)', () => liveCostOf(null as never, 'gemini-live'), /liveCostOf: usage/],
+  [
+    'liveCostOf with prices null',
+    () => liveCostOf(USAGE, 'gemini-live', null as never),
+    /liveCostOf: prices/,
+  ],
 ];
 
 describe('the public pricing and model functions from outside', () => {
@@ -136,5 +146,8 @@ describe('the public pricing and model functions from outside', () => {
       embeddingCostOf({ promptTokenCount: 1000 }, 'gemini-embedding-001').total,
     );
     expect(findKnownModel('models/gemini-2.5-flash')?.name).toBe('gemini-2.5-flash');
+    expect(findEmbeddingModel('models/gemini-embedding-001')?.name).toBe('gemini-embedding-001');
+    expect(findEmbeddingModel('constructor')).toBeUndefined();
+    expect(liveCostOf(USAGE, 'no-such-live-model').total).toBeNull();
   });
 });
