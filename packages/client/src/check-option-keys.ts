@@ -5,7 +5,9 @@ import { ClientError } from './client-error.ts';
  * `ClientError` (`invalid-option`) naming it and, when one is close (`cancelURL`, `header`), the
  * option meant. A misspelt option was ignored without a word (attack13): `cancelURL` left a Stop
  * that never reached the server, the run spending on. `known` is a record so that a key added to
- * the options type without a line there is a compile error (`satisfies`). @internal
+ * the options type without a line there is a compile error (`satisfies`). Exported for
+ * `@gemloop/react`'s `useAgentChat`, whose near-copy answered non-objects and near misses
+ * otherwise (attack14). @internal
  */
 export function checkOptionKeys(options: unknown, known: object, fn: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

@@ -27,6 +27,7 @@ export {
   answerElicitation,
   type ElicitationAnswer,
 } from './answer-elicitation.ts';
+export { checkOptionKeys } from './check-option-keys.ts';
 export { ClientError, type ClientErrorCode } from './client-error.ts';
 export type { ResumePoint } from './resume-point.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

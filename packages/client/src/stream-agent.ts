@@ -40,6 +40,8 @@ export async function streamAgent(
   url: string | URL,
   options: StreamAgentOptions = {},
 ): Promise<StreamAgentResult> {
+  // First: `null` options read `options.resume` below as a bare TypeError (attack14).
+  checkOptionKeys(options, { ...AGENT_EVENTS_OPTIONS, onEvent: 1 }, 'streamAgent');
   const result: StreamAgentResult = {
     runId: options.resume?.runId,
     text: '',
@@ -49,7 +51,6 @@ export async function streamAgent(
   // every event made a run of n events cost n² (a server that retracts each of many steps froze
   // the page). A retraction replaces its step's pieces and no other step's.
   const steps = new Map<number, string[]>();
-  checkOptionKeys(options, { ...AGENT_EVENTS_OPTIONS, onEvent: 1 }, 'streamAgent');
   const { onEvent, ...eventsOptions } = options;
   for await (const event of agentEvents(url, eventsOptions)) {
     // agentEvents checks only an event's type: the fields read here are checked too, so a server

@@ -10,7 +10,7 @@ import {
   answerApproval,
   answerElicitation as answerElicitationRequest,
   type BrowserEvent,
-  ClientError,
+  checkOptionKeys,
   type ElicitationAnswer,
   type ResumePoint,
 } from '@gemloop/client';
@@ -441,24 +441,13 @@ const OPTIONS: Readonly<Record<keyof UseAgentChatOptions, 1>> = {
 };
 
 /**
- * Refuses an option `useAgentChat` does not have, naming the one meant when it differs only in
- * case or by a trailing `s` (`cancelURL`, `header`). A misspelt option was
- * ignored without a word (attack13): `cancelURL` left Stop closing the connection while the run
- * went on spending on the server. The `client` options are checked by `agentEvents`.
+ * Refuses options that are not an object, or an option `useAgentChat` does not have, naming the
+ * one meant (`cancelURL`, `header`, `onEvnt`). A misspelt option was ignored without a word
+ * (attack13): `cancelURL` left Stop closing the connection while the run went on spending on the
+ * server. The client's own check, so both answer the same (attack14: the near-copy here let
+ * `null` through to a TypeError, a number through as no options, and gave no hint for `onEvnt`).
+ * The `client` options are checked by `agentEvents`.
  */
 function checkChatOptions(options: UseAgentChatOptions): void {
-  for (const key in options) {
-    if (!Object.hasOwn(options, key) || Object.hasOwn(OPTIONS, key)) continue;
-    const names = Object.keys(OPTIONS);
-    const plain = key.toLowerCase();
-    const meant = names.find((name) => {
-      const lower = name.toLowerCase();
-      return lower === plain || lower === `${plain}s` || `${lower}s` === plain;
-    });
-    throw new ClientError({
-      code: 'invalid-option',
-      option: key.slice(0, 100),
-      message: `useAgentChat has no option ${JSON.stringify(key.slice(0, 100))}.${meant === undefined ? '' : ` Did you mean ${meant}?`} Its options are ${names.join(', ')}.`,
-    });
-  }
+  checkOptionKeys(options, OPTIONS, 'useAgentChat');
 }

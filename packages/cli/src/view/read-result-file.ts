@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
@@ -8,6 +9,9 @@ export const RESULT_ID: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
  * The JSON object of `<dir>/<id>.json`, or `undefined` when the id names no regular file there
  * (a bad name, a symlink, a FIFO, a file past `maxBytes`) or the file is not a JSON object. What
  * the viewer reads of the results other commands write (eval results, forks): hostile input.
+ * The file is opened once and checked on its handle (`fstat`), never by path and then read: a
+ * file swapped between a check and the read (for a symlink out of the folder, a FIFO, a file past
+ * the bound) is the one refused (attack14), as the run files are (`open-run-file.ts`).
  */
 export async function readResultFile(
   dir: string,
@@ -15,17 +19,34 @@ export async function readResultFile(
   maxBytes: number,
 ): Promise<Record<string, unknown> | undefined> {
   if (!RESULT_ID.test(id)) return undefined;
-  const path = join(dir, `${id}.json`);
+  let handle: FileHandle | undefined;
   try {
-    const stats = await lstat(path);
+    handle = await open(join(dir, `${id}.json`), OPEN_FLAGS);
+    const stats = await handle.stat();
     if (!stats.isFile() || stats.size > maxBytes) return undefined;
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    // One byte more than the fstat's size: a file that grew (or shrank) after it changed under the
+    // read and is refused, never read past the bound.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    if (read !== stats.size) return undefined;
+    const value: unknown = JSON.parse(buffer.toString('utf8', 0, read));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     return value as Record<string, unknown>;
   } catch {
     return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
+
+// O_NOFOLLOW: a symlink fails the open (ELOOP) rather than being followed; O_NONBLOCK: a FIFO
+// opens at once (no writer awaited) and the fstat refuses it. 0 where the platform has none.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * The result files of `dir` that `read` accepts, by id (the name without `.json`), the newest

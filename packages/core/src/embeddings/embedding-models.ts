@@ -1,3 +1,5 @@
+import { checkModelArgument } from '../models/check-model-argument.ts';
+
 /** An embedding model gemloop knows: its sizes and how Vertex AI serves it. */
 export type KnownEmbeddingModel = {
   /** The model id, as in `models/{id}`. */
@@ -49,8 +51,12 @@ export const knownEmbeddingModels: readonly KnownEmbeddingModel[] = [
   },
 ];
 
-/** The row of `model` (`models/…` or the bare id), or undefined for a model gemloop does not know. */
+/**
+ * The row of `model` (`models/…` or the bare id), or undefined for a model gemloop does not know.
+ * @throws {@link InvalidArgumentError} when `model` is not a string.
+ */
 export function findEmbeddingModel(model: string): KnownEmbeddingModel | undefined {
+  checkModelArgument('findEmbeddingModel', model);
   const id = model.startsWith('models/') ? model.slice('models/'.length) : model;
   return knownEmbeddingModels.find((known) => known.name === id);
 }

@@ -25,9 +25,12 @@ export function checkHeaders(
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) {
+      // Only what comes before the first character a name cannot have (attack14: a whole line
+      // given as a name, `'Authorization: Bearer <key>'`, put the key in the message).
+      const start = name.slice(0, name.search(/[^!#$%&'*+.^_`|~0-9A-Za-z-]/));
       throw new InvalidArgumentError({
-        argument: `${argument}.${name}`,
-        message: `${argument}: '${name}' is not a valid header name.`,
+        argument: `${argument}.${start}`,
+        message: `${argument}: '${start}…' is not a valid header name.`,
       });
     }
     if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {

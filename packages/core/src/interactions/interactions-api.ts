@@ -1,6 +1,11 @@
 import { resolveModelRequests } from '../agent/plugins/model-requests/wrap-model-requests.ts';
 import { REQUESTS_KEY } from '../agent/plugins/plugin-engine-of.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+} from '../options/define-options.ts';
 import type { InteractionsApi, InteractionsBackground } from './agent-api.ts';
 import { createInteractionsEntry } from './create-interactions-entry.ts';
 
@@ -35,6 +40,15 @@ function isBound(value: unknown, max: number): boolean {
   );
 }
 
+// The keys only (attack14: a misspelt `stor: false` left `store` true, and every turn stored on
+// Google's side); each value is checked below, with its own message.
+const interactionsApiOptions: DeclaredOptions<InteractionsApiOptions> =
+  defineOptions<InteractionsApiOptions>({
+    name: 'interactionsApi',
+    example: '{ store: false }',
+    checks: { store: checkedWhereUsed, background: checkedWhereUsed },
+  });
+
 /** The background settings `value` names, or `null` when it is not a valid `background`. */
 function readBackground(value: unknown): InteractionsBackground | undefined | null {
   if (value === undefined || value === false) return undefined;
@@ -63,12 +77,7 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * calls as recorded steps).
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: `interactionsApi(options): options must be an object like { store: false }; got ${typeof options}.`,
-    });
-  }
+  if (options !== undefined) interactionsApiOptions.check(options);
   const store = options?.store ?? true;
   if (typeof store !== 'boolean') {
     throw new InvalidArgumentError({

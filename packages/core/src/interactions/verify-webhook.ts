@@ -1,5 +1,13 @@
 import { WebhookSignatureError } from '../errors/interactions/webhook-signature-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  functionOption,
+  optionCheck,
+} from '../options/define-options.ts';
 import type { WebhookEventType } from './webhooks.ts';
 
 // Gemini API static webhooks are signed as the Standard Webhooks spec says
@@ -35,6 +43,26 @@ export type VerifyWebhookOptions = {
   now?: (() => number) | undefined;
 };
 
+// attack14: `toleranceSeconds: NaN` made `age > NaN` false (a delivery of a year ago verified: a
+// replay never refused), and a misspelt `tolerance` kept the default without a word.
+const verifyWebhookOptions: DeclaredOptions<VerifyWebhookOptions> =
+  defineOptions<VerifyWebhookOptions>({
+    name: 'verifyWebhook',
+    example: "{ body, headers, secret: 'whsec_...' }",
+    checks: {
+      // Read below, each with its own error (a missing header is the delivery's fault).
+      body: checkedWhereUsed,
+      headers: checkedWhereUsed,
+      secret: checkedWhereUsed,
+      toleranceSeconds: optionCheck(
+        (value) => typeof value === 'number' && value >= 0,
+        (path, value) =>
+          `${path} must be a number of seconds of at least 0 (Infinity for no bound); got ${describeValue(value)}.`,
+      ),
+      now: functionOption(),
+    },
+  });
+
 /** A verified delivery. */
 export type VerifiedWebhook = {
   /** `webhook-id`: the delivery's id, the same on each retry of it (deduplicate by it). */
@@ -61,7 +89,8 @@ export type WebhookEvent = {
  * returns it parsed. Uses Web Crypto, so it runs on Node, Deno, Bun, workers and browsers.
  * @throws {@link WebhookSignatureError} when a header is missing, the timestamp is outside the
  * tolerance, or no signature matches: answer such a request 401 and do not act on it.
- * @throws {@link InvalidArgumentError} when `secret` is not a `whsec_` secret.
+ * @throws {@link InvalidArgumentError} when `secret` is not a `whsec_` secret, an option is unknown
+ * or of the wrong kind, or `now()` gives no number.
  *
  * @example
  * ```ts
@@ -74,6 +103,7 @@ export type WebhookEvent = {
  * ```
  */
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<VerifiedWebhook> {
+  verifyWebhookOptions.check(options);
   const keys = await importSecrets(options.secret);
   const id = header(options.headers, 'webhook-id');
   const stamp = header(options.headers, 'webhook-timestamp');
@@ -96,6 +126,12 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Veri
   const timestamp = Number(stamp);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const now = Math.floor((options.now ?? Date.now)() / 1000);
+  if (!Number.isFinite(now)) {
+    throw new InvalidArgumentError({
+      argument: 'now',
+      message: `now() must return milliseconds since the epoch; it returned ${describeValue(now)}, so no delivery's age can be told.`,
+    });
+  }
   if (Math.abs(now - timestamp) > tolerance) {
     throw new WebhookSignatureError({
       reason: 'stale-timestamp',

@@ -18,7 +18,7 @@ import { LiveEventQueue } from './live-event-queue.ts';
 import { startLivePlugins } from './live-plugins.ts';
 import { type LiveSession, liveSessionApi } from './live-session.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';
 import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
 import { liveUrl } from './live-url.ts';
@@ -75,6 +75,7 @@ export async function openLiveSession(
   caller: string,
   sentText: ((text: string) => void) | undefined,
 ): Promise<LiveSession> {
+  liveSessionOptions.check(options);
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);

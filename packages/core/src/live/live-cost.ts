@@ -1,5 +1,7 @@
+import { checkModelArgument, checkUsageArgument } from '../models/check-model-argument.ts';
 import type { UsdPerMillion } from '../models/usd.ts';
 import { picosPerToken, picosToDollars } from '../models/usd.ts';
+import { describeValue, invalidOption } from '../options/define-options.ts';
 import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
 
 /** What one Live model costs, US dollars per 1M tokens, audio apart in and out. */
@@ -86,12 +88,22 @@ function audioOf(details: readonly ModalityTokenCount[] | undefined): number {
  * billed: a turn re-bills its context ("re-billing applies to all tokens, including raw audio from
  * previous turns", Google's answer at discuss.ai.google.dev/t/140340), so a session's cost is the
  * sum of its reports'. Pure.
+ * @throws {@link InvalidArgumentError} when `usage` or `prices` is not an object, or `model` not a
+ * string (a bare TypeError before: attack14).
  */
 export function liveCostOf(
   usage: LiveUsage,
   model: string,
   prices: Readonly<Record<string, LivePrice>> = LIVE_PRICES,
 ): LiveCost {
+  checkUsageArgument('liveCostOf', usage);
+  checkModelArgument('liveCostOf', model);
+  if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) {
+    throw invalidOption(
+      'prices',
+      `liveCostOf: prices must be an object of Live prices by model id (as LIVE_PRICES); got ${describeValue(prices)}.`,
+    );
+  }
   const id = model.startsWith('models/') ? model.slice('models/'.length) : model;
   const price = Object.hasOwn(prices, id) ? prices[id] : undefined;
   const record = usage;

@@ -1,3 +1,19 @@
+import {
+  arrayOption,
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  functionOption,
+  integerOption,
+  objectOption,
+  oneOfOption,
+  optionCheck,
+  stringOption,
+} from '../options/define-options.ts';
+import { isAbortSignal } from '../shared/is-abort-signal.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import type { Content } from '../wire/content.ts';
 import type { LivePrice } from './live-cost.ts';
 import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
@@ -108,3 +124,68 @@ export type LiveSessionOptions = {
   /** Closes the session when aborted. */
   signal?: AbortSignal | undefined;
 };
+
+const isTokenCount = (value: unknown): boolean =>
+  Number.isSafeInteger(value) && (value as number) > 0;
+
+/**
+ * The check of {@link LiveSessionOptions}, made before any connection (attack14: none were checked;
+ * a misspelt `maxFrameByte` left the default without a word, a bound of NaN or text turned the
+ * frame and buffer bounds off, `connectTimeoutMs: NaN` became Node's 1 ms timer). @internal
+ */
+export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
+  defineOptions<LiveSessionOptions>({
+    name: 'createLiveSession',
+    example: "{ model: 'gemini-3.1-flash-live-preview', modality: 'audio' }",
+    checks: {
+      model: stringOption({ nonEmpty: true }),
+      modality: oneOfOption(['text', 'audio']),
+      transcripts: booleanOption(),
+      speechConfig: objectOption(
+        (path, value) => `${path} must be a speechConfig object; got ${describeValue(value)}.`,
+      ),
+      realtimeInputConfig: objectOption(
+        (path, value) =>
+          `${path} must be a realtimeInputConfig object; got ${describeValue(value)}.`,
+      ),
+      contextWindowTokens: integerOption({ min: 1 }),
+      contextWindowCompression: optionCheck(
+        (value) =>
+          value === false ||
+          (typeof value === 'object' &&
+            value !== null &&
+            isTokenCount((value as { triggerTokens?: unknown }).triggerTokens) &&
+            ((value as { targetTokens?: unknown }).targetTokens === undefined ||
+              isTokenCount((value as { targetTokens?: unknown }).targetTokens))),
+        (path, value) =>
+          `${path} must be false or { triggerTokens, targetTokens? } with whole numbers of tokens above 0; got ${describeValue(value)}.`,
+      ),
+      // Checked by the setup, by tool name (live-setup.ts).
+      toolBehavior: checkedWhereUsed,
+      toolScheduling: oneOfOption(['SILENT', 'WHEN_IDLE', 'INTERRUPT']),
+      history: arrayOption({
+        message: (path, value) =>
+          `${path} must be an array of contents (a chat's contents); got ${describeValue(value)}.`,
+      }),
+      resumeHandle: stringOption({ nonEmpty: true }),
+      pendingCalls: arrayOption({
+        message: (path, value) =>
+          `${path} must be an array of { id, name, args }; got ${describeValue(value)}.`,
+      }),
+      onEvent: functionOption(),
+      onHandle: functionOption(),
+      overlapReconnect: booleanOption(),
+      connectTimeoutMs: integerOption({ min: 1, max: MAX_TIMER_MS }),
+      maxReconnectAttempts: integerOption({ min: 0 }),
+      maxFrameBytes: integerOption({ min: 1 }),
+      maxBufferedBytes: integerOption({ min: 1 }),
+      prices: objectOption(
+        (path, value) =>
+          `${path} must be an object of Live prices by model id; got ${describeValue(value)}.`,
+      ),
+      signal: optionCheck(
+        isAbortSignal,
+        (path, value) => `${path} must be an AbortSignal; got ${describeValue(value)}.`,
+      ),
+    },
+  });

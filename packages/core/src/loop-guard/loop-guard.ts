@@ -2,6 +2,7 @@ import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
@@ -225,7 +226,7 @@ const loopGuardKeys: DeclaredOptions<LoopGuardOptions> = defineOptions<LoopGuard
     maxRepeats: checkedWhereUsed,
     maxSteers: checkedWhereUsed,
     polls: checkedWhereUsed,
-    inherit: checkedWhereUsed,
+    inherit: booleanOption(),
   },
 });
 

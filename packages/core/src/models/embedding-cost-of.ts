@@ -1,4 +1,12 @@
+import {
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  objectOption,
+  oneOfOption,
+} from '../options/define-options.ts';
 import type { UsageMetadata } from '../wire/response.ts';
+import { checkModelArgument, checkUsageArgument } from './check-model-argument.ts';
 import { type Cost, unknownCost } from './cost.ts';
 import {
   type EmbeddingPrice,
@@ -18,6 +26,21 @@ export type EmbeddingCostOptions = {
   price?: EmbeddingPrice | undefined;
 };
 
+// A misspelt `teir: 'batch'` priced at the standard rate, and a tier such as 'constructor' indexed
+// Object.prototype (attack14): the options are declared and the table read by own keys.
+const embeddingCostOptions: DeclaredOptions<EmbeddingCostOptions> =
+  defineOptions<EmbeddingCostOptions>({
+    name: 'embeddingCostOf',
+    example: "{ tier: 'batch' }",
+    checks: {
+      tier: oneOfOption(['standard', 'batch']),
+      price: objectOption(
+        (path, value) =>
+          `${path} must be an object of US dollars per 1M tokens by modality, such as { text: '0.15' }; got ${describeValue(value)}.`,
+      ),
+    },
+  });
+
 const RATE_OF: Record<string, keyof EmbeddingPrice> = {
   TEXT: 'text',
   IMAGE: 'image',
@@ -31,6 +54,8 @@ const RATE_OF: Record<string, keyof EmbeddingPrice> = {
  * does not split by modality is priced as text. A modality without a rate (a PDF's `DOCUMENT`
  * tokens: Google's page gives no rate) or a model without a price gives an unknown cost, with why,
  * never a wrong number.
+ * @throws {@link InvalidArgumentError} when `usage` is neither an object nor left out, `model` is
+ * not a string, or an option is unknown or of the wrong kind.
  * @example embeddingCostOf({ promptTokenCount: 1000 }, 'gemini-embedding-2').total // '0.0002'
  */
 export function embeddingCostOf(
@@ -38,9 +63,13 @@ export function embeddingCostOf(
   model: string,
   options?: EmbeddingCostOptions,
 ): Cost {
+  if (usage !== undefined) checkUsageArgument('embeddingCostOf', usage);
+  checkModelArgument('embeddingCostOf', model);
+  if (options !== undefined) embeddingCostOptions.check(options);
   const id = model.startsWith('models/') ? model.slice('models/'.length) : model;
   const tier = options?.tier ?? 'standard';
-  const price = options?.price ?? knownEmbeddingPrices[id]?.[tier];
+  const known = Object.hasOwn(knownEmbeddingPrices, id) ? knownEmbeddingPrices[id] : undefined;
+  const price = options?.price ?? known?.[tier];
   if (price === undefined) {
     return unknownCost(`no embedding price for ${id} on the ${tier} tier; give one with price`);
   }

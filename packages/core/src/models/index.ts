@@ -2,9 +2,9 @@
 // tools and media each supports; the smallest prompt an explicit cache accepts; context windows;
 // prices and what a call cost).
 
-export { costOf, priceOf } from '../pricing/cost-of.ts';
 export { knownPrices } from '../pricing/known-prices.ts';
 export type { PricingPlugin } from '../pricing/pricing-plugin.ts';
+export { costOf, priceOf } from '../pricing/public-cost-of.ts';
 export { addCosts } from './add-costs.ts';
 export type { ContextWindowOptions } from './context-window-of.ts';
 export { contextWindowOf } from './context-window-of.ts';

@@ -1,3 +1,4 @@
+import { checkModelArgument } from './check-model-argument.ts';
 import type { KnownModel } from './known-model.ts';
 import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 
@@ -80,8 +81,10 @@ export const knownModels: readonly KnownModel[] = knownModelRows.map(withSource)
 /**
  * The table row of `model` (`gemini-2.5-flash` or `models/gemini-2.5-flash`), or `undefined` when
  * gemloop does not know the name.
+ * @throws {@link InvalidArgumentError} when `model` is not a string.
  */
 export function findKnownModel(model: string): KnownModel | undefined {
+  checkModelArgument('findKnownModel', model);
   const row = findKnownModelRow(model);
   return row === undefined ? undefined : knownModels[knownModelRows.indexOf(row)];
 }

@@ -26,7 +26,13 @@ import {
   type RecordedAudio,
   type RecordedLiveLine,
 } from './recorded-live.ts';
-import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
+import {
+  checkBytes,
+  checkDir,
+  recorderFs as fs,
+  pruneOpenFlags,
+  recorderLogger,
+} from './recorder-files.ts';
 
 const MB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -117,7 +123,7 @@ const liveRecorderKeys: DeclaredOptions<LiveRecorderOptions> = defineOptions<Liv
     dir: checkedWhereUsed,
     maxBytes: checkedWhereUsed,
     maxSessionBytes: checkedWhereUsed,
-    logger: checkedWhereUsed,
+    logger: recorderLogger,
   },
 });
 

@@ -18,7 +18,13 @@ import {
   type RecordedFidelity,
   type RecordedRunLine,
 } from './recorded-run.ts';
-import { checkBytes, checkDir, recorderFs as fs, pruneOpenFlags } from './recorder-files.ts';
+import {
+  checkBytes,
+  checkDir,
+  recorderFs as fs,
+  pruneOpenFlags,
+  recorderLogger,
+} from './recorder-files.ts';
 import { runFileName } from './run-file.ts';
 import { endLine, LONG_OPAQUE, serializeLine, startLine } from './serialize-line.ts';
 import { toRecordedError } from './to-recorded-error.ts';
@@ -85,7 +91,7 @@ const runRecorderKeys: DeclaredOptions<RunRecorderOptions> = defineOptions<RunRe
     maxRunBytes: checkedWhereUsed,
     fidelity: checkedWhereUsed,
     maxOpaqueBytes: checkedWhereUsed,
-    logger: checkedWhereUsed,
+    logger: recorderLogger,
   },
 });
 

@@ -3,6 +3,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
 
 // What the run recorder and the live recorder share of the file system and of their folder
 // options. node:fs/promises loads at the first run or session recorded, not when gemloop is
@@ -47,3 +48,17 @@ export function checkBytes(value: unknown, fallback: number, name: string): numb
   }
   return value;
 }
+
+/**
+ * The check of a recorder's `logger` option: an object with a `warn` method (what a recorder
+ * calls). A logger of another kind (`5`, `'pino'`, `true`) was taken as none, and every write
+ * failure went unreported (attack14). @internal
+ */
+export const recorderLogger: OptionCheck = optionCheck(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { warn?: unknown }).warn === 'function',
+  (path, value) =>
+    `${path} must be a logger with a warn method (a pino logger, or createLogger() of @gemloop/core/logging); got ${describeValue(value)}.`,
+);

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import type { ScoreContext } from '../scorer.ts';
 import { exactMatch, quote, regexMatch } from './text-scorers.ts';
@@ -55,7 +56,9 @@ describe('regexMatch', () => {
   });
 
   it('an invalid pattern fails when the scorer is made, not in the middle of a run', () => {
-    expect(() => regexMatch('(unclosed')).toThrow(SyntaxError);
+    // An InvalidArgumentError naming the pattern since attack14, the SyntaxError as its cause.
+    expect(() => regexMatch('(unclosed')).toThrow(InvalidArgumentError);
+    expect(() => regexMatch('(unclosed')).toThrow(/pattern does not compile/);
   });
 });
 

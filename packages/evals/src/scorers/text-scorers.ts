@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core';
 import {
   booleanOption,
   cutText,
@@ -45,9 +46,14 @@ export function exactMatch(options: ExactMatchOptions = {}): Scorer {
   };
 }
 
-/** The answer matches `pattern` (a RegExp, or a string compiled with `flags`). */
+/**
+ * The answer matches `pattern` (a RegExp, or a string compiled with `flags`; flags given with a
+ * RegExp replace its own, as `new RegExp(regex, flags)` does). The scorer keeps its own copy.
+ * @throws {@link InvalidArgumentError} naming `pattern` or `flags` when they are not a RegExp or a
+ * string, or do not compile (the `SyntaxError` as its cause): when the scorer is made, not mid-run.
+ */
 export function regexMatch(pattern: RegExp | string, flags?: string): Scorer {
-  const regex = typeof pattern === 'string' ? new RegExp(pattern, flags) : pattern;
+  const regex = compileRegex(pattern, flags);
   return {
     name: 'regex',
     score({ run }) {
@@ -61,6 +67,42 @@ export function regexMatch(pattern: RegExp | string, flags?: string): Scorer {
       };
     },
   };
+}
+
+// A bad pattern was a bare SyntaxError; a number or an object was compiled as its text (`{}` is
+// /[object Object]/, a class matching nearly any answer); flags beside a RegExp were dropped (attack14).
+function compileRegex(pattern: unknown, flags: unknown): RegExp {
+  const fail = (argument: string, what: string, cause?: unknown): never => {
+    throw new InvalidArgumentError({
+      argument,
+      message: `regexMatch: ${argument} ${what}. Give a RegExp or a string, e.g. regexMatch('^paris$', 'i') or regexMatch(/^paris$/i).`,
+      cause,
+    });
+  };
+  if (!(pattern instanceof RegExp) && typeof pattern !== 'string') {
+    fail(
+      'pattern',
+      `must be a RegExp or a string, not ${pattern === null ? 'null' : typeof pattern}`,
+    );
+  }
+  if (flags !== undefined && typeof flags !== 'string') {
+    fail(
+      'flags',
+      `must be a string of RegExp flags such as 'i', not ${flags === null ? 'null' : typeof flags}`,
+    );
+  }
+  if (flags !== undefined) {
+    try {
+      new RegExp('', flags as string);
+    } catch (error) {
+      fail('flags', `are not valid RegExp flags (${(error as Error).message})`, error);
+    }
+  }
+  try {
+    return new RegExp(pattern as RegExp | string, flags as string | undefined);
+  } catch (error) {
+    return fail('pattern', `does not compile (${(error as Error).message})`, error);
+  }
 }
 
 /** A value shortened for a reason (reasons stay one readable line). */

@@ -15,6 +15,9 @@ const WINDOWS_PATH = /\b[a-z]:\\[^\s"'<>()[\]{}]+/gi;
 // An absolute POSIX path of two segments or more (`/srv/app/tools/weather.ts`), not the slash of
 // a relative one (`a/b`) nor a fraction.
 const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
+// An IPv6 address without brackets, as Node writes one (`connect ECONNREFUSED ::1:5432`), with
+// its `::` (a port after it is taken too) and zone (`%eth0`): not a time of day (attack14).
+const IPV6_ADDRESS = /(?<![\w:.%[])(?=[\d.:a-f]*::)[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
 // An IPv4 or bracketed IPv6 address, with its port when there is one.
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?![\w.])/gi;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
@@ -32,6 +35,7 @@ export function redactLocalDetails(text: string): string {
     .replace(URL_PATTERN, '<url>')
     .replace(WINDOWS_PATH, '<path>')
     .replace(POSIX_PATH, '<path>')
+    .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
     .replace(HOST_AND_PORT, '<host>');
 }

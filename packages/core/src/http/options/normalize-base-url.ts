@@ -24,9 +24,11 @@ export function normalizeBaseUrl(baseUrl: string): { baseUrl: string; apiVersion
   try {
     url = new URL(baseUrl.trim());
   } catch {
+    // Not echoed (attack14): a value that does not parse may be a key put in GEMINI_BASE_URL by
+    // mistake, or a URL whose password sits beside a space.
     throw new InvalidArgumentError({
       argument: 'baseUrl',
-      message: `baseUrl must be an absolute URL such as '${DEFAULT_BASE_URL}' or 'https://api.cometapi.com'; got '${baseUrl}'.`,
+      message: `baseUrl must be an absolute URL such as '${DEFAULT_BASE_URL}' or 'https://api.cometapi.com'; got a value not shown (it may hold a key).`,
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

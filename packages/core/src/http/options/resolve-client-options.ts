@@ -133,8 +133,8 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
       ),
       auth: oneOfOption(
         AUTH_STYLES,
-        (_path, value) =>
-          `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(value)}.`,
+        // Not echoed (attack14): `auth: 'Bearer <key>'` is the mistake it catches.
+        "auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); the key is apiKey.",
       ),
       // Normalized and checked against the auth header below.
       headers: checkedWhereUsed,

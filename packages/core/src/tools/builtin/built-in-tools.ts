@@ -66,6 +66,12 @@ export type GoogleMapsOptions = {
  * `toolConfig.retrievalConfig.latLng`.
  */
 export function googleMaps(options: GoogleMapsOptions = {}): BuiltinTool {
+  // `null` and `5` became `{}`, and a string its characters, without a word (attack14).
+  requireObject(
+    options,
+    'options',
+    'googleMaps() takes an options object such as { enableWidget: true }, or nothing',
+  );
   const config: GoogleMaps = { ...options };
   return builtin('googleMaps', { googleMaps: config });
 }
