@@ -10,12 +10,13 @@ import { type UseAgentChatOptions, useAgentChat } from './use-agent-chat.ts';
 // `cancelUrl` to the client, so the client's check never saw the typo). The hook refuses it when
 // it renders, naming the option meant.
 
+function Chat({ options }: { options: unknown }) {
+  const chat = useAgentChat(options as UseAgentChatOptions);
+  return createElement('p', null, chat.status);
+}
+
 function render(options: unknown): string {
-  const Chat = () => {
-    const chat = useAgentChat(options as UseAgentChatOptions);
-    return createElement('p', null, chat.status);
-  };
-  return renderToString(createElement(Chat));
+  return renderToString(createElement(Chat, { options }));
 }
 
 describe('useAgentChat: a misspelt option', () => {
