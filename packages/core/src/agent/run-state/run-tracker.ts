@@ -13,7 +13,7 @@ import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
-import type { StepCostProperty } from './step-cost.ts';
+import { assignCost, costData, type StepCostProperty } from './step-cost.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -212,16 +212,10 @@ const RESULT_COST: PropertyDescriptor = {
   get(this: CostOnRead): Cost {
     const cost = this[RUN_COST].total;
     // false (nothing changed) on a frozen or sealed result: it sums again on the next read.
-    Reflect.defineProperty(this, 'cost', dataCost(cost));
+    Reflect.defineProperty(this, 'cost', costData(cost));
     return cost;
   },
   set(this: CostOnRead, cost: Cost) {
-    // As a frozen object's data property refuses an assignment (in strict code: ESM).
-    if (!Reflect.defineProperty(this, 'cost', dataCost(cost)))
-      throw new TypeError("Cannot assign to read only property 'cost' of a frozen result");
+    assignCost(this, cost, 'result');
   },
 };
-
-function dataCost(value: Cost): PropertyDescriptor {
-  return { value, writable: true, enumerable: true, configurable: true };
-}

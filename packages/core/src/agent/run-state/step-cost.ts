@@ -50,17 +50,26 @@ function makeStepCostProperty(config: StepPricing): StepCostProperty {
     get(this: AgentStep): Cost {
       const cost = writeCost(price(this));
       // false (nothing changed) on a frozen or sealed step: it prices again on the next read.
-      Reflect.defineProperty(this, 'cost', dataProperty(cost));
+      Reflect.defineProperty(this, 'cost', costData(cost));
       return cost;
     },
     set(this: AgentStep, cost: Cost) {
-      // As a frozen object's data property refuses an assignment (in strict code: ESM).
-      if (!Reflect.defineProperty(this, 'cost', dataProperty(cost)))
-        throw new TypeError("Cannot assign to read only property 'cost' of a frozen step");
+      assignCost(this, cost, 'step');
     },
   };
 }
 
-function dataProperty(value: Cost): PropertyDescriptor {
+/** `cost` as the plain data property a priced-on-read `cost` becomes. @internal */
+export function costData(value: Cost): PropertyDescriptor {
   return { value, writable: true, enumerable: true, configurable: true };
+}
+
+/**
+ * An assignment to a priced-on-read `cost` (a step's or a result's): it becomes that data
+ * property, and a frozen or sealed object refuses it as it would refuse assigning a data
+ * property (in strict code: ESM). @internal
+ */
+export function assignCost(target: object, cost: Cost, what: 'step' | 'result'): void {
+  if (!Reflect.defineProperty(target, 'cost', costData(cost)))
+    throw new TypeError(`Cannot assign to read only property 'cost' of a frozen ${what}`);
 }
