@@ -17,7 +17,8 @@ export type RunFileProblem = { problem: string };
 // being followed. O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a
 // writer (open(2)); fstat then refuses it before anything is read. Both are 0 where the platform
 // has none (Windows), which has neither FIFOs nor symlinks a user can make by default.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+export const OPEN_FLAGS: number =
+  constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Opens `name` of `dir` for reading if it is a regular file inside the folder: a symlink is
@@ -78,19 +79,24 @@ export async function readRunBytes(
   length: number,
   counters: ReadCounters | undefined,
 ): Promise<Buffer> {
+  const bytes = await readHandleBytes(file.handle, position, length);
+  if (counters !== undefined) counters.bytesRead += bytes.length;
+  return bytes;
+}
+
+/** Reads up to `length` bytes of an open file at `position` (fewer at its end). */
+export async function readHandleBytes(
+  handle: FileHandle,
+  position: number,
+  length: number,
+): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(Math.max(0, length));
   let read = 0;
   while (read < buffer.length) {
-    const { bytesRead } = await file.handle.read(
-      buffer,
-      read,
-      buffer.length - read,
-      position + read,
-    );
+    const { bytesRead } = await handle.read(buffer, read, buffer.length - read, position + read);
     if (bytesRead === 0) break;
     read += bytesRead;
   }
-  if (counters !== undefined) counters.bytesRead += read;
   return buffer.subarray(0, read);
 }
 

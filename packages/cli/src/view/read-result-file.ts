@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
 import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OPEN_FLAGS, readHandleBytes } from './open-run-file.ts';
 
 /** A result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
 export const RESULT_ID: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
@@ -26,15 +26,9 @@ export async function readResultFile(
     if (!stats.isFile() || stats.size > maxBytes) return undefined;
     // One byte more than the fstat's size: a file that grew (or shrank) after it changed under the
     // read and is refused, never read past the bound.
-    const buffer = Buffer.allocUnsafe(stats.size + 1);
-    let read = 0;
-    while (read < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    if (read !== stats.size) return undefined;
-    const value: unknown = JSON.parse(buffer.toString('utf8', 0, read));
+    const bytes = await readHandleBytes(handle, 0, stats.size + 1);
+    if (bytes.length !== stats.size) return undefined;
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     return value as Record<string, unknown>;
   } catch {
@@ -43,10 +37,6 @@ export async function readResultFile(
     await handle?.close().catch(() => undefined);
   }
 }
-
-// O_NOFOLLOW: a symlink fails the open (ELOOP) rather than being followed; O_NONBLOCK: a FIFO
-// opens at once (no writer awaited) and the fstat refuses it. 0 where the platform has none.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * The result files of `dir` that `read` accepts, by id (the name without `.json`), the newest
