@@ -12,7 +12,7 @@
  *   node node_modules/.cache/loaded-modules/loaded-modules.mjs 2 2000 \
  *     node_modules/.cache/gemloop-bench/server.mjs
  *
- * `NODE_V8_COVERAGE=<dir>` on the same command says which of them ran a function (bench/RESULTS.md,
+ * `LIST=1` also prints each phase's module URLs. `NODE_V8_COVERAGE=<dir>` on the same command says which of them ran a function (bench/RESULTS.md,
  * "Modules the long stream loads").
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,6 +60,7 @@ function report(phase: string): void {
   console.log(`${phase}: ${fresh.length} modules, ${core} of @gemloop/core`);
   for (const [group, count] of [...groups].sort((a, b) => b[1] - a[1]))
     console.log(`  ${String(count).padStart(4)} ${group}`);
+  if (process.env['LIST'] === '1') for (const url of fresh) console.log(`    ${url}`);
 }
 
 const { server, url } = await forkScriptedServer(serverEntry);
