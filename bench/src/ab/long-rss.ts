@@ -127,7 +127,9 @@ for (let run = 0; run < Number(runs); run++) {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     gc?.();
-    console.log(`after run ${run} and two full GCs: old space used ${mb(oldUsed())} MiB`);
+    console.log(
+      `after run ${run} and two full GCs: old space used ${(oldUsed() / 1024 / 1024).toFixed(2)} MiB`,
+    );
   }
   if (process.env['RUN_SMAPS'] === '1') console.log(`after run ${run}: ${smapsByKind()}`);
   const heap = getHeapStatistics();
