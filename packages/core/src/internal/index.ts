@@ -130,6 +130,7 @@ export {
   booleanOption,
   type ClosestNamesOptions,
   checkedWhereUsed,
+  checkOptionsCopy,
   closestNames,
   type DeclaredOptions,
   type DefineOptionsSpec,
