@@ -94,6 +94,7 @@ export async function runEvalObserved(
         createGemini({
           apiKey: options.live?.apiKey,
           baseUrl: options.live?.baseUrl,
+          allowInsecureHttp: options.live?.allowInsecureHttp,
           fetch: options.live?.fetch,
         }))
       : undefined;
