@@ -42,7 +42,7 @@ async function load(dir: string): Promise<Parse> {
   const core = (await import(pathToFileURL(`${dir}/dist/index.js`).href)) as Core;
   const gemini = core.createGemini({
     apiKey: 'bench-key-not-secret',
-    baseUrl: 'http://in-memory',
+    baseUrl: 'https://in-memory',
     fetch: async () => responseFromPieces(long.pieces),
   });
   return async () => {

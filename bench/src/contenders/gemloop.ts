@@ -180,7 +180,7 @@ export const gemloopParser: StreamParser = {
     let pieces: readonly Uint8Array[] = [];
     const gemini = createGemini({
       apiKey: 'bench-key',
-      baseUrl: 'http://in-memory',
+      baseUrl: 'https://in-memory',
       fetch: async () => responseFromPieces(pieces),
     });
     return async (bodyPieces, prompt) => {

@@ -55,6 +55,8 @@ export type RunEvalOptions = {
     | {
         apiKey?: string | undefined;
         baseUrl?: string | undefined;
+        /** createGemini's `allowInsecureHttp`: an `http://` `baseUrl` on a host that is not loopback. */
+        allowInsecureHttp?: boolean | undefined;
         fetch?: typeof globalThis.fetch | undefined;
         gemini?: Gemini | undefined;
       }

@@ -1,6 +1,11 @@
 import type { Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError, version } from '@gemloop/core';
-import { createSecretRedactor } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  createSecretRedactor,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import { AttemptTimeout, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
 import type { EvalAttempt, EvalResult } from './eval-result.ts';
@@ -22,9 +27,37 @@ export const MAX_EVAL_REPEATS = 100;
  * out or is rate-limited is an `error` attempt; a replay that sent other requests than recorded is
  * a `drift` attempt; neither stops the other cases.
  */
-export function runEval(options: RunEvalOptions): Promise<EvalResult> {
+export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
+  runEvalKeys.check(options);
   return runEvalObserved(options, undefined);
 }
+
+// The keys of runEval's options, each checked where it is read (runEvalObserved, runAttempt): a
+// misspelt one (`repeat`, `timeout`) was dropped without a word, from code (a suite file's keys
+// are checked by defineEvalSuite: attack13; attack15).
+const runEvalKeys: DeclaredOptions<RunEvalOptions> = defineOptions<RunEvalOptions>({
+  name: 'runEval',
+  example: '{ createAgent, cases, scorers }',
+  checks: {
+    createAgent: checkedWhereUsed,
+    cases: checkedWhereUsed,
+    scorers: checkedWhereUsed,
+    mode: checkedWhereUsed,
+    batch: checkedWhereUsed,
+    live: checkedWhereUsed,
+    model: checkedWhereUsed,
+    concurrency: checkedWhereUsed,
+    repeats: checkedWhereUsed,
+    timeoutMs: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+    name: checkedWhereUsed,
+    simulatedUser: checkedWhereUsed,
+    onAttempt: checkedWhereUsed,
+    onEvent: checkedWhereUsed,
+    telemetry: checkedWhereUsed,
+    now: checkedWhereUsed,
+  },
+});
 
 /**
  * {@link runEval}, with `onRun` given each finished run's output (its tool calls) before it is
@@ -94,6 +127,7 @@ export async function runEvalObserved(
         createGemini({
           apiKey: options.live?.apiKey,
           baseUrl: options.live?.baseUrl,
+          allowInsecureHttp: options.live?.allowInsecureHttp,
           fetch: options.live?.fetch,
         }))
       : undefined;

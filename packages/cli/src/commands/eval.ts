@@ -44,6 +44,8 @@ Options:
                         suite's batch: { model, instructions, tools }; single-input cases; the
                         job may take hours: --timeout-ms bounds it, default 48 h)
   --base-url URL        the API's base URL with --live or --batch (a gateway, or gemloop fake)
+  --allow-insecure-http take an http:// base URL (or GEMINI_BASE_URL) on a host that is not loopback:
+                        the key then crosses the network in clear text
   --json FILE           write the result (versioned JSON, read by compare and gemloop view)
   --junit FILE          write a JUnit XML report for CI
   --name NAME           the eval run's name in its results (default: the suite's, else FILE's)
@@ -204,6 +206,7 @@ export function createEvalCommand(
             live: { type: 'boolean' },
             batch: { type: 'boolean' },
             'base-url': { type: 'string' },
+            'allow-insecure-http': { type: 'boolean' },
             json: { type: 'string' },
             junit: { type: 'string' },
             name: { type: 'string' },
@@ -247,6 +250,7 @@ export function createEvalCommand(
             live: values['live'] === true,
             batch: values['batch'] === true,
             baseUrl: values['base-url'] as string | undefined,
+            allowInsecureHttp: values['allow-insecure-http'] === true,
             json: values['json'] as string | undefined,
             junit: values['junit'] as string | undefined,
             name: values['name'] as string | undefined,
@@ -287,6 +291,7 @@ async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<
       'fail-on-change': { type: 'boolean' },
       'ignore-arguments': { type: 'boolean' },
       'base-url': { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
       concurrency: { type: 'string' },
       'timeout-ms': { type: 'string' },
       json: { type: 'string' },
@@ -325,6 +330,7 @@ async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<
       concurrency: count('--concurrency', flags['concurrency'], 64),
       timeoutMs: count('--timeout-ms', flags['timeout-ms'], 86_400_000),
       baseUrl: flags['base-url'] as string | undefined,
+      allowInsecureHttp: flags['allow-insecure-http'] === true,
       json: flags['json'] as string | undefined,
     },
     io,
@@ -347,6 +353,7 @@ async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<
       suite: { type: 'string' },
       case: { type: 'string', multiple: true },
       'base-url': { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
       'timeout-ms': { type: 'string' },
       json: { type: 'string' },
     },
@@ -376,6 +383,7 @@ async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<
       file,
       caseIds: (values['case'] as unknown as string[] | undefined) ?? [],
       baseUrl: values['base-url'] as string | undefined,
+      allowInsecureHttp: values['allow-insecure-http'] === true,
       timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
       json: values['json'] as string | undefined,
     },

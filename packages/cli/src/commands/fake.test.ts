@@ -259,6 +259,15 @@ describe('gemloop fake', () => {
     const loopback = await serve(['--port', '0', '--host', '127.0.0.1']);
     expect(loopback.err).toBe('');
   });
+
+  it('says the printed http URL needs allowInsecureHttp off loopback (attack15), and only there', async () => {
+    const open = await serve(['--port', '0', '--host', '0.0.0.0']);
+    expect(open.out).toContain(
+      'createGemini takes this http URL only with { allowInsecureHttp: true }',
+    );
+    const loopback = await serve(['--port', '0', '--host', '127.0.0.1']);
+    expect(loopback.out).not.toContain('allowInsecureHttp');
+  });
 });
 
 describe('parseFakeFlags', () => {

@@ -146,6 +146,12 @@ export function createFakeCommand(
           '',
           'Point your app at it (any non-empty key works):',
           `  GEMINI_BASE_URL=${running.url} GEMINI_API_KEY=fake`,
+          // createGemini takes plain http without a word only to a loopback host (attack15).
+          ...(isLoopback(flags.host)
+            ? []
+            : [
+                '  (not a loopback address: createGemini takes this http URL only with { allowInsecureHttp: true })',
+              ]),
           `Probe it:  GEMINI_API_KEY=fake gemloop probe --base-url ${running.url}`,
           '',
           'Ctrl-C to stop. Requests:',

@@ -8,7 +8,7 @@ import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
 import { runProbe } from '../probe/run-probe.ts';
 
 const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--api interactions]
-                     [--timeout S] [--json]
+                     [--timeout S] [--json] [--allow-insecure-http]
        gemloop probe --fake [--model M] [--timeout S] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
@@ -35,6 +35,8 @@ Options:
   --api interactions  probe the Interactions API (/v1beta/interactions) instead: create, state, SSE
   --timeout S      the seconds one answer may take, headers and body (default 60, at most 86400)
   --json           print the report as JSON
+  --allow-insecure-http  accept an http:// base URL on another host (the key goes in clear text;
+                   http needs no flag for localhost, 127.0.0.0/8 or [::1])
 `;
 
 /** The longest `--timeout`, in seconds: a day, as `gemloop eval --timeout-ms`. */
@@ -55,6 +57,7 @@ export const probeCommand: CliCommand = {
         fake: { type: 'boolean' },
         api: { type: 'string' },
         timeout: { type: 'string' },
+        'allow-insecure-http': { type: 'boolean' },
       },
       USAGE,
       io,
@@ -151,6 +154,7 @@ async function probeAndPrint(
       baseUrl,
       apiKey,
       auth,
+      allowInsecureHttp: values['allow-insecure-http'] === true,
       model: values['model'] as string | undefined,
       apiVersion: values['api-version'] as string | undefined,
       fetch: io.fetch,

@@ -37,6 +37,8 @@ Options:
                         tool replays its recorded results
   --live                continue on the model (GEMINI_API_KEY)
   --base-url URL        the API's base URL with --live (a gateway, or gemloop fake)
+  --allow-insecure-http take an http:// base URL (or GEMINI_BASE_URL) on a host that is not loopback:
+                        the key then crosses the network in clear text
   --script S            what answers after N without --live: demo (default), echo, or a script
                         FILE, as gemloop fake --script takes
   --stream              run with streaming
@@ -60,6 +62,7 @@ export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
           tools: { type: 'string' },
           live: { type: 'boolean' },
           'base-url': { type: 'string' },
+          'allow-insecure-http': { type: 'boolean' },
           script: { type: 'string' },
           stream: { type: 'boolean' },
           diff: { type: 'boolean' },
@@ -124,6 +127,7 @@ export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
             toolsFile: values['tools'] as string | undefined,
             live: values['live'] === true,
             baseUrl: values['base-url'] as string | undefined,
+            allowInsecureHttp: values['allow-insecure-http'] === true,
             script: parseFakeFlags({ script: values['script'] as string | undefined }, []).script,
             stream: values['stream'] === true,
             diff: values['diff'] === true,

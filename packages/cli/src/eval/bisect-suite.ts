@@ -19,6 +19,8 @@ export type BisectSuiteFlags = {
   /** The cases to follow (`--case`); all the suite's when empty. */
   caseIds: readonly string[];
   baseUrl: string | undefined;
+  /** `--allow-insecure-http`: an `http://` base URL on a host that is not loopback. */
+  allowInsecureHttp?: boolean | undefined;
   timeoutMs: number | undefined;
   json: string | undefined;
 };
@@ -106,6 +108,7 @@ export async function bisectSuite(
       : createGemini({
           apiKey,
           ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+          ...(flags.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
           ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
         });
   // Inside the repository, so a committed suite's imports find the project's node_modules; one

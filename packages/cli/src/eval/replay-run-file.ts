@@ -32,6 +32,8 @@ export type ReplayFlags = {
   toolsFile: string | undefined;
   live: boolean;
   baseUrl: string | undefined;
+  /** `--allow-insecure-http`: an `http://` base URL on a host that is not loopback. */
+  allowInsecureHttp?: boolean | undefined;
   script: FakeScriptChoice;
   stream: boolean;
   diff: boolean;
@@ -118,6 +120,7 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
     continueOn = createGemini({
       apiKey,
       ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+      ...(flags.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
     });
     where = 'the model (live)';

@@ -17,6 +17,8 @@ export type CanarySuiteFlags = {
   concurrency: number | undefined;
   timeoutMs: number | undefined;
   baseUrl: string | undefined;
+  /** `--allow-insecure-http`: an `http://` base URL on a host that is not loopback. */
+  allowInsecureHttp?: boolean | undefined;
   json: string | undefined;
 };
 
@@ -31,7 +33,7 @@ export async function runCanarySuite(
   cwd: string,
 ): Promise<number> {
   const { evals, suite, cases } = await loadSuite(flags.file, cwd);
-  const live = liveSettings('gemloop eval canary', flags.baseUrl, io);
+  const live = liveSettings('gemloop eval canary', flags.baseUrl, io, flags.allowInsecureHttp);
   const union = (a: readonly string[] | undefined, b: readonly string[]) => [
     ...new Set([...(a ?? []), ...b]),
   ];

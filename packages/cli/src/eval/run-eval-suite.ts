@@ -20,6 +20,8 @@ export type EvalSuiteFlags = {
   /** Through the Batch API (live, at the batch price): the suite's `batch`. */
   batch: boolean;
   baseUrl: string | undefined;
+  /** `--allow-insecure-http`: an `http://` base URL on a host that is not loopback. */
+  allowInsecureHttp?: boolean | undefined;
   json: string | undefined;
   junit: string | undefined;
   name: string | undefined;
@@ -44,7 +46,12 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     });
   }
   if (flags.live || flags.batch)
-    live = liveSettings(flags.batch ? '--batch' : '--live', flags.baseUrl, io);
+    live = liveSettings(
+      flags.batch ? '--batch' : '--live',
+      flags.baseUrl,
+      io,
+      flags.allowInsecureHttp,
+    );
   const result: EvalResult = await evals.runEval({
     name: flags.name ?? suite.name ?? basename(path).replace(/\.[a-z]+$/, ''),
     createAgent: suite.createAgent,
@@ -81,13 +88,23 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
 }
 
 /** How the live client is made: the key from GEMINI_API_KEY, the base URL, the io's fetch. */
-export type LiveSettings = { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch };
+export type LiveSettings = {
+  apiKey?: string;
+  baseUrl?: string;
+  allowInsecureHttp?: boolean;
+  fetch?: typeof globalThis.fetch;
+};
 
 /**
  * The live client's settings for a flag that runs against the model (`--live`, `--batch`,
  * `eval canary`): GEMINI_API_KEY must be set (a CliFlagError naming `flag` otherwise).
  */
-export function liveSettings(flag: string, baseUrl: string | undefined, io: CliIo): LiveSettings {
+export function liveSettings(
+  flag: string,
+  baseUrl: string | undefined,
+  io: CliIo,
+  allowInsecureHttp = false,
+): LiveSettings {
   const apiKey = io.env['GEMINI_API_KEY'];
   if (apiKey === undefined || apiKey === '') {
     throw new CliFlagError({
@@ -100,6 +117,7 @@ export function liveSettings(flag: string, baseUrl: string | undefined, io: CliI
   return {
     apiKey,
     ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
     ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
   };
 }

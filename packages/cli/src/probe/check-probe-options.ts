@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { describeUnsendable, MAX_TIMER_MS } from '@gemloop/core/internal';
+import { describeUnsendable, LOOPBACK_HOSTNAME, MAX_TIMER_MS } from '@gemloop/core/internal';
 import type { ProbeAuth, ProbeRecord, RunProbeOptions } from './probe-types.ts';
 
 const DEFAULT_MODEL = 'gemini-3-flash-preview';
@@ -46,6 +46,21 @@ export function checkProbeOptions(
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalid('baseUrl', 'baseUrl must be an http(s) URL.');
+  }
+  // Each request carries the key: over http to another machine, in clear text (attack15; the
+  // rule of createGemini's baseUrl).
+  if (
+    url.protocol === 'http:' &&
+    options.allowInsecureHttp !== true &&
+    !LOOPBACK_HOSTNAME.test(url.hostname)
+  ) {
+    throw invalid(
+      'baseUrl',
+      `baseUrl 'http://${sanitize(url.host)}' would get the key in clear text: use https, or --allow-insecure-http (allowInsecureHttp: true) for a trusted private network; plain http needs neither for localhost, 127.0.0.0/8 or [::1].`,
+    );
+  }
+  if (options.allowInsecureHttp !== undefined && typeof options.allowInsecureHttp !== 'boolean') {
+    throw invalid('allowInsecureHttp', 'allowInsecureHttp must be true or false.');
   }
   // The probe appends `/v1beta/models/...` to the base, and fetch refuses a URL with userinfo
   // (Fetch standard, "Request constructor": "If parsedURL includes credentials, then throw a

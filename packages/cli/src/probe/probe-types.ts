@@ -3,9 +3,14 @@ export type ProbeAuth = 'x-goog-api-key' | 'bearer';
 
 /** Options of {@link runProbe}. */
 export type RunProbeOptions = {
-  /** The gateway's base URL, e.g. `https://api.cometapi.com` (without `/v1beta`). */
+  /**
+   * The gateway's base URL, e.g. `https://api.cometapi.com` (without `/v1beta`). Plain `http://`
+   * only to `localhost`, `127.0.0.0/8` or `[::1]`, unless `allowInsecureHttp`.
+   */
   baseUrl: string;
   apiKey: string;
+  /** Accept an `http://` base URL on another host (the key then crosses the network in clear text). */
+  allowInsecureHttp?: boolean | undefined;
   /** The auth header to prefer for the checks after the two auth checks. @defaultValue 'x-goog-api-key' */
   auth?: ProbeAuth | undefined;
   /** A Gemini 3 model, so signatures, call ids and search beside functions can be checked. @defaultValue 'gemini-3-flash-preview' */

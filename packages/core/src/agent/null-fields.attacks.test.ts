@@ -31,7 +31,7 @@ function agentAnswering(first: unknown, streamed: boolean) {
         })
       : Response.json(body);
   };
-  const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'http://gateway.test', fetch });
+  const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'https://gateway.test', fetch });
   return { agent: createAgent({ gemini, model: 'gemini-2.5-flash' }), bodies };
 }
 
@@ -64,7 +64,7 @@ describe('the loop reads a null finishReason as absent', () => {
   function agentAnsweringCalls(first: Response) {
     let calls = 0;
     const fetch = async (): Promise<Response> => (calls++ === 0 ? first : Response.json(final));
-    const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'http://gateway.test', fetch });
+    const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'https://gateway.test', fetch });
     const ping = defineTool({ name: 'ping', parameters: z.object({}), execute: () => 'pong' });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [ping] });
     return { agent, calls: () => calls };
@@ -106,7 +106,7 @@ describe('the loop reads a null finishReason as absent', () => {
       new Response(`data: ${JSON.stringify(chunk)}\r\n\r\ndata: ${JSON.stringify(chunk)}\r\n\r\n`, {
         headers: { 'content-type': 'text/event-stream' },
       });
-    const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'http://gateway.test', fetch });
+    const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'https://gateway.test', fetch });
     const result = await createAgent({ gemini, model: 'gemini-2.5-flash' }).stream('Hi').result;
     expect(result.text).toBe('hihi');
     expect(result.finishReason).toBe('interrupted');

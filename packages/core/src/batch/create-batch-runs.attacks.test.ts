@@ -14,7 +14,7 @@ function gateway(line: (key: string) => Record<string, unknown>) {
   let keys: string[] = [];
   const gemini = createGemini({
     apiKey: 'k',
-    baseUrl: 'http://gateway.test',
+    baseUrl: 'https://gateway.test',
     retry: false,
     fetch: async (input, init) => {
       const url = String(input);

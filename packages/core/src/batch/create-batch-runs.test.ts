@@ -199,7 +199,7 @@ describe('createBatchRuns', () => {
     let keys: string[] = [];
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async (input, init) => {
         const url = String(input);
@@ -280,7 +280,7 @@ function gateway(states: Array<{ state: string; error?: { code: number; message:
   let keys: string[] = [];
   const gemini = connect({
     apiKey: 'k',
-    baseUrl: 'http://gateway.test',
+    baseUrl: 'https://gateway.test',
     retry: false,
     fetch: async (input, init) => {
       const url = String(input);
@@ -479,7 +479,7 @@ describe('createBatchRuns when a succeeded job’s responses file is gone', () =
     let creates = 0;
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async (input) => {
         const url = String(input);
@@ -536,7 +536,7 @@ describe('createBatchRuns with a results file that answers a run twice', () => {
       });
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async (input) => {
         const url = String(input);

@@ -107,10 +107,25 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
   });
 
 /**
- * Checks the options of a chat session.
+ * Checks the options of a chat session and returns what was checked: a copy with each option
+ * read once, the budget and the history limit too (read on every send). A getter (a config
+ * Proxy) that gave the check a budget and the sends `undefined` turned the spending limit off
+ * (attack15).
  * @throws {@link InvalidArgumentError} naming the option and the fix.
  * @internal
  */
-export function checkChatOptions(options: CreateChatSessionOptions<unknown>): void {
-  chatOptionsDeclaration.check(options);
+export function checkChatOptions<Output>(
+  options: CreateChatSessionOptions<Output>,
+): CreateChatSessionOptions<Output> {
+  const copy = isRecord(options) ? { ...options } : options;
+  if (isRecord(copy)) {
+    if (isRecord(copy.budget)) copy.budget = { ...copy.budget };
+    if (isRecord(copy.limit)) copy.limit = { ...copy.limit };
+  }
+  chatOptionsDeclaration.check(copy);
+  return copy;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -47,9 +47,9 @@ const defaultStores = new WeakMap<object, HistoryStore>();
  *   a negative limit, ...).
  */
 export function createChatSession<Output = undefined>(
-  options: CreateChatSessionOptions<Output>,
+  given: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
-  checkChatOptions(options);
+  const options = checkChatOptions(given);
   const { agent } = options;
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);

@@ -16,9 +16,16 @@ export type CreateGeminiOptions = {
   apiKey?: string | undefined;
   /**
    * @defaultValue `process.env.GEMINI_BASE_URL`, then `https://generativelanguage.googleapis.com`.
-   * CometAPI: `https://api.cometapi.com`.
+   * CometAPI: `https://api.cometapi.com`. Plain `http://` is accepted only to a loopback host
+   * (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`) unless `allowInsecureHttp` is set.
    */
   baseUrl?: string | undefined;
+  /**
+   * Accept an `http://` `baseUrl` (or `GEMINI_BASE_URL`) whose host is not loopback, such as a
+   * gateway on a trusted private network. Every request carries the key, so over http it crosses
+   * that network in clear text (and so does the Live WebSocket's `ws://`). Off unless set.
+   */
+  allowInsecureHttp?: boolean | undefined;
   /**
    * @defaultValue the version `baseUrl` ends in, if any, else `'v1beta'` (Vertex AI: `'v1'`)
    */

@@ -20,7 +20,7 @@ function client(surface: Surface, page: (index: number) => Record<string, unknow
   let requests = 0;
   const gemini = createGemini({
     apiKey: 'k',
-    baseUrl: 'http://gateway.test',
+    baseUrl: 'https://gateway.test',
     retry: false,
     fetch: async () => Response.json(page(requests++)),
   });

@@ -27,7 +27,7 @@ function pagedGateway(tokens: readonly (string | undefined)[]): {
   };
   const gemini = createGemini({
     apiKey: 'test-key',
-    baseUrl: 'http://gateway.test',
+    baseUrl: 'https://gateway.test',
     fetch,
     retry: false,
   });

@@ -69,3 +69,19 @@ describe('verifyWebhook options from outside', () => {
     expect(old.id).toBe('msg_1');
   });
 });
+
+// attack15: the options were checked and then read again, so a getter (a config Proxy, a lazily
+// read setting) that said 300 to the check and NaN afterwards turned the replay bound off again.
+describe('verifyWebhook with an option that changes between reads', () => {
+  it('holds the value the check saw: a year-old delivery stays stale', async () => {
+    const options = { ...(await delivery(YEAR_AGO)), secret: SECRET, now: () => NOW };
+    let reads = 0;
+    Object.defineProperty(options, 'toleranceSeconds', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 300 : Number.NaN),
+    });
+    await expect(verifyWebhook(options)).rejects.toSatisfy(
+      (error) => WebhookSignatureError.isInstance(error) && error.reason === 'stale-timestamp',
+    );
+  });
+});

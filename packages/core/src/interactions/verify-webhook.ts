@@ -2,6 +2,7 @@ import { WebhookSignatureError } from '../errors/interactions/webhook-signature-
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   checkedWhereUsed,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   describeValue,
@@ -102,12 +103,13 @@ export type WebhookEvent = {
  * if (event.type === 'interaction.completed') console.log(event.data?.id);
  * ```
  */
-export async function verifyWebhook(options: VerifyWebhookOptions): Promise<VerifiedWebhook> {
-  verifyWebhookOptions.check(options);
-  const keys = await importSecrets(options.secret);
-  const id = header(options.headers, 'webhook-id');
-  const stamp = header(options.headers, 'webhook-timestamp');
-  const signature = header(options.headers, 'webhook-signature');
+export async function verifyWebhook(given: VerifyWebhookOptions): Promise<VerifiedWebhook> {
+  // Each option read once (attack15): a getter cannot pass the check with 300 and then give NaN.
+  const checked = checkOptionsCopy(verifyWebhookOptions, given);
+  const keys = await importSecrets(checked.secret);
+  const id = header(checked.headers, 'webhook-id');
+  const stamp = header(checked.headers, 'webhook-timestamp');
+  const signature = header(checked.headers, 'webhook-signature');
   if (id === undefined || stamp === undefined || signature === undefined) {
     throw new WebhookSignatureError({
       reason: 'missing-header',
@@ -124,8 +126,8 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Veri
     });
   }
   const timestamp = Number(stamp);
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = Math.floor((options.now ?? Date.now)() / 1000);
+  const tolerance = checked.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = Math.floor((checked.now ?? Date.now)() / 1000);
   if (!Number.isFinite(now)) {
     throw new InvalidArgumentError({
       argument: 'now',
@@ -140,7 +142,7 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Veri
     });
   }
   const body =
-    typeof options.body === 'string' ? options.body : new TextDecoder().decode(options.body);
+    typeof checked.body === 'string' ? checked.body : new TextDecoder().decode(checked.body);
   const signed = new TextEncoder().encode(`${id}.${stamp}.${body}`);
   const offered = signature
     .split(' ')

@@ -97,6 +97,8 @@ export {
   modelCallEntryOf,
   registerModelCallEntry,
 } from '../http/model-call-entry.ts';
+// gemloop probe sends the key to a base URL of its own: plain http only to loopback, as createGemini.
+export { LOOPBACK_HOSTNAME } from '../http/options/normalize-base-url.ts';
 // @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a remote's answer is
 // read with a cap, as the Gemini client reads Gemini's.
 export {
@@ -128,6 +130,7 @@ export {
   booleanOption,
   type ClosestNamesOptions,
   checkedWhereUsed,
+  checkOptionsCopy,
   closestNames,
   type DeclaredOptions,
   type DefineOptionsSpec,

@@ -92,3 +92,21 @@ describe('createLiveSession options from outside', () => {
     await drain(session);
   });
 });
+
+// attack15: the options were checked and then read again (the session's bounds are read when it
+// is made), so a getter that said 1000 to the check and NaN afterwards turned the frame bound off.
+describe('createLiveSession with an option that changes between reads', () => {
+  it('holds the value the check saw: a 5,000-character frame over 1000 ends the session', async () => {
+    const { agent } = await liveFixture({ script: [[{ text: 'x'.repeat(5000) }]] });
+    let reads = 0;
+    const options = {};
+    Object.defineProperty(options, 'maxFrameBytes', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 1000 : Number.NaN),
+    });
+    const session = await createLiveSession(agent, options);
+    session.sendText('hi');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'frame-too-large', limit: 1000 });
+  });
+});

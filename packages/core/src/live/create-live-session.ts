@@ -7,6 +7,7 @@ import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
 import type { LiveGuardrails } from '../guardrails/live-guardrails.ts';
 import { silentLogger } from '../logging/logger.ts';
+import { checkOptionsCopy } from '../options/define-options.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { FunctionTool } from '../tools/tool.ts';
@@ -71,11 +72,12 @@ export async function createLiveSession(
  */
 export async function openLiveSession(
   agent: Agent<unknown>,
-  options: LiveSessionOptions,
+  given: LiveSessionOptions,
   caller: string,
   sentText: ((text: string) => void) | undefined,
 ): Promise<LiveSession> {
-  liveSessionOptions.check(options);
+  // Each option read once (attack15): a getter cannot pass the check and then turn a bound off.
+  const options = checkOptionsCopy(liveSessionOptions, given);
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);

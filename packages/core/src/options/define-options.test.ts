@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   booleanOption,
+  checkOptionsCopy,
   defineOptions,
   describeValue,
   functionOption,
@@ -173,5 +174,32 @@ describe('describeValue', () => {
     expect(describeValue(null)).toBe('null');
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
+  });
+});
+
+describe('checkOptionsCopy', () => {
+  const declared = defineOptions<{ limit?: number | undefined }>({
+    name: 'limited',
+    example: '{ limit: 5 }',
+    checks: { limit: integerOption({ min: 1 }) },
+  });
+
+  it('checks and returns a copy read once, so a getter cannot change what was checked', () => {
+    let reads = 0;
+    const given = {};
+    Object.defineProperty(given, 'limit', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 5 : Number.NaN),
+    });
+    const checked = checkOptionsCopy(declared, given);
+    expect(checked.limit).toBe(5);
+    expect(checked.limit).toBe(5);
+    expect(reads).toBe(1);
+  });
+
+  it('refuses what check refuses, a non-object and an array as check does', () => {
+    expect(() => checkOptionsCopy(declared, { limit: Number.NaN })).toThrow(InvalidArgumentError);
+    expect(() => checkOptionsCopy(declared, null)).toThrow(/takes one options object/);
+    expect(() => checkOptionsCopy(declared, [5])).toThrow(/takes one options object/);
   });
 });

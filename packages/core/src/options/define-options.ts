@@ -163,6 +163,25 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
 }
 
 /**
+ * Checks a copy of `value` (each own property read once, as `{ ...value }` does) and returns the
+ * copy, for options that hold a bound and are read after the check: a getter or a Proxy that gives
+ * the check one value and the use another (`maxReadBytes` 10, then NaN) cannot pass a value the
+ * check refuses (attack15). A getter that throws throws its own error. Not for the options of every
+ * run: the copy is an allocation.
+ * @throws {@link InvalidArgumentError} as `declared.check` does.
+ */
+export function checkOptionsCopy<Options>(
+  declared: DeclaredOptions<Options>,
+  value: unknown,
+  path?: string,
+): Options {
+  return declared.check(
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : value,
+    path,
+  );
+}
+
+/**
  * No check here: the option is checked where it is used, because its rule depends on other
  * options or on the client (`transport` with `fetch`, `apiVersion` with `baseUrl`), or because
  * checking it is part of resolving it (`retry` merged field by field over the client's). Say which

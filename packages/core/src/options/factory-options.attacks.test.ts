@@ -18,7 +18,7 @@ import { createReplayBuffer } from '../web/replay-buffer.ts';
 // (`maxPendingPerRuns`, `pollInterval`) was ignored without a word: the default held, not the
 // value the caller meant. Each must be an InvalidArgumentError naming the option.
 
-const gemini = createGemini({ apiKey: 'k', baseUrl: 'http://gateway.test' });
+const gemini = createGemini({ apiKey: 'k', baseUrl: 'https://gateway.test' });
 
 const factories: [
   name: string,

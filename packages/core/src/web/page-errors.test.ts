@@ -77,7 +77,9 @@ describe('a gateway that is down', () => {
     const gemini = createGemini({
       apiKey: 'test-key',
       retry: false,
+      // A gateway on a private network over http: opted in, as its users must (attack15).
       baseUrl: `http://${INTERNAL}:8080/gateway-internal`,
+      allowInsecureHttp: true,
       fetch: fetchDown,
     });
     const agent = createAgent({ gemini, model: MODEL });

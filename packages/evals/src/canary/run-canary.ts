@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import type { EvalAttempt } from '../eval-result.ts';
 import { runEvalObserved } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
@@ -82,6 +83,7 @@ export type RunCanaryOptions = Pick<
  * @throws {@link InvalidArgumentError} for bad models, `k`, levels or marks.
  */
 export async function runCanary(options: RunCanaryOptions): Promise<CanaryResult> {
+  runCanaryKeys.check(options);
   const k = options.k ?? DEFAULT_CANARY_K;
   const alpha = options.alpha ?? DEFAULT_CANARY_ALPHA;
   const requirementAlpha = options.requirementAlpha ?? DEFAULT_REQUIREMENT_ALPHA;
@@ -312,6 +314,35 @@ function meanLatency(attempts: readonly EvalAttempt[]): number {
 function delta(to: number | null, from: number | null): number | null {
   return to === null || from === null ? null : to - from;
 }
+
+// The keys of runCanary's options, each checked in checkOptions or by runEval: a misspelt gate
+// (`mustpass`, `failonChange`) was dropped without a word, and the canary passed an upgrade it was
+// written to fail (attack15; a suite file's `canary` keys are checked by defineEvalSuite).
+const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanaryOptions>({
+  name: 'runCanary',
+  example: "{ createAgent, cases, from: 'gemini-2.5-flash', to: 'gemini-3-flash-preview' }",
+  checks: {
+    cases: checkedWhereUsed,
+    live: checkedWhereUsed,
+    concurrency: checkedWhereUsed,
+    timeoutMs: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+    onAttempt: checkedWhereUsed,
+    now: checkedWhereUsed,
+    telemetry: checkedWhereUsed,
+    createAgent: checkedWhereUsed,
+    from: checkedWhereUsed,
+    to: checkedWhereUsed,
+    scorers: checkedWhereUsed,
+    k: checkedWhereUsed,
+    alpha: checkedWhereUsed,
+    requirementAlpha: checkedWhereUsed,
+    mustCall: checkedWhereUsed,
+    mustPass: checkedWhereUsed,
+    failOnChange: checkedWhereUsed,
+    arguments: checkedWhereUsed,
+  },
+});
 
 function checkOptions(
   options: RunCanaryOptions,

@@ -5,6 +5,7 @@ import {
   arrayOption,
   booleanOption,
   checkedWhereUsed,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   stringOption,
@@ -134,7 +135,7 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     maxSearchBytes = 50_000_000,
     skipDirectories = ['.git', 'node_modules'],
     namePrefix = '',
-  } = fileToolsOptions.check(options);
+  } = checkOptionsCopy(fileToolsOptions, options);
   const rootReal = resolveRoot(root);
   const settings: FileToolsSettings = {
     rootReal,

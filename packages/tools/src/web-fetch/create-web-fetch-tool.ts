@@ -4,6 +4,7 @@ import {
   arrayOption,
   booleanOption,
   checkedWhereUsed,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -143,6 +144,8 @@ const webFetchOptions: DeclaredOptions<WebFetchToolOptions> = defineOptions<WebF
 export function createWebFetchTool(
   options: WebFetchToolOptions = {},
 ): DefinedTool<WebFetchArgs, WebFetchResult> {
+  // Each option read once (attack15): a getter cannot pass the check and then turn a bound off.
+  const checked = checkOptionsCopy(webFetchOptions, options);
   const {
     name = 'web_fetch',
     description,
@@ -157,14 +160,14 @@ export function createWebFetchTool(
     lookup,
     conversionMemoryMb = 512,
     maxConversionWorkers,
-  } = webFetchOptions.check(options);
+  } = checked;
   let converter: HtmlConverter | undefined;
   const settings: WebFetchSettings = {
-    allowedHosts: hostList('allowedHosts', options.allowedHosts),
-    deniedHosts: hostList('deniedHosts', options.deniedHosts),
+    allowedHosts: hostList('allowedHosts', checked.allowedHosts),
+    deniedHosts: hostList('deniedHosts', checked.deniedHosts),
     addressPolicy: {
       allowPrivateNetwork: allowPrivateNetwork === true,
-      allowedRanges: addressRanges(options.allowedAddressRanges),
+      allowedRanges: addressRanges(checked.allowedAddressRanges),
     },
     maxRedirects,
     timeoutMs,

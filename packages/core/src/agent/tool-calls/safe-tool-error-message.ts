@@ -10,14 +10,20 @@ export const MAX_TOOL_ERROR_MESSAGE_LENGTH = 1_000;
 // A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
 // all (a `[redacted]` key inside it too), not the punctuation after it.
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
-// A Windows path with its drive (`C:\app\src\tool.ts`).
-const WINDOWS_PATH = /\b[a-z]:\\[^\s"'<>()[\]{}]+/gi;
+// A Windows path with its drive (`C:\app\src\tool.ts`) or a share's server (`\\fs01\share\x`:
+// not a doubled backslash inside a word, as in escaped text).
+const WINDOWS_PATH = /(?:\b[a-z]:|(?<![\w\\])\\\\[\w.$-]+)\\[^\s"'<>()[\]{}]+/gi;
+// Credentials before a host outside a URL (`app:S3cret@db-primary`, a driver's connection
+// string), with the host and port: starting only after a space, a quote, `(` or `=`, so one scan.
+const CREDENTIALS_AT_HOST = /(?<=^|[\s"'(=])[\w.%+-]+:[^\s"'<>]*@[^\s"'<>)]+/g;
 // An absolute POSIX path of two segments or more (`/srv/app/tools/weather.ts`), not the slash of
 // a relative one (`a/b`) nor a fraction.
 const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
 // An IPv6 address without brackets, as Node writes one (`connect ECONNREFUSED ::1:5432`), with
 // its `::` (a port after it is taken too) and zone (`%eth0`): not a time of day (attack14).
-const IPV6_ADDRESS = /(?<![\w:.%[])(?=[\d.:a-f]*::)[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
+// Eight groups without `::` are one too (`2001:db8:0:0:1:0:0:1`; a time has three at most).
+const IPV6_ADDRESS =
+  /(?<![\w:.%[])(?=[\d.:a-f]*::|(?:[\da-f]{1,4}:){7}[\da-f]{1,4}(?::\d{1,5})?(?![\w:]))[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
 // An IPv4 or bracketed IPv6 address, with its port when there is one.
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?![\w.])/gi;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
@@ -25,14 +31,16 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?![\w.])/gi;
 
 /**
- * Removes what a tool's error may tell about the machine it ran on: URLs, absolute paths, IP
- * addresses and `host:port` pairs become `<url>`, `<path>`, `<host>`. The error's own words stay
+ * Removes what a tool's error may tell about the machine it ran on: URLs, absolute paths (Windows
+ * shares too), IP addresses, `host:port` pairs and `user:password@host` become `<url>`, `<path>`,
+ * `<host>`. The error's own words stay
  * (`ECONNREFUSED`, `upstream weather API down`), so the model can still decide what to do.
  * @internal
  */
 export function redactLocalDetails(text: string): string {
   return text
     .replace(URL_PATTERN, '<url>')
+    .replace(CREDENTIALS_AT_HOST, '<host>')
     .replace(WINDOWS_PATH, '<path>')
     .replace(POSIX_PATH, '<path>')
     .replace(IPV6_ADDRESS, '<host>')

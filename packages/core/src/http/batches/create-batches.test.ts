@@ -194,7 +194,7 @@ describe('gemini.batches', () => {
   it('keeps a per-line error for a results line that is not JSON', async () => {
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () =>
         new Response('{"key":"request-1","response":{"candidates":[]}}\nnot json\n'),
@@ -222,7 +222,7 @@ describe('gemini.batches', () => {
     ];
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () => new Response(lines.map((line) => JSON.stringify(line)).join('\n')),
     });

@@ -318,7 +318,7 @@ describe('createFileSearchStores', () => {
     const secret = 'AIza-secret-key-0123456789';
     const gemini = createGemini({
       apiKey: secret,
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () =>
         Response.json({
@@ -339,7 +339,7 @@ describe('createFileSearchStores', () => {
   it("cuts a failed operation's long reason at a whole character, never inside an emoji", async () => {
     const gemini = createGemini({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () =>
         Response.json({

@@ -224,7 +224,7 @@ describe('gemini.files', () => {
     const key = 'AIzaSy-files-secret-0123456789';
     const gemini = connect({
       apiKey: key,
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () =>
         Response.json({
@@ -245,7 +245,7 @@ describe('gemini.files', () => {
   it("cuts a FAILED file's long reason at a whole character, never inside an emoji", async () => {
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       // 999 units, then an emoji whose two halves would straddle the 1,000-unit bound.
       fetch: async () =>
@@ -312,7 +312,7 @@ describe('gemini.files', () => {
   it('types a gateway that answers the upload route 404 without a Google body', async () => {
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async () =>
         new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } }),
@@ -330,7 +330,7 @@ describe('gemini.files', () => {
     const hosts: string[] = [];
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async (input, init) => {
         const url = new URL(String(input));
@@ -362,14 +362,14 @@ describe('gemini.files secrets', () => {
     const uploadId = 'AHxI1nOpaqueUploadSession0123456789';
     const gemini = connect({
       apiKey: 'k',
-      baseUrl: 'http://gateway.test',
+      baseUrl: 'https://gateway.test',
       retry: false,
       fetch: async (input, init) => {
         const command = new Headers(init?.headers).get('x-goog-upload-command');
         if (command === 'start') {
           return new Response('', {
             headers: {
-              'x-goog-upload-url': `http://gateway.test/upload/v1beta/files?upload_id=${uploadId}&upload_protocol=resumable`,
+              'x-goog-upload-url': `https://gateway.test/upload/v1beta/files?upload_id=${uploadId}&upload_protocol=resumable`,
               'x-goog-upload-status': 'active',
             },
           });

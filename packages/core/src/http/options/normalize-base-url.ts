@@ -11,15 +11,29 @@ const VERSION_SUFFIX = /\/(v\d+(?:alpha|beta)?\d*)$/;
 const METHOD_PATH = /(?<=\/v\d+(?:alpha|beta)?\d*)\/models(?:\/[^/]*)?$/;
 
 /**
+ * The hostnames (as `URL.hostname` gives them) plain http may reach without an opt-in: the
+ * loopback names of RFC 6761 §6.3 (`localhost`, `*.localhost`), 127.0.0.0/8 and `[::1]`. The URL
+ * parser has already folded case and the other IPv4 spellings (`127.1`, `0x7f000001`) into these.
+ * @internal
+ */
+export const LOOPBACK_HOSTNAME: RegExp = /(^|\.)localhost$|^127\.[\d.]+$|^\[::1]$/;
+
+/**
  * Normalises a base URL: checks it is an http(s) URL, drops trailing slashes, a query and a hash,
  * and splits off a trailing API version (`https://host/v1beta` is a common way to write it).
  *
+ * @param allowInsecureHttp - accept `http://` to a host that is not loopback (the key then
+ *   crosses the network in clear text).
  * @returns the base URL without the version, and the version found in it, if any.
- * @throws {@link InvalidArgumentError} for anything that is not an absolute http(s) URL, or a URL
- *   carrying credentials or a `key` query parameter (keys go in a header, never in URLs).
+ * @throws {@link InvalidArgumentError} for anything that is not an absolute http(s) URL, plain
+ *   http to a host that is not loopback without `allowInsecureHttp`, or a URL carrying
+ *   credentials or a `key` query parameter (keys go in a header, never in URLs).
  * @internal
  */
-export function normalizeBaseUrl(baseUrl: string): { baseUrl: string; apiVersion?: string } {
+export function normalizeBaseUrl(
+  baseUrl: string,
+  allowInsecureHttp?: boolean,
+): { baseUrl: string; apiVersion?: string } {
   let url: URL;
   try {
     url = new URL(baseUrl.trim());
@@ -31,10 +45,16 @@ export function normalizeBaseUrl(baseUrl: string): { baseUrl: string; apiVersion
       message: `baseUrl must be an absolute URL such as '${DEFAULT_BASE_URL}' or 'https://api.cometapi.com'; got a value not shown (it may hold a key).`,
     });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (
+    url.protocol !== 'https:' &&
+    (url.protocol !== 'http:' ||
+      !(allowInsecureHttp === true || LOOPBACK_HOSTNAME.test(url.hostname)))
+  ) {
+    // http to another machine sends the key, in every request, in clear text to anyone on the
+    // path. Only the scheme and host are shown: the rest may hold a secret.
     throw new InvalidArgumentError({
       argument: 'baseUrl',
-      message: `baseUrl must use https (or http for a local server); got '${url.protocol}'.`,
+      message: `baseUrl must use https (http sends the key in clear: only to localhost, 127.x, [::1], or with allowInsecureHttp: true); got '${url.protocol}//${url.host}'.`,
     });
   }
   if (url.username !== '' || url.password !== '' || url.searchParams.has('key')) {

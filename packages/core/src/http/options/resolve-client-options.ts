@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { checkLogger } from '../../logging/check-logger.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
+  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
@@ -126,6 +127,7 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
       apiKey: checkedWhereUsed,
       // Read from GEMINI_BASE_URL when left out: checked below, the environment's too.
       baseUrl: checkedWhereUsed,
+      allowInsecureHttp: booleanOption(),
       apiVersion: optionCheck(
         (value) => typeof value === 'string' && /^[A-Za-z0-9._-]+$/.test(value),
         (_path, value) =>
@@ -192,7 +194,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
       message: `baseUrl must be a string such as '${DEFAULT_BASE_URL}'.`,
     });
   }
-  const normalized = normalizeBaseUrl(rawBaseUrl);
+  const normalized = normalizeBaseUrl(rawBaseUrl, options.allowInsecureHttp);
   const logger = checkLogger(options.logger, 'logger');
   if (Object.hasOwn(given, 'baseUrl') && given.baseUrl === undefined) {
     const source =

@@ -1,0 +1,60 @@
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileTools } from './create-file-tools.ts';
+
+// attack15: an options object whose getter gives one value to the check and another to the use
+// (a config Proxy, a lazily computed setting). The options were checked, then read again by the
+// destructuring that used them: `maxReadBytes` read 10 for the check and NaN for the tool, so a
+// bound the check would refuse reached the tool unseen. Each option is now read once.
+
+const context: ToolExecuteContext = {
+  signal: new AbortController().signal,
+  toolCallId: 'call-1',
+  step: 1,
+  logger: silentLogger,
+  contents: [],
+};
+
+/** An option that reads `first` once, then `later` for ever after. */
+function changing<T>(target: Record<string, unknown>, key: string, first: T, later: unknown) {
+  let reads = 0;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    get: () => (reads++ === 0 ? first : later),
+  });
+  return target;
+}
+
+let root: string;
+beforeEach(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), 'gemloop-a15-')));
+  await writeFile(join(root, 'big.txt'), 'x'.repeat(5000));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('createFileTools with an option that changes between reads', () => {
+  it('holds the value the check saw: maxReadBytes 10 then NaN reads 10 bytes', async () => {
+    const tools = createFileTools(changing({ root }, 'maxReadBytes', 10, Number.NaN) as never);
+    const result = (await tools.readFile.execute({ path: 'big.txt' }, context)) as {
+      content: string;
+    };
+    expect(result.content.length).toBe(10);
+  });
+
+  it('a getter that throws surfaces its own error, naming nothing else', () => {
+    const options = { root };
+    Object.defineProperty(options, 'maxReadBytes', {
+      enumerable: true,
+      get: () => {
+        throw new Error('config unavailable');
+      },
+    });
+    expect(() => createFileTools(options as never)).toThrow('config unavailable');
+  });
+});
