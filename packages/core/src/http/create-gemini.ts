@@ -18,6 +18,7 @@ import type { ModelMethods } from './model-methods.ts';
 import {
   alreadyCheckedCallOptions,
   defaultCallOptions,
+  type ResolvedCallOptions,
   resolveCallOptions,
 } from './options/resolve-call-options.ts';
 import { resolveClientOptions } from './options/resolve-client-options.ts';
@@ -91,12 +92,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   ): GenerateCall {
     const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, false);
-    warnEndpointFields(request);
-    const call = recordTo(
-      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
-      defaults,
-      record,
-    );
+    warnEndpointFields?.(request);
+    const call = recordTo(resolveModelCallOptions(callOptions, bodyCache, request.tools), record);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
@@ -123,16 +120,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, true);
-    warnEndpointFields(request);
+    warnEndpointFields?.(request);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
     );
-    const call = recordTo(
-      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
-      defaults,
-      record,
-    );
+    const call = recordTo(resolveModelCallOptions(callOptions, bodyCache, request.tools), record);
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
@@ -149,21 +142,36 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   }
 
   /**
-   * A model call's options resolved; a run's own (frozen, handed with the run's cache) checked
-   * strictly by its first call only.
+   * A model call's options resolved, the credentials in the request's tools among its secrets. A
+   * run's own (frozen, handed with the run's cache) are checked strictly by its first call only,
+   * and resolved once for the run's tools (the agent's, the same array every step): its later
+   * calls take that object as it is (recordTo copies it), where each resolved them again and
+   * walked the tools (seven calls and two objects a step fewer; issue 53, helper step-shared).
    */
   function resolveModelCallOptions(
     callOptions: CallOptions | undefined,
     run: ContentJsonCache | undefined,
-  ): ReturnType<typeof resolveCallOptions> {
+    tools: unknown,
+  ): ResolvedCallOptions {
     if (run === undefined || callOptions === undefined)
-      return resolveCallOptions(callOptions, client, defaults);
-    // Frozen when it was checked, so frozen still (Object.isFrozen is a call into V8's runtime).
-    if (run.checkedCallOptions === callOptions)
-      return resolveCallOptions(callOptions, client, defaults, alreadyCheckedCallOptions);
-    if (!Object.isFrozen(callOptions)) return resolveCallOptions(callOptions, client, defaults);
-    const call = resolveCallOptions(callOptions, client, defaults);
-    run.checkedCallOptions = callOptions;
+      return withToolSecrets(resolveCallOptions(callOptions, client, defaults), tools);
+    const checked = run.checkedCallOptions === callOptions;
+    if (checked && run.callTools === tools) return run.resolvedCall as ResolvedCallOptions;
+    const call = withToolSecrets(
+      resolveCallOptions(
+        callOptions,
+        client,
+        defaults,
+        checked ? alreadyCheckedCallOptions : undefined,
+      ),
+      tools,
+    );
+    // Frozen when it was checked, so frozen still; one that is not may change before the next call.
+    if (checked || Object.isFrozen(callOptions)) {
+      run.checkedCallOptions = callOptions;
+      run.callTools = tools;
+      run.resolvedCall = call;
+    }
     return call;
   }
 
@@ -174,11 +182,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
-  function withToolSecrets(
-    call: ReturnType<typeof resolveCallOptions>,
-    request: GenerateContentRequest,
-  ): ReturnType<typeof resolveCallOptions> {
-    const own = secretsOfTools(request.tools);
+  function withToolSecrets(call: ResolvedCallOptions, tools: unknown): ResolvedCallOptions {
+    const own = secretsOfTools(tools);
     if (own.length === 0) return call;
     return { ...call, secrets: client.secrets.withCall(own) };
   }
@@ -307,18 +312,14 @@ function checkRequest<T extends { model: string }>(request: T): T {
 }
 
 /**
- * The call's options with `record` to fill: the resolved object itself, made for this call, or a
- * copy of the client's shared defaults (a call without options), which are never written.
+ * The call's options with `record` to fill: a copy, since the resolved object may be shared by
+ * calls (the client's defaults, a run's options resolved by its first call), which is never written.
  */
 function recordTo(
-  call: ReturnType<typeof resolveCallOptions>,
-  defaults: ReturnType<typeof resolveCallOptions>,
+  call: ResolvedCallOptions,
   record: ModelCallRecord | undefined,
-): ReturnType<typeof resolveCallOptions> {
-  if (record === undefined) return call;
-  if (call === defaults) return { ...call, record };
-  call.record = record;
-  return call;
+): ResolvedCallOptions {
+  return record === undefined ? call : { ...call, record };
 }
 
 /**

@@ -131,6 +131,40 @@ describe("a run's call options", () => {
   });
 });
 
+describe("a run's resolved call options", () => {
+  it('are resolved once for the run and its tools; each call still gets a record of its own', async () => {
+    let tier = 0;
+    server.use(
+      http.post('*', () =>
+        HttpResponse.json(textResponse('ok') as Record<string, never>, {
+          headers: { 'x-gemini-service-tier': `tier-${++tier}` },
+        }),
+      ),
+    );
+    const entry = entryOfNewClient();
+    const bodyCache = createContentJsonCache();
+    const callOptions = Object.freeze({ signal: new AbortController().signal });
+    const withTools = { ...request, tools: [{ functionDeclarations: [{ name: 'add' }] }] };
+    const first = await entry.generate({ request: withTools, callOptions, bodyCache });
+    const resolved = bodyCache.resolvedCall;
+    expect(resolved).toBeDefined();
+    // Two calls at once: neither writes the shared object, each reads its own record.
+    const [second, third] = await Promise.all([
+      entry.generate({ request: withTools, callOptions, bodyCache }),
+      entry.generate({ request: withTools, callOptions, bodyCache }),
+    ]);
+    expect(bodyCache.resolvedCall).toBe(resolved);
+    expect(resolved?.record).toBeUndefined();
+    const tiers = [first, second, third].map(({ record }) => record.serviceTier);
+    expect(tiers[0]).toBe('tier-1');
+    expect([...tiers].sort()).toEqual(['tier-1', 'tier-2', 'tier-3']);
+    // Another tools array (the final output's call has none) is resolved for itself.
+    await entry.generate({ request, callOptions, bodyCache });
+    expect(bodyCache.resolvedCall).not.toBe(resolved);
+    expect(bodyCache.callTools).toBeUndefined();
+  });
+});
+
 describe("a run's model path", () => {
   it('follows the model of each call of the run, and still refuses a bad one', async () => {
     const urls: string[] = [];
