@@ -16,7 +16,6 @@ import type { Caches, CallOptions, CreateGeminiOptions, Gemini } from './gemini.
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import type { ModelMethods } from './model-methods.ts';
 import {
-  alreadyCheckedCallOptions,
   defaultCallOptions,
   type ResolvedCallOptions,
   resolveCallOptions,
@@ -155,19 +154,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   ): ResolvedCallOptions {
     if (run === undefined || callOptions === undefined)
       return withToolSecrets(resolveCallOptions(callOptions, client, defaults), tools);
-    const checked = run.checkedCallOptions === callOptions;
-    if (checked && run.callTools === tools) return run.resolvedCall as ResolvedCallOptions;
-    const call = withToolSecrets(
-      resolveCallOptions(
-        callOptions,
-        client,
-        defaults,
-        checked ? alreadyCheckedCallOptions : undefined,
-      ),
-      tools,
-    );
-    // Frozen when it was checked, so frozen still; one that is not may change before the next call.
-    if (checked || Object.isFrozen(callOptions)) {
+    if (run.checkedCallOptions === callOptions && run.callTools === tools)
+      return run.resolvedCall as ResolvedCallOptions;
+    const call = withToolSecrets(resolveCallOptions(callOptions, client, defaults), tools);
+    // A frozen object cannot change before the next call (Object.isFrozen is a call into V8's
+    // runtime: made by a run's first call, and again only when its tools change).
+    if (Object.isFrozen(callOptions)) {
       run.checkedCallOptions = callOptions;
       run.callTools = tools;
       run.resolvedCall = call;
@@ -314,12 +306,25 @@ function checkRequest<T extends { model: string }>(request: T): T {
 /**
  * The call's options with `record` to fill: a copy, since the resolved object may be shared by
  * calls (the client's defaults, a run's options resolved by its first call), which is never written.
+ * Field by field, not `{ ...call, record }`: on Node 20 that spread was ~2 µs of a step's CPU (the
+ * ABBA client's profile), a literal of one shape for every call a few nanoseconds.
  */
 function recordTo(
   call: ResolvedCallOptions,
   record: ModelCallRecord | undefined,
 ): ResolvedCallOptions {
-  return record === undefined ? call : { ...call, record };
+  if (record === undefined) return call;
+  return {
+    signal: call.signal,
+    onRetry: call.onRetry,
+    timeoutMs: call.timeoutMs,
+    retry: call.retry,
+    headers: call.headers,
+    secrets: call.secrets,
+    onResponse: call.onResponse,
+    record,
+    beforeSend: call.beforeSend,
+  };
 }
 
 /**

@@ -279,8 +279,7 @@ async function answerPendingCalls<Output>(
   const step = createResumeStep(pending, config.now());
   run.startedStep = step.stepNumber;
   emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
-  const running = runTools(context, step, pending);
-  const calls = running instanceof Promise ? await running : running;
+  const calls = await runTools(context, step, pending);
   await endStep(context, step);
   const next = answered(context, calls, stopWhen, 'tools', true, true);
   if (next.type === 'fail') throw next.error(run.state());

@@ -67,17 +67,6 @@ export const callOptionsDeclaration: DeclaredOptions<CallOptions> = defineOption
   checks: callOptionChecks,
 });
 
-/**
- * {@link callOptionsDeclaration} for options a call of the same run already checked (a frozen
- * object, see `ContentJsonCache.checkedCallOptions`): taken as they are. The strict check cost
- * 2,575 instructions of a streamed agent step, one in every model call (callgrind, helper
- * step-cpu3). @internal
- */
-export const alreadyCheckedCallOptions: DeclaredOptions<CallOptions> = {
-  ...callOptionsDeclaration,
-  check: (value) => value as CallOptions,
-};
-
 /** The options of a list call (`listModels`, `caches.list`): a call's, and the page. @internal */
 export const listOptionsDeclaration: DeclaredOptions<ListModelsOptions> =
   defineOptions<ListModelsOptions>({
