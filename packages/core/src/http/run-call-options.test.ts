@@ -165,6 +165,34 @@ describe("a run's resolved call options", () => {
   });
 });
 
+describe("a run's credentials", () => {
+  it("stay among the client's most recent: each call of the run learns them again", async () => {
+    answering();
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const entry = modelCallEntryOf(gemini);
+    const bodyCache = createContentJsonCache();
+    const HEADER_KEY = 'header-run-key-0123456789abcdefghij';
+    const callOptions = Object.freeze({
+      signal: new AbortController().signal,
+      headers: { 'x-run-token': HEADER_KEY },
+    });
+    const RUN_KEY = 'exa-run-key-0123456789abcdefghij';
+    const withKey = { ...request, tools: [{ exaAiSearch: { apiKey: RUN_KEY } }] };
+    await entry.generate({ request: withKey, callOptions, bodyCache });
+    // Other calls of the client learn 40 credentials of their own: past the 32 it keeps.
+    for (let call = 0; call < 40; call++) {
+      const apiKey = `exa-other-key-${call}-0123456789abcdefghij`;
+      await gemini.generateContent({ ...request, tools: [{ exaAiSearch: { apiKey } }] });
+    }
+    expect(entry.redact(`echoed ${RUN_KEY} ${HEADER_KEY}`)).toBe(`echoed ${RUN_KEY} ${HEADER_KEY}`);
+    // The run's next call takes its first call's options, and learns both keys again.
+    await entry.generate({ request: withKey, callOptions, bodyCache });
+    const echoed = entry.redact(`echoed ${RUN_KEY} ${HEADER_KEY}`) as string;
+    expect(echoed).not.toContain(RUN_KEY);
+    expect(echoed).not.toContain(HEADER_KEY);
+  });
+});
+
 describe("a run's model path", () => {
   it('follows the model of each call of the run, and still refuses a bad one', async () => {
     const urls: string[] = [];

@@ -33,7 +33,8 @@ export type ResolvedCallOptions = {
   onResponse: ((response: ResponseInfo) => void) | undefined;
   /**
    * Where an internal model call (model-call-entry.ts) keeps the response info of the attempt
-   * that succeeded, so the agent reads the served tier without a closure of its own.
+   * that succeeded, so the agent reads the served tier without a closure of its own. Always a
+   * key (`undefined` until a call's copy sets it), so that copy only overrides it (create-gemini.ts).
    */
   record?: { info: ResponseInfo | undefined } | undefined;
   /** `CallOptions.beforeSend`. */
@@ -101,6 +102,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     headers: client.headers,
     secrets: client.secrets,
     onResponse: undefined,
+    record: undefined,
     beforeSend: undefined,
   };
 }
@@ -147,6 +149,7 @@ export function resolveCallOptions(
     headers,
     secrets,
     onResponse,
+    record: undefined,
     beforeSend,
   };
 }
