@@ -16,8 +16,8 @@ import type { Caches, CallOptions, CreateGeminiOptions, Gemini } from './gemini.
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import type { ModelMethods } from './model-methods.ts';
 import {
-  alreadyCheckedCallOptions,
   defaultCallOptions,
+  type ResolvedCallOptions,
   resolveCallOptions,
 } from './options/resolve-call-options.ts';
 import { resolveClientOptions } from './options/resolve-client-options.ts';
@@ -91,12 +91,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   ): GenerateCall {
     const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, false);
-    warnEndpointFields(request);
-    const call = recordTo(
-      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
-      defaults,
-      record,
-    );
+    warnEndpointFields?.(request);
+    const call = recordTo(resolveModelCallOptions(callOptions, bodyCache, request.tools), record);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
@@ -123,16 +119,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = modelPathOf(checkRequest(given).model, bodyCache);
     const request = client.vertex === undefined ? given : forVertex(given, true);
-    warnEndpointFields(request);
+    warnEndpointFields?.(request);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
     );
-    const call = recordTo(
-      withToolSecrets(resolveModelCallOptions(callOptions, bodyCache), request),
-      defaults,
-      record,
-    );
+    const call = recordTo(resolveModelCallOptions(callOptions, bodyCache, request.tools), record);
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
@@ -149,21 +141,35 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   }
 
   /**
-   * A model call's options resolved; a run's own (frozen, handed with the run's cache) checked
-   * strictly by its first call only.
+   * A model call's options resolved, the credentials in the request's tools among its secrets. A
+   * run's own (frozen, handed with the run's cache) are checked strictly by its first call only,
+   * and resolved once for the run's tools (the agent's, the same array every step): its later
+   * calls take that object as it is (recordTo copies it), where each resolved them again and
+   * walked the tools (seven calls and two objects a step fewer; issue 53, helper step-shared).
    */
   function resolveModelCallOptions(
     callOptions: CallOptions | undefined,
     run: ContentJsonCache | undefined,
-  ): ReturnType<typeof resolveCallOptions> {
+    tools: unknown,
+  ): ResolvedCallOptions {
     if (run === undefined || callOptions === undefined)
-      return resolveCallOptions(callOptions, client, defaults);
-    // Frozen when it was checked, so frozen still (Object.isFrozen is a call into V8's runtime).
-    if (run.checkedCallOptions === callOptions)
-      return resolveCallOptions(callOptions, client, defaults, alreadyCheckedCallOptions);
-    if (!Object.isFrozen(callOptions)) return resolveCallOptions(callOptions, client, defaults);
-    const call = resolveCallOptions(callOptions, client, defaults);
-    run.checkedCallOptions = callOptions;
+      return withToolSecrets(resolveCallOptions(callOptions, client, defaults), tools);
+    if (run.checkedCallOptions === callOptions && run.callTools === tools) {
+      const call = run.resolvedCall as ResolvedCallOptions;
+      // Its own credentials (a header's, a tool's) learned again, as each call learned them: still
+      // among the client's most recent, which its redactor (the agent's errors, spans, run file)
+      // scrubs however many other calls' credentials it learned since the run's first call.
+      call.secrets.renew?.();
+      return call;
+    }
+    const call = withToolSecrets(resolveCallOptions(callOptions, client, defaults), tools);
+    // A frozen object cannot change before the next call (Object.isFrozen is a call into V8's
+    // runtime: made by a run's first call, and again only when its tools change).
+    if (Object.isFrozen(callOptions)) {
+      run.checkedCallOptions = callOptions;
+      run.callTools = tools;
+      run.resolvedCall = call;
+    }
     return call;
   }
 
@@ -174,13 +180,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
-  function withToolSecrets(
-    call: ReturnType<typeof resolveCallOptions>,
-    request: GenerateContentRequest,
-  ): ReturnType<typeof resolveCallOptions> {
-    const own = secretsOfTools(request.tools);
+  function withToolSecrets(call: ResolvedCallOptions, tools: unknown): ResolvedCallOptions {
+    const own = secretsOfTools(tools);
     if (own.length === 0) return call;
-    return { ...call, secrets: client.secrets.withCall(own) };
+    return { ...call, secrets: client.secrets.withCall(own, call.secrets) };
   }
 
   const internals = { client, defaults };
@@ -307,18 +310,17 @@ function checkRequest<T extends { model: string }>(request: T): T {
 }
 
 /**
- * The call's options with `record` to fill: the resolved object itself, made for this call, or a
- * copy of the client's shared defaults (a call without options), which are never written.
+ * The call's options with `record` to fill: a copy, since the resolved object may be shared by
+ * calls (the client's defaults, a run's options resolved by its first call), which is never written.
+ * The spread only overrides `record` (every resolved object has the key): on Node 20 a spread that
+ * adds a key is V8's slow path, ~1.6-2.6 µs a call where this is ~50 ns (a microbenchmark; the run
+ * options cut read +5.1 µs a step against main with `record` added).
  */
 function recordTo(
-  call: ReturnType<typeof resolveCallOptions>,
-  defaults: ReturnType<typeof resolveCallOptions>,
+  call: ResolvedCallOptions,
   record: ModelCallRecord | undefined,
-): ReturnType<typeof resolveCallOptions> {
-  if (record === undefined) return call;
-  if (call === defaults) return { ...call, record };
-  call.record = record;
-  return call;
+): ResolvedCallOptions {
+  return record === undefined ? call : { ...call, record };
 }
 
 /**

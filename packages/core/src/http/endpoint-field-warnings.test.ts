@@ -5,7 +5,9 @@ import { foldStream } from '../streaming/fold-stream.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
 import { endpointFieldWarnings } from './endpoint-field-warnings.ts';
+import { modelCallEntryOf } from './model-call-entry.ts';
 import { DEFAULT_BASE_URL } from './options/normalize-base-url.ts';
+import { createContentJsonCache } from './serialize-request-body.ts';
 
 // `store` and `modelArmorConfig` and the Vertex-only tools are sent as given everywhere; where
 // Google documents the endpoint refusing them (@google/genai 3.1.0's converters), one warning.
@@ -174,5 +176,56 @@ describe('createGemini: credentials in the request tools', () => {
     }
     // Sent as given all the same.
     expect(JSON.stringify(fake.requests[0]?.body)).toContain('exaAiSearch');
+  });
+
+  it("redacts them in every call of a run (its tools' resolved once), and a mid-run tools change's", async () => {
+    const fake = createFakeGemini({ script: () => turn.text('ok') });
+    fakes.push(fake);
+    const traced: string[] = [];
+    const logger: Logger = {
+      child: () => logger,
+      trace: (fields) => traced.push(JSON.stringify(fields)),
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+      isLevelEnabled: () => true,
+    };
+    const entry = modelCallEntryOf(
+      createGemini({ apiKey: 'test-key-0123456789', fetch: fake.fetch, logger }),
+    );
+    const bodyCache = createContentJsonCache();
+    const callOptions = Object.freeze({ signal: new AbortController().signal });
+    const request: GenerateContentRequest = {
+      model: 'gemini-3-flash-preview',
+      contents: 'Hi',
+      tools: [{ exaAiSearch: { apiKey: EXA_KEY } }],
+    };
+    const OTHER_KEY = 'exa-other-key-0123456789abcdef';
+    const changed = { ...request, tools: [{ exaAiSearch: { apiKey: OTHER_KEY } }] };
+    await entry.generate({ request, callOptions, bodyCache });
+    await entry.generate({ request, callOptions, bodyCache });
+    await foldStream(entry.stream({ request, callOptions, bodyCache }).stream);
+    await entry.generate({ request: changed, callOptions, bodyCache });
+    const bodies = traced.filter((line) => line.includes('"direction":"request"'));
+    expect(bodies).toHaveLength(4);
+    for (const body of bodies) {
+      expect(body).toContain('exaAiSearch');
+      expect(body).not.toContain(EXA_KEY);
+      expect(body).not.toContain(OTHER_KEY);
+    }
+    expect(JSON.stringify(fake.requests[3]?.body)).toContain(OTHER_KEY);
+  });
+
+  it("warns of nothing on a gateway's endpoint, whatever the request holds", async () => {
+    const fake = createFakeGemini({ script: () => turn.text('ok') });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const { logger, warnings } = capturingLogger();
+    const gemini = createGemini({ apiKey: 'test-key-0123456789', baseUrl: url, logger });
+    await gemini.generateContent({ ...vertexOnly, store: true });
+    await foldStream(gemini.streamGenerateContent(vertexOnly));
+    expect(fake.requests).toHaveLength(2);
+    expect(warnings).toEqual([]);
   });
 });

@@ -72,13 +72,15 @@ export function endpointFieldWarnings(
 
 /**
  * A warner for one client: logs each of {@link endpointFieldWarnings} once for the client's life
- * (an agent sends the same fields on every step; one line says it).
+ * (an agent sends the same fields on every step; one line says it). None for a gateway's endpoint
+ * off Vertex, which has nothing to warn of: its calls skip two calls and an array a step.
  * @internal
  */
 export function createEndpointFieldWarner(
   endpoint: EndpointKind,
   logger: Logger,
-): (request: GenerateContentRequest) => void {
+): ((request: GenerateContentRequest) => void) | undefined {
+  if (endpoint.platform === 'gemini-api' && endpoint.baseUrl !== DEFAULT_BASE_URL) return undefined;
   const warned = new Set<string>();
   return (request) => {
     for (const { field, message } of endpointFieldWarnings(request, endpoint)) {

@@ -131,6 +131,68 @@ describe("a run's call options", () => {
   });
 });
 
+describe("a run's resolved call options", () => {
+  it('are resolved once for the run and its tools; each call still gets a record of its own', async () => {
+    let tier = 0;
+    server.use(
+      http.post('*', () =>
+        HttpResponse.json(textResponse('ok') as Record<string, never>, {
+          headers: { 'x-gemini-service-tier': `tier-${++tier}` },
+        }),
+      ),
+    );
+    const entry = entryOfNewClient();
+    const bodyCache = createContentJsonCache();
+    const callOptions = Object.freeze({ signal: new AbortController().signal });
+    const withTools = { ...request, tools: [{ functionDeclarations: [{ name: 'add' }] }] };
+    const first = await entry.generate({ request: withTools, callOptions, bodyCache });
+    const resolved = bodyCache.resolvedCall;
+    expect(resolved).toBeDefined();
+    // Two calls at once: neither writes the shared object, each reads its own record.
+    const [second, third] = await Promise.all([
+      entry.generate({ request: withTools, callOptions, bodyCache }),
+      entry.generate({ request: withTools, callOptions, bodyCache }),
+    ]);
+    expect(bodyCache.resolvedCall).toBe(resolved);
+    expect(resolved?.record).toBeUndefined();
+    const tiers = [first, second, third].map(({ record }) => record.serviceTier);
+    expect(tiers[0]).toBe('tier-1');
+    expect([...tiers].sort()).toEqual(['tier-1', 'tier-2', 'tier-3']);
+    // Another tools array (the final output's call has none) is resolved for itself.
+    await entry.generate({ request, callOptions, bodyCache });
+    expect(bodyCache.resolvedCall).not.toBe(resolved);
+    expect(bodyCache.callTools).toBeUndefined();
+  });
+});
+
+describe("a run's credentials", () => {
+  it("stay among the client's most recent: each call of the run learns them again", async () => {
+    answering();
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const entry = modelCallEntryOf(gemini);
+    const bodyCache = createContentJsonCache();
+    const HEADER_KEY = 'header-run-key-0123456789abcdefghij';
+    const callOptions = Object.freeze({
+      signal: new AbortController().signal,
+      headers: { 'x-run-token': HEADER_KEY },
+    });
+    const RUN_KEY = 'exa-run-key-0123456789abcdefghij';
+    const withKey = { ...request, tools: [{ exaAiSearch: { apiKey: RUN_KEY } }] };
+    await entry.generate({ request: withKey, callOptions, bodyCache });
+    // Other calls of the client learn 40 credentials of their own: past the 32 it keeps.
+    for (let call = 0; call < 40; call++) {
+      const apiKey = `exa-other-key-${call}-0123456789abcdefghij`;
+      await gemini.generateContent({ ...request, tools: [{ exaAiSearch: { apiKey } }] });
+    }
+    expect(entry.redact(`echoed ${RUN_KEY} ${HEADER_KEY}`)).toBe(`echoed ${RUN_KEY} ${HEADER_KEY}`);
+    // The run's next call takes its first call's options, and learns both keys again.
+    await entry.generate({ request: withKey, callOptions, bodyCache });
+    const echoed = entry.redact(`echoed ${RUN_KEY} ${HEADER_KEY}`) as string;
+    expect(echoed).not.toContain(RUN_KEY);
+    expect(echoed).not.toContain(HEADER_KEY);
+  });
+});
+
 describe("a run's model path", () => {
   it('follows the model of each call of the run, and still refuses a bad one', async () => {
     const urls: string[] = [];

@@ -4,6 +4,7 @@
 // (see .dependency-cruiser.mjs, core-http-contract).
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
+import type { ResolvedCallOptions } from './options/resolve-call-options.ts';
 
 /** What a {@link ContentJsonCache} keeps of one content: its JSON, and what it looked like then. @internal */
 export type CachedContent = {
@@ -37,6 +38,13 @@ export class ContentJsonCache {
    * since, so the run's later calls skip the strict check of their keys and values.
    */
   checkedCallOptions: object | undefined = undefined;
+  /**
+   * The request `tools` the run's calls last resolved `checkedCallOptions` with, and that resolved
+   * object (the client's settings merged, the tools' credentials among its secrets): a later call
+   * with the same two takes it as it is. Tools edited in place are not seen, as for their JSON.
+   */
+  callTools: unknown = undefined;
+  resolvedCall: ResolvedCallOptions | undefined = undefined;
   /**
    * The model name a call of the run last made a path of, and that path: a run asks for the same
    * model every step, and checking the name took three regular expressions a call (1,051

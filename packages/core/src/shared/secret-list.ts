@@ -9,6 +9,11 @@ import { MIN_KEY_LENGTH } from './redact-secrets.ts';
 export type Secrets = {
   /** The secrets to scrub, longest first (a credential containing another is replaced whole). */
   readonly values: readonly string[];
+  /**
+   * A call's view only: learns the call's own credentials again, as a new call with them would,
+   * so they stay among its client's most recent (see {@link SecretList.learn}).
+   */
+  renew?(): void;
 };
 
 /**
@@ -80,9 +85,9 @@ export class SecretList implements Secrets {
    * The secrets of one call: this list's (read live) plus the call's own header credentials,
    * which the client learns too, so its redactor scrubs them from what the agent reports.
    */
-  withCall(own: readonly string[]): Secrets {
+  withCall(own: readonly string[], within?: Secrets): Secrets {
     for (const secret of own) this.learn(secret, 'call');
-    return new CallSecrets(this, own);
+    return new CallSecrets(this, own, within);
   }
 }
 
@@ -90,12 +95,15 @@ export class SecretList implements Secrets {
 class CallSecrets implements Secrets {
   readonly #client: SecretList;
   readonly #own: readonly string[];
+  /** The view this one was made over (a call's header credentials', under its tools'), renewed with it. */
+  readonly #within: Secrets | undefined;
   #version = -1;
   #values: readonly string[] = [];
 
-  constructor(client: SecretList, own: readonly string[]) {
+  constructor(client: SecretList, own: readonly string[], within: Secrets | undefined) {
     this.#client = client;
     this.#own = own.filter((secret) => secret.length >= MIN_KEY_LENGTH);
+    this.#within = within;
   }
 
   get values(): readonly string[] {
@@ -108,6 +116,11 @@ class CallSecrets implements Secrets {
       ]);
     }
     return this.#values;
+  }
+
+  renew(): void {
+    this.#within?.renew?.();
+    for (const secret of this.#own) this.#client.learn(secret, 'call');
   }
 }
 

@@ -40,8 +40,9 @@ function resolve<Output = undefined>(
   } as AgentOptions<Output>);
   const kind = position.kind ?? 'tools';
   const step = createStep({ response, stepNumber: 1, kind, startedAt: 0, modelMs: 0 });
+  // A promise only when an `output` schema checks the answer: the loop awaits only that one.
   const next = resolveOutcome(config, step, { kind, reasks: 0, stepsLeft: true, ...position });
-  return Object.assign(next, { step });
+  return Object.assign(Promise.resolve(next), { step });
 }
 
 describe('resolveOutcome', () => {
@@ -123,6 +124,36 @@ describe('resolveOutcome', () => {
     );
     expect(calls).toMatchObject({ type: 'finish', finishReason: 'max-tokens' });
     expect(calls.append).toBeUndefined();
+  });
+
+  it('answers at once, not with a promise, unless an output schema checks the answer', () => {
+    const config = resolveAgentConfig({
+      gemini: createScriptedGemini([]),
+      model: 'gemini-2.5-flash',
+      tools: [lookup],
+    });
+    const position = { kind: 'tools', reasks: 0, stepsLeft: true } as const;
+    for (const response of [
+      callsTurn(['lookup', { q: 'a' }]),
+      textTurn('Done.'),
+      finishTurn('SAFETY', undefined),
+    ]) {
+      const step = createStep({ response, stepNumber: 1, kind: 'tools', startedAt: 0, modelMs: 0 });
+      expect(resolveOutcome(config, step, position)).not.toBeInstanceOf(Promise);
+    }
+    const withOutput = resolveAgentConfig({
+      gemini: createScriptedGemini([]),
+      model: 'gemini-2.5-flash',
+      output: z.object({ answer: z.number() }),
+    });
+    const answer = createStep({
+      response: textTurn('{"answer":1}'),
+      stepNumber: 1,
+      kind: 'tools',
+      startedAt: 0,
+      modelMs: 0,
+    });
+    expect(resolveOutcome(withOutput, answer, position)).toBeInstanceOf(Promise);
   });
 
   describe('with an output schema', () => {

@@ -36,11 +36,11 @@ import { signModelTurn } from './sign-model-turn.ts';
  *   unanswered).
  * @internal
  */
-export async function resolveOutcome<Output>(
+export function resolveOutcome<Output>(
   config: AgentConfig<Output>,
   step: AgentStep,
   position: LoopPosition,
-): Promise<NextStep<Output>> {
+): NextStep<Output> | Promise<NextStep<Output>> {
   const { kind } = position;
   // A stream cut cleanly mid-answer has no finish reason, which alone would read as STOP.
   let outcome: ResponseOutcome =

@@ -179,19 +179,20 @@ async function runModelSteps<Output>({
     run.inputChecked = true;
     if (kind === 'tools') state.modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || state.modelSteps < config.maxSteps;
-    let next: NextStep<Output> = await resolveOutcome(config, step, {
-      kind,
-      reasks: state.reasks,
-      stepsLeft,
-    });
+    const resolving = resolveOutcome(config, step, { kind, reasks: state.reasks, stepsLeft });
+    // Awaited only when an `output` schema checked the answer: one promise and one turn of the
+    // microtask queue a step fewer (issue 53, helper step-shared).
+    let next: NextStep<Output> = resolving instanceof Promise ? await resolving : resolving;
     // The answer the run would end with, before it joins the history (the output guardrails').
     if (next.type === 'finish' && plugins?.hooks.checkAnswer !== undefined)
       next = await plugins.checkedAnswer(step, next, stepsLeft);
     appendToHistory(run, step, next);
-    const calls: ToolCallsResult | undefined =
+    // A promise only when a call had something to wait for (see runTools).
+    let calls =
       next.type === 'run-again' && next.calls !== undefined
-        ? await runTools(context, step, next.calls)
+        ? runTools(context, step, next.calls)
         : undefined;
+    if (calls instanceof Promise) calls = await calls;
     // Awaited only when onStepEnd gave a promise: `await undefined` on every step left 0.25 KB
     // more garbage per step in the bench's overhead scenario (the resume step above may pay it).
     const ending = endStep(context, step);

@@ -22,7 +22,7 @@ export type { ExecuteToolCallsOptions, ToolCallsResult };
 export function executeToolCalls<Output>(
   options: ExecuteToolCallsOptions<Output>,
 ): ToolCallsResult | Promise<ToolCallsResult> {
-  // A throw here rejects runTools, its one caller (an async function).
+  // A throw here throws through runTools, its one caller, into the loop's async function.
   const toolTurn = startToolTurn(options);
   emitToolCalls(toolTurn);
   const running = runTurnCalls(toolTurn);

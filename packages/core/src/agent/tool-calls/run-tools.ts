@@ -20,11 +20,12 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * run goes on is for `resolveAnsweredCalls` to say, once the step has ended.
  * @internal
  */
-export async function runTools<Output>(
-  { config, run, signal, emit, observation, link, plugins }: RunContext<Output>,
+export function runTools<Output>(
+  context: RunContext<Output>,
   step: AgentStep,
   turn: Content,
-): Promise<ToolCallsResult> {
+): ToolCallsResult | Promise<ToolCallsResult> {
+  const { config, run, signal, emit, observation, link, plugins } = context;
   const startedAt = config.now();
   const executing = executeToolCalls({
     config,
@@ -39,8 +40,21 @@ export async function runTools<Output>(
     onToolError: plugins?.toolErrorRewrite,
     plugins,
   });
-  // Awaited only when a call had something to wait for (see executeToolCalls).
-  const result = executing instanceof Promise ? await executing : executing;
+  // A promise only when a call had something to wait for (see executeToolCalls), which the loop
+  // awaits: a turn of calls that settled at once costs no promise and no turn of the microtask
+  // queue here (issue 53, helper step-shared). What throws, throws into the loop's async function.
+  return executing instanceof Promise
+    ? executing.then((result) => takeAnswers(context, step, result, startedAt))
+    : takeAnswers(context, step, executing, startedAt);
+}
+
+/** The turn's answers taken into the history, the step and the run (see {@link runTools}). */
+function takeAnswers<Output>(
+  { config, run, link }: RunContext<Output>,
+  step: AgentStep,
+  result: ToolCallsResult,
+  startedAt: number,
+): ToolCallsResult {
   if (result.ending !== undefined) {
     // The run ends with that error as it is: nothing of this turn goes into the history, but
     // what its calls spent was spent (a subagent that ended the tree billed its model calls).

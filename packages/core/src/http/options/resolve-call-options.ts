@@ -33,7 +33,8 @@ export type ResolvedCallOptions = {
   onResponse: ((response: ResponseInfo) => void) | undefined;
   /**
    * Where an internal model call (model-call-entry.ts) keeps the response info of the attempt
-   * that succeeded, so the agent reads the served tier without a closure of its own.
+   * that succeeded, so the agent reads the served tier without a closure of its own. Always a
+   * key (`undefined` until a call's copy sets it), so that copy only overrides it (create-gemini.ts).
    */
   record?: { info: ResponseInfo | undefined } | undefined;
   /** `CallOptions.beforeSend`. */
@@ -66,17 +67,6 @@ export const callOptionsDeclaration: DeclaredOptions<CallOptions> = defineOption
   example: '{ signal, timeoutMs }',
   checks: callOptionChecks,
 });
-
-/**
- * {@link callOptionsDeclaration} for options a call of the same run already checked (a frozen
- * object, see `ContentJsonCache.checkedCallOptions`): taken as they are. The strict check cost
- * 2,575 instructions of a streamed agent step, one in every model call (callgrind, helper
- * step-cpu3). @internal
- */
-export const alreadyCheckedCallOptions: DeclaredOptions<CallOptions> = {
-  ...callOptionsDeclaration,
-  check: (value) => value as CallOptions,
-};
 
 /** The options of a list call (`listModels`, `caches.list`): a call's, and the page. @internal */
 export const listOptionsDeclaration: DeclaredOptions<ListModelsOptions> =
@@ -112,6 +102,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     headers: client.headers,
     secrets: client.secrets,
     onResponse: undefined,
+    record: undefined,
     beforeSend: undefined,
   };
 }
@@ -158,6 +149,7 @@ export function resolveCallOptions(
     headers,
     secrets,
     onResponse,
+    record: undefined,
     beforeSend,
   };
 }
