@@ -65,9 +65,32 @@ function sourceFilesOf(folder: string): string[] {
   });
 }
 
+// After one of these (or at the start) a `/` that opens no comment opens a regular expression
+// literal; after a name, a number or `)` it divides.
+const BEFORE_REGEX =
+  /(?:^|[(,=:[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|of|in|void|yield|await))\s*$/;
+
 /**
- * `source` with its comments blanked (line breaks kept, so lines still count): strings and
- * template texts stay, since a message that names a feature names it too.
+ * The end (the index after its closing `/`) of the regular expression literal opening at `at`:
+ * a `/` inside a class (`[/]`) or escaped does not close it. Its quotes are not strings
+ * (`/[\s"'(=]/` opens none).
+ */
+function regexEnd(source: string, at: number): number {
+  let inClass = false;
+  for (let index = at + 1; index < source.length; index++) {
+    const char = source[index];
+    if (char === '\\') index++;
+    else if (char === '\n') return index;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '/') return index + 1;
+  }
+  return source.length;
+}
+
+/**
+ * `source` with its comments blanked (line breaks kept, so lines still count): strings, template
+ * texts and regular expression literals stay, since a message that names a feature names it too.
  */
 export function withoutComments(source: string): string {
   let out = '';
@@ -75,6 +98,14 @@ export function withoutComments(source: string): string {
   for (let at = 0; at < source.length; at++) {
     const char = source[at] as string;
     const next = source[at + 1];
+    if (quote === undefined && char === '/' && next !== '/' && next !== '*') {
+      if (BEFORE_REGEX.test(out.slice(-40))) {
+        const end = regexEnd(source, at);
+        out += source.slice(at, end);
+        at = end - 1;
+        continue;
+      }
+    }
     if (quote !== undefined) {
       out += char;
       if (char === '\\') {
@@ -127,6 +158,17 @@ describe("the loop's rooms", () => {
     const code = withoutComments(source);
     expect(code.split('\n')).toHaveLength(3);
     expect(code.replace(/\s+/g, ' ')).toBe("a b c = '// guardrail' + `/* x */`");
+  });
+
+  it("read a regular expression's quotes as no string, and a division as no regex", () => {
+    // A pattern with an unpaired quote (safe-tool-error-message.ts's CREDENTIALS_AT_HOST) made
+    // every comment after it count as code.
+    const source =
+      'const R = /[\\s"\'(=]x\\/[/]/g; // guardrail\nconst q = a / b / c; // guardrail';
+    const code = withoutComments(source);
+    expect(code).not.toContain('guardrail');
+    expect(code).toContain('/[\\s"\'(=]x\\/[/]/g;');
+    expect(code).toContain('a / b / c;');
   });
 
   it('find a word that names a guardrail (the check can fail)', () => {
