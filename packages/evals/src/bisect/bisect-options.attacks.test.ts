@@ -36,7 +36,7 @@ describe('bisectCommits with a misspelt option', () => {
     const error = await refusal(() =>
       bisectCommits({
         commits: ['good', 'bad'],
-        evaluate: async (commit) => {
+        evaluate: async (commit: string) => {
           evaluated.push(commit);
           return { cases: {}, live: false };
         },
