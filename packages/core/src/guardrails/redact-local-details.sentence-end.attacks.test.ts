@@ -31,3 +31,29 @@ describe('redactLocalDetails, an address before a full stop', () => {
     expect(redactLocalDetails(text)).toBe(text);
   });
 });
+
+// attack16: Node's DNS errors name the host they looked up (`${syscall} ${code} ${hostname}`,
+// as `getaddrinfo ENOTFOUND inventory.corp.internal` from http.request, axios, pg, a driver): a
+// dotted name without a port is kept elsewhere (it cannot be told from a file name), and a
+// one-label name always was, so the model learned the internal name. After a lookup's code
+// the word is a host name whatever its shape.
+describe("redactLocalDetails, the host of Node's DNS errors", () => {
+  it.each([
+    ['getaddrinfo ENOTFOUND inventory.corp.internal', 'getaddrinfo ENOTFOUND <host>'],
+    ['getaddrinfo EAI_AGAIN db-primary', 'getaddrinfo EAI_AGAIN <host>'],
+    ['querySrv ENOTFOUND _mongodb._tcp.cluster0.corp.internal', 'querySrv ENOTFOUND <host>'],
+    ['queryTxt ETIMEOUT vault.internal', 'queryTxt ETIMEOUT <host>'],
+    [
+      "Error: getaddrinfo ENOTFOUND ledger (while looking up 'x')",
+      "Error: getaddrinfo ENOTFOUND <host> (while looking up 'x')",
+    ],
+  ])('%s', (text, expected) => {
+    expect(redactLocalDetails(text)).toBe(expected);
+    expect(safeToolErrorMessage('t', new Error(text))).toBe(`t failed: ${expected}`);
+  });
+
+  it('keeps the code alone and other words after an error code', () => {
+    expect(redactLocalDetails('getaddrinfo ENOTFOUND')).toBe('getaddrinfo ENOTFOUND');
+    expect(redactLocalDetails('open ENOENT config')).toBe('open ENOENT config');
+  });
+});

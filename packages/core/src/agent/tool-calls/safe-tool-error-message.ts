@@ -27,6 +27,9 @@ const IPV6_ADDRESS =
 // An IPv4 or bracketed IPv6 address, with its port when there is one, before a full stop too
 // (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`).
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
+// The host a DNS lookup failed on, as Node writes it (`getaddrinfo ENOTFOUND db-primary`,
+// `querySrv ENOTFOUND _mongodb._tcp.x.internal`): a host name whatever its shape (attack16).
+const DNS_LOOKUP_HOST = /(?<=(?:addrinfo|query\w+) E\w+ )[^\s"'<>(),;]+/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
@@ -46,7 +49,8 @@ export function redactLocalDetails(text: string): string {
     .replace(POSIX_PATH, '<path>')
     .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
-    .replace(HOST_AND_PORT, '<host>');
+    .replace(HOST_AND_PORT, '<host>')
+    .replace(DNS_LOOKUP_HOST, '<host>');
 }
 
 /**

@@ -20,7 +20,7 @@ const METHOD_PATH = /(?<=\/v\d+(?:alpha|beta)?\d*)\/models(?:\/[^/]*)?$/;
  * @internal
  */
 export const LOOPBACK_HOSTNAME: RegExp =
-  /(^|\.)localhost$|^127\.[\d.]+$|^\[::(1|ffff:7f[\da-f]{2}:[\da-f]{1,4})]$/;
+  /(^|\.)localhost$|^127\.[\d.]+$|^\[::(1|ffff:7f\w\w:\w+)]$/;
 
 /**
  * Normalises a base URL: checks it is an http(s) URL, drops trailing slashes, a query and a hash,
