@@ -55,5 +55,6 @@ describe("redactLocalDetails, the host of Node's DNS errors", () => {
   it('keeps the code alone and other words after an error code', () => {
     expect(redactLocalDetails('getaddrinfo ENOTFOUND')).toBe('getaddrinfo ENOTFOUND');
     expect(redactLocalDetails('open ENOENT config')).toBe('open ENOENT config');
+    expect(redactLocalDetails('queryRunner Error in step 2')).toBe('queryRunner Error in step 2');
   });
 });

@@ -29,7 +29,7 @@ const IPV6_ADDRESS =
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
 // The host a DNS lookup failed on, as Node writes it (`getaddrinfo ENOTFOUND db-primary`,
 // `querySrv ENOTFOUND _mongodb._tcp.x.internal`): a host name whatever its shape (attack16).
-const DNS_LOOKUP_HOST = /(?<=(?:addrinfo|query\w+) E\w+ )[^\s"'<>(),;]+/g;
+const DNS_LOOKUP_HOST = /(?<=(?:addrinfo|query\w+) E[A-Z_]+ )[^\s"'<>(),;]+/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
