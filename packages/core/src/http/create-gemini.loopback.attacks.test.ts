@@ -1,6 +1,6 @@
 import { createAgent, createGemini } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { listenOnLoopback } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 
 // attack16 (left by attack15): the clear-text rule refused two spellings attack15 noted as
@@ -49,33 +49,35 @@ describe('createGemini, plain http to loopback spelt another way', () => {
     expect(error.message).not.toContain('S3CR3T');
   });
 
-  it('reaches the fake Gemini on 127.0.0.1 through the mapped address', async () => {
-    // The fake answers only a Host of 127.0.0.1 or localhost (its guard against DNS rebinding),
-    // so its 421 is the proof: the request crossed no network and arrived on 127.0.0.1.
-    const fake = createFakeGemini({ script: [turn.text('never sent')] });
-    try {
-      const { url } = await fake.listen();
-      const port = new URL(url).port;
-      const gemini = createGemini({
-        apiKey: 'k',
-        baseUrl: `http://[::ffff:127.0.0.1]:${port}`,
-        retry: false,
-      });
-      const error = await createAgent({ gemini, model: 'gemini-2.5-flash' })
-        .run('hello')
-        .then(
-          () => undefined,
-          (caught: unknown) => caught,
+  it('reaches a server on 127.0.0.1 through the mapped address', async () => {
+    // A server of the test's own on 127.0.0.1 (the fake Gemini refuses any Host but 127.0.0.1 and
+    // localhost: its guard against DNS rebinding). `transport: 'fetch'`: the node-transport
+    // project's msw bridge routes only 127.0.0.1 and localhost to a real server.
+    const seen: { host?: string | undefined; key?: string | undefined }[] = [];
+    await using server = await listenOnLoopback((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        seen.push({ host: request.headers.host, key: request.headers['x-goog-api-key'] as string });
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            candidates: [
+              {
+                content: { role: 'model', parts: [{ text: 'on loopback' }] },
+                finishReason: 'STOP',
+              },
+            ],
+          }),
         );
-      expect(error).toMatchObject({
-        cause: {
-          status: 421,
-          url: `http://[::ffff:7f00:1]:${port}/v1beta/models/gemini-2.5-flash:generateContent`,
-          details: [{ reason: 'MISDIRECTED_REQUEST', domain: 'fake-gemini.gemloop' }],
-        },
       });
-    } finally {
-      await fake.close();
-    }
+    });
+    const gemini = createGemini({
+      apiKey: 'k-local',
+      baseUrl: `http://[::ffff:127.0.0.1]:${server.port}`,
+      retry: false,
+      transport: 'fetch',
+    });
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hello');
+    expect(result.text).toBe('on loopback');
+    expect(seen).toEqual([{ host: `[::ffff:7f00:1]:${server.port}`, key: 'k-local' }]);
   });
 });
