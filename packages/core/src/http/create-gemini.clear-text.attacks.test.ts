@@ -49,7 +49,9 @@ describe('createGemini with a plain http base URL', () => {
     ['a public name', 'http://api.cometapi.com'],
     ['a name that only starts like localhost', 'http://localhost.evil.example'],
     ['a name ending in localhost without a dot', 'http://notlocalhost'],
-    ['an IPv4-mapped loopback spelt as IPv6', 'http://[::ffff:127.0.0.1]'],
+    // `[::ffff:127.0.0.1]` moved to the accepted side by attack16 (routed to the IPv4 loopback:
+    // create-gemini.loopback.attacks.test.ts proves it); other mapped addresses stay refused.
+    ['an IPv4-mapped private address spelt as IPv6', 'http://[::ffff:10.0.0.1]'],
     ['a private IPv6 address', 'http://[fd00::1]:8080'],
     ['the unspecified address', 'http://0.0.0.0:8080'],
     ['a host name that is 127 then letters', 'http://127.evil.example'],

@@ -17,7 +17,8 @@ export type CreateGeminiOptions = {
   /**
    * @defaultValue `process.env.GEMINI_BASE_URL`, then `https://generativelanguage.googleapis.com`.
    * CometAPI: `https://api.cometapi.com`. Plain `http://` is accepted only to a loopback host
-   * (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`) unless `allowInsecureHttp` is set.
+   * (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`, `[::ffff:127.0.0.1]`) unless
+   * `allowInsecureHttp` is set.
    */
   baseUrl?: string | undefined;
   /**

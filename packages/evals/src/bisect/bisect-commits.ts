@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import {
   compareToolCalls,
   type ToolCallComparison,
@@ -53,6 +54,7 @@ export async function bisectCommits(options: {
   evaluate: (commit: string) => Promise<CommitTrajectories>;
   arguments?: 'exact' | 'ignore' | undefined;
 }): Promise<BisectResult> {
+  bisectKeys.check(options);
   const { commits } = options;
   if (commits.length < 2) {
     throw new InvalidArgumentError({
@@ -110,3 +112,12 @@ export async function bisectCommits(options: {
   }
   return result(hi);
 }
+
+// The keys of bisectCommits' options: a misspelt `argument: 'ignore'` was dropped without a word,
+// the arguments were compared exactly, and a commit that only reworded them was named the culprit
+// (attack16).
+const bisectKeys: DeclaredOptions<Parameters<typeof bisectCommits>[0]> = defineOptions({
+  name: 'bisectCommits',
+  example: '{ commits, evaluate }',
+  checks: { commits: checkedWhereUsed, evaluate: checkedWhereUsed, arguments: checkedWhereUsed },
+});

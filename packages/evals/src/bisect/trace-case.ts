@@ -1,5 +1,6 @@
 import type { Gemini } from '@gemloop/core';
 import { GemloopError } from '@gemloop/core';
+import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import type { TrajectoryCall } from '../canary/compare-tool-calls.ts';
 import type { EvalCase } from '../eval-case.ts';
 import type { EvalDrift } from '../eval-result.ts';
@@ -48,6 +49,7 @@ export type CaseTrace = {
  * @throws GemloopError when the replay errs, or a request changed and no `live` model is given.
  */
 export async function traceCase(evalCase: EvalCase, options: TraceCaseOptions): Promise<CaseTrace> {
+  traceCaseKeys.check(options);
   let output: EvalRunOutput | undefined;
   const replay = await runEvalObserved(
     {
@@ -95,3 +97,17 @@ export async function traceCase(evalCase: EvalCase, options: TraceCaseOptions): 
     liveCalls: fork.continuedCalls,
   };
 }
+
+// The keys of traceCase's options, each checked where it is used (runEval, replayRun): a misspelt
+// `stream` ran the replay unary, a misspelt `signal` left it unstoppable (attack16).
+const traceCaseKeys: DeclaredOptions<TraceCaseOptions> = defineOptions<TraceCaseOptions>({
+  name: 'traceCase',
+  example: '{ createAgent, live }',
+  checks: {
+    createAgent: checkedWhereUsed,
+    live: checkedWhereUsed,
+    timeoutMs: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+    signal: checkedWhereUsed,
+  },
+});

@@ -1,6 +1,9 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError } from '@gemloop/core';
 import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
   type ModelCallEntry,
   modelCallEntryOf,
   registerModelCallEntry,
@@ -81,6 +84,7 @@ export async function replayRun(
   recording: EvalCase,
   options: ReplayRunOptions,
 ): Promise<ReplayRunResult> {
+  replayRunKeys.check(options);
   const responses = checkRecording(recording);
   const { until, continueOn } = options;
   if (!Number.isInteger(until) || until < 0 || until > responses.length) {
@@ -210,3 +214,17 @@ function forkAt(
   });
   return { gemini, continuedCalls: () => continued };
 }
+
+// The keys of replayRun's options, each checked below or where it is used: a misspelt `stream`
+// ran the fork unary, a misspelt `signal` left it unstoppable (attack16).
+const replayRunKeys: DeclaredOptions<ReplayRunOptions> = defineOptions<ReplayRunOptions>({
+  name: 'replayRun',
+  example: '{ until: 2, continueOn: createGemini(), createAgent }',
+  checks: {
+    createAgent: checkedWhereUsed,
+    until: checkedWhereUsed,
+    continueOn: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+    signal: checkedWhereUsed,
+  },
+});

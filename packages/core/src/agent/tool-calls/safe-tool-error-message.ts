@@ -24,11 +24,15 @@ const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
 // Eight groups without `::` are one too (`2001:db8:0:0:1:0:0:1`; a time has three at most).
 const IPV6_ADDRESS =
   /(?<![\w:.%[])(?=[\d.:a-f]*::|(?:[\da-f]{1,4}:){7}[\da-f]{1,4}(?::\d{1,5})?(?![\w:]))[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
-// An IPv4 or bracketed IPv6 address, with its port when there is one.
-const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?![\w.])/gi;
+// An IPv4 or bracketed IPv6 address, with its port when there is one, before a full stop too
+// (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`).
+const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
+// The host a DNS lookup failed on, as Node writes it (`getaddrinfo ENOTFOUND db-primary`,
+// `querySrv ENOTFOUND _mongodb._tcp.x.internal`): a host name whatever its shape (attack16).
+const DNS_LOOKUP_HOST = /(?<=(?:addrinfo|query\w+) E[A-Z_]+ )[^\s"'<>(),;]+/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
-const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?![\w.])/gi;
+const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
 
 /**
  * Removes what a tool's error may tell about the machine it ran on: URLs, absolute paths (Windows
@@ -45,7 +49,8 @@ export function redactLocalDetails(text: string): string {
     .replace(POSIX_PATH, '<path>')
     .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
-    .replace(HOST_AND_PORT, '<host>');
+    .replace(HOST_AND_PORT, '<host>')
+    .replace(DNS_LOOKUP_HOST, '<host>');
 }
 
 /**

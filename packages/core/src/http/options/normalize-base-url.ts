@@ -12,11 +12,15 @@ const METHOD_PATH = /(?<=\/v\d+(?:alpha|beta)?\d*)\/models(?:\/[^/]*)?$/;
 
 /**
  * The hostnames (as `URL.hostname` gives them) plain http may reach without an opt-in: the
- * loopback names of RFC 6761 §6.3 (`localhost`, `*.localhost`), 127.0.0.0/8 and `[::1]`. The URL
- * parser has already folded case and the other IPv4 spellings (`127.1`, `0x7f000001`) into these.
+ * loopback names of RFC 6761 §6.3 (`localhost`, `*.localhost`), 127.0.0.0/8, `[::1]` and 127/8
+ * mapped into IPv6 (`[::ffff:127.0.0.1]`, which the parser writes `[::ffff:7f00:1]`: the kernel
+ * routes it to the IPv4 loopback, RFC 4291 §2.5.5.2). The URL parser has already folded case and
+ * the other spellings (`127.1`, `0x7f000001`, `[0:0:0:0:0:ffff:7f00:0001]`) into these.
+ * `localhost.` stays out: glibc's /etc/hosts lookup does not match it, so DNS answers it (attack16).
  * @internal
  */
-export const LOOPBACK_HOSTNAME: RegExp = /(^|\.)localhost$|^127\.[\d.]+$|^\[::1]$/;
+export const LOOPBACK_HOSTNAME: RegExp =
+  /(^|\.)localhost$|^127\.[\d.]+$|^\[::(1|ffff:7f\w\w:\w+)]$/;
 
 /**
  * Normalises a base URL: checks it is an http(s) URL, drops trailing slashes, a query and a hash,
