@@ -206,7 +206,7 @@ describe('cutFunctionResponse', () => {
     try {
       const response: FunctionResponse = {
         name: 'add',
-        response: { sum: -0.0000012345678901234567, ok: true, note: 'é\u0000"' },
+        response: { sum: -0.0000012345678901234567, note: 'é\u0000"', count: 3 },
       };
       expect(cutFunctionResponse(response, { maxTokens: 25_000 }, restNotKept)).toBe(response);
       expect(cutFunctionResponse(response, { maxBytes: 1_000 }, restNotKept)).toBe(response);
@@ -225,7 +225,7 @@ describe('cutFunctionResponse', () => {
     const numbers = [-0.0000012345678901234567, -1.7976931348623157e308, 1e21, 0, null];
     for (const piece of pieces) {
       for (let count = 0; count < 40; count++) {
-        const result = { [`k${piece}`]: piece.repeat(count), n: numbers[count % 5], t: false };
+        const result = { [`k${piece}`]: piece.repeat(count), n: numbers[count % 5], t: 12 };
         const json = JSON.stringify(result);
         for (let size = 8; size <= 1_200; size += 8) {
           for (const limit of [
@@ -243,6 +243,22 @@ describe('cutFunctionResponse', () => {
         }
       }
     }
+  });
+
+  it('cuts results whose JSON holds more than their enumerable keys show: holes, toJSON', () => {
+    // `for in` sees no key of an array's holes (each written `null`) nor a `toJSON` on a
+    // prototype: such results are measured on their JSON, never passed by the bound.
+    const holes = new Array(5_000) as unknown as Record<string, unknown>;
+    expect(cut(holes, { maxTokens: 100 })).not.toBe(holes);
+    class Report {
+      toJSON() {
+        return { text: 'r'.repeat(5_000) };
+      }
+    }
+    const report = new Report() as unknown as Record<string, unknown>;
+    expect(output(cut(report, { maxTokens: 100 }))).toHaveLength(400);
+    const flags = { ok: true, none: null, list: [1], nested: { a: 'b'.repeat(5_000) } };
+    expect(output(cut(flags, { maxBytes: 300 }))).toHaveLength(300);
   });
 
   it('still refuses a flat result JSON cannot hold (a bigint), as JSON.stringify does', () => {

@@ -50,24 +50,20 @@ export function cutFunctionResponse(
   // A flat result (what most tools return: `{ sum: 5 }`) skips JSON.stringify when a bound read
   // off its keys and values cannot reach the cap: each entry's JSON is at most 6 characters a
   // UTF-16 unit of its key and string value (`\uXXXX`) and 6 more (quotes, colon, comma), a number
-  // at most 25 (-0.0000012345678901234567) and a boolean 5, counted as 6 × 5; each JSON character
-  // is at most 3 quarter tokens (estimate-tokens.ts) and 3 UTF-8 bytes. Anything else (null, an
-  // object, an array, a bigint JSON.stringify refuses: NaN, never under the cap) is stringified.
+  // at most 25 (-0.0000012345678901234567), counted as 6 × 5; each JSON character is at most 3
+  // quarter tokens (estimate-tokens.ts) and 3 UTF-8 bytes. Anything else is stringified (NaN is
+  // never under the cap): a boolean, null, an object, a bigint JSON.stringify refuses, and any
+  // result not a plain object (an array's holes or a class's `toJSON` write what `for in` misses).
   // −1 JSON.stringify and −3 calls a tool result (V8 precise coverage of the ABBA client's default
-  // agent, helper step-run3); +78 B gzip of the agent app with the http/serialize-request-body cut.
+  // agent, helper step-run3); +76 B gzip of the agent app with the serialize-request-body cut.
   const value = response.response as Record<string, unknown>;
-  let bound = 2;
+  let bound = value.constructor === Object ? 2 : Number.NaN;
   for (const key in value) {
     const item = value[key];
-    const type = typeof item;
     bound +=
       6 *
       (key.length +
-        (type === 'string'
-          ? (item as string).length
-          : type === 'number' || type === 'boolean'
-            ? 5
-            : Number.NaN) +
+        (typeof item === 'string' ? item.length : typeof item === 'number' ? 5 : Number.NaN) +
         1);
   }
   if (3 * bound <= Math.min(4 * (maxTokens ?? Infinity), maxBytes ?? Infinity)) return response;
