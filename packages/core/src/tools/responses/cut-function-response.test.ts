@@ -261,6 +261,13 @@ describe('cutFunctionResponse', () => {
     expect(output(cut(flags, { maxBytes: 300 }))).toHaveLength(300);
   });
 
+  it('passes a response that is no object at all (a plugin bug) as it did, without throwing', () => {
+    for (const value of [null, undefined, 5]) {
+      const response = { name: 'a', response: value } as unknown as FunctionResponse;
+      expect(cutFunctionResponse(response, { maxTokens: 100 }, restNotKept)).toBe(response);
+    }
+  });
+
   it('still refuses a flat result JSON cannot hold (a bigint), as JSON.stringify does', () => {
     expect(() => cut({ big: 1n }, { maxTokens: 25_000 })).toThrow(TypeError);
   });

@@ -55,9 +55,9 @@ export function cutFunctionResponse(
   // never under the cap): a boolean, null, an object, a bigint JSON.stringify refuses, and any
   // result not a plain object (an array's holes or a class's `toJSON` write what `for in` misses).
   // −1 JSON.stringify and −3 calls a tool result (V8 precise coverage of the ABBA client's default
-  // agent, helper step-run3); +76 B gzip of the agent app with the serialize-request-body cut.
+  // agent, helper step-run3); +79 B gzip of the agent app with the serialize-request-body cut.
   const value = response.response as Record<string, unknown>;
-  let bound = value.constructor === Object ? 2 : Number.NaN;
+  let bound = value?.constructor === Object ? 2 : Number.NaN;
   for (const key in value) {
     const item = value[key];
     bound +=
