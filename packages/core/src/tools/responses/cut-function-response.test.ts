@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { estimateTokens, quartersOf } from '../../history/estimate-tokens.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
 import {
@@ -199,6 +199,77 @@ describe('cutFunctionResponse', () => {
     >;
     const kept = output(cut(result, { maxTokens: 4 }));
     expect(kept).toBe('{"__proto__":{"x');
+  });
+
+  it('measures a small flat result without serialising it (the common tool result)', () => {
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const response: FunctionResponse = {
+        name: 'add',
+        response: { sum: -0.0000012345678901234567, note: 'é\u0000"', count: 3 },
+      };
+      expect(cutFunctionResponse(response, { maxTokens: 25_000 }, restNotKept)).toBe(response);
+      expect(cutFunctionResponse(response, { maxBytes: 1_000 }, restNotKept)).toBe(response);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  it('cuts a flat result exactly when its JSON is over the cap, at every limit around it', () => {
+    // The bound that skips serialising must never let an over-cap result through: flat results
+    // of escapes, lone surrogates, CJK, emoji and long numbers, under limits from far below their
+    // JSON to far above it (where the bound alone decides), are cut exactly when their JSON is
+    // over the limit (tokens by the estimate, UTF-8 bytes).
+    const pieces = ['a', '"', '\u0001', '\ud800', '中', '😀', 'é'];
+    const numbers = [-0.0000012345678901234567, -1.7976931348623157e308, 1e21, 0, null];
+    for (const piece of pieces) {
+      for (let count = 0; count < 40; count++) {
+        const result = { [`k${piece}`]: piece.repeat(count), n: numbers[count % 5], t: 12 };
+        const json = JSON.stringify(result);
+        for (let size = 8; size <= 1_200; size += 8) {
+          for (const limit of [
+            { maxTokens: size },
+            { maxBytes: size },
+            { maxTokens: size, maxBytes: size * 2 },
+          ]) {
+            const over =
+              (limit.maxTokens !== undefined && quartersOf(json) > limit.maxTokens * 4) ||
+              (limit.maxBytes !== undefined && utf8(json) > limit.maxBytes);
+            const response: FunctionResponse = { name: 'read', response: result };
+            const answer = cutFunctionResponse(response, limit, restNotKept);
+            expect(answer === response, `${JSON.stringify(limit)} ${json}`).toBe(!over);
+          }
+        }
+      }
+    }
+  });
+
+  it('cuts results whose JSON holds more than their enumerable keys show: holes, toJSON', () => {
+    // `for in` sees no key of an array's holes (each written `null`) nor a `toJSON` on a
+    // prototype: such results are measured on their JSON, never passed by the bound.
+    const holes = new Array(5_000) as unknown as Record<string, unknown>;
+    expect(cut(holes, { maxTokens: 100 })).not.toBe(holes);
+    class Report {
+      toJSON() {
+        return { text: 'r'.repeat(5_000) };
+      }
+    }
+    const report = new Report() as unknown as Record<string, unknown>;
+    expect(output(cut(report, { maxTokens: 100 }))).toHaveLength(400);
+    const flags = { ok: true, none: null, list: [1], nested: { a: 'b'.repeat(5_000) } };
+    expect(output(cut(flags, { maxBytes: 300 }))).toHaveLength(300);
+  });
+
+  it('passes a response that is no object at all (a plugin bug) as it did, without throwing', () => {
+    for (const value of [null, undefined, 5]) {
+      const response = { name: 'a', response: value } as unknown as FunctionResponse;
+      expect(cutFunctionResponse(response, { maxTokens: 100 }, restNotKept)).toBe(response);
+    }
+  });
+
+  it('still refuses a flat result JSON cannot hold (a bigint), as JSON.stringify does', () => {
+    expect(() => cut({ big: 1n }, { maxTokens: 25_000 })).toThrow(TypeError);
   });
 });
 

@@ -47,7 +47,27 @@ export function cutFunctionResponse(
   // by, skips keys, `id` and `thought` fields and counts a number as 2 characters, so such results
   // escaped the cap. JSON.stringify is native: 1.5 us for a small result (the estimate's walk 0.3),
   // 0.4 ms for 35 KB, and a walk that bounds the JSON safely added 87 bytes to the bundle.
-  const json = JSON.stringify(response.response) ?? '';
+  // A flat result (what most tools return: `{ sum: 5 }`) skips JSON.stringify when a bound read
+  // off its keys and values cannot reach the cap: each entry's JSON is at most 6 characters a
+  // UTF-16 unit of its key and string value (`\uXXXX`) and 6 more (quotes, colon, comma), a number
+  // at most 25 (-0.0000012345678901234567), counted as 6 × 5; each JSON character is at most 3
+  // quarter tokens (estimate-tokens.ts) and 3 UTF-8 bytes. Anything else is stringified (NaN is
+  // never under the cap): a boolean, null, an object, a bigint JSON.stringify refuses, and any
+  // result not a plain object (an array's holes or a class's `toJSON` write what `for in` misses).
+  // −1 JSON.stringify and −3 calls a tool result (V8 precise coverage of the ABBA client's default
+  // agent, helper step-run3); +79 B gzip of the agent app with the serialize-request-body cut.
+  const value = response.response as Record<string, unknown>;
+  let bound = value?.constructor === Object ? 2 : Number.NaN;
+  for (const key in value) {
+    const item = value[key];
+    bound +=
+      6 *
+      (key.length +
+        (typeof item === 'string' ? item.length : typeof item === 'number' ? 5 : Number.NaN) +
+        1);
+  }
+  if (3 * bound <= Math.min(4 * (maxTokens ?? Infinity), maxBytes ?? Infinity)) return response;
+  const json = JSON.stringify(value) ?? '';
   const keepChars = charactersWithin(json, maxTokens, maxBytes);
   if (keepChars >= json.length) return response;
   const howBack = keepRest(json);
