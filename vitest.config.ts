@@ -167,9 +167,14 @@ const PROCESS_LIMITS = {
   ],
 };
 /**
- * The in-process unit projects run first, as a group of their own, one worker per core: their
- * timeouts of 100-150 ms (idle streams, headers) are real ones, and they missed them while the
- * examples' and npm's child processes had both cores. Every other project is in group 1.
+ * The in-process unit projects run first, as a group of their own: their timeouts of 100-150 ms
+ * (idle streams, headers) are real ones, and they missed them while the examples' and npm's child
+ * processes had both cores. One worker more than the cores: some of their files mostly wait
+ * (create-node-transport's 1 s limits one after another, ~10 s; connect-mcp-stdio's server
+ * process, ~6 s), and with one worker per core each held a core idle (the lead's run of
+ * 2026-11-28 05:16: 0.86 of 2 cores busy for 10-20 s). The whole group passed with three workers
+ * and two CPU burners beside it (bench/RESULTS.md, helper test-pack). Every other project is in
+ * group 1.
  */
 // Worker threads, not child processes: no Node process to boot per worker, and modules reach a
 // worker over a MessagePort rather than a pipe. A thread cannot `process.chdir()`, and its
@@ -179,7 +184,7 @@ const PROCESS_LIMITS = {
 // -> threads 32.6, 34.7 s of CPU (bench/RESULTS.md, helper test-speed-units).
 const UNIT = {
   sequence: { groupOrder: 0 },
-  maxWorkers: availableParallelism(),
+  maxWorkers: availableParallelism() + 1,
   pool: 'threads' as const,
   ...UNIT_LIMITS,
 };
