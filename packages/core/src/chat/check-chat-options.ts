@@ -3,6 +3,7 @@ import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
 import { usdOption } from '../models/usd-option.ts';
 import {
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   describeValue,
@@ -117,15 +118,11 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
 export function checkChatOptions<Output>(
   options: CreateChatSessionOptions<Output>,
 ): CreateChatSessionOptions<Output> {
-  const copy = isRecord(options) ? { ...options } : options;
-  if (isRecord(copy)) {
-    if (isRecord(copy.budget)) copy.budget = { ...copy.budget };
-    if (isRecord(copy.limit)) copy.limit = { ...copy.limit };
+  const copy = copyOptions(options);
+  if (copy !== options) {
+    if (copy.budget !== undefined) copy.budget = copyOptions(copy.budget);
+    if (copy.limit !== undefined) copy.limit = copyOptions(copy.limit);
   }
   chatOptionsDeclaration.check(copy);
   return copy;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

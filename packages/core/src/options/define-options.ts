@@ -175,10 +175,17 @@ export function checkOptionsCopy<Options>(
   value: unknown,
   path?: string,
 ): Options {
-  return declared.check(
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : value,
-    path,
-  );
+  return declared.check(copyOptions(value), path);
+}
+
+/**
+ * A copy of an options object with each own property read once (`{ ...value }`); anything that
+ * is not one (an array, `null`, a number: the check names it) as it is. See {@link checkOptionsCopy}.
+ */
+export function copyOptions<Value>(value: Value): Value {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { ...value }
+    : value;
 }
 
 /**
