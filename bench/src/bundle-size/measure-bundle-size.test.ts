@@ -197,13 +197,13 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * bytes' -1,224, step-stream's -15, step-run's result shape, and attack14's three leak fixes (+98
  * on main: a base URL, an `auth` value and a header name no longer echoed; an IPv6 address redacted
  * in tool errors).
- * 94,036 bytes on 2026-11-28 (twenty-ninth session), +493 over 93,543, each a leak closed or work cut
+ * 94,041 bytes on 2026-11-28 (twenty-ninth session), +498 over 93,543, each a leak closed or work cut
  * from every step: plain http only to loopback unless `allowInsecureHttp` (the key in clear text,
  * attack15 +117, attack16's mapped loopback +26); tool errors' Windows shares, `user:pw@host`,
  * eight-group IPv6, an address before a full stop and a DNS error's host redacted (+85, +42); a
  * run's call options resolved once for its tools and renewed for the redactor each call (step-shared
  * +119); a small flat tool result measured against the output cap by a bound, not serialised
- * (step-run3 +79). The budget stays at 92.0 KB (172 bytes of headroom).
+ * (step-run3 +79; +5 of chunk names once define-options changed). The budget stays at 92.0 KB (167 bytes of headroom).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.0 * 1024;
 
