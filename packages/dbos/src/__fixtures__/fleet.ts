@@ -224,7 +224,10 @@ export async function startWorker(env: Record<string, string>, script: string = 
   return { child, executorId, output: () => output, exited, databaseUrl: env['DATABASE_URL'], sessionName };
 }
 
-/** The worker's heap in use after a full garbage collection (it prints it on SIGUSR2). */
+/**
+ * The worker's heap objects in use after a full garbage collection, compiled code and bytecode
+ * left out (it prints them on SIGUSR2; worker.ts says why).
+ */
 export async function workerHeap(worker: WorkerProcess): Promise<number> {
   const before = worker.output().length;
   worker.child.kill('SIGUSR2');

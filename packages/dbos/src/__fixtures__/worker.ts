@@ -2,6 +2,7 @@
 // variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { getHeapCodeStatistics } from 'node:v8';
 import { createAgent, createGemini, defineTool, fileSearch } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { handoff, subagent } from '@gemloop/core/composition';
@@ -963,10 +964,16 @@ void startDurableWorkerWith({
     for (const waiter of steersHeard.get(runId) ?? []) waiter();
   },
 }).then((worker) => {
-  // SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
+  // SIGUSR2: collect garbage and print the heap's objects in use (the tests measure what paused
+  // runs keep), compiled code and bytecode left out: they grow with the code paths V8 compiles and
+  // optimises, which goes on for hundreds of runs, later the more loaded the machine (code was 473
+  // of the 649 KB the heap grew over 80 paused runs at load 7: heap snapshots, bench/RESULTS.md).
   process.on('SIGUSR2', () => {
     globalThis.gc?.();
-    process.stdout.write(`heap ${process.memoryUsage().heapUsed}\n`);
+    const code = getHeapCodeStatistics();
+    const objects =
+      process.memoryUsage().heapUsed - code.code_and_metadata_size - code.bytecode_and_metadata_size;
+    process.stdout.write(`heap ${objects}\n`);
   });
   process.stdout.write(`ready ${worker.executorId}\n`);
   process.on('SIGTERM', () => {
