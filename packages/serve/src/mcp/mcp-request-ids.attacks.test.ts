@@ -1,4 +1,5 @@
 import { defineTool } from '@gemloop/core';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
@@ -159,5 +160,36 @@ describe('MCP request ids reused within a session', () => {
     const next = await post(call(9, 2));
     expect(next.status).toBe(200);
     expect(answerOf(next.messages[0])).toEqual({ n: 2 });
+  });
+
+  it('over a connected transport (stdio, in memory): the reuse is -32600, and the close stops the first call', async () => {
+    const slow = slowTool();
+    const { door } = await serveMcp([], { door: { exposeTools: [slow.tool] } });
+    const [client, server] = InMemoryTransport.createLinkedPair();
+    const received: Record<string, unknown>[] = [];
+    client.onmessage = (message) => void received.push(message as Record<string, unknown>);
+    await door.connect(server);
+    await client.start();
+    await client.send({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      },
+    });
+    await client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await client.send(call(5, 1) as Parameters<typeof client.send>[0]);
+    await slow.started(1);
+    await client.send(call(5, 2) as Parameters<typeof client.send>[0]);
+    expect(received.filter((message) => message['id'] === 5)).toEqual([
+      { jsonrpc: '2.0', id: 5, error: { code: -32600, message: expect.any(String) } },
+    ]);
+    expect(slow.state.started).toEqual([1]);
+    // The client gone: the first call's run is stopped (before, only the second's was).
+    await client.close();
+    await slow.aborted;
   });
 });
