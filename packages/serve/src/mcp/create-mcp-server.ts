@@ -21,6 +21,7 @@ import { checkMcpOptions } from './check-mcp-options.ts';
 import { createMcpHttpHandler, type FetchHandler } from './mcp-http-handler.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 import { createOwnedSessions } from './owned-sessions.ts';
+import { refuseIdsInFlight } from './refuse-ids-in-flight.ts';
 
 /** How deep an exposed tool's arguments may nest: a tool's schema is never near it. */
 const MAX_ARGUMENT_DEPTH = 64;
@@ -169,6 +170,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     async connect(transport, connectOptions) {
       const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
       await server.connect(transport);
+      refuseIdsInFlight(transport);
       return server;
     },
     handler() {

@@ -19,7 +19,12 @@ export type FetchHandler = (request: Request, connection?: DoorConnection) => Pr
 /** The HTTP door and how to close its sessions. @internal */
 export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
 
-type Connection = { owner: RunOwner; transport: WebStandardStreamableHTTPServerTransport };
+type Connection = {
+  owner: RunOwner;
+  transport: WebStandardStreamableHTTPServerTransport;
+  /** The ids of the session's requests whose POST is still answering (`claimIds`). */
+  inFlight: Set<string>;
+};
 
 /**
  * The Streamable HTTP door: the SDK's Web-standard transport, one per MCP session (stateful, so
@@ -92,8 +97,17 @@ export function createMcpHttpHandler(options: {
         if (read instanceof Response) return read;
         const batchWait = takeBatch(options.limiter, owner, read);
         if (batchWait > 0) return tooManyRequests(batchWait);
+        const release = claimIds(found.inFlight, read);
+        if (release === undefined) return idInUse(read);
         cancelOnDisconnect(request.signal, found.transport, read);
-        return await found.transport.handleRequest(request, { parsedBody: read });
+        let answer: Response;
+        try {
+          answer = await found.transport.handleRequest(request, { parsedBody: read });
+        } catch (error) {
+          release();
+          throw error;
+        }
+        return releasedAtEnd(answer, release);
       }
       return await openConnection(request, owner);
     } catch (error) {
@@ -109,7 +123,7 @@ export function createMcpHttpHandler(options: {
         sessionIdGenerator: () => crypto.randomUUID(),
         maxRequestBodySize: options.maxBodyBytes,
         onsessioninitialized: (id) => {
-          connections.set(id, { owner, transport });
+          connections.set(id, { owner, transport, inFlight: new Set() });
           while (connections.size > options.maxConnections) {
             // The caller holding the most sessions loses its oldest, not another caller.
             const evicted = pickEvicted(connections, (connection) => connection.owner);
@@ -204,9 +218,7 @@ function cancelOnDisconnect(
   transport: WebStandardStreamableHTTPServerTransport,
   body: unknown,
 ): void {
-  const ids = (Array.isArray(body) ? body : [body]).flatMap((message) =>
-    isRequest(message) ? [(message as { id: string | number }).id] : [],
-  );
+  const ids = requestIds(body);
   if (ids.length === 0) return;
   signal.addEventListener(
     'abort',
@@ -220,6 +232,86 @@ function cancelOnDisconnect(
       }
     },
     { once: true },
+  );
+}
+
+/**
+ * Claims the ids of the body's requests for the session while their POST answers: `undefined`
+ * when one is in use (by a request still answering, or twice in the body), else what gives them
+ * back. MCP forbids reusing a request id in a session (2025-06-18, Basic, Requests: "MUST NOT
+ * have been previously used by the requestor within the same session"), and the SDK's transport
+ * routes an answer by its id alone: a second POST with an id in flight took the first call's
+ * answer, its own was dropped and the first POST waited for ever (attack18).
+ */
+function claimIds(inFlight: Set<string>, body: unknown): (() => void) | undefined {
+  const keys = requestIds(body).map((id) => `${typeof id}:${id}`);
+  const claimed = new Set<string>();
+  for (const key of keys) {
+    if (inFlight.has(key) || claimed.has(key)) return undefined;
+    claimed.add(key);
+  }
+  for (const key of claimed) inFlight.add(key);
+  return () => {
+    for (const key of claimed) inFlight.delete(key);
+  };
+}
+
+/**
+ * The answer with its body passed through, `release` called once when the body ends, fails or is
+ * cancelled (the client gone): the POST's stream closes when every request it carried has been
+ * answered, so its ids are free again then, not before.
+ */
+function releasedAtEnd(answer: Response, release: () => void): Response {
+  if (answer.body === null) {
+    release();
+    return answer;
+  }
+  const reader = answer.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      release();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: answer.status,
+    statusText: answer.statusText,
+    headers: answer.headers,
+  });
+}
+
+/** A POST reusing an id in flight: -32600 for the request (its id when it is one), nothing run. */
+function idInUse(body: unknown): Response {
+  const id = Array.isArray(body) ? null : (requestIds(body)[0] ?? null);
+  return new Response(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      error: {
+        code: -32600,
+        message:
+          'Invalid Request: a request with this id is still being answered in this session (MCP ids are not reused within a session).',
+      },
+      id,
+    }),
+    { status: 400, headers: { 'content-type': 'application/json' } },
+  );
+}
+
+function requestIds(body: unknown): (string | number)[] {
+  return (Array.isArray(body) ? body : [body]).flatMap((message) =>
+    isRequest(message) ? [(message as { id: string | number }).id] : [],
   );
 }
 
