@@ -344,14 +344,24 @@ for (const transport of TRANSPORTS) {
         out.writeHead(200, { 'content-type': 'text/event-stream' });
         out.write(sseEvent(textResponse('first')));
       });
-      // Long enough that the headers and the first chunk always come first on a loaded machine
-      // (100 ms timed out before the headers at load 30): the idle wait after them is what fails.
-      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 1_000 });
-      const error = await caught(async () => {
-        for await (const _ of gemini.streamGenerateContent(request)) {
-          // Consume.
-        }
-      });
+      // The limit is fake time, moved once the first chunk is in: a real one had to be long enough
+      // that the headers and the first chunk came first on a loaded machine (100 ms timed out
+      // before the headers at load 30; 1 s was this test's whole wall). The idle wait after the
+      // first chunk is what fails; the server and the connection run for real.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      let error: unknown;
+      try {
+        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 1_000 });
+        const chunks = gemini.streamGenerateContent(request)[Symbol.asyncIterator]();
+        expect((await chunks.next()).done).toBe(false);
+        const next = caught(() => chunks.next());
+        await vi.advanceTimersByTimeAsync(999);
+        expect(await Promise.race([next, 'pending'])).toBe('pending');
+        await vi.advanceTimersByTimeAsync(1);
+        error = await next;
+      } finally {
+        vi.useRealTimers();
+      }
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('the next chunk after 1');
       await until(() => state.closed === 1);

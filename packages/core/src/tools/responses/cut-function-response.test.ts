@@ -221,12 +221,18 @@ describe('cutFunctionResponse', () => {
     // of escapes, lone surrogates, CJK, emoji and long numbers, under limits from far below their
     // JSON to far above it (where the bound alone decides), are cut exactly when their JSON is
     // over the limit (tokens by the estimate, UTF-8 bytes).
+    // 126,000 cases: each result's JSON is measured once, and the cases that disagree are
+    // collected for one assertion (an `expect` with its message built per case was most of this
+    // test's time: 5.9, 7.2 -> 0.9, 1.2 s, ABAB at load 25-27).
     const pieces = ['a', '"', '\u0001', '\ud800', '中', '😀', 'é'];
     const numbers = [-0.0000012345678901234567, -1.7976931348623157e308, 1e21, 0, null];
+    const wrong: string[] = [];
     for (const piece of pieces) {
       for (let count = 0; count < 40; count++) {
         const result = { [`k${piece}`]: piece.repeat(count), n: numbers[count % 5], t: 12 };
         const json = JSON.stringify(result);
+        const quarters = quartersOf(json);
+        const bytes = utf8(json);
         for (let size = 8; size <= 1_200; size += 8) {
           for (const limit of [
             { maxTokens: size },
@@ -234,15 +240,18 @@ describe('cutFunctionResponse', () => {
             { maxTokens: size, maxBytes: size * 2 },
           ]) {
             const over =
-              (limit.maxTokens !== undefined && quartersOf(json) > limit.maxTokens * 4) ||
-              (limit.maxBytes !== undefined && utf8(json) > limit.maxBytes);
+              (limit.maxTokens !== undefined && quarters > limit.maxTokens * 4) ||
+              (limit.maxBytes !== undefined && bytes > limit.maxBytes);
             const response: FunctionResponse = { name: 'read', response: result };
-            const answer = cutFunctionResponse(response, limit, restNotKept);
-            expect(answer === response, `${JSON.stringify(limit)} ${json}`).toBe(!over);
+            const passed = cutFunctionResponse(response, limit, restNotKept) === response;
+            if (passed === over) {
+              wrong.push(`${over ? 'passed' : 'cut'} at ${JSON.stringify(limit)}: ${json}`);
+            }
           }
         }
       }
     }
+    expect(wrong).toEqual([]);
   });
 
   it('cuts results whose JSON holds more than their enumerable keys show: holes, toJSON', () => {

@@ -51,17 +51,25 @@ export async function connectInMemory(
   return { client, serverTransport };
 }
 
-/** A logger that records every line, for asserting what gets logged (and what does not). */
-export function createRecordingLogger(): {
+/** One line a {@link createRecordingLogger} logger recorded. */
+export type RecordedLine = { level: string; fields: Record<string, unknown>; message: string | undefined };
+
+/**
+ * A logger that records every line, for asserting what gets logged (and what does not);
+ * `onLine` sees each line as it is logged (a test that waits for one without polling).
+ */
+export function createRecordingLogger(onLine?: (line: RecordedLine) => void): {
   logger: typeof silentLogger;
-  lines: { level: string; fields: Record<string, unknown>; message: string | undefined }[];
+  lines: RecordedLine[];
 } {
-  const lines: { level: string; fields: Record<string, unknown>; message: string | undefined }[] = [];
+  const lines: RecordedLine[] = [];
   const make = (bindings: Record<string, unknown>): typeof silentLogger => {
     const method =
       (level: string) =>
       (fields: Record<string, unknown>, message?: string): void => {
-        lines.push({ level, fields: { ...bindings, ...fields }, message });
+        const line = { level, fields: { ...bindings, ...fields }, message };
+        lines.push(line);
+        onLine?.(line);
       };
     return {
       child: (more) => make({ ...bindings, ...more }),

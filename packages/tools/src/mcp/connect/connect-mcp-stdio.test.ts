@@ -205,14 +205,35 @@ describe('connectMcpStdio', { timeout: 120_000 }, () => {
   });
 
   it('gives up on a server that never answers the handshake, and ends it', async () => {
-    const error = (await captureError(
-      connectMcpStdio({
-        command: process.execPath,
-        args: [serverScript, 'never-initialize'],
-        // Long enough for node to start and write its pid on a slow machine.
-        connectTimeoutMs: 3000,
-      }),
-    )) as McpServerError;
+    // The limit runs on fake time, moved once the server has started and written its pid (its
+    // stderr line, logged at debug): a real 3 s was this file's longest wait, and on a loaded
+    // machine it had to cover node's start as well. The process and its pipes run for real.
+    let started: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const { logger } = createRecordingLogger((line) => {
+      if (String(line.fields['line']).startsWith('fixture: waiting forever')) started();
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let connecting: Promise<unknown>;
+    try {
+      connecting = captureError(
+        connectMcpStdio({
+          command: process.execPath,
+          args: [serverScript, 'never-initialize'],
+          connectTimeoutMs: 3000,
+          logger,
+        }),
+      );
+      await waiting;
+      await vi.advanceTimersByTimeAsync(2999);
+      expect(await Promise.race([connecting, 'pending'])).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    const error = (await connecting) as McpServerError;
     expect(error.reason).toBe('connect-failed');
     expect(error.message).toContain('did not complete the MCP handshake within 3000 ms');
     expect(error.message).toContain('fixture: waiting forever');
