@@ -5,7 +5,6 @@ import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { StepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
-import { answerText, thoughtText } from './finish-outcome.ts';
 
 /**
  * The record of one model call, from its response. `content` is the model's own object (no copy;
@@ -47,19 +46,20 @@ export function createStep({
         : { ...(candidateContent as Content), role: 'model', parts };
   }
   const grounding = candidate?.groundingMetadata;
-  const step: Partial<AgentStep> = {
+  const step: Partial<AgentStep> & StepTexts = {
     stepNumber,
     kind,
     content,
     appended: false,
-    text: answerText(content),
-    thoughts: thoughtText(content),
+    text: '',
+    thoughts: '',
     toolCalls: [],
     toolResponseContent: undefined,
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
     usage: toAgentUsage(response.usageMetadata ?? undefined),
   };
+  writeTexts(step, content);
   // In its place among the keys (after `usage`, as JSON and spreads of a step have always shown
   // it), then the rest: an accessor put over a data property would leave each step a dictionary.
   if (cost === undefined) step.cost = zeroCost();
@@ -79,13 +79,13 @@ export function createStep({
 
 /** The record of answering the calls an input history ended with (no model call). @internal */
 export function createResumeStep(content: Content, startedAt: number): AgentStep {
-  return {
+  const step: AgentStep = {
     stepNumber: 1,
     kind: 'resume',
     content,
     appended: false,
-    text: answerText(content),
-    thoughts: thoughtText(content),
+    text: '',
+    thoughts: '',
     toolCalls: [],
     toolResponseContent: undefined,
     finishReason: undefined,
@@ -102,6 +102,24 @@ export function createResumeStep(content: Content, startedAt: number): AgentStep
     modelMs: 0,
     toolsMs: 0,
   };
+  writeTexts(step, content);
+  return step;
+}
+
+type StepTexts = { text: string; thoughts: string };
+
+/**
+ * A step's `text` (the content's non-thought text parts, joined) and `thoughts` (its
+ * thought-summary text), written in one walk of the parts where two functions walked them each.
+ */
+function writeTexts(step: StepTexts, content: Content | undefined): void {
+  const parts = content?.parts;
+  if (parts === undefined) return;
+  for (const part of parts) {
+    if (typeof part.text !== 'string') continue;
+    if (part.thought === true) step.thoughts += part.text;
+    else step.text += part.text;
+  }
 }
 
 /**

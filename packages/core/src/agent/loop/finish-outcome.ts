@@ -1,6 +1,6 @@
 import { hasClientCall } from '../../history/find-calls-answered-in-turn.ts';
 import type { BlockedOutcome, ReaskReason } from '../../run/agent-result.ts';
-import type { Content, Part } from '../../wire/content.ts';
+import type { Part } from '../../wire/content.ts';
 import type { Candidate, FinishReason, GenerateContentResponse } from '../../wire/response.ts';
 
 /**
@@ -154,26 +154,6 @@ function isEmptyAnswer(parts: readonly Part[]): boolean {
     }
   }
   return true;
-}
-
-/** The answer text of a content: its non-thought text parts, joined. @internal */
-export function answerText(content: Content | { parts?: Part[] | undefined } | undefined): string {
-  const parts = content?.parts;
-  if (parts === undefined) return '';
-  let text = '';
-  for (const part of parts)
-    if (typeof part.text === 'string' && part.thought !== true) text += part.text;
-  return text;
-}
-
-/** The thought-summary text of a content. @internal */
-export function thoughtText(content: { parts?: Part[] | undefined } | undefined): string {
-  const parts = content?.parts;
-  if (parts === undefined) return '';
-  let text = '';
-  for (const part of parts)
-    if (typeof part.text === 'string' && part.thought === true) text += part.text;
-  return text;
 }
 
 /**
