@@ -39,15 +39,12 @@ export function checkRequestFields(body: Record<string, unknown>, argument: stri
     checkGenerationConfig(generationConfig, `${argument}.generationConfig`);
   }
   checkList(
-    body['tools'],
-    `${argument}.tools`,
-    'tools must be an array of tools such as [{ functionDeclarations: [...] }, { googleSearch: {} }]',
+    body,
+    'tools',
+    argument,
+    'must be an array of tools such as [{ functionDeclarations: [...] }, { googleSearch: {} }]',
   );
-  checkList(
-    body['safetySettings'],
-    `${argument}.safetySettings`,
-    'safetySettings must be an array of { category, threshold }',
-  );
+  checkList(body, 'safetySettings', argument, 'must be an array of { category, threshold }');
   const toolConfig = body['toolConfig'];
   if (toolConfig != null && !isObject(toolConfig)) {
     throw invalid(
@@ -141,15 +138,24 @@ function checkNumber(
   );
 }
 
-function checkList(value: unknown, argument: string, message: string): void {
+/**
+ * Checks `body[key]`, a list of objects. The field's name (`request.tools`) is built only for an
+ * error: two strings a request fewer (helper step-run4).
+ */
+function checkList(
+  body: Record<string, unknown>,
+  key: string,
+  argument: string,
+  problem: string,
+): void {
+  const value = body[key];
   if (value == null) return;
-  if (!Array.isArray(value)) throw invalid(argument, `${message}; got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw invalid(`${argument}.${key}`, `${key} ${problem}; got ${describe(value)}`);
   for (let index = 0; index < value.length; index++) {
     if (!isObject(value[index])) {
-      throw invalid(
-        `${argument}[${index}]`,
-        `${message}; ${argument}[${index}] is ${describe(value[index])}`,
-      );
+      const name = `${argument}.${key}[${index}]`;
+      throw invalid(name, `${key} ${problem}; ${name} is ${describe(value[index])}`);
     }
   }
 }
