@@ -106,7 +106,9 @@ export function pairedRatioOf(
       ),
     );
   const perStep = (side: 'floor' | 'contender') =>
-    spread(rotations.map((rotation) => sum(legs(rotation, side), 'wallUs') / (2 * rotation.length)));
+    spread(
+      rotations.map((rotation) => sum(legs(rotation, side), 'wallUs') / (2 * rotation.length)),
+    );
   return {
     reference,
     blocks: rotations.length * ROTATIONS,
