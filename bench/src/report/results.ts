@@ -40,6 +40,13 @@ export type PairedRatio = {
   /** The A/A control: the floor's second process over the floor, wall and CPU. */
   controlWall: Spread;
   controlCpu: Spread;
+  /**
+   * The same rotations' own wall µs a step, the floor's and the contender's: whether a ratio
+   * moved with the floor or with the contender (the floor's spread across runs is its own).
+   * Absent in results files written before they were kept.
+   */
+  floorWallUs?: Spread | undefined;
+  contenderWallUs?: Spread | undefined;
 };
 
 /** A tool-loop scenario (sequential, parallel calls, in flight, long stream). */

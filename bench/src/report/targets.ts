@@ -93,7 +93,12 @@ export function pairedNote(paired: PairedRatio | undefined): string {
   if (paired === undefined) return '';
   const range = (value: Spread): string =>
     `${formatNumber(value.p25, 2)}–${formatNumber(value.p75, 2)}`;
-  return `; ${paired.blocks} paired blocks, p25–p75 ${range(paired.wall)}; A/A ${formatNumber(paired.controlWall.median, 2)} (${range(paired.controlWall)}); CPU ${formatNumber(paired.cpu.median, 2)}, A/A ${formatNumber(paired.controlCpu.median, 2)}`;
+  const { contenderWallUs, floorWallUs } = paired;
+  const perStep =
+    contenderWallUs === undefined || floorWallUs === undefined
+      ? ''
+      : `; in the blocks ${formatNumber(contenderWallUs.median)} vs ${formatNumber(floorWallUs.median)} µs a step`;
+  return `; ${paired.blocks} paired blocks, p25–p75 ${range(paired.wall)}; A/A ${formatNumber(paired.controlWall.median, 2)} (${range(paired.controlWall)}); CPU ${formatNumber(paired.cpu.median, 2)}, A/A ${formatNumber(paired.controlCpu.median, 2)}${perStep}`;
 }
 
 /**

@@ -107,6 +107,8 @@ describe('paired blocks', () => {
     expect(ratio.cpu.median).toBeCloseTo(1.25, 10);
     expect(ratio.controlWall.median).toBeCloseTo(1, 10);
     expect(ratio.controlCpu.p75).toBeCloseTo(1, 10);
+    // Each process's own µs a step is kept beside the ratios: the contender's 1.25 × the floor's.
+    expect(ratio.contenderWallUs!.median / ratio.floorWallUs!.median).toBeCloseTo(1.25, 10);
   });
 
   it('keep the blocks finished before a process failed, and stop that group', async () => {

@@ -105,6 +105,10 @@ export function pairedRatioOf(
         (rotation) => sum(legs(rotation, side), key) / sum(legs(rotation, 'floor'), key),
       ),
     );
+  const perStep = (side: 'floor' | 'contender') =>
+    spread(
+      rotations.map((rotation) => sum(legs(rotation, side), 'wallUs') / (2 * rotation.length)),
+    );
   return {
     reference,
     blocks: rotations.length * ROTATIONS,
@@ -113,5 +117,7 @@ export function pairedRatioOf(
     cpu: ratios('contender', 'cpuUs'),
     controlWall: ratios('twin', 'wallUs'),
     controlCpu: ratios('twin', 'cpuUs'),
+    floorWallUs: perStep('floor'),
+    contenderWallUs: perStep('contender'),
   };
 }

@@ -132,27 +132,32 @@ export class ChunksOfBatches<T, O = unknown, A = unknown, R = unknown>
   }
 
   #ask(answer: Promise<IteratorResult<readonly T[], void>>): Promise<IteratorResult<T, undefined>> {
-    const result = answer.then(
-      (step) => {
-        this.#busy = undefined;
-        if (step.done === true || step.value.length === 0) {
-          // An empty batch is not expected; ending there would lose the chunks after it.
-          if (step.done !== true) return this.next();
-          return DONE;
-        }
-        this.#batch = step.value;
-        this.#index = 0;
-        // The first chunk handed out from here, not through `this.next()`: a promise returned
-        // from a `then` callback costs two more turns of the microtask queue a batch.
-        const chunk = this.takeBuffered();
-        return chunk === undefined ? this.next() : { done: false as const, value: chunk };
-      },
-      (error: unknown) => {
-        this.#busy = undefined;
-        throw error;
-      },
-    );
+    const result = answer.then(this.#onStep, this.#onFailure);
     this.#busy = result;
     return result;
   }
+
+  // The source's answer, handled by two functions made once a stream rather than two closures
+  // made every batch.
+  readonly #onStep = (
+    step: IteratorResult<readonly T[], void>,
+  ): IteratorResult<T, undefined> | Promise<IteratorResult<T, undefined>> => {
+    this.#busy = undefined;
+    if (step.done === true || step.value.length === 0) {
+      // An empty batch is not expected; ending there would lose the chunks after it.
+      if (step.done !== true) return this.next();
+      return DONE;
+    }
+    this.#batch = step.value;
+    this.#index = 0;
+    // The first chunk handed out from here, not through `this.next()`: a promise returned from a
+    // `then` callback costs two more turns of the microtask queue a batch.
+    const chunk = this.takeBuffered();
+    return chunk === undefined ? this.next() : { done: false, value: chunk };
+  };
+
+  readonly #onFailure = (error: unknown): never => {
+    this.#busy = undefined;
+    throw error;
+  };
 }
