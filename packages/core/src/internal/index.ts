@@ -99,6 +99,13 @@ export {
 } from '../http/model-call-entry.ts';
 // gemloop probe sends the key to a base URL of its own: plain http only to loopback, as createGemini.
 export { LOOPBACK_HOSTNAME } from '../http/options/normalize-base-url.ts';
+// @gemloop/serve (a2aAgent), @gemloop/tools (connectMcpHttp, the web fetch tool's headers):
+// credentials go over plain http only to loopback, as createGemini's key does.
+export {
+  type ClearTextHttpCheck,
+  checkAllowInsecureHttp,
+  refuseClearTextHttp,
+} from '../http/options/refuse-clear-text-http.ts';
 // @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a remote's answer is
 // read with a cap, as the Gemini client reads Gemini's.
 export {
