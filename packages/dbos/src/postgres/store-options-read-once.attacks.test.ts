@@ -57,7 +57,7 @@ describe('the Postgres stores against a table getter', () => {
       const { pool, statements } = recordingPool();
       // The recording pool answers no rows: a store may then fail; what was sent is what counts.
       await Promise.resolve()
-        .then(() => use(pool))
+        .then((): Promise<unknown> => use(pool))
         .catch(() => undefined);
       expect(statements.length).toBeGreaterThan(0);
       expect(statements.join('\n')).not.toContain('DROP TABLE');
