@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { safeToolErrorMessage } from '@gemloop/core/guardrails';
 import { describe, expect, it } from 'vitest';
 import { bareToolContext } from '../__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
@@ -126,5 +127,39 @@ describe('a2aAgent over plain http', () => {
     await call(tool);
     expect(reads).toBe(1);
     expect(new Set(sent.map((each) => each.authorization))).toEqual(new Set(['Bearer read-1']));
+  });
+});
+
+// A header value fetch's Headers refuses (a line break inside a token read from a file, a
+// character past Latin-1) threw undici's TypeError, which quotes the value: the token went into
+// the tool error the model, the spans and the recording get.
+describe('a2aAgent and a header value no request can carry', () => {
+  const bad = { authorization: 'Bearer a2a-secret-token\nsecond-line' };
+
+  it('refuses a record of headers when the tool is made, without the value', () => {
+    let error: unknown;
+    try {
+      a2aAgent({ ...base, url: 'https://support.example.com', headers: bad });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ argument: 'headers.authorization' });
+    expect((error as Error).message).not.toContain('a2a-secret-token');
+  });
+
+  it('refuses what a headers function returns, and the model never reads the value', async () => {
+    const sent: Sent[] = [];
+    const tool = a2aAgent({
+      ...base,
+      url: 'https://support.example.com',
+      headers: () => bad,
+      fetch: recordingFetch(sent),
+    });
+    const error = await call(tool);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(safeToolErrorMessage('support', error)).not.toContain('a2a-secret-token');
+    expect(String((error as Error).message)).not.toContain('a2a-secret-token');
+    expect(sent).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { ApiCallError, ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   capResponseBody,
   checkAllowInsecureHttp,
+  checkHeaders,
   childRunParent,
   emitAt,
   isRedirectResponse,
@@ -129,16 +130,24 @@ export function a2aAgent(given: A2AAgentOptions): DefinedTool<A2AAgentArgs, unkn
   // another host had this server call it, credentials and all: an internal address, say.
   const origin = new URL(url).origin;
   const allowed = new Set([origin, ...(options.allowCardOrigins ?? []).map(originOf)]);
-  const headersOption =
-    typeof options.headers === 'function' ? options.headers : { ...options.headers };
+  // Checked here (a record) or per request (a function), never echoing a value: a value Headers
+  // refuses (a line break inside a token read from a file) threw undici's TypeError, which
+  // quotes the value, token and all, into the tool error the model, the spans and the
+  // recording get (attack17).
+  const headersOption = options.headers;
+  const fixedHeaders =
+    typeof headersOption === 'function' ? undefined : checkHeaders(headersOption, 'headers');
   const fetchImpl: typeof fetch = async (input, init) => {
     const target = input instanceof Request ? input.url : String(input);
     if (!allowed.has(originOf(target))) {
       throw new A2ACardUrlError({ agent: name, cardUrl: target, origin });
     }
-    const extra = typeof headersOption === 'function' ? await headersOption() : headersOption;
+    const extra =
+      typeof headersOption === 'function'
+        ? checkHeaders(await headersOption(), 'headers')
+        : fixedHeaders;
     const headers = new Headers(init?.headers);
-    for (const [key, value] of Object.entries(extra)) headers.set(key, value);
+    for (const [key, value] of Object.entries(extra ?? {})) headers.set(key, value);
     // The SDK reads a unary answer whole (`response.json()`) and bounds a stream's events, not the
     // stream: every response is counted, so a remote that answers without end costs the cap.
     // Never followed: fetch drops only `Authorization` on a redirect to another origin
