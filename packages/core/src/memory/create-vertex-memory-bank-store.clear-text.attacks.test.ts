@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createVertexMemoryBankStore } from './create-vertex-memory-bank-store.ts';
+import { MemoryError } from './memory-error.ts';
 
 // attack17: the Memory Bank store sent its OAuth access token (`Authorization: Bearer ya29...`)
 // with every call to whatever `baseUrl` said, plain http to any host included, and took any
@@ -77,4 +78,33 @@ describe('createVertexMemoryBankStore and its baseUrl', () => {
       expect(sent[0]?.authorization).toBe(`Bearer ${TOKEN}`);
     }
   });
+});
+
+// A token fetch's Headers refuses made it throw a TypeError that quotes the header value, the
+// access token with it, into the error the memory plugin logs and reports.
+describe('createVertexMemoryBankStore and a token no header can carry', () => {
+  it.each([
+    ['a line break inside', `${TOKEN}\nsecond-line`],
+    ['a character past Latin-1', `${TOKEN}\u2028`.concat('x')],
+    ['not a string', 42],
+  ])(
+    'fails with MemoryError for %s, without the token, and sends nothing',
+    async (_label, token) => {
+      const sent: string[] = [];
+      const store = createVertexMemoryBankStore({
+        project: 'p1',
+        location: 'us-central1',
+        reasoningEngine: '77',
+        getAccessToken: () => token as string,
+        fetch: async (input) => {
+          sent.push(String(input));
+          return Response.json({});
+        },
+      });
+      const error = await store.list('ana').catch((thrown: unknown) => thrown);
+      expect(MemoryError.isInstance(error)).toBe(true);
+      expect(String((error as Error).message)).not.toContain('attack17-secret');
+      expect(sent).toEqual([]);
+    },
+  );
 });

@@ -129,6 +129,15 @@ export function createVertexMemoryBankStore({
     body?: unknown,
   ): Promise<T | undefined> => {
     const token = await getAccessToken();
+    // A token no header can carry (a line break inside, from a file or a shell) made fetch throw
+    // a TypeError quoting the header, token and all, into the error and whatever logs it (attack17).
+    if (typeof token !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(token.trim())) {
+      throw new MemoryError({
+        operation,
+        message:
+          'createVertexMemoryBankStore: getAccessToken returned something no Authorization header can carry (not a string, or a line break or a character past Latin-1 inside; the value is not shown).',
+      });
+    }
     const sent = await (fetch ?? globalThis.fetch)(`${root}/v1beta1/${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
