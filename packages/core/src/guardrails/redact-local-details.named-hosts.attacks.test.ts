@@ -27,6 +27,11 @@ describe('redactLocalDetails, a host named by the words before it', () => {
       'dial tcp: lookup <host>: no such host',
     ],
     [
+      "Go's resolver error alone",
+      'lookup db.internal on 10.0.0.2:53: server misbehaving',
+      'lookup <host> on <host>: server misbehaving',
+    ],
+    [
       "urllib3's connection pool",
       "HTTPSConnectionPool(host='api.corp.internal', port=443): Max retries exceeded",
       "HTTPSConnectionPool(host='<host>', port=443): Max retries exceeded",
@@ -75,6 +80,7 @@ describe('redactLocalDetails, a host named by the words before it', () => {
 
   it.each([
     ['a function called lookup', 'TypeError: lookup is not a function'],
+    ['a cache lookup', 'cache lookup: miss for key 42'],
     ['a time of day', 'closed until 09:30'],
     ['a ratio', 'ratio 16:9 kept'],
     ['a MAC address', 'link aa:bb:cc:dd:ee:ff down'],
@@ -86,13 +92,15 @@ describe('redactLocalDetails, a host named by the words before it', () => {
     expect(redactLocalDetails(text)).toBe(text);
   });
 
-  it('takes long hostile strings for the new words in linear time', () => {
+  it('takes long hostile strings for the new words (and a dotted run, attack17) in linear time', () => {
     // Sized, not timed: a pattern that rescanned the rest from every start would run for hours.
     for (const hostile of [
       `Host: ${':'.repeat(500_000)}`,
       'DNS:.'.repeat(200_000),
       "host='".repeat(200_000),
       `dial tcp: lookup ${'.'.repeat(500_000)}`,
+      `lookup ${'a.'.repeat(250_000)}`,
+      'lookup a '.repeat(100_000),
     ]) {
       expect(redactLocalDetails(hostile).length).toBeGreaterThan(0);
     }

@@ -8,8 +8,10 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 export const MAX_TOOL_ERROR_MESSAGE_LENGTH = 1_000;
 
 // A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
-// all (a `[redacted]` key inside it too), not the punctuation after it.
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
+// all (a `[redacted]` key inside it too), not the punctuation after it. The scheme is at most 32
+// characters (IANA's longest registered is 26): unbounded, each word of `a.a.a.…` scanned to the
+// end for a `:`, 2.6 s for 40,000 characters, hours for a megabyte of tool error (attack17).
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
 // A Windows path with its drive (`C:\app\src\tool.ts`) or a share's server (`\\fs01\share\x`:
 // not a doubled backslash inside a word, as in escaped text).
 const WINDOWS_PATH = /(?:\b[a-z]:|(?<![\w\\])\\\\[\w.$-]+)\\[^\s"'<>()[\]{}]+/gi;
@@ -29,14 +31,16 @@ const IPV6_ADDRESS =
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
 // A host name whatever its shape, after the words that name one: Node's failed DNS lookup
 // (`getaddrinfo ENOTFOUND db-primary`, `querySrv ENOTFOUND _mongodb._tcp.x.internal`, attack16);
-// Java's `UnknownHostException: db.internal`; Go's `dial tcp: lookup db.internal on ...`;
+// Java's `UnknownHostException: db.internal`; Go's `lookup db.internal on ...` and `lookup db:`
+// (a name then `:` or ` on `, so `lookup is not a function` stays; an alternative of its own:
+// inside the lookbehind, V8 tried the lookahead first at every position, quadratic);
 // Python's `host='db.internal'`, MySQL's `host 'db'`, urllib3's `Failed to resolve 'db'`;
 // libpq's `server at "db"` and `host name "db"`; Node's TLS check (`Host: db.internal. is not in
 // the cert's altnames: DNS:*.corp`, `cert's CN: db`); ADO.NET's `Server=tcp:db,1433` (attack17;
 // its other spelling, `Data Source=`, would cost 10 more bytes of the agent app). Without its
 // last `:` or `.`: the sentence's.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |dial \w+: lookup |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=)[^\s"'<>(),;]*[^\s"'<>(),;:.]/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=)[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
