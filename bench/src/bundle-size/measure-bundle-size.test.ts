@@ -204,6 +204,9 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * run's call options resolved once for its tools and renewed for the redactor each call (step-shared
  * +119); a small flat tool result measured against the output cap by a bound, not serialised
  * (step-run3 +79; +5 of chunk names once define-options changed). The budget stays at 92.0 KB (167 bytes of headroom).
+ * 94,135 (+94, helper attack17): tool errors' hosts named by the words before them (Java's
+ * UnknownHostException, Go's lookup, Python's host=, libpq, TLS altnames, ADO.NET Server=) and the
+ * URL pattern's scheme bounded (a dotted run was quadratic): 73 bytes of headroom.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 92.0 * 1024;
 

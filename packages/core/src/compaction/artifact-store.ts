@@ -1,5 +1,10 @@
 import type { DeclaredOptions, OptionCheck } from '../options/define-options.ts';
-import { defineOptions, integerOption, optionCheck } from '../options/define-options.ts';
+import {
+  checkOptionsCopy,
+  defineOptions,
+  integerOption,
+  optionCheck,
+} from '../options/define-options.ts';
 
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool
@@ -105,7 +110,8 @@ const memoryStoreOptions: DeclaredOptions<MemoryArtifactStoreOptions> =
  *   number of bytes of at least 1.
  */
 export function createMemoryArtifactStore(options: MemoryArtifactStoreOptions = {}): ArtifactStore {
-  const { maxBytes = DEFAULT_MAX_ARTIFACT_BYTES } = memoryStoreOptions.check(options);
+  // Each option read once (attack17): a getter could pass the check with 64 and then give 1e300.
+  const { maxBytes = DEFAULT_MAX_ARTIFACT_BYTES } = checkOptionsCopy(memoryStoreOptions, options);
   const entries = new Map<string, string>();
   let bytes = 0;
   return {

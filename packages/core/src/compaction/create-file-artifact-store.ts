@@ -11,7 +11,12 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeclaredOptions } from '../options/define-options.ts';
-import { defineOptions, required, stringOption } from '../options/define-options.ts';
+import {
+  checkOptionsCopy,
+  defineOptions,
+  required,
+  stringOption,
+} from '../options/define-options.ts';
 import { type ArtifactStore, artifactBytesCheck } from './artifact-store.ts';
 
 /**
@@ -66,7 +71,11 @@ const fileStoreOptions: DeclaredOptions<FileArtifactStoreOptions> =
  *   `maxBytes` that is not a whole number of bytes of at least 1.
  */
 export function createFileArtifactStore(options: FileArtifactStoreOptions): ArtifactStore {
-  const { directory, maxBytes = DEFAULT_MAX_FILE_ARTIFACT_BYTES } = fileStoreOptions.check(options);
+  // Each option read once (attack17): a getter could pass the check with 64 and then give 1e300.
+  const { directory, maxBytes = DEFAULT_MAX_FILE_ARTIFACT_BYTES } = checkOptionsCopy(
+    fileStoreOptions,
+    options,
+  );
   const root = resolve(directory);
   mkdirSync(root, { recursive: true });
   return {

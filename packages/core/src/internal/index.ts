@@ -86,8 +86,9 @@ export {
   readRole,
   readThoughtSignature,
 } from '../history/part-fields.ts';
-// gemloop probe refuses a key no header can carry, as createGemini does.
-export { describeUnsendable } from '../http/check-headers.ts';
+// gemloop probe refuses a key no header can carry, as createGemini does; the web fetch tool
+// checks its headers when it is made, not on every call (attack17).
+export { checkHeaders, describeUnsendable } from '../http/check-headers.ts';
 // @gemloop/dbos: a durable run's generationConfig is checked at start as a run's is.
 export { checkGenerationConfig } from '../http/check-request-fields.ts';
 // @gemloop/evals: a forked replay's client hands each model call to the recording or to the live
@@ -99,6 +100,13 @@ export {
 } from '../http/model-call-entry.ts';
 // gemloop probe sends the key to a base URL of its own: plain http only to loopback, as createGemini.
 export { LOOPBACK_HOSTNAME } from '../http/options/normalize-base-url.ts';
+// @gemloop/serve (a2aAgent), @gemloop/tools (connectMcpHttp, the web fetch tool's headers):
+// credentials go over plain http only to loopback, as createGemini's key does.
+export {
+  type ClearTextHttpCheck,
+  checkAllowInsecureHttp,
+  refuseClearTextHttp,
+} from '../http/options/refuse-clear-text-http.ts';
 // @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a remote's answer is
 // read with a cap, as the Gemini client reads Gemini's.
 export {

@@ -1,4 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  checkAllowInsecureHttp,
+  refuseClearTextHttp,
+} from '../http/options/refuse-clear-text-http.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
@@ -16,8 +20,17 @@ export type VertexMemoryBankStoreOptions = {
   getAccessToken: () => string | Promise<string>;
   /** The key of Memory Bank's scope map the store's scope goes under. @defaultValue `'user_id'` */
   scopeKey?: string | undefined;
-  /** @defaultValue `https://{location}-aiplatform.googleapis.com` */
+  /**
+   * Another endpoint (a proxy, a test server): an absolute https URL, or plain http to loopback
+   * (`localhost`, `127.x`, `[::1]`) or with `allowInsecureHttp`.
+   * @defaultValue `https://{location}-aiplatform.googleapis.com`
+   */
   baseUrl?: string | undefined;
+  /**
+   * Take a plain `http://` `baseUrl` on a host that is not loopback: the access token then
+   * crosses the network in clear text. Only for a trusted private network. @defaultValue false
+   */
+  allowInsecureHttp?: boolean | undefined;
   /** @defaultValue `globalThis.fetch`, read at call time */
   fetch?: typeof globalThis.fetch | undefined;
   /** How long to wait between polls of a long-running operation. @defaultValue 500 ms */
@@ -86,10 +99,12 @@ export function createVertexMemoryBankStore({
   getAccessToken,
   scopeKey = 'user_id',
   baseUrl,
+  allowInsecureHttp,
   fetch,
   pollIntervalMs = 500,
   maxPolls = 120,
 }: VertexMemoryBankStoreOptions): VertexMemoryBankStore {
+  if (baseUrl !== undefined) checkBaseUrl(baseUrl, allowInsecureHttp);
   for (const [name, value] of Object.entries({ project, location, reasoningEngine, scopeKey })) {
     if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(value)) {
       throw new InvalidArgumentError({
@@ -114,6 +129,15 @@ export function createVertexMemoryBankStore({
     body?: unknown,
   ): Promise<T | undefined> => {
     const token = await getAccessToken();
+    // A token no header can carry (a line break inside, from a file or a shell) made fetch throw
+    // a TypeError quoting the header, token and all, into the error and whatever logs it (attack17).
+    if (typeof token !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(token.trim())) {
+      throw new MemoryError({
+        operation,
+        message:
+          'createVertexMemoryBankStore: getAccessToken returned something no Authorization header can carry (not a string, or a line break or a character past Latin-1 inside; the value is not shown).',
+      });
+    }
     const sent = await (fetch ?? globalThis.fetch)(`${root}/v1beta1/${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -298,4 +322,31 @@ export function createVertexMemoryBankStore({
       );
     },
   };
+}
+
+/**
+ * `baseUrl` is an absolute http(s) URL, and plain http only to loopback (attack17: the OAuth
+ * access token of every call went to any http:// host in clear text). Not echoed: a URL that does
+ * not parse may hold a token pasted by mistake.
+ */
+function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    url = undefined;
+  }
+  if (typeof baseUrl !== 'string' || url === undefined || !/^https?:$/.test(url.protocol)) {
+    throw new InvalidArgumentError({
+      argument: 'baseUrl',
+      message:
+        'createVertexMemoryBankStore baseUrl must be an absolute https URL, such as https://us-central1-aiplatform.googleapis.com (the value is not shown).',
+    });
+  }
+  refuseClearTextHttp(url, {
+    who: 'createVertexMemoryBankStore',
+    argument: 'baseUrl',
+    what: 'the access token',
+    allowInsecureHttp: checkAllowInsecureHttp('createVertexMemoryBankStore', allowInsecureHttp),
+  });
 }

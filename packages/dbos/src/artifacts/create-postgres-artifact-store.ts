@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import type { ArtifactStore } from '@gemloop/core/compaction';
 import {
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   integerOption,
@@ -113,14 +114,17 @@ const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
  * ```
  */
 export function createPostgresArtifactStore(
-  given: CreatePostgresArtifactStoreOptions,
+  input: CreatePostgresArtifactStoreOptions,
 ): PostgresArtifactStore & ArtifactStore {
+  // Each option read once (attack17): a `table` getter passed the identifier check and then gave
+  // the SQL another name (`x"; DROP TABLE ...`), a bound getter another bound.
+  const given = checkOptionsCopy(options, input);
   const {
     table = 'gemloop_artifacts',
     maxArtifactBytes = DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES,
     maxTotalBytes = DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
     onFull = 'evict-oldest',
-  } = options.check(given);
+  } = given;
   const ownPool = requireConnection('createPostgresArtifactStore', given);
   if (maxArtifactBytes > maxTotalBytes) {
     throw new InvalidArgumentError({

@@ -1,6 +1,7 @@
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import { ChatStoreError } from '@gemloop/core/errors';
 import {
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   readCost,
@@ -94,9 +95,12 @@ const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
  * ```
  */
 export function createPostgresHistoryStore(
-  options: CreatePostgresHistoryStoreOptions,
+  given: CreatePostgresHistoryStoreOptions,
 ): PostgresHistoryStore {
-  const { table = 'gemloop_chat_turns' } = postgresStoreOptions.check(options);
+  // Each option read once (attack17): a `table` getter passed the identifier check and then gave
+  // the SQL another name (`x"; DROP TABLE ...`), a bound getter another bound.
+  const options = checkOptionsCopy(postgresStoreOptions, given);
+  const { table = 'gemloop_chat_turns' } = options;
   const ownPool = requireConnection('createPostgresHistoryStore', options);
   const pool = storePool(options);
   const quoted = quoteTable(table);

@@ -1,5 +1,6 @@
 import {
   checkMemoryRecord,
+  checkOptionsCopy,
   createVectorStore,
   type DeclaredOptions,
   defineOptions,
@@ -115,9 +116,12 @@ function toRecord(row: Row, table: string, operation: MemoryOperation): Embedded
  * @throws {@link PostgresUnreachableError} from the first call when Postgres cannot be reached.
  */
 export function createPostgresMemoryStore(
-  given: CreatePostgresMemoryStoreOptions,
+  input: CreatePostgresMemoryStoreOptions,
 ): PostgresMemoryStore {
-  const { table = 'gemloop_memories', ...storeOptions } = options.check(given);
+  // Each option read once (attack17): a `table` getter passed the identifier check and then gave
+  // the SQL another name (`x"; DROP TABLE ...`), a bound getter another bound.
+  const given = checkOptionsCopy(options, input);
+  const { table = 'gemloop_memories', ...storeOptions } = given;
   const ownPool = requireConnection('createPostgresMemoryStore', given);
   const pool = storePool(given);
   const quoted = quoteTable(table);

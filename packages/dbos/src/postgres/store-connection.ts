@@ -72,8 +72,10 @@ export function storePool(options: PostgresConnectionOptions): pg.Pool {
 
 /** The table name quoted for SQL (`chat.turns` → `"chat"."turns"`). @internal */
 export function quoteTable(table: string): string {
+  // A `"` doubled, as Postgres reads it inside a quoted identifier: the option check allows none,
+  // and a name that reached here past it (attack17: a getter read after the check) stays one name.
   return table
     .split('.')
-    .map((part) => `"${part}"`)
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
     .join('.');
 }

@@ -1,4 +1,9 @@
-import { type DeclaredOptions, defineOptions, integerOption } from '@gemloop/core/internal';
+import {
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+  integerOption,
+} from '@gemloop/core/internal';
 import {
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
   ToolResultCacheError,
@@ -72,13 +77,16 @@ const options: DeclaredOptions<CreatePostgresToolResultStoreOptions> =
  * ```
  */
 export function createPostgresToolResultStore(
-  given: CreatePostgresToolResultStoreOptions,
+  input: CreatePostgresToolResultStoreOptions,
 ): PostgresToolResultStore {
+  // Each option read once (attack17): a `table` getter passed the identifier check and then gave
+  // the SQL another name (`x"; DROP TABLE ...`), a bound getter another bound.
+  const given = checkOptionsCopy(options, input);
   const {
     table = 'gemloop_tool_results',
     maxEntries = DEFAULT_MAX_POSTGRES_TOOL_RESULTS,
     maxEntryBytes = DEFAULT_TOOL_RESULT_ENTRY_BYTES,
-  } = options.check(given);
+  } = given;
   const ownPool = requireConnection('createPostgresToolResultStore', given);
   const pool = storePool(given);
   const quoted = quoteTable(table);

@@ -2,6 +2,7 @@ import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import {
   checkedWhereUsed,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   stringOption,
@@ -87,7 +88,8 @@ export function createCalculatorTool(
     maxTokens = DEFAULT_MAX_TOKENS,
     maxDepth = DEFAULT_MAX_DEPTH,
     significantDigits = DEFAULT_SIGNIFICANT_DIGITS,
-  } = calculatorOptions.check(options);
+    // Each option read once (attack17): a getter gave the check maxDepth 2 and the parser 1e9.
+  } = checkOptionsCopy(calculatorOptions, options);
   const limits: ExpressionLimits = { maxLength, maxTokens, maxDepth };
 
   return defineTool({

@@ -4,6 +4,7 @@ import {
   arrayOption,
   booleanOption,
   checkedWhereUsed,
+  checkHeaders,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
@@ -72,6 +73,14 @@ export type WebFetchToolOptions = {
    * `allowedHosts`.
    */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Send `headers` over plain `http://` to a host that is not loopback. Without it, a call for
+   * such a URL while `headers` are set is refused (the model is told to use https) and nothing
+   * is sent, as `createGemini` refuses to send its key over plain http; `localhost`,
+   * `127.0.0.0/8` and `[::1]` need no opt-in. Only for a trusted private network.
+   * @defaultValue false
+   */
+  allowInsecureHttp?: boolean | undefined;
   /** Resolves host names; inject one in tests. @defaultValue the system resolver (`dns.lookup`) */
   lookup?: LookupFunction | undefined;
   /** Heap limit, in MB, of the worker thread that converts HTML. @defaultValue 512 */
@@ -111,7 +120,10 @@ const webFetchOptions: DeclaredOptions<WebFetchToolOptions> = defineOptions<WebF
       message: 'createWebFetchTool: allowedContentTypes must be an array of media types.',
     }),
     userAgent: stringOption(),
+    // Checked and copied (names lower-cased) below, when the tool is made: a bad one failed on
+    // every call, as a TypeError for `null` (attack17).
     headers: checkedWhereUsed,
+    allowInsecureHttp: booleanOption(),
     lookup: functionOption(
       'createWebFetchTool: lookup must be a function (hostname) => Promise<{ address, family }[]>.',
     ),
@@ -156,7 +168,7 @@ export function createWebFetchTool(
     maxChars = 20_000,
     allowedContentTypes = DEFAULT_ALLOWED_CONTENT_TYPES,
     userAgent = 'Mozilla/5.0 (compatible; gemloop-web-fetch/0.1)',
-    headers = {},
+    allowInsecureHttp = false,
     lookup,
     conversionMemoryMb = 512,
     maxConversionWorkers,
@@ -175,7 +187,8 @@ export function createWebFetchTool(
     maxChars,
     allowedContentTypes: [...allowedContentTypes],
     userAgent,
-    headers,
+    headers: checkHeaders(checked.headers, 'headers') ?? {},
+    allowInsecureHttp,
     lookup,
     converter: async () => {
       if (converter === undefined) {

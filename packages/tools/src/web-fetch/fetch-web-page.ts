@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import { LOOPBACK_HOSTNAME } from '@gemloop/core/internal';
 import type { AddressPolicy } from './check-address.ts';
 import type { HostPolicy } from './check-url.ts';
 import { checkUrl } from './check-url.ts';
@@ -23,6 +24,8 @@ export type FetchWebPageOptions = {
   headers: OutgoingHttpHeaders;
   /** Sent only to the origin of the first URL (dropped after a cross-origin redirect). */
   originHeaders: OutgoingHttpHeaders;
+  /** Send `originHeaders` over plain http to a host that is not loopback. */
+  allowInsecureHttp: boolean;
   signal: AbortSignal;
 };
 
@@ -54,6 +57,20 @@ export async function fetchWebPage(options: FetchWebPageOptions): Promise<Fetche
   const { policy, lookup, addressPolicy, maxRedirects, signal } = options;
   let url = checkUrl(options.url, policy);
   const origin = url.origin;
+  if (
+    url.protocol === 'http:' &&
+    !options.allowInsecureHttp &&
+    Object.keys(options.originHeaders).length > 0 &&
+    !LOOPBACK_HOSTNAME.test(url.hostname)
+  ) {
+    // The tool's headers are credentials as often as not, and plain http hands them to anyone on
+    // the path (attack17): the rule createGemini keeps for its key. Nothing is sent.
+    throw new WebFetchError({
+      reason: 'invalid-url',
+      url: `${url.origin}${url.pathname}`,
+      message: `This tool sends its credentials over https only, and ${url.origin} is plain http: fetch the https:// address instead. (Its developer can allow plain http with createWebFetchTool's allowInsecureHttp: true.)`,
+    });
+  }
   const redirects: string[] = [];
   for (;;) {
     const addresses = await resolveHost({

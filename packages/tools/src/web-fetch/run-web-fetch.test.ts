@@ -524,6 +524,7 @@ describe('web fetch against a real server', () => {
         allowedContentTypes: ['text/html'],
         userAgent: 'test',
         headers: {},
+        allowInsecureHttp: false,
         lookup: localLookup,
         converter: async () => ({
           ...converter,

@@ -60,6 +60,7 @@ export async function runWebFetch({
         'accept-encoding': 'gzip, deflate, br',
       },
       originHeaders: settings.headers,
+      allowInsecureHttp: settings.allowInsecureHttp,
       signal: combined,
     });
     const { mimeType, charset } = page.contentType;

@@ -46,6 +46,8 @@ export type WebFetchSettings = {
   allowedContentTypes: readonly string[];
   userAgent: string;
   headers: Readonly<Record<string, string>>;
+  /** `headers` may go over plain http to a host that is not loopback. */
+  allowInsecureHttp: boolean;
   lookup: LookupFunction | undefined;
   /** Made (and its module loaded) on the first HTML page. */
   converter: () => Promise<HtmlConverter>;

@@ -8,8 +8,10 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 export const MAX_TOOL_ERROR_MESSAGE_LENGTH = 1_000;
 
 // A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
-// all (a `[redacted]` key inside it too), not the punctuation after it.
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
+// all (a `[redacted]` key inside it too), not the punctuation after it. The scheme is at most 32
+// characters (IANA's longest registered is 26): unbounded, each word of `a.a.a.…` scanned to the
+// end for a `:`, 2.6 s for 40,000 characters, hours for a megabyte of tool error (attack17).
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
 // A Windows path with its drive (`C:\app\src\tool.ts`) or a share's server (`\\fs01\share\x`:
 // not a doubled backslash inside a word, as in escaped text).
 const WINDOWS_PATH = /(?:\b[a-z]:|(?<![\w\\])\\\\[\w.$-]+)\\[^\s"'<>()[\]{}]+/gi;
@@ -27,17 +29,27 @@ const IPV6_ADDRESS =
 // An IPv4 or bracketed IPv6 address, with its port when there is one, before a full stop too
 // (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`).
 const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
-// The host a DNS lookup failed on, as Node writes it (`getaddrinfo ENOTFOUND db-primary`,
-// `querySrv ENOTFOUND _mongodb._tcp.x.internal`): a host name whatever its shape (attack16).
-const DNS_LOOKUP_HOST = /(?<=(?:addrinfo|query\w+) E[A-Z_]+ )[^\s"'<>(),;]+/g;
+// A host name whatever its shape, after the words that name one: Node's failed DNS lookup
+// (`getaddrinfo ENOTFOUND db-primary`, `querySrv ENOTFOUND _mongodb._tcp.x.internal`, attack16);
+// Java's `UnknownHostException: db.internal`; Go's `lookup db.internal on ...` and `lookup db:`
+// (a name then `:` or ` on `, so `lookup is not a function` stays; an alternative of its own:
+// inside the lookbehind, V8 tried the lookahead first at every position, quadratic);
+// Python's `host='db.internal'`, MySQL's `host 'db'`, urllib3's `Failed to resolve 'db'`;
+// libpq's `server at "db"` and `host name "db"`; Node's TLS check (`Host: db.internal. is not in
+// the cert's altnames: DNS:*.corp`, `cert's CN: db`); ADO.NET's `Server=tcp:db,1433` (attack17;
+// its other spelling, `Data Source=`, would cost 10 more bytes of the agent app). Without its
+// last `:` or `.`: the sentence's.
+const NAMED_HOST =
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=)[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
 
 /**
  * Removes what a tool's error may tell about the machine it ran on: URLs, absolute paths (Windows
- * shares too), IP addresses, `host:port` pairs and `user:password@host` become `<url>`, `<path>`,
- * `<host>`. The error's own words stay
+ * shares too), IP addresses, `host:port` pairs, `user:password@host` and host names the words
+ * before them name (`UnknownHostException: db`, `lookup db`, `host='db'`, TLS altnames) become
+ * `<url>`, `<path>`, `<host>`. The error's own words stay
  * (`ECONNREFUSED`, `upstream weather API down`), so the model can still decide what to do.
  * @internal
  */
@@ -50,7 +62,7 @@ export function redactLocalDetails(text: string): string {
     .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
     .replace(HOST_AND_PORT, '<host>')
-    .replace(DNS_LOOKUP_HOST, '<host>');
+    .replace(NAMED_HOST, '<host>');
 }
 
 /**

@@ -42,6 +42,14 @@ export type A2AAgentOptions = {
    * an answer past it could not be handed on to the model anyway)
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Take a plain `http://` `url` (and `allowCardOrigins`) on a host that is not loopback: the
+   * `headers`, the tasks and the answers then cross the network in clear text. Without it such a
+   * URL is refused with an `InvalidArgumentError`, as `createGemini` refuses such a `baseUrl`;
+   * `localhost`, `127.0.0.0/8` and `[::1]` need no opt-in. Only for a trusted private network.
+   * @defaultValue false
+   */
+  allowInsecureHttp?: boolean | undefined;
   /** The `fetch` the A2A client uses. @defaultValue globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /**

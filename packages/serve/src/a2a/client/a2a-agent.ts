@@ -17,11 +17,14 @@ import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/
 import { ApiCallError, ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   capResponseBody,
+  checkAllowInsecureHttp,
+  checkHeaders,
   childRunParent,
   emitAt,
   isRedirectResponse,
   markChildRunTool,
   redirectTarget,
+  refuseClearTextHttp,
   runLinkOf,
 } from '@gemloop/core/internal';
 import { failOption } from '../../door/check-door-options.ts';
@@ -112,10 +115,13 @@ const TERMINAL_FAILURES: ReadonlyMap<TaskState, string> = new Map([
  *   ],
  * });
  * ```
- * @throws {@link InvalidArgumentError} for a bad option (url, name, ...).
+ * @throws {@link InvalidArgumentError} for a bad option (url, name, ...), or a plain `http://` url
+ * (or allowCardOrigins entry) on a host that is not loopback without `allowInsecureHttp: true`.
  */
-export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, unknown> {
-  checkOptions(options);
+export function a2aAgent(given: A2AAgentOptions): DefinedTool<A2AAgentArgs, unknown> {
+  // Each option read once (attack17): a getter could pass the check with an https url (or a
+  // record of headers) and give the calls another.
+  const options = checkOptions(given);
   const { name, url } = options;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -124,15 +130,24 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
   // another host had this server call it, credentials and all: an internal address, say.
   const origin = new URL(url).origin;
   const allowed = new Set([origin, ...(options.allowCardOrigins ?? []).map(originOf)]);
+  // Checked here (a record) or per request (a function), never echoing a value: a value Headers
+  // refuses (a line break inside a token read from a file) threw undici's TypeError, which
+  // quotes the value, token and all, into the tool error the model, the spans and the
+  // recording get (attack17).
+  const headersOption = options.headers;
+  const fixedHeaders =
+    typeof headersOption === 'function' ? undefined : checkHeaders(headersOption, 'headers');
   const fetchImpl: typeof fetch = async (input, init) => {
     const target = input instanceof Request ? input.url : String(input);
     if (!allowed.has(originOf(target))) {
       throw new A2ACardUrlError({ agent: name, cardUrl: target, origin });
     }
     const extra =
-      typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+      typeof headersOption === 'function'
+        ? checkHeaders(await headersOption(), 'headers')
+        : fixedHeaders;
     const headers = new Headers(init?.headers);
-    for (const [key, value] of Object.entries(extra)) headers.set(key, value);
+    for (const [key, value] of Object.entries(extra ?? {})) headers.set(key, value);
     // The SDK reads a unary answer whole (`response.json()`) and bounds a stream's events, not the
     // stream: every response is counted, so a remote that answers without end costs the cap.
     // Never followed: fetch drops only `Authorization` on a redirect to another origin
@@ -458,9 +473,14 @@ function textOfParts(parts: readonly Part[]): string {
   return parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')).join('');
 }
 
-function checkOptions(options: A2AAgentOptions): void {
-  if (!isRecord(options))
+/** The options, copied (each read once), checked. */
+function checkOptions(given: A2AAgentOptions): A2AAgentOptions {
+  if (!isRecord(given))
     failOption('options', 'a2aAgent takes an options object: { url, name, description }.');
+  const options = { ...given };
+  if (Array.isArray(options.allowCardOrigins)) {
+    options.allowCardOrigins = [...options.allowCardOrigins];
+  }
   if (!isHttpUrl(options.url)) {
     failOption('url', 'url must be the absolute http(s) URL the remote agent card is under.');
   }
@@ -499,6 +519,15 @@ function checkOptions(options: A2AAgentOptions): void {
       'headers must be an object of header values, or a function that returns one.',
     );
   }
+  // The tasks, the answers and `headers` go to these origins: plain http only to loopback, as
+  // createGemini's key.
+  const allowInsecureHttp = checkAllowInsecureHttp('a2aAgent', options.allowInsecureHttp);
+  const clearText = { who: 'a2aAgent', what: 'your headers and the tasks', allowInsecureHttp };
+  refuseClearTextHttp(new URL(options.url), { ...clearText, argument: 'url' });
+  for (const each of options.allowCardOrigins ?? []) {
+    refuseClearTextHttp(new URL(each), { ...clearText, argument: 'allowCardOrigins' });
+  }
+  return options;
 }
 
 /** A redirect, refused: where it pointed (origin and path; the query may hold a token). */

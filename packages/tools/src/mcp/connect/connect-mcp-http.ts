@@ -1,14 +1,17 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
+  booleanOption,
   capResponseBody,
   checkedWhereUsed,
+  checkOptionsCopy,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
   functionOption,
   integerOption,
   redirectTarget,
+  refuseClearTextHttp,
 } from '@gemloop/core/internal';
 import {
   boundErrorDetail,
@@ -36,6 +39,14 @@ export type ConnectMcpHttpOptions = McpConnectOptions & {
    * credentials in the URL) are kept out of errors and logs.
    */
   headers?: Record<string, string> | undefined;
+  /**
+   * Take a plain `http://` `url` on a host that is not loopback: the `headers`, the tool calls
+   * and their results then cross the network in clear text. Without it such a URL is refused
+   * with an `InvalidArgumentError`, as `createGemini` refuses such a `baseUrl`; `localhost`,
+   * `127.0.0.0/8` and `[::1]` need no opt-in. Only for a trusted private network.
+   * @defaultValue false
+   */
+  allowInsecureHttp?: boolean | undefined;
   /** The fetch to use. @defaultValue `globalThis.fetch` at call time */
   fetch?: typeof globalThis.fetch | undefined;
   /**
@@ -70,10 +81,11 @@ const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
  *
  * @throws {@link McpServerError} `connect-failed` (unreachable, HTTP error status in `status`,
  * time-out), `list-failed`, `invalid-tool`, or `sdk-not-installed`.
- * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid URL or headers.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid URL or
+ * headers, or a plain `http://` URL on a host that is not loopback without `allowInsecureHttp`.
  */
-export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<McpConnection> {
-  const url = checkOptions(options);
+export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpConnection> {
+  const { options, url } = checkOptions(given);
   const { headers, fetch } = options;
   const path = maskSecretPath(url.pathname);
   const server = `server at ${url.origin}${path.shown}`;
@@ -153,6 +165,7 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
       url: checkedWhereUsed,
       headers: stringRecordOption('connectMcpHttp headers must be an object of string values.'),
       fetch: functionOption('connectMcpHttp fetch must be a function.'),
+      allowInsecureHttp: booleanOption(),
       maxResponseBytes: integerOption({
         min: 1,
         message: (_path, value) =>
@@ -161,8 +174,10 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
     },
   });
 
-function checkOptions(options: ConnectMcpHttpOptions): URL {
-  const { url } = connectMcpHttpOptions.check(options);
+/** The options, copied (each read once, attack17: a getter could pass the check and then change the headers) and checked, and the parsed URL. */
+function checkOptions(given: ConnectMcpHttpOptions): { options: ConnectMcpHttpOptions; url: URL } {
+  const options = checkOptionsCopy(connectMcpHttpOptions, given);
+  const { url } = options;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -179,7 +194,15 @@ function checkOptions(options: ConnectMcpHttpOptions): URL {
       message: `connectMcpHttp url must be http: or https:, got ${parsed.protocol}.`,
     });
   }
-  return parsed;
+  // The headers, the tool calls and their results: plain http only to loopback, as
+  // createGemini's key.
+  refuseClearTextHttp(parsed, {
+    who: 'connectMcpHttp',
+    argument: 'url',
+    what: 'your headers and the tool calls',
+    allowInsecureHttp: options.allowInsecureHttp,
+  });
+  return { options, url: parsed };
 }
 
 /**
