@@ -113,6 +113,8 @@ export {
   type CapResponseBodyOptions,
   capResponseBody,
 } from '../http/transport/cap-response-body.ts';
+// @gemloop/cli (the probe's capped answer): a body read with a bound and its tiny chunks joined.
+export { readReaderBytes } from '../http/transport/read-reader-text.ts';
 // @gemloop/serve (a2aAgent) and @gemloop/tools (the MCP client over HTTP): a redirect refused.
 export { isRedirectResponse, redirectTarget } from '../http/transport/redirect-target.ts';
 // @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.

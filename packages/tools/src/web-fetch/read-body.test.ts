@@ -142,4 +142,25 @@ describe('readBody', () => {
     const result = await readBody({ response: response([]), url, maxBytes: 10, signal: live() });
     expect(result).toEqual({ bytes: Buffer.alloc(0), truncated: false });
   });
+
+  it('reads a page sent a byte at a time whole (each byte its own read)', async () => {
+    const page = Buffer.from(`<p>${'ß'.repeat(10_000)}</p>`);
+    const stream = new PassThrough() as PassThrough & { headers: Record<string, string> };
+    stream.headers = {};
+    let index = 0;
+    const next = (): void => {
+      if (index === page.byteLength) return void stream.end();
+      stream.write(page.subarray(index, ++index));
+      setImmediate(next);
+    };
+    next();
+    const { bytes, truncated } = await readBody({
+      response: stream as unknown as IncomingMessage,
+      url,
+      maxBytes: 1_000_000,
+      signal: live(),
+    });
+    expect(truncated).toBe(false);
+    expect(bytes.equals(page)).toBe(true);
+  });
 });

@@ -32,6 +32,7 @@ export async function readBody({
 }): Promise<ReadBodyResult> {
   const source = decode(response, url);
   const chunks: Buffer[] = [];
+  let joined = 0;
   let size = 0;
   let truncated = false;
   try {
@@ -44,8 +45,12 @@ export async function readBody({
         truncated = true;
         break;
       }
-      chunks.push(chunk);
       size += chunk.length;
+      // A page sent a byte at a time is a Buffer (and its memory) per socket read: every 4,096
+      // chunks in a row are joined as they come, so a 2 MB page holds ~500 pieces, not 2 million
+      // (core's readReaderBytes does the same for model answers; bench/RESULTS.md, attack19).
+      if (chunks.push(chunk) - joined > 4095)
+        joined = chunks.push(Buffer.concat(chunks.splice(joined)));
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason;

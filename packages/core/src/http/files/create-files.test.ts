@@ -395,3 +395,27 @@ describe('gemini.files secrets', () => {
     expect((error as ApiCallError).url).not.toContain(uploadId);
   });
 });
+
+describe('files.download, a file sent a byte at a time (attack19)', () => {
+  it('is read whole, as a plain Uint8Array of exactly the file', async () => {
+    const file = Uint8Array.from({ length: 20_000 }, (_, index) => index % 251);
+    let index = 0;
+    const gemini = connect({
+      apiKey: 'k',
+      retry: false,
+      fetch: async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (index === file.byteLength) controller.close();
+              else controller.enqueue(file.slice(index, ++index));
+            },
+          }),
+        ),
+    });
+    const bytes = await gemini.files.download('files/abc');
+    expect(bytes.constructor).toBe(Uint8Array);
+    expect(bytes.buffer.byteLength).toBe(file.byteLength);
+    expect(Buffer.from(bytes).equals(Buffer.from(file))).toBe(true);
+  });
+});

@@ -215,11 +215,10 @@ class NodeResponse implements TransportResponse {
   }
 
   text(): Promise<string> {
-    const body = this.#body;
-    // undici's own reading when the body is undici's; a decoder is read through BodyReader.
-    return 'text' in body && typeof body.text === 'function'
-      ? body.text()
-      : readReaderText(new BodyReader(body));
+    // Not undici's `body.text()`: it keeps every chunk undici hands over (a socket read each), a
+    // million for a gateway that sends its answer a byte at a time; readReaderText joins them as
+    // they come (and BodyReader takes all a body has buffered at each read).
+    return readReaderText(new BodyReader(this.#body));
   }
 
   reader(): ByteReader {

@@ -1,3 +1,4 @@
+import { readReaderBytes } from './read-reader-text.ts';
 import type { TransportResponse } from './transport.ts';
 
 /**
@@ -22,7 +23,9 @@ export type BodyText = {
  *
  * A body within the cap whose `Content-Length` says so is read with `response.text()` (Node's
  * fetch enforces the header, and it is the fastest path); any other is read chunk by chunk, as
- * is a compressed one (its `Content-Length` counts the compressed bytes, not what is decoded).
+ * is a compressed one (its `Content-Length` counts the compressed bytes, not what is decoded),
+ * gathered by `readReaderBytes` (a piece per 4,096 chunks, however small the chunks) and decoded
+ * once.
  * @internal
  */
 export async function readBodyText(
@@ -50,29 +53,10 @@ export async function readBodyText(
       bytes: bytes.byteLength,
     };
   }
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (bytes + value.byteLength > maxBytes) {
-        const room = maxBytes - bytes;
-        bytes += value.byteLength;
-        text += decoder.decode(value.subarray(0, room));
-        reader.cancel().catch(() => {});
-        return { text, truncated: true, bytes };
-      }
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-    }
-    text += decoder.decode();
-    return { text, truncated: false, bytes };
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
-  }
+  const [body, bytes] = await readReaderBytes(reader, maxBytes);
+  const truncated = bytes > maxBytes;
+  const text = new TextDecoder().decode(truncated ? body.subarray(0, maxBytes) : body);
+  return { text, truncated, bytes };
 }
 
 /** The `Content-Length` of an uncompressed body, or `NaN` when there is none to trust. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { readBoundedText } from './read-bounded-text.ts';
+
+/** A POST whose body arrives a byte at a time (a hostile page's, or a slow client's). */
+function postOf(bytes: Uint8Array): { request: Request; cancelled: () => boolean } {
+  let index = 0;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (index === bytes.byteLength) controller.close();
+      else controller.enqueue(bytes.slice(index, ++index));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const request = new Request('http://127.0.0.1/approve', {
+    method: 'POST',
+    body,
+    duplex: 'half',
+  } as RequestInit);
+  return { request, cancelled: () => cancelled };
+}
+
+describe('readBoundedText', () => {
+  it('reads a body of 100,000 one-byte chunks whole, a character split across them included', async () => {
+    const text = `{"note":"${'ü'.repeat(49_990)}"}`;
+    const { request } = postOf(new TextEncoder().encode(text));
+    expect((await readBoundedText(request, 100_000)) === text).toBe(true);
+  });
+
+  it('refuses a body past maxBytes at the first byte over, and cancels the rest', async () => {
+    const { request, cancelled } = postOf(new TextEncoder().encode('x'.repeat(1000)));
+    const error = await readBoundedText(request, 10).catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe('body');
+    await Promise.resolve();
+    expect(cancelled()).toBe(true);
+  });
+});
