@@ -204,6 +204,11 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * run's call options resolved once for its tools and renewed for the redactor each call (step-shared
  * +119); a small flat tool result measured against the output cap by a bound, not serialised
  * (step-run3 +79; +5 of chunk names once define-options changed). The budget stays at 92.0 KB (167 bytes of headroom).
+ * 94,118 bytes on 2026-11-28 (thirtieth session), +77: the A2A/MCP/web fetch clear-text check
+ * and header values checked before fetch quotes them (attack17), more hosts redacted in tool errors
+ * and a quadratic redaction made linear (+94 together), a body read a byte at a time held as bytes,
+ * not a piece per read (attack19 +14), less than that taken from a step (stream-floor -24, step-run4
+ * -2; its contents-prefix cut, +106, not merged for want of room). 90 bytes of headroom.
  * 94,135 (+94, helper attack17): tool errors' hosts named by the words before them (Java's
  * UnknownHostException, Go's lookup, Python's host=, libpq, TLS altnames, ADO.NET Server=) and the
  * URL pattern's scheme bounded (a dotted run was quadratic): 73 bytes of headroom.
