@@ -24,7 +24,7 @@ export type CfworkerModule = {
  * `#platform` half that loads it, with which it comes: on Node this module is imported statically
  * (the library is required on first use), off Node by the same `import()` as the library, so a
  * browser app whose tools are all zod (or flat: see `createJsonSchemaArgsValidator`) loads neither
- * (808 B gzip of the agent app's bundle; bench/RESULTS.md, "bytes2").
+ * (770 B gzip of the agent app's bundle; bench/RESULTS.md, "bytes2").
  * @internal
  */
 export function createCfworkerCheck(
