@@ -7,7 +7,7 @@ import {
   partMediaResolutionProblem,
 } from './check-media-resolution.ts';
 import { checkRequestFields } from './check-request-fields.ts';
-import { type ContentJsonCache, wasSentUnchanged } from './serialize-request-body.ts';
+import { type ContentJsonCache, sentJson } from './serialize-request-body.ts';
 
 /**
  * Builds the JSON body of `generateContent` / `streamGenerateContent` from a request: `contents`
@@ -84,15 +84,26 @@ function checkContents(
       contents,
     );
   }
+  // The leading contents found unchanged, and their JSON, go to the serialiser (`sent.checked`).
+  if (sent !== undefined) {
+    sent.checked = contents;
+    sent.prefix.length = 0;
+    sent.prefixJson = '';
+  }
   for (let index = 0; index < contents.length; index++) {
     const content: unknown = contents[index];
-    if (
-      sent !== undefined &&
-      typeof content === 'object' &&
-      content !== null &&
-      wasSentUnchanged(sent, content)
-    )
+    const json =
+      sent !== undefined && typeof content === 'object' && content !== null
+        ? sentJson(sent, content)
+        : undefined;
+    if (json !== undefined) {
+      // Still the leading run: every content before it was pushed.
+      if (index === (sent as ContentJsonCache).prefix.length) {
+        (sent as ContentJsonCache).prefix.push(content as object);
+        (sent as ContentJsonCache).prefixJson += index === 0 ? json : `,${json}`;
+      }
       continue;
+    }
     const problem = contentProblem(content);
     if (problem !== undefined) {
       throw invalid(`${argument}${suffix}[${index}]${problem.at}`, problem.message, problem.value);

@@ -75,6 +75,74 @@ describe('serializeRequestBody', () => {
     expect(send()).toBe(JSON.stringify({ contents }));
   });
 
+  it("writes the array as it is when the request's check edited it (a getter), or another array is sent", () => {
+    // The check hands the serialiser the JSON of the contents it found unchanged; a getter the
+    // check runs (a new content's parts) may replace, drop or add contents before the serialiser
+    // reads them.
+    const cache = createContentJsonCache();
+    const base = [turn('user', 'one'), turn('model', 'two'), turn('user', 'three')];
+    const contents: Content[] = [...base];
+    const send = (request = { model, contents }) =>
+      serializeRequestBody(buildGenerateContentBody(request, 'request', cache), cache);
+    expect(send()).toBe(JSON.stringify({ contents }));
+    const edits: ((array: Content[]) => void)[] = [
+      (array) => {
+        array[1] = turn('model', 'replaced');
+      },
+      (array) => {
+        [array[0], array[1]] = [array[1] as Content, array[0] as Content];
+      },
+      (array) => {
+        array.splice(0, 1);
+      },
+      (array) => {
+        array.unshift(turn('user', 'first'));
+      },
+      (array) => {
+        array.length = 1;
+      },
+    ];
+    for (const edit of edits) {
+      contents.splice(0, contents.length, ...base);
+      expect(send()).toBe(JSON.stringify({ contents }));
+      let edited = false;
+      const added = {
+        role: 'user',
+        get parts() {
+          if (!edited) {
+            edited = true;
+            edit(contents);
+          }
+          return [{ text: 'added' }];
+        },
+      };
+      contents.push(added as Content);
+      const sent = send();
+      expect(edited).toBe(true);
+      expect(sent).toBe(JSON.stringify({ contents }));
+    }
+    contents.splice(0, contents.length, ...base);
+    // The prefix is taken once, and only for the array the check walked.
+    const body = buildGenerateContentBody({ model, contents }, 'request', cache);
+    expect(serializeRequestBody(body, cache)).toBe(JSON.stringify(body));
+    expect(serializeRequestBody(body, cache)).toBe(JSON.stringify(body));
+    const other = buildGenerateContentBody({ model, contents }, 'request', cache);
+    other.contents = [turn('user', 'other'), ...contents];
+    expect(serializeRequestBody(other, cache)).toBe(JSON.stringify(other));
+  });
+
+  it('follows a toJSON given in place to a content it sent before', () => {
+    const cache = createContentJsonCache();
+    const first = turn('user', 'one');
+    const contents = [first, turn('model', 'two')];
+    const send = () =>
+      serializeRequestBody(buildGenerateContentBody({ model, contents }, 'request', cache), cache);
+    expect(send()).toBe(JSON.stringify({ contents }));
+    Object.assign(first, { toJSON: () => turn('user', 'via toJSON') });
+    expect(send()).toBe(JSON.stringify({ contents }));
+    expect(send()).toContain('"via toJSON"');
+  });
+
   it('serialises another tools or configuration object again, keeping the body order', () => {
     const cache = createContentJsonCache();
     const contents = [turn('user', 'x')];
@@ -102,10 +170,11 @@ describe('serializeRequestBody', () => {
     // The contract the agent relies on (see ContentJsonCache): it makes a new cache per run.
     const cache = createContentJsonCache();
     const content = turn('user', 'before');
-    const body = () => buildGenerateContentBody({ model, contents: [content] });
-    serializeRequestBody(body(), cache);
+    const body = (sent?: typeof cache) =>
+      buildGenerateContentBody({ model, contents: [content] }, 'request', sent);
+    serializeRequestBody(body(cache), cache);
     (content.parts[0] as { text: string }).text = 'after';
-    expect(serializeRequestBody(body(), cache)).toContain('"before"');
+    expect(serializeRequestBody(body(cache), cache)).toContain('"before"');
     expect(serializeRequestBody(body(), createContentJsonCache())).toContain('"after"');
     expect(serializeRequestBody(body())).toContain('"after"');
   });

@@ -1,8 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type Cost, unknownCost } from '../models/cost.ts';
 import type { PricesOption } from '../models/model-prices.ts';
-import type { PriceModelCall, Pricer } from '../models/pricer.ts';
-import { writeCost } from '../models/write-cost.ts';
+import type { CostUsage, PriceModelCall, Pricer } from '../models/pricer.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { checkPrices } from './check-prices.ts';
 
@@ -70,7 +69,10 @@ export function resolvePricing(prices: PricesOption | Pricer | undefined): Resol
   const plugin: PricingPlugin = Object.freeze({
     name: 'pricing' as const,
     prices,
-    price: (...call: Parameters<PriceModelCall>) => writeCost(price(...call)),
+    // `costOf` is `costPicosOf` written as dollars: taken from the loaded code, `write-cost.ts` is
+    // not among the modules the root import loads (index.static-imports.test.ts's ceiling).
+    price: (usage: CostUsage, model: string, tier: string | undefined) =>
+      (pricingCode.value ?? notLoaded()).costOf(usage, model, tier, prices),
   });
   return { plugin, price, priceOnRead: typeof prices !== 'function' };
 }

@@ -1,28 +1,7 @@
 import { LoadOnce } from '../../shared/load-once.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { OpenGenerateContentStreamOptions } from './open-generate-content-stream.ts';
-
-type RequestJsonModule = typeof import('./request-json.ts');
-type StreamModule = typeof import('./open-generate-content-stream.ts');
-type ChecksModule = typeof import('./check-responses.ts');
-type FileErrorModule = typeof import('../../errors/files-and-batches/file-not-found-of.ts');
-
-/**
- * What a client call needs once its arguments are checked: the request path (attempts, retries,
- * time limits, bodies, the SSE parser, typed errors) and the response checks.
- * @internal
- */
-export type RequestPath = {
-  requestJson: RequestJsonModule['requestJson'];
-  /** `requestJson`'s parts, for `generateContent`'s own call (see `endUnary`). */
-  sendWithRetry: RequestJsonModule['sendWithRetry'];
-  readUnary: RequestJsonModule['readUnary'];
-  endUnary: RequestJsonModule['endUnary'];
-  openGenerateContentStream: StreamModule['openGenerateContentStream'];
-  checks: ChecksModule;
-  /** A model call's refused file as a `FileNotFoundError`: only a response can say so. */
-  fileNotFoundOf: FileErrorModule['fileNotFoundOf'];
-};
+import type { RequestPath } from './request-path.ts';
 
 // The request path (about 30 modules, the SSE parser and eventsource-parser among them) is loaded
 // by the first call, not by `import '@gemloop/core'`: Node's ESM loader pays for every module at
@@ -30,29 +9,9 @@ export type RequestPath = {
 // call runs as it would with static imports: no extra await, the stream is the request path's own
 // generator. A failed load is not kept (the next call tries again); the call fails with the
 // loader's error, as any import would.
-const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
-  const [
-    { requestJson, sendWithRetry, readUnary, endUnary },
-    { openGenerateContentStream },
-    checks,
-    { fileNotFoundOf },
-  ] = await Promise.all([
-    import('./request-json.ts'),
-    import('./open-generate-content-stream.ts'),
-    import('./check-responses.ts'),
-    // Already the stream's: no module more, and none at import (index.static-imports.test.ts).
-    import('../../errors/files-and-batches/file-not-found-of.ts'),
-  ]);
-  return {
-    requestJson,
-    sendWithRetry,
-    readUnary,
-    endUnary,
-    openGenerateContentStream,
-    checks,
-    fileNotFoundOf,
-  };
-});
+const requestPath = new LoadOnce(
+  async (): Promise<RequestPath> => (await import('./request-path.ts')).requestPath,
+);
 
 /**
  * Loads the request path now, as a client's first call would; a failure is left for that call

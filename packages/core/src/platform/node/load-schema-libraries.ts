@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
+import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 
 // The schema libraries tools/ converts and validates with, one module for the three: each module
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
 // "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.
+// The JSON Schema validator comes with tools/'s check that runs it (`createCfworkerCheck`), which
+// the web half imports with the library, so that it is in the library's lazy chunk there.
 
 /**
  * `zod/v4/core`, loaded on the first zod 4 schema that cannot convert itself, not at import.
@@ -32,12 +35,15 @@ export function importZodToJsonSchema(): Promise<unknown> | undefined {
 }
 
 /**
- * @cfworker/json-schema, loaded on the first JSON Schema tool call, not at import. Untyped here:
- * tools/ declares the part it uses (platform/ imports nothing of the folder it serves).
+ * @cfworker/json-schema's `Validator`, loaded on the first JSON Schema tool call, not at import,
+ * with `createCfworkerCheck`. Untyped here: tools/ declares the part it uses.
  * @internal
  */
 export function loadCfworker(): unknown {
-  return createRequire(import.meta.url)('@cfworker/json-schema');
+  const { Validator } = createRequire(import.meta.url)('@cfworker/json-schema') as {
+    Validator: unknown;
+  };
+  return { Validator, createCfworkerCheck };
 }
 
 /**

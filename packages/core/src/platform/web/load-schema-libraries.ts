@@ -33,8 +33,13 @@ export const importZodToJsonSchema: typeof NodeImportZodToJsonSchema = () =>
 export const loadCfworker: typeof NodeLoadCfworker = () => undefined;
 
 /**
- * @cfworker/json-schema (22.7 KB minified) in a chunk of its own, imported when a JSON Schema tool
- * is defined or a run of an agent with one starts: an app whose tools are all zod never loads it.
+ * @cfworker/json-schema (22.7 KB minified) in a chunk of its own, with tools/'s check that runs it
+ * (`createCfworkerCheck`, 2.4 KB: bench/RESULTS.md, "bytes2"), imported when a JSON Schema tool is
+ * defined or a run of an agent with one starts: an app whose tools are all zod never loads them.
  * @internal
  */
-export const importCfworker: typeof NodeImportCfworker = () => import('@cfworker/json-schema');
+export const importCfworker: typeof NodeImportCfworker = () =>
+  Promise.all([
+    import('@cfworker/json-schema'),
+    import('../../tools/schema/cfworker-check.ts'),
+  ]).then(([{ Validator }, { createCfworkerCheck }]) => ({ Validator, createCfworkerCheck }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z3 from 'zod/v3';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import type { Transport } from '../../http/transport/transport.ts';
+import type { CfworkerModule, createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 import { createAdcTokenFunction } from './create-adc-token-function.ts';
 import { loadWebSocket } from './live-web-socket.ts';
 import {
@@ -39,16 +40,19 @@ describe('the browser halves of #platform', () => {
     // No synchronous require() off Node: the tools code asks for the import and keeps its result.
     expect(loadCfworker()).toBeUndefined();
     expect(loadZodToJsonSchema()).toBeUndefined();
-    const { Validator } = (await importCfworker()) as {
-      Validator: new (
-        schema: object,
-        draft: string,
-        shortCircuit: boolean,
-      ) => { validate(value: unknown): { valid: boolean } };
+    const cfworker = (await importCfworker()) as CfworkerModule & {
+      createCfworkerCheck: typeof createCfworkerCheck;
     };
-    const validator = new Validator({ type: 'object', required: ['a'] }, '2020-12', false);
+    const validator = new cfworker.Validator({ type: 'object', required: ['a'] }, '2020-12', false);
     expect(validator.validate({ a: 1 }).valid).toBe(true);
     expect(validator.validate({}).valid).toBe(false);
+    // With the library, tools/'s check that runs it (in the library's lazy chunk in a bundle).
+    const check = cfworker.createCfworkerCheck(cfworker, { type: 'object', required: ['a'] });
+    expect(check({ a: 1 })).toEqual({ success: true, value: { a: 1 } });
+    expect(check({})).toEqual({
+      success: false,
+      issues: [{ path: ['a'], message: 'Required property is missing.' }],
+    });
     const { zodToJsonSchema, ignoreOverride } = (await importZodToJsonSchema()) as {
       zodToJsonSchema(schema: unknown, options: object): Record<string, unknown>;
       ignoreOverride: unknown;

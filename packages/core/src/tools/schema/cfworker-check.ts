@@ -1,0 +1,181 @@
+import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
+
+type OutputUnit = {
+  keyword: string;
+  keywordLocation: string;
+  instanceLocation: string;
+  error: string;
+};
+
+type CfworkerValidator = { validate(instance: unknown): { valid: boolean; errors: OutputUnit[] } };
+
+/** The part of @cfworker/json-schema used here. @internal */
+export type CfworkerModule = {
+  Validator: new (
+    schema: Record<string, unknown> | boolean,
+    draft?: '4' | '7' | '2019-09' | '2020-12',
+    shortCircuit?: boolean,
+  ) => CfworkerValidator;
+};
+
+/**
+ * The check of tool arguments against a plain JSON Schema by @cfworker/json-schema's `Validator`,
+ * with issues that carry JSON paths and messages the model can act on. Given the library by the
+ * `#platform` half that loads it, with which it comes: on Node this module is imported statically
+ * (the library is required on first use), off Node by the same `import()` as the library, so a
+ * browser app whose tools are all zod (or flat: see `createJsonSchemaArgsValidator`) loads neither
+ * (770 B gzip of the agent app's bundle; bench/RESULTS.md, "bytes2").
+ * @internal
+ */
+export function createCfworkerCheck(
+  { Validator }: CfworkerModule,
+  schema: Record<string, unknown>,
+): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
+  const validator = new Validator(schema, draftOf(schema), false);
+  return (args) => {
+    let result: { valid: boolean; errors: OutputUnit[] };
+    try {
+      result = validator.validate(args);
+    } catch (error) {
+      // The validator percent-encodes keys into JSON pointers, and encodeURI throws "URI
+      // malformed" on a lone surrogate (a hostile gateway's `"\ud800"`): name the key instead.
+      const found = error instanceof URIError ? findIllFormedKey(args, [], 0) : undefined;
+      if (found === undefined) throw error;
+      return {
+        success: false,
+        issues: [
+          {
+            path: found.path,
+            message: `The key ${JSON.stringify(found.key)} is not valid Unicode text (it holds half of a surrogate pair). Use plain text keys.`,
+          },
+        ],
+      };
+    }
+    if (result.valid) return { success: true, value: args as Record<string, unknown> };
+    return { success: false, issues: toIssues(result.errors, args) };
+  };
+}
+
+/** Picks the draft from `$schema`; 2020-12 (what zod 4 and most MCP servers write) otherwise. */
+function draftOf(schema: Record<string, unknown>): '4' | '7' | '2019-09' | '2020-12' {
+  const uri = typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
+  if (uri.includes('draft-04')) return '4';
+  if (uri.includes('draft-06') || uri.includes('draft-07')) return '7';
+  if (uri.includes('2019-09')) return '2019-09';
+  return '2020-12';
+}
+
+// Keywords whose error only says "something below failed"; the failure below is reported itself.
+const summaryKeywords = new Set([
+  '$ref',
+  '$recursiveRef',
+  '$dynamicRef',
+  'properties',
+  'patternProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependencies',
+  'additionalProperties',
+  'unevaluatedProperties',
+]);
+
+// An error inside one branch of a union is noise: the union's own error says none matched.
+const insideUnionBranch = /\/(?:anyOf|oneOf)\/\d+(?:\/|$)/;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first object key holding a lone surrogate, with the path of its object. */
+function findIllFormedKey(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+): { key: string; path: (string | number)[] } | undefined {
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findIllFormedKey(value[index], [...path, index], depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return { key, path };
+    const found = findIllFormedKey(item, [...path, key], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
+  const issues: ToolArgumentIssue[] = [];
+  const seen = new Set<string>();
+  // Keys refused by `additionalProperties: false`. The `false` schema's own unit says only "False
+  // boolean schema." (and its keywordLocation is the instance's), so it is matched by path.
+  const extraKeys = new Set<string>();
+  for (const unit of units) {
+    if (unit.keyword !== 'additionalProperties' && unit.keyword !== 'unevaluatedProperties')
+      continue;
+    const key = /^Property "(.*)" does not/.exec(unit.error)?.[1];
+    if (key !== undefined)
+      extraKeys.add(JSON.stringify([...toPath(unit.instanceLocation, instance), key]));
+  }
+  for (const unit of units) {
+    if (summaryKeywords.has(unit.keyword)) continue;
+    if (
+      insideUnionBranch.test(unit.keywordLocation.slice(0, unit.keywordLocation.lastIndexOf('/')))
+    )
+      continue;
+    const path = toPath(unit.instanceLocation, instance);
+    let message = unit.error;
+    if (unit.keyword === 'required') {
+      const missing = /property "(.*)"\.$/.exec(unit.error)?.[1];
+      if (missing !== undefined) {
+        path.push(missing);
+        message = 'Required property is missing.';
+      }
+    } else if (unit.keyword === 'false') {
+      message = extraKeys.has(JSON.stringify(path))
+        ? 'Unknown property: it is not in the parameter schema.'
+        : 'No value is allowed here.';
+    }
+    const id = `${JSON.stringify(path)}\u0000${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push({ path, message });
+  }
+  // Never answer "invalid" without a reason: fall back to the summaries if everything was filtered.
+  if (issues.length === 0) {
+    for (const unit of units)
+      issues.push({ path: toPath(unit.instanceLocation, instance), message: unit.error });
+  }
+  return issues;
+}
+
+/** `#/items/0/qty` → `['items', 0, 'qty']`; a segment is a number only where the value is an array. */
+function toPath(location: string, instance: unknown): (string | number)[] {
+  const path: (string | number)[] = [];
+  if (location === '#' || location === '') return path;
+  let current: unknown = instance;
+  for (const raw of location.replace(/^#\/?/, '').split('/')) {
+    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current) && /^\d+$/.test(segment)) {
+      const index = Number(segment);
+      path.push(index);
+      current = current[index];
+    } else {
+      path.push(segment);
+      current =
+        typeof current === 'object' && current !== null
+          ? (current as Record<string, unknown>)[segment]
+          : undefined;
+    }
+  }
+  return path;
+}
