@@ -9,7 +9,7 @@ import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
-import { runFailure } from './run-failure.ts';
+import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
   isRecord,
   RESPONSES_PART_TYPES,
@@ -136,7 +136,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
-      return jsonResponse(runFailure(error), 500);
+      return runFailureResponse(error);
     }
     await finish(result);
     const response = toResponse(shape, messageId, 'completed', result.text, result.usage);

@@ -1,4 +1,6 @@
+import { AgentRunError } from '@gemloop/core/errors';
 import { toBrowserError } from '@gemloop/core/internal';
+import { jsonResponse } from './json-response.ts';
 import type { OpenAIErrorBody } from './openai-request-error.ts';
 
 /**
@@ -17,4 +19,25 @@ export function runFailure(error: unknown): OpenAIErrorBody {
       code: shown.code ?? 'run_failed',
     },
   };
+}
+
+/**
+ * The 500 of a run that failed; with `x-should-retry: false` once the run has called a tool. The
+ * official clients retry a 500 by default (openai-node and openai-python read this header first),
+ * and a retry ran the whole run again: its tools' side effects (a refund, an e-mail) three times
+ * in all (attack21). A run that failed before any tool ran (its first model call) is left to the
+ * client's retry, as before. @internal
+ */
+export function runFailureResponse(error: unknown): Response {
+  return jsonResponse(
+    runFailure(error),
+    500,
+    calledTools(error) ? { 'x-should-retry': 'false' } : undefined,
+  );
+}
+
+/** Whether the failed run (an {@link AgentRunError}'s `run`) had a step that called tools. */
+function calledTools(error: unknown): boolean {
+  if (!AgentRunError.isInstance(error)) return false;
+  return error.run.steps.some((step) => step.toolCalls.length > 0);
 }
