@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createAgent, createGemini } from '@gemloop/core';
-import { type OutputGuardrail, guardrails } from '@gemloop/core/guardrails';
+import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../__fixtures__/capture-io.ts';

@@ -1,5 +1,5 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
-import { type OutputGuardrail, guardrails } from '@gemloop/core/guardrails';
+import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
@@ -43,17 +43,13 @@ describe('the A2A door and an answer a guardrail took back (attack21)', () => {
     let taskId = '';
     let last = '';
     for await (const event of alice.sendMessageStream(userMessage('What is the code?') as never)) {
-      const value = event as { payload?: { $case?: string; value?: Record<string, unknown> } };
-      const payload = value.payload?.value as
-        | {
-            id?: string;
-            taskId?: string;
-            artifact?: { parts?: { content?: { value?: unknown } }[] };
-          }
-        | undefined;
-      taskId ||= (payload?.taskId ?? payload?.id ?? '') as string;
-      if (value.payload?.$case === 'artifactUpdate') {
-        last = String(payload?.artifact?.parts?.[0]?.content?.value ?? '');
+      const payload = event.payload;
+      if (payload?.$case === 'task') taskId ||= payload.value.id;
+      if (payload?.$case === 'statusUpdate') taskId ||= payload.value.taskId;
+      if (payload?.$case === 'artifactUpdate') {
+        taskId ||= payload.value.taskId;
+        const content = payload.value.artifact?.parts[0]?.content;
+        last = content?.$case === 'text' ? content.value : '';
       }
     }
     expect(taskId).not.toBe('');
