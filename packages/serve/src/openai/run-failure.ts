@@ -22,22 +22,24 @@ export function runFailure(error: unknown): OpenAIErrorBody {
 }
 
 /**
- * The 500 of a run that failed; with `x-should-retry: false` once the run has called a tool. The
+ * The 500 of a run that failed, with `x-should-retry: false` unless the run provably called no
+ * tool (an {@link AgentRunError} whose steps called none: its first model call failed, say). The
  * official clients retry a 500 by default (openai-node and openai-python read this header first),
  * and a retry ran the whole run again: its tools' side effects (a refund, an e-mail) three times
- * in all (attack21). A run that failed before any tool ran (its first model call) is left to the
- * client's retry, as before. @internal
+ * in all (attack21). An error that carries no run (a store that failed after the run, a hook) may
+ * come after tools ran: not retried either. @internal
  */
 export function runFailureResponse(error: unknown): Response {
   return jsonResponse(
     runFailure(error),
     500,
-    calledTools(error) ? { 'x-should-retry': 'false' } : undefined,
+    calledNoTool(error) ? undefined : { 'x-should-retry': 'false' },
   );
 }
 
-/** Whether the failed run (an {@link AgentRunError}'s `run`) had a step that called tools. */
-function calledTools(error: unknown): boolean {
-  if (!AgentRunError.isInstance(error)) return false;
-  return error.run.steps.some((step) => step.toolCalls.length > 0);
+/** Whether the failed run is known to have called no tool (its `run`'s steps say so). */
+function calledNoTool(error: unknown): boolean {
+  return (
+    AgentRunError.isInstance(error) && error.run.steps.every((step) => step.toolCalls.length === 0)
+  );
 }

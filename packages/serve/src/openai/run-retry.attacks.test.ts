@@ -1,4 +1,5 @@
 import { defineTool } from '@gemloop/core';
+import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { guardrails } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
@@ -111,5 +112,33 @@ describe('the OpenAI door and the official client’s retry of a failed run (att
     expect(answer.status).toBe(500);
     expect(answer.headers.get('x-should-retry')).toBeNull();
     await answer.text();
+  });
+
+  it('a store that failed after the run’s tools ran (no run on the error) is not retried either', async () => {
+    const { done, tool } = refunds();
+    const store = createMemoryHistoryStore();
+    const { baseURL } = await serveOpenAI(
+      Array.from({ length: 3 }, () => [
+        turn.call('refund_order', { order: 'A-7' }),
+        turn.text('Refunded.'),
+      ]).flat(),
+      {
+        agent: { tools: [tool] as never },
+        handler: {
+          store: {
+            ...store,
+            append: async () => {
+              throw new Error('connect ECONNREFUSED 10.0.0.5:5432');
+            },
+          },
+        },
+      },
+    );
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, timeout: 60_000 });
+    const failed = await client.responses
+      .create({ model: 'support-agent', input: 'Refund A-7.', conversation: 'c1' })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(done).toEqual(['A-7']);
   });
 });
