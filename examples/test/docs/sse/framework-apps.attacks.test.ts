@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
+import { createApprovalBroker } from '@gemloop/core/web';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createExpressApp } from './express-app.ts';
 import { createHonoApp } from './hono-app.ts';
+import { createResumableApp } from './hono-resume-app.ts';
 
 // attack21: the Express and Hono servers of the guide "Streaming a run to a browser", sent what a
 // hostile client sends. Express's `express.json()` hands a body that is not JSON to Express's own
@@ -63,9 +65,16 @@ describe('the guide’s Express and Hono chat servers and a hostile body (attack
     expect(await good.text()).toContain('Hello.');
   });
 
-  it('Hono: 400 for every body that is not a question; then serves', async () => {
+  it.each([
+    ['Hono', createHonoApp],
+    [
+      'Hono with resumes (the browser protocol guide)',
+      (agent: Parameters<typeof createHonoApp>[0]) =>
+        createResumableApp(agent, createApprovalBroker(), () => 'alice'),
+    ],
+  ] as const)('%s: 400 for every body that is not a question; then serves', async (_, make) => {
     const { fake, agent } = agentOnFake();
-    const app = createHonoApp(agent);
+    const app = make(agent);
     for (const [body, type] of BAD) {
       const answer = await app.request('/chat', {
         method: 'POST',
