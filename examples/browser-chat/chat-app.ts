@@ -2,7 +2,8 @@
 // question's run to it (`writeEventStream` from @gemloop/core/web), resumes a broken connection
 // from its replay buffer, stops a run at once on the page's Stop, and takes the page's answers to
 // approvals. Each browser gets a session cookie, and its runs are its own: another browser that
-// learns a run's id can neither resume it, nor stop it, nor answer its approvals (the `owner`).
+// learns a run's id can neither resume it, nor stop it, nor answer its approvals (the `owner`); a
+// POST without the cookie is 401.
 //
 //   POST /chat        { message, conversationId? }  -> server-sent events (docs/browser-protocol.md);
 //                     with a conversationId, the question is a chat send: the answer sees the
@@ -184,10 +185,20 @@ export async function startChatApp({
         .end(page.html);
       return;
     }
-    // Whose request this is: the owner its runs are started with and checked against.
-    const owner = sessionOf(request);
     if (request.method === 'GET' && request.url === '/page.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(pageScript);
+      return;
+    }
+    // Whose request this is: the owner its runs are started with and checked against. None: not
+    // served, as an app serves no one who is not signed in. Without an owner, every caller
+    // without the cookie shared one space of conversation ids (the page makes them up, a stranger
+    // guesses them), and read the others' earlier turns (attack21).
+    const owner = sessionOf(request);
+    if (owner === undefined && request.method === 'POST') {
+      request.resume();
+      sendJson(response, 401, {
+        error: 'No session: open the page first, it gives this browser its session cookie.',
+      });
       return;
     }
     if (request.method === 'POST' && request.url === '/approvals') {
@@ -225,7 +236,7 @@ export async function startChatApp({
         conversationId === undefined
           ? agent.stream(message)
           : // A conversation is its browser's too: another one's id names another conversation.
-            conversation(`${owner ?? 'anonymous'}:${conversationId}`).sendStream(message);
+            conversation(`${owner}:${conversationId}`).sendStream(message);
       stream.result.then(
         () => record({ message, outcome: 'completed' }),
         (error: Error) =>

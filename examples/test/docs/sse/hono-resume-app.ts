@@ -22,7 +22,11 @@ export function createResumableApp(
     // Stop (the run stops at once: 204): only for the user the run was started for.
     const continued = replay.resume(c.req.raw, { owner });
     if (continued) return continued;
-    const { message } = await c.req.json<{ message: string }>();
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const message = (body as { message?: unknown } | undefined)?.message;
+    if (typeof message !== 'string' || message === '') {
+      return c.json({ error: 'Send {"message": "..."} as JSON.' }, 400);
+    }
     return toEventStreamResponse(agent.stream(message), { replay, approvals, owner });
   });
   // Only the run's own user can answer its approvals.

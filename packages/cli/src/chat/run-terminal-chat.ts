@@ -202,6 +202,17 @@ async function printTurn(events: AsyncIterable<AgentEvent<unknown>>, io: CliIo):
         io.stderr(`  → ${escapeControls(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
       } else if (event.type === 'tool-error') {
         io.stderr(`  ✗ ${escapeControls(event.toolCall.toolName)}: ${event.outcome}\n`);
+      } else if (event.type === 'guardrail-retraction') {
+        // An output guardrail (or a plugin's checkAnswer) took back the text streamed for this
+        // step: the terminal cannot unprint it, so it says so and prints what the answer is
+        // instead; dropped, the withdrawn text read as the answer (attack21).
+        if (midLine) io.stdout('\n');
+        const name = escapeControls(event.name);
+        io.stderr(
+          `  (${name} withdrew the text above${event.text === '' ? ': no answer)' : '; the answer is:)'}\n`,
+        );
+        io.stdout(answerText(event.text));
+        midLine = event.text !== '' && !event.text.endsWith('\n');
       }
     }
     if (midLine) io.stdout('\n');

@@ -37,7 +37,8 @@ export function textPart(text: string): Part {
  * delta past it or the run's next other event (a step's end, a tool call): the SDK's task store
  * copies the whole task on each artifact update (`ResultManager.applyArtifactUpdate`), so a chunk
  * per delta cost the square of their number (4,096 deltas of 64 B: 40 s). Geometric chunks keep
- * it linear (about 40 updates), and a short answer still goes out delta by delta. @internal
+ * it linear (about 40 updates), and a short answer still goes out delta by delta. A guardrail's
+ * retraction of the streamed text replaces the artifact with what it left. @internal
  */
 export function answerDeltaPublisher(
   bus: ExecutionEventBus,
@@ -47,23 +48,38 @@ export function answerDeltaPublisher(
   let first = true;
   let sent = 0;
   let held = '';
-  const flush = () => {
-    if (held === '') return;
+  const publish = (text: string, append: boolean) => {
     bus.publish(
       AgentEvent.artifactUpdate({
         taskId,
         contextId,
-        artifact: answerArtifact(held),
-        append: !first,
+        artifact: answerArtifact(text),
+        append,
         lastChunk: false,
         metadata: {},
       }),
     );
+  };
+  const flush = () => {
+    if (held === '') return;
+    publish(held, !first);
     sent += held.length;
     held = '';
     first = false;
   };
   return (event) => {
+    if (event.type === 'guardrail-retraction') {
+      // An output guardrail (or a plugin's checkAnswer) took back the text streamed so far: the
+      // artifact is replaced by what it left. A block ends the run failed, where no final answer
+      // replaces the artifact: the task kept the blocked text for every later GetTask (attack21).
+      if (event.path.length > 0) return;
+      held = '';
+      if (first && !event.text) return;
+      publish(event.text ?? '', false);
+      sent = event.text?.length ?? 0;
+      first = false;
+      return;
+    }
     if (event.type !== 'text-delta') {
       flush();
       return;

@@ -12,7 +12,9 @@ export type FetchHandler = (request: Request, connection?: DoorConnection) => Pr
  * A Fetch-API handler as a `node:http` request listener: `http.createServer(toNodeListener(handler))`.
  * The request's signal aborts when the client goes away before the response is over (a closed
  * connection mid-stream), so a door stops the run it was making; a response body is written with
- * backpressure (a slow reader holds the run's stream, not the server's memory).
+ * backpressure (a slow reader holds the run's stream, not the server's memory). A request with two
+ * lines of a field that holds one value and that Node would read only the first of (`Host`,
+ * `Authorization`, `Proxy-Authorization`, `Content-Type`) is answered 400 before the handler sees it.
  */
 export function toNodeListener(
   handler: FetchHandler,
@@ -37,13 +39,15 @@ async function serve(
   outgoing: ServerResponse,
   abort: AbortController,
 ): Promise<void> {
-  if (hostLines(incoming.rawHeaders) > 1) {
+  const twice =
+    hostLines(incoming.rawHeaders) > 1 ? 'Host' : singleFieldSentTwice(incoming.rawHeaders);
+  if (twice !== undefined) {
     // Two Host lines (RFC 9112 section 3.2: a server MUST answer 400): Node keeps the first, a
     // proxy or cache in front may have read the last, so the name a door checked would not be
-    // the one the request was routed by.
+    // the one the request was routed by. The same for the credentials and the body's type.
     outgoing
       .writeHead(400, { 'content-type': 'application/json', connection: 'close' })
-      .end(JSON.stringify({ error: 'The request has more than one Host header.' }));
+      .end(JSON.stringify({ error: `The request has more than one ${twice} header.` }));
     return;
   }
   const headers = new Headers();
@@ -131,6 +135,30 @@ async function serve(
       outgoing.end();
     }
   }
+}
+
+// The fields besides Host that hold one value (RFC 9110 section 5.3: a sender MUST NOT send one
+// twice) of which Node keeps only the first line, in silence (`IncomingMessage.headers`; it
+// joins other fields' lines with commas), and that a door or its `authorize` reads to decide:
+// answered on the first of two `Authorization` lines, a door acted on a credential a proxy in
+// front that checked the last never saw (attack21).
+const SINGLE_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['authorization', 'Authorization'],
+  ['proxy-authorization', 'Proxy-Authorization'],
+  ['content-type', 'Content-Type'],
+]);
+
+/** The name of a field of {@link SINGLE_FIELDS} sent on more than one line, if one is. */
+function singleFieldSentTwice(rawHeaders: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]?.toLowerCase() ?? '';
+    const shown = SINGLE_FIELDS.get(name);
+    if (shown === undefined) continue;
+    if (seen.has(name)) return shown;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 /** A request target in absolute-form: a scheme, then its colon (RFC 3986 section 3.1). */

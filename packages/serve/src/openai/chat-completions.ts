@@ -6,7 +6,7 @@ import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest } from './openai-request-error.ts';
-import { runFailure } from './run-failure.ts';
+import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
   CHAT_PART_TYPES,
   isRecord,
@@ -55,7 +55,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     } catch (error) {
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
-      return jsonResponse(runFailure(error), 500);
+      return runFailureResponse(error);
     }
     return jsonResponse({
       ...head,

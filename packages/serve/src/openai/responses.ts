@@ -9,7 +9,7 @@ import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
-import { runFailure } from './run-failure.ts';
+import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
   isRecord,
   RESPONSES_PART_TYPES,
@@ -136,7 +136,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
-      return jsonResponse(runFailure(error), 500);
+      return runFailureResponse(error);
     }
     await finish(result);
     const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
@@ -155,7 +155,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       () => keylessEvents(session.sendStream(message, sendOptions)),
       (running) => running.result,
     );
-    let text = '';
+    // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
+    const texts = new Map<number, string>();
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
       send('response.created', { response: started });
@@ -166,9 +167,15 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       });
       send('response.content_part.added', { ...at, part: outputText('') });
       for await (const event of run) {
-        if (event.type === 'text-delta' && event.path.length === 0) {
-          text += event.text;
+        if (event.path.length > 0) continue;
+        if (event.type === 'text-delta') {
+          texts.set(event.stepNumber, (texts.get(event.stepNumber) ?? '') + event.text);
           send('response.output_text.delta', { ...at, delta: event.text, logprobs: [] });
+        } else if (event.type === 'guardrail-retraction') {
+          // OpenAI's streams cannot take the deltas back (`holdBack` is the answer for that), but
+          // the response a failure settles on holds what the guardrail left: a block's failed
+          // response repeated the blocked text whole.
+          texts.set(event.stepNumber, event.text);
         }
       }
       const result = await run.result;
@@ -191,7 +198,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       const failure = runFailure(error).error;
       send('response.failed', {
         response: {
-          ...toResponse(shape, messageId, 'failed', text, undefined),
+          ...toResponse(shape, messageId, 'failed', [...texts.values()].join(''), undefined),
           error: { code: failure.code, message: failure.message },
         },
       });

@@ -41,11 +41,84 @@ export function refuseUnhonouredFields(
     if (value === undefined || value === null || asksNothing?.(value) === true) continue;
     throw unhonoured(name, gemini);
   }
+  refuseToolAndOutputAsks(body, api);
   if (api === 'responses') {
     const text = body['text'];
     const format = isRecord(text) ? text['format'] : undefined;
     if (format !== undefined && format !== null && !isTextFormat(format)) {
       throw unhonoured('text.format', 'responseMimeType and responseJsonSchema');
+    }
+  }
+}
+
+// The fields that ask for a tool call, an answer other than text, or a search (attack21). The door
+// takes no tools from a request (the agent's own run on the server, `refuseClientTools`), so a
+// `tool_choice` other than "auto" or "none" asks for a call of a tool the request cannot have
+// given: OpenAI refuses it too ("'tool_choice' is only allowed when 'tools' are specified"). Each
+// was ignored in silence: "required" got a text answer, `modalities: ["audio"]` no audio,
+// `web_search_options` an answer nobody searched for, `max_tool_calls` no bound on the agent's
+// tools. `parallel_tool_calls` asks nothing without tools (Codex sends `false` with none): a
+// boolean is taken, another type refused as OpenAI refuses it.
+function refuseToolAndOutputAsks(body: Record<string, unknown>, api: 'chat' | 'responses'): void {
+  const choice = body['tool_choice'];
+  if (choice !== undefined && choice !== null && choice !== 'auto' && choice !== 'none') {
+    if (typeof choice !== 'string' && !isRecord(choice)) {
+      throw invalidRequest(
+        'tool_choice',
+        'tool_choice must be "auto", "none", "required" or an object naming a tool.',
+        'invalid_type',
+      );
+    }
+    throw invalidRequest(
+      'tool_choice',
+      'tool_choice may only be "auto" or "none" here: it asks for a call of a tool of the request, and this server takes no tools from a request (the agent\'s own tools run on the server). Leave tool_choice out.',
+      'unsupported_value',
+    );
+  }
+  const parallel = body['parallel_tool_calls'];
+  if (parallel !== undefined && parallel !== null && typeof parallel !== 'boolean') {
+    throw invalidRequest(
+      'parallel_tool_calls',
+      'parallel_tool_calls must be a boolean.',
+      'invalid_type',
+    );
+  }
+  if (api === 'responses') {
+    if (body['max_tool_calls'] !== undefined && body['max_tool_calls'] !== null) {
+      throw invalidRequest(
+        'max_tool_calls',
+        "max_tool_calls is not supported: the agent's tools run on the server under its own limits. Leave max_tool_calls out.",
+        'unsupported_parameter',
+      );
+    }
+    return;
+  }
+  const modalities = body['modalities'];
+  if (modalities !== undefined && modalities !== null) {
+    if (!Array.isArray(modalities)) {
+      throw invalidRequest('modalities', 'modalities must be an array.', 'invalid_type');
+    }
+    if (modalities.some((each) => each !== 'text')) {
+      throw invalidRequest(
+        'modalities',
+        'modalities may only be ["text"] here: the agent answers in text. Leave modalities out.',
+        'unsupported_value',
+      );
+    }
+  }
+  for (const [name, why] of [
+    ['audio', 'the agent answers in text'],
+    [
+      'web_search_options',
+      "a request cannot ask this server to search (the agent's own tools are its own)",
+    ],
+  ] as const) {
+    if (body[name] !== undefined && body[name] !== null) {
+      throw invalidRequest(
+        name,
+        `${name} is not supported: ${why}. Leave ${name} out.`,
+        'unsupported_parameter',
+      );
     }
   }
 }

@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import { createAgent, createGemini } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createChatServer } from './node-http-server.ts';
+
+// attack21: the node:http server of the guide "Streaming a run to a browser", as a hostile client
+// sends to it. It parsed the body with a bare `JSON.parse` inside its async request listener: a
+// body that was not JSON threw, the listener's promise was rejected with no one to handle it
+// (Node 20 ends the process on an unhandled rejection: one request took the server down), and the
+// client got no answer at all. `{}` sent the model the text "undefined", and the body was read
+// without a bound. The snippet now answers 400 (not JSON, no message) or 413 (past 64 KB, read
+// and dropped), and keeps serving.
+
+async function serve() {
+  const fake = createFakeGemini({ script: [turn.text('Hello.')] });
+  const agent = createAgent({
+    gemini: createGemini({ apiKey: 'docs-test-key', fetch: fake.fetch, retry: false }),
+    model: 'gemini-2.5-flash',
+  });
+  const server = createChatServer(agent);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+  // A hang guard: the old listener never answered a body it could not parse.
+  const post = (body: string) =>
+    fetch(url, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });
+  return { fake, post };
+}
+
+describe('the guide’s node:http chat server and a hostile body (attack21)', () => {
+  it('answers 400 to a body that is not a question, 413 past 64 KB, nothing unhandled, and still serves', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    onTestFinished(() => void process.off('unhandledRejection', onRejection));
+    const { fake, post } = await serve();
+    for (const body of ['not json', '', 'null', '[]', '{}', '{"message":42}', '{"message":""}']) {
+      const answer = await post(body);
+      expect(answer.status, body).toBe(400);
+      expect(await answer.text()).toContain('message');
+    }
+    const large = await post(JSON.stringify({ message: 'x'.repeat(100_000) }));
+    expect(large.status).toBe(413);
+    await large.text();
+    expect(fake.requests).toHaveLength(0);
+    const good = await post(JSON.stringify({ message: 'Hi' }));
+    expect(good.status).toBe(200);
+    expect(await good.text()).toContain('Hello.');
+    expect(rejections).toEqual([]);
+  });
+});

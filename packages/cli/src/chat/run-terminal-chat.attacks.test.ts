@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { createAgent, createGemini } from '@gemloop/core';
+import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../__fixtures__/capture-io.ts';
+import { runTerminalChat } from './run-terminal-chat.ts';
+
+// attack21: `gemloop chat` and an answer an output guardrail (or a plugin's `checkAnswer`) took
+// back after it streamed. Without `holdBack` the text flows as the model writes it and a
+// `guardrail-retraction` event then says what the answer is instead (the rewrite, or nothing when
+// blocked). The chat printed the deltas and dropped the retraction: the terminal showed the
+// withdrawn text (the e-mail address a redaction took out, an answer a policy blocked) as the
+// answer, with no sign, while the session's caller got the rewrite. A terminal cannot take back
+// what it printed: the chat now says, on stderr, which guardrail withdrew the text above, and
+// prints what the answer is instead.
+
+const ANSWER = 'Reach Dana at dana.smith@example.com today.';
+
+const redactEmail: OutputGuardrail = {
+  name: 'redact-email',
+  check: ({ text }) => {
+    const redacted = text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]');
+    return redacted === text ? { type: 'pass' } : { type: 'rewrite', text: redacted };
+  },
+};
+
+const blockAll: OutputGuardrail = {
+  name: 'no-contacts\u001b[2J',
+  check: () => ({ type: 'block', reason: 'contact details' }),
+};
+
+async function chatOnce(output: OutputGuardrail) {
+  const fake = createFakeGemini({ script: [turn.text(ANSWER)] });
+  const agent = createAgent({
+    gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
+    model: 'gemini-2.5-flash',
+    guardrails: guardrails({ output: [output] }),
+  });
+  const input = new PassThrough();
+  const io = captureIo();
+  const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
+  input.end('who is our contact?\n');
+  expect(await done).toBe(0);
+  return io;
+}
+
+describe('gemloop chat and an answer a guardrail took back (attack21)', () => {
+  it('says which guardrail rewrote the text above and prints the rewrite as the answer', async () => {
+    const io = await chatOnce(redactEmail);
+    const lines = io
+      .out()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines.at(-1)).toBe('Reach Dana at [email] today.');
+    expect(io.err()).toContain('(redact-email withdrew the text above; the answer is:)');
+  });
+
+  it('says the answer was withdrawn when it was blocked, the guardrail named without its controls', async () => {
+    const io = await chatOnce(blockAll);
+    expect(io.err()).toContain('(no-contacts\\u001b[2J withdrew the text above: no answer)');
+    expect(io.err()).not.toContain('\u001b');
+    expect(io.out()).not.toContain('\u001b');
+  });
+});
