@@ -58,7 +58,12 @@ describe('createAgent reads each option once', () => {
   it('keeps the model the check saw, never a TypeError from inside', async () => {
     const { fake, gemini } = setUp();
     const agent = createAgent(
-      shifting({ gemini, tools: [step], maxSteps: 1 }, 'model', 'gemini-2.5-flash', {}),
+      shifting(
+        { gemini, tools: [step], maxSteps: 1 } as unknown as Parameters<typeof createAgent>[0],
+        'model',
+        'gemini-2.5-flash',
+        {},
+      ),
     );
     const result = await agent.run('Go.');
     expect(result.finishReason).toBe('max-steps');
