@@ -1,9 +1,13 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
+import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   arrayOption,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
+  invalidOption,
   oneOfOption,
   optionCheck,
   stringOption,
@@ -62,16 +66,45 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
-  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(options);
+  // Each option and each path read once (attack20): a getter that gave the check 'info' and pino
+  // 'loud' threw pino's own Error, naming no option.
+  const copy = copyOptions(options);
+  if (copy !== options && Array.isArray(copy.redact)) copy.redact = [...copy.redact];
+  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(copy);
   // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported on
   // Node. Off Node, the bundle holds pino's browser build (console output).
   const pino = loadPino();
-  const settings = {
+  const settings = (paths: readonly string[]) => ({
     level,
-    redact: { paths: [...REDACTED_LOG_PATHS, ...redact], censor: '[redacted]' },
+    redact: { paths: [...REDACTED_LOG_PATHS, ...paths], censor: '[redacted]' },
     ...(name === undefined ? {} : { name }),
-  };
-  return destination === undefined ? pino(settings) : pino(settings, destination);
+  });
+  try {
+    return destination === undefined ? pino(settings(redact)) : pino(settings(redact), destination);
+  } catch (error) {
+    throw refusedPath(redact, (path) => pino(settings([path]), { write: () => {} })) ?? error;
+  }
+}
+
+/**
+ * The first of `paths` that pino refuses alone (fast-redact's plain Error, or a TypeError for
+ * `''`), as an error naming it and the syntax; `undefined` when each is taken alone.
+ */
+function refusedPath(
+  paths: readonly string[],
+  tryPath: (path: string) => unknown,
+): InvalidArgumentError | undefined {
+  for (const [index, path] of paths.entries()) {
+    try {
+      tryPath(path);
+    } catch {
+      return invalidOption(
+        `redact[${index}]`,
+        `createLogger(): redact[${index}] is not a path pino can read: ${describeValue(path)}. Write dot or bracket paths such as 'user.password', '*.token' or 'headers["x-token"]'.`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Wrong options fail here, not as a TypeError from pino at the first line logged mid-call. */
