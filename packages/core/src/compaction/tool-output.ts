@@ -2,6 +2,7 @@ import type { PluginOption, PluginOptionAgent } from '../agent/config/plugin-opt
 import type { AgentPlugin, ToolResultDraft } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import type { Logger } from '../logging/logger.ts';
+import { copyOptions } from '../options/define-options.ts';
 import {
   cutFunctionResponse,
   REST_NOT_KEPT,
@@ -12,7 +13,6 @@ import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolResult } from '../tools/responses/tool-result.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { isReadToolOutputTool } from './read-tool-output-tool.ts';
-import { copyOptions } from '../options/define-options.ts';
 import { type ToolOutputOptions, toolOutputOptionCheck } from './tool-output-options.ts';
 
 /**
