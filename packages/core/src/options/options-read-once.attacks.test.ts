@@ -1,14 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
+import { createBudgetPool } from '../budget/budget-pool.ts';
+import { reserveBudget } from '../budget/reserve-budget.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { compaction } from '../compaction/compaction.ts';
 import { toolOutput } from '../compaction/tool-output.ts';
 import { handoff } from '../composition/handoff.ts';
 import { subagent } from '../composition/subagent.ts';
+import { modelFallback } from '../fallback/model-fallback.ts';
+import { guardrails } from '../guardrails/guardrails.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { loopGuard } from '../loop-guard/loop-guard.ts';
+import { createInMemoryStore } from '../memory/create-in-memory-store.ts';
+import { createMemory } from '../memory/create-memory.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { createSteering } from '../steering/create-steering.ts';
+import { createMemoryToolResultStore } from '../tool-result-cache/create-memory-tool-result-store.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { createApprovalBroker } from '../web/approval-broker.ts';
+import { createReplayBuffer } from '../web/replay-buffer.ts';
 
 // attack20: a public factory that checks an option and then reads it again can be handed one
 // value by the check and another by the code that uses it (a getter, a Proxy): attack17 found it
@@ -35,6 +48,9 @@ function counted<Options extends object>(
   }
   return { options, reads };
 }
+
+const recordings = mkdtempSync(join(tmpdir(), 'gemloop-read-once-'));
+afterAll(() => rmSync(recordings, { recursive: true, force: true }));
 
 const gemini = createGemini({
   apiKey: 'test-key',
@@ -100,6 +116,54 @@ const factories: [name: string, values: object, make: (options: never) => unknow
     'createChatSession',
     { agent: child, id: 'session-1', limit: { maxTurns: 4 } },
     createChatSession,
+  ],
+  [
+    'createBudgetPool',
+    { name: 'team', maxCostUsd: 5 },
+    (options) => reserveBudget({ pool: createBudgetPool(options), usd: 0.05 }),
+  ],
+  [
+    'reserveBudget',
+    { pool: createBudgetPool({ maxCostUsd: 5 }), usd: 0.05 },
+    (options) => createAgent({ gemini, model, plugins: [reserveBudget(options)] }),
+  ],
+  [
+    'modelFallback',
+    { models: ['gemini-2.5-pro'], coolDownMs: 1000, now: Date.now },
+    (options) => createAgent({ gemini, model, plugins: [modelFallback(options)] }),
+  ],
+  [
+    'guardrails',
+    {
+      input: [],
+      output: [],
+      tools: [],
+      timeoutMs: 1000,
+      onTimeout: 'fail-closed',
+      holdBack: false,
+    },
+    (options) => createAgent({ gemini, model, guardrails: guardrails(options) }),
+  ],
+  ['createMemory', { store: createInMemoryStore() }, createMemory],
+  [
+    'createMemoryToolResultStore',
+    { maxEntries: 10, maxEntryBytes: 1000 },
+    createMemoryToolResultStore,
+  ],
+  [
+    'createApprovalBroker',
+    { timeoutMs: 1000, maxPending: 10, maxPendingPerRun: 2, maxPendingPerOwner: 5 },
+    createApprovalBroker,
+  ],
+  [
+    'createReplayBuffer',
+    { maxRuns: 10, maxEventsPerRun: 100, maxBytesPerRun: 10_000, ttlMs: 1000, now: Date.now },
+    createReplayBuffer,
+  ],
+  [
+    'createRunRecorder',
+    { dir: recordings, maxBytes: 100_000, maxRunBytes: 10_000 },
+    createRunRecorder,
   ],
 ];
 
