@@ -31,31 +31,41 @@ export type CreateLoggerOptions = {
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 // Credentials by key: the key option, the auth headers gemloop sends, and those a gateway or proxy
-// takes (pino matches paths exactly, so names are listed rather than patterned).
+// takes (pino matches paths exactly, so names are listed rather than patterned), each also as an
+// HTTP library or a copy of a Headers object spells it (`Authorization`), and `password`
+// (attack20: those went into the line in clear).
 const SECRET_KEYS: readonly string[] = [
   'apiKey',
   'authorization',
+  'Authorization',
   '["x-goog-api-key"]',
+  '["X-Goog-Api-Key"]',
   '["x-api-key"]',
+  '["X-Api-Key"]',
   '["proxy-authorization"]',
+  '["Proxy-Authorization"]',
   'cookie',
+  'Cookie',
+  'password',
 ];
 
 /**
- * The paths redacted from every line, at the top level and up to two objects deep (`headers`,
- * `options.headers`, ...): `apiKey`, `authorization`, `x-goog-api-key`, `x-api-key`,
- * `proxy-authorization` and `cookie`. gemloop itself never logs a key or a request header; this
- * guards what an application logs through the same logger.
+ * The paths redacted from every line, at the top level and up to three objects deep (`headers`,
+ * `options.headers`, an HTTP client's `err.config.headers`): `apiKey`, `authorization`,
+ * `x-goog-api-key`, `x-api-key`, `proxy-authorization` and `cookie` (in lower case and as
+ * `Authorization`, `X-Goog-Api-Key`, ...), and `password`. gemloop itself never logs a key or a
+ * request header; this guards what an application logs through the same logger.
  */
 export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => {
   const nested = key.startsWith('[') ? key : `.${key}`;
-  return [key, `*${nested}`, `*.*${nested}`];
+  return [key, `*${nested}`, `*.*${nested}`, `*.*.*${nested}`];
 });
 
 /**
  * Creates a pino logger for gemloop's `logger` option, with API keys and auth headers redacted
  * (`apiKey`, `x-goog-api-key`, `authorization`, `x-api-key`, `proxy-authorization`, `cookie`,
- * also nested in `headers` objects). pino is loaded
+ * also capitalised, and `password`; nested in `headers` objects too, see
+ * {@link REDACTED_LOG_PATHS}). pino is loaded
  * here, lazily; importing `@gemloop/core` does not load it.
  *
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an unknown option or
