@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { captureError, connectInMemory } from '../__fixtures__/mcp-test-helpers.ts';
 import type { McpServerError } from '../errors/mcp-server-error.ts';
 import { createMcpTools } from '../tools/create-mcp-tools.ts';
+import { connectMcpHttp } from './connect-mcp-http.ts';
 import { connectMcpStdio } from './connect-mcp-stdio.ts';
 
 // attack20 (attack17 left it): connectMcpStdio and createMcpTools checked their options and then
@@ -93,6 +94,30 @@ describe('connectMcpStdio reads each option once', { timeout: 120_000 }, () => {
     );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).argument).toBe('args');
+  });
+});
+
+describe('connectMcpHttp reads each header value once', () => {
+  it('redacts the header value it sent, whatever a getter says later', async () => {
+    let reads = 0;
+    const headers = Object.defineProperty({}, 'x-token', {
+      enumerable: true,
+      get: () => `tok-attack20-${++reads}-7f3a9c`,
+    }) as Record<string, string>;
+    const error = (await captureError(
+      connectMcpHttp({
+        url: 'https://mcp.example.com/mcp',
+        headers,
+        // A server (or proxy) whose refusal quotes the credential it was sent.
+        fetch: async (_input, init) => {
+          throw new Error(`refused token ${new Headers(init?.headers).get('x-token')}`);
+        },
+      }),
+    )) as McpServerError;
+    expect(error.name).toBe('McpServerError');
+    expect(`${error.message}\n${String((error.cause as Error | undefined)?.message)}`).not.toMatch(
+      /tok-attack20-\d+/,
+    );
   });
 });
 
