@@ -2,6 +2,7 @@ import type { Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError, version } from '@gemloop/core';
 import {
   checkedWhereUsed,
+  copyOptions,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
@@ -28,8 +29,9 @@ export const MAX_EVAL_REPEATS = 100;
  * a `drift` attempt; neither stops the other cases.
  */
 export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
-  runEvalKeys.check(options);
-  return runEvalObserved(options, undefined);
+  // Each option read once (attack20): read again after its check, a getter could give the check
+  // `concurrency: 2` and the pool 1e9.
+  return runEvalObserved(runEvalKeys.check(copyOptions(options)), undefined);
 }
 
 // The keys of runEval's options, each checked where it is read (runEvalObserved, runAttempt): a

@@ -1,4 +1,4 @@
-import type { AsyncDispose } from '@gemloop/core/internal';
+import { type AsyncDispose, copyOptions } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
 import { finishFakeInteraction } from './endpoints/run-fake-interaction.ts';
@@ -114,7 +114,10 @@ export type FakeGemini = {
  * const gemini = createGemini({ baseUrl: url, apiKey: 'test-key' });
  * ```
  */
-export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGemini {
+export function createFakeGemini(given: CreateFakeGeminiOptions = {}): FakeGemini {
+  // Each option read once (attack20): the fake read them again at each request, so a getter could
+  // give the check one `apiKeys` list and the auth check another.
+  const options = copyOptions(given);
   checkFakeOptions(options);
   const state: FakeState = {
     options,

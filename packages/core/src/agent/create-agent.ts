@@ -1,5 +1,6 @@
 import { continuationPlugin, preloadContinuation } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { copyOptions } from '../options/define-options.ts';
 import { preloadPricing, resolvePricing } from '../pricing/pricing-plugin.ts';
 import type { AgentPromptCache } from '../prompt-cache/agent-prompt-cache.ts';
 import type { AgentInput } from '../run/agent-input.ts';
@@ -104,7 +105,10 @@ export type Agent<Output = undefined> = {
  *
  * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
  */
-export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
+export function createAgent<Output = undefined>(given: AgentOptions<Output>): Agent<Output> {
+  // Each option read once (attack20): the config's resolvers and each run's generationConfig
+  // check read them again, and a getter that gave the check `maxSteps: 2` gave the loop 1e300.
+  const options = copyOptions(given);
   // The plugins every agent has unless its options turn them off (continuation, pricing), made
   // here, above the loop: no file of the loop or its config imports a feature.
   const config: AgentConfig<Output> = resolveAgentConfig(options, {

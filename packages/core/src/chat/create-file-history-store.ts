@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
   booleanOption,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   optionCheck,
@@ -157,14 +158,14 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  *   non-empty string.
  */
 export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): FileHistoryStore {
-  const { directory, path } = fileStoreOptions.check(options);
+  // Each option read once (attack20): a getter gave the check a path and the store a number.
+  const { directory, path, fsync = true } = checkOptionsCopy(fileStoreOptions, options);
   if ((directory === undefined) === (path === undefined)) {
     throw new InvalidArgumentError({
       argument: directory === undefined ? 'path' : 'directory',
       message: ONE_OF,
     });
   }
-  const fsync = options.fsync ?? true;
   const root = directory === undefined ? undefined : resolve(directory);
   const single = path === undefined ? undefined : resolve(path);
   // Serialises the calls on each file; sessions on different files run in parallel.

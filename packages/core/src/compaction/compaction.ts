@@ -1,4 +1,5 @@
 import type { PluginOption } from '../agent/config/plugin-option.ts';
+import { copyOptions } from '../options/define-options.ts';
 import {
   type CompactionOptions,
   type CompactionSettings,
@@ -29,7 +30,14 @@ export type Compaction = PluginOption<'compaction', CompactionOptions>;
  * ```
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
-export function compaction(options: CompactionOptions = {}): Compaction {
+export function compaction(given: CompactionOptions = {}): Compaction {
+  // Each option read once (attack20): the check saw one maxTokens, the plugin made per agent
+  // another. The nested settings objects are copied too.
+  const options = copyOptions(given);
+  if (options !== given) {
+    options.clearToolResults = copyOptions(options.clearToolResults);
+    options.summarize = copyOptions(options.summarize);
+  }
   compactionOptionCheck(options, 'compaction');
   return {
     kind: 'compaction',

@@ -2,6 +2,7 @@ import type { PluginOption, PluginOptionAgent } from '../agent/config/plugin-opt
 import type { AgentPlugin, ToolResultDraft } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import type { Logger } from '../logging/logger.ts';
+import { copyOptions } from '../options/define-options.ts';
 import {
   cutFunctionResponse,
   REST_NOT_KEPT,
@@ -36,7 +37,16 @@ export const TOOL_OUTPUT_PLUGIN = 'gemloop.tool-output';
  * ```
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
-export function toolOutput(options: ToolOutputOptions): ToolOutput {
+export function toolOutput(given: ToolOutputOptions): ToolOutput {
+  // Each option and each tool's limit read once (attack20): a getter gave the check maxTokens
+  // 100 and the plugin Infinity, so tool results went uncapped into the context.
+  const options = copyOptions(given);
+  const { perTool } = options;
+  if (options !== given && typeof perTool === 'object' && perTool !== null) {
+    options.perTool = Object.fromEntries(
+      Object.entries(perTool).map(([name, limit]) => [name, copyOptions(limit)]),
+    );
+  }
   toolOutputOptionCheck(options, 'toolOutput');
   return { kind: 'tool-output', options, plugin: (agent) => toolOutputPlugin(options, agent) };
 }

@@ -4,6 +4,7 @@ import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -68,9 +69,10 @@ const handoffOptions: DeclaredOptions<HandoffOptions> = defineOptions<HandoffOpt
  */
 export function handoff<Output>(
   agent: Agent<Output>,
-  options: HandoffOptions = {},
+  given: HandoffOptions = {},
 ): DefinedTool<Record<string, never>, unknown> {
-  handoffOptions.check(options);
+  // Each option read once (attack20).
+  const options = handoffOptions.check(copyOptions(given));
   const turns = agentTurnsOf(agent);
   const name = options.name ?? turns.name;
   if (name === undefined) {

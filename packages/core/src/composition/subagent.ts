@@ -13,7 +13,7 @@ import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { withDefaults } from '../options/define-options.ts';
+import { copyOptions, withDefaults } from '../options/define-options.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -68,8 +68,11 @@ const TASK_PARAMETERS = {
  */
 export function subagent<Output = undefined, Args = { task: string }>(
   agent: Agent<Output>,
-  options: SubagentOptions<Output, Args>,
+  given: SubagentOptions<Output, Args>,
 ): DefinedTool<Args, unknown> {
+  // Each option read once (attack20): a getter gave the check a `prompt` function and the tool
+  // a string, a TypeError at the first call.
+  const options = copyOptions(given);
   subagentOptions.check(options);
   const { name, description, input, prompt, output, history } = options;
   const { onError, timeoutMs } = withDefaults(SUBAGENT_DEFAULTS, options);

@@ -1,3 +1,4 @@
+import { copyOptions } from '../options/define-options.ts';
 import { guardrailLayers } from './guardrail-layers.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
 import { ioGuardrailsPluginOf } from './io-guardrails-plugin.ts';
@@ -18,8 +19,9 @@ export type { Guardrails };
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
 export function guardrails(options: GuardrailOptions): Guardrails {
-  guardrailOptions.check(options, 'guardrails');
-  return guardrailsValue(options);
+  // Each option read once (attack20): the value kept the given object, and its lists and limits
+  // were read again by each agent that used it.
+  return guardrailsValue(guardrailOptions.check(copyOptions(options), 'guardrails'));
 }
 
 /**

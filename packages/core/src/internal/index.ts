@@ -142,6 +142,7 @@ export {
   checkedWhereUsed,
   checkOptionsCopy,
   closestNames,
+  copyOptions,
   type DeclaredOptions,
   type DefineOptionsSpec,
   defineOptions,

@@ -1,9 +1,13 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
+import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   arrayOption,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
+  invalidOption,
   oneOfOption,
   optionCheck,
   stringOption,
@@ -27,31 +31,41 @@ export type CreateLoggerOptions = {
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 // Credentials by key: the key option, the auth headers gemloop sends, and those a gateway or proxy
-// takes (pino matches paths exactly, so names are listed rather than patterned).
+// takes (pino matches paths exactly, so names are listed rather than patterned), each also as an
+// HTTP library or a copy of a Headers object spells it (`Authorization`), and `password`
+// (attack20: those went into the line in clear).
 const SECRET_KEYS: readonly string[] = [
   'apiKey',
   'authorization',
+  'Authorization',
   '["x-goog-api-key"]',
+  '["X-Goog-Api-Key"]',
   '["x-api-key"]',
+  '["X-Api-Key"]',
   '["proxy-authorization"]',
+  '["Proxy-Authorization"]',
   'cookie',
+  'Cookie',
+  'password',
 ];
 
 /**
- * The paths redacted from every line, at the top level and up to two objects deep (`headers`,
- * `options.headers`, ...): `apiKey`, `authorization`, `x-goog-api-key`, `x-api-key`,
- * `proxy-authorization` and `cookie`. gemloop itself never logs a key or a request header; this
- * guards what an application logs through the same logger.
+ * The paths redacted from every line, at the top level and up to three objects deep (`headers`,
+ * `options.headers`, an HTTP client's `err.config.headers`): `apiKey`, `authorization`,
+ * `x-goog-api-key`, `x-api-key`, `proxy-authorization` and `cookie` (in lower case and as
+ * `Authorization`, `X-Goog-Api-Key`, ...), and `password`. gemloop itself never logs a key or a
+ * request header; this guards what an application logs through the same logger.
  */
 export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => {
   const nested = key.startsWith('[') ? key : `.${key}`;
-  return [key, `*${nested}`, `*.*${nested}`];
+  return [key, `*${nested}`, `*.*${nested}`, `*.*.*${nested}`];
 });
 
 /**
  * Creates a pino logger for gemloop's `logger` option, with API keys and auth headers redacted
  * (`apiKey`, `x-goog-api-key`, `authorization`, `x-api-key`, `proxy-authorization`, `cookie`,
- * also nested in `headers` objects). pino is loaded
+ * also capitalised, and `password`; nested in `headers` objects too, see
+ * {@link REDACTED_LOG_PATHS}). pino is loaded
  * here, lazily; importing `@gemloop/core` does not load it.
  *
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an unknown option or
@@ -62,16 +76,45 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
-  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(options);
+  // Each option and each path read once (attack20): a getter that gave the check 'info' and pino
+  // 'loud' threw pino's own Error, naming no option.
+  const copy = copyOptions(options);
+  if (copy !== options && Array.isArray(copy.redact)) copy.redact = [...copy.redact];
+  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(copy);
   // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported on
   // Node. Off Node, the bundle holds pino's browser build (console output).
   const pino = loadPino();
-  const settings = {
+  const settings = (paths: readonly string[]) => ({
     level,
-    redact: { paths: [...REDACTED_LOG_PATHS, ...redact], censor: '[redacted]' },
+    redact: { paths: [...REDACTED_LOG_PATHS, ...paths], censor: '[redacted]' },
     ...(name === undefined ? {} : { name }),
-  };
-  return destination === undefined ? pino(settings) : pino(settings, destination);
+  });
+  try {
+    return destination === undefined ? pino(settings(redact)) : pino(settings(redact), destination);
+  } catch (error) {
+    throw refusedPath(redact, (path) => pino(settings([path]), { write: () => {} })) ?? error;
+  }
+}
+
+/**
+ * The first of `paths` that pino refuses alone (fast-redact's plain Error, or a TypeError for
+ * `''`), as an error naming it and the syntax; `undefined` when each is taken alone.
+ */
+function refusedPath(
+  paths: readonly string[],
+  tryPath: (path: string) => unknown,
+): InvalidArgumentError | undefined {
+  for (const [index, path] of paths.entries()) {
+    try {
+      tryPath(path);
+    } catch {
+      return invalidOption(
+        `redact[${index}]`,
+        `createLogger(): redact[${index}] is not a path pino can read: ${describeValue(path)}. Write dot or bracket paths such as 'user.password', '*.token' or 'headers["x-token"]'.`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Wrong options fail here, not as a TypeError from pino at the first line logged mid-call. */

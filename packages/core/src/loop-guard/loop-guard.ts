@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   booleanOption,
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   withDefaults,
@@ -103,7 +104,8 @@ type Verdict = { reason: LoopGuardReason; last: CallRecord; repeats: number; oth
  * ```
  */
 export function loopGuard(options: LoopGuardOptions = {}): AgentPlugin<GuardState> {
-  const { window, maxRepeats, maxSteers, polls, inherit } = checkOptions(options);
+  // Each option read once (attack20): a getter gave the check maxRepeats 3 and the guard NaN.
+  const { window, maxRepeats, maxSteers, polls, inherit } = checkOptions(copyOptions(options));
   const pollSet = new Set(polls);
   return definePlugin<GuardState>({
     name: 'loop-guard',
@@ -256,7 +258,7 @@ function checkOptions(
       argument: 'loopGuard.window',
       message: `loopGuard.window (${window}) must be at least maxRepeats (${maxRepeats}): the guard cannot count more repeats than the calls it keeps.`,
     });
-  const polls = options.polls;
+  const polls = Array.isArray(options.polls) ? [...options.polls] : options.polls;
   if (
     polls !== undefined &&
     (!Array.isArray(polls) || polls.some((name) => typeof name !== 'string'))

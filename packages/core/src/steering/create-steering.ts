@@ -1,3 +1,4 @@
+import { copyOptions } from '../options/define-options.ts';
 import type { Steering } from '../run/steering-controller.ts';
 import type { SteeringOptions } from './steering-options.ts';
 import { steeringOptionsDeclaration } from './steering-options.ts';
@@ -17,7 +18,8 @@ export type { Steering } from '../run/steering-controller.ts';
  * @throws {@link InvalidArgumentError} for a wrong option.
  */
 export function createSteering(options?: SteeringOptions): Steering {
-  const checked = options === undefined ? {} : steeringOptionsDeclaration.check(options);
+  const checked =
+    options === undefined ? {} : steeringOptionsDeclaration.check(copyOptions(options));
   return controllerOf(new SteeringQueue(checked, false));
 }
 

@@ -1,5 +1,6 @@
 import {
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -126,7 +127,8 @@ const replayBufferOptions: DeclaredOptions<ReplayBufferOptions> =
  * @throws {@link InvalidArgumentError} for a limit that is not a positive number.
  */
 export function createReplayBuffer(given: ReplayBufferOptions = {}): ReplayBuffer {
-  const options = replayBufferOptions.check(given);
+  // Each option read once (attack20): a `now` getter gave the check a clock and the sweep a string.
+  const options = replayBufferOptions.check(copyOptions(given));
   const maxRuns = positiveOption(options.maxRuns, 1000, 'maxRuns');
   const retain: RetainLimits = {
     maxEvents: positiveOption(options.maxEventsPerRun, 10_000, 'maxEventsPerRun'),

@@ -1,10 +1,12 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
+import { checkedWhereUsed, checkOptionsCopy, defineOptions } from '@gemloop/core/internal';
 import type pg from 'pg';
 import { BudgetPoolRowError } from '../errors/budget-pool-row-error.ts';
 import { inTransaction } from '../postgres/in-transaction.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
+  connectionOptionChecks,
   type PostgresConnectionOptions,
   requireConnection,
   storePool,
@@ -28,6 +30,20 @@ export type PostgresBudgetPool = BudgetPool & { close(): Promise<void> };
 
 const POOLS = 'gemloop_budget_pools';
 const HOLDS = 'gemloop_budget_reservations';
+// The keys, and the connection's checks; name, maxCostUsd and leaseMs are checked below, where
+// their messages are written.
+const { table: _table, ...connectionChecks } = connectionOptionChecks('createPostgresBudgetPool');
+const budgetPoolOptions = defineOptions<PostgresBudgetPoolOptions>({
+  name: 'createPostgresBudgetPool',
+  example: "{ connectionString, name: 'team', maxCostUsd: 50 }",
+  checks: {
+    ...connectionChecks,
+    name: checkedWhereUsed,
+    maxCostUsd: checkedWhereUsed,
+    leaseMs: checkedWhereUsed,
+  },
+});
+
 /** A dollar amount a pool takes: a finite number >= 0. */
 const isUsd = (usd: unknown): usd is number =>
   typeof usd === 'number' && Number.isFinite(usd) && usd >= 0;
@@ -49,7 +65,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *
  * @throws {@link InvalidArgumentError} for a missing connection, name, or a bad amount.
  */
-export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): PostgresBudgetPool {
+export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): PostgresBudgetPool {
+  // Declared and each read once (attack20): a misspelt `leasMs` was dropped without a word, and
+  // the connection options were read again after their check.
+  const options = checkOptionsCopy(budgetPoolOptions, given);
   const ownPool = requireConnection('createPostgresBudgetPool', options);
   const { name, maxCostUsd, leaseMs = 3_600_000 } = options;
   if (typeof name !== 'string' || name === '')

@@ -22,7 +22,7 @@ export type PostgresConnectionOptions =
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 const giveOne = (store: string): string =>
-  `${store}: give a pg \`pool\` or a \`connectionString\`.`;
+  `${store}: give a pg \`pool\` or a \`connectionString\`, one of them.`;
 
 /** The option checks of `pool`, `connectionString` and `table` for the store named `store`. @internal */
 export function connectionOptionChecks(store: string): {
@@ -48,12 +48,13 @@ export function connectionOptionChecks(store: string): {
 }
 
 /**
- * Refuses options that give neither a pool nor a connection string, and says whether the store
- * will own its pool. @internal
+ * Refuses options that give neither a pool nor a connection string, or both (attack20: the pool
+ * was taken and the string ignored without a word), and says whether the store will own its
+ * pool. @internal
  */
 export function requireConnection(store: string, options: PostgresConnectionOptions): boolean {
   const ownPool = options.pool === undefined;
-  if (ownPool && options.connectionString === undefined) {
+  if ((options.connectionString === undefined) === ownPool) {
     throw new InvalidArgumentError({ argument: 'connectionString', message: giveOne(store) });
   }
   return ownPool;

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import {
   booleanOption,
+  checkOptionsCopy,
   cutText,
   type DeclaredOptions,
   defineOptions,
@@ -25,7 +26,7 @@ const exactMatchOptions: DeclaredOptions<ExactMatchOptions> = defineOptions<Exac
  * Skips a case without `expected.text`.
  */
 export function exactMatch(options: ExactMatchOptions = {}): Scorer {
-  const { ignoreCase } = exactMatchOptions.check(options);
+  const { ignoreCase } = checkOptionsCopy(exactMatchOptions, options);
   const fold = (text: string): string =>
     ignoreCase === true ? text.trim().toLowerCase() : text.trim();
   return {

@@ -1,4 +1,5 @@
 import {
+  checkOptionsCopy,
   cutText,
   type DeclaredOptions,
   defineOptions,
@@ -68,7 +69,8 @@ const trajectoryOptions: DeclaredOptions<ToolTrajectoryOptions> =
  * call missing or extra.
  */
 export function toolTrajectory(options: ToolTrajectoryOptions = {}): Scorer {
-  const checked = trajectoryOptions.check(options);
+  // Each option read once (attack20): a getter gave the check 'subset' and the scorer a string.
+  const checked = checkOptionsCopy(trajectoryOptions, options);
   const match = checked.match ?? 'exact';
   const argRule = checked.args ?? 'subset';
   const name = `tool-trajectory(${match})`;
@@ -229,7 +231,7 @@ const groundedOptions: DeclaredOptions<GroundedOptions> = defineOptions<Grounded
  * when at least `threshold` of the successful calls are used. Skips a run without tool outputs.
  */
 export function grounded(options: GroundedOptions = {}): Scorer {
-  const checked = groundedOptions.check(options);
+  const checked = checkOptionsCopy(groundedOptions, options);
   const threshold = checked.threshold ?? 1;
   const minLength = checked.minLength ?? 2;
   return {

@@ -2,6 +2,7 @@ import type { DefinedTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import {
   checkedWhereUsed,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -85,12 +86,13 @@ const dateTimeOptions: DeclaredOptions<DateTimeToolsOptions> = defineOptions<Dat
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid `defaultTimeZone`, `locale` or `now`.
  */
 export function createDateTimeTools(options: DateTimeToolsOptions = {}): DateTimeTools {
+  // Each option read once (attack20): a `now` getter gave the check a clock, the tools a string.
   const {
     defaultTimeZone = 'UTC',
     locale = 'en-US',
     now = Date.now,
     namePrefix = '',
-  } = dateTimeOptions.check(options);
+  } = checkOptionsCopy(dateTimeOptions, options);
   const settings: DateTimeSettings = {
     loadLuxon: () => import('luxon') as Promise<LuxonModule>,
     now: () => checkClock(now()),

@@ -3,6 +3,12 @@ import type { Dirent } from 'node:fs';
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+  integerOption,
+} from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { parseSkillMd } from './parse-skill-md.ts';
 import type { Skill } from './skill.ts';
@@ -12,7 +18,7 @@ import { SkillError } from './skill-error.ts';
 export type LoadSkillsOptions = {
   /** Most skills (folders with a `SKILL.md`). Default 100. */
   maxSkills?: number | undefined;
-  /** Most bytes of any one file, `SKILL.md` included. Default 256 KiB. */
+  /** Most bytes of any one file, `SKILL.md` included. Default 256 KiB, at most 1 GiB. */
   maxFileBytes?: number | undefined;
   /** Most files in one skill folder, `SKILL.md` included. Default 200. */
   maxFilesPerSkill?: number | undefined;
@@ -21,6 +27,26 @@ export type LoadSkillsOptions = {
 };
 
 const DEFAULTS = { maxSkills: 100, maxFileBytes: 256 * 1024, maxFilesPerSkill: 200, maxDepth: 8 };
+
+/** The largest `maxFileBytes`: 1 GiB, far past any skill file, well inside a Buffer's size. */
+const MAX_FILE_BYTES = 2 ** 30;
+
+// What one read of a skill file asks for.
+const READ_CHUNK_BYTES = 64 * 1024;
+
+const limit = integerOption({ min: 1 });
+
+/** The limits, declared once: unchecked, `NaN` turned a bound off and `'x'` threw from Buffer. */
+const loadSkillsOptions: DeclaredOptions<LoadSkillsOptions> = defineOptions<LoadSkillsOptions>({
+  name: 'loadSkills',
+  example: '{ maxSkills: 100, maxFileBytes: 262144 }',
+  checks: {
+    maxSkills: limit,
+    maxFileBytes: integerOption({ min: 1, max: MAX_FILE_BYTES }),
+    maxFilesPerSkill: limit,
+    maxDepth: integerOption({ min: 0 }),
+  },
+});
 
 /**
  * Reads every `<dir>/<name>/SKILL.md` (the Agent Skills format, https://agentskills.io/specification)
@@ -34,7 +60,8 @@ const DEFAULTS = { maxSkills: 100, maxFileBytes: 256 * 1024, maxFilesPerSkill: 2
  * @throws {@link SkillError} naming the file (relative to `dir`) and, for front matter, the field.
  */
 export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): Promise<Skill[]> {
-  const limits = { ...DEFAULTS, ...definedOnly(options) };
+  // Each limit read once (a copy), then checked.
+  const limits = { ...DEFAULTS, ...definedOnly(checkOptionsCopy(loadSkillsOptions, options)) };
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -138,11 +165,15 @@ async function readBounded(
   }
   try {
     if (!(await handle.stat()).isFile()) throw linkRefused(shown);
-    const buffer = Buffer.alloc(maxBytes + 1);
+    // Read as the file comes, up to one byte past the limit, never a buffer of the limit up
+    // front: a raised maxFileBytes of 512 MiB zeroed that much for every one-line file (attack20).
+    const chunks: Buffer[] = [];
     let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    while (length <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
     }
     if (length > maxBytes) {
@@ -152,7 +183,7 @@ async function readBounded(
         message: `${shown}: larger than ${maxBytes} bytes; raise maxFileBytes or move the file out of the skill.`,
       });
     }
-    const bytes = buffer.subarray(0, length);
+    const bytes = Buffer.concat(chunks, length);
     // The whole file is checked, not only the first KB `looksBinary` reads: a byte that is not
     // UTF-8 further on became U+FFFD without a word (a Latin-1 SKILL.md loaded with its accents
     // gone). The file is at most maxFileBytes, already in memory.

@@ -1,6 +1,14 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
-import { cutText } from '@gemloop/core/internal';
+import {
+  arrayOption,
+  checkOptionsCopy,
+  cutText,
+  type DeclaredOptions,
+  defineOptions,
+  integerOption,
+  required,
+} from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { z } from 'zod/v4';
 import type { Skill } from './skill.ts';
@@ -19,6 +27,21 @@ export type SkillsOptions = {
   /** Most characters `read_skill_file` returns per call. Default 50 000. */
   maxReadChars?: number | undefined;
 };
+
+const skillsOptions: DeclaredOptions<SkillsOptions> = defineOptions<SkillsOptions>({
+  name: 'skills',
+  example: "{ skills: await loadSkills('./skills'), agentTools }",
+  checks: {
+    skills: required(
+      arrayOption({
+        item: (skill) => typeof (skill as { name?: unknown } | null)?.name === 'string',
+        message: "skills needs the skills, from loadSkills('./skills') or built by hand.",
+      }),
+    ),
+    agentTools: arrayOption({ message: 'skills: agentTools must be an array of tools.' }),
+    maxReadChars: integerOption({ min: 1 }),
+  },
+});
 
 /** What `load_skill` returns to the model. */
 export type LoadSkillResult = {
@@ -70,11 +93,14 @@ export type SkillsKit = {
  * const agent = createAgent({ gemini, model, instructions: `Be brief.\n\n${kit.instructions}`, tools: [...files.tools, ...kit.tools] });
  * ```
  */
-export function skills({
-  skills: list,
-  agentTools = [],
-  maxReadChars = 50_000,
-}: SkillsOptions): SkillsKit {
+export function skills(options: SkillsOptions): SkillsKit {
+  // Each option read once, then checked (attack20: `maxReadChars: NaN` cut every read to nothing,
+  // a misspelt option was dropped without a word).
+  const {
+    skills: list,
+    agentTools = [],
+    maxReadChars = 50_000,
+  } = checkOptionsCopy(skillsOptions, options);
   const byName = new Map<string, Skill>();
   for (const skill of list) {
     if (byName.has(skill.name)) {

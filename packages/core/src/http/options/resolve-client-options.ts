@@ -4,6 +4,7 @@ import type { Logger } from '../../logging/logger.ts';
 import {
   booleanOption,
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -165,7 +166,8 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
  * @internal
  */
 export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedClientOptions {
-  const options = createGeminiOptions.check(given);
+  // Each option read once (attack20): a getter gave the check one fetch or key, the client another.
+  const options = createGeminiOptions.check(copyOptions(given));
   const vertex = options.vertex === undefined ? undefined : checkVertexOptions(options.vertex);
   if (vertex !== undefined) {
     for (const key of ['apiKey', 'auth'] as const) {
@@ -196,7 +198,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
   }
   const normalized = normalizeBaseUrl(rawBaseUrl, options.allowInsecureHttp);
   const logger = checkLogger(options.logger, 'logger');
-  if (Object.hasOwn(given, 'baseUrl') && given.baseUrl === undefined) {
+  if (Object.hasOwn(options, 'baseUrl') && options.baseUrl === undefined) {
     const source =
       vertex !== undefined
         ? `Vertex AI's endpoint for ${vertex.location}`

@@ -4,7 +4,7 @@ import {
   booleanOption,
   capResponseBody,
   checkedWhereUsed,
-  checkOptionsCopy,
+  copyOptions,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
@@ -174,9 +174,20 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
     },
   });
 
-/** The options, copied (each read once, attack17: a getter could pass the check and then change the headers) and checked, and the parsed URL. */
+/**
+ * The options, copied (each read once, attack17: a getter could pass the check and then change
+ * the headers; and each header value, attack20: a value that changed at each read gave the secret
+ * redactor one token and the server another, which a refusal quoting it showed) and checked, and
+ * the parsed URL.
+ */
 function checkOptions(given: ConnectMcpHttpOptions): { options: ConnectMcpHttpOptions; url: URL } {
-  const options = checkOptionsCopy(connectMcpHttpOptions, given);
+  const copy = copyOptions(given);
+  if (copy !== given) {
+    if (typeof copy.headers === 'object' && copy.headers !== null)
+      copy.headers = { ...copy.headers };
+    if (Array.isArray(copy.mediaTypes)) copy.mediaTypes = [...copy.mediaTypes];
+  }
+  const options = connectMcpHttpOptions.check(copy);
   const { url } = options;
   let parsed: URL;
   try {

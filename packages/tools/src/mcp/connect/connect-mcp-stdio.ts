@@ -4,6 +4,7 @@ import type { Logger } from '@gemloop/core';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   arrayOption,
+  copyOptions,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
@@ -80,8 +81,8 @@ const stderrInMessage = 1500;
  * `list-failed`, `invalid-tool`, or `sdk-not-installed`.
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
-export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<McpConnection> {
-  checkOptions(options);
+export async function connectMcpStdio(given: ConnectMcpStdioOptions): Promise<McpConnection> {
+  const options = checkOptions(given);
   const { command, args = [], env, cwd, stderr = 'pipe', logger = silentLogger } = options;
   // Arguments are left out: they often carry tokens (`--api-key ...`).
   const server = `server "${basename(command)}" (stdio)`;
@@ -220,8 +221,19 @@ export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
     },
   });
 
-function checkOptions(options: ConnectMcpStdioOptions): void {
-  connectMcpStdioOptions.check(options);
+/**
+ * The options copied, each option, argument and environment value read once, and checked
+ * (attack20: an `env` getter gave the secret redactor one value and the server another, so the
+ * server's stderr reached the error unredacted).
+ */
+function checkOptions(given: ConnectMcpStdioOptions): ConnectMcpStdioOptions {
+  const options = copyOptions(given);
+  if (options !== given) {
+    if (Array.isArray(options.args)) options.args = [...options.args];
+    if (Array.isArray(options.mediaTypes)) options.mediaTypes = [...options.mediaTypes];
+    if (typeof options.env === 'object' && options.env !== null) options.env = { ...options.env };
+  }
+  return connectMcpStdioOptions.check(options);
 }
 
 /** Keeps the last bytes of the server's stderr and logs each line at `debug`. */

@@ -1,6 +1,11 @@
 import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
 import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
-import { booleanOption, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
+import {
+  booleanOption,
+  copyOptions,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
@@ -144,8 +149,12 @@ export async function createMcpTools(
 ): Promise<McpTools> {
   // The connect functions check their own (larger) options and call createMcpToolsWith. Async,
   // so a bad option rejects the promise like every other failure here instead of throwing.
-  mcpToolsOptions.check(options);
-  return createMcpToolsWith(client, options, { askUrl: urlAskerOf(client) });
+  // Each option read once (attack20): a `filter` or `mediaTypes` that changed after the check
+  // threw a TypeError from inside.
+  const copy = copyOptions(options);
+  if (copy !== options && Array.isArray(copy.mediaTypes)) copy.mediaTypes = [...copy.mediaTypes];
+  const checked = mcpToolsOptions.check(copy);
+  return createMcpToolsWith(client, checked, { askUrl: urlAskerOf(client) });
 }
 
 /** The options of {@link createMcpTools}, declared once. @internal */
