@@ -64,9 +64,9 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
 /**
  * Creates a pino logger for gemloop's `logger` option, with API keys and auth headers redacted
  * (`apiKey`, `x-goog-api-key`, `authorization`, `x-api-key`, `proxy-authorization`, `cookie`,
- * also capitalised, and `password`; nested in `headers` objects too, see
- * {@link REDACTED_LOG_PATHS}). pino is loaded
- * here, lazily; importing `@gemloop/core` does not load it.
+ * also capitalised, and `password`; at the top level and up to three objects deep, as in an HTTP
+ * client's `err.config.headers`). pino is loaded here, lazily; importing `@gemloop/core` does not
+ * load it.
  *
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an unknown option or
  * level, or a wrong value.
