@@ -8,7 +8,7 @@ import {
   ANSWER,
   createScriptedFake,
 } from '../../packages/dbos/src/__fixtures__/scripted-crash-fake.ts';
-import { databaseEnv } from '../test/database-env.ts';
+import { databaseEnv } from '../test/__fixtures__/database-env.ts';
 import { type StartedExample, startExample } from '../test/run-example-process.ts';
 import { OPERATOR_TOPIC } from './operator-channel-plugin.ts';
 

@@ -1,6 +1,6 @@
 // The databases of the tests that run durable workers: copies of one that DBOS's and gemloop's
 // schemas were migrated into once per server, shared by the dbos fleet tests and the durable
-// examples' tests (examples/test/database-env.ts). This file imports no other module of
+// examples' tests (examples/test/__fixtures__/database-env.ts). This file imports no other module of
 // @gemloop/dbos, so that the examples' TypeScript project can include it alone.
 import pg from 'pg';
 import { inject } from 'vitest';

@@ -1,4 +1,4 @@
-import { workerDatabase } from '../../packages/dbos/src/__fixtures__/worker-database.ts';
+import { workerDatabase } from '../../../packages/dbos/src/__fixtures__/worker-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
