@@ -972,7 +972,7 @@ void startDurableWorkerWith({
   // An error's stack formatted first: in the bundle that runs this file, the stack mapper
   // (scripts/bundle-stack-traces.ts) parses the bundle's source map at the first error stack the
   // process formats and keeps it, ~4.8 MB of heap, at a moment no test chooses. Inside a measured
-  // window it read as 59 KiB a paused run (paused-runs' heap test failed so in two of seven runs,
+  // window it read as 59 KiB a paused run (paused-runs' heap test failed so in two of eight runs,
   // test-speed14); loaded at the first print, it is in every figure a test compares.
   process.on('SIGUSR2', () => {
     void new Error('heap print').stack;
