@@ -68,7 +68,7 @@ export default async function setup(
 }
 
 // What the dbos tests `inject` (their tsconfig.test.json includes this file; the examples,
-// which do not, declare it in examples/test/database-env.ts).
+// which do not, declare it in examples/test/__fixtures__/database-env.ts).
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;

@@ -8,7 +8,7 @@ import {
   ANSWER,
   createScriptedFake,
 } from '../../packages/dbos/src/__fixtures__/scripted-crash-fake.ts';
-import { databaseEnv } from '../test/database-env.ts';
+import { databaseEnv } from '../test/__fixtures__/database-env.ts';
 import { type StartedExample, startExample } from '../test/run-example-process.ts';
 import { OPERATOR_TOPIC } from './operator-channel-plugin.ts';
 
@@ -77,10 +77,8 @@ beforeAll(async () => {
     COUNTER_FILE: counterFile,
     HOLD_DIR: holdDirectory,
   };
-  // A worker migrates the system database; stopped before the first run, so the first test's
-  // message is sent before any worker runs.
-  await startWorker('migrate');
-  await killWorker(workers[0] as (typeof workers)[number]);
+  // The database is a copy of a migrated one (database-env.ts), so no worker runs before the
+  // first test's message is sent; a worker started and stopped here used to migrate it.
   runs = await createDurableRuns({
     databaseUrl: env['DATABASE_URL'] as string,
     pollingIntervalMs: 100,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
 import { sharedChromiumEndpoint } from '../../packages/cli/src/view/__fixtures__/shared-chromium.ts';
-import { databaseEnv } from './database-env.ts';
+import { databaseEnv } from './__fixtures__/database-env.ts';
 import {
   describeRun,
   type ExampleRun,

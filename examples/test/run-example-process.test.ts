@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
-import { databaseEnv } from './database-env.ts';
+import { databaseEnv } from './__fixtures__/database-env.ts';
 import { EXAMPLES_ROOT, exampleCommand, offlineEnv } from './run-example-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -968,7 +968,14 @@ void startDurableWorkerWith({
   // runs keep), compiled code and bytecode left out: they grow with the code paths V8 compiles and
   // optimises, which goes on for hundreds of runs, later the more loaded the machine (code was 473
   // of the 649 KB the heap grew over 80 paused runs at load 7: heap snapshots, bench/RESULTS.md).
+  //
+  // An error's stack formatted first: in the bundle that runs this file, the stack mapper
+  // (scripts/bundle-stack-traces.ts) parses the bundle's source map at the first error stack the
+  // process formats and keeps it, ~4.8 MB of heap, at a moment no test chooses. Inside a measured
+  // window it read as 59 KiB a paused run (paused-runs' heap test failed so in two of eight runs,
+  // test-speed14); loaded at the first print, it is in every figure a test compares.
   process.on('SIGUSR2', () => {
+    void new Error('heap print').stack;
     globalThis.gc?.();
     const code = getHeapCodeStatistics();
     const objects =
