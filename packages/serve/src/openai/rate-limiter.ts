@@ -25,7 +25,8 @@ const MAX_OWNERS = 10_000;
  */
 export function createRateLimiter(limit: RateLimit, now: () => number) {
   const windows = new Map<string, { start: number; count: number }>();
-  const expired = (window: { start: number }, time: number) => time - window.start >= limit.windowMs;
+  const expired = (window: { start: number }, time: number) =>
+    time - window.start >= limit.windowMs;
   /** The oldest window, dropped when it has ended: `undefined` when it was (or there is none). */
   const oldestLive = (time: number) => {
     const first = windows.entries().next();
