@@ -6,6 +6,14 @@ export type RateLimit = {
   windowMs: number;
 };
 
+/** What a door asks of its limiter. @internal */
+export type RateLimiter = {
+  /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
+  take(owner: string): number;
+  /** How many windows are held (for tests of the bound). */
+  size(): number;
+};
+
 /**
  * The live windows kept at most (an owner per key, of at most 1024 characters: about 20 MB at
  * worst). Past it a new owner waits for the oldest window to end, so no owner's count is dropped.
@@ -23,7 +31,7 @@ const MAX_OWNERS = 10_000;
  * never dropped, so flooding the table resets nobody's count; while every slot holds a live window
  * a new owner is refused until the oldest ends (the flood costs new owners at most one window). @internal
  */
-export function createRateLimiter(limit: RateLimit, now: () => number) {
+export function createRateLimiter(limit: RateLimit, now: () => number): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   const expired = (window: { start: number }, time: number) =>
     time - window.start >= limit.windowMs;
