@@ -1,4 +1,9 @@
-/** A per-owner request limit: at most `requests` in each window of `windowMs`. */
+/**
+ * A per-owner request limit: at most `requests` in each window of `windowMs`. A door counts at
+ * most 10,000 owners' windows at once: while all of them are live, a new owner gets 429 until the
+ * oldest window ends (an owner's own count is never dropped, so a flood of new owners resets
+ * nobody's limit). More owners than that in one window, or a fleet: limit in `authorize`.
+ */
 export type RateLimit = {
   /** Requests one owner may make in a window. */
   requests: number;
