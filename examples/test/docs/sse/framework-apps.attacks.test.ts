@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { createAgent, createGemini } from '@gemloop/core';
-import { createApprovalBroker } from '@gemloop/core/web';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createApprovalBroker, RunAccessDeniedError } from '@gemloop/core/web';
+import type { ApprovalDecision, DurableRuns } from '@gemloop/dbos';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createDurableEventsApp } from './durable-events-app.ts';
 import { createExpressApp } from './express-app.ts';
 import { createHonoApp } from './hono-app.ts';
 import { createResumableApp } from './hono-resume-app.ts';
@@ -39,7 +42,7 @@ function expectNothingThrown(text: string): void {
   );
 }
 
-describe('the guide’s Express and Hono chat servers and a hostile body (attack21)', () => {
+describe('the guide’s Express and Hono servers and a hostile body (attack21, attack22)', () => {
   it('Express: 400 in its own words, no stack, for every body that is not a question; then serves', async () => {
     const { fake, agent } = agentOnFake();
     const server = createExpressApp(agent).listen(0, '127.0.0.1');
@@ -93,5 +96,44 @@ describe('the guide’s Express and Hono chat servers and a hostile body (attack
       body: JSON.stringify({ message: 'Hi' }),
     });
     expect(await good.text()).toContain('Hello.');
+  });
+
+  it('the durable app’s approval route (attack22): 400 for a body that is no decision, 413 past 64 KB; then approves', async () => {
+    // The runs API as @gemloop/dbos's approve() answers (check-runs-arguments.ts refuses a
+    // malformed decision with an InvalidArgumentError before any statement; dbos's own tests
+    // run it against Postgres); what is tried here is the route's answer to each.
+    const approved: ApprovalDecision[] = [];
+    const runs = {
+      approve: async (runId: string, _approvalId: string, decision: ApprovalDecision) => {
+        if (runId !== 'run-1') throw new RunAccessDeniedError({ runId, door: 'approve' });
+        const type = (decision as { type?: unknown } | undefined)?.type;
+        if (type !== 'approve' && type !== 'reject' && type !== 'edit') {
+          throw new InvalidArgumentError({ argument: 'decision', message: 'approve: bad.' });
+        }
+        approved.push(decision);
+      },
+    } as unknown as DurableRuns;
+    const app = createDurableEventsApp(runs, [], () => 'alice');
+    const post = (body: string, type = 'application/json', run = 'run-1') =>
+      app.request(`/runs/${run}/approvals/call-1`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+    for (const [body, type] of [...BAD, ['{"type":"maybe"}', 'application/json']] as const) {
+      const answer = await post(body, type);
+      const text = await answer.text();
+      expect(answer.status, body).toBe(400);
+      expect((JSON.parse(text) as { error: string }).error, body).toContain('{"type":"approve"}');
+      expect(text, body).not.toContain('approve: bad.');
+      expectNothingThrown(text);
+    }
+    const huge = await post(JSON.stringify({ type: 'reject', reason: 'x'.repeat(100_000) }));
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain('64 KB');
+    expect(approved).toEqual([]);
+    expect((await post('{"type":"approve"}', 'application/json', 'run-2')).status).toBe(404);
+    expect((await post('{"type":"approve"}')).status).toBe(204);
+    expect(approved).toEqual([{ type: 'approve' }]);
   });
 });

@@ -793,6 +793,22 @@ void startDurableWorkerWith({
         ],
       }),
     },
+    // Blocks an answer holding a code (`1234-5678`) after its text streamed, no holdBack
+    // (durable-a2a-retraction.attacks.test.ts: the A2A task keeps none of it).
+    blocker: {
+      gemini,
+      model,
+      tools: [],
+      guardrails: guardrails({
+        output: [
+          {
+            name: 'no-codes',
+            check: ({ text }) =>
+              /\d{4}-\d{4}/.test(text) ? { type: 'block', reason: 'a code' } : { type: 'pass' },
+          },
+        ],
+      }),
+    },
     // Holds its text back until the output guardrail passed it (browser-events.test.ts).
     heldBack: {
       gemini,

@@ -42,6 +42,10 @@ import {
   safeResponse,
 } from './json-rpc/json-rpc-reply.ts';
 import { toRpcEventStream } from './json-rpc/rpc-event-stream.ts';
+import {
+  CONTENT_TYPE_NOT_SUPPORTED,
+  unacceptableOutputModes,
+} from './json-rpc/unacceptable-output-modes.ts';
 import { createSafePushNotifications } from './push/safe-push-notifications.ts';
 import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
 import { QuietTaskStore, quietExecutor, unlessReported } from './tasks/quiet-task-store.ts';
@@ -283,6 +287,16 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     const invalid = checkRpcParams(body['params']);
     if (invalid !== undefined)
       return json(reply(body, { error: { code: INVALID_PARAMS, message: invalid } }));
+    // A client that accepts none of what the agent produces (text) is refused before a run: the
+    // spec's ContentTypeNotSupportedError, not an answer it did not ask for.
+    const unacceptable = SEND_METHODS.has(body['method'] as string)
+      ? unacceptableOutputModes(body['params'], card.defaultOutputModes)
+      : undefined;
+    if (unacceptable !== undefined) {
+      return json(
+        reply(body, { error: { code: CONTENT_TYPE_NOT_SUPPORTED, message: unacceptable } }),
+      );
+    }
     const sentTo = taskOfSend(body);
     const claim = sentTo === undefined ? undefined : `${owner}\n${sentTo}`;
     if (

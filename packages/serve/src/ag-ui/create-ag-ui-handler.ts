@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
+import { type BaseEvent, EventType, type Message, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { agentTurnsOf, keylessEvents, toBrowserError } from '@gemloop/core/internal';
@@ -141,7 +141,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         thread.busy = false;
         throw error;
       }
-      return streamRun({ request, thread, live, threadId: input.threadId, runId: input.runId });
+      return streamRun({
+        request,
+        thread,
+        live,
+        threadId: input.threadId,
+        runId: input.runId,
+        messages: input.messages,
+      });
     } catch (error) {
       if (AgUiRequestError.isInstance(error)) return error.toResponse();
       if (InsufficientScopeError.isInstance(error)) {
@@ -254,6 +261,8 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     live: LiveRun;
     threadId: string;
     runId: string;
+    /** The client's messages, which a retraction's `MESSAGES_SNAPSHOT` keeps. */
+    messages: readonly Message[];
   }): Response {
     const { request, thread, live, threadId, runId } = run;
     // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
@@ -278,7 +287,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
           };
           send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
           try {
-            const ended = await live.pump(send);
+            const ended = await live.pump(send, run.messages);
             for (const each of live.close()) send(each);
             if (ended === 'interrupted') {
               send(interruptedRun(threadId, runId, live));

@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType, type Interrupt } from '@ag-ui/core';
+import { type BaseEvent, EventType, type Interrupt, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
 import type { ChatResult, ChatStream } from '@gemloop/core/chat';
 import {
@@ -22,8 +22,14 @@ export type LiveRun = {
   readonly pending: Map<string, PendingApproval>;
   /** Aborts the gemloop run (a client gone, the thread replaced or forgotten). */
   readonly abort: AbortController;
-  /** Pulls events into `send` until the run ends (`finished`) or waits for an answer (`interrupted`). */
-  pump(send: (event: BaseEvent) => void): Promise<'finished' | 'interrupted'>;
+  /**
+   * Pulls events into `send` until the run ends (`finished`) or waits for an answer
+   * (`interrupted`); `messages` are the client's, which a retraction's snapshot keeps.
+   */
+  pump(
+    send: (event: BaseEvent) => void,
+    messages: readonly Message[],
+  ): Promise<'finished' | 'interrupted'>;
   /** The AG-UI events that close what a stream left open (a text message). */
   close(): BaseEvent[];
   /** The run's result (rejects as the run failed). */
@@ -80,7 +86,8 @@ export function createLiveRun(options: {
     close: () => mapper.close(),
     dispose: () => stopListening?.(),
     state: () => state?.current(),
-    async pump(send) {
+    async pump(send, messages) {
+      mapper.base(messages);
       // Every AG-UI run opens with the whole state: a client that resumes, or reconnects, syncs.
       if (state !== undefined) send(state.snapshot());
       for (const each of mapper.reopen()) send(each);

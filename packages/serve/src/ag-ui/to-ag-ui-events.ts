@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType } from '@ag-ui/core';
+import { type BaseEvent, EventType, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
 import { cutText } from '@gemloop/core/internal';
 
@@ -10,7 +10,14 @@ import { cutText } from '@gemloop/core/internal';
  * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server; with
  * `thoughts`, each step's thought summary as one reasoning span (`REASONING_START`,
  * `REASONING_MESSAGE_START`/`CONTENT`/`END`, `REASONING_END`: https://docs.ag-ui.com/concepts/reasoning).
- * Only the top-level run's events: a subagent's run is inside its parent's tool call. @internal
+ * Only the top-level run's events: a subagent's run is inside its parent's tool call.
+ *
+ * A `guardrail-retraction` (an output guardrail that blocked or rewrote a step's answer after its
+ * text streamed) becomes a `MESSAGES_SNAPSHOT`: AG-UI's event that replaces the client's messages
+ * (https://docs.ag-ui.com/concepts/messages; HttpAgent keeps only the messages a snapshot lists).
+ * So the mapper keeps the messages this run sent as the client builds them, and the snapshot is
+ * the client's own (`base`) and these, the retracted step's text replaced (dropped when blocked).
+ * @internal
  */
 export function createAgUiEventMapper(options: {
   maxToolResultChars: number;
@@ -22,8 +29,15 @@ export function createAgUiEventMapper(options: {
   map(event: AgentEvent): BaseEvent[];
   close(): BaseEvent[];
   reopen(): BaseEvent[];
+  /** The messages the client sent with the AG-UI run now streaming (a snapshot keeps them). */
+  base(messages: readonly Message[]): void;
 } {
   let openMessage: string | undefined;
+  let clientMessages: readonly Message[] = [];
+  // The messages this run sent, by id, as the client holds them; the text messages of each step.
+  const sent = new Map<string, Message>();
+  const textOfStep = new Map<number, string[]>();
+  let currentStep = 0;
   // The reasoning span open now: one span and one reasoning message per run of thought text.
   let openReasoning: { span: string; message: string } | undefined;
   // The model call in progress, and one an interrupt closed: AG-UI finishes a run only with its
@@ -47,6 +61,22 @@ export function createAgUiEventMapper(options: {
   };
   // Whatever text or reasoning is open: a new kind of output closes the other.
   const closeOpen = (): BaseEvent[] => [...closeReasoning(), ...closeMessage()];
+  /** The step's text becomes `text` (its first message holds it; none when blocked). */
+  const retract = (stepNumber: number, text: string): BaseEvent => {
+    const [first, ...rest] = textOfStep.get(stepNumber) ?? [];
+    for (const id of rest) sent.delete(id);
+    if (first !== undefined) {
+      if (text === '') sent.delete(first);
+      else sent.set(first, { id: first, role: 'assistant', content: text });
+    }
+    textOfStep.set(stepNumber, first === undefined || text === '' ? [] : [first]);
+    const gone = new Set([...rest, ...(text === '' && first !== undefined ? [first] : [])]);
+    const messages = [
+      ...clientMessages.filter((message) => !sent.has(message.id) && !gone.has(message.id)),
+      ...sent.values(),
+    ];
+    return { type: EventType.MESSAGES_SNAPSHOT, messages } as BaseEvent;
+  };
   return {
     /** The AG-UI events for one gemloop event (none for most). */
     map(event: AgentEvent): BaseEvent[] {
@@ -54,6 +84,7 @@ export function createAgUiEventMapper(options: {
       switch (event.type) {
         case 'step-start':
           openStep = event.stepNumber;
+          currentStep = event.stepNumber;
           return [stepEvent(EventType.STEP_STARTED, event.stepNumber)];
         case 'thought-delta': {
           if (!options.thoughts || event.text.length === 0) return [];
@@ -81,6 +112,8 @@ export function createAgUiEventMapper(options: {
           const events: BaseEvent[] = closeReasoning();
           if (openMessage === undefined) {
             openMessage = crypto.randomUUID();
+            sent.set(openMessage, { id: openMessage, role: 'assistant', content: '' });
+            textOfStep.set(currentStep, [...(textOfStep.get(currentStep) ?? []), openMessage]);
             events.push({
               type: EventType.TEXT_MESSAGE_START,
               messageId: openMessage,
@@ -92,10 +125,25 @@ export function createAgUiEventMapper(options: {
             messageId: openMessage,
             delta: event.text,
           } as BaseEvent);
+          const message = sent.get(openMessage) as { content: string };
+          message.content += event.text;
           return events;
         }
         case 'tool-call': {
           const toolCallId = toAgUiCallId(options.runId, event.toolCallId);
+          const args = JSON.stringify(event.redactedArgs ?? event.args);
+          // HttpAgent files a call with no parent message as an assistant message of the call's id.
+          sent.set(toolCallId, {
+            id: toolCallId,
+            role: 'assistant',
+            toolCalls: [
+              {
+                id: toolCallId,
+                type: 'function',
+                function: { name: event.toolName, arguments: args },
+              },
+            ],
+          });
           return [
             ...closeOpen(),
             {
@@ -106,7 +154,7 @@ export function createAgUiEventMapper(options: {
             {
               type: EventType.TOOL_CALL_ARGS,
               toolCallId,
-              delta: JSON.stringify(event.redactedArgs ?? event.args),
+              delta: args,
             } as BaseEvent,
             { type: EventType.TOOL_CALL_END, toolCallId } as BaseEvent,
           ];
@@ -120,16 +168,25 @@ export function createAgUiEventMapper(options: {
               : event.outputHeld === true
                 ? ''
                 : cut(previewOf(call.output), options.maxToolResultChars);
+          const result = {
+            id: crypto.randomUUID(),
+            role: 'tool' as const,
+            toolCallId: toAgUiCallId(options.runId, call.toolCallId),
+            content,
+          };
+          sent.set(result.id, result);
           return [
             {
               type: EventType.TOOL_CALL_RESULT,
-              messageId: crypto.randomUUID(),
-              toolCallId: toAgUiCallId(options.runId, call.toolCallId),
+              messageId: result.id,
+              toolCallId: result.toolCallId,
               role: 'tool',
               content,
             } as BaseEvent,
           ];
         }
+        case 'guardrail-retraction':
+          return [...closeOpen(), retract(event.stepNumber, event.text)];
         case 'step-end':
           openStep = undefined;
           return [...closeOpen(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
@@ -146,6 +203,9 @@ export function createAgUiEventMapper(options: {
         openStep = undefined;
       }
       return events;
+    },
+    base(messages) {
+      clientMessages = messages;
     },
     /** Opens again, in the AG-UI run that resumes, the step `close` closed. */
     reopen() {

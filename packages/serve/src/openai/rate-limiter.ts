@@ -1,4 +1,9 @@
-/** A per-owner request limit: at most `requests` in each window of `windowMs`. */
+/**
+ * A per-owner request limit: at most `requests` in each window of `windowMs`. A door counts at
+ * most 10,000 owners' windows at once: while all of them are live, a new owner gets 429 until the
+ * oldest window ends (an owner's own count is never dropped, so a flood of new owners resets
+ * nobody's limit). More owners than that in one window, or a fleet: limit in `authorize`.
+ */
 export type RateLimit = {
   /** Requests one owner may make in a window. */
   requests: number;
@@ -6,34 +11,69 @@ export type RateLimit = {
   windowMs: number;
 };
 
-/** The windows kept before expired ones are swept (an owner per key, so this bounds memory). */
-const SWEEP_AT = 10_000;
+/** What a door asks of its limiter. @internal */
+export type RateLimiter = {
+  /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
+  take(owner: string): number;
+  /** How many windows are held (for tests of the bound). */
+  size(): number;
+};
+
+/**
+ * The live windows kept at most (an owner per key, of at most 1024 characters: about 20 MB at
+ * worst). Past it a new owner waits for the oldest window to end, so no owner's count is dropped.
+ */
+const MAX_OWNERS = 10_000;
 
 /**
  * A fixed-window counter per owner. Simple on purpose: one process, no shared state; a fleet puts
- * its own limiter (a gateway, Redis) in `authorize`. @internal
+ * its own limiter (a gateway, Redis) in `authorize`.
+ *
+ * The map is kept in the order the windows opened (a window that reopens moves to the end), so the
+ * expired ones are at its front: each request drops at most two of them, and never scans. What it
+ * guarantees against a client that names a new owner per request (an `authorize` that makes owners
+ * of cookies): bounded work per request and at most {@link MAX_OWNERS} windows; a live window is
+ * never dropped, so flooding the table resets nobody's count; while every slot holds a live window
+ * a new owner is refused until the oldest ends (the flood costs new owners at most one window). @internal
  */
-export function createRateLimiter(limit: RateLimit, now: () => number) {
+export function createRateLimiter(limit: RateLimit, now: () => number): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
+  const expired = (window: { start: number }, time: number) =>
+    time - window.start >= limit.windowMs;
+  /** The oldest window, dropped when it has ended: `undefined` when it was (or there is none). */
+  const oldestLive = (time: number) => {
+    const first = windows.entries().next();
+    if (first.done) return undefined;
+    const [key, window] = first.value;
+    if (!expired(window, time)) return window;
+    windows.delete(key);
+    return undefined;
+  };
   return {
     /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
     take(owner: string): number {
       const time = now();
-      if (windows.size >= SWEEP_AT) {
-        for (const [key, window] of windows) {
-          if (time - window.start >= limit.windowMs) windows.delete(key);
-        }
-      }
+      oldestLive(time);
+      oldestLive(time);
       let window = windows.get(owner);
-      if (window === undefined || time - window.start >= limit.windowMs) {
+      if (window === undefined || expired(window, time)) {
+        if (window === undefined && windows.size >= MAX_OWNERS) {
+          const oldest = oldestLive(time);
+          if (oldest !== undefined) return wait(oldest, time);
+        }
+        // Delete first so a reopened window moves to the end: the map stays in opening order.
+        windows.delete(owner);
         window = { start: time, count: 0 };
         windows.set(owner, window);
       }
-      if (window.count >= limit.requests) {
-        return Math.max(1, Math.ceil((window.start + limit.windowMs - time) / 1000));
-      }
+      if (window.count >= limit.requests) return wait(window, time);
       window.count++;
       return 0;
     },
+    /** How many windows are held (for tests of the bound). */
+    size: () => windows.size,
   };
+  function wait(window: { start: number }, time: number): number {
+    return Math.max(1, Math.ceil((window.start + limit.windowMs - time) / 1000));
+  }
 }
