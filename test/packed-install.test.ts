@@ -2,6 +2,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -458,6 +459,7 @@ function packedFilesOutside(directory: string, listing: string, allowed: string[
 function workspaceParent(): string {
   const memory = '/dev/shm';
   try {
+    removeOrphanedWorkspaces(memory);
     const { bavail, bsize } = statfsSync(memory);
     if (bavail * bsize >= 2 * 1024 ** 3) return memory;
   } catch {
@@ -466,13 +468,39 @@ function workspaceParent(): string {
   return tmpdir();
 }
 
+/** The workspace's folder name: it carries the test process's pid, so a later run can tell it is orphaned. */
+const WORKSPACE_PREFIX = 'gemloop-packed-';
+
+/**
+ * Removes the workspaces of test processes that are gone. afterAll removes a run's own, but a
+ * SIGKILLed run never gets there, and on tmpfs its ~300 MB would hold memory until a reboot (the
+ * run's temporary folder, the other place, is on disk).
+ */
+function removeOrphanedWorkspaces(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = Number(/^gemloop-packed-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process of this pid exists (EPERM: it does, as another user's). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 let workspace: string;
 let packed: Packed[];
 let specifiers: string[];
 const projects: Project[] = [];
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(workspaceParent(), 'gemloop-packed-'));
+  workspace = mkdtempSync(join(workspaceParent(), `${WORKSPACE_PREFIX}${process.pid}-`));
   // The build and the pack under the hang guard too (they had no limit but the hook's).
   packed = await (
     packPublicPackages as (options: {
