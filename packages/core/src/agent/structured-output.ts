@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
+import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
@@ -55,11 +56,25 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
       throw error;
     throw new InvalidArgumentError({
       argument: 'output',
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
+      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
+      message:
+        error instanceof RangeError
+          ? `The output schema cannot be converted to JSON Schema: it ${SCHEMA_TOO_DEEP}.`
+          : `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
     });
   }
-  const cleaned = cleanJsonSchema(converted);
+  let cleaned: Record<string, unknown>;
+  try {
+    cleaned = cleanJsonSchema(converted);
+  } catch (error) {
+    // A schema nested past the limit, a cycle or a `$ref` to nothing: the cleaning says where.
+    throw new InvalidArgumentError({
+      argument: 'output',
+      message: `The output schema is invalid: ${(error as Error).message}.`,
+      cause: error,
+    });
+  }
   // cleanJsonSchema types a type-less root as an object (right for function parameters); an
   // output may be a union or anything else.
   if (converted['type'] === undefined) delete cleaned['type'];
