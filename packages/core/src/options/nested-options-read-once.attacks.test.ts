@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
+
+// attack23 (left by attack20, which copied factories' options one level): a bound nested in an
+// option was checked and read again where used, so a getter gave the check one value and the use
+// another. `retry: { maxRetries }` (the client's and a call's) was read by its check and again to
+// build the policy: 1 to the check, 1e9 or NaN to the retry loop; a call's `timeoutMs` 30000 to the
+// check and NaN to the timer; a run's `budget: { maxSteps }` 2 to the check and NaN to the run
+// (no step limit at all). Each value is a getter here that counts its reads.
+
+function counted<Options extends object>(
+  values: Options,
+  reads: Record<string, number>,
+  prefix: string,
+): Options {
+  const options = {} as Options;
+  for (const [key, value] of Object.entries(values)) {
+    reads[`${prefix}${key}`] = 0;
+    Object.defineProperty(options, key, {
+      enumerable: true,
+      get: () => {
+        reads[`${prefix}${key}`] = (reads[`${prefix}${key}`] ?? 0) + 1;
+        return value;
+      },
+    });
+  }
+  return options;
+}
+
+const readTwice = (reads: Record<string, number>): [string, number][] =>
+  Object.entries(reads).filter(([, count]) => count > 1);
+
+const answer = {
+  candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }],
+  usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1, totalTokenCount: 2 },
+};
+const fetch: typeof globalThis.fetch = async () =>
+  new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } });
+
+const retryValues = {
+  maxRetries: 1,
+  initialDelayMs: 0,
+  maxDelayMs: 10,
+  factor: 2,
+  jitter: false,
+  maxServerDelayMs: 10,
+};
+
+describe('nested bounds are read once', () => {
+  it("createGemini's retry", async () => {
+    const reads: Record<string, number> = {};
+    const gemini = createGemini({
+      apiKey: 'k',
+      fetch,
+      retry: counted(retryValues, reads, 'retry.'),
+    });
+    await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(readTwice(reads)).toEqual([]);
+  });
+
+  it("a call's options, its retry and headers", async () => {
+    const reads: Record<string, number> = {};
+    const gemini = createGemini({ apiKey: 'k', fetch });
+    await gemini.generateContent(
+      { model: 'gemini-2.5-flash', contents: 'Hi' },
+      counted(
+        {
+          timeoutMs: 30_000,
+          retry: counted(retryValues, reads, 'retry.'),
+          headers: counted({ 'x-trace': 'a' }, reads, 'headers.'),
+        },
+        reads,
+        '',
+      ),
+    );
+    expect(readTwice(reads)).toEqual([]);
+  });
+
+  it("a run's options and its budget", async () => {
+    const reads: Record<string, number> = {};
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', fetch }),
+      model: 'gemini-2.5-flash',
+    });
+    const result = await agent.run(
+      'Hi',
+      counted(
+        {
+          signal: new AbortController().signal,
+          budget: counted({ maxSteps: 2, maxTokens: 1_000 }, reads, 'budget.'),
+          generationConfig: { temperature: 0 },
+        },
+        reads,
+        '',
+      ),
+    );
+    expect(result.text).toBe('ok');
+    expect(readTwice(reads)).toEqual([]);
+  });
+});
