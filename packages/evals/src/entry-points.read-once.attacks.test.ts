@@ -1,4 +1,4 @@
-import { createGemini, type Gemini } from '@gemloop/core';
+import { createAgent, createGemini, type Gemini } from '@gemloop/core';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { supportAgent, supportCases } from './__fixtures__/support-agent.ts';
@@ -10,6 +10,7 @@ import { caseFromRunFile } from './cases-from-run.ts';
 import type { EvalCase } from './eval-case.ts';
 import { forkRun } from './fork/fork-run.ts';
 import { replayRun } from './replay/replay-run.ts';
+import { runEval } from './run-eval.ts';
 
 // attack23 (left by attack20, which counted runEval's): the other evals entry points checked an
 // option and read it again where they used it, so a getter or a Proxy could hand the check one
@@ -144,6 +145,22 @@ describe('the evals entry points read each option once', () => {
     });
     const result = await runCanary(options as Parameters<typeof runCanary>[0]);
     expect(result.cases).toHaveLength(2);
+    expect(readTwice(reads)).toEqual([]);
+  });
+
+  it("runEval's live settings, the key among them", async () => {
+    const fake = createFakeGemini({ script: () => turn.text('ok') });
+    fakes.push(fake);
+    const reads: Record<string, number> = {};
+    const live = counted({ apiKey: 'key-attack23', fetch: fake.fetch }, reads, 'live.');
+    const result = await runEval({
+      mode: 'live',
+      live: live.options,
+      cases: [{ id: 'a', input: 'Hi' }],
+      scorers: [],
+      createAgent: ({ gemini }) => createAgent({ gemini, model: 'gemini-2.5-flash' }),
+    });
+    expect(result.attempts).toHaveLength(1);
     expect(readTwice(reads)).toEqual([]);
   });
 
