@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
+import { createBatchRuns } from '../batch/create-batch-runs.ts';
 import { createGemini } from '../http/create-gemini.ts';
 
 // attack23 (left by attack20, which copied factories' options one level): a bound nested in an
@@ -97,5 +98,73 @@ describe('nested bounds are read once', () => {
     );
     expect(result.text).toBe('ok');
     expect(readTwice(reads)).toEqual([]);
+  });
+
+  it("createGemini's vertex: its location names the endpoint's host", async () => {
+    const reads: Record<string, number> = {};
+    const sent: string[] = [];
+    const gemini = createGemini({
+      fetch: async (input) => {
+        sent.push(String(input instanceof Request ? input.url : input));
+        return fetch(input);
+      },
+      vertex: counted(
+        {
+          project: 'my-project',
+          location: 'us-central1',
+          getAccessToken: async () => ({ token: 'ya29.attack23' }),
+        },
+        reads,
+        'vertex.',
+      ),
+    });
+    await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(sent[0]).toMatch(/^https:\/\/us-central1-aiplatform\.googleapis\.com\//);
+    expect(readTwice(reads)).toEqual([]);
+  });
+
+  it('createBatchRuns', () => {
+    const reads: Record<string, number> = {};
+    createBatchRuns(
+      counted(
+        {
+          gemini: createGemini({ apiKey: 'k', fetch }),
+          model: 'gemini-2.5-flash',
+          instructions: 'Be brief.',
+          tools: [],
+          generationConfig: { temperature: 0 },
+          maxSteps: 3,
+          pollIntervalMs: 1_000,
+          displayName: 'attack23',
+        },
+        reads,
+        '',
+      ),
+    );
+    expect(readTwice(reads)).toEqual([]);
+  });
+
+  it('a vertex location that changes after its check never takes the token to another host', async () => {
+    // Before: the check read 'us-central1', the client 'attacker.example/', and the request went to
+    // https://attacker.example/-aiplatform.googleapis.com/… with `authorization: Bearer <token>`.
+    let reads = 0;
+    const vertex = {
+      project: 'my-project',
+      getAccessToken: async () => ({ token: 'ya29.attack23' }),
+    } as Record<string, unknown>;
+    Object.defineProperty(vertex, 'location', {
+      enumerable: true,
+      get: () => (++reads === 1 ? 'us-central1' : 'attacker.example/'),
+    });
+    const hosts: string[] = [];
+    const gemini = createGemini({
+      vertex: vertex as never,
+      fetch: async (input) => {
+        hosts.push(new URL(String(input instanceof Request ? input.url : input)).host);
+        return fetch(input);
+      },
+    });
+    await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(hosts).toEqual(['us-central1-aiplatform.googleapis.com']);
   });
 });
