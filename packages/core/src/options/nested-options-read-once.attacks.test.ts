@@ -1,3 +1,4 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createBatchRuns } from '../batch/create-batch-runs.ts';
@@ -166,5 +167,20 @@ describe('nested bounds are read once', () => {
     });
     await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
     expect(hosts).toEqual(['us-central1-aiplatform.googleapis.com']);
+  });
+
+  it("createAgent's cache, read by the cache its first run makes", async () => {
+    await using fake = createFakeGemini({ script: [turn.text('Cached.')] });
+    const reads: Record<string, number> = {};
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', fetch: fake.fetch, retry: false }),
+      model: 'gemini-2.5-flash',
+      instructions: `You answer. ${'Clause: the tenant pays rent monthly. '.repeat(200)}`,
+      cache: counted({ ttlSeconds: 600, minTokens: 0, displayName: 'attack23' }, reads, 'cache.'),
+    });
+    const result = await agent.run('Hi');
+    expect(result.text).toBe('Cached.');
+    expect(fake.modelRequests[0]?.body).toHaveProperty('cachedContent');
+    expect(readTwice(reads)).toEqual([]);
   });
 });
