@@ -194,6 +194,18 @@ describe('the evals entry points read each option once', () => {
 });
 
 describe('the values read once are also checked', () => {
+  it('each refuses options that are not an object with a typed error (the copy is made of objects only)', async () => {
+    const made = await recordedCase();
+    for (const call of [
+      () => runCanary(null as never),
+      () => bisectCommits(null as never),
+      () => forkRun(made, null as never),
+      () => traceCase(made, 5 as never),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: 'InvalidArgumentError' });
+    }
+  });
+
   it('forkRun refuses a misspelt option or change, before anything runs', async () => {
     const made = await recordedCase();
     const continueOn = scripted({ script: [] });

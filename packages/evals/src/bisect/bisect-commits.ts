@@ -66,10 +66,8 @@ export async function bisectCommits(given: {
   // could compare one commit exactly and the next by names only; the list is copied too, as its
   // length is checked and its elements read at each step.
   const copy = copyOptions(given);
-  const listed: unknown = copy.commits;
-  const options = bisectKeys.check(
-    Array.isArray(listed) ? { ...copy, commits: [...listed] } : copy,
-  );
+  if (copy !== given && Array.isArray(copy.commits)) copy.commits = [...copy.commits];
+  const options = bisectKeys.check(copy);
   const { commits } = options;
   if (commits.length < 2) {
     throw new InvalidArgumentError({

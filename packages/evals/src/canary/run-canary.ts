@@ -92,12 +92,11 @@ export async function runCanary(given: RunCanaryOptions): Promise<CanaryResult> 
   // each side and by the report, so a getter passed the check as the old model and ran as `to`
   // (a model judged against itself); `mustCall` was checked, then read again to judge.
   const copy = copyOptions(given);
-  const { mustCall, mustPass } = copy;
-  const options = runCanaryKeys.check({
-    ...copy,
-    ...(Array.isArray(mustCall) ? { mustCall: [...mustCall] } : {}),
-    ...(Array.isArray(mustPass) ? { mustPass: [...mustPass] } : {}),
-  });
+  if (copy !== given) {
+    if (Array.isArray(copy.mustCall)) copy.mustCall = [...copy.mustCall];
+    if (Array.isArray(copy.mustPass)) copy.mustPass = [...copy.mustPass];
+  }
+  const options = runCanaryKeys.check(copy);
   const k = options.k ?? DEFAULT_CANARY_K;
   const alpha = options.alpha ?? DEFAULT_CANARY_ALPHA;
   const requirementAlpha = options.requirementAlpha ?? DEFAULT_REQUIREMENT_ALPHA;
