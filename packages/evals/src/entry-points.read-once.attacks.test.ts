@@ -128,7 +128,6 @@ describe('the evals entry points read each option once', () => {
       timeoutMs: 60_000,
       streaming: false,
       now: Date.now,
-      telemetry: false,
       onAttempt: () => {},
       scorers: [
         {

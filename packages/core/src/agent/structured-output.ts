@@ -37,6 +37,7 @@ export type PreparedOutput<Output> = {
  */
 export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOutput<Output> {
   let converted: Record<string, unknown>;
+  let cleaned: Record<string, unknown>;
   try {
     if (isZodV4Schema(output)) converted = zodV4ToJsonSchema(output as unknown as ZodV4SchemaLike);
     else if (isZodV3Schema(output))
@@ -50,6 +51,9 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
           'output must be a zod schema (zod 4, or zod 3.24+) or a Standard Schema that implements Standard JSON Schema, e.g. output: z.object({ answer: z.string() }).',
       });
     }
+    // In the same try: the cleaning's errors (a schema nested past the limit, a cycle, a `$ref`
+    // to nothing) say where, and were thrown as plain Errors (attack23).
+    cleaned = cleanJsonSchema(converted);
   } catch (error) {
     // Off Node, a zod 3 schema's converter loads with import(): the error says what to await.
     if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
@@ -57,21 +61,7 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     throw new InvalidArgumentError({
       argument: 'output',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message:
-        error instanceof RangeError
-          ? `The output schema cannot be converted to JSON Schema: it ${SCHEMA_TOO_DEEP}.`
-          : `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
-      cause: error,
-    });
-  }
-  let cleaned: Record<string, unknown>;
-  try {
-    cleaned = cleanJsonSchema(converted);
-  } catch (error) {
-    // A schema nested past the limit, a cycle or a `$ref` to nothing: the cleaning says where.
-    throw new InvalidArgumentError({
-      argument: 'output',
-      message: `The output schema is invalid: ${(error as Error).message}.`,
+      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
     });
   }

@@ -76,10 +76,7 @@ export function resolveToolParameters(
     throw new InvalidArgumentError({
       argument: 'parameters',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message:
-        error instanceof RangeError
-          ? `${subject} cannot be converted to JSON Schema: it ${SCHEMA_TOO_DEEP}.`
-          : `${subject} cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
+      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
       cause: error,
     });
   }
