@@ -22,7 +22,7 @@ type Node = Record<string, unknown>;
 export const MAX_SCHEMA_NESTING = 128;
 
 /** What a schema nested past {@link MAX_SCHEMA_NESTING} is told. @internal */
-export const SCHEMA_TOO_DEEP = `nests deeper than ${MAX_SCHEMA_NESTING} levels of objects and lists (MAX_SCHEMA_NESTING): flatten it, or write a recursive type with "$ref" and "$defs"`;
+export const SCHEMA_TOO_DEEP: string = `nests deeper than ${MAX_SCHEMA_NESTING} levels of objects and lists (MAX_SCHEMA_NESTING): flatten it, or write a recursive type with "$ref" and "$defs"`;
 
 /** A place in a schema as messages show it: its two ends when long (a deep one filled them). @internal */
 export function shortPlace(place: string): string {
