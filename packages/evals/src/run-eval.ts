@@ -123,20 +123,25 @@ export async function runEvalObserved(
   for (const evalCase of options.cases) {
     for (let repeat = 0; repeat < repeats; repeat++) jobs.push({ evalCase, repeat });
   }
+  // The live settings read once (attack23): the key was read for the client and again for the
+  // redactor, so a getter gave the client one key and the redactor another, which a gateway
+  // echoing the first then printed in the report.
+  const live = copyOptions(options.live);
+  const apiKey = live?.apiKey;
   const liveGemini =
     mode === 'live' || mode === 'batch'
-      ? (options.live?.gemini ??
+      ? (live?.gemini ??
         createGemini({
-          apiKey: options.live?.apiKey,
-          baseUrl: options.live?.baseUrl,
-          allowInsecureHttp: options.live?.allowInsecureHttp,
-          fetch: options.live?.fetch,
+          apiKey,
+          baseUrl: live?.baseUrl,
+          allowInsecureHttp: live?.allowInsecureHttp,
+          fetch: live?.fetch,
         }))
       : undefined;
   const name = options.name ?? 'eval';
   const emit = options.onEvent ?? (() => {});
   // The keys never reach a result, an event, a span or a report (see redactAttempt).
-  const redact = createSecretRedactor(evalSecrets(options.live?.apiKey));
+  const redact = createSecretRedactor(evalSecrets(apiKey));
   // Every public package shares one version (one changeset `fixed` group): core's is evals'.
   const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
+import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
@@ -36,6 +37,7 @@ export type PreparedOutput<Output> = {
  */
 export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOutput<Output> {
   let converted: Record<string, unknown>;
+  let cleaned: Record<string, unknown>;
   try {
     if (isZodV4Schema(output)) converted = zodV4ToJsonSchema(output as unknown as ZodV4SchemaLike);
     else if (isZodV3Schema(output))
@@ -49,17 +51,20 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
           'output must be a zod schema (zod 4, or zod 3.24+) or a Standard Schema that implements Standard JSON Schema, e.g. output: z.object({ answer: z.string() }).',
       });
     }
+    // In the same try: the cleaning's errors (a schema nested past the limit, a cycle, a `$ref`
+    // to nothing) say where, and were thrown as plain Errors (attack23).
+    cleaned = cleanJsonSchema(converted);
   } catch (error) {
     // Off Node, a zod 3 schema's converter loads with import(): the error says what to await.
     if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
       throw error;
     throw new InvalidArgumentError({
       argument: 'output',
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
+      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
+      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
     });
   }
-  const cleaned = cleanJsonSchema(converted);
   // cleanJsonSchema types a type-less root as an object (right for function parameters); an
   // output may be a union or anything else.
   if (converted['type'] === undefined) delete cleaned['type'];

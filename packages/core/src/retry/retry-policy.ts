@@ -1,5 +1,6 @@
 import {
   booleanOption,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   type OptionCheck,
@@ -94,7 +95,8 @@ export function resolveRetryPolicy(
 ): RetryPolicy {
   if (options === undefined) return base;
   if (options === false) return NO_RETRIES;
-  retryOptions.check(options, argument);
+  // Checked and read from one copy (attack23): a `maxRetries` getter gave the check 1, the loop 1e9.
+  options = retryOptions.check(copyOptions(options), argument);
   return {
     maxRetries: options.maxRetries ?? base.maxRetries,
     initialDelayMs: options.initialDelayMs ?? base.initialDelayMs,

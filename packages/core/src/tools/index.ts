@@ -68,6 +68,7 @@ export type { ToolErrorResponseOptions } from './responses/tool-error-response.t
 export { formatToolArgumentIssues, toolErrorResponse } from './responses/tool-error-response.ts';
 export type { ToolResultMedia, ToolResultOptions } from './responses/tool-result.ts';
 export { isToolResultWithParts, toolResult } from './responses/tool-result.ts';
+export { MAX_SCHEMA_NESTING } from './schema/inline-refs.ts';
 export type { JsonSchemaParameters } from './schema/json-schema.ts';
 export { jsonSchema } from './schema/json-schema.ts';
 export type { SchemaPath, SchemaWarning } from './schema/schema-warning.ts';

@@ -1,5 +1,13 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
+import {
+  arrayOption,
+  copyOptions,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  oneOfOption,
+  required,
+} from '@gemloop/core/internal';
 import {
   compareToolCalls,
   type ToolCallComparison,
@@ -49,12 +57,17 @@ export type BisectResult = {
  * each commit is evaluated at most once.
  * @throws {@link InvalidArgumentError} for fewer than two commits.
  */
-export async function bisectCommits(options: {
+export async function bisectCommits(given: {
   commits: readonly string[];
   evaluate: (commit: string) => Promise<CommitTrajectories>;
   arguments?: 'exact' | 'ignore' | undefined;
 }): Promise<BisectResult> {
-  bisectKeys.check(options);
+  // Each option read once (attack23): `arguments` was read at every comparison, so a getter
+  // could compare one commit exactly and the next by names only; the list is copied too, as its
+  // length is checked and its elements read at each step.
+  const copy = copyOptions(given);
+  if (copy !== given && Array.isArray(copy.commits)) copy.commits = [...copy.commits];
+  const options = bisectKeys.check(copy);
   const { commits } = options;
   if (commits.length < 2) {
     throw new InvalidArgumentError({
@@ -119,5 +132,15 @@ export async function bisectCommits(options: {
 const bisectKeys: DeclaredOptions<Parameters<typeof bisectCommits>[0]> = defineOptions({
   name: 'bisectCommits',
   example: '{ commits, evaluate }',
-  checks: { commits: checkedWhereUsed, evaluate: checkedWhereUsed, arguments: checkedWhereUsed },
+  checks: {
+    commits: required(
+      arrayOption({
+        item: (commit) => typeof commit === 'string',
+        message: 'commits must be an array of commits (strings), the good one first.',
+      }),
+    ),
+    evaluate: required(functionOption()),
+    // A value other than these compared the arguments exactly without a word.
+    arguments: oneOfOption(['exact', 'ignore']),
+  },
 });

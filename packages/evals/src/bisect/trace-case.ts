@@ -1,6 +1,11 @@
 import type { Gemini } from '@gemloop/core';
 import { GemloopError } from '@gemloop/core';
-import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import type { TrajectoryCall } from '../canary/compare-tool-calls.ts';
 import type { EvalCase } from '../eval-case.ts';
 import type { EvalDrift } from '../eval-result.ts';
@@ -48,8 +53,10 @@ export type CaseTrace = {
  * each commit, so a commit that did not change what the model is asked costs nothing.
  * @throws GemloopError when the replay errs, or a request changed and no `live` model is given.
  */
-export async function traceCase(evalCase: EvalCase, options: TraceCaseOptions): Promise<CaseTrace> {
-  traceCaseKeys.check(options);
+export async function traceCase(evalCase: EvalCase, given: TraceCaseOptions): Promise<CaseTrace> {
+  // Each option read once (attack23): read again after the replay, a getter could give the
+  // offline run one `createAgent` or `streaming` and the live one another.
+  const options = checkOptionsCopy(traceCaseKeys, given);
   let output: EvalRunOutput | undefined;
   const replay = await runEvalObserved(
     {

@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  copyOptions,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import type { EvalAttempt } from '../eval-result.ts';
 import { runEvalObserved } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
@@ -82,8 +87,16 @@ export type RunCanaryOptions = Pick<
  * ```
  * @throws {@link InvalidArgumentError} for bad models, `k`, levels or marks.
  */
-export async function runCanary(options: RunCanaryOptions): Promise<CanaryResult> {
-  runCanaryKeys.check(options);
+export async function runCanary(given: RunCanaryOptions): Promise<CanaryResult> {
+  // Each option read once (attack23), the lists of marks too: `from` was read by its check, by
+  // each side and by the report, so a getter passed the check as the old model and ran as `to`
+  // (a model judged against itself); `mustCall` was checked, then read again to judge.
+  const copy = copyOptions(given);
+  if (copy !== given) {
+    if (Array.isArray(copy.mustCall)) copy.mustCall = [...copy.mustCall];
+    if (Array.isArray(copy.mustPass)) copy.mustPass = [...copy.mustPass];
+  }
+  const options = runCanaryKeys.check(copy);
   const k = options.k ?? DEFAULT_CANARY_K;
   const alpha = options.alpha ?? DEFAULT_CANARY_ALPHA;
   const requirementAlpha = options.requirementAlpha ?? DEFAULT_REQUIREMENT_ALPHA;
@@ -372,6 +385,13 @@ function checkOptions(
         name,
         `${name} must be a significance level between 0 and 1, such as 0.01; got ${level}.`,
       );
+  }
+  for (const [name, list] of [
+    ['mustCall', options.mustCall],
+    ['mustPass', options.mustPass],
+  ] as const) {
+    if (list !== undefined && !Array.isArray(list))
+      fail(name, `${name} must be an array of names.`);
   }
   for (const tool of options.mustCall ?? []) {
     if (typeof tool !== 'string' || tool === '') fail('mustCall', 'mustCall must list tool names.');

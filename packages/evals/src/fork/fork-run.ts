@@ -1,6 +1,13 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError } from '@gemloop/core';
 import type { HistoryTurn } from '@gemloop/core/history';
+import {
+  checkedWhereUsed,
+  copyOptions,
+  type DeclaredOptions,
+  defineOptions,
+  nestedOption,
+} from '@gemloop/core/internal';
 import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import type { AnyTool } from '@gemloop/core/tools';
 import type { GenerateContentBody } from '@gemloop/core/wire';
@@ -95,10 +102,8 @@ export type ForkRunResult = {
  *
  * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit.
  */
-export async function forkRun(
-  recording: EvalCase,
-  options: ForkRunOptions,
-): Promise<ForkRunResult> {
+export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promise<ForkRunResult> {
+  const options = copyForkOptions(given);
   const responses = recording.fixtures?.modelResponses ?? [];
   const requests = recording.fixtures?.requests ?? [];
   const { until, continueOn, change = {} } = options;
@@ -187,6 +192,54 @@ export async function forkRun(
   };
 }
 
+/**
+ * The options checked for unknown keys and copied, `change` and its edited tool results with them:
+ * each was read by its check and again where used (attack23), so a getter could pass `until: 1`
+ * to the check and 7 to the replay, or an edit's `call` 0 to the check and another to the edit.
+ */
+function copyForkOptions(given: ForkRunOptions): ForkRunOptions {
+  const options = forkRunKeys.check(copyOptions(given));
+  const change = copyOptions(options.change);
+  if (change === undefined || change === null || typeof change !== 'object') return options;
+  const edits: unknown = change.toolResults;
+  return {
+    ...options,
+    change: Array.isArray(edits)
+      ? { ...change, toolResults: edits.map((edit: ForkToolResult) => copyOptions(edit)) }
+      : change,
+  };
+}
+
+// The keys of forkRun's options and of its `change`, each value checked in checkOptions or where
+// it is used: a misspelt `stream` forked unary, a misspelt `toolResult` forked with the recorded
+// results (attack23).
+const forkChangeKeys: DeclaredOptions<ForkChange> = defineOptions<ForkChange>({
+  name: 'forkRun change',
+  example: "{ model: 'gemini-2.5-flash', instructions, toolDescriptions, toolResults }",
+  checks: {
+    model: checkedWhereUsed,
+    instructions: checkedWhereUsed,
+    toolDescriptions: checkedWhereUsed,
+    toolResults: checkedWhereUsed,
+  },
+});
+const forkRunKeys: DeclaredOptions<ForkRunOptions> = defineOptions<ForkRunOptions>({
+  name: 'forkRun',
+  example: '{ until: 2, continueOn: createGemini(), change }',
+  checks: {
+    until: checkedWhereUsed,
+    change: nestedOption(forkChangeKeys as DeclaredOptions<unknown>),
+    continueOn: checkedWhereUsed,
+    createAgent: checkedWhereUsed,
+    continueWith: checkedWhereUsed,
+    liveTools: checkedWhereUsed,
+    recorder: checkedWhereUsed,
+    telemetry: checkedWhereUsed,
+    streaming: checkedWhereUsed,
+    signal: checkedWhereUsed,
+  },
+});
+
 function checkOptions(recording: EvalCase, options: ForkRunOptions, recorded: number): void {
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message });
@@ -218,7 +271,14 @@ function checkOptions(recording: EvalCase, options: ForkRunOptions, recorded: nu
       'continueOn must be a Gemini client (createGemini(), or a fake for tests): it answers the model calls after until. Or give continueWith, which runs the fork.',
     );
   }
-  for (const edit of options.change?.toolResults ?? []) {
+  const edits: unknown = options.change?.toolResults ?? [];
+  if (!Array.isArray(edits)) {
+    fail('change.toolResults', 'change.toolResults must be an array of { step, call, output }.');
+  }
+  for (const edit of edits as readonly ForkToolResult[]) {
+    if (typeof edit !== 'object' || edit === null) {
+      fail('change.toolResults', 'each of change.toolResults is an object { step, call, output }.');
+    }
     if (edit.step !== until || !Number.isInteger(edit.call) || edit.call < 0) {
       fail(
         'change.toolResults',

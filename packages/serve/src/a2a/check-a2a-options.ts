@@ -1,5 +1,6 @@
 import {
   checkDoorOptions,
+  copyDoorOptions,
   type DoorSettings,
   failOption,
   wholeOption,
@@ -24,7 +25,8 @@ export type A2ASettings = DoorSettings & {
 };
 
 /** Checks the options of `createA2AHandler`, naming the one it cannot serve with. @internal */
-export function checkA2AOptions(options: A2AHandlerOptions): A2ASettings {
+export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
+  const options = copyDoorOptions(given);
   if (!isRecord(options))
     failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
   a2aKeys.check(options);

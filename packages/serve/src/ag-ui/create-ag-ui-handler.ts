@@ -3,7 +3,12 @@ import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { agentTurnsOf, keylessEvents, toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
+import {
+  checkDoorOptions,
+  copyDoorOptions,
+  failOption,
+  wholeOption,
+} from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -382,7 +387,8 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
   }
 }
 
-function checkOptions(options: AgUiHandlerOptions) {
+function checkOptions(given: AgUiHandlerOptions) {
+  const options = copyDoorOptions(given);
   if (!isRecord(options))
     failOption('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
   agUiKeys.check(options);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { copyOptions } from '@gemloop/core/internal';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
 
@@ -20,6 +21,21 @@ export function wholeOption(
   if (!Number.isSafeInteger(value) || value < least)
     failOption(name, `${name} must be an integer of at least ${least}.`);
   return value;
+}
+
+/**
+ * A door's options copied, with the nested ones its checks read and its handler reads again:
+ * `rateLimit` (its `requests` checked, then read by the limiter) and the `agents` map (each id
+ * checked, then served). Read once each (attack23): a getter gave the check `requests: 60` and
+ * the limiter NaN, which let every request through. @internal
+ */
+export function copyDoorOptions<Options>(given: Options): Options {
+  const options = copyOptions(given);
+  if (options === given || !isRecord(options)) return options;
+  const record = options as Record<string, unknown>;
+  if (isRecord(record['rateLimit'])) record['rateLimit'] = { ...record['rateLimit'] };
+  if (isRecord(record['agents'])) record['agents'] = { ...record['agents'] };
+  return options;
 }
 
 /** The checked settings every HTTP door has. @internal */

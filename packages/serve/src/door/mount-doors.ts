@@ -12,6 +12,7 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { copyDoorOptions } from './check-door-options.ts';
 import { access, common } from './door-option-keys.ts';
 import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
@@ -146,7 +147,8 @@ const mountKeys: DeclaredOptions<MountDoorsOptions> = defineOptions<MountDoorsOp
   },
 });
 
-export function mountDoors(options: MountDoorsOptions): MountedDoors {
+export function mountDoors(given: MountDoorsOptions): MountedDoors {
+  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message: `mountDoors: ${message}` });
   };

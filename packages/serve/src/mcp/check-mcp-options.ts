@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { copyDoorOptions } from '../door/check-door-options.ts';
 import { mcpKeys } from '../door/door-option-keys.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
@@ -42,7 +43,8 @@ export type McpSettings = {
 };
 
 /** The options of `createMcpServer`, checked, with their defaults. @internal */
-export function checkMcpOptions(options: McpServerOptions): McpSettings {
+export function checkMcpOptions(given: McpServerOptions): McpSettings {
+  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message });
   };

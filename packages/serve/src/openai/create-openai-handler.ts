@@ -1,6 +1,7 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
+import { copyDoorOptions } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -304,7 +305,8 @@ function unknownModel(param: string) {
   );
 }
 
-function checkOptions(options: OpenAIHandlerOptions) {
+function checkOptions(given: OpenAIHandlerOptions) {
+  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message });
   };

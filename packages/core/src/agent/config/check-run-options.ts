@@ -1,6 +1,7 @@
 import { usdOption } from '../../models/usd-option.ts';
 import {
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   integerOption,
@@ -82,5 +83,10 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
  * @internal
  */
 export function checkRunOptions(options: unknown): RunOptions {
-  return options === undefined ? {} : runOptionsDeclaration.check(options);
+  if (options === undefined) return {};
+  // Each option read once, the budget's limits too (attack23): read again by the run, a getter
+  // gave the check `maxSteps: 2` and the run NaN (no limit), or the check a signal and the run 5.
+  const copy = copyOptions(options as RunOptions);
+  if (copy !== options && copy.budget !== undefined) copy.budget = copyOptions(copy.budget);
+  return runOptionsDeclaration.check(copy);
 }

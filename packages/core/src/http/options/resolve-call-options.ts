@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import {
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -121,11 +122,19 @@ export function resolveCallOptions(
   declared: DeclaredOptions<CallOptions> = callOptionsDeclaration,
 ): ResolvedCallOptions {
   if (options === undefined) return defaults;
-  const { signal, onRetry, onResponse, beforeSend } = declared.check(options);
+  // Each option read once, `retry`'s and `headers`' too (attack23): read again after the check, a
+  // getter gave it `timeoutMs: 30000` or `maxRetries: 1` and the call NaN or 1e9. A run's own are
+  // resolved once per run (resolveModelCallOptions), so this copies per run, not per step.
+  const copy = copyOptions(options);
+  if (copy !== options) {
+    if (copy.retry !== undefined) copy.retry = copyOptions(copy.retry);
+    if (copy.headers !== undefined) copy.headers = copyOptions(copy.headers);
+  }
+  const { signal, onRetry, onResponse, beforeSend, timeoutMs, retry } = declared.check(copy);
   let headers = defaults.headers;
   let secrets = defaults.secrets;
-  if (options.headers !== undefined) {
-    const extra = checkHeaders(options.headers, 'options.headers') ?? {};
+  if (copy.headers !== undefined) {
+    const extra = checkHeaders(copy.headers, 'options.headers') ?? {};
     const authHeader = client.auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
     if (authHeader in extra) {
       throw new InvalidArgumentError({
@@ -144,8 +153,8 @@ export function resolveCallOptions(
   return {
     signal,
     onRetry,
-    timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
-    retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
+    timeoutMs: timeoutMs ?? defaults.timeoutMs,
+    retry: resolveRetryPolicy(retry, defaults.retry, 'options.retry'),
     headers,
     secrets,
     onResponse,

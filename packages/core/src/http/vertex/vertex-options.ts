@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import {
+  copyOptions,
   defineOptions,
   functionOption,
   optionCheck,
@@ -56,7 +57,9 @@ export function checkVertexOptions(vertex: unknown): ResolvedVertex {
       "vertex must be an object { project: 'my-project', location: 'us-central1' }.",
     );
   }
-  const { project, location, getAccessToken } = vertexOptions.check(vertex);
+  // Checked and read from one copy (attack23): `location` names the endpoint's host, and a getter
+  // gave the check 'us-central1' and the client any other.
+  const { project, location, getAccessToken } = vertexOptions.check(copyOptions(vertex));
   return { project, location, getAccessToken };
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
+import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
@@ -74,7 +75,8 @@ export function resolveToolParameters(
       throw error;
     throw new InvalidArgumentError({
       argument: 'parameters',
-      message: `${subject} cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
+      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
+      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
       cause: error,
     });
   }

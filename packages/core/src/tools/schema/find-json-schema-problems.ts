@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { MAX_SCHEMA_NESTING, SCHEMA_TOO_DEEP, shortPlace } from './inline-refs.ts';
 import {
   DEFINITION_KEYWORDS,
   SUBSCHEMA_KEYWORDS,
@@ -25,8 +26,6 @@ const countKeywords = [
   'minContains',
   'maxContains',
 ];
-// Deep or cyclic (hand-built) schemas must not hang or overflow the check.
-const maxDepth = 64;
 
 /**
  * Finds what makes a JSON Schema unusable, with small hand-written checks of the keywords tools
@@ -43,14 +42,13 @@ const maxDepth = 64;
  */
 export function findJsonSchemaProblems(schema: unknown): JsonSchemaProblem[] {
   const problems: JsonSchemaProblem[] = [];
-  visit(schema, [], 0, problems, new Set());
+  visit(schema, [], problems, new Set());
   return problems;
 }
 
 function visit(
   schema: unknown,
   path: string[],
-  depth: number,
   problems: JsonSchemaProblem[],
   seen: Set<object>,
 ): void {
@@ -62,7 +60,13 @@ function visit(
     });
     return;
   }
-  if (depth > maxDepth || seen.has(schema)) return;
+  // A cyclic (hand-built) schema is refused by the cleaning, with the place of the cycle.
+  if (seen.has(schema)) return;
+  // The path has a segment per object or list: the nesting every later walk recurses through.
+  if (path.length > MAX_SCHEMA_NESTING) {
+    problems.push({ path: shortPlace(show(path)), message: SCHEMA_TOO_DEEP });
+    return;
+  }
   seen.add(schema);
   const node = schema as Record<string, unknown>;
   const report = (keyword: string, message: string): void => {
@@ -116,15 +120,15 @@ function visit(
 
   for (const keyword of SUBSCHEMA_KEYWORDS) {
     if (keyword !== 'items' && node[keyword] !== undefined)
-      visit(node[keyword], [...path, keyword], depth + 1, problems, seen);
+      visit(node[keyword], [...path, keyword], problems, seen);
   }
   // `items` is one schema, or (drafts 4 to 7) a list of them.
   const items = node['items'];
   if (Array.isArray(items)) {
     for (const [index, item] of items.entries())
-      visit(item, [...path, 'items', String(index)], depth + 1, problems, seen);
+      visit(item, [...path, 'items', String(index)], problems, seen);
   } else if (items !== undefined) {
-    visit(items, [...path, 'items'], depth + 1, problems, seen);
+    visit(items, [...path, 'items'], problems, seen);
   }
   for (const keyword of SUBSCHEMA_LIST_KEYWORDS) {
     if (keyword === 'items') continue;
@@ -135,7 +139,7 @@ function visit(
       continue;
     }
     for (const [index, item] of list.entries())
-      visit(item, [...path, keyword, String(index)], depth + 1, problems, seen);
+      visit(item, [...path, keyword, String(index)], problems, seen);
   }
   for (const keyword of [...SUBSCHEMA_MAP_KEYWORDS, ...DEFINITION_KEYWORDS]) {
     const map = node[keyword];
@@ -150,7 +154,7 @@ function visit(
           problems.push({ path: show([...path, keyword, key]), message }),
         );
       }
-      visit(value, [...path, keyword, key], depth + 1, problems, seen);
+      visit(value, [...path, keyword, key], problems, seen);
     }
   }
 }

@@ -9,6 +9,26 @@ import type { SchemaPath } from './schema-warning.ts';
 
 type Node = Record<string, unknown>;
 
+/**
+ * The most levels of objects and lists a schema (a tool's parameters, an `output`) may nest: past
+ * it the schema is refused with the place and the fix, before any walk over it overflows the
+ * stack (a 20,000-level schema was refused as "Maximum call stack size exceeded", naming nothing).
+ * 128 is 64 levels of `properties`, several times what real schemas nest (an OpenAPI document's
+ * deepest run to about 10-20), and past what Gemini takes: it reads `parametersJsonSchema` as a
+ * protobuf `Struct`, where each JSON object is about three nested messages, and protobuf parsers
+ * refuse nesting past 100 messages by default (protocolbuffers/protobuf#6537: a `Struct` 34
+ * objects deep no longer parses). Unverified against the live API: no real schema is near it.
+ */
+export const MAX_SCHEMA_NESTING = 128;
+
+/** What a schema nested past {@link MAX_SCHEMA_NESTING} is told. @internal */
+export const SCHEMA_TOO_DEEP: string = `nests deeper than ${MAX_SCHEMA_NESTING} levels of objects and lists (MAX_SCHEMA_NESTING): flatten it, or write a recursive type with "$ref" and "$defs"`;
+
+/** A place in a schema as messages show it: its two ends when long (a deep one filled them). @internal */
+export function shortPlace(place: string): string {
+  return place.length > 160 ? `${place.slice(0, 60)}…${place.slice(-80)}` : place;
+}
+
 /** What {@link inlineRefs} made of a schema. */
 export type InlineRefsResult = {
   schema: Node;
@@ -153,6 +173,10 @@ export function jsonPointerKey(container: unknown, raw: string): string | undefi
  */
 function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): void {
   if (typeof node !== 'object' || node === null) return;
+  // Before the cycle check: it compares with every ancestor, and every walk after this recurses.
+  if (path.length > MAX_SCHEMA_NESTING) {
+    throw new Error(`the schema at ${shortPlace(formatPath(path))} ${SCHEMA_TOO_DEEP}`);
+  }
   if (ancestors.includes(node)) {
     throw new Error(
       `the schema object at ${formatPath(path)} contains itself (a cycle in the JavaScript object); describe a recursive type with "$ref" and "$defs" instead`,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import {
   checkedWhereUsed,
+  copyOptions,
   defineOptions,
   integerOption,
   numberOption,
@@ -41,7 +42,9 @@ export function checkCacheOption(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('cache', 'cache must be true or { ttlSeconds?, minTokens?, contents? }.');
   }
-  return cacheOptions.check(value);
+  // Checked and read from one copy (attack23): the cache made by the first run read `ttlSeconds`
+  // again, so a getter gave the check 600 and the cache NaN.
+  return cacheOptions.check(copyOptions(value));
 }
 
 /** The fields of the `cache` option, declared once (their type is {@link AgentCacheOptions}). */
