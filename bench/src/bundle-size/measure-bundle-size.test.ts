@@ -212,8 +212,14 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * 94,135 (+94, helper attack17): tool errors' hosts named by the words before them (Java's
  * UnknownHostException, Go's lookup, Python's host=, libpq, TLS altnames, ADO.NET Server=) and the
  * URL pattern's scheme bounded (a dotted run was quadratic): 73 bytes of headroom.
+ * 93,036 bytes on 2026-11-28 (thirty-first session), -1,082: the request path through one import()
+ * and a JSON Schema tool's error formatting in the validator's chunk (bytes2 -1,423, which paid for
+ * step-run4's contents-prefix hand-over, +120), options read once (attack20 +50, attack23 +87), more
+ * credentials out of tool errors (attack20 +36), a schema's nesting limit (attack23 +168). The
+ * budget comes down to 91.5 KB (93,696 bytes: 660 of headroom), so the room bytes2 made is not
+ * spent by default.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 92.0 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
