@@ -1,5 +1,5 @@
 import { createAgent, createGemini, type Gemini } from '@gemloop/core';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { countOptionReads, createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { supportAgent, supportCases } from './__fixtures__/support-agent.ts';
 import { recordWeatherRun, weatherAgent } from './__fixtures__/weather-agent.ts';
@@ -19,25 +19,6 @@ import { runEval } from './run-eval.ts';
 // replay, bisectCommits' `arguments` 'exact' to one comparison and 'ignore' to the next. Each
 // option is a getter here that counts its reads: a whole call reads each once, and the nested
 // `change` of forkRun (its `toolResults` edits, checked then applied) as well.
-
-function counted<Options extends object>(
-  values: Options,
-  reads: Record<string, number> = {},
-  prefix = '',
-): { options: Options; reads: Record<string, number> } {
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[`${prefix}${key}`] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[`${prefix}${key}`] = (reads[`${prefix}${key}`] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
 
 const readTwice = (reads: Record<string, number>): [string, number][] =>
   Object.entries(reads).filter(([, count]) => count > 1);
@@ -64,7 +45,7 @@ async function recordedCase(): Promise<EvalCase> {
 describe('the evals entry points read each option once', () => {
   it('replayRun', async () => {
     const made = await recordedCase();
-    const { options, reads } = counted({
+    const { options, reads } = countOptionReads({
       until: 1,
       continueOn: scripted({ script: [turn.text('Forked.')] }),
       streaming: false,
@@ -79,7 +60,7 @@ describe('the evals entry points read each option once', () => {
   it('traceCase, offline and gone live', async () => {
     const made = await recordedCase();
     for (const toolDescription of [undefined, 'Weather.']) {
-      const { options, reads } = counted({
+      const { options, reads } = countOptionReads({
         live: scripted({ script: [turn.text('Sunny.')] }),
         timeoutMs: 60_000,
         streaming: false,
@@ -99,7 +80,7 @@ describe('the evals entry points read each option once', () => {
   });
 
   it('bisectCommits', async () => {
-    const { options, reads } = counted({
+    const { options, reads } = countOptionReads({
       commits: ['a', 'b', 'c', 'd', 'e'],
       evaluate: async (commit: string) => ({
         cases: { one: commit < 'c' ? [{ name: 'x', args: {} }] : [{ name: 'y', args: {} }] },
@@ -116,7 +97,7 @@ describe('the evals entry points read each option once', () => {
     const fake = createFakeGemini({ script: () => turn.text('Done.') });
     fakes.push(fake);
     const gemini = createGemini({ apiKey: 'k', fetch: fake.fetch, retry: false });
-    const { options, reads } = counted({
+    const { options, reads } = countOptionReads({
       cases: supportCases(2),
       live: { gemini },
       from: 'gemini-2.5-flash',
@@ -151,7 +132,7 @@ describe('the evals entry points read each option once', () => {
     const fake = createFakeGemini({ script: () => turn.text('ok') });
     fakes.push(fake);
     const reads: Record<string, number> = {};
-    const live = counted({ apiKey: 'key-attack23', fetch: fake.fetch }, reads, 'live.');
+    const live = countOptionReads({ apiKey: 'key-attack23', fetch: fake.fetch }, reads, 'live.');
     const result = await runEval({
       mode: 'live',
       live: live.options,
@@ -166,17 +147,17 @@ describe('the evals entry points read each option once', () => {
   it('forkRun, and its change with an edited tool result', async () => {
     const made = await recordedCase();
     const reads: Record<string, number> = {};
-    const edit = counted(
+    const edit = countOptionReads(
       { step: 1, call: 0, output: { city: 'Paris', temperatureC: -40 } },
       reads,
       'edit.',
     );
-    const change = counted(
+    const change = countOptionReads(
       { instructions: 'Tersely.', toolResults: [edit.options] },
       reads,
       'change.',
     );
-    const { options } = counted(
+    const { options } = countOptionReads(
       {
         until: 1,
         change: change.options,

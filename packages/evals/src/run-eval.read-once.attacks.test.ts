@@ -1,5 +1,5 @@
 import { createAgent } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { countOptionReads, createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { runEval } from './run-eval.ts';
 import type { Scorer } from './scorer.ts';
@@ -9,24 +9,6 @@ import type { Scorer } from './scorer.ts';
 // `concurrency` 2 to the check and 1e9 to the pool, `repeats` 1 then 1e9. Each option is a getter
 // here that counts its reads: a run reads each once.
 
-function counted<Options extends object>(
-  values: Options,
-): { options: Options; reads: Record<string, number> } {
-  const reads: Record<string, number> = {};
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[key] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[key] = (reads[key] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
-
 const pass: Scorer = {
   name: 'ok',
   score: () => ({ scorer: 'ok', score: 1, pass: true, reason: 'fine' }),
@@ -35,7 +17,7 @@ const pass: Scorer = {
 describe('runEval reads each option once', () => {
   it('reads each of its options once in a whole run', async () => {
     await using fake = createFakeGemini({ script: () => turn.text('ok') });
-    const { options, reads } = counted({
+    const { options, reads } = countOptionReads({
       mode: 'live' as const,
       live: { apiKey: 'k', fetch: fake.fetch },
       cases: [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countOptionReads } from './count-option-reads.ts';
 import { createFakeGemini } from './create-fake-gemini.ts';
 import { turn } from './script/fake-turn.ts';
 
@@ -7,27 +8,9 @@ import { turn } from './script/fake-turn.ts';
 // and the auth check another. Each option is a getter here that counts its reads: making the
 // fake and serving two requests read each once.
 
-function counted<Options extends object>(
-  values: Options,
-): { options: Options; reads: Record<string, number> } {
-  const reads: Record<string, number> = {};
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[key] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[key] = (reads[key] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
-
 describe('createFakeGemini reads each option once', () => {
   it('reads each of its options once while serving', async () => {
-    const { options, reads } = counted({
+    const { options, reads } = countOptionReads({
       script: () => turn.text('ok'),
       apiKeys: ['test-key-12345678'],
       chunkSize: 8,

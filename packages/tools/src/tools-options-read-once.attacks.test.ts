@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countOptionReads } from '@gemloop/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCalculatorTool } from './calculator/create-calculator-tool.ts';
 import { createDateTimeTools } from './date-time/create-date-time-tools.ts';
@@ -12,25 +13,6 @@ import { createWebFetchTool } from './web-fetch/create-web-fetch-tool.ts';
 // the check and another by the code that uses it (a getter, a Proxy). attack17 made the
 // calculator, the file tools and web fetch read theirs once; this holds every ready-made tool's
 // factory to it: each option is a getter that counts its reads.
-
-/** `values` as an object whose every key is a getter counting its reads into `reads`. */
-function counted<Options extends object>(
-  values: Options,
-): { options: Options; reads: Record<string, number> } {
-  const reads: Record<string, number> = {};
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[key] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[key] = (reads[key] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
 
 const root = mkdtempSync(join(tmpdir(), 'gemloop-tools-read-once-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -62,7 +44,7 @@ const factories: [name: string, values: object, make: (options: never) => unknow
 describe("the ready-made tools' factories read each option once", () => {
   for (const [name, values, make] of factories) {
     it(`${name} reads each of its options once`, () => {
-      const { options, reads } = counted(values);
+      const { options, reads } = countOptionReads(values);
       make(options as never);
       expect(Object.entries(reads).filter(([, count]) => count > 1)).toEqual([]);
     });

@@ -1,4 +1,4 @@
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { countOptionReads, createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createBatchRuns } from '../batch/create-batch-runs.ts';
@@ -11,24 +11,11 @@ import { createGemini } from '../http/create-gemini.ts';
 // check and NaN to the timer; a run's `budget: { maxSteps }` 2 to the check and NaN to the run
 // (no step limit at all). Each value is a getter here that counts its reads.
 
-function counted<Options extends object>(
+const counted = <Options extends object>(
   values: Options,
   reads: Record<string, number>,
   prefix: string,
-): Options {
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[`${prefix}${key}`] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[`${prefix}${key}`] = (reads[`${prefix}${key}`] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return options;
-}
+): Options => countOptionReads(values, reads, prefix).options;
 
 const readTwice = (reads: Record<string, number>): [string, number][] =>
   Object.entries(reads).filter(([, count]) => count > 1);

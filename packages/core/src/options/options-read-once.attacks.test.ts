@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countOptionReads } from '@gemloop/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createBudgetPool } from '../budget/budget-pool.ts';
@@ -29,25 +30,6 @@ import { createReplayBuffer } from '../web/replay-buffer.ts';
 // createAgent's `maxSteps` (2 to the check, 1e300 to the loop), toolOutput's `maxTokens`,
 // loopGuard's `maxRepeats`, subagent's `prompt`, ... So every option of each factory here is a
 // getter that counts its reads: making the value, and an agent that uses it, reads each once.
-
-/** `values` as an object whose every key is a getter counting its reads into `reads`. */
-function counted<Options extends object>(
-  values: Options,
-): { options: Options; reads: Record<string, number> } {
-  const reads: Record<string, number> = {};
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[key] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[key] = (reads[key] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
 
 const recordings = mkdtempSync(join(tmpdir(), 'gemloop-read-once-'));
 afterAll(() => rmSync(recordings, { recursive: true, force: true }));
@@ -170,7 +152,7 @@ const factories: [name: string, values: object, make: (options: never) => unknow
 describe('public factories read each option once', () => {
   for (const [name, values, make] of factories) {
     it(`${name} reads each of its options once`, () => {
-      const { options, reads } = counted(values);
+      const { options, reads } = countOptionReads(values);
       make(options as never);
       const twice = Object.entries(reads).filter(([, count]) => count > 1);
       expect(twice).toEqual([]);

@@ -1,3 +1,4 @@
+import { countOptionReads } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { exactMatch } from './text-scorers.ts';
 import { grounded, toolTrajectory } from './tool-scorers.ts';
@@ -6,24 +7,6 @@ import { grounded, toolTrajectory } from './tool-scorers.ts';
 // a Proxy) could give the check `threshold: 0.5` and the scorer NaN (no run ever grounded), or
 // `match: 'subset'` and then a string no branch knows. Each option is now read once.
 
-function counted<Options extends object>(
-  values: Options,
-): { options: Options; reads: Record<string, number> } {
-  const reads: Record<string, number> = {};
-  const options = {} as Options;
-  for (const [key, value] of Object.entries(values)) {
-    reads[key] = 0;
-    Object.defineProperty(options, key, {
-      enumerable: true,
-      get: () => {
-        reads[key] = (reads[key] ?? 0) + 1;
-        return value;
-      },
-    });
-  }
-  return { options, reads };
-}
-
 describe('the built-in scorers read each option once', () => {
   for (const [name, values, make] of [
     ['toolTrajectory', { match: 'subset', args: 'exact' }, toolTrajectory],
@@ -31,7 +14,7 @@ describe('the built-in scorers read each option once', () => {
     ['exactMatch', { ignoreCase: true }, exactMatch],
   ] as const) {
     it(`${name} reads each of its options once`, () => {
-      const { options, reads } = counted(values);
+      const { options, reads } = countOptionReads(values);
       make(options as never);
       expect(Object.entries(reads).filter(([, count]) => count > 1)).toEqual([]);
     });
