@@ -2,6 +2,7 @@ import type { Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError, version } from '@gemloop/core';
 import {
   checkedWhereUsed,
+  checkOptionsCopy,
   copyOptions,
   createSecretRedactor,
   type DeclaredOptions,
@@ -31,7 +32,7 @@ export const MAX_EVAL_REPEATS = 100;
 export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   // Each option read once (attack20): read again after its check, a getter could give the check
   // `concurrency: 2` and the pool 1e9.
-  return runEvalObserved(runEvalKeys.check(copyOptions(options)), undefined);
+  return runEvalObserved(checkOptionsCopy(runEvalKeys, options), undefined);
 }
 
 // The keys of runEval's options, each checked where it is read (runEvalObserved, runAttempt): a

@@ -10,7 +10,7 @@ import type { BatchResult } from '../http/gemini.ts';
 import {
   arrayOption,
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   objectOption,
@@ -97,7 +97,7 @@ const batchRunsOptions: DeclaredOptions<BatchRunsOptions> = defineOptions<BatchR
 export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   // Each option read once (attack23): checked and then read again, `model` or `tools` could be
   // one value to the check and another to the batches.
-  const options = batchRunsOptions.check(copyOptions(given));
+  const options = checkOptionsCopy(batchRunsOptions, given);
   const { gemini, model, instructions, tools = [], generationConfig } = options;
   const { maxSteps, pollIntervalMs, displayName } = withDefaults(BATCH_RUNS_DEFAULTS, options);
   const batches: Batches = createBatches(gemini);

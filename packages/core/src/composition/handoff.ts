@@ -4,7 +4,7 @@ import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -72,7 +72,7 @@ export function handoff<Output>(
   given: HandoffOptions = {},
 ): DefinedTool<Record<string, never>, unknown> {
   // Each option read once (attack20).
-  const options = handoffOptions.check(copyOptions(given));
+  const options = checkOptionsCopy(handoffOptions, given);
   const turns = agentTurnsOf(agent);
   const name = options.name ?? turns.name;
   if (name === undefined) {

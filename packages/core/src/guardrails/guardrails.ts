@@ -1,4 +1,4 @@
-import { copyOptions } from '../options/define-options.ts';
+import { checkOptionsCopy } from '../options/define-options.ts';
 import { guardrailLayers } from './guardrail-layers.ts';
 import { type GuardrailOptions, type Guardrails, guardrailOptions } from './guardrail-options.ts';
 import { ioGuardrailsPluginOf } from './io-guardrails-plugin.ts';
@@ -21,7 +21,7 @@ export type { Guardrails };
 export function guardrails(options: GuardrailOptions): Guardrails {
   // Each option read once (attack20): the value kept the given object, and its lists and limits
   // were read again by each agent that used it.
-  return guardrailsValue(guardrailOptions.check(copyOptions(options), 'guardrails'));
+  return guardrailsValue(checkOptionsCopy(guardrailOptions, options, 'guardrails'));
 }
 
 /**

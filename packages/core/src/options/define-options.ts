@@ -166,8 +166,8 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
  * Checks a copy of `value` (each own property read once, as `{ ...value }` does) and returns the
  * copy, for options that hold a bound and are read after the check: a getter or a Proxy that gives
  * the check one value and the use another (`maxReadBytes` 10, then NaN) cannot pass a value the
- * check refuses (attack15). A getter that throws throws its own error. Not for the options of every
- * run: the copy is an allocation.
+ * check refuses (attack15). A getter that throws throws its own error. Once per call or run, never
+ * per step: the copy is an allocation.
  * @throws {@link InvalidArgumentError} as `declared.check` does.
  */
 export function checkOptionsCopy<Options>(

@@ -1,6 +1,6 @@
 import {
   booleanOption,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   type OptionCheck,
@@ -96,7 +96,7 @@ export function resolveRetryPolicy(
   if (options === undefined) return base;
   if (options === false) return NO_RETRIES;
   // Checked and read from one copy (attack23): a `maxRetries` getter gave the check 1, the loop 1e9.
-  options = retryOptions.check(copyOptions(options), argument);
+  options = checkOptionsCopy(retryOptions, options, argument);
   return {
     maxRetries: options.maxRetries ?? base.maxRetries,
     initialDelayMs: options.initialDelayMs ?? base.initialDelayMs,

@@ -1,4 +1,4 @@
-import { copyOptions } from '../options/define-options.ts';
+import { checkOptionsCopy } from '../options/define-options.ts';
 import type { Steering } from '../run/steering-controller.ts';
 import type { SteeringOptions } from './steering-options.ts';
 import { steeringOptionsDeclaration } from './steering-options.ts';
@@ -19,7 +19,7 @@ export type { Steering } from '../run/steering-controller.ts';
  */
 export function createSteering(options?: SteeringOptions): Steering {
   const checked =
-    options === undefined ? {} : steeringOptionsDeclaration.check(copyOptions(options));
+    options === undefined ? {} : checkOptionsCopy(steeringOptionsDeclaration, options);
   return controllerOf(new SteeringQueue(checked, false));
 }
 

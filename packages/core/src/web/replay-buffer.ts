@@ -1,6 +1,6 @@
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -128,7 +128,7 @@ const replayBufferOptions: DeclaredOptions<ReplayBufferOptions> =
  */
 export function createReplayBuffer(given: ReplayBufferOptions = {}): ReplayBuffer {
   // Each option read once (attack20): a `now` getter gave the check a clock and the sweep a string.
-  const options = replayBufferOptions.check(copyOptions(given));
+  const options = checkOptionsCopy(replayBufferOptions, given);
   const maxRuns = positiveOption(options.maxRuns, 1000, 'maxRuns');
   const retain: RetainLimits = {
     maxEvents: positiveOption(options.maxEventsPerRun, 10_000, 'maxEventsPerRun'),

@@ -3,6 +3,7 @@ import { createGemini, InvalidArgumentError } from '@gemloop/core';
 import type { HistoryTurn } from '@gemloop/core/history';
 import {
   checkedWhereUsed,
+  checkOptionsCopy,
   copyOptions,
   type DeclaredOptions,
   defineOptions,
@@ -198,7 +199,7 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
  * to the check and 7 to the replay, or an edit's `call` 0 to the check and another to the edit.
  */
 function copyForkOptions(given: ForkRunOptions): ForkRunOptions {
-  const options = forkRunKeys.check(copyOptions(given));
+  const options = checkOptionsCopy(forkRunKeys, given);
   const change = copyOptions(options.change);
   if (change === undefined || change === null || typeof change !== 'object') return options;
   const edits: unknown = change.toolResults;

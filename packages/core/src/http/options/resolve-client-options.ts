@@ -4,7 +4,7 @@ import type { Logger } from '../../logging/logger.ts';
 import {
   booleanOption,
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -167,7 +167,7 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
  */
 export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedClientOptions {
   // Each option read once (attack20): a getter gave the check one fetch or key, the client another.
-  const options = createGeminiOptions.check(copyOptions(given));
+  const options = checkOptionsCopy(createGeminiOptions, given);
   const vertex = options.vertex === undefined ? undefined : checkVertexOptions(options.vertex);
   if (vertex !== undefined) {
     for (const key of ['apiKey', 'auth'] as const) {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import {
-  copyOptions,
+  checkOptionsCopy,
   defineOptions,
   functionOption,
   optionCheck,
@@ -59,7 +59,7 @@ export function checkVertexOptions(vertex: unknown): ResolvedVertex {
   }
   // Checked and read from one copy (attack23): `location` names the endpoint's host, and a getter
   // gave the check 'us-central1' and the client any other.
-  const { project, location, getAccessToken } = vertexOptions.check(copyOptions(vertex));
+  const { project, location, getAccessToken } = checkOptionsCopy(vertexOptions, vertex);
   return { project, location, getAccessToken };
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   defineOptions,
   integerOption,
   numberOption,
@@ -44,7 +44,7 @@ export function checkCacheOption(
   }
   // Checked and read from one copy (attack23): the cache made by the first run read `ttlSeconds`
   // again, so a getter gave the check 600 and the cache NaN.
-  return cacheOptions.check(copyOptions(value));
+  return checkOptionsCopy(cacheOptions, value);
 }
 
 /** The fields of the `cache` option, declared once (their type is {@link AgentCacheOptions}). */
