@@ -565,6 +565,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   return runs;
 }
 
+// why (sentinel): compared by identity inside this module, carries nothing.
 /** `result()`'s marker of a result not read (a paused run's: the wait goes on). */
 const NOT_READ: unique symbol = Symbol('not read');
 
