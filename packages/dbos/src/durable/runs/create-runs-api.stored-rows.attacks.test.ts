@@ -204,3 +204,27 @@ describe('readRecordedRuns(): a run whose event stream holds an entry DBOS canno
     expect((error as Error).message).not.toContain('AIza');
   });
 });
+
+describe('runs.pendingApprovals() and approve(): a list of waiting calls DBOS cannot parse', () => {
+  it("refuses it typed, naming the run, not the parser's quote of the row", async () => {
+    const runId = 'approvals-truncated';
+    await runs.start('helper', { runId, input: 'hi' });
+    await pool.query(
+      `INSERT INTO dbos.workflow_events (workflow_uuid, key, value, serialization)
+       VALUES ($1, 'gemloop.approvals', $2, 'portable_json')`,
+      [runId, `[{"approvalId":"a1","toolCallId":${KEY}}]`],
+    );
+    for (const read of [
+      () => runs.pendingApprovals(runId),
+      () => runs.approve(runId, 'a1', { type: 'approve' }),
+    ]) {
+      const error = await read().then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(DurableRunDataError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ runId, row: 'approvals' });
+      expect((error as Error).message).not.toContain('AIza');
+    }
+  });
+});
