@@ -48,6 +48,8 @@ export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-
 export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
 export type { UnknownHandoffAgentErrorOptions } from './errors/unknown-handoff-agent-error.ts';
 export { UnknownHandoffAgentError } from './errors/unknown-handoff-agent-error.ts';
+export type { DurableRunDataErrorOptions } from './errors/durable-run-data-error.ts';
+export { DurableRunDataError } from './errors/durable-run-data-error.ts';
 export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseFromRunFile } from './cases-from-run.ts';
+import { trajectoryFromRunFile } from './diff/run-trajectory.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
 import { parseEvalCases } from './parse-eval-cases.ts';
 
@@ -40,5 +41,40 @@ describe('caseFromRunFile: a run file whose case a dataset would refuse', () => 
     const evalCase = caseFromRunFile(runFile({ input: 'hi' }), 'runs/r1.jsonl');
     expect(evalCase?.input).toBe('hi');
     expect(parseEvalCases(JSON.stringify(evalCase))).toHaveLength(1);
+  });
+});
+
+describe('caseFromRunFile and trajectoryFromRunFile: a run file saved by an editor (attack24)', () => {
+  const lines = [
+    { type: 'run-start', format: 1, runId: 'edited', input: 'Hi' },
+    {
+      type: 'tool-call-start',
+      stepNumber: 1,
+      toolName: 'lookup',
+      toolCallId: 'c1',
+      args: { q: 1 },
+    },
+    {
+      type: 'model-call-end',
+      response: { candidates: [{ content: { parts: [{ text: 'Hello' }] } }] },
+    },
+    { type: 'run-end', outcome: 'success', text: 'Hello' },
+  ].map((line) => JSON.stringify(line));
+
+  // RFC 8259 section 8.1: a parser MAY ignore a byte-order mark. Before, the run-start line with
+  // one was skipped as not JSON: no case, silently, and `gemloop eval from-runs` wrote fewer.
+  it.each([
+    ['a byte-order mark', `\uFEFF${lines.join('\n')}`],
+    ['a byte-order mark and CRLF line ends', `\uFEFF${lines.join('\r\n')}\r\n`],
+  ])('reads a file with %s as the run it is', (_name, text) => {
+    expect(caseFromRunFile(text, 'edited.jsonl')).toMatchObject({
+      id: 'edited',
+      input: 'Hi',
+      expected: { text: 'Hello', toolCalls: [{ name: 'lookup', args: { q: 1 } }] },
+    });
+    expect(trajectoryFromRunFile(text, 'edited.jsonl')).toMatchObject({
+      toolCalls: [{ step: 1, name: 'lookup', args: { q: 1 } }],
+      text: 'Hello',
+    });
   });
 });

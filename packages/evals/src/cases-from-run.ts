@@ -167,7 +167,10 @@ function readRunLines(text: string, runFile: string): RunLines {
     success: false,
   };
   const argsById = new Map<string, unknown>();
-  for (const raw of text.split('\n')) {
+  // A byte-order mark an editor saved the file with: RFC 8259 section 8.1 lets a parser ignore it,
+  // and its run-start line was skipped as not JSON, the run with it (attack24).
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (const raw of body.split('\n')) {
     if (raw.trim() === '') continue;
     let line: Record<string, unknown>;
     try {

@@ -134,7 +134,9 @@ function runIdsOf(text: string): { runId: string | undefined; parentRunId: strin
   const end = text.indexOf('\n');
   let start: { runId?: unknown; parentRunId?: unknown } | null;
   try {
-    start = JSON.parse(end === -1 ? text : text.slice(0, end)) as typeof start;
+    // After a byte-order mark an editor saved (RFC 8259 section 8.1: a parser may ignore it).
+    const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    start = JSON.parse(end === -1 ? text.slice(from) : text.slice(from, end)) as typeof start;
   } catch {
     start = null;
   }

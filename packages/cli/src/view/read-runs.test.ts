@@ -235,6 +235,19 @@ describe('the viewer reading a runs folder', () => {
     }
   });
 
+  it('reads a run file saved with a byte-order mark and CRLF line ends (an editor on Windows) as the run it is (attack24)', async () => {
+    const dir = await folder();
+    const id = idAt(T, 'edited');
+    // RFC 8259 section 8.1: a parser MAY ignore a byte-order mark; the recorder never writes one.
+    await writeFile(join(dir, `${id}.jsonl`), `\uFEFF${runText(T).split('\n').join('\r\n')}`);
+    const rows = await readRunSummaries(dir);
+    expect(rows.map((row) => [row.id, row.outcome, row.model])).toEqual([
+      [id, 'success', 'gemini-2.5-flash'],
+    ]);
+    const run = await readRunLines(dir, id);
+    expect(run !== undefined && 'lines' in run ? run.lines[0]?.['type'] : run).toBe('run-start');
+  });
+
   it('re-reads only the files that changed since the last poll', async () => {
     const dir = await folder();
     for (let index = 0; index < 5; index++) await writeRun(dir, T + index * 1000);

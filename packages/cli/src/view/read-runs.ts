@@ -86,6 +86,15 @@ const PARALLEL_READS = 8;
 const NEWLINE = 0x0a;
 
 /**
+ * Where a file's first line starts: after the UTF-8 byte-order mark an editor may save it with
+ * (RFC 8259 section 8.1 lets a parser ignore one; the recorder never writes it). With it, the
+ * run-start line read as not JSON, and the run as unreadable (attack24).
+ */
+function firstLineStart(bytes: Buffer): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
+/**
  * Summarises the newest run files of `dir` (at most `maxRunsListed`, newest first: the files named
  * by the recorder, then the others by name). A file that
  * is not a run (its first line some other JSON) or is empty (a run just created) is left out; a
@@ -192,7 +201,7 @@ const NOT_JSON = Symbol('not JSON');
  */
 function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
   const lines: unknown[] = [];
-  let position = fromStart ? 0 : bytes.indexOf(NEWLINE) + 1;
+  let position = fromStart ? firstLineStart(bytes) : bytes.indexOf(NEWLINE) + 1;
   if (!fromStart && position === 0) return lines;
   for (;;) {
     const newline = bytes.indexOf(NEWLINE, position);
@@ -216,7 +225,7 @@ function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
  */
 function parseStart(head: Buffer): Record<string, unknown> | undefined {
   const newline = head.indexOf(NEWLINE);
-  const text = head.toString('utf8', 0, newline === -1 ? head.length : newline);
+  const text = head.toString('utf8', firstLineStart(head), newline === -1 ? head.length : newline);
   if (newline !== -1) {
     try {
       const value: unknown = JSON.parse(text);

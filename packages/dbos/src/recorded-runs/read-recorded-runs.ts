@@ -8,7 +8,9 @@ import {
   DEFAULT_APP_NAME,
   RUN_WORKFLOW,
 } from '../durable/runs/durable-run-types.ts';
+import { isUnreadableValue, storedArgument } from '../durable/runs/stored-run-data.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
+import { DurableRunDataError } from '../errors/durable-run-data-error.ts';
 import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
 
 /** Options of {@link readRecordedRuns}. */
@@ -113,11 +115,12 @@ export async function* readRecordedRuns({
       });
       for (const workflow of page) {
         read++;
+        const agent = storedArgument(workflow, 0);
         const stored: StoredRun = {
           runId: workflow.workflowID,
-          agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
+          agent: typeof agent === 'string' ? agent : undefined,
           createdAt: workflow.createdAt,
-          input: workflow.input?.[1],
+          input: storedArgument(workflow, 1),
           output: workflow.output,
           ...(await readStreamed(client, workflow.workflowID)),
         };
@@ -160,8 +163,27 @@ async function readStreamed(
   const secrets = new Map<string, Set<string>>();
   let entries = 0;
   // The run is over: the read ends at the stream's close (or the run's end) without waiting.
-  for await (const entry of client.readStream<unknown>(runId, EVENTS_STREAM_KEY)) {
-    if (++entries > MAX_EVENT_ENTRIES_READ) break;
+  const stream = client.readStream<unknown>(runId, EVENTS_STREAM_KEY)[Symbol.asyncIterator]();
+  while (true) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await stream.next();
+    } catch (error) {
+      // An entry DBOS cannot parse (edited, cut short): named, its text not quoted (attack24).
+      if (!isUnreadableValue(error)) throw error;
+      throw new DurableRunDataError({
+        runId,
+        row: 'events',
+        entry: entries,
+        problem: 'is not JSON',
+      });
+    }
+    if (next.done === true) break;
+    const entry = next.value;
+    if (++entries > MAX_EVENT_ENTRIES_READ) {
+      await stream.return?.();
+      break;
+    }
     const { requests, events } = (entry ?? {}) as { requests?: unknown; events?: unknown };
     if (Array.isArray(events)) {
       for (const event of events as unknown[]) collectSecretPaths(event, secrets);

@@ -45,7 +45,9 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
   // calls and their usage metadata count then, and its cost is unknown.
   let modelCalls = 0;
   const callTokens: TrajectoryTokens = { input: 0, output: 0, thinking: 0, total: 0 };
-  for (const raw of text.split('\n')) {
+  // A byte-order mark an editor saved the file with (RFC 8259 section 8.1 lets a parser ignore it).
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (const raw of body.split('\n')) {
     const line = parseLine(raw);
     if (line === undefined) continue;
     if (line['type'] === 'tool-call-start' && typeof line['toolName'] === 'string') {

@@ -1,7 +1,9 @@
 import type { DBOSClient, WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
+import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { CHILD_WORKFLOW, childRunsPrefix } from '../runs/durable-run-types.ts';
+import { isUnreadableValue } from '../runs/stored-run-data.ts';
 import { PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
 import { approvalIdsOfCall, waitingRuns } from './run-pauses.ts';
 
@@ -74,7 +76,14 @@ async function readOwnPendingApprovals(
   backend: ApprovalsBackend,
   runId: string,
 ): Promise<PendingApproval[]> {
-  const list = await backend.getEvent<unknown>(runId, PENDING_APPROVALS_KEY);
+  let list: unknown;
+  try {
+    list = await backend.getEvent<unknown>(runId, PENDING_APPROVALS_KEY);
+  } catch (error) {
+    // A row DBOS cannot parse: named, its text not quoted (V8's message quotes it; attack24).
+    if (!isUnreadableValue(error)) throw error;
+    throw new DurableRunDataError({ runId, row: 'approvals', problem: 'is not JSON' });
+  }
   if (!Array.isArray(list)) return [];
   return list.filter(
     (entry): entry is PendingApproval =>

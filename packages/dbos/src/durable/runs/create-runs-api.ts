@@ -10,6 +10,7 @@ import {
 import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
 import type pg from 'pg';
 import { ApprovalNotPendingError } from '../../errors/approval-not-pending-error.ts';
+import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import { approvalTopic } from '../approvals/approvals.ts';
 import {
@@ -51,6 +52,7 @@ import {
 } from './durable-run-types.ts';
 import type { DurableRuns, StartRunOptions } from './durable-runs.ts';
 import type { RunEndNotices } from './run-end-notices.ts';
+import { checkEventBatch, isUnreadableValue, storedArgument } from './stored-run-data.ts';
 
 /** Longest `holder` name a run starts with (an agent's handoff name). */
 const MAX_HOLDER_LENGTH = 200;
@@ -85,7 +87,7 @@ const MAX_TREE_LEVELS = 64;
 /** The owner a top run was started with (its input, plain data), if any. */
 function ownerOf(workflow: WorkflowStatus): string | undefined {
   if (workflow.workflowName !== RUN_WORKFLOW) return undefined;
-  const owner = (workflow.input?.[1] as { owner?: unknown } | undefined)?.owner;
+  const owner = (storedArgument(workflow, 1) as { owner?: unknown } | undefined)?.owner;
   return typeof owner === 'string' ? owner : undefined;
 }
 
@@ -140,8 +142,11 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     // A subagent's run: its parent's workflow id and its path, from its input (plain data).
     const child =
       workflow.workflowName === CHILD_WORKFLOW
-        ? (workflow.input?.[1] as { parentWorkflowId?: unknown; path?: unknown } | undefined)
+        ? (storedArgument(workflow, 1) as
+            | { parentWorkflowId?: unknown; path?: unknown }
+            | undefined)
         : undefined;
+    const agent = storedArgument(workflow, 0);
     return {
       ...(typeof child?.parentWorkflowId === 'string' && { parentRunId: child.parentWorkflowId }),
       ...(Array.isArray(child?.path) && {
@@ -150,7 +155,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       runId: workflow.workflowID,
       status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
       awaitingApproval: waiting.approvals.has(workflow.workflowID),
-      agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
+      agent: typeof agent === 'string' ? agent : undefined,
       executorId: paused ? undefined : workflow.executorId,
       createdAt: workflow.createdAt,
       updatedAt: workflow.updatedAt,
@@ -278,10 +283,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           // Only a final status asks DBOS for the result: DBOS's own wait polls (1 s by default)
           // where the run's end notice (run-end-notices.ts) wakes this one at once.
           if (workflow === undefined || !UNFINISHED.includes(workflow.status)) {
+            let result: unknown = NOT_READ;
             try {
-              return await backend.getResult(runId);
+              result = await backend.getResult(runId);
             } catch (error) {
               const now = await statusOf(runId);
+              // A SUCCESS whose result DBOS cannot parse: a row edited or cut short (attack24).
+              if (now?.status === 'SUCCESS' && isUnreadableValue(error)) {
+                throw new DurableRunDataError({ runId, row: 'result', problem: 'is not JSON' });
+              }
               // Paused for approval (its workflow stopped), or resumed since: wait on.
               if (isOver(now)) {
                 const status = now?.status ?? 'ERROR';
@@ -293,6 +303,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
                 });
               }
             }
+            if (result !== NOT_READ) return checkStoredResult(runId, result);
           }
           await (watch === undefined ? sleep(pollMs) : watch.next(wait));
           // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
@@ -320,7 +331,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         const workflow = await backend.getStatus(id);
         if (workflow === undefined) return undefined;
         if (workflow.workflowName !== CHILD_WORKFLOW) return ownerOf(workflow);
-        const parent = (workflow.input?.[1] as { parentWorkflowId?: unknown } | undefined)
+        const parent = (storedArgument(workflow, 1) as { parentWorkflowId?: unknown } | undefined)
           ?.parentWorkflowId;
         if (typeof parent !== 'string') return undefined;
         id = parent;
@@ -341,14 +352,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           let entries = 0;
           while (true) {
             try {
-              for await (const batch of backend.readStream(runId, entries)) {
+              for await (const entry of backend.readStream(runId, entries)) {
+                // A row of the database: checked before any of its events is yielded (attack24).
+                const batch = checkEventBatch(runId, entries, entry, next);
                 entries++;
                 for (let index = 0; index < batch.events.length; index++) {
                   const eventIndex = batch.from + index;
                   // Entries may overlap (a step re-run after a crash writes its events again).
                   if (eventIndex < next) continue;
-                  const event = batch.events[index];
-                  if (event === undefined) continue;
+                  const event = batch.events[index] as EventBatch['events'][number];
                   next = eventIndex + 1;
                   yield { offset: eventIndex, event };
                 }
@@ -359,6 +371,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
               // read of a run that exists costs nothing more.
               if (entries === 0 && (await backend.getStatus(runId)) === undefined) {
                 throw notFound(runId, error);
+              }
+              // An entry DBOS cannot parse; the parser's message quotes the row (attack24).
+              if (isUnreadableValue(error)) {
+                throw new DurableRunDataError({
+                  runId,
+                  row: 'events',
+                  entry: entries,
+                  problem: 'is not JSON',
+                });
               }
               throw error;
             }
@@ -542,6 +563,22 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     close: () => backend.close(),
   };
   return runs;
+}
+
+// why (sentinel): compared by identity inside this module, carries nothing.
+/** `result()`'s marker of a result not read (a paused run's: the wait goes on). */
+const NOT_READ: unique symbol = Symbol('not read');
+
+/** A stored result as `result()` returns it: an object, as every agent result is (attack24). */
+function checkStoredResult(runId: string, result: unknown): DurableRunResult {
+  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    return result as DurableRunResult;
+  }
+  throw new DurableRunDataError({
+    runId,
+    row: 'result',
+    problem: 'is not an agent result (an object)',
+  });
 }
 
 /** The error of `result()` and `events()` for a run id the database does not know. */

@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { RunServices } from '@gemloop/core/internal';
+import { isUnreadableValue } from '../runs/stored-run-data.ts';
 import type { SteerCheck, SteerWatch } from './durable-steering.ts';
 
 /**
@@ -18,6 +19,10 @@ import type { SteerCheck, SteerWatch } from './durable-steering.ts';
  * DBOS holds them: core checks them as hostile (plain JSON, 256 KB) and reports what it drops.
  * @internal
  */
+// why (sentinel): compared by identity inside this module, carries nothing.
+/** What a message DBOS could not parse is handed on as: not JSON, so core drops and reports it. */
+const UNREADABLE_MESSAGE: unique symbol = Symbol('unreadable message');
+
 export function createDurableReceive({
   checkOf,
   watch,
@@ -41,7 +46,16 @@ export function createDurableReceive({
         check.topics.set(topic, true);
         break;
       }
-      const next = await DBOS.recv<unknown>(topic, 0);
+      let next: unknown;
+      try {
+        next = await DBOS.recv<unknown>(topic, 0);
+      } catch (error) {
+        // A message DBOS cannot parse (a row written by hand or cut short): DBOS consumed and
+        // recorded it before parsing, so a replay meets the same. Handed on as a value that is
+        // no JSON, which core drops and reports; thrown, it ended the run (attack24).
+        if (!isUnreadableValue(error)) throw error;
+        next = UNREADABLE_MESSAGE;
+      }
       if (next === null || next === undefined) break;
       received.push(next);
     }
