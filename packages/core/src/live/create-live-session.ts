@@ -430,6 +430,7 @@ class LiveSessionState {
         if (connection !== this.#current || this.#ended) return;
         this.#onDrop(code, reason);
       },
+      redact: this.#redact,
     });
   }
 

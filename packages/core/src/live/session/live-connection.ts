@@ -69,8 +69,13 @@ export type OpenConnection = {
   /** Whether `connection` is the session's now (else its frames wait in `early`). */
   isCurrent(connection: Connection): boolean;
   onFrame(connection: Connection, frame: Record<string, unknown>): void;
-  /** A ready connection the session did not close has closed. */
+  /** A ready connection the session did not close has closed (`reason` redacted). */
   onClose(connection: Connection, code: number, reason: string): void;
+  /**
+   * The session's redactor (the client's keys): a close reason is the server's words, and a
+   * hostile server or gateway can echo the key in them (attack25).
+   */
+  redact(text: string): string;
 };
 
 /**
@@ -148,19 +153,20 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     };
     socket.onclose = (event: CloseEvent) => {
       connection.markGone();
+      const reason = open.redact(event.reason);
       if (!connection.ready) {
         reject(
           new LiveSessionError({
             reason: 'connect-failed',
             closeCode: event.code,
-            closeReason: event.reason,
-            message: `The Live API at ${redactLiveUrl(open.url)} closed the connection before setupComplete (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
+            closeReason: reason,
+            message: `The Live API at ${redactLiveUrl(open.url)} closed the connection before setupComplete (${event.code}${reason ? `: ${reason}` : ''}).`,
           }),
         );
         return;
       }
       if (connection.closedByUs) return;
-      open.onClose(connection, event.code, event.reason);
+      open.onClose(connection, event.code, reason);
     };
   });
 }
