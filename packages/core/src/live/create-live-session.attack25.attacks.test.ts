@@ -231,6 +231,32 @@ describe('a hostile Live user (attack25)', () => {
     expect(fake.connections).toHaveLength(0);
   });
 
+  it('an async onEvent and onHandle that reject are logged as a throw is, never an unhandled rejection', async () => {
+    const warned: string[] = [];
+    const logger = {
+      child: () => logger,
+      debug: () => {},
+      info: () => {},
+      warn: (object: { err?: unknown }) => warned.push(String(object.err)),
+      error: () => {},
+    };
+    const { agent } = await liveFixture({ script: [[{ text: 'a' }]] }, { logger });
+    const session = await createLiveSession(agent, {
+      onEvent: async () => {
+        throw new Error('onEvent rejects');
+      },
+      onHandle: async () => {
+        throw new Error('onHandle rejects');
+      },
+    });
+    session.sendText('hi');
+    await readUntil(session[Symbol.asyncIterator](), (event) => event.type === 'turn-end');
+    await session.close();
+    // text-delta and turn-end, and the handle after the setup and after the turn.
+    await expect.poll(() => warned.filter((text) => text.includes('onEvent')).length).toBe(2);
+    await expect.poll(() => warned.filter((text) => text.includes('onHandle')).length).toBe(2);
+  });
+
   it("a plugin's endRun that throws is logged; close() still resolves", async () => {
     const warned: unknown[] = [];
     const logger = {
