@@ -1,11 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
+import { recordLiveSession } from './record-live-session.ts';
 import { openLiveConnection } from './session/live-connection.ts';
 
 // attack25: the Live session against a hostile server and a hostile user, second pass (the first:
@@ -255,6 +260,30 @@ describe('a hostile Live user (attack25)', () => {
     // text-delta and turn-end, and the handle after the setup and after the turn.
     await expect.poll(() => warned.filter((text) => text.includes('onEvent')).length).toBe(2);
     await expect.poll(() => warned.filter((text) => text.includes('onHandle')).length).toBe(2);
+  });
+
+  it('recordLiveSession passes an async onEvent on: its rejection is logged, not left unhandled', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-attack25-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const warned: string[] = [];
+    const logger = {
+      child: () => logger,
+      debug: () => {},
+      info: () => {},
+      warn: (object: { err?: unknown }) => warned.push(String(object.err)),
+      error: () => {},
+    };
+    const { agent } = await liveFixture({ script: [[{ text: 'a' }]] }, { logger });
+    const session = await recordLiveSession(agent, {
+      recorder: createLiveRecorder({ dir }),
+      onEvent: async () => {
+        throw new Error('onEvent rejects');
+      },
+    });
+    session.sendText('hi');
+    await readUntil(session[Symbol.asyncIterator](), (event) => event.type === 'turn-end');
+    await session.close();
+    await expect.poll(() => warned.filter((text) => text.includes('onEvent')).length).toBe(2);
   });
 
   it("a plugin's endRun that throws is logged; close() still resolves", async () => {

@@ -149,7 +149,8 @@ export async function openDurableLiveSession(
         await DBOS.cancelWorkflow(liveToolWorkflowId(sessionId, id));
       });
     }
-    onEvent?.(event);
+    // Returned: the session logs an async tap's rejection (attack25).
+    return onEvent?.(event);
   };
   const session = await createLiveSession(agent, {
     ...liveOptions,
