@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
@@ -11,7 +11,8 @@ import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import { recordLiveSession } from './record-live-session.ts';
-import { openLiveConnection } from './session/live-connection.ts';
+import { type Connection, openLiveConnection } from './session/live-connection.ts';
+import { resumeOnNewConnection } from './session/live-resume.ts';
 
 // attack25: the Live session against a hostile server and a hostile user, second pass (the first:
 // create-live-session.attacks.test.ts, .outside4.attacks.test.ts).
@@ -306,5 +307,97 @@ describe('a hostile Live user (attack25)', () => {
     await session.close();
     await expect(session.closed).resolves.toBeUndefined();
     expect(warned).toHaveLength(1);
+  });
+});
+
+describe('a session closed while it resumes (attack25)', () => {
+  /** A socket whose server accepts it and never answers the setup; it records its closes. */
+  function silentSocket(closes: number[]) {
+    return class SilentSocket {
+      binaryType = 'blob';
+      onopen: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      onmessage: ((event: unknown) => void) | null = null;
+      onclose: ((event: { code: number; reason: string }) => void) | null = null;
+      send(): void {}
+      close(code: number): void {
+        closes.push(code);
+        queueMicrotask(() => this.onclose?.({ code, reason: '' }));
+      }
+    };
+  }
+
+  it('a resume connecting to a server that never answers is closed at once, not at connectTimeoutMs', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const closes: number[] = [];
+    const lifetime = new AbortController();
+    const pending = openLiveConnection({
+      url: 'ws://127.0.0.1:9/live',
+      WebSocket: silentSocket(closes) as unknown as typeof WebSocket,
+      setup: { setup: {} },
+      connectTimeoutMs: 30_000,
+      decode: () => undefined,
+      isCurrent: () => true,
+      onFrame: () => {},
+      onClose: () => {},
+      redact: (text) => text,
+      signal: lifetime.signal,
+    }).catch((thrown: unknown) => thrown);
+    lifetime.abort(new Error('the live session closed'));
+    const error = await pending;
+    expect(error).toMatchObject({ reason: 'closed' });
+    expect(closes).toEqual([1000]);
+    // Its 30 s connect timer is gone with it: nothing keeps the process up after close().
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("the caller's signal aborted while the server hangs on the setup: the open fails at once, typed", async () => {
+    const { fake, agent } = await liveFixture({ script: [], hangOnSetup: true });
+    const controller = new AbortController();
+    const opening = createLiveSession(agent, {
+      signal: controller.signal,
+      connectTimeoutMs: 120_000,
+    }).catch((thrown: unknown) => thrown);
+    await expect.poll(() => fake.connections.length).toBe(1);
+    controller.abort();
+    const error = await opening;
+    expect(LiveSessionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'closed' });
+    await expect.poll(() => fake.connections[0]?.open).toBe(false);
+  });
+
+  it('a session closed during the backoff between two resumes ends the wait at once', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const lifetime = new AbortController();
+    let attempts = 0;
+    const old = {
+      socket: { close: () => {} },
+      closedByUs: false,
+      gone: Promise.resolve(),
+    } as unknown as Connection;
+    const pending = resumeOnNewConnection({
+      old,
+      overlap: false,
+      maxAttempts: 5,
+      ended: () => lifetime.signal.aborted,
+      signal: lifetime.signal,
+      connect: async () => {
+        attempts += 1;
+        throw new Error('refused');
+      },
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts).toBe(1);
+    lifetime.abort(new Error('the live session closed'));
+    expect(await pending).toEqual({ type: 'ended' });
+    expect(attempts).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

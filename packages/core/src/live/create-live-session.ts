@@ -437,6 +437,7 @@ class LiveSessionState {
         this.#onDrop(code, reason);
       },
       redact: this.#redact,
+      signal: this.#lifetime.signal,
     });
   }
 
@@ -546,6 +547,7 @@ class LiveSessionState {
       overlap: this.#options.overlapReconnect === true && reason === 'go-away',
       maxAttempts,
       ended: () => this.#ended,
+      signal: this.#lifetime.signal,
       connect: () => this.#connect(this.#handle),
     });
     if (resumed.type === 'ended') return;

@@ -76,6 +76,12 @@ export type OpenConnection = {
    * hostile server or gateway can echo the key in them (attack25).
    */
   redact(text: string): string;
+  /**
+   * The session's lifetime: once aborted, a connection not yet ready is closed and the open
+   * rejects (`closed`), so a resume to a server that never answers the setup ends with the
+   * session, not at `connectTimeoutMs` (attack25).
+   */
+  signal?: AbortSignal | undefined;
 };
 
 /**
@@ -122,7 +128,25 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       },
       Math.min(connectTimeoutMs, MAX_TIMER_MS),
     );
-    void connection.gone.then(() => clearTimeout(timer));
+    const signal = open.signal;
+    const onAbort = () => {
+      if (connection.ready) return;
+      connection.closedByUs = true;
+      clearTimeout(timer);
+      socket.close(1000);
+      reject(
+        new LiveSessionError({
+          reason: 'closed',
+          message: 'The live session was closed while it connected.',
+        }),
+      );
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void connection.gone.then(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
     socket.onopen = () => socket.send(JSON.stringify(open.setup));
     socket.onerror = () => {};
     socket.onmessage = (event: MessageEvent) => {
@@ -143,6 +167,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
         connection.ready = true;
         connection.readyAt = Date.now();
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(connection);
         return;
       }
