@@ -137,7 +137,7 @@ export async function openDurableLiveSession(
   );
   const agent = createAgent({ ...agentOptions, tools });
 
-  const tap = (event: LiveEvent): void => {
+  const tap = (event: LiveEvent): unknown => {
     if (event.type === 'tool-call' && event.behavior === 'NON_BLOCKING') {
       const call = { id: event.toolCallId, name: event.toolName, args: event.args };
       write(() => recordLiveCall(pool, sessionId, call));
