@@ -181,6 +181,20 @@ describe('a hostile Live server (attack25)', () => {
 });
 
 describe('a hostile Live user (attack25)', () => {
+  it('sendAudio with a mimeType that is no string is refused at the call, naming it; nothing sent', async () => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    const session = await createLiveSession(agent);
+    for (const mimeType of [42, null, '', { rate: 16000 }]) {
+      expect(() => session.sendAudio(new Uint8Array(4), mimeType as never)).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: 'mimeType' }),
+      );
+    }
+    session.sendAudio(new Uint8Array(4), 'audio/pcm;rate=24000');
+    await expect.poll(() => messagesOf(fake, 0, 'realtimeInput').length).toBe(1);
+    expect(fake.errors).toEqual([]);
+    await session.close();
+  });
+
   it('three close() at once and one after: each resolves, the socket closed once', async () => {
     const { fake, agent } = await liveFixture({ script: [] });
     const session = await createLiveSession(agent);
