@@ -28,6 +28,12 @@ export type PortableSuiteReport = {
   apiError: { name: string; causeName: unknown; status: unknown; message: unknown };
   aborted: { name: string; phase: unknown; causeName: unknown };
   timedOut: { name: string; causeIsTimeoutError: boolean };
+  /**
+   * A fetch that fails with bytes in its error's cause (no key in them): the bytes the run's error
+   * carries, as text (attack25: where no `Buffer` global is, the secret redaction replaced every
+   * binary value with `[redacted]`).
+   */
+  bytesInCause: { kept: unknown };
 };
 
 /** The model name the fake answers for; any name works, this one reads as real. */
@@ -108,6 +114,8 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
     }),
   );
 
+  const bytesInCause = await bytesInFetchError(baseUrl);
+
   const runtimeGlobals = globalThis as { Bun?: unknown; Deno?: unknown; process?: unknown };
   return {
     runtime: {
@@ -135,7 +143,24 @@ export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteRe
     apiError,
     aborted,
     timedOut,
+    bytesInCause,
   };
+}
+
+/** A run whose fetch fails with bytes in the error's cause: the bytes, read back from the error. */
+async function bytesInFetchError(baseUrl: string): Promise<PortableSuiteReport['bytesInCause']> {
+  const fetch = async (): Promise<Response> => {
+    throw new TypeError('fetch failed', { cause: { body: new TextEncoder().encode('no key') } });
+  };
+  const agent = createAgent({
+    gemini: createGemini({ baseUrl, apiKey: 'test-key', retry: false, fetch }),
+    model: SUITE_MODEL,
+  });
+  const error = await agent.run('bytes').catch((thrown: unknown) => thrown);
+  let cause: unknown = error;
+  while (cause instanceof Error) cause = cause.cause;
+  const body = (cause as { body?: unknown } | undefined)?.body;
+  return { kept: body instanceof Uint8Array ? new TextDecoder().decode(body) : body };
 }
 
 /**

@@ -53,4 +53,6 @@ export function expectPortableSuiteReport(report: PortableSuiteReport): void {
   });
   // The client's time limit (this runtime's timers) ends the held call: a typed TimeoutError.
   expect(report.timedOut).toEqual({ name: 'ModelCallError', causeIsTimeoutError: true });
+  // Bytes without the key in an error's cause are kept, Buffer or not (attack25).
+  expect(report.bytesInCause.kept).toBe('no key');
 }

@@ -2,6 +2,7 @@ import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import { isThenable } from '../agent/plugins/hook-chains/tool-hook-results.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
@@ -346,11 +347,16 @@ class LiveSessionState {
   }
 
   /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
-  #tap(tap: () => void): void {
-    try {
-      tap();
-    } catch (error) {
+  #tap(tap: () => unknown): void {
+    const warn = (error: unknown) =>
       (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
+    try {
+      const result = tap();
+      // An async tap's rejection is its throw: left alone it was an unhandled rejection, which
+      // ends a Node process (attack25).
+      if (isThenable(result)) Promise.resolve(result).then(undefined, warn);
+    } catch (error) {
+      warn(error);
     }
   }
 
@@ -430,6 +436,8 @@ class LiveSessionState {
         if (connection !== this.#current || this.#ended) return;
         this.#onDrop(code, reason);
       },
+      redact: this.#redact,
+      signal: this.#lifetime.signal,
     });
   }
 
@@ -539,6 +547,7 @@ class LiveSessionState {
       overlap: this.#options.overlapReconnect === true && reason === 'go-away',
       maxAttempts,
       ended: () => this.#ended,
+      signal: this.#lifetime.signal,
       connect: () => this.#connect(this.#handle),
     });
     if (resumed.type === 'ended') return;

@@ -78,16 +78,17 @@ export type LiveSessionOptions = {
   pendingCalls?: readonly LivePendingCall[] | undefined;
   /**
    * Sees every event as the session makes it, before it is queued for the reader (a tap for
-   * stores, telemetry and recorders; keep it fast, it runs on the socket's callbacks; a throw
-   * is logged as a warning and the session goes on).
+   * stores, telemetry and recorders; keep it fast, it runs on the socket's callbacks; a throw,
+   * or an async tap's rejection, is logged as a warning and the session goes on; a returned
+   * promise is not awaited).
    */
   onEvent?: ((event: LiveEvent) => void) | undefined;
   /**
    * The server sent a new resumable handle (`sessionResumptionUpdate`): store it to resume the
    * session later (`resumeHandle`). `heldCallIds`: the background calls whose responses the
    * session state behind this handle holds (sent before the turn the handle follows ended); a
-   * response sent since would be sent again by a session resumed from this handle. A throw is
-   * logged, as `onEvent`'s.
+   * response sent since would be sent again by a session resumed from this handle. A throw (or a
+   * rejection) is logged, as `onEvent`'s.
    */
   onHandle?: ((update: { handle: string; heldCallIds: readonly string[] }) => void) | undefined;
   /**

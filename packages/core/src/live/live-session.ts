@@ -61,6 +61,14 @@ export function liveSessionApi(parts: LiveSessionParts): LiveSession {
           message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
         });
       }
+      // The server answers a mimeType that is no text by ending the session (1007), long after
+      // the call that sent it (attack25).
+      if (typeof mimeType !== 'string' || mimeType === '') {
+        throw new InvalidArgumentError({
+          argument: 'mimeType',
+          message: `sendAudio's mimeType must be a non-empty string such as 'audio/pcm;rate=16000'.`,
+        });
+      }
       const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
       input.sendInOrder({ realtimeInput: { audio: { data, mimeType } } });
     },

@@ -63,7 +63,8 @@ export async function recordLiveSession(
         ...sessionOptions,
         onEvent: (event) => {
           recording.event(event);
-          userOnEvent?.(event);
+          // Returned: the session logs an async tap's rejection (attack25).
+          return userOnEvent?.(event);
         },
       },
       'recordLiveSession',

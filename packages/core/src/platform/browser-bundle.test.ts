@@ -14,9 +14,16 @@ const src = fileURLToPath(new URL('../', import.meta.url));
  * `node:` import is left external, so it stays in the metafile beside the file that made it.
  * Started once, by the first test that asks.
  */
-let portableBuild: Promise<Metafile> | undefined;
+let portableBuild: Promise<{ metafile: Metafile; texts: string[] }> | undefined;
 
-function bundleAllForBrowser(): Promise<Metafile> {
+/**
+ * A free `Buffer` or `process` in the bundle, renamed by esbuild's `define` (which renames
+ * identifiers only: not `globalThis.process`, a property, or words in strings), so a test can find
+ * each: browsers and Workers have neither, and a bundler may shim the name.
+ */
+const FREE_GLOBALS = { Buffer: '__gemloopFreeBuffer', process: '__gemloopFreeProcess' };
+
+function bundleAllForBrowser(): Promise<{ metafile: Metafile; texts: string[] }> {
   portableBuild ??= build({
     entryPoints: ['index.ts', ...portableSubpaths().map(([, entry]) => entry)].map(
       (entry) => `${src}${entry}`,
@@ -35,7 +42,11 @@ function bundleAllForBrowser(): Promise<Metafile> {
     metafile: true,
     logLevel: 'silent',
     plugins: [nodeBuiltinsExternal],
-  }).then((result) => result.metafile);
+    define: FREE_GLOBALS,
+  }).then((result) => ({
+    metafile: result.metafile,
+    texts: result.outputFiles.map((file) => file.text),
+  }));
   return portableBuild;
 }
 
@@ -53,7 +64,7 @@ const nodeBuiltinsExternal: Plugin = {
  * `node:` import among them, with the file that made it.
  */
 async function bundleForBrowser(entry: string): Promise<{ found: string[]; inputs: string[] }> {
-  const { inputs } = await bundleAllForBrowser();
+  const { inputs } = (await bundleAllForBrowser()).metafile;
   const start = Object.keys(inputs).find((path) => resolve(src, path) === `${src}${entry}`);
   if (start === undefined) throw new Error(`the build holds no entry ${entry}`);
   const reached = new Set([start]);
@@ -85,6 +96,20 @@ describe('the browser bundle', () => {
     expect(inputs.filter((file) => /@opentelemetry|\/msw\//.test(file))).toEqual([]);
   });
   // @gemloop/testing (the fake) has the same check in packages/testing/src/platform.
+
+  // attack25: scrubSecrets read bytes with `Buffer.from`, which threw in browsers (every binary
+  // value in a scrubbed error became `[redacted]`). A global only Node has is read off
+  // `globalThis` behind a check (`bytes-to-base64.ts`, `load-api-key.ts`), or lives in platform/node.
+  it('of @gemloop/core and its subpaths names no free Buffer or process', async () => {
+    const { texts } = await bundleAllForBrowser();
+    const found = texts.flatMap((text) =>
+      text
+        .split('\n')
+        .filter((line) => Object.values(FREE_GLOBALS).some((name) => line.includes(name)))
+        .map((line) => line.trim()),
+    );
+    expect(found).toEqual([]);
+  });
 
   it.each(portableSubpaths())('of @gemloop/core/%s reaches no Node built-in', async (_, entry) => {
     const { found, inputs } = await bundleForBrowser(entry);

@@ -274,11 +274,10 @@ function hasCustomRendering(value: object): boolean {
 }
 
 function binaryHolds(value: ArrayBuffer | ArrayBufferView, secrets: readonly string[]): boolean {
-  const bytes =
-    value instanceof ArrayBuffer
-      ? Buffer.from(value)
-      : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  return secrets.some((secret) => bytes.includes(secret));
+  // TextDecoder, not Buffer: browsers and Workers have none, and the throw made every binary
+  // value `[redacted]` there (attack25). Exact: an ASCII byte always decodes to itself, and a
+  // UTF-8 secret starts on no continuation byte, so a broken sequence before it ends before it.
+  return holds(new TextDecoder().decode(value), secrets);
 }
 
 function readOwn(value: object, key: PropertyKey): unknown {

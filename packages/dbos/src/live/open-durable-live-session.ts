@@ -137,7 +137,7 @@ export async function openDurableLiveSession(
   );
   const agent = createAgent({ ...agentOptions, tools });
 
-  const tap = (event: LiveEvent): void => {
+  const tap = (event: LiveEvent): unknown => {
     if (event.type === 'tool-call' && event.behavior === 'NON_BLOCKING') {
       const call = { id: event.toolCallId, name: event.toolName, args: event.args };
       write(() => recordLiveCall(pool, sessionId, call));
@@ -149,7 +149,8 @@ export async function openDurableLiveSession(
         await DBOS.cancelWorkflow(liveToolWorkflowId(sessionId, id));
       });
     }
-    onEvent?.(event);
+    // Returned: the session logs an async tap's rejection (attack25).
+    return onEvent?.(event);
   };
   const session = await createLiveSession(agent, {
     ...liveOptions,

@@ -87,6 +87,24 @@ describe('createFakeLive', () => {
     client.ws.close();
   });
 
+  it('sends a frame given as bytes as a binary frame, and closes with a close step', async () => {
+    const bytes = new TextEncoder().encode('{"serverContent":{}}');
+    fake = await createFakeLive({
+      script: [[{ frame: bytes }, { close: { code: 4001, reason: 'gone away' } }]],
+    });
+    const ws = new WebSocket(`${fake.url.replace('http', 'ws')}${PATH}?key=test-key`);
+    const received: { binary: boolean; text: string }[] = [];
+    ws.on('message', (data, binary) => received.push({ binary, text: String(data) }));
+    const closed = new Promise<[number, string]>((resolve) =>
+      ws.on('close', (code, reason) => resolve([code, String(reason)])),
+    );
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify(setup()));
+    ws.send(JSON.stringify({ realtimeInput: { text: 'hi' } }));
+    expect(await closed).toEqual([4001, 'gone away']);
+    expect(received.slice(1)).toEqual([{ binary: true, text: '{"serverContent":{}}' }]);
+  });
+
   it('refuses a first message that is not the setup (1007, rule setup-first)', async () => {
     fake = await createFakeLive({ script: [] });
     const client = await connect(fake.url);

@@ -102,8 +102,10 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   let callCount = 0;
   const fired = new WeakSet<FakeLiveStep>();
 
-  const send = (conn: Conn, frame: Record<string, unknown> | string): void => {
-    if (conn.record.open) conn.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  const send = (conn: Conn, frame: Record<string, unknown> | string | Uint8Array): void => {
+    if (!conn.record.open) return;
+    if (frame instanceof Uint8Array) conn.ws.send(frame, { binary: true });
+    else conn.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   };
   const violate = (conn: Conn, rule: LiveRule, detail: string): void => {
     errors.push({ rule, detail });
@@ -515,7 +517,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   ): Promise<'go' | 'wait'> {
     // A drop or a goAway is the network's or the server's, not the model's: a turn replayed
     // after a resume plays without it.
-    if ('drop' in step || 'goAway' in step) {
+    if ('drop' in step || 'goAway' in step || 'close' in step) {
       if (fired.has(step)) return 'go';
       fired.add(step);
     }
@@ -578,6 +580,10 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
         conn.interruptWaiter = resolve;
       });
     } else if ('frame' in step) send(conn, step.frame);
+    else if ('close' in step) {
+      conn.ws.close(step.close.code, step.close.reason);
+      return 'wait';
+    }
     return 'go';
   }
 

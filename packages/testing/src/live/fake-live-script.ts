@@ -40,8 +40,16 @@ export type FakeLiveStep =
    * `serverContent.interrupted` and plays the next turn for that input.
    */
   | { readonly awaitInterruption: true }
-  /** Any frame, sent as is (a string is sent verbatim): for hostile-server tests. */
-  | { readonly frame: Record<string, unknown> | string };
+  /**
+   * Any frame, sent as is (a string is sent verbatim as a text frame, bytes as a binary frame):
+   * for hostile-server tests.
+   */
+  | { readonly frame: Record<string, unknown> | string | Uint8Array }
+  /**
+   * The server closes the socket with this code and reason (a reason is at most 123 bytes, RFC
+   * 6455 §5.5): for hostile-server tests. Fires once, as `goAway`.
+   */
+  | { readonly close: { readonly code: number; readonly reason?: string | undefined } };
 
 /**
  * A model turn: its steps, then `serverContent.turnComplete` (unless it ended on a blocking tool

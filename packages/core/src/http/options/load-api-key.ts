@@ -7,12 +7,15 @@ export const API_KEY_VARIABLES: readonly string[] = ['GEMINI_API_KEY', 'GOOGLE_A
 export const BASE_URL_VARIABLE = 'GEMINI_BASE_URL';
 
 /**
- * The one place gemloop reads the environment. Guarded so that runtimes without `process`
- * (browsers, some edge runtimes) simply see no variables.
+ * The one place gemloop reads the environment. Read off `globalThis`, so that runtimes without
+ * `process` (browsers, some edge runtimes) simply see no variables, and the portable code names
+ * no free `process` (the browser-bundle test holds it so).
  */
 function readEnvironment(name: string): string | undefined {
-  if (typeof process === 'undefined' || typeof process.env !== 'object') return undefined;
-  const value = process.env[name]?.trim();
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  if (typeof env !== 'object' || env === null) return undefined;
+  const value = env[name]?.trim();
   return value === '' ? undefined : value;
 }
 

@@ -69,8 +69,19 @@ export type OpenConnection = {
   /** Whether `connection` is the session's now (else its frames wait in `early`). */
   isCurrent(connection: Connection): boolean;
   onFrame(connection: Connection, frame: Record<string, unknown>): void;
-  /** A ready connection the session did not close has closed. */
+  /** A ready connection the session did not close has closed (`reason` redacted). */
   onClose(connection: Connection, code: number, reason: string): void;
+  /**
+   * The session's redactor (the client's keys): a close reason is the server's words, and a
+   * hostile server or gateway can echo the key in them (attack25).
+   */
+  redact(text: string): string;
+  /**
+   * The session's lifetime: once aborted, a connection not yet ready is closed and the open
+   * rejects (`closed`), so a resume to a server that never answers the setup ends with the
+   * session, not at `connectTimeoutMs` (attack25).
+   */
+  signal?: AbortSignal | undefined;
 };
 
 /**
@@ -117,7 +128,25 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       },
       Math.min(connectTimeoutMs, MAX_TIMER_MS),
     );
-    void connection.gone.then(() => clearTimeout(timer));
+    const signal = open.signal;
+    const onAbort = () => {
+      if (connection.ready) return;
+      connection.closedByUs = true;
+      clearTimeout(timer);
+      socket.close(1000);
+      reject(
+        new LiveSessionError({
+          reason: 'closed',
+          message: 'The live session was closed while it connected.',
+        }),
+      );
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void connection.gone.then(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
     socket.onopen = () => socket.send(JSON.stringify(open.setup));
     socket.onerror = () => {};
     socket.onmessage = (event: MessageEvent) => {
@@ -138,6 +167,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
         connection.ready = true;
         connection.readyAt = Date.now();
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(connection);
         return;
       }
@@ -148,19 +178,20 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     };
     socket.onclose = (event: CloseEvent) => {
       connection.markGone();
+      const reason = open.redact(event.reason);
       if (!connection.ready) {
         reject(
           new LiveSessionError({
             reason: 'connect-failed',
             closeCode: event.code,
-            closeReason: event.reason,
-            message: `The Live API at ${redactLiveUrl(open.url)} closed the connection before setupComplete (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
+            closeReason: reason,
+            message: `The Live API at ${redactLiveUrl(open.url)} closed the connection before setupComplete (${event.code}${reason ? `: ${reason}` : ''}).`,
           }),
         );
         return;
       }
       if (connection.closedByUs) return;
-      open.onClose(connection, event.code, event.reason);
+      open.onClose(connection, event.code, reason);
     };
   });
 }

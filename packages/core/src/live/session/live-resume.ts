@@ -1,3 +1,4 @@
+import { sleep } from '../../retry/sleep.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 import { type Connection, closeConnection, RECONNECT_CODES } from './live-connection.ts';
 
@@ -8,6 +9,8 @@ export type ResumeAttempts = {
   overlap: boolean;
   maxAttempts: number;
   ended(): boolean;
+  /** The session's lifetime: its end cuts a backoff short (no timer outlives the session). */
+  signal?: AbortSignal | undefined;
   /** Opens a connection resuming the session's last handle. */
   connect(): Promise<Connection>;
 };
@@ -58,7 +61,8 @@ export async function resumeOnNewConnection(attempts: ResumeAttempts): Promise<R
         attempt -= 1;
         continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)));
+      // Its end is seen at the loop's top.
+      await sleep(Math.min(250 * 2 ** (attempt - 1), 4000), attempts.signal).catch(() => {});
     }
   }
   return { type: 'failed', error: lastError };
