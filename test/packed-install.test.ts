@@ -24,14 +24,14 @@ import {
 import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
 
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
-// packs it, installed with plain npm from the registry into fresh projects (zod 3.25 without msw,
-// zod 4 with msw), type-checked by the repository's TypeScript in nodenext and bundler mode with
-// skipLibCheck off, run against the fake, and require()d from CommonJS; the types are also checked
-// in a Node project without DOM (`lib: ["es2023"]`), in a DOM-only browser page without
-// @types/node (in the zod 4 tree, held to core's own install closure), and with the oldest
-// TypeScript the README promises. This is the one test that uses
-// the network (the npm registry, for zod, typescript, msw and the packages' dependencies).
-// Slow by nature: one pack and one install per project for the whole file.
+// packs it, installed with plain npm from the registry into a fresh project (zod 4 with msw), and
+// that project moved to zod 3.25 without msw in a copy of it (deriveInstall), each type-checked by
+// the repository's TypeScript in nodenext and bundler mode with skipLibCheck off, run against the
+// fake, and require()d from CommonJS; the types are also checked in a Node project without DOM
+// (`lib: ["es2023"]`), in a DOM-only browser page without @types/node (in the zod 4 tree, held to
+// core's own install closure), and with the oldest TypeScript the README promises. This is the
+// one test that uses the network (the npm registry, for zod, typescript, msw and the packages'
+// dependencies). Slow by nature: one pack and one install per project for the whole file.
 
 /**
  * Per test and hook: above the last resort of {@link runGuarded}, which kills a child process that
@@ -267,6 +267,23 @@ const npmInstall = (directory: string) =>
     directory,
     { idleMs: 180_000 },
   );
+
+/**
+ * The zod 3.25 project's install, made from the zod 4 project's: its tree and lockfile copied
+ * (`cp -a`, so the hidden lockfile keeps its times and npm trusts it), then npm's install of the
+ * zod 3.25 project's own package.json, which swaps zod, drops msw and what only msw needed, and
+ * adds TypeScript 5.5, as a user who moves a project to zod 3.25 gets. The same 180 packages at
+ * the same versions as a fresh install of that package.json (compared by name, version and
+ * place: two packages nested rather than hoisted, express's router's `path-to-regexp` and
+ * serialize-error's `type-fest`, whose root place msw's versions held); npm checks the changed
+ * zod against every peer range as in a fresh install. A fresh install unpacked the ~12,700 files
+ * again: 15.6 s of CPU against 0.4 s for the copy and 2.0 s for npm (load 10-13;
+ * bench/RESULTS.md, test-speed15). The zod 4 project's install stays a fresh one.
+ */
+async function deriveInstall(from: string, to: string): Promise<void> {
+  await exec('cp', ['-a', join(from, 'node_modules'), join(from, 'package-lock.json'), to], from);
+  await npmInstall(to);
+}
 
 function writeProject(project: Project, specifiers: string[], tarballs: Packed[]): void {
   const { directory } = project;
@@ -523,7 +540,9 @@ beforeAll(async () => {
       (specifier) => specifier.startsWith('@gemloop/core') && specifier !== '@gemloop/core/logging',
     ),
   );
-  await Promise.all(projects.map(({ directory }) => npmInstall(directory)));
+  const [zod3, zod4] = projects as [Project, Project];
+  await npmInstall(zod4.directory);
+  await deriveInstall(zod4.directory, zod3.directory);
 }, SLOW);
 
 afterAll(() => {
@@ -549,6 +568,17 @@ describe.concurrent.each([
       {},
       TYPESCRIPT_GO_HEAP,
     );
+
+  it.sequential(
+    'hold the zod the project names, and msw only where it names it',
+    () => {
+      const installed = (name: string) =>
+        join(project().directory, 'node_modules', name, 'package.json');
+      expect(JSON.parse(readFileSync(installed('zod'), 'utf8')).version).toBe(project().zod);
+      expect(existsSync(installed('msw'))).toBe(project().msw);
+    },
+    SLOW,
+  );
 
   it.sequential(
     'type-check a user project in nodenext mode without skipLibCheck',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GUARDED_TEST_LIMIT_MS, runGuarded, TYPESCRIPT_GO_HEAP } from '../scripts/run-guarded.ts';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
 
 // The type tests (`*.test-d.ts`: expectTypeOf, @ts-expect-error) are checked by the `tsc -b` that
 // `npm test` runs before Vitest, in the packages' tsconfig.test.json projects. Vitest's own
@@ -16,8 +16,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /**
- * The files that the projects referenced by `rootConfig` (what `tsc -b` builds) type-check, asked
- * of tsc itself (`--listFilesOnly`), for the projects whose folder holds one of `typeTests`.
+ * The files that the projects referenced by `rootConfig` (what `tsc -b` builds) type-check as
+ * their own, asked of tsc itself, for the projects whose folder holds one of `typeTests`: each
+ * project's root files, its `files`, `include` and `exclude` expanded by `--showConfig`. A type
+ * test is a root or nothing (no file imports one), so the roots are the files that matter, and
+ * `--showConfig` reads no module: 0.16 s of CPU a project against 1.7 s for the whole program's
+ * `--listFilesOnly`, which this used before (core's test project, load ~10; bench/RESULTS.md,
+ * test-speed15).
  */
 async function filesCheckedByBuild(
   rootConfig: string,
@@ -32,24 +37,14 @@ async function filesCheckedByBuild(
     .filter((config) =>
       typeTests.some((file) => !relative(dirname(config), file).startsWith('..')),
     );
-  // `--singleThreaded`: TypeScript 7 parses a program on several threads by default, which on
-  // two cores shared with the rest of the run only adds work (one core project's listing, ABAB
-  // at load 45: 1.69, 1.57 -> 1.41, 1.36 s of CPU); the listing is the same.
-  const listings = await Promise.all(
-    projects.map((config) =>
-      runGuarded(process.execPath, [TSC, '--listFilesOnly', '--singleThreaded', '-p', config], {
-        env: { ...process.env, ...TYPESCRIPT_GO_HEAP },
-      }),
-    ),
+  const roots = await Promise.all(
+    projects.map(async (config) => {
+      const { stdout } = await runGuarded(process.execPath, [TSC, '--showConfig', '-p', config]);
+      const { files = [] } = JSON.parse(stdout) as { files?: string[] };
+      return files.map((file) => resolve(dirname(config), file));
+    }),
   );
-  return new Set(
-    listings.flatMap(({ stdout }) =>
-      stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((file) => resolve(file)),
-    ),
-  );
+  return new Set(roots.flat());
 }
 
 /** Every `*.test-d.ts` under `folder`, node_modules and build output left out. */
@@ -77,10 +72,8 @@ describe('type tests', () => {
     expect(manifest.scripts['test']).toMatch(/(^|&& )tsc -b && vitest run( |$)/);
   });
 
-  // One `tsc --listFilesOnly` per package project, all at once: each resolves its whole program,
-  // about a second of CPU, so on two busy cores the default 5 s did not fit the work (5.06 s in a
-  // full npm test), and a minute is ~40 s of wall for each at load 50. The listings run under the
-  // hang guard (killed when hung or runaway), the test's limit above it.
+  // One `tsc --showConfig` per package project, all at once, under the hang guard (killed when
+  // hung or runaway), the test's limit above it (a minute is a hang guard at load 50).
   it('every *.test-d.ts of the packages is in a project that tsc -b checks', {
     timeout: GUARDED_TEST_LIMIT_MS,
   }, async () => {
