@@ -11,6 +11,11 @@ import {
   optionCheck,
 } from '../../options/define-options.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
+import {
+  assertSafePatterns,
+  hasSchemaPatterns,
+  loadPatternJudge,
+} from '../patterns/schema-pattern-check.ts';
 import { cleanJsonSchema } from '../schema/clean-json-schema.ts';
 import { assertUsableJsonSchema } from '../schema/find-json-schema-problems.ts';
 import { formatPath } from '../schema/inline-refs.ts';
@@ -126,6 +131,16 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   schemaFormat?: ToolSchemaFormat | undefined;
   /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
   strictSchema?: boolean | undefined;
+  /**
+   * Run the schema's regular expressions (zod's `.regex()`, JSON Schema `pattern`) on the
+   * arguments even when they can backtrack super-linearly. By default such a tool is refused
+   * with an {@link UnsafePatternError} before any model call: the model's arguments are hostile
+   * (a prompt injection steers them), and one call of 40 characters against `^(a+)+$` freezes
+   * the process for hours. Set it only for a tool whose arguments never come from a model (a
+   * `maxLength` does not help: validators run every check, the pattern too).
+   * @defaultValue false
+   */
+  allowUnsafePatterns?: boolean | undefined;
   /** Called once per schema warning (a missing description included), when the tool is defined. */
   onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
   /** Schema warnings are also logged here at `warn`. */
@@ -158,6 +173,8 @@ export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
   readonly inputSchema: Record<string, unknown> | undefined;
   /** Where the parameter schema came from. */
   readonly parametersSource: ToolParametersSource;
+  /** `true` when defined with `allowUnsafePatterns: true` (absent otherwise). */
+  readonly allowUnsafePatterns?: true | undefined;
 }
 
 /**
@@ -196,6 +213,7 @@ export function defineTool<
     close,
     behavior,
     scheduling,
+    allowUnsafePatterns,
   } = options;
   assertValidToolName(name);
   if (description !== undefined && typeof description !== 'string') {
@@ -260,6 +278,21 @@ export function defineTool<
     createZodV3ArgsParser(parameters as unknown as ZodV3SchemaLike, name)) as (
     args: unknown,
   ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
+  // A pattern meets no argument before the analysis passed it: loaded (with import(), on every
+  // runtime) from here, awaited by an agent's first run, which refuses the tool before any call.
+  let patternsChecked = allowUnsafePatterns === true;
+  if (!patternsChecked && hasSchemaPatterns(described?.jsonSchema)) loadPatternJudge();
+  const parseArgs = (args: unknown): ToolArgumentsResult<InferToolArgs<Parameters>> => {
+    if (!patternsChecked) {
+      if (hasSchemaPatterns(tool.inputSchema))
+        assertSafePatterns(tool.inputSchema, {
+          toolName: name,
+          source: tool.parametersSource === 'zod-v4' ? 'zod-v4' : 'other',
+        });
+      patternsChecked = true;
+    }
+    return parse(args);
+  };
   const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
     kind: 'function',
     name,
@@ -268,7 +301,7 @@ export function defineTool<
     timeoutMs,
     secretArguments:
       secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
-    parseArgs: parse,
+    parseArgs,
     execute,
     close: close === undefined ? undefined : toAsyncClose(close),
     schemaWarnings: described?.schemaWarnings as readonly SchemaWarning[],
@@ -294,6 +327,7 @@ export function defineTool<
   // Only when given, so a tool without them keeps its old shape (and its snapshots).
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
+  if (allowUnsafePatterns === true) Object.assign(tool, { allowUnsafePatterns });
   return Object.freeze(tool);
 }
 
@@ -414,6 +448,7 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       behavior: checkedWhereUsed,
       scheduling: checkedWhereUsed,
       strictSchema: booleanOption(),
+      allowUnsafePatterns: booleanOption(),
       onSchemaWarning: functionOption(),
       logger: optionCheck(
         (value) => typeof (value as { warn?: unknown } | null)?.warn === 'function',

@@ -1,3 +1,4 @@
+import { checkPatternsWhenLoaded, hasSchemaPatterns } from '../patterns/schema-pattern-check.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
 import { isZodV3Schema, loadZodV3Converter } from '../schema/zod-v3-to-json-schema.ts';
 import type { AnyTool } from '../tool.ts';
@@ -59,6 +60,7 @@ export function startSchemaLoads(items: Iterable<unknown>): Promise<void>[] {
       const source = parametersSourceOf(tool);
       if (source === 'json-schema') add(loadJsonSchemaValidator());
       else if (source === 'zod-v3') add(loadZodV3Converter());
+      add(patternCheckOf(tool, source));
     }
   }
   return loads;
@@ -70,6 +72,28 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
     if (isFunctionTool(item)) yield item;
     else if (isBuiltinTool(item)) for (const handler of item.handlers ?? []) yield handler;
   }
+}
+
+/**
+ * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
+ * before any model call (`parseArgs` checks again, for calls outside a run). Off Node a zod 3
+ * tool's schema is read once its converter has loaded, and checked by `parseArgs` then.
+ */
+function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
+  const defined = tool as { inputSchema?: unknown; allowUnsafePatterns?: unknown; name: string };
+  if (source === undefined || defined.allowUnsafePatterns === true) return undefined;
+  let schema: unknown;
+  try {
+    schema = defined.inputSchema;
+  } catch {
+    return undefined;
+  }
+  return hasSchemaPatterns(schema)
+    ? checkPatternsWhenLoaded(schema, {
+        toolName: defined.name,
+        source: source === 'zod-v4' ? 'zod-v4' : 'other',
+      })
+    : undefined;
 }
 
 /** A tool's `parametersSource` (tools made by `defineTool` have one; others validate alone). */
