@@ -4,7 +4,7 @@ import {
   checkPatternsWhenLoaded,
   hasSchemaPatterns,
   loadPatternJudge,
-} from '../tools/patterns/schema-pattern-check.ts';
+} from '../tools/define/preload-tool-schemas.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
 import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';

@@ -11,11 +11,6 @@ import {
   optionCheck,
 } from '../../options/define-options.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
-import {
-  assertSafePatterns,
-  hasSchemaPatterns,
-  loadPatternJudge,
-} from '../patterns/schema-pattern-check.ts';
 import { cleanJsonSchema } from '../schema/clean-json-schema.ts';
 import { assertUsableJsonSchema } from '../schema/find-json-schema-problems.ts';
 import { formatPath } from '../schema/inline-refs.ts';
@@ -27,6 +22,7 @@ import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts'
 import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
+import { assertSafePatterns, hasSchemaPatterns, loadPatternJudge } from './preload-tool-schemas.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
 import type {
   ResolvedToolParameters,
@@ -283,11 +279,13 @@ export function defineTool<
   let patternsChecked = allowUnsafePatterns === true;
   if (!patternsChecked && hasSchemaPatterns(described?.jsonSchema)) loadPatternJudge();
   const parseArgs = (args: unknown): ToolArgumentsResult<InferToolArgs<Parameters>> => {
-    if (!patternsChecked) {
-      if (hasSchemaPatterns(tool.inputSchema))
-        assertSafePatterns(tool.inputSchema, {
+    // Off Node a zod 3 tool's schema waits for its converter (parsing does not): it is checked
+    // once that is there, as an agent's run awaits both before its first step.
+    if (!patternsChecked && described !== undefined) {
+      if (hasSchemaPatterns(described.jsonSchema))
+        assertSafePatterns(described.jsonSchema, {
           toolName: name,
-          source: tool.parametersSource === 'zod-v4' ? 'zod-v4' : 'other',
+          source: described.source === 'zod-v4' ? 'zod-v4' : 'other',
         });
       patternsChecked = true;
     }

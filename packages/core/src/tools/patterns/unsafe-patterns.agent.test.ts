@@ -6,6 +6,7 @@ import { createChatSession } from '../../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../../chat/create-memory-history-store.ts';
 import { subagent } from '../../composition/subagent.ts';
 import { createGemini } from '../../http/create-gemini.ts';
+import type { GenerateContentBody } from '../../wire/request.ts';
 import { defineTool } from '../define/define-tool.ts';
 import { preloadToolSchemas } from '../define/preload-tool-schemas.ts';
 import { jsonSchema } from '../schema/json-schema.ts';
@@ -134,7 +135,9 @@ describe('a tool whose pattern can backtrack super-linearly', () => {
     expect(result.text).toBe('The child failed.');
     // Two requests, both the parent's: the child refused before its first.
     expect(fake.modelRequests).toHaveLength(2);
-    const answer = JSON.stringify(fake.modelRequests[1]?.body.contents.at(-1));
+    const answer = JSON.stringify(
+      (fake.modelRequests[1]?.body as GenerateContentBody).contents.at(-1),
+    );
     expect(answer).toContain('backtrack');
     expect(executed).toBe(0);
   });
