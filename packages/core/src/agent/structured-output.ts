@@ -1,10 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
-import {
-  checkPatternsWhenLoaded,
-  hasSchemaPatterns,
-  loadPatternJudge,
-} from '../tools/define/preload-tool-schemas.ts';
+import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
 import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
@@ -73,16 +69,12 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
   // cleanJsonSchema types a type-less root as an object (right for function parameters); an
   // output may be a union or anything else.
   if (converted['type'] === undefined) delete cleaned['type'];
-  // The answer meets the schema's patterns only once the analysis passed them (see defineTool):
-  // loaded from here, awaited by the first parse, which rejects the run with UnsafePatternError.
-  const patterns = hasSchemaPatterns(converted) ? converted : undefined;
-  if (patterns !== undefined) loadPatternJudge();
-  const source = isZodV4Schema(output) ? 'zod-v4' : 'other';
+  // The answer meets the schema's patterns only once the analysis passed them (see defineTool).
+  const checking = checkSchemaPatterns(converted, undefined, isZodV4Schema(output));
   return {
     jsonSchema: cleaned,
     parse: async (text) => {
-      if (patterns !== undefined)
-        await checkPatternsWhenLoaded(patterns, { toolName: undefined, source });
+      await checking;
       return parseOutput<Output>(output, text);
     },
   };

@@ -22,7 +22,7 @@ import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts'
 import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
-import { assertSafePatterns, hasSchemaPatterns, loadPatternJudge } from './preload-tool-schemas.ts';
+import { checkSchemaPatterns } from './preload-tool-schemas.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
 import type {
   ResolvedToolParameters,
@@ -274,23 +274,30 @@ export function defineTool<
     createZodV3ArgsParser(parameters as unknown as ZodV3SchemaLike, name)) as (
     args: unknown,
   ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
-  // A pattern meets no argument before the analysis passed it: loaded (with import(), on every
-  // runtime) from here, awaited by an agent's first run, which refuses the tool before any call.
-  let patternsChecked = allowUnsafePatterns === true;
-  if (!patternsChecked && hasSchemaPatterns(described?.jsonSchema)) loadPatternJudge();
-  const parseArgs = (args: unknown): ToolArgumentsResult<InferToolArgs<Parameters>> => {
-    // Off Node a zod 3 tool's schema waits for its converter (parsing does not): it is checked
-    // once that is there, as an agent's run awaits both before its first step.
-    if (!patternsChecked && described !== undefined) {
-      if (hasSchemaPatterns(described.jsonSchema))
-        assertSafePatterns(described.jsonSchema, {
-          toolName: name,
-          source: described.source === 'zod-v4' ? 'zod-v4' : 'other',
-        });
-      patternsChecked = true;
-    }
-    return parse(args);
-  };
+  // A pattern meets no argument before the analysis passed it (an agent's first run awaits it
+  // and is refused before any model call; parseArgs by hand throws until it is done). Off Node
+  // a zod 3 tool's schema waits for its converter: a run checks it once that is there.
+  const checking = allowUnsafePatterns
+    ? undefined
+    : checkSchemaPatterns(described?.jsonSchema, name, described?.source === 'zod-v4');
+  let verdict: unknown = checking && name;
+  checking?.then(
+    () => {
+      verdict = undefined;
+    },
+    (error: unknown) => {
+      verdict = error;
+    },
+  );
+  const parseArgs =
+    checking === undefined
+      ? parse
+      : (args: unknown): ToolArgumentsResult<InferToolArgs<Parameters>> => {
+          if (verdict === name)
+            throw new SchemaLibraryNotLoadedError({ library: 'pattern-analysis', toolName: name });
+          if (verdict !== undefined) throw verdict;
+          return parse(args);
+        };
   const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
     kind: 'function',
     name,

@@ -1,6 +1,9 @@
-import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
-import type { assertSafeSchemaPatterns, PatternSource } from '../patterns/judge-schema-patterns.ts';
-import { SchemaLibraryLoader } from '../schema/schema-library-loader.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from '../schema/json-schema-keywords.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
 import { isZodV3Schema, loadZodV3Converter } from '../schema/zod-v3-to-json-schema.ts';
 import type { AnyTool } from '../tool.ts';
@@ -78,100 +81,52 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
 
 /**
  * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
- * before any model call (`parseArgs` checks again, for calls outside a run). Off Node a zod 3
- * tool's schema is read once its converter has loaded, and checked by `parseArgs` then.
+ * before any model call. Off Node a zod 3 tool's schema is read once its converter has loaded.
  */
 function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
   const defined = tool as { inputSchema?: unknown; allowUnsafePatterns?: unknown; name: string };
-  if (source === undefined || defined.allowUnsafePatterns === true) return undefined;
-  let schema: unknown;
+  if (source === undefined || defined.allowUnsafePatterns) return undefined;
   try {
-    schema = defined.inputSchema;
+    return checkSchemaPatterns(defined.inputSchema, defined.name, source === 'zod-v4');
   } catch {
     return undefined;
   }
-  return hasSchemaPatterns(schema)
-    ? checkPatternsWhenLoaded(schema, {
-        toolName: defined.name,
-        source: source === 'zod-v4' ? 'zod-v4' : 'other',
-      })
-    : undefined;
+}
+
+/**
+ * The analysis of a JSON Schema's regular expressions (`pattern` keywords, `patternProperties`
+ * keys), which rejects with an {@link UnsafePatternError} when one can backtrack super-linearly on
+ * a model's string; undefined when the schema has none (a property named `pattern` also counts:
+ * that only loads the analysis, whose walk knows the difference). The analysis (scslre, refa,
+ * regexpp) loads with import() on every runtime: a module the root import does not load and a
+ * chunk of its own in a browser bundle, so an app whose schemas have no pattern loads none of it.
+ * A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
+ * root import's static graph is at its ceiling of modules.
+ * @internal
+ */
+export function checkSchemaPatterns(
+  schema: unknown,
+  toolName: string | undefined,
+  zod4: boolean,
+): Promise<void> | undefined {
+  if (!JSON.stringify(schema ?? 0).includes('"pattern')) return undefined;
+  const checked = import('../patterns/judge-schema-patterns.ts').then((judge) =>
+    judge.assertSafeSchemaPatterns(schema, {
+      toolName,
+      source: zod4 ? 'zod-v4' : 'other',
+      keywords: {
+        SUBSCHEMA_KEYWORDS,
+        SUBSCHEMA_LIST_KEYWORDS,
+        SUBSCHEMA_MAP_KEYWORDS,
+        DEFINITION_KEYWORDS,
+      },
+    }),
+  );
+  checked.catch(() => {});
+  return checked;
 }
 
 /** A tool's `parametersSource` (tools made by `defineTool` have one; others validate alone). */
 function parametersSourceOf(tool: object): unknown {
   return (tool as { parametersSource?: unknown }).parametersSource;
-}
-
-type PatternJudge = { assertSafeSchemaPatterns: typeof assertSafeSchemaPatterns };
-
-/**
- * The pattern analysis (judge-schema-patterns.ts with scslre, refa and regexpp), imported on the
- * first schema that has a `pattern`, on every runtime: a module the root import does not load
- * (index.static-imports.test.ts), and a chunk of its own in a browser bundle, so an app whose
- * schemas have no pattern loads none of it.
- */
-// why (cache): one import per process, as the schema libraries' own loaders (validate-json-schema-args.ts).
-// (Here, not in a module of its own: the root import's static graph is at its ceiling of modules.)
-const judge = new SchemaLibraryLoader<PatternJudge>(
-  () => undefined,
-  () => import('../patterns/judge-schema-patterns.ts'),
-);
-
-/**
- * Whether a JSON Schema may hold a regular expression (a `pattern` keyword or a
- * `patternProperties` key): a property named `pattern` also says yes, which only loads the
- * analysis, whose walk knows the difference.
- * @internal
- */
-export function hasSchemaPatterns(schema: unknown): boolean {
-  return schema !== undefined && JSON.stringify(schema).includes('"pattern');
-}
-
-/**
- * The analysis, loaded: a promise that settles once it is (started here, or the one in flight),
- * undefined when it already is.
- * @internal
- */
-export function loadPatternJudge(): Promise<void> | undefined {
-  return judge.load();
-}
-
-/**
- * Refuses a schema whose patterns can backtrack super-linearly on a model's string, before any of
- * them runs on one.
- *
- * @throws {@link UnsafePatternError} naming the first such pattern.
- * @throws {@link SchemaLibraryNotLoadedError} while the analysis is still loading (its load is
- *   started; an agent's run waits for it by itself).
- * @internal
- */
-export function assertSafePatterns(
-  schema: unknown,
-  where: { toolName: string | undefined; source: PatternSource },
-): void {
-  const loaded = judge.get();
-  if (loaded === undefined) {
-    judge.load();
-    throw new SchemaLibraryNotLoadedError({
-      library: 'pattern-analysis',
-      toolName: where.toolName,
-    });
-  }
-  loaded.assertSafeSchemaPatterns(schema, where);
-}
-
-/**
- * {@link assertSafePatterns} once the analysis is loaded: what an agent's first run (and a
- * handoff, and structured output) awaits before any model call. It rejects with the
- * {@link UnsafePatternError}; a rejection nobody awaits is not reported as unhandled.
- * @internal
- */
-export function checkPatternsWhenLoaded(
-  schema: unknown,
-  where: { toolName: string | undefined; source: PatternSource },
-): Promise<void> {
-  const checked = Promise.resolve(judge.load()).then(() => assertSafePatterns(schema, where));
-  checked.catch(() => {});
-  return checked;
 }

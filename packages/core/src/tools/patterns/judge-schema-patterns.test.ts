@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as keywords from '../schema/json-schema-keywords.ts';
 import { assertSafeSchemaPatterns, findPatternProblem } from './judge-schema-patterns.ts';
 import { UnsafePatternError } from './unsafe-pattern-error.ts';
 
@@ -205,7 +206,7 @@ describe('findPatternProblem', () => {
 describe('assertSafeSchemaPatterns', () => {
   const check = (schema: unknown, source: 'zod-v4' | 'other' = 'other') => {
     try {
-      assertSafeSchemaPatterns(schema, { toolName: 'lookup', source });
+      assertSafeSchemaPatterns(schema, { toolName: 'lookup', source, keywords });
       return undefined;
     } catch (error) {
       return error as UnsafePatternError;

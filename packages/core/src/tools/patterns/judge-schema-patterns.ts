@@ -1,12 +1,7 @@
 import { type AST, RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
 import { isDisjointWith, JS, NFA } from 'refa';
 import { analyse } from 'scslre';
-import {
-  DEFINITION_KEYWORDS,
-  SUBSCHEMA_KEYWORDS,
-  SUBSCHEMA_LIST_KEYWORDS,
-  SUBSCHEMA_MAP_KEYWORDS,
-} from '../schema/json-schema-keywords.ts';
+import type * as Keywords from '../schema/json-schema-keywords.ts';
 import { type PatternComplexity, UnsafePatternError } from './unsafe-pattern-error.ts';
 
 /** What a pattern's analysis found: the ambiguous part, and a rewrite when one is known. */
@@ -69,18 +64,37 @@ export function findPatternProblem(source: string): PatternFinding | undefined {
  */
 export function assertSafeSchemaPatterns(
   schema: unknown,
-  { toolName, source }: { toolName: string | undefined; source: PatternSource },
+  {
+    toolName,
+    source,
+    keywords,
+  }: { toolName: string | undefined; source: PatternSource; keywords: SchemaKeywords },
 ): void {
-  for (const { path, pattern } of schemaPatterns(schema, source)) {
+  for (const { path, pattern } of schemaPatterns(schema, source, keywords)) {
     const finding = findPatternProblem(pattern);
     if (finding !== undefined)
       throw new UnsafePatternError({ toolName, path, pattern, ...finding });
   }
 }
 
+/**
+ * json-schema-keywords.ts, given by the caller: imported here, it would leave the agent app's
+ * chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines).
+ */
+export type SchemaKeywords = typeof Keywords;
+
 type Located = { path: string; pattern: string };
 
-function* schemaPatterns(schema: unknown, source: PatternSource): Generator<Located> {
+function* schemaPatterns(
+  schema: unknown,
+  source: PatternSource,
+  {
+    SUBSCHEMA_KEYWORDS,
+    SUBSCHEMA_LIST_KEYWORDS,
+    SUBSCHEMA_MAP_KEYWORDS,
+    DEFINITION_KEYWORDS,
+  }: SchemaKeywords,
+): Generator<Located> {
   const seen = new Set<object>();
   const pending: { node: unknown; path: string[] }[] = [{ node: schema, path: [] }];
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {

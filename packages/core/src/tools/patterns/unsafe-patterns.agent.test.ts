@@ -136,7 +136,7 @@ describe('a tool whose pattern can backtrack super-linearly', () => {
     // Two requests, both the parent's: the child refused before its first.
     expect(fake.modelRequests).toHaveLength(2);
     const answer = JSON.stringify(
-      (fake.modelRequests[1]?.body as GenerateContentBody).contents.at(-1),
+      (fake.modelRequests[1]?.body as GenerateContentBody | undefined)?.contents.at(-1),
     );
     expect(answer).toContain('backtrack');
     expect(executed).toBe(0);
