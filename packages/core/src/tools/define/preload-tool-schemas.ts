@@ -96,8 +96,8 @@ function patternCheckOf(tool: object, source: unknown): Promise<void> | undefine
 /**
  * The analysis of a JSON Schema's regular expressions (`pattern` keywords, `patternProperties`
  * keys), which rejects with an {@link UnsafePatternError} when one can backtrack super-linearly on
- * a model's string; undefined when the schema has none (a property named `pattern` also counts:
- * that only loads the analysis, whose walk knows the difference). The analysis (scslre, refa,
+ * a model's string; undefined when the schema has none (a `pattern` string elsewhere, in a `default`, only loads the
+ * analysis, whose walk knows the difference). The analysis (scslre, refa,
  * regexpp) loads with import() on every runtime: a module the root import does not load and a
  * chunk of its own in a browser bundle, so an app whose schemas have no pattern loads none of it.
  * A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
@@ -109,7 +109,9 @@ export function checkSchemaPatterns(
   toolName: string | undefined,
   zod4: boolean,
 ): Promise<void> | undefined {
-  if (!JSON.stringify(schema ?? 0).includes('"pattern')) return undefined;
+  // `"pattern":"` is the keyword (a property named `pattern` is followed by `{`), which a tool
+  // with a `pattern` argument (a file search) must not wait for.
+  if (!/"pattern(":"|Properties")/.test(JSON.stringify(schema ?? 0))) return undefined;
   const checked = import('../patterns/judge-schema-patterns.ts').then((judge) =>
     judge.assertSafeSchemaPatterns(schema, {
       toolName,

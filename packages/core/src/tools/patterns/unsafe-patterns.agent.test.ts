@@ -149,6 +149,16 @@ describe('a tool whose pattern can backtrack super-linearly', () => {
     expect(() => tool.parseArgs({ code: HOSTILE })).toThrow(UnsafePatternError);
   });
 
+  it('leaves a tool whose argument is named pattern (a file search) as it was: nothing to wait for', () => {
+    const grep = defineTool({
+      name: 'grep',
+      description: 'Searches files.',
+      parameters: z.object({ pattern: z.string(), path: z.string().optional() }),
+      execute: () => [],
+    });
+    expect(grep.parseArgs({ pattern: '^(a+)+$' })).toMatchObject({ success: true });
+  });
+
   it('runs with allowUnsafePatterns: true, the pattern checking the arguments', async () => {
     const tool = defineTool({
       name: 'trusted',
