@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
+import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
 import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
@@ -68,9 +69,14 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
   // cleanJsonSchema types a type-less root as an object (right for function parameters); an
   // output may be a union or anything else.
   if (converted['type'] === undefined) delete cleaned['type'];
+  // The answer meets the schema's patterns only once the analysis passed them (see defineTool).
+  const checking = checkSchemaPatterns(converted, undefined, isZodV4Schema(output));
   return {
     jsonSchema: cleaned,
-    parse: (text) => parseOutput<Output>(output, text),
+    parse: async (text) => {
+      await checking;
+      return parseOutput<Output>(output, text);
+    },
   };
 }
 

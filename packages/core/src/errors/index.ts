@@ -30,6 +30,8 @@ export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
 export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
 export { ChatBudgetExceededError } from '../chat/chat-budget-exceeded-error.ts';
+export type { PatternComplexity } from '../tools/patterns/unsafe-pattern-error.ts';
+export { UnsafePatternError } from '../tools/patterns/unsafe-pattern-error.ts';
 export type { RunDoor } from '../web/run-access-denied-error.ts';
 export { RunAccessDeniedError } from '../web/run-access-denied-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';

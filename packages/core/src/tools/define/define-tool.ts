@@ -22,6 +22,7 @@ import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts'
 import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
+import { checkSchemaPatterns } from './preload-tool-schemas.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
 import type {
   ResolvedToolParameters,
@@ -126,6 +127,16 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   schemaFormat?: ToolSchemaFormat | undefined;
   /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
   strictSchema?: boolean | undefined;
+  /**
+   * Run the schema's regular expressions (zod's `.regex()`, JSON Schema `pattern`) on the
+   * arguments even when they can backtrack super-linearly. By default such a tool is refused
+   * with an {@link UnsafePatternError} before any model call: the model's arguments are hostile
+   * (a prompt injection steers them), and one call of 40 characters against `^(a+)+$` freezes
+   * the process for hours. Set it only for a tool whose arguments never come from a model (a
+   * `maxLength` does not help: validators run every check, the pattern too).
+   * @defaultValue false
+   */
+  allowUnsafePatterns?: boolean | undefined;
   /** Called once per schema warning (a missing description included), when the tool is defined. */
   onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
   /** Schema warnings are also logged here at `warn`. */
@@ -158,6 +169,8 @@ export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
   readonly inputSchema: Record<string, unknown> | undefined;
   /** Where the parameter schema came from. */
   readonly parametersSource: ToolParametersSource;
+  /** `true` when defined with `allowUnsafePatterns: true` (absent otherwise). */
+  readonly allowUnsafePatterns?: true | undefined;
 }
 
 /**
@@ -196,6 +209,7 @@ export function defineTool<
     close,
     behavior,
     scheduling,
+    allowUnsafePatterns,
   } = options;
   assertValidToolName(name);
   if (description !== undefined && typeof description !== 'string') {
@@ -260,6 +274,30 @@ export function defineTool<
     createZodV3ArgsParser(parameters as unknown as ZodV3SchemaLike, name)) as (
     args: unknown,
   ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
+  // A pattern meets no argument before the analysis passed it (an agent's first run awaits it
+  // and is refused before any model call; parseArgs by hand throws until it is done). Off Node
+  // a zod 3 tool's schema waits for its converter: a run checks it once that is there.
+  const checking = allowUnsafePatterns
+    ? undefined
+    : checkSchemaPatterns(described?.jsonSchema, name, described?.source === 'zod-v4');
+  let verdict: unknown = checking && name;
+  checking?.then(
+    () => {
+      verdict = undefined;
+    },
+    (error: unknown) => {
+      verdict = error;
+    },
+  );
+  const parseArgs =
+    checking === undefined
+      ? parse
+      : (args: unknown): ToolArgumentsResult<InferToolArgs<Parameters>> => {
+          if (verdict === name)
+            throw new SchemaLibraryNotLoadedError({ library: 'pattern-analysis', toolName: name });
+          if (verdict !== undefined) throw verdict;
+          return parse(args);
+        };
   const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
     kind: 'function',
     name,
@@ -268,7 +306,7 @@ export function defineTool<
     timeoutMs,
     secretArguments:
       secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
-    parseArgs: parse,
+    parseArgs,
     execute,
     close: close === undefined ? undefined : toAsyncClose(close),
     schemaWarnings: described?.schemaWarnings as readonly SchemaWarning[],
@@ -294,6 +332,7 @@ export function defineTool<
   // Only when given, so a tool without them keeps its old shape (and its snapshots).
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
+  if (allowUnsafePatterns === true) Object.assign(tool, { allowUnsafePatterns });
   return Object.freeze(tool);
 }
 
@@ -414,6 +453,7 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       behavior: checkedWhereUsed,
       scheduling: checkedWhereUsed,
       strictSchema: booleanOption(),
+      allowUnsafePatterns: booleanOption(),
       onSchemaWarning: functionOption(),
       logger: optionCheck(
         (value) => typeof (value as { warn?: unknown } | null)?.warn === 'function',

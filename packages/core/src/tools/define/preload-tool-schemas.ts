@@ -1,3 +1,9 @@
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from '../schema/json-schema-keywords.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
 import { isZodV3Schema, loadZodV3Converter } from '../schema/zod-v3-to-json-schema.ts';
 import type { AnyTool } from '../tool.ts';
@@ -59,6 +65,7 @@ export function startSchemaLoads(items: Iterable<unknown>): Promise<void>[] {
       const source = parametersSourceOf(tool);
       if (source === 'json-schema') add(loadJsonSchemaValidator());
       else if (source === 'zod-v3') add(loadZodV3Converter());
+      add(patternCheckOf(tool, source));
     }
   }
   return loads;
@@ -70,6 +77,55 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
     if (isFunctionTool(item)) yield item;
     else if (isBuiltinTool(item)) for (const handler of item.handlers ?? []) yield handler;
   }
+}
+
+/**
+ * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
+ * before any model call. Off Node a zod 3 tool's schema is read once its converter has loaded.
+ */
+function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
+  const defined = tool as { inputSchema?: unknown; allowUnsafePatterns?: unknown; name: string };
+  if (source === undefined || defined.allowUnsafePatterns) return undefined;
+  try {
+    return checkSchemaPatterns(defined.inputSchema, defined.name, source === 'zod-v4');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The analysis of a JSON Schema's regular expressions (`pattern` keywords, `patternProperties`
+ * keys), which rejects with an {@link UnsafePatternError} when one can backtrack super-linearly on
+ * a model's string; undefined when the schema has none (a `pattern` string elsewhere, in a `default`, only loads the
+ * analysis, whose walk knows the difference). The analysis (scslre, refa,
+ * regexpp) loads with import() on every runtime: a module the root import does not load and a
+ * chunk of its own in a browser bundle, so an app whose schemas have no pattern loads none of it.
+ * A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
+ * root import's static graph is at its ceiling of modules.
+ * @internal
+ */
+export function checkSchemaPatterns(
+  schema: unknown,
+  toolName: string | undefined,
+  zod4: boolean,
+): Promise<void> | undefined {
+  // `"pattern":"` is the keyword (a property named `pattern` is followed by `{`), which a tool
+  // with a `pattern` argument (a file search) must not wait for.
+  if (!/"pattern(":"|Properties")/.test(JSON.stringify(schema ?? 0))) return undefined;
+  const checked = import('../patterns/judge-schema-patterns.ts').then((judge) =>
+    judge.assertSafeSchemaPatterns(schema, {
+      toolName,
+      source: zod4 ? 'zod-v4' : 'other',
+      keywords: {
+        SUBSCHEMA_KEYWORDS,
+        SUBSCHEMA_LIST_KEYWORDS,
+        SUBSCHEMA_MAP_KEYWORDS,
+        DEFINITION_KEYWORDS,
+      },
+    }),
+  );
+  checked.catch(() => {});
+  return checked;
 }
 
 /** A tool's `parametersSource` (tools made by `defineTool` have one; others validate alone). */

@@ -241,6 +241,9 @@ export async function createMcpToolsWith(
         logger: log,
         close,
         execute,
+        // The server's patterns are declared to the model but never run here (below): nothing
+        // for defineTool's pattern analysis to refuse.
+        allowUnsafePatterns: true,
       });
       // The arguments are checked here without the server's regular expressions, which a model's
       // string could make backtrack for hours (see stripSchemaPatterns); the server checks them.
@@ -248,7 +251,8 @@ export async function createMcpToolsWith(
       const parseArgs =
         unpatterned === undefined
           ? declared.parseArgs
-          : defineTool({ name, parameters: unpatterned, execute }).parseArgs;
+          : defineTool({ name, parameters: unpatterned, execute, allowUnsafePatterns: true })
+              .parseArgs;
       // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
       tool = Object.freeze({ ...declared, parseArgs, toolType: 'mcp' });
     } catch (error) {

@@ -1,0 +1,203 @@
+import { type AST, RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
+import { isDisjointWith, JS, NFA } from 'refa';
+import { analyse } from 'scslre';
+import type * as Keywords from '../schema/json-schema-keywords.ts';
+import { type PatternComplexity, UnsafePatternError } from './unsafe-pattern-error.ts';
+
+/** What a pattern's analysis found: the ambiguous part, and a rewrite when one is known. */
+export type PatternFinding = {
+  part: string;
+  complexity: PatternComplexity;
+  fixedPattern?: string | undefined;
+};
+
+/** Where a schema's patterns come from: zod 4 writes patterns for checks it does not run as one. */
+export type PatternSource = 'zod-v4' | 'other';
+
+// zod 4 writes `^prefix.*`, `.*suffix$` and `needle` for `.startsWith()`, `.endsWith()` and
+// `.includes()` (with these formats) but checks them with String methods: never run as a regex.
+const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
+
+// refa builds automata for the alternation check; past this many states a pattern is too large
+// to decide, and it is refused as if ambiguous (a rewrite or the opt-out says what to do).
+const MAX_AUTOMATON_NODES = 20_000;
+
+/**
+ * The analysis of the regular expressions a model's strings meet, in the chunk loaded only when a
+ * schema has a `pattern` (scslre, refa and regexpp: ~250 KB gzip off Node, never loaded by an app
+ * without patterns). Two checks, each exact for the class it covers:
+ * - scslre (RunDevelopment's, the engine of eslint-plugin-regexp's `no-super-linear-backtracking`):
+ *   a quantifier that can reach itself (`(a+)+`, exponential), two that trade characters
+ *   (`\d+\d+$`, `^.*a.*a$`, polynomial), and an unanchored search that retries every suffix
+ *   (`\s+$`, quadratic), for attack strings that repeat one character; it proposes a rewrite
+ *   that matches the same strings when it can.
+ * - an unbounded quantifier whose alternatives overlap (`(a|a)*`) or whose one iteration can
+ *   also be read as two or more (`(a|aa)+`, `(a|b|ab)*`): exponential, and not a one-character
+ *   attack, so scslre passes it. Decided with refa's automata (`isDisjointWith`).
+ * Patterns are parsed as JSON Schema compiles them (the `u` flag), or without it when only that
+ * parses (a zod regex written without `u`).
+ * @internal
+ */
+export function findPatternProblem(source: string): PatternFinding | undefined {
+  const parsed = parse(source);
+  if (parsed === undefined) return undefined;
+  const report = analyse(parsed).reports[0];
+  if (report !== undefined) {
+    return {
+      part:
+        report.type === 'Trade'
+          ? `${report.startQuant.raw} and ${report.endQuant.raw}`
+          : report.quant.raw,
+      complexity: report.exponential ? 'exponential' : 'polynomial',
+      fixedPattern: report.fix()?.source,
+    };
+  }
+  const overlap = findOverlappingRepetition(parsed);
+  return overlap === undefined ? undefined : { part: overlap, complexity: 'exponential' };
+}
+
+/**
+ * Throws an {@link UnsafePatternError} for the first pattern of a JSON Schema that
+ * {@link findPatternProblem} refuses: `pattern` keywords and `patternProperties` keys, in every
+ * sub-schema.
+ * @internal
+ */
+export function assertSafeSchemaPatterns(
+  schema: unknown,
+  {
+    toolName,
+    source,
+    keywords,
+  }: { toolName: string | undefined; source: PatternSource; keywords: SchemaKeywords },
+): void {
+  for (const { path, pattern } of schemaPatterns(schema, source, keywords)) {
+    const finding = findPatternProblem(pattern);
+    if (finding !== undefined)
+      throw new UnsafePatternError({ toolName, path, pattern, ...finding });
+  }
+}
+
+/**
+ * json-schema-keywords.ts, given by the caller: imported here, it would leave the agent app's
+ * chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines).
+ */
+export type SchemaKeywords = typeof Keywords;
+
+type Located = { path: string; pattern: string };
+
+function* schemaPatterns(
+  schema: unknown,
+  source: PatternSource,
+  {
+    SUBSCHEMA_KEYWORDS,
+    SUBSCHEMA_LIST_KEYWORDS,
+    SUBSCHEMA_MAP_KEYWORDS,
+    DEFINITION_KEYWORDS,
+  }: SchemaKeywords,
+): Generator<Located> {
+  const seen = new Set<object>();
+  const pending: { node: unknown; path: string[] }[] = [{ node: schema, path: [] }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { node, path } = item;
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) continue;
+    const record = node as Record<string, unknown>;
+    const pattern = record['pattern'];
+    const format = record['format'];
+    if (
+      typeof pattern === 'string' &&
+      !(source === 'zod-v4' && typeof format === 'string' && NOT_RUN_BY_ZOD.has(format))
+    ) {
+      yield { path: [...path, 'pattern'].join('.'), pattern };
+    }
+    const patternKeys = record['patternProperties'];
+    if (typeof patternKeys === 'object' && patternKeys !== null) {
+      for (const key of Object.keys(patternKeys))
+        yield { path: [...path, 'patternProperties', key].join('.'), pattern: key };
+    }
+    for (const [keyword, value] of Object.entries(record)) {
+      if (SUBSCHEMA_LIST_KEYWORDS.has(keyword) && Array.isArray(value)) {
+        for (const [index, child] of value.entries())
+          pending.push({ node: child, path: [...path, keyword, String(index)] });
+      } else if (SUBSCHEMA_KEYWORDS.has(keyword)) {
+        pending.push({ node: value, path: [...path, keyword] });
+      } else if (SUBSCHEMA_MAP_KEYWORDS.has(keyword) || DEFINITION_KEYWORDS.includes(keyword)) {
+        if (typeof value === 'object' && value !== null) {
+          for (const [name, child] of Object.entries(value))
+            pending.push({ node: child, path: [...path, keyword, name] });
+        }
+      }
+    }
+  }
+}
+
+type Parsed = { pattern: AST.Pattern; flags: AST.Flags };
+
+function parse(source: string): Parsed | undefined {
+  const parser = new RegExpParser();
+  for (const unicode of [true, false]) {
+    try {
+      const pattern = parser.parsePattern(source, 0, source.length, { unicode });
+      return { pattern, flags: parser.parseFlags(unicode ? 'u' : '') };
+    } catch {
+      // Not valid with this flag; a pattern valid with neither never compiled (a JSON Schema's is
+      // refused when its tool is defined), so nothing runs it.
+    }
+  }
+  return undefined;
+}
+
+/** The first unbounded quantifier whose element can match one string in two ways. */
+function findOverlappingRepetition(parsed: Parsed): string | undefined {
+  const parser = JS.Parser.fromAst(parsed);
+  const automaton = (element: AST.Node): NFA => {
+    const { expression, maxCharacter } = parser.parseElement(element as JS.ParsableElement, {
+      backreferences: 'disable',
+      assertions: 'ignore',
+    });
+    return NFA.fromRegex(
+      expression,
+      { maxCharacter },
+      { assertions: 'ignore', unknowns: 'disable' },
+    );
+  };
+  let found: string | undefined;
+  visitRegExpAST(parsed.pattern, {
+    onQuantifierEnter(quantifier) {
+      if (found !== undefined || quantifier.max !== Infinity) return;
+      try {
+        if (isAmbiguousRepetition(quantifier.element, automaton)) found = quantifier.raw;
+      } catch {
+        // Too large to decide (refa's node limit): refused, as the error's rewrite advice fits.
+        found = quantifier.raw;
+      }
+    },
+  });
+  return found;
+}
+
+function isAmbiguousRepetition(
+  element: AST.QuantifiableElement,
+  automaton: (element: AST.Node) => NFA,
+): boolean {
+  if (
+    (element.type === 'Group' || element.type === 'CapturingGroup') &&
+    element.alternatives.length > 1
+  ) {
+    const branches = element.alternatives.map(automaton);
+    for (let left = 0; left < branches.length; left++) {
+      for (let right = left + 1; right < branches.length; right++) {
+        if (!isDisjointWith(branches[left] as NFA, branches[right] as NFA, MAX_AUTOMATON_NODES))
+          return true;
+      }
+    }
+  }
+  // One iteration's strings against two or more iterations': `(a|aa)+` reads "aa" both ways.
+  const once = automaton(element);
+  const twiceOrMore = once.copy();
+  const rest = once.copy();
+  rest.quantify(1, Number.POSITIVE_INFINITY);
+  twiceOrMore.append(rest);
+  return !isDisjointWith(once, twiceOrMore, MAX_AUTOMATON_NODES);
+}

@@ -1,0 +1,77 @@
+import { GemloopError } from '../../errors/gemloop-error.ts';
+
+/** How a pattern's backtracking grows with the length of the string it is tested on. */
+export type PatternComplexity = 'exponential' | 'polynomial';
+
+/**
+ * A regular expression in a tool's parameter schema (zod's `.regex()`, a JSON Schema `pattern` or
+ * `patternProperties` key) or in an agent's `output` schema can backtrack super-linearly on a
+ * string the model could send: validating the model's arguments (or answer) runs it on the
+ * process's only thread, where JavaScript has no time limit for a regex, so one call of a few
+ * dozen characters could freeze every run of the process. Thrown before any model call sees the
+ * schema (a run rejects with it before its first request); the message names the tool, the JSON
+ * path, the pattern, the ambiguous part and the fix. Nothing of a model's text is in it.
+ */
+export class UnsafePatternError extends GemloopError {
+  override readonly code = 'unsafe-pattern';
+  /** The tool whose parameters hold the pattern; undefined for an agent's `output` schema. */
+  readonly toolName: string | undefined;
+  /** Where in the JSON Schema, e.g. `properties.code.pattern`. */
+  readonly path: string;
+  /** The pattern's source (bounded to 200 characters). */
+  readonly pattern: string;
+  /** The quantifier (or pair of quantifiers) that can match the same characters more than one way. */
+  readonly part: string;
+  /** `'exponential'`: each extra character doubles the time; `'polynomial'`: n², n³, ... */
+  readonly complexity: PatternComplexity;
+  /** A rewrite that matches exactly the same strings without the ambiguity, when one is known. */
+  readonly fixedPattern: string | undefined;
+
+  constructor({
+    toolName,
+    path,
+    pattern,
+    part,
+    complexity,
+    fixedPattern,
+  }: {
+    toolName: string | undefined;
+    path: string;
+    pattern: string;
+    part: string;
+    complexity: PatternComplexity;
+    fixedPattern?: string | undefined;
+  }) {
+    const owner =
+      toolName === undefined ? 'the output schema' : `the parameters of tool "${toolName}"`;
+    const growth =
+      complexity === 'exponential'
+        ? 'exponentially (each extra character doubles the time: 40 characters take hours)'
+        : 'polynomially (100,000 characters take minutes)';
+    const fix =
+      fixedPattern === undefined
+        ? 'Rewrite it so that each character can be matched one way only'
+        : `Rewrite it so that each character can be matched one way only, e.g. ${JSON.stringify(bound(fixedPattern))} (it matches the same strings)`;
+    const optOut =
+      toolName === undefined
+        ? ''
+        : ", or, when the tool's arguments never come from a model, define the tool with allowUnsafePatterns: true";
+    super({
+      message: `The pattern ${JSON.stringify(bound(pattern))} at ${path} in ${owner} can backtrack ${growth} on a string the model sends, because ${part} can match the same characters more than one way; JavaScript has no time limit for a regex, so validating one call could freeze the process. ${fix}${optOut}.`,
+    });
+    this.toolName = toolName;
+    this.path = path;
+    this.pattern = bound(pattern);
+    this.part = part;
+    this.complexity = complexity;
+    this.fixedPattern = fixedPattern;
+  }
+
+  static override isInstance(error: unknown): error is UnsafePatternError {
+    return GemloopError.hasCode(error, 'unsafe-pattern');
+  }
+}
+
+function bound(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
