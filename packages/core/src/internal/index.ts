@@ -151,6 +151,7 @@ export {
   integerOption,
   invalidOption,
   nestedOption,
+  nestedOrOption,
   numberOption,
   type OptionCheck,
   type OptionKeys,
