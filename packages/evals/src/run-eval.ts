@@ -22,6 +22,16 @@ import type { RunEvalOptions } from './run-eval-options.ts';
 export const MAX_EVAL_CONCURRENCY = 64;
 /** The most repeats of a case. */
 export const MAX_EVAL_REPEATS = 100;
+/**
+ * The defaults of {@link RunEvalOptions} that are one value, declared once: `defineEvalTests`
+ * (which names its tests and sizes their hang guard with them) reads them here. @internal
+ */
+export const RUN_EVAL_DEFAULTS: {
+  readonly mode: 'replay';
+  readonly concurrency: number;
+  readonly repeats: number;
+  readonly name: string;
+} = { mode: 'replay', concurrency: 4, repeats: 1, name: 'eval' };
 
 /**
  * Runs every case (`repeats` times) against an agent made by `createAgent`, scores each run, and
@@ -70,9 +80,17 @@ export async function runEvalObserved(
   options: RunEvalOptions,
   onRun: AttemptSettings['onRun'],
 ): Promise<EvalResult> {
-  const mode = options.mode ?? 'replay';
-  const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
-  const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
+  const mode = options.mode ?? RUN_EVAL_DEFAULTS.mode;
+  const concurrency = checkCount(
+    'concurrency',
+    options.concurrency ?? RUN_EVAL_DEFAULTS.concurrency,
+    MAX_EVAL_CONCURRENCY,
+  );
+  const repeats = checkCount(
+    'repeats',
+    options.repeats ?? RUN_EVAL_DEFAULTS.repeats,
+    MAX_EVAL_REPEATS,
+  );
   const timeoutMs = options.timeoutMs ?? (options.mode === 'batch' ? 172_800_000 : 120_000);
   if (!(timeoutMs > 0))
     throw invalid(
@@ -139,7 +157,7 @@ export async function runEvalObserved(
           fetch: live?.fetch,
         }))
       : undefined;
-  const name = options.name ?? 'eval';
+  const name = options.name ?? RUN_EVAL_DEFAULTS.name;
   const emit = options.onEvent ?? (() => {});
   // The keys never reach a result, an event, a span or a report (see redactAttempt).
   const redact = createSecretRedactor(evalSecrets(apiKey));
