@@ -142,6 +142,7 @@ export {
   checkedWhereUsed,
   checkOptionsCopy,
   closestNames,
+  copiedOption,
   copyOptions,
   type DeclaredOptions,
   type DefineOptionsSpec,

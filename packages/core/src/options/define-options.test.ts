@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  arrayOption,
   booleanOption,
   checkOptionsCopy,
+  copiedOption,
   defineOptions,
   describeValue,
   functionOption,
   integerOption,
   nestedOption,
   nestedOrOption,
+  objectOption,
   optionCheck,
   required,
 } from './define-options.ts';
@@ -340,5 +343,45 @@ describe('checkOptionsCopy with nested groups (nestedOption, nestedOrOption)', (
     const given = JSON.parse('{ "budget": { "__proto__": { "maxSteps": 1 } } }');
     const error = thrown(() => checkOptionsCopy(run, given));
     expect(error.argument).toBe('options.budget.__proto__');
+  });
+});
+
+describe('copiedOption', () => {
+  type Spawn = { args?: readonly string[] | undefined; env?: Record<string, string> | undefined };
+  const spawn = defineOptions<Spawn>({
+    name: 'spawn',
+    example: "{ args: ['-y'] }",
+    checks: {
+      args: copiedOption(
+        arrayOption({ item: (arg) => typeof arg === 'string', message: 'args: strings.' }),
+      ),
+      env: copiedOption(objectOption((path) => `${path} must be an object.`)),
+    },
+  });
+
+  it('copies a list and a map with the options, each item read once, and checks the copies', () => {
+    let reads = 0;
+    const args = ['-y'];
+    Object.defineProperty(args, 1, {
+      enumerable: true,
+      get: () => (++reads === 1 ? 'server' : 5),
+    });
+    const env = { HOME: '/home/a' };
+    const checked = checkOptionsCopy(spawn, { args, env });
+    expect(reads).toBe(1);
+    expect(checked.args).toEqual(['-y', 'server']);
+    // By identity only: vitest's matchers would read the getter.
+    expect(checked.args === args).toBe(false);
+    expect(checked.env).toEqual(env);
+    expect(checked.env).not.toBe(env);
+  });
+
+  it('checks what it copied, and leaves the value as given when not copying', () => {
+    expect(thrown(() => checkOptionsCopy(spawn, { args: ['-y', 1] })).message).toBe(
+      'args: strings.',
+    );
+    expect(thrown(() => checkOptionsCopy(spawn, { env: 'HOME=/' })).argument).toBe('env');
+    const args = ['-y'];
+    expect(spawn.check({ args }).args).toBe(args);
   });
 });

@@ -456,6 +456,32 @@ export function nestedOption(declared: DeclaredOptions<unknown>): OptionCheck {
 }
 
 /**
+ * `check`, for an option that holds a list or a map of values (`args`, `env`, `headers`):
+ * {@link checkOptionsCopy} copies it (`[...list]`, `{ ...map }`, each item read once) and checks
+ * the copy, so a getter or a Proxy cannot give the check one list and the use another. A value
+ * that is neither is checked as it is (the check names it).
+ *
+ * @example
+ * ```ts
+ * checks: { args: copiedOption(arrayOption({ item: isString, message: 'args: strings.' })) }
+ * ```
+ */
+export function copiedOption(check: OptionCheck): OptionCheck {
+  return Object.assign((value: unknown, path: string) => check(value, path), {
+    required: check.required,
+    copy: (value: unknown, path: string) => {
+      const copy = Array.isArray(value)
+        ? [...value]
+        : isOptionsObject(value)
+          ? { ...value }
+          : value;
+      check(copy, path);
+      return copy;
+    },
+  });
+}
+
+/**
  * {@link nestedOption} for an option that can also be something else than an object (`true`,
  * `false`): an object is a nested group (copied by {@link checkOptionsCopy}), any other value is
  * checked by `other` (and an array by `other` too: it is not an options object).
@@ -472,8 +498,11 @@ export function nestedOrOption(
 ): OptionCheck {
   const nested = nestedOption(declared);
   const either =
-    (check: (value: unknown, path: string) => unknown) => (value: unknown, path: string) =>
-      isOptionsObject(value) ? check(value, path) : (other(value, path), value);
+    (check: (value: unknown, path: string) => unknown) => (value: unknown, path: string) => {
+      if (isOptionsObject(value)) return check(value, path);
+      other(value, path);
+      return value;
+    };
   return Object.assign(either(nested), { copy: either(declared.checkCopy) });
 }
 
