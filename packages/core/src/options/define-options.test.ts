@@ -376,6 +376,17 @@ describe('copiedOption', () => {
     expect(checked.env).not.toBe(env);
   });
 
+  it('is copied when required too, whichever wraps the other', () => {
+    const list = defineOptions<{ args?: readonly string[] | undefined }>({
+      name: 'list',
+      example: "{ args: ['-y'] }",
+      checks: { args: required(copiedOption(arrayOption({ message: 'args: a list.' }))) },
+    });
+    const args = ['-y'];
+    expect(checkOptionsCopy(list, { args }).args === args).toBe(false);
+    expect(thrown(() => checkOptionsCopy(list, {})).message).toBe('args: a list.');
+  });
+
   it('checks what it copied, and leaves the value as given when not copying', () => {
     expect(thrown(() => checkOptionsCopy(spawn, { args: ['-y', 1] })).message).toBe(
       'args: strings.',

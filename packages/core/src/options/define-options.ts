@@ -336,7 +336,8 @@ export function optionCheck(
  */
 export function required(check: OptionCheck): OptionCheck {
   const wrapped = (value: unknown, path: string): void => check(value, path);
-  return Object.assign(wrapped, { required: true as const });
+  // Its copy kept: `required(nestedOption(...))` is still copied by checkOptionsCopy.
+  return Object.assign(wrapped, { required: true as const, copy: check.copy });
 }
 
 /** A function (a hook, an injected clock or fetch). */
