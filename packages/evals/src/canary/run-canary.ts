@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
 } from '@gemloop/core/internal';
@@ -91,12 +92,7 @@ export async function runCanary(given: RunCanaryOptions): Promise<CanaryResult> 
   // Each option read once (attack23), the lists of marks too: `from` was read by its check, by
   // each side and by the report, so a getter passed the check as the old model and ran as `to`
   // (a model judged against itself); `mustCall` was checked, then read again to judge.
-  const copy = copyOptions(given);
-  if (copy !== given) {
-    if (Array.isArray(copy.mustCall)) copy.mustCall = [...copy.mustCall];
-    if (Array.isArray(copy.mustPass)) copy.mustPass = [...copy.mustPass];
-  }
-  const options = runCanaryKeys.check(copy);
+  const options = checkOptionsCopy(runCanaryKeys, given);
   const k = options.k ?? DEFAULT_CANARY_K;
   const alpha = options.alpha ?? DEFAULT_CANARY_ALPHA;
   const requirementAlpha = options.requirementAlpha ?? DEFAULT_REQUIREMENT_ALPHA;
@@ -350,8 +346,9 @@ const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanary
     k: checkedWhereUsed,
     alpha: checkedWhereUsed,
     requirementAlpha: checkedWhereUsed,
-    mustCall: checkedWhereUsed,
-    mustPass: checkedWhereUsed,
+    // Checked in checkOptions; copied with the options (each name read once).
+    mustCall: copiedOption(checkedWhereUsed),
+    mustPass: copiedOption(checkedWhereUsed),
     failOnChange: checkedWhereUsed,
     arguments: checkedWhereUsed,
   },

@@ -1,5 +1,6 @@
 import {
   checkedWhereUsed,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
   nestedOrOption,
@@ -12,7 +13,6 @@ import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
 import type { McpServerOptions } from '../mcp/mcp-server-options.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { isRecord } from '../openai/to-contents.ts';
 
 // The keys each door takes, so a misspelt one is refused with the one meant ("Did you mean
 // 'allowedHosts'?") before the door exists (attack13): a door's options are where its security
@@ -45,9 +45,7 @@ export const rateLimitOption: OptionCheck = nestedOrOption(
  * A door's `agents` map: each id and agent checked where the door reads them, the map copied with
  * the door's options (attack23: an id checked, then another agent served). @internal
  */
-export const agentsMap: OptionCheck = Object.assign(() => {}, {
-  copy: (value: unknown) => (isRecord(value) ? { ...value } : value),
-});
+export const agentsMap: OptionCheck = copiedOption(checkedWhereUsed);
 
 /** The keys of every door's access options. @internal */
 export const access: Record<'allowedOrigins' | 'allowedHosts', OptionCheck> = {
