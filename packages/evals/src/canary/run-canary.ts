@@ -7,7 +7,7 @@ import {
   defineOptions,
 } from '@gemloop/core/internal';
 import type { EvalAttempt } from '../eval-result.ts';
-import { runEvalObserved } from '../run-eval.ts';
+import { liveOption, runEvalObserved } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
 import type { EvalRunOutput } from '../scorer.ts';
 import type {
@@ -332,7 +332,7 @@ const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanary
   example: "{ createAgent, cases, from: 'gemini-2.5-flash', to: 'gemini-3-flash-preview' }",
   checks: {
     cases: checkedWhereUsed,
-    live: checkedWhereUsed,
+    live: liveOption,
     concurrency: checkedWhereUsed,
     timeoutMs: checkedWhereUsed,
     streaming: checkedWhereUsed,
