@@ -3,10 +3,11 @@ import { createGemini, InvalidArgumentError, version } from '@gemloop/core';
 import {
   checkedWhereUsed,
   checkOptionsCopy,
-  copyOptions,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
+  nestedOption,
+  type OptionCheck,
 } from '@gemloop/core/internal';
 import { AttemptTimeout, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
@@ -22,6 +23,16 @@ import type { RunEvalOptions } from './run-eval-options.ts';
 export const MAX_EVAL_CONCURRENCY = 64;
 /** The most repeats of a case. */
 export const MAX_EVAL_REPEATS = 100;
+/**
+ * The defaults of {@link RunEvalOptions} that are one value, declared once: `defineEvalTests`
+ * (which names its tests and sizes their hang guard with them) reads them here. @internal
+ */
+export const RUN_EVAL_DEFAULTS: {
+  readonly mode: 'replay';
+  readonly concurrency: number;
+  readonly repeats: number;
+  readonly name: string;
+} = { mode: 'replay', concurrency: 4, repeats: 1, name: 'eval' };
 
 /**
  * Runs every case (`repeats` times) against an agent made by `createAgent`, scores each run, and
@@ -35,6 +46,24 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   return runEvalObserved(checkOptionsCopy(runEvalKeys, options), undefined);
 }
 
+// `live`: how the live client is made. Its fields are createGemini's (checked by it); declared so a
+// misspelt one (`apikey`) is refused with the one meant instead of dropped (the client then read
+// GEMINI_API_KEY in its place), and copied with the options: the key was read for the client and
+// again for the report's redactor (attack23). runCanary's options hold the same. @internal
+export const liveOption: OptionCheck = nestedOption(
+  defineOptions<NonNullable<RunEvalOptions['live']>>({
+    name: 'live',
+    example: '{ apiKey, baseUrl } or { gemini }',
+    checks: {
+      apiKey: checkedWhereUsed,
+      baseUrl: checkedWhereUsed,
+      allowInsecureHttp: checkedWhereUsed,
+      fetch: checkedWhereUsed,
+      gemini: checkedWhereUsed,
+    },
+  }) as DeclaredOptions<unknown>,
+);
+
 // The keys of runEval's options, each checked where it is read (runEvalObserved, runAttempt): a
 // misspelt one (`repeat`, `timeout`) was dropped without a word, from code (a suite file's keys
 // are checked by defineEvalSuite: attack13; attack15).
@@ -47,7 +76,7 @@ const runEvalKeys: DeclaredOptions<RunEvalOptions> = defineOptions<RunEvalOption
     scorers: checkedWhereUsed,
     mode: checkedWhereUsed,
     batch: checkedWhereUsed,
-    live: checkedWhereUsed,
+    live: liveOption,
     model: checkedWhereUsed,
     concurrency: checkedWhereUsed,
     repeats: checkedWhereUsed,
@@ -70,9 +99,17 @@ export async function runEvalObserved(
   options: RunEvalOptions,
   onRun: AttemptSettings['onRun'],
 ): Promise<EvalResult> {
-  const mode = options.mode ?? 'replay';
-  const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
-  const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
+  const mode = options.mode ?? RUN_EVAL_DEFAULTS.mode;
+  const concurrency = checkCount(
+    'concurrency',
+    options.concurrency ?? RUN_EVAL_DEFAULTS.concurrency,
+    MAX_EVAL_CONCURRENCY,
+  );
+  const repeats = checkCount(
+    'repeats',
+    options.repeats ?? RUN_EVAL_DEFAULTS.repeats,
+    MAX_EVAL_REPEATS,
+  );
   const timeoutMs = options.timeoutMs ?? (options.mode === 'batch' ? 172_800_000 : 120_000);
   if (!(timeoutMs > 0))
     throw invalid(
@@ -124,10 +161,9 @@ export async function runEvalObserved(
   for (const evalCase of options.cases) {
     for (let repeat = 0; repeat < repeats; repeat++) jobs.push({ evalCase, repeat });
   }
-  // The live settings read once (attack23): the key was read for the client and again for the
-  // redactor, so a getter gave the client one key and the redactor another, which a gateway
-  // echoing the first then printed in the report.
-  const live = copyOptions(options.live);
+  // A copy, made with the options' (liveOption): the key is read for the client and again for the
+  // redactor, and a getter gave them different keys (attack23).
+  const { live } = options;
   const apiKey = live?.apiKey;
   const liveGemini =
     mode === 'live' || mode === 'batch'
@@ -139,7 +175,7 @@ export async function runEvalObserved(
           fetch: live?.fetch,
         }))
       : undefined;
-  const name = options.name ?? 'eval';
+  const name = options.name ?? RUN_EVAL_DEFAULTS.name;
   const emit = options.onEvent ?? (() => {});
   // The keys never reach a result, an event, a span or a report (see redactAttempt).
   const redact = createSecretRedactor(evalSecrets(apiKey));

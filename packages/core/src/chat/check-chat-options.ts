@@ -3,7 +3,7 @@ import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
 import { usdOption } from '../models/usd-option.ts';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   describeValue,
@@ -118,11 +118,6 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
 export function checkChatOptions<Output>(
   options: CreateChatSessionOptions<Output>,
 ): CreateChatSessionOptions<Output> {
-  const copy = copyOptions(options);
-  if (copy !== options) {
-    if (copy.budget !== undefined) copy.budget = copyOptions(copy.budget);
-    if (copy.limit !== undefined) copy.limit = copyOptions(copy.limit);
-  }
-  chatOptionsDeclaration.check(copy);
-  return copy;
+  // `budget` and `limit` are nestedOptions: copied in the same pass.
+  return checkOptionsCopy(chatOptionsDeclaration, options) as CreateChatSessionOptions<Output>;
 }

@@ -1,13 +1,13 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   booleanOption,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
   integerOption,
+  nestedOrOption,
   numberOption,
-  type OptionCheck,
-  objectOption,
   stringOption,
   withDefaults,
 } from '../options/define-options.ts';
@@ -162,6 +162,8 @@ const fraction = (name: string) =>
     max: 1,
     message: `compaction.${name} must be a number from 0.01 to 1.`,
   });
+// `clearToolResults` and `summarize` are `true`, `false` or an object of settings.
+const trueFalseOrObject = booleanOption((path) => `${path} must be true, false or an object.`);
 const clearDeclaration = defineOptions<{ minTokens?: number | undefined }>({
   name: 'compaction.clearToolResults',
   example: '{ minTokens: 200 }',
@@ -186,30 +188,24 @@ const compactionOptions: DeclaredOptions<CompactionOptions> = defineOptions<Comp
     everySteps: positiveTokens,
     targetFraction: fraction('targetFraction'),
     keepRecent: integerOption({ min: 1 }),
-    clearToolResults: booleanOr(clearDeclaration),
+    clearToolResults: nestedOrOption(clearDeclaration, trueFalseOrObject),
     pruneThoughts: booleanOption(),
-    summarize: booleanOr(summarizeDeclaration),
+    summarize: nestedOrOption(summarizeDeclaration, trueFalseOrObject),
     artifacts: artifactStore,
     countNearThreshold: booleanOption(),
     onCompaction: functionOption(),
   },
 });
 
-function booleanOr(declared: DeclaredOptions<unknown>): OptionCheck {
-  return (value, path) => {
-    if (typeof value === 'boolean') return;
-    objectOption((at) => `${at} must be true, false or an object.`)(value, path);
-    declared.check(value, path);
-  };
-}
-
 /**
- * The check of `compaction()`'s options (`path` names where they were given). @internal
+ * `compaction()`'s options checked, as a copy with each option (and each field of
+ * `clearToolResults` and `summarize`) read once (attack20: the check saw one maxTokens, the plugin
+ * made per agent another). @internal
  * @throws {@link InvalidArgumentError} naming the malformed option.
  */
-export const compactionOptionCheck: OptionCheck = (value, path) => {
-  compactionOptions.check(value, path);
-};
+export function checkCompactionOptions(value: unknown): CompactionOptions {
+  return checkOptionsCopy(compactionOptions, value, 'compaction');
+}
 
 /**
  * The defaults applied to `compaction`; `undefined` when it is off.

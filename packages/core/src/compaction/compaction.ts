@@ -1,9 +1,8 @@
 import type { PluginOption } from '../agent/config/plugin-option.ts';
-import { copyOptions } from '../options/define-options.ts';
 import {
   type CompactionOptions,
   type CompactionSettings,
-  compactionOptionCheck,
+  checkCompactionOptions,
   resolveCompaction,
 } from './compaction-options.ts';
 import { compactionPlugin } from './compaction-plugin.ts';
@@ -31,14 +30,8 @@ export type Compaction = PluginOption<'compaction', CompactionOptions>;
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
 export function compaction(given: CompactionOptions = {}): Compaction {
-  // Each option read once (attack20): the check saw one maxTokens, the plugin made per agent
-  // another. The nested settings objects are copied too.
-  const options = copyOptions(given);
-  if (options !== given) {
-    options.clearToolResults = copyOptions(options.clearToolResults);
-    options.summarize = copyOptions(options.summarize);
-  }
-  compactionOptionCheck(options, 'compaction');
+  // Each option read once, the nested settings too (checkCompactionOptions copies).
+  const options = checkCompactionOptions(given);
   return {
     kind: 'compaction',
     options,

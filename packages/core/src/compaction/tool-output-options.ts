@@ -1,8 +1,8 @@
 import {
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   integerOption,
-  type OptionCheck,
   objectOption,
 } from '../options/define-options.ts';
 import type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
@@ -30,21 +30,36 @@ const toolOutputOptions: DeclaredOptions<ToolOutputOptions> = defineOptions<Tool
   checks: {
     maxTokens: positiveTokens,
     maxBytes: positiveTokens,
-    perTool: (value, path) => {
-      objectOption((at) => `${at} must be an object of limits by tool name.`)(value, path);
-      for (const [name, limit] of Object.entries(value as object)) {
-        limitDeclaration.check(limit, `${path}.${name}`);
-      }
-    },
+    perTool: Object.assign(perToolCheck(false), { copy: perToolCheck(true) }),
     artifacts: artifactStoreCheck,
   },
 });
 
 /**
- * The check of the agent's `toolOutput` option. Kept apart from compaction-options.ts: the
- * budget is applied by the tool calls of every agent that sets it, while the compaction's checks
- * and defaults come with `compaction()` only. @internal
+ * The check of `perTool`, an object of limits by tool name; with `copy`, it returns a copy with
+ * each tool's limit copied too (what `checkOptionsCopy` puts in the options' copy). Entries made
+ * with `Object.fromEntries`, so a tool named `__proto__` stays a key, never the prototype.
  */
-export const toolOutputOptionCheck: OptionCheck = (value, path) => {
-  toolOutputOptions.check(value, path);
-};
+function perToolCheck(copy: boolean): (value: unknown, path: string) => unknown {
+  return (value, path) => {
+    objectOption((at) => `${at} must be an object of limits by tool name.`)(value, path);
+    const check = copy ? limitDeclaration.checkCopy : limitDeclaration.check;
+    return Object.fromEntries(
+      Object.entries(value as object).map(([name, limit]) => [
+        name,
+        check(limit, `${path}.${name}`),
+      ]),
+    );
+  };
+}
+
+/**
+ * The agent's `toolOutput` option checked, as a copy with each option and each tool's limit read
+ * once (attack20: a getter gave the check maxTokens 100 and the plugin Infinity, so tool results
+ * went uncapped into the context). Kept apart from compaction-options.ts: the budget is applied
+ * by the tool calls of every agent that sets it, while the compaction's checks and defaults come
+ * with `compaction()` only. @internal
+ */
+export function checkToolOutputOptions(value: unknown): ToolOutputOptions {
+  return checkOptionsCopy(toolOutputOptions, value, 'toolOutput');
+}

@@ -2,7 +2,6 @@ import type { PluginOption, PluginOptionAgent } from '../agent/config/plugin-opt
 import type { AgentPlugin, ToolResultDraft } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import type { Logger } from '../logging/logger.ts';
-import { copyOptions } from '../options/define-options.ts';
 import {
   cutFunctionResponse,
   REST_NOT_KEPT,
@@ -13,7 +12,7 @@ import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolResult } from '../tools/responses/tool-result.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { isReadToolOutputTool } from './read-tool-output-tool.ts';
-import { type ToolOutputOptions, toolOutputOptionCheck } from './tool-output-options.ts';
+import { checkToolOutputOptions, type ToolOutputOptions } from './tool-output-options.ts';
 
 /**
  * The value of the agent's `toolOutput` option, made by {@link toolOutput}: its options, and the
@@ -38,16 +37,8 @@ export const TOOL_OUTPUT_PLUGIN = 'gemloop.tool-output';
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
 export function toolOutput(given: ToolOutputOptions): ToolOutput {
-  // Each option and each tool's limit read once (attack20): a getter gave the check maxTokens
-  // 100 and the plugin Infinity, so tool results went uncapped into the context.
-  const options = copyOptions(given);
-  const { perTool } = options;
-  if (options !== given && typeof perTool === 'object' && perTool !== null) {
-    options.perTool = Object.fromEntries(
-      Object.entries(perTool).map(([name, limit]) => [name, copyOptions(limit)]),
-    );
-  }
-  toolOutputOptionCheck(options, 'toolOutput');
+  // Each option and each tool's limit read once (checkToolOutputOptions copies).
+  const options = checkToolOutputOptions(given);
   return { kind: 'tool-output', options, plugin: (agent) => toolOutputPlugin(options, agent) };
 }
 

@@ -3,7 +3,8 @@ import { loadPino } from '#platform/load-pino';
 import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
   arrayOption,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
   describeValue,
@@ -78,9 +79,12 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
   // Each option and each path read once (attack20): a getter that gave the check 'info' and pino
   // 'loud' threw pino's own Error, naming no option.
-  const copy = copyOptions(options);
-  if (copy !== options && Array.isArray(copy.redact)) copy.redact = [...copy.redact];
-  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(copy);
+  const {
+    level = 'info',
+    destination,
+    name,
+    redact = [],
+  } = checkOptionsCopy(loggerOptions, options);
   // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported on
   // Node. Off Node, the bundle holds pino's browser build (console output).
   const pino = loadPino();
@@ -133,9 +137,12 @@ const loggerOptions: DeclaredOptions<CreateLoggerOptions> = defineOptions<Create
       'createLogger(): destination must be a stream with a write(line) method, e.g. process.stderr.',
     ),
     name: stringOption({ message: 'createLogger(): name must be a string.' }),
-    redact: arrayOption({
-      item: (path) => typeof path === 'string',
-      message: "createLogger(): redact must be an array of paths such as ['user.password'].",
-    }),
+    // Copied with the options, each path read once (attack20).
+    redact: copiedOption(
+      arrayOption({
+        item: (path) => typeof path === 'string',
+        message: "createLogger(): redact must be an array of paths such as ['user.password'].",
+      }),
+    ),
   },
 });

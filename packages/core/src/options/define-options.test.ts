@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  arrayOption,
   booleanOption,
   checkOptionsCopy,
+  copiedOption,
   defineOptions,
   describeValue,
   functionOption,
   integerOption,
+  nestedOption,
+  nestedOrOption,
+  objectOption,
   optionCheck,
   required,
 } from './define-options.ts';
@@ -201,5 +206,193 @@ describe('checkOptionsCopy', () => {
     expect(() => checkOptionsCopy(declared, { limit: Number.NaN })).toThrow(InvalidArgumentError);
     expect(() => checkOptionsCopy(declared, null)).toThrow(/takes one options object/);
     expect(() => checkOptionsCopy(declared, [5])).toThrow(/takes one options object/);
+  });
+});
+
+describe('checkOptionsCopy with nested groups (nestedOption, nestedOrOption)', () => {
+  type Budget = { maxSteps?: number | undefined; maxTokens?: number | undefined };
+  type Summarize = { model?: string | undefined };
+  type RunLike = {
+    budget?: Budget | undefined;
+    summarize?: boolean | Summarize | undefined;
+    label?: string | undefined;
+  };
+  const budget = defineOptions<Budget>({
+    name: 'budget',
+    example: '{ maxSteps: 40 }',
+    checks: { maxSteps: integerOption({ min: 1 }), maxTokens: integerOption({ min: 1 }) },
+  });
+  const summarize = defineOptions<Summarize>({
+    name: 'summarize',
+    example: "{ model: 'gemini-2.5-flash-lite' }",
+    checks: { model: optionCheck((value) => typeof value === 'string', 'model: a string.') },
+  });
+  const run = defineOptions<RunLike>({
+    name: 'run',
+    path: 'options',
+    example: '{ budget }',
+    checks: {
+      budget: nestedOption(budget),
+      summarize: nestedOrOption(
+        summarize,
+        booleanOption((path) => `${path} must be true, false or an object.`),
+      ),
+      label: optionCheck((value) => typeof value === 'string', 'options.label: a string.'),
+    },
+  });
+
+  /** A Proxy that answers each property with `first` on its first read and `later` after. */
+  function changing(first: Record<string, unknown>, later: Record<string, unknown>) {
+    const reads: Record<string, number> = {};
+    const proxy = new Proxy(first, {
+      get(target, key: string) {
+        reads[key] = (reads[key] ?? 0) + 1;
+        return reads[key] === 1 ? target[key] : later[key];
+      },
+    });
+    return { proxy, reads };
+  }
+
+  it('copies a Proxy nested group once, in the same pass, and checks the copy', () => {
+    const nested = changing({ maxSteps: 2 }, { maxSteps: Number.NaN });
+    const outer = changing({ budget: nested.proxy, label: 'a' }, { budget: {}, label: 5 });
+    const checked = checkOptionsCopy(run, outer.proxy);
+    expect(checked).toEqual({ budget: { maxSteps: 2 }, label: 'a' });
+    // The copies are plain objects: what was checked is what is read, however often.
+    expect(checked.budget?.maxSteps).toBe(2);
+    expect(checked.budget?.maxSteps).toBe(2);
+    expect(outer.reads).toEqual({ budget: 1, label: 1 });
+    expect(nested.reads).toEqual({ maxSteps: 1 });
+    // Compared by identity only: vitest's matchers would read the Proxy's properties.
+    expect(checked.budget === nested.proxy).toBe(false);
+  });
+
+  it('copies an object given to a nested option that may also be true or false, and keeps a boolean', () => {
+    const given = { summarize: { model: 'm' } };
+    const checked = checkOptionsCopy(run, given);
+    expect(checked.summarize).toEqual({ model: 'm' });
+    expect(checked.summarize).not.toBe(given.summarize);
+    expect(checkOptionsCopy(run, { summarize: true }).summarize).toBe(true);
+  });
+
+  it('leaves the given object and its groups as they were (check does not copy)', () => {
+    const given = { budget: { maxSteps: 3 } };
+    expect(run.check(given)).toBe(given);
+    const copy = checkOptionsCopy(run, given);
+    expect(copy).not.toBe(given);
+    expect(copy.budget).not.toBe(given.budget);
+    expect(given).toEqual({ budget: { maxSteps: 3 } });
+  });
+
+  it('names an unknown nested key by its full path, with the hint', () => {
+    for (const checkOnce of [run.check, (value: unknown) => checkOptionsCopy(run, value)]) {
+      const error = thrown(() => checkOnce({ budget: { maxStep: 3 } }));
+      expect(error.argument).toBe('options.budget.maxStep');
+      expect(error.message).toBe(
+        "budget has no option 'maxStep'. Did you mean 'maxSteps'? The options are maxSteps, maxTokens.",
+      );
+    }
+  });
+
+  it('names a wrong nested value by its full path', () => {
+    const error = thrown(() => checkOptionsCopy(run, { budget: { maxTokens: 0 } }));
+    expect(error.argument).toBe('options.budget.maxTokens');
+    expect(error.message).toBe('options.budget.maxTokens must be an integer of at least 1; got 0.');
+  });
+
+  it('refuses a nested group that is not an object, saying what it got', () => {
+    for (const value of [5, 'steps', null, true]) {
+      const error = thrown(() => checkOptionsCopy(run, { budget: value }));
+      expect(error.argument).toBe('options.budget');
+      expect(error.message).toBe(
+        `budget takes one options object such as { maxSteps: 40 }; got ${describeValue(value)}.`,
+      );
+    }
+    expect(thrown(() => checkOptionsCopy(run, { summarize: 'yes' })).message).toBe(
+      'options.summarize must be true, false or an object.',
+    );
+  });
+
+  it('refuses an array where a nested object is expected, copying or not', () => {
+    for (const checkOnce of [run.check, (value: unknown) => checkOptionsCopy(run, value)]) {
+      expect(thrown(() => checkOnce({ budget: [{ maxSteps: 2 }] })).message).toBe(
+        'budget takes one options object such as { maxSteps: 40 }; got an array.',
+      );
+      expect(thrown(() => checkOnce({ summarize: [] })).message).toBe(
+        'options.summarize must be true, false or an object.',
+      );
+    }
+  });
+
+  it('copies groups nested two deep, each once, with the whole path in messages', () => {
+    const outer = defineOptions<{ run?: RunLike | undefined }>({
+      name: 'createThing',
+      example: '{ run }',
+      checks: { run: nestedOption(run) },
+    });
+    const inner = changing({ maxSteps: 4 }, { maxSteps: -1 });
+    const checked = checkOptionsCopy(outer, { run: { budget: inner.proxy } });
+    expect(checked).toEqual({ run: { budget: { maxSteps: 4 } } });
+    expect(inner.reads).toEqual({ maxSteps: 1 });
+    expect(
+      thrown(() => checkOptionsCopy(outer, { run: { budget: { maxSteps: 0 } } })).argument,
+    ).toBe('run.budget.maxSteps');
+  });
+
+  it('keeps a nested key named __proto__ a key of the copy, never its prototype', () => {
+    const given = JSON.parse('{ "budget": { "__proto__": { "maxSteps": 1 } } }');
+    const error = thrown(() => checkOptionsCopy(run, given));
+    expect(error.argument).toBe('options.budget.__proto__');
+  });
+});
+
+describe('copiedOption', () => {
+  type Spawn = { args?: readonly string[] | undefined; env?: Record<string, string> | undefined };
+  const spawn = defineOptions<Spawn>({
+    name: 'spawn',
+    example: "{ args: ['-y'] }",
+    checks: {
+      args: copiedOption(
+        arrayOption({ item: (arg) => typeof arg === 'string', message: 'args: strings.' }),
+      ),
+      env: copiedOption(objectOption((path) => `${path} must be an object.`)),
+    },
+  });
+
+  it('copies a list and a map with the options, each item read once, and checks the copies', () => {
+    let reads = 0;
+    const args = ['-y'];
+    Object.defineProperty(args, 1, {
+      enumerable: true,
+      get: () => (++reads === 1 ? 'server' : 5),
+    });
+    const env = { HOME: '/home/a' };
+    const checked = checkOptionsCopy(spawn, { args, env });
+    expect(reads).toBe(1);
+    expect(checked.args).toEqual(['-y', 'server']);
+    // By identity only: vitest's matchers would read the getter.
+    expect(checked.args === args).toBe(false);
+    expect(checked.env).toEqual(env);
+    expect(checked.env).not.toBe(env);
+  });
+
+  it('is copied when required too, whichever wraps the other', () => {
+    const list = defineOptions<{ args?: readonly string[] | undefined }>({
+      name: 'list',
+      example: "{ args: ['-y'] }",
+      checks: { args: required(copiedOption(arrayOption({ message: 'args: a list.' }))) },
+    });
+    const args = ['-y'];
+    expect(checkOptionsCopy(list, { args }).args === args).toBe(false);
+    expect(thrown(() => checkOptionsCopy(list, {})).message).toBe('args: a list.');
+  });
+
+  it('checks what it copied, and leaves the value as given when not copying', () => {
+    expect(thrown(() => checkOptionsCopy(spawn, { args: ['-y', 1] })).message).toBe(
+      'args: strings.',
+    );
+    expect(thrown(() => checkOptionsCopy(spawn, { env: 'HOME=/' })).argument).toBe('env');
+    const args = ['-y'];
+    expect(spawn.check({ args }).args).toBe(args);
   });
 });

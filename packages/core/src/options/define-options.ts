@@ -28,6 +28,12 @@ import { editDistance } from '../shared/edit-distance.ts';
 export type OptionCheck = ((value: unknown, path: string) => void) & {
   /** Set by {@link required}: the check also runs when the option is left out. */
   readonly required?: true | undefined;
+  /**
+   * Set by {@link nestedOption} and {@link nestedOrOption} (or a check of a map of groups, such as
+   * `toolOutput.perTool`): checks the value as the check does and returns a copy of it with each
+   * property read once, which {@link checkOptionsCopy} puts in the outer copy in its place.
+   */
+  readonly copy?: ((value: unknown, path: string) => unknown) | undefined;
 };
 
 /** Every key of `Options`, of every member when it is a union (`{ apiKey } | { vertex }`). */
@@ -82,6 +88,12 @@ export type DeclaredOptions<Options> = {
    * @throws {@link InvalidArgumentError} naming the first option at fault and the fix.
    */
   check(value: unknown, path?: string): Options;
+  /**
+   * Checks a copy of `value` as {@link DeclaredOptions.check} checks `value`, and returns the copy:
+   * each own property read once (`{ ...value }`), and each option declared with
+   * {@link nestedOption} copied the same way, at any depth. See {@link checkOptionsCopy}.
+   */
+  checkCopy(value: unknown, path?: string): Options;
 };
 
 /**
@@ -119,46 +131,56 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
   const pathsUnder = (prefix: string | undefined): string[] =>
     active.map((key) => (prefix === undefined ? key : `${prefix}.${key}`));
   const defaultPaths = pathsUnder(spec.path);
+  // One pass for both: `copy` reads each own property once into a new object (and each nested
+  // group into its own), which is then checked and returned in place of `value`. Bound below, not
+  // wrapped, and the object test written out: a run's options are checked on every run, and each
+  // wrapper was one more function entered (bench/RESULTS.md, options-nested).
+  const checkObject = (copy: boolean, value: unknown, path = spec.path): Options => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw invalidOption(
+        path ?? 'options',
+        `${spec.name} takes one options object such as ${spec.example}; got ${describeValue(value)}.`,
+      );
+    }
+    const record = (copy ? { ...value } : value) as Record<string, unknown>;
+    // Unknown keys first, so a misspelt option is named even when a known one is also wrong.
+    for (const key in record) {
+      // Own keys only, as Object.keys would give, without allocating its array on every run.
+      if (known.has(key) || !Object.hasOwn(record, key)) continue;
+      const keyPath = path === undefined ? key : `${path}.${key}`;
+      // Own keys of `removed` only: an options object from JSON.parse may have an own
+      // 'constructor' or '__proto__', and indexing found Object.prototype's members.
+      const removed =
+        spec.removed !== undefined && Object.hasOwn(spec.removed, key)
+          ? spec.removed[key]
+          : undefined;
+      if (removed !== undefined) throw invalidOption(keyPath, removed);
+      const [hint] = closestNames({ input: key, candidates: keys, limit: 1 });
+      throw invalidOption(
+        keyPath,
+        `${opening} '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${keys.join(', ')}.`,
+      );
+    }
+    // Then the values, in declaration order (the order of the type), so the first option at
+    // fault is reported the same way whatever order the caller wrote them in.
+    const paths = path === spec.path ? defaultPaths : pathsUnder(path);
+    for (let index = 0; index < activeChecks.length; index++) {
+      const key = active[index] as string;
+      const option = record[key];
+      if (option !== undefined || activeRequired[index] === true) {
+        const check = activeChecks[index] as OptionCheck;
+        if (copy && check.copy) {
+          record[key] = check.copy(option, paths[index] as string);
+        } else check(option, paths[index] as string);
+      }
+    }
+    return record as Options;
+  };
   return {
     keys,
     checks: spec.checks,
-    check(value: unknown, path: string | undefined = spec.path): Options {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw invalidOption(
-          path ?? 'options',
-          `${spec.name} takes one options object such as ${spec.example}; got ${describeValue(value)}.`,
-        );
-      }
-      const record = value as Record<string, unknown>;
-      // Unknown keys first, so a misspelt option is named even when a known one is also wrong.
-      for (const key in record) {
-        // Own keys only, as Object.keys would give, without allocating its array on every run.
-        if (known.has(key) || !Object.hasOwn(record, key)) continue;
-        const keyPath = path === undefined ? key : `${path}.${key}`;
-        // Own keys of `removed` only: an options object from JSON.parse may have an own
-        // 'constructor' or '__proto__', and indexing found Object.prototype's members.
-        const removed =
-          spec.removed !== undefined && Object.hasOwn(spec.removed, key)
-            ? spec.removed[key]
-            : undefined;
-        if (removed !== undefined) throw invalidOption(keyPath, removed);
-        const [hint] = closestNames({ input: key, candidates: keys, limit: 1 });
-        throw invalidOption(
-          keyPath,
-          `${opening} '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${keys.join(', ')}.`,
-        );
-      }
-      // Then the values, in declaration order (the order of the type), so the first option at
-      // fault is reported the same way whatever order the caller wrote them in.
-      const paths = path === spec.path ? defaultPaths : pathsUnder(path);
-      for (let index = 0; index < activeChecks.length; index++) {
-        const option = record[active[index] as string];
-        if (option !== undefined || activeRequired[index] === true) {
-          (activeChecks[index] as OptionCheck)(option, paths[index] as string);
-        }
-      }
-      return value as Options;
-    },
+    check: checkObject.bind(undefined, false),
+    checkCopy: checkObject.bind(undefined, true),
   };
 }
 
@@ -166,8 +188,10 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
  * Checks a copy of `value` (each own property read once, as `{ ...value }` does) and returns the
  * copy, for options that hold a bound and are read after the check: a getter or a Proxy that gives
  * the check one value and the use another (`maxReadBytes` 10, then NaN) cannot pass a value the
- * check refuses (attack15). A getter that throws throws its own error. Once per call or run, never
- * per step: the copy is an allocation.
+ * check refuses (attack15). The options declared with {@link nestedOption} (a run's `budget`) are
+ * copied and checked in the same pass, each into its own copy, so no caller copies a nested group
+ * by hand. A getter that throws throws its own error. Once per call or run, never per step: each
+ * copy is an allocation.
  * @throws {@link InvalidArgumentError} as `declared.check` does.
  */
 export function checkOptionsCopy<Options>(
@@ -175,17 +199,23 @@ export function checkOptionsCopy<Options>(
   value: unknown,
   path?: string,
 ): Options {
-  return declared.check(copyOptions(value), path);
+  return declared.checkCopy(value, path);
 }
 
 /**
+ * An options object: an object that is not `null` or an array (what {@link copyOptions} copies and
+ * a declaration checks). @internal
+ */
+export const isOptionsObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
  * A copy of an options object with each own property read once (`{ ...value }`); anything that
- * is not one (an array, `null`, a number: the check names it) as it is. See {@link checkOptionsCopy}.
+ * is not one (an array, `null`, a number: the check names it) as it is. For options checked by
+ * hand; a declared group is copied by {@link checkOptionsCopy}.
  */
 export function copyOptions<Value>(value: Value): Value {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? { ...value }
-    : value;
+  return isOptionsObject(value) ? { ...value } : value;
 }
 
 /**
@@ -308,7 +338,8 @@ export function optionCheck(
  */
 export function required(check: OptionCheck): OptionCheck {
   const wrapped = (value: unknown, path: string): void => check(value, path);
-  return Object.assign(wrapped, { required: true as const });
+  // Its copy kept: `required(nestedOption(...))` is still copied by checkOptionsCopy.
+  return Object.assign(wrapped, { required: true as const, copy: check.copy });
 }
 
 /** A function (a hook, an injected clock or fetch). */
@@ -391,10 +422,7 @@ export function oneOfOption(values: readonly unknown[], message?: OptionMessage)
 
 /** An object that is not `null` or an array (its fields checked elsewhere, or not at all). */
 export function objectOption(message: OptionMessage): OptionCheck {
-  return optionCheck(
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-    message,
-  );
+  return optionCheck(isOptionsObject, message);
 }
 
 /** An array whose every item passes `item` (any item by default). */
@@ -410,12 +438,75 @@ export function arrayOption({
 
 /**
  * A nested options object, checked as strictly as the outer one by its own declaration (unknown
- * keys with the hint, each value), with paths under the option's (`callOptions.timeoutMs`).
+ * keys with the hint, each value), with paths under the option's (`options.budget.maxSteps`).
+ * {@link checkOptionsCopy} copies it too (each property read once), into the outer copy. Anything
+ * but an object (an array, `null`, `5`) is refused as the declaration refuses a non-object
+ * (`budget takes one options object such as ...; got 5.`); {@link nestedOrOption} also takes
+ * other values.
+ *
+ * @example
+ * ```ts
+ * checks: { budget: nestedOption(budgetOptions) }
+ * ```
  */
 export function nestedOption(declared: DeclaredOptions<unknown>): OptionCheck {
-  return (value, path) => {
-    declared.check(value, path);
-  };
+  return Object.assign(
+    (value: unknown, path: string) => {
+      declared.check(value, path);
+    },
+    { copy: declared.checkCopy },
+  );
+}
+
+/**
+ * `check`, for an option that holds a list or a map of values (`args`, `env`, `headers`):
+ * {@link checkOptionsCopy} copies it (`[...list]`, `{ ...map }`, each item read once) and checks
+ * the copy, so a getter or a Proxy cannot give the check one list and the use another. A value
+ * that is neither is checked as it is (the check names it).
+ *
+ * @example
+ * ```ts
+ * checks: { args: copiedOption(arrayOption({ item: isString, message: 'args: strings.' })) }
+ * ```
+ */
+export function copiedOption(check: OptionCheck): OptionCheck {
+  return Object.assign((value: unknown, path: string) => check(value, path), {
+    required: check.required,
+    copy: (value: unknown, path: string) => {
+      const copy = Array.isArray(value)
+        ? [...value]
+        : isOptionsObject(value)
+          ? { ...value }
+          : value;
+      check(copy, path);
+      return copy;
+    },
+  });
+}
+
+/**
+ * {@link nestedOption} for an option that can also be something else than an object (`true`,
+ * `false`): an object is a nested group (copied by {@link checkOptionsCopy}), any other value is
+ * checked by `other` (and an array by `other` too: it is not an options object).
+ *
+ * @example
+ * ```ts
+ * // true, false or { model, prompt }
+ * checks: { summarize: nestedOrOption(summarizeOptions, booleanOption()) }
+ * ```
+ */
+export function nestedOrOption(
+  declared: DeclaredOptions<unknown>,
+  other: OptionCheck,
+): OptionCheck {
+  const nested = nestedOption(declared);
+  const either =
+    (check: (value: unknown, path: string) => unknown) => (value: unknown, path: string) => {
+      if (isOptionsObject(value)) return check(value, path);
+      other(value, path);
+      return value;
+    };
+  return Object.assign(either(nested), { copy: either(declared.checkCopy) });
 }
 
 /**

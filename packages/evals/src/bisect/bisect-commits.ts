@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import {
   arrayOption,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -63,11 +64,9 @@ export async function bisectCommits(given: {
   arguments?: 'exact' | 'ignore' | undefined;
 }): Promise<BisectResult> {
   // Each option read once (attack23): `arguments` was read at every comparison, so a getter
-  // could compare one commit exactly and the next by names only; the list is copied too, as its
-  // length is checked and its elements read at each step.
-  const copy = copyOptions(given);
-  if (copy !== given && Array.isArray(copy.commits)) copy.commits = [...copy.commits];
-  const options = bisectKeys.check(copy);
+  // could compare one commit exactly and the next by names only; the list is copied too (a
+  // copiedOption), as its length is checked and its elements read at each step.
+  const options = checkOptionsCopy(bisectKeys, given);
   const { commits } = options;
   if (commits.length < 2) {
     throw new InvalidArgumentError({
@@ -134,10 +133,12 @@ const bisectKeys: DeclaredOptions<Parameters<typeof bisectCommits>[0]> = defineO
   example: '{ commits, evaluate }',
   checks: {
     commits: required(
-      arrayOption({
-        item: (commit) => typeof commit === 'string',
-        message: 'commits must be an array of commits (strings), the good one first.',
-      }),
+      copiedOption(
+        arrayOption({
+          item: (commit) => typeof commit === 'string',
+          message: 'commits must be an array of commits (strings), the good one first.',
+        }),
+      ),
     ),
     evaluate: required(functionOption()),
     // A value other than these compared the arguments exactly without a word.

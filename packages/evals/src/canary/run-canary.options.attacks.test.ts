@@ -63,3 +63,37 @@ describe('runEval with a misspelt option', () => {
     expect(error.message).toContain(meant);
   });
 });
+
+// options-nested: `live` was a nested object no declaration described, so a misspelt field was
+// dropped and the live client read GEMINI_API_KEY in its place.
+describe('a misspelt field of live', () => {
+  it.each([
+    [
+      'runEval',
+      () =>
+        runEval({
+          cases: supportCases(1),
+          createAgent,
+          mode: 'live',
+          live: { apikey: 'k' },
+        } as never),
+    ],
+    [
+      'runCanary',
+      () =>
+        runCanary({
+          cases: supportCases(1),
+          from: OLD,
+          to: NEW,
+          createAgent,
+          live: { apikey: 'k' },
+        } as never),
+    ],
+  ])('%s: refused with its full path and the field meant, before any run', async (_name, run) => {
+    const error = await refusal(run);
+    expect(error.argument).toBe('live.apikey');
+    expect(error.message).toBe(
+      "live has no option 'apikey'. Did you mean 'apiKey'? The options are apiKey, baseUrl, allowInsecureHttp, fetch, gemini.",
+    );
+  });
+});

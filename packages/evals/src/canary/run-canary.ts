@@ -1,12 +1,13 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
 } from '@gemloop/core/internal';
 import type { EvalAttempt } from '../eval-result.ts';
-import { runEvalObserved } from '../run-eval.ts';
+import { liveOption, runEvalObserved } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
 import type { EvalRunOutput } from '../scorer.ts';
 import type {
@@ -91,12 +92,7 @@ export async function runCanary(given: RunCanaryOptions): Promise<CanaryResult> 
   // Each option read once (attack23), the lists of marks too: `from` was read by its check, by
   // each side and by the report, so a getter passed the check as the old model and ran as `to`
   // (a model judged against itself); `mustCall` was checked, then read again to judge.
-  const copy = copyOptions(given);
-  if (copy !== given) {
-    if (Array.isArray(copy.mustCall)) copy.mustCall = [...copy.mustCall];
-    if (Array.isArray(copy.mustPass)) copy.mustPass = [...copy.mustPass];
-  }
-  const options = runCanaryKeys.check(copy);
+  const options = checkOptionsCopy(runCanaryKeys, given);
   const k = options.k ?? DEFAULT_CANARY_K;
   const alpha = options.alpha ?? DEFAULT_CANARY_ALPHA;
   const requirementAlpha = options.requirementAlpha ?? DEFAULT_REQUIREMENT_ALPHA;
@@ -336,7 +332,7 @@ const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanary
   example: "{ createAgent, cases, from: 'gemini-2.5-flash', to: 'gemini-3-flash-preview' }",
   checks: {
     cases: checkedWhereUsed,
-    live: checkedWhereUsed,
+    live: liveOption,
     concurrency: checkedWhereUsed,
     timeoutMs: checkedWhereUsed,
     streaming: checkedWhereUsed,
@@ -350,8 +346,9 @@ const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanary
     k: checkedWhereUsed,
     alpha: checkedWhereUsed,
     requirementAlpha: checkedWhereUsed,
-    mustCall: checkedWhereUsed,
-    mustPass: checkedWhereUsed,
+    // Checked in checkOptions; copied with the options (each name read once).
+    mustCall: copiedOption(checkedWhereUsed),
+    mustPass: copiedOption(checkedWhereUsed),
     failOnChange: checkedWhereUsed,
     arguments: checkedWhereUsed,
   },

@@ -8,6 +8,7 @@ import {
   type DeclaredOptions,
   defineOptions,
   nestedOption,
+  type OptionCheck,
 } from '@gemloop/core/internal';
 import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import type { AnyTool } from '@gemloop/core/tools';
@@ -104,7 +105,9 @@ export type ForkRunResult = {
  * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit.
  */
 export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promise<ForkRunResult> {
-  const options = copyForkOptions(given);
+  // Each option read once, `change` and its edits too (attack23): a getter passed `until: 1` to
+  // the check and 7 to the replay.
+  const options = checkOptionsCopy(forkRunKeys, given);
   const responses = recording.fixtures?.modelResponses ?? [];
   const requests = recording.fixtures?.requests ?? [];
   const { until, continueOn, change = {} } = options;
@@ -193,23 +196,12 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
   };
 }
 
-/**
- * The options checked for unknown keys and copied, `change` and its edited tool results with them:
- * each was read by its check and again where used (attack23), so a getter could pass `until: 1`
- * to the check and 7 to the replay, or an edit's `call` 0 to the check and another to the edit.
- */
-function copyForkOptions(given: ForkRunOptions): ForkRunOptions {
-  const options = checkOptionsCopy(forkRunKeys, given);
-  const change = copyOptions(options.change);
-  if (change === undefined || change === null || typeof change !== 'object') return options;
-  const edits: unknown = change.toolResults;
-  return {
-    ...options,
-    change: Array.isArray(edits)
-      ? { ...change, toolResults: edits.map((edit: ForkToolResult) => copyOptions(edit)) }
-      : change,
-  };
-}
+// The edited tool results, checked in checkOptions against `until`; copied with the options by
+// checkOptionsCopy, each edit read once: read by the check and again where applied (attack23), a
+// getter passed an edit's `call` 0 to the check and another to the edit.
+const editsCopied: OptionCheck = Object.assign(() => {}, {
+  copy: (edits: unknown) => (Array.isArray(edits) ? edits.map((edit) => copyOptions(edit)) : edits),
+});
 
 // The keys of forkRun's options and of its `change`, each value checked in checkOptions or where
 // it is used: a misspelt `stream` forked unary, a misspelt `toolResult` forked with the recorded
@@ -221,7 +213,7 @@ const forkChangeKeys: DeclaredOptions<ForkChange> = defineOptions<ForkChange>({
     model: checkedWhereUsed,
     instructions: checkedWhereUsed,
     toolDescriptions: checkedWhereUsed,
-    toolResults: checkedWhereUsed,
+    toolResults: editsCopied,
   },
 });
 const forkRunKeys: DeclaredOptions<ForkRunOptions> = defineOptions<ForkRunOptions>({

@@ -8,12 +8,15 @@ export type EvalGates = {
   minPassByScorer?: Readonly<Record<string, number>> | undefined;
 };
 
+/** The gates' defaults, declared once (`defineEvalTests` reads `minPass` too). @internal */
+export const GATE_DEFAULTS: { readonly minPass: number } = { minPass: 1 };
+
 /**
  * What keeps a run's summary from passing its gates, one sentence each (none: it passes). The one
  * reading of the gates, for `gemloop eval` and the vitest gate (`@gemloop/evals/vitest`) alike.
  */
 export function gateFailures(summary: EvalSummary, gates: EvalGates): string[] {
-  const minPass = gates.minPass ?? 1;
+  const minPass = gates.minPass ?? GATE_DEFAULTS.minPass;
   const failures: string[] = [];
   // A gate that is no rate (NaN, a string, 90 meant as percent) fails the run: `passRate < NaN`
   // is false, so it would otherwise pass every run, however bad, without anyone noticing.

@@ -5,9 +5,9 @@ import type { EvalAttempt } from '../eval-result.ts';
 import type { EvalSuite } from '../eval-suite.ts';
 import { loadEvalCases } from '../load-eval-cases.ts';
 import { toEvalCase } from '../parse-eval-cases.ts';
-import { gateFailures } from '../report/gate-failures.ts';
+import { GATE_DEFAULTS, gateFailures } from '../report/gate-failures.ts';
 import { summarizeAttempts } from '../report/summarize-attempts.ts';
-import { runEval } from '../run-eval.ts';
+import { RUN_EVAL_DEFAULTS, runEval } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
 
 /** Options of {@link defineEvalTests}. */
@@ -67,21 +67,22 @@ export async function defineEvalTests(
   const { describe, it } = await import('vitest');
   const cases = await suiteCases(suite, options.dir);
   const attempts: EvalAttempt[] = [];
-  const minPass = options.minPass ?? suite.minPass ?? 1;
-  const repeats = options.repeats ?? 1;
+  const minPass = options.minPass ?? suite.minPass ?? GATE_DEFAULTS.minPass;
+  const repeats = options.repeats ?? RUN_EVAL_DEFAULTS.repeats;
+  const name = options.name ?? suite.name ?? RUN_EVAL_DEFAULTS.name;
   // A hang guard above the runner's own limit on each attempt, never a speed judgement.
   const caseTimeout = (suite.timeoutMs ?? ATTEMPT_LIMIT_MS) * repeats + 60_000;
-  describe(options.name ?? suite.name ?? 'eval', () => {
+  describe(name, () => {
     for (const evalCase of cases) {
       it(
         evalCase.id,
         async (context) => {
           const result = await runEval({
-            name: options.name ?? suite.name ?? 'eval',
+            name,
             createAgent: suite.createAgent,
             cases: [evalCase],
             scorers: suite.scorers,
-            mode: options.mode ?? 'replay',
+            mode: options.mode,
             live: options.live,
             repeats,
             timeoutMs: suite.timeoutMs,

@@ -1,6 +1,6 @@
+import { checkOptionsCopy } from '@gemloop/core/internal';
 import {
   checkDoorOptions,
-  copyDoorOptions,
   type DoorSettings,
   failOption,
   wholeOption,
@@ -26,10 +26,10 @@ export type A2ASettings = DoorSettings & {
 
 /** Checks the options of `createA2AHandler`, naming the one it cannot serve with. @internal */
 export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
-  const options = copyDoorOptions(given);
-  if (!isRecord(options))
+  if (!isRecord(given))
     failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
-  a2aKeys.check(options);
+  // Each option read once, `rateLimit` too (attack23), and checked.
+  const options = checkOptionsCopy(a2aKeys, given);
   const durable = options.durable;
   if (durable !== undefined) {
     const runs = isRecord(durable) ? (durable.runs as unknown) : undefined;

@@ -1,14 +1,14 @@
 import { type BaseEvent, EventType, type Message, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { agentTurnsOf, keylessEvents, toBrowserError } from '@gemloop/core/internal';
-import { silentLogger } from '@gemloop/core/logging';
 import {
-  checkDoorOptions,
-  copyDoorOptions,
-  failOption,
-  wholeOption,
-} from '../door/check-door-options.ts';
+  agentTurnsOf,
+  checkOptionsCopy,
+  keylessEvents,
+  toBrowserError,
+} from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
+import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -388,10 +388,10 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
 }
 
 function checkOptions(given: AgUiHandlerOptions) {
-  const options = copyDoorOptions(given);
-  if (!isRecord(options))
+  if (!isRecord(given))
     failOption('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
-  agUiKeys.check(options);
+  // Each option read once, `rateLimit` too (attack23), and checked.
+  const options = checkOptionsCopy(agUiKeys, given);
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
     failOption('agent', 'agent must be an agent from createAgent().');
   }

@@ -1,9 +1,16 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { copyOptions } from '@gemloop/core/internal';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { isRecord } from '../openai/to-contents.ts';
+import { rateLimitOption } from './door-option-keys.ts';
 
-const MIB = 1024 * 1024;
+/**
+ * The defaults of the options the HTTP doors share, declared once: a body of at most 1 MiB, and
+ * 60 requests a minute per owner (the MCP server's own default is 300: every request of an MCP
+ * session counts). @internal
+ */
+export const DOOR_DEFAULTS: {
+  readonly maxBodyBytes: number;
+  readonly rateLimit: Readonly<RateLimit>;
+} = { maxBodyBytes: 1024 * 1024, rateLimit: { requests: 60, windowMs: 60_000 } };
 
 /** Throws the door's {@link InvalidArgumentError} for `argument`. @internal */
 export function failOption(argument: string, message: string): never {
@@ -21,21 +28,6 @@ export function wholeOption(
   if (!Number.isSafeInteger(value) || value < least)
     failOption(name, `${name} must be an integer of at least ${least}.`);
   return value;
-}
-
-/**
- * A door's options copied, with the nested ones its checks read and its handler reads again:
- * `rateLimit` (its `requests` checked, then read by the limiter) and the `agents` map (each id
- * checked, then served). Read once each (attack23): a getter gave the check `requests: 60` and
- * the limiter NaN, which let every request through. @internal
- */
-export function copyDoorOptions<Options>(given: Options): Options {
-  const options = copyOptions(given);
-  if (options === given || !isRecord(options)) return options;
-  const record = options as Record<string, unknown>;
-  if (isRecord(record['rateLimit'])) record['rateLimit'] = { ...record['rateLimit'] };
-  if (isRecord(record['agents'])) record['agents'] = { ...record['agents'] };
-  return options;
 }
 
 /** The checked settings every HTTP door has. @internal */
@@ -64,13 +56,8 @@ export function checkDoorOptions(options: {
       'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
     );
   }
-  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
-  if (rateLimit !== false) {
-    if (!isRecord(rateLimit))
-      failOption('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
-    wholeOption(rateLimit.requests, 'rateLimit.requests', 1);
-    wholeOption(rateLimit.windowMs, 'rateLimit.windowMs', 1);
-  }
+  const rateLimit = options.rateLimit ?? DOOR_DEFAULTS.rateLimit;
+  rateLimitOption(rateLimit, 'rateLimit');
   return {
     onError: (error: unknown) => {
       try {
@@ -80,7 +67,7 @@ export function checkDoorOptions(options: {
       }
     },
     now: options.now ?? Date.now,
-    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     rateLimit: rateLimit,
   };
 }

@@ -54,3 +54,42 @@ describe('mountDoors: a misspelt option of a door', () => {
     expect(make).toThrow(/maxConversations/);
   });
 });
+
+// options-nested: `rateLimit` was a nested object no declaration described. A misspelt field
+// (`{ request: 5, windowMs }`) or a missing one was taken, and the limiter compared each count with
+// `undefined`: no request was ever refused. It is a declared group now, checked by every door.
+describe.each(doors)('%s: rateLimit as a declared group', (_name, make) => {
+  const refusal = (rateLimit: unknown): InvalidArgumentError => {
+    try {
+      make({ rateLimit });
+    } catch (error) {
+      if (InvalidArgumentError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error('the door took the rate limit');
+  };
+
+  it('names a misspelt field with its full path and the one meant', () => {
+    const error = refusal({ request: 5, windowMs: 60_000 });
+    expect(error.argument).toBe('rateLimit.request');
+    expect(error.message).toBe(
+      "rateLimit has no option 'request'. Did you mean 'requests'? The options are requests, windowMs.",
+    );
+  });
+
+  it('refuses a limit without its count or its window', () => {
+    expect(refusal({ windowMs: 60_000 }).message).toBe(
+      'rateLimit.requests must be a positive integer.',
+    );
+    expect(refusal({ requests: 5 }).message).toBe('rateLimit.windowMs must be a positive integer.');
+  });
+
+  it('refuses an array or true, and takes false and a whole limit', () => {
+    expect(refusal([{ requests: 5, windowMs: 1 }]).message).toBe(
+      'rateLimit must be { requests, windowMs } or false.',
+    );
+    expect(refusal(true).argument).toBe('rateLimit');
+    expect(() => make({ rateLimit: false })).not.toThrow();
+    expect(() => make({ rateLimit: { requests: 5, windowMs: 1_000 } })).not.toThrow();
+  });
+});

@@ -1,19 +1,51 @@
 import {
   checkedWhereUsed,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
+  nestedOrOption,
   type OptionCheck,
+  optionCheck,
+  required,
 } from '@gemloop/core/internal';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
 import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
 import type { McpServerOptions } from '../mcp/mcp-server-options.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
+import type { RateLimit } from '../openai/rate-limiter.ts';
 
 // The keys each door takes, so a misspelt one is refused with the one meant ("Did you mean
 // 'allowedHosts'?") before the door exists (attack13): a door's options are where its security
 // lives, and `authorise`, `allowedHost` or `maxBodyByte` was ignored without a word, the default
 // standing in its place. Each value is checked where the door reads it; the type argument makes a
 // key added to a door's options without a line here a compile error.
+
+const positiveInteger = optionCheck(
+  (value) => Number.isSafeInteger(value) && (value as number) >= 1,
+  (path) => `${path} must be a positive integer.`,
+);
+
+/**
+ * `rateLimit`: `{ requests, windowMs }`, both, or `false`. Declared, so a misspelt or missing
+ * field is refused with its name: `{ request: 5, windowMs: 60_000 }` and `{ windowMs: 60_000 }`
+ * were taken, and the limiter compared each count with `undefined` and refused nobody. Copied with
+ * the door's options (checkOptionsCopy), so the limiter reads what was checked (attack23: a getter
+ * gave the check `requests: 2` and the limiter NaN). @internal
+ */
+export const rateLimitOption: OptionCheck = nestedOrOption(
+  defineOptions<RateLimit>({
+    name: 'rateLimit',
+    example: '{ requests: 60, windowMs: 60_000 } (or false for none)',
+    checks: { requests: required(positiveInteger), windowMs: required(positiveInteger) },
+  }) as DeclaredOptions<unknown>,
+  optionCheck((value) => value === false, 'rateLimit must be { requests, windowMs } or false.'),
+);
+
+/**
+ * A door's `agents` map: each id and agent checked where the door reads them, the map copied with
+ * the door's options (attack23: an id checked, then another agent served). @internal
+ */
+export const agentsMap: OptionCheck = copiedOption(checkedWhereUsed);
 
 /** The keys of every door's access options. @internal */
 export const access: Record<'allowedOrigins' | 'allowedHosts', OptionCheck> = {
@@ -27,7 +59,7 @@ export const common: Record<
 > = {
   authorize: checkedWhereUsed,
   maxBodyBytes: checkedWhereUsed,
-  rateLimit: checkedWhereUsed,
+  rateLimit: rateLimitOption,
   onError: checkedWhereUsed,
   now: checkedWhereUsed,
   tracerProvider: checkedWhereUsed,
@@ -41,7 +73,7 @@ export const openAIKeys: DeclaredOptions<OpenAIHandlerOptions> =
     checks: {
       ...access,
       ...common,
-      agents: checkedWhereUsed,
+      agents: agentsMap,
       store: checkedWhereUsed,
       maxConversations: checkedWhereUsed,
       maxResponses: checkedWhereUsed,
@@ -56,7 +88,7 @@ export const mcpKeys: DeclaredOptions<McpServerOptions> = defineOptions<McpServe
   checks: {
     ...access,
     ...common,
-    agents: checkedWhereUsed,
+    agents: agentsMap,
     protectedResource: checkedWhereUsed,
     exposeTools: checkedWhereUsed,
     maxToolResultChars: checkedWhereUsed,

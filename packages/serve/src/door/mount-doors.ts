@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { checkedWhereUsed, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+} from '@gemloop/core/internal';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
@@ -12,7 +17,6 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { copyDoorOptions } from './check-door-options.ts';
 import { access, common } from './door-option-keys.ts';
 import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
@@ -148,14 +152,14 @@ const mountKeys: DeclaredOptions<MountDoorsOptions> = defineOptions<MountDoorsOp
 });
 
 export function mountDoors(given: MountDoorsOptions): MountedDoors {
-  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message: `mountDoors: ${message}` });
   };
-  if (typeof options !== 'object' || options === null) {
+  if (typeof given !== 'object' || given === null) {
     fail('options', 'takes { authorize, openai?, mcp?, agUi?, a2a?, handlers? }.');
   }
-  mountKeys.check(options);
+  // Each option read once, `rateLimit` too (attack23), and checked.
+  const options = checkOptionsCopy(mountKeys, given);
   const { protectedResource } = options;
   const shared = {
     authorize: options.authorize,

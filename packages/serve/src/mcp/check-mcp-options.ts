@@ -1,13 +1,13 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { checkOptionsCopy } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
-import { copyDoorOptions } from '../door/check-door-options.ts';
+import { DOOR_DEFAULTS } from '../door/check-door-options.ts';
 import { mcpKeys } from '../door/door-option-keys.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 
-const MIB = 1024 * 1024;
 /**
  * An exposed tool's result, in characters: about 25,000 tokens, Claude Code's default limit on an
  * MCP tool's output (`MAX_MCP_OUTPUT_TOKENS`, https://code.claude.com/docs/en/mcp). Unlike AG-UI's
@@ -44,12 +44,12 @@ export type McpSettings = {
 
 /** The options of `createMcpServer`, checked, with their defaults. @internal */
 export function checkMcpOptions(given: McpServerOptions): McpSettings {
-  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message });
   };
-  if (!isRecord(options)) fail('options', 'createMcpServer takes an options object: { agents }.');
-  mcpKeys.check(options);
+  if (!isRecord(given)) fail('options', 'createMcpServer takes an options object: { agents }.');
+  // Each option read once, `rateLimit` and the `agents` map too (attack23), and checked.
+  const options = checkOptionsCopy(mcpKeys, given);
   if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
     fail('agents', 'agents must name at least one agent: { agents: { support: agent } }.');
   }
@@ -99,13 +99,8 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
       fail(name, `${name} must be a positive integer.`);
     return value;
   };
-  const rateLimit = options.rateLimit ?? { requests: 300, windowMs: 60_000 };
-  if (rateLimit !== false) {
-    if (!isRecord(rateLimit))
-      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
-    positive(rateLimit.requests, 'rateLimit.requests', 1);
-    positive(rateLimit.windowMs, 'rateLimit.windowMs', 1);
-  }
+  // 300 a minute, not the other doors' 60: every POST, GET and DELETE of a session counts.
+  const rateLimit = options.rateLimit ?? { ...DOOR_DEFAULTS.rateLimit, requests: 300 };
   if (options.now !== undefined && typeof options.now !== 'function') {
     fail('now', 'now must be a function returning the time in ms.');
   }
@@ -123,7 +118,7 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     serverInfo: { name: info.name, version: info.version },
     maxSessions: positive(options.maxSessions, 'maxSessions', 1000),
     maxConnections: positive(options.maxConnections, 'maxConnections', 1000),
-    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     maxToolResultChars: positive(
       options.maxToolResultChars,
       'maxToolResultChars',

@@ -1,7 +1,8 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { checkOptionsCopy } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { copyDoorOptions } from '../door/check-door-options.ts';
+import { DOOR_DEFAULTS } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -21,7 +22,6 @@ import { createResponseIndex } from './response-index.ts';
 import { responses } from './responses.ts';
 import { isRecord } from './to-contents.ts';
 
-const MIB = 1024 * 1024;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /**
@@ -306,13 +306,13 @@ function unknownModel(param: string) {
 }
 
 function checkOptions(given: OpenAIHandlerOptions) {
-  const options = copyDoorOptions(given);
   const fail = (argument: string, message: string): never => {
     throw new InvalidArgumentError({ argument, message });
   };
-  if (!isRecord(options))
+  if (!isRecord(given))
     fail('options', 'createOpenAIHandler takes an options object: { agents, authorize }.');
-  openAIKeys.check(options);
+  // Each option read once, `rateLimit` and the `agents` map too (attack23), and checked.
+  const options = checkOptionsCopy(openAIKeys, given);
   if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
     fail(
       'agents',
@@ -342,13 +342,7 @@ function checkOptions(given: OpenAIHandlerOptions) {
       fail(name, `${name} must be a positive integer.`);
     return value;
   };
-  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
-  if (rateLimit !== false) {
-    if (!isRecord(rateLimit))
-      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
-    positive(rateLimit.requests, 'rateLimit.requests', 1);
-    positive(rateLimit.windowMs, 'rateLimit.windowMs', 1);
-  }
+  const rateLimit = options.rateLimit ?? DOOR_DEFAULTS.rateLimit;
   const basePath = options.basePath ?? '/v1';
   if (!/^(\/[A-Za-z0-9._-]+)+$/.test(basePath)) {
     fail('basePath', 'basePath must be a path such as "/v1" (no trailing slash).');
@@ -368,7 +362,7 @@ function checkOptions(given: OpenAIHandlerOptions) {
     created: Math.floor(now() / 1000),
     maxConversations: positive(options.maxConversations, 'maxConversations', 1000),
     maxResponses: positive(options.maxResponses, 'maxResponses', 1000),
-    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     rateLimit,
     basePath,
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),

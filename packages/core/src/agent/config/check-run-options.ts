@@ -1,7 +1,7 @@
 import { usdOption } from '../../models/usd-option.ts';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   integerOption,
@@ -84,9 +84,8 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
  */
 export function checkRunOptions(options: unknown): RunOptions {
   if (options === undefined) return {};
-  // Each option read once, the budget's limits too (attack23): read again by the run, a getter
-  // gave the check `maxSteps: 2` and the run NaN (no limit), or the check a signal and the run 5.
-  const copy = copyOptions(options as RunOptions);
-  if (copy !== options && copy.budget !== undefined) copy.budget = copyOptions(copy.budget);
-  return runOptionsDeclaration.check(copy);
+  // Each option read once, the budget's limits too (attack23; `budget` is a nestedOption, copied
+  // in the same pass): read again by the run, a getter gave the check `maxSteps: 2` and the run
+  // NaN (no limit), or the check a signal and the run 5.
+  return checkOptionsCopy(runOptionsDeclaration, options);
 }

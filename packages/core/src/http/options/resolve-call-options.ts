@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import {
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   functionOption,
@@ -122,19 +122,24 @@ export function resolveCallOptions(
   declared: DeclaredOptions<CallOptions> = callOptionsDeclaration,
 ): ResolvedCallOptions {
   if (options === undefined) return defaults;
-  // Each option read once, `retry`'s and `headers`' too (attack23): read again after the check, a
-  // getter gave it `timeoutMs: 30000` or `maxRetries: 1` and the call NaN or 1e9. A run's own are
-  // resolved once per run (resolveModelCallOptions), so this copies per run, not per step.
-  const copy = copyOptions(options);
-  if (copy !== options) {
-    if (copy.retry !== undefined) copy.retry = copyOptions(copy.retry);
-    if (copy.headers !== undefined) copy.headers = copyOptions(copy.headers);
-  }
-  const { signal, onRetry, onResponse, beforeSend, timeoutMs, retry } = declared.check(copy);
+  // Each option read once (attack23): read again after the check, a getter gave it
+  // `timeoutMs: 30000` and the timer NaN. `retry`'s and `headers`' fields are read once by their
+  // merge below (resolveRetryPolicy checks a copy; checkHeaders builds its own object), so they
+  // need no copy here. A run's own are resolved once per run (resolveModelCallOptions), so this
+  // copies per run, not per step.
+  const {
+    signal,
+    onRetry,
+    onResponse,
+    beforeSend,
+    timeoutMs,
+    retry,
+    headers: given,
+  } = checkOptionsCopy(declared, options);
   let headers = defaults.headers;
   let secrets = defaults.secrets;
-  if (copy.headers !== undefined) {
-    const extra = checkHeaders(copy.headers, 'options.headers') ?? {};
+  if (given !== undefined) {
+    const extra = checkHeaders(given, 'options.headers') ?? {};
     const authHeader = client.auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
     if (authHeader in extra) {
       throw new InvalidArgumentError({

@@ -4,7 +4,8 @@ import {
   booleanOption,
   capResponseBody,
   checkedWhereUsed,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
@@ -24,7 +25,7 @@ import { RESPONSE_TOO_LARGE } from '../errors/to-mcp-call-error.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
-import { openMcpConnection } from './open-mcp-connection.ts';
+import { DEFAULT_MCP_CONNECT_TIMEOUT_MS, openMcpConnection } from './open-mcp-connection.ts';
 
 /** The options of {@link connectMcpHttp}. */
 export type ConnectMcpHttpOptions = McpConnectOptions & {
@@ -140,7 +141,7 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
       } else if (status !== undefined) {
         message = `The MCP ${server} answered HTTP ${status} to the handshake${status === 405 ? ' (a server that only speaks the older HTTP+SSE transport answers so)' : ''}: ${detail}`;
       } else if (code === -32001) {
-        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? 60_000} ms.`;
+        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS} ms.`;
       } else {
         const networkCode = findErrorCode(error);
         message =
@@ -163,7 +164,11 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
       ...mcpConnectChecks,
       // Parsed (and its scheme checked) below: the parsed URL is what connects.
       url: checkedWhereUsed,
-      headers: stringRecordOption('connectMcpHttp headers must be an object of string values.'),
+      // Copied by checkOptionsCopy, each value read once (attack20: a value that changed at each
+      // read gave the secret redactor one token and the server another).
+      headers: copiedOption(
+        stringRecordOption('connectMcpHttp headers must be an object of string values.'),
+      ),
       fetch: functionOption('connectMcpHttp fetch must be a function.'),
       allowInsecureHttp: booleanOption(),
       maxResponseBytes: integerOption({
@@ -181,13 +186,7 @@ export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
  * the parsed URL.
  */
 function checkOptions(given: ConnectMcpHttpOptions): { options: ConnectMcpHttpOptions; url: URL } {
-  const copy = copyOptions(given);
-  if (copy !== given) {
-    if (typeof copy.headers === 'object' && copy.headers !== null)
-      copy.headers = { ...copy.headers };
-    if (Array.isArray(copy.mediaTypes)) copy.mediaTypes = [...copy.mediaTypes];
-  }
-  const options = connectMcpHttpOptions.check(copy);
+  const options = checkOptionsCopy(connectMcpHttpOptions, given);
   const { url } = options;
   let parsed: URL;
   try {

@@ -4,7 +4,8 @@ import type { Logger } from '@gemloop/core';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   arrayOption,
-  copyOptions,
+  checkOptionsCopy,
+  copiedOption,
   createSecretRedactor,
   type DeclaredOptions,
   defineOptions,
@@ -24,7 +25,7 @@ import { McpServerError } from '../errors/mcp-server-error.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
-import { openMcpConnection } from './open-mcp-connection.ts';
+import { DEFAULT_MCP_CONNECT_TIMEOUT_MS, openMcpConnection } from './open-mcp-connection.ts';
 
 /** The options of {@link connectMcpStdio}. */
 export type ConnectMcpStdioOptions = McpConnectOptions & {
@@ -172,7 +173,7 @@ export async function connectMcpStdio(given: ConnectMcpStdioOptions): Promise<Mc
       if (rpcCode === -32000) {
         message = `The MCP ${server} exited before completing the MCP handshake.`;
       } else if (rpcCode === -32001) {
-        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? 60_000} ms (is it an MCP server speaking stdio?).`;
+        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS} ms (is it an MCP server speaking stdio?).`;
       } else {
         message = `The MCP handshake with the ${server} failed: ${boundErrorDetail(describeErrorChain(error), redact)}`;
       }
@@ -200,12 +201,18 @@ export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
             'connectMcpStdio needs a command to start, e.g. { command: "npx", args: ["-y", "some-mcp-server"] }.',
         }),
       ),
-      args: arrayOption({
-        item: (arg) => typeof arg === 'string',
-        message: 'connectMcpStdio args must be an array of strings.',
-      }),
-      env: stringRecordOption(
-        'connectMcpStdio env must be an object of string values (names to values).',
+      // Copied by checkOptionsCopy, each argument and value read once (attack20: an `env`
+      // getter gave the secret redactor one value and the server another).
+      args: copiedOption(
+        arrayOption({
+          item: (arg) => typeof arg === 'string',
+          message: 'connectMcpStdio args must be an array of strings.',
+        }),
+      ),
+      env: copiedOption(
+        stringRecordOption(
+          'connectMcpStdio env must be an object of string values (names to values).',
+        ),
       ),
       cwd: stringOption({ message: 'connectMcpStdio cwd must be a path string.' }),
       maxResponseBytes: integerOption({
@@ -227,13 +234,7 @@ export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
  * server's stderr reached the error unredacted).
  */
 function checkOptions(given: ConnectMcpStdioOptions): ConnectMcpStdioOptions {
-  const options = copyOptions(given);
-  if (options !== given) {
-    if (Array.isArray(options.args)) options.args = [...options.args];
-    if (Array.isArray(options.mediaTypes)) options.mediaTypes = [...options.mediaTypes];
-    if (typeof options.env === 'object' && options.env !== null) options.env = { ...options.env };
-  }
-  return connectMcpStdioOptions.check(options);
+  return checkOptionsCopy(connectMcpStdioOptions, given);
 }
 
 /** Keeps the last bytes of the server's stderr and logs each line at `debug`. */

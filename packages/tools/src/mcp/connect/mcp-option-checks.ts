@@ -1,5 +1,6 @@
 import {
   arrayOption,
+  copiedOption,
   functionOption,
   loggerOption,
   type OptionCheck,
@@ -68,10 +69,13 @@ export const mcpToolsChecks: Readonly<
     (_path, timeoutMs) =>
       `The MCP tools' timeoutMs must be a positive number of milliseconds, or false or Infinity for no limit; got ${JSON.stringify(timeoutMs) ?? String(timeoutMs)}. Larger than ${MAX_MCP_TIMEOUT_MS} is not possible (setTimeout's limit).`,
   ),
-  mediaTypes: arrayOption({
-    item: (type) => typeof type === 'string',
-    message: "mediaTypes must be an array of media types such as 'image/png' or 'image/*'.",
-  }),
+  // Copied by checkOptionsCopy (attack20: a list that changed after the check threw inside).
+  mediaTypes: copiedOption(
+    arrayOption({
+      item: (type) => typeof type === 'string',
+      message: "mediaTypes must be an array of media types such as 'image/png' or 'image/*'.",
+    }),
+  ),
   onInvalidTool: oneOfOption(
     ['throw', 'skip'],
     (_path, value) => `onInvalidTool must be 'throw' or 'skip', got ${JSON.stringify(value)}.`,

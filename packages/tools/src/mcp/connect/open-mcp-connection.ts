@@ -31,7 +31,11 @@ export type OpenMcpConnectionOptions = {
   beforeClose?: (() => Promise<void>) | undefined;
 };
 
-const defaultConnectTimeoutMs = 60_000;
+/**
+ * `connectTimeoutMs` when left out, declared once: the handshake's time limit, and what the
+ * connect functions' timeout messages name. @internal
+ */
+export const DEFAULT_MCP_CONNECT_TIMEOUT_MS = 60_000;
 
 /**
  * Connects an SDK client over `transport`, lists the tools, and ties the tools' `close()` to one
@@ -51,7 +55,7 @@ export async function openMcpConnection({
   onError,
 }: OpenMcpConnectionOptions): Promise<McpConnection> {
   const {
-    connectTimeoutMs = defaultConnectTimeoutMs,
+    connectTimeoutMs = DEFAULT_MCP_CONNECT_TIMEOUT_MS,
     clientInfo = { name: 'gemloop', version },
     logger = silentLogger,
     signal,

@@ -2,7 +2,7 @@ import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
 import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
 import {
   booleanOption,
-  copyOptions,
+  checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
 } from '@gemloop/core/internal';
@@ -151,9 +151,7 @@ export async function createMcpTools(
   // so a bad option rejects the promise like every other failure here instead of throwing.
   // Each option read once (attack20): a `filter` or `mediaTypes` that changed after the check
   // threw a TypeError from inside.
-  const copy = copyOptions(options);
-  if (copy !== options && Array.isArray(copy.mediaTypes)) copy.mediaTypes = [...copy.mediaTypes];
-  const checked = mcpToolsOptions.check(copy);
+  const checked = checkOptionsCopy(mcpToolsOptions, options);
   return createMcpToolsWith(client, checked, { askUrl: urlAskerOf(client) });
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../logging/logger.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { optionCheck } from '../../../options/define-options.ts';
+import { isOptionsObject, optionCheck } from '../../../options/define-options.ts';
 import type { ToolOutputLimit } from '../../../tools/responses/cut-function-response.ts';
 import {
   defaultToolOutputLimit,
@@ -15,7 +15,7 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 function message(path: string, value: unknown): string {
   // The implementation lives behind its subpath so an agent that does not compact does not
   // bundle it: the old plain-object spelling gets the migration, not just a refusal.
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (isOptionsObject(value)) {
     return `${path}: compaction is now passed as a value from its subpath: import { compaction } from '@gemloop/core/compaction' and pass compaction: compaction({ maxTokens, summarize, ... }) (the same options the plain object had).`;
   }
   return `${path} must be compaction({ ... }) from '@gemloop/core/compaction', or false for none; got ${value === true ? 'true' : typeof value}.`;
@@ -29,7 +29,7 @@ const isCompactionValue = optionCheck(
 const isToolOutputValue = optionCheck(
   (value: unknown) => isPluginOption(value, 'tool-output'),
   (path, value) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
+    isOptionsObject(value)
       ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
       : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction', or false for no cap; got ${value === true ? 'true' : typeof value}.`,
 );

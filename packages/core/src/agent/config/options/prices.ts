@@ -1,6 +1,6 @@
 import { unknownCost } from '../../../models/cost.ts';
 import type { PriceModelCall } from '../../../models/pricer.ts';
-import { optionCheck } from '../../../options/define-options.ts';
+import { isOptionsObject, optionCheck } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
@@ -16,10 +16,7 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 export const pricesOption: AgentOptionGroup<'prices'> = defineAgentOptions({
   checks: {
     prices: optionCheck(
-      (value) =>
-        value === false ||
-        typeof value === 'function' ||
-        (typeof value === 'object' && value !== null && !Array.isArray(value)),
+      (value) => value === false || typeof value === 'function' || isOptionsObject(value),
       (path) =>
         `${path} must be a price table, a (model, tier) => price function, a pricer or false.`,
     ),

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import {
   arrayOption,
+  isOptionsObject as isObject,
   objectOption,
   optionCheck,
   stringOption,
@@ -9,9 +10,6 @@ import type { Content } from '../../../wire/content.ts';
 import type { BaseRequest } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const retrievalShape = 'retrievalConfig must be { latLng: { latitude, longitude }, languageCode }';
 
