@@ -27,7 +27,9 @@ export type RunHead = {
 
 // Keys of the DBOS workflow attributes gemloop writes with a run (DBOS 5.3 stores them in the
 // JSONB column `workflow_status.attributes`, in the same INSERT as the workflow's status and
-// input, and `listWorkflows` returns them without the input: `dist/src/system_database.js`).
+// input, and `listWorkflows` returns them without the input: `dist/src/system_database.js`;
+// set from `EnqueueWorkflowOptions.attributes`, dbos-inc/dbos-transact-ts `src/enqueue_options.ts`,
+// and `StartWorkflowParams.workflowAttributes`).
 const AGENT = 'gemloop.agent';
 const OWNER = 'gemloop.owner';
 const PARENT = 'gemloop.parent';
