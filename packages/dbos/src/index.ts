@@ -51,6 +51,8 @@ export { UnknownHandoffAgentError } from './errors/unknown-handoff-agent-error.t
 export type { DurableRunDataErrorOptions } from './errors/durable-run-data-error.ts';
 export { DurableRunDataError } from './errors/durable-run-data-error.ts';
 export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
+export type { DurableRunInputTooLargeErrorOptions } from './errors/durable-run-input-too-large-error.ts';
+export { DurableRunInputTooLargeError } from './errors/durable-run-input-too-large-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
 export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';

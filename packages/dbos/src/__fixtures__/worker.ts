@@ -626,6 +626,10 @@ const rate = env['RATE_LIMIT'];
 void startDurableWorkerWith({
   databaseUrl: env['DATABASE_URL'] as string,
   executorId: env['EXECUTOR_ID'],
+  // A small bound on a run's stored input (child-input-limit.attacks.test.ts).
+  ...(env['MAX_INPUT_BYTES'] === undefined
+    ? {}
+    : { maxInputBytes: Number(env['MAX_INPUT_BYTES']) }),
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
     triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },

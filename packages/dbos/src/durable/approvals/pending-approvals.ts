@@ -37,6 +37,9 @@ export async function readPendingApprovals(
     workflow_id_prefix: childRunsPrefix(runId),
     status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
     limit: MAX_LISTED_CHILD_RUNS,
+    // Ids and statuses only: DBOS loads each child's input and output unless told (attack24b).
+    loadInput: false,
+    loadOutput: false,
   });
   // A CANCELLED child waits only when paused (not cancelled with its run).
   const paused = await waitingRuns(

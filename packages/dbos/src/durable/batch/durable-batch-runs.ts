@@ -6,6 +6,12 @@ import { checkPostgres } from '../../errors/check-postgres.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import { checkId } from '../../postgres/check-id.ts';
 import { DEFAULT_APP_NAME, RUNS_QUEUE } from '../runs/durable-run-types.ts';
+import {
+  checkRunInputSize,
+  DEFAULT_MAX_INPUT_BYTES,
+  type RunInputLimitOptions,
+  runInputLimitOptions,
+} from '../runs/run-input-limit.ts';
 
 /** The DBOS workflow name of a durable batch job. */
 export const BATCH_RUNS_WORKFLOW = 'gemloop.batch-runs';
@@ -78,7 +84,7 @@ export function registerBatchRunsWorkflow(
 }
 
 /** Options of {@link createDurableBatchRuns}. */
-export type CreateDurableBatchRunsOptions = {
+export type CreateDurableBatchRunsOptions = RunInputLimitOptions & {
   /** The DBOS system database the workers use (`postgres://user:password@host:port/db`). */
   databaseUrl: string;
   /** The fleet's name in that database. @defaultValue `'gemloop'` */
@@ -129,6 +135,7 @@ export async function createDurableBatchRuns({
   databaseUrl,
   appName = DEFAULT_APP_NAME,
   pollingIntervalMs,
+  maxInputBytes = DEFAULT_MAX_INPUT_BYTES,
 }: CreateDurableBatchRunsOptions): Promise<DurableBatchRuns> {
   if (typeof databaseUrl !== 'string' || databaseUrl === '') {
     throw new InvalidArgumentError({
@@ -136,6 +143,7 @@ export async function createDurableBatchRuns({
       message: 'createDurableBatchRuns: databaseUrl must be a Postgres connection string.',
     });
   }
+  runInputLimitOptions.check({ maxInputBytes }, 'createDurableBatchRuns');
   await checkPostgres({ connectionString: databaseUrl, purpose: 'the DBOS system database' });
   const client = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
@@ -157,16 +165,19 @@ export async function createDurableBatchRuns({
           message: 'start: give either inputs (prompts or contents) or a saved state, not both.',
         });
       }
+      const input = inputs === undefined ? { state } : { inputs };
+      // A job's inputs are stored with its workflow, as a run's are, under the same bound.
+      checkRunInputSize(jobId, job, input, maxInputBytes);
       await client.enqueue(
         { workflowName: BATCH_RUNS_WORKFLOW, queueName: RUNS_QUEUE, workflowID: jobId },
         job,
-        inputs === undefined ? { state } : { inputs },
+        input,
       );
       return { jobId };
     },
     async result(jobId) {
       checkJobId(jobId);
-      const [status] = await client.listWorkflows({ workflowIDs: [jobId] });
+      const [status] = await client.listWorkflows(statusOnly(jobId));
       if (status === undefined) {
         throw new DurableRunError({
           message: `No durable batch job ${jobId}.`,
@@ -179,7 +190,7 @@ export async function createDurableBatchRuns({
           .retrieveWorkflow<BatchRunsState>(jobId)
           .getResult(polling)) as BatchRunsState;
       } catch (error) {
-        const [after] = await client.listWorkflows({ workflowIDs: [jobId] });
+        const [after] = await client.listWorkflows(statusOnly(jobId));
         throw new DurableRunError({
           message: `The durable batch job ${jobId} ended without a result (${after?.status ?? 'unknown'}).`,
           runId: jobId,
@@ -190,7 +201,7 @@ export async function createDurableBatchRuns({
     },
     async status(jobId) {
       checkJobId(jobId);
-      const [status] = await client.listWorkflows({ workflowIDs: [jobId] });
+      const [status] = await client.listWorkflows(statusOnly(jobId));
       return status === undefined
         ? undefined
         : { status: status.status, executorId: status.executorId };
@@ -211,4 +222,13 @@ export async function createDurableBatchRuns({
  */
 function checkJobId(jobId: unknown): void {
   checkId(jobId, 'jobId', 'batch job id');
+}
+
+/** A job's status read: without its inputs and result, which DBOS loads unless told. */
+function statusOnly(jobId: string): {
+  workflowIDs: string[];
+  loadInput: false;
+  loadOutput: false;
+} {
+  return { workflowIDs: [jobId], loadInput: false, loadOutput: false };
 }

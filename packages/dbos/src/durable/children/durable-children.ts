@@ -25,6 +25,8 @@ import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
+import { checkRunInputSize } from '../runs/run-input-limit.ts';
+import { runAttributes } from '../runs/stored-run-data.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
@@ -156,7 +158,13 @@ export function createDurableChildren({
   pauser,
   status,
   services,
+  maxInputBytes,
 }: {
+  /**
+   * The most a child run's stored input may be (the worker's `maxInputBytes`): a larger one is
+   * not started, and the call fails with `DurableRunInputTooLargeError`, fed back to the model.
+   */
+  maxInputBytes: number;
   /** The agents the worker defines, by name (their options). */
   agents: ReadonlyMap<string, AgentOptions<unknown>>;
   /** Makes the durable copy of a subagent's agent at `key` from its options. */
@@ -253,7 +261,14 @@ export function createDurableChildren({
       const workflow = childWorkflow as NonNullable<typeof childWorkflow>;
       const workflowID = childRunId(parentRunId, start);
       // Started synchronously (its number in the parent is taken now, in call order).
-      const started = DBOS.startWorkflow(workflow, { workflowID })(childKey, {
+      // Its agent, parent and path also as attributes: `runs.status()` and `childRuns()` read
+      // them without loading the child's input (attack24b).
+      const workflowAttributes = runAttributes({
+        agent: childKey,
+        parentRunId,
+        path: [...start.parent.path],
+      });
+      const request: ChildRunRequest = {
         input: start.input,
         ...(start.options.history === undefined ? {} : { history: start.options.history }),
         path: [...start.parent.path],
@@ -266,7 +281,13 @@ export function createDurableChildren({
         ...(start.parent.budget === undefined
           ? {}
           : { budget: childBudgetShare(start.parent.budget, start.call.turnChildren ?? 1) }),
-      });
+      };
+      // Checked before the start, synchronously: a replay meets the same refusal at the same place.
+      checkRunInputSize(workflowID, childKey, request, maxInputBytes);
+      const started = DBOS.startWorkflow(workflow, { workflowID, workflowAttributes })(
+        childKey,
+        request,
+      );
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
       const mine = new Promise<void>((resolve) => {

@@ -13,9 +13,10 @@ import {
 import type { DurableRuns } from './durable-runs.ts';
 import { migrateClientSchema } from './migrate-client-schema.ts';
 import { createRunEndNotices } from './run-end-notices.ts';
+import { type RunInputLimitOptions, runInputLimitOptions } from './run-input-limit.ts';
 
 /** Options of {@link createDurableRuns}. */
-export type CreateDurableRunsOptions = {
+export type CreateDurableRunsOptions = RunInputLimitOptions & {
   /** The DBOS system database the workers use (`postgres://user:password@host:port/db`). */
   databaseUrl: string;
   /** The fleet's name in that database. @defaultValue `'gemloop'` */
@@ -42,6 +43,7 @@ export async function createDurableRuns({
   databaseUrl,
   appName = DEFAULT_APP_NAME,
   pollingIntervalMs,
+  maxInputBytes,
 }: CreateDurableRunsOptions): Promise<DurableRuns> {
   if (typeof databaseUrl !== 'string' || databaseUrl === '') {
     throw new InvalidArgumentError({
@@ -49,6 +51,7 @@ export async function createDurableRuns({
       message: 'createDurableRuns: databaseUrl must be a Postgres connection string.',
     });
   }
+  runInputLimitOptions.check({ maxInputBytes }, 'createDurableRuns');
   await checkPostgres({ connectionString: databaseUrl, purpose: 'the DBOS system database' });
   const client = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
@@ -63,20 +66,23 @@ export async function createDurableRuns({
   return createRunsApi({
     pool,
     notices,
+    maxInputBytes,
     resume: async (runId) => {
       await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },
     ...(pollingIntervalMs === undefined ? {} : { pollingIntervalMs }),
-    enqueue: async (agent, runId, input) => {
+    enqueue: async (agent, runId, input, attributes) => {
       await client.enqueue(
-        { workflowName: RUN_WORKFLOW, queueName: RUNS_QUEUE, workflowID: runId },
+        { workflowName: RUN_WORKFLOW, queueName: RUNS_QUEUE, workflowID: runId, attributes },
         agent,
         input,
       );
     },
     getResult: (runId) => client.retrieveWorkflow<DurableRunResult>(runId).getResult(polling),
     getStatus: async (runId) =>
-      (await client.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
+      (
+        await client.listWorkflows({ workflowIDs: [runId], loadInput: false, loadOutput: false })
+      )[0],
     readStream: (runId, offset) =>
       client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset, ...polling }),
     getEvent: (runId, key) => client.getEvent(runId, key, { timeoutSeconds: 0 }),

@@ -105,13 +105,16 @@ function scripted(
       const wanted = input?.status as string[] | undefined;
       const prefixes = [input?.workflow_id_prefix ?? []].flat();
       const names = [input?.workflowName ?? []].flat();
+      const ids = input?.workflowIDs;
       const all = [...workflows.values()].filter(
         (run) =>
+          (ids === undefined || ids.includes(run.workflowID)) &&
           (wanted === undefined || wanted.includes(run.status)) &&
           (names.length === 0 || names.includes(run.workflowName)) &&
           (prefixes.length === 0 || prefixes.some((prefix) => run.workflowID.startsWith(prefix))),
       );
-      return input?.limit === undefined ? all : all.slice(0, input.limit);
+      const offset = input?.offset ?? 0;
+      return input?.limit === undefined ? all : all.slice(offset, offset + input.limit);
     },
     close: async () => {
       calls.push('close');
@@ -310,18 +313,24 @@ describe('DurableRuns.list', () => {
     ]);
   });
 
-  it('applies the limit after filtering, and passes it to DBOS only when nothing is filtered', async () => {
+  it('applies the limit after filtering: DBOS is asked for pages, the limit itself only when nothing is filtered', async () => {
     const { backend, calls } = scripted(fleet(), { waiting: new Set(['paused']) });
     const runs = createRunsApi(backend);
+    // The listing calls, not the load of the listed runs' inputs (rows without attributes).
+    const listings = (): string[] =>
+      calls.filter((call) => call.startsWith('listWorkflows') && !call.includes('workflowIDs'));
     // The first CANCELLED workflow is the paused run, reported as PENDING: a limit given to
     // DBOS would have cut the list before the filter.
     expect((await runs.list({ status: 'CANCELLED', limit: 1 })).map((run) => run.runId)).toEqual([
       'cancelled',
     ]);
-    expect(calls.at(-2)).not.toContain('"limit"');
+    expect(listings().at(-1)).toContain('"limit":100,"offset":0');
+    expect(listings().at(-1)).toContain('"loadInput":false');
     expect((await runs.list({ limit: 2 })).map((run) => run.runId)).toEqual(['ok', 'paused']);
-    expect(calls.at(-2)).toContain('"limit":2');
-    expect(calls.at(-2)).toContain('"sortDesc":true');
+    expect(listings().at(-1)).toContain('"limit":2');
+    expect(listings().at(-1)).toContain('"sortDesc":true');
+    // Only the runs returned have their inputs loaded.
+    expect(calls.at(-1)).toContain('"workflowIDs":["ok","paused"]');
   });
 
   it('reports a run stopped to wait on its webhook (a CANCELLED workflow, parked) as PENDING, not awaiting approval', async () => {
@@ -343,7 +352,11 @@ describe('DurableRuns.list', () => {
   it('asks the approvals table only about the CANCELLED workflows', async () => {
     const { backend, calls } = scripted(new Map([['ok', workflow('ok', 'SUCCESS')]]));
     await createRunsApi(backend).list();
-    expect(calls).toEqual([expect.stringContaining('listWorkflows')]);
+    // The listing, and the input of its one run (a row without attributes); no approvals read.
+    expect(calls).toEqual([
+      expect.stringContaining('listWorkflows {"workflowName":"gemloop.run"'),
+      'listWorkflows {"workflowIDs":["ok"],"loadInput":true,"loadOutput":false}',
+    ]);
   });
 });
 
@@ -578,7 +591,7 @@ describe('DurableRuns.start and cancel', () => {
     // Its subagents' child workflows are looked up (none here) and marked before the cancel too.
     expect(calls).toEqual([
       'markCancelled r',
-      'listWorkflows {"workflowName":"gemloop.child","workflow_id_prefix":"r/"}',
+      'listWorkflows {"workflowName":"gemloop.child","workflow_id_prefix":"r/","loadInput":false,"loadOutput":false}',
       'cancel r',
     ]);
     expect(await runs.status('r')).toMatchObject({ status: 'CANCELLED', awaitingApproval: false });

@@ -131,6 +131,11 @@ describe('runs.status(), list(), ownerOf(): a stored input that is not the one g
   it('reads no agent and no owner from a truncated input row, and refuses the owner it lost', async () => {
     const runId = 'input-truncated';
     await runs.start('helper', { runId, input: 'hi', owner: 'alice' });
+    // A run started before its agent and owner were stored as DBOS attributes (attack24b): they
+    // are read from its input, which is cut short here.
+    await pool.query(`UPDATE dbos.workflow_status SET attributes = NULL WHERE workflow_uuid = $1`, [
+      runId,
+    ]);
     await pool.query(
       `UPDATE dbos.workflow_input SET inputs = left(inputs, 20) WHERE workflow_uuid = $1`,
       [runId],

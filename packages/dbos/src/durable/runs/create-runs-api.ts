@@ -52,7 +52,15 @@ import {
 } from './durable-run-types.ts';
 import type { DurableRuns, StartRunOptions } from './durable-runs.ts';
 import type { RunEndNotices } from './run-end-notices.ts';
-import { checkEventBatch, isUnreadableValue, storedArgument } from './stored-run-data.ts';
+import { checkRunInputSize, DEFAULT_MAX_INPUT_BYTES } from './run-input-limit.ts';
+import {
+  checkEventBatch,
+  headFromInput,
+  headOf,
+  isUnreadableValue,
+  type RunHead,
+  runAttributes,
+} from './stored-run-data.ts';
 
 /** Longest `holder` name a run starts with (an agent's handoff name). */
 const MAX_HOLDER_LENGTH = 200;
@@ -67,8 +75,17 @@ export type RunsBackend = {
   pollingIntervalMs?: number | undefined;
   /** Runs' end notices: `result()` wakes on them, polling only as a fallback. */
   notices?: RunEndNotices | undefined;
-  enqueue(agent: string, runId: string, input: DurableRunInput): Promise<void>;
+  /** The most a run's input may be (`maxInputBytes`). @defaultValue {@link DEFAULT_MAX_INPUT_BYTES} */
+  maxInputBytes?: number | undefined;
+  /** Enqueues the run's workflow with its input and its DBOS workflow `attributes`. */
+  enqueue(
+    agent: string,
+    runId: string,
+    input: DurableRunInput,
+    attributes: Record<string, unknown>,
+  ): Promise<void>;
   getResult(runId: string): Promise<DurableRunResult>;
+  /** The run's workflow status, without its input or output (`loadInput: false`). */
   getStatus(runId: string): Promise<WorkflowStatus | undefined>;
   readStream(runId: string, offset: number): AsyncGenerator<EventBatch, void, unknown>;
   getEvent<T>(runId: string, key: string): Promise<T | null>;
@@ -84,12 +101,13 @@ const RESULT_FALLBACK_MAX_MS = 1000;
 /** The most subagent levels `ownerOf` climbs: far past any tree an agent makes. */
 const MAX_TREE_LEVELS = 64;
 
-/** The owner a top run was started with (its input, plain data), if any. */
-function ownerOf(workflow: WorkflowStatus): string | undefined {
-  if (workflow.workflowName !== RUN_WORKFLOW) return undefined;
-  const owner = (storedArgument(workflow, 1) as { owner?: unknown } | undefined)?.owner;
-  return typeof owner === 'string' ? owner : undefined;
+/** The owner a top run was started with, if any (a subagent's run has none of its own). */
+function ownerOf(workflow: WorkflowStatus, head: RunHead | undefined): string | undefined {
+  return workflow.workflowName === RUN_WORKFLOW ? head?.owner : undefined;
 }
+
+/** How many workflows `list()` with a status filter asks DBOS for at a time. */
+const LIST_PAGE = 100;
 
 /** Statuses of a workflow that has not ended (nor paused). */
 const UNFINISHED: readonly string[] = ['PENDING', 'ENQUEUED', 'DELAYED'];
@@ -135,34 +153,71 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   // A run paused for approval is a CANCELLED workflow with a waiting call (and no cancel by a
   // person): it is reported as PENDING, with `awaitingApproval`.
   // So is a run stopped to wait on its interaction's webhook (`parked`), without `awaitingApproval`.
-  const toStatus = (workflow: WorkflowStatus, waiting: StoppedRuns): DurableRunStatus => {
-    const paused =
-      workflow.status === 'CANCELLED' &&
-      (waiting.approvals.has(workflow.workflowID) || waiting.parked.has(workflow.workflowID));
-    // A subagent's run: its parent's workflow id and its path, from its input (plain data).
-    const child =
-      workflow.workflowName === CHILD_WORKFLOW
-        ? (storedArgument(workflow, 1) as
-            | { parentWorkflowId?: unknown; path?: unknown }
-            | undefined)
-        : undefined;
-    const agent = storedArgument(workflow, 0);
+  const isPaused = (workflow: WorkflowStatus, waiting: StoppedRuns): boolean =>
+    workflow.status === 'CANCELLED' &&
+    (waiting.approvals.has(workflow.workflowID) || waiting.parked.has(workflow.workflowID));
+  const reportedStatus = (workflow: WorkflowStatus, waiting: StoppedRuns): DurableRunStatusName =>
+    isPaused(workflow, waiting) ? 'PENDING' : (workflow.status as DurableRunStatusName);
+  /**
+   * The heads of `workflows` (agent, owner, parent, path): from their attributes, and for a run
+   * started before gemloop wrote them, from its input, loaded for those runs only.
+   */
+  const headsOf = async (
+    workflows: readonly WorkflowStatus[],
+  ): Promise<ReadonlyMap<string, RunHead>> => {
+    const heads = new Map<string, RunHead>();
+    const older: string[] = [];
+    for (const workflow of workflows) {
+      const head = headOf(workflow);
+      if (head === undefined) older.push(workflow.workflowID);
+      else heads.set(workflow.workflowID, head);
+    }
+    if (older.length === 0) return heads;
+    const loaded = await backend.listWorkflows({
+      workflowIDs: older,
+      loadInput: true,
+      loadOutput: false,
+    });
+    for (const workflow of loaded) {
+      heads.set(
+        workflow.workflowID,
+        headFromInput(workflow, workflow.workflowName === CHILD_WORKFLOW),
+      );
+    }
+    return heads;
+  };
+  const headOne = async (workflow: WorkflowStatus): Promise<RunHead | undefined> =>
+    (await headsOf([workflow])).get(workflow.workflowID);
+  const toStatus = (
+    workflow: WorkflowStatus,
+    head: RunHead | undefined,
+    waiting: StoppedRuns,
+  ): DurableRunStatus => {
+    const paused = isPaused(workflow, waiting);
+    // A subagent's run: its parent's workflow id and its path.
+    const child = workflow.workflowName === CHILD_WORKFLOW ? head : undefined;
+    const owner = ownerOf(workflow, head);
     return {
-      ...(typeof child?.parentWorkflowId === 'string' && { parentRunId: child.parentWorkflowId }),
-      ...(Array.isArray(child?.path) && {
-        path: child.path.filter((segment): segment is string => typeof segment === 'string'),
-      }),
+      ...(child?.parentRunId !== undefined && { parentRunId: child.parentRunId }),
+      ...(child?.path !== undefined && { path: child.path }),
       runId: workflow.workflowID,
-      status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
+      status: reportedStatus(workflow, waiting),
       awaitingApproval: waiting.approvals.has(workflow.workflowID),
-      agent: typeof agent === 'string' ? agent : undefined,
+      agent: head?.agent,
       executorId: paused ? undefined : workflow.executorId,
       createdAt: workflow.createdAt,
       updatedAt: workflow.updatedAt,
       dequeuedAt: workflow.dequeuedAt,
       completedAt: paused ? undefined : workflow.completedAt,
-      ...(ownerOf(workflow) !== undefined && { owner: ownerOf(workflow) }),
+      ...(owner !== undefined && { owner }),
     };
+  };
+  const statusesOf = async (
+    workflows: readonly WorkflowStatus[],
+    waiting: StoppedRuns,
+  ): Promise<DurableRunStatus[]> => {
+    const heads = await headsOf(workflows);
+    return workflows.map((workflow) => toStatus(workflow, heads.get(workflow.workflowID), waiting));
   };
   /**
    * Refuses a caller that gives an owner the run was not started with (or an unknown run, the
@@ -178,7 +233,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     checkRunOwner({
       runId,
       door,
-      owner: workflow === undefined ? undefined : ownerOf(workflow),
+      owner: workflow === undefined ? undefined : ownerOf(workflow, await headOne(workflow)),
       caller,
       exists: workflow !== undefined,
     });
@@ -199,9 +254,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       !waiting.parked.has(runId)
     ) {
       const again = await backend.getStatus(runId);
-      if (again !== undefined) return toStatus(again, waiting);
+      if (again !== undefined) return (await statusesOf([again], waiting))[0];
     }
-    return toStatus(workflow, waiting);
+    return (await statusesOf([workflow], waiting))[0];
   };
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
@@ -266,7 +321,8 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       if (owner !== undefined) request.owner = owner;
       if (holder !== undefined) request.holder = holder;
-      await backend.enqueue(agent, runId, request);
+      checkRunInputSize(runId, agent, request, backend.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
+      await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
       return { runId };
     },
     async result(runId) {
@@ -330,10 +386,10 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       for (let level = 0; level <= MAX_TREE_LEVELS; level += 1) {
         const workflow = await backend.getStatus(id);
         if (workflow === undefined) return undefined;
-        if (workflow.workflowName !== CHILD_WORKFLOW) return ownerOf(workflow);
-        const parent = (storedArgument(workflow, 1) as { parentWorkflowId?: unknown } | undefined)
-          ?.parentWorkflowId;
-        if (typeof parent !== 'string') return undefined;
+        const head = await headOne(workflow);
+        if (workflow.workflowName !== CHILD_WORKFLOW) return ownerOf(workflow, head);
+        const parent = head?.parentRunId;
+        if (parent === undefined) return undefined;
         id = parent;
       }
       return undefined;
@@ -509,6 +565,8 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const children = await backend.listWorkflows({
         workflowName: CHILD_WORKFLOW,
         workflow_id_prefix: childRunsPrefix(runId),
+        loadInput: false,
+        loadOutput: false,
       });
       for (const child of children) await markCancelled(backend.pool, child.workflowID);
       await backend.cancel(runId);
@@ -526,22 +584,42 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           : wanted.includes('PENDING') && !wanted.includes('CANCELLED')
             ? [...wanted, 'CANCELLED' as const]
             : wanted;
-      const workflows = await backend.listWorkflows({
-        workflowName: RUN_WORKFLOW,
-        ...(asked === undefined ? {} : { status: asked as never }),
-        // Filtered below, so the limit too.
-        ...(limit === undefined || asked !== undefined ? {} : { limit }),
-        sortDesc: true,
-        loadInput: true,
-      });
-      const waiting = await stoppedRuns(
-        backend.pool,
-        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      // Without inputs or outputs (a run's agent and owner are its attributes), the limit held
+      // before any input is loaded: a status filter reads pages until `limit` runs match, since a
+      // CANCELLED workflow may be a paused run (PENDING) or not (attack24b: `list({ limit: 3 })`
+      // read every run's input, 5.8 s for three of 100 MB).
+      const kept: { workflow: WorkflowStatus; waiting: StoppedRuns }[] = [];
+      const seen = new Set<string>();
+      const page =
+        limit === undefined ? undefined : asked === undefined ? limit : Math.max(limit, LIST_PAGE);
+      for (let offset = 0; limit === undefined || kept.length < limit; ) {
+        const workflows = await backend.listWorkflows({
+          workflowName: RUN_WORKFLOW,
+          ...(asked === undefined ? {} : { status: asked as never }),
+          ...(page === undefined ? {} : { limit: page, offset }),
+          sortDesc: true,
+          loadInput: false,
+          loadOutput: false,
+        });
+        const waiting = await stoppedRuns(
+          backend.pool,
+          workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+        );
+        for (const workflow of workflows) {
+          // A run started between two pages moves the later ones down: read once.
+          if (seen.has(workflow.workflowID)) continue;
+          seen.add(workflow.workflowID);
+          if (wanted !== undefined && !wanted.includes(reportedStatus(workflow, waiting))) continue;
+          if (limit !== undefined && kept.length >= limit) break;
+          kept.push({ workflow, waiting });
+        }
+        if (page === undefined || workflows.length < page || asked === undefined) break;
+        offset += page;
+      }
+      const heads = await headsOf(kept.map(({ workflow }) => workflow));
+      return kept.map(({ workflow, waiting }) =>
+        toStatus(workflow, heads.get(workflow.workflowID), waiting),
       );
-      const statuses = workflows
-        .map((workflow) => toStatus(workflow, waiting))
-        .filter((run) => wanted === undefined || wanted.includes(run.status));
-      return limit === undefined ? statuses : statuses.slice(0, limit);
     },
     async childRuns(runId, options = {}) {
       checkOptionKeys(options, LIMIT, 'runs.childRuns()');
@@ -551,14 +629,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const workflows = await backend.listWorkflows({
         workflowName: CHILD_WORKFLOW,
         workflow_id_prefix: childRunsPrefix(runId),
-        loadInput: true,
+        loadInput: false,
+        loadOutput: false,
         limit,
       });
       const waiting = await stoppedRuns(
         backend.pool,
         workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
       );
-      return workflows.map((workflow) => toStatus(workflow, waiting));
+      return statusesOf(workflows, waiting);
     },
     close: () => backend.close(),
   };

@@ -14,6 +14,89 @@ export function storedArgument(workflow: WorkflowStatus, index: number): unknown
 }
 
 /**
+ * What the runs API tells of a run besides its DBOS status: its agent, its owner (a top run's),
+ * and a subagent's parent and path.
+ * @internal
+ */
+export type RunHead = {
+  agent?: string | undefined;
+  owner?: string | undefined;
+  parentRunId?: string | undefined;
+  path?: string[] | undefined;
+};
+
+// Keys of the DBOS workflow attributes gemloop writes with a run (DBOS 5.3 stores them in the
+// JSONB column `workflow_status.attributes`, in the same INSERT as the workflow's status and
+// input, and `listWorkflows` returns them without the input: `dist/src/system_database.js`;
+// set from `EnqueueWorkflowOptions.attributes`, dbos-inc/dbos-transact-ts `src/enqueue_options.ts`,
+// and `StartWorkflowParams.workflowAttributes`).
+const AGENT = 'gemloop.agent';
+const OWNER = 'gemloop.owner';
+const PARENT = 'gemloop.parent';
+const PATH = 'gemloop.path';
+
+/**
+ * The attributes a run's workflow is started with: what {@link headOf} reads back without
+ * loading the run's input (which may be up to `maxInputBytes`: 100 MB read and parsed for each
+ * status read or owner check before, attack24b).
+ * @internal
+ */
+export function runAttributes(head: RunHead & { agent: string }): Record<string, unknown> {
+  return {
+    [AGENT]: head.agent,
+    ...(head.owner === undefined ? {} : { [OWNER]: head.owner }),
+    ...(head.parentRunId === undefined ? {} : { [PARENT]: head.parentRunId }),
+    ...(head.path === undefined ? {} : { [PATH]: head.path }),
+  };
+}
+
+/**
+ * The run's head from its workflow's attributes, or `undefined` for a workflow started without
+ * them (by gemloop before attack24b): read it from the input then ({@link headFromInput}). The
+ * attributes are a row like any other: each field is taken only when of its type.
+ * @internal
+ */
+export function headOf(workflow: WorkflowStatus): RunHead | undefined {
+  const attributes = workflow.attributes as Record<string, unknown> | undefined | null;
+  if (typeof attributes !== 'object' || attributes === null || !(AGENT in attributes)) {
+    return undefined;
+  }
+  const text = (key: string): string | undefined =>
+    typeof attributes[key] === 'string' ? (attributes[key] as string) : undefined;
+  const path = attributes[PATH];
+  return {
+    agent: text(AGENT),
+    owner: text(OWNER),
+    parentRunId: text(PARENT),
+    path: Array.isArray(path)
+      ? path.filter((segment): segment is string => typeof segment === 'string')
+      : undefined,
+  };
+}
+
+/**
+ * The run's head from its stored input (`[agent, request]`), for a workflow without gemloop's
+ * attributes: loaded with its input (`loadInput: true`).
+ * @internal
+ */
+export function headFromInput(workflow: WorkflowStatus, child: boolean): RunHead {
+  const agent = storedArgument(workflow, 0);
+  const request = storedArgument(workflow, 1) as
+    | { owner?: unknown; parentWorkflowId?: unknown; path?: unknown }
+    | undefined;
+  return {
+    agent: typeof agent === 'string' ? agent : undefined,
+    owner: !child && typeof request?.owner === 'string' ? request.owner : undefined,
+    parentRunId:
+      child && typeof request?.parentWorkflowId === 'string' ? request.parentWorkflowId : undefined,
+    path:
+      child && Array.isArray(request?.path)
+        ? request.path.filter((segment): segment is string => typeof segment === 'string')
+        : undefined,
+  };
+}
+
+/**
  * Whether `error`, thrown by DBOS while it read a stored value, says the value could not be
  * parsed: `JSON.parse`'s SyntaxError, or the TypeError of a value its serializer did not write.
  * Its message is never shown: V8's quotes the row's text around the bad token.

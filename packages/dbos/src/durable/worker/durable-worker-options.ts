@@ -4,9 +4,10 @@ import type { EventBatching } from '../events/run-events.ts';
 import { checkModelRateLimits, type ModelRateLimit } from '../fleet/fleet-rate-limit.ts';
 import type { TakeoverOptions } from '../fleet/worker-liveness.ts';
 import type { DurableAgentDefinition } from '../runs/durable-run-types.ts';
+import type { RunInputLimitOptions } from '../runs/run-input-limit.ts';
 
 /** Options of {@link startDurableWorker}. */
-export type StartDurableWorkerOptions = {
+export type StartDurableWorkerOptions = RunInputLimitOptions & {
   /** The DBOS system database (`postgres://user:password@host:port/db`); created when missing. */
   databaseUrl: string;
   /** The agents this worker runs, by name; every worker of a fleet defines the same ones. */

@@ -37,6 +37,7 @@ import { createRunsApi } from '../runs/create-runs-api.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
 import type { DurableRuns } from '../runs/durable-runs.ts';
 import { createRunEndNotices } from '../runs/run-end-notices.ts';
+import { DEFAULT_MAX_INPUT_BYTES, runInputLimitOptions } from '../runs/run-input-limit.ts';
 import { createDurableReceive } from '../steering/durable-run-messages.ts';
 import { createSteerWatch, type SteerCheck } from '../steering/durable-steering.ts';
 import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
@@ -140,6 +141,7 @@ export async function startDurableWorkerWith(
     eventBatching: eventBatchingOption,
     logLevel = 'warn',
     applicationVersion,
+    maxInputBytes,
   }: StartDurableWorkerOptions,
   { onSteerAnnounced }: DurableWorkerHooks,
 ): Promise<DurableWorker> {
@@ -152,6 +154,7 @@ export async function startDurableWorkerWith(
     systemDatabasePoolSize,
     eventBatching: eventBatchingOption,
   });
+  runInputLimitOptions.check({ maxInputBytes }, 'startDurableWorker');
   await checkPostgres({
     connectionString: databaseUrl,
     purpose: 'the DBOS system database',
@@ -247,6 +250,7 @@ export async function startDurableWorkerWith(
     endsRun: isDurableRunEnding,
   };
   const children = createDurableChildren({
+    maxInputBytes: maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
     agents: new Map(Object.entries(agents)),
     build: (key, options) => {
       const { agent } = makeAgent(key, options);
@@ -365,11 +369,13 @@ export async function startDurableWorkerWith(
     pool,
     notices,
     resume: pauser.resume,
-    enqueue: async (agent, runId, input) => {
-      await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
-        agent,
-        input,
-      );
+    maxInputBytes,
+    enqueue: async (agent, runId, input, workflowAttributes) => {
+      await DBOS.startWorkflow(runWorkflow, {
+        workflowID: runId,
+        queueName: RUNS_QUEUE,
+        workflowAttributes,
+      })(agent, input);
     },
     // Asked only once the run's status is final (the run's end notice wakes the wait).
     getResult: (runId) =>
@@ -377,7 +383,7 @@ export async function startDurableWorkerWith(
         pollingIntervalMs: waitPollMs,
       }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
-      (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
+      (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: false, loadOutput: false }))[0],
     readStream: (runId, offset) =>
       DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
