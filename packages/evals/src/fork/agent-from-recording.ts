@@ -196,6 +196,9 @@ function replayedTool(
     description: declaration.description,
     declaration,
     ...(runs?.secretArguments === undefined ? {} : { secretArguments: runs.secretArguments }),
+    // What an agent's run reads to await the live tool's schema libraries and pattern analysis
+    // before the first request (parseArgs below is the live tool's, which needs them).
+    ...(runs === undefined ? {} : schemaLoadFieldsOf(runs)),
     parseArgs: (args) =>
       runs === undefined ? { success: true, value: args } : runs.parseArgs(args),
     execute: (args, context) => {
@@ -207,6 +210,22 @@ function replayedTool(
       );
     },
   };
+}
+
+/** A `defineTool` tool's fields that say what its parseArgs needs loaded (absent on others). */
+function schemaLoadFieldsOf(tool: AnyTool): Record<string, unknown> {
+  const { parametersSource, inputSchema, allowUnsafePatterns } = tool as {
+    parametersSource?: unknown;
+    inputSchema?: unknown;
+    allowUnsafePatterns?: unknown;
+  };
+  return parametersSource === undefined
+    ? {}
+    : {
+        parametersSource,
+        inputSchema,
+        ...(allowUnsafePatterns === true ? { allowUnsafePatterns } : {}),
+      };
 }
 
 /**
