@@ -1,7 +1,12 @@
 import { type AST, RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
 import { isDisjointWith, JS, NFA } from 'refa';
 import { analyse } from 'scslre';
-import type * as Keywords from '../schema/json-schema-keywords.ts';
+import {
+  type Located,
+  type PatternSource,
+  type SchemaKeywords,
+  schemaPatterns,
+} from './schema-patterns.ts';
 import { type PatternComplexity, UnsafePatternError } from './unsafe-pattern-error.ts';
 
 /** What a pattern's analysis found: the ambiguous part, and a rewrite when one is known. */
@@ -10,13 +15,6 @@ export type PatternFinding = {
   complexity: PatternComplexity;
   fixedPattern?: string | undefined;
 };
-
-/** Where a schema's patterns come from: zod 4 writes patterns for checks it does not run as one. */
-export type PatternSource = 'zod-v4' | 'other';
-
-// zod 4 writes `^prefix.*`, `.*suffix$` and `needle` for `.startsWith()`, `.endsWith()` and
-// `.includes()` (with these formats) but checks them with String methods: never run as a regex.
-const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
 
 // refa builds automata for the alternation check; past this many states a pattern is too large
 // to decide, and it is refused as if ambiguous (a rewrite or the opt-out says what to do).
@@ -70,65 +68,23 @@ export function assertSafeSchemaPatterns(
     keywords,
   }: { toolName: string | undefined; source: PatternSource; keywords: SchemaKeywords },
 ): void {
-  for (const { path, pattern } of schemaPatterns(schema, source, keywords)) {
-    const finding = findPatternProblem(pattern);
-    if (finding !== undefined)
-      throw new UnsafePatternError({ toolName, path, pattern, ...finding });
-  }
+  assertSafePatterns(schemaPatterns(schema, source, keywords), toolName);
 }
 
 /**
- * json-schema-keywords.ts, given by the caller: imported here, it would leave the agent app's
- * chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines).
+ * Throws an {@link UnsafePatternError} for the first of `patterns` that
+ * {@link findPatternProblem} refuses (those the quick check in `prejudge-schema-patterns.ts`
+ * could not decide).
+ * @internal
  */
-export type SchemaKeywords = typeof Keywords;
-
-type Located = { path: string; pattern: string };
-
-function* schemaPatterns(
-  schema: unknown,
-  source: PatternSource,
-  {
-    SUBSCHEMA_KEYWORDS,
-    SUBSCHEMA_LIST_KEYWORDS,
-    SUBSCHEMA_MAP_KEYWORDS,
-    DEFINITION_KEYWORDS,
-  }: SchemaKeywords,
-): Generator<Located> {
-  const seen = new Set<object>();
-  const pending: { node: unknown; path: string[] }[] = [{ node: schema, path: [] }];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    const { node, path } = item;
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) continue;
-    const record = node as Record<string, unknown>;
-    const pattern = record['pattern'];
-    const format = record['format'];
-    if (
-      typeof pattern === 'string' &&
-      !(source === 'zod-v4' && typeof format === 'string' && NOT_RUN_BY_ZOD.has(format))
-    ) {
-      yield { path: [...path, 'pattern'].join('.'), pattern };
-    }
-    const patternKeys = record['patternProperties'];
-    if (typeof patternKeys === 'object' && patternKeys !== null) {
-      for (const key of Object.keys(patternKeys))
-        yield { path: [...path, 'patternProperties', key].join('.'), pattern: key };
-    }
-    for (const [keyword, value] of Object.entries(record)) {
-      if (SUBSCHEMA_LIST_KEYWORDS.has(keyword) && Array.isArray(value)) {
-        for (const [index, child] of value.entries())
-          pending.push({ node: child, path: [...path, keyword, String(index)] });
-      } else if (SUBSCHEMA_KEYWORDS.has(keyword)) {
-        pending.push({ node: value, path: [...path, keyword] });
-      } else if (SUBSCHEMA_MAP_KEYWORDS.has(keyword) || DEFINITION_KEYWORDS.includes(keyword)) {
-        if (typeof value === 'object' && value !== null) {
-          for (const [name, child] of Object.entries(value))
-            pending.push({ node: child, path: [...path, keyword, name] });
-        }
-      }
-    }
+export function assertSafePatterns(
+  patterns: Iterable<Located>,
+  toolName: string | undefined,
+): void {
+  for (const { path, pattern } of patterns) {
+    const finding = findPatternProblem(pattern);
+    if (finding !== undefined)
+      throw new UnsafePatternError({ toolName, path, pattern, ...finding });
   }
 }
 
