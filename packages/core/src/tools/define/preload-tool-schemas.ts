@@ -81,11 +81,18 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
 
 /**
  * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
- * before any model call. Off Node a zod 3 tool's schema is read once its converter has loaded.
+ * before any model call: the one `defineTool` started (with its zod regexes' flags), else made
+ * here from the JSON Schema (off Node, a zod 3 tool's schema read once its converter has loaded).
  */
 function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
-  const defined = tool as { inputSchema?: unknown; allowUnsafePatterns?: unknown; name: string };
+  const defined = tool as {
+    inputSchema?: unknown;
+    allowUnsafePatterns?: unknown;
+    name: string;
+    patternCheck?: Promise<void>;
+  };
   if (source === undefined || defined.allowUnsafePatterns) return undefined;
+  if (defined.patternCheck !== undefined) return defined.patternCheck;
   try {
     return checkSchemaPatterns(defined.inputSchema, defined.name, source === 'zod-v4');
   } catch {
@@ -102,7 +109,8 @@ function patternCheckOf(tool: object, source: unknown): Promise<void> | undefine
  * only the rest load the analysis (scslre, refa, regexpp) with import(), on every runtime: modules
  * the root import does not load and chunks of their own in a browser bundle, so an app whose
  * schemas have no pattern loads neither, and one with `z.email()` or `z.uuid()` only the small one.
- * A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
+ * `regexes`: the zod schema the JSON Schema came from, whose RegExps keep the flags the JSON
+ * Schema loses. A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
  * root import's static graph is at its ceiling of modules.
  * @internal
  */
@@ -110,6 +118,7 @@ export function checkSchemaPatterns(
   schema: unknown,
   toolName: string | undefined,
   zod4: boolean,
+  regexes?: unknown,
 ): Promise<void> | undefined {
   // `"pattern":"` is the keyword (a property named `pattern` is followed by `{`), which a tool
   // with a `pattern` argument (a file search) must not wait for.
@@ -117,6 +126,7 @@ export function checkSchemaPatterns(
   const checked = import('../patterns/prejudge-schema-patterns.ts').then((judge) =>
     judge.prejudgeSchemaPatterns(schema, {
       toolName,
+      regexes,
       source: zod4 ? 'zod-v4' : 'other',
       keywords: {
         SUBSCHEMA_KEYWORDS,

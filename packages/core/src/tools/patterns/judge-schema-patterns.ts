@@ -33,11 +33,11 @@ const MAX_AUTOMATON_NODES = 20_000;
  *   also be read as two or more (`(a|aa)+`, `(a|b|ab)*`): exponential, and not a one-character
  *   attack, so scslre passes it. Decided with refa's automata (`isDisjointWith`).
  * Patterns are parsed as JSON Schema compiles them (the `u` flag), or without it when only that
- * parses (a zod regex written without `u`).
+ * parses (a zod regex written without `u`), or with the flags zod runs them with when given.
  * @internal
  */
-export function findPatternProblem(source: string): PatternFinding | undefined {
-  const parsed = parse(source);
+export function findPatternProblem(source: string, flags?: string): PatternFinding | undefined {
+  const parsed = parse(source, flags);
   if (parsed === undefined) return undefined;
   const report = analyse(parsed).reports[0];
   if (report !== undefined) {
@@ -81,8 +81,8 @@ export function assertSafePatterns(
   patterns: Iterable<Located>,
   toolName: string | undefined,
 ): void {
-  for (const { path, pattern } of patterns) {
-    const finding = findPatternProblem(pattern);
+  for (const { path, pattern, flags } of patterns) {
+    const finding = findPatternProblem(pattern, flags);
     if (finding !== undefined)
       throw new UnsafePatternError({ toolName, path, pattern, ...finding });
   }
@@ -90,12 +90,15 @@ export function assertSafePatterns(
 
 type Parsed = { pattern: AST.Pattern; flags: AST.Flags };
 
-function parse(source: string): Parsed | undefined {
+function parse(source: string, flags?: string): Parsed | undefined {
   const parser = new RegExpParser();
-  for (const unicode of [true, false]) {
+  // A zod regex's own flags say how it is read; a JSON Schema's pattern has none but `u`.
+  const unicodeSets = flags?.includes('v') === true;
+  const readings = flags === undefined ? [true, false] : [unicodeSets || flags.includes('u')];
+  for (const unicode of readings) {
     try {
-      const pattern = parser.parsePattern(source, 0, source.length, { unicode });
-      return { pattern, flags: parser.parseFlags(unicode ? 'u' : '') };
+      const pattern = parser.parsePattern(source, 0, source.length, { unicode, unicodeSets });
+      return { pattern, flags: parser.parseFlags(flags ?? (unicode ? 'u' : '')) };
     } catch {
       // Not valid with this flag; a pattern valid with neither never compiled (a JSON Schema's is
       // refused when its tool is defined), so nothing runs it.

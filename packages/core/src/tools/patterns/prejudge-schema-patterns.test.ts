@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { prepareOutput } from '../../agent/structured-output.ts';
+import { defineTool } from '../define/define-tool.ts';
+import { preloadToolSchemas } from '../define/preload-tool-schemas.ts';
 import * as keywords from '../schema/json-schema-keywords.ts';
 import { COMMON, UNSAFE, ZOD3_FORMATS, zod4FormatPatterns } from './__fixtures__/pattern-corpus.ts';
 import { findPatternProblem } from './judge-schema-patterns.ts';
@@ -70,5 +73,32 @@ describe('prejudgeSchemaPatterns', () => {
     await expect(
       check(z.object({ to: z.email(), words: z.string().regex(/^(\w+\s?)*$/) })),
     ).rejects.toMatchObject({ path: 'properties.words.pattern' });
+  });
+});
+
+describe("a zod regex's flags", () => {
+  it('are judged with the pattern: case-insensitive (a|A)+ is refused, as zod runs it with i', async () => {
+    const insensitive = defineTool({
+      name: 'lookup',
+      description: 'Looks a code up.',
+      parameters: z.object({ code: z.string().regex(/^(a|A)+$/i) }),
+      execute: () => ({}),
+    });
+    await expect(preloadToolSchemas([insensitive])).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.code.pattern',
+    });
+    const sensitive = defineTool({
+      name: 'lookup',
+      description: 'Looks a code up.',
+      parameters: z.object({ code: z.string().regex(/^(a|A)+$/) }),
+      execute: () => ({}),
+    });
+    await expect(preloadToolSchemas([sensitive])).resolves.toBeUndefined();
+  });
+
+  it('are judged for an output schema too', async () => {
+    const prepared = prepareOutput(z.object({ code: z.string().regex(/^(a|A)+$/i) }));
+    await expect(prepared.parse('{"code":"a"}')).rejects.toBeInstanceOf(UnsafePatternError);
   });
 });

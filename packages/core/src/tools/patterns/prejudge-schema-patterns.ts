@@ -70,14 +70,59 @@ export function hasNoUnboundedQuantifier(source: string): boolean {
  */
 export async function prejudgeSchemaPatterns(
   schema: unknown,
-  options: { toolName: string | undefined; source: PatternSource; keywords: SchemaKeywords },
+  options: {
+    toolName: string | undefined;
+    source: PatternSource;
+    keywords: SchemaKeywords;
+    regexes?: unknown;
+  },
 ): Promise<void> {
+  const flagsBySource = regexFlagsOf(options.regexes);
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {
-    if (!JUDGED_SAFE.has(located.pattern) && !hasNoUnboundedQuantifier(located.pattern))
-      undecided.push(located);
+    const flags = flagsBySource.get(located.pattern);
+    // A flag adds no repetition: no unbounded quantifier stays linear; the table is flag-less.
+    if (hasNoUnboundedQuantifier(located.pattern)) continue;
+    if (flags === undefined && JUDGED_SAFE.has(located.pattern)) continue;
+    undecided.push(flags === undefined ? located : { ...located, flags });
   }
   if (undecided.length === 0) return;
   const judge = await import('./judge-schema-patterns.ts');
   judge.assertSafePatterns(undecided, options.toolName);
+}
+
+// Past this many objects the walk of a schema for its regexes stops (a zod schema is far smaller).
+const MAX_WALKED = 20_000;
+
+/**
+ * The flags that change what a pattern matches (`i`, `m`, `s`, `v`) of the RegExps in a zod
+ * schema (v4 `_zod.def` checks, v3 `_def.checks`), by source: zod runs its regexes with their
+ * flags, and its JSON Schema writes the source alone. Found by walking the schema's objects, so no
+ * zod internal is named; a getter that throws is passed over.
+ */
+function regexFlagsOf(schema: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [schema];
+  for (
+    let node = pending.pop();
+    node !== undefined && seen.size < MAX_WALKED;
+    node = pending.pop()
+  ) {
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof RegExp) {
+      if (/[imsv]/.test(node.flags) && !found.has(node.source)) found.set(node.source, node.flags);
+      continue;
+    }
+    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`.
+    for (const key of Object.getOwnPropertyNames(node)) {
+      try {
+        pending.push((node as Record<string, unknown>)[key]);
+      } catch {
+        // A getter that throws holds no regex we can read.
+      }
+    }
+  }
+  return found;
 }

@@ -14,7 +14,12 @@ const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
 export type SchemaKeywords = typeof Keywords;
 
 /** A pattern of a schema, and its JSON path. */
-export type Located = { path: string; pattern: string };
+export type Located = {
+  path: string;
+  pattern: string;
+  /** The flags zod runs the pattern with (`i`, `m`, `s`, `v`), when it has any of them. */
+  flags?: string | undefined;
+};
 
 /**
  * The patterns of a JSON Schema a validator runs: `pattern` keywords (a string) and
