@@ -212,20 +212,24 @@ function replayedTool(
   };
 }
 
-/** A `defineTool` tool's fields that say what its parseArgs needs loaded (absent on others). */
+/**
+ * A `defineTool` tool's fields that say what its parseArgs needs loaded (absent on others),
+ * its pattern check among them (not enumerable on the tool, so read by name).
+ */
 function schemaLoadFieldsOf(tool: AnyTool): Record<string, unknown> {
-  const { parametersSource, inputSchema, allowUnsafePatterns } = tool as {
+  const { parametersSource, inputSchema, allowUnsafePatterns, patternCheck } = tool as {
     parametersSource?: unknown;
     inputSchema?: unknown;
     allowUnsafePatterns?: unknown;
+    patternCheck?: unknown;
   };
-  return parametersSource === undefined
-    ? {}
-    : {
-        parametersSource,
-        inputSchema,
-        ...(allowUnsafePatterns === true ? { allowUnsafePatterns } : {}),
-      };
+  if (parametersSource === undefined) return {};
+  return {
+    parametersSource,
+    inputSchema,
+    ...(allowUnsafePatterns === true ? { allowUnsafePatterns } : {}),
+    ...(patternCheck === undefined ? {} : { patternCheck }),
+  };
 }
 
 /**
