@@ -70,7 +70,7 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
   // output may be a union or anything else.
   if (converted['type'] === undefined) delete cleaned['type'];
   // The answer meets the schema's patterns only once the analysis passed them (see defineTool).
-  const checking = checkSchemaPatterns(converted, undefined, isZodV4Schema(output));
+  const checking = checkSchemaPatterns(converted, undefined, isZodV4Schema(output), output);
   return {
     jsonSchema: cleaned,
     parse: async (text) => {

@@ -19,6 +19,7 @@ import {
   withDefaults,
 } from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
@@ -295,6 +296,10 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
       checkState(state);
       // A copy through JSON: the state stays plain data, and the caller's object is never changed.
       const copy = JSON.parse(JSON.stringify(state)) as BatchRunsState;
+      // What the tools' schemas need before parseArgs works (the pattern analysis; off Node a
+      // validator), awaited as a run's first step awaits it: a tool whose pattern can backtrack
+      // super-linearly fails the step (UnsafePatternError) before a batch is sent or collected.
+      await Promise.all(startSchemaLoads(byName.values()));
       const next =
         copy.pending === undefined ? await submit(copy, step) : await collect(copy, step);
       await step.onState?.(next);

@@ -11,6 +11,7 @@ import { silentLogger } from '../logging/logger.ts';
 import { checkOptionsCopy } from '../options/define-options.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { liveAgentOf } from './live-agent.ts';
@@ -82,7 +83,13 @@ export async function openLiveSession(
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
-  const WebSocketClass = await loadWebSocket();
+  // What the tools' schemas need (off Node a validator, everywhere the pattern analysis), awaited
+  // before connecting, as a run's first step awaits it: a call's arguments are parsed at once, and
+  // a tool whose pattern can backtrack super-linearly refuses the session (UnsafePatternError).
+  const [WebSocketClass] = await Promise.all([
+    loadWebSocket(),
+    ...startSchemaLoads(agentOptions.tools ?? []),
+  ]);
   const redact = <T>(value: T): T => scrubSecrets(value, client.secrets.values);
   const telemetry = await liveTelemetryOf(agentOptions, setup, client.baseUrl, redact);
   const session = new LiveSessionState(

@@ -196,6 +196,9 @@ function replayedTool(
     description: declaration.description,
     declaration,
     ...(runs?.secretArguments === undefined ? {} : { secretArguments: runs.secretArguments }),
+    // What an agent's run reads to await the live tool's schema libraries and pattern analysis
+    // before the first request (parseArgs below is the live tool's, which needs them).
+    ...(runs === undefined ? {} : schemaLoadFieldsOf(runs)),
     parseArgs: (args) =>
       runs === undefined ? { success: true, value: args } : runs.parseArgs(args),
     execute: (args, context) => {
@@ -206,6 +209,26 @@ function replayedTool(
         `the recording has no result of ${recorded.name} for these arguments (the fork called it differently): re-execute the tool to answer it`,
       );
     },
+  };
+}
+
+/**
+ * A `defineTool` tool's fields that say what its parseArgs needs loaded (absent on others),
+ * its pattern check among them (not enumerable on the tool, so read by name).
+ */
+function schemaLoadFieldsOf(tool: AnyTool): Record<string, unknown> {
+  const { parametersSource, inputSchema, allowUnsafePatterns, patternCheck } = tool as {
+    parametersSource?: unknown;
+    inputSchema?: unknown;
+    allowUnsafePatterns?: unknown;
+    patternCheck?: unknown;
+  };
+  if (parametersSource === undefined) return {};
+  return {
+    parametersSource,
+    inputSchema,
+    ...(allowUnsafePatterns === true ? { allowUnsafePatterns } : {}),
+    ...(patternCheck === undefined ? {} : { patternCheck }),
   };
 }
 

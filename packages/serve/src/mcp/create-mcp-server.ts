@@ -1,7 +1,8 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
-import { InvalidArgumentError } from '@gemloop/core/errors';
+import { InvalidArgumentError, UnsafePatternError } from '@gemloop/core/errors';
 import { cutTextNoted } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import { preloadToolSchemas } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -75,6 +76,16 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
   });
   const telemetry = createDoorTelemetry(options.tracerProvider);
   const tools = new Map(settings.exposeTools.map((tool) => [tool.name, tool]));
+  // What each exposed tool's schema needs before its parseArgs works (the pattern analysis, and
+  // off Node a validator), started now and awaited by each call: no agent run awaits it here. A
+  // rejection is reported by the calls that await it.
+  const ready = new Map(
+    settings.exposeTools.map((tool) => {
+      const loading = preloadToolSchemas([tool]);
+      loading.catch(() => {});
+      return [tool.name, loading];
+    }),
+  );
   const listed: McpTool[] = [
     ...Object.keys(settings.agents).map((name) => ({
       name: `ask_${name}`,
@@ -125,6 +136,17 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
         ErrorCode.InvalidParams,
         `Invalid arguments for ${tool.name}: they nest deeper than ${MAX_ARGUMENT_DEPTH} levels.`,
       );
+    }
+    try {
+      await ready.get(tool.name);
+    } catch (error) {
+      // An UnsafePatternError (or a validator that would not load): the caller gets fixed words,
+      // the operator the error, which names the pattern and a rewrite.
+      onError(error);
+      const text = UnsafePatternError.isInstance(error)
+        ? `${tool.name} is not served: its schema has a pattern that can backtrack super-linearly (the server was told which).`
+        : `${tool.name} failed.`;
+      return { isError: true, content: [{ type: 'text', text }] };
     }
     const parsed = tool.parseArgs(args ?? {});
     if (!parsed.success) {

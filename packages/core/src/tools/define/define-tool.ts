@@ -279,7 +279,7 @@ export function defineTool<
   // a zod 3 tool's schema waits for its converter: a run checks it once that is there.
   const checking = allowUnsafePatterns
     ? undefined
-    : checkSchemaPatterns(described?.jsonSchema, name, described?.source === 'zod-v4');
+    : checkSchemaPatterns(described?.jsonSchema, name, described?.source === 'zod-v4', parameters);
   let verdict: unknown = checking && name;
   checking?.then(
     () => {
@@ -333,6 +333,9 @@ export function defineTool<
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
   if (allowUnsafePatterns === true) Object.assign(tool, { allowUnsafePatterns });
+  // The check itself, for runs to await (`startSchemaLoads`): it read the zod schema's flags,
+  // which the tool's JSON Schema lost. Not enumerable: a copy of the tool does not carry it.
+  if (checking !== undefined) Object.defineProperty(tool, 'patternCheck', { value: checking });
   return Object.freeze(tool);
 }
 

@@ -81,11 +81,18 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
 
 /**
  * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
- * before any model call. Off Node a zod 3 tool's schema is read once its converter has loaded.
+ * before any model call: the one `defineTool` started (with its zod regexes' flags), else made
+ * here from the JSON Schema (off Node, a zod 3 tool's schema read once its converter has loaded).
  */
 function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
-  const defined = tool as { inputSchema?: unknown; allowUnsafePatterns?: unknown; name: string };
+  const defined = tool as {
+    inputSchema?: unknown;
+    allowUnsafePatterns?: unknown;
+    name: string;
+    patternCheck?: Promise<void>;
+  };
   if (source === undefined || defined.allowUnsafePatterns) return undefined;
+  if (defined.patternCheck !== undefined) return defined.patternCheck;
   try {
     return checkSchemaPatterns(defined.inputSchema, defined.name, source === 'zod-v4');
   } catch {
@@ -97,10 +104,13 @@ function patternCheckOf(tool: object, source: unknown): Promise<void> | undefine
  * The analysis of a JSON Schema's regular expressions (`pattern` keywords, `patternProperties`
  * keys), which rejects with an {@link UnsafePatternError} when one can backtrack super-linearly on
  * a model's string; undefined when the schema has none (a `pattern` string elsewhere, in a `default`, only loads the
- * analysis, whose walk knows the difference). The analysis (scslre, refa,
- * regexpp) loads with import() on every runtime: a module the root import does not load and a
- * chunk of its own in a browser bundle, so an app whose schemas have no pattern loads none of it.
- * A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
+ * analysis, whose walk knows the difference). A small chunk decides most patterns first (no
+ * unbounded quantifier, or one of zod's format patterns already judged: `prejudgeSchemaPatterns`);
+ * only the rest load the analysis (scslre, refa, regexpp) with import(), on every runtime: modules
+ * the root import does not load and chunks of their own in a browser bundle, so an app whose
+ * schemas have no pattern loads neither, and one with `z.email()` or `z.uuid()` only the small one.
+ * `regexes`: the zod schema the JSON Schema came from, whose RegExps keep the flags the JSON
+ * Schema loses. A rejection nobody awaits is not reported as unhandled. Here, not in a module of its own: the
  * root import's static graph is at its ceiling of modules.
  * @internal
  */
@@ -108,13 +118,15 @@ export function checkSchemaPatterns(
   schema: unknown,
   toolName: string | undefined,
   zod4: boolean,
+  regexes?: unknown,
 ): Promise<void> | undefined {
   // `"pattern":"` is the keyword (a property named `pattern` is followed by `{`), which a tool
   // with a `pattern` argument (a file search) must not wait for.
   if (!/"pattern(":"|Properties")/.test(JSON.stringify(schema ?? 0))) return undefined;
-  const checked = import('../patterns/judge-schema-patterns.ts').then((judge) =>
-    judge.assertSafeSchemaPatterns(schema, {
+  const checked = import('../patterns/prejudge-schema-patterns.ts').then((judge) =>
+    judge.prejudgeSchemaPatterns(schema, {
       toolName,
+      regexes,
       source: zod4 ? 'zod-v4' : 'other',
       keywords: {
         SUBSCHEMA_KEYWORDS,

@@ -1,7 +1,12 @@
 import { type AST, RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
 import { isDisjointWith, JS, NFA } from 'refa';
 import { analyse } from 'scslre';
-import type * as Keywords from '../schema/json-schema-keywords.ts';
+import {
+  type Located,
+  type PatternSource,
+  type SchemaKeywords,
+  schemaPatterns,
+} from './schema-patterns.ts';
 import { type PatternComplexity, UnsafePatternError } from './unsafe-pattern-error.ts';
 
 /** What a pattern's analysis found: the ambiguous part, and a rewrite when one is known. */
@@ -10,13 +15,6 @@ export type PatternFinding = {
   complexity: PatternComplexity;
   fixedPattern?: string | undefined;
 };
-
-/** Where a schema's patterns come from: zod 4 writes patterns for checks it does not run as one. */
-export type PatternSource = 'zod-v4' | 'other';
-
-// zod 4 writes `^prefix.*`, `.*suffix$` and `needle` for `.startsWith()`, `.endsWith()` and
-// `.includes()` (with these formats) but checks them with String methods: never run as a regex.
-const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
 
 // refa builds automata for the alternation check; past this many states a pattern is too large
 // to decide, and it is refused as if ambiguous (a rewrite or the opt-out says what to do).
@@ -35,11 +33,11 @@ const MAX_AUTOMATON_NODES = 20_000;
  *   also be read as two or more (`(a|aa)+`, `(a|b|ab)*`): exponential, and not a one-character
  *   attack, so scslre passes it. Decided with refa's automata (`isDisjointWith`).
  * Patterns are parsed as JSON Schema compiles them (the `u` flag), or without it when only that
- * parses (a zod regex written without `u`).
+ * parses (a zod regex written without `u`), or with the flags zod runs them with when given.
  * @internal
  */
-export function findPatternProblem(source: string): PatternFinding | undefined {
-  const parsed = parse(source);
+export function findPatternProblem(source: string, flags?: string): PatternFinding | undefined {
+  const parsed = parse(source, flags);
   if (parsed === undefined) return undefined;
   const report = analyse(parsed).reports[0];
   if (report !== undefined) {
@@ -70,76 +68,37 @@ export function assertSafeSchemaPatterns(
     keywords,
   }: { toolName: string | undefined; source: PatternSource; keywords: SchemaKeywords },
 ): void {
-  for (const { path, pattern } of schemaPatterns(schema, source, keywords)) {
-    const finding = findPatternProblem(pattern);
+  assertSafePatterns(schemaPatterns(schema, source, keywords), toolName);
+}
+
+/**
+ * Throws an {@link UnsafePatternError} for the first of `patterns` that
+ * {@link findPatternProblem} refuses (those the quick check in `prejudge-schema-patterns.ts`
+ * could not decide).
+ * @internal
+ */
+export function assertSafePatterns(
+  patterns: Iterable<Located>,
+  toolName: string | undefined,
+): void {
+  for (const { path, pattern, flags } of patterns) {
+    const finding = findPatternProblem(pattern, flags);
     if (finding !== undefined)
       throw new UnsafePatternError({ toolName, path, pattern, ...finding });
   }
 }
 
-/**
- * json-schema-keywords.ts, given by the caller: imported here, it would leave the agent app's
- * chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines).
- */
-export type SchemaKeywords = typeof Keywords;
-
-type Located = { path: string; pattern: string };
-
-function* schemaPatterns(
-  schema: unknown,
-  source: PatternSource,
-  {
-    SUBSCHEMA_KEYWORDS,
-    SUBSCHEMA_LIST_KEYWORDS,
-    SUBSCHEMA_MAP_KEYWORDS,
-    DEFINITION_KEYWORDS,
-  }: SchemaKeywords,
-): Generator<Located> {
-  const seen = new Set<object>();
-  const pending: { node: unknown; path: string[] }[] = [{ node: schema, path: [] }];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    const { node, path } = item;
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) continue;
-    const record = node as Record<string, unknown>;
-    const pattern = record['pattern'];
-    const format = record['format'];
-    if (
-      typeof pattern === 'string' &&
-      !(source === 'zod-v4' && typeof format === 'string' && NOT_RUN_BY_ZOD.has(format))
-    ) {
-      yield { path: [...path, 'pattern'].join('.'), pattern };
-    }
-    const patternKeys = record['patternProperties'];
-    if (typeof patternKeys === 'object' && patternKeys !== null) {
-      for (const key of Object.keys(patternKeys))
-        yield { path: [...path, 'patternProperties', key].join('.'), pattern: key };
-    }
-    for (const [keyword, value] of Object.entries(record)) {
-      if (SUBSCHEMA_LIST_KEYWORDS.has(keyword) && Array.isArray(value)) {
-        for (const [index, child] of value.entries())
-          pending.push({ node: child, path: [...path, keyword, String(index)] });
-      } else if (SUBSCHEMA_KEYWORDS.has(keyword)) {
-        pending.push({ node: value, path: [...path, keyword] });
-      } else if (SUBSCHEMA_MAP_KEYWORDS.has(keyword) || DEFINITION_KEYWORDS.includes(keyword)) {
-        if (typeof value === 'object' && value !== null) {
-          for (const [name, child] of Object.entries(value))
-            pending.push({ node: child, path: [...path, keyword, name] });
-        }
-      }
-    }
-  }
-}
-
 type Parsed = { pattern: AST.Pattern; flags: AST.Flags };
 
-function parse(source: string): Parsed | undefined {
+function parse(source: string, flags?: string): Parsed | undefined {
   const parser = new RegExpParser();
-  for (const unicode of [true, false]) {
+  // A zod regex's own flags say how it is read; a JSON Schema's pattern has none but `u`.
+  const unicodeSets = flags?.includes('v') === true;
+  const readings = flags === undefined ? [true, false] : [unicodeSets || flags.includes('u')];
+  for (const unicode of readings) {
     try {
-      const pattern = parser.parsePattern(source, 0, source.length, { unicode });
-      return { pattern, flags: parser.parseFlags(unicode ? 'u' : '') };
+      const pattern = parser.parsePattern(source, 0, source.length, { unicode, unicodeSets });
+      return { pattern, flags: parser.parseFlags(flags ?? (unicode ? 'u' : '')) };
     } catch {
       // Not valid with this flag; a pattern valid with neither never compiled (a JSON Schema's is
       // refused when its tool is defined), so nothing runs it.

@@ -1,0 +1,128 @@
+import type { PatternSource, SchemaKeywords } from './schema-patterns.ts';
+import { type Located, schemaPatterns } from './schema-patterns.ts';
+
+/**
+ * The patterns zod 4 writes for its formats (the defaults of `z.email()`, `z.iso.datetime()`, ...)
+ * that have an unbounded quantifier, judged safe by the analysis once and for all:
+ * prejudge-schema-patterns.test.ts judges each again with it, and fails when zod writes a format
+ * pattern this table and {@link hasNoUnboundedQuantifier} leave undecided (a zod upgrade).
+ * @internal
+ */
+export const JUDGED_SAFE: ReadonlySet<string> = new Set([
+  // zod 4 email
+  "^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$",
+  // zod 4 hostname
+  '^(?=.{1,253}\\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\\.?$',
+  // zod 4 emoji
+  '^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$',
+  // zod 4 cuid
+  '^[cC][0-9a-z]{6,}$',
+  // zod 4 cuid2
+  '^[0-9a-z]+$',
+  // zod 4 base64
+  '^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$',
+  // zod 4 base64url
+  '^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$',
+  // zod 4 isoTime
+  '^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?$',
+  // zod 4 isoDatetime
+  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$',
+  // zod 4 isoDatetimeOffset
+  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+  // zod 4 isoDatetimeLocal
+  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z)|(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?)$',
+  // zod 4 isoDatetimeOffsetLocal
+  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d))|(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?)$',
+  // zod 4 isoDuration
+  '^P(?:(\\d+W)|(?!.*W)(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+([.,]\\d+)?S)?)?)$',
+  // zod 4 lowercase
+  '^[^A-Z]*$',
+  // zod 4 uppercase
+  '^[^a-z]*$',
+  // zod 4 hex
+  '^[0-9a-fA-F]*$',
+]);
+
+/**
+ * True when `source` has no unbounded quantifier (`*`, `+`, `{n,}`), which makes it linear:
+ * without one, a match attempt reads at most a length fixed by the pattern (a backreference
+ * repeats a capture, itself bounded; a lookaround reads bounded too), so its backtracking is
+ * bounded by the pattern alone, and the search makes at most n + 1 attempts. The analysis agrees
+ * by construction: scslre reports only quantifiers whose max is Infinity (each of its reports,
+ * Self, Trade and Move, starts from one), and the alternation check looks at those only; the
+ * corpus test checks both ways. Read as text, conservatively: escapes and character classes are
+ * dropped first (a `+` there is a character), and any `*`, `+` or `{digits,}` left counts, even
+ * where the parser would read it as a literal.
+ * @internal
+ */
+export function hasNoUnboundedQuantifier(source: string): boolean {
+  const bare = source.replace(/\\[\s\S]/g, '').replace(/\[[^\]]*\]/g, '');
+  return !/[*+]|\{\d*,\}/.test(bare);
+}
+
+/**
+ * The check of a JSON Schema's patterns in two steps: here, a small chunk, the patterns decided
+ * without the analysis (no unbounded quantifier, or one of zod's format patterns already judged);
+ * only the rest load the analysis (scslre, refa, regexpp: ~250 KB gzip, 130-160 ms of first
+ * import on Node), which rejects with an `UnsafePatternError` for an unsafe one. So a tool with
+ * `z.email()` or `z.uuid()` never loads it.
+ * @internal
+ */
+export async function prejudgeSchemaPatterns(
+  schema: unknown,
+  options: {
+    toolName: string | undefined;
+    source: PatternSource;
+    keywords: SchemaKeywords;
+    regexes?: unknown;
+  },
+): Promise<void> {
+  const flagsBySource = regexFlagsOf(options.regexes);
+  const undecided: Located[] = [];
+  for (const located of schemaPatterns(schema, options.source, options.keywords)) {
+    const flags = flagsBySource.get(located.pattern);
+    // A flag adds no repetition: no unbounded quantifier stays linear; the table is flag-less.
+    if (hasNoUnboundedQuantifier(located.pattern)) continue;
+    if (flags === undefined && JUDGED_SAFE.has(located.pattern)) continue;
+    undecided.push(flags === undefined ? located : { ...located, flags });
+  }
+  if (undecided.length === 0) return;
+  const judge = await import('./judge-schema-patterns.ts');
+  judge.assertSafePatterns(undecided, options.toolName);
+}
+
+// Past this many objects the walk of a schema for its regexes stops (a zod schema is far smaller).
+const MAX_WALKED = 20_000;
+
+/**
+ * The flags that change what a pattern matches (`i`, `m`, `s`, `v`) of the RegExps in a zod
+ * schema (v4 `_zod.def` checks, v3 `_def.checks`), by source: zod runs its regexes with their
+ * flags, and its JSON Schema writes the source alone. Found by walking the schema's objects, so no
+ * zod internal is named; a getter that throws is passed over.
+ */
+function regexFlagsOf(schema: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [schema];
+  for (
+    let node = pending.pop();
+    node !== undefined && seen.size < MAX_WALKED;
+    node = pending.pop()
+  ) {
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof RegExp) {
+      if (/[imsv]/.test(node.flags) && !found.has(node.source)) found.set(node.source, node.flags);
+      continue;
+    }
+    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`.
+    for (const key of Object.getOwnPropertyNames(node)) {
+      try {
+        pending.push((node as Record<string, unknown>)[key]);
+      } catch {
+        // A getter that throws holds no regex we can read.
+      }
+    }
+  }
+  return found;
+}
