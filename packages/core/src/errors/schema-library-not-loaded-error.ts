@@ -45,7 +45,7 @@ export class SchemaLibraryNotLoadedError extends GemloopError {
           : 'its zod 3 converter (zod-to-json-schema)';
     const what = toolName === undefined ? 'the schema' : 'the tool';
     super({
-      message: `${subject} needs ${need}, which outside Node loads with import() and has not arrived yet. Await preloadToolSchemas([${what}]) from @gemloop/core/tools before using it synchronously (an agent's run waits by itself)${library === 'zod-to-json-schema' ? ', or use zod 4, which converts itself' : ''}.`,
+      message: `${subject} needs ${need}, which loads with import() and has not arrived yet. Await preloadToolSchemas([${what}]) from @gemloop/core/tools before using it synchronously (an agent's run waits by itself)${library === 'zod-to-json-schema' ? ', or use zod 4, which converts itself' : ''}.`,
       cause,
     });
     this.library = library;

@@ -47,4 +47,16 @@ describe('SchemaLibraryNotLoadedError', () => {
     expect(validator.message).not.toContain('zod 4');
     expect(validator.toolName).toBeUndefined();
   });
+
+  it('does not say the pattern check loads only outside Node: it loads with import() everywhere', () => {
+    const patterns = new SchemaLibraryNotLoadedError({
+      library: 'pattern-analysis',
+      toolName: 'find',
+    });
+    expect(patterns.message).toMatch(
+      /^The schema of tool "find" needs the check of its patterns, which loads with import\(\)/,
+    );
+    expect(patterns.message).not.toContain('outside Node');
+    expect(patterns.message).toContain('preloadToolSchemas([the tool])');
+  });
 });
