@@ -58,6 +58,7 @@ export { defineTool } from './define/define-tool.ts';
 export { isBuiltinTool, isFunctionTool, isTool } from './define/is-function-tool.ts';
 export { preloadToolSchemas } from './define/preload-tool-schemas.ts';
 export type { ToolParameters, ToolParametersSource } from './define/resolve-tool-parameters.ts';
+export { allowUnsafePatterns } from './patterns/allow-unsafe-patterns.ts';
 export type {
   ToFunctionResponseOptions,
   ToFunctionResponseResult,

@@ -133,7 +133,10 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
    * with an {@link UnsafePatternError} before any model call: the model's arguments are hostile
    * (a prompt injection steers them), and one call of 40 characters against `^(a+)+$` freezes
    * the process for hours. Set it only for a tool whose arguments never come from a model (a
-   * `maxLength` does not help: validators run every check, the pattern too).
+   * `maxLength` does not help: validators run every check, the pattern too). The same as passing
+   * `parameters: allowUnsafePatterns(schema)` (from `@gemloop/core/tools`), the mark an `output`
+   * schema takes too; this option skips the check without marking the schema, and is what sets
+   * the tool's `allowUnsafePatterns` field (a marked schema leaves it absent).
    * @defaultValue false
    */
   allowUnsafePatterns?: boolean | undefined;

@@ -1,3 +1,4 @@
+import { areUnsafePatternsAllowed } from './allow-unsafe-patterns.ts';
 import type { PatternSource, SchemaKeywords } from './schema-patterns.ts';
 import { type Located, schemaPatterns } from './schema-patterns.ts';
 
@@ -65,7 +66,9 @@ export function hasNoUnboundedQuantifier(source: string): boolean {
  * without the analysis (no unbounded quantifier, or one of zod's format patterns already judged);
  * only the rest load the analysis (scslre, refa, regexpp: ~250 KB gzip, 130-160 ms of first
  * import on Node), which rejects with an `UnsafePatternError` for an unsafe one. So a tool with
- * `z.email()` or `z.uuid()` never loads it.
+ * `z.email()` or `z.uuid()` never loads it. `regexes` (the schema passed as `parameters` or
+ * `output`) marked with `allowUnsafePatterns` passes: the mark is read here, in the lazy chunk, so
+ * it costs the agent app's main chunk nothing.
  * @internal
  */
 export async function prejudgeSchemaPatterns(
@@ -77,6 +80,7 @@ export async function prejudgeSchemaPatterns(
     regexes?: unknown;
   },
 ): Promise<void> {
+  if (areUnsafePatternsAllowed(options.regexes)) return;
   const flagsBySource = regexFlagsOf(options.regexes);
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {

@@ -54,8 +54,8 @@ export class UnsafePatternError extends GemloopError {
         : `Rewrite it so that each character can be matched one way only, e.g. ${JSON.stringify(bound(fixedPattern))} (it matches the same strings)`;
     const optOut =
       toolName === undefined
-        ? ''
-        : ", or, when the tool's arguments never come from a model, define the tool with allowUnsafePatterns: true";
+        ? ", or, when you trust it on the model's answer, pass output: allowUnsafePatterns(schema) (from '@gemloop/core/tools')"
+        : ", or, when the tool's arguments never come from a model, define the tool with allowUnsafePatterns: true (or parameters: allowUnsafePatterns(schema), from '@gemloop/core/tools')";
     super({
       message: `The pattern ${JSON.stringify(bound(pattern))} at ${path} in ${owner} can backtrack ${growth} on a string the model sends, because ${part} can match the same characters more than one way; JavaScript has no time limit for a regex, so validating one call could freeze the process. ${fix}${optOut}.`,
     });
