@@ -8,7 +8,7 @@ import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
 import type { LiveGuardrails } from '../guardrails/live-guardrails.ts';
 import { silentLogger } from '../logging/logger.ts';
-import { checkOptionsCopy } from '../options/define-options.ts';
+import { checkOptionsCopy, withDefaults } from '../options/define-options.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
@@ -21,7 +21,12 @@ import { LiveEventQueue } from './live-event-queue.ts';
 import { startLivePlugins } from './live-plugins.ts';
 import { type LiveSession, liveSessionApi } from './live-session.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';
+import {
+  LIVE_SESSION_DEFAULTS,
+  type LiveSessionOptions,
+  liveSessionOptions,
+  type ResolvedLiveSessionOptions,
+} from './live-session-options.ts';
 import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
 import { liveUrl } from './live-url.ts';
@@ -79,7 +84,11 @@ export async function openLiveSession(
   sentText: ((text: string) => void) | undefined,
 ): Promise<LiveSession> {
   // Each option read once (attack15): a getter cannot pass the check and then turn a bound off.
-  const options = checkOptionsCopy(liveSessionOptions, given);
+  const checked = checkOptionsCopy(liveSessionOptions, given);
+  const options: ResolvedLiveSessionOptions = {
+    ...checked,
+    ...withDefaults(LIVE_SESSION_DEFAULTS, checked),
+  };
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
@@ -115,7 +124,7 @@ const FRUITLESS_MS = 30_000;
 /** One live session's state: its connection, handle, tools in flight and events. */
 class LiveSessionState {
   readonly #agent: AgentOptions<unknown>;
-  readonly #options: LiveSessionOptions;
+  readonly #options: ResolvedLiveSessionOptions;
   readonly #url: string;
   readonly #setup: Record<string, unknown>;
   readonly #WebSocket: typeof WebSocket;
@@ -157,7 +166,7 @@ class LiveSessionState {
 
   constructor(
     agent: AgentOptions<unknown>,
-    options: LiveSessionOptions,
+    options: ResolvedLiveSessionOptions,
     url: string,
     setup: Record<string, unknown>,
     WebSocketClass: typeof WebSocket,
@@ -173,8 +182,8 @@ class LiveSessionState {
     this.#setup = setup;
     this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
     this.#WebSocket = WebSocketClass;
-    this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
-    this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+    this.#maxFrameBytes = options.maxFrameBytes;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
@@ -527,7 +536,7 @@ class LiveSessionState {
     if (this.#reconnecting || this.#ended) return;
     this.#reconnecting = true;
     const old = this.#current as Connection;
-    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
+    const maxAttempts = this.#options.maxReconnectAttempts;
     // A server whose resumed connections end right after the setup, the model silent on them,
     // would have the session resume forever, each resume "succeeding": they count as failed
     // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
@@ -551,7 +560,7 @@ class LiveSessionState {
     this.#tools.cancelUnheld(old, handles);
     const resumed = await resumeOnNewConnection({
       old,
-      overlap: this.#options.overlapReconnect === true && reason === 'go-away',
+      overlap: this.#options.overlapReconnect && reason === 'go-away',
       maxAttempts,
       ended: () => this.#ended,
       signal: this.#lifetime.signal,

@@ -2,12 +2,20 @@ import type { Agent } from '../agent/create-agent.ts';
 import { createApiCallError } from '../errors/api-call/create-api-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createNetworkError } from '../errors/create-network-error.ts';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { isRedirectResponse } from '../http/transport/redirect-target.ts';
+import {
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  integerOption,
+  optionCheck,
+  withDefaults,
+} from '../options/define-options.ts';
 import { liveAgentOf } from './live-agent.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';
 import { liveSetupFor } from './live-setup.ts';
 
 /** The most bytes of the token endpoint's answer read (a token's is a few hundred). */
@@ -33,6 +41,45 @@ export type LiveTokenOptions = Pick<
   signal?: AbortSignal | undefined;
 };
 
+/** The defaults of {@link LiveTokenOptions}, declared once. @internal */
+export const LIVE_TOKEN_DEFAULTS: { readonly uses: number } = { uses: 1 };
+
+const dateOption = optionCheck(
+  // An Invalid Date threw a RangeError from toISOString, naming no option.
+  (value) => value instanceof Date && !Number.isNaN(value.getTime()),
+  (path, value) => `${path} must be a valid Date; got ${describeValue(value)}.`,
+);
+
+const sessionChecks = liveSessionOptions.checks;
+
+/**
+ * The check of {@link LiveTokenOptions}: the session options a token locks are checked as a
+ * session's are (the same checks), the token's own limits here. Before it, none were checked: a
+ * misspelt `modalty` minted a text token without a word. @internal
+ */
+export const liveTokenOptions: DeclaredOptions<LiveTokenOptions> = defineOptions<LiveTokenOptions>({
+  name: 'createLiveToken',
+  example: "{ model: 'gemini-3.1-flash-live-preview', modality: 'audio', uses: 1 }",
+  checks: {
+    model: sessionChecks.model,
+    modality: sessionChecks.modality,
+    transcripts: sessionChecks.transcripts,
+    speechConfig: sessionChecks.speechConfig,
+    realtimeInputConfig: sessionChecks.realtimeInputConfig,
+    contextWindowTokens: sessionChecks.contextWindowTokens,
+    contextWindowCompression: sessionChecks.contextWindowCompression,
+    toolBehavior: sessionChecks.toolBehavior,
+    uses: integerOption({
+      min: 0,
+      message: (path, value) =>
+        `${path} must be a whole number, 0 for no limit; got ${describeValue(value)}.`,
+    }),
+    expireTime: dateOption,
+    newSessionExpireTime: dateOption,
+    signal: sessionChecks.signal,
+  },
+});
+
 /** An ephemeral token: give `name` to the page, which opens its session with it. */
 export type LiveToken = {
   /** `auth_tokens/...`: the page's `createGemini({ apiKey: token.name })`. */
@@ -54,16 +101,12 @@ export type LiveToken = {
  */
 export async function createLiveToken(
   agent: Agent<unknown>,
-  options: LiveTokenOptions = {},
+  given: LiveTokenOptions = {},
 ): Promise<LiveToken> {
+  // Checked, and each option read once, before anything is sent.
+  const options = checkOptionsCopy(liveTokenOptions, given);
   const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveToken');
-  const uses = options.uses ?? 1;
-  if (!Number.isSafeInteger(uses) || uses < 0) {
-    throw new InvalidArgumentError({
-      argument: 'uses',
-      message: `uses must be a whole number, 0 for no limit; got ${String(uses)}.`,
-    });
-  }
+  const { uses } = withDefaults(LIVE_TOKEN_DEFAULTS, options);
   const setup = liveSetupFor(agentOptions, options)['setup'];
   const body: Record<string, unknown> = { uses, bidiGenerateContentSetup: setup };
   if (options.expireTime !== undefined) body['expireTime'] = options.expireTime.toISOString();

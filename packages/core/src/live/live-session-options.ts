@@ -108,13 +108,13 @@ export type LiveSessionOptions = {
    * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
    */
   maxReconnectAttempts?: number | undefined;
-  /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */
+  /** The largest server frame accepted, in bytes. @defaultValue 16777216 (16 MiB) */
   maxFrameBytes?: number | undefined;
   /**
    * The most bytes of events waiting for the reader, of messages waiting for a socket during a
    * reconnection or behind an input guardrail's check of a text, and of messages kept to send
    * again on a resume (the oldest audio and video are
-   * let go of; text, tool answers and signals never are). @defaultValue 32 MiB
+   * let go of; text, tool answers and signals never are). @defaultValue 33554432 (32 MiB)
    */
   maxBufferedBytes?: number | undefined;
   /**
@@ -125,6 +125,35 @@ export type LiveSessionOptions = {
   /** Closes the session when aborted. */
   signal?: AbortSignal | undefined;
 };
+
+/**
+ * The defaults of {@link LiveSessionOptions}, declared once and applied with `withDefaults` where
+ * the session (or a token's setup) reads them (a test holds the type's `@defaultValue`s to them).
+ * @internal
+ */
+export const LIVE_SESSION_DEFAULTS: {
+  readonly modality: 'text' | 'audio';
+  readonly transcripts: boolean;
+  readonly toolScheduling: LiveToolScheduling;
+  readonly overlapReconnect: boolean;
+  readonly connectTimeoutMs: number;
+  readonly maxReconnectAttempts: number;
+  readonly maxFrameBytes: number;
+  readonly maxBufferedBytes: number;
+} = {
+  modality: 'text',
+  transcripts: true,
+  // The API's default, written out so a background tool's result says when it is delivered.
+  toolScheduling: 'WHEN_IDLE',
+  overlapReconnect: false,
+  connectTimeoutMs: 30_000,
+  maxReconnectAttempts: 5,
+  maxFrameBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 32 * 1024 * 1024,
+};
+
+/** A live session's options with {@link LIVE_SESSION_DEFAULTS} applied. @internal */
+export type ResolvedLiveSessionOptions = LiveSessionOptions & typeof LIVE_SESSION_DEFAULTS;
 
 const isTokenCount = (value: unknown): boolean =>
   Number.isSafeInteger(value) && (value as number) > 0;

@@ -1,12 +1,13 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { contextWindowOf } from '../models/context-window-of.ts';
+import { withDefaults } from '../options/define-options.ts';
 import { toOpenApiSchema } from '../tools/schema/to-open-api-schema.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
 import type { Content } from '../wire/content.ts';
 import type { FunctionDeclaration, Tool as WireTool } from '../wire/request.ts';
 import type { LiveToolBehavior } from './live-event.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import { LIVE_SESSION_DEFAULTS, type LiveSessionOptions } from './live-session-options.ts';
 
 /**
  * The context window assumed for a Live model gemloop's table does not know: Google lists 128k
@@ -37,10 +38,11 @@ export function liveSetupFor(
   agent: AgentOptions<unknown>,
   options: LiveSessionOptions,
 ): Record<string, unknown> {
+  const { modality, transcripts } = withDefaults(LIVE_SESSION_DEFAULTS, options);
   return buildLiveSetup(agent, {
     model: options.model ?? agent.model,
-    modality: options.modality ?? 'text',
-    transcripts: options.transcripts ?? true,
+    modality,
+    transcripts,
     speechConfig: options.speechConfig,
     realtimeInputConfig: options.realtimeInputConfig,
     contextWindowTokens: options.contextWindowTokens,

@@ -6,7 +6,7 @@ import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import { type LiveSession, openLiveSession } from './create-live-session.ts';
 import { liveAgentOf } from './live-agent.ts';
-import type { LiveSessionOptions } from './live-session-options.ts';
+import { LIVE_SESSION_DEFAULTS, type LiveSessionOptions } from './live-session-options.ts';
 
 /** Options of {@link recordLiveSession}: a live session's, and the recorder that writes it. */
 export type RecordedLiveSessionOptions = LiveSessionOptions & {
@@ -43,7 +43,7 @@ export async function recordLiveSession(
   const recording = recorder.startSession({
     agentName: agentOptions.name,
     model: sessionOptions.model ?? agentOptions.model,
-    modality: sessionOptions.modality ?? 'text',
+    modality: sessionOptions.modality ?? LIVE_SESSION_DEFAULTS.modality,
     resumed: sessionOptions.resumeHandle !== undefined,
     startedAt: Date.now(),
     redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),

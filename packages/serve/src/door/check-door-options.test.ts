@@ -65,8 +65,11 @@ describe('wholeOption', () => {
     expect(wholeOption(2 ** 53 - 1, 'n', 7)).toBe(2 ** 53 - 1);
     for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
       expect(() => wholeOption(bad, 'maxThings', 7)).toThrow(
-        'maxThings must be an integer of at least 1.',
+        `maxThings must be a positive integer; got ${bad}.`,
       );
     }
+    expect(() => wholeOption(-1, 'maxChars', 7, 0)).toThrow(
+      'maxChars must be an integer of at least 0; got -1.',
+    );
   });
 });

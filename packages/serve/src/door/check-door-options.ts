@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { rateLimitOption } from './door-option-keys.ts';
+import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
 
 /**
  * The defaults of the options the HTTP doors share, declared once: a body of at most 1 MiB, and
@@ -25,8 +25,7 @@ export function wholeOption(
   least = 1,
 ): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < least)
-    failOption(name, `${name} must be an integer of at least ${least}.`);
+  wholeNumberOption(least)(value, name);
   return value;
 }
 

@@ -79,9 +79,11 @@ describe.each(doors)('%s: rateLimit as a declared group', (_name, make) => {
 
   it('refuses a limit without its count or its window', () => {
     expect(refusal({ windowMs: 60_000 }).message).toBe(
-      'rateLimit.requests must be a positive integer.',
+      'rateLimit.requests must be a positive integer; got undefined.',
     );
-    expect(refusal({ requests: 5 }).message).toBe('rateLimit.windowMs must be a positive integer.');
+    expect(refusal({ requests: 5 }).message).toBe(
+      'rateLimit.windowMs must be a positive integer; got undefined.',
+    );
   });
 
   it('refuses an array or true, and takes false and a whole limit', () => {

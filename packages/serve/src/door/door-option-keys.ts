@@ -3,6 +3,7 @@ import {
   copiedOption,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   nestedOrOption,
   type OptionCheck,
   optionCheck,
@@ -20,10 +21,20 @@ import type { RateLimit } from '../openai/rate-limiter.ts';
 // standing in its place. Each value is checked where the door reads it; the type argument makes a
 // key added to a door's options without a line here a compile error.
 
-const positiveInteger = optionCheck(
-  (value) => Number.isSafeInteger(value) && (value as number) >= 1,
-  (path) => `${path} must be a positive integer.`,
-);
+/**
+ * The doors' one whole-number check (counts, sizes, windows): a safe integer of at least `least`
+ * (2 ** 60 bytes is refused, not rounded), its message saying what was given. Written three times
+ * before, with two messages. @internal
+ */
+export function wholeNumberOption(least = 1): OptionCheck {
+  return optionCheck(
+    (value) => Number.isSafeInteger(value) && (value as number) >= least,
+    (path, value) =>
+      `${path} must be ${least === 1 ? 'a positive integer' : `an integer of at least ${least}`}; got ${describeValue(value)}.`,
+  );
+}
+
+const positiveInteger = wholeNumberOption();
 
 /**
  * `rateLimit`: `{ requests, windowMs }`, both, or `false`. Declared, so a misspelt or missing

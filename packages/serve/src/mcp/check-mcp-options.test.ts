@@ -102,17 +102,17 @@ describe('checkMcpOptions', () => {
     [
       'a window of no time',
       { rateLimit: { requests: 1, windowMs: 0 } },
-      'rateLimit.windowMs: rateLimit.windowMs must be a positive integer.',
+      'rateLimit.windowMs: rateLimit.windowMs must be a positive integer; got 0.',
     ],
     [
       'a fraction of a connection',
       { maxConnections: 1.5 },
-      'maxConnections: maxConnections must be a positive integer.',
+      'maxConnections: maxConnections must be a positive integer; got 1.5.',
     ],
     [
       'an unsafe body limit',
       { maxBodyBytes: 2 ** 60 },
-      'maxBodyBytes: maxBodyBytes must be a positive integer.',
+      'maxBodyBytes: maxBodyBytes must be a positive integer; got 1152921504606847000.',
     ],
   ];
   it.each(refused)('refuses %s, naming it', (_, options, message) => {

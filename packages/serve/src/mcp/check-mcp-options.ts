@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { checkOptionsCopy } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
-import { DOOR_DEFAULTS } from '../door/check-door-options.ts';
+import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { mcpKeys } from '../door/door-option-keys.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
@@ -93,12 +93,6 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     }
     names.add(tool.name);
   }
-  const positive = (value: number | undefined, name: string, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < 1)
-      fail(name, `${name} must be a positive integer.`);
-    return value;
-  };
   // 300 a minute, not the other doors' 60: every POST, GET and DELETE of a session counts.
   const rateLimit = options.rateLimit ?? { ...DOOR_DEFAULTS.rateLimit, requests: 300 };
   if (options.now !== undefined && typeof options.now !== 'function') {
@@ -116,10 +110,10 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     allowedHosts: checkAllowedHosts(options.allowedHosts),
     exposeTools,
     serverInfo: { name: info.name, version: info.version },
-    maxSessions: positive(options.maxSessions, 'maxSessions', 1000),
-    maxConnections: positive(options.maxConnections, 'maxConnections', 1000),
-    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
-    maxToolResultChars: positive(
+    maxSessions: wholeOption(options.maxSessions, 'maxSessions', 1000),
+    maxConnections: wholeOption(options.maxConnections, 'maxConnections', 1000),
+    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    maxToolResultChars: wholeOption(
       options.maxToolResultChars,
       'maxToolResultChars',
       DEFAULT_MAX_TOOL_RESULT_CHARS,

@@ -2,7 +2,7 @@ import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { checkOptionsCopy } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { DOOR_DEFAULTS } from '../door/check-door-options.ts';
+import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -336,12 +336,6 @@ function checkOptions(given: OpenAIHandlerOptions) {
       'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
     );
   }
-  const positive = (value: number | undefined, name: string, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < 1)
-      fail(name, `${name} must be a positive integer.`);
-    return value;
-  };
   const rateLimit = options.rateLimit ?? DOOR_DEFAULTS.rateLimit;
   const basePath = options.basePath ?? '/v1';
   if (!/^(\/[A-Za-z0-9._-]+)+$/.test(basePath)) {
@@ -360,9 +354,9 @@ function checkOptions(given: OpenAIHandlerOptions) {
     },
     now,
     created: Math.floor(now() / 1000),
-    maxConversations: positive(options.maxConversations, 'maxConversations', 1000),
-    maxResponses: positive(options.maxResponses, 'maxResponses', 1000),
-    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    maxConversations: wholeOption(options.maxConversations, 'maxConversations', 1000),
+    maxResponses: wholeOption(options.maxResponses, 'maxResponses', 1000),
+    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     rateLimit,
     basePath,
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),

@@ -46,9 +46,6 @@ export type Connection = {
   early: Record<string, unknown>[] | undefined;
 };
 
-/** How long a connection may take to answer the setup. */
-const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-
 /** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
 const MAX_EARLY_FRAMES = 64;
 
@@ -63,7 +60,8 @@ export type OpenConnection = {
   WebSocket: typeof WebSocket;
   /** The setup message (with the handle to resume, if any). */
   setup: Record<string, unknown>;
-  connectTimeoutMs: number | undefined;
+  /** How long it may take to answer the setup (`connectTimeoutMs`, defaulted). */
+  connectTimeoutMs: number;
   /** A frame's JSON object; `undefined` when it is not one (the session has ended itself). */
   decode(data: unknown): Record<string, unknown> | undefined;
   /** Whether `connection` is the session's now (else its frames wait in `early`). */
@@ -110,7 +108,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
   connection.gone = new Promise<void>((resolve) => {
     connection.markGone = resolve;
   });
-  const connectTimeoutMs = open.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const { connectTimeoutMs } = open;
   return new Promise<Connection>((resolve, reject) => {
     // A server that accepts the socket and never answers the setup must not hang the caller.
     const timer = setTimeout(

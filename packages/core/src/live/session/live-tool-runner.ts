@@ -15,7 +15,7 @@ import type { FunctionTool } from '../../tools/tool.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
 import type { LiveEvent, LiveToolScheduling } from '../live-event.ts';
 import { LiveSessionError } from '../live-session-error.ts';
-import type { LivePendingCall, LiveSessionOptions } from '../live-session-options.ts';
+import type { LivePendingCall, ResolvedLiveSessionOptions } from '../live-session-options.ts';
 import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
@@ -33,7 +33,7 @@ type RunningCall = {
 /** What a session's tool calls read of it and do through it. @internal */
 export type LiveToolHost = {
   readonly agent: AgentOptions<unknown>;
-  readonly options: LiveSessionOptions;
+  readonly options: ResolvedLiveSessionOptions;
   readonly functions: ReadonlyMap<string, FunctionTool>;
   readonly guardrails: LiveGuardrails | undefined;
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
@@ -147,7 +147,7 @@ export class LiveToolRunner {
       // FunctionResponse.scheduling: "Only applicable to NON_BLOCKING function calls".
       const scheduling =
         behavior === 'NON_BLOCKING'
-          ? (tool?.scheduling ?? this.#host.options.toolScheduling ?? 'WHEN_IDLE')
+          ? (tool?.scheduling ?? this.#host.options.toolScheduling)
           : undefined;
       this.#host.emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
       if (scheduling !== undefined) {
@@ -184,7 +184,7 @@ export class LiveToolRunner {
     tool: FunctionTool | undefined,
     issued: number,
   ): void {
-    const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling ?? 'WHEN_IDLE';
+    const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling;
     void this.#runCall(connection, { ...call, callIndex }, tool, scheduling, issued).then(
       (response) => {
         if (response === undefined || this.#host.ended()) return;
