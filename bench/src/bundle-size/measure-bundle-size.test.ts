@@ -218,6 +218,9 @@ import { BUNDLE_ENTRIES, buildBundle, measureBundleSize } from './measure-bundle
  * credentials out of tool errors (attack20 +36), a schema's nesting limit (attack23 +168). The
  * budget comes down to 91.5 KB (93,696 bytes: 660 of headroom), so the room bytes2 made is not
  * spent by default. 93,059 (+23) once the new read-once checks call the existing checkOptionsCopy.
+ * The thirty-second session: 93,617 (+558): the refusal of a schema pattern that can backtrack
+ * super-linearly (redos +548, of which 318 are esbuild's CommonJS helpers for the lazy analysis, which
+ * every chunk shares; redos2 +51 for zod's regex flags), attack25 -26, options-nested -7.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 
