@@ -107,7 +107,11 @@ function parse(source: string, flags?: string): Parsed | undefined {
   return undefined;
 }
 
-/** The first unbounded quantifier whose element can match one string in two ways. */
+/**
+ * The first unbounded quantifier, or repeated group (`(…){n,m}`, m ≥ 2), whose element can match one
+ * string in two ways: a bound does not save a repeated group (`^(\d|\w){1,64}$` tries 2^n ways on n
+ * digits and a `!`; `(\w{1,20}){1,9}` splits 180 letters ~10^13 ways), so it is checked as `*` is.
+ */
 function findOverlappingRepetition(parsed: Parsed): string | undefined {
   const parser = JS.Parser.fromAst(parsed);
   const automaton = (element: AST.Node): NFA => {
@@ -124,7 +128,10 @@ function findOverlappingRepetition(parsed: Parsed): string | undefined {
   let found: string | undefined;
   visitRegExpAST(parsed.pattern, {
     onQuantifierEnter(quantifier) {
-      if (found !== undefined || quantifier.max !== Infinity) return;
+      if (found !== undefined || quantifier.max < 2) return;
+      const group =
+        quantifier.element.type === 'Group' || quantifier.element.type === 'CapturingGroup';
+      if (quantifier.max !== Infinity && !group) return;
       try {
         if (isAmbiguousRepetition(quantifier.element, automaton)) found = quantifier.raw;
       } catch {

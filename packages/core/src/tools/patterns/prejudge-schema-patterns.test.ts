@@ -35,6 +35,13 @@ describe('hasNoUnboundedQuantifier', () => {
     for (const pattern of ['^\\+\\d{6,14}$', '^[+*]{3}$', 'a{2,5}', '^\\d{4}-\\d{2}$', '^\\[+?\\]'])
       expect(hasNoUnboundedQuantifier(pattern), pattern).toBe(pattern !== '^\\[+?\\]');
   });
+
+  it('leaves a repeated group to the analysis, bounded or not: a bound does not save one', () => {
+    for (const pattern of ['^(\\d|\\w){1,64}$', '(?:ab){2}', '^(a|a){0,60}$'])
+      expect(hasNoUnboundedQuantifier(pattern), pattern).toBe(false);
+    for (const pattern of ['^(?:ab)?c$', '^(ab)\\{2\\}$', '^[(]{2}$'])
+      expect(hasNoUnboundedQuantifier(pattern), pattern).toBe(true);
+  });
 });
 
 describe('JUDGED_SAFE', () => {

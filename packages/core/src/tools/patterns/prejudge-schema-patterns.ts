@@ -4,7 +4,7 @@ import { type Located, schemaPatterns } from './schema-patterns.ts';
 
 /**
  * The patterns zod 4 writes for its formats (the defaults of `z.email()`, `z.iso.datetime()`, ...)
- * that have an unbounded quantifier, judged safe by the analysis once and for all:
+ * that have an unbounded quantifier or a repeated group, judged safe by the analysis once and for all:
  * prejudge-schema-patterns.test.ts judges each again with it, and fails when zod writes a format
  * pattern this table and {@link hasNoUnboundedQuantifier} leave undecided (a zod upgrade).
  * @internal
@@ -42,23 +42,35 @@ export const JUDGED_SAFE: ReadonlySet<string> = new Set([
   '^[^a-z]*$',
   // zod 4 hex
   '^[0-9a-fA-F]*$',
+  // zod 4 ipv4 (repeats a group: the analysis checks it since a bound does not save one)
+  '^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$',
+  // zod 4 ipv6 (repeats a group: the analysis checks it since a bound does not save one)
+  '^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$',
+  // zod 4 cidrv4 (repeats a group: the analysis checks it since a bound does not save one)
+  '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\/([0-9]|[1-2][0-9]|3[0-2])$',
+  // zod 4 cidrv6 (repeats a group: the analysis checks it since a bound does not save one)
+  '^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$',
+  // zod 4 mac (repeats a group: the analysis checks it since a bound does not save one)
+  '^(?:[0-9A-F]{2}:){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$',
 ]);
 
 /**
- * True when `source` has no unbounded quantifier (`*`, `+`, `{n,}`), which makes it linear:
- * without one, a match attempt reads at most a length fixed by the pattern (a backreference
- * repeats a capture, itself bounded; a lookaround reads bounded too), so its backtracking is
- * bounded by the pattern alone, and the search makes at most n + 1 attempts. The analysis agrees
- * by construction: scslre reports only quantifiers whose max is Infinity (each of its reports,
- * Self, Trade and Move, starts from one), and the alternation check looks at those only; the
- * corpus test checks both ways. Read as text, conservatively: escapes and character classes are
- * dropped first (a `+` there is a character), and any `*`, `+` or `{digits,}` left counts, even
- * where the parser would read it as a literal.
+ * True when `source` has no unbounded quantifier (`*`, `+`, `{n,}`) and repeats no group (`(…){n,m}`),
+ * which makes it linear: a match attempt then reads at most a length fixed by the pattern and tries
+ * at most a number of ways fixed by it too, small without a repeated group (a lookaround or a
+ * backreference reads bounded as well), and the search makes at most n + 1 attempts. A repeated
+ * group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier, yet 26 digits and a
+ * `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such a group as it checks
+ * `(a|a)*`. The analysis agrees with this rule by construction (scslre reports only quantifiers
+ * whose max is Infinity; the overlap check looks at those and at repeated groups); the corpus test
+ * checks both ways. Read as text, conservatively: escapes and character classes are dropped first
+ * (a `+` there is a character), and any `*`, `+`, `{digits,}` or `){` left counts, even where the
+ * parser would read it as a literal.
  * @internal
  */
 export function hasNoUnboundedQuantifier(source: string): boolean {
   const bare = source.replace(/\\[\s\S]/g, '').replace(/\[[^\]]*\]/g, '');
-  return !/[*+]|\{\d*,\}/.test(bare);
+  return !/[*+]|\{\d*,\}|\)\{/.test(bare);
 }
 
 /**
