@@ -16,7 +16,10 @@ import { recordLiveSession } from './record-live-session.ts';
 // checked, so a refused option left a recording of a session that never opened.
 
 /** A real recorder in a temporary folder, with the header of each session it was asked to start. */
-async function countingRecorder(): Promise<{ recorder: LiveRecorder; started: LiveRecordingInfo[] }> {
+async function countingRecorder(): Promise<{
+  recorder: LiveRecorder;
+  started: LiveRecordingInfo[];
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'gemloop-live-record-'));
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const real = createLiveRecorder({ dir });
