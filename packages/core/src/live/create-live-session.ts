@@ -69,20 +69,32 @@ export async function createLiveSession(
   agent: Agent<unknown>,
   options: LiveSessionOptions = {},
 ): Promise<LiveSession> {
-  return openLiveSession(agent, options, 'createLiveSession', undefined);
+  return openLiveSession(prepareLiveSession(agent, options, 'createLiveSession'), undefined);
 }
 
 /**
- * {@link createLiveSession}, with `sentText` told each user text as it is sent (after the input
- * guardrails: a rewritten text as rewritten, a blocked one never): how `recordLiveSession`
- * records what the model got. @internal
+ * A live session's options checked and copied (the defaults laid over the copy), its agent's
+ * options and client, and its setup: everything that can refuse a session before it connects.
+ * @internal
  */
-export async function openLiveSession(
+export type PreparedLiveSession = {
+  readonly options: ResolvedLiveSessionOptions;
+  readonly agentOptions: AgentOptions<unknown>;
+  readonly client: ReturnType<typeof liveAgentOf>['client'];
+  readonly url: string;
+  readonly setup: Record<string, unknown>;
+};
+
+/**
+ * Checks a session's options and agent and builds its setup, throwing what
+ * {@link createLiveSession} throws for them, before anything is opened or written: how
+ * `recordLiveSession` starts a recording only for a session whose options passed. @internal
+ */
+export function prepareLiveSession(
   agent: Agent<unknown>,
   given: LiveSessionOptions,
   caller: string,
-  sentText: ((text: string) => void) | undefined,
-): Promise<LiveSession> {
+): PreparedLiveSession {
   // Each option read once (attack15): a getter cannot pass the check and then turn a bound off.
   const checked = checkOptionsCopy(liveSessionOptions, given);
   const options: ResolvedLiveSessionOptions = {
@@ -92,6 +104,18 @@ export async function openLiveSession(
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
+  return { options, agentOptions, client, url, setup };
+}
+
+/**
+ * Opens a {@link prepareLiveSession prepared} session, with `sentText` told each user text as it
+ * is sent (after the input guardrails: a rewritten text as rewritten, a blocked one never): how
+ * `recordLiveSession` records what the model got. @internal
+ */
+export async function openLiveSession(
+  { options, agentOptions, client, url, setup }: PreparedLiveSession,
+  sentText: ((text: string) => void) | undefined,
+): Promise<LiveSession> {
   // What the tools' schemas need (off Node a validator, everywhere the pattern analysis), awaited
   // before connecting, as a run's first step awaits it: a call's arguments are parsed at once, and
   // a tool whose pattern can backtrack super-linearly refuses the session (UnsafePatternError).

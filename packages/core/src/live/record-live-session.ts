@@ -1,12 +1,12 @@
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { copyOptions } from '../options/define-options.ts';
 import type { LiveRecorder } from '../recorder/create-live-recorder.ts';
 import { withoutCutKey } from '../shared/redact-secrets.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
-import { type LiveSession, openLiveSession } from './create-live-session.ts';
-import { liveAgentOf } from './live-agent.ts';
-import { LIVE_SESSION_DEFAULTS, type LiveSessionOptions } from './live-session-options.ts';
+import { type LiveSession, openLiveSession, prepareLiveSession } from './create-live-session.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
 
 /** Options of {@link recordLiveSession}: a live session's, and the recorder that writes it. */
 export type RecordedLiveSessionOptions = LiveSessionOptions & {
@@ -30,7 +30,12 @@ export async function recordLiveSession(
   agent: Agent<unknown>,
   options: RecordedLiveSessionOptions,
 ): Promise<LiveSession> {
-  const { recorder, ...sessionOptions } = options ?? ({} as RecordedLiveSessionOptions);
+  // One copy, each key read once: the recorder taken off, the rest checked as the session checks
+  // them (prepareLiveSession) before anything is recorded, so a refused option throws
+  // createLiveSession's error and writes nothing, and the header reads what the session got.
+  const { recorder, ...sessionOptions } = copyOptions(
+    options ?? ({} as RecordedLiveSessionOptions),
+  );
   if (typeof recorder?.startSession !== 'function') {
     throw new InvalidArgumentError({
       argument: 'recorder',
@@ -38,13 +43,14 @@ export async function recordLiveSession(
         'recordLiveSession needs a recorder: createLiveRecorder() from @gemloop/core/recorder.',
     });
   }
-  const { options: agentOptions, client } = liveAgentOf(agent, 'recordLiveSession');
+  const prepared = prepareLiveSession(agent, sessionOptions, 'recordLiveSession');
+  const { options: checked, agentOptions, client } = prepared;
   const redactor = createArgumentRedactor(agentOptions.tools ?? []);
   const recording = recorder.startSession({
     agentName: agentOptions.name,
-    model: sessionOptions.model ?? agentOptions.model,
-    modality: sessionOptions.modality ?? LIVE_SESSION_DEFAULTS.modality,
-    resumed: sessionOptions.resumeHandle !== undefined,
+    model: checked.model ?? agentOptions.model,
+    modality: checked.modality,
+    resumed: checked.resumeHandle !== undefined,
     startedAt: Date.now(),
     redactArgs: redactor === undefined ? undefined : (name, args) => redactor.args(name, args),
     // The key the model wrote (text, transcriptions, call arguments, tool output) stays out, and
@@ -52,22 +58,23 @@ export async function recordLiveSession(
     redact: (value) =>
       withoutCutKeys(scrubSecrets(value, client.secrets.values), client.secrets.values),
   });
-  const userOnEvent = sessionOptions.onEvent;
+  const userOnEvent = checked.onEvent;
   let session: LiveSession;
   try {
     // The user's text is recorded as the session sends it: after the agent's input guardrails
     // (a rewrite that took a secret out is what is written; a blocked text is not).
     session = await openLiveSession(
-      agent,
       {
-        ...sessionOptions,
-        onEvent: (event) => {
-          recording.event(event);
-          // Returned: the session logs an async tap's rejection (attack25).
-          return userOnEvent?.(event);
+        ...prepared,
+        options: {
+          ...checked,
+          onEvent: (event) => {
+            recording.event(event);
+            // Returned: the session logs an async tap's rejection (attack25).
+            return userOnEvent?.(event);
+          },
         },
       },
-      'recordLiveSession',
       (text) => recording.userText(text),
     );
   } catch (error) {
