@@ -6,7 +6,7 @@ import { type Located, schemaPatterns } from './schema-patterns.ts';
  * The patterns zod 4 writes for its formats (the defaults of `z.email()`, `z.iso.datetime()`, ...)
  * that have an unbounded quantifier or a repeated group, judged safe by the analysis once and for all:
  * prejudge-schema-patterns.test.ts judges each again with it, and fails when zod writes a format
- * pattern this table and {@link hasNoUnboundedQuantifier} leave undecided (a zod upgrade).
+ * pattern this table and {@link isLinearAtSight} leave undecided (a zod upgrade).
  * @internal
  */
 export const JUDGED_SAFE: ReadonlySet<string> = new Set([
@@ -55,9 +55,9 @@ export const JUDGED_SAFE: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * True when `source` has no unbounded quantifier (`*`, `+`, `{n,}`) and repeats no group (`(…){n,m}`),
- * which makes it linear: a match attempt then reads at most a length fixed by the pattern and tries
- * at most a number of ways fixed by it too, small without a repeated group (a lookaround or a
+ * True when `source` is linear by its text alone: it has no unbounded quantifier (`*`, `+`,
+ * `{n,}`) and repeats no group (`(…){n,m}`). A match attempt then reads at most a length fixed by
+ * the pattern and tries at most a number of ways fixed by it too, small without a repeated group (a lookaround or a
  * backreference reads bounded as well), and the search makes at most n + 1 attempts. A repeated
  * group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier, yet 26 digits and a
  * `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such a group as it checks
@@ -68,14 +68,14 @@ export const JUDGED_SAFE: ReadonlySet<string> = new Set([
  * parser would read it as a literal.
  * @internal
  */
-export function hasNoUnboundedQuantifier(source: string): boolean {
+export function isLinearAtSight(source: string): boolean {
   const bare = source.replace(/\\[\s\S]/g, '').replace(/\[[^\]]*\]/g, '');
   return !/[*+]|\{\d*,\}|\)\{/.test(bare);
 }
 
 /**
  * The check of a JSON Schema's patterns in two steps: here, a small chunk, the patterns decided
- * without the analysis (no unbounded quantifier, or one of zod's format patterns already judged);
+ * without the analysis (linear at sight, or one of zod's format patterns already judged);
  * only the rest load the analysis (scslre, refa, regexpp: ~250 KB gzip, 130-160 ms of first
  * import on Node), which rejects with an `UnsafePatternError` for an unsafe one. So a tool with
  * `z.email()` or `z.uuid()` never loads it. `regexes` (the schema passed as `parameters` or
@@ -97,8 +97,8 @@ export async function prejudgeSchemaPatterns(
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {
     const flags = flagsBySource.get(located.pattern);
-    // A flag adds no repetition: no unbounded quantifier stays linear; the table is flag-less.
-    if (hasNoUnboundedQuantifier(located.pattern)) continue;
+    // A flag adds no repetition: linear at sight stays linear; the table is flag-less.
+    if (isLinearAtSight(located.pattern)) continue;
     if (flags === undefined && JUDGED_SAFE.has(located.pattern)) continue;
     undecided.push(flags === undefined ? located : { ...located, flags });
   }
