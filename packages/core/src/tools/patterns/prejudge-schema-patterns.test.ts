@@ -40,6 +40,28 @@ describe('isLinearAtSight', () => {
     for (const pattern of ['^(?:ab)?c$', '^(ab)\\{2\\}$', '^[(]{2}$'])
       expect(isLinearAtSight(pattern), pattern).toBe(true);
   });
+  it('leaves bounded choices that multiply past the analysis limit to it, counting a search as n more', () => {
+    // Anchored: the product of the choices alone.
+    for (const pattern of [
+      '^\\d{1,10}$',
+      '^[a-z]{2,64}$',
+      '^\\w{1,64}\\s?\\w{1,64}$',
+      '^(?:ab)?c?d{0,100}$',
+    ])
+      expect(isLinearAtSight(pattern), pattern).toBe(true);
+    for (const pattern of [
+      '^\\d{0,10000}\\d{0,10000}$',
+      '^\\d{0,300}\\d{0,300}\\d{0,300}$',
+      `^${'a?'.repeat(24)}$`,
+    ])
+      expect(isLinearAtSight(pattern), pattern).toBe(false);
+    // Unanchored (no ^ first, a |, or the m flag): each of a long string's starts tries them all.
+    expect(isLinearAtSight('a{2,5}')).toBe(true);
+    for (const pattern of ['[a-z]{1,64}!', '^a|[a-z]{1,64}!'])
+      expect(isLinearAtSight(pattern), pattern).toBe(false);
+    expect(isLinearAtSight('^[a-z]{1,64}!')).toBe(true);
+    expect(isLinearAtSight('^[a-z]{1,64}!', 'm')).toBe(false);
+  });
 });
 
 describe('JUDGED_SAFE', () => {

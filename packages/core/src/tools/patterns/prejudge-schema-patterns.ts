@@ -1,6 +1,11 @@
 import { areUnsafePatternsAllowed } from './allow-unsafe-patterns.ts';
 import type { PatternSource, SchemaKeywords } from './schema-patterns.ts';
-import { type Located, schemaPatterns } from './schema-patterns.ts';
+import {
+  LONGEST_MODEL_STRING,
+  type Located,
+  MAX_PATTERN_WAYS,
+  schemaPatterns,
+} from './schema-patterns.ts';
 
 /**
  * The patterns zod 4 writes for its formats (the defaults of `z.email()`, `z.iso.datetime()`, ...)
@@ -56,21 +61,33 @@ export const JUDGED_SAFE: ReadonlySet<string> = new Set([
 
 /**
  * True when `source` is linear by its text alone: it has no unbounded quantifier (`*`, `+`,
- * `{n,}`) and repeats no group (`(…){n,m}`). A match attempt then reads at most a length fixed by
- * the pattern and tries at most a number of ways fixed by it too, small without a repeated group (a lookaround or a
- * backreference reads bounded as well), and the search makes at most n + 1 attempts. A repeated
- * group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier, yet 26 digits and a
- * `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such a group as it checks
- * `(a|a)*`. The analysis agrees with this rule by construction (scslre reports only quantifiers
- * whose max is Infinity; the overlap check looks at those and at repeated groups); the corpus test
- * checks both ways. Read as text, conservatively: escapes and character classes are dropped first
- * (a `+` there is a character), and any `*`, `+`, `{digits,}` or `){` left counts, even where the
- * parser would read it as a literal.
+ * `{n,}`), repeats no group (`(…){n,m}`), and its bounded choices are few. A match attempt then
+ * reads at most a length fixed by the pattern and tries at most the product of its choices (a
+ * lookaround or a backreference reads bounded as well), and the search makes at most n + 1
+ * attempts. A repeated group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier,
+ * yet 26 digits and a `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such
+ * a group as it checks `(a|a)*`. Nor are large bounds: `^\d{0,10000}\d{0,10000}$` tries 10^8
+ * splits of a long run of digits (~0.7 s), so the product of the choices (M - m + 1 for each
+ * `{m,M}`, 2 for each `?`), times {@link LONGEST_MODEL_STRING} unless the pattern is anchored
+ * (`^` first, no `|`, no `m` flag), must stay within {@link MAX_PATTERN_WAYS}, the analysis's own
+ * limit. The analysis agrees with this rule by construction (scslre reports only quantifiers whose
+ * max is Infinity, and the bounded ones it is given widened only when their choices multiply past
+ * that limit; the overlap check looks at unbounded quantifiers and repeated groups); the corpus
+ * test checks both ways. Read as text, conservatively: escapes and character classes are dropped
+ * first (a `+` there is a character), and any `*`, `+`, `{digits,}` or `){` left counts, even
+ * where the parser would read it as a literal.
  * @internal
  */
-export function isLinearAtSight(source: string): boolean {
+export function isLinearAtSight(source: string, flags = ''): boolean {
   const bare = source.replace(/\\[\s\S]/g, '').replace(/\[[^\]]*\]/g, '');
-  return !/[*+]|\{\d*,\}|\)\{/.test(bare);
+  if (/[*+]|\{\d*,\}|\)\{/.test(bare)) return false;
+  const anchored = bare.startsWith('^') && !bare.includes('|') && !flags.includes('m');
+  let ways = anchored ? 1 : LONGEST_MODEL_STRING;
+  for (const [, min, max] of bare.matchAll(/\{(\d+),(\d+)\}/g))
+    ways *= Math.max(1, Number(max) - Number(min) + 1);
+  // A group's `(?:`, `(?=`, `(?<name>` is no choice; every other `?` is one.
+  const optional = bare.replace(/\(\?(?:<[^>=!]*>|<[=!]|[:=!])/g, '(').split('?').length - 1;
+  return ways * 2 ** optional <= MAX_PATTERN_WAYS;
 }
 
 /**
@@ -97,8 +114,9 @@ export async function prejudgeSchemaPatterns(
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {
     const flags = flagsBySource.get(located.pattern);
-    // A flag adds no repetition: linear at sight stays linear; the table is flag-less.
-    if (isLinearAtSight(located.pattern)) continue;
+    // A flag adds no repetition (`m` adds a start at every line: read as unanchored); the table
+    // is flag-less.
+    if (isLinearAtSight(located.pattern, flags)) continue;
     if (flags === undefined && JUDGED_SAFE.has(located.pattern)) continue;
     undecided.push(flags === undefined ? located : { ...located, flags });
   }

@@ -13,6 +13,22 @@ const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
  */
 export type SchemaKeywords = typeof Keywords;
 
+/**
+ * The longest string the pattern check assumes a model can send in one argument: 65,536 output
+ * tokens (Gemini's largest `maxOutputTokens`) of ~4 characters each. A gateway can send more; the
+ * point is the order of magnitude a backtracking cost is weighed at.
+ * @internal
+ */
+export const LONGEST_MODEL_STRING = 262_144;
+
+/**
+ * The most ways a pattern may try one string before the check calls it a hang: 10^7 backtracking
+ * steps took 70-140 ms in V8 at load ~13 (bench/RESULTS.md, "redos4"), the 100 ms a validation of
+ * one argument may take.
+ * @internal
+ */
+export const MAX_PATTERN_WAYS = 10_000_000;
+
 /** A pattern of a schema, and its JSON path. */
 export type Located = {
   path: string;
