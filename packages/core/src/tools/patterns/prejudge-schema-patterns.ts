@@ -96,8 +96,9 @@ export function isLinearAtSight(source: string, flags = ''): boolean {
  * only the rest load the analysis (scslre, refa, regexpp: ~250 KB gzip, 130-160 ms of first
  * import on Node), which rejects with an `UnsafePatternError` for an unsafe one. So a tool with
  * `z.email()` or `z.uuid()` never loads it. `regexes` (the schema passed as `parameters` or
- * `output`) marked with `allowUnsafePatterns` passes: the mark is read here, in the lazy chunk, so
- * it costs the agent app's main chunk nothing.
+ * `output`) marked with `allowUnsafePatterns` passes, and so do the patterns of a sub-schema of it
+ * so marked (a field, an array's items, a union's member) unless one also stands outside a mark:
+ * the mark is read here, in the lazy chunk, so it costs the agent app's main chunk nothing.
  * @internal
  */
 export async function prejudgeSchemaPatterns(
@@ -110,9 +111,10 @@ export async function prejudgeSchemaPatterns(
   },
 ): Promise<void> {
   if (areUnsafePatternsAllowed(options.regexes)) return;
-  const flagsBySource = regexFlagsOf(options.regexes);
+  const { flagsBySource, exempt } = readUserSchema(options.regexes);
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {
+    if (exempt.has(located.pattern)) continue;
     const flags = flagsBySource.get(located.pattern);
     // A flag adds no repetition (`m` adds a start at every line: read as unanchored); the table
     // is flag-less.
@@ -128,35 +130,74 @@ export async function prejudgeSchemaPatterns(
 // Past this many objects the walk of a schema for its regexes stops (a zod schema is far smaller).
 const MAX_WALKED = 20_000;
 
+// zod 3 keeps no RegExp for `.emoji()` (its check is `{ kind: 'emoji' }`): the one
+// zod-to-json-schema writes for it, the only zod 3 format pattern the analysis refuses.
+const ZOD3_EMOJI = '^(\\p{Extended_Pictographic}|\\p{Emoji_Component})+$';
+
+/** What the user's own schema says that its JSON Schema does not. */
+type UserSchemaReading = {
+  /** The flags that change what a pattern matches (`i`, `m`, `s`, `v`), by source. */
+  flagsBySource: Map<string, string>;
+  /** The patterns found only under a sub-schema marked with `allowUnsafePatterns`. */
+  exempt: Set<string>;
+};
+
 /**
- * The flags that change what a pattern matches (`i`, `m`, `s`, `v`) of the RegExps in a zod
- * schema (v4 `_zod.def` checks, v3 `_def.checks`), by source: zod runs its regexes with their
- * flags, and its JSON Schema writes the source alone. Found by walking the schema's objects, so no
- * zod internal is named; a getter that throws is passed over.
+ * Reads the user's schema (zod 4, zod 3 or a JSON Schema object) by walking its objects, so no
+ * zod internal is named; a getter that throws is passed over. zod runs its regexes with their
+ * flags, and its JSON Schema writes the source alone: the flags are kept by source. A sub-schema
+ * marked with `allowUnsafePatterns` exempts its patterns (RegExps, `pattern` strings and
+ * `patternProperties` keys under it), those of the JSON Schema being found by source: a source
+ * that also stands outside every mark is not exempt (that place still meets the model's strings),
+ * nor is any when the walk stopped early (what it did not see could hold one).
  */
-function regexFlagsOf(schema: unknown): Map<string, string> {
-  const found = new Map<string, string>();
-  const seen = new Set<object>();
-  const pending: unknown[] = [schema];
+function readUserSchema(schema: unknown): UserSchemaReading {
+  const flagsBySource = new Map<string, string>();
+  const marked = new Set<string>();
+  const unmarked = new Set<string>();
+  // An object seen under a mark is walked again when met outside one: what it reaches counts there.
+  const seen = new Map<object, boolean>();
+  const pending: { node: unknown; underMark: boolean }[] = [{ node: schema, underMark: false }];
   for (
-    let node = pending.pop();
-    node !== undefined && seen.size < MAX_WALKED;
-    node = pending.pop()
+    let item = pending.pop();
+    item !== undefined && seen.size < MAX_WALKED;
+    item = pending.pop()
   ) {
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
+    const { node } = item;
+    if (typeof node !== 'object' || node === null) continue;
+    const underMark = item.underMark || areUnsafePatternsAllowed(node);
+    const before = seen.get(node);
+    if (before !== undefined && (before === false || underMark)) continue;
+    seen.set(node, underMark);
+    const sources = underMark ? marked : unmarked;
     if (node instanceof RegExp) {
-      if (/[imsv]/.test(node.flags) && !found.has(node.source)) found.set(node.source, node.flags);
+      sources.add(node.source);
+      if (/[imsv]/.test(node.flags) && !flagsBySource.has(node.source))
+        flagsBySource.set(node.source, node.flags);
       continue;
     }
-    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`.
-    for (const key of Object.getOwnPropertyNames(node)) {
+    const record = node as Record<string, unknown>;
+    try {
+      if (typeof record['pattern'] === 'string') sources.add(record['pattern']);
+      if (record['kind'] === 'emoji') sources.add(ZOD3_EMOJI);
+      const keys = record['patternProperties'];
+      if (typeof keys === 'object' && keys !== null)
+        for (const key of Object.keys(keys)) sources.add(key);
+    } catch {
+      // A getter that throws holds no pattern we can read.
+    }
+    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`. And two
+    // getters of zod 3's prototypes, whose own properties hold a function instead: an object's
+    // `shape` and a lazy's `schema`.
+    for (const key of [...Object.getOwnPropertyNames(node), 'shape', 'schema']) {
       try {
-        pending.push((node as Record<string, unknown>)[key]);
+        pending.push({ node: record[key], underMark });
       } catch {
         // A getter that throws holds no regex we can read.
       }
     }
   }
-  return found;
+  const complete = pending.length === 0;
+  const exempt = new Set(complete ? [...marked].filter((source) => !unmarked.has(source)) : []);
+  return { flagsBySource, exempt };
 }
