@@ -11,6 +11,7 @@ import { createGemini } from '../../http/create-gemini.ts';
 import type { GenerateContentBody } from '../../wire/request.ts';
 import { defineTool } from '../define/define-tool.ts';
 import { preloadToolSchemas } from '../define/preload-tool-schemas.ts';
+import type { ToolParameters } from '../define/resolve-tool-parameters.ts';
 import { allowUnsafePatterns } from '../index.ts';
 import { jsonSchema } from '../schema/json-schema.ts';
 import { UnsafePatternError } from './unsafe-pattern-error.ts';
@@ -152,7 +153,7 @@ describe('allowUnsafePatterns(schema) on an output', () => {
 
 describe('allowUnsafePatterns(schema) on a sub-schema', () => {
   const evil = /^(a+)+$/;
-  const checked = (parameters: object) =>
+  const checked = (parameters: ToolParameters) =>
     preloadToolSchemas([
       defineTool({ name: 'lookup', description: 'Looks up.', parameters, execute: () => ({}) }),
     ]);
