@@ -19,7 +19,7 @@ import type { SchemaWarning } from '../schema/schema-warning.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
 import { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
-import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
+import { loadZodV3Converter, type ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
 import { checkSchemaPatterns } from './preload-tool-schemas.ts';
@@ -279,11 +279,18 @@ export function defineTool<
   ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
   // A pattern meets no argument before the analysis passed it (an agent's first run awaits it
   // and is refused before any model call; parseArgs by hand throws until it is done). Off Node
-  // a zod 3 tool's schema waits for its converter: a run checks it once that is there.
+  // a zod 3 tool's schema waits for its converter (its load started by describeParameters), and
+  // is checked once that is there, with the zod schema's regex flags and marks, which its JSON
+  // Schema loses: runs and preloadToolSchemas await that check.
   const checking = allowUnsafePatterns
     ? undefined
-    : checkSchemaPatterns(described?.jsonSchema, name, described?.source === 'zod-v4', parameters);
-  let verdict: unknown = checking && name;
+    : described
+      ? checkSchemaPatterns(described.jsonSchema, name, described.source === 'zod-v4', parameters)
+      : (loadZodV3Converter() as Promise<void>).then(() =>
+          checkSchemaPatterns(tool.inputSchema, name, false, parameters),
+        );
+  // Off Node, before zod 3's converter, parseArgs runs zod 3 alone (as it did): the check waits.
+  let verdict: unknown = described && checking && name;
   checking?.then(
     () => {
       verdict = undefined;

@@ -6,6 +6,7 @@ import { createAgent } from '../../agent/create-agent.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { createGemini } from '../../http/create-gemini.ts';
+import { allowUnsafePatterns } from '../patterns/allow-unsafe-patterns.ts';
 import { defineTool } from './define-tool.ts';
 import { preloadToolSchemas } from './preload-tool-schemas.ts';
 
@@ -126,6 +127,15 @@ describe('schema libraries off Node (the browser build)', () => {
       parameters: z3.object({ day: z3.date() }),
       execute: () => 1,
     });
+    // Defined before the converter too: what the pattern check reads of the zod 3 schema itself
+    // (a regex's flags, a mark) must not be lost while the JSON Schema waits for the converter.
+    const lookup = (parameters: z3.ZodTypeAny) =>
+      defineTool({ name: 'lookup', description: 'Looks up.', parameters, execute: () => ({}) });
+    const insensitive = lookup(z3.object({ code: z3.string().regex(/^(a|A)+$/i) }));
+    const marked = lookup(allowUnsafePatterns(z3.object({ code: z3.string().regex(/^(a+)+$/) })));
+    const fieldMarked = lookup(
+      z3.object({ code: allowUnsafePatterns(z3.string().regex(/^(a+)+$/)), day: z3.string() }),
+    );
     expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
     expect(tool.parametersSource).toBe('zod-v3');
     // Its arguments parse with zod 3 itself: no converter needed.
@@ -160,6 +170,26 @@ describe('schema libraries off Node (the browser build)', () => {
     expect((refused as Error).message).toMatch(
       /ZodDate at properties\/day cannot be represented in JSON/,
     );
+    // Exponential under its `i` flag (zod runs it so): refused where it is awaited, and a run is
+    // refused before its first request.
+    await expect(preloadToolSchemas([insensitive])).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.code.pattern',
+    });
+    const { fake: unsent, gemini: unsentGemini } = await serve([turn.text('no')]);
+    const refusedRun = createAgent({
+      gemini: unsentGemini,
+      model: 'gemini-2.5-flash',
+      tools: [insensitive],
+    });
+    await expect(refusedRun.run('Look it up.')).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+    });
+    expect(unsent.modelRequests).toHaveLength(0);
+    // Marked, as a whole or on the field: passed, and the pattern runs.
+    await expect(preloadToolSchemas([marked, fieldMarked])).resolves.toBeUndefined();
+    expect(marked.parseArgs({ code: 'aaa' }).success).toBe(true);
+    expect(fieldMarked.parseArgs({ code: 'aab', day: 'x' }).success).toBe(false);
     expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
   });
 });

@@ -81,8 +81,9 @@ function* functionToolsOf(items: Iterable<unknown>): Generator<AnyTool & { kind:
 
 /**
  * The check of a `defineTool` tool's patterns, which a run awaits so that an unsafe one is refused
- * before any model call: the one `defineTool` started (with its zod regexes' flags), else made
- * here from the JSON Schema (off Node, a zod 3 tool's schema read once its converter has loaded).
+ * before any model call: the one `defineTool` started (with its zod regexes' flags and marks; off
+ * Node, for a zod 3 tool defined before its converter, once that has loaded), else made here from
+ * the JSON Schema (a copy of a tool, which does not carry the non-enumerable `patternCheck`).
  */
 function patternCheckOf(tool: object, source: unknown): Promise<void> | undefined {
   const defined = tool as {
@@ -128,12 +129,12 @@ export function checkSchemaPatterns(
       toolName,
       regexes,
       source: zod4 ? 'zod-v4' : 'other',
-      keywords: {
+      keywords: [
         SUBSCHEMA_KEYWORDS,
         SUBSCHEMA_LIST_KEYWORDS,
         SUBSCHEMA_MAP_KEYWORDS,
         DEFINITION_KEYWORDS,
-      },
+      ],
     }),
   );
   checked.catch(() => {});

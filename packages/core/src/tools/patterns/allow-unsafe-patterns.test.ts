@@ -1,6 +1,7 @@
 import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { z as z3 } from 'zod-v3';
 import { createAgent } from '../../agent/create-agent.ts';
 import { createChatSession } from '../../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../../chat/create-memory-history-store.ts';
@@ -10,6 +11,7 @@ import { createGemini } from '../../http/create-gemini.ts';
 import type { GenerateContentBody } from '../../wire/request.ts';
 import { defineTool } from '../define/define-tool.ts';
 import { preloadToolSchemas } from '../define/preload-tool-schemas.ts';
+import type { ToolParameters } from '../define/resolve-tool-parameters.ts';
 import { allowUnsafePatterns } from '../index.ts';
 import { jsonSchema } from '../schema/json-schema.ts';
 import { UnsafePatternError } from './unsafe-pattern-error.ts';
@@ -125,17 +127,125 @@ describe('allowUnsafePatterns(schema) on an output', () => {
     expect(response).toContain('three short words');
   });
 
-  it('is not read on a nested field: the schema passed is what is marked', async () => {
+  it('exempts a marked field of the output, and only that field', async () => {
     const { gemini } = await serve([turn.text(ANSWER)]);
-    const agent = createAgent({
+    const marked = createAgent({
       gemini,
       model: 'gemini-2.5-flash',
       output: z.object({ words: allowUnsafePatterns(z.string().regex(/^(\w+\s?)*$/)) }),
     });
-    const error = (await failureOf(() => agent.run('Some words.'))) as Error;
-    const cause = error.cause as UnsafePatternError;
-    expect(UnsafePatternError.isInstance(cause)).toBe(true);
-    expect(cause.message).toContain('output: allowUnsafePatterns(schema)');
+    expect((await marked.run('Some words.')).output).toEqual({ words: 'three short words' });
+    const sibling = createAgent({
+      gemini: (await serve([turn.text(ANSWER)])).gemini,
+      model: 'gemini-2.5-flash',
+      output: z.object({
+        words: allowUnsafePatterns(z.string().regex(/^(\w+\s?)*$/)),
+        code: z.string().regex(/^(a+)+$/),
+      }),
+    });
+    const error = (await failureOf(() => sibling.run('Some words.'))) as Error;
+    expect(error.cause).toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.code.pattern',
+    });
+  });
+});
+
+describe('allowUnsafePatterns(schema) on a sub-schema', () => {
+  const evil = /^(a+)+$/;
+  const checked = (parameters: ToolParameters) =>
+    preloadToolSchemas([
+      defineTool({ name: 'lookup', description: 'Looks up.', parameters, execute: () => ({}) }),
+    ]);
+
+  it('exempts a zod 4 field, array items, a union member and a wrapped field, each where it stands', async () => {
+    const places = [
+      z.object({ code: allowUnsafePatterns(z.string().regex(evil)) }),
+      z.object({ codes: z.array(allowUnsafePatterns(z.string().regex(evil))) }),
+      z.object({ code: z.union([z.number(), allowUnsafePatterns(z.string().regex(evil))]) }),
+      z.object({ code: allowUnsafePatterns(z.string().regex(evil)).optional() }),
+      z.object({ inner: allowUnsafePatterns(z.object({ code: z.string().regex(evil) })) }),
+    ];
+    for (const parameters of places) await expect(checked(parameters)).resolves.toBeUndefined();
+    // The same places unmarked are refused.
+    await expect(
+      checked(z.object({ codes: z.array(z.string().regex(evil)) })),
+    ).rejects.toMatchObject({ name: 'UnsafePatternError', path: 'properties.codes.items.pattern' });
+  });
+
+  it('does not exempt a pattern that also stands outside the mark, nor an unmarked sibling', async () => {
+    await expect(
+      checked(
+        z.object({ a: allowUnsafePatterns(z.string().regex(evil)), b: z.string().regex(evil) }),
+      ),
+    ).rejects.toMatchObject({ name: 'UnsafePatternError' });
+    await expect(
+      checked(
+        z.object({
+          a: allowUnsafePatterns(z.string().regex(evil)),
+          b: z.string().regex(/^(\w+\s?)*$/),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'UnsafePatternError', path: 'properties.b.pattern' });
+  });
+
+  it('exempts a zod 3 field, its .emoji() included', async () => {
+    const marked = z3.object({
+      code: allowUnsafePatterns(z3.string().regex(evil)),
+      mood: allowUnsafePatterns(z3.string().emoji()),
+    });
+    await expect(checked(marked)).resolves.toBeUndefined();
+    await expect(checked(z3.object({ mood: z3.string().emoji() }))).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.mood.pattern',
+    });
+    await expect(
+      checked(
+        z3.object({
+          code: allowUnsafePatterns(z3.string().regex(evil)),
+          other: z3.string().regex(evil),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'UnsafePatternError' });
+  });
+
+  it('exempts a JSON Schema property, items and patternProperties given as plain objects', async () => {
+    const marked = jsonSchema({
+      type: 'object',
+      properties: {
+        code: allowUnsafePatterns({ type: 'string', pattern: '^(a+)+$' }),
+        list: { type: 'array', items: allowUnsafePatterns({ type: 'string', pattern: '^(b+)+$' }) },
+        map: allowUnsafePatterns({ type: 'object', patternProperties: { '^(c+)+$': {} } }),
+      },
+    });
+    const tool = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: marked,
+      execute: () => ({}),
+    });
+    await preloadToolSchemas([tool]);
+    expect(tool.parseArgs({ code: 'aaa', list: ['bb'] }).success).toBe(true);
+    expect(tool.parseArgs({ code: 'aab' }).success).toBe(false);
+    const unmarked = jsonSchema({
+      type: 'object',
+      properties: {
+        code: allowUnsafePatterns({ type: 'string', pattern: '^(a+)+$' }),
+        list: { type: 'array', items: { type: 'string', pattern: '^(b+)+$' } },
+      },
+    });
+    await expect(checked(unmarked)).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.list.items.pattern',
+    });
+    // A schema too large to walk whole (past 20,000 objects) exempts nothing: what the walk did
+    // not reach could hold the same pattern unmarked.
+    const huge = jsonSchema({
+      type: 'object',
+      properties: { code: allowUnsafePatterns({ type: 'string', pattern: '^(a+)+$' }) },
+      examples: Array.from({ length: 25_000 }, () => ({})),
+    });
+    await expect(checked(huge)).rejects.toMatchObject({ name: 'UnsafePatternError' });
   });
 });
 

@@ -15,9 +15,12 @@ export const UNSAFE_PATTERNS_ALLOWED = '~gemloopAllowUnsafePatterns';
  * run's `output` and for a tool's `parameters` alike (`defineTool`'s `allowUnsafePatterns: true`
  * does the same for one tool, without touching the schema). Returns the same schema, marked in
  * place with a non-enumerable property: the JSON Schema and the declaration sent to Gemini are
- * unchanged. The mark covers the schema passed as `output`/`parameters` as a whole; a mark on a
- * nested field is not read (the check still refuses). A zod method that derives a
- * new schema (`.optional()`, `.describe()`) returns an unmarked one: mark the schema you pass.
+ * unchanged. Marked as a whole, the schema passed as `output`/`parameters` is not checked at all;
+ * a marked sub-schema (a field, an array's items, a union's member; zod 4, zod 3 or a JSON Schema
+ * object) exempts its own patterns, and the rest of the schema is still checked. A pattern that
+ * also stands outside every mark is checked, since that place still meets the model's strings. A
+ * zod method that derives a new schema (`.describe()`) returns an unmarked one, so mark the schema
+ * you place (`allowUnsafePatterns(z.string().regex(r)).optional()` keeps the mark inside).
  *
  * Trust here means a string the pattern meets is bounded or not steered by anyone: a model's
  * answer can be (a prompt injection), and `^(a+)+$` against 40 characters runs for hours on the

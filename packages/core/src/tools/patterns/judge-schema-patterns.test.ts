@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import * as keywords from '../schema/json-schema-keywords.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from '../schema/json-schema-keywords.ts';
 import { COMMON, UNSAFE, ZOD3_FORMATS, zod4FormatPatterns } from './__fixtures__/pattern-corpus.ts';
 import { assertSafeSchemaPatterns, findPatternProblem } from './judge-schema-patterns.ts';
 import { UnsafePatternError } from './unsafe-pattern-error.ts';
+
+const keywords = [
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+  DEFINITION_KEYWORDS,
+] as const;
 
 // The corpus (__fixtures__/pattern-corpus.ts): what the analysis must pass without one false
 // positive, and the ReDoS classes it must refuse.

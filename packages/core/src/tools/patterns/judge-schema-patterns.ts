@@ -2,7 +2,9 @@ import { type AST, RegExpParser, visitRegExpAST } from '@eslint-community/regexp
 import { isDisjointWith, JS, NFA } from 'refa';
 import { analyse } from 'scslre';
 import {
+  LONGEST_MODEL_STRING,
   type Located,
+  MAX_PATTERN_WAYS,
   type PatternSource,
   type SchemaKeywords,
   schemaPatterns,
@@ -50,6 +52,9 @@ export function findPatternProblem(source: string, flags?: string): PatternFindi
       fixedPattern: report.fix()?.source,
     };
   }
+  // Before the overlap check: it builds automata as large as the bounds (`\w{0,3000}`: ~1 s).
+  const bounded = findCostlyBoundedRepetition(source, parsed);
+  if (bounded !== undefined) return bounded;
   const overlap = findOverlappingRepetition(parsed);
   return overlap === undefined ? undefined : { part: overlap, complexity: 'exponential' };
 }
@@ -89,6 +94,73 @@ export function assertSafePatterns(
 }
 
 type Parsed = { pattern: AST.Pattern; flags: AST.Flags };
+
+/**
+ * A bounded repetition that backtracks too many ways: scslre weighs only unbounded quantifiers, so
+ * every `{m,M}` with a choice (M ≥ 2, M > m) is widened to `{m,}` and the widened pattern analysed
+ * again; what it reports is then weighed with the real bounds. Quantifiers that trade characters
+ * (`Trade`, chained: `\d{0,200}` three times is cubic) multiply their choices, M - m + 1, or
+ * {@link LONGEST_MODEL_STRING} for an unbounded one; an unanchored search that retries every suffix
+ * (`Move`) multiplies by the string's length once more. A quantifier that reaches itself through a
+ * repeated group (`Self`) is exponential, as the overlap check would find.
+ */
+function findCostlyBoundedRepetition(source: string, parsed: Parsed): PatternFinding | undefined {
+  const original = quantifiersOf(parsed.pattern);
+  const choosing = original.filter(
+    (quantifier) =>
+      quantifier.max >= 2 && quantifier.max !== Infinity && quantifier.max > quantifier.min,
+  );
+  if (choosing.length === 0) return undefined;
+  let text = source;
+  // From the last: a quantifier's text ends at its `end`, and an outer one's follows an inner one's.
+  for (const quantifier of choosing.sort((left, right) => right.end - left.end))
+    text = `${text.slice(0, quantifier.element.end)}{${quantifier.min},}${quantifier.greedy ? '' : '?'}${text.slice(quantifier.end)}`;
+  const { unicode, unicodeSets } = parsed.flags;
+  const pattern = new RegExpParser().parsePattern(text, 0, text.length, { unicode, unicodeSets });
+  const widened = quantifiersOf(pattern);
+  const originalOf = (quantifier: AST.Quantifier): AST.Quantifier =>
+    original[widened.indexOf(quantifier)] ?? quantifier;
+  const ways = (quantifier: AST.Quantifier): number =>
+    quantifier.max === Infinity ? LONGEST_MODEL_STRING : quantifier.max - quantifier.min + 1;
+  // Union-find over the quantifiers that trade, with the extra factor of a retried search.
+  const root = new Map<AST.Quantifier, AST.Quantifier>();
+  const find = (quantifier: AST.Quantifier): AST.Quantifier => {
+    const parent = root.get(quantifier) ?? quantifier;
+    return parent === quantifier ? quantifier : find(parent);
+  };
+  const searched = new Set<AST.Quantifier>();
+  for (const report of analyse({ pattern, flags: parsed.flags }).reports) {
+    if (report.type === 'Self') {
+      return { part: originalOf(report.parentQuant).raw, complexity: 'exponential' };
+    }
+    if (report.type === 'Move') searched.add(originalOf(report.quant));
+    else root.set(find(originalOf(report.startQuant)), find(originalOf(report.endQuant)));
+  }
+  const groups = new Map<AST.Quantifier, AST.Quantifier[]>();
+  for (const quantifier of new Set([...root.keys(), ...root.values(), ...searched])) {
+    const group = groups.get(find(quantifier)) ?? [];
+    if (!group.includes(quantifier)) group.push(quantifier);
+    groups.set(find(quantifier), group);
+  }
+  for (const group of groups.values()) {
+    let total = group.some((quantifier) => searched.has(quantifier)) ? LONGEST_MODEL_STRING : 1;
+    for (const quantifier of group) total *= ways(quantifier);
+    if (total > MAX_PATTERN_WAYS && group.some((quantifier) => choosing.includes(quantifier))) {
+      const part = group
+        .sort((left, right) => left.start - right.start)
+        .map((quantifier) => quantifier.raw)
+        .join(' and ');
+      return { part, complexity: 'polynomial' };
+    }
+  }
+  return undefined;
+}
+
+function quantifiersOf(pattern: AST.Pattern): AST.Quantifier[] {
+  const found: AST.Quantifier[] = [];
+  visitRegExpAST(pattern, { onQuantifierEnter: (quantifier) => found.push(quantifier) });
+  return found;
+}
 
 function parse(source: string, flags?: string): Parsed | undefined {
   const parser = new RegExpParser();

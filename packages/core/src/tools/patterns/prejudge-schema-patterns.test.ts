@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { z as z3 } from 'zod-v3';
 import { prepareOutput } from '../../agent/structured-output.ts';
 import { defineTool } from '../define/define-tool.ts';
 import { preloadToolSchemas } from '../define/preload-tool-schemas.ts';
-import * as keywords from '../schema/json-schema-keywords.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from '../schema/json-schema-keywords.ts';
 import { COMMON, UNSAFE, ZOD3_FORMATS, zod4FormatPatterns } from './__fixtures__/pattern-corpus.ts';
 import { findPatternProblem } from './judge-schema-patterns.ts';
 import {
@@ -12,6 +18,13 @@ import {
   prejudgeSchemaPatterns,
 } from './prejudge-schema-patterns.ts';
 import { UnsafePatternError } from './unsafe-pattern-error.ts';
+
+const keywords = [
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+  DEFINITION_KEYWORDS,
+] as const;
 
 // The quick decision must never pass what the analysis refuses (sound), and must decide every
 // format pattern zod 4 writes, so that a tool with z.email() or z.iso.datetime() never loads the
@@ -39,6 +52,28 @@ describe('isLinearAtSight', () => {
       expect(isLinearAtSight(pattern), pattern).toBe(false);
     for (const pattern of ['^(?:ab)?c$', '^(ab)\\{2\\}$', '^[(]{2}$'])
       expect(isLinearAtSight(pattern), pattern).toBe(true);
+  });
+  it('leaves bounded choices that multiply past the analysis limit to it, counting a search as n more', () => {
+    // Anchored: the product of the choices alone.
+    for (const pattern of [
+      '^\\d{1,10}$',
+      '^[a-z]{2,64}$',
+      '^\\w{1,64}\\s?\\w{1,64}$',
+      '^(?:ab)?c?d{0,100}$',
+    ])
+      expect(isLinearAtSight(pattern), pattern).toBe(true);
+    for (const pattern of [
+      '^\\d{0,10000}\\d{0,10000}$',
+      '^\\d{0,300}\\d{0,300}\\d{0,300}$',
+      `^${'a?'.repeat(24)}$`,
+    ])
+      expect(isLinearAtSight(pattern), pattern).toBe(false);
+    // Unanchored (no ^ first, a |, or the m flag): each of a long string's starts tries them all.
+    expect(isLinearAtSight('a{2,5}')).toBe(true);
+    for (const pattern of ['[a-z]{1,64}!', '^a|[a-z]{1,64}!'])
+      expect(isLinearAtSight(pattern), pattern).toBe(false);
+    expect(isLinearAtSight('^[a-z]{1,64}!')).toBe(true);
+    expect(isLinearAtSight('^[a-z]{1,64}!', 'm')).toBe(false);
   });
 });
 
@@ -100,6 +135,30 @@ describe("a zod regex's flags", () => {
       execute: () => ({}),
     });
     await expect(preloadToolSchemas([sensitive])).resolves.toBeUndefined();
+  });
+
+  it("are read from a zod 3 object's fields too (zod 3 keeps them behind a prototype getter)", async () => {
+    const insensitive = defineTool({
+      name: 'lookup',
+      description: 'Looks a code up.',
+      parameters: z3.object({ code: z3.string().regex(/^(a|A)+$/i) }),
+      execute: () => ({}),
+    });
+    await expect(preloadToolSchemas([insensitive])).rejects.toMatchObject({
+      name: 'UnsafePatternError',
+      path: 'properties.code.pattern',
+    });
+    const lazy = z3.lazy(() => z3.object({ code: z3.string().regex(/^(a|A)+$/i) }));
+    await expect(
+      preloadToolSchemas([
+        defineTool({
+          name: 'lookup',
+          description: 'Looks a code up.',
+          parameters: z3.object({ inner: lazy }),
+          execute: () => ({}),
+        }),
+      ]),
+    ).rejects.toMatchObject({ name: 'UnsafePatternError' });
   });
 
   it('are judged for an output schema too', async () => {

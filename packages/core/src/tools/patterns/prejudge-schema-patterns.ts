@@ -1,6 +1,11 @@
 import { areUnsafePatternsAllowed } from './allow-unsafe-patterns.ts';
 import type { PatternSource, SchemaKeywords } from './schema-patterns.ts';
-import { type Located, schemaPatterns } from './schema-patterns.ts';
+import {
+  LONGEST_MODEL_STRING,
+  type Located,
+  MAX_PATTERN_WAYS,
+  schemaPatterns,
+} from './schema-patterns.ts';
 
 /**
  * The patterns zod 4 writes for its formats (the defaults of `z.email()`, `z.iso.datetime()`, ...)
@@ -56,21 +61,33 @@ export const JUDGED_SAFE: ReadonlySet<string> = new Set([
 
 /**
  * True when `source` is linear by its text alone: it has no unbounded quantifier (`*`, `+`,
- * `{n,}`) and repeats no group (`(…){n,m}`). A match attempt then reads at most a length fixed by
- * the pattern and tries at most a number of ways fixed by it too, small without a repeated group (a lookaround or a
- * backreference reads bounded as well), and the search makes at most n + 1 attempts. A repeated
- * group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier, yet 26 digits and a
- * `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such a group as it checks
- * `(a|a)*`. The analysis agrees with this rule by construction (scslre reports only quantifiers
- * whose max is Infinity; the overlap check looks at those and at repeated groups); the corpus test
- * checks both ways. Read as text, conservatively: escapes and character classes are dropped first
- * (a `+` there is a character), and any `*`, `+`, `{digits,}` or `){` left counts, even where the
- * parser would read it as a literal.
+ * `{n,}`), repeats no group (`(…){n,m}`), and its bounded choices are few. A match attempt then
+ * reads at most a length fixed by the pattern and tries at most the product of its choices (a
+ * lookaround or a backreference reads bounded as well), and the search makes at most n + 1
+ * attempts. A repeated group is not decided here: `^(\d|\w){1,64}$` has no unbounded quantifier,
+ * yet 26 digits and a `!` take ~0.8 s and 40 would take hours (2^n ways); the analysis checks such
+ * a group as it checks `(a|a)*`. Nor are large bounds: `^\d{0,10000}\d{0,10000}$` tries 10^8
+ * splits of a long run of digits (~0.7 s), so the product of the choices (M - m + 1 for each
+ * `{m,M}`, 2 for each `?`), times {@link LONGEST_MODEL_STRING} unless the pattern is anchored
+ * (`^` first, no `|`, no `m` flag), must stay within {@link MAX_PATTERN_WAYS}, the analysis's own
+ * limit. The analysis agrees with this rule by construction (scslre reports only quantifiers whose
+ * max is Infinity, and the bounded ones it is given widened only when their choices multiply past
+ * that limit; the overlap check looks at unbounded quantifiers and repeated groups); the corpus
+ * test checks both ways. Read as text, conservatively: escapes and character classes are dropped
+ * first (a `+` there is a character), and any `*`, `+`, `{digits,}` or `){` left counts, even
+ * where the parser would read it as a literal.
  * @internal
  */
-export function isLinearAtSight(source: string): boolean {
+export function isLinearAtSight(source: string, flags = ''): boolean {
   const bare = source.replace(/\\[\s\S]/g, '').replace(/\[[^\]]*\]/g, '');
-  return !/[*+]|\{\d*,\}|\)\{/.test(bare);
+  if (/[*+]|\{\d*,\}|\)\{/.test(bare)) return false;
+  const anchored = bare.startsWith('^') && !bare.includes('|') && !flags.includes('m');
+  let ways = anchored ? 1 : LONGEST_MODEL_STRING;
+  for (const [, min, max] of bare.matchAll(/\{(\d+),(\d+)\}/g))
+    ways *= Math.max(1, Number(max) - Number(min) + 1);
+  // A group's `(?:`, `(?=`, `(?<name>` is no choice; every other `?` is one.
+  const optional = bare.replace(/\(\?(?:<[^>=!]*>|<[=!]|[:=!])/g, '(').split('?').length - 1;
+  return ways * 2 ** optional <= MAX_PATTERN_WAYS;
 }
 
 /**
@@ -79,8 +96,9 @@ export function isLinearAtSight(source: string): boolean {
  * only the rest load the analysis (scslre, refa, regexpp: ~250 KB gzip, 130-160 ms of first
  * import on Node), which rejects with an `UnsafePatternError` for an unsafe one. So a tool with
  * `z.email()` or `z.uuid()` never loads it. `regexes` (the schema passed as `parameters` or
- * `output`) marked with `allowUnsafePatterns` passes: the mark is read here, in the lazy chunk, so
- * it costs the agent app's main chunk nothing.
+ * `output`) marked with `allowUnsafePatterns` passes, and so do the patterns of a sub-schema of it
+ * so marked (a field, an array's items, a union's member) unless one also stands outside a mark:
+ * the mark is read here, in the lazy chunk, so it costs the agent app's main chunk nothing.
  * @internal
  */
 export async function prejudgeSchemaPatterns(
@@ -93,12 +111,14 @@ export async function prejudgeSchemaPatterns(
   },
 ): Promise<void> {
   if (areUnsafePatternsAllowed(options.regexes)) return;
-  const flagsBySource = regexFlagsOf(options.regexes);
+  const { flagsBySource, exempt } = readUserSchema(options.regexes);
   const undecided: Located[] = [];
   for (const located of schemaPatterns(schema, options.source, options.keywords)) {
+    if (exempt.has(located.pattern)) continue;
     const flags = flagsBySource.get(located.pattern);
-    // A flag adds no repetition: linear at sight stays linear; the table is flag-less.
-    if (isLinearAtSight(located.pattern)) continue;
+    // A flag adds no repetition (`m` adds a start at every line: read as unanchored); the table
+    // is flag-less.
+    if (isLinearAtSight(located.pattern, flags)) continue;
     if (flags === undefined && JUDGED_SAFE.has(located.pattern)) continue;
     undecided.push(flags === undefined ? located : { ...located, flags });
   }
@@ -110,35 +130,74 @@ export async function prejudgeSchemaPatterns(
 // Past this many objects the walk of a schema for its regexes stops (a zod schema is far smaller).
 const MAX_WALKED = 20_000;
 
+// zod 3 keeps no RegExp for `.emoji()` (its check is `{ kind: 'emoji' }`): the one
+// zod-to-json-schema writes for it, the only zod 3 format pattern the analysis refuses.
+const ZOD3_EMOJI = '^(\\p{Extended_Pictographic}|\\p{Emoji_Component})+$';
+
+/** What the user's own schema says that its JSON Schema does not. */
+type UserSchemaReading = {
+  /** The flags that change what a pattern matches (`i`, `m`, `s`, `v`), by source. */
+  flagsBySource: Map<string, string>;
+  /** The patterns found only under a sub-schema marked with `allowUnsafePatterns`. */
+  exempt: Set<string>;
+};
+
 /**
- * The flags that change what a pattern matches (`i`, `m`, `s`, `v`) of the RegExps in a zod
- * schema (v4 `_zod.def` checks, v3 `_def.checks`), by source: zod runs its regexes with their
- * flags, and its JSON Schema writes the source alone. Found by walking the schema's objects, so no
- * zod internal is named; a getter that throws is passed over.
+ * Reads the user's schema (zod 4, zod 3 or a JSON Schema object) by walking its objects, so no
+ * zod internal is named; a getter that throws is passed over. zod runs its regexes with their
+ * flags, and its JSON Schema writes the source alone: the flags are kept by source. A sub-schema
+ * marked with `allowUnsafePatterns` exempts its patterns (RegExps, `pattern` strings and
+ * `patternProperties` keys under it), those of the JSON Schema being found by source: a source
+ * that also stands outside every mark is not exempt (that place still meets the model's strings),
+ * nor is any when the walk stopped early (what it did not see could hold one).
  */
-function regexFlagsOf(schema: unknown): Map<string, string> {
-  const found = new Map<string, string>();
-  const seen = new Set<object>();
-  const pending: unknown[] = [schema];
+function readUserSchema(schema: unknown): UserSchemaReading {
+  const flagsBySource = new Map<string, string>();
+  const marked = new Set<string>();
+  const unmarked = new Set<string>();
+  // An object seen under a mark is walked again when met outside one: what it reaches counts there.
+  const seen = new Map<object, boolean>();
+  const pending: { node: unknown; underMark: boolean }[] = [{ node: schema, underMark: false }];
   for (
-    let node = pending.pop();
-    node !== undefined && seen.size < MAX_WALKED;
-    node = pending.pop()
+    let item = pending.pop();
+    item !== undefined && seen.size < MAX_WALKED;
+    item = pending.pop()
   ) {
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
+    const { node } = item;
+    if (typeof node !== 'object' || node === null) continue;
+    const underMark = item.underMark || areUnsafePatternsAllowed(node);
+    const before = seen.get(node);
+    if (before !== undefined && (before === false || underMark)) continue;
+    seen.set(node, underMark);
+    const sources = underMark ? marked : unmarked;
     if (node instanceof RegExp) {
-      if (/[imsv]/.test(node.flags) && !found.has(node.source)) found.set(node.source, node.flags);
+      sources.add(node.source);
+      if (/[imsv]/.test(node.flags) && !flagsBySource.has(node.source))
+        flagsBySource.set(node.source, node.flags);
       continue;
     }
-    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`.
-    for (const key of Object.getOwnPropertyNames(node)) {
+    const record = node as Record<string, unknown>;
+    try {
+      if (typeof record['pattern'] === 'string') sources.add(record['pattern']);
+      if (record['kind'] === 'emoji') sources.add(ZOD3_EMOJI);
+      const keys = record['patternProperties'];
+      if (typeof keys === 'object' && keys !== null)
+        for (const key of Object.keys(keys)) sources.add(key);
+    } catch {
+      // A getter that throws holds no pattern we can read.
+    }
+    // Own names, not keys: zod 4 keeps a check's regex under a non-enumerable `_zod`. And two
+    // getters of zod 3's prototypes, whose own properties hold a function instead: an object's
+    // `shape` and a lazy's `schema`.
+    for (const key of [...Object.getOwnPropertyNames(node), 'shape', 'schema']) {
       try {
-        pending.push((node as Record<string, unknown>)[key]);
+        pending.push({ node: record[key], underMark });
       } catch {
         // A getter that throws holds no regex we can read.
       }
     }
   }
-  return found;
+  const complete = pending.length === 0;
+  const exempt = new Set(complete ? [...marked].filter((source) => !unmarked.has(source)) : []);
+  return { flagsBySource, exempt };
 }

@@ -1,5 +1,3 @@
-import type * as Keywords from '../schema/json-schema-keywords.ts';
-
 /** Where a schema's patterns come from: zod 4 writes patterns for checks it does not run as one. */
 export type PatternSource = 'zod-v4' | 'other';
 
@@ -8,10 +6,33 @@ export type PatternSource = 'zod-v4' | 'other';
 const NOT_RUN_BY_ZOD = new Set(['starts_with', 'ends_with', 'includes']);
 
 /**
- * json-schema-keywords.ts, given by the caller: imported here, it would leave the agent app's
- * chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines).
+ * json-schema-keywords.ts's four lists, given by the caller in this order (subschema, list of
+ * subschemas, map of subschemas, definitions): imported here, the module would leave the agent
+ * app's chunk for one shared with this lazy one (+~100 B gzip of `import`/`export` lines), and a
+ * tuple costs the main chunk 43 B gzip less than an object naming them (redos4).
  */
-export type SchemaKeywords = typeof Keywords;
+export type SchemaKeywords = readonly [
+  subschema: ReadonlySet<string>,
+  subschemaList: ReadonlySet<string>,
+  subschemaMap: ReadonlySet<string>,
+  definitions: readonly string[],
+];
+
+/**
+ * The longest string the pattern check assumes a model can send in one argument: 65,536 output
+ * tokens (Gemini's largest `maxOutputTokens`) of ~4 characters each. A gateway can send more; the
+ * point is the order of magnitude a backtracking cost is weighed at.
+ * @internal
+ */
+export const LONGEST_MODEL_STRING = 262_144;
+
+/**
+ * The most ways a pattern may try one string before the check calls it a hang: 10^7 backtracking
+ * steps took 70-140 ms in V8 at load ~13 (bench/RESULTS.md, "redos4"), the 100 ms a validation of
+ * one argument may take.
+ * @internal
+ */
+export const MAX_PATTERN_WAYS = 10_000_000;
 
 /** A pattern of a schema, and its JSON path. */
 export type Located = {
@@ -29,12 +50,12 @@ export type Located = {
 export function* schemaPatterns(
   schema: unknown,
   source: PatternSource,
-  {
+  [
     SUBSCHEMA_KEYWORDS,
     SUBSCHEMA_LIST_KEYWORDS,
     SUBSCHEMA_MAP_KEYWORDS,
     DEFINITION_KEYWORDS,
-  }: SchemaKeywords,
+  ]: SchemaKeywords,
 ): Generator<Located> {
   const seen = new Set<object>();
   const pending: { node: unknown; path: string[] }[] = [{ node: schema, path: [] }];

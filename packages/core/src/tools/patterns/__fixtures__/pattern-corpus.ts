@@ -134,6 +134,11 @@ export const COMMON: [string, string][] = [
   ['an at sign (repo)', '@'],
   ['three capitals (repo)', '^[A-Z]{3}$'],
   ['(a|ab)*c anchored: one reading per string', '^(a|ab)*c$'],
+  // Bounded runs whose choices multiply to little (bench/RESULTS.md, "redos4"): 64 × 64 ways.
+  ['digits, bounded', String.raw`^\d{1,10}$`],
+  ['letters, bounded', '^[a-z]{2,64}$'],
+  ['two bounded words', String.raw`^\w{1,64}\s?\w{1,64}$`],
+  ['name, bounded parts', "^[A-Za-z][A-Za-z' -]{0,48}[A-Za-z]$"],
 ];
 
 /** The known ReDoS classes, with what the analysis must call them. */
@@ -174,4 +179,12 @@ export const UNSAFE: [string, string, 'exponential' | 'polynomial'][] = [
   ['overlapping alternation, bounded', String.raw`^(\d|\w){1,64}$`, 'exponential'],
   ['a|a, bounded', '^(a|a){0,60}$', 'exponential'],
   ['variable-length group, bounded', String.raw`^(\w{1,20}){1,9}$`, 'exponential'],
+  // Bounded runs side by side are polynomial in their bounds (redos4, V8 at load ~13): the first on
+  // 16,000 "1"s and a "!" takes 0.7 s, the second on 1,500 takes 2 s, the third on 28 takes 17 s,
+  // the fourth on 262,144 (a model's longest string) 0.2 s, the fifth 0.8 s.
+  ['bounded runs side by side', String.raw`^\d{0,10000}\d{0,10000}$`, 'polynomial'],
+  ['three bounded runs', String.raw`^\d{0,5000}\d{0,5000}\d{0,5000}x$`, 'polynomial'],
+  ['bounded words, repeated', String.raw`^(?:\w{0,3000}\s?){0,3000}$`, 'exponential'],
+  ['a bounded run before an unbounded one', String.raw`^\d{0,100}\d*$`, 'polynomial'],
+  ['a bounded run, unanchored', '[a-z]{1,64}!', 'polynomial'],
 ];
