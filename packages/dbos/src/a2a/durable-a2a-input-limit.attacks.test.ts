@@ -62,36 +62,39 @@ describe('the durable A2A door: a message over the runs’ maxInputBytes (leftov
   it.each([
     ['SendMessage', 'ROLE_USER', { 'a2a-version': '1.0' }],
     ['SendStreamingMessage', 'ROLE_USER', { 'a2a-version': '1.0' }],
-  ])('%s: JSON-RPC invalid params naming the sizes; no task saved, no fault reported', async (method, role, headers) => {
-    errors.length = 0;
-    const response = await post(
-      {
-        jsonrpc: '2.0',
-        id: 9,
-        method,
-        params: { message: { messageId: crypto.randomUUID(), role, parts: [{ text }] } },
-      },
-      headers,
-    );
-    expect(response.headers.get('content-type')).toContain('application/json');
-    const body = (await response.json()) as {
-      id: unknown;
-      error?: { code: number; message: string };
-      result?: unknown;
-    };
-    expect(body.id).toBe(9);
-    expect(body.result).toBeUndefined();
-    expect(body.error?.code).toBe(-32602);
-    expect(body.error?.message).toMatch(/too large/);
-    expect(body.error?.message).toContain(String(LIMIT));
-    // The server's own words stay on the server: no option name, no run id, no stack.
-    expect(body.error?.message).not.toMatch(/maxInputBytes|createDurableRuns|Durable run|at /);
-    expect(errors).toEqual([]);
-    const listed = (await (
-      await post({ jsonrpc: '2.0', id: 10, method: 'ListTasks', params: {} })
-    ).json()) as { result?: { tasks?: unknown[] } };
-    expect(listed.result?.tasks ?? []).toEqual([]);
-  });
+  ])(
+    '%s: JSON-RPC invalid params naming the sizes; no task saved, no fault reported',
+    async (method, role, headers) => {
+      errors.length = 0;
+      const response = await post(
+        {
+          jsonrpc: '2.0',
+          id: 9,
+          method,
+          params: { message: { messageId: crypto.randomUUID(), role, parts: [{ text }] } },
+        },
+        headers,
+      );
+      expect(response.headers.get('content-type')).toContain('application/json');
+      const body = (await response.json()) as {
+        id: unknown;
+        error?: { code: number; message: string };
+        result?: unknown;
+      };
+      expect(body.id).toBe(9);
+      expect(body.result).toBeUndefined();
+      expect(body.error?.code).toBe(-32602);
+      expect(body.error?.message).toMatch(/too large/);
+      expect(body.error?.message).toContain(String(LIMIT));
+      // The server's own words stay on the server: no option name, no run id, no stack.
+      expect(body.error?.message).not.toMatch(/maxInputBytes|createDurableRuns|Durable run|at /);
+      expect(errors).toEqual([]);
+      const listed = (await (
+        await post({ jsonrpc: '2.0', id: 10, method: 'ListTasks', params: {} })
+      ).json()) as { result?: { tasks?: unknown[] } };
+      expect(listed.result?.tasks ?? []).toEqual([]);
+    },
+  );
 
   it('v0.3 message/send: the same refusal (-32602)', async () => {
     const response = await post(
