@@ -78,3 +78,41 @@ describe('caseFromRunFile and trajectoryFromRunFile: a run file saved by an edit
     });
   });
 });
+
+describe('caseFromRunFile and trajectoryFromRunFile: CR-only and mixed line ends (leftovers33)', () => {
+  const lines = [
+    { type: 'run-start', format: 1, runId: 'old-mac', input: 'Hi' },
+    {
+      type: 'tool-call-start',
+      stepNumber: 1,
+      toolName: 'lookup',
+      toolCallId: 'c1',
+      args: { q: 1 },
+    },
+    {
+      type: 'model-call-end',
+      response: { candidates: [{ content: { parts: [{ text: 'Hello' }] } }] },
+    },
+    { type: 'run-end', outcome: 'success', text: 'Hello' },
+  ].map((line) => JSON.stringify(line));
+
+  // An editor that saves with old Mac line ends (CR alone), or a file edited on two systems
+  // (CRLF, LF and CR mixed). JSON escapes a CR inside a string (RFC 8259 section 7), so a raw CR
+  // ends a line. Before: the whole file read as one line, not JSON: no case and no trajectory,
+  // silently (attack24 noted it).
+  it.each([
+    ['CR-only line ends', `${lines.join('\r')}\r`],
+    ['a byte-order mark and CR-only line ends', `\uFEFF${lines.join('\r')}`],
+    ['CRLF, LF and CR mixed', `${lines[0]}\r\n${lines[1]}\n${lines[2]}\r${lines[3]}\r\n`],
+  ])('reads a file with %s as the run it is', (_name, text) => {
+    expect(caseFromRunFile(text, 'old-mac.jsonl')).toMatchObject({
+      id: 'old-mac',
+      input: 'Hi',
+      expected: { text: 'Hello', toolCalls: [{ name: 'lookup', args: { q: 1 } }] },
+    });
+    expect(trajectoryFromRunFile(text, 'old-mac.jsonl')).toMatchObject({
+      toolCalls: [{ step: 1, name: 'lookup', args: { q: 1 } }],
+      text: 'Hello',
+    });
+  });
+});

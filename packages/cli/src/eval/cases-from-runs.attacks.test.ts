@@ -50,3 +50,39 @@ describe('gemloop eval from-runs: a run edited into a case no dataset takes', ()
     expect(cases.map((each) => each.id)).toEqual(['good']);
   });
 });
+
+describe('gemloop eval from-runs: run files with CR-only line ends (leftovers33)', () => {
+  it('reads an agent tree saved with old Mac line ends as the one case it is', async () => {
+    const { recordWeatherTeamRun } = await import(
+      '../../../evals/src/__fixtures__/weather-agent.ts'
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-runs-cr-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'runs'));
+    const team = await recordWeatherTeamRun();
+    // A raw CR never occurs inside a JSON string (RFC 8259 section 7): each one ends a line.
+    for (const file of team.files) {
+      writeFileSync(join(dir, 'runs', file.name), file.text.split('\n').join('\r'));
+    }
+    await team.cleanup();
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      env: {},
+    };
+    // Before: each file read as one line (not JSON): the subagents' runs taken for top runs, and
+    // no case at all, silently ("0 case(s) written").
+    expect(await casesFromRuns('runs', 'cases.jsonl', io, dir)).toBe(1);
+    expect(out.join('')).toContain(
+      '1 case(s) written to cases.jsonl (with 2 subagent run(s) in them)',
+    );
+    expect(err).toEqual([]);
+    const cases = await loadEvalCases(join(dir, 'cases.jsonl'));
+    expect(cases[0]?.fixtures?.subagents?.map((sub) => sub.path).sort()).toEqual([
+      ['forecast#1'],
+      ['forecast#2'],
+    ]);
+  });
+});

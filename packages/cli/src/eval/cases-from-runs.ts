@@ -131,7 +131,9 @@ function descendantsOf(top: RunFile, children: ReadonlyMap<string, RunFile[]>): 
 
 /** The `runId` and `parentRunId` of a recorded run (its first line, the run-start). */
 function runIdsOf(text: string): { runId: string | undefined; parentRunId: string | undefined } {
-  const end = text.indexOf('\n');
+  // The first line ends at LF, CRLF or a CR alone (old Mac line ends: a raw CR is never inside
+  // a JSON string), as evals' `runFileLines` reads the rest.
+  const end = text.search(/[\r\n]/);
   let start: { runId?: unknown; parentRunId?: unknown } | null;
   try {
     // After a byte-order mark an editor saved (RFC 8259 section 8.1: a parser may ignore it).

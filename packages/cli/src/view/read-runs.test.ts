@@ -248,6 +248,36 @@ describe('the viewer reading a runs folder', () => {
     expect(run !== undefined && 'lines' in run ? run.lines[0]?.['type'] : run).toBe('run-start');
   });
 
+  it.each([
+    ['CR-only line ends (an old Mac editor)', (text: string) => `${text.split('\n').join('\r')}\r`],
+    [
+      'CRLF, LF and CR mixed',
+      (text: string) =>
+        text
+          .split('\n')
+          .map((line, index) => line + (['\r\n', '\n', '\r'][index % 3] as string))
+          .join(''),
+    ],
+  ])('reads a run file with %s as the run it is (leftovers33)', async (_name, rewrite) => {
+    const dir = await folder();
+    const id = idAt(T, 'old-mac');
+    // A raw CR never occurs inside a JSON string (RFC 8259 section 7 escapes it): it ends a line.
+    await writeFile(join(dir, `${id}.jsonl`), rewrite(runText(T).trimEnd()));
+    const rows = await readRunSummaries(dir);
+    expect(rows.map((row) => [row.id, row.outcome, row.model])).toEqual([
+      [id, 'success', 'gemini-2.5-flash'],
+    ]);
+    const run = await readRunLines(dir, id);
+    expect(
+      run !== undefined && 'lines' in run ? run.lines.map((line) => line['type']) : run,
+    ).toEqual(
+      runText(T)
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).type),
+    );
+  });
+
   it('re-reads only the files that changed since the last poll', async () => {
     const dir = await folder();
     for (let index = 0; index < 5; index++) await writeRun(dir, T + index * 1000);

@@ -83,7 +83,27 @@ const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
 /** Files read at once by a poll: a folder of hundreds never opens hundreds of descriptors. */
 const PARALLEL_READS = 8;
 
-const NEWLINE = 0x0a;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The line ends of `bytes` from a position on: LF, CRLF, or a CR alone (old Mac line ends, or a
+ * file edited on two systems: before, its lines read as one that is not JSON, the run
+ * unreadable). A raw CR is never inside a JSON string (RFC 8259 section 7 escapes it), so it only
+ * ends a line. Each byte is searched once: the next CR and LF found are kept until passed (a
+ * file without CR would otherwise be searched to its end for every line).
+ */
+function lineEnds(bytes: Buffer): (from: number) => { end: number; next: number } | undefined {
+  let cr = -2;
+  let lf = -2;
+  return (from) => {
+    if (cr !== -1 && cr < from) cr = bytes.indexOf(CR, from);
+    if (lf !== -1 && lf < from) lf = bytes.indexOf(LF, from);
+    if (cr === -1 && lf === -1) return undefined;
+    const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+    return { end, next: end === cr && lf === cr + 1 ? end + 2 : end + 1 };
+  };
+}
 
 /**
  * Where a file's first line starts: after the UTF-8 byte-order mark an editor may save it with
@@ -195,19 +215,20 @@ async function summarizeContent(
 const NOT_JSON = Symbol('not JSON');
 
 /**
- * The newline-ended lines of `bytes`, parsed (a line that is not JSON is {@link NOT_JSON}). The
+ * The lines of `bytes` ended by LF, CRLF or CR ({@link lineEnds}), parsed (a line that is not JSON is {@link NOT_JSON}). The
  * bytes after the last newline are a line still being written: left out. When `fromStart` is
  * false the bytes before the first newline are the end of a line cut by the read: left out too.
  */
 function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
   const lines: unknown[] = [];
-  let position = fromStart ? firstLineStart(bytes) : bytes.indexOf(NEWLINE) + 1;
+  const nextEnd = lineEnds(bytes);
+  let position = fromStart ? firstLineStart(bytes) : (nextEnd(0)?.next ?? 0);
   if (!fromStart && position === 0) return lines;
   for (;;) {
-    const newline = bytes.indexOf(NEWLINE, position);
-    if (newline === -1) break;
-    const text = bytes.toString('utf8', position, newline);
-    position = newline + 1;
+    const found = nextEnd(position);
+    if (found === undefined) break;
+    const text = bytes.toString('utf8', position, found.end);
+    position = found.next;
     if (text.trim() === '') continue;
     try {
       lines.push(JSON.parse(text));
@@ -224,7 +245,7 @@ function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
  * are read on their own.
  */
 function parseStart(head: Buffer): Record<string, unknown> | undefined {
-  const newline = head.indexOf(NEWLINE);
+  const newline = lineEnds(head)(0)?.end ?? -1;
   const text = head.toString('utf8', firstLineStart(head), newline === -1 ? head.length : newline);
   if (newline !== -1) {
     try {

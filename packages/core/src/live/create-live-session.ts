@@ -120,7 +120,7 @@ export async function openLiveSession(
   // before connecting, as a run's first step awaits it: a call's arguments are parsed at once, and
   // a tool whose pattern can backtrack super-linearly refuses the session (UnsafePatternError).
   const [WebSocketClass] = await Promise.all([
-    loadWebSocket(),
+    loadWebSocket(options.maxFrameBytes),
     ...startSchemaLoads(agentOptions.tools ?? []),
   ]);
   const redact = <T>(value: T): T => scrubSecrets(value, client.secrets.values);

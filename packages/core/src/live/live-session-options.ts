@@ -108,7 +108,12 @@ export type LiveSessionOptions = {
    * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
    */
   maxReconnectAttempts?: number | undefined;
-  /** The largest server frame accepted, in bytes. @defaultValue 16777216 (16 MiB) */
+  /**
+   * The largest server frame accepted, in bytes: a larger one ends the session with
+   * `frame-too-large`. On Node the socket itself reads at most twice this (at least 1 MiB over)
+   * of one message: past that, the frame is refused at its header, unread, and its connection
+   * ends as a dropped one (the session resumes). @defaultValue 16777216 (16 MiB)
+   */
   maxFrameBytes?: number | undefined;
   /**
    * The most bytes of events waiting for the reader, of messages waiting for a socket during a

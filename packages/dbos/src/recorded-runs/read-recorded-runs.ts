@@ -8,7 +8,12 @@ import {
   DEFAULT_APP_NAME,
   RUN_WORKFLOW,
 } from '../durable/runs/durable-run-types.ts';
-import { isUnreadableValue, storedArgument } from '../durable/runs/stored-run-data.ts';
+import {
+  headFromInput,
+  headOf,
+  isUnreadableValue,
+  storedArgument,
+} from '../durable/runs/stored-run-data.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
 import { DurableRunDataError } from '../errors/durable-run-data-error.ts';
 import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
@@ -49,7 +54,7 @@ export const DEFAULT_RECORDED_RUNS_LIMIT = 1000;
 export const MAX_RECORDED_RUNS = 10_000;
 /** The most event-stream entries read per run while looking for its request frames. */
 export const MAX_EVENT_ENTRIES_READ = 10_000;
-/** Runs loaded from Postgres at a time (each with its stored input and result). */
+/** Runs listed from Postgres at a time (ids and attributes; each input is loaded alone). */
 const PAGE = 20;
 
 /**
@@ -100,53 +105,77 @@ export async function* readRecordedRuns({
     throw toUnreachableError(error, databaseUrl, purpose);
   }
   try {
-    let read = 0;
-    for (let offset = 0; read < limit; offset += PAGE) {
-      const page = await client.listWorkflows({
-        workflowName: RUN_WORKFLOW,
-        status: 'SUCCESS',
-        ...(runIds === undefined ? {} : { workflowIDs: [...runIds] }),
-        ...(since === undefined ? {} : { startTime: since.toISOString() }),
-        sortDesc: true,
-        limit: Math.min(PAGE, limit - read),
-        offset,
+    yield* readRecordedRunsWith(client, { runIds, since, limit });
+  } finally {
+    await client.destroy();
+  }
+}
+
+/** The DBOS client calls {@link readRecordedRunsWith} makes. @internal */
+export type RecordedRunsClient = Pick<DBOSClient, 'listWorkflows' | 'readStream'>;
+
+/**
+ * {@link readRecordedRuns} on a client: pages of runs listed without their inputs or outputs,
+ * then each run's input and output loaded alone, as the reader asks for it. A page of 20 loaded
+ * with its inputs held 20 of up to `maxInputBytes` (100 MB by default) at once (leftovers33);
+ * now one at a time. The agent is the run's `gemloop.agent` attribute, or for a run started
+ * before gemloop wrote it, its input's first argument (the input is loaded for its lines anyway).
+ * @internal
+ */
+export async function* readRecordedRunsWith(
+  client: RecordedRunsClient,
+  { runIds, since, limit }: Pick<ReadRecordedRunsOptions, 'runIds' | 'since'> & { limit: number },
+): AsyncGenerator<DurableRecordedRun, void, undefined> {
+  let read = 0;
+  for (let offset = 0; read < limit; offset += PAGE) {
+    const page = await client.listWorkflows({
+      workflowName: RUN_WORKFLOW,
+      status: 'SUCCESS',
+      ...(runIds === undefined ? {} : { workflowIDs: [...runIds] }),
+      ...(since === undefined ? {} : { startTime: since.toISOString() }),
+      sortDesc: true,
+      limit: Math.min(PAGE, limit - read),
+      offset,
+      loadInput: false,
+      loadOutput: false,
+    });
+    for (const listed of page) {
+      read++;
+      const [workflow] = await client.listWorkflows({
+        workflowIDs: [listed.workflowID],
         loadInput: true,
         loadOutput: true,
       });
-      for (const workflow of page) {
-        read++;
-        const agent = storedArgument(workflow, 0);
-        const stored: StoredRun = {
-          runId: workflow.workflowID,
-          agent: typeof agent === 'string' ? agent : undefined,
-          createdAt: workflow.createdAt,
-          input: storedArgument(workflow, 1),
-          output: workflow.output,
-          ...(await readStreamed(client, workflow.workflowID)),
-        };
-        const lines = toRecordedRun(stored);
-        if (lines !== undefined) {
-          // A child workflow names its parent (DBOS's parentWorkflowID): one is enough to know.
-          const children = await client.listWorkflows({
-            workflowName: CHILD_WORKFLOW,
-            parentWorkflowID: workflow.workflowID,
-            limit: 1,
-            loadInput: false,
-            loadOutput: false,
-          });
-          yield {
-            runId: stored.runId,
-            agent: stored.agent,
-            createdAt: stored.createdAt,
-            lines,
-            hasSubagents: children.length > 0,
-          };
-        }
-      }
-      if (page.length < PAGE) return;
+      // Deleted since the page was listed (garbage-collected): nothing to read.
+      if (workflow === undefined) continue;
+      const agent = (headOf(listed) ?? headFromInput(workflow, false)).agent;
+      const stored: StoredRun = {
+        runId: workflow.workflowID,
+        agent,
+        createdAt: workflow.createdAt,
+        input: storedArgument(workflow, 1),
+        output: workflow.output,
+        ...(await readStreamed(client, workflow.workflowID)),
+      };
+      const lines = toRecordedRun(stored);
+      if (lines === undefined) continue;
+      // A child workflow names its parent (DBOS's parentWorkflowID): one is enough to know.
+      const children = await client.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        parentWorkflowID: workflow.workflowID,
+        limit: 1,
+        loadInput: false,
+        loadOutput: false,
+      });
+      yield {
+        runId: stored.runId,
+        agent: stored.agent,
+        createdAt: stored.createdAt,
+        lines,
+        hasSubagents: children.length > 0,
+      };
     }
-  } finally {
-    await client.destroy();
+    if (page.length < PAGE) return;
   }
 }
 
@@ -156,7 +185,7 @@ export async function* readRecordedRuns({
  * `redactedArgs` name them (the stored result holds the arguments as the model sent them).
  */
 async function readStreamed(
-  client: DBOSClient,
+  client: RecordedRunsClient,
   runId: string,
 ): Promise<Pick<StoredRun, 'frames' | 'secrets'>> {
   const frames = new Map<number, RequestFrame>();

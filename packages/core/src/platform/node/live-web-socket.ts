@@ -2,14 +2,42 @@
 export type WebSocketClass = typeof globalThis.WebSocket;
 
 /**
- * The platform `WebSocket` where Node has one (Node 22+: a global), else undici's (the same
- * WHATWG implementation Node 22 ships, and already a dependency of core) on Node 20, where the
- * global is missing. No hand-written framing either way. Loaded on first use: most programs never
- * open a live session.
+ * The most bytes the socket itself reads of one server message for a session whose
+ * `maxFrameBytes` is `maxFrameBytes`: twice it, and at least 1 MiB over it. A message up to this
+ * is read and refused by the session by name and size (`frame-too-large`); a larger one is
+ * refused by undici at its frame header, before its payload is buffered (a close 1009 to the
+ * server; the session sees a dropped connection, 1006, and resumes). undici's own default is
+ * 128 MiB per message (`webSocket.maxPayloadSize`, a dispatcher option in the undici 7.30 core depends on:
+ * nodejs/undici#4955, backported to v7 in #5423), all of it buffered before the session could
+ * look (attack25: RSS ~500 MB for a 50 MB frame). @internal
+ */
+export function transportFrameBound(maxFrameBytes: number): number {
+  return Math.max(2 * maxFrameBytes, maxFrameBytes + 1024 * 1024);
+}
+
+/**
+ * The WebSocket class a live session opens its sockets with. On Node: undici's (the WHATWG
+ * implementation Node 22+ ships as its global, and already a dependency of core), constructed
+ * with a dispatcher of its own whose `webSocket.maxPayloadSize` is
+ * {@link transportFrameBound}`(maxFrameBytes)`: Node's global takes no such bound. Bun and Deno
+ * (which take this half too) keep their own global. No hand-written framing either way. Loaded
+ * on first use: most programs never open a live session.
  * @internal
  */
-export async function loadWebSocket(): Promise<WebSocketClass> {
-  if (typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
+export async function loadWebSocket(maxFrameBytes: number): Promise<WebSocketClass> {
+  const versions = (globalThis.process?.versions ?? {}) as Record<string, string | undefined>;
+  const isNode =
+    versions['node'] !== undefined && versions['bun'] === undefined && !('Deno' in globalThis);
+  if (!isNode && typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
   const undici = await import('undici');
-  return undici.WebSocket as unknown as WebSocketClass;
+  // One dispatcher per session: an upgraded socket leaves its pool, so it holds no connection.
+  const dispatcher = new undici.Agent({
+    webSocket: { maxPayloadSize: transportFrameBound(maxFrameBytes) },
+  });
+  class BoundedWebSocket extends undici.WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols === undefined ? { dispatcher } : { protocols, dispatcher });
+    }
+  }
+  return BoundedWebSocket as unknown as WebSocketClass;
 }

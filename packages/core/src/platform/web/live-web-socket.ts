@@ -2,11 +2,12 @@
 export type WebSocketClass = typeof globalThis.WebSocket;
 
 /**
- * The platform `WebSocket` (browsers, Workers, Deno, Bun). The Node half falls back on undici's
- * on Node 20; a browser bundle never includes undici.
+ * The platform `WebSocket` (browsers, Workers, Deno, Bun). The Node half uses undici's, bounded
+ * by `maxFrameBytes`; the platform's takes no bound (the session still refuses a message over
+ * it, once read); a browser bundle never includes undici.
  * @internal
  */
-export async function loadWebSocket(): Promise<WebSocketClass> {
+export async function loadWebSocket(_maxFrameBytes: number): Promise<WebSocketClass> {
   if (typeof globalThis.WebSocket !== 'function') {
     throw new Error('this runtime has no WebSocket: a live session needs one');
   }

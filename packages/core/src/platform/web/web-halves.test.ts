@@ -67,7 +67,8 @@ describe('the browser halves of #platform', () => {
 
   it('live-web-socket: the platform WebSocket, or a clear refusal where there is none', async () => {
     const platform = globalThis.WebSocket;
-    if (typeof platform === 'function') expect(await loadWebSocket()).toBe(platform);
-    else await expect(loadWebSocket()).rejects.toThrow(/no WebSocket: a live session needs one/);
+    if (typeof platform === 'function') expect(await loadWebSocket(1000)).toBe(platform);
+    else
+      await expect(loadWebSocket(1000)).rejects.toThrow(/no WebSocket: a live session needs one/);
   });
 });

@@ -220,3 +220,69 @@ describe('runs.list(): its limit before any input is loaded', () => {
     ]);
   });
 });
+
+describe('a run started before gemloop wrote its head: its input loaded once a call (leftovers33)', () => {
+  // An old run (no attributes) has only its input to tell its owner and agent: up to 100 MB read
+  // and parsed (attack24b: 1.2 s and +400 MB RSS for one). `events()` with an owner checked it
+  // once, then read the run's whole status (head included) after every read of its stream, to
+  // learn whether it was over: one more load of the input per poll while the run went on, for as
+  // long as a page followed it. The waits now read the status alone.
+  const loads: string[][] = [];
+  let polls = 0;
+  const workflow = (status: string) =>
+    ({
+      workflowID: 'old-run',
+      workflowName: 'gemloop.run',
+      status,
+      attributes: undefined,
+      input: undefined,
+    }) as unknown as WorkflowStatus;
+  const unused = (): never => {
+    throw new Error('not used by this test');
+  };
+  const backend: RunsBackend = {
+    pool: { query: async () => ({ rows: [] }) } as never,
+    pollingIntervalMs: 1,
+    resume: unused,
+    async *readStream() {},
+    enqueue: unused,
+    getResult: unused,
+    // Running for five looks, then over.
+    async getStatus() {
+      polls += 1;
+      return workflow(polls <= 5 ? 'PENDING' : 'SUCCESS');
+    },
+    getEvent: async () => null,
+    send: unused,
+    cancel: unused,
+    close: unused,
+    async listWorkflows(input) {
+      if (input.loadInput === true) loads.push([...(input.workflowIDs ?? [])]);
+      return (input.workflowIDs ?? []).map((id) => ({
+        ...workflow('PENDING'),
+        workflowID: id,
+        input: ['helper', { input: 'hi', owner: 'alice' }],
+      })) as WorkflowStatus[];
+    },
+  };
+
+  it('events() with an owner loads it for the check alone, not at every poll', async () => {
+    loads.length = 0;
+    polls = 0;
+    const read = [];
+    for await (const entry of createRunsApi(backend).events('old-run', { owner: 'alice' })) {
+      read.push(entry);
+    }
+    expect(read).toEqual([]);
+    expect(polls).toBeGreaterThan(5);
+    expect(loads).toEqual([['old-run']]);
+    // Another caller is still refused by what the input says.
+    polls = 0;
+    const refused = await (async () => {
+      for await (const _ of createRunsApi(backend).events('old-run', { owner: 'mallory' })) {
+        // nothing: refused before the first read
+      }
+    })().catch((error: unknown) => error);
+    expect(RunAccessDeniedError.isInstance(refused)).toBe(true);
+  });
+});

@@ -238,7 +238,15 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       exists: workflow !== undefined,
     });
   };
-  const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
+  /**
+   * The run's workflow as it stands and whether it waits (what its reported status is made of),
+   * without its head: a run started before gemloop wrote its head as attributes loads its whole
+   * input for one, and the waits that only ask whether a run is over (`events()` between reads,
+   * `pendingApprovals`, `approve`, `result()`, steer and send) loaded it again at each look.
+   */
+  const stateOf = async (
+    runId: string,
+  ): Promise<{ workflow: WorkflowStatus; waiting: StoppedRuns } | undefined> => {
     const workflow = await backend.getStatus(runId);
     if (workflow === undefined) return undefined;
     const waiting = await stoppedRuns(backend.pool, [runId]);
@@ -254,23 +262,32 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       !waiting.parked.has(runId)
     ) {
       const again = await backend.getStatus(runId);
-      if (again !== undefined) return (await statusesOf([again], waiting))[0];
+      if (again !== undefined) return { workflow: again, waiting };
     }
-    return (await statusesOf([workflow], waiting))[0];
+    return { workflow, waiting };
   };
-  const isOver = (status: DurableRunStatus | undefined): boolean =>
-    status === undefined || !UNFINISHED.includes(status.status);
+  const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
+    const state = await stateOf(runId);
+    return state === undefined ? undefined : (await statusesOf([state.workflow], state.waiting))[0];
+  };
+  /** The run's reported status alone (no head, so no input loaded), `undefined` for no run. */
+  const statusNameOf = async (runId: string): Promise<DurableRunStatusName | undefined> => {
+    const state = await stateOf(runId);
+    return state === undefined ? undefined : reportedStatus(state.workflow, state.waiting);
+  };
+  const isOver = (status: DurableRunStatusName | undefined): boolean =>
+    status === undefined || !UNFINISHED.includes(status);
   /** @throws {@link DurableRunError} when the run does not exist or is over: nothing was `done`. */
   const checkRunning = async (runId: string, done: 'steered' | 'sent'): Promise<void> => {
-    const now = await statusOf(runId);
+    const now = await statusNameOf(runId);
     if (now !== undefined && !isOver(now)) return;
     throw new DurableRunError({
       message:
         now === undefined
           ? `No durable run has the id "${runId}"; nothing was ${done}.`
-          : `Durable run "${runId}" is over (${now.status}); nothing was ${done}. Start a new run with the message.`,
+          : `Durable run "${runId}" is over (${now}); nothing was ${done}. Start a new run with the message.`,
       runId,
-      status: now?.status ?? 'NOT_FOUND',
+      status: now ?? 'NOT_FOUND',
     });
   };
   const runs: DurableRuns = {
@@ -343,14 +360,14 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
             try {
               result = await backend.getResult(runId);
             } catch (error) {
-              const now = await statusOf(runId);
+              const now = await statusNameOf(runId);
               // A SUCCESS whose result DBOS cannot parse: a row edited or cut short (attack24).
-              if (now?.status === 'SUCCESS' && isUnreadableValue(error)) {
+              if (now === 'SUCCESS' && isUnreadableValue(error)) {
                 throw new DurableRunDataError({ runId, row: 'result', problem: 'is not JSON' });
               }
               // Paused for approval (its workflow stopped), or resumed since: wait on.
               if (isOver(now)) {
-                const status = now?.status ?? 'ERROR';
+                const status = now ?? 'ERROR';
                 throw new DurableRunError({
                   message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
                   runId,
@@ -439,7 +456,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
               }
               throw error;
             }
-            const now = await statusOf(runId);
+            const now = await statusNameOf(runId);
             // Nothing read and no run: an unknown id (a backend whose read finds nothing).
             if (now === undefined && entries === 0) throw notFound(runId);
             if (isOver(now)) return;
@@ -456,7 +473,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const calls = await readPendingApprovals(backend, runId);
       // The list is an event the run publishes, and a run cancelled while it waited (or one that
       // failed) never publishes it again: its calls stayed listed, though approve() refuses them.
-      if (calls.length > 0 && isOver(await statusOf(runId))) return [];
+      if (calls.length > 0 && isOver(await statusNameOf(runId))) return [];
       return calls;
     },
     async approve(runId, callId, decision, options = {}) {
@@ -485,7 +502,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (state === null) refuse('unknown');
       if (state?.status !== 'pending')
         refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
-      if (isOver(await statusOf(target))) refuse('cancelled');
+      if (isOver(await statusNameOf(target))) refuse('cancelled');
       const recorded = await recordDecision(backend.pool, target, approvalId, decision);
       // The first decision wins; a second one for the same call changes nothing.
       if (recorded === undefined) refuse('decided');

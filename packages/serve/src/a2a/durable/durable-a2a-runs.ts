@@ -6,7 +6,11 @@ import type { AgentEvent, AgentInput } from '@gemloop/core';
  * never imports `@gemloop/dbos`; the caller hands its runs in.
  */
 export type A2ADurableRuns = {
-  /** Starts the run `runId` (once per id) for `owner`. */
+  /**
+   * Starts the run `runId` (once per id) for `owner`. An input over the runs' bound throws
+   * `@gemloop/dbos`'s DurableRunInputTooLargeError (code `durable-run-input-too-large`, with
+   * `bytes` and `limit`): the client's message is refused as invalid params, no task saved.
+   */
   start(
     agent: string,
     options: { runId: string; input: AgentInput; owner?: string | undefined },

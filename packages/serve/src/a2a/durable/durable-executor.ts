@@ -1,5 +1,5 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
-import { A2AError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import { A2AError, RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   AgentEvent,
   type AgentExecutor,
@@ -7,6 +7,7 @@ import {
   type RequestContext,
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
+import { GemloopError } from '@gemloop/core/errors';
 import { toBrowserError } from '@gemloop/core/internal';
 import {
   approvalRequest,
@@ -326,17 +327,26 @@ export function createDurableExecutor(options: {
         return;
       }
       const task = submittedTask(taskId, contextId, request.userMessage);
-      bus.publish(AgentEvent.task(task));
       const input = textOf(request.userMessage);
       if (input === undefined) {
+        bus.publish(AgentEvent.task(task));
         rejectTask(bus, taskId, contextId, TEXT_ONLY_REFUSAL);
         return;
       }
+      // The run first, then the task: a message the runs refuse as too large leaves no task (the
+      // client's mistake, answered as a JSON-RPC error, not a task `failed` for ever). The run's
+      // events are read from its first, so none is lost to the order.
       try {
         await runs.start(agent, { runId: taskId, input, owner });
       } catch (error) {
+        const tooLarge = inputTooLarge(error);
+        if (tooLarge !== undefined) {
+          refusals.set(request.context, new RequestMalformedError(tooLarge));
+          return;
+        }
         // Thrown out of here, the SDK would put the error's own words in the task.
         onError(error);
+        bus.publish(AgentEvent.task(task));
         bus.publish(
           AgentEvent.statusUpdate({
             taskId,
@@ -353,6 +363,7 @@ export function createDurableExecutor(options: {
         );
         return;
       }
+      bus.publish(AgentEvent.task(task));
       bus.publish(
         AgentEvent.statusUpdate({
           taskId,
@@ -415,4 +426,21 @@ function lostAnswer(error: unknown): string {
     default:
       return 'The answer could not be recorded: read the task, and answer again if it still waits.';
   }
+}
+
+/**
+ * A client's words for `@gemloop/dbos`'s DurableRunInputTooLargeError (read by its code: serve
+ * never imports dbos), or `undefined` for any other error. The sizes only: the error's own message
+ * names the server's options, which are not the client's to read.
+ */
+function inputTooLarge(error: unknown): string | undefined {
+  if (!GemloopError.isInstance(error) || error.code !== 'durable-run-input-too-large') {
+    return undefined;
+  }
+  const { bytes, limit } = error as { bytes?: unknown; limit?: unknown };
+  const sizes =
+    Number.isSafeInteger(bytes) && Number.isSafeInteger(limit)
+      ? `: ${bytes} bytes of JSON as the run's input, over the agent's limit of ${limit}`
+      : '';
+  return `The message is too large to start a task${sizes}. Send a shorter message.`;
 }

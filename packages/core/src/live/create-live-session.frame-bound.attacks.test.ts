@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { transportFrameBound } from '../platform/node/live-web-socket.ts';
+import { liveFixture } from './__fixtures__/live-fixture.ts';
+import { createLiveSession } from './create-live-session.ts';
+import type { LiveEvent } from './live-event.ts';
+
+// leftovers33 (attack25's leftover): a hostile Live server's one huge frame. undici's WebSocket
+// buffers a message whole before `onmessage` (its own cap: 128 MiB), so a 50 MB frame cost ~500 MB
+// of RSS before the session's `maxFrameBytes` could refuse it. Now the session's socket is undici's
+// with a dispatcher bounding a message to `transportFrameBound(maxFrameBytes)`: a larger frame is
+// refused at its header, its payload never buffered. Memory is measured (the test process's
+// `arrayBuffers`, where undici keeps a message's chunks), never time.
+
+const MIB = 1024 * 1024;
+
+describe('a Live server sending one frame far over maxFrameBytes (leftovers33)', () => {
+  it('is refused at its header: the payload is never buffered, the session goes on', async () => {
+    // Built before the baseline: the fake server sends this buffer as it is (a binary frame).
+    const huge = new Uint8Array(48 * MIB).fill(0x20);
+    const { fake, agent } = await liveFixture({
+      script: [[{ frame: huge }], [{ text: 'after' }]],
+    });
+    const session = await createLiveSession(agent, { maxFrameBytes: MIB });
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    // undici reads a message in socket chunks over many turns of the event loop: a sample every
+    // few milliseconds sees the chunks it holds (before: the whole 48 MiB, then its copy).
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    }, 2);
+    const events: LiveEvent[] = [];
+    let ended: unknown;
+    try {
+      session.sendText('send the big one');
+      const iterator = session[Symbol.asyncIterator]();
+      while (true) {
+        const next = await iterator.next();
+        if (next.done === true) break;
+        events.push(next.value);
+        if (next.value.type === 'reconnect') break;
+      }
+    } catch (error) {
+      ended = error;
+    } finally {
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      await session.close();
+    }
+    const grewMiB = (peak - before) / MIB;
+    // Before: the frame read whole (≥ 48 MiB held, then refused as frame-too-large).
+    expect(grewMiB).toBeLessThan(transportFrameBound(MIB) / MIB + 8);
+    expect(ended).toBeUndefined();
+    // The socket failed the connection (a close 1009 to the server), which the session sees as
+    // a dropped one (1006) and resumes, as for any dropped connection.
+    expect(events.map((event) => event.type)).toContain('reconnect');
+    expect(fake.connections.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a frame over maxFrameBytes but under the socket’s bound is still refused by name and size', async () => {
+    const { agent } = await liveFixture({ script: [[{ text: 'x'.repeat(5000) }]] });
+    const session = await createLiveSession(agent, { maxFrameBytes: 1000 });
+    session.sendText('hi');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'frame-too-large', limit: 1000 });
+    expect(transportFrameBound(1000)).toBeGreaterThan(5000);
+  });
+});

@@ -1,0 +1,79 @@
+import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
+import { describe, expect, it } from 'vitest';
+import { type RecordedRunsClient, readRecordedRunsWith } from './read-recorded-runs.ts';
+
+// leftovers33 (attack24b's leftover): `readRecordedRuns` listed a fleet's runs in pages of 20 with
+// their inputs and outputs loaded, so a page held 20 stored inputs at once, each up to the runs'
+// `maxInputBytes` (100 MB by default): 2 GB for a page of the largest. Now a page lists ids and
+// attributes only, and each run's input and output is loaded alone, when the reader asks for the
+// run. Counted on a client that records what it was asked to load (no Postgres: what matters is
+// what the reader asks DBOS for).
+
+const RUNS = 45;
+
+/** A client over `RUNS` successful runs, newest first; `attributes: false` plays runs started before gemloop wrote them. */
+function fleet({ attributes }: { attributes: boolean }) {
+  const loads: { ids: readonly string[] | undefined; limit: number | undefined }[] = [];
+  const listings: { loadInput: boolean | undefined; limit: number | undefined }[] = [];
+  const workflows = Array.from({ length: RUNS }, (_, index) => ({
+    workflowID: `run-${index}`,
+    workflowName: 'gemloop.run',
+    status: 'SUCCESS',
+    createdAt: 1_000_000 - index,
+    attributes: attributes ? { 'gemloop.agent': 'support' } : undefined,
+  }));
+  const stored = (workflow: (typeof workflows)[number]) => ({
+    ...workflow,
+    input: ['support', { input: `question ${workflow.workflowID}` }],
+    output: {
+      text: 'answer',
+      steps: [],
+      contents: [{ role: 'model', parts: [{ text: 'answer' }] }],
+      usage: {},
+      response: { candidates: [{ content: { role: 'model', parts: [{ text: 'answer' }] } }] },
+    },
+  });
+  const client: RecordedRunsClient = {
+    async listWorkflows(input) {
+      if (input.workflowName === 'gemloop.child') return [];
+      if (input.loadInput === true) {
+        loads.push({ ids: input.workflowIDs, limit: input.limit });
+        const chosen =
+          input.workflowIDs === undefined
+            ? workflows.slice(input.offset ?? 0, (input.offset ?? 0) + (input.limit ?? RUNS))
+            : workflows.filter((workflow) => input.workflowIDs?.includes(workflow.workflowID));
+        return chosen.map(stored) as unknown as WorkflowStatus[];
+      }
+      listings.push({ loadInput: input.loadInput, limit: input.limit });
+      const offset = input.offset ?? 0;
+      return workflows.slice(offset, offset + (input.limit ?? RUNS)) as unknown as WorkflowStatus[];
+    },
+    readStream: async function* () {} as unknown as RecordedRunsClient['readStream'],
+  };
+  return { client, loads, listings };
+}
+
+describe('readRecordedRuns: one run’s stored input in memory at a time (leftovers33)', () => {
+  it.each([
+    ['runs with their attributes', true],
+    ['runs started before gemloop wrote attributes', false],
+  ])(
+    '%s: pages list no input; each run is loaded alone, as it is read',
+    async (_name, attributes) => {
+      const { client, loads, listings } = fleet({ attributes });
+      const reader = readRecordedRunsWith(client, { limit: 1000 });
+      const first = await reader.next();
+      expect(first.done).toBe(false);
+      expect(first.value).toMatchObject({ runId: 'run-0', agent: 'support', hasSubagents: false });
+      // One run read, one input loaded: not the page's twenty.
+      expect(loads).toEqual([{ ids: ['run-0'], limit: undefined }]);
+      const rest = [];
+      for await (const run of { [Symbol.asyncIterator]: () => reader }) rest.push(run);
+      expect(rest).toHaveLength(RUNS - 1);
+      expect(rest.every((run) => run.agent === 'support')).toBe(true);
+      expect(loads).toHaveLength(RUNS);
+      expect(loads.every((load) => load.ids?.length === 1)).toBe(true);
+      expect(listings.every((listing) => listing.loadInput === false)).toBe(true);
+    },
+  );
+});
