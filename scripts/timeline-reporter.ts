@@ -114,10 +114,11 @@ export default class TimelineReporter implements Reporter {
 
 /**
  * A timeline in a few lines: the run's CPU, the seconds it wanted fewer cores than there are (the
- * idle a perfectly quiet machine would show), in all and in its last minute, and the files that
- * ended last.
+ * idle a perfectly quiet machine would show), in all and in its last minute, that CPU by project
+ * and its largest files ({@link splitCpu}), and the files that ended last.
  */
-export function summarizeTimeline({ cores, files, samples, end }: Timeline): string[] {
+export function summarizeTimeline(timeline: Timeline): string[] {
+  const { cores, files, samples, end } = timeline;
   const lines = [`${files.length} files in ${end.toFixed(1)} s`];
   if (samples.length > 0) {
     const cpu = samples[samples.length - 1]?.treeCpu ?? 0;
@@ -130,6 +131,15 @@ export function summarizeTimeline({ cores, files, samples, end }: Timeline): str
       `the run's processes: ${cpu.toFixed(1)} s of CPU; cores it left idle: ${idle(0)} core-seconds ` +
         `of ${samples.length * cores}, ${idle(tail)} of them in the last 60 s`,
     );
+    const split = splitCpu(timeline);
+    const largest = (byName: Map<string, number>, count: number) =>
+      [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, count)
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+        .join(', ');
+    lines.push(`  CPU by project, s: ${largest(split.projects, 20)}`);
+    lines.push(`  CPU by file, s: ${largest(split.files, 8)}`);
   }
   const last = [...files].sort((a, b) => b.end - a.end).slice(0, 5);
   for (const file of last) {
@@ -138,6 +148,39 @@ export function summarizeTimeline({ cores, files, samples, end }: Timeline): str
     );
   }
   return lines;
+}
+
+/**
+ * The run's CPU by project and by file (`project file`): each sample's CPU since the one before
+ * shared among the files running between them, by how long each ran there. Files running side by
+ * side get equal shares of a second whatever each used, so a file that waits beside a busy one is
+ * over-counted: a map of where the CPU went, not a measure of one file (run it alone for that).
+ * CPU before the first file or after the last (the global setups) is in no project.
+ */
+export function splitCpu({ files, samples }: Timeline): {
+  projects: Map<string, number>;
+  files: Map<string, number>;
+} {
+  const projects = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let from = 0;
+  let cpuBefore = 0;
+  for (const sample of samples) {
+    const cpu = sample.treeCpu - cpuBefore;
+    const overlaps = files
+      .map((file) => ({ file, overlap: Math.min(file.end, sample.t) - Math.max(file.start, from) }))
+      .filter(({ overlap }) => overlap > 0);
+    const total = overlaps.reduce((sum, { overlap }) => sum + overlap, 0);
+    for (const { file, overlap } of overlaps) {
+      const share = (cpu * overlap) / total;
+      projects.set(file.project, (projects.get(file.project) ?? 0) + share);
+      const name = `${file.project} ${file.file}`;
+      byFile.set(name, (byFile.get(name) ?? 0) + share);
+    }
+    from = sample.t;
+    cpuBefore = sample.treeCpu;
+  }
+  return { projects, files: byFile };
 }
 
 /** Busy and total jiffies of all cores (`/proc/stat`'s first line); `undefined` off Linux. */

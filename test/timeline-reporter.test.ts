@@ -8,6 +8,7 @@ import type { TestModule, Vitest } from 'vitest/node';
 import { startGuarded } from '../scripts/start-guarded.ts';
 import TimelineReporter, {
   readTree,
+  splitCpu,
   summarizeTimeline,
   type Timeline,
 } from '../scripts/timeline-reporter.ts';
@@ -30,9 +31,38 @@ describe('summarizeTimeline (scripts/timeline-reporter.ts)', () => {
     expect(summarizeTimeline(timeline)).toEqual([
       '2 files in 100.0 s',
       "the run's processes: 2.1 s of CPU; cores it left idle: 3 core-seconds of 6, 3 of them in the last 60 s",
+      '  CPU by project, s: core 1.7, examples 0.4',
+      '  CPU by file, s: core a.test.ts 1.7, examples b.test.ts 0.4',
       '  ended at 99.0 s (started 10.0): examples b.test.ts',
       '  ended at 30.0 s (started 0.0): core a.test.ts',
     ]);
+  });
+});
+
+describe('splitCpu (scripts/timeline-reporter.ts)', () => {
+  it("shares each sample's CPU among the files running since the one before, by how long each ran there", () => {
+    const { projects, files } = splitCpu({
+      cores: 2,
+      end: 40,
+      files: [
+        { file: 'alone.test.ts', project: 'dbos', start: 2, tests: 3, end: 10 },
+        { file: 'half.test.ts', project: 'cli', start: 10, tests: 11, end: 30 },
+        { file: 'whole.test.ts', project: 'cli', start: 10, tests: 11, end: 40 },
+      ],
+      samples: [
+        // The global setups' second: no file runs yet, so no project has it.
+        { t: 2, machineBusy: 1, treeCpu: 1, runnable: 2 },
+        { t: 10, machineBusy: 1, treeCpu: 9, runnable: 2 },
+        // 10-40 s: half.test.ts ran 20 s of it, whole.test.ts 30 s: 12 s and 18 s of the 30.
+        { t: 40, machineBusy: 1, treeCpu: 39, runnable: 2 },
+      ],
+    });
+    expect(Object.fromEntries(projects)).toEqual({ dbos: 8, cli: 30 });
+    expect(Object.fromEntries(files)).toEqual({
+      'dbos alone.test.ts': 8,
+      'cli half.test.ts': 12,
+      'cli whole.test.ts': 18,
+    });
   });
 });
 

@@ -161,9 +161,13 @@ export function bytesOf(chunks: readonly BundleChunk[]): ChunkBytes {
  * beside it what it loads lazily.
  */
 export async function measureBundleSize(entry: BundleEntry): Promise<BundleSize> {
-  const chunks = await buildBundle(entry);
+  return sizeOfBundle(entry.name, await buildBundle(entry));
+}
+
+/** The size of a built bundle ({@link buildBundle}'s chunks), as {@link measureBundleSize} reports it. */
+export function sizeOfBundle(name: string, chunks: readonly BundleChunk[]): BundleSize {
   return {
-    name: entry.name,
+    name,
     ...bytesOf(chunks.filter((chunk) => chunk.loadedToRun)),
     lazy: bytesOf(chunks.filter((chunk) => !chunk.loadedToRun)),
   };

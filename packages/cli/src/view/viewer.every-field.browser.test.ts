@@ -69,9 +69,15 @@ describe('gemloop view with markup in every string field', () => {
     for (const id of ids) {
       await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
       await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '');
-      // Every details opened, every bar clicked: the request and response JSON shown too.
-      for (const summary of await page.locator('summary').all()) {
-        await summary.click({ timeout: 2_000 }).catch(() => {});
+      // Every details opened, every bar clicked: the request and response JSON shown too. The
+      // summaries are counted again after each click: a click redraws part of the page, and a
+      // locator of the first count's that no longer matches (two of them) waited out its 2 s.
+      const summaries = page.locator('summary');
+      for (let index = 0; index < (await summaries.count()); index++) {
+        await summaries
+          .nth(index)
+          .click({ timeout: 2_000 })
+          .catch(() => {});
       }
       for (const bar of (await page.locator('#timeline .bar').all()).slice(0, 20)) {
         await bar.click({ timeout: 2_000 }).catch(() => {});

@@ -16,18 +16,25 @@ const ANSWER = JSON.stringify({
   candidates: [{ content: { role: 'model', parts: [{ text: TEXT }] }, finishReason: 'STOP' }],
 });
 
-/** `body` as HTTP/1.1 chunked coding with one byte a chunk, ended. */
+/**
+ * `body` as HTTP/1.1 chunked coding with one byte a chunk, ended. The frames' fixed bytes are one
+ * `fill` with the six-byte pattern, then each data byte goes into its place: two `write` calls a
+ * byte cost ~240 ms of CPU a framing (load ~30), for the same bytes.
+ */
 function oneByteChunks(body: string): Buffer {
   const bytes = Buffer.from(body);
   const framed = Buffer.alloc(bytes.byteLength * 6 + 5);
+  framed.fill('1\r\n\0\r\n', 0, bytes.byteLength * 6, 'latin1');
   for (let index = 0; index < bytes.byteLength; index++) {
-    framed.write('1\r\n', index * 6, 'latin1');
     framed[index * 6 + 3] = bytes[index] as number;
-    framed.write('\r\n', index * 6 + 4, 'latin1');
   }
   framed.write('0\r\n\r\n', bytes.byteLength * 6, 'latin1');
   return framed;
 }
+
+// Framed once for the file: each test's gateway sends one of the two, as it is.
+const UNARY = oneByteChunks(ANSWER);
+const STREAMED = oneByteChunks(`data: ${ANSWER}\r\n\r\n`);
 
 describe('a gateway that sends its answer a byte at a time', () => {
   it.each([
@@ -38,8 +45,6 @@ describe('a gateway that sends its answer a byte at a time', () => {
   ] as const)(
     'gives the whole 1 MiB answer (%s transport, %s)',
     async (transport, mode) => {
-      const unary = oneByteChunks(ANSWER);
-      const streamed = oneByteChunks(`data: ${ANSWER}\r\n\r\n`);
       await using server = await listenOnLoopback((request, response) => {
         request.resume();
         request.on('end', () => {
@@ -50,7 +55,7 @@ describe('a gateway that sends its answer a byte at a time', () => {
           });
           response.flushHeaders();
           // The framing written as it is, so that every byte stays a chunk of its own.
-          response.socket?.end(sse ? streamed : unary);
+          response.socket?.end(sse ? STREAMED : UNARY);
         });
       });
       const gemini = createGemini({
