@@ -27,6 +27,32 @@ export function checkMemoryText(text: unknown): asserts text is string {
   }
 }
 
+/**
+ * Throws unless `query` is a search's text: non-empty, at most 4000 characters, as a memory's
+ * (named `query`, not a memory's text: a recall of a long message said the memory was too long).
+ * @internal
+ */
+export function checkMemoryQuery(query: unknown): asserts query is string {
+  if (typeof query !== 'string' || query.trim().length === 0 || query.length > MAX_MEMORY_TEXT) {
+    throw new InvalidArgumentError({
+      argument: 'query',
+      message: `A memory query must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters (shorten it to what to look for); got ${typeof query === 'string' ? `${query.length} characters` : typeof query}.`,
+    });
+  }
+}
+
+/**
+ * `text` cut to a query recall takes: its first {@link MAX_MEMORY_TEXT} characters, a surrogate
+ * pair kept whole. @internal
+ */
+export function toMemoryQuery(text: string): string {
+  if (text.length <= MAX_MEMORY_TEXT) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_MEMORY_TEXT - 1))
+    ? MAX_MEMORY_TEXT - 1
+    : MAX_MEMORY_TEXT;
+  return text.slice(0, end);
+}
+
 /** Throws unless `kind` is `fact` or `episode`. @internal */
 export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
   if (kind !== 'fact' && kind !== 'episode') {

@@ -4,7 +4,7 @@ import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Content } from '../wire/content.ts';
-import { checkScope, checkSearchBounds } from './check-memory-input.ts';
+import { checkScope, checkSearchBounds, toMemoryQuery } from './check-memory-input.ts';
 import { DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT, type Memory } from './create-memory.ts';
 import { extractMemories } from './extract-memories.ts';
 import type { ScoredMemory } from './memory-record.ts';
@@ -20,8 +20,8 @@ export type MemoryPluginOptions = {
    */
   scope: string | ((run: PluginRun<undefined>) => string);
   /**
-   * Recall before the run's first model call: the memories closest to the user's message are sent
-   * as a note before the history, on every model call of the run, and never saved into the
+   * Recall before the run's first model call: the memories closest to the user's message (its
+   * first 4,000 characters, what a query holds) are sent as a note before the history, on every model call of the run, and never saved into the
    * history. `false`: no note (the `recall` tool still works).
    * @defaultValue `{ limit: 5, minScore: 0.3 }`
    */
@@ -211,7 +211,9 @@ export function memoryPlugin({
     async beforeModelCall(call, run) {
       if (limit === 0) return;
       if (run.state.note === undefined) {
-        const query = lastUserText(call.contents);
+        // A message longer than a query (a pasted document) is recalled by its opening: the
+        // whole of it failed the run (attack26). The message itself is sent whole.
+        const query = toMemoryQuery(lastUserText(call.contents));
         const found =
           query === ''
             ? []
