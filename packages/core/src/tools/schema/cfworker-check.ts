@@ -1,4 +1,5 @@
 import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
+import { findRefProblem } from './find-ref-problem.ts';
 
 type OutputUnit = {
   keyword: string;
@@ -31,6 +32,15 @@ export function createCfworkerCheck(
   { Validator }: CfworkerModule,
   schema: Record<string, unknown>,
 ): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
+  // A $ref that comes back to itself before any property overflowed the validator's stack at
+  // every call ("Maximum call stack size exceeded"): every call is answered with what is wrong.
+  const problem = findRefProblem(schema);
+  if (problem !== undefined) {
+    const issues = [
+      { path: [], message: `This tool's parameter schema cannot check arguments: ${problem}.` },
+    ];
+    return () => ({ success: false, issues });
+  }
   const validator = new Validator(schema, draftOf(schema), false);
   return (args) => {
     let result: { valid: boolean; errors: OutputUnit[] };

@@ -5,6 +5,7 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  findRefProblem,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
@@ -231,6 +232,9 @@ export async function createMcpToolsWith(
     try {
       const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
         callTool(mcpName, name, args, context);
+      // `$ref`s that double at every level kept defineTool inlining for hours (attack26).
+      const refProblem = findRefProblem(info.inputSchema as Record<string, unknown>);
+      if (refProblem !== undefined) throw new Error(refProblem);
       const declared = defineTool({
         name,
         description: info.description ?? info.title ?? info.annotations?.title,
