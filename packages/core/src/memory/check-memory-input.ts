@@ -4,6 +4,8 @@ import type { MemoryKind } from './memory-record.ts';
 
 /** The longest scope (user id) a store takes. */
 export const MAX_SCOPE_LENGTH = 256;
+/** The longest memory id the memory plugin passes on (gemloop's stores make UUIDs). */
+export const MAX_MEMORY_ID = 256;
 /** The longest memory text a store takes, in characters. */
 export const MAX_MEMORY_TEXT = 4000;
 
