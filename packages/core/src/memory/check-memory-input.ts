@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
+import { cutText } from '../shared/cut-text.ts';
 import type { MemoryKind } from './memory-record.ts';
 
 /** The longest scope (user id) a store takes. */
@@ -43,16 +44,9 @@ export function checkMemoryQuery(query: unknown): asserts query is string {
   }
 }
 
-/**
- * `text` cut to a query recall takes: its first {@link MAX_MEMORY_TEXT} characters, a surrogate
- * pair kept whole. @internal
- */
+/** `text` cut to a query recall takes: its first {@link MAX_MEMORY_TEXT} characters. @internal */
 export function toMemoryQuery(text: string): string {
-  if (text.length <= MAX_MEMORY_TEXT) return text;
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_MEMORY_TEXT - 1))
-    ? MAX_MEMORY_TEXT - 1
-    : MAX_MEMORY_TEXT;
-  return text.slice(0, end);
+  return cutText(text, MAX_MEMORY_TEXT);
 }
 
 /** Throws unless `kind` is `fact` or `episode`. @internal */
