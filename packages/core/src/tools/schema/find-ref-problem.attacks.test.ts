@@ -100,6 +100,12 @@ describe('findRefProblem', () => {
     });
   }
 
+  it('passes a schema of 200,000 objects without $refs: only copies count', () => {
+    const properties: Record<string, unknown> = {};
+    for (let index = 0; index < 200_000; index++) properties[`p${index}`] = { type: 'string' };
+    expect(findRefProblem({ type: 'object', properties })).toBeUndefined();
+  });
+
   it('passes recursion through a property or an item, a finite doubling and a chain of 40', () => {
     expect(findRefProblem(tree)).toBeUndefined();
     expect(findRefProblem(doubling(12))).toBeUndefined();

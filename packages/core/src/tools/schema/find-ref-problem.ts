@@ -55,7 +55,8 @@ export function findRefProblem(root: Node): string | undefined {
     // this walk's stack as short as that check's.
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
     if (path.length > MAX_SCHEMA_NESTING) return undefined;
-    if (++visits > MAX_REF_EXPANSION) {
+    // Copies only: a large schema without $refs is what it is (its size bounded by its source).
+    if (expanding.length > 0 && ++visits > MAX_REF_EXPANSION) {
       return `its $refs expand past ${MAX_REF_EXPANSION} schemas (MAX_REF_EXPANSION: each $ref is copied where it is used); define shared parts once, without a $ref to the same definition twice at every level`;
     }
     const schema = node as Node;
