@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineTool } from '../define/define-tool.ts';
-import { findRefProblem, MAX_REF_EXPANSION } from './find-ref-problem.ts';
+import { findRefProblem, MAX_REF_EXPANSION } from './cfworker-check.ts';
 import { MAX_SCHEMA_NESTING } from './inline-refs.ts';
 import { jsonSchema } from './json-schema.ts';
 
