@@ -14,6 +14,26 @@ afterEach(async () => {
 });
 
 describe('modelFallback attacked', () => {
+  // attack26: a trigger JSON cannot write (a BigInt) threw JSON.stringify's bare TypeError, and a
+  // 1 MB one was quoted whole into the message.
+  for (const [name, trigger] of [
+    ['a BigInt', 10n],
+    ['a Symbol', Symbol('rate-limit')],
+    ['1 MB of text', 'x'.repeat(1_000_000)],
+  ] as const) {
+    it(`refuses an \`on\` trigger that is ${name} with an InvalidArgumentError of bounded length`, () => {
+      let caught: unknown;
+      try {
+        modelFallback({ models: ['gemini-3-pro-preview'], on: [trigger as never] });
+      } catch (error) {
+        caught = error;
+      }
+      expect(InvalidArgumentError.isInstance(caught)).toBe(true);
+      expect((caught as InvalidArgumentError).argument).toBe('modelFallback.on');
+      expect((caught as Error).message.length).toBeLessThan(500);
+    });
+  }
+
   it('refuses one model listed twice in two spellings', () => {
     expect(() =>
       modelFallback({ models: ['gemini-3-pro-preview', 'models/gemini-3-pro-preview'] }),

@@ -249,7 +249,8 @@ function checkOptions(options: ModelFallbackOptions): {
     if (!fallbackTriggers.includes(trigger))
       fail(
         'on',
-        `on has ${JSON.stringify(trigger)}; the triggers are ${fallbackTriggers.join(', ')}.`,
+        // describeValue: a BigInt threw JSON.stringify's TypeError, 1 MB was quoted whole (attack26).
+        `on has ${describeValue(trigger)}; the triggers are ${fallbackTriggers.join(', ')}.`,
       );
   }
   if (

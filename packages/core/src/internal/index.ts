@@ -193,6 +193,8 @@ export {
   createArgumentRedactor,
 } from '../tools/define/argument-redactor.ts';
 export { REDACTED_ARGUMENT } from '../tools/define/redact-arguments.ts';
+// @gemloop/tools' MCP listing refuses a hostile server's endless `$ref`s before defineTool.
+export { findRefProblem } from '../tools/schema/cfworker-check.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.

@@ -1,9 +1,12 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
+import { cutText } from '../shared/cut-text.ts';
 import type { MemoryKind } from './memory-record.ts';
 
 /** The longest scope (user id) a store takes. */
 export const MAX_SCOPE_LENGTH = 256;
+/** The longest memory id the memory plugin passes on (gemloop's stores make UUIDs). */
+export const MAX_MEMORY_ID = 256;
 /** The longest memory text a store takes, in characters. */
 export const MAX_MEMORY_TEXT = 4000;
 
@@ -25,6 +28,25 @@ export function checkMemoryText(text: unknown): asserts text is string {
       message: `A memory's text must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters; got ${typeof text === 'string' ? `${text.length} characters` : typeof text}.`,
     });
   }
+}
+
+/**
+ * Throws unless `query` is a search's text: non-empty, at most 4000 characters, as a memory's
+ * (named `query`, not a memory's text: a recall of a long message said the memory was too long).
+ * @internal
+ */
+export function checkMemoryQuery(query: unknown): asserts query is string {
+  if (typeof query !== 'string' || query.trim().length === 0 || query.length > MAX_MEMORY_TEXT) {
+    throw new InvalidArgumentError({
+      argument: 'query',
+      message: `A memory query must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters (shorten it to what to look for); got ${typeof query === 'string' ? `${query.length} characters` : typeof query}.`,
+    });
+  }
+}
+
+/** `text` cut to a query recall takes: its first {@link MAX_MEMORY_TEXT} characters. @internal */
+export function toMemoryQuery(text: string): string {
+  return cutText(text, MAX_MEMORY_TEXT);
 }
 
 /** Throws unless `kind` is `fact` or `episode`. @internal */

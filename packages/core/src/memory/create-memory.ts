@@ -5,7 +5,12 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
-import { checkMemoryText, checkScope, checkSearchBounds } from './check-memory-input.ts';
+import {
+  checkMemoryQuery,
+  checkMemoryText,
+  checkScope,
+  checkSearchBounds,
+} from './check-memory-input.ts';
 import type { MemoryEmbed } from './gemini-embed.ts';
 import { MemoryError } from './memory-error.ts';
 import type { MemoryKind, MemoryRecord, ScoredMemory } from './memory-record.ts';
@@ -138,7 +143,7 @@ export function createMemory(options: MemoryOptions): Memory {
       { limit = DEFAULT_RECALL_LIMIT, minScore = DEFAULT_MIN_SCORE, signal } = {},
     ) {
       checkScope(scope);
-      checkMemoryText(query);
+      checkMemoryQuery(query);
       checkSearchBounds(limit, minScore);
       const vector = await embedding(query, 'query', signal);
       return store.search(scope, {

@@ -4,7 +4,13 @@ import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Content } from '../wire/content.ts';
-import { checkScope, checkSearchBounds } from './check-memory-input.ts';
+import {
+  checkScope,
+  checkSearchBounds,
+  MAX_MEMORY_ID,
+  MAX_MEMORY_TEXT,
+  toMemoryQuery,
+} from './check-memory-input.ts';
 import { DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT, type Memory } from './create-memory.ts';
 import { extractMemories } from './extract-memories.ts';
 import type { ScoredMemory } from './memory-record.ts';
@@ -20,8 +26,8 @@ export type MemoryPluginOptions = {
    */
   scope: string | ((run: PluginRun<undefined>) => string);
   /**
-   * Recall before the run's first model call: the memories closest to the user's message are sent
-   * as a note before the history, on every model call of the run, and never saved into the
+   * Recall before the run's first model call: the memories closest to the user's message (its
+   * first 4,000 characters, what a query holds) are sent as a note before the history, on every model call of the run, and never saved into the
    * history. `false`: no note (the `recall` tool still works).
    * @defaultValue `{ limit: 5, minScore: 0.3 }`
    */
@@ -91,6 +97,25 @@ function oneLine(text: string): string {
   return text.replace(/[\n\r\v\f\u0085\u2028\u2029]/g, (char) => LINE_BREAKS[char] as string);
 }
 
+/**
+ * The recalled memories a store of gemloop's would have written, and how many others it gave. A
+ * store's rows are hostile: Memory Bank's `fact` of megabytes, an app's own store, a file or row
+ * with a megabyte `id` (attack26) went whole into every prompt of the user.
+ */
+function withinBounds(found: readonly ScoredMemory[]): {
+  memories: ScoredMemory[];
+  refused: number;
+} {
+  const memories = found.filter(
+    ({ id, text }) =>
+      typeof id === 'string' &&
+      id.length <= MAX_MEMORY_ID &&
+      typeof text === 'string' &&
+      text.length <= MAX_MEMORY_TEXT,
+  );
+  return { memories, refused: found.length - memories.length };
+}
+
 /** The note a call is sent with: the recalled memories, with their ids (for `forget`). */
 function toNote(memories: readonly ScoredMemory[]): Content {
   // The id and kind too: a store's row is as hostile as its text.
@@ -112,7 +137,9 @@ function toNote(memories: readonly ScoredMemory[]): Content {
  * calls (a note for those calls only), answers the `remember`/`recall`/`forget` tools of
  * `memoryTools()` in the run's scope, and (with `extract`) remembers what a finished run taught.
  * It reports `recalled`, `remembered`, `forgot` and `extracted` plugin events with ids and
- * counts. Its network hooks are `recorded`, so a durable run replays them.
+ * counts. A recalled memory no gemloop store would write (a text over 4,000 characters, an id
+ * over 256) is left out of the note and the tool's answer, counted as `refused` in `recalled`.
+ * Its network hooks are `recorded`, so a durable run replays them.
  *
  * @example
  * ```ts
@@ -173,15 +200,18 @@ export function memoryPlugin({
       return { remembered: { id: record.id, kind: record.kind } };
     }
     if (toolName === MEMORY_TOOL_NAMES.recall) {
-      const found = await memory.recall(own, text('query'), {
-        limit: limit === 0 ? DEFAULT_RECALL_LIMIT : limit,
-        minScore: recall === false ? DEFAULT_MIN_SCORE : minScore,
-        signal: run.signal,
-      });
+      const { memories: found, refused } = withinBounds(
+        await memory.recall(own, text('query'), {
+          limit: limit === 0 ? DEFAULT_RECALL_LIMIT : limit,
+          minScore: recall === false ? DEFAULT_MIN_SCORE : minScore,
+          signal: run.signal,
+        }),
+      );
       run.emit('recalled', {
         ids: found.map(({ id }) => id),
         count: found.length,
         via: 'tool',
+        ...(refused === 0 ? {} : { refused }),
         ...shown(found),
       });
       return { memories: found.map(({ id, kind, text }) => ({ id, kind, text })) };
@@ -211,15 +241,19 @@ export function memoryPlugin({
     async beforeModelCall(call, run) {
       if (limit === 0) return;
       if (run.state.note === undefined) {
-        const query = lastUserText(call.contents);
-        const found =
+        // A message longer than a query (a pasted document) is recalled by its opening: the
+        // whole of it failed the run (attack26). The message itself is sent whole.
+        const query = toMemoryQuery(lastUserText(call.contents));
+        const { memories: found, refused } = withinBounds(
           query === ''
             ? []
-            : await memory.recall(run.state.scope, query, { limit, minScore, signal: run.signal });
+            : await memory.recall(run.state.scope, query, { limit, minScore, signal: run.signal }),
+        );
         run.state.note = found.length === 0 ? null : toNote(found);
         run.emit('recalled', {
           ids: found.map(({ id }) => id),
           count: found.length,
+          ...(refused === 0 ? {} : { refused }),
           ...shown(found),
         });
       }

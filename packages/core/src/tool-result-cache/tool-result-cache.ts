@@ -230,12 +230,19 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     value: unknown,
   ): Promise<void> {
     // Anything JSON cannot carry as it is (bytes, a Date, undefined) is not kept: parsed back, it
-    // would not be what the model was sent.
-    if (!isPlainJson(value)) {
+    // would not be what the model was sent. Nor is a value that throws when read (a getter, a
+    // Proxy): the tool path answers the model with an error for it, where this read's throw ended
+    // the run (attack26).
+    let text: string | undefined;
+    try {
+      if (isPlainJson(value)) text = JSON.stringify(value);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
       run.emit('skip', { toolName, reason: 'not-json' });
       return;
     }
-    const text = JSON.stringify(value);
     const bytes = utf8Length(text);
     try {
       if (bytes > maxEntryBytes)

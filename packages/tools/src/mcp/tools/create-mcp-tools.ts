@@ -3,8 +3,10 @@ import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
 import {
   booleanOption,
   checkOptionsCopy,
+  cutText,
   type DeclaredOptions,
   defineOptions,
+  findRefProblem,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
@@ -33,6 +35,15 @@ export const MCP_TOOL_CALL_ID_META_KEY = 'gemloop/toolCallId';
  * `toolTimeoutMs` and abort signal instead.
  */
 export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
+
+/**
+ * The longest tool description (or title, when it stands in) declared to the model, in
+ * characters; a longer one is cut, said at its end and in a `warn` log line. A description goes
+ * out with every request: a server's 10 MB one (within its answer cap) put every call past the
+ * model's window (attack26). 16,384 is 8× the cut Claude Code makes, which hid real tools' usage
+ * (anthropics/claude-code#41593: a 9,336-character code-execution tool).
+ */
+export const MAX_MCP_DESCRIPTION_LENGTH = 16_384;
 
 /** What an MCP tool's `execute` returns: the response object, or it with media `parts`. */
 export type McpToolResult = Record<string, unknown> | ToolResultWithParts;
@@ -127,7 +138,8 @@ export type McpToolsInternals = {
  * Turns the tools of a connected MCP server into gemloop tools. Lists every tool (following
  * pagination), gives each a valid, unique Gemini function name, declares its input schema as
  * `parametersJsonSchema` (checked now: a broken schema fails here, naming the tool, not as a
- * `400` later), and validates the model's arguments against it before calling the server.
+ * `400` later), and validates the model's arguments against it before calling the server. A
+ * description past {@link MAX_MCP_DESCRIPTION_LENGTH} characters is cut (said in it and logged).
  *
  * Results: `structuredContent` is the `functionResponse.response` as it is; otherwise the text is
  * `{ output }`. Images (and PDFs, plain-text blobs) become `functionResponse.parts`. An
@@ -231,9 +243,15 @@ export async function createMcpToolsWith(
     try {
       const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
         callTool(mcpName, name, args, context);
+      // `$ref`s that double at every level kept defineTool inlining for hours (attack26).
+      const refProblem = findRefProblem(info.inputSchema as Record<string, unknown>);
+      if (refProblem !== undefined) throw new Error(refProblem);
       const declared = defineTool({
         name,
-        description: info.description ?? info.title ?? info.annotations?.title,
+        description: boundDescription(
+          info.description ?? info.title ?? info.annotations?.title,
+          mcpName,
+        ),
         parameters: info.inputSchema,
         timeoutMs,
         logger: log,
@@ -277,6 +295,16 @@ export async function createMcpToolsWith(
     );
   }
   return { tools, renamed, skipped, mcpNames, server };
+
+  /** `description` within {@link MAX_MCP_DESCRIPTION_LENGTH}, cut and said when longer. */
+  function boundDescription(description: string | undefined, mcpName: string): string | undefined {
+    // Not a string: defineTool refuses it, naming the tool.
+    if (typeof description !== 'string' || description.length <= MAX_MCP_DESCRIPTION_LENGTH)
+      return description;
+    const length = description.length;
+    log.warn({ mcpName, length, limit: MAX_MCP_DESCRIPTION_LENGTH }, 'mcp tool description cut');
+    return `${cutText(description, MAX_MCP_DESCRIPTION_LENGTH)}… [cut by the MCP client: the server's description is ${length} characters, past ${MAX_MCP_DESCRIPTION_LENGTH}]`;
+  }
 
   function skip(info: McpToolInfo, error: McpServerError): void {
     skipped.push({ mcpName: String(info.name), error });
