@@ -7,7 +7,7 @@
  * understates it) and the median of the per-round ratios B ÷ A and differences B − A.
  *
  *   bench/node_modules/.bin/tsx bench/src/ab/ab-dist.ts --a=<dir> --b=<dir> [--mode=run|stream]
- *     [--rounds=40] [--runs=20] [--warmup=1000] [--server=<server.mjs>]
+ *     [--rounds=40] [--runs=20] [--warmup=1000] [--server=<server.mjs> [--transport=fetch]]
  *
  * With `--server`, the builds talk to the bench's scripted server over loopback HTTP instead (forked
  * from `server.mjs`, which any bench run builds, as the bench does), on their default transport:
@@ -63,6 +63,10 @@ const prompts = Array.from({ length: SEEDS }, (_, seed) => loopPrompt(script, se
 const answers = Array.from({ length: SEEDS }, (_, seed) => expectedFinalText(script, seed));
 
 const serverEntry = flags.get('server');
+// `--transport=fetch` (with `--server`): Node's own fetch over loopback. Both builds then share one
+// heap and Node's own inline caches, unlike the ABBA's separate processes: read the two side by
+// side (bench/RESULTS.md, fetch-stream6).
+const transport = flags.get('transport') === 'fetch' ? ('fetch' as const) : undefined;
 const http = serverEntry === undefined ? undefined : await forkScriptedServer(serverEntry);
 
 async function load(dir: string, name: string): Promise<Runner> {
@@ -79,6 +83,7 @@ async function load(dir: string, name: string): Promise<Runner> {
       apiKey: 'bench-key-not-secret',
       baseUrl,
       ...(server === undefined ? {} : { fetch: server.fetch }),
+      ...(transport === undefined ? {} : { transport }),
     }),
     model: BENCH_MODEL,
     tools: [
