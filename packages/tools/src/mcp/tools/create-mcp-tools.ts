@@ -139,7 +139,7 @@ export type McpToolsInternals = {
  * pagination), gives each a valid, unique Gemini function name, declares its input schema as
  * `parametersJsonSchema` (checked now: a broken schema fails here, naming the tool, not as a
  * `400` later), and validates the model's arguments against it before calling the server. A
- * description past {@link MAX_MCP_DESCRIPTION_LENGTH} characters is cut (said in it and logged).
+ * description past 16,384 characters is cut (said in it and logged).
  *
  * Results: `structuredContent` is the `functionResponse.response` as it is; otherwise the text is
  * `{ output }`. Images (and PDFs, plain-text blobs) become `functionResponse.parts`. An
