@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@gemloop/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
@@ -63,6 +63,31 @@ describe('connectMcpStdio against a hostile server', { timeout: 180_000 }, () =>
     const result = (await runTool(tool(connection, 'huge'), {})) as { output: string };
     expect(result.output.length).toBe(3 * MIB);
     expect(await runTool(tool(connection, 'echo'), {})).toEqual({ output: 'small' });
+  });
+
+  // test-speed17: the SDK's stdio reader joined its whole buffer with each 64 KiB read, so one
+  // line cost the client quadratic copying (~2 GiB for 16 MiB; the 24 MiB test above took 13.9 s
+  // of CPU). Counted, not timed: what `Buffer.concat` returns in this process while the line comes.
+  it('a 4 MiB answer is copied once on its way in, not once per pipe read', async () => {
+    const connection = await connect({ env: { HOSTILE_MIB: '4' }, maxResponseBytes: 8 * MIB });
+    const concat = Buffer.concat;
+    let joined = 0;
+    const spy = vi.spyOn(Buffer, 'concat').mockImplementation((list, totalLength) => {
+      const result = concat(list, totalLength);
+      joined += result.length;
+      return result;
+    });
+    let result: { output: string };
+    try {
+      result = (await runTool(tool(connection, 'huge'), {})) as { output: string };
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result.output.length).toBe(4 * MIB);
+    // The line is ~4 MiB of JSON; read 64 KiB at a time and joined with each read, it was ~130 MiB.
+    // At least the line once: the count sees the reader at all.
+    expect(joined).toBeGreaterThanOrEqual(4 * MIB);
+    expect(joined).toBeLessThan(5 * MIB);
   });
 
   it('a tools/list that never ends fails the connection with McpServerError naming the cap', async () => {

@@ -50,8 +50,7 @@ export type ConnectMcpStdioOptions = McpConnectOptions & {
    * The most bytes of one message of the server (one line of its stdout). Past it the rest is not
    * read, the process is ended, and the call fails with `McpToolCallError` `response-too-large`
    * naming the server and the cap (while connecting, `McpServerError`). Raise it for a server
-   * whose answers are genuinely larger. Enforced by the MCP SDK's stdio read buffer
-   * (`maxBufferSize`, SDK 1.30 and later; an older SDK reads a line without bound).
+   * whose answers are genuinely larger. Enforced as the bytes arrive, whatever the SDK's version.
    * @defaultValue 16777216 (16 MiB, as `connectMcpHttp`'s)
    */
   maxResponseBytes?: number | undefined;
@@ -89,42 +88,35 @@ export async function connectMcpStdio(given: ConnectMcpStdioOptions): Promise<Mc
   const server = `server "${basename(command)}" (stdio)`;
   const redact = createSecretRedactor(Object.values(env ?? {}));
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const { Client, StdioClientTransport } = await loadMcpStdioSdk(server);
-  const transport = new StdioClientTransport({
+  const { Client, McpStdioTransport } = await loadMcpStdioSdk(server);
+  const transport = new McpStdioTransport({
     command,
-    args: [...args],
-    ...(env === undefined ? {} : { env: { ...env } }),
-    ...(cwd === undefined ? {} : { cwd }),
+    args,
+    env,
+    cwd,
     stderr,
-    // The SDK buffers stdout until a newline: a line that never ends grew without bound. Past
-    // this its read buffer throws, and the transport closes (attack12).
-    maxBufferSize: maxBytes,
+    // A line that never ends would grow without bound: past the cap it is refused as it arrives,
+    // and the transport closes (attack12).
+    maxLineBytes: maxBytes,
   });
-  // The SDK reports the overflow only as an error ("ReadBuffer exceeded maximum size of N
-  // bytes", shared/stdio.js) to the client's `onerror`, then closes the transport.
-  let overflowed = false;
-  const onError = (error: Error): void => {
-    if (/^ReadBuffer exceeded maximum size/.test(String(error?.message))) overflowed = true;
-  };
   // What closed the connection, when the cap did: the calls then in flight fail as too large,
   // not as a server that went away.
-  const closedBy = (named: string): ResponseTooLargeError | undefined =>
-    overflowed
-      ? new ResponseTooLargeError({
+  const closedBy = (named: string): ResponseTooLargeError | undefined => {
+    const receivedBytes = transport.refusedLineBytes;
+    return receivedBytes === undefined
+      ? undefined
+      : new ResponseTooLargeError({
           message: `The MCP ${named} wrote a message of more than ${maxBytes} bytes (one line of its stdout): the rest was not read and the process was ended. Raise maxResponseBytes in connectMcpStdio if its answers are genuinely that large.`,
           url: `stdio:${basename(command)}`,
           method: 'mcp',
           // No HTTP status on a pipe.
           status: 0,
           maxBytes,
-          receivedBytes: maxBytes,
-        })
-      : undefined;
-  // With `pipe` the SDK hands out a PassThrough (a Readable) before the process starts.
-  const tail =
-    stderr === 'pipe'
-      ? captureStderr(transport.stderr as Readable | null, logger, redact)
-      : undefined;
+          receivedBytes,
+        });
+  };
+  // With `pipe` the transport hands out a PassThrough before the process starts.
+  const tail = stderr === 'pipe' ? captureStderr(transport.stderr, logger, redact) : undefined;
 
   return openMcpConnection({
     Client,
@@ -133,7 +125,6 @@ export async function connectMcpStdio(given: ConnectMcpStdioOptions): Promise<Mc
     server,
     redact,
     closedBy,
-    onError,
     toConnectError: async (error) => {
       const tooLarge = closedBy(server);
       if (tooLarge !== undefined) {

@@ -1,14 +1,14 @@
 import { findErrorCode } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
+import type { McpStdioTransport } from './mcp-stdio-transport.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
-type StdioModule = typeof import('@modelcontextprotocol/sdk/client/stdio.js');
 type StreamableHttpModule = typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js');
 
-/** The SDK classes a stdio connection needs. @internal */
+/** The SDK client and the stdio transport (gemloop's, on the SDK's stdio helpers). @internal */
 export type McpStdioSdk = {
   Client: ClientModule['Client'];
-  StdioClientTransport: StdioModule['StdioClientTransport'];
+  McpStdioTransport: typeof McpStdioTransport;
 };
 
 /** The SDK classes a streamable HTTP connection needs. @internal */
@@ -18,17 +18,18 @@ export type McpHttpSdk = {
 };
 
 /**
- * Loads the SDK's client and stdio transport. Dynamic on purpose: `@modelcontextprotocol/sdk` is an
- * optional peer, and importing `@gemloop/tools` must neither need it nor pay for loading it.
+ * Loads the SDK's client and the stdio transport, which imports the SDK's stdio helpers. Dynamic on
+ * purpose: `@modelcontextprotocol/sdk` is an optional peer, and importing `@gemloop/tools` must
+ * neither need it nor pay for loading it.
  * @internal
  */
 export async function loadMcpStdioSdk(server: string): Promise<McpStdioSdk> {
   try {
     const [client, stdio] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
-      import('@modelcontextprotocol/sdk/client/stdio.js'),
+      import('./mcp-stdio-transport.ts'),
     ]);
-    return { Client: client.Client, StdioClientTransport: stdio.StdioClientTransport };
+    return { Client: client.Client, McpStdioTransport: stdio.McpStdioTransport };
   } catch (error) {
     throw sdkMissing(server, error);
   }

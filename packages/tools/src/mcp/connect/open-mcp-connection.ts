@@ -25,8 +25,6 @@ export type OpenMcpConnectionOptions = {
    * `maxResponseBytes`), worded for `server`; `undefined` otherwise.
    */
   closedBy?: ((server: string) => Error | undefined) | undefined;
-  /** Sees each error the transport reports (the client's `onerror`). */
-  onError?: ((error: Error) => void) | undefined;
   /** Runs before the client is closed (an HTTP session's `DELETE`); failures are only logged. */
   beforeClose?: (() => Promise<void>) | undefined;
 };
@@ -52,7 +50,6 @@ export async function openMcpConnection({
   toConnectError,
   beforeClose,
   closedBy,
-  onError,
 }: OpenMcpConnectionOptions): Promise<McpConnection> {
   const {
     connectTimeoutMs = DEFAULT_MCP_CONNECT_TIMEOUT_MS,
@@ -62,7 +59,6 @@ export async function openMcpConnection({
   } = options;
   const log: Logger = logger.child({ component: 'mcp', server });
   const client = new Client(clientInfo);
-  if (onError !== undefined) client.onerror = onError;
   let askUrl: AskUrl | undefined;
   if (options.elicitation !== undefined || options.sampling !== undefined) {
     // Loaded only here: the SDK is there (the client came from it), and most connections need
