@@ -10,6 +10,7 @@ import {
   zodV3ToJsonSchema,
 } from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
+  assertZodNesting,
   isZodV4Schema,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
@@ -40,6 +41,8 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
   let converted: Record<string, unknown>;
   let cleaned: Record<string, unknown>;
   try {
+    // Before zod's converter, which would recurse through a schema thousands deep for seconds.
+    assertZodNesting(output);
     if (isZodV4Schema(output)) converted = zodV4ToJsonSchema(output as unknown as ZodV4SchemaLike);
     else if (isZodV3Schema(output))
       converted = zodV3ToJsonSchema(output as unknown as ZodV3SchemaLike);

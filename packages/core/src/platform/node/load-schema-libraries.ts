@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 
+export { assertZodNesting } from '../../tools/schema/inline-refs.ts';
+
 // The schema libraries tools/ converts and validates with, one module for the three: each module
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
 // "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.

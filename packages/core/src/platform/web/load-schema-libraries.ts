@@ -1,5 +1,6 @@
 import * as zodCore from 'zod/v4/core';
 import type {
+  assertZodNesting as NodeAssertZodNesting,
   importCfworker as NodeImportCfworker,
   importZodToJsonSchema as NodeImportZodToJsonSchema,
   loadCfworker as NodeLoadCfworker,
@@ -43,3 +44,12 @@ export const importCfworker: typeof NodeImportCfworker = () =>
     import('@cfworker/json-schema'),
     import('../../tools/schema/cfworker-check.ts'),
   ]).then(([{ Validator }, { createCfworkerCheck }]) => ({ Validator, createCfworkerCheck }));
+
+/**
+ * Off Node, no walk of a zod schema's depth before zod converts it: the walk is ~430 B gzip, and
+ * the agent app's bundle had under 100 B to spare (bench/RESULTS.md, "schema-depth2"). A schema
+ * nested past the limit is still refused: by the converted schema's check, or, thousands of levels
+ * deep, when zod's converter overflows the stack (reported as the same limit, after 1-2 s).
+ * @internal
+ */
+export const assertZodNesting: typeof NodeAssertZodNesting = () => {};

@@ -1,3 +1,4 @@
+import { assertZodNesting } from '#platform/load-schema-libraries';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
@@ -51,6 +52,7 @@ export function resolveToolParameters(
   let source: ToolParametersSource;
   let jsonSchema: unknown;
   try {
+    assertZodNesting(parameters);
     if (isZodV4Schema(parameters)) {
       source = 'zod-v4';
       jsonSchema = zodV4ToJsonSchema(parameters as ZodV4SchemaLike);

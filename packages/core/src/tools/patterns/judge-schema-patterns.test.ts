@@ -98,3 +98,41 @@ describe('assertSafeSchemaPatterns', () => {
     expect(error?.message.length).toBeLessThan(1_500);
   });
 });
+
+describe("UnsafePatternError's message, true to each kind of finding", () => {
+  const refusalOf = (pattern: string): UnsafePatternError => {
+    try {
+      assertSafeSchemaPatterns(
+        { properties: { code: { pattern } } },
+        { toolName: 'lookup', source: 'other', keywords },
+      );
+    } catch (error) {
+      return error as UnsafePatternError;
+    }
+    throw new Error(`${pattern} passed`);
+  };
+
+  it('a bounded finding says the ways its choices multiply to, not a growth with the length', () => {
+    // 4,001 choices twice: 16,008,001 ways, past the 10,000,000 the analysis allows.
+    const error = refusalOf('^\\d{0,4000}\\d{0,4000}$');
+    expect(error.complexity).toBe('polynomial');
+    expect(error.ways).toBe(4_001 * 4_001);
+    expect(error.message).toContain('through about 16,000,000 ways');
+    expect(error.message).toContain('\\d{0,4000} and \\d{0,4000}');
+    expect(error.message).not.toMatch(/minutes|hours|exponentially|polynomially/);
+    // Beside an unbounded run, that one counts as the longest string a model sends.
+    const beside = refusalOf('^\\d{0,100}\\d*$');
+    expect(beside.ways).toBe(101 * 262_144);
+    expect(beside.message).toContain('through about 26,000,000 ways');
+  });
+
+  it('an unbounded finding keeps its growth with the length, and says nothing of ways', () => {
+    const polynomial = refusalOf('^\\d+\\d+$');
+    expect(polynomial.ways).toBeUndefined();
+    expect(polynomial.message).toContain('polynomially (100,000 characters take minutes)');
+    const exponential = refusalOf('^(a+)+$');
+    expect(exponential.ways).toBeUndefined();
+    expect(exponential.message).toContain('exponentially');
+    expect(exponential.message).not.toContain('ways (');
+  });
+});

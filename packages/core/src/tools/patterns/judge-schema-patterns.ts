@@ -16,6 +16,8 @@ export type PatternFinding = {
   part: string;
   complexity: PatternComplexity;
   fixedPattern?: string | undefined;
+  /** For bounded runs: the product of their choices, which decided (see `UnsafePatternError`). */
+  ways?: number | undefined;
 };
 
 // refa builds automata for the alternation check; past this many states a pattern is too large
@@ -150,7 +152,7 @@ function findCostlyBoundedRepetition(source: string, parsed: Parsed): PatternFin
         .sort((left, right) => left.start - right.start)
         .map((quantifier) => quantifier.raw)
         .join(' and ');
-      return { part, complexity: 'polynomial' };
+      return { part, complexity: 'polynomial', ways: total };
     }
   }
   return undefined;

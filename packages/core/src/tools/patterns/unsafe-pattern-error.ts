@@ -26,6 +26,13 @@ export class UnsafePatternError extends GemloopError {
   readonly complexity: PatternComplexity;
   /** A rewrite that matches exactly the same strings without the ambiguity, when one is known. */
   readonly fixedPattern: string | undefined;
+  /**
+   * For a finding in bounded runs (`\d{0,4000}\d{0,4000}`): the most ways they can split one
+   * string, the product of their choices (M - m + 1 each; an unbounded one beside them counts as
+   * the longest string a model sends), which is past the analysis's limit of 10,000,000 (about
+   * 0.1 s of one call). Undefined when the time grows with the string without a bound.
+   */
+  readonly ways: number | undefined;
 
   constructor({
     toolName,
@@ -34,6 +41,7 @@ export class UnsafePatternError extends GemloopError {
     part,
     complexity,
     fixedPattern,
+    ways,
   }: {
     toolName: string | undefined;
     path: string;
@@ -41,13 +49,18 @@ export class UnsafePatternError extends GemloopError {
     part: string;
     complexity: PatternComplexity;
     fixedPattern?: string | undefined;
+    ways?: number | undefined;
   }) {
     const owner =
       toolName === undefined ? 'the output schema' : `the parameters of tool "${toolName}"`;
+    // A bounded finding costs what its choices multiply to, not a growth with the length: its
+    // bounds cap the time (redos4 timed `^\d{0,B}\d{0,B}$` at 10.5 ms for B = 1,000, 691 ms for 8,000).
     const growth =
-      complexity === 'exponential'
-        ? 'exponentially (each extra character doubles the time: 40 characters take hours)'
-        : 'polynomially (100,000 characters take minutes)';
+      ways !== undefined
+        ? `through about ${Number(ways.toPrecision(2)).toLocaleString('en-US')} ways (its quantifiers' choices multiplied; 10,000,000 take about 0.1 s, on every call)`
+        : complexity === 'exponential'
+          ? 'exponentially (each extra character doubles the time: 40 characters take hours)'
+          : 'polynomially (100,000 characters take minutes)';
     const fix =
       fixedPattern === undefined
         ? 'Rewrite it so that each character can be matched one way only'
@@ -65,6 +78,7 @@ export class UnsafePatternError extends GemloopError {
     this.part = part;
     this.complexity = complexity;
     this.fixedPattern = fixedPattern;
+    this.ways = ways;
   }
 
   static override isInstance(error: unknown): error is UnsafePatternError {

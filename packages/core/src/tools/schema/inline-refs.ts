@@ -204,3 +204,70 @@ export function formatPath(path: SchemaPath): string {
   }
   return text;
 }
+
+type Def = Record<string, unknown>;
+
+// Past this many schemas walked the walk stops and leaves the schema to the converter and the
+// JSON Schema checks after it (a real zod schema is far smaller).
+const MAX_ZOD_WALKED = 20_000;
+
+/**
+ * Refuses a zod schema (zod 4, or zod 3.25's classic API) that nests past
+ * {@link MAX_SCHEMA_NESTING} before zod's converter runs: a 20,000-level schema made the converter
+ * recurse until the stack overflowed, 1.7 s as a tool's parameters and 2.3 s as `output`, 86 % of
+ * it garbage collection scanning that stack (bench/RESULTS.md, "test-speed17"). The walk is
+ * iterative and reads zod's def (`_zod.def`, zod 3's `_def`), each schema at most once per depth.
+ * It counts the JSON Schema path the converters write for an object (`properties.<key>`), a list
+ * (`items`), a union and a nullable (`anyOf.<i>`, `oneOf.<i>` for zod 4's exclusive ones), and
+ * only objects and lists are judged, so the place is the one the converted schema's check names
+ * (its first container past the limit). Other wrappers count nothing, nor does data a keyword
+ * holds (a `default: {}`, an `enum` list), which the check after conversion counts: never more
+ * than the converters write, and a schema the walk passes is still checked after conversion. A
+ * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
+ * inside itself is not walked again.
+ *
+ * @throws Error naming the place, the limit and the fix (as the converted schema's check does).
+ * @internal
+ */
+export function assertZodNesting(schema: unknown): void {
+  const walkedAt = new Map<object, number>();
+  const inside = new Set<object>();
+  const pending: [node: unknown, path: SchemaPath, leaving?: boolean][] = [[schema, []]];
+  for (let item = pending.pop(); item && walkedAt.size < MAX_ZOD_WALKED; item = pending.pop()) {
+    const [node, path, leaving] = item;
+    const zod = node as { _zod?: { def?: Def }; _def?: Def } | undefined;
+    const def = zod?._zod?.def ?? zod?._def;
+    if (leaving) inside.delete(node as object);
+    if (leaving || typeof def !== 'object' || inside.has(node as object)) continue;
+    if ((walkedAt.get(node as object) ?? -1) >= path.length) continue;
+    // zod 4 names its kind `type`; zod 3 `typeName` ('ZodObject'), its `type` being a list's items.
+    const kind = (
+      typeof def['type'] === 'string' ? def['type'] : String(def['typeName']).slice(3)
+    ).toLowerCase();
+    // Both converters write an object's `properties` and a list's `items`, always: one level more.
+    if (path.length >= MAX_SCHEMA_NESTING && (kind === 'object' || kind === 'array')) {
+      const inner = kind === 'object' ? 'properties' : 'items';
+      const place = formatPath([...path, inner].slice(0, MAX_SCHEMA_NESTING + 1));
+      throw new Error(`the schema at ${shortPlace(place)} ${SCHEMA_TOO_DEEP}`);
+    }
+    walkedAt.set(node as object, path.length);
+    inside.add(node as object);
+    const children: [unknown, ...SchemaPath][] = [];
+    if (kind === 'object') {
+      const shape = (typeof def['shape'] === 'function' ? def['shape']() : def['shape']) as Def;
+      for (const key of Object.keys(shape ?? {})) children.push([shape[key], 'properties', key]);
+    } else if (kind === 'array') children.push([def['element'] ?? def['type'], 'items']);
+    else if (kind.endsWith('union')) {
+      for (const [index, option] of (def['options'] as unknown[]).entries())
+        children.push([option, def['inclusive'] === false ? 'oneOf' : 'anyOf', index]);
+    } else if (kind === 'nullable') children.push([def['innerType'], 'anyOf', 0]);
+    else if (kind === 'lazy') children.push([(def['getter'] as () => unknown)()]);
+    else
+      for (const key of ['innerType', 'in', 'schema', 'type', 'left', 'right', 'valueType'])
+        children.push([def[key]]);
+    pending.push([node, path, true]);
+    // Reversed, so the first child is walked first: the place is the first one past the limit.
+    for (const [child, ...segments] of children.reverse())
+      pending.push([child, [...path, ...segments]]);
+  }
+}

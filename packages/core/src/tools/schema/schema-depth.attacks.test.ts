@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { createAgent } from '../../agent/create-agent.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { createGemini } from '../../http/create-gemini.ts';
 import { defineTool } from '../define/define-tool.ts';
-import { MAX_SCHEMA_NESTING } from './inline-refs.ts';
+import { cleanJsonSchema } from './clean-json-schema.ts';
+import { assertZodNesting, MAX_SCHEMA_NESTING } from './inline-refs.ts';
 import { jsonSchema } from './json-schema.ts';
 import { toOpenApiSchema } from './to-open-api-schema.ts';
+import { zodV3ToJsonSchema } from './zod-v3-to-json-schema.ts';
+import { zodV4ToJsonSchema } from './zod-v4-to-json-schema.ts';
 
 // attack23 (noticed by attack20): a tool's JSON Schema nested 20,000 deep was refused with
 // "Maximum call stack size exceeded", naming no limit, no place and no fix; a zod schema as deep
@@ -75,7 +79,7 @@ describe('a schema nested past the declared limit', () => {
     });
   }
 
-  it('a zod schema: 200 levels (zod converts them) and 20,000 (zod overflows converting them)', () => {
+  it('a zod schema: 200 levels and 20,000 (zod overflowed converting those; now walked first)', () => {
     const converted = refusal(() => tool(nestedZod(200)));
     expect(converted.message).toMatch(limit);
     expect(converted.message).toMatch(/properties\.a/);
@@ -94,5 +98,171 @@ describe('a schema nested past the declared limit', () => {
       expect(error.message).toMatch(limit);
     }
     expect(refusal(() => toOpenApiSchema(nested(20_000))).message).toMatch(limit);
+  });
+});
+
+// schema-depth2 (counted by test-speed17): refusing a 20,000-level zod schema took 1.7 s as a
+// tool's parameters and 2.3 s as `output`, zod's converter recursing until the stack overflowed.
+// It is now refused by a walk of the zod schema before the converter runs, at the place the
+// converted schema's check names.
+
+/** The refusal the converted schema's check gives (zod's converter, then the cleaning). */
+function refusalAfterConversion(schema: z.ZodType | z3.ZodTypeAny): string {
+  try {
+    const converted =
+      '_zod' in schema
+        ? zodV4ToJsonSchema(schema as never)
+        : zodV3ToJsonSchema(schema as never, 'deep');
+    cleanJsonSchema(converted);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'converted';
+}
+
+/** The place a refusal names ("the schema at <place> nests ..."). */
+const placeOf = (message: string): string | undefined =>
+  /the schema at (\S+) nests deeper/.exec(message)?.[1];
+
+describe('a zod schema past the limit, refused before zod converts it', () => {
+  it('never calls the converter for 20,000 levels (zod 4: its Standard JSON Schema, as a tool and as output)', () => {
+    const deep = z.object({ a: nestedZod(20_000) });
+    const input = vi.spyOn(deep['~standard'].jsonSchema, 'input');
+    const error = refusal(() => tool(deep));
+    expect(error.message).toMatch(limit);
+    expect(placeOf(error.message)).toMatch(/^properties\.a\.properties\.a.*\.properties$/);
+    const gemini = createGemini({ apiKey: 'k', fetch: async () => new Response('{}') });
+    const output = refusal(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', output: deep as never }),
+    );
+    expect(output.argument).toBe('output');
+    expect(output.message).toMatch(limit);
+    expect(input).not.toHaveBeenCalled();
+  });
+
+  it('never reaches the leaf of a zod 3 schema 20,000 deep: the walk stops at the limit', () => {
+    let reads = 0;
+    const leaf = z3.string();
+    const def = leaf._def;
+    Object.defineProperty(leaf, '_def', {
+      get: () => {
+        reads++;
+        return def;
+      },
+    });
+    let schema: z3.ZodTypeAny = leaf;
+    for (let index = 0; index < 20_000; index++) schema = z3.object({ a: schema });
+    reads = 0;
+    expect(refusal(() => tool(schema)).message).toMatch(limit);
+    expect(reads).toBe(0);
+  });
+
+  const kinds: [string, (inner: z.ZodType) => z.ZodType][] = [
+    ['an object', (inner) => z.object({ a: inner })],
+    ['a list', (inner) => z.array(inner)],
+    ['a union', (inner) => z.union([z.number(), inner])],
+    ['a nullable object', (inner) => z.object({ a: inner }).nullable()],
+    [
+      'a discriminated union',
+      (inner) =>
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('a'), a: inner }),
+          z.object({ kind: z.literal('b') }),
+        ]),
+    ],
+    [
+      'optional, readonly and lazy wrappers',
+      (inner) =>
+        z.object({
+          a: z
+            .lazy(() => inner)
+            .optional()
+            .readonly(),
+        }),
+    ],
+  ];
+  for (const [name, wrap] of kinds) {
+    it(`names the place the converted schema's check named, through ${name} (zod 4)`, () => {
+      for (const levels of [40, 70, 130]) {
+        let schema: z.ZodType = z.string();
+        for (let index = 0; index < levels; index++) schema = wrap(schema);
+        const root = z.object({ root: schema });
+        const before = refusalAfterConversion(root);
+        const input = vi.spyOn(root['~standard'].jsonSchema, 'input');
+        let after = 'converted';
+        try {
+          tool(root);
+        } catch (error) {
+          after = (error as Error).message;
+        }
+        expect({ levels, after: placeOf(after) }).toEqual({ levels, after: placeOf(before) });
+        if (placeOf(after) !== undefined) expect(after).toMatch(limit);
+        // Refused before conversion whenever objects and lists alone pass the limit.
+        if (name === 'an object' || name === 'a list') {
+          expect(input.mock.calls.length).toBe(placeOf(before) === undefined ? 1 : 0);
+        }
+      }
+    });
+  }
+
+  it('counts zod 3 the same: objects, lists, nullables and unions', () => {
+    const wraps: ((inner: z3.ZodTypeAny) => z3.ZodTypeAny)[] = [
+      (inner) => z3.object({ a: inner }),
+      (inner) => z3.array(inner),
+      (inner) => z3.object({ a: inner }).nullable(),
+      (inner) => z3.union([z3.object({ b: z3.number() }), inner]),
+    ];
+    for (const wrap of wraps) {
+      for (const levels of [40, 70, 130]) {
+        let schema: z3.ZodTypeAny = z3.object({ leaf: z3.string() });
+        for (let index = 0; index < levels; index++) schema = wrap(schema);
+        const root = z3.object({ root: schema });
+        let after = 'converted';
+        try {
+          tool(root);
+        } catch (error) {
+          after = (error as Error).message;
+        }
+        expect(placeOf(after)).toBe(placeOf(refusalAfterConversion(root)));
+      }
+    }
+  });
+
+  it('keeps the boundary: 128 levels of lists convert, 129 are refused where they were', () => {
+    // One builder for both: zod 4's and zod 3's `array`/`object` signatures differ.
+    type Builder = { string(): unknown; array(of: never): unknown; object(shape: never): unknown };
+    const lists = (levels: number, zod: Builder) => {
+      let schema = zod.string();
+      for (let index = 0; index < levels; index++) schema = zod.array(schema as never);
+      return zod.object({ a: schema } as never) as z.ZodType;
+    };
+    for (const zod of [z, z3] as unknown as Builder[]) {
+      // `a` is two levels (properties.a): 126 lists put the leaf at 128.
+      expect(tool(lists(126, zod)).declaration.parametersJsonSchema).toBeDefined();
+      const error = refusal(() => tool(lists(127, zod)));
+      expect(placeOf(error.message)).toBe(placeOf(refusalAfterConversion(lists(127, zod))));
+      expect(placeOf(error.message)).toMatch(/^properties\.a\.items\.items.*\.items$/);
+    }
+  });
+
+  it('walks a recursive schema once (a $ref to zod) and a shared one once per depth', () => {
+    type Node = { name: string; children: Node[] };
+    const tree: z.ZodType<Node> = z.lazy(() =>
+      z.object({ name: z.string(), children: z.array(tree) }),
+    );
+    const category = z.object({
+      name: z.string(),
+      get subcategories() {
+        return z.array(category);
+      },
+    });
+    expect(() => assertZodNesting(z.object({ tree, category }))).not.toThrow();
+    expect(tool(z.object({ tree, category })).declaration.parametersJsonSchema).toBeDefined();
+    // 2^60 paths through 60 shared objects: walked once per depth each, it ends at once.
+    let shared: z.ZodType = z.string();
+    for (let index = 0; index < 60; index++) shared = z.object({ a: shared, b: shared });
+    expect(() => assertZodNesting(shared)).not.toThrow();
+    for (let index = 0; index < 10; index++) shared = z.object({ a: shared, b: shared });
+    expect(() => assertZodNesting(shared)).toThrow(limit);
   });
 });

@@ -1,4 +1,8 @@
 import { loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
+
+// For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`.
+export { assertZodNesting } from '#platform/load-schema-libraries';
+
 import { hasStandardJsonSchema, isStandardSchema } from './standard-schema.ts';
 
 /** A zod 4 schema (from `zod` 4, `zod/v4`, `zod/mini`, or zod 3.25's `zod/v4`). */
