@@ -226,7 +226,9 @@ import {
  * spent by default. 93,059 (+23) once the new read-once checks call the existing checkOptionsCopy.
  * The thirty-second session: 93,617 (+558): the refusal of a schema pattern that can backtrack
  * super-linearly (redos +548, of which 318 are esbuild's CommonJS helpers for the lazy analysis, which
- * every chunk shares; redos2 +51 for zod's regex flags), attack25 -26, options-nested -7.
+ * every chunk shares; redos2 +51 for zod's regex flags), attack25 -26, options-nested -7. The
+ * thirty-third: 93,614 (-3): redos4 -12 (zod 3's late pattern check +29, a tuple for the keyword
+ * lists -43), attack26 -5, schema-depth2 +14 (the browser's no-op depth walk and its two calls).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 
