@@ -28,7 +28,8 @@ export type MemoryPluginOptions = {
   /**
    * Recall before the run's first model call: the memories closest to the user's message (its
    * first 4,000 characters, what a query holds) are sent as a note before the history, on every
-   * model call of the run, and never saved into the history. `false`: no note (the `recall` tool still works).
+   * model call of the run, and never saved into the history. `false`: no note (the `recall` tool
+   * still works).
    * @defaultValue `{ limit: 5, minScore: 0.3 }`
    */
   recall?: { limit?: number | undefined; minScore?: number | undefined } | false | undefined;
