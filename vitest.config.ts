@@ -507,8 +507,9 @@ export default defineConfig({
       },
       {
         // The same small suite (tool round trips, parallel calls, structured output, abort and time
-        // limit) inside each runtime the core supports: the edge-runtime VM, Chromium, Bun, Deno and
-        // workerd (miniflare), against the fake served from Node. A runtime that cannot start fails.
+        // limit) inside each runtime the core supports: the edge-runtime VM, Chromium, Bun, Deno,
+        // workerd (miniflare) and Node 22 and 24, against the fake served from Node. A runtime that
+        // cannot start fails.
         ...source,
         test: {
           name: 'runtimes',

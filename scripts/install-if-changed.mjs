@@ -16,10 +16,13 @@ const PNPM = 'pnpm@12.21.0';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const marker = join(root, 'node_modules', '.modules.yaml');
 
-/** The workspace's package folders, from the `packages:` list of pnpm-workspace.yaml. */
-function workspaceFolders() {
-  const text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  const list = /^packages:\s*\n((?:[ \t]+-.*\n?)+)/m.exec(text)?.[1] ?? '';
+/**
+ * The workspace's package folders, from the `packages:` list of pnpm-workspace.yaml (`text`); a
+ * comment line inside the list ends nothing (it ended the list, and `docs` and
+ * `test/runtimes/node-binaries`, each after one, were never looked at).
+ */
+export function workspaceFolders(text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) {
+  const list = /^packages:\s*\n((?:[ \t]+[-#].*\n?)+)/m.exec(text)?.[1] ?? '';
   const folders = [];
   for (const line of list.split('\n')) {
     const pattern = /^\s+-\s*["']?([^"'#\s]+)/.exec(line)?.[1];

@@ -42,6 +42,8 @@ export const SLOW_FILES: readonly string[] = [
   'test/runtimes/chromium.test.ts',
   'test/runtimes/workerd.test.ts',
   'test/runtimes/react-hook.test.ts',
+  // Node 22 and 24 (~4 s of CPU, 8-14 s of wall at load 6-11: two processes one after another).
+  'test/runtimes/node-versions.test.ts',
   'test/runtimes/deno.test.ts',
   'test/runtimes/bun.test.ts',
   'test/runtimes/edge-runtime.test.ts',

@@ -97,6 +97,7 @@ function listWorkspaceManifests(): { folder: string; manifest: Record<string, un
     ...readdirSync(join(ROOT, 'packages')).map((name) => `packages/${name}`),
     'examples',
     'test',
+    'test/runtimes/node-binaries',
     'bench',
     'docs',
   ];

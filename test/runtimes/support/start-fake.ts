@@ -1,10 +1,21 @@
-import { createFakeGemini, type FakeFunctionCall, googleError, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeFunctionCall,
+  type FakeRecordedRequest,
+  googleError,
+  turn,
+} from '@gemloop/testing';
 
 /** The answer after the weather calls: two-, three- and four-byte characters, for the decoders. */
 export const weatherText = (cities: string): string => `${cities} — 晴れ 🌤 (°C)`;
 
 /** A running fake for the runtime suites, with CORS on for the browser page. */
-export type RuntimeFake = { url: string; close(): Promise<void> };
+export type RuntimeFake = {
+  url: string;
+  /** The model calls received, headers included (which transport sent one shows in them). */
+  readonly modelRequests: readonly FakeRecordedRequest[];
+  close(): Promise<void>;
+};
 
 /**
  * Serves the fake Gemini on 127.0.0.1 for {@link runPortableSuite}: it answers by the prompt
@@ -68,6 +79,9 @@ export async function startRuntimeFake(): Promise<RuntimeFake> {
   const { url } = await fake.listen({ cors: true });
   return {
     url,
+    get modelRequests() {
+      return fake.modelRequests;
+    },
     async close() {
       for (const release of held) release();
       held.clear();

@@ -75,13 +75,20 @@ process.once('exit', () => {
   for (const worker of liveWorkers) worker.kill('SIGKILL');
 });
 
-/** Starts a worker process (worker.ts, or `script`) and waits until it says it is ready (DBOS launched). */
-export async function startWorker(env: Record<string, string>, script: string = workerScript): Promise<WorkerProcess> {
+/**
+ * Starts a worker process (worker.ts, or `script`) and waits until it says it is ready (DBOS
+ * launched). `node`: the binary it runs on (another Node version's: scripts/node-binary.ts).
+ */
+export async function startWorker(
+  env: Record<string, string>,
+  script: string = workerScript,
+  { node = process.execPath }: { node?: string } = {},
+): Promise<WorkerProcess> {
   // node-postgres names a session after PGAPPNAME unless told otherwise: crashWorker finds the
   // worker's own sessions by it.
   const sessionName = `gemloop-fixture-${process.pid}-${workerStarts++}`;
   const child = spawn(
-    process.execPath,
+    node,
     ['--require', lifeline, '--expose-gc', ...fixtureCommand(script)],
     {
       cwd: packageDirectory,

@@ -1,3 +1,6 @@
+import type { Dispatcher } from 'undici';
+import { envProxy } from './select-node-transport.ts';
+
 /** The WebSocket class a live session opens its socket with. @internal */
 export type WebSocketClass = typeof globalThis.WebSocket;
 
@@ -16,10 +19,30 @@ export function transportFrameBound(maxFrameBytes: number): number {
 }
 
 /**
+ * With Node's env proxy on (`envProxy`: `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`), the
+ * dispatcher a session's socket goes through the proxy with, as Node's own WebSocket does:
+ * undici's `EnvHttpProxyAgent` (what Node uses for it). It drops its `webSocket` option (its
+ * constructor calls `super()` without it, undici 7.30), and a socket reads its bound from the
+ * dispatcher it was given (`dispatcher.webSocketOptions`), so the bound is set on the instance.
+ * Found on Node 22.23 and 24.22 (test/runtimes/node-versions.test.ts): every Live connection went
+ * around the proxy, which fails where the proxy is the only way out.
+ */
+function envProxyDispatcher(
+  undici: typeof import('undici'),
+  webSocket: { maxPayloadSize: number },
+): Dispatcher {
+  const dispatcher = new undici.EnvHttpProxyAgent({ webSocket });
+  const own = (dispatcher as unknown as { webSocketOptions?: object }).webSocketOptions;
+  Object.defineProperty(dispatcher, 'webSocketOptions', { value: { ...own, ...webSocket } });
+  return dispatcher;
+}
+
+/**
  * The WebSocket class a live session opens its sockets with. On Node: undici's (the WHATWG
  * implementation Node 22+ ships as its global, and already a dependency of core), constructed
  * with a dispatcher of its own whose `webSocket.maxPayloadSize` is
- * {@link transportFrameBound}`(maxFrameBytes)`: Node's global takes no such bound. Bun and Deno
+ * {@link transportFrameBound}`(maxFrameBytes)`: Node's global takes no such bound (through Node's
+ * env proxy when it is on, as Node's own WebSocket goes). Bun and Deno
  * (which take this half too) keep their own global. No hand-written framing either way. Loaded
  * on first use: most programs never open a live session.
  * @internal
@@ -30,10 +53,11 @@ export async function loadWebSocket(maxFrameBytes: number): Promise<WebSocketCla
     versions['node'] !== undefined && versions['bun'] === undefined && !('Deno' in globalThis);
   if (!isNode && typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
   const undici = await import('undici');
+  const webSocket = { maxPayloadSize: transportFrameBound(maxFrameBytes) };
   // One dispatcher per session: an upgraded socket leaves its pool, so it holds no connection.
-  const dispatcher = new undici.Agent({
-    webSocket: { maxPayloadSize: transportFrameBound(maxFrameBytes) },
-  });
+  const dispatcher = envProxy
+    ? envProxyDispatcher(undici, webSocket)
+    : new undici.Agent({ webSocket });
   class BoundedWebSocket extends undici.WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols === undefined ? { dispatcher } : { protocols, dispatcher });

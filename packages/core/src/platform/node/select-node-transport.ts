@@ -7,16 +7,34 @@ const fetchAtLoad: unknown = globalThis.fetch;
 // why (brand): undici's own registered key of its global dispatcher.
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
+/** What {@link isEnvProxyOn} reads of a process. @internal */
+export type EnvProxyProcess = {
+  env?: Record<string, string | undefined> | undefined;
+  execArgv?: readonly string[] | undefined;
+};
+
 /**
- * Node 24 can make fetch honour `HTTP(S)_PROXY` (`NODE_USE_ENV_PROXY=1`); the node transport
- * would go around the proxy, so `'auto'` keeps fetch then.
+ * Whether Node's env proxy is on for a process: `NODE_USE_ENV_PROXY=1`, or `--use-env-proxy` in
+ * `NODE_OPTIONS` or on the command line, the flag over the variable and the last flag winning
+ * (nodejs/node#59151; Node 24 and 22.21+, both seen on 22.23.5 and 24.22.3). Node's fetch and
+ * WebSocket then go through `HTTP(S)_PROXY` (less `NO_PROXY`), and so must every connection
+ * gemloop opens itself: `'auto'` keeps fetch rather than the node transport, and a Live session's
+ * socket goes through the proxy (`loadWebSocket`).
+ * @internal
  */
-const envProxy: boolean = (() => {
-  if (!isNode) return false;
-  const env =
-    (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-  return env['NODE_USE_ENV_PROXY'] === '1' || /--use-env-proxy/.test(env['NODE_OPTIONS'] ?? '');
-})();
+export function isEnvProxyOn({ env = {}, execArgv = [] }: EnvProxyProcess): boolean {
+  // NODE_OPTIONS is read before the command line: a flag there loses to one on the command line.
+  const flags = [...(env['NODE_OPTIONS'] ?? '').split(/\s+/), ...execArgv].filter(
+    (flag) => flag === '--use-env-proxy' || flag === '--no-use-env-proxy',
+  );
+  const last = flags.at(-1);
+  if (last !== undefined) return last === '--use-env-proxy';
+  return env['NODE_USE_ENV_PROXY'] === '1';
+}
+
+/** {@link isEnvProxyOn} for this process, read once at load (Node reads it at its start). @internal */
+export const envProxy: boolean =
+  isNode && isEnvProxyOn((globalThis as { process?: EnvProxyProcess }).process ?? {});
 
 // why (probe): whether Node's fetch looks native, learned once for the `globalThis.fetch` it was
 // learned for.
