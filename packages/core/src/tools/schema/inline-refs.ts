@@ -29,6 +29,16 @@ export function shortPlace(place: string): string {
   return place.length > 160 ? `${place.slice(0, 60)}…${place.slice(-80)}` : place;
 }
 
+/**
+ * What {@link inlineRefs} may spend on `$ref`s: each schema it copies for one counts the `$ref`s
+ * it is reached through (a `$ref` is copied wherever it is used). Real schemas take a few
+ * thousand. Definitions that each use the next twice pass it at 15 levels (14 inline to ~1 MB of
+ * declaration, sent with every request; 40 kept `defineTool` copying for hours in a synchronous
+ * loop), and so does a chain of about 1,400 `$ref`s in a row (30,000 took 19 s, then overflowed
+ * the stack). Each refused in under 0.2 s.
+ */
+export const MAX_REF_EXPANSION = 1_000_000;
+
 /** What {@link inlineRefs} made of a schema. */
 export type InlineRefsResult = {
   schema: Node;
@@ -47,11 +57,16 @@ export type InlineRefsResult = {
  * and cannot be inlined: it stays, and is listed. Definitions no `$ref` needs any more are removed.
  * The input is never modified.
  *
- * @throws Error for a `$ref` whose target does not exist.
+ * The work is bounded by {@link MAX_REF_EXPANSION}: past it, it throws. A `$ref` that comes
+ * back to itself before any property or item (`a: { $ref: a }`) is recursive here, and kept; the
+ * arguments' validator answers every call with what is wrong with it (`findRefProblem`).
+ *
+ * @throws Error for a `$ref` whose target does not exist, or past that bound.
  */
 export function inlineRefs(root: Node): InlineRefsResult {
   assertAcyclic(root, [], []);
   const recursiveRefs: InlineRefsResult['recursiveRefs'] = [];
+  let copies = 0;
 
   const resolve = (ref: string, path: SchemaPath): unknown => {
     if (ref === '#') return root;
@@ -62,12 +77,9 @@ export function inlineRefs(root: Node): InlineRefsResult {
     }
     let target: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
-      const key = jsonPointerKey(target, raw);
       // Own keys only: `#/$defs/constructor` must not find Object's constructor.
-      target =
-        key !== undefined && typeof target === 'object' && target !== null
-          ? (target as Node)[key]
-          : undefined;
+      const key = jsonPointerKey(target, raw);
+      target = key === undefined ? undefined : (target as Node)[key];
     }
     if (target === undefined) {
       throw new Error(`$ref ${JSON.stringify(ref)} at ${formatPath(path)} points to nothing`);
@@ -77,6 +89,12 @@ export function inlineRefs(root: Node): InlineRefsResult {
 
   const walk = (node: unknown, path: SchemaPath, expanding: readonly string[]): unknown => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    // A schema copied for a $ref counts the refs it is reached through (a schema without $refs
+    // is free: as large as its source): doubling refs end, and so does a long chain of them.
+    copies += expanding.length;
+    if (copies > MAX_REF_EXPANSION) {
+      throw new Error(`its $refs expand past ${MAX_REF_EXPANSION} steps (MAX_REF_EXPANSION)`);
+    }
     const schema = node as Node;
     const ref = schema['$ref'];
     if (typeof ref === 'string') {
@@ -124,11 +142,11 @@ export function inlineRefs(root: Node): InlineRefsResult {
     if (typeof definitions !== 'object' || definitions === null) continue;
     const kept: Node = {};
     const prefix = `#/${keyword}/`;
-    for (let index = 0; index < recursiveRefs.length; index++) {
-      const { ref } = recursiveRefs[index]!;
+    // Also the refs met while a kept definition is walked: they are pushed as this loop runs.
+    for (const { ref } of recursiveRefs) {
       if (!ref.startsWith(prefix)) continue;
       // Own keys only: `constructor` or `toString` is `in` every object.
-      const segment = ref.slice(prefix.length).split('/')[0] ?? '';
+      const segment = ref.slice(prefix.length).split('/')[0] as string;
       const name = jsonPointerKey(definitions, segment);
       if (name === undefined || Object.hasOwn(kept, name)) continue;
       setOwnKey(
@@ -153,17 +171,17 @@ export function inlineRefs(root: Node): InlineRefsResult {
  */
 export function jsonPointerKey(container: unknown, raw: string): string | undefined {
   if (typeof container !== 'object' || container === null) return undefined;
-  const unescapeTildes = (segment: string): string =>
-    segment.replace(/~1/g, '/').replace(/~0/g, '~');
-  let decoded: string | undefined;
+  let decoded = raw;
   try {
-    decoded = unescapeTildes(decodeURIComponent(raw));
+    decoded = decodeURIComponent(raw);
   } catch {
-    decoded = undefined;
+    // Not percent-encoding (`50%`): read as written.
   }
-  if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
-  const literal = unescapeTildes(raw);
-  return Object.hasOwn(container, literal) ? literal : undefined;
+  for (const segment of [decoded, raw]) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Object.hasOwn(container, key)) return key;
+  }
+  return undefined;
 }
 
 /**
@@ -183,14 +201,9 @@ function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): vo
     );
   }
   ancestors.push(node);
-  if (Array.isArray(node)) {
-    for (let index = 0; index < node.length; index++) {
-      assertAcyclic(node[index], [...path, index], ancestors);
-    }
-  } else {
-    for (const [key, value] of Object.entries(node))
-      assertAcyclic(value, [...path, key], ancestors);
-  }
+  const list = Array.isArray(node);
+  for (const [key, value] of Object.entries(node))
+    assertAcyclic(value, [...path, list ? Number(key) : key], ancestors);
   ancestors.pop();
 }
 
