@@ -231,11 +231,15 @@ const MAX_ZOD_WALKED = 20_000;
  * it garbage collection scanning that stack (bench/RESULTS.md, "test-speed17"). The walk is
  * iterative and reads zod's def (`_zod.def`, zod 3's `_def`), each schema at most once per depth.
  * It counts the JSON Schema path the converters write for an object (`properties.<key>`), a list
- * (`items`), a union and a nullable (`anyOf.<i>`, `oneOf.<i>` for zod 4's exclusive ones), and
- * only objects and lists are judged, so the place is the one the converted schema's check names
- * (its first container past the limit). Other wrappers count nothing, nor does data a keyword
- * holds (a `default: {}`, an `enum` list), which the check after conversion counts: never more
- * than the converters write, and a schema the walk passes is still checked after conversion. A
+ * (`items`), a union and a nullable (`anyOf.<i>`, `oneOf.<i>` for zod 4's exclusive ones), a
+ * tuple (`prefixItems.<i>`, zod 3's `items.<i>`) and a record (`additionalProperties`), and
+ * refuses a schema only where the converters always write a container one level below it (its
+ * `properties`, `items`, `enum`, a nullable's type list or `anyOf`, an intersection's `allOf` or
+ * merged object: `containerOf`), so the place is the one the converted schema's check names.
+ * Other wrappers count nothing, nor do an intersection's sides (zod 4 merges objects) or data a
+ * keyword holds (a `default: {}`): never more than the converters write, so it refuses only what
+ * the converted schema's check would, and a schema it passes is still checked after conversion.
+ * Tested at 127, 128 and 129 levels against both converters. A
  * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
  * inside itself is not walked again.
  *
@@ -254,12 +258,12 @@ export function assertZodNesting(schema: unknown): void {
     if (leaving || typeof def !== 'object' || inside.has(node as object)) continue;
     if ((walkedAt.get(node as object) ?? -1) >= path.length) continue;
     // zod 4 names its kind `type`; zod 3 `typeName` ('ZodObject'), its `type` being a list's items.
-    const kind = (
-      typeof def['type'] === 'string' ? def['type'] : String(def['typeName']).slice(3)
-    ).toLowerCase();
-    // Both converters write an object's `properties` and a list's `items`, always: one level more.
-    if (path.length >= MAX_SCHEMA_NESTING && (kind === 'object' || kind === 'array')) {
-      const inner = kind === 'object' ? 'properties' : 'items';
+    const zod4 = typeof def['type'] === 'string';
+    const kind = (zod4 ? (def['type'] as string) : String(def['typeName']).slice(3)).toLowerCase();
+    // The keyword under which the converters always write a container (an object or a list) one
+    // level below this schema: past the limit, that container is the first place too deep.
+    const inner = containerOf(kind, zod4, def);
+    if (path.length >= MAX_SCHEMA_NESTING && inner !== undefined) {
       const place = formatPath([...path, inner].slice(0, MAX_SCHEMA_NESTING + 1));
       throw new Error(`the schema at ${shortPlace(place)} ${SCHEMA_TOO_DEEP}`);
     }
@@ -274,6 +278,12 @@ export function assertZodNesting(schema: unknown): void {
       for (const [index, option] of (def['options'] as unknown[]).entries())
         children.push([option, def['inclusive'] === false ? 'oneOf' : 'anyOf', index]);
     } else if (kind === 'nullable') children.push([def['innerType'], 'anyOf', 0]);
+    else if (kind === 'tuple') {
+      const list = zod4 ? 'prefixItems' : 'items';
+      for (const [index, item] of (def['items'] as unknown[]).entries())
+        children.push([item, list, index]);
+      if (def['rest']) children.push([def['rest'], zod4 ? 'items' : 'additionalItems']);
+    } else if (kind === 'record') children.push([def['valueType'], 'additionalProperties']);
     else if (kind === 'lazy') children.push([(def['getter'] as () => unknown)()]);
     else
       for (const key of ['innerType', 'in', 'schema', 'type', 'left', 'right', 'valueType'])
@@ -283,4 +293,29 @@ export function assertZodNesting(schema: unknown): void {
     for (const [child, ...segments] of children.reverse())
       pending.push([child, [...path, ...segments]]);
   }
+}
+
+/**
+ * The keyword under which zod 4's converter or zod-to-json-schema always writes an object or a
+ * list right below a schema of this kind (`properties`, `items`, `anyOf`, `enum`...), or
+ * `undefined` when one may be missing: a zod 3 list of `z.any()` has no `items`, a union of one
+ * primitive type folds into a plain `type`. Checked at 127, 128 and 129 levels against the
+ * converters' output (schema-depth.attacks.test.ts).
+ */
+function containerOf(kind: string, zod4: boolean, def: Def): string | undefined {
+  if (kind === 'object') return 'properties';
+  if (kind === 'array') {
+    const element = (def['element'] ?? def['type']) as { _def?: Def } | undefined;
+    return zod4 || element?._def?.['typeName'] !== 'ZodAny' ? 'items' : undefined;
+  }
+  // An intersection of objects is merged into one object by zod 4, written as allOf otherwise:
+  // a container either way (its sides are walked as nothing deeper: zod 4 may merge them).
+  if (kind === 'intersection') return 'allOf';
+  if (kind === 'tuple') return zod4 ? 'prefixItems' : 'items';
+  if (kind === 'record') return zod4 ? 'propertyNames' : 'additionalProperties';
+  if (kind === 'enum' || kind === 'nativeenum') return 'enum';
+  // zod 3 writes a nullable primitive as a type list (`['string', 'null']`), anything else as anyOf.
+  if (kind === 'nullable') return 'anyOf';
+  // Not a union: one of a single primitive type folds into a plain `type` (both converters).
+  return undefined;
 }
