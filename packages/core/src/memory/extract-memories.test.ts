@@ -51,7 +51,7 @@ describe('extractMemories', () => {
       ['The user travels by train.', 'episode'],
     ]);
     const [request] = extractorRequests(fake);
-    const [sent] = request?.['contents'] as { role: string; parts: { text: string }[] }[];
+    const [sent] = (request?.['contents'] ?? []) as { role: string; parts: { text: string }[] }[];
     expect(sent?.role).toBe('user');
     expect(sent?.parts).toHaveLength(1);
     // One JSON line per turn with words (see extract-memories.attacks.test.ts).

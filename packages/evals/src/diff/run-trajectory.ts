@@ -2,8 +2,8 @@ import type { AgentResult, AgentUsage } from '@gemloop/core';
 import { readCost, unknownCost } from '@gemloop/core/internal';
 import { addCosts, type Cost } from '@gemloop/core/models';
 import { MAX_RUN_FILE_CHARS } from '../cases-from-run.ts';
-import { textLines } from '../parse-eval-cases.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
+import { textLines } from '../parse-eval-cases.ts';
 
 /** One tool call of a trajectory: its step (1-based), tool and arguments. */
 export type RunTrajectoryCall = { step: number; name: string; args: unknown };
