@@ -6,23 +6,11 @@ import type {
   RecordedToolResult,
 } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
-import { CASE_ID_RULE, isCaseId, toEvalCase } from './parse-eval-cases.ts';
+import { CASE_ID_RULE, isCaseId, textLines, toEvalCase } from './parse-eval-cases.ts';
 import { findOmitted } from './replay/find-omitted.ts';
 
 /** The largest run file turned into a case, in characters. */
 export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
-
-/**
- * A run file's lines as an editor shows them: after a byte-order mark (RFC 8259 section 8.1 lets
- * a parser ignore one: with it, the run-start line read as not JSON, attack24), split at CRLF, LF
- * or a CR alone (old Mac line ends, or a file edited on two systems: before, read as one line
- * that is not JSON, so no case and no trajectory, silently). JSON escapes a CR inside a string
- * (RFC 8259 section 7), so a raw one only ends a line; the recorder writes LF. @internal
- */
-export function runFileLines(text: string): string[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return body.split(/\r\n|\r|\n/);
-}
 
 /** The text of one recorded run file and where it came from (for messages and `runFile`). */
 export type RecordedRunText = { text: string; runFile: string };
@@ -179,7 +167,7 @@ function readRunLines(text: string, runFile: string): RunLines {
     success: false,
   };
   const argsById = new Map<string, unknown>();
-  for (const raw of runFileLines(text)) {
+  for (const raw of textLines(text)) {
     if (raw.trim() === '') continue;
     let line: Record<string, unknown>;
     try {

@@ -42,7 +42,7 @@ export function parseEvalCases(text: string, source = '<inline>'): EvalCase[] {
   }
   const cases: EvalCase[] = [];
   const ids = new Set<string>();
-  const lines = text.split('\n');
+  const lines = textLines(text);
   for (let index = 0; index < lines.length; index++) {
     const raw = (lines[index] ?? '').trim();
     if (raw === '' || raw.startsWith('//')) continue;
@@ -83,6 +83,19 @@ export function parseEvalCases(text: string, source = '<inline>'): EvalCase[] {
     }
   }
   return cases;
+}
+
+/**
+ * A JSONL text's lines as an editor shows them (a dataset's, a run file's): after a byte-order
+ * mark (RFC 8259 section 8.1 lets a parser ignore one: with it, a run file's run-start line read
+ * as not JSON, attack24), split at CRLF, LF or a CR alone (old Mac line ends, or a file edited on
+ * two systems: before, read as one line that is not JSON, so a run file gave no case and no
+ * trajectory, silently, and a dataset failed at "line 1"). JSON escapes a CR inside a string
+ * (RFC 8259 section 7), so a raw one only ends a line; the recorder writes LF. @internal
+ */
+export function textLines(text: string): string[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return body.split(/\r\n|\r|\n/);
 }
 
 /**

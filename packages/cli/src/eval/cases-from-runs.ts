@@ -132,7 +132,7 @@ function descendantsOf(top: RunFile, children: ReadonlyMap<string, RunFile[]>): 
 /** The `runId` and `parentRunId` of a recorded run (its first line, the run-start). */
 function runIdsOf(text: string): { runId: string | undefined; parentRunId: string | undefined } {
   // The first line ends at LF, CRLF or a CR alone (old Mac line ends: a raw CR is never inside
-  // a JSON string), as evals' `runFileLines` reads the rest.
+  // a JSON string), as evals' `textLines` reads the rest.
   const end = text.search(/[\r\n]/);
   let start: { runId?: unknown; parentRunId?: unknown } | null;
   try {

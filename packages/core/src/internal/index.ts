@@ -193,7 +193,9 @@ export {
   createArgumentRedactor,
 } from '../tools/define/argument-redactor.ts';
 export { REDACTED_ARGUMENT } from '../tools/define/redact-arguments.ts';
-// @gemloop/tools' MCP listing refuses a hostile server's endless `$ref`s before defineTool.
+// @gemloop/tools' MCP listing refuses a hostile server's endless `$ref`s before defineTool, and
+// checks its tools' arguments without walking them again.
+export { createRefsCheckedArgsParser } from '../tools/define/resolve-tool-parameters.ts';
 export { findRefProblem } from '../tools/schema/cfworker-check.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';

@@ -51,12 +51,13 @@ describe('extractMemories', () => {
       ['The user travels by train.', 'episode'],
     ]);
     const [request] = extractorRequests(fake);
-    expect(request?.['contents']).toEqual([
-      {
-        role: 'user',
-        parts: [{ text: 'User: I am vegetarian and I travel by train.\n\nAssistant: Noted.' }],
-      },
-    ]);
+    const [sent] = (request?.['contents'] ?? []) as { role: string; parts: { text: string }[] }[];
+    expect(sent?.role).toBe('user');
+    expect(sent?.parts).toHaveLength(1);
+    // One JSON line per turn with words (see extract-memories.attacks.test.ts).
+    expect(sent?.parts[0]?.text).toMatch(
+      /\n<transcript>\n\{"role":"user","text":"I am vegetarian and I travel by train\."\}\n\{"role":"assistant","text":"Noted\."\}\n<\/transcript>$/,
+    );
     expect(JSON.stringify(request?.['systemInstruction'])).toContain(
       DEFAULT_EXTRACT_INSTRUCTIONS.slice(0, 40),
     );

@@ -203,8 +203,8 @@ describe.each<Mode>(['run', 'stream'])('memoryPlugin (%s)', (mode) => {
       generationConfig: Record<string, unknown>;
     };
     expect(extractor.generationConfig['responseMimeType']).toBe('application/json');
-    expect(extractor.contents[0]?.parts[0]?.text).toBe(
-      "User: I'm vegetarian and off to Lisbon.\n\nAssistant: Enjoy Lisbon!",
+    expect(extractor.contents[0]?.parts[0]?.text).toMatch(
+      /<transcript>\n\{"role":"user","text":"I'm vegetarian and off to Lisbon\."\}\n\{"role":"assistant","text":"Enjoy Lisbon!"\}\n<\/transcript>$/,
     );
     if (mode === 'stream') {
       expect(pluginEvents(events).at(-1)).toMatchObject({

@@ -1,8 +1,9 @@
 import type { AgentResult, AgentUsage } from '@gemloop/core';
 import { readCost, unknownCost } from '@gemloop/core/internal';
 import { addCosts, type Cost } from '@gemloop/core/models';
-import { MAX_RUN_FILE_CHARS, runFileLines } from '../cases-from-run.ts';
+import { MAX_RUN_FILE_CHARS } from '../cases-from-run.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
+import { textLines } from '../parse-eval-cases.ts';
 
 /** One tool call of a trajectory: its step (1-based), tool and arguments. */
 export type RunTrajectoryCall = { step: number; name: string; args: unknown };
@@ -45,7 +46,7 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
   // calls and their usage metadata count then, and its cost is unknown.
   let modelCalls = 0;
   const callTokens: TrajectoryTokens = { input: 0, output: 0, thinking: 0, total: 0 };
-  for (const raw of runFileLines(text)) {
+  for (const raw of textLines(text)) {
     const line = parseLine(raw);
     if (line === undefined) continue;
     if (line['type'] === 'tool-call-start' && typeof line['toolName'] === 'string') {

@@ -12,7 +12,14 @@ export type WebSocketClass = typeof globalThis.WebSocket;
  * server; the session sees a dropped connection, 1006, and resumes). undici's own default is
  * 128 MiB per message (`webSocket.maxPayloadSize`, a dispatcher option in the undici 7.30 core depends on:
  * nodejs/undici#4955, backported to v7 in #5423), all of it buffered before the session could
- * look (attack25: RSS ~500 MB for a 50 MB frame). @internal
+ * look (attack25: RSS ~500 MB for a 50 MB frame). That larger one cannot be told apart as
+ * `frame-too-large` (leftovers34, undici 7.30.2): `Receiver#validatePayloadLength`
+ * (lib/web/websocket/receiver.js) calls `failWebsocketConnection(handler, 1009, 'Payload size
+ * exceeds maximum allowed size')` (connection.js), which writes that close frame to the server
+ * and destroys the socket; `WebSocket#onSocketClose` (websocket.js) then reports what a dropped
+ * connection reports, since no close frame was received: an `error` event whose `TypeError`
+ * has an empty message, no cause, and a `close` event with code 1006 and reason '' (the
+ * `undici:websocket:close` diagnostics channel publishes the same 1006). @internal
  */
 export function transportFrameBound(maxFrameBytes: number): number {
   return Math.max(2 * maxFrameBytes, maxFrameBytes + 1024 * 1024);

@@ -103,6 +103,18 @@ export function createZodV3ArgsParser(
   return toObjectArgsParser(createStandardSchemaParser(parameters, toolName));
 }
 
+/**
+ * The argument parser `defineTool` makes for a plain JSON Schema, for a schema whose `$ref`s were
+ * walked already (`findRefProblem`: an MCP listing's), so its validator does not walk them again.
+ * @internal
+ */
+export function createRefsCheckedArgsParser(
+  schema: Record<string, unknown>,
+  toolName: string,
+): (args: unknown) => ToolArgumentsResult<unknown> {
+  return toObjectArgsParser(createJsonSchemaArgsValidator(schema, toolName, true));
+}
+
 /** `parse` for the arguments of a call: `{}` for none, an issue for anything but an object. */
 function toObjectArgsParser(
   parse: (args: unknown) => ToolArgumentsResult<unknown>,

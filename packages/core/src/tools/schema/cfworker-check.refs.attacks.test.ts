@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineTool } from '../define/define-tool.ts';
-import { findRefProblem, MAX_REF_EXPANSION } from './cfworker-check.ts';
-import { MAX_SCHEMA_NESTING } from './inline-refs.ts';
+import { findRefProblem } from './cfworker-check.ts';
+import { MAX_REF_EXPANSION, MAX_SCHEMA_NESTING } from './inline-refs.ts';
 import { jsonSchema } from './json-schema.ts';
 
 // Attack (attack26): `$ref`s in a tool's JSON Schema (an MCP server's listing) that never end:
@@ -85,7 +85,7 @@ const tree = object(
 
 describe('findRefProblem', () => {
   it('names $refs that double at each of 30 levels, in bounded work', () => {
-    expect(findRefProblem(doubling(30))).toContain(`expand past ${MAX_REF_EXPANSION} schemas`);
+    expect(findRefProblem(doubling(30))).toContain(`expand past ${MAX_REF_EXPANSION} steps`);
   });
 
   it(`names a chain of 5,000 $refs, past ${MAX_SCHEMA_NESTING} in a row`, () => {

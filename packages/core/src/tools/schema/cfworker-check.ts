@@ -1,5 +1,11 @@
 import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
-import { formatPath, jsonPointerKey, MAX_SCHEMA_NESTING, shortPlace } from './inline-refs.ts';
+import {
+  formatPath,
+  jsonPointerKey,
+  MAX_REF_EXPANSION,
+  MAX_SCHEMA_NESTING,
+  shortPlace,
+} from './inline-refs.ts';
 import {
   SUBSCHEMA_KEYWORDS,
   SUBSCHEMA_LIST_KEYWORDS,
@@ -37,10 +43,12 @@ export type CfworkerModule = {
 export function createCfworkerCheck(
   { Validator }: CfworkerModule,
   schema: Record<string, unknown>,
+  refsChecked = false,
 ): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
   // A $ref that comes back to itself before any property overflowed the validator's stack at
   // every call ("Maximum call stack size exceeded"): every call is answered with what is wrong.
-  const problem = findRefProblem(schema);
+  // Not walked again for a schema whose $refs were (an MCP listing's: `refsChecked`).
+  const problem = refsChecked ? undefined : findRefProblem(schema);
   if (problem !== undefined) {
     const issues = [
       { path: [], message: `This tool's parameter schema cannot check arguments: ${problem}.` },
@@ -201,14 +209,6 @@ function toPath(location: string, instance: unknown): (string | number)[] {
 
 type Node = Record<string, unknown>;
 
-/**
- * The most schema objects a walk through a schema's `$ref`s may visit (each `$ref` is read, and
- * inlined, once for every place it is used). Real schemas take a few thousand; a `$ref` used twice
- * at each of 15 levels (over a megabyte of declaration once inlined, sent with every request)
- * takes this many.
- */
-export const MAX_REF_EXPANSION = 100_000;
-
 // The keywords whose sub-schemas check a part of the value (a property, an item, a key), not the
 // value itself: a `$ref` that comes back to itself must pass one of them, or its check never ends.
 const INSTANCE_KEYWORDS: ReadonlySet<string> = new Set([
@@ -226,8 +226,9 @@ const INSTANCE_KEYWORDS: ReadonlySet<string> = new Set([
 
 /**
  * Why a schema's local `$ref`s cannot be used, or `undefined`: `$ref`s whose expansion passes
- * {@link MAX_REF_EXPANSION} schemas (refs that each use the next twice double at every level:
- * 30 of them kept `defineTool` inlining for hours, and the process with it), or a `$ref` that
+ * {@link MAX_REF_EXPANSION} steps, counted as `inlineRefs` counts them (refs that each use the
+ * next twice double at every level: 30 of them kept `defineTool` inlining for hours, and the
+ * process with it), more than {@link MAX_SCHEMA_NESTING} `$ref`s in a row, or a `$ref` that
  * comes back to itself before any property or item (`a: { $ref: a }`, or through `allOf`, `anyOf`,
  * `not`): no value can be checked against it, and @cfworker/json-schema's check overflowed the
  * stack at every call. The walk stops at the bound, so it is itself bounded. A `$ref` that leads
@@ -248,9 +249,11 @@ export function findRefProblem(root: Node): string | undefined {
     // this walk's stack as short as that check's.
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
     if (path.length > MAX_SCHEMA_NESTING) return undefined;
-    // Copies only: a large schema without $refs is what it is (its size bounded by its source).
-    if (expanding.length > 0 && ++visits > MAX_REF_EXPANSION) {
-      return `its $refs expand past ${MAX_REF_EXPANSION} schemas (MAX_REF_EXPANSION: each $ref is copied where it is used); define shared parts once, without a $ref to the same definition twice at every level`;
+    // Copies only, each counting the refs it is reached through (as `inlineRefs` counts): a large
+    // schema without $refs is what it is (its size bounded by its source).
+    visits += expanding.length;
+    if (visits > MAX_REF_EXPANSION) {
+      return `its $refs expand past ${MAX_REF_EXPANSION} steps (MAX_REF_EXPANSION: each schema copied for a $ref counts the $refs it is reached through); define shared parts once, without a $ref to the same definition twice at every level`;
     }
     const schema = node as Node;
     const ref = schema['$ref'];

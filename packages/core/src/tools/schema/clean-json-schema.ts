@@ -155,12 +155,10 @@ function rewriteExclusiveBound(
 /** The JSON Schema `type` of a JSON value. */
 export function jsonTypeOf(value: unknown): string | undefined {
   if (value === null) return 'null';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'object';
-  return undefined;
+  if (Number.isInteger(value)) return 'integer';
+  const type = typeof value;
+  return ['string', 'number', 'boolean', 'object'].includes(type) ? type : undefined;
 }
 
 function isNode(value: unknown): value is Node {

@@ -29,6 +29,16 @@ export function shortPlace(place: string): string {
   return place.length > 160 ? `${place.slice(0, 60)}…${place.slice(-80)}` : place;
 }
 
+/**
+ * What {@link inlineRefs} may spend on `$ref`s: each schema it copies for one counts the `$ref`s
+ * it is reached through (a `$ref` is copied wherever it is used). Real schemas take a few
+ * thousand. Definitions that each use the next twice pass it at 15 levels (14 inline to ~1 MB of
+ * declaration, sent with every request; 40 kept `defineTool` copying for hours in a synchronous
+ * loop), and so does a chain of about 1,400 `$ref`s in a row (30,000 took 19 s, then overflowed
+ * the stack). Each refused in under 0.2 s.
+ */
+export const MAX_REF_EXPANSION = 1_000_000;
+
 /** What {@link inlineRefs} made of a schema. */
 export type InlineRefsResult = {
   schema: Node;
@@ -47,11 +57,16 @@ export type InlineRefsResult = {
  * and cannot be inlined: it stays, and is listed. Definitions no `$ref` needs any more are removed.
  * The input is never modified.
  *
- * @throws Error for a `$ref` whose target does not exist.
+ * The work is bounded by {@link MAX_REF_EXPANSION}: past it, it throws. A `$ref` that comes
+ * back to itself before any property or item (`a: { $ref: a }`) is recursive here, and kept; the
+ * arguments' validator answers every call with what is wrong with it (`findRefProblem`).
+ *
+ * @throws Error for a `$ref` whose target does not exist, or past that bound.
  */
 export function inlineRefs(root: Node): InlineRefsResult {
   assertAcyclic(root, [], []);
   const recursiveRefs: InlineRefsResult['recursiveRefs'] = [];
+  let copies = 0;
 
   const resolve = (ref: string, path: SchemaPath): unknown => {
     if (ref === '#') return root;
@@ -62,12 +77,9 @@ export function inlineRefs(root: Node): InlineRefsResult {
     }
     let target: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
-      const key = jsonPointerKey(target, raw);
       // Own keys only: `#/$defs/constructor` must not find Object's constructor.
-      target =
-        key !== undefined && typeof target === 'object' && target !== null
-          ? (target as Node)[key]
-          : undefined;
+      const key = jsonPointerKey(target, raw);
+      target = key === undefined ? undefined : (target as Node)[key];
     }
     if (target === undefined) {
       throw new Error(`$ref ${JSON.stringify(ref)} at ${formatPath(path)} points to nothing`);
@@ -77,6 +89,12 @@ export function inlineRefs(root: Node): InlineRefsResult {
 
   const walk = (node: unknown, path: SchemaPath, expanding: readonly string[]): unknown => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    // A schema copied for a $ref counts the refs it is reached through (a schema without $refs
+    // is free: as large as its source): doubling refs end, and so does a long chain of them.
+    copies += expanding.length;
+    if (copies > MAX_REF_EXPANSION) {
+      throw new Error(`its $refs expand past ${MAX_REF_EXPANSION} steps (MAX_REF_EXPANSION)`);
+    }
     const schema = node as Node;
     const ref = schema['$ref'];
     if (typeof ref === 'string') {
@@ -124,11 +142,11 @@ export function inlineRefs(root: Node): InlineRefsResult {
     if (typeof definitions !== 'object' || definitions === null) continue;
     const kept: Node = {};
     const prefix = `#/${keyword}/`;
-    for (let index = 0; index < recursiveRefs.length; index++) {
-      const { ref } = recursiveRefs[index]!;
+    // Also the refs met while a kept definition is walked: they are pushed as this loop runs.
+    for (const { ref } of recursiveRefs) {
       if (!ref.startsWith(prefix)) continue;
       // Own keys only: `constructor` or `toString` is `in` every object.
-      const segment = ref.slice(prefix.length).split('/')[0] ?? '';
+      const segment = ref.slice(prefix.length).split('/')[0] as string;
       const name = jsonPointerKey(definitions, segment);
       if (name === undefined || Object.hasOwn(kept, name)) continue;
       setOwnKey(
@@ -153,17 +171,17 @@ export function inlineRefs(root: Node): InlineRefsResult {
  */
 export function jsonPointerKey(container: unknown, raw: string): string | undefined {
   if (typeof container !== 'object' || container === null) return undefined;
-  const unescapeTildes = (segment: string): string =>
-    segment.replace(/~1/g, '/').replace(/~0/g, '~');
-  let decoded: string | undefined;
+  let decoded = raw;
   try {
-    decoded = unescapeTildes(decodeURIComponent(raw));
+    decoded = decodeURIComponent(raw);
   } catch {
-    decoded = undefined;
+    // Not percent-encoding (`50%`): read as written.
   }
-  if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
-  const literal = unescapeTildes(raw);
-  return Object.hasOwn(container, literal) ? literal : undefined;
+  for (const segment of [decoded, raw]) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Object.hasOwn(container, key)) return key;
+  }
+  return undefined;
 }
 
 /**
@@ -183,14 +201,9 @@ function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): vo
     );
   }
   ancestors.push(node);
-  if (Array.isArray(node)) {
-    for (let index = 0; index < node.length; index++) {
-      assertAcyclic(node[index], [...path, index], ancestors);
-    }
-  } else {
-    for (const [key, value] of Object.entries(node))
-      assertAcyclic(value, [...path, key], ancestors);
-  }
+  const list = Array.isArray(node);
+  for (const [key, value] of Object.entries(node))
+    assertAcyclic(value, [...path, list ? Number(key) : key], ancestors);
   ancestors.pop();
 }
 
@@ -218,11 +231,15 @@ const MAX_ZOD_WALKED = 20_000;
  * it garbage collection scanning that stack (bench/RESULTS.md, "test-speed17"). The walk is
  * iterative and reads zod's def (`_zod.def`, zod 3's `_def`), each schema at most once per depth.
  * It counts the JSON Schema path the converters write for an object (`properties.<key>`), a list
- * (`items`), a union and a nullable (`anyOf.<i>`, `oneOf.<i>` for zod 4's exclusive ones), and
- * only objects and lists are judged, so the place is the one the converted schema's check names
- * (its first container past the limit). Other wrappers count nothing, nor does data a keyword
- * holds (a `default: {}`, an `enum` list), which the check after conversion counts: never more
- * than the converters write, and a schema the walk passes is still checked after conversion. A
+ * (`items`), a union and a nullable (`anyOf.<i>`, `oneOf.<i>` for zod 4's exclusive ones), a
+ * tuple (`prefixItems.<i>`, zod 3's `items.<i>`) and a record (`additionalProperties`), and
+ * refuses a schema only where the converters always write a container one level below it (its
+ * `properties`, `items`, `enum`, a nullable's type list or `anyOf`, an intersection's `allOf` or
+ * merged object: `containerOf`), so the place is the one the converted schema's check names.
+ * Other wrappers count nothing, nor do an intersection's sides (zod 4 merges objects) or data a
+ * keyword holds (a `default: {}`): never more than the converters write, so it refuses only what
+ * the converted schema's check would, and a schema it passes is still checked after conversion.
+ * Tested at 127, 128 and 129 levels against both converters. A
  * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
  * inside itself is not walked again.
  *
@@ -241,12 +258,12 @@ export function assertZodNesting(schema: unknown): void {
     if (leaving || typeof def !== 'object' || inside.has(node as object)) continue;
     if ((walkedAt.get(node as object) ?? -1) >= path.length) continue;
     // zod 4 names its kind `type`; zod 3 `typeName` ('ZodObject'), its `type` being a list's items.
-    const kind = (
-      typeof def['type'] === 'string' ? def['type'] : String(def['typeName']).slice(3)
-    ).toLowerCase();
-    // Both converters write an object's `properties` and a list's `items`, always: one level more.
-    if (path.length >= MAX_SCHEMA_NESTING && (kind === 'object' || kind === 'array')) {
-      const inner = kind === 'object' ? 'properties' : 'items';
+    const zod4 = typeof def['type'] === 'string';
+    const kind = (zod4 ? (def['type'] as string) : String(def['typeName']).slice(3)).toLowerCase();
+    // The keyword under which the converters always write a container (an object or a list) one
+    // level below this schema: past the limit, that container is the first place too deep.
+    const inner = containerOf(kind, zod4, def);
+    if (path.length >= MAX_SCHEMA_NESTING && inner !== undefined) {
       const place = formatPath([...path, inner].slice(0, MAX_SCHEMA_NESTING + 1));
       throw new Error(`the schema at ${shortPlace(place)} ${SCHEMA_TOO_DEEP}`);
     }
@@ -261,6 +278,12 @@ export function assertZodNesting(schema: unknown): void {
       for (const [index, option] of (def['options'] as unknown[]).entries())
         children.push([option, def['inclusive'] === false ? 'oneOf' : 'anyOf', index]);
     } else if (kind === 'nullable') children.push([def['innerType'], 'anyOf', 0]);
+    else if (kind === 'tuple') {
+      const list = zod4 ? 'prefixItems' : 'items';
+      for (const [index, item] of (def['items'] as unknown[]).entries())
+        children.push([item, list, index]);
+      if (def['rest']) children.push([def['rest'], zod4 ? 'items' : 'additionalItems']);
+    } else if (kind === 'record') children.push([def['valueType'], 'additionalProperties']);
     else if (kind === 'lazy') children.push([(def['getter'] as () => unknown)()]);
     else
       for (const key of ['innerType', 'in', 'schema', 'type', 'left', 'right', 'valueType'])
@@ -270,4 +293,29 @@ export function assertZodNesting(schema: unknown): void {
     for (const [child, ...segments] of children.reverse())
       pending.push([child, [...path, ...segments]]);
   }
+}
+
+/**
+ * The keyword under which zod 4's converter or zod-to-json-schema always writes an object or a
+ * list right below a schema of this kind (`properties`, `items`, `anyOf`, `enum`...), or
+ * `undefined` when one may be missing: a zod 3 list of `z.any()` has no `items`, a union of one
+ * primitive type folds into a plain `type`. Checked at 127, 128 and 129 levels against the
+ * converters' output (schema-depth.attacks.test.ts).
+ */
+function containerOf(kind: string, zod4: boolean, def: Def): string | undefined {
+  if (kind === 'object') return 'properties';
+  if (kind === 'array') {
+    const element = (def['element'] ?? def['type']) as { _def?: Def } | undefined;
+    return zod4 || element?._def?.['typeName'] !== 'ZodAny' ? 'items' : undefined;
+  }
+  // An intersection of objects is merged into one object by zod 4, written as allOf otherwise:
+  // a container either way (its sides are walked as nothing deeper: zod 4 may merge them).
+  if (kind === 'intersection') return 'allOf';
+  if (kind === 'tuple') return zod4 ? 'prefixItems' : 'items';
+  if (kind === 'record') return zod4 ? 'propertyNames' : 'additionalProperties';
+  if (kind === 'enum' || kind === 'nativeenum') return 'enum';
+  // zod 3 writes a nullable primitive as a type list (`['string', 'null']`), anything else as anyOf.
+  if (kind === 'nullable') return 'anyOf';
+  // Not a union: one of a single primitive type folds into a plain `type` (both converters).
+  return undefined;
 }

@@ -266,3 +266,112 @@ describe('a zod schema past the limit, refused before zod converts it', () => {
     expect(() => assertZodNesting(shared)).toThrow(limit);
   });
 });
+
+describe('the zod walk against what the converters write, at 127, 128 and 129 levels (leftovers34)', () => {
+  // Each shape sits at exactly `at` levels (`properties.a` and lists around it). The walk
+  // refuses only where the converted schema's check would (never a schema that converts within
+  // the limit: before, a zod 3 list of z.any() at 128, whose `items` zod-to-json-schema leaves
+  // out), and it judges tuples, records, intersections, enums and nullables, whose converted
+  // containers it did not count.
+  // One builder type for both: zod 4's and zod 3's signatures differ.
+  type Built = { nullable(): Built; optional(): Built; default(value: unknown): Built };
+  type Zod = Record<
+    | 'array'
+    | 'any'
+    | 'unknown'
+    | 'object'
+    | 'union'
+    | 'string'
+    | 'number'
+    | 'enum'
+    | 'literal'
+    | 'tuple'
+    | 'record'
+    | 'intersection',
+    (...args: unknown[]) => Built
+  >;
+  const shapes: [string, (zod: Zod) => unknown][] = [
+    ['a list of any', (zod) => zod.array(zod.any())],
+    ['a list of unknown', (zod) => zod.array(zod.unknown())],
+    ['an empty object', (zod) => zod.object({})],
+    ['a union of two primitives (a type list)', (zod) => zod.union([zod.string(), zod.number()])],
+    [
+      'a union of one primitive type (folded away)',
+      (zod) => zod.union([zod.string(), zod.string()]),
+    ],
+    ['a union with an object', (zod) => zod.union([zod.object({ b: zod.string() }), zod.number()])],
+    ['a nullable string', (zod) => zod.string().nullable()],
+    ['a nullable object', (zod) => zod.object({ b: zod.string() }).nullable()],
+    ['an enum', (zod) => zod.enum(['a', 'b'])],
+    ['a literal', (zod) => zod.literal('a')],
+    ['a tuple', (zod) => zod.tuple([zod.string()])],
+    ['an empty tuple', (zod) => zod.tuple([])],
+    [
+      'a record',
+      (zod) =>
+        (zod.record as (key: unknown, value: unknown) => unknown)(zod.string(), zod.string()),
+    ],
+    [
+      'an intersection of objects',
+      (zod) => zod.intersection(zod.object({ b: zod.string() }), zod.object({ c: zod.string() })),
+    ],
+    ['an object with a default', (zod) => zod.object({ b: zod.string().optional() }).default({})],
+    ['a string', (zod) => zod.string()],
+  ];
+  const at = (zod: Zod, levels: number, shape: (zod: Zod) => unknown) => {
+    let schema = shape(zod);
+    for (let index = 0; index < levels - 2; index++) schema = zod.array(schema);
+    return zod.object({ a: schema }) as unknown as z.ZodType;
+  };
+  for (const [version, zod] of [
+    ['zod 4', z],
+    ['zod 3', z3],
+  ] as unknown as [string, Zod][]) {
+    it(`refuses each shape iff its converted schema is too deep (${version})`, () => {
+      const verdicts: string[] = [];
+      for (const [name, shape] of shapes) {
+        for (const levels of [127, 128, 129]) {
+          const root = at(zod, levels, shape);
+          const converted = refusalAfterConversion(root) === 'converted' ? 'passes' : 'refused';
+          let walked = 'passes';
+          try {
+            assertZodNesting(root);
+          } catch {
+            walked = 'refused';
+          }
+          let defined = 'passes';
+          try {
+            tool(root);
+          } catch {
+            defined = 'refused';
+          }
+          // The walk never refuses what converts; defineTool refuses exactly what the check does.
+          if (walked === 'refused' && converted === 'passes')
+            verdicts.push(`walk ${name} ${levels}`);
+          if (defined !== converted) verdicts.push(`defineTool ${name} ${levels}: ${defined}`);
+        }
+      }
+      expect(verdicts).toEqual([]);
+    });
+  }
+
+  it('refuses 3,000 levels of tuples, records, intersections and nullables before zod converts them', () => {
+    const wraps: [string, (inner: z.ZodType) => z.ZodType][] = [
+      ['tuples', (inner) => z.tuple([inner])],
+      ['records', (inner) => z.record(z.string(), inner)],
+      ['intersections', (inner) => z.intersection(z.object({ b: z.string() }), z.array(inner))],
+      ['nullables', (inner) => z.array(inner).nullable()],
+    ];
+    for (const [name, wrap] of wraps) {
+      let schema: z.ZodType = z.string();
+      for (let index = 0; index < 3000; index++) schema = wrap(schema);
+      const root = z.object({ root: schema });
+      const input = vi.spyOn(root['~standard'].jsonSchema, 'input');
+      expect({ name, message: refusal(() => tool(root)).message }).toEqual({
+        name,
+        message: expect.stringMatching(limit),
+      });
+      expect({ name, calls: input.mock.calls.length }).toEqual({ name, calls: 0 });
+    }
+  });
+});

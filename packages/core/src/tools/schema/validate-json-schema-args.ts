@@ -42,6 +42,8 @@ function loadCfworker(toolName: string | undefined): JsonSchemaValidation {
  * Makes a function that checks tool arguments against a plain JSON Schema and returns either the
  * arguments or issues with JSON paths and messages the model can act on. The validator is built
  * on the first call that needs it (flat object schemas accept valid arguments without it).
+ * `refsChecked`: the schema's `$ref`s were walked already (`findRefProblem`, an MCP listing's), so
+ * the validator does not walk them again.
  *
  * @throws {@link SchemaLibraryNotLoadedError} off Node when that call comes before the
  *   validator's import arrived (see {@link loadJsonSchemaValidator}); never on Node.
@@ -49,6 +51,7 @@ function loadCfworker(toolName: string | undefined): JsonSchemaValidation {
 export function createJsonSchemaArgsValidator(
   schema: Record<string, unknown>,
   toolName?: string | undefined,
+  refsChecked?: boolean | undefined,
 ): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
   let check: ((args: unknown) => ToolArgumentsResult<Record<string, unknown>>) | undefined;
   const accepts = flatObjectCheck(schema);
@@ -56,7 +59,7 @@ export function createJsonSchemaArgsValidator(
     if (accepts?.(args) === true) return { success: true, value: args as Record<string, unknown> };
     if (check === undefined) {
       const validation = loadCfworker(toolName);
-      check = validation.createCfworkerCheck(validation, schema);
+      check = validation.createCfworkerCheck(validation, schema, refsChecked);
     }
     return check(args);
   };

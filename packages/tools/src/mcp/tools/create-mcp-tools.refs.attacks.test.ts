@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureError, connectInMemory } from '../__fixtures__/mcp-test-helpers.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
@@ -75,5 +75,47 @@ describe('createMcpTools with schemas whose $refs never end', () => {
     const error = await captureError(createMcpTools(await hostileServer()));
     expect(McpServerError.isInstance(error)).toBe(true);
     expect((error as McpServerError).message).toContain('"bomb"');
+  });
+});
+
+describe("createMcpTools walks a tool schema's $refs once", () => {
+  it('the listing walks them; the first call reads the schema once, for the validator (leftovers34)', async () => {
+    // Every walk of the schema enumerates the definition's keys: counted here. The listing's
+    // walks are findRefProblem's and defineTool's (its cleaning and checks); before, the first
+    // call's validator walked the $refs again (findRefProblem) besides building itself.
+    let reads = 0;
+    const definition = new Proxy(
+      { type: 'object', properties: { v: { type: 'string' } }, required: ['v'] },
+      {
+        ownKeys(target) {
+          reads++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
+    const server = new Server({ name: 'refs', version: '1.0.0' }, { capabilities: { tools: {} } });
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [
+        {
+          name: 'lookup',
+          inputSchema: {
+            type: 'object',
+            properties: { q: { $ref: '#/$defs/query' } },
+            $defs: { query: definition },
+          },
+        },
+      ],
+    }));
+    server.setRequestHandler(CallToolRequestSchema, async () => ({ content: [] }));
+    const { client } = await connectInMemory(server);
+    clients.push(client);
+    const { tools } = await createMcpTools(client);
+    const listed = reads;
+    expect(listed).toBeGreaterThan(0);
+    const tool = tools[0]!;
+    expect((await tool.parseArgs({ q: { v: 'x' } })).success).toBe(true);
+    expect(reads - listed).toBe(1);
+    expect((await tool.parseArgs({ q: {} })).success).toBe(false);
+    expect(reads - listed).toBe(1);
   });
 });

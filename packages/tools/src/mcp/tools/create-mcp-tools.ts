@@ -3,6 +3,7 @@ import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
 import {
   booleanOption,
   checkOptionsCopy,
+  createRefsCheckedArgsParser,
   cutText,
   type DeclaredOptions,
   defineOptions,
@@ -243,7 +244,8 @@ export async function createMcpToolsWith(
     try {
       const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
         callTool(mcpName, name, args, context);
-      // `$ref`s that double at every level kept defineTool inlining for hours (attack26).
+      // `$ref`s that double at every level kept defineTool inlining for hours (attack26): walked
+      // once, here, where each problem is named (the arguments' validator below does not again).
       const refProblem = findRefProblem(info.inputSchema as Record<string, unknown>);
       if (refProblem !== undefined) throw new Error(refProblem);
       const declared = defineTool({
@@ -263,12 +265,12 @@ export async function createMcpToolsWith(
       });
       // The arguments are checked here without the server's regular expressions, which a model's
       // string could make backtrack for hours (see stripSchemaPatterns); the server checks them.
-      const unpatterned = stripSchemaPatterns(info.inputSchema as Record<string, unknown>);
-      const parseArgs =
-        unpatterned === undefined
-          ? declared.parseArgs
-          : defineTool({ name, parameters: unpatterned, execute, allowUnsafePatterns: true })
-              .parseArgs;
+      // Made here, not by a second defineTool (which converted and checked the copy again).
+      const parseArgs = createRefsCheckedArgsParser(
+        stripSchemaPatterns(info.inputSchema as Record<string, unknown>) ??
+          (info.inputSchema as Record<string, unknown>),
+        name,
+      ) as typeof declared.parseArgs;
       // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
       tool = Object.freeze({ ...declared, parseArgs, toolType: 'mcp' });
     } catch (error) {
