@@ -126,6 +126,9 @@ export function renderLine(line, startedAt) {
         el('b', null, 'Not recorded further: '),
         asText(line.reason) ?? '',
       );
+    case 'unreadable-line':
+      // The viewer's note for a line of the file that is no session line (read-runs.ts).
+      return item('truncated', line.at, startedAt, asText(line.reason) ?? '');
     case 'live-end':
       return item(
         'end',

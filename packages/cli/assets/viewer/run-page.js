@@ -154,7 +154,8 @@ function render() {
     app.querySelector(`[data-entry="${key}"]`)?.scrollIntoView({ block: 'center' });
   };
   status.textContent =
-    run.end === undefined && !run.notes.some((note) => note.by === 'viewer')
+    run.end === undefined &&
+    !run.notes.some((note) => note.type === 'truncated' && note.by === 'viewer')
       ? 'Run in progress (updating live)'
       : '';
   replaceContent(
@@ -166,9 +167,11 @@ function render() {
       el(
         'p',
         { className: 'truncated-note' },
-        note.by === 'viewer'
-          ? `Cut by the viewer: ${asText(note.reason) ?? ''}`
-          : `The recorder stopped recording this run: ${asText(note.reason) ?? ''}`,
+        note.type === 'unreadable-line'
+          ? (asText(note.reason) ?? '')
+          : note.by === 'viewer'
+            ? `Cut by the viewer: ${asText(note.reason) ?? ''}`
+            : `The recorder stopped recording this run: ${asText(note.reason) ?? ''}`,
       ),
     ),
     el('h2', null, 'Timeline'),
