@@ -16,7 +16,9 @@ import { runTerminalChat } from './run-terminal-chat.ts';
 const PASSWORD = 'pw-3f9a7c2e51';
 const KEY = 'AIzaSy-test-key-0123456789';
 
-async function chat(script: Parameters<typeof createFakeGemini>[0]['script'], throwing: boolean) {
+type Script = NonNullable<Parameters<typeof createFakeGemini>[0]>['script'];
+
+async function chat(script: Script, throwing: boolean) {
   const fake = createFakeGemini({ script });
   const lookup = defineTool({
     name: 'lookup',

@@ -2,7 +2,8 @@ import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { RunStartInfo } from '../telemetry/run-observer.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { RunObservation, RunStartInfo } from '../telemetry/run-observer.ts';
 import { createLiveRecorder } from './create-live-recorder.ts';
 import { createRunRecorder } from './create-run-recorder.ts';
 
@@ -46,9 +47,18 @@ async function settlesIn<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-function warnings(): { logger: { warn: (...args: unknown[]) => void }; seen: unknown[][] } {
+function warnings(): { logger: Logger; seen: unknown[][] } {
   const seen: unknown[][] = [];
-  return { logger: { warn: (...args: unknown[]) => seen.push(args) }, seen };
+  const logger: Logger = {
+    child: () => logger,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => {
+      seen.push(args);
+    },
+    error: () => undefined,
+  };
+  return { logger, seen };
 }
 
 afterEach(() => {
@@ -59,7 +69,7 @@ describe('a recorder whose folder cannot be made under /proc', () => {
   it('the run recorder says so and its flush settles', async () => {
     const { logger, seen } = warnings();
     const recorder = createRunRecorder({ dir: '/proc/gemloop-attack29/runs', logger });
-    const run = recorder.startRun(info('run-proc'));
+    const run = recorder.startRun(info('run-proc')) as RunObservation;
     run.end({ error: new Error('stopped') }, Date.now());
     await settlesIn(recorder.flush(), 'the run recorder flush');
     expect(seen.length).toBe(1);
@@ -70,6 +80,7 @@ describe('a recorder whose folder cannot be made under /proc', () => {
     const { logger, seen } = warnings();
     const recorder = createLiveRecorder({ dir: '/proc/gemloop-attack29/live', logger });
     const recording = recorder.startSession({
+      agentName: undefined,
       model: 'm',
       modality: 'text',
       resumed: false,
@@ -113,7 +124,7 @@ describe('a recorder whose disk is full', () => {
     const disk = await fullDisk(dir);
     const { logger, seen } = warnings();
     const recorder = createRunRecorder({ dir, logger });
-    const run = recorder.startRun(info('run-full'));
+    const run = recorder.startRun(info('run-full')) as RunObservation;
     run.end({ error: new Error('stopped') }, Date.now());
     await settlesIn(recorder.flush(), 'the run recorder flush');
     expect(seen.length).toBe(1);
@@ -127,6 +138,7 @@ describe('a recorder whose disk is full', () => {
     const { logger, seen } = warnings();
     const recorder = createLiveRecorder({ dir, logger });
     const recording = recorder.startSession({
+      agentName: undefined,
       model: 'm',
       modality: 'text',
       resumed: false,

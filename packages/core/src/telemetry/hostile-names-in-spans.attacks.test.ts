@@ -107,7 +107,7 @@ describe('names from a model and a gateway, in spans and metrics', () => {
     const { resourceMetrics } = await reader.collect();
     const points = resourceMetrics.scopeMetrics
       .flatMap((scope) => scope.metrics)
-      .flatMap((metric) => metric.dataPoints);
+      .flatMap((metric) => metric.dataPoints as readonly { attributes: Record<string, unknown> }[]);
     expect(points.length).toBeGreaterThan(0);
     for (const point of points) {
       for (const [key, value] of Object.entries(point.attributes)) {
