@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -9,7 +9,11 @@ import { readRunLines } from './read-runs.ts';
 // same run id and start time), a disk that filled mid-line then freed, a hand edit. The view
 // dropped such a line without a word: the page showed the run as if whole, a model call or a
 // tool call missing. Now the view keeps its place and says which line of the file it was. The
-// last line without its newline is still a line being written (left out, as before).
+// last line without its newline is still a line being written (left out, as before). And a run
+// whose process crashed or was killed: no end will ever come, yet the page said "Run in progress
+// (updating live)" and polled it every second, forever. The recorder touches an open run's file
+// every minute; one without its end and untouched for 10 minutes now ends with an `abandoned`
+// note.
 
 const id = '2026-11-28T18-00-00-000Z-run-torn';
 
@@ -70,5 +74,38 @@ describe('readRunLines: whole lines that are not run lines', () => {
     if (run === undefined || 'problem' in run) throw new Error('no run');
     const notes = run.lines.filter((value) => value['type'] === 'unreadable-line');
     expect(notes.map((note) => note['line'])).toEqual([4]);
+  });
+});
+
+describe('readRunLines: a run whose process stopped', () => {
+  it('ends an unfinished file untouched for over 10 minutes with an abandoned note', async () => {
+    const dir = await runFile(`${start}${call}`);
+    const now = Date.now();
+    const old = new Date(now - 11 * 60_000);
+    await utimes(join(dir, `${id}.jsonl`), old, old);
+    const viewCache = {};
+    const run = await readRunLines(dir, id, { viewCache });
+    if (run === undefined || 'problem' in run) throw new Error('no run');
+    expect(run.lines.at(-1)).toMatchObject({ type: 'abandoned', by: 'viewer', at: 2 });
+    expect(String(run.lines.at(-1)?.['reason'])).toMatch(
+      /^No line was written for 11 minutes and the run has no end/,
+    );
+    // Not kept for polling: nothing more will come.
+    expect(viewCache).toEqual({ last: undefined });
+  });
+
+  it('leaves a run being written, or ended long ago, as it is', async () => {
+    const fresh = await runFile(`${start}${call}`);
+    const running = await readRunLines(fresh, id);
+    if (running === undefined || 'problem' in running) throw new Error('no run');
+    expect(running.lines.map((value) => value['type'])).toEqual(['run-start', 'model-call-start']);
+    const done = await runFile(`${start}${call}${end}`);
+    const later = await readRunLines(done, id, { now: () => Date.now() + 24 * 3_600_000 });
+    if (later === undefined || 'problem' in later) throw new Error('no run');
+    expect(later.lines.map((value) => value['type'])).toEqual([
+      'run-start',
+      'model-call-start',
+      'run-end',
+    ]);
   });
 });

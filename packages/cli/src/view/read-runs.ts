@@ -75,7 +75,16 @@ export type ReadRunsOptions = {
   viewCache?: RunViewCache | undefined;
   /** Counts the bytes read and files opened (tests, diagnostics). */
   counters?: ReadCounters | undefined;
+  /** The clock {@link readRunLines} tells an abandoned run by. @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
 };
+
+/**
+ * How long a run file without its end may go unwritten before the view calls it abandoned: the
+ * recorder touches the files of its open runs every minute, and its pruner takes one untouched
+ * for 10 minutes for a run whose process stopped (core's `STALE_RUN_MS`, prune-run-files.ts).
+ */
+const ABANDONED_RUN_MS = 10 * 60_000;
 
 /** A run file's name: `<ISO time with - for : and .>-<run id>.jsonl`. */
 const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
@@ -298,7 +307,9 @@ export type RunLines = {
  * file (a FIFO, a symlink out of the folder). At most `maxViewBytes` are read: a longer file ends
  * with a `truncated` line (`by: 'viewer'`) saying how much of it is shown. A whole line that is
  * not a run line (torn by a crash, then written after) becomes an `unreadable-line` note naming
- * it; the last line without its line end is one still being written, left out.
+ * it; the last line without its line end is one still being written, left out. A run without
+ * its end whose file went unwritten for 10 minutes ends with an `abandoned` note (`by:
+ * 'viewer'`): its recorder's process stopped.
  */
 export async function readRunLines(
   dir: string,
@@ -330,6 +341,18 @@ export async function readRunLines(
       lines.push(value);
       if (typeof value['at'] === 'number') last = value['at'];
     }
+    const ended = lines.some((line) => line['type'] === 'run-end' || line['type'] === 'live-end');
+    const idle = (options.now ?? Date.now)() - file.mtimeMs;
+    if (!cut && !ended && idle > ABANDONED_RUN_MS) {
+      // A run whose process crashed or was killed: no end will come. Before, the page said
+      // "Run in progress (updating live)" and polled it every second, forever (attack29).
+      lines.push({
+        type: 'abandoned',
+        by: 'viewer',
+        reason: `No line was written for ${Math.floor(idle / 60_000)} minutes and the run has no end: the process recording it stopped (crashed or killed) before the run ended.`,
+        at: last,
+      });
+    }
     if (cut)
       lines.push({
         type: 'truncated',
@@ -340,8 +363,7 @@ export async function readRunLines(
     const run = { lines, cut };
     // Only a run the page polls (no end yet, not cut) is kept: a finished one is read once per
     // visit, and its lines are not held after.
-    const polled =
-      !cut && !lines.some((line) => line['type'] === 'run-end' || line['type'] === 'live-end');
+    const polled = !cut && !ended && idle <= ABANDONED_RUN_MS;
     if (options.viewCache !== undefined)
       options.viewCache.last = polled ? { id, key: file.key, run } : undefined;
     return run;

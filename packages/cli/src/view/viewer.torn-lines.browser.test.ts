@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -12,6 +12,7 @@ import type { ViewServer } from './start-view-server.ts';
 // lines were dropped without a word and the run read as whole. Never skips.
 
 const ID = '2026-01-05T00-00-00-000Z-torn-lines';
+const CRASHED = '2026-01-05T00-00-01-000Z-crashed';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
@@ -28,6 +29,10 @@ beforeAll(async () => {
     '{"type":"run-end","at":6,"outcome":"success","text":"Found it."}',
   ];
   await writeFile(join(dir, `${ID}.jsonl`), `${lines.join('\n')}\n`);
+  // A run whose process was killed mid-run an hour ago: no end, and its file untouched since.
+  await writeFile(join(dir, `${CRASHED}.jsonl`), `${lines.slice(0, 2).join('\n')}\n`);
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  await utimes(join(dir, `${CRASHED}.jsonl`), hourAgo, hourAgo);
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
 }, 60_000);
@@ -51,6 +56,21 @@ describe('gemloop view, a run file with lines that are no run lines', () => {
     ]);
     expect(await page.locator('body').textContent()).toContain('Found it.');
     expect(await page.locator('#status').textContent()).not.toContain('in progress');
+    expect(errors).toEqual([]);
+  });
+
+  it('says a run whose process stopped is abandoned, not in progress', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}#/run/${CRASHED}`);
+    await page.waitForSelector('.truncated-note, p.empty');
+    const notes = await page.locator('.truncated-note').allTextContents();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^No line was written for \d+ minutes and the run has no end: the process recording it stopped \(crashed or killed\) before the run ended\.$/,
+    );
+    expect(await page.locator('#status').textContent()).toBe('');
     expect(errors).toEqual([]);
   });
 });
