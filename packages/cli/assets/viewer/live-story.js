@@ -126,6 +126,11 @@ export function renderLine(line, startedAt) {
         el('b', null, 'Not recorded further: '),
         asText(line.reason) ?? '',
       );
+    case 'abandoned':
+    case 'unreadable-line':
+      // The viewer's notes (read-runs.ts): a line of the file that is no session line, or a
+      // session whose process stopped before its end.
+      return item('truncated', line.at, startedAt, asText(line.reason) ?? '');
     case 'live-end':
       return item(
         'end',

@@ -60,7 +60,7 @@ export async function showRunPage(id, { fresh = true } = {}) {
       renderLivePage(lines, { all, showAll });
     }
     const following =
-      !lines.some((line) => line.type === 'live-end') &&
+      !lines.some((line) => line.type === 'live-end' || line.type === 'abandoned') &&
       !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
     if (following) schedulePoll(() => showRunPage(id, { fresh: false }), 1000);
     return;
@@ -78,8 +78,9 @@ export async function showRunPage(id, { fresh = true } = {}) {
   }
   if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
   // A file the viewer cut is not followed live: each poll would read it again to its limit.
+  // Nor is a run the viewer found abandoned (its recorder's process stopped): no end will come.
   const running =
-    !lines.some((line) => line.type === 'run-end') &&
+    !lines.some((line) => line.type === 'run-end' || line.type === 'abandoned') &&
     !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
   // A visit (not a poll) draws the page anew: the list may have been on screen in between.
   if (fresh || current.id !== id)
@@ -154,7 +155,10 @@ function render() {
     app.querySelector(`[data-entry="${key}"]`)?.scrollIntoView({ block: 'center' });
   };
   status.textContent =
-    run.end === undefined && !run.notes.some((note) => note.by === 'viewer')
+    run.end === undefined &&
+    !run.notes.some(
+      (note) => (note.type === 'truncated' && note.by === 'viewer') || note.type === 'abandoned',
+    )
       ? 'Run in progress (updating live)'
       : '';
   replaceContent(
@@ -166,9 +170,11 @@ function render() {
       el(
         'p',
         { className: 'truncated-note' },
-        note.by === 'viewer'
-          ? `Cut by the viewer: ${asText(note.reason) ?? ''}`
-          : `The recorder stopped recording this run: ${asText(note.reason) ?? ''}`,
+        note.type === 'unreadable-line' || note.type === 'abandoned'
+          ? (asText(note.reason) ?? '')
+          : note.by === 'viewer'
+            ? `Cut by the viewer: ${asText(note.reason) ?? ''}`
+            : `The recorder stopped recording this run: ${asText(note.reason) ?? ''}`,
       ),
     ),
     el('h2', null, 'Timeline'),

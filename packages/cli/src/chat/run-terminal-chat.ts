@@ -1,8 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Agent, AgentEvent } from '@gemloop/core';
 import { createChatSession } from '@gemloop/core';
+import { createSecretRedactor } from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { terminalSecrets } from '../terminal-secrets.ts';
 
 /** The part of `@gemloop/tools`' elicitation broker the chat reads (duck-typed: no import). */
 export type TerminalElicitations = {
@@ -51,6 +53,8 @@ export type TerminalChatOptions = {
 type Running = { steer(text: string): void };
 
 const MAX_SHOWN_ARGS = 200;
+/** A tool name as the tool-call line shows it: a declared one is at most 128 characters. */
+const MAX_SHOWN_NAME = 128;
 const PROMPT = 'you> ';
 
 /**
@@ -69,6 +73,13 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     ...(options.id === undefined ? {} : { id: options.id }),
   });
   const interactive = options.interactive ?? (options.input as { isTTY?: boolean }).isTTY === true;
+  // What a failed turn prints is the module's error, which quotes what it read: the credentials of
+  // the environment, the command line and `.env` are taken out, as from an import failure
+  // (describe-import-failure.ts); before, a tool's driver error printed the database password.
+  const redact = createSecretRedactor(
+    terminalSecrets(io.env, process.argv.slice(2), process.cwd()),
+  );
+  const messageOf = (error: unknown): string => describeError(error, redact);
   io.stderr(
     `Chatting with ${options.title}. /exit or the end of input ends the chat${interactive ? '; a line typed while it works steers it' : ''}.\n`,
   );
@@ -173,7 +184,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
           }
         },
       };
-      await printTurn(stream, io);
+      await printTurn(stream, io, messageOf);
       running = undefined;
       turn = undefined;
     }
@@ -187,7 +198,11 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
 }
 
 /** Prints one turn's events as they come; an error ends the turn, not the chat. */
-async function printTurn(events: AsyncIterable<AgentEvent<unknown>>, io: CliIo): Promise<void> {
+async function printTurn(
+  events: AsyncIterable<AgentEvent<unknown>>,
+  io: CliIo,
+  messageOf: (error: unknown) => string,
+): Promise<void> {
   let midLine = false;
   try {
     for await (const event of events) {
@@ -199,9 +214,9 @@ async function printTurn(events: AsyncIterable<AgentEvent<unknown>>, io: CliIo):
       } else if (event.type === 'tool-call') {
         if (midLine) io.stdout('\n');
         midLine = false;
-        io.stderr(`  → ${escapeControls(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
+        io.stderr(`  → ${shownName(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
       } else if (event.type === 'tool-error') {
-        io.stderr(`  ✗ ${escapeControls(event.toolCall.toolName)}: ${event.outcome}\n`);
+        io.stderr(`  ✗ ${shownName(event.toolCall.toolName)}: ${event.outcome}\n`);
       } else if (event.type === 'guardrail-retraction') {
         // An output guardrail (or a plugin's checkAnswer) took back the text streamed for this
         // step: the terminal cannot unprint it, so it says so and prints what the answer is
@@ -238,9 +253,15 @@ function shown(text: string | undefined): string {
   return safe.length > MAX_SHOWN_ARGS ? `${safe.slice(0, MAX_SHOWN_ARGS)}…` : safe;
 }
 
-function messageOf(error: unknown): string {
+/** A model's tool name, control-free and cut: one calling a tool it was never given names any. */
+function shownName(name: string): string {
+  const safe = escapeControls(name);
+  return safe.length > MAX_SHOWN_NAME ? `${safe.slice(0, MAX_SHOWN_NAME)}…` : safe;
+}
+
+function describeError(error: unknown, redact: (text: string) => string): string {
   const named = error as { name?: unknown; message?: unknown } | null;
   const name = typeof named?.name === 'string' ? named.name : 'Error';
   const message = typeof named?.message === 'string' ? named.message : String(error);
-  return escapeControls(`${name}: ${message}`);
+  return escapeControls(redact(`${name}: ${message}`));
 }

@@ -8,6 +8,8 @@ export type OpenRunFile = {
   size: number;
   /** `dev:ino:size:mtimeMs`: changes whenever the file's content may have. */
   key: string;
+  /** When the file was last written (or touched by its recorder's heartbeat). */
+  mtimeMs: number;
 };
 
 /** Why a file named like a run cannot be read; shown in its row of the list. */
@@ -62,6 +64,7 @@ export async function openRunFile(
       handle,
       size: stats.size,
       key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`,
+      mtimeMs: stats.mtimeMs,
     };
   } catch (error) {
     await handle.close();

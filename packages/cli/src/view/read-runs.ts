@@ -75,7 +75,16 @@ export type ReadRunsOptions = {
   viewCache?: RunViewCache | undefined;
   /** Counts the bytes read and files opened (tests, diagnostics). */
   counters?: ReadCounters | undefined;
+  /** The clock {@link readRunLines} tells an abandoned run by. @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
 };
+
+/**
+ * How long a run file without its end may go unwritten before the view calls it abandoned: the
+ * recorder touches the files of its open runs every minute, and its pruner takes one untouched
+ * for 10 minutes for a run whose process stopped (core's `STALE_RUN_MS`, prune-run-files.ts).
+ */
+const ABANDONED_RUN_MS = 10 * 60_000;
 
 /** A run file's name: `<ISO time with - for : and .>-<run id>.jsonl`. */
 const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
@@ -220,23 +229,36 @@ const NOT_JSON = Symbol('not JSON');
  * false the bytes before the first newline are the end of a line cut by the read: left out too.
  */
 function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
-  const lines: unknown[] = [];
+  return [...numberedLines(bytes, fromStart)].map((line) => line.value);
+}
+
+/**
+ * {@link parseLines} with each line's number in the file (from 1, blank lines counted) when
+ * `fromStart` (else from the first whole line read).
+ */
+function* numberedLines(
+  bytes: Buffer,
+  fromStart: boolean,
+): Generator<{ number: number; value: unknown }> {
   const nextEnd = lineEnds(bytes);
   let position = fromStart ? firstLineStart(bytes) : (nextEnd(0)?.next ?? 0);
-  if (!fromStart && position === 0) return lines;
+  if (!fromStart && position === 0) return;
+  let number = 0;
   for (;;) {
     const found = nextEnd(position);
     if (found === undefined) break;
     const text = bytes.toString('utf8', position, found.end);
     position = found.next;
+    number++;
     if (text.trim() === '') continue;
+    let value: unknown;
     try {
-      lines.push(JSON.parse(text));
+      value = JSON.parse(text);
     } catch {
-      lines.push(NOT_JSON);
+      value = NOT_JSON;
     }
+    yield { number, value };
   }
-  return lines;
 }
 
 /**
@@ -269,7 +291,11 @@ function parseStart(head: Buffer): Record<string, unknown> | undefined {
 
 /** A run's lines as {@link readRunLines} reads them. */
 export type RunLines = {
-  /** The lines that are JSON objects with a `type`, in file order. */
+  /**
+   * The lines that are JSON objects with a `type`, in file order; in the place of a whole line
+   * that is not one, the viewer's note `{ type: 'unreadable-line', by: 'viewer', line, reason,
+   * at }` naming its line number (from 1).
+   */
   lines: Record<string, unknown>[];
   /** The file was longer than `maxViewBytes`: only its first bytes were read. */
   cut: boolean;
@@ -279,7 +305,11 @@ export type RunLines = {
  * The lines of one run, or `undefined` when `id` names no run file of `dir` (the id is checked
  * against the file-name pattern, so it can never leave the folder), or what is wrong with the
  * file (a FIFO, a symlink out of the folder). At most `maxViewBytes` are read: a longer file ends
- * with a `truncated` line (`by: 'viewer'`) saying how much of it is shown.
+ * with a `truncated` line (`by: 'viewer'`) saying how much of it is shown. A whole line that is
+ * not a run line (torn by a crash, then written after) becomes an `unreadable-line` note naming
+ * it; the last line without its line end is one still being written, left out. A run without
+ * its end whose file went unwritten for 10 minutes ends with an `abandoned` note (`by:
+ * 'viewer'`): its recorder's process stopped.
  */
 export async function readRunLines(
   dir: string,
@@ -300,10 +330,28 @@ export async function readRunLines(
     const cut = file.size > length;
     const lines: Record<string, unknown>[] = [];
     let last: number | undefined;
-    for (const line of parseLines(bytes, true)) {
-      if (!isLine(line)) continue;
-      lines.push(line);
-      if (typeof line['at'] === 'number') last = line['at'];
+    for (const { number, value } of numberedLines(bytes, true)) {
+      if (!isLine(value)) {
+        // A whole line that is no run line (torn by a crash and written after, a hand edit):
+        // dropped, the page showed the run as if whole (attack29). Said in its place, by its
+        // number, without its bytes (they are from anywhere).
+        lines.push(unreadableLine(number, value, last));
+        continue;
+      }
+      lines.push(value);
+      if (typeof value['at'] === 'number') last = value['at'];
+    }
+    const ended = lines.some((line) => line['type'] === 'run-end' || line['type'] === 'live-end');
+    const idle = (options.now ?? Date.now)() - file.mtimeMs;
+    if (!cut && !ended && idle > ABANDONED_RUN_MS) {
+      // A run whose process crashed or was killed: no end will come. Before, the page said
+      // "Run in progress (updating live)" and polled it every second, forever (attack29).
+      lines.push({
+        type: 'abandoned',
+        by: 'viewer',
+        reason: `No line was written for ${Math.floor(idle / 60_000)} minutes and the run has no end: the process recording it stopped (crashed or killed) before the run ended.`,
+        at: last,
+      });
     }
     if (cut)
       lines.push({
@@ -315,14 +363,32 @@ export async function readRunLines(
     const run = { lines, cut };
     // Only a run the page polls (no end yet, not cut) is kept: a finished one is read once per
     // visit, and its lines are not held after.
-    const polled =
-      !cut && !lines.some((line) => line['type'] === 'run-end' || line['type'] === 'live-end');
+    const polled = !cut && !ended && idle <= ABANDONED_RUN_MS;
     if (options.viewCache !== undefined)
       options.viewCache.last = polled ? { id, key: file.key, run } : undefined;
     return run;
   } finally {
     await file.handle.close();
   }
+}
+
+/** The view's note for line `number` of a run file, which is not a run line. */
+function unreadableLine(
+  number: number,
+  value: unknown,
+  at: number | undefined,
+): Record<string, unknown> {
+  const why =
+    value === NOT_JSON
+      ? 'is not JSON (cut short, or not written by the recorder)'
+      : 'is JSON but not a run line (an object with a type)';
+  return {
+    type: 'unreadable-line',
+    by: 'viewer',
+    line: number,
+    reason: `Line ${number} of the file ${why}; it is not shown.`,
+    at,
+  };
 }
 
 function formatBytes(bytes: number): string {

@@ -1,4 +1,5 @@
 import type * as OtelApi from '@opentelemetry/api';
+import { boundName } from '../telemetry/genai-span-attributes.ts';
 import type { OtelTracerProvider } from '../telemetry/otel-provider-types.ts';
 import type { LiveEvent } from './live-event.ts';
 
@@ -147,7 +148,9 @@ export function createLiveTelemetry({
           return;
         case 'tool-call': {
           startTurn();
-          const toolName = redact(event.toolName);
+          // Cut as a run's are (genai-span-attributes.ts): a call of a tool the session does not
+          // have names anything, any length (attack29).
+          const toolName = boundName(redact(event.toolName));
           const span = tracer.startSpan(
             `execute_tool ${toolName}`,
             {
@@ -155,7 +158,7 @@ export function createLiveTelemetry({
               attributes: {
                 'gen_ai.operation.name': 'execute_tool',
                 'gen_ai.tool.name': toolName,
-                'gen_ai.tool.call.id': redact(event.toolCallId),
+                'gen_ai.tool.call.id': boundName(redact(event.toolCallId)),
                 'gen_ai.tool.type': 'function',
                 'gemloop.live.tool.behavior': event.behavior,
               },
@@ -202,10 +205,10 @@ export function createLiveTelemetry({
                 'gemloop.guardrail.tripped': event.tripped,
                 ...(event.toolName === undefined
                   ? {}
-                  : { 'gen_ai.tool.name': redact(event.toolName) }),
+                  : { 'gen_ai.tool.name': boundName(redact(event.toolName)) }),
                 ...(event.toolCallId === undefined
                   ? {}
-                  : { 'gen_ai.tool.call.id': redact(event.toolCallId) }),
+                  : { 'gen_ai.tool.call.id': boundName(redact(event.toolCallId)) }),
               },
             },
             parent === undefined ? sessionContext : api.trace.setSpan(sessionContext, parent),

@@ -30,6 +30,7 @@ import {
   checkBytes,
   checkDir,
   recorderFs as fs,
+  makeFolder,
   pruneOpenFlags,
   recorderLogger,
 } from './recorder-files.ts';
@@ -187,9 +188,14 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
           : crypto.randomUUID();
       const file = join(dir, liveFileName(info.startedAt, sessionId));
       open.add(file);
-      let chain: Promise<FsPromises.FileHandle | undefined> = fs()
-        .mkdir(dir, { recursive: true })
-        .then(() => fs().open(file, 'a'));
+      // The open file, closed by the session's end, or at once when a write fails.
+      let fileHandle: FsPromises.FileHandle | undefined;
+      let chain: Promise<FsPromises.FileHandle | undefined> = makeFolder(dir)
+        .then(() => fs().open(file, 'a'))
+        .then((handle) => {
+          fileHandle = handle;
+          return handle;
+        });
       let written = 0;
       let full = false;
       let failed = false;
@@ -201,13 +207,17 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
             await handle?.write(text);
             return handle;
           })
-          .catch((error: unknown) => {
+          .catch(async (error: unknown) => {
             if (!failed)
               logger?.warn?.(
                 { err: error, file },
                 'live recorder: writing failed; this session is not recorded further',
               );
             failed = true;
+            // Closed here, not left to the garbage collector (as the run recorder, attack29).
+            const dropped = fileHandle;
+            fileHandle = undefined;
+            await dropped?.close().catch(() => undefined);
             return undefined;
           });
         track(chain.then(() => undefined));

@@ -22,6 +22,7 @@ import {
   checkBytes,
   checkDir,
   recorderFs as fs,
+  makeFolder,
   pruneOpenFlags,
   recorderLogger,
 } from './recorder-files.ts';
@@ -176,7 +177,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
       const file = join(dir, runFileName(info.startedAt, info.runId));
       let written = 0;
       let stopped = false;
-      made ??= fs().mkdir(dir, { recursive: true });
+      // The open file, closed by the run's end, or at once when a write fails.
+      let fileHandle: FsPromises.FileHandle | undefined;
+      made ??= makeFolder(dir);
       // Lines are appended in order on one chain; the file opens with the first. A folder removed
       // since it was made (`rm -rf .gemloop/runs` while a server runs) is made again: else every
       // later run of the process would fail to open its file.
@@ -185,8 +188,12 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         .then(() => fs().open(file, 'a'))
         .catch(async (error: unknown) => {
           if ((error as { code?: unknown } | null)?.code !== 'ENOENT') throw error;
-          await fs().mkdir(dir, { recursive: true });
+          await makeFolder(dir);
           return fs().open(file, 'a');
+        })
+        .then((handle) => {
+          fileHandle = handle;
+          return handle;
         });
       let full = false;
       const write = (line: RecordedRunLine): void => {
@@ -220,13 +227,18 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
           await handle.write(text);
           return handle;
         });
-        chain = chain.catch((error: unknown) => {
+        chain = chain.catch(async (error: unknown) => {
           stopped = true;
           full = false;
           logger?.warn?.(
             { err: error, file },
             'run recorder: writing failed; this run is not recorded further',
           );
+          // Closed here: dropped, it stayed open until the garbage collector closed it (Node's
+          // DEP0137 warning), a descriptor for each run a full disk stopped (attack29).
+          const failed = fileHandle;
+          fileHandle = undefined;
+          await failed?.close().catch(() => undefined);
           return undefined;
         });
         track(chain.then(() => undefined));

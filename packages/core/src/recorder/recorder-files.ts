@@ -1,7 +1,7 @@
 import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
 
@@ -15,6 +15,34 @@ let fsModule: typeof FsPromises | undefined;
 /** `node:fs/promises`, loaded at first use. @internal */
 export const recorderFs = (): typeof FsPromises =>
   (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+
+/**
+ * `mkdir -p` that always ends: each folder of `dir` made at most twice, from the deepest missing
+ * one up. Node's `mkdir(dir, { recursive: true })` never settles under /proc: procfs answers
+ * ENOENT to a name it does not have, Node takes that for a missing parent, makes the parent
+ * (EEXIST) and tries again, forever, at 100 % CPU in a libuv pool thread (attack29; the same loop
+ * Bun fixed in oven-sh/bun#40600, measured by Kewton/CommandMate#1774). Here a second ENOENT
+ * after the parent exists is the error. @internal
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  const fs = recorderFs();
+  try {
+    await fs.mkdir(dir);
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeFolder(parent);
+  }
+  try {
+    await fs.mkdir(dir);
+  } catch (error) {
+    // A file of that name fails at its open, as it did with `recursive` (ENOTDIR, EEXIST).
+    if ((error as { code?: unknown } | null)?.code !== 'EEXIST') throw error;
+  }
+}
 
 /**
  * The flags a pruner reads a file with: never following a symlink nor blocking on a FIFO named

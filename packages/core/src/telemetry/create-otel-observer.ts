@@ -20,6 +20,7 @@ import {
   addResponse,
   addUsage,
   addUsageMetadata,
+  boundName,
   inputTokens,
   outputTokens,
 } from './genai-span-attributes.ts';
@@ -340,7 +341,7 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                 }
                 if (outcome.cost !== undefined) addCost(span, outcome.cost);
                 if (response.modelVersion !== undefined)
-                  metricAttributes['gen_ai.response.model'] = response.modelVersion;
+                  metricAttributes['gen_ai.response.model'] = boundName(response.modelVersion);
                 if (content)
                   span.setAttribute(
                     'gen_ai.output.messages',
@@ -365,17 +366,19 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         },
 
         toolCall({ toolName, toolCallId, toolType, toolDescription, args }): ToolCallObservation {
+          // The model's words: a call of a tool it was never given names anything, any length.
+          const name = boundName(toolName);
           const attributes: Attributes = {
             'gen_ai.operation.name': 'execute_tool',
-            'gen_ai.tool.name': toolName,
-            'gen_ai.tool.call.id': toolCallId,
+            'gen_ai.tool.name': name,
+            'gen_ai.tool.call.id': boundName(toolCallId),
           };
           if (toolDescription !== undefined)
             attributes['gen_ai.tool.description'] = toolDescription;
           if (latest) attributes['gen_ai.tool.type'] = toolType;
           if (content) attributes['gen_ai.tool.call.arguments'] = JSON.stringify(args);
           const span = tracer.startSpan(
-            `execute_tool ${toolName}`,
+            `execute_tool ${name}`,
             { kind: SPAN_KIND_INTERNAL, attributes },
             runContext,
           );
@@ -454,7 +457,9 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
             addUsage(runSpan, result.usage, latest);
             addCost(runSpan, result.cost);
             if (result.rawFinishReason !== undefined)
-              runSpan.setAttribute('gen_ai.response.finish_reasons', [result.rawFinishReason]);
+              runSpan.setAttribute('gen_ai.response.finish_reasons', [
+                boundName(result.rawFinishReason),
+              ]);
           }
           runSpan.end();
         },

@@ -1,10 +1,25 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { cutTextNoted } from '../shared/cut-text.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 
 // The GenAI semantic conventions' request, response and usage attributes of gemloop's spans
 // (createOtelObserver's), and gemloop's own cost attribute.
+
+/**
+ * The longest name a model or gateway writes (a tool's, a model version, a response id, a finish
+ * reason) that a span or metric attribute takes whole: a declared tool's name is at most 128
+ * characters (check-tool-name.ts). A longer one, from a model calling a tool it was never given or
+ * a gateway, is cut with a note: whole, a 1 MB name was a 1 MB span name, and as a metric attribute
+ * was kept by the metrics SDK for the life of the process (attack29).
+ */
+const MAX_NAME_CHARS = 128;
+
+/** `name` for a span name or attribute, cut past {@link MAX_NAME_CHARS} with a note. */
+export function boundName(name: string): string {
+  return cutTextNoted(name, MAX_NAME_CHARS);
+}
 
 export function addRequestParameters(
   attributes: Attributes,
@@ -34,12 +49,12 @@ export function addRequestParameters(
 
 export function addResponse(span: Span, response: GenerateContentResponse, latest: boolean): void {
   if (response.modelVersion !== undefined)
-    span.setAttribute('gen_ai.response.model', response.modelVersion);
+    span.setAttribute('gen_ai.response.model', boundName(response.modelVersion));
   if (response.responseId !== undefined)
-    span.setAttribute('gen_ai.response.id', response.responseId);
+    span.setAttribute('gen_ai.response.id', boundName(response.responseId));
   const reasons: string[] = [];
   for (const candidate of response.candidates ?? []) {
-    if (typeof candidate.finishReason === 'string') reasons.push(candidate.finishReason);
+    if (typeof candidate.finishReason === 'string') reasons.push(boundName(candidate.finishReason));
   }
   if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
   if (response.usageMetadata !== undefined) addUsageMetadata(span, response.usageMetadata, latest);
