@@ -86,6 +86,10 @@ export type BrowserThoughtDeltaEvent = BrowserEventBase & {
 export type BrowserToolCallEvent = BrowserEventBase & {
   type: 'tool-call';
   stepNumber: number;
+  /**
+   * The call's id, unique at its `path` in a live run: the model's (`<id>#2`, `<id>#3`... when it
+   * repeated one), or gemloop's when it gave none. Its `tool-result` and `approval-pending` carry it.
+   */
   toolCallId: string;
   toolName: string;
   /**

@@ -3,6 +3,7 @@ import type { AgentUsage } from '../run/agent-result.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
+import type { CallIds } from './call-ids.ts';
 
 /** How agent events become browser events (see `EventStreamOptions`). @internal */
 export type BrowserEventMapping = {
@@ -16,6 +17,8 @@ export type BrowserEventMapping = {
   redaction: { redactor: ArgumentRedactor | undefined } | undefined;
   /** The plugins whose events (`run.emit`) the page gets, by name; `undefined`: none. */
   pluginEvents?: ReadonlySet<string> | undefined;
+  /** Makes the calls' ids unique at each path (a live run); `undefined`: the model's ids as given. */
+  callIds?: CallIds | undefined;
 };
 
 /** A plugin event's data goes to a page up to this many characters of JSON; past it, none. */
@@ -77,7 +80,7 @@ export function toBrowserEvent(
         type: 'tool-call',
         path,
         stepNumber: event.stepNumber,
-        toolCallId: event.toolCallId,
+        toolCallId: mapping.callIds?.shown(path, event.toolCallId, event.args) ?? event.toolCallId,
         toolName: event.toolName,
         ...browserArgs(mapping, event),
       };
@@ -88,7 +91,7 @@ export function toBrowserEvent(
         type: 'tool-result' as const,
         path,
         stepNumber: event.stepNumber,
-        toolCallId: call.toolCallId,
+        toolCallId: mapping.callIds?.of(call.rawArgs, call.toolCallId) ?? call.toolCallId,
         toolName: call.toolName,
         outcome: call.outcome,
       };
