@@ -94,7 +94,8 @@ export type BrowserToolCallEvent = BrowserEventBase & {
   toolName: string;
   /**
    * The model's arguments, with the tool's `secretArguments` replaced by `[redacted]`; `undefined`
-   * when the server could not tell which arguments are secret (then `argsOmitted` is true).
+   * when the server could not tell which arguments are secret, or they are longer than 100,000
+   * characters as JSON (then `argsOmitted` is true).
    */
   args: Record<string, unknown> | undefined;
   argsOmitted?: true | undefined;

@@ -8,7 +8,7 @@ import {
   type PendingApproval,
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
-import { createCallIds } from './call-ids.ts';
+import { boundedCallId, createCallIds } from './call-ids.ts';
 import { keylessFilter, streamKeysOf } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
@@ -158,7 +158,7 @@ export function startBrowserRun(
         approvalId: approval.approvalId,
         stepNumber: approval.stepNumber,
         // The id the page was shown the call with (the model may have repeated its own).
-        toolCallId: call?.toolCallId ?? approval.toolCallId,
+        toolCallId: call?.toolCallId ?? boundedCallId(approval.toolCallId),
         toolName: approval.toolName,
         // As the page was shown the call; a call it was not shown is never offered to it (`owns`).
         args: call?.args,

@@ -3,7 +3,7 @@ import type { AgentUsage } from '../run/agent-result.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
-import type { CallIds } from './call-ids.ts';
+import { boundedCallId, type CallIds } from './call-ids.ts';
 
 /** How agent events become browser events (see `EventStreamOptions`). @internal */
 export type BrowserEventMapping = {
@@ -23,6 +23,13 @@ export type BrowserEventMapping = {
 
 /** A plugin event's data goes to a page up to this many characters of JSON; past it, none. */
 export const MAX_BROWSER_PLUGIN_DATA_CHARS = 16_384;
+
+/**
+ * A call's arguments go to a page up to this many characters of JSON; past it (or when they cannot
+ * be JSON), none: `argsOmitted`. The model writes them, and one event past the client's
+ * `maxEventChars` (1,000,000) ended the page's stream (attack27).
+ */
+export const MAX_BROWSER_ARGS_CHARS = 100_000;
 
 const ROOT_PATH: readonly string[] = Object.freeze([]);
 
@@ -46,9 +53,16 @@ export function browserArgs(
   call: { toolName: string; args: Record<string, unknown>; redactedArgs?: unknown },
 ): Pick<Extract<BrowserEvent, { type: 'tool-call' }>, 'args' | 'argsOmitted'> {
   if (mapping.redaction === undefined) return { args: undefined, argsOmitted: true };
-  if (isRecord(call.redactedArgs)) return { args: call.redactedArgs };
   const { redactor } = mapping.redaction;
-  return { args: redactor === undefined ? call.args : redactor.args(call.toolName, call.args) };
+  const args = isRecord(call.redactedArgs)
+    ? call.redactedArgs
+    : redactor === undefined
+      ? call.args
+      : redactor.args(call.toolName, call.args);
+  const json = jsonOf(args);
+  return json === undefined || json.length > MAX_BROWSER_ARGS_CHARS
+    ? { args: undefined, argsOmitted: true }
+    : { args };
 }
 
 /**
@@ -80,7 +94,9 @@ export function toBrowserEvent(
         type: 'tool-call',
         path,
         stepNumber: event.stepNumber,
-        toolCallId: mapping.callIds?.shown(path, event.toolCallId, event.args) ?? event.toolCallId,
+        toolCallId:
+          mapping.callIds?.shown(path, event.toolCallId, event.args) ??
+          boundedCallId(event.toolCallId),
         toolName: event.toolName,
         ...browserArgs(mapping, event),
       };
@@ -91,7 +107,8 @@ export function toBrowserEvent(
         type: 'tool-result' as const,
         path,
         stepNumber: event.stepNumber,
-        toolCallId: mapping.callIds?.of(call.rawArgs, call.toolCallId) ?? call.toolCallId,
+        toolCallId:
+          mapping.callIds?.of(call.rawArgs, call.toolCallId) ?? boundedCallId(call.toolCallId),
         toolName: call.toolName,
         outcome: call.outcome,
       };
