@@ -59,10 +59,16 @@ export function browserArgs(
     : redactor === undefined
       ? call.args
       : redactor.args(call.toolName, call.args);
+  return boundedArgs(args) === undefined ? { args: undefined, argsOmitted: true } : { args };
+}
+
+/**
+ * `args` when they go to a client: up to {@link MAX_BROWSER_ARGS_CHARS} characters of JSON, else
+ * (or when they cannot be JSON) `undefined`. @internal
+ */
+export function boundedArgs<Args>(args: Args): Args | undefined {
   const json = jsonOf(args);
-  return json === undefined || json.length > MAX_BROWSER_ARGS_CHARS
-    ? { args: undefined, argsOmitted: true }
-    : { args };
+  return json === undefined || json.length > MAX_BROWSER_ARGS_CHARS ? undefined : args;
 }
 
 /**
