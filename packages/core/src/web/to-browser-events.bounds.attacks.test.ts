@@ -20,7 +20,8 @@ import { toEventStreamResponse } from './to-event-stream-response.ts';
 // (a run without a replay buffer is aborted). Arguments nested 100,000 deep could not be written
 // as JSON at all. The page now gets a call's arguments up to 100,000 characters of JSON (else
 // `argsOmitted`, as for a source that cannot be redacted) and an id of at most 256 characters
-// (cut, kept unique; its result and approval carry the same).
+// (cut, kept unique; its result and approval carry the same). The same for a step's finishReason
+// (the API's enum, a gateway's words): 1.5 MB of it made a step-finish event of 1.5 MB.
 
 const MODEL = 'gemini-2.5-flash';
 const CLIENT_MAX_EVENT_CHARS = 1_000_000;
@@ -171,5 +172,29 @@ describe('what a model puts in a call, bounded on the page (attack27)', () => {
     expect(
       events.filter((event) => event.event === 'tool-call').map((e) => e.data.argsOmitted),
     ).toEqual([undefined, true]);
+  });
+
+  it('a finishReason of 1.5 MB, or not a string: the step-finish event stays small, the rest shown', async () => {
+    for (const finishReason of ['X'.repeat(1_500_000), { reason: 'STOP' }, 'NEW_REASON']) {
+      const agent = createAgent({
+        gemini: createScriptedGemini([
+          {
+            candidates: [{ content: { role: 'model', parts: [{ text: 'Hi.' }] }, finishReason }],
+          } as never,
+        ]),
+        model: MODEL,
+      });
+      const response = toEventStreamResponse(agent.stream('Go'), { runId: 'r' });
+      const text = await readBody(response.body as ReadableStream<Uint8Array>);
+      expect(longest(text)).toBeLessThan(10_000);
+      const step = parseSse(text).events.find((event) => event.event === 'step-finish')?.data;
+      const expected =
+        typeof finishReason !== 'string'
+          ? undefined
+          : finishReason.length > 64
+            ? `${'X'.repeat(64)}…`
+            : finishReason;
+      expect(step.finishReason).toBe(expected);
+    }
   });
 });

@@ -136,7 +136,7 @@ export function toBrowserEvent(
         path,
         stepNumber: event.step.stepNumber,
         kind: event.step.kind,
-        finishReason: event.step.finishReason,
+        finishReason: shownFinishReason(event.step.finishReason),
         usage: toBrowserUsage(event.step.usage),
         cost: event.step.cost ?? null,
       };
@@ -193,6 +193,16 @@ export function toBrowserEvent(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A step's finish reason for a page: the API's enum value (`FINISH_REASON_UNSPECIFIED`, 25, the longest), or a
+ * gateway's own word kept, cut past 64 characters; `undefined` when it is not a string. A 1.5 MB
+ * reason made one event past the client's `maxEventChars` (attack27).
+ */
+function shownFinishReason(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return undefined;
+  return reason.length > 64 ? `${cutText(reason, 64)}…` : reason;
 }
 
 /** `value` as JSON, or `undefined` when it cannot be (a cycle, a BigInt). */
