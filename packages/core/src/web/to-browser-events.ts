@@ -196,9 +196,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A step's finish reason for a page: the API's enum value (`FINISH_REASON_UNSPECIFIED`, 25, the longest), or a
- * gateway's own word kept, cut past 64 characters; `undefined` when it is not a string. A 1.5 MB
- * reason made one event past the client's `maxEventChars` (attack27).
+ * A step's finish reason for a page: the API's enum value (at most 25 characters,
+ * `FINISH_REASON_UNSPECIFIED`), or a gateway's own word kept, cut past 64 characters; `undefined`
+ * when it is not a string. A 1.5 MB reason made one event past the client's `maxEventChars`
+ * (attack27).
  */
 function shownFinishReason(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return undefined;
