@@ -229,6 +229,9 @@ import {
  * every chunk shares; redos2 +51 for zod's regex flags), attack25 -26, options-nested -7. The
  * thirty-third: 93,614 (-3): redos4 -12 (zod 3's late pattern check +29, a tuple for the keyword
  * lists -43), attack26 -5, schema-depth2 +14 (the browser's no-op depth walk and its two calls).
+ * attack27 +17: a functionCall id that is not a string is no call's `toolCallId` (+5), the gap a
+ * streamed argument's array index may leave 1,000 → 8 (+1), a streamed citation or URL entry too
+ * deep for JSON kept instead of failing the fold (+11): 93,631.
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 

@@ -202,6 +202,8 @@ export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.
 export type { ApprovalListener, PendingApproval } from '../web/approval-broker.ts';
 export { approvalBrokerInternals } from '../web/approval-broker.ts';
+// @gemloop/serve (an A2A approval's metadata): the model's call shown as the browser protocol bounds it.
+export { boundedCallId } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
@@ -219,3 +221,4 @@ export { readBoundedText } from '../web/read-bounded-text.ts';
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';
+export { boundedArgs } from '../web/to-browser-events.ts';

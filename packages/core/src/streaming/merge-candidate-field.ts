@@ -72,7 +72,7 @@ export function mergeCandidateField(
  * not an object, a list that was not an array) has no entry, and its keys are written out anew.
  * @internal
  */
-export type UnitedLists = WeakMap<readonly unknown[], Set<string>>;
+export type UnitedLists = WeakMap<readonly unknown[], Set<string | undefined>>;
 
 /**
  * What one candidate's earlier chunks left for the next one's fields to fold into (one per
@@ -123,20 +123,33 @@ function uniteLists(
     // A WeakMap: the lists replaced by later chunks are let go with their keys.
     fold.united ??= new WeakMap();
     const seenOf = fold.united;
-    const seen = seenOf.get(before) ?? new Set(before.map((entry) => JSON.stringify(entry)));
+    const seen = seenOf.get(before) ?? new Set(before.map(jsonOf));
     let united = fold.lists[key];
     // Not this fold's own (a chunk's list, or one a response handed out holds): grown in a copy.
     if (united !== before) united = fold.lists[key] = [...before];
     for (const entry of after) {
-      const text = JSON.stringify(entry);
-      if (seen.has(text)) continue;
-      seen.add(text);
+      const text = jsonOf(entry);
+      // An entry JSON cannot hold (nested too deep) is kept, equal to no other: the fold threw,
+      // and a streamed run failed where the unary answer was read (attack27).
+      if (text !== undefined) {
+        if (seen.has(text)) continue;
+        seen.add(text);
+      }
       united.push(entry);
     }
     seenOf.set(united, seen);
     merged[key] = united;
   }
   return merged;
+}
+
+/** `value` as JSON, or `undefined` when it cannot be (nested too deep). */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function concatLogprobs(previous: AnyRecord, next: AnyRecord, fold: FieldFold): AnyRecord {

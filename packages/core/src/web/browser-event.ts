@@ -86,11 +86,16 @@ export type BrowserThoughtDeltaEvent = BrowserEventBase & {
 export type BrowserToolCallEvent = BrowserEventBase & {
   type: 'tool-call';
   stepNumber: number;
+  /**
+   * The call's id, unique at its `path` in a live run: the model's (`<id>#2`, `<id>#3`... when it
+   * repeated one), or gemloop's when it gave none. Its `tool-result` and `approval-pending` carry it.
+   */
   toolCallId: string;
   toolName: string;
   /**
    * The model's arguments, with the tool's `secretArguments` replaced by `[redacted]`; `undefined`
-   * when the server could not tell which arguments are secret (then `argsOmitted` is true).
+   * when the server could not tell which arguments are secret, or they are longer than 100,000
+   * characters as JSON (then `argsOmitted` is true).
    */
   args: Record<string, unknown> | undefined;
   argsOmitted?: true | undefined;

@@ -8,6 +8,7 @@ import {
   type PendingApproval,
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
+import { boundedCallId, createCallIds } from './call-ids.ts';
 import { keylessFilter, streamKeysOf } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
@@ -95,6 +96,7 @@ export function startBrowserRun(
     thoughts: options.thoughts,
     maxResultPreviewChars: options.maxResultPreviewChars,
     pluginEvents: options.pluginEvents,
+    callIds: createCallIds(),
     // Read per event: a chat send is marked once its inner stream exists.
     get redaction() {
       return isRedactingStream(source) ? NO_REDACTOR : undefined;
@@ -155,7 +157,8 @@ export function startBrowserRun(
         path: call?.path ?? [],
         approvalId: approval.approvalId,
         stepNumber: approval.stepNumber,
-        toolCallId: approval.toolCallId,
+        // The id the page was shown the call with (the model may have repeated its own).
+        toolCallId: call?.toolCallId ?? boundedCallId(approval.toolCallId),
         toolName: approval.toolName,
         // As the page was shown the call; a call it was not shown is never offered to it (`owns`).
         args: call?.args,

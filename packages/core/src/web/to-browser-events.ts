@@ -3,6 +3,7 @@ import type { AgentUsage } from '../run/agent-result.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
+import { boundedCallId, type CallIds } from './call-ids.ts';
 
 /** How agent events become browser events (see `EventStreamOptions`). @internal */
 export type BrowserEventMapping = {
@@ -16,10 +17,19 @@ export type BrowserEventMapping = {
   redaction: { redactor: ArgumentRedactor | undefined } | undefined;
   /** The plugins whose events (`run.emit`) the page gets, by name; `undefined`: none. */
   pluginEvents?: ReadonlySet<string> | undefined;
+  /** Makes the calls' ids unique at each path (a live run); `undefined`: the model's ids as given. */
+  callIds?: CallIds | undefined;
 };
 
 /** A plugin event's data goes to a page up to this many characters of JSON; past it, none. */
 export const MAX_BROWSER_PLUGIN_DATA_CHARS = 16_384;
+
+/**
+ * A call's arguments go to a page up to this many characters of JSON; past it (or when they cannot
+ * be JSON), none: `argsOmitted`. The model writes them, and one event past the client's
+ * `maxEventChars` (1,000,000) ended the page's stream (attack27).
+ */
+export const MAX_BROWSER_ARGS_CHARS = 100_000;
 
 const ROOT_PATH: readonly string[] = Object.freeze([]);
 
@@ -43,9 +53,22 @@ export function browserArgs(
   call: { toolName: string; args: Record<string, unknown>; redactedArgs?: unknown },
 ): Pick<Extract<BrowserEvent, { type: 'tool-call' }>, 'args' | 'argsOmitted'> {
   if (mapping.redaction === undefined) return { args: undefined, argsOmitted: true };
-  if (isRecord(call.redactedArgs)) return { args: call.redactedArgs };
   const { redactor } = mapping.redaction;
-  return { args: redactor === undefined ? call.args : redactor.args(call.toolName, call.args) };
+  const args = isRecord(call.redactedArgs)
+    ? call.redactedArgs
+    : redactor === undefined
+      ? call.args
+      : redactor.args(call.toolName, call.args);
+  return boundedArgs(args) === undefined ? { args: undefined, argsOmitted: true } : { args };
+}
+
+/**
+ * `args` when they go to a client: up to {@link MAX_BROWSER_ARGS_CHARS} characters of JSON, else
+ * (or when they cannot be JSON) `undefined`. @internal
+ */
+export function boundedArgs<Args>(args: Args): Args | undefined {
+  const json = jsonOf(args);
+  return json === undefined || json.length > MAX_BROWSER_ARGS_CHARS ? undefined : args;
 }
 
 /**
@@ -77,7 +100,9 @@ export function toBrowserEvent(
         type: 'tool-call',
         path,
         stepNumber: event.stepNumber,
-        toolCallId: event.toolCallId,
+        toolCallId:
+          mapping.callIds?.shown(path, event.toolCallId, event.args) ??
+          boundedCallId(event.toolCallId),
         toolName: event.toolName,
         ...browserArgs(mapping, event),
       };
@@ -88,7 +113,8 @@ export function toBrowserEvent(
         type: 'tool-result' as const,
         path,
         stepNumber: event.stepNumber,
-        toolCallId: call.toolCallId,
+        toolCallId:
+          mapping.callIds?.of(call.rawArgs, call.toolCallId) ?? boundedCallId(call.toolCallId),
         toolName: call.toolName,
         outcome: call.outcome,
       };
@@ -110,7 +136,7 @@ export function toBrowserEvent(
         path,
         stepNumber: event.step.stepNumber,
         kind: event.step.kind,
-        finishReason: event.step.finishReason,
+        finishReason: shownFinishReason(event.step.finishReason),
         usage: toBrowserUsage(event.step.usage),
         cost: event.step.cost ?? null,
       };
@@ -167,6 +193,17 @@ export function toBrowserEvent(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A step's finish reason for a page: the API's enum value (at most 25 characters,
+ * `FINISH_REASON_UNSPECIFIED`), or a gateway's own word kept, cut past 64 characters; `undefined`
+ * when it is not a string. A 1.5 MB reason made one event past the client's `maxEventChars`
+ * (attack27).
+ */
+function shownFinishReason(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return undefined;
+  return reason.length > 64 ? `${cutText(reason, 64)}…` : reason;
 }
 
 /** `value` as JSON, or `undefined` when it cannot be (a cycle, a BigInt). */

@@ -1,5 +1,5 @@
 import type { Message } from '@a2a-js/sdk';
-import { cutText, type PendingApproval } from '@gemloop/core/internal';
+import { boundedArgs, boundedCallId, cutText, type PendingApproval } from '@gemloop/core/internal';
 
 /**
  * What the door reads of a waiting call: the broker's `PendingApproval` in process, a durable
@@ -57,12 +57,19 @@ export function approvalRequest<Approval extends ApprovalShown>(
     text,
     metadata: {
       reason: 'tool_approval',
-      approvals: pending.map((each) => ({
-        approvalId: each.approvalId,
-        toolName: each.toolName,
-        toolCallId: each.toolCallId,
-        args: shownArgs(each),
-      })),
+      // The call's id and arguments are the model's: bounded as a page gets them, so that one
+      // status stays under a client's event limit (the A2A SDK's 4 MiB line, attack27).
+      approvals: pending.map((each) => {
+        const shown = shownArgs(each);
+        const args = boundedArgs(shown);
+        return {
+          approvalId: each.approvalId,
+          toolName: each.toolName,
+          toolCallId: boundedCallId(each.toolCallId),
+          args,
+          ...(shown !== undefined && args === undefined ? { argsOmitted: true } : {}),
+        };
+      }),
     },
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@gemloop/core/internal';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { StateTracker } from './ag-ui-state.ts';
-import { createAgUiEventMapper, toAgUiCallId } from './to-ag-ui-events.ts';
+import { createAgUiEventMapper } from './to-ag-ui-events.ts';
 
 /**
  * A gemloop run of a thread, which may outlive the AG-UI run that started it: when a tool call
@@ -32,6 +32,8 @@ export type LiveRun = {
   ): Promise<'finished' | 'interrupted'>;
   /** The AG-UI events that close what a stream left open (a text message). */
   close(): BaseEvent[];
+  /** The AG-UI id the call with these arguments was shown with (unique in the run). */
+  callIdOf(rawArgs: object, toolCallId: string): string;
   /** The run's result (rejects as the run failed). */
   readonly result: Promise<ChatResult>;
   /** The id of the AG-UI run that started it, which its call ids carry. */
@@ -84,6 +86,7 @@ export function createLiveRun(options: {
     abort,
     result,
     close: () => mapper.close(),
+    callIdOf: (rawArgs, toolCallId) => mapper.callIdOf(rawArgs, toolCallId),
     dispose: () => stopListening?.(),
     state: () => state?.current(),
     async pump(send, messages) {
@@ -123,11 +126,12 @@ export function createLiveRun(options: {
 }
 
 /** The interrupt that asks for an approval: `resume` answers it with `{ approved, message? }`. @internal */
-export function toInterrupt(approval: PendingApproval, runId: string): Interrupt {
+export function toInterrupt(approval: PendingApproval, live: LiveRun): Interrupt {
   return {
     id: approval.approvalId,
     reason: 'tool_approval',
-    toolCallId: toAgUiCallId(runId, approval.toolCallId),
+    // The id the call was shown with: paired by its arguments, as the broker pairs them.
+    toolCallId: live.callIdOf(approval.rawArgs, approval.toolCallId),
     message: `Approve the call of ${approval.toolName}?`,
     responseSchema: {
       type: 'object',
@@ -148,7 +152,7 @@ export function interruptedRun(threadId: string, runId: string, live: LiveRun): 
     runId,
     outcome: {
       type: 'interrupt',
-      interrupts: [...live.pending.values()].map((each) => toInterrupt(each, live.runId)),
+      interrupts: [...live.pending.values()].map((each) => toInterrupt(each, live)),
     },
   } as BaseEvent;
 }

@@ -27,6 +27,8 @@ export function createAgUiEventMapper(options: {
   runId: string;
 }): {
   map(event: AgentEvent): BaseEvent[];
+  /** The AG-UI id given to the call whose arguments object is `rawArgs` (an approval's call). */
+  callIdOf(rawArgs: object, toolCallId: string): string;
   close(): BaseEvent[];
   reopen(): BaseEvent[];
   /** The messages the client sent with the AG-UI run now streaming (a snapshot keeps them). */
@@ -40,6 +42,20 @@ export function createAgUiEventMapper(options: {
   let currentStep = 0;
   // The reasoning span open now: one span and one reasoning message per run of thought text.
   let openReasoning: { span: string; message: string } | undefined;
+  // Each call's AG-UI id, unique in the run, by its arguments object: the model may repeat an id
+  // in a turn or a later step, and HttpAgent files calls of one id as one (attack27).
+  const callIds = new WeakMap<object, string>();
+  const issued = new Set<string>();
+  const callIdOf = (rawArgs: object, toolCallId: string): string =>
+    callIds.get(rawArgs) ?? toAgUiCallId(options.runId, toolCallId);
+  const newCallId = (rawArgs: object, toolCallId: string): string => {
+    const base = toAgUiCallId(options.runId, toolCallId);
+    let id = base;
+    for (let count = 2; issued.has(id); count++) id = `${base}#${count}`;
+    issued.add(id);
+    callIds.set(rawArgs, id);
+    return id;
+  };
   // The model call in progress, and one an interrupt closed: AG-UI finishes a run only with its
   // steps closed, and the run that resumes opens it again.
   let openStep: number | undefined;
@@ -130,7 +146,7 @@ export function createAgUiEventMapper(options: {
           return events;
         }
         case 'tool-call': {
-          const toolCallId = toAgUiCallId(options.runId, event.toolCallId);
+          const toolCallId = newCallId(event.args, event.toolCallId);
           const args = JSON.stringify(event.redactedArgs ?? event.args);
           // HttpAgent files a call with no parent message as an assistant message of the call's id.
           sent.set(toolCallId, {
@@ -171,7 +187,7 @@ export function createAgUiEventMapper(options: {
           const result = {
             id: crypto.randomUUID(),
             role: 'tool' as const,
-            toolCallId: toAgUiCallId(options.runId, call.toolCallId),
+            toolCallId: callIdOf(call.rawArgs, call.toolCallId),
             content,
           };
           sent.set(result.id, result);
@@ -194,6 +210,7 @@ export function createAgUiEventMapper(options: {
           return [];
       }
     },
+    callIdOf,
     /** Closes the message and the step an AG-UI run that ends early leaves open. */
     close() {
       const events = closeOpen();
@@ -221,7 +238,8 @@ export function createAgUiEventMapper(options: {
  * A call's id as AG-UI sees it: gemloop's id (the model's, or `call_<step>_<index>` when the
  * model gave none) repeats from one run of a thread to the next, and an AG-UI client keeps one
  * tool call per id over the whole thread (HttpAgent renamed the first run's call otherwise), so
- * it is prefixed with the id of the AG-UI run that started the gemloop run. @internal
+ * it is prefixed with the id of the AG-UI run that started the gemloop run (and, within the run,
+ * followed by `#2`, `#3`... for an id the model already gave another call). @internal
  */
 export function toAgUiCallId(runId: string, toolCallId: string): string {
   return `${runId}.${toolCallId}`;

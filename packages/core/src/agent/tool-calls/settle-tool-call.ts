@@ -82,7 +82,7 @@ export function toRecord<Output>(
   );
   const record: AgentToolCall = {
     toolCallId,
-    hasWireId: call.id !== undefined,
+    hasWireId: toolCallId === call.id,
     toolName: call.name,
     rawArgs: rawArgsOf(call),
     args: outcome.args,
@@ -147,7 +147,7 @@ function toSuccessRecord<Output>(
   }
   const record: AgentToolCall = {
     toolCallId,
-    hasWireId: call.id !== undefined,
+    hasWireId: toolCallId === call.id,
     toolName: call.name,
     rawArgs: rawArgsOf(call),
     args: outcome.args,

@@ -74,8 +74,14 @@ export function startToolTurn<Output>(options: ExecuteToolCallsOptions<Output>):
     const call = readFunctionCall(part) as FunctionCall | undefined;
     if (call === undefined || answered?.has(part) === true) continue;
     const index = pending.length;
-    // A call without a wire id gets a run-unique id for events and the tool's context only.
-    pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
+    // A call without a wire id gets a run-unique id for events and the tool's context only; so
+    // does one whose id is not a string (a gateway's number: every reader of `toolCallId` takes
+    // a string, attack27). The functionResponse echoes the wire id as given either way.
+    pending.push({
+      call,
+      index,
+      toolCallId: typeof call.id === 'string' ? call.id : `call_${stepNumber}_${index}`,
+    });
   }
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,

@@ -1,0 +1,57 @@
+import { cutText } from '../shared/cut-text.ts';
+
+/**
+ * The ids a page is shown for one run's tool calls. The model may repeat a call id in a turn or a
+ * later step (a gateway that numbers each answer's calls from `call_0`): gemloop answers every
+ * call, but a page keeps one call per id and path (`@gemloop/react`), so a repeat would merge two
+ * calls into one. Each call is shown with its own id, followed by `#2`, `#3`... when that id was
+ * already shown at its path; a result or an approval finds its call's id by the call's arguments
+ * object, as the approval broker pairs them, never by the model's id (attack27). An id past 256
+ * characters is cut ({@link boundedCallId}).
+ * @internal
+ */
+export type CallIds = {
+  /** The id to show a new call with, unique at its path from now on. */
+  shown(path: readonly string[], toolCallId: string, args: object): string;
+  /** The id the call with these arguments was shown with (its own, bounded, when it was not shown). */
+  of(args: object, toolCallId: string): string;
+};
+
+/**
+ * The longest call id a page is shown: the model writes it, and a 1.5 MB id made two events past the
+ * client's `maxEventChars` (attack27). A longer one is cut (and kept unique like a repeat).
+ */
+const MAX_SHOWN_ID_CHARS = 256;
+
+/**
+ * `toolCallId` as a page may be shown it: itself up to 256 characters, else its first
+ * 240 characters and a hash of the whole (FNV-1a), so that two long ids stay apart and every
+ * event of one call (read again after a reconnect, too) shows the same. @internal
+ */
+export function boundedCallId(toolCallId: string): string {
+  if (toolCallId.length <= MAX_SHOWN_ID_CHARS) return toolCallId;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < toolCallId.length; index++) {
+    hash = Math.imul(hash ^ toolCallId.charCodeAt(index), 0x01000193);
+  }
+  return `${cutText(toolCallId, 240)}…${(hash >>> 0).toString(36)}`;
+}
+
+/** The call ids of one run's page. @internal */
+export function createCallIds(): CallIds {
+  const byArgs = new WeakMap<object, string>();
+  // Bounded by the run's calls; a path's JSON ends in `]`, so no id can pass for another path's.
+  const taken = new Set<string>();
+  return {
+    shown(path, toolCallId, args) {
+      const at = JSON.stringify(path);
+      const base = boundedCallId(toolCallId);
+      let id = base;
+      for (let count = 2; taken.has(at + id); count++) id = `${base}#${count}`;
+      taken.add(at + id);
+      byArgs.set(args, id);
+      return id;
+    },
+    of: (args, toolCallId) => byArgs.get(args) ?? boundedCallId(toolCallId),
+  };
+}
