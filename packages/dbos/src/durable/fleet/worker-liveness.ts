@@ -7,7 +7,10 @@ import { inTransaction } from '../../postgres/in-transaction.ts';
 export type TakeoverOptions = {
   /** How often a worker says it is alive. @defaultValue 2000 */
   heartbeatMs?: number | undefined;
-  /** How long without a heartbeat before a worker's runs are taken over. @defaultValue 15000 */
+  /**
+   * How long without a heartbeat before a worker's runs are taken over, counted while the worker
+   * that takes them over was beating itself (Postgres away stops every beat). @defaultValue 15000
+   */
   deadAfterMs?: number | undefined;
 };
 
@@ -39,6 +42,13 @@ export const DEFAULT_DEAD_AFTER_MS = 15_000;
  * runs are resumed (by the clock at that moment, not the transaction's start), so a sweeper that
  * stalled between reading and acting (a frozen process, its lock already lost) resumes nothing
  * of a worker that has beaten since.
+ *
+ * A silence this worker shared is not evidence either: while Postgres is away (a restart, a
+ * failover, a network cut) no worker beats, and when it is back every worker's last beat is as
+ * old as the outage. So another worker's silence counts only from the start of this worker's own
+ * unbroken run of beats (a gap in it longer than half of `deadAfterMs` starts it again): a worker
+ * is taken over once it has been silent for `deadAfterMs` while this one was beating. A worker
+ * that said it left (`seen_at = 'epoch'`: a shutdown with `handOver`) is taken over at once.
  * @internal
  */
 export async function startWorkerLiveness({
@@ -80,6 +90,11 @@ export async function startWorkerLiveness({
   // sweep would compare a worker's last beat with.
   const silentFor = (param: string): string =>
     `seen_at < clock_timestamp() - make_interval(secs => ${param})`;
+  // A worker that left for good said so (`stop({ dead: true })`): nothing to wait for.
+  const toldGone = `seen_at = 'epoch'`;
+  // Who may be taken over: told gone, or silent while this worker watched ($4, see beat).
+  const takeable = (param: string, watched: string): string =>
+    `(${toldGone} OR (${watched} AND ${silentFor(param)}))`;
   // One statement a heartbeat, on the beats' own connection: the beat, and one read of whether
   // anyone else is silent (Postgres runs a data-modifying WITH once, read or not). Almost every
   // beat finds no one, and the election below is five statements on a checked-out client
@@ -88,16 +103,28 @@ export async function startWorkerLiveness({
   // connections every `heartbeatMs` on every worker of the fleet, and before that the election
   // ran on every sweep: an idle test worker's liveness made 20 statements a second at 300 ms
   // (bench/RESULTS.md, the dbos suites' test-speed passes).
+  // This worker's unbroken run of beats, by the server's clock (ms): its start, and the last beat.
+  const beats = { since: Number.NaN, last: Number.NaN };
+  // Whether others' silence counts yet: this worker has beaten without a break for deadAfterMs.
+  const watchedLongEnough = (): boolean => beats.last - beats.since >= deadAfterMs;
   const beat = async (): Promise<boolean> => {
-    const { rows } = await beatPool.query<{ silent: boolean }>(
+    const { rows } = await beatPool.query<{ at: number; gone: boolean; silent: boolean }>(
       `WITH beat AS (
          INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
          ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now())
-       SELECT EXISTS (SELECT 1 FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
+       SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at,
+         EXISTS (SELECT 1 FROM gemloop.workers
+           WHERE app = $1 AND executor_id <> $2 AND ${toldGone}) AS gone,
+         EXISTS (SELECT 1 FROM gemloop.workers
+           WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
       [appName, executorId, deadAfterMs / 1000],
     );
-    return rows[0]?.silent === true;
+    const { at = Number.NaN, gone = false, silent = false } = rows[0] ?? {};
+    // A gap this long in its own beats: Postgres (or this process) was away, and so, maybe, was
+    // everyone else's beat. Their silence is counted again from here.
+    if (!(at - beats.last <= deadAfterMs / 2)) beats.since = at;
+    beats.last = at;
+    return gone || (silent && watchedLongEnough());
   };
   const sweep = async (): Promise<void> => {
     const client = await borrowClient(pool);
@@ -113,10 +140,11 @@ export async function startWorkerLiveness({
         [`gemloop.takeover:${appName}`],
       );
       if (lock.rows[0]?.locked !== true) return;
+      const watched = watchedLongEnough();
       const dead = await client.query<{ executor_id: string }>(
         `SELECT executor_id FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')} ORDER BY executor_id`,
-        [appName, executorId, deadAfterMs / 1000],
+         WHERE app = $1 AND executor_id <> $2 AND ${takeable('$3', '$4')} ORDER BY executor_id`,
+        [appName, executorId, deadAfterMs / 1000, watched],
       );
       for (const { executor_id: deadId } of dead.rows) {
         const takeOver = await takeOverRuns(deadId);
@@ -125,8 +153,8 @@ export async function startWorkerLiveness({
         // only if still silent) says the executor has not beaten since; a lost lock (the session
         // ended for idling) fails the query, and the sweep ends without resuming anything.
         const claimed = await client.query(
-          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${silentFor('$3')}`,
-          [appName, deadId, deadAfterMs / 1000],
+          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${takeable('$3', '$4')}`,
+          [appName, deadId, deadAfterMs / 1000, watched],
         );
         if (claimed.rowCount !== 1) continue;
         onTakeover({ executorId: deadId, runIds: takeOver.runIds });
