@@ -1,4 +1,5 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
 import { borrowClient } from '../../postgres/borrow-client.ts';
 import { inTransaction } from '../../postgres/in-transaction.ts';
@@ -210,6 +211,56 @@ export async function startWorkerLiveness({
       }
     },
   };
+}
+
+/**
+ * Waits, before DBOS launches, until no other live process beats under this worker's executor id,
+ * and throws when one does. DBOS recovers the PENDING workflows of its executor id when it
+ * launches (`recoverPendingWorkflows`, `dist/src/dbos-executor.js` of `@dbos-inc/dbos-sdk` 5.3),
+ * taking it for a restart of the same process: a second process given the id of a live one
+ * re-ran every run the first was running, each tool call in flight made twice. A row beaten
+ * within `deadAfterMs` is watched for two heartbeats: a crashed predecessor's stays still and the
+ * start goes on (a restart waits that long, only when its predecessor beat recently); a live
+ * one's moves, and the start fails naming the id. A predecessor stalled for the whole watch is
+ * read as gone, as the fleet's takeover would read it.
+ * @throws {@link InvalidArgumentError} (`executorId`) when a live process beats under the id.
+ * @internal
+ */
+export async function checkExecutorIdFree({
+  pool,
+  appName,
+  executorId,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  deadAfterMs = DEFAULT_DEAD_AFTER_MS,
+}: {
+  pool: pg.Pool;
+  appName: string;
+  executorId: string;
+  heartbeatMs?: number | undefined;
+  deadAfterMs?: number | undefined;
+}): Promise<void> {
+  const lastBeat = async (): Promise<number | undefined> => {
+    const { rows } = await pool.query<{ seen: number }>(
+      `SELECT (extract(epoch FROM seen_at) * 1000)::float8 AS seen FROM gemloop.workers
+       WHERE app = $1 AND executor_id = $2
+         AND seen_at > clock_timestamp() - make_interval(secs => $3)`,
+      [appName, executorId, deadAfterMs / 1000],
+    );
+    return rows[0]?.seen;
+  };
+  const first = await lastBeat();
+  if (first === undefined) return;
+  const watchUntil = Date.now() + Math.min(2 * heartbeatMs + 100, deadAfterMs);
+  while (Date.now() < watchUntil) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(20, heartbeatMs / 3)));
+    const seen = await lastBeat();
+    if (seen !== undefined && seen !== first) {
+      throw new InvalidArgumentError({
+        argument: 'executorId',
+        message: `startDurableWorker: a live worker of "${appName}" already runs as executor "${executorId}" (it beat while this one started). DBOS would recover that worker's runs here and run each call in flight a second time: give every process its own executorId (the default is unique), or stop the other process first.`,
+      });
+    }
+  }
 }
 
 /** The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}). @internal */

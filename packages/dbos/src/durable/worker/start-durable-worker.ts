@@ -28,6 +28,7 @@ import {
   createOwnershipConfirmations,
 } from '../fleet/ownership-confirmations.ts';
 import {
+  checkExecutorIdFree,
   DEFAULT_DEAD_AFTER_MS,
   DEFAULT_HEARTBEAT_MS,
   startWorkerLiveness,
@@ -308,6 +309,21 @@ export async function startDurableWorkerWith(
   // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
   const preloading = preloadRunPath();
   await migrateWorkerSchema(databaseUrl, pool);
+  // DBOS's launch recovers this executor id's runs: never while another process runs them.
+  if (takeover !== false) {
+    await checkExecutorIdFree({
+      pool,
+      appName,
+      executorId,
+      heartbeatMs: takeover.heartbeatMs,
+      deadAfterMs: takeover.deadAfterMs,
+    }).catch(async (error: unknown) => {
+      await steerAnnouncements.close();
+      await pool.end().catch(() => {});
+      await limitPool?.end().catch(() => {});
+      throw error;
+    });
+  }
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
