@@ -104,14 +104,17 @@ export async function markPaused(
 
 /**
  * Records a person's decision; the first one wins. Returns `undefined` when the call had one
- * already, else whether the run is paused (then the caller resumes it).
+ * already, `'timed-out'` when `refuseExpired` and its deadline has passed (by the database's
+ * clock: the call is denied, whether or not a sweep has resumed the run to say so yet), else
+ * whether the run is paused (then the caller resumes it).
  */
 export async function recordDecision(
   pool: pg.Pool,
   runId: string,
   approvalId: string,
   decision: ApprovalDecision,
-): Promise<{ paused: boolean } | undefined> {
+  { refuseExpired = false }: { refuseExpired?: boolean | undefined } = {},
+): Promise<{ paused: boolean } | 'timed-out' | undefined> {
   const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
@@ -121,14 +124,20 @@ export async function recordDecision(
     );
     // The row's lock orders this against the run's markPaused: whichever comes second sees
     // the other's change, so exactly one of them resumes the run.
-    const { rows } = await client.query<{ decided: boolean; paused: boolean }>(
-      `SELECT decision IS NOT NULL AS decided, paused FROM ${APPROVALS_TABLE}
-       WHERE run_id = $1 AND tool_call_id = $2 FOR UPDATE`,
+    const { rows } = await client.query<{ decided: boolean; paused: boolean; expired: boolean }>(
+      `SELECT decision IS NOT NULL AS decided, paused, coalesce(deadline <= now(), false) AS expired
+       FROM ${APPROVALS_TABLE} WHERE run_id = $1 AND tool_call_id = $2 FOR UPDATE`,
       [runId, approvalId],
     );
     if (rows[0]?.decided !== false) {
       await client.query('ROLLBACK');
       return undefined;
+    }
+    // Past the deadline the call is denied: a decision that comes later (the fleet was down, or
+    // the sweep has not run yet) must not run it when a worker replays the run.
+    if (refuseExpired && rows[0].expired) {
+      await client.query('ROLLBACK');
+      return 'timed-out';
     }
     await client.query(
       `UPDATE ${APPROVALS_TABLE} SET decision = $3, paused = false, decided_at = now()
