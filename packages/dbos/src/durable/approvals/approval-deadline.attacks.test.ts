@@ -27,7 +27,8 @@ describe('an approval that comes after the call’s deadline, while no worker ru
     fake = createFakeGemini({
       script: (_request, context) => {
         const response = context.functionResponses[0];
-        if (response !== undefined) return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
+        if (response !== undefined)
+          return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
         return turn.call('refund', { order: '7', amount: 30 });
       },
     });
@@ -51,8 +52,14 @@ describe('an approval that comes after the call’s deadline, while no worker ru
   });
 
   it('refuses the late decision as timed out; the worker that comes back denies the call', async () => {
-    const { runId } = await runs.start('approver', { runId: 'late-approval', input: 'Refund order 7' });
-    await waitFor(async () => (await runs.pendingApprovals(runId)).length === 1, 'the call to wait for approval');
+    const { runId } = await runs.start('approver', {
+      runId: 'late-approval',
+      input: 'Refund order 7',
+    });
+    await waitFor(
+      async () => (await runs.pendingApprovals(runId)).length === 1,
+      'the call to wait for approval',
+    );
     const [pending] = await runs.pendingApprovals(runId);
     // The fleet goes down while the call waits.
     await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');

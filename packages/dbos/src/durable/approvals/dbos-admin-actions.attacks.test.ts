@@ -29,7 +29,8 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
     fake = createFakeGemini({
       script: (_request, context) => {
         const response = context.functionResponses[0];
-        if (response !== undefined) return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
+        if (response !== undefined)
+          return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
         return turn.call('refund', { order: '7', amount: 30 });
       },
     });
@@ -68,7 +69,10 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
   };
 
   it('DBOS’s cancel ends the paused run: reported CANCELLED, a later approval refused, the refund never run', async () => {
-    const { runId } = await runs.start('approver', { runId: 'outside-cancel', input: 'Refund order 7' });
+    const { runId } = await runs.start('approver', {
+      runId: 'outside-cancel',
+      input: 'Refund order 7',
+    });
     const toolCallId = await waitForApproval(runId);
     // Paused: its workflow stopped itself and its row says so (the call is listed a moment before).
     await waitFor(async () => {
@@ -81,7 +85,10 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
     expect(await runs.status(runId)).toMatchObject({ status: 'PENDING', awaitingApproval: true });
     await client.cancelWorkflow(runId);
 
-    expect(await runs.status(runId)).toMatchObject({ status: 'CANCELLED', awaitingApproval: false });
+    expect(await runs.status(runId)).toMatchObject({
+      status: 'CANCELLED',
+      awaitingApproval: false,
+    });
     expect(await runs.pendingApprovals(runId)).toEqual([]);
     const late = await runs
       .approve(runId, toolCallId, { type: 'approve' })
@@ -101,11 +108,18 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
     expect((await client.getWorkflow(runId))?.status).toBe('CANCELLED');
     expect((await runs.status(runId))?.status).toBe('CANCELLED');
     expect(counter.count(`done refund ${runId}:`)).toBe(0);
-    expect(fake.modelRequests.filter((request) => JSON.stringify(request.body).includes('outside-cancel'))).toEqual([]);
+    expect(
+      fake.modelRequests.filter((request) =>
+        JSON.stringify(request.body).includes('outside-cancel'),
+      ),
+    ).toEqual([]);
   });
 
   it('DBOS’s resume of a paused run: it pauses again, and one approval runs the refund once', async () => {
-    const { runId } = await runs.start('approver', { runId: 'outside-resume', input: 'Refund order 7' });
+    const { runId } = await runs.start('approver', {
+      runId: 'outside-resume',
+      input: 'Refund order 7',
+    });
     const toolCallId = await waitForApproval(runId);
     const stopped = (await client.getWorkflow(runId))?.updatedAt ?? 0;
     await client.resumeWorkflow(runId);

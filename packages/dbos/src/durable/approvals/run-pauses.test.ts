@@ -65,12 +65,18 @@ async function setWorkflow(runId: string, status: string, updatedAt: number): Pr
 describe('lookupApproval', () => {
   it('opens a waiting row with a deadline on first sight, and keeps that deadline after', async () => {
     const runId = newRun();
-    expect(await lookupApproval(pool, runId, '1.0:c1', HOUR_MS)).toEqual({ type: 'none', cancelled: false });
+    expect(await lookupApproval(pool, runId, '1.0:c1', HOUR_MS)).toEqual({
+      type: 'none',
+      cancelled: false,
+    });
     const first = await row(runId, '1.0:c1');
     expect(first).toMatchObject({ decision: null, waiting: true, paused: false });
     // A replay (or another worker) asks again with a shorter timeout: the first deadline holds,
     // so a run cannot be timed out early by whoever looks last.
-    expect(await lookupApproval(pool, runId, '1.0:c1', 0)).toEqual({ type: 'none', cancelled: false });
+    expect(await lookupApproval(pool, runId, '1.0:c1', 0)).toEqual({
+      type: 'none',
+      cancelled: false,
+    });
     expect((await row(runId, '1.0:c1'))?.deadline).toEqual(first?.deadline);
   });
 

@@ -28,7 +28,7 @@ import type { ApprovalDecision } from './approval-decision.ts';
  *   wait for this call. DBOS's own cancel of a workflow that is already `CANCELLED` (an operator's
  *   `DBOSClient.cancelWorkflow` or `dbos workflow cancel`, not `runs.cancel()`) changes nothing
  *   but that time, so a later one says a person cancelled the paused run from outside gemloop:
- *   it is no longer paused, no decision resumes it and the sweep leaves it ({@link cancelledFromOutside}).
+ *   it is no longer paused, no decision resumes it and the sweep leaves it (`cancelledFromOutside`).
  * @internal
  */
 export const APPROVALS_TABLE = 'gemloop.approvals';

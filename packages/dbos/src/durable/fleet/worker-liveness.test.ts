@@ -104,7 +104,9 @@ describe('worker liveness', () => {
     // Silent for an hour, not told gone: what every worker's row looks like to the first worker
     // that beats after an outage of an hour.
     await migrateWorkerLiveness(pool);
-    await pool.query(`INSERT INTO gemloop.workers VALUES ('app', 'other', now() - interval '1 hour')`);
+    await pool.query(
+      `INSERT INTO gemloop.workers VALUES ('app', 'other', now() - interval '1 hour')`,
+    );
     const liveness = await startWorkerLiveness({
       pool,
       appName: 'app',

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createCounter,
   crashWorker,
+  createCounter,
   startWorker,
   stopWorker,
   type WorkerProcess,
@@ -31,14 +31,20 @@ describe('a run recovered by code whose agent lost the tool it was running', () 
     fake = createFakeGemini({
       script: (_request, context) => {
         const answered = context.functionResponses.map((response) => response.name);
-        if (answered.includes('slow')) return turn.text(`answered: ${JSON.stringify(context.functionResponses)}`);
+        if (answered.includes('slow'))
+          return turn.text(`answered: ${JSON.stringify(context.functionResponses)}`);
         if (answered.includes('lookup')) return turn.call('slow', { order: '7' });
         return turn.call('lookup', { order: '7' });
       },
     });
     await fake.listen();
     const databaseUrl = await workerDatabase('tool_set_change');
-    env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file, HOLD_DIR: holdDirectory };
+    env = {
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+      HOLD_DIR: holdDirectory,
+    };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'tools-old' }));
     runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   });

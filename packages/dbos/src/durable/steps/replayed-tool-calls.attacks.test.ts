@@ -11,7 +11,10 @@ vi.mock('@dbos-inc/dbos-sdk/datasource', () => ({ assertStillOwnsWorkflow: vi.fn
 const calling = (...names: string[]): GenerateContentResponse => ({
   candidates: [
     {
-      content: { role: 'model', parts: names.map((name) => ({ functionCall: { name, args: {} } })) },
+      content: {
+        role: 'model',
+        parts: names.map((name) => ({ functionCall: { name, args: {} } })),
+      },
     },
   ],
 });

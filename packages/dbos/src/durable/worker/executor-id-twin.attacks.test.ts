@@ -28,7 +28,9 @@ describe('a second process with a live worker’s executor id', () => {
   beforeAll(async () => {
     fake = createFakeGemini({
       script: (_request, context) =>
-        context.functionResponses.length > 0 ? turn.text('checked') : turn.call('slow', { order: '7' }),
+        context.functionResponses.length > 0
+          ? turn.text('checked')
+          : turn.call('slow', { order: '7' }),
     });
     await fake.listen();
     const databaseUrl = await workerDatabase('twin');

@@ -20,8 +20,8 @@ import type { SteerWatch } from '../steering/durable-steering.ts';
 import { assertStillOwnsRun } from '../steps/call-model-step.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from '../steps/durable-gemini.ts';
 import { toDurableTool } from '../steps/durable-tool.ts';
-import { calledFunctions, declaredFunctions } from '../steps/replayed-tool-calls.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { calledFunctions, declaredFunctions } from '../steps/replayed-tool-calls.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
 /** An agent of the worker made durable, with its approval hook. @internal */
