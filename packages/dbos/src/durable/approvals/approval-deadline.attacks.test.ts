@@ -38,7 +38,8 @@ describe('an approval that comes after the call’s deadline, while no worker ru
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
       COUNTER_FILE: counter.file,
-      APPROVAL_TIMEOUT_MS: '1500',
+      // Long enough for the run to pause before it (a loaded machine), short for the test.
+      APPROVAL_TIMEOUT_MS: '4000',
       APPROVAL_SWEEP_MS: '500',
     };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'deadline-a' }));
@@ -61,12 +62,19 @@ describe('an approval that comes after the call’s deadline, while no worker ru
       'the call to wait for approval',
     );
     const [pending] = await runs.pendingApprovals(runId);
-    // The fleet goes down while the call waits.
-    await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');
-    // Until the call's deadline has passed, by the database's clock.
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
+      // Paused: its row says so (the call is listed a moment before its worker looks it up).
+      await waitFor(async () => {
+        const { rows } = await client.query<{ paused: boolean }>(
+          `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+          [runId],
+        );
+        return rows[0]?.paused === true;
+      }, 'the run to pause');
+      // The fleet goes down while the call waits, until its deadline has passed (the database's clock).
+      await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');
       await waitFor(async () => {
         const { rows } = await client.query<{ expired: boolean }>(
           `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
