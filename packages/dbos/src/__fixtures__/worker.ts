@@ -984,7 +984,7 @@ void startDurableWorkerWith({
     ? {}
     : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),
   logLevel: (env['LOG_LEVEL'] as 'error' | 'warn' | undefined) ?? 'error',
-  applicationVersion: 'test',
+  applicationVersion: env['APP_VERSION'] ?? 'test',
   ...(rate === undefined
     ? {}
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),

@@ -73,7 +73,13 @@ export async function startWorkerLiveness({
   deadAfterMs?: number | undefined;
   onError: (error: unknown) => void;
   /** Told before the runs of a worker found silent are taken over (a log line: it is rare). */
-  onTakeover?: ((takeover: { executorId: string; runIds: string[] }) => void) | undefined;
+  onTakeover?:
+    | ((takeover: {
+        executorId: string;
+        runIds: string[];
+        otherVersions?: ReadonlyMap<string, string[]> | undefined;
+      }) => void)
+    | undefined;
   /**
    * Lists the PENDING runs of a silent executor, and returns a function that re-enqueues them.
    * @defaultValue DBOS's `listWorkflows` and `resumeWorkflow` (a test stands in for DBOS)
@@ -158,7 +164,11 @@ export async function startWorkerLiveness({
           [appName, deadId, deadAfterMs / 1000, watched],
         );
         if (claimed.rowCount !== 1) continue;
-        onTakeover({ executorId: deadId, runIds: takeOver.runIds });
+        onTakeover({
+          executorId: deadId,
+          runIds: takeOver.runIds,
+          otherVersions: takeOver.otherVersions,
+        });
         for (const runId of takeOver.runIds) {
           // The lock is still this sweep's (the query fails once Postgres ended the session):
           // no other sweeper took these runs meanwhile. What is left is this one round trip.
@@ -263,14 +273,30 @@ export async function checkExecutorIdFree({
   }
 }
 
-/** The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}). @internal */
-export type TakeOver = { runIds: string[]; resume(runId: string): Promise<void> };
+/**
+ * The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}).
+ * `otherVersions`: those recorded by another application version than this worker's, by version:
+ * DBOS's queue gives them only to a worker of their version, so they wait for one.
+ * @internal
+ */
+export type TakeOver = {
+  runIds: string[];
+  otherVersions?: ReadonlyMap<string, string[]> | undefined;
+  resume(runId: string): Promise<void>;
+};
 
 async function resumePendingRuns(silentId: string): Promise<TakeOver> {
   const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: silentId });
   const queues = new Map(pending.map((workflow) => [workflow.workflowID, workflow.queueName]));
+  const otherVersions = new Map<string, string[]>();
+  for (const workflow of pending) {
+    const version = workflow.applicationVersion;
+    if (version === undefined || version === DBOS.applicationVersion) continue;
+    otherVersions.set(version, [...(otherVersions.get(version) ?? []), workflow.workflowID]);
+  }
   return {
     runIds: [...queues.keys()],
+    otherVersions,
     async resume(runId) {
       const queueName = queues.get(runId);
       await DBOS.resumeWorkflow(runId, queueName === undefined ? {} : { queueName });
