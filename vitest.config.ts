@@ -228,6 +228,7 @@ const DBOS_ISOLATED = [
   'src/durable/plugins/durable-guardrails.test.ts',
   'src/durable/steps/call-model-step.test.ts',
   'src/durable/steps/durable-tool.test.ts',
+  'src/durable/steps/replayed-tool-calls.attacks.test.ts',
   'src/durable/worker/worker-run-events.test.ts',
 ];
 // worker/start-durable-worker.test.ts is not here: it mocks nothing, and every option it passes is

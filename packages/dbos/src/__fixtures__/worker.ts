@@ -631,7 +631,16 @@ void startDurableWorkerWith({
     ? {}
     : { maxInputBytes: Number(env['MAX_INPUT_BYTES']) }),
   agents: {
-    support: { gemini, model, tools: [lookup, slow] },
+    // TOOLS=...: the support agent's tools by name, a deploy that changed them between a crash
+    // and the recovery (tool-set-change.attacks.test.ts).
+    support: {
+      gemini,
+      model,
+      tools:
+        env['TOOLS'] === undefined
+          ? [lookup, slow]
+          : [lookup, slow].filter((tool) => (env['TOOLS'] as string).split(',').includes(tool.name)),
+    },
     triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },
     // triage on Gemini 2.5 handing to billing on Gemini 3 (durable-handoff.test.ts: the history
     // signed for the receiver in a durable run).
@@ -975,7 +984,7 @@ void startDurableWorkerWith({
     ? {}
     : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),
   logLevel: (env['LOG_LEVEL'] as 'error' | 'warn' | undefined) ?? 'error',
-  applicationVersion: 'test',
+  applicationVersion: env['APP_VERSION'] ?? 'test',
   ...(rate === undefined
     ? {}
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),

@@ -85,6 +85,13 @@ function hintFor(reason: string | undefined, where: string, database: string | u
       return 'Postgres refused the user or password: check the credentials in the connection string.';
     case '3D000':
       return `The database "${database ?? ''}" does not exist: create it, or point the URL at one that does.`;
+    // too_many_connections: the server's max_connections (less its reserved ones), or the role's
+    // or database's CONNECTION LIMIT, is reached.
+    case '53300':
+      return `Postgres at ${where} has no connection to spare (its max_connections, or a CONNECTION LIMIT of this role or database, is reached): close idle clients, give the workers smaller pools (systemDatabasePoolSize) or put a pooler in front, or raise the limit.`;
+    // cannot_connect_now: starting up, shutting down, or in recovery (a failover under way).
+    case '57P03':
+      return `Postgres at ${where} is starting up, shutting down or recovering, and takes no connections yet: retry once it is up.`;
     default:
       return `Check that Postgres runs at ${where}, that the user and password are right, and that the database exists.`;
   }
@@ -152,6 +159,9 @@ export function isConnectionError(error: unknown): boolean {
       (/^E[A-Z]+$/.test(code) ||
         code.startsWith('28') ||
         code === '3D000' ||
+        // No connection to spare, or a server starting up or shutting down: refused at login.
+        code === '53300' ||
+        code === '57P03' ||
         // The driver could not parse the connection string: nothing was reached.
         code === 'ERR_INVALID_URL')) ||
     (error instanceof Error && /timeout|connect/i.test(error.message))

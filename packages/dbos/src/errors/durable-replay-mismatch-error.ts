@@ -17,8 +17,10 @@ export type DurableReplayMismatchErrorOptions = {
  * A durable run was replayed (after a crash, a takeover or an approval) and met, at one of its
  * recorded steps, a different step than the one this execution makes there: another tool, or
  * the same tool for another call of the turn (step names carry the agent step, the call's place
- * in the turn and its id). The run ends with this error instead of handing one call's recorded
- * result to another. It means the run was recorded by other code: a worker of another version,
+ * in the turn and its id), or a recorded model answer that calls a tool the agent no longer has
+ * (its recorded request declared it: `recordedStep` names the call, `expectedStep` the tools this
+ * agent has). The run ends with this error instead of handing one call's recorded result to
+ * another, or telling the model that a tool it called, which may have run, does not exist. It means the run was recorded by other code: a worker of another version,
  * or agents defined differently; finish or cancel such runs before deploying the change, or give
  * the new code another `applicationVersion`.
  */

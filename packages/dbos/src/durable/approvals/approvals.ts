@@ -1,4 +1,4 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type {
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -7,7 +7,7 @@ import type {
 import type pg from 'pg';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { approvalIdOf, isApprovalDecision } from './approval-decision.ts';
-import { lookupApproval, markPaused } from './run-pauses.ts';
+import { lookupApproval, markCancelled, markPaused } from './run-pauses.ts';
 
 /** A call that waits for an `ApprovalDecision`, as `pendingApprovals()` lists it. */
 export type PendingApproval = {
@@ -166,6 +166,12 @@ export function createApprovalHook({
       name: `gemloop.approval-request@${context.stepNumber}.${context.callIndex}`,
     });
     const found = await lookupApproval(pauser.pool, runId, approvalId, timeoutMs);
+    if (found.type === 'none' && found.cancelled) {
+      // Cancelled with DBOS's own cancel while it ran up to here: stopping it would hide that
+      // (the two cancels look alike) and leave it waiting for a decision that resumes it.
+      await markCancelled(pauser.pool, runId);
+      throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+    }
     if (found.type === 'none') {
       // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
       // never one still running here.

@@ -33,6 +33,12 @@ beforeAll(async () => {
   await pool.query(
     'CREATE TABLE fake_dbos.workflow_status (workflow_uuid text PRIMARY KEY, status text, updated_at bigint)',
   );
+  // And under DBOS's own name, empty: lookupApproval, markPaused and waitingRuns read the run's
+  // workflow there (a cancel made with DBOS's own tools); these tests have no DBOS.
+  await pool.query('CREATE SCHEMA dbos');
+  await pool.query(
+    'CREATE TABLE dbos.workflow_status (workflow_uuid text PRIMARY KEY, status text, updated_at bigint)',
+  );
 });
 afterAll(async () => {
   await pool?.end();
@@ -59,12 +65,18 @@ async function setWorkflow(runId: string, status: string, updatedAt: number): Pr
 describe('lookupApproval', () => {
   it('opens a waiting row with a deadline on first sight, and keeps that deadline after', async () => {
     const runId = newRun();
-    expect(await lookupApproval(pool, runId, '1.0:c1', HOUR_MS)).toEqual({ type: 'none' });
+    expect(await lookupApproval(pool, runId, '1.0:c1', HOUR_MS)).toEqual({
+      type: 'none',
+      cancelled: false,
+    });
     const first = await row(runId, '1.0:c1');
     expect(first).toMatchObject({ decision: null, waiting: true, paused: false });
     // A replay (or another worker) asks again with a shorter timeout: the first deadline holds,
     // so a run cannot be timed out early by whoever looks last.
-    expect(await lookupApproval(pool, runId, '1.0:c1', 0)).toEqual({ type: 'none' });
+    expect(await lookupApproval(pool, runId, '1.0:c1', 0)).toEqual({
+      type: 'none',
+      cancelled: false,
+    });
     expect((await row(runId, '1.0:c1'))?.deadline).toEqual(first?.deadline);
   });
 
@@ -275,5 +287,42 @@ describe('claimRunsToResume (the sweep)', () => {
     );
     await setWorkflow(runId, 'CANCELLED', Date.now() - 10 * 60_000);
     expect(await mine([runId])).toEqual([runId]);
+  });
+});
+
+describe('a paused run cancelled with DBOS’s own cancel (not runs.cancel())', () => {
+  const setDbos = (runId: string, status: string, updatedAt: number) =>
+    pool.query(
+      `INSERT INTO dbos.workflow_status VALUES ($1, $2, $3)
+       ON CONFLICT (workflow_uuid) DO UPDATE SET status = $2, updated_at = $3`,
+      [runId, status, updatedAt],
+    );
+
+  it('a run already CANCELLED when it reaches the call is told so (it was cancelled while it ran)', async () => {
+    const runId = newRun();
+    await setDbos(runId, 'CANCELLED', 1000);
+    expect(await lookupApproval(pool, runId, '1.0:c1', HOUR_MS)).toEqual({
+      type: 'none',
+      cancelled: true,
+    });
+  });
+
+  it('is no longer waiting, and the sweep leaves it, once DBOS’s cancel moved its workflow after the pause', async () => {
+    const runId = newRun();
+    await setDbos(runId, 'PENDING', 1000);
+    await lookupApproval(pool, runId, '1.0:c1', 0.001);
+    // It stopped itself (DBOS's cancel, at 2000), then marked the row paused.
+    await setDbos(runId, 'CANCELLED', 2000);
+    await pool.query(
+      `UPDATE gemloop.approvals SET paused = true, deadline = now() - interval '1 hour', waiting = true WHERE run_id = $1`,
+      [runId],
+    );
+    expect(await markPaused(pool, runId, '1.0:c1')).toBe('resume');
+    await pool.query(`UPDATE gemloop.approvals SET paused = true WHERE run_id = $1`, [runId]);
+    expect(await waitingRuns(pool, [runId])).toEqual(new Set([runId]));
+    // An operator's DBOS cancel of the CANCELLED workflow: only its updated_at moves.
+    await setDbos(runId, 'CANCELLED', 3000);
+    expect(await waitingRuns(pool, [runId])).toEqual(new Set());
+    expect(await claimRunsToResume(pool, { staleMs: 0 })).not.toContain(runId);
   });
 });

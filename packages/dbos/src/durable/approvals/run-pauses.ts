@@ -24,6 +24,11 @@ import type { ApprovalDecision } from './approval-decision.ts';
  * - `deadline`: when a call without a decision is denied.
  * - `decided_at`: when the decision was recorded (`NULL` in rows decided before the column
  *   existed): the sweep gives whoever recorded it time to resume the run.
+ * - `stopped_at`: the run's DBOS `workflow_status.updated_at` (ms) right after it stopped itself to
+ *   wait for this call. DBOS's own cancel of a workflow that is already `CANCELLED` (an operator's
+ *   `DBOSClient.cancelWorkflow` or `dbos workflow cancel`, not `runs.cancel()`) changes nothing
+ *   but that time, so a later one says a person cancelled the paused run from outside gemloop:
+ *   it is no longer paused, no decision resumes it and the sweep leaves it (`cancelledFromOutside`).
  * @internal
  */
 export const APPROVALS_TABLE = 'gemloop.approvals';
@@ -43,13 +48,32 @@ export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
     await client.query(
       `ALTER TABLE ${APPROVALS_TABLE} ADD COLUMN IF NOT EXISTS decided_at timestamptz`,
     );
+    await client.query(`ALTER TABLE ${APPROVALS_TABLE} ADD COLUMN IF NOT EXISTS stopped_at bigint`);
   });
+}
+
+/**
+ * SQL: the run of the approvals row `alias` was paused for it and then cancelled with DBOS's own
+ * cancel (its workflow's `updated_at` moved past `stopped_at` while it stayed `CANCELLED`).
+ * @internal
+ */
+export function cancelledFromOutside(alias: string, systemSchema = 'dbos'): string {
+  return `EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} p JOIN "${systemSchema}".workflow_status w
+    ON w.workflow_uuid = p.run_id
+    WHERE p.run_id = ${alias}.run_id AND p.paused AND w.status = 'CANCELLED'
+      AND w.updated_at > p.stopped_at)`;
 }
 
 /** What a run finds when it reaches a call that needs approval. @internal */
 export type ApprovalLookup =
   /** The stored decision, unchecked (the run checks it, and fails closed). */
-  { type: 'decided'; decision: unknown } | { type: 'timed-out' } | { type: 'none' };
+  | { type: 'decided'; decision: unknown }
+  | { type: 'timed-out' }
+  /**
+   * `cancelled`: the run's workflow is `CANCELLED` already, before it stopped itself to wait: a
+   * cancel with DBOS's own tools while it ran up to the call (its stop would look the same).
+   */
+  | { type: 'none'; cancelled: boolean };
 
 /**
  * The run reached the call: marks it waiting (the deadline is set the first time) and returns the
@@ -64,19 +88,22 @@ export async function lookupApproval(
 ): Promise<ApprovalLookup> {
   // A first look already past the deadline (a timeout of 0) does not wait: a row left waiting
   // would make status() report the run as awaiting approval after it ended.
-  const { rows } = await pool.query<{ decision: unknown; expired: boolean }>(
+  const { rows } = await pool.query<{ decision: unknown; expired: boolean; cancelled: boolean }>(
     `INSERT INTO ${APPROVALS_TABLE} AS a (run_id, tool_call_id, waiting, deadline)
      VALUES ($1, $2, $3::float8 > 0, now() + make_interval(secs => $3))
      ON CONFLICT (run_id, tool_call_id) DO UPDATE
        SET deadline = coalesce(a.deadline, EXCLUDED.deadline),
            waiting = a.decision IS NULL AND coalesce(a.deadline, EXCLUDED.deadline) > now()
-     RETURNING decision, deadline <= now() AS expired`,
+     RETURNING decision, deadline <= now() AS expired,
+       coalesce((SELECT status = 'CANCELLED' FROM "dbos".workflow_status WHERE workflow_uuid = $1), false) AS cancelled`,
     [runId, approvalId, timeoutMs / 1000],
   );
   const row = rows[0];
   if (row?.decision !== null && row?.decision !== undefined)
     return { type: 'decided', decision: row.decision };
-  return row?.expired === true ? { type: 'timed-out' } : { type: 'none' };
+  return row?.expired === true
+    ? { type: 'timed-out' }
+    : { type: 'none', cancelled: row?.cancelled === true };
 }
 
 /**
@@ -92,7 +119,8 @@ export async function markPaused(
     `WITH cancelled AS (
        SELECT EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} WHERE run_id = $1 AND tool_call_id = '') AS yes)
      UPDATE ${APPROVALS_TABLE} AS a
-       SET paused = a.decision IS NULL AND a.deadline > now() AND NOT (SELECT yes FROM cancelled)
+       SET paused = a.decision IS NULL AND a.deadline > now() AND NOT (SELECT yes FROM cancelled),
+           stopped_at = (SELECT updated_at FROM "dbos".workflow_status WHERE workflow_uuid = $1)
      WHERE run_id = $1 AND tool_call_id = $2
      RETURNING paused, (SELECT yes FROM cancelled) AS cancelled`,
     [runId, approvalId],
@@ -104,14 +132,17 @@ export async function markPaused(
 
 /**
  * Records a person's decision; the first one wins. Returns `undefined` when the call had one
- * already, else whether the run is paused (then the caller resumes it).
+ * already, `'timed-out'` when `refuseExpired` and its deadline has passed (by the database's
+ * clock: the call is denied, whether or not a sweep has resumed the run to say so yet), else
+ * whether the run is paused (then the caller resumes it).
  */
 export async function recordDecision(
   pool: pg.Pool,
   runId: string,
   approvalId: string,
   decision: ApprovalDecision,
-): Promise<{ paused: boolean } | undefined> {
+  { refuseExpired = false }: { refuseExpired?: boolean | undefined } = {},
+): Promise<{ paused: boolean } | 'timed-out' | undefined> {
   const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
@@ -121,14 +152,20 @@ export async function recordDecision(
     );
     // The row's lock orders this against the run's markPaused: whichever comes second sees
     // the other's change, so exactly one of them resumes the run.
-    const { rows } = await client.query<{ decided: boolean; paused: boolean }>(
-      `SELECT decision IS NOT NULL AS decided, paused FROM ${APPROVALS_TABLE}
-       WHERE run_id = $1 AND tool_call_id = $2 FOR UPDATE`,
+    const { rows } = await client.query<{ decided: boolean; paused: boolean; expired: boolean }>(
+      `SELECT decision IS NOT NULL AS decided, paused, coalesce(deadline <= now(), false) AS expired
+       FROM ${APPROVALS_TABLE} WHERE run_id = $1 AND tool_call_id = $2 FOR UPDATE`,
       [runId, approvalId],
     );
     if (rows[0]?.decided !== false) {
       await client.query('ROLLBACK');
       return undefined;
+    }
+    // Past the deadline the call is denied: a decision that comes later (the fleet was down, or
+    // the sweep has not run yet) must not run it when a worker replays the run.
+    if (refuseExpired && rows[0].expired) {
+      await client.query('ROLLBACK');
+      return 'timed-out';
     }
     await client.query(
       `UPDATE ${APPROVALS_TABLE} SET decision = $3, paused = false, decided_at = now()
@@ -188,7 +225,8 @@ export async function waitingRuns(pool: pg.Pool, runIds: readonly string[]): Pro
   const { rows } = await pool.query<{ run_id: string }>(
     `SELECT DISTINCT a.run_id FROM ${APPROVALS_TABLE} a
      WHERE a.run_id = ANY($1) AND a.waiting
-       AND NOT EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} c WHERE c.run_id = a.run_id AND c.tool_call_id = '')`,
+       AND NOT EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} c WHERE c.run_id = a.run_id AND c.tool_call_id = '')
+       AND NOT ${cancelledFromOutside('a')}`,
     [[...runIds]],
   );
   return new Set(rows.map((row) => row.run_id));
@@ -217,6 +255,7 @@ export async function claimRunsToResume(
     `UPDATE ${APPROVALS_TABLE} AS a SET paused = false
      WHERE a.waiting
        AND NOT EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} c WHERE c.run_id = a.run_id AND c.tool_call_id = '')
+       AND NOT ${cancelledFromOutside('a', systemSchema)}
        AND ((a.paused AND a.decision IS NULL AND a.deadline <= now())
          OR (((a.decision IS NOT NULL
                AND coalesce(a.decided_at, '-infinity') < now() - make_interval(secs => $1::float8 / 1000))

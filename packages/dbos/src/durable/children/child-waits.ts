@@ -89,7 +89,7 @@ export async function childEnded(
 ): Promise<void> {
   const waitId = childWaitId(parentRunId, childRunId);
   const recorded = await recordDecision(pauser.pool, parentRunId, waitId, { type: 'approve' });
-  if (recorded?.paused === true) await pauser.resume(parentRunId);
+  if (typeof recorded === 'object' && recorded.paused) await pauser.resume(parentRunId);
 }
 
 /**

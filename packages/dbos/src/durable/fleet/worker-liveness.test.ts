@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase, waitFor } from '../../__fixtures__/fleet.ts';
-import { startWorkerLiveness, type TakeOver } from './worker-liveness.ts';
+import { migrateWorkerLiveness, startWorkerLiveness, type TakeOver } from './worker-liveness.ts';
 
 // Issue 26: a takeover takes a run from whoever runs it, and the call that execution has in
 // flight is made again by the next owner. So a live worker must never look silent, and a sweep
@@ -96,6 +96,41 @@ describe('worker liveness', () => {
     await pool.query(`UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = 'other'`);
     await waitFor(() => swept.includes('other'), 'the sweep to take the silent worker over');
     expect(used).toContain('checkout');
+  });
+
+  it('counts another worker’s silence only from its own first beat: a silence it may have shared (Postgres away) is not a death', async () => {
+    const pool = await database();
+    const swept: string[] = [];
+    // Silent for an hour, not told gone: what every worker's row looks like to the first worker
+    // that beats after an outage of an hour.
+    await migrateWorkerLiveness(pool);
+    await pool.query(
+      `INSERT INTO gemloop.workers VALUES ('app', 'other', now() - interval '1 hour')`,
+    );
+    const liveness = await startWorkerLiveness({
+      pool,
+      appName: 'app',
+      executorId: 'back',
+      heartbeatMs: 50,
+      deadAfterMs: 1000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        swept.push(silentId);
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(() => liveness.stop({ dead: false }));
+    const first = (await seenAt(pool, 'back')) as number;
+    // Half the silence of its own beats later (by the server's clock), 'other' is still its own.
+    await waitFor(
+      async () => ((await seenAt(pool, 'back')) ?? 0) >= first + 500,
+      'half a second of beats',
+      60_000,
+    );
+    expect(swept).toEqual([]);
+    // Silent for deadAfterMs while this worker beat: taken over.
+    await waitFor(() => swept.includes('other'), 'the sweep to take the silent worker over');
+    expect((await seenAt(pool, 'back')) as number).toBeGreaterThanOrEqual(first + 1000);
   });
 
   it('keeps beating while its sweep waits on a takeover: a slow sweep does not make a live worker look silent', async () => {

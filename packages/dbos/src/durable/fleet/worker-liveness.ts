@@ -1,4 +1,5 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
 import { borrowClient } from '../../postgres/borrow-client.ts';
 import { inTransaction } from '../../postgres/in-transaction.ts';
@@ -7,7 +8,10 @@ import { inTransaction } from '../../postgres/in-transaction.ts';
 export type TakeoverOptions = {
   /** How often a worker says it is alive. @defaultValue 2000 */
   heartbeatMs?: number | undefined;
-  /** How long without a heartbeat before a worker's runs are taken over. @defaultValue 15000 */
+  /**
+   * How long without a heartbeat before a worker's runs are taken over, counted while the worker
+   * that takes them over was beating itself (Postgres away stops every beat). @defaultValue 15000
+   */
   deadAfterMs?: number | undefined;
 };
 
@@ -39,6 +43,13 @@ export const DEFAULT_DEAD_AFTER_MS = 15_000;
  * runs are resumed (by the clock at that moment, not the transaction's start), so a sweeper that
  * stalled between reading and acting (a frozen process, its lock already lost) resumes nothing
  * of a worker that has beaten since.
+ *
+ * A silence this worker shared is not evidence either: while Postgres is away (a restart, a
+ * failover, a network cut) no worker beats, and when it is back every worker's last beat is as
+ * old as the outage. So another worker's silence counts only from the start of this worker's own
+ * unbroken run of beats (a gap in it longer than half of `deadAfterMs` starts it again): a worker
+ * is taken over once it has been silent for `deadAfterMs` while this one was beating. A worker
+ * that said it left (`seen_at = 'epoch'`: a shutdown with `handOver`) is taken over at once.
  * @internal
  */
 export async function startWorkerLiveness({
@@ -62,7 +73,13 @@ export async function startWorkerLiveness({
   deadAfterMs?: number | undefined;
   onError: (error: unknown) => void;
   /** Told before the runs of a worker found silent are taken over (a log line: it is rare). */
-  onTakeover?: ((takeover: { executorId: string; runIds: string[] }) => void) | undefined;
+  onTakeover?:
+    | ((takeover: {
+        executorId: string;
+        runIds: string[];
+        otherVersions?: ReadonlyMap<string, string[]> | undefined;
+      }) => void)
+    | undefined;
   /**
    * Lists the PENDING runs of a silent executor, and returns a function that re-enqueues them.
    * @defaultValue DBOS's `listWorkflows` and `resumeWorkflow` (a test stands in for DBOS)
@@ -80,6 +97,11 @@ export async function startWorkerLiveness({
   // sweep would compare a worker's last beat with.
   const silentFor = (param: string): string =>
     `seen_at < clock_timestamp() - make_interval(secs => ${param})`;
+  // A worker that left for good said so (`stop({ dead: true })`): nothing to wait for.
+  const toldGone = `seen_at = 'epoch'`;
+  // Who may be taken over: told gone, or silent while this worker watched ($4, see beat).
+  const takeable = (param: string, watched: string): string =>
+    `(${toldGone} OR (${watched} AND ${silentFor(param)}))`;
   // One statement a heartbeat, on the beats' own connection: the beat, and one read of whether
   // anyone else is silent (Postgres runs a data-modifying WITH once, read or not). Almost every
   // beat finds no one, and the election below is five statements on a checked-out client
@@ -88,16 +110,28 @@ export async function startWorkerLiveness({
   // connections every `heartbeatMs` on every worker of the fleet, and before that the election
   // ran on every sweep: an idle test worker's liveness made 20 statements a second at 300 ms
   // (bench/RESULTS.md, the dbos suites' test-speed passes).
+  // This worker's unbroken run of beats, by the server's clock (ms): its start, and the last beat.
+  const beats = { since: Number.NaN, last: Number.NaN };
+  // Whether others' silence counts yet: this worker has beaten without a break for deadAfterMs.
+  const watchedLongEnough = (): boolean => beats.last - beats.since >= deadAfterMs;
   const beat = async (): Promise<boolean> => {
-    const { rows } = await beatPool.query<{ silent: boolean }>(
+    const { rows } = await beatPool.query<{ at: number; gone: boolean; silent: boolean }>(
       `WITH beat AS (
          INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
          ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now())
-       SELECT EXISTS (SELECT 1 FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
+       SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at,
+         EXISTS (SELECT 1 FROM gemloop.workers
+           WHERE app = $1 AND executor_id <> $2 AND ${toldGone}) AS gone,
+         EXISTS (SELECT 1 FROM gemloop.workers
+           WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
       [appName, executorId, deadAfterMs / 1000],
     );
-    return rows[0]?.silent === true;
+    const { at = Number.NaN, gone = false, silent = false } = rows[0] ?? {};
+    // A gap this long in its own beats: Postgres (or this process) was away, and so, maybe, was
+    // everyone else's beat. Their silence is counted again from here.
+    if (!(at - beats.last <= deadAfterMs / 2)) beats.since = at;
+    beats.last = at;
+    return gone || (silent && watchedLongEnough());
   };
   const sweep = async (): Promise<void> => {
     const client = await borrowClient(pool);
@@ -113,10 +147,11 @@ export async function startWorkerLiveness({
         [`gemloop.takeover:${appName}`],
       );
       if (lock.rows[0]?.locked !== true) return;
+      const watched = watchedLongEnough();
       const dead = await client.query<{ executor_id: string }>(
         `SELECT executor_id FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')} ORDER BY executor_id`,
-        [appName, executorId, deadAfterMs / 1000],
+         WHERE app = $1 AND executor_id <> $2 AND ${takeable('$3', '$4')} ORDER BY executor_id`,
+        [appName, executorId, deadAfterMs / 1000, watched],
       );
       for (const { executor_id: deadId } of dead.rows) {
         const takeOver = await takeOverRuns(deadId);
@@ -125,11 +160,15 @@ export async function startWorkerLiveness({
         // only if still silent) says the executor has not beaten since; a lost lock (the session
         // ended for idling) fails the query, and the sweep ends without resuming anything.
         const claimed = await client.query(
-          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${silentFor('$3')}`,
-          [appName, deadId, deadAfterMs / 1000],
+          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${takeable('$3', '$4')}`,
+          [appName, deadId, deadAfterMs / 1000, watched],
         );
         if (claimed.rowCount !== 1) continue;
-        onTakeover({ executorId: deadId, runIds: takeOver.runIds });
+        onTakeover({
+          executorId: deadId,
+          runIds: takeOver.runIds,
+          otherVersions: takeOver.otherVersions,
+        });
         for (const runId of takeOver.runIds) {
           // The lock is still this sweep's (the query fails once Postgres ended the session):
           // no other sweeper took these runs meanwhile. What is left is this one round trip.
@@ -184,14 +223,80 @@ export async function startWorkerLiveness({
   };
 }
 
-/** The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}). @internal */
-export type TakeOver = { runIds: string[]; resume(runId: string): Promise<void> };
+/**
+ * Waits, before DBOS launches, until no other live process beats under this worker's executor id,
+ * and throws when one does. DBOS recovers the PENDING workflows of its executor id when it
+ * launches (`recoverPendingWorkflows`, `dist/src/dbos-executor.js` of `@dbos-inc/dbos-sdk` 5.3),
+ * taking it for a restart of the same process: a second process given the id of a live one
+ * re-ran every run the first was running, each tool call in flight made twice. A row beaten
+ * within `deadAfterMs` is watched for two heartbeats: a crashed predecessor's stays still and the
+ * start goes on (a restart waits that long, only when its predecessor beat recently); a live
+ * one's moves, and the start fails naming the id. A predecessor stalled for the whole watch is
+ * read as gone, as the fleet's takeover would read it.
+ * @throws {@link InvalidArgumentError} (`executorId`) when a live process beats under the id.
+ * @internal
+ */
+export async function checkExecutorIdFree({
+  pool,
+  appName,
+  executorId,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  deadAfterMs = DEFAULT_DEAD_AFTER_MS,
+}: {
+  pool: pg.Pool;
+  appName: string;
+  executorId: string;
+  heartbeatMs?: number | undefined;
+  deadAfterMs?: number | undefined;
+}): Promise<void> {
+  const lastBeat = async (): Promise<number | undefined> => {
+    const { rows } = await pool.query<{ seen: number }>(
+      `SELECT (extract(epoch FROM seen_at) * 1000)::float8 AS seen FROM gemloop.workers
+       WHERE app = $1 AND executor_id = $2
+         AND seen_at > clock_timestamp() - make_interval(secs => $3)`,
+      [appName, executorId, deadAfterMs / 1000],
+    );
+    return rows[0]?.seen;
+  };
+  const first = await lastBeat();
+  if (first === undefined) return;
+  const watchUntil = Date.now() + Math.min(2 * heartbeatMs + 100, deadAfterMs);
+  while (Date.now() < watchUntil) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(20, heartbeatMs / 3)));
+    const seen = await lastBeat();
+    if (seen !== undefined && seen !== first) {
+      throw new InvalidArgumentError({
+        argument: 'executorId',
+        message: `startDurableWorker: a live worker of "${appName}" already runs as executor "${executorId}" (it beat while this one started). DBOS would recover that worker's runs here and run each call in flight a second time: give every process its own executorId (the default is unique), or stop the other process first.`,
+      });
+    }
+  }
+}
+
+/**
+ * The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}).
+ * `otherVersions`: those recorded by another application version than this worker's, by version:
+ * DBOS's queue gives them only to a worker of their version, so they wait for one.
+ * @internal
+ */
+export type TakeOver = {
+  runIds: string[];
+  otherVersions?: ReadonlyMap<string, string[]> | undefined;
+  resume(runId: string): Promise<void>;
+};
 
 async function resumePendingRuns(silentId: string): Promise<TakeOver> {
   const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: silentId });
   const queues = new Map(pending.map((workflow) => [workflow.workflowID, workflow.queueName]));
+  const otherVersions = new Map<string, string[]>();
+  for (const workflow of pending) {
+    const version = workflow.applicationVersion;
+    if (version === undefined || version === DBOS.applicationVersion) continue;
+    otherVersions.set(version, [...(otherVersions.get(version) ?? []), workflow.workflowID]);
+  }
   return {
     runIds: [...queues.keys()],
+    otherVersions,
     async resume(runId) {
       const queueName = queues.get(runId);
       await DBOS.resumeWorkflow(runId, queueName === undefined ? {} : { queueName });

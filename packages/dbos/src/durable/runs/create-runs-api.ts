@@ -503,11 +503,14 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (state?.status !== 'pending')
         refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
       if (isOver(await statusNameOf(target))) refuse('cancelled');
-      const recorded = await recordDecision(backend.pool, target, approvalId, decision);
+      const recorded = await recordDecision(backend.pool, target, approvalId, decision, {
+        refuseExpired: true,
+      });
       // The first decision wins; a second one for the same call changes nothing.
       if (recorded === undefined) refuse('decided');
+      if (recorded === 'timed-out') refuse('timed-out');
       // The run stopped to wait: it goes back on the queue, any worker replays it.
-      if (recorded?.paused === true) await backend.resume(target);
+      if (typeof recorded === 'object' && recorded.paused) await backend.resume(target);
     },
     async steer(runId, message, options = {}) {
       checkOptionKeys(options, STEER, 'runs.steer()');

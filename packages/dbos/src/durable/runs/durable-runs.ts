@@ -68,7 +68,9 @@ export type DurableRuns = {
    * pending call's `approvalId` (from `pendingApprovals()`), or its `toolCallId` when no other
    * waiting call of the run has that id. A decision answers that one call: another call with the
    * same model id (in the same turn or a later step) waits for its own.
-   * @throws {@link ApprovalNotPendingError} when that call does not wait (any more).
+   * @throws {@link ApprovalNotPendingError} when that call does not wait (any more); `state:
+   * 'timed-out'` once its `approvalTimeoutMs` has passed by the database's clock, even while no
+   * worker has denied it yet (the fleet down, the sweep not run).
    * @throws {@link InvalidArgumentError} when the decision is malformed or holds text Postgres
    * cannot store (a NUL, a lone surrogate), or `callId` is empty, holds a NUL, or is a
    * `toolCallId` that several waiting calls share.

@@ -8,7 +8,8 @@ import { migrateInteractionWaits } from '../interactions/interaction-waits.ts';
  * every step. `migrate-client-schema.test.ts` pins the statements' fingerprint of each version.
  * @internal
  */
-export const CLIENT_SCHEMA_VERSION = 1;
+// 2: gemloop.approvals.stopped_at (a paused run cancelled with DBOS's own cancel, run-pauses.ts).
+export const CLIENT_SCHEMA_VERSION = 2;
 
 /** Its row in `gemloop_schema_versions` (made by `migrateInteractionWaits`). @internal */
 export const CLIENT_SCHEMA_ROW = 'durable-client';

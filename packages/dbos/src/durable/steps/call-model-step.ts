@@ -3,6 +3,7 @@ import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
 import type { SteerWatch } from '../steering/durable-steering.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
+import { checkReplayedCalls, type RecordedCalls } from './replayed-tool-calls.ts';
 
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
 export const DEFAULT_MAX_DURABLE_RETRIES = 5;
@@ -19,7 +20,9 @@ export const MAX_DURABLE_SERVER_DELAY_MS: number = 24 * 60 * 60 * 1000;
 
 type StepOutcome<T> =
   // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
-  { ok: true; value: T; steer?: boolean } | { ok: false; retryDelayMs: number; message: string };
+  // `calls`: present when the response calls functions (absent in records of older versions).
+  | { ok: true; value: T; steer?: boolean; calls?: RecordedCalls }
+  | { ok: false; retryDelayMs: number; message: string };
 
 /**
  * Runs one model call as a DBOS step, whose recorded output is the response exactly as the
@@ -42,6 +45,7 @@ export async function callModelStep<T>({
   maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
   fenced = false,
   steer,
+  functions,
 }: {
   name: string;
   call: () => Promise<T>;
@@ -54,19 +58,32 @@ export async function callModelStep<T>({
   fenced?: boolean | undefined;
   /** Records with the response whether a steer waits, for the next step boundary. */
   steer?: SteerWatch | undefined;
+  /**
+   * The functions the request declares, and the names the response calls: recorded with a
+   * response that calls any, and checked when a replay hands the record back (a tool the
+   * recorded run had and this worker lacks ends the run, see replayed-tool-calls.ts).
+   */
+  functions?: { declared: ReadonlySet<string>; calledOf: (value: T) => string[] } | undefined;
 }): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    // Set when the body runs here (not when a replay hands back the record).
+    let ran = false;
     const outcome: StepOutcome<T> = await DBOS.runStep(
       async (): Promise<StepOutcome<T>> => {
+        ran = true;
         // An execution that lost the run (frozen past the takeover, then thawed) must not make
         // a billed call beside the new owner: DBOS checks ownership only when it records the
         // step, after the call. Thrown outside the try: the execution's end, not the call's.
         if (!fenced) await assertStillOwnsRun();
         try {
           const value = await call();
-          return steer === undefined
-            ? { ok: true, value }
-            : { ok: true, value, steer: await steer.probe() };
+          const calls = recordedCalls(value, functions);
+          return {
+            ok: true,
+            value,
+            ...(steer === undefined ? {} : { steer: await steer.probe() }),
+            ...(calls === undefined ? {} : { calls }),
+          };
         } catch (error) {
           const retryDelayMs = serverDelayOf(error);
           if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
@@ -81,6 +98,14 @@ export async function callModelStep<T>({
       throw toReplayMismatch(error);
     });
     if (outcome.ok) {
+      if (!ran && outcome.calls !== undefined && functions !== undefined) {
+        checkReplayedCalls({
+          name,
+          declared: functions.declared,
+          called: functions.calledOf(outcome.value),
+          recorded: outcome.calls,
+        });
+      }
       steer?.note(outcome.steer);
       return outcome.value;
     }
@@ -102,6 +127,18 @@ export async function callModelStep<T>({
 export async function assertStillOwnsRun(): Promise<void> {
   const workflowId = DBOS.workflowID;
   if (workflowId !== undefined) await assertStillOwnsWorkflow(workflowId);
+}
+
+/** What a response that calls functions records beside itself (nothing for one that calls none). */
+function recordedCalls<T>(
+  value: T,
+  functions: { declared: ReadonlySet<string>; calledOf: (value: T) => string[] } | undefined,
+): RecordedCalls | undefined {
+  if (functions === undefined) return undefined;
+  const called = functions.calledOf(value);
+  const step = DBOS.stepID;
+  if (called.length === 0 || step === undefined) return undefined;
+  return { step, undeclared: called.filter((each) => !functions.declared.has(each)) };
 }
 
 function serverDelayOf(error: unknown): number | undefined {

@@ -31,7 +31,10 @@ export type StartDurableWorkerOptions = RunInputLimitOptions & {
   appName?: string | undefined;
   /**
    * This worker's id. A worker restarted with the same id recovers its own runs at once; others
-   * take over a silent worker's runs after `takeover.deadAfterMs`. @defaultValue `<host>-<pid>-<random>`
+   * take over a silent worker's runs after `takeover.deadAfterMs`. One process per id: a start
+   * whose id a live worker beats under fails with `InvalidArgumentError` (`executorId`) before
+   * DBOS launches (DBOS would re-run that worker's runs); a restart within `deadAfterMs` of its
+   * predecessor's last beat first watches for two heartbeats. @defaultValue `<host>-<pid>-<random>`
    */
   executorId?: string | undefined;
   /** Runs at once in this worker (a run paused for approval holds no slot). @defaultValue 4 */

@@ -21,6 +21,7 @@ import { assertStillOwnsRun } from '../steps/call-model-step.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from '../steps/durable-gemini.ts';
 import { toDurableTool } from '../steps/durable-tool.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { calledFunctions, declaredFunctions } from '../steps/replayed-tool-calls.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
 
 /** An agent of the worker made durable, with its approval hook. @internal */
@@ -105,6 +106,7 @@ export function createDurableAgentMaker({
           // The fence of `calls` checks ownership before each attempt is sent.
           fenced: true,
           steer: steerWatch,
+          functions: { declared: declaredFunctions(request), calledOf: calledFunctions },
           call: () => timed(() => calls.generate(request, options)),
         });
       },
@@ -114,6 +116,7 @@ export function createDurableAgentMaker({
           name: 'gemloop.model:stream',
           fenced: true,
           steer: steerWatch,
+          functions: { declared: declaredFunctions(request), calledOf: calledFunctions },
           call: () =>
             timed(() =>
               preview

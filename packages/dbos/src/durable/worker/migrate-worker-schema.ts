@@ -18,7 +18,8 @@ import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
  * they change without a bump.
  * @internal
  */
-export const WORKER_SCHEMA_VERSION = 1;
+// 2: the client's version 2 (gemloop.approvals.stopped_at).
+export const WORKER_SCHEMA_VERSION = 2;
 
 /** Its row in `gemloop_schema_versions` (the table of `migrateTable`, made by the steps). */
 const VERSION_ROW = 'durable-worker';

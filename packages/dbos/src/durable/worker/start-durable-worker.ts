@@ -28,6 +28,7 @@ import {
   createOwnershipConfirmations,
 } from '../fleet/ownership-confirmations.ts';
 import {
+  checkExecutorIdFree,
   DEFAULT_DEAD_AFTER_MS,
   DEFAULT_HEARTBEAT_MS,
   startWorkerLiveness,
@@ -308,6 +309,21 @@ export async function startDurableWorkerWith(
   // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
   const preloading = preloadRunPath();
   await migrateWorkerSchema(databaseUrl, pool);
+  // DBOS's launch recovers this executor id's runs: never while another process runs them.
+  if (takeover !== false) {
+    await checkExecutorIdFree({
+      pool,
+      appName,
+      executorId,
+      heartbeatMs: takeover.heartbeatMs,
+      deadAfterMs: takeover.deadAfterMs,
+    }).catch(async (error: unknown) => {
+      await steerAnnouncements.close();
+      await pool.end().catch(() => {});
+      await limitPool?.end().catch(() => {});
+      throw error;
+    });
+  }
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -343,12 +359,20 @@ export async function startDurableWorkerWith(
             DBOS.logger.warn(
               `gemloop takeover: ${error instanceof Error ? error.message : String(error)}`,
             ),
-          onTakeover: ({ executorId: silent, runIds }) =>
+          onTakeover: ({ executorId: silent, runIds, otherVersions }) => {
             DBOS.logger.warn(
               `gemloop takeover: worker ${silent} is silent; taking over its ${runIds.length} runs${
                 runIds.length === 0 ? '' : `: ${runIds.slice(0, MAX_LOGGED_RUN_IDS).join(', ')}`
               }${runIds.length > MAX_LOGGED_RUN_IDS ? ', ...' : ''}`,
-            ),
+            );
+            // DBOS's queue hands a run only to a worker of its application version: said here,
+            // or a fleet all on a new version leaves them ENQUEUED with no word anywhere.
+            for (const [version, ids] of otherVersions ?? []) {
+              DBOS.logger.warn(
+                `gemloop takeover: ${ids.length} of them (${ids.slice(0, MAX_LOGGED_RUN_IDS).join(', ')}${ids.length > MAX_LOGGED_RUN_IDS ? ', ...' : ''}) were recorded by application version "${version}", and this worker runs "${DBOS.applicationVersion}": only a worker of that version runs them. Start one, or fork each to this version (DBOS.forkWorkflow with applicationVersion) if the code still fits its record, or cancel them.`,
+              );
+            }
+          },
         });
 
   // Paused runs whose approval timed out are resumed, to deny the call; runs whose resume never

@@ -141,7 +141,7 @@ describe('createWorkerRunEvents', () => {
     // The stale execution finds no decision for its call and pauses; the owner finds its own.
     vi.mocked(lookupApproval).mockImplementation(async (_pool, _runId, approvalId) =>
       approvalId.startsWith('1.')
-        ? { type: 'none' }
+        ? { type: 'none', cancelled: false }
         : ({ type: 'decided', decision: { type: 'approve' } } as never),
     );
     vi.mocked(markPaused).mockResolvedValue('paused');

@@ -1,0 +1,141 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import { ApprovalNotPendingError, createDurableRuns, type DurableRuns } from '../../index.ts';
+import { claimRunsToResume } from './run-pauses.ts';
+
+// An operator acts on gemloop's runs with DBOS's own tools (DBOSClient, the `dbos workflow` CLI),
+// not through runs.cancel(). A run paused for approval is a CANCELLED workflow to DBOS, so DBOS's
+// cancel of it changed nothing gemloop read: the run was still listed as awaiting approval, and
+// a person's approve() afterwards resumed it and ran the refund the operator had cancelled.
+describe('DBOS’s own admin actions on a run that waits for approval', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let client: DBOSClient;
+  let pool: pg.Pool;
+  const workers: WorkerProcess[] = [];
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = createFakeGemini({
+      script: (_request, context) => {
+        const response = context.functionResponses[0];
+        if (response !== undefined)
+          return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
+        return turn.call('refund', { order: '7', amount: 30 });
+      },
+    });
+    await fake.listen();
+    const databaseUrl = await workerDatabase('dbos_admin');
+    workers.push(
+      await startWorker({
+        DATABASE_URL: databaseUrl,
+        FAKE_URL: fake.url,
+        COUNTER_FILE: counter.file,
+        EXECUTOR_ID: 'admin-a',
+        // A timeout the sweep acts on within the test: a cancelled run must stay cancelled.
+        APPROVAL_TIMEOUT_MS: '4000',
+        APPROVAL_SWEEP_MS: '500',
+      }),
+    );
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+    client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await pool?.end();
+    await runs?.close();
+    for (const worker of workers) await stopWorker(worker, 'SIGKILL');
+    await fake?.close();
+  });
+
+  const waitForApproval = async (runId: string): Promise<string> => {
+    await waitFor(
+      async () => (await runs.pendingApprovals(runId)).length === 1,
+      `${runId} to wait for approval`,
+    );
+    return (await runs.pendingApprovals(runId))[0]?.toolCallId as string;
+  };
+
+  it('DBOS’s cancel ends the paused run: reported CANCELLED, a later approval refused, the refund never run', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'outside-cancel',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    // Paused: its workflow stopped itself and its row says so (the call is listed a moment before).
+    await waitFor(async () => {
+      const { rows } = await pool.query<{ paused: boolean }>(
+        `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+        [runId],
+      );
+      return rows[0]?.paused === true;
+    }, 'the run to pause');
+    expect(await runs.status(runId)).toMatchObject({ status: 'PENDING', awaitingApproval: true });
+    await client.cancelWorkflow(runId);
+
+    expect(await runs.status(runId)).toMatchObject({
+      status: 'CANCELLED',
+      awaitingApproval: false,
+    });
+    expect(await runs.pendingApprovals(runId)).toEqual([]);
+    const late = await runs
+      .approve(runId, toolCallId, { type: 'approve' })
+      .catch((error: unknown) => error);
+    expect(ApprovalNotPendingError.isInstance(late)).toBe(true);
+    expect(late).toMatchObject({ runId, state: 'cancelled' });
+    // Past the call's deadline the sweep resumes paused runs to deny them: not this one. Its
+    // claim is asked here too, once the deadline has passed by the database's clock.
+    await waitFor(async () => {
+      const { rows } = await pool.query<{ expired: boolean }>(
+        `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+        [runId],
+      );
+      return rows[0]?.expired === true;
+    }, 'the approval deadline to pass');
+    expect(await claimRunsToResume(pool, { staleMs: 0 })).not.toContain(runId);
+    expect((await client.getWorkflow(runId))?.status).toBe('CANCELLED');
+    expect((await runs.status(runId))?.status).toBe('CANCELLED');
+    expect(counter.count(`done refund ${runId}:`)).toBe(0);
+    expect(
+      fake.modelRequests.filter((request) =>
+        JSON.stringify(request.body).includes('outside-cancel'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('DBOS’s resume of a paused run: it pauses again, and one approval runs the refund once', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'outside-resume',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    const stopped = (await client.getWorkflow(runId))?.updatedAt ?? 0;
+    await client.resumeWorkflow(runId);
+    // The replay reaches the call again and stops again (its workflow CANCELLED once more).
+    await waitFor(async () => {
+      const workflow = await client.getWorkflow(runId);
+      return (
+        workflow?.status === 'CANCELLED' &&
+        (workflow.updatedAt ?? 0) > stopped &&
+        (await runs.status(runId))?.awaitingApproval === true
+      );
+    }, 'the resumed run to pause again');
+    await runs.approve(runId, toolCallId, { type: 'approve' });
+    expect((await runs.result(runId)).text).toBe(
+      'refund answered: {"order":"7","amount":30,"refunded":true}',
+    );
+    expect(counter.count(`done refund ${runId}:`)).toBe(1);
+  });
+});
