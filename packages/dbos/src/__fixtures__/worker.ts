@@ -142,6 +142,18 @@ const slow = defineTool({
   },
 });
 
+// SLOW_SCHEMA=v2: a deploy that changed slow's parameters (`order` became a number, `orderId`)
+// between a crash inside slow and the recovery (tool-set-change.attacks.test.ts).
+const slowV2 = defineTool({
+  name: 'slow',
+  description: 'Takes a while.',
+  parameters: z.object({ orderId: z.number() }),
+  execute: async ({ orderId }, context) => {
+    record(`start slow ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    return { orderId, refunded: false };
+  },
+});
+
 const refund = defineTool({
   name: 'refund',
   description: 'Refunds an order.',
@@ -638,7 +650,7 @@ void startDurableWorkerWith({
       model,
       tools:
         env['TOOLS'] === undefined
-          ? [lookup, slow]
+          ? [lookup, env['SLOW_SCHEMA'] === 'v2' ? slowV2 : slow]
           : [lookup, slow].filter((tool) => (env['TOOLS'] as string).split(',').includes(tool.name)),
     },
     triage: { gemini, model, name: 'triage', instructions: 'TRIAGE: route it.', tools: [lookup, handoff(billing)] },

@@ -1,6 +1,6 @@
 import { type BaseEvent, EventType, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
-import { cutText } from '@gemloop/core/internal';
+import { boundedArgs, boundedCallId, cutText } from '@gemloop/core/internal';
 
 /**
  * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
@@ -147,7 +147,10 @@ export function createAgUiEventMapper(options: {
         }
         case 'tool-call': {
           const toolCallId = newCallId(event.args, event.toolCallId);
-          const args = JSON.stringify(event.redactedArgs ?? event.args);
+          // The model's arguments, bounded as a page gets them (attack27): past 100,000 characters
+          // of JSON, or not JSON at all, the call is shown with none (AG-UI has no `argsOmitted`).
+          const shown = boundedArgs(event.redactedArgs ?? event.args);
+          const args = shown === undefined ? '{}' : JSON.stringify(shown);
           // HttpAgent files a call with no parent message as an assistant message of the call's id.
           sent.set(toolCallId, {
             id: toolCallId,
@@ -239,10 +242,12 @@ export function createAgUiEventMapper(options: {
  * model gave none) repeats from one run of a thread to the next, and an AG-UI client keeps one
  * tool call per id over the whole thread (HttpAgent renamed the first run's call otherwise), so
  * it is prefixed with the id of the AG-UI run that started the gemloop run (and, within the run,
- * followed by `#2`, `#3`... for an id the model already gave another call). @internal
+ * followed by `#2`, `#3`... for an id the model already gave another call). The model's id is
+ * bounded as a page gets it (`boundedCallId`: cut past 256 characters, with a hash of the
+ * whole, so the events of one call agree; attack27). @internal
  */
 export function toAgUiCallId(runId: string, toolCallId: string): string {
-  return `${runId}.${toolCallId}`;
+  return `${runId}.${boundedCallId(toolCallId)}`;
 }
 
 function stepEvent(type: EventType, stepNumber: number): BaseEvent {

@@ -71,8 +71,12 @@ describe('a run of the old application version taken over by a fleet on a new on
       `1 of them (${runId}) were recorded by application version "test", and this worker runs "v2"`,
     );
     expect(fresh.output()).toContain('Start one, or fork each to this version');
-    // As DBOS promises: not run by the new version's worker.
-    expect((await runs.status(runId))?.status).toBe('ENQUEUED');
+    // As DBOS promises: not run by the new version's worker. status() says which version it
+    // waits for (what an operator needs to start the right worker).
+    expect(await runs.status(runId)).toMatchObject({
+      status: 'ENQUEUED',
+      applicationVersion: 'test',
+    });
     expect(counter.count(`start slow ${runId}:`)).toBe(1);
 
     // A worker of the run's version finishes it, the tool made again once (it was in flight).

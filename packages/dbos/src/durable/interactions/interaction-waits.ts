@@ -30,6 +30,19 @@ const STALE_DAYS = 8;
 // `runs.cancel` leaves its marker in the approvals table (run-pauses.ts): such a run stays stopped.
 const CANCELLED_BY_A_PERSON = `EXISTS (SELECT 1 FROM ${APPROVALS_TABLE} c WHERE c.run_id = w.run_id AND c.tool_call_id = '')`;
 
+/**
+ * SQL: the parked run of row `w` was cancelled with DBOS's own cancel (an operator's
+ * `DBOSClient.cancelWorkflow` or `dbos workflow cancel`, not `runs.cancel()`). A parked run's
+ * workflow is `CANCELLED` already, so that cancel changes nothing but its `updated_at`: past the
+ * `stopped_at` its park recorded, the run is cancelled for good (as a paused run's is,
+ * `cancelledFromOutside` of run-pauses.ts). A row parked before `stopped_at` existed is never
+ * read so.
+ */
+function cancelledFromOutside(systemSchema = 'dbos'): string {
+  return `(w.state = 'parked' AND EXISTS (SELECT 1 FROM "${systemSchema}".workflow_status s
+    WHERE s.workflow_uuid = w.run_id AND s.status = 'CANCELLED' AND s.updated_at > w.stopped_at))`;
+}
+
 /** Creates `gemloop.interaction_waits` when missing (once, whichever process gets there first). */
 export async function migrateInteractionWaits(pool: pg.Pool): Promise<void> {
   await migrateTable(pool, {
@@ -60,6 +73,13 @@ export async function migrateInteractionWaits(pool: pg.Pool): Promise<void> {
         await client.query(
           `ALTER TABLE ${INTERACTION_WAITS_TABLE}
              ADD COLUMN IF NOT EXISTS state_at timestamptz NOT NULL DEFAULT now()`,
+        );
+      },
+      // Version 4: the run's workflow `updated_at` when it parked (`stopped_at`): a later one
+      // while `CANCELLED` is DBOS's own cancel of the parked run (see cancelledFromOutside).
+      async (client) => {
+        await client.query(
+          `ALTER TABLE ${INTERACTION_WAITS_TABLE} ADD COLUMN IF NOT EXISTS stopped_at bigint`,
         );
       },
     ],
@@ -126,8 +146,9 @@ export type WokenRun = {
  * gives up its row; a `parked` one is marked `resuming` (the caller sends its message, then
  * re-enqueues it; the run deletes the row when it runs again, so it never looks ended between
  * the two); a run still stopping (`parking`) is marked `woken` and resumes itself (see
- * {@link confirmInteractionPark}); a run a person cancelled is not resumed. None waiting, the
- * wake-up is noted for the run that comes to wait on it.
+ * {@link confirmInteractionPark}); a run a person cancelled is not resumed, nor one an operator
+ * cancelled with DBOS's own cancel (left out: its wake-up is refused). None waiting, the wake-up is
+ * noted for the run that comes to wait on it.
  * @internal
  */
 export async function takeInteractionWaits(
@@ -146,6 +167,7 @@ export async function takeInteractionWaits(
       `UPDATE ${INTERACTION_WAITS_TABLE} w
           SET state = CASE WHEN state = 'parking' THEN 'woken' ELSE 'resuming' END, state_at = now()
         WHERE interaction_id = $1 AND state IN ('parking', 'parked')
+          AND NOT ${cancelledFromOutside()}
        RETURNING run_id, state = 'resuming' AS parked, ${WAIT_ID} AS wait`,
       [interactionId],
     );
@@ -206,9 +228,11 @@ export async function confirmInteractionPark(
   runId: string,
 ): Promise<'parked' | 'resume'> {
   return inLock(pool, interactionId, async (client) => {
+    // `stopped_at`: the workflow's `updated_at` now that it is stopped (see cancelledFromOutside).
     const { rows } = await client.query<{ state: string }>(
       `UPDATE ${INTERACTION_WAITS_TABLE} w
-          SET state = CASE WHEN state = 'parking' THEN 'parked' ELSE 'resuming' END, state_at = now()
+          SET state = CASE WHEN state = 'parking' THEN 'parked' ELSE 'resuming' END, state_at = now(),
+              stopped_at = (SELECT updated_at FROM "dbos".workflow_status WHERE workflow_uuid = w.run_id)
         WHERE interaction_id = $1 AND run_id = $2 AND state IN ('parking', 'woken')
           AND NOT ${CANCELLED_BY_A_PERSON}
        RETURNING state`,
@@ -225,7 +249,7 @@ export async function confirmInteractionPark(
  * resumes the run): those whose fallback poll is due, and those whose run is stopped
  * (`CANCELLED` for longer than `staleMs`) and was never resumed (a worker died between stopping
  * the run and saying `parked`, or a waker between marking it `resuming` and resuming it). A run
- * a person cancelled is left alone.
+ * a person cancelled is left alone, with `runs.cancel()` or DBOS's own cancel.
  *
  * A row is claimed that way only once it has also kept its state for `staleMs`: a run parked
  * long ago stays `CANCELLED` until its waker's resume lands, and a sweep that took a row its
@@ -240,6 +264,7 @@ export async function claimDueInteractionWaits(
   const { rows } = await pool.query<{ interaction_id: string; run_id: string; wake_ms: string }>(
     `UPDATE ${INTERACTION_WAITS_TABLE} w SET state = 'resuming', state_at = now()
       WHERE w.state <> 'waiting' AND NOT ${CANCELLED_BY_A_PERSON}
+        AND NOT ${cancelledFromOutside(systemSchema)}
         AND ((w.state = 'parked' AND w.wake_at <= now())
           OR (w.state <> 'parked'
               AND w.state_at < now() - make_interval(secs => $2::float8)
@@ -266,7 +291,7 @@ export async function parkedRuns(pool: pg.Pool, runIds: readonly string[]): Prom
   const { rows } = await pool.query<{ run_id: string }>(
     `SELECT DISTINCT w.run_id FROM ${INTERACTION_WAITS_TABLE} w
       WHERE w.run_id = ANY($1) AND w.state <> 'waiting'
-        AND NOT ${CANCELLED_BY_A_PERSON}`,
+        AND NOT ${CANCELLED_BY_A_PERSON} AND NOT ${cancelledFromOutside()}`,
     [[...runIds]],
   );
   return new Set(rows.map((row) => row.run_id));

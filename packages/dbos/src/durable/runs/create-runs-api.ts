@@ -210,6 +210,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       dequeuedAt: workflow.dequeuedAt,
       completedAt: paused ? undefined : workflow.completedAt,
       ...(owner !== undefined && { owner }),
+      ...(typeof workflow.applicationVersion === 'string' && {
+        applicationVersion: workflow.applicationVersion,
+      }),
     };
   };
   const statusesOf = async (

@@ -114,6 +114,15 @@ export type DurableRunStatus = {
   path?: readonly string[] | undefined;
   /** Who the run belongs to, when it was started with an `owner`. */
   owner?: string | undefined;
+  /**
+   * The application version the run was started with (DBOS's `applicationVersion`: the
+   * worker's `applicationVersion` option, else a hash DBOS makes of gemloop's workflow code). A
+   * worker dequeues and recovers only runs of its own version
+   * (https://docs.dbos.dev/typescript/tutorials/upgrading-workflows.md, "Versioning"): a run
+   * `ENQUEUED` or `PENDING` whose version no live worker has waits for a worker of that version
+   * (start one, fork the run to the new version, or cancel it). Absent when DBOS recorded none.
+   */
+  applicationVersion?: string | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */

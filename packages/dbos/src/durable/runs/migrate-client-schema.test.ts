@@ -26,6 +26,7 @@ import {
 const FINGERPRINTS: Readonly<Record<number, string>> = {
   1: '9b79d1ecc596bf013029338f5f45e84a773109adf39be767b59d142ed6c957ed',
   2: '3655fab5438ce2d804e02037b11c1161a8873c85e24a5343a87389f9b66a5fbd',
+  3: '5f64944bcb8995afc9108b868b2ca3f6dd1f4e3490d405de9fe64abfcbe114b8',
 };
 
 describe("the client's schema version", () => {

@@ -9,7 +9,8 @@ import { migrateInteractionWaits } from '../interactions/interaction-waits.ts';
  * @internal
  */
 // 2: gemloop.approvals.stopped_at (a paused run cancelled with DBOS's own cancel, run-pauses.ts).
-export const CLIENT_SCHEMA_VERSION = 2;
+// 3: gemloop.interaction_waits.stopped_at (a parked run cancelled with DBOS's own cancel).
+export const CLIENT_SCHEMA_VERSION = 3;
 
 /** Its row in `gemloop_schema_versions` (made by `migrateInteractionWaits`). @internal */
 export const CLIENT_SCHEMA_ROW = 'durable-client';

@@ -74,4 +74,39 @@ describe('a run recovered by code whose agent lost the tool it was running', () 
     expect(fake.modelRequests).toHaveLength(2);
     expect(counter.count(`start lookup ${runId}:`)).toBe(1);
   });
+
+  // attack28 left this case open; it is the documented behaviour (README, "Deploys and
+  // recovery"). DBOS calls a change breaking when it changes which steps run or their order
+  // (https://docs.dbos.dev/typescript/tutorials/upgrading-workflows.md): a tool's new parameters
+  // change neither, so DBOS recovers the run on the new code. The recorded call is then checked
+  // against the schema the new code declares, as every call a model makes is: arguments it takes
+  // run the tool, and arguments it refuses go back to the model as `invalid-args`, naming what is
+  // wrong, so the model calls again in the new shape. Nothing runs with arguments its code cannot
+  // read, and the run goes on (ending it, as for a tool gone, would lose a run the model can fix).
+  it('a tool whose parameters changed: the recorded call goes back to the model as invalid-args, the tool not run again', async () => {
+    const runId = 'tool-schema';
+    writeFileSync(join(holdDirectory, runId), '');
+    // The case above left a worker without slow: this run's fleet is its own old worker.
+    for (const worker of workers.splice(0)) await stopWorker(worker, 'SIGKILL');
+    const old = await startWorker({ ...env, EXECUTOR_ID: 'schema-old' });
+    workers.push(old);
+    const before = fake.modelRequests.length;
+    await runs.start('support', { runId, input: 'Where is order 8?' });
+    await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'schema-new', SLOW_SCHEMA: 'v2' }));
+    await crashWorker(old);
+
+    const { text } = await runs.result(runId);
+    const [response] = JSON.parse(text.replace(/^answered: /, '')) as {
+      name: string;
+      response: { error: string };
+    }[];
+    expect(response?.name).toBe('slow');
+    expect(response?.response.error).toMatch(/^Invalid arguments for slow: orderId: /);
+    // Replayed to the call (lookup and the model's two answers from the record), then one new
+    // model request with the refusal; the tool not started by the new code.
+    expect(fake.modelRequests.length - before).toBe(3);
+    expect(counter.count(`start slow ${runId}:`)).toBe(1);
+    expect(counter.count(`start lookup ${runId}:`)).toBe(1);
+  });
 });

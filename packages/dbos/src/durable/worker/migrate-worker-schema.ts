@@ -19,7 +19,8 @@ import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
  * @internal
  */
 // 2: the client's version 2 (gemloop.approvals.stopped_at).
-export const WORKER_SCHEMA_VERSION = 2;
+// 3: the client's version 3 (gemloop.interaction_waits.stopped_at).
+export const WORKER_SCHEMA_VERSION = 3;
 
 /** Its row in `gemloop_schema_versions` (the table of `migrateTable`, made by the steps). */
 const VERSION_ROW = 'durable-worker';
