@@ -986,7 +986,10 @@ void startDurableWorkerWith({
   // (preloadRunPath); the 3 s stay for a machine loaded by other projects besides. (A third answer
   // call in steering-crash was put down to a second takeover; the ones logged since were a steer
   // heard late, see SLOW_AWAITS_STEER.)
-  takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
+  // DEAD_AFTER_MS: a file whose kills all go through crashWorker (the fleet told at once) needs
+  // no silence at all, and a longer one keeps a live worker that got no CPU for 3 s at load from
+  // being taken over, its model call in flight made twice (child-budget, bench/RESULTS.md flaky35).
+  takeover: { heartbeatMs: 300, deadAfterMs: Number(env['DEAD_AFTER_MS'] ?? '3000') },
   // The approval sweep (two statements a sweep, a worker idle or not): every 500 ms only where a
   // test waits on it (APPROVAL_SWEEP_MS: an approval's timeout, a parked run's fallback poll, a
   // resume that never came); elsewhere every 2 s, 3 statements a second fewer per live worker.

@@ -28,6 +28,13 @@ import { createPostgresTaskStore } from './index.ts';
 const SECRET = 'The vault code is 4417-9902, keep it to yourself.';
 const TOKEN = 'token-alice';
 
+/**
+ * `text` with its random ids (UUIDs, dashed or not) taken out: a task or a row holds several, and
+ * three hold "4417" about once in 700 (the serve door's tests failed so; bench/RESULTS.md, flaky35).
+ */
+const withoutRandomIds = (text: string): string =>
+  text.replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, '<id>');
+
 let fake: FakeGemini;
 let worker: WorkerProcess;
 let runs: DurableRuns;
@@ -122,10 +129,10 @@ describe('the durable A2A door and an answer a guardrail took back (attack22)', 
     expect(last).toBe('');
     const task = (await client.getTask({ id: taskId } as never)) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
-    expect(JSON.stringify(task)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(task))).not.toContain('4417');
     // Straight from the store's rows as well: no copy of the blocked text kept anywhere.
     const rows = await pool.query('SELECT * FROM gemloop.a2a_tasks');
-    expect(JSON.stringify(rows.rows)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(rows.rows))).not.toContain('4417');
   });
 
   it('a rewritten answer streamed: GetTask holds the rewrite, not the text it replaced', async () => {

@@ -2,6 +2,7 @@ import { type Task, TaskState } from '@a2a-js/sdk';
 import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { withoutRandomIds } from '../door/__fixtures__/serve-door.ts';
 import { serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
 
 // attack21: the A2A door and an answer an output guardrail (or a plugin's `checkAnswer`) took back
@@ -57,7 +58,7 @@ describe('the A2A door and an answer a guardrail took back (attack21)', () => {
     const task = (await alice.getTask({ id: taskId } as never)) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(artifactText(task)).not.toContain('4417');
-    expect(JSON.stringify(task)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(task))).not.toContain('4417');
   });
 
   it('a blocked answer asked unary: the task returned and the task read back hold none of it', async () => {
@@ -66,9 +67,9 @@ describe('the A2A door and an answer a guardrail took back (attack21)', () => {
     });
     const alice = await client('alice');
     const answered = (await alice.sendMessage(userMessage('What is the code?') as never)) as Task;
-    expect(JSON.stringify(answered)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(answered))).not.toContain('4417');
     const task = (await alice.getTask({ id: answered.id } as never)) as Task;
-    expect(JSON.stringify(task)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(task))).not.toContain('4417');
   });
 
   it('a rewritten answer: the task holds the rewrite only', async () => {
@@ -80,6 +81,6 @@ describe('the A2A door and an answer a guardrail took back (attack21)', () => {
     const task = (await alice.getTask({ id: answered.id } as never)) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(artifactText(task)).toContain('The vault code is [code], keep it to yourself.');
-    expect(JSON.stringify(task)).not.toContain('4417');
+    expect(withoutRandomIds(JSON.stringify(task))).not.toContain('4417');
   });
 });

@@ -6,7 +6,7 @@ import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
-import { listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
+import { listenNodeForTest, withoutRandomIds } from '../door/__fixtures__/serve-door.ts';
 import { serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
 
 // The A2A door after its race fixes (issue 53's sessions), tried from outside as a hostile
@@ -583,7 +583,7 @@ describe('the A2A door: another caller’s push configs, contexts, and file URIs
       'message/send',
       message('What did I say before?', { contextId: 'ctx-1' }),
     );
-    expect(asBob.text).not.toContain('4321');
+    expect(withoutRandomIds(asBob.text)).not.toContain('4321');
     const contents = (fake.modelRequests[1]?.body as { contents?: unknown[] } | undefined)
       ?.contents;
     expect(contents).toHaveLength(1);
