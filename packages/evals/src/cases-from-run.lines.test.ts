@@ -83,11 +83,11 @@ describe('caseFromRunFile: the lines of one run', () => {
     });
   });
 
-  it('reads a file a crash cut, with CRLF ends and lines that are not objects, from what is whole', () => {
+  // A whole line that is not an object is refused since leftovers35a (the case would miss what
+  // it recorded: cases-from-run.torn-line.attacks.test.ts); only a cut last line is left out.
+  it('reads a file a crash cut, with CRLF ends, from what is whole', () => {
     const text = [
       JSON.stringify(start()),
-      '[1, 2]',
-      'null',
       JSON.stringify({ type: 'model-call-end', response: answer('Hi') }),
       JSON.stringify(end('Hi')),
       '{"type":"tool-call-start","toolName":"cut mid-li',

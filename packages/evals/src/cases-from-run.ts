@@ -31,9 +31,11 @@ export type CaseFromRunFileOptions = {
  * into a case: its input, the recorded model answers and requests as fixtures (replayed by the
  * fake, compared for drift), the tool results, and the answer and tool calls as what is
  * expected. A run of an agent tree takes its subagents' run files (`subagentRuns`). Returns
- * `undefined` for a run that did not succeed (nothing to expect) or that has no model answer;
- * lines that are not JSON objects are skipped (a file cut by a crash).
- * @throws {@link EvalDatasetError} for a file too large, another recorder format, a run id that
+ * `undefined` for a run that did not succeed (nothing to expect) or that has no model answer.
+ * A last line without its line end (a file cut by a crash) is left out; any other line that is
+ * not a JSON object is refused: the case would miss what it recorded.
+ * @throws {@link EvalDatasetError} for a file too large, a whole line of a successful run (or of a
+ *   subagent run) that is not a JSON object, with its line number, another recorder format, a run id that
  *   cannot be a case id (empty, longer than 200 characters, not a string), a subagent run that
  *   is not a run of this tree, or a case `parseEvalCases` would refuse (its input or model name
  *   not what a case holds).
@@ -46,6 +48,7 @@ export function caseFromRunFile(
   const run = readRunLines(text, runFile);
   const { runId, input, requests, responses } = run;
   if (!run.success || responses.length === 0 || !run.started) return undefined;
+  refuseUnreadable(run, runFile);
   if (!isCaseId(runId)) {
     // The checks parseEvalCases applies: a case written with another id would make the whole
     // dataset fail to load.
@@ -97,7 +100,12 @@ function readSubagentRuns(
   files: readonly RecordedRunText[],
   toolResults: RecordedToolResult[],
 ): RecordedSubagentRun[] {
-  const runs = files.map((file) => ({ file, run: readRunLines(file.text, file.runFile) }));
+  const runs = files.map((file) => {
+    const run = readRunLines(file.text, file.runFile);
+    // A subagent's turns replay whether it succeeded or not: none may be lost.
+    refuseUnreadable(run, file.runFile);
+    return { file, run };
+  });
   const inTree = new Set<unknown>([topRunId]);
   // Parents before children, whatever order the files came in (a hostile loop never joins).
   const ordered = new Set<(typeof runs)[number]>();
@@ -143,7 +151,24 @@ type RunLines = {
   toolResults: RecordedToolResult[];
   finalText: string | undefined;
   success: boolean;
+  /** The first whole line (1-based) that is not a JSON object: a record lost from the run. */
+  unreadableLine: number | undefined;
 };
+
+/**
+ * The refusal of a run whose file lost a record: a case made without the line would miss a model
+ * answer or a tool result, and its replay fail far from the cause (attack29). No byte of the line
+ * is quoted: it may be anything.
+ */
+function refuseUnreadable(run: RunLines, runFile: string): void {
+  if (run.unreadableLine === undefined) return;
+  throw new EvalDatasetError({
+    source: runFile,
+    line: run.unreadableLine,
+    problem:
+      'this line of the run is not a JSON object (torn or edited), so the case would miss what it recorded; repair or remove the file, or record the run again.',
+  });
+}
 
 function readRunLines(text: string, runFile: string): RunLines {
   if (text.length > MAX_RUN_FILE_CHARS) {
@@ -165,18 +190,23 @@ function readRunLines(text: string, runFile: string): RunLines {
     toolResults: [],
     finalText: undefined,
     success: false,
+    unreadableLine: undefined,
   };
   const argsById = new Map<string, unknown>();
-  for (const raw of textLines(text)) {
+  const lines = textLines(text);
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index] as string;
     if (raw.trim() === '') continue;
-    let line: Record<string, unknown>;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(raw);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-      line = value as Record<string, unknown>;
-    } catch {
+      value = JSON.parse(raw);
+    } catch {}
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      // The last line without its end is one a crash cut while it was written: left out.
+      if (index < lines.length - 1) run.unreadableLine ??= index + 1;
       continue;
     }
+    const line = value as Record<string, unknown>;
     switch (line['type']) {
       case 'run-start':
         if (line['format'] !== 1) {

@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createGemini, type Gemini } from '@gemloop/core';
+import { makeFolder } from '@gemloop/core/internal';
 import type { BisectResult } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -114,7 +115,7 @@ export async function bisectSuite(
   // Inside the repository, so a committed suite's imports find the project's node_modules; one
   // folder per process, removed at the end.
   const work = join(top, '.gemloop', 'bisect', String(process.pid));
-  await mkdir(work, { recursive: true });
+  await makeFolder({ dir: work, mkdir: (path) => mkdir(path), dirname });
   let result: BisectResult;
   try {
     result = await evals.bisectCommits({
@@ -221,7 +222,7 @@ async function commitOf(cwd: string, ref: string): Promise<string> {
 
 /** The tree of `commit` written to `dir` (`git archive | tar -x`), the index and work tree untouched. */
 async function extract(top: string, commit: string, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeFolder({ dir, mkdir: (path) => mkdir(path), dirname });
   await new Promise<void>((done, fail) => {
     const archive = spawn('git', ['archive', '--format=tar', commit], {
       cwd: top,

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -8,6 +8,7 @@ import { importUserModule } from '../import-user-module.ts';
 import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
+import { makeParentFolder } from './write-json-file.ts';
 
 /** The flags of `gemloop eval <file>`, checked. */
 export type EvalSuiteFlags = {
@@ -153,7 +154,7 @@ export async function loadSuite(
 
 /** Writes a report file, making its folder. */
 export async function writeOut(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeParentFolder(path);
   await writeFile(path, text);
 }
 

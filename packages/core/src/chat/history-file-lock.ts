@@ -10,6 +10,7 @@ import {
   ChatStoreLockedError,
   type ChatStoreLockHolder,
 } from '../errors/chat-store-locked-error.ts';
+import { makeFolder } from '../shared/files/make-folder.ts';
 
 // Loaded at the first lock, not when gemloop is imported (see create-file-history-store.ts).
 const require = createRequire(import.meta.url);
@@ -70,7 +71,7 @@ export async function acquireHistoryFileLock(
     token: crypto().randomBytes(12).toString('hex'),
   };
   const text = `${JSON.stringify(own)}\n`;
-  await fs().mkdir(dirname(file), { recursive: true });
+  await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
   // A few rounds: a stale lock removed, or a holder that released meanwhile, ends a round.
   for (let round = 0; round < 5; round++) {
     if (await create(lockFile, text)) {

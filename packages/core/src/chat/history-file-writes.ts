@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { makeFolder } from '../shared/files/make-folder.ts';
 import { cutTornTail } from './history-file.ts';
 
 // node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
@@ -100,7 +101,7 @@ export async function appendLine(
   line: Buffer,
   { fsync, logger, sessionId }: { fsync: boolean; logger: Logger; sessionId: string },
 ): Promise<{ before: number; after: number }> {
-  await fs().mkdir(dirname(file), { recursive: true });
+  await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
   // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
   const handle = await openHistoryFile(file, 'a+', { sessionId, operation: 'append' });
   let size = -1;

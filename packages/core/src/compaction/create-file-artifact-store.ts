@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { DeclaredOptions } from '../options/define-options.ts';
 import {
   checkOptionsCopy,
@@ -17,6 +17,7 @@ import {
   required,
   stringOption,
 } from '../options/define-options.ts';
+import { makeFolderSync } from '../shared/files/make-folder.ts';
 import { type ArtifactStore, artifactBytesCheck } from './artifact-store.ts';
 
 /**
@@ -77,7 +78,7 @@ export function createFileArtifactStore(options: FileArtifactStoreOptions): Arti
     options,
   );
   const root = resolve(directory);
-  mkdirSync(root, { recursive: true });
+  makeFolderSync({ dir: root, mkdir: mkdirSync, dirname });
   return {
     put(id, text) {
       if (!ARTIFACT_ID.test(id) || Buffer.byteLength(text) > maxBytes) return;

@@ -176,6 +176,9 @@ export { cutText, cutTextNoted } from '../shared/cut-text.ts';
 // @gemloop/serve's doors and @gemloop/testing's fake: an answer given before the body was read.
 export { discardRequestRest } from '../shared/discard-request-rest.ts';
 // @gemloop/serve's doors and gemloop view: a request with more than one Host line is refused.
+// @gemloop/tools (the files tool) and the CLI's report writers make a user's folder with the
+// bounded `mkdir -p` (Node's `recursive` loops forever under /proc, attack29).
+export { makeFolder, makeFolderSync } from '../shared/files/make-folder.ts';
 export { hostLines } from '../shared/host-lines.ts';
 export { hostnameOf } from '../shared/hostname-of.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';

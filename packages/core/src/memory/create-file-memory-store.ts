@@ -3,6 +3,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { makeFolder } from '../shared/files/make-folder.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { MemoryStore } from './memory-store.ts';
@@ -99,7 +100,7 @@ export function createFileMemoryStore({
     }
   };
   const writeAll = async (records: readonly EmbeddedMemory[]): Promise<void> => {
-    await fs().mkdir(dirname(file), { recursive: true });
+    await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
     const temporary = `${file}.${crypto.randomUUID()}.tmp`;
     const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
     try {

@@ -328,7 +328,13 @@ export function optionCheck(
   message: OptionMessage,
 ): OptionCheck {
   return (value, path) => {
-    if (!test(value)) fail(message, path, value);
+    let passed: boolean | undefined;
+    // A value whose read throws (a Proxy, a torn-down SDK's provider) fails as the option's typed
+    // error: its own error named no option (attack29).
+    try {
+      passed = test(value);
+    } catch {}
+    if (!passed) fail(message, path, value);
   };
 }
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
+import { makeFolder as makeBoundedFolder } from '../shared/files/make-folder.ts';
 
 // What the run recorder and the live recorder share of the file system and of their folder
 // options. node:fs/promises loads at the first run or session recorded, not when gemloop is
@@ -16,33 +17,9 @@ let fsModule: typeof FsPromises | undefined;
 export const recorderFs = (): typeof FsPromises =>
   (fsModule ??= require('node:fs/promises') as typeof FsPromises);
 
-/**
- * `mkdir -p` that always ends: each folder of `dir` made at most twice, from the deepest missing
- * one up. Node's `mkdir(dir, { recursive: true })` never settles under /proc: procfs answers
- * ENOENT to a name it does not have, Node takes that for a missing parent, makes the parent
- * (EEXIST) and tries again, forever, at 100 % CPU in a libuv pool thread (attack29; the same loop
- * Bun fixed in oven-sh/bun#40600, measured by Kewton/CommandMate#1774). Here a second ENOENT
- * after the parent exists is the error. @internal
- */
-export async function makeFolder(dir: string): Promise<void> {
-  const fs = recorderFs();
-  try {
-    await fs.mkdir(dir);
-    return;
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'EEXIST') return;
-    const parent = dirname(dir);
-    if (code !== 'ENOENT' || parent === dir) throw error;
-    await makeFolder(parent);
-  }
-  try {
-    await fs.mkdir(dir);
-  } catch (error) {
-    // A file of that name fails at its open, as it did with `recursive` (ENOTDIR, EEXIST).
-    if ((error as { code?: unknown } | null)?.code !== 'EEXIST') throw error;
-  }
-}
+/** The recorders' folder made with the bounded `mkdir -p` (attack29: Node's loops under /proc). @internal */
+export const makeFolder = (dir: string): Promise<void> =>
+  makeBoundedFolder({ dir, mkdir: (path) => recorderFs().mkdir(path), dirname });
 
 /**
  * The flags a pruner reads a file with: never following a symlink nor blocking on a FIFO named

@@ -2,7 +2,8 @@ import type { Dirent } from 'node:fs';
 import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
-import { join, relative as relativePath, sep } from 'node:path';
+import { dirname, join, relative as relativePath, sep } from 'node:path';
+import { makeFolder } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
@@ -186,7 +187,8 @@ export async function openDirectoryInRoot({
   const parts = fromRoot === '' ? [] : fromRoot.split(sep);
   if (!fdPaths) {
     try {
-      if (create) await mkdir(absoluteDirectory, { recursive: true });
+      if (create)
+        await makeFolder({ dir: absoluteDirectory, mkdir: (path) => mkdir(path), dirname });
       const real = await realpath(absoluteDirectory);
       if (!isInside(rootReal, real)) throw swapped(relative);
       return {

@@ -1,5 +1,6 @@
 import type { CredentialStyle } from '../../shared/credential-style.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
+import { redactLocalDetails } from '../../shared/redact-secrets.ts';
 import type {
   BadRequest,
   ErrorInfo,
@@ -73,6 +74,9 @@ export function describeApiError(options: DescribeApiErrorOptions): string {
     quoted = undefined;
   }
   if (quoted === undefined && apiMessage === undefined) quoted = describeRawBody(options);
+  // The server's words reach the run's error and spans: a gateway's own URLs, addresses and
+  // credentials out of them (attack29). The whole text stays on error.apiMessage.
+  if (quoted !== undefined) quoted = redactLocalDetails(quoted);
   if (quoted !== undefined && quoted.length > MAX_QUOTED) {
     // A gateway may put a whole page or a stack trace in `error.message`: a message is one glance.
     quoted = `${cutWhole(quoted, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
