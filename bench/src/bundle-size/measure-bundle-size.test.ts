@@ -231,7 +231,10 @@ import {
  * lists -43), attack26 -5, schema-depth2 +14 (the browser's no-op depth walk and its two calls).
  * attack27 +17: a functionCall id that is not a string is no call's `toolCallId` (+5), the gap a
  * streamed argument's array index may leave 1,000 → 8 (+1), a streamed citation or URL entry too
- * deep for JSON kept instead of failing the fold (+11): 93,631.
+ * deep for JSON kept instead of failing the fold (+11): 93,631. The thirty-fourth session ends at
+ * 93,664 (+50): attack27 +17, leftovers34 +13 (defineTool's $ref bound +69 to +109, paid by shorter
+ * JSON-pointer and inlining helpers), attack29 +5 (model-written span names cut), leftovers35a +16
+ * (optionCheck catches a throwing check +11, a gateway's error text redacted where it is made +5).
  */
 const CORE_AGENT_APP_GZIP_BUDGET = 91.5 * 1024;
 
