@@ -159,7 +159,7 @@ export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIG
  * session it had (a statement it sent before it died has run or been rolled back by then), then
  * marks it gone as a worker that leaves for good marks itself (`seen_at = 'epoch'`,
  * worker-liveness.ts), so a live worker's next beat (300 ms in the fixture) takes its runs over
- * instead of after `deadAfterMs` (3 s) of silence. The takeover is the same code path; only the
+ * instead of after `deadAfterMs` of silence (3 s where a file tests it). The takeover is the same code path; only the
  * wait is skipped, in the files whose subject is what survives a SIGKILL. How a silent worker is
  * found stays tested with real silence (crash-recovery's first two kills, cancel-takeover, worker-liveness).
  * `beforeTakeover` runs what such a test did right after the kill, in the silence. Measured (a

@@ -980,16 +980,14 @@ void startDurableWorkerWith({
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
   // POLLING_MS=default: the worker's own default.
   ...(env['POLLING_MS'] === 'default' ? {} : { pollingIntervalMs: Number(env['POLLING_MS'] ?? '200') }),
-  // 3 s of silence before a takeover: a worker's first model call loaded the request path and
-  // undici and held its event loop, heartbeats included, for 1.3 s on a loaded machine, which
-  // passed 2 s with five dbos files at once. The worker now loads them before it takes runs
-  // (preloadRunPath); the 3 s stay for a machine loaded by other projects besides. (A third answer
-  // call in steering-crash was put down to a second takeover; the ones logged since were a steer
-  // heard late, see SLOW_AWAITS_STEER.)
-  // DEAD_AFTER_MS: a file whose kills all go through crashWorker (the fleet told at once) needs
-  // no silence at all, and a longer one keeps a live worker that got no CPU for 3 s at load from
-  // being taken over, its model call in flight made twice (child-budget, bench/RESULTS.md flaky35).
-  takeover: { heartbeatMs: 300, deadAfterMs: Number(env['DEAD_AFTER_MS'] ?? '3000') },
+  // DEAD_AFTER_MS: the silence before a takeover, 10 minutes unless a file sets it. A live worker
+  // that got no CPU for 3 s at load 16+ was taken over and its model call in flight sent twice by
+  // another worker (DBOS steps are at-least-once across a takeover): a file counting calls exactly
+  // failed (child-budget, bench/RESULTS.md flaky35/flaky36). A kill through crashWorker tells the
+  // fleet at once and needs no silence; only the files that test a takeover by real silence set
+  // 3000 (crash-recovery, cancel-takeover, postgres-outage, durable-a2a-tasks). 3 s, not 2: a
+  // worker's first model call held its event loop 1.3 s on a loaded machine before preloadRunPath.
+  takeover: { heartbeatMs: 300, deadAfterMs: Number(env['DEAD_AFTER_MS'] ?? '600000') },
   // The approval sweep (two statements a sweep, a worker idle or not): every 500 ms only where a
   // test waits on it (APPROVAL_SWEEP_MS: an approval's timeout, a parked run's fallback poll, a
   // resume that never came); elsewhere every 2 s, 3 statements a second fewer per live worker.

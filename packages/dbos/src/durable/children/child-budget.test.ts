@@ -47,12 +47,6 @@ beforeAll(async () => {
     COUNTER_FILE: counter.file,
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
-    // Every case counts the model requests exactly, and the one kill is a crashWorker (the fleet
-    // told at once): no case waits on silence. With the fixture's 3 s, a live worker that gets no
-    // CPU for 3 s is taken over mid-child and its model call in flight is sent again by the other
-    // worker: 3 child requests for 2, as the first case failed once at load 16 (a SIGSTOP of
-    // 4.5 s there reproduces it every time; bench/RESULTS.md, flaky35).
-    DEAD_AFTER_MS: '600000',
   };
   workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `childbudget-worker-${index}` })),

@@ -103,6 +103,8 @@ describe('cancel and takeover at any moment', () => {
       // before it would end on its own, on a loaded machine too.
       SLOW_MS: '5000',
       LOG_LEVEL: 'warn',
+      // A killed and a stopped owner are found by their silence (the fixture's default is 10 minutes).
+      DEAD_AFTER_MS: '3000',
     };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'cancel-a' }));
     runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
@@ -225,7 +227,7 @@ describe('cancel and takeover at any moment', () => {
     const taker = owner === other ? frozen : other;
     owner.child.kill('SIGSTOP');
     mark(`froze ${owner.executorId}`);
-    // deadAfterMs is 3 s in the fixture: the other worker takes the run over and starts slow.
+    // deadAfterMs is 3 s in this file: the other worker takes the run over and starts slow.
     await waitFor(
       () => counter.count(`start slow ${runId}:`) === 2,
       'the new owner to start the slow tool',

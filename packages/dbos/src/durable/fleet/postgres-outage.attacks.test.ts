@@ -19,7 +19,7 @@ import {
 } from '../../testing/index.ts';
 
 // An operator's bad day: Postgres is away for longer than the fleet's takeover silence
-// (`deadAfterMs`, 3 s in the fixture worker). Nobody beat while it was away, so when it is back
+// (`deadAfterMs`, 3 s in this file's workers). Nobody beat while it was away, so when it is back
 // every worker's last beat is older than the silence, and the first worker to beat again used to
 // read the others as dead and take their runs over while they were still running them: the
 // tool each had in flight ran a second time (the takeover re-enqueues the run; its replay runs
@@ -51,6 +51,8 @@ describe('Postgres away for longer than the takeover silence', () => {
       HOLD_DIR: holdDirectory,
       // One run a worker: each holds one of the two runs.
       WORKER_CONCURRENCY: '1',
+      // The outage is longer than this silence (the fixture's default is 10 minutes).
+      DEAD_AFTER_MS: '3000',
     };
     // One after the other: the first migrates the fresh database.
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'outage-a' }));

@@ -47,6 +47,8 @@ beforeAll(async () => {
     // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
+    // Its first two kills are found by real silence (the fixture's default is 10 minutes).
+    DEAD_AFTER_MS: '3000',
   };
   const workers = await Promise.all(
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
