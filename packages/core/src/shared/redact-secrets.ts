@@ -204,10 +204,11 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 // the agent app, for a `<host>` where `[redacted]` would read better): a connection string's
 // `Password=`/`Pwd=`, libpq's `password=`, Azure's `AccountKey=`/`SharedAccessKey=`,
 // `x-goog-api-key: AIza...`, `aws_secret_access_key=`, `token=`, a `Bearer` token. The client
-// redacts the keys it knows; these it never saw. The word alone stays (`token expired`). Without
-// its last `:` or `.`: the sentence's.
+// redacts the keys it knows; these it never saw. The word alone stays (`token expired`), and so
+// do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
+// `.`: the sentence's.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;

@@ -38,6 +38,23 @@ describe('createApiCallError: a gateway echoing its internals', () => {
     expect(error.apiMessage).toBe(text);
   });
 
+  it("keeps Google's counts, which read like credentials (`token_count=`, `maxOutputTokens:`)", () => {
+    // The fake's cachedContents 400 lost its figures to `<host>` before the counts were let through.
+    const text =
+      'Cached content is too small. total_token_count=12, min_total_token_count=1024. maxOutputTokens: 8192 is over 65536 and token=tok-secret-9';
+    const error = createApiCallError({
+      url,
+      method: 'generateContent',
+      status: 400,
+      body: JSON.stringify({ error: { code: 400, message: text, status: 'INVALID_ARGUMENT' } }),
+      responseHeaders: new Headers({ 'content-type': 'application/json' }),
+      auth: 'x-goog-api-key',
+    });
+    expect(error.message).toContain('total_token_count=12, min_total_token_count=1024.');
+    expect(error.message).toContain('maxOutputTokens: 8192');
+    expect(error.message).not.toContain('tok-secret-9');
+  });
+
   it('redacts a non-JSON body quoted in the message the same way', () => {
     const error = createApiCallError({
       url,
