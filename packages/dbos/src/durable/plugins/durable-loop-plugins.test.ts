@@ -128,11 +128,11 @@ describe('loopGuard in a durable run', () => {
       'the slow tool to start',
     );
     const executorId = (await runs.status(crashed.runId))?.executorId;
-    await stopWorker(
+    // crashWorker tells the fleet at once: the fixture's takeover by silence waits 10 minutes.
+    await crashWorker(
       workers.find((worker) => worker.executorId === executorId) as WorkerProcess,
-      'SIGKILL',
+      () => rmSync(join(holdDirectory, crashed.runId)),
     );
-    rmSync(join(holdDirectory, crashed.runId));
     const after = await runs.result(crashed.runId);
     expect(after.text).toBe('Order 7 shipped.');
     // The model got the uninterrupted run's responses (call ids aside: the fake makes new ones).
