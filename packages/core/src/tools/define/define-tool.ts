@@ -21,7 +21,11 @@ import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts'
 import { loadZodV3Converter, type ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
-import { checkSchemaPatterns, openApiConverter } from './preload-tool-schemas.ts';
+import {
+  checkSchemaPatterns,
+  loadOpenApiConverter,
+  openApiConverter,
+} from './preload-tool-schemas.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
 import type {
   ResolvedToolParameters,
@@ -351,10 +355,13 @@ export function defineTool<
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
   if (allowUnsafePatterns === true) Object.assign(tool, { allowUnsafePatterns });
-  // For `startSchemaLoads`, which loads the OpenAPI converter for such a tool off Node. Not
-  // enumerable: the tool's shape stays the same.
-  if (schemaFormat === 'openapi')
+  if (schemaFormat === 'openapi') {
+    // Off Node, its import starts here (a zod 3 tool's declaration waited for zod 3's converter
+    // first, and has not asked for it yet). The mark is for `startSchemaLoads`, which loads it
+    // for such a tool; not enumerable: the tool's shape stays the same.
+    loadOpenApiConverter();
     Object.defineProperty(tool, 'schemaFormat', { value: schemaFormat });
+  }
   // The check itself, for runs to await (`startSchemaLoads`): it read the zod schema's flags,
   // which the tool's JSON Schema lost. Not enumerable: a copy of the tool does not carry it.
   if (checking !== undefined) Object.defineProperty(tool, 'patternCheck', { value: checking });

@@ -139,6 +139,18 @@ describe('schema libraries off Node (the browser build)', () => {
       z3.object({ code: allowUnsafePatterns(z3.string().regex(/^(a+)+$/)), day: z3.string() }),
     );
     expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+    // zod 3 and the OpenAPI subset, defined before either converter: its pattern check reads the
+    // JSON Schema, which needs zod 3's converter only, so it must not wait for (or fail on) the
+    // OpenAPI one, which this test never lets through.
+    const both = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z3.object({ code: z3.string().regex(/^(a|b)+$/) }),
+      schemaFormat: 'openapi',
+      execute: () => ({}),
+    });
+    const bothCheck = (both as unknown as { patternCheck: Promise<void> }).patternCheck;
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
     expect(tool.parametersSource).toBe('zod-v3');
     // Its arguments parse with zod 3 itself: no converter needed.
     expect(tool.parseArgs({ city: 'Oslo' })).toEqual({ success: true, value: { city: 'Oslo' } });
@@ -192,7 +204,12 @@ describe('schema libraries off Node (the browser build)', () => {
     await expect(preloadToolSchemas([marked, fieldMarked])).resolves.toBeUndefined();
     expect(marked.parseArgs({ code: 'aaa' }).success).toBe(true);
     expect(fieldMarked.parseArgs({ code: 'aab', day: 'x' }).success).toBe(false);
-    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+    await expect(bothCheck).resolves.toBeUndefined();
+    expect(both.inputSchema).toMatchObject({ properties: { code: { pattern: '^(a|b)+$' } } });
+    expect(() => both.declaration).toThrow(
+      expect.objectContaining({ library: 'openapi-converter', toolName: 'lookup' }),
+    );
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
   });
 
   it("a tool with schemaFormat 'openapi' waits for its converter; the declaration is Node's", async () => {

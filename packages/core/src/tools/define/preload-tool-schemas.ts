@@ -75,7 +75,8 @@ export function startSchemaLoads(items: Iterable<unknown>): Promise<void>[] {
       const source = parametersSourceOf(tool);
       if (source === 'json-schema') add(loadJsonSchemaValidator());
       else if (source === 'zod-v3') add(loadZodV3Converter());
-      if ((tool as { schemaFormat?: unknown }).schemaFormat === 'openapi') add(openApi.load());
+      if ((tool as { schemaFormat?: unknown }).schemaFormat === 'openapi')
+        add(loadOpenApiConverter());
       add(patternCheckOf(tool, source));
     }
   }
@@ -92,6 +93,16 @@ const openApi = new SchemaLibraryLoader<typeof toOpenApiSchema>(
   requireOpenApiConverter,
   importOpenApiConverter,
 );
+
+/**
+ * Off Node, the import of the OpenAPI converter: started here (by `defineTool` for a tool with
+ * `schemaFormat: 'openapi'`, by `startSchemaLoads`), or the one in flight. Undefined when there is
+ * nothing to wait for: it is loaded, or this is Node.
+ * @internal
+ */
+export function loadOpenApiConverter(): Promise<void> | undefined {
+  return openApi.load();
+}
 
 /**
  * The OpenAPI converter of `schemaFormat: 'openapi'`.
