@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { defineTool } from '@gemloop/core';
 import { createFakeGemini, googleError, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { runGuarded } from '../../../scripts/run-guarded.ts';
@@ -10,7 +11,21 @@ const benchDir = fileURLToPath(new URL('../../', import.meta.url));
 
 // Runs in a child Node process against the split browser build: each library an app loads on
 // first need comes from its own chunk, through the import() the build made of it.
+// A schema with what the OpenAPI subset spells otherwise: a tuple, a `const`, a nullable, a record.
+const OPEN_API_PARAMETERS = {
+  type: 'object',
+  properties: {
+    city: { type: 'string', minLength: 1, examples: ['Oslo'] },
+    at: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }] },
+    unit: { const: 'km' },
+    radius: { type: ['number', 'null'], exclusiveMinimum: 0 },
+    tags: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  required: ['city'],
+};
+
 const USE_THE_LAZY_CHUNKS = `
+const OPEN_API_PARAMETERS = ${JSON.stringify(OPEN_API_PARAMETERS)};
 const [entry, baseUrl] = process.argv.slice(1);
 const { createAgent, createGemini, defineTool, preloadToolSchemas } = await import(entry);
 const z3 = await import('zod/v3');
@@ -26,21 +41,32 @@ const zodV3 = defineTool({
   parameters: z3.object({ city: z3.string() }),
   execute: () => 1,
 });
+const openApi = defineTool({
+  name: 'near',
+  description: 'Finds what is near a city.',
+  parameters: OPEN_API_PARAMETERS,
+  schemaFormat: 'openapi',
+  execute: () => 1,
+});
 let early;
 try { zodV3.declaration; } catch (error) { early = error.code; }
-await preloadToolSchemas([json, zodV3]);
+let openApiEarly;
+try { openApi.declaration; } catch (error) { openApiEarly = error.library; }
+await preloadToolSchemas([json, zodV3, openApi]);
 const gemini = createGemini({ baseUrl, apiKey: 'probe-key', retry: false });
 const failed = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hi').catch((error) => error);
 process.stdout.write(JSON.stringify({
   early,
   issues: json.parseArgs({ city: '' }),
   declared: zodV3.declaration.parametersJsonSchema,
+  openApiEarly,
+  openApi: openApi.declaration,
   error: { code: failed.cause?.code, status: failed.cause?.status, message: failed.cause?.message },
 }));
 `;
 
 describe('the lazy chunks of the browser build', () => {
-  it('load and work: the JSON Schema validator, the zod 3 converter, the API error description', async () => {
+  it('load and work: the JSON Schema validator, the zod 3 converter, the OpenAPI converter, the API error description', async () => {
     const chunks = await buildBundle({
       name: 'lazy chunks',
       source:
@@ -69,8 +95,8 @@ describe('the lazy chunks of the browser build', () => {
         { cwd: folder, maxBuffer: 1 << 20 },
       );
       const report = JSON.parse(stdout);
-      // Three lazy chunks at least: each library's, and the description's.
-      expect(chunks.filter((chunk) => !chunk.loadedToRun).length).toBeGreaterThanOrEqual(3);
+      // Four lazy chunks at least: each library's, the OpenAPI converter's, the description's.
+      expect(chunks.filter((chunk) => !chunk.loadedToRun).length).toBeGreaterThanOrEqual(4);
       // By code: the minifier renames classes, so `name` is not theirs in this build.
       expect(report.early).toBe('schema-library-not-loaded');
       expect(report.issues).toEqual({
@@ -82,6 +108,17 @@ describe('the lazy chunks of the browser build', () => {
         properties: { city: { type: 'string' } },
         required: ['city'],
       });
+      // The OpenAPI converter came with its tool, and made the declaration Node makes at once.
+      expect(report.openApiEarly).toBe('openapi-converter');
+      const onNode = defineTool({
+        name: 'near',
+        description: 'Finds what is near a city.',
+        parameters: OPEN_API_PARAMETERS,
+        schemaFormat: 'openapi',
+        execute: () => 1,
+      });
+      expect(JSON.stringify(report.openApi)).toBe(JSON.stringify(onNode.declaration));
+      expect(report.openApi.parameters).toMatchObject({ type: 'OBJECT', required: ['city'] });
       expect(report.error).toMatchObject({ code: 'api-call', status: 400 });
       expect(report.error.message).toMatch(/API key not valid/);
       // The description's own words, not the words of an error made without it.

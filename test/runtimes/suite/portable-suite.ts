@@ -17,12 +17,14 @@ export type PortableSuiteReport = {
   parallel: { text: string; calls: string[]; toolOutputs: unknown[] };
   structured: { output: unknown };
   /**
-   * A JSON Schema tool (validated by @cfworker/json-schema) and a zod 3 tool (converted by
-   * zod-to-json-schema): off Node both libraries load with import() (preloadToolSchemas).
+   * A JSON Schema tool (validated by @cfworker/json-schema), a zod 3 tool (converted by
+   * zod-to-json-schema) and a tool sent in the OpenAPI subset (`schemaFormat: 'openapi'`, converted
+   * by toOpenApiSchema): off Node the three load with import() (preloadToolSchemas).
    */
   schemas: {
     jsonSchema: { toolOutputs: unknown[]; emptyCityIssues: unknown };
     zodV3: { toolOutputs: unknown[]; declared: unknown };
+    openApi: { toolOutputs: unknown[]; declared: unknown };
   };
   /** A 400 from the API: the run's error and the client's description of it. */
   apiError: { name: string; causeName: unknown; status: unknown; message: unknown };
@@ -166,8 +168,8 @@ async function bytesInFetchError(baseUrl: string): Promise<PortableSuiteReport['
 /**
  * The weather tool as a JSON Schema tool and as a zod 3 tool, each run by an agent. The JSON
  * Schema's `minLength` takes it past the check in code for flat schemas, so the validator decides;
- * the agent's run waits for it by itself. The zod 3 tool's declaration needs the converter, which
- * off Node is awaited before `createAgent` reads it.
+ * the agent's run waits for it by itself. The zod 3 tool's declaration needs the converter, and the
+ * OpenAPI tool's its own, which off Node are awaited before `createAgent` reads them.
  */
 async function runSchemaLibraries(
   gemini: ReturnType<typeof createGemini>,
@@ -202,7 +204,24 @@ async function runSchemaLibraries(
   const zodV3Run = await createAgent({ gemini, model: SUITE_MODEL, tools: [zodV3Weather] }).run(
     'unary',
   );
+  const openApiWeather = defineTool({
+    name: 'get_weather',
+    description: 'Current weather for a city.',
+    parameters: z.object({ city: z.string() }),
+    schemaFormat: 'openapi',
+    execute,
+  });
+  await preloadToolSchemas([openApiWeather]);
+  const openApiRun = await createAgent({
+    gemini,
+    model: SUITE_MODEL,
+    tools: [openApiWeather],
+  }).run('unary');
   return {
+    openApi: {
+      toolOutputs: outputsOf(openApiRun),
+      declared: openApiWeather.declaration.parameters,
+    },
     jsonSchema: {
       toolOutputs: outputsOf(jsonRun),
       emptyCityIssues: emptyCity.success ? [] : emptyCity.issues,

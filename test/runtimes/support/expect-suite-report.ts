@@ -37,6 +37,11 @@ export function expectPortableSuiteReport(report: PortableSuiteReport): void {
     properties: { city: { type: 'string' } },
     required: ['city'],
   });
+  // Sent in the OpenAPI subset, converted as on Node (off Node the converter is imported for it).
+  expect(report.schemas.openApi).toEqual({
+    toolOutputs: [{ city: 'Oslo', temperatureC: 7 }],
+    declared: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] },
+  });
   // The API's 400, described as on Node (off Node the description is imported on this failure).
   expect(report.apiError).toMatchObject({
     name: 'ModelCallError',

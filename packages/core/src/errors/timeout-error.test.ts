@@ -59,4 +59,20 @@ describe('SchemaLibraryNotLoadedError', () => {
     expect(patterns.message).not.toContain('outside Node');
     expect(patterns.message).toContain('preloadToolSchemas([the tool])');
   });
+
+  it("names the OpenAPI converter of schemaFormat 'openapi', and offers no zod 4 for it", () => {
+    const openApi = new SchemaLibraryNotLoadedError({
+      library: 'openapi-converter',
+      toolName: 'near',
+    });
+    expect(openApi.message).toMatch(
+      /^The schema of tool "near" needs its OpenAPI converter \(schemaFormat 'openapi'\), which loads with import\(\)/,
+    );
+    expect(openApi.message).toContain('preloadToolSchemas([the tool])');
+    expect(openApi.message).not.toContain('zod 4');
+    expect(openApi).toMatchObject({
+      code: 'schema-library-not-loaded',
+      library: 'openapi-converter',
+    });
+  });
 });

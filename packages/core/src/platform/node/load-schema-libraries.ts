@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
+import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
 export { assertZodNesting } from '../../tools/schema/inline-refs.ts';
 
@@ -54,5 +55,24 @@ export function loadCfworker(): unknown {
  * @internal
  */
 export function importCfworker(): Promise<unknown> | undefined {
+  return undefined;
+}
+
+/**
+ * The converter of `schemaFormat: 'openapi'` (`toOpenApiSchema`), statically here: on Node a tool's
+ * declaration is made when it is defined, and the root import reached the converter before (the
+ * web half imports it only for such a tool).
+ * @internal
+ */
+export function loadOpenApiConverter(): unknown {
+  return toOpenApiSchema;
+}
+
+/**
+ * Nothing to import ahead of use on Node: `loadOpenApiConverter` has it. The web half imports it
+ * here (see `preloadToolSchemas`).
+ * @internal
+ */
+export function importOpenApiConverter(): Promise<unknown> | undefined {
   return undefined;
 }

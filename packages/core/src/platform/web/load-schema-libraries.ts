@@ -2,8 +2,10 @@ import * as zodCore from 'zod/v4/core';
 import type {
   assertZodNesting as NodeAssertZodNesting,
   importCfworker as NodeImportCfworker,
+  importOpenApiConverter as NodeImportOpenApiConverter,
   importZodToJsonSchema as NodeImportZodToJsonSchema,
   loadCfworker as NodeLoadCfworker,
+  loadOpenApiConverter as NodeLoadOpenApiConverter,
   loadZodCore as NodeLoadZodCore,
   loadZodToJsonSchema as NodeLoadZodToJsonSchema,
 } from '../node/load-schema-libraries.ts';
@@ -44,6 +46,21 @@ export const importCfworker: typeof NodeImportCfworker = () =>
     import('@cfworker/json-schema'),
     import('../../tools/schema/cfworker-check.ts'),
   ]).then(([{ Validator }, { createCfworkerCheck }]) => ({ Validator, createCfworkerCheck }));
+
+/**
+ * Off Node there is no synchronous require(): nothing until `importOpenApiConverter` has loaded it.
+ * @internal
+ */
+export const loadOpenApiConverter: typeof NodeLoadOpenApiConverter = () => undefined;
+
+/**
+ * `toOpenApiSchema` (`schemaFormat: 'openapi'`; 8.7 KB minified with its keyword rules and the
+ * `allOf` merge, ~3 KB gzip: bench/RESULTS.md, "bytes3") in a chunk of its own, imported when a
+ * tool with that format is defined: the default `parametersJsonSchema` never needs it.
+ * @internal
+ */
+export const importOpenApiConverter: typeof NodeImportOpenApiConverter = () =>
+  import('../../tools/schema/to-open-api-schema.ts').then(({ toOpenApiSchema }) => toOpenApiSchema);
 
 /**
  * Off Node, no walk of a zod schema's depth before zod converts it: the walk is ~430 B gzip, and

@@ -17,12 +17,15 @@ import { formatPath } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import type { SchemaWarning } from '../schema/schema-warning.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
-import { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
 import { loadZodV3Converter, type ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
 import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
 import { assertValidToolName } from './check-tool-name.ts';
-import { checkSchemaPatterns } from './preload-tool-schemas.ts';
+import {
+  checkSchemaPatterns,
+  loadOpenApiConverter,
+  openApiConverter,
+} from './preload-tool-schemas.ts';
 import { checkSecretArguments } from './redact-arguments.ts';
 import type {
   ResolvedToolParameters,
@@ -121,7 +124,11 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   /**
    * `'json-schema'` (default) sends `declaration.parametersJsonSchema`. `'openapi'` sends
    * `declaration.parameters` in Gemini's OpenAPI subset, for the Live API or gateways that only
-   * take it; what the subset cannot express is reported in `schemaWarnings`.
+   * take it; what the subset cannot express is reported in `schemaWarnings`. Off Node (browsers,
+   * Workers, edge runtimes) its converter loads with `import()` when such a tool is defined, so
+   * an app that never asks for it does not carry it: `await preloadToolSchemas([tool])` (from
+   * `@gemloop/core/tools`) before reading the tool's `declaration` or passing it to `createAgent`,
+   * as for a zod 3 schema (a {@link SchemaLibraryNotLoadedError} says so otherwise).
    * @defaultValue `'json-schema'`
    */
   schemaFormat?: ToolSchemaFormat | undefined;
@@ -190,7 +197,8 @@ export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
  *
  * @throws {@link InvalidArgumentError} for an invalid name, a schema that is not an object schema
  * or cannot be converted, a recursive schema with `schemaFormat: 'openapi'`, or any schema warning
- * with `strictSchema: true`.
+ * with `strictSchema: true` (off Node, for a zod 3 schema or `schemaFormat: 'openapi'`, what needs
+ * the converter is thrown where the declaration is made: `preloadToolSchemas` or its first read).
  */
 export function defineTool<
   Parameters extends ToolParameters | undefined = undefined,
@@ -261,19 +269,22 @@ export function defineTool<
     onSchemaWarning,
     logger,
   };
+  let resolved: ResolvedToolParameters | undefined;
   let described: DescribedParameters | undefined;
   try {
-    described = describeParameters(schemaOptions);
+    resolved = resolveParameters(schemaOptions);
+    described = describeParameters(schemaOptions, resolved);
   } catch (error) {
-    // Off Node, a zod 3 schema's converter loads with import() (started by the attempt): the
-    // tool is made now, and its declaration when first read (see below).
+    // Off Node, a zod 3 schema's converter and the OpenAPI converter of `schemaFormat: 'openapi'`
+    // load with import() (started by the attempt): the tool is made now, and what needs one of
+    // them when first read (see below).
     if (!SchemaLibraryNotLoadedError.isInstance(error)) throw error;
   }
   // Off Node, a JSON Schema tool's validator loads with import(): started here, so that it is
   // there (or nearly) when the agent's first run waits for it or `parseArgs` needs it.
-  if (described?.source === 'json-schema') loadJsonSchemaValidator();
+  if (resolved?.source === 'json-schema') loadJsonSchemaValidator();
 
-  const parse = (described?.parse ??
+  const parse = (resolved?.parse ??
     createZodV3ArgsParser(parameters as unknown as ZodV3SchemaLike, name)) as (
     args: unknown,
   ) => ToolArgumentsResult<InferToolArgs<Parameters>>;
@@ -284,13 +295,13 @@ export function defineTool<
   // Schema loses: runs and preloadToolSchemas await that check.
   const checking = allowUnsafePatterns
     ? undefined
-    : described
-      ? checkSchemaPatterns(described.jsonSchema, name, described.source === 'zod-v4', parameters)
+    : resolved
+      ? checkSchemaPatterns(resolved.jsonSchema, name, resolved.source === 'zod-v4', parameters)
       : (loadZodV3Converter() as Promise<void>).then(() =>
           checkSchemaPatterns(tool.inputSchema, name, false, parameters),
         );
   // Off Node, before zod 3's converter, parseArgs runs zod 3 alone (as it did): the check waits.
-  let verdict: unknown = described && checking && name;
+  let verdict: unknown = resolved && checking && name;
   checking?.then(
     () => {
       verdict = undefined;
@@ -320,29 +331,37 @@ export function defineTool<
     execute,
     close: close === undefined ? undefined : toAsyncClose(close),
     schemaWarnings: described?.schemaWarnings as readonly SchemaWarning[],
-    inputSchema: described?.jsonSchema,
-    parametersSource: described?.source ?? 'zod-v3',
+    inputSchema: resolved?.jsonSchema,
+    parametersSource: resolved?.source ?? 'zod-v3',
   };
   if (described === undefined) {
-    // A zod 3 tool defined off Node before its converter arrived: what comes of its schema is
-    // made on first read, in place (the keys keep their order), and until the converter is
-    // there that read throws a SchemaLibraryNotLoadedError saying what to await
-    // (`preloadToolSchemas`); a schema the converter refuses throws its InvalidArgumentError
-    // then, not here. On Node, and once the converter is loaded, the tool is made whole above.
-    const describe = (): DescribedParameters => {
-      described ??= describeParameters(schemaOptions);
-      return described;
-    };
+    // A tool defined off Node before its zod 3 converter or its OpenAPI converter arrived: what
+    // comes of its schema is made on first read, in place (the keys keep their order), and until
+    // the converter is there that read throws a SchemaLibraryNotLoadedError saying what to await
+    // (`preloadToolSchemas`); a schema the converter refuses throws its InvalidArgumentError (and
+    // `strictSchema` its losses) then, not here. The JSON Schema needs no OpenAPI converter, so
+    // the pattern check of a zod 3 tool waits for its own converter only. On Node, and once the
+    // converters are loaded, the tool is made whole above.
+    const resolve = (): ResolvedToolParameters => (resolved ??= resolveParameters(schemaOptions));
+    const describe = (): DescribedParameters =>
+      (described ??= describeParameters(schemaOptions, resolve()));
     Object.defineProperties(tool, {
       declaration: { get: () => describe().declaration, enumerable: true },
       schemaWarnings: { get: () => describe().schemaWarnings, enumerable: true },
-      inputSchema: { get: () => describe().jsonSchema, enumerable: true },
+      inputSchema: { get: () => resolve().jsonSchema, enumerable: true },
     });
   }
   // Only when given, so a tool without them keeps its old shape (and its snapshots).
   if (behavior !== undefined) Object.assign(tool, { behavior });
   if (scheduling !== undefined) Object.assign(tool, { scheduling });
   if (allowUnsafePatterns === true) Object.assign(tool, { allowUnsafePatterns });
+  if (schemaFormat === 'openapi') {
+    // Off Node, its import starts here (a zod 3 tool's declaration waited for zod 3's converter
+    // first, and has not asked for it yet). The mark is for `startSchemaLoads`, which loads it
+    // for such a tool; not enumerable: the tool's shape stays the same.
+    loadOpenApiConverter();
+    Object.defineProperty(tool, 'schemaFormat', { value: schemaFormat });
+  }
   // The check itself, for runs to await (`startSchemaLoads`): it read the zod schema's flags,
   // which the tool's JSON Schema lost. Not enumerable: a copy of the tool does not carry it.
   if (checking !== undefined) Object.defineProperty(tool, 'patternCheck', { value: checking });
@@ -367,22 +386,13 @@ type DescribedParameters = ResolvedToolParameters & {
 };
 
 /**
- * Converts the parameters to JSON Schema, checks them and makes the declaration, reporting the
- * warnings (once: the result is kept).
+ * Converts the parameters to JSON Schema and checks them.
  *
  * @throws {@link InvalidArgumentError} as {@link defineTool} documents.
  * @throws {@link SchemaLibraryNotLoadedError} off Node for a zod 3 schema whose converter has not
  *   been imported yet.
  */
-function describeParameters({
-  parameters,
-  name,
-  description,
-  schemaFormat,
-  strictSchema,
-  onSchemaWarning,
-  logger,
-}: SchemaOptions): DescribedParameters {
+function resolveParameters({ parameters, name }: SchemaOptions): ResolvedToolParameters {
   const resolved = resolveToolParameters(parameters, name);
   // A plain JSON Schema is validated by a JSON Schema validator that trusts it: a misspelt `type`
   // or a bad `pattern` would fail every call, so it fails here. Converted schemas are generated.
@@ -392,13 +402,28 @@ function describeParameters({
       subject: `The parameters schema of tool "${name}"`,
     });
   }
+  return resolved;
+}
+
+/**
+ * Makes the declaration of the resolved parameters, reporting the warnings (once: the result is
+ * kept).
+ *
+ * @throws {@link InvalidArgumentError} as {@link defineTool} documents.
+ * @throws {@link SchemaLibraryNotLoadedError} off Node for `schemaFormat: 'openapi'` before its
+ *   converter has been imported.
+ */
+function describeParameters(
+  { name, description, schemaFormat, strictSchema, onSchemaWarning, logger }: SchemaOptions,
+  resolved: ResolvedToolParameters,
+): DescribedParameters {
   const declaration: FunctionDeclaration = { name };
   if (description !== undefined) declaration.description = description;
   let schemaWarnings: SchemaWarning[] = [];
   if (resolved.jsonSchema !== undefined) {
     if (schemaFormat === 'openapi') {
       // From the converted schema, not a cleaned one, so every loss is reported at its source.
-      const converted = toOpenApiSchema(resolved.jsonSchema, { toolName: name });
+      const converted = openApiConverter(name)(resolved.jsonSchema, { toolName: name });
       schemaWarnings = converted.warnings;
       // An empty `properties` is a 400 in `parameters` ("should be non-empty for OBJECT type",
       // vercel/ai#3371, agno-agi/agno#2112); Gemini documents omitting it for no parameters.

@@ -7,11 +7,12 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { createGemini } from '../../http/create-gemini.ts';
 import { allowUnsafePatterns } from '../patterns/allow-unsafe-patterns.ts';
+import { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
 import { defineTool } from './define-tool.ts';
 import { preloadToolSchemas } from './preload-tool-schemas.ts';
 
 // The browser halves of #platform in place of the Node ones, as a browser bundle has them: the
-// JSON Schema validator and the zod 3 converter load with import(). Each import is recorded and
+// JSON Schema validator, the zod 3 converter and the OpenAPI converter load with import(). Each import is recorded and
 // held until the test lets it through, so what waits for it shows. (Its own module graph:
 // vitest.config.ts, CORE_ISOLATED.)
 const imports = vi.hoisted(() => {
@@ -29,6 +30,7 @@ vi.mock('#platform/load-schema-libraries', async () => {
     ...web,
     importCfworker: () => imports.held('cfworker', web.importCfworker),
     importZodToJsonSchema: () => imports.held('zod-to-json-schema', web.importZodToJsonSchema),
+    importOpenApiConverter: () => imports.held('openapi', web.importOpenApiConverter),
   };
 });
 
@@ -137,6 +139,18 @@ describe('schema libraries off Node (the browser build)', () => {
       z3.object({ code: allowUnsafePatterns(z3.string().regex(/^(a+)+$/)), day: z3.string() }),
     );
     expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+    // zod 3 and the OpenAPI subset, defined before either converter: its pattern check reads the
+    // JSON Schema, which needs zod 3's converter only, so it must not wait for (or fail on) the
+    // OpenAPI one, which this test never lets through.
+    const both = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z3.object({ code: z3.string().regex(/^(a|b)+$/) }),
+      schemaFormat: 'openapi',
+      execute: () => ({}),
+    });
+    const bothCheck = (both as unknown as { patternCheck: Promise<void> }).patternCheck;
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
     expect(tool.parametersSource).toBe('zod-v3');
     // Its arguments parse with zod 3 itself: no converter needed.
     expect(tool.parseArgs({ city: 'Oslo' })).toEqual({ success: true, value: { city: 'Oslo' } });
@@ -190,6 +204,123 @@ describe('schema libraries off Node (the browser build)', () => {
     await expect(preloadToolSchemas([marked, fieldMarked])).resolves.toBeUndefined();
     expect(marked.parseArgs({ code: 'aaa' }).success).toBe(true);
     expect(fieldMarked.parseArgs({ code: 'aab', day: 'x' }).success).toBe(false);
-    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema']);
+    await expect(bothCheck).resolves.toBeUndefined();
+    expect(both.inputSchema).toMatchObject({ properties: { code: { pattern: '^(a|b)+$' } } });
+    expect(() => both.declaration).toThrow(
+      expect.objectContaining({ library: 'openapi-converter', toolName: 'lookup' }),
+    );
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
+  });
+
+  it("a tool with schemaFormat 'openapi' waits for its converter; the declaration is Node's", async () => {
+    const schema = z.object({
+      city: z.string().describe('The city.'),
+      unit: z.enum(['c', 'f']).default('c'),
+      days: z.array(z.number().int().min(1)).max(7),
+    });
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: schema,
+      schemaFormat: 'openapi',
+      execute,
+    });
+    // A zod 3 schema with a pattern: its check reads the JSON Schema, which waits for no OpenAPI
+    // converter (zod 3's came with the test before).
+    const zodV3 = defineTool({
+      name: 'get_day',
+      description: 'Day.',
+      parameters: z3.object({ day: z3.string().regex(/^(a|b)+$/) }),
+      schemaFormat: 'openapi',
+      execute: () => 1,
+    });
+    // What the subset cannot say: with strictSchema, refused where the declaration is made.
+    const strict = defineTool({
+      name: 'get_map',
+      description: 'Map.',
+      parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 2 } } },
+      schemaFormat: 'openapi',
+      strictSchema: true,
+      execute: () => 1,
+    });
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
+    // Its JSON Schema, arguments and source need no converter.
+    expect(tool.parametersSource).toBe('zod-v4');
+    expect(tool.inputSchema).toMatchObject({ type: 'object', required: ['city', 'days'] });
+    expect(tool.parseArgs({ city: 'Oslo', days: [1] })).toEqual({
+      success: true,
+      value: { city: 'Oslo', unit: 'c', days: [1] },
+    });
+    const notLoaded = { name: 'SchemaLibraryNotLoadedError', library: 'openapi-converter' };
+    expect(() => tool.declaration).toThrow(expect.objectContaining(notLoaded));
+    expect(() => tool.schemaWarnings).toThrow(expect.objectContaining(notLoaded));
+    const { fake, gemini } = await serve([
+      turn.call('get_weather', { city: 'Oslo', days: [1] }),
+      turn.text('7'),
+    ]);
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] })).toThrow(
+      expect.objectContaining({ ...notLoaded, toolName: 'get_weather' }),
+    );
+    const early = (() => {
+      try {
+        return tool.declaration;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect((early as Error).message).toContain("OpenAPI converter (schemaFormat 'openapi')");
+
+    const preloading = preloadToolSchemas([tool]);
+    release('openapi');
+    await preloading;
+    // The same declaration as the Node build makes when the tool is defined.
+    const expected = toOpenApiSchema(tool.inputSchema as Record<string, unknown>, {
+      toolName: 'get_weather',
+    }).schema;
+    expect(tool.declaration).toEqual({
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: expected,
+    });
+    expect(tool.declaration.parameters).toMatchObject({
+      type: 'OBJECT',
+      required: ['city', 'days'],
+    });
+    expect(tool.schemaWarnings).toEqual([]);
+    expect(Object.keys(tool)).toContain('declaration');
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run(
+      'Oslo?',
+    );
+    expect(result.steps[0]?.toolCalls[0]?.output).toEqual({ city: 'Oslo', temperatureC: 7 });
+    const sent = fake.modelRequests[0]?.body as {
+      tools: { functionDeclarations: Record<string, unknown>[] }[];
+    };
+    expect(sent.tools[0]?.functionDeclarations).toEqual([tool.declaration]);
+
+    // The zod 3 tool's pattern check passed, and its declaration is in the subset.
+    await expect(preloadToolSchemas([zodV3])).resolves.toBeUndefined();
+    expect(zodV3.parseArgs({ day: 'ab' })).toEqual({ success: true, value: { day: 'ab' } });
+    expect(zodV3.declaration.parameters).toMatchObject({
+      type: 'OBJECT',
+      properties: { day: { type: 'STRING', pattern: '^(a|b)+$' } },
+    });
+    await expect(preloadToolSchemas([strict])).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      message: expect.stringMatching(/multipleOf/),
+    });
+    expect(imports.started).toEqual(['cfworker', 'zod-to-json-schema', 'openapi']);
+  });
+
+  it('once the OpenAPI converter is loaded, an openapi tool is made whole when defined', () => {
+    // Loaded by the test before: a fresh tool finds the converter there, as on Node.
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: z.object({ city: z.string() }),
+      schemaFormat: 'openapi',
+      execute,
+    });
+    expect(tool.declaration.parameters).toMatchObject({ type: 'OBJECT' });
+    expect(Object.getOwnPropertyDescriptor(tool, 'declaration')?.get).toBeUndefined();
   });
 });

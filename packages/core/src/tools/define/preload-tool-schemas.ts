@@ -1,9 +1,16 @@
 import {
+  importOpenApiConverter,
+  loadOpenApiConverter as requireOpenApiConverter,
+} from '#platform/load-schema-libraries';
+import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
+import {
   DEFINITION_KEYWORDS,
   SUBSCHEMA_KEYWORDS,
   SUBSCHEMA_LIST_KEYWORDS,
   SUBSCHEMA_MAP_KEYWORDS,
 } from '../schema/json-schema-keywords.ts';
+import { SchemaLibraryLoader } from '../schema/schema-library-loader.ts';
+import type { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
 import { loadJsonSchemaValidator } from '../schema/validate-json-schema-args.ts';
 import { isZodV3Schema, loadZodV3Converter } from '../schema/zod-v3-to-json-schema.ts';
 import type { AnyTool } from '../tool.ts';
@@ -13,15 +20,17 @@ import type { ToolParameters } from './resolve-tool-parameters.ts';
 /**
  * Loads what the given tools (and schemas) need to validate and convert their schemas, so that
  * their synchronous API works: a JSON Schema tool's validator (`@cfworker/json-schema`, for
- * `parseArgs`) and a zod 3 schema's converter (`zod-to-json-schema`, for a tool's `declaration`
- * and `inputSchema`, and for `createAgent` with a zod 3 tool or `output`).
+ * `parseArgs`), a zod 3 schema's converter (`zod-to-json-schema`, for a tool's `declaration`
+ * and `inputSchema`, and for `createAgent` with a zod 3 tool or `output`), and the OpenAPI
+ * converter of a tool with `schemaFormat: 'openapi'` (for its `declaration`, and for
+ * `createAgent` with it).
  *
  * On Node there is nothing to wait for: both load synchronously where they are first needed, and
  * this resolves at once (Bun and Deno load the Node build too). In the portable build (browsers,
- * Workers, edge runtimes) they load with `import()`, each in a chunk of its own, so an app whose tools are all zod 4 never loads
- * either. `defineTool` starts the import for the tools that need one, and an agent's run waits
+ * Workers, edge runtimes) they load with `import()`, each in a chunk of its own, so an app whose
+ * tools are all zod 4 with the default `parametersJsonSchema` never loads any. `defineTool` starts the import for the tools that need one, and an agent's run waits
  * for its tools' by itself; user code that reads one of those tools synchronously first (or
- * `createAgent` with a zod 3 tool or `output` right after defining it) awaits this, or gets a
+ * `createAgent` with a zod 3 or openapi tool or a zod 3 `output` right after defining it) awaits this, or gets a
  * {@link SchemaLibraryNotLoadedError} saying so. The AI SDK defers the same work behind promises
  * (`Schema.jsonSchema` may be a `PromiseLike`, awaited by its `prepareTools`); gemloop keeps the
  * tool's API synchronous and waits where a run starts.
@@ -29,8 +38,9 @@ import type { ToolParameters } from './resolve-tool-parameters.ts';
  * @param items Tools (function tools, and built-ins whose client-side handlers are tools) and zod 3
  *   schemas (an agent's `output`); anything else is passed over.
  * @throws the import's own error when a library could not be loaded (a failed import is not
- *   kept: the next call tries again), and for a zod 3 tool the {@link InvalidArgumentError}
- *   `defineTool` throws on Node for a schema that cannot be converted.
+ *   kept: the next call tries again), and for a zod 3 or openapi tool the
+ *   {@link InvalidArgumentError} `defineTool` throws on Node for a schema that cannot be converted
+ *   (or, with `strictSchema`, loses something).
  *
  * @example
  * ```ts
@@ -43,9 +53,9 @@ export async function preloadToolSchemas(items: Iterable<AnyTool | ToolParameter
   const list = [...items];
   await Promise.all(startSchemaLoads(list));
   for (const tool of functionToolsOf(list)) {
-    // Converts a zod 3 tool whose declaration waited for the converter: a schema it refuses
-    // fails here, where the caller awaits, not at the next synchronous read.
-    if (parametersSourceOf(tool) === 'zod-v3') void tool.declaration;
+    // Makes the declaration of a tool that waited for a converter (zod 3's, the OpenAPI one): a
+    // schema it refuses fails here, where the caller awaits, not at the next synchronous read.
+    if (parametersSourceOf(tool) !== undefined) void tool.declaration;
   }
 }
 
@@ -65,10 +75,45 @@ export function startSchemaLoads(items: Iterable<unknown>): Promise<void>[] {
       const source = parametersSourceOf(tool);
       if (source === 'json-schema') add(loadJsonSchemaValidator());
       else if (source === 'zod-v3') add(loadZodV3Converter());
+      if ((tool as { schemaFormat?: unknown }).schemaFormat === 'openapi')
+        add(loadOpenApiConverter());
       add(patternCheckOf(tool, source));
     }
   }
   return loads;
+}
+
+/**
+ * `toOpenApiSchema`, for `schemaFormat: 'openapi'`: on Node part of the root import (a tool's
+ * declaration is made when it is defined); off Node imported when such a tool is defined, a chunk
+ * a default app, whose tools send `parametersJsonSchema`, never loads. Here, not in a module of
+ * its own: the root import's static graph is at its ceiling of modules.
+ */
+const openApi = new SchemaLibraryLoader<typeof toOpenApiSchema>(
+  requireOpenApiConverter,
+  importOpenApiConverter,
+);
+
+/**
+ * Off Node, the import of the OpenAPI converter: started here (by `defineTool` for a tool with
+ * `schemaFormat: 'openapi'`, by `startSchemaLoads`), or the one in flight. Undefined when there is
+ * nothing to wait for: it is loaded, or this is Node.
+ * @internal
+ */
+export function loadOpenApiConverter(): Promise<void> | undefined {
+  return openApi.load();
+}
+
+/**
+ * The OpenAPI converter of `schemaFormat: 'openapi'`.
+ * @throws {@link SchemaLibraryNotLoadedError} off Node before its import arrived (started then).
+ * @internal
+ */
+export function openApiConverter(toolName: string): typeof toOpenApiSchema {
+  const loaded = openApi.get();
+  if (loaded !== undefined) return loaded;
+  openApi.load();
+  throw new SchemaLibraryNotLoadedError({ library: 'openapi-converter', toolName });
 }
 
 /** The function tools among `items`, and those of the built-ins' client-side handlers. */
