@@ -1,8 +1,8 @@
-import { settles } from '@gemloop/testing';
 import { mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { settles } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeFolder, makeFolderSync } from './make-folder.ts';
 
