@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from './redact-secrets.ts';
-import { secretForms } from './secret-forms.ts';
+import { secretForms } from './secret-list.ts';
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 const escapeSigns = (text: string): string => text.replace(/[+/]/g, (sign) => `\\${sign}`);
