@@ -1,7 +1,7 @@
-import { settles } from '@gemloop/testing';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settles } from '@gemloop/testing';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Logger } from '../logging/logger.ts';
 import type { RunObservation, RunStartInfo } from '../telemetry/run-observer.ts';
