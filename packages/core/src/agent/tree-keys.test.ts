@@ -2,7 +2,7 @@ import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { secretForms } from '../shared/secret-list.ts';
+import { secretForms } from '../shared/redact-secrets.ts';
 import { closingFakes } from '../web/__fixtures__/closing-fakes.ts';
 import { agentKeysOf, keylessEvents } from '../web/keyless-events.ts';
 import type { AgentEvent } from './agent-event.ts';

@@ -6,7 +6,7 @@ describe('SecretList', () => {
   it('is read live by a call view made before a secret is learned', () => {
     const client = new SecretList(['client-key-0123456789']);
     const call = client.withCall(['call-secret-0123']);
-    // The secrets themselves, among their encoded forms (secret-list.forms.test.ts).
+    // The secrets themselves, among their encoded forms (redact-secrets.forms.test.ts).
     const secrets = [
       'ya29.token-learned-later-0123456789',
       'client-key-0123456789',

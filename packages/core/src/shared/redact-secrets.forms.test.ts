@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from './redact-secrets.ts';
-import { secretForms } from './secret-list.ts';
+import { createSecretRedactor, redactSecrets, secretForms } from './redact-secrets.ts';
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 const escapeSigns = (text: string): string => text.replace(/[+/]/g, (sign) => `\\${sign}`);
@@ -48,5 +47,15 @@ describe('secretForms', () => {
     const forms = secretForms(secret);
     expect(redactSecrets(base64(`x${secret}`), forms)).toMatch(/^.{0,2}\[redacted\].{0,2}$/);
     expect(forms).toContain(encodeURIComponent(secret));
+  });
+});
+
+describe('createSecretRedactor', () => {
+  it('redacts a named secret of 8 characters or more in its encoded forms too, not a short one', () => {
+    const redact = createSecretRedactor(['sk-GateWay/Token+42=Abc_def-0123456789', 'hunt']);
+    const encoded = Buffer.from('u:sk-GateWay/Token+42=Abc_def-0123456789').toString('base64');
+    expect(redact(`Basic ${encoded}`)).toMatch(/^Basic .{0,3}\[redacted\].{0,4}$/);
+    expect(redact(encodeURIComponent('sk-GateWay/Token+42=Abc_def-0123456789'))).toBe('[redacted]');
+    expect(redact('hunt HUNT aHVudA')).toBe('[redacted] HUNT aHVudA');
   });
 });
