@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSummary } from './report/format-summary.ts';
 import { toJunitXml } from './report/to-junit.ts';
 import { runEval } from './run-eval.ts';
-import type { Scorer } from './scorer.ts';
+import { MAX_REASON_CHARS, type Scorer } from './scorer.ts';
 
 // Attack (attack-core9): scorers written by users, throwing what no one expects. Each must end as
 // its attempt's error (the other cases kept), bounded, never as runEval's own rejection.
@@ -93,6 +93,34 @@ describe('runEval attacked by scorers that throw anything', () => {
       expect(JSON.stringify(attempt?.error).length, name).toBeLessThan(5000);
     }
     expect(formatSummary(result)).not.toContain('\u001b');
+    expect(toJunitXml(result).length).toBeLessThan(60_000);
+  });
+});
+
+// leftovers36: a scorer that answers (rather than throws) with a 10 MB reason, or a 10 MB name,
+// had it kept whole: in the result, its file, the JUnit report and every `case-end` event.
+describe('runEval given a scorer verdict with a 10 MB reason', () => {
+  it(`keeps the first ${MAX_REASON_CHARS} characters of the reason and says how much was cut`, async () => {
+    await using fake = createFakeGemini({ script: () => turn.text('ok') });
+    const huge = `because ${'x'.repeat(10_000_000)}`;
+    const scorer: Scorer = {
+      name: 'verbose',
+      score: () => ({ scorer: 'n'.repeat(10_000_000), score: 1, pass: true, reason: huge }),
+    };
+    const result = await runEval({
+      mode: 'live',
+      live: { apiKey: 'k', fetch: fake.fetch },
+      cases: [{ id: 'long', input: 'Hi' }],
+      scorers: [scorer],
+      createAgent: ({ gemini }) =>
+        createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: false }),
+    });
+    const [score] = result.attempts[0]?.scores ?? [];
+    expect(result.attempts[0]?.status).toBe('pass');
+    expect(score?.reason.startsWith(huge.slice(0, MAX_REASON_CHARS))).toBe(true);
+    expect(score?.reason).toContain(`[${huge.length - MAX_REASON_CHARS} characters omitted]`);
+    expect(score?.reason.length).toBeLessThan(MAX_REASON_CHARS + 100);
+    expect(score?.scorer.length).toBeLessThanOrEqual(200);
     expect(toJunitXml(result).length).toBeLessThan(60_000);
   });
 });

@@ -1,5 +1,17 @@
 import { GemloopError } from '@gemloop/core';
+import { cutText, cutTextNoted } from '@gemloop/core/internal';
 import type { EvalCase } from './eval-case.ts';
+
+/**
+ * The longest `reason` a score keeps, in UTF-16 units: a judge's explanation of a page fits; a
+ * scorer that hands back a whole transcript (10 MB) is cut here, and the reason ends with
+ * `… [N characters omitted]`, so every copy of the result (its file, the JUnit report, each
+ * `case-end` event) stays bounded.
+ */
+export const MAX_REASON_CHARS = 10_000;
+
+/** The longest scorer name a score keeps (a verdict may name itself). */
+const MAX_SCORER_NAME_CHARS = 200;
 
 /** One tool call of a run, as scorers see it. */
 export type EvalToolCall = {
@@ -23,9 +35,14 @@ export type EvalRunOutput = {
 
 /** A scorer's verdict: a score in [0, 1], whether it passes, and why (always said). */
 export type Score = {
+  /** At most 200 characters in a result. */
   scorer: string;
   score: number;
   pass: boolean;
+  /**
+   * At most 10,000 characters in a result: a longer one is cut there and ends with
+   * `… [N characters omitted]`.
+   */
   reason: string;
 };
 
@@ -93,7 +110,7 @@ export function clamp(value: number): number {
 /**
  * A scorer's verdict, checked: `undefined` (skipped), or a {@link Score} whose `score` is a
  * finite number (clamped to [0, 1], as {@link defineScorer} does), `pass` a boolean and `reason` a
- * string. A `Scorer` is user code: a NaN or `Infinity` (a division by zero) or a missing `pass`
+ * string (cut at {@link MAX_REASON_CHARS}, with a note of how much). A `Scorer` is user code: a NaN or `Infinity` (a division by zero) or a missing `pass`
  * would otherwise pass a case, or be written to the result file as `null` that its reports cannot
  * read back.
  * @throws GemloopError naming the scorer and what it returned; the attempt is then an error.
@@ -121,10 +138,11 @@ export function checkScore(scorer: Scorer, value: unknown): Score | undefined {
       message: `scorer '${scorer.name}' returned ${problem}; return undefined to skip a case, or use defineScorer().`,
     });
   }
+  const name = typeof verdict['scorer'] === 'string' ? verdict['scorer'] : scorer.name;
   return {
-    scorer: typeof verdict['scorer'] === 'string' ? verdict['scorer'] : scorer.name,
+    scorer: cutText(String(name), MAX_SCORER_NAME_CHARS),
     score: clamp(score as number),
     pass: pass as boolean,
-    reason: reason as string,
+    reason: cutTextNoted(reason as string, MAX_REASON_CHARS),
   };
 }

@@ -5,7 +5,7 @@ import { formatCount, formatDuration, formatWhen } from './format.js';
 const app = document.getElementById('app');
 const status = document.getElementById('status');
 
-const OUTCOMES = ['all', 'success', 'error', 'aborted', 'running', 'unreadable'];
+const OUTCOMES = ['all', 'success', 'error', 'aborted', 'running', 'abandoned', 'unreadable'];
 const COLUMNS = [
   'When',
   'Question and answer',

@@ -2,7 +2,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { readRunLines } from './read-runs.ts';
+import { type RunListCache, readRunLines, readRunSummaries } from './read-runs.ts';
 
 // attack29: a run file with a whole line in it that is not a run line — a line torn by a crash
 // and written after (two processes appending to one file: a durable run taken over under the
@@ -107,5 +107,30 @@ describe('readRunLines: a run whose process stopped', () => {
       'model-call-start',
       'run-end',
     ]);
+  });
+});
+
+// leftovers36: the run list said `running` for the same run, forever. Its row now follows the
+// run page's rule: no end line, and the file untouched for over 10 minutes, is `abandoned`.
+describe('readRunSummaries: a run whose process stopped', () => {
+  it('lists an unfinished file untouched for over 10 minutes as abandoned, cached or not', async () => {
+    const dir = await runFile(`${start}${call}`);
+    const cache: RunListCache = new Map();
+    const [fresh] = await readRunSummaries(dir, { cache });
+    expect(fresh?.outcome).toBe('running');
+    // The same file, unchanged (its cache key too), read 11 minutes later.
+    const later = () => Date.now() + 11 * 60_000;
+    const [stale] = await readRunSummaries(dir, { cache, now: later });
+    expect(stale).toMatchObject({ id, runId: 'torn', outcome: 'abandoned' });
+    const old = new Date(Date.now() - 11 * 60_000);
+    await utimes(join(dir, `${id}.jsonl`), old, old);
+    const [uncached] = await readRunSummaries(dir);
+    expect(uncached?.outcome).toBe('abandoned');
+  });
+
+  it('leaves an ended run, however old, as it ended', async () => {
+    const dir = await runFile(`${start}${call}${end}`);
+    const [row] = await readRunSummaries(dir, { now: () => Date.now() + 24 * 3_600_000 });
+    expect(row?.outcome).toBe('success');
   });
 });

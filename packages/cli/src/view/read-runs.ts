@@ -75,7 +75,10 @@ export type ReadRunsOptions = {
   viewCache?: RunViewCache | undefined;
   /** Counts the bytes read and files opened (tests, diagnostics). */
   counters?: ReadCounters | undefined;
-  /** The clock {@link readRunLines} tells an abandoned run by. @defaultValue `Date.now` */
+  /**
+   * The clock {@link readRunLines} and {@link readRunSummaries} tell an abandoned run by.
+   * @defaultValue `Date.now`
+   */
   now?: (() => number) | undefined;
 };
 
@@ -162,7 +165,7 @@ async function summarizeFile(
   dir: string,
   name: string,
   limits: ViewLimits,
-  { cache, counters }: Pick<ReadRunsOptions, 'cache' | 'counters'>,
+  { cache, counters, now = Date.now }: Pick<ReadRunsOptions, 'cache' | 'counters' | 'now'>,
 ): Promise<RunSummary | undefined> {
   const id = name.slice(0, -'.jsonl'.length);
   const file = await openRunFile(dir, name, counters);
@@ -170,7 +173,10 @@ async function summarizeFile(
   if (isRunFileProblem(file)) return unreadableRun(id, file.problem);
   try {
     const cached = cache?.get(name);
-    if (cached !== undefined && cached.key === file.key) return cached.summary;
+    // Staleness is judged at each poll, after the cache: an abandoned file no longer changes, so
+    // its key, and the `running` row cached with it, would stay the same forever.
+    if (cached !== undefined && cached.key === file.key)
+      return abandonedWhenStale(cached.summary, file.mtimeMs, now());
     let summary: RunSummary | undefined;
     try {
       summary = await summarizeContent(id, file, limits, counters);
@@ -179,10 +185,25 @@ async function summarizeFile(
       summary = unreadableRun(id, `cannot be read (${String(error)})`.slice(0, 500));
     }
     cache?.set(name, { key: file.key, summary });
-    return summary;
+    return abandonedWhenStale(summary, file.mtimeMs, now());
   } finally {
     await file.handle.close();
   }
+}
+
+/**
+ * `summary` with outcome `abandoned` when it is `running` (no end line: a run or a live session)
+ * and its file has gone unwritten for over {@link ABANDONED_RUN_MS}: the run view's rule
+ * ({@link readRunLines}), so the list and the page agree. The recorders touch an open run's file
+ * every minute, so only a run whose process stopped (crashed, killed) gets there.
+ */
+function abandonedWhenStale(
+  summary: RunSummary | undefined,
+  mtimeMs: number,
+  now: number,
+): RunSummary | undefined {
+  if (summary?.outcome !== 'running' || now - mtimeMs <= ABANDONED_RUN_MS) return summary;
+  return { ...summary, outcome: 'abandoned' };
 }
 
 async function summarizeContent(

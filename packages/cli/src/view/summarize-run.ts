@@ -34,8 +34,10 @@ export type RunSummary = {
   /**
    * `aborted`: the run was stopped by its signal (`error` then says why, from the abort's
    * reason); `unreadable`: the file is named like a run but could not be read; `error` says why.
+   * `abandoned`: no end line, and the file unwritten for over 10 minutes (its recorder touches it
+   * every minute while the run lives): the process recording it stopped before the run ended.
    */
-  outcome: 'success' | 'error' | 'aborted' | 'running' | 'unreadable';
+  outcome: 'success' | 'error' | 'aborted' | 'running' | 'abandoned' | 'unreadable';
   finishReason: string | undefined;
   error: string | undefined;
   /**

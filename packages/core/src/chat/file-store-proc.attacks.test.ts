@@ -1,3 +1,4 @@
+import { settles } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { recordingLogger } from './__fixtures__/chat-fixtures.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
@@ -7,19 +8,6 @@ import type { ChatTurn } from './history-store.ts';
 // Node's `mkdir(dir, { recursive: true })`, which never settles under /proc (procfs answers ENOENT,
 // Node makes the parent and tries again, forever, at 100 % CPU in a pool thread): the session's
 // turn never ended. Both go through the bounded `mkdir -p` now and fail with the folder's error.
-
-/** `promise`, or a rejection naming `what` after 10 s (a hang guard, not a timing). */
-async function settles<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), 10_000);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const turn: ChatTurn = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
 

@@ -1,3 +1,4 @@
+import { settles } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileMemoryStore } from './create-file-memory-store.ts';
 
@@ -5,19 +6,6 @@ import { createFileMemoryStore } from './create-file-memory-store.ts';
 // `mkdir(dir, { recursive: true })`, which never settles under /proc (procfs answers ENOENT, Node
 // makes the parent and tries again, forever, at 100 % CPU in a pool thread): `add` never ended and
 // every later call queued behind it. The bounded `mkdir -p` fails instead.
-
-/** `promise`, or a rejection naming `what` after 10 s (a hang guard, not a timing). */
-async function settles<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), 10_000);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('createFileMemoryStore under /proc', () => {
   it('rejects an add instead of hanging', async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settles } from '@gemloop/testing';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Logger } from '../logging/logger.ts';
 import type { RunObservation, RunStartInfo } from '../telemetry/run-observer.ts';
@@ -17,8 +18,6 @@ import { createRunRecorder } from './create-run-recorder.ts';
 //   file handle without closing it; Node closed it at garbage collection with DEP0137 ("an error
 //   will be thrown" in a later Node), one descriptor per failed run until then.
 
-const HANG_GUARD_MS = 10_000;
-
 function info(runId: string): RunStartInfo {
   return {
     runId,
@@ -32,19 +31,6 @@ function info(runId: string): RunStartInfo {
     path: [],
     parentRunId: undefined,
   };
-}
-
-/** `promise`, or a rejection naming `what` once the hang guard passes. */
-async function settlesIn<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), HANG_GUARD_MS);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function warnings(): { logger: Logger; seen: unknown[][] } {
@@ -71,7 +57,7 @@ describe('a recorder whose folder cannot be made under /proc', () => {
     const recorder = createRunRecorder({ dir: '/proc/gemloop-attack29/runs', logger });
     const run = recorder.startRun(info('run-proc')) as RunObservation;
     run.end({ error: new Error('stopped') }, Date.now());
-    await settlesIn(recorder.flush(), 'the run recorder flush');
+    await settles(recorder.flush(), 'the run recorder flush');
     expect(seen.length).toBe(1);
     expect(String(seen[0]?.[1])).toContain('writing failed');
   });
@@ -87,7 +73,7 @@ describe('a recorder whose folder cannot be made under /proc', () => {
       startedAt: Date.now(),
     });
     recording.end();
-    await settlesIn(recorder.flush(), 'the live recorder flush');
+    await settles(recorder.flush(), 'the live recorder flush');
     expect(seen.length).toBe(1);
     expect(String(seen[0]?.[1])).toContain('writing failed');
   });
@@ -126,7 +112,7 @@ describe('a recorder whose disk is full', () => {
     const recorder = createRunRecorder({ dir, logger });
     const run = recorder.startRun(info('run-full')) as RunObservation;
     run.end({ error: new Error('stopped') }, Date.now());
-    await settlesIn(recorder.flush(), 'the run recorder flush');
+    await settles(recorder.flush(), 'the run recorder flush');
     expect(seen.length).toBe(1);
     expect(await readdir(dir)).toHaveLength(1);
     expect(disk.open()).toBe(0);
@@ -145,7 +131,7 @@ describe('a recorder whose disk is full', () => {
       startedAt: Date.now(),
     });
     recording.end();
-    await settlesIn(recorder.flush(), 'the live recorder flush');
+    await settles(recorder.flush(), 'the live recorder flush');
     expect(seen.length).toBe(1);
     expect(disk.open()).toBe(0);
   });

@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { redactSecrets } from './redact-secrets.ts';
 import { SecretList } from './secret-list.ts';
 
 describe('SecretList', () => {
   it('is read live by a call view made before a secret is learned', () => {
     const client = new SecretList(['client-key-0123456789']);
     const call = client.withCall(['call-secret-0123']);
-    expect(call.values).toEqual(['client-key-0123456789', 'call-secret-0123']);
+    // The secrets themselves, among their encoded forms (redact-secrets.forms.test.ts).
+    const secrets = [
+      'ya29.token-learned-later-0123456789',
+      'client-key-0123456789',
+      'call-secret-0123',
+    ];
+    const raw = (values: readonly string[]) => values.filter((value) => secrets.includes(value));
+    expect(raw(call.values)).toEqual(['client-key-0123456789', 'call-secret-0123']);
     client.learn('ya29.token-learned-later-0123456789', 'token');
-    expect(call.values).toEqual([
+    expect(raw(call.values)).toEqual([
       'ya29.token-learned-later-0123456789',
       'client-key-0123456789',
       'call-secret-0123',
     ]);
+    // Its encoded forms are learned with it.
+    expect(redactSecrets(btoa('ya29.token-learned-later-0123456789'), call.values)).toMatch(
+      /^\[redacted\].{0,3}$/,
+    );
   });
 
   it('keeps the last 4 tokens and the last 32 call credentials, and a call its own for good', () => {

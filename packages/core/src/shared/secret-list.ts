@@ -1,4 +1,4 @@
-import { MIN_KEY_LENGTH } from './redact-secrets.ts';
+import { MIN_KEY_LENGTH, secretForms } from './redact-secrets.ts';
 
 /**
  * What a redaction reads its secrets from, at the moment it redacts: `values` is read when an
@@ -7,7 +7,10 @@ import { MIN_KEY_LENGTH } from './redact-secrets.ts';
  * @internal
  */
 export type Secrets = {
-  /** The secrets to scrub, longest first (a credential containing another is replaced whole). */
+  /**
+   * The secrets to scrub, longest first (a credential containing another is replaced whole),
+   * each with the encoded forms a server may quote it in (`secretForms`).
+   */
   readonly values: readonly string[];
   /**
    * A call's view only: learns the call's own credentials again, as a new call with them would,
@@ -48,7 +51,7 @@ export class SecretList implements Secrets {
 
   constructor(fixed: readonly string[]) {
     this.#fixed = fixed.filter((secret) => secret.length >= MIN_KEY_LENGTH);
-    this.#values = longestFirst(this.#fixed);
+    this.#values = longestFirst(withForms(this.#fixed));
   }
 
   get values(): readonly string[] {
@@ -77,7 +80,9 @@ export class SecretList implements Secrets {
     }
     learned.push(secret);
     if (learned.length > KEPT[source]) learned.shift();
-    this.#values = longestFirst([...this.#fixed, ...this.#learned.token, ...this.#learned.call]);
+    this.#values = longestFirst(
+      withForms([...this.#fixed, ...this.#learned.token, ...this.#learned.call]),
+    );
     this.#version++;
   }
 
@@ -112,7 +117,7 @@ class CallSecrets implements Secrets {
       const client = this.#client.values;
       this.#values = longestFirst([
         ...client,
-        ...this.#own.filter((secret) => !client.includes(secret)),
+        ...withForms(this.#own.filter((secret) => !client.includes(secret))),
       ]);
     }
     return this.#values;
@@ -122,6 +127,11 @@ class CallSecrets implements Secrets {
     this.#within?.renew?.();
     for (const secret of this.#own) this.#client.learn(secret, 'call');
   }
+}
+
+/** Each secret with the encoded forms a server may quote it in ({@link secretForms}). */
+function withForms(secrets: readonly string[]): string[] {
+  return secrets.flatMap(secretForms);
 }
 
 function longestFirst(secrets: readonly string[]): readonly string[] {

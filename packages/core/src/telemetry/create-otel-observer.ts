@@ -47,6 +47,9 @@ const DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
 
+// Loaded with this module, not with the agent: the root bundle names one chunk, not two.
+export { reportObserverThrows } from './report-observer-throws.ts';
+
 /** What {@link createOtelObserver} needs: the loaded API and the providers to use. @internal */
 export type OtelObserverOptions = {
   api: typeof OtelApi;

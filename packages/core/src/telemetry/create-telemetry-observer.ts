@@ -1,4 +1,5 @@
 import type * as OtelApi from '@opentelemetry/api';
+import type { Logger } from '../logging/logger.ts';
 import type { RunObservation, RunObserver } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';
 
@@ -36,11 +37,15 @@ export function loadOtelApi(): Promise<typeof OtelApi> {
 
 /**
  * The telemetry observer of an agent. With providers in `options` it always traces; without,
- * only while a provider is registered globally. Until then a run costs one property lookup, and
+ * only while a provider is registered globally. A provider that throws is told to `logger` once
+ * (see `reportObserverThrows`). Until then a run costs one property lookup, and
  * `@opentelemetry/api` is never imported.
  * @internal
  */
-export function createTelemetryObserver(options: TelemetryOptions): RunObserver {
+export function createTelemetryObserver(
+  options: TelemetryOptions,
+  logger?: Logger | undefined,
+): RunObserver {
   const explicit = options.tracerProvider !== undefined || options.meterProvider !== undefined;
   let observer: Promise<RunObserver> | undefined;
   return {
@@ -53,14 +58,18 @@ export function createTelemetryObserver(options: TelemetryOptions): RunObserver 
         loadOtelApi(),
         import('./create-otel-observer.ts'),
         import('./semconv-dialect.ts'),
-      ]).then(([api, { createOtelObserver }, { readSemconvDialect }]) =>
-        createOtelObserver({
-          api,
-          tracerProvider: options.tracerProvider ?? api.trace.getTracerProvider(),
-          meterProvider: options.meterProvider ?? api.metrics.getMeterProvider(),
-          recordContent: options.recordContent === true,
-          dialect: options.conventions ?? readSemconvDialect(),
-        }),
+      ]).then(([api, { createOtelObserver, reportObserverThrows }, { readSemconvDialect }]) =>
+        reportObserverThrows(
+          () =>
+            createOtelObserver({
+              api,
+              tracerProvider: options.tracerProvider ?? api.trace.getTracerProvider(),
+              meterProvider: options.meterProvider ?? api.metrics.getMeterProvider(),
+              recordContent: options.recordContent === true,
+              dialect: options.conventions ?? readSemconvDialect(),
+            }),
+          logger,
+        ),
       );
       return observer.then((loaded) => loaded.startRun(info));
     },

@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger.ts';
 import {
   booleanOption,
   type DeclaredOptions,
@@ -57,21 +58,25 @@ export const observerOptionChecks: {
 /**
  * Checks `name`, `telemetry` and `recorder` of `createAgent` ({@link observerOptionChecks}) and
  * returns the agent's observers:
- * the telemetry observer (unless `telemetry: false`) and the recorder.
+ * the telemetry observer (unless `telemetry: false`; it tells `logger` once when it fails) and
+ * the recorder.
  * @throws {@link InvalidArgumentError} naming the option at fault.
  * @internal
  */
-export function resolveObservers(options: {
-  name?: string | undefined;
-  telemetry?: TelemetryOptions | false | undefined;
-  recorder?: RunObserver | undefined;
-}): { name: string | undefined; observers: readonly RunObserver[] } {
+export function resolveObservers(
+  options: {
+    name?: string | undefined;
+    telemetry?: TelemetryOptions | false | undefined;
+    recorder?: RunObserver | undefined;
+  },
+  logger?: Logger | undefined,
+): { name: string | undefined; observers: readonly RunObserver[] } {
   for (const key of ['name', 'telemetry', 'recorder'] as const) {
     if (options[key] !== undefined) observerOptionChecks[key](options[key], key);
   }
   const { name, telemetry, recorder } = options;
   const observers: RunObserver[] = [];
-  if (telemetry !== false) observers.push(createTelemetryObserver(telemetry ?? {}));
+  if (telemetry !== false) observers.push(createTelemetryObserver(telemetry ?? {}, logger));
   if (recorder !== undefined) {
     observers.push(recorder);
     recorders.add(recorder);

@@ -1,3 +1,4 @@
+import { settles } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { FileToolError } from './file-tool-error.ts';
 import { fileToolNames } from './file-tools-settings.ts';
@@ -8,19 +9,6 @@ import { openDirectoryInRoot } from './open-in-root.ts';
 // which never settles for a folder under /proc (procfs answers ENOENT, Node makes the parent and
 // tries again, forever, at 100 % CPU in a pool thread): a root of `/proc` hung the tool call. The
 // bounded `mkdir -p` ends with ENOENT, which the model is told as `not-found`.
-
-/** `promise`, or a rejection naming `what` after 10 s (a hang guard, not a timing). */
-async function settles<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), 10_000);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('openDirectoryInRoot without fd paths', () => {
   it('refuses to create a folder under /proc instead of hanging', async () => {

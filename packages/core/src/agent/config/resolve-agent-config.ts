@@ -106,7 +106,7 @@ export function resolveAgentConfig<Output>(
     output: output as AgentConfig<Output>['output'],
     callOptions: options.callOptions,
     ...windowConfig,
-    ...resolveObserverOptions(options),
+    ...resolveObserverOptions(options, modelConfig.logger),
     ...resolvePluginsOption(options, toolOutputPlugin, tools.functions.values()),
   };
   config.forModel = configsByModel(options, config, defaultPlugins);

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { envProxy } from './select-node-transport.ts';
+import { envProxy, installedDispatcher } from './select-node-transport.ts';
 
 /** The WebSocket class a live session opens its socket with. @internal */
 export type WebSocketClass = typeof globalThis.WebSocket;
@@ -45,11 +45,35 @@ function envProxyDispatcher(
 }
 
 /**
+ * The dispatcher a session's socket goes through when the program installed one of its own for
+ * Node's fetch and WebSocket (`setGlobalDispatcher(new ProxyAgent(...))`, see
+ * `installedDispatcher`): its `dispatch`, so the socket takes the program's way out as Node's own
+ * WebSocket does (undici's WebSocketInit defaults `dispatcher` to `getGlobalDispatcher()`,
+ * lib/web/websocket/websocket.js), with the session's frame bound, which the socket reads from
+ * the dispatcher it was given (`webSocketOptions`, read in `#onConnectionEstablished`). The
+ * installed dispatcher itself is left as it is (the program's other sockets keep its bounds).
+ * Before, a session always made an `Agent` of its own and went around the program's proxy.
+ */
+function installedProxyDispatcher(
+  installed: { dispatch: (...args: never[]) => unknown },
+  webSocket: { maxPayloadSize: number },
+): Dispatcher {
+  return {
+    dispatch: (...args: never[]) => installed.dispatch(...args),
+    // fetch reads it to hand a MockAgent the body as it was given.
+    get isMockActive(): unknown {
+      return (installed as { isMockActive?: unknown }).isMockActive;
+    },
+    webSocketOptions: webSocket,
+  } as unknown as Dispatcher;
+}
+
+/**
  * The WebSocket class a live session opens its sockets with. On Node: undici's (the WHATWG
  * implementation Node 22+ ships as its global, and already a dependency of core), constructed
  * with a dispatcher of its own whose `webSocket.maxPayloadSize` is
  * {@link transportFrameBound}`(maxFrameBytes)`: Node's global takes no such bound (through Node's
- * env proxy when it is on, as Node's own WebSocket goes). Bun and Deno
+ * env proxy when it is on, or the dispatcher the program installed, as Node's own WebSocket goes). Bun and Deno
  * (which take this half too) keep their own global. No hand-written framing either way. Loaded
  * on first use: most programs never open a live session.
  * @internal
@@ -62,9 +86,13 @@ export async function loadWebSocket(maxFrameBytes: number): Promise<WebSocketCla
   const undici = await import('undici');
   const webSocket = { maxPayloadSize: transportFrameBound(maxFrameBytes) };
   // One dispatcher per session: an upgraded socket leaves its pool, so it holds no connection.
+  // Node's env proxy first (its dispatcher is Node's own copy of undici's), then the program's.
+  const installed = installedDispatcher();
   const dispatcher = envProxy
     ? envProxyDispatcher(undici, webSocket)
-    : new undici.Agent({ webSocket });
+    : installed !== undefined
+      ? installedProxyDispatcher(installed, webSocket)
+      : new undici.Agent({ webSocket });
   class BoundedWebSocket extends undici.WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols === undefined ? { dispatcher } : { protocols, dispatcher });

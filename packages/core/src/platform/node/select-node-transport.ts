@@ -57,10 +57,24 @@ function isPristineNodeFetch(): boolean {
     nativeLooks = /undici|fetchImpl|\[native code\]/.test(source);
   }
   if (!nativeLooks) return false;
+  return installedDispatcher() === undefined;
+}
+
+/**
+ * The undici dispatcher the program installed for Node's fetch and WebSocket (undici's
+ * `setGlobalDispatcher`: a `ProxyAgent`, an `EnvHttpProxyAgent`, a `MockAgent`), or `undefined`
+ * while it is undici's default `Agent` or none. Read by its registered key, so the dispatcher of
+ * any copy of undici counts (Node's own, the program's, core's).
+ * @internal
+ */
+export function installedDispatcher(): { dispatch: (...args: never[]) => unknown } | undefined {
   const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
-    | { constructor?: { name?: unknown } }
+    | { constructor?: { name?: unknown }; dispatch?: unknown }
     | undefined;
-  return dispatcher === undefined || dispatcher.constructor?.name === 'Agent';
+  if (dispatcher === undefined || dispatcher.constructor?.name === 'Agent') return undefined;
+  return typeof dispatcher.dispatch === 'function'
+    ? (dispatcher as { dispatch: (...args: never[]) => unknown })
+    : undefined;
 }
 
 // why (lazy): the node transport, loaded once.

@@ -2,25 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { settles } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeFolder, makeFolderSync } from './make-folder.ts';
 
 // attack29, leftovers35a: Node's `mkdir(dir, { recursive: true })` never settles under /proc
 // (procfs answers ENOENT, Node makes the parent, EEXIST, tries again, forever). The bounded
 // helper every user-given folder goes through ends with that ENOENT instead.
-
-/** `promise`, or a rejection naming `what` after 10 s (a hang guard, not a timing). */
-async function settles<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), 10_000);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('makeFolder', () => {
   it('ends with ENOENT for a folder under /proc, async and sync', async () => {

@@ -154,6 +154,16 @@ function visit(
           problems.push({ path: show([...path, keyword, key]), message }),
         );
       }
+      if (keyword === 'dependencies' && Array.isArray(value)) {
+        // Draft 4-7's property dependency: the names that must be present with this one.
+        if (!value.every((name) => typeof name === 'string')) {
+          problems.push({
+            path: show([...path, keyword, key]),
+            message: `must be a list of property names or a schema, got ${describe(value)}`,
+          });
+        }
+        continue;
+      }
       visit(value, [...path, keyword, key], problems, seen);
     }
   }

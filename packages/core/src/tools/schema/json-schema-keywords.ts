@@ -29,11 +29,17 @@ export const SUBSCHEMA_LIST_KEYWORDS: ReadonlySet<string> = new Set([
   'items',
 ]);
 
-/** Keywords whose value maps names to sub-schemas (definitions aside). @internal */
+/**
+ * Keywords whose value maps names to sub-schemas (definitions aside). Draft 4-7's `dependencies`
+ * maps a name to a schema or to a list of property names (2019-09 split it into
+ * `dependentSchemas` and `dependentRequired`): a walker takes a list there as no schema.
+ * @internal
+ */
 export const SUBSCHEMA_MAP_KEYWORDS: ReadonlySet<string> = new Set([
   'properties',
   'patternProperties',
   'dependentSchemas',
+  'dependencies',
 ]);
 
 /** Keywords that hold the named definitions `$ref`s point to. @internal */

@@ -1,3 +1,4 @@
+import type { Logger } from '../../../logging/logger.ts';
 import { observerOptionChecks, resolveObservers } from '../../../telemetry/resolve-observers.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
@@ -20,7 +21,13 @@ export const observerOptions: AgentOptionGroup<'name' | 'telemetry' | 'recorder'
 /** The part of `AgentConfig` these options make. @internal */
 export type ObserverConfig = Pick<AgentConfig<unknown>, 'name' | 'observers'>;
 
-/** Makes the observers: telemetry (unless `telemetry: false`) and the recorder. @internal */
-export function resolveObserverOptions(options: AgentOptions<unknown>): ObserverConfig {
-  return resolveObservers(options);
+/**
+ * Makes the observers: telemetry (unless `telemetry: false`; its failure told to `logger`) and
+ * the recorder. @internal
+ */
+export function resolveObserverOptions(
+  options: AgentOptions<unknown>,
+  logger: Logger,
+): ObserverConfig {
+  return resolveObservers(options, logger);
 }
