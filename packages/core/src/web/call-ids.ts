@@ -62,7 +62,7 @@ export function createCallIds(): CallIds {
 }
 
 /**
- * The call ids of a durable run's page ({@link createCallIds}' ids, made in the order of the run's
+ * The call ids of a durable run's page (`createCallIds`' ids, made in the order of the run's
  * store). A stored result is not the object its call's event was, so it finds its call by path,
  * step, id and the JSON of its arguments: the first call shown with them and not yet answered.
  * Fed from the store's first entry, a page that resumes gets the ids it was shown before.
