@@ -12,9 +12,9 @@ import { cutText } from '../shared/cut-text.ts';
  */
 export type CallIds = {
   /** The id to show a new call with, unique at its path from now on. */
-  shown(path: readonly string[], toolCallId: string, args: object): string;
+  shown(path: readonly string[], toolCallId: string, args: object, stepNumber: number): string;
   /** The id the call with these arguments was shown with (its own, bounded, when it was not shown). */
-  of(args: object, toolCallId: string): string;
+  of(args: object, toolCallId: string, path: readonly string[], stepNumber: number): string;
 };
 
 /**
@@ -30,11 +30,16 @@ const MAX_SHOWN_ID_CHARS = 256;
  */
 export function boundedCallId(toolCallId: string): string {
   if (toolCallId.length <= MAX_SHOWN_ID_CHARS) return toolCallId;
+  return `${cutText(toolCallId, 240)}…${hashOf(toolCallId)}`;
+}
+
+/** FNV-1a of `text`, in base 36. */
+function hashOf(text: string): string {
   let hash = 0x811c9dc5;
-  for (let index = 0; index < toolCallId.length; index++) {
-    hash = Math.imul(hash ^ toolCallId.charCodeAt(index), 0x01000193);
+  for (let index = 0; index < text.length; index++) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
   }
-  return `${cutText(toolCallId, 240)}…${(hash >>> 0).toString(36)}`;
+  return (hash >>> 0).toString(36);
 }
 
 /** The call ids of one run's page. @internal */
@@ -53,5 +58,36 @@ export function createCallIds(): CallIds {
       return id;
     },
     of: (args, toolCallId) => byArgs.get(args) ?? boundedCallId(toolCallId),
+  };
+}
+
+/**
+ * The call ids of a durable run's page (`createCallIds`' ids, made in the order of the run's
+ * store). A stored result is not the object its call's event was, so it finds its call by path,
+ * step, id and the JSON of its arguments: the first call shown with them and not yet answered.
+ * Fed from the store's first entry, a page that resumes gets the ids it was shown before.
+ * @internal
+ */
+export function createStoredCallIds(): CallIds {
+  const ids = createCallIds();
+  // Calls shown and not yet answered, by where and what they are; a key holds a hash of the
+  // arguments (a call's may be 100 KB), not them.
+  const open = new Map<string, string[]>();
+  const keyOf = (path: readonly string[], step: number, id: string, args: object): string =>
+    `${JSON.stringify(path)}${step}:${hashOf(JSON.stringify(args) ?? '')}:${id}`;
+  return {
+    shown(path, toolCallId, args, stepNumber) {
+      const id = ids.shown(path, toolCallId, args, stepNumber);
+      const key = keyOf(path, stepNumber, toolCallId, args);
+      open.set(key, [...(open.get(key) ?? []), id]);
+      return id;
+    },
+    of(args, toolCallId, path, stepNumber) {
+      const key = keyOf(path, stepNumber, toolCallId, args);
+      const waiting = open.get(key);
+      const id = waiting?.shift();
+      if (waiting?.length === 0) open.delete(key);
+      return id ?? boundedCallId(toolCallId);
+    },
   };
 }

@@ -17,7 +17,7 @@ export type BrowserEventMapping = {
   redaction: { redactor: ArgumentRedactor | undefined } | undefined;
   /** The plugins whose events (`run.emit`) the page gets, by name; `undefined`: none. */
   pluginEvents?: ReadonlySet<string> | undefined;
-  /** Makes the calls' ids unique at each path (a live run); `undefined`: the model's ids as given. */
+  /** Makes the calls' ids unique at each path; `undefined`: the model's ids as given. */
   callIds?: CallIds | undefined;
 };
 
@@ -101,7 +101,7 @@ export function toBrowserEvent(
         path,
         stepNumber: event.stepNumber,
         toolCallId:
-          mapping.callIds?.shown(path, event.toolCallId, event.args) ??
+          mapping.callIds?.shown(path, event.toolCallId, event.args, event.stepNumber) ??
           boundedCallId(event.toolCallId),
         toolName: event.toolName,
         ...browserArgs(mapping, event),
@@ -114,7 +114,8 @@ export function toBrowserEvent(
         path,
         stepNumber: event.stepNumber,
         toolCallId:
-          mapping.callIds?.of(call.rawArgs, call.toolCallId) ?? boundedCallId(call.toolCallId),
+          mapping.callIds?.of(call.rawArgs, call.toolCallId, path, event.stepNumber) ??
+          boundedCallId(call.toolCallId),
         toolName: call.toolName,
         outcome: call.outcome,
       };

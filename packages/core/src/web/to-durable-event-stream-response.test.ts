@@ -145,6 +145,81 @@ describe('toDurableEventStreamResponse', () => {
     ]);
   });
 
+  // A gateway that numbers each answer's calls from `call_0` repeats an id within a turn and
+  // across steps: a page keeps one call per id and path, so the durable stream shows repeats as
+  // `#2`, `#3`..., as a live one does, and the same ids to a page that resumes (leftovers35b: the
+  // stored ids went out as the model gave them, two calls merged into one on the page).
+  describe('calls that share an id', () => {
+    const call = (stepNumber: number, city: string): AgentEvent<unknown> => ({
+      type: 'tool-call',
+      path: [],
+      stepNumber,
+      toolCallId: 'call_0',
+      toolName: 'weather',
+      args: { city },
+    });
+    const result = (stepNumber: number, city: string): AgentEvent<unknown> =>
+      ({
+        type: 'tool-result',
+        path: [],
+        stepNumber,
+        toolCall: {
+          toolCallId: 'call_0',
+          hasWireId: true,
+          toolName: 'weather',
+          rawArgs: { city },
+          args: { city },
+          outcome: 'success',
+          output: `sun in ${city}`,
+          response: { name: 'weather', response: { output: `sun in ${city}` } },
+          durationMs: 1,
+        },
+      }) as AgentEvent<unknown>;
+    // Step 1 calls call_0 twice (their results out of order), step 2 once more.
+    const repeats: AgentEvent<unknown>[] = [
+      { type: 'step-start', path: [], stepNumber: 1, kind: 'tools' },
+      call(1, 'Oslo'),
+      call(1, 'Rome'),
+      result(1, 'Rome'),
+      result(1, 'Oslo'),
+      { type: 'step-start', path: [], stepNumber: 2, kind: 'tools' },
+      call(2, 'Bergen'),
+      result(2, 'Bergen'),
+    ];
+    const read = (offset: number): AsyncIterable<DurableEventEntry> =>
+      (async function* () {
+        for (let index = offset; index < repeats.length; index++)
+          yield { offset: index, event: repeats[index] as AgentEvent<unknown> };
+      })();
+    const shown = async (lastEventId?: string) => {
+      const response = toDurableEventStreamResponse(
+        { headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId } },
+        { runId: 'd1', events: read, ended: async () => ({ outcome: 'aborted' }) },
+      );
+      return parseSse(await readBody(response.body as ReadableStream<Uint8Array>))
+        .events.filter((event) => event.data.toolCallId !== undefined)
+        .map((event) => [event.id, event.data.type, event.data.toolCallId, event.data.preview]);
+    };
+    const all = [
+      ['1', 'tool-call', 'call_0', undefined],
+      ['2', 'tool-call', 'call_0#2', undefined],
+      ['3', 'tool-result', 'call_0#2', 'sun in Rome'],
+      ['4', 'tool-result', 'call_0', 'sun in Oslo'],
+      ['6', 'tool-call', 'call_0#3', undefined],
+      ['7', 'tool-result', 'call_0#3', 'sun in Bergen'],
+    ];
+
+    it('shows each call under an id of its own, its result under the same', async () => {
+      expect(await shown()).toEqual(all);
+    });
+
+    it('gives a page that resumes the ids it had, wherever it resumes', async () => {
+      for (const last of ['1', '2', '3', '5', '6']) {
+        expect(await shown(last)).toEqual(all.filter(([id]) => Number(id) > Number(last)));
+      }
+    });
+  });
+
   describe('a page that stops reading', () => {
     afterEach(() => {
       vi.useRealTimers();

@@ -9,6 +9,7 @@ import {
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { BrowserError, BrowserEvent } from './browser-event.ts';
+import { createStoredCallIds } from './call-ids.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
 import { positiveOption } from './positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
@@ -105,6 +106,9 @@ export function toDurableEventStreamResponse(
     ),
     redaction: options.tools === undefined ? undefined : { redactor },
     pluginEvents: pluginEventsOption(options.pluginEvents),
+    // A model may repeat a call id (a gateway numbering each answer's calls from `call_0`): each
+    // call its own id, as on a live run's page, made in the store's order.
+    callIds: createStoredCallIds(),
   };
   const heartbeatMs = positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
   let iterator: AsyncIterator<DurableEventEntry> | undefined;
@@ -118,12 +122,14 @@ export function toDurableEventStreamResponse(
     const frame = (id: number, event: BrowserEvent): Uint8Array =>
       encoder.encode(toSseFrame(id, event));
     let lastOffset = last ?? -1;
-    // Read from a little before the page's last id: whether the page already has the real
-    // `finish`, or which of the two events made up below (ids past the store's end) it has,
-    // shows only in the entries up to that id.
-    const from = Math.max(0, lastOffset - 2);
-    // The store's last offset, once known (-1: an empty store).
-    let storeEnd = from === 0 ? -1 : undefined;
+    // A page that resumes is read the store from its start, sent only what comes after its last
+    // id: the ids of its calls are made in the store's order (one repeated is `#2` from its second
+    // call on), so it gets the ids it was shown; and whether it has the real `finish`, or which of
+    // the two events made up below (ids past the store's end) it has, shows only in the entries
+    // up to that id. One entry at a time, as for any page.
+    const from = 0;
+    // The store's last offset read (-1: none yet).
+    let storeEnd = -1;
     try {
       if (last === undefined) {
         yield frame(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
@@ -134,15 +140,17 @@ export function toDurableEventStreamResponse(
         const next = await iterator.next();
         if (next.done || cancelled) break;
         const { offset, event } = next.value;
-        if (storeEnd === undefined || offset > storeEnd) storeEnd = offset;
-        // A store may repeat entries (a step re-run after a crash): each offset once. An
-        // entry the page has may be its `finish`: then the run is over for it too.
+        // A store may repeat entries (a step re-run after a crash): each offset once, into the
+        // call ids too.
+        if (offset <= storeEnd) continue;
+        storeEnd = offset;
+        const mapped = toBrowserEvent(event, mapping);
+        // An entry the page has may be its `finish`: then the run is over for it too.
         if (offset <= lastOffset) {
-          if (!finished && toBrowserEvent(event, mapping)?.type === 'finish') finished = true;
+          if (mapped?.type === 'finish') finished = true;
           continue;
         }
         lastOffset = offset;
-        const mapped = toBrowserEvent(event, mapping);
         if (mapped === undefined) continue;
         if (mapped.type === 'finish') finished = true;
         yield frame(offset, mapped);
@@ -151,7 +159,7 @@ export function toDurableEventStreamResponse(
         // The made-up `error` and `finish` take the two ids after the store's end, so a page
         // that resumes after either gets only what it lacks. An id further on was never sent
         // (another run's): the page still gets an end, or it would resume forever.
-        const base = storeEnd !== undefined && lastOffset <= storeEnd + 2 ? storeEnd : lastOffset;
+        const base = lastOffset <= storeEnd + 2 ? storeEnd : lastOffset;
         if (lastOffset < base + 2) {
           const end = (await options.ended?.()) ?? {
             outcome: 'error' as const,

@@ -159,9 +159,11 @@ export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIG
  * session it had (a statement it sent before it died has run or been rolled back by then), then
  * marks it gone as a worker that leaves for good marks itself (`seen_at = 'epoch'`,
  * worker-liveness.ts), so a live worker's next beat (300 ms in the fixture) takes its runs over
- * instead of after `deadAfterMs` of silence (3 s where a file tests it). The takeover is the same code path; only the
- * wait is skipped, in the files whose subject is what survives a SIGKILL. How a silent worker is
- * found stays tested with real silence (crash-recovery's first two kills, cancel-takeover, worker-liveness).
+ * instead of after `deadAfterMs` of silence (3 s where a file tests it), or two heartbeats after
+ * its session ended (a raw SIGKILL's way, worker-liveness.ts). The takeover is the same code path;
+ * only the wait is skipped, in the files whose subject is what survives a SIGKILL. A raw kill
+ * stays tested (crash-recovery's first two kills, durable-a2a-tasks), and real silence too
+ * (cancel-takeover's frozen worker, postgres-outage, worker-liveness).
  * `beforeTakeover` runs what such a test did right after the kill, in the silence. Measured (a
  * probe, four kills each, interleaved, load 25-29): the kill to the takeover 3.0-4.5 s with the
  * silence, 1.1-1.8 s with this (bench/RESULTS.md, issue 53, helper test-speed-dbos6).

@@ -984,9 +984,11 @@ void startDurableWorkerWith({
   // that got no CPU for 3 s at load 16+ was taken over and its model call in flight sent twice by
   // another worker (DBOS steps are at-least-once across a takeover): a file counting calls exactly
   // failed (child-budget, bench/RESULTS.md flaky35/flaky36). A kill through crashWorker tells the
-  // fleet at once and needs no silence; only the files that test a takeover by real silence set
-  // 3000 (crash-recovery, cancel-takeover, postgres-outage, durable-a2a-tasks). 3 s, not 2: a
-  // worker's first model call held its event loop 1.3 s on a loaded machine before preloadRunPath.
+  // fleet at once, and a raw SIGKILL ends the worker's Postgres session, which the fleet sees
+  // within two heartbeats (worker-liveness.ts): neither needs a silence. Only the files that test
+  // a takeover of a frozen worker or after an outage set 3000 (cancel-takeover, postgres-outage).
+  // 3 s, not 2: a worker's first model call held its event loop 1.3 s on a loaded machine before
+  // preloadRunPath.
   takeover: { heartbeatMs: 300, deadAfterMs: Number(env['DEAD_AFTER_MS'] ?? '600000') },
   // The approval sweep (two statements a sweep, a worker idle or not): every 500 ms only where a
   // test waits on it (APPROVAL_SWEEP_MS: an approval's timeout, a parked run's fallback poll, a

@@ -148,8 +148,6 @@ beforeAll(async () => {
     COUNTER_FILE: counter.file,
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
-    // The SIGKILLed worker's task is taken over after its silence (the fixture's default is 10 minutes).
-    DEAD_AFTER_MS: '3000',
   };
   workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `a2a-worker-${index}` })),

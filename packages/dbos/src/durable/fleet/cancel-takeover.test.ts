@@ -103,7 +103,8 @@ describe('cancel and takeover at any moment', () => {
       // before it would end on its own, on a loaded machine too.
       SLOW_MS: '5000',
       LOG_LEVEL: 'warn',
-      // A killed and a stopped owner are found by their silence (the fixture's default is 10 minutes).
+      // A stopped (frozen) owner keeps its Postgres session: it is found by its silence (the
+      // fixture's default is 10 minutes).
       DEAD_AFTER_MS: '3000',
     };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'cancel-a' }));

@@ -9,6 +9,7 @@ import { migrateWorkerLiveness, startWorkerLiveness, type TakeOver } from './wor
 // `takeOverRuns`, which the tests hold to make a sweep slow exactly where they want.
 
 /** A function to call later, and a promise of its call. */
+
 function gate(): { open: () => void; opened: Promise<void> } {
   let open = (): void => {};
   const opened = new Promise<void>((resolve) => {
@@ -23,8 +24,11 @@ describe('worker liveness', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
+  // The last database's URL, for a connection of a test's own.
+  let databaseUrl = '';
   async function database(): Promise<pg.Pool> {
-    const pool = new pg.Pool({ connectionString: await freshDatabase('liveness'), max: 2 });
+    databaseUrl = await freshDatabase('liveness');
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', () => {});
     cleanups.push(() => pool.end());
     return pool;
@@ -210,5 +214,81 @@ describe('worker liveness', () => {
     expect(resumed.slice(0, resumed.indexOf('run-of-dead') + 1)).toEqual(['run-of-dead']);
     expect(await seenAt(pool, 'back')).toBeDefined();
     expect(await seenAt(pool, 'dead')).toBeUndefined();
+  });
+
+  // leftovers36b: a live worker whose event loop was held for 3 s on a loaded machine looked as
+  // dead as a killed one, and was taken over (its calls in flight made twice) in the dbos files
+  // that wait out a 3 s silence. A killed process's connection is closed by its operating system,
+  // and Postgres ends its session: that ends it, not a silence any live worker can reach.
+  it('takes over a worker whose session ended, not one that is only silent with its session open', async () => {
+    const pool = await database();
+    const swept: string[] = [];
+    const liveness = await startWorkerLiveness({
+      pool,
+      appName: 'app',
+      executorId: 'watcher',
+      heartbeatMs: 50,
+      // A silence no test waits out: only an ended session can make 'other' taken over here.
+      deadAfterMs: 600_000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        swept.push(silentId);
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(() => liveness.stop({ dead: false }));
+    // 'other' beats once on a connection of its own (as a worker's beat does), then stalls.
+    const other = new pg.Client({ connectionString: databaseUrl });
+    other.on('error', () => {});
+    await other.connect();
+    await other.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server)
+       VALUES ('app', 'other', now(), pg_backend_pid(), pg_postmaster_start_time())`,
+    );
+    const beaten = (await seenAt(pool, 'other')) as number;
+    // Silent for a second of the watcher's beats (twenty heartbeats) with its session open: kept.
+    await waitFor(
+      async () => ((await seenAt(pool, 'watcher')) ?? 0) >= beaten + 1000,
+      'a second of beats',
+      60_000,
+    );
+    expect(swept).toEqual([]);
+    // Its process killed: the socket closes without a goodbye, and Postgres ends the session.
+    (
+      other as unknown as { connection: { stream: { destroy(): void } } }
+    ).connection.stream.destroy();
+    await waitFor(() => swept.includes('other'), 'the sweep to take the ended worker over');
+    expect(await seenAt(pool, 'other')).toBeUndefined();
+  });
+
+  it('takes no one over for a session recorded on another server (a failover, a restart)', async () => {
+    const pool = await database();
+    const swept: string[] = [];
+    await migrateWorkerLiveness(pool);
+    // A beat from before a restart: its session is gone, as every session of that server is.
+    await pool.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server)
+       VALUES ('app', 'other', now(), 1, pg_postmaster_start_time() - interval '1 hour')`,
+    );
+    const beaten = (await seenAt(pool, 'other')) as number;
+    const liveness = await startWorkerLiveness({
+      pool,
+      appName: 'app',
+      executorId: 'watcher',
+      heartbeatMs: 50,
+      deadAfterMs: 600_000,
+      onError: () => {},
+      takeOverRuns: async (silentId): Promise<TakeOver> => {
+        swept.push(silentId);
+        return { runIds: [], resume: async () => {} };
+      },
+    });
+    cleanups.push(() => liveness.stop({ dead: false }));
+    await waitFor(
+      async () => ((await seenAt(pool, 'watcher')) ?? 0) >= beaten + 1000,
+      'a second of beats',
+      60_000,
+    );
+    expect(swept).toEqual([]);
   });
 });

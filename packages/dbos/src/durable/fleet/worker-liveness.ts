@@ -50,6 +50,18 @@ export const DEFAULT_DEAD_AFTER_MS = 15_000;
  * unbroken run of beats (a gap in it longer than half of `deadAfterMs` starts it again): a worker
  * is taken over once it has been silent for `deadAfterMs` while this one was beating. A worker
  * that said it left (`seen_at = 'epoch'`: a shutdown with `handOver`) is taken over at once.
+ *
+ * A worker whose process ended is found without its silence: each beat records the Postgres
+ * session it came on (`session_pid`, and the server's start, `session_server`), and when the
+ * process dies its operating system closes the connection and Postgres ends that session. A
+ * worker whose recorded session is gone from `pg_stat_activity` on the server it beat on, and
+ * which has not beaten for two heartbeats since (a live worker that lost its connection beats
+ * again on a new one within one), is taken over then. A worker that is only slow, its event loop
+ * held for seconds on a loaded machine, keeps its session: it is taken over only after
+ * `deadAfterMs`, as a frozen process or a host gone with its connections open is. (A worker
+ * stalled for seconds at load 20 was taken over at a 3 s `deadAfterMs`, each call it had in
+ * flight made twice.) A session the server cannot show (another server after a failover, a
+ * restarted one, a worker of a version that records none) counts as alive.
  * @internal
  */
 export async function startWorkerLiveness({
@@ -100,8 +112,16 @@ export async function startWorkerLiveness({
   // A worker that left for good said so (`stop({ dead: true })`): nothing to wait for.
   const toldGone = `seen_at = 'epoch'`;
   // Who may be taken over: told gone, or silent while this worker watched ($4, see beat).
-  const takeable = (param: string, watched: string): string =>
-    `(${toldGone} OR (${watched} AND ${silentFor(param)}))`;
+  // Whose process ended: its beats' session is gone from the server it beat on, and it has not
+  // beaten since for `grace` (a live worker whose connection broke beats again on a new one).
+  const ended = (grace: string): string =>
+    `(session_pid IS NOT NULL AND session_server = pg_postmaster_start_time()
+      AND seen_at < clock_timestamp() - make_interval(secs => ${grace})
+      AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = session_pid))`;
+  const takeable = (param: string, watched: string, grace: string): string =>
+    `(${toldGone} OR ${ended(grace)} OR (${watched} AND ${silentFor(param)}))`;
+  // Two heartbeats, in seconds (at most the silence a takeover waits anyway).
+  const graceSeconds = Math.min(2 * heartbeatMs, deadAfterMs) / 1000;
   // One statement a heartbeat, on the beats' own connection: the beat, and one read of whether
   // anyone else is silent (Postgres runs a data-modifying WITH once, read or not). Almost every
   // beat finds no one, and the election below is five statements on a checked-out client
@@ -117,14 +137,16 @@ export async function startWorkerLiveness({
   const beat = async (): Promise<boolean> => {
     const { rows } = await beatPool.query<{ at: number; gone: boolean; silent: boolean }>(
       `WITH beat AS (
-         INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
-         ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now())
+         INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server)
+         VALUES ($1, $2, now(), pg_backend_pid(), pg_postmaster_start_time())
+         ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now(),
+           session_pid = EXCLUDED.session_pid, session_server = EXCLUDED.session_server)
        SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at,
          EXISTS (SELECT 1 FROM gemloop.workers
-           WHERE app = $1 AND executor_id <> $2 AND ${toldGone}) AS gone,
+           WHERE app = $1 AND executor_id <> $2 AND (${toldGone} OR ${ended('$4')})) AS gone,
          EXISTS (SELECT 1 FROM gemloop.workers
            WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
-      [appName, executorId, deadAfterMs / 1000],
+      [appName, executorId, deadAfterMs / 1000, graceSeconds],
     );
     const { at = Number.NaN, gone = false, silent = false } = rows[0] ?? {};
     // A gap this long in its own beats: Postgres (or this process) was away, and so, maybe, was
@@ -150,8 +172,9 @@ export async function startWorkerLiveness({
       const watched = watchedLongEnough();
       const dead = await client.query<{ executor_id: string }>(
         `SELECT executor_id FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND ${takeable('$3', '$4')} ORDER BY executor_id`,
-        [appName, executorId, deadAfterMs / 1000, watched],
+         WHERE app = $1 AND executor_id <> $2 AND ${takeable('$3', '$4', '$5')}
+         ORDER BY executor_id`,
+        [appName, executorId, deadAfterMs / 1000, watched, graceSeconds],
       );
       for (const { executor_id: deadId } of dead.rows) {
         const takeOver = await takeOverRuns(deadId);
@@ -160,8 +183,9 @@ export async function startWorkerLiveness({
         // only if still silent) says the executor has not beaten since; a lost lock (the session
         // ended for idling) fails the query, and the sweep ends without resuming anything.
         const claimed = await client.query(
-          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${takeable('$3', '$4')}`,
-          [appName, deadId, deadAfterMs / 1000, watched],
+          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2
+             AND ${takeable('$3', '$4', '$5')}`,
+          [appName, deadId, deadAfterMs / 1000, watched, graceSeconds],
         );
         if (claimed.rowCount !== 1) continue;
         onTakeover({
@@ -319,6 +343,12 @@ export async function migrateWorkerLiveness(pool: pg.Pool): Promise<void> {
       `CREATE TABLE IF NOT EXISTS gemloop.workers (
          app text NOT NULL, executor_id text NOT NULL, seen_at timestamptz NOT NULL,
          PRIMARY KEY (app, executor_id))`,
+    );
+    // The session a worker's last beat came on (see startWorkerLiveness): its process's end is
+    // seen without waiting out its silence. NULL for a worker of a version that records none.
+    await client.query(
+      `ALTER TABLE gemloop.workers ADD COLUMN IF NOT EXISTS session_pid integer,
+         ADD COLUMN IF NOT EXISTS session_server timestamptz`,
     );
   });
 }

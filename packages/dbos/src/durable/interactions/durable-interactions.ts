@@ -161,7 +161,10 @@ export function createDurableInteractions(
       if (arrived) return;
       if (parking?.parks(runId) === true) {
         // Not checkpoints of the run: the replay's steps line up with the first execution's.
-        if ((await parkInteractionWait(pool, interactionId, runId, milliseconds)) === 'parking') {
+        const park = await parkInteractionWait(pool, interactionId, runId, milliseconds);
+        // DBOS's own cancel came first: the run ends as a parked one cancelled that way does.
+        if (park === 'cancelled') throw new RunParkedSignal(runId, interactionId);
+        if (park === 'parking') {
           // Stop first, then say "parked": whoever sees "parked" resumes a stopped run, never
           // one still running here.
           await parking.pauser.stop(runId);
@@ -169,6 +172,12 @@ export function createDurableInteractions(
             await parking.pauser.resume(runId);
           }
           throw new RunParkedSignal(runId, interactionId);
+        }
+        // Resumed by no wake-up (DBOS's own resume): none waits, it polls now. Still `recv`
+        // (with no wait), so its checkpoints are the woken run's.
+        if (park === 'resumed') {
+          await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: 0 });
+          return;
         }
       }
       await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });

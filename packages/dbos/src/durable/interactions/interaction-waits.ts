@@ -189,7 +189,13 @@ export async function takeInteractionWaits(
  * A run on the runs queue is about to stop while it waits (so it holds no worker slot): marks
  * its row `parking` with the time its fallback poll is due. `woken` when its wake-up already came
  * (its message waits in `DBOS.recv`), so it does not stop: the row of a run resumed is deleted
- * here, by the run running again. Not a DBOS step: a replay (after the run was resumed) asks
+ * here, by the run running again. `resumed` when it was resumed by no wake-up (its row still
+ * `parked`: DBOS's own resume, an operator's `dbos workflow resume`): nothing waits for it in
+ * `DBOS.recv`, so it polls at once rather than at its fallback poll. `cancelled` when its workflow
+ * is `CANCELLED` already, before it stopped itself: DBOS's own cancel landed after the run noted
+ * its wait; the row reads as a parked run cancelled from outside (`stopped_at` just before the
+ * cancel's `updated_at`, see cancelledFromOutside), since the run's own stop would have hidden
+ * it (the two cancels look alike). Not a DBOS step: a replay (after the run was resumed) asks
  * again and finds its row `resuming`.
  * @internal
  */
@@ -198,21 +204,40 @@ export async function parkInteractionWait(
   interactionId: string,
   runId: string,
   milliseconds: number,
-): Promise<'parking' | 'woken'> {
+): Promise<'parking' | 'woken' | 'resumed' | 'cancelled'> {
   return inLock(pool, interactionId, async (client) => {
-    const { rowCount } = await client.query(
-      `UPDATE ${INTERACTION_WAITS_TABLE}
-          SET state = 'parking', state_at = now(),
-              wake_at = now() + make_interval(secs => $3::float8)
-        WHERE interaction_id = $1 AND run_id = $2 AND state IN ('waiting', 'parking')`,
-      [interactionId, runId, milliseconds / 1000],
+    // The row first (locked), then the status in a statement of its own: a statement reads the
+    // workflow's status as of its start, and one that waited on the row read it from before the
+    // wait (a cancel committed meanwhile unseen).
+    const { rows: held } = await client.query<{ state: string }>(
+      `SELECT state FROM ${INTERACTION_WAITS_TABLE} WHERE interaction_id = $1 AND run_id = $2
+       FOR UPDATE`,
+      [interactionId, runId],
     );
-    if ((rowCount ?? 0) > 0) return 'parking';
+    const state = held[0]?.state;
+    if (state === 'waiting' || state === 'parking') {
+      // Cancelled already: parked as of just before the cancel (see cancelledFromOutside).
+      const { rows } = await client.query<{ state: string }>(
+        `WITH run AS (
+           SELECT status = 'CANCELLED' AS cancelled, updated_at FROM "dbos".workflow_status
+            WHERE workflow_uuid = $2)
+         UPDATE ${INTERACTION_WAITS_TABLE}
+            SET state = CASE WHEN (SELECT cancelled FROM run) THEN 'parked' ELSE 'parking' END,
+                state_at = now(),
+                wake_at = now() + make_interval(secs => $3::float8),
+                stopped_at = CASE WHEN (SELECT cancelled FROM run)
+                  THEN (SELECT updated_at FROM run) - 1 ELSE stopped_at END
+          WHERE interaction_id = $1 AND run_id = $2
+         RETURNING state`,
+        [interactionId, runId, milliseconds / 1000],
+      );
+      return rows[0]?.state === 'parked' ? 'cancelled' : 'parking';
+    }
     await client.query(
       `DELETE FROM ${INTERACTION_WAITS_TABLE} WHERE interaction_id = $1 AND run_id = $2`,
       [interactionId, runId],
     );
-    return 'woken';
+    return state === 'parked' ? 'resumed' : 'woken';
   });
 }
 

@@ -47,8 +47,6 @@ beforeAll(async () => {
     // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
-    // Its first two kills are found by real silence (the fixture's default is 10 minutes).
-    DEAD_AFTER_MS: '3000',
   };
   const workers = await Promise.all(
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
@@ -94,8 +92,10 @@ function withoutInput(contents: DurableRunResult['contents']): unknown[] {
   return contents.slice(1);
 }
 
-// The first two kills (a tool call, a streamed call) are found by their silence: a survivor waits
-// `deadAfterMs` (3 s) without a beat, as after any crash. The four after them (guardrails, a
+// The first two kills (a tool call, a streamed call) are found as after any crash: the killed
+// worker's Postgres session ends, and a survivor's beat two heartbeats later sees it (the
+// fixture's silence, 10 minutes, never counts: a live worker stalled at load is not taken over;
+// worker-liveness.ts). The four after them (guardrails, a
 // plugin, a request plugin, memory) test what the run taken over replays, so they tell the fleet
 // at once (crashWorker): the same sweep, election and resume on the survivor's next beat, without
 // 3 s of an idle fleet each (bench/RESULTS.md, helper test-speed-dbos8).

@@ -25,6 +25,7 @@ const FINGERPRINTS: Readonly<Record<number, string>> = {
   1: '26cb1ce3d53d3bf733451a96066ca901e64611a76f6d0a6bb446ae4a9c083795',
   2: 'e327075c3ac3c57ad5dd62b445258c112f8a64d5708c3c0874031030897acaa3',
   3: '3618f047efc6969f15ff46d2eaedbfadc6dd431b7397310b77d8ff85cfe5b309',
+  4: 'd9ff430bac7ca7bf7850a17ce5c901cdaaca8a9d550607d889861423cb101e91',
 };
 
 describe('the schema version', () => {

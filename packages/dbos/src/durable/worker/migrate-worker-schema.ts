@@ -20,7 +20,8 @@ import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
  */
 // 2: the client's version 2 (gemloop.approvals.stopped_at).
 // 3: the client's version 3 (gemloop.interaction_waits.stopped_at).
-export const WORKER_SCHEMA_VERSION = 3;
+// 4: gemloop.workers.session_pid and session_server (a killed worker's session, worker-liveness.ts).
+export const WORKER_SCHEMA_VERSION = 4;
 
 /** Its row in `gemloop_schema_versions` (the table of `migrateTable`, made by the steps). */
 const VERSION_ROW = 'durable-worker';

@@ -341,8 +341,12 @@ export async function startDurableWorkerWith(
 
   // The heartbeats' own connection: a beat queued behind the pool's other queries (a sweep,
   // the approval sweep, the runs API) made a live worker look silent (worker-liveness.ts).
+  // Never closed for idling: the fleet reads this worker's end from its session's (see
+  // worker-liveness.ts), and a session that ends with each beat's reconnect is one more window.
   const beatPool =
-    takeover === false ? undefined : new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    takeover === false
+      ? undefined
+      : new pg.Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 0 });
   beatPool?.on('error', () => {});
   const liveness =
     takeover === false
