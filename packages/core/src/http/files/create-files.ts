@@ -177,19 +177,24 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
         } catch {
           // Ignored, as documented on PollOptions.onPoll.
         }
-        // A file without a state (a lenient gateway) is taken as usable.
-        if (current.state === 'ACTIVE' || current.state === undefined) return current;
         if (current.state === 'FAILED') {
           // The server's own words, scrubbed as an ApiCallError's are: a gateway may echo the key.
+          // Only a string: a gateway's object or number there threw a bare TypeError (attack31).
           const secrets = resolveCallOptions(callOptions, client, defaults).secrets.values;
-          const reason = current.error?.message;
+          const reason: unknown = current.error?.message;
           throw new FileProcessingError({
             fileName: redactSecrets(current.name, secrets),
             state: current.state,
             reason:
-              reason === undefined ? undefined : cutText(redactSecrets(reason, secrets), 1000),
+              typeof reason === 'string'
+                ? cutText(redactSecrets(reason, secrets), 1000)
+                : undefined,
           });
         }
+        // Only PROCESSING is waited on. ACTIVE, no state (a lenient gateway), the enum's
+        // STATE_UNSPECIFIED and a state this client does not know are given back as they are, for
+        // the caller to judge: waiting on them was waiting forever (attack31).
+        if (current.state !== 'PROCESSING') return current;
         await sleep(interval, checked.signal);
       }
     },

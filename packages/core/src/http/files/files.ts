@@ -106,7 +106,9 @@ export interface Files {
    */
   download(name: string, options?: DownloadFileOptions): Promise<Uint8Array>;
   /**
-   * Polls `files.get` until the file is `ACTIVE` (video is `PROCESSING` for a while first).
+   * Polls `files.get` while the file is `PROCESSING` (video is, for a while) and gives it back
+   * once it is not: `ACTIVE`, or a state this client does not know (`STATE_UNSPECIFIED`, a newer
+   * one, none), which the caller judges from `state`.
    * @throws {@link FileProcessingError} when it ends `FAILED`.
    */
   waitUntilActive(file: string | GeminiFile, options?: PollOptions): Promise<GeminiFile>;

@@ -124,3 +124,69 @@ describe('a refused upload URL, named after the API the caller called', () => {
     }
   }
 });
+
+// An upload_id is kept out of errors like the key (attack31, held): a gateway naming the upload
+// URL `?upload_id=e` does not get every "e" of the upload's errors replaced, as redaction skips
+// what is shorter than the automatic key rule's 8 characters, and a real id is still scrubbed.
+describe('a short upload_id', () => {
+  for (const id of ['e', 'files', '1234567']) {
+    it(`upload_id=${id} leaves the error readable`, async () => {
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          if (request.headers['x-goog-upload-command'] === 'start') {
+            response.writeHead(200, {
+              'x-goog-upload-url': `/upload/v1beta/files?upload_id=${id}`,
+            });
+            response.end();
+            return;
+          }
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({
+              error: {
+                code: 400,
+                status: 'INVALID_ARGUMENT',
+                message: 'files were rejected: 1234567 bytes',
+              },
+            }),
+          );
+        });
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+      const error = await createFiles(gemini)
+        .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown as Error,
+        );
+      expect(error?.message).toContain('files were rejected: 1234567 bytes');
+      expect(error?.message).not.toContain('[redacted]');
+    });
+  }
+
+  it('a long upload_id is still kept out of the error', async () => {
+    const id = 'AbCdEfGh0123456789-upload-capability';
+    server = await listenOnLoopback((request: IncomingMessage, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.headers['x-goog-upload-command'] === 'start') {
+          response.writeHead(200, { 'x-goog-upload-url': `/upload/v1beta/files?upload_id=${id}` });
+          response.end();
+          return;
+        }
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { code: 400, message: `bad upload ${id}` } }));
+      });
+    });
+    const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+    const error = await createFiles(gemini)
+      .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+    expect(error?.message).toContain('bad upload [redacted]');
+    expect(`${error?.message} ${JSON.stringify(error)}`).not.toContain(id);
+  });
+});
