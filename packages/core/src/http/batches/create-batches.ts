@@ -193,7 +193,10 @@ function makeBatches(
     async results(job, options) {
       const checked = options === undefined ? {} : resultsOptionsDeclaration.check(options);
       const current = typeof job === 'string' ? await getJob(job, pickCallOptions(options)) : job;
-      checkSucceeded(current);
+      checkSucceeded(
+        current,
+        resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
+      );
       const lines = await readBatchOutput(current, {
         files,
         maxBytes: checked.maxBytes ?? client.maxResponseBytes,

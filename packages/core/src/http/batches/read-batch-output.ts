@@ -1,4 +1,7 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import { describeValue } from '../../options/define-options.ts';
+import { redactSecrets } from '../../shared/redact-secrets.ts';
+import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { BatchJob, InlinedBatchResponse, RpcStatus } from '../../wire/batch.ts';
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
@@ -9,11 +12,23 @@ import { isObject } from './check-batch-job.ts';
 /** Both spellings: the API's `BATCH_STATE_*` and `@google/genai`'s `JOB_STATE_*`. */
 const SUCCEEDED = /^(?:BATCH|JOB)_STATE_SUCCEEDED$/;
 
-/** @throws {@link BatchJobError} when the job did not succeed. @internal */
-export function checkSucceeded(job: BatchJob): void {
-  const state = job.metadata?.state;
-  if (job.error !== undefined || (state !== undefined && !SUCCEEDED.test(state))) {
-    throw new BatchJobError({ batchName: job.name, state, error: job.error });
+/**
+ * @throws {@link BatchJobError} when the job did not succeed, the server's words in it scrubbed of
+ * `secrets` as an `ApiCallError`'s are (a gateway may echo the key in a job's `error`, attack31).
+ * A state that is not a string is no success (a list `['BATCH_STATE_SUCCEEDED']` read as one);
+ * `null` is read as absent.
+ * @internal
+ */
+export function checkSucceeded(job: BatchJob, secrets: readonly string[]): void {
+  const state: unknown = job.metadata?.state;
+  const succeeded =
+    state === undefined || state === null || (typeof state === 'string' && SUCCEEDED.test(state));
+  if (job.error !== undefined || !succeeded) {
+    throw new BatchJobError({
+      batchName: redactSecrets(job.name, secrets),
+      state: typeof state === 'string' ? redactSecrets(state, secrets) : describeValue(state),
+      error: job.error === undefined ? undefined : scrubSecrets(job.error, secrets),
+    });
   }
 }
 
