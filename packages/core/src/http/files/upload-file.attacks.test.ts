@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type LoopbackServer, listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFileSearchStores } from '../file-search-stores/create-file-search-stores.ts';
 import { createFiles } from './create-files.ts';
@@ -189,4 +190,36 @@ describe('a short upload_id', () => {
     expect(error?.message).toContain('bad upload [redacted]');
     expect(`${error?.message} ${JSON.stringify(error)}`).not.toContain(id);
   });
+});
+
+// What an upload's own errors quote from the server's headers (attack31): the
+// x-goog-upload-status of a chunk's answer was put in the UploadError's message as it came, so a
+// gateway echoing the key there had it shown.
+describe('an upload answer that echoes the key in its headers', () => {
+  for (const transport of ['node', 'fetch'] as const) {
+    it(`x-goog-upload-status holding the key: an UploadError without it (${transport})`, async () => {
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          if (request.headers['x-goog-upload-command'] === 'start') {
+            response.writeHead(200, { 'x-goog-upload-url': '/upload/v1beta/files?upload_id=u' });
+            response.end();
+            return;
+          }
+          response.writeHead(200, { 'x-goog-upload-status': `denied for ${KEY}` });
+          response.end();
+        });
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false, transport });
+      const error = await createFiles(gemini)
+        .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown as Error,
+        );
+      expect(UploadError.isInstance(error)).toBe(true);
+      expect(error?.message).toContain('denied for [redacted]');
+      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(KEY);
+    });
+  }
 });

@@ -1,6 +1,8 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { cutText } from '../../shared/cut-text.ts';
+import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { Secrets } from '../../shared/secret-list.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
@@ -37,8 +39,10 @@ export type UploadTarget<T> = {
 
 /** What one answer of the upload URL says. */
 type UploadAnswer<T = GeminiFile> = {
-  /** `x-goog-upload-status`: `active`, `final` or `cancelled`. */
+  /** `x-goog-upload-status`, lower-cased: `active`, `final` or `cancelled`. */
   status: string | undefined;
+  /** The header as it came, for a message (scrubbed there: a gateway may echo the key in it). */
+  statusText: string | undefined;
   /** `x-goog-upload-size-received` (a `query` answer). */
   received: number | undefined;
   /** The result of a `final` answer (a `file`, an operation). */
@@ -217,7 +221,7 @@ async function sendChunks<T>(
     }
     if (answer.status !== 'active') {
       throw new UploadError({
-        message: `${target.method}: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
+        message: `${target.method}: the server answered x-goog-upload-status ${shownStatus(answer, call)} at ${offset} bytes (expected active), so the upload stopped.`,
         reason: answer.status === 'cancelled' ? 'cancelled' : 'not-finalized',
         size: size ?? offset,
         offset,
@@ -329,11 +333,13 @@ function readUploadAnswer<T>(
   context: CheckContext,
   target: UploadTarget<T>,
 ): UploadAnswer<T> {
-  const status = headerOf(context, 'x-goog-upload-status')?.toLowerCase();
+  const statusText = headerOf(context, 'x-goog-upload-status');
+  const status = statusText?.toLowerCase();
   const receivedText = headerOf(context, 'x-goog-upload-size-received');
   const received = receivedText === undefined ? undefined : Number(receivedText);
   return {
     status,
+    statusText,
     received:
       received !== undefined && Number.isSafeInteger(received) && received >= 0
         ? received
@@ -398,6 +404,12 @@ function withUploadSecret(call: ResolvedCallOptions, uploadUrl: string): Resolve
     },
   };
   return { ...call, secrets };
+}
+
+/** The status header as the server spelt it, the call's secrets scrubbed before it is cut. */
+function shownStatus(answer: UploadAnswer<unknown>, call: ResolvedCallOptions): string {
+  if (answer.statusText === undefined) return 'null';
+  return JSON.stringify(cutText(redactSecrets(answer.statusText, call.secrets.values), 100));
 }
 
 function roundUp(value: number, granularity: number): number {
