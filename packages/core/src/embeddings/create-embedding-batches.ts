@@ -141,6 +141,7 @@ export function createEmbeddingBatches(gemini: Gemini): EmbeddingBatches {
         resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
       );
       const lines = await readBatchOutput(current, {
+        method: 'embeddingBatches.results',
         files,
         maxBytes: options?.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),

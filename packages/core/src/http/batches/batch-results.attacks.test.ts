@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createBatches } from './create-batches.ts';
 
@@ -78,4 +79,24 @@ describe('a batch state that is not a string', () => {
     });
     expect(await api.results('batches/a')).toEqual([]);
   });
+});
+
+describe("a succeeded batch whose responsesFile is no file's name", () => {
+  // Refused before any download, as before, but the error named `name`, an argument the caller
+  // never passed, and blamed the caller (attack31): it now names the job's field and the server.
+  for (const responsesFile of ['files/../../v1beta/models/x', 'https://evil.test/x', 5]) {
+    it(`${JSON.stringify(responsesFile)}: typed, naming the field, no download`, async () => {
+      const { batches: api, urls } = batches({
+        name: 'batches/a',
+        done: true,
+        metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile } },
+      });
+      const error = await failure(() => api.results('batches/a'));
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe('job.metadata.output.responsesFile');
+      expect((error as Error).message).toMatch(/^batches\.results: the job's responsesFile/);
+      expect((error as Error).message).toContain('Gemini-compatible API');
+      expect(urls).toHaveLength(1);
+    });
+  }
 });

@@ -198,6 +198,7 @@ function makeBatches(
         resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
       );
       const lines = await readBatchOutput(current, {
+        method: 'batches.results',
         files,
         maxBytes: checked.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),

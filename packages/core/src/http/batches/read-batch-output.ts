@@ -1,5 +1,7 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
+import { describeName } from '../../shared/describe-name.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { BatchJob, InlinedBatchResponse, RpcStatus } from '../../wire/batch.ts';
@@ -7,6 +9,7 @@ import { parseGenerateContentResponse } from '../../wire/parse-generate-content-
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { pickCallOptions } from '../files/file-options.ts';
 import type { Files } from '../files/files.ts';
+import { toFilePath } from '../files/to-file-path.ts';
 import { isObject } from './check-batch-job.ts';
 
 /** Both spellings: the API's `BATCH_STATE_*` and `@google/genai`'s `JOB_STATE_*`. */
@@ -41,6 +44,8 @@ export function checkSucceeded(job: BatchJob, secrets: readonly string[]): void 
 export async function readBatchOutput<L>(
   job: BatchJob,
   options: {
+    /** The call, for errors: `batches.results`, `embeddingBatches.results`. */
+    method: string;
     files: Files;
     maxBytes: number;
     callOptions: ReturnType<typeof pickCallOptions>;
@@ -55,11 +60,30 @@ export async function readBatchOutput<L>(
     );
   }
   if (output?.responsesFile === undefined) return [];
-  const bytes = await options.files.download(output.responsesFile, {
-    ...options.callOptions,
-    maxBytes: options.maxBytes,
-  });
+  const bytes = await options.files.download(
+    responsesFileOf(output.responsesFile, options.method),
+    {
+      ...options.callOptions,
+      maxBytes: options.maxBytes,
+    },
+  );
   return readResultLines(new TextDecoder().decode(bytes), options.toLine);
+}
+
+/**
+ * The job's results file, checked as a name before any request: a gateway's path (`files/../x`)
+ * or URL is refused as `files.download` would refuse it, but naming the field and the server, not
+ * an argument `name` the caller never passed.
+ */
+function responsesFileOf(name: unknown, method: string): string {
+  try {
+    return toFilePath(name);
+  } catch {
+    throw new InvalidArgumentError({
+      argument: 'job.metadata.output.responsesFile',
+      message: `${method}: the job's responsesFile must be a file name such as 'files/abc123'; got ${describeName(name)}. The server answered what no Gemini API does: check that the baseUrl points at a Gemini-compatible API.`,
+    });
+  }
 }
 
 type InlinedBatchLine = {
