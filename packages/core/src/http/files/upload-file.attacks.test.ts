@@ -223,3 +223,61 @@ describe('an upload answer that echoes the key in its headers', () => {
     });
   }
 });
+
+// A stream source that stalls (a body piped from another server that stops sending; attack31):
+// the chunk read was never raced with the call's signal, so an abort left the upload waiting
+// forever, and closing the source awaited a cancel the stream may never finish.
+describe('an upload whose source stream stalls', () => {
+  for (const cancelHangs of [false, true]) {
+    it(`ends with the signal's reason when aborted (the stream's cancel ${cancelHangs ? 'never settles' : 'settles'})`, async () => {
+      const commands: (string | undefined)[] = [];
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          commands.push(request.headers['x-goog-upload-command'] as string | undefined);
+          response.writeHead(200, {
+            'x-goog-upload-url': '/upload/v1beta/files?upload_id=u',
+            'x-goog-upload-status': 'active',
+          });
+          response.end();
+        });
+      });
+      let cancelled = false;
+      const source = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(16));
+          // Then nothing more, ever.
+        },
+        cancel() {
+          cancelled = true;
+          return cancelHangs ? new Promise<void>(() => {}) : undefined;
+        },
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+      const controller = new AbortController();
+      const reason = new Error('the caller gave up');
+      const upload = createFiles(gemini).upload(source, {
+        mimeType: 'text/plain',
+        chunkSize: 8,
+        signal: controller.signal,
+      });
+      // Aborted once the start request was answered and the reads are waiting on the stream.
+      const aborted = (async () => {
+        while (commands.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        controller.abort(reason);
+      })();
+      const outcome = await Promise.race([
+        upload.then(
+          () => 'uploaded',
+          (error: unknown) => error,
+        ),
+        // A hang guard only.
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000)),
+      ]);
+      await aborted;
+      expect(outcome).toBe(reason);
+      expect(cancelled).toBe(true);
+    });
+  }
+});

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { Secrets } from '../../shared/secret-list.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
@@ -187,11 +188,18 @@ async function sendChunks<T>(
   },
 ): Promise<T> {
   const { size, chunkSize } = plan;
+  // A source may stall (a stream piped from a server that stops sending): each read ends with
+  // the call's signal, as the requests do (attack31).
+  const signal = call.signal;
+  const read = (): Promise<Uint8Array> =>
+    signal === undefined
+      ? opened.next(chunkSize)
+      : untilAborted(opened.next(chunkSize), signal, noop);
   let offset = 0;
-  let chunk = await opened.next(chunkSize);
+  let chunk = await read();
   for (;;) {
     // One chunk read ahead, to know whether this one is the last (a stream has no size).
-    const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await opened.next(chunkSize);
+    const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await read();
     const last = next.byteLength === 0;
     if (last && size !== undefined && offset + chunk.byteLength !== size) {
       throw new UploadError({
@@ -411,6 +419,8 @@ function shownStatus(answer: UploadAnswer<unknown>, call: ResolvedCallOptions): 
   if (answer.statusText === undefined) return 'null';
   return JSON.stringify(cutText(redactSecrets(answer.statusText, call.secrets.values), 100));
 }
+
+function noop(): void {}
 
 function roundUp(value: number, granularity: number): number {
   return Math.max(granularity, Math.ceil(value / granularity) * granularity);
