@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FileProcessingError } from '../../errors/files-and-batches/file-processing-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import { createBatches } from '../batches/create-batches.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFiles } from './create-files.ts';
 
@@ -77,5 +80,75 @@ describe('files.waitUntilActive, a state that is not PROCESSING', () => {
     const file = await createFiles(gemini).waitUntilActive('files/a', { pollIntervalMs: 0 });
     expect(file.state).toBe('ACTIVE');
     expect(reads).toBe(3);
+  });
+});
+
+// A gateway that answers PROCESSING (or a batch that runs) forever: the wait polled on with no
+// bound but the caller's signal, where fileSearchStores.waitForOperation stops after maxPolls
+// (attack31). Both now stop after options.maxPolls, typed, the resource going on server-side.
+describe('a wait the server never ends', () => {
+  it('files.waitUntilActive: TimeoutError after maxPolls reads', async () => {
+    let reads = 0;
+    const gemini = createGemini({
+      apiKey: KEY,
+      baseUrl: 'https://gw.test',
+      retry: false,
+      fetch: async () => {
+        // The hang guard: a wait without a bound reads on.
+        reads++;
+        return Response.json({ name: 'files/a', state: reads > 200 ? 'ACTIVE' : 'PROCESSING' });
+      },
+    });
+    const error = await createFiles(gemini)
+      .waitUntilActive('files/a', { pollIntervalMs: 0, maxPolls: 5 })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^files\.waitUntilActive: files\/a was still PROCESSING after 5 polls/,
+    );
+    expect(reads).toBe(5);
+  });
+
+  it('batches.wait: TimeoutError after maxPolls reads', async () => {
+    let reads = 0;
+    const gemini = createGemini({
+      apiKey: KEY,
+      baseUrl: 'https://gw.test',
+      retry: false,
+      fetch: async () => {
+        reads++;
+        return Response.json({
+          name: 'batches/a',
+          done: reads > 200,
+          metadata: { state: reads > 200 ? 'BATCH_STATE_SUCCEEDED' : 'BATCH_STATE_RUNNING' },
+        });
+      },
+    });
+    const error = await createBatches(gemini)
+      .wait('batches/a', { pollIntervalMs: 0, maxPolls: 3 })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^batches\.wait: batches\/a was still running after 3 polls/,
+    );
+    expect(reads).toBe(3);
+  });
+
+  it('maxPolls must be a positive integer', async () => {
+    const gemini = createGemini({ apiKey: KEY, baseUrl: 'https://gw.test', retry: false });
+    const error = await createFiles(gemini)
+      .waitUntilActive('files/a', { maxPolls: 0 })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe('options.maxPolls');
   });
 });
