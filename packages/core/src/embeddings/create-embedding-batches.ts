@@ -136,8 +136,12 @@ export function createEmbeddingBatches(gemini: Gemini): EmbeddingBatches {
     async results(job, options) {
       const current =
         typeof job === 'string' ? await batches.get(job, pickCallOptions(options)) : job;
-      checkSucceeded(current);
+      checkSucceeded(
+        current,
+        resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
+      );
       const lines = await readBatchOutput(current, {
+        method: 'embeddingBatches.results',
         files,
         maxBytes: options?.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),

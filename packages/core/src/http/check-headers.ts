@@ -43,7 +43,7 @@ export function checkHeaders(
     if (unsendable !== undefined) {
       throw new InvalidArgumentError({
         argument: `${argument}.${name}`,
-        message: `${argument}.${name} has a character no HTTP header can carry (${unsendable}): header values are Latin-1. Remove it, or encode the value.`,
+        message: `${argument}.${name} has a character no HTTP header can carry (${unsendable}): header values are Latin-1 without control characters. Remove it, or encode the value.`,
       });
     }
     result[name.toLowerCase()] = value;
@@ -53,17 +53,17 @@ export function checkHeaders(
 
 /**
  * The first character of `value` a header cannot carry, as `U+200B at position 9` (1-based, the
- * value itself never shown), or `undefined` when there is none. Header values are byte strings:
- * `fetch` and undici refuse anything past U+00FF with a TypeError on every request.
+ * value itself never shown), or `undefined` when there is none. Header values are byte strings
+ * without controls but the tab: undici refuses anything else (`headerCharRegex`,
+ * `/[^\t\x20-\x7e\x80-\xff]/` in lib/core/util.js) with an error on every request that reads
+ * like a network failure.
  * @internal
  */
 export function describeUnsendable(value: string): string | undefined {
-  for (let index = 0; index < value.length; index++) {
-    if (value.charCodeAt(index) <= 0xff) continue;
-    const codePoint = value.codePointAt(index) as number;
-    return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index + 1}`;
-  }
-  return undefined;
+  const index = value.search(/[^\t\x20-\x7e\x80-\xff]/);
+  if (index === -1) return undefined;
+  const codePoint = value.codePointAt(index) as number;
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index + 1}`;
 }
 
 /** {@link checkHeaders} as the check of an options declaration (`defineOptions`). @internal */

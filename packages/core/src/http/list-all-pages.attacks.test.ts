@@ -72,3 +72,49 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
     });
   });
 }
+
+// A gateway that answers every page empty with a new nextPageToken (attack31): the walk gave no
+// item, so the caller's loop never ran to break it, and requests went on forever (with an
+// in-process fetch the walk never yielded to the event loop, so no timer could stop it either).
+// And a token too long to send back: it is put into the next request's URL, and every token was
+// kept to detect cycles, so a gateway's megabyte tokens grew the process page by page.
+for (const surface of Object.keys(FIELDS) as Surface[]) {
+  describe(`${surface}.listAll against a gateway that never ends`, () => {
+    it('empty pages, each with a new token: typed after a bounded number of requests', async () => {
+      const { walk: list, requests } = client(surface, (index) => {
+        // The hang guard: the walk spins in microtasks, where no timer fires.
+        if (index >= 5_000) throw new Error('the walk did not stop');
+        return { [FIELDS[surface]]: [], nextPageToken: `token-${index}` };
+      });
+      const outcome = await walk(list());
+      expect(GemloopError.isInstance(outcome)).toBe(true);
+      expect((outcome as Error).message).toMatch(
+        /^[a-zA-Z]+\.list answered 100 pages in a row with no items/,
+      );
+      expect(requests()).toBe(100);
+    });
+
+    it('empty pages between pages with items do not end a walk that moves on', async () => {
+      // Google may answer fewer items than asked, none even, before the end (AIP-158).
+      const { walk: list, requests } = client(surface, (index) => ({
+        [FIELDS[surface]]: index % 50 === 49 ? [{ name: `${surface}/a${index}` }] : [],
+        ...(index < 249 ? { nextPageToken: `token-${index}` } : {}),
+      }));
+      const outcome = await walk(list(), 10);
+      expect(outcome).toBe('ended');
+      expect(requests()).toBe(250);
+    });
+
+    it('a nextPageToken too long to send back: typed, one request, nothing kept', async () => {
+      const { walk: list, requests } = client(surface, () => ({
+        [FIELDS[surface]]: [{ name: `${surface}/a` }],
+        nextPageToken: 'x'.repeat(1024 * 1024),
+      }));
+      const outcome = await walk(list());
+      expect(GemloopError.isInstance(outcome)).toBe(true);
+      expect((outcome as Error).message).toContain('a nextPageToken of 1048576 characters');
+      expect((outcome as Error).message.length).toBeLessThan(600);
+      expect(requests()).toBe(1);
+    });
+  });
+}

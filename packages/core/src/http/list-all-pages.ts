@@ -1,5 +1,19 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 
+/**
+ * Empty pages in a row, each with a new `nextPageToken`, after which a walk stops: Google may
+ * answer a page with no items before the end (AIP-158), but a walk that gives nothing never hands
+ * the caller's loop a turn to break it, and `@google/genai` 2.32's `Pager` has no bound either.
+ */
+const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+/**
+ * The longest `nextPageToken` followed: it goes back in the next request's URL, and Node's HTTP
+ * servers refuse a request head over 16 KiB (`http.maxHeaderSize`). Google's are a few hundred.
+ */
+const MAX_PAGE_TOKEN_CHARS = 16 * 1024;
+/** Tokens kept to see a cycle: the last this many (a longer cycle still yields, so can be broken). */
+const MAX_TOKENS_KEPT = 1000;
+
 /** What {@link listAllPages} walks. @internal */
 export type ListAllPagesOptions<Item> = {
   /** The list call, for the error: `caches.list`, `files.list`, `batches.list`. */
@@ -17,7 +31,8 @@ export type ListAllPagesOptions<Item> = {
  * `batches.listAll`), until a page comes without a `nextPageToken`.
  * @throws {@link ApiCallError} (not retryable) when a page hands back a token already followed: a
  * gateway that ignores `pageToken` answers the same page with the same token, and the walk would
- * never end (nor would the requests).
+ * never end (nor would the requests); also after `MAX_EMPTY_PAGES_IN_A_ROW` (100) empty pages in a
+ * row, or for a token longer than `MAX_PAGE_TOKEN_CHARS` (16 KiB).
  * @internal
  */
 export async function* listAllPages<Item>({
@@ -27,9 +42,27 @@ export async function* listAllPages<Item>({
 }: ListAllPagesOptions<Item>): AsyncGenerator<Item, void, undefined> {
   const followed = new Set<string>();
   let pageToken: string | undefined;
+  let emptyInRow = 0;
+  let pages = 0;
   do {
     const page = await listPage(pageToken);
+    pages++;
     pageToken = page.nextPageToken || undefined;
+    if (pageToken !== undefined && pageToken.length > MAX_PAGE_TOKEN_CHARS) {
+      throw stop(
+        method,
+        url,
+        `${method} answered a nextPageToken of ${pageToken.length} characters after ${pages} page(s), too long to send back in the next request's URL (at most ${MAX_PAGE_TOKEN_CHARS})`,
+      );
+    }
+    emptyInRow = page.items.length === 0 && pageToken !== undefined ? emptyInRow + 1 : 0;
+    if (emptyInRow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+      throw stop(
+        method,
+        url,
+        `${method} answered ${emptyInRow} pages in a row with no items, each with a new nextPageToken, so the listing may never end`,
+      );
+    }
     // Checked before the page's items are given: a page that points back is most likely an
     // earlier page again, whose items were given already.
     if (pageToken !== undefined && followed.has(pageToken)) {
@@ -37,7 +70,7 @@ export async function* listAllPages<Item>({
       throw new ApiCallError({
         message:
           `${method} answered the nextPageToken ${JSON.stringify(shown)} again after ` +
-          `${followed.size + 1} page(s): the server does not move on to the next page, so the ` +
+          `${pages} page(s): the server does not move on to the next page, so the ` +
           'listing would never end. Check that the baseUrl points at a Gemini-compatible API ' +
           'that honours pageToken.',
         url,
@@ -46,6 +79,19 @@ export async function* listAllPages<Item>({
       });
     }
     yield* page.items;
-    if (pageToken !== undefined) followed.add(pageToken);
+    if (pageToken !== undefined) {
+      followed.add(pageToken);
+      if (followed.size > MAX_TOKENS_KEPT)
+        followed.delete(followed.values().next().value as string);
+    }
   } while (pageToken !== undefined);
+}
+
+function stop(method: string, url: string, what: string): ApiCallError {
+  return new ApiCallError({
+    message: `${what}. Check that the baseUrl points at a Gemini-compatible API that honours pageToken; or list page by page with ${method}({ pageToken }).`,
+    url,
+    method,
+    isRetryable: false,
+  });
 }

@@ -6,6 +6,7 @@ import { AgentBackgroundError } from '../errors/interactions/agent-background-er
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { CreateGeminiOptions } from '../http/gemini.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
@@ -339,6 +340,21 @@ describe('interactions: background and built-in agents', () => {
     expect(done.steps).toEqual([
       { type: 'model_output', content: [{ type: 'text', text: 'echo slow' }] },
     ]);
+  });
+
+  it('stops waiting after maxPolls with a TimeoutError, the interaction going on (attack31)', async () => {
+    // A gateway that answers in_progress forever was polled on with no bound but the signal.
+    const interactions = await start({ interactions: { backgroundPolls: 50 } });
+    const created = await interactions.create({ model: MODEL, input: 'slow', background: true });
+    const error = await interactions.wait(created, { pollIntervalMs: 0, maxPolls: 3 }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'interactions.wait: the interaction was still in_progress after 3 polls; it goes on server-side. Wait again, or raise options.maxPolls.',
+    );
+    expect((await interactions.get(created.id)).status).toBe('in_progress');
   });
 
   it('cancels a running background interaction', async () => {

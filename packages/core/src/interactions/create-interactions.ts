@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import type { CheckContext } from '../http/attempts/check-responses.ts';
 import { withRequestPath } from '../http/attempts/load-request-path.ts';
 import { invalidResponse } from '../http/attempts/read-json-response.ts';
@@ -31,6 +32,8 @@ import type { InteractionStreamOptions, Interactions } from './interactions.ts';
 export const INTERACTIONS_API_REVISION = '2026-05-20';
 const DEFAULT_MAX_RECONNECTS = 3;
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
+/** Bounds a wait a gateway never ends: near three hours at the default interval (a deep research runs up to one). */
+const DEFAULT_MAX_POLLS = 5_000;
 /** Ids are opaque tokens; this keeps a path segment (and a hostile value) out of the URL. */
 // Not '.' or '..': a URL resolves `interactions/..` to the API root (WHATWG dot segments).
 const INTERACTION_ID = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,512}$/;
@@ -189,7 +192,8 @@ function makeInteractions(
       const id = typeof interaction === 'string' ? interaction : interaction?.id;
       const checked = options === undefined ? {} : pollOptionsDeclaration.check(options);
       const interval = checked.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-      for (;;) {
+      const maxPolls = checked.maxPolls ?? DEFAULT_MAX_POLLS;
+      for (let polls = 1; ; polls++) {
         const current = await get(id as string, pickCallOptions(options));
         try {
           checked.onPoll?.(current);
@@ -197,6 +201,13 @@ function makeInteractions(
           // Ignored, as documented on PollOptions.onPoll.
         }
         if (!RUNNING.has(current.status)) return current;
+        if (polls >= maxPolls) {
+          throw new TimeoutError({
+            timeoutMs: (polls - 1) * interval,
+            operation: 'interactions.wait',
+            message: `interactions.wait: the interaction was still ${current.status} after ${polls} polls; it goes on server-side. Wait again, or raise options.maxPolls.`,
+          });
+        }
         await sleep(interval, checked.signal);
       }
     },

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
 import { type DeclaredOptions, defineOptions, optionCheck } from '../../options/define-options.ts';
 import { sleep } from '../../retry/sleep.ts';
 import type { BatchJob } from '../../wire/batch.ts';
@@ -35,6 +36,8 @@ import { toInputConfig } from './to-input-config.ts';
 
 /** A batch takes minutes to hours: polling every 10 s costs nothing and answers soon enough. */
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
+/** Past the 48 hours after which a job expires, at the default interval: bounds a gateway's forever. */
+const DEFAULT_MAX_POLLS = 20_000;
 const CREATE_KEYS = new Set(['model', 'displayName', 'requests', 'fileName', 'input']);
 
 const resultsOptionsDeclaration: DeclaredOptions<BatchResultsOptions> =
@@ -178,7 +181,8 @@ function makeBatches(
       const checked = options === undefined ? {} : pollOptionsDeclaration.check(options);
       const callOptions = pickCallOptions(options);
       const interval = checked.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-      for (;;) {
+      const maxPolls = checked.maxPolls ?? DEFAULT_MAX_POLLS;
+      for (let polls = 1; ; polls++) {
         const current = await getJob(name as string, callOptions);
         try {
           checked.onPoll?.(current);
@@ -186,6 +190,13 @@ function makeBatches(
           // Ignored, as documented on PollOptions.onPoll.
         }
         if (isDone(current)) return current;
+        if (polls >= maxPolls) {
+          throw new TimeoutError({
+            timeoutMs: (polls - 1) * interval,
+            operation: 'batches.wait',
+            message: `batches.wait: ${toBatchPath(name)} was still running after ${polls} polls; it goes on server-side. Wait again, or raise options.maxPolls.`,
+          });
+        }
         await sleep(interval, checked.signal);
       }
     },
@@ -193,8 +204,12 @@ function makeBatches(
     async results(job, options) {
       const checked = options === undefined ? {} : resultsOptionsDeclaration.check(options);
       const current = typeof job === 'string' ? await getJob(job, pickCallOptions(options)) : job;
-      checkSucceeded(current);
+      checkSucceeded(
+        current,
+        resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
+      );
       const lines = await readBatchOutput(current, {
+        method: 'batches.results',
         files,
         maxBytes: checked.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),

@@ -1,19 +1,37 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
+import { describeName } from '../../shared/describe-name.ts';
+import { redactSecrets } from '../../shared/redact-secrets.ts';
+import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { BatchJob, InlinedBatchResponse, RpcStatus } from '../../wire/batch.ts';
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { pickCallOptions } from '../files/file-options.ts';
 import type { Files } from '../files/files.ts';
+import { toFilePath } from '../files/to-file-path.ts';
 import { isObject } from './check-batch-job.ts';
 
 /** Both spellings: the API's `BATCH_STATE_*` and `@google/genai`'s `JOB_STATE_*`. */
 const SUCCEEDED = /^(?:BATCH|JOB)_STATE_SUCCEEDED$/;
 
-/** @throws {@link BatchJobError} when the job did not succeed. @internal */
-export function checkSucceeded(job: BatchJob): void {
-  const state = job.metadata?.state;
-  if (job.error !== undefined || (state !== undefined && !SUCCEEDED.test(state))) {
-    throw new BatchJobError({ batchName: job.name, state, error: job.error });
+/**
+ * @throws {@link BatchJobError} when the job did not succeed, the server's words in it scrubbed of
+ * `secrets` as an `ApiCallError`'s are (a gateway may echo the key in a job's `error`, attack31).
+ * A state that is not a string is no success (a list `['BATCH_STATE_SUCCEEDED']` read as one);
+ * `null` is read as absent.
+ * @internal
+ */
+export function checkSucceeded(job: BatchJob, secrets: readonly string[]): void {
+  const state: unknown = job.metadata?.state;
+  const succeeded =
+    state === undefined || state === null || (typeof state === 'string' && SUCCEEDED.test(state));
+  if (job.error !== undefined || !succeeded) {
+    throw new BatchJobError({
+      batchName: redactSecrets(job.name, secrets),
+      state: typeof state === 'string' ? redactSecrets(state, secrets) : describeValue(state),
+      error: job.error === undefined ? undefined : scrubSecrets(job.error, secrets),
+    });
   }
 }
 
@@ -26,6 +44,8 @@ export function checkSucceeded(job: BatchJob): void {
 export async function readBatchOutput<L>(
   job: BatchJob,
   options: {
+    /** The call, for errors: `batches.results`, `embeddingBatches.results`. */
+    method: string;
     files: Files;
     maxBytes: number;
     callOptions: ReturnType<typeof pickCallOptions>;
@@ -40,11 +60,30 @@ export async function readBatchOutput<L>(
     );
   }
   if (output?.responsesFile === undefined) return [];
-  const bytes = await options.files.download(output.responsesFile, {
-    ...options.callOptions,
-    maxBytes: options.maxBytes,
-  });
+  const bytes = await options.files.download(
+    responsesFileOf(output.responsesFile, options.method),
+    {
+      ...options.callOptions,
+      maxBytes: options.maxBytes,
+    },
+  );
   return readResultLines(new TextDecoder().decode(bytes), options.toLine);
+}
+
+/**
+ * The job's results file, checked as a name before any request: a gateway's path (`files/../x`)
+ * or URL is refused as `files.download` would refuse it, but naming the field and the server, not
+ * an argument `name` the caller never passed.
+ */
+function responsesFileOf(name: unknown, method: string): string {
+  try {
+    return toFilePath(name);
+  } catch {
+    throw new InvalidArgumentError({
+      argument: 'job.metadata.output.responsesFile',
+      message: `${method}: the job's responsesFile must be a file name such as 'files/abc123'; got ${describeName(name)}. The server answered what no Gemini API does: check that the baseUrl points at a Gemini-compatible API.`,
+    });
+  }
 }
 
 type InlinedBatchLine = {

@@ -3,6 +3,7 @@ import { FileNotFoundError } from '../../errors/files-and-batches/file-not-found
 import { FileProcessingError } from '../../errors/files-and-batches/file-processing-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
 import { sleep } from '../../retry/sleep.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
@@ -34,6 +35,8 @@ import { uploadFile } from './upload-file.ts';
 
 /** The AI SDK's `pollIntervalMs` default (`@ai-sdk/google` 4.0.121, google-files.ts). */
 const DEFAULT_POLL_INTERVAL_MS = 2000;
+/** Bounds a wait a gateway never ends (`PROCESSING` forever), as `waitForOperation`'s maxPolls. */
+const DEFAULT_MAX_POLLS = 1000;
 
 /**
  * The Files API of a client made by `createGemini` (Google's Gemini API), on the same request path as the model calls (retries, attempt
@@ -170,24 +173,37 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
       const checked = options === undefined ? {} : pollOptionsDeclaration.check(options);
       const callOptions = pickCallOptions(options);
       const interval = checked.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-      for (;;) {
+      const maxPolls = checked.maxPolls ?? DEFAULT_MAX_POLLS;
+      for (let polls = 1; ; polls++) {
         const current = await files.get(path, callOptions);
         try {
           checked.onPoll?.(current);
         } catch {
           // Ignored, as documented on PollOptions.onPoll.
         }
-        // A file without a state (a lenient gateway) is taken as usable.
-        if (current.state === 'ACTIVE' || current.state === undefined) return current;
         if (current.state === 'FAILED') {
           // The server's own words, scrubbed as an ApiCallError's are: a gateway may echo the key.
+          // Only a string: a gateway's object or number there threw a bare TypeError (attack31).
           const secrets = resolveCallOptions(callOptions, client, defaults).secrets.values;
-          const reason = current.error?.message;
+          const reason: unknown = current.error?.message;
           throw new FileProcessingError({
             fileName: redactSecrets(current.name, secrets),
             state: current.state,
             reason:
-              reason === undefined ? undefined : cutText(redactSecrets(reason, secrets), 1000),
+              typeof reason === 'string'
+                ? cutText(redactSecrets(reason, secrets), 1000)
+                : undefined,
+          });
+        }
+        // Only PROCESSING is waited on. ACTIVE, no state (a lenient gateway), the enum's
+        // STATE_UNSPECIFIED and a state this client does not know are given back as they are, for
+        // the caller to judge: waiting on them was waiting forever (attack31).
+        if (current.state !== 'PROCESSING') return current;
+        if (polls >= maxPolls) {
+          throw new TimeoutError({
+            timeoutMs: (polls - 1) * interval,
+            operation: 'files.waitUntilActive',
+            message: `files.waitUntilActive: ${path} was still PROCESSING after ${polls} polls; it goes on server-side. Wait again, or raise options.maxPolls.`,
           });
         }
         await sleep(interval, checked.signal);

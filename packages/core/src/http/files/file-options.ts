@@ -66,13 +66,14 @@ export const pollOptionsDeclaration: DeclaredOptions<PollOptions> = defineOption
   name: 'A wait',
   unknownKey: 'Unknown wait option',
   path: 'options',
-  example: '{ pollIntervalMs: 5000, signal }',
+  example: '{ pollIntervalMs: 5000, maxPolls, signal }',
   checks: {
     ...call,
     pollIntervalMs: optionCheck(
       (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0,
       'options.pollIntervalMs must be a number of milliseconds >= 0.',
     ),
+    maxPolls: integerOption({ min: 1 }),
     onPoll: functionOption('options.onPoll must be a function (resource) => void.'),
   },
 });

@@ -53,6 +53,13 @@ export type DownloadFileOptions = CallOptions & {
 export type PollOptions = CallOptions & {
   /** Time between two polls, in milliseconds. @defaultValue 2000 (files), 10000 (batches) */
   pollIntervalMs?: number | undefined;
+  /**
+   * The most reads before giving up with a `TimeoutError` (the file or job goes on server-side):
+   * a gateway answering `PROCESSING` forever is not waited on forever.
+   * @defaultValue 1000 (files, half an hour at the default interval), 20000 (batches: over the
+   * 48 hours after which a job expires, at the default interval)
+   */
+  maxPolls?: number | undefined;
   /** Called with each resource read while waiting. It must not throw. */
   onPoll?: ((resource: unknown) => void) | undefined;
 };
@@ -106,7 +113,9 @@ export interface Files {
    */
   download(name: string, options?: DownloadFileOptions): Promise<Uint8Array>;
   /**
-   * Polls `files.get` until the file is `ACTIVE` (video is `PROCESSING` for a while first).
+   * Polls `files.get` while the file is `PROCESSING` (video is, for a while) and gives it back
+   * once it is not: `ACTIVE`, or a state this client does not know (`STATE_UNSPECIFIED`, a newer
+   * one, none), which the caller judges from `state`.
    * @throws {@link FileProcessingError} when it ends `FAILED`.
    */
   waitUntilActive(file: string | GeminiFile, options?: PollOptions): Promise<GeminiFile>;

@@ -128,7 +128,8 @@ function fromStream(
       return into.subarray(0, filled);
     },
     async close() {
-      if (!done) await reader.cancel().catch(() => {});
+      // Not awaited: a source's cancel may never settle (attack31), and the upload has ended.
+      if (!done) reader.cancel().catch(() => {});
       reader.releaseLock();
     },
   };

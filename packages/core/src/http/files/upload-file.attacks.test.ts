@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type LoopbackServer, listenOnLoopback } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFileSearchStores } from '../file-search-stores/create-file-search-stores.ts';
 import { createFiles } from './create-files.ts';
@@ -122,5 +123,161 @@ describe('a refused upload URL, named after the API the caller called', () => {
         );
       });
     }
+  }
+});
+
+// An upload_id is kept out of errors like the key (attack31, held): a gateway naming the upload
+// URL `?upload_id=e` does not get every "e" of the upload's errors replaced, as redaction skips
+// what is shorter than the automatic key rule's 8 characters, and a real id is still scrubbed.
+describe('a short upload_id', () => {
+  for (const id of ['e', 'files', '1234567']) {
+    it(`upload_id=${id} leaves the error readable`, async () => {
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          if (request.headers['x-goog-upload-command'] === 'start') {
+            response.writeHead(200, {
+              'x-goog-upload-url': `/upload/v1beta/files?upload_id=${id}`,
+            });
+            response.end();
+            return;
+          }
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({
+              error: {
+                code: 400,
+                status: 'INVALID_ARGUMENT',
+                message: 'files were rejected: 1234567 bytes',
+              },
+            }),
+          );
+        });
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+      const error = await createFiles(gemini)
+        .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown as Error,
+        );
+      expect(error?.message).toContain('files were rejected: 1234567 bytes');
+      expect(error?.message).not.toContain('[redacted]');
+    });
+  }
+
+  it('a long upload_id is still kept out of the error', async () => {
+    const id = 'AbCdEfGh0123456789-upload-capability';
+    server = await listenOnLoopback((request: IncomingMessage, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.headers['x-goog-upload-command'] === 'start') {
+          response.writeHead(200, { 'x-goog-upload-url': `/upload/v1beta/files?upload_id=${id}` });
+          response.end();
+          return;
+        }
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { code: 400, message: `bad upload ${id}` } }));
+      });
+    });
+    const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+    const error = await createFiles(gemini)
+      .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+    expect(error?.message).toContain('bad upload [redacted]');
+    expect(`${error?.message} ${JSON.stringify(error)}`).not.toContain(id);
+  });
+});
+
+// What an upload's own errors quote from the server's headers (attack31): the
+// x-goog-upload-status of a chunk's answer was put in the UploadError's message as it came, so a
+// gateway echoing the key there had it shown.
+describe('an upload answer that echoes the key in its headers', () => {
+  for (const transport of ['node', 'fetch'] as const) {
+    it(`x-goog-upload-status holding the key: an UploadError without it (${transport})`, async () => {
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          if (request.headers['x-goog-upload-command'] === 'start') {
+            response.writeHead(200, { 'x-goog-upload-url': '/upload/v1beta/files?upload_id=u' });
+            response.end();
+            return;
+          }
+          response.writeHead(200, { 'x-goog-upload-status': `denied for ${KEY}` });
+          response.end();
+        });
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false, transport });
+      const error = await createFiles(gemini)
+        .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown as Error,
+        );
+      expect(UploadError.isInstance(error)).toBe(true);
+      expect(error?.message).toContain('denied for [redacted]');
+      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(KEY);
+    });
+  }
+});
+
+// A stream source that stalls (a body piped from another server that stops sending; attack31):
+// the chunk read was never raced with the call's signal, so an abort left the upload waiting
+// forever, and closing the source awaited a cancel the stream may never finish.
+describe('an upload whose source stream stalls', () => {
+  for (const cancelHangs of [false, true]) {
+    it(`ends with the signal's reason when aborted (the stream's cancel ${cancelHangs ? 'never settles' : 'settles'})`, async () => {
+      const commands: (string | undefined)[] = [];
+      server = await listenOnLoopback((request: IncomingMessage, response) => {
+        request.resume();
+        request.on('end', () => {
+          commands.push(request.headers['x-goog-upload-command'] as string | undefined);
+          response.writeHead(200, {
+            'x-goog-upload-url': '/upload/v1beta/files?upload_id=u',
+            'x-goog-upload-status': 'active',
+          });
+          response.end();
+        });
+      });
+      let cancelled = false;
+      const source = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(16));
+          // Then nothing more, ever.
+        },
+        cancel() {
+          cancelled = true;
+          return cancelHangs ? new Promise<void>(() => {}) : undefined;
+        },
+      });
+      const gemini = createGemini({ apiKey: KEY, baseUrl: server.url, retry: false });
+      const controller = new AbortController();
+      const reason = new Error('the caller gave up');
+      const upload = createFiles(gemini).upload(source, {
+        mimeType: 'text/plain',
+        chunkSize: 8,
+        signal: controller.signal,
+      });
+      // Aborted once the start request was answered and the reads are waiting on the stream.
+      const aborted = (async () => {
+        while (commands.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        controller.abort(reason);
+      })();
+      const outcome = await Promise.race([
+        upload.then(
+          () => 'uploaded',
+          (error: unknown) => error,
+        ),
+        // A hang guard only.
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000)),
+      ]);
+      await aborted;
+      expect(outcome).toBe(reason);
+      expect(cancelled).toBe(true);
+    });
   }
 });

@@ -1,7 +1,10 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { cutText } from '../../shared/cut-text.ts';
+import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { Secrets } from '../../shared/secret-list.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
@@ -37,8 +40,10 @@ export type UploadTarget<T> = {
 
 /** What one answer of the upload URL says. */
 type UploadAnswer<T = GeminiFile> = {
-  /** `x-goog-upload-status`: `active`, `final` or `cancelled`. */
+  /** `x-goog-upload-status`, lower-cased: `active`, `final` or `cancelled`. */
   status: string | undefined;
+  /** The header as it came, for a message (scrubbed there: a gateway may echo the key in it). */
+  statusText: string | undefined;
   /** `x-goog-upload-size-received` (a `query` answer). */
   received: number | undefined;
   /** The result of a `final` answer (a `file`, an operation). */
@@ -183,11 +188,18 @@ async function sendChunks<T>(
   },
 ): Promise<T> {
   const { size, chunkSize } = plan;
+  // A source may stall (a stream piped from a server that stops sending): each read ends with
+  // the call's signal, as the requests do (attack31).
+  const signal = call.signal;
+  const read = (): Promise<Uint8Array> =>
+    signal === undefined
+      ? opened.next(chunkSize)
+      : untilAborted(opened.next(chunkSize), signal, noop);
   let offset = 0;
-  let chunk = await opened.next(chunkSize);
+  let chunk = await read();
   for (;;) {
     // One chunk read ahead, to know whether this one is the last (a stream has no size).
-    const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await opened.next(chunkSize);
+    const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await read();
     const last = next.byteLength === 0;
     if (last && size !== undefined && offset + chunk.byteLength !== size) {
       throw new UploadError({
@@ -217,7 +229,7 @@ async function sendChunks<T>(
     }
     if (answer.status !== 'active') {
       throw new UploadError({
-        message: `${target.method}: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
+        message: `${target.method}: the server answered x-goog-upload-status ${shownStatus(answer, call)} at ${offset} bytes (expected active), so the upload stopped.`,
         reason: answer.status === 'cancelled' ? 'cancelled' : 'not-finalized',
         size: size ?? offset,
         offset,
@@ -329,11 +341,13 @@ function readUploadAnswer<T>(
   context: CheckContext,
   target: UploadTarget<T>,
 ): UploadAnswer<T> {
-  const status = headerOf(context, 'x-goog-upload-status')?.toLowerCase();
+  const statusText = headerOf(context, 'x-goog-upload-status');
+  const status = statusText?.toLowerCase();
   const receivedText = headerOf(context, 'x-goog-upload-size-received');
   const received = receivedText === undefined ? undefined : Number(receivedText);
   return {
     status,
+    statusText,
     received:
       received !== undefined && Number.isSafeInteger(received) && received >= 0
         ? received
@@ -399,6 +413,14 @@ function withUploadSecret(call: ResolvedCallOptions, uploadUrl: string): Resolve
   };
   return { ...call, secrets };
 }
+
+/** The status header as the server spelt it, the call's secrets scrubbed before it is cut. */
+function shownStatus(answer: UploadAnswer<unknown>, call: ResolvedCallOptions): string {
+  if (answer.statusText === undefined) return 'null';
+  return JSON.stringify(cutText(redactSecrets(answer.statusText, call.secrets.values), 100));
+}
+
+function noop(): void {}
 
 function roundUp(value: number, granularity: number): number {
   return Math.max(granularity, Math.ceil(value / granularity) * granularity);
