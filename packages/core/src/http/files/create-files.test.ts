@@ -355,6 +355,45 @@ describe('gemini.files', () => {
     );
     expect(hosts).toEqual(['gateway.test', 'gateway.test']);
   });
+
+  it("keeps a gateway's path prefix on the chunks, once, whatever the upload URL names", async () => {
+    // A gateway served under a path (Cloudflare's `/v1/{account}/{gateway}/google-ai-studio`)
+    // forwards Google's upload URL, which names Google's host and no prefix: the chunks went to
+    // the gateway's root, where nothing answers (attack31).
+    const baseUrl = 'https://gateway.test/v1/acct/gw/google-ai-studio';
+    for (const location of [
+      'https://generativelanguage.googleapis.com/upload/v1beta/files?upload_id=1',
+      '/upload/v1beta/files?upload_id=1',
+      'https://gateway.test/v1/acct/gw/google-ai-studio/upload/v1beta/files?upload_id=1',
+    ]) {
+      const urls: string[] = [];
+      const gemini = connect({
+        apiKey: 'k',
+        baseUrl,
+        retry: false,
+        fetch: async (input, init) => {
+          urls.push(String(input));
+          const command = new Headers(init?.headers).get('x-goog-upload-command');
+          if (command === 'start') {
+            return new Response('', {
+              headers: { 'x-goog-upload-url': location, 'x-goog-upload-status': 'active' },
+            });
+          }
+          return Response.json(
+            { file: { name: 'files/abc' } },
+            { headers: { 'x-goog-upload-status': 'final' } },
+          );
+        },
+      });
+      expect((await gemini.files.upload(pattern(10), { mimeType: 'text/plain' })).name).toBe(
+        'files/abc',
+      );
+      expect(urls.map((url) => new URL(url).pathname)).toEqual([
+        '/v1/acct/gw/google-ai-studio/upload/v1beta/files',
+        '/v1/acct/gw/google-ai-studio/upload/v1beta/files',
+      ]);
+    }
+  });
 });
 
 describe('gemini.files secrets', () => {

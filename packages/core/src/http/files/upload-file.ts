@@ -367,9 +367,10 @@ function headerOf(context: CheckContext, name: string): string | undefined {
 }
 
 /**
- * The upload URL on the client's own origin (and path prefix), keeping its path and query: a
- * gateway or a hostile answer cannot make the client send the key elsewhere. `@google/genai` 3.1.0
- * does the same (`uploadBlobInternal` copies protocol, host and port from the base URL). Its
+ * The upload URL on the client's own origin and under its base URL's path prefix, keeping its path
+ * and query: a gateway or a hostile answer cannot make the client send the key elsewhere.
+ * `@google/genai` 3.1.0 copies protocol, host and port from the base URL (`uploadBlobInternal`)
+ * but not the prefix, so a gateway served under a path gets its chunks at its root. Its
  * refusals name `method`, the API the caller called (`files.upload`, `fileSearchStores.upload`).
  */
 function rebase(location: string, baseUrl: string, method: string): string {
@@ -398,6 +399,12 @@ function rebase(location: string, baseUrl: string, method: string): string {
   target.host = base.host;
   target.username = '';
   target.password = '';
+  // A gateway under a path forwards Google's upload URL, which has no prefix: the chunks go under
+  // the gateway's path, once (a URL already under it keeps its path).
+  const prefix = base.pathname.replace(/\/+$/, '');
+  if (prefix !== '' && !target.pathname.startsWith(`${prefix}/`)) {
+    target.pathname = prefix + target.pathname;
+  }
   return target.toString();
 }
 
