@@ -84,7 +84,7 @@ export async function startWorkerLiveness({
   heartbeatMs?: number | undefined;
   deadAfterMs?: number | undefined;
   onError: (error: unknown) => void;
-  /** Told before the runs of a worker found silent are taken over (a log line: it is rare). */
+  /** Told once the runs of a worker found silent are re-enqueued (a log line: it is rare). */
   onTakeover?:
     | ((takeover: {
         executorId: string;
@@ -188,17 +188,19 @@ export async function startWorkerLiveness({
           [appName, deadId, deadAfterMs / 1000, watched, graceSeconds],
         );
         if (claimed.rowCount !== 1) continue;
-        onTakeover({
-          executorId: deadId,
-          runIds: takeOver.runIds,
-          otherVersions: takeOver.otherVersions,
-        });
         for (const runId of takeOver.runIds) {
           // The lock is still this sweep's (the query fails once Postgres ended the session):
           // no other sweeper took these runs meanwhile. What is left is this one round trip.
           await client.query('SELECT 1');
           await takeOver.resume(runId);
         }
+        // Told once the runs are re-enqueued: told before, a reader of the word (an operator, a
+        // test) could find a run still PENDING on the dead executor.
+        onTakeover({
+          executorId: deadId,
+          runIds: takeOver.runIds,
+          otherVersions: takeOver.otherVersions,
+        });
       }
     } finally {
       await client.query('COMMIT').catch(() => {});
