@@ -57,7 +57,11 @@ function isPristineNodeFetch(): boolean {
     nativeLooks = /undici|fetchImpl|\[native code\]/.test(source);
   }
   if (!nativeLooks) return false;
-  return installedDispatcher() === undefined;
+  // Any other dispatcher keeps fetch, whether or not Live could use it (installedDispatcher).
+  const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
+    | { constructor?: { name?: unknown } }
+    | undefined;
+  return dispatcher === undefined || dispatcher.constructor?.name === 'Agent';
 }
 
 /**
