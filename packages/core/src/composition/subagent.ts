@@ -10,13 +10,13 @@ import {
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
 import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
+import { safeErrorText } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { copyOptions, withDefaults } from '../options/define-options.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
-import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
@@ -164,7 +164,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
       const message =
         timedOut !== undefined && thrown === timedOut
           ? `The subagent ${name} (${parent.path.join(' > ')}) did not finish within ${timedOut.timeoutMs} ms (timeoutMs) and was stopped (onError: 'throw' ends the run).`
-          : `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
+          : // What a child throws comes from code the parent does not own (a plugin, a driver
+            // under its tool): its URLs, addresses and credentials go no further than the cause,
+            // and a megabyte of it is cut, as a tool's thrown message is (attack30).
+            `The subagent ${name} (${parent.path.join(' > ')}) failed: ${safeErrorText(thrown)}`;
       if (onError === 'throw') {
         throw new SubagentError({
           message,
