@@ -21,11 +21,13 @@ import {
 } from '../../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
 
-// attack30: the parent of a durable tree cancelled while its child workflow runs (the child's
-// slow tool held in the middle of its run), then the worker that ran it SIGKILLed. The cancel
-// must reach the child (its tool's signal, its workflow's status), no model call of the child
-// or the parent may follow it, and a worker that takes the dead one's runs over must not resume
-// the cancelled child. Two workers of its own: the second takes over after the kill.
+// attack30: a durable tree under attack from its child workflow. The parent cancelled while its
+// child runs (the child's slow tool held in the middle of its run), then the worker that ran it
+// SIGKILLed: the cancel must reach the child (its tool's signal, its workflow's status), no model
+// call of the child or the parent may follow it, and a worker that takes the dead one's runs
+// over must not resume the cancelled child. A child that fails with a driver's message: its
+// password and addresses must not reach the parent model, the stored result or the events.
+// Two workers of their own: the second takes over after the kill.
 
 const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
 let fake: FakeGemini;
@@ -128,4 +130,26 @@ it('stops a running child workflow when its parent is cancelled, and no worker r
   expect(requestsOf('parent', input)).toBe(1);
   expect((await runs.status(runId))?.status).toBe('CANCELLED');
   expect(await runs.childRuns(runId)).toMatchObject([{ runId: childId, status: 'CANCELLED' }]);
+});
+
+it("tells the parent model of a child workflow that failed without the thrown message's secrets", async () => {
+  const input = 'leak-run';
+  const { runId } = await runs.start('teamLeak', { runId: 'tree-leak', input });
+  const result = await runs.result(runId);
+  expect(result.text).toBe(`parent answer to ${input}`);
+  const answer = JSON.stringify(result.contents[2]?.parts?.[0]?.functionResponse?.response);
+  // The parent model learns the child failed, and the driver's own words.
+  expect(answer).toContain('"error"');
+  expect(answer).toContain('ECONNREFUSED');
+  const events: unknown[] = [];
+  for await (const { event } of runs.events(runId)) events.push(event);
+  const seen = JSON.stringify({
+    requests: fake.modelRequests.map((request) => request.body),
+    result,
+    events,
+  });
+  for (const leaked of ['hunter2-child-driver', '10.20.30.40', 'vault.internal']) {
+    expect(seen).not.toContain(leaked);
+  }
+  expect(await runs.childRuns(runId)).toMatchObject([{ status: 'ERROR' }]);
 });
