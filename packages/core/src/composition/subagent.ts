@@ -75,7 +75,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
   const options = copyOptions(given);
   subagentOptions.check(options);
   const { name, description, input, prompt, output, history } = options;
-  const { onError, timeoutMs } = withDefaults(SUBAGENT_DEFAULTS, options);
+  const { onError, timeoutMs, maxDepth } = withDefaults(SUBAGENT_DEFAULTS, options);
   const toInput =
     prompt ??
     (input === undefined
@@ -108,6 +108,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
             toolCallId: context.toolCallId,
             callIndex: context.callIndex,
           });
+    // A cycle of agents (an agent its own subagent, through a handoff's receivers too) starts a
+    // child of a child without end: past maxDepth the tree ends, every level up, whatever
+    // onError says (a level told of it would call again, and its parent again: 10^depth calls).
+    if (parent.path.length > maxDepth) throw tooDeep(name, parent.path, maxDepth);
     const segment = parent.path[parent.path.length - 1] as string;
     // What the child spends, counted as it goes: read by the loop when the call ends without a
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
@@ -264,6 +268,23 @@ function withTimeLimit<T>(
         if (settle()) reject(error);
       },
     );
+  });
+}
+
+/** The error of a child that would start past `maxDepth`, its path shown by its ends. */
+function tooDeep(name: string, path: readonly string[], maxDepth: number): SubagentError {
+  const shown =
+    path.length <= 6
+      ? path.join(' > ')
+      : `${path.slice(0, 3).join(' > ')} > ... > ${path.slice(-3).join(' > ')}`;
+  return new SubagentError({
+    message: `The subagent ${name} would start ${path.length} levels deep (${shown}), past its maxDepth of ${maxDepth}: an agent that is its own subagent, directly or through a handoff, calls itself without end. Break the cycle of agents, or raise maxDepth in subagent() for a tree that deep.`,
+    toolName: name,
+    path: [...path],
+    childRun: undefined,
+    usage: emptyUsage(),
+    cost: undefined,
+    cause: undefined,
   });
 }
 
