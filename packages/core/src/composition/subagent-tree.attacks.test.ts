@@ -202,6 +202,67 @@ describe('a tree of agents under a hostile model', () => {
     expect(fake.modelRequests).toHaveLength(6);
   });
 
+  for (const mode of ['run', 'stream'] as const) {
+    it(`hands the parent model a bounded answer from a child that wrote 50 MB (${mode})`, async () => {
+      const { fake, gemini } = serve({
+        script: routeByAgent([
+          { match: 'You lead', script: [turn.call('search', { task: 'all' }), turn.text('Read.')] },
+          { match: 'You search', script: [turn.text('y'.repeat(50_000_000))] },
+        ]),
+      });
+      const child = createAgent({ gemini, model, instructions: 'You search.' });
+      const lead = createAgent({
+        gemini,
+        model,
+        instructions: 'You lead.',
+        tools: [subagent(child, { name: 'search', description: 'Searches.' })],
+      });
+      let events = 0;
+      let result: Awaited<ReturnType<typeof lead.run>>;
+      if (mode === 'run') result = await lead.run('go');
+      else {
+        const stream = lead.stream('go');
+        for await (const _event of stream) events++;
+        result = await stream.result;
+      }
+      expect(result.text).toBe('Read.');
+      if (mode === 'stream') expect(events).toBeGreaterThan(10);
+      const toParent = JSON.stringify(fake.modelRequests.at(-1)?.body);
+      expect(toParent.length).toBeLessThan(200_000);
+      // Unary: cut by the default tool output cap (25,000 tokens), with its marker. Streamed: the
+      // fake's 50 MB in small SSE events pass the client's 128 MiB bound on a streamed answer,
+      // and the child's failure is answered.
+      expect(toParent).toContain(mode === 'run' ? 'gemloopTruncated' : 'maxStreamBytes');
+    }, 60_000);
+  }
+
+  it('ends a stream read only for its result when a subagent streams more events than the backlog bound', async () => {
+    // 1,000 text chunks of the child: past the 256 unread events a reader's child may have queued.
+    const fake = createFakeGemini({
+      chunkSize: 10,
+      script: routeByAgent([
+        { match: 'You lead', script: [turn.call('search', { task: 'all' }), turn.text('Read.')] },
+        { match: 'You search', script: [turn.text('y'.repeat(10_000))] },
+      ]),
+    });
+    fakes.push(fake);
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const child = createAgent({ gemini, model, instructions: 'You search.' });
+    const lead = createAgent({
+      gemini,
+      model,
+      instructions: 'You lead.',
+      tools: [subagent(child, { name: 'search', description: 'Searches.' })],
+    });
+    // Nobody reads the events: the child was held for a reader that never came, and the run with
+    // it (the top agent's own events were never held, "a consumer that reads only result").
+    const result = await lead.stream('go').result;
+    expect(result.text).toBe('Read.');
+    expect(result.contents[2]?.parts?.[0]?.functionResponse?.response).toEqual({
+      answer: 'y'.repeat(10_000),
+    });
+  }, 30_000);
+
   for (const hang of ['model', 'tool'] as const) {
     it(`stops a child that hangs in its ${hang} when the parent is aborted, leaving no timer or socket`, async () => {
       let started: () => void = () => {};
