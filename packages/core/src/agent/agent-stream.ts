@@ -53,7 +53,8 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
  * before that subagent is held back: its streamed model call stops reading the response between
  * chunks until the reader takes some, so a slow reader costs a bounded queue, not memory that
  * grows with the child's output. The top agent's own events are not held (its run never waited
- * for the reader, and a consumer that reads only `result` must not stall it).
+ * for the reader, and a consumer that reads only `result` must not stall it), nor a subagent's
+ * before a reader has taken the stream (no reader would ever make room).
  */
 export const DEFAULT_MAX_CHILD_BACKLOG = 256;
 
@@ -232,7 +233,9 @@ export function openAgentStream<Output>(
       lastBacklog = backlog;
     }
     backlog.count++;
-    if (backlog.count < maxChildBacklog || ended) return;
+    // Held for a reader only: a stream read only for its `result` ran its child into the bound
+    // and waited forever (attack30).
+    if (backlog.count < maxChildBacklog || ended || !handedOut) return;
     const waiting = backlog;
     return new Promise<void>((resume) => {
       waiting.room ??= [];

@@ -28,7 +28,8 @@ export const DEFAULT_SUBAGENT_TIMEOUT_MS = 600_000;
 export const SUBAGENT_DEFAULTS: {
   readonly onError: 'tell-model' | 'throw';
   readonly timeoutMs: number;
-} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS };
+  readonly maxDepth: number;
+} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS, maxDepth: 8 };
 
 /** Options of `subagent()`: how an agent appears to its parent as a tool. */
 export type SubagentOptions<Output = undefined, Args = { task: string }> = {
@@ -88,6 +89,16 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    * @defaultValue 600000 (`DEFAULT_SUBAGENT_TIMEOUT_MS`)
    */
   timeoutMs?: number | undefined;
+  /**
+   * How deep in a tree of agents this subagent's child may start (its path's length: 1 for the
+   * child of a top run). Past it the call ends the top run with a `SubagentError`, whatever
+   * `onError` says: an agent that is its own subagent, directly or through a handoff (a plugin's
+   * `receivers` function may hand a child back to its parent's agent), would otherwise start a
+   * child of a child without end, a model call at each level (attack30). A durable worker
+   * prepares subagents 8 levels deep.
+   * @defaultValue 8
+   */
+  maxDepth?: number | undefined;
 };
 
 /** The check of {@link SubagentOptions}. @internal */
@@ -107,5 +118,6 @@ export const subagentOptions: DeclaredOptions<SubagentOptions<unknown, unknown>>
     history: functionOption(),
     onError: oneOfOption(['tell-model', 'throw']),
     timeoutMs: integerOption({ min: 1, infinity: true }),
+    maxDepth: integerOption({ min: 1 }),
   },
 });

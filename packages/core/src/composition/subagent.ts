@@ -10,13 +10,13 @@ import {
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
 import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
+import { safeErrorText } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { copyOptions, withDefaults } from '../options/define-options.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
-import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
@@ -75,7 +75,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
   const options = copyOptions(given);
   subagentOptions.check(options);
   const { name, description, input, prompt, output, history } = options;
-  const { onError, timeoutMs } = withDefaults(SUBAGENT_DEFAULTS, options);
+  const { onError, timeoutMs, maxDepth } = withDefaults(SUBAGENT_DEFAULTS, options);
   const toInput =
     prompt ??
     (input === undefined
@@ -108,6 +108,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
             toolCallId: context.toolCallId,
             callIndex: context.callIndex,
           });
+    // A cycle of agents (an agent its own subagent, through a handoff's receivers too) starts a
+    // child of a child without end: past maxDepth the tree ends, every level up, whatever
+    // onError says (a level told of it would call again, and its parent again: 10^depth calls).
+    if (parent.path.length > maxDepth) throw tooDeep(name, parent.path, maxDepth);
     const segment = parent.path[parent.path.length - 1] as string;
     // What the child spends, counted as it goes: read by the loop when the call ends without a
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
@@ -164,7 +168,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
       const message =
         timedOut !== undefined && thrown === timedOut
           ? `The subagent ${name} (${parent.path.join(' > ')}) did not finish within ${timedOut.timeoutMs} ms (timeoutMs) and was stopped (onError: 'throw' ends the run).`
-          : `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
+          : // What a child throws comes from code the parent does not own (a plugin, a driver
+            // under its tool): its URLs, addresses and credentials go no further than the cause,
+            // and a megabyte of it is cut, as a tool's thrown message is (attack30).
+            `The subagent ${name} (${parent.path.join(' > ')}) failed: ${safeErrorText(thrown)}`;
       if (onError === 'throw') {
         throw new SubagentError({
           message,
@@ -261,6 +268,23 @@ function withTimeLimit<T>(
         if (settle()) reject(error);
       },
     );
+  });
+}
+
+/** The error of a child that would start past `maxDepth`, its path shown by its ends. */
+function tooDeep(name: string, path: readonly string[], maxDepth: number): SubagentError {
+  const shown =
+    path.length <= 6
+      ? path.join(' > ')
+      : `${path.slice(0, 3).join(' > ')} > ... > ${path.slice(-3).join(' > ')}`;
+  return new SubagentError({
+    message: `The subagent ${name} would start ${path.length} levels deep (${shown}), past its maxDepth of ${maxDepth}: an agent that is its own subagent, directly or through a handoff, calls itself without end. Break the cycle of agents, or raise maxDepth in subagent() for a tree that deep.`,
+    toolName: name,
+    path: [...path],
+    childRun: undefined,
+    usage: emptyUsage(),
+    cost: undefined,
+    cause: undefined,
   });
 }
 

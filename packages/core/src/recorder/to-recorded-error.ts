@@ -1,11 +1,16 @@
+import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import { abortReason } from '../telemetry/abort-reason.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
 import type { RecordedError } from './recorded-run.ts';
 
 /** A thrown value as a run file records it. @internal */
 export function toRecordedError(error: unknown): RecordedError {
-  const message =
-    error instanceof Error ? error.message : typeof error === 'string' ? error : String(error);
+  // A run's error is often a message from code gemloop does not own (a plugin, a subagent's
+  // driver): its URLs, addresses and credentials stay out of the file, which `gemloop view` shows
+  // in a page, as they stay out of the span (attack30).
+  const message = redactLocalDetails(
+    error instanceof Error ? error.message : typeof error === 'string' ? error : String(error),
+  );
   const status = (error as { status?: unknown } | null)?.status;
   // toErrorType, never the value itself: a model call stopped by `abort('tab closed')` throws the
   // string, which is a reason (caller text), not a class; it stays in `message`.

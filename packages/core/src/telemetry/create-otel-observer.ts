@@ -11,6 +11,7 @@ import type {
   SteerEvent,
 } from '../run/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import { version } from '../version.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { abortReason } from './abort-reason.ts';
@@ -481,10 +482,23 @@ function toServer(baseUrl: string): { host: string | undefined; port: number } {
   }
 }
 
+/** A span's status message, cut past this many characters (a thrown message is unbounded). */
+const MAX_STATUS_MESSAGE_CHARS = 1000;
+
 function failSpan(span: Span, errorType: string, error: unknown): void {
   span.setAttribute('error.type', errorType);
+  // A text is one gemloop made safe already (a tool call's message, a guardrail's reason). A
+  // thrown error's message is often from code gemloop does not own (a plugin, a subagent's
+  // driver): its URLs, addresses and credentials are taken out, as from a tool's (attack30).
   const message =
-    typeof error === 'string' ? error : error instanceof Error ? error.message : undefined;
+    typeof error === 'string'
+      ? error
+      : error instanceof Error
+        ? redactLocalDetails(error.message.slice(0, MAX_STATUS_MESSAGE_CHARS)).replace(
+            /[\ud800-\udbff]$/,
+            '',
+          )
+        : undefined;
   span.setStatus(message === undefined ? { code: STATUS_ERROR } : { code: STATUS_ERROR, message });
 }
 

@@ -340,6 +340,26 @@ const secretResearch = subagent(
   createAgent({ gemini, model, instructions: 'CHILD: log in, then research.', tools: [login] }),
   { name: 'research', description: 'Logs in and researches one question.' },
 );
+// A subagent whose plugin fails with a database driver's message (a password, an internal
+// address), for the agent `teamLeak` (child-workflow-hostile.attacks.test.ts, attack30).
+const leakyResearch = subagent(
+  createAgent({
+    gemini,
+    model,
+    instructions: 'CHILD: research one question.',
+    plugins: [
+      definePlugin({
+        name: 'vault',
+        beforeModelCall: () => {
+          throw new Error(
+            'connect ECONNREFUSED 10.20.30.40:5432 (postgres://app:hunter2-child-driver@vault.internal/main)',
+          );
+        },
+      }),
+    ],
+  }),
+  { name: 'research', description: 'Researches one question.' },
+);
 // A subagent with a subagent of its own (two levels of child workflows), for the agent `deep`.
 const manager = createAgent({
   gemini,
@@ -870,6 +890,12 @@ void startDurableWorkerWith({
       model,
       instructions: 'PARENT: delegate research.',
       tools: [secretResearch],
+    },
+    teamLeak: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [leakyResearch],
     },
     // The login tool at the top (read-recorded-runs.secrets.attacks.test.ts: its secret argument
     // kept out of the recorded runs read back).

@@ -21,6 +21,15 @@ export { redactLocalDetails };
  * Replace it with the guardrails' `onToolError`, which may call this for the cases it leaves.
  */
 export function safeToolErrorMessage(toolName: string, error: unknown): string {
+  return `${toolName} failed: ${safeErrorText(error)}`;
+}
+
+/**
+ * The text of a thrown error as {@link safeToolErrorMessage} gives it, without the tool's name:
+ * class and message, local details redacted, cut. A subagent's failure is told to its parent's
+ * model (and its `SubagentError`) with it (attack30). @internal
+ */
+export function safeErrorText(error: unknown): string {
   let text = describeThrown(error);
   const name = errorClassOf(error);
   if (name !== undefined && name !== 'Error' && !text.startsWith(name)) text = `${name}: ${text}`;
@@ -29,7 +38,7 @@ export function safeToolErrorMessage(toolName: string, error: unknown): string {
     // Without a first half of an emoji left at the cut: Gemini's JSON reader (and a span
     // exporter's) refuses a lone surrogate.
     text = `${text.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`;
-  return `${toolName} failed: ${text}`;
+  return text;
 }
 
 function errorClassOf(error: unknown): string | undefined {
