@@ -72,8 +72,8 @@ let workerStarts = 0;
  * otherwise compiles again with TurboFan on a background thread, in every worker start. It changes
  * no result, only how fast a few short responses are parsed. The same flags on every start of a
  * bundle: V8 keys the bundle's code cache (scripts/code-cache-loader.cjs) by them. Measured on
- * crash-recovery (seven workers, A B A A B at load 13-21): the workers 4.13, 4.61 -> 3.51, 3.57,
- * 3.26 s of CPU, the file 11.0, 11.4 -> 10.5, 9.3, 9.1 s (bench/RESULTS.md, helper test-speed18b).
+ * crash-recovery and cancel-takeover (nine workers, A B B A at load 8-14): the workers 5.94, 5.83
+ * -> 4.84, 4.53 s of CPU, -0.13 s a start (bench/RESULTS.md, helper test-speed18b).
  */
 const WORKER_V8_FLAGS = ['--liftoff-only'];
 
