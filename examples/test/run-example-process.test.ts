@@ -30,6 +30,15 @@ function processes(): ProcessRow[] {
     .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
 }
 
+/** A process's command line (its arguments), empty once it has ended. */
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
 /** Waits until `done()` holds; fails with `what` (read then: it may show output) after the guard. */
 async function until(done: () => boolean, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + GUARD_MS;
@@ -144,6 +153,16 @@ describe('the processes an example test starts', () => {
     // Held until killed: the fleet must outlive the reading of the process tree below.
     const { vitest, fleet, tree, output } = await startFixtureRun(GUARD_MS);
     expect(tree.length, output()).toBeGreaterThanOrEqual(3);
+    // Its workers start from the fleet's bundle too (lib/sibling-script.ts), not from the
+    // emitted modules (~1,100 of them: DBOS, pg, core). Read here, where the fleet is held.
+    const bundles = inject('exampleBundles');
+    if (bundles !== undefined) {
+      const commands = tree.slice(1).map(commandLine);
+      expect(
+        commands.filter((args) => args.includes(join(bundles, 'fleet/worker.js'))),
+        commands.map((args) => args.join(' ')).join('\n'),
+      ).toHaveLength(2);
+    }
     // The Vitest worker the fleet's test ran in: the fleet's parent.
     const worker = processes().find((row) => row.pid === fleet)?.ppid;
     expect(worker, output()).toBeDefined();

@@ -66,6 +66,18 @@ export type WorkerProcess = {
 let workerStarts = 0;
 
 /**
+ * V8's flags for a worker: WebAssembly compiled by Liftoff only, as the examples' processes run
+ * (examples/test/run-example-process.ts, COMPILED_FLAGS, which says why): a worker's HTTP client
+ * (undici, to the fake Gemini) parses with llhttp compiled to WebAssembly, whose busy functions V8
+ * otherwise compiles again with TurboFan on a background thread, in every worker start. It changes
+ * no result, only how fast a few short responses are parsed. The same flags on every start of a
+ * bundle: V8 keys the bundle's code cache (scripts/code-cache-loader.cjs) by them. Measured on
+ * crash-recovery and cancel-takeover (nine workers, A B B A at load 8-14): the workers 5.94, 5.83
+ * -> 4.84, 4.53 s of CPU, -0.13 s a start (bench/RESULTS.md, helper test-speed18b).
+ */
+const WORKER_V8_FLAGS = ['--liftoff-only'];
+
+/**
  * The worker processes still running, killed when this test process exits: a file whose setup
  * failed halfway (one of several workers refused by Postgres) never reached the afterAll that
  * stops them, and they outlived the run (found still polling Postgres after Vitest exited).
@@ -89,7 +101,7 @@ export async function startWorker(
   const sessionName = `gemloop-fixture-${process.pid}-${workerStarts++}`;
   const child = spawn(
     node,
-    ['--require', lifeline, '--expose-gc', ...fixtureCommand(script)],
+    ['--require', lifeline, '--expose-gc', ...WORKER_V8_FLAGS, ...fixtureCommand(script)],
     {
       cwd: packageDirectory,
       env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3', PGAPPNAME: sessionName },
