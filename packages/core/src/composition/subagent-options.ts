@@ -29,7 +29,7 @@ export const SUBAGENT_DEFAULTS: {
   readonly onError: 'tell-model' | 'throw';
   readonly timeoutMs: number;
   readonly maxDepth: number;
-} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS, maxDepth: 8 };
+} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS, maxDepth: 64 };
 
 /** Options of `subagent()`: how an agent appears to its parent as a tool. */
 export type SubagentOptions<Output = undefined, Args = { task: string }> = {
@@ -94,9 +94,10 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    * child of a top run). Past it the call ends the top run with a `SubagentError`, whatever
    * `onError` says: an agent that is its own subagent, directly or through a handoff (a plugin's
    * `receivers` function may hand a child back to its parent's agent), would otherwise start a
-   * child of a child without end, a model call at each level (attack30). A durable worker
-   * prepares subagents 8 levels deep.
-   * @defaultValue 8
+   * child of a child without end, a model call at each level (attack30). 64 keeps a tree of
+   * distinct agents 50 deep working (examples/team/team-core10.attacks.test.ts) and ends a cycle
+   * after 128 model calls. A durable worker prepares subagents 8 levels deep.
+   * @defaultValue 64
    */
   maxDepth?: number | undefined;
 };
