@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
+import { createLiveSession } from './create-live-session.ts';
+import type { LiveEvent } from './live-event.ts';
+
+// attack33: the Live session against a hostile server and a hostile caller, third pass (the
+// earlier: create-live-session.attacks.test.ts, .attack25, .outside4).
+
+/** The function responses the fake got on connection 0, flattened. */
+function answered(fake: Parameters<typeof messagesOf>[0]): { id: string }[] {
+  return messagesOf(fake, 0, 'toolResponse').flatMap(
+    (message) =>
+      (message['toolResponse'] as { functionResponses: { id: string }[] }).functionResponses,
+  );
+}
+
+describe('a hostile Live server (attack33)', () => {
+  it('a second setupComplete mid-session is no event and no failure: the turn goes on', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'a' }, { frame: { setupComplete: {} } }, { text: 'b' }]],
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'turn-end',
+    );
+    expect(events.filter((event) => event.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: 'a' },
+      { type: 'text-delta', text: 'b' },
+    ]);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('frames after a goAway: the session resumes, the turn is played again, each call answered once', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [
+        [
+          { goAway: { timeLeftMs: 30_000 } },
+          { text: 'after goAway' },
+          { toolCalls: [{ id: 'g1', name: 'nope' }] },
+        ],
+        [{ text: 'answered' }],
+      ],
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'text-delta' && event.text === 'answered',
+    );
+    expect(events.some((event) => event.type === 'reconnect')).toBe(true);
+    const ids = fake.connections.flatMap((_, index) =>
+      messagesOf(fake, index, 'toolResponse').flatMap(
+        (message) =>
+          (message['toolResponse'] as { functionResponses: { id: string }[] }).functionResponses,
+      ),
+    );
+    expect(ids.map((response) => response.id)).toEqual(['g1']);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('10,000 tool calls in one frame: each answered once, in one toolResponse', async () => {
+    const count = 10_000;
+    const { fake, agent } = await liveFixture({
+      script: [
+        [
+          {
+            toolCalls: Array.from({ length: count }, (_, index) => ({
+              id: `c${index}`,
+              name: 'missing',
+            })),
+          },
+        ],
+        [{ text: 'done' }],
+      ],
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'text-delta' && event.text === 'done',
+    );
+    expect(events.filter((event) => event.type === 'tool-error').length).toBe(count);
+    const ids = answered(fake).map((response) => response.id);
+    expect(ids.length).toBe(count);
+    expect(new Set(ids).size).toBe(count);
+  });
+
+  it('a 1 MB resumption handle is kept as the handle, and reaches no event', async () => {
+    const handle = `h${'y'.repeat(1024 * 1024)}`;
+    const { agent } = await liveFixture({
+      script: [
+        [
+          { frame: { sessionResumptionUpdate: { newHandle: handle, resumable: true } } },
+          { text: 'one' },
+        ],
+      ],
+      resumptionUpdates: false,
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'turn-end',
+    );
+    expect(events.some((event) => JSON.stringify(event).includes('yyyyyyyyyy'))).toBe(false);
+    expect(session.handle).toBe(handle);
+  });
+});
+
+describe('a hostile Live caller (attack33)', () => {
+  it('sendAudio of text that is not base64 is refused at the call, naming the chunk; nothing sent', async () => {
+    const { fake, agent } = await liveFixture({ script: [[{ text: 'ok' }]] });
+    await using session = await createLiveSession(agent);
+    for (const chunk of ['not base64!', 'ab$d', '====', 'Q', 'ab=c']) {
+      let thrown: unknown;
+      try {
+        session.sendAudio(chunk);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidArgumentError.isInstance(thrown), chunk).toBe(true);
+      expect(thrown).toMatchObject({ argument: 'chunk' });
+      expect((thrown as Error).message).not.toContain(chunk);
+    }
+    // Standard and URL-safe base64, padded or not, as the proto3 JSON mapping of bytes takes.
+    for (const chunk of ['AAEC', 'AAE=', 'AAE', '-_8A', '']) session.sendAudio(chunk);
+    session.sendText('hi');
+    await readUntil(session[Symbol.asyncIterator](), (event) => event.type === 'turn-end');
+    const audio = messagesOf(fake, 0, 'realtimeInput')
+      .map((message) => (message['realtimeInput'] as { audio?: { data: string } }).audio?.data)
+      .filter((data) => data !== undefined);
+    expect(audio).toEqual(['AAEC', 'AAE=', 'AAE', '-_8A', '']);
+    expect(fake.errors).toEqual([]);
+  });
+});
