@@ -1,6 +1,7 @@
 import { turn } from '@gemloop/testing';
-import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { contentsOf } from '../__fixtures__/order-fixtures.ts';
 import { agentOnFake, listenForTest } from '../door/__fixtures__/serve-door.ts';
 import { authorizeByKey, KEYS, postRaw, serveOpenAI } from './__fixtures__/serve-openai.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
@@ -98,5 +99,54 @@ describe('the OpenAI door (attack33)', () => {
     });
     expect(answer.choices[0]?.message.content).toBe('hello');
     expect(errors).toEqual([]);
+  });
+
+  it('a user, safety_identifier or prompt_cache_key naming another caller reaches none of their conversation', async () => {
+    // OpenAI's `user` (and its successors) label the end user for abuse monitoring; the door's
+    // owner is what `authorize` said of the key, never a field of the body.
+    const { client, fake } = await serveOpenAI([turn.text('Secret plan.'), turn.text('Fresh.')]);
+    await client('alice').responses.create({
+      model: 'support-agent',
+      input: 'My plan',
+      conversation: 'shared-name',
+    });
+    const bobs = await client('bob').responses.create({
+      model: 'support-agent',
+      input: 'Go on',
+      conversation: 'shared-name',
+      user: 'alice',
+      safety_identifier: 'alice',
+      prompt_cache_key: 'alice',
+    });
+    expect(bobs.output_text).toBe('Fresh.');
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Go on']);
+  });
+
+  it('a message of 100,000 text parts (a server that raised maxBodyBytes) is one text; a bad 100,000th part is named', async () => {
+    const { baseURL, fake } = await serveOpenAI([turn.text('ok')], {
+      handler: { maxBodyBytes: 8 * 1024 * 1024 },
+    });
+    const parts = Array.from({ length: 100_000 }, () => ({ type: 'text', text: 'a' }));
+    const answered = await postRaw(
+      baseURL,
+      '/chat/completions',
+      JSON.stringify({ model: 'support-agent', messages: [{ role: 'user', content: parts }] }),
+    );
+    expect(answered.status).toBe(200);
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([`user: ${'a'.repeat(100_000)}`]);
+    const odd = [
+      ...parts.slice(1),
+      { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+    ];
+    const refused = await postRaw(
+      baseURL,
+      '/chat/completions',
+      JSON.stringify({ model: 'support-agent', messages: [{ role: 'user', content: odd }] }),
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({
+      error: { param: 'messages[0].content[99999].type', code: 'unsupported_value' },
+    });
+    expect(fake.requests).toHaveLength(1);
   });
 });
