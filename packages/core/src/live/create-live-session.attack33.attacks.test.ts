@@ -1,8 +1,13 @@
+import type { FakeLiveTurn } from '@gemloop/testing/live';
 import { describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
+import { createLiveToken } from './create-live-token.ts';
 import type { LiveEvent } from './live-event.ts';
+import type { LiveSessionError } from './live-session-error.ts';
 
 // attack33: the Live session against a hostile server and a hostile caller, third pass (the
 // earlier: create-live-session.attacks.test.ts, .attack25, .outside4).
@@ -107,6 +112,41 @@ describe('a hostile Live server (attack33)', () => {
     );
     expect(events.some((event) => JSON.stringify(event).includes('yyyyyyyyyy'))).toBe(false);
     expect(session.handle).toBe(handle);
+  });
+  it('a close reason quoting the ephemeral token as the URL carries it (percent-encoded) is redacted', async () => {
+    // A proxy in front of the Live API that echoes the request's query in its close reason: the
+    // token is in it as liveUrl sends it, `auth_tokens%2F...` (the fake never does this).
+    const script: FakeLiveTurn[] = [];
+    const { fake } = await liveFixture({ script, apiKey: 'server-key-0123456789' });
+    const serverAgent = createAgent({
+      gemini: createGemini({ apiKey: 'server-key-0123456789', baseUrl: fake.url }),
+      model: 'gemini-live-test',
+    });
+    const token = await createLiveToken(serverAgent, {});
+    const secret = token.name.slice('auth_tokens/'.length);
+    script.push([
+      { text: 'a' },
+      { close: { code: 4003, reason: `denied ${encodeURIComponent(token.name)} here` } },
+    ]);
+    const pageAgent = createAgent({
+      gemini: createGemini({ apiKey: token.name, baseUrl: fake.url }),
+      model: 'gemini-live-test',
+    });
+    const session = await createLiveSession(pageAgent);
+    session.sendText('hi');
+    let thrown: unknown;
+    try {
+      for await (const _event of session) {
+        // read to the end
+      }
+    } catch (error) {
+      thrown = error;
+    }
+    const error = thrown as LiveSessionError;
+    expect(error).toMatchObject({ closeCode: 4003 });
+    const shown = `${error.message} ${error.closeReason} ${JSON.stringify(error.toJSON())}`;
+    expect(shown).toContain('denied ');
+    expect(shown).not.toContain(secret);
   });
 });
 
