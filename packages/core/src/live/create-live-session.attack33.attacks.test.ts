@@ -6,7 +6,6 @@ import { createGemini } from '../http/create-gemini.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import { createLiveToken } from './create-live-token.ts';
-import type { LiveEvent } from './live-event.ts';
 import type { LiveSessionError } from './live-session-error.ts';
 
 // attack33: the Live session against a hostile server and a hostile caller, third pass (the

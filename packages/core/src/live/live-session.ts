@@ -17,7 +17,8 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   sendText(text: string): void;
   /**
    * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
-   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
+   * bytes or base64 (standard or URL-safe, padded or not; text that is not base64 throws an
+   * `InvalidArgumentError` naming `chunk`). @param mimeType @defaultValue 'audio/pcm;rate=16000'
    */
   sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
   /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
