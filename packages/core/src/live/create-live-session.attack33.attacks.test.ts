@@ -147,6 +147,36 @@ describe('a hostile Live server (attack33)', () => {
     expect(shown).toContain('denied ');
     expect(shown).not.toContain(secret);
   });
+  it('server audio of odd sizes, broken base64 or no string: passed on as sent or skipped, never decoded or thrown', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [
+        [
+          { audio: 'AAE' },
+          { audio: 'not base64!' },
+          {
+            frame: {
+              serverContent: {
+                modelTurn: { parts: [{ inlineData: { data: 42 } }, { inlineData: null }] },
+              },
+            },
+          },
+          { audio: 'AQID', mimeType: 'audio/pcm;rate=24000' },
+        ],
+      ],
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'turn-end',
+    );
+    expect(events.flatMap((event) => (event.type === 'audio' ? [event.data] : []))).toEqual([
+      'AAE',
+      'not base64!',
+      'AQID',
+    ]);
+    expect(fake.errors).toEqual([]);
+  });
 });
 
 describe('a hostile Live caller (attack33)', () => {
