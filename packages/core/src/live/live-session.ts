@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { isBase64 } from '../history/part-fields.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import type { LiveEvent } from './live-event.ts';
@@ -16,7 +17,8 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   sendText(text: string): void;
   /**
    * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
-   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
+   * bytes or base64 (standard or URL-safe, padded or not; text that is not base64 throws an
+   * `InvalidArgumentError` naming `chunk`). @param mimeType @defaultValue 'audio/pcm;rate=16000'
    */
   sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
   /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
@@ -67,6 +69,15 @@ export function liveSessionApi(parts: LiveSessionParts): LiveSession {
         throw new InvalidArgumentError({
           argument: 'mimeType',
           message: `sendAudio's mimeType must be a non-empty string such as 'audio/pcm;rate=16000'.`,
+        });
+      }
+      // Text that is not base64 is no audio: the server cannot read the frame's `bytes` field
+      // (proto3 JSON takes standard or URL-safe base64, padded or not) and ends the whole session
+      // long after this call; refused here, by name, without quoting it (attack33).
+      if (typeof chunk === 'string' && !isBase64(chunk)) {
+        throw new InvalidArgumentError({
+          argument: 'chunk',
+          message: `sendAudio's chunk text is not base64 (${chunk.length} characters): pass the PCM bytes as a Uint8Array, or their base64.`,
         });
       }
       const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);

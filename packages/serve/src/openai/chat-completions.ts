@@ -73,7 +73,10 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   }
 
   return eventStreamResponse(door.abort, async (write) => {
-    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    // With include_usage, "all other chunks will also include a usage field, but with a null
+    // value" (the API reference, ChatCompletionStreamOptions): a client tells the usage chunk by it.
+    const usageField = includeUsage ? { usage: null } : {};
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = usageField) =>
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
     const run = door.telemetry.run(
       runSpan(door, 'chat.completions', true),
