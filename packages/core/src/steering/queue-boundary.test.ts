@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SteeringError } from '../errors/steering-error.ts';
+import type { Content } from '../wire/content.ts';
 import { addReceived, bindQueue, takeSteers, unbindQueue } from './queue-boundary.ts';
 import { SteeringQueue } from './steering-queue.ts';
 
-const text = (content: { parts: { text?: string }[] }): string | undefined =>
-  content.parts[0]?.text;
+const text = (content: Content): string | undefined => content.parts[0]?.text;
 
 describe('queue-boundary', () => {
   it('takes the steers at a step boundary and leaves the queued messages for the answer', () => {
