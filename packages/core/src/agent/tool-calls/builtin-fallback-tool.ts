@@ -1,7 +1,10 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
+import type { FallbackBuiltinType } from './call-builtin-fallback.ts';
 import type { DelegatedResult } from './delegated-result.ts';
+
+export type { FallbackBuiltinType } from './call-builtin-fallback.ts';
 
 type FallbackSpec = {
   name: string;
@@ -9,12 +12,6 @@ type FallbackSpec = {
   properties: Record<string, unknown>;
   required: string[];
 };
-
-/**
- * The built-ins that have a function fallback (`mcpServers` and `computerUse` are always sent as
- * they are: their calls come back as function calls, not server-side tool parts).
- */
-export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers' | 'computerUse'>;
 
 /** Whether a built-in of this type has a function fallback. @internal */
 export function hasFallbackType(type: BuiltinTool['type']): type is FallbackBuiltinType {

@@ -3,8 +3,15 @@ import type { BuiltinTool } from '../../tools/tool.ts';
 import type { Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { toAgentUsage } from '../usage.ts';
-import type { FallbackBuiltinType } from './builtin-fallback-tool.ts';
 import { DelegatedResult } from './delegated-result.ts';
+
+/**
+ * The built-ins that have a function fallback (`mcpServers` and `computerUse` are always sent as
+ * they are: their calls come back as function calls, not server-side tool parts). Declared here,
+ * with the prompts keyed by it: builtin-fallback-tool.ts imports this module, not the reverse.
+ * @internal
+ */
+export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers' | 'computerUse'>;
 
 const searchPrompt = (args: Record<string, unknown>): string =>
   `Search the web and answer with the key facts: ${String(args['query'])}`;
