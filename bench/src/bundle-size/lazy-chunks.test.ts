@@ -24,10 +24,16 @@ const OPEN_API_PARAMETERS = {
   required: ['city'],
 };
 
+/** What the fake recorded of a request's body, as far as the test reads it. */
+type GroundedBody = {
+  tools?: unknown[];
+  contents?: { parts?: { text?: string }[] }[];
+};
+
 const USE_THE_LAZY_CHUNKS = `
 const OPEN_API_PARAMETERS = ${JSON.stringify(OPEN_API_PARAMETERS)};
-const [entry, baseUrl] = process.argv.slice(1);
-const { createAgent, createGemini, defineTool, preloadToolSchemas } = await import(entry);
+const [entry, baseUrl, fallbackUrl] = process.argv.slice(1);
+const { createAgent, createGemini, defineTool, googleSearch, preloadToolSchemas } = await import(entry);
 const z3 = await import('zod/v3');
 const json = defineTool({
   name: 'find',
@@ -55,6 +61,14 @@ try { openApi.declaration; } catch (error) { openApiEarly = error.library; }
 await preloadToolSchemas([json, zodV3, openApi]);
 const gemini = createGemini({ baseUrl, apiKey: 'probe-key', retry: false });
 const failed = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hi').catch((error) => error);
+// Gemini 2.5 takes no built-in beside functions: google_search is a function whose grounded call
+// comes from its own chunk, imported by the fallback's first call.
+const searching = createAgent({
+  gemini: createGemini({ baseUrl: fallbackUrl, apiKey: 'probe-key', retry: false }),
+  model: 'gemini-2.5-flash',
+  tools: [googleSearch(), json],
+});
+const searched = await searching.run('Weather in Oslo?');
 process.stdout.write(JSON.stringify({
   early,
   issues: json.parseArgs({ city: '' }),
@@ -62,16 +76,17 @@ process.stdout.write(JSON.stringify({
   openApiEarly,
   openApi: openApi.declaration,
   error: { code: failed.cause?.code, status: failed.cause?.status, message: failed.cause?.message },
+  searched: searched.text,
 }));
 `;
 
 describe('the lazy chunks of the browser build', () => {
-  it('load and work: the JSON Schema validator, the zod 3 converter, the OpenAPI converter, the API error description', async () => {
+  it('load and work: the JSON Schema validator, the zod 3 converter, the OpenAPI converter, the API error description, a built-in fallback call', async () => {
     const chunks = await buildBundle({
       name: 'lazy chunks',
       source:
         "export { createAgent, createGemini, defineTool } from '@gemloop/core';\n" +
-        "export { preloadToolSchemas } from '@gemloop/core/tools';",
+        "export { googleSearch, preloadToolSchemas } from '@gemloop/core/tools';",
     });
     // esbuild names the chunk of a stdin entry `stdin.js`.
     const entry = chunks.find((chunk) => basename(chunk.path) === 'stdin.js');
@@ -84,14 +99,22 @@ describe('the lazy chunks of the browser build', () => {
         { fault: { type: 'http-error', error: googleError(400, 'API key not valid.') }, on: 0 },
       ],
     });
+    const searchFake = createFakeGemini({
+      script: [
+        turn.call('google_search', { query: 'weather in Oslo' }),
+        turn.text('Sunny, 21 degrees.'),
+        turn.text('It is sunny in Oslo.'),
+      ],
+    });
     try {
       for (const chunk of chunks) await writeFile(join(folder, basename(chunk.path)), chunk.bytes);
       const { url } = await fake.listen();
+      const search = await searchFake.listen();
       const entryUrl = pathToFileURL(join(folder, basename(entry.path))).href;
       // Under the tests' hang guard: stopped with its test, and when the Vitest worker dies.
       const { stdout } = await runGuarded(
         process.execPath,
-        ['--input-type=module', '-e', USE_THE_LAZY_CHUNKS, entryUrl, url],
+        ['--input-type=module', '-e', USE_THE_LAZY_CHUNKS, entryUrl, url, search.url],
         { cwd: folder, maxBuffer: 1 << 20 },
       );
       const report = JSON.parse(stdout);
@@ -124,8 +147,18 @@ describe('the lazy chunks of the browser build', () => {
       // The description's own words, not the words of an error made without it.
       expect(report.error.message).toMatch(/retrying will not help/);
       expect(report.error.message).not.toMatch(/could not be loaded/);
+      // The fallback's grounded call (call-builtin-fallback.ts, a lazy chunk) was made with only the
+      // built-in, and its answer went back to the model as the function's output.
+      expect(report.searched).toBe('It is sunny in Oslo.');
+      const [, grounded, last] = searchFake.requests.map(({ body }) => body as GroundedBody);
+      expect(grounded?.tools).toEqual([{ googleSearch: {} }]);
+      expect(grounded?.contents?.[0]?.parts?.[0]?.text).toBe(
+        'Search the web and answer with the key facts: weather in Oslo',
+      );
+      expect(JSON.stringify(last?.contents)).toContain('"answer":"Sunny, 21 degrees."');
     } finally {
       await fake.close();
+      await searchFake.close();
       await rm(folder, { recursive: true, force: true });
     }
   });

@@ -9,7 +9,7 @@ import {
   markChildRunTool,
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
-import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
+import { DelegatedResult } from '../agent/tool-calls/delegated-result.ts';
 import { safeErrorText } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';

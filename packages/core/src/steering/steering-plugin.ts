@@ -10,6 +10,7 @@ import { SteeringError } from '../errors/steering-error.ts';
 import type { Steering } from '../run/steering-controller.ts';
 import type { SteeringDropReason, SteeringReport, SteeringStatus } from '../run/steering-report.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { addReceived, bindQueue, takeSteers, unbindQueue } from './queue-boundary.ts';
 import type { ReceivedSteer } from './steering-options.ts';
 import type { PendingSteer, SteeringQueue } from './steering-queue.ts';
 
@@ -68,7 +69,7 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
       // fields only core makes, and the inbox binding is the in-process half of `run.receive`. A
       // third party has the same channel: `run.receive(topic)` and `run.emit`.
       const internals = internalsOf(run);
-      queue.attach(({ steer }) => report(run, 'received', steer, steer.receivedAt));
+      bindQueue(queue, ({ steer }) => report(run, 'received', steer, steer.receivedAt));
       internals.tracker.steering ??= [];
       // What is sent to the run's plugins through this controller or stream (`send`).
       bindInbox(run, () => queue.opened);
@@ -88,7 +89,7 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
       }
       // A blocked answer, or no step left: the run ends, and what waits is dropped (endRun).
       if (answer.blocked || !answer.stepsLeft) return undefined;
-      const messages = queue.take(true);
+      const messages = takeSteers(queue, true);
       if (messages.length === 0) return undefined;
       // The run's first step checked its input already: what comes after it is checked here.
       await appendSteers(run, messages, stepNumber);
@@ -109,7 +110,7 @@ export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
             ? 'aborted'
             : 'failed';
       const stepNumber = run.steps.length;
-      for (const steer of queue.detach()) report(run, 'dropped', steer, stepNumber, reason);
+      for (const steer of unbindQueue(queue)) report(run, 'dropped', steer, stepNumber, reason);
       // A one-run inbox (a stream's, a chat send's) closes with its run: what no plugin received
       // is dropped, and said so (per topic, counted; a controller's stay for its next run).
       const unread = queue.closed ? queue.opened?.drain() : undefined;
@@ -125,7 +126,7 @@ async function applySteers(
   stepNumber: number,
 ): Promise<undefined> {
   if (receives(queue, run)) await receive(run, queue, stepNumber);
-  const steers = queue.take(false);
+  const steers = takeSteers(queue, false);
   if (steers.length > 0) await appendSteers(run, steers, stepNumber);
   return undefined;
 }
@@ -156,7 +157,7 @@ async function receive(
     });
   }
   if ((received as unknown[]).length === 0) return;
-  for (const steer of queue.addReceived(received as ReceivedSteer[])) {
+  for (const steer of addReceived(queue, received as ReceivedSteer[])) {
     report(run, 'dropped', steer, stepNumber, 'too-many-pending');
   }
 }

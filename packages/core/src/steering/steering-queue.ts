@@ -6,8 +6,6 @@ import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
-  RECEIVED_STEER_DEFAULTS,
-  type ReceivedSteer,
   STEERING_DEFAULTS,
   type SteeringMessage,
   type SteeringOptions,
@@ -33,12 +31,14 @@ export type SteeringListener = (event: { status: 'received'; steer: PendingSteer
 export class SteeringQueue {
   readonly maxPending: number;
   readonly receive: SteeringOptions['receive'];
-  private waiting: PendingSteer[] = [];
-  private listener: SteeringListener | undefined;
+  /** The messages waiting for a boundary, oldest first (taken by `queue-boundary.ts`). */
+  waiting: PendingSteer[] = [];
+  /** The run bound to the queue (`bindQueue`), which hears of each message as it comes. */
+  listener: SteeringListener | undefined;
   /** Set once a one-run controller's run is over: later messages are refused, never kept. */
   closed = false;
   /** A controller made for one run (a stream's own, a chat send's): it closes when the run ends. */
-  private readonly oneRun: boolean;
+  readonly oneRun: boolean;
   /**
    * The messages sent to the run's plugins (`send`), made by the first (loaded then: a run
    * nobody sends to loads none of it); `RunInbox` sets `opened` once made, which the steering
@@ -88,83 +88,14 @@ export class SteeringQueue {
     );
     return this.inbox.then((inbox) => inbox.send(topic, value, where));
   }
-
-  /**
-   * Adds what `receive` brought; past `maxPending` the rest is returned, to be reported dropped
-   * (it came from elsewhere: refusing it would throw inside the run).
-   */
-  addReceived(received: readonly ReceivedSteer[]): PendingSteer[] {
-    const dropped: PendingSteer[] = [];
-    for (const entry of received) {
-      // A store may hand back anything: an entry that is not an object is skipped, as a
-      // malformed message is (destructuring null would end the run with a TypeError).
-      if (typeof entry !== 'object' || entry === null) continue;
-      const { message } = entry;
-      const { mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry);
-      let content: Content;
-      try {
-        content = toUserContent(message, mode);
-      } catch {
-        continue;
-      }
-      const steer: PendingSteer = { mode: mode === 'queue' ? 'queue' : 'steer', content };
-      if (this.waiting.length >= this.maxPending) {
-        dropped.push(steer);
-        continue;
-      }
-      this.waiting.push(steer);
-      this.listener?.({ status: 'received', steer });
-    }
-    return dropped;
-  }
-
-  /** Takes the steers (`answered: false`) or every message (`answered: true`), oldest first. */
-  take(answered: boolean): PendingSteer[] {
-    if (this.waiting.length === 0) return [];
-    if (answered) {
-      const all = this.waiting;
-      this.waiting = [];
-      return all;
-    }
-    const steers = this.waiting.filter((steer) => steer.mode === 'steer');
-    if (steers.length > 0) this.waiting = this.waiting.filter((steer) => steer.mode !== 'steer');
-    return steers;
-  }
-
-  /** Whether a message would make an answered run go on. */
-  hasAny(): boolean {
-    return this.waiting.length > 0;
-  }
-
-  /**
-   * Binds the controller to a run: the messages already waiting are reported to it at once.
-   * @throws {@link SteeringError} `in-use` while another run holds it.
-   */
-  attach(listener: SteeringListener): void {
-    if (this.listener !== undefined) {
-      throw new SteeringError({
-        reason: 'in-use',
-        message:
-          'This steering controller already steers a running agent; one controller steers one run at a time. Make one per run with createSteering(), or wait for the first run to end.',
-      });
-    }
-    this.listener = listener;
-    for (const steer of this.waiting) listener({ status: 'received', steer });
-  }
-
-  /** Unbinds the run; what still waits is dropped and returned (the run reports it). */
-  detach(): PendingSteer[] {
-    this.listener = undefined;
-    // A message given to a finished one-run controller would wait for a run that never comes.
-    if (this.oneRun) this.closed = true;
-    const left = this.waiting;
-    this.waiting = [];
-    return left;
-  }
 }
 
-/** A message as the user content the history gets. */
-function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
+/**
+ * A message as the user content the history gets.
+ * @throws {@link SteeringError} `empty-message` or `invalid-message`.
+ * @internal
+ */
+export function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
   if (typeof message === 'string') {
     if (message.trim() === '') throw emptyMessage(mode);
     return { role: 'user', parts: [{ text: message }] };

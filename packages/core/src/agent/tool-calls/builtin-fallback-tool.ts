@@ -1,61 +1,17 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
-import type { Cost } from '../../models/cost.ts';
-import type { CostPicos } from '../../models/usd.ts';
-import type { AgentUsage } from '../../run/agent-result.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
-import type { Part } from '../../wire/content.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
-import type { GenerateContentResponse, GroundingMetadata } from '../../wire/response.ts';
-import { toAgentUsage } from '../usage.ts';
+import type { FallbackBuiltinType } from './call-builtin-fallback.ts';
+import type { DelegatedResult } from './delegated-result.ts';
 
-/**
- * What a fallback tool's `execute` returns: the function output plus what the loop records on
- * the call (grounding, usage of the extra model call).
- * @internal
- */
-export class DelegatedResult {
-  readonly output: Record<string, unknown>;
-  readonly grounding: GroundingMetadata | undefined;
-  readonly usage: AgentUsage;
-  /**
-   * What `usage` cost when the tool priced it itself (a subagent's run, at its own model's
-   * prices); `undefined` to price it at the calling agent's model (the search fallback).
-   */
-  readonly cost: Cost | undefined;
-  /**
-   * `cost` as the tool's meter summed it (pico-dollars when known), when it had one: the calling
-   * run adds this to its totals instead of parsing `cost`'s dollars back.
-   */
-  readonly priced: CostPicos | Cost | undefined;
-
-  constructor(
-    output: Record<string, unknown>,
-    grounding: GroundingMetadata | undefined,
-    usage: AgentUsage,
-    cost?: Cost,
-    priced?: CostPicos | Cost,
-  ) {
-    this.output = output;
-    this.grounding = grounding;
-    this.usage = usage;
-    this.cost = cost;
-    this.priced = priced;
-  }
-}
+export type { FallbackBuiltinType } from './call-builtin-fallback.ts';
 
 type FallbackSpec = {
   name: string;
   description: string;
   properties: Record<string, unknown>;
   required: string[];
-  prompt(args: Record<string, unknown>): string;
 };
-
-/**
- * The built-ins that have a function fallback (`mcpServers` and `computerUse` are always sent as
- * they are: their calls come back as function calls, not server-side tool parts).
- */
-export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers' | 'computerUse'>;
 
 /** Whether a built-in of this type has a function fallback. @internal */
 export function hasFallbackType(type: BuiltinTool['type']): type is FallbackBuiltinType {
@@ -75,7 +31,6 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       query: { type: 'string', description: 'What to search for, as a question or keywords.' },
     },
     required: ['query'],
-    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
   },
   urlContext: {
     name: 'url_context',
@@ -85,8 +40,6 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       question: { type: 'string', description: 'What to find out from the pages.' },
     },
     required: ['urls', 'question'],
-    prompt: (args) =>
-      `${String(args['question'])}\n\nRead these pages:\n${(args['urls'] as string[]).join('\n')}`,
   },
   googleMaps: {
     name: 'google_maps',
@@ -95,7 +48,6 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       query: { type: 'string', description: 'The place question, e.g. "cafés near the Louvre".' },
     },
     required: ['query'],
-    prompt: (args) => String(args['query']),
   },
   codeExecution: {
     name: 'code_execution',
@@ -103,8 +55,6 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       'Writes and runs Python code for a task (calculations, data processing) and returns the result.',
     properties: { task: { type: 'string', description: 'What the code should compute.' } },
     required: ['task'],
-    prompt: (args) =>
-      `Write and run Python code to do this, then state the result: ${String(args['task'])}`,
   },
   enterpriseWebSearch: {
     name: 'enterprise_web_search',
@@ -112,14 +62,12 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       'Searches the web (enterprise web search) and returns a grounded answer with its sources.',
     properties: searchQuery,
     required: ['query'],
-    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
   },
   exaAiSearch: {
     name: 'exa_ai_search',
     description: 'Searches the web with Exa.ai and returns a grounded answer with its sources.',
     properties: searchQuery,
     required: ['query'],
-    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
   },
   parallelAiSearch: {
     name: 'parallel_ai_search',
@@ -127,7 +75,6 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       'Searches the web with Parallel.ai and returns a grounded answer with its sources.',
     properties: searchQuery,
     required: ['query'],
-    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
   },
   retrieval: {
     name: 'retrieval',
@@ -135,14 +82,12 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
       'Searches the configured data store and returns a grounded answer with its sources.',
     properties: searchQuery,
     required: ['query'],
-    prompt: (args) => String(args['query']),
   },
   fileSearch: {
     name: 'file_search',
     description: 'Searches the document stores and returns a grounded answer with its sources.',
     properties: { query: { type: 'string', description: 'What to look for in the documents.' } },
     required: ['query'],
-    prompt: (args) => String(args['query']),
   },
 };
 
@@ -189,16 +134,19 @@ export function createBuiltinFallbackTool({
     description: spec.description,
     declaration,
     parseArgs: (args) => parseArgs(spec, args),
+    // The grounded call and the reading of its answer load with the first call (`import()`):
+    // only an agent on a model that cannot combine built-ins with functions makes one, and a
+    // default app's bundle leaves them out (bench/RESULTS.md, "bytes4").
     async execute(args, context) {
-      const response = await gemini.generateContent(
-        {
-          model,
-          contents: [{ role: 'user', parts: [{ text: spec.prompt(args) }] }],
-          tools: [builtin.tool],
-        },
-        { ...callOptions, signal: context.signal },
-      );
-      return toDelegatedResult(response);
+      const { callBuiltinFallback } = await import('./call-builtin-fallback.ts');
+      return callBuiltinFallback({
+        builtin,
+        gemini,
+        model,
+        callOptions,
+        args,
+        signal: context.signal,
+      });
     },
   };
   return tool;
@@ -229,39 +177,4 @@ function parseArgs(
     }
   }
   return issues.length > 0 ? { success: false, issues } : { success: true, value: record };
-}
-
-function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
-  const candidate = response.candidates?.[0];
-  const parts: Part[] = candidate?.content?.parts ?? [];
-  let answer = '';
-  const code: string[] = [];
-  const codeOutputs: string[] = [];
-  for (const part of parts) {
-    if (typeof part.text === 'string' && part.thought !== true) answer += part.text;
-    if (part.executableCode !== undefined) code.push(part.executableCode.code);
-    if (part.codeExecutionResult?.output !== undefined) {
-      codeOutputs.push(part.codeExecutionResult.output);
-    }
-  }
-  const grounding = candidate?.groundingMetadata;
-  const output: Record<string, unknown> = { answer };
-  const sources = (grounding?.groundingChunks ?? [])
-    .map((chunk) => chunk.web ?? chunk.maps ?? chunk.retrievedContext)
-    .filter((source) => source !== undefined)
-    // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
-    .map((source) =>
-      'fileSearchStore' in source && source.uri === undefined
-        ? { title: source.title, fileSearchStore: source.fileSearchStore }
-        : { title: source.title, uri: source.uri },
-    );
-  if (sources.length > 0) output['sources'] = sources;
-  const queries = grounding?.webSearchQueries?.filter((query) => query !== '');
-  if (queries !== undefined && queries.length > 0) output['searchQueries'] = queries;
-  if (code.length > 0) output['code'] = code;
-  if (codeOutputs.length > 0) output['codeOutputs'] = codeOutputs;
-  if (answer === '' && candidate?.finishReason !== undefined && candidate.finishReason !== 'STOP') {
-    output['error'] = `The grounded call ended with ${candidate.finishReason} and no answer.`;
-  }
-  return new DelegatedResult(output, grounding, toAgentUsage(response.usageMetadata));
 }

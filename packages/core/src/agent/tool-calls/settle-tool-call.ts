@@ -16,7 +16,7 @@ import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
-import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { DelegatedResult } from './delegated-result.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
