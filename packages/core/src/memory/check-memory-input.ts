@@ -10,7 +10,37 @@ export const MAX_MEMORY_ID = 256;
 /** The longest memory text a store takes, in characters. */
 export const MAX_MEMORY_TEXT = 4000;
 
-/** Throws unless `scope` is a non-empty string of at most 256 characters. @internal */
+// A lone surrogate (half of a UTF-16 pair, matched alone by \p{Cs} under the `u` flag) has no
+// UTF-8 form, so node-postgres (and any UTF-8 wire or JSON server) sends U+FFFD in its place:
+// "user-\uD800" and "user-\uDBFF" became one scope, and one user recalled the other's memories
+// (attack32). A NUL is kept by these stores; the Postgres store refuses it itself.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Where `text` holds a lone surrogate, said in words, or `undefined`. */
+function loneSurrogate(text: string): string | undefined {
+  const match = LONE_SURROGATE.exec(text);
+  return match === null
+    ? undefined
+    : `a lone surrogate (half of a UTF-16 pair, not a character) at index ${match.index}`;
+}
+
+/**
+ * Whether `text` is a memory's text a store keeps: non-empty, at most 4000 characters, without a
+ * lone surrogate. @internal
+ */
+export function isMemoryText(text: unknown): text is string {
+  return (
+    typeof text === 'string' &&
+    text.trim().length > 0 &&
+    text.length <= MAX_MEMORY_TEXT &&
+    loneSurrogate(text) === undefined
+  );
+}
+
+/**
+ * Throws unless `scope` is a non-empty string of at most 256 characters without a lone surrogate
+ * (a store would keep it as another user's id). @internal
+ */
 export function checkScope(scope: unknown): asserts scope is string {
   if (typeof scope !== 'string' || scope.length === 0 || scope.length > MAX_SCOPE_LENGTH) {
     throw new InvalidArgumentError({
@@ -18,14 +48,31 @@ export function checkScope(scope: unknown): asserts scope is string {
       message: `A memory scope must be a non-empty string of at most ${MAX_SCOPE_LENGTH} characters (the user's id); got ${typeof scope === 'string' ? `a string of ${scope.length}` : typeof scope}.`,
     });
   }
+  const found = loneSurrogate(scope);
+  if (found !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'scope',
+      message: `A memory scope (the user's id) must be well-formed text; it holds ${found}, which a store would keep as another character, so two users would share memories. Pass the id as your users table holds it (UTF-8 decoded), or encode it (hex, base64url).`,
+    });
+  }
 }
 
-/** Throws unless `text` is a memory's text: non-empty, at most 4000 characters. @internal */
+/**
+ * Throws unless `text` is a memory's text: non-empty, at most 4000 characters, without a lone
+ * surrogate. @internal
+ */
 export function checkMemoryText(text: unknown): asserts text is string {
   if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_MEMORY_TEXT) {
     throw new InvalidArgumentError({
       argument: 'text',
       message: `A memory's text must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters; got ${typeof text === 'string' ? `${text.length} characters` : typeof text}.`,
+    });
+  }
+  const found = loneSurrogate(text);
+  if (found !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'text',
+      message: `A memory's text must be well-formed text; it holds ${found}, which a store cannot keep as it is. Remove it (or replace it with U+FFFD, as \`text.toWellFormed()\` does) before remembering.`,
     });
   }
 }
