@@ -9,6 +9,12 @@ export const MAX_SCOPE_LENGTH = 256;
 export const MAX_MEMORY_ID = 256;
 /** The longest memory text a store takes, in characters. */
 export const MAX_MEMORY_TEXT = 4000;
+/**
+ * The most numbers an embedding holds: pgvector's `VECTOR_MAX_DIM` (16,000, its src/vector.h),
+ * over every embedding model's size (Gemini's 3072 at most). An embed function or a row with a
+ * million numbers was kept and read back on every recall: 8 MB a memory, gigabytes a user (attack32).
+ */
+export const MAX_EMBEDDING_DIMENSIONS = 16_000;
 
 // A lone surrogate (half of a UTF-16 pair, matched alone by \p{Cs} under the `u` flag) has no
 // UTF-8 form, so node-postgres (and any UTF-8 wire or JSON server) sends U+FFFD in its place:
@@ -106,7 +112,7 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
   }
 }
 
-/** Throws unless `embedding` is a non-empty array of finite numbers. @internal */
+/** Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers. @internal */
 export function checkEmbedding(
   embedding: unknown,
   argument = 'embedding',
@@ -114,11 +120,12 @@ export function checkEmbedding(
   if (
     !Array.isArray(embedding) ||
     embedding.length === 0 ||
+    embedding.length > MAX_EMBEDDING_DIMENSIONS ||
     !embedding.every((value) => typeof value === 'number' && Number.isFinite(value))
   ) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a non-empty array of finite numbers (the text's embedding).`,
+      message: `${argument} must be a non-empty array of at most ${MAX_EMBEDDING_DIMENSIONS} finite numbers (the text's embedding)${Array.isArray(embedding) && embedding.length > MAX_EMBEDDING_DIMENSIONS ? `; got ${embedding.length} numbers (ask the embedding model for fewer dimensions)` : ''}.`,
     });
   }
 }
