@@ -9,8 +9,44 @@ export const MAX_SCOPE_LENGTH = 256;
 export const MAX_MEMORY_ID = 256;
 /** The longest memory text a store takes, in characters. */
 export const MAX_MEMORY_TEXT = 4000;
+/**
+ * The most numbers an embedding holds: pgvector's `VECTOR_MAX_DIM` (16,000, its src/vector.h),
+ * over every embedding model's size (Gemini's 3072 at most). An embed function or a row with a
+ * million numbers was kept and read back on every recall: 8 MB a memory, gigabytes a user (attack32).
+ */
+export const MAX_EMBEDDING_DIMENSIONS = 16_000;
 
-/** Throws unless `scope` is a non-empty string of at most 256 characters. @internal */
+// A lone surrogate (half of a UTF-16 pair, matched alone by \p{Cs} under the `u` flag) has no
+// UTF-8 form, so node-postgres (and any UTF-8 wire or JSON server) sends U+FFFD in its place:
+// "user-\uD800" and "user-\uDBFF" became one scope, and one user recalled the other's memories
+// (attack32). A NUL is kept by these stores; the Postgres store refuses it itself.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Where `text` holds a lone surrogate, said in words, or `undefined`. */
+function loneSurrogate(text: string): string | undefined {
+  const match = LONE_SURROGATE.exec(text);
+  return match === null
+    ? undefined
+    : `a lone surrogate (half of a UTF-16 pair, not a character) at index ${match.index}`;
+}
+
+/**
+ * Whether `text` is a memory's text a store keeps: non-empty, at most 4000 characters, without a
+ * lone surrogate. @internal
+ */
+export function isMemoryText(text: unknown): text is string {
+  return (
+    typeof text === 'string' &&
+    text.trim().length > 0 &&
+    text.length <= MAX_MEMORY_TEXT &&
+    loneSurrogate(text) === undefined
+  );
+}
+
+/**
+ * Throws unless `scope` is a non-empty string of at most 256 characters without a lone surrogate
+ * (a store would keep it as another user's id). @internal
+ */
 export function checkScope(scope: unknown): asserts scope is string {
   if (typeof scope !== 'string' || scope.length === 0 || scope.length > MAX_SCOPE_LENGTH) {
     throw new InvalidArgumentError({
@@ -18,14 +54,31 @@ export function checkScope(scope: unknown): asserts scope is string {
       message: `A memory scope must be a non-empty string of at most ${MAX_SCOPE_LENGTH} characters (the user's id); got ${typeof scope === 'string' ? `a string of ${scope.length}` : typeof scope}.`,
     });
   }
+  const found = loneSurrogate(scope);
+  if (found !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'scope',
+      message: `A memory scope (the user's id) must be well-formed text; it holds ${found}, which a store would keep as another character, so two users would share memories. Pass the id as your users table holds it (UTF-8 decoded), or encode it (hex, base64url).`,
+    });
+  }
 }
 
-/** Throws unless `text` is a memory's text: non-empty, at most 4000 characters. @internal */
+/**
+ * Throws unless `text` is a memory's text: non-empty, at most 4000 characters, without a lone
+ * surrogate. @internal
+ */
 export function checkMemoryText(text: unknown): asserts text is string {
   if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_MEMORY_TEXT) {
     throw new InvalidArgumentError({
       argument: 'text',
       message: `A memory's text must be a non-empty string of at most ${MAX_MEMORY_TEXT} characters; got ${typeof text === 'string' ? `${text.length} characters` : typeof text}.`,
+    });
+  }
+  const found = loneSurrogate(text);
+  if (found !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'text',
+      message: `A memory's text must be well-formed text; it holds ${found}, which a store cannot keep as it is. Remove it (or replace it with U+FFFD, as \`text.toWellFormed()\` does) before remembering.`,
     });
   }
 }
@@ -59,7 +112,7 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
   }
 }
 
-/** Throws unless `embedding` is a non-empty array of finite numbers. @internal */
+/** Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers. @internal */
 export function checkEmbedding(
   embedding: unknown,
   argument = 'embedding',
@@ -67,11 +120,12 @@ export function checkEmbedding(
   if (
     !Array.isArray(embedding) ||
     embedding.length === 0 ||
+    embedding.length > MAX_EMBEDDING_DIMENSIONS ||
     !embedding.every((value) => typeof value === 'number' && Number.isFinite(value))
   ) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a non-empty array of finite numbers (the text's embedding).`,
+      message: `${argument} must be a non-empty array of at most ${MAX_EMBEDDING_DIMENSIONS} finite numbers (the text's embedding)${Array.isArray(embedding) && embedding.length > MAX_EMBEDDING_DIMENSIONS ? `; got ${embedding.length} numbers (ask the embedding model for fewer dimensions)` : ''}.`,
     });
   }
 }

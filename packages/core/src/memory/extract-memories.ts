@@ -2,7 +2,7 @@ import type { Gemini } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import { escapeJsonForPrompt } from '../shared/quote-for-prompt.ts';
 import type { Content } from '../wire/content.ts';
-import { MAX_MEMORY_TEXT } from './check-memory-input.ts';
+import { isMemoryText } from './check-memory-input.ts';
 import type { Memory } from './create-memory.ts';
 import { MemoryError } from './memory-error.ts';
 
@@ -127,7 +127,8 @@ export async function extractMemories({
   for (const item of items.slice(0, MAX_EXTRACTED)) {
     if (typeof item !== 'object' || item === null) continue;
     const { text, kind } = item as { text?: unknown; kind?: unknown };
-    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_MEMORY_TEXT) continue;
+    // Skipped as a text no store keeps (too long, a lone surrogate): the other items are still remembered.
+    if (!isMemoryText(text)) continue;
     if (redact(text) !== text) continue;
     const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
     if (known.length > 0) continue;

@@ -1,4 +1,8 @@
-import { MAX_MEMORY_TEXT, MAX_SCOPE_LENGTH } from './check-memory-input.ts';
+import {
+  MAX_EMBEDDING_DIMENSIONS,
+  MAX_MEMORY_TEXT,
+  MAX_SCOPE_LENGTH,
+} from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { EmbeddedMemory } from './rank-by-similarity.ts';
 
@@ -55,6 +59,9 @@ export function checkMemoryRecord(
     !embedding.every((number) => typeof number === 'number' && Number.isFinite(number))
   ) {
     return 'no `embedding` of finite numbers';
+  }
+  if (embedding.length > MAX_EMBEDDING_DIMENSIONS) {
+    return `an \`embedding\` of over ${MAX_EMBEDDING_DIMENSIONS} numbers`;
   }
   if (
     metadata !== undefined &&

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core';
 import {
   checkMemoryRecord,
   checkOptionsCopy,
@@ -92,6 +93,24 @@ function toRecord(row: Row, table: string, operation: MemoryOperation): Embedded
   });
 }
 
+// JSON.stringify writes a NUL as `\u0000`, the escape jsonb refuses; one after an odd number of
+// backslashes is a written backslash followed by the text "u0000", which jsonb keeps.
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/**
+ * Throws an {@link InvalidArgumentError} naming `argument` when `value` holds a NUL: Postgres text
+ * and jsonb refuse one, and the driver's raw error ("invalid byte sequence for encoding UTF8:
+ * 0x00") said neither which argument nor how to fix it (attack32). The other stores keep a NUL.
+ */
+function refuseNul(value: string, argument: 'scope' | 'text' | 'metadata'): void {
+  const at = argument === 'metadata' ? (NUL_ESCAPE.exec(value)?.index ?? -1) : value.indexOf('\0');
+  if (at < 0) return;
+  throw new InvalidArgumentError({
+    argument,
+    message: `A memory ${argument === 'scope' ? 'scope (the user id)' : argument} for the Postgres memory store holds a NUL character${argument === 'metadata' ? '' : ` (at index ${at})`}, which Postgres cannot store. Remove it, or encode the value (hex, base64url).`,
+  });
+}
+
 /**
  * A `MemoryStore` (`@gemloop/core/memory`) in Postgres: one row per memory, the embedding in a
  * `double precision[]` column, and an exact cosine search done by gemloop over the user's rows.
@@ -136,6 +155,7 @@ export function createPostgresMemoryStore(
   const store = createVectorStore(
     {
       async transact(scope, operation, change) {
+        refuseNul(scope, 'scope');
         await ensureTable();
         return inTransaction(pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -151,6 +171,17 @@ export function createPostgresMemoryStore(
           const before = rows.map((row) => toRecord(row, table, operation));
           const { records, value } = change(before);
           if (records !== undefined) {
+            // The records the change kept as they were are the very objects it was given.
+            const unchanged = new Set(before);
+            const written = records
+              .filter((record) => !unchanged.has(record))
+              .map((record) => {
+                refuseNul(record.text, 'text');
+                const metadata =
+                  record.metadata === undefined ? null : JSON.stringify(record.metadata);
+                if (metadata !== null) refuseNul(metadata, 'metadata');
+                return { record, metadata };
+              });
             const kept = new Set(records.map(({ id }) => id));
             const gone = before.filter(({ id }) => !kept.has(id)).map(({ id }) => id);
             if (gone.length > 0) {
@@ -159,10 +190,7 @@ export function createPostgresMemoryStore(
                 gone,
               ]);
             }
-            const unchanged = new Set(before);
-            for (const record of records) {
-              // The records the change kept as they were are the very objects it was given.
-              if (unchanged.has(record)) continue;
+            for (const { record, metadata } of written) {
               await client.query(
                 `INSERT INTO ${quoted} (id, scope, kind, text, metadata, embedding, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -173,7 +201,7 @@ export function createPostgresMemoryStore(
                   scope,
                   record.kind,
                   record.text,
-                  record.metadata === undefined ? null : JSON.stringify(record.metadata),
+                  metadata,
                   record.embedding,
                   record.createdAt,
                   record.updatedAt,

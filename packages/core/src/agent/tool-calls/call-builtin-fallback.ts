@@ -1,7 +1,7 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { BuiltinTool } from '../../tools/tool.ts';
 import type { Part } from '../../wire/content.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { GenerateContentResponse, GroundingChunk } from '../../wire/response.ts';
 import { toAgentUsage } from '../usage.ts';
 import { DelegatedResult } from './delegated-result.ts';
 
@@ -80,9 +80,19 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
   }
   const grounding = candidate?.groundingMetadata;
   const output: Record<string, unknown> = { answer };
-  const sources = (grounding?.groundingChunks ?? [])
-    .map((chunk) => chunk.web ?? chunk.maps ?? chunk.retrievedContext)
-    .filter((source) => source !== undefined)
+  // groundingMetadata is the gateway's bytes, checked here as it is read (attack32): a
+  // `groundingChunks` that was no list, or a chunk that was null or a string, threw a TypeError
+  // that replaced the grounded answer with `google_search failed: TypeError ...`.
+  const sources = listOf(grounding?.groundingChunks)
+    // A chunk that is null or no object has no source (destructuring a string or number reads undefined).
+    .map((chunk) => {
+      const { web, maps, retrievedContext } = (chunk ?? {}) as GroundingChunk;
+      return web ?? maps ?? retrievedContext;
+    })
+    .filter(
+      (source): source is NonNullable<typeof source> =>
+        typeof source === 'object' && source !== null && !Array.isArray(source),
+    )
     // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
     .map((source) =>
       'fileSearchStore' in source && source.uri === undefined
@@ -90,12 +100,19 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
         : { title: source.title, uri: source.uri },
     );
   if (sources.length > 0) output['sources'] = sources;
-  const queries = grounding?.webSearchQueries?.filter((query) => query !== '');
-  if (queries !== undefined && queries.length > 0) output['searchQueries'] = queries;
+  const queries = listOf(grounding?.webSearchQueries).filter(
+    (query) => typeof query === 'string' && query !== '',
+  );
+  if (queries.length > 0) output['searchQueries'] = queries;
   if (code.length > 0) output['code'] = code;
   if (codeOutputs.length > 0) output['codeOutputs'] = codeOutputs;
   if (answer === '' && candidate?.finishReason !== undefined && candidate.finishReason !== 'STOP') {
     output['error'] = `The grounded call ended with ${candidate.finishReason} and no answer.`;
   }
   return new DelegatedResult(output, grounding, toAgentUsage(response.usageMetadata));
+}
+
+/** `value` when it is an array, else an empty one. */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }
