@@ -4,7 +4,13 @@ import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
 import { ModelCallLimitError } from '../model-call-limit-error.ts';
-import { finishReason, isFinish, isSendableContents, isStep, readStepOnce } from '../plugin-results.ts';
+import {
+  finishReason,
+  isFinish,
+  isSendableContents,
+  isStep,
+  readStepOnce,
+} from '../plugin-results.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
 import { wrapRecordedModel } from './recorded-model-wrap.ts';
