@@ -126,7 +126,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         agent,
         toInput(args),
         slice === undefined ? { signal } : { signal, history: slice },
-        parent,
+        untilStopped(parent, signal),
         {
           toolName: name,
           step: context.step,
@@ -269,6 +269,22 @@ function withTimeLimit<T>(
       },
     );
   });
+}
+
+/**
+ * `parent` whose stream takes the child's events (its children's too: they inherit the sink)
+ * only until `signal` stops the child. A child stopped by its call's time limit is not waited
+ * for: the parent reports the call (`tool-error`, outcome `timeout`) and goes on, while the child
+ * ends what it was doing (a tool that returns on the abort, then its step): its `step-end` came
+ * after the parent's report of the call, a child event for a call already closed (leftovers39).
+ * What a stopped child emits is late, and dropped: the limit aborts the child before the
+ * parent reports the call, so a call's child events end before its report. The child's own
+ * observers (its spans, a recorder) still see its events.
+ */
+function untilStopped(parent: ChildRunParent, signal: AbortSignal): ChildRunParent {
+  const sink = parent.sink;
+  if (sink === undefined) return parent;
+  return { ...parent, sink: (event) => (signal.aborted ? undefined : sink(event)) };
 }
 
 /** The error of a child that would start past `maxDepth`, its path shown by its ends. */

@@ -61,7 +61,7 @@ describe('embedContent on the Gemini API', () => {
       content: 'The lease ends in May.',
       taskType: 'RETRIEVAL_DOCUMENT',
       title: 'Lease',
-      outputDimensionality: 768,
+      outputDimensionality: 2,
     });
     expect(response).toEqual(answer);
     expect(seen).toEqual([
@@ -73,7 +73,7 @@ describe('embedContent on the Gemini API', () => {
           content: { parts: [{ text: 'The lease ends in May.' }] },
           taskType: 'RETRIEVAL_DOCUMENT',
           title: 'Lease',
-          outputDimensionality: 768,
+          outputDimensionality: 2,
         },
       },
     ]);
@@ -158,7 +158,7 @@ describe('embedContent on Vertex AI', () => {
       model: 'gemini-embedding-2',
       content: 'hello',
       taskType: 'SEMANTIC_SIMILARITY',
-      outputDimensionality: 256,
+      outputDimensionality: 1,
       autoTruncate: true,
     });
     expect(response.embedding.values).toEqual([0.5]);
@@ -172,7 +172,7 @@ describe('embedContent on Vertex AI', () => {
           content: { parts: [{ text: 'hello' }] },
           embedContentConfig: {
             taskType: 'SEMANTIC_SIMILARITY',
-            outputDimensionality: 256,
+            outputDimensionality: 1,
             autoTruncate: true,
           },
         },

@@ -6,8 +6,10 @@ import { internalsOf } from '../http/files/create-files.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { resolveCallOptions } from '../http/options/resolve-call-options.ts';
 import { toModelPath } from '../http/options/to-model-path.ts';
+import { EmbeddingLengthError } from './embedding-length-error.ts';
 import { isVertexEmbedContentModel, MAX_BATCH_EMBED_ITEMS } from './embedding-models.ts';
 import type {
+  ContentEmbedding,
   EmbedContentConfig,
   EmbedContentResponse,
   Embeddings,
@@ -89,8 +91,9 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
       const model = toModelPath(request.model, 'request.model');
       const content = toEmbedContent(request.content, 'request.content');
       checkEmbedConfig(request, model, platform, 'request');
+      const asked = [request.outputDimensionality];
       if (platform === 'gemini-api') {
-        return send<EmbedContentResponse>(
+        const response = await send<EmbedContentResponse>(
           'embedContent',
           model,
           `${client.root}${model}:embedContent`,
@@ -98,9 +101,11 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
           callOptions,
           checkEmbedContentResponse,
         );
+        checkEmbeddingLengths([response.embedding], asked);
+        return response;
       }
       const route = isVertexEmbedContentModel(model) ? 'embedContent' : 'predict';
-      return send<EmbedContentResponse>(
+      const response = await send<EmbedContentResponse>(
         'embedContent',
         model,
         `${client.root}${model}:${route}`,
@@ -108,6 +113,8 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
         callOptions,
         route === 'predict' ? checkPredictResponse : checkEmbedContentResponse,
       );
+      checkEmbeddingLengths([response.embedding], asked);
+      return response;
     },
 
     async batchEmbedContents(request, callOptions) {
@@ -136,6 +143,7 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
       }
       checkEmbedConfig(request, model, platform, 'request');
       const shared = pickConfig(request);
+      const asked: (number | undefined)[] = [];
       const bodies = items.map((item, index) => {
         const argument = `request.requests[${index}]`;
         const own = isItem(item) ? { ...shared, ...pickConfig(item) } : shared;
@@ -144,9 +152,10 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
           isItem(item) ? `${argument}.content` : argument,
         );
         checkEmbedConfig(own, model, platform, argument);
+        asked.push(own.outputDimensionality);
         return toGeminiApiBody(content, own, model);
       });
-      return send(
+      const response = await send(
         'batchEmbedContents',
         model,
         `${client.root}${model}:batchEmbedContents`,
@@ -154,8 +163,33 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
         callOptions,
         (value, context) => checkBatchEmbedResponse(value, context, bodies.length),
       );
+      checkEmbeddingLengths(response.embeddings, asked);
+      return response;
     },
   };
+}
+
+/**
+ * Refuses an answer whose vectors are not the length asked for (`asked[i]`, the item's
+ * `outputDimensionality`) or, where none was asked, not the length of the answer's other such
+ * vectors (one model, one size). The API cuts a vector to `outputDimensionality` ("excessive
+ * values in the output embedding are truncated from the end",
+ * https://ai.google.dev/api/embeddings#method:-models.embedcontent); a gateway that ignores it
+ * answered the model's own size, which a store compared with vectors of the asked size (scored 0,
+ * never found). Read here, where the answer is read, so the error names both lengths.
+ */
+function checkEmbeddingLengths(
+  embeddings: readonly ContentEmbedding[],
+  asked: readonly (number | undefined)[],
+): void {
+  let unasked: number | undefined;
+  for (let index = 0; index < embeddings.length; index++) {
+    const received = (embeddings[index] as ContentEmbedding).values.length;
+    const expected = asked[index] ?? unasked;
+    if (expected !== undefined && received !== expected)
+      throw new EmbeddingLengthError({ expected, received, source: 'response' });
+    if (asked[index] === undefined) unasked = received;
+  }
 }
 
 /** `{ content, ...settings }` rather than a Content (`{ parts }`) or parts. @internal */

@@ -14,6 +14,8 @@ export type {
 } from './create-embedding-batches.ts';
 export { createEmbeddingBatches } from './create-embedding-batches.ts';
 export { createEmbeddings } from './create-embeddings.ts';
+export type { EmbeddingLengthSource } from './embedding-length-error.ts';
+export { EmbeddingLengthError } from './embedding-length-error.ts';
 export type { KnownEmbeddingModel } from './embedding-models.ts';
 export {
   findEmbeddingModel,

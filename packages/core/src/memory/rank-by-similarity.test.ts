@@ -84,13 +84,16 @@ describe('rankBySimilarity', () => {
     ]);
   });
 
-  it('ranks a memory embedded with another size as 0, never failing the search', () => {
-    const mixed = [memory('other-model', [1, 0, 0]), memory('same', [1, 0])];
-    const found = rankBySimilarity(mixed, { text: 'q', embedding: [1, 0], limit: 5 });
-    expect(found.map(({ id, score }) => [id, score])).toEqual([
-      ['same', 1],
-      ['other-model', 0],
-    ]);
+  it('refuses a memory embedded with another size, naming both lengths (leftovers39: it scored 0, never found)', () => {
+    const mixed = [memory('same', [1, 0]), memory('other-model', [1, 0, 0])];
+    expect(() => rankBySimilarity(mixed, { text: 'q', embedding: [1, 0], limit: 5 })).toThrow(
+      expect.objectContaining({
+        code: 'embedding-length',
+        expected: 2,
+        received: 3,
+        memoryId: 'other-model',
+      }),
+    );
   });
 
   it('ranks memories with huge components by direction (no NaN score left in the list)', () => {

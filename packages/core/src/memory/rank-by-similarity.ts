@@ -1,3 +1,4 @@
+import { EmbeddingLengthError } from '../embeddings/embedding-length-error.ts';
 import type { MemoryQuery, MemoryRecord, ScoredMemory } from './memory-record.ts';
 
 /** A stored memory with its embedding, as the vector stores keep it. @internal */
@@ -51,7 +52,8 @@ function scaled(vector: readonly number[]): readonly number[] {
 }
 
 /**
- * The exact nearest memories: every candidate scored, the best `limit` kept. Linear in the number
+ * The exact nearest memories: every candidate scored, the best `limit` kept; a stored memory
+ * whose embedding is not the query's length throws `EmbeddingLengthError`. Linear in the number
  * of memories, which the stores bound (thousands per user, not millions). @internal
  */
 export function rankBySimilarity(
@@ -60,7 +62,18 @@ export function rankBySimilarity(
 ): ScoredMemory[] {
   const minScore = query.minScore ?? -1;
   const scored: ScoredMemory[] = [];
+  const length = query.embedding.length;
   for (const memory of memories) {
+    // Refused where a stored row is read: cosine of vectors of two lengths means nothing, and
+    // scoring it 0 (cosineSimilarity's answer) left a search finding nothing without a word.
+    if (memory.embedding.length !== length) {
+      throw new EmbeddingLengthError({
+        expected: length,
+        received: memory.embedding.length,
+        source: 'stored-memory',
+        memoryId: memory.id,
+      });
+    }
     const score = cosineSimilarity(memory.embedding, query.embedding);
     if (score < minScore) continue;
     const { embedding: _embedding, ...record } = memory;

@@ -16,6 +16,75 @@ export function isStep(value: unknown): value is AgentStep {
   );
 }
 
+/**
+ * The fields of an {@link AgentStep}, read by name (a non-enumerable one as well) when a hook's
+ * step is copied; own enumerable keys beside them are kept too.
+ */
+const STEP_FIELDS: readonly (keyof AgentStep)[] = [
+  'stepNumber',
+  'kind',
+  'content',
+  'appended',
+  'text',
+  'thoughts',
+  'toolCalls',
+  'toolResponseContent',
+  'finishReason',
+  'finishMessage',
+  'usage',
+  'usageEstimated',
+  'usageWithChildren',
+  'costWithChildren',
+  'usageByAgent',
+  'cost',
+  'serviceTier',
+  'model',
+  'interactionId',
+  'continuation',
+  'grounding',
+  'urlContextMetadata',
+  'safetyRatings',
+  'citationMetadata',
+  'interrupted',
+  'reask',
+  'response',
+  'startedAt',
+  'modelMs',
+  'toolsMs',
+];
+
+/**
+ * A step a hook made (not one `next()` gave), read once, field by field, into a plain object
+ * (`step`): an accessor (`Object.defineProperty`) could pass `isStep` with one value and hand the
+ * loop another on its next read, or throw its own words out of the run on any read. `unreadable`
+ * names the first field whose read threw (or the keys, for a proxy whose trap did). What is no
+ * object is passed on as it is, for `isStep` to refuse. @internal
+ */
+export function readStepOnce(
+  value: unknown,
+): { readonly step: unknown } | { readonly unreadable: string } {
+  if (typeof value !== 'object' || value === null) return { step: value };
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(source);
+  } catch {
+    return { unreadable: 'its keys' };
+  }
+  for (const key of [...STEP_FIELDS, ...keys]) {
+    try {
+      // A field the step lacks stays out (an optional one, as the loop's own steps leave it);
+      // `__proto__` would set the copy's prototype, not a field.
+      if (key === '__proto__' || Object.hasOwn(copy, key) || !(key in source)) continue;
+      copy[key] = source[key];
+    } catch {
+      return { unreadable: `\`${key}\`` };
+    }
+  }
+  return { step: copy };
+}
+
 /** @internal */
 export function isFinish(value: unknown): value is FinishOutcome {
   return (value as { type?: unknown }).type === 'finish';

@@ -4,7 +4,13 @@ import type { AgentStep } from '../../../run/agent-result.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent-plugin.ts';
 import { ModelCallLimitError } from '../model-call-limit-error.ts';
-import { finishReason, isFinish, isSendableContents, isStep } from '../plugin-results.ts';
+import {
+  finishReason,
+  isFinish,
+  isSendableContents,
+  isStep,
+  readStepOnce,
+} from '../plugin-results.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
 import { wrapRecordedModel } from './recorded-model-wrap.ts';
@@ -294,6 +300,13 @@ export class ModelHooks extends InputHooks {
     // (another model, other contents) is checked anew.
     let refused: { readonly sent: ModelCallDraft; readonly error: unknown } | undefined;
     let abandon: ((error: unknown) => void) | undefined;
+    // The steps `next()` gave: the loop's own, passed on as they are (a step priced on read stays
+    // so); any other a wrapper returns is its own making, read once (readStepOnce).
+    const given = new Set<AgentStep>();
+    const keep = (step: AgentStep): AgentStep => {
+      given.add(step);
+      return step;
+    };
     const through = (at: number, current: ModelCallDraft, by: string): Promise<AgentStep> => {
       if (at === indexes.length) {
         if (refused !== undefined && sameCall(refused.sent, current)) {
@@ -303,7 +316,7 @@ export class ModelHooks extends InputHooks {
         // Calls a wrapper started side by side passed its check before any reached the model.
         if (calls >= limit) return refuse(by);
         calls += 1;
-        return call(current).catch((error: unknown) => {
+        return call(current).then(keep, (error: unknown) => {
           if (InvalidArgumentError.isInstance(error)) refused = { sent: current, error };
           throw error;
         });
@@ -341,7 +354,16 @@ export class ModelHooks extends InputHooks {
               (next, run) => wrapper(next, run),
               inner,
             );
-      return called.then((step) => {
+      return called.then((returned): AgentStep => {
+        if (given.has(returned as AgentStep)) return returned as AgentStep;
+        const read = readStepOnce(returned);
+        if ('unreadable' in read)
+          throw this.invalid(
+            index,
+            'wrapModelCall',
+            `its step's ${read.unreadable} could not be read (a getter that threw): return what next() gave, or a plain step like it`,
+          );
+        const { step } = read;
         if (isStep(step)) return step;
         throw this.invalid(
           index,
