@@ -399,7 +399,9 @@ function rebase(location: string, baseUrl: string, method: string): string {
   // gateway as Basic auth (attack-core6).
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new UploadError({
-      message: `${method}: the x-goog-upload-url header names the scheme ${JSON.stringify(target.protocol.slice(0, 20))}, not http(s), so no bytes were sent.`,
+      // The scheme is not quoted: it is the server's text, lower-cased by URL, so a key echoed
+      // there would escape the redaction that matches the key as sent (files40).
+      message: `${method}: the x-goog-upload-url header names a scheme that is not http(s), so no bytes were sent.`,
       reason: 'no-upload-url',
       size: 0,
     });
