@@ -136,15 +136,14 @@ export function createEmbeddingBatches(gemini: Gemini): EmbeddingBatches {
     async results(job, options) {
       const current =
         typeof job === 'string' ? await batches.get(job, pickCallOptions(options)) : job;
-      checkSucceeded(
-        current,
-        resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
-      );
+      const secrets = resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values;
+      checkSucceeded(current, secrets);
       const lines = await readBatchOutput(current, {
         method: 'embeddingBatches.results',
         files,
         maxBytes: options?.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),
+        secrets,
         toLine: toEmbedLine,
       });
       return orderResults(lines, options?.keys);

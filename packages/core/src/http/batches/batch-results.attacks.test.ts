@@ -100,3 +100,136 @@ describe("a succeeded batch whose responsesFile is no file's name", () => {
     });
   }
 });
+
+describe('a succeeded batch whose output holds no answers at all (files40)', () => {
+  // readBatchOutput returned [] when the output had neither an inline list nor a file: a broken
+  // answer read as "the batch had no requests", so every request's answer was silently lost.
+  const jobs: [string, Record<string, unknown>][] = [
+    ['no output', { name: 'batches/a', done: true, metadata: { state: 'BATCH_STATE_SUCCEEDED' } }],
+    [
+      'an empty output',
+      { name: 'batches/a', done: true, metadata: { state: 'BATCH_STATE_SUCCEEDED', output: {} } },
+    ],
+    [
+      'inlinedResponses that is no list',
+      {
+        name: 'batches/a',
+        done: true,
+        metadata: {
+          state: 'JOB_STATE_SUCCEEDED',
+          output: { inlinedResponses: { inlinedResponses: 'none' } },
+        },
+      },
+    ],
+    ['a bare operation (no metadata)', { name: 'batches/a', done: true }],
+  ];
+  for (const [what, job] of jobs) {
+    it(`${what}: a typed error naming the job's fields and what to do`, async () => {
+      const { batches: api, urls } = batches(job);
+      const error = await failure(() => api.results('batches/a'));
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe('job.metadata.output');
+      const message = (error as Error).message;
+      expect(message).toMatch(/^batches\.results: /);
+      expect(message).toContain('inlinedResponses');
+      expect(message).toContain('responsesFile');
+      expect(message).toContain('batches.wait');
+      expect(urls).toHaveLength(1);
+    });
+  }
+
+  it("names the output's own fields, the key scrubbed from them", async () => {
+    const { batches: api } = batches({
+      name: 'batches/a',
+      done: true,
+      metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { [`x${KEY}`]: 1, files: [] } },
+    });
+    const error = await failure(() => api.results('batches/a'));
+    const message = (error as Error).message;
+    expect(message).toContain('"files"');
+    expect(message).toContain('[redacted]');
+    expect(`${message} ${inspect(error, { depth: null, showHidden: true })}`).not.toContain(KEY);
+  });
+
+  it('an empty inline list is still an empty batch (a list the server did write)', async () => {
+    const { batches: api } = batches({
+      name: 'batches/a',
+      done: true,
+      metadata: {
+        state: 'BATCH_STATE_SUCCEEDED',
+        output: { inlinedResponses: { inlinedResponses: [] } },
+      },
+    });
+    expect(await api.results('batches/a')).toEqual([]);
+  });
+});
+
+describe("a batch's per-line errors that echo the key (files40)", () => {
+  // Each line's error (its message, status, details) was returned as data as the server wrote
+  // it: the client's key echoed there reached whoever prints the results.
+  const echoed = { code: 400, message: `invalid key ${KEY}`, status: `BAD ${KEY}`, details: [KEY] };
+
+  it('an inline line: the key redacted, the line, its key and its index kept', async () => {
+    const { batches: api } = batches({
+      name: 'batches/a',
+      done: true,
+      metadata: {
+        state: 'BATCH_STATE_SUCCEEDED',
+        output: {
+          inlinedResponses: {
+            inlinedResponses: [
+              { metadata: { key: 'request-1' }, error: echoed },
+              {
+                metadata: { key: 'request-0' },
+                response: { candidates: [{ content: { parts: [{ text: 'hi' }] } }] },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const results = await api.results('batches/a');
+    expect(results.map((result) => [result.key, result.index])).toEqual([
+      ['request-0', 0],
+      ['request-1', 1],
+    ]);
+    expect(results[0]?.response?.candidates?.[0]?.content?.parts).toEqual([{ text: 'hi' }]);
+    expect(results[1]?.error).toEqual({
+      code: 400,
+      message: 'invalid key [redacted]',
+      status: 'BAD [redacted]',
+      details: ['[redacted]'],
+    });
+    expect(inspect(results, { depth: null })).not.toContain(KEY);
+  });
+
+  it('a results file line: the key redacted from error and from a generated message', async () => {
+    const file = [
+      JSON.stringify({ key: 'request-0', error: echoed }),
+      // A response whose field name holds the key: the line's generated message quotes the path.
+      JSON.stringify({ key: 'request-1', response: { candidates: { [KEY]: 1 } } }),
+    ].join('\n');
+    const urls: string[] = [];
+    const gemini = createGemini({
+      apiKey: KEY,
+      baseUrl: 'https://gw.test',
+      retry: false,
+      fetch: async (input) => {
+        const url = String(input instanceof Request ? input.url : input);
+        urls.push(url);
+        if (url.includes('download')) return new Response(file);
+        return Response.json({
+          name: 'batches/a',
+          done: true,
+          metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile: 'files/out' } },
+        });
+      },
+    });
+    const results = await createBatches(gemini).results('batches/a');
+    expect(results.map((result) => result.key)).toEqual(['request-0', 'request-1']);
+    expect(results[0]?.error?.message).toBe('invalid key [redacted]');
+    expect(results[0]?.error?.code).toBe(400);
+    expect(results[1]?.error?.message).toMatch(/^line 2 of the batch's results/);
+    expect(inspect(results, { depth: null })).not.toContain(KEY);
+  });
+});

@@ -98,8 +98,11 @@ export interface Batches {
   /**
    * The answers of a succeeded job, inline or from its results file (read within `maxBytes`),
    * one per request, in request order, each request's error kept. A key the results list twice
-   * is returned twice, in the order read (`createBatchRuns` fails such a run).
+   * is returned twice, in the order read (`createBatchRuns` fails such a run). Each error's text
+   * is scrubbed of the call's secrets (a gateway may echo the key there).
    * @throws {@link BatchJobError} when the job did not succeed.
+   * @throws {@link InvalidArgumentError} (`argument: 'job.metadata.output'`) when a succeeded job
+   * holds neither inline answers nor a results file (a job not yet waited for, or a broken server).
    */
   results(job: string | BatchJob, options?: BatchResultsOptions): Promise<BatchResult[]>;
 }

@@ -204,15 +204,14 @@ function makeBatches(
     async results(job, options) {
       const checked = options === undefined ? {} : resultsOptionsDeclaration.check(options);
       const current = typeof job === 'string' ? await getJob(job, pickCallOptions(options)) : job;
-      checkSucceeded(
-        current,
-        resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values,
-      );
+      const secrets = resolveCallOptions(pickCallOptions(options), client, defaults).secrets.values;
+      checkSucceeded(current, secrets);
       const lines = await readBatchOutput(current, {
         method: 'batches.results',
         files,
         maxBytes: checked.maxBytes ?? client.maxResponseBytes,
         callOptions: pickCallOptions(options),
+        secrets,
         toLine,
       });
       return orderResults(lines, checked.keys);

@@ -1,6 +1,7 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { describeName } from '../../shared/describe-name.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
@@ -41,7 +42,7 @@ export function checkSucceeded(job: BatchJob, secrets: readonly string[]): void 
  * `embedding`) or from its results file, each made a line by `toLine`.
  * @internal
  */
-export async function readBatchOutput<L>(
+export async function readBatchOutput<L extends { error: RpcStatus | undefined }>(
   job: BatchJob,
   options: {
     /** The call, for errors: `batches.results`, `embeddingBatches.results`. */
@@ -49,17 +50,29 @@ export async function readBatchOutput<L>(
     files: Files;
     maxBytes: number;
     callOptions: ReturnType<typeof pickCallOptions>;
+    /** The call's secrets, kept out of each line's error (files40). */
+    secrets: readonly string[];
     toLine: (key: unknown, response: unknown, error: unknown, where: string) => L;
   },
 ): Promise<L[]> {
   const output = job.metadata?.output ?? job.response;
   const inline = output?.inlinedResponses?.inlinedResponses;
+  // A line's error is the server's words, returned as data: a gateway may echo the key in its
+  // message, status or details (attack31). Scrubbed after toLine, so a message toLine wrote from
+  // the response's own field names is too; the key, index and response stay as they came.
+  const toLine = (key: unknown, response: unknown, error: unknown, where: string): L => {
+    const line = options.toLine(key, response, error, where);
+    if (line.error !== undefined) line.error = scrubSecrets(line.error, options.secrets);
+    return line;
+  };
   if (Array.isArray(inline)) {
     return inline.map((item: InlinedBatchResponse, index) =>
-      options.toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
+      toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
     );
   }
-  if (output?.responsesFile === undefined) return [];
+  if (output?.responsesFile === undefined || output.responsesFile === null) {
+    throw noOutput(job, options.method, options.secrets);
+  }
   const bytes = await options.files.download(
     responsesFileOf(output.responsesFile, options.method),
     {
@@ -67,7 +80,39 @@ export async function readBatchOutput<L>(
       maxBytes: options.maxBytes,
     },
   );
-  return readResultLines(new TextDecoder().decode(bytes), options.toLine);
+  return readResultLines(new TextDecoder().decode(bytes), toLine);
+}
+
+/**
+ * A succeeded job whose output holds neither an inline list nor a results file: Google's API
+ * always writes one of them (ai.google.dev/api/batch-mode#GenerateContentBatchOutput, "output"
+ * is a oneof), so this is a server's broken answer or a job that never ran through
+ * `batches.wait`. Read as `[]` (as it was), every request's answer was silently lost (attack31).
+ * The fields the job did have are named, by name only and scrubbed (a gateway writes them).
+ */
+function noOutput(job: BatchJob, method: string, secrets: readonly string[]): InvalidArgumentError {
+  const output: unknown = job.metadata?.output ?? job.response;
+  const where = job.metadata?.output !== undefined ? 'metadata.output' : 'response';
+  const had = isObject(output)
+    ? `its ${where} has ${fieldNames(output, secrets)}`
+    : isObject(job.metadata)
+      ? `its metadata has ${fieldNames(job.metadata, secrets)} and no output`
+      : 'it has neither metadata nor response';
+  return new InvalidArgumentError({
+    argument: 'job.metadata.output',
+    message: `${method}: the job reads as succeeded but holds no answers: neither output.inlinedResponses.inlinedResponses (a list) nor output.responsesFile (a file name); ${had}. Pass the job's name, or the job batches.wait returned (a job from batches.create has not run yet); if that is what you passed, the server answered what no Gemini API does: check that the baseUrl points at a Gemini-compatible API.`,
+  });
+}
+
+/** At most 10 field names of a server's object, each quoted, cut and scrubbed. */
+function fieldNames(value: object, secrets: readonly string[]): string {
+  const names = Object.keys(value);
+  if (names.length === 0) return 'no fields';
+  const shown = names
+    .slice(0, 10)
+    .map((name) => JSON.stringify(cutText(redactSecrets(name, secrets), 60)));
+  const more = names.length > 10 ? ` and ${names.length - 10} more` : '';
+  return `the fields ${shown.join(', ')}${more}`;
 }
 
 /**

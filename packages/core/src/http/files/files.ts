@@ -87,8 +87,10 @@ export interface Files {
    * `POST upload/{version}/files`, the resumable protocol (as `@google/genai` 3.1.0's uploader):
    * start, then chunks at `X-Goog-Upload-Offset` (the last one with `finalize`). A chunk that fails
    * with a retryable error is resumed where the server says it stopped (`X-Goog-Upload-Command:
-   * query`), up to 3 times per chunk. Paths and streams are read a chunk at a time, never whole.
-   * @throws {@link UploadError} when the protocol fails part-way.
+   * query`), up to 3 times per chunk. Paths and streams are read a chunk at a time, never whole;
+   * a path must be a regular file (or a symlink to one), a stream ends at its `size`.
+   * @throws {@link UploadError} when the protocol fails part-way, or a stream passes its `size`.
+   * @throws {@link InvalidArgumentError} for a path that is a FIFO, device, directory or socket.
    */
   upload(source: UploadSource, options?: UploadFileOptions): Promise<GeminiFile>;
   /**

@@ -281,3 +281,26 @@ describe('an upload whose source stream stalls', () => {
     });
   }
 });
+
+// The refusal of a scheme other than http(s) quoted up to 20 characters of it, lower-cased by
+// URL (files40, found by attack31): a gateway echoing the key as the upload URL's scheme had its
+// first 20 characters shown, lower-cased past the redaction that matches the key as sent.
+describe('an upload URL whose scheme is the key', () => {
+  for (const location of [`${KEY}:x`, `${KEY.slice(0, 20)}+${KEY.slice(20)}://evil.test/u`]) {
+    it(`quotes nothing of the scheme (${location.slice(0, 8)}…)`, async () => {
+      const { url, seen } = await gateway(location);
+      const gemini = createGemini({ apiKey: KEY, baseUrl: url, retry: false });
+      const error = await createFiles(gemini)
+        .upload(new Uint8Array(10), { mimeType: 'text/plain' })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown as Error,
+        );
+      expect(UploadError.isInstance(error)).toBe(true);
+      expect(error?.message).toMatch(/a scheme that is not http\(s\)/);
+      expect(seen.map((request) => request.command)).toEqual(['start']);
+      const text = `${String(error)} ${JSON.stringify(error)}`.toLowerCase();
+      expect(text).not.toContain(KEY.slice(0, 8).toLowerCase());
+    });
+  }
+});

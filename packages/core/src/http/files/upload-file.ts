@@ -19,6 +19,12 @@ import { type OpenedUploadSource, openUploadSource } from './read-upload-source.
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 /** Tries per chunk, as `@google/genai` 3.1.0's `MAX_RETRY_COUNT`. */
 const MAX_CHUNK_ATTEMPTS = 3;
+/**
+ * The Files API's per-file maximum (2 GB, ai.google.dev/gemini-api/docs/files; the figure
+ * `@ai-sdk/google` 4.0.121 uses for a batch's input file): a stream without `size` that goes on
+ * past it is stopped here, not sent on until a server refuses.
+ */
+const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 /** The most a `start` or chunk answer may say about granularity we honour (guards a hostile header). */
 const MAX_GRANULARITY = 64 * 1024 * 1024;
 
@@ -198,6 +204,10 @@ async function sendChunks<T>(
   let offset = 0;
   let chunk = await read();
   for (;;) {
+    // An endless source (a stream that never closes) stops at its announced size, else at the
+    // per-file maximum, before the chunk past it is sent (files40).
+    if (offset + chunk.byteLength > (size ?? MAX_UPLOAD_BYTES))
+      throw tooLong(target.method, size, offset);
     // One chunk read ahead, to know whether this one is the last (a stream has no size).
     const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await read();
     const last = next.byteLength === 0;
@@ -389,7 +399,9 @@ function rebase(location: string, baseUrl: string, method: string): string {
   // gateway as Basic auth (attack-core6).
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new UploadError({
-      message: `${method}: the x-goog-upload-url header names the scheme ${JSON.stringify(target.protocol.slice(0, 20))}, not http(s), so no bytes were sent.`,
+      // The scheme is not quoted: it is the server's text, lower-cased by URL, so a key echoed
+      // there would escape the redaction that matches the key as sent (files40).
+      message: `${method}: the x-goog-upload-url header names a scheme that is not http(s), so no bytes were sent.`,
       reason: 'no-upload-url',
       size: 0,
     });
@@ -431,6 +443,18 @@ function noop(): void {}
 
 function roundUp(value: number, granularity: number): number {
   return Math.max(granularity, Math.ceil(value / granularity) * granularity);
+}
+
+function tooLong(method: string, size: number | undefined, offset: number): UploadError {
+  return new UploadError({
+    message:
+      size === undefined
+        ? `${method}: the source gave more than ${MAX_UPLOAD_BYTES} bytes, the Files API's per-file maximum; nothing was finalised.`
+        : `${method}: the source gave more than the ${size} bytes announced; nothing was finalised.`,
+    reason: 'size-mismatch',
+    size: size ?? MAX_UPLOAD_BYTES,
+    offset,
+  });
 }
 
 function notFinal(method: string, size: number, offset: number, what: string): UploadError {
