@@ -71,9 +71,9 @@ describe('redactLocalDetails, idempotent', () => {
     }
   });
 
-  it('keeps the word after `lookup` that no resolver wrote', () => {
+  it('keeps the `failed` the loop writes after a tool named lookup', () => {
     expect(redactLocalDetails('lookup failed: no row for id 7')).toBe('lookup failed: no row for id 7');
-    expect(redactLocalDetails('lookup error: not found')).toBe('lookup error: not found');
+    expect(redactLocalDetails('lookup failed: no such host')).toBe('lookup failed: no such host');
     expect(redactLocalDetails(safeToolErrorMessage('lookup', new Error('db down')))).toBe(
       'lookup failed: db down',
     );

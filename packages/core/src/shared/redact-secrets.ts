@@ -211,13 +211,13 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 // redacts the keys it knows; these it never saw. The word alone stays (`token expired`), and so
 // do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
 // `.`: the sentence's.
-// Go's `lookup <name>:` only before what Go's resolver says after it (`no such host`, `server
-// misbehaving`, `i/o timeout`, `no answer from DNS server`, ... net/dnsclient_unix.go; glibc's
-// `Temporary failure in name resolution` by cgo): a tool named `lookup` fails as `lookup failed:
-// ...`, and a second pass over that (a subagent's error, the recorder) took `failed` (redact39);
-// never `failed`, which is the loop's own word (`<tool> failed: no such host`).
+// Never `failed` after `lookup`: a tool named `lookup` fails as `lookup failed: ...` (the loop's own
+// words), and a second pass over that (a subagent's error, the recorder) took `failed` for the host
+// of Go's `lookup db: no such host` (redact39). Requiring what Go's resolver writes after the `:`
+// (`no such host`, `server misbehaving`, ... net/dnsclient_unix.go) would keep `lookup error: x`
+// too, for 55 B more of the agent app.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!failed: )[\w.-]+(?= on |: (?:no such|no answer|server mis|i\/o|lame|cannot|invalid DNS|[Tt]emporary|operation))/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!failed: )[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
@@ -230,11 +230,11 @@ const KEY_SHAPE = /AIza[\w-]{35}|ya29\.[\w-]{16,}/g;
 
 /**
  * `text` with every Google API key (`AIza...`, 39 characters) and OAuth access token (`ya29.`)
- * replaced by {@link REDACTED}, whoever's key it is. Itself when none (no copy).
+ * replaced by {@link REDACTED}, whoever's key it is. Itself when none.
  * @internal
  */
 export function redactKeyShapes(text: string): string {
-  return text.includes('AIza') || text.includes('ya29.') ? text.replace(KEY_SHAPE, REDACTED) : text;
+  return text.replace(KEY_SHAPE, REDACTED);
 }
 
 /**
