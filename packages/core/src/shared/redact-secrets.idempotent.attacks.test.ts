@@ -16,7 +16,7 @@ const CORPUS: readonly string[] = [
   'querySrv ENOTFOUND _mongodb._tcp.cluster0.internal',
   "ENOENT: no such file or directory, open '/srv/app/config/secrets.json'",
   'read ECONNRESET',
-  'Hostname/IP does not match certificate\'s altnames: Host: db.internal. is not in the cert\'s altnames: DNS:*.corp',
+  "Hostname/IP does not match certificate's altnames: Host: db.internal. is not in the cert's altnames: DNS:*.corp",
   // undici
   'fetch failed',
   'Connect Timeout Error (attempted address: api.weather.internal:443, timeout: 10000ms)',
@@ -55,7 +55,15 @@ const CORPUS: readonly string[] = [
   'total_token_count=1024 maxOutputTokens: 8192 token expired',
 ];
 
-const TOOL_NAMES = ['lookup', 'get_weather', 'search.docs', 'db:query', 'fetch-page', 'host', 'token'];
+const TOOL_NAMES = [
+  'lookup',
+  'get_weather',
+  'search.docs',
+  'db:query',
+  'fetch-page',
+  'host',
+  'token',
+];
 
 describe('redactLocalDetails, idempotent', () => {
   it.each(CORPUS)('leaves its own output as it is: %s', (text) => {
@@ -72,7 +80,9 @@ describe('redactLocalDetails, idempotent', () => {
   });
 
   it('keeps the `failed` the loop writes after a tool named lookup', () => {
-    expect(redactLocalDetails('lookup failed: no row for id 7')).toBe('lookup failed: no row for id 7');
+    expect(redactLocalDetails('lookup failed: no row for id 7')).toBe(
+      'lookup failed: no row for id 7',
+    );
     expect(redactLocalDetails('lookup failed: no such host')).toBe('lookup failed: no such host');
     expect(redactLocalDetails(safeToolErrorMessage('lookup', new Error('db down')))).toBe(
       'lookup failed: db down',
