@@ -94,7 +94,7 @@ export function redactSecrets(
   secrets: readonly string[],
   minLength: number = MIN_KEY_LENGTH,
 ): string {
-  let result = text;
+  let result = redactKeyShapes(text);
   for (const secret of secrets) {
     if (secret.length >= minLength && result.includes(secret)) {
       result = result.split(secret).join(REDACTED);
@@ -211,11 +211,33 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 // redacts the keys it knows; these it never saw. The word alone stays (`token expired`), and so
 // do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
 // `.`: the sentence's.
+// Never `failed` after `lookup`: a tool named `lookup` fails as `lookup failed: ...` (the loop's own
+// words), and a second pass over that (a subagent's error, the recorder) took `failed` for the host
+// of Go's `lookup db: no such host` (redact39). Requiring what Go's resolver writes after the `:`
+// (`no such host`, `server misbehaving`, ... net/dnsclient_unix.go) would keep `lookup error: x`
+// too, for 55 B more of the agent app.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!failed: )[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
+
+// A Google API key by its shape, whoever's it is: `AIza` and 35 of `[0-9A-Za-z_-]` (Microsoft
+// Purview's "Google API key" definition; the NDSS 2019 "How Bad Can It Git?" table), and a Google
+// OAuth access token (`ya29.` and its base64url body). The client's own key is redacted by value;
+// these are the ones it never saw (a tool's error quoting another key, a gateway's echo).
+const KEY_SHAPE = /AIza[\w-]{35}|ya29\.[\w-]{16,}/g;
+
+/**
+ * `text` with every Google API key (`AIza...`, 39 characters) and OAuth access token (`ya29.`)
+ * replaced by {@link REDACTED}, whoever's key it is. Itself when none (no copy).
+ * @internal
+ */
+export function redactKeyShapes(text: string): string {
+  // Two plain searches first: most texts hold neither, and a regular expression's scan of a
+  // megabyte error body is what describe-api-error.attacks.test.ts bounds.
+  return text.includes('AIza') || text.includes('ya29.') ? text.replace(KEY_SHAPE, REDACTED) : text;
+}
 
 /**
  * Removes what a tool's error, or a gateway's error text (attack29), may tell about the machine it
@@ -227,7 +249,7 @@ const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1
  * @internal
  */
 export function redactLocalDetails(text: string): string {
-  return text
+  return redactKeyShapes(text)
     .replace(URL_PATTERN, '<url>')
     .replace(CREDENTIALS_AT_HOST, '<host>')
     .replace(WINDOWS_PATH, '<path>')

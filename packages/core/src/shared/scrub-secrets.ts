@@ -1,4 +1,10 @@
-import { isCredentialHeader, MIN_KEY_LENGTH, REDACTED, redactSecrets } from './redact-secrets.ts';
+import {
+  isCredentialHeader,
+  MIN_KEY_LENGTH,
+  REDACTED,
+  redactKeyShapes,
+  redactSecrets,
+} from './redact-secrets.ts';
 
 // Bounds of the walk: an error's cause may be any object (a fetch implementation's request, a
 // library's response), even a cyclic or enormous one. Past these bounds nothing is checked, so
@@ -46,6 +52,8 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
 }
 
 function holds(text: string, secrets: readonly string[]): boolean {
+  // A Google key or token by its shape, whoever's (`redactKeyShapes`).
+  if (redactKeyShapes(text) !== text) return true;
   for (const secret of secrets) if (text.includes(secret)) return true;
   return false;
 }

@@ -22,6 +22,7 @@ import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import type { PreparedDurableAgent } from './make-durable-agent.ts';
+import { redactedRunError } from './redacted-run-error.ts';
 import type { RunExecution, WorkerRunEvents } from './worker-run-events.ts';
 
 /** What the run workflow reads and writes of its worker. @internal */
@@ -132,9 +133,10 @@ export function registerRunWorkflow({
         // Cancelled, or no longer this execution's: it ends here, writing nothing more (a write
         // would fail on DBOS's ownership check anyway). DBOS parks it on the recorded outcome.
         if (isDurableRunEnding(error)) throw error;
-        // Whatever happened before the failure reaches the watchers; the failure is the run's.
+        // Whatever happened before the failure reaches the watchers; the failure is the run's,
+        // stored by DBOS and read by every client: told without secrets (redacted-run-error.ts).
         await finish().catch(() => {});
-        throw error;
+        throw redactedRunError(error, buffer.keys());
       } finally {
         // Only while it is still this execution's: a run resumed again while it runs (a second
         // resume, a takeover) gets a second execution in this worker, and this one, no longer the

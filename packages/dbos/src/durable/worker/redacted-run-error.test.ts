@@ -1,0 +1,121 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  workerDatabase,
+} from '../../__fixtures__/fleet.ts';
+import { createDurableRuns, DurableRunError, type DurableRuns } from '../../index.ts';
+import { redactedRunError } from './redacted-run-error.ts';
+
+// redact39 (found by attack30): a failed durable run's error went to DBOS's
+// `workflow_status.error` row as thrown, and from there to every client of `runs.result()` and
+// `runs.status()`: a tool's `postgres://user:pw@10.0.0.5` included. The run below is a real one
+// (embedded Postgres, DBOS, a worker process: secret-error-worker.ts) whose tool throws.
+
+const OTHER_KEY = `AIzaSyB${'q7-W_'.repeat(6)}zz`;
+const THROWN = `connect ECONNREFUSED 10.0.0.5:5432 (postgres://app:hunter2pw@10.0.0.5:5432/orders, key ${OTHER_KEY})`;
+const LEAKS = ['hunter2pw', '10.0.0.5', 'postgres://', OTHER_KEY, 'AIzaSyClientOwnKey'];
+
+describe('redactedRunError', () => {
+  it('keeps the class, name and code, and takes the secrets out of every text', () => {
+    class OrderStoreError extends Error {
+      override name = 'OrderStoreError';
+      readonly code = 'ECONNREFUSED';
+      readonly attempts = 3;
+      readonly url = 'postgres://app:hunter2pw@10.0.0.5:5432/orders';
+    }
+    const thrown = new OrderStoreError(`${THROWN} with AIzaSyClientOwnKey-0123456789abcdefghij`, {
+      cause: new Error(THROWN),
+    });
+    const told = redactedRunError(thrown, ['AIzaSyClientOwnKey-0123456789abcdefghij']);
+    expect(told).toMatchObject({ name: 'OrderStoreError', code: 'ECONNREFUSED', attempts: 3 });
+    expect(told.message).toBe(
+      'connect ECONNREFUSED <host> (<url>, key [redacted]) with [redacted]',
+    );
+    expect(told.cause).toBeUndefined();
+    expect(told.stack).toBe(`OrderStoreError: ${told.message}`);
+    const all = JSON.stringify({ ...told, message: told.message, stack: told.stack });
+    for (const leaked of LEAKS) expect(all).not.toContain(leaked);
+  });
+
+  it('tells a thrown value that is not an Error as text', () => {
+    expect(redactedRunError(`down: ${THROWN}`, []).message).toBe(
+      'down: connect ECONNREFUSED <host> (<url>, key [redacted])',
+    );
+  });
+});
+
+describe('a durable run whose tool throws a connection string', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let worker: WorkerProcess;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    fake = createFakeGemini({ script: () => turn.call('lookup', { id: 7 }) });
+    await fake.listen();
+    databaseUrl = await workerDatabase('redacted-run-error');
+    worker = await startWorker(
+      {
+        DATABASE_URL: databaseUrl,
+        FAKE_URL: fake.url,
+        EXECUTOR_ID: 'redacted-error-0',
+        THROWN,
+      },
+      new URL('../../__fixtures__/secret-error-worker.ts', import.meta.url).pathname,
+    );
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    if (worker !== undefined) await stopWorker(worker);
+    await fake?.close();
+  });
+
+  it('stores and throws the error without them, its class name and code kept', async () => {
+    await runs.start('orders', { runId: 'leaky-1', input: 'Find order 7.' });
+    const error = await runs.result('leaky-1').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId: 'leaky-1', status: 'ERROR' });
+    const cause = (error as DurableRunError).cause as Error & Record<string, unknown>;
+    expect(cause.name).toBe('ToolExecutionError');
+    expect(cause['code']).toBe('tool-execution');
+    expect(cause['toolName']).toBe('lookup');
+    expect((error as Error).message).toContain('ECONNREFUSED <host>');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    let row: string;
+    try {
+      // The run's rows as DBOS keeps them: its status, and its outcome (`workflow_output`, where
+      // DBOS 5 writes a workflow's error). The tool step's own record (`operation_outputs`)
+      // still holds the tool's raw message, to replay the failure: not this fix's (see report).
+      const texts: string[] = [];
+      for (const name of ['dbos.workflow_status', 'dbos.workflow_output']) {
+        const { rows } = await client.query<{ text: string }>(
+          `SELECT t::text AS text FROM ${name} t WHERE t::text LIKE '%leaky-1%'`,
+        );
+        for (const { text } of rows) texts.push(`${name} ${text}`);
+      }
+      row = texts.join('\n');
+    } finally {
+      await client.end();
+    }
+    expect(row).toContain('ToolExecutionError');
+    const told = [
+      row,
+      (error as Error).message,
+      String((error as Error).stack),
+      JSON.stringify(cause),
+      String(cause.stack),
+      JSON.stringify(await runs.status('leaky-1')),
+    ].join('\n');
+    for (const leaked of LEAKS) expect(told).not.toContain(leaked);
+  });
+});
