@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentEvent } from '../agent/agent-event.ts';
 import {
   callsTurn,
   createScriptedGemini,
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { subagent } from './subagent.ts';
