@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { createGemini } from '../../http/create-gemini.ts';
 import { createFileSearchStores } from '../../http/file-search-stores/create-file-search-stores.ts';
 import { createFiles } from '../../http/files/create-files.ts';
+import { filePart } from '../../http/files/file-part.ts';
 import { toUploadPathError } from './open-upload-path.ts';
 
 // upload-enoent: files.upload and fileSearchStores.upload from a path that cannot be opened threw
@@ -126,6 +127,15 @@ describe('files.upload from a path that cannot be opened (upload-enoent)', () =>
     });
   }
 
+  it('a path holding a NUL byte: typed (Node threw a raw TypeError), before any request', async () => {
+    const u = uploader();
+    const error = await caught(u.files.upload('notes\u0000.txt', { mimeType: 'text/plain' }));
+    expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe('source');
+    expect((error as Error).message).toMatch(/^files\.upload: .*NUL byte/);
+    expect(u.commands).toEqual([]);
+  });
+
   it('no permission (EACCES, EPERM): typed, with what to do, the system error as cause', () => {
     // Root reads any file, so the refusal is built from the error Node gives a non-root user.
     for (const code of ['EACCES', 'EPERM']) {
@@ -174,6 +184,15 @@ describe.skipIf(process.platform !== 'linux')(
       });
       expect(Buffer.from(sent(u.chunks)).equals(expected)).toBe(true);
       expect(u.starts[0]?.get('x-goog-upload-header-content-length')).toBeNull();
+    });
+
+    it('is inlined whole by filePart, not as an empty part', async () => {
+      const expected = readFileSync('/proc/version');
+      const gemini = createGemini({ apiKey: KEY, baseUrl: 'https://gw.test', retry: false });
+      const part = await filePart(gemini, '/proc/version', { mimeType: 'text/plain' });
+      expect(part).toEqual({
+        inlineData: { mimeType: 'text/plain', data: expected.toString('base64') },
+      });
     });
 
     it('reaches fileSearchStores.upload whole too', async () => {

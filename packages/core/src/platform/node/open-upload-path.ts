@@ -73,12 +73,14 @@ const PATH_ERRORS: Record<string, string> = {
   EPERM: 'no permission to read it; grant read permission, or pass its bytes',
   ENAMETOOLONG: 'the path or one of its names is too long for the file system; shorten it',
   ELOOP: 'it goes through a loop of symbolic links; point the path at the file itself',
+  // Node's own refusal of the path argument (the only one stat takes from the caller).
+  ERR_INVALID_ARG_VALUE: 'the path holds a NUL byte, which no file name can; check the path',
 };
 
 /**
- * A system error about the path (Node's raw ENOENT, EACCES, ENOTDIR, ENAMETOOLONG, ELOOP) as a
- * typed refusal naming the path as the caller gave it and what to do, the error kept as `cause`;
- * any other error (EIO, EMFILE: not the caller's path) as it is.
+ * A system error about the path (Node's raw ENOENT, EACCES, ENOTDIR, ENAMETOOLONG, ELOOP, or a NUL
+ * byte) as a typed refusal naming the path as the caller gave it and what to do, the error kept as
+ * `cause`; any other error (EIO, EMFILE: not the caller's path) as it is.
  * @internal
  */
 export function toUploadPathError(error: unknown, path: string, method: string): unknown {
