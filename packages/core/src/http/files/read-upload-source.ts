@@ -22,10 +22,11 @@ export type OpenedUploadSource = {
 export async function openUploadSource(
   source: UploadSource,
   size: number | undefined,
+  method = 'files.upload',
 ): Promise<OpenedUploadSource> {
   if (typeof source === 'string') {
     const { openUploadPath } = await import('#platform/open-upload-path');
-    return fromPath(await openUploadPath(source));
+    return fromPath(await openUploadPath(source, method));
   }
   if (source instanceof ArrayBuffer) return fromBytes(new Uint8Array(source));
   if (source instanceof Uint8Array) return fromBytes(source);
@@ -37,12 +38,11 @@ export async function openUploadSource(
         message: "options.size must be the stream's length in bytes (a non-negative integer).",
       });
     }
-    return fromStream(source, size);
+    return fromStream(source, size, method);
   }
   throw new InvalidArgumentError({
     argument: 'source',
-    message:
-      'files.upload takes a file path (Node), a Blob, a Uint8Array, an ArrayBuffer or a ReadableStream of bytes.',
+    message: `${method} takes a file path (Node), a Blob, a Uint8Array, an ArrayBuffer or a ReadableStream of bytes.`,
   });
 }
 
@@ -81,7 +81,9 @@ function fromPath(handle: UploadPathHandle): OpenedUploadSource {
     size: handle.size,
     type: undefined,
     next: async (length) => {
-      const into = new Uint8Array(Math.min(length, Math.max(0, handle.size - position)));
+      // No size (a /proc file): up to `length`, until a read gives nothing.
+      const left = handle.size === undefined ? length : Math.max(0, handle.size - position);
+      const into = new Uint8Array(Math.min(length, left));
       let filled = 0;
       while (filled < into.byteLength) {
         const read = await handle.read(into.subarray(filled), position + filled);
@@ -98,6 +100,7 @@ function fromPath(handle: UploadPathHandle): OpenedUploadSource {
 function fromStream(
   stream: ReadableStream<Uint8Array>,
   size: number | undefined,
+  method: string,
 ): OpenedUploadSource {
   const reader = stream.getReader();
   let pending: Uint8Array | undefined;
@@ -118,7 +121,7 @@ function fromStream(
             done = true;
             break;
           }
-          piece = toBytes(read.value);
+          piece = toBytes(read.value, method);
         }
         const take = Math.min(piece.byteLength, length - filled);
         into.set(piece.subarray(0, take), filled);
@@ -140,13 +143,13 @@ function fromStream(
  * Anything else (a string from a text stream, an object) is refused by name: read on as bytes, it
  * failed with "piece.subarray is not a function".
  */
-function toBytes(chunk: unknown): Uint8Array {
+function toBytes(chunk: unknown, method: string): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   if (ArrayBuffer.isView(chunk))
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new InvalidArgumentError({
     argument: 'source',
-    message: `files.upload read a ${typeof chunk === 'string' ? 'string' : typeof chunk} from the ReadableStream; it takes a stream of bytes (Uint8Array chunks). For text, pipe it through a TextEncoderStream first.`,
+    message: `${method} read a ${typeof chunk === 'string' ? 'string' : typeof chunk} from the ReadableStream; it takes a stream of bytes (Uint8Array chunks). For text, pipe it through a TextEncoderStream first.`,
   });
 }

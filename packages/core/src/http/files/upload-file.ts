@@ -109,7 +109,7 @@ export async function uploadResumable<T>(
   target: UploadTarget<T>,
 ): Promise<T> {
   const call = resolveCallOptions(pickCallOptions(options), client, defaults);
-  const opened = await openUploadSource(source, checked.size);
+  const opened = await openUploadSource(source, checked.size, target.method);
   try {
     const mimeType = checked.mimeType ?? opened.type;
     if (mimeType === undefined) {
