@@ -61,6 +61,22 @@ describe('a Live server sending one frame far over maxFrameBytes (leftovers33)',
     await expect(session.closed).rejects.toBe(ended);
   });
 
+  it('with no resumable handle yet, it is the same typed error, not no-resumption-handle', async () => {
+    // 2 MiB: past transportFrameBound(1000) (1 MiB and 1000 bytes). Before live1009: a drop with
+    // no handle, `no-resumption-handle` with a close 1006, which said nothing of the frame.
+    const { fake, agent } = await liveFixture({
+      resumptionUpdates: false,
+      script: [[{ frame: new Uint8Array(2 * MIB).fill(0x20) }]],
+    });
+    const session = await createLiveSession(agent, { maxFrameBytes: 1000 });
+    session.sendText('send the big one');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(LiveSessionError);
+    expect(error).toMatchObject({ reason: 'frame-too-large', limit: 1000, closeCode: 1009 });
+    expect((error as Error).message).toContain(`bound of ${transportFrameBound(1000)} bytes`);
+    expect(fake.connections).toHaveLength(1);
+  });
+
   it('a frame over maxFrameBytes but under the socket’s bound is still refused by name and size', async () => {
     const { agent } = await liveFixture({ script: [[{ text: 'x'.repeat(5000) }]] });
     const session = await createLiveSession(agent, { maxFrameBytes: 1000 });
