@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { getGlobalDispatcher, ProxyAgent, setGlobalDispatcher } from 'undici';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { transportFrameBound } from '../platform/node/live-web-socket.ts';
 import { liveFixture, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
-import type { LiveEvent } from './live-event.ts';
+import { LiveSessionError } from './live-session-error.ts';
 
 // leftovers36: a program that sends its traffic through a proxy with undici's
 // `setGlobalDispatcher(new ProxyAgent(...))` had its model calls go through it (the client keeps
@@ -73,25 +74,24 @@ describe('a Live session in a program that installed a ProxyAgent globally', () 
     expect(proxy.targets).toEqual([new URL(fake.url).host]);
   });
 
-  it('keeps the session’s frame bound: a frame past it is refused at its header', async () => {
+  it('keeps the session’s frame bound: a frame past it is refused at its header, typed', async () => {
     const proxy = await connectProxy();
     const dispatcher = new ProxyAgent(proxy.url);
     onTestFinished(() => dispatcher.close());
     setGlobalDispatcher(dispatcher);
     // 3 MiB: past transportFrameBound(1000) (1 MiB and 1000 bytes), far under undici's own 128 MiB
-    // that the program's ProxyAgent carries. Read whole, the session would refuse it by name
-    // (frame-too-large) and end; refused by the socket, it is a dropped connection, resumed.
+    // that the program's ProxyAgent carries. Read whole, the session would refuse it by size with
+    // no close code; refused by the socket (close 1009, live1009), the error names the bound.
     const { fake, agent } = await liveFixture({
       script: [[{ frame: new Uint8Array(3 * 1024 * 1024).fill(0x20) }], [{ text: 'after' }]],
     });
     const session = await createLiveSession(agent, { maxFrameBytes: 1000 });
     onTestFinished(() => session.close());
     session.sendText('send the big one');
-    const events: LiveEvent[] = await readUntil(
-      session[Symbol.asyncIterator](),
-      (event) => event.type === 'reconnect',
-    );
-    expect(events.map((event) => event.type)).toContain('reconnect');
-    expect(proxy.targets[0]).toBe(new URL(fake.url).host);
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(LiveSessionError);
+    expect(error).toMatchObject({ reason: 'frame-too-large', limit: 1000, closeCode: 1009 });
+    expect((error as Error).message).toContain(`bound of ${transportFrameBound(1000)} bytes`);
+    expect(proxy.targets).toEqual([new URL(fake.url).host]);
   });
 });

@@ -472,9 +472,10 @@ class LiveSessionState {
       },
       isCurrent: (connection) => connection === this.#current,
       onFrame: (connection, frame) => this.#onFrame(connection, frame),
-      onClose: (connection, code, reason) => {
+      onClose: (connection, code, reason, error) => {
         if (connection !== this.#current || this.#ended) return;
-        this.#onDrop(code, reason);
+        if (error !== undefined) this.#end(error);
+        else this.#onDrop(code, reason);
       },
       redact: this.#redact,
       signal: this.#lifetime.signal,

@@ -9,7 +9,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  *   server never sent a resumable handle to continue the session with.
  * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed (or ended within 30 s of
  *   their setup with nothing from the model).
- * - `frame-too-large`: a server frame was larger than `maxFrameBytes`.
+ * - `frame-too-large`: a server frame was larger than `maxFrameBytes` (`limit`); with `closeCode`
+ *   1009, larger than the socket's own bound on Node (twice it, at least 1 MiB over), refused unread.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
  *   waited for a socket (a reconnection that takes too long while audio keeps coming), or behind
  *   an input guardrail's check of a text (a check that hangs), or of text, tool answers and

@@ -111,8 +111,9 @@ export type LiveSessionOptions = {
   /**
    * The largest server frame accepted, in bytes: a larger one ends the session with
    * `frame-too-large`. On Node the socket itself reads at most twice this (at least 1 MiB over)
-   * of one message: past that, the frame is refused at its header, unread, and its connection
-   * ends as a dropped one (the session resumes). @defaultValue 16777216 (16 MiB)
+   * of one message: past that, the frame is refused at its header, unread (a close 1009), and
+   * the session ends with `frame-too-large` too, `closeCode` 1009, its message naming that bound.
+   * @defaultValue 16777216 (16 MiB)
    */
   maxFrameBytes?: number | undefined;
   /**

@@ -46,6 +46,25 @@ export type Connection = {
   early: Record<string, unknown>[] | undefined;
 };
 
+/**
+ * The `frame-too-large` error for a socket that undici closed because a server message was over
+ * its bound (`refusedFrame`, set by the Node socket: #platform/live-web-socket), else `undefined`
+ * (Bun's and Deno's own WebSocket never set it). Ends the session, not a resume: a resume would
+ * lose that message silently, and a server that sends it once would send it again (live1009).
+ */
+function refusedFrameError(socket: WebSocket): LiveSessionError | undefined {
+  const refused = (socket as { refusedFrame?: { bound: number; maxFrameBytes: number } })
+    .refusedFrame;
+  if (refused === undefined) return undefined;
+  const { bound, maxFrameBytes } = refused;
+  return new LiveSessionError({
+    reason: 'frame-too-large',
+    limit: maxFrameBytes,
+    closeCode: 1009,
+    message: `The Live API sent a message over the socket's bound of ${bound} bytes (twice maxFrameBytes, ${maxFrameBytes}, and at least 1 MiB over it), refused unread (close 1009); raise maxFrameBytes to accept larger messages.`,
+  });
+}
+
 /** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
 const MAX_EARLY_FRAMES = 64;
 
@@ -67,8 +86,11 @@ export type OpenConnection = {
   /** Whether `connection` is the session's now (else its frames wait in `early`). */
   isCurrent(connection: Connection): boolean;
   onFrame(connection: Connection, frame: Record<string, unknown>): void;
-  /** A ready connection the session did not close has closed (`reason` redacted). */
-  onClose(connection: Connection, code: number, reason: string): void;
+  /**
+   * A ready connection the session did not close has closed (`reason` redacted); `error` when
+   * the close must end the session, not resume it (a message over the socket's bound).
+   */
+  onClose(connection: Connection, code: number, reason: string, error?: LiveSessionError): void;
   /**
    * The session's redactor (the client's keys): a close reason is the server's words, and a
    * hostile server or gateway can echo the key in them (attack25).
@@ -177,6 +199,12 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     socket.onclose = (event: CloseEvent) => {
       connection.markGone();
       const reason = open.redact(event.reason);
+      const tooLarge = refusedFrameError(socket);
+      if (tooLarge !== undefined && !connection.closedByUs) {
+        if (!connection.ready) reject(tooLarge);
+        else open.onClose(connection, event.code, reason, tooLarge);
+        return;
+      }
       if (!connection.ready) {
         reject(
           new LiveSessionError({
