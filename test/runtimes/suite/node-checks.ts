@@ -31,7 +31,13 @@ export type NodeChecksReport = {
   live: {
     turn: { texts: string[]; end: string };
     /** The 48 MiB frame on a session whose maxFrameBytes is 1 MiB. */
-    hugeFrame: { arrayBuffersGrowthMiB: number; eventTypes: string[]; error: string | undefined };
+    hugeFrame: {
+      arrayBuffersGrowthMiB: number;
+      eventTypes: string[];
+      error: string | undefined;
+      reason: unknown;
+      limit: unknown;
+    };
     /** The 5,000-byte frame on a session whose maxFrameBytes is 1,000: refused by name. */
     overLimit: { reason: unknown; limit: unknown };
   };
@@ -110,7 +116,7 @@ async function liveTurn(url: string): Promise<NodeChecksReport['live']['turn']> 
 
 /**
  * leftovers33's frame bound, on this Node: npm undici's WebSocket with a dispatcher bounding a
- * message refuses the frame at its header. Memory (`arrayBuffers`, where undici keeps a message's
+ * message refuses the frame at its header, and the session ends with `frame-too-large` (live1009). Memory (`arrayBuffers`, where undici keeps a message's
  * chunks) is sampled every 2 ms while the session reads; Node's global WebSocket would buffer all
  * 48 MiB first.
  */
@@ -123,6 +129,7 @@ async function liveHugeFrame(url: string): Promise<NodeChecksReport['live']['hug
   }, 2);
   const eventTypes: string[] = [];
   let error: string | undefined;
+  let typed: { reason?: unknown; limit?: unknown } = {};
   try {
     session.sendText('send the big one');
     for await (const event of session) {
@@ -131,12 +138,19 @@ async function liveHugeFrame(url: string): Promise<NodeChecksReport['live']['hug
     }
   } catch (thrown) {
     error = String(thrown);
+    typed = (thrown ?? {}) as typeof typed;
   } finally {
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().arrayBuffers);
     await session.close();
   }
-  return { arrayBuffersGrowthMiB: (peak - before) / MIB, eventTypes, error };
+  return {
+    arrayBuffersGrowthMiB: (peak - before) / MIB,
+    eventTypes,
+    error,
+    reason: typed.reason,
+    limit: typed.limit,
+  };
 }
 
 async function liveOverLimit(url: string): Promise<NodeChecksReport['live']['overLimit']> {
