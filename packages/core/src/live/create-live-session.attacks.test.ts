@@ -243,6 +243,56 @@ describe('a hostile or broken Live server', () => {
     ]);
   });
 
+  it('an id-less call after a running call whose server id looks like a local key still runs', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = defineTool({
+      name: 'held',
+      description: 'Waits for the test.',
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        await gate;
+        return { n };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              frame: {
+                toolCall: { functionCalls: [{ id: 'live-call-0', name: 'held', args: { n: 1 } }] },
+              },
+            },
+            { frame: { toolCall: { functionCalls: [{ name: 'held', args: { n: 2 } }] } } },
+          ],
+        ],
+      },
+      { tools: [held] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const iterator = session[Symbol.asyncIterator]();
+    await readUntil(iterator, (event) => event.type === 'tool-call');
+    const second = await readUntil(
+      iterator,
+      (event) => event.type === 'tool-call' || event.type === 'tool-error',
+    );
+    release();
+    expect(second.at(-1)).toMatchObject({ type: 'tool-call', toolCallId: 'live-call-1' });
+    let results = 0;
+    const done = await readUntil(
+      iterator,
+      (event) => event.type === 'tool-error' || (event.type === 'tool-result' && ++results === 2),
+    );
+    expect(done.filter((event) => event.type === 'tool-result')).toEqual([
+      expect.objectContaining({ toolCallId: 'live-call-0', output: { n: 1 } }),
+      expect.objectContaining({ toolCallId: 'live-call-1', output: { n: 2 } }),
+    ]);
+  });
+
   it('a goAway whose handle never comes: the server closes at the deadline and the session fails, no hang', async () => {
     const { agent } = await liveFixture({
       script: [[{ text: 'one' }, { goAway: { timeLeftMs: 50 } }]],

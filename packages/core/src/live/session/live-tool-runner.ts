@@ -144,7 +144,7 @@ export class LiveToolRunner {
       // run nor answered), and its answer goes back id-less, as the call came (FunctionResponse.
       // id: "Populated by the client to match the corresponding function call id").
       const wireId = typeof call['id'] === 'string' ? call['id'] : undefined;
-      const id = wireId ?? `live-call-${this.#idlessCalls++}`;
+      const id = wireId ?? this.#idlessKey();
       const args = (
         typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
       ) as Record<string, unknown>;
@@ -178,6 +178,17 @@ export class LiveToolRunner {
       this.#afterAnswer();
       this.#host.maybeMove();
     });
+  }
+
+  /**
+   * The next local key for an id-less call: past any key a running call holds, so a server id
+   * that looks like one (`live-call-0`) does not make the id-less call a duplicate, never run.
+   */
+  #idlessKey(): string {
+    let key: string;
+    do key = `live-call-${this.#idlessCalls++}`;
+    while (this.#running.has(key));
+    return key;
   }
 
   /**
