@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
@@ -183,6 +184,113 @@ describe('a hostile or broken Live server', () => {
       { toolResponse: { functionResponses: [{ id: 'dup', name: 'once', response: { runs: 1 } }] } },
     ]);
     expect(fake.errors).toEqual([]);
+  });
+
+  it('id-less calls of two frames are both run and answered, each answer without an id', async () => {
+    // The Gemini API sends ids; Vertex may not: FunctionCall.id is "Optional" and js-genai's
+    // Session.tLiveClienttToolResponse (googleapis/js-genai src/live.ts) demands a response id
+    // only off Vertex. A local key per frame index made the second frame's call look like the
+    // first one still running: never run, never answered. Raw frames, since the fake plays the
+    // Gemini API (it refuses an id-less answer, closing after it; both answers leave in one
+    // macrotask once the gate opens, so both are recorded before that close lands).
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = defineTool({
+      name: 'held',
+      description: 'Waits for the test.',
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        await gate;
+        return { n };
+      },
+    });
+    const call = (n: number) => ({
+      frame: { toolCall: { functionCalls: [{ name: 'held', args: { n } }] } },
+    });
+    const { fake, agent } = await liveFixture({ script: [[call(1), call(2)]] }, { tools: [held] });
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const iterator = session[Symbol.asyncIterator]();
+    const calls = [
+      ...(await readUntil(iterator, (event) => event.type === 'tool-call')),
+      ...(await readUntil(
+        iterator,
+        (event) => event.type === 'tool-call' || event.type === 'tool-error',
+      )),
+    ].filter((event) => event.type === 'tool-call' || event.type === 'tool-error');
+    release();
+    const ids = calls.map((event) => (event as { toolCallId: string }).toolCallId);
+    expect(calls.map((event) => event.type)).toEqual(['tool-call', 'tool-call']);
+    expect(new Set(ids).size).toBe(2);
+    let results = 0;
+    const done = await readUntil(
+      iterator,
+      (event) => event.type === 'tool-error' || (event.type === 'tool-result' && ++results === 2),
+    );
+    expect(done.filter((event) => event.type === 'tool-result')).toEqual([
+      expect.objectContaining({ toolCallId: ids[0], output: { n: 1 } }),
+      expect.objectContaining({ toolCallId: ids[1], output: { n: 2 } }),
+    ]);
+    // The server sent no id, so none goes back: the local key stays local.
+    await vi.waitFor(() => expect(messagesOf(fake, 0, 'toolResponse')).toHaveLength(2), {
+      timeout: 30_000,
+    });
+    expect(messagesOf(fake, 0, 'toolResponse')).toEqual([
+      { toolResponse: { functionResponses: [{ name: 'held', response: { n: 1 } }] } },
+      { toolResponse: { functionResponses: [{ name: 'held', response: { n: 2 } }] } },
+    ]);
+  });
+
+  it('an id-less call after a running call whose server id looks like a local key still runs', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = defineTool({
+      name: 'held',
+      description: 'Waits for the test.',
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        await gate;
+        return { n };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              frame: {
+                toolCall: { functionCalls: [{ id: 'live-call-0', name: 'held', args: { n: 1 } }] },
+              },
+            },
+            { frame: { toolCall: { functionCalls: [{ name: 'held', args: { n: 2 } }] } } },
+          ],
+        ],
+      },
+      { tools: [held] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const iterator = session[Symbol.asyncIterator]();
+    await readUntil(iterator, (event) => event.type === 'tool-call');
+    const second = await readUntil(
+      iterator,
+      (event) => event.type === 'tool-call' || event.type === 'tool-error',
+    );
+    release();
+    expect(second.at(-1)).toMatchObject({ type: 'tool-call', toolCallId: 'live-call-1' });
+    let results = 0;
+    const done = await readUntil(
+      iterator,
+      (event) => event.type === 'tool-error' || (event.type === 'tool-result' && ++results === 2),
+    );
+    expect(done.filter((event) => event.type === 'tool-result')).toEqual([
+      expect.objectContaining({ toolCallId: 'live-call-0', output: { n: 1 } }),
+      expect.objectContaining({ toolCallId: 'live-call-1', output: { n: 2 } }),
+    ]);
   });
 
   it('a goAway whose handle never comes: the server closes at the deadline and the session fails, no hang', async () => {

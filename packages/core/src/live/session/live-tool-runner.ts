@@ -61,6 +61,8 @@ export class LiveToolRunner {
   readonly #running = new Map<string, RunningCall>();
   readonly #calls: CallSlots;
   #blockingInFlight = 0;
+  /** Id-less calls seen so far: each gets the local key `live-call-<n>`, unique for the session. */
+  #idlessCalls = 0;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
   #failure: GemloopError | undefined;
 
@@ -137,7 +139,12 @@ export class LiveToolRunner {
     const blocking: Promise<FunctionResponse | undefined>[] = [];
     calls.forEach((call, callIndex) => {
       const name = typeof call['name'] === 'string' ? call['name'] : '';
-      const id = typeof call['id'] === 'string' ? call['id'] : `live-call-${callIndex}`;
+      // FunctionCall.id is "Optional" (a Vertex server may leave it out): such a call gets a key
+      // unique for the session (a per-frame index made two frames' calls one, the second never
+      // run nor answered), and its answer goes back id-less, as the call came (FunctionResponse.
+      // id: "Populated by the client to match the corresponding function call id").
+      const wireId = typeof call['id'] === 'string' ? call['id'] : undefined;
+      const id = wireId ?? this.#idlessKey();
       const args = (
         typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
       ) as Record<string, unknown>;
@@ -151,11 +158,11 @@ export class LiveToolRunner {
           : undefined;
       this.#host.emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
       if (scheduling !== undefined) {
-        this.runBackground(connection, { id, name, args }, callIndex, tool, issued);
+        this.runBackground(connection, { id, name, args }, callIndex, tool, issued, wireId);
         return;
       }
       blocking.push(
-        this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling, issued),
+        this.#runCall(connection, { id, wireId, name, args, callIndex }, tool, scheduling, issued),
       );
     });
     if (blocking.length === 0) return;
@@ -174,8 +181,20 @@ export class LiveToolRunner {
   }
 
   /**
+   * The next local key for an id-less call: past any key a running call holds, so a server id
+   * that looks like one (`live-call-0`) does not make the id-less call a duplicate, never run.
+   */
+  #idlessKey(): string {
+    let key: string;
+    do key = `live-call-${this.#idlessCalls++}`;
+    while (this.#running.has(key));
+    return key;
+  }
+
+  /**
    * Runs a background call; its result goes to whichever connection is current when it is ready:
    * the resumed server still knows the call (its handle was taken while the call ran).
+   * `wireId`: the id its answer carries (undefined for a call the server sent without one).
    */
   runBackground(
     connection: Connection,
@@ -183,9 +202,10 @@ export class LiveToolRunner {
     callIndex: number,
     tool: FunctionTool | undefined,
     issued: number,
+    wireId: string | undefined = call.id,
   ): void {
     const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling;
-    void this.#runCall(connection, { ...call, callIndex }, tool, scheduling, issued).then(
+    void this.#runCall(connection, { ...call, wireId, callIndex }, tool, scheduling, issued).then(
       (response) => {
         if (response === undefined || this.#host.ended()) return;
         this.#host.send(
@@ -202,7 +222,14 @@ export class LiveToolRunner {
 
   async #runCall(
     connection: Connection,
-    call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
+    call: {
+      id: string;
+      /** The id the answer carries: undefined when the server's call had none. */
+      wireId: string | undefined;
+      name: string;
+      args: Record<string, unknown>;
+      callIndex: number;
+    },
     tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
     issued: number,
@@ -281,7 +308,7 @@ export class LiveToolRunner {
       });
       return toFunctionResponse({
         name: call.name,
-        id: call.id,
+        id: call.wireId,
         result: this.#host.redact(outcome.sent),
       }).functionResponse;
     }
@@ -301,7 +328,7 @@ export class LiveToolRunner {
     });
     const response = toolErrorResponse({
       name: call.name,
-      id: call.id,
+      id: call.wireId,
       error: message,
       issues: outcome.type === 'failed' ? this.#host.redact(outcome.issues) : undefined,
     });
