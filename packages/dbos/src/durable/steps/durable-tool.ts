@@ -178,14 +178,19 @@ function recordedError(
         // reader refuses a lone surrogate.
         `${safe.message.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
       : safe.message;
+  // A class name the loop shows has at most 64 characters (safeToolErrorMessage): a longer one is
+  // no class's, and is bounded like the code.
+  const name = safe.name.slice(0, MAX_CODE_LENGTH);
   const code = safe.code;
-  // A code is a short word (`ECONNREFUSED`, 404): a longer text is not one, and is not stored.
-  return (typeof code === 'string' && code.length <= MAX_CODE_LENGTH) || typeof code === 'number'
-    ? { ok: false, name: safe.name, message, code }
-    : { ok: false, name: safe.name, message };
+  // A code is a short word (`ECONNREFUSED`, 404): a longer text is not one, and is not stored;
+  // nor is a number JSON cannot hold (NaN would come back from the row as null).
+  return (typeof code === 'string' && code.length <= MAX_CODE_LENGTH) ||
+    (typeof code === 'number' && Number.isFinite(code))
+    ? { ok: false, name, message, code }
+    : { ok: false, name, message };
 }
 
-/** Longest `code` a recorded error keeps. */
+/** Longest `code` (and name) a recorded error keeps. */
 const MAX_CODE_LENGTH = 100;
 
 /** Longest part of a call id kept in a step's name: ids come from the model. */
