@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { defineTool, type ToolExecuteContext } from '@gemloop/core';
+import { safeToolErrorMessage } from '@gemloop/core/guardrails';
 import { computerUse } from '@gemloop/core/tools';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -225,5 +226,75 @@ describe('toDurableTool inside a run', () => {
     if (tool.kind !== 'function') throw new Error('not a function tool');
     await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toThrow();
     expect(ownership.covers('run-1', 8)).toBe(false);
+  });
+  it("records a failed tool's error as the model is told it: no password, address or client key in the row, the same text on replay", async () => {
+    const clientKey = 'sk-gateway-0123456789abcdef';
+    const records: unknown[] = [];
+    vi.mocked(DBOS.runStep).mockImplementation(async (body) => {
+      const outcome = await body();
+      // What DBOS writes to dbos.operation_outputs, and reads back on replay.
+      records.push(JSON.parse(JSON.stringify(outcome)));
+      return outcome;
+    });
+    const tool = toDurableTool(
+      defineTool({
+        name: 'orders',
+        parameters: z.object({}),
+        execute: () => {
+          const error = new TypeError(
+            `connect failed: postgres://app:pw@10.0.0.5/db (key ${clientKey})`,
+          ) as TypeError & { code: string };
+          error.code = 'ECONNREFUSED';
+          throw error;
+        },
+      }),
+      (body) => body(),
+      undefined,
+      undefined,
+      undefined,
+      () => [clientKey],
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    const first = await tool.execute({}, context(1, 0, 'c1')).catch((error: unknown) => error);
+    const row = JSON.stringify(records[0]);
+    expect(row).not.toContain('pw@');
+    expect(row).not.toContain('10.0.0.5');
+    expect(row).not.toContain(clientKey);
+    expect(records[0]).toMatchObject({ ok: false, name: 'TypeError', code: 'ECONNREFUSED' });
+
+    // The replay: DBOS hands back the stored row without running the tool.
+    vi.mocked(DBOS.runStep).mockImplementation(async () => records[0]);
+    const replayed = await tool.execute({}, context(1, 0, 'c1')).catch((error: unknown) => error);
+    expect(replayed).toBeInstanceOf(Error);
+    expect(first).toBeInstanceOf(Error);
+    for (const thrown of [first, replayed] as (Error & { code?: unknown })[]) {
+      expect(thrown.name).toBe('TypeError');
+      expect(thrown.code).toBe('ECONNREFUSED');
+      expect(thrown.message).toBe('connect failed: <url> (key [redacted])');
+    }
+    // What the loop sends as the functionResponse's error, byte for byte the same both times.
+    expect(safeToolErrorMessage('orders', replayed)).toBe(safeToolErrorMessage('orders', first));
+  });
+
+  it('bounds the recorded message of a tool that throws a whole page', async () => {
+    const records: unknown[] = [];
+    vi.mocked(DBOS.runStep).mockImplementation(async (body) => {
+      const outcome = await body();
+      records.push(outcome);
+      return outcome;
+    });
+    const tool = toDurableTool(
+      defineTool({
+        name: 'orders',
+        parameters: z.object({}),
+        execute: () => {
+          throw new Error(`upstream said: ${'x'.repeat(200_000)}`);
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toThrow('upstream said');
+    expect((records[0] as { message: string }).message.length).toBeLessThanOrEqual(1_003);
   });
 });

@@ -1,10 +1,12 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
+import { MAX_TOOL_ERROR_MESSAGE_LENGTH } from '@gemloop/core/guardrails';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
 import type { SteerWatch } from '../steering/durable-steering.ts';
+import { redactedRunError } from '../worker/redacted-run-error.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
@@ -35,16 +37,30 @@ export function durableContext(
     : undefined;
 }
 
-/** `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record). */
-type ToolOutcome = ({ ok: true; value: unknown } | { ok: false; name: string; message: string }) & {
+/**
+ * `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record).
+ * `code`: the error's `code` (absent: none, or an older record).
+ */
+type ToolOutcome = (
+  | { ok: true; value: unknown }
+  | { ok: false; name: string; message: string; code?: string | number }
+) & {
   steer?: boolean;
 };
 
 /**
- * A function tool whose `execute` is a DBOS step: its result (or its error's name and message) is
- * recorded, and a replay hands the recorded outcome back without running the tool. The step's
- * outcome is the same object in the first run and in a replay (an error is rebuilt from its name
- * and message both times), so the agent answers the model identically.
+ * A function tool whose `execute` is a DBOS step: its result (or its error's name, message and
+ * `code`) is recorded, and a replay hands the recorded outcome back without running the tool. The
+ * step's outcome is the same object in the first run and in a replay (an error is rebuilt from
+ * the record both times), so the agent answers the model identically.
+ *
+ * The record (`dbos.operation_outputs`) holds the error as the model is told it: its message
+ * without the keys of the run's clients and the local details `redactLocalDetails` takes (a
+ * tool's `connect failed: postgres://app:pw@10.0.0.5/db` is stored as `connect failed: <url>`),
+ * cut at `MAX_TOOL_ERROR_MESSAGE_LENGTH`, as the run's final error is (redacted-run-error.ts).
+ * The guardrails' `onToolError` therefore sees that redacted error in a durable run, in its
+ * first execution and on replay alike: a tool that needs the raw text for its operators logs it
+ * itself, where it threw.
  *
  * The step is named by the call's place (agent step, index in the turn) and its id
  * (`gemloop.tool:<name>@<step>.<index>:<id>`): a replay that meets another call at a recorded
@@ -70,6 +86,8 @@ export function toDurableTool(
    * worker writes the run's due events instead: run-events.ts, `writeEventsAsFence`).
    */
   fence: (check: () => Promise<void>) => Promise<void> = (check) => check(),
+  /** The keys of the run's clients: kept out of a recorded error (asked only when a tool threw). */
+  keys: () => readonly string[] = () => [],
 ): AnyTool {
   if (isBuiltinTool(tool)) {
     // A built-in whose calls the client answers (computer use's actions): each handler is a step
@@ -78,7 +96,7 @@ export function toDurableTool(
     const builtin: BuiltinTool = {
       ...tool,
       handlers: tool.handlers.map(
-        (handler) => toDurableTool(handler, wrap, steer, ownership, fence) as FunctionTool,
+        (handler) => toDurableTool(handler, wrap, steer, ownership, fence, keys) as FunctionTool,
       ),
     };
     return Object.freeze(builtin);
@@ -121,10 +139,7 @@ export function toDurableTool(
               // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
               // the execution; they are never the call's recorded outcome.
               if (isDurableRunEnding(error)) throw error;
-              outcome =
-                error instanceof Error
-                  ? { ok: false, name: error.name, message: error.message }
-                  : { ok: false, name: 'Error', message: String(error) };
+              outcome = recordedError(error, keys());
             }
             // Looked at once the tool ended: a steer sent while it ran joins at the next boundary.
             return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
@@ -137,13 +152,46 @@ export function toDurableTool(
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);
       if (outcome.ok) return outcome.value;
-      const error = new Error(outcome.message);
+      const error = new Error(outcome.message) as Error & { code?: string | number };
       error.name = outcome.name;
+      if (outcome.code !== undefined) error.code = outcome.code;
       throw error;
     },
   });
   return durable;
 }
+
+/**
+ * A tool's thrown error as its step records it: name, message and `code` without the run's
+ * clients' keys and local details (`redactedRunError`, whose copy keeps the class's name and
+ * the text and number fields), the message cut after that (a cut first could leave half a
+ * secret the patterns no longer see).
+ */
+function recordedError(
+  thrown: unknown,
+  keys: readonly string[],
+): Extract<ToolOutcome, { ok: false }> {
+  const safe = redactedRunError(thrown, keys) as Error & { code?: unknown };
+  const message =
+    safe.message.length > MAX_TOOL_ERROR_MESSAGE_LENGTH
+      ? // Without a first half of an emoji left at the cut: the row is JSON, and Gemini's JSON
+        // reader refuses a lone surrogate.
+        `${safe.message.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
+      : safe.message;
+  // A class name the loop shows has at most 64 characters (safeToolErrorMessage): a longer one is
+  // no class's, and is bounded like the code.
+  const name = safe.name.slice(0, MAX_CODE_LENGTH);
+  const code = safe.code;
+  // A code is a short word (`ECONNREFUSED`, 404): a longer text is not one, and is not stored;
+  // nor is a number JSON cannot hold (NaN would come back from the row as null).
+  return (typeof code === 'string' && code.length <= MAX_CODE_LENGTH) ||
+    (typeof code === 'number' && Number.isFinite(code))
+    ? { ok: false, name, message, code }
+    : { ok: false, name, message };
+}
+
+/** Longest `code` (and name) a recorded error keeps. */
+const MAX_CODE_LENGTH = 100;
 
 /** Longest part of a call id kept in a step's name: ids come from the model. */
 const MAX_ID_IN_STEP_NAME = 100;

@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
-import { holdsTextBack } from '@gemloop/core/internal';
+import { agentKeysReader, holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals/approvals.ts';
 import { runsAsChildWorkflow } from '../children/durable-children.ts';
@@ -146,6 +146,12 @@ export function createDurableAgentMaker({
       pauser,
       stateOf: () => events.current()?.approvals,
     });
+    // A tool's recorded error is stored without the keys of this agent's clients and its run's
+    // (durable-tool.ts); read only when a tool threw, after `agent` below exists.
+    const keysOfRun = (): readonly string[] => [
+      ...(currentBuffer()?.keys() ?? []),
+      ...keysOfAgent(),
+    ];
     const agent = createAgent({
       ...agentOptions,
       gemini,
@@ -153,7 +159,7 @@ export function createDurableAgentMaker({
       tools: agentOptions.tools?.map((tool) =>
         runsAsChildWorkflow(tool)
           ? tool
-          : toDurableTool(tool, timed, steerWatch, ownership, fenceWithEvents),
+          : toDurableTool(tool, timed, steerWatch, ownership, fenceWithEvents, keysOfRun),
       ),
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
@@ -170,6 +176,7 @@ export function createDurableAgentMaker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
+    const keysOfAgent = agentKeysReader(agent);
     return { agent, approvals };
   };
 }

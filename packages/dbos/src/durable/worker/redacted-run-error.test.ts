@@ -93,11 +93,16 @@ describe('a durable run whose tool throws a connection string', () => {
     await client.connect();
     let row: string;
     try {
-      // The run's rows as DBOS keeps them: its status, and its outcome (`workflow_output`, where
-      // DBOS 5 writes a workflow's error). The tool step's own record (`operation_outputs`)
-      // still holds the tool's raw message, to replay the failure: not this fix's (see report).
+      // The run's rows as DBOS keeps them: its status, its outcome (`workflow_output`, where
+      // DBOS 5 writes a workflow's error), and its steps' records (`operation_outputs`): the
+      // tool step's holds the error as the model was told it, to replay the failure
+      // (durable-tool-record; durable-tool.test.ts replays it).
       const texts: string[] = [];
-      for (const name of ['dbos.workflow_status', 'dbos.workflow_output']) {
+      for (const name of [
+        'dbos.workflow_status',
+        'dbos.workflow_output',
+        'dbos.operation_outputs',
+      ]) {
         const { rows } = await client.query<{ text: string }>(
           `SELECT t::text AS text FROM ${name} t WHERE t::text LIKE '%leaky-1%'`,
         );
@@ -108,6 +113,8 @@ describe('a durable run whose tool throws a connection string', () => {
       await client.end();
     }
     expect(row).toContain('ToolExecutionError');
+    // The tool step's record is among them, its error's code kept.
+    expect(row).toMatch(/dbos\.operation_outputs .*gemloop\.tool:lookup.*ECONNREFUSED <host>/);
     const told = [
       row,
       (error as Error).message,
