@@ -2,6 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
 import { MAX_TOOL_ERROR_MESSAGE_LENGTH } from '@gemloop/core/guardrails';
+import { cutText } from '@gemloop/core/internal';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
@@ -172,11 +173,11 @@ function recordedError(
   keys: readonly string[],
 ): Extract<ToolOutcome, { ok: false }> {
   const safe = redactedRunError(thrown, keys) as Error & { code?: unknown };
+  // Cut as the loop cuts a tool's error (never inside an emoji: Gemini's JSON reader refuses a
+  // lone surrogate), so the record holds no more than the model is told.
   const message =
     safe.message.length > MAX_TOOL_ERROR_MESSAGE_LENGTH
-      ? // Without a first half of an emoji left at the cut: the row is JSON, and Gemini's JSON
-        // reader refuses a lone surrogate.
-        `${safe.message.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`
+      ? `${cutText(safe.message, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`
       : safe.message;
   // A class name the loop shows has at most 64 characters (safeToolErrorMessage): a longer one is
   // no class's, and is bounded like the code.
