@@ -7,8 +7,8 @@ import { createSecretRedactor } from '@gemloop/core/internal';
  * `serializeErrorWithCause`) into `workflow_status.error`, and every client's `runs.result()`,
  * `runs.status()` and `DurableRunError` reads it back. A tool's thrown
  * `postgres://app:pw@10.0.0.5/orders` reached that row and each of them (redact39, found by
- * attack30). This copy keeps what callers branch on, the class (its prototype), `name`, `code`
- * and the other text, number and boolean fields, with the run's clients' keys and the local
+ * attack30). This copy keeps what callers branch on, the class's `name`, `code` and the other
+ * text, number and boolean fields (a plain `Error`, as DBOS revives any stored error), with the run's clients' keys and the local
  * details `redactLocalDetails` takes (URLs, paths, addresses, hosts, Google keys by their shape)
  * out of every text; it has no `cause` and its stack is its first line (the frames name the
  * worker's files). Made once, when a run fails: nothing on the way of a step.
