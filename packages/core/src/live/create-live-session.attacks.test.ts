@@ -190,9 +190,10 @@ describe('a hostile or broken Live server', () => {
     // The Gemini API sends ids; Vertex may not: FunctionCall.id is "Optional" and js-genai's
     // Session.tLiveClienttToolResponse (googleapis/js-genai src/live.ts) demands a response id
     // only off Vertex. A local key per frame index made the second frame's call look like the
-    // first one still running: never run, never answered. Raw frames, since the fake plays the
-    // Gemini API (it refuses an id-less answer, closing after it; both answers leave in one
-    // macrotask once the gate opens, so both are recorded before that close lands).
+    // first one still running: never run, never answered. Raw frames: calls the fake did not
+    // script are not pending in it, so it refuses their answers, closing after them (both leave
+    // in one macrotask once the gate opens, so both are recorded before that close lands).
+    // create-live-session.idless-calls.test.ts plays id-less calls from the fake's script.
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;

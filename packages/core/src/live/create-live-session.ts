@@ -290,7 +290,7 @@ class LiveSessionState {
         behavior: 'NON_BLOCKING',
       });
       // Held by the handle resumed from (-1: before any handle this process counts).
-      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1);
+      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1, call.id);
     }
   }
 

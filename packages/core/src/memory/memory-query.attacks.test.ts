@@ -36,7 +36,9 @@ describe('memoryPlugin with a message longer than a memory', () => {
       }
       expect(text).toBe('Take the train.');
       const [contents] = modelRequests(fake);
-      expect(contents?.[0]?.parts?.[0]?.text).toContain(`[${train.id}] (fact) Ana likes`);
+      expect(contents?.[0]?.parts?.[0]?.text).toContain(
+        `{"id":"${train.id}","kind":"fact","text":"Ana likes`,
+      );
       // The message itself is sent whole: only the query was cut.
       expect(contents?.[1]?.parts?.[0]?.text).toBe(LONG);
       const embedded = fake.requests

@@ -66,10 +66,10 @@ describe('memoryPlugin recalling rows no gemloop store would write', () => {
         for await (const event of stream) events.push(event as AgentEvent);
         await stream.result;
       }
-      const note = JSON.stringify(modelRequests(fake)[0]?.[0]);
-      expect(note).toContain('[m1] (fact) Ana likes to travel by train.');
+      const note = modelRequests(fake)[0]?.[0]?.parts?.[0]?.text ?? '';
+      expect(note).toContain('{"id":"m1","kind":"fact","text":"Ana likes to travel by train."}');
       // A text of exactly the bound is a memory a store writes.
-      expect(note).toContain('[m4]');
+      expect(note).toContain('{"id":"m4",');
       expect(note).not.toContain('xxxxxxxxxx');
       expect(note).not.toContain('iiiiiiiiii');
       expect(note.length).toBeLessThan(2 * MAX_MEMORY_TEXT + 1000);

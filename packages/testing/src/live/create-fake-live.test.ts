@@ -133,6 +133,86 @@ describe('createFakeLive', () => {
     expect(fake.errors[0]).toMatchObject({ rule: 'tool-response-id' });
   });
 
+  it('sends an id-less call (id: null, Vertex style) and takes one id-less answer per call, by name in call order', async () => {
+    fake = await createFakeLive({
+      script: [
+        [{ toolCalls: [{ name: 'lookup', id: null, args: { q: 'a' } }] }],
+        [
+          {
+            toolCalls: [
+              { name: 'lookup', id: null, args: { q: 'b' } },
+              { name: 'lookup', id: null, args: { q: 'c' } },
+            ],
+          },
+        ],
+        [{ text: 'Found all' }],
+      ],
+    });
+    const client = await connect(fake.url);
+    client.send(setup({ tools: [{ functionDeclarations: [{ name: 'lookup' }] }] }));
+    client.send({ realtimeInput: { text: 'look it up' } });
+    const first = await client.next((frame) => frame['toolCall'] !== undefined);
+    expect(first).toEqual({
+      toolCall: { functionCalls: [{ name: 'lookup', args: { q: 'a' } }] },
+    });
+    client.send({
+      toolResponse: { functionResponses: [{ name: 'lookup', response: { hit: 'a' } }] },
+    });
+    const second = await client.next((frame) => frame['toolCall'] !== undefined);
+    expect(second).toEqual({
+      toolCall: {
+        functionCalls: [
+          { name: 'lookup', args: { q: 'b' } },
+          { name: 'lookup', args: { q: 'c' } },
+        ],
+      },
+    });
+    // Blocking: the next turn waits for both answers.
+    client.send({
+      toolResponse: { functionResponses: [{ name: 'lookup', response: { hit: 'b' } }] },
+    });
+    client.send({
+      toolResponse: { functionResponses: [{ name: 'lookup', response: { hit: 'c' } }] },
+    });
+    const text = await client.next((frame) => frame['serverContent'] !== undefined);
+    expect(text).toEqual({
+      serverContent: { modelTurn: { role: 'model', parts: [{ text: 'Found all' }] } },
+    });
+    expect(fake.errors).toEqual([]);
+    // A third answer has no call left to answer.
+    client.send({
+      toolResponse: { functionResponses: [{ name: 'lookup', response: { hit: 'd' } }] },
+    });
+    expect(await client.closed).toBe(1007);
+    expect(fake.errors).toEqual([
+      expect.objectContaining({
+        rule: 'tool-response-id',
+        detail: expect.stringContaining('without an id answers no pending id-less call'),
+      }),
+    ]);
+  });
+
+  it('refuses an id on the answer to an id-less call, and an id-less answer to a call with an id', async () => {
+    for (const [call, answer] of [
+      [{ id: null }, { id: 'call-1' }],
+      [{}, {}],
+    ] as const) {
+      fake = await createFakeLive({
+        script: [[{ toolCalls: [{ name: 'lookup', ...call }] }], [{ text: 'never' }]],
+      });
+      const client = await connect(fake.url);
+      client.send(setup({ tools: [{ functionDeclarations: [{ name: 'lookup' }] }] }));
+      client.send({ realtimeInput: { text: 'look it up' } });
+      await client.next((frame) => frame['toolCall'] !== undefined);
+      client.send({
+        toolResponse: { functionResponses: [{ ...answer, name: 'lookup', response: {} }] },
+      });
+      expect(await client.closed).toBe(1007);
+      expect(fake.errors.map(({ rule }) => rule)).toEqual(['tool-response-id']);
+      await fake.close();
+    }
+  });
+
   it('plays the next turn once a blocking call is answered, and sends a handle after each turn', async () => {
     fake = await createFakeLive({
       script: [[{ toolCalls: [{ name: 'lookup', id: 'c1' }] }], [{ text: 'Found it' }]],

@@ -43,7 +43,8 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type Pending = { name: string; blocking: boolean };
+/** A call the model waits on an answer to; `idless`: sent without an id (`id: null`). */
+type Pending = { name: string; blocking: boolean; idless: boolean };
 type Session = {
   id: number;
   turnIndex: number;
@@ -51,6 +52,15 @@ type Session = {
   sockets: Set<Conn>;
   closedAt: number | undefined;
 };
+/**
+ * The key of the oldest unanswered id-less call named `name` (a Map iterates in insertion order,
+ * which is call order), or undefined.
+ */
+function idlessPending(session: Session, name: unknown): string | undefined {
+  for (const [key, call] of session.pending) if (call.idless && call.name === name) return key;
+  return undefined;
+}
+
 type Snapshot = { session: Session; turnIndex: number; pending: [string, Pending][] };
 type Conn = {
   ws: WebSocket;
@@ -438,8 +448,18 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     }
     for (const response of responses as Record<string, unknown>[]) {
       const id = response['id'];
-      const call = typeof id === 'string' ? session.pending.get(id) : undefined;
-      if (call === undefined) {
+      const key = id === undefined ? idlessPending(session, response['name']) : id;
+      if (id === undefined && key === undefined) {
+        violate(
+          conn,
+          'tool-response-id',
+          `a function response without an id answers no pending id-less call of ${JSON.stringify(response['name'])}`,
+        );
+        return;
+      }
+      const call = typeof key === 'string' ? session.pending.get(key) : undefined;
+      // An id the server never sent (an id-less call's key is the fake's own, never on the wire).
+      if (call === undefined || (id !== undefined && call.idless)) {
         violate(
           conn,
           'tool-response-id',
@@ -455,9 +475,9 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
         );
         return;
       }
-      session.pending.delete(id as string);
+      session.pending.delete(key as string);
       if (call.blocking) {
-        conn.blockingOutstanding.delete(id as string);
+        conn.blockingOutstanding.delete(key as string);
         answeredBlocking = true;
         continue;
       }
@@ -546,14 +566,17 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       let blocking = false;
       const functionCalls = step.toolCalls.map((call) => {
         callCount += 1;
-        const id = call.id ?? `call-${callCount}`;
+        const idless = call.id === null;
+        // An id-less call is kept under a key of the fake's own (a NUL no id the script gives has).
+        const id = idless ? `\u0000idless-${callCount}` : (call.id ?? `call-${callCount}`);
         const isBlocking = conn.behaviors.get(call.name) !== 'NON_BLOCKING';
-        session.pending.set(id, { name: call.name, blocking: isBlocking });
+        session.pending.set(id, { name: call.name, blocking: isBlocking, idless });
         if (isBlocking) {
           conn.blockingOutstanding.add(id);
           blocking = true;
         }
-        return { id, name: call.name, args: call.args ?? {} };
+        const args = call.args ?? {};
+        return idless ? { name: call.name, args } : { id, name: call.name, args };
       });
       send(conn, { toolCall: { functionCalls } });
       if (blocking) return 'wait';

@@ -15,13 +15,15 @@ export type FakeLiveStep =
   /**
    * A `toolCall` frame. A call to a function the setup declared `NON_BLOCKING` lets the turn go
    * on; any other call ends the turn, and the next turn plays when every such call is answered.
-   * Ids default to `call-<n>`.
+   * Ids default to `call-<n>`. `id: null` sends the call without one, as Vertex may
+   * (`FunctionCall.id` is "Optional"): its answer must come without an id too, and answers the
+   * oldest unanswered id-less call of its name (call order; Google documents no rule for this).
    */
   | {
       readonly toolCalls: readonly {
         readonly name: string;
         readonly args?: Record<string, unknown> | undefined;
-        readonly id?: string | undefined;
+        readonly id?: string | null | undefined;
       }[];
     }
   /** A `toolCallCancellation` frame for these call ids (they stop being pending). */

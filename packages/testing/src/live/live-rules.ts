@@ -43,7 +43,7 @@ export const LIVE_RULES: Readonly<Record<LiveRule, string>> = {
   'audio-stream-end':
     'audioStreamEnd "should only be sent when automatic activity detection is enabled": @google/genai src/types.ts, LiveClientRealtimeInput.audioStreamEnd.',
   'tool-response-id':
-    '"Individual FunctionResponse objects are matched to the respective FunctionCall objects by the id field": @google/genai src/types.ts, LiveClientToolResponse. A response to no pending call (never sent, already answered, or cancelled by toolCallCancellation) is refused.',
+    '"Individual FunctionResponse objects are matched to the respective FunctionCall objects by the id field": @google/genai src/types.ts, LiveClientToolResponse. A response to no pending call (never sent, already answered, or cancelled by toolCallCancellation) is refused. FunctionCall.id is "Optional" (Vertex may leave it out; js-genai Session.tLiveClienttToolResponse demands a response id only off Vertex): a call scripted with id: null goes out id-less and takes one id-less response, matched by name in call order (the fake\'s choice: Google documents no matching rule), and a response with an id for it is refused.',
   'resume-handle':
     'A handle is one the server sent in sessionResumptionUpdate.newHandle, and "Resumption tokens are valid for 2 hours after the last session termination": https://ai.google.dev/gemini-api/docs/live-session. Handles are only sent when resumable (LiveServerSessionResumptionUpdate.resumable: not while "executing function calls or just generating").',
   'resume-while-open':

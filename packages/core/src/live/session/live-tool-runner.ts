@@ -194,7 +194,9 @@ export class LiveToolRunner {
   /**
    * Runs a background call; its result goes to whichever connection is current when it is ready:
    * the resumed server still knows the call (its handle was taken while the call ran).
-   * `wireId`: the id its answer carries (undefined for a call the server sent without one).
+   * `wireId`: the id its answer carries (undefined for a call the server sent without one). Not
+   * a defaulted parameter: a default applies to an explicit `undefined` too, and an id-less
+   * call's answer went out with its local key (`live-call-0`), refused by the server.
    */
   runBackground(
     connection: Connection,
@@ -202,7 +204,7 @@ export class LiveToolRunner {
     callIndex: number,
     tool: FunctionTool | undefined,
     issued: number,
-    wireId: string | undefined = call.id,
+    wireId: string | undefined,
   ): void {
     const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling;
     void this.#runCall(connection, { ...call, wireId, callIndex }, tool, scheduling, issued).then(
