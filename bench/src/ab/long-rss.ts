@@ -4,7 +4,9 @@
  * peak and current RSS and the V8 heap, then V8's peak malloc (`peak_malloced_memory`: zone memory,
  * e.g. the optimising compile of undici's WebAssembly HTTP parser) and each heap space. With
  * `TRACE=<ms>` it also prints those figures every `<ms>` during the runs (with RssAnon/RssFile,
- * code and large-object spaces) and at the end the largest sample; `QUIET=1` prints only that one.
+ * code and large-object spaces) and at the end the largest sample and the sample with the most V8
+ * malloc (undici's WebAssembly tier-up: the new space's size then decides the peak's mode,
+ * bench/RESULTS.md, "rss-stream"); `QUIET=1` prints only those two.
  * `ZOD=1` loads zod and builds one schema after the contender is set up (a floor typed with zod),
  * `SMAPS=1` prints resident memory by mapping kind after the runs, `SNAPSHOT=<file>` writes a
  * heap snapshot after two full GCs (bench/RESULTS.md, "The long stream's peak RSS on undici,
@@ -76,6 +78,9 @@ const rssParts = (): string => {
   }
 };
 let peakSample = { rss: 0, line: '' };
+// The sample with the most V8 malloc: the moment of undici's WebAssembly tier-up (~29 MiB of zone
+// memory), to read the new space's size then against the largest sample's (the peak's mode).
+let tierUpSample = { malloced: 0, line: '' };
 let peakSmaps = '';
 /** Anonymous mappings by their size: V8's pages, glibc's arenas of the compiler threads, the rest. */
 function anonymousKind(kilobytes: number): string {
@@ -113,6 +118,8 @@ if (trace > 0) {
     const space = spaces();
     const rss = process.memoryUsage.rss();
     const line = `t ${Date.now() - started} ms: rss ${mb(rss)} ${rssParts()} old used ${mb(oldUsed())} new ${mb(space['new_space'] ?? 0)} old ${mb(space['old_space'] ?? 0)} code ${mb(space['code_space'] ?? 0)} lo ${mb((space['large_object_space'] ?? 0) + (space['new_large_object_space'] ?? 0))} malloc ${mb(heap.malloced_memory)} external ${mb(heap.external_memory)}`;
+    if (heap.malloced_memory > tierUpSample.malloced)
+      tierUpSample = { malloced: heap.malloced_memory, line };
     if (rss > peakSample.rss) {
       peakSample = { rss, line };
       if (process.env['PEAK_SMAPS'] === '1') peakSmaps = smapsByKind();
@@ -162,6 +169,7 @@ if (snapshot !== undefined) {
   writeHeapSnapshot(snapshot);
 }
 if (trace > 0) console.log(`largest sample: ${peakSample.line}`);
+if (trace > 0) console.log(`largest V8 malloc (the tier-up): ${tierUpSample.line}`);
 if (peakSmaps !== '') console.log(`at the largest sample: ${peakSmaps}`);
 const heap = getHeapStatistics();
 console.log(`V8 peak malloc ${mb(heap.peak_malloced_memory)} MiB; heap spaces (physical MiB):`);
