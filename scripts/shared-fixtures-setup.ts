@@ -11,8 +11,8 @@ import { firstThenTogether } from './start-together.ts';
  * is removed last), then the Postgres, the Chromium and the two bundle checks side by side. As five
  * `globalSetup` files, which Vitest runs one after another, initdb and the server's start, the
  * browser's launch and the bundles' hashing waited on each other while a core sat idle before the
- * first test (the four alone, load ~10: one after another 4.6, 4.6, 6.5, 7.5 s of wall; side by
- * side 2.6, 3.7, 3.9, 4.7 s; bench/RESULTS.md, test-speed19).
+ * first test (the four alone, six pairs interleaved at load 13-19: 7.0 -> 5.5 s of wall, the mean;
+ * their teardowns at load 17-20: 0.82 -> 0.48 s; bench/RESULTS.md, test-speed19).
  */
 export default firstThenTogether(scratchDirectorySetup, [
   postgresSetup,
