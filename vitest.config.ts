@@ -276,13 +276,9 @@ export default defineConfig({
     // the run (scripts/fixture-bundle-setup.ts): its processes load one file instead of ~1,100.
     // And the examples bundled, when the examples project is in the run
     // (scripts/example-bundles-setup.ts): an example process loads ~130 modules instead of ~540.
-    globalSetup: [
-      './scripts/scratch-directory-setup.ts',
-      './scripts/postgres-setup.ts',
-      './scripts/chromium-setup.ts',
-      './scripts/fixture-bundle-setup.ts',
-      './scripts/example-bundles-setup.ts',
-    ],
+    // All five from one setup that starts the last four side by side
+    // (scripts/shared-fixtures-setup.ts): Vitest runs its `globalSetup` files one after another.
+    globalSetup: ['./scripts/shared-fixtures-setup.ts'],
     // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
     // by the file's content, its path, the resolve config and plugins, and the lockfile's hash
     // (Vitest 4.1, `experimental.fsModuleCache`): a warm run transforms only what changed. It
