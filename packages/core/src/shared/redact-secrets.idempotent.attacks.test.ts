@@ -101,7 +101,10 @@ describe('redactLocalDetails, idempotent', () => {
 
   it.each([
     ['dial tcp: lookup error-db: no such host', 'dial tcp: lookup <host>: no such host'],
-    ['lookup errors.internal on 10.0.0.2:53: no such host', 'lookup <host> on <host>: no such host'],
+    [
+      'lookup errors.internal on 10.0.0.2:53: no such host',
+      'lookup <host> on <host>: no such host',
+    ],
     ['lookup error.corp: server misbehaving', 'lookup <host>: server misbehaving'],
     ['lookup failed-over.db: i/o timeout', 'lookup <host>: i/o timeout'],
     ['getaddrinfo ENOTFOUND error', 'getaddrinfo ENOTFOUND <host>'],
