@@ -89,6 +89,30 @@ describe('redactLocalDetails, idempotent', () => {
     );
   });
 
+  it.each([
+    'lookup error: not found',
+    'lookup errors: 2 of 5 ids unknown',
+    'lookup error on row 7: no such customer',
+    'customer lookup failed on page 3',
+  ])('keeps the word after lookup that names no host (leftovers40): %s', (text) => {
+    // `lookup error: not found` (a tool's own words) became `lookup <host>: not found`.
+    expect(redactLocalDetails(text)).toBe(text);
+  });
+
+  it.each([
+    ['dial tcp: lookup error-db: no such host', 'dial tcp: lookup <host>: no such host'],
+    [
+      'lookup errors.internal on 10.0.0.2:53: no such host',
+      'lookup <host> on <host>: no such host',
+    ],
+    ['lookup error.corp: server misbehaving', 'lookup <host>: server misbehaving'],
+    ['lookup failed-over.db: i/o timeout', 'lookup <host>: i/o timeout'],
+    ['getaddrinfo ENOTFOUND error', 'getaddrinfo ENOTFOUND <host>'],
+    ['getaddrinfo ENOTFOUND error.internal', 'getaddrinfo ENOTFOUND <host>'],
+  ])('still takes a host whose name begins with those words: %s', (text, redacted) => {
+    expect(redactLocalDetails(text)).toBe(redacted);
+  });
+
   it("still takes the host of each of Go's resolver errors", () => {
     for (const reason of [
       'no such host',

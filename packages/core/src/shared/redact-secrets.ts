@@ -211,13 +211,15 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 // redacts the keys it knows; these it never saw. The word alone stays (`token expired`), and so
 // do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
 // `.`: the sentence's.
-// Never `failed` after `lookup`: a tool named `lookup` fails as `lookup failed: ...` (the loop's own
-// words), and a second pass over that (a subagent's error, the recorder) took `failed` for the host
-// of Go's `lookup db: no such host` (redact39). Requiring what Go's resolver writes after the `:`
-// (`no such host`, `server misbehaving`, ... net/dnsclient_unix.go) would keep `lookup error: x`
-// too, for 55 B more of the agent app.
+// Never `failed` or `error(s)` after `lookup` (the whole word: `error-db` is a host): a tool named
+// `lookup` fails as `lookup failed: ...` (the loop's own words), and a second pass over that (a
+// subagent's error, the recorder) took `failed` for the host of Go's `lookup db: no such host`
+// (redact39); a tool's own `lookup error: not found` became `lookup <host>: not found`
+// (leftovers40). Words, not what Go's resolver writes after the `:` (`no such host`, `server
+// misbehaving`, ... net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those
+// that missed one would let a host through; a word missed here costs a `<host>` too many.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!failed: )[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:failed|errors?)[: ])[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;

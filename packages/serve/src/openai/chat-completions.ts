@@ -36,6 +36,14 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
     throw invalidRequest('stream_options', 'stream_options must be an object.', 'invalid_type');
   }
+  // The API refuses it on an unstreamed request, in these words (quoted in BerriAI/litellm#5803);
+  // served, a client's include_usage was dropped without a word.
+  if (isRecord(streamOptions) && !stream) {
+    throw invalidRequest(
+      'stream_options',
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+    );
+  }
   const includeUsage =
     isRecord(streamOptions) &&
     readOptionalBoolean(streamOptions['include_usage'], 'stream_options.include_usage');

@@ -20,6 +20,7 @@ import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-e
 import { createRateLimiter } from './rate-limiter.ts';
 import { createResponseIndex } from './response-index.ts';
 import { responses } from './responses.ts';
+import { noRetryUnlessPassing } from './run-failure.ts';
 import { isRecord } from './to-contents.ts';
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
@@ -149,6 +150,8 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         });
       }
       onError(error);
+      // The door's own failure (an `authorize` or a store that threw, a tracer): the same request
+      // meets it again, and the `openai` client would send it twice more (see runFailureResponse).
       return jsonResponse(
         {
           error: {
@@ -159,6 +162,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
           },
         },
         500,
+        noRetryUnlessPassing(error),
       );
     }
   };

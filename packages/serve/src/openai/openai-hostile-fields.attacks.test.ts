@@ -91,4 +91,45 @@ describe('the OpenAI door: hostile fields (attack-doors6)', () => {
     }
     expect(fake.requests).toHaveLength(0);
   });
+
+  it.each([
+    ['stream absent', ''],
+    ['stream: false', '"stream":false,'],
+    ['stream: null', '"stream":null,'],
+  ])(
+    'stream_options with %s is a 400 naming stream_options, as the API answers it; the model never called',
+    async (_, stream) => {
+      // OpenAI answers `{"error":{"message":"The 'stream_options' parameter is only allowed when
+      // 'stream' is enabled.","type":"invalid_request_error","param":"stream_options",...}}`
+      // (quoted in BerriAI/litellm#5803); the door ran the agent and dropped the options.
+      const { baseURL, fake, errors } = await serveOpenAI([turn.text('never')]);
+      const answer = await post(
+        baseURL,
+        '/chat/completions',
+        `{"model":"support-agent",${stream}"stream_options":{"include_usage":true},"messages":[${message}]}`,
+      );
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({
+        error: {
+          message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+          type: 'invalid_request_error',
+          param: 'stream_options',
+          code: 'invalid_value',
+        },
+      });
+      expect(fake.requests).toHaveLength(0);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('stream_options: null without stream is no option at all: answered', async () => {
+    const { baseURL } = await serveOpenAI([turn.text('Hello.')]);
+    const answer = await post(
+      baseURL,
+      '/chat/completions',
+      `{"model":"support-agent","stream_options":null,"messages":[${message}]}`,
+    );
+    expect(answer.status, answer.text).toBe(200);
+    expect(JSON.parse(answer.text).choices[0].message.content).toBe('Hello.');
+  });
 });

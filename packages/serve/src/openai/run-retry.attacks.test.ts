@@ -1,4 +1,4 @@
-import { defineTool } from '@gemloop/core';
+import { createGemini, defineTool } from '@gemloop/core';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { guardrails } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
@@ -15,6 +15,27 @@ import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
 // its model calls; a run that failed is not a proxy's hiccup. The door now says so
 // (`x-should-retry: false`), which both clients obey, on the 500 of a failed run. The tests'
 // other clients set `maxRetries: 0`, so none of them saw it.
+
+/** A Gemini client whose every call answers `status` with Google's error body, retries off. */
+function geminiAnswering(status: number, googleStatus: string, message: string) {
+  return createGemini({
+    apiKey: 'gemini-secret-key',
+    retry: false,
+    fetch: async () =>
+      new Response(JSON.stringify({ error: { code: status, message, status: googleStatus } }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+  });
+}
+
+function postChat(baseURL: string) {
+  return fetch(`${baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'support-agent', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+}
 
 function refunds() {
   const done: string[] = [];
@@ -100,18 +121,58 @@ describe('the OpenAI door and the official client’s retry of a failed run (att
     expect(done).toEqual(['A-7']);
   });
 
-  it('a run that failed at its first model call, before any tool, is still the client’s to retry', async () => {
-    const { baseURL } = await serveOpenAI([turn.text('Hello.')], {
-      agent: { model: 'gemini-unknown-model' },
+  it('a run whose first model call failed for a passing reason (a 503), before any tool, is still the client’s to retry', async () => {
+    const { baseURL } = await serveOpenAI([], {
+      agent: { gemini: geminiAnswering(503, 'UNAVAILABLE', 'The model is overloaded.') },
     });
-    const answer = await fetch(`${baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'support-agent', messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const answer = await postChat(baseURL);
     expect(answer.status).toBe(500);
     expect(answer.headers.get('x-should-retry')).toBeNull();
     await answer.text();
+  });
+
+  it.each([
+    ['a model that does not exist (404)', 404, 'NOT_FOUND'],
+    ['a key the API refuses (403)', 403, 'PERMISSION_DENIED'],
+    ['a request the API refuses (400)', 400, 'INVALID_ARGUMENT'],
+  ])(
+    'a run that failed at its first model call for %s says x-should-retry: false: the same request fails the same way',
+    async (_, status, googleStatus) => {
+      // leftovers40: the door left these to the client, whose default (openai-node
+      // `shouldRetry`: no header and >= 500) sent the request twice more for the same answer.
+      const { baseURL, errors } = await serveOpenAI([], {
+        agent: { gemini: geminiAnswering(status, googleStatus, 'Refused.') },
+      });
+      const client = new OpenAI({ apiKey: KEYS.alice, baseURL, timeout: 60_000 });
+      const failed = await client.chat.completions
+        .create({ model: 'support-agent', messages: [{ role: 'user', content: 'hi' }] })
+        .catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+      expect((failed as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe(
+        'false',
+      );
+      // Asked once: the agent's own client does not retry a 4xx either.
+      expect(errors).toHaveLength(1);
+    },
+  );
+
+  it('the door’s own failure (an authorize hook that throws) says x-should-retry: false', async () => {
+    let calls = 0;
+    const { baseURL } = await serveOpenAI([], {
+      handler: {
+        authorize: () => {
+          calls += 1;
+          throw new TypeError("Cannot read properties of undefined (reading 'get')");
+        },
+      },
+    });
+    const client = new OpenAI({ apiKey: KEYS.alice, baseURL, timeout: 60_000 });
+    const failed = await client.models.list().catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe(
+      'false',
+    );
+    expect(calls).toBe(1);
   });
 
   it('a store that failed after the run’s tools ran (no run on the error) is not retried either', async () => {

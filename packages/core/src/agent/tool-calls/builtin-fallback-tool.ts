@@ -1,7 +1,6 @@
-import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
-import type { FallbackBuiltinType } from './call-builtin-fallback.ts';
+import type { BuiltinFallbackOptions, FallbackBuiltinType } from './call-builtin-fallback.ts';
 import type { DelegatedResult } from './delegated-result.ts';
 
 export type { FallbackBuiltinType } from './call-builtin-fallback.ts';
@@ -105,18 +104,10 @@ export function fallbackToolName(type: BuiltinTool['type']): string {
  * answer text and its sources as the function output, so the agent gets both search and functions.
  * @internal
  */
-export function createBuiltinFallbackTool({
-  builtin,
-  gemini,
-  model,
-  callOptions,
-}: {
-  builtin: BuiltinTool & { type: FallbackBuiltinType };
-  gemini: Gemini;
-  model: string;
-  callOptions: Omit<CallOptions, 'signal'> | undefined;
-}): FunctionTool<Record<string, unknown>, DelegatedResult> {
-  const spec = specs[builtin.type];
+export function createBuiltinFallbackTool(
+  options: BuiltinFallbackOptions,
+): FunctionTool<Record<string, unknown>, DelegatedResult> {
+  const spec = specs[options.builtin.type];
   const declaration: FunctionDeclaration = {
     name: spec.name,
     description: spec.description,
@@ -139,14 +130,7 @@ export function createBuiltinFallbackTool({
     // default app's bundle leaves them out (bench/RESULTS.md, "bytes4").
     async execute(args, context) {
       const { callBuiltinFallback } = await import('./call-builtin-fallback.ts');
-      return callBuiltinFallback({
-        builtin,
-        gemini,
-        model,
-        callOptions,
-        args,
-        signal: context.signal,
-      });
+      return callBuiltinFallback({ ...options, args, signal: context.signal });
     },
   };
   return tool;

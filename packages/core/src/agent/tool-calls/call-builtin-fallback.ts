@@ -13,6 +13,19 @@ import { DelegatedResult } from './delegated-result.ts';
  */
 export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers' | 'computerUse'>;
 
+/**
+ * What a built-in's fallback function is made with, and each of its calls runs with: the built-in,
+ * and the agent's client, model and call options (declared once, for `createBuiltinFallbackTool`
+ * and `callBuiltinFallback`).
+ * @internal
+ */
+export type BuiltinFallbackOptions = {
+  builtin: BuiltinTool & { type: FallbackBuiltinType };
+  gemini: Gemini;
+  model: string;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+};
+
 const searchPrompt = (args: Record<string, unknown>): string =>
   `Search the web and answer with the key facts: ${String(args['query'])}`;
 const asked = (args: Record<string, unknown>): string => String(args['query']);
@@ -46,11 +59,7 @@ export async function callBuiltinFallback({
   callOptions,
   args,
   signal,
-}: {
-  builtin: BuiltinTool & { type: FallbackBuiltinType };
-  gemini: Gemini;
-  model: string;
-  callOptions: Omit<CallOptions, 'signal'> | undefined;
+}: BuiltinFallbackOptions & {
   args: Record<string, unknown>;
   signal: AbortSignal;
 }): Promise<DelegatedResult> {

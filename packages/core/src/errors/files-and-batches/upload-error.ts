@@ -13,7 +13,9 @@ export type UploadErrorReason =
   /** The source gave more or fewer bytes than its announced size. */
   | 'size-mismatch'
   /** A chunk kept failing after its retries. */
-  | 'chunk-failed';
+  | 'chunk-failed'
+  /** The source failed to open or read (a disk's `EIO`, a stream that errored part-way). */
+  | 'read-failed';
 
 /**
  * A resumable upload to the Files API failed part-way (the protocol of `@google/genai` 3.1.0's

@@ -1,5 +1,8 @@
 import type { UploadPathHandle } from '#platform/open-upload-path';
+import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
+import { GemloopError } from '../../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeName } from '../../shared/describe-name.ts';
 import type { UploadSource } from './files.ts';
 
 /** An upload source opened for reading a chunk at a time. @internal */
@@ -151,5 +154,38 @@ function toBytes(chunk: unknown, method: string): Uint8Array {
   throw new InvalidArgumentError({
     argument: 'source',
     message: `${method} read a ${typeof chunk === 'string' ? 'string' : typeof chunk} from the ReadableStream; it takes a stream of bytes (Uint8Array chunks). For text, pipe it through a TextEncoderStream first.`,
+  });
+}
+
+/** The source as a message names it: a path quoted (cut at 200), else its kind. @internal */
+export function describeUploadSource(source: UploadSource): string {
+  if (typeof source === 'string') return describeName(source);
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
+    return 'the ReadableStream';
+  }
+  return typeof Blob !== 'undefined' && source instanceof Blob ? 'the Blob' : 'the bytes';
+}
+
+/**
+ * A source that failed to open or read (a disk's `EIO` under a path, a stream that errored part-way,
+ * `EMFILE`) as an {@link UploadError} naming the method, the source and the bytes uploaded, the
+ * failure kept as `cause`: raw, it told none of them. Only the failure's `code` is quoted (a
+ * stream's error text is anyone's, a URL with a key included); a typed error (the caller's stream
+ * of strings) and the caller's abort stay as they are. @internal
+ */
+export function toSourceReadError(
+  error: unknown,
+  read: { method: string; source: string; size: number | undefined; offset: number },
+  signal: AbortSignal | undefined,
+): unknown {
+  if (signal?.aborted === true || GemloopError.isInstance(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const shown = typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,39}$/.test(code) ? ` (${code})` : '';
+  return new UploadError({
+    message: `${read.method}: reading ${read.source} failed${shown} after ${read.offset} bytes were uploaded; nothing was finalised. Upload it again once it reads.`,
+    reason: 'read-failed',
+    size: read.size ?? read.offset,
+    offset: read.offset,
+    cause: error,
   });
 }

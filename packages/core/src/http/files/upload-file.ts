@@ -13,7 +13,12 @@ import type { ResolvedClientOptions } from '../options/resolve-client-options.ts
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import { pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
 import type { UploadFileOptions, UploadSource } from './files.ts';
-import { type OpenedUploadSource, openUploadSource } from './read-upload-source.ts';
+import {
+  describeUploadSource,
+  type OpenedUploadSource,
+  openUploadSource,
+  toSourceReadError,
+} from './read-upload-source.ts';
 
 /** `@google/genai` 3.1.0's `MAX_CHUNK_SIZE` (8 MiB). */
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
@@ -109,7 +114,12 @@ export async function uploadResumable<T>(
   target: UploadTarget<T>,
 ): Promise<T> {
   const call = resolveCallOptions(pickCallOptions(options), client, defaults);
-  const opened = await openUploadSource(source, checked.size, target.method);
+  const read = { method: target.method, source: describeUploadSource(source), size: checked.size };
+  const opened = await openUploadSource(source, checked.size, target.method).catch(
+    (error: unknown) => {
+      throw toSourceReadError(error, { ...read, offset: 0 }, call.signal);
+    },
+  );
   try {
     const mimeType = checked.mimeType ?? opened.type;
     if (mimeType === undefined) {
@@ -124,6 +134,7 @@ export async function uploadResumable<T>(
     // upload_id is kept out of errors and logs like the key.
     return await sendChunks(client, withUploadSecret(call, started.uploadUrl), opened, target, {
       ...started,
+      source: read.source,
       size,
       chunkSize: roundUp(checked.chunkSize ?? DEFAULT_CHUNK_SIZE, started.granularity),
       onProgress: checked.onProgress,
@@ -188,6 +199,8 @@ async function sendChunks<T>(
   target: UploadTarget<T>,
   plan: {
     uploadUrl: string;
+    /** The source as messages name it (`"./talk.mp4"`, `the ReadableStream`). */
+    source: string;
     size: number | undefined;
     chunkSize: number;
     onProgress: UploadFileOptions['onProgress'];
@@ -197,10 +210,16 @@ async function sendChunks<T>(
   // A source may stall (a stream piped from a server that stops sending): each read ends with
   // the call's signal, as the requests do (attack31).
   const signal = call.signal;
-  const read = (): Promise<Uint8Array> =>
-    signal === undefined
-      ? opened.next(chunkSize)
-      : untilAborted(opened.next(chunkSize), signal, noop);
+  const method = target.method;
+  const read = async (): Promise<Uint8Array> => {
+    try {
+      return await (signal === undefined
+        ? opened.next(chunkSize)
+        : untilAborted(opened.next(chunkSize), signal, noop));
+    } catch (error) {
+      throw toSourceReadError(error, { method, source: plan.source, size, offset }, signal);
+    }
+  };
   let offset = 0;
   let chunk = await read();
   for (;;) {
