@@ -3,6 +3,7 @@ import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import {
   addChildSpent,
+  agentKeysReader,
   agentTurnsOf,
   type ChildBudget,
   type ChildBudgetStop,
@@ -19,11 +20,12 @@ import {
   childInheritance,
   childRunMeter,
   countChildSpend,
+  type PluginHookRecorder,
   type RunServices,
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
-import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
+import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
 import { checkRunInputSize } from '../runs/run-input-limit.ts';
 import { runAttributes } from '../runs/stored-run-data.ts';
@@ -229,6 +231,21 @@ export function createDurableChildren({
     return made;
   };
 
+  // The recorder of the hooks of the runs at each key: what a hook threw is stored without the
+  // keys of the child's clients and its top agent's tree (durable-plugin-hooks.ts). Per worker,
+  // made once per key; the keys are asked only when a hook threw.
+  const recorders = new Map<string, PluginHookRecorder>();
+  const recorderFor = (key: string, child: DurableChildAgent): PluginHookRecorder => {
+    const known = recorders.get(key);
+    if (known !== undefined) return known;
+    const own = agentKeysReader(child.agent as never);
+    const topAgent = top(key.slice(0, key.indexOf('/'))).agent;
+    const above = topAgent === undefined ? () => [] : agentKeysReader(topAgent as never);
+    const made = createPluginHookRecorder(() => [...own(), ...above()]);
+    recorders.set(key, made);
+    return made;
+  };
+
   // Per parent workflow: the wait of the last call that started a child, taken (see above).
   const waits = new Map<string, Promise<void>>();
   let childWorkflow:
@@ -380,7 +397,7 @@ export function createDurableChildren({
           startChild: starterFor(childKey),
           // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
           plugins: inherited.plugins,
-          recordHook: recordPluginHook,
+          recordHook: recorderFor(childKey, child),
           services,
         };
         let result: AgentResult<unknown>;
