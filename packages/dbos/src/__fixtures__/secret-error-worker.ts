@@ -7,12 +7,15 @@
 //   holds the run's first word, so a test can kill the worker between the hook's record and the
 //   run's end (recorded-error.test.ts);
 // - `voice`: a Live agent whose background tool throws LIVE_THROWN; with LIVE_URL and SESSION_ID
-//   set, the worker opens that durable live session once ready (recorded-error.test.ts).
+//   set, the worker opens that durable live session once ready (recorded-error.test.ts);
+// - `desk`: an agent whose subagent `clerk` (a child workflow) answers what the fake says: a test
+//   makes the model say the key (recorded-error.test.ts).
 // The `vault` and `voice` agents' client has a gateway's key (GATEWAY_KEY), no Google key shape:
 // only the run's keys take it out of a stored error.
 // Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN, and those above.
 import { appendFileSync, existsSync } from 'node:fs';
-import { createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
 import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
@@ -35,6 +38,17 @@ const lookup = defineTool({
     throw error;
   },
 });
+
+const gateway = (baseUrl: string | undefined) =>
+  createGemini({
+    apiKey: env['GATEWAY_KEY'] ?? 'sk-none',
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    retry: false,
+  });
+const clerk = subagent(
+  createAgent({ gemini: gateway(env['FAKE_URL']), model: 'gemini-3-flash-preview', instructions: 'CLERK' }),
+  { name: 'clerk', description: 'Reads the vault.' },
+);
 
 const record = (line: string): void => appendFileSync(env['COUNTER_FILE'] as string, `${line}\n`);
 const held = (name: string): boolean => existsSync(`${env['HOLD_DIR']}/${name}`);
@@ -70,12 +84,6 @@ const report = defineTool({
 });
 
 async function main(): Promise<void> {
-  const gateway = (baseUrl: string | undefined) =>
-    createGemini({
-      apiKey: env['GATEWAY_KEY'] ?? 'sk-none',
-      ...(baseUrl === undefined ? {} : { baseUrl }),
-      retry: false,
-    });
   const worker = await startDurableWorkerWith(
     {
       databaseUrl: env['DATABASE_URL'] as string,
@@ -86,6 +94,12 @@ async function main(): Promise<void> {
       agents: {
         orders: { gemini, model: 'gemini-3-flash-preview', tools: [lookup], toolErrors: 'throw' },
         vault: { gemini: gateway(env['FAKE_URL']), model: 'gemini-3-flash-preview', plugins: [vault] },
+        desk: {
+          gemini: gateway(env['FAKE_URL']),
+          model: 'gemini-3-flash-preview',
+          instructions: 'DESK',
+          tools: [clerk],
+        },
         voice: {
           gemini: gateway(env['LIVE_URL']),
           model: 'gemini-3.1-flash-live-preview',

@@ -20,6 +20,7 @@ import {
   childInheritance,
   childRunMeter,
   countChildSpend,
+  keylessResult,
   type PluginHookRecorder,
   type RunServices,
 } from '@gemloop/core/internal';
@@ -231,17 +232,18 @@ export function createDurableChildren({
     return made;
   };
 
-  // The recorder of the hooks of the runs at each key: what a hook threw is stored without the
-  // keys of the child's clients and its top agent's tree (durable-plugin-hooks.ts). Per worker,
-  // made once per key; the keys are asked only when a hook threw.
+  // The agent whose tree's keys a child's stored outcome is written without: its top agent's
+  // (whose tree holds the child's clients and those of the runs above it), else its own.
+  const keyedBy = (key: string, child: DurableChildAgent): object =>
+    top(key.slice(0, key.indexOf('/'))).agent ?? child.agent;
+  // The recorder of the hooks of the runs at each key: what a hook threw is stored without those
+  // keys (durable-plugin-hooks.ts). Per worker, made once per key; the keys are asked only when
+  // a hook threw.
   const recorders = new Map<string, PluginHookRecorder>();
   const recorderFor = (key: string, child: DurableChildAgent): PluginHookRecorder => {
     const known = recorders.get(key);
     if (known !== undefined) return known;
-    const own = agentKeysReader(child.agent as never);
-    const topAgent = top(key.slice(0, key.indexOf('/'))).agent;
-    const above = topAgent === undefined ? () => [] : agentKeysReader(topAgent as never);
-    const made = createPluginHookRecorder(() => [...own(), ...above()]);
+    const made = createPluginHookRecorder(agentKeysReader(keyedBy(key, child) as never));
     recorders.set(key, made);
     return made;
   };
@@ -414,32 +416,47 @@ export function createDurableChildren({
           const budgetStop = childBudgetStop(error);
           if (budgetStop !== undefined) {
             await childEnded(pauser, request.parentWorkflowId, childRunId);
-            return toJsonSafe({
-              events,
-              droppedEvents,
-              ...(spent() === undefined ? {} : { spent: spent() }),
-              budgetError: budgetStop,
-              childSpend: spendRecord(),
-            }) as ChildRunOutcome;
+            // Its events stored without the tree's keys, as on success (below).
+            return keylessResult(
+              keyedBy(childKey, child) as never,
+              toJsonSafe({
+                events,
+                droppedEvents,
+                ...(spent() === undefined ? {} : { spent: spent() }),
+                budgetError: budgetStop,
+                childSpend: spendRecord(),
+              }) as ChildRunOutcome,
+            );
           }
-          if (!isDurableRunEnding(error)) {
-            await childEnded(pauser, request.parentWorkflowId, childRunId);
-            // Enumerable, so DBOS records it with the error (serialize-error keeps own
-            // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
-            if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
-              (error as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
-            }
+          if (isDurableRunEnding(error)) throw error;
+          await childEnded(pauser, request.parentWorkflowId, childRunId);
+          // DBOS stores what the workflow throws (the child's row, and the parent's record of
+          // its wait): without the keys of the tree's clients, anywhere in it (its message, its
+          // cause, the run its AgentRunError carries). A copy of its class (scrubSecrets keeps the
+          // prototype), so the parent tells a SubagentError or TreeBudgetError by it as before.
+          const stored = keylessResult(keyedBy(childKey, child) as never, error);
+          // Enumerable, so DBOS records it with the error (serialize-error keeps own
+          // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
+          if (typeof stored === 'object' && stored !== null && Object.isExtensible(stored)) {
+            (stored as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
           }
-          throw error;
+          throw stored;
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();
-        return toJsonSafe({
-          result,
-          events,
-          droppedEvents,
-          ...(used === undefined ? {} : { spent: used }),
-        });
+        // Stored as the child's output and in its parent's record: its result and events without
+        // the keys of the tree's clients, as the parent's stream writes the events (run-events.ts)
+        // and its run's result is stored (register-run-workflow.ts). The parent gets this copy on
+        // the first run and on a replay alike.
+        return keylessResult(
+          keyedBy(childKey, child) as never,
+          toJsonSafe({
+            result,
+            events,
+            droppedEvents,
+            ...(used === undefined ? {} : { spent: used }),
+          }),
+        );
       },
       { name: CHILD_WORKFLOW },
     );

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { createFakeLive, type FakeLive } from '@gemloop/testing/live';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,16 @@ describe('stored errors of a real durable worker', () => {
   const script = new URL('../../__fixtures__/secret-error-worker.ts', import.meta.url).pathname;
 
   beforeAll(async () => {
-    fake = createFakeGemini({ script: [] });
+    // The desk's run: the desk calls its clerk, the clerk's model says the key, so does the desk's.
+    fake = createFakeGemini({
+      script: (request, { functionResponses }) => {
+        const body = JSON.stringify(request.body);
+        if (body.includes('CLERK')) return turn.text(`The vault key is ${KEY}.`);
+        return functionResponses.length === 0
+          ? turn.call('clerk', { task: 'Read the vault key.' })
+          : turn.text(`Done: ${KEY}`);
+      },
+    });
     await fake.listen();
     live = await createFakeLive({
       script: [
@@ -217,8 +226,46 @@ describe('stored errors of a real durable worker', () => {
     );
     expect(cause.message).toBe(message);
     expect(counter.count(`vault check ${runId}`)).toBe(1);
-    expect(fake.requests).toEqual([]);
+    expect(fake.modelRequests).toEqual([]);
     const after = await everyRow();
     for (const leaked of LEAKS) expect(after).not.toContain(leaked);
+  });
+
+  it("a run's result and its child workflow's outcome are stored without the run's keys", async () => {
+    // The worker the tests above left running (or a new one, when one of them failed early).
+    const last = workers.at(-1);
+    if (last === undefined || last.child.exitCode !== null || last.child.signalCode !== null)
+      workers.push(await startWorker(env, script));
+    const runId = 'desk-1';
+    await runs.start('desk', { runId, input: 'What is the vault key?' });
+    const result = await runs.result(runId);
+    // Told as the run's stream tells it (run-events.ts): the key of its clients redacted.
+    expect(result.text).toBe('Done: [redacted]');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    let rows: string[];
+    try {
+      // The run's and its child's status and output rows and every record of the run's
+      // workflows but the model steps', which keep the response verbatim (thought signatures,
+      // the model's own words: a replay sends them back as they came).
+      const { rows: found } = await client.query<{ text: string }>(
+        `SELECT t::text AS text FROM dbos.workflow_status t WHERE workflow_uuid LIKE $1
+         UNION ALL
+         SELECT t::text FROM dbos.workflow_output t WHERE workflow_uuid LIKE $1
+         UNION ALL
+         SELECT t::text FROM dbos.operation_outputs t
+         WHERE workflow_uuid LIKE $1 AND function_name NOT LIKE 'gemloop.model%'`,
+        [`${runId}%`],
+      );
+      rows = found.map((row) => row.text);
+    } finally {
+      await client.end();
+    }
+    const stored = rows.join('\n');
+    // The child workflow's outcome (its result and events) is among them, as the parent's record.
+    expect(stored).toContain('The vault key is [redacted].');
+    expect(stored).toContain('Done: [redacted]');
+    for (const leaked of [KEY, KEY.toLowerCase(), BASIC.slice(8, 40)])
+      expect(stored).not.toContain(leaked);
   });
 });
