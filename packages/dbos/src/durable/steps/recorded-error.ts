@@ -5,7 +5,7 @@ import { redactedRunError } from '../worker/redacted-run-error.ts';
 /**
  * A thrown error as a DBOS step stores it in `dbos.operation_outputs` (a tool's, a Live
  * background tool's, a recorded plugin hook's): its name, its message and its `code`, as the
- * step's caller rebuilds it with {@link thrownFromRecord} on the first run and on every replay.
+ * step's caller rebuilds it with `thrownFromRecord` on the first run and on every replay.
  * `code` absent: none, or an older record. @internal
  */
 export type RecordedError = {
@@ -46,7 +46,7 @@ export function recordedError(thrown: unknown, keys: readonly string[]): Recorde
 }
 
 /**
- * The error a {@link RecordedError} stands for, thrown by the step's caller on the first run and
+ * The error a `RecordedError` stands for, thrown by the step's caller on the first run and
  * on a replay alike (so both fail, or go on, the same way): a plain `Error` with the record's
  * name, message and `code`. A record of an older version without a `code` gives none.
  * @internal
