@@ -8,8 +8,8 @@
 //   run's end (recorded-error.test.ts);
 // - `voice`: a Live agent whose background tool throws LIVE_THROWN; with LIVE_URL and SESSION_ID
 //   set, the worker opens that durable live session once ready (recorded-error.test.ts);
-// - `desk`: an agent whose subagent `clerk` (a child workflow) answers what the fake says: a test
-//   makes the model say the key (recorded-error.test.ts).
+// - `desk`: an agent whose subagent `clerk` (a child workflow) fails: its model answers words
+//   where JSON is asked (the test's fake says the key there) (recorded-error.test.ts).
 // The `vault` and `voice` agents' client has a gateway's key (GATEWAY_KEY), no Google key shape:
 // only the run's keys take it out of a stored error.
 // Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN, and those above.
@@ -39,24 +39,32 @@ const lookup = defineTool({
   },
 });
 
+const thrown = (text: string | undefined): Error => {
+  const error = new Error(text) as Error & { code: string };
+  error.code = 'ECONNREFUSED';
+  return error;
+};
 const gateway = (baseUrl: string | undefined) =>
   createGemini({
     apiKey: env['GATEWAY_KEY'] ?? 'sk-none',
     ...(baseUrl === undefined ? {} : { baseUrl }),
     retry: false,
   });
+// A subagent that must answer JSON: the fake makes its model answer words instead, so its child
+// workflow fails with core's OutputValidationError, which carries the model's raw text.
 const clerk = subagent(
-  createAgent({ gemini: gateway(env['FAKE_URL']), model: 'gemini-3-flash-preview', instructions: 'CLERK' }),
+  createAgent({
+    gemini: gateway(env['FAKE_URL']),
+    model: 'gemini-3-flash-preview',
+    instructions: 'CLERK',
+    output: z.object({ vault: z.string() }),
+    maxReasks: 0,
+  }),
   { name: 'clerk', description: 'Reads the vault.' },
 );
 
 const record = (line: string): void => appendFileSync(env['COUNTER_FILE'] as string, `${line}\n`);
 const held = (name: string): boolean => existsSync(`${env['HOLD_DIR']}/${name}`);
-const thrown = (text: string | undefined): Error => {
-  const error = new Error(text) as Error & { code: string };
-  error.code = 'ECONNREFUSED';
-  return error;
-};
 
 const vault = definePlugin({
   name: 'vault',

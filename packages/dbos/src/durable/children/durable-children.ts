@@ -232,7 +232,7 @@ export function createDurableChildren({
     return made;
   };
 
-  // The agent whose tree's keys a child's stored outcome is written without: its top agent's
+  // The agent whose tree's keys a child's stored error and hook records go without: its top agent's
   // (whose tree holds the child's clients and those of the runs above it), else its own.
   const keyedBy = (key: string, child: DurableChildAgent): object =>
     top(key.slice(0, key.indexOf('/'))).agent ?? child.agent;
@@ -416,17 +416,13 @@ export function createDurableChildren({
           const budgetStop = childBudgetStop(error);
           if (budgetStop !== undefined) {
             await childEnded(pauser, request.parentWorkflowId, childRunId);
-            // Its events stored without the tree's keys, as on success (below).
-            return keylessResult(
-              keyedBy(childKey, child) as never,
-              toJsonSafe({
-                events,
-                droppedEvents,
-                ...(spent() === undefined ? {} : { spent: spent() }),
-                budgetError: budgetStop,
-                childSpend: spendRecord(),
-              }) as ChildRunOutcome,
-            );
+            return toJsonSafe({
+              events,
+              droppedEvents,
+              ...(spent() === undefined ? {} : { spent: spent() }),
+              budgetError: budgetStop,
+              childSpend: spendRecord(),
+            }) as ChildRunOutcome;
           }
           if (isDurableRunEnding(error)) throw error;
           await childEnded(pauser, request.parentWorkflowId, childRunId);
@@ -444,19 +440,12 @@ export function createDurableChildren({
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();
-        // Stored as the child's output and in its parent's record: its result and events without
-        // the keys of the tree's clients, as the parent's stream writes the events (run-events.ts)
-        // and its run's result is stored (register-run-workflow.ts). The parent gets this copy on
-        // the first run and on a replay alike.
-        return keylessResult(
-          keyedBy(childKey, child) as never,
-          toJsonSafe({
-            result,
-            events,
-            droppedEvents,
-            ...(used === undefined ? {} : { spent: used }),
-          }),
-        );
+        return toJsonSafe({
+          result,
+          events,
+          droppedEvents,
+          ...(used === undefined ? {} : { spent: used }),
+        });
       },
       { name: CHILD_WORKFLOW },
     );

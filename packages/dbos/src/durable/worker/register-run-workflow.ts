@@ -1,11 +1,6 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
-import {
-  agentKeysReader,
-  agentTurnsOf,
-  keylessResult,
-  type RunServices,
-} from '@gemloop/core/internal';
+import { agentKeysReader, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
@@ -126,9 +121,7 @@ export function registerRunWorkflow({
           return stream.result;
         });
         await finish();
-        // DBOS stores the result in the run's status row, read by `runs.result()`: without the
-        // keys of the run's clients, as its stream's events are written (run-events.ts).
-        return keylessResult(agent as typeof entry.agent, toJsonSafe(result));
+        return toJsonSafe(result);
       } catch (error) {
         // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
