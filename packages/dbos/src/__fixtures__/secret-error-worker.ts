@@ -1,8 +1,22 @@
-// A worker whose agent's tool throws an error quoting a connection string, an address and
-// another Google key (a test fixture, not library code), with `toolErrors: 'throw'`: the run
-// fails with that error, which DBOS stores in `workflow_status.error` (redacted-run-error.test.ts).
-// Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN.
-import { createGemini, defineTool } from '@gemloop/core';
+// A worker whose agents fail with errors quoting a connection string, an address and keys (a test
+// fixture, not library code):
+// - `orders`: its tool throws THROWN, with `toolErrors: 'throw'`: the run fails with that error,
+//   which DBOS stores in `workflow_status.error` (redacted-run-error.test.ts);
+// - `vault`: a recorded plugin hook (`beforeModelCall`) throws HOOK_THROWN with a `code`; the
+//   plugin's `endRun` writes the error it ended with to COUNTER_FILE and waits while HOLD_DIR
+//   holds the run's first word, so a test can kill the worker between the hook's record and the
+//   run's end (recorded-error.test.ts);
+// - `voice`: a Live agent whose background tool throws LIVE_THROWN; with LIVE_URL and SESSION_ID
+//   set, the worker opens that durable live session once ready (recorded-error.test.ts);
+// - `desk`: an agent whose subagent `clerk` (a child workflow) fails: its model answers words
+//   where JSON is asked (the test's fake says the key there) (recorded-error.test.ts).
+// The `vault` and `voice` agents' client has a gateway's key (GATEWAY_KEY), no Google key shape:
+// only the run's keys take it out of a stored error.
+// Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN, and those above.
+import { appendFileSync, existsSync } from 'node:fs';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
+import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 
@@ -25,6 +39,58 @@ const lookup = defineTool({
   },
 });
 
+const thrown = (text: string | undefined): Error => {
+  const error = new Error(text) as Error & { code: string };
+  error.code = 'ECONNREFUSED';
+  return error;
+};
+const gateway = (baseUrl: string | undefined) =>
+  createGemini({
+    apiKey: env['GATEWAY_KEY'] ?? 'sk-none',
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    retry: false,
+  });
+// A subagent that must answer JSON: the fake makes its model answer words instead, so its child
+// workflow fails with core's OutputValidationError, which carries the model's raw text.
+const clerk = subagent(
+  createAgent({
+    gemini: gateway(env['FAKE_URL']),
+    model: 'gemini-3-flash-preview',
+    instructions: 'CLERK',
+    output: z.object({ vault: z.string() }),
+    maxReasks: 0,
+  }),
+  { name: 'clerk', description: 'Reads the vault.' },
+);
+
+const record = (line: string): void => appendFileSync(env['COUNTER_FILE'] as string, `${line}\n`);
+const held = (name: string): boolean => existsSync(`${env['HOLD_DIR']}/${name}`);
+
+const vault = definePlugin({
+  name: 'vault',
+  recorded: ['beforeModelCall'],
+  beforeModelCall: (_call, run) => {
+    record(`vault check ${run.contents[0]?.parts?.[0]?.text ?? ''}`);
+    throw thrown(env['HOOK_THROWN']);
+  },
+  endRun: async (run, { error }) => {
+    const user = run.contents[0]?.parts?.[0]?.text ?? '';
+    const told = error as (Error & { code?: unknown; cause?: { code?: unknown } }) | undefined;
+    record(`vault end ${user} ${JSON.stringify([told?.name, told?.message, told?.cause?.code])}`);
+    while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+});
+
+const report = defineTool({
+  name: 'vault_report',
+  description: 'Writes a report from the vault.',
+  parameters: z.object({ topic: z.string() }),
+  behavior: 'NON_BLOCKING',
+  execute: () => {
+    throw thrown(env['LIVE_THROWN']);
+  },
+});
+
 async function main(): Promise<void> {
   const worker = await startDurableWorkerWith(
     {
@@ -35,6 +101,18 @@ async function main(): Promise<void> {
       logLevel: 'error',
       agents: {
         orders: { gemini, model: 'gemini-3-flash-preview', tools: [lookup], toolErrors: 'throw' },
+        vault: { gemini: gateway(env['FAKE_URL']), model: 'gemini-3-flash-preview', plugins: [vault] },
+        desk: {
+          gemini: gateway(env['FAKE_URL']),
+          model: 'gemini-3-flash-preview',
+          instructions: 'DESK',
+          tools: [clerk],
+        },
+        voice: {
+          gemini: gateway(env['LIVE_URL']),
+          model: 'gemini-3.1-flash-live-preview',
+          tools: [report],
+        },
       },
     },
     {},
@@ -43,6 +121,11 @@ async function main(): Promise<void> {
     void worker.shutdown().then(() => process.exit(0));
   });
   console.log(`ready ${worker.executorId}`);
+  const sessionId = env['SESSION_ID'];
+  if (env['LIVE_URL'] === undefined || sessionId === undefined) return;
+  const session = await worker.openLiveSession('voice', { sessionId });
+  session.sendText('Write the vault report.');
+  for await (const event of session) console.log(`event ${JSON.stringify(event)}`);
 }
 
 void main();

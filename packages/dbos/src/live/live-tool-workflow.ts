@@ -5,13 +5,15 @@ import { isFunctionTool } from '@gemloop/core/tools';
 import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.ts';
 import type { DurableToolContext } from '../durable/steps/durable-tool.ts';
 import { isDurableRunEnding } from '../durable/steps/is-durable-run-ending.ts';
+import { type RecordedError, recordedError } from '../durable/steps/recorded-error.ts';
 import { toJsonSafe } from '../durable/steps/to-json-safe.ts';
 import { withCancelSignal } from '../durable/steps/with-cancel-signal.ts';
 
-/** A background call's outcome, as its workflow records it (JSON, read back by any process). @internal */
-export type LiveToolOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; name: string; message: string };
+/**
+ * A background call's outcome, as its workflow records it (JSON, read back by any process): a
+ * thrown error as recorded-error.ts stores it. @internal
+ */
+export type LiveToolOutcome = { ok: true; value: unknown } | RecordedError;
 
 /** The input of one live tool workflow: which agent's tool, with the arguments core parsed. @internal */
 export type LiveToolInput = { agent: string; tool: string; toolCallId: string; args: unknown };
@@ -37,10 +39,16 @@ export function liveToolWorkflowId(sessionId: string, callId: string): string {
  * DBOS steps are at-least-once (https://docs.dbos.dev/typescript/tutorials/workflow-tutorial), so
  * the tool gets `durableContext(context).idempotencyKey` (the workflow id) to make its effect
  * once. The result stays in Postgres until a session delivers it.
+ *
+ * A tool's thrown error is stored as a durable run's tool step stores it (recorded-error.ts):
+ * without the keys `keysOf` gives for the agent (its clients'; asked only when a tool threw),
+ * nor URLs, addresses and paths, cut at 1,000 characters, its name and `code` kept. Before, the
+ * step's row held the raw `error.message` (redact40).
  * @internal
  */
 export function registerLiveToolWorkflow(
   agents: Readonly<Record<string, DurableAgentDefinition>>,
+  keysOf: (agent: string) => readonly string[] = () => [],
 ): LiveToolWorkflow {
   const toolOf = (agent: string, name: string): FunctionTool | undefined => {
     const found = agents[agent]?.tools?.find((tool) => isFunctionTool(tool) && tool.name === name);
@@ -73,11 +81,7 @@ export function registerLiveToolWorkflow(
             return { ok: true, value: toJsonSafe(value === undefined ? null : value) };
           } catch (error) {
             if (isDurableRunEnding(error)) throw error;
-            return {
-              ok: false,
-              name: error instanceof Error ? error.name : 'Error',
-              message: error instanceof Error ? error.message : String(error),
-            };
+            return recordedError(error, keysOf(agent));
           }
         },
         { name: `gemloop.live-tool:${name}` },

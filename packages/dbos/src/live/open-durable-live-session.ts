@@ -10,6 +10,7 @@ import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
 import type pg from 'pg';
 import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.ts';
+import { thrownFromRecord } from '../durable/steps/recorded-error.ts';
 import {
   cancelLiveCall,
   openStoredLiveSession,
@@ -204,9 +205,7 @@ function durableBackgroundTool(
         context.signal,
       );
       if (outcome.ok) return outcome.value;
-      const error = new Error(outcome.message);
-      error.name = outcome.name;
-      throw error;
+      throw thrownFromRecord(outcome);
     },
   });
   return durable;

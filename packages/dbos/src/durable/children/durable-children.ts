@@ -3,6 +3,7 @@ import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import {
   addChildSpent,
+  agentKeysReader,
   agentTurnsOf,
   type ChildBudget,
   type ChildBudgetStop,
@@ -19,11 +20,13 @@ import {
   childInheritance,
   childRunMeter,
   countChildSpend,
+  keylessResult,
+  type PluginHookRecorder,
   type RunServices,
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
-import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
+import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
 import { checkRunInputSize } from '../runs/run-input-limit.ts';
 import { runAttributes } from '../runs/stored-run-data.ts';
@@ -229,6 +232,22 @@ export function createDurableChildren({
     return made;
   };
 
+  // The agent whose tree's keys a child's stored error and hook records go without: its top agent's
+  // (whose tree holds the child's clients and those of the runs above it), else its own.
+  const keyedBy = (key: string, child: DurableChildAgent): object =>
+    top(key.slice(0, key.indexOf('/'))).agent ?? child.agent;
+  // The recorder of the hooks of the runs at each key: what a hook threw is stored without those
+  // keys (durable-plugin-hooks.ts). Per worker, made once per key; the keys are asked only when
+  // a hook threw.
+  const recorders = new Map<string, PluginHookRecorder>();
+  const recorderFor = (key: string, child: DurableChildAgent): PluginHookRecorder => {
+    const known = recorders.get(key);
+    if (known !== undefined) return known;
+    const made = createPluginHookRecorder(agentKeysReader(keyedBy(key, child) as never));
+    recorders.set(key, made);
+    return made;
+  };
+
   // Per parent workflow: the wait of the last call that started a child, taken (see above).
   const waits = new Map<string, Promise<void>>();
   let childWorkflow:
@@ -380,7 +399,7 @@ export function createDurableChildren({
           startChild: starterFor(childKey),
           // The plugins the runs above apply to their subagents, and the durable recorder of hooks.
           plugins: inherited.plugins,
-          recordHook: recordPluginHook,
+          recordHook: recorderFor(childKey, child),
           services,
         };
         let result: AgentResult<unknown>;
@@ -405,15 +424,19 @@ export function createDurableChildren({
               childSpend: spendRecord(),
             }) as ChildRunOutcome;
           }
-          if (!isDurableRunEnding(error)) {
-            await childEnded(pauser, request.parentWorkflowId, childRunId);
-            // Enumerable, so DBOS records it with the error (serialize-error keeps own
-            // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
-            if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
-              (error as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
-            }
+          if (isDurableRunEnding(error)) throw error;
+          await childEnded(pauser, request.parentWorkflowId, childRunId);
+          // DBOS stores what the workflow throws (the child's row, and the parent's record of
+          // its wait): without the keys of the tree's clients, anywhere in it (its message, its
+          // cause, the run its AgentRunError carries). A copy of its class (scrubSecrets keeps the
+          // prototype), so the parent tells a SubagentError or TreeBudgetError by it as before.
+          const stored = keylessResult(keyedBy(childKey, child) as never, error);
+          // Enumerable, so DBOS records it with the error (serialize-error keeps own
+          // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
+          if (typeof stored === 'object' && stored !== null && Object.isExtensible(stored)) {
+            (stored as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
           }
-          throw error;
+          throw stored;
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();

@@ -11,7 +11,7 @@ import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { recordPluginHook } from './durable-plugin-hooks.ts';
+import { createPluginHookRecorder } from './durable-plugin-hooks.ts';
 
 // A durable run's guardrail checks are recorded by the plugin seam's one recorder
 // (durable-plugin-hooks.ts), which the run workflow passes to every run of its tree
@@ -101,7 +101,7 @@ async function run(guardrails: Guardrails | undefined) {
     {},
     undefined,
     undefined,
-    recordPluginHook,
+    createPluginHookRecorder(),
   );
   for await (const _event of stream) {
     // drained: the result settles once the events are read
@@ -179,7 +179,7 @@ describe('a plugin’s trips and asks in a durable run', () => {
       {},
       undefined,
       undefined,
-      recordPluginHook,
+      createPluginHookRecorder(),
     );
     for await (const _event of stream) {
       // drained

@@ -1,44 +1,53 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { PluginHookRecorder } from '@gemloop/core/internal';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { type RecordedError, recordedError, thrownFromRecord } from '../steps/recorded-error.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 
-/** A hook call as the step stores it: its result, or what it threw. */
-type HookOutcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
+/** A hook call as the step stores it: its result, or what it threw (recorded-error.ts). */
+type HookOutcome = { ok: true; value: unknown } | RecordedError;
 
 /**
  * The one durable wrapper of the plugin seam (issue 53, item 5): a plugin hook named in its
  * plugin's `recorded` list runs as one DBOS step, so a replay after a crash gets the recorded
  * result (a verdict, a summary, a fallback's choice) instead of calling the hook again. A hook that
- * threw is rebuilt from the record and thrown again (the run fails the same way both times). No
- * plugin needs code of its own here. Outside a workflow the hook runs as it is.
+ * threw is rebuilt from the record and thrown again, on the first run as on a replay (the run
+ * fails the same way both times). No plugin needs code of its own here. Outside a workflow the
+ * hook runs as it is.
+ *
+ * What a hook threw is stored as the run's final error is told (recorded-error.ts): without
+ * `keys()`, the keys of the run's clients (asked only when a hook threw), nor URLs, addresses and
+ * paths, cut at 1,000 characters, its name and `code` kept. Before, a hook's
+ * `lookup failed: postgres://app:pw@10.0.0.5/db (key AIza…)` was in `dbos.operation_outputs` as
+ * thrown (redact40). Core stores a plugin's own errors (`ownErrors`) and a reporting hook's
+ * failure as the call's value, already without the keys (plugin-hook-calls.ts).
  * @internal
  */
-export const recordPluginHook: PluginHookRecorder = async (name, call) => {
-  if (DBOS.workflowID === undefined || !DBOS.isInWorkflow()) return call();
-  const outcome: HookOutcome = await DBOS.runStep(
-    async (): Promise<HookOutcome> => {
-      // A cancelled run does not wait for a slow hook (one that ignores `run.signal`): the step
-      // ends with DBOS's cancel signal, and a step that throws once its run is cancelled records
-      // nothing (DBOS ends the workflow instead, dbos-executor.js `rethrowIfCancelled`).
-      const cancelled = DBOS.stepStatus?.cancelSignal;
-      try {
-        const value = await untilCancelled(call(), cancelled);
-        return { ok: true, value: value === undefined ? null : toJsonSafe(value) };
-      } catch (error) {
-        if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
-        return error instanceof Error
-          ? { ok: false, name: error.name, message: error.message }
-          : { ok: false, name: 'Error', message: String(error) };
-      }
-    },
-    { name: `gemloop.${name}` },
-  );
-  if (outcome.ok) return outcome.value === null ? undefined : outcome.value;
-  const error = new Error(outcome.message);
-  error.name = outcome.name;
-  throw error;
-};
+export function createPluginHookRecorder(
+  keys: () => readonly string[] = () => [],
+): PluginHookRecorder {
+  return async (name, call) => {
+    if (DBOS.workflowID === undefined || !DBOS.isInWorkflow()) return call();
+    const outcome: HookOutcome = await DBOS.runStep(
+      async (): Promise<HookOutcome> => {
+        // A cancelled run does not wait for a slow hook (one that ignores `run.signal`): the step
+        // ends with DBOS's cancel signal, and a step that throws once its run is cancelled records
+        // nothing (DBOS ends the workflow instead, dbos-executor.js `rethrowIfCancelled`).
+        const cancelled = DBOS.stepStatus?.cancelSignal;
+        try {
+          const value = await untilCancelled(call(), cancelled);
+          return { ok: true, value: value === undefined ? null : toJsonSafe(value) };
+        } catch (error) {
+          if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
+          return recordedError(error, keys());
+        }
+      },
+      { name: `gemloop.${name}` },
+    );
+    if (outcome.ok) return outcome.value === null ? undefined : outcome.value;
+    throw thrownFromRecord(outcome);
+  };
+}
 
 /** `value`, or a rejection with `signal`'s reason as soon as it aborts (the call goes on, unheard). */
 function untilCancelled<T>(value: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -1,14 +1,12 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
-import { MAX_TOOL_ERROR_MESSAGE_LENGTH } from '@gemloop/core/guardrails';
-import { cutText } from '@gemloop/core/internal';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
 import type { SteerWatch } from '../steering/durable-steering.ts';
-import { redactedRunError } from '../worker/redacted-run-error.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import { type RecordedError, recordedError, thrownFromRecord } from './recorded-error.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
@@ -40,12 +38,9 @@ export function durableContext(
 
 /**
  * `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record).
- * `code`: the error's `code` (absent: none, or an older record).
+ * A thrown error as recorded-error.ts stores it.
  */
-type ToolOutcome = (
-  | { ok: true; value: unknown }
-  | { ok: false; name: string; message: string; code?: string | number }
-) & {
+type ToolOutcome = ({ ok: true; value: unknown } | RecordedError) & {
   steer?: boolean;
 };
 
@@ -153,46 +148,11 @@ export function toDurableTool(
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);
       if (outcome.ok) return outcome.value;
-      const error = new Error(outcome.message) as Error & { code?: string | number };
-      error.name = outcome.name;
-      if (outcome.code !== undefined) error.code = outcome.code;
-      throw error;
+      throw thrownFromRecord(outcome);
     },
   });
   return durable;
 }
-
-/**
- * A tool's thrown error as its step records it: name, message and `code` without the run's
- * clients' keys and local details (`redactedRunError`, whose copy keeps the class's name and
- * the text and number fields), the message cut after that (a cut first could leave half a
- * secret the patterns no longer see).
- */
-function recordedError(
-  thrown: unknown,
-  keys: readonly string[],
-): Extract<ToolOutcome, { ok: false }> {
-  const safe = redactedRunError(thrown, keys) as Error & { code?: unknown };
-  // Cut as the loop cuts a tool's error (never inside an emoji: Gemini's JSON reader refuses a
-  // lone surrogate), so the record holds no more than the model is told.
-  const message =
-    safe.message.length > MAX_TOOL_ERROR_MESSAGE_LENGTH
-      ? `${cutText(safe.message, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`
-      : safe.message;
-  // A class name the loop shows has at most 64 characters (safeToolErrorMessage): a longer one is
-  // no class's, and is bounded like the code.
-  const name = safe.name.slice(0, MAX_CODE_LENGTH);
-  const code = safe.code;
-  // A code is a short word (`ECONNREFUSED`, 404): a longer text is not one, and is not stored;
-  // nor is a number JSON cannot hold (NaN would come back from the row as null).
-  return (typeof code === 'string' && code.length <= MAX_CODE_LENGTH) ||
-    (typeof code === 'number' && Number.isFinite(code))
-    ? { ok: false, name, message, code }
-    : { ok: false, name, message };
-}
-
-/** Longest `code` (and name) a recorded error keeps. */
-const MAX_CODE_LENGTH = 100;
 
 /** Longest part of a call id kept in a step's name: ids come from the model. */
 const MAX_ID_IN_STEP_NAME = 100;

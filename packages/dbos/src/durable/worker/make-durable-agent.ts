@@ -51,8 +51,8 @@ export type DurableAgentContext = {
 /**
  * Makes a defined agent, or a subagent's agent at `name` (`support/research`), durable: its model
  * calls and tool calls become DBOS steps, its approvals pause the run without a worker slot (its
- * guardrail checks are recorded steps through the plugin seam's recorder, `recordPluginHook`, which
- * the run workflow passes to every run of the tree).
+ * guardrail checks are recorded steps through the plugin seam's recorder, durable-plugin-hooks.ts,
+ * which the run workflow passes to every run of the tree).
  * @internal
  */
 export function createDurableAgentMaker({

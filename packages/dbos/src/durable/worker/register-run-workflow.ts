@@ -11,7 +11,7 @@ import {
   flushRunEvents,
   pushRunEvent,
 } from '../events/run-events.ts';
-import { recordPluginHook } from '../plugins/durable-plugin-hooks.ts';
+import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import {
   type DurableRunInput,
   type DurableRunResult,
@@ -109,8 +109,9 @@ export function registerRunWorkflow({
             undefined,
             // Its subagents run as child workflows.
             children.starterFor(agentName),
-            // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
-            recordPluginHook,
+            // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts),
+            // a throw stored without the keys of the run's clients.
+            createPluginHookRecorder(buffer.keys),
             undefined,
             // A hand-off goes to the worker's copy of the agent, stored by its key; `run.receive`
             // reads the run's DBOS messages.

@@ -1,6 +1,11 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
-import { agentTurnsOf, preloadRunPath, type RunServices } from '@gemloop/core/internal';
+import {
+  agentKeysOf,
+  agentTurnsOf,
+  preloadRunPath,
+  type RunServices,
+} from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
 import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
@@ -284,7 +289,12 @@ export async function startDurableWorkerWith(
   children.register();
 
   registerBatchRunsWorkflow(batchJobs);
-  const liveToolWorkflow = registerLiveToolWorkflow(agents);
+  // A background tool's thrown error is stored without the keys of its agent's tree (the tree
+  // walked only when a tool threw).
+  const liveToolWorkflow = registerLiveToolWorkflow(agents, (name) => {
+    const agent = prepared.get(name)?.agent;
+    return agent === undefined ? [] : agentKeysOf(agent);
+  });
 
   const runWorkflow = registerRunWorkflow({
     prepared,
