@@ -15,7 +15,7 @@ import { guardrails } from './index.ts';
 const MODEL = 'gemini-2.5-flash';
 
 // A durable runner's recorder of the plugin seam, stood in for by a map (as @gemloop/dbos's
-// `recordPluginHook` is a DBOS step: the first execution stores the result, a replay hands the
+// `createPluginHookRecorder` is a DBOS step: the first execution stores the result, a replay hands the
 // stored one back without calling). The guardrails' checks are recorded through it: no guardrail
 // code in the durable runner (issue 53).
 function mapRecorder(): {

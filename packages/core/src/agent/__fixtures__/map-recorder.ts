@@ -12,7 +12,7 @@ export type MapRecorder = {
 };
 
 /**
- * A recorder that keeps what @gemloop/dbos's `recordPluginHook` keeps: JSON, and a throw as its
+ * A recorder that keeps what @gemloop/dbos's `createPluginHookRecorder` keeps: JSON, and a throw as its
  * name and message only (thrown again, a plain Error, on a replay). `numbered`: records are keyed
  * by the order calls of one name start (`name#1`, `name#2`, …), as DBOS numbers a workflow's
  * steps, so two calls that share a name keep records of their own; a replay counts again.

@@ -14,7 +14,7 @@ import type { PluginHookRecorder } from './run-plugins.ts';
 // which `ownErrors` did not claim: a durable run ended with a PluginError where the same run in
 // process ended with the plugin's error. The recorder stood in for by a map that keeps what a
 // durable one keeps (JSON; a throw as its name and message only, as @gemloop/dbos's
-// recordPluginHook does).
+// createPluginHookRecorder does).
 
 const MODEL = 'gemini-2.5-flash';
 

@@ -17,7 +17,7 @@ import type { PluginHookRecorder } from '../run-plugins.ts';
 // A recorded `wrapModelCall` in a run with a recorder (what @gemloop/dbos gives a durable run), in
 // process: the wrapper's decisions are recorded in parts around its model calls, which run outside
 // every record (in a durable run: each its own step, with its events and usage); see
-// ./recorded-model-wrap.ts. The recorder keeps what @gemloop/dbos's recordPluginHook keeps (JSON;
+// ./recorded-model-wrap.ts. The recorder keeps what @gemloop/dbos's createPluginHookRecorder keeps (JSON;
 // a throw as its name and message), and the model says whether a record was open when it was
 // called (a DBOS step: where a durable model call's own step would be a plain call).
 

@@ -29,7 +29,7 @@ import type { PluginHookRecorder } from '../run-plugins.ts';
 //   data with the reports, and a replay emits them before it fails the same way.
 //
 // A durable runner's recorder stood in for by a map that keeps what @gemloop/dbos's
-// recordPluginHook keeps: JSON, and a throw as its name and message only (thrown again, a plain
+// createPluginHookRecorder keeps: JSON, and a throw as its name and message only (thrown again, a plain
 // Error, on a replay). Its records are numbered by the order the calls start, as DBOS numbers a
 // workflow's steps, so two calls of a turn that share an id keep records of their own.
 

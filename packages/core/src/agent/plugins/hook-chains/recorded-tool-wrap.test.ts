@@ -14,7 +14,7 @@ import { NEXT_ONCE } from './recorded-tool-wrap.ts';
 // A recorded `wrapToolCall` in a run with a recorder (what @gemloop/dbos gives a durable run),
 // in process: the wrapper's decision is recorded in two parts around the tool's execution, which
 // runs outside every record (in a durable run: its own step, a child workflow, a wait); see
-// ./recorded-tool-wrap.ts. The recorder is a map that keeps what @gemloop/dbos's recordPluginHook
+// ./recorded-tool-wrap.ts. The recorder is a map that keeps what @gemloop/dbos's createPluginHookRecorder
 // keeps (JSON; a throw as its name and message) and says, for each tool execution, whether it
 // ran inside a record (a DBOS step: where a durable tool's own step would be a plain call).
 
