@@ -61,14 +61,18 @@ export class LiveToolRunner {
   readonly #running = new Map<string, RunningCall>();
   readonly #calls: CallSlots;
   #blockingInFlight = 0;
-  /** Id-less calls seen so far: each gets the local key `live-call-<n>`, unique for the session. */
-  #idlessCalls = 0;
+  /**
+   * The next id-less call's `n`: each gets the local key `live-call-<n>`, unique for the session,
+   * across its processes too (see {@link firstIdlessKey}).
+   */
+  #idlessCalls: number;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
   #failure: GemloopError | undefined;
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
     this.#calls = new CallSlots(concurrency);
+    this.#idlessCalls = firstIdlessKey(host.options);
   }
 
   /** Frames of blocking calls not yet answered (a goAway waits for them). */
@@ -156,7 +160,14 @@ export class LiveToolRunner {
         behavior === 'NON_BLOCKING'
           ? (tool?.scheduling ?? this.#host.options.toolScheduling)
           : undefined;
-      this.#host.emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
+      this.#host.emit({
+        type: 'tool-call',
+        toolCallId: id,
+        toolName: name,
+        args,
+        behavior,
+        ...(wireId === undefined ? { idless: true } : {}),
+      });
       if (scheduling !== undefined) {
         this.runBackground(connection, { id, name, args }, callIndex, tool, issued, wireId);
         return;
@@ -377,4 +388,25 @@ export class LiveToolRunner {
     this.#host.emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
     void this.#host.close();
   }
+}
+
+/** An id-less call's local key: `live-call-<n>`, at most 15 digits (a safe integer). */
+const IDLESS_KEY = /^live-call-(\d{1,15})$/;
+
+/**
+ * The `n` a session's first id-less key gets: `idlessKeyStart`, and past every key `pendingCalls`
+ * hold. An earlier process of the session gave out keys from 0: a new process counting from 0 again
+ * gave a new call the key of a held one (answered, then, by the held call's stored result, or
+ * refused as a duplicate while it ran). @internal
+ */
+export function firstIdlessKey({
+  idlessKeyStart = 0,
+  pendingCalls = [],
+}: Pick<ResolvedLiveSessionOptions, 'idlessKeyStart' | 'pendingCalls'>): number {
+  let first = idlessKeyStart;
+  for (const call of pendingCalls) {
+    const n = IDLESS_KEY.exec(call.id)?.[1];
+    if (n !== undefined) first = Math.max(first, Number(n) + 1);
+  }
+  return first;
 }
