@@ -20,6 +20,7 @@ import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
 
 type RunningCall = {
   controller: AbortController;
@@ -63,7 +64,7 @@ export class LiveToolRunner {
   #blockingInFlight = 0;
   /**
    * The next id-less call's `n`: each gets the local key `live-call-<n>`, unique for the session,
-   * across its processes too (see {@link firstIdlessKey}).
+   * across its processes too (`idlessKeyStart`, `pendingCalls`).
    */
   #idlessCalls: number;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
@@ -72,7 +73,14 @@ export class LiveToolRunner {
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
     this.#calls = new CallSlots(concurrency);
-    this.#idlessCalls = firstIdlessKey(host.options);
+    // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
+    // call the key of a held one (answered, in a durable session, by the held call's stored
+    // result; refused as a duplicate while it ran).
+    const { pendingCalls = [], idlessKeyStart = 0 } = host.options;
+    this.#idlessCalls = nextIdlessKey(
+      pendingCalls.map((call) => call.id),
+      idlessKeyStart,
+    );
   }
 
   /** Frames of blocking calls not yet answered (a goAway waits for them). */
@@ -197,7 +205,7 @@ export class LiveToolRunner {
    */
   #idlessKey(): string {
     let key: string;
-    do key = `live-call-${this.#idlessCalls++}`;
+    do key = idlessKey(this.#idlessCalls++);
     while (this.#running.has(key));
     return key;
   }
@@ -388,25 +396,4 @@ export class LiveToolRunner {
     this.#host.emit({ type: 'finish', stoppedBy: { plugin: stop.plugin, reason: stop.reason } });
     void this.#host.close();
   }
-}
-
-/** An id-less call's local key: `live-call-<n>`, at most 15 digits (a safe integer). */
-const IDLESS_KEY = /^live-call-(\d{1,15})$/;
-
-/**
- * The `n` a session's first id-less key gets: `idlessKeyStart`, and past every key `pendingCalls`
- * hold. An earlier process of the session gave out keys from 0: a new process counting from 0 again
- * gave a new call the key of a held one (answered, then, by the held call's stored result, or
- * refused as a duplicate while it ran). @internal
- */
-export function firstIdlessKey({
-  idlessKeyStart = 0,
-  pendingCalls = [],
-}: Pick<ResolvedLiveSessionOptions, 'idlessKeyStart' | 'pendingCalls'>): number {
-  let first = idlessKeyStart;
-  for (const call of pendingCalls) {
-    const n = IDLESS_KEY.exec(call.id)?.[1];
-    if (n !== undefined) first = Math.max(first, Number(n) + 1);
-  }
-  return first;
 }
