@@ -169,11 +169,15 @@ describe('a durable live session whose worker is killed during an id-less backgr
     ]);
     expect(second.output()).toContain('"type":"tool-result","toolCallId":"live-call-0"');
     expect(second.output()).toContain('"toolCallId":"live-call-2"');
-    // The new call is recorded as id-less under its own key.
-    await waitFor(
-      async () => (await stored()).calls.some((call) => call.call_id === 'live-call-2'),
-      'the new call to be recorded',
-    );
+    // The report's answer is held by a stored handle (never sent again), and the new call is
+    // recorded as id-less under its own key.
+    await waitFor(async () => {
+      const { calls } = await stored();
+      return (
+        calls.some((call) => call.call_id === 'live-call-0' && call.state === 'held') &&
+        calls.some((call) => call.call_id === 'live-call-2')
+      );
+    }, 'the report held and the new call recorded');
     expect((await stored()).calls.find((call) => call.call_id === 'live-call-2')).toMatchObject({
       idless: true,
     });
