@@ -74,7 +74,9 @@ const SESSION_ID = /^[A-Za-z0-9_.:@/-]{1,200}$/;
  *   server's session from the stored handle (the socket did not survive the crash) and answers,
  *   once, the calls that handle waits for: the result of the recovered workflow, never the tool
  *   run a third time. An answer sent but not yet held by a stored handle is sent again, which the
- *   older handle's state waits for; one held is never sent again.
+ *   older handle's state waits for; one held is never sent again;
+ * - a call the server sent without an id is stored as such and answered without one; the
+ *   reopened session's id-less keys go on past every key the session used (its workflow ids).
  *
  * Blocking tools run in the session's process, as in core (the server asks again after a
  * resume). @internal
