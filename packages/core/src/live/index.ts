@@ -15,3 +15,4 @@ export type { LivePendingCall, LiveSessionOptions } from './live-session-options
 export { DEFAULT_LIVE_CONTEXT_WINDOW } from './live-setup.ts';
 export type { RecordedLiveSessionOptions } from './record-live-session.ts';
 export { recordLiveSession } from './record-live-session.ts';
+export { nextIdlessKey } from './session/next-idless-key.ts';

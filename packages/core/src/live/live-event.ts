@@ -35,6 +35,12 @@ export type LiveEvent =
       toolName: string;
       args: Record<string, unknown>;
       behavior: LiveToolBehavior;
+      /**
+       * Present when the server sent the call without an id (Vertex): `toolCallId` is a local key
+       * (`live-call-<n>`), never sent; the answer goes without an id. A store of background calls
+       * keeps it (`LivePendingCall.idless`).
+       */
+      idless?: true | undefined;
     }
   /** A call finished; its result was sent (with `scheduling` for a background call). */
   | {

@@ -20,9 +20,16 @@ import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-eve
 
 /** A background call the server made to an earlier process of a session: see `pendingCalls`. */
 export type LivePendingCall = {
+  /** The call's id; for an `idless` call, the local key the earlier process gave it. */
   readonly id: string;
   readonly name: string;
   readonly args: Record<string, unknown>;
+  /**
+   * The server sent the call without an id (Vertex): `id` is the earlier process's local key
+   * (its `tool-call` event said `idless: true`), and the answer goes without an id, as the call
+   * came. Absent (a record stored before this field): the server's own id.
+   */
+  readonly idless?: boolean | undefined;
 };
 
 /** The options of {@link createLiveSession}. */
@@ -76,6 +83,13 @@ export type LiveSessionOptions = {
    * `tool-call` event each). `@gemloop/dbos`'s durable live sessions fill it from Postgres.
    */
   pendingCalls?: readonly LivePendingCall[] | undefined;
+  /**
+   * Where the local keys of id-less calls (`live-call-<n>`) start, 0 when not given: with
+   * `resumeHandle`, one past the highest `n` earlier processes of the session gave out, so that a
+   * new call's key is none a store's records (or a durable workflow keyed by it) already use.
+   * Keys `pendingCalls` hold are skipped in any case.
+   */
+  idlessKeyStart?: number | undefined;
   /**
    * Sees every event as the session makes it, before it is queued for the reader (a tap for
    * stores, telemetry and recorders; keep it fast, it runs on the socket's callbacks; a throw,
@@ -206,8 +220,9 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
       resumeHandle: stringOption({ nonEmpty: true }),
       pendingCalls: arrayOption({
         message: (path, value) =>
-          `${path} must be an array of { id, name, args }; got ${describeValue(value)}.`,
+          `${path} must be an array of { id, name, args, idless? }; got ${describeValue(value)}.`,
       }),
+      idlessKeyStart: integerOption({ min: 0, max: Number.MAX_SAFE_INTEGER }),
       onEvent: functionOption(),
       onHandle: functionOption(),
       overlapReconnect: booleanOption(),

@@ -1,6 +1,7 @@
 // A worker process that holds one durable live session (a test fixture, not library code).
 // Configured by environment variables: DATABASE_URL, LIVE_URL (the fake Live server), EXECUTOR_ID,
-// SESSION_ID, COUNTER_FILE (each execution of the tool appends `start|done long_report <key>`),
+// SESSION_ID, COUNTER_FILE (each execution of long_report appends `start|done long_report <key>`,
+// of quick_note `note <text> <key>`),
 // HOLD_DIR (while a file named SESSION_ID is there, the tool waits: the test kills the worker
 // first), SAY (text the session sends once open; none when it continues a session).
 import { appendFileSync, existsSync } from 'node:fs';
@@ -30,6 +31,18 @@ const longReport = defineTool({
   },
 });
 
+const quickNote = defineTool({
+  name: 'quick_note',
+  description: 'Notes something down. Never waits.',
+  parameters: z.object({ text: z.string() }),
+  behavior: 'NON_BLOCKING',
+  scheduling: 'WHEN_IDLE',
+  execute: async ({ text }, context) => {
+    record(`note ${text} ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    return { note: text };
+  },
+});
+
 // Started in a function, not with top-level awaits: the bundle that runs this file is a script
 // (CommonJS), so that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start
 // still ends the process with the error (an unhandled rejection).
@@ -45,7 +58,7 @@ async function main(): Promise<void> {
           gemini: createGemini({ apiKey: 'test-key', baseUrl: env['LIVE_URL'] as string, retry: false }),
           model: 'gemini-3.1-flash-live-preview',
           instructions: 'You write reports.',
-          tools: [longReport],
+          tools: [longReport, quickNote],
         },
       },
     },

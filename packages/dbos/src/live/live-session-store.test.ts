@@ -31,6 +31,7 @@ describe('the live session store', () => {
       agent: undefined,
       handle: undefined,
       owed: [],
+      idlessKeyStart: 0,
     });
     await storeLiveHandle(pool, 's1', { handle: 'h1', heldCallIds: [] });
     await recordLiveCall(pool, 's1', call('a'));
@@ -45,6 +46,7 @@ describe('the live session store', () => {
       agent: 'voice',
       handle: 'h2',
       owed: [call('a')],
+      idlessKeyStart: 0,
     });
 
     // a's answer was sent, then a crash before a handle held it: still owed (h2 waits for it).
@@ -55,6 +57,7 @@ describe('the live session store', () => {
       agent: 'voice',
       handle: 'h3',
       owed: [call('b')],
+      idlessKeyStart: 0,
     });
     await cancelLiveCall(pool, 's1', 'b');
     expect((await openStoredLiveSession(pool, 's1', 'voice')).owed).toEqual([]);
@@ -79,6 +82,7 @@ describe('the live session store', () => {
       agent: 'support',
       handle: undefined,
       owed: [],
+      idlessKeyStart: 0,
     });
     expect((await openStoredLiveSession(pool, 's2', 'voice')).owed).toEqual([call('a')]);
   });
@@ -91,5 +95,43 @@ describe('the live session store', () => {
     expect((await openStoredLiveSession(pool, 's4', 'voice')).owed).toEqual([
       { id: 'z', name: 'long_report', args: {} },
     ]);
+  });
+
+  it('owes an id-less call as one (answered without an id), and starts keys past every key held', async () => {
+    await openStoredLiveSession(pool, 's5', 'voice');
+    const idless = (id: string) => ({ ...call(id), idless: true });
+    // live-call-0 answered and held, live-call-1 cancelled, live-call-2 owed, r9 a server id.
+    await recordLiveCall(pool, 's5', idless('live-call-0'));
+    await recordLiveCall(pool, 's5', idless('live-call-1'));
+    await storeLiveHandle(pool, 's5', { handle: 'y1', heldCallIds: [] });
+    await recordLiveCall(pool, 's5', idless('live-call-2'));
+    await recordLiveCall(pool, 's5', call('r9'));
+    await storeLiveHandle(pool, 's5', { handle: 'y2', heldCallIds: ['live-call-0'] });
+    await cancelLiveCall(pool, 's5', 'live-call-1');
+    expect(await openStoredLiveSession(pool, 's5', 'voice')).toEqual({
+      agent: 'voice',
+      handle: 'y2',
+      owed: [idless('live-call-2'), call('r9')],
+      // Past live-call-0 too: a new call keyed so would meet its stored workflow and result.
+      idlessKeyStart: 3,
+    });
+    // A call recorded after the last handle (a crash before the next): not owed, its key taken.
+    await recordLiveCall(pool, 's5', idless('live-call-3'));
+    expect((await openStoredLiveSession(pool, 's5', 'voice')).idlessKeyStart).toBe(4);
+  });
+
+  it('reads a row stored before the idless column as a call with an id', async () => {
+    await openStoredLiveSession(pool, 's6', 'voice');
+    // What an older worker wrote: no idless (the column's default), a key-shaped server id.
+    await pool.query(
+      `INSERT INTO gemloop.live_calls (session_id, call_id, tool_name, args, in_handle)
+       VALUES ('s6', 'live-call-4', 'long_report', '{"topic":"x"}', true)`,
+    );
+    expect(await openStoredLiveSession(pool, 's6', 'voice')).toEqual({
+      agent: 'voice',
+      handle: undefined,
+      owed: [{ id: 'live-call-4', name: 'long_report', args: { topic: 'x' } }],
+      idlessKeyStart: 5,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { LivePendingCall } from '@gemloop/core/live';
+import { type LivePendingCall, nextIdlessKey } from '@gemloop/core/live';
 import type pg from 'pg';
 import { inTransaction } from '../postgres/in-transaction.ts';
 
@@ -7,7 +7,8 @@ export const LIVE_SESSIONS_TABLE = 'gemloop.live_sessions';
 /**
  * Their background calls: `in_handle` once a stored handle's state holds the call (the resumed
  * server waits for its answer), `state` `held` once a stored handle holds its answer too,
- * `cancelled` after `toolCallCancellation`.
+ * `cancelled` after `toolCallCancellation`; `idless` when the server sent the call without an id
+ * (`call_id` is then the session's local key, and the answer goes without an id).
  */
 export const LIVE_CALLS_TABLE = 'gemloop.live_calls';
 
@@ -28,6 +29,10 @@ export async function migrateLiveSessions(pool: pg.Pool): Promise<void> {
          state text NOT NULL DEFAULT 'running', created_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (session_id, call_id))`,
     );
+    // Added after the table (worker schema 5): a row from before reads as a call with an id.
+    await client.query(
+      `ALTER TABLE ${LIVE_CALLS_TABLE} ADD COLUMN IF NOT EXISTS idless boolean NOT NULL DEFAULT false`,
+    );
   });
 }
 
@@ -39,6 +44,11 @@ export type StoredLiveSession = {
   handle: string | undefined;
   /** Background calls the stored handle's state waits for and no stored handle holds the answer of. */
   owed: LivePendingCall[];
+  /**
+   * Where the session's next process starts its id-less calls' keys: past every key a call of
+   * the session was recorded with (core's `idlessKeyStart`).
+   */
+  idlessKeyStart: number;
 };
 
 /** Reads a session's stored state, creating its row for `agent` when it has none. @internal */
@@ -58,38 +68,54 @@ export async function openStoredLiveSession(
         `INSERT INTO ${LIVE_SESSIONS_TABLE} (session_id, agent) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
         [sessionId, agent],
       );
-      return { agent: undefined, handle: undefined, owed: [] };
+      return { agent: undefined, handle: undefined, owed: [], idlessKeyStart: 0 };
     }
-    const calls = await client.query<{ call_id: string; tool_name: string; args: unknown }>(
-      `SELECT call_id, tool_name, args FROM ${LIVE_CALLS_TABLE}
-        WHERE session_id = $1 AND in_handle AND state = 'running' ORDER BY created_at, call_id`,
+    const calls = await client.query<{
+      call_id: string;
+      tool_name: string;
+      args: unknown;
+      idless: boolean;
+      owed: boolean;
+    }>(
+      // The arguments of owed calls only: the others are read for their keys.
+      `SELECT call_id, tool_name, idless, in_handle AND state = 'running' AS owed,
+              CASE WHEN in_handle AND state = 'running' THEN args END AS args
+         FROM ${LIVE_CALLS_TABLE} WHERE session_id = $1 ORDER BY created_at, call_id`,
       [sessionId],
     );
     return {
       agent: row.agent,
       handle: row.handle ?? undefined,
-      owed: calls.rows.map((call) => ({
-        id: call.call_id,
-        name: call.tool_name,
-        args:
-          typeof call.args === 'object' && call.args !== null && !Array.isArray(call.args)
-            ? (call.args as Record<string, unknown>)
-            : {},
-      })),
+      owed: calls.rows
+        .filter((call) => call.owed)
+        .map((call) => ({
+          id: call.call_id,
+          name: call.tool_name,
+          args:
+            typeof call.args === 'object' && call.args !== null && !Array.isArray(call.args)
+              ? (call.args as Record<string, unknown>)
+              : {},
+          ...(call.idless ? { idless: true } : {}),
+        })),
+      // Every call's key, answered and cancelled ones too: a workflow is keyed by each.
+      idlessKeyStart: nextIdlessKey(calls.rows.map((call) => call.call_id)),
     };
   });
 }
 
-/** Records a background call the server made (again: nothing changes). @internal */
+/**
+ * Records a background call the server made (again: nothing changes), with whether it came
+ * without an id. @internal
+ */
 export async function recordLiveCall(
   pool: pg.Pool,
   sessionId: string,
   call: LivePendingCall,
 ): Promise<void> {
   await pool.query(
-    `INSERT INTO ${LIVE_CALLS_TABLE} (session_id, call_id, tool_name, args)
-     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-    [sessionId, call.id, call.name, JSON.stringify(call.args)],
+    `INSERT INTO ${LIVE_CALLS_TABLE} (session_id, call_id, tool_name, args, idless)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    [sessionId, call.id, call.name, JSON.stringify(call.args), call.idless === true],
   );
 }
 

@@ -32,6 +32,15 @@ export function liveToolWorkflowId(sessionId: string, callId: string): string {
 }
 
 /**
+ * The `workflow_id_prefix` that lists a live session's workflows (`gemloop.live:<sessionId>:`).
+ * DBOS matches it with LIKE, unescaped (see `childRunsPrefix`): a session id's `_` is escaped, else
+ * it matched other sessions' workflows. @internal
+ */
+export function liveToolWorkflowsPrefix(sessionId: string): string {
+  return liveToolWorkflowId(sessionId, '').replace(/[\\%_]/g, '\\$&');
+}
+
+/**
  * Registers (before `DBOS.launch`) the workflow that runs a live session's background tool call:
  * one step, the tool's `execute`, whose result (or error's name and message) DBOS records. A
  * worker killed while the tool runs recovers the workflow when it starts again with its executor

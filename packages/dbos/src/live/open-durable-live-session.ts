@@ -5,6 +5,7 @@ import {
   type LiveEvent,
   type LiveSession,
   type LiveSessionOptions,
+  nextIdlessKey,
 } from '@gemloop/core/live';
 import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
@@ -21,16 +22,17 @@ import {
   type LiveToolOutcome,
   type LiveToolWorkflow,
   liveToolWorkflowId,
+  liveToolWorkflowsPrefix,
 } from './live-tool-workflow.ts';
 
 /**
  * The options of `worker.openLiveSession`: core's {@link LiveSessionOptions} with a `sessionId`.
- * The handle, the calls owed and where handles go are the store's: `resumeHandle`, `pendingCalls`
- * and `onHandle` are not taken.
+ * The handle, the calls owed, where id-less calls' keys start and where handles go are the
+ * store's: `resumeHandle`, `pendingCalls`, `idlessKeyStart` and `onHandle` are not taken.
  */
 export type DurableLiveSessionOptions = Omit<
   LiveSessionOptions,
-  'resumeHandle' | 'pendingCalls' | 'onHandle'
+  'resumeHandle' | 'pendingCalls' | 'idlessKeyStart' | 'onHandle'
 > & {
   /**
    * The session's id, yours (a call id, a user's conversation id): open it again with the same
@@ -73,7 +75,9 @@ const SESSION_ID = /^[A-Za-z0-9_.:@/-]{1,200}$/;
  *   server's session from the stored handle (the socket did not survive the crash) and answers,
  *   once, the calls that handle waits for: the result of the recovered workflow, never the tool
  *   run a third time. An answer sent but not yet held by a stored handle is sent again, which the
- *   older handle's state waits for; one held is never sent again.
+ *   older handle's state waits for; one held is never sent again;
+ * - a call the server sent without an id is stored as such and answered without one; the
+ *   reopened session's id-less keys go on past every key the session used (its workflow ids).
  *
  * Blocking tools run in the session's process, as in core (the server asks again after a
  * resume). @internal
@@ -99,7 +103,7 @@ export async function openDurableLiveSession(
         'openLiveSession: sessionId must be 1-200 characters of letters, digits and _ . : @ / -.',
     });
   }
-  for (const key of ['resumeHandle', 'pendingCalls', 'onHandle'] as const) {
+  for (const key of ['resumeHandle', 'pendingCalls', 'idlessKeyStart', 'onHandle'] as const) {
     if ((options as Record<string, unknown>)[key] !== undefined) {
       throw new InvalidArgumentError({
         argument: key,
@@ -140,7 +144,12 @@ export async function openDurableLiveSession(
 
   const tap = (event: LiveEvent): unknown => {
     if (event.type === 'tool-call' && event.behavior === 'NON_BLOCKING') {
-      const call = { id: event.toolCallId, name: event.toolName, args: event.args };
+      const call = {
+        id: event.toolCallId,
+        name: event.toolName,
+        args: event.args,
+        idless: event.idless === true,
+      };
       write(() => recordLiveCall(pool, sessionId, call));
     } else if (event.type === 'tool-error' && event.outcome === 'cancelled') {
       const id = event.toolCallId;
@@ -158,6 +167,7 @@ export async function openDurableLiveSession(
     ...(stored.handle === undefined
       ? {}
       : { resumeHandle: stored.handle, pendingCalls: stored.owed }),
+    idlessKeyStart: await idlessKeyStart(sessionId, stored.idlessKeyStart),
     onEvent: tap,
     onHandle: (update) => write(() => storeLiveHandle(pool, sessionId, update)),
   });
@@ -168,6 +178,25 @@ export async function openDurableLiveSession(
       if (writeError !== undefined) throw writeError;
     },
   });
+}
+
+/**
+ * Where this process's id-less calls' keys start: past every key the session's calls were
+ * recorded with, and past every key its workflows were started with. A new call's key is its
+ * workflow's id: one of an earlier call's (answered, or started in a crash before its record was
+ * written) was met as that call's, and its stored result answered the new call.
+ */
+async function idlessKeyStart(sessionId: string, recorded: number): Promise<number> {
+  const prefix = liveToolWorkflowId(sessionId, '');
+  const workflows = await DBOS.listWorkflows({
+    workflow_id_prefix: liveToolWorkflowsPrefix(sessionId),
+    loadInput: false,
+    loadOutput: false,
+  });
+  const keys = workflows.flatMap(({ workflowID }) =>
+    workflowID.startsWith(prefix) ? [workflowID.slice(prefix.length)] : [],
+  );
+  return nextIdlessKey(keys, recorded);
 }
 
 /**

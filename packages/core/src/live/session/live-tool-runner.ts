@@ -20,6 +20,7 @@ import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
 
 type RunningCall = {
   controller: AbortController;
@@ -61,14 +62,25 @@ export class LiveToolRunner {
   readonly #running = new Map<string, RunningCall>();
   readonly #calls: CallSlots;
   #blockingInFlight = 0;
-  /** Id-less calls seen so far: each gets the local key `live-call-<n>`, unique for the session. */
-  #idlessCalls = 0;
+  /**
+   * The next id-less call's `n`: each gets the local key `live-call-<n>`, unique for the session,
+   * across its processes too (`idlessKeyStart`, `pendingCalls`).
+   */
+  #idlessCalls: number;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
   #failure: GemloopError | undefined;
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
     this.#calls = new CallSlots(concurrency);
+    // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
+    // call the key of a held one (answered, in a durable session, by the held call's stored
+    // result; refused as a duplicate while it ran).
+    const { pendingCalls = [], idlessKeyStart = 0 } = host.options;
+    this.#idlessCalls = nextIdlessKey(
+      pendingCalls.map((call) => call.id),
+      idlessKeyStart,
+    );
   }
 
   /** Frames of blocking calls not yet answered (a goAway waits for them). */
@@ -156,7 +168,14 @@ export class LiveToolRunner {
         behavior === 'NON_BLOCKING'
           ? (tool?.scheduling ?? this.#host.options.toolScheduling)
           : undefined;
-      this.#host.emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
+      this.#host.emit({
+        type: 'tool-call',
+        toolCallId: id,
+        toolName: name,
+        args,
+        behavior,
+        ...(wireId === undefined ? { idless: true } : {}),
+      });
       if (scheduling !== undefined) {
         this.runBackground(connection, { id, name, args }, callIndex, tool, issued, wireId);
         return;
@@ -186,7 +205,7 @@ export class LiveToolRunner {
    */
   #idlessKey(): string {
     let key: string;
-    do key = `live-call-${this.#idlessCalls++}`;
+    do key = idlessKey(this.#idlessCalls++);
     while (this.#running.has(key));
     return key;
   }

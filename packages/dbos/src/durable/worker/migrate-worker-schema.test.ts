@@ -26,6 +26,7 @@ const FINGERPRINTS: Readonly<Record<number, string>> = {
   2: 'e327075c3ac3c57ad5dd62b445258c112f8a64d5708c3c0874031030897acaa3',
   3: '3618f047efc6969f15ff46d2eaedbfadc6dd431b7397310b77d8ff85cfe5b309',
   4: 'd9ff430bac7ca7bf7850a17ce5c901cdaaca8a9d550607d889861423cb101e91',
+  5: '76bb4948d52a84c72b8a14c28f34e161732139147ace55a6547ffbe80d46fcd5',
 };
 
 describe('the schema version', () => {
@@ -118,6 +119,20 @@ describe('migrateWorkerSchema on a real Postgres', () => {
     statements = [];
     expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(false);
     expect(statements).toHaveLength(1);
+  });
+
+  it('adds live_calls.idless to a version 4 table, whose rows read as calls with an id', async () => {
+    await admin.query('ALTER TABLE gemloop.live_calls DROP COLUMN idless');
+    await admin.query(
+      `INSERT INTO gemloop.live_calls (session_id, call_id, tool_name, args) VALUES ('s', 'r1', 'report', '{}')`,
+    );
+    await admin.query(
+      `UPDATE gemloop_schema_versions SET version = 4 WHERE name = 'durable-worker'`,
+    );
+    expect(await migrateWorkerSchema(databaseUrl, pool)).toBe(true);
+    const { rows } = await admin.query(`SELECT call_id, idless FROM gemloop.live_calls`);
+    expect(rows).toEqual([{ call_id: 'r1', idless: false }]);
+    await admin.query('DELETE FROM gemloop.live_calls');
   });
 
   it("migrates when DBOS's own tables are behind this SDK (an upgraded DBOS)", async () => {

@@ -21,7 +21,8 @@ import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
 // 2: the client's version 2 (gemloop.approvals.stopped_at).
 // 3: the client's version 3 (gemloop.interaction_waits.stopped_at).
 // 4: gemloop.workers.session_pid and session_server (a killed worker's session, worker-liveness.ts).
-export const WORKER_SCHEMA_VERSION = 4;
+// 5: gemloop.live_calls.idless (a durable Live call the server sent without an id).
+export const WORKER_SCHEMA_VERSION = 5;
 
 /** Its row in `gemloop_schema_versions` (the table of `migrateTable`, made by the steps). */
 const VERSION_ROW = 'durable-worker';
