@@ -29,6 +29,7 @@ function fakeRuns(failing: { list?: boolean } = {}) {
   const cancelled: string[] = [];
   const decided: string[] = [];
   const started: { input: unknown; owner: string | undefined }[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   const add = (runId: string, owner: string | undefined, status: FakeRun['status']): void => {
     runs.set(runId, {
       runId,
@@ -96,7 +97,11 @@ function fakeRuns(failing: { list?: boolean } = {}) {
       access(runId, options.owner);
       decided.push(`${runId}/${callId}`);
     },
-    events(runId: string, options: { offset?: number; owner?: string | undefined } = {}) {
+    events(
+      runId: string,
+      options: { offset?: number; owner?: string | undefined; signal?: AbortSignal } = {},
+    ) {
+      signals.push(options.signal);
       return (async function* () {
         const offset = options.offset ?? 0;
         if (!Number.isSafeInteger(offset) || offset < 0) {
@@ -106,10 +111,16 @@ function fakeRuns(failing: { list?: boolean } = {}) {
         for (let index = offset; index < run.events.length; index++) {
           yield { offset: index, event: run.events[index] } as DurableRunEvent;
         }
+        // A run that goes on writes nothing for now: the read waits, as the real one polls.
+        if (run.status === 'PENDING') {
+          await new Promise<void>((resolve) =>
+            options.signal?.addEventListener('abort', () => resolve()),
+          );
+        }
       })();
     },
   };
-  return { runs: api as unknown as DurableRuns, add, cancelled, decided, started };
+  return { runs: api as unknown as DurableRuns, add, cancelled, decided, started, signals };
 }
 
 /** The fleet server on 127.0.0.1 for `runs`, closed when the test ends; `told` gets onError's. */
@@ -189,6 +200,30 @@ describe('the fleet server and what fails behind it (attack40)', () => {
     expect(String(told[0])).toContain('ECONNREFUSED');
     for (const words of ['ECONNREFUSED', '10.0.0.9', 'postgres://'])
       expect(text).not.toContain(words);
+  });
+});
+
+describe('the fleet server and an event stream its client dropped (attack40)', () => {
+  it("aborts the store's read of a run that waits, once the client is gone", async () => {
+    const fake = fakeRuns();
+    fake.add('waiting-run', 'alice', 'PENDING');
+    const base = await serve(fake.runs);
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    onTestFinished(() => void socket.destroy());
+    socket.write('GET /runs/waiting-run/events HTTP/1.1\r\nhost: fleet\r\nx-user: alice\r\n\r\n');
+    let received = '';
+    await new Promise<void>((resolve) =>
+      socket.on('data', (chunk) => {
+        received += chunk;
+        if (received.includes('secret of waiting-run')) resolve();
+      }),
+    );
+    expect(fake.signals[0]?.aborted).toBe(false);
+    socket.destroy();
+    // The server sees the socket close when it does: a hang guard, not a timing.
+    while (fake.signals[0]?.aborted !== true)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fake.signals[0]?.aborted).toBe(true);
   });
 });
 

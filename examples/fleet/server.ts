@@ -182,11 +182,19 @@ async function streamEvents(
     connection: 'keep-alive',
   });
   // The response's `close`, not the request's: a request's stream ends once its body was read.
+  // It aborts the read too: between two events the read polls for as long as the run waits (a
+  // decision, for days), for a client long gone.
   let closed = false;
+  const gone = new AbortController();
   response.on('close', () => {
     closed = true;
+    gone.abort();
   });
-  for await (const { offset: index, event } of runs.events(runId, { offset, owner })) {
+  for await (const { offset: index, event } of runs.events(runId, {
+    offset,
+    owner,
+    signal: gone.signal,
+  })) {
     if (closed) return;
     const frame = `id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     // Backpressure: a client that stops reading stops the reading of the store, instead of

@@ -56,7 +56,15 @@ export type DurableRuns = {
    */
   events(
     runId: string,
-    options?: { offset?: number | undefined } & RunAccessOptions,
+    options?: {
+      offset?: number | undefined;
+      /**
+       * Ends the events when it aborts (a page's request gone): between two events the read
+       * waits and polls for as long as the run goes on, days for a run waiting for a decision,
+       * and a `break` or `return()` reaches it only at the next event. Pass the request's signal.
+       */
+      signal?: AbortSignal | undefined;
+    } & RunAccessOptions,
   ): AsyncIterable<DurableRunEvent>;
   /**
    * The calls of the run that wait for approval (none once the run is over).
