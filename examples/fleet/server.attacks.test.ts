@@ -71,8 +71,15 @@ function fakeRuns(failing: { list?: boolean } = {}) {
       }
       return [...runs.values()];
     },
-    async result(runId: string) {
+    async result(runId: string, options: { signal?: AbortSignal } = {}) {
       const run = access(runId, undefined);
+      signals.push(options.signal);
+      // A run that goes on: the wait lasts until it ends, or until the signal ends the wait.
+      if (run.status === 'PENDING') {
+        return new Promise((_resolve, reject) =>
+          options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+        );
+      }
       // What create-runs-api.ts's result() throws for a failed run: the stored error's message.
       throw new DurableRunError({
         message: `Durable run "${runId}" ended with status ${run.status}: ${TOOL_WORDS}`,
@@ -224,6 +231,27 @@ describe('the fleet server and an event stream its client dropped (attack40)', (
     while (fake.signals[0]?.aborted !== true)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fake.signals[0]?.aborted).toBe(true);
+  });
+});
+
+describe('the fleet server and a result its client stopped waiting for (attack40)', () => {
+  it('ends the wait for a run that waits, once the client is gone, and tells onError nothing', async () => {
+    const fake = fakeRuns();
+    fake.add('waiting-run', 'alice', 'PENDING');
+    const told: unknown[] = [];
+    const base = await serve(fake.runs, told);
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    onTestFinished(() => void socket.destroy());
+    socket.write('GET /runs/waiting-run/result HTTP/1.1\r\nhost: fleet\r\nx-user: alice\r\n\r\n');
+    // A hang guard, not a timing: the route reached the wait.
+    while (fake.signals[0] === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fake.signals[0]?.aborted).toBe(false);
+    socket.destroy();
+    while (fake.signals[0]?.aborted !== true)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Let the route's catch run: a client gone is no failure of the server.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(told).toEqual([]);
   });
 });
 

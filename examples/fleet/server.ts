@@ -49,6 +49,8 @@ export function createFleetServer(
 ): Server {
   return createServer((request, response) => {
     route(runs, request, response).catch((error: unknown) => {
+      // The client went away (a wait ended by its signal): nobody to answer.
+      if (response.destroyed) return;
       if (error instanceof RefusedRequest)
         return sendJson(response, error.status, { error: error.message });
       if (RunAccessDeniedError.isInstance(error))
@@ -126,7 +128,12 @@ async function route(
     return sendJson(response, 404, { error: 'no such run' });
   const action = parts[2];
   if (action === undefined) return sendJson(response, 200, status);
-  if (action === 'result') return sendJson(response, 200, await runs.result(runId));
+  if (action === 'result') {
+    // The wait ends with the client: a run paused for a decision waits for days.
+    const gone = new AbortController();
+    response.on('close', () => gone.abort());
+    return sendJson(response, 200, await runs.result(runId, { signal: gone.signal }));
+  }
   if (action === 'cancel' && method === 'POST') {
     await runs.cancel(runId, { owner });
     return sendJson(response, 202, { cancelled: runId });

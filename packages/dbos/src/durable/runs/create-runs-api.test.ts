@@ -118,12 +118,31 @@ describe('DurableRuns.events and a reader gone (attack40)', () => {
     expect(returned).toBe(false);
   });
 
+  it('result() of a run that waits: the abort ends the wait with its reason, and the polling', async () => {
+    const run = goingOn(async function* () {});
+    const controller = new AbortController();
+    const waiting = run.runs.result('run', { signal: controller.signal });
+    while (run.looks() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('client gone'));
+    // On main result() took no signal: it polled on for as long as the run waited.
+    await expect(waiting).rejects.toThrow('client gone');
+    const looks = run.looks();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(run.looks()).toBe(looks);
+  });
+
   it('refuses a signal that is not an AbortSignal, naming it', async () => {
     const run = goingOn(async function* () {});
     const error = await collect(run.runs.events('run', { signal: 'stop' as never })).catch(
       (caught: unknown) => caught,
     );
     expect(error).toMatchObject({ argument: 'signal' });
+    await expect(run.runs.result('run', { signal: 'stop' as never })).rejects.toMatchObject({
+      argument: 'signal',
+    });
+    await expect(run.runs.result('run', { sginal: undefined } as never)).rejects.toMatchObject({
+      argument: 'options.sginal',
+    });
     expect(run.looks()).toBe(0);
   });
 });

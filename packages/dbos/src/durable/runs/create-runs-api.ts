@@ -145,13 +145,14 @@ const START = {
 } as const satisfies Record<keyof StartRunOptions, true>;
 const LIST = { status: true, limit: true } as const;
 const LIMIT = { limit: true } as const;
+const SIGNAL = { signal: true } as const;
 
-/** Refuses an `events()` signal that is not an `AbortSignal`. */
-function checkSignal(signal: unknown): void {
+/** Refuses a `signal` of `method` that is not an `AbortSignal`. */
+function checkSignal(signal: unknown, method: 'events' | 'result'): void {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError({
       argument: 'signal',
-      message: "events: signal must be an AbortSignal (an AbortController's signal), or left out.",
+      message: `${method}: signal must be an AbortSignal (an AbortController's signal), or left out.`,
     });
   }
 }
@@ -403,14 +404,20 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
       return { runId };
     },
-    async result(runId) {
+    async result(runId, options = {}) {
+      checkOptionKeys(options, SIGNAL, 'runs.result()');
+      const { signal } = options;
       checkRunId(runId);
+      checkSignal(signal, 'result');
+      signal?.throwIfAborted();
       // Watching before the first look: an end committed in between is not missed.
       const watch = await backend.notices?.watch(runId);
       try {
         let first = true;
         let wait = pollMs;
         while (true) {
+          // Looked at each turn (a watch's wait is at most about a second, a poll is cut short).
+          signal?.throwIfAborted();
           const workflow = await backend.getStatus(runId);
           if (workflow === undefined && first) throw notFound(runId);
           first = false;
@@ -439,7 +446,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
             }
             if (result !== NOT_READ) return checkStoredResult(runId, result);
           }
-          await (watch === undefined ? sleep(pollMs) : watch.next(wait));
+          await (watch === undefined ? pause(pollMs, signal) : watch.next(wait));
           // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
           // is only the fallback for a notice lost with its connection, so it slows to once a
           // second as the wait goes on (the dbos tests poll at 100 ms: a 10 s wait read the
@@ -479,7 +486,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           const { offset = 0, owner, signal } = options;
           checkRunId(runId);
           checkOffset(offset);
-          checkSignal(signal);
+          checkSignal(signal, 'events');
           await checkAccess(runId, 'events', owner);
           let next = offset;
           // Stream entries read so far: a read ends when the run's workflow stops (also when it

@@ -33,8 +33,11 @@ export type DurableRuns = {
   /**
    * Waits for the run's result.
    * @throws {@link DurableRunError} when the run failed, was cancelled, or does not exist.
+   * @throws the signal's reason once `signal` aborts: the wait ends (the run goes on). A request
+   *   that waits for a run paused for a decision waits for days; pass the request's signal, or a
+   *   client gone leaves the wait polling for nobody.
    */
-  result(runId: string): Promise<DurableRunResult>;
+  result(runId: string, options?: { signal?: AbortSignal | undefined }): Promise<DurableRunResult>;
   /** The run's status (with its `owner`), or `undefined` for an unknown id. */
   status(runId: string): Promise<DurableRunStatus | undefined>;
   /**
