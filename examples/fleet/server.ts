@@ -12,7 +12,9 @@
 //
 // Each run belongs to the user who started it (`X-User`, which stands in for your session here):
 // the routes of a run answer another user 404, as for a run that does not exist, and the list
-// shows each user their own runs (issue 52: a run id is no key).
+// shows each user their own runs (issue 52: a run id is no key). A request without `X-User`
+// reaches only the runs nobody owns (the demo's). Failures answer fixed words: a failed run's
+// error and a store's may quote a tool or name a host (`onError` gets them).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { InvalidArgumentError } from '@gemloop/core/errors';
