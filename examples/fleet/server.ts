@@ -12,9 +12,12 @@
 //
 // Each run belongs to the user who started it (`X-User`, which stands in for your session here):
 // the routes of a run answer another user 404, as for a run that does not exist, and the list
-// shows each user their own runs (issue 52: a run id is no key).
+// shows each user their own runs (issue 52: a run id is no key). A request without `X-User`
+// reaches only the runs nobody owns (the demo's). Failures answer fixed words: a failed run's
+// error and a store's may quote a tool or name a host (`onError` gets them).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isRunOwner, RunAccessDeniedError } from '@gemloop/core/web';
 import {
   type ApprovalDecision,
@@ -24,21 +27,56 @@ import {
   type DurableRuns,
 } from '@gemloop/dbos';
 
-/** The HTTP server of the fleet (not listening yet). */
-export function createFleetServer(runs: DurableRuns): Server {
+/** The most a request body may be (an input or a decision); a larger one is refused unread. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** A request this server refuses before it reaches the runs API: its status and its words. */
+class RefusedRequest extends Error {
+  readonly status: 400 | 404 | 413;
+
+  constructor(status: 400 | 404 | 413, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * The HTTP server of the fleet (not listening yet). `onError` is told what failed behind a 500
+ * (the client gets fixed words: a failed run's error, or a store's, may name a host or a tool's
+ * words); by default it goes to the console.
+ */
+export function createFleetServer(
+  runs: DurableRuns,
+  onError: (error: unknown) => void = (error) => console.error(error),
+): Server {
   return createServer((request, response) => {
     route(runs, request, response).catch((error: unknown) => {
+      // The client went away (a wait ended by its signal): nobody to answer.
+      if (response.destroyed) return;
+      if (error instanceof RefusedRequest)
+        return sendJson(response, error.status, { error: error.message });
       if (RunAccessDeniedError.isInstance(error))
         return sendJson(response, 404, { error: 'no such run' });
       if (ApprovalNotPendingError.isInstance(error))
-        return sendJson(response, 409, { error: error.message });
-      if (DurableRunError.isInstance(error)) {
-        return sendJson(response, error.status === 'NOT_FOUND' ? 404 : 409, {
-          error: error.message,
-          status: error.status,
+        return sendJson(response, 409, {
+          error: 'that call does not wait for a decision',
+          state: error.state,
         });
+      if (DurableRunError.isInstance(error)) {
+        // The status only: the message quotes the run's stored error (a tool's thrown words).
+        return error.status === 'NOT_FOUND'
+          ? sendJson(response, 404, { error: 'no such run' })
+          : sendJson(response, 409, {
+              error: `the run ended ${error.status}`,
+              status: error.status,
+            });
       }
-      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+      // The runs API's own refusal of what the caller sent (a status, a decision): its words
+      // name the argument and what it takes.
+      if (InvalidArgumentError.isInstance(error))
+        return sendJson(response, 400, { error: error.message, argument: error.argument });
+      onError(error);
+      sendJson(response, 500, { error: 'internal error' });
     });
   });
 }
@@ -52,7 +90,7 @@ async function route(
   const parts = url.pathname
     .split('/')
     .filter((part) => part !== '')
-    .map(decodeURIComponent);
+    .map(decodePart);
   const method = request.method ?? 'GET';
   const header = request.headers['x-user'];
   const owner = typeof header === 'string' && header !== '' ? header : undefined;
@@ -84,12 +122,19 @@ async function route(
       listed.filter((run) => isRunOwner(run.owner, owner)),
     );
   }
+  // Every route of a run checks its owner here, before the runs API: a call of the API without
+  // an owner acts for the server and reaches every run, so a caller who names no user reaches
+  // only the runs nobody owns (another user's run answers as one that does not exist).
+  const status = await runs.status(runId);
+  if (status === undefined || !isRunOwner(status.owner, owner))
+    return sendJson(response, 404, { error: 'no such run' });
   const action = parts[2];
-  if (action === undefined || action === 'result') {
-    const status = await runs.status(runId);
-    if (status === undefined || !isRunOwner(status.owner, owner))
-      return sendJson(response, 404, { error: 'no such run' });
-    return sendJson(response, 200, action === undefined ? status : await runs.result(runId));
+  if (action === undefined) return sendJson(response, 200, status);
+  if (action === 'result') {
+    // The wait ends with the client: a run paused for a decision waits for days.
+    const gone = new AbortController();
+    response.on('close', () => gone.abort());
+    return sendJson(response, 200, await runs.result(runId, { signal: gone.signal }));
   }
   if (action === 'cancel' && method === 'POST') {
     await runs.cancel(runId, { owner });
@@ -106,6 +151,29 @@ async function route(
   sendJson(response, 404, { error: `unknown route ${method} ${url.pathname}` });
 }
 
+/** A path segment decoded; one that is not percent-encoding names no run. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RefusedRequest(404, 'no such route: the path is not percent-encoded UTF-8');
+  }
+}
+
+/** The event index to read from: after `Last-Event-ID`, else `?offset=`, else 0. */
+function offsetOf(request: IncomingMessage, url: URL): number {
+  const lastId = request.headers['last-event-id'];
+  const [given, after] =
+    typeof lastId === 'string' && lastId !== ''
+      ? [lastId, 1]
+      : [url.searchParams.get('offset') ?? '0', 0];
+  // Digits only, as this server writes its ids: `1e3`, `-5` or `0x10` are no event of it.
+  const index = /^\d{1,15}$/.test(given) ? Number(given) : Number.NaN;
+  if (Number.isNaN(index))
+    throw new RefusedRequest(400, 'Last-Event-ID and offset take an event index (digits)');
+  return index + after;
+}
+
 /** Server-sent events from the run's durable stream; `Last-Event-ID` (or ?offset=) resumes. */
 async function streamEvents(
   runs: DurableRuns,
@@ -115,26 +183,27 @@ async function streamEvents(
   url: URL,
   response: ServerResponse,
 ): Promise<void> {
-  // Checked before the 200 goes out: another user's run is a 404, not an empty stream.
-  const status = await runs.status(runId);
-  if (status === undefined || !isRunOwner(status.owner, owner))
-    return sendJson(response, 404, { error: 'no such run' });
-  const lastId = request.headers['last-event-id'];
-  const offset =
-    typeof lastId === 'string' && lastId !== ''
-      ? Number(lastId) + 1
-      : Number(url.searchParams.get('offset') ?? '0');
+  // Checked before the 200 goes out: a bad id is a 400, not a stream that ends at once.
+  const offset = offsetOf(request, url);
   response.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
   // The response's `close`, not the request's: a request's stream ends once its body was read.
+  // It aborts the read too: between two events the read polls for as long as the run waits (a
+  // decision, for days), for a client long gone.
   let closed = false;
+  const gone = new AbortController();
   response.on('close', () => {
     closed = true;
+    gone.abort();
   });
-  for await (const { offset: index, event } of runs.events(runId, { offset, owner })) {
+  for await (const { offset: index, event } of runs.events(runId, {
+    offset,
+    owner,
+    signal: gone.signal,
+  })) {
     if (closed) return;
     const frame = `id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     // Backpressure: a client that stops reading stops the reading of the store, instead of
@@ -159,12 +228,41 @@ function drained(response: ServerResponse): Promise<void> {
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   if (response.headersSent) return void response.end();
+  // A body refused unread: the connection closes after the answer rather than read the rest.
+  if (status === 413) response.setHeader('connection', 'close');
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of request) text += String(chunk);
-  return text === '' ? {} : (JSON.parse(text) as unknown);
+/**
+ * The body as a JSON object: at most `MAX_BODY_BYTES` (413 past it, the rest unread), UTF-8
+ * decoded once it is whole (a character split between two packets stays whole; bytes that are
+ * not UTF-8 are refused, not replaced), and an object (400 otherwise).
+ */
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const tooLarge = () => new RefusedRequest(413, `the body is over ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new RefusedRequest(400, 'the body is not UTF-8');
+  }
+  if (text === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new RefusedRequest(400, 'the body is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new RefusedRequest(400, 'the body must be a JSON object');
+  return body as Record<string, unknown>;
 }

@@ -27,7 +27,7 @@ export function createDurableEventsApp(
     }
     return toDurableEventStreamResponse(c.req.raw, {
       runId,
-      events: (offset) => runs.events(runId, { offset, owner }),
+      events: (offset, signal) => runs.events(runId, { offset, owner, signal }),
       tools, // the agent's tools: their secret arguments are redacted
       ended: async () => ({
         outcome: (await runs.status(runId))?.status === 'CANCELLED' ? 'aborted' : 'error',

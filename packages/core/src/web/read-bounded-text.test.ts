@@ -38,4 +38,19 @@ describe('readBoundedText', () => {
     await Promise.resolve();
     expect(cancelled()).toBe(true);
   });
+
+  it('refuses bytes that are not UTF-8 (attack40), naming the encoding, where it wrote U+FFFD', async () => {
+    for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      const body = new Uint8Array([...new TextEncoder().encode('{"a":"'), ...bytes, 0x22, 0x7d]);
+      const error = await readBoundedText(postOf(body).request, 100).catch(
+        (caught: unknown) => caught,
+      );
+      expect(InvalidArgumentError.isInstance(error), String(bytes)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe('encoding');
+    }
+    // A U+FFFD the client wrote is text like any other.
+    expect(await readBoundedText(postOf(new TextEncoder().encode('"\uFFFD"')).request, 100)).toBe(
+      '"\uFFFD"',
+    );
+  });
 });

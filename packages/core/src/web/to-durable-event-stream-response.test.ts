@@ -265,6 +265,31 @@ describe('toDurableEventStreamResponse', () => {
       await reader.cancel();
     });
 
+    it('aborts the signal it gave the store when the page goes away between two events (attack40)', async () => {
+      // A store whose read waits for the run's next event (a decision for days): only the
+      // signal reaches it, the iterator's return() waits behind the read.
+      let given: AbortSignal | undefined;
+      const waiting = (_offset: number, signal: AbortSignal): AsyncIterable<DurableEventEntry> => {
+        given = signal;
+        return (async function* () {
+          yield { offset: 0, event: stored[0] as AgentEvent<unknown> };
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        })();
+      };
+      const response = toDurableEventStreamResponse(
+        { headers: new Headers() },
+        { runId: 'd1', events: waiting, heartbeatMs: 0 },
+      );
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      for (let frame = 0; frame < 2; frame++) expect((await reader.read()).done).toBe(false);
+      const next = reader.read();
+      await settle();
+      expect(given?.aborted).toBe(false);
+      await reader.cancel();
+      expect(given?.aborted).toBe(true);
+      expect((await next).done).toBe(true);
+    });
+
     it('still gives a page that reads every event, in order, then the end', async () => {
       const store = longRun(2000, 100);
       const response = toDurableEventStreamResponse(

@@ -23,8 +23,12 @@ export type DurableEventEntry = { offset: number; event: AgentEvent<unknown> };
 export type DurableEventStreamOptions = {
   /** The run's id (the `start` event's `runId`). */
   runId: string;
-  /** Reads the run's events from an offset: `(offset) => runs.events(runId, { offset })`. */
-  events: (offset: number) => AsyncIterable<DurableEventEntry>;
+  /**
+   * Reads the run's events from an offset: `(offset, signal) => runs.events(runId, { offset,
+   * signal })`. `signal` aborts when the page goes away: pass it on, or the store's read of a run
+   * that waits (for a decision, for days) polls on for nobody until the run's next event.
+   */
+  events: (offset: number, signal: AbortSignal) => AsyncIterable<DurableEventEntry>;
   /**
    * The agent's tools, to redact their `secretArguments` from `tool-call` events; without them the
    * arguments are left out (`argsOmitted`), since a stored event holds them as the model sent them.
@@ -48,7 +52,7 @@ export type DurableEventStreamOptions = {
 const durableStreamOptions: DeclaredOptions<DurableEventStreamOptions> =
   defineOptions<DurableEventStreamOptions>({
     name: 'toDurableEventStreamResponse',
-    example: '{ runId, events: (offset) => runs.events(runId, { offset }), tools }',
+    example: '{ runId, events: (offset, signal) => runs.events(runId, { offset, signal }), tools }',
     checks: {
       runId: checkedWhereUsed,
       events: checkedWhereUsed,
@@ -83,7 +87,7 @@ const PING = encoder.encode(': ping\n\n');
  *   if (!isRunOwner((await runs.status(runId))?.owner, owner)) return c.json({}, 404);
  *   return toDurableEventStreamResponse(c.req.raw, {
  *     runId,
- *     events: (offset) => runs.events(runId, { offset, owner }),
+ *     events: (offset, signal) => runs.events(runId, { offset, owner, signal }),
  *     tools,
  *   });
  * });
@@ -113,6 +117,9 @@ export function toDurableEventStreamResponse(
   const heartbeatMs = positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
   let iterator: AsyncIterator<DurableEventEntry> | undefined;
   let cancelled = false;
+  // Aborted when the page goes away: the store's read may wait long between two events, where
+  // the iterator's `return()` (queued behind that read) cannot reach it (attack40).
+  const gone = new AbortController();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
 
   // The frames, made one at a time as the page reads them (`pull`, high-water mark 0), as
@@ -134,7 +141,7 @@ export function toDurableEventStreamResponse(
       if (last === undefined) {
         yield frame(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
       }
-      iterator = options.events(from)[Symbol.asyncIterator]();
+      iterator = options.events(from, gone.signal)[Symbol.asyncIterator]();
       let finished = false;
       for (;;) {
         const next = await iterator.next();
@@ -233,6 +240,7 @@ export function toDurableEventStreamResponse(
         cancelled = true;
         clearInterval(heartbeat);
         // Stops reading the store; the durable run itself goes on.
+        gone.abort();
         void iterator?.return?.()?.catch(() => {});
       },
     },

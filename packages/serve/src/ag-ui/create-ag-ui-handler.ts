@@ -375,7 +375,17 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(request, maxBytes, () => tooLarge);
+  const text = await readBoundedBody(
+    request,
+    maxBytes,
+    () => tooLarge,
+    () =>
+      new AgUiRequestError({
+        status: 400,
+        errorCode: 'invalid_json',
+        message: 'The request body is not UTF-8: send RunAgentInput as JSON in UTF-8.',
+      }),
+  );
   try {
     return JSON.parse(text);
   } catch {

@@ -5,7 +5,9 @@ import { readBoundedBody } from './read-bounded-body.ts';
 // or while it streams past the bound; counted in bytes, not characters.
 
 class TooLarge extends Error {}
+class NotUtf8 extends Error {}
 const tooLarge = () => new TooLarge('too large');
+const notUtf8 = () => new NotUtf8('not UTF-8');
 
 /** A request whose body streams `chunks`, with what the reader saw. */
 function streamed(chunks: string[], headers: Record<string, string> = {}) {
@@ -37,33 +39,36 @@ describe('readBoundedBody', () => {
         new Request('http://door.test/', { method: 'POST', body: 'abcd' }),
         4,
         tooLarge,
+        notUtf8,
       ),
     ).toBe('abcd');
-    expect(await readBoundedBody(new Request('http://door.test/'), 4, tooLarge)).toBe('');
+    expect(await readBoundedBody(new Request('http://door.test/'), 4, tooLarge, notUtf8)).toBe('');
   });
 
   it('refuses a declared length past the bound, whatever the body then holds', async () => {
     // One byte follows: the refusal comes from the declared length alone.
     const { request } = streamed(['x'], { 'content-length': '5000' });
-    await expect(readBoundedBody(request, 1000, tooLarge)).rejects.toBeInstanceOf(TooLarge);
+    await expect(readBoundedBody(request, 1000, tooLarge, notUtf8)).rejects.toBeInstanceOf(
+      TooLarge,
+    );
     // A length that is not a number is no declaration: the body is read and counted.
     const odd = streamed(['abc'], { 'content-length': 'lots' });
-    expect(await readBoundedBody(odd.request, 1000, tooLarge)).toBe('abc');
+    expect(await readBoundedBody(odd.request, 1000, tooLarge, notUtf8)).toBe('abc');
   });
 
   it('refuses a body that streams past the bound without a length, and stops reading it', async () => {
     const { request, seen } = streamed(['aaaa', 'bbbb', 'cccc', 'dddd']);
-    await expect(readBoundedBody(request, 6, tooLarge)).rejects.toBeInstanceOf(TooLarge);
+    await expect(readBoundedBody(request, 6, tooLarge, notUtf8)).rejects.toBeInstanceOf(TooLarge);
     expect(seen.pulled).toBeLessThan(4);
     expect(seen.cancelled).toBe(true);
   });
 
   it('counts bytes: two-byte characters reach the bound at half the characters', async () => {
     const text = 'é'.repeat(3);
-    expect(await readBoundedBody(streamed([text]).request, 6, tooLarge)).toBe(text);
-    await expect(readBoundedBody(streamed([text]).request, 5, tooLarge)).rejects.toBeInstanceOf(
-      TooLarge,
-    );
+    expect(await readBoundedBody(streamed([text]).request, 6, tooLarge, notUtf8)).toBe(text);
+    await expect(
+      readBoundedBody(streamed([text]).request, 5, tooLarge, notUtf8),
+    ).rejects.toBeInstanceOf(TooLarge);
   });
 
   it('reads a multi-byte character split across chunks whole', async () => {
@@ -80,14 +85,22 @@ describe('readBoundedBody', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    expect(await readBoundedBody(request, 10, tooLarge)).toBe('😀');
+    expect(await readBoundedBody(request, 10, tooLarge, notUtf8)).toBe('😀');
   });
 
   it('an error of the body that is not its size is not called too large', async () => {
     const request = new Request('http://door.test/', { method: 'POST', body: 'x' });
     await request.text();
-    await expect(readBoundedBody(request, 10, tooLarge)).rejects.toSatisfy(
+    await expect(readBoundedBody(request, 10, tooLarge, notUtf8)).rejects.toSatisfy(
       (error) => !(error instanceof TooLarge),
     );
+  });
+
+  it("refuses bytes that are not UTF-8 in the door's shape, never as too large (attack40)", async () => {
+    const request = new Request('http://door.test/', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+    });
+    await expect(readBoundedBody(request, 10, tooLarge, notUtf8)).rejects.toBeInstanceOf(NotUtf8);
   });
 });

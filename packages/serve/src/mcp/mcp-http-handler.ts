@@ -117,6 +117,13 @@ export function createMcpHttpHandler(options: {
   };
 
   async function openConnection(request: Request, owner: RunOwner): Promise<Response> {
+    // Read here as for a session's POSTs: the SDK reads a body as `request.json()` does, with
+    // U+FFFD for bytes that are not UTF-8 (attack40), and so `initialize` carried them.
+    let parsedBody: unknown;
+    if (request.method === 'POST') {
+      parsedBody = await readMessages(request, options.maxBodyBytes);
+      if (parsedBody instanceof Response) return parsedBody;
+    }
     const server = options.createServer(owner);
     const transport: WebStandardStreamableHTTPServerTransport =
       new WebStandardStreamableHTTPServerTransport({
@@ -141,7 +148,10 @@ export function createMcpHttpHandler(options: {
       if (transport.sessionId !== undefined) connections.delete(transport.sessionId);
     };
     await server.connect(transport);
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(
+      request,
+      request.method === 'POST' ? { parsedBody } : undefined,
+    );
     // Anything but an `initialize` without a session is refused by the SDK: nothing to keep.
     if (transport.sessionId === undefined) await server.close();
     return response;
@@ -195,8 +205,11 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
   try {
     text = await readBoundedText(request, maxBytes);
   } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) return tooLarge();
-    throw error;
+    if (!InvalidArgumentError.isInstance(error)) throw error;
+    // Bytes that are not UTF-8 are no JSON text (RFC 8259 section 8.1), not text with U+FFFD.
+    return error.argument === 'encoding'
+      ? rpcError(400, -32700, 'Parse error: the body is not UTF-8')
+      : tooLarge();
   }
   try {
     return JSON.parse(text);

@@ -289,7 +289,17 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(request, maxBytes, () => tooLarge);
+  const text = await readBoundedBody(
+    request,
+    maxBytes,
+    () => tooLarge,
+    () =>
+      invalidRequest(
+        null,
+        'The request body is not UTF-8: send the JSON as UTF-8.',
+        'invalid_json',
+      ),
+  );
   let body: unknown;
   try {
     body = JSON.parse(text);

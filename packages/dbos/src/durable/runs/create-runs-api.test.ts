@@ -66,6 +66,87 @@ describe('DurableRuns.events', () => {
   });
 });
 
+describe('DurableRuns.events and a reader gone (attack40)', () => {
+  /** A run that goes on: `read` is how DBOS's read of its stream behaves; looks are counted. */
+  function goingOn(read: () => AsyncGenerator<EventBatch, void, unknown>) {
+    let looks = 0;
+    const backend: RunsBackend = {
+      ...backendWith([]),
+      pool: { query: async () => ({ rows: [] }) } as never,
+      pollingIntervalMs: 5,
+      readStream: read,
+      getStatus: async () => {
+        looks++;
+        return { workflowID: 'run', status: 'PENDING' } as never;
+      },
+    };
+    return { runs: createRunsApi(backend), looks: () => looks };
+  }
+
+  it('a run waiting between reads (a decision for days): the abort ends its polling', async () => {
+    // Each read ends at once with nothing (a paused run's workflow is stopped): the reader polls.
+    const run = goingOn(async function* () {});
+    const controller = new AbortController();
+    const reading = collect(run.runs.events('run', { signal: controller.signal }));
+    while (run.looks() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    // On main this never settled: the loop polled on with nobody reading (the hang guard failed).
+    expect(await reading).toEqual([]);
+    const looks = run.looks();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(run.looks()).toBe(looks);
+  });
+
+  it('a read DBOS holds open (a running run writing nothing): the abort ends the events', async () => {
+    let returned = false;
+    const run = goingOn(async function* () {
+      try {
+        yield { from: 0, events: [delta('a')] };
+        await new Promise(() => {});
+      } finally {
+        returned = true;
+      }
+    });
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    for await (const entry of run.runs.events('run', { signal: controller.signal })) {
+      seen.push(entry.offset);
+      controller.abort();
+    }
+    expect(seen).toEqual([0]);
+    // The read DBOS holds is left, not awaited: it ends at the run's next entry.
+    expect(returned).toBe(false);
+  });
+
+  it('result() of a run that waits: the abort ends the wait with its reason, and the polling', async () => {
+    const run = goingOn(async function* () {});
+    const controller = new AbortController();
+    const waiting = run.runs.result('run', { signal: controller.signal });
+    while (run.looks() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('client gone'));
+    // On main result() took no signal: it polled on for as long as the run waited.
+    await expect(waiting).rejects.toThrow('client gone');
+    const looks = run.looks();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(run.looks()).toBe(looks);
+  });
+
+  it('refuses a signal that is not an AbortSignal, naming it', async () => {
+    const run = goingOn(async function* () {});
+    const error = await collect(run.runs.events('run', { signal: 'stop' as never })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ argument: 'signal' });
+    await expect(run.runs.result('run', { signal: 'stop' as never })).rejects.toMatchObject({
+      argument: 'signal',
+    });
+    await expect(run.runs.result('run', { sginal: undefined } as never)).rejects.toMatchObject({
+      argument: 'options.sginal',
+    });
+    expect(run.looks()).toBe(0);
+  });
+});
+
 describe('DurableRuns.approve', () => {
   it('refuses a toolCallId that two waiting calls share, naming their approvalIds', async () => {
     const pending = [

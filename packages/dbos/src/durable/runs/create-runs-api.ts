@@ -125,7 +125,7 @@ async function stoppedRuns(pool: pg.Pool, runIds: readonly string[]): Promise<St
 
 // Every option of each method, for checkOptionKeys (a misspelt `owner` refused, not ignored).
 const ACCESS = { owner: true } as const satisfies Record<keyof RunAccessOptions, true>;
-const EVENTS = { ...ACCESS, offset: true } as const;
+const EVENTS = { ...ACCESS, offset: true, signal: true } as const;
 const STEER = { ...ACCESS, mode: true, idempotencyKey: true } as const satisfies Record<
   keyof (DurableSteerOptions & RunAccessOptions),
   true
@@ -145,11 +145,70 @@ const START = {
 } as const satisfies Record<keyof StartRunOptions, true>;
 const LIST = { status: true, limit: true } as const;
 const LIMIT = { limit: true } as const;
+const SIGNAL = { signal: true } as const;
+
+/** Refuses a `signal` of `method` that is not an `AbortSignal`. */
+function checkSignal(signal: unknown, method: 'events' | 'result'): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError({
+      argument: 'signal',
+      message: `${method}: signal must be an AbortSignal (an AbortController's signal), or left out.`,
+    });
+  }
+}
+
+/**
+ * `source`'s values until `signal` aborts: a read waiting in DBOS (which polls a running run's
+ * stream until it writes) is left at the abort, not awaited; DBOS ends it at the run's next
+ * entry or end. The values it held are not read.
+ */
+async function* untilAborted<T>(
+  source: AsyncGenerator<T, void, unknown>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T, void, unknown> {
+  if (signal === undefined) return yield* source;
+  let onAbort = (): void => {};
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+  });
+  if (signal.aborted) onAbort();
+  // Removed when this read ends: a run polled each second for days makes a read a second.
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (true) {
+      const pending = source.next();
+      // A read left at the abort may still fail later: nobody waits for it then.
+      pending.catch(() => {});
+      const read = await Promise.race([pending, aborted]);
+      if (read === 'aborted' || read.done) return;
+      yield read.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // Ends the read whichever way this one ends (an abort, the caller's `break`); after a
+    // pending `next()` when aborted, not awaited.
+    void source.return(undefined).catch(() => {});
+  }
+}
 
 /** @internal */
 export function createRunsApi(backend: RunsBackend): DurableRuns {
   const pollMs = backend.pollingIntervalMs ?? 1000;
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** `ms`, or less once `signal` aborts (resolved either way: the caller looks at the signal). */
+  const pause = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+    signal === undefined
+      ? sleep(ms)
+      : new Promise((resolve) => {
+          if (signal.aborted) return resolve();
+          const done = (): void => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          signal.addEventListener('abort', done, { once: true });
+        });
   // A run paused for approval is a CANCELLED workflow with a waiting call (and no cancel by a
   // person): it is reported as PENDING, with `awaitingApproval`.
   // So is a run stopped to wait on its interaction's webhook (`parked`), without `awaitingApproval`.
@@ -345,14 +404,20 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
       return { runId };
     },
-    async result(runId) {
+    async result(runId, options = {}) {
+      checkOptionKeys(options, SIGNAL, 'runs.result()');
+      const { signal } = options;
       checkRunId(runId);
+      checkSignal(signal, 'result');
+      signal?.throwIfAborted();
       // Watching before the first look: an end committed in between is not missed.
       const watch = await backend.notices?.watch(runId);
       try {
         let first = true;
         let wait = pollMs;
         while (true) {
+          // Looked at each turn (a watch's wait is at most about a second, a poll is cut short).
+          signal?.throwIfAborted();
           const workflow = await backend.getStatus(runId);
           if (workflow === undefined && first) throw notFound(runId);
           first = false;
@@ -381,7 +446,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
             }
             if (result !== NOT_READ) return checkStoredResult(runId, result);
           }
-          await (watch === undefined ? sleep(pollMs) : watch.next(wait));
+          await (watch === undefined ? pause(pollMs, signal) : watch.next(wait));
           // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
           // is only the fallback for a notice lost with its connection, so it slows to once a
           // second as the wait goes on (the dbos tests poll at 100 ms: a 10 s wait read the
@@ -418,17 +483,18 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return {
         async *[Symbol.asyncIterator]() {
           checkOptionKeys(options, EVENTS, 'runs.events()');
-          const { offset = 0, owner } = options;
+          const { offset = 0, owner, signal } = options;
           checkRunId(runId);
           checkOffset(offset);
+          checkSignal(signal, 'events');
           await checkAccess(runId, 'events', owner);
           let next = offset;
           // Stream entries read so far: a read ends when the run's workflow stops (also when it
           // pauses for approval); the next read, once it runs again, starts after them.
           let entries = 0;
-          while (true) {
+          while (!signal?.aborted) {
             try {
-              for await (const entry of backend.readStream(runId, entries)) {
+              for await (const entry of untilAborted(backend.readStream(runId, entries), signal)) {
                 // A row of the database: checked before any of its events is yielded (attack24).
                 const batch = checkEventBatch(runId, entries, entry, next);
                 entries++;
@@ -459,11 +525,14 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
               }
               throw error;
             }
+            if (signal?.aborted) return;
             const now = await statusNameOf(runId);
             // Nothing read and no run: an unknown id (a backend whose read finds nothing).
             if (now === undefined && entries === 0) throw notFound(runId);
             if (isOver(now)) return;
-            await sleep(pollMs);
+            // A reader gone (a page closed) while the run waits for a decision, for days: its
+            // signal ends this poll, which a `return()` cannot reach between two yields (attack40).
+            await pause(pollMs, signal);
           }
         },
       };

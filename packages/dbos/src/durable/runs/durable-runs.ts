@@ -33,8 +33,11 @@ export type DurableRuns = {
   /**
    * Waits for the run's result.
    * @throws {@link DurableRunError} when the run failed, was cancelled, or does not exist.
+   * @throws the signal's reason once `signal` aborts: the wait ends (the run goes on). A request
+   *   that waits for a run paused for a decision waits for days; pass the request's signal, or a
+   *   client gone leaves the wait polling for nobody.
    */
-  result(runId: string): Promise<DurableRunResult>;
+  result(runId: string, options?: { signal?: AbortSignal | undefined }): Promise<DurableRunResult>;
   /** The run's status (with its `owner`), or `undefined` for an unknown id. */
   status(runId: string): Promise<DurableRunStatus | undefined>;
   /**
@@ -56,7 +59,15 @@ export type DurableRuns = {
    */
   events(
     runId: string,
-    options?: { offset?: number | undefined } & RunAccessOptions,
+    options?: {
+      offset?: number | undefined;
+      /**
+       * Ends the events when it aborts (a page's request gone): between two events the read
+       * waits and polls for as long as the run goes on, days for a run waiting for a decision,
+       * and a `break` or `return()` reaches it only at the next event. Pass the request's signal.
+       */
+      signal?: AbortSignal | undefined;
+    } & RunAccessOptions,
   ): AsyncIterable<DurableRunEvent>;
   /**
    * The calls of the run that wait for approval (none once the run is over).

@@ -15,8 +15,11 @@ import { createDurableRuns, type DurableRuns } from '../../index.ts';
 // its id. Every door of the runs API he passes with his owner refuses him as it refuses an id
 // that does not exist, and a page's routes (events, cancel) answer him 404.
 
-/** The routes of docs/streaming-to-a-browser.md's durable app; the owner is the session's user. */
-function pageRoutes(runs: DurableRuns) {
+/**
+ * The routes of docs/streaming-to-a-browser.md's durable app; the owner is the session's user.
+ * `reads` counts the store reads open (a read ends when its loop does).
+ */
+function pageRoutes(runs: DurableRuns, reads = { open: 0 }) {
   return async (request: Request): Promise<Response> => {
     const owner = request.headers.get('authorization') ?? undefined;
     const [, , runId = '', door] = new URL(request.url).pathname.split('/');
@@ -35,7 +38,15 @@ function pageRoutes(runs: DurableRuns) {
     }
     return toDurableEventStreamResponse(request, {
       runId,
-      events: (offset) => runs.events(runId, { offset, owner }),
+      events: (offset, signal) =>
+        (async function* () {
+          reads.open++;
+          try {
+            yield* runs.events(runId, { offset, owner, signal });
+          } finally {
+            reads.open--;
+          }
+        })(),
       heartbeatMs: 0,
     });
   };
@@ -161,5 +172,35 @@ describe('who owns a durable run', () => {
     expect((await runs.status(runId))?.status).toBe('CANCELLED');
     expect(await runs.pendingApprovals(runId, { owner: 'alice' })).toEqual([]);
     expect(counter.count(`done refund ${runId}:`)).toBe(0);
+  });
+
+  it('ends the store read of a page gone while the run waits for a decision (attack40)', async () => {
+    const runId = 'owned-page-gone';
+    const approvalId = await startAlices(runId);
+    const reads = { open: 0 };
+    const route = pageRoutes(runs, reads);
+    const events = await route(
+      new Request(`http://x/runs/${runId}/events`, { headers: { authorization: 'alice' } }),
+    );
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    // The page reads what the store holds until a read waits (the run waits for Alice, the read
+    // polls). Under load a frame may come after the second: the cancel below ends the read in
+    // either case; only then does main's failure show less surely.
+    let more = reader.read();
+    while (
+      await Promise.race([
+        more.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000)),
+      ])
+    ) {
+      more = reader.read();
+    }
+    expect(reads.open).toBe(1);
+    await reader.cancel();
+    // On main the read polled on until the run's next event (here: forever).
+    await waitFor(() => reads.open === 0, 'the store read to end with the page', 30_000);
+    expect((await more).done).toBe(true);
+    await runs.approve(runId, approvalId, { type: 'approve' }, { owner: 'alice' });
+    expect((await runs.result(runId)).text).toBe('Refunded.');
   });
 });

@@ -81,6 +81,12 @@ export async function readJsonRpcBody(request: Request, maxBytes: number): Promi
         rpcCode: -32600,
         message: `The request body is over ${maxBytes} bytes.`,
       }),
+    () =>
+      new A2ARequestError({
+        status: 400,
+        rpcCode: -32700,
+        message: 'The request body is not UTF-8: send the JSON-RPC 2.0 request as UTF-8 JSON.',
+      }),
   );
   try {
     return JSON.parse(text);
