@@ -126,6 +126,8 @@ if (profileFile !== '-') {
 }
 await callgrind('-z');
 const runs = Number(runsText);
+// Marks the window in what V8's --trace-* flags print meanwhile.
+process.stdout.write('window: start\n');
 const ticksBefore = threadTicks();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
@@ -133,6 +135,7 @@ for (let index = 0; index < runs; index++) await runOnce();
 const wall = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const ticksAfter = threadTicks();
+process.stdout.write('window: end\n');
 await callgrind('-d');
 if (profileFile !== '-') {
   const { profile } = await session.post('Profiler.stop');
