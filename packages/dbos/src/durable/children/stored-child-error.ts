@@ -31,7 +31,7 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
  * `teamLeak`, redact41). What is not plain data (a class instance in a field, the non-enumerable
  * history an `AgentRunError` carries) is left out, as DBOS would not store it anyway: the error
  * the parent reads is the same on the first run (this copy) and on a replay (DBOS's revival of
- * it; {@link childErrorForParent} rebuilds a `SubagentError` from both). Made only when a child
+ * it; `childErrorForParent` rebuilds a `SubagentError` from both). Made only when a child
  * failed. @internal
  */
 export function storedChildError(error: unknown, keys: readonly string[]): Error {
@@ -40,7 +40,7 @@ export function storedChildError(error: unknown, keys: readonly string[]): Error
 }
 
 /**
- * What the parent throws for a child's stored error (as {@link storedChildError} made it, or as
+ * What the parent throws for a child's stored error (as `storedChildError` made it, or as
  * DBOS revived it on a replay: a plain `Error` either way): a `SubagentError` again when it was
  * one (by its `code` and name: the class's marker is not stored), so the tree ends with it as an
  * in-process tree does, a `TreeBudgetError` when it carries a budget stop, else the error
