@@ -9,13 +9,20 @@
 // - `voice`: a Live agent whose background tool throws LIVE_THROWN; with LIVE_URL and SESSION_ID
 //   set, the worker opens that durable live session once ready (recorded-error.test.ts);
 // - `desk`: an agent whose subagent `clerk` (a child workflow) fails: its model answers words
-//   where JSON is asked (the test's fake says the key there) (recorded-error.test.ts).
+//   where JSON is asked (the test's fake says the key, a password and an address there)
+//   (recorded-error.test.ts);
+// - `chief`: its subagent `deputy` (a child workflow) calls the same clerk under
+//   `onError: 'throw'`, so the deputy fails with a SubagentError, which ends the chief's run; the
+//   chief's plugin `hold` writes the error it ended with to COUNTER_FILE and waits while HOLD_DIR
+//   holds the run's first word (a test kills the worker there: the replay must end the same way);
+// - `front`: hands the run to `records`, whose subagent `shelf` the worker did not prepare (it
+//   runs as one step, `gemloop.subagent:shelf`): its plugin throws ARCHIVE_THROWN.
 // The `vault` and `voice` agents' client has a gateway's key (GATEWAY_KEY), no Google key shape:
 // only the run's keys take it out of a stored error.
 // Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN, and those above.
 import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { subagent } from '@gemloop/core/composition';
+import { handoff, subagent } from '@gemloop/core/composition';
 import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
@@ -52,16 +59,49 @@ const gateway = (baseUrl: string | undefined) =>
   });
 // A subagent that must answer JSON: the fake makes its model answer words instead, so its child
 // workflow fails with core's OutputValidationError, which carries the model's raw text.
-const clerk = subagent(
+const clerkAgent = createAgent({
+  gemini: gateway(env['FAKE_URL']),
+  model: 'gemini-3-flash-preview',
+  instructions: 'CLERK',
+  output: z.object({ vault: z.string() }),
+  maxReasks: 0,
+});
+const clerk = subagent(clerkAgent, { name: 'clerk', description: 'Reads the vault.' });
+const deputy = subagent(
   createAgent({
     gemini: gateway(env['FAKE_URL']),
     model: 'gemini-3-flash-preview',
-    instructions: 'CLERK',
-    output: z.object({ vault: z.string() }),
-    maxReasks: 0,
+    instructions: 'DEPUTY',
+    tools: [
+      subagent(clerkAgent, { name: 'clerk', description: 'Reads the vault.', onError: 'throw' }),
+    ],
   }),
-  { name: 'clerk', description: 'Reads the vault.' },
+  { name: 'deputy', description: 'Has the vault read.' },
 );
+const records = createAgent({
+  gemini: gateway(env['FAKE_URL']),
+  model: 'gemini-3-flash-preview',
+  name: 'records',
+  instructions: 'RECORDS',
+  tools: [
+    subagent(
+      createAgent({
+        gemini: gateway(env['FAKE_URL']),
+        model: 'gemini-3-flash-preview',
+        instructions: 'SHELF',
+        plugins: [
+          definePlugin({
+            name: 'shelf',
+            beforeModelCall: () => {
+              throw thrown(env['ARCHIVE_THROWN']);
+            },
+          }),
+        ],
+      }),
+      { name: 'shelf', description: 'Reads the shelf.' },
+    ),
+  ],
+});
 
 const record = (line: string): void => appendFileSync(env['COUNTER_FILE'] as string, `${line}\n`);
 const held = (name: string): boolean => existsSync(`${env['HOLD_DIR']}/${name}`);
@@ -77,6 +117,19 @@ const vault = definePlugin({
     const user = run.contents[0]?.parts?.[0]?.text ?? '';
     const told = error as (Error & { code?: unknown; cause?: { code?: unknown } }) | undefined;
     record(`vault end ${user} ${JSON.stringify([told?.name, told?.message, told?.cause?.code])}`);
+    while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+});
+
+const hold = definePlugin({
+  name: 'hold',
+  endRun: async (run, { error }) => {
+    const user = run.contents[0]?.parts?.[0]?.text ?? '';
+    const told = error as
+      | (Error & { code?: unknown; toolName?: unknown; cause?: Error & { code?: unknown } })
+      | undefined;
+    const seen = [told?.name, told?.code, told?.toolName, told?.message];
+    record(`chief end ${user} ${JSON.stringify([...seen, told?.cause?.name, told?.cause?.message])}`);
     while (held(user)) await new Promise((resolve) => setTimeout(resolve, 20));
   },
 });
@@ -107,6 +160,19 @@ async function main(): Promise<void> {
           model: 'gemini-3-flash-preview',
           instructions: 'DESK',
           tools: [clerk],
+        },
+        chief: {
+          gemini: gateway(env['FAKE_URL']),
+          model: 'gemini-3-flash-preview',
+          instructions: 'CHIEF',
+          tools: [deputy],
+          plugins: [hold],
+        },
+        front: {
+          gemini: gateway(env['FAKE_URL']),
+          model: 'gemini-3-flash-preview',
+          instructions: 'FRONT',
+          tools: [handoff(records)],
         },
         voice: {
           gemini: gateway(env['LIVE_URL']),

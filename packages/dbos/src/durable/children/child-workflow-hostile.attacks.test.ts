@@ -152,4 +152,24 @@ it("tells the parent model of a child workflow that failed without the thrown me
     expect(seen).not.toContain(leaked);
   }
   expect(await runs.childRuns(runId)).toMatchObject([{ status: 'ERROR' }]);
+  // Nor the tree's rows (redact41): the child's status row and the parent's record of its wait
+  // held the driver's message whole in the PluginError's cause.
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ text: string }>(
+      `SELECT t::text AS text FROM dbos.workflow_status t WHERE workflow_uuid LIKE $1
+       UNION ALL
+       SELECT t::text FROM dbos.operation_outputs t WHERE workflow_uuid LIKE $1`,
+      [`${runId}%`],
+    );
+    const stored = rows.map((row) => row.text).join('\n');
+    expect(stored).toContain('PluginError');
+    expect(stored).toContain('ECONNREFUSED <host> (<url>)');
+    for (const leaked of ['hunter2-child-driver', '10.20.30.40', 'vault.internal']) {
+      expect(stored).not.toContain(leaked);
+    }
+  } finally {
+    await client.end();
+  }
 });

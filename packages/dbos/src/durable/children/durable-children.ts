@@ -20,7 +20,6 @@ import {
   childInheritance,
   childRunMeter,
   countChildSpend,
-  keylessResult,
   type PluginHookRecorder,
   type RunServices,
 } from '@gemloop/core/internal';
@@ -33,6 +32,8 @@ import { runAttributes } from '../runs/stored-run-data.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
+import { childErrorForParent, storedChildError } from './stored-child-error.ts';
+import { unpreparedChild } from './unprepared-child.ts';
 
 /** Longest part of a call id kept in a child workflow's id: ids come from the model. */
 const MAX_ID_IN_CHILD_ID = 100;
@@ -263,19 +264,12 @@ export function createDurableChildren({
       if (parentRunId === undefined || !DBOS.isInWorkflow() || child === undefined) {
         // Not one the worker prepared (an agent handed a run to, whose subagents it did not
         // walk): the child runs here, as one step of the parent, as before child workflows.
-        return DBOS.runStep(
-          async () =>
-            toJsonSafe(
-              await agentTurnsOf(start.agent as never).child(
-                start.input,
-                start.options,
-                start.parent,
-              ),
-            ),
-          {
-            name: `gemloop.subagent:${start.call.toolName}@${start.call.step}.${start.call.callIndex}`,
-          },
-        ) as Promise<AgentResult<unknown>>;
+        // Its stored error goes without the keys of its top agent's tree and its own.
+        const topAgent = top(childKey.slice(0, childKey.indexOf('/'))).agent;
+        return unpreparedChild(start, () => [
+          ...(topAgent === undefined ? [] : agentKeysReader(topAgent as never)()),
+          ...agentKeysReader(start.agent as never)(),
+        ]);
       }
       const workflow = childWorkflow as NonNullable<typeof childWorkflow>;
       const workflowID = childRunId(parentRunId, start);
@@ -337,7 +331,9 @@ export function createDurableChildren({
             start.parent.budget,
             (record as Partial<ChildSpendRecord> | undefined)?.spent,
           );
-          throw error;
+          // The same error on the first run (the stored copy) and on a replay (DBOS's revival
+          // of it): a SubagentError again when it was one (stored-child-error.ts).
+          throw childErrorForParent(error);
         } finally {
           // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
           // only misreport `awaitingApproval`: logged, not the run's failure).
@@ -427,15 +423,18 @@ export function createDurableChildren({
           if (isDurableRunEnding(error)) throw error;
           await childEnded(pauser, request.parentWorkflowId, childRunId);
           // DBOS stores what the workflow throws (the child's row, and the parent's record of
-          // its wait): without the keys of the tree's clients, anywhere in it (its message, its
-          // cause, the run its AgentRunError carries). A copy of its class (scrubSecrets keeps the
-          // prototype), so the parent tells a SubagentError or TreeBudgetError by it as before.
-          const stored = keylessResult(keyedBy(childKey, child) as never, error);
+          // its wait): without the keys of the tree's clients and without URLs, passwords and
+          // addresses, anywhere in it (its message, its fields, its cause chain), its class's
+          // name kept: the parent rebuilds a SubagentError from it (stored-child-error.ts).
+          const stored = storedChildError(
+            error,
+            agentKeysReader(keyedBy(childKey, child) as never)(),
+          );
           // Enumerable, so DBOS records it with the error (serialize-error keeps own
           // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
-          if (typeof stored === 'object' && stored !== null && Object.isExtensible(stored)) {
-            (stored as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
-          }
+          (stored as unknown as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(
+            spendRecord(),
+          );
           throw stored;
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);

@@ -86,8 +86,17 @@ describe('stored errors of a real durable worker', () => {
     // (its run fails with OutputValidationError, holding that text), then the desk answers.
     fake = createFakeGemini({
       script: (request, { functionResponses }) => {
-        if (JSON.stringify(request.body).includes('CLERK'))
-          return turn.text(`The vault key is ${KEY}.`);
+        const body = JSON.stringify(request.body);
+        if (body.includes('CLERK'))
+          return turn.text(`The vault key is ${KEY}. ${secretText('clerk')}`);
+        // The front hands the run to the records, whose shelf fails (its plugin throws).
+        if (body.includes('RECORDS'))
+          return functionResponses.every((response) => response.name !== 'shelf')
+            ? turn.call('shelf', { task: 'Read the shelf.' })
+            : turn.text('The shelf failed.');
+        if (body.includes('FRONT')) return turn.call('transfer_to_records', {});
+        if (body.includes('DEPUTY')) return turn.call('clerk', { task: 'Read the vault.' });
+        if (body.includes('CHIEF')) return turn.call('deputy', { task: 'Have it read.' });
         return functionResponses.length === 0
           ? turn.call('clerk', { task: 'Read the vault.' })
           : turn.text('The clerk failed.');
@@ -112,6 +121,7 @@ describe('stored errors of a real durable worker', () => {
       GATEWAY_KEY: KEY,
       HOOK_THROWN: secretText('vault'),
       LIVE_THROWN: secretText('report'),
+      ARCHIVE_THROWN: secretText('shelf'),
       COUNTER_FILE: counter.file,
       HOLD_DIR: holdDirectory,
     };
@@ -234,23 +244,27 @@ describe('stored errors of a real durable worker', () => {
     for (const leaked of LEAKS) expect(after).not.toContain(leaked);
   });
 
-  it("a failed child workflow's stored error holds no key of the run's clients, and the parent goes on as before", async () => {
-    // The worker the tests above left running (or a new one, when one of them failed early).
+  /** A worker that runs (the one the tests above left running, or a new one). */
+  async function liveWorker(): Promise<WorkerProcess> {
     const last = workers.at(-1);
-    if (last === undefined || last.child.exitCode !== null || last.child.signalCode !== null)
-      workers.push(await startWorker(env, script));
-    const runId = 'desk-1';
-    await runs.start('desk', { runId, input: 'What is in the vault?' });
-    // The parent's model is told the child failed, and answers.
-    expect((await runs.result(runId)).text).toBe('The clerk failed.');
-    expect(await runs.childRuns(runId)).toMatchObject([{ status: 'ERROR' }]);
+    if (last !== undefined && last.child.exitCode === null && last.child.signalCode === null)
+      return last;
+    const started = await startWorker(env, script);
+    workers.push(started);
+    return started;
+  }
+
+  /**
+   * The rows of a run's tree (its workflows', their outputs and steps; DBOS writes what a
+   * workflow threw, its enumerable fields and causes included, and the parent's record of a
+   * child's wait holds the same error), without the model steps: they keep the model's
+   * response verbatim (a replay hands it back as it came), and the clerk's model said the
+   * secrets.
+   */
+  async function treeRows(runId: string): Promise<string> {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    let stored: string;
     try {
-      // The child's status and output rows (DBOS writes what its workflow threw, its enumerable
-      // fields included) and the parent's record of its wait, which holds the same error. Not
-      // the child's model step: it keeps the response verbatim (a replay hands it back as it came).
       const { rows } = await client.query<{ text: string }>(
         `SELECT t::text AS text FROM dbos.workflow_status t WHERE workflow_uuid LIKE $1
          UNION ALL
@@ -260,14 +274,89 @@ describe('stored errors of a real durable worker', () => {
          WHERE workflow_uuid LIKE $1 AND function_name NOT LIKE 'gemloop.model%'`,
         [`${runId}%`],
       );
-      stored = rows.map((row) => row.text).join('\n');
+      return rows.map((row) => row.text).join('\n');
     } finally {
       await client.end();
     }
+  }
+
+  it("a subagent the worker did not prepare (under a hand-off target) fails: its step's row holds no secret", async () => {
+    await liveWorker();
+    const runId = 'front-1';
+    await runs.start('front', { runId, input: 'What is on the shelf?' });
+    // The records' model is told the shelf failed, and answers.
+    expect((await runs.result(runId)).text).toBe('The shelf failed.');
+    const stored = await everyRow();
+    // The step of the shelf's run holds its failure: the plugin's error and its cause, their
+    // class names and code kept, the driver's own words kept.
+    const row = stored.split('\n').find((line) => line.includes('gemloop.subagent:shelf'));
+    expect(row).toContain('PluginError');
+    expect(row).toContain('ECONNREFUSED');
+    expect(row).toContain('shelf down: <url>');
+    for (const leaked of LEAKS) expect(stored).not.toContain(leaked);
+  });
+
+  it("a failed child workflow's stored error holds no key, password or address, and the parent goes on as before", async () => {
+    await liveWorker();
+    const runId = 'desk-1';
+    await runs.start('desk', { runId, input: 'What is in the vault?' });
+    // The parent's model is told the child failed, and answers.
+    expect((await runs.result(runId)).text).toBe('The clerk failed.');
+    expect(await runs.childRuns(runId)).toMatchObject([{ status: 'ERROR' }]);
+    const stored = await treeRows(runId);
     expect(stored).toContain('OutputValidationError');
-    // The error's own field, the model's text, is there: without the key.
-    expect(stored).toContain('The vault key is [redacted].');
-    for (const leaked of [KEY, KEY.toLowerCase(), KEY.toUpperCase(), BASIC, BASIC.slice(8, 40)])
-      expect(stored).not.toContain(leaked);
+    // The error's own field, the model's text, is there: without the key and the local details.
+    expect(stored).toContain('The vault key is [redacted]. clerk down: <url>');
+    for (const leaked of LEAKS) expect(stored).not.toContain(leaked);
+  });
+
+  it("a child's SubagentError ends its parent's run the same way before and after a SIGKILL, stored without the secrets", async () => {
+    const runId = 'chief-crash';
+    // Holds the chief's endRun: the deputy's failure is recorded, the chief's end is not.
+    writeFileSync(join(holdDirectory, runId), '');
+    const first = await liveWorker();
+    await runs.start('chief', { runId, input: runId });
+    await waitFor(() => counter.count(`chief end ${runId} `) === 1, 'the chief to end');
+    const stored = await treeRows(runId);
+    expect(stored).toContain('SubagentError');
+    expect(stored).toContain('clerk down: <url>');
+    for (const leaked of LEAKS) expect(stored).not.toContain(leaked);
+
+    // The worker dies before the chief's run ends; started again, DBOS recovers the run, whose
+    // replay reads the deputy's failure from the record (DBOS revives it as a plain Error).
+    await stopWorker(first, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+    workers.push(await startWorker(env, script));
+    const error = await runs.result(runId).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(((error as DurableRunError).cause as Error).name).toBe('SubagentError');
+    // Both executions ended with the same SubagentError (the clerk's, carried up through the
+    // deputy as in-process: not told to the chief's model), its cause the clerk's failure.
+    const ends = counter.lines().filter((line) => line.startsWith(`chief end ${runId} `));
+    expect(ends).toHaveLength(2);
+    expect(ends[1]).toBe(ends[0]);
+    const [name, code, toolName, message, causeName, causeMessage] = JSON.parse(
+      ends[0]?.slice(`chief end ${runId} `.length) ?? '',
+    );
+    expect([name, code, toolName, causeName]).toEqual([
+      'SubagentError',
+      'subagent',
+      'clerk',
+      'OutputValidationError',
+    ]);
+    expect(message).toMatch(
+      /^The subagent clerk \(deputy#1 > clerk#1\) failed: OutputValidationError: /,
+    );
+    expect(causeMessage).toContain('does not match the output schema');
+    for (const leaked of LEAKS) expect(ends[0]).not.toContain(leaked);
+    // The chief's model was called once: the deputy's failure was never told to it.
+    expect(
+      fake.modelRequests.filter((request) => JSON.stringify(request.body).includes('CHIEF')),
+    ).toHaveLength(1);
+    const after = await treeRows(runId);
+    for (const leaked of LEAKS) expect(after).not.toContain(leaked);
   });
 });

@@ -1,0 +1,166 @@
+import { SubagentError } from '@gemloop/core/composition';
+import { redactLocalDetails } from '@gemloop/core/guardrails';
+import {
+  type ChildBudgetStop,
+  childBudgetStopError,
+  createSecretRedactor,
+} from '@gemloop/core/internal';
+
+/** Deepest `cause` (and nested field) a stored child error keeps: a cause chain may loop. */
+const MAX_DEPTH = 8;
+
+/** Most items of one array or object field a stored child error keeps. */
+const MAX_ITEMS = 100;
+
+/**
+ * The enumerable property a stored child error carries its tree-budget stop in (the subagent
+ * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
+ * parent throws the same typed error on the first run and on a replay.
+ */
+export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
+
+/**
+ * A failed subagent's error as DBOS stores it (the child workflow's row, and the parent's record
+ * of its wait; or the `gemloop.subagent:*` step of a subagent the worker did not prepare): a
+ * plain `Error` with the class's `name`, its message, `code`, and its enumerable fields (texts,
+ * numbers, booleans, and arrays and plain objects of those: a `SubagentError`'s `path` and
+ * `usage`), each text without the keys of the run's clients (and their encoded forms) and
+ * without the local details `redactLocalDetails` takes (`postgres://app:pw@10.0.0.5/db` becomes
+ * `<url>`); its `cause` chain the same way, 8 deep at most; its stack only its first line. A
+ * driver's message under a subagent's plugin sat whole in the child's row (attack30's
+ * `teamLeak`, redact41). What is not plain data (a class instance in a field, the non-enumerable
+ * history an `AgentRunError` carries) is left out, as DBOS would not store it anyway: the error
+ * the parent reads is the same on the first run (this copy) and on a replay (DBOS's revival of
+ * it; `childErrorForParent` rebuilds a `SubagentError` from both). Made only when a child
+ * failed. @internal
+ */
+export function storedChildError(error: unknown, keys: readonly string[]): Error {
+  const withoutKeys = createSecretRedactor(keys);
+  return copyError(error, (text) => redactLocalDetails(withoutKeys(text)), 0);
+}
+
+/**
+ * What the parent throws for a child's stored error (as `storedChildError` made it, or as
+ * DBOS revived it on a replay: a plain `Error` either way): a `SubagentError` again when it was
+ * one (by its `code` and name: the class's marker is not stored), so the tree ends with it as an
+ * in-process tree does, a `TreeBudgetError` when it carries a budget stop, else the error
+ * itself. @internal
+ */
+export function childErrorForParent(error: unknown): unknown {
+  if (!(error instanceof Error) || SubagentError.isInstance(error)) return error;
+  const fields = error as unknown as Record<string, unknown>;
+  const stop = fields[BUDGET_STOP_PROPERTY];
+  if (typeof stop === 'object' && stop !== null) {
+    return childBudgetStopError(stop as ChildBudgetStop);
+  }
+  if (fields['code'] !== 'subagent' || error.name !== 'SubagentError') return error;
+  const path = fields['path'];
+  const usage = fields['usage'];
+  return new SubagentError({
+    message: error.message,
+    toolName: typeof fields['toolName'] === 'string' ? fields['toolName'] : '',
+    path: Array.isArray(path) ? path.filter((item) => typeof item === 'string') : [],
+    childRun: undefined,
+    usage: { ...EMPTY_USAGE, ...(typeof usage === 'object' && usage !== null ? usage : {}) },
+    cost: (fields['cost'] ?? undefined) as SubagentError['cost'],
+    cause: error.cause,
+  });
+}
+
+const EMPTY_USAGE: SubagentError['usage'] = {
+  promptTokenCount: 0,
+  candidatesTokenCount: 0,
+  thoughtsTokenCount: 0,
+  toolUsePromptTokenCount: 0,
+  cachedContentTokenCount: 0,
+  totalTokenCount: 0,
+};
+
+function copyError(error: unknown, redact: (text: string) => string, depth: number): Error {
+  if (!(error instanceof Error)) return new Error(redact(describe(error)));
+  const copy = new Error(redact(readText(error, 'message')));
+  for (const key of ownKeys(error)) {
+    if (key === 'cause' || key === 'stack' || key === 'message') continue;
+    const value = plainCopy(readOwn(error, key), redact, depth);
+    if (value !== undefined) Object.defineProperty(copy, redact(key), field(value));
+  }
+  // `name` is most often the prototype's (a class's): written down so DBOS stores it.
+  const name = redact(readText(error, 'name') || 'Error');
+  Object.defineProperty(copy, 'name', { ...field(name), enumerable: false });
+  copy.stack = `${name}: ${copy.message}`;
+  const cause = readOwn(error, 'cause');
+  if (cause !== undefined && depth + 1 < MAX_DEPTH) {
+    // Not enumerable, as a native cause: DBOS walks it on its own (serializeErrorWithCause).
+    const copied =
+      cause instanceof Error
+        ? copyError(cause, redact, depth + 1)
+        : plainCopy(cause, redact, depth);
+    if (copied !== undefined)
+      Object.defineProperty(copy, 'cause', { ...field(copied), enumerable: false });
+  }
+  return copy;
+}
+
+/** `value` as plain JSON data with every text redacted; `undefined` for what is not plain data. */
+function plainCopy(value: unknown, redact: (text: string) => string, depth: number): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'object' || depth + 1 >= MAX_DEPTH) return undefined;
+  if (value instanceof Error) return copyError(value, redact, depth + 1);
+  try {
+    if (Array.isArray(value)) {
+      return value.slice(0, MAX_ITEMS).map((item) => plainCopy(item, redact, depth + 1) ?? null);
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    // A class instance may print what its fields do not show: left out.
+    if (prototype !== Object.prototype && prototype !== null) return undefined;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value).slice(0, MAX_ITEMS)) {
+      const item = plainCopy(readOwn(value, key), redact, depth + 1);
+      if (item !== undefined) copy[redact(key)] = item;
+    }
+    return copy;
+  } catch {
+    // A proxy that refuses to be listed tells nothing.
+    return undefined;
+  }
+}
+
+function ownKeys(value: object): string[] {
+  try {
+    return Object.keys(value).slice(0, MAX_ITEMS);
+  } catch {
+    return [];
+  }
+}
+
+function field(value: unknown): PropertyDescriptor {
+  return { value, enumerable: true, writable: true, configurable: true };
+}
+
+function readText(error: Error, key: 'message' | 'name'): string {
+  try {
+    const value = error[key];
+    return typeof value === 'string' ? value : '';
+  } catch {
+    // A getter that throws tells nothing.
+    return '';
+  }
+}
+
+function readOwn(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(thrown: unknown): string {
+  try {
+    return String(thrown);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
