@@ -1,3 +1,7 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -192,3 +196,69 @@ describe('a stream its reader leaves', () => {
     await agent.close();
   }, 60_000);
 });
+
+describe('what the runs leave holding the process', () => {
+  it('nothing: after 200 runs at once the process could exit without agent.close()', async () => {
+    const fake = fleetFake();
+    // The fake served over a socket whose server side holds nothing open, so what keeps the event
+    // loop alive afterwards (`process.getActiveResourcesInfo()` lists only what does) is the
+    // client's: a timer, a socket of the pool kept referenced.
+    const server = createServer((request, response) => {
+      void answer(fake, request, response);
+    });
+    server.on('connection', (socket) => socket.unref());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const timersBefore = pendingTimers();
+      const agent = fleetAgent(
+        createGemini({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'test-key' }),
+      );
+      const user = new AbortController();
+      await Promise.all(
+        Array.from({ length: 200 }, (_, index) => fleetRun(agent, index, user.signal)),
+      );
+      // A socket goes back to the pool (and is unreferenced there) once its response has ended,
+      // a few turns of the event loop after the run read it. Counted in turns, not waited for in
+      // time: the pool closes idle sockets after 4 s, which would hide one left referenced.
+      for (let tick = 0; tick < 10; tick++) await new Promise((resolve) => setImmediate(resolve));
+      expect(holdingSockets()).toEqual([]);
+      expect(pendingTimers()).toBeLessThanOrEqual(timersBefore);
+      await agent.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 300_000);
+});
+
+/** The sockets that keep the event loop alive now (this test's server's are unreferenced). */
+function holdingSockets(): string[] {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap');
+}
+
+/** Answers one HTTP request with the fake's in-process `fetch`, streamed. */
+async function answer(
+  fake: FakeGemini,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  const answered = await fake.fetch(`http://fake${request.url}`, {
+    method: request.method ?? 'POST',
+    headers,
+    ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+  });
+  response.writeHead(answered.status, Object.fromEntries(answered.headers));
+  if (answered.body === null) {
+    response.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(answered.body as never), response).catch(() => undefined);
+}
