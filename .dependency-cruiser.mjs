@@ -116,7 +116,7 @@ export const temporaryExceptions = [
   // steering.
   {
     name: 'stream-steers-by-itself',
-    from: 'agent/create-agent.ts',
+    from: 'agent/start-run.ts',
     to: ['steering/own-steering.ts'],
   },
   // The agent's `cache` option is a plain object (`true | { ttlSeconds, ... }`), sugar for the
@@ -126,7 +126,13 @@ export const temporaryExceptions = [
   // carries its plugin (as `toolOutput()` does).
   {
     name: 'cache-option-sugar',
-    from: 'agent/create-agent.ts',
+    from: 'agent/loaded-loop.ts',
+    to: ['prompt-cache/agent-prompt-cache.ts'],
+  },
+  // The same sugar: what an agent keeps between runs holds the cache its first run made.
+  {
+    name: 'cache-option-sugar-state',
+    from: 'agent/agent-runs.ts',
     to: ['prompt-cache/agent-prompt-cache.ts'],
   },
   // The `budget` run option (a plain object) is sugar for the tree budget's plugin (budget/): the
@@ -134,7 +140,7 @@ export const temporaryExceptions = [
   // run's plugins; the loop only counts the tree's meter. Delete with cache-option-sugar.
   {
     name: 'budget-option-sugar',
-    from: 'agent/create-agent.ts',
+    from: 'agent/loaded-loop.ts',
     to: ['budget/tree-budget-plugin.ts'],
   },
 ];

@@ -3,10 +3,8 @@ import { SteeringError } from '../errors/steering-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { SteeringMessage } from '../run/steering-controller.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
-import { isAbortSignal } from '../shared/is-abort-signal.ts';
-import { holdAbortListener } from '../shared/on-abort.ts';
+import { followSignal, holdAbortListener, isAbortSignal } from '../shared/on-abort.ts';
 import type { AgentEvent, AgentPath, UntaggedAgentEvent } from './agent-event.ts';
-import { followSignal } from './follow-signal.ts';
 
 /**
  * What `agent.stream()` returns: the run's events as an async iterable, and the same result `run()`

@@ -1,5 +1,5 @@
 import { preloadModelCalls } from '../http/model-call-entry.ts';
-import { preloadRunLoop } from './create-agent.ts';
+import { preloadRunLoop } from './loaded-loop.ts';
 
 /**
  * Loads now what an agent's first run loads on first use: the loop (about 40 modules), the

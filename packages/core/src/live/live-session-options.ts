@@ -12,8 +12,8 @@ import {
   optionCheck,
   stringOption,
 } from '../options/define-options.ts';
-import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';
 import type { LivePrice } from './live-cost.ts';
 import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';

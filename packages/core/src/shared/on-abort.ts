@@ -1,3 +1,5 @@
+import type { Redactor } from './client-redactor.ts';
+
 /**
  * The callbacks waiting on a signal, the one listener that calls them, and whether that listener
  * stays when the last callback stops waiting (see {@link holdAbortListener}).
@@ -54,4 +56,50 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
     if (waitersOf.get(signal)?.callbacks === callbacks) waitersOf.delete(signal);
     signal.removeEventListener('abort', listener);
   };
+}
+
+const noFollow = (): void => {};
+
+/**
+ * Makes `controller` abort with `signal`'s reason when `signal` aborts (at once when it already
+ * has), through `redact` when given: a run's signal hands its reason to the tools and becomes the
+ * `cause` of the run's `AgentAbortedError`, and a caller may abort with the key in it (attack-core11:
+ * `AbortSignal.abort(apiKey)`), which no error of the run may hold. Returns the function that
+ * stops following; call it when the follower's work ends, so a long-lived signal does not keep it.
+ *
+ * By hand rather than `AbortSignal.any`: on Node 20 every signal `AbortSignal.any` makes stays
+ * referenced from its long-lived source (nodejs/node#55351), and an application passes one
+ * shutdown signal to every run.
+ * @internal
+ */
+export function followSignal(
+  signal: AbortSignal | undefined,
+  controller: AbortController,
+  redact: Redactor = (reason) => reason,
+): () => void {
+  if (signal === undefined) return noFollow;
+  const follow = (): void => controller.abort(redact(signal.reason));
+  if (signal.aborted) {
+    follow();
+    return noFollow;
+  }
+  // Through the signal's one shared listener: an application passes one shutdown signal to every
+  // run, and a listener per run made Node warn of a leak past 10 runs at once.
+  return onAbort(signal, follow);
+}
+
+/**
+ * Whether `value` can be used as an AbortSignal: duck-typed, because a signal from another realm
+ * or an AbortController polyfill fails `instanceof`. Both listener methods are required: whoever
+ * follows a signal removes its listener when its work ends.
+ * @internal
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
 }

@@ -2,8 +2,48 @@ import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord, GuardrailPhase } from '../../run/guardrail-check-record.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentEvent, AgentPath } from '../agent-event.ts';
+import type { AnswerDraft, AnswerRewrite } from './hooks/answer-hook.ts';
+import type { InputCheck, InputDraft } from './hooks/input-hook.ts';
+import type {
+  HandOffAgent,
+  HandOffOutcome,
+  ModelCallChange,
+  ModelCallDraft,
+  StepOutcome,
+} from './hooks/model-call-hook.ts';
+import type {
+  ToolCallAsk,
+  ToolCallCheck,
+  ToolCallDecision,
+  ToolCallDraft,
+  ToolExecution,
+  ToolExecutionDraft,
+  ToolResultChange,
+  ToolResultDraft,
+} from './hooks/tool-call-hook.ts';
 import type { WrapModelRequest } from './model-requests/model-requests.ts';
 import type { SideModelRequest, SideModelResult } from './run-view/side-model-call.ts';
+
+export type { AnswerDraft, AnswerRewrite } from './hooks/answer-hook.ts';
+export type { InputCheck, InputDraft, InputRewrite } from './hooks/input-hook.ts';
+export type {
+  FinishOutcome,
+  HandOffAgent,
+  HandOffOutcome,
+  ModelCallChange,
+  ModelCallDraft,
+  StepOutcome,
+} from './hooks/model-call-hook.ts';
+export type {
+  ToolCallAsk,
+  ToolCallCheck,
+  ToolCallDecision,
+  ToolCallDraft,
+  ToolExecution,
+  ToolExecutionDraft,
+  ToolResultChange,
+  ToolResultDraft,
+} from './hooks/tool-call-hook.ts';
 
 /**
  * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what
@@ -178,237 +218,10 @@ export type PluginTrip = {
 };
 
 /**
- * User contents about to join the run as input: the run's own new input (`source: 'input'`, at
- * its first model step, with what a plugin added before it), or what a plugin adds later with
- * `run.addInput` (`'added'`: a steer, a follow-up), before it joins the history.
- */
-export type InputDraft = {
-  /** The step the contents are checked at (the first model step for the run's input). */
-  readonly stepNumber: number;
-  readonly source: 'input' | 'added';
-  /** The contents as the checks before this one left them (user turns). */
-  readonly contents: readonly Content[];
-};
-
-/** An input rewritten: these contents replace the checked ones in the history. */
-export type InputRewrite = { readonly contents: readonly Content[] };
-
-/**
- * What `checkInput` may return: a rewrite, or a verdict still to come (`beside`), which the run's
- * first model call does not wait for: the call starts at once and runs beside it (an input
- * guardrail's `runInParallel`). A `beside` verdict that trips (`run.trip`, the promise rejected)
- * aborts the call and ends the run; one that rewrites drops the call's answer and sends it again
- * with the new input (the dropped call's usage stays counted); its text shown on a stream is
- * retracted (`guardrail-retraction`) on a trip. For contents added later (no call to run beside)
- * the run waits for it before they join.
- */
-export type InputCheck =
-  | InputRewrite
-  | {
-      // biome-ignore lint/suspicious/noConfusingVoidType: an async check with no return is `Promise<void>`
-      readonly beside: Promise<void | InputRewrite | undefined>;
-      /** What the check rewrote before it left the rest to `beside` (`undefined`: nothing). */
-      readonly contents?: readonly Content[] | undefined;
-    };
-
-/**
  * What the run emits, as `wrapEvents` sees it: the run's own events and its subagents' (their
  * `path` is longer than the run's).
  */
 export type EmitRunEvent = (event: AgentEvent<unknown>) => void | Promise<void>;
-
-/** The model call about to be made (or being made, for a wrapper). */
-export type ModelCallDraft = {
-  readonly stepNumber: number;
-  /** `tools` for a step of the tool loop; `final-output` for the structured answer's own call. */
-  readonly kind: 'tools' | 'final-output';
-  /**
-   * What the call sends as `contents`: the history (compacted when compaction is on), or what a
-   * `beforeModelCall` before this one returned instead.
-   */
-  readonly contents: readonly Content[];
-  /**
-   * The model the call goes to: `undefined` for the agent's. A `wrapModelCall` that passes another
-   * to `next` (a fallback) gets a step made by that model: its request built for that model (its
-   * thinking fields, its URL; no prompt cache, which belongs to the agent's model), its cost
-   * priced at that model's prices, and `step.model` naming it. The seam signs the contents for
-   * the model they go to: thought signatures are bound to the model that made them, so the turns
-   * another model made lose theirs, with Google's documented dummy where a Gemini 3 model needs
-   * one (the same for the agent's model after a turn another made); the run's history keeps
-   * every turn verbatim.
-   */
-  readonly model?: string | undefined;
-  /**
-   * The name of a cached content (`cachedContents/…`, made with `gemini.caches.create`) holding
-   * the agent's system instruction, tools and tool config: the call sends it as `cachedContent`
-   * instead of those fields (the API refuses them beside it). `undefined`: they go inline. A
-   * `wrapModelCall` sets it when it passes the call to `next` (the agent's `cache` option is such a
-   * plugin); a cache belongs to one model, so set it only for the model the cache was made for.
-   */
-  readonly cachedContent?: string | undefined;
-};
-
-/**
- * What `beforeModelCall` may return: other contents to send for this call only (the history
- * keeps what it holds: a memory recall, a reminder), or the end of the run before the call.
- */
-export type ModelCallChange = { readonly contents: readonly Content[] } | FinishOutcome;
-
-/** End the run here (a budget spent, a tripwire, a loop that will not end). */
-export type FinishOutcome = { readonly type: 'finish'; readonly reason: string };
-
-/**
- * An agent a run can be handed to: one made by `createAgent` (its `run` and `stream`; a run
- * continues with its config, so another object is refused with a `PluginError`).
- */
-export type HandOffAgent = {
-  run(input: never, options?: never): Promise<unknown>;
-};
-
-/**
- * Give the run to another agent once the current step is over: the SAME run (its id, step
- * numbers, usage, events and signal) goes on with `to`'s instructions, tools, model, limits,
- * guardrails, compaction and plugins (the plugins the run has of its own, a chat session's, a
- * parent's, stay). The stream shows a `handoff` event and `result.handoffs` names `to`.
- */
-export type HandOffOutcome = {
-  readonly type: 'hand-off';
-  readonly to: HandOffAgent;
-  /**
-   * The name `to` goes by in the `handoff` event, `result.handoffs` and a chat session's stored
-   * turns. @defaultValue `to`'s `name` option, else `'agent'`
-   */
-  readonly name?: string | undefined;
-  /**
-   * Rewrites the history for `to`: gets the run's contents and the index where the agent handing
-   * over took the run, returns the contents `to` continues from. It may change only the run's own
-   * contents (from the run's input on), and what it returns is checked as any history is: a bad
-   * one ends the run with an `AgentRunError`.
-   * @defaultValue drops the tool exchanges of the agent handing over (`dropToolExchanges` in
-   * `@gemloop/core/history`), keeping its words and the last model turn.
-   */
-  readonly filter?: ((contents: readonly Content[], from: number) => Content[]) | undefined;
-  /**
-   * User contents appended after the history (filtered) before `to`'s first call: from
-   * `afterAnswer` the history ends with the answer, and a model call needs a user turn last
-   * (what to ask `to`). Not taken from `afterToolCall`, whose responses end the history.
-   */
-  readonly contents?: readonly Content[] | undefined;
-};
-
-/**
- * What `afterAnswer` may decide about an answer (a step without calls): end the run here (the
- * default when no hook decides), append `contents` (a user turn: a correction, a steer) and
- * call the model again, or hand the run to another agent ({@link HandOffOutcome}, with the user
- * turn it answers in `contents`). `contents` may be empty when the hook added them itself with
- * `run.addInput` (checked by the input guardrails); empty with nothing added is a `PluginError`
- * (the model would answer the same history again until `maxSteps`).
- */
-export type StepOutcome =
-  | FinishOutcome
-  | { readonly type: 'run-again'; readonly contents: readonly Content[] }
-  | HandOffOutcome;
-
-/** The answer a run is about to end with. */
-export type AnswerDraft = {
-  /** The answer's step (its response, usage and cost). */
-  readonly step: AgentStep;
-  /** The answer's text (non-thought parts). */
-  readonly text: string;
-  /** Whether a step is left to run again (`maxSteps`): without one, `run-again` is not followed. */
-  readonly stepsLeft: boolean;
-  /** Whether an output guardrail blocked the answer (the run ends with its block). */
-  readonly blocked: boolean;
-  /**
-   * The structured answer the run would end with (`output` option), as a check before this one
-   * left it; `undefined` without one. Given to `checkAnswer` only.
-   */
-  readonly output?: unknown;
-};
-
-/**
- * What `checkAnswer` may return: what the caller gets instead of the model's answer
- * (`result.text`, and `result.output` when given). The history keeps the model's own words.
- */
-export type AnswerRewrite = {
-  readonly text: string;
-  readonly output?: unknown;
-  /**
-   * Who rewrote it, as the stream's `guardrail-retraction` names it (a guardrail of the
-   * plugin's). @defaultValue the plugin's name
-   */
-  readonly by?: string | undefined;
-};
-
-/** A function call of the model, before it runs. */
-export type ToolCallDraft = {
-  readonly toolName: string;
-  readonly toolCallId: string;
-  readonly stepNumber: number;
-  /** Its place among the calls of its turn. */
-  readonly callIndex: number;
-  /** The arguments the model sent (before the tool's schema parses them). */
-  readonly args: Readonly<Record<string, unknown>>;
-};
-
-/**
- * What `beforeToolCall` may decide: run the tool with other arguments (checked by its schema as
- * the model's are), answer the call without running the tool (a cached result, a steer), or
- * deny it (the model gets the message as the call's error).
- */
-export type ToolCallDecision =
-  | { readonly type: 'args'; readonly args: Record<string, unknown> }
-  | { readonly type: 'result'; readonly result: unknown }
-  | { readonly type: 'deny'; readonly message: string }
-  | ToolCallAsk;
-
-/**
- * Run the call only if a person approves it: the call goes to the agent's `beforeToolCall`
- * option (the approval hook) with `askedBy` set, and runs only on an explicit `{ type:
- * 'approve' }` (or `modify`); silence, or no approval hook at all, denies it and tells the model
- * why. The arguments are parsed by the tool's schema first, as for any call (a call with bad
- * arguments never reaches the person). A tool guardrail's `ask` is this.
- */
-export type ToolCallAsk = {
-  readonly type: 'ask';
-  /** Who asked, as the approval hook's `askedBy` shows it. @defaultValue the plugin's name */
-  readonly askedBy?: string | undefined;
-};
-
-/**
- * What `checkToolCall` may decide about a call whose arguments parsed: deny it (the model gets
- * the message as the call's error), or ask a person to approve it ({@link ToolCallAsk}). To stop
- * the run, `run.trip`. Nothing (`undefined`) lets it go on to the approval hook and the tool.
- */
-export type ToolCallCheck = { readonly type: 'deny'; readonly message: string } | ToolCallAsk;
-
-/** How a tool's `execute` ended, as `wrapToolCall` sees it and may return it. */
-export type ToolExecution =
-  | { readonly type: 'value'; readonly value: unknown }
-  | { readonly type: 'error'; readonly error: unknown }
-  | { readonly type: 'timeout'; readonly timeoutMs: number }
-  | { readonly type: 'aborted' };
-
-/** A call about to be executed: its arguments as the tool's schema parsed them. */
-export type ToolExecutionDraft = ToolCallDraft & {
-  /** The parsed arguments `execute` gets. */
-  readonly input: unknown;
-};
-
-/** What `afterToolCall` may return: another result for the model, or a hand-off. */
-export type ToolResultChange = { readonly result: unknown } | HandOffOutcome;
-
-/** A call whose tool returned, before its result goes to the model. */
-export type ToolResultDraft = ToolCallDraft & {
-  /**
-   * The arguments the tool ran with: as its schema parsed them, or as the approval hook's `modify`
-   * left them (a tool guardrail's `after` check reads these). For a call a `beforeToolCall`
-   * answered with a result, the arguments the model sent (no tool ran).
-   */
-  readonly input: unknown;
-  /** What the model will get (the tool's value, or what a hook before this one made of it). */
-  readonly result: unknown;
-};
 
 /**
  * One plugin: a name and any hooks it needs. Hooks are resolved once per agent into lists, so a

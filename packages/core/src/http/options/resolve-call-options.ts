@@ -10,7 +10,7 @@ import {
 } from '../../options/define-options.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../../retry/retry-policy.ts';
 import type { RetryEvent } from '../../retry/with-retry.ts';
-import { isAbortSignal } from '../../shared/is-abort-signal.ts';
+import { isAbortSignal } from '../../shared/on-abort.ts';
 import { secretsOfHeaders } from '../../shared/redact-secrets.ts';
 import type { Secrets } from '../../shared/secret-list.ts';
 import { checkHeaders } from '../check-headers.ts';

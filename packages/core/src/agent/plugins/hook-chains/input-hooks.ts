@@ -1,8 +1,8 @@
 import type { AgentStep } from '../../../run/agent-result.ts';
+import { followSignal } from '../../../shared/on-abort.ts';
 import type { Content } from '../../../wire/content.ts';
 import { AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
-import { followSignal } from '../../follow-signal.ts';
 import type { AgentPlugin, InputDraft, PluginRun } from '../agent-plugin.ts';
 import { isContentList } from '../plugin-results.ts';
 import { AnswerHooks } from './answer-hooks.ts';
