@@ -1,0 +1,80 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+import { recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
+
+// attack41: every string field of every recorded run made 20,000 characters long (the recorder
+// bounds its fields; a run file from elsewhere does not). The page must show each behind "show
+// more" or cut on one line: no text node of the page longer than a bounded block's first part.
+
+const KEEP = new Set(['type', 'format', 'role', 'outcome', 'phase', 'mode', 'status', 'kind']);
+const LONG = 20_000;
+/** The longest text a block shows before "show more" (bounded-text.js), with room for its label. */
+const SHOWN = 3_500;
+
+function lengthen(value: unknown, key = ''): unknown {
+  if (typeof value === 'string')
+    return KEEP.has(key) ? value : `${value.slice(0, 20)}${'w'.repeat(LONG)}`;
+  if (Array.isArray(value)) return value.map((item) => lengthen(item, key));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lengthen(v, k)]));
+  return value;
+}
+
+let dir: string;
+let viewer: OpenViewer;
+let ids: string[];
+
+beforeAll(async () => {
+  dir = await recordSampleRuns();
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.jsonl'));
+  for (const name of names) {
+    const text = await readFile(join(dir, name), 'utf8');
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.stringify(lengthen(JSON.parse(line))));
+    await writeFile(join(dir, name), `${lines.join('\n')}\n`);
+  }
+  ids = names.map((name) => name.slice(0, -'.jsonl'.length));
+  viewer = await openViewer(dir);
+}, 60_000);
+
+afterAll(async () => {
+  await viewer?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('gemloop view, every field of every run 20,000 characters long (attack41)', () => {
+  it('draws no text longer than a bounded block shows, on the list or any run page', async () => {
+    const page = await viewer.context.newPage();
+    const longest = () =>
+      page.evaluate(() => {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        let found = { length: 0, parent: '', start: '' };
+        for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          if (text.length > found.length)
+            found = {
+              length: text.length,
+              parent: `${node.parentElement?.tagName}.${node.parentElement?.className}`,
+              start: text.slice(0, 40),
+            };
+        }
+        return found;
+      });
+    await page.goto(viewer.server.url);
+    await page.waitForSelector('table');
+    expect((await longest()).length).toBeLessThan(SHOWN);
+    const found: Record<string, unknown> = {};
+    for (const id of ids) {
+      await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
+      await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '');
+      const seen = await longest();
+      if (seen.length >= SHOWN) found[id] = seen;
+    }
+    expect(found).toEqual({});
+    await page.close();
+  });
+});
