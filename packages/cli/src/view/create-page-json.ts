@@ -1,4 +1,9 @@
-import { createSecretRedactor, redactKeyShapes } from '@gemloop/core/internal';
+import {
+  createSecretRedactor,
+  redactKeyShapes,
+  secretForms,
+  withoutCutKey,
+} from '@gemloop/core/internal';
 
 /**
  * The shortest value of {@link createPageJson}'s secrets it redacts: they come from the viewer's
@@ -6,6 +11,9 @@ import { createSecretRedactor, redactKeyShapes } from '@gemloop/core/internal';
  * and numbers out of every page. Real keys and tokens are far longer (the core key rule's floor).
  */
 const MIN_PAGE_SECRET_CHARS = 8;
+
+/** The start of a Google key or OAuth token at a text's end (`redactKeyShapes` finds whole ones). */
+const CUT_KEY_SHAPE = /(?:AIza[\w-]{0,34}|ya29\.[\w-]*)$/;
 
 /**
  * Makes the viewer's JSON writer: `JSON.stringify(value)` with every Google key and OAuth token (by
@@ -17,15 +25,22 @@ const MIN_PAGE_SECRET_CHARS = 8;
  *
  * Strings are redacted, never the JSON text: a secret that is a run of digits would otherwise cut
  * a number in two and break the answer. The walk runs only when the plain JSON holds a secret
- * (one JSON escapes, a quote, a backslash, a control character, always walks),
- * so a page without secrets costs one scan. Throws as `JSON.stringify` throws (a line nested too
+ * or a cut text that may end in one's start (one JSON escapes, a quote, a backslash, a control
+ * character, always walks), so a page without secrets costs one scan. Throws as `JSON.stringify` throws (a line nested too
  * deep).
  */
 export function createPageJson(secrets: readonly string[] = []): (value: unknown) => string {
-  const named = createSecretRedactor(
-    secrets.filter((secret) => secret.trim().length >= MIN_PAGE_SECRET_CHARS),
-  );
-  const redact = (text: string): string => named(redactKeyShapes(text));
+  const kept = secrets.filter((secret) => secret.trim().length >= MIN_PAGE_SECRET_CHARS);
+  const named = createSecretRedactor(kept);
+  const forms = kept.flatMap((secret) => secretForms(secret.trim()));
+  // A text the viewer cut (a list row's preview, a field past 500 characters) ends in `…`: a key
+  // the cut went through left its start there, which no search for the whole key finds.
+  const uncut = (text: string): string => {
+    if (!text.endsWith('…')) return text;
+    const start = withoutCutKey(text.slice(0, -1), forms).replace(CUT_KEY_SHAPE, '[redacted]');
+    return `${start}…`;
+  };
+  const redact = (text: string): string => uncut(named(redactKeyShapes(text)));
   // One JSON writes otherwise than itself is not found in the plain JSON text by a search.
   const escaped = secrets.some((secret) => JSON.stringify(secret) !== `"${secret}"`);
   const replacer = (_key: string, value: unknown): unknown => {
@@ -36,16 +51,17 @@ export function createPageJson(secrets: readonly string[] = []): (value: unknown
       const shown = redact(name);
       if (shown === name) continue;
       copy ??= { ...(value as Record<string, unknown>) };
-      const kept = copy[name];
+      const held = copy[name];
       delete copy[name];
-      copy[shown] = kept;
+      copy[shown] = held;
     }
     return copy ?? value;
   };
   return (value) => {
     const plain = JSON.stringify(value) as string | undefined;
     if (plain === undefined) return 'null';
-    if (!escaped && redact(plain) === plain) return plain;
+    const cut = plain.includes('…') && (forms.length > 0 || /AIza|ya29\./.test(plain));
+    if (!escaped && !cut && redact(plain) === plain) return plain;
     return JSON.stringify(value, replacer);
   };
 }

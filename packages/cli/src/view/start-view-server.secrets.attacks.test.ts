@@ -110,6 +110,39 @@ describe('gemloop view: keys in the run files', () => {
     });
   });
 
+  it("the list's previews, cut at 200 characters through a key, keep none of its start", async () => {
+    const dir = await runsFolder();
+    const cutId = '2026-01-02T00-00-00-000Z-cut';
+    const at = Date.parse('2026-01-02T00:00:00.000Z');
+    const lines = [
+      {
+        type: 'run-start',
+        format: 1,
+        runId: 'cut',
+        model: 'm',
+        at,
+        input: `${'q'.repeat(185)}${TOKEN} tail`,
+      },
+      {
+        type: 'run-end',
+        outcome: 'success',
+        text: `${'a'.repeat(180)}${GOOGLE_KEY} tail`,
+        at: at + 1,
+      },
+    ];
+    await writeFile(
+      join(dir, `${cutId}.jsonl`),
+      lines.map((line) => `${JSON.stringify(line)}\n`).join(''),
+    );
+    const server = await startViewServer({ dir, secrets: [TOKEN] });
+    cleanups.push(() => server.close());
+    const runs = (await (await fetch(`${server.url}api/runs`)).json()) as Record<string, unknown>[];
+    const row = runs.find((run) => run['id'] === cutId);
+    expect(row?.['question']).toBe(`${'q'.repeat(185)}[redacted]…`);
+    expect(row?.['answer']).toBe(`${'a'.repeat(180)}[redacted]…`);
+    expect(JSON.stringify(runs)).not.toContain(TOKEN.slice(0, 8));
+  });
+
   it('a Google key is redacted by its shape even when the viewer is told no secret', async () => {
     const dir = await runsFolder();
     const server = await startViewServer({ dir });
