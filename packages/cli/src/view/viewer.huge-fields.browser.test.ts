@@ -1,8 +1,9 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
 import { recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
+import { startViewServer } from './start-view-server.ts';
 
 // attack41: every string field of every recorded run made 20,000 characters long (the recorder
 // bounds its fields; a run file from elsewhere does not). The page must show each behind "show
@@ -76,5 +77,57 @@ describe('gemloop view, every field of every run 20,000 characters long (attack4
     }
     expect(found).toEqual({});
     await page.close();
+  });
+
+  it('draws no long text on the compare page of two eval results with 20,000-character fields', async () => {
+    const evals = join(dir, 'evals');
+    await mkdir(evals);
+    const long = (start: string) => `${start}${'w'.repeat(LONG)}`;
+    const attempt = (score: number) => ({
+      caseId: long('case'),
+      repeat: 0,
+      status: long('status'),
+      scores: [{ scorer: long('scorer'), score, pass: score === 1, reason: long('reason') }],
+      text: long('text'),
+      totalTokens: 10,
+      costUsd: '0.001',
+      latencyMs: 5,
+      tags: [long('tag')],
+    });
+    for (const [name, score] of [
+      ['a', 1],
+      ['b', 0],
+    ] as const)
+      await writeFile(
+        join(evals, `${name}.json`),
+        JSON.stringify({
+          format: 'gemloop-eval',
+          version: 1,
+          name: long('name'),
+          mode: long('mode'),
+          startedAt: long('2026'),
+          attempts: [attempt(score)],
+          summary: { attempts: 1, passRate: score },
+        }),
+      );
+    const server = await startViewServer({ dir, evalsDir: evals });
+    const page = await viewer.context.newPage();
+    try {
+      for (const path of ['#/evals', '#/compare/a/b']) {
+        await page.goto(`${server.url}${path}`);
+        await page.waitForSelector('table tbody tr');
+        const longest = await page.evaluate(() => {
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          let length = 0;
+          for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
+            length = Math.max(length, node.textContent?.length ?? 0);
+          return length;
+        });
+        expect(longest, path).toBeLessThan(SHOWN);
+      }
+    } finally {
+      await page.close();
+      await server.close();
+    }
   });
 });
