@@ -47,7 +47,7 @@ export async function showComparePage(a, b) {
       'p',
       null,
       el('a', { href: '#/evals' }, '← Evals'),
-      ` ${String(before.name)} → ${String(after.name)}`,
+      ` ${oneLine(String(before.name), 200)} → ${oneLine(String(after.name), 200)}`,
     ),
     el(
       'table',

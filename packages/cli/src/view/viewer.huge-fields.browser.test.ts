@@ -70,8 +70,10 @@ describe('gemloop view, every field of every run 20,000 characters long (attack4
     expect((await longest()).length).toBeLessThan(SHOWN);
     const found: Record<string, unknown> = {};
     for (const id of ids) {
+      // A new document each time: a hash change would leave the last page's text to be measured.
+      await page.goto('about:blank');
       await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
-      await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '');
+      await page.waitForSelector('#run-header, #live-story, #app .empty');
       const seen = await longest();
       if (seen.length >= SHOWN) found[id] = seen;
     }
@@ -113,9 +115,67 @@ describe('gemloop view, every field of every run 20,000 characters long (attack4
     const server = await startViewServer({ dir, evalsDir: evals });
     const page = await viewer.context.newPage();
     try {
-      for (const path of ['#/evals', '#/compare/a/b']) {
+      for (const [path, ready] of [
+        ['#/evals', 'table.eval-results tbody tr'],
+        ['#/compare/a/b', 'table.compare tbody tr'],
+      ] as const) {
+        await page.goto('about:blank');
         await page.goto(`${server.url}${path}`);
-        await page.waitForSelector('table tbody tr');
+        await page.waitForSelector(ready);
+        const longest = await page.evaluate(() => {
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          let length = 0;
+          for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
+            length = Math.max(length, node.textContent?.length ?? 0);
+          return length;
+        });
+        expect(longest, path).toBeLessThan(SHOWN);
+      }
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('draws no long text on the forks list or a fork page with 20,000-character fields', async () => {
+    const forks = join(dir, 'forks');
+    await mkdir(forks);
+    const long = (start: string) => `${start}${'w'.repeat(LONG)}`;
+    const side = (name: string) => ({
+      toolCalls: [{ step: long('step'), name: long(name), args: { a: long('args') } }],
+      text: long('answer'),
+    });
+    const pair = {
+      index: 0,
+      drift: [{ path: long('path'), original: long('was'), fork: long('is') }],
+    };
+    await writeFile(
+      join(forks, 'huge.json'),
+      JSON.stringify({
+        format: 1,
+        runFile: `/runs/${long('file')}.jsonl`,
+        until: long('until'),
+        original: side('before'),
+        fork: side('after'),
+        diff: {
+          same: false,
+          toolCalls: { drifted: [{ original: pair, fork: pair, drift: pair.drift }] },
+          steps: { original: long('s'), fork: 1, delta: 0 },
+          tokens: { original: { total: long('t') }, fork: { total: 1 }, delta: { total: 0 } },
+          costUsd: { original: long('c'), fork: '0', delta: '0' },
+        },
+      }),
+    );
+    const server = await startViewServer({ dir, forksDir: forks });
+    const page = await viewer.context.newPage();
+    try {
+      for (const [path, ready] of [
+        ['#/forks', 'table.fork-results tbody tr'],
+        ['#/fork/huge', '.fork-columns'],
+      ] as const) {
+        await page.goto('about:blank');
+        await page.goto(`${server.url}${path}`);
+        await page.waitForSelector(ready);
         const longest = await page.evaluate(() => {
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           let length = 0;
