@@ -4,6 +4,7 @@
 import { getJson } from './api.js';
 import { compareEvals, runIdOf } from './compare-evals.js';
 import { el, replaceContent } from './dom.js';
+import { oneLine } from './format.js';
 
 const app = document.getElementById('app');
 const status = document.getElementById('status');
@@ -46,7 +47,7 @@ export async function showComparePage(a, b) {
       'p',
       null,
       el('a', { href: '#/evals' }, '← Evals'),
-      ` ${String(before.name)} → ${String(after.name)}`,
+      ` ${oneLine(String(before.name), 200)} → ${oneLine(String(after.name), 200)}`,
     ),
     el(
       'table',
@@ -69,12 +70,17 @@ export async function showComparePage(a, b) {
           el(
             'tr',
             { className: `change-${row.change}`, 'data-case': row.caseId },
-            el('td', null, row.caseId),
+            // A case id or status of a result file from elsewhere can be a page long.
+            el('td', null, oneLine(row.caseId, 200)),
             el('td', { className: 'change' }, row.change),
             el('td', null, `${num(row.a?.pass)} → ${num(row.b?.pass)}`),
             el('td', null, `${num(row.a?.score)} → ${num(row.b?.score)}`),
             el('td', null, costDelta(row)),
-            el('td', null, `${row.a?.status ?? '-'} → ${row.b?.status ?? '-'}`),
+            el(
+              'td',
+              null,
+              `${oneLine(row.a?.status, 200) ?? '-'} → ${oneLine(row.b?.status, 200) ?? '-'}`,
+            ),
             el('td', null, runLink(row.a), ' ', runLink(row.b)),
           ),
         ),

@@ -6,6 +6,7 @@
 import { getJson } from './api.js';
 import { runIdOf } from './compare-evals.js';
 import { el, replaceContent, table } from './dom.js';
+import { oneLine } from './format.js';
 
 const app = document.getElementById('app');
 const status = document.getElementById('status');
@@ -16,6 +17,9 @@ function text(value) {
   const shown = value === undefined ? '(none)' : (JSON.stringify(value) ?? String(value));
   return shown.length > MAX_CHARS ? `${shown.slice(0, MAX_CHARS)}…` : shown;
 }
+
+/** A name, a path or a count of the file, on one line and cut: a fork file is read as hostile. */
+const word = (value) => oneLine(String(value), 200);
 
 const list = (value) => (Array.isArray(value) ? value : []);
 
@@ -44,7 +48,7 @@ function driftList(drift, side) {
     'ul',
     { className: 'drift' },
     drift.map((item) =>
-      el('li', null, el('code', null, String(item?.path)), ` ${text(item?.[side])}`),
+      el('li', null, el('code', null, word(item?.path)), ` ${text(item?.[side])}`),
     ),
   );
 }
@@ -62,9 +66,9 @@ function column(title, trajectory, marked, side) {
         return el(
           'li',
           { className: `call-${change.mark}`, 'data-mark': change.mark },
-          el('span', { className: 'call-step' }, `step ${String(call?.step)}`),
+          el('span', { className: 'call-step' }, `step ${word(call?.step)}`),
           ' ',
-          el('strong', null, String(call?.name)),
+          el('strong', null, word(call?.name)),
           el('code', null, text(call?.args)),
           change.mark === 'same' ? null : el('span', { className: 'mark' }, ` ${change.mark}`),
           driftList(change.drift, side),
@@ -90,23 +94,18 @@ function totals(result) {
     'fork-totals',
     ['', 'Original', 'Fork', 'Δ'],
     [
-      row(
-        'Steps',
-        String(diff.steps?.original),
-        String(diff.steps?.fork),
-        String(diff.steps?.delta),
-      ),
+      row('Steps', word(diff.steps?.original), word(diff.steps?.fork), word(diff.steps?.delta)),
       row(
         'Tokens',
-        String(diff.tokens?.original?.total),
-        String(diff.tokens?.fork?.total),
-        String(diff.tokens?.delta?.total),
+        word(diff.tokens?.original?.total),
+        word(diff.tokens?.fork?.total),
+        word(diff.tokens?.delta?.total),
       ),
       row(
         'Cost $',
-        String(diff.costUsd?.original ?? '?'),
-        String(diff.costUsd?.fork ?? '?'),
-        String(diff.costUsd?.delta ?? '?'),
+        word(diff.costUsd?.original ?? '?'),
+        word(diff.costUsd?.fork ?? '?'),
+        word(diff.costUsd?.delta ?? '?'),
       ),
     ],
   );
@@ -130,7 +129,7 @@ export async function showForkPage(id) {
       'p',
       null,
       el('a', { href: '#/forks' }, '← Forks'),
-      ` ${String(result.runFile).split('/').pop()} forked at step ${String(result.until)} `,
+      ` ${word(String(result.runFile).split('/').pop())} forked at step ${word(result.until)} `,
       runIdOf(result.runFile) === undefined
         ? null
         : el(

@@ -45,6 +45,15 @@ export function prettyJson(value) {
   }
 }
 
+/**
+ * A name of a run file (a tool's, a model's, a guardrail's): text on one line, cut at `max`
+ * characters; `undefined` for anything that is not text. A file from elsewhere can hold a megabyte
+ * where a name belongs.
+ */
+export function asName(value, max = 200) {
+  return oneLine(asText(value), max);
+}
+
 /** The first `max` characters of `text` on one line, `…` when cut. */
 export function oneLine(text, max) {
   if (typeof text !== 'string') return undefined;

@@ -39,8 +39,8 @@ export function renderCheckLine(line, startedAt) {
       );
     // A guardrail check on a live call or a sent text, red when it stopped something.
     case 'guardrail': {
-      const phase = asText(line.phase) ?? '?';
-      const tool = asText(line.toolName);
+      const phase = oneLine(asText(line.phase), 40) ?? '?';
+      const tool = oneLine(asText(line.toolName), 200);
       const tripped = line.tripped === true;
       const stopped = phase === 'input' ? ', the text was not sent' : ', ended the session';
       const reason = oneLine(asText(line.reason), 300);
@@ -53,7 +53,7 @@ export function renderCheckLine(line, startedAt) {
           null,
           `Guardrail ${oneLine(asText(line.name), 80) ?? '?'} (${tool === undefined ? phase : `${phase} on ${tool}`}): `,
         ),
-        `${asText(line.verdict) ?? '?'}${tripped ? stopped : ''}${reason === undefined ? '' : ` — ${reason}`}`,
+        `${oneLine(asText(line.verdict), 40) ?? '?'}${tripped ? stopped : ''}${reason === undefined ? '' : ` — ${reason}`}`,
       );
     }
     default:

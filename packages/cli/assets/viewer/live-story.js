@@ -1,8 +1,9 @@
 // The items of a live session's story (live-page.js): one per line of its file. Every value is
 // hostile file content: read with asText/asNumber and put on the page as text (dom.js).
 
+import { boundedText } from './bounded-text.js';
 import { el } from './dom.js';
-import { asNumber, asText, field, formatCount, prettyJson } from './format.js';
+import { asNumber, asText, field, formatCount, oneLine, prettyJson } from './format.js';
 import { renderCheckLine } from './live-check-lines.js';
 import { cutNote, item } from './live-item.js';
 
@@ -13,8 +14,19 @@ export function audioText(audio) {
   return `${formatCount(chunks)} chunks (${formatCount(bytes)} bytes, not stored)`;
 }
 
-/** One line of a live session's file as an item of its story (nothing for an unknown kind). */
-export function renderLine(line, startedAt) {
+/**
+ * One line of a live session's file as an item of its story (nothing for an unknown kind). Its
+ * texts and values are drawn as the run page draws them (bounded-text.js): the first 3,000
+ * characters and "show more". The live recorder cuts a text at 4,000, but a file from elsewhere
+ * held a megabyte in each field, and the page drew them whole (attack41). `key` names the line's
+ * blocks and `expanded` holds the keys of those the reader expanded, so a redraw of the growing
+ * session keeps them so.
+ */
+export function renderLine(line, startedAt, { key = '', expanded } = {}) {
+  // A name, an id or a reason: on one line, cut (a tool name is at most 128 characters).
+  const short = (value, max = 200) => oneLine(asText(value), max);
+  const long = (text, className, name, tag = 'span') =>
+    boundedText(text, { tag, className, key: `live-${key}-${name}`, expanded });
   switch (line.type) {
     case 'user-text':
       return item(
@@ -22,7 +34,7 @@ export function renderLine(line, startedAt) {
         line.at,
         startedAt,
         el('b', null, 'User: '),
-        asText(line.text) ?? '',
+        long(asText(line.text) ?? '', 'live-user', 'text'),
         cutNote(line, 'text'),
       );
     case 'user-audio':
@@ -39,7 +51,7 @@ export function renderLine(line, startedAt) {
         'turn',
         line.at,
         startedAt,
-        el('b', null, `Turn ${asNumber(line.turn) ?? '?'} (${asText(line.outcome) ?? '?'}): `),
+        el('b', null, `Turn ${asNumber(line.turn) ?? '?'} (${short(line.outcome, 40) ?? '?'}): `),
         line.outcome === 'discarded'
           ? el('span', { className: 'dim' }, 'cut by a reconnection; the server answers it again. ')
           : null,
@@ -48,7 +60,8 @@ export function renderLine(line, startedAt) {
           : el(
               'div',
               { className: 'live-heard' },
-              `Heard: ${line.inputTranscript}`,
+              'Heard: ',
+              long(line.inputTranscript, 'live-transcript', 'heard'),
               cutNote(line, 'inputTranscript'),
             ),
         asText(line.thoughts) === undefined
@@ -56,18 +69,25 @@ export function renderLine(line, startedAt) {
           : el(
               'div',
               { className: 'live-thoughts dim' },
-              `Thoughts: ${line.thoughts}`,
+              'Thoughts: ',
+              long(line.thoughts, 'live-transcript', 'thoughts'),
               cutNote(line, 'thoughts'),
             ),
         asText(line.text) === undefined
           ? null
-          : el('div', { className: 'live-text' }, line.text, cutNote(line, 'text')),
+          : el(
+              'div',
+              { className: 'live-text' },
+              long(line.text, 'live-transcript', 'text'),
+              cutNote(line, 'text'),
+            ),
         asText(line.outputTranscript) === undefined
           ? null
           : el(
               'div',
               { className: 'live-said' },
-              `Said: ${line.outputTranscript}`,
+              'Said: ',
+              long(line.outputTranscript, 'live-transcript', 'said'),
               cutNote(line, 'outputTranscript'),
             ),
         field(line.audio, 'chunks') === undefined
@@ -79,26 +99,30 @@ export function renderLine(line, startedAt) {
         'tool-call',
         line.at,
         startedAt,
-        el('b', null, `Tool call ${asText(line.toolName) ?? '?'}`),
-        ` (${asText(line.behavior) ?? 'BLOCKING'}, ${asText(line.toolCallId) ?? ''})`,
-        el('pre', { className: 'live-args' }, prettyJson(line.args)),
+        el('b', null, `Tool call ${short(line.toolName) ?? '?'}`),
+        ` (${short(line.behavior, 40) ?? 'BLOCKING'}, ${short(line.toolCallId) ?? ''})`,
+        long(prettyJson(line.args), 'live-args', 'args', 'pre'),
       );
     case 'tool-result':
       return item(
         'tool-result',
         line.at,
         startedAt,
-        el('b', null, `Tool result ${asText(line.toolName) ?? '?'}`),
-        asText(line.scheduling) === undefined ? '' : ` (${line.scheduling})`,
-        el('pre', { className: 'live-output' }, prettyJson(line.output)),
+        el('b', null, `Tool result ${short(line.toolName) ?? '?'}`),
+        asText(line.scheduling) === undefined ? '' : ` (${short(line.scheduling, 40)})`,
+        long(prettyJson(line.output), 'live-output', 'output', 'pre'),
       );
     case 'tool-error':
       return item(
         'tool-error',
         line.at,
         startedAt,
-        el('b', null, `Tool ${asText(line.outcome) ?? 'error'} ${asText(line.toolName) ?? '?'}: `),
-        asText(line.message) ?? '',
+        el(
+          'b',
+          null,
+          `Tool ${short(line.outcome, 40) ?? 'error'} ${short(line.toolName) ?? '?'}: `,
+        ),
+        long(asText(line.message) ?? '', 'live-message', 'message'),
       );
     case 'reconnect':
       return item(
@@ -116,7 +140,10 @@ export function renderLine(line, startedAt) {
         startedAt,
         el('b', null, 'Usage: '),
         `${formatCount(asNumber(field(line.usage, 'totalTokenCount')) ?? 0)} tokens`,
-        typeof field(line.cost, 'total') === 'string' ? ` · $${field(line.cost, 'total')}` : '',
+        // A price as the recorder writes one (decimal dollars), as the totals check it.
+        /^\d{1,15}(\.\d{1,12})?$/.test(asText(field(line.cost, 'total')) ?? '')
+          ? ` · $${field(line.cost, 'total')}`
+          : '',
       );
     case 'truncated':
       return item(
@@ -124,13 +151,13 @@ export function renderLine(line, startedAt) {
         line.at,
         startedAt,
         el('b', null, 'Not recorded further: '),
-        asText(line.reason) ?? '',
+        short(line.reason, 500) ?? '',
       );
     case 'abandoned':
     case 'unreadable-line':
       // The viewer's notes (read-runs.ts): a line of the file that is no session line, or a
       // session whose process stopped before its end.
-      return item('truncated', line.at, startedAt, asText(line.reason) ?? '');
+      return item('truncated', line.at, startedAt, short(line.reason, 500) ?? '');
     case 'live-end':
       return item(
         'end',

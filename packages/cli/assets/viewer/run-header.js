@@ -1,6 +1,6 @@
 import { boundedText } from './bounded-text.js';
 import { el } from './dom.js';
-import { asText, formatCount, formatDuration, formatWhen, oneLine } from './format.js';
+import { asName, asText, formatCount, formatDuration, formatWhen, oneLine } from './format.js';
 import { firstUserText } from './question.js';
 import { runOutcome } from './run-outcome.js';
 import { runTokens } from './run-tokens.js';
@@ -13,6 +13,8 @@ const ANSWER_PREVIEW_CHARS = 300;
  * outcome), and the start of its answer, or why it failed or was aborted.
  */
 export function renderRunHeader(run, { expanded }) {
+  // Why it failed or stopped: an error's message can be a page long (a gateway's HTML body).
+  const detail = (text) => boundedText(text, { tag: 'span', key: 'outcome-detail', expanded });
   const outcome = runOutcome(run);
   const question = firstUserText(run.start.input);
   const conversationId = asText(run.start.conversationId);
@@ -26,8 +28,8 @@ export function renderRunHeader(run, { expanded }) {
     el(
       'div',
       { className: 'summary', id: 'run-summary' },
-      el('span', null, 'Agent ', el('b', null, asText(run.start.agentName) ?? '(unnamed)')),
-      el('span', null, 'Model ', el('b', null, asText(run.start.model) ?? 'unknown')),
+      el('span', null, 'Agent ', el('b', null, asName(run.start.agentName) ?? '(unnamed)')),
+      el('span', null, 'Model ', el('b', null, asName(run.start.model) ?? 'unknown')),
       el('span', null, 'Started ', el('b', null, formatWhen(run.startedAt))),
       el('span', null, 'Duration ', el('b', null, formatDuration(run.last - run.startedAt))),
       el('span', null, 'Steps ', el('b', null, run.steps.length)),
@@ -40,16 +42,17 @@ export function renderRunHeader(run, { expanded }) {
       ),
       conversationId === undefined
         ? null
-        : el('span', null, 'Chat session ', el('b', null, conversationId)),
+        : el('span', null, 'Chat session ', el('b', null, oneLine(conversationId, 200))),
     ),
     outcome.kind === 'aborted'
       ? el(
           'p',
           { className: 'outcome-aborted', id: 'outcome-detail' },
-          `Aborted: ${outcome.detail ?? 'no reason given'}`,
+          'Aborted: ',
+          detail(outcome.detail ?? 'no reason given'),
         )
       : outcome.kind === 'error'
-        ? el('p', { className: 'outcome-error', id: 'outcome-detail' }, outcome.detail)
+        ? el('p', { className: 'outcome-error', id: 'outcome-detail' }, detail(outcome.detail))
         : answer === undefined || answer === ''
           ? null
           : el(

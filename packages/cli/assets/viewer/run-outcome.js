@@ -1,4 +1,4 @@
-import { asText, field } from './format.js';
+import { asName, asText, field } from './format.js';
 
 /**
  * How a run ended, for its header, its row and its closing block: `success` (labelled by its
@@ -18,10 +18,10 @@ export function runOutcome(run) {
     return {
       kind: 'error',
       label: 'error',
-      detail: `${asText(field(error, 'name')) ?? 'Error'}: ${asText(field(error, 'message')) ?? ''}`,
+      detail: `${asName(field(error, 'name')) ?? 'Error'}: ${asText(field(error, 'message')) ?? ''}`,
     };
   }
-  return { kind: 'success', label: asText(end.finishReason) ?? 'success' };
+  return { kind: 'success', label: asName(end.finishReason, 80) ?? 'success' };
 }
 
 /**

@@ -50,14 +50,15 @@ export async function showRunPage(id, { fresh = true } = {}) {
     // A live session (createLiveRecorder): its own page, followed while it has no end.
     const count = lines.length;
     if (fresh || current.id !== id || current.count !== count) {
-      // "show all items" holds across the redraws of a growing session, not across visits.
+      // "show all items" and the expanded texts hold across the redraws of a growing session.
       const all = !fresh && current.id === id && current.allSteps;
       current = { id, count, selected: undefined, lines, allSteps: all, ended: new Map() };
+      const expanded = fresh ? undefined : expandedKeys();
       const showAll = () => {
         current.allSteps = true;
-        renderLivePage(current.lines, { all: true });
+        renderLivePage(current.lines, { all: true, expanded: expandedKeys() });
       };
-      renderLivePage(lines, { all, showAll });
+      renderLivePage(lines, { all, showAll, expanded });
     }
     const following =
       !lines.some((line) => line.type === 'live-end' || line.type === 'abandoned') &&

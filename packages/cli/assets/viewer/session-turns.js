@@ -1,9 +1,10 @@
 import { getJson } from './api.js';
 import { el, replaceContent } from './dom.js';
+import { oneLine } from './format.js';
 
 /** A chat turn's place in its session: a line that links every turn, this one in bold. */
 export function renderSessionTurns(conversationId) {
-  return el('p', { id: 'session-turns' }, `Chat session ${conversationId}`);
+  return el('p', { id: 'session-turns' }, `Chat session ${oneLine(conversationId, 200)}`);
 }
 
 /** Fills the line of {@link renderSessionTurns} from the list of runs, unless the page moved on. */
@@ -19,7 +20,7 @@ export async function fillSessionTurns(id, conversationId, isCurrent) {
   const turns = runs.filter((run) => run.conversationId === conversationId).reverse();
   replaceContent(
     holder,
-    `Chat session ${conversationId}: `,
+    `Chat session ${oneLine(conversationId, 200)}: `,
     ...turns.flatMap((run, index) => [
       index === 0 ? '' : ' · ',
       run.id === id

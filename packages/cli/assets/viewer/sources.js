@@ -1,5 +1,5 @@
 import { el } from './dom.js';
-import { asText, field } from './format.js';
+import { asText, field, oneLine } from './format.js';
 
 function groundingSources(run) {
   const sources = [];
@@ -37,9 +37,9 @@ export function renderSources(run) {
           ? el(
               'a',
               { href: source.uri, target: '_blank', rel: 'noopener noreferrer' },
-              source.title,
+              oneLine(source.title, 200),
             )
-          : el('span', null, `${source.title} (${source.uri})`),
+          : el('span', null, `${oneLine(source.title, 200)} (${oneLine(source.uri, 200)})`),
       ),
     ),
   );

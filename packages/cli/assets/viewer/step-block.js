@@ -1,7 +1,7 @@
 import { describeContinuation } from './continuation.js';
 import { el } from './dom.js';
 import { renderEntry, sortEntries } from './entry-renderers.js';
-import { asText, formatCount, formatDuration } from './format.js';
+import { asName, asText, formatCount, formatDuration } from './format.js';
 import { jsonBlock } from './json-block.js';
 import { runOutcome } from './run-outcome.js';
 import { stepTokens, totalTokens } from './run-tokens.js';
@@ -35,8 +35,8 @@ export function renderStepBlock(step, context) {
   const withChildren = totalTokens(step.end?.usageWithChildren);
   const classes = ['step', `step-${label.replace(/\W+/g, '-')}`];
   if (call !== undefined && context.selected === call.key) classes.push('selected');
-  const reask = asText(step.end?.reask);
-  const finish = asText(step.end?.finishReason);
+  const reask = asName(step.end?.reask, 80);
+  const finish = asName(step.end?.finishReason, 80);
   const continuation = describeContinuation(step.end?.continuation);
   const rawKey = `${context.run.keyPrefix ?? ''}raw-${step.number}`;
   const agent = context.run.handoffs?.length > 0 ? context.run.agentAt(step.number) : undefined;

@@ -6,6 +6,7 @@ import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { terminalSecrets } from '../terminal-secrets.ts';
 import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
@@ -86,6 +87,8 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
           evalsDir,
           forksDir: forks.path,
           allowedHosts: values['allowed-host'] as string[] | undefined,
+          // The keys of this shell never reach the page, whatever a run file holds (attack41).
+          secrets: terminalSecrets(io.env, args, process.cwd()),
           onError: (error) =>
             io.stderr(
               `gemloop view: a request failed: ${escapeControls(error instanceof Error ? error.message : String(error)).slice(0, 1000)}\n`,

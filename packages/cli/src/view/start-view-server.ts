@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
 import { hostLines, hostnameOf } from '@gemloop/core/internal';
+import { createPageJson } from './create-page-json.ts';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
@@ -49,6 +50,14 @@ export type ViewServerOptions = {
    * @defaultValue none
    */
   allowedHosts?: readonly string[] | undefined;
+  /**
+   * Values no answer shows, each replaced by `[redacted]` wherever a run, eval result or fork
+   * holds it (with its URL-encoded, case-folded and base64 forms): `gemloop view` passes the
+   * secret-named values of its environment and `.env` (`GEMINI_API_KEY`, `GITHUB_TOKEN`). Google
+   * keys and OAuth tokens are redacted by their shape without being named; values under 8
+   * characters are left alone. @defaultValue none
+   */
+  secrets?: readonly string[] | undefined;
 };
 
 /** What the page reads of a request that failed: never the thrown message (a path, a syscall). */
@@ -119,6 +128,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const cache: RunListCache = new Map();
   const viewCache: RunViewCache = {};
   const assets = await listAssets();
+  const toJson = createPageJson(options.secrets);
   let allowedHosts: Set<string> = new Set();
   const allowedNames = checkViewerHosts(options.allowedHosts);
   const server = createServer((request, response) => {
@@ -180,27 +190,41 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
     if (path === '/api/evals') {
       const results = options.evalsDir === undefined ? [] : await listEvalResults(options.evalsDir);
-      send(response, 200, 'application/json', JSON.stringify(results));
+      send(response, 200, 'application/json', toJson(results));
       return;
     }
     const evalMatch = /^\/api\/evals\/([^/]+)$/.exec(path);
     if (evalMatch !== null) {
-      await sendResult(response, 'eval result', options.evalsDir, evalMatch[1], readEvalResultFile);
+      await sendResult(
+        response,
+        'eval result',
+        options.evalsDir,
+        evalMatch[1],
+        readEvalResultFile,
+        toJson,
+      );
       return;
     }
     if (path === '/api/forks') {
       const forks = options.forksDir === undefined ? [] : await listForkResults(options.forksDir);
-      send(response, 200, 'application/json', JSON.stringify(forks));
+      send(response, 200, 'application/json', toJson(forks));
       return;
     }
     const forkMatch = /^\/api\/forks\/([^/]+)$/.exec(path);
     if (forkMatch !== null) {
-      await sendResult(response, 'fork', options.forksDir, forkMatch[1], readForkResultFile);
+      await sendResult(
+        response,
+        'fork',
+        options.forksDir,
+        forkMatch[1],
+        readForkResultFile,
+        toJson,
+      );
       return;
     }
     if (path === '/api/runs') {
       const runs = await readRunSummaries(dir, { limits, cache, counters });
-      send(response, 200, 'application/json', JSON.stringify(runs));
+      send(response, 200, 'application/json', toJson(runs));
       return;
     }
     const match = /^\/api\/runs\/([^/]+)$/.exec(path);
@@ -215,8 +239,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       const run = await readRunLines(dir, id, { limits, counters, viewCache });
       if (run === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
       else if ('problem' in run)
-        send(response, 403, 'application/json', JSON.stringify({ error: run.problem }));
-      else send(response, 200, 'application/json', linesToJson(run.lines));
+        send(response, 403, 'application/json', toJson({ error: run.problem }));
+      else send(response, 200, 'application/json', linesToJson(run.lines, toJson));
       return;
     }
     send(response, 404, 'text/plain', 'Not found.');
@@ -247,12 +271,15 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
  * stringifies, never writes one) becomes the viewer's note that it was left out, instead of a
  * RangeError that made the whole run an HTTP 500.
  */
-function linesToJson(lines: readonly Record<string, unknown>[]): string {
+function linesToJson(
+  lines: readonly Record<string, unknown>[],
+  toJson: (value: unknown) => string,
+): string {
   const parts = lines.map((line) => {
     try {
-      return JSON.stringify(line);
+      return toJson(line);
     } catch {
-      return JSON.stringify({
+      return toJson({
         type: 'truncated',
         by: 'viewer',
         reason: `A ${String(line['type']).slice(0, 100)} line is nested too deeply to show; it is left out.`,
@@ -299,6 +326,7 @@ async function sendResult(
   dir: string | undefined,
   encodedId: string | undefined,
   read: (dir: string, id: string) => Promise<Record<string, unknown> | undefined>,
+  toJson: (value: unknown) => string,
 ): Promise<void> {
   let id: string;
   try {
@@ -309,7 +337,7 @@ async function sendResult(
   const result = dir === undefined ? undefined : await read(dir, id);
   if (result === undefined)
     send(response, 404, 'application/json', JSON.stringify({ error: `no such ${what}` }));
-  else send(response, 200, 'application/json', JSON.stringify(result));
+  else send(response, 200, 'application/json', toJson(result));
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -186,7 +186,14 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.
 export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
-export { createSecretRedactor } from '../shared/redact-secrets.ts';
+// @gemloop/cli's viewer: no recorded Google key (any one's, by its shape), nor the start of a key
+// where the viewer cut a text, reaches the page.
+export {
+  createSecretRedactor,
+  redactKeyShapes,
+  secretForms,
+  withoutCutKey,
+} from '../shared/redact-secrets.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
 export { toErrorType } from '../telemetry/to-error-type.ts';
 // @gemloop/dbos (readRecordedRuns): a durable run's tool arguments redacted as the recorder

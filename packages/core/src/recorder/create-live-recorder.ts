@@ -14,6 +14,7 @@ import {
   boundValue,
   type Cut,
   cutField,
+  cutName,
   cutText,
   recordedError,
 } from './live-line-bounds.ts';
@@ -223,6 +224,10 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
         track(chain.then(() => undefined));
       };
       const redact = info.redact;
+      // A server's name, id or message is redacted before it is cut: a key the cut went through
+      // would keep its start, which the whole line's redaction no longer finds.
+      const redacted = (text: string): string => (redact === undefined ? text : redact(text));
+      const name = (text: string): string => cutName(redacted(text));
       const write = (line: RecordedLiveLine): void => {
         if (failed) return;
         const text = `${JSON.stringify(redact === undefined ? line : redact(line))}\n`;
@@ -369,8 +374,8 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
               toolCalls++;
               write({
                 type: 'tool-call',
-                toolCallId: event.toolCallId,
-                toolName: event.toolName,
+                toolCallId: name(event.toolCallId),
+                toolName: name(event.toolName),
                 args: boundValue(info.redactArgs?.(event.toolName, event.args) ?? event.args),
                 behavior: event.behavior,
                 at,
@@ -379,8 +384,8 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
             case 'tool-result':
               write({
                 type: 'tool-result',
-                toolCallId: event.toolCallId,
-                toolName: event.toolName,
+                toolCallId: name(event.toolCallId),
+                toolName: name(event.toolName),
                 output: boundValue(event.output),
                 ...(event.scheduling === undefined ? {} : { scheduling: event.scheduling }),
                 at,
@@ -389,10 +394,10 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
             case 'tool-error':
               write({
                 type: 'tool-error',
-                toolCallId: event.toolCallId,
-                toolName: event.toolName,
+                toolCallId: name(event.toolCallId),
+                toolName: name(event.toolName),
                 outcome: event.outcome,
-                message: cutText(event.message),
+                message: cutText(redacted(event.message)),
                 at,
               });
               return;
@@ -429,8 +434,8 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
                 ...(event.reason === undefined
                   ? {}
                   : { reason: boundValue(event.reason) as string }),
-                ...(event.toolName === undefined ? {} : { toolName: event.toolName }),
-                ...(event.toolCallId === undefined ? {} : { toolCallId: event.toolCallId }),
+                ...(event.toolName === undefined ? {} : { toolName: name(event.toolName) }),
+                ...(event.toolCallId === undefined ? {} : { toolCallId: name(event.toolCallId) }),
                 at,
               });
               return;

@@ -1,5 +1,9 @@
-import { cutText as cutWhole } from '../shared/cut-text.ts';
-import { MAX_RECORDED_LIVE_TEXT_CHARS, MAX_RECORDED_LIVE_VALUE_CHARS } from './recorded-live.ts';
+import { cutTextNoted, cutText as cutWhole } from '../shared/cut-text.ts';
+import {
+  MAX_RECORDED_LIVE_NAME_CHARS,
+  MAX_RECORDED_LIVE_TEXT_CHARS,
+  MAX_RECORDED_LIVE_VALUE_CHARS,
+} from './recorded-live.ts';
 import { MAX_END_ERROR_CHARS } from './recorded-run.ts';
 
 // How a live session's text, values and errors are cut to the live recorder's bounds
@@ -28,6 +32,11 @@ export function cutText(text: string): string {
   return text.length > MAX_RECORDED_LIVE_TEXT_CHARS
     ? `${cutWhole(text, MAX_RECORDED_LIVE_TEXT_CHARS)}… [${text.length - MAX_RECORDED_LIVE_TEXT_CHARS} characters omitted]`
     : text;
+}
+
+/** A tool name or call id the server sent, cut past `MAX_RECORDED_LIVE_NAME_CHARS` with a note. */
+export function cutName(name: string): string {
+  return cutTextNoted(name, MAX_RECORDED_LIVE_NAME_CHARS);
 }
 
 /** A tool's arguments or result, or a note when its JSON is past the bound (or not JSON). */

@@ -14,6 +14,15 @@ export const RECORDED_LIVE_FORMAT = 1;
  */
 export const MAX_RECORDED_LIVE_TEXT_CHARS = 4000;
 
+/**
+ * The longest tool name or call id a line keeps; longer is cut with a note of how many characters
+ * were left out. A declared tool's name is at most 128 characters (check-tool-name.ts), so only a
+ * call of a tool the session does not have is cut: the server names it, and a 5 MB name was
+ * written whole in its call's line and again in its error's (attack41), 10 MB of the session's
+ * 20 MB after one call. Spans cut it alike (`boundName`).
+ */
+export const MAX_RECORDED_LIVE_NAME_CHARS = 128;
+
 /** The longest JSON of a tool call's arguments or result kept; longer is cut to a note. */
 export const MAX_RECORDED_LIVE_VALUE_CHARS = 16_000;
 

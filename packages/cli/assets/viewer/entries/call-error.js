@@ -1,11 +1,12 @@
+import { boundedText } from '../bounded-text.js';
 import { el } from '../dom.js';
 import { defineEntryRenderer } from '../entry-renderers.js';
-import { asText, field } from '../format.js';
+import { asText, field, oneLine } from '../format.js';
 import { runOutcome } from '../run-outcome.js';
 
 // A model call that failed, in its step. In an aborted run the call was stopped, not failed: grey.
 
-defineEntryRenderer('call-error', (entry, { run }) => {
+defineEntryRenderer('call-error', (entry, { run, expanded }) => {
   if (runOutcome(run).kind === 'aborted')
     return el(
       'div',
@@ -15,6 +16,8 @@ defineEntryRenderer('call-error', (entry, { run }) => {
   return el(
     'div',
     { className: 'entry call-error outcome-error' },
-    `${asText(field(entry.error, 'name')) ?? 'Error'}: ${asText(field(entry.error, 'message')) ?? ''}`,
+    `${oneLine(asText(field(entry.error, 'name')), 200) ?? 'Error'}: `,
+    // A gateway's error body can be a page long: its start, and "show more".
+    boundedText(asText(field(entry.error, 'message')) ?? '', { tag: 'span', expanded }),
   );
 });

@@ -18,7 +18,7 @@ defineEntryRenderer('run-end', ({ line }, { run, expanded }) => {
         null,
         outcome.detail === undefined
           ? 'The run was aborted (no reason given).'
-          : `Reason: ${outcome.detail}`,
+          : ['Reason: ', boundedText(outcome.detail, { tag: 'span', key: 'end-reason', expanded })],
       ),
     );
   if (outcome.kind === 'error')
@@ -26,7 +26,7 @@ defineEntryRenderer('run-end', ({ line }, { run, expanded }) => {
       'div',
       { className: 'run-end outcome-error', id: 'run-end' },
       el('h2', null, 'Failed'),
-      el('p', null, outcome.detail),
+      el('p', null, boundedText(outcome.detail ?? '', { tag: 'span', key: 'end-error', expanded })),
     );
   const text = asText(line.text);
   if (text === undefined || text === '') return null;

@@ -1,3 +1,4 @@
+import { boundedText } from '../bounded-text.js';
 import { el } from '../dom.js';
 import { defineEntryRenderer } from '../entry-renderers.js';
 import { formatDuration } from '../format.js';
@@ -22,7 +23,11 @@ defineEntryRenderer('tool-call', ({ call }, context) => {
     result = el(
       'p',
       { className: call.outcome === 'aborted' ? 'outcome-aborted' : 'outcome-error tool-error' },
-      call.error ?? call.outcome ?? 'no result',
+      boundedText(call.error ?? call.outcome ?? 'no result', {
+        tag: 'span',
+        key: `${call.key}-error`,
+        expanded,
+      }),
     );
   return el(
     'div',

@@ -1,4 +1,4 @@
-import { asNumber, asText } from '../format.js';
+import { asName, asNumber, asText } from '../format.js';
 import { defineLineReader } from '../line-readers.js';
 
 // A guardrail check (`@gemloop/core/guardrails`): its name, phase and verdict in its step, a trip
@@ -8,16 +8,16 @@ import { defineLineReader } from '../line-readers.js';
 const ORDER = { input: 5, 'tool-input': 35, 'tool-output': 45, output: 60 };
 
 defineLineReader('guardrail', (run, line) => {
-  const phase = asText(line.phase) ?? 'unknown';
+  const phase = asName(line.phase) ?? 'unknown';
   run.step(line.stepNumber).entries.push({
     kind: 'guardrail',
     order: ORDER[phase] ?? 60,
-    name: asText(line.name) ?? '(unnamed guardrail)',
+    name: asName(line.name) ?? '(unnamed guardrail)',
     phase,
-    verdict: asText(line.verdict) ?? '?',
+    verdict: asName(line.verdict) ?? '?',
     tripped: line.tripped === true,
     reason: asText(line.reason),
-    toolName: asText(line.toolName),
+    toolName: asName(line.toolName),
     durationMs:
       asNumber(line.at) !== undefined && asNumber(line.startedAt) !== undefined
         ? asNumber(line.at) - asNumber(line.startedAt)

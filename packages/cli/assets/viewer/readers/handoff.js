@@ -1,4 +1,4 @@
-import { asNumber, asText } from '../format.js';
+import { asName, asNumber } from '../format.js';
 import { defineLineReader } from '../line-readers.js';
 
 // A handoff (`handoff()`): the run was handed to another agent after step `stepNumber`. A marked
@@ -10,9 +10,9 @@ defineLineReader('handoff', (run, line) => {
     kind: 'handoff',
     order: 48,
     stepNumber: asNumber(line.stepNumber) ?? 0,
-    from: asText(line.from) ?? 'agent',
-    to: asText(line.to) ?? 'agent',
-    filter: asText(line.filter),
+    from: asName(line.from) ?? 'agent',
+    to: asName(line.to) ?? 'agent',
+    filter: asName(line.filter),
     contentsBefore: asNumber(line.contentsBefore),
     contentsAfter: asNumber(line.contentsAfter),
     at: asNumber(line.at),

@@ -1,4 +1,4 @@
-import { asNumber, asText } from '../format.js';
+import { asName, asNumber, asText } from '../format.js';
 import { defineLineReader } from '../line-readers.js';
 
 // What a plugin reported (`run.emit(kind, data)`, @gemloop/core/plugins): an entry in the step it
@@ -10,8 +10,8 @@ defineLineReader('plugin', (run, line) => {
   const entry = {
     kind: 'plugin',
     order: 40,
-    plugin: asText(line.plugin) ?? 'plugin',
-    what: asText(line.kind) ?? '',
+    plugin: asName(line.plugin) ?? 'plugin',
+    what: asName(line.kind) ?? '',
     data: asText(line.data),
   };
   if (stepNumber > 0) run.step(stepNumber).entries.push(entry);

@@ -1,4 +1,4 @@
-import { asNumber, asText } from '../format.js';
+import { asName, asNumber, asText } from '../format.js';
 import { defineLineReader } from '../line-readers.js';
 
 // A tool call: its arguments when it starts, its outcome, result or error when it ends. One entry
@@ -10,9 +10,9 @@ defineLineReader('tool-call-start', (run, line) => {
     kind: 'tool',
     key: `${run.keyPrefix}tool-${run.toolCalls.length}`,
     stepNumber: step.number,
-    name: asText(line.toolName) ?? '(unnamed tool)',
+    name: asName(line.toolName) ?? '(unnamed tool)',
     toolCallId: asText(line.toolCallId),
-    toolType: asText(line.toolType),
+    toolType: asName(line.toolType),
     start: asNumber(line.at) ?? run.startedAt,
     end: undefined,
     args: line.args,
@@ -31,7 +31,7 @@ defineLineReader('tool-call-end', (run, line) => {
     );
   if (call === undefined) return;
   call.end = asNumber(line.at) ?? call.start;
-  call.outcome = asText(line.outcome);
+  call.outcome = asName(line.outcome);
   call.output = line.output;
   call.error = asText(line.error);
 });

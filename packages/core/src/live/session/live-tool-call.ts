@@ -13,6 +13,7 @@ import type {
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { boundName } from '../../telemetry/genai-span-attributes.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { FunctionCall } from '../../wire/content.ts';
 
@@ -113,7 +114,10 @@ export async function runLiveToolCall(
     return {
       type: 'failed',
       outcome: 'unknown-tool',
-      message: `There is no tool named "${call.name}". Call one of: ${[...functions.keys()].join(', ')}.`,
+      // The name cut as a span cuts it, the key out first (a cut through it would keep its start):
+      // whole, a 5 MB name the server sent went back to it twice in the answer (its `name` and
+      // this message) and twice into the recording (attack41).
+      message: `There is no tool named "${boundName(context.redact(call.name))}". Call one of: ${[...functions.keys()].join(', ')}.`,
     };
   }
   const parsed = safeParseArgs(tool as FunctionTool<unknown, unknown>, args);
