@@ -97,11 +97,14 @@ describe('a taken-over worker that comes back and records its step late', () => 
     await client.connect();
     try {
       // Told gone, again at each look: a beat the frozen process had sent before the stop may
-      // land after the first word and say it is alive.
+      // land after the first word and say it is alive. A row a sweep has claimed (deleted in its
+      // transaction, still open while it resumes the runs) is skipped, never waited for.
       await waitFor(async () => {
-        await client.query(`UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = $1`, [
-          owner.executorId,
-        ]);
+        await client.query(
+          `UPDATE gemloop.workers SET seen_at = 'epoch' WHERE executor_id = (
+           SELECT executor_id FROM gemloop.workers WHERE executor_id = $1 FOR UPDATE SKIP LOCKED)`,
+          [owner.executorId],
+        );
         return counter.count(`start slow ${runId}:`) === 2;
       }, 'the new owner to start the slow tool');
       expect((await runs.status(runId))?.executorId).toBe(taker.executorId);
