@@ -61,6 +61,18 @@ import { createWorkerRunEvents } from './worker-run-events.ts';
 
 export type { StartDurableWorkerOptions } from './durable-worker-options.ts';
 
+/** DBOS's own `idle_in_transaction_session_timeout` for its pool (5.3), kept as the upper bound. */
+const DBOS_IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * How long Postgres keeps a session of this worker's DBOS pool idle in a transaction: the
+ * takeover's silence (whole ms, at least 1 s as the sweep's own limit), at most DBOS's default.
+ */
+function idleTransactionLimitMs(deadAfterMs: number): number {
+  if (!Number.isFinite(deadAfterMs)) return DBOS_IDLE_TRANSACTION_TIMEOUT_MS;
+  return Math.min(DBOS_IDLE_TRANSACTION_TIMEOUT_MS, Math.max(1000, Math.round(deadAfterMs)));
+}
+
 /** How many run ids the log line of a takeover names (a dead worker may have held thousands). */
 const MAX_LOGGED_RUN_IDS = 20;
 
@@ -313,6 +325,22 @@ export async function startDurableWorkerWith(
     runMigrations: false,
     ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
+    // A transaction this worker leaves open, frozen between two of its statements (a SIGSTOP, a
+    // suspended VM), keeps the rows it locked: a run's row among them, which DBOS locks to check
+    // the owner before each record. The fleet's takeover of that run (an UPDATE of the row)
+    // waited behind it until Postgres ended the session, after DBOS's
+    // idle_in_transaction_session_timeout (60 s, `DEFAULT_IDLE_TRANSACTION_TIMEOUT_MS` in
+    // `dist/src/system_database.js` 5.3), whatever `deadAfterMs` promised. The takeover's silence
+    // is the limit, at most DBOS's (frozen-transaction-takeover.attacks.test.ts); a live worker
+    // sends a transaction's statements one after the other, and one its stalled event loop held
+    // past it is rolled back and made again (DBOS retries on that error, 25P03).
+    ...(takeover === false
+      ? {}
+      : {
+          systemDatabaseIdleTransactionTimeoutMs: idleTransactionLimitMs(
+            takeover.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+          ),
+        }),
   });
   // What the first run would load (the loop, the request path, undici) is loaded before the worker
   // takes runs, beside the migrations: a first model call that loaded it held the event loop, and
