@@ -135,7 +135,7 @@ export function createDurableExecutor(options: {
           // The stored result, as the worker stored its events: without the keys of the run's
           // clients. `runs.result()` holds the model's own words (a chat's next turn sends them
           // back), and this door has no agent to read the keys of (keylessResult).
-          if (event.type === 'run-end') ended = event.result.text;
+          if (event.type === 'run-end') ended = storedAnswer(event.result);
           publish(event);
           if (event.type !== 'tool-call' || runs.pendingApprovals === undefined) continue;
           shown.set(callKey(event), event.redactedArgs ?? event.args);
@@ -481,4 +481,10 @@ function inputTooLarge(error: unknown): string | undefined {
       ? `: ${bytes} bytes of JSON as the run's input, over the agent's limit of ${limit}`
       : '';
   return `The message is too large to start a task${sizes}. Send a shorter message.`;
+}
+
+/** The text of a stored `run-end` event's result, `undefined` when the row has none (read as hostile). */
+function storedAnswer(result: unknown): string | undefined {
+  const text = (result as { text?: unknown } | null | undefined)?.text;
+  return typeof text === 'string' ? text : undefined;
 }
