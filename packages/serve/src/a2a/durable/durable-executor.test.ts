@@ -95,9 +95,16 @@ describe('the durable A2A executor', () => {
     const pending: A2ADurablePendingApproval[] = [
       { approvalId: 'a-1', toolCallId: 'c-1', toolName: 'refund', stepNumber: 1 },
     ];
+    const cancelled: unknown[] = [];
+    const approved: unknown[] = [];
     const { runs, signals } = watchedRuns({
       pendingApprovals: async () => pending,
-      approve: async () => {},
+      approve: async (...args) => {
+        approved.push(args);
+      },
+      cancel: async (runId, options) => {
+        cancelled.push([runId, options]);
+      },
     });
     const executor = createDurableExecutor({
       durable: { runs, agent: 'support' },
@@ -118,8 +125,13 @@ describe('the durable A2A executor', () => {
     await executor.cancelTask('task-2', bus);
     expect(signals[0]?.aborted).toBe(true);
     await executed;
-    // Nothing was approved on a read cut short: the answer is refused, the task left as it is.
-    expect(events).toEqual([]);
+    // The run is cancelled for its owner (no follower held it yet), the task goes canceled, and
+    // nothing is approved on a read cut short: the answer is refused, saying so.
+    expect(cancelled).toEqual([['task-2', { owner: 'alice' }]]);
+    expect(approved).toEqual([]);
+    expect(events.map((event) => event.data)).toMatchObject([
+      { taskId: 'task-2', contextId: 'ctx-1', status: { state: TaskState.TASK_STATE_CANCELED } },
+    ]);
     expect(executor.refusalOf(answer.context)?.message).toMatch(/cancel/i);
   });
 

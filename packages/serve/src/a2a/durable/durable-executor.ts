@@ -84,9 +84,13 @@ export function createDurableExecutor(options: {
     string,
     { canceled: boolean; contextId: string; owner: string; stop: AbortController }
   >();
-  // The answers reading a task's events for its waiting calls, each stopped by a cancel: a call
-  // whose event never appears kept its read polling the database for ever.
-  const searching = new Map<string, Set<AbortController>>();
+  // The answers reading a task's events for its waiting calls, each stopped by a cancel (which
+  // cancels the run for their owner): a call whose event never appears kept its read polling the
+  // database for ever.
+  const searching = new Map<
+    string,
+    { contextId: string; owner: string; stops: Set<AbortController> }
+  >();
   // Refusals by request: the SDK's `execute` returns nothing, and any event it publishes is saved
   // into the task every door shares, so a refusal leaves by this side door (`refusalOf`). A
   // `rejected` status once did it: a terminal state on a task whose run went on, which then
@@ -243,8 +247,9 @@ export function createDurableExecutor(options: {
     let pending: readonly A2ADurablePendingApproval[];
     let calls: { shown: Map<string, unknown>; last: number };
     const search = new AbortController();
-    const searches = searching.get(taskId) ?? new Set();
-    searching.set(taskId, searches.add(search));
+    const searches = searching.get(taskId) ?? { contextId, owner, stops: new Set() };
+    searches.stops.add(search);
+    searching.set(taskId, searches);
     try {
       pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
       calls = await findCalls(taskId, owner, pending, search.signal);
@@ -258,8 +263,10 @@ export function createDurableExecutor(options: {
       );
       return;
     } finally {
-      searches.delete(search);
-      if (searches.size === 0 && searching.get(taskId) === searches) searching.delete(taskId);
+      searches.stops.delete(search);
+      if (searches.stops.size === 0 && searching.get(taskId) === searches) {
+        searching.delete(taskId);
+      }
     }
     if (search.signal.aborted) {
       // Cancelled while its calls were read: nothing is answered on a read cut short.
@@ -412,11 +419,16 @@ export function createDurableExecutor(options: {
     },
 
     async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
-      for (const search of searching.get(taskId) ?? []) search.abort();
-      const run = following.get(taskId);
+      const search = searching.get(taskId);
+      for (const stop of search?.stops ?? []) stop.abort();
+      const followed = following.get(taskId);
+      if (followed !== undefined) {
+        followed.canceled = true;
+        followed.stop.abort();
+      }
+      // An answer reading the run's calls has no follower yet: the run is cancelled all the same.
+      const run = followed ?? search;
       if (run === undefined) return;
-      run.canceled = true;
-      run.stop.abort();
       await runs.cancel(taskId, { owner: run.owner });
       bus.publish(
         AgentEvent.statusUpdate({
