@@ -30,6 +30,7 @@ function fakeRuns(failing: { list?: boolean } = {}) {
   const decided: string[] = [];
   const started: { input: unknown; owner: string | undefined }[] = [];
   const signals: (AbortSignal | undefined)[] = [];
+  const listed: Record<string, unknown>[] = [];
   const add = (runId: string, owner: string | undefined, status: FakeRun['status']): void => {
     runs.set(runId, {
       runId,
@@ -64,12 +65,17 @@ function fakeRuns(failing: { list?: boolean } = {}) {
       const run = runs.get(runId);
       return run === undefined ? undefined : { ...run, events: undefined };
     },
-    async list(options: { status?: unknown } = {}) {
+    // As create-runs-api.ts lists: newest first, the owner's only when one is given, `limit` at most.
+    async list(options: { status?: unknown; owner?: string; limit?: number } = {}) {
+      listed.push({ ...options });
       if (failing.list) throw new Error(STORE_WORDS);
       if (options.status !== undefined && options.status !== 'PENDING') {
         throw new InvalidArgumentError({ argument: 'status', message: 'status is not a status.' });
       }
-      return [...runs.values()];
+      return [...runs.values()]
+        .reverse()
+        .filter((run) => options.owner === undefined || run.owner === options.owner)
+        .slice(0, options.limit);
     },
     async result(runId: string, options: { signal?: AbortSignal } = {}) {
       const run = access(runId, undefined);
@@ -127,7 +133,15 @@ function fakeRuns(failing: { list?: boolean } = {}) {
       })();
     },
   };
-  return { runs: api as unknown as DurableRuns, add, cancelled, decided, started, signals };
+  return {
+    runs: api as unknown as DurableRuns,
+    add,
+    cancelled,
+    decided,
+    started,
+    signals,
+    listed,
+  };
 }
 
 /** The fleet server on 127.0.0.1 for `runs`, closed when the test ends; `told` gets onError's. */
@@ -180,6 +194,41 @@ describe('the fleet server and a caller who names no user (attack40)', () => {
     expect(
       (await fetch(`${base}/runs/open-run/approvals`, { headers: { 'x-user': 'bob' } })).status,
     ).toBe(404);
+  });
+});
+
+describe('the fleet server and the list of runs (leftovers41)', () => {
+  it("lists the caller's newest runs by the store's owner filter, whatever another user started since", async () => {
+    // Every run of every user was read for each `GET /runs` and filtered here: Bob starting runs
+    // made Alice's list read his (and, bounded to a page, pushed hers off it).
+    const fake = fakeRuns();
+    fake.add('alice-run', 'alice', 'PENDING');
+    fake.add('open-run', undefined, 'PENDING');
+    const base = await serve(fake.runs);
+    // A caller who names no user sees only the runs nobody owns (the demo's), from one page.
+    const open = await fetch(`${base}/runs`);
+    expect(((await open.json()) as { runId: string }[]).map((run) => run.runId)).toEqual([
+      'open-run',
+    ]);
+    expect(fake.listed.at(-1)).toEqual({ limit: 100 });
+    for (let index = 0; index < 150; index++) fake.add(`bob-${index}`, 'bob', 'SUCCESS');
+    const alice = await fetch(`${base}/runs`, { headers: { 'x-user': 'alice' } });
+    expect(alice.status).toBe(200);
+    expect(((await alice.json()) as { runId: string }[]).map((run) => run.runId)).toEqual([
+      'alice-run',
+    ]);
+    expect(fake.listed.at(-1)).toEqual({ owner: 'alice', limit: 100 });
+    const pending = await fetch(`${base}/runs?status=PENDING`, { headers: { 'x-user': 'alice' } });
+    expect(pending.status).toBe(200);
+    expect(fake.listed.at(-1)).toEqual({ status: 'PENDING', owner: 'alice', limit: 100 });
+    // Bob gets his newest 100, never all of them, and none of anybody else's.
+    const bob = (await (await fetch(`${base}/runs`, { headers: { 'x-user': 'bob' } })).json()) as {
+      runId: string;
+      owner?: string;
+    }[];
+    expect(bob).toHaveLength(100);
+    expect(bob[0]?.runId).toBe('bob-149');
+    expect(bob.every((run) => run.owner === 'bob')).toBe(true);
   });
 });
 

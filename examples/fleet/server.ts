@@ -2,7 +2,7 @@
 // Last-Event-ID), takes approvals. It runs no agent itself: it only talks to Postgres.
 //
 //   POST /runs                         {"input": "...", "runId"?: "...", "agent"?: "support"}
-//   GET  /runs?status=PENDING          the runs, newest first
+//   GET  /runs?status=PENDING          the caller's runs, newest 100 first
 //   GET  /runs/:id                     status, and the worker that runs it
 //   GET  /runs/:id/events              SSE: id = event index, event = type, data = the event
 //   GET  /runs/:id/result              waits for the result
@@ -26,6 +26,9 @@ import {
   type DurableRunStatusName,
   type DurableRuns,
 } from '@gemloop/dbos';
+
+/** The most runs `GET /runs` answers: the caller's newest. */
+const LISTED_RUNS = 100;
 
 /** The most a request body may be (an input or a decision); a larger one is refused unread. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -113,9 +116,15 @@ async function route(
       return sendJson(response, 202, started);
     }
     const status = url.searchParams.get('status');
-    const listed = await runs.list(
-      status === null ? {} : { status: status as DurableRunStatusName },
-    );
+    // The caller's newest runs, by the store's owner filter (in its query): read and filtered
+    // here, every user's runs were read for each list, and a page of them could hold none of
+    // the caller's. The runs nobody owns (no `X-User`, the demo's) have no filter of their own:
+    // they share the newest page with everyone's, and are kept here.
+    const listed = await runs.list({
+      ...(status === null ? {} : { status: status as DurableRunStatusName }),
+      ...(owner === undefined ? {} : { owner }),
+      limit: LISTED_RUNS,
+    });
     return sendJson(
       response,
       200,

@@ -94,6 +94,12 @@ describe('redactLocalDetails, idempotent', () => {
     'lookup errors: 2 of 5 ids unknown',
     'lookup error on row 7: no such customer',
     'customer lookup failed on page 3',
+    // leftovers41: the words capitalised, as a tool's own error often writes them.
+    'lookup Error: x',
+    'lookup Error: not found',
+    'lookup Errors: 2 of 5 ids unknown',
+    'lookup Failed: no row for id 7',
+    'lookup Error on row 7: no such customer',
   ])('keeps the word after lookup that names no host (leftovers40): %s', (text) => {
     // `lookup error: not found` (a tool's own words) became `lookup <host>: not found`.
     expect(redactLocalDetails(text)).toBe(text);
@@ -107,6 +113,8 @@ describe('redactLocalDetails, idempotent', () => {
     ],
     ['lookup error.corp: server misbehaving', 'lookup <host>: server misbehaving'],
     ['lookup failed-over.db: i/o timeout', 'lookup <host>: i/o timeout'],
+    ['dial tcp: lookup Error-db: no such host', 'dial tcp: lookup <host>: no such host'],
+    ['lookup Failed.corp on 10.0.0.2:53: no such host', 'lookup <host> on <host>: no such host'],
     ['getaddrinfo ENOTFOUND error', 'getaddrinfo ENOTFOUND <host>'],
     ['getaddrinfo ENOTFOUND error.internal', 'getaddrinfo ENOTFOUND <host>'],
   ])('still takes a host whose name begins with those words: %s', (text, redacted) => {

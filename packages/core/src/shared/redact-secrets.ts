@@ -215,11 +215,12 @@ const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{
 // `lookup` fails as `lookup failed: ...` (the loop's own words), and a second pass over that (a
 // subagent's error, the recorder) took `failed` for the host of Go's `lookup db: no such host`
 // (redact39); a tool's own `lookup error: not found` became `lookup <host>: not found`
-// (leftovers40). Words, not what Go's resolver writes after the `:` (`no such host`, `server
-// misbehaving`, ... net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those
-// that missed one would let a host through; a word missed here costs a `<host>` too many.
+// (leftovers40), and so did `lookup Error: x` (leftovers41: the words capitalised too). Words,
+// not what Go's resolver writes after the `:` (`no such host`, `server misbehaving`, ...
+// net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those that missed one
+// would let a host through; a word missed here costs a `<host>` too many.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:failed|errors?)[: ])[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;

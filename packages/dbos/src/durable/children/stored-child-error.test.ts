@@ -1,5 +1,5 @@
 import { SubagentError } from '@gemloop/core/composition';
-import { TreeBudgetError } from '@gemloop/core/errors';
+import { OutputValidationError, TreeBudgetError } from '@gemloop/core/errors';
 import { describe, expect, it } from 'vitest';
 import {
   BUDGET_STOP_PROPERTY,
@@ -123,6 +123,74 @@ describe('storedChildError', () => {
     expect(storedChildError(`thrown ${DRIVER}`, []).message).toBe(
       'thrown connect ECONNREFUSED <host> (<url>)',
     );
+  });
+});
+
+describe('storedChildError bounds its texts (leftovers41)', () => {
+  // A child whose structured answer failed stored the whole answer (`text`) and every issue's
+  // words in its row, and in its parent's record of the wait: a megabyte the model wrote, read by
+  // whoever reads the database. Each text is cut as a recorded step error is (1,000 characters).
+  const huge = 'x'.repeat(200_000);
+  const failure = () =>
+    new OutputValidationError({
+      text: `{"answer": "${huge}"}`,
+      issues: Array.from({ length: 20 }, (_, index) => ({
+        path: [`field${index}`, huge.slice(0, 5_000)],
+        message: `Expected number, got ${huge.slice(0, 20_000)}`,
+      })),
+      run: { messages: [], steps: [] } as never,
+      cause: new Error(`the parser said ${huge}`),
+    });
+
+  it('cuts the message, every text field and the cause chain, after the redaction', () => {
+    const copy = storedChildError(failure(), [KEY]) as Error & Record<string, unknown>;
+    expect(copy.name).toBe('OutputValidationError');
+    expect(copy['code']).toBe('output-validation');
+    expect(copy.message.length).toBeLessThanOrEqual(1_003);
+    expect(copy.message.startsWith("The model's structured answer does not match")).toBe(true);
+    expect(copy['text']).toBe(`{"answer": "${'x'.repeat(988)}...`);
+    const issues = copy['issues'] as { path: string[]; message: string }[];
+    expect(issues).toHaveLength(20);
+    for (const issue of issues) {
+      expect(issue.message.length).toBeLessThanOrEqual(1_003);
+      expect(issue.path[1]?.length).toBeLessThanOrEqual(1_003);
+    }
+    expect((copy.cause as Error).message.length).toBeLessThanOrEqual(1_003);
+    // The row DBOS writes of it: bounded by the fields' number, not by what the model wrote.
+    expect(stored(copy).length).toBeLessThan(250_000);
+  });
+
+  it('never cuts inside an emoji, and a secret is taken out before the cut', () => {
+    const emoji = '😀'.repeat(600);
+    const copy = storedChildError(new Error(`${KEY} ${emoji}`), [KEY]);
+    expect(copy.message.startsWith('[redacted] ')).toBe(true);
+    expect(copy.message).not.toContain(KEY);
+    // A lone high surrogate before the marker is no character (a strict JSON reader refuses it).
+    expect(copy.message.endsWith('😀...')).toBe(true);
+  });
+
+  it('the parent still rebuilds a SubagentError whose stored message was cut', () => {
+    const error = new SubagentError({
+      message: `The subagent clerk (desk > clerk#1) failed: ${huge}`,
+      toolName: 'clerk',
+      path: ['desk', 'clerk#1'],
+      childRun: undefined,
+      usage,
+      cost: undefined,
+      cause: failure(),
+    });
+    for (const copy of [storedChildError(error, []), revived(storedChildError(error, []))]) {
+      const rebuilt = childErrorForParent(copy);
+      expect(SubagentError.isInstance(rebuilt)).toBe(true);
+      const subagent = rebuilt as SubagentError;
+      expect(subagent.message.startsWith('The subagent clerk (desk > clerk#1) failed: xxx')).toBe(
+        true,
+      );
+      expect(subagent.message.length).toBeLessThanOrEqual(1_003);
+      expect(subagent.path).toEqual(['desk', 'clerk#1']);
+      expect(subagent.toolName).toBe('clerk');
+      expect((subagent.cause as Error).name).toBe('OutputValidationError');
+    }
   });
 });
 

@@ -1,9 +1,10 @@
 import { SubagentError } from '@gemloop/core/composition';
-import { redactLocalDetails } from '@gemloop/core/guardrails';
+import { MAX_TOOL_ERROR_MESSAGE_LENGTH, redactLocalDetails } from '@gemloop/core/guardrails';
 import {
   type ChildBudgetStop,
   childBudgetStopError,
   createSecretRedactor,
+  cutText,
 } from '@gemloop/core/internal';
 
 /** Deepest `cause` (and nested field) a stored child error keeps: a cause chain may loop. */
@@ -24,7 +25,7 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
  * of its wait; or the `gemloop.subagent:*` step of a subagent the worker did not prepare): a
  * plain `Error` with the class's `name`, its message, `code`, and its enumerable fields (texts,
  * numbers, booleans, and arrays and plain objects of those: a `SubagentError`'s `path` and
- * `usage`), each text without the keys of the run's clients (and their encoded forms) and
+ * `usage`), each text cut at 1,000 characters and without the keys of the run's clients (and their encoded forms) and
  * without the local details `redactLocalDetails` takes (`postgres://app:pw@10.0.0.5/db` becomes
  * `<url>`); its `cause` chain the same way, 8 deep at most; its stack only its first line. A
  * driver's message under a subagent's plugin sat whole in the child's row (attack30's
@@ -36,7 +37,19 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
  */
 export function storedChildError(error: unknown, keys: readonly string[]): Error {
   const withoutKeys = createSecretRedactor(keys);
-  return copyError(error, (text) => redactLocalDetails(withoutKeys(text)), 0);
+  return copyError(error, (text) => bounded(redactLocalDetails(withoutKeys(text))), 0);
+}
+
+/**
+ * `text` cut at `MAX_TOOL_ERROR_MESSAGE_LENGTH` as a recorded step error is (recorded-error.ts;
+ * never inside an emoji), after the redaction (a cut first could leave half a secret the patterns
+ * no longer see): an `OutputValidationError`'s `text` (the model's whole answer) and its issues'
+ * words were stored whole, a megabyte in the child's row and in its parent's record.
+ */
+function bounded(text: string): string {
+  return text.length > MAX_TOOL_ERROR_MESSAGE_LENGTH
+    ? `${cutText(text, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`
+    : text;
 }
 
 /**

@@ -395,6 +395,16 @@ describe('the key hold-back', () => {
     expect(await readBack(written)).toEqual(stored);
   });
 
+  it("stores the run-end's result without the key: the durable A2A door answers with it (leftovers41)", async () => {
+    const buffer = createRunEventBuffer(() => [KEY]);
+    const runEnd = { type: 'run-end', result: { text: `my ${KEY} ok`, finishReason: 'STOP' } };
+    pushRunEvent(buffer, runEnd as unknown as AgentEvent<unknown>);
+    await flushRunEvents(buffer);
+    expect(written.at(-1)?.events).toEqual([
+      { type: 'run-end', result: { text: 'my [redacted] ok', finishReason: 'STOP' } },
+    ]);
+  });
+
   it('writes nothing from a delta that may start a key until it is known, or the run ends', async () => {
     const buffer = createRunEventBuffer(() => [KEY]);
     for (const event of [stepStart(1), delta('a'), delta('b secret-k')])

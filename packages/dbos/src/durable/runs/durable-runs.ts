@@ -131,10 +131,17 @@ export type DurableRuns = {
    * does not exist); nothing is cancelled.
    */
   cancel(runId: string, options?: RunAccessOptions): Promise<void>;
-  /** Runs, newest first, optionally of some statuses. */
+  /**
+   * Runs, newest first, optionally of some statuses, and only `owner`'s when it is given (the
+   * runs started with that `owner`, matched in the database's query: another owner's runs take
+   * no place of a `limit`). Without `owner`, every run (the server's own view).
+   * @throws {@link InvalidArgumentError} for an `owner` that is not a non-empty string of at most
+   *   1024 characters.
+   */
   list(options?: {
     status?: DurableRunStatusName | readonly DurableRunStatusName[] | undefined;
     limit?: number | undefined;
+    owner?: string | undefined;
   }): Promise<DurableRunStatus[]>;
   /**
    * The runs of the subagents below a run (each a child workflow, `<runId>/<step>.<index>:<callId>`,

@@ -204,3 +204,62 @@ describe('who owns a durable run', () => {
     expect((await runs.result(runId)).text).toBe('Refunded.');
   });
 });
+
+describe('runs.list({ owner }) (leftovers41)', () => {
+  // A page of runs filtered after the read let Bob, starting runs, push Alice's off her list: the
+  // fleet's `GET /runs` read the newest page and kept hers. The owner is a filter of the query
+  // (the run's `gemloop.owner` workflow attribute), so her runs are read whatever his number.
+  // No worker: the runs wait enqueued, which is all a list needs.
+  let runs: DurableRuns;
+
+  beforeAll(async () => {
+    runs = await createDurableRuns({ databaseUrl: await workerDatabase('list-owner') });
+    for (let index = 0; index < 3; index++) {
+      await runs.start('support', { runId: `alice-${index}`, input: 'hi', owner: 'alice' });
+    }
+    await runs.start('support', { runId: 'nobody-0', input: 'hi' });
+    // Bob's, all newer than Alice's: a page of 10 newest holds none of hers.
+    for (let index = 0; index < 12; index++) {
+      await runs.start('support', { runId: `bob-${index}`, input: 'hi', owner: 'bob' });
+    }
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+  });
+
+  it("lists the owner's runs only, newest first, however many another owner started since", async () => {
+    const alice = await runs.list({ owner: 'alice', limit: 10 });
+    expect(alice.map((run) => run.runId)).toEqual(['alice-2', 'alice-1', 'alice-0']);
+    expect(alice.every((run) => run.owner === 'alice')).toBe(true);
+    expect((await runs.list({ owner: 'alice', limit: 2 })).map((run) => run.runId)).toEqual([
+      'alice-2',
+      'alice-1',
+    ]);
+    // With a status filter too (the status pages are read in the query's order).
+    const enqueued = await runs.list({ owner: 'alice', status: ['ENQUEUED', 'PENDING'] });
+    expect(enqueued.map((run) => run.runId)).toEqual(['alice-2', 'alice-1', 'alice-0']);
+    expect(await runs.list({ owner: 'alice', status: 'SUCCESS' })).toEqual([]);
+    expect(await runs.list({ owner: 'carol' })).toEqual([]);
+    expect((await runs.list({ owner: 'bob' })).length).toBe(12);
+    // Without an owner the server lists every run, as before.
+    expect((await runs.list()).length).toBe(16);
+  });
+
+  it('an owner that contains another is no match (an exact value, not a pattern)', async () => {
+    expect(await runs.list({ owner: 'alic' })).toEqual([]);
+    expect(await runs.list({ owner: 'alice%' })).toEqual([]);
+    expect(await runs.list({ owner: '"alice"' })).toEqual([]);
+  });
+
+  it('refuses an owner that is no owner, as every other door does', async () => {
+    for (const owner of ['', 7, 'x'.repeat(1025)]) {
+      const error = await runs.list({ owner: owner as never }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect((error as Error).name).toBe('InvalidArgumentError');
+      expect((error as Error).message).toMatch(/^owner must be a non-empty string/);
+    }
+  });
+});

@@ -51,6 +51,14 @@ export function runAttributes(head: RunHead & { agent: string }): Record<string,
 }
 
 /**
+ * The attributes `listWorkflows` matches (`attributes @> …`, DBOS's GIN-indexed containment) to
+ * list `owner`'s runs: the same key and value {@link runAttributes} writes. @internal
+ */
+export function ownerAttributes(owner: string): Record<string, unknown> {
+  return { [OWNER]: owner };
+}
+
+/**
  * The run's head from its workflow's attributes, or `undefined` for a workflow started without
  * them (by gemloop before attack24b): read it from the input then ({@link headFromInput}). The
  * attributes are a row like any other: each field is taken only when of its type.

@@ -15,10 +15,17 @@ export type A2ADurableRuns = {
     agent: string,
     options: { runId: string; input: AgentInput; owner?: string | undefined },
   ): Promise<{ runId: string }>;
-  /** The run's events from `offset` until it ends, refused for another `owner`. */
+  /**
+   * The run's events from `offset` until it ends (or `signal` aborts: a cancelled task's read
+   * stops waiting for the next event), refused for another `owner`.
+   */
   events(
     runId: string,
-    options?: { offset?: number | undefined; owner?: string | undefined },
+    options?: {
+      offset?: number | undefined;
+      owner?: string | undefined;
+      signal?: AbortSignal | undefined;
+    },
   ): AsyncIterable<{ offset: number; event: AgentEvent }>;
   /** The run's status, or `undefined` for an unknown id. */
   status(runId: string): Promise<{ status: string; owner?: string | undefined } | undefined>;

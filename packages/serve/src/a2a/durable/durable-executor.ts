@@ -48,6 +48,10 @@ export type DurableExecutor = AgentExecutor & {
 export const WORKING_REFUSAL =
   'This task is working: a durable task takes no message but the answer it asks for; send the message when it has ended (a new message as a new task of the context).';
 
+/** The refusal of an answer whose task was cancelled while the door read its calls. @internal */
+export const CANCELED_REFUSAL =
+  'The task was cancelled while this answer was read: nothing was answered.';
+
 /** The stored events a door reads to find the calls a question names: a hang guard. */
 const MAX_EVENTS_SCANNED = 100_000;
 
@@ -74,8 +78,19 @@ export function createDurableExecutor(options: {
 }): DurableExecutor {
   const { runs, agent } = options.durable;
   const { onError } = options;
-  // The tasks this door follows now, by task id (the durable run's id).
-  const following = new Map<string, { canceled: boolean; contextId: string; owner: string }>();
+  // The tasks this door follows now, by task id (the durable run's id); `stop` ends the read of
+  // the run's events at a cancel (a read waits in the database for the run's next event).
+  const following = new Map<
+    string,
+    { canceled: boolean; contextId: string; owner: string; stop: AbortController }
+  >();
+  // The answers reading a task's events for its waiting calls, each stopped by a cancel (which
+  // cancels the run for their owner): a call whose event never appears kept its read polling the
+  // database for ever.
+  const searching = new Map<
+    string,
+    { contextId: string; owner: string; stops: Set<AbortController> }
+  >();
   // Refusals by request: the SDK's `execute` returns nothing, and any event it publishes is saved
   // into the task every door shares, so a refusal leaves by this side door (`refusalOf`). A
   // `rejected` status once did it: a terminal state on a task whose run went on, which then
@@ -104,15 +119,27 @@ export function createDurableExecutor(options: {
           metadata: {},
         }),
       );
-    const run = following.get(taskId) ?? { canceled: false, contextId, owner };
+    const run = following.get(taskId) ?? {
+      canceled: false,
+      contextId,
+      owner,
+      stop: new AbortController(),
+    };
     following.set(taskId, run);
+    // The answer of the run's `run-end` event, once read.
+    let ended: string | undefined;
     try {
       const publish = answerDeltaPublisher(bus, taskId, contextId);
       try {
         // The shown arguments of the run's calls, by step and call id, for a question.
         const shown = new Map<string, unknown>();
-        for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
+        const { signal } = run.stop;
+        for await (const { offset, event } of runs.events(taskId, { offset: 0, owner, signal })) {
           if (run.canceled) return;
+          // The stored result, as the worker stored its events: without the keys of the run's
+          // clients. `runs.result()` holds the model's own words (a chat's next turn sends them
+          // back), and this door has no agent to read the keys of (keylessResult).
+          if (event.type === 'run-end') ended = storedAnswer(event.result);
           publish(event);
           if (event.type !== 'tool-call' || runs.pendingApprovals === undefined) continue;
           shown.set(callKey(event), event.redactedArgs ?? event.args);
@@ -155,7 +182,8 @@ export function createDurableExecutor(options: {
       }
       let text: string;
       try {
-        text = (await runs.result(taskId)).text;
+        // A run with no `run-end` event read (a failed one: `result()` throws its error).
+        text = ended ?? (await runs.result(taskId)).text;
       } catch (error) {
         onError(error);
         if (status === 'SUCCESS') return;
@@ -218,9 +246,13 @@ export function createDurableExecutor(options: {
     };
     let pending: readonly A2ADurablePendingApproval[];
     let calls: { shown: Map<string, unknown>; last: number };
+    const search = new AbortController();
+    const searches = searching.get(taskId) ?? { contextId, owner, stops: new Set() };
+    searches.stops.add(search);
+    searching.set(taskId, searches);
     try {
       pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
-      calls = await findCalls(taskId, owner, pending);
+      calls = await findCalls(taskId, owner, pending, search.signal);
     } catch (error) {
       // The door could not read the run (its database connection), not the run failed: `failed`
       // on the shared task would end it for good while the run still waits for this answer. The
@@ -229,6 +261,16 @@ export function createDurableExecutor(options: {
         request.context,
         new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
       );
+      return;
+    } finally {
+      searches.stops.delete(search);
+      if (searches.stops.size === 0 && searching.get(taskId) === searches) {
+        searching.delete(taskId);
+      }
+    }
+    if (search.signal.aborted) {
+      // Cancelled while its calls were read: nothing is answered on a read cut short.
+      refusals.set(request.context, new UnsupportedOperationError(CANCELED_REFUSAL));
       return;
     }
     const retried = isRetriedMessage(request.userMessage, task.history);
@@ -282,6 +324,7 @@ export function createDurableExecutor(options: {
     taskId: string,
     owner: string,
     pending: readonly A2ADurablePendingApproval[],
+    signal: AbortSignal,
   ): Promise<{ shown: Map<string, unknown>; last: number }> {
     const shown = new Map<string, unknown>();
     // The run's own calls: a durable subagent's events reach the run's only when it ends, so
@@ -291,7 +334,7 @@ export function createDurableExecutor(options: {
     if (wanted.size === 0) return { shown, last };
     let scanned = 0;
     // The run waits, so its events do not end: read until every waiting call's event is found.
-    for await (const { offset, event } of runs.events(taskId, { offset: 0, owner })) {
+    for await (const { offset, event } of runs.events(taskId, { offset: 0, owner, signal })) {
       if (++scanned > MAX_EVENTS_SCANNED) break;
       if (event.type !== 'tool-call') continue;
       const key = callKey(event);
@@ -376,9 +419,16 @@ export function createDurableExecutor(options: {
     },
 
     async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
-      const run = following.get(taskId);
+      const search = searching.get(taskId);
+      for (const stop of search?.stops ?? []) stop.abort();
+      const followed = following.get(taskId);
+      if (followed !== undefined) {
+        followed.canceled = true;
+        followed.stop.abort();
+      }
+      // An answer reading the run's calls has no follower yet: the run is cancelled all the same.
+      const run = followed ?? search;
       if (run === undefined) return;
-      run.canceled = true;
       await runs.cancel(taskId, { owner: run.owner });
       bus.publish(
         AgentEvent.statusUpdate({
@@ -443,4 +493,10 @@ function inputTooLarge(error: unknown): string | undefined {
       ? `: ${bytes} bytes of JSON as the run's input, over the agent's limit of ${limit}`
       : '';
   return `The message is too large to start a task${sizes}. Send a shorter message.`;
+}
+
+/** The text of a stored `run-end` event's result, `undefined` when the row has none (read as hostile). */
+function storedAnswer(result: unknown): string | undefined {
+  const text = (result as { text?: unknown } | null | undefined)?.text;
+  return typeof text === 'string' ? text : undefined;
 }

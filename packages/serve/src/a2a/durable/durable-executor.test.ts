@@ -1,0 +1,186 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import {
+  type AgentExecutionEvent,
+  DefaultExecutionEventBus,
+  RequestContext,
+  ServerCallContext,
+} from '@a2a-js/sdk/server';
+import type { AgentEvent } from '@gemloop/core';
+import { describe, expect, it } from 'vitest';
+import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
+import type { A2ADurablePendingApproval, A2ADurableRuns } from './durable-a2a-runs.ts';
+import { createDurableExecutor } from './durable-executor.ts';
+
+// The durable executor against runs whose reads are watched: what it asks of the stored events
+// (a signal a cancel aborts) and what it sends of the run's end (the stored run-end's result,
+// without the keys the worker removed, never the raw stored result).
+
+/** The signals each `events()` read was given, and runs whose reads wait until aborted. */
+function watchedRuns(overrides: Partial<A2ADurableRuns> = {}) {
+  const signals: (AbortSignal | undefined)[] = [];
+  const runs: A2ADurableRuns = {
+    start: async (_agent, { runId }) => ({ runId }),
+    // A run that writes nothing more: a read waits for its next event, as DBOS polls for it.
+    async *events(_runId, options = {}) {
+      signals.push(options.signal);
+      await new Promise<void>((resolve) => {
+        if (options.signal?.aborted) resolve();
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+    status: async () => ({ status: 'PENDING' }),
+    result: async () => ({ text: '' }),
+    cancel: async () => {},
+    ...overrides,
+  };
+  return { runs, signals };
+}
+
+function request(taskId: string, text: string, task?: Task): RequestContext {
+  return new RequestContext(
+    {
+      message: {
+        messageId: crypto.randomUUID(),
+        role: 1,
+        parts: [{ content: { $case: 'text', value: text } }],
+        taskId,
+        contextId: 'ctx-1',
+      },
+    } as never,
+    taskId,
+    'ctx-1',
+    new ServerCallContext({ user: ownerUser('alice') }),
+    task,
+  );
+}
+
+function recordingBus() {
+  const bus = new DefaultExecutionEventBus();
+  const events: AgentExecutionEvent[] = [];
+  bus.on('event', (event) => events.push(event));
+  return { bus, events };
+}
+
+/** Resolves once `signals` holds `count` reads. */
+async function readsStarted(signals: readonly unknown[], count: number): Promise<void> {
+  while (signals.length < count) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('the durable A2A executor', () => {
+  it("a cancelled task's follower stops reading the run's events (its read is aborted, not left to poll)", async () => {
+    const { runs, signals } = watchedRuns();
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const { bus, events } = recordingBus();
+    const executed = executor.execute(request('task-1', 'Hello.'), bus);
+    await readsStarted(signals, 1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    expect(signals[0]?.aborted).toBe(false);
+    await executor.cancelTask('task-1', bus);
+    expect(signals[0]?.aborted).toBe(true);
+    // The follower returns at the abort (it waited for an event that never came).
+    await executed;
+    expect(executor.isWorking('alice', 'task-1')).toBe(false);
+    const states = events.map((event) => (event.data as { status?: { state?: TaskState } }).status);
+    expect(states.filter((status) => status?.state === TaskState.TASK_STATE_CANCELED)).toHaveLength(
+      1,
+    );
+  });
+
+  it("an answer's search for the waiting call's event is aborted by a cancel (an event that never comes)", async () => {
+    const pending: A2ADurablePendingApproval[] = [
+      { approvalId: 'a-1', toolCallId: 'c-1', toolName: 'refund', stepNumber: 1 },
+    ];
+    const cancelled: unknown[] = [];
+    const approved: unknown[] = [];
+    const { runs, signals } = watchedRuns({
+      pendingApprovals: async () => pending,
+      approve: async (...args) => {
+        approved.push(args);
+      },
+      cancel: async (runId, options) => {
+        cancelled.push([runId, options]);
+      },
+    });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
+    const task = {
+      id: 'task-2',
+      contextId: 'ctx-1',
+      status: { state: TaskState.TASK_STATE_INPUT_REQUIRED },
+      history: [],
+      artifacts: [],
+    } as unknown as Task;
+    const { bus, events } = recordingBus();
+    const answer = request('task-2', 'approve', task);
+    const executed = executor.execute(answer, bus);
+    await readsStarted(signals, 1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    await executor.cancelTask('task-2', bus);
+    expect(signals[0]?.aborted).toBe(true);
+    await executed;
+    // The run is cancelled for its owner (no follower held it yet), the task goes canceled, and
+    // nothing is approved on a read cut short: the answer is refused, saying so.
+    expect(cancelled).toEqual([['task-2', { owner: 'alice' }]]);
+    expect(approved).toEqual([]);
+    expect(events.map((event) => event.data)).toMatchObject([
+      { taskId: 'task-2', contextId: 'ctx-1', status: { state: TaskState.TASK_STATE_CANCELED } },
+    ]);
+    expect(executor.refusalOf(answer.context)?.message).toMatch(/cancel/i);
+  });
+
+  it("sends the stored run-end's answer (keys removed by the worker), not the stored result's words", async () => {
+    const key = 'AIzaSyD-secret-key-0123456789abcdefghij';
+    const stored: { offset: number; event: AgentEvent }[] = [
+      {
+        offset: 0,
+        event: {
+          type: 'text-delta',
+          path: [],
+          stepNumber: 1,
+          text: 'the key is [redacted]',
+        } as AgentEvent,
+      },
+      {
+        offset: 1,
+        event: {
+          type: 'run-end',
+          result: { text: 'the key is [redacted]' },
+        } as unknown as AgentEvent,
+      },
+    ];
+    const { runs } = watchedRuns({
+      async *events() {
+        yield* stored;
+      },
+      status: async () => ({ status: 'SUCCESS' }),
+      // The result DBOS stored: the model's own words, which a chat's next turn sends back.
+      result: async () => ({ text: `the key is ${key}` }),
+    });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const { bus, events } = recordingBus();
+    await executor.execute(request('task-3', 'What is the key?'), bus);
+    const sent = JSON.stringify(events);
+    expect(sent).not.toContain(key);
+    const last = events.findLast((event) => event.kind === 'artifactUpdate')?.data as {
+      artifact: { parts: { content: { value: string } }[] };
+      lastChunk: boolean;
+    };
+    expect(last.lastChunk).toBe(true);
+    expect(last.artifact.parts[0]?.content.value).toBe('the key is [redacted]');
+    expect(events.at(-1)?.data).toMatchObject({
+      status: { state: TaskState.TASK_STATE_COMPLETED },
+    });
+  });
+});
