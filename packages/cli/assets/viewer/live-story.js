@@ -81,6 +81,8 @@ export function renderLine(line, startedAt) {
         startedAt,
         el('b', null, `Tool call ${asText(line.toolName) ?? '?'}`),
         ` (${asText(line.behavior) ?? 'BLOCKING'}, ${asText(line.toolCallId) ?? ''})`,
+        // An id-less call (Vertex): the id shown is the session's own key; the answer went without one.
+        line.idless === true ? el('span', { className: 'dim' }, ' · sent without an id') : null,
         el('pre', { className: 'live-args' }, prettyJson(line.args)),
       );
     case 'tool-result':

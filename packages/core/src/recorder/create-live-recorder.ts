@@ -373,6 +373,7 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
                 toolName: event.toolName,
                 args: boundValue(info.redactArgs?.(event.toolName, event.args) ?? event.args),
                 behavior: event.behavior,
+                ...(event.idless === true ? { idless: true } : {}),
                 at,
               });
               return;
