@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { subagent } from '../composition/subagent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { googleSearch } from '../tools/builtin/built-in-tools.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -90,4 +91,61 @@ describe("a built-in's fallback call in a recording", () => {
       expect(stepEnds.map((line) => line['grounding'])).toEqual([undefined, undefined]);
     },
   );
+
+  it("keeps a subagent's fallback call's sources in the child's recorded run", async () => {
+    const fake = createFakeGemini({
+      script: [
+        turn.call('researcher', { task: 'The weather in Tokyo?' }),
+        turn.call('google_search', { query: 'weather in Tokyo' }),
+        turn.grounded('Sunny in Tokyo.', { sources: [SOURCE] }),
+        turn.text('Sunny.'),
+        turn.text('Tokyo is sunny.'),
+      ],
+    });
+    const { url } = await fake.listen();
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-runs-grounding-'));
+    onTestFinished(async () => {
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const recorder = createRunRecorder({ dir });
+    const gemini = createGemini({ baseUrl: url, apiKey: 'grounding-key', retry: false });
+    const researcher = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      name: 'researcher',
+      // With a function beside it, 2.x takes the search as a function (alone it is sent as is).
+      tools: [googleSearch(), calculator],
+    });
+    const lead = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      name: 'lead',
+      tools: [subagent(researcher, { name: 'researcher', description: 'Looks things up.' })],
+      recorder,
+      telemetry: false,
+    });
+    expect((await lead.run('Weather in Tokyo?')).text).toBe('Tokyo is sunny.');
+    await recorder.flush();
+    const files = await Promise.all(
+      (await readdir(dir)).map(async (name) =>
+        (await readFile(join(dir, name), 'utf8'))
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      ),
+    );
+    const isSearchEnd = (line: Record<string, unknown>) =>
+      line['type'] === 'tool-call-end' && line['toolName'] === 'google_search';
+    const child = files.filter((lines) => lines.some(isSearchEnd));
+    expect(child).toHaveLength(1);
+    // The child's own run file (its start names its parent run), the call's sources on the line.
+    expect(child[0]?.[0]).toMatchObject({
+      agentName: 'researcher',
+      parentRunId: expect.any(String),
+    });
+    expect(child[0]?.find(isSearchEnd)).toMatchObject({
+      grounding: { groundingChunks: [{ web: SOURCE }] },
+    });
+  });
 });
