@@ -1,9 +1,10 @@
 // Long-term memory: one agent serves two users, each with their own memories in a JSON-lines
 // file. Ana tells the agent a preference and the model saves it with the `remember` tool (its
 // call answered by the run's memoryPlugin, in Ana's scope); in a later run the memory comes back
-// as a note before the history (never into it), and a `recalled` event shows its id. Bruno,
-// asking the same question, gets nothing of Ana's. Then Ana sees what is remembered about her,
-// and forgets it all.
+// as a note before the history (never into it), sent as data rather than instructions (a stored
+// "ignore previous instructions" stays a quoted memory), and a `recalled` event shows its id.
+// Bruno, asking the same question, gets nothing of Ana's. Then Ana sees what is remembered about
+// her, and forgets it all.
 //
 //   node scripts/run-example.mjs memory
 //
@@ -21,6 +22,7 @@ import {
   memoryPlugin,
   memoryTools,
 } from '@gemloop/core/memory';
+import type { GenerateContentBody } from '@gemloop/core/wire';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
 
@@ -37,7 +39,7 @@ function wordEmbedding({ text, dimensions }: { text: string; dimensions: number 
 }
 
 await run(
-  async ({ gemini, model }) => {
+  async ({ gemini, model, fake }) => {
     const folder = await mkdtemp(join(tmpdir(), 'gemloop-memory-example-'));
     try {
       const memory = createMemory({
@@ -63,6 +65,11 @@ await run(
         }
       }
       console.log(`ana: ${(await stream.result).text}`);
+      // Offline, the fake kept what was sent: the note goes first, its memories as data (one JSON
+      // line each, in a block no stored text can close), never as the prompt's own words.
+      const sent = fake?.modelRequests.at(-1)?.body as GenerateContentBody | undefined;
+      const note = sent?.contents?.[0]?.parts?.[0]?.text;
+      if (note !== undefined) console.log(`the note the model got:\n${note}`);
 
       const other = await agent.run('How should I travel to Porto?', asUser('bruno'));
       console.log(`bruno: ${other.text}`);

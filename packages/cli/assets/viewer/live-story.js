@@ -101,6 +101,8 @@ export function renderLine(line, startedAt, { key = '', expanded } = {}) {
         startedAt,
         el('b', null, `Tool call ${short(line.toolName) ?? '?'}`),
         ` (${short(line.behavior, 40) ?? 'BLOCKING'}, ${short(line.toolCallId) ?? ''})`,
+        // An id-less call (Vertex): the id shown is the session's own key; the answer went without one.
+        line.idless === true ? el('span', { className: 'dim' }, ' · sent without an id') : null,
         long(prettyJson(line.args), 'live-args', 'args', 'pre'),
       );
     case 'tool-result':

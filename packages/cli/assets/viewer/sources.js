@@ -4,8 +4,13 @@ import { asText, field, oneLine } from './format.js';
 function groundingSources(run) {
   const sources = [];
   const seen = new Set();
-  for (const step of run.steps) {
-    const chunks = field(field(step.end, 'grounding'), 'groundingChunks');
+  // The model's own grounding of a step, and a call's (a built-in run as a function on 2.x).
+  const groundings = run.steps.flatMap((step) => [
+    field(step.end, 'grounding'),
+    ...step.toolCalls.map((call) => call.grounding),
+  ]);
+  for (const grounding of groundings) {
+    const chunks = field(grounding, 'groundingChunks');
     if (!Array.isArray(chunks)) continue;
     for (const chunk of chunks) {
       const web = field(chunk, 'web') ?? field(chunk, 'retrievedContext') ?? field(chunk, 'maps');

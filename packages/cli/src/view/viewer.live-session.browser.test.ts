@@ -18,10 +18,14 @@ let viewer: OpenViewer | undefined;
 let dir: string | undefined;
 let pluginViewer: OpenViewer | undefined;
 let pluginDir: string | undefined;
+let idlessViewer: OpenViewer | undefined;
+let idlessDir: string | undefined;
 
 afterAll(async () => {
   await viewer?.close();
   await pluginViewer?.close();
+  await idlessViewer?.close();
+  if (idlessDir !== undefined) await rm(idlessDir, { recursive: true, force: true });
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   if (pluginDir !== undefined) await rm(pluginDir, { recursive: true, force: true });
 });
@@ -231,5 +235,50 @@ describe('gemloop view, a live session', () => {
     const html = await page.content();
     expect(html).not.toContain('pw-root-1');
     expect(html).not.toContain('pw-ada-2');
+  });
+
+  it('marks a tool call the server sent without an id (matrix41)', async () => {
+    // Its id on the page is the session's own key (live-call-<n>), not one the server sent.
+    idlessDir = await mkdtemp(join(tmpdir(), 'gemloop-view-live-idless-'));
+    const fake = await createFakeLive({
+      script: [
+        [{ toolCalls: [{ name: 'login', args: { user: 'ada', password: 'pw-3' }, id: null }] }],
+        [{ toolCalls: [{ name: 'login', args: { user: 'bo', password: 'pw-4' }, id: 's1' }] }],
+        [{ text: 'Both signed in.' }],
+      ],
+    });
+    try {
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: fake.url, apiKey: 'view-live-key-3', retry: false }),
+        model: 'gemini-3-flash-preview',
+        name: 'voice',
+        tools: [login],
+      });
+      const recorder = createLiveRecorder({ dir: idlessDir });
+      const session = await recordLiveSession(agent, { recorder, model: 'gemini-live-test' });
+      const events = session[Symbol.asyncIterator]();
+      session.sendText('Sign in ada, then bo.');
+      for (;;) {
+        const next = await events.next();
+        if (next.done === true) throw new Error('the session ended early');
+        if (next.value.type === 'turn-end') break;
+      }
+      await session.close();
+      await recorder.flush();
+      expect(fake.errors).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+
+    idlessViewer = await openViewer(idlessDir);
+    const page = await idlessViewer.context.newPage();
+    await page.goto(idlessViewer.server.url);
+    await page.locator('#runs tr.run-row.live-row a').first().click();
+    await page.waitForSelector('#live-story');
+    const calls = await page.locator('#live-story li.live-tool-call').allTextContents();
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatch(/\(BLOCKING, live-call-\d+\) · sent without an id/);
+    expect(calls[1]).toContain('(BLOCKING, s1)');
+    expect(calls[1]).not.toContain('without an id');
   });
 });

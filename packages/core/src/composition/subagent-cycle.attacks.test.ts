@@ -9,6 +9,7 @@ import type { Agent } from '../agent/create-agent.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -100,6 +101,24 @@ describe('a cycle of agents', () => {
       expect(fake.modelRequests).toHaveLength(129);
     }, 60_000);
   }
+
+  it.each(['send', 'sendStream'] as const)(
+    "ends a chat turn's tree the same, and the session keeps no half of the turn (%s, matrix41)",
+    async (send) => {
+      const { lead, fake } = await cycle(2);
+      const chat = createChatSession({ agent: lead });
+      const outcome = send === 'send' ? chat.send('Help me.') : chat.sendStream('Help me.').result;
+      const error = await outcome.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(SubagentError.isInstance(error)).toBe(true);
+      expect((error as SubagentError).message).toContain('past its maxDepth of 2');
+      expect(fake.modelRequests).toHaveLength(5);
+      expect(await chat.history()).toEqual([]);
+    },
+    60_000,
+  );
 
   it('takes a lower maxDepth, and refuses one that is not a positive integer', async () => {
     const { lead, fake } = await cycle(2);

@@ -1,9 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
+import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
+import { recordLiveSession } from './record-live-session.ts';
 
 // Vertex may send a Live tool call without an id (FunctionCall.id is "Optional"; js-genai's
 // Session.tLiveClienttToolResponse, googleapis/js-genai src/live.ts, demands a response id only
@@ -130,5 +140,68 @@ describe('a live session with id-less tool calls (Vertex style) against the fake
         .sort(),
     ).toEqual(['a', 'b']);
     expect(fake.errors).toEqual([]);
+  });
+
+  it('says a call came without an id in its span and its recorded line, and a call with one says nothing (matrix41)', async () => {
+    // Without the mark, the span's gen_ai.tool.call.id and the recording's toolCallId show the
+    // session's own key as if the server had sent it.
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-live-idless-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const gated = gatedTool('BLOCKING');
+    gated.open();
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'find', id: null, args: { q: 'a' } }] }],
+          [{ toolCalls: [{ name: 'find', id: 'server-1', args: { q: 'b' } }] }],
+          [{ text: 'Found both.' }],
+        ],
+      },
+      { tools: [gated.tool], telemetry: { tracerProvider } },
+    );
+    const recorder = createLiveRecorder({ dir });
+    const session = await recordLiveSession(agent, {
+      recorder,
+      model: 'gemini-3.1-flash-live-preview',
+    });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('find a, then b');
+    const events = await readUntil(iterator, (event) => event.type === 'turn-end');
+    await session.close();
+    await recorder.flush();
+    expect(fake.errors).toEqual([]);
+
+    const calls = events.flatMap((event) => (event.type === 'tool-call' ? [event] : []));
+    expect(calls.map((call) => [call.toolCallId, call.idless])).toEqual([
+      [expect.stringMatching(/^live-call-\d+$/), true],
+      ['server-1', undefined],
+    ]);
+    const idlessKey = calls[0]?.toolCallId;
+
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === 'execute_tool find');
+    expect(spans.map((span) => span.attributes['gen_ai.tool.call.id'])).toEqual([
+      idlessKey,
+      'server-1',
+    ]);
+    expect(spans.map((span) => span.attributes['gemloop.live.tool.idless'])).toEqual([
+      true,
+      undefined,
+    ]);
+
+    const [name] = await readdir(dir);
+    const lines = (await readFile(join(dir, name as string), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['type'] === 'tool-call');
+    expect(lines).toEqual([
+      expect.objectContaining({ toolCallId: idlessKey, idless: true }),
+      expect.not.objectContaining({ idless: expect.anything() }),
+    ]);
+    expect(lines[1]).toMatchObject({ toolCallId: 'server-1' });
   });
 });

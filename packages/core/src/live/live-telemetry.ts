@@ -161,6 +161,8 @@ export function createLiveTelemetry({
                 'gen_ai.tool.call.id': boundName(redact(event.toolCallId)),
                 'gen_ai.tool.type': 'function',
                 'gemloop.live.tool.behavior': event.behavior,
+                // The call id above is then the session's own key, not one the server sent.
+                ...(event.idless === true ? { 'gemloop.live.tool.idless': true } : {}),
               },
             },
             sessionContext,

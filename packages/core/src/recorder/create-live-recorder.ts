@@ -378,6 +378,7 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
                 toolName: name(event.toolName),
                 args: boundValue(info.redactArgs?.(event.toolName, event.args) ?? event.args),
                 behavior: event.behavior,
+                ...(event.idless === true ? { idless: true } : {}),
                 at,
               });
               return;

@@ -350,6 +350,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                 outcome: record.outcome,
                 output: record.outcome === 'success' ? record.output : undefined,
                 error: record.error,
+                // A built-in run as a function (Gemini 2.x's google_search) grounds its call, not
+                // the step: without this its sources reached neither the file nor the viewer.
+                ...(record.grounding === undefined ? {} : { grounding: record.grounding }),
                 durationMs: record.durationMs,
                 at,
               });

@@ -88,6 +88,11 @@ export type RecordedLiveLine =
       /** With the tool's `secretArguments` as `'[redacted]'`; JSON past the bound is a note. */
       args: unknown;
       behavior: 'BLOCKING' | 'NON_BLOCKING';
+      /**
+       * Present when the server sent the call without an id (Vertex): `toolCallId` is then the
+       * session's local key (`live-call-<n>`), which never went on the wire.
+       */
+      idless?: true | undefined;
       at: number;
     }
   | {
@@ -155,6 +160,7 @@ export type LiveRecorderEvent =
       toolName: string;
       args: Record<string, unknown>;
       behavior: 'BLOCKING' | 'NON_BLOCKING';
+      idless?: true | undefined;
     }
   | {
       type: 'tool-result';

@@ -167,6 +167,8 @@ export type RecordedRunLine =
       outcome: string;
       output?: unknown;
       error?: string | undefined;
+      /** The call's grounding metadata, when it made a grounded call (a built-in's fallback). */
+      grounding?: unknown;
       durationMs: number;
       at: number;
     }

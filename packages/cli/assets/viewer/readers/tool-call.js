@@ -34,4 +34,6 @@ defineLineReader('tool-call-end', (run, line) => {
   call.outcome = asName(line.outcome);
   call.output = line.output;
   call.error = asText(line.error);
+  // A built-in run as a function (google_search on Gemini 2.x) brings its sources on the call.
+  call.grounding = line.grounding;
 });
