@@ -3,9 +3,11 @@
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
 import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
+import { MAX_TOOL_NAME_LENGTH } from '../../tools/define/check-tool-name.ts';
 import { cutFunctionResponse, REST_NOT_KEPT } from '../../tools/responses/cut-function-response.ts';
 import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionCall, Part } from '../../wire/content.ts';
@@ -180,12 +182,17 @@ export function describeFailure<Output>(
   switch (outcome.type) {
     case 'unknown-tool': {
       const names = [...config.tools.functions.keys()];
+      // The name the model made up, quoted cut as spans cut it (boundName), the key out first (a
+      // cut through it would keep its start): whole, a 2 MB name went back to the model a third
+      // time in this message and twice more into the run file (toolname41). The functionResponse
+      // still names the call as it came (tool-response.ts): the wire echoes it.
+      const quoted = cutTextNoted(config.redact(name), MAX_TOOL_NAME_LENGTH);
       return {
         kind: 'unknown-tool',
         message:
           names.length === 0
-            ? `Unknown function '${name}': no functions are available here. Answer without calling one.`
-            : `Unknown function '${name}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
+            ? `Unknown function '${quoted}': no functions are available here. Answer without calling one.`
+            : `Unknown function '${quoted}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
       };
     }
     case 'invalid-args':
