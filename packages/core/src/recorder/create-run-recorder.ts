@@ -9,11 +9,13 @@ import {
   defineOptions,
 } from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { cutTextNoted } from '../shared/cut-text.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
 import {
+  MAX_RECORDED_NAME_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedFidelity,
   type RecordedRunLine,
@@ -330,7 +332,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
-        toolCall({ stepNumber, toolName, toolCallId, toolType, args, startedAt }) {
+        toolCall({ stepNumber, toolType, args, startedAt, ...call }) {
+          // Cut as the request and response lines cut them (serialize-line.ts' boundCallNames):
+          // the model names an undeclared tool and its call's id, megabytes of them if it likes.
+          const toolName = cutTextNoted(call.toolName, MAX_RECORDED_NAME_CHARS);
+          const toolCallId = cutTextNoted(call.toolCallId, MAX_RECORDED_NAME_CHARS);
           write({
             type: 'tool-call-start',
             stepNumber,
