@@ -6,12 +6,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
  */
 export const TOOL_NAME_PATTERN: RegExp = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 
-/**
- * The longest function name Gemini takes (a declared tool's is never longer): a longer name the
- * model calls is no tool of the run, and is cut where gemloop quotes it.
- * @internal
- */
-export const MAX_TOOL_NAME_LENGTH = 128;
+const MAX_LENGTH = 128;
 
 /** Whether `name` is a function name Gemini accepts. */
 export function isValidToolName(name: unknown): name is string {
@@ -31,7 +26,7 @@ export function suggestToolName(name: string): string {
     .replace(/[^A-Za-z0-9_.:-]+/g, '_');
   if (suggestion === '') suggestion = 'tool';
   if (!/^[A-Za-z_]/.test(suggestion)) suggestion = `_${suggestion}`;
-  return suggestion.slice(0, MAX_TOOL_NAME_LENGTH);
+  return suggestion.slice(0, MAX_LENGTH);
 }
 
 /**
@@ -42,7 +37,7 @@ export function suggestToolName(name: string): string {
  */
 export function assertValidToolName(name: unknown, argument = 'name'): asserts name is string {
   if (isValidToolName(name)) return;
-  const rule = `Gemini requires ${TOOL_NAME_PATTERN.source}: a letter or "_" first, then letters, digits, "_", ".", ":" or "-", at most ${MAX_TOOL_NAME_LENGTH} characters`;
+  const rule = `Gemini requires ${TOOL_NAME_PATTERN.source}: a letter or "_" first, then letters, digits, "_", ".", ":" or "-", at most ${MAX_LENGTH} characters`;
   if (typeof name !== 'string') {
     throw new InvalidArgumentError({
       argument,
@@ -57,7 +52,7 @@ export function assertValidToolName(name: unknown, argument = 'name'): asserts n
 
 function describeProblem(name: string): string {
   if (name.length === 0) return 'it is empty';
-  if (name.length > MAX_TOOL_NAME_LENGTH) return `it has ${name.length} characters`;
+  if (name.length > MAX_LENGTH) return `it has ${name.length} characters`;
   if (!/^[A-Za-z_]/.test(name)) return `it starts with ${JSON.stringify(name[0])}`;
   const bad = [...name].find((character) => !/[A-Za-z0-9_.:-]/.test(character));
   return `it contains ${JSON.stringify(bad)}`;
