@@ -43,7 +43,7 @@ export function serializeLine(
  * name is at most 128 characters (check-tool-name.ts) and Gemini's ids are 8. The model names
  * that call, and a 2 MB name or id was written in the response that made it and twice in the next
  * request (the call echoed, the response naming it; toolname41). Shortened: cut past
- * {@link MAX_RECORDED_NAME_CHARS} with a note, still no tool's name, so a replay answers it as
+ * `MAX_RECORDED_NAME_CHARS` with a note, still no tool's name, so a replay answers it as
  * unknown again. Full: kept whole up to `maxOpaqueBytes`, as an opaque value is.
  */
 function boundCallNames(
