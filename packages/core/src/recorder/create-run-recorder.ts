@@ -55,7 +55,9 @@ export type RunRecorderOptions = {
    * How whole the opaque fields of requests and responses (thought signatures, inline media
    * `data`) are written. `'shortened'`: one longer than 2,048 characters becomes
    * `"[N characters omitted]"`, which keeps run files small for the viewer, but a replay of the
-   * run cannot send the model's signatures back as they were. `'full'`: each is kept whole up to
+   * run cannot send the model's signatures back as they were. A function call's `name` or `id`
+   * past 128 characters (no declared tool's: a model calling one it was not given) is cut there
+   * with a note, in both fidelities' tool call lines, and in `'shortened'` requests and responses. `'full'`: each is kept whole up to
    * `maxOpaqueBytes`, so a replay (`@gemloop/evals`) is byte for byte; a longer one is still
    * shortened, as `"[N characters omitted: past maxOpaqueBytes]"`. A full recording's run-start
    * line says so (`fidelity`, `maxOpaqueBytes`). The run-start's `input` stays shortened when keeping it whole
