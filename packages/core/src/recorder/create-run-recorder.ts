@@ -9,11 +9,13 @@ import {
   defineOptions,
 } from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { cutTextNoted } from '../shared/cut-text.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
 import {
+  MAX_RECORDED_NAME_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedFidelity,
   type RecordedRunLine,
@@ -53,7 +55,9 @@ export type RunRecorderOptions = {
    * How whole the opaque fields of requests and responses (thought signatures, inline media
    * `data`) are written. `'shortened'`: one longer than 2,048 characters becomes
    * `"[N characters omitted]"`, which keeps run files small for the viewer, but a replay of the
-   * run cannot send the model's signatures back as they were. `'full'`: each is kept whole up to
+   * run cannot send the model's signatures back as they were. A function call's `name` or `id`
+   * past 128 characters (no declared tool's: a model calling one it was not given) is cut there
+   * with a note, in both fidelities' tool call lines, and in `'shortened'` requests and responses. `'full'`: each is kept whole up to
    * `maxOpaqueBytes`, so a replay (`@gemloop/evals`) is byte for byte; a longer one is still
    * shortened, as `"[N characters omitted: past maxOpaqueBytes]"`. A full recording's run-start
    * line says so (`fidelity`, `maxOpaqueBytes`). The run-start's `input` stays shortened when keeping it whole
@@ -330,7 +334,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
-        toolCall({ stepNumber, toolName, toolCallId, toolType, args, startedAt }) {
+        toolCall({ stepNumber, toolType, args, startedAt, ...call }) {
+          // Cut as the request and response lines cut them (serialize-line.ts' boundCallNames):
+          // the model names an undeclared tool and its call's id, megabytes of them if it likes.
+          const toolName = cutTextNoted(call.toolName, MAX_RECORDED_NAME_CHARS);
+          const toolCallId = cutTextNoted(call.toolCallId, MAX_RECORDED_NAME_CHARS);
           write({
             type: 'tool-call-start',
             stepNumber,

@@ -44,6 +44,16 @@ export const OMITTED_OPAQUE_VALUE: RegExp =
 export const MAX_FULL_RUN_START_BYTES: number = 48 * 1024;
 
 /**
+ * The longest tool name or call id a run file's line keeps (a tool call's lines, and a function
+ * call or response in a request or response); longer is cut with a note of how many characters
+ * were left out. A declared tool's name is at most 128 characters (check-tool-name.ts), so only
+ * a call of a tool the run does not have is cut: the model names it, and a 2 MB name was written
+ * five times after one call (toolname41). The live recorder cuts alike
+ * (`MAX_RECORDED_LIVE_NAME_CHARS`). @internal
+ */
+export const MAX_RECORDED_NAME_CHARS = 128;
+
+/**
  * A failed run's or live session's error message kept in its closing line when the line is cut
  * (past `maxRunBytes`, or a live session's bounds): enough to say why it failed. One bound for
  * both recorders, so a viewer reads the same length from either. @internal

@@ -1,7 +1,8 @@
-import { cutText } from '../shared/cut-text.ts';
+import { cutText, cutTextNoted } from '../shared/cut-text.ts';
 import {
   MAX_END_ERROR_CHARS,
   MAX_FULL_RUN_START_BYTES,
+  MAX_RECORDED_NAME_CHARS,
   type RecordedFidelity,
   type RecordedRunLine,
 } from './recorded-run.ts';
@@ -30,8 +31,43 @@ export function serializeLine(
         ? `[${value.length} characters omitted: past maxOpaqueBytes]`
         : `[${value.length} characters omitted]`;
     if (typeof value === 'bigint') return value.toString();
+    if ((key === 'functionCall' || key === 'functionResponse') && isObject(value))
+      return boundCallNames(value, limit, fidelity);
     return value;
   });
+}
+
+/**
+ * A function call or response of a request or response line with its `name` and `id` bounded
+ * (itself when both fit). Only a call of a tool the run does not have is cut: a declared tool's
+ * name is at most 128 characters (check-tool-name.ts) and Gemini's ids are 8. The model names
+ * that call, and a 2 MB name or id was written in the response that made it and twice in the next
+ * request (the call echoed, the response naming it; toolname41). Shortened: cut past
+ * `MAX_RECORDED_NAME_CHARS` with a note, still no tool's name, so a replay answers it as
+ * unknown again. Full: kept whole up to `maxOpaqueBytes`, as an opaque value is.
+ */
+function boundCallNames(
+  call: Record<string, unknown>,
+  limit: number,
+  fidelity: RecordedFidelity,
+): Record<string, unknown> {
+  let bounded = call;
+  for (const field of ['name', 'id'] as const) {
+    const value = call[field];
+    if (typeof value !== 'string') continue;
+    const cut =
+      fidelity === 'full'
+        ? Buffer.byteLength(value) > limit
+          ? `[${value.length} characters omitted: past maxOpaqueBytes]`
+          : value
+        : cutTextNoted(value, MAX_RECORDED_NAME_CHARS);
+    if (cut !== value) bounded = { ...bounded, [field]: cut };
+  }
+  return bounded;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

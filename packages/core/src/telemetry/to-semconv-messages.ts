@@ -1,5 +1,6 @@
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import { boundName } from './genai-span-attributes.ts';
 
 /** One part in the conventions' message schema (gen-ai-input-messages.json, v1.41.0). */
 type SemconvPart = Record<string, unknown> & { type: string };
@@ -59,18 +60,21 @@ function toPart(part: Part): SemconvPart {
   if (typeof part !== 'object' || part === null) return { type: 'unknown' };
   if (typeof part.text === 'string')
     return part.thought === true ? { type: 'reasoning', content: part.text } : textPart(part.text);
+  // Names and ids cut as the tool's own span cuts them (boundName): the model names a tool it was
+  // never given and its call's id as it likes, and a 2 MB name was in the response's span and
+  // twice in the next request's (the call echoed, the response naming it; toolname41).
   if (part.functionCall !== undefined) {
     return {
       type: 'tool_call',
-      id: part.functionCall?.id ?? null,
-      name: part.functionCall?.name ?? null,
+      id: nameOrNull(part.functionCall?.id),
+      name: nameOrNull(part.functionCall?.name),
       arguments: part.functionCall?.args ?? {},
     };
   }
   if (part.functionResponse !== undefined) {
     return {
       type: 'tool_call_response',
-      id: part.functionResponse?.id ?? null,
+      id: nameOrNull(part.functionResponse?.id),
       response: part.functionResponse?.response,
     };
   }
@@ -90,6 +94,10 @@ function toPart(part: Part): SemconvPart {
     };
   const key = Object.keys(part).find((name) => name !== 'thoughtSignature') ?? 'unknown';
   return { type: key };
+}
+
+function nameOrNull(name: unknown): unknown {
+  return typeof name === 'string' ? boundName(name) : (name ?? null);
 }
 
 function modalityOf(mimeType: unknown): string {

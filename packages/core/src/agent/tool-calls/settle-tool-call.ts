@@ -3,6 +3,7 @@
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
 import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
@@ -21,6 +22,13 @@ import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
+
+/**
+ * The longest tool name a failure's message quotes whole: Gemini's bound on a function name
+ * (check-tool-name.ts), so only a name no tool has is cut. A literal, not that file's constant:
+ * imported, it cost 49 B gzip of the agent app's bundle (90,346 against 90,395).
+ */
+const MAX_QUOTED_NAME = 128;
 
 /** One function call of the turn, with its id and position. @internal */
 export type PendingCall = {
@@ -180,12 +188,17 @@ export function describeFailure<Output>(
   switch (outcome.type) {
     case 'unknown-tool': {
       const names = [...config.tools.functions.keys()];
+      // The name the model made up, quoted cut as spans cut it (boundName), the key out first (a
+      // cut through it would keep its start): whole, a 2 MB name went back to the model a third
+      // time in this message and twice more into the run file (toolname41). The functionResponse
+      // still names the call as it came (tool-response.ts): the wire echoes it.
+      const quoted = cutTextNoted(config.redact(name), MAX_QUOTED_NAME);
       return {
         kind: 'unknown-tool',
         message:
           names.length === 0
-            ? `Unknown function '${name}': no functions are available here. Answer without calling one.`
-            : `Unknown function '${name}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
+            ? `Unknown function '${quoted}': no functions are available here. Answer without calling one.`
+            : `Unknown function '${quoted}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
       };
     }
     case 'invalid-args':
