@@ -1,6 +1,5 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import { version } from '../version.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
@@ -12,6 +11,7 @@ import type {
   ChildRunParent,
   ChildRunStarter,
 } from './run-state/run-link.ts';
+import { versionRegistry } from './run-state/version-registry.ts';
 
 export type { ChildRunOptions } from './run-state/run-link.ts';
 
@@ -89,24 +89,8 @@ export type RunnableAgent<Output> = {
 // why (brand): no signature can carry it. Users hand the public `Agent` to
 // createChatSession, handoff(), subagent(), serve and the durable worker, which need its internal
 // entry points; a property on the public object is what CONTRIBUTING rules out. Per agent, no run
-// data. One registry for every copy of this version in the process (a `Symbol.for` on globalThis):
-// pnpm installs a copy per peer set (a monorepo's zod 3 and zod 4 packages), a linked or bundled
-// library brings its own, and an agent one copy made is a subagent or hand-off target in another's
-// agent. A registry per copy ran it as a plain call (no child events, approvals or usage in the
-// tree) and handoff() refused it (test/packed-install.test.ts). Another version keeps its own:
-// its internal entry points may differ, so it sees the public methods only.
-const registryKey = Symbol.for(`gemloop.agent-turns@${version}`);
-const turns = sharedRegistry();
-
-/** The registry of this version's copies: the first copy loaded makes it. */
-function sharedRegistry(): WeakMap<object, AgentTurns<unknown>> {
-  const holder = globalThis as { [key: symbol]: unknown };
-  const found = holder[registryKey];
-  if (found instanceof WeakMap) return found as WeakMap<object, AgentTurns<unknown>>;
-  const made = new WeakMap<object, AgentTurns<unknown>>();
-  holder[registryKey] = made;
-  return made;
-}
+// data. Shared by the copies of this version in the process (see `versionRegistry`).
+const turns = versionRegistry<object, AgentTurns<unknown>>('agent-turns');
 
 /** Registers the turns of an agent made by `createAgent`. @internal */
 export function registerAgentTurns<Output>(agent: object, own: AgentTurns<Output>): void {

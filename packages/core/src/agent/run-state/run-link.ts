@@ -13,6 +13,7 @@ import type { RunServices } from '../plugins/run-view/run-services.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { TreeBudget } from './tree-budget.ts';
+import { versionRegistry } from './version-registry.ts';
 
 export type { TreeBudget } from './tree-budget.ts';
 
@@ -247,10 +248,12 @@ export function emitAt(sink: EmitEvent, path: AgentPath): EmitEvent {
 
 const TOP: AgentPath = Object.freeze([]);
 
-// why (kept): the tools that start child runs (subagents), each with the agent its calls start,
+// why (brand): the tools that start child runs (subagents), each with the agent its calls start,
 // keyed by the tool object: a subagent is an ordinary public tool in `tools`, known from the tool
-// object alone, and a plain tool costs one WeakMap lookup per call. Per tool, no run data.
-const childRunTools = new WeakMap<object, object | undefined>();
+// object alone, and a plain tool costs one WeakMap lookup per call. Per tool, no run data. Shared
+// by the copies of this version (see `versionRegistry`): a plugin of another copy runs the
+// agent's tool calls with its copy's engine, which must know this copy's subagent tools.
+const childRunTools = versionRegistry<object, object | undefined>('child-run-tools');
 
 /**
  * Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}), and records the
