@@ -15,11 +15,9 @@ import { version } from '../../version.ts';
  * @internal
  */
 export function versionRegistry<Key extends object, Value>(name: string): WeakMap<Key, Value> {
-  const key = Symbol.for(`gemloop.${name}@${version}`);
   const holder = globalThis as { [key: symbol]: unknown };
-  const found = holder[key];
-  if (found instanceof WeakMap) return found as WeakMap<Key, Value>;
-  const made = new WeakMap<Key, Value>();
-  holder[key] = made;
-  return made;
+  const key = Symbol.for(`gemloop.${name}@${version}`);
+  // Anything else found there (not ours) is replaced, not used.
+  if (!(holder[key] instanceof WeakMap)) holder[key] = new WeakMap();
+  return holder[key] as WeakMap<Key, Value>;
 }
