@@ -1,5 +1,6 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import { versionRegistry } from '../version.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
@@ -11,7 +12,6 @@ import type {
   ChildRunParent,
   ChildRunStarter,
 } from './run-state/run-link.ts';
-import { versionRegistry } from './run-state/version-registry.ts';
 
 export type { ChildRunOptions } from './run-state/run-link.ts';
 

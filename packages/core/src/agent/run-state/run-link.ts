@@ -4,6 +4,7 @@ import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
+import { versionRegistry } from '../../version.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
@@ -13,7 +14,6 @@ import type { RunServices } from '../plugins/run-view/run-services.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { TreeBudget } from './tree-budget.ts';
-import { versionRegistry } from './version-registry.ts';
 
 export type { TreeBudget } from './tree-budget.ts';
 

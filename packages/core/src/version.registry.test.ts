@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { version } from '../../version.ts';
-import * as runLink from './run-link.ts';
-import { versionRegistry } from './version-registry.ts';
+import * as runLink from './agent/run-state/run-link.ts';
+import { version, versionRegistry } from './version.ts';
 
 /**
  * A second module instance of `file` (its own module-level state), as a second copy of the
@@ -16,7 +15,7 @@ async function secondInstance<Module>(file: string): Promise<Module> {
 describe('versionRegistry', () => {
   it('gives every copy of this version the same registry of a name, and another name its own', async () => {
     const second = await secondInstance<{ versionRegistry: typeof versionRegistry }>(
-      './version-registry.ts',
+      './version.ts',
     );
     expect(second.versionRegistry).not.toBe(versionRegistry);
     const made = versionRegistry<object, string>('test-registry');
@@ -40,7 +39,7 @@ describe('versionRegistry', () => {
   // A plugin made by another copy runs the agent's tool calls with that copy's engine, whose
   // run-link must know the subagent tools this copy marked (else the child ran outside the tree).
   it('lets a second copy of run-link know the subagent tools this copy marked', async () => {
-    const second = await secondInstance<typeof runLink>('./run-link.ts');
+    const second = await secondInstance<typeof runLink>('./agent/run-state/run-link.ts');
     expect(second.markChildRunTool).not.toBe(runLink.markChildRunTool);
     const tool = {};
     const agent = {};
