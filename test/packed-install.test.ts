@@ -29,7 +29,10 @@ import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
 // the repository's TypeScript in nodenext and bundler mode with skipLibCheck off, run against the
 // fake, and require()d from CommonJS; the types are also checked in a Node project without DOM
 // (`lib: ["es2023"]`), in a DOM-only browser page without @types/node (in the zod 4 tree, held to
-// core's own install closure), and with the oldest TypeScript the README promises. This is the
+// core's own install closure), and with the oldest TypeScript the README promises (in node16 mode,
+// with the strictest flags, as the bundler check); a CommonJS TypeScript user (`.cts`) is typed
+// and run; a monorepo app with a @gemloop/core of its own runs a library's agents and plugin (two
+// copies); esbuild bundles every core entry for the browser from the packed files. This is the
 // one test that uses the network (the npm registry, for zod, typescript, msw and the packages'
 // dependencies). Slow by nature: one pack and one install per project for the whole file.
 
@@ -219,6 +222,60 @@ const compilerOptions = {
 };
 
 /**
+ * What the strictest projects add (Vite's template sets `verbatimModuleSyntax`; the rest are what
+ * a demanding project turns on): with skipLibCheck off each applies to our `.d.ts` files too, an
+ * optional property that a subtype narrows or an index read without `undefined` fails there.
+ * The bundler check has them, and the oldest TypeScript's in `node16` mode.
+ */
+const strictest = {
+  exactOptionalPropertyTypes: true,
+  verbatimModuleSyntax: true,
+  noUncheckedIndexedAccess: true,
+  noPropertyAccessFromIndexSignature: true,
+  noImplicitOverride: true,
+};
+
+/**
+ * A CommonJS TypeScript user (`.cts`): `import x = require()` of the ESM-only packages, typed
+ * by TypeScript's `nodenext` mode (require(esm) from TypeScript 5.8), emitted to `.cjs` and run
+ * (docs/troubleshooting.md, "stay CommonJS").
+ */
+const commonJsUserFile = `import core = require('@gemloop/core');
+import testing = require('@gemloop/testing');
+import zod = require('zod');
+import type { AgentEvent } from '@gemloop/core' with { 'resolution-mode': 'require' };
+
+const shout = core.defineTool({
+  name: 'shout',
+  description: 'Shouts.',
+  parameters: zod.z.object({ text: zod.z.string() }),
+  execute: ({ text }) => text.toUpperCase(),
+});
+
+async function main(): Promise<void> {
+  const fake = testing.createFakeGemini({
+    script: [testing.turn.calls([{ name: 'shout', args: { text: 'hi' } }]), testing.turn.text('HI.')],
+  });
+  try {
+    const { url } = await fake.listen();
+    const agent = core.createAgent({
+      gemini: core.createGemini({ baseUrl: url, apiKey: 'test-key' }),
+      model: 'gemini-3-flash-preview',
+      tools: [shout],
+    });
+    const types: AgentEvent['type'][] = [];
+    const stream = agent.stream('Shout hi.');
+    for await (const event of stream) types.push(event.type);
+    const result = await stream.result;
+    console.log(JSON.stringify({ text: result.text, output: result.steps[0]?.toolCalls[0]?.output, toolCall: types.includes('tool-call') }));
+  } finally {
+    await fake.close();
+  }
+}
+void main();
+`;
+
+/**
  * The dependencies of a project as a user's package.json holds them after `npm install
  * <tarball>... zod@x`: each tarball as a `file:` dependency, the registry packages at their
  * versions; a bare `npm install` then installs the same tree. Not the tarballs on npm's command
@@ -303,6 +360,7 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
   writeFileSync(join(directory, 'src', 'msw-types.ts'), mswTypesFile(project.msw));
   writeFileSync(join(directory, 'src', 'every-entry.ts'), everyEntryFile(specifiers));
   writeFileSync(join(directory, 'require.cjs'), requireFile(specifiers));
+  writeFileSync(join(directory, 'src', 'commonjs-user.cts'), commonJsUserFile);
   writeFileSync(
     join(directory, 'tsconfig.nodenext.json'),
     JSON.stringify({
@@ -351,8 +409,9 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
       JSON.stringify({
         compilerOptions: {
           ...compilerOptions,
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
+          ...strictest,
+          module: 'node16',
+          moduleResolution: 'node16',
           noEmit: true,
           // skipLibCheck stays off: every installed .d.ts (ours, zod's, the MCP SDK's, @types/node)
           // is checked. Only TypeScript 5.5's own `lib.*.d.ts` are not checked by TypeScript 5.5
@@ -371,13 +430,159 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
     JSON.stringify({
       compilerOptions: {
         ...compilerOptions,
+        ...strictest,
         module: 'esnext',
         moduleResolution: 'bundler',
         noEmit: true,
       },
       include: ['src'],
+      // A bundler project is ES modules: the CommonJS user is the nodenext check's.
+      exclude: ['src/**/*.cts'],
     }),
   );
+}
+
+/**
+ * A library of the monorepo (`node_modules/research-lib`, as a workspace package is linked there)
+ * built on the hoisted @gemloop/core: its agents, a tool of theirs and a plugin.
+ */
+const researchLib = {
+  'package.json': `${JSON.stringify({
+    name: 'research-lib',
+    version: '1.0.0',
+    type: 'module',
+    exports: { '.': { types: './index.d.ts', default: './index.js' } },
+  })}\n`,
+  'index.js': `import { createAgent, defineTool } from '@gemloop/core';
+import { definePlugin } from '@gemloop/core/plugins';
+import { z } from 'zod';
+
+export const coreEntry = import.meta.resolve('@gemloop/core');
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks a term up.',
+  parameters: z.object({ term: z.string() }),
+  execute: ({ term }) => ({ term, found: true }),
+});
+export const researcher = (gemini) =>
+  createAgent({ name: 'researcher', gemini, model: 'gemini-3-flash-preview', tools: [lookup] });
+export const closer = (gemini) => createAgent({ name: 'closer', gemini, model: 'gemini-3-flash-preview' });
+export const toolsSeen = [];
+export const tracePlugin = definePlugin({
+  name: 'trace',
+  afterToolCall: (result) => {
+    toolsSeen.push(result.toolName);
+  },
+});
+`,
+  'index.d.ts': `import type { Agent, Gemini } from '@gemloop/core';
+import type { AgentPlugin } from '@gemloop/core/plugins';
+export declare const coreEntry: string;
+export declare function researcher(gemini: Gemini): Agent;
+export declare function closer(gemini: Gemini): Agent;
+export declare const toolsSeen: string[];
+export declare const tracePlugin: AgentPlugin;
+`,
+};
+
+/**
+ * The monorepo's app (`mono/`), with a @gemloop/core of its own (`mono/node_modules`, as pnpm
+ * installs a copy per peer set and npm nests one): the library's agents as its subagent and
+ * hand-off target, the library's plugin in its agent, and an error of the library's copy checked
+ * with its own classes.
+ */
+const monorepoApp = `import { AgentRunError, createAgent, createGemini, GemloopError } from '@gemloop/core';
+import { handoff, subagent } from '@gemloop/core/composition';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { closer, coreEntry, researcher, toolsSeen, tracePlugin } from 'research-lib';
+
+const fake = createFakeGemini({
+  script: [
+    turn.calls([{ name: 'research', args: { task: 'Find the term.' } }]),
+    turn.calls([{ name: 'lookup', args: { term: 'gemloop' } }]),
+    turn.text('Found it.'),
+    turn.calls([{ name: 'transfer_to_closer', args: {} }]),
+    turn.text('Closed.'),
+  ],
+});
+try {
+  const { url } = await fake.listen();
+  const gemini = createGemini({ baseUrl: url, apiKey: 'test-key' });
+  const asked: string[] = [];
+  const boss = createAgent({
+    name: 'boss',
+    gemini,
+    model: 'gemini-3-flash-preview',
+    tools: [
+      subagent(researcher(gemini), { name: 'research', description: 'Researches a term.' }),
+      handoff(closer(gemini)),
+    ],
+    plugins: [tracePlugin],
+    beforeToolCall: ({ toolName, path }) => {
+      asked.push([...path, toolName].join('/'));
+    },
+  });
+  const stream = boss.stream('Research, then close.');
+  const events: string[] = [];
+  for await (const event of stream)
+    if (event.type !== 'text-delta') events.push([...event.path, event.type].join('/'));
+  const result = await stream.result;
+  let aborted: unknown;
+  await researcher(gemini)
+    .run('Stop.', { signal: AbortSignal.abort() })
+    .catch((error: unknown) => {
+      aborted = error;
+    });
+  console.log(
+    JSON.stringify({
+      copies: new Set([import.meta.resolve('@gemloop/core'), coreEntry]).size,
+      text: result.text,
+      agents: (result.usageByAgent ?? []).map(({ path }) => path.join('/')),
+      asked,
+      toolsSeen,
+      events,
+      error: {
+        gemloop: GemloopError.isInstance(aborted),
+        agentRun: AgentRunError.isInstance(aborted),
+        instanceOf: aborted instanceof GemloopError,
+      },
+    }),
+  );
+} finally {
+  await fake.close();
+}
+`;
+
+/** Writes the monorepo into the zod 4 project: the library, the app and the app's own core. */
+async function writeMonorepo(directory: string): Promise<string> {
+  const library = join(directory, 'node_modules', 'research-lib');
+  mkdirSync(library, { recursive: true });
+  for (const [file, text] of Object.entries(researchLib)) writeFileSync(join(library, file), text);
+  const app = join(directory, 'mono');
+  mkdirSync(join(app, 'node_modules', '@gemloop'), { recursive: true });
+  await exec(
+    'cp',
+    [
+      '-a',
+      join(directory, 'node_modules', '@gemloop', 'core'),
+      join(app, 'node_modules', '@gemloop'),
+    ],
+    directory,
+  );
+  writeFileSync(join(app, 'app.ts'), monorepoApp);
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        ...compilerOptions,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        outDir: 'dist',
+      },
+      files: ['app.ts'],
+    }),
+  );
+  return app;
 }
 
 /**
@@ -643,6 +848,13 @@ describe.concurrent.each([
         counts,
         text: 'Hello from CommonJS.',
       });
+
+      const typed = await exec(process.execPath, ['dist/commonjs-user.cjs'], project().directory);
+      expect(JSON.parse(typed.stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+        text: 'HI.',
+        output: 'HI',
+        toolCall: true,
+      });
     },
     SLOW,
   );
@@ -706,6 +918,107 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
       );
       expect(installed.version.split('.').slice(0, 2).join('.')).toBe(MIN_TYPESCRIPT);
       await tscIn(zod3Project(), 'tsconfig.min-typescript.json', true);
+    },
+    SLOW,
+  );
+});
+
+// Users' other shapes: a monorepo holding two copies of @gemloop/core, and a bundler building the
+// packed files for the browser.
+describe.concurrent('the packed packages in a monorepo and a bundler', () => {
+  const zod4Project = () => (projects[1] as Project).directory;
+
+  it(
+    'a monorepo with two copies of @gemloop/core: agents, plugin and errors of one in the other',
+    async () => {
+      const app = await writeMonorepo(zod4Project());
+      // Typed across the copies (each side's .d.ts), skipLibCheck off, then run.
+      await exec(
+        process.execPath,
+        [TSC, ...ONE_THREAD, '-p', 'tsconfig.json'],
+        app,
+        {},
+        TYPESCRIPT_GO_HEAP,
+      );
+      const { stdout } = await exec(process.execPath, ['dist/app.js'], app);
+      // What one copy gives (the app run beside the library, one core): a copy's own registries
+      // ran the subagent as a plain call (no child events, approvals or usage: events and asked
+      // without `research#1`), and handoff() refused the closer "without a name".
+      expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+        copies: 2,
+        text: 'Closed.',
+        agents: ['', 'research#1'],
+        asked: ['research', 'research#1/lookup', 'transfer_to_closer'],
+        toolsSeen: ['research', 'transfer_to_closer'],
+        events: [
+          'step-start',
+          'tool-call',
+          'research#1/step-start',
+          'research#1/tool-call',
+          'research#1/tool-result',
+          'research#1/step-end',
+          'research#1/step-start',
+          'research#1/step-end',
+          'research#1/run-end',
+          'tool-result',
+          'step-end',
+          'step-start',
+          'tool-call',
+          'tool-result',
+          'step-end',
+          'handoff',
+          'step-start',
+          'step-end',
+          'run-end',
+        ],
+        // isInstance knows the other copy's errors; instanceof cannot.
+        error: { gemloop: true, agentRun: true, instanceOf: false },
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    'a browser bundle by esbuild of every @gemloop/core entry, from the packed files',
+    async () => {
+      // The packed `exports` and `#platform/*` conditions as a bundler reads them (the source
+      // check, src/platform/browser-bundle.test.ts, reads `@gemloop/source`). A Node built-in
+      // reached fails the build (esbuild cannot resolve it for the browser).
+      const directory = zod4Project();
+      const { build } = await import('esbuild');
+      const free = { Buffer: '__gemloopFreeBuffer', process: '__gemloopFreeProcess' };
+      const page = await build({
+        entryPoints: ['browser/page.ts'],
+        absWorkingDir: directory,
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        outdir: 'browser-out',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        define: free,
+      });
+      const inputs = Object.keys(page.metafile.inputs);
+      expect(inputs.filter((file) => file.includes('/dist/platform/node/'))).toEqual([]);
+      expect(inputs.some((file) => file.includes('@gemloop/core/dist/platform/web/'))).toBe(true);
+      const text = page.outputFiles.map((file) => file.text).join('\n');
+      expect(text.split('\n').filter((line) => /__gemloopFree/.test(line))).toEqual([]);
+      // `sideEffects: false` honoured: one name imported, one module's bytes.
+      const one = await build({
+        stdin: {
+          contents: "import { version } from '@gemloop/core'; console.log(version);",
+          resolveDir: directory,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        minify: true,
+        write: false,
+        logLevel: 'silent',
+      });
+      expect(one.outputFiles[0]?.text.length).toBeLessThan(300);
     },
     SLOW,
   );

@@ -1,5 +1,6 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import { versionRegistry } from '../version.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
@@ -85,10 +86,11 @@ export type RunnableAgent<Output> = {
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
 };
 
-// why (kept): no signature can carry it. Users hand the public `Agent` to
+// why (brand): no signature can carry it. Users hand the public `Agent` to
 // createChatSession, handoff(), subagent(), serve and the durable worker, which need its internal
-// entry points; a property on the public object is what CONTRIBUTING rules out. Per agent, no run data.
-const turns = new WeakMap<object, AgentTurns<unknown>>();
+// entry points; a property on the public object is what CONTRIBUTING rules out. Per agent, no run
+// data. Shared by the copies of this version in the process (see `versionRegistry`).
+const turns = versionRegistry<object, AgentTurns<unknown>>('agent-turns');
 
 /** Registers the turns of an agent made by `createAgent`. @internal */
 export function registerAgentTurns<Output>(agent: object, own: AgentTurns<Output>): void {

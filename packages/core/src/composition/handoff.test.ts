@@ -6,11 +6,13 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
+import * as agentTurns from '../agent/agent-turns.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { compaction } from '../compaction/compaction.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { OutputGuardrail, ToolGuardrail } from '../guardrails/guardrail.ts';
 import { guardrails } from '../guardrails/index.ts';
 import { validateHistory } from '../history/validate-history.ts';
@@ -380,5 +382,53 @@ describe('handoff: the receiving agent’s guardrails and compaction', () => {
     const result = await make().run('I want a refund.');
     expect(result.text).toBe('Refund issued.');
     expect(result.compaction?.reports.length).toBeGreaterThan(0);
+  });
+});
+
+// Two copies of one version of @gemloop/core in a process (pnpm installs one per peer set; a
+// linked or bundled library brings its own): an agent one made is a hand-off target or subagent
+// in the other's agent (the packed packages, two real copies: test/packed-install.test.ts).
+describe('handoff: an agent of another copy of @gemloop/core', () => {
+  it('is found by a second instance of the agents registry, as a second copy of this version loads it', async () => {
+    // A second module instance of agent-turns.ts, as a second copy of the package has (its own
+    // module-level state): it must see the agents the first one's createAgent registered.
+    const second = (await import(
+      /* @vite-ignore */ `${new URL('../agent/agent-turns.ts', import.meta.url).href}?second-copy`
+    )) as typeof agentTurns;
+    expect(second.registerAgentTurns).not.toBe(agentTurns.registerAgentTurns);
+    const billing = createAgent({
+      gemini: createScriptedGemini([]),
+      model: MODEL,
+      name: 'billing',
+    });
+    const turns = second.agentTurnsOf(billing);
+    expect(turns).toBe(agentTurns.registeredTurnsOf(billing));
+    expect(turns.name).toBe('billing');
+    expect(turns.handoffTarget).toBeTypeOf('function');
+  });
+
+  it('refuses an agent it cannot continue a run with as that, not as one without a name', () => {
+    // An agent of another installed version (or one gemloop did not make) has public methods
+    // only: it was told to pass a name it had, and with one it got the right message.
+    const foreign = {
+      name: 'billing',
+      run: () => Promise.reject(new Error('not called')),
+      stream: () => {
+        throw new Error('not called');
+      },
+    } as unknown as Parameters<typeof handoff>[0];
+    for (const options of [undefined, { name: 'billing' }]) {
+      let thrown: unknown;
+      try {
+        handoff(foreign, options);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+      expect((thrown as InvalidArgumentError).argument).toBe('agent');
+      expect((thrown as Error).message).toMatch(
+        /^handoff\(\) takes an agent made by createAgent of this version of @gemloop\/core \(\d+\.\d+\.\d+.*\): .* runs as a subagent\(\) only\.$/,
+      );
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../options/define-options.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
+import { version } from '../version.ts';
 import type { Content } from '../wire/content.ts';
 
 /** Options of {@link handoff}. */
@@ -74,18 +75,20 @@ export function handoff<Output>(
   // Each option read once (attack20).
   const options = checkOptionsCopy(handoffOptions, given);
   const turns = agentTurnsOf(agent);
+  // The agent first: one gemloop did not make has no name option either, and was told to give it
+  // one (an agent of another installed version of @gemloop/core, named, got that message).
+  if (turns.handoffTarget === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'agent',
+      message: `handoff() takes an agent made by createAgent of this version of @gemloop/core (${version}): a run continues with its config. An agent of another installed version runs as a subagent() only.`,
+    });
+  }
   const name = options.name ?? turns.name;
   if (name === undefined) {
     throw new InvalidArgumentError({
       argument: 'name',
       message:
         "handoff() needs a name for the receiving agent: pass { name: 'billing' } or give the agent a name option.",
-    });
-  }
-  if (turns.handoffTarget === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'agent',
-      message: 'handoff() takes an agent made by createAgent (a run continues with its config).',
     });
   }
   const toolName = `transfer_to_${name}`;

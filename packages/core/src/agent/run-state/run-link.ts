@@ -4,6 +4,7 @@ import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
+import { versionRegistry } from '../../version.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import { TREE_BUDGET_DEFAULTS } from '../config/check-run-options.ts';
@@ -247,10 +248,12 @@ export function emitAt(sink: EmitEvent, path: AgentPath): EmitEvent {
 
 const TOP: AgentPath = Object.freeze([]);
 
-// why (kept): the tools that start child runs (subagents), each with the agent its calls start,
+// why (brand): the tools that start child runs (subagents), each with the agent its calls start,
 // keyed by the tool object: a subagent is an ordinary public tool in `tools`, known from the tool
-// object alone, and a plain tool costs one WeakMap lookup per call. Per tool, no run data.
-const childRunTools = new WeakMap<object, object | undefined>();
+// object alone, and a plain tool costs one WeakMap lookup per call. Per tool, no run data. Shared
+// by the copies of this version (see `versionRegistry`): a plugin of another copy runs the
+// agent's tool calls with its copy's engine, which must know this copy's subagent tools.
+const childRunTools = versionRegistry<object, object | undefined>('child-run-tools');
 
 /**
  * Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}), and records the
