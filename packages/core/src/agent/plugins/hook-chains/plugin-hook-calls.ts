@@ -13,7 +13,7 @@ import {
   fromStoredOwnError,
   isStoredError,
   type StoredOwnError,
-  toStoredOwnError,
+  toRecordedOwnError,
 } from '../recorded-own-error.ts';
 import {
   heldView,
@@ -206,16 +206,18 @@ export class PluginHookCalls {
               };
             // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
             // here and on a replay (../recorded-own-error.ts).
+            // Both kept without local details (`toRecordedOwnError`).
             else if (owns(plugin, error)) {
-              thrown = { error: this.facts.redact(error) };
-              own = toStoredOwnError(thrown.error);
+              const recorded = toRecordedOwnError(this.facts.redact(error));
+              thrown = { error: recorded.error };
+              own = recorded.stored;
             }
             // And an error nobody claims once the hook reported: the recorder would keep the
             // throw alone, and a replay lose the reports made before it. The run's own end (an
             // abort, a durable runner's) and another run's plugin failure go on as they are.
             else if (reports.length > 0 && this.failsAsPlugin(error)) {
               thrown = { error };
-              failed = toStoredOwnError(this.facts.redact(error));
+              failed = toRecordedOwnError(this.facts.redact(error)).stored;
             } else throw error;
           } finally {
             if (toolCall === undefined) {
