@@ -15,16 +15,16 @@ export type AgentRuns<Output> = {
   /** The agent's options (copied once): what a run's `generationConfig` is checked against. */
   readonly options: AgentOptions<Output>;
   /** The `cache` option, checked: sugar for the prompt cache's plugin (prompt-cache/). */
-  readonly cacheOptions: AgentCacheOptions | undefined;
+  readonly cache: AgentCacheOptions | undefined;
   /**
    * Made with the agent's runtime by its first run, so an agent without `cache` never loads (nor
    * bundles) it. One cache per agent, shared by its runs and chat turns.
    */
-  promptCache: AgentPromptCache | undefined;
+  promptCache?: AgentPromptCache | undefined;
   /** What `agent.plugins` shows: the prompt cache's plugin joins it once the first run made it. */
-  listedPlugins: readonly AgentPlugin[];
+  listed: readonly AgentPlugin[];
   /** What the agent keeps between runs: made once, with the loop, by the first run. */
-  runtime: AgentRuntime | undefined;
+  runtime?: AgentRuntime | undefined;
   /**
    * Off Node, a JSON Schema tool's validator loads with import() (preloadToolSchemas): until it is
    * there runs take the first-run path, which waits for it. On Node nothing is pending.
@@ -32,7 +32,7 @@ export type AgentRuns<Output> = {
   schemasLoaded: boolean;
   readonly inFlight: Set<InFlightRun>;
   /** Set by `close()`: every later run fails with an {@link AgentClosedError}. */
-  closing: Promise<void> | undefined;
+  closing?: Promise<void> | undefined;
 };
 
 /** A run in flight: how to abort it and when it settles. @internal */

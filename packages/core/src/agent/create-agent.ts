@@ -115,15 +115,12 @@ export function createAgent<Output = undefined>(given: AgentOptions<Output>): Ag
   const runs: AgentRuns<Output> = {
     config,
     options,
-    cacheOptions: checkCacheOption(options.cache, options.cachedContent),
-    promptCache: undefined,
-    listedPlugins: listPlugins(config as AgentConfig<unknown>, undefined),
-    runtime: undefined,
+    cache: checkCacheOption(options.cache, options.cachedContent),
+    listed: listPlugins(config as AgentConfig<unknown>, undefined),
     // Off Node, a JSON Schema tool's validator loads with import() (preloadToolSchemas): started
     // here, and until it is there runs take the first-run path, which waits for it.
     schemasLoaded: startSchemaLoads(config.tools.functions.values()).length === 0,
     inFlight: new Set(),
-    closing: undefined,
   };
   const agent = agentOf(runs);
   // Only where the runtime has the symbol: no polyfill, and no `undefined` key.
@@ -146,7 +143,7 @@ function agentOf<Output>(runs: AgentRuns<Output>): Agent<Output> {
   return {
     model: config.model,
     get plugins(): readonly AgentPlugin[] {
-      return runs.listedPlugins;
+      return runs.listed;
     },
     run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> => {
       let start: UnaryStart;

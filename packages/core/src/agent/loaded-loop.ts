@@ -69,12 +69,8 @@ export function loadedLoop<Output>(
   if (hasTreeBudget(options) && treeBudgetModule.value === undefined) return undefined;
   if (runs.runtime === undefined) {
     // An agent with a cache whose plugin is not loaded yet: its first run loads it.
-    if (runs.cacheOptions !== undefined && promptCacheModule.value === undefined) return undefined;
-    runs.runtime = loaded.createAgentRuntime(
-      runs.config as AgentConfig<unknown>,
-      runtimeParts(runs),
-      registeredTurnsOf,
-    );
+    if (runs.cache !== undefined && promptCacheModule.value === undefined) return undefined;
+    runtimeOf(runs, loaded);
   }
   return loaded;
 }
@@ -93,18 +89,13 @@ export function startRunAfterLoad<Output>(
   const { config } = runs;
   const loading = Promise.all([
     runLoopModule.load(),
-    runs.cacheOptions === undefined ? undefined : promptCacheModule.load(),
+    runs.cache === undefined ? undefined : promptCacheModule.load(),
     hasTreeBudget(options) ? treeBudgetModule.load() : undefined,
     Promise.all(startSchemaLoads(config.tools.functions.values())),
   ]);
   return loading.then(([module]) => {
     runs.schemasLoaded = true;
-    runs.runtime ??= module.createAgentRuntime(
-      config as AgentConfig<unknown>,
-      runtimeParts(runs),
-      registeredTurnsOf,
-    );
-    return module.runLoop(config, runs.runtime, input, withTreeBudget(options));
+    return module.runLoop(config, runtimeOf(runs, module), input, withTreeBudget(options));
   });
 }
 
@@ -118,14 +109,26 @@ export function startRunAfterLoad<Output>(
 export function handoffRuntime<Output>(runs: AgentRuns<Output>): AgentRuntime {
   const loaded = runLoopModule.value;
   if (loaded === undefined) throw new Error('the agent loop is not loaded');
-  const config = runs.config as AgentConfig<unknown>;
   if (
     runs.runtime === undefined &&
-    runs.cacheOptions !== undefined &&
+    runs.cache !== undefined &&
     promptCacheModule.value === undefined
   )
-    return loaded.createAgentRuntime(config, undefined, registeredTurnsOf);
-  runs.runtime ??= loaded.createAgentRuntime(config, runtimeParts(runs), registeredTurnsOf);
+    return loaded.createAgentRuntime(
+      runs.config as AgentConfig<unknown>,
+      undefined,
+      registeredTurnsOf,
+    );
+  return runtimeOf(runs, loaded);
+}
+
+/** The agent's runtime, made once with the loaded loop (and what its options add: `runtimeParts`). */
+function runtimeOf<Output>(runs: AgentRuns<Output>, loaded: RunLoopModule): AgentRuntime {
+  runs.runtime ??= loaded.createAgentRuntime(
+    runs.config as AgentConfig<unknown>,
+    runtimeParts(runs),
+    registeredTurnsOf,
+  );
   return runs.runtime;
 }
 
@@ -134,8 +137,8 @@ export function handoffRuntime<Output>(runs: AgentRuns<Output>): AgentRuntime {
  * the cache made here once (its module is loaded by then: see `loadedLoop`).
  */
 function runtimeParts<Output>(runs: AgentRuns<Output>): AgentRuntimeParts | undefined {
-  const { config, cacheOptions } = runs;
-  if (cacheOptions === undefined) return undefined;
+  const { config, cache } = runs;
+  if (cache === undefined) return undefined;
   runs.promptCache ??= (promptCacheModule.value as PromptCacheModule).createAgentPromptCache({
     gemini: config.gemini,
     model: config.model,
@@ -144,12 +147,12 @@ function runtimeParts<Output>(runs: AgentRuns<Output>): AgentRuntimeParts | unde
       tools: config.request.tools,
       toolConfig: config.request.toolConfig,
     },
-    cache: cacheOptions,
+    cache: cache,
     now: config.now,
     logger: config.logger,
   });
   const { promptCache } = runs;
-  runs.listedPlugins = listPlugins(config as AgentConfig<unknown>, promptCache.plugin);
+  runs.listed = listPlugins(config as AgentConfig<unknown>, promptCache.plugin);
   return { plugins: [promptCache.plugin], leadingContents: promptCache.contents };
 }
 

@@ -137,3 +137,106 @@ describe("a recorded hook's own typed error (ownErrors)", () => {
     }
   });
 });
+
+// A recorded hook's own error and a reporting hook's failure sat in the record with the client's
+// keys cut but a URL's password and internal addresses whole (redact40's audit): a durable
+// recorder stores what core gives it. Both are kept as `redactLocalDetails` leaves them; a claimed
+// error's first run ends as its replay does (the same text, its class kept).
+describe("a recorded hook's error without local details", () => {
+  const LEAKY =
+    'pool failed: postgres://app:hunter2secret@10.0.0.5:5432/quota via db-7.corp.internal:6432';
+  const LEAKS = ['hunter2secret', '10.0.0.5', 'postgres://', 'db-7.corp.internal'];
+
+  class PoolError extends Error {
+    override readonly name = 'PoolError';
+    readonly target = { url: 'postgres://app:hunter2secret@10.0.0.5:5432/quota', port: 5432 };
+  }
+
+  function leaky(calls: { count: number }, claim: boolean): AgentPlugin {
+    return definePlugin({
+      name: 'pool',
+      recorded: ['beforeModelCall'],
+      ownErrors: (error) => claim && error instanceof PoolError,
+      beforeModelCall: (_call, run) => {
+        calls.count++;
+        run.emit('checked', { ok: true });
+        throw new PoolError(LEAKY);
+      },
+    });
+  }
+
+  async function outcome(
+    plugin: AgentPlugin,
+    record: PluginHookRecorder,
+  ): Promise<{ error: unknown; events: unknown[] }> {
+    const agent = createAgent({
+      gemini: createScriptedGemini([textTurn('Hi.')]),
+      model: MODEL,
+      plugins: [plugin],
+    });
+    const stream = agentTurnsOf(agent).stream('Hello', {}, undefined, undefined, record);
+    const events: unknown[] = [];
+    try {
+      for await (const event of stream) events.push(event);
+      await stream.result;
+    } catch (error) {
+      return { error, events };
+    }
+    return { error: undefined, events };
+  }
+
+  /** Every text a value shows: its JSON, and an error's name, message and cause's. */
+  function shown(value: unknown): string {
+    if (value instanceof Error)
+      return `${value.name} ${value.message} ${JSON.stringify(value)} ${shown(value.cause)}`;
+    return JSON.stringify(value) ?? '';
+  }
+
+  for (const claim of [true, false]) {
+    const what = claim ? 'a claimed error (own)' : 'a failure after reports (failed)';
+    it(`${what}: the record keeps none, and a replay shows none`, async () => {
+      const calls = { count: 0 };
+      const recorder = mapRecorder();
+      const first = await outcome(leaky(calls, claim), recorder.record);
+      const stored = JSON.stringify([...recorder.stored.values()]);
+      for (const leak of LEAKS) expect(stored).not.toContain(leak);
+      expect(stored).toContain('<url>');
+      expect(stored).toContain('pool failed:');
+      expect(stored).toContain('"checked"');
+      recorder.replay();
+      const again = await outcome(leaky(calls, claim), recorder.record);
+      expect(calls.count).toBe(1);
+      const replayed = `${shown(again.error)} ${shown(again.events)}`;
+      for (const leak of LEAKS) expect(replayed).not.toContain(leak);
+      expect(again.events.filter((event) => (event as { type: string }).type === 'plugin')).toEqual(
+        first.events.filter((event) => (event as { type: string }).type === 'plugin'),
+      );
+      if (claim) {
+        // The first run ends as the replay does: the plugin's class, the record's text.
+        expect(first.error).toBeInstanceOf(PoolError);
+        expect(PluginError.isInstance(again.error)).toBe(false);
+        const [firstError, replayError] = [first.error, again.error] as Error[];
+        expect(replayError?.message).toBe(firstError?.message);
+        expect(replayError).toMatchObject({ target: { port: 5432 } });
+        expect(shown(first.error)).toBe(shown(again.error));
+      } else {
+        expect(PluginError.isInstance(again.error)).toBe(true);
+        expect(again.error).toMatchObject({ plugin: 'pool', hook: 'beforeModelCall' });
+      }
+    });
+  }
+
+  it('a claimed error with no local detail is the thrown error itself, first run', async () => {
+    const recorder = mapRecorder();
+    const thrown = new QuotaError('ann', 1);
+    const plugin = definePlugin({
+      name: 'quota',
+      recorded: ['beforeModelCall'],
+      ownErrors: (error) => error instanceof QuotaError,
+      beforeModelCall: () => {
+        throw thrown;
+      },
+    });
+    expect((await outcome(plugin, recorder.record)).error).toBe(thrown);
+  });
+});

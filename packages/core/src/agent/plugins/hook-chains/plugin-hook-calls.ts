@@ -1,47 +1,44 @@
 import { cutTextNoted } from '../../../shared/cut-text.ts';
 import { onAbort } from '../../../shared/on-abort.ts';
 import type { Content } from '../../../wire/content.ts';
-import { type AbortPhase, AgentAbortedError } from '../../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
-import { emptyUsage } from '../../usage.ts';
-import type { AgentPlugin, HandOffOutcome, PluginHookName, PluginTrip } from '../agent-plugin.ts';
+import type { AgentPlugin, HandOffOutcome, PluginHookName } from '../agent-plugin.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
-import { PluginError, UNREADABLE } from '../plugin-error.ts';
-import { isContentList, type PluginReport, recordName, toReports } from '../plugin-results.ts';
-import {
-  fromStoredOwnError,
-  isStoredError,
-  type StoredOwnError,
-  toStoredOwnError,
-} from '../recorded-own-error.ts';
+import { PluginError } from '../plugin-error.ts';
+import { type PluginReport, recordName } from '../plugin-results.ts';
+import { fromStoredOwnError, toRecordedOwnError } from '../recorded-own-error.ts';
 import {
   heldView,
   type PluginRunFacts,
   type PluginRunView,
   tripError,
 } from '../run-view/plugin-run-view.ts';
-import { countSideCall, type SideSpend } from '../run-view/run-generate.ts';
+import type { SideSpend } from '../run-view/run-generate.ts';
 import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
+import { hookFailure, owns } from './hook-failure.ts';
+import {
+  addStored,
+  CHANGED,
+  countStored,
+  type StoredCall,
+  type StoredCallReader,
+  storedError,
+  storedReports,
+} from './stored-call.ts';
 
 /** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
 export type ToolCallPlace = { readonly id: string; readonly index: number };
 
-/** What a recorded hook call's record holds (data read back from a database: checked when used). */
-type StoredCall = {
-  readonly value: unknown;
-  readonly trip?: PluginTrip;
-  readonly own?: unknown;
-  readonly failed?: unknown;
-  readonly finish?: string;
-  readonly added?: unknown;
-  readonly emitted?: unknown;
-  readonly state?: unknown;
-  readonly spent?: unknown;
+/** What a recorded hook's call did in this execution (none of it is stored: see `runRecorded`). */
+type RecordedExecution = {
+  /** Whether the hook ran here (not a replay). */
+  ran: boolean;
+  /** Its own error, or its failure after reports, as the run ends with it here. */
+  thrown: { error: unknown } | undefined;
+  /** Its reports (`run.emit`) made here. */
+  readonly reports: PluginReport[];
 };
-
-/** Ends the message of a record that is not one the seam wrote. */
-const CHANGED = '(the record was changed)';
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
@@ -124,11 +121,11 @@ export class PluginHookCalls {
 
   /**
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
-   * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}. `body`
-   * gets the plugin's view of the run (a tool hook's recorded call: a view of its own, see
-   * {@link heldView}); `toolCall` places a tool hook's call in its turn; `part`: the record of a
-   * recorded wrapper's part after its `part`th `next()` (./recorded-tool-wrap.ts,
-   * ./recorded-model-wrap.ts).
+   * and a `finish` it asked for are what is stored: `recordedCall`), its throw made a
+   * {@link PluginError}. `body` gets the plugin's view of the run (a tool hook's recorded call: a
+   * view of its own, see {@link heldView}); `toolCall` places a tool hook's call in its turn;
+   * `part`: the record of a recorded wrapper's part after its `part`th `next()`
+   * (./recorded-tool-wrap.ts, ./recorded-model-wrap.ts).
    */
   protected async call<T>(
     index: number,
@@ -139,13 +136,13 @@ export class PluginHookCalls {
     part = 0,
   ): Promise<T> {
     const plugin = this.plugins[index] as AgentPlugin;
-    const record = this.facts.record;
-    const view = this.views[index] as PluginRunView;
-    // The plugin's own error a recorded hook threw, as the run ends with it (see below).
-    let claimed: { error: unknown } | undefined;
+    // The plugin's own error a recorded hook threw: the run ends with it as it is (`ownErrors`
+    // is not asked again of an error rebuilt from the record: not its class).
+    let claimed: { error: unknown };
     try {
       const recorded = plugin.recorded?.includes(hook) === true;
-      if (record === undefined || !recorded) {
+      if (this.facts.record === undefined || !recorded) {
+        const view = this.views[index] as PluginRunView;
         // A recorded hook may not receive in process either: it could not in a durable run.
         if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(view), hook);
         this.atBoundary++;
@@ -155,147 +152,205 @@ export class PluginHookCalls {
           this.atBoundary--;
         }
       }
-      const agents = this.facts.services?.handOffAgents;
-      // Raced against the run's abort twice: the run goes on at once (a recorder's step may not
-      // end with it), and the step's own body ends too, so what the recorder keeps of an abandoned
-      // call is the abort (a durable recorder keeps nothing of a cancelled run's step).
-      let ran = false;
-      let thrown: { error: unknown } | undefined;
-      // The hook's reports (`run.emit`) are part of its outcome: a replay does not call it, so
-      // the record carries them and the replay emits them again where they were, so the run's
-      // events are the same in number and order as the first run's (a durable runner's stream is
-      // indexed by them) and none is lost with a worker killed before writing it. A boundary
-      // hook's go out as it makes them; a tool hook's are held for its call's result event.
-      const reports: PluginReport[] = [];
-      const recording = record(
-        recordName(plugin.name, partName(hook, part), stepNumber, toolCall?.id),
-        async (): Promise<StoredCall> => {
-          ran = true;
-          const before = this.stop;
-          let value: unknown;
-          let trip: PluginTrip | undefined;
-          let own: StoredOwnError | undefined;
-          let failed: StoredOwnError | undefined;
-          // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
-          // does not call it, so the record carries the contents that joined (a tool hook's
-          // calls run at once, so there `addInput` is refused instead: see PluginRunView).
-          const outer = view.adding;
-          const added: Content[] = [];
-          const outerEmitting = view.emitting;
-          const run = toolCall === undefined ? view : heldView(view, reports);
-          // What its `run.generate` calls spend is part of its outcome too: a replay counts it
-          // again (the run's usage and cost, the tree's budget).
-          const outerSpending = view.spending;
-          const spent: SideSpend[] = [];
-          run.spending = spent;
-          if (toolCall === undefined) {
-            view.adding = added;
-            view.emitting = reports;
-          } else view.recordedToolHooks++;
-          try {
-            // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
-            value = toStoredHandOff(await this.untilAborted(body(run), hook), agents);
-          } catch (error) {
-            // A trip is the hook's verdict: stored as data (a recorder keeps a throw as name and
-            // message only), thrown again below, typed, on the first run and on every replay.
-            if (GuardrailTrippedError.isInstance(error))
-              trip = {
-                guardrailName: error.guardrailName,
-                phase: error.phase,
-                reason: error.reason,
-              };
-            // So is the plugin's own error (`ownErrors`): the run ends with it, not a PluginError,
-            // here and on a replay (../recorded-own-error.ts).
-            else if (owns(plugin, error)) {
-              thrown = { error: this.facts.redact(error) };
-              own = toStoredOwnError(thrown.error);
-            }
-            // And an error nobody claims once the hook reported: the recorder would keep the
-            // throw alone, and a replay lose the reports made before it. The run's own end (an
-            // abort, a durable runner's) and another run's plugin failure go on as they are.
-            else if (reports.length > 0 && this.failsAsPlugin(error)) {
-              thrown = { error };
-              failed = toStoredOwnError(this.facts.redact(error));
-            } else throw error;
-          } finally {
-            if (toolCall === undefined) {
-              view.adding = outer;
-              view.emitting = outerEmitting;
-              view.spending = outerSpending;
-            } else {
-              view.recordedToolHooks--;
-              // What the hook emits later (a timer it left) goes out at once.
-              run.holding = undefined;
-            }
-          }
-          const finished = this.stop !== before ? this.stop : undefined;
-          return {
-            value,
-            ...(trip !== undefined && { trip }),
-            ...(own !== undefined && { own }),
-            ...(failed !== undefined && { failed }),
-            ...(finished !== undefined && { finish: finished.reason }),
-            ...(added.length > 0 && { added }),
-            ...(spent.length > 0 && { spent }),
-            ...(reports.length > 0 && { emitted: reports }),
-            // `recordedState`: the state this call left, restored on a replay (below).
-            ...(plugin.recordedState === true && { state: view.state }),
-          };
-        },
-      );
-      let stored: StoredCall;
-      try {
-        stored = (await this.untilAborted(recording, hook)) as StoredCall;
-      } catch (error) {
-        // Not recorded (the run ended, the recorder failed): what the tool hook reported in
-        // this execution still goes out, with its call's result.
-        if (ran && toolCall !== undefined)
-          this.holdReports(plugin.name, stepNumber, toolCall, reports);
-        throw error;
-      }
-      // A record is read back from a database: what is not one fails as the hook's invalid
-      // result rather than as a TypeError (or worse) further on.
-      if (typeof stored !== 'object' || stored === null)
-        throw this.invalid(index, hook, `its record is not a hook call's record ${CHANGED}`);
-      // A replay: what the hook added on the first run joins the history again, where it did
-      // (the contents that joined then, after the input checks; they are not checked again).
-      if (!ran && stored.added !== undefined) this.addStored(index, hook, stored.added);
-      if (!ran && stored.spent !== undefined) this.countStored(index, hook, stored.spent);
-      if (toolCall !== undefined)
-        this.holdReports(
-          plugin.name,
-          stepNumber,
-          toolCall,
-          ran ? reports : this.storedReports(index, hook, stored.emitted),
-        );
-      else if (!ran && stored.emitted !== undefined)
-        this.emitStored(plugin.name, this.storedReports(index, hook, stored.emitted));
-      if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
-      if (plugin.recordedState === true && 'state' in stored) view.state = stored.state;
-      if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
-      if (stored.own !== undefined) {
-        // The error itself where the hook ran in this execution; rebuilt from the record on a
-        // replay (redacted, as the first run's was, in case the record was written otherwise).
-        claimed = {
-          error:
-            ran && thrown !== undefined
-              ? thrown.error
-              : this.facts.redact(fromStoredOwnError(this.storedError(index, hook, stored.own))),
-        };
-        throw claimed.error;
-      }
-      // An error nobody claims, after the hook's reports: as thrown in this execution, rebuilt
-      // from the record on a replay; either way the plugin's failure (below).
-      if (stored.failed !== undefined)
-        throw ran && thrown !== undefined
-          ? thrown.error
-          : fromStoredOwnError(this.storedError(index, hook, stored.failed));
-      return fromStoredHandOff(stored.value, agents) as T;
+      const outcome = await this.recordedCall(index, hook, stepNumber, body, toolCall, part);
+      if (!('claimed' in outcome)) return outcome.value;
+      claimed = outcome.claimed;
     } catch (cause) {
-      // Claimed already: `ownErrors` is not asked again of a rebuilt error (not its class).
-      if (claimed !== undefined && cause === claimed.error) throw cause;
       throw this.error(index, hook, cause);
     }
+    throw claimed.error;
+  }
+
+  /**
+   * A recorded hook's call: run inside the recorder's record (see `runRecorded`) on the
+   * first run, its outcome read back from the record on a replay (see `replayOutcome`).
+   * Raced against the run's abort twice: the run goes on at once (a recorder's step may not end
+   * with it), and the step's own body ends too, so what the recorder keeps of an abandoned call
+   * is the abort (a durable recorder keeps nothing of a cancelled run's step).
+   */
+  private async recordedCall<T>(
+    index: number,
+    hook: PluginHookName,
+    stepNumber: number,
+    body: (run: PluginRunView) => T | Promise<T>,
+    toolCall: ToolCallPlace | undefined,
+    part: number,
+  ): Promise<{ readonly value: T } | { readonly claimed: { error: unknown } }> {
+    const plugin = this.plugins[index] as AgentPlugin;
+    const execution: RecordedExecution = { ran: false, thrown: undefined, reports: [] };
+    const recording = this.facts.record?.(
+      recordName(plugin.name, partName(hook, part), stepNumber, toolCall?.id),
+      () => this.runRecorded(index, hook, body, toolCall, execution),
+    );
+    let stored: StoredCall;
+    try {
+      stored = (await this.untilAborted(recording, hook)) as StoredCall;
+    } catch (error) {
+      // Not recorded (the run ended, the recorder failed): what the tool hook reported in
+      // this execution still goes out, with its call's result.
+      if (execution.ran && toolCall !== undefined)
+        this.holdReports(plugin.name, stepNumber, toolCall, execution.reports);
+      throw error;
+    }
+    const reader: StoredCallReader = {
+      facts: this.facts,
+      invalid: (message) => this.invalid(index, hook, message),
+    };
+    // A record is read back from a database: what is not one fails as the hook's invalid
+    // result rather than as a TypeError (or worse) further on.
+    if (typeof stored !== 'object' || stored === null)
+      throw reader.invalid(`its record is not a hook call's record ${CHANGED}`);
+    return this.replayOutcome<T>(index, stepNumber, toolCall, stored, execution, reader);
+  }
+
+  /**
+   * The body of a recorded hook's record: the hook called, and what it did that a replay (which
+   * does not call it) must do again stored with its result: the contents it added
+   * (`run.addInput`), what its `run.generate` calls spent, its reports (`run.emit`), the
+   * `finish` it asked for, the state it left (`recordedState`), and a trip, its own error or its
+   * failure after reports as data. `execution` notes that it ran and what it threw.
+   */
+  private async runRecorded<T>(
+    index: number,
+    hook: PluginHookName,
+    body: (run: PluginRunView) => T | Promise<T>,
+    toolCall: ToolCallPlace | undefined,
+    execution: RecordedExecution,
+  ): Promise<StoredCall> {
+    execution.ran = true;
+    const plugin = this.plugins[index] as AgentPlugin;
+    const view = this.views[index] as PluginRunView;
+    const { reports } = execution;
+    const before = this.stop;
+    let value: unknown;
+    let thrown: Pick<StoredCall, 'trip' | 'own' | 'failed'> = {};
+    // What the hook adds to the history (`run.addInput`) is part of its outcome: a replay
+    // does not call it, so the record carries the contents that joined (a tool hook's
+    // calls run at once, so there `addInput` is refused instead: see PluginRunView).
+    const outer = view.adding;
+    const added: Content[] = [];
+    const outerEmitting = view.emitting;
+    // The hook's reports are part of its outcome too: the replay emits them again where they
+    // were, so the run's events are the same in number and order as the first run's (a durable
+    // runner's stream is indexed by them) and none is lost with a worker killed before writing
+    // it. A boundary hook's go out as it makes them; a tool hook's are held for its call's
+    // result event.
+    const run = toolCall === undefined ? view : heldView(view, reports);
+    // What its `run.generate` calls spend is part of its outcome too: a replay counts it
+    // again (the run's usage and cost, the tree's budget).
+    const outerSpending = view.spending;
+    const spent: SideSpend[] = [];
+    run.spending = spent;
+    if (toolCall === undefined) {
+      view.adding = added;
+      view.emitting = reports;
+    } else view.recordedToolHooks++;
+    try {
+      // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
+      value = toStoredHandOff(
+        await this.untilAborted(body(run), hook),
+        this.facts.services?.handOffAgents,
+      );
+    } catch (error) {
+      thrown = this.storedThrow(plugin, error, execution);
+    } finally {
+      if (toolCall === undefined) {
+        view.adding = outer;
+        view.emitting = outerEmitting;
+        view.spending = outerSpending;
+      } else {
+        view.recordedToolHooks--;
+        // What the hook emits later (a timer it left) goes out at once.
+        run.holding = undefined;
+      }
+    }
+    const finished = this.stop !== before ? this.stop : undefined;
+    return {
+      value,
+      ...thrown,
+      ...(finished !== undefined && { finish: finished.reason }),
+      ...(added.length > 0 && { added }),
+      ...(spent.length > 0 && { spent }),
+      ...(reports.length > 0 && { emitted: reports }),
+      // `recordedState`: the state this call left, restored on a replay (replayOutcome).
+      ...(plugin.recordedState === true && { state: view.state }),
+    };
+  }
+
+  /**
+   * What a recorded hook threw, as its record stores it (or thrown again: not stored). A trip
+   * is the hook's verdict: stored as data (a recorder keeps a throw as name and message only),
+   * thrown again, typed, on the first run and on every replay. So is the plugin's own error
+   * (`ownErrors`): the run ends with it, not a PluginError, here and on a replay
+   * (../recorded-own-error.ts). And an error nobody claims once the hook reported: the recorder
+   * would keep the throw alone, and a replay lose the reports made before it. The run's own end
+   * (an abort, a durable runner's) and another run's plugin failure go on as they are. Both
+   * errors are kept without local details (`toRecordedOwnError`).
+   */
+  private storedThrow(
+    plugin: AgentPlugin,
+    error: unknown,
+    execution: RecordedExecution,
+  ): Pick<StoredCall, 'trip' | 'own' | 'failed'> {
+    if (GuardrailTrippedError.isInstance(error))
+      return {
+        trip: { guardrailName: error.guardrailName, phase: error.phase, reason: error.reason },
+      };
+    if (owns(plugin, error)) {
+      const recorded = toRecordedOwnError(this.facts.redact(error));
+      execution.thrown = { error: recorded.error };
+      return { own: recorded.stored };
+    }
+    if (execution.reports.length > 0 && this.failsAsPlugin(error)) {
+      execution.thrown = { error };
+      return { failed: toRecordedOwnError(this.facts.redact(error)).stored };
+    }
+    throw error;
+  }
+
+  /**
+   * A recorded hook call's outcome from its record. On a replay, what the hook added on the first
+   * run joins the history again where it did (the contents that joined then, after the input
+   * checks; not checked again), what it spent is counted again and its reports are emitted
+   * again; in either execution a tool hook's reports are held for its call's result event, and
+   * its `finish`, state, trip and errors apply. An error is the one thrown in this execution,
+   * rebuilt from the record on a replay (a claimed one redacted again, in case the record was
+   * written otherwise); an error nobody claims is the plugin's failure (see `call`).
+   */
+  private replayOutcome<T>(
+    index: number,
+    stepNumber: number,
+    toolCall: ToolCallPlace | undefined,
+    stored: StoredCall,
+    { ran, thrown, reports }: RecordedExecution,
+    reader: StoredCallReader,
+  ): { readonly value: T } | { readonly claimed: { error: unknown } } {
+    const plugin = this.plugins[index] as AgentPlugin;
+    if (!ran && stored.added !== undefined) addStored(reader, stored.added);
+    if (!ran && stored.spent !== undefined) countStored(reader, stored.spent);
+    if (toolCall !== undefined)
+      this.holdReports(
+        plugin.name,
+        stepNumber,
+        toolCall,
+        ran ? reports : storedReports(reader, stored.emitted),
+      );
+    else if (!ran && stored.emitted !== undefined)
+      this.emitStored(plugin.name, storedReports(reader, stored.emitted));
+    if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
+    if (plugin.recordedState === true && 'state' in stored)
+      (this.views[index] as PluginRunView).state = stored.state;
+    if (stored.trip !== undefined) throw tripError(stored.trip, this.facts);
+    if (stored.own !== undefined) {
+      if (ran && thrown !== undefined) return { claimed: thrown };
+      const error = fromStoredOwnError(storedError(reader, stored.own));
+      return { claimed: { error: this.facts.redact(error) } };
+    }
+    if (stored.failed !== undefined)
+      throw ran && thrown !== undefined
+        ? thrown.error
+        : fromStoredOwnError(storedError(reader, stored.failed));
+    return { value: fromStoredHandOff(stored.value, this.facts.services?.handOffAgents) as T };
   }
 
   /**
@@ -307,65 +362,6 @@ export class PluginHookCalls {
   private failsAsPlugin(error: unknown): boolean {
     return (
       !this.facts.signal.aborted && !PluginError.isInstance(error) && !this.facts.isRunEnding(error)
-    );
-  }
-
-  /**
-   * The contents a recorded hook added on the first run (`run.addInput`), appended again on a
-   * replay. A record is read back from a database: what is not a list of user contents fails
-   * as the hook's invalid result rather than joining the history.
-   */
-  protected addStored(index: number, hook: PluginHookName, added: unknown): void {
-    if (!isContentList(added))
-      throw this.invalid(
-        index,
-        hook,
-        `its record holds contents it added that are not a list of user contents ${CHANGED}`,
-      );
-    for (const content of added) this.facts.tracker.append(content);
-  }
-
-  /**
-   * What a recorded hook's `run.generate` calls spent on the first run, counted again on a replay.
-   * A record is read back from a database: what is not a list of `{ usage, cost }` (token counts,
-   * a USD cost) fails as the hook's invalid result rather than as a count no total can read.
-   */
-  private countStored(index: number, hook: PluginHookName, spent: unknown): void {
-    if (!Array.isArray(spent) || !spent.every(isSideSpend))
-      throw this.invalid(
-        index,
-        hook,
-        `its record holds model calls it made that are not a list of { usage, cost } ${CHANGED}`,
-      );
-    const context = this.facts.context() as Parameters<typeof countSideCall>[0];
-    for (const each of spent) countSideCall(context, each);
-  }
-
-  /**
-   * The reports a record holds (`undefined`: none), checked as `run.emit` checks a kind: a record
-   * is read back from a database, so what is not a list of reports, each a kind of 1 to 64
-   * characters and its data, fails as the hook's invalid result rather than as events no
-   * surface can read. The kinds are redacted again (a record may have been written otherwise).
-   */
-  protected storedReports(index: number, hook: PluginHookName, emitted: unknown): PluginReport[] {
-    if (emitted === undefined) return [];
-    const reports = toReports(emitted, this.facts.redact);
-    if (reports === undefined)
-      throw this.invalid(
-        index,
-        hook,
-        `its record holds reports that are not a list of { kind, data } (a kind is 1 to 64 characters) ${CHANGED}`,
-      );
-    return reports;
-  }
-
-  /** An error the record holds ({@link StoredOwnError}), checked: a name and a message. */
-  private storedError(index: number, hook: PluginHookName, stored: unknown): StoredOwnError {
-    if (isStoredError(stored)) return stored;
-    throw this.invalid(
-      index,
-      hook,
-      `its record holds an error that is not { name, message } (strings) ${CHANGED}`,
     );
   }
 
@@ -465,46 +461,9 @@ export class PluginHookCalls {
     });
   }
 
+  /** A hook's failure as the run ends with it ({@link hookFailure}). */
   protected error(index: number, hook: PluginHookName, cause: unknown): unknown {
-    try {
-      return this.classified(index, hook, cause);
-    } catch {
-      // What the hook threw cannot be inspected (a proxy whose traps throw, a getter that throws
-      // on `message`): the plugin's failure, without it (its own throw could carry a secret).
-      return this.invalid(index, hook, UNREADABLE);
-    }
-  }
-
-  /** A hook's failure as the run ends with it (see {@link error}); may throw on a hostile value. */
-  private classified(index: number, hook: PluginHookName, cause: unknown): unknown {
-    // Already a plugin's failure (a hook that called into another run), or the run's own end
-    // travelling through a wrapper: passed on as it is.
-    if (PluginError.isInstance(cause) || this.facts.isRunEnding(cause)) return cause;
-    // A trip (`run.trip`) ends the run typed, as a guardrail's does.
-    if (GuardrailTrippedError.isInstance(cause)) return cause;
-    // The run was aborted while the hook ran (it stopped on `run.signal`, or was raced): the
-    // caller's abort, not the plugin's failure. A tool hook's is the tool path's to report, with
-    // the turn's calls answered.
-    const phase = ABORT_PHASES[hook];
-    if (phase !== undefined && this.facts.signal.aborted)
-      return new AgentAbortedError({
-        phase,
-        run: this.facts.tracker.state(),
-        cause: this.facts.signal.reason,
-      });
-    const plugin = this.plugins[index] as AgentPlugin;
-    // The plugin's own typed error (`ownErrors`) ends the run as it is, redacted as a
-    // PluginError's cause would be (a copy keeps its prototype). A predicate that throws or
-    // answers anything but `true` does not claim it.
-    if (owns(plugin, cause)) return this.facts.redact(cause);
-    return new PluginError({
-      plugin: plugin.name,
-      hook,
-      run: this.facts.tracker.state(),
-      // Read from the redacted copy (a string message only: an object's `toString` could print
-      // anything); PluginError reads it defensively.
-      cause: this.facts.redact(cause),
-    });
+    return hookFailure(this.facts, this.plugins[index] as AgentPlugin, hook, cause);
   }
 
   /**
@@ -538,40 +497,6 @@ function partName(
   return part === 0 ? hook : part === 1 ? `${hook}.after` : `${hook}.after${part}`;
 }
 
-/** Whether a stored value is a side call's `{ usage, cost }` (see `countStored`). */
-function isSideSpend(value: unknown): value is SideSpend {
-  if (typeof value !== 'object' || value === null) return false;
-  const { usage, cost } = value as { usage?: unknown; cost?: unknown };
-  if (typeof usage !== 'object' || usage === null || typeof cost !== 'object' || cost === null)
-    return false;
-  const counts = usage as Record<string, unknown>;
-  const money = cost as Record<string, unknown>;
-  return (
-    USAGE_FIELDS.every(
-      (field) => Number.isSafeInteger(counts[field]) && (counts[field] as number) >= 0,
-    ) &&
-    money['currency'] === 'USD' &&
-    COST_FIELDS.every((field) => money[field] === null || isAmount(money[field]))
-  );
-}
-
-/** The token counts a usage holds (an `AgentUsage`'s keys). */
-const USAGE_FIELDS = Object.keys(emptyUsage());
-const COST_FIELDS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;
-/** A cost's amount as `writeCost` writes it: a decimal string of dollars. */
-const isAmount = (value: unknown): boolean =>
-  typeof value === 'string' && value.length <= 64 && /^\d+(\.\d+)?$/.test(value);
-
-/** Whether `plugin.ownErrors` claims `error` (only `true` does; a throw does not). */
-function owns(plugin: AgentPlugin, error: unknown): boolean {
-  if (plugin.ownErrors === undefined) return false;
-  try {
-    return plugin.ownErrors(error) === true;
-  } catch {
-    return false;
-  }
-}
-
 /** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
 const MAX_DENY_MESSAGE = 1_000;
 
@@ -586,14 +511,3 @@ const BOUNDARY_HOOKS: ReadonlySet<PluginHookName> = new Set<PluginHookName>([
   'checkAnswer',
   'afterAnswer',
 ]);
-
-/** Where in the run an abort during each hook outside the tool path falls. */
-const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
-  startRun: 'between-steps',
-  checkInput: 'model-call',
-  checkAnswer: 'between-steps',
-  beforeModelCall: 'model-call',
-  wrapModelCall: 'model-call',
-  afterModelCall: 'model-call',
-  afterAnswer: 'between-steps',
-};
