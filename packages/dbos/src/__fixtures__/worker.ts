@@ -13,7 +13,7 @@ import { createPostgresArtifactStore, createPostgresBudgetPool, durableContext }
 import { guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
-import { reserveBudget } from '@gemloop/core/budget';
+import { type BudgetPool, reserveBudget } from '@gemloop/core/budget';
 import { modelFallback } from '@gemloop/core/fallback';
 import { definePlugin, type ModelCallInput, type PluginRun } from '@gemloop/core/plugins';
 import { createMemory, geminiEmbed, memoryPlugin } from '@gemloop/core/memory';
@@ -88,6 +88,21 @@ function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = tru
       resolve(true);
     });
   });
+}
+
+/** `pool`, each reservation's id recorded, then held while HOLD_DIR holds `budget-reserve`. */
+function heldAfterReserve(pool: BudgetPool): BudgetPool {
+  return {
+    name: pool.name,
+    async reserve(usd) {
+      const hold = await pool.reserve(usd);
+      record(`reserved ${hold.id}`);
+      await waitOrHold('budget-reserve', 0, new AbortController().signal);
+      return hold;
+    },
+    settle: (hold, actualUsd) => pool.settle(hold, actualUsd),
+    read: () => pool.read(),
+  };
 }
 
 /**
@@ -807,6 +822,25 @@ void startDurableWorkerWith({
             name: 'fleet',
             maxCostUsd: 1,
           }),
+          usd: 0.5,
+        }),
+      ],
+    },
+    // budgeted, its hold's id recorded in the counter file once taken, then held while HOLD_DIR
+    // holds `budget-reserve`: committed, not yet recorded by the run (reserved-budget-crash.test.ts).
+    budgetHeld: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      plugins: [
+        reserveBudget({
+          pool: heldAfterReserve(
+            createPostgresBudgetPool({
+              connectionString: env['DATABASE_URL'] as string,
+              name: 'held',
+              maxCostUsd: 1,
+            }),
+          ),
           usd: 0.5,
         }),
       ],

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { getCurrentContextStore } from '@dbos-inc/dbos-sdk/internal/context';
 import { InvalidArgumentError } from '@gemloop/core';
 import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
 import { checkedWhereUsed, checkOptionsCopy, defineOptions } from '@gemloop/core/internal';
@@ -50,12 +52,36 @@ const isUsd = (usd: unknown): usd is number =>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The id of a hold taken inside a durable run's step (`reserveBudget`'s recorded `startRun`): the
+ * same for every execution of that step (the run's id, the step's, the pool's name, and which
+ * reservation of this pool in the step it is), so an execution whose record DBOS refused (its
+ * worker killed, or frozen and taken over, `#checkOwner` in `dist/src/system_database.js` 5.3)
+ * and the one that took the run over share one hold, in whichever order their reservations
+ * commit. With a random id the first one's hold was never settled (its id is in no record) and
+ * counted as spent in full when its lease ended: the run charged twice. `undefined` outside a
+ * DBOS step (`curStepFunctionId`, `dist/src/context.js`): a random id, as before.
+ */
+function stepHoldId(pool: string, reservations: WeakMap<object, number>): string | undefined {
+  const context = getCurrentContextStore();
+  if (context?.workflowId === undefined || context.curStepFunctionId === undefined)
+    return undefined;
+  const ordinal = reservations.get(context) ?? 0;
+  reservations.set(context, ordinal + 1);
+  const hex = createHash('sha256')
+    .update(JSON.stringify([context.workflowId, context.curStepFunctionId, pool, ordinal]))
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
  * A budget shared by a fleet (`reserveBudget({ pool })` of `@gemloop/core/budget`): each
  * reservation is taken in one transaction that locks the pool's row, so N workers starting N runs
  * at once cannot together hold more than `maxCostUsd`; a settle counts the run's actual cost and
  * frees its hold, once (a durable run that settles again after a crash changes nothing). A hold whose run never settled (a killed worker) counts as spent in full once
  * its lease ends, and stops holding then: the budget is never overspent by a crash, and comes
- * back to what the others left.
+ * back to what the others left. A hold taken in a durable run's step has an id of that step: the
+ * execution that takes a run over after the reservation committed, but before the run recorded
+ * it, gets the same hold rather than a second one.
  *
  * @example
  * ```ts
@@ -87,6 +113,8 @@ export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): Post
       });
   }
   const pool = storePool(options);
+  // Reservations made in each execution of a step so far (the store is made anew for each).
+  const stepReservations = new WeakMap<object, number>();
   let ready: Promise<void> | undefined;
   const migrate = (): Promise<void> => {
     ready ??= migrateTable(pool, {
@@ -159,9 +187,18 @@ export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): Post
           argument: 'usd',
           message: `usd must be US dollars as a number >= 0; got ${String(usd)}.`,
         });
-      const id = globalThis.crypto.randomUUID();
-      await transaction(async (client) => {
+      const stepId = stepHoldId(name, stepReservations);
+      const id = stepId ?? globalThis.crypto.randomUUID();
+      return transaction(async (client) => {
         const { spent, reserved } = await lockPool(client);
+        // Taken already by another execution of this step (the pool's row lock orders the two).
+        if (stepId !== undefined) {
+          const { rows } = await client.query<{ usd: string }>(
+            `SELECT usd::text AS usd FROM ${HOLDS} WHERE id = $1 AND pool = $2`,
+            [id, name],
+          );
+          if (rows[0] !== undefined) return { id, usd: Number(rows[0].usd) };
+        }
         const available = maxCostUsd - spent - reserved;
         if (usd > available + 1e-12)
           throw new BudgetReservationError({
@@ -179,8 +216,8 @@ export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): Post
            VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
           [id, name, String(usd), leaseMs / 1000],
         );
+        return { id, usd };
       });
-      return { id, usd };
     },
     async settle(hold, actualUsd) {
       if (typeof hold?.id !== 'string' || !UUID.test(hold.id)) return;
