@@ -109,6 +109,8 @@ describe('a cycle of agents in a durable run', () => {
     const before = fleet.fake.modelRequests.length;
     const { runId } = await fleet.runs.start('cycle', { runId: 'cycle-kill', input: 'Help me.' });
     await arrived;
+    // The child workflow runs in its parent's worker (DBOS.startWorkflow from inside the parent's
+    // workflow, durable-children.ts), so the top run's owner is the one holding the call.
     const executorId = (await fleet.runs.status(runId))?.executorId;
     const victim = fleet.workers.find((worker) => worker.executorId === executorId);
     expect(victim).toBeDefined();
