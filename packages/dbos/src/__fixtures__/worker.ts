@@ -3,7 +3,7 @@
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { getHeapCodeStatistics } from 'node:v8';
-import { createAgent, createGemini, defineTool, fileSearch } from '@gemloop/core';
+import { type Agent, createAgent, createGemini, defineTool, fileSearch, googleSearch } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { handoff, subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
@@ -667,6 +667,42 @@ const firstCallToPro = (recorded: boolean) =>
   });
 const rate = env['RATE_LIMIT'];
 
+// A cycle of agents (durable-gaps.test.ts): `cycleLead` asks its `helper` subagent, whose plugin
+// hands the run back to the lead (receivers read when the run needs them, as a cycle must be
+// written), and the lead asks its helper again: a child of a child without end but for maxDepth.
+let cycleLead: Agent<undefined> | undefined;
+const handBack = definePlugin({
+  name: 'hand-back',
+  receivers: () => ({ cycleLead: cycleLead as Agent<undefined> }),
+  afterToolCall: (call) =>
+    call.toolName === 'transfer_to_lead'
+      ? { type: 'hand-off' as const, to: cycleLead as Agent<undefined>, name: 'cycleLead' }
+      : undefined,
+});
+const cycleHelper = createAgent({
+  gemini,
+  model,
+  name: 'cycleHelper',
+  instructions: 'CYCLE HELP: hand back.',
+  tools: [
+    defineTool({
+      name: 'transfer_to_lead',
+      description: 'Hands the conversation back.',
+      parameters: z.object({}),
+      execute: () => ({ output: 'Transferred to lead.' }),
+    }),
+  ],
+  plugins: [handBack],
+});
+const cycleLeadOptions = {
+  gemini,
+  model,
+  name: 'cycleLead',
+  instructions: 'CYCLE LEAD: ask your helper.',
+  tools: [subagent(cycleHelper, { name: 'helper', description: 'Helps.', maxDepth: 3 })],
+};
+cycleLead = createAgent(cycleLeadOptions);
+
 // Started without a top-level await: the bundle that runs this file is a script (CommonJS), so
 // that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start still ends the
 // process with the error (an unhandled rejection).
@@ -1022,6 +1058,15 @@ void startDurableWorkerWith({
       maxSteps: 10,
       compaction: compaction({ maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true }),
     },
+    // Gemini 2.x with google_search next to a function: the search runs as a function, a grounded
+    // call of its own (the built-in fallback; durable-gaps.test.ts).
+    searcher: {
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: 'SEARCH: find it.',
+      tools: [googleSearch(), slow],
+    },
+    cycle: cycleLeadOptions,
     artifacts: {
       gemini,
       model,

@@ -1,5 +1,6 @@
-import { createAgent, createGemini, InvalidArgumentError } from '@gemloop/core';
-import { handoff } from '@gemloop/core/composition';
+import { type Agent, createAgent, createGemini, InvalidArgumentError } from '@gemloop/core';
+import { handoff, subagent } from '@gemloop/core/composition';
+import { definePlugin } from '@gemloop/core/plugins';
 import { describe, expect, it } from 'vitest';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createDurableHandOffAgents } from './durable-hand-off-agents.ts';
@@ -42,6 +43,28 @@ describe('createDurableHandOffAgents', () => {
     expect(handOffAgents?.agentOf('refunds')).toEqual({ copyOf: 'refunds' });
     // The copy goes by the same key (a hand-off the copy's own tools make resolves the same).
     expect(handOffAgents?.keyOf(handOffAgents.agentOf('desk'))).toBe('desk');
+  });
+
+  it("finds the agents a subagent's agent hands to, a subagent handing back above it too", () => {
+    const billing = createAgent({ gemini, model, name: 'billing' });
+    // A subagent's handoff tool (its child workflow hands off by the same keys), and a subagent
+    // whose own subagent hands back to it: each agent walked once, so the cycle ends.
+    let lead: Agent<undefined> | undefined;
+    const helper = createAgent({
+      gemini,
+      model,
+      name: 'helper',
+      tools: [handoff(billing)],
+      plugins: [
+        definePlugin({ name: 'back', receivers: () => ({ lead: lead as Agent<undefined> }) }),
+      ],
+    });
+    const asks = subagent(helper, { name: 'helper', description: 'Helps.' });
+    lead = createAgent({ gemini, model, name: 'lead', tools: [asks] });
+    const { handOffAgents, made } = found({ top: { gemini, model, tools: [asks] } });
+    expect(made).toEqual(['lead', 'billing']);
+    expect(handOffAgents?.keyOf(lead)).toBe('lead');
+    expect(handOffAgents?.keyOf(billing)).toBe('billing');
   });
 
   it('is undefined when no agent hands off', () => {

@@ -1,5 +1,10 @@
 import { type Agent, type AgentOptions, InvalidArgumentError } from '@gemloop/core';
-import { agentTurnsOf, declaredReceivers, type HandOffAgents } from '@gemloop/core/internal';
+import {
+  agentTurnsOf,
+  childAgentOf,
+  declaredReceivers,
+  type HandOffAgents,
+} from '@gemloop/core/internal';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import type { DurableAgentDefinition } from '../runs/durable-run-types.ts';
 
@@ -84,11 +89,22 @@ export function createDurableHandOffAgents({
       where: `handoffAgents.${key}`,
     })),
   ];
+  // A subagent's agent is walked too: its child workflow hands off by the same keys, and a cycle
+  // (a subagent handing back to the agent above it, durable subagent-cycle.test.ts) is declared
+  // only there. Each agent walked once, so a cycle ends.
+  const walked = new Set<object>();
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     for (const [name, agent] of receiversIn(next.options)) {
       if (keys.has(agent)) continue;
       add(name, agent, `${next.where} (a plugin's receivers.${name})`);
       queue.push({ options: agentTurnsOf(agent as Agent<unknown>).options, where: name });
+    }
+    for (const tool of next.options?.tools ?? []) {
+      const child = typeof tool === 'object' && tool !== null ? childAgentOf(tool) : undefined;
+      if (child === undefined || walked.has(child)) continue;
+      walked.add(child);
+      const where = `${next.where} (the subagent ${(tool as { name?: unknown }).name})`;
+      queue.push({ options: agentTurnsOf(child as Agent<unknown>).options, where });
     }
   }
   if (byKey.size === 0) return undefined;

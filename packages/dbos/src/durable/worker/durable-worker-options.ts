@@ -16,8 +16,9 @@ export type StartDurableWorkerOptions = RunInputLimitOptions & {
    * Agents a plugin of your own hands runs off to (`{ type: 'hand-off', to }` from a hook), by a
    * name that every worker of the fleet gives the same agent: a durable run stores a hand-off's
    * agent by that name, and runs the worker's own copy of it (its model and tool calls recorded
-   * steps). The agents of `handoff()` tools need no entry: the worker finds them in its agents'
-   * tools (and theirs), by their handoff name. A run that hands off to an agent found neither
+   * steps). The agents of `handoff()` tools and of plugins' `receivers` need no entry: the worker
+   * finds them in its agents' tools and plugins (and theirs, and those of their subagents' agents),
+   * by their handoff name. A run that hands off to an agent found neither
    * way fails with `UnknownHandoffAgentError`.
    */
   handoffAgents?: Record<string, Agent<unknown>> | undefined;
