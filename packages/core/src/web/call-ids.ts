@@ -1,4 +1,4 @@
-import { cutText } from '../shared/cut-text.ts';
+import { cutText, cutTextNoted } from '../shared/cut-text.ts';
 
 /**
  * The ids a page is shown for one run's tool calls. The model may repeat a call id in a turn or a
@@ -31,6 +31,22 @@ const MAX_SHOWN_ID_CHARS = 256;
 export function boundedCallId(toolCallId: string): string {
   if (toolCallId.length <= MAX_SHOWN_ID_CHARS) return toolCallId;
   return `${cutText(toolCallId, 240)}…${hashOf(toolCallId)}`;
+}
+
+/**
+ * The longest tool name a page or protocol client is shown whole: a declared tool's name is at most
+ * 128 characters (check-tool-name.ts, Gemini's own rule), so only a name the model made up is ever
+ * longer. Whole, a 2 MB made-up name made a `tool-call` event past the client's `maxEventChars`.
+ */
+const MAX_SHOWN_NAME_CHARS = 128;
+
+/**
+ * `toolName` as a page or a protocol client may be shown it: itself up to 128 characters (every
+ * declared tool's name), else cut with a note, as the loop's unknown-tool message and spans quote
+ * it. Every event of a call shows the same. @internal
+ */
+export function boundedToolName(toolName: string): string {
+  return cutTextNoted(toolName, MAX_SHOWN_NAME_CHARS);
 }
 
 /** FNV-1a of `text`, in base 36. */
