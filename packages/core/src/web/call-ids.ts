@@ -1,4 +1,4 @@
-import { cutText, cutTextNoted } from '../shared/cut-text.ts';
+import { cutText } from '../shared/cut-text.ts';
 
 /**
  * The ids a page is shown for one run's tool calls. The model may repeat a call id in a turn or a
@@ -42,11 +42,15 @@ const MAX_SHOWN_NAME_CHARS = 128;
 
 /**
  * `toolName` as a page or a protocol client may be shown it: itself up to 128 characters (every
- * declared tool's name), else cut with a note, as the loop's unknown-tool message and spans quote
- * it. Every event of a call shows the same. @internal
+ * declared tool's name), else its start with a note of what was left out, 128 characters at most
+ * in all, so that a name cut once (a durable run's stored event) is shown as it is. Every event of
+ * a call shows the same. @internal
  */
 export function boundedToolName(toolName: string): string {
-  return cutTextNoted(toolName, MAX_SHOWN_NAME_CHARS);
+  if (toolName.length <= MAX_SHOWN_NAME_CHARS) return toolName;
+  // 90 characters and a note of at most 33 (`… [` + 10 digits + ` characters omitted]`).
+  const start = cutText(toolName, 90);
+  return `${start}… [${toolName.length - start.length} characters omitted]`;
 }
 
 /** FNV-1a of `text`, in base 36. */

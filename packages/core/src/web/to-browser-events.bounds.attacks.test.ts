@@ -228,7 +228,8 @@ describe('an undeclared tool’s 2 MB name and id on the page (doors-bounds41)',
     const call = events.find((event) => event?.type === 'tool-call');
     const result = events.find((event) => event?.type === 'tool-result');
     expect(call?.toolName).toContain('characters omitted');
-    expect(call?.toolName.length).toBeLessThan(200);
+    // 128 at most, so that a name cut once (a durable run's stored event) is shown as it is.
+    expect(call?.toolName.length).toBeLessThanOrEqual(128);
     expect(result).toMatchObject({ toolName: call?.toolName, toolCallId: call?.toolCallId });
     expect(result?.outcome).toBe('unknown-tool');
     expect(events.at(-1)).toMatchObject({ type: 'finish' });
