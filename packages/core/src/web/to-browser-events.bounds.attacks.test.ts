@@ -234,7 +234,8 @@ describe('an undeclared tool’s 2 MB name and id on the page (doors-bounds41)',
     expect(result?.outcome).toBe('unknown-tool');
     expect(events.at(-1)).toMatchObject({ type: 'finish' });
     // The model was still answered under its own name and id (the wire echoes them).
-    const answer = (fake.requests[1]?.body as GenerateContentBody).contents.at(-1)?.parts?.[0];
+    const answer = (fake.requests[1]?.body as GenerateContentBody | undefined)?.contents.at(-1)
+      ?.parts?.[0];
     expect(answer?.functionResponse).toMatchObject({ name, id });
   });
 });

@@ -783,7 +783,9 @@ describe('the MCP door and an undeclared tool’s 2 MB name', () => {
     });
     const notes = answered.messages.filter((each) => each['method'] === 'notifications/progress');
     const words = notes.map((note) => (note['params'] as { message: string }).message);
-    expect(words.some((word) => word.startsWith('calling ') && word.includes('omitted'))).toBe(true);
+    expect(words.some((word) => word.startsWith('calling ') && word.includes('omitted'))).toBe(
+      true,
+    );
     for (const note of notes) expect(JSON.stringify(note).length).toBeLessThan(1_000);
     expect(answered.messages.at(-1)).toMatchObject({
       id: 1,

@@ -219,7 +219,10 @@ describe('the warning of an onToolError that fails (doors-bounds41)', () => {
     it(`a 2 MB id holding the key, the hook ${hook}: the warning is small and keyless`, async () => {
       const id = `${'k'.repeat(110)}${KEY}${'d'.repeat(MB2)}`;
       const fake = createFakeGemini({
-        script: [turn.parts([{ functionCall: { name: 'lookup', id, args: {} } }]), turn.text('Ok.')],
+        script: [
+          turn.parts([{ functionCall: { name: 'lookup', id, args: {} } }]),
+          turn.text('Ok.'),
+        ],
       });
       const warnings: [Record<string, unknown>, string | undefined][] = [];
       const logger = {
