@@ -259,3 +259,35 @@ describe('the warning of an onToolError that fails (doors-bounds41)', () => {
     });
   }
 });
+
+describe('the debug lines of a call (doors-bounds41)', () => {
+  it('a 2 MB id holding the key: "tool call started" and "ended" are small and keyless', async () => {
+    const id = `${'k'.repeat(110)}${KEY}${'d'.repeat(MB2)}`;
+    const fake = createFakeGemini({
+      script: [
+        turn.parts([{ functionCall: { name: 'lookup', id, args: { word: 'a' } } }]),
+        turn.text('Ok.'),
+      ],
+    });
+    const lines: [Record<string, unknown>, string | undefined][] = [];
+    const logger = {
+      ...silentLogger,
+      isLevelEnabled: () => true,
+      debug: (fields: Record<string, unknown>, message?: string) =>
+        void lines.push([fields, message]),
+    };
+    logger.child = () => logger;
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: KEY, retry: false, fetch: fake.fetch }),
+      model: 'gemini-2.5-flash',
+      tools: [lookup],
+      logger,
+    });
+    expect((await agent.run('Go')).text).toBe('Ok.');
+    const calls = lines.filter(([, message]) => message?.startsWith('tool call'));
+    expect(calls.map(([, message]) => message)).toEqual(['tool call started', 'tool call ended']);
+    const text = JSON.stringify(calls);
+    expect(text.length).toBeLessThan(SMALL);
+    expect(text).not.toContain(KEY.slice(0, 12));
+  });
+});
