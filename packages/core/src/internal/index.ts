@@ -213,7 +213,7 @@ export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 export type { ApprovalListener, PendingApproval } from '../web/approval-broker.ts';
 export { approvalBrokerInternals } from '../web/approval-broker.ts';
 // @gemloop/serve (an A2A approval's metadata): the model's call shown as the browser protocol bounds it.
-export { boundedCallId } from '../web/call-ids.ts';
+export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';

@@ -33,6 +33,26 @@ export function boundedCallId(toolCallId: string): string {
   return `${cutText(toolCallId, 240)}…${hashOf(toolCallId)}`;
 }
 
+/**
+ * The longest tool name a page or protocol client is shown whole: a declared tool's name is at most
+ * 128 characters (check-tool-name.ts, Gemini's own rule), so only a name the model made up is ever
+ * longer. Whole, a 2 MB made-up name made a `tool-call` event past the client's `maxEventChars`.
+ */
+const MAX_SHOWN_NAME_CHARS = 128;
+
+/**
+ * `toolName` as a page or a protocol client may be shown it: itself up to 128 characters (every
+ * declared tool's name), else its start with a note of what was left out, 128 characters at most
+ * in all, so that a name cut once (a durable run's stored event) is shown as it is. Every event of
+ * a call shows the same. @internal
+ */
+export function boundedToolName(toolName: string): string {
+  if (toolName.length <= MAX_SHOWN_NAME_CHARS) return toolName;
+  // 90 characters and a note of at most 33 (`… [` + 10 digits + ` characters omitted]`).
+  const start = cutText(toolName, 90);
+  return `${start}… [${toolName.length - start.length} characters omitted]`;
+}
+
 /** FNV-1a of `text`, in base 36. */
 function hashOf(text: string): string {
   let hash = 0x811c9dc5;

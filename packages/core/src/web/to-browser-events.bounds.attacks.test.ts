@@ -1,3 +1,4 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -6,7 +7,9 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import type { GenerateContentBody } from '../wire/request.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
 import { createApprovalBroker } from './approval-broker.ts';
 import { toDurableEventStreamResponse } from './to-durable-event-stream-response.ts';
@@ -196,5 +199,43 @@ describe('what a model puts in a call, bounded on the page (attack27)', () => {
             : finishReason;
       expect(step.finishReason).toBe(expected);
     }
+  });
+});
+
+describe('an undeclared tool’s 2 MB name and id on the page (doors-bounds41)', () => {
+  // toolname41 cut a made-up name in the loop's own texts; the `tool-call` and `tool-result`
+  // events still showed it whole: a 2 MB name made two events past the client's limit, and the
+  // page lost the run. A declared name is at most 128 characters (check-tool-name.ts), so only a
+  // name the model made up is cut. The key the model wrote in either is gone before the cut.
+  const KEY = 'AIzaSyDoorsBounds41-0123456789abcdefghij';
+
+  it('the call and its result shown small, under one id, without the key', async () => {
+    const name = `${'k'.repeat(110)}${KEY}${'n'.repeat(2 * 1024 * 1024)}`;
+    const id = `${'i'.repeat(200)}${KEY}${'d'.repeat(2 * 1024 * 1024)}`;
+    const fake = createFakeGemini({
+      script: [turn.parts([{ functionCall: { id, name, args: {} } }]), turn.text('Done.')],
+    });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: KEY, retry: false, fetch: fake.fetch }),
+      model: MODEL,
+      tools: [lookup],
+    });
+    const response = toEventStreamResponse(agent.stream('Go'), { runId: 'r' });
+    const text = await readBody(response.body as ReadableStream<Uint8Array>);
+    expect(text).not.toContain(KEY.slice(0, 12));
+    expect(longest(text)).toBeLessThan(4_000);
+    const events = parseSse(text).events.map((event) => event.data);
+    const call = events.find((event) => event?.type === 'tool-call');
+    const result = events.find((event) => event?.type === 'tool-result');
+    expect(call?.toolName).toContain('characters omitted');
+    // 128 at most, so that a name cut once (a durable run's stored event) is shown as it is.
+    expect(call?.toolName.length).toBeLessThanOrEqual(128);
+    expect(result).toMatchObject({ toolName: call?.toolName, toolCallId: call?.toolCallId });
+    expect(result?.outcome).toBe('unknown-tool');
+    expect(events.at(-1)).toMatchObject({ type: 'finish' });
+    // The model was still answered under its own name and id (the wire echoes them).
+    const answer = (fake.requests[1]?.body as GenerateContentBody | undefined)?.contents.at(-1)
+      ?.parts?.[0];
+    expect(answer?.functionResponse).toMatchObject({ name, id });
   });
 });

@@ -3,7 +3,7 @@ import type { AgentUsage } from '../run/agent-result.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
-import { boundedCallId, type CallIds } from './call-ids.ts';
+import { boundedCallId, boundedToolName, type CallIds } from './call-ids.ts';
 
 /** How agent events become browser events (see `EventStreamOptions`). @internal */
 export type BrowserEventMapping = {
@@ -103,7 +103,7 @@ export function toBrowserEvent(
         toolCallId:
           mapping.callIds?.shown(path, event.toolCallId, event.args, event.stepNumber) ??
           boundedCallId(event.toolCallId),
-        toolName: event.toolName,
+        toolName: boundedToolName(event.toolName),
         ...browserArgs(mapping, event),
       };
     case 'tool-result':
@@ -116,7 +116,7 @@ export function toBrowserEvent(
         toolCallId:
           mapping.callIds?.of(call.rawArgs, call.toolCallId, path, event.stepNumber) ??
           boundedCallId(call.toolCallId),
-        toolName: call.toolName,
+        toolName: boundedToolName(call.toolName),
         outcome: call.outcome,
       };
       if (call.outcome === 'execution-error') {

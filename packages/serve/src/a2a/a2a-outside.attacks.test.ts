@@ -676,3 +676,31 @@ describe('the A2A door: one caller’s flood of tasks past maxTasks', () => {
     expect((await mallory.getTask({ id: flood[4]?.id } as never)).id).toBe(flood[4]?.id);
   });
 });
+
+// doors-bounds41: a model that calls a tool it was never given, by a 2 MB name and a 2 MB id with
+// the client's key in both. The door shows no call of a tool the run executes (only an approval's
+// question names a call, and an undeclared tool is never asked about), so neither reaches the
+// client: proven here, so that a door that starts showing calls must bound them as the others do.
+describe('the A2A door and an undeclared tool’s 2 MB name and id', () => {
+  it('a small task, without the key', async () => {
+    const { client } = await serveA2A([
+      turn.parts([
+        {
+          functionCall: {
+            id: `${'i'.repeat(200)}${GEMINI_KEY}${'d'.repeat(2_000_000)}`,
+            name: `${'k'.repeat(110)}${GEMINI_KEY}${'n'.repeat(2_000_000)}`,
+            args: {},
+          },
+        },
+      ]),
+      turn.text('Done.'),
+    ]);
+    const alice = await client('alice');
+    const task = await send(alice, 'Go');
+    const text = JSON.stringify(task);
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(text).toContain('Done.');
+    expectNothingForbidden(text);
+    expect(text.length).toBeLessThan(20_000);
+  });
+});

@@ -50,3 +50,35 @@ describe('the AG-UI door and a call’s id and arguments (attack27’s leftover)
     expect(http.messages.at(-1)).toMatchObject({ role: 'assistant', content: 'Done.' });
   });
 });
+
+describe('the AG-UI door and an undeclared tool’s 2 MB name and id (doors-bounds41)', () => {
+  // `toolCallName` (TOOL_CALL_START, and the snapshot's `function.name`) was the model's name
+  // whole: a 2 MB made-up name was a 2 MB event to the client. A declared name is at most 128
+  // characters (check-tool-name.ts); a longer one is cut with a note, as the page's events cut it.
+  it('small events, no key, the call and its result under one id', async () => {
+    const key = 'gemini-secret-key';
+    const name = `${'k'.repeat(110)}${key}${'n'.repeat(2_000_000)}`;
+    const id = `${'i'.repeat(200)}${key}${'d'.repeat(2_000_000)}`;
+    const { client, events, fake } = await serveAgUi(
+      [turn.parts([{ functionCall: { id, name, args: {} } }]), turn.text('Done.')],
+      { agent: { tools: [lookup] as never } },
+    );
+    const http = client('alice', 'undeclared');
+    const { seen } = await events(http, 'Call it.');
+    const all = JSON.stringify(seen);
+    expect(all).not.toContain(key);
+    for (const event of seen) expect(JSON.stringify(event).length).toBeLessThan(4_000);
+    const start = seen.find((event) => event.type === 'TOOL_CALL_START') as
+      | (CallEvent & { toolCallName?: string })
+      | undefined;
+    expect(start?.toolCallName).toContain('characters omitted');
+    expect(start?.toolCallName?.length).toBeLessThan(200);
+    const result = seen.find((event) => event.type === 'TOOL_CALL_RESULT') as CallEvent;
+    expect(result.toolCallId).toBe(start?.toolCallId);
+    expect(JSON.stringify(http.messages)).not.toContain(key);
+    expect(JSON.stringify(http.messages).length).toBeLessThan(8_000);
+    expect(http.messages.at(-1)).toMatchObject({ role: 'assistant', content: 'Done.' });
+    // The model was answered under the name it called (the Gemini wire echoes it).
+    expect(JSON.stringify(fake.requests[1]?.body).length).toBeGreaterThan(name.length);
+  });
+});

@@ -1,6 +1,6 @@
 import { type BaseEvent, EventType, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
-import { boundedArgs, boundedCallId, cutText } from '@gemloop/core/internal';
+import { boundedArgs, boundedCallId, boundedToolName, cutText } from '@gemloop/core/internal';
 
 /**
  * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
@@ -151,6 +151,9 @@ export function createAgUiEventMapper(options: {
           // of JSON, or not JSON at all, the call is shown with none (AG-UI has no `argsOmitted`).
           const shown = boundedArgs(event.redactedArgs ?? event.args);
           const args = shown === undefined ? '{}' : JSON.stringify(shown);
+          // A name the model made up, past a declared one's 128 characters, cut as a page is shown
+          // it: whole, a 2 MB name was a 2 MB event (doors-bounds41).
+          const toolCallName = boundedToolName(event.toolName);
           // HttpAgent files a call with no parent message as an assistant message of the call's id.
           sent.set(toolCallId, {
             id: toolCallId,
@@ -159,7 +162,7 @@ export function createAgUiEventMapper(options: {
               {
                 id: toolCallId,
                 type: 'function',
-                function: { name: event.toolName, arguments: args },
+                function: { name: toolCallName, arguments: args },
               },
             ],
           });
@@ -168,7 +171,7 @@ export function createAgUiEventMapper(options: {
             {
               type: EventType.TOOL_CALL_START,
               toolCallId,
-              toolCallName: event.toolName,
+              toolCallName,
             } as BaseEvent,
             {
               type: EventType.TOOL_CALL_ARGS,

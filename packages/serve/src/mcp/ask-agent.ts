@@ -1,5 +1,5 @@
 import type { Agent, AgentEvent } from '@gemloop/core';
-import { keylessEvents, toBrowserError } from '@gemloop/core/internal';
+import { boundedToolName, keylessEvents, toBrowserError } from '@gemloop/core/internal';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CallToolResult,
@@ -169,12 +169,16 @@ function progressReporter(extra: CallExtra) {
   };
 }
 
-/** Progress words for the events worth one: steps and tool calls, by tool name only (no args). */
+/**
+ * Progress words for the events worth one: steps and tool calls, by tool name only (no args), a
+ * made-up name past a declared one's 128 characters cut as a page is shown it (a 2 MB name was two
+ * notes of 2 MB; the MCP spec's `message` is any string).
+ */
 function describeEvent(event: AgentEvent): string | undefined {
   const who = event.path.length === 0 ? '' : `${event.path.join(' > ')}: `;
   if (event.type === 'step-start') return `${who}step ${event.stepNumber}`;
-  if (event.type === 'tool-call') return `${who}calling ${event.toolName}`;
-  if (event.type === 'tool-result') return `${who}${event.toolCall.toolName} done`;
+  if (event.type === 'tool-call') return `${who}calling ${boundedToolName(event.toolName)}`;
+  if (event.type === 'tool-result') return `${who}${boundedToolName(event.toolCall.toolName)} done`;
   if (event.type === 'tool-error') return `${who}a tool failed`;
   return undefined;
 }

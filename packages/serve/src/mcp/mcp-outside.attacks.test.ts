@@ -752,3 +752,47 @@ describe('the MCP door under an outside attack, tenth pass', () => {
     expect(errors).toEqual([]);
   });
 });
+
+// doors-bounds41: the progress notes name each call's tool; a tool the model made up with a 2 MB
+// name was a 2 MB note to the client (twice: the call and its end). A declared name is at most 128
+// characters; a longer one is cut with a note, as a page is shown it. The key is out first.
+describe('the MCP door and an undeclared tool’s 2 MB name', () => {
+  it('the progress notes stay small and keyless; the run answers', async () => {
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z.object({}),
+      execute: () => 'found',
+    });
+    const name = `${'k'.repeat(110)}gemini-secret-key${'n'.repeat(2_000_000)}`;
+    const id = `${'i'.repeat(200)}gemini-secret-key${'d'.repeat(2_000_000)}`;
+    const { url, errors } = await serveMcp(
+      [turn.parts([{ functionCall: { id, name, args: {} } }]), turn.text('done')],
+      { agent: { tools: [lookup] } },
+    );
+    const session = await rawSession(url);
+    const answered = await session.post({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: 'ask_support',
+        arguments: { message: 'call something' },
+        _meta: { progressToken: 'p' },
+      },
+    });
+    const notes = answered.messages.filter((each) => each['method'] === 'notifications/progress');
+    const words = notes.map((note) => (note['params'] as { message: string }).message);
+    expect(words.some((word) => word.startsWith('calling ') && word.includes('omitted'))).toBe(
+      true,
+    );
+    for (const note of notes) expect(JSON.stringify(note).length).toBeLessThan(1_000);
+    expect(answered.messages.at(-1)).toMatchObject({
+      id: 1,
+      result: { content: [{ text: 'done' }] },
+    });
+    expect(answered.text.length).toBeLessThan(10_000);
+    expectNothingForbidden(answered.text);
+    expect(errors).toEqual([]);
+  });
+});

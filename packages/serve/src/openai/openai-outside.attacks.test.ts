@@ -225,3 +225,44 @@ describe('the OpenAI door under an outside attack', () => {
     },
   );
 });
+
+// doors-bounds41: a model that calls a tool it was never given, by a 2 MB name and a 2 MB id with
+// the client's key in both. The door runs the agent's tools itself and shows no call (its answers
+// carry the text only), so neither reaches the client: proven here, streamed and not, for both
+// APIs, so that a door that starts showing calls must bound them as the others do.
+describe('the OpenAI door and an undeclared tool’s 2 MB name and id', () => {
+  const key = 'gemini-secret-key';
+  const script = (): FakeTurn[] => [
+    turn.parts([
+      {
+        functionCall: {
+          id: `${'i'.repeat(200)}${key}${'d'.repeat(2_000_000)}`,
+          name: `${'k'.repeat(110)}${key}${'n'.repeat(2_000_000)}`,
+          args: {},
+        },
+      },
+    ]),
+    turn.text('Done.'),
+  ];
+  for (const stream of [false, true]) {
+    it(`chat completions and responses (stream: ${stream}): small answers, no key`, async () => {
+      for (const path of ['/chat/completions', '/responses'] as const) {
+        const { baseURL } = await serveOpenAI(script());
+        const body =
+          path === '/chat/completions'
+            ? { model: 'support-agent', stream, messages: [{ role: 'user', content: 'Go' }] }
+            : { model: 'support-agent', stream, input: 'Go' };
+        const response = await fetch(`${baseURL}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const text = await response.text();
+        expect(response.status).toBe(200);
+        expect(text).toContain('Done.');
+        expect(text).not.toContain(key);
+        expect(text.length).toBeLessThan(20_000);
+      }
+    });
+  }
+});

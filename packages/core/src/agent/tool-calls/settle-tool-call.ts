@@ -297,16 +297,23 @@ export function toolErrorMessageOf<Output>(
     return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
   return (toolName, toolCallId, error) => {
     const defaultMessage = safeToolErrorMessage(toolName, error);
+    // The model wrote the id (and the name, when a plugin fails an undeclared one): the log gets
+    // them keyless and cut, as the unknown-tool message quotes a name; whole, a 2 MB id was a
+    // 2 MB log line with the key in it where the model wrote one (doors-bounds41).
+    const logged = (): Record<string, string> => ({
+      toolName: cutTextNoted(config.redact(toolName), MAX_QUOTED_NAME),
+      toolCallId: cutTextNoted(config.redact(toolCallId), MAX_QUOTED_NAME),
+    });
     try {
       const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });
       if (typeof message === 'string' && message.trim() !== '') return message;
       config.logger.warn(
-        { toolName, toolCallId },
+        logged(),
         'a plugin’s rewriteToolError (an onToolError) returned no message; the default was sent',
       );
     } catch (hookError) {
       config.logger.warn(
-        { toolName, toolCallId, error: describeThrown(hookError) },
+        { ...logged(), error: describeThrown(hookError) },
         'a plugin’s rewriteToolError (an onToolError) threw; the default message was sent',
       );
     }

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
@@ -60,7 +61,11 @@ export function start<Output>(
   const timeoutMs = limit !== undefined && limit <= MAX_TIMER_MS ? limit : undefined;
   const logger = config.logger;
   const debug = isLevelEnabled(logger, 'debug');
-  if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
+  // The model wrote the id: logged keyless and cut as the loop quotes a made-up name (a 2 MB id
+  // was two 2 MB debug lines, with the key where the model wrote one; doors-bounds41).
+  const loggedId = debug ? cutTextNoted(config.redact(toolCallId), 128) : '';
+  if (debug)
+    logger.debug({ stepNumber, toolName: call.name, toolCallId: loggedId }, 'tool call started');
   const outcome = execute(tool, args, {
     timeoutMs,
     signal,
@@ -74,7 +79,7 @@ export function start<Output>(
   if (!debug) return outcome;
   const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
     logger.debug(
-      { stepNumber, toolName: call.name, toolCallId, outcome: ended.type },
+      { stepNumber, toolName: call.name, toolCallId: loggedId, outcome: ended.type },
       'tool call ended',
     );
     return ended;

@@ -9,7 +9,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { guardrails } from '../../guardrails/guardrails.ts';
 import { createGemini } from '../../http/create-gemini.ts';
+import { silentLogger } from '../../logging/logger.ts';
 import { createRunRecorder } from '../../recorder/create-run-recorder.ts';
 import type { AgentEvent } from '../../run/agent-event.ts';
 import { defineTool } from '../../tools/define/define-tool.ts';
@@ -199,5 +201,93 @@ describe("toolErrors: 'throw'", () => {
     const error = await agent.run('Go').catch((caught: unknown) => caught);
     expect(UnknownToolError.isInstance(error)).toBe(true);
     expect((error as Error).message.length).toBeLessThan(SMALL);
+  });
+});
+
+describe('the warning of an onToolError that fails (doors-bounds41)', () => {
+  // The model writes the call id; `toolErrorMessageOf` logged it whole when the guardrails'
+  // onToolError threw or returned nothing: a 2 MB id was a 2 MB log line, with the key in it when
+  // the model wrote one there. The hook itself still gets the call as it came (it is the user's).
+  const failing = defineTool({
+    name: 'lookup',
+    parameters: z.object({}),
+    execute: () => {
+      throw new Error('the index is down');
+    },
+  });
+  for (const hook of ['throws', 'returns nothing'] as const) {
+    it(`a 2 MB id holding the key, the hook ${hook}: the warning is small and keyless`, async () => {
+      const id = `${'k'.repeat(110)}${KEY}${'d'.repeat(MB2)}`;
+      const fake = createFakeGemini({
+        script: [
+          turn.parts([{ functionCall: { name: 'lookup', id, args: {} } }]),
+          turn.text('Ok.'),
+        ],
+      });
+      const warnings: [Record<string, unknown>, string | undefined][] = [];
+      const logger = {
+        ...silentLogger,
+        isLevelEnabled: () => true,
+        warn: (fields: Record<string, unknown>, message?: string) =>
+          void warnings.push([fields, message]),
+      };
+      logger.child = () => logger;
+      const gemini = createGemini({ apiKey: KEY, retry: false, fetch: fake.fetch });
+      const seen: string[] = [];
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [failing],
+        logger,
+        guardrails: guardrails({
+          onToolError: (_error, context) => {
+            seen.push(context.toolCallId);
+            if (hook === 'throws') throw new Error('rewriter down');
+            return '';
+          },
+        }),
+      });
+      expect((await agent.run('Go')).text).toBe('Ok.');
+      expect(seen).toEqual([id]);
+      const warned = warnings.filter(([, message]) => message?.includes('rewriteToolError'));
+      expect(warned).toHaveLength(1);
+      const line = JSON.stringify(warned);
+      expect(line.length).toBeLessThan(SMALL);
+      expect(line).not.toContain(KEY.slice(0, 12));
+      expect(line).toContain('characters omitted');
+      expect(warned[0]?.[0]).toMatchObject({ toolName: 'lookup' });
+    });
+  }
+});
+
+describe('the debug lines of a call (doors-bounds41)', () => {
+  it('a 2 MB id holding the key: "tool call started" and "ended" are small and keyless', async () => {
+    const id = `${'k'.repeat(110)}${KEY}${'d'.repeat(MB2)}`;
+    const fake = createFakeGemini({
+      script: [
+        turn.parts([{ functionCall: { name: 'lookup', id, args: { word: 'a' } } }]),
+        turn.text('Ok.'),
+      ],
+    });
+    const lines: [Record<string, unknown>, string | undefined][] = [];
+    const logger = {
+      ...silentLogger,
+      isLevelEnabled: () => true,
+      debug: (fields: Record<string, unknown>, message?: string) =>
+        void lines.push([fields, message]),
+    };
+    logger.child = () => logger;
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: KEY, retry: false, fetch: fake.fetch }),
+      model: 'gemini-2.5-flash',
+      tools: [lookup],
+      logger,
+    });
+    expect((await agent.run('Go')).text).toBe('Ok.');
+    const calls = lines.filter(([, message]) => message?.startsWith('tool call'));
+    expect(calls.map(([, message]) => message)).toEqual(['tool call started', 'tool call ended']);
+    const text = JSON.stringify(calls);
+    expect(text.length).toBeLessThan(SMALL);
+    expect(text).not.toContain(KEY.slice(0, 12));
   });
 });

@@ -4,6 +4,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { storedEvent } from './stored-event.ts';
 
 /** The DBOS stream key a run's events are written under. @internal */
 export const EVENTS_STREAM_KEY = 'gemloop.events';
@@ -149,7 +150,7 @@ function queueWrite(
 ): boolean {
   const from = buffer.written;
   const to = Math.min(upTo, buffer.hold.heldFrom());
-  const head = from < to ? toJsonSafe(buffer.events.slice(from, to)) : [];
+  const head = from < to ? toJsonSafe(buffer.events.slice(from, to).map(storedEvent)) : [];
   // `extra` goes later, from the agent's own events, when an event before it waits.
   const tail = to < upTo ? [] : extra;
   if (head.length === 0 && tail.length === 0) return false;
