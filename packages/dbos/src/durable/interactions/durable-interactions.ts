@@ -1,4 +1,5 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { currentOwnerXid } from '@dbos-inc/dbos-sdk/internal/context';
 import type { Gemini } from '@gemloop/core';
 import type { CallOptions } from '@gemloop/core/http';
 import {
@@ -161,7 +162,15 @@ export function createDurableInteractions(
       if (arrived) return;
       if (parking?.parks(runId) === true) {
         // Not checkpoints of the run: the replay's steps line up with the first execution's.
-        const park = await parkInteractionWait(pool, interactionId, runId, milliseconds);
+        const park = await parkInteractionWait(
+          pool,
+          interactionId,
+          runId,
+          milliseconds,
+          currentOwnerXid(runId),
+        );
+        // Taken over while it stood between its wait's step and here: the run is another's.
+        if (park === 'taken') throw new DBOSErrors.DBOSWorkflowConflictError(runId);
         // DBOS's own cancel came first: the run ends as a parked one cancelled that way does.
         if (park === 'cancelled') throw new RunParkedSignal(runId, interactionId);
         if (park === 'parking') {

@@ -197,6 +197,12 @@ export async function takeInteractionWaits(
  * cancel's `updated_at`, see cancelledFromOutside), since the run's own stop would have hidden
  * it (the two cancels look alike). Not a DBOS step: a replay (after the run was resumed) asks
  * again and finds its row `resuming`.
+ *
+ * `ownerXid`: the calling execution's DBOS ownership token (`currentOwnerXid`). `taken` when the
+ * run is no longer that execution's (it froze after its wait's step and another took the run
+ * over): the row is left as it is. A stale execution that deleted the taker's `parked` row
+ * (answering `resumed`) left the run `CANCELLED` with no row, so no wake-up and no sweep ever
+ * resumed it; its `recv` is refused by DBOS's owner fence right after.
  * @internal
  */
 export async function parkInteractionWait(
@@ -204,7 +210,8 @@ export async function parkInteractionWait(
   interactionId: string,
   runId: string,
   milliseconds: number,
-): Promise<'parking' | 'woken' | 'resumed' | 'cancelled'> {
+  ownerXid?: string,
+): Promise<'parking' | 'woken' | 'resumed' | 'cancelled' | 'taken'> {
   return inLock(pool, interactionId, async (client) => {
     // The row first (locked), then the status in a statement of its own: a statement reads the
     // workflow's status as of its start, and one that waited on the row read it from before the
@@ -232,6 +239,15 @@ export async function parkInteractionWait(
         [interactionId, runId, milliseconds / 1000],
       );
       return rows[0]?.state === 'parked' ? 'cancelled' : 'parking';
+    }
+    // DBOS's own owner check (`#checkOwner`, `dist/src/system_database.js` 5.3): the row lock
+    // holds until commit, so no hand-off lands between the check and the delete.
+    if (ownerXid !== undefined) {
+      const { rows: owner } = await client.query<{ owner_xid: string | null }>(
+        `SELECT owner_xid FROM "dbos".workflow_status WHERE workflow_uuid = $1 FOR NO KEY UPDATE`,
+        [runId],
+      );
+      if (owner[0]?.owner_xid !== ownerXid) return 'taken';
     }
     await client.query(
       `DELETE FROM ${INTERACTION_WAITS_TABLE} WHERE interaction_id = $1 AND run_id = $2`,
