@@ -129,7 +129,13 @@ describe('extractMemories', () => {
     expect(second).toEqual(first);
     // And once more after the fact: nothing new.
     const { gemini: again } = await memoryFake([turn.json(answer)]);
-    await extractMemories({ gemini: again, model: MODEL, memory, scope: 'ana', contents: conversation });
+    await extractMemories({
+      gemini: again,
+      model: MODEL,
+      memory,
+      scope: 'ana',
+      contents: conversation,
+    });
     expect(await memory.list('ana')).toEqual(stored);
   });
 
