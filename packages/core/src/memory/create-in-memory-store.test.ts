@@ -27,7 +27,7 @@ describe('createInMemoryStore', () => {
     await memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0] });
     expect((await memories.list('u')).map(({ id }) => id)).toEqual(['x-1', 'm1']);
     expect(await memories.list('v')).toMatchObject([{ id: 'x-1', text: 'c' }]);
-    for (const id of ['', 'x'.repeat(257), 7]) {
+    for (const id of ['', 'x'.repeat(257), 'a\0b', 7]) {
       await expect(
         memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0], id: id as string }),
       ).rejects.toThrow(InvalidArgumentError);

@@ -83,11 +83,17 @@ export function createVectorStore(
       const given = memory.id;
       if (
         given !== undefined &&
-        !(typeof given === 'string' && given !== '' && given.length <= MAX_MEMORY_ID)
+        !(
+          typeof given === 'string' &&
+          given !== '' &&
+          given.length <= MAX_MEMORY_ID &&
+          !given.includes('\0')
+        )
       ) {
+        // A NUL no Postgres text column takes: refused here, typed, for every store alike.
         throw new InvalidArgumentError({
           argument: 'id',
-          message: `A memory's \`id\` must be a non-empty string of at most ${MAX_MEMORY_ID} characters.`,
+          message: `A memory's \`id\` must be a non-empty string of at most ${MAX_MEMORY_ID} characters, without NUL.`,
         });
       }
       const at = stamp();
