@@ -18,6 +18,23 @@ const line = (fields: Record<string, unknown>): string =>
   `${JSON.stringify({ id: 'm1', scope: 'u', kind: 'fact', text: 'Secret pet name Rex.', createdAt: '2026-11-25T00:00:00.000Z', updatedAt: '2026-11-25T00:00:00.000Z', embedding: [1, 0], ...fields })}\n`;
 
 describe('createFileMemoryStore', () => {
+  it('keeps a memory added under its id once, added twice at once, next to older records', async () => {
+    const path = join(folder, 'memories.jsonl');
+    await writeFile(path, line({}), { mode: 0o600 });
+    // One store per file (changes are queued by the store): two at once on one path can race.
+    const store = createFileMemoryStore({ path });
+    const added = await Promise.all(
+      [0, 1].map((index) =>
+        store.add('u', { kind: 'fact', text: `fact ${index}`, embedding: [1, 0], id: 'x-1' }),
+      ),
+    );
+    expect(added[1]).toEqual(added[0]);
+    expect((await createFileMemoryStore({ path }).list('u')).map(({ id }) => id)).toEqual([
+      'm1',
+      'x-1',
+    ]);
+  });
+
   it('keeps memories in a JSON-lines file another store on the same path reads, readable by its owner only', async () => {
     const path = join(folder, 'deep', 'memories.jsonl');
     const first = createFileMemoryStore({ path });

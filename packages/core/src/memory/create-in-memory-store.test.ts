@@ -14,6 +14,26 @@ function store(options: Parameters<typeof createInMemoryStore>[0] = {}) {
 }
 
 describe('createInMemoryStore', () => {
+  it('adds a memory given its id once: added again (at once too), the first is returned', async () => {
+    const memories = store();
+    const [first, again] = await Promise.all([
+      memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0], id: 'x-1' }),
+      memories.add('u', { kind: 'episode', text: 'b', embedding: [0, 1], id: 'x-1' }),
+    ]);
+    expect(first).toMatchObject({ id: 'x-1', kind: 'fact', text: 'a' });
+    expect(again).toEqual(first);
+    // The id is the scope's own: another scope keeps its memory of the same id; no id, a new one.
+    await memories.add('v', { kind: 'fact', text: 'c', embedding: [1, 0], id: 'x-1' });
+    await memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0] });
+    expect((await memories.list('u')).map(({ id }) => id)).toEqual(['x-1', 'm1']);
+    expect(await memories.list('v')).toMatchObject([{ id: 'x-1', text: 'c' }]);
+    for (const id of ['', 'x'.repeat(257), 'a\0b', 7]) {
+      await expect(
+        memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0], id: id as string }),
+      ).rejects.toThrow(InvalidArgumentError);
+    }
+  });
+
   it('ranks a scope by cosine similarity, best first, above minScore, at most limit', async () => {
     const memories = store();
     await memories.add('u', { kind: 'fact', text: 'a', embedding: [1, 0] });

@@ -50,6 +50,8 @@ export type Memory = {
       kind?: MemoryKind | undefined;
       metadata?: Record<string, unknown> | undefined;
       signal?: AbortSignal | undefined;
+      /** The id to keep it under: remembered again, the memory of this id is returned (see `NewMemory`). */
+      id?: string | undefined;
     },
   ): Promise<MemoryRecord>;
   /** The scope's memories closest in meaning to `query`, best first. */
@@ -126,7 +128,7 @@ export function createMemory(options: MemoryOptions): Memory {
   };
   return {
     store,
-    async remember(scope, text, { kind = 'fact', metadata, signal } = {}) {
+    async remember(scope, text, { kind = 'fact', metadata, signal, id } = {}) {
       checkScope(scope);
       checkMemoryText(text);
       const vector = await embedding(text, 'document', signal);
@@ -135,6 +137,7 @@ export function createMemory(options: MemoryOptions): Memory {
         text,
         ...(vector === undefined ? {} : { embedding: vector }),
         ...(metadata === undefined ? {} : { metadata }),
+        ...(id === undefined ? {} : { id }),
       });
     },
     async recall(

@@ -5,6 +5,7 @@ import {
   checkMemoryText,
   checkScope,
   checkSearchBounds,
+  MAX_MEMORY_ID,
 } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import type { MemoryRecord } from './memory-record.ts';
@@ -79,9 +80,25 @@ export function createVectorStore(
       checkMemoryText(memory.text);
       checkMemoryKind(memory.kind);
       const embedding = needEmbedding(memory.embedding, 'add');
+      const given = memory.id;
+      if (
+        given !== undefined &&
+        !(
+          typeof given === 'string' &&
+          given !== '' &&
+          given.length <= MAX_MEMORY_ID &&
+          !given.includes('\0')
+        )
+      ) {
+        // A NUL no Postgres text column takes: refused here, typed, for every store alike.
+        throw new InvalidArgumentError({
+          argument: 'id',
+          message: `A memory's \`id\` must be a non-empty string of at most ${MAX_MEMORY_ID} characters, without NUL.`,
+        });
+      }
       const at = stamp();
       const record: EmbeddedMemory = {
-        id: generateId(),
+        id: given ?? generateId(),
         scope,
         kind: memory.kind,
         text: memory.text,
@@ -91,6 +108,10 @@ export function createVectorStore(
         embedding: [...embedding],
       };
       return backend.transact(scope, 'add', (records) => {
+        // Added again under its id (an extraction run twice): the one kept, in the same
+        // transaction as the write, so two at once still keep one.
+        const kept = given === undefined ? undefined : records.find(({ id }) => id === given);
+        if (kept !== undefined) return { value: strip(kept) };
         // Over the bound, the least recently changed of the others go first (ISO strings sort as
         // times). The new memory is never among them: with the clock stepped back (an NTP
         // correction) it was the "oldest", and add() returned a memory it had just dropped.

@@ -106,6 +106,39 @@ describe('extractMemories', () => {
     ]);
   });
 
+  it('an extraction run twice at once (a takeover, a retried turn) stores each fact once', async () => {
+    // Each run recalls before it remembers: run one after the other, the second finds the first's
+    // memories; run at once, neither did, and each fact was stored twice under random ids.
+    const answer = {
+      memories: [
+        { text: 'The user travels by train.', kind: 'fact' },
+        { text: 'The user adopted a cat.', kind: 'episode' },
+      ],
+    };
+    const { gemini, memory } = await memoryFake([turn.json(answer), turn.json(answer)]);
+    const extraction = () =>
+      extractMemories({ gemini, model: MODEL, memory, scope: 'ana', contents: conversation });
+    const [first, second] = await Promise.all([extraction(), extraction()]);
+    const stored = await memory.list('ana');
+    expect(stored.map(({ text, kind }) => [text, kind])).toEqual([
+      ['The user travels by train.', 'fact'],
+      ['The user adopted a cat.', 'episode'],
+    ]);
+    // Both report the same memories: the ids are the extraction's own, not the store's.
+    expect(first).toEqual(stored.map(({ id }) => id));
+    expect(second).toEqual(first);
+    // And once more after the fact: nothing new.
+    const { gemini: again } = await memoryFake([turn.json(answer)]);
+    await extractMemories({
+      gemini: again,
+      model: MODEL,
+      memory,
+      scope: 'ana',
+      contents: conversation,
+    });
+    expect(await memory.list('ana')).toEqual(stored);
+  });
+
   it('skips items that are not memories (no text, blank, too long, not objects) and reads an unknown kind as a fact', async () => {
     const { gemini, memory } = await memoryFake([
       turn.json({

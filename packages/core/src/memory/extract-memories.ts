@@ -59,6 +59,19 @@ const SCHEMA = {
   required: ['memories'],
 };
 
+/**
+ * The id an extracted memory is kept under: the same transcript, kind and text give the same id,
+ * so an extraction run again (a durable replay of a hook not yet recorded, a takeover, a retried
+ * turn), even at once with the first, adds what the first added once (the store returns it).
+ */
+async function extractedId(transcript: string, kind: string, text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify([transcript, kind, text]));
+  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of hash.subarray(0, 16)) hex += byte.toString(16).padStart(2, '0');
+  return `extracted-${hex}`;
+}
+
 /** Options of {@link extractMemories}. */
 export type ExtractMemoriesOptions = {
   gemini: Gemini;
@@ -74,7 +87,9 @@ export type ExtractMemoriesOptions = {
 /**
  * Asks a model (structured output with a JSON schema: ai.google.dev/gemini-api/docs/structured-output)
  * what of `contents` is worth remembering, and remembers each new item in the scope (an item that
- * holds the client's API key is skipped). Returns the ids of the memories added.
+ * holds the client's API key is skipped). Returns the ids of the memories added. Each is kept
+ * under an id made of the transcript and its text, so the same extraction run again (a replay, a
+ * takeover, two at once) stores each memory once, in a store that keeps `NewMemory.id`.
  * @throws {@link MemoryError} (`extract`) when the model's answer is not the asked JSON.
  */
 export async function extractMemories({
@@ -132,9 +147,11 @@ export async function extractMemories({
     if (redact(text) !== text) continue;
     const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
     if (known.length > 0) continue;
+    const kept = kind === 'episode' ? 'episode' : 'fact';
     const record = await memory.remember(scope, text.trim(), {
-      kind: kind === 'episode' ? 'episode' : 'fact',
+      kind: kept,
       signal,
+      id: await extractedId(transcript, kept, text.trim()),
     });
     ids.push(record.id);
   }

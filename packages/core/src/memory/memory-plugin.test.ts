@@ -213,9 +213,12 @@ describe.each<Mode>(['run', 'stream'])('memoryPlugin (%s)', (mode) => {
       /<transcript>\n\{"role":"user","text":"I'm vegetarian and off to Lisbon\."\}\n\{"role":"assistant","text":"Enjoy Lisbon!"\}\n<\/transcript>$/,
     );
     if (mode === 'stream') {
+      // An extracted memory's id is the extraction's own (the same run again keeps it once).
+      const ids = (await memory.list('fay')).slice(1).map(({ id }) => id);
+      expect(ids).toEqual([expect.stringMatching(/^extracted-[0-9a-f]{32}$/), expect.any(String)]);
       expect(pluginEvents(events).at(-1)).toMatchObject({
         kind: 'extracted',
-        data: { ids: ['m2', 'm3'], count: 2 },
+        data: { ids, count: 2 },
       });
     }
   });

@@ -28,6 +28,13 @@ export type NewMemory = {
   /** The text's embedding (a vector store needs one; Vertex Memory Bank embeds on its side). */
   embedding?: readonly number[] | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /**
+   * The id to keep it under, for an add that may run again (an extraction replayed or run twice
+   * at once): a store holding a memory of this id in the scope returns that one and adds nothing.
+   * Without it the store makes an id. A store may make its own all the same (Vertex Memory Bank
+   * names its memories).
+   */
+  id?: string | undefined;
 };
 
 /** A change to a memory: its text (with the new text's embedding), its kind or its metadata. */

@@ -13,7 +13,10 @@ import type {
  * Postgres store; implement this interface for your own database.
  */
 export interface MemoryStore {
-  /** Keeps a memory and returns it with its id. */
+  /**
+   * Keeps a memory and returns it with its id. Given a `memory.id` the scope already holds, it
+   * returns that memory and keeps nothing (an extraction run again stores its facts once).
+   */
   add(scope: string, memory: NewMemory): Promise<MemoryRecord>;
   /** The scope's memories closest in meaning to the query, best first. */
   search(scope: string, query: MemoryQuery): Promise<ScoredMemory[]>;

@@ -78,6 +78,20 @@ describe('createPostgresMemoryStore', () => {
     expect(await writers[0]?.list('u')).toHaveLength(5);
   });
 
+  it('keeps a memory added under its id once, even by two stores (two workers) at once', async () => {
+    // What an extraction run twice (a takeover, a replay) does: the same id from each worker.
+    const workers = [1, 2].map(() => createPostgresMemoryStore({ pool, table: 'keyed_memories' }));
+    const added = await Promise.all(
+      workers.map((store, index) =>
+        store.add('u', { kind: 'fact', text: `fact ${index}`, embedding: [1, 0], id: 'x-1' }),
+      ),
+    );
+    expect(added[1]).toEqual(added[0]);
+    // A memory stored before, under a made-up id, is still read next to it.
+    const older = await workers[0]?.add('u', { kind: 'fact', text: 'older', embedding: [0, 1] });
+    expect((await workers[1]?.list('u'))?.map(({ id }) => id)).toEqual(['x-1', older?.id]);
+  });
+
   it('refuses bad options and records without an embedding, typed', async () => {
     expect(() => createPostgresMemoryStore({ pool, table: 'x; DROP TABLE y' })).toThrow(
       InvalidArgumentError,
