@@ -6,7 +6,8 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRunsApi, type RunsBackend } from '../runs/create-runs-api.ts';
+import { createRunsApi } from '../runs/create-runs-api.ts';
+import type { RunsBackend } from '../runs/runs-backend.ts';
 import {
   captureRequest,
   createRunEventBuffer,

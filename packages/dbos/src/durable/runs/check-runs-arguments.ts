@@ -96,3 +96,13 @@ export function checkOptionKeys(options: unknown, known: object, method: string)
     });
   }
 }
+
+/** Refuses a `signal` of `method` that is not an `AbortSignal`. @internal */
+export function checkSignal(signal: unknown, method: 'events' | 'result'): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError({
+      argument: 'signal',
+      message: `${method}: signal must be an AbortSignal (an AbortController's signal), or left out.`,
+    });
+  }
+}

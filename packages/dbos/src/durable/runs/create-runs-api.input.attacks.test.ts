@@ -10,7 +10,8 @@ import {
   DurableRunInputTooLargeError,
   type DurableRuns,
 } from '../../index.ts';
-import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
+import { createRunsApi } from './create-runs-api.ts';
+import type { RunsBackend } from './runs-backend.ts';
 
 // Outside attack on a durable run's stored input (attack24b, left open by attack24): a caller of
 // `runs.start()` could store an input of any size, and every `status()`, owner check (`events`,

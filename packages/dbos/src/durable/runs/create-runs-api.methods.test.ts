@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import type { ApprovalDecision } from '../approvals/approval-decision.ts';
 import type { EventBatch } from '../events/run-events.ts';
-import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
+import { createRunsApi } from './create-runs-api.ts';
 import { CHILD_WORKFLOW, RUN_WORKFLOW } from './durable-run-types.ts';
+import type { RunsBackend } from './runs-backend.ts';
 
 const workflow = (
   workflowID: string,

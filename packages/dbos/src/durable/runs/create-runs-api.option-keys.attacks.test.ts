@@ -1,8 +1,9 @@
 import type { AgentEvent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
-import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
+import { createRunsApi } from './create-runs-api.ts';
 import { RUN_WORKFLOW } from './durable-run-types.ts';
+import type { RunsBackend } from './runs-backend.ts';
 
 // Outside attacks on the runs API's access options (attack13): `owner` is what keeps one user from
 // another's run, and "without an owner the server itself calls: no check". Misspelt (`ownr`) it

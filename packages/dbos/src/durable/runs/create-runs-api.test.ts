@@ -2,7 +2,8 @@ import type { AgentEvent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../events/run-events.ts';
-import { createRunsApi, type RunsBackend } from './create-runs-api.ts';
+import { createRunsApi } from './create-runs-api.ts';
+import type { RunsBackend } from './runs-backend.ts';
 
 const delta = (text: string): AgentEvent => ({ type: 'text-delta', path: [], stepNumber: 1, text });
 

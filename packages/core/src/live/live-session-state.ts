@@ -1,0 +1,533 @@
+import type { AgentOptions } from '../agent/config/agent-options.ts';
+import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
+import { isThenable } from '../agent/plugins/hook-chains/tool-hook-results.ts';
+import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import type { GemloopError } from '../errors/gemloop-error.ts';
+import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
+import type { LiveGuardrails } from '../guardrails/live-guardrails.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import type { FunctionTool } from '../tools/tool.ts';
+import type { UsageMetadata } from '../wire/response.ts';
+import { liveCostOf } from './live-cost.ts';
+import type { LiveEvent } from './live-event.ts';
+import { LiveEventQueue } from './live-event-queue.ts';
+import { startLivePlugins } from './live-plugins.ts';
+import { type LiveSession, liveSessionApi } from './live-session.ts';
+import { LiveSessionError } from './live-session-error.ts';
+import type { ResolvedLiveSessionOptions } from './live-session-options.ts';
+import { liveHistoryTurns } from './live-setup.ts';
+import type { LiveTelemetry } from './live-telemetry.ts';
+import {
+  type Connection,
+  closeConnection,
+  type Held,
+  openLiveConnection,
+  sendOn,
+  takeConsumed,
+} from './session/live-connection.ts';
+import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
+import { LiveInputGate } from './session/live-input-gate.ts';
+import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
+import { LiveToolRunner } from './session/live-tool-runner.ts';
+
+/**
+ * A connection that ends sooner than this after its setup, with no model output on it, counts as
+ * a failed resume (see `#reconnect`).
+ */
+const FRUITLESS_MS = 30_000;
+
+/**
+ * One live session's state: its connection, handle, tools in flight and events. Made and
+ * started by `openLiveSession` (create-live-session.ts). @internal
+ */
+export class LiveSessionState {
+  readonly #agent: AgentOptions<unknown>;
+  readonly #options: ResolvedLiveSessionOptions;
+  readonly #url: string;
+  readonly #setup: Record<string, unknown>;
+  readonly #WebSocket: typeof WebSocket;
+  readonly #functions = new Map<string, FunctionTool>();
+  readonly #queue: LiveEventQueue;
+  readonly #maxFrameBytes: number;
+  readonly #maxBufferedBytes: number;
+  readonly #telemetry: LiveTelemetry | undefined;
+  /** The Live model, for prices: the setup's, without `models/`. */
+  readonly #model: string;
+  readonly #redact: <T>(value: T) => T;
+  readonly #tools: LiveToolRunner;
+  readonly #input: LiveInputGate;
+  /** The agent's guardrails (`guardrails/`'s checks); `undefined`: none. */
+  readonly #guardrails: LiveGuardrails | undefined;
+  /** Aborted when the session ends: the plugins' `run.signal`. */
+  readonly #lifetime = new AbortController();
+  /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
+  #plugins: RunPlugins | undefined;
+  #pluginsEnded: Promise<void> = Promise.resolve();
+  #current: Connection | undefined;
+  #handle: string | undefined;
+  /**
+   * How many resumable handles came so far: a call that came when this was `n` is held by the
+   * session's handle once it is more than `n` (see {@link Held}).
+   */
+  #handleCount = 0;
+  #turnInProgress = false;
+  /** Resumed connections in a row that ended soon after their setup with nothing heard on them. */
+  #fruitless = 0;
+  #draining = false;
+  #reconnecting = false;
+  #outbox: Held[] = [];
+  #outboxBytes = 0;
+  #ended = false;
+  #resolveClosed!: () => void;
+  #rejectClosed!: (error: unknown) => void;
+  readonly closed: Promise<void>;
+
+  constructor(
+    agent: AgentOptions<unknown>,
+    options: ResolvedLiveSessionOptions,
+    url: string,
+    setup: Record<string, unknown>,
+    WebSocketClass: typeof WebSocket,
+    telemetry: LiveTelemetry | undefined,
+    redact: <T>(value: T) => T,
+    sentText: ((text: string) => void) | undefined,
+  ) {
+    this.#telemetry = telemetry;
+    this.#agent = agent;
+    this.#redact = redact;
+    this.#options = options;
+    this.#url = url;
+    this.#setup = setup;
+    this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
+    this.#WebSocket = WebSocketClass;
+    this.#maxFrameBytes = options.maxFrameBytes;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
+    for (const tool of agent.tools ?? []) {
+      if (tool.kind === 'function') this.#functions.set(tool.name, tool);
+    }
+    this.#guardrails = liveGuardrailsOf(agent);
+    const concurrency = agent.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
+    this.#tools = new LiveToolRunner(
+      {
+        agent,
+        options,
+        functions: this.#functions,
+        guardrails: this.#guardrails,
+        guardrailOptions: (signal) => this.#guardrailOptions(signal),
+        plugins: () => this.#plugins,
+        redact,
+        emit: (event) => this.#emit(event),
+        send: (message, kept) => this.#send(message, kept),
+        ended: () => this.#ended,
+        answersTo: (connection) =>
+          !this.#ended && !this.#reconnecting && connection === this.#current,
+        maybeMove: () => this.#maybeMove(),
+        end: (error) => this.#end(error),
+        close: () => this.close(),
+      },
+      Number.isFinite(concurrency) ? concurrency : Number.MAX_SAFE_INTEGER,
+    );
+    this.#input = new LiveInputGate({
+      guardrails: this.#guardrails?.composed,
+      checkInput: this.#guardrails?.checkInput,
+      guardrailOptions: (signal) => this.#guardrailOptions(signal),
+      signal: this.#lifetime.signal,
+      logger: agent.logger ?? silentLogger,
+      ended: () => this.#ended,
+      send: (message) => this.#send(message),
+      sentText,
+      maxWaitingBytes: this.#maxBufferedBytes,
+      end: (error) => this.#end(error),
+    });
+    this.closed = new Promise<void>((resolve, reject) => {
+      this.#resolveClosed = resolve;
+      this.#rejectClosed = reject;
+    });
+    // Handled here so a session nobody awaits `closed` of does not make an unhandled rejection;
+    // the reader still gets the error from the iterator.
+    this.closed.catch(() => {});
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = () => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.closed.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+    }
+  }
+
+  async start(handle: string | undefined): Promise<void> {
+    this.#handle = handle;
+    try {
+      await this.#startPlugins();
+      this.#adopt(await this.#connect(handle));
+    } catch (error) {
+      this.#end(error as LiveSessionError);
+      throw error;
+    }
+    // The initial history goes first, once; a resumed session has it already.
+    const history = this.#options.history;
+    if (history !== undefined && handle === undefined) {
+      this.#send(
+        { clientContent: { turns: liveHistoryTurns(history), turnComplete: true } },
+        { history: true },
+      );
+    }
+    // Background calls an earlier process of this session received and never saw answered (it
+    // crashed): the resumed server still waits for them, so they are answered as if just made.
+    for (const call of this.#options.pendingCalls ?? []) {
+      const tool = this.#functions.get(call.name);
+      // An id-less call's id is the earlier process's local key: its answer goes without one.
+      const idless = call.idless === true;
+      this.#emit({
+        type: 'tool-call',
+        toolCallId: call.id,
+        toolName: call.name,
+        args: call.args,
+        behavior: 'NON_BLOCKING',
+        ...(idless ? { idless: true } : {}),
+      });
+      // Held by the handle resumed from (-1: before any handle this process counts).
+      const wireId = idless ? undefined : call.id;
+      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1, wireId);
+    }
+  }
+
+  /**
+   * The agent's plugins, started for the session as for a run (`startRun` once, `endRun` when it
+   * ends): their tool-call hooks apply to every live call. A live session has no model step of
+   * the loop, so the model-call and answer hooks do not run (docs/live-agents.md says why).
+   */
+  async #startPlugins(): Promise<void> {
+    const plugins = await startLivePlugins({
+      agent: this.#agent,
+      model: (this.#setup['setup'] as { model?: string }).model?.replace(/^models\//, ''),
+      signal: this.#lifetime.signal,
+      emit: (event) => this.#emit(event),
+      redact: this.#redact,
+    });
+    this.#plugins = plugins;
+  }
+
+  /** Makes `connection` the session's, then plays the frames that came before. */
+  #adopt(connection: Connection): void {
+    this.#current = connection;
+    const early = connection.early ?? [];
+    connection.early = undefined;
+    for (const frame of early) this.#onFrame(connection, frame);
+  }
+
+  api(): LiveSession {
+    return liveSessionApi({
+      handle: () => this.#handle,
+      input: this.#input,
+      close: () => this.close(),
+      closed: this.closed,
+      events: () => this.#queue[Symbol.asyncIterator](),
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#end(undefined);
+    if (this.#current !== undefined) await closeConnection(this.#current);
+    await this.closed.catch(() => {});
+    await this.#pluginsEnded;
+  }
+
+  #end(error: GemloopError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#lifetime.abort(error ?? new Error('the live session closed'));
+    const plugins = this.#plugins;
+    if (plugins?.hooks.endRun !== undefined) {
+      // A failing endRun is logged: the session's own end (an error or a close) stands.
+      this.#pluginsEnded = plugins.endRun(error).then((failed) => {
+        if (failed !== undefined)
+          this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
+      });
+    }
+    this.#tools.abortAll(error ?? new Error('the live session closed'));
+    const connection = this.#current;
+    if (connection !== undefined) {
+      connection.closedByUs = true;
+      connection.socket.close(1000);
+    }
+    this.#outbox = [];
+    this.#telemetry?.end(error);
+    this.#queue.end(error);
+    if (error === undefined) this.#resolveClosed();
+    else this.#rejectClosed(error);
+  }
+
+  #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
+    return liveGuardrailOptions(
+      this.#guardrails?.composed,
+      this.#agent.name,
+      signal,
+      (event) => this.#emit(event),
+      this.#redact,
+    );
+  }
+
+  #emit(event: LiveEvent): void {
+    if (this.#ended) return;
+    this.#telemetry?.event(event);
+    const onEvent = this.#options.onEvent;
+    if (onEvent !== undefined) this.#tap(() => onEvent(event));
+    if (!this.#queue.push(event)) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'buffer-full',
+          limit: this.#maxBufferedBytes,
+          message: `More than ${this.#maxBufferedBytes} bytes of live events waited for a reader: read the session's events as they come (for await ... of session), or raise maxBufferedBytes.`,
+        }),
+      );
+    }
+  }
+
+  /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
+  #tap(tap: () => unknown): void {
+    const warn = (error: unknown) =>
+      (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
+    try {
+      const result = tap();
+      // An async tap's rejection is its throw: left alone it was an unhandled rejection, which
+      // ends a Node process (attack25).
+      if (isThenable(result)) Promise.resolve(result).then(undefined, warn);
+    } catch (error) {
+      warn(error);
+    }
+  }
+
+  #send(
+    message: Record<string, unknown>,
+    kept: Omit<Held, 'text' | 'history'> & { history?: boolean } = {},
+  ): void {
+    if (this.#ended) {
+      throw new LiveSessionError({
+        reason: 'closed',
+        message:
+          'The live session is closed (by close(), or by the error its events ended with): open a new one, with resumeHandle to continue it.',
+      });
+    }
+    const text = JSON.stringify(message);
+    const realtime = objectField(message['realtimeInput']);
+    const media =
+      realtime !== undefined &&
+      (realtime['audio'] !== undefined || realtime['video'] !== undefined);
+    const held: Held = { ...kept, text, history: kept.history === true, media };
+    const connection = this.#current;
+    if (this.#reconnecting || connection === undefined || !connection.ready) {
+      // Held for the next connection, bounded: audio keeps coming while a resume is under way.
+      this.#outboxBytes += text.length;
+      if (this.#outboxBytes > this.#maxBufferedBytes) {
+        this.#end(
+          new LiveSessionError({
+            reason: 'buffer-full',
+            limit: this.#maxBufferedBytes,
+            message: `More than ${this.#maxBufferedBytes} bytes of messages waited for a reconnection.`,
+          }),
+        );
+        return;
+      }
+      this.#outbox.push(held);
+      return;
+    }
+    this.#sendKept(connection, held);
+  }
+
+  /** {@link sendOn}, ending the session when the resend buffer holds too much to let go of. */
+  #sendKept(connection: Connection, held: Held): boolean {
+    if (sendOn(connection, held, this.#maxBufferedBytes)) return true;
+    this.#end(
+      new LiveSessionError({
+        reason: 'buffer-full',
+        limit: this.#maxBufferedBytes,
+        message: `More than ${this.#maxBufferedBytes} bytes of text, tool answers and signals were sent and not confirmed by a resumption handle, so a resume would lose a turn: raise maxBufferedBytes.`,
+      }),
+    );
+    return false;
+  }
+
+  #connect(handle: string | undefined): Promise<Connection> {
+    const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
+    if (handle !== undefined) {
+      setup.setup['sessionResumption'] = { handle };
+      // The resumed state holds the initial history, unless the history is among what is sent
+      // again (the handle predates it): then the server is told to expect it first, as before.
+      const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
+      if (!historyAgain) delete setup.setup['historyConfig'];
+    }
+    return openLiveConnection({
+      url: this.#url,
+      WebSocket: this.#WebSocket,
+      setup,
+      connectTimeoutMs: this.#options.connectTimeoutMs,
+      decode: (data) => {
+        const frame = decodeLiveFrame(data, this.#maxFrameBytes);
+        if (!LiveSessionError.isInstance(frame)) return frame;
+        this.#end(frame);
+        return undefined;
+      },
+      isCurrent: (connection) => connection === this.#current,
+      onFrame: (connection, frame) => this.#onFrame(connection, frame),
+      onClose: (connection, code, reason, error) => {
+        if (connection !== this.#current || this.#ended) return;
+        if (error !== undefined) this.#end(error);
+        else this.#onDrop(code, reason);
+      },
+      redact: this.#redact,
+      signal: this.#lifetime.signal,
+    });
+  }
+
+  #onFrame(connection: Connection, frame: Record<string, unknown>): void {
+    if (
+      frame['serverContent'] !== undefined ||
+      frame['toolCall'] !== undefined ||
+      frame['toolCallCancellation'] !== undefined
+    )
+      connection.heard = true;
+    const content = objectField(frame['serverContent']);
+    if (content !== undefined) {
+      const translated = contentEvents(content);
+      if (translated.modelTurn) this.#turnInProgress = true;
+      if (translated.turnEnded) this.#turnInProgress = false;
+      for (const event of translated.events) this.#emit(event);
+      // What was sent before a turn ended was taken in by the server (it answered after it).
+      if (content['turnComplete'] === true) connection.takenBefore = connection.nextIndex;
+    }
+    const functionCalls = objectField(frame['toolCall'])?.['functionCalls'];
+    if (Array.isArray(functionCalls)) {
+      // A call that is not an object is no call: nothing to run or answer.
+      const calls = functionCalls.map(objectField).filter((call) => call !== undefined);
+      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handleCount);
+    }
+    const cancelled = objectField(frame['toolCallCancellation'])?.['ids'];
+    if (Array.isArray(cancelled)) this.#tools.onCancel(cancelled);
+    const usage = objectField(frame['usageMetadata']);
+    if (usage !== undefined)
+      this.#emit({
+        type: 'usage',
+        usage: usage as UsageMetadata,
+        cost: liveCostOf(usage as UsageMetadata, this.#model, this.#options.prices),
+      });
+    const update = objectField(frame['sessionResumptionUpdate']);
+    if (update !== undefined) this.#onResumptionUpdate(connection, update);
+    if (frame['goAway'] !== undefined) {
+      // LiveServerGoAway: "Server will disconnect soon". Move when the session is at a point it
+      // can be resumed from without losing a turn; the server's close is the backstop.
+      this.#draining = true;
+      this.#maybeMove();
+    }
+  }
+
+  #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
+    const resumable =
+      update['resumable'] === true &&
+      typeof update['newHandle'] === 'string' &&
+      update['newHandle'] !== '';
+    if (resumable) {
+      this.#handle = update['newHandle'] as string;
+      this.#handleCount += 1;
+    }
+    const heldCallIds = takeConsumed(connection, update, resumable);
+    if (resumable && !this.#ended)
+      this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
+    this.#maybeMove();
+  }
+
+  /** After goAway: moves to a new connection once no turn or blocking call would be cut. */
+  #maybeMove(): void {
+    if (
+      !this.#draining ||
+      this.#reconnecting ||
+      this.#turnInProgress ||
+      this.#tools.blockingInFlight > 0
+    )
+      return;
+    if (this.#handle === undefined) return;
+    void this.#reconnect('go-away');
+  }
+
+  #onDrop(code: number, reason: string): void {
+    const error = dropError(code, reason, this.#handle !== undefined);
+    if (error !== undefined) this.#end(error);
+    else void this.#reconnect('dropped');
+  }
+
+  async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {
+    if (this.#reconnecting || this.#ended) return;
+    this.#reconnecting = true;
+    const old = this.#current as Connection;
+    const maxAttempts = this.#options.maxReconnectAttempts;
+    // A server whose resumed connections end right after the setup, the model silent on them,
+    // would have the session resume forever, each resume "succeeding": they count as failed
+    // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
+    // (a user silent for a while is not a broken server).
+    const fruitless = old.resumed && !old.heard && Date.now() - old.readyAt < FRUITLESS_MS;
+    this.#fruitless = fruitless ? this.#fruitless + 1 : 0;
+    if (this.#fruitless >= maxAttempts) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          message: `The live session could not resume: ${maxAttempts} connections in a row ended within ${FRUITLESS_MS / 1000} s of their setup with nothing from the model (maxReconnectAttempts).`,
+        }),
+      );
+      return;
+    }
+    const discardedTurn = this.#turnInProgress;
+    this.#turnInProgress = false;
+    // The handles of the old connection: those the new one sends hold none of what it sent.
+    const handles = this.#handleCount;
+    this.#tools.cancelUnheld(old, handles);
+    const resumed = await resumeOnNewConnection({
+      old,
+      overlap: this.#options.overlapReconnect && reason === 'go-away',
+      maxAttempts,
+      ended: () => this.#ended,
+      signal: this.#lifetime.signal,
+      connect: () => this.#connect(this.#handle),
+    });
+    if (resumed.type === 'ended') return;
+    if (resumed.type === 'failed') {
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: maxAttempts,
+          cause: resumed.error,
+          message: `The live session could not resume on a new connection (${describeThrown(resumed.error)}).`,
+        }),
+      );
+      return;
+    }
+    const { next, attempt } = resumed;
+    next.resumed = true;
+    if (this.#ended) {
+      next.closedByUs = true;
+      next.socket.close(1000);
+      return;
+    }
+    this.#current = next;
+    this.#draining = false;
+    this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+    // The frames that came before anything is sent again go first (still reconnecting: what
+    // they make waits in the outbox). The handle the server sends at once on a resume is among
+    // them: it predates what is sent again, and must not count it as held (takeConsumed).
+    this.#adopt(next);
+    // What was sent on the old connection after its last handle, then what waited; not the
+    // answers to calls the handle does not hold (see above: the server would refuse them).
+    const known = (held: Held) => held.issued === undefined || held.issued < handles;
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    for (const held of [...old.sent, ...outbox]) {
+      if (known(held) && !this.#sendKept(next, held)) return;
+    }
+    this.#reconnecting = false;
+    // A goAway among the early frames waited for the resends.
+    this.#maybeMove();
+  }
+}

@@ -1,0 +1,79 @@
+import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
+import type { EventBatch } from '../events/run-events.ts';
+import { checkOffset, checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
+import type { DurableRuns } from './durable-runs.ts';
+import { checkAccess, isOver, notFound, pause, statusNameOf } from './run-states.ts';
+import type { RunsBackend } from './runs-backend.ts';
+import { checkEventBatch, isUnreadableValue } from './stored-run-data.ts';
+import { untilAborted } from './until-aborted.ts';
+
+/** Every option of `events()`, for checkOptionKeys. */
+const EVENTS = { owner: true, offset: true, signal: true } as const;
+
+/**
+ * `runs.events()`: the run's events from `offset`, read on across its pauses until it is over
+ * or `signal` aborts. @internal
+ */
+export function readRunEvents(
+  backend: RunsBackend,
+  runId: string,
+  options: Parameters<DurableRuns['events']>[1] = {},
+): ReturnType<DurableRuns['events']> {
+  const pollMs = backend.pollingIntervalMs ?? 1000;
+  return {
+    async *[Symbol.asyncIterator]() {
+      checkOptionKeys(options, EVENTS, 'runs.events()');
+      const { offset = 0, owner, signal } = options;
+      checkRunId(runId);
+      checkOffset(offset);
+      checkSignal(signal, 'events');
+      await checkAccess(backend, runId, 'events', owner);
+      let next = offset;
+      // Stream entries read so far: a read ends when the run's workflow stops (also when it
+      // pauses for approval); the next read, once it runs again, starts after them.
+      let entries = 0;
+      while (!signal?.aborted) {
+        try {
+          for await (const entry of untilAborted(backend.readStream(runId, entries), signal)) {
+            // A row of the database: checked before any of its events is yielded (attack24).
+            const batch = checkEventBatch(runId, entries, entry, next);
+            entries++;
+            for (let index = 0; index < batch.events.length; index++) {
+              const eventIndex = batch.from + index;
+              // Entries may overlap (a step re-run after a crash writes its events again).
+              if (eventIndex < next) continue;
+              const event = batch.events[index] as EventBatch['events'][number];
+              next = eventIndex + 1;
+              yield { offset: eventIndex, event };
+            }
+          }
+        } catch (error) {
+          // DBOS's readStream throws its own DBOSNonExistentWorkflowError for an id it does
+          // not know: the same NOT_FOUND result() throws. Asked only after a failure, so a
+          // read of a run that exists costs nothing more.
+          if (entries === 0 && (await backend.getStatus(runId)) === undefined) {
+            throw notFound(runId, error);
+          }
+          // An entry DBOS cannot parse; the parser's message quotes the row (attack24).
+          if (isUnreadableValue(error)) {
+            throw new DurableRunDataError({
+              runId,
+              row: 'events',
+              entry: entries,
+              problem: 'is not JSON',
+            });
+          }
+          throw error;
+        }
+        if (signal?.aborted) return;
+        const now = await statusNameOf(backend, runId);
+        // Nothing read and no run: an unknown id (a backend whose read finds nothing).
+        if (now === undefined && entries === 0) throw notFound(runId);
+        if (isOver(now)) return;
+        // A reader gone (a page closed) while the run waits for a decision, for days: its
+        // signal ends this poll, which a `return()` cannot reach between two yields (attack40).
+        await pause(pollMs, signal);
+      }
+    },
+  };
+}

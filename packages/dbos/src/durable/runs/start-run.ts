@@ -1,0 +1,86 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
+import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
+import type { DurableRunInput } from './durable-run-types.ts';
+import type { StartRunOptions } from './durable-runs.ts';
+import { checkRunInputSize, DEFAULT_MAX_INPUT_BYTES } from './run-input-limit.ts';
+import type { RunsBackend } from './runs-backend.ts';
+import { runAttributes } from './stored-run-data.ts';
+
+/** Longest `holder` name a run starts with (an agent's handoff name). */
+const MAX_HOLDER_LENGTH = 200;
+
+/** Every option of `start()`, for checkOptionKeys (a misspelt `owner` refused, not ignored). */
+const START = {
+  runId: true,
+  input: true,
+  history: true,
+  budget: true,
+  generationConfig: true,
+  owner: true,
+  holder: true,
+} as const satisfies Record<keyof StartRunOptions, true>;
+
+/** `runs.start()`: checks the run's options and input, then enqueues its workflow. @internal */
+export async function startRun(
+  backend: RunsBackend,
+  agent: string,
+  options: StartRunOptions,
+): Promise<{ runId: string }> {
+  checkOptionKeys(options, START, 'runs.start()');
+  const {
+    runId = crypto.randomUUID(),
+    input,
+    history,
+    budget,
+    generationConfig,
+    owner,
+    holder,
+  } = options;
+  checkRunId(runId);
+  checkOwnerOption(owner, 'owner');
+  if (
+    holder !== undefined &&
+    (typeof holder !== 'string' || holder === '' || holder.length > MAX_HOLDER_LENGTH)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'holder',
+      message: `start: holder must be the name of the agent holding the conversation, a non-empty string of at most ${MAX_HOLDER_LENGTH} characters.`,
+    });
+  }
+  if (typeof agent !== 'string' || agent === '') {
+    throw new InvalidArgumentError({
+      argument: 'agent',
+      message: 'start: the agent name must be a non-empty string.',
+    });
+  }
+  const request: DurableRunInput = { input };
+  if (history !== undefined) request.history = history;
+  if (budget !== undefined) request.budget = budget;
+  if (generationConfig !== undefined) {
+    if (!isPlainObject(generationConfig)) {
+      throw new InvalidArgumentError({
+        argument: 'generationConfig',
+        message:
+          'start: generationConfig must be an object such as { temperature: 0.2 } (stored as JSON with the run).',
+      });
+    }
+    // Its fields as a run's are checked (finite numbers, int32s), here rather than on the
+    // worker: a run that can only fail is not enqueued (attack-core7). What the agent sets
+    // itself is refused by the worker's agent, which knows its `thinking` and `output`.
+    checkGenerationConfig(generationConfig, 'generationConfig');
+    request.generationConfig = generationConfig;
+  }
+  if (owner !== undefined) request.owner = owner;
+  if (holder !== undefined) request.holder = holder;
+  checkRunInputSize(runId, agent, request, backend.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
+  await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
+  return { runId };
+}
+
+/** An object of JSON's kind: not null, not an array, not a class instance. */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

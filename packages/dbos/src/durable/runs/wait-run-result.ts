@@ -1,0 +1,93 @@
+import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
+import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
+import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
+import { isOver, notFound, pause, statusNameOf, UNFINISHED } from './run-states.ts';
+import type { RunsBackend } from './runs-backend.ts';
+import { isUnreadableValue } from './stored-run-data.ts';
+
+/** The slowest a `result()` wait on an announced end polls (the default `pollingIntervalMs`). */
+const RESULT_FALLBACK_MAX_MS = 1000;
+
+const SIGNAL = { signal: true } as const;
+
+/**
+ * `runs.result()`: waits for the run's end, woken by its end notice where there is one, polling
+ * otherwise, and returns its stored result. @internal
+ */
+export async function waitRunResult(
+  backend: RunsBackend,
+  runId: string,
+  options: { signal?: AbortSignal | undefined },
+): Promise<DurableRunResult> {
+  const pollMs = backend.pollingIntervalMs ?? 1000;
+  checkOptionKeys(options, SIGNAL, 'runs.result()');
+  const { signal } = options;
+  checkRunId(runId);
+  checkSignal(signal, 'result');
+  signal?.throwIfAborted();
+  // Watching before the first look: an end committed in between is not missed.
+  const watch = await backend.notices?.watch(runId);
+  try {
+    let first = true;
+    let wait = pollMs;
+    while (true) {
+      // Looked at each turn (a watch's wait is at most about a second, a poll is cut short).
+      signal?.throwIfAborted();
+      const workflow = await backend.getStatus(runId);
+      if (workflow === undefined && first) throw notFound(runId);
+      first = false;
+      // Only a final status asks DBOS for the result: DBOS's own wait polls (1 s by default)
+      // where the run's end notice (run-end-notices.ts) wakes this one at once.
+      if (workflow === undefined || !UNFINISHED.includes(workflow.status)) {
+        let result: unknown = NOT_READ;
+        try {
+          result = await backend.getResult(runId);
+        } catch (error) {
+          const now = await statusNameOf(backend, runId);
+          // A SUCCESS whose result DBOS cannot parse: a row edited or cut short (attack24).
+          if (now === 'SUCCESS' && isUnreadableValue(error)) {
+            throw new DurableRunDataError({ runId, row: 'result', problem: 'is not JSON' });
+          }
+          // Paused for approval (its workflow stopped), or resumed since: wait on.
+          if (isOver(now)) {
+            const status = now ?? 'ERROR';
+            throw new DurableRunError({
+              message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
+              runId,
+              status,
+              cause: error,
+            });
+          }
+        }
+        if (result !== NOT_READ) return checkStoredResult(runId, result);
+      }
+      await (watch === undefined ? pause(pollMs, signal) : watch.next(wait));
+      // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
+      // is only the fallback for a notice lost with its connection, so it slows to once a
+      // second as the wait goes on (the dbos tests poll at 100 ms: a 10 s wait read the
+      // status 100 times, now 13). A subagent's run announces nothing and keeps the pace.
+      if (watch !== undefined && workflow?.workflowName === RUN_WORKFLOW) {
+        wait = Math.min(wait * 2, Math.max(pollMs, RESULT_FALLBACK_MAX_MS));
+      }
+    }
+  } finally {
+    watch?.stop();
+  }
+}
+
+// why (sentinel): compared by identity inside this module, carries nothing.
+/** `result()`'s marker of a result not read (a paused run's: the wait goes on). */
+const NOT_READ: unique symbol = Symbol('not read');
+
+/** A stored result as `result()` returns it: an object, as every agent result is (attack24). */
+function checkStoredResult(runId: string, result: unknown): DurableRunResult {
+  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    return result as DurableRunResult;
+  }
+  throw new DurableRunDataError({
+    runId,
+    row: 'result',
+    problem: 'is not an agent result (an object)',
+  });
+}
