@@ -6,6 +6,7 @@ import {
   createSecretRedactor,
   cutText,
 } from '@gemloop/core/internal';
+import { field, readOwn, readText } from '../steps/read-thrown.ts';
 
 /** Deepest `cause` (and nested field) a stored child error keeps: a cause chain may loop. */
 const MAX_DEPTH = 8;
@@ -145,28 +146,6 @@ function ownKeys(value: object): string[] {
     return Object.keys(value).slice(0, MAX_ITEMS);
   } catch {
     return [];
-  }
-}
-
-function field(value: unknown): PropertyDescriptor {
-  return { value, enumerable: true, writable: true, configurable: true };
-}
-
-function readText(error: Error, key: 'message' | 'name'): string {
-  try {
-    const value = error[key];
-    return typeof value === 'string' ? value : '';
-  } catch {
-    // A getter that throws tells nothing.
-    return '';
-  }
-}
-
-function readOwn(value: object, key: string): unknown {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
   }
 }
 

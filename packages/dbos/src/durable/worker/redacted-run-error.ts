@@ -1,5 +1,6 @@
 import { redactLocalDetails } from '@gemloop/core/guardrails';
 import { createSecretRedactor } from '@gemloop/core/internal';
+import { field, readOwn, readText } from '../steps/read-thrown.ts';
 
 /**
  * The error a failed run's workflow throws to DBOS, told safely: DBOS writes what the workflow
@@ -34,28 +35,6 @@ export function redactedRunError(error: unknown, keys: readonly string[]): Error
   Object.defineProperty(copy, 'name', { ...field(name), enumerable: false });
   copy.stack = `${name}: ${copy.message}`;
   return copy;
-}
-
-function field(value: unknown): PropertyDescriptor {
-  return { value, enumerable: true, writable: true, configurable: true };
-}
-
-function readText(error: Error, key: 'message' | 'name'): string {
-  try {
-    const value = error[key];
-    return typeof value === 'string' ? value : '';
-  } catch {
-    // A getter that throws tells nothing.
-    return '';
-  }
-}
-
-function readOwn(error: Error, key: string): unknown {
-  try {
-    return (error as unknown as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
 }
 
 function describe(thrown: unknown): string {
