@@ -20,3 +20,14 @@ export function cutTextNoted(text: string, max: number): string {
     ? `${cutText(text, max)}… [${text.length - max} characters omitted]`
     : text;
 }
+
+/**
+ * A name a model or a gateway wrote (a tool's name, a call id, a model version) as gemloop's own
+ * texts quote it (messages, logs, span attributes): whole up to 128 characters, the bound Gemini
+ * puts on a function name (check-tool-name.ts), so only a name no declared tool has is cut, with
+ * a note ({@link cutTextNoted}). Redact before cutting: a cut through a key would keep its start.
+ * @internal
+ */
+export function cutName(name: string): string {
+  return cutTextNoted(name, 128);
+}

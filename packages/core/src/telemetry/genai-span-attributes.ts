@@ -1,24 +1,20 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
-import { cutTextNoted } from '../shared/cut-text.ts';
+import { cutName } from '../shared/cut-text.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 
 // The GenAI semantic conventions' request, response and usage attributes of gemloop's spans
 // (createOtelObserver's), and gemloop's own cost attribute.
 
 /**
- * The longest name a model or gateway writes (a tool's, a model version, a response id, a finish
- * reason) that a span or metric attribute takes whole: a declared tool's name is at most 128
- * characters (check-tool-name.ts). A longer one, from a model calling a tool it was never given or
- * a gateway, is cut with a note: whole, a 1 MB name was a 1 MB span name, and as a metric attribute
- * was kept by the metrics SDK for the life of the process (attack29).
+ * `name` (a tool's, a model version, a response id, a finish reason, as a model or gateway wrote
+ * it) for a span name or attribute, cut past 128 characters with a note (`cutName`): whole, a 1 MB
+ * name was a 1 MB span name, and as a metric attribute was kept by the metrics SDK for the life of
+ * the process (attack29).
  */
-const MAX_NAME_CHARS = 128;
-
-/** `name` for a span name or attribute, cut past {@link MAX_NAME_CHARS} with a note. */
 export function boundName(name: string): string {
-  return cutTextNoted(name, MAX_NAME_CHARS);
+  return cutName(name);
 }
 
 export function addRequestParameters(

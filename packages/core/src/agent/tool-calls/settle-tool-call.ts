@@ -3,7 +3,7 @@
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
-import { cutTextNoted } from '../../shared/cut-text.ts';
+import { cutName } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
 import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
@@ -22,13 +22,6 @@ import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
-
-/**
- * The longest tool name a failure's message quotes whole: Gemini's bound on a function name
- * (check-tool-name.ts), so only a name no tool has is cut. A literal, not that file's constant:
- * imported, it cost 49 B gzip of the agent app's bundle (90,346 against 90,395).
- */
-const MAX_QUOTED_NAME = 128;
 
 /** One function call of the turn, with its id and position. @internal */
 export type PendingCall = {
@@ -192,7 +185,7 @@ export function describeFailure<Output>(
       // cut through it would keep its start): whole, a 2 MB name went back to the model a third
       // time in this message and twice more into the run file (toolname41). The functionResponse
       // still names the call as it came (tool-response.ts): the wire echoes it.
-      const quoted = cutTextNoted(config.redact(name), MAX_QUOTED_NAME);
+      const quoted = cutName(config.redact(name));
       return {
         kind: 'unknown-tool',
         message:
@@ -301,8 +294,8 @@ export function toolErrorMessageOf<Output>(
     // them keyless and cut, as the unknown-tool message quotes a name; whole, a 2 MB id was a
     // 2 MB log line with the key in it where the model wrote one (doors-bounds41).
     const logged = (): Record<string, string> => ({
-      toolName: cutTextNoted(config.redact(toolName), MAX_QUOTED_NAME),
-      toolCallId: cutTextNoted(config.redact(toolCallId), MAX_QUOTED_NAME),
+      toolName: cutName(config.redact(toolName)),
+      toolCallId: cutName(config.redact(toolCallId)),
     });
     try {
       const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });

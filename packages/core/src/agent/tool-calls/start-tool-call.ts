@@ -1,6 +1,6 @@
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
-import { cutTextNoted } from '../../shared/cut-text.ts';
+import { cutName } from '../../shared/cut-text.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
@@ -63,7 +63,7 @@ export function start<Output>(
   const debug = isLevelEnabled(logger, 'debug');
   // The model wrote the id: logged keyless and cut as the loop quotes a made-up name (a 2 MB id
   // was two 2 MB debug lines, with the key where the model wrote one; doors-bounds41).
-  const loggedId = debug ? cutTextNoted(config.redact(toolCallId), 128) : '';
+  const loggedId = debug ? cutName(config.redact(toolCallId)) : '';
   if (debug)
     logger.debug({ stepNumber, toolName: call.name, toolCallId: loggedId }, 'tool call started');
   const outcome = execute(tool, args, {
