@@ -5,6 +5,7 @@ import type { Content } from '../wire/content.ts';
 import { isMemoryText } from './check-memory-input.ts';
 import type { Memory } from './create-memory.ts';
 import { MemoryError } from './memory-error.ts';
+import { memoryIdOf } from './memory-id.ts';
 
 // Before the block, in the extractor's user turn, so it holds under an app's own instructions too.
 const TRANSCRIPT_HEADER =
@@ -58,19 +59,6 @@ const SCHEMA = {
   },
   required: ['memories'],
 };
-
-/**
- * The id an extracted memory is kept under: the same transcript, kind and text give the same id,
- * so an extraction run again (a durable replay of a hook not yet recorded, a takeover, a retried
- * turn), even at once with the first, adds what the first added once (the store returns it).
- */
-async function extractedId(transcript: string, kind: string, text: string): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify([transcript, kind, text]));
-  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of hash.subarray(0, 16)) hex += byte.toString(16).padStart(2, '0');
-  return `extracted-${hex}`;
-}
 
 /** Options of {@link extractMemories}. */
 export type ExtractMemoriesOptions = {
@@ -151,7 +139,9 @@ export async function extractMemories({
     const record = await memory.remember(scope, text.trim(), {
       kind: kept,
       signal,
-      id: await extractedId(transcript, kept, text.trim()),
+      // The same transcript, kind and text: the same id, so an extraction run again (a durable
+      // replay of a hook not yet recorded, a takeover, a retried turn) adds each memory once.
+      id: await memoryIdOf('extracted', [transcript, kept, text.trim()]),
     });
     ids.push(record.id);
   }
