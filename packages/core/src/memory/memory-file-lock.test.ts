@@ -104,6 +104,16 @@ describe('createFileMemoryStore: stores on one path', () => {
     expect(await createFileMemoryStore({ path }).list('ana')).toHaveLength(3);
   });
 
+  it('releases the lock when a change fails (a file it refuses), so the next change goes on', async () => {
+    await writeFile(path, '{not json\n');
+    const store = createFileMemoryStore({ path, lockWaitMs: 0 });
+    await expect(store.add('ana', memory('Ana likes tea.'))).rejects.toThrow(/line 1 has not JSON/);
+    expect(await readdir(folder)).toEqual(['memories.jsonl']);
+    await writeFile(path, '');
+    await store.add('ana', memory('Ana likes tea.'));
+    expect(await store.list('ana')).toHaveLength(1);
+  });
+
   it('refuses a lockWaitMs that is no number of milliseconds', () => {
     for (const lockWaitMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => createFileMemoryStore({ path, lockWaitMs })).toThrow(/lockWaitMs/);
