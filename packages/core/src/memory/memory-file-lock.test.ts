@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { settles } from '@gemloop/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileMemoryStore } from './create-file-memory-store.ts';
 import { MemoryError } from './memory-error.ts';
@@ -112,6 +114,25 @@ describe('createFileMemoryStore: stores on one path', () => {
     await writeFile(path, '');
     await store.add('ana', memory('Ana likes tea.'));
     expect(await store.list('ana')).toHaveLength(1);
+  });
+
+  it('refuses a lock path that is no regular file (a FIFO planted there) instead of blocking on it', async () => {
+    const fifo = `${path}.lock`;
+    execFileSync('mkfifo', [fifo]);
+    let error: MemoryError;
+    try {
+      error = await settles(
+        failure(() => createFileMemoryStore({ path }).add('ana', memory('Ana likes tea.'))),
+        'add',
+      );
+    } finally {
+      // The rescuer: a blocked open of the FIFO (the bug) gets its writer and ends.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {}
+    }
+    expect(error.operation).toBe('add');
+    expect(error.message).toMatch(/lock file .* is not a regular file/);
   });
 
   it('refuses a lockWaitMs that is no number of milliseconds', () => {

@@ -1,3 +1,4 @@
+import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type * as Os from 'node:os';
@@ -61,8 +62,16 @@ export async function withMemoryFileLock<T>(
   let pause = 2;
   let holder: LockRecord | undefined;
   while (!(await create(lockFile, text))) {
-    const found = await readLock(lockFile);
-    if (found === 'missing') continue;
+    const head = await readHead(lockFile);
+    if (head === 'missing') continue;
+    if (!head.regular) {
+      throw new MemoryError({
+        operation,
+        path: file,
+        message: `The memory file's lock file ${lockFile} is not a regular file (a FIFO, a device, a folder); remove it.`,
+      });
+    }
+    const found: FoundLock = { ...head, record: parseRecord(head.raw) };
     if (isStale(found, own)) {
       await removeStale(lockFile, found.raw);
       continue;
@@ -112,41 +121,30 @@ async function create(lockFile: string, text: string): Promise<boolean> {
   return true;
 }
 
-/** The lock file's record (`undefined` when it holds none), or `'missing'` when it is gone. */
-async function readLock(lockFile: string): Promise<FoundLock | 'missing'> {
+/**
+ * The first KiB of a file (a lock record is ~150 bytes: a planted large file is read no further)
+ * and its age, or `'missing'`. Opened with `O_NONBLOCK`, so a FIFO planted under the name opens at
+ * once and is reported (`regular: false`) rather than blocking a pool thread until a writer comes.
+ */
+async function readHead(
+  path: string,
+): Promise<{ raw: string; ageMs: number; regular: boolean } | 'missing'> {
+  const { constants } = require('node:fs') as typeof Fs;
   let handle: FsPromises.FileHandle;
   try {
-    handle = await fs().open(lockFile, 'r');
+    handle = await fs().open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw error;
   }
   try {
     const stat = await handle.stat();
-    const raw = await headOf(handle);
-    return { record: parseRecord(raw), raw, ageMs: Date.now() - stat.mtimeMs };
+    if (!stat.isFile()) return { raw: '', ageMs: 0, regular: false };
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
+    const raw = buffer.subarray(0, bytesRead).toString('utf8');
+    return { raw, ageMs: Date.now() - stat.mtimeMs, regular: true };
   } finally {
     await handle.close();
-  }
-}
-
-/** The first KiB of a lock file: a record is ~150 bytes, and a planted large file is read no further. */
-async function headOf(handle: FsPromises.FileHandle): Promise<string> {
-  const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
-  return buffer.subarray(0, bytesRead).toString('utf8');
-}
-
-/** `headOf` of the file at `path`; `undefined` when it cannot be read. */
-async function headAt(path: string): Promise<string | undefined> {
-  try {
-    const handle = await fs().open(path, 'r');
-    try {
-      return await headOf(handle);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
   }
 }
 
@@ -204,7 +202,8 @@ async function removeStale(lockFile: string, staleText: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if ((await headAt(aside)) !== staleText) {
+  const moved = await readHead(aside).catch(() => 'missing' as const);
+  if (moved === 'missing' || moved.raw !== staleText) {
     // A fresh lock: back in place, unless a third writer already took the name.
     await fs()
       .link(aside, lockFile)
@@ -216,9 +215,9 @@ async function removeStale(lockFile: string, staleText: string): Promise<void> {
 }
 
 async function removeIfOwn(lockFile: string, token: string): Promise<void> {
-  const raw = await headAt(lockFile);
+  const head = await readHead(lockFile).catch(() => 'missing' as const);
   // Gone already, or unreadable: a lock left behind is taken over once this process is gone.
-  if (raw === undefined || parseRecord(raw)?.token !== token) return;
+  if (head === 'missing' || parseRecord(head.raw)?.token !== token) return;
   await fs()
     .unlink(lockFile)
     .catch(() => {});
