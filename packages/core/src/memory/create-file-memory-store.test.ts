@@ -21,7 +21,7 @@ describe('createFileMemoryStore', () => {
   it('keeps a memory added under its id once, added twice at once, next to older records', async () => {
     const path = join(folder, 'memories.jsonl');
     await writeFile(path, line({}), { mode: 0o600 });
-    // One store per file (changes are queued by the store): two at once on one path can race.
+    // One store, two adds at once (two stores on one path: memory-file-lock.test.ts).
     const store = createFileMemoryStore({ path });
     const added = await Promise.all(
       [0, 1].map((index) =>

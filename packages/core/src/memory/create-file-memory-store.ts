@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
+import { DEFAULT_MEMORY_LOCK_WAIT_MS, withMemoryFileLock } from './memory-file-lock.ts';
 import type { MemoryStore } from './memory-store.ts';
 import type { EmbeddedMemory } from './rank-by-similarity.ts';
 import { parseMemoryFile } from './read-memory-file.ts';
@@ -15,6 +16,9 @@ const require = createRequire(import.meta.url);
 // why (lazy): node:fs/promises loaded at first use.
 let fsModule: typeof FsPromises | undefined;
 const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+
+/** What only reads: no lock, since a change replaces the file whole (by rename). */
+const READS: ReadonlySet<MemoryOperation> = new Set(['search', 'list', 'get']);
 
 /** The largest memory file the store reads unless told otherwise: 64 MiB. */
 export const DEFAULT_MAX_MEMORY_FILE_BYTES: number = 64 * 1024 * 1024;
@@ -28,25 +32,34 @@ export type FileMemoryStoreOptions = VectorStoreOptions & {
    * the process's memory. @defaultValue 64 MiB
    */
   maxFileBytes?: number | undefined;
+  /**
+   * How long a change waits for the file's lock while another writer (a store of this process
+   * or another) holds it; past it the change fails with a `MemoryError` naming the holder.
+   * @defaultValue 30,000 ms
+   */
+  lockWaitMs?: number | undefined;
 };
 
 /**
  * A {@link MemoryStore} in one JSON-lines file (a record a line, embeddings included), with an
  * exact cosine search. Each change rewrites the file atomically (a temporary file renamed over it,
- * so a crash leaves the old file or the new one); reads refuse a file that is not a regular file
- * (a FIFO, a device), one over `maxFileBytes`, and one with a line that is not a memory record.
- * Changes are serialised within the process; give each process its own file (or use the Postgres
- * store of `@gemloop/dbos` for several).
+ * so a crash leaves the old file or the new one) holding the file's lock (`<path>.lock`, made with
+ * `O_EXCL`), so stores on one path, in one process or several of one host, lose no change; a lock
+ * whose process died is taken over. Reads take no lock (they see the old file or the new one) and
+ * refuse a file that is not a regular file (a FIFO, a device), one over `maxFileBytes`, and one
+ * with a line that is not a memory record. Every change reads and rewrites the whole file: for
+ * many writers, the Postgres store of `@gemloop/dbos`.
  *
  * @example
  * ```ts
  * const store = createFileMemoryStore({ path: '.data/memories.jsonl' });
  * ```
- * @throws {@link InvalidArgumentError} for a missing `path` or a bad `maxFileBytes`.
+ * @throws {@link InvalidArgumentError} for a missing `path`, a bad `maxFileBytes` or `lockWaitMs`.
  */
 export function createFileMemoryStore({
   path,
   maxFileBytes = DEFAULT_MAX_MEMORY_FILE_BYTES,
+  lockWaitMs = DEFAULT_MEMORY_LOCK_WAIT_MS,
   ...options
 }: FileMemoryStoreOptions): MemoryStore {
   if (typeof path !== 'string' || path === '') {
@@ -59,6 +72,12 @@ export function createFileMemoryStore({
     throw new InvalidArgumentError({
       argument: 'maxFileBytes',
       message: `maxFileBytes must be a positive whole number of bytes; got ${String(maxFileBytes)}.`,
+    });
+  }
+  if (!(Number.isFinite(lockWaitMs) && lockWaitMs >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'lockWaitMs',
+      message: `lockWaitMs must be a number of milliseconds, 0 or more; got ${String(lockWaitMs)}.`,
     });
   }
   const file = resolve(path);
@@ -100,7 +119,6 @@ export function createFileMemoryStore({
     }
   };
   const writeAll = async (records: readonly EmbeddedMemory[]): Promise<void> => {
-    await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
     const temporary = `${file}.${crypto.randomUUID()}.tmp`;
     const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
     try {
@@ -117,13 +135,18 @@ export function createFileMemoryStore({
   return createVectorStore(
     {
       transact(scope, operation, change) {
-        const next = queue.then(async () => {
+        const apply = async () => {
           const all = await readAll(operation);
           const { records, value } = change(all.filter((record) => record.scope === scope));
           if (records !== undefined) {
             await writeAll([...all.filter((record) => record.scope !== scope), ...records]);
           }
           return value;
+        };
+        const next = queue.then(async () => {
+          if (READS.has(operation)) return apply();
+          await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
+          return withMemoryFileLock(file, { operation, waitMs: lockWaitMs }, apply);
         });
         queue = next.catch(() => {});
         return next;

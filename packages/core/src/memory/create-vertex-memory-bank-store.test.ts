@@ -60,6 +60,25 @@ describe("createVertexMemoryBankStore (against a fake written from Google's REST
     expect(fake.memories.size).toBe(0);
   });
 
+  it("keeps a memory added under an id once (its memoryId, the scope's own), even two at once; another user's under the same id apart", async () => {
+    const { fake, store } = bank();
+    const added = await Promise.all(
+      [0, 1].map(() => store.add('ana', { kind: 'fact', text: 'Ana drinks tea.', id: 'x-1' })),
+    );
+    const again = await store.add('ana', { kind: 'fact', text: 'Ana drinks tea.', id: 'x-1' });
+    const bob = await store.add('bob', { kind: 'fact', text: 'Bob drinks tea.', id: 'x-1' });
+    expect(added[0]?.id).toMatch(/^gemloop-[0-9a-f]{32}$/);
+    expect(added[1]).toEqual(added[0]);
+    expect(again).toEqual(added[0]);
+    expect(bob.id).not.toBe(added[0]?.id);
+    expect((await store.list('ana')).map(({ text }) => text)).toEqual(['Ana drinks tea.']);
+    expect(fake.memories.size).toBe(2);
+    // An id Memory Bank would refuse (its form is [a-z0-9-]) is named from it all the same.
+    const odd = await store.add('ana', { kind: 'fact', text: 'Ana likes Oslo.', id: 'Ä/../x' });
+    expect(odd.id).toMatch(/^gemloop-[0-9a-f]{32}$/);
+    expect(fake.requests.some(({ path }) => path.includes('..'))).toBe(false);
+  });
+
   it("never reads, changes or deletes another user's memory, even by its id", async () => {
     const { fake, store } = bank();
     const ana = await store.add('ana', { kind: 'fact', text: 'Ana drinks tea.' });

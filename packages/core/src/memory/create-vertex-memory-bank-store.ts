@@ -6,6 +6,7 @@ import {
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
+import { memoryIdOf } from './memory-id.ts';
 import type { MemoryRecord, ScoredMemory } from './memory-record.ts';
 import type { MemoryStore } from './memory-store.ts';
 
@@ -86,7 +87,9 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  * `patch` (update), `delete`, and `memories:generate` (its own extraction). The store's scope is
  * Memory Bank's scope `{ [scopeKey]: scope }`; a `get`, `update` or `delete` of a memory whose
  * scope differs acts as if there were none. Memory Bank has no kinds or metadata: every memory
- * reads back as a `fact` without metadata. Scores are `1 - distance` (Memory Bank reports a
+ * reads back as a `fact` without metadata. A memory added with an `id` is named `gemloop-<hash>`
+ * of the scope and the id (`memoryId`; Memory Bank's ids are the engine's, of `[a-z0-9-]`), and
+ * added again it is the one read back. Scores are `1 - distance` (Memory Bank reports a
  * distance, smaller for closer). Tested against a fake written from Google's reference, not
  * against Google.
  *
@@ -127,6 +130,7 @@ export function createVertexMemoryBankStore({
     method: string,
     path: string,
     body?: unknown,
+    absent: readonly number[] = [404],
   ): Promise<T | undefined> => {
     const token = await getAccessToken();
     // A token no header can carry (a line break inside, from a file or a shell) made fetch throw
@@ -143,7 +147,7 @@ export function createVertexMemoryBankStore({
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (sent.status === 404) {
+    if (absent.includes(sent.status)) {
       await sent.body?.cancel().catch(() => {});
       return undefined;
     }
@@ -243,11 +247,35 @@ export function createVertexMemoryBankStore({
       checkScope(scope);
       checkMemoryText(memory.text);
       checkMemoryKind(memory.kind);
-      const started = await call<Operation>('add', 'POST', `${parent}/memories`, {
-        fact: memory.text,
-        scope: bankScope(scope),
+      const body = { fact: memory.text, scope: bankScope(scope) };
+      if (memory.id === undefined) {
+        const started = await call<Operation>('add', 'POST', `${parent}/memories`, body);
+        return toRecord(scope, ((await settle('add', started)) ?? {}) as BankMemory);
+      }
+      // Added again under its id (an extraction or a `remember` run again): Memory Bank's ids
+      // are the engine's, not a scope's, and of its own form, so the memory is named from the
+      // scope and the id (`memoryId`), and a name already taken (409, ALREADY_EXISTS: AIP-133)
+      // is the memory added before, read back (polled while its create is still running).
+      const memoryId = await memoryIdOf('gemloop', [scope, memory.id]);
+      const started = await call<Operation>(
+        'add',
+        'POST',
+        `${parent}/memories?memoryId=${memoryId}`,
+        body,
+        [409],
+      );
+      if (started !== undefined) {
+        return toRecord(scope, ((await settle('add', started)) ?? {}) as BankMemory);
+      }
+      for (let poll = 0; poll < maxPolls; poll++) {
+        const kept = await own('add', scope, memoryId);
+        if (kept !== undefined) return toRecord(scope, kept);
+        await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      }
+      throw new MemoryError({
+        operation: 'add',
+        message: `Memory Bank holds the memory's id but no memory of this scope under it, after ${maxPolls} polls.`,
       });
-      return toRecord(scope, ((await settle('add', started)) ?? {}) as BankMemory);
     },
     async search(scope, query) {
       checkScope(scope);

@@ -127,15 +127,18 @@ describe('extractMemories', () => {
     // Both report the same memories: the ids are the extraction's own, not the store's.
     expect(first).toEqual(stored.map(({ id }) => id));
     expect(second).toEqual(first);
-    // And once more after the fact: nothing new.
+    // And once more after the fact: nothing new, and the same ids reported. (It reported none
+    // when its recall found the first's memories as near-duplicates: at once, that happened when
+    // one extraction finished before the other recalled, and the two reported different ids.)
     const { gemini: again } = await memoryFake([turn.json(answer)]);
-    await extractMemories({
+    const third = await extractMemories({
       gemini: again,
       model: MODEL,
       memory,
       scope: 'ana',
       contents: conversation,
     });
+    expect(third).toEqual(first);
     expect(await memory.list('ana')).toEqual(stored);
   });
 

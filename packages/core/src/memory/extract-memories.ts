@@ -5,6 +5,7 @@ import type { Content } from '../wire/content.ts';
 import { isMemoryText } from './check-memory-input.ts';
 import type { Memory } from './create-memory.ts';
 import { MemoryError } from './memory-error.ts';
+import { memoryIdOf } from './memory-id.ts';
 
 // Before the block, in the extractor's user turn, so it holds under an app's own instructions too.
 const TRANSCRIPT_HEADER =
@@ -59,19 +60,6 @@ const SCHEMA = {
   required: ['memories'],
 };
 
-/**
- * The id an extracted memory is kept under: the same transcript, kind and text give the same id,
- * so an extraction run again (a durable replay of a hook not yet recorded, a takeover, a retried
- * turn), even at once with the first, adds what the first added once (the store returns it).
- */
-async function extractedId(transcript: string, kind: string, text: string): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify([transcript, kind, text]));
-  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of hash.subarray(0, 16)) hex += byte.toString(16).padStart(2, '0');
-  return `extracted-${hex}`;
-}
-
 /** Options of {@link extractMemories}. */
 export type ExtractMemoriesOptions = {
   gemini: Gemini;
@@ -87,9 +75,10 @@ export type ExtractMemoriesOptions = {
 /**
  * Asks a model (structured output with a JSON schema: ai.google.dev/gemini-api/docs/structured-output)
  * what of `contents` is worth remembering, and remembers each new item in the scope (an item that
- * holds the client's API key is skipped). Returns the ids of the memories added. Each is kept
+ * holds the client's API key is skipped). Returns the ids of the memories it keeps. Each is kept
  * under an id made of the transcript and its text, so the same extraction run again (a replay, a
- * takeover, two at once) stores each memory once, in a store that keeps `NewMemory.id`.
+ * takeover, two at once) stores each memory once, in a store that keeps `NewMemory.id`, and
+ * returns the same ids (a near-duplicate that is the item's own memory is not skipped).
  * @throws {@link MemoryError} (`extract`) when the model's answer is not the asked JSON.
  */
 export async function extractMemories({
@@ -145,14 +134,16 @@ export async function extractMemories({
     // Skipped as a text no store keeps (too long, a lone surrogate): the other items are still remembered.
     if (!isMemoryText(text)) continue;
     if (redact(text) !== text) continue;
-    const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
-    if (known.length > 0) continue;
     const kept = kind === 'episode' ? 'episode' : 'fact';
-    const record = await memory.remember(scope, text.trim(), {
-      kind: kept,
-      signal,
-      id: await extractedId(transcript, kept, text.trim()),
-    });
+    // The same transcript, kind and text: the same id, so an extraction run again (a durable
+    // replay of a hook not yet recorded, a takeover, a retried turn) adds each memory once.
+    const id = await memoryIdOf('extracted', [transcript, kept, text.trim()]);
+    const known = await memory.recall(scope, text, { limit: 1, minScore: DUPLICATE_SCORE, signal });
+    // A near-duplicate is skipped, unless it is this item's own memory (the same extraction ran
+    // before, or at once and finished first): reported again, so a run again gives the same ids
+    // (an item the answer repeats, once).
+    if (known.length > 0 && (known[0]?.id !== id || ids.includes(id))) continue;
+    const record = await memory.remember(scope, text.trim(), { kind: kept, signal, id });
     ids.push(record.id);
   }
   return ids;

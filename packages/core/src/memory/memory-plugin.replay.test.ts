@@ -112,11 +112,17 @@ describe('memoryPlugin in a durable run', () => {
         method === 'embedContent' && JSON.stringify(body).includes('I drink tea.'),
     );
     expect(recalls).toEqual([]);
-    // Both calls carried the note, as the first run's did (the second call's tool result is the
-    // fresh `remember`'s, with a new id).
+    // Both calls carried the note, as the first run's did.
     const notes = (fake: typeof first.fake) =>
       modelRequests(fake).map((contents) => JSON.stringify(contents[0]));
     expect(notes(resumed.fake)).toEqual(notes(first.fake).slice(0, 2));
     expect(notes(resumed.fake)[1]).toContain('Kim likes tea.');
+    // The `remember` ran again (its record was lost with the crash): under the same id, so the
+    // store kept the fact once and the model got the same answer (it got a second memory's id).
+    expect(modelRequests(resumed.fake)).toEqual(modelRequests(first.fake).slice(0, 2));
+    expect((await first.memory.list('kim')).map(({ text }) => text)).toEqual([
+      'Kim likes tea.',
+      'Kim drinks tea.',
+    ]);
   });
 });

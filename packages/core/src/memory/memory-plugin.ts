@@ -13,6 +13,7 @@ import {
 } from './check-memory-input.ts';
 import { DEFAULT_MIN_SCORE, DEFAULT_RECALL_LIMIT, type Memory } from './create-memory.ts';
 import { extractMemories } from './extract-memories.ts';
+import { memoryIdOf } from './memory-id.ts';
 import type { ScoredMemory } from './memory-record.ts';
 import { MEMORY_TOOL_NAMES } from './memory-tools.ts';
 import { RECALLED_DATA_NOTICE, toRecalledNote } from './recalled-note.ts';
@@ -158,10 +159,18 @@ export function memoryPlugin({
           message: '`text` holds a secret of the client; it is not remembered.',
         });
       }
-      const record = await memory.remember(own, remembered, {
+      // Kept under an id of the turn and the words, not the call's id (a turn generated again
+      // has new ones): the call run again (a durable re-run of the step without its record, an
+      // app that runs the turn again) keeps one memory; the same words in another turn, another.
+      const id = await memoryIdOf('remembered', [
+        own,
+        run.conversationId ?? null,
+        run.path,
+        run.contents.slice(0, run.state.firstTurn + 1),
         kind,
-        signal: run.signal,
-      });
+        remembered,
+      ]);
+      const record = await memory.remember(own, remembered, { kind, signal: run.signal, id });
       run.emit('remembered', { ids: [record.id], count: 1, via: 'tool' });
       return { remembered: { id: record.id, kind: record.kind } };
     }

@@ -31,8 +31,8 @@ export type NewMemory = {
   /**
    * The id to keep it under, for an add that may run again (an extraction replayed or run twice
    * at once): a store holding a memory of this id in the scope returns that one and adds nothing.
-   * Without it the store makes an id. A store may make its own all the same (Vertex Memory Bank
-   * names its memories).
+   * Without it the store makes an id. A store may keep it under an id of its own made from it,
+   * the same each time (Vertex Memory Bank: `gemloop-<hash>` of the scope and the id).
    */
   id?: string | undefined;
 };

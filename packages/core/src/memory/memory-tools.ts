@@ -38,7 +38,9 @@ function noScope(operation: MemoryOperation): () => never {
  * agent serves every user and a call can never reach another user's memories. (The plugin seam
  * adds no tools to an agent: its declarations are fixed when the agent is made, and a run's
  * plugins come later, per user.) Without a `memoryPlugin` in the run, a call fails with a
- * `MemoryError` the model sees.
+ * `MemoryError` the model sees. A `remember` is kept under an id of its turn and its words, so
+ * the call run again (a durable re-run, a turn run again) keeps one memory; the same words in
+ * another turn of a chat are another (docs/long-term-memory.md).
  *
  * @example
  * ```ts

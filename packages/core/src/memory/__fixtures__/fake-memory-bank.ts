@@ -6,7 +6,8 @@
 //   ranks by a distance (smaller is closer; here 1 - word overlap) and caps `topK` at 100 (3 by
 //   default); `simpleRetrievalParams` pages with `pageSize` (3 by default, 100 at most) and
 //   `nextPageToken`;
-// - a missing memory is a 404 with Google's error body.
+// - a missing memory is a 404 with Google's error body; create's `memoryId` names the memory (a
+//   taken one is a 409 ALREADY_EXISTS).
 
 type Memory = { name: string; fact: string; scope: Record<string, string>; createTime: string; updateTime: string };
 
@@ -53,7 +54,17 @@ export function createFakeMemoryBank(parent: string): FakeMemoryBank {
       return json({ name: path, done: true, ...(state.response === undefined ? {} : { response: state.response }) });
     }
     if (method === 'POST' && path === `${parent}/memories`) {
-      const name = `${parent}/memories/${1000 + ++next}`;
+      // `memoryId`: "up to 63 characters, and valid characters are [a-z0-9-]. The first character
+      // must be a letter, and the last character must be a letter or number"; one taken is
+      // ALREADY_EXISTS (AIP-133, google.aip.dev/133: a user-specified id that exists).
+      const memoryId = url.searchParams.get('memoryId');
+      if (memoryId !== null && !/^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(memoryId)) {
+        return json({ error: { code: 400, status: 'INVALID_ARGUMENT' } }, 400);
+      }
+      if (memoryId !== null && memories.has(`${parent}/memories/${memoryId}`)) {
+        return json({ error: { code: 409, message: 'Memory already exists.', status: 'ALREADY_EXISTS' } }, 409);
+      }
+      const name = `${parent}/memories/${memoryId ?? 1000 + ++next}`;
       const at = stamp();
       const memory = { name, fact: body.fact, scope: body.scope, createTime: at, updateTime: at };
       memories.set(name, memory);
