@@ -119,7 +119,8 @@ export function isUnreadableValue(error: unknown): boolean {
 /**
  * The entry at `entry` of the run's event stream, checked: `{ from, events }` with `from` a whole
  * number no further than `next` (the next event to read; further on, events are missing, and
- * every later one would be dropped as read) and every event an object with a `type`.
+ * every later one would be dropped as read), every event an object with a `type`, and a
+ * `resultAt` (when there is one) the index of a `run-end` among them.
  * @throws {@link DurableRunDataError} naming the entry and what is wrong.
  * @internal
  */
@@ -151,5 +152,18 @@ export function checkEventBatch(
     if (typeof type !== 'string')
       refuse(`event ${from + index} is not an event (an object with a type)`);
   });
+  // The `run-end` written without the result it shares with the workflow's output (run-events.ts).
+  const { resultAt } = batch;
+  if (
+    resultAt !== undefined &&
+    !(
+      Number.isSafeInteger(resultAt) &&
+      (resultAt as number) >= from &&
+      (batch.events[(resultAt as number) - from] as { type?: unknown } | undefined)?.type ===
+        'run-end'
+    )
+  ) {
+    return refuse(`names event ${String(resultAt)} as its run-end, which it does not hold`);
+  }
   return batch as EventBatch;
 }

@@ -120,6 +120,8 @@ export function registerRunWorkflow({
           for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
           return stream.result;
         });
+        // The `run-end` holding it goes without it: the workflow's output is the same (run-events.ts).
+        buffer.result = result;
         await finish();
         return toJsonSafe(result);
       } catch (error) {
