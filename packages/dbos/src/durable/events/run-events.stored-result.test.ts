@@ -1,7 +1,12 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRunEventBuffer, type EventBatch, flushRunEvents, pushRunEvent } from './run-events.ts';
+import {
+  createRunEventBuffer,
+  type EventBatch,
+  flushRunEvents,
+  pushRunEvent,
+} from './run-events.ts';
 
 // store-once42: the run's own `run-end` holds the run's result, which the workflow returns and
 // DBOS stores as its output; written whole it was the same 28 MB twice for a 4 MB model turn. It
@@ -22,7 +27,7 @@ function capture(): EventBatch[] {
   return written;
 }
 
-const start: AgentEvent<unknown> = { type: 'step-start', path: [], stepNumber: 1, kind: 'text' };
+const start: AgentEvent<unknown> = { type: 'step-start', path: [], stepNumber: 1, kind: 'tools' };
 
 function resultOf(text: string) {
   return { text, contents: [{ role: 'model', parts: [{ text }] }] } as unknown as Extract<

@@ -4,6 +4,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { type SharedStrings, shareLongStrings } from './shared-strings.ts';
 import { storedEvent } from './stored-event.ts';
 
 /** The DBOS stream key a run's events are written under. @internal */
@@ -30,6 +31,11 @@ export type EventBatch = {
    * `run-end` holds its result.
    */
   resultAt?: number | undefined;
+  /**
+   * The long strings `events` holds more than once, kept once ({@link shareLongStrings}; paths
+   * from the index in `events`). Absent when none repeats, and in entries of older versions.
+   */
+  sharedStrings?: SharedStrings | undefined;
 };
 
 /**
@@ -169,8 +175,11 @@ function queueWrite(
   // `extra` goes later, from the agent's own events, when an event before it waits.
   const tail = to < upTo ? [] : extra;
   if (head.length === 0 && tail.length === 0) return false;
+  // Only `head`, the entry's own copy: `tail` is the agent's events.
+  const sharedStrings = shareLongStrings(head);
   const batch: EventBatch = { from, events: [...head, ...tail] };
   if (resultAt >= 0) batch.resultAt = from + resultAt;
+  if (sharedStrings !== undefined) batch.sharedStrings = sharedStrings;
   const requestsFrom = buffer.requestsWritten;
   if (requestsFrom < buffer.requests.length) {
     // The first frame of an entry carries its body even when an earlier, unwritten one had it.

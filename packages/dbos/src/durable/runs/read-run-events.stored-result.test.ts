@@ -56,8 +56,11 @@ async function readEvents(
   }
 }
 
-const start = { type: 'step-start', path: [], stepNumber: 1, kind: 'text' };
-const result = { text: 'Order 7 shipped.', contents: [{ role: 'model', parts: [{ text: 'Order 7 shipped.' }] }] };
+const start = { type: 'step-start', path: [], stepNumber: 1, kind: 'tools' };
+const result = {
+  text: 'Order 7 shipped.',
+  contents: [{ role: 'model', parts: [{ text: 'Order 7 shipped.' }] }],
+};
 
 describe('runs.events(): the run-end result stored once', () => {
   it('puts the stored result back into a run-end written without it', async () => {
@@ -79,7 +82,10 @@ describe('runs.events(): the run-end result stored once', () => {
     const own = { ...result, text: 'As the stream held it.' };
     await storedRun(
       'stored-old',
-      [{ from: 0, events: [start] }, { from: 1, events: [{ type: 'run-end', path: [], result: own }] }],
+      [
+        { from: 0, events: [start] },
+        { from: 1, events: [{ type: 'run-end', path: [], result: own }] },
+      ],
       { output: result },
     );
     expect(await readEvents('stored-old')).toEqual({
@@ -101,17 +107,97 @@ describe('runs.events(): the run-end result stored once', () => {
     ['an event the entry does not hold', 5],
     ['an index that is text', '2'],
     ['an index before the entry', 0],
-  ])('refuses an entry whose resultAt names %s, typed, after the events before it', async (name, resultAt) => {
-    const runId = `stored-${name.replace(/\W+/g, '-')}`;
+  ])(
+    'refuses an entry whose resultAt names %s, typed, after the events before it',
+    async (name, resultAt) => {
+      const runId = `stored-${name.replace(/\W+/g, '-')}`;
+      await storedRun(
+        runId,
+        [
+          { from: 0, events: [start] },
+          { from: 1, events: [start, { type: 'run-end', path: [] }], resultAt },
+        ],
+        { output: result },
+      );
+      const { events, error } = await readEvents(runId);
+      expect(events).toEqual([start]);
+      expect(DurableRunDataError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ runId, row: 'events', entry: 1 });
+      expect((error as Error).message).toContain('as its run-end');
+    },
+  );
+});
+
+describe('a run’s long strings kept once (sharedStrings)', () => {
+  const text = 'Order 7 shipped. '.repeat(100);
+  const longResult = { text, contents: [{ role: 'model', parts: [{ text }] }] };
+  const storedOnce = {
+    text: null,
+    contents: [{ role: 'model', parts: [{ text: null }] }],
+    sharedStrings: {
+      strings: [text],
+      at: [
+        ['text', 0],
+        ['contents', 0, 'parts', 0, 'text', 0],
+      ],
+    },
+  };
+
+  it('puts them back into the stored result and into the run-end read from it', async () => {
     await storedRun(
-      runId,
-      [{ from: 0, events: [start] }, { from: 1, events: [start, { type: 'run-end', path: [] }], resultAt }],
-      { output: result },
+      'shared-result',
+      [{ from: 0, events: [start, { type: 'run-end', path: [] }], resultAt: 1 }],
+      { output: storedOnce },
     );
-    const { events, error } = await readEvents(runId);
-    expect(events).toEqual([start]);
-    expect(DurableRunDataError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ runId, row: 'events', entry: 1 });
-    expect((error as Error).message).toContain('as its run-end');
+    expect(await runs.result('shared-result')).toEqual(longResult);
+    expect(await readEvents('shared-result')).toEqual({
+      events: [start, { type: 'run-end', path: [], result: longResult }],
+    });
+  });
+
+  it('puts them back into the events of an entry', async () => {
+    const step = {
+      type: 'step-end',
+      path: [],
+      step: { text, content: { role: 'model', parts: [{ text }] } },
+    };
+    await storedRun(
+      'shared-events',
+      [
+        {
+          from: 0,
+          events: [
+            start,
+            { ...step, step: { text: null, content: { role: 'model', parts: [{ text: null }] } } },
+          ],
+          sharedStrings: {
+            strings: [text],
+            at: [
+              [1, 'step', 'text', 0],
+              [1, 'step', 'content', 'parts', 0, 'text', 0],
+            ],
+          },
+        },
+      ],
+      { output: longResult },
+    );
+    expect(await readEvents('shared-events')).toEqual({ events: [start, step] });
+  });
+
+  it('refuses a stored result or an entry whose shared strings name a place they do not hold', async () => {
+    const forged = { ...storedOnce, sharedStrings: { strings: [text], at: [['kept', 0]] } };
+    await storedRun(
+      'shared-forged',
+      [{ from: 0, events: [start], sharedStrings: forged.sharedStrings }],
+      {
+        output: forged,
+      },
+    );
+    const refused = await runs.result('shared-forged').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ runId: 'shared-forged', row: 'result' });
+    expect(DurableRunDataError.isInstance(refused)).toBe(true);
+    const { events, error } = await readEvents('shared-forged');
+    expect(events).toEqual([]);
+    expect(error).toMatchObject({ runId: 'shared-forged', row: 'events', entry: 0 });
   });
 });

@@ -53,7 +53,8 @@ async function storedBytes(databaseUrl: string, runId: string): Promise<Record<s
     for (const row of stream.rows) {
       bytes['stream rows'] = (bytes['stream rows'] ?? 0) + Buffer.byteLength(row.value);
       // DBOS's SuperJSON record: `{ json, meta?, __dbos_serializer }`.
-      const batch = (JSON.parse(row.value) as { json?: { events?: { type: string }[] } } | null)?.json;
+      const batch = (JSON.parse(row.value) as { json?: { events?: { type: string }[] } } | null)
+        ?.json;
       for (const event of batch?.events ?? []) {
         const key = `stream ${event.type}`;
         bytes[key] = (bytes[key] ?? 0) + Buffer.byteLength(JSON.stringify(event));
@@ -103,11 +104,19 @@ describe('what a durable run with a long model turn stores', () => {
     const runEnd = events.at(-1);
     expect(runEnd?.type).toBe('run-end');
     // Compared whole, told in a word (a failed toEqual would print the megabytes).
-    expect(isDeepStrictEqual(runEnd?.type === 'run-end' ? runEnd.result : undefined, result)).toBe(true);
+    expect(isDeepStrictEqual(runEnd?.type === 'run-end' ? runEnd.result : undefined, result)).toBe(
+      true,
+    );
     const parts = result.contents.at(-1)?.parts ?? [];
     expect(parts.map((part) => part.text ?? '').join('') === LONG).toBe(true);
-    // Stored once as the workflow's output; the stream's run-end names it (before: the output again).
-    expect(bytes['workflow_output']).toBeGreaterThan(LONG.length * 5);
+    // The turn once in the workflow's output (before: 7 times, in `contents`, `newContents`,
+    // `parts`, `text` and its step's `content`, `response`, `text`), once in the stream besides
+    // its deltas (before: 10 times, the step-end's 3 and the run-end's 7), whose own overhead
+    // (a delta event each chunk) is the rest. The stream's run-end names the output.
+    expect(bytes['workflow_output']).toBeLessThan(LONG.length * 1.2);
     expect(bytes['stream run-end']).toBeLessThan(1_000);
+    expect((bytes['stream rows'] ?? 0) - (bytes['stream text-delta'] ?? 0)).toBeLessThan(
+      LONG.length * 1.2,
+    );
   });
 });
