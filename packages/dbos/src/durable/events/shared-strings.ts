@@ -61,10 +61,7 @@ function walk(
   visit: (text: string, path: (string | number)[], holder: object, key: string | number) => void,
 ): void {
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return;
-  const entries: [string | number, unknown][] = Array.isArray(value)
-    ? value.map((item, index) => [index, item])
-    : Object.entries(value);
-  for (const [key, item] of entries) {
+  const each = (key: string | number, item: unknown): void => {
     if (typeof item === 'string') {
       if (item.length >= MIN_SHARED_LENGTH) visit(item, [...path, key], value, key);
     } else if (typeof item === 'object' && item !== null) {
@@ -72,6 +69,11 @@ function walk(
       walk(item, path, depth + 1, visit);
       path.pop();
     }
+  };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) each(index, value[index]);
+  } else {
+    for (const key of Object.keys(value)) each(key, (value as Record<string, unknown>)[key]);
   }
 }
 
