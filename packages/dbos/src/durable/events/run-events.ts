@@ -27,12 +27,12 @@ export type EventBatch = {
   /**
    * The index of the run's own `run-end` event when it is written without its `result`: that is
    * the run's stored result (DBOS's workflow output), which readers put back
-   * ({@link EventBatch} readers: `runs.events()`). Absent in entries of older versions, whose
+   * (`runs.events()`). Absent in entries of older versions, whose
    * `run-end` holds its result.
    */
   resultAt?: number | undefined;
   /**
-   * The long strings `events` holds more than once, kept once ({@link shareLongStrings}; paths
+   * The long strings `events` holds more than once, kept once (`shareLongStrings`; paths
    * from the index in `events`). Absent when none repeats, and in entries of older versions.
    */
   sharedStrings?: SharedStrings | undefined;
