@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import { REDACTED_ARGUMENT } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/events/run-events.ts';
+import { restoreLongStrings } from '../durable/events/shared-strings.ts';
 import {
   CHILD_WORKFLOW,
   DEFAULT_APP_NAME,
@@ -12,6 +13,7 @@ import {
   headFromInput,
   headOf,
   isUnreadableValue,
+  restoreStoredResult,
   storedArgument,
 } from '../durable/runs/stored-run-data.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
@@ -154,7 +156,7 @@ export async function* readRecordedRunsWith(
         agent,
         createdAt: workflow.createdAt,
         input: storedArgument(workflow, 1),
-        output: workflow.output,
+        output: storedOutput(workflow.output),
         ...(await readStreamed(client, workflow.workflowID)),
       };
       const lines = toRecordedRun(stored);
@@ -213,7 +215,14 @@ async function readStreamed(
       await stream.return?.();
       break;
     }
-    const { requests, events } = (entry ?? {}) as { requests?: unknown; events?: unknown };
+    const { requests, events, sharedStrings } = (entry ?? {}) as {
+      requests?: unknown;
+      events?: unknown;
+      sharedStrings?: unknown;
+    };
+    // Its long strings put back where they were (a forged place leaves them out).
+    if (Array.isArray(events) && sharedStrings !== undefined)
+      restoreLongStrings(events, sharedStrings);
     if (Array.isArray(events)) {
       for (const event of events as unknown[]) collectSecretPaths(event, secrets);
     }
@@ -281,4 +290,13 @@ function isFrame(value: unknown): value is RequestFrame {
 
 function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message: `readRecordedRuns: ${message}` });
+}
+
+/**
+ * A run's stored output with its shared strings put back (`restoreStoredResult`); one that cannot
+ * be read as a result is left as it is, for `toRecordedRun` to skip.
+ */
+function storedOutput(output: unknown): unknown {
+  if (typeof output !== 'object' || output === null || Array.isArray(output)) return output;
+  return restoreStoredResult(output) === undefined ? output : undefined;
 }

@@ -4,6 +4,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { type SharedStrings, shareLongStrings } from './shared-strings.ts';
 import { storedEvent } from './stored-event.ts';
 
 /** The DBOS stream key a run's events are written under. @internal */
@@ -23,6 +24,18 @@ export type EventBatch = {
    * frames captured since the last entry. Readers of events ignore it.
    */
   requests?: RequestFrame[] | undefined;
+  /**
+   * The index of the run's own `run-end` event when it is written without its `result`: that is
+   * the run's stored result (DBOS's workflow output), which readers put back
+   * (`runs.events()`). Absent in entries of older versions, whose
+   * `run-end` holds its result.
+   */
+  resultAt?: number | undefined;
+  /**
+   * The long strings `events` holds more than once, kept once (`shareLongStrings`; paths
+   * from the index in `events`). Absent when none repeats, and in entries of older versions.
+   */
+  sharedStrings?: SharedStrings | undefined;
 };
 
 /**
@@ -81,6 +94,11 @@ export type RunEventBuffer = {
   requestsWritten: number;
   /** The last body captured (JSON), to store a body only when it changes. */
   lastRequestBody: string | undefined;
+  /**
+   * The run's result once it ended, before its last write: the workflow returns it (JSON-safe),
+   * so the `run-end` event that holds it unchanged is written without it (`resultAt`).
+   */
+  result?: unknown;
 };
 
 /** A new, empty buffer for a run whose clients' keys `keys` reads. @internal */
@@ -150,11 +168,18 @@ function queueWrite(
 ): boolean {
   const from = buffer.written;
   const to = Math.min(upTo, buffer.hold.heldFrom());
-  const head = from < to ? toJsonSafe(buffer.events.slice(from, to).map(storedEvent)) : [];
+  const events = buffer.events.slice(from, to).map(storedEvent);
+  const resultAt = events.findIndex((event) => isStoredResult(buffer, event));
+  if (resultAt >= 0) events[resultAt] = withoutResult(events[resultAt] as AgentEvent<unknown>);
+  const head = events.length > 0 ? toJsonSafe(events) : [];
   // `extra` goes later, from the agent's own events, when an event before it waits.
   const tail = to < upTo ? [] : extra;
   if (head.length === 0 && tail.length === 0) return false;
+  // Only `head`, the entry's own copy: `tail` is the agent's events.
+  const sharedStrings = shareLongStrings(head);
   const batch: EventBatch = { from, events: [...head, ...tail] };
+  if (resultAt >= 0) batch.resultAt = from + resultAt;
+  if (sharedStrings !== undefined) batch.sharedStrings = sharedStrings;
   const requestsFrom = buffer.requestsWritten;
   if (requestsFrom < buffer.requests.length) {
     // The first frame of an entry carries its body even when an earlier, unwritten one had it.
@@ -177,6 +202,27 @@ function queueWrite(
     if (buffer.requestsWritten > requestsFrom) buffer.requestsWritten = requestsFrom;
   });
   return true;
+}
+
+/**
+ * Whether `event` is the run's own `run-end` holding the run's result as the workflow returns it:
+ * the very object, neither scrubbed of a key by the hold-back nor cut by {@link storedEvent} (each
+ * makes a copy). The result was stored twice, in the stream and as the workflow's output: 28 MB
+ * each for a 4 MB model turn (store-once42, bench/RESULTS.md).
+ */
+function isStoredResult(buffer: RunEventBuffer, event: AgentEvent<unknown>): boolean {
+  return (
+    event.type === 'run-end' &&
+    buffer.result !== undefined &&
+    event.result === buffer.result &&
+    event.path.length === 0
+  );
+}
+
+/** The `run-end` event without its result (readers put the workflow's output back). */
+function withoutResult(event: AgentEvent<unknown>): AgentEvent<unknown> {
+  const { result: _result, ...rest } = event as AgentEvent<unknown> & { result?: unknown };
+  return rest as AgentEvent<unknown>;
 }
 
 /** What `toJsonSafe` writes for a field: errors as `{ name, message }`, bigints as strings. */

@@ -9,6 +9,7 @@ import {
   flushRunEvents,
   pushRunEvent,
 } from './run-events.ts';
+import { restoreLongStrings } from './shared-strings.ts';
 
 // doors-bounds41: what a durable run writes to its event stream (gemloop's own rows) for a model
 // that calls a tool it was never given, by a 2 MB name and a 2 MB id holding the client's key.
@@ -47,7 +48,11 @@ describe('a durable run’s stored events and an undeclared tool’s 2 MB name a
     for await (const event of agent.stream('Go')) pushRunEvent(buffer, event);
     await flushRunEvents(buffer, true);
 
-    const events = written.flatMap((batch) => batch.events) as AgentEvent<unknown>[];
+    // Read as a reader reads them: a long string the entry holds twice is kept once (store-once42).
+    const events = written.flatMap((batch) => {
+      if (batch.sharedStrings !== undefined) restoreLongStrings(batch.events, batch.sharedStrings);
+      return batch.events;
+    }) as AgentEvent<unknown>[];
     const ofType = (type: string) => events.filter((event) => event.type === type);
     const [call] = ofType('tool-call') as Extract<AgentEvent<unknown>, { type: 'tool-call' }>[];
     const [ended] = ofType('tool-error') as Extract<AgentEvent<unknown>, { type: 'tool-error' }>[];

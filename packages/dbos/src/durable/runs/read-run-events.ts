@@ -1,4 +1,5 @@
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
+import { DurableRunError } from '../../errors/durable-run-error.ts';
 import type { EventBatch } from '../events/run-events.ts';
 import { checkOffset, checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import type { DurableRuns } from './durable-runs.ts';
@@ -6,6 +7,7 @@ import { checkAccess, isOver, notFound, pause, statusNameOf } from './run-states
 import type { RunsBackend } from './runs-backend.ts';
 import { checkEventBatch, isUnreadableValue } from './stored-run-data.ts';
 import { untilAborted } from './until-aborted.ts';
+import { waitRunResult } from './wait-run-result.ts';
 
 /** Every option of `events()`, for checkOptionKeys. */
 const EVENTS = { owner: true, offset: true, signal: true } as const;
@@ -42,7 +44,14 @@ export function readRunEvents(
               const eventIndex = batch.from + index;
               // Entries may overlap (a step re-run after a crash writes its events again).
               if (eventIndex < next) continue;
-              const event = batch.events[index] as EventBatch['events'][number];
+              let event = batch.events[index] as EventBatch['events'][number];
+              if (eventIndex === batch.resultAt) {
+                // Stored once, as the workflow's output: put back (run-events.ts, `resultAt`).
+                const result = await storedResult(backend, runId, signal);
+                // The run did not keep its result (cancelled after its last write): no end to tell.
+                if (result === undefined) return;
+                event = { ...event, result } as typeof event;
+              }
               next = eventIndex + 1;
               yield { offset: eventIndex, event };
             }
@@ -76,4 +85,22 @@ export function readRunEvents(
       }
     },
   };
+}
+
+/**
+ * The run's stored result, for its `run-end` written without it: its workflow writes it right
+ * after that event, so this waits as `runs.result()` does. `undefined` when the run ended with
+ * no result (cancelled between the two writes); a row that cannot be read throws.
+ */
+async function storedResult(
+  backend: RunsBackend,
+  runId: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  try {
+    return await waitRunResult(backend, runId, signal === undefined ? {} : { signal });
+  } catch (error) {
+    if (error instanceof DurableRunError) return undefined;
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import type { EventBatch } from '../events/run-events.ts';
+import { restoreLongStrings } from '../events/shared-strings.ts';
 
 /**
  * Argument `index` of the run's workflow as stored, or `undefined` when the stored input is not
@@ -119,7 +120,9 @@ export function isUnreadableValue(error: unknown): boolean {
 /**
  * The entry at `entry` of the run's event stream, checked: `{ from, events }` with `from` a whole
  * number no further than `next` (the next event to read; further on, events are missing, and
- * every later one would be dropped as read) and every event an object with a `type`.
+ * every later one would be dropped as read), every event an object with a `type`, a
+ * `resultAt` (when there is one) the index of a `run-end` among them, and its shared strings
+ * (`sharedStrings`) put back in their places.
  * @throws {@link DurableRunDataError} naming the entry and what is wrong.
  * @internal
  */
@@ -151,5 +154,43 @@ export function checkEventBatch(
     if (typeof type !== 'string')
       refuse(`event ${from + index} is not an event (an object with a type)`);
   });
+  // The `run-end` written without the result it shares with the workflow's output (run-events.ts).
+  const { resultAt } = batch;
+  if (
+    resultAt !== undefined &&
+    !(
+      Number.isSafeInteger(resultAt) &&
+      (resultAt as number) >= from &&
+      (batch.events[(resultAt as number) - from] as { type?: unknown } | undefined)?.type ===
+        'run-end'
+    )
+  ) {
+    return refuse(`names event ${String(resultAt)} as its run-end, which it does not hold`);
+  }
+  if (batch.sharedStrings !== undefined) {
+    const problem = restoreLongStrings(batch.events, batch.sharedStrings);
+    if (problem !== undefined) return refuse(problem);
+    delete batch.sharedStrings;
+  }
   return batch as EventBatch;
 }
+
+/**
+ * A run's stored result as its workflow returned it: the long strings it holds more than once
+ * kept once, under `sharedStrings` (store-once42), put back; a result of an older version has
+ * none and reads as stored. What is wrong with a forged one, or `undefined`.
+ * @internal
+ */
+export function restoreStoredResult(result: object): string | undefined {
+  if (!Object.hasOwn(result, SHARED_STRINGS_KEY)) return undefined;
+  const shared = (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
+  delete (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
+  return restoreLongStrings(result, shared);
+}
+
+/**
+ * The key of a stored result that holds its shared strings: no agent result has it (the
+ * result's keys are gemloop's own, `AgentResult`).
+ * @internal
+ */
+export const SHARED_STRINGS_KEY = 'sharedStrings';

@@ -4,7 +4,7 @@ import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
 import { isOver, notFound, pause, statusNameOf, UNFINISHED } from './run-states.ts';
 import type { RunsBackend } from './runs-backend.ts';
-import { isUnreadableValue } from './stored-run-data.ts';
+import { isUnreadableValue, restoreStoredResult } from './stored-run-data.ts';
 
 /** The slowest a `result()` wait on an announced end polls (the default `pollingIntervalMs`). */
 const RESULT_FALLBACK_MAX_MS = 1000;
@@ -83,6 +83,8 @@ const NOT_READ: unique symbol = Symbol('not read');
 /** A stored result as `result()` returns it: an object, as every agent result is (attack24). */
 function checkStoredResult(runId: string, result: unknown): DurableRunResult {
   if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    const problem = restoreStoredResult(result);
+    if (problem !== undefined) throw new DurableRunDataError({ runId, row: 'result', problem });
     return result as DurableRunResult;
   }
   throw new DurableRunDataError({

@@ -11,12 +11,14 @@ import {
   flushRunEvents,
   pushRunEvent,
 } from '../events/run-events.ts';
+import { shareLongStrings } from '../events/shared-strings.ts';
 import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import {
   type DurableRunInput,
   type DurableRunResult,
   RUN_WORKFLOW,
 } from '../runs/durable-run-types.ts';
+import { SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
 import { createSteerCheck } from '../steering/durable-steering.ts';
 import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
@@ -120,8 +122,10 @@ export function registerRunWorkflow({
           for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
           return stream.result;
         });
+        // The `run-end` holding it goes without it: the workflow's output is the same (run-events.ts).
+        buffer.result = result;
         await finish();
-        return toJsonSafe(result);
+        return storedResultOf(result);
       } catch (error) {
         // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
@@ -152,6 +156,19 @@ export function registerRunWorkflow({
     },
     { name: RUN_WORKFLOW },
   );
+}
+
+/**
+ * The run's result as its workflow returns it (DBOS stores it): JSON-safe, each long string it
+ * holds more than once (the model's text is in `contents`, `newContents`, `parts`, `text` and
+ * each of its step's `content`, `response`, `text`) kept once under `sharedStrings`, which
+ * `runs.result()` puts back (stored-run-data.ts).
+ */
+function storedResultOf(result: unknown): DurableRunResult {
+  const stored = toJsonSafe(result) as DurableRunResult;
+  const shared = shareLongStrings(stored);
+  if (shared !== undefined) (stored as Record<string, unknown>)[SHARED_STRINGS_KEY] = shared;
+  return stored;
 }
 
 /** A run started for a holder this worker finds no agent for (its agents hand off to none). */
