@@ -176,7 +176,7 @@ export function createDurableInteractions(
         if (park === 'parking') {
           // Stop first, then say "parked": whoever sees "parked" resumes a stopped run, never
           // one still running here.
-          await parking.pauser.stop(runId);
+          await parking.pauser.stop(runId, currentOwnerXid(runId));
           if ((await confirmInteractionPark(pool, interactionId, runId)) === 'resume') {
             await parking.pauser.resume(runId);
           }
