@@ -105,7 +105,7 @@ describe('a stale execution’s park and stop, with real workers (takeover of a 
       .find((line) => line.startsWith(`held park ${executorId} `))
       ?.split(' ')[3];
 
-  /** {@link waitFor}, its failure telling the run's row, its workflow and each worker's output. */
+  /** `waitFor`, its failure telling the run's row, its workflow and each worker's output. */
   async function until(
     check: () => boolean | Promise<boolean>,
     what: string,

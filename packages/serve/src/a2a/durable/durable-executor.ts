@@ -261,7 +261,7 @@ export function createDurableExecutor(options: {
   }
 
   /**
-   * The rest of {@link answer} once the waiting calls are read: the decisions recorded, then the
+   * The rest of `answer` once the waiting calls are read: the decisions recorded, then the
    * run followed. Nothing is followed when the answer is refused or asks again, or when a cancel
    * came (`signal`) while the calls were read or the decisions recorded.
    */
