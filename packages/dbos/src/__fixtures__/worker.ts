@@ -7,6 +7,8 @@ import { type Agent, createAgent, createGemini, defineTool, fileSearch, googleSe
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { handoff, subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import pg from 'pg';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { createPostgresArtifactStore, createPostgresBudgetPool, durableContext } from '../index.ts';
@@ -35,6 +37,41 @@ const held = (key: string): boolean =>
   holdDirectory !== undefined &&
   (existsSync(`${holdDirectory}/${(key.split('/')[0] as string).split(':')[0]}`) ||
     existsSync(`${holdDirectory}/all`));
+
+/**
+ * HOLD_PARK: a run of this worker that waits on a webhook is held between its wait's step and its
+ * park while HOLD_DIR holds `park-<EXECUTOR_ID>` (`held park <EXECUTOR_ID> <interaction>` recorded
+ * once held): the park's hold of the interaction's lock, the first one a run's execution takes
+ * outside a step (the wait's own record is a step; a replay skips it), waits before it is sent.
+ * The worker's own code has no hold point there; a test freezes the worker at it and lets
+ * another take the run over (stale-park.workers.test.ts).
+ */
+function holdPark(): void {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  const hold = `${holdDirectory}/park-${env['EXECUTOR_ID']}`;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]): unknown {
+    const [text, values] = args;
+    if (
+      typeof text !== 'string' ||
+      !text.includes("'gemloop.interaction:'") ||
+      !Array.isArray(values) ||
+      !DBOS.isWithinWorkflow() ||
+      DBOS.isInStep() ||
+      !existsSync(hold)
+    )
+      return query.apply(this, args);
+    record(`held park ${env['EXECUTOR_ID']} ${String(values[0])}`);
+    return new Promise<void>((resolve) => {
+      // Held: look again in 20 ms (a file the test removes, as the slow tool's hold).
+      const look = (): void => {
+        if (existsSync(hold)) setTimeout(look, 20);
+        else resolve();
+      };
+      look();
+    }).then(() => query.apply(this, args));
+  } as never;
+}
+if (env['HOLD_PARK'] !== undefined) holdPark();
 
 // SEND_LOG: the transport (an injected fetch) appends the time it sends each request, for the
 // rate-limit tests; RETRIES: retries of a failed attempt (each one a request the limit counts).

@@ -1,5 +1,6 @@
 import type { AgentRunState } from '../../run/agent-result.ts';
 import { cutTextNoted } from '../../shared/cut-text.ts';
+import { redactLocalDetails } from '../../shared/redact-secrets.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { PluginHookName } from './agent-plugin.ts';
 
@@ -33,7 +34,11 @@ export class PluginError extends AgentRunError {
     run: AgentRunState;
     cause?: unknown;
   }) {
-    const detail = cutTextNoted(message ?? describe(cause), MAX_DETAIL);
+    // The cause's text without local details (URLs, paths, addresses), as the record keeps it
+    // (recorded-own-error.ts) and a tool's error reaches the model: every log line, span and
+    // page shows this message. `cause` stays the thrown value itself (`wrapped()` and callers
+    // in process know it by identity).
+    const detail = cutTextNoted(message ?? redactLocalDetails(describe(cause)), MAX_DETAIL);
     super({ message: `Plugin "${plugin}" failed in ${hook}: ${detail}`, run, cause });
     this.plugin = plugin;
     this.hook = hook;

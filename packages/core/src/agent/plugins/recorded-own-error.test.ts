@@ -240,3 +240,78 @@ describe("a recorded hook's error without local details", () => {
     expect((await outcome(plugin, recorder.record)).error).toBe(thrown);
   });
 });
+
+// leftovers42: an error nobody claims ends the run as the plugin's PluginError, whose `message`
+// (and `detail`) every log line, span, event and page shows. The record and a replay held it
+// without local details; the first run's message held the thrown text whole. The message is now
+// the redacted text, while `cause` stays the very error thrown: a wrapper's `next` that threw
+// goes on as itself (`wrapped()` knows it by identity), and the caller still has it in process.
+describe("an unclaimed hook failure's message without local details", () => {
+  const LEAKY =
+    'pool failed: postgres://app:hunter2secret@10.0.0.5:5432/quota via db-7.corp.internal:6432 in /srv/quota/pool.js';
+  const LEAKS = ['hunter2secret', '10.0.0.5', 'postgres://', 'db-7.corp.internal', '/srv/quota'];
+
+  function failing(thrown: Error, recorded: boolean): AgentPlugin {
+    return definePlugin({
+      name: 'pool',
+      ...(recorded && { recorded: ['beforeModelCall' as const] }),
+      beforeModelCall: (_call, run) => {
+        run.emit('checked', { ok: true });
+        throw thrown;
+      },
+    });
+  }
+
+  for (const recorded of [false, true]) {
+    it(`${recorded ? 'a recorded hook' : 'in process'}: the message shows none, the cause is the thrown error`, async () => {
+      const thrown = new Error(LEAKY);
+      const recorder = mapRecorder();
+      const first = (await failure(
+        failing(thrown, recorded),
+        recorded ? recorder.record : undefined,
+      )) as PluginError;
+      expect(PluginError.isInstance(first)).toBe(true);
+      for (const leak of LEAKS) {
+        expect(first.message).not.toContain(leak);
+        expect(first.detail).not.toContain(leak);
+      }
+      expect(first.message).toBe(
+        'Plugin "pool" failed in beforeModelCall: pool failed: <url> via <host> in <path>',
+      );
+      expect(first.cause).toBe(thrown);
+      if (!recorded) return;
+      recorder.replay();
+      const again = (await failure(
+        failing(new Error('not thrown'), true),
+        recorder.record,
+      )) as PluginError;
+      // The first run's message is the replay's.
+      expect(again.message).toBe(first.message);
+    });
+  }
+
+  it("a wrapper's next that threw goes on as itself, its text whole (not the plugin's failure)", async () => {
+    let fromNext: unknown;
+    const agent = createAgent({
+      gemini: createScriptedGemini([]),
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'wrap',
+          wrapModelCall: async (call, next) => {
+            try {
+              return await next(call);
+            } catch (error) {
+              fromNext = error;
+              throw error;
+            }
+          },
+        }),
+      ],
+    });
+    const error = await agent.run('Hello').catch((caught: unknown) => caught);
+    expect(fromNext).toBeInstanceOf(Error);
+    expect(error).toBe(fromNext);
+    expect(PluginError.isInstance(error)).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { currentOwnerXid } from '@dbos-inc/dbos-sdk/internal/context';
 import type {
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -57,8 +58,12 @@ export const PENDING_APPROVALS_KEY = 'gemloop.approvals';
 /** How a run pauses and resumes: the pauses table's pool and the DBOS client calls. @internal */
 export type RunPauser = {
   pool: pg.Pool;
-  /** Stops the run's workflow (frees its queue slot); not a checkpoint of the run. */
-  stop(runId: string): Promise<void>;
+  /**
+   * Stops the run's workflow (frees its queue slot); not a checkpoint of the run. Only while
+   * `ownerXid` (the calling execution's DBOS token, `currentOwnerXid`) owns the run, else
+   * `DBOSWorkflowConflictError`: a stale execution's stop would cancel the taker's run.
+   */
+  stop(runId: string, ownerXid: string | undefined): Promise<void>;
   /** Re-enqueues a stopped run; not a checkpoint of the run. */
   resume(runId: string): Promise<void>;
 };
@@ -175,7 +180,7 @@ export function createApprovalHook({
     if (found.type === 'none') {
       // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
       // never one still running here.
-      await pauser.stop(runId);
+      await pauser.stop(runId, currentOwnerXid(runId));
       const state = await markPaused(pauser.pool, runId, approvalId);
       // A decision (or the deadline) came while it stopped: nobody else resumes it.
       if (state === 'resume') await pauser.resume(runId);

@@ -1,3 +1,4 @@
+import { currentOwnerXid } from '@dbos-inc/dbos-sdk/internal/context';
 import type { RunPauser } from '../approvals/approvals.ts';
 import {
   APPROVALS_TABLE,
@@ -69,7 +70,7 @@ export async function pauseForChild(
   if (found.type !== 'none') return false;
   // Stop first, then say "paused": the child's end, which resumes a paused parent, never resumes
   // one still running here.
-  await pauser.stop(parentRunId);
+  await pauser.stop(parentRunId, currentOwnerXid(parentRunId));
   const state = await markPaused(pauser.pool, parentRunId, waitId);
   if (state === 'resume') await pauser.resume(parentRunId);
   return true;

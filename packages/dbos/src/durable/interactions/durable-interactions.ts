@@ -14,6 +14,7 @@ import { callModelStep } from '../steps/call-model-step.ts';
 import {
   confirmInteractionPark,
   INTERACTION_TOPIC,
+  isParkedByItself,
   parkInteractionWait,
   recordInteractionWait,
 } from './interaction-waits.ts';
@@ -176,7 +177,7 @@ export function createDurableInteractions(
         if (park === 'parking') {
           // Stop first, then say "parked": whoever sees "parked" resumes a stopped run, never
           // one still running here.
-          await parking.pauser.stop(runId);
+          await parking.pauser.stop(runId, currentOwnerXid(runId));
           if ((await confirmInteractionPark(pool, interactionId, runId)) === 'resume') {
             await parking.pauser.resume(runId);
           }
@@ -196,13 +197,14 @@ export function createDurableInteractions(
     // (`#cancelWorkflows`, `owner_xid = NULL`), so recording the poll fails its owner check with
     // `DBOSWorkflowConflictError` (`recordOperationResultInternal`, `dist/src/system_database.js`
     // 5.3), the same error a takeover gives. The run's status tells them apart, read outside the
-    // workflow (no checkpoint): CANCELLED, or taken over (the new owner polls on).
+    // workflow (no checkpoint): CANCELLED, or taken over (the new owner polls on). A run parked
+    // by the execution that took it over is CANCELLED too, by its own stop: not a cancel.
     stopsRun: async (error) => {
       if (error instanceof DBOSErrors.DBOSWorkflowCancelledError) return true;
       const runId = DBOS.workflowID;
       if (!(error instanceof DBOSErrors.DBOSWorkflowConflictError) || runId === undefined)
         return false;
-      return (await statusOf(runId)) === 'CANCELLED';
+      return (await statusOf(runId)) === 'CANCELLED' && !(await isParkedByItself(pool, runId));
     },
   };
 }

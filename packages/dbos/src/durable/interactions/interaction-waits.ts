@@ -258,6 +258,26 @@ export async function parkInteractionWait(
 }
 
 /**
+ * Whether run `runId` stands stopped by its own park (its row `parking`, `parked`, `resuming` or
+ * `woken`), and was not cancelled since by a person (`runs.cancel()`'s marker) nor with DBOS's own
+ * cancel (see cancelledFromOutside): its workflow's `CANCELLED` is then the park's. An execution
+ * that lost the run (`DBOSWorkflowConflictError`) to one that parked it read that status as a
+ * cancel, and cancelled the interaction on the server, which the parked run then found cancelled
+ * when its wake-up came (leftovers42, stale-park.workers.test.ts).
+ * @internal
+ */
+export async function isParkedByItself(pool: pg.Pool, runId: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM ${INTERACTION_WAITS_TABLE} w
+      WHERE w.run_id = $1 AND w.state IN ('parking', 'parked', 'resuming', 'woken')
+        AND NOT ${CANCELLED_BY_A_PERSON} AND NOT ${cancelledFromOutside()}
+      LIMIT 1`,
+    [runId],
+  );
+  return rows.length > 0;
+}
+
+/**
  * After the run's workflow stopped: `parked` (a wake-up or the sweep resumes it), or `resume`
  * when its wake-up came while it stopped (`woken`: the run resumes itself). The interaction's
  * lock orders this against {@link takeInteractionWaits}, so exactly one of them resumes the run.

@@ -19,6 +19,7 @@ import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
   type RunPauser,
 } from '../approvals/approvals.ts';
+import { stopOwnedRun } from '../approvals/stop-owned-run.ts';
 import { registerBatchRunsWorkflow } from '../batch/durable-batch-runs.ts';
 import { createDurableChildren } from '../children/durable-children.ts';
 import { createDurableHandOffAgents } from '../children/durable-hand-off-agents.ts';
@@ -182,12 +183,13 @@ export async function startDurableWorkerWith(
   // Created before the agents (their approval hooks pause runs through them), connected lazily.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', () => {});
-  // A DBOS client, not DBOS's static API, stops and resumes a run from inside it: the static
-  // calls made in a workflow are checkpoints of it, which a replay would not make again.
+  // Not DBOS's static API: the static calls made in a workflow are checkpoints of it, which a
+  // replay would not make again. A DBOS client resumes a run; its stop is fenced by the calling
+  // execution's owner token (stop-owned-run.ts), which DBOS's cancel does not check.
   let dbosClient: DBOSClient | undefined;
   const pauser: RunPauser = {
     pool,
-    stop: (runId) => (dbosClient as DBOSClient).cancelWorkflow(runId),
+    stop: (runId, ownerXid) => stopOwnedRun(pool, runId, ownerXid),
     resume: async (runId) => {
       await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },

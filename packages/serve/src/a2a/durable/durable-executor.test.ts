@@ -135,6 +135,79 @@ describe('the durable A2A executor', () => {
     expect(executor.refusalOf(answer.context)?.message).toMatch(/cancel/i);
   });
 
+  it('a cancel while an answer records its decisions (read done, no follower yet) cancels the run, and the answer follows nothing', async () => {
+    // leftovers42: the answer let its search go once its calls were read and registered as the
+    // task's follower only after its decisions landed; a cancel between the two found neither,
+    // cancelled nothing and published nothing, and the answer then followed the run on.
+    const pending: A2ADurablePendingApproval[] = [
+      { approvalId: 'a-1', toolCallId: 'c-1', toolName: 'refund', stepNumber: 1 },
+    ];
+    const cancelled: unknown[] = [];
+    let entered!: () => void;
+    const approving = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { runs, signals } = watchedRuns({
+      pendingApprovals: async () => pending,
+      // The waiting call's event, then a run that writes nothing more.
+      async *events(_runId, options = {}) {
+        signals.push(options.signal);
+        yield {
+          offset: 0,
+          event: {
+            type: 'tool-call',
+            path: [],
+            stepNumber: 1,
+            toolCallId: 'c-1',
+            toolName: 'refund',
+            args: {},
+          } as unknown as AgentEvent,
+        };
+        await new Promise<void>((resolve) => {
+          if (options.signal?.aborted) resolve();
+          options.signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      },
+      approve: async () => {
+        entered();
+        await released;
+      },
+      cancel: async (runId, options) => {
+        cancelled.push([runId, options]);
+      },
+    });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
+    const task = {
+      id: 'task-4',
+      contextId: 'ctx-1',
+      status: { state: TaskState.TASK_STATE_INPUT_REQUIRED },
+      history: [],
+      artifacts: [],
+    } as unknown as Task;
+    const { bus, events } = recordingBus();
+    const answer = request('task-4', 'approve', task);
+    const executed = executor.execute(answer, bus);
+    await approving;
+    await executor.cancelTask('task-4', bus);
+    expect(cancelled).toEqual([['task-4', { owner: 'alice' }]]);
+    release();
+    await executed;
+    // One read (the answer's search): no follower started after the cancel.
+    expect(signals).toHaveLength(1);
+    expect(executor.isWorking('alice', 'task-4')).toBe(false);
+    expect(events.map((event) => event.data)).toMatchObject([
+      { taskId: 'task-4', contextId: 'ctx-1', status: { state: TaskState.TASK_STATE_CANCELED } },
+    ]);
+    expect(executor.refusalOf(answer.context)?.message).toMatch(/cancel/i);
+  });
+
   it("sends the stored run-end's answer (keys removed by the worker), not the stored result's words", async () => {
     const key = 'AIzaSyD-secret-key-0123456789abcdefghij';
     const stored: { offset: number; event: AgentEvent }[] = [

@@ -48,9 +48,12 @@ export type DurableExecutor = AgentExecutor & {
 export const WORKING_REFUSAL =
   'This task is working: a durable task takes no message but the answer it asks for; send the message when it has ended (a new message as a new task of the context).';
 
-/** The refusal of an answer whose task was cancelled while the door read its calls. @internal */
+/**
+ * The refusal of an answer whose task was cancelled while the door read its calls or recorded its
+ * decisions. @internal
+ */
 export const CANCELED_REFUSAL =
-  'The task was cancelled while this answer was read: nothing was answered.';
+  'The task was cancelled while this answer was read: the run was stopped, and nothing of this answer goes on.';
 
 /** The stored events a door reads to find the calls a question names: a hang guard. */
 const MAX_EVENTS_SCANNED = 100_000;
@@ -223,6 +226,56 @@ export function createDurableExecutor(options: {
   ): Promise<void> {
     const taskId = task.id;
     const { contextId } = task;
+    let pending: readonly A2ADurablePendingApproval[];
+    let calls: { shown: Map<string, unknown>; last: number };
+    const search = new AbortController();
+    const searches = searching.get(taskId) ?? { contextId, owner, stops: new Set() };
+    searches.stops.add(search);
+    searching.set(taskId, searches);
+    // The answer stays in `searching` until it ends, past the moment its follower is in
+    // `following` (`follow` registers before its first await). It left once its calls were
+    // read, so a cancel while its decisions were recorded found neither, cancelled nothing, and
+    // the answer followed the run on.
+    try {
+      try {
+        pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
+        calls = await findCalls(taskId, owner, pending, search.signal);
+      } catch (error) {
+        // The door could not read the run (its database connection), not the run failed: `failed`
+        // on the shared task would end it for good while the run still waits for this answer.
+        // The client gets an internal error (the door reports it, this error its cause) and
+        // answers again.
+        refusals.set(
+          request.context,
+          new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
+        );
+        return;
+      }
+      await decide(task, owner, request, bus, pending, calls, search.signal);
+    } finally {
+      searches.stops.delete(search);
+      if (searches.stops.size === 0 && searching.get(taskId) === searches) {
+        searching.delete(taskId);
+      }
+    }
+  }
+
+  /**
+   * The rest of `answer` once the waiting calls are read: the decisions recorded, then the
+   * run followed. Nothing is followed when the answer is refused or asks again, or when a cancel
+   * came (`signal`) while the calls were read or the decisions recorded.
+   */
+  async function decide(
+    task: Task,
+    owner: string,
+    request: RequestContext,
+    bus: ExecutionEventBus,
+    pending: readonly A2ADurablePendingApproval[],
+    calls: { shown: Map<string, unknown>; last: number },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const taskId = task.id;
+    const { contextId } = task;
     // The task goes out with the first status, once this answer is known to go on: a refused
     // answer publishes nothing (its stale copy of the task would overwrite the one another door
     // moved on).
@@ -244,31 +297,7 @@ export function createDurableExecutor(options: {
         }),
       );
     };
-    let pending: readonly A2ADurablePendingApproval[];
-    let calls: { shown: Map<string, unknown>; last: number };
-    const search = new AbortController();
-    const searches = searching.get(taskId) ?? { contextId, owner, stops: new Set() };
-    searches.stops.add(search);
-    searching.set(taskId, searches);
-    try {
-      pending = (await runs.pendingApprovals?.(taskId, { owner })) ?? [];
-      calls = await findCalls(taskId, owner, pending, search.signal);
-    } catch (error) {
-      // The door could not read the run (its database connection), not the run failed: `failed`
-      // on the shared task would end it for good while the run still waits for this answer. The
-      // client gets an internal error (the door reports it, this error its cause) and answers again.
-      refusals.set(
-        request.context,
-        new A2AError({ message: 'The task could not be read: answer again.', cause: error }),
-      );
-      return;
-    } finally {
-      searches.stops.delete(search);
-      if (searches.stops.size === 0 && searching.get(taskId) === searches) {
-        searching.delete(taskId);
-      }
-    }
-    if (search.signal.aborted) {
+    if (signal.aborted) {
       // Cancelled while its calls were read: nothing is answered on a read cut short.
       refusals.set(request.context, new UnsupportedOperationError(CANCELED_REFUSAL));
       return;
@@ -289,6 +318,8 @@ export function createDurableExecutor(options: {
     let landed = 0;
     let lost: unknown;
     for (const each of answers ?? []) {
+      // Cancelled meanwhile: the calls left are not answered on a run the cancel stopped.
+      if (signal.aborted) break;
       try {
         await runs.approve?.(
           taskId,
@@ -305,6 +336,11 @@ export function createDurableExecutor(options: {
         if (notPendingAny(error) === undefined) onError(error);
         lost ??= error;
       }
+    }
+    if (signal.aborted) {
+      // Cancelled while its decisions were recorded: the cancel stopped the run, nothing follows it.
+      refusals.set(request.context, new UnsupportedOperationError(CANCELED_REFUSAL));
+      return;
     }
     if (landed === 0 && answers !== undefined && answers.length > 0) {
       // Not one decision of this message counts: telling its client the run's outcome would pass
