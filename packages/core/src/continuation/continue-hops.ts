@@ -383,6 +383,21 @@ export async function continueStreamFrom(
    */
   function resume(error: unknown, progressed: boolean): void {
     pending = [];
+    // Each resume is a request: `maxHops` bounds them all (attack42b: a stream that dropped after
+    // a fresh checkpoint every time was resumed 3,000 times, each counting as progress).
+    const requests = log.hops.length + log.reconnects + 1;
+    if (requests >= settings.maxHops) {
+      throw attachPartialUsage(
+        new ContinuationError({
+          reason: 'max-hops',
+          hops: log.hops.length,
+          reconnects: log.reconnects,
+          cause: error,
+          message: `The answer took ${requests} requests (continuation.maxHops), resumes included, and its stream dropped again. A stream cut after every checkpoint points at the gateway; raise continuation.maxHops if the answer is genuinely this long.`,
+        }),
+        log.billed,
+      );
+    }
     reconnectsInRow = progressed ? 0 : reconnectsInRow + 1;
     if (reconnectsInRow > settings.maxReconnects) {
       throw attachPartialUsage(

@@ -33,7 +33,8 @@ export type ContinuationOptions = {
   /**
    * The most requests (hops) one answer may take. The hop that reaches it ends the step on the
    * answer so far, with `finishReason: 'CONTINUATION'` (the run's `finishReason` is `other`), as
-   * adk-go does at its cap: what was billed is kept.
+   * adk-go does at its cap: what was billed is kept. A stream's resumes count as requests too: a
+   * drop once the cap is reached is a `ContinuationError` (`max-hops`).
    * @defaultValue 256 ({@link DEFAULT_MAX_CONTINUATION_HOPS})
    */
   maxHops?: number | undefined;
