@@ -52,6 +52,8 @@ export class PromptCache {
   #expiresAt = 0;
   #pending: Promise<string | undefined> | undefined;
   #closed = false;
+  /** A TTL refresh failed: the cache is used as it is until it expires, then made again. */
+  #refreshFailed = false;
 
   constructor(options: PromptCacheOptions) {
     const { cache } = options;
@@ -139,7 +141,9 @@ export class PromptCache {
   async #ensure(): Promise<string | undefined> {
     const now = this.#now();
     if (this.#name !== undefined && now < this.#expiresAt) {
-      if (this.#expiresAt - now < this.#ttlMs / 2) await this.#refresh(this.#name);
+      if (!this.#refreshFailed && this.#expiresAt - now < this.#ttlMs / 2) {
+        await this.#refresh(this.#name);
+      }
       if (this.#name !== undefined) return this.#name;
     }
     return this.#create();
@@ -152,8 +156,16 @@ export class PromptCache {
       this.#expiresAt = requestedAt + this.#ttlMs;
       this.#logger.debug({ cache: name }, 'cache TTL refreshed');
     } catch (error) {
-      if (isCacheGone(error)) this.invalidate(name);
-      else throw error;
+      if (isCacheGone(error)) return this.invalidate(name);
+      // The cache lives on until its TTL ends, so the run goes on with it rather than fail for an
+      // optimisation (attack42b: a gateway's 503 on the update failed every run from then on).
+      // Not tried again (each try would cost the client's retries on every step): at its expiry
+      // a new cache is made.
+      this.#refreshFailed = true;
+      this.#logger.warn(
+        { cache: name, err: error },
+        `could not refresh the cache's TTL; using it until it expires: ${describeThrown(error)}`,
+      );
     }
   }
 
@@ -195,6 +207,7 @@ export class PromptCache {
       this.#name = created.name;
       this.#tokens = readUsageCount(created.usageMetadata?.totalTokenCount) ?? this.#tokens;
       this.#expiresAt = requestedAt + this.#ttlMs;
+      this.#refreshFailed = false;
       this.#status = 'active';
       this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');
       if (this.#closed) {

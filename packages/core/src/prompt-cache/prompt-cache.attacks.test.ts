@@ -1,0 +1,168 @@
+import { Writable } from 'node:stream';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { createLogger } from '../logging/create-logger.ts';
+
+// attack42b: the agent's prompt cache (`cache` option) against a hostile gateway, from outside: the
+// real client and the fake Gemini on 127.0.0.1, with a gateway in front of it (an injected fetch)
+// that answers the `cachedContents` routes badly. Whatever those answer, the run must end with the
+// model's answer, the prefix sent inline (degraded to no cache), without looping, and without the
+// API key in any log line.
+
+const KEY = 'AIzaCacheAttack-0123456789';
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+// About 2000 tokens by the fake's estimate: above gemini-2.5-flash's 1024.
+const longInstructions = `You are the lease assistant. ${'Clause: the tenant pays rent monthly. '.repeat(200)}`;
+
+type Route = (method: string, url: string) => Response | undefined;
+
+async function serve(route: Route) {
+  const fake = createFakeGemini({ script: () => turn.text('OK') });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  const cacheCalls: string[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const target = String(input);
+    const method = init?.method ?? 'GET';
+    if (target.includes('/cachedContents')) {
+      cacheCalls.push(method);
+      const answer = route(method, target);
+      if (answer !== undefined) return answer;
+    }
+    return globalThis.fetch(input, init);
+  };
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const gemini = createGemini({ baseUrl: url, apiKey: KEY, fetch, retry: false });
+  const logger = createLogger({ level: 'trace', destination });
+  return { fake, gemini, logger, lines, cacheCalls };
+}
+
+const bodies = (fake: FakeGemini) =>
+  fake.modelRequests.map((request) => request.body as Record<string, unknown>);
+
+const html = (status: number) =>
+  new Response('<html><body>502 Bad Gateway</body></html>', {
+    status,
+    headers: { 'content-type': 'text/html' },
+  });
+
+const creates: [string, () => Response][] = [
+  ['a 500 HTML page', () => html(500)],
+  ['a 400 with garbage JSON', () => new Response('{"error":', { status: 400 })],
+  ['a 200 with garbage JSON', () => new Response('{"name": "cachedContents/', { status: 200 })],
+  ['a 200 without a name', () => Response.json({ model: 'models/gemini-2.5-flash' })],
+  ['a 200 whose name is a number', () => Response.json({ name: 42 })],
+  ['a 200 with HTML', () => html(200)],
+  ['a 403 for another user', () => Response.json({ error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } }, { status: 403 })],
+];
+
+describe('the prompt cache against a hostile gateway', () => {
+  for (const [label, answer] of creates) {
+    it(`sends the prefix inline when caches.create answers ${label}, streamed and unary`, async () => {
+      const { fake, gemini, logger, lines, cacheCalls } = await serve((method) =>
+        method === 'POST' ? answer() : undefined,
+      );
+      const agent = createAgent({
+        gemini,
+        logger,
+        model: 'gemini-2.5-flash',
+        instructions: longInstructions,
+        cache: { ttlSeconds: 600 },
+      });
+      const unary = await agent.run('One.');
+      const streamed = await agent.stream('Two.').result;
+      for (const result of [unary, streamed]) {
+        expect(result.text).toBe('OK');
+        expect(result.cache?.status).toBe('unavailable');
+      }
+      // Given up once for the agent's life: no second create on the second run.
+      expect(cacheCalls).toEqual(['POST']);
+      for (const body of bodies(fake)) {
+        expect(body).not.toHaveProperty('cachedContent');
+        expect(JSON.stringify(body['systemInstruction'])).toContain('lease assistant');
+      }
+      await agent.close();
+      expect(lines.join('')).not.toContain(KEY);
+    });
+  }
+
+  it('keeps using a live cache when its TTL refresh fails, and makes a new one once it expired', async () => {
+    let clock = Date.parse('2026-11-29T03:00:00Z');
+    const { fake, gemini, logger, lines, cacheCalls } = await serve((method) =>
+      method === 'PATCH' ? html(503) : undefined,
+    );
+    const agent = createAgent({
+      gemini,
+      logger,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: { ttlSeconds: 600 },
+      now: () => clock,
+    });
+    const first = await agent.run('One.');
+    expect(first.cache?.status).toBe('active');
+    clock += 400_000; // past half the TTL: the refresh fails with a 503 HTML page
+    const second = await agent.run('Two.');
+    expect(second.text).toBe('OK');
+    expect(second.cache?.name).toBe(first.cache?.name);
+    clock += 100_000; // still live: no second refresh that would fail the same way
+    await agent.run('Three.');
+    expect(cacheCalls).toEqual(['POST', 'PATCH']);
+    clock += 200_000; // expired: a new cache
+    const fourth = await agent.run('Four.');
+    expect(fourth.cache?.status).toBe('active');
+    expect(fourth.cache?.name).not.toBe(first.cache?.name);
+    expect(cacheCalls).toEqual(['POST', 'PATCH', 'POST']);
+    expect(bodies(fake).every((body) => typeof body['cachedContent'] === 'string')).toBe(true);
+    expect(lines.join('')).toMatch(/could not refresh/);
+    await agent.close();
+    expect(lines.join('')).not.toContain(KEY);
+  });
+
+  it('sends the prefix inline when the cache is gone on every use, without looping', async () => {
+    // The gateway makes caches (the fake keeps them) but every model call says the cache is gone.
+    const fake = createFakeGemini({ script: () => turn.text('OK') });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    let modelCalls = 0;
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const body = typeof init?.body === 'string' ? init.body : '';
+      if (String(input).includes(':generateContent') || String(input).includes(':stream')) {
+        modelCalls++;
+        if (body.includes('"cachedContent"')) {
+          return Response.json(
+            { error: { code: 404, message: 'CachedContent not found', status: 'NOT_FOUND' } },
+            { status: 404 },
+          );
+        }
+      }
+      return globalThis.fetch(input, init);
+    };
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, fetch, retry: false });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: true,
+    });
+    const result = await agent.run('One.');
+    expect(result.text).toBe('OK');
+    expect(result.cache?.status).toBe('unavailable');
+    expect(modelCalls).toBe(3); // with the cache, with a new one, inline
+    await agent.stream('Two.').result;
+    expect(modelCalls).toBe(4); // inline at once from then on
+    await agent.close();
+  });
+});
