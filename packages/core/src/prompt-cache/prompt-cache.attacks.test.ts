@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
 
@@ -129,6 +130,34 @@ describe('the prompt cache against a hostile gateway', () => {
     expect(lines.join('')).toMatch(/could not refresh/);
     await agent.close();
     expect(lines.join('')).not.toContain(KEY);
+  });
+
+  it('refuses a TTL no protobuf Duration holds when the agent is made, not at its first run', async () => {
+    // Before: 1e308 (Number.MAX_VALUE was the bound) passed createAgent, and the cache was given
+    // up with a warning at the first run; 1e22 went out as the Duration `1e+22s`.
+    const { gemini, cacheCalls } = await serve(() => undefined);
+    for (const ttlSeconds of [1e308, 1e22, 315_576_000_001]) {
+      expect(() =>
+        createAgent({ gemini, model: 'gemini-2.5-flash', cache: { ttlSeconds } }),
+      ).toThrow(
+        expect.objectContaining({
+          argument: 'cache.ttlSeconds',
+          message: expect.stringContaining('315576000000') as string,
+        }) as InvalidArgumentError,
+      );
+      const refused = await gemini.caches
+        .create({ model: 'gemini-2.5-flash', contents: 'A document.', ttlSeconds })
+        .catch((error: unknown) => error);
+      expect(InvalidArgumentError.isInstance(refused)).toBe(true);
+      expect((refused as InvalidArgumentError).argument).toBe('request.ttlSeconds');
+    }
+    expect(cacheCalls).toEqual([]);
+    const longest = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      cache: { ttlSeconds: 315_576_000_000 },
+    });
+    await longest.close();
   });
 
   it('sends the prefix inline when the cache is gone on every use, without looping', async () => {
