@@ -70,7 +70,9 @@ describe('continuation against a hostile gateway', () => {
     for (const cut of [false, true]) {
       const hostile = gateway(
         (request) =>
-          request > 1_000 ? text('end', { finishReason: 'STOP' }) : text('x', { continuationToken: `c${request}` }),
+          request > 1_000
+            ? text('end', { finishReason: 'STOP' })
+            : text('x', { continuationToken: `c${request}` }),
         cut,
       );
       const error = await stream(hostile.entry).catch((thrown: unknown) => thrown);
@@ -122,13 +124,21 @@ describe('continuation against a hostile gateway', () => {
   it('merges hops with no content, empty parts or only a thought without failing', async () => {
     const hops: Candidate[] = [
       { finishReason: 'CONTINUATION', continuationToken: 't1' },
-      { content: { role: 'model', parts: [] }, finishReason: 'CONTINUATION', continuationToken: 't2' },
+      {
+        content: { role: 'model', parts: [] },
+        finishReason: 'CONTINUATION',
+        continuationToken: 't2',
+      },
       {
         content: { role: 'model', parts: [{ text: 'thinking', thought: true }] },
         finishReason: 'CONTINUATION',
         continuationToken: 't3',
       },
-      { content: { role: 'model', parts: null }, finishReason: 'CONTINUATION', continuationToken: 't4' },
+      {
+        content: { role: 'model', parts: null },
+        finishReason: 'CONTINUATION',
+        continuationToken: 't4',
+      },
       text('done', { finishReason: 'STOP' }),
     ];
     for (const call of ['generate', 'stream'] as const) {
@@ -139,7 +149,10 @@ describe('continuation against a hostile gateway', () => {
           : await stream(hostile.entry);
       expect(hostile.requests(), call).toBe(5);
       const parts = result.response.candidates?.[0]?.content?.parts;
-      expect(parts?.map((part) => part.text), call).toEqual(['thinking', 'done']);
+      expect(
+        parts?.map((part) => part.text),
+        call,
+      ).toEqual(['thinking', 'done']);
       expect(result.response.usageMetadata?.promptTokenCount, call).toBe(50);
     }
   });

@@ -66,7 +66,14 @@ const creates: [string, () => Response][] = [
   ['a 200 without a name', () => Response.json({ model: 'models/gemini-2.5-flash' })],
   ['a 200 whose name is a number', () => Response.json({ name: 42 })],
   ['a 200 with HTML', () => html(200)],
-  ['a 403 for another user', () => Response.json({ error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } }, { status: 403 })],
+  [
+    'a 403 for another user',
+    () =>
+      Response.json(
+        { error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } },
+        { status: 403 },
+      ),
+  ],
 ];
 
 describe('the prompt cache against a hostile gateway', () => {

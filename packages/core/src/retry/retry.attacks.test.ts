@@ -17,7 +17,14 @@ function tooMany(headers: Record<string, string> = {}, retryDelay?: string): Res
       ? []
       : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }];
   return Response.json(
-    { error: { code: 429, message: `Resource exhausted for ${KEY}`, status: 'RESOURCE_EXHAUSTED', details } },
+    {
+      error: {
+        code: 429,
+        message: `Resource exhausted for ${KEY}`,
+        status: 'RESOURCE_EXHAUSTED',
+        details,
+      },
+    },
     { status: 429, headers },
   );
 }
