@@ -103,6 +103,32 @@ describe('continuation against a hostile gateway', () => {
     }
   });
 
+  // 8 MiB a hop, a fresh token each time: 256 hops would have held 2 GiB.
+  const big = 'x'.repeat(8 * 1024 * 1024);
+  for (const call of ['generate', 'stream'] as const) {
+    it(`(${call}) stops asking for more once the answer holds 64 MiB, however many hops are left`, async () => {
+      const hostile = gateway((n) =>
+        text(big, { finishReason: 'CONTINUATION', continuationToken: `t${n}` }),
+      );
+      const result =
+        call === 'generate'
+          ? await continueGenerate(hostile.entry, input, settings)
+          : await stream(hostile.entry);
+      // Unary: stops at the hop that reached 64 MiB; streamed, the first hop (read before the
+      // hops took over) is not counted, so one more.
+      expect(hostile.requests()).toBe(call === 'generate' ? 8 : 9);
+      expect(result.response.candidates?.[0]?.finishReason).toBe('CONTINUATION');
+    });
+  }
+
+  it('stops resuming a stream cut after every fresh checkpoint once it kept 64 MiB, ending on it', async () => {
+    const cut = gateway((n) => text(big, { continuationToken: `c${n}` }), true);
+    const result = await stream(cut.entry);
+    expect(cut.requests()).toBe(9);
+    expect(result.interrupted).toBe(true);
+    expect(result.response.candidates?.[0]?.content?.parts?.length).toBeGreaterThan(0);
+  });
+
   it('continues nothing on an odd finish spelling or a token that is not a non-empty string', async () => {
     for (const extra of [
       { finishReason: 'continuation', continuationToken: 't1' },
