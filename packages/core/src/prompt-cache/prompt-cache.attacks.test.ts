@@ -139,6 +139,26 @@ describe('the prompt cache against a hostile gateway', () => {
     expect(lines.join('')).not.toContain(KEY);
   });
 
+  it('keeps the API key out of the logs when the gateway names its cache after it', async () => {
+    for (const name of [`cachedContents/${KEY}`, `cachedContents/x?key=${KEY}`]) {
+      const { gemini, logger, lines } = await serve((method) =>
+        method === 'POST' ? Response.json({ name, model: 'models/gemini-2.5-flash' }) : undefined,
+      );
+      const agent = createAgent({
+        gemini,
+        logger,
+        model: 'gemini-2.5-flash',
+        instructions: longInstructions,
+        cache: true,
+      });
+      const result = await agent.run('One.');
+      expect(result.text).toBe('OK');
+      expect(JSON.stringify(result)).not.toContain(KEY);
+      await agent.close();
+      expect(lines.join(''), name).not.toContain(KEY);
+    }
+  });
+
   it('refuses a TTL no protobuf Duration holds when the agent is made, not at its first run', async () => {
     // Before: 1e308 (Number.MAX_VALUE was the bound) passed createAgent, and the cache was given
     // up with a warning at the first run; 1e22 went out as the Duration `1e+22s`.

@@ -1,9 +1,11 @@
 import type { AgentCacheOptions } from '../agent/config/agent-options.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { Gemini } from '../http/gemini.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import type { Content } from '../wire/content.ts';
 import { readUsageCount } from '../wire/read-usage-count.ts';
@@ -41,6 +43,8 @@ export class PromptCache {
   readonly #displayName: string;
   readonly #now: () => number;
   readonly #logger: Logger;
+  /** The client's secrets out of what is logged: a gateway may put the key in a cache's name. */
+  readonly #redact: Redactor;
   #status: AgentCacheReport['status'] | 'new' = 'new';
   #name: string | undefined;
   #tokens = 0;
@@ -65,6 +69,7 @@ export class PromptCache {
     this.#displayName = cache.displayName ?? `gemloop agent ${options.model}`.slice(0, 128);
     this.#now = options.now;
     this.#logger = options.logger.child({ component: 'prompt-cache' });
+    this.#redact = modelCallEntryOf(options.gemini).redact;
     this.contents =
       cache.contents === undefined
         ? []
@@ -91,7 +96,7 @@ export class PromptCache {
   /** Forgets a cache the API no longer knows (expired or deleted), so the next use recreates it. */
   invalidate(name: string): void {
     if (this.#name !== name) return;
-    this.#logger.info({ cache: name }, 'cache vanished; recreating it');
+    this.#log('info', { cache: name }, 'cache vanished; recreating it');
     this.#name = undefined;
     this.#status = 'new';
   }
@@ -102,7 +107,8 @@ export class PromptCache {
    */
   unavailable(name: string): void {
     if (this.#name !== name) return;
-    this.#logger.warn(
+    this.#log(
+      'warn',
       { cache: name },
       'the server said the cache it just made is gone; sending the prefix inline from now on',
     );
@@ -129,13 +135,19 @@ export class PromptCache {
     if (name === undefined) return;
     try {
       await this.#gemini.caches.delete(name);
-      this.#logger.debug({ cache: name }, 'cache deleted');
+      this.#log('debug', { cache: name }, 'cache deleted');
     } catch (error) {
-      this.#logger.warn(
+      this.#log(
+        'warn',
         { cache: name, err: error },
         `could not delete the cache (it expires by its TTL): ${describeThrown(error)}`,
       );
     }
+  }
+
+  /** Logs with the client's secrets removed from the fields and the message. */
+  #log(level: 'debug' | 'info' | 'warn', fields: Record<string, unknown>, message: string): void {
+    this.#logger[level](this.#redact(fields), this.#redact(message));
   }
 
   async #ensure(): Promise<string | undefined> {
@@ -154,7 +166,7 @@ export class PromptCache {
     try {
       await this.#gemini.caches.update(name, { ttlSeconds: this.#ttlMs / 1000 });
       this.#expiresAt = requestedAt + this.#ttlMs;
-      this.#logger.debug({ cache: name }, 'cache TTL refreshed');
+      this.#log('debug', { cache: name }, 'cache TTL refreshed');
     } catch (error) {
       if (isCacheGone(error)) return this.invalidate(name);
       // The cache lives on until its TTL ends, so the run goes on with it rather than fail for an
@@ -162,7 +174,8 @@ export class PromptCache {
       // Not tried again (each try would cost the client's retries on every step): at its expiry
       // a new cache is made.
       this.#refreshFailed = true;
-      this.#logger.warn(
+      this.#log(
+        'warn',
         { cache: name, err: error },
         `could not refresh the cache's TTL; using it until it expires: ${describeThrown(error)}`,
       );
@@ -186,7 +199,8 @@ export class PromptCache {
       this.#tokens = counted.totalTokens;
       if (counted.totalTokens < this.#minTokens) {
         this.#status = 'too-small';
-        this.#logger.debug(
+        this.#log(
+          'debug',
           { tokens: counted.totalTokens, minTokens: this.#minTokens },
           'prompt prefix below the minimum cache size; sending it inline',
         );
@@ -209,7 +223,7 @@ export class PromptCache {
       this.#expiresAt = requestedAt + this.#ttlMs;
       this.#refreshFailed = false;
       this.#status = 'active';
-      this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');
+      this.#log('debug', { cache: created.name, tokens: this.#tokens }, 'cache created');
       if (this.#closed) {
         await this.close();
         return undefined;
@@ -221,7 +235,8 @@ export class PromptCache {
         return undefined;
       }
       this.#status = 'unavailable';
-      this.#logger.warn(
+      this.#log(
+        'warn',
         { err: error },
         `could not create the prompt cache; sending the prefix inline from now on: ${describeThrown(error)}`,
       );
