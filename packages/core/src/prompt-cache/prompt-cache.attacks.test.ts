@@ -187,6 +187,44 @@ describe('the prompt cache against a hostile gateway', () => {
     await longest.close();
   });
 
+  it("makes the cache again when a use answers Vertex's 400 'Cache content … is expired'", async () => {
+    const fake = createFakeGemini({ script: () => turn.text('OK') });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const sent: (string | undefined)[] = [];
+    let refused: string | undefined;
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      if (/:(generateContent|streamGenerateContent)/.test(String(input))) {
+        const body = JSON.parse(String(init?.body)) as { cachedContent?: string };
+        sent.push(body.cachedContent);
+        // The first cache is expired on the server already (its clock, its eviction).
+        refused ??= body.cachedContent;
+        if (body.cachedContent !== undefined && body.cachedContent === refused) {
+          const message = `Cache content ${refused.split('/')[1]} is expired.`;
+          return Response.json(
+            { error: { code: 400, message, status: 'INVALID_ARGUMENT' } },
+            { status: 400 },
+          );
+        }
+      }
+      return globalThis.fetch(input, init);
+    };
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, fetch, retry: false });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: true,
+    });
+    const result = await agent.run('One.');
+    expect(result.text).toBe('OK');
+    expect(result.cache?.status).toBe('active');
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatch(/^cachedContents\//);
+    expect(sent[1]).not.toBe(sent[0]);
+    await agent.close();
+  });
+
   it('sends the prefix inline when the cache is gone on every use, without looping', async () => {
     // The gateway makes caches (the fake keeps them) but every model call says the cache is gone.
     const fake = createFakeGemini({ script: () => turn.text('OK') });

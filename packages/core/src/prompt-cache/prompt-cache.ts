@@ -248,7 +248,9 @@ export class PromptCache {
 /**
  * Whether a call failed because its `cachedContent` is gone: the API answers `403
  * PERMISSION_DENIED "CachedContent not found (or permission denied)"` for an expired or deleted
- * cache (some gateways a 404).
+ * cache (some gateways a 404), and Vertex `400 INVALID_ARGUMENT "Cache content <id> is expired."`
+ * (clawvisor/clawvisor#360: not a 404; every step failed until the process restarted). Another
+ * 400 naming the cache (`CachedContent can not be used with ... system_instruction`) is not one.
  * @internal
  */
 export function isCacheGone(error: unknown): boolean {
@@ -259,8 +261,7 @@ export function isCacheGone(error: unknown): boolean {
       ? cause
       : undefined;
   if (apiError === undefined) return false;
-  return (
-    (apiError.status === 403 || apiError.status === 404) &&
-    /cached ?content/i.test(apiError.apiMessage ?? apiError.message)
-  );
+  const text = apiError.apiMessage ?? apiError.message;
+  if (apiError.status === 400) return /cached? ?content\b.*\bexpired/i.test(text);
+  return (apiError.status === 403 || apiError.status === 404) && /cached ?content/i.test(text);
 }
