@@ -104,6 +104,33 @@ describe('retry against a hostile gateway', () => {
     }
   });
 
+  it('takes a 200 carrying an error body (or a stream whose first event is one) as that error: retried when retryable', async () => {
+    const error = { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' };
+    for (const body of [{ error }, [{ error }]]) {
+      const { gemini, requests } = client((n) => Response.json(n < 3 ? body : ok));
+      const response = await gemini.generateContent(request);
+      expect(response.candidates?.[0]?.content?.parts).toEqual([{ text: 'OK' }]);
+      expect(requests()).toBe(3);
+    }
+    // Streamed: the error as the stream's first event, before any chunk.
+    const sse = (value: unknown) =>
+      new Response(`data: ${JSON.stringify(value)}\r\n\r\n`, {
+        headers: { 'content-type': 'text/event-stream' },
+      });
+    const streamed = client((n) => sse(n < 3 ? { error } : ok));
+    const chunks = [];
+    for await (const chunk of streamed.gemini.streamGenerateContent(request)) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.candidates?.[0]?.content?.parts)).toEqual([
+      [{ text: 'OK' }],
+    ]);
+    expect(streamed.requests()).toBe(3);
+    const refused = { code: 400, message: 'Bad request.', status: 'INVALID_ARGUMENT' };
+    const { gemini, requests } = client(() => Response.json({ error: refused }));
+    const thrown = await gemini.generateContent(request).catch((caught: unknown) => caught);
+    expect(thrown).toMatchObject({ status: 400, isRetryable: false });
+    expect(requests()).toBe(1);
+  });
+
   it('stops a 60 s server wait at once on abort and leaves no timer behind', async () => {
     const { gemini, requests } = client(() => tooMany({ 'retry-after': '60' }));
     const timers = () =>
