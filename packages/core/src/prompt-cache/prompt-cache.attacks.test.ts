@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +8,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 
 // attack42b: the agent's prompt cache (`cache` option) against a hostile gateway, from outside: the
 // real client and the fake Gemini on 127.0.0.1, with a gateway in front of it (an injected fetch)
@@ -14,8 +18,10 @@ import { createLogger } from '../logging/create-logger.ts';
 
 const KEY = 'AIzaCacheAttack-0123456789';
 const fakes: FakeGemini[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 // About 2000 tokens by the fake's estimate: above gemini-2.5-flash's 1024.
@@ -139,14 +145,18 @@ describe('the prompt cache against a hostile gateway', () => {
     expect(lines.join('')).not.toContain(KEY);
   });
 
-  it('keeps the API key out of the logs when the gateway names its cache after it', async () => {
+  it('keeps the API key out of logs, events and the recording when the gateway names its cache after it', async () => {
     for (const name of [`cachedContents/${KEY}`, `cachedContents/x?key=${KEY}`]) {
       const { gemini, logger, lines } = await serve((method) =>
         method === 'POST' ? Response.json({ name, model: 'models/gemini-2.5-flash' }) : undefined,
       );
+      const dir = await mkdtemp(join(tmpdir(), 'gemloop-cache-attack-'));
+      dirs.push(dir);
+      const recorder = createRunRecorder({ dir });
       const agent = createAgent({
         gemini,
         logger,
+        recorder,
         model: 'gemini-2.5-flash',
         instructions: longInstructions,
         cache: true,
@@ -154,6 +164,17 @@ describe('the prompt cache against a hostile gateway', () => {
       const result = await agent.run('One.');
       expect(result.text).toBe('OK');
       expect(JSON.stringify(result)).not.toContain(KEY);
+      const events: unknown[] = [];
+      const stream = agent.stream('Two.');
+      for await (const event of stream) events.push(event);
+      expect(JSON.stringify(await stream.result)).not.toContain(KEY);
+      expect(JSON.stringify(events), name).not.toContain(KEY);
+      await recorder.flush();
+      const files = await readdir(dir);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        expect(await readFile(join(dir, file), 'utf8'), name).not.toContain(KEY);
+      }
       await agent.close();
       expect(lines.join(''), name).not.toContain(KEY);
     }
