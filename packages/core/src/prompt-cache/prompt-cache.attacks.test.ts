@@ -180,6 +180,48 @@ describe('the prompt cache against a hostile gateway', () => {
     }
   });
 
+  it('closes while the gateway is still making the cache, and deletes the cache it then made', async () => {
+    // Before: close() waited for the creation, which, once made, called close() again, which
+    // waited for the creation: neither ever returned, and the cache was never deleted.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let creating: () => void = () => {};
+    const created = new Promise<void>((resolve) => {
+      creating = resolve;
+    });
+    const fake = createFakeGemini({ script: () => turn.text('OK') });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const cacheCalls: string[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      if (String(input).includes('/cachedContents')) {
+        cacheCalls.push(init?.method ?? 'GET');
+        if (init?.method === 'POST') {
+          creating();
+          await held;
+        }
+      }
+      return globalThis.fetch(input, init);
+    };
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, fetch, retry: false });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: true,
+    });
+    const running = agent.run('One.').catch((error: unknown) => error);
+    await created;
+    const closing = agent.close();
+    release();
+    await closing;
+    await running;
+    expect(cacheCalls).toEqual(['POST', 'DELETE']);
+    expect((await gemini.caches.list()).cachedContents).toEqual([]);
+  });
+
   it('refuses a TTL no protobuf Duration holds when the agent is made, not at its first run', async () => {
     // Before: 1e308 (Number.MAX_VALUE was the bound) passed createAgent, and the cache was given
     // up with a warning at the first run; 1e22 went out as the Duration `1e+22s`.

@@ -132,7 +132,11 @@ export class PromptCache {
     await this.#pending?.catch(() => undefined);
     const name = this.#name;
     this.#name = undefined;
-    if (name === undefined) return;
+    if (name !== undefined) await this.#delete(name);
+  }
+
+  /** Deletes a cache of this agent's (a failure is logged: the TTL removes it anyway). */
+  async #delete(name: string): Promise<void> {
     try {
       await this.#gemini.caches.delete(name);
       this.#log('debug', { cache: name }, 'cache deleted');
@@ -225,7 +229,10 @@ export class PromptCache {
       this.#status = 'active';
       this.#log('debug', { cache: created.name, tokens: this.#tokens }, 'cache created');
       if (this.#closed) {
-        await this.close();
+        // Made after close() began, which waits for this creation: deleted here, not by calling
+        // close() again, which waited for this very creation and never returned (attack42b).
+        this.#name = undefined;
+        if (created.name !== undefined) await this.#delete(created.name);
         return undefined;
       }
       return created.name;
