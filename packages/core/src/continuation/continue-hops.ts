@@ -36,6 +36,27 @@ import type {
 import { continuationTokenOf, hopEmitter, nonEmptyToken } from './continuation-token.ts';
 import { sumUsageMetadata } from './sum-usage-metadata.ts';
 
+/**
+ * The most characters of text, inline data and thought signatures one continued answer keeps
+ * before it stops asking for more: the client's default `maxResponseBytes` (64 MiB). Each request
+ * is bounded by the client, but not the hops together: a gateway answering `CONTINUATION` with a
+ * fresh token and 60 MB each time had the step hold 256 of them (15 GB) before `maxHops` (attack42b).
+ */
+const MAX_CONTINUED_CHARS = 64 * 1024 * 1024;
+
+/** The characters a response (or a chunk) adds to an answer: its parts' big fields. */
+function charsOf(response: GenerateContentResponse): number {
+  const parts = response.candidates?.[0]?.content?.parts;
+  let chars = 0;
+  if (!Array.isArray(parts)) return chars;
+  for (const part of parts) {
+    if (typeof part?.text === 'string') chars += part.text.length;
+    if (typeof part?.inlineData?.data === 'string') chars += part.inlineData.data.length;
+    if (typeof part?.thoughtSignature === 'string') chars += part.thoughtSignature.length;
+  }
+  return chars;
+}
+
 /** The step's answer so far: the hops it keeps and the usage they were billed. */
 class HopLog {
   readonly responses: GenerateContentResponse[] = [];
@@ -46,6 +67,8 @@ class HopLog {
   firstPrompt: number | undefined = undefined;
   reconnects = 0;
   restarted = false;
+  /** Characters the kept answer holds (see `charsOf`); past the bound, no more hops. */
+  chars = 0;
 
   add(response: GenerateContentResponse, usage: UsageMetadata | undefined, reconnects = 0): void {
     if (this.responses.length === 0) this.firstPrompt = usage?.promptTokenCount;
@@ -64,6 +87,7 @@ class HopLog {
     this.hops.length = 0;
     this.firstPrompt = undefined;
     this.restarted = true;
+    this.chars = 0;
   }
 
   report(): ContinuationReport | undefined {
@@ -129,8 +153,9 @@ function shouldContinue(
   next: string,
   sent: string | undefined,
   settings: ContinuationSettings,
+  chars: number,
 ): boolean {
-  return next !== sent && hopsDone < settings.maxHops;
+  return next !== sent && hopsDone < settings.maxHops && chars < MAX_CONTINUED_CHARS;
 }
 
 function refusedTwice(log: HopLog, cause: unknown): ContinuationError {
@@ -184,8 +209,11 @@ export async function continueGenerateFrom(
     const response = result.response;
     log.bill(response.usageMetadata);
     log.add(response, response.usageMetadata);
+    log.chars += charsOf(response);
     const next = continuationTokenOf(response);
-    if (next === undefined || !shouldContinue(log.hops.length, next, token, settings)) break;
+    if (next === undefined || !shouldContinue(log.hops.length, next, token, settings, log.chars)) {
+      break;
+    }
     token = next;
     onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
   }
@@ -244,6 +272,7 @@ export async function continueStreamFrom(
   let room: Promise<void> | undefined;
   const commit = (chunk: GenerateContentResponse): void => {
     accumulator.push(chunk);
+    log.chars += charsOf(chunk);
     const wait = onChunk(chunk);
     if (wait !== undefined) room = room === undefined ? wait : room.then(() => wait);
   };
@@ -336,12 +365,11 @@ export async function continueStreamFrom(
       if (token === undefined || isRequestError(error, received)) {
         throw attachPartialUsage(error, log.billed);
       }
-      resume(error, token !== startToken);
-      continue;
+      if (resume(error, token !== startToken)) continue;
     }
     if (
       endToken !== undefined &&
-      shouldContinue(log.hops.length + 1, endToken, startToken, settings)
+      shouldContinue(log.hops.length + 1, endToken, startToken, settings, log.chars)
     ) {
       log.add(accumulator.response(), hopUsage, hopReconnects);
       token = endToken;
@@ -353,8 +381,7 @@ export async function continueStreamFrom(
     }
     if (finishReason === undefined && token !== undefined) {
       // Closed cleanly without a finish signal after a token: a cut stream, resumable.
-      resume(undefined, token !== startToken);
-      continue;
+      if (resume(undefined, token !== startToken)) continue;
     }
     flush();
     const last = accumulator.response();
@@ -380,9 +407,27 @@ export async function continueStreamFrom(
    * A drop (or a clean close without a finish signal) after a token: resume from it. A drop that
    * came after a new checkpoint made progress and does not count (`@google/genai` 3.1.0
    * `nextNoProgressReconnects`); past `maxReconnects` drops in a row without one, give up.
+   * `false` when the answer kept is as large as one answer may grow ((`MAX_CONTINUED_CHARS`)):
+   * the step then ends on it, interrupted, as a hop at the cap ends on the answer so far.
    */
-  function resume(error: unknown, progressed: boolean): void {
+  function resume(error: unknown, progressed: boolean): boolean {
     pending = [];
+    if (log.chars >= MAX_CONTINUED_CHARS) return false;
+    // Each resume is a request: `maxHops` bounds them all (attack42b: a stream that dropped after
+    // a fresh checkpoint every time was resumed 3,000 times, each counting as progress).
+    const requests = log.hops.length + log.reconnects + 1;
+    if (requests >= settings.maxHops) {
+      throw attachPartialUsage(
+        new ContinuationError({
+          reason: 'max-hops',
+          hops: log.hops.length,
+          reconnects: log.reconnects,
+          cause: error,
+          message: `The answer took ${requests} requests (continuation.maxHops), resumes included, and its stream dropped again. A stream cut after every checkpoint points at the gateway; raise continuation.maxHops if the answer is genuinely this long.`,
+        }),
+        log.billed,
+      );
+    }
     reconnectsInRow = progressed ? 0 : reconnectsInRow + 1;
     if (reconnectsInRow > settings.maxReconnects) {
       throw attachPartialUsage(
@@ -399,6 +444,7 @@ export async function continueStreamFrom(
     log.reconnects++;
     hopReconnects++;
     onHop?.({ kind: 'resume', hop: log.hops.length + 1, usage: log.billed });
+    return true;
   }
 }
 

@@ -8,8 +8,11 @@ import { GemloopError } from './gemloop-error.ts';
  *   `MAX_STREAM_RECONNECTS_WITHOUT_PROGRESS = 3`).
  * - `token-rejected`: the API refused a continuation token again after the step had already been
  *   restarted once from the start.
+ * - `max-hops`: a streamed answer took `continuation.maxHops` requests, resumes included, and its
+ *   stream dropped again (a gateway that cuts every stream after a new checkpoint would otherwise
+ *   be resumed forever: each drop made "progress").
  */
-export type ContinuationErrorReason = 'no-progress' | 'token-rejected';
+export type ContinuationErrorReason = 'no-progress' | 'token-rejected' | 'max-hops';
 
 /**
  * Automatic continuation of a long-decode answer (Gemini 4, `finishReason: 'CONTINUATION'`) could

@@ -1,4 +1,3 @@
-import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import type { AgentPlugin, ModelCallDraft, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
@@ -42,34 +41,23 @@ export type AgentPromptCache = {
 export function createAgentPromptCache(options: PromptCacheOptions): AgentPromptCache {
   const cache = new PromptCache(options);
   const { model } = options;
-  // A cache that could not be refreshed (a TTL update the API refused) fails the step as the loop
-  // fails a model call, not as a plugin's fault: the same error the step had when the cache was
-  // the loop's (see callFailed in agent/loop/call-model-step.ts). Private on purpose (issue 53,
-  // b): that typed error holds the run's state; a third party's failure is its `PluginError`,
-  // which holds it too.
-  const acquire = (call: ModelCallDraft, run: PluginRun): Promise<string | undefined> =>
-    cache.acquire().catch((error: unknown) => {
-      const internals = internalsOf(run);
-      if (internals.isRunEnding(error)) throw error;
-      const state = internals.tracker.state();
-      throw run.signal.aborted
-        ? new AgentAbortedError({ phase: 'model-call', run: state, cause: run.signal.reason })
-        : new ModelCallError({ stepNumber: call.stepNumber, run: state, cause: error });
-    });
   const inline = (call: ModelCallDraft): ModelCallDraft =>
     cache.contents.length === 0
       ? call
       : { ...call, contents: [...cache.contents, ...call.contents] };
   const plugin = definePlugin({
     name: 'prompt-cache',
-    // Passed on as they are (see `acquire`), not wrapped in a PluginError.
+    // The model call's own failures (from `next`), passed on as they are, not wrapped in a
+    // PluginError.
     ownErrors: (error) => ModelCallError.isInstance(error),
     async wrapModelCall(call, next, run): Promise<AgentStep> {
       // The final structured-output call has no tools, so it cannot use a cache that holds them;
       // a cached content belongs to one model.
       if (call.kind !== 'tools' || (call.model !== undefined && call.model !== model))
         return next(inline(call));
-      const name = await acquire(call, run);
+      // Never rejects: a cache that cannot be made is given up (the prefix goes inline), one whose
+      // TTL cannot be refreshed is used until it expires (attack42b: that failure failed steps).
+      const name = await cache.acquire();
       if (name === undefined) return next(inline(call));
       try {
         return await next({ ...call, cachedContent: name });
@@ -77,7 +65,7 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
         // Expired or deleted behind our back: recreate it once and send again.
         if (!isCacheGone(error) || run.signal.aborted) throw error;
         cache.invalidate(name);
-        const again = await acquire(call, run);
+        const again = await cache.acquire();
         if (again === undefined) return next(inline(call));
         try {
           return await next({ ...call, cachedContent: again });

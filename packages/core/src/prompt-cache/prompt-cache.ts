@@ -1,9 +1,11 @@
 import type { AgentCacheOptions } from '../agent/config/agent-options.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { Gemini } from '../http/gemini.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import type { Content } from '../wire/content.ts';
 import { readUsageCount } from '../wire/read-usage-count.ts';
@@ -41,6 +43,8 @@ export class PromptCache {
   readonly #displayName: string;
   readonly #now: () => number;
   readonly #logger: Logger;
+  /** The client's secrets out of what is logged: a gateway may put the key in a cache's name. */
+  readonly #redact: Redactor;
   #status: AgentCacheReport['status'] | 'new' = 'new';
   #name: string | undefined;
   #tokens = 0;
@@ -52,6 +56,8 @@ export class PromptCache {
   #expiresAt = 0;
   #pending: Promise<string | undefined> | undefined;
   #closed = false;
+  /** A TTL refresh failed: the cache is used as it is until it expires, then made again. */
+  #refreshFailed = false;
 
   constructor(options: PromptCacheOptions) {
     const { cache } = options;
@@ -63,6 +69,7 @@ export class PromptCache {
     this.#displayName = cache.displayName ?? `gemloop agent ${options.model}`.slice(0, 128);
     this.#now = options.now;
     this.#logger = options.logger.child({ component: 'prompt-cache' });
+    this.#redact = modelCallEntryOf(options.gemini).redact;
     this.contents =
       cache.contents === undefined
         ? []
@@ -89,7 +96,7 @@ export class PromptCache {
   /** Forgets a cache the API no longer knows (expired or deleted), so the next use recreates it. */
   invalidate(name: string): void {
     if (this.#name !== name) return;
-    this.#logger.info({ cache: name }, 'cache vanished; recreating it');
+    this.#log('info', { cache: name }, 'cache vanished; recreating it');
     this.#name = undefined;
     this.#status = 'new';
   }
@@ -100,7 +107,8 @@ export class PromptCache {
    */
   unavailable(name: string): void {
     if (this.#name !== name) return;
-    this.#logger.warn(
+    this.#log(
+      'warn',
       { cache: name },
       'the server said the cache it just made is gone; sending the prefix inline from now on',
     );
@@ -124,22 +132,34 @@ export class PromptCache {
     await this.#pending?.catch(() => undefined);
     const name = this.#name;
     this.#name = undefined;
-    if (name === undefined) return;
+    if (name !== undefined) await this.#delete(name);
+  }
+
+  /** Deletes a cache of this agent's (a failure is logged: the TTL removes it anyway). */
+  async #delete(name: string): Promise<void> {
     try {
       await this.#gemini.caches.delete(name);
-      this.#logger.debug({ cache: name }, 'cache deleted');
+      this.#log('debug', { cache: name }, 'cache deleted');
     } catch (error) {
-      this.#logger.warn(
+      this.#log(
+        'warn',
         { cache: name, err: error },
         `could not delete the cache (it expires by its TTL): ${describeThrown(error)}`,
       );
     }
   }
 
+  /** Logs with the client's secrets removed from the fields and the message. */
+  #log(level: 'debug' | 'info' | 'warn', fields: Record<string, unknown>, message: string): void {
+    this.#logger[level](this.#redact(fields), this.#redact(message));
+  }
+
   async #ensure(): Promise<string | undefined> {
     const now = this.#now();
     if (this.#name !== undefined && now < this.#expiresAt) {
-      if (this.#expiresAt - now < this.#ttlMs / 2) await this.#refresh(this.#name);
+      if (!this.#refreshFailed && this.#expiresAt - now < this.#ttlMs / 2) {
+        await this.#refresh(this.#name);
+      }
       if (this.#name !== undefined) return this.#name;
     }
     return this.#create();
@@ -150,10 +170,19 @@ export class PromptCache {
     try {
       await this.#gemini.caches.update(name, { ttlSeconds: this.#ttlMs / 1000 });
       this.#expiresAt = requestedAt + this.#ttlMs;
-      this.#logger.debug({ cache: name }, 'cache TTL refreshed');
+      this.#log('debug', { cache: name }, 'cache TTL refreshed');
     } catch (error) {
-      if (isCacheGone(error)) this.invalidate(name);
-      else throw error;
+      if (isCacheGone(error)) return this.invalidate(name);
+      // The cache lives on until its TTL ends, so the run goes on with it rather than fail for an
+      // optimisation (attack42b: a gateway's 503 on the update failed every run from then on).
+      // Not tried again (each try would cost the client's retries on every step): at its expiry
+      // a new cache is made.
+      this.#refreshFailed = true;
+      this.#log(
+        'warn',
+        { cache: name, err: error },
+        `could not refresh the cache's TTL; using it until it expires: ${describeThrown(error)}`,
+      );
     }
   }
 
@@ -174,7 +203,8 @@ export class PromptCache {
       this.#tokens = counted.totalTokens;
       if (counted.totalTokens < this.#minTokens) {
         this.#status = 'too-small';
-        this.#logger.debug(
+        this.#log(
+          'debug',
           { tokens: counted.totalTokens, minTokens: this.#minTokens },
           'prompt prefix below the minimum cache size; sending it inline',
         );
@@ -195,10 +225,14 @@ export class PromptCache {
       this.#name = created.name;
       this.#tokens = readUsageCount(created.usageMetadata?.totalTokenCount) ?? this.#tokens;
       this.#expiresAt = requestedAt + this.#ttlMs;
+      this.#refreshFailed = false;
       this.#status = 'active';
-      this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');
+      this.#log('debug', { cache: created.name, tokens: this.#tokens }, 'cache created');
       if (this.#closed) {
-        await this.close();
+        // Made after close() began, which waits for this creation: deleted here, not by calling
+        // close() again, which waited for this very creation and never returned (attack42b).
+        this.#name = undefined;
+        if (created.name !== undefined) await this.#delete(created.name);
         return undefined;
       }
       return created.name;
@@ -208,7 +242,8 @@ export class PromptCache {
         return undefined;
       }
       this.#status = 'unavailable';
-      this.#logger.warn(
+      this.#log(
+        'warn',
         { err: error },
         `could not create the prompt cache; sending the prefix inline from now on: ${describeThrown(error)}`,
       );
@@ -220,7 +255,9 @@ export class PromptCache {
 /**
  * Whether a call failed because its `cachedContent` is gone: the API answers `403
  * PERMISSION_DENIED "CachedContent not found (or permission denied)"` for an expired or deleted
- * cache (some gateways a 404).
+ * cache (some gateways a 404), and Vertex `400 INVALID_ARGUMENT "Cache content <id> is expired."`
+ * (clawvisor/clawvisor#360: not a 404; every step failed until the process restarted). Another
+ * 400 naming the cache (`CachedContent can not be used with ... system_instruction`) is not one.
  * @internal
  */
 export function isCacheGone(error: unknown): boolean {
@@ -231,8 +268,7 @@ export function isCacheGone(error: unknown): boolean {
       ? cause
       : undefined;
   if (apiError === undefined) return false;
-  return (
-    (apiError.status === 403 || apiError.status === 404) &&
-    /cached ?content/i.test(apiError.apiMessage ?? apiError.message)
-  );
+  const text = apiError.apiMessage ?? apiError.message;
+  if (apiError.status === 400) return /cached? ?content\b.*\bexpired/i.test(text);
+  return (apiError.status === 403 || apiError.status === 404) && /cached ?content/i.test(text);
 }

@@ -33,7 +33,11 @@ export type ContinuationOptions = {
   /**
    * The most requests (hops) one answer may take. The hop that reaches it ends the step on the
    * answer so far, with `finishReason: 'CONTINUATION'` (the run's `finishReason` is `other`), as
-   * adk-go does at its cap: what was billed is kept.
+   * adk-go does at its cap: what was billed is kept. A stream's resumes count as requests too: a
+   * drop once the cap is reached is a `ContinuationError` (`max-hops`). An answer that holds 64 MiB
+   * of text, inline data and thought signatures also asks for no more hops, as at this cap (a
+   * stream then ends on it `interrupted`): each request is bounded by the client, the hops
+   * together by this.
    * @defaultValue 256 ({@link DEFAULT_MAX_CONTINUATION_HOPS})
    */
   maxHops?: number | undefined;

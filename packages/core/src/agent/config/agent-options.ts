@@ -452,7 +452,10 @@ export type TreeBudgetOptions = {
 
 /** The agent's `cache` option: cache the stable prefix of its requests. */
 export type AgentCacheOptions = {
-  /** How long the cache lives without use; refreshed while the agent uses it. @defaultValue 3600 */
+  /**
+   * How long the cache lives without use, in seconds, 1 to 315,576,000,000 (a protobuf Duration's
+   * 10,000 years); refreshed while the agent uses it. @defaultValue 3600
+   */
   ttlSeconds?: number | undefined;
   /**
    * Cache only when the prefix counts at least this many tokens (the model's minimum; a smaller

@@ -238,6 +238,12 @@ function toExpiration(
   return {};
 }
 
+/**
+ * The longest protobuf `Duration` (google/protobuf/duration.proto: 10,000 years of seconds): the
+ * API refuses a TTL past it, and a number past 1e21 would be written `1e+21s`, no Duration at all.
+ */
+const MAX_DURATION_SECONDS = 315_576_000_000;
+
 function toDuration(value: number | string, argument: string): string {
   const seconds =
     typeof value === 'number'
@@ -245,10 +251,10 @@ function toDuration(value: number | string, argument: string): string {
       : typeof value === 'string' && /^\d+(?:\.\d+)?s$/.test(value)
         ? Number(value.slice(0, -1))
         : Number.NaN;
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (!(seconds > 0 && seconds <= MAX_DURATION_SECONDS)) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a positive number of seconds (or '300s'); got ${JSON.stringify(value) ?? String(value)}.`,
+      message: `${argument} must be a positive number of seconds (or '300s'), at most ${MAX_DURATION_SECONDS} (10,000 years); got ${JSON.stringify(value) ?? String(value)}.`,
     });
   }
   return `${seconds}s`;

@@ -56,8 +56,10 @@ const cacheOptions = defineOptions<AgentCacheOptions>({
   checks: {
     ttlSeconds: numberOption({
       min: 1,
-      max: Number.MAX_VALUE,
-      message: 'cache.ttlSeconds must be a number of seconds, at least 1.',
+      // A protobuf Duration's bound (10,000 years): past it caches.create refuses the TTL, and
+      // the cache was given up at the first run, with a warning, instead of here (attack42b).
+      max: 315_576_000_000,
+      message: 'cache.ttlSeconds must be a number of seconds: 1 to 315576000000.',
     }),
     minTokens: integerOption({
       min: 0,
