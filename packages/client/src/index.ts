@@ -20,7 +20,9 @@ export type {
   BrowserToolResultEvent,
   BrowserUsage,
 } from '@gemloop/core/web';
-export { type AgentEventsOptions, agentEvents, PROTOCOL_VERSION } from './agent-events.ts';
+export { agentEvents } from './agent-events.ts';
+export type { AgentEventsOptions } from './agent-events-options.ts';
+export { PROTOCOL_VERSION } from './read-event-messages.ts';
 export { type AnswerApprovalOptions, answerApproval } from './answer-approval.ts';
 export {
   type AnswerElicitationOptions,

@@ -1,5 +1,6 @@
 import type { BrowserEvent, BrowserFinishEvent } from '@gemloop/core/web';
-import { AGENT_EVENTS_OPTIONS, type AgentEventsOptions, agentEvents } from './agent-events.ts';
+import { agentEvents } from './agent-events.ts';
+import { AGENT_EVENTS_OPTIONS, type AgentEventsOptions } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
 
 /** Options of {@link streamAgent}: those of `agentEvents`, and the callback. */

@@ -51,7 +51,7 @@ export {
   googleSearch,
   urlContext,
 } from './tools/builtin/built-in-tools.ts';
-export type { DefinedTool } from './tools/define/define-tool.ts';
+export type { DefinedTool } from './tools/define/define-tool-options.ts';
 export { defineTool } from './tools/define/define-tool.ts';
 export { jsonSchema } from './tools/schema/json-schema.ts';
 export { mcpServers } from './tools/builtin/mcp-servers.ts';

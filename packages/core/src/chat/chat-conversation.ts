@@ -9,16 +9,13 @@ import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { keyRootOf, keySourceOf, markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
-import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { joinGuardrails } from '../guardrails/join-guardrails.ts';
-import type { HistoryTurn } from '../history/history-turn.ts';
-import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
 import type { UntaggedAgentEvent } from '../run/agent-event.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';
-import { LoadOnce } from '../shared/load-once.ts';
-import type { Content, Part } from '../wire/content.ts';
+import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
   ChatSendOptions,
@@ -27,44 +24,21 @@ import type {
   CreateChatSessionOptions,
 } from './chat-session.ts';
 import { ChatSpend } from './chat-spend.ts';
+import { prepareChatSend, sendHelpers } from './conversation/prepare-chat-send.ts';
+import {
+  type CompactedView,
+  type PreparedChatSend,
+  saveChatTurn,
+} from './conversation/save-chat-turn.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
-import type { SelectedHistory } from './select-history.ts';
 import { latestSessionSpend } from './session-spend.ts';
-import { describeValue, SessionStore } from './session-store.ts';
+import { SessionStore } from './session-store.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 
 // What a chat session does once it sends or reads its store: loaded by the session's first send
-// (or history read), not by `import '@gemloop/core'`, whose cost is Node's loader per module and
-// per import statement (bench/RESULTS.md, "Cold import, counted"). `createChatSession` keeps what
-// must answer at once: the option checks, the id and store, and the steering of a send.
-
-/** What a send needs besides the store and the agent: the history limit and token counts. */
-type SendHelpers = {
-  estimateContentTokens: typeof import('../history/estimate-tokens.ts')['estimateContentTokens'];
-  selectHistory: typeof import('./select-history.ts')['selectHistory'];
-  toHistoryTurns: typeof import('./to-history-turns.ts')['toHistoryTurns'];
-  turnProducer: typeof import('./to-history-turns.ts')['turnProducer'];
-  measureTurnTokens: typeof import('./measure-turn-tokens.ts')['measureTurnTokens'];
-};
-
-// Loaded by the first send, not by `import '@gemloop/core'`: Node's ESM loader pays for every
-// module at import, and the root must stay cheap to import (bench/README.md, "Cold import").
-// A failed load is not kept (the next send tries again).
-const sendHelpers = new LoadOnce(async (): Promise<SendHelpers> => {
-  const [
-    { estimateContentTokens },
-    { selectHistory },
-    { toHistoryTurns, turnProducer },
-    { measureTurnTokens },
-  ] = await Promise.all([
-    import('../history/estimate-tokens.ts'),
-    import('./select-history.ts'),
-    import('./to-history-turns.ts'),
-    import('./measure-turn-tokens.ts'),
-  ]);
-  return { estimateContentTokens, selectHistory, toHistoryTurns, turnProducer, measureTurnTokens };
-});
+// (or history read), not by `import '@gemloop/core'`. `createChatSession` keeps what must answer
+// at once: the option checks, the id and store, and the steering of a send.
 
 /** What `createChatSession` hands the conversation it loads. @internal */
 export type ChatConversationSetup<Output> = {
@@ -179,9 +153,7 @@ export function openChatConversation<Output>({
    * keeps every turn whole. Used only while the store holds exactly the turns it covers (no other
    * writer, no clear, no limit dropping turns).
    */
-  let compactedView:
-    | { storedTurns: number; lastCreatedAt: number | undefined; contents: readonly Content[] }
-    | undefined;
+  let compactedView: CompactedView | undefined;
   /**
    * A send's run options: the budget's (see `ChatSpend.runOptions`), the history it continues, its steering, and
    * the session's compaction and guardrails, only as keys it was given (the agent may be another's,
@@ -215,170 +187,36 @@ export function openChatConversation<Output>({
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
 
-  /**
-   * Loads the history, applies the limit, and gives the agent the turns sent, each with the model
-   * that wrote it when another model wrote some (their thought signatures are that model's, so
-   * the agent removes them); else the contents.
-   */
-  const prepare = async (
-    parts: string | readonly Part[],
-    signal: AbortSignal | undefined,
-  ): Promise<
-    SelectedHistory & {
-      history: RunOptions['history'];
-      holder: string | undefined;
-      storedTurns: number;
-      usedView: boolean;
-    }
-  > => {
-    const { turns, olderTurns } = await sessionStore.loadRecent(signal).catch((error: unknown) => {
-      throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
-    });
-    restoreSpend(turns);
-    const holder = turns[turns.length - 1]?.agent;
-    // Awaited only on the first send; an abort while it loads is caught just below.
-    const { estimateContentTokens, selectHistory, toHistoryTurns } =
-      sendHelpers.value ?? (await sendHelpers.load());
-    if (signal?.aborted === true) throw abortedBeforeRun(signal);
-    const messageTokens =
-      limit?.maxTokens === undefined
-        ? 0
-        : estimateContentTokens([
-            { role: 'user', parts: typeof parts === 'string' ? [{ text: parts }] : [...parts] },
-          ]);
-    const selected = selectHistory(turns, limit, messageTokens, olderTurns);
-    if (isLevelEnabled(logger, 'debug')) {
-      logger.debug(
-        {
-          storedTurns: olderTurns + turns.length,
-          sentTurns: selected.sentTurns,
-          droppedTurns: selected.droppedTurns,
-          tokens: selected.tokens,
-        },
-        'chat send started',
-      );
-    }
-    const sentTurns = toHistoryTurns(turns, {
-      start: selected.droppedTurns - olderTurns,
+  const prepare = (parts: string | readonly Part[], signal: AbortSignal | undefined) =>
+    prepareChatSend(parts, signal, {
+      sessionStore,
+      limit,
+      logger,
       model: agent.model,
       turnsWithoutModel,
+      view: compactedView,
+      restoreSpend,
+      abortedBeforeRun,
     });
-    const storedTurns = olderTurns + turns.length;
-    const view = compactedView;
-    if (
-      view !== undefined &&
-      view.storedTurns === storedTurns &&
-      turns.at(-1)?.createdAt === view.lastCreatedAt &&
-      selected.droppedTurns === 0 &&
-      sentTurns === undefined
-    ) {
-      return {
-        contents: selected.contents,
-        sentTurns: selected.sentTurns,
-        droppedTurns: 0,
-        tokens: selected.tokens,
-        history: [...view.contents],
-        holder,
-        storedTurns,
-        usedView: true,
-      };
-    }
-    return {
-      storedTurns,
-      usedView: false,
-      contents: selected.contents,
-      sentTurns: selected.sentTurns,
-      droppedTurns: selected.droppedTurns,
-      tokens: selected.tokens,
-      history: withInteraction(
-        sentTurns,
-        selected.contents,
-        selected.droppedTurns === 0 ? turns.at(-1)?.interactionId : undefined,
-      ),
-      holder,
-    };
-  };
 
-  /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
+  /** Saves a completed run's turn (see saveChatTurn); the next send starts where it left the history. */
   const save = async (
     result: AgentResult<Output>,
-    selected: SelectedHistory & {
-      holder: string | undefined;
-      storedTurns: number;
-      usedView: boolean;
-    },
+    selected: PreparedChatSend,
   ): Promise<ChatResult<Output>> => {
-    const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
     const { measureTurnTokens, turnProducer } = sendHelpers.value ?? (await sendHelpers.load());
-    spend.addResult(result as AgentResult<unknown>);
-    const turn: ChatTurn = {
-      contents: result.newContents,
-      tokenCount: measureTurnTokens(result as AgentResult<unknown>),
-      createdAt: now(),
+    const { chatResult, saved, view } = await saveChatTurn(result, selected, {
+      id,
+      store,
+      spend,
+      logger,
+      now,
       // The agent's model, unless a plugin sent calls of the turn to another (a fallback).
       model: turnProducer(result.steps, agent.model),
-    };
-    if (result.cost !== undefined) turn.cost = result.cost;
-    turn.sessionSpend = spend.snapshot();
-    if (holder !== undefined) turn.agent = holder;
-    // The interaction holding the conversation on the server (api: interactionsApi()): the next
-    // send continues from it, from this process or another one after a restart.
-    const interactionId = result.steps.findLast(
-      (step) => step.interactionId !== undefined,
-    )?.interactionId;
-    if (interactionId !== undefined) turn.interactionId = interactionId;
-    const saved = !(
-      result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
-    );
-    if (saved) {
-      try {
-        await store.append(id, turn, { logger });
-        // What this send sent, compacted, is where the next one starts (see compactedView).
-        const sent =
-          result.compaction?.sentContents ?? (selected.usedView ? result.contents : undefined);
-        compactedView =
-          sent === undefined
-            ? undefined
-            : {
-                storedTurns: selected.storedTurns + 1,
-                lastCreatedAt: turn.createdAt,
-                contents: sent,
-              };
-      } catch (error) {
-        throw new ChatStoreError({
-          message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describeValue(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
-          operation: 'append',
-          sessionId: id,
-          unsaved: turn.contents,
-          result,
-          cause: error,
-        });
-      }
-      if (isLevelEnabled(logger, 'debug')) {
-        logger.debug(
-          {
-            contents: turn.contents.length,
-            tokenCount: turn.tokenCount,
-            finishReason: result.finishReason,
-          },
-          'chat turn saved',
-        );
-      }
-    } else {
-      logger.warn(
-        { reason: result.blocked?.reason },
-        'the prompt was blocked; the turn is not saved, so the next message is sent without it',
-      );
-    }
-    const chatResult = result as ChatResult<Output>;
-    chatResult.chat = {
-      sessionId: id,
-      sentTurns: selected.sentTurns,
-      droppedTurns: selected.droppedTurns,
-      saved,
-      turn,
-    };
+      tokenCount: measureTurnTokens(result as AgentResult<unknown>),
+    });
+    if (saved) compactedView = view;
     return chatResult;
   };
 
@@ -533,21 +371,3 @@ export type SendSteering = {
   readonly controller?: (() => Promise<Steering>) | undefined;
   steering?: Steering | undefined;
 };
-
-/**
- * The history a send gives its run: the stored turns' contents (or turns, where another model
- * wrote some), the last one naming the interaction that holds the conversation on the server when
- * the stored last turn has one (api: interactionsApi()). Only for a history sent whole: after a limit
- * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
- */
-function withInteraction(
-  sentTurns: HistoryTurn[] | undefined,
-  contents: Content[],
-  interactionId: string | undefined,
-): RunOptions['history'] {
-  if (interactionId === undefined) return sentTurns ?? contents;
-  if (sentTurns === undefined) return [{ contents, interactionId }];
-  const last = sentTurns.at(-1);
-  if (last === undefined) return sentTurns;
-  return [...sentTurns.slice(0, -1), { ...last, interactionId }];
-}

@@ -10,7 +10,8 @@ import {
   functionOption,
   stringOption,
 } from '../options/define-options.ts';
-import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { DefinedTool } from '../tools/define/define-tool-options.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import { version } from '../version.ts';
 import type { Content } from '../wire/content.ts';

@@ -191,7 +191,7 @@ export function createLiveTelemetry({
           return;
         }
         case 'guardrail': {
-          // One span per check, as a run's (telemetry/create-otel-observer.ts): under the tool's
+          // One span per check, as a run's (telemetry/observe-otel-events.ts): under the tool's
           // span for a tool check, else the session's; timed by the check; the reason never
           // (a reason may quote the value checked).
           const parent = event.toolCallId === undefined ? undefined : tools.get(event.toolCallId);

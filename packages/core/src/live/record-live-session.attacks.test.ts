@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countOptionReads } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  createLiveRecorder,
-  type LiveRecorder,
-  type LiveRecordingInfo,
-} from '../recorder/create-live-recorder.ts';
+import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
+import type { LiveRecorder, LiveRecordingInfo } from '../recorder/live-recorder-options.ts';
 import { liveFixture } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import { recordLiveSession } from './record-live-session.ts';

@@ -2,13 +2,13 @@
 // `gemloop view` CLI) replays. This is the portable entry: the recorded format and its types.
 // The recorder itself writes files, so only Node (and Bun and Deno) get it, from `index.node.ts`.
 
+export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
 export type {
   LiveRecorder,
   LiveRecorderOptions,
   LiveRecording,
   LiveRecordingInfo,
-} from './create-live-recorder.ts';
-export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
+} from './live-recorder-options.ts';
 export type {
   LiveRecorderEvent,
   RecordedAudio,

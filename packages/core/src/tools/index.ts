@@ -48,13 +48,13 @@ export {
   suggestToolName,
   TOOL_NAME_PATTERN,
 } from './define/check-tool-name.ts';
+export { defineTool } from './define/define-tool.ts';
 export type {
   DefinedTool,
   DefineToolOptions,
   InferToolArgs,
   ToolSchemaFormat,
-} from './define/define-tool.ts';
-export { defineTool } from './define/define-tool.ts';
+} from './define/define-tool-options.ts';
 export { isBuiltinTool, isFunctionTool, isTool } from './define/is-function-tool.ts';
 export { preloadToolSchemas } from './define/preload-tool-schemas.ts';
 export type { ToolParameters, ToolParametersSource } from './define/resolve-tool-parameters.ts';

@@ -5,8 +5,8 @@ import { toolResult } from '../responses/tool-result.ts';
 import { jsonSchema } from '../schema/json-schema.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
 import type { AnyTool, FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
-import type { DefinedTool } from './define-tool.ts';
 import { defineTool } from './define-tool.ts';
+import type { DefinedTool } from './define-tool-options.ts';
 
 describe('defineTool types', () => {
   it('infers zod 4 arguments as the parsed output: defaults filled, optionals optional', () => {

@@ -1,0 +1,164 @@
+import type { BrowserEvent } from '@gemloop/core/web';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { AgentEventsLimits } from './agent-events-options.ts';
+import { ClientError } from './client-error.ts';
+import { readExcerpt } from './read-excerpt.ts';
+import { isHeaderValue } from './resume-point.ts';
+
+/** The protocol version this client reads (docs/browser-protocol.md). */
+export const PROTOCOL_VERSION = 1;
+
+// The event types of protocol version 1; any other type is skipped (forward compatible: a newer
+// server may send more).
+const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
+  'start',
+  'step-start',
+  'text-delta',
+  'text-retraction',
+  'thought-delta',
+  'tool-call',
+  'tool-result',
+  'step-finish',
+  'handoff',
+  'steer',
+  'approval-pending',
+  'approval-resolved',
+  'plugin',
+  'error',
+  'finish',
+]);
+
+/**
+ * Refuses a `start` this client must not take: a run id that cannot go back in the resume and
+ * cancel headers (a number became `42`, an object `[object Object]`), or a second `start` naming
+ * another run. `start` is the first event and names the run (docs/browser-protocol.md): one that
+ * took a later id would show the other run's events as this one's and resume or cancel that run
+ * with the page's own headers.
+ * @internal
+ */
+export function checkStartEvent(event: { runId: unknown }, known: string | undefined): void {
+  if (!isHeaderValue(event.runId)) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `The start event's run id is not 1 to 200 printable ASCII characters (got ${typeof event.runId === 'string' ? `${event.runId.length} characters` : `a ${typeof event.runId}`}): the server is not a @gemloop/core/web endpoint of protocol version ${PROTOCOL_VERSION}.`,
+    });
+  }
+  if (known !== undefined && event.runId !== known) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `The server sent a second \`start\` (run ${event.runId.slice(0, 64)}) inside run ${known.slice(0, 64)}: a stream holds one run. Its events were not shown.`,
+    });
+  }
+}
+
+/**
+ * Refuses a response that is no event stream of a run: an HTTP error (a 410 of a resume: the run
+ * can no longer be resumed), or another content type.
+ * @internal
+ */
+export async function checkEventStreamResponse(
+  response: Response,
+  resuming: boolean,
+): Promise<void> {
+  if (response.status === 410 && resuming) {
+    throw new ClientError({
+      code: 'resume-unavailable',
+      status: 410,
+      message: `The run can no longer be resumed: ${await readExcerpt(response)}`,
+    });
+  }
+  if (!response.ok) {
+    throw new ClientError({
+      code: 'http-status',
+      status: response.status,
+      message: `The server answered ${response.status}: ${await readExcerpt(response)}`,
+    });
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('text/event-stream') || response.body === null) {
+    await response.body?.cancel().catch(() => {});
+    throw new ClientError({
+      code: 'not-an-event-stream',
+      status: response.status,
+      message: `Expected text/event-stream from the server, got ${type === '' ? 'no content type' : type.slice(0, 100)}: is the URL the one that returns toEventStreamResponse()?`,
+    });
+  }
+}
+
+/**
+ * The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`); ends with
+ * the signal's reason once it is aborted.
+ * @internal
+ */
+export async function* readEventMessages(
+  body: ReadableStream<Uint8Array>,
+  limits: AgentEventsLimits,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<EventSourceMessage> {
+  const queue: EventSourceMessage[] = [];
+  let failure: unknown;
+  const parser = createParser({
+    onEvent: (message) => queue.push(message),
+    onError: (error) => {
+      // `max-buffer-size-exceeded` (eventsource-parser 3.1's `maxBufferSize`): a line or an event
+      // past the cap. Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure ??= new ClientError({
+          code: 'limit',
+          message: `An event of the stream is longer than ${limits.maxEventChars} characters (maxEventChars).`,
+        });
+      }
+    },
+    maxBufferSize: limits.maxEventChars,
+  });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  // A custom fetch may ignore the signal (its body goes on after an abort): the body is cancelled
+  // here, which also ends a read that waits on it, and nothing read is yielded after the abort.
+  const onAbort = (): void => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { value, done } = await reader.read();
+      signal?.throwIfAborted();
+      if (done) return;
+      // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
+      parser.feed(decoder.decode(value, { stream: true }));
+      if (failure !== undefined) throw failure;
+      // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
+      // is long, n² for a chunk of n small events.
+      for (let index = 0; index < queue.length; index++) {
+        signal?.throwIfAborted();
+        yield queue[index] as EventSourceMessage;
+      }
+      queue.length = 0;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * A typed event, or `undefined` for a type this client does not know (skipped).
+ * @internal
+ */
+export function parseBrowserEvent(message: EventSourceMessage): BrowserEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.data);
+  } catch (cause) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `An event's data is not JSON: ${message.data.slice(0, 100)}`,
+      cause,
+    });
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) return undefined;
+  return value as BrowserEvent;
+}
