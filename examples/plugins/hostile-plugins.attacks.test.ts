@@ -4,6 +4,8 @@
 // once. Public imports only, against the fake Gemini on 127.0.0.1, run and stream alike.
 import { getEventListeners } from 'node:events';
 import { createAgent, defineTool } from '@gemloop/core';
+import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { subagent } from '@gemloop/core/composition';
 import { AgentAbortedError } from '@gemloop/core/errors';
 import { definePlugin, PluginError } from '@gemloop/core/plugins';
 import { turn } from '@gemloop/testing';
@@ -370,4 +372,65 @@ describe.each(MODES)('one plugin object on two agents running at once (%s)', (mo
     expect(outcomes.map(({ result }) => result?.text)).toEqual(['Done.', 'Done.', 'Done.']);
     expect(seen.sort()).toEqual(['first=first:1', 'first=first:1', 'second=second:1']);
   });
+});
+
+/** A plugin whose first `endRun` never settles and aborts `controller` once it is stuck there. */
+function stuckOnce(controller: AbortController) {
+  let stuck = false;
+  return definePlugin({
+    name: 'stuck-once',
+    endRun: () => {
+      if (stuck) return;
+      stuck = true;
+      queueMicrotask(() => controller.abort(new Error('caller stopped')));
+      return new Promise<never>(() => {});
+    },
+  });
+}
+
+describe.each(['send', 'sendStream'] as const)(
+  'an endRun that never settles in a chat (%s)',
+  (mode) => {
+    it('the aborted send ends, and the next send of the session is not held behind it', async () => {
+      const { gemini } = await serve([turn.text('First.'), turn.text('Second.')]);
+      const controller = new AbortController();
+      const agent = createAgent({ gemini, model: MODEL, plugins: [stuckOnce(controller)] });
+      const chat = createChatSession({ agent, store: createMemoryHistoryStore(), id: 'c' });
+      const send = async (text: string, signal?: AbortSignal) => {
+        if (mode === 'send') return chat.send(text, { signal });
+        const stream = chat.sendStream(text, { signal });
+        for await (const _event of stream);
+        return stream.result;
+      };
+      const first = await send('Hi', controller.signal).catch((error: unknown) => error);
+      expect(AgentAbortedError.isInstance(first)).toBe(true);
+      const second = await send('Again');
+      expect(second.text).toBe('Second.');
+    }, 20_000);
+  },
+);
+
+describe.each(MODES)('an endRun that never settles in a subagent (%s)', (mode) => {
+  it("the parent's abort during the child's endRun ends the parent", async () => {
+    const child = await serve([turn.text('Child done.')]);
+    const parent = await serve([turn.call('helper', { task: 'help' }), turn.text('never')]);
+    const controller = new AbortController();
+    const helper = createAgent({
+      gemini: child.gemini,
+      model: MODEL,
+      name: 'helper',
+      plugins: [stuckOnce(controller)],
+    });
+    const agent = createAgent({
+      gemini: parent.gemini,
+      model: MODEL,
+      tools: [subagent(helper, { name: 'helper', description: 'Helps.' })],
+    });
+    const { result, error } = await outcome(agent, mode, 'Go.', { signal: controller.signal });
+    expect(result).toBeUndefined();
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect(child.fake.modelRequests).toHaveLength(1);
+    expect(parent.fake.modelRequests).toHaveLength(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  }, 20_000);
 });
