@@ -3,15 +3,33 @@
 // or garbage contents and outcomes, or share one plugin object between two agents running at
 // once. Public imports only, against the fake Gemini on 127.0.0.1, run and stream alike.
 import { getEventListeners } from 'node:events';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAgent, defineTool } from '@gemloop/core';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { subagent } from '@gemloop/core/composition';
 import { AgentAbortedError } from '@gemloop/core/errors';
 import { definePlugin, PluginError } from '@gemloop/core/plugins';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { everything, KEY, lookup, MODEL, MODES, outcome, serve } from './outside-attack-kit.ts';
+import {
+  everything,
+  KEY,
+  lookup,
+  MODEL,
+  MODES,
+  outcome,
+  serve,
+  spansAsText,
+} from './outside-attack-kit.ts';
 
 /** A thenable that never calls back: `await` on it waits for ever unless the run races it. */
 const silentThenable = (): PromiseLike<never> => ({
@@ -433,4 +451,104 @@ describe.each(MODES)('an endRun that never settles in a subagent (%s)', (mode) =
     expect(parent.fake.modelRequests).toHaveLength(1);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   }, 20_000);
+});
+
+/** A database URL with its password, and another party's Google key: what a plugin's error may quote. */
+const PASSWORD = 's3cretPassw0rd';
+const FOREIGN_KEY = `AIza${'Q'.repeat(35)}`;
+
+describe.each(MODES)("a hook's error quoting a database URL and a key (%s)", (mode) => {
+  for (const hook of ['beforeModelCall', 'wrapToolCall', 'endRun'] as const) {
+    it(`${hook}: no password or key in the events, spans, recording or logs`, async () => {
+      const { gemini } = await serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'gemloop-attack42a-'));
+      const recorder = createRunRecorder({ dir, fidelity: 'full' });
+      const lines: string[] = [];
+      const log = (fields: object, message?: string) =>
+        lines.push(`${message} ${everything(fields)}`);
+      const logger = { child: () => logger, debug: log, info: log, warn: log, error: log };
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [lookup],
+        logger,
+        recorder,
+        telemetry: { tracerProvider, recordContent: true, conventions: 'latest' },
+        plugins: [
+          definePlugin({
+            name: 'db',
+            [hook]: () => {
+              throw new Error(
+                `connect postgres://app:${PASSWORD}@db.internal:5432/prod failed (${FOREIGN_KEY}, ${KEY})`,
+              );
+            },
+          }),
+        ],
+      });
+      const events: unknown[] = [];
+      let error: unknown;
+      if (mode === 'run') error = (await outcome(agent, mode, 'Go.')).error;
+      else {
+        const stream = agent.stream('Go.');
+        try {
+          for await (const event of stream) events.push(event);
+          await stream.result;
+        } catch (failure) {
+          error = failure;
+        }
+      }
+      await recorder.flush();
+      const recorded = (
+        await Promise.all((await readdir(dir)).map((file) => readFile(join(dir, file), 'utf8')))
+      ).join('\n');
+      await rm(dir, { recursive: true, force: true });
+      expect(PluginError.isInstance(error)).toBe(true);
+      expect((error as PluginError).hook).toBe(hook);
+      // The caller's error: the client's key and any Google key's shape redacted.
+      expect(everything(error)).not.toContain(KEY);
+      expect(everything(error)).not.toContain(FOREIGN_KEY);
+      expect(recorded.length).toBeGreaterThan(0);
+      for (const [where, text] of [
+        ['events', JSON.stringify(events)],
+        ['spans', spansAsText(exporter.getFinishedSpans())],
+        ['recording', recorded],
+        ['logs', lines.join('\n')],
+      ] as const) {
+        expect(text, where).not.toContain(PASSWORD);
+        expect(text, where).not.toContain(FOREIGN_KEY);
+        expect(text, where).not.toContain(KEY);
+      }
+    });
+  }
+
+  it('a hook that rejects with the key after the run was aborted: no unhandled rejection, the run ended', async () => {
+    const { gemini } = await serve([turn.text('never')]);
+    const controller = new AbortController();
+    let rejectLate: (error: unknown) => void = () => {};
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'late',
+          beforeModelCall: () => {
+            queueMicrotask(() => controller.abort(new Error('caller stopped')));
+            return new Promise<never>((_resolve, reject) => {
+              rejectLate = reject;
+            });
+          },
+        }),
+      ],
+    });
+    const { error } = await outcome(agent, mode, 'Go.', { signal: controller.signal });
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    // Vitest fails the file on an unhandled rejection: the raced hook's is caught.
+    rejectLate(new Error(`late ${KEY}`));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(everything(error)).not.toContain(KEY);
+  });
 });
