@@ -552,3 +552,42 @@ describe.each(MODES)("a hook's error quoting a database URL and a key (%s)", (mo
     expect(everything(error)).not.toContain(KEY);
   });
 });
+
+describe.each(MODES)('a wrapEvents whose emit never settles (%s)', (mode) => {
+  it('the abort ends the run: the producer waiting on it is let go (a unary run never waits)', async () => {
+    const { fake, gemini } = await serve([turn.text('Done, at length.')]);
+    const controller = new AbortController();
+    // Spans make a unary run's events go somewhere, so its wrapEvents runs too.
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+    });
+    let waited = 0;
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      telemetry: { tracerProvider },
+      plugins: [
+        definePlugin({
+          name: 'stuck-events',
+          // A streamed answer's text waits on what the wrapper returns (a slow reader's room).
+          wrapEvents: () => (event) => {
+            if (event.type === 'text-delta' && waited++ === 0)
+              queueMicrotask(() => controller.abort(new Error('caller stopped')));
+            return new Promise<never>(() => {});
+          },
+        }),
+      ],
+    });
+    const { result, error } = await outcome(agent, mode, 'Go.', { signal: controller.signal });
+    if (mode === 'run') {
+      // A unary run waits on no event (no reader to make room for): it ends as answered.
+      expect(result?.text).toBe('Done, at length.');
+    } else {
+      expect(waited).toBe(1);
+      expect(result).toBeUndefined();
+      expect(AgentAbortedError.isInstance(error)).toBe(true);
+    }
+    expect(fake.modelRequests.length).toBeLessThanOrEqual(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  }, 20_000);
+});
