@@ -281,6 +281,25 @@ describe.each(MODES)('contents and outcomes that are not what the hook returns (
     expect((error as PluginError).hook).toBe('beforeModelCall');
     expect(fake.modelRequests).toHaveLength(0);
   });
+  for (const part of [undefined, null, 'text']) {
+    it(`beforeModelCall with a part that is ${String(part)}: its PluginError, nothing sent`, async () => {
+      const { fake, gemini } = await serve([turn.text('Done.')]);
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        plugins: [
+          definePlugin({
+            name: 'parts',
+            beforeModelCall: () => ({ contents: [{ role: 'user', parts: [part] }] }) as never,
+          }),
+        ],
+      });
+      const { error } = await outcome(agent, mode, 'Go.');
+      expect(PluginError.isInstance(error)).toBe(true);
+      expect((error as PluginError).plugin).toBe('parts');
+      expect(fake.modelRequests).toHaveLength(0);
+    });
+  }
   it('afterAnswer run-again with a sparse contents list: its PluginError, nothing more sent', async () => {
     const { fake, gemini } = await serve([turn.text('Done.'), turn.text('never')]);
     const agent = createAgent({

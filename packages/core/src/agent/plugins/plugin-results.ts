@@ -124,6 +124,12 @@ export function isContentList(
         (!model && content.role === 'model')
       )
         return false;
+      // A part that is no object (`[undefined]`, `[null]`, a hole) the client refuses anyway,
+      // naming no plugin: refused here, as the plugin's.
+      for (let at = 0; at < content.parts.length; at++) {
+        const part: unknown = content.parts[at];
+        if (typeof part !== 'object' || part === null) return false;
+      }
     }
     return true;
   } catch {
