@@ -104,21 +104,34 @@ export function finishReason(value: Pick<FinishOutcome, 'reason'>): string {
 }
 
 /** @internal */
-export function isContentList(value: unknown, empty = false): value is readonly Content[] {
+export function isContentList(
+  value: unknown,
+  empty = false,
+  model = false,
+): value is readonly Content[] {
   // A proxy whose traps throw (a hostile hook's return) is no list: the hook's invalid result,
   // not the trap's own error (its words could be anything) reaching the caller.
   try {
-    return (
-      Array.isArray(value) &&
-      (empty || value.length > 0) &&
-      value.every(
-        (content) =>
-          typeof content === 'object' &&
-          content !== null &&
-          Array.isArray((content as Content).parts) &&
-          (content as Content).role !== 'model',
+    if (!Array.isArray(value) || (!empty && value.length === 0)) return false;
+    // A loop, not `every`: `every` skips a sparse list's holes (`[, content]`), which passed
+    // here and failed at the request as the client's error, naming no plugin (attack42a).
+    for (let index = 0; index < value.length; index++) {
+      const content = value[index] as Content | undefined;
+      if (
+        typeof content !== 'object' ||
+        content === null ||
+        !Array.isArray(content.parts) ||
+        (!model && content.role === 'model')
       )
-    );
+        return false;
+      // A part that is no object (`[undefined]`, `[null]`, a hole) the client refuses anyway,
+      // naming no plugin: refused here, as the plugin's.
+      for (let at = 0; at < content.parts.length; at++) {
+        const part: unknown = content.parts[at];
+        if (typeof part !== 'object' || part === null) return false;
+      }
+    }
+    return true;
   } catch {
     return false;
   }
@@ -129,21 +142,7 @@ export function isContentList(value: unknown, empty = false): value is readonly 
  * (Gemini refuses an empty `contents`; model turns are allowed: compaction keeps them). @internal
  */
 export function isSendableContents(value: unknown): value is readonly Content[] {
-  try {
-    return (
-      Array.isArray(value) &&
-      value.length > 0 &&
-      value.every(
-        (content) =>
-          typeof content === 'object' &&
-          content !== null &&
-          Array.isArray((content as Content).parts),
-      )
-    );
-  } catch {
-    // A proxy whose traps throw (see isContentList).
-    return false;
-  }
+  return isContentList(value, false, true);
 }
 
 /** The name of a recorded hook call: unique in its run, the same on a replay. */

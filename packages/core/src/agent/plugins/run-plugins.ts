@@ -204,9 +204,12 @@ export class RunPlugins extends ModelHooks {
       // what the leaving plugin does not take stays for the plugins that do).
       this.atBoundary++;
       try {
-        await (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
-          this.views[index] as PluginRun,
-          HANDED_OFF,
+        await this.untilAborted(
+          (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
+            this.views[index] as PluginRun,
+            HANDED_OFF,
+          ),
+          'endRun',
         );
       } catch (cause) {
         throw this.error(index, 'endRun', cause);
@@ -300,9 +303,12 @@ export class RunPlugins extends ModelHooks {
       const index = indexes[at] as number;
       if (index >= failed) continue;
       try {
-        await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
-          this.views[index] as PluginRun,
-          { error },
+        await this.untilAborted(
+          ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
+            this.views[index] as PluginRun,
+            { error },
+          ),
+          'endRun',
         );
       } catch (cause) {
         endFailed ??= this.error(index, 'endRun', cause);
@@ -321,9 +327,12 @@ export class RunPlugins extends ModelHooks {
       const index = indexes[at] as number;
       this.atBoundary++;
       try {
-        await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
-          this.views[index] as PluginRun,
-          error === undefined ? {} : { error },
+        await this.untilAborted(
+          ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
+            this.views[index] as PluginRun,
+            error === undefined ? {} : { error },
+          ),
+          'endRun',
         );
       } catch (cause) {
         failed ??= this.error(index, 'endRun', cause);

@@ -83,4 +83,6 @@ const ABORT_PHASES: { readonly [Hook in PluginHookName]?: AbortPhase } = {
   wrapModelCall: 'model-call',
   afterModelCall: 'model-call',
   afterAnswer: 'between-steps',
+  // An `endRun` the abort came during (raced, see PluginHookCalls.untilAborted): the caller's.
+  endRun: 'between-steps',
 };

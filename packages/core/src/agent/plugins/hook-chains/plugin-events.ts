@@ -95,7 +95,18 @@ export class PluginEvents extends PluginHookCalls {
       const outer = wrapped as EmitRunEvent;
       const layer = { on: true };
       wrappers.set(plugin, layer);
-      through = (event) => (layer.on ? outer : inner)(event);
+      // What a wrapper returns is awaited by a producer that can wait (the streamed model call,
+      // for a slow reader): one that never settled held the run past its abort (attack42a). The
+      // wait ends with the abort (the producer sees the abort itself); the wrapper's own
+      // rejection goes on as before.
+      through = (event) => {
+        const sent = this.untilAborted((layer.on ? outer : inner)(event), 'wrapEvents');
+        return sent instanceof Promise
+          ? sent.catch((error: unknown) => {
+              if (error !== this.facts.signal.reason) throw error;
+            })
+          : sent;
+      };
     }
     if (this.innermost === undefined) this.through = through;
     else this.innermost.next = through;

@@ -417,38 +417,54 @@ export class PluginHookCalls {
     toolCall?: ToolCallPlace,
   ): Promise<unknown> {
     let fromNext: { error: unknown } | undefined;
+    let returned = false;
+    // A `next` kept and called after its wrapper returned (a timer, a retry left behind) sent a
+    // model request or ran a tool after the step, even after the run, spent and counted nowhere
+    // (attack42a): refused, as run.generate is after the run.
     const next = (value: Arg): Promise<never> =>
-      inner(value).catch((error: unknown) => {
-        fromNext = { error };
-        throw error;
-      }) as Promise<never>;
+      (returned
+        ? Promise.reject(this.invalid(index, hook, 'next() was called after it returned'))
+        : inner(value).catch((error: unknown) => {
+            fromNext = { error };
+            throw error;
+          })) as Promise<never>;
     try {
       return await this.call(index, hook, stepNumber, (run) => body(next, run), toolCall);
     } catch (error) {
       if (PluginError.isInstance(error) && fromNext !== undefined && error.cause === fromNext.error)
         throw fromNext.error;
       throw error;
+    } finally {
+      returned = true;
     }
   }
 
   /**
    * A hook's pending result, or the run's abort: a hook that ignores `run.signal` must not keep an
-   * aborted run waiting for ever (a tool's `execute` is raced the same way). `endRun` is not
-   * raced: it runs after an abort, to clean up. The hook goes on in the background.
+   * aborted run waiting for ever (a tool's `execute` is raced the same way). An `endRun` called
+   * after the abort is not raced: it runs then to clean up; one the abort comes during is (an
+   * `endRun` that never settled held a finished run past its caller's abort: attack42a). A
+   * thenable that is no Promise is raced too (awaited as it was, one that never called back held
+   * the run). The hook goes on in the background.
    */
   protected untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T> {
     const signal = this.facts.signal;
-    if (hook === 'endRun' || !(value instanceof Promise)) return value;
+    let pending = value as Promise<T>;
+    if (!(value instanceof Promise)) {
+      if (typeof (value as { then?: unknown } | undefined)?.then !== 'function') return value;
+      pending = Promise.resolve(value);
+    }
     if (signal.aborted) {
-      value.catch(() => {});
+      if (hook === 'endRun') return pending;
+      pending.catch(() => {});
       return Promise.reject(signal.reason);
     }
     return new Promise<T>((resolve, reject) => {
       const stopWaiting = onAbort(signal, () => {
-        value.catch(() => {});
+        pending.catch(() => {});
         reject(signal.reason);
       });
-      value.then(
+      pending.then(
         (settled) => {
           stopWaiting();
           resolve(settled);
