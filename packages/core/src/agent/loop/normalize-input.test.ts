@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../../history/thought-signatures/thought-signature-bypass.ts';
+import { validateHistory } from '../../history/validate-history.ts';
 import {
   createHistoryCheckCache,
   type HistoryCheckCache,
 } from '../../history/validate-history-cached.ts';
-import { validateHistory } from '../../history/validate-history.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content } from '../../wire/content.ts';
