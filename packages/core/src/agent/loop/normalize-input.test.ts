@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../../history/thought-signatures/thought-signature-bypass.ts';
-import { createHistoryCheckCache } from '../../history/validate-history-cached.ts';
+import { validateHistory } from '../../history/validate-history.ts';
+import {
+  createHistoryCheckCache,
+  type HistoryCheckCache,
+} from '../../history/validate-history-cached.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content } from '../../wire/content.ts';
@@ -235,5 +239,59 @@ describe('normalizeInput: what a run starts from', () => {
     ];
     expect(() => normalize('next', { history, logger: quiet })).not.toThrow();
     expect(asked).toBeGreaterThan(0);
+  });
+});
+
+describe('normalizeInput: which input is walked by the history checks', () => {
+  /** The agent's check cache, counting the lists it is asked about. */
+  function countingChecks(): HistoryCheckCache & { lists: unknown[][] } {
+    const real = createHistoryCheckCache();
+    const lists: unknown[][] = [];
+    return {
+      lists,
+      validate(contents, options) {
+        lists.push([...(contents as unknown[])]);
+        return real.validate(contents, options);
+      },
+    };
+  }
+  const run = (input: unknown, history?: readonly Content[]) => {
+    const historyChecks = countingChecks();
+    const normalized = normalizeInput(input as AgentInput, {
+      history,
+      requiresThoughtSignatures: false,
+      logger: recordingLogger(),
+      model: MODEL,
+      historyChecks,
+    });
+    return { normalized, lists: historyChecks.lists };
+  };
+
+  it('walks nothing for a message alone (one user text part: no check refuses or warns about it)', () => {
+    for (const message of ['', 'x', '\u0000', ' '.repeat(3), 'a'.repeat(100_000)]) {
+      // The premise of the shortcut, held to the real check: the message's content has no issue.
+      expect(validateHistory([user(message)], { onWarning: () => expect.unreachable() })).toEqual(
+        [],
+      );
+      const { normalized, lists } = run(message);
+      expect(lists).toEqual([]);
+      expect(normalized).toEqual({ contents: [user(message)], inputLength: 0 });
+    }
+  });
+
+  it('still walks a message with a history, and refuses the history the API would refuse', () => {
+    const history = [user('q'), answer('a')];
+    expect(run('next', history).lists).toEqual([[...history, user('next')]]);
+    // A function response with no call before it: the pairing rule holds with a message after it.
+    expect(() => run('next', [reply('lookup')])).toThrow(InvalidHistoryError);
+    // An empty history is no history: the message alone, not walked.
+    expect(run('next', []).lists).toEqual([]);
+  });
+
+  it('still walks parts and contents given as input, and refuses a malformed one', () => {
+    expect(run([{ text: 'hi' }]).lists).toEqual([[user('hi')]]);
+    expect(run([user('hi')]).lists).toEqual([[user('hi')]]);
+    expect(() => run([{ text: 42 }])).toThrow(InvalidHistoryError);
+    expect(() => run([{ role: 'user', parts: [{}] }])).toThrow(InvalidHistoryError);
   });
 });

@@ -128,33 +128,6 @@ export type RunLink = ChildRunParent & {
   readonly turn: { children: number };
 };
 
-/** The link of a top run (nothing above it). @internal */
-export function topRunLink(
-  sink: EmitEvent,
-  streaming: boolean,
-  beforeToolCall: BeforeToolCallHook | undefined,
-  budget: TreeBudget | undefined,
-  runId: string | undefined,
-  recorders?: readonly RunObserver[],
-  startChild?: ChildRunStarter | undefined,
-): RunLink {
-  return {
-    runId,
-    recorders,
-    startChild,
-    path: TOP,
-    sink,
-    streaming,
-    beforeToolCall,
-    inheritedBeforeToolCall: undefined,
-    budget,
-    childNumbers: new Map(),
-    childUsage: [],
-    callSpend: new Map(),
-    turn: { children: 1 },
-  };
-}
-
 /** The link of a run started as a child. @internal */
 export function childRunLink(
   parent: ChildRunParent,
@@ -162,8 +135,8 @@ export function childRunLink(
   runId: string | undefined,
   recorders?: readonly RunObserver[],
 ): RunLink {
-  // The keys in topRunLink's order: one hidden class for every link, so the loop's reads of a
-  // link stay monomorphic in a tree of runs.
+  // The keys in the order of a top run's link (start-run.ts's `runOutlets`): one hidden class for
+  // every link, so the loop's reads of a link stay monomorphic in a tree of runs.
   return {
     runId,
     recorders,
@@ -246,7 +219,8 @@ export function emitAt(sink: EmitEvent, path: AgentPath): EmitEvent {
   };
 }
 
-const TOP: AgentPath = Object.freeze([]);
+/** The path of a top run (nothing above it). @internal */
+export const TOP_PATH: AgentPath = Object.freeze([]);
 
 // why (brand): the tools that start child runs (subagents), each with the agent its calls start,
 // keyed by the tool object: a subagent is an ordinary public tool in `tools`, known from the tool
