@@ -55,8 +55,8 @@ export type TakeLockFileResult =
 /**
  * Tries once to take `lockFile`: created with `O_EXCL`, holding the pid, host name, start time
  * and thread of its taker. A lock whose holder is certainly gone is taken over: a process of this
- * host that is not running, an earlier process that had this pid (a container restarted), a lock
- * of this thread that none of its stores holds, a file with no record older than
+ * host that is not running, an earlier process that had this pid (a container restarted), a file
+ * with no record older than
  * {@link UNREADABLE_LOCK_GRACE_MS}. Another thread of this process, a running process and another
  * host's lock (it cannot be checked from here) are holders. Reads no more than a KiB of the file
  * and never opens a FIFO for blocking. Until released, the lock is removed by the thread's exit.
@@ -94,7 +94,7 @@ export async function takeLockFile(
     if (head === 'missing') continue;
     if (!head.regular) return { status: 'not-a-file' };
     holder = parseRecord(head.raw);
-    if (isStale(holder, head.ageMs, own, table.held.has(lockFile))) {
+    if (isStale(holder, head.ageMs, own)) {
       await removeStale(lockFile, head.raw);
       continue;
     }
@@ -109,8 +109,8 @@ export async function takeLockFile(
 
 /**
  * The locks this thread holds, lock file to token: one table per thread (on `globalThis`, so two
- * copies of gemloop in one thread share it), for the exit hook that removes them and to know a
- * lock of this thread that no store holds; with the process's start, read once.
+ * copies of gemloop in one thread share it), for the exit hook that removes them; with the
+ * process's start, read once.
  */
 type LockTable = {
   held: Map<string, string>;
@@ -211,12 +211,7 @@ function parseRecord(raw: string): LockFileRecord | undefined {
  * origin of a worker; Node 20 gives the process's), so a start time that differs says "an earlier
  * process" only for a lock of this very thread id; another thread's lock is a live holder's.
  */
-function isStale(
-  holder: LockFileRecord | undefined,
-  ageMs: number,
-  own: LockFileRecord,
-  heldHere: boolean,
-): boolean {
+function isStale(holder: LockFileRecord | undefined, ageMs: number, own: LockFileRecord): boolean {
   if (holder === undefined) return ageMs > UNREADABLE_LOCK_GRACE_MS;
   if (holder.hostname !== own.hostname) return false;
   if (holder.pid === own.pid) {
@@ -225,8 +220,11 @@ function isStale(
       if (holder.process !== own.process) return true;
     }
     if (holder.threadId !== own.threadId) return false;
-    // Compared loosely: a rounded time origin.
-    return Math.abs(holder.startedAt - own.startedAt) > 1000 || !heldHere;
+    // Compared loosely: a rounded time origin. The same start is a live store of this thread:
+    // whether one holds it is not asked of the thread's table, which a release empties before
+    // its unlink, so a lock read just before would be taken for a leftover and moved aside while
+    // another writer's fresh one took the name (two processes' changes were lost that way).
+    return Math.abs(holder.startedAt - own.startedAt) > 1000;
   }
   try {
     process.kill(holder.pid, 0);
