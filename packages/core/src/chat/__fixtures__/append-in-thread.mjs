@@ -14,6 +14,7 @@
 // error: { code, reason, holder, lockFile, message } } and ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { silentLogger as logger, writerTurn } from './writer-turns.mjs';
 
 const { storeModule, file, writer, turns, ownTimeOrigin } = workerData;
 if (ownTimeOrigin) {
@@ -23,30 +24,13 @@ if (ownTimeOrigin) {
 }
 const { createFileHistoryStore } = await import(pathToFileURL(storeModule).href);
 const store = createFileHistoryStore({ path: file, fsync: false });
-const logger = {
-  child: () => logger,
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 const next = () => new Promise((resolve) => parentPort.once('message', resolve));
 parentPort.postMessage({ type: 'ready', timeOrigin: performance.timeOrigin });
 await next();
 
 try {
   for (let index = 0; index < turns; index++) {
-    await store.append(
-      's',
-      {
-        contents: [
-          { role: 'user', parts: [{ text: `${writer} question ${index}` }] },
-          { role: 'model', parts: [{ text: `${writer} answer ${index} ${'.'.repeat(50_000)}` }] },
-        ],
-        createdAt: index,
-      },
-      { logger },
-    );
+    await store.append('s', writerTurn(writer, index, 50_000), { logger });
     parentPort.postMessage({ type: 'saved', index });
   }
 } catch (error) {
