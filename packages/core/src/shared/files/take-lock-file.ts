@@ -44,7 +44,7 @@ export type HeldLockFile = {
 };
 
 /**
- * What {@link takeLockFile} found: the lock taken; held by someone else (`holder` undefined when
+ * What `takeLockFile` found: the lock taken; held by someone else (`holder` undefined when
  * the file holds no lock record); or a lock path that is no regular file. @internal
  */
 export type TakeLockFileResult =
@@ -56,10 +56,10 @@ export type TakeLockFileResult =
  * Tries once to take `lockFile`: created with `O_EXCL`, holding the pid, host name, start time
  * and thread of its taker. A lock whose holder is certainly gone is taken over: a process of this
  * host that is not running, an earlier process that had this pid (a container restarted), a file
- * with no record older than
- * {@link UNREADABLE_LOCK_GRACE_MS}. Another thread of this process, a running process and another
- * host's lock (it cannot be checked from here) are holders. Reads no more than a KiB of the file
- * and never opens a FIFO for blocking. Until released, the lock is removed by the thread's exit.
+ * with no record older than `UNREADABLE_LOCK_GRACE_MS`. Another thread of this process, a running
+ * process and another host's lock (it cannot be checked from here) are holders. Reads no more
+ * than a KiB of the file and never opens a FIFO for blocking. Until released, the lock is removed
+ * by the thread's exit.
  *
  * @param mode - the lock file's permissions when created.
  * @internal
@@ -78,7 +78,6 @@ export async function takeLockFile(
     token: crypto.randomUUID(),
   };
   const text = `${JSON.stringify(own)}\n`;
-  let holder: LockFileRecord | undefined;
   // A few rounds: a stale lock removed, or a holder that released meanwhile, ends a round.
   for (let round = 0; round < 5; round++) {
     if (await create(lockFile, text, mode)) {
@@ -93,18 +92,17 @@ export async function takeLockFile(
     const head = await readLockHead(lockFile);
     if (head === 'missing') continue;
     if (!head.regular) return { status: 'not-a-file' };
-    holder = parseRecord(head.raw);
+    const holder = parseRecord(head.raw);
     if (isStale(holder, head.ageMs, own)) {
       await removeStale(lockFile, head.raw);
       continue;
     }
-    break;
+    const sameProcess =
+      holder !== undefined && holder.pid === own.pid && holder.hostname === own.hostname;
+    return { status: 'held', holder, sameProcess };
   }
-  return {
-    status: 'held',
-    holder,
-    sameProcess: holder !== undefined && holder.pid === own.pid && holder.hostname === own.hostname,
-  };
+  // Taken and let go under its hands every round: held by writers it cannot name.
+  return { status: 'held', holder: undefined, sameProcess: false };
 }
 
 /**
@@ -206,7 +204,7 @@ function parseRecord(raw: string): LockFileRecord | undefined {
 }
 
 /**
- * Whether a lock's holder is certainly gone (see {@link takeLockFile}). Within this process the
+ * Whether a lock's holder is certainly gone (see `takeLockFile`). Within this process the
  * thread decides first: a worker thread's start time may be its own (the HR-Time spec's time
  * origin of a worker; Node 20 gives the process's), so a start time that differs says "an earlier
  * process" only for a lock of this very thread id; another thread's lock is a live holder's.
