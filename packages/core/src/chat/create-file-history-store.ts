@@ -118,13 +118,16 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  *
  * **One writer per file.** Two processes appending to one file lose acknowledged turns (one cuts
  * what it takes for a torn last line while the other writes it), so the store takes a lock file
- * (`<file>.lock`, created with `O_EXCL`, holding the pid, host name and start time) before its
- * first use of a history file, and keeps it until `release(id)` (what `chat.close()` calls), `close()` or the process's exit. Another process, or another store
- * object of this process, then gets a {@link ChatStoreLockedError} that names the holder, instead
- * of losing data. A lock whose process died on this host (a crash, a kill) is taken over, and so
- * is one that holds no lock record (empty or damaged) once it is 10 seconds old; one of another
- * host (a shared disk) must be deleted by hand once nothing uses the file. Calls on one
- * file are serialised within the store.
+ * (`<file>.lock`, created with `O_EXCL`, holding the pid, host name, start time and thread; the
+ * memory file store takes the same lock) before its first use of a history file, and keeps it
+ * until `release(id)` (what `chat.close()` calls), `close()` or the process's (or worker
+ * thread's) exit. Another process, or another store object of this process (in this thread or
+ * another), then gets a {@link ChatStoreLockedError} that names the holder, instead of losing
+ * data. A lock whose process died on this host (a crash, a kill) or an earlier process with this
+ * pid left is taken over, and so is one that holds no lock record (empty or damaged) once it is
+ * 10 seconds old; one of another host (a shared disk) must be deleted by hand once nothing uses
+ * the file. A lock path that is no regular file (a FIFO) is a {@link ChatStoreError}. Calls on
+ * one file are serialised within the store.
  *
  * Since the store is the file's only writer, it keeps each session's history in memory once
  * loaded and adds each turn it appends: a send reads the file once, not on every message (a file

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { createScriptedGemini, textTurn } from '../agent/__fixtures__/scripted-gemini.ts';
@@ -10,11 +11,11 @@ import { createAgent } from '../agent/create-agent.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { ChatStoreLockedError } from '../errors/chat-store-locked-error.ts';
+import { UNREADABLE_LOCK_GRACE_MS } from '../shared/files/take-lock-file.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
-import { UNREADABLE_LOCK_GRACE_MS } from './history-file-lock.ts';
 import type { ChatTurn } from './history-store.ts';
 
 // Two real processes append to one session of one file at the same time. Without a lock, one of
@@ -194,23 +195,26 @@ describe('the file store lock in one process', () => {
     await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('takes over a lock of its own pid from an earlier start (a restarted container)', async () => {
-    const file = join(await temporaryDirectory(), 'chat.jsonl');
-    const earlier = {
-      pid: process.pid,
-      hostname: hostname(),
-      startedAt: 1,
-      threadId: 0,
-      token: 'x',
-    };
-    await writeFile(`${file}.lock`, JSON.stringify(earlier));
-    const store = createFileHistoryStore({ path: file });
+  it('takes over a lock of its own pid from an earlier start (a restarted container), of any thread', async () => {
+    const directory = await temporaryDirectory();
+    const own = { pid: process.pid, hostname: hostname(), token: 'x' };
+    // The earlier process's main thread (this test runs in a worker): its start, read from
+    // /proc on Linux, is another; and a lock of this very thread id with another start time.
+    for (const [name, earlier] of [
+      ['other-thread', { ...own, startedAt: 1, threadId: threadId + 1, process: 'boot:1' }],
+      ['this-thread', { ...own, startedAt: 1, threadId }],
+    ] as const) {
+      if (name === 'other-thread' && platform() !== 'linux') continue;
+      const file = join(directory, `${name}.jsonl`);
+      await writeFile(`${file}.lock`, JSON.stringify(earlier));
+      const store = createFileHistoryStore({ path: file });
 
-    expect(await store.load('s', context())).toEqual([]);
+      expect(await store.load('s', context()), name).toEqual([]);
 
-    const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { startedAt: number };
-    expect(lock.startedAt).not.toBe(1);
-    await store.close();
+      const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { startedAt: number };
+      expect(lock.startedAt, name).not.toBe(1);
+      await store.close();
+    }
   });
 
   it('refuses a lock held on another host, or one it cannot read, and says how to fix it', async () => {

@@ -9,17 +9,11 @@
 //     parent kills it.
 import { open } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { silentLogger as logger } from './writer-turns.mjs';
 
 const [storeModule, file, mode] = process.argv.slice(2);
 const { createFileHistoryStore } = await import(pathToFileURL(storeModule).href);
 const store = createFileHistoryStore({ path: file });
-const logger = {
-  child: () => logger,
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 const turn = (index, size) => ({
   contents: [
     { role: 'user', parts: [{ text: `Question ${index}` }] },

@@ -11,17 +11,11 @@
 // "failed <writer> <JSON of the error's code, reason, holder and message>" and exits with 2.
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { silentLogger as logger, writerTurn } from './writer-turns.mjs';
 
 const [storeModule, file, writer, turns, keepOpen] = process.argv.slice(2);
 const { createFileHistoryStore } = await import(pathToFileURL(storeModule).href);
 const store = createFileHistoryStore({ path: file, fsync: false });
-const logger = {
-  child: () => logger,
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 
 // Lines on stdin say when to start and when to finish.
 const lines = createInterface({ input: process.stdin });
@@ -31,17 +25,7 @@ await nextLine();
 
 try {
   for (let index = 0; index < Number(turns); index++) {
-    await store.append(
-      's',
-      {
-        contents: [
-          { role: 'user', parts: [{ text: `${writer} question ${index}` }] },
-          { role: 'model', parts: [{ text: `${writer} answer ${index} ${'.'.repeat(200_000)}` }] },
-        ],
-        createdAt: index,
-      },
-      { logger },
-    );
+    await store.append('s', writerTurn(writer, index, 200_000), { logger });
     process.stdout.write(`saved ${writer} ${index}\n`);
   }
 } catch (error) {

@@ -1,0 +1,314 @@
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as Os from 'node:os';
+import type * as WorkerThreads from 'node:worker_threads';
+
+// The one lock file of gemloop's file stores (chat histories, memories). Its node: modules are
+// loaded at the first lock, not when gemloop is imported: the stores are reached from entries a
+// browser bundle may load too.
+const require = createRequire(import.meta.url);
+const fs = (): typeof FsPromises => require('node:fs/promises') as typeof FsPromises;
+const fsSync = (): typeof Fs => require('node:fs') as typeof Fs;
+
+/** What a lock file holds: who took it, and a token that tells this taking from any other. @internal */
+export type LockFileRecord = {
+  pid: number;
+  hostname: string;
+  /** The taking thread's `performance.timeOrigin`: an earlier process of this pid has another. */
+  startedAt: number;
+  threadId: number;
+  /**
+   * The process's start where the system tells it exactly (Linux: the boot's id and the start in
+   * clock ticks, `/proc/self/stat`), the same in every thread and unmoved by a clock set: tells a
+   * live thread of this process from an earlier process of this pid. Absent elsewhere.
+   */
+  process?: string | undefined;
+  token: string;
+};
+
+/**
+ * How long a lock file may hold no lock record before it is taken for abandoned. A writer writes
+ * its record in one write right after creating the file, so a live one leaves it empty for
+ * microseconds; 10 s is past any pause of a loaded machine, and short enough that nobody waits
+ * long for a writer killed between the two.
+ * @internal
+ */
+export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+/** A lock file this thread holds. @internal */
+export type HeldLockFile = {
+  readonly lockFile: string;
+  /** Removes the lock file, if it is still this taking's. Never throws. */
+  release(): Promise<void>;
+};
+
+/**
+ * What `takeLockFile` found: the lock taken; held by someone else (`holder` undefined when
+ * the file holds no lock record); or a lock path that is no regular file. @internal
+ */
+export type TakeLockFileResult =
+  | { status: 'taken'; lock: HeldLockFile }
+  | { status: 'held'; holder: LockFileRecord | undefined; sameProcess: boolean }
+  | { status: 'not-a-file' };
+
+/**
+ * Tries once to take `lockFile`: created with `O_EXCL`, holding the pid, host name, start time
+ * and thread of its taker. A lock whose holder is certainly gone is taken over: a process of this
+ * host that is not running, an earlier process that had this pid (a container restarted), a file
+ * with no record older than `UNREADABLE_LOCK_GRACE_MS`. Another thread of this process, a running
+ * process and another host's lock (it cannot be checked from here) are holders. Reads no more
+ * than a KiB of the file and never opens a FIFO for blocking. Until released, the lock is removed
+ * by the thread's exit.
+ *
+ * @param mode - the lock file's permissions when created.
+ * @internal
+ */
+export async function takeLockFile(
+  lockFile: string,
+  { mode }: { mode?: number | undefined } = {},
+): Promise<TakeLockFileResult> {
+  const table = lockTable();
+  const own: LockFileRecord = {
+    pid: process.pid,
+    hostname: (require('node:os') as typeof Os).hostname(),
+    startedAt: Math.round(performance.timeOrigin),
+    threadId: (require('node:worker_threads') as typeof WorkerThreads).threadId,
+    ...processStart(table),
+    token: crypto.randomUUID(),
+  };
+  const text = `${JSON.stringify(own)}\n`;
+  // A few rounds: a stale lock removed, or a holder that released meanwhile, ends a round.
+  for (let round = 0; round < 5; round++) {
+    if (await create(lockFile, text, mode)) {
+      table.held.set(lockFile, own.token);
+      installExitHook(table);
+      const release = async (): Promise<void> => {
+        if (table.held.get(lockFile) === own.token) table.held.delete(lockFile);
+        await removeIfOwn(lockFile, own.token);
+      };
+      return { status: 'taken', lock: { lockFile, release } };
+    }
+    const head = await readLockHead(lockFile);
+    if (head === 'missing') continue;
+    if (!head.regular) return { status: 'not-a-file' };
+    const holder = parseRecord(head.raw);
+    if (isStale(holder, head.ageMs, own)) {
+      await removeStale(lockFile, head.raw);
+      continue;
+    }
+    const sameProcess =
+      holder !== undefined && holder.pid === own.pid && holder.hostname === own.hostname;
+    return { status: 'held', holder, sameProcess };
+  }
+  // Taken and let go under its hands every round: held by writers it cannot name.
+  return { status: 'held', holder: undefined, sameProcess: false };
+}
+
+/**
+ * The locks this thread holds, lock file to token: one table per thread (on `globalThis`, so two
+ * copies of gemloop in one thread share it), for the exit hook that removes them; with the
+ * process's start, read once.
+ */
+type LockTable = {
+  held: Map<string, string>;
+  exitHook: boolean;
+  /** The process's start, read at the first lock (`processStart`). */
+  process?: { process?: string } | undefined;
+};
+// why (brand): a registered symbol on `globalThis`, so every copy of gemloop in the thread finds
+// the one lock table (the locks are the thread's).
+const tableKey = Symbol.for('gemloop.file-locks');
+function lockTable(): LockTable {
+  const global = globalThis as { [tableKey]?: LockTable };
+  global[tableKey] ??= { held: new Map(), exitHook: false };
+  return global[tableKey];
+}
+
+/** Creates the lock file with `O_EXCL` and writes its record; `false` when it exists. */
+async function create(lockFile: string, text: string, mode: number | undefined): Promise<boolean> {
+  let handle: FsPromises.FileHandle;
+  try {
+    handle = await fs().open(lockFile, 'wx', mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(text, 'utf8');
+  } catch (error) {
+    await handle.close();
+    await fs()
+      .unlink(lockFile)
+      .catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  return true;
+}
+
+type LockHead = { raw: string; ageMs: number; regular: boolean };
+
+/**
+ * The first KiB of a lock file (a record is ~150 bytes: a planted large file is read no further)
+ * and its age, or `'missing'`. Opened with `O_NONBLOCK`, so a FIFO planted under the name opens at
+ * once and is reported (`regular: false`) rather than blocking a pool thread until a writer comes.
+ * An empty file is read again after 50 ms: its creator may not have written it yet.
+ */
+async function readLockHead(path: string): Promise<LockHead | 'missing'> {
+  const head = await readHead(path);
+  if (head === 'missing' || head.raw !== '' || !head.regular) return head;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return readHead(path);
+}
+
+async function readHead(path: string): Promise<LockHead | 'missing'> {
+  const { constants } = fsSync();
+  let handle: FsPromises.FileHandle;
+  try {
+    handle = await fs().open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { raw: '', ageMs: 0, regular: false };
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
+    const raw = buffer.subarray(0, bytesRead).toString('utf8');
+    return { raw, ageMs: Date.now() - stat.mtimeMs, regular: true };
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseRecord(raw: string): LockFileRecord | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<LockFileRecord> | null;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      Number.isSafeInteger(value.pid) &&
+      (value.pid as number) > 0 &&
+      typeof value.hostname === 'string' &&
+      typeof value.startedAt === 'number' &&
+      Number.isInteger(value.threadId) &&
+      typeof value.token === 'string'
+    ) {
+      return value as LockFileRecord;
+    }
+  } catch {
+    // Not a lock record.
+  }
+  return undefined;
+}
+
+/**
+ * Whether a lock's holder is certainly gone (see `takeLockFile`). Within this process the
+ * thread decides first: a worker thread's start time may be its own (the HR-Time spec's time
+ * origin of a worker; Node 20 gives the process's), so a start time that differs says "an earlier
+ * process" only for a lock of this very thread id; another thread's lock is a live holder's.
+ */
+function isStale(holder: LockFileRecord | undefined, ageMs: number, own: LockFileRecord): boolean {
+  if (holder === undefined) return ageMs > UNREADABLE_LOCK_GRACE_MS;
+  if (holder.hostname !== own.hostname) return false;
+  if (holder.pid === own.pid) {
+    // Both known: another start is an earlier process, whichever thread took the lock.
+    if (typeof holder.process === 'string' && own.process !== undefined) {
+      if (holder.process !== own.process) return true;
+    }
+    if (holder.threadId !== own.threadId) return false;
+    // Compared loosely: a rounded time origin. The same start is a live store of this thread:
+    // whether one holds it is not asked of the thread's table, which a release empties before
+    // its unlink, so a lock read just before would be taken for a leftover and moved aside while
+    // another writer's fresh one took the name (two processes' changes were lost that way).
+    return Math.abs(holder.startedAt - own.startedAt) > 1000;
+  }
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** This process's `process` field, read once per thread; `{}` where the system does not tell it. */
+function processStart(table: LockTable): { process?: string } {
+  if (table.process !== undefined) return table.process;
+  table.process = {};
+  try {
+    const { readFileSync } = fsSync();
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The fields after the command (which may hold spaces and parentheses); starttime is the 22nd.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    if (start !== undefined && /^\d+$/.test(start) && boot !== '') {
+      table.process = { process: `${boot.slice(0, 64)}:${start}` };
+    }
+  } catch {
+    // Not Linux (or no procfs): the thread and start time decide alone.
+  }
+  return table.process;
+}
+
+/**
+ * Removes a stale lock unless another writer replaced it meanwhile: renamed aside (one atomic
+ * step, so two writers cannot both remove it), checked, and put back when it was a fresh one.
+ */
+async function removeStale(lockFile: string, staleText: string): Promise<void> {
+  const aside = `${lockFile}.${crypto.randomUUID()}.stale`;
+  try {
+    await fs().rename(lockFile, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const moved = await readHead(aside).catch(() => 'missing' as const);
+  if (moved === 'missing' || moved.raw !== staleText) {
+    // A fresh lock: back in place, unless a third writer already took the name.
+    await fs()
+      .link(aside, lockFile)
+      .catch(() => {});
+  }
+  await fs()
+    .unlink(aside)
+    .catch(() => {});
+}
+
+async function removeIfOwn(lockFile: string, token: string): Promise<void> {
+  const head = await readHead(lockFile).catch(() => 'missing' as const);
+  // Gone already, or unreadable: a lock left behind is taken over once this process is gone.
+  if (head === 'missing' || parseRecord(head.raw)?.token !== token) return;
+  await fs()
+    .unlink(lockFile)
+    .catch(() => {});
+}
+
+/** Removes this thread's locks when the process (or worker thread) exits normally. */
+function installExitHook(table: LockTable): void {
+  if (table.exitHook) return;
+  table.exitHook = true;
+  process.once('exit', () => {
+    const { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } = fsSync();
+    for (const [lockFile, token] of table.held) {
+      try {
+        // Bounded and non-blocking, as readHead: the path may hold anything by now.
+        const descriptor = openSync(lockFile, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        let raw = '';
+        try {
+          if (fstatSync(descriptor).isFile()) {
+            const buffer = Buffer.alloc(1024);
+            raw = buffer.subarray(0, readSync(descriptor, buffer, 0, 1024, 0)).toString('utf8');
+          }
+        } finally {
+          closeSync(descriptor);
+        }
+        if (parseRecord(raw)?.token === token) unlinkSync(lockFile);
+      } catch {
+        // Best effort: a lock left behind is stale once this process is gone.
+      }
+    }
+    table.held.clear();
+  });
+}
