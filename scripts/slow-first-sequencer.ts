@@ -18,6 +18,10 @@ export const SLOW_FILES: readonly string[] = [
   'packages/dbos/src/durable/runs/crash-recovery.test.ts',
   'packages/dbos/src/durable/approvals/paused-runs.test.ts',
   'packages/dbos/src/durable/fleet/cancel-takeover.test.ts',
+  // Also a SIGSTOPped owner and takeovers, four workers one after another: 5.3 s of CPU alone
+  // (~1.4 s above a dbos file's base) for 13 s of wall at load 10, 15-33 s at load 20, nearly
+  // all of it waiting on the workers (test-speed20): early, its waits overlap the others' work.
+  'packages/dbos/src/durable/interactions/stale-park.workers.test.ts',
   // Three child Vitest runs one after another (~35 s quiet), and the fleet example killed three
   // ways (~18 s): by project name (evals-processes, examples) they started after every dbos file
   // and ended the run, the first alone for its last 25 s (a full run at load 15-37, 2026-11-26).
