@@ -104,14 +104,14 @@ describe("gemloop view, a run whose grounding is a hostile model's (attack42c)",
     await page.locator('#runs tr.run-row a').first().click();
     await page.waitForSelector('#sources');
 
-    const hrefs = await page.locator('#sources a').evaluateAll((links) =>
-      links.map((link) => link.getAttribute('href') ?? ''),
-    );
+    const hrefs = await page
+      .locator('#sources a')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
     expect(hrefs.length).toBeGreaterThan(0);
     for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
     // Every link is one the page can hold: no 2 MB address, in a link or as text.
     expect(Math.max(...hrefs.map((href) => href.length))).toBeLessThan(4096);
-    const text = await page.locator('#sources').innerText();
+    const text = (await page.locator('#sources').textContent()) ?? '';
     expect(text.length).toBeLessThan(100_000);
     // The list is bounded, and says how many it left out.
     const items = await page.locator('#sources li').count();
@@ -124,8 +124,8 @@ describe("gemloop view, a run whose grounding is a hostile model's (attack42c)",
     expect(text).toContain('⟨U+202E⟩');
     expect(text).not.toContain('\u202E');
 
-    const page_ = await page.content();
-    expect(page_).not.toContain(GOOGLE_KEY);
+    const html = await page.content();
+    expect(html).not.toContain(GOOGLE_KEY);
     // The model's HTML ran nowhere and made no element.
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(await page.locator('iframe, img[onerror], script:not([src])').count()).toBe(0);
