@@ -14,6 +14,7 @@ import { createAgent, fileSearch } from '@gemloop/core';
 import { createFileSearchStores } from '@gemloop/core/http';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const HANDBOOK = fileURLToPath(new URL('./handbook/', import.meta.url));
 
@@ -57,13 +58,19 @@ await run(
       const result = await agent.run(question);
       console.log(`A: ${result.text}\n`);
 
-      const chunks = result.grounding.flatMap((grounding) => grounding.groundingChunks ?? []);
+      // Citations are the model's bytes: a list may be none, a title may hold terminal escapes.
+      const chunks = result.grounding.flatMap((grounding) =>
+        Array.isArray(grounding?.groundingChunks) ? grounding.groundingChunks : [],
+      );
       if (chunks.length === 0) console.log('(no citations)');
-      chunks.forEach((chunk, index) => {
-        const context = chunk.retrievedContext;
-        const excerpt = (context?.text ?? '').replace(/\s+/g, ' ').slice(0, 100);
-        console.log(`[${index + 1}] ${context?.title ?? '?'}: "${excerpt}"`);
-      });
+      for (const [index, chunk] of chunks.slice(0, 20).entries()) {
+        const context = chunk?.retrievedContext;
+        const text = typeof context?.text === 'string' ? context.text : '';
+        const title = typeof context?.title === 'string' ? context.title.slice(0, 200) : '?';
+        const excerpt = text.slice(0, 400).replace(/\s+/g, ' ').slice(0, 100);
+        console.log(`[${index + 1}] ${shownText(title)}: "${shownText(excerpt)}"`);
+      }
+      if (chunks.length > 20) console.log(`(and ${chunks.length - 20} more)`);
     } finally {
       await stores.delete(store.name, { force: true });
       console.log(`\ndeleted ${store.name}`);

@@ -14,6 +14,7 @@ import type { GenerateContentBody, GroundingMetadata } from '@gemloop/core/wire'
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const QUESTION =
   'Which city hosts the 2028 Summer Olympics, and what is the weather there right now?';
@@ -80,18 +81,25 @@ function describeTools(body: GenerateContentBody): string {
 }
 
 function printSources(groundings: readonly GroundingMetadata[]): void {
-  const queries = groundings.flatMap((grounding) => grounding.webSearchQueries ?? []);
+  // Grounding is the model's bytes: lists that may be none, text that may hold terminal escapes.
+  const listOf = <T>(value: readonly T[] | undefined): readonly T[] =>
+    Array.isArray(value) ? value : [];
+  const queries = groundings.flatMap((grounding) =>
+    listOf(grounding?.webSearchQueries).filter((query) => typeof query === 'string'),
+  );
   const sources = groundings.flatMap((grounding) =>
-    (grounding.groundingChunks ?? []).flatMap((chunk) =>
-      chunk.web === undefined ? [] : [chunk.web],
+    listOf(grounding?.groundingChunks).flatMap((chunk) =>
+      typeof chunk?.web?.uri === 'string' ? [chunk.web] : [],
     ),
   );
   if (queries.length > 0)
-    console.log(`  searched: ${queries.map((query) => `"${query}"`).join(', ')}`);
+    console.log(`  searched: ${queries.map((query) => `"${shownText(query)}"`).join(', ')}`);
   if (sources.length === 0) console.log('  (no grounding sources)');
-  sources.forEach((source, index) => {
-    console.log(`  [${index + 1}] ${source.title ?? ''} ${source.uri ?? ''}`);
-  });
+  for (const [index, source] of sources.slice(0, 20).entries()) {
+    const title = typeof source.title === 'string' ? source.title : '';
+    console.log(`  [${index + 1}] ${shownText(title)} ${shownText(source.uri ?? '')}`);
+  }
+  if (sources.length > 20) console.log(`  (and ${sources.length - 20} more)`);
 }
 
 /**

@@ -147,25 +147,54 @@ export function createTracePrinter({
   };
 
   function printGrounding(grounding: GroundingMetadata, source: 'model' | 'tool'): void {
-    const queries = grounding.webSearchQueries ?? [];
-    const chunks = grounding.groundingChunks ?? [];
+    // The metadata is the model's or the gateway's bytes (attack42c): a list may be no list, a
+    // title may hold terminal escapes or bidi overrides, and 100,000 chunks were 100,000 lines.
+    const queries = listOf(grounding?.webSearchQueries).filter(
+      (query): query is string => typeof query === 'string' && query !== '',
+    );
+    const chunks = listOf(grounding?.groundingChunks);
     if (queries.length === 0 && chunks.length === 0) return;
     const via = source === 'tool' ? ' (through the google_search function)' : '';
     if (queries.length > 0) {
-      line(
-        `  ${style.magenta('⌕')} searched${via}: ${queries.map((query) => `"${query}"`).join(', ')}`,
-      );
+      const shown = queries.slice(0, MAX_SOURCE_LINES).map((query) => `"${shownText(cut(query))}"`);
+      const more =
+        queries.length > MAX_SOURCE_LINES ? `, and ${queries.length - MAX_SOURCE_LINES} more` : '';
+      line(`  ${style.magenta('⌕')} searched${via}: ${shown.join(', ')}${more}`);
     }
+    let printed = 0;
     chunks.forEach((chunk, index) => {
-      const web = chunk.web;
-      if (web?.uri === undefined) return;
-      line(
-        style.dim(
-          `    [${index + 1}] ${web.title ?? web.uri} ${web.title === undefined ? '' : web.uri}`.trimEnd(),
-        ),
-      );
+      const web = typeof chunk === 'object' && chunk !== null ? chunk.web : undefined;
+      const uri = typeof web?.uri === 'string' ? web.uri : undefined;
+      if (uri === undefined) return;
+      printed += 1;
+      if (printed > MAX_SOURCE_LINES) return;
+      const title = typeof web?.title === 'string' ? `${shownText(cut(web.title))} ` : '';
+      line(style.dim(`    [${index + 1}] ${title}${shownText(cut(uri))}`));
     });
+    if (printed > MAX_SOURCE_LINES) {
+      line(style.dim(`    (and ${printed - MAX_SOURCE_LINES} more sources)`));
+    }
   }
+}
+
+/** How many search queries and sources one grounding prints; the rest are counted. */
+const MAX_SOURCE_LINES = 20;
+
+/** `value` when it is an array, else an empty one. */
+function listOf<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * `text` with each control character (a terminal escape, a newline) and each bidi override shown
+ * as `\u{1b}`: text from the model is never a command to the terminal, nor reorders the line.
+ */
+export function shownText(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u{${char.codePointAt(0)?.toString(16)}}`,
+  );
 }
 
 /** `{ city: 'Paris', days: 2 }` → `city: "Paris", days: 2`. */

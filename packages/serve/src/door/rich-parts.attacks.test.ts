@@ -27,6 +27,9 @@ const MARKERS = [
   'file:///etc/passwd',
   'GROUNDING-MARKER',
   'CITATION-MARKER',
+  'RENDERED-MARKER',
+  'vbscript:',
+  'data:text/html',
 ];
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -62,7 +65,16 @@ const metadata = {
     groundingChunks: [
       { web: { uri: 'javascript:alert("GROUNDING-MARKER")', title: 'GROUNDING-MARKER' } },
       { web: { uri: 'http://169.254.169.254/', title: 'metadata' } },
+      // attack42c: the other schemes, a File Search chunk, and a title of bidi overrides.
+      { web: { uri: 'vbscript:msgbox("GROUNDING-MARKER")', title: '\u202Egpj.exe' } },
+      { web: { uri: 'data:text/html,<script>GROUNDING-MARKER</script>' } },
+      { retrievedContext: { uri: '//evil.example/GROUNDING-MARKER', title: 'GROUNDING-MARKER' } },
     ],
+    // The HTML Google asks apps to show (gemini-wire.md §3.4): no door passes it on.
+    searchEntryPoint: {
+      renderedContent:
+        '<script>alert("RENDERED-MARKER")</script><img src=x onerror="RENDERED-MARKER">',
+    },
     groundingSupports: [
       {
         segment: { startIndex: -5, endIndex: 1e9, text: 'GROUNDING-MARKER' },
@@ -77,6 +89,9 @@ const metadata = {
   },
   citationMetadata: {
     citations: [{ uri: 'javascript:alert("CITATION-MARKER")', startIndex: 0, endIndex: 3 }],
+    citationSources: [
+      { uri: 'javascript:alert("CITATION-MARKER")', startIndex: -1, endIndex: 1e9 },
+    ],
   },
 };
 
