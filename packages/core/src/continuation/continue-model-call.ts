@@ -114,7 +114,7 @@ export async function continueStream(
      * gives every AbortSignal a map of its own), and recompiled with the accumulator inlined. In
      * the long stream's 9 runs `continueStream` compiled 5 times; now once (small), and this 5-6
      * (smaller): the compile threads' arenas 6.9 -> 3.7 MiB, maxRSS 123.75 -> 121.95 MB (medians
-     * of 6 processes each; the streamed step -1.4 and -5.1 us, ABBA; bench/RESULTS.md,
+     * of 6 processes each; the streamed step -1.7 and -1.9 us, ABBA; bench/RESULTS.md,
      * "fold-shape42").
      */
     const drain = (chunk: GenerateContentResponse | undefined): void | Promise<void> => {
