@@ -105,22 +105,27 @@ export async function continueStream(
     // The client's own stream hands out the chunks of a network read it holds without a promise
     // each (see `BufferedChunks`); another entry's is read a chunk a promise.
     const buffered = iterator as Partial<BufferedChunks>;
-    // Not `for await`: leaving it would close the stream, which the hops read on.
-    chunks: for (
-      let next = await iterator.next();
-      next.done !== true;
-      next = await iterator.next()
-    ) {
-      let chunk: GenerateContentResponse | undefined = next.value;
-      do {
+    /**
+     * Folds the chunks of a read from `chunk` on; returns a reader's room to wait for before the
+     * next one (a subagent's reader that fell behind holds the stream, see `EmitEvent`), or
+     * undefined when the read is used up or a token set `started`. Its own function, not this
+     * async one's loop: that loop, optimised halfway through a process's first long answer, was
+     * deoptimised by each end-of-stream case it met later and by each new run's signal (Node 20
+     * gives every AbortSignal a map of its own), and recompiled with the accumulator inlined. In
+     * the long stream's 9 runs `continueStream` compiled 5 times; now once (small), and this 5-6
+     * (smaller): the compile threads' arenas 6.9 -> 3.7 MiB, maxRSS 123.75 -> 121.95 MB (medians
+     * of 6 processes each; the streamed step -1.7 and -1.9 us, ABBA; bench/RESULTS.md,
+     * "fold-shape42").
+     */
+    const drain = (chunk: GenerateContentResponse | undefined): void | Promise<void> => {
+      for (; chunk !== undefined; chunk = buffered.takeBuffered?.()) {
         received++;
         onAnyChunk?.();
         if (chunk.usageMetadata !== undefined) {
           usage = chunk.usageMetadata;
           onUsage?.(usage);
         }
-        // A client that does not watch the signal between chunks still stops here (`aborted`: one
-        // name fewer read from the run's signal, see send-with-retry.ts's startCall).
+        // A client that does not watch the signal between chunks still stops here.
         if (signal.aborted) throw signal.reason;
         const candidate = chunk.candidates?.[0];
         // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
@@ -128,15 +133,13 @@ export async function continueStream(
         const reason = candidate?.finishReason;
         if (reason != null) finishReason = reason;
         accumulator.push(chunk);
-        // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
         const room = onChunk(chunk);
-        if (room !== undefined) await room;
         const token = nonEmptyToken(candidate?.continuationToken);
         // A token on a chunk that finished otherwise (STOP) continues nothing.
         if (token !== undefined && (reason == null || reason === 'CONTINUATION')) {
           started = {
-            iterator,
-            record: opened.record,
+            iterator: iterator!,
+            record: opened!.record,
             accumulator,
             received,
             usage,
@@ -144,10 +147,18 @@ export async function continueStream(
             token: reason == null ? token : undefined,
             endToken: reason == null ? undefined : token,
           };
-          break chunks;
+          return room;
         }
-        chunk = buffered.takeBuffered?.();
-      } while (chunk !== undefined);
+        if (room !== undefined) return room;
+      }
+    };
+    // Not `for await`: leaving it would close the stream, which the hops read on.
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+      for (let room = drain(next.value); room !== undefined; ) {
+        await room;
+        room = started === undefined ? drain(buffered.takeBuffered?.()) : undefined;
+      }
+      if (started !== undefined) break;
     }
   } catch (error) {
     // As `for await` does: a stream left on an error of ours (an abort, a reader's failure) is
