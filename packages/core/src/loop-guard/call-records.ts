@@ -13,7 +13,7 @@ export type CallRecord = {
   /**
    * The response the model got, as canonical JSON (for a steered call: what it had got before).
    * Written when first compared: most calls are never repeated, and a response may be a whole
-   * document, so a step does not pay for it unless its call came again. `null`: too deep to
+   * document, so a step does not pay for it unless its call came again. `null`: too large to
    * compare (as for a signature), the same as no other answer.
    */
   answer: string | null | undefined;
@@ -37,7 +37,7 @@ export const STEER_KEY = 'loopGuard';
 
 /**
  * Whether two records got the same response, as canonical JSON written once per record. A
- * response too deep to compare is the same as no other, itself included. @internal
+ * response too large to compare is the same as no other, itself included. @internal
  */
 export function sameAnswer(one: CallRecord, other: CallRecord): boolean {
   const answer = answerOf(one);
