@@ -47,7 +47,7 @@ export function resolveOutcome<Output>(
   // first, by a module loaded only then, so an answer with candidates pays one field read
   // (leftovers43).
   if (!(foreignChecked || step.response.candidates))
-    return import('../errors/foreign-response-error.ts').then(
+    return import('../errors/foreign-step.ts').then(
       ({ foreignStep }) => foreignStep(step) ?? resolveOutcome(config, step, position, true),
     );
   const { kind } = position;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createGemini } from '../../http/create-gemini.ts';
 import { createAgent } from '../create-agent.ts';
-import { ForeignResponseError, foreignFormatOf } from './foreign-response-error.ts';
+import { ForeignResponseError } from './foreign-response-error.ts';
+import { foreignFormatOf } from './foreign-step.ts';
 import { InvalidModelResponseError } from './invalid-model-response-error.ts';
 
 // leftovers43: a 200 body in another API's shape (a base URL at a gateway's OpenAI-compatible
