@@ -13,6 +13,8 @@ export { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 export type { AgentRunErrorOptions } from '../agent/errors/agent-run-error.ts';
 export { AgentRunError } from '../agent/errors/agent-run-error.ts';
 export { ContextWindowError } from '../agent/errors/context-window-error.ts';
+export type { ForeignResponseFormat } from '../agent/errors/foreign-response-error.ts';
+export { ForeignResponseError } from '../agent/errors/foreign-response-error.ts';
 export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 export { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
 export { InvalidModelResponseError } from '../agent/errors/invalid-model-response-error.ts';

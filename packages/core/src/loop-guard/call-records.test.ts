@@ -224,25 +224,48 @@ describe('answerOf', () => {
   });
 });
 
-describe('arguments and responses nested too deeply to compare', () => {
-  const nested = (levels: number): unknown => {
-    let value: unknown = {};
+describe('arguments and responses nested past canonicalJson’s depth bound (attack42b)', () => {
+  const nested = (levels: number, leaf: unknown = {}): unknown => {
+    let value: unknown = leaf;
     for (let level = 0; level < levels; level++) value = { a: value };
     return value;
   };
 
-  it('gives such a call no signature and such a response no answer: like no other, itself included', () => {
-    expect(callSignature('walk', { tree: nested(50_000) })).toBeUndefined();
+  it('compares them still: the same deep value is one signature and one answer, another is not', () => {
+    // 50,000 levels overflowed the stack of a recursive walk; 101 is just past the bound.
+    for (const levels of [101, 50_000]) {
+      expect(callSignature('walk', { tree: nested(levels) })).toBe(
+        callSignature('walk', { tree: nested(levels) }),
+      );
+      expect(callSignature('walk', { tree: nested(levels) })).not.toBe(
+        callSignature('walk', { tree: nested(levels, 1) }),
+      );
+    }
     const history = [
       user('go'),
-      calls(['walk', { tree: nested(50_000) }, 'c1'], ['walk', { tree: nested(50_000) }, 'c2']),
-      responses(['walk', { tree: nested(50_000) }, 'c1'], ['walk', { tree: nested(50_000) }, 'c2']),
+      calls(['walk', { tree: nested(5_000) }, 'c1'], ['walk', { tree: nested(5_000) }, 'c2']),
+      responses(['walk', nested(5_000), 'c1'], ['walk', nested(5_000), 'c2']),
     ];
     const [first, second] = readCalls(fresh(), history, 10);
     if (first === undefined || second === undefined) throw new Error('no records');
-    expect([first.signature, second.signature]).toEqual([undefined, undefined]);
-    expect(answerOf(first)).toBeNull();
-    expect(sameAnswer(first, second)).toBe(false);
-    expect(sameAnswer(first, first)).toBe(false);
+    expect(first.signature).toBeDefined();
+    expect(first.signature).toBe(second.signature);
+    expect(sameAnswer(first, second)).toBe(true);
+  });
+
+  it('gives a value that holds itself no signature and no answer: like no other, itself included', () => {
+    const loop: Record<string, unknown> = {};
+    loop['self'] = loop;
+    expect(callSignature('walk', { tree: loop })).toBeUndefined();
+    const history = [
+      user('go'),
+      calls(['walk', { tree: loop }, 'c1']),
+      responses(['walk', loop, 'c1']),
+    ];
+    const [record] = readCalls(fresh(), history, 10);
+    if (record === undefined) throw new Error('no record');
+    expect(record.signature).toBeUndefined();
+    expect(answerOf(record)).toBeNull();
+    expect(sameAnswer(record, record)).toBe(false);
   });
 });

@@ -1,19 +1,20 @@
 import { canonicalJson } from '../shared/canonical-json.ts';
 import type { Content, Part } from '../wire/content.ts';
+import { deepCanonicalJson } from './deep-canonical-json.ts';
 
 /** One answered call of the run's history, as the loop guard compares them. @internal */
 export type CallRecord = {
   readonly toolName: string;
   /**
-   * The tool's name and its arguments as canonical JSON; `undefined` when the arguments nest too
-   * deeply to compare (`CANONICAL_JSON_MAX_DEPTH`): such a call is like no other.
+   * The tool's name and its arguments as canonical JSON; `undefined` when the arguments are too
+   * large to compare (`DEEP_CANONICAL_JSON_MAX_VALUES`): such a call is like no other.
    */
   readonly signature: string | undefined;
   /**
    * The response the model got, as canonical JSON (for a steered call: what it had got before).
    * Written when first compared: most calls are never repeated, and a response may be a whole
-   * document, so a step does not pay for it unless its call came again. `null`: too deep to
-   * compare, the same as no other answer.
+   * document, so a step does not pay for it unless its call came again. `null`: too large to
+   * compare (as for a signature), the same as no other answer.
    */
   answer: string | null | undefined;
   /** The response the model got (for a steered call: what it had got before). */
@@ -36,26 +37,35 @@ export const STEER_KEY = 'loopGuard';
 
 /**
  * Whether two records got the same response, as canonical JSON written once per record. A
- * response too deep to compare is the same as no other, itself included. @internal
+ * response too large to compare is the same as no other, itself included. @internal
  */
 export function sameAnswer(one: CallRecord, other: CallRecord): boolean {
   const answer = answerOf(one);
   return answer !== null && answer === answerOf(other);
 }
 
-/** A record's response as canonical JSON, written once; `null` when too deep to compare. @internal */
+/** A record's response as canonical JSON, written once; `null` when too large to compare. @internal */
 export function answerOf(record: CallRecord): string | null {
-  if (record.answer === undefined) record.answer = canonicalJson(record.response) ?? null;
+  if (record.answer === undefined) record.answer = comparableJson(record.response) ?? null;
   return record.answer;
 }
 
 /**
  * The identity of a call: its tool and its arguments, key order aside; `undefined` when the
- * arguments nest too deeply to compare. @internal
+ * arguments are too large to compare. @internal
  */
 export function callSignature(toolName: string, args: unknown): string | undefined {
-  const json = canonicalJson(args);
+  const json = comparableJson(args);
   return json === undefined ? undefined : `${toolName}\u0000${json}`;
+}
+
+/**
+ * A value as canonical JSON at any depth. Past `canonicalJson`'s depth bound (100 levels) the
+ * loop's own walk writes the same text (attack42b: a call repeated with arguments 101 levels deep
+ * was stopped by `maxSteps` alone); a value of ordinary depth pays for one walk, as before.
+ */
+function comparableJson(value: unknown): string | undefined {
+  return canonicalJson(value) ?? deepCanonicalJson(value);
 }
 
 /**

@@ -309,7 +309,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       ]);
   });
 
-  it('lets through calls whose arguments nest too deeply to compare, never as repeats, never overflowing', async () => {
+  it('compares calls whose arguments nest past canonicalJson’s depth bound: a deep repeat is steered, never overflowing', async () => {
     const walked: number[] = [];
     const walk = defineTool({
       name: 'walk',
@@ -320,20 +320,38 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
         return { ok: true };
       },
     });
-    // Past the depth limit but within what a request carries: every call runs, none is steered.
+    // attack42b: 150 levels (past the bound of 100, within what a request carries) were like no
+    // other call, so this run went on to maxSteps. Compared now: the 4th is steered, the 5th ends it.
     const gemini = createScriptedGemini([
       ...sameCalls(5, 'walk', { tree: nestedArgs(150) }),
       textTurn('Walked.'),
     ]);
     const { result, events } = await runIn(mode, guarded(gemini, [walk]), 'Walk it.');
+    expect(walked).toHaveLength(3);
+    expect(gemini.calls).toHaveLength(5);
+    expect(result.stoppedBy).toEqual({
+      plugin: 'loop-guard',
+      reason: loopGuardReasons.repeatedCall,
+    });
+    if (mode === 'stream')
+      expect(pluginEvents(events).map((event) => event.kind)).toEqual(['steer', 'finish']);
+    // Deep calls that differ are not repeats: every one runs.
+    walked.length = 0;
+    const differing = createScriptedGemini([
+      ...Array.from({ length: 5 }, (_, index) =>
+        callsTurn(['walk', { tree: nestedArgs(150 + index) }, `w${index}`]),
+      ),
+      textTurn('Walked.'),
+    ]);
+    const other = await runIn(mode, guarded(differing, [walk]), 'Walk it.');
     expect(walked).toHaveLength(5);
-    expect(result.text).toBe('Walked.');
-    expect(pluginEvents(events)).toEqual([]);
-    // 50,000 levels: the guard no longer overflows the stack; the tool gets the call, and what
+    expect(other.result.text).toBe('Walked.');
+    // 50,000 levels: the guard does not overflow the stack; the tool gets the call, and what
     // ends the run is the next request, which no JSON can carry (as without the guard).
+    walked.length = 0;
     const deep = createScriptedGemini([callsTurn(['walk', { tree: nestedArgs(50_000) }, 'd1'])]);
     const error = await runIn(mode, guarded(deep, [walk]), 'Walk it.').catch((thrown) => thrown);
-    expect(walked).toHaveLength(6);
+    expect(walked).toHaveLength(1);
     expect(PluginError.isInstance(error)).toBe(false);
   });
 

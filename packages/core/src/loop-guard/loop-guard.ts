@@ -114,8 +114,8 @@ export function loopGuard(options: LoopGuardOptions = {}): AgentPlugin<GuardStat
     beforeToolCall(call, run) {
       const records = readCalls(run.state, run.contents, window);
       const signature = callSignature(call.toolName, call.args);
-      // Arguments nested too deeply to compare: like no other call, never a repeat. The tool
-      // decides what to make of them.
+      // Arguments too large to compare (past 100,000 values, or a value that holds itself):
+      // like no other call, never a repeat. The tool decides what to make of them.
       if (signature === undefined) return undefined;
       const verdict = judge(records, signature, call.toolName, maxRepeats, pollSet);
       if (verdict === undefined) return undefined;

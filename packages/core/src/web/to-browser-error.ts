@@ -19,6 +19,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   stream: "The model's answer broke off.",
   'response-too-large': "The model's answer was too large.",
   'invalid-model-response': 'The model sent an answer that could not be used.',
+  'foreign-response': 'The model could not be reached.',
   'interaction-failed': 'The model could not finish the answer.',
   continuation: 'The model could not finish the answer.',
   timeout: 'The run took too long and was stopped.',

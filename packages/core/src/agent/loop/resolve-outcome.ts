@@ -40,7 +40,16 @@ export function resolveOutcome<Output>(
   config: AgentConfig<Output>,
   step: AgentStep,
   position: LoopPosition,
+  foreignChecked?: boolean,
 ): NextStep<Output> | Promise<NextStep<Output>> {
+  // A response without candidates is refused below (re-asked as empty, ended as interrupted,
+  // blocked): a 200 body of another API (a base URL at a gateway's OpenAI route) is told apart
+  // first, by a module loaded only then, so an answer with candidates pays one field read
+  // (leftovers43).
+  if (!(foreignChecked || step.response.candidates))
+    return import('../errors/foreign-step.ts').then(
+      ({ foreignStep }) => foreignStep(step) ?? resolveOutcome(config, step, position, true),
+    );
   const { kind } = position;
   // A stream cut cleanly mid-answer has no finish reason, which alone would read as STOP.
   let outcome: ResponseOutcome =

@@ -8,7 +8,7 @@ import type {
 import type pg from 'pg';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { approvalIdOf, isApprovalDecision } from './approval-decision.ts';
-import { lookupApproval, markCancelled, markPaused } from './run-pauses.ts';
+import { cancelledBeforeStop, lookupApproval, markCancelled, markPaused } from './run-pauses.ts';
 
 /** A call that waits for an `ApprovalDecision`, as `pendingApprovals()` lists it. */
 export type PendingApproval = {
@@ -180,7 +180,7 @@ export function createApprovalHook({
     if (found.type === 'none') {
       // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
       // never one still running here.
-      await pauser.stop(runId, currentOwnerXid(runId));
+      await stopOrCancelled(pauser, runId);
       const state = await markPaused(pauser.pool, runId, approvalId);
       // A decision (or the deadline) came while it stopped: nobody else resumes it.
       if (state === 'resume') await pauser.resume(runId);
@@ -224,4 +224,24 @@ export function createApprovalHook({
     return { type: 'approve' };
   };
   return { hook };
+}
+
+/**
+ * Stops the run to pause it. DBOS's own cancel that lands between the lookup and this stop
+ * clears the run's owner, so the stop is refused (`DBOSWorkflowConflictError`): the run then ends
+ * as cancelled, its approval row no longer waiting, as a cancel seen by the lookup ends it
+ * (leftovers43). A conflict from a takeover is thrown as it is.
+ */
+async function stopOrCancelled(pauser: RunPauser, runId: string): Promise<void> {
+  try {
+    await pauser.stop(runId, currentOwnerXid(runId));
+  } catch (error) {
+    if (
+      !(error instanceof DBOSErrors.DBOSWorkflowConflictError) ||
+      !(await cancelledBeforeStop(pauser.pool, runId))
+    )
+      throw error;
+    await markCancelled(pauser.pool, runId);
+    throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+  }
 }

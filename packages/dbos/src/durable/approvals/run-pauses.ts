@@ -219,6 +219,25 @@ export async function markCancelled(pool: pg.Pool, runId: string): Promise<void>
   );
 }
 
+/**
+ * After the run's own stop was refused (`DBOSWorkflowConflictError`, stop-owned-run.ts): whether
+ * DBOS's own cancel stopped it meanwhile, between its lookup and its stop. Its workflow is
+ * `CANCELLED` and no row of it says a pause stopped it: an execution that took the run over and
+ * paused it (its stop clears the owner as DBOS's cancel does) marked its row paused. One that
+ * took it over and is still running holds it `PENDING`. Left open: a taker between its stop and
+ * its `markPaused` reads as a cancel, as the lookup's own `cancelled` does.
+ * @internal
+ */
+export async function cancelledBeforeStop(pool: pg.Pool, runId: string): Promise<boolean> {
+  const { rows } = await pool.query<{ cancelled: boolean }>(
+    `SELECT w.status = 'CANCELLED' AND NOT EXISTS (
+       SELECT 1 FROM ${APPROVALS_TABLE} a WHERE a.run_id = $1 AND a.paused) AS cancelled
+     FROM "dbos".workflow_status w WHERE w.workflow_uuid = $1`,
+    [runId],
+  );
+  return rows[0]?.cancelled === true;
+}
+
 /** Which of these runs wait for approval (their workflow may be stopped). */
 export async function waitingRuns(pool: pg.Pool, runIds: readonly string[]): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
