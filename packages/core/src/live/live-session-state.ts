@@ -1,6 +1,5 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
-import { isThenable } from '../agent/plugins/hook-chains/tool-hook-results.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
@@ -26,17 +25,14 @@ import {
   sendOn,
   takeConsumed,
 } from './session/live-connection.ts';
+import { LiveEventSink } from './session/live-event-sink.ts';
 import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
 import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
 import { LiveInputGate } from './session/live-input-gate.ts';
+import { LiveOutbox } from './session/live-outbox.ts';
 import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
+import { FRUITLESS_MS, LiveResumptionHandle } from './session/live-resumption-handle.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
-
-/**
- * A connection that ends sooner than this after its setup, with no model output on it, counts as
- * a failed resume (see `#reconnect`).
- */
-const FRUITLESS_MS = 30_000;
 
 /**
  * One live session's state: its connection, handle, tools in flight and events. Made and
@@ -66,19 +62,12 @@ export class LiveSessionState {
   #plugins: RunPlugins | undefined;
   #pluginsEnded: Promise<void> = Promise.resolve();
   #current: Connection | undefined;
-  #handle: string | undefined;
-  /**
-   * How many resumable handles came so far: a call that came when this was `n` is held by the
-   * session's handle once it is more than `n` (see {@link Held}).
-   */
-  #handleCount = 0;
+  readonly #handle = new LiveResumptionHandle();
   #turnInProgress = false;
-  /** Resumed connections in a row that ended soon after their setup with nothing heard on them. */
-  #fruitless = 0;
   #draining = false;
   #reconnecting = false;
-  #outbox: Held[] = [];
-  #outboxBytes = 0;
+  readonly #outbox: LiveOutbox;
+  readonly #events: LiveEventSink;
   #ended = false;
   #resolveClosed!: () => void;
   #rejectClosed!: (error: unknown) => void;
@@ -105,6 +94,15 @@ export class LiveSessionState {
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
+    this.#outbox = new LiveOutbox(this.#maxBufferedBytes);
+    this.#events = new LiveEventSink({
+      queue: this.#queue,
+      telemetry,
+      onEvent: options.onEvent,
+      logger: agent.logger ?? silentLogger,
+      maxBufferedBytes: this.#maxBufferedBytes,
+      end: (error) => this.#end(error),
+    });
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
     }
@@ -158,7 +156,7 @@ export class LiveSessionState {
   }
 
   async start(handle: string | undefined): Promise<void> {
-    this.#handle = handle;
+    this.#handle.value = handle;
     try {
       await this.#startPlugins();
       this.#adopt(await this.#connect(handle));
@@ -220,7 +218,7 @@ export class LiveSessionState {
 
   api(): LiveSession {
     return liveSessionApi({
-      handle: () => this.#handle,
+      handle: () => this.#handle.value,
       input: this.#input,
       close: () => this.close(),
       closed: this.closed,
@@ -253,7 +251,7 @@ export class LiveSessionState {
       connection.closedByUs = true;
       connection.socket.close(1000);
     }
-    this.#outbox = [];
+    this.#outbox.take();
     this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
@@ -271,33 +269,7 @@ export class LiveSessionState {
   }
 
   #emit(event: LiveEvent): void {
-    if (this.#ended) return;
-    this.#telemetry?.event(event);
-    const onEvent = this.#options.onEvent;
-    if (onEvent !== undefined) this.#tap(() => onEvent(event));
-    if (!this.#queue.push(event)) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'buffer-full',
-          limit: this.#maxBufferedBytes,
-          message: `More than ${this.#maxBufferedBytes} bytes of live events waited for a reader: read the session's events as they come (for await ... of session), or raise maxBufferedBytes.`,
-        }),
-      );
-    }
-  }
-
-  /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
-  #tap(tap: () => unknown): void {
-    const warn = (error: unknown) =>
-      (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
-    try {
-      const result = tap();
-      // An async tap's rejection is its throw: left alone it was an unhandled rejection, which
-      // ends a Node process (attack25).
-      if (isThenable(result)) Promise.resolve(result).then(undefined, warn);
-    } catch (error) {
-      warn(error);
-    }
+    if (!this.#ended) this.#events.emit(event);
   }
 
   #send(
@@ -320,8 +292,7 @@ export class LiveSessionState {
     const connection = this.#current;
     if (this.#reconnecting || connection === undefined || !connection.ready) {
       // Held for the next connection, bounded: audio keeps coming while a resume is under way.
-      this.#outboxBytes += text.length;
-      if (this.#outboxBytes > this.#maxBufferedBytes) {
+      if (!this.#outbox.hold(held)) {
         this.#end(
           new LiveSessionError({
             reason: 'buffer-full',
@@ -329,9 +300,7 @@ export class LiveSessionState {
             message: `More than ${this.#maxBufferedBytes} bytes of messages waited for a reconnection.`,
           }),
         );
-        return;
       }
-      this.#outbox.push(held);
       return;
     }
     this.#sendKept(connection, held);
@@ -402,7 +371,7 @@ export class LiveSessionState {
     if (Array.isArray(functionCalls)) {
       // A call that is not an object is no call: nothing to run or answer.
       const calls = functionCalls.map(objectField).filter((call) => call !== undefined);
-      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handleCount);
+      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handle.count);
     }
     const cancelled = objectField(frame['toolCallCancellation'])?.['ids'];
     if (Array.isArray(cancelled)) this.#tools.onCancel(cancelled);
@@ -424,17 +393,12 @@ export class LiveSessionState {
   }
 
   #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
-    const resumable =
-      update['resumable'] === true &&
-      typeof update['newHandle'] === 'string' &&
-      update['newHandle'] !== '';
-    if (resumable) {
-      this.#handle = update['newHandle'] as string;
-      this.#handleCount += 1;
-    }
+    const resumable = this.#handle.update(update);
     const heldCallIds = takeConsumed(connection, update, resumable);
     if (resumable && !this.#ended)
-      this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
+      this.#events.tap(() =>
+        this.#options.onHandle?.({ handle: this.#handle.value as string, heldCallIds }),
+      );
     this.#maybeMove();
   }
 
@@ -447,12 +411,12 @@ export class LiveSessionState {
       this.#tools.blockingInFlight > 0
     )
       return;
-    if (this.#handle === undefined) return;
+    if (this.#handle.value === undefined) return;
     void this.#reconnect('go-away');
   }
 
   #onDrop(code: number, reason: string): void {
-    const error = dropError(code, reason, this.#handle !== undefined);
+    const error = dropError(code, reason, this.#handle.value !== undefined);
     if (error !== undefined) this.#end(error);
     else void this.#reconnect('dropped');
   }
@@ -462,13 +426,8 @@ export class LiveSessionState {
     this.#reconnecting = true;
     const old = this.#current as Connection;
     const maxAttempts = this.#options.maxReconnectAttempts;
-    // A server whose resumed connections end right after the setup, the model silent on them,
-    // would have the session resume forever, each resume "succeeding": they count as failed
-    // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
-    // (a user silent for a while is not a broken server).
-    const fruitless = old.resumed && !old.heard && Date.now() - old.readyAt < FRUITLESS_MS;
-    this.#fruitless = fruitless ? this.#fruitless + 1 : 0;
-    if (this.#fruitless >= maxAttempts) {
+    // Resumed connections that come to nothing count as failed attempts, in a row.
+    if (this.#handle.countFruitless(old) >= maxAttempts) {
       this.#end(
         new LiveSessionError({
           reason: 'reconnect-failed',
@@ -481,7 +440,7 @@ export class LiveSessionState {
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
     // The handles of the old connection: those the new one sends hold none of what it sent.
-    const handles = this.#handleCount;
+    const handles = this.#handle.count;
     this.#tools.cancelUnheld(old, handles);
     const resumed = await resumeOnNewConnection({
       old,
@@ -489,7 +448,7 @@ export class LiveSessionState {
       maxAttempts,
       ended: () => this.#ended,
       signal: this.#lifetime.signal,
-      connect: () => this.#connect(this.#handle),
+      connect: () => this.#connect(this.#handle.value),
     });
     if (resumed.type === 'ended') return;
     if (resumed.type === 'failed') {
@@ -520,9 +479,7 @@ export class LiveSessionState {
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
     const known = (held: Held) => held.issued === undefined || held.issued < handles;
-    const outbox = this.#outbox;
-    this.#outbox = [];
-    this.#outboxBytes = 0;
+    const outbox = this.#outbox.take();
     for (const held of [...old.sent, ...outbox]) {
       if (known(held) && !this.#sendKept(next, held)) return;
     }
