@@ -31,7 +31,7 @@ import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrail
 import { LiveInputGate } from './session/live-input-gate.ts';
 import { LiveOutbox } from './session/live-outbox.ts';
 import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
-import { FRUITLESS_MS, LiveResumptionHandle } from './session/live-resumption-handle.ts';
+import { LiveResumptionHandle } from './session/live-resumption-handle.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
 
 /**
@@ -292,15 +292,8 @@ export class LiveSessionState {
     const connection = this.#current;
     if (this.#reconnecting || connection === undefined || !connection.ready) {
       // Held for the next connection, bounded: audio keeps coming while a resume is under way.
-      if (!this.#outbox.hold(held)) {
-        this.#end(
-          new LiveSessionError({
-            reason: 'buffer-full',
-            limit: this.#maxBufferedBytes,
-            message: `More than ${this.#maxBufferedBytes} bytes of messages waited for a reconnection.`,
-          }),
-        );
-      }
+      const full = this.#outbox.hold(held);
+      if (full !== undefined) this.#end(full);
       return;
     }
     this.#sendKept(connection, held);
@@ -320,14 +313,8 @@ export class LiveSessionState {
   }
 
   #connect(handle: string | undefined): Promise<Connection> {
-    const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
-    if (handle !== undefined) {
-      setup.setup['sessionResumption'] = { handle };
-      // The resumed state holds the initial history, unless the history is among what is sent
-      // again (the handle predates it): then the server is told to expect it first, as before.
-      const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
-      if (!historyAgain) delete setup.setup['historyConfig'];
-    }
+    const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
+    const setup = LiveResumptionHandle.setupFor(this.#setup, handle, historyAgain);
     return openLiveConnection({
       url: this.#url,
       WebSocket: this.#WebSocket,
@@ -427,14 +414,9 @@ export class LiveSessionState {
     const old = this.#current as Connection;
     const maxAttempts = this.#options.maxReconnectAttempts;
     // Resumed connections that come to nothing count as failed attempts, in a row.
-    if (this.#handle.countFruitless(old) >= maxAttempts) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'reconnect-failed',
-          limit: maxAttempts,
-          message: `The live session could not resume: ${maxAttempts} connections in a row ended within ${FRUITLESS_MS / 1000} s of their setup with nothing from the model (maxReconnectAttempts).`,
-        }),
-      );
+    const fruitless = this.#handle.fruitlessError(old, maxAttempts);
+    if (fruitless !== undefined) {
+      this.#end(fruitless);
       return;
     }
     const discardedTurn = this.#turnInProgress;

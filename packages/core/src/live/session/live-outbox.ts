@@ -1,3 +1,4 @@
+import { LiveSessionError } from '../live-session-error.ts';
 import type { Held } from './live-connection.ts';
 
 /**
@@ -15,12 +16,21 @@ export class LiveOutbox {
     this.#maxBytes = maxBytes;
   }
 
-  /** Holds `held` for the next connection; `false` (nothing held) once that passes the bound. */
-  hold(held: Held): boolean {
+  /**
+   * Holds `held` for the next connection; once that passes the bound, nothing is held and the
+   * error the session ends with is returned.
+   */
+  hold(held: Held): LiveSessionError | undefined {
     this.#bytes += held.text.length;
-    if (this.#bytes > this.#maxBytes) return false;
+    if (this.#bytes > this.#maxBytes) {
+      return new LiveSessionError({
+        reason: 'buffer-full',
+        limit: this.#maxBytes,
+        message: `More than ${this.#maxBytes} bytes of messages waited for a reconnection.`,
+      });
+    }
     this.#held.push(held);
-    return true;
+    return undefined;
   }
 
   /** What waited, in order, and the outbox empty again. */
