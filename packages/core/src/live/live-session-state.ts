@@ -172,24 +172,7 @@ export class LiveSessionState {
         { history: true },
       );
     }
-    // Background calls an earlier process of this session received and never saw answered (it
-    // crashed): the resumed server still waits for them, so they are answered as if just made.
-    for (const call of this.#options.pendingCalls ?? []) {
-      const tool = this.#functions.get(call.name);
-      // An id-less call's id is the earlier process's local key: its answer goes without one.
-      const idless = call.idless === true;
-      this.#emit({
-        type: 'tool-call',
-        toolCallId: call.id,
-        toolName: call.name,
-        args: call.args,
-        behavior: 'NON_BLOCKING',
-        ...(idless ? { idless: true } : {}),
-      });
-      // Held by the handle resumed from (-1: before any handle this process counts).
-      const wireId = idless ? undefined : call.id;
-      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1, wireId);
-    }
+    this.#tools.runPending(this.#current as Connection);
   }
 
   /**
