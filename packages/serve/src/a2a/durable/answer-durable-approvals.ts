@@ -12,7 +12,7 @@ import {
   RETRIED_ANSWER,
   readApprovalAnswer,
 } from '../a2a-approvals.ts';
-import { agentMessage, now } from '../task-parts.ts';
+import { statusPublisher } from '../task-parts.ts';
 import type { A2ADurablePendingApproval, A2ADurableRuns } from './durable-a2a-runs.ts';
 import { callKey } from './follow-durable-run.ts';
 
@@ -112,21 +112,11 @@ async function decide(
   // answer publishes nothing (its stale copy of the task would overwrite the one another door
   // moved on).
   let published = false;
+  const publishStatus = statusPublisher(bus, taskId, contextId);
   const status = (state: TaskState, text?: string, metadata?: Record<string, unknown>) => {
     if (!published) bus.publish(AgentEvent.task(task));
     published = true;
-    bus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId,
-        status: {
-          state,
-          message: text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
-          timestamp: now(),
-        },
-        metadata: {},
-      }),
-    );
+    publishStatus(state, text, metadata);
   };
   if (signal.aborted) {
     // Cancelled while its calls were read: nothing is answered on a read cut short.

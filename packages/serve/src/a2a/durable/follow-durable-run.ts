@@ -2,7 +2,7 @@ import { type Task, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
 import { toBrowserError } from '@gemloop/core/internal';
 import { approvalRequest } from '../a2a-approvals.ts';
-import { agentMessage, answerArtifact, answerDeltaPublisher } from '../task-parts.ts';
+import { answerArtifact, answerDeltaPublisher, statusPublisher } from '../task-parts.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 
 /** A task a door follows now; `stop` ends the read of the run's events at a cancel. */
@@ -47,19 +47,7 @@ export async function followDurableRun({
 }: FollowDurableRunOptions): Promise<void> {
   const taskId = task.id;
   const { contextId } = task;
-  const publishStatus = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
-    bus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId,
-        status: {
-          state,
-          message: text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
-          timestamp: new Date().toISOString(),
-        },
-        metadata: {},
-      }),
-    );
+  const publishStatus = statusPublisher(bus, taskId, contextId);
   const run = following.get(taskId) ?? {
     canceled: false,
     contextId,
