@@ -17,19 +17,12 @@ import { LiveSessionError } from './live-session-error.ts';
 import type { ResolvedLiveSessionOptions } from './live-session-options.ts';
 import { liveHistoryTurns } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import {
-  type Connection,
-  closeConnection,
-  type Held,
-  openLiveConnection,
-  sendOn,
-  takeConsumed,
-} from './session/live-connection.ts';
+import { type Connection, closeConnection, takeConsumed } from './session/live-connection.ts';
+import { LiveConnections } from './session/live-connections.ts';
 import { LiveEventSink } from './session/live-event-sink.ts';
-import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { contentEvents, objectField } from './session/live-frames.ts';
 import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
 import { LiveInputGate } from './session/live-input-gate.ts';
-import { LiveOutbox } from './session/live-outbox.ts';
 import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
 import { LiveResumptionHandle } from './session/live-resumption-handle.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
@@ -41,12 +34,9 @@ import { LiveToolRunner } from './session/live-tool-runner.ts';
 export class LiveSessionState {
   readonly #agent: AgentOptions<unknown>;
   readonly #options: ResolvedLiveSessionOptions;
-  readonly #url: string;
   readonly #setup: Record<string, unknown>;
-  readonly #WebSocket: typeof WebSocket;
   readonly #functions = new Map<string, FunctionTool>();
   readonly #queue: LiveEventQueue;
-  readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #telemetry: LiveTelemetry | undefined;
   /** The Live model, for prices: the setup's, without `models/`. */
@@ -61,12 +51,10 @@ export class LiveSessionState {
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
   #plugins: RunPlugins | undefined;
   #pluginsEnded: Promise<void> = Promise.resolve();
-  #current: Connection | undefined;
+  readonly #connections: LiveConnections;
   readonly #handle = new LiveResumptionHandle();
   #turnInProgress = false;
   #draining = false;
-  #reconnecting = false;
-  readonly #outbox: LiveOutbox;
   readonly #events: LiveEventSink;
   #ended = false;
   #resolveClosed!: () => void;
@@ -87,14 +75,24 @@ export class LiveSessionState {
     this.#agent = agent;
     this.#redact = redact;
     this.#options = options;
-    this.#url = url;
     this.#setup = setup;
     this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
-    this.#WebSocket = WebSocketClass;
-    this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
-    this.#outbox = new LiveOutbox(this.#maxBufferedBytes);
+    this.#connections = new LiveConnections({
+      url,
+      WebSocket: WebSocketClass,
+      setup,
+      connectTimeoutMs: options.connectTimeoutMs,
+      maxFrameBytes: options.maxFrameBytes,
+      maxBufferedBytes: this.#maxBufferedBytes,
+      redact,
+      signal: this.#lifetime.signal,
+      ended: () => this.#ended,
+      end: (error) => this.#end(error),
+      onFrame: (connection, frame) => this.#onFrame(connection, frame),
+      onDrop: (code, reason) => this.#onDrop(code, reason),
+    });
     this.#events = new LiveEventSink({
       queue: this.#queue,
       telemetry,
@@ -118,10 +116,12 @@ export class LiveSessionState {
         plugins: () => this.#plugins,
         redact,
         emit: (event) => this.#emit(event),
-        send: (message, kept) => this.#send(message, kept),
+        send: (message, kept) => this.#connections.send(message, kept),
         ended: () => this.#ended,
         answersTo: (connection) =>
-          !this.#ended && !this.#reconnecting && connection === this.#current,
+          !this.#ended &&
+          !this.#connections.reconnecting &&
+          connection === this.#connections.current,
         maybeMove: () => this.#maybeMove(),
         end: (error) => this.#end(error),
         close: () => this.close(),
@@ -135,7 +135,7 @@ export class LiveSessionState {
       signal: this.#lifetime.signal,
       logger: agent.logger ?? silentLogger,
       ended: () => this.#ended,
-      send: (message) => this.#send(message),
+      send: (message) => this.#connections.send(message),
       sentText,
       maxWaitingBytes: this.#maxBufferedBytes,
       end: (error) => this.#end(error),
@@ -159,7 +159,7 @@ export class LiveSessionState {
     this.#handle.value = handle;
     try {
       await this.#startPlugins();
-      this.#adopt(await this.#connect(handle));
+      this.#connections.adopt(await this.#connections.open(handle));
     } catch (error) {
       this.#end(error as LiveSessionError);
       throw error;
@@ -167,12 +167,12 @@ export class LiveSessionState {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
-      this.#send(
+      this.#connections.send(
         { clientContent: { turns: liveHistoryTurns(history), turnComplete: true } },
         { history: true },
       );
     }
-    this.#tools.runPending(this.#current as Connection);
+    this.#tools.runPending(this.#connections.current as Connection);
   }
 
   /**
@@ -191,14 +191,6 @@ export class LiveSessionState {
     this.#plugins = plugins;
   }
 
-  /** Makes `connection` the session's, then plays the frames that came before. */
-  #adopt(connection: Connection): void {
-    this.#current = connection;
-    const early = connection.early ?? [];
-    connection.early = undefined;
-    for (const frame of early) this.#onFrame(connection, frame);
-  }
-
   api(): LiveSession {
     return liveSessionApi({
       handle: () => this.#handle.value,
@@ -211,7 +203,8 @@ export class LiveSessionState {
 
   async close(): Promise<void> {
     this.#end(undefined);
-    if (this.#current !== undefined) await closeConnection(this.#current);
+    const current = this.#connections.current;
+    if (current !== undefined) await closeConnection(current);
     await this.closed.catch(() => {});
     await this.#pluginsEnded;
   }
@@ -229,12 +222,7 @@ export class LiveSessionState {
       });
     }
     this.#tools.abortAll(error ?? new Error('the live session closed'));
-    const connection = this.#current;
-    if (connection !== undefined) {
-      connection.closedByUs = true;
-      connection.socket.close(1000);
-    }
-    this.#outbox.take();
+    this.#connections.closeAll();
     this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
@@ -253,72 +241,6 @@ export class LiveSessionState {
 
   #emit(event: LiveEvent): void {
     if (!this.#ended) this.#events.emit(event);
-  }
-
-  #send(
-    message: Record<string, unknown>,
-    kept: Omit<Held, 'text' | 'history'> & { history?: boolean } = {},
-  ): void {
-    if (this.#ended) {
-      throw new LiveSessionError({
-        reason: 'closed',
-        message:
-          'The live session is closed (by close(), or by the error its events ended with): open a new one, with resumeHandle to continue it.',
-      });
-    }
-    const text = JSON.stringify(message);
-    const realtime = objectField(message['realtimeInput']);
-    const media =
-      realtime !== undefined &&
-      (realtime['audio'] !== undefined || realtime['video'] !== undefined);
-    const held: Held = { ...kept, text, history: kept.history === true, media };
-    const connection = this.#current;
-    if (this.#reconnecting || connection === undefined || !connection.ready) {
-      // Held for the next connection, bounded: audio keeps coming while a resume is under way.
-      const full = this.#outbox.hold(held);
-      if (full !== undefined) this.#end(full);
-      return;
-    }
-    this.#sendKept(connection, held);
-  }
-
-  /** {@link sendOn}, ending the session when the resend buffer holds too much to let go of. */
-  #sendKept(connection: Connection, held: Held): boolean {
-    if (sendOn(connection, held, this.#maxBufferedBytes)) return true;
-    this.#end(
-      new LiveSessionError({
-        reason: 'buffer-full',
-        limit: this.#maxBufferedBytes,
-        message: `More than ${this.#maxBufferedBytes} bytes of text, tool answers and signals were sent and not confirmed by a resumption handle, so a resume would lose a turn: raise maxBufferedBytes.`,
-      }),
-    );
-    return false;
-  }
-
-  #connect(handle: string | undefined): Promise<Connection> {
-    const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
-    const setup = LiveResumptionHandle.setupFor(this.#setup, handle, historyAgain);
-    return openLiveConnection({
-      url: this.#url,
-      WebSocket: this.#WebSocket,
-      setup,
-      connectTimeoutMs: this.#options.connectTimeoutMs,
-      decode: (data) => {
-        const frame = decodeLiveFrame(data, this.#maxFrameBytes);
-        if (!LiveSessionError.isInstance(frame)) return frame;
-        this.#end(frame);
-        return undefined;
-      },
-      isCurrent: (connection) => connection === this.#current,
-      onFrame: (connection, frame) => this.#onFrame(connection, frame),
-      onClose: (connection, code, reason, error) => {
-        if (connection !== this.#current || this.#ended) return;
-        if (error !== undefined) this.#end(error);
-        else this.#onDrop(code, reason);
-      },
-      redact: this.#redact,
-      signal: this.#lifetime.signal,
-    });
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
@@ -376,7 +298,7 @@ export class LiveSessionState {
   #maybeMove(): void {
     if (
       !this.#draining ||
-      this.#reconnecting ||
+      this.#connections.reconnecting ||
       this.#turnInProgress ||
       this.#tools.blockingInFlight > 0
     )
@@ -392,9 +314,10 @@ export class LiveSessionState {
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {
-    if (this.#reconnecting || this.#ended) return;
-    this.#reconnecting = true;
-    const old = this.#current as Connection;
+    const connections = this.#connections;
+    if (connections.reconnecting || this.#ended) return;
+    connections.reconnecting = true;
+    const old = connections.current as Connection;
     const maxAttempts = this.#options.maxReconnectAttempts;
     // Resumed connections that come to nothing count as failed attempts, in a row.
     const fruitless = this.#handle.fruitlessError(old, maxAttempts);
@@ -413,7 +336,7 @@ export class LiveSessionState {
       maxAttempts,
       ended: () => this.#ended,
       signal: this.#lifetime.signal,
-      connect: () => this.#connect(this.#handle.value),
+      connect: () => connections.open(this.#handle.value),
     });
     if (resumed.type === 'ended') return;
     if (resumed.type === 'failed') {
@@ -434,21 +357,17 @@ export class LiveSessionState {
       next.socket.close(1000);
       return;
     }
-    this.#current = next;
+    connections.current = next;
     this.#draining = false;
     this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
     // The frames that came before anything is sent again go first (still reconnecting: what
     // they make waits in the outbox). The handle the server sends at once on a resume is among
     // them: it predates what is sent again, and must not count it as held (takeConsumed).
-    this.#adopt(next);
+    connections.adopt(next);
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
-    const known = (held: Held) => held.issued === undefined || held.issued < handles;
-    const outbox = this.#outbox.take();
-    for (const held of [...old.sent, ...outbox]) {
-      if (known(held) && !this.#sendKept(next, held)) return;
-    }
-    this.#reconnecting = false;
+    if (!connections.resend(old, next, handles)) return;
+    connections.reconnecting = false;
     // A goAway among the early frames waited for the resends.
     this.#maybeMove();
   }
