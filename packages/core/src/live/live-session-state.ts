@@ -1,6 +1,5 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
-import { isThenable } from '../agent/plugins/hook-chains/tool-hook-results.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
@@ -18,25 +17,15 @@ import { LiveSessionError } from './live-session-error.ts';
 import type { ResolvedLiveSessionOptions } from './live-session-options.ts';
 import { liveHistoryTurns } from './live-setup.ts';
 import type { LiveTelemetry } from './live-telemetry.ts';
-import {
-  type Connection,
-  closeConnection,
-  type Held,
-  openLiveConnection,
-  sendOn,
-  takeConsumed,
-} from './session/live-connection.ts';
-import { contentEvents, decodeLiveFrame, objectField } from './session/live-frames.ts';
+import { type Connection, closeConnection, takeConsumed } from './session/live-connection.ts';
+import { LiveConnections } from './session/live-connections.ts';
+import { LiveEventSink } from './session/live-event-sink.ts';
+import { contentEvents, objectField } from './session/live-frames.ts';
 import { liveGuardrailOptions, liveGuardrailsOf } from './session/live-guardrails.ts';
 import { LiveInputGate } from './session/live-input-gate.ts';
 import { dropError, resumeOnNewConnection } from './session/live-resume.ts';
+import { LiveResumptionHandle } from './session/live-resumption-handle.ts';
 import { LiveToolRunner } from './session/live-tool-runner.ts';
-
-/**
- * A connection that ends sooner than this after its setup, with no model output on it, counts as
- * a failed resume (see `#reconnect`).
- */
-const FRUITLESS_MS = 30_000;
 
 /**
  * One live session's state: its connection, handle, tools in flight and events. Made and
@@ -45,12 +34,9 @@ const FRUITLESS_MS = 30_000;
 export class LiveSessionState {
   readonly #agent: AgentOptions<unknown>;
   readonly #options: ResolvedLiveSessionOptions;
-  readonly #url: string;
   readonly #setup: Record<string, unknown>;
-  readonly #WebSocket: typeof WebSocket;
   readonly #functions = new Map<string, FunctionTool>();
   readonly #queue: LiveEventQueue;
-  readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #telemetry: LiveTelemetry | undefined;
   /** The Live model, for prices: the setup's, without `models/`. */
@@ -65,20 +51,11 @@ export class LiveSessionState {
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
   #plugins: RunPlugins | undefined;
   #pluginsEnded: Promise<void> = Promise.resolve();
-  #current: Connection | undefined;
-  #handle: string | undefined;
-  /**
-   * How many resumable handles came so far: a call that came when this was `n` is held by the
-   * session's handle once it is more than `n` (see {@link Held}).
-   */
-  #handleCount = 0;
+  readonly #connections: LiveConnections;
+  readonly #handle = new LiveResumptionHandle();
   #turnInProgress = false;
-  /** Resumed connections in a row that ended soon after their setup with nothing heard on them. */
-  #fruitless = 0;
   #draining = false;
-  #reconnecting = false;
-  #outbox: Held[] = [];
-  #outboxBytes = 0;
+  readonly #events: LiveEventSink;
   #ended = false;
   #resolveClosed!: () => void;
   #rejectClosed!: (error: unknown) => void;
@@ -98,13 +75,32 @@ export class LiveSessionState {
     this.#agent = agent;
     this.#redact = redact;
     this.#options = options;
-    this.#url = url;
     this.#setup = setup;
     this.#model = String((setup['setup'] as { model?: unknown } | undefined)?.model ?? '');
-    this.#WebSocket = WebSocketClass;
-    this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
+    this.#connections = new LiveConnections({
+      url,
+      WebSocket: WebSocketClass,
+      setup,
+      connectTimeoutMs: options.connectTimeoutMs,
+      maxFrameBytes: options.maxFrameBytes,
+      maxBufferedBytes: this.#maxBufferedBytes,
+      redact,
+      signal: this.#lifetime.signal,
+      ended: () => this.#ended,
+      end: (error) => this.#end(error),
+      onFrame: (connection, frame) => this.#onFrame(connection, frame),
+      onDrop: (code, reason) => this.#onDrop(code, reason),
+    });
+    this.#events = new LiveEventSink({
+      queue: this.#queue,
+      telemetry,
+      onEvent: options.onEvent,
+      logger: agent.logger ?? silentLogger,
+      maxBufferedBytes: this.#maxBufferedBytes,
+      end: (error) => this.#end(error),
+    });
     for (const tool of agent.tools ?? []) {
       if (tool.kind === 'function') this.#functions.set(tool.name, tool);
     }
@@ -120,10 +116,12 @@ export class LiveSessionState {
         plugins: () => this.#plugins,
         redact,
         emit: (event) => this.#emit(event),
-        send: (message, kept) => this.#send(message, kept),
+        send: (message, kept) => this.#connections.send(message, kept),
         ended: () => this.#ended,
         answersTo: (connection) =>
-          !this.#ended && !this.#reconnecting && connection === this.#current,
+          !this.#ended &&
+          !this.#connections.reconnecting &&
+          connection === this.#connections.current,
         maybeMove: () => this.#maybeMove(),
         end: (error) => this.#end(error),
         close: () => this.close(),
@@ -137,7 +135,7 @@ export class LiveSessionState {
       signal: this.#lifetime.signal,
       logger: agent.logger ?? silentLogger,
       ended: () => this.#ended,
-      send: (message) => this.#send(message),
+      send: (message) => this.#connections.send(message),
       sentText,
       maxWaitingBytes: this.#maxBufferedBytes,
       end: (error) => this.#end(error),
@@ -158,10 +156,10 @@ export class LiveSessionState {
   }
 
   async start(handle: string | undefined): Promise<void> {
-    this.#handle = handle;
+    this.#handle.value = handle;
     try {
       await this.#startPlugins();
-      this.#adopt(await this.#connect(handle));
+      this.#connections.adopt(await this.#connections.open(handle));
     } catch (error) {
       this.#end(error as LiveSessionError);
       throw error;
@@ -169,29 +167,12 @@ export class LiveSessionState {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
-      this.#send(
+      this.#connections.send(
         { clientContent: { turns: liveHistoryTurns(history), turnComplete: true } },
         { history: true },
       );
     }
-    // Background calls an earlier process of this session received and never saw answered (it
-    // crashed): the resumed server still waits for them, so they are answered as if just made.
-    for (const call of this.#options.pendingCalls ?? []) {
-      const tool = this.#functions.get(call.name);
-      // An id-less call's id is the earlier process's local key: its answer goes without one.
-      const idless = call.idless === true;
-      this.#emit({
-        type: 'tool-call',
-        toolCallId: call.id,
-        toolName: call.name,
-        args: call.args,
-        behavior: 'NON_BLOCKING',
-        ...(idless ? { idless: true } : {}),
-      });
-      // Held by the handle resumed from (-1: before any handle this process counts).
-      const wireId = idless ? undefined : call.id;
-      this.#tools.runBackground(this.#current as Connection, call, 0, tool, -1, wireId);
-    }
+    this.#tools.runPending(this.#connections.current as Connection);
   }
 
   /**
@@ -210,17 +191,9 @@ export class LiveSessionState {
     this.#plugins = plugins;
   }
 
-  /** Makes `connection` the session's, then plays the frames that came before. */
-  #adopt(connection: Connection): void {
-    this.#current = connection;
-    const early = connection.early ?? [];
-    connection.early = undefined;
-    for (const frame of early) this.#onFrame(connection, frame);
-  }
-
   api(): LiveSession {
     return liveSessionApi({
-      handle: () => this.#handle,
+      handle: () => this.#handle.value,
       input: this.#input,
       close: () => this.close(),
       closed: this.closed,
@@ -230,7 +203,8 @@ export class LiveSessionState {
 
   async close(): Promise<void> {
     this.#end(undefined);
-    if (this.#current !== undefined) await closeConnection(this.#current);
+    const current = this.#connections.current;
+    if (current !== undefined) await closeConnection(current);
     await this.closed.catch(() => {});
     await this.#pluginsEnded;
   }
@@ -248,12 +222,7 @@ export class LiveSessionState {
       });
     }
     this.#tools.abortAll(error ?? new Error('the live session closed'));
-    const connection = this.#current;
-    if (connection !== undefined) {
-      connection.closedByUs = true;
-      connection.socket.close(1000);
-    }
-    this.#outbox = [];
+    this.#connections.closeAll();
     this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
@@ -271,115 +240,7 @@ export class LiveSessionState {
   }
 
   #emit(event: LiveEvent): void {
-    if (this.#ended) return;
-    this.#telemetry?.event(event);
-    const onEvent = this.#options.onEvent;
-    if (onEvent !== undefined) this.#tap(() => onEvent(event));
-    if (!this.#queue.push(event)) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'buffer-full',
-          limit: this.#maxBufferedBytes,
-          message: `More than ${this.#maxBufferedBytes} bytes of live events waited for a reader: read the session's events as they come (for await ... of session), or raise maxBufferedBytes.`,
-        }),
-      );
-    }
-  }
-
-  /** Runs a caller's tap (`onEvent`, `onHandle`): its bug must not end the conversation. */
-  #tap(tap: () => unknown): void {
-    const warn = (error: unknown) =>
-      (this.#agent.logger ?? silentLogger).warn({ err: error }, 'live session: a tap threw');
-    try {
-      const result = tap();
-      // An async tap's rejection is its throw: left alone it was an unhandled rejection, which
-      // ends a Node process (attack25).
-      if (isThenable(result)) Promise.resolve(result).then(undefined, warn);
-    } catch (error) {
-      warn(error);
-    }
-  }
-
-  #send(
-    message: Record<string, unknown>,
-    kept: Omit<Held, 'text' | 'history'> & { history?: boolean } = {},
-  ): void {
-    if (this.#ended) {
-      throw new LiveSessionError({
-        reason: 'closed',
-        message:
-          'The live session is closed (by close(), or by the error its events ended with): open a new one, with resumeHandle to continue it.',
-      });
-    }
-    const text = JSON.stringify(message);
-    const realtime = objectField(message['realtimeInput']);
-    const media =
-      realtime !== undefined &&
-      (realtime['audio'] !== undefined || realtime['video'] !== undefined);
-    const held: Held = { ...kept, text, history: kept.history === true, media };
-    const connection = this.#current;
-    if (this.#reconnecting || connection === undefined || !connection.ready) {
-      // Held for the next connection, bounded: audio keeps coming while a resume is under way.
-      this.#outboxBytes += text.length;
-      if (this.#outboxBytes > this.#maxBufferedBytes) {
-        this.#end(
-          new LiveSessionError({
-            reason: 'buffer-full',
-            limit: this.#maxBufferedBytes,
-            message: `More than ${this.#maxBufferedBytes} bytes of messages waited for a reconnection.`,
-          }),
-        );
-        return;
-      }
-      this.#outbox.push(held);
-      return;
-    }
-    this.#sendKept(connection, held);
-  }
-
-  /** {@link sendOn}, ending the session when the resend buffer holds too much to let go of. */
-  #sendKept(connection: Connection, held: Held): boolean {
-    if (sendOn(connection, held, this.#maxBufferedBytes)) return true;
-    this.#end(
-      new LiveSessionError({
-        reason: 'buffer-full',
-        limit: this.#maxBufferedBytes,
-        message: `More than ${this.#maxBufferedBytes} bytes of text, tool answers and signals were sent and not confirmed by a resumption handle, so a resume would lose a turn: raise maxBufferedBytes.`,
-      }),
-    );
-    return false;
-  }
-
-  #connect(handle: string | undefined): Promise<Connection> {
-    const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
-    if (handle !== undefined) {
-      setup.setup['sessionResumption'] = { handle };
-      // The resumed state holds the initial history, unless the history is among what is sent
-      // again (the handle predates it): then the server is told to expect it first, as before.
-      const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
-      if (!historyAgain) delete setup.setup['historyConfig'];
-    }
-    return openLiveConnection({
-      url: this.#url,
-      WebSocket: this.#WebSocket,
-      setup,
-      connectTimeoutMs: this.#options.connectTimeoutMs,
-      decode: (data) => {
-        const frame = decodeLiveFrame(data, this.#maxFrameBytes);
-        if (!LiveSessionError.isInstance(frame)) return frame;
-        this.#end(frame);
-        return undefined;
-      },
-      isCurrent: (connection) => connection === this.#current,
-      onFrame: (connection, frame) => this.#onFrame(connection, frame),
-      onClose: (connection, code, reason, error) => {
-        if (connection !== this.#current || this.#ended) return;
-        if (error !== undefined) this.#end(error);
-        else this.#onDrop(code, reason);
-      },
-      redact: this.#redact,
-      signal: this.#lifetime.signal,
-    });
+    if (!this.#ended) this.#events.emit(event);
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
@@ -402,7 +263,7 @@ export class LiveSessionState {
     if (Array.isArray(functionCalls)) {
       // A call that is not an object is no call: nothing to run or answer.
       const calls = functionCalls.map(objectField).filter((call) => call !== undefined);
-      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handleCount);
+      if (calls.length > 0) this.#tools.onToolCalls(connection, calls, this.#handle.count);
     }
     const cancelled = objectField(frame['toolCallCancellation'])?.['ids'];
     if (Array.isArray(cancelled)) this.#tools.onCancel(cancelled);
@@ -424,17 +285,12 @@ export class LiveSessionState {
   }
 
   #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
-    const resumable =
-      update['resumable'] === true &&
-      typeof update['newHandle'] === 'string' &&
-      update['newHandle'] !== '';
-    if (resumable) {
-      this.#handle = update['newHandle'] as string;
-      this.#handleCount += 1;
-    }
+    const resumable = this.#handle.update(update);
     const heldCallIds = takeConsumed(connection, update, resumable);
     if (resumable && !this.#ended)
-      this.#tap(() => this.#options.onHandle?.({ handle: this.#handle as string, heldCallIds }));
+      this.#events.tap(() =>
+        this.#options.onHandle?.({ handle: this.#handle.value as string, heldCallIds }),
+      );
     this.#maybeMove();
   }
 
@@ -442,46 +298,37 @@ export class LiveSessionState {
   #maybeMove(): void {
     if (
       !this.#draining ||
-      this.#reconnecting ||
+      this.#connections.reconnecting ||
       this.#turnInProgress ||
       this.#tools.blockingInFlight > 0
     )
       return;
-    if (this.#handle === undefined) return;
+    if (this.#handle.value === undefined) return;
     void this.#reconnect('go-away');
   }
 
   #onDrop(code: number, reason: string): void {
-    const error = dropError(code, reason, this.#handle !== undefined);
+    const error = dropError(code, reason, this.#handle.value !== undefined);
     if (error !== undefined) this.#end(error);
     else void this.#reconnect('dropped');
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {
-    if (this.#reconnecting || this.#ended) return;
-    this.#reconnecting = true;
-    const old = this.#current as Connection;
+    const connections = this.#connections;
+    if (connections.reconnecting || this.#ended) return;
+    connections.reconnecting = true;
+    const old = connections.current as Connection;
     const maxAttempts = this.#options.maxReconnectAttempts;
-    // A server whose resumed connections end right after the setup, the model silent on them,
-    // would have the session resume forever, each resume "succeeding": they count as failed
-    // attempts, in a row. One that lived past FRUITLESS_MS, or carried model output, resets it
-    // (a user silent for a while is not a broken server).
-    const fruitless = old.resumed && !old.heard && Date.now() - old.readyAt < FRUITLESS_MS;
-    this.#fruitless = fruitless ? this.#fruitless + 1 : 0;
-    if (this.#fruitless >= maxAttempts) {
-      this.#end(
-        new LiveSessionError({
-          reason: 'reconnect-failed',
-          limit: maxAttempts,
-          message: `The live session could not resume: ${maxAttempts} connections in a row ended within ${FRUITLESS_MS / 1000} s of their setup with nothing from the model (maxReconnectAttempts).`,
-        }),
-      );
+    // Resumed connections that come to nothing count as failed attempts, in a row.
+    const fruitless = this.#handle.fruitlessError(old, maxAttempts);
+    if (fruitless !== undefined) {
+      this.#end(fruitless);
       return;
     }
     const discardedTurn = this.#turnInProgress;
     this.#turnInProgress = false;
     // The handles of the old connection: those the new one sends hold none of what it sent.
-    const handles = this.#handleCount;
+    const handles = this.#handle.count;
     this.#tools.cancelUnheld(old, handles);
     const resumed = await resumeOnNewConnection({
       old,
@@ -489,7 +336,7 @@ export class LiveSessionState {
       maxAttempts,
       ended: () => this.#ended,
       signal: this.#lifetime.signal,
-      connect: () => this.#connect(this.#handle),
+      connect: () => connections.open(this.#handle.value),
     });
     if (resumed.type === 'ended') return;
     if (resumed.type === 'failed') {
@@ -510,23 +357,17 @@ export class LiveSessionState {
       next.socket.close(1000);
       return;
     }
-    this.#current = next;
+    connections.current = next;
     this.#draining = false;
     this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
     // The frames that came before anything is sent again go first (still reconnecting: what
     // they make waits in the outbox). The handle the server sends at once on a resume is among
     // them: it predates what is sent again, and must not count it as held (takeConsumed).
-    this.#adopt(next);
+    connections.adopt(next);
     // What was sent on the old connection after its last handle, then what waited; not the
     // answers to calls the handle does not hold (see above: the server would refuse them).
-    const known = (held: Held) => held.issued === undefined || held.issued < handles;
-    const outbox = this.#outbox;
-    this.#outbox = [];
-    this.#outboxBytes = 0;
-    for (const held of [...old.sent, ...outbox]) {
-      if (known(held) && !this.#sendKept(next, held)) return;
-    }
-    this.#reconnecting = false;
+    if (!connections.resend(old, next, handles)) return;
+    connections.reconnecting = false;
     // A goAway among the early frames waited for the resends.
     this.#maybeMove();
   }

@@ -158,6 +158,30 @@ export function rejectTask(
   );
 }
 
+/**
+ * Publishes the task's statuses on `bus`: each its `state`, with the agent's `text` (and
+ * `metadata`) when given. @internal
+ */
+export function statusPublisher(
+  bus: ExecutionEventBus,
+  taskId: string,
+  contextId: string,
+): (state: TaskState, text?: string, metadata?: Record<string, unknown>) => void {
+  return (state, text, metadata) =>
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: {
+          state,
+          message: text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
+          timestamp: now(),
+        },
+        metadata: {},
+      }),
+    );
+}
+
 /** The time now, as A2A's timestamps write it. @internal */
 export function now(): string {
   return new Date().toISOString();

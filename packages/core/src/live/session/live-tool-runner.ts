@@ -211,6 +211,30 @@ export class LiveToolRunner {
   }
 
   /**
+   * Runs the background calls an earlier process of this session received and never saw answered
+   * (`pendingCalls`; it crashed): the resumed server still waits for them, so they are answered
+   * as if just made on `connection`.
+   */
+  runPending(connection: Connection): void {
+    for (const call of this.#host.options.pendingCalls ?? []) {
+      const tool = this.#host.functions.get(call.name);
+      // An id-less call's id is the earlier process's local key: its answer goes without one.
+      const idless = call.idless === true;
+      this.#host.emit({
+        type: 'tool-call',
+        toolCallId: call.id,
+        toolName: call.name,
+        args: call.args,
+        behavior: 'NON_BLOCKING',
+        ...(idless ? { idless: true } : {}),
+      });
+      // Held by the handle resumed from (-1: before any handle this process counts).
+      const wireId = idless ? undefined : call.id;
+      this.runBackground(connection, call, 0, tool, -1, wireId);
+    }
+  }
+
+  /**
    * Runs a background call; its result goes to whichever connection is current when it is ready:
    * the resumed server still knows the call (its handle was taken while the call ran).
    * `wireId`: the id its answer carries (undefined for a call the server sent without one). Not

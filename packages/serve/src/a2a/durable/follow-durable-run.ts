@@ -1,0 +1,154 @@
+import { type Task, TaskState } from '@a2a-js/sdk';
+import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
+import { toBrowserError } from '@gemloop/core/internal';
+import { approvalRequest } from '../a2a-approvals.ts';
+import { answerArtifact, answerDeltaPublisher, statusPublisher } from '../task-parts.ts';
+import type { A2ADurableRuns } from './durable-a2a-runs.ts';
+
+/** A task a door follows now; `stop` ends the read of the run's events at a cancel. */
+export type FollowedRun = {
+  /** Set by a cancel: nothing more of the run is published. */
+  canceled: boolean;
+  contextId: string;
+  /** The owner the run's events are read for. */
+  owner: string;
+  /** Aborted by a cancel (a read waits in the database for the run's next event). */
+  stop: AbortController;
+};
+
+/** What {@link followDurableRun} takes. */
+export type FollowDurableRunOptions = {
+  runs: A2ADurableRuns;
+  /** The tasks this door follows now, by task id: the run is in it while it is followed. */
+  following: Map<string, FollowedRun>;
+  /** Told of a read that failed (the run goes on; a resubscribe reads it). */
+  onError: (error: unknown) => void;
+  task: Task;
+  owner: string;
+  bus: ExecutionEventBus;
+  /** The offset of the last call an answer answered: those calls are not asked again. */
+  after?: number | undefined;
+};
+
+/**
+ * Publishes on `bus` what the durable run of `task` does from its first event until it ends, then
+ * its outcome (`completed` with the whole answer, `failed` with fixed words and the error's code,
+ * `canceled`), or `input-required` with the calls it waits for. A door that loses the run's events
+ * publishes nothing more. @internal
+ */
+export async function followDurableRun({
+  runs,
+  following,
+  onError,
+  task,
+  owner,
+  bus,
+  after = -1,
+}: FollowDurableRunOptions): Promise<void> {
+  const taskId = task.id;
+  const { contextId } = task;
+  const publishStatus = statusPublisher(bus, taskId, contextId);
+  const run = following.get(taskId) ?? {
+    canceled: false,
+    contextId,
+    owner,
+    stop: new AbortController(),
+  };
+  following.set(taskId, run);
+  // The answer of the run's `run-end` event, once read.
+  let ended: string | undefined;
+  try {
+    const publish = answerDeltaPublisher(bus, taskId, contextId);
+    try {
+      // The shown arguments of the run's calls, by step and call id, for a question.
+      const shown = new Map<string, unknown>();
+      const { signal } = run.stop;
+      for await (const { offset, event } of runs.events(taskId, { offset: 0, owner, signal })) {
+        if (run.canceled) return;
+        // The stored result, as the worker stored its events: without the keys of the run's
+        // clients. `runs.result()` holds the model's own words (a chat's next turn sends them
+        // back), and this door has no agent to read the keys of (keylessResult).
+        if (event.type === 'run-end') ended = storedAnswer(event.result);
+        publish(event);
+        if (event.type !== 'tool-call' || runs.pendingApprovals === undefined) continue;
+        shown.set(callKey(event), event.redactedArgs ?? event.args);
+        // Published before the call's event goes out (@gemloop/dbos): a call that waits is
+        // listed by now. The calls answered before `after` may still be listed until the run
+        // resumes: not asked again.
+        if (offset <= after) continue;
+        const pending = await runs.pendingApprovals(taskId, { owner });
+        if (pending.length === 0) continue;
+        const { text, metadata } = approvalRequest(pending, (approval) =>
+          shown.get(callKey(approval)),
+        );
+        publishStatus(TaskState.TASK_STATE_INPUT_REQUIRED, text, metadata);
+        return;
+      }
+    } catch (error) {
+      // The door lost the run's events, not the run: it goes on, a resubscribe reads it.
+      onError(error);
+      return;
+    }
+    if (run.canceled) return;
+    // The run's outcome; a door that cannot read it says nothing (a resubscribe reads it).
+    let status: string | undefined;
+    try {
+      status = (await runs.status(taskId))?.status;
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    if (status === 'CANCELLED') {
+      publishStatus(TaskState.TASK_STATE_CANCELED);
+      return;
+    }
+    if (status !== 'SUCCESS' && status !== 'ERROR' && status !== 'MAX_RECOVERY_ATTEMPTS_EXCEEDED') {
+      return;
+    }
+    let text: string;
+    try {
+      // A run with no `run-end` event read (a failed one: `result()` throws its error).
+      text = ended ?? (await runs.result(taskId)).text;
+    } catch (error) {
+      onError(error);
+      if (status === 'SUCCESS') return;
+      const shown = toBrowserError(error, undefined);
+      publishStatus(TaskState.TASK_STATE_FAILED, shown.message, {
+        code: shown.code ?? 'run_failed',
+      });
+      return;
+    }
+    // The whole answer as the last chunk: a client that missed deltas reads it whole.
+    bus.publish(
+      AgentEvent.artifactUpdate({
+        taskId,
+        contextId,
+        artifact: answerArtifact(text),
+        append: false,
+        lastChunk: true,
+        metadata: {},
+      }),
+    );
+    publishStatus(TaskState.TASK_STATE_COMPLETED);
+  } finally {
+    if (following.get(taskId) === run) following.delete(taskId);
+  }
+}
+
+/**
+ * A call's key across its `tool-call` event and its pending approval: the subagent's path, the
+ * step and the model's id (a subagent's first call has the id its parent's has).
+ */
+export function callKey(call: {
+  path?: readonly unknown[] | undefined;
+  stepNumber: number;
+  toolCallId: string;
+}): string {
+  return JSON.stringify([call.path ?? [], call.stepNumber, call.toolCallId]);
+}
+
+/** The text of a stored `run-end` event's result, `undefined` when the row has none (read as hostile). */
+function storedAnswer(result: unknown): string | undefined {
+  const text = (result as { text?: unknown } | null | undefined)?.text;
+  return typeof text === 'string' ? text : undefined;
+}
