@@ -23,6 +23,7 @@ import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/cor
 import { computerUse } from '@gemloop/core/tools';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { createBrowserExecutor } from './browser-executor.ts';
 import {
   CHROMIUM_ARGS,
@@ -114,7 +115,7 @@ await run(
           ],
         },
       ]);
-      console.log(`\n${result.text}`);
+      console.log(`\n${shownAnswer(result.text)}`);
       const calls = result.steps.flatMap((step) => step.toolCalls);
       for (const call of calls) {
         const acknowledged = call.response.response['safety_acknowledgement'] === 'true';

@@ -7,6 +7,7 @@
 //   node scripts/run-example.mjs durable-handoff
 
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { instructionsOf, TEAM_SCRIPT } from './agents.ts';
 import { startTeamCluster } from './team-cluster.ts';
 
@@ -32,7 +33,7 @@ await run(
       console.log(style.bold(`${owner} killed (SIGKILL) while the returns desk waited.`));
       const result = await runs.result(runId);
       const status = await runs.status(runId);
-      console.log(`\nAnswer: ${result.text}`);
+      console.log(`\nAnswer: ${shownAnswer(result.text)}`);
       console.log(`Handed to: ${(result.handoffs ?? []).join(', ')}`);
       console.log(`Run ${runId}: ${status?.status}, finished by ${status?.executorId}`);
       console.log(style.bold('\nEvents of the run:'));

@@ -7,6 +7,7 @@
 //   node scripts/run-example.mjs durable-team
 
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { isResearcher, TEAM_SCRIPT } from './agents.ts';
 import { startTeamCluster } from './team-cluster.ts';
 
@@ -34,7 +35,7 @@ await run(
       );
       const result = await runs.result(runId);
       const status = await runs.status(runId);
-      console.log(`\nAnswer: ${result.text}`);
+      console.log(`\nAnswer: ${shownAnswer(result.text)}`);
       console.log(`Run ${runId}: ${status?.status}, finished by ${status?.executorId}`);
       console.log(style.bold('\nEvents of the run (the researcher under its path):'));
       for await (const { event } of runs.events(runId)) {

@@ -22,6 +22,7 @@ import {
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const PAGES = 12;
 const FILLER = 'The archive records routine business of the harbour office. '.repeat(330);
@@ -80,7 +81,7 @@ await run(
       }
     }
     const result = await stream.result;
-    console.log(`\n${result.text}`);
+    console.log(`\n${shownAnswer(result.text)}`);
     const truncated = JSON.stringify(result.contents).match(/gemloopTruncated/g)?.length ?? 0;
     console.log(`tool results truncated to the budget: ${truncated}`);
     console.log(

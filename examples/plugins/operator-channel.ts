@@ -9,6 +9,7 @@ import { type AgentStream, createAgent, defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { OPERATOR_TOPIC, operatorChannel } from './operator-channel-plugin.ts';
 
 const refunds: string[] = [];
@@ -57,7 +58,7 @@ await run(
         console.log(`${event.type} ${event.toolCall.toolName}`);
     }
     const result = await stream.result;
-    console.log(`answer: ${result.text}`);
+    console.log(`answer: ${shownAnswer(result.text)}`);
     console.log(`refunds made: ${refunds.length}`);
   },
   { script: SCRIPT },

@@ -8,6 +8,7 @@ import { createAgent, defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { piiMask } from './pii-mask-plugin.ts';
 
 const sent: string[] = [];
@@ -48,7 +49,7 @@ await run(
         console.log(`plugin ${event.plugin}: ${event.kind} ${JSON.stringify(event.data)}`);
     }
     const result = await stream.result;
-    console.log(`answer: ${result.text}`);
+    console.log(`answer: ${shownAnswer(result.text)}`);
     console.log(`the e-mail tool wrote to: ${sent.join(', ')}`);
     if (fake !== undefined) {
       const seen = JSON.stringify(fake.requests.map((request) => request.body));

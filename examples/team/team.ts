@@ -15,6 +15,7 @@ import { createRunRecorder } from '@gemloop/core/recorder';
 import { type FakeScriptFunction, routeByAgent, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const TRIAGE =
   'You are the triage desk: hand billing questions to billing, technical ones to support.';
@@ -70,7 +71,8 @@ function show(event: AgentEvent, write: (line: string) => void): void {
   if (event.type === 'tool-call')
     write(`${pad}[${who}] calls ${event.toolName}(${JSON.stringify(event.args)})`);
   else if (event.type === 'handoff') write(`${pad}[${who}] handoff: ${event.from} -> ${event.to}`);
-  else if (event.type === 'run-end') write(`${pad}[${who}] answered: ${event.result.text}`);
+  else if (event.type === 'run-end')
+    write(`${pad}[${who}] answered: ${shownAnswer(event.result.text)}`);
 }
 
 await run(
