@@ -7,7 +7,7 @@
 //   node scripts/run-example.mjs durable-handoff
 
 import { run } from '../lib/run.ts';
-import { shownAnswer } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { instructionsOf, TEAM_SCRIPT } from './agents.ts';
 import { startTeamCluster } from './team-cluster.ts';
 
@@ -38,7 +38,7 @@ await run(
       console.log(`Run ${runId}: ${status?.status}, finished by ${status?.executorId}`);
       console.log(style.bold('\nEvents of the run:'));
       for await (const { event } of runs.events(runId)) {
-        if (event.type === 'tool-call') console.log(`  tool-call ${event.toolName}`);
+        if (event.type === 'tool-call') console.log(`  tool-call ${shownText(event.toolName)}`);
         if (event.type === 'handoff') console.log(`  handoff ${event.from} -> ${event.to}`);
       }
       console.log(style.bold('\nTool executions:'));

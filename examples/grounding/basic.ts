@@ -64,7 +64,9 @@ function printCalls(result: AgentResult): void {
       }
     }
     for (const call of step.toolCalls) {
-      console.log(`  [gemloop ran ${call.toolName}] ${JSON.stringify(call.args)}`);
+      console.log(
+        `  [gemloop ran ${shownText(call.toolName)}] ${shownText(JSON.stringify(call.args))}`,
+      );
     }
   }
 }

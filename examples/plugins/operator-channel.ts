@@ -9,7 +9,7 @@ import { type AgentStream, createAgent, defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
-import { shownAnswer } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { OPERATOR_TOPIC, operatorChannel } from './operator-channel-plugin.ts';
 
 const refunds: string[] = [];
@@ -55,7 +55,7 @@ await run(
       if (event.type === 'plugin')
         console.log(`plugin ${event.plugin}: ${event.kind} ${JSON.stringify(event.data)}`);
       if (event.type === 'tool-result' || event.type === 'tool-error')
-        console.log(`${event.type} ${event.toolCall.toolName}`);
+        console.log(`${event.type} ${shownText(event.toolCall.toolName)}`);
     }
     const result = await stream.result;
     console.log(`answer: ${shownAnswer(result.text)}`);
