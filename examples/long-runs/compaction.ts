@@ -22,7 +22,7 @@ import {
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
-import { shownAnswer } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const PAGES = 12;
 const FILLER = 'The archive records routine business of the harbour office. '.repeat(330);
@@ -71,7 +71,9 @@ await run(
     const stream = agent.stream(`Read pages 1 to ${PAGES} of the archive, then list every fact.`);
     for await (const event of stream) {
       if (event.type === 'tool-call')
-        process.stdout.write(style.dim(`${event.toolName}(${JSON.stringify(event.args)}) `));
+        process.stdout.write(
+          style.dim(`${shownText(event.toolName)}(${shownText(JSON.stringify(event.args))}) `),
+        );
       if (event.type === 'compaction') {
         console.log(
           style.dim(

@@ -25,7 +25,7 @@ import {
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
-import { shownAnswer } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const WORDS = ['train', 'travel', 'plane', 'porto', 'lisbon', 'window', 'seat'];
 
@@ -62,7 +62,7 @@ await run(
       const stream = agent.stream('How should I travel to Porto?', asUser('ana'));
       for await (const event of stream) {
         if (event.type === 'plugin' && event.kind === 'recalled') {
-          console.log(`recalled for ana: ${JSON.stringify(event.data)}`);
+          console.log(`recalled for ana: ${shownText(String(JSON.stringify(event.data)))}`);
         }
       }
       console.log(`ana: ${(await stream.result).text}`);

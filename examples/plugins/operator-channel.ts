@@ -53,7 +53,9 @@ await run(
     stream = agent.stream('Order 7 arrived broken, I want my money back.');
     for await (const event of stream) {
       if (event.type === 'plugin')
-        console.log(`plugin ${event.plugin}: ${event.kind} ${JSON.stringify(event.data)}`);
+        console.log(
+          `plugin ${event.plugin}: ${event.kind} ${shownText(String(JSON.stringify(event.data)))}`,
+        );
       if (event.type === 'tool-result' || event.type === 'tool-error')
         console.log(`${event.type} ${shownText(event.toolCall.toolName)}`);
     }
