@@ -15,7 +15,8 @@ import { turn } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
-import { formatArgs } from '../lib/trace-printer.ts';
+import { formatArgs, shownAnswer, shownText } from '../lib/trace-printer.ts';
+import { approvalQuestion, describeCall } from './approval-question.ts';
 import { mergeEditedArgs } from './merge-edited-args.ts';
 
 const REVIEWER = 'me@example.com';
@@ -93,9 +94,9 @@ await run(
     );
     const result = await agent.run(REQUEST);
 
-    console.log(`\n${result.text}\n`);
+    console.log(`\n${shownAnswer(result.text)}\n`);
     for (const call of result.steps.flatMap((step) => step.toolCalls)) {
-      console.log(`${call.toolName}(${formatArgs(call.rawArgs)}): ${call.outcome}`);
+      console.log(`${describeCall(call)}: ${call.outcome}`);
     }
     console.log(`files left: ${[...files.keys()].join(', ')}`);
     console.log(
@@ -146,13 +147,7 @@ function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCal
     const prompt = createInterface({ input: process.stdin, output: process.stdout });
     try {
       for (;;) {
-        const answer = (
-          await prompt.question(
-            `\n${call.toolName}(${formatArgs(call.rawArgs)})\n  [a]pprove, [d]eny, [e]dit? `,
-          )
-        )
-          .trim()
-          .toLowerCase();
+        const answer = (await prompt.question(approvalQuestion(call))).trim().toLowerCase();
         if (answer === 'a' || answer === 'approve' || answer === 'y') return { type: 'approve' };
         if (answer === 'd' || answer === 'deny' || answer === 'n') {
           const reason = (
@@ -162,7 +157,7 @@ function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCal
         }
         if (answer === 'e' || answer === 'edit') {
           const text = await prompt.question(
-            `  fields to change as JSON, merged into ${JSON.stringify(call.args)} (Enter keeps it as it is): `,
+            `  fields to change as JSON, merged into ${shownText(JSON.stringify(call.args))} (Enter keeps it as it is): `,
           );
           if (text.trim() === '') return { type: 'approve' };
           const edited = mergeEditedArgs(call.args, text);
@@ -177,8 +172,8 @@ function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCal
 }
 
 function describeDecision(call: BeforeToolCallContext, decision: BeforeToolCallDecision): string {
-  const what = `${call.toolName}(${formatArgs(call.rawArgs)})`;
+  const what = describeCall(call);
   if (decision === undefined || decision.type === 'approve') return `approved ${what}`;
-  if (decision.type === 'deny') return `denied   ${what}: ${decision.message}`;
+  if (decision.type === 'deny') return `denied   ${what}: ${shownText(decision.message ?? '')}`;
   return `modified ${what} -> (${formatArgs(decision.args as Record<string, unknown>)})`;
 }

@@ -12,6 +12,7 @@ import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const getWeather = defineTool({
   name: 'get_weather',
@@ -60,7 +61,9 @@ await run(
       const done = await batches.result(jobId);
       console.log(`job done after ${done.round} round(s)`);
       for (const result of done.runs) {
-        console.log(`${result.key} ${result.status}: ${result.text ?? result.error}`);
+        console.log(
+          `${result.key} ${result.status}: ${shownAnswer(result.text ?? String(result.error))}`,
+        );
       }
     } finally {
       await batches.close();

@@ -19,6 +19,7 @@ import {
 } from '@gemloop/evals';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { supportOptions } from './support-agent.ts';
 
 await run(
@@ -44,7 +45,7 @@ await run(
         input: 'Cancel my subscription, I am ada@example.com.',
       });
       const original = await runs.result('cancel-ada');
-      console.log(`original (workflow cancel-ada): ${original.text}`);
+      console.log(`original (workflow cancel-ada): ${shownAnswer(original.text)}`);
 
       // 2. Read back from Postgres as a recorded run.
       let text = '';

@@ -26,6 +26,7 @@ import {
 } from '@gemloop/evals';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { supportOptions } from './support-agent.ts';
 
 await run(
@@ -41,7 +42,7 @@ await run(
       console.log(
         `original: ${original.steps.flatMap((s) => s.toolCalls.map((c) => c.toolName)).join(' → ')}`,
       );
-      console.log(`original answer: ${original.text}`);
+      console.log(`original answer: ${shownAnswer(original.text)}`);
       const [name] = await readdir(dir);
       const text = await readFile(join(dir, name as string), 'utf8');
       const recording = caseFromRunFile(text, name as string);

@@ -13,6 +13,7 @@ import { createFileHistoryStore } from '@gemloop/core/chat';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 await run(
   async ({ gemini, model, offline, flags, style }) => {
@@ -39,7 +40,7 @@ await run(
       const reply = await bot.send(message);
       const calls = reply.steps.flatMap((step) => step.toolCalls.map((call) => call.toolName));
       const used = calls.length > 0 ? style.dim(` [${calls.join(', ')}]`) : '';
-      console.log(`${style.green('bot')}  ${reply.text.trim()}${used}`);
+      console.log(`${style.green('bot')}  ${shownAnswer(reply.text.trim())}${used}`);
       console.log(
         style.dim(`     (sent ${reply.chat.sentTurns} earlier turn(s) with the message)`),
       );

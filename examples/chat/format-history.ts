@@ -1,12 +1,14 @@
 import type { Content } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { Style } from '../lib/style.ts';
-import { formatArgs, formatValue } from '../lib/trace-printer.ts';
+import { formatArgs, formatValue, shownText } from '../lib/trace-printer.ts';
 
 const MAX = 120;
 
+// The stored turns are the model's, tools' and other writers' bytes: each line's escapes are shown
+// as text (shownText), never written to the terminal as commands.
 const cut = (text: string): string => {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = shownText(text.replace(/\s+/g, ' ').trim());
   return line.length > MAX ? `${line.slice(0, MAX - 1)}…` : line;
 };
 
@@ -30,17 +32,19 @@ function formatContent(content: Content, style: Style): string[] {
   for (const part of content.parts) {
     if (part.thought === true) continue;
     if (part.text !== undefined && part.text !== '') lines.push(`  ${who} ${cut(part.text)}`);
-    if (part.inlineData !== undefined) lines.push(`  ${who} [${part.inlineData.mimeType}]`);
+    if (part.inlineData !== undefined) lines.push(`  ${who} [${cut(part.inlineData.mimeType)}]`);
     if (part.functionCall !== undefined) {
       const call = part.functionCall;
-      lines.push(`  ${who} → ${call.name}(${cut(formatArgs(call.args ?? {}))})`);
+      lines.push(`  ${who} → ${cut(call.name)}(${cut(formatArgs(call.args ?? {}))})`);
     }
     if (part.functionResponse !== undefined) {
       const { name, response } = part.functionResponse;
-      lines.push(`  ${style.dim(`tool  ← ${name}: ${cut(formatValue(response))}`)}`);
+      lines.push(`  ${style.dim(`tool  ← ${cut(name)}: ${cut(formatValue(response))}`)}`);
     }
     if (part.toolCall !== undefined) {
-      lines.push(`  ${who} [${part.toolCall.toolType} ${cut(formatValue(part.toolCall.args))}]`);
+      lines.push(
+        `  ${who} [${cut(String(part.toolCall.toolType))} ${cut(formatValue(part.toolCall.args))}]`,
+      );
     }
   }
   return lines;

@@ -23,6 +23,7 @@ import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/cor
 import { computerUse } from '@gemloop/core/tools';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { createBrowserExecutor } from './browser-executor.ts';
 import {
   CHROMIUM_ARGS,
@@ -89,7 +90,8 @@ await run(
       const execute = createBrowserExecutor(page, {
         // The model may open only the local page.
         allowUrl: (url) => url.origin === origin,
-        onAction: ({ name, args }) => console.log(`  ${name} ${JSON.stringify(args)}`),
+        onAction: ({ name, args }) =>
+          console.log(`  ${shownText(name)} ${shownText(JSON.stringify(args))}`),
       });
       const interactive =
         flags.auto !== true && process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -114,7 +116,7 @@ await run(
           ],
         },
       ]);
-      console.log(`\n${result.text}`);
+      console.log(`\n${shownAnswer(result.text)}`);
       const calls = result.steps.flatMap((step) => step.toolCalls);
       for (const call of calls) {
         const acknowledged = call.response.response['safety_acknowledgement'] === 'true';

@@ -13,7 +13,12 @@ import { createCalculatorTool } from '@gemloop/tools';
 import { createExampleRecorder, exampleViewCommand } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
-import { createTracePrinter, eventsOfResult, formatUsage } from '../lib/trace-printer.ts';
+import {
+  createTracePrinter,
+  eventsOfResult,
+  formatUsage,
+  shownText,
+} from '../lib/trace-printer.ts';
 import { createConvertUnitsTool } from './convert-units-tool.ts';
 import { createWeatherTool } from './weather-tool.ts';
 
@@ -97,7 +102,8 @@ await run(
           `Done (${result.finishReason}) after ${result.steps.length} step(s) in ${seconds} s · ${formatUsage(result.usage)}`,
         ),
       );
-      if (modelVersion !== undefined) console.log(style.dim(`Answered by ${modelVersion}.`));
+      if (modelVersion !== undefined)
+        console.log(style.dim(`Answered by ${shownText(modelVersion)}.`));
       if (recorder !== undefined) {
         const view = exampleViewCommand(recorder.dir);
         const where = view === 'npm run view' ? '.gemloop/runs' : recorder.dir;

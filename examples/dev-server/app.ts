@@ -13,6 +13,7 @@
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';
 import { runScript } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const getWeather = defineTool({
   name: 'get_weather',
@@ -50,7 +51,9 @@ await runScript(async () => {
   const stream = agent.stream('What is the weather in Paris and Tokyo?');
   for await (const event of stream) {
     if (event.type === 'tool-call')
-      console.log(`tool call: ${event.toolName}(${JSON.stringify(event.args)})`);
+      console.log(
+        `tool call: ${shownText(event.toolName)}(${shownText(JSON.stringify(event.args))})`,
+      );
     if (event.type === 'text-delta') process.stdout.write(event.text);
   }
   const result = await stream.result;

@@ -7,6 +7,7 @@
 //   node scripts/run-example.mjs durable-handoff
 
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { instructionsOf, TEAM_SCRIPT } from './agents.ts';
 import { startTeamCluster } from './team-cluster.ts';
 
@@ -32,12 +33,12 @@ await run(
       console.log(style.bold(`${owner} killed (SIGKILL) while the returns desk waited.`));
       const result = await runs.result(runId);
       const status = await runs.status(runId);
-      console.log(`\nAnswer: ${result.text}`);
+      console.log(`\nAnswer: ${shownAnswer(result.text)}`);
       console.log(`Handed to: ${(result.handoffs ?? []).join(', ')}`);
       console.log(`Run ${runId}: ${status?.status}, finished by ${status?.executorId}`);
       console.log(style.bold('\nEvents of the run:'));
       for await (const { event } of runs.events(runId)) {
-        if (event.type === 'tool-call') console.log(`  tool-call ${event.toolName}`);
+        if (event.type === 'tool-call') console.log(`  tool-call ${shownText(event.toolName)}`);
         if (event.type === 'handoff') console.log(`  handoff ${event.from} -> ${event.to}`);
       }
       console.log(style.bold('\nTool executions:'));

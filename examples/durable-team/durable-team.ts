@@ -7,6 +7,7 @@
 //   node scripts/run-example.mjs durable-team
 
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { isResearcher, TEAM_SCRIPT } from './agents.ts';
 import { startTeamCluster } from './team-cluster.ts';
 
@@ -34,14 +35,15 @@ await run(
       );
       const result = await runs.result(runId);
       const status = await runs.status(runId);
-      console.log(`\nAnswer: ${result.text}`);
+      console.log(`\nAnswer: ${shownAnswer(result.text)}`);
       console.log(`Run ${runId}: ${status?.status}, finished by ${status?.executorId}`);
       console.log(style.bold('\nEvents of the run (the researcher under its path):'));
       for await (const { event } of runs.events(runId)) {
         const where = event.path.length === 0 ? 'coordinator' : event.path.join(' > ');
-        if (event.type === 'tool-call') console.log(`  ${where}: tool-call ${event.toolName}`);
+        if (event.type === 'tool-call')
+          console.log(`  ${where}: tool-call ${shownText(event.toolName)}`);
         if (event.type === 'tool-result')
-          console.log(`  ${where}: tool-result ${event.toolCall.toolName}`);
+          console.log(`  ${where}: tool-result ${shownText(event.toolCall.toolName)}`);
       }
       console.log(style.bold('\nTool executions:'));
       for (const line of log()) console.log(`  ${line}`);

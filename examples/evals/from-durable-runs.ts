@@ -20,6 +20,7 @@ import {
   toolTrajectory,
 } from '@gemloop/evals';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { weatherAgent, weatherAgentOptions } from './weather-agent.ts';
 
 await run(
@@ -41,7 +42,7 @@ await run(
         ['weather-lisbon', 'What is the weather in Lisbon?'],
       ] as const) {
         await runs.start('weather', { runId, input });
-        console.log(`${runId}: ${(await runs.result(runId)).text}`);
+        console.log(`${runId}: ${shownAnswer((await runs.result(runId)).text)}`);
       }
 
       // 2. The runs kept in Postgres, read back as recorded runs and turned into cases.

@@ -16,6 +16,7 @@ import { modelFallback } from '@gemloop/core/fallback';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const SECOND_MODEL = 'gemini-3-pro-preview';
 
@@ -46,7 +47,7 @@ await run(
     for (const step of result.steps) {
       console.log(`step ${step.stepNumber}: ${step.model ?? model}, $${step.cost.total}`);
     }
-    console.log(`answer: ${result.text}`);
+    console.log(`answer: ${shownAnswer(result.text)}`);
 
     // 2. Before a run: what it will cost (no recordings here, so countTokens and an assumption).
     const estimate = await estimateRun(agent, 'Temperatures in Paris, Oslo and Rome?');

@@ -14,7 +14,7 @@ import { createAgent, fileSearch } from '@gemloop/core';
 import { createFileSearchStores } from '@gemloop/core/http';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
-import { shownText } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const HANDBOOK = fileURLToPath(new URL('./handbook/', import.meta.url));
 
@@ -56,7 +56,7 @@ await run(
       });
       console.log(`\nQ: ${question}`);
       const result = await agent.run(question);
-      console.log(`A: ${result.text}\n`);
+      console.log(`A: ${shownAnswer(result.text)}\n`);
 
       // Citations are the model's bytes: a list may be none, a title may hold terminal escapes.
       const chunks = result.grounding.flatMap((grounding) =>

@@ -12,6 +12,7 @@ import { createAgent, type Part } from '@gemloop/core';
 import { createFiles, filePart } from '@gemloop/core/http';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 // Offline, the fake cannot listen: it answers from a script, after checking what arrived.
 const describeWhatArrived: FakeScriptFunction = (request) => {
@@ -47,7 +48,7 @@ await run(
     const parts: Part[] = [part, { text: 'Summarise this recording in one sentence.' }];
     const agent = createAgent({ gemini, model });
     const result = await agent.run(parts);
-    console.log(result.text);
+    console.log(shownAnswer(result.text));
 
     if ('fileData' in part) {
       // Files expire after 48 hours anyway; delete what you no longer need.

@@ -17,6 +17,7 @@ import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { listen } from '../lib/listen.ts';
 import { run } from '../lib/run.ts';
 import { siblingScript } from '../lib/sibling-script.ts';
+import { shownText } from '../lib/trace-printer.ts';
 import { FLEET_SCRIPT } from './agents.ts';
 import { createFleetServer } from './server.ts';
 
@@ -139,9 +140,13 @@ async function demo(
       const type = /^event: (.*)$/m.exec(frame)?.[1];
       const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? '{}') as Record<string, unknown>;
       if (type === 'tool-call')
-        console.log(`  tool-call ${String(data['toolName'])}(${JSON.stringify(data['args'])})`);
+        console.log(
+          `  tool-call ${shownText(String(data['toolName']))}(${shownText(String(JSON.stringify(data['args'])))})`,
+        );
       else if (type === 'tool-result')
-        console.log(`  tool-result ${String((data['toolCall'] as { toolName: string }).toolName)}`);
+        console.log(
+          `  tool-result ${shownText(String((data['toolCall'] as { toolName: string }).toolName))}`,
+        );
       else if (type === 'run-end')
         console.log(`  run-end: ${String((data['result'] as { text: string }).text)}`);
       // lookup_order and check_warehouse run at once; lookup_order's result is recorded (its

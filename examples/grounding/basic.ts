@@ -14,7 +14,7 @@ import type { GenerateContentBody, GroundingMetadata } from '@gemloop/core/wire'
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
-import { shownText } from '../lib/trace-printer.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const QUESTION =
   'Which city hosts the 2028 Summer Olympics, and what is the weather there right now?';
@@ -46,7 +46,7 @@ await run(
       // Offline, the fake kept the requests: this is what went on the wire in the first one.
       const sent = fake?.requests[firstRequest]?.body as GenerateContentBody | undefined;
       if (sent !== undefined) console.log(style.dim(`  wire: ${describeTools(sent)}`));
-      console.log(`\n  ${result.text.replace(/\n/g, '\n  ')}\n`);
+      console.log(`\n  ${shownAnswer(result.text).replace(/\n/g, '\n  ')}\n`);
       printSources(result.grounding);
     }
   },
@@ -64,7 +64,9 @@ function printCalls(result: AgentResult): void {
       }
     }
     for (const call of step.toolCalls) {
-      console.log(`  [gemloop ran ${call.toolName}] ${JSON.stringify(call.args)}`);
+      console.log(
+        `  [gemloop ran ${shownText(call.toolName)}] ${shownText(JSON.stringify(call.args))}`,
+      );
     }
   }
 }

@@ -10,6 +10,7 @@ import type { OutputGuardrail } from '@gemloop/core/guardrails';
 import { guardrails } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 const PHONE = /\+?\d[\d ()-]{7,}\d/g;
@@ -32,7 +33,7 @@ await run(
     const question = 'How do I reach our account manager?';
 
     const result = await agent.run(question);
-    console.log(`run(): ${result.text}`);
+    console.log(`run(): ${shownAnswer(result.text)}`);
     const modelTurn = result.contents.at(-1)?.parts?.[0]?.text ?? '';
     console.log(`history keeps the model's words: ${modelTurn === result.text ? 'no' : 'yes'}`);
 

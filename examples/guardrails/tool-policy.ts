@@ -11,6 +11,7 @@ import { turn } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const ALLOWED = new Set(['pay_invoice', 'lookup_invoice']);
 const ASK_ABOVE = 500;
@@ -77,7 +78,9 @@ await run(
       beforeToolCall: ({ toolName, args, askedBy }) => {
         if (askedBy === undefined) return undefined;
         const { invoice } = args as { invoice: string };
-        console.log(`${askedBy} asked a person about ${toolName} ${invoice}`);
+        console.log(
+          `${askedBy} asked a person about ${shownText(toolName)} ${shownText(String(invoice))}`,
+        );
         return invoice === 'B-2' ? { type: 'approve' } : { type: 'deny', message: 'Not approved.' };
       },
     });

@@ -10,6 +10,7 @@ import { createInteractions, interactionsApi } from '@gemloop/core/interactions'
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const getWeather = defineTool({
   name: 'get_weather',
@@ -31,7 +32,7 @@ await run(
   async ({ gemini, model, offline, fake }) => {
     const agent = createAgent({ gemini, model, tools: [getWeather], api: interactionsApi() });
     const result = await agent.run('What is the weather in Oslo?');
-    console.log(`agent: ${result.text} (${result.steps.length} steps)`);
+    console.log(`agent: ${shownAnswer(result.text)} (${result.steps.length} steps)`);
     if (fake !== undefined) {
       const sent = fake.requests.filter((request) => request.method === 'interactions.create');
       for (const [index, request] of sent.entries()) {

@@ -14,6 +14,7 @@ import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const getWeather = defineTool({
   name: 'get_weather',
@@ -62,10 +63,11 @@ await run(
       });
       console.log(`started ${runId}`);
       for await (const { event } of runs.events(runId)) {
-        if (event.type === 'tool-result') console.log(`tool ${event.toolCall.toolName} answered`);
+        if (event.type === 'tool-result')
+          console.log(`tool ${shownText(event.toolCall.toolName)} answered`);
       }
       const result = await runs.result(runId);
-      console.log(`answer: ${result.text}`);
+      console.log(`answer: ${shownAnswer(result.text)}`);
       if (fake !== undefined) {
         const methods = fake.requests.map((request) => request.method);
         const count = (name: string) => methods.filter((method) => method === name).length;

@@ -85,21 +85,21 @@ export function createTracePrinter({
             if (piece === '') return;
             // Indent answer lines like the tool lines, without trailing spaces on empty lines.
             if (atLineStart) write('  ');
-            write(paint(piece));
+            write(paint(shownAnswer(piece)));
             atLineStart = false;
           });
           return;
         }
         case 'tool-call': {
           line(
-            `  ${style.cyan('→')} ${style.bold(event.toolName)}(${cut(formatArgs(event.args))})`,
+            `  ${style.cyan('→')} ${style.bold(shownText(cut(event.toolName)))}(${cut(formatArgs(event.args))})`,
           );
           return;
         }
         case 'tool-result': {
           const call = event.toolCall;
           line(
-            `  ${style.green('✓')} ${call.toolName} ${style.dim(`${call.durationMs} ms`)} ${cut(formatValue(call.output))}`,
+            `  ${style.green('✓')} ${shownText(cut(call.toolName))} ${style.dim(`${call.durationMs} ms`)} ${cut(formatValue(call.output))}`,
           );
           if (call.grounding !== undefined) printGrounding(call.grounding, 'tool');
           return;
@@ -107,7 +107,7 @@ export function createTracePrinter({
         case 'tool-error': {
           const call = event.toolCall;
           line(
-            `  ${style.red('✗')} ${call.toolName} ${style.dim(`${call.durationMs} ms`)} ${style.red(event.outcome)}: ${cut(call.error ?? '')}`,
+            `  ${style.red('✗')} ${shownText(cut(call.toolName))} ${style.dim(`${call.durationMs} ms`)} ${style.red(event.outcome)}: ${shownText(cut(call.error ?? ''))}`,
           );
           return;
         }
@@ -118,7 +118,11 @@ export function createTracePrinter({
         case 'step-end': {
           const { step } = event;
           if (step.reask !== undefined) {
-            line(style.yellow(`  (answer not usable: ${step.reask.reason}; asking again)`));
+            line(
+              style.yellow(
+                `  (answer not usable: ${shownText(cut(step.reask.reason))}; asking again)`,
+              ),
+            );
           }
           if (verbose) {
             const tools = step.toolCalls.length > 0 ? `, tools ${step.toolsMs} ms` : '';
@@ -186,32 +190,55 @@ function listOf<T>(value: readonly T[] | undefined): readonly T[] {
 }
 
 /**
- * `text` with each control character (a terminal escape, a newline) and each bidi override shown
- * as `\u{1b}`: text from the model is never a command to the terminal, nor reorders the line.
+ * `text` with each control character (a terminal escape, a newline) and each bidi override, line
+ * separator or direction mark shown as `\u{1b}`: text from the model, a tool or a gateway is never
+ * a command to the terminal (OSC 52 clipboard writes, OSC 8 links, cursor moves that overwrite an
+ * approval prompt), nor reorders the line. The same set as the CLI's `escapeControls`, which
+ * examples may not import (a package's internals).
  */
 export function shownText(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u{${char.codePointAt(0)?.toString(16)}}`,
+  return text.replace(UNSAFE, (char) => `\\u{${char.codePointAt(0)?.toString(16)}}`);
+}
+
+/**
+ * An answer as the terminal shows it: its line breaks and tabs kept (an answer is paragraphs and
+ * lists), every other control character escaped as {@link shownText} does.
+ */
+export function shownAnswer(text: string): string {
+  return text.replace(UNSAFE_IN_ANSWER, (char) => `\\u{${char.codePointAt(0)?.toString(16)}}`);
+}
+
+// C0 controls, DEL, C1 controls (U+009B is CSI on its own), the Arabic letter mark, LRM and RLM,
+// the line and paragraph separators, bidi embeddings, overrides and isolates (CVE-2021-42574).
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** `shownText`'s set without the newline and the tab. */
+const UNSAFE_IN_ANSWER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `{ city: 'Paris', days: 2 }` → `city: "Paris", days: 2`. The model's arguments, so shown as
+ * {@link shownText} shows text: JSON escapes C0 controls but leaves DEL, C1 (U+009B is CSI) and
+ * bidi overrides as they are, and the keys are not JSON.
+ */
+export function formatArgs(args: Record<string, unknown>): string {
+  return shownText(
+    Object.entries(args)
+      .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+      .join(', '),
   );
 }
 
-/** `{ city: 'Paris', days: 2 }` → `city: "Paris", days: 2`. */
-export function formatArgs(args: Record<string, unknown>): string {
-  return Object.entries(args)
-    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
-    .join(', ');
-}
-
-/** A tool result on one line: JSON, or the text itself. */
+/** A tool result on one line: JSON, or the text itself, control characters escaped. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return shownText(JSON.stringify(value));
   if (value === undefined) return '(no output)';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return shownText(JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return shownText(String(value));
   }
 }
 

@@ -14,6 +14,7 @@ import { createFakeLive } from '@gemloop/testing/live';
 import { z } from 'zod';
 import { resolveConnection } from '../lib/resolve-connection.ts';
 import { runScript } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const LIVE_MODEL = 'gemini-3.1-flash-live-preview';
 
@@ -116,11 +117,13 @@ function print(event: LiveEvent, line: string): string {
       console.log(`model: ${line}`);
       return '';
     case 'tool-call':
-      console.log(`tool-call ${event.toolName}(${JSON.stringify(event.args)}) ${event.behavior}`);
+      console.log(
+        `tool-call ${shownText(event.toolName)}(${shownText(JSON.stringify(event.args))}) ${event.behavior}`,
+      );
       return line;
     case 'tool-result':
       console.log(
-        `tool-result ${event.toolName} -> ${JSON.stringify(event.output)} (${event.scheduling})`,
+        `tool-result ${shownText(event.toolName)} -> ${JSON.stringify(event.output)} (${event.scheduling})`,
       );
       return line;
     case 'reconnect':

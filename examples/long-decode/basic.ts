@@ -14,6 +14,7 @@
 import { createAgent } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownText } from '../lib/trace-printer.ts';
 
 const HOPS = [
   'Chapter 1. The fake model began a story longer than one request allows. ',
@@ -47,7 +48,7 @@ await run(
     );
     report.hops.forEach((hop, index) => {
       console.log(
-        `  hop ${index + 1}: ${hop.finishReason}, ${hop.usage?.promptTokenCount} prompt + ${hop.usage?.candidatesTokenCount} output tokens`,
+        `  hop ${index + 1}: ${shownText(String(hop.finishReason))}, ${hop.usage?.promptTokenCount} prompt + ${hop.usage?.candidatesTokenCount} output tokens`,
       );
     });
     console.log(

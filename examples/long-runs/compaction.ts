@@ -22,6 +22,7 @@ import {
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const PAGES = 12;
 const FILLER = 'The archive records routine business of the harbour office. '.repeat(330);
@@ -70,7 +71,9 @@ await run(
     const stream = agent.stream(`Read pages 1 to ${PAGES} of the archive, then list every fact.`);
     for await (const event of stream) {
       if (event.type === 'tool-call')
-        process.stdout.write(style.dim(`${event.toolName}(${JSON.stringify(event.args)}) `));
+        process.stdout.write(
+          style.dim(`${shownText(event.toolName)}(${shownText(JSON.stringify(event.args))}) `),
+        );
       if (event.type === 'compaction') {
         console.log(
           style.dim(
@@ -80,7 +83,7 @@ await run(
       }
     }
     const result = await stream.result;
-    console.log(`\n${result.text}`);
+    console.log(`\n${shownAnswer(result.text)}`);
     const truncated = JSON.stringify(result.contents).match(/gemloopTruncated/g)?.length ?? 0;
     console.log(`tool results truncated to the budget: ${truncated}`);
     console.log(

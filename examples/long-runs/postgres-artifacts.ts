@@ -15,6 +15,7 @@ import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const readReport = defineTool({
   name: 'read_report',
@@ -56,7 +57,7 @@ await run(
       const result = await agent.run('How does the harbour report end?');
       const [cut] = result.steps.flatMap((step) => step.toolCalls);
       console.log(`marker: ${String(cut?.response.response[TRUNCATED_RESULT_KEY])}`);
-      console.log(`answer: ${result.text}`);
+      console.log(`answer: ${shownAnswer(result.text)}`);
 
       // Another store on the same table (another process, a restart) reads the same artifact.
       const id = /id "([^"]+)"/.exec(String(cut?.response.response[TRUNCATED_RESULT_KEY]))?.[1];

@@ -13,6 +13,7 @@ import { loopGuard, loopGuardReasons } from '@gemloop/core/loop-guard';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const searchOrders = defineTool({
   name: 'search_orders',
@@ -55,7 +56,7 @@ await run(
         );
     const steered = await heeded.result;
     console.log(
-      `with the guard, a model that listens: ${steered.finishReason} after ${steered.steps.length} steps, $${steered.cost.total}: ${steered.text}`,
+      `with the guard, a model that listens: ${steered.finishReason} after ${steered.steps.length} steps, $${steered.cost.total}: ${shownAnswer(steered.text)}`,
     );
 
     const stubborn = await guarded.run(`${question} (stubborn)`);

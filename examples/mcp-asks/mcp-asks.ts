@@ -23,6 +23,7 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { bookingsServer } from './bookings-server.ts';
 
 const REQUEST = 'Book a table for tonight, link my calendar, and summarize the booking.';
@@ -78,7 +79,7 @@ await run(
               : (data.mode ?? data.action ?? '');
           shown.push(`  ${event.plugin}: ${event.kind} (${what})`);
         }
-        if (event.type === 'run-end') console.log(`\n${event.result.text}`);
+        if (event.type === 'run-end') console.log(`\n${shownAnswer(event.result.text)}`);
       }
       console.log(`\nThe run's events:\n${shown.join('\n')}`);
     } finally {

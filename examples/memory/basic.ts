@@ -25,6 +25,7 @@ import {
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const WORDS = ['train', 'travel', 'plane', 'porto', 'lisbon', 'window', 'seat'];
 
@@ -56,12 +57,12 @@ await run(
       const asUser = (scope: string) => ({ plugins: [memoryPlugin({ memory, scope })] });
 
       const told = await agent.run('I always travel by train, never by plane.', asUser('ana'));
-      console.log(`ana: ${told.text}`);
+      console.log(`ana: ${shownAnswer(told.text)}`);
 
       const stream = agent.stream('How should I travel to Porto?', asUser('ana'));
       for await (const event of stream) {
         if (event.type === 'plugin' && event.kind === 'recalled') {
-          console.log(`recalled for ana: ${JSON.stringify(event.data)}`);
+          console.log(`recalled for ana: ${shownText(String(JSON.stringify(event.data)))}`);
         }
       }
       console.log(`ana: ${(await stream.result).text}`);
@@ -72,10 +73,10 @@ await run(
       if (note !== undefined) console.log(`the note the model got:\n${note}`);
 
       const other = await agent.run('How should I travel to Porto?', asUser('bruno'));
-      console.log(`bruno: ${other.text}`);
+      console.log(`bruno: ${shownAnswer(other.text)}`);
 
       for (const remembered of await memory.list('ana')) {
-        console.log(`remembered about ana: [${remembered.kind}] ${remembered.text}`);
+        console.log(`remembered about ana: [${remembered.kind}] ${shownAnswer(remembered.text)}`);
       }
       console.log(`remembered about bruno: ${(await memory.list('bruno')).length} memories`);
       console.log(`ana forgets everything: ${await memory.forgetAll('ana')} deleted`);

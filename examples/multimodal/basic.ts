@@ -11,6 +11,7 @@ import { createAgent, type Part } from '@gemloop/core';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createPixels, encodePng, fill } from '../lib/encode-png.ts';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 /** A red circle, a blue square and a green triangle, left to right, on white. */
 function drawShapes(): Uint8Array {
@@ -49,7 +50,7 @@ await run(
     const agent = createAgent({ gemini, model });
     const result = await agent.run(parts);
 
-    console.log(result.text);
+    console.log(shownAnswer(result.text));
   },
   { script: describeWhatArrived },
 );

@@ -11,6 +11,7 @@ import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { createPixels, encodePng, fill, type Rgb } from '../lib/encode-png.ts';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const BAR_COLORS: readonly Rgb[] = [
   [66, 133, 244],
@@ -90,7 +91,7 @@ await run(
         `${call.toolName} -> ${JSON.stringify(call.response.response)} + ${call.response.parts?.length ?? 0} image part(s)`,
       );
     }
-    console.log(result.text);
+    console.log(shownAnswer(result.text));
   },
   { script: SCRIPT },
 );

@@ -10,6 +10,7 @@ import { createAgent, defineTool } from '@gemloop/core';
 import { z } from 'zod';
 import { simulateWeather } from '../demo/simulated-weather.ts';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const LOOKUP_MS = 300;
 
@@ -44,13 +45,13 @@ await run(async ({ gemini, model, style }) => {
     const result = await agent.run(question);
     const step = result.steps.find((candidate) => candidate.toolCalls.length > 0);
     if (step === undefined) {
-      console.log(`The model called no tool. It said: ${result.text}`);
+      console.log(`The model called no tool. It said: ${shownAnswer(result.text)}`);
       continue;
     }
     const sum = step.toolCalls.reduce((total, call) => total + call.durationMs, 0);
     console.log(
       `  ${step.toolCalls.length} calls in one model turn: tools took ${step.toolsMs} ms (the calls add up to ${sum} ms)`,
     );
-    if (toolConcurrency === 1) console.log(`\n${result.text}`);
+    if (toolConcurrency === 1) console.log(`\n${shownAnswer(result.text)}`);
   }
 });

@@ -9,6 +9,7 @@ import { type AgentStream, createAgent, defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { OPERATOR_TOPIC, operatorChannel } from './operator-channel-plugin.ts';
 
 const refunds: string[] = [];
@@ -52,12 +53,14 @@ await run(
     stream = agent.stream('Order 7 arrived broken, I want my money back.');
     for await (const event of stream) {
       if (event.type === 'plugin')
-        console.log(`plugin ${event.plugin}: ${event.kind} ${JSON.stringify(event.data)}`);
+        console.log(
+          `plugin ${event.plugin}: ${event.kind} ${shownText(String(JSON.stringify(event.data)))}`,
+        );
       if (event.type === 'tool-result' || event.type === 'tool-error')
-        console.log(`${event.type} ${event.toolCall.toolName}`);
+        console.log(`${event.type} ${shownText(event.toolCall.toolName)}`);
     }
     const result = await stream.result;
-    console.log(`answer: ${result.text}`);
+    console.log(`answer: ${shownAnswer(result.text)}`);
     console.log(`refunds made: ${refunds.length}`);
   },
   { script: SCRIPT },

@@ -8,6 +8,7 @@ import { createAgent, defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 import { piiMask } from './pii-mask-plugin.ts';
 
 const sent: string[] = [];
@@ -45,10 +46,12 @@ await run(
     const stream = agent.stream('E-mail Dana Smith about her renewal.');
     for await (const event of stream) {
       if (event.type === 'plugin')
-        console.log(`plugin ${event.plugin}: ${event.kind} ${JSON.stringify(event.data)}`);
+        console.log(
+          `plugin ${event.plugin}: ${event.kind} ${shownText(String(JSON.stringify(event.data)))}`,
+        );
     }
     const result = await stream.result;
-    console.log(`answer: ${result.text}`);
+    console.log(`answer: ${shownAnswer(result.text)}`);
     console.log(`the e-mail tool wrote to: ${sent.join(', ')}`);
     if (fake !== undefined) {
       const seen = JSON.stringify(fake.requests.map((request) => request.body));

@@ -11,6 +11,7 @@ import { createAgent, createGemini, defineTool, type Gemini } from '@gemloop/cor
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 import { routeRequests } from './route-requests-plugin.ts';
 
 const lookup = defineTool({
@@ -60,7 +61,7 @@ await run(
       for await (const _ of stream) {
         // the plugin reports each request as it ends
       }
-      console.log(`answer: ${(await stream.result).text}`);
+      console.log(`answer: ${shownAnswer((await stream.result).text)}`);
       if (fake !== undefined && gatewayFake !== undefined)
         console.log(
           `model requests: the agent's own server ${fake.modelRequests.length}, the gateway ${gatewayFake.modelRequests.length}`,

@@ -8,6 +8,7 @@
 import { createAgent, defineTool } from '@gemloop/core';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 // A tool is a name, a description the model reads, a zod schema for its arguments, and a function.
 // `execute` gets typed, validated arguments: here `{ city: string; unit: 'celsius' | 'fahrenheit' }`.
@@ -40,6 +41,6 @@ await run(async ({ gemini, model }) => {
       );
     }
   }
-  console.log(`\n${result.text}`);
+  console.log(`\n${shownAnswer(result.text)}`);
   console.log(`\n(${result.steps.length} model calls, ${result.usage.totalTokenCount} tokens)`);
 });

@@ -13,6 +13,7 @@ import { createAgent } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { createFileTools, loadSkills, skills } from '@gemloop/tools';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const SKILLS = fileURLToPath(new URL('./skills', import.meta.url));
 
@@ -42,7 +43,7 @@ await run(
         );
       }
     }
-    console.log(`\n${result.text}`);
+    console.log(`\n${shownAnswer(result.text)}`);
   },
   {
     description: 'Agent Skills: a skill picked, loaded and followed, with its reference file.',

@@ -7,6 +7,7 @@ import { createAgent } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer } from '../lib/trace-printer.ts';
 
 const Invoice = z.object({
   vendor: z.string(),
@@ -61,7 +62,7 @@ await run(
     if (output === undefined) throw new Error('The run ended without a structured answer.');
 
     // `output` is typed from the schema: z.infer<typeof Invoice>.
-    console.log(JSON.stringify(output, null, 2));
+    console.log(shownAnswer(JSON.stringify(output, null, 2)));
     const sum = output.lineItems.reduce((total, item) => total + item.quantity * item.unitPrice, 0);
     console.log(
       `\n${output.lineItems.length} line items adding up to ${sum.toFixed(2)} ${output.currency}: ${

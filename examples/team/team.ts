@@ -15,6 +15,7 @@ import { createRunRecorder } from '@gemloop/core/recorder';
 import { type FakeScriptFunction, routeByAgent, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
+import { shownAnswer, shownText } from '../lib/trace-printer.ts';
 
 const TRIAGE =
   'You are the triage desk: hand billing questions to billing, technical ones to support.';
@@ -68,9 +69,12 @@ function show(event: AgentEvent, write: (line: string) => void): void {
   const who = event.path.length === 0 ? 'top' : event.path.join(' > ');
   const pad = '  '.repeat(event.path.length + 1);
   if (event.type === 'tool-call')
-    write(`${pad}[${who}] calls ${event.toolName}(${JSON.stringify(event.args)})`);
+    write(
+      `${pad}[${who}] calls ${shownText(event.toolName)}(${shownText(JSON.stringify(event.args))})`,
+    );
   else if (event.type === 'handoff') write(`${pad}[${who}] handoff: ${event.from} -> ${event.to}`);
-  else if (event.type === 'run-end') write(`${pad}[${who}] answered: ${event.result.text}`);
+  else if (event.type === 'run-end')
+    write(`${pad}[${who}] answered: ${shownAnswer(event.result.text)}`);
 }
 
 await run(

@@ -134,6 +134,28 @@ describe.concurrent('the README snippets', () => {
     expect(body(fake, 0).toolConfig).toEqual({ includeServerSideToolInvocations: true });
   });
 
+  it('search with tools: a source title and an answer with terminal escapes print as text', async () => {
+    // terminal42: an OSC 52 (clipboard write), a cursor-up and erase-line, a bidi override.
+    const hostile = '\u001b]52;c;cm0=\u0007\u001b[1A\u001b[2K\u202E\u009b2J';
+    const fake = createFakeGemini({
+      script: [
+        turn.text(`330 m${hostile}\nabout 1,083 ft 🗼`, {
+          groundingMetadata: {
+            groundingChunks: [
+              { web: { uri: `https://a.example/${hostile}`, title: `Tour${hostile}` } },
+            ],
+          },
+        }),
+      ],
+    });
+    const { run } = await runSnippet('search-with-tools', fake);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    const shown = '\\u{1b}]52;c;cm0=\\u{7}\\u{1b}[1A\\u{1b}[2K\\u{202e}\\u{9b}2J';
+    expect(run.stdout).toContain(`Tour${shown} https://a.example/`);
+    expect(run.stdout).toContain(`330 m${shown}\nabout 1,083 ft 🗼`);
+  });
+
   it('ready-made tools: the agent answers with the calculator and closes its tools', async () => {
     const { run, fake } = await runSnippet('ready-made-tools');
     expect(run.stdout).toContain('2 ^ 10 = 1024.');

@@ -22,8 +22,17 @@ const agent = createAgent({
   tools: [fileSearch({ fileSearchStoreNames: [store.name], metadataFilter: 'team = "hr"' })],
 });
 const result = await agent.run('How many days of paid leave do I get?');
-console.log(result.text);
+// Titles, excerpts and answers are the documents' and the model's text: a control character in
+// them (an escape sequence, a bidi override) is shown as text, never sent to the terminal.
+const shown = (text = '') =>
+  text.replace(
+    /(?![\n\t])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu,
+    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+  );
+console.log(shown(result.text));
 for (const chunk of result.grounding.flatMap((grounding) => grounding.groundingChunks ?? [])) {
-  console.log(`cited: ${chunk.retrievedContext?.title}: ${chunk.retrievedContext?.text}`);
+  console.log(
+    `cited: ${shown(chunk.retrievedContext?.title)}: ${shown(chunk.retrievedContext?.text)}`,
+  );
 }
 await stores.delete(store.name, { force: true });

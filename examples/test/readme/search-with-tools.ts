@@ -9,8 +9,15 @@ const agent = createAgent({
 });
 
 const result = await agent.run('How tall is the Eiffel Tower in feet? Search, then compute.');
+// Titles and answers are the web's and the model's text: a control character in them (an escape
+// sequence, a bidi override) is shown as text, never sent to the terminal as a command.
+const shown = (text = '') =>
+  text.replace(
+    /(?![\n\t])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu,
+    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+  );
 for (const grounding of result.grounding) {
   for (const chunk of grounding.groundingChunks ?? [])
-    console.log(chunk.web?.title, chunk.web?.uri);
+    console.log(shown(chunk.web?.title), shown(chunk.web?.uri));
 }
-console.log(result.text);
+console.log(shown(result.text));
