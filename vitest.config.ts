@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -217,11 +217,13 @@ const DBOS_UNDER_LOAD = ['src/durable/fleet/rate-limit-under-load.test.ts'];
 
 /**
  * The dbos files that need a module graph of their own (project `dbos-isolated`): they spy on or
- * mock a module (DBOS's static API among them) or configure the process-wide DBOS runtime. None
- * of them uses the suite's Postgres, so that project has no global setup. A new dbos file that
- * does any of these goes here.
+ * mock a module (DBOS's static API among them) or configure the process-wide DBOS runtime. A new
+ * dbos file that does any of these goes here: in the shared graph (`isolate: false`) a `vi.mock`
+ * of a module another file loaded first mocks nothing (approvals.cancel-race passed alone and
+ * failed in the whole run). The two cancel races use the suite's Postgres (scripts/postgres-setup.ts).
  */
 const DBOS_ISOLATED = [
+  'src/durable/approvals/approvals.cancel-race.test.ts',
   'src/durable/approvals/approvals.safety.test.ts',
   'src/durable/events/run-events.batching.test.ts',
   'src/durable/events/run-events.test.ts',
@@ -249,6 +251,28 @@ function listed(root: string, files: readonly string[]): readonly string[] {
   return files;
 }
 listed('./packages/dbos', [...DBOS_UNDER_LOAD, ...DBOS_ISOLATED]);
+
+/**
+ * A dbos test file that mocks a module (`vi.mock`) must be in DBOS_ISOLATED: in the shared graph
+ * the mock silently misses when another file loaded the module first, and the file passes alone
+ * but fails in the whole run (approvals.cancel-race did, 2026-11-29). Reads ~400 files, ~10 ms.
+ */
+function unlistedMocks(root: string, isolated: readonly string[]): readonly string[] {
+  const dir = fileURLToPath(new URL(`${root}/src`, import.meta.url));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => `src/${file.split('\\').join('/')}`)
+    .filter((file) => !isolated.includes(file))
+    .filter((file) =>
+      readFileSync(new URL(`${root}/${file}`, import.meta.url), 'utf8').includes('vi.mock('),
+    );
+}
+const mocking = unlistedMocks('./packages/dbos', DBOS_ISOLATED);
+if (mocking.length > 0) {
+  throw new Error(
+    `vitest.config.ts: these dbos files mock a module but are not in DBOS_ISOLATED (their mock misses in the shared module graph): ${mocking.join(', ')}`,
+  );
+}
 
 /** The evals files that start processes (project `evals-processes`). */
 const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];

@@ -4,11 +4,17 @@ import { startEmbeddedPostgres } from '../packages/dbos/src/testing/index.ts';
 import { projectsInRun } from './projects-in-run.ts';
 
 /**
- * The projects whose tests use the run's Postgres (`inject('postgresUrl')`): the dbos tests, and
- * the examples that run durable workflows (each in a database of its own on this server, as a
- * user with DATABASE_URL runs them).
+ * The projects whose tests use the run's Postgres (`inject('postgresUrl')`): the dbos tests (the
+ * isolated ones too: the approval and child-pause cancel races mock DBOS's context module and run
+ * their real statements), and the examples that run durable workflows (each in a database of its
+ * own on this server, as a user with DATABASE_URL runs them).
  */
-const POSTGRES_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit', 'examples']);
+const POSTGRES_PROJECTS: ReadonlySet<string> = new Set([
+  'dbos',
+  'dbos-isolated',
+  'dbos-rate-limit',
+  'examples',
+]);
 
 /**
  * The run's server settings. Room for the durable group's files at once (vitest.config.ts
