@@ -110,10 +110,14 @@ describe('a streamed model step recorded by the previous version', () => {
     expect(older?.usage).toEqual(packed?.usage);
     const [olderEvents, packedEvents] = await Promise.all(ids.map(eventsOf));
     const deltas = (events: AgentEvent[] | undefined): unknown[] =>
-      (events ?? []).flatMap((event, index) => (event.type === 'text-delta' ? [[index, event]] : []));
+      (events ?? []).flatMap((event, index) =>
+        event.type === 'text-delta' ? [[index, event]] : [],
+      );
     expect(deltas(olderEvents).length).toBeGreaterThan(1);
     expect(deltas(olderEvents)).toEqual(deltas(packedEvents));
-    expect(olderEvents?.map((event) => event.type)).toEqual(packedEvents?.map((event) => event.type));
+    expect(olderEvents?.map((event) => event.type)).toEqual(
+      packedEvents?.map((event) => event.type),
+    );
     // The answer's step, run by the worker that took the runs over, is recorded packed.
     const { rows } = await pool.query<{ output: string }>(
       `SELECT output FROM dbos.operation_outputs WHERE workflow_uuid = 'older-shape'

@@ -16,16 +16,18 @@ export type PackedChunks = {
   packedChunks: 1;
   /** Every part's text, in order, joined. */
   text: string;
-  /** Each chunk as a patch of the one before it (the first of `{}`); a text is its length. */
-  patches: Patch[];
+  /** The places a chunk changes (keys, and indices of arrays), each named once. */
+  paths: Key[][];
+  /**
+   * Each chunk as the places where it differs from the one before it (the first from `{}`), and
+   * their values: `[path, value, path, value, …]`, a path by its index in `paths`, the empty
+   * path the whole chunk. A part's text is its length. An object that lost a key or whose keys
+   * come in another order is a value whole; a new key is set last, as it comes.
+   */
+  patches: unknown[][];
 };
 
-/**
- * An object as a patch of the previous one: `v` the keys whose values changed or are new, `d` the
- * plain objects patched in turn, `x` the keys gone, `o` the keys' order when it is not the
- * previous object's (the new ones last). Any key in none of them is the previous value.
- */
-type Patch = { v?: Record<string, unknown>; d?: Record<string, Patch>; x?: string[]; o?: string[] };
+type Key = string | number;
 
 type Json = Record<string, unknown>;
 
@@ -40,13 +42,26 @@ export function packChunks(
     if (each === undefined) return chunks;
     holed.push(each);
   }
+  if (holed.length === 0) return chunks;
+  const paths: Key[][] = [];
+  const ids = new Map<string, number>();
+  const idOf = (path: Key[]): number => {
+    const name = JSON.stringify(path);
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = paths.push([...path]) - 1;
+      ids.set(name, id);
+    }
+    return id;
+  };
   let previous: Json = {};
   const patches = holed.map((chunk) => {
-    const patch = patchOf(previous, chunk);
+    const ops: unknown[] = [];
+    diff(previous, chunk, [], (path, value) => ops.push(idOf(path), value));
     previous = chunk;
-    return patch;
+    return ops;
   });
-  return { packedChunks: 1, text: texts.join(''), patches };
+  return { packedChunks: 1, text: texts.join(''), paths, patches };
 }
 
 /** The chunks a record holds, in either shape (a malformed packed record throws). */
@@ -54,16 +69,21 @@ export function unpackChunks(
   record: PackedChunks | readonly GenerateContentResponse[],
 ): GenerateContentResponse[] {
   if (Array.isArray(record)) return record as GenerateContentResponse[];
-  const { text, patches } = record as PackedChunks;
-  if (typeof text !== 'string' || !Array.isArray(patches)) {
+  const { text, paths, patches } = record as PackedChunks;
+  if (typeof text !== 'string' || !Array.isArray(paths) || !Array.isArray(patches)) {
     throw new TypeError('a model step record of an unknown shape');
   }
   let at = 0;
-  let previous: Json = {};
-  return patches.map((patch) => {
-    const holed = applyPatch(previous, patch);
-    previous = holed;
-    const chunk = structuredClone(holed);
+  let current: unknown = {};
+  return patches.map((ops) => {
+    if (!Array.isArray(ops)) throw new TypeError('a model step record of an unknown shape');
+    for (let index = 0; index < ops.length; index += 2) {
+      const path = paths[ops[index] as number];
+      if (!Array.isArray(path)) throw new TypeError('a model step record of an unknown shape');
+      // A copy: the working chunk changes at the next chunk's places, the record never.
+      current = setAt(current, path, structuredClone(ops[index + 1]));
+    }
+    const chunk = structuredClone(current) as Json;
     forEachTextPart(chunk, (part) => {
       const length = part['text'] as number;
       part['text'] = text.slice(at, at + length);
@@ -75,7 +95,13 @@ export function unpackChunks(
 
 /** A copy of the chunk whose parts' texts are their lengths (pushed to `texts`); none for a non-string text. */
 function withTextLengths(chunk: GenerateContentResponse, texts: string[]): Json | undefined {
-  const copy = structuredClone(chunk) as Json;
+  let copy: Json;
+  try {
+    copy = structuredClone(chunk) as Json;
+  } catch {
+    // Not plain data (no client makes such a chunk): recorded as it is, as before.
+    return undefined;
+  }
   let plain = true;
   forEachTextPart(copy, (part) => {
     const text = part['text'];
@@ -94,56 +120,67 @@ function forEachTextPart(chunk: Json, each: (part: Json) => void): void {
   const candidates = chunk['candidates'];
   if (!Array.isArray(candidates)) return;
   for (const candidate of candidates) {
-    const parts = isPlain(candidate) && isPlain(candidate['content']) && candidate['content']['parts'];
+    const parts =
+      isPlain(candidate) && isPlain(candidate['content']) && candidate['content']['parts'];
     if (!Array.isArray(parts)) continue;
     for (const part of parts) if (isPlain(part) && Object.hasOwn(part, 'text')) each(part);
   }
 }
 
-function patchOf(previous: Json, next: Json): Patch {
-  const patch: Patch = {};
-  const natural: string[] = [];
-  for (const key of Object.keys(previous)) {
-    if (!Object.hasOwn(next, key)) (patch.x ??= []).push(key);
-    else natural.push(key);
+/** The places `next` differs from `previous`, with their values (the order of keys kept). */
+function diff(
+  previous: unknown,
+  next: unknown,
+  path: Key[],
+  emit: (path: Key[], value: unknown) => void,
+): void {
+  if (isDeepStrictEqual(previous, next)) return;
+  if (Array.isArray(previous) && Array.isArray(next) && previous.length === next.length) {
+    for (let index = 0; index < next.length; index++) {
+      diff(previous[index], next[index], [...path, index], emit);
+    }
+    return;
+  }
+  if (!isPlain(previous) || !isPlain(next) || !keepsOrder(previous, next)) {
+    emit(path, next);
+    return;
   }
   for (const key of Object.keys(next)) {
-    const before = previous[key];
-    const after = next[key];
-    if (!Object.hasOwn(previous, key)) {
-      set((patch.v ??= {}), key, after);
-      natural.push(key);
-    } else if (isDeepStrictEqual(before, after)) {
-      continue;
-    } else if (isPlain(before) && isPlain(after)) {
-      set((patch.d ??= {}), key, patchOf(before, after));
-    } else {
-      set((patch.v ??= {}), key, after);
-    }
+    if (Object.hasOwn(previous, key)) diff(previous[key], next[key], [...path, key], emit);
+    else emit([...path, key], next[key]);
   }
-  const order = Object.keys(next);
-  if (!isDeepStrictEqual(order, natural)) patch.o = order;
-  return patch;
 }
 
-function applyPatch(previous: Json, patch: Patch): Json {
-  if (!isPlain(patch)) throw new TypeError('a model step record of an unknown shape');
-  const gone = new Set(patch.x ?? []);
-  const added = Object.keys(patch.v ?? {}).filter((key) => !Object.hasOwn(previous, key));
-  const order = patch.o ?? [...Object.keys(previous).filter((key) => !gone.has(key)), ...added];
-  const next: Json = {};
-  for (const key of order) {
-    if (patch.v !== undefined && Object.hasOwn(patch.v, key)) set(next, key, patch.v[key]);
-    else if (patch.d !== undefined && Object.hasOwn(patch.d, key)) {
-      set(next, key, applyPatch(previous[key] as Json, patch.d[key] as Patch));
-    } else set(next, key, previous[key]);
+/** Whether `next` has every key of `previous`, in its order, the new ones after them. */
+function keepsOrder(previous: Json, next: Json): boolean {
+  const before = Object.keys(previous);
+  const after = Object.keys(next);
+  return before.every((key, index) => after[index] === key);
+}
+
+/** `value` at `path` of `root` (changed in place), the root itself for the empty path. */
+function setAt(root: unknown, path: Key[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  let object = root as Record<Key, unknown>;
+  for (const key of path.slice(0, -1)) {
+    const inner = object[key];
+    if (typeof inner !== 'object' || inner === null || !Object.hasOwn(object, key)) {
+      throw new TypeError('a model step record of an unknown shape');
+    }
+    object = inner as Record<Key, unknown>;
   }
-  return next;
+  set(object, path[path.length - 1] as Key, value);
+  return root;
 }
 
 /** An own key, `__proto__` too (a gateway's JSON may hold one), never the prototype. */
-function set(object: object, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+function set(object: object, key: Key, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 function isPlain(value: unknown): value is Json {

@@ -120,8 +120,11 @@ export function createDurableAgentMaker({
         // they came, a replay's unpacked once from its record (an older one is the chunks).
         let made: GenerateContentResponse[] | undefined;
         let replayed: GenerateContentResponse[] | undefined;
-        const chunksOf = (record: StreamRecord): GenerateContentResponse[] =>
-          made ?? (replayed ??= unpackChunks(record));
+        const chunksOf = (record: StreamRecord): GenerateContentResponse[] => {
+          if (made !== undefined) return made;
+          replayed ??= unpackChunks(record);
+          return replayed;
+        };
         const record = await callModelStep<StreamRecord>({
           name: 'gemloop.model:stream',
           fenced: true,
