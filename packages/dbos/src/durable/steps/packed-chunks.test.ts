@@ -78,6 +78,8 @@ describe('a streamed model step record, packed', () => {
         responseId: 'r',
         candidates: [{ content: { parts: [{ text: 'end' }] }, finishReason: 'STOP' }],
       },
+      { usageMetadata: { promptTokenCount: 3, totalTokenCount: 9 }, modelVersion: 'm' },
+      { modelVersion: 'm', usageMetadata: { totalTokenCount: 9, promptTokenCount: 3 } },
       {},
     ] as GenerateContentResponse[];
     expect(JSON.stringify(roundTrip(chunks))).toBe(JSON.stringify(chunks));

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 
 /**
@@ -81,9 +80,11 @@ export function unpackChunks(
       const path = paths[ops[index] as number];
       if (!Array.isArray(path)) throw new TypeError('a model step record of an unknown shape');
       // A copy: the working chunk changes at the next chunk's places, the record never.
-      current = setAt(current, path, structuredClone(ops[index + 1]));
+      const value = copyOf(ops[index + 1]);
+      if (value === NOT_DATA) throw new TypeError('a model step record of an unknown shape');
+      current = setAt(current, path, value);
     }
-    const chunk = structuredClone(current) as Json;
+    const chunk = copyOf(current) as Json;
     forEachTextPart(chunk, (part) => {
       const length = part['text'] as number;
       part['text'] = text.slice(at, at + length);
@@ -95,13 +96,9 @@ export function unpackChunks(
 
 /** A copy of the chunk whose parts' texts are their lengths (pushed to `texts`); none for a non-string text. */
 function withTextLengths(chunk: GenerateContentResponse, texts: string[]): Json | undefined {
-  let copy: Json;
-  try {
-    copy = structuredClone(chunk) as Json;
-  } catch {
-    // Not plain data (no client makes such a chunk): recorded as it is, as before.
-    return undefined;
-  }
+  // Not plain data (no client makes such a chunk): recorded as it is, as before.
+  const copy = copyOf(chunk);
+  if (!isPlain(copy)) return undefined;
   let plain = true;
   forEachTextPart(copy, (part) => {
     const text = part['text'];
@@ -134,7 +131,7 @@ function diff(
   path: Key[],
   emit: (path: Key[], value: unknown) => void,
 ): void {
-  if (isDeepStrictEqual(previous, next)) return;
+  if (equal(previous, next)) return;
   if (Array.isArray(previous) && Array.isArray(next) && previous.length === next.length) {
     for (let index = 0; index < next.length; index++) {
       diff(previous[index], next[index], [...path, index], emit);
@@ -171,6 +168,52 @@ function setAt(root: unknown, path: Key[], value: unknown): unknown {
   }
   set(object, path[path.length - 1] as Key, value);
   return root;
+}
+
+/** Not data: a function, a symbol, a bigint, an object of a class. */
+const NOT_DATA: unique symbol = Symbol('not data');
+
+/** A copy of data (plain objects, arrays, own keys, `__proto__` too); `NOT_DATA` for anything else. */
+function copyOf(value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_DATA;
+  }
+  if (Array.isArray(value)) {
+    const copy = value.map(copyOf);
+    return copy.includes(NOT_DATA) ? NOT_DATA : copy;
+  }
+  if (!isPlain(value)) return NOT_DATA;
+  const copy: Json = {};
+  for (const key of Object.keys(value)) {
+    const inner = copyOf(value[key]);
+    if (inner === NOT_DATA) return NOT_DATA;
+    set(copy, key, inner);
+  }
+  return copy;
+}
+
+/** Deep equality of data, its keys in the same order. */
+function equal(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (others[index] !== key) return false;
+    if (!equal((a as Json)[key], (b as Json)[key])) return false;
+  }
+  return true;
 }
 
 /** An own key, `__proto__` too (a gateway's JSON may hold one), never the prototype. */
