@@ -171,6 +171,7 @@ function setAt(root: unknown, path: Key[], value: unknown): unknown {
 }
 
 /** Not data: a function, a symbol, a bigint, an object of a class. */
+// why (sentinel): compared by identity inside this module, carries nothing.
 const NOT_DATA: unique symbol = Symbol('not data');
 
 /** A copy of data (plain objects, arrays, own keys, `__proto__` too); `NOT_DATA` for anything else. */
