@@ -30,7 +30,7 @@ type Key = string | number;
 
 type Json = Record<string, unknown>;
 
-/** The record of a stream's chunks: packed, or the chunks as they are when a text is not a string. */
+/** The record of a stream's chunks: packed, or the chunks as they are when a text is not a string. @internal */
 export function packChunks(
   chunks: readonly GenerateContentResponse[],
 ): PackedChunks | readonly GenerateContentResponse[] {
@@ -63,7 +63,7 @@ export function packChunks(
   return { packedChunks: 1, text: texts.join(''), paths, patches };
 }
 
-/** The chunks a record holds, in either shape (a malformed packed record throws). */
+/** The chunks a record holds, in either shape (a malformed packed record throws). @internal */
 export function unpackChunks(
   record: PackedChunks | readonly GenerateContentResponse[],
 ): GenerateContentResponse[] {
