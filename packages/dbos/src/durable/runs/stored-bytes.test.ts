@@ -116,6 +116,9 @@ describe('what a durable run with a long model turn stores', () => {
     // its deltas (before: 10 times, the step-end's 3 and the run-end's 7), whose own overhead
     // (a delta event each chunk) is the rest. The stream's run-end names the output.
     expect(bytes['workflow_output']).toBeLessThan(LONG.length * 1.2);
+    // The model step's record: its chunks packed (packed-chunks.ts), the text once and each
+    // chunk's change of usage; whole, each chunk with its envelope, it was 7.8 × the turn.
+    expect(bytes['step gemloop.model:stream']).toBeLessThan(LONG.length * 1.6);
     expect(bytes['stream run-end']).toBeLessThan(1_000);
     expect((bytes['stream rows'] ?? 0) - (bytes['stream text-delta'] ?? 0)).toBeLessThan(
       LONG.length * 1.2,

@@ -21,8 +21,12 @@ import { assertStillOwnsRun } from '../steps/call-model-step.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from '../steps/durable-gemini.ts';
 import { toDurableTool } from '../steps/durable-tool.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { type PackedChunks, packChunks, unpackChunks } from '../steps/packed-chunks.ts';
 import { calledFunctions, declaredFunctions } from '../steps/replayed-tool-calls.ts';
 import type { WorkerRunEvents } from './worker-run-events.ts';
+
+/** A streamed model step's record: packed, or (an older version's, a non-string text) the chunks. */
+type StreamRecord = PackedChunks | readonly GenerateContentResponse[];
 
 /** An agent of the worker made durable, with its approval hook. @internal */
 export type PreparedDurableAgent = {
@@ -110,20 +114,35 @@ export function createDurableAgentMaker({
           call: () => timed(() => calls.generate(request, options)),
         });
       },
-      stream: (request, options) => {
+      stream: async (request, options) => {
         capture(request);
-        return callModelStep<GenerateContentResponse[]>({
+        // Recorded packed (packed-chunks.ts); the chunks of a call made here are handed on as
+        // they came, a replay's unpacked once from its record (an older one is the chunks).
+        let made: GenerateContentResponse[] | undefined;
+        let replayed: GenerateContentResponse[] | undefined;
+        const chunksOf = (record: StreamRecord): GenerateContentResponse[] => {
+          if (made !== undefined) return made;
+          replayed ??= unpackChunks(record);
+          return replayed;
+        };
+        const record = await callModelStep<StreamRecord>({
           name: 'gemloop.model:stream',
           fenced: true,
           steer: steerWatch,
-          functions: { declared: declaredFunctions(request), calledOf: calledFunctions },
-          call: () =>
-            timed(() =>
+          functions: {
+            declared: declaredFunctions(request),
+            calledOf: (each) => calledFunctions(chunksOf(each)),
+          },
+          call: async () => {
+            made = await timed(() =>
               preview
                 ? streamWithPreview((onChunk) => calls.stream(request, options, onChunk))
                 : calls.stream(request, options),
-            ),
+            );
+            return packChunks(made);
+          },
         });
+        return chunksOf(record);
       },
     });
     registerDurableInteractions(gemini, agentOptions.api, () =>
