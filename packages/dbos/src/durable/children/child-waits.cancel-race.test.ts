@@ -75,6 +75,21 @@ describe('a paused child’s parent when DBOS’s own cancel lands between its l
     ]);
   });
 
+  it('ends cancelled too when DBOS’s cancel came before its lookup', async () => {
+    await client.cancelWorkflow(parent);
+    await expect(
+      pauseForChild(
+        pauserWith(async () => {}),
+        parent,
+        child(),
+      ),
+    ).rejects.toBeInstanceOf(DBOSErrors.DBOSWorkflowCancelledError);
+    expect(await rows()).toEqual([
+      { tool_call_id: '', waiting: false },
+      { tool_call_id: 'child:1.0:c1', waiting: false },
+    ]);
+  });
+
   it('still pauses when nothing lands meanwhile (stopped, then its row paused)', async () => {
     const pauser = pauserWith(async () => {});
     await expect(pauseForChild(pauser, parent, child())).resolves.toBe(true);
