@@ -12,6 +12,7 @@ import { askAndApprove } from '../test/docs/serving-ag-ui/run-with-http-agent.ts
 import { createSupportAgUiHandler } from '../test/docs/serving-ag-ui/support-ag-ui.ts';
 import { supportAgUiScript } from '../test/docs/serving-ag-ui/support-script.ts';
 import { serveOnNode } from '../test/docs/serving-openai/serve-on-node.ts';
+import { agUiLines } from './ag-ui-lines.ts';
 
 const KEY = 'sk-example-alice-0123456789';
 
@@ -22,11 +23,7 @@ await run(
     const url = `${baseURL.replace(/\/v1$/, '')}/agent`;
     try {
       console.log(`Serving the agent to AG-UI at ${url}`);
-      const { status, asked, refund, state } = await askAndApprove(url, KEY);
-      console.log(`status: ${status}`);
-      console.log(`interrupt: ${asked.join('; ')} -> approved`);
-      console.log(`refund: ${refund}`);
-      console.log(`shared state: ${JSON.stringify(state)}`);
+      for (const line of agUiLines(await askAndApprove(url, KEY))) console.log(line);
       const refused = await fetch(url, { method: 'POST', body: '{}' });
       console.log(`no key: ${refused.status}`);
     } finally {

@@ -95,8 +95,12 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
   const recordings = await readRecordedRunEnds(
     runsDir,
     typeof values['agent'] === 'string' ? values['agent'] : undefined,
+    // A file's name is the folder's (a cloned repository's: any bytes but `/`, at most 255 of
+    // them); `why` is this command's own words, escaped all the same.
     (name, why) =>
-      io.stderr(`gemloop estimate: skipped ${escapeControls(name)} of the runs: ${why}.\n`),
+      io.stderr(
+        `gemloop estimate: skipped ${escapeControls(name)} of the runs: ${escapeControls(why)}.\n`,
+      ),
   );
   const { estimateRun } = await import('@gemloop/core/estimate');
   try {
@@ -118,9 +122,9 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
     );
     return 0;
   } catch (error) {
-    io.stderr(
-      `gemloop estimate: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`,
-    );
+    // What the agent's client threw quotes what its fetch or gateway said (a 5 MB message, a
+    // key in a URL): one escaped line without the keys, cut at 1,000 characters, as an import's.
+    io.stderr(`gemloop estimate: ${describeImportFailure(error, io.env)}\n`);
     return 1;
   }
 }

@@ -230,9 +230,11 @@ export function createApprovalHook({
  * Stops the run to pause it. DBOS's own cancel that lands between the lookup and this stop
  * clears the run's owner, so the stop is refused (`DBOSWorkflowConflictError`): the run then ends
  * as cancelled, its approval row no longer waiting, as a cancel seen by the lookup ends it
- * (leftovers43). A conflict from a takeover is thrown as it is.
+ * (leftovers43). A conflict from a takeover is thrown as it is. The parent of a paused child
+ * stops the same way (child-waits.ts).
+ * @internal
  */
-async function stopOrCancelled(pauser: RunPauser, runId: string): Promise<void> {
+export async function stopOrCancelled(pauser: RunPauser, runId: string): Promise<void> {
   try {
     await pauser.stop(runId, currentOwnerXid(runId));
   } catch (error) {

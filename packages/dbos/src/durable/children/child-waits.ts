@@ -1,5 +1,4 @@
-import { currentOwnerXid } from '@dbos-inc/dbos-sdk/internal/context';
-import type { RunPauser } from '../approvals/approvals.ts';
+import { type RunPauser, stopOrCancelled } from '../approvals/approvals.ts';
 import {
   APPROVALS_TABLE,
   lookupApproval,
@@ -69,8 +68,9 @@ export async function pauseForChild(
   const found = await lookupApproval(pauser.pool, parentRunId, waitId, CHILD_WAIT_MS);
   if (found.type !== 'none') return false;
   // Stop first, then say "paused": the child's end, which resumes a paused parent, never resumes
-  // one still running here.
-  await pauser.stop(parentRunId, currentOwnerXid(parentRunId));
+  // one still running here. DBOS's own cancel of the parent that lands before the stop ends it
+  // cancelled (its wait row no longer waiting), not with the stop's conflict.
+  await stopOrCancelled(pauser, parentRunId);
   const state = await markPaused(pauser.pool, parentRunId, waitId);
   if (state === 'resume') await pauser.resume(parentRunId);
   return true;
