@@ -91,7 +91,7 @@ describe('takeLockFile', () => {
     await writeFile(lockFile, 'not a lock record');
     const hourAgo = new Date(Date.now() - 3_600_000);
     await utimes(lockFile, hourAgo, hourAgo);
-    // Writer A read the stale lock; before each of its calls that moves or links a name, another
+    // Writer A read the stale lock; before each of its calls that moves, links or removes a name, another
     // writer runs to its end: B takes the stale lock over (a fresh lock of its own), then D tries.
     const others: Promise<TakeLockFileResult>[] = [];
     const between = async (): Promise<void> => {
@@ -101,7 +101,9 @@ describe('takeLockFile', () => {
         await other;
       }
     };
-    const calls: LockFileCalls = {
+    // `rename` too: the takeover before moved the lock aside and linked it back, and with it this
+    // test ended with two writers holding the lock (B's fresh lock moved aside, D in its place).
+    const calls: LockFileCalls & Pick<typeof files, 'rename'> = {
       open: files.open,
       rename: async (from, to) => {
         await between();
@@ -145,7 +147,6 @@ describe('takeLockFile', () => {
     // reported so by a wrapped stat): its claimer died between its two calls.
     const calls: LockFileCalls = {
       link: files.link,
-      rename: files.rename,
       unlink: files.unlink,
       open: (async (path: string, ...rest: [string | number, number?]) => {
         const handle = await files.open(path, ...rest);

@@ -10,7 +10,7 @@ import type * as WorkerThreads from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 const fs = (): typeof FsPromises => require('node:fs/promises') as typeof FsPromises;
 /** The file calls a taking makes: `node:fs/promises` unless a test passes a wrapper. @internal */
-export type LockFileCalls = Pick<typeof FsPromises, 'open' | 'link' | 'rename' | 'unlink'>;
+export type LockFileCalls = Pick<typeof FsPromises, 'open' | 'link' | 'unlink'>;
 const fsSync = (): typeof Fs => require('node:fs') as typeof Fs;
 
 /** What a lock file holds: who took it, and a token that tells this taking from any other. @internal */
