@@ -1,8 +1,14 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as files from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LockFileRecord, takeLockFile } from './take-lock-file.ts';
+import {
+  type LockFileCalls,
+  type LockFileRecord,
+  type TakeLockFileResult,
+  takeLockFile,
+} from './take-lock-file.ts';
 
 // The lock of both file stores (chat histories, memories); each store's own tests drive it through
 // the store (chat/file-store-lock*.test.ts, memory/memory-file-lock.test.ts). Here: who counts as
@@ -79,4 +85,84 @@ describe('takeLockFile', () => {
       expect(await readdir(folder)).toEqual([]);
     },
   );
+
+  it('never deletes a fresh lock when a stale one meets several writers at once: one writer holds it', async () => {
+    // A lock with no record, an hour old: stale for every writer.
+    await writeFile(lockFile, 'not a lock record');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(lockFile, hourAgo, hourAgo);
+    // Writer A read the stale lock; before each of its calls that moves, links or removes a name, another
+    // writer runs to its end: B takes the stale lock over (a fresh lock of its own), then D tries.
+    const others: Promise<TakeLockFileResult>[] = [];
+    const between = async (): Promise<void> => {
+      if (others.length < 2) {
+        const other = takeLockFile(lockFile);
+        others.push(other);
+        await other;
+      }
+    };
+    // `rename` too: the takeover before moved the lock aside and linked it back, and with it this
+    // test ended with two writers holding the lock (B's fresh lock moved aside, D in its place).
+    const calls: LockFileCalls & Pick<typeof files, 'rename'> = {
+      open: files.open,
+      rename: async (from, to) => {
+        await between();
+        return files.rename(from, to);
+      },
+      link: async (from, to) => {
+        await between();
+        return files.link(from, to);
+      },
+      unlink: async (path) => {
+        await between();
+        return files.unlink(path);
+      },
+    };
+    const a = await takeLockFile(lockFile, { calls });
+    const [b, d] = await Promise.all(others);
+    const taken = [a, b, d].filter((found) => found?.status === 'taken');
+    expect(taken).toHaveLength(1);
+    // The one taking's record is the lock file's.
+    expect(b?.status).toBe('taken');
+    const record = JSON.parse(await readFile(lockFile, 'utf8')) as LockFileRecord;
+    expect(record.pid).toBe(process.pid);
+    for (const found of taken) if (found?.status === 'taken') await found.lock.release();
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('leaves a lock another taker has just claimed, and removes a claim of one that died mid-takeover', async () => {
+    await writeFile(lockFile, 'not a lock record');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(lockFile, hourAgo, hourAgo);
+    const stat = await files.stat(lockFile, { bigint: true });
+    const claim = `${lockFile}.${stat.ino}-${stat.mtimeNs}.stale`;
+    await files.link(lockFile, claim);
+    // Claimed just now: another taker is removing it.
+    expect(await takeLockFile(lockFile)).toMatchObject({ status: 'held', holder: undefined });
+    expect((await readdir(folder)).sort()).toEqual([
+      'data.lock',
+      `data.lock.${stat.ino}-${stat.mtimeNs}.stale`,
+    ]);
+    // Claimed an hour ago (the inode's change time, which a link sets and utimes cannot take back:
+    // reported so by a wrapped stat): its claimer died between its two calls.
+    const calls: LockFileCalls = {
+      link: files.link,
+      unlink: files.unlink,
+      open: (async (path: string, ...rest: [string | number, number?]) => {
+        const handle = await files.open(path, ...rest);
+        if (path !== claim) return handle;
+        const stat = handle.stat.bind(handle);
+        return Object.assign(handle, {
+          stat: async (options?: { bigint?: boolean }) =>
+            Object.assign(await stat(options as { bigint: true }), {
+              ctimeMs: BigInt(hourAgo.getTime()),
+            }),
+        });
+      }) as LockFileCalls['open'],
+    };
+    const found = await takeLockFile(lockFile, { calls });
+    expect(found.status).toBe('taken');
+    if (found.status === 'taken') await found.lock.release();
+    expect(await readdir(folder)).toEqual([]);
+  });
 });

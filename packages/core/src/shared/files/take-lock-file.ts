@@ -9,6 +9,8 @@ import type * as WorkerThreads from 'node:worker_threads';
 // browser bundle may load too.
 const require = createRequire(import.meta.url);
 const fs = (): typeof FsPromises => require('node:fs/promises') as typeof FsPromises;
+/** The file calls a taking makes: `node:fs/promises` unless a test passes a wrapper. @internal */
+export type LockFileCalls = Pick<typeof FsPromises, 'open' | 'link' | 'unlink'>;
 const fsSync = (): typeof Fs => require('node:fs') as typeof Fs;
 
 /** What a lock file holds: who took it, and a token that tells this taking from any other. @internal */
@@ -66,7 +68,14 @@ export type TakeLockFileResult =
  */
 export async function takeLockFile(
   lockFile: string,
-  { mode }: { mode?: number | undefined } = {},
+  {
+    mode,
+    calls = fs(),
+  }: {
+    mode?: number | undefined;
+    /** Test-only: the file calls, wrapped to put other writers between them. */
+    calls?: LockFileCalls | undefined;
+  } = {},
 ): Promise<TakeLockFileResult> {
   const table = lockTable();
   const own: LockFileRecord = {
@@ -80,21 +89,21 @@ export async function takeLockFile(
   const text = `${JSON.stringify(own)}\n`;
   // A few rounds: a stale lock removed, or a holder that released meanwhile, ends a round.
   for (let round = 0; round < 5; round++) {
-    if (await create(lockFile, text, mode)) {
+    if (await create(calls, lockFile, text, mode)) {
       table.held.set(lockFile, own.token);
       installExitHook(table);
       const release = async (): Promise<void> => {
         if (table.held.get(lockFile) === own.token) table.held.delete(lockFile);
-        await removeIfOwn(lockFile, own.token);
+        await removeIfOwn(calls, lockFile, own.token);
       };
       return { status: 'taken', lock: { lockFile, release } };
     }
-    const head = await readLockHead(lockFile);
+    const head = await readLockHead(calls, lockFile);
     if (head === 'missing') continue;
     if (!head.regular) return { status: 'not-a-file' };
     const holder = parseRecord(head.raw);
     if (isStale(holder, head.ageMs, own)) {
-      await removeStale(lockFile, head.raw);
+      await removeStale(calls, lockFile, head);
       continue;
     }
     const sameProcess =
@@ -126,10 +135,15 @@ function lockTable(): LockTable {
 }
 
 /** Creates the lock file with `O_EXCL` and writes its record; `false` when it exists. */
-async function create(lockFile: string, text: string, mode: number | undefined): Promise<boolean> {
+async function create(
+  calls: LockFileCalls,
+  lockFile: string,
+  text: string,
+  mode: number | undefined,
+): Promise<boolean> {
   let handle: FsPromises.FileHandle;
   try {
-    handle = await fs().open(lockFile, 'wx', mode);
+    handle = await calls.open(lockFile, 'wx', mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
@@ -138,16 +152,22 @@ async function create(lockFile: string, text: string, mode: number | undefined):
     await handle.writeFile(text, 'utf8');
   } catch (error) {
     await handle.close();
-    await fs()
-      .unlink(lockFile)
-      .catch(() => {});
+    await calls.unlink(lockFile).catch(() => {});
     throw error;
   }
   await handle.close();
   return true;
 }
 
-type LockHead = { raw: string; ageMs: number; regular: boolean };
+type LockHead = {
+  raw: string;
+  ageMs: number;
+  regular: boolean;
+  /** The file's inode and modification time in ns: tells this file from a later one of the name. */
+  id: string;
+  /** Since the inode last changed (a link to it counts). */
+  changedMsAgo: number;
+};
 
 /**
  * The first KiB of a lock file (a record is ~150 bytes: a planted large file is read no further)
@@ -155,28 +175,31 @@ type LockHead = { raw: string; ageMs: number; regular: boolean };
  * once and is reported (`regular: false`) rather than blocking a pool thread until a writer comes.
  * An empty file is read again after 50 ms: its creator may not have written it yet.
  */
-async function readLockHead(path: string): Promise<LockHead | 'missing'> {
-  const head = await readHead(path);
+async function readLockHead(calls: LockFileCalls, path: string): Promise<LockHead | 'missing'> {
+  const head = await readHead(calls, path);
   if (head === 'missing' || head.raw !== '' || !head.regular) return head;
   await new Promise((resolve) => setTimeout(resolve, 50));
-  return readHead(path);
+  return readHead(calls, path);
 }
 
-async function readHead(path: string): Promise<LockHead | 'missing'> {
+async function readHead(calls: LockFileCalls, path: string): Promise<LockHead | 'missing'> {
   const { constants } = fsSync();
   let handle: FsPromises.FileHandle;
   try {
-    handle = await fs().open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await calls.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw error;
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { raw: '', ageMs: 0, regular: false };
+    const stat = await handle.stat({ bigint: true });
+    const id = `${stat.ino}-${stat.mtimeNs}`;
+    if (!stat.isFile()) return { raw: '', ageMs: 0, regular: false, id, changedMsAgo: 0 };
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
     const raw = buffer.subarray(0, bytesRead).toString('utf8');
-    return { raw, ageMs: Date.now() - stat.mtimeMs, regular: true };
+    const now = Date.now();
+    const ageMs = now - Number(stat.mtimeMs);
+    return { raw, ageMs, regular: true, id, changedMsAgo: now - Number(stat.ctimeMs) };
   } finally {
     await handle.close();
   }
@@ -253,36 +276,47 @@ function processStart(table: LockTable): { process?: string } {
 }
 
 /**
- * Removes a stale lock unless another writer replaced it meanwhile: renamed aside (one atomic
- * step, so two writers cannot both remove it), checked, and put back when it was a fresh one.
+ * Removes a stale lock, never a fresh one that took the name since it was judged. The taker
+ * claims the judged lock: a hard link to the lock file under a name made of the judged file's
+ * inode and modification time (`link` fails when the name exists, so one taker of that lock goes
+ * on: POSIX link, "shall fail ... [EEXIST] The path2 argument resolves to an existing ... file").
+ * The claim is then read: another file (inode, time or text differ) is no stale lock, and only the
+ * claim's name is removed. Otherwise the lock file is the judged one, and stays so until the
+ * claimer unlinks it: its holder is gone, and every other taker of it must claim it first. A
+ * claim older than `UNREADABLE_LOCK_GRACE_MS` is a claimer's that died between its two calls:
+ * removed, and the next round claims again.
  */
-async function removeStale(lockFile: string, staleText: string): Promise<void> {
-  const aside = `${lockFile}.${crypto.randomUUID()}.stale`;
+async function removeStale(
+  calls: LockFileCalls,
+  lockFile: string,
+  judged: LockHead,
+): Promise<void> {
+  const claim = `${lockFile}.${judged.id}.stale`;
   try {
-    await fs().rename(lockFile, aside);
+    await calls.link(lockFile, claim);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'EEXIST') throw error;
+    // Claimed by another taker, now or by one that died holding the claim.
+    const found = await readHead(calls, claim).catch(() => 'missing' as const);
+    if (found !== 'missing' && found.changedMsAgo > UNREADABLE_LOCK_GRACE_MS) {
+      await calls.unlink(claim).catch(() => {});
+    }
+    return;
   }
-  const moved = await readHead(aside).catch(() => 'missing' as const);
-  if (moved === 'missing' || moved.raw !== staleText) {
-    // A fresh lock: back in place, unless a third writer already took the name.
-    await fs()
-      .link(aside, lockFile)
-      .catch(() => {});
+  const claimed = await readHead(calls, claim).catch(() => 'missing' as const);
+  if (claimed !== 'missing' && claimed.id === judged.id && claimed.raw === judged.raw) {
+    await calls.unlink(lockFile).catch(() => {});
   }
-  await fs()
-    .unlink(aside)
-    .catch(() => {});
+  await calls.unlink(claim).catch(() => {});
 }
 
-async function removeIfOwn(lockFile: string, token: string): Promise<void> {
-  const head = await readHead(lockFile).catch(() => 'missing' as const);
+async function removeIfOwn(calls: LockFileCalls, lockFile: string, token: string): Promise<void> {
+  const head = await readHead(calls, lockFile).catch(() => 'missing' as const);
   // Gone already, or unreadable: a lock left behind is taken over once this process is gone.
   if (head === 'missing' || parseRecord(head.raw)?.token !== token) return;
-  await fs()
-    .unlink(lockFile)
-    .catch(() => {});
+  await calls.unlink(lockFile).catch(() => {});
 }
 
 /** Removes this thread's locks when the process (or worker thread) exits normally. */
