@@ -220,11 +220,12 @@ const DBOS_UNDER_LOAD = ['src/durable/fleet/rate-limit-under-load.test.ts'];
  * mock a module (DBOS's static API among them) or configure the process-wide DBOS runtime. A new
  * dbos file that does any of these goes here: in the shared graph (`isolate: false`) a `vi.mock`
  * of a module another file loaded first mocks nothing (approvals.cancel-race passed alone and
- * failed in the whole run). The two cancel races use the suite's Postgres (scripts/postgres-setup.ts).
+ * failed in the whole run). The cancel races use the suite's Postgres (scripts/postgres-setup.ts).
  */
 const DBOS_ISOLATED = [
   'src/durable/approvals/approvals.cancel-race.test.ts',
   'src/durable/approvals/approvals.safety.test.ts',
+  'src/durable/children/child-waits.cancel-race.test.ts',
   'src/durable/events/run-events.batching.test.ts',
   'src/durable/events/run-events.test.ts',
   'src/durable/plugins/durable-guardrails.test.ts',
