@@ -134,7 +134,9 @@ export type DurableRuns = {
   /**
    * Runs, newest first, optionally of some statuses, and only `owner`'s when it is given (the
    * runs started with that `owner`, matched in the database's query: another owner's runs take
-   * no place of a `limit`). Without `owner`, every run (the server's own view).
+   * no place of a `limit`). Without `owner`, every run (the server's own view). "Newest" is
+   * DBOS's `created_at`, in milliseconds: runs started within one millisecond come in no set
+   * order.
    * @throws {@link InvalidArgumentError} for an `owner` that is not a non-empty string of at most
    *   1024 characters.
    */

@@ -214,7 +214,10 @@ describe('runs.list({ owner }) (leftovers41)', () => {
 
   beforeAll(async () => {
     runs = await createDurableRuns({ databaseUrl: await workerDatabase('list-owner') });
+    // Each of hers in a millisecond of its own: DBOS orders by `created_at` in milliseconds, and
+    // two runs started within one have no order (alice-1 and alice-2 swapped in a whole run).
     for (let index = 0; index < 3; index++) {
+      await nextMillisecond();
       await runs.start('support', { runId: `alice-${index}`, input: 'hi', owner: 'alice' });
     }
     await runs.start('support', { runId: 'nobody-0', input: 'hi' });
@@ -263,3 +266,9 @@ describe('runs.list({ owner }) (leftovers41)', () => {
     }
   });
 });
+
+/** Resolves once `Date.now()` has moved past the millisecond it was called in. */
+async function nextMillisecond(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() <= start) await new Promise((resolve) => setTimeout(resolve, 1));
+}
