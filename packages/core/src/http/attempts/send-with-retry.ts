@@ -127,7 +127,7 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);
   } catch (caught) {
-    const error = attempt.fail(caught);
+    const error = await attempt.fail(caught);
     if (retry !== undefined || call.retry.maxRetries === 0) throw error;
     if (call.signal?.aborted) throw call.signal.reason;
     // The retry machinery loads on the first failure (most processes never retry): 1.4 KB
@@ -283,15 +283,16 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
 
   /**
    * Ends the attempt as a failure: aborts it (releasing the connection), stops its time limit, and
-   * returns what to throw (see `toAttemptError`), after its debug line. A 401 on Vertex drops the
-   * token, so the next attempt or call fetches a new one.
+   * resolves with what to throw (see `toAttemptError`), after its debug line. A 401 on Vertex drops
+   * the token, so the next attempt or call fetches a new one. Aborted and stopped at once; the
+   * error is a promise because a network failure's message loads on the first one (bytes42).
    */
-  fail(caught: unknown, outcome?: AttemptOutcome): unknown {
+  async fail(caught: unknown, outcome?: AttemptOutcome): Promise<unknown> {
     const { client, call } = this.options;
     if (client.vertex !== undefined && statusOf(caught) === 401) client.vertex.invalidateToken();
     this.signal.abort();
     this.signal.dispose();
-    const error = toAttemptError(caught, {
+    const error = await toAttemptError(caught, {
       url: this.options.url,
       method: this.options.method,
       attempt: this.number,
