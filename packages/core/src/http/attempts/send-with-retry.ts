@@ -10,7 +10,7 @@ import type { TransportResponse } from '../transport/transport.ts';
 import { type AttemptSignal, createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
-import { type SentRequest, sendError, statusError } from './status-error.ts';
+import type { SentRequest } from './status-error.ts';
 import { toAttemptError } from './to-attempt-error.ts';
 
 /** One call of the API, unary or streamed, as {@link sendWithRetry} sends it. */
@@ -109,11 +109,13 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
           signal: attempt.signal,
         });
       } catch (error) {
-        throw sendError(error, sentRequest(attempt));
+        throw (await requestErrors()).sendError(error, sentRequest(attempt));
       }
       const { status } = response;
       // A 2xx response is returned unread; any other status is thrown before anything reads it.
-      if (status < 200 || status >= 300) throw await statusError(response, sentRequest(attempt));
+      if (status < 200 || status >= 300) {
+        throw await (await requestErrors()).statusError(response, sentRequest(attempt));
+      }
     } finally {
       // The API has answered (or never will): an admission step may count the request as seen.
       if (attempt.answered !== undefined) attempt.tellAnswered();
@@ -154,6 +156,16 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     throw call.signal.reason;
   }
   return attempt;
+}
+
+/**
+ * status-error.ts (a failed request's error: its body read, a refused redirect), loaded on the
+ * first failure: 2.2 KB minified a run that succeeds never executes, off what the agent app loads
+ * (bench/RESULTS.md, "bytes42"). Should the load itself fail (a page that lost its network), the
+ * attempt classifies that rejection as a network failure.
+ */
+function requestErrors(): Promise<typeof import('./status-error.ts')> {
+  return import('./status-error.ts');
 }
 
 /**
