@@ -69,6 +69,9 @@ const searching = createAgent({
   tools: [googleSearch(), json],
 });
 const searched = await searching.run('Weather in Oslo?');
+// A network failure's message comes from the error chunk too: a fetch that throws a long text.
+const offline = createGemini({ apiKey: 'probe-key', retry: false, fetch: async () => { throw new Error('x'.repeat(5000)); } });
+const unreached = await createAgent({ gemini: offline, model: 'gemini-2.5-flash' }).run('hi').catch((error) => error);
 process.stdout.write(JSON.stringify({
   early,
   issues: json.parseArgs({ city: '' }),
@@ -77,11 +80,12 @@ process.stdout.write(JSON.stringify({
   openApi: openApi.declaration,
   error: { code: failed.cause?.code, status: failed.cause?.status, message: failed.cause?.message },
   searched: searched.text,
+  network: { code: unreached.cause?.code, retryable: unreached.cause?.isRetryable, message: unreached.cause?.message },
 }));
 `;
 
 describe('the lazy chunks of the browser build', () => {
-  it('load and work: the JSON Schema validator, the zod 3 converter, the OpenAPI converter, the API error description, a built-in fallback call', async () => {
+  it('load and work: the JSON Schema validator, the zod 3 converter, the OpenAPI converter, the API error description, a network failure message, a built-in fallback call', async () => {
     const chunks = await buildBundle({
       name: 'lazy chunks',
       source:
@@ -147,6 +151,11 @@ describe('the lazy chunks of the browser build', () => {
       // The description's own words, not the words of an error made without it.
       expect(report.error.message).toMatch(/retrying will not help/);
       expect(report.error.message).not.toMatch(/could not be loaded/);
+      // A network failure's words (create-network-error.ts, in the description's chunk), its cause cut.
+      expect(report.network).toMatchObject({ code: 'api-call', retryable: false });
+      expect(report.network.message).toMatch(
+        /^generateContent could not reach generativelanguage\.googleapis\.com: x{1000}… \[4000 characters omitted\]\. Not retried: check the baseUrl and the fetch option\.$/,
+      );
       // The fallback's grounded call (call-builtin-fallback.ts, a lazy chunk) was made with only the
       // built-in, and its answer went back to the model as the function's output.
       expect(report.searched).toBe('It is sunny in Oslo.');

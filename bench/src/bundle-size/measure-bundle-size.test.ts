@@ -296,6 +296,14 @@ describe('the browser bundle budget', () => {
     expect(chunkOf('packages/core/src/errors/api-call/describe-api-error.ts').loadedToRun).toBe(
       false,
     );
+    // And what a network failure, a failed status or a body that did not decode says (bytes42).
+    for (const file of [
+      'packages/core/src/errors/create-network-error.ts',
+      'packages/core/src/http/attempts/status-error.ts',
+      'packages/core/src/errors/create-decode-error.ts',
+    ]) {
+      expect(chunkOf(file).loadedToRun, file).toBe(false);
+    }
     // And the client's countTokens, listModels and getModel, with the first call of one of them.
     expect(chunkOf('packages/core/src/http/model-methods.ts').loadedToRun).toBe(false);
     // And the backoff's arithmetic, with the first retry (with-retry.ts): a function the lazy

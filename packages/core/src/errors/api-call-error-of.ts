@@ -2,13 +2,16 @@ import { describeThrown } from '../shared/describe-thrown.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import type { CreateApiCallErrorOptions } from './api-call/create-api-call-error.ts';
 import { ApiCallError } from './api-call-error.ts';
+import type { CreateNetworkErrorOptions } from './create-network-error.ts';
 
 // What writes an API error's message (the Google error body read, the advice for each status, the
 // retry delays, HTML bodies as text: six modules, 6.8 KB minified) only an error needs: imported
 // on the first failed response, on every runtime. A streamed or unary run that succeeds loads none
 // of it (on Node each ES module costs the process about 25 KB of RSS; bench/RESULTS.md, "Modules
-// the long stream loads"); in a browser bundle it is a chunk of its own.
+// the long stream loads"); in a browser bundle it is a chunk of its own. The network failure's
+// message (create-network-error.ts, its table of error codes) comes in the same chunk (bytes42).
 const errors = new LoadOnce(() => import('./api-call/create-api-call-error.ts'));
+type ErrorModule = typeof import('./api-call/create-api-call-error.ts');
 
 // The statuses a retry can fix (create-api-call-error.ts's RETRYABLE_STATUSES), for the error
 // made when that module cannot be loaded.
@@ -24,10 +27,33 @@ const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 export function apiCallErrorOf(
   options: CreateApiCallErrorOptions,
 ): ApiCallError | Promise<ApiCallError> {
+  return errorOf(options, (module) => module.createApiCallError(options));
+}
+
+/**
+ * The `ApiCallError` of a request that got no response (`createNetworkError`), as
+ * {@link apiCallErrorOf} makes it: now once the error module is loaded, else once it arrives.
+ * @internal
+ */
+export function networkErrorOf(
+  options: CreateNetworkErrorOptions,
+): ApiCallError | Promise<ApiCallError> {
+  return errorOf(options, (module) => module.createNetworkError(options));
+}
+
+function errorOf(
+  options: {
+    url: string;
+    method: string;
+    status?: number | undefined;
+    attempt?: number | undefined;
+  },
+  make: (module: ErrorModule) => ApiCallError,
+): ApiCallError | Promise<ApiCallError> {
   const loaded = errors.value;
-  if (loaded !== undefined) return loaded.createApiCallError(options);
+  if (loaded !== undefined) return make(loaded);
   return errors.load().then(
-    (module) => module.createApiCallError(options),
+    make,
     (cause: unknown) =>
       new ApiCallError({
         message: `${options.method} failed${options.status === undefined ? '' : ` with status ${options.status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from './api-call-error.ts';
-import { apiCallErrorOf } from './api-call-error-of.ts';
+import { apiCallErrorOf, networkErrorOf } from './api-call-error-of.ts';
 
 // The chunk that describes API errors cannot be loaded (a page that lost its network between the
 // request and its failure). Its own module graph: vitest.config.ts, CORE_ISOLATED.
@@ -34,5 +34,20 @@ describe('apiCallErrorOf when the description cannot be loaded', () => {
     }
     const notRetryable = await apiCallErrorOf({ ...options, status: 400 });
     expect(notRetryable.isRetryable).toBe(false);
+  });
+
+  it('still gives a network failure an ApiCallError with the URL and why', async () => {
+    const url = 'https://generativelanguage.googleapis.com/v1beta/models/x:generateContent';
+    const error = await networkErrorOf({
+      url,
+      method: 'generateContent',
+      cause: new TypeError('fetch failed'),
+      attempt: 1,
+    });
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ url, status: undefined, isRetryable: false, attempt: 1 });
+    expect(error.message).toMatch(
+      /^generateContent failed; the error's description could not be loaded \(.+\)\.$/,
+    );
   });
 });

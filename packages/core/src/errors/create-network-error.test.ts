@@ -167,4 +167,36 @@ describe('createNetworkError for a request fetch refuses before sending', () => 
     });
     expect(error.isRetryable).toBe(true);
   });
+
+  it("cuts a custom fetch's 5 MB message at 1,000 characters, keeping the host and the advice", async () => {
+    const huge = `socket says ${'x'.repeat(5_000_000)}`;
+    const gemini = createGemini({
+      apiKey: 'AIzaHugeMessageTest-0123456789',
+      retry: { maxRetries: 0 },
+      fetch: async () => {
+        throw new Error(huge);
+      },
+    });
+    const error = await gemini.getModel('gemini-2.5-flash').catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    const { message } = error as ApiCallError;
+    expect(message.length).toBeLessThan(1_400);
+    expect(message).toContain('could not reach generativelanguage.googleapis.com: socket says xxx');
+    expect(message).toContain(`[${huge.length - 1_000} characters omitted]`);
+    expect(message).toContain('Not retried: check the baseUrl and the fetch option.');
+    // The error keeps what was thrown, whole, as its cause.
+    expect(((error as ApiCallError).cause as Error).message).toBe(huge);
+  });
+
+  it('redacts a secret before the cut, so a key the cut goes through keeps none of its start', () => {
+    const key = 'AIzaCutThroughKey-0123456789abcdef';
+    const error = createNetworkError({
+      url,
+      method: 'generateContent',
+      cause: new Error(`${'y'.repeat(990)}${key}`),
+      redact: [key],
+    });
+    expect(error.message).not.toContain('AIza');
+    expect(error.message).toContain('[redacted]');
+  });
 });

@@ -1,3 +1,4 @@
+import { cutTextNoted } from '../shared/cut-text.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { ApiCallError } from './api-call-error.ts';
@@ -39,9 +40,9 @@ export function createNetworkError({
   const isRetryable = isTransientNetworkError(cause, code);
   const what =
     code === undefined
-      ? describeCause(cause)
+      ? describeCause(cause, redact)
       : // Retryable means the code is an own key of the table (not 'constructor' from its prototype).
-        `${isRetryable ? transientNetworkErrors[code] : describeCause(cause)} (${code})`;
+        `${isRetryable ? transientNetworkErrors[code] : describeCause(cause, redact)} (${code})`;
   const refusal = isRetryable ? undefined : findClientRefusal(cause);
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'
@@ -71,10 +72,15 @@ function hostOf(url: string): string {
   }
 }
 
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) {
-    const inner = cause.cause instanceof Error ? `: ${describeThrown(cause.cause)}` : '';
-    return `${describeThrown(cause)}${inner}`;
-  }
-  return describeThrown(cause);
+/**
+ * What `fetch` threw, as the message quotes it: its first 1,000 characters with how many were left
+ * out (a custom `fetch`'s 5 MB message reached this one-line error whole), redacted before the cut
+ * so that a key the cut goes through is not kept in part.
+ */
+function describeCause(cause: unknown, redact: readonly string[]): string {
+  const inner =
+    cause instanceof Error && cause.cause instanceof Error
+      ? `: ${describeThrown(cause.cause)}`
+      : '';
+  return cutTextNoted(redactSecrets(`${describeThrown(cause)}${inner}`, redact), 1000);
 }

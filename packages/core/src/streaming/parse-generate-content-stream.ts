@@ -1,7 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
 import { apiCallErrorOf } from '../errors/api-call-error-of.ts';
-import { describeDecodeFailure, findDecodeFailure } from '../errors/create-decode-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -365,7 +364,7 @@ export function readGenerateContentBatches({
             result = await reader.read();
           } catch (cause) {
             signal?.throwIfAborted();
-            throw readFailure(cause, delivered, errorContext);
+            throw await readFailure(cause, delivered, errorContext);
           }
           signal?.throwIfAborted();
           if (result.done) break;
@@ -439,12 +438,19 @@ export function readGenerateContentBatches({
   return { next, close };
 }
 
-/** The error of a read of the body that failed: the connection, or a body that did not decode. */
-function readFailure(
+/**
+ * The error of a read of the body that failed: the connection, or a body that did not decode.
+ * create-decode-error.ts loads here, on the first failed read (bytes42): a stream that ends well
+ * never needs it.
+ */
+async function readFailure(
   cause: unknown,
   delivered: number,
   errorContext: StreamErrorContext | undefined,
-): StreamError {
+): Promise<StreamError> {
+  const { describeDecodeFailure, findDecodeFailure } = await import(
+    '../errors/create-decode-error.ts'
+  );
   const failure = findDecodeFailure(cause);
   const what =
     failure === undefined

@@ -6,6 +6,10 @@ import { describeApiError } from './describe-api-error.ts';
 import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
 import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
 
+// Loaded in this module's chunk (api-call-error-of.ts's one `import()`), only once a request
+// failed: what a run that succeeds never executes stays out of what the agent app loads (bytes42).
+export { createNetworkError } from '../create-network-error.ts';
+
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 

@@ -170,12 +170,13 @@ function attemptBatches(
     signal.dispose();
   };
   /** The stream failed after it opened: the attempt's error, the connection released. */
-  const fail = (attempt: OpenAttempt, caught: unknown): unknown => {
+  const fail = async (attempt: OpenAttempt, caught: unknown): Promise<unknown> => {
     const { delivered, usage } = taken;
     attempt.waitingFor = `the next chunk after ${delivered}`;
+    // Aborted at once; released before the error (which may load) is awaited.
     const error = attempt.fail(caught, { headersMs: attempt.headersMs, chunks: delivered, usage });
     release(attempt);
-    return fileNotFoundOf(attachPartialUsage(error, usage));
+    return fileNotFoundOf(attachPartialUsage(await error, usage));
   };
 
   return {
@@ -207,7 +208,7 @@ function attemptBatches(
           attempt.signal.restartTimer();
           batch = await attempt.value.batches.next();
         } catch (caught) {
-          throw fail(attempt, caught);
+          throw await fail(attempt, caught);
         }
       }
       attempt.signal.pauseTimer();
@@ -245,7 +246,7 @@ function attemptBatches(
         done = true;
         throw error;
       }
-      throw fail(opened, error);
+      throw await fail(opened, error);
     },
   };
 }

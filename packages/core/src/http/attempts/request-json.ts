@@ -1,4 +1,3 @@
-import { createDecodeError, findDecodeFailure } from '../../errors/create-decode-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
@@ -69,6 +68,10 @@ export async function readUnary<T>(
     body = await readBodyText(response, { maxBytes: client.maxResponseBytes, onlyPrefix: false });
   } catch (error) {
     // The server answered: a body that does not decode is not a host that could not be reached.
+    // Loaded on a failed read only (bytes42).
+    const { createDecodeError, findDecodeFailure } = await import(
+      '../../errors/create-decode-error.ts'
+    );
     const failure = findDecodeFailure(error);
     if (failure === undefined) throw error;
     throw createDecodeError({

@@ -10,7 +10,7 @@ import type { TransportResponse } from '../transport/transport.ts';
 import { type AttemptSignal, createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
-import { type SentRequest, sendError, statusError } from './status-error.ts';
+import type { SentRequest } from './status-error.ts';
 import { toAttemptError } from './to-attempt-error.ts';
 
 /** One call of the API, unary or streamed, as {@link sendWithRetry} sends it. */
@@ -109,11 +109,13 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
           signal: attempt.signal,
         });
       } catch (error) {
-        throw sendError(error, sentRequest(attempt));
+        throw (await requestErrors()).sendError(error, sentRequest(attempt));
       }
       const { status } = response;
       // A 2xx response is returned unread; any other status is thrown before anything reads it.
-      if (status < 200 || status >= 300) throw await statusError(response, sentRequest(attempt));
+      if (status < 200 || status >= 300) {
+        throw await (await requestErrors()).statusError(response, sentRequest(attempt));
+      }
     } finally {
       // The API has answered (or never will): an admission step may count the request as seen.
       if (attempt.answered !== undefined) attempt.tellAnswered();
@@ -127,7 +129,7 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);
   } catch (caught) {
-    const error = attempt.fail(caught);
+    const error = await attempt.fail(caught);
     if (retry !== undefined || call.retry.maxRetries === 0) throw error;
     if (call.signal?.aborted) throw call.signal.reason;
     // The retry machinery loads on the first failure (most processes never retry): 1.4 KB
@@ -154,6 +156,16 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     throw call.signal.reason;
   }
   return attempt;
+}
+
+/**
+ * status-error.ts (a failed request's error: its body read, a refused redirect), loaded on the
+ * first failure: 2.2 KB minified a run that succeeds never executes, off what the agent app loads
+ * (bench/RESULTS.md, "bytes42"). Should the load itself fail (a page that lost its network), the
+ * attempt classifies that rejection as a network failure.
+ */
+function requestErrors(): Promise<typeof import('./status-error.ts')> {
+  return import('./status-error.ts');
 }
 
 /**
@@ -283,15 +295,16 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
 
   /**
    * Ends the attempt as a failure: aborts it (releasing the connection), stops its time limit, and
-   * returns what to throw (see `toAttemptError`), after its debug line. A 401 on Vertex drops the
-   * token, so the next attempt or call fetches a new one.
+   * resolves with what to throw (see `toAttemptError`), after its debug line. A 401 on Vertex drops
+   * the token, so the next attempt or call fetches a new one. Aborted and stopped at once; the
+   * error is a promise because a network failure's message loads on the first one (bytes42).
    */
-  fail(caught: unknown, outcome?: AttemptOutcome): unknown {
+  async fail(caught: unknown, outcome?: AttemptOutcome): Promise<unknown> {
     const { client, call } = this.options;
     if (client.vertex !== undefined && statusOf(caught) === 401) client.vertex.invalidateToken();
     this.signal.abort();
     this.signal.dispose();
-    const error = toAttemptError(caught, {
+    const error = await toAttemptError(caught, {
       url: this.options.url,
       method: this.options.method,
       attempt: this.number,

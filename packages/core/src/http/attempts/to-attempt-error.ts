@@ -1,4 +1,4 @@
-import { createNetworkError } from '../../errors/create-network-error.ts';
+import { networkErrorOf } from '../../errors/api-call-error-of.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
@@ -31,9 +31,14 @@ export type ToAttemptErrorOptions = {
  * may quote the request headers, and an error is printed whole (`util.inspect`, loggers).
  * @internal
  */
-export function toAttemptError(error: unknown, options: ToAttemptErrorOptions): unknown {
+export async function toAttemptError(
+  error: unknown,
+  options: ToAttemptErrorOptions,
+): Promise<unknown> {
   if (options.signal?.aborted) return options.signal.reason;
-  return scrubSecrets(classify(error, options), options.redact);
+  // A network failure's message loads with the API errors' (api-call-error-of.ts): awaited only
+  // on a failure, so a run that succeeds loads none of it.
+  return scrubSecrets(await classify(error, options), options.redact);
 }
 
 function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
@@ -48,7 +53,7 @@ function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
     });
   }
   if (GemloopError.isInstance(error)) return error;
-  return createNetworkError({
+  return networkErrorOf({
     url: options.url,
     method: options.method,
     cause: error,
