@@ -1,5 +1,10 @@
 import { SubagentError } from '@gemloop/core/composition';
-import { OutputValidationError, TreeBudgetError } from '@gemloop/core/errors';
+import {
+  ContinuationError,
+  ModelCallError,
+  OutputValidationError,
+  TreeBudgetError,
+} from '@gemloop/core/errors';
 import { describe, expect, it } from 'vitest';
 import {
   BUDGET_STOP_PROPERTY,
@@ -245,5 +250,30 @@ describe('childErrorForParent', () => {
     const named = Object.assign(new Error('x'), { name: 'SubagentError' });
     expect(childErrorForParent(named)).toBe(named);
     expect(childErrorForParent('text')).toBe('text');
+  });
+});
+
+describe("a child's ContinuationError max-hops, stored (everywhere42)", () => {
+  it('keeps the ModelCallError and its ContinuationError with reason, hops and reconnects, and rebuilds the same for the parent', () => {
+    const run = { contents: [], steps: [] } as unknown as ConstructorParameters<
+      typeof ModelCallError
+    >[0]['run'];
+    const cause = new ContinuationError({
+      reason: 'max-hops',
+      hops: 5,
+      reconnects: 2,
+      message: 'The answer took 8 requests (continuation.maxHops).',
+    });
+    const stored = storedChildError(new ModelCallError({ stepNumber: 1, run, cause }), []);
+    expect(stored).toMatchObject({ name: 'ModelCallError', code: 'model-call', stepNumber: 1 });
+    expect(stored.cause).toMatchObject({
+      name: 'ContinuationError',
+      code: 'continuation',
+      reason: 'max-hops',
+      hops: 5,
+      reconnects: 2,
+    });
+    // Not a SubagentError nor a budget stop: the parent throws the stored error itself.
+    expect(childErrorForParent(stored)).toBe(stored);
   });
 });

@@ -1,3 +1,4 @@
+import { ContinuationError, ModelCallError } from '@gemloop/core/errors';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,10 +36,59 @@ describe('redactedRunError', () => {
     expect(told.message).toBe(
       'connect ECONNREFUSED <host> (<url>, key [redacted]) with [redacted]',
     );
-    expect(told.cause).toBeUndefined();
+    // The cause chain is kept, each link told the same way (everywhere42).
+    const cause = told.cause as Error;
+    expect(cause.message).toBe('connect ECONNREFUSED <host> (<url>, key [redacted])');
+    expect(Object.keys(told)).not.toContain('cause');
     expect(told.stack).toBe(`OrderStoreError: ${told.message}`);
-    const all = JSON.stringify({ ...told, message: told.message, stack: told.stack });
+    const all = JSON.stringify({
+      ...told,
+      message: told.message,
+      stack: told.stack,
+      cause: cause.message,
+    });
     for (const leaked of LEAKS) expect(all).not.toContain(leaked);
+  });
+
+  it("keeps a model call's ContinuationError (its reason, hops, reconnects) under the run's ModelCallError", () => {
+    // everywhere42: a streamed answer resumed past `continuation.maxHops` fails the run with a
+    // ModelCallError whose cause says why; the durable run's stored error dropped the cause.
+    const continuation = new ContinuationError({
+      reason: 'max-hops',
+      hops: 4,
+      reconnects: 1,
+      message: `gave up after 4 hops at ${THROWN}`,
+    });
+    const run = { contents: [], steps: [] } as unknown as ConstructorParameters<
+      typeof ModelCallError
+    >[0]['run'];
+    const told = redactedRunError(
+      new ModelCallError({ stepNumber: 2, run, cause: continuation }),
+      [],
+    );
+    expect(told).toMatchObject({ name: 'ModelCallError', code: 'model-call', stepNumber: 2 });
+    expect(told.cause).toMatchObject({
+      name: 'ContinuationError',
+      code: 'continuation',
+      reason: 'max-hops',
+      hops: 4,
+      reconnects: 1,
+    });
+    for (const leaked of LEAKS.slice(0, 3))
+      expect((told.cause as Error).message).not.toContain(leaked);
+  });
+
+  it('keeps at most 8 links of a cause chain that loops', () => {
+    const looping = new Error('a');
+    looping.cause = looping;
+    let depth = 0;
+    for (
+      let link: unknown = redactedRunError(looping, []);
+      link instanceof Error;
+      link = link.cause
+    )
+      depth++;
+    expect(depth).toBe(8);
   });
 
   it('tells a thrown value that is not an Error as text', () => {
@@ -89,6 +139,11 @@ describe('a durable run whose tool throws a connection string', () => {
     expect(cause['code']).toBe('tool-execution');
     expect(cause['toolName']).toBe('lookup');
     expect((error as Error).message).toContain('ECONNREFUSED <host>');
+    // The tool's error under it (as the tool step recorded it: name, message, code), revived by
+    // DBOS from the stored chain (everywhere42).
+    const thrown = cause.cause as Error & Record<string, unknown>;
+    expect(thrown).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(thrown.message).toBe('connect ECONNREFUSED <host> (<url>, key [redacted])');
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     let row: string;
@@ -121,6 +176,8 @@ describe('a durable run whose tool throws a connection string', () => {
       String((error as Error).stack),
       JSON.stringify(cause),
       String(cause.stack),
+      JSON.stringify(thrown),
+      thrown.message,
       JSON.stringify(await runs.status('leaky-1')),
     ].join('\n');
     for (const leaked of LEAKS) expect(told).not.toContain(leaked);

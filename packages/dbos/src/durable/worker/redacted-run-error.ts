@@ -11,13 +11,23 @@ import { field, readOwn, readText } from '../steps/read-thrown.ts';
  * attack30). This copy keeps what callers branch on, the class's `name`, `code` and the other
  * text, number and boolean fields (a plain `Error`, as DBOS revives any stored error), with the run's clients' keys and the local
  * details `redactLocalDetails` takes (URLs, paths, addresses, hosts, Google keys by their shape)
- * out of every text; it has no `cause` and its stack is its first line (the frames name the
- * worker's files). Made once, when a run fails: nothing on the way of a step.
+ * out of every text; its stack is its first line (the frames name the worker's files). Its
+ * `cause` chain is copied the same way, 8 deep at most, as a stored child error's is
+ * (stored-child-error.ts): a `ModelCallError`'s cause is what callers branch on (a
+ * `ContinuationError`'s `reason: 'max-hops'`, an `ApiCallError`'s `status`), and a durable run's
+ * error without it told less than the same run in process (everywhere42). Made once, when a run
+ * fails: nothing on the way of a step.
  * @internal
  */
 export function redactedRunError(error: unknown, keys: readonly string[]): Error {
   const withoutKeys = createSecretRedactor(keys);
-  const redact = (text: string): string => redactLocalDetails(withoutKeys(text));
+  return copied(error, (text) => redactLocalDetails(withoutKeys(text)), 0);
+}
+
+/** Deepest `cause` a run's stored error keeps: a cause chain may loop. */
+const MAX_DEPTH = 8;
+
+function copied(error: unknown, redact: (text: string) => string, depth: number): Error {
   if (!(error instanceof Error)) return new Error(redact(describe(error)));
   // A plain Error: DBOS revives a stored error as one whatever its class (its name and fields
   // kept), and a class's own `toJSON` or accessors could print what was not checked.
@@ -34,6 +44,13 @@ export function redactedRunError(error: unknown, keys: readonly string[]): Error
   const name = redact(readText(error, 'name') || 'Error');
   Object.defineProperty(copy, 'name', { ...field(name), enumerable: false });
   copy.stack = `${name}: ${copy.message}`;
+  const cause = readOwn(error, 'cause');
+  // Not enumerable, as a native cause: DBOS walks it on its own (serializeErrorWithCause) and
+  // revives it as the copy's `cause`. Only an Error: a thrown value of another kind tells nothing typed.
+  if (cause instanceof Error && depth + 1 < MAX_DEPTH) {
+    const value = copied(cause, redact, depth + 1);
+    Object.defineProperty(copy, 'cause', { ...field(value), enumerable: false });
+  }
   return copy;
 }
 
