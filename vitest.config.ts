@@ -192,23 +192,26 @@ const UNIT = {
 };
 /**
  * The files that start processes, and the dbos files (DURABLE), run as one group after the unit
- * projects, five at a time (Vitest wants one `maxWorkers` per group): the dbos files mostly wait on
+ * projects, six at a time (Vitest wants one `maxWorkers` per group): the dbos files mostly wait on
  * worker processes, takeovers and Postgres, and as a group of their own after the others they left
  * a core idle for much of their 90 s. Measured warm on two quiet cores (2026-11-26, 9,465 tests):
- * `vitest run` 351.8 s with the dbos files last, 339.1 and 348.6 s together (two runs).
+ * `vitest run` 351.8 s with the dbos files last, 339.1 and 348.6 s together (two runs). Six workers,
+ * not five: the group's waits (takeovers, batch polls, a stalled npm fetch) left a core idle on a
+ * quiet machine (bench/RESULTS.md test-speed19); whole quiet `npm test` runs on two cores,
+ * interleaved (2026-11-29, 13,705 tests): five 4:37 and 4:31, six 4:22 and 4:26, the same CPU.
  */
 const PROCESSES = {
   sequence: { groupOrder: 1 },
-  maxWorkers: availableParallelism() * 2 + 1,
+  maxWorkers: availableParallelism() * 2 + 2,
   ...PROCESS_LIMITS,
 };
 /**
  * The dbos projects: more workers than cores (measured alone on two cores: 78 s with three
- * workers, 69 s with five), in the processes' group (see PROCESSES).
+ * workers, 69 s with five; six with the processes' group, see PROCESSES).
  */
 const DURABLE = {
   sequence: { groupOrder: 1 },
-  maxWorkers: availableParallelism() * 2 + 1,
+  maxWorkers: availableParallelism() * 2 + 2,
   ...PROCESS_LIMITS,
 };
 
@@ -479,7 +482,7 @@ export default defineConfig({
         // Real Postgres (embedded, or DATABASE_URL) started once by the root's global setup, and real
         // worker processes. Each file has a database of its own (freshDatabase) and waits on
         // events (a worker's line, a row, a NOTIFY), not on time, so the files run beside each
-        // other, five at a time (DURABLE): run one at a time (Vitest's trailing group for
+        // other, six at a time (DURABLE): run one at a time (Vitest's trailing group for
         // `fileParallelism: false`), they added three minutes.
         ...dbosSource,
         test: {
