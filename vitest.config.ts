@@ -84,6 +84,8 @@ const CORE_ISOLATED = [
   'src/tools/define/preload-tool-schemas.test.ts',
   'src/errors/api-call-error-of.test.ts',
   'src/errors/api-call-error-of.unloadable.test.ts',
+  'src/http/attempts/request-errors.unloadable.test.ts',
+  'src/http/attempts/failure-chunks.offline.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',
