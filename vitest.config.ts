@@ -356,6 +356,8 @@ export default defineConfig({
           exclude: [
             'src/http/transport/select-transport*.test.ts',
             'src/http/**/*.fallback.test.ts',
+            // A file that mocks a module needs a module graph of its own: never this shared one.
+            ...CORE_ISOLATED,
             ...NODE_TRANSPORT_UNUSED,
           ],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
