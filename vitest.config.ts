@@ -84,6 +84,8 @@ const CORE_ISOLATED = [
   'src/tools/define/preload-tool-schemas.test.ts',
   'src/errors/api-call-error-of.test.ts',
   'src/errors/api-call-error-of.unloadable.test.ts',
+  'src/http/attempts/request-errors.unloadable.test.ts',
+  'src/http/attempts/failure-chunks.offline.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',
@@ -354,6 +356,8 @@ export default defineConfig({
           exclude: [
             'src/http/transport/select-transport*.test.ts',
             'src/http/**/*.fallback.test.ts',
+            // A file that mocks a module needs a module graph of its own: never this shared one.
+            ...CORE_ISOLATED,
             ...NODE_TRANSPORT_UNUSED,
           ],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],

@@ -52,17 +52,31 @@ function errorOf(
 ): ApiCallError | Promise<ApiCallError> {
   const loaded = errors.value;
   if (loaded !== undefined) return make(loaded);
-  return errors.load().then(
-    make,
-    (cause: unknown) =>
-      new ApiCallError({
-        message: `${options.method} failed${options.status === undefined ? '' : ` with status ${options.status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
-        url: options.url,
-        method: options.method,
-        status: options.status,
-        isRetryable: options.status !== undefined && RETRYABLE.has(options.status),
-        attempt: options.attempt,
-        cause,
-      }),
-  );
+  return errors.load().then(make, (cause: unknown) => unloadedErrorOf(options, cause));
+}
+
+/**
+ * The `ApiCallError` of a failure whose describing module could not be loaded (`cause`: a chunk
+ * that 404s, a page gone offline): the status, its retryability and the URL kept, the body (which
+ * could hold what the server echoed) left out, and the message saying why.
+ * @internal
+ */
+export function unloadedErrorOf(
+  options: {
+    url: string;
+    method: string;
+    status?: number | undefined;
+    attempt?: number | undefined;
+  },
+  cause: unknown,
+): ApiCallError {
+  return new ApiCallError({
+    message: `${options.method} failed${options.status === undefined ? '' : ` with status ${options.status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
+    url: options.url,
+    method: options.method,
+    status: options.status,
+    isRetryable: options.status !== undefined && RETRYABLE.has(options.status),
+    attempt: options.attempt,
+    cause,
+  });
 }

@@ -69,7 +69,7 @@ export async function* openInteractionStream(
     opened.succeed(opened.debug ? { headersMs: opened.headersMs, chunks: delivered } : undefined);
   } catch (caught) {
     opened.waitingFor = `the next event after ${delivered}`;
-    throw await opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered });
+    throw (await opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered })).error;
   } finally {
     if (!finished) {
       signal.abort();

@@ -441,21 +441,20 @@ export function readGenerateContentBatches({
 /**
  * The error of a read of the body that failed: the connection, or a body that did not decode.
  * create-decode-error.ts loads here, on the first failed read (bytes42): a stream that ends well
- * never needs it.
+ * never needs it; without it (its load failed) the error says what the read threw.
  */
 async function readFailure(
   cause: unknown,
   delivered: number,
   errorContext: StreamErrorContext | undefined,
 ): Promise<StreamError> {
-  const { describeDecodeFailure, findDecodeFailure } = await import(
-    '../errors/create-decode-error.ts'
-  );
-  const failure = findDecodeFailure(cause);
+  // A failed load (a chunk lost offline) leaves the read's cause to say what happened.
+  const decode = await import('../errors/create-decode-error.ts').catch(() => undefined);
+  const failure = decode?.findDecodeFailure(cause);
   const what =
-    failure === undefined
+    decode === undefined || failure === undefined
       ? `${describeCause(cause)}. Retry the request.`
-      : `${describeDecodeFailure({
+      : `${decode.describeDecodeFailure({
           contentEncoding: contentEncodingOf(errorContext),
           failure,
         })}.`;

@@ -1,4 +1,5 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import type { BuiltinTool } from '../../tools/tool.ts';
 import type { Part } from '../../wire/content.ts';
 import type { GenerateContentResponse, GroundingChunk } from '../../wire/response.ts';
@@ -101,17 +102,23 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
     .filter(
       (source): source is NonNullable<typeof source> =>
         typeof source === 'object' && source !== null && !Array.isArray(source),
-    )
-    // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
-    .map((source) =>
-      'fileSearchStore' in source && source.uri === undefined
-        ? { title: source.title, fileSearchStore: source.fileSearchStore }
-        : { title: source.title, uri: source.uri },
     );
-  if (sources.length > 0) output['sources'] = sources;
-  const queries = listOf(grounding?.webSearchQueries).filter(
-    (query) => typeof query === 'string' && query !== '',
+  // Bounded as the other readers of grounding are (the viewer, the examples' trace): the list and
+  // each string come from the gateway, within maxResponseBytes only, and go back to the model,
+  // where the tool output's cap would cut the JSON mid-string instead.
+  const kept = sources.slice(0, MAX_SOURCES).map(
+    // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
+    (source) =>
+      'fileSearchStore' in source && source.uri === undefined
+        ? { title: cut(source.title), fileSearchStore: cut(source.fileSearchStore) }
+        : { title: cut(source.title), uri: linkOf(source.uri) },
   );
+  if (kept.length > 0) output['sources'] = kept;
+  if (sources.length > kept.length) output['sourcesOmitted'] = sources.length - kept.length;
+  const queries = listOf(grounding?.webSearchQueries)
+    .filter((query) => typeof query === 'string' && query !== '')
+    .slice(0, MAX_SOURCES)
+    .map(cut);
   if (queries.length > 0) output['searchQueries'] = queries;
   if (code.length > 0) output['code'] = code;
   if (codeOutputs.length > 0) output['codeOutputs'] = codeOutputs;
@@ -119,6 +126,24 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
     output['error'] = `The grounded call ended with ${candidate.finishReason} and no answer.`;
   }
   return new DelegatedResult(output, grounding, toAgentUsage(response.usageMetadata));
+}
+
+/** How many sources and search queries of a grounded answer go back to the model. */
+const MAX_SOURCES = 20;
+/** The longest title, store name or query that goes back whole, in characters. */
+const MAX_TEXT = 300;
+/** The longest URI that goes back (a cut one would be a wrong link): the viewer's bound. */
+const MAX_URI = 2048;
+
+/** A title, store name or query as it goes back: a string, cut to {@link MAX_TEXT} with `…`. */
+function cut(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.length > MAX_TEXT ? `${cutText(value, MAX_TEXT - 1)}…` : value;
+}
+
+/** A source's URI as it goes back: a string of at most {@link MAX_URI} characters, else none. */
+function linkOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_URI ? value : undefined;
 }
 
 /** `value` when it is an array, else an empty one. */

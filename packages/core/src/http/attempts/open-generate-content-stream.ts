@@ -20,6 +20,7 @@ import {
   type SendWithRetryOptions,
   sendWithRetry,
 } from './send-with-retry.ts';
+import type { AttemptError } from './to-attempt-error.ts';
 
 const METHOD = 'streamGenerateContent';
 
@@ -170,13 +171,13 @@ function attemptBatches(
     signal.dispose();
   };
   /** The stream failed after it opened: the attempt's error, the connection released. */
-  const fail = async (attempt: OpenAttempt, caught: unknown): Promise<unknown> => {
+  const fail = async (attempt: OpenAttempt, caught: unknown): Promise<AttemptError> => {
     const { delivered, usage } = taken;
     attempt.waitingFor = `the next chunk after ${delivered}`;
     // Aborted at once; released before the error (which may load) is awaited.
-    const error = attempt.fail(caught, { headersMs: attempt.headersMs, chunks: delivered, usage });
+    const failed = attempt.fail(caught, { headersMs: attempt.headersMs, chunks: delivered, usage });
     release(attempt);
-    return fileNotFoundOf(attachPartialUsage(await error, usage));
+    return { error: fileNotFoundOf(attachPartialUsage((await failed).error, usage)) };
   };
 
   return {
@@ -208,7 +209,7 @@ function attemptBatches(
           attempt.signal.restartTimer();
           batch = await attempt.value.batches.next();
         } catch (caught) {
-          throw await fail(attempt, caught);
+          throw (await fail(attempt, caught)).error;
         }
       }
       attempt.signal.pauseTimer();
@@ -246,7 +247,7 @@ function attemptBatches(
         done = true;
         throw error;
       }
-      throw await fail(opened, error);
+      throw (await fail(opened, error)).error;
     },
   };
 }

@@ -68,13 +68,12 @@ export async function readUnary<T>(
     body = await readBodyText(response, { maxBytes: client.maxResponseBytes, onlyPrefix: false });
   } catch (error) {
     // The server answered: a body that does not decode is not a host that could not be reached.
-    // Loaded on a failed read only (bytes42).
-    const { createDecodeError, findDecodeFailure } = await import(
-      '../../errors/create-decode-error.ts'
-    );
-    const failure = findDecodeFailure(error);
-    if (failure === undefined) throw error;
-    throw createDecodeError({
+    // Loaded on a failed read only (bytes42); should that load fail (a chunk lost offline), the
+    // read's own error is classified as any other (a reset is retried).
+    const decode = await import('../../errors/create-decode-error.ts').catch(() => undefined);
+    const failure = decode?.findDecodeFailure(error);
+    if (decode === undefined || failure === undefined) throw error;
+    throw decode.createDecodeError({
       url,
       method,
       status,

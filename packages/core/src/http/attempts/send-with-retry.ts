@@ -1,3 +1,4 @@
+import { unloadedErrorOf } from '../../errors/api-call-error-of.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { RetryEvent } from '../../retry/with-retry.ts';
 import { untilAborted } from '../../shared/until-aborted.ts';
@@ -11,7 +12,7 @@ import { type AttemptSignal, createAttemptSignal } from './create-attempt-signal
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
 import type { SentRequest } from './status-error.ts';
-import { toAttemptError } from './to-attempt-error.ts';
+import { type AttemptError, toAttemptError } from './to-attempt-error.ts';
 
 /** One call of the API, unary or streamed, as {@link sendWithRetry} sends it. */
 export type SendWithRetryOptions = {
@@ -129,12 +130,16 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);
   } catch (caught) {
-    const error = await attempt.fail(caught);
+    const { error } = await attempt.fail(caught);
     if (retry !== undefined || call.retry.maxRetries === 0) throw error;
     if (call.signal?.aborted) throw call.signal.reason;
     // The retry machinery loads on the first failure (most processes never retry): 1.4 KB
-    // minified off what an agent app loads to run (bench/src/bundle-size, issue 53).
-    const { retryFailed } = await import('../../retry/with-retry.ts');
+    // minified off what an agent app loads to run (bench/src/bundle-size, issue 53). Should that
+    // load fail (a chunk lost, a page gone offline), the call ends with this attempt's typed error,
+    // its status and retryability kept, rather than the load's TypeError.
+    const retrying = await import('../../retry/with-retry.ts').catch(() => undefined);
+    if (retrying === undefined) throw error;
+    const { retryFailed } = retrying;
     return retryFailed(error, (next) => sendWithRetry(options, read, { number: next, debug }), {
       policy: call.retry,
       signal: call.signal,
@@ -161,12 +166,23 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
 /**
  * status-error.ts (a failed request's error: its body read, a refused redirect), loaded on the
  * first failure: 2.2 KB minified a run that succeeds never executes, off what the agent app loads
- * (bench/RESULTS.md, "bytes42"). Should the load itself fail (a page that lost its network), the
- * attempt classifies that rejection as a network failure.
+ * (bench/RESULTS.md, "bytes42"). Should the load itself fail (a chunk that 404s, a page that lost
+ * its network), a transport's rejection stays as it is, for the attempt to classify, and a failed
+ * status still makes an `ApiCallError` with that status and its retryability.
  */
-function requestErrors(): Promise<typeof import('./status-error.ts')> {
-  return import('./status-error.ts');
+function requestErrors(): Promise<RequestErrors> {
+  return import('./status-error.ts').catch((cause: unknown) => ({
+    sendError: (error: unknown) => error,
+    statusError: (response: TransportResponse, sent: SentRequest) =>
+      unloadedErrorOf({ ...sent, status: response.status }, cause),
+  }));
 }
+
+/** What status-error.ts gives the attempt. */
+type RequestErrors = {
+  sendError(error: unknown, sent: SentRequest): unknown;
+  statusError(response: TransportResponse, sent: SentRequest): unknown;
+};
 
 /**
  * What a call does before its first attempt: the caller's abort checked, the request body logged
@@ -295,16 +311,17 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
 
   /**
    * Ends the attempt as a failure: aborts it (releasing the connection), stops its time limit, and
-   * resolves with what to throw (see `toAttemptError`), after its debug line. A 401 on Vertex drops
-   * the token, so the next attempt or call fetches a new one. Aborted and stopped at once; the
-   * error is a promise because a network failure's message loads on the first one (bytes42).
+   * resolves with what to throw, boxed (see `toAttemptError`), after its debug line. A 401 on
+   * Vertex drops the token, so the next attempt or call fetches a new one. Aborted and stopped at
+   * once; the error is a promise because a network failure's message loads on the first one
+   * (bytes42).
    */
-  async fail(caught: unknown, outcome?: AttemptOutcome): Promise<unknown> {
+  async fail(caught: unknown, outcome?: AttemptOutcome): Promise<AttemptError> {
     const { client, call } = this.options;
     if (client.vertex !== undefined && statusOf(caught) === 401) client.vertex.invalidateToken();
     this.signal.abort();
     this.signal.dispose();
-    const error = await toAttemptError(caught, {
+    const failed = await toAttemptError(caught, {
       url: this.options.url,
       method: this.options.method,
       attempt: this.number,
@@ -315,8 +332,8 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       redact: call.secrets.values,
       fetchGiven: client.fetch !== undefined,
     });
-    if (this.debug) this.#log(outcome, error);
-    return error;
+    if (this.debug) this.#log(outcome, failed.error);
+    return failed;
   }
 
   #log(outcome: AttemptOutcome | undefined, error: unknown): void {

@@ -22,7 +22,7 @@ export type ToAttemptErrorOptions = {
 
 /**
  * Turns whatever an attempt threw (fetch, reading the body, the stream parser) into what the call
- * rejects with: the caller's abort reason when the caller aborted; a {@link TimeoutError} when the
+ * rejects with (boxed, {@link AttemptError}): the caller's abort reason when the caller aborted; a {@link TimeoutError} when the
  * attempt's time limit fired; a gemloop error as it is; anything else as a network-failure
  * `ApiCallError` (retryable when it is a known transient failure).
  *
@@ -34,12 +34,20 @@ export type ToAttemptErrorOptions = {
 export async function toAttemptError(
   error: unknown,
   options: ToAttemptErrorOptions,
-): Promise<unknown> {
-  if (options.signal?.aborted) return options.signal.reason;
+): Promise<AttemptError> {
+  // Boxed: a promise resolved with a thenable reason would call its `then` and take what it gives.
+  if (options.signal?.aborted) return { error: options.signal.reason };
   // A network failure's message loads with the API errors' (api-call-error-of.ts): awaited only
   // on a failure, so a run that succeeds loads none of it.
-  return scrubSecrets(await classify(error, options), options.redact);
+  return { error: scrubSecrets(await classify(error, options), options.redact) };
 }
+
+/**
+ * What a failed attempt rejects with, in a box: the caller's abort reason may be a thenable,
+ * which no promise may resolve with as it is.
+ * @internal
+ */
+export type AttemptError = { readonly error: unknown };
 
 function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
   if (options.attemptSignal.timedOut) {

@@ -103,8 +103,9 @@ describe('takeLockFile', () => {
     };
     // `rename` too: the takeover before moved the lock aside and linked it back, and with it this
     // test ended with two writers holding the lock (B's fresh lock moved aside, D in its place).
-    const calls: LockFileCalls & Pick<typeof files, 'rename'> = {
+    const calls: LockFileCalls = {
       open: files.open,
+      readdir: files.readdir,
       rename: async (from, to) => {
         await between();
         return files.rename(from, to);
@@ -148,6 +149,8 @@ describe('takeLockFile', () => {
     const calls: LockFileCalls = {
       link: files.link,
       unlink: files.unlink,
+      rename: files.rename,
+      readdir: files.readdir,
       open: (async (path: string, ...rest: [string | number, number?]) => {
         const handle = await files.open(path, ...rest);
         if (path !== claim) return handle;

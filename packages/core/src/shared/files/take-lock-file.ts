@@ -2,6 +2,7 @@ import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type * as Os from 'node:os';
+import type * as Path from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
 
 // The one lock file of gemloop's file stores (chat histories, memories). Its node: modules are
@@ -10,8 +11,12 @@ import type * as WorkerThreads from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 const fs = (): typeof FsPromises => require('node:fs/promises') as typeof FsPromises;
 /** The file calls a taking makes: `node:fs/promises` unless a test passes a wrapper. @internal */
-export type LockFileCalls = Pick<typeof FsPromises, 'open' | 'link' | 'unlink'>;
+export type LockFileCalls = Pick<
+  typeof FsPromises,
+  'open' | 'link' | 'unlink' | 'rename' | 'readdir'
+>;
 const fsSync = (): typeof Fs => require('node:fs') as typeof Fs;
+const path = (): typeof Path => require('node:path') as typeof Path;
 
 /** What a lock file holds: who took it, and a token that tells this taking from any other. @internal */
 export type LockFileRecord = {
@@ -38,6 +43,19 @@ export type LockFileRecord = {
  */
 export const UNREADABLE_LOCK_GRACE_MS = 10_000;
 
+/**
+ * How long after making its claim a taker still acts on it (removes the lock by its name): half
+ * of {@link UNREADABLE_LOCK_GRACE_MS}, after which any other taker takes the claim for a dead
+ * claimer's and removes it. A taker paused longer (a stopped process, a suspended machine) leaves
+ * the lock and its claim alone; the margin also covers a file server's clock a few seconds off.
+ * @internal
+ */
+export const CLAIM_TRUST_MS: number = UNREADABLE_LOCK_GRACE_MS / 2;
+
+// What `link` fails with where the file system has no hard links (FAT/exFAT: EPERM on Linux, some
+// network mounts: ENOSYS, EXDEV, ENOTSUP), or refuses one (Linux's protected_hardlinks: EPERM).
+const NO_HARD_LINK = new Set(['EPERM', 'ENOSYS', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP']);
+
 /** A lock file this thread holds. @internal */
 export type HeldLockFile = {
   readonly lockFile: string;
@@ -61,7 +79,8 @@ export type TakeLockFileResult =
  * with no record older than `UNREADABLE_LOCK_GRACE_MS`. Another thread of this process, a running
  * process and another host's lock (it cannot be checked from here) are holders. Reads no more
  * than a KiB of the file and never opens a FIFO for blocking. Until released, the lock is removed
- * by the thread's exit.
+ * by the thread's exit. The first taking in a folder (per thread), and the first after a takeover,
+ * removes the claims (`<lock>.<id>.stale`) that takers which died mid-takeover left in it.
  *
  * @param mode - the lock file's permissions when created.
  * @internal
@@ -71,13 +90,17 @@ export async function takeLockFile(
   {
     mode,
     calls = fs(),
+    now = () => performance.now(),
   }: {
     mode?: number | undefined;
     /** Test-only: the file calls, wrapped to put other writers between them. */
     calls?: LockFileCalls | undefined;
+    /** Test-only: the clock a takeover measures its own pauses with. */
+    now?: (() => number) | undefined;
   } = {},
 ): Promise<TakeLockFileResult> {
   const table = lockTable();
+  await sweepClaims(calls, lockFile, table);
   const own: LockFileRecord = {
     pid: process.pid,
     hostname: (require('node:os') as typeof Os).hostname(),
@@ -103,7 +126,9 @@ export async function takeLockFile(
     if (!head.regular) return { status: 'not-a-file' };
     const holder = parseRecord(head.raw);
     if (isStale(holder, head.ageMs, own)) {
-      await removeStale(calls, lockFile, head);
+      await removeStale({ calls, lockFile, judged: head, now, mode });
+      // A takeover means a taker died here: the next taking looks for claims it left.
+      table.swept.delete(path().dirname(lockFile));
       continue;
     }
     const sameProcess =
@@ -122,6 +147,8 @@ export async function takeLockFile(
 type LockTable = {
   held: Map<string, string>;
   exitHook: boolean;
+  /** The folders whose left claims were looked for (`sweepClaims`). */
+  swept: Set<string>;
   /** The process's start, read at the first lock (`processStart`). */
   process?: { process?: string } | undefined;
 };
@@ -130,7 +157,9 @@ type LockTable = {
 const tableKey = Symbol.for('gemloop.file-locks');
 function lockTable(): LockTable {
   const global = globalThis as { [tableKey]?: LockTable };
-  global[tableKey] ??= { held: new Map(), exitHook: false };
+  global[tableKey] ??= { held: new Map(), exitHook: false, swept: new Set() };
+  // A table made by an older copy of gemloop in this thread has no `swept`.
+  global[tableKey].swept ??= new Set();
   return global[tableKey];
 }
 
@@ -275,6 +304,15 @@ function processStart(table: LockTable): { process?: string } {
   return table.process;
 }
 
+/** What a takeover of one judged lock works with. */
+type Takeover = {
+  calls: LockFileCalls;
+  lockFile: string;
+  judged: LockHead;
+  now: () => number;
+  mode: number | undefined;
+};
+
 /**
  * Removes a stale lock, never a fresh one that took the name since it was judged. The taker
  * claims the judged lock: a hard link to the lock file under a name made of the judged file's
@@ -284,19 +322,21 @@ function processStart(table: LockTable): { process?: string } {
  * claim's name is removed. Otherwise the lock file is the judged one, and stays so until the
  * claimer unlinks it: its holder is gone, and every other taker of it must claim it first. A
  * claim older than `UNREADABLE_LOCK_GRACE_MS` is a claimer's that died between its two calls:
- * removed, and the next round claims again.
+ * removed, and the next round claims again. A claimer acts on its claim only within
+ * {@link CLAIM_TRUST_MS} of making it: past that, another taker may have removed it as a dead
+ * one's and taken the lock over, and an unlink by name would remove that taker's fresh lock.
+ * Where the file system has no hard links, {@link moveStale} takes over instead.
  */
-async function removeStale(
-  calls: LockFileCalls,
-  lockFile: string,
-  judged: LockHead,
-): Promise<void> {
+async function removeStale(takeover: Takeover): Promise<void> {
+  const { calls, lockFile, judged, now } = takeover;
   const claim = `${lockFile}.${judged.id}.stale`;
+  const claimedAt = now();
   try {
     await calls.link(lockFile, claim);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
+    if (code !== undefined && NO_HARD_LINK.has(code)) return moveStale(takeover, claimedAt);
     if (code !== 'EEXIST') throw error;
     // Claimed by another taker, now or by one that died holding the claim.
     const found = await readHead(calls, claim).catch(() => 'missing' as const);
@@ -306,10 +346,83 @@ async function removeStale(
     return;
   }
   const claimed = await readHead(calls, claim).catch(() => 'missing' as const);
+  const trusted = (): boolean => now() - claimedAt < CLAIM_TRUST_MS;
+  if (!trusted()) return; // Paused: the claim, if still this taker's, ages into a dead one's.
   if (claimed !== 'missing' && claimed.id === judged.id && claimed.raw === judged.raw) {
     await calls.unlink(lockFile).catch(() => {});
   }
+  if (trusted()) await calls.unlink(claim).catch(() => {});
+}
+
+/**
+ * The takeover where `link` is not to be had (FAT/exFAT, some network mounts): the judged lock is
+ * renamed to a claim of this taker's own (`rename` replaces an existing name, so no name is
+ * shared), which one taker alone can do to one file. The claim is then read: the judged lock is
+ * removed; another writer's fresh lock, moved aside by a taker that judged the lock before that
+ * writer took it, is put back with its record (created with `O_EXCL`, never over a lock made
+ * since). Weaker than a link's claim: in the instant a fresh lock is aside, a third writer may
+ * take the free name (two writers then hold the lock), and a holder that releases in that instant
+ * finds its lock put back afterwards (a live process's lock: refused until that process exits).
+ * Past {@link CLAIM_TRUST_MS} nothing is put back.
+ */
+async function moveStale(
+  { calls, lockFile, judged, now, mode }: Takeover,
+  claimedAt: number,
+): Promise<void> {
+  const claim = `${lockFile}.${judged.id}.${crypto.randomUUID()}.stale`;
+  try {
+    await calls.rename(lockFile, claim);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const moved = await readHead(calls, claim).catch(() => 'missing' as const);
+  // A record's token tells one taking from every other, where an inode number may not survive a
+  // rename (FAT's are made up from the directory entry).
+  const same =
+    moved === 'missing' ||
+    (moved.raw === judged.raw && (moved.id === judged.id || parseRecord(moved.raw) !== undefined));
+  if (!same && moved.regular && now() - claimedAt < CLAIM_TRUST_MS) {
+    await create(calls, lockFile, moved.raw, mode).catch(() => false);
+  }
   await calls.unlink(claim).catch(() => {});
+}
+
+/**
+ * Removes, once per folder and thread (again after a takeover there), the claims that takers left
+ * when they died mid-takeover (the lock already removed, so no later taker of it meets the name):
+ * `<name><lock's extension>.<inode>-<time>[.<id>].stale`, untouched for longer than
+ * `UNREADABLE_LOCK_GRACE_MS` (a claimer acts on its claim only within {@link CLAIM_TRUST_MS}).
+ * Best effort: a folder that cannot be listed is left as it is.
+ */
+async function sweepClaims(
+  calls: LockFileCalls,
+  lockFile: string,
+  table: LockTable,
+): Promise<void> {
+  const { basename, dirname, extname, join } = path();
+  const folder = dirname(lockFile);
+  if (table.swept.has(folder)) return;
+  table.swept.add(folder);
+  let names: string[];
+  try {
+    names = await calls.readdir(folder);
+  } catch {
+    return;
+  }
+  const base = basename(lockFile);
+  // The lock's extension (`.lock`): other locks' claims in the folder are swept too.
+  const extension = extname(base) || undefined;
+  for (const name of names) {
+    const lock = /^(.+)\.\d+-\d+(?:\.[\w-]+)?\.stale$/.exec(name)?.[1];
+    if (lock === undefined) continue;
+    if (extension === undefined ? lock !== base : !lock.endsWith(extension)) continue;
+    const claim = join(folder, name);
+    const found = await readHead(calls, claim).catch(() => 'missing' as const);
+    if (found !== 'missing' && found.regular && found.changedMsAgo > UNREADABLE_LOCK_GRACE_MS) {
+      await calls.unlink(claim).catch(() => {});
+    }
+  }
 }
 
 async function removeIfOwn(calls: LockFileCalls, lockFile: string, token: string): Promise<void> {
