@@ -96,12 +96,32 @@ export function boundErrorDetail(text: string, redact: (text: string) => string)
   return `${cutText(redacted, MAX_MCP_ERROR_DETAIL_LENGTH)} [... ${redacted.length - MAX_MCP_ERROR_DETAIL_LENGTH} more characters cut]`;
 }
 
+/**
+ * `text` with control, line-breaking and bidi characters taken out, then redacted and cut as
+ * {@link boundErrorDetail} does: for a detail that quotes the server's own words where a single
+ * line is expected (a check naming a schema's property, its pattern, its `$ref`). @internal
+ */
+export function plainErrorDetail(text: string, redact: (text: string) => string): string {
+  return boundErrorDetail(withoutControls(text), redact);
+}
+
+/** `text` without control, line-breaking and bidi characters. @internal */
+export function withoutControls(text: string): string {
+  return text.replace(UNPRINTABLE, '');
+}
+
 const UNPRINTABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: taking them out is the point
   /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** The most characters of a server's own name an error or a log line shows. @internal */
 export const MAX_MCP_SERVER_NAME_LENGTH = 100;
+
+/**
+ * The most characters of an MCP tool's own name an error or a log line shows: the spec's names
+ * are 1 to 128 characters (https://modelcontextprotocol.io/specification/2025-06-18/server/tools). @internal
+ */
+export const MAX_MCP_TOOL_NAME_LENGTH = 128;
 
 /**
  * A server's own name (its `serverInfo.name`: the server's word) as errors and logs show it:
@@ -111,8 +131,25 @@ export const MAX_MCP_SERVER_NAME_LENGTH = 100;
  * secrets are, so a secret split by one is found whole. @internal
  */
 export function plainServerName(name: string, redact: (text: string) => string): string {
-  const plain = redact(name.replace(UNPRINTABLE, '')).trim();
-  return plain.length <= MAX_MCP_SERVER_NAME_LENGTH
-    ? plain
-    : `${cutText(plain, MAX_MCP_SERVER_NAME_LENGTH)}…`;
+  return plainServerText(name, redact, MAX_MCP_SERVER_NAME_LENGTH);
+}
+
+/**
+ * A tool's name as the server listed it, as errors and logs show it: made plain as
+ * {@link plainServerName} makes the server's, at most {@link MAX_MCP_TOOL_NAME_LENGTH} characters.
+ * The server chooses it as it chooses its own name: a megabyte of it with terminal escapes went
+ * whole into every error and `warn` line naming the tool (attack43b). Calls still use the name
+ * the server listed. @internal
+ */
+export function plainToolName(name: string, redact: (text: string) => string): string {
+  return plainServerText(name, redact, MAX_MCP_TOOL_NAME_LENGTH);
+}
+
+function plainServerText(
+  text: string,
+  redact: (text: string) => string,
+  maxLength: number,
+): string {
+  const plain = redact(withoutControls(text)).trim();
+  return plain.length <= maxLength ? plain : `${cutText(plain, maxLength)}…`;
 }
