@@ -173,6 +173,27 @@ export function withoutCutKey(text: string, secrets: readonly string[]): string 
   return text;
 }
 
+/**
+ * `text` with a key of `secrets` cut off at its start (a kept tail of a process's output that began
+ * mid-key: the stdio MCP client's stderr, attack43b) replaced by {@link REDACTED}: the longest head
+ * of {@link MIN_KEY_LENGTH} characters or more that ends one of them. {@link withoutCutKey}'s mirror;
+ * a shorter head stays as a shorter tail does there. Itself when none.
+ * @internal
+ */
+export function withoutCutKeyAtStart(text: string, secrets: readonly string[]): string {
+  let longest = 0;
+  for (const secret of secrets) {
+    for (let length = Math.min(secret.length - 1, text.length); length > longest; length--) {
+      if (length < MIN_KEY_LENGTH) break;
+      if (text.startsWith(secret.slice(secret.length - length))) {
+        longest = length;
+        break;
+      }
+    }
+  }
+  return longest === 0 ? text : `${REDACTED}${text.slice(longest)}`;
+}
+
 // A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
 // all (a `[redacted]` key inside it too), not the punctuation after it. The scheme is at most 32
 // characters (IANA's longest registered is 26): unbounded, each word of `a.a.a.…` scanned to the
