@@ -214,8 +214,10 @@ const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
 const IPV6_ADDRESS =
   /(?<![\w:.%[])(?=[\d.:a-f]*::|(?:[\da-f]{1,4}:){7}[\da-f]{1,4}(?::\d{1,5})?(?![\w:]))[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
 // An IPv4 or bracketed IPv6 address, with its port when there is one, before a full stop too
-// (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`).
-const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
+// (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`). The
+// bracketed one has a colon: without it `rows[0][1]`, `[1]` and `[cafe]` read `<host>` (attack43b).
+const IP_ADDRESS =
+  /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[(?=[\d.a-f]*:)[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
 // A host name whatever its shape, after the words that name one: Node's failed DNS lookup
 // (`getaddrinfo ENOTFOUND db-primary`, `querySrv ENOTFOUND _mongodb._tcp.x.internal`, attack16);
 // Java's `UnknownHostException: db.internal`; Go's `lookup db.internal on ...` and `lookup db:`
