@@ -5,6 +5,9 @@
 // Tools: `flood` writes one line that never ends (no newline, until the client goes), `huge`
 // answers with one valid line of HOSTILE_MIB MiB (default 24), `echo` answers small. With
 // HOSTILE_LIST=flood, `tools/list` is answered with a line that never ends.
+// `bad-error`, `result-and-error` and `bad-version` answer with a message of the call's id that
+// is not JSON-RPC (an error whose code is a string and message an object; a result and an error
+// at once; `"jsonrpc": "1.0"`); `slow-echo` answers small after 300 ms.
 // HOSTILE_NAME_LEAK=1 names the server after its API_TOKEN (what a server echoing its environment
 // does), HOSTILE_NAME_HUGE=1 gives it a 1 MB name with terminal escapes and line breaks.
 // It exits when its stdin ends (the client closed it, or the test process died).
@@ -64,7 +67,9 @@ function answer(message) {
     write({
       jsonrpc: '2.0',
       id,
-      result: { tools: [tool('flood'), tool('huge'), tool('echo'), tool('ask')] },
+      result: {
+        tools: ['flood', 'huge', 'echo', 'ask', 'bad-error', 'result-and-error', 'bad-version', 'slow-echo'].map(tool),
+      },
     });
   } else if (method === 'tools/call') {
     const name = params.name;
@@ -78,6 +83,14 @@ function answer(message) {
         method: 'elicitation/create',
         params: { mode: 'form', message: 'Go on?', requestedSchema: { type: 'object', properties: {} } },
       });
+    } else if (name === 'bad-error') {
+      write({ jsonrpc: '2.0', id, error: { code: 'oops', message: { text: 'no' }, data: '\u001b[2J' } });
+    } else if (name === 'result-and-error') {
+      write({ jsonrpc: '2.0', id, result: { content: [] }, error: { code: -32000, message: 'both' } });
+    } else if (name === 'bad-version') {
+      write({ jsonrpc: '1.0', id, result: { content: [{ type: 'text', text: 'old' }] } });
+    } else if (name === 'slow-echo') {
+      setTimeout(() => write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'slow' }] } }), 300);
     } else if (name === 'huge') {
       write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'y'.repeat(mib * 1024 * 1024) }] } });
     } else {

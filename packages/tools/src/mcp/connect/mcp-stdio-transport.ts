@@ -7,6 +7,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 // The SDK's own spawner: on Windows it finds `npx.cmd` and the like, which a plain spawn without
 // a shell cannot start.
 import spawn from 'cross-spawn';
+import { answerForInvalidMessage } from './answer-for-invalid-message.ts';
 import { createLineSplitter } from './create-line-splitter.ts';
 
 /** What {@link McpStdioTransport} is built from. @internal */
@@ -134,12 +135,18 @@ export class McpStdioTransport implements Transport {
   }
 
   #receive(line: string): void {
+    let message: JSONRPCMessage;
     try {
-      this.onmessage?.(deserializeMessage(line));
+      message = deserializeMessage(line);
     } catch (error) {
-      // Not JSON, or not JSON-RPC: reported, and the next line is read (as the SDK does).
+      // Not JSON, or not JSON-RPC: reported, and the next line is read (as the SDK does). An
+      // answer the schema refused fails its request now, not at its time limit.
       this.onerror?.(error as Error);
+      const answer = answerForInvalidMessage(parseOrUndefined(line));
+      if (answer !== undefined) this.onmessage?.(answer);
+      return;
     }
+    this.onmessage?.(message);
   }
 
   #refuse(child: ChildProcess, receivedBytes: number): void {
@@ -152,5 +159,13 @@ export class McpStdioTransport implements Transport {
       ),
     );
     this.close().catch(() => {});
+  }
+}
+
+function parseOrUndefined(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
   }
 }
