@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 // The SDK's own spawner: on Windows it finds `npx.cmd` and the like, which a plain spawn without
 // a shell cannot start.
 import spawn from 'cross-spawn';
@@ -135,18 +135,24 @@ export class McpStdioTransport implements Transport {
   }
 
   #receive(line: string): void {
-    let message: JSONRPCMessage;
+    // Parsed once, then checked: a line that is JSON but not JSON-RPC is still read for its id.
+    let value: unknown;
     try {
-      message = deserializeMessage(line);
+      value = JSON.parse(line);
     } catch (error) {
-      // Not JSON, or not JSON-RPC: reported, and the next line is read (as the SDK does). An
-      // answer the schema refused fails its request now, not at its time limit.
+      // Not JSON: reported, and the next line is read (as the SDK does).
       this.onerror?.(error as Error);
-      const answer = answerForInvalidMessage(parseOrUndefined(line));
-      if (answer !== undefined) this.onmessage?.(answer);
       return;
     }
-    this.onmessage?.(message);
+    const checked = JSONRPCMessageSchema.safeParse(value);
+    if (checked.success) {
+      this.onmessage?.(checked.data);
+      return;
+    }
+    this.onerror?.(checked.error);
+    // An answer the schema refused fails its request now, not at its time limit (attack43b).
+    const answer = answerForInvalidMessage(value);
+    if (answer !== undefined) this.onmessage?.(answer);
   }
 
   #refuse(child: ChildProcess, receivedBytes: number): void {
@@ -159,13 +165,5 @@ export class McpStdioTransport implements Transport {
       ),
     );
     this.close().catch(() => {});
-  }
-}
-
-function parseOrUndefined(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
   }
 }
