@@ -96,7 +96,8 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
   for (const value of url.searchParams.values()) secrets.push(value);
   const redact = createSecretRedactor(secrets);
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const { Client, StreamableHTTPClientTransport } = await loadMcpHttpSdk(server);
+  const { Client, StreamableHTTPClientTransport, answerInvalidEvents } =
+    await loadMcpHttpSdk(server);
   const transport = new StreamableHTTPClientTransport(url, {
     ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
@@ -105,7 +106,16 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
     fetch: async (input, init) => {
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
       if (response.status < 300 || response.status > 399) {
-        return capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
+        const capped = capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
+        // An event answering a call in a shape the SDK drops fails that call now (attack43b).
+        return capped.body === null ||
+          !/^\s*text\/event-stream\s*(;|$)/i.test(capped.headers.get('content-type') ?? '')
+          ? capped
+          : new Response(answerInvalidEvents(capped.body), {
+              status: capped.status,
+              statusText: capped.statusText,
+              headers: capped.headers,
+            });
       }
       await response.body?.cancel().catch(() => {});
       throw new Error(
