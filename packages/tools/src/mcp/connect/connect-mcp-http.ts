@@ -22,6 +22,7 @@ import {
 } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { RESPONSE_TOO_LARGE } from '../errors/to-mcp-call-error.ts';
+import { answerInvalidEvents } from './answer-invalid-events.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -96,8 +97,7 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
   for (const value of url.searchParams.values()) secrets.push(value);
   const redact = createSecretRedactor(secrets);
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const { Client, StreamableHTTPClientTransport, answerInvalidEvents } =
-    await loadMcpHttpSdk(server);
+  const { Client, StreamableHTTPClientTransport } = await loadMcpHttpSdk(server);
   const transport = new StreamableHTTPClientTransport(url, {
     ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.

@@ -1,6 +1,5 @@
 import { findErrorCode } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
-import type { answerInvalidEvents } from './answer-invalid-events.ts';
 import type { McpStdioTransport } from './mcp-stdio-transport.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
@@ -16,8 +15,6 @@ export type McpStdioSdk = {
 export type McpHttpSdk = {
   Client: ClientModule['Client'];
   StreamableHTTPClientTransport: StreamableHttpModule['StreamableHTTPClientTransport'];
-  /** Loaded with the SDK, whose JSON-RPC schema it checks events with. */
-  answerInvalidEvents: typeof answerInvalidEvents;
 };
 
 /**
@@ -44,15 +41,13 @@ export async function loadMcpStdioSdk(server: string): Promise<McpStdioSdk> {
  */
 export async function loadMcpHttpSdk(server: string): Promise<McpHttpSdk> {
   try {
-    const [client, http, events] = await Promise.all([
+    const [client, http] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
       import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-      import('./answer-invalid-events.ts'),
     ]);
     return {
       Client: client.Client,
       StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
-      answerInvalidEvents: events.answerInvalidEvents,
     };
   } catch (error) {
     throw sdkMissing(server, error);

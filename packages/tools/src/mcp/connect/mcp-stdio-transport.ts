@@ -151,7 +151,7 @@ export class McpStdioTransport implements Transport {
     }
     this.onerror?.(checked.error);
     // An answer the schema refused fails its request now, not at its time limit (attack43b).
-    const answer = answerForInvalidMessage(value);
+    const answer = answerForInvalidMessage(value, { refusedBySchema: true });
     if (answer !== undefined) this.onmessage?.(answer);
   }
 
