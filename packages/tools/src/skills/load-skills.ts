@@ -11,6 +11,7 @@ import {
 } from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { parseSkillMd } from './parse-skill-md.ts';
+import { shownPath } from './shown-path.ts';
 import type { Skill } from './skill.ts';
 import { SkillError } from './skill-error.ts';
 
@@ -74,24 +75,26 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
   }
   const skills: Skill[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // The folder's name as errors show it: the skill's author chose it.
+    const shownName = shownPath(entry.name);
     if (entry.isSymbolicLink()) {
       // A linked skill folder could lead anywhere on disk; the whole load stops rather than skip it silently.
-      throw linkRefused(entry.name);
+      throw linkRefused(shownName);
     }
     if (!entry.isDirectory()) continue;
     const folder = join(dir, entry.name);
     const skillMd = await lstatOrUndefined(join(folder, 'SKILL.md'));
     if (skillMd === undefined) continue;
-    const file = `${entry.name}/SKILL.md`;
+    const file = `${shownName}/SKILL.md`;
     if (skillMd.isSymbolicLink()) throw linkRefused(file);
     if (skills.length >= limits.maxSkills) {
       throw new SkillError({
         reason: 'too-many',
-        file: entry.name,
+        file: shownName,
         message: `loadSkills: more than ${limits.maxSkills} skills in the folder; raise maxSkills or split the folder.`,
       });
     }
-    const files = await readSkillFolder(folder, entry.name, limits);
+    const files = await readSkillFolder(folder, shownName, limits);
     const text = files.get('SKILL.md');
     files.delete('SKILL.md');
     if (text === undefined) {
@@ -109,6 +112,7 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
 
 async function readSkillFolder(
   folder: string,
+  /** The skill folder's name as errors show it. */
   skillName: string,
   limits: typeof DEFAULTS,
 ): Promise<Map<string, string | undefined>> {
@@ -117,7 +121,7 @@ async function readSkillFolder(
     const entries = await readdir(absolute, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const shown = `${skillName}/${path}`;
+      const shown = `${skillName}/${shownPath(path)}`;
       if (entry.isSymbolicLink()) throw linkRefused(shown);
       if (entry.isDirectory()) {
         if (depth >= limits.maxDepth) {
