@@ -85,15 +85,19 @@ export function redactError(error: unknown, redact: (text: string) => string): u
 export const MAX_MCP_ERROR_DETAIL_LENGTH = 500;
 
 /**
- * `text` with the known secrets removed, then cut at {@link MAX_MCP_ERROR_DETAIL_LENGTH}
- * characters (never inside an emoji) and marked as cut. Redacted before it is cut: a cut
+ * `text` with the known secrets removed, then cut at `maxLength` characters (by default
+ * {@link MAX_MCP_ERROR_DETAIL_LENGTH}; never inside an emoji) and marked as cut. Redacted before it is cut: a cut
  * through a secret would leave its first part, which `redact` no longer recognises.
  * @internal
  */
-export function boundErrorDetail(text: string, redact: (text: string) => string): string {
+export function boundErrorDetail(
+  text: string,
+  redact: (text: string) => string,
+  maxLength: number = MAX_MCP_ERROR_DETAIL_LENGTH,
+): string {
   const redacted = redact(text);
-  if (redacted.length <= MAX_MCP_ERROR_DETAIL_LENGTH) return redacted;
-  return `${cutText(redacted, MAX_MCP_ERROR_DETAIL_LENGTH)} [... ${redacted.length - MAX_MCP_ERROR_DETAIL_LENGTH} more characters cut]`;
+  if (redacted.length <= maxLength) return redacted;
+  return `${cutText(redacted, maxLength)} [... ${redacted.length - maxLength} more characters cut]`;
 }
 
 /**

@@ -11,6 +11,13 @@ const requestTimeoutCode = -32001;
 export const RESPONSE_TOO_LARGE = 'gemloopResponseTooLarge';
 
 /**
+ * The most characters of a failed tool's own text (`isError`) its `McpToolCallError` message
+ * keeps; more is cut, and said. The model reads 1,000 by default (`safeToolErrorMessage`); an
+ * `onToolError` of the app's may show more.
+ */
+export const MAX_MCP_TOOL_ERROR_TEXT_LENGTH = 16_384;
+
+/**
  * The key of the `data` of the JSON-RPC error the stdio client writes in place of an answer that
  * is not JSON-RPC (`answerForInvalidMessage`). @internal
  */
@@ -63,11 +70,13 @@ export function toMcpCallError({
     return new McpToolCallError({
       ...base,
       reason: 'tool-error',
-      // The tool's own words are what the model needs; gemloop adds nothing around them.
+      // The tool's own words are what the model needs; gemloop adds nothing around them. Its
+      // server's text like any other: a token of its `env` and 5 MiB went whole into the error,
+      // its `toJSON` and every log of it (attack43b).
       message:
         isErrorText === ''
           ? `The MCP tool "${mcpToolName}" failed without saying why.`
-          : isErrorText,
+          : boundErrorDetail(isErrorText, redact, MAX_MCP_TOOL_ERROR_TEXT_LENGTH),
       structuredContent,
     });
   }
