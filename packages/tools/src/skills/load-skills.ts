@@ -25,9 +25,20 @@ export type LoadSkillsOptions = {
   maxFilesPerSkill?: number | undefined;
   /** Most folder levels below a skill folder. Default 8. */
   maxDepth?: number | undefined;
+  /**
+   * Most bytes of all the text files read, every skill's together (binary files are not kept).
+   * Default 64 MiB: the other limits allowed 100 × 200 × 256 KiB, 5 GB held in memory.
+   */
+  maxTotalBytes?: number | undefined;
 };
 
-const DEFAULTS = { maxSkills: 100, maxFileBytes: 256 * 1024, maxFilesPerSkill: 200, maxDepth: 8 };
+const DEFAULTS = {
+  maxSkills: 100,
+  maxFileBytes: 256 * 1024,
+  maxFilesPerSkill: 200,
+  maxDepth: 8,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
 
 /** The largest `maxFileBytes`: 1 GiB, far past any skill file, well inside a Buffer's size. */
 const MAX_FILE_BYTES = 2 ** 30;
@@ -46,6 +57,7 @@ const loadSkillsOptions: DeclaredOptions<LoadSkillsOptions> = defineOptions<Load
     maxFileBytes: integerOption({ min: 1, max: MAX_FILE_BYTES }),
     maxFilesPerSkill: limit,
     maxDepth: integerOption({ min: 0 }),
+    maxTotalBytes: limit,
   },
 });
 
@@ -74,6 +86,8 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
     });
   }
   const skills: Skill[] = [];
+  // The bytes of text kept so far, every skill's: the other limits bound each file and skill only.
+  const kept = { bytes: 0 };
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     // The folder's name as errors show it: the skill's author chose it.
     const shownName = shownPath(entry.name);
@@ -94,7 +108,7 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
         message: `loadSkills: more than ${limits.maxSkills} skills in the folder; raise maxSkills or split the folder.`,
       });
     }
-    const files = await readSkillFolder(folder, shownName, limits);
+    const files = await readSkillFolder(folder, shownName, limits, kept);
     const text = files.get('SKILL.md');
     files.delete('SKILL.md');
     if (text === undefined) {
@@ -115,6 +129,7 @@ async function readSkillFolder(
   /** The skill folder's name as errors show it. */
   skillName: string,
   limits: typeof DEFAULTS,
+  kept: { bytes: number },
 ): Promise<Map<string, string | undefined>> {
   const files = new Map<string, string | undefined>();
   const walk = async (absolute: string, relative: string, depth: number): Promise<void> => {
@@ -142,7 +157,16 @@ async function readSkillFolder(
           message: `${skillName}: more than ${limits.maxFilesPerSkill} files; raise maxFilesPerSkill or trim the skill.`,
         });
       }
-      files.set(path, await readBounded(join(absolute, entry.name), shown, limits.maxFileBytes));
+      const text = await readBounded(join(absolute, entry.name), shown, limits.maxFileBytes);
+      kept.bytes += text === undefined ? 0 : Buffer.byteLength(text);
+      if (kept.bytes > limits.maxTotalBytes) {
+        throw new SkillError({
+          reason: 'too-large',
+          file: shown,
+          message: `loadSkills: the skills' text files pass ${limits.maxTotalBytes} bytes together at ${shown}; raise maxTotalBytes or load fewer skills.`,
+        });
+      }
+      files.set(path, text);
     }
   };
   await walk(folder, '', 0);
