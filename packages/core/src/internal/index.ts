@@ -187,12 +187,14 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 // @gemloop/cli's viewer: no recorded Google key (any one's, by its shape), nor the start of a key
-// where the viewer cut a text, reaches the page.
+// where the viewer cut a text, reaches the page; @gemloop/tools' stdio MCP client: nor the end of
+// one where it kept only the last of a server's stderr.
 export {
   createSecretRedactor,
   redactKeyShapes,
   secretForms,
   withoutCutKey,
+  withoutCutKeyAtStart,
 } from '../shared/redact-secrets.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
 export { toErrorType } from '../telemetry/to-error-type.ts';

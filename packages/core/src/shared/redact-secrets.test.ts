@@ -6,6 +6,7 @@ import {
   MIN_SECRET_LENGTH,
   redactSecrets,
   secretsOfHeaders,
+  withoutCutKeyAtStart,
 } from './redact-secrets.ts';
 
 describe('createSecretRedactor', () => {
@@ -68,5 +69,21 @@ describe('credential headers', () => {
     ]) {
       expect(isCredentialHeader(name)).toBe(false);
     }
+  });
+});
+
+describe('withoutCutKeyAtStart', () => {
+  const key = 'sk-live-0123456789abcdef';
+  it('replaces the longest head of 8 characters or more that ends a key', () => {
+    expect(withoutCutKeyAtStart(`${key.slice(5)} then more`, [key])).toBe('[redacted] then more');
+    expect(withoutCutKeyAtStart(`${key.slice(-8)}x`, ['other-secret-1234', key])).toBe(
+      '[redacted]x',
+    );
+  });
+  it('leaves a head of fewer than 8 characters, a whole key and a text that starts otherwise', () => {
+    expect(withoutCutKeyAtStart(`${key.slice(-7)} rest`, [key])).toBe(`${key.slice(-7)} rest`);
+    expect(withoutCutKeyAtStart(`${key} rest`, [key])).toBe(`${key} rest`);
+    expect(withoutCutKeyAtStart('plain text', [key])).toBe('plain text');
+    expect(withoutCutKeyAtStart('', [key])).toBe('');
   });
 });

@@ -173,6 +173,27 @@ export function withoutCutKey(text: string, secrets: readonly string[]): string 
   return text;
 }
 
+/**
+ * `text` with a key of `secrets` cut off at its start (a kept tail of a process's output that began
+ * mid-key: the stdio MCP client's stderr, attack43b) replaced by {@link REDACTED}: the longest head
+ * of {@link MIN_KEY_LENGTH} characters or more that ends one of them. {@link withoutCutKey}'s mirror;
+ * a shorter head stays as a shorter tail does there. Itself when none.
+ * @internal
+ */
+export function withoutCutKeyAtStart(text: string, secrets: readonly string[]): string {
+  let longest = 0;
+  for (const secret of secrets) {
+    for (let length = Math.min(secret.length - 1, text.length); length > longest; length--) {
+      if (length < MIN_KEY_LENGTH) break;
+      if (text.startsWith(secret.slice(secret.length - length))) {
+        longest = length;
+        break;
+      }
+    }
+  }
+  return longest === 0 ? text : `${REDACTED}${text.slice(longest)}`;
+}
+
 // A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
 // all (a `[redacted]` key inside it too), not the punctuation after it. The scheme is at most 32
 // characters (IANA's longest registered is 26): unbounded, each word of `a.a.a.…` scanned to the
@@ -193,8 +214,10 @@ const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
 const IPV6_ADDRESS =
   /(?<![\w:.%[])(?=[\d.:a-f]*::|(?:[\da-f]{1,4}:){7}[\da-f]{1,4}(?::\d{1,5})?(?![\w:]))[\d.:a-f]{3,}(?:%[\w.-]+)?(?![\w:%])/gi;
 // An IPv4 or bracketed IPv6 address, with its port when there is one, before a full stop too
-// (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`).
-const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
+// (`reach 10.0.0.5.`, attack16), not before `.` and more (`1.2.3.4.5`, `db:5432.json`). The
+// bracketed one has a colon: without it `rows[0][1]`, `[1]` and `[cafe]` read `<host>` (attack43b).
+const IP_ADDRESS =
+  /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[(?=[\d.a-f]*:)[0-9a-f:.]+\])(?::\d{1,5})?(?!\.?\w)/gi;
 // A host name whatever its shape, after the words that name one: Node's failed DNS lookup
 // (`getaddrinfo ENOTFOUND db-primary`, `querySrv ENOTFOUND _mongodb._tcp.x.internal`, attack16);
 // Java's `UnknownHostException: db.internal`; Go's `lookup db.internal on ...` and `lookup db:`

@@ -11,6 +11,7 @@ import {
 } from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { parseSkillMd } from './parse-skill-md.ts';
+import { shownPath } from './shown-path.ts';
 import type { Skill } from './skill.ts';
 import { SkillError } from './skill-error.ts';
 
@@ -24,9 +25,20 @@ export type LoadSkillsOptions = {
   maxFilesPerSkill?: number | undefined;
   /** Most folder levels below a skill folder. Default 8. */
   maxDepth?: number | undefined;
+  /**
+   * Most bytes of all the text files read, every skill's together (binary files are not kept).
+   * Default 64 MiB: the other limits allowed 100 × 200 × 256 KiB, 5 GB held in memory.
+   */
+  maxTotalBytes?: number | undefined;
 };
 
-const DEFAULTS = { maxSkills: 100, maxFileBytes: 256 * 1024, maxFilesPerSkill: 200, maxDepth: 8 };
+const DEFAULTS = {
+  maxSkills: 100,
+  maxFileBytes: 256 * 1024,
+  maxFilesPerSkill: 200,
+  maxDepth: 8,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
 
 /** The largest `maxFileBytes`: 1 GiB, far past any skill file, well inside a Buffer's size. */
 const MAX_FILE_BYTES = 2 ** 30;
@@ -45,6 +57,7 @@ const loadSkillsOptions: DeclaredOptions<LoadSkillsOptions> = defineOptions<Load
     maxFileBytes: integerOption({ min: 1, max: MAX_FILE_BYTES }),
     maxFilesPerSkill: limit,
     maxDepth: integerOption({ min: 0 }),
+    maxTotalBytes: limit,
   },
 });
 
@@ -73,25 +86,29 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
     });
   }
   const skills: Skill[] = [];
+  // The bytes of text kept so far, every skill's: the other limits bound each file and skill only.
+  const kept = { bytes: 0 };
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // The folder's name as errors show it: the skill's author chose it.
+    const shownName = shownPath(entry.name);
     if (entry.isSymbolicLink()) {
       // A linked skill folder could lead anywhere on disk; the whole load stops rather than skip it silently.
-      throw linkRefused(entry.name);
+      throw linkRefused(shownName);
     }
     if (!entry.isDirectory()) continue;
     const folder = join(dir, entry.name);
     const skillMd = await lstatOrUndefined(join(folder, 'SKILL.md'));
     if (skillMd === undefined) continue;
-    const file = `${entry.name}/SKILL.md`;
+    const file = `${shownName}/SKILL.md`;
     if (skillMd.isSymbolicLink()) throw linkRefused(file);
     if (skills.length >= limits.maxSkills) {
       throw new SkillError({
         reason: 'too-many',
-        file: entry.name,
+        file: shownName,
         message: `loadSkills: more than ${limits.maxSkills} skills in the folder; raise maxSkills or split the folder.`,
       });
     }
-    const files = await readSkillFolder(folder, entry.name, limits);
+    const files = await readSkillFolder(folder, shownName, limits, kept);
     const text = files.get('SKILL.md');
     files.delete('SKILL.md');
     if (text === undefined) {
@@ -109,15 +126,17 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
 
 async function readSkillFolder(
   folder: string,
+  /** The skill folder's name as errors show it. */
   skillName: string,
   limits: typeof DEFAULTS,
+  kept: { bytes: number },
 ): Promise<Map<string, string | undefined>> {
   const files = new Map<string, string | undefined>();
   const walk = async (absolute: string, relative: string, depth: number): Promise<void> => {
     const entries = await readdir(absolute, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const shown = `${skillName}/${path}`;
+      const shown = `${skillName}/${shownPath(path)}`;
       if (entry.isSymbolicLink()) throw linkRefused(shown);
       if (entry.isDirectory()) {
         if (depth >= limits.maxDepth) {
@@ -138,7 +157,16 @@ async function readSkillFolder(
           message: `${skillName}: more than ${limits.maxFilesPerSkill} files; raise maxFilesPerSkill or trim the skill.`,
         });
       }
-      files.set(path, await readBounded(join(absolute, entry.name), shown, limits.maxFileBytes));
+      const text = await readBounded(join(absolute, entry.name), shown, limits.maxFileBytes);
+      kept.bytes += text === undefined ? 0 : Buffer.byteLength(text);
+      if (kept.bytes > limits.maxTotalBytes) {
+        throw new SkillError({
+          reason: 'too-large',
+          file: shown,
+          message: `loadSkills: the skills' text files pass ${limits.maxTotalBytes} bytes together at ${shown}; raise maxTotalBytes or load fewer skills.`,
+        });
+      }
+      files.set(path, text);
     }
   };
   await walk(folder, '', 0);

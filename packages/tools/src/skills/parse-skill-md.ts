@@ -1,5 +1,6 @@
 import type { FrontMatterValue } from './read-front-matter.ts';
 import { readFrontMatter } from './read-front-matter.ts';
+import { shownPath } from './shown-path.ts';
 import type { Skill } from './skill.ts';
 import { SkillError } from './skill-error.ts';
 
@@ -49,7 +50,10 @@ export function parseSkillMd({
     );
   }
   if (name !== folderName) {
-    invalid('name', `is "${name}" but the folder is "${folderName}"; rename one so they match.`);
+    invalid(
+      'name',
+      `is "${name}" but the folder is "${shownPath(folderName)}"; rename one so they match.`,
+    );
   }
   const description = text_('description')?.trim();
   if (description === undefined || description === '') {

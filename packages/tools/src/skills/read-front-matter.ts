@@ -121,11 +121,22 @@ function foldLines(texts: string[]): string {
 function scalar(raw: string, fail: (message: string) => never): string {
   if (raw.startsWith('"')) {
     if (!raw.endsWith('"') || raw.length < 2) fail('a double-quoted value has no closing quote.');
+    let value: string;
     try {
-      return JSON.parse(raw) as string;
+      value = JSON.parse(raw) as string;
     } catch {
       return fail('a double-quoted value has an escape JSON does not know.');
     }
+    // The file is UTF-8 checked, but an escape can write half of a pair, which has no UTF-8 form:
+    // in a description it went into the instructions of every request, which Gemini refused.
+    const half = loneSurrogateAt(value);
+    if (half !== -1) {
+      const code = value.charCodeAt(half).toString(16).toUpperCase();
+      fail(
+        `a double-quoted value holds a lone surrogate (\\u${code} at index ${half}), half of a character: write the character itself, or both halves of its pair (as "\\uD83D\\uDC1B").`,
+      );
+    }
+    return value;
   }
   if (raw.startsWith("'")) {
     if (!raw.endsWith("'") || raw.length < 2) fail('a single-quoted value has no closing quote.');
@@ -138,4 +149,16 @@ function scalar(raw: string, fail: (message: string) => never): string {
   // starts, quadratic (a 250,000-space value in a 256 KiB SKILL.md held loadSkills for minutes).
   const comment = raw.search(/\s#/);
   return comment === -1 ? raw : raw.slice(0, comment).trimEnd();
+}
+
+/** The index of the first half of a UTF-16 pair without its other half, or -1. */
+function loneSurrogateAt(text: string): number {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    const next = text.charCodeAt(index + 1);
+    if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) index++;
+    else return index;
+  }
+  return -1;
 }

@@ -5,6 +5,11 @@
 // Tools: `flood` writes one line that never ends (no newline, until the client goes), `huge`
 // answers with one valid line of HOSTILE_MIB MiB (default 24), `echo` answers small. With
 // HOSTILE_LIST=flood, `tools/list` is answered with a line that never ends.
+// `bad-error`, `result-and-error` and `bad-version` answer with a message of the call's id that
+// is not JSON-RPC (an error whose code is a string and message an object; a result and an error
+// at once; `"jsonrpc": "1.0"`); `slow-echo` answers small after 300 ms. `fail-loud` fails
+// (`isError`) quoting its API_TOKEN, then HOSTILE_MIB MiB of text. `chatty` prints a log line to
+// stdout (a server's bug: stdout is the protocol's) quoting its API_TOKEN, then answers small.
 // HOSTILE_NAME_LEAK=1 names the server after its API_TOKEN (what a server echoing its environment
 // does), HOSTILE_NAME_HUGE=1 gives it a 1 MB name with terminal escapes and line breaks.
 // It exits when its stdin ends (the client closed it, or the test process died).
@@ -64,7 +69,9 @@ function answer(message) {
     write({
       jsonrpc: '2.0',
       id,
-      result: { tools: [tool('flood'), tool('huge'), tool('echo'), tool('ask')] },
+      result: {
+        tools: ['flood', 'huge', 'echo', 'ask', 'bad-error', 'result-and-error', 'bad-version', 'slow-echo', 'fail-loud', 'chatty'].map(tool),
+      },
     });
   } else if (method === 'tools/call') {
     const name = params.name;
@@ -78,6 +85,20 @@ function answer(message) {
         method: 'elicitation/create',
         params: { mode: 'form', message: 'Go on?', requestedSchema: { type: 'object', properties: {} } },
       });
+    } else if (name === 'bad-error') {
+      write({ jsonrpc: '2.0', id, error: { code: 'oops', message: { text: 'no' }, data: '\u001b[2J' } });
+    } else if (name === 'result-and-error') {
+      write({ jsonrpc: '2.0', id, result: { content: [] }, error: { code: -32000, message: 'both' } });
+    } else if (name === 'bad-version') {
+      write({ jsonrpc: '1.0', id, result: { content: [{ type: 'text', text: 'old' }] } });
+    } else if (name === 'chatty') {
+      process.stdout.write(`\u001b[32mINFO\u001b[0m listening with token ${process.env.API_TOKEN ?? ''}\n`);
+      write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'small' }] } });
+    } else if (name === 'fail-loud') {
+      const text = `upstream refused token ${process.env.API_TOKEN ?? ''}: ${'z'.repeat(mib * 1024 * 1024)}`;
+      write({ jsonrpc: '2.0', id, result: { isError: true, content: [{ type: 'text', text }] } });
+    } else if (name === 'slow-echo') {
+      setTimeout(() => write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'slow' }] } }), 300);
     } else if (name === 'huge') {
       write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'y'.repeat(mib * 1024 * 1024) }] } });
     } else {

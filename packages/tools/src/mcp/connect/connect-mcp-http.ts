@@ -22,6 +22,7 @@ import {
 } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { RESPONSE_TOO_LARGE } from '../errors/to-mcp-call-error.ts';
+import { answerInvalidEvents } from './answer-invalid-events.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -105,7 +106,16 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
     fetch: async (input, init) => {
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
       if (response.status < 300 || response.status > 399) {
-        return capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
+        const capped = capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
+        // An event answering a call in a shape the SDK drops fails that call now (attack43b).
+        return capped.body === null ||
+          !/^\s*text\/event-stream\s*(;|$)/i.test(capped.headers.get('content-type') ?? '')
+          ? capped
+          : new Response(answerInvalidEvents(capped.body), {
+              status: capped.status,
+              statusText: capped.statusText,
+              headers: capped.headers,
+            });
       }
       await response.body?.cancel().catch(() => {});
       throw new Error(

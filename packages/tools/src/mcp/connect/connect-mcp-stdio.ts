@@ -1,6 +1,4 @@
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
-import type { Logger } from '@gemloop/core';
 import { ResponseTooLargeError } from '@gemloop/core/errors';
 import {
   arrayOption,
@@ -22,6 +20,7 @@ import {
   redactError,
 } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
+import { captureMcpStderr } from './capture-mcp-stderr.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -59,8 +58,7 @@ export type ConnectMcpStdioOptions = McpConnectOptions & {
 /** 16 MiB, as `connectMcpHttp`'s: four times the text of Gemini's largest context window. */
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-// Enough for a stack trace; an error message shows the last part.
-const stderrTailBytes = 8192;
+// An error message shows the last part of the kept stderr.
 const stderrInMessage = 1500;
 
 /**
@@ -116,7 +114,15 @@ export async function connectMcpStdio(given: ConnectMcpStdioOptions): Promise<Mc
         });
   };
   // With `pipe` the transport hands out a PassThrough before the process starts.
-  const tail = stderr === 'pipe' ? captureStderr(transport.stderr, logger, redact) : undefined;
+  const tail =
+    stderr === 'pipe'
+      ? captureMcpStderr({
+          stream: transport.stderr,
+          logger,
+          redact,
+          secrets: Object.values(env ?? {}),
+        })
+      : undefined;
 
   return openMcpConnection({
     Client,
@@ -226,27 +232,4 @@ export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
  */
 function checkOptions(given: ConnectMcpStdioOptions): ConnectMcpStdioOptions {
   return checkOptionsCopy(connectMcpStdioOptions, given);
-}
-
-/** Keeps the last bytes of the server's stderr and logs each line at `debug`. */
-function captureStderr(
-  stream: Readable | null,
-  logger: Logger,
-  redact: (text: string) => string,
-): () => string {
-  let tail = '';
-  if (stream === null) return () => '';
-  const log = logger.child({ component: 'mcp', stream: 'stderr' });
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-stderrTailBytes);
-    if (log.isLevelEnabled?.('debug') !== false) {
-      for (const line of chunk.split('\n')) {
-        if (line.trim() !== '') log.debug({ line: redact(line) }, 'mcp server stderr');
-      }
-    }
-  });
-  // A broken pipe on stderr must not become an unhandled 'error' event.
-  stream.on('error', () => {});
-  return () => redact(tail).trimEnd();
 }

@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 // The SDK's own spawner: on Windows it finds `npx.cmd` and the like, which a plain spawn without
 // a shell cannot start.
 import spawn from 'cross-spawn';
+import { answerForInvalidMessage } from './answer-for-invalid-message.ts';
 import { createLineSplitter } from './create-line-splitter.ts';
 
 /** What {@link McpStdioTransport} is built from. @internal */
@@ -134,12 +135,24 @@ export class McpStdioTransport implements Transport {
   }
 
   #receive(line: string): void {
+    // Parsed once, then checked: a line that is JSON but not JSON-RPC is still read for its id.
+    let value: unknown;
     try {
-      this.onmessage?.(deserializeMessage(line));
+      value = JSON.parse(line);
     } catch (error) {
-      // Not JSON, or not JSON-RPC: reported, and the next line is read (as the SDK does).
+      // Not JSON: reported, and the next line is read (as the SDK does).
       this.onerror?.(error as Error);
+      return;
     }
+    const checked = JSONRPCMessageSchema.safeParse(value);
+    if (checked.success) {
+      this.onmessage?.(checked.data);
+      return;
+    }
+    this.onerror?.(checked.error);
+    // An answer the schema refused fails its request now, not at its time limit (attack43b).
+    const answer = answerForInvalidMessage(value, { refusedBySchema: true });
+    if (answer !== undefined) this.onmessage?.(answer);
   }
 
   #refuse(child: ChildProcess, receivedBytes: number): void {

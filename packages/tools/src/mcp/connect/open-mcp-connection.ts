@@ -2,6 +2,7 @@ import type { Logger } from '@gemloop/core';
 import { version } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import type { AskUrl } from '../elicitation/url-elicitations.ts';
+import { describeErrorChain, plainErrorDetail } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { installServerRequestHandlers } from '../server-requests/install-server-request-handlers.ts';
 import type { McpTools } from '../tools/create-mcp-tools.ts';
@@ -72,6 +73,16 @@ export async function openMcpConnection({
       logger: log,
     });
   }
+  // What the SDK drops (a stdout line that is not JSON: a server logging to stdout; an answer to
+  // no request) it reports here, which nothing heard (attack43b). The text may quote the server's
+  // bytes: plain, redacted and bounded.
+  client.onerror = (error) => {
+    if (log.isLevelEnabled?.('debug') === false) return;
+    log.debug(
+      { error: plainErrorDetail(describeErrorChain(error), redact) },
+      'mcp message dropped',
+    );
+  };
   let closed = false;
   let closing: Promise<void> | undefined;
   client.onclose = () => {

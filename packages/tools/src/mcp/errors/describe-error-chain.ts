@@ -85,15 +85,33 @@ export function redactError(error: unknown, redact: (text: string) => string): u
 export const MAX_MCP_ERROR_DETAIL_LENGTH = 500;
 
 /**
- * `text` with the known secrets removed, then cut at {@link MAX_MCP_ERROR_DETAIL_LENGTH}
- * characters (never inside an emoji) and marked as cut. Redacted before it is cut: a cut
+ * `text` with the known secrets removed, then cut at `maxLength` characters (by default
+ * {@link MAX_MCP_ERROR_DETAIL_LENGTH}; never inside an emoji) and marked as cut. Redacted before it is cut: a cut
  * through a secret would leave its first part, which `redact` no longer recognises.
  * @internal
  */
-export function boundErrorDetail(text: string, redact: (text: string) => string): string {
+export function boundErrorDetail(
+  text: string,
+  redact: (text: string) => string,
+  maxLength: number = MAX_MCP_ERROR_DETAIL_LENGTH,
+): string {
   const redacted = redact(text);
-  if (redacted.length <= MAX_MCP_ERROR_DETAIL_LENGTH) return redacted;
-  return `${cutText(redacted, MAX_MCP_ERROR_DETAIL_LENGTH)} [... ${redacted.length - MAX_MCP_ERROR_DETAIL_LENGTH} more characters cut]`;
+  if (redacted.length <= maxLength) return redacted;
+  return `${cutText(redacted, maxLength)} [... ${redacted.length - maxLength} more characters cut]`;
+}
+
+/**
+ * `text` with control, line-breaking and bidi characters taken out, then redacted and cut as
+ * {@link boundErrorDetail} does: for a detail that quotes the server's own words where a single
+ * line is expected (a check naming a schema's property, its pattern, its `$ref`). @internal
+ */
+export function plainErrorDetail(text: string, redact: (text: string) => string): string {
+  return boundErrorDetail(withoutControls(text), redact);
+}
+
+/** `text` without control, line-breaking and bidi characters. @internal */
+export function withoutControls(text: string): string {
+  return text.replace(UNPRINTABLE, '');
 }
 
 const UNPRINTABLE =
@@ -104,6 +122,12 @@ const UNPRINTABLE =
 export const MAX_MCP_SERVER_NAME_LENGTH = 100;
 
 /**
+ * The most characters of an MCP tool's own name an error or a log line shows: the spec's names
+ * are 1 to 128 characters (https://modelcontextprotocol.io/specification/2025-06-18/server/tools). @internal
+ */
+export const MAX_MCP_TOOL_NAME_LENGTH = 128;
+
+/**
  * A server's own name (its `serverInfo.name`: the server's word) as errors and logs show it:
  * control, line-breaking and bidi characters taken out (they reached terminals and log lines
  * whole), the connection's secrets taken out (a server that names itself after the token in its
@@ -111,8 +135,25 @@ export const MAX_MCP_SERVER_NAME_LENGTH = 100;
  * secrets are, so a secret split by one is found whole. @internal
  */
 export function plainServerName(name: string, redact: (text: string) => string): string {
-  const plain = redact(name.replace(UNPRINTABLE, '')).trim();
-  return plain.length <= MAX_MCP_SERVER_NAME_LENGTH
-    ? plain
-    : `${cutText(plain, MAX_MCP_SERVER_NAME_LENGTH)}…`;
+  return plainServerText(name, redact, MAX_MCP_SERVER_NAME_LENGTH);
+}
+
+/**
+ * A tool's name as the server listed it, as errors and logs show it: made plain as
+ * {@link plainServerName} makes the server's, at most {@link MAX_MCP_TOOL_NAME_LENGTH} characters.
+ * The server chooses it as it chooses its own name: a megabyte of it with terminal escapes went
+ * whole into every error and `warn` line naming the tool (attack43b). Calls still use the name
+ * the server listed. @internal
+ */
+export function plainToolName(name: string, redact: (text: string) => string): string {
+  return plainServerText(name, redact, MAX_MCP_TOOL_NAME_LENGTH);
+}
+
+function plainServerText(
+  text: string,
+  redact: (text: string) => string,
+  maxLength: number,
+): string {
+  const plain = redact(withoutControls(text)).trim();
+  return plain.length <= maxLength ? plain : `${cutText(plain, maxLength)}…`;
 }

@@ -11,12 +11,30 @@ const requestTimeoutCode = -32001;
 export const RESPONSE_TOO_LARGE = 'gemloopResponseTooLarge';
 
 /**
+ * The most characters of a failed tool's own text (`isError`) its `McpToolCallError` message
+ * keeps; more is cut, and said. The model reads 1,000 by default (`safeToolErrorMessage`); an
+ * `onToolError` of the app's may show more.
+ */
+export const MAX_MCP_TOOL_ERROR_TEXT_LENGTH = 16_384;
+
+/**
+ * The key of the `data` of the JSON-RPC error the stdio client writes in place of an answer that
+ * is not JSON-RPC (`answerForInvalidMessage`). @internal
+ */
+export const INVALID_ANSWER = 'gemloopInvalidAnswer';
+
+/** Whether `error` carries the `data` key `key` (an error gemloop wrote, not the server). */
+function hasDataKey(error: unknown, key: string): boolean {
+  const data = (error as { data?: unknown } | null)?.data;
+  return typeof data === 'object' && data !== null && key in data;
+}
+
+/**
  * Whether `error` is the JSON-RPC error the HTTP client wrote in place of an event past its cap
  * (its `data` carries the key; a server that wrote it too only changes the words the model reads).
  */
 function isCappedAnswer(error: unknown): boolean {
-  const data = (error as { data?: unknown } | null)?.data;
-  return typeof data === 'object' && data !== null && RESPONSE_TOO_LARGE in data;
+  return hasDataKey(error, RESPONSE_TOO_LARGE);
 }
 
 /**
@@ -52,11 +70,13 @@ export function toMcpCallError({
     return new McpToolCallError({
       ...base,
       reason: 'tool-error',
-      // The tool's own words are what the model needs; gemloop adds nothing around them.
+      // The tool's own words are what the model needs; gemloop adds nothing around them. Its
+      // server's text like any other: a token of its `env` and 5 MiB went whole into the error,
+      // its `toJSON` and every log of it (attack43b).
       message:
         isErrorText === ''
           ? `The MCP tool "${mcpToolName}" failed without saying why.`
-          : isErrorText,
+          : boundErrorDetail(isErrorText, redact, MAX_MCP_TOOL_ERROR_TEXT_LENGTH),
       structuredContent,
     });
   }
@@ -90,6 +110,15 @@ export function toMcpCallError({
       reason: 'timeout',
       rpcCode,
       message: `The MCP tool "${mcpToolName}" did not answer ${timeoutMs === undefined ? 'in time' : `within ${timeoutMs} ms`}.`,
+      cause: redactError(error, redact),
+    });
+  }
+  if (hasDataKey(error, INVALID_ANSWER)) {
+    // Words gemloop wrote (answerForInvalidMessage), naming what was wrong, not the server's.
+    return new McpToolCallError({
+      ...base,
+      reason: 'protocol-error',
+      message: `The MCP ${server} answered the call to "${mcpToolName}" with ${detail.replace(/^(?:MCP error -?\d+: )+/, '')}; the call failed. The server does not follow JSON-RPC 2.0: fix the server.`,
       cause: redactError(error, redact),
     });
   }

@@ -13,7 +13,13 @@ import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
 import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
-import { plainServerName } from '../errors/describe-error-chain.ts';
+import {
+  plainErrorDetail,
+  plainServerName,
+  plainToolName,
+  redactError,
+  withoutControls,
+} from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { toMcpCallError } from '../errors/to-mcp-call-error.ts';
 import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
@@ -216,8 +222,10 @@ export async function createMcpToolsWith(
 
   const skipped: McpSkippedTool[] = [];
   const usable: McpToolInfo[] = [];
+  // A tool's name is the server's word, as its own name is: errors and logs show it plain.
+  const shown = (mcpName: string): string => plainToolName(mcpName, redact);
   for (const info of listed) {
-    const problem = findToolProblem(info, server);
+    const problem = findToolProblem(info, server, shown);
     if (problem === undefined) usable.push(info);
     else if (onInvalidTool === 'skip') skip(info, problem);
     else throw problem;
@@ -230,7 +238,7 @@ export async function createMcpToolsWith(
   });
   for (const rename of renamed) {
     log.warn(
-      { mcpName: rename.mcpName, name: rename.name, reasons: rename.reasons },
+      { mcpName: shown(rename.mcpName), name: rename.name, reasons: rename.reasons },
       'mcp tool renamed',
     );
   }
@@ -240,10 +248,11 @@ export async function createMcpToolsWith(
   for (const [index, info] of usable.entries()) {
     const name = names[index] as string;
     const mcpName = info.name;
+    const shownName = shown(mcpName);
     let tool: McpTool;
     try {
       const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
-        callTool(mcpName, name, args, context);
+        callTool(mcpName, shownName, name, args, context);
       // `$ref`s that double at every level kept defineTool inlining for hours (attack26): walked
       // once, here, where each problem is named (the arguments' validator below does not again).
       const refProblem = findRefProblem(info.inputSchema as Record<string, unknown>);
@@ -252,7 +261,7 @@ export async function createMcpToolsWith(
         name,
         description: boundDescription(
           info.description ?? info.title ?? info.annotations?.title,
-          mcpName,
+          shownName,
         ),
         parameters: info.inputSchema,
         timeoutMs,
@@ -275,13 +284,14 @@ export async function createMcpToolsWith(
       tool = Object.freeze({ ...declared, parseArgs, toolType: 'mcp' });
     } catch (error) {
       // defineTool checks the schema as it checks every JSON Schema tool (a misspelt type, a bad
-      // pattern, a $ref that leads nowhere): its InvalidArgumentError names the path.
+      // pattern, a $ref that leads nowhere): its InvalidArgumentError names the path, which
+      // quotes the server's words: plain and bounded (a 1 MB key with escapes, attack43b).
       const problem = new McpServerError({
         reason: 'invalid-tool',
         server,
-        toolName: mcpName,
-        message: `The MCP ${server} lists tool "${mcpName}" with an input schema gemloop cannot use: ${error instanceof Error ? error.message : String(error)} Fix the server's schema, or pass onInvalidTool: 'skip' to leave the tool out.`,
-        cause: error,
+        toolName: shownName,
+        message: `The MCP ${server} lists tool "${shownName}" with an input schema gemloop cannot use: ${plainErrorDetail(error instanceof Error ? error.message : String(error), redact)} Fix the server's schema, or pass onInvalidTool: 'skip' to leave the tool out.`,
+        cause: redactError(error, (text) => redact(withoutControls(text))),
       });
       if (onInvalidTool === 'throw') throw problem;
       skip(info, problem);
@@ -299,22 +309,30 @@ export async function createMcpToolsWith(
   return { tools, renamed, skipped, mcpNames, server };
 
   /** `description` within {@link MAX_MCP_DESCRIPTION_LENGTH}, cut and said when longer. */
-  function boundDescription(description: string | undefined, mcpName: string): string | undefined {
+  function boundDescription(
+    description: string | undefined,
+    shownName: string,
+  ): string | undefined {
     // Not a string: defineTool refuses it, naming the tool.
     if (typeof description !== 'string' || description.length <= MAX_MCP_DESCRIPTION_LENGTH)
       return description;
     const length = description.length;
-    log.warn({ mcpName, length, limit: MAX_MCP_DESCRIPTION_LENGTH }, 'mcp tool description cut');
+    log.warn(
+      { mcpName: shownName, length, limit: MAX_MCP_DESCRIPTION_LENGTH },
+      'mcp tool description cut',
+    );
     return `${cutText(description, MAX_MCP_DESCRIPTION_LENGTH)}… [cut by the MCP client: the server's description is ${length} characters, past ${MAX_MCP_DESCRIPTION_LENGTH}]`;
   }
 
   function skip(info: McpToolInfo, error: McpServerError): void {
     skipped.push({ mcpName: String(info.name), error });
-    log.warn({ mcpName: String(info.name), err: error }, 'mcp tool skipped');
+    log.warn({ mcpName: shown(String(info.name)), err: error }, 'mcp tool skipped');
   }
 
   async function callTool(
     mcpName: string,
+    /** `mcpName` as errors and logs show it; the call itself uses `mcpName`. */
+    shownName: string,
     name: string,
     args: Record<string, unknown>,
     context: ToolExecuteContext,
@@ -322,7 +340,7 @@ export async function createMcpToolsWith(
     const { signal: callSignal, toolCallId } = context;
     // The agent's logger carries the run and step; a logger given here is used instead.
     const callLog = options.logger === undefined ? context.logger : log;
-    const fields = { server, toolName: name, mcpToolName: mcpName, toolCallId };
+    const fields = { server, toolName: name, mcpToolName: shownName, toolCallId };
     const debug = callLog.isLevelEnabled?.('debug') !== false;
     const started = debug ? performance.now() : 0;
     if (debug) callLog.debug(fields, 'mcp tool call started');
@@ -366,7 +384,7 @@ export async function createMcpToolsWith(
         error: isConnectionClosed(error) ? (internals.closedBy?.(server) ?? error) : error,
         server,
         toolName: name,
-        mcpToolName: mcpName,
+        mcpToolName: shownName,
         toolCallId,
         timeoutMs,
         redact,
@@ -400,7 +418,7 @@ export async function createMcpToolsWith(
         structuredContent: output.structuredContent,
         server,
         toolName: name,
-        mcpToolName: mcpName,
+        mcpToolName: shownName,
         toolCallId,
         timeoutMs,
         redact,
@@ -434,7 +452,11 @@ function toTimeoutMs(option: number | false | undefined): number | undefined {
 }
 
 /** A listed tool that cannot be declared, as an error naming the server and the tool. */
-function findToolProblem(info: McpToolInfo, server: string): McpServerError | undefined {
+function findToolProblem(
+  info: McpToolInfo,
+  server: string,
+  shown: (mcpName: string) => string,
+): McpServerError | undefined {
   const rawName: unknown = (info as { name?: unknown } | null)?.name;
   if (typeof rawName !== 'string' || rawName === '') {
     return new McpServerError({
@@ -447,8 +469,8 @@ function findToolProblem(info: McpToolInfo, server: string): McpServerError | un
     new McpServerError({
       reason: 'invalid-tool',
       server,
-      toolName: rawName,
-      message: `The MCP ${server} lists tool "${rawName}" with an invalid input schema: ${detail}. Fix the server's schema, or pass onInvalidTool: 'skip' to leave the tool out.`,
+      toolName: shown(rawName),
+      message: `The MCP ${server} lists tool "${shown(rawName)}" with an invalid input schema: ${detail}. Fix the server's schema, or pass onInvalidTool: 'skip' to leave the tool out.`,
     });
   const schema: unknown = info.inputSchema;
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
