@@ -1,4 +1,4 @@
-import { ContinuationError, ModelCallError } from '@gemloop/core/errors';
+import { ContinuationError, ModelCallError, ToolExecutionError } from '@gemloop/core/errors';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,9 @@ describe('a durable run whose tool throws a connection string', () => {
     expect(DurableRunError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ runId: 'leaky-1', status: 'ERROR' });
     const cause = (error as DurableRunError).cause as Error & Record<string, unknown>;
+    // Read back from another process than the worker's: the class itself (errors43).
+    expect(ToolExecutionError.isInstance(cause)).toBe(true);
+    expect(cause).toBeInstanceOf(ToolExecutionError);
     expect(cause.name).toBe('ToolExecutionError');
     expect(cause['code']).toBe('tool-execution');
     expect(cause['toolName']).toBe('lookup');
