@@ -48,7 +48,6 @@ import {
   VertexAuthError,
   WebhookSignatureError,
 } from '@gemloop/core/errors';
-import { unknownCost } from '@gemloop/core/internal';
 import { LiveSessionError } from '@gemloop/core/live';
 import { EmbeddingLengthError, MemoryError } from '@gemloop/core/memory';
 import { ModelCallLimitError, ModelRequestLimitError, PluginError } from '@gemloop/core/plugins';
@@ -208,7 +207,8 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
  * with nothing: a name not in the table, a `code` its class does not have, or a field that is not
  * bounded plain data (a huge text, a function, a class instance, a key the class defines such
  * as `toJSON`) leaves the error as stored, name and code kept. An `AgentRunError`'s `run` is
- * not stored (it holds the history): a revived one has an empty run. @internal
+ * not stored (it holds the history): a revived one has an empty run (no contents nor steps,
+ * zero usage and cost). @internal
  */
 export function typedStoredError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error) || GemloopError.isInstance(error) || depth >= MAX_DEPTH) {
@@ -302,7 +302,13 @@ function extendsClass(type: StoredErrorClass, base: StoredErrorClass): boolean {
   return type === base || type.prototype instanceof base;
 }
 
-/** An agent run's state with nothing in it: the history is not stored with the error. */
+/**
+ * An agent run's state with nothing in it: the history is not stored with the error. Its cost
+ * is zero, as its usage: a failed child's `run.cost` becomes its call's cost in the parent when
+ * the child's meter counted nothing (core's subagent.ts), where an unknown one would report a
+ * price unknown for a call that spent nothing (before, no `run` gave no cost there). What a
+ * durable run spent is in its events and its steps' records, not in its error.
+ */
 function emptyRun(): AgentRunError['run'] {
   return {
     contents: [],
@@ -316,7 +322,7 @@ function emptyRun(): AgentRunError['run'] {
       cachedContentTokenCount: 0,
       totalTokenCount: 0,
     },
-    cost: unknownCost('not stored with the error'),
+    cost: { currency: 'USD', total: '0', input: '0', cachedInput: '0', output: '0', thinking: '0' },
   };
 }
 

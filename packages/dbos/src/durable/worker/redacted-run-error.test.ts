@@ -6,6 +6,7 @@ import {
   startWorker,
   stopWorker,
   type WorkerProcess,
+  waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '../../index.ts';
@@ -114,6 +115,8 @@ describe('a durable run whose tool throws a connection string', () => {
         FAKE_URL: fake.url,
         EXECUTOR_ID: 'redacted-error-0',
         THROWN,
+        // The worker reads a run's failure back in its own process too (errors43).
+        READ_BACK: 'leaky-same-process',
       },
       new URL('../../__fixtures__/secret-error-worker.ts', import.meta.url).pathname,
     );
@@ -124,6 +127,12 @@ describe('a durable run whose tool throws a connection string', () => {
     await runs?.close();
     if (worker !== undefined) await stopWorker(worker);
     await fake?.close();
+  });
+
+  it("reads the run's error back typed in the worker's own process (errors43)", async () => {
+    await waitFor(() => worker.output().includes('read-back '), 'the worker to read its run back');
+    const line = /read-back (.*)\n/.exec(worker.output())?.[1] ?? '';
+    expect(JSON.parse(line)).toEqual([true, true, true, 'lookup']);
   });
 
   it('stores and throws the error without them, its class name and code kept', async () => {
