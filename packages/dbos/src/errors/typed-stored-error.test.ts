@@ -66,6 +66,50 @@ describe('typedStoredError', () => {
     for (const name of exported) expect(names, name).toContain(name);
   });
 
+  it('revives every class of the table from a bare row, whose toJSON and getters then work', async () => {
+    // A run's stored error keeps texts, numbers and booleans only: a class whose getter or
+    // toJSON walks an array (ApiCallError's `details`, ToolCloseError's `failures`) gets it empty.
+    const classes: Record<string, unknown> = {
+      ...coreErrors,
+      ...dbos,
+      ...(await import('@gemloop/core/plugins')),
+      ...(await import('@gemloop/core/memory')),
+      ...(await import('@gemloop/core/live')),
+      ...(await import('@gemloop/core/budget')),
+      ...(await import('@gemloop/core/tool-result-cache')),
+    };
+    // Codes that are not the class's name in kebab case.
+    const CODES: Record<string, string> = {
+      GemloopError: 'gemloop',
+      ModelCallLimitError: 'plugin',
+      ModelRequestLimitError: 'model-request-limit',
+    };
+    for (const name of storedErrorClassNames()) {
+      const type = classes[name] as typeof GemloopError;
+      const code =
+        CODES[name] ??
+        name
+          .replace(/Error$/, '')
+          .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+          .toLowerCase();
+      const told = typedStoredError(await fromRow({ name, code, message: 'm' }));
+      expect(type.isInstance(told), `${name} (${code})`).toBe(true);
+      expect(told, name).toBeInstanceOf(type);
+      const error = told as GemloopError & Record<string, unknown>;
+      expect(error.name).toBe(name);
+      expect(() => JSON.stringify(error.toJSON()), name).not.toThrow();
+      for (let prototype = Object.getPrototypeOf(error); prototype !== Error.prototype; ) {
+        for (const [key, descriptor] of Object.entries(
+          Object.getOwnPropertyDescriptors(prototype),
+        )) {
+          if (descriptor.get !== undefined)
+            expect(() => error[key], `${name}.${key}`).not.toThrow();
+        }
+        prototype = Object.getPrototypeOf(prototype);
+      }
+    }
+  });
+
   it('gives back the class, its code, message and data fields, and its cause chain typed', async () => {
     const api = new ApiCallError({
       message: 'HTTP 503 from https://gateway.internal/v1beta with AIzaSyRunKey-0123456789abcdef',
@@ -192,6 +236,8 @@ describe('typedStoredError', () => {
         // A field callers branch on, of another type than its class gives it.
         { ...api, status: '503' },
         { ...api, isRetryable: 1 },
+        { ...api, details: [null] },
+        { ...api, details: 'RetryInfo' },
         {
           name: 'GuardrailTrippedError',
           code: 'guardrail-tripped',

@@ -144,7 +144,8 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   WebhookSignatureError,
 });
 
-type FieldType = 'string' | 'number' | 'boolean';
+/** A field's type: `objects` is an array of plain objects (what a class's getter walks). */
+type FieldType = 'string' | 'number' | 'boolean' | 'objects';
 
 const TOOL_FIELDS = { toolName: 'string', toolCallId: 'string' } as const;
 
@@ -165,6 +166,7 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
     retryDelayMs: 'number',
     isDailyQuota: 'boolean',
     attempt: 'number',
+    details: 'objects',
   },
   ContinuationError: { reason: 'string', hops: 'number', reconnects: 'number' },
   DurableRunError: { runId: 'string', status: 'string' },
@@ -175,10 +177,20 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
   StreamError: { reason: 'string', chunksDelivered: 'number', event: 'string' },
   SubagentError: { toolName: 'string' },
   TimeoutError: { timeoutMs: 'number', operation: 'string' },
+  ToolCloseError: { failures: 'objects' },
   ToolExecutionError: TOOL_FIELDS,
   ToolInputError: TOOL_FIELDS,
   ToolTimeoutError: { ...TOOL_FIELDS, timeoutMs: 'number' },
   UnknownToolError: TOOL_FIELDS,
+});
+
+// why (table): a constant read only. The fields a class's getters and `toJSON` walk, given
+// empty when the row has none: a run's stored error keeps texts, numbers and booleans only
+// (redacted-run-error.ts), and `error.retryInfo` of an ApiCallError without `details`, or
+// `toJSON()` of a ToolCloseError without `failures`, would throw.
+const EMPTY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  ApiCallError: ['details'],
+  ToolCloseError: ['failures', 'errors'],
 });
 
 /** The names of the classes a stored error is revived as (for the table's test). @internal */
@@ -232,6 +244,9 @@ function revived(stored: Error, depth: number): GemloopError | undefined {
   if (type === undefined) return;
   const fields = plainFields(stored, type);
   if (fields === undefined || !typesHold(name, fields)) return;
+  for (const key of Object.hasOwn(EMPTY_FIELDS, name) ? (EMPTY_FIELDS[name] ?? []) : []) {
+    fields[key] ??= [];
+  }
   const error = constructed(type, message, fields);
   Object.defineProperty(error, 'message', { ...hidden(message) });
   Object.defineProperty(error, 'code', { ...hidden(code), enumerable: true });
@@ -293,9 +308,12 @@ function constructed(
 function typesHold(name: string, fields: Record<string, unknown>): boolean {
   const types = Object.hasOwn(FIELD_TYPES, name) ? FIELD_TYPES[name] : undefined;
   if (types === undefined) return true;
-  return Object.entries(types).every(
-    ([key, type]) => fields[key] === undefined || typeof fields[key] === type,
-  );
+  return Object.entries(types).every(([key, type]) => {
+    const value = fields[key];
+    if (value === undefined) return true;
+    if (type !== 'objects') return typeof value === type;
+    return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null);
+  });
 }
 
 function extendsClass(type: StoredErrorClass, base: StoredErrorClass): boolean {
