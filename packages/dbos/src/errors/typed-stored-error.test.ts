@@ -97,6 +97,8 @@ describe('typedStoredError', () => {
       expect(told, name).toBeInstanceOf(type);
       const error = told as GemloopError & Record<string, unknown>;
       expect(error.name).toBe(name);
+      // Nothing the row did not say: a bare PluginError names no hook it did not fail in.
+      if (name === 'PluginError') expect(error['hook']).toBe('');
       expect(() => JSON.stringify(error.toJSON()), name).not.toThrow();
       for (let prototype = Object.getPrototypeOf(error); prototype !== Error.prototype; ) {
         for (const [key, descriptor] of Object.entries(

@@ -291,7 +291,9 @@ function constructed(
     });
   }
   if (extendsClass(type, PluginError)) {
-    const options = { plugin: text('plugin'), hook: 'onRunStart' as const, message, run };
+    // The hook as stored (a row without one names none, not a hook it did not fail in).
+    const hook = text('hook') as PluginError['hook'];
+    const options = { plugin: text('plugin'), hook, message, run };
     return Reflect.construct(PluginError, [options], type) as GemloopError;
   }
   if (extendsClass(type, AgentRunError)) {
