@@ -15,10 +15,12 @@ export function runOutcome(run) {
     const error = end.error;
     if (isAbort(error))
       return { kind: 'aborted', label: 'aborted', detail: asText(field(error, 'reason')) };
+    // The gemloop code the recorder wrote (`tool-execution`, `plugin`); older files have none.
+    const code = asName(field(error, 'code'), 100);
     return {
       kind: 'error',
       label: 'error',
-      detail: `${asName(field(error, 'name')) ?? 'Error'}: ${asText(field(error, 'message')) ?? ''}`,
+      detail: `${asName(field(error, 'name')) ?? 'Error'}${code ? ` (${code})` : ''}: ${asText(field(error, 'message')) ?? ''}`,
     };
   }
   return { kind: 'success', label: asName(end.finishReason, 80) ?? 'success' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as pageQuestion from '../../assets/viewer/question.js';
+import { runOutcome } from '../../assets/viewer/run-outcome.js';
 import { firstUserText, MAX_PREVIEW_CHARS, summarizeRun } from './summarize-run.ts';
 
 const start = { type: 'run-start', format: 1, runId: 'r', model: 'gemini-2.5-flash', at: 1000 };
@@ -96,6 +97,29 @@ describe('summarizeRun', () => {
       false,
     );
     expect([failed.outcome, failed.error]).toEqual(['error', 'ModelCallError: boom']);
+  });
+
+  it("shows a failed run's gemloop code beside its class, on one line and bounded (errors43)", () => {
+    const start = { type: 'run-start', runId: 'r', model: 'm', at: 1 };
+    const failed = (error: unknown) =>
+      summarizeRun('id', start, [{ type: 'run-end', outcome: 'error', error }], false).error;
+    expect(failed({ name: 'PluginError', code: 'plugin', message: 'audit down' })).toBe(
+      'PluginError (plugin): audit down',
+    );
+    expect(failed({ name: 'E', code: `a\n${'c'.repeat(500)}`, message: 'm' })).toBe(
+      `E (a ${'c'.repeat(98)}): m`,
+    );
+    // A file from before the code was recorded, or a code that is no text.
+    expect(failed({ name: 'ModelCallError', message: 'boom' })).toBe('ModelCallError: boom');
+    expect(failed({ name: 'E', code: { a: 1 }, message: 'm' })).toBe('E: m');
+    // The run page's header and closing block say the same (run-outcome.js).
+    const shown = (error: unknown) =>
+      runOutcome({ end: { outcome: 'error', error }, notes: [] }).detail;
+    expect(shown({ name: 'PluginError', code: 'plugin', message: 'audit down' })).toBe(
+      'PluginError (plugin): audit down',
+    );
+    expect(shown({ name: 'ModelCallError', message: 'boom' })).toBe('ModelCallError: boom');
+    expect(shown({ name: 'E', code: { a: 1 }, message: 'm' })).toBe('E: m');
   });
 
   it('counts the tokens of a live run from its model calls before their steps end', () => {

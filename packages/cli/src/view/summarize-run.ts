@@ -153,7 +153,7 @@ export function summarizeRun(
         (toText(field(endError, 'reason')) ?? 'aborted')
       : endError === undefined
         ? undefined
-        : `${toText(field(endError, 'name')) ?? 'Error'}: ${toText(field(endError, 'message')) ?? ''}`,
+        : errorText(endError),
     question: preview(firstUserText(start['input'])),
     answer: preview(end?.['text']),
     tools: [...tools].sort(),
@@ -217,10 +217,7 @@ export function summarizeLive(
     durationMs: Math.max(0, last - startedAt),
     outcome: end === undefined ? 'running' : end['outcome'] === 'error' ? 'error' : 'success',
     finishReason: end === undefined ? undefined : 'live session',
-    error:
-      endError === undefined
-        ? undefined
-        : `${toText(field(endError, 'name')) ?? 'Error'}: ${toText(field(endError, 'message')) ?? ''}`,
+    error: endError === undefined ? undefined : errorText(endError),
     question: preview(question),
     answer: preview(answer),
     tools: [...tools].sort(),
@@ -319,6 +316,21 @@ function timeFromId(id: string): number | undefined {
   const time = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second, ms);
   return Number.isFinite(time) ? time : undefined;
 }
+
+/**
+ * A recorded error as the list shows it: `ToolExecutionError (tool-execution): message`, the
+ * gemloop code the recorder wrote (files from before it say `Name: message`), on one line and
+ * cut at 100 characters: a reader tells failures apart by it as code does.
+ */
+function errorText(error: unknown): string {
+  const code = toText(field(error, 'code'))?.replace(/\s+/g, ' ').slice(0, MAX_CODE_CHARS);
+  const name = toText(field(error, 'name')) ?? 'Error';
+  const message = toText(field(error, 'message')) ?? '';
+  return `${name}${code === undefined || code === '' ? '' : ` (${code})`}: ${message}`;
+}
+
+/** The longest error code the list shows (the recorder writes at most 100 characters). */
+const MAX_CODE_CHARS = 100;
 
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Line)[key] : undefined;

@@ -199,6 +199,22 @@ describe('gemloop view in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("shows a failed run's gemloop code beside its class, in the list and on its page", async () => {
+    // errors43: the run file records the error's `code`; the viewer shows it.
+    const page = await open();
+    await page.waitForSelector('#runs tr.run-row');
+    const row = page.locator('#runs tr.run-row', { hasText: 'failing-agent' });
+    expect(await row.locator('td.outcome-error').getAttribute('title')).toMatch(
+      /^ModelCallError \(model-call\): /,
+    );
+    await row.locator('a.question').click();
+    await page.waitForSelector('#run-outcome');
+    expect(await page.locator('#outcome-detail').textContent()).toMatch(
+      /^ModelCallError \(model-call\): /,
+    );
+    await page.close();
+  });
+
   it('shows an aborted run grey, as "aborted" with its reason, never red', async () => {
     const page = await open();
     await page.waitForSelector('#runs tr.run-row');

@@ -178,6 +178,44 @@ describe('createRunRecorder', () => {
     expect(streamed?.some((line) => line.type === 'first-chunk')).toBe(true);
   });
 
+  it("records a failed run's gemloop code, unary and streamed", async () => {
+    // errors43: the run-end line had the class and message only; a reader of the file could not
+    // branch on the code as code in process does.
+    const atlantis = turn.call('get_weather', { city: 'Atlantis' });
+    const { gemini, dir } = await setup({ script: [atlantis, atlantis] });
+    const recorder = createRunRecorder({ dir });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [weather],
+      toolErrors: 'throw',
+      recorder,
+      telemetry: false,
+    });
+    await expect(agent.run('Weather in Atlantis?')).rejects.toThrow();
+    const stream = agent.stream('Weather in Atlantis?');
+    await expect(
+      (async () => {
+        for await (const _event of stream) {
+          // drain
+        }
+      })(),
+    ).rejects.toThrow();
+    await recorder.flush();
+    const runs = await readRuns(dir);
+    expect(runs.map((run) => (run[0] as { streaming: boolean }).streaming).sort()).toEqual([
+      false,
+      true,
+    ]);
+    for (const run of runs) {
+      expect(run.at(-1)).toMatchObject({
+        type: 'run-end',
+        outcome: 'error',
+        error: { name: 'ToolExecutionError', code: 'tool-execution' },
+      });
+    }
+  });
+
   it('records an abort as AgentAbortedError with its reason, never the reason as a class name', async () => {
     // The model call hangs (10 s of latency) until the consumer aborts at the first event.
     const { gemini, dir } = await setup({

@@ -5,6 +5,7 @@ import {
   MAX_RECORDED_LIVE_VALUE_CHARS,
 } from './recorded-live.ts';
 import { MAX_END_ERROR_CHARS } from './recorded-run.ts';
+import { recordedCode } from './to-recorded-error.ts';
 
 // How a live session's text, values and errors are cut to the live recorder's bounds
 // (createLiveRecorder's lines).
@@ -59,12 +60,19 @@ export function base64Bytes(data: string): number {
   return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
 }
 
-export function recordedError(error: unknown): { name: string; reason?: string; message: string } {
+export function recordedError(error: unknown): {
+  name: string;
+  code?: string;
+  reason?: string;
+  message: string;
+} {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const reason = (error as { reason?: unknown } | null)?.reason;
+  const code = recordedCode(error);
   return {
     name,
+    ...(code === undefined ? {} : { code }),
     ...(typeof reason === 'string' ? { reason } : {}),
     message:
       message.length > MAX_END_ERROR_CHARS ? `${cutWhole(message, MAX_END_ERROR_CHARS)}…` : message,

@@ -132,7 +132,10 @@ export type RecordedLiveLine =
   | {
       type: 'live-end';
       outcome: 'closed' | 'error';
-      error?: { name: string; reason?: string | undefined; message: string } | undefined;
+      /** `code`: a gemloop error's, as a run file's error records it. */
+      error?:
+        | { name: string; code?: string | undefined; reason?: string | undefined; message: string }
+        | undefined;
       turns: number;
       toolCalls: number;
       reconnects: number;

@@ -7,13 +7,19 @@ import type { SteeringDropReason } from '../run/steering-report.ts';
 export const RECORDED_RUN_FORMAT = 1;
 
 /**
- * An error as recorded: its class, status and message (redacted by gemloop), never its data.
+ * An error as recorded: its class, gemloop code, status and message (redacted by gemloop), never
+ * its data.
  * `name` is always a class name (or `'_OTHER'` for a thrown value that is not an error), never
  * text a caller chose: an abort's reason is in `reason`.
  */
 export type RecordedError = {
   name: string;
   message: string;
+  /**
+   * A gemloop error's machine-readable kind (`tool-execution`, `model-call`, `plugin`), as its
+   * `code` says; absent for any other thrown value and in files from before it was recorded.
+   */
+  code?: string | undefined;
   status?: number | undefined;
   /**
    * The run was aborted (an `AgentAbortedError`): why, from the abort signal's reason (a string

@@ -1,3 +1,4 @@
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import { abortReason } from '../telemetry/abort-reason.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
@@ -20,5 +21,27 @@ export function toRecordedError(error: unknown): RecordedError {
   // Why an aborted run was aborted (telemetry/abort-reason.ts, shared with the run's span).
   const reason = abortReason(error);
   if (reason !== undefined) recorded.reason = reason;
+  const code = recordedCode(error);
+  if (code !== undefined) recorded.code = code;
   return recorded;
+}
+
+/** The longest `code` a run file records: every gemloop code is a few words. */
+const MAX_CODE_CHARS = 100;
+
+/**
+ * A gemloop error's `code` as a run file records it (`tool-execution`, `plugin`): what a reader
+ * of the file branches on, as code in process does; `undefined` for any other thrown value (a
+ * driver's `ECONNREFUSED` is its own vocabulary, not gemloop's) or a code that is not text.
+ * @internal
+ */
+export function recordedCode(error: unknown): string | undefined {
+  if (!GemloopError.isInstance(error)) return undefined;
+  try {
+    const code: unknown = error.code;
+    return typeof code === 'string' && code.length > 0 ? code.slice(0, MAX_CODE_CHARS) : undefined;
+  } catch {
+    // A getter that throws tells nothing.
+    return undefined;
+  }
 }

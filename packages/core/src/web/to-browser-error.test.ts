@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
+import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -47,6 +49,30 @@ describe('toBrowserError', () => {
       code: 'invalid-argument',
       message: 'The server could not start the run.',
     });
+  });
+
+  it("shows a plugin's failure by its code's words, a model-call limit too, never the hook's text", () => {
+    // errors43: `plugin` had no words, so a page read 'The run failed.' for a plugin's failure.
+    const run = { contents: [], newContents: [], steps: [], usage: {} } as never;
+    const thrown = new Error(`audit log down: ${SECRET}`);
+    const failure = new PluginError({
+      plugin: 'audit',
+      hook: 'beforeModelCall',
+      run,
+      cause: thrown,
+    });
+    expect(toBrowserError(failure, undefined)).toEqual({
+      name: 'PluginError',
+      code: 'plugin',
+      message: 'A plugin of the agent failed.',
+    });
+    const limit = new ModelCallLimitError({ plugin: 'retry', limit: 3, stepNumber: 1, run });
+    expect(toBrowserError(limit, undefined)).toEqual({
+      name: 'ModelCallLimitError',
+      code: 'plugin',
+      message: 'A plugin of the agent failed.',
+    });
+    expect(JSON.stringify(toBrowserError(failure, undefined))).not.toContain('secret');
   });
 
   it('adds the HTTP status of an API error, and of a model call caused by one', () => {

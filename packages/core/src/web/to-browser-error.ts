@@ -34,6 +34,9 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'tree-budget': 'The run reached its spending limit.',
   'chat-budget-exceeded': 'The chat reached its spending limit.',
   'agent-run': 'A hook of the agent failed.',
+  // A plugin's hook threw (a `PluginError`, and a `ModelCallLimitError`, which keeps the code):
+  // its message quotes what the hook threw, a driver's text with its host and key (errors43).
+  plugin: 'A plugin of the agent failed.',
   'chat-store': 'The chat history could not be read or saved.',
   'chat-store-locked': 'The chat is in use by another process.',
   'chat-history-corrupt': 'The chat history could not be read.',

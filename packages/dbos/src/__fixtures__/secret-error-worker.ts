@@ -19,13 +19,18 @@
 //   runs as one step, `gemloop.subagent:shelf`): its plugin throws ARCHIVE_THROWN.
 // The `vault` and `voice` agents' client has a gateway's key (GATEWAY_KEY), no Google key shape:
 // only the run's keys take it out of a stored error.
+// With READ_BACK (a run id), the worker starts an `orders` run under that id once ready and reads
+// its failure back in its own process (`worker.runs.result()`), printing `read-back [...]` with
+// what the error's class checks say (redacted-run-error.test.ts, errors43).
 // Configured by environment variables: DATABASE_URL, FAKE_URL, EXECUTOR_ID, THROWN, and those above.
 import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { handoff, subagent } from '@gemloop/core/composition';
+import { ToolExecutionError } from '@gemloop/core/errors';
 import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
+import { DurableRunError } from '../errors/durable-run-error.ts';
 
 const env = process.env;
 const gemini = createGemini({
@@ -187,6 +192,22 @@ async function main(): Promise<void> {
     void worker.shutdown().then(() => process.exit(0));
   });
   console.log(`ready ${worker.executorId}`);
+  const readBack = env['READ_BACK'];
+  if (readBack !== undefined) {
+    await worker.runs.start('orders', { runId: readBack, input: 'Find order 7.' });
+    const error = await worker.runs.result(readBack).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    const cause = (error as { cause?: unknown } | undefined)?.cause;
+    const seen = [
+      DurableRunError.isInstance(error),
+      ToolExecutionError.isInstance(cause),
+      cause instanceof ToolExecutionError,
+      (cause as { toolName?: unknown } | undefined)?.toolName,
+    ];
+    console.log(`read-back ${JSON.stringify(seen)}`);
+  }
   const sessionId = env['SESSION_ID'];
   if (env['LIVE_URL'] === undefined || sessionId === undefined) return;
   const session = await worker.openLiveSession('voice', { sessionId });

@@ -1,5 +1,6 @@
 import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { definePlugin } from '@gemloop/core/plugins';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +139,44 @@ describe('createOpenAIHandler: Chat Completions', () => {
       'tool-execution',
     );
     // The details went to the server's hook.
+    expect(errors).toHaveLength(2);
+  });
+
+  it("answers a run a plugin's hook failed with the plugin's code and words (unary and streamed)", async () => {
+    // errors43: `plugin` had no words, so its run failed as 'The run failed.'.
+    const secret = 'postgres://app:hunter2@10.0.0.5/audit';
+    const audit = definePlugin({
+      name: 'audit',
+      beforeModelCall() {
+        throw new Error(`audit log down: ${secret}`);
+      },
+    });
+    const { client, errors } = await serveOpenAI([turn.text('never'), turn.text('never')], {
+      agent: { plugins: [audit] },
+    });
+    const expected = {
+      message: 'A plugin of the agent failed.',
+      type: 'server_error',
+      param: null,
+      code: 'plugin',
+    };
+    const unary = await client()
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((error: unknown) => error);
+    expect((unary as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
+    expect((unary as InstanceType<typeof OpenAI.APIError>).error).toEqual(expected);
+    const stream = await client().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    const streamed = await (async () => {
+      for await (const _chunk of stream) {
+        // reading until the error frame
+      }
+    })().catch((error: unknown) => error);
+    expect((streamed as InstanceType<typeof OpenAI.APIError>).error).toEqual(expected);
+    for (const told of [unary, streamed]) expect(JSON.stringify(told)).not.toContain('hunter2');
     expect(errors).toHaveLength(2);
   });
 });

@@ -4,6 +4,7 @@ import { type BatchRunsOptions, type BatchRunsState, createBatchRuns } from '@ge
 import type { Content } from '@gemloop/core/wire';
 import { checkPostgres } from '../../errors/check-postgres.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { checkId } from '../../postgres/check-id.ts';
 import { DEFAULT_APP_NAME, RUNS_QUEUE } from '../runs/durable-run-types.ts';
 import {
@@ -195,7 +196,7 @@ export async function createDurableBatchRuns({
           message: `The durable batch job ${jobId} ended without a result (${after?.status ?? 'unknown'}).`,
           runId: jobId,
           status: after?.status ?? 'ERROR',
-          cause: error,
+          cause: typedStoredError(error),
         });
       }
     },

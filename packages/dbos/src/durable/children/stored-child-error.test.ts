@@ -273,7 +273,13 @@ describe("a child's ContinuationError max-hops, stored (everywhere42)", () => {
       hops: 5,
       reconnects: 2,
     });
-    // Not a SubagentError nor a budget stop: the parent throws the stored error itself.
-    expect(childErrorForParent(stored)).toBe(stored);
+    // Not a SubagentError nor a budget stop: the parent throws the stored error as its class
+    // (errors43), the first run's copy and the replay's revival alike, its cause typed too.
+    for (const error of [stored, revived(stored)]) {
+      const thrown = childErrorForParent(error);
+      expect(ModelCallError.isInstance(thrown)).toBe(true);
+      expect(thrown).toMatchObject({ code: 'model-call', stepNumber: 1 });
+      expect(ContinuationError.isInstance((thrown as ModelCallError).cause)).toBe(true);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   createSecretRedactor,
   cutText,
 } from '@gemloop/core/internal';
+import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { field, readOwn, readText } from '../steps/read-thrown.ts';
 
 /** Deepest `cause` (and nested field) a stored child error keeps: a cause chain may loop. */
@@ -57,8 +58,8 @@ function bounded(text: string): string {
  * What the parent throws for a child's stored error (as `storedChildError` made it, or as
  * DBOS revived it on a replay: a plain `Error` either way): a `SubagentError` again when it was
  * one (by its `code` and name: the class's marker is not stored), so the tree ends with it as an
- * in-process tree does, a `TreeBudgetError` when it carries a budget stop, else the error
- * itself. @internal
+ * in-process tree does, a `TreeBudgetError` when it carries a budget stop, else the error as
+ * the gemloop class it names (`typedStoredError`), or itself. @internal
  */
 export function childErrorForParent(error: unknown): unknown {
   if (!(error instanceof Error) || SubagentError.isInstance(error)) return error;
@@ -67,7 +68,10 @@ export function childErrorForParent(error: unknown): unknown {
   if (typeof stop === 'object' && stop !== null) {
     return childBudgetStopError(stop as ChildBudgetStop);
   }
-  if (fields['code'] !== 'subagent' || error.name !== 'SubagentError') return error;
+  // Any other of gemloop's classes is rebuilt from its name and code (typed-stored-error.ts).
+  if (fields['code'] !== 'subagent' || error.name !== 'SubagentError') {
+    return typedStoredError(error);
+  }
   const path = fields['path'];
   const usage = fields['usage'];
   return new SubagentError({
@@ -77,7 +81,7 @@ export function childErrorForParent(error: unknown): unknown {
     childRun: undefined,
     usage: { ...EMPTY_USAGE, ...(typeof usage === 'object' && usage !== null ? usage : {}) },
     cost: (fields['cost'] ?? undefined) as SubagentError['cost'],
-    cause: error.cause,
+    cause: typedStoredError(error.cause),
   });
 }
 

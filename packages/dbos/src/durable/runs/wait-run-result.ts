@@ -1,5 +1,6 @@
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
 import { isOver, notFound, pause, statusNameOf, UNFINISHED } from './run-states.ts';
@@ -56,7 +57,9 @@ export async function waitRunResult(
               message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
               runId,
               status,
-              cause: error,
+              // The run's error as its class again (DBOS revives a plain Error): in this
+              // process, another, or one restarted after a crash alike.
+              cause: typedStoredError(error),
             });
           }
         }

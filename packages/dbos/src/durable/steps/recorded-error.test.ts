@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SubagentError } from '@gemloop/core/errors';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { createFakeLive, type FakeLive } from '@gemloop/testing/live';
 import pg from 'pg';
@@ -333,6 +334,7 @@ describe('stored errors of a real durable worker', () => {
     );
     expect(DurableRunError.isInstance(error)).toBe(true);
     expect(((error as DurableRunError).cause as Error).name).toBe('SubagentError');
+    expect(SubagentError.isInstance((error as DurableRunError).cause)).toBe(true);
     // Both executions ended with the same SubagentError (the clerk's, carried up through the
     // deputy as in-process: not told to the chief's model), its cause the clerk's failure.
     const ends = counter.lines().filter((line) => line.startsWith(`chief end ${runId} `));
@@ -347,8 +349,11 @@ describe('stored errors of a real durable worker', () => {
       'clerk',
       'OutputValidationError',
     ]);
+    // As in process (errors43): the deputy reads the clerk's stored error back as an
+    // OutputValidationError, which a subagent's failure text tells by its message alone (a
+    // plain Error's class was put before it: `failed: OutputValidationError: ...`).
     expect(message).toMatch(
-      /^The subagent clerk \(deputy#1 > clerk#1\) failed: OutputValidationError: /,
+      /^The subagent clerk \(deputy#1 > clerk#1\) failed: The model's structured answer does not match/,
     );
     expect(causeMessage).toContain('does not match the output schema');
     for (const leaked of LEAKS) expect(ends[0]).not.toContain(leaked);

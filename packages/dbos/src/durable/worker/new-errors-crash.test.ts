@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ForeignResponseError, SubagentError } from '@gemloop/core/errors';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -126,6 +127,10 @@ describe('a ForeignResponseError in a durable run killed before its end', () => 
       code: 'foreign-response',
       format: 'openai-chat-completion',
     });
+    // The class itself, as in process (errors43): read back after the SIGKILL and the replay.
+    const cause = (error as DurableRunError).cause;
+    expect(ForeignResponseError.isInstance(cause)).toBe(true);
+    expect(cause).toBeInstanceOf(ForeignResponseError);
   });
 
   it("a durable subagent's ForeignResponseError is its parent's SubagentError cause on the replay too", async () => {
@@ -141,12 +146,15 @@ describe('a ForeignResponseError in a durable run killed before its end', () => 
       'ForeignResponseError',
       'foreign-response',
       'openai-chat-completion',
-      // A child's stored error is a plain Error with the class's name, code and fields.
-      false,
+      // A child's stored error is rebuilt as its class for the parent (errors43: it was a plain
+      // Error with the class's name, code and fields), on the first execution and the replay.
+      true,
     ]);
-    expect((error as DurableRunError).cause).toMatchObject({
-      name: 'SubagentError',
-      code: 'subagent',
-    });
+    const told = (error as DurableRunError).cause;
+    expect(told).toMatchObject({ name: 'SubagentError', code: 'subagent' });
+    // Read back by this process from the row the restarted worker wrote: typed, the child's
+    // error under it too (errors43).
+    expect(SubagentError.isInstance(told)).toBe(true);
+    expect(ForeignResponseError.isInstance((told as SubagentError).cause)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { ContinuationError, ModelCallError } from '@gemloop/core/errors';
+import { ContinuationError, ModelCallError, ToolExecutionError } from '@gemloop/core/errors';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import {
   startWorker,
   stopWorker,
   type WorkerProcess,
+  waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '../../index.ts';
@@ -114,6 +115,8 @@ describe('a durable run whose tool throws a connection string', () => {
         FAKE_URL: fake.url,
         EXECUTOR_ID: 'redacted-error-0',
         THROWN,
+        // The worker reads a run's failure back in its own process too (errors43).
+        READ_BACK: 'leaky-same-process',
       },
       new URL('../../__fixtures__/secret-error-worker.ts', import.meta.url).pathname,
     );
@@ -126,6 +129,12 @@ describe('a durable run whose tool throws a connection string', () => {
     await fake?.close();
   });
 
+  it("reads the run's error back typed in the worker's own process (errors43)", async () => {
+    await waitFor(() => worker.output().includes('read-back '), 'the worker to read its run back');
+    const line = /read-back (.*)\n/.exec(worker.output())?.[1] ?? '';
+    expect(JSON.parse(line)).toEqual([true, true, true, 'lookup']);
+  });
+
   it('stores and throws the error without them, its class name and code kept', async () => {
     await runs.start('orders', { runId: 'leaky-1', input: 'Find order 7.' });
     const error = await runs.result('leaky-1').then(
@@ -135,6 +144,9 @@ describe('a durable run whose tool throws a connection string', () => {
     expect(DurableRunError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ runId: 'leaky-1', status: 'ERROR' });
     const cause = (error as DurableRunError).cause as Error & Record<string, unknown>;
+    // Read back from another process than the worker's: the class itself (errors43).
+    expect(ToolExecutionError.isInstance(cause)).toBe(true);
+    expect(cause).toBeInstanceOf(ToolExecutionError);
     expect(cause.name).toBe('ToolExecutionError');
     expect(cause['code']).toBe('tool-execution');
     expect(cause['toolName']).toBe('lookup');

@@ -6,6 +6,8 @@ import {
   ServerCallContext,
 } from '@a2a-js/sdk/server';
 import type { AgentEvent } from '@gemloop/core';
+import { GemloopError } from '@gemloop/core/errors';
+import { PluginError } from '@gemloop/core/plugins';
 import { describe, expect, it } from 'vitest';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import type { A2ADurablePendingApproval, A2ADurableRuns } from './durable-a2a-runs.ts';
@@ -255,5 +257,49 @@ describe('the durable A2A executor', () => {
     expect(events.at(-1)?.data).toMatchObject({
       status: { state: TaskState.TASK_STATE_COMPLETED },
     });
+  });
+
+  it("fails a task by its run's own error, as in process: a plugin's code and words, not durable-run's (errors43)", async () => {
+    // @gemloop/dbos's DurableRunError (by its code: serve does not depend on dbos), whose cause is
+    // the run's error read back as its class.
+    class DurableRunError extends GemloopError {
+      override readonly code = 'durable-run';
+    }
+    const run = { contents: [], newContents: [], steps: [], usage: {} } as never;
+    const secret = 'postgres://app:hunter2@10.0.0.5/audit';
+    const failure = (cause: unknown) =>
+      new DurableRunError({ message: `Durable run ended with status ERROR: ${secret}`, cause });
+    const told = async (thrown: unknown) => {
+      const { runs } = watchedRuns({
+        async *events() {},
+        status: async () => ({ status: 'ERROR' }),
+        result: async () => {
+          throw thrown;
+        },
+      });
+      const executor = createDurableExecutor({
+        durable: { runs, agent: 'support' },
+        onError: () => {},
+      });
+      const { bus, events } = recordingBus();
+      await executor.execute(request(`task-${crypto.randomUUID()}`, 'Hi'), bus);
+      const sent = JSON.stringify(events.at(-1));
+      expect(events.at(-1)?.data).toMatchObject({ status: { state: TaskState.TASK_STATE_FAILED } });
+      expect(JSON.stringify(events)).not.toContain('hunter2');
+      return sent;
+    };
+    const plugin = new PluginError({
+      plugin: 'audit',
+      hook: 'beforeModelCall',
+      run,
+      cause: new Error(secret),
+    });
+    const pluginSent = await told(failure(plugin));
+    expect(pluginSent).toContain('A plugin of the agent failed.');
+    expect(pluginSent).toContain('"plugin"');
+    // A cause that is none of gemloop's (a user's class, kept plain): the DurableRunError's own.
+    const plainSent = await told(failure(new Error(secret)));
+    expect(plainSent).toContain('The run failed.');
+    expect(plainSent).toContain('durable-run');
   });
 });

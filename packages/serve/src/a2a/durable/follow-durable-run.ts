@@ -1,5 +1,6 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
+import { GemloopError } from '@gemloop/core/errors';
 import { toBrowserError } from '@gemloop/core/internal';
 import { approvalRequest } from '../a2a-approvals.ts';
 import { answerArtifact, answerDeltaPublisher, statusPublisher } from '../task-parts.ts';
@@ -112,7 +113,7 @@ export async function followDurableRun({
     } catch (error) {
       onError(error);
       if (status === 'SUCCESS') return;
-      const shown = toBrowserError(error, undefined);
+      const shown = toBrowserError(runError(error), undefined);
       publishStatus(TaskState.TASK_STATE_FAILED, shown.message, {
         code: shown.code ?? 'run_failed',
       });
@@ -151,4 +152,22 @@ export function callKey(call: {
 function storedAnswer(result: unknown): string | undefined {
   const text = (result as { text?: unknown } | null | undefined)?.text;
   return typeof text === 'string' ? text : undefined;
+}
+
+/**
+ * The error a failed durable run's task tells by: the run's own (the `DurableRunError`'s cause,
+ * which `@gemloop/dbos` reads back as its gemloop class), so a task says `A tool failed.` with
+ * `tool-execution` as the same agent's task in process does, not `The run failed.` with
+ * `durable-run`; the error itself when its cause is none of gemloop's. By `code`: this package
+ * does not depend on `@gemloop/dbos`.
+ */
+function runError(error: unknown): unknown {
+  if (!GemloopError.isInstance(error) || error.code !== 'durable-run') return error;
+  try {
+    const cause: unknown = error.cause;
+    return GemloopError.isInstance(cause) ? cause : error;
+  } catch {
+    // A getter that throws: the error itself.
+    return error;
+  }
 }
