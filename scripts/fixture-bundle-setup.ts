@@ -16,12 +16,17 @@ const WORKER_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit']
  * worker (~80 starts a run), and the MCP and Live workers (two starts each, ~1,100 modules each
  * unbundled): their two files' four starts took 7.4, 7.4 s of CPU unbundled and 4.8, 4.5 s
  * bundled, the files' user + sys 17.6, 17.0 -> 15.4 (the bundles made cold), 14.5 s (ABAB at
- * load 34-46; bench/RESULTS.md, issue 53, helper test-speed-dbos4).
+ * load 34-46; bench/RESULTS.md, issue 53, helper test-speed-dbos4). The new-errors worker (six
+ * starts, new-errors-crash) and the secret-error worker (four: recorded-error three,
+ * redacted-run-error one) likewise (bench/RESULTS.md, test-speed21); unsafe-pattern-worker (one
+ * start) is not: its cold bundle would cost more than its start saves.
  */
 const BUNDLED_FIXTURES = [
   'src/__fixtures__/worker.ts',
   'src/__fixtures__/mcp-worker.ts',
   'src/__fixtures__/live-worker.ts',
+  'src/__fixtures__/new-errors-worker.ts',
+  'src/__fixtures__/secret-error-worker.ts',
 ];
 
 /**

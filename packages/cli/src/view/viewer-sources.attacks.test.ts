@@ -11,12 +11,19 @@ import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
 // (gemini-wire.md §3.4: `groundingChunks[{web{uri,title}}|{retrievedContext…}]`,
 // `searchEntryPoint{renderedContent(HTML)}`), and the viewer's Sources list turns its chunks into
 // links. A recorded run whose grounding names every scheme a link must not have, a key in a query,
-// a 2 MB address, bidi overrides, NUL and lone surrogates in titles, 100,000 chunks, and a
+// a 2 MB address, bidi overrides, NUL and lone surrogates in titles, thousands of chunks, and a
 // `renderedContent` of script: the page links http(s) only, shows a bounded list, runs no
 // script of the model's and holds no key. Never skips (no Chromium fails loudly).
 
 const GOOGLE_KEY = `AIza${'Sy0123456789abcdefghijklmnopqrstu'.padEnd(35, 'v')}`;
 const HUGE = `https://huge.example/${'a'.repeat(2 * 1024 * 1024)}`;
+/**
+ * Chunks past the hostile ones: ten times the 200 the list shows and twice the 1,000 items the test
+ * allows, so an unbounded list fails here as it did at attack42c's 100,000 (18.6 s to open); the
+ * 100,000 cost ~5 s of CPU a run to record, read and send for no more proof (bench/RESULTS.md,
+ * test-speed21).
+ */
+const MANY = 2_000;
 const NOT_WEB = [
   'javascript:window.__pwned=1',
   ' \tJaVaScRiPt:window.__pwned=2',
@@ -40,7 +47,7 @@ function hostileGrounding() {
     { web: { uri: 'https://bidi.example/', title: 'gpj.\u202Eexe\u0000\uD800 bidi' } },
     { retrievedContext: { uri: 'javascript:window.__pwned=4', title: 'retrieved' } },
   ];
-  for (let index = 0; index < 100_000; index += 1) {
+  for (let index = 0; index < MANY; index += 1) {
     chunks.push({ web: { uri: `https://many.example/${index}`, title: `many-${index}` } });
   }
   return {
