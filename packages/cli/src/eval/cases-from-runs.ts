@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, readdir, writeFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
@@ -7,6 +7,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
+import { writeTextFile } from './write-json-file.ts';
 
 /** The most run files `gemloop eval from-runs` reads (the newest first). */
 export const MAX_RUN_FILES_READ = 5000;
@@ -92,7 +93,7 @@ export async function casesFromRuns(
       `a subagent's run (of ${escapeControls(file.parentRunId)}) whose top run is not in ${escapeControls(dir)}; it becomes part of its top run's case when both are there.`,
     );
   }
-  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
+  if (lines.length > 0) await writeTextFile(resolve(cwd, out), `${lines.join('\n')}\n`);
   const trees = subagentRuns === 0 ? '' : ` (with ${subagentRuns} subagent run(s) in them)`;
   io.stdout(
     `${lines.length} case(s) written to ${out}${trees}; ${skipped + unfinished} run(s) skipped (${unfinished} failed, unfinished or without an answer; ${skipped} as said above).\n`,
@@ -296,7 +297,7 @@ export async function casesFromDatabase(
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(scrubDatabaseUrl(message, query.databaseUrl));
   }
-  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
+  if (lines.length > 0) await writeTextFile(resolve(cwd, out), `${lines.join('\n')}\n`);
   io.stdout(
     `${lines.length} case(s) written to ${out} from ${redactedUrl(query.databaseUrl)}; ${skipped} run(s) skipped (no answer to expect, or unreadable).\n`,
   );

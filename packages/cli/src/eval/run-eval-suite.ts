@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -8,7 +7,7 @@ import { importUserModule } from '../import-user-module.ts';
 import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
-import { makeParentFolder } from './write-json-file.ts';
+import { writeTextFile } from './write-json-file.ts';
 
 /** The flags of `gemloop eval <file>`, checked. */
 export type EvalSuiteFlags = {
@@ -152,10 +151,9 @@ export async function loadSuite(
   return { evals, suite, cases, path };
 }
 
-/** Writes a report file, making its folder. */
+/** Writes a report file, making its folder; whole or not at all (see {@link writeTextFile}). */
 export async function writeOut(path: string, text: string): Promise<void> {
-  await makeParentFolder(path);
-  await writeFile(path, text);
+  await writeTextFile(path, text);
 }
 
 /** Imports an eval suite module (`path` absolute; `given` names it in errors), checking its shape. */
