@@ -3,6 +3,7 @@ import type { RunTrajectory } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
 import { REPLAY_RESULT_FORMAT } from './replay-run-file.ts';
@@ -32,7 +33,11 @@ export async function diffRunFiles(
       return trajectoryOf(read.text, read.path, file, evals);
     }),
   );
-  const diff = evals.diffRuns(original as RunTrajectory, fork as RunTrajectory);
+  // The diff of the runs as recorded, then redacted: credentials a run file holds (a tool's
+  // output, a planted file) reach neither the terminal nor the report (attack43a). The command
+  // line as the process got it, as `gemloop chat` reads it: a secret flag's value counts too.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const diff = redact(evals.diffRuns(original as RunTrajectory, fork as RunTrajectory));
   // Line by line through escapeControls, as the eval comparison is: the report's names are
   // one line already, but a bidi override in a tool name or an argument reordered what the
   // terminal showed (attack-doors8: a hand-edited run file's call read as another call).
