@@ -8,6 +8,7 @@ import {
   defineOptions,
   nestedOption,
   type OptionCheck,
+  redactKeyShapes,
 } from '@gemloop/core/internal';
 import { AttemptTimeout, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
@@ -177,8 +178,11 @@ export async function runEvalObserved(
       : undefined;
   const name = options.name ?? RUN_EVAL_DEFAULTS.name;
   const emit = options.onEvent ?? (() => {});
-  // The keys never reach a result, an event, a span or a report (see redactAttempt).
-  const redact = createSecretRedactor(evalSecrets(apiKey));
+  // The keys never reach a result, an event, a span or a report (see redactAttempt); nor a Google
+  // key or OAuth token the eval never held, by its shape, as the client's errors (a tool output or
+  // a recorded answer quoting another project's key reached the CI log, attack43a).
+  const named = createSecretRedactor(evalSecrets(apiKey));
+  const redact = (text: string): string => redactKeyShapes(named(text));
   // Every public package shares one version (one changeset `fixed` group): core's is evals'.
   const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);
