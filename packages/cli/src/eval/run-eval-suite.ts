@@ -6,6 +6,7 @@ import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
 import { writeTextFile } from './write-json-file.ts';
 
@@ -52,7 +53,11 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       io,
       flags.allowInsecureHttp,
     );
-  const result: EvalResult = await evals.runEval({
+  // Credentials a dataset made from run files holds (a tool's output quoting a database URL,
+  // another project's key) reach neither the terminal nor the reports (attack43a); runEval keeps
+  // its own client's key out itself.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const ran: EvalResult = await evals.runEval({
     name: flags.name ?? suite.name ?? basename(path).replace(/\.[a-z]+$/, ''),
     createAgent: suite.createAgent,
     cases,
@@ -71,6 +76,7 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       );
     },
   });
+  const result = redact(ran);
   io.stdout(evals.formatSummary(result).split('\n').map(escapeControls).join('\n'));
   if (flags.json !== undefined)
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
