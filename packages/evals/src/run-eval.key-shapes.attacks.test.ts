@@ -25,7 +25,7 @@ describe('runEval: a Google key or OAuth token in what the run answered', () => 
     const gemini = createGemini({ apiKey: 'eval-key-a43a', fetch: fake.fetch, retry: false });
     const quoting: Scorer = {
       name: 'quotes',
-      score: ({ run }) => ({ score: 0, pass: false, reason: `got ${run.text}` }),
+      score: ({ run }) => ({ scorer: 'quotes', score: 0, pass: false, reason: `got ${run.text}` }),
     };
     try {
       const result = await runEval({

@@ -7,6 +7,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
 import { writeTextFile } from './write-json-file.ts';
 
 /** The most run files `gemloop eval from-runs` reads (the newest first). */
@@ -61,6 +62,18 @@ export async function casesFromRuns(
       skip(label, escapeControls((error as Error).message));
     }
   }
+  // Before any case is made: a recorded run is never written over with the dataset.
+  await refuseOutputOverInput({
+    flag: '--out',
+    given: out,
+    output: resolve(cwd, out),
+    inputs: files
+      .filter((file) => file.runId !== undefined)
+      .map((file) => ({
+        path: file.path,
+        is: `a recorded run (${file.label}) this command reads`,
+      })),
+  });
   const children = new Map<string, RunFile[]>();
   for (const file of files) {
     if (file.parentRunId === undefined) continue;

@@ -6,6 +6,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
 import { REPLAY_RESULT_FORMAT } from './replay-run-file.ts';
 import { writeJsonFile } from './write-json-file.ts';
 
@@ -22,6 +23,14 @@ export async function diffRunFiles(
 ): Promise<number> {
   const evals = await loadEvals();
   if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
+  if (options.json !== undefined) {
+    await refuseOutputOverInput({
+      flag: '--json',
+      given: options.json,
+      output: resolve(cwd, options.json),
+      inputs: files.map((file) => ({ path: resolve(cwd, file), is: 'one of the run files' })),
+    });
+  }
   const [original, fork] = await Promise.all(
     files.map(async (file, index) => {
       const read = await readRecordedFile(

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
-import { liveSettings, loadSuite, writeOut } from './run-eval-suite.ts';
+import { liveSettings, loadSuite, refuseWritingOverSuite, writeOut } from './run-eval-suite.ts';
 
 /** The flags of `gemloop eval canary <file>`, checked. */
 export type CanarySuiteFlags = {
@@ -32,7 +32,8 @@ export async function runCanarySuite(
   io: CliIo,
   cwd: string,
 ): Promise<number> {
-  const { evals, suite, cases } = await loadSuite(flags.file, cwd);
+  const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
+  await refuseWritingOverSuite(suite, path, cwd, { '--json': flags.json });
   const live = liveSettings('gemloop eval canary', flags.baseUrl, io, flags.allowInsecureHttp);
   const union = (a: readonly string[] | undefined, b: readonly string[]) => [
     ...new Set([...(a ?? []), ...b]),

@@ -8,6 +8,7 @@ import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
 import { writeTextFile } from './write-json-file.ts';
 
 /** The flags of `gemloop eval <file>`, checked. */
@@ -37,6 +38,7 @@ const SUITE_SHAPE =
  */
 export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string): Promise<number> {
   const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
+  await refuseWritingOverSuite(suite, path, cwd, { '--json': flags.json, '--junit': flags.junit });
   let live: LiveSettings | undefined;
   if (flags.batch && suite.batch === undefined) {
     throw new CliFlagError({
@@ -155,6 +157,28 @@ export async function loadSuite(
     );
   }
   return { evals, suite, cases, path };
+}
+
+/**
+ * Refuses a report flag naming the suite's file or its JSONL dataset, before the suite runs: a
+ * `--json cases.jsonl` (meant: result.json) replaced the dataset with the result (attack43a).
+ */
+export async function refuseWritingOverSuite(
+  suite: EvalSuite,
+  path: string,
+  cwd: string,
+  outputs: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const inputs = [
+    { path, is: "the suite's file" },
+    ...(typeof suite.cases === 'string'
+      ? [{ path: resolve(dirname(path), suite.cases), is: "the suite's dataset" }]
+      : []),
+  ];
+  for (const [flag, given] of Object.entries(outputs)) {
+    if (given !== undefined)
+      await refuseOutputOverInput({ flag, given, output: resolve(cwd, given), inputs });
+  }
 }
 
 /** Writes a report file, making its folder; whole or not at all (see {@link writeTextFile}). */
