@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { liveSettings, loadSuite, refuseWritingOverSuite, writeOut } from './run-eval-suite.ts';
 
 /** The flags of `gemloop eval canary <file>`, checked. */
@@ -38,7 +39,10 @@ export async function runCanarySuite(
   const union = (a: readonly string[] | undefined, b: readonly string[]) => [
     ...new Set([...(a ?? []), ...b]),
   ];
-  const result = await evals.runCanary({
+  // This shell's credentials in an error of the agent's (a driver quoting DATABASE_URL) reach
+  // neither the terminal nor --json, as gemloop eval's (attack43a).
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const ran = await evals.runCanary({
     createAgent: suite.createAgent,
     cases,
     scorers: suite.scorers,
@@ -60,6 +64,7 @@ export async function runCanarySuite(
       );
     },
   });
+  const result = redact(ran);
   io.stdout(evals.formatCanary(result));
   if (flags.json !== undefined)
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
