@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeUtf8File } from '@gemloop/core/internal';
 import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -248,7 +249,14 @@ async function readRunFile(path: string, maxChars: number): Promise<string | und
     const stats = await handle.stat();
     if (!stats.isFile()) throw new Error('not a regular file (a FIFO, a folder or a device)');
     if (stats.size > maxChars) return undefined;
-    return await handle.readFile('utf8');
+    // Strictly: a byte of another encoding read as U+FFFD made a case no run gave (attack43a).
+    const decoded = decodeUtf8File(await handle.readFile());
+    if ('line' in decoded) {
+      throw new Error(
+        `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8, or record the run again.`,
+      );
+    }
+    return decoded.text;
   } finally {
     await handle.close();
   }
