@@ -11,7 +11,13 @@ import { findUnreproduced, servable } from './replay/find-omitted.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { routeRecordedRuns } from './replay/route-recorded-runs.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
-import { checkScore, type EvalRunOutput, type EvalToolCall, type Score } from './scorer.ts';
+import {
+  checkScore,
+  type EvalRunOutput,
+  type EvalToolCall,
+  type Score,
+  scorerCopy,
+} from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
 
@@ -86,7 +92,7 @@ export async function runAttempt(
       for (const scorer of settings.scorers) {
         const score = checkScore(
           scorer,
-          await scorer.score({ evalCase, run: output, signal: controller.signal }),
+          await scorer.score({ evalCase, run: scorerCopy(output), signal: controller.signal }),
         );
         if (score !== undefined) scores.push(score);
       }

@@ -12,6 +12,7 @@ import {
   type EvalToolCall,
   type Score,
   type Scorer,
+  scorerCopy,
 } from './scorer.ts';
 
 /**
@@ -121,7 +122,11 @@ export async function runBatchAttempts(
           const score = checkScore(
             scorer,
             await untilAborted(
-              scorer.score({ evalCase: job.evalCase, run: output, signal: settings.signal }),
+              scorer.score({
+                evalCase: job.evalCase,
+                run: scorerCopy(output),
+                signal: settings.signal,
+              }),
               settings.signal,
             ),
           );

@@ -146,3 +146,19 @@ export function checkScore(scorer: Scorer, value: unknown): Score | undefined {
     reason: cutTextNoted(reason as string, MAX_REASON_CHARS),
   };
 }
+
+/**
+ * A scorer's own copy of a run's output: its lists and each call's record are new, the values in
+ * them (arguments, outputs) shared. Every scorer of an attempt was handed the same object, and so
+ * was the canary's record of the run's trajectory: a scorer sorting `run.toolCalls` in place
+ * reordered the calls for every scorer after it and for the canary (attack43a). Lists and records
+ * only: a copy of every argument would cost a deep clone per scorer of outputs that can be large.
+ * @internal
+ */
+export function scorerCopy(output: EvalRunOutput): EvalRunOutput {
+  return {
+    ...output,
+    turns: [...output.turns],
+    toolCalls: output.toolCalls.map((call) => ({ ...call })),
+  };
+}
