@@ -45,8 +45,11 @@ export async function casesFromRuns(
   let skipped = 0;
   let unfinished = 0;
   let subagentRuns = 0;
-  // Every file is read before any case is made: a run's subagents are known only from their own
-  // files (their run-start names it as their parent), which may come before or after it.
+  // Every file's ids are read before any case is made: a run's subagents are known only from
+  // their own files (their run-start names it as their parent), which may come before or after
+  // it. Only the ids are kept; each case reads its files again. Holding every file's text until
+  // the end held the whole folder in memory: 240 MB of runs grew the heap by 211 MB, and a folder
+  // of a few GB ended the process (attack43a).
   const files: RunFile[] = [];
   for (const name of names.reverse()) {
     const label = escapeControls(name);
@@ -56,7 +59,7 @@ export async function casesFromRuns(
         skip(label, `larger than ${evals.MAX_RUN_FILE_CHARS} characters; not turned into a case.`);
         continue;
       }
-      files.push({ label, path: join(folder, name), text, ...runIdsOf(text) });
+      files.push({ label, path: join(folder, name), ...runIdsOf(text) });
     } catch (error) {
       // The message can quote the file (a run-start's `format`): its bytes must not reach the
       // terminal as escape sequences.
@@ -82,14 +85,32 @@ export async function casesFromRuns(
     if (siblings === undefined) children.set(file.parentRunId, [file]);
     else siblings.push(file);
   }
+  // A file read again for its case (it may have changed since: a run still being written).
+  const textOf = async (file: RunFile): Promise<string> => {
+    const text = await readRunFile(file.path, evals.MAX_RUN_FILE_CHARS);
+    if (text === undefined)
+      throw new Error(
+        `larger than ${evals.MAX_RUN_FILE_CHARS} characters; not turned into a case.`,
+      );
+    return text;
+  };
+  const subagentText = (child: RunFile): Promise<string> =>
+    textOf(child).catch((error: unknown) => {
+      throw new Error(`its subagent's run ${child.label}: ${(error as Error).message}`);
+    });
   const inTree = new Set<RunFile>();
   for (const file of files) {
     if (file.parentRunId !== undefined) continue;
     const subagents = descendantsOf(file, children);
     for (const child of subagents) inTree.add(child);
     try {
-      const evalCase = evals.caseFromRunFile(file.text, file.path, {
-        subagentRuns: subagents.map((child) => ({ text: child.text, runFile: child.path })),
+      const evalCase = evals.caseFromRunFile(await textOf(file), file.path, {
+        subagentRuns: await Promise.all(
+          subagents.map(async (child) => ({
+            text: await subagentText(child),
+            runFile: child.path,
+          })),
+        ),
       });
       if (evalCase === undefined) unfinished++;
       else if (dataset.add(evalCase, file.label)) subagentRuns += subagents.length;
@@ -115,11 +136,10 @@ export async function casesFromRuns(
   return lines.length;
 }
 
-/** A run file read for `from-runs`. */
+/** A run file read for `from-runs`: where it is and its ids (its text is read again for its case). */
 type RunFile = {
   label: string;
   path: string;
-  text: string;
   runId: string | undefined;
   parentRunId: string | undefined;
 };
