@@ -16,6 +16,7 @@ import {
   type EvalRunOutput,
   type EvalToolCall,
   type Score,
+  scorerCase,
   scorerCopy,
 } from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
@@ -92,7 +93,11 @@ export async function runAttempt(
       for (const scorer of settings.scorers) {
         const score = checkScore(
           scorer,
-          await scorer.score({ evalCase, run: scorerCopy(output), signal: controller.signal }),
+          await scorer.score({
+            evalCase: scorerCase(evalCase),
+            run: scorerCopy(output),
+            signal: controller.signal,
+          }),
         );
         if (score !== undefined) scores.push(score);
       }

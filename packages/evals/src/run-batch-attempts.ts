@@ -12,6 +12,7 @@ import {
   type EvalToolCall,
   type Score,
   type Scorer,
+  scorerCase,
   scorerCopy,
 } from './scorer.ts';
 
@@ -123,7 +124,7 @@ export async function runBatchAttempts(
             scorer,
             await untilAborted(
               scorer.score({
-                evalCase: job.evalCase,
+                evalCase: scorerCase(job.evalCase),
                 run: scorerCopy(output),
                 signal: settings.signal,
               }),

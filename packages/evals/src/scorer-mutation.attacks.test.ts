@@ -62,6 +62,36 @@ describe('a scorer that changes the run output it is given', () => {
     }
   });
 
+  it("sorting the case's expected calls changes nothing another scorer or repeat sees", async () => {
+    const fake = fakeModel(() => ['send_email', 'cancel_subscription']);
+    const sortsExpected: Scorer = defineScorer('sorts-expected', ({ evalCase }) => {
+      evalCase.expected?.toolCalls?.sort((a, b) => a.name.localeCompare(b.name));
+      return true;
+    });
+    try {
+      const gemini = createGemini({ apiKey: 'k', fetch: fake.fetch, retry: false });
+      const result = await runEval({
+        mode: 'live',
+        live: { gemini },
+        repeats: 2,
+        cases: [
+          {
+            id: 'order',
+            input: 'Cancel u1.',
+            expected: {
+              toolCalls: [{ name: 'send_email' }, { name: 'cancel_subscription' }],
+            },
+          },
+        ],
+        createAgent: ({ gemini: client }) => supportAgent(client, 'gemini-2.5-flash'),
+        scorers: [sortsExpected, toolTrajectory({ match: 'in-order' })],
+      });
+      expect(result.attempts.map((attempt) => attempt.status)).toEqual(['pass', 'pass']);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("changes nothing of the canary's trajectories: a swap of two calls is still a change", async () => {
     const fake = fakeModel((model) =>
       model === 'gemini-2.5-pro'
