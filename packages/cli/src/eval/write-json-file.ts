@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { makeFolder } from '@gemloop/core/internal';
 
@@ -29,6 +30,9 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
     return;
   }
   const target = existing === undefined ? path : await realpath(path);
+  // A file its owner made read-only (a baseline kept with chmod 444) is refused as writing it in
+  // place refused it: a rename would replace it, the folder being writable.
+  if (existing !== undefined) await access(target, constants.W_OK);
   // Beside the target: a rename within one filesystem is atomic, one across them fails (EXDEV).
   const temporary = join(
     dirname(target),
