@@ -54,12 +54,23 @@ export async function runAttempt(
   };
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The eval's own signal (runEval's `signal`) stops the attempt as its time limit does.
+  const parent = settings.signal;
+  let stopWaiting = (): void => {};
   const timedOut = new Promise<never>((_, reject) => {
     timer = startTimer(settings.timeoutMs, () => {
       const error = new AttemptTimeout(`the case took longer than ${settings.timeoutMs} ms`);
       controller.abort(error);
       reject(error);
     });
+    if (parent === undefined) return;
+    const onAbort = (): void => {
+      controller.abort(parent.reason);
+      reject(parent.reason);
+    };
+    if (parent.aborted) onAbort();
+    parent.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = () => parent.removeEventListener('abort', onAbort);
   });
   let fake: Replay | undefined;
   let results: AgentResult<unknown>[] = [];
@@ -134,6 +145,7 @@ export async function runAttempt(
     };
   } finally {
     clearTimeout(timer);
+    stopWaiting();
   }
 }
 

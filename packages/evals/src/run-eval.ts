@@ -89,6 +89,7 @@ const runEvalKeys: DeclaredOptions<RunEvalOptions> = defineOptions<RunEvalOption
     onEvent: checkedWhereUsed,
     telemetry: checkedWhereUsed,
     now: checkedWhereUsed,
+    signal: checkedWhereUsed,
   },
 });
 
@@ -157,6 +158,10 @@ export async function runEvalObserved(
       'cases is empty: give at least one case (a dataset made by gemloop eval from-runs is empty when no recorded run made a case).',
     );
   }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalid('signal', 'signal must be an AbortSignal (new AbortController().signal).');
+  signal?.throwIfAborted();
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {
@@ -190,7 +195,8 @@ export async function runEvalObserved(
   let done = 0;
   const total = jobs.length;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    // Once the signal aborts no case is started; the running ones abort with it (runAttempt).
+    while (next < jobs.length && signal?.aborted !== true) {
       const index = next++;
       const job = jobs[index] as (typeof jobs)[number];
       emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
@@ -223,6 +229,9 @@ export async function runEvalObserved(
     const timer = startTimer(timeoutMs, () =>
       controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
     );
+    // The caller's abort stops the job as its time limit does (the job is cancelled).
+    const stop = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       jobs.forEach((job, index) => {
         emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
@@ -249,6 +258,7 @@ export async function runEvalObserved(
       );
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
     }
   };
   const startedAt = new Date().toISOString();
@@ -256,6 +266,8 @@ export async function runEvalObserved(
     emit({ type: 'suite-start', name, mode, cases: options.cases.length, attempts: total });
     if (mode === 'batch') await batchWorker();
     else await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    // Stopped: the attempts it has are not the eval asked for, and no gate may read them as one.
+    signal?.throwIfAborted();
     const result: EvalResult = {
       format: 'gemloop-eval',
       version: EVAL_RESULT_FORMAT,

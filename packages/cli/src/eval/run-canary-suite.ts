@@ -6,6 +6,8 @@ import { liveSettings, loadSuite, refuseWritingOverSuite, writeOut } from './run
 
 /** The flags of `gemloop eval canary <file>`, checked. */
 export type CanarySuiteFlags = {
+  /** Aborted by the user's interrupt: the eval stops (runEval's `signal`). */
+  signal?: AbortSignal | undefined;
   file: string;
   from: string;
   to: string;
@@ -58,6 +60,7 @@ export async function runCanarySuite(
     concurrency: flags.concurrency,
     timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
     streaming: suite.streaming,
+    signal: flags.signal,
     onAttempt: (attempt, done, total) => {
       io.stderr(
         `[${done}/${total}] ${attempt.status === 'error' ? 'ERROR' : 'RUN  '} ${escapeControls(attempt.caseId)} #${attempt.repeat + 1} (${Math.round(attempt.latencyMs)} ms)\n`,

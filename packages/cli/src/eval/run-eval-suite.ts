@@ -13,6 +13,8 @@ import { writeTextFile } from './write-json-file.ts';
 
 /** The flags of `gemloop eval <file>`, checked. */
 export type EvalSuiteFlags = {
+  /** Aborted by the user's interrupt: the eval stops (runEval's `signal`). */
+  signal?: AbortSignal | undefined;
   file: string;
   minPass: number | undefined;
   concurrency: number | undefined;
@@ -71,6 +73,7 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     repeats: flags.repeats,
     timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
     streaming: suite.streaming,
+    signal: flags.signal,
     onAttempt: (attempt, done, total) => {
       const repeat = attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : '';
       io.stderr(
