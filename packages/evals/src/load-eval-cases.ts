@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { decodeUtf8File } from '@gemloop/core/internal';
 import type { EvalCase } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
 import { MAX_DATASET_CHARS, parseEvalCases } from './parse-eval-cases.ts';
@@ -54,12 +55,23 @@ export async function loadEvalCases(path: string): Promise<EvalCase[]> {
         problem: `${stats.size} bytes, more than ${MAX_DATASET_CHARS}; split the dataset.`,
       });
     }
+    let bytes: Uint8Array;
     try {
-      text = await handle.readFile('utf8');
+      bytes = await handle.readFile();
     } catch (error) {
       // An I/O error, or no permission to read.
       throw cannotRead(error);
     }
+    const decoded = decodeUtf8File(bytes);
+    if ('line' in decoded) {
+      throw new EvalDatasetError({
+        source: path,
+        line: decoded.line,
+        problem:
+          'this line is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save the dataset as UTF-8.',
+      });
+    }
+    text = decoded.text;
   } finally {
     await handle.close().catch(() => {});
   }

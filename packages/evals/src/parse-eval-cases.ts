@@ -7,6 +7,7 @@ import type {
   RecordedSubagentRun,
 } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
+import { MAX_COMPARED_DEPTH } from './scorers/deep-equal.ts';
 import { MAX_SIMULATED_TURNS } from './simulated-user.ts';
 
 /** The largest dataset read, in characters (past it: `EvalDatasetError`). */
@@ -99,6 +100,32 @@ export function textLines(text: string): string[] {
 }
 
 /**
+ * The most levels of objects and arrays in a case, the case itself level 1: past them no
+ * comparison judges the values ({@link MAX_COMPARED_DEPTH}), and a line nested 20,000 deep loaded,
+ * then its replay failed as a network error ("could not reach …: Maximum call stack size
+ * exceeded", attack43a).
+ */
+export const MAX_CASE_NESTING: number = MAX_COMPARED_DEPTH;
+
+/**
+ * The first field of `value` nested past {@link MAX_CASE_NESTING}, or `undefined`. A walk with its
+ * own stack: a recursion would overflow on exactly the values it is there to refuse.
+ */
+function fieldNestedTooDeep(value: Record<string, unknown>): string | undefined {
+  for (const [field, item] of Object.entries(value)) {
+    const stack: [unknown, number][] = [[item, 2]];
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      const [node, level] = next;
+      if (typeof node !== 'object' || node === null) continue;
+      if (level > MAX_CASE_NESTING) return field;
+      const children = Array.isArray(node) ? node : Object.values(node);
+      for (const child of children) stack.push([child, level + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Checks one case (from JSONL or a TypeScript dataset) and copies its known fields. Throws an
  * {@link EvalDatasetError} naming the field that is wrong.
  */
@@ -109,6 +136,12 @@ export function toEvalCase(value: unknown, source = '<inline>', line?: number): 
   if (!isRecord(value)) return fail('a case must be a JSON object.');
   const id = value['id'];
   if (!isCaseId(id)) return fail(`'id' must be ${CASE_ID_RULE}.`);
+  const tooDeep = fieldNestedTooDeep(value);
+  if (tooDeep !== undefined) {
+    fail(
+      `case '${id}': '${tooDeep}' is nested deeper than ${MAX_CASE_NESTING} levels of objects and arrays, past what a comparison judges; flatten it, or leave the case out.`,
+    );
+  }
   const evalCase: EvalCase = { id };
   const input = value['input'];
   if (input !== undefined) {

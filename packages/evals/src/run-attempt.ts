@@ -11,7 +11,14 @@ import { findUnreproduced, servable } from './replay/find-omitted.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { routeRecordedRuns } from './replay/route-recorded-runs.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
-import { checkScore, type EvalRunOutput, type EvalToolCall, type Score } from './scorer.ts';
+import {
+  checkScore,
+  type EvalRunOutput,
+  type EvalToolCall,
+  type Score,
+  scorerCase,
+  scorerCopy,
+} from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
 
@@ -47,12 +54,23 @@ export async function runAttempt(
   };
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The eval's own signal (runEval's `signal`) stops the attempt as its time limit does.
+  const parent = settings.signal;
+  let stopWaiting = (): void => {};
   const timedOut = new Promise<never>((_, reject) => {
     timer = startTimer(settings.timeoutMs, () => {
       const error = new AttemptTimeout(`the case took longer than ${settings.timeoutMs} ms`);
       controller.abort(error);
       reject(error);
     });
+    if (parent === undefined) return;
+    const onAbort = (): void => {
+      controller.abort(parent.reason);
+      reject(parent.reason);
+    };
+    if (parent.aborted) onAbort();
+    parent.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = () => parent.removeEventListener('abort', onAbort);
   });
   let fake: Replay | undefined;
   let results: AgentResult<unknown>[] = [];
@@ -86,7 +104,11 @@ export async function runAttempt(
       for (const scorer of settings.scorers) {
         const score = checkScore(
           scorer,
-          await scorer.score({ evalCase, run: output, signal: controller.signal }),
+          await scorer.score({
+            evalCase: scorerCase(evalCase),
+            run: scorerCopy(output),
+            signal: controller.signal,
+          }),
         );
         if (score !== undefined) scores.push(score);
       }
@@ -123,6 +145,7 @@ export async function runAttempt(
     };
   } finally {
     clearTimeout(timer);
+    stopWaiting();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Content, Gemini } from '@gemloop/core';
 import type { BatchRunState, BatchRunsOptions, BatchRunsState } from '@gemloop/core/batch';
 import { createBatchRuns } from '@gemloop/core/batch';
+import { createBatches } from '@gemloop/core/http';
 import { costOf } from '@gemloop/core/models';
 import { describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
@@ -11,6 +12,8 @@ import {
   type EvalToolCall,
   type Score,
   type Scorer,
+  scorerCase,
+  scorerCopy,
 } from './scorer.ts';
 
 /**
@@ -77,14 +80,20 @@ export async function runBatchAttempts(
   if (batched.length === 0) return attempts as EvalAttempt[];
   const { onState, ...batchOptions } = settings.batch;
   let done: BatchRunsState;
+  // The last state a step gave: its pending job is the one to cancel when the eval gives up.
+  let last: BatchRunsState | undefined;
   try {
     const runs = createBatchRuns({ ...batchOptions, gemini: settings.gemini });
     const inputs = batched.map((index) => inputOf((jobs[index] as BatchJob).evalCase));
     done = await runs.run(runs.start(inputs), {
       signal: settings.signal,
-      ...(onState === undefined ? {} : { onState }),
+      onState: async (state) => {
+        last = state;
+        await onState?.(state);
+      },
     });
   } catch (error) {
+    if (settings.signal.aborted) await cancelJob(settings.gemini, last?.pending?.batchName);
     for (const index of batched) attempts[index] = failed(jobs[index] as BatchJob, error);
     return attempts as EvalAttempt[];
   }
@@ -114,7 +123,11 @@ export async function runBatchAttempts(
           const score = checkScore(
             scorer,
             await untilAborted(
-              scorer.score({ evalCase: job.evalCase, run: output, signal: settings.signal }),
+              scorer.score({
+                evalCase: scorerCase(job.evalCase),
+                run: scorerCopy(output),
+                signal: settings.signal,
+              }),
               settings.signal,
             ),
           );
@@ -134,6 +147,26 @@ export async function runBatchAttempts(
     }),
   );
   return attempts as EvalAttempt[];
+}
+
+/** How long cancelling a job the eval gave up on may take before it is left to expire. */
+const CANCEL_TIMEOUT_MS = 10_000;
+
+/**
+ * Cancels the job of a round the eval gave up on (its time limit): createBatchRuns leaves a job
+ * running on abort so that a saved state can resume it, but runEval keeps no state to resume, and
+ * the job went on at Google, billed for answers no one reads, for up to 48 hours (attack43a).
+ * Best effort, bounded: a cancel that fails leaves the job to expire, as before.
+ */
+async function cancelJob(gemini: Gemini, batchName: string | undefined): Promise<void> {
+  if (batchName === undefined) return;
+  try {
+    await createBatches(gemini).cancel(batchName, {
+      signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+    });
+  } catch {
+    // Left to expire: the attempts already say the eval gave up on the job.
+  }
 }
 
 /**

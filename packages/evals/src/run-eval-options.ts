@@ -86,6 +86,12 @@ export type RunEvalOptions = {
    * (a replay replays the agent's turns, not the user's). @defaultValue none: such a case errors
    */
   simulatedUser?: { gemini: Gemini; model?: string | undefined } | undefined;
+  /**
+   * Stops the eval: no case is started once it aborts, the running ones are aborted (their
+   * agents' runs and scorers get the abort), a batch job is cancelled, and `runEval` rejects with
+   * the signal's reason. What `gemloop eval` aborts on Ctrl-C.
+   */
+  signal?: AbortSignal | undefined;
   /** Called after each attempt, for progress. */
   onAttempt?: ((attempt: EvalAttempt, done: number, total: number) => void) | undefined;
   /**

@@ -8,6 +8,7 @@ import {
   defineOptions,
   nestedOption,
   type OptionCheck,
+  redactKeyShapes,
 } from '@gemloop/core/internal';
 import { AttemptTimeout, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
@@ -88,6 +89,7 @@ const runEvalKeys: DeclaredOptions<RunEvalOptions> = defineOptions<RunEvalOption
     onEvent: checkedWhereUsed,
     telemetry: checkedWhereUsed,
     now: checkedWhereUsed,
+    signal: checkedWhereUsed,
   },
 });
 
@@ -156,6 +158,10 @@ export async function runEvalObserved(
       'cases is empty: give at least one case (a dataset made by gemloop eval from-runs is empty when no recorded run made a case).',
     );
   }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalid('signal', 'signal must be an AbortSignal (new AbortController().signal).');
+  signal?.throwIfAborted();
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {
@@ -177,8 +183,11 @@ export async function runEvalObserved(
       : undefined;
   const name = options.name ?? RUN_EVAL_DEFAULTS.name;
   const emit = options.onEvent ?? (() => {});
-  // The keys never reach a result, an event, a span or a report (see redactAttempt).
-  const redact = createSecretRedactor(evalSecrets(apiKey));
+  // The keys never reach a result, an event, a span or a report (see redactAttempt); nor a Google
+  // key or OAuth token the eval never held, by its shape, as the client's errors (a tool output or
+  // a recorded answer quoting another project's key reached the CI log, attack43a).
+  const named = createSecretRedactor(evalSecrets(apiKey));
+  const redact = (text: string): string => redactKeyShapes(named(text));
   // Every public package shares one version (one changeset `fixed` group): core's is evals'.
   const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);
@@ -186,7 +195,8 @@ export async function runEvalObserved(
   let done = 0;
   const total = jobs.length;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    // Once the signal aborts no case is started; the running ones abort with it (runAttempt).
+    while (next < jobs.length && signal?.aborted !== true) {
       const index = next++;
       const job = jobs[index] as (typeof jobs)[number];
       emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
@@ -219,6 +229,9 @@ export async function runEvalObserved(
     const timer = startTimer(timeoutMs, () =>
       controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
     );
+    // The caller's abort stops the job as its time limit does (the job is cancelled).
+    const stop = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       jobs.forEach((job, index) => {
         emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
@@ -245,6 +258,7 @@ export async function runEvalObserved(
       );
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
     }
   };
   const startedAt = new Date().toISOString();
@@ -252,6 +266,8 @@ export async function runEvalObserved(
     emit({ type: 'suite-start', name, mode, cases: options.cases.length, attempts: total });
     if (mode === 'batch') await batchWorker();
     else await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    // Stopped: the attempts it has are not the eval asked for, and no gate may read them as one.
+    signal?.throwIfAborted();
     const result: EvalResult = {
       format: 'gemloop-eval',
       version: EVAL_RESULT_FORMAT,

@@ -146,3 +146,34 @@ export function checkScore(scorer: Scorer, value: unknown): Score | undefined {
     reason: cutTextNoted(reason as string, MAX_REASON_CHARS),
   };
 }
+
+/**
+ * A scorer's own copy of a case's expected tool calls (the list and each call's record; the rest
+ * of the case shared): the same case object goes to every scorer of every repeat, and a scorer
+ * sorting `evalCase.expected.toolCalls` in place reordered them for all of them (attack43a).
+ * @internal
+ */
+export function scorerCase(evalCase: EvalCase): EvalCase {
+  const expected = evalCase.expected;
+  if (expected?.toolCalls === undefined) return evalCase;
+  return {
+    ...evalCase,
+    expected: { ...expected, toolCalls: expected.toolCalls.map((call) => ({ ...call })) },
+  };
+}
+
+/**
+ * A scorer's own copy of a run's output: its lists and each call's record are new, the values in
+ * them (arguments, outputs) shared. Every scorer of an attempt was handed the same object, and so
+ * was the canary's record of the run's trajectory: a scorer sorting `run.toolCalls` in place
+ * reordered the calls for every scorer after it and for the canary (attack43a). Lists and records
+ * only: a copy of every argument would cost a deep clone per scorer of outputs that can be large.
+ * @internal
+ */
+export function scorerCopy(output: EvalRunOutput): EvalRunOutput {
+  return {
+    ...output,
+    turns: [...output.turns],
+    toolCalls: output.toolCalls.map((call) => ({ ...call })),
+  };
+}

@@ -31,7 +31,8 @@ tsx, on every Node) whose default export is defineEvalSuite({ createAgent, cases
 recorded model turns through the fake Gemini (offline, no key) and a request that differs from
 the recorded one (prompt, tools, arguments) fails the case as drift; --live runs against the
 model with GEMINI_API_KEY. Prints progress and a summary (pass rates, score distributions,
-tokens, cost, latency); exits 1 when the pass rate is under the gate.
+tokens, cost, latency); exits 1 when the pass rate is under the gate. Ctrl-C stops an eval or a
+canary: the running cases are aborted, a batch job is cancelled, no result is written (exit 130).
 
 Options:
   --min-pass R          the pass rate (0 to 1) under which the command exits 1 (default: the
@@ -80,7 +81,55 @@ export type EvalCommandOptions = {
   loadRecordedRuns?: ((cwd: string) => Promise<ReadRecordedRuns | undefined>) | undefined;
   /** The clock `--since 7d` counts back from. @defaultValue `Date.now` */
   now?: (() => number) | undefined;
+  /**
+   * Calls `stop` on the user's interrupt while an eval or a canary runs; returns what stops
+   * listening. @defaultValue the first SIGINT or SIGTERM of the process
+   */
+  onInterrupt?: ((stop: () => void) => () => void) | undefined;
 };
+
+/**
+ * The first Ctrl-C (or SIGTERM) stops the eval (its batch job cancelled, its agents aborted); the
+ * listener is gone after it, so a second one is Node's own and ends the process.
+ */
+function onFirstSignal(stop: () => void): () => void {
+  const once = (): void => {
+    release();
+    stop();
+  };
+  const release = (): void => {
+    process.off('SIGINT', once);
+    process.off('SIGTERM', once);
+  };
+  process.once('SIGINT', once);
+  process.once('SIGTERM', once);
+  return release;
+}
+
+/**
+ * Runs `work` with a signal the user's interrupt aborts: 130 (the shell's code for a Ctrl-C) and
+ * what was stopped when it did, else `work`'s code.
+ */
+async function interruptible(
+  command: string,
+  io: CliIo,
+  onInterrupt: (stop: () => void) => () => void,
+  work: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const controller = new AbortController();
+  const release = onInterrupt(() => controller.abort(new Error(`${command} was interrupted`)));
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    io.stderr(
+      `${command}: stopped (interrupted): the cases running were aborted and none was started after; no result was written.\n`,
+    );
+    return 130;
+  } finally {
+    release();
+  }
+}
 
 /** Makes the `eval` command; `cwd` is where files are looked for. */
 export function createEvalCommand(
@@ -176,7 +225,8 @@ export function createEvalCommand(
           const written = await casesFromRuns(dir, out, io, cwd);
           return written === 0 ? noCases(io, escapeControls(dir), out) : 0;
         }
-        if (first === 'canary') return await canary(rest, io, cwd);
+        if (first === 'canary')
+          return await canary(rest, io, cwd, options.onInterrupt ?? onFirstSignal);
         if (first === 'bisect') return await bisect(rest, io, cwd);
         if (first === 'compare') {
           const files = rest.filter((arg) => !arg.startsWith('--'));
@@ -240,23 +290,30 @@ export function createEvalCommand(
           );
           return 2;
         }
-        return await runEvalSuite(
-          {
-            file: first,
-            minPass: rate(values['min-pass']),
-            concurrency: count('--concurrency', values['concurrency'], 64),
-            repeats: count('--repeats', values['repeats'], 100),
-            timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
-            live: values['live'] === true,
-            batch: values['batch'] === true,
-            baseUrl: values['base-url'] as string | undefined,
-            allowInsecureHttp: values['allow-insecure-http'] === true,
-            json: values['json'] as string | undefined,
-            junit: values['junit'] as string | undefined,
-            name: values['name'] as string | undefined,
-          },
+        return await interruptible(
+          'gemloop eval',
           io,
-          cwd,
+          options.onInterrupt ?? onFirstSignal,
+          (signal) =>
+            runEvalSuite(
+              {
+                signal,
+                file: first,
+                minPass: rate(values['min-pass']),
+                concurrency: count('--concurrency', values['concurrency'], 64),
+                repeats: count('--repeats', values['repeats'], 100),
+                timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
+                live: values['live'] === true,
+                batch: values['batch'] === true,
+                baseUrl: values['base-url'] as string | undefined,
+                allowInsecureHttp: values['allow-insecure-http'] === true,
+                json: values['json'] as string | undefined,
+                junit: values['junit'] as string | undefined,
+                name: values['name'] as string | undefined,
+              },
+              io,
+              cwd,
+            ),
         );
       } catch (error) {
         // The message can quote a file's bytes (a result's version, a dataset line): escaped, so
@@ -270,7 +327,12 @@ export function createEvalCommand(
 }
 
 /** `gemloop eval canary FILE --from M --to M ...`. */
-async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<number> {
+async function canary(
+  rest: readonly string[],
+  io: CliIo,
+  cwd: string,
+  onInterrupt: (stop: () => void) => () => void,
+): Promise<number> {
   // The suite first, as `gemloop eval FILE` takes it; the flags after it.
   const [file, ...args] = rest;
   if (file === undefined || file.startsWith('-')) {
@@ -316,25 +378,28 @@ async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<
     io.stderr(emptyPath);
     return 2;
   }
-  return await runCanarySuite(
-    {
-      file,
-      from,
-      to,
-      k: count('--k', flags['k'], 100),
-      alpha: level(flags['alpha']),
-      mustCall: (flags['must-call'] as unknown as string[] | undefined) ?? [],
-      mustPass: (flags['must-pass'] as unknown as string[] | undefined) ?? [],
-      failOnChange: flags['fail-on-change'] === true,
-      ignoreArguments: flags['ignore-arguments'] === true,
-      concurrency: count('--concurrency', flags['concurrency'], 64),
-      timeoutMs: count('--timeout-ms', flags['timeout-ms'], 86_400_000),
-      baseUrl: flags['base-url'] as string | undefined,
-      allowInsecureHttp: flags['allow-insecure-http'] === true,
-      json: flags['json'] as string | undefined,
-    },
-    io,
-    cwd,
+  return await interruptible('gemloop eval canary', io, onInterrupt, (signal) =>
+    runCanarySuite(
+      {
+        signal,
+        file,
+        from,
+        to,
+        k: count('--k', flags['k'], 100),
+        alpha: level(flags['alpha']),
+        mustCall: (flags['must-call'] as unknown as string[] | undefined) ?? [],
+        mustPass: (flags['must-pass'] as unknown as string[] | undefined) ?? [],
+        failOnChange: flags['fail-on-change'] === true,
+        ignoreArguments: flags['ignore-arguments'] === true,
+        concurrency: count('--concurrency', flags['concurrency'], 64),
+        timeoutMs: count('--timeout-ms', flags['timeout-ms'], 86_400_000),
+        baseUrl: flags['base-url'] as string | undefined,
+        allowInsecureHttp: flags['allow-insecure-http'] === true,
+        json: flags['json'] as string | undefined,
+      },
+      io,
+      cwd,
+    ),
   );
 }
 

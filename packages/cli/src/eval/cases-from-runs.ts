@@ -1,12 +1,15 @@
 import { constants } from 'node:fs';
-import { open, readdir, writeFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeUtf8File } from '@gemloop/core/internal';
 import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
+import { writeTextFile } from './write-json-file.ts';
 
 /** The most run files `gemloop eval from-runs` reads (the newest first). */
 export const MAX_RUN_FILES_READ = 5000;
@@ -42,8 +45,11 @@ export async function casesFromRuns(
   let skipped = 0;
   let unfinished = 0;
   let subagentRuns = 0;
-  // Every file is read before any case is made: a run's subagents are known only from their own
-  // files (their run-start names it as their parent), which may come before or after it.
+  // Every file's ids are read before any case is made: a run's subagents are known only from
+  // their own files (their run-start names it as their parent), which may come before or after
+  // it. Only the ids are kept; each case reads its files again. Holding every file's text until
+  // the end held the whole folder in memory: 240 MB of runs grew the heap by 211 MB, and a folder
+  // of a few GB ended the process (attack43a).
   const files: RunFile[] = [];
   for (const name of names.reverse()) {
     const label = escapeControls(name);
@@ -53,13 +59,25 @@ export async function casesFromRuns(
         skip(label, `larger than ${evals.MAX_RUN_FILE_CHARS} characters; not turned into a case.`);
         continue;
       }
-      files.push({ label, path: join(folder, name), text, ...runIdsOf(text) });
+      files.push({ label, path: join(folder, name), ...runIdsOf(text) });
     } catch (error) {
       // The message can quote the file (a run-start's `format`): its bytes must not reach the
       // terminal as escape sequences.
       skip(label, escapeControls((error as Error).message));
     }
   }
+  // Before any case is made: a recorded run is never written over with the dataset.
+  await refuseOutputOverInput({
+    flag: '--out',
+    given: out,
+    output: resolve(cwd, out),
+    inputs: files
+      .filter((file) => file.runId !== undefined)
+      .map((file) => ({
+        path: file.path,
+        is: `a recorded run (${file.label}) this command reads`,
+      })),
+  });
   const children = new Map<string, RunFile[]>();
   for (const file of files) {
     if (file.parentRunId === undefined) continue;
@@ -67,14 +85,32 @@ export async function casesFromRuns(
     if (siblings === undefined) children.set(file.parentRunId, [file]);
     else siblings.push(file);
   }
+  // A file read again for its case (it may have changed since: a run still being written).
+  const textOf = async (file: RunFile): Promise<string> => {
+    const text = await readRunFile(file.path, evals.MAX_RUN_FILE_CHARS);
+    if (text === undefined)
+      throw new Error(
+        `larger than ${evals.MAX_RUN_FILE_CHARS} characters; not turned into a case.`,
+      );
+    return text;
+  };
+  const subagentText = (child: RunFile): Promise<string> =>
+    textOf(child).catch((error: unknown) => {
+      throw new Error(`its subagent's run ${child.label}: ${(error as Error).message}`);
+    });
   const inTree = new Set<RunFile>();
   for (const file of files) {
     if (file.parentRunId !== undefined) continue;
     const subagents = descendantsOf(file, children);
     for (const child of subagents) inTree.add(child);
     try {
-      const evalCase = evals.caseFromRunFile(file.text, file.path, {
-        subagentRuns: subagents.map((child) => ({ text: child.text, runFile: child.path })),
+      const evalCase = evals.caseFromRunFile(await textOf(file), file.path, {
+        subagentRuns: await Promise.all(
+          subagents.map(async (child) => ({
+            text: await subagentText(child),
+            runFile: child.path,
+          })),
+        ),
       });
       if (evalCase === undefined) unfinished++;
       else if (dataset.add(evalCase, file.label)) subagentRuns += subagents.length;
@@ -92,7 +128,7 @@ export async function casesFromRuns(
       `a subagent's run (of ${escapeControls(file.parentRunId)}) whose top run is not in ${escapeControls(dir)}; it becomes part of its top run's case when both are there.`,
     );
   }
-  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
+  if (lines.length > 0) await writeTextFile(resolve(cwd, out), `${lines.join('\n')}\n`);
   const trees = subagentRuns === 0 ? '' : ` (with ${subagentRuns} subagent run(s) in them)`;
   io.stdout(
     `${lines.length} case(s) written to ${out}${trees}; ${skipped + unfinished} run(s) skipped (${unfinished} failed, unfinished or without an answer; ${skipped} as said above).\n`,
@@ -100,11 +136,10 @@ export async function casesFromRuns(
   return lines.length;
 }
 
-/** A run file read for `from-runs`. */
+/** A run file read for `from-runs`: where it is and its ids (its text is read again for its case). */
 type RunFile = {
   label: string;
   path: string;
-  text: string;
   runId: string | undefined;
   parentRunId: string | undefined;
 };
@@ -234,7 +269,14 @@ async function readRunFile(path: string, maxChars: number): Promise<string | und
     const stats = await handle.stat();
     if (!stats.isFile()) throw new Error('not a regular file (a FIFO, a folder or a device)');
     if (stats.size > maxChars) return undefined;
-    return await handle.readFile('utf8');
+    // Strictly: a byte of another encoding read as U+FFFD made a case no run gave (attack43a).
+    const decoded = decodeUtf8File(await handle.readFile());
+    if ('line' in decoded) {
+      throw new Error(
+        `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8, or record the run again.`,
+      );
+    }
+    return decoded.text;
   } finally {
     await handle.close();
   }
@@ -296,7 +338,7 @@ export async function casesFromDatabase(
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(scrubDatabaseUrl(message, query.databaseUrl));
   }
-  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
+  if (lines.length > 0) await writeTextFile(resolve(cwd, out), `${lines.join('\n')}\n`);
   io.stdout(
     `${lines.length} case(s) written to ${out} from ${redactedUrl(query.databaseUrl)}; ${skipped} run(s) skipped (no answer to expect, or unreadable).\n`,
   );

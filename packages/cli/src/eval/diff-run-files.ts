@@ -3,8 +3,10 @@ import type { RunTrajectory } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
 import { REPLAY_RESULT_FORMAT } from './replay-run-file.ts';
 import { writeJsonFile } from './write-json-file.ts';
 
@@ -21,6 +23,14 @@ export async function diffRunFiles(
 ): Promise<number> {
   const evals = await loadEvals();
   if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
+  if (options.json !== undefined) {
+    await refuseOutputOverInput({
+      flag: '--json',
+      given: options.json,
+      output: resolve(cwd, options.json),
+      inputs: files.map((file) => ({ path: resolve(cwd, file), is: 'one of the run files' })),
+    });
+  }
   const [original, fork] = await Promise.all(
     files.map(async (file, index) => {
       const read = await readRecordedFile(
@@ -32,7 +42,11 @@ export async function diffRunFiles(
       return trajectoryOf(read.text, read.path, file, evals);
     }),
   );
-  const diff = evals.diffRuns(original as RunTrajectory, fork as RunTrajectory);
+  // The diff of the runs as recorded, then redacted: credentials a run file holds (a tool's
+  // output, a planted file) reach neither the terminal nor the report (attack43a). The command
+  // line as the process got it, as `gemloop chat` reads it: a secret flag's value counts too.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const diff = redact(evals.diffRuns(original as RunTrajectory, fork as RunTrajectory));
   // Line by line through escapeControls, as the eval comparison is: the report's names are
   // one line already, but a bidi override in a tool name or an argument reordered what the
   // terminal showed (attack-doors8: a hand-edited run file's call read as another call).

@@ -1,4 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
+import { decodeUtf8File } from '@gemloop/core/internal';
 import { CliFlagError } from '../cli-flag-error.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
@@ -7,7 +8,7 @@ import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-fi
  * Reads a file a command is given (a run file, a fork's result) as the viewer reads run files:
  * hostile input. A regular file only (a FIFO or a device is refused without blocking), a
  * symlink only when it stays inside its folder, at most `maxBytes` (a larger file is refused,
- * not read).
+ * not read), UTF-8 only.
  * @throws {@link CliFlagError} naming `what` (the argument) and why.
  */
 export async function readRecordedFile(
@@ -31,7 +32,14 @@ export async function readRecordedFile(
   try {
     if (opened.size > maxBytes) return refuse(`larger than ${maxBytes} bytes; not read`);
     const bytes = await readRunBytes(opened, 0, opened.size, undefined);
-    return { text: bytes.toString('utf8'), path: full };
+    // Strictly: a byte of another encoding read as U+FFFD made an answer no run gave (attack43a).
+    const decoded = decodeUtf8File(bytes);
+    if ('line' in decoded) {
+      return refuse(
+        `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8`,
+      );
+    }
+    return { text: decoded.text, path: full };
   } finally {
     await opened.handle.close();
   }

@@ -13,6 +13,7 @@ import type { FakeScriptChoice } from '../fake/parse-fake-flags.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
 import { writeJsonFile } from './write-json-file.ts';
@@ -148,18 +149,23 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
   } finally {
     await close();
   }
-  const original = evals.trajectoryFromRunFile(recorded.text, recorded.path);
-  const forked = evals.trajectoryFromResults(fork.replayed, fork.forked);
-  const diff = evals.diffRuns(original, forked);
+  // Compared as recorded, then redacted: credentials the run file holds (a tool's output, a
+  // planted file) reach neither the terminal nor --json (attack43a), as gemloop diff.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const rawOriginal = evals.trajectoryFromRunFile(recorded.text, recorded.path);
+  const rawForked = evals.trajectoryFromResults(fork.replayed, fork.forked);
+  const diff = redact(evals.diffRuns(rawOriginal, rawForked));
+  const original = redact(rawOriginal);
+  const forked = redact(rawForked);
   io.stdout(
     `gemloop replay: ${fork.recordedCalls} model call(s) served from the recording (no model call), ${fork.continuedCalls} on ${where}.\n`,
   );
   if (fork.drift !== undefined) {
-    io.stdout(`DRIFT before the fork: ${escapeControls(fork.drift.reason)}\n`);
+    io.stdout(`DRIFT before the fork: ${escapeControls(redact(fork.drift.reason))}\n`);
   }
   for (const missing of fork.unreproduced) {
     io.stdout(
-      `INEXACT: ${escapeControls(missing.run)} call ${missing.call + 1} was recorded shortened (${missing.omitted.map(escapeControls).join(', ')}); record with fidelity: 'full' for an exact replay.\n`,
+      `INEXACT: ${escapeControls(redact(missing.run))} call ${missing.call + 1} was recorded shortened (${missing.omitted.map(escapeControls).join(', ')}); record with fidelity: 'full' for an exact replay.\n`,
     );
   }
   io.stdout(

@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
-import { liveSettings, loadSuite, writeOut } from './run-eval-suite.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
+import { liveSettings, loadSuite, refuseWritingOverSuite, writeOut } from './run-eval-suite.ts';
 
 /** The flags of `gemloop eval canary <file>`, checked. */
 export type CanarySuiteFlags = {
+  /** Aborted by the user's interrupt: the eval stops (runEval's `signal`). */
+  signal?: AbortSignal | undefined;
   file: string;
   from: string;
   to: string;
@@ -32,12 +35,16 @@ export async function runCanarySuite(
   io: CliIo,
   cwd: string,
 ): Promise<number> {
-  const { evals, suite, cases } = await loadSuite(flags.file, cwd);
+  const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
+  await refuseWritingOverSuite(suite, path, cwd, { '--json': flags.json });
   const live = liveSettings('gemloop eval canary', flags.baseUrl, io, flags.allowInsecureHttp);
   const union = (a: readonly string[] | undefined, b: readonly string[]) => [
     ...new Set([...(a ?? []), ...b]),
   ];
-  const result = await evals.runCanary({
+  // This shell's credentials in an error of the agent's (a driver quoting DATABASE_URL) reach
+  // neither the terminal nor --json, as gemloop eval's (attack43a).
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const ran = await evals.runCanary({
     createAgent: suite.createAgent,
     cases,
     scorers: suite.scorers,
@@ -53,12 +60,14 @@ export async function runCanarySuite(
     concurrency: flags.concurrency,
     timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
     streaming: suite.streaming,
+    signal: flags.signal,
     onAttempt: (attempt, done, total) => {
       io.stderr(
         `[${done}/${total}] ${attempt.status === 'error' ? 'ERROR' : 'RUN  '} ${escapeControls(attempt.caseId)} #${attempt.repeat + 1} (${Math.round(attempt.latencyMs)} ms)\n`,
       );
     },
   });
+  const result = redact(ran);
   io.stdout(evals.formatCanary(result));
   if (flags.json !== undefined)
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -7,11 +6,15 @@ import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { preloadReplay } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { loadEvals } from './load-evals.ts';
-import { makeParentFolder } from './write-json-file.ts';
+import { refuseOutputOverInput } from './refuse-output-over-input.ts';
+import { writeTextFile } from './write-json-file.ts';
 
 /** The flags of `gemloop eval <file>`, checked. */
 export type EvalSuiteFlags = {
+  /** Aborted by the user's interrupt: the eval stops (runEval's `signal`). */
+  signal?: AbortSignal | undefined;
   file: string;
   minPass: number | undefined;
   concurrency: number | undefined;
@@ -37,6 +40,7 @@ const SUITE_SHAPE =
  */
 export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string): Promise<number> {
   const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
+  await refuseWritingOverSuite(suite, path, cwd, { '--json': flags.json, '--junit': flags.junit });
   let live: LiveSettings | undefined;
   if (flags.batch && suite.batch === undefined) {
     throw new CliFlagError({
@@ -53,7 +57,11 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       io,
       flags.allowInsecureHttp,
     );
-  const result: EvalResult = await evals.runEval({
+  // Credentials a dataset made from run files holds (a tool's output quoting a database URL,
+  // another project's key) reach neither the terminal nor the reports (attack43a); runEval keeps
+  // its own client's key out itself.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+  const ran: EvalResult = await evals.runEval({
     name: flags.name ?? suite.name ?? basename(path).replace(/\.[a-z]+$/, ''),
     createAgent: suite.createAgent,
     cases,
@@ -65,6 +73,7 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     repeats: flags.repeats,
     timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
     streaming: suite.streaming,
+    signal: flags.signal,
     onAttempt: (attempt, done, total) => {
       const repeat = attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : '';
       io.stderr(
@@ -72,6 +81,7 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       );
     },
   });
+  const result = redact(ran);
   io.stdout(evals.formatSummary(result).split('\n').map(escapeControls).join('\n'));
   if (flags.json !== undefined)
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
@@ -152,10 +162,31 @@ export async function loadSuite(
   return { evals, suite, cases, path };
 }
 
-/** Writes a report file, making its folder. */
+/**
+ * Refuses a report flag naming the suite's file or its JSONL dataset, before the suite runs: a
+ * `--json cases.jsonl` (meant: result.json) replaced the dataset with the result (attack43a).
+ */
+export async function refuseWritingOverSuite(
+  suite: EvalSuite,
+  path: string,
+  cwd: string,
+  outputs: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const inputs = [
+    { path, is: "the suite's file" },
+    ...(typeof suite.cases === 'string'
+      ? [{ path: resolve(dirname(path), suite.cases), is: "the suite's dataset" }]
+      : []),
+  ];
+  for (const [flag, given] of Object.entries(outputs)) {
+    if (given !== undefined)
+      await refuseOutputOverInput({ flag, given, output: resolve(cwd, given), inputs });
+  }
+}
+
+/** Writes a report file, making its folder; whole or not at all (see {@link writeTextFile}). */
 export async function writeOut(path: string, text: string): Promise<void> {
-  await makeParentFolder(path);
-  await writeFile(path, text);
+  await writeTextFile(path, text);
 }
 
 /** Imports an eval suite module (`path` absolute; `given` names it in errors), checking its shape. */

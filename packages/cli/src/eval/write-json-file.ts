@@ -1,14 +1,51 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { makeFolder } from '@gemloop/core/internal';
 
 /**
  * Writes `value` as indented JSON to `path`, making its folder first: `--json
- * .gemloop/forks/new-prompt.json` in a project that has no forks yet.
+ * .gemloop/forks/new-prompt.json` in a project that has no forks yet. Whole or not at all, as
+ * {@link writeTextFile}.
  */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  await writeTextFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Writes a report or case file, making its folder: the text goes to a file of its own beside the
+ * target, renamed over it, so a reader (`gemloop view`, `eval compare`, an eval loading the
+ * dataset) sees the old file or the new one whole. Written in place, two runs given one `--json`
+ * each truncated it and wrote from its start: a short report over a long one kept the long one's
+ * tail, and the file was no report (attack43a). A link is followed (the file it points to is
+ * replaced, the link kept); a path that is not a regular file (`/dev/stdout`, a FIFO) is written
+ * as before, with nothing made beside it.
+ */
+export async function writeTextFile(path: string, text: string): Promise<void> {
   await makeParentFolder(path);
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) {
+    await writeFile(path, text);
+    return;
+  }
+  const target = existing === undefined ? path : await realpath(path);
+  // A file its owner made read-only (a baseline kept with chmod 444) is refused as writing it in
+  // place refused it: a rename would replace it, the folder being writable.
+  if (existing !== undefined) await access(target, constants.W_OK);
+  // Beside the target: a rename within one filesystem is atomic, one across them fails (EXDEV).
+  const temporary = join(
+    dirname(target),
+    `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    // The replaced file's permissions kept (a report made private with chmod 600 stays so).
+    await writeFile(temporary, text, { flag: 'wx', mode: (existing?.mode ?? 0o666) & 0o777 });
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
 }
 
 /**

@@ -172,6 +172,9 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters; @gemloop/serve
 // (the MCP door's exposed tools): a result cut with how much was left out.
 export { cutText, cutTextNoted } from '../shared/cut-text.ts';
+// @gemloop/evals' dataset reader and the CLI's run file readers: bytes that are not UTF-8 refused
+// with their line, never read as U+FFFD (attack43a).
+export { decodeUtf8File } from '../shared/decode-utf8-file.ts';
 // @gemloop/serve's doors and `gemloop view`: the name a Host header names (their Host checks).
 // @gemloop/serve's doors and @gemloop/testing's fake: an answer given before the body was read.
 export { discardRequestRest } from '../shared/discard-request-rest.ts';

@@ -36,7 +36,15 @@ export const DEFAULT_REQUIREMENT_ALPHA = 0.05;
 /** Options of {@link runCanary}. */
 export type RunCanaryOptions = Pick<
   RunEvalOptions,
-  'cases' | 'live' | 'concurrency' | 'timeoutMs' | 'streaming' | 'onAttempt' | 'now' | 'telemetry'
+  | 'cases'
+  | 'live'
+  | 'concurrency'
+  | 'timeoutMs'
+  | 'streaming'
+  | 'onAttempt'
+  | 'now'
+  | 'telemetry'
+  | 'signal'
 > & {
   /**
    * Builds the agent on `context.model` (each side's model) and `context.gemini`; an agent built
@@ -351,6 +359,8 @@ const runCanaryKeys: DeclaredOptions<RunCanaryOptions> = defineOptions<RunCanary
     mustPass: copiedOption(checkedWhereUsed),
     failOnChange: checkedWhereUsed,
     arguments: checkedWhereUsed,
+    // Checked by runEval, which each side runs with it.
+    signal: checkedWhereUsed,
   },
 });
 

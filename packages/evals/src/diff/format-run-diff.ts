@@ -8,8 +8,9 @@ const MAX_VALUE_CHARS = 200;
 /**
  * A {@link RunDiff} as terminal lines for CI logs: `+` a call only the fork made, `-` one only
  * the original made, `~` arguments that drifted (with their JSON paths), `↕` a call that moved,
- * then the answers and the steps, tokens and dollars of both. Every value from the runs is one
- * line with its control characters escaped, and cut at 200 characters.
+ * then the answers and the steps, tokens and dollars of both. Every value from the runs (a tool's
+ * name and a path too: a model may call a tool by a 1 MB name) is one line with its control
+ * characters escaped, and cut at 200 characters.
  */
 export function formatRunDiff(diff: RunDiff): string {
   const lines: string[] = [];
@@ -22,13 +23,11 @@ export function formatRunDiff(diff: RunDiff): string {
   for (const call of calls.dropped) lines.push(`  - ${describeCall(call)} (original only)`);
   for (const call of calls.added) lines.push(`  + ${describeCall(call)} (fork only)`);
   for (const pair of calls.reordered) {
-    lines.push(
-      `  ↕ ${oneLine(pair.name)}: call #${pair.original.index + 1} → #${pair.fork.index + 1}`,
-    );
+    lines.push(`  ↕ ${cut(pair.name)}: call #${pair.original.index + 1} → #${pair.fork.index + 1}`);
     lines.push(...describeDrift(pair));
   }
   for (const pair of calls.drifted) {
-    lines.push(`  ~ ${oneLine(pair.name)} (call #${pair.original.index + 1})`);
+    lines.push(`  ~ ${cut(pair.name)} (call #${pair.original.index + 1})`);
     lines.push(...describeDrift(pair));
   }
   if (calls.truncated === true) lines.push('  (only the first 2000 calls of each run compared)');
@@ -44,13 +43,13 @@ export function formatRunDiff(diff: RunDiff): string {
 }
 
 function describeCall(call: DiffCall): string {
-  return `${oneLine(call.name)}(${cut(toJson(call.args) ?? '')}) at step ${call.step}`;
+  return `${cut(call.name)}(${cut(toJson(call.args) ?? '')}) at step ${call.step}`;
 }
 
 function describeDrift(pair: PairedCall): string[] {
   return pair.drift.map(
     (drift: ArgumentDrift) =>
-      `      ${oneLine(drift.path)}: ${value(drift.original)} → ${value(drift.fork)}`,
+      `      ${cut(drift.path)}: ${value(drift.original)} → ${value(drift.fork)}`,
   );
 }
 

@@ -27,10 +27,11 @@ export type RunTrajectory = {
 };
 
 /**
- * The trajectory of a recorded run file (core's recorder format 1): lines that are not JSON
- * objects are skipped (a file cut by a crash), and the arguments are the recorded ones (secret
- * arguments already `'[redacted]'`).
- * @throws {@link EvalDatasetError} for a file past {@link MAX_RUN_FILE_CHARS} characters.
+ * The trajectory of a recorded run file (core's recorder format 1): a last line without its end
+ * is left out (a file cut by a crash), and the arguments are the recorded ones (secret arguments
+ * already `'[redacted]'`).
+ * @throws {@link EvalDatasetError} for a file past {@link MAX_RUN_FILE_CHARS} characters, and
+ *   for a whole line that is not a JSON object (with its line number), as `caseFromRunFile`.
  */
 export function trajectoryFromRunFile(text: string, runFile: string): RunTrajectory {
   if (text.length > MAX_RUN_FILE_CHARS) {
@@ -46,9 +47,22 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
   // calls and their usage metadata count then, and its cost is unknown.
   let modelCalls = 0;
   const callTokens: TrajectoryTokens = { input: 0, output: 0, thinking: 0, total: 0 };
-  for (const raw of textLines(text)) {
+  const lines = textLines(text);
+  for (const [index, raw] of lines.entries()) {
+    if (raw.trim() === '') continue;
     const line = parseLine(raw);
-    if (line === undefined) continue;
+    if (line === undefined) {
+      // The last line without its end is one a crash cut while it was written: left out.
+      if (index === lines.length - 1) continue;
+      // A whole line lost in the middle (torn, edited): a call the run made would be missing,
+      // and a diff of it said SAME to a gate (attack43a). No byte of it quoted: it may be anything.
+      throw new EvalDatasetError({
+        source: runFile,
+        line: index + 1,
+        problem:
+          'this line of the run is not a JSON object (torn or edited), so a tool call or step it recorded would be missing from the trajectory; repair or remove the file, or record the run again.',
+      });
+    }
     if (line['type'] === 'tool-call-start' && typeof line['toolName'] === 'string') {
       trajectory.toolCalls.push({
         step: Number(line['stepNumber']) || 0,
@@ -122,7 +136,6 @@ function emptyTrajectory(): RunTrajectory {
 }
 
 function parseLine(raw: string): Record<string, unknown> | undefined {
-  if (raw.trim() === '') return undefined;
   try {
     const value: unknown = JSON.parse(raw);
     return typeof value === 'object' && value !== null && !Array.isArray(value)

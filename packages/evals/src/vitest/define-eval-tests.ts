@@ -9,6 +9,7 @@ import { GATE_DEFAULTS, gateFailures } from '../report/gate-failures.ts';
 import { summarizeAttempts } from '../report/summarize-attempts.ts';
 import { RUN_EVAL_DEFAULTS, runEval } from '../run-eval.ts';
 import type { RunEvalOptions } from '../run-eval-options.ts';
+import { caseTestName, describeAttempt } from './describe-attempt.ts';
 
 /** Options of {@link defineEvalTests}. */
 export type EvalTestsOptions = {
@@ -75,7 +76,7 @@ export async function defineEvalTests(
   describe(name, () => {
     for (const evalCase of cases) {
       it(
-        evalCase.id,
+        caseTestName(evalCase.id),
         async (context) => {
           const result = await runEval({
             name,
@@ -126,23 +127,4 @@ async function suiteCases(suite: EvalSuite, dir: string | undefined): Promise<Ev
     });
   }
   return loadEvalCases(resolve(dir ?? '', suite.cases));
-}
-
-function describeAttempt(attempt: EvalAttempt): string {
-  const repeat = attempt.repeat > 0 ? ` (attempt ${attempt.repeat + 1})` : '';
-  const lines = [`${attempt.caseId}${repeat}: ${attempt.status}`];
-  if (attempt.drift !== undefined) {
-    lines.push(
-      `  drift at model call ${attempt.drift.call}, ${attempt.drift.path}: ${attempt.drift.reason}`,
-    );
-  }
-  if (attempt.error !== undefined) {
-    lines.push(`  ${attempt.error.kind} error ${attempt.error.name}: ${attempt.error.message}`);
-  }
-  for (const score of attempt.scores) {
-    lines.push(
-      `  ${score.pass ? 'pass' : 'FAIL'} ${score.scorer} ${score.score.toFixed(2)}: ${score.reason}`,
-    );
-  }
-  return lines.join('\n');
 }
