@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallLimitError } from '../agent/plugins/model-call-limit-error.ts';
 import { PluginError } from '../agent/plugins/plugin-error.ts';
+import { BudgetReservationError } from '../budget/budget-reservation-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { MemoryError } from '../memory/memory-error.ts';
 import type { BrowserError } from './browser-event.ts';
 import { toBrowserError } from './to-browser-error.ts';
 
@@ -73,6 +75,37 @@ describe('toBrowserError', () => {
       message: 'A plugin of the agent failed.',
     });
     expect(JSON.stringify(toBrowserError(failure, undefined))).not.toContain('secret');
+  });
+
+  it("shows a memory store's and a budget pool's failure by their words, not the store's path or the pool's name", () => {
+    // page-words44: both read 'The run failed.'; their messages name a file and a pool.
+    const memory = new MemoryError({
+      message: `/srv/app/memory.json is not a memory file: ${SECRET}`,
+      operation: 'search',
+      path: '/srv/app/memory.json',
+    });
+    expect(toBrowserError(memory, undefined)).toEqual({
+      name: 'MemoryError',
+      code: 'memory',
+      message: "The agent's memory could not be read or saved.",
+    });
+    const budget = new BudgetReservationError({
+      pool: 'tenant-acme',
+      requestedUsd: 2,
+      availableUsd: 0.5,
+      maxCostUsd: 100,
+    });
+    expect(toBrowserError(budget, undefined)).toEqual({
+      name: 'BudgetReservationError',
+      code: 'budget-reservation',
+      message: 'The service is at its spending limit for now; try again later.',
+    });
+    for (const error of [memory, budget]) {
+      const shown = JSON.stringify(toBrowserError(error, undefined));
+      for (const hidden of ['secret', '/srv/app', 'tenant-acme', '100']) {
+        expect(shown).not.toContain(hidden);
+      }
+    }
   });
 
   it('adds the HTTP status of an API error, and of a model call caused by one', () => {

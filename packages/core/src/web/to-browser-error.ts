@@ -48,6 +48,61 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   compaction: 'The conversation could not be shortened.',
   'context-window': 'The conversation is too long for the model.',
   'run-access-denied': 'The run is not open to this caller.',
+  // page-words44: words for every other code a gemloop package throws (test/page-messages.test.ts
+  // fails for a code without them). Each says what happened and, where the page's user can do
+  // something, what: none names a file, a host, a tool's arguments or the thrown message.
+  'agent-background': 'The server is not set up to run this agent.',
+  'batch-job': 'A batch job of the model service did not finish.',
+  'budget-reservation': 'The service is at its spending limit for now; try again later.',
+  'embedding-length': "The agent's memory could not be searched.",
+  'file-not-found': 'A file the run needs is no longer there; upload it again.',
+  'file-processing': 'An uploaded file could not be processed; try another file.',
+  'file-search-operation': 'A document could not be added to the search.',
+  upload: 'A file could not be uploaded; try again.',
+  'unsupported-endpoint': 'The model service does not offer what the run asked for.',
+  'invalid-tool-result': 'A tool gave an answer that could not be used.',
+  'live-session': 'The live session ended with an error.',
+  memory: "The agent's memory could not be read or saved.",
+  'missing-thought-signature':
+    'The conversation lacks data the model needs to go on; start a new conversation.',
+  'model-request-limit': 'A plugin of the agent made too many model requests.',
+  'run-message': 'A message for the run was refused.',
+  'schema-library-not-loaded': 'The server was not ready to run the agent; try again.',
+  'tool-result-cache': 'A saved tool result could not be used.',
+  'unsafe-pattern': 'The agent has an unsafe input check, so the server did not run it.',
+  'webhook-signature': 'A notification could not be verified.',
+  // @gemloop/dbos: a durable run's and its stores' failures.
+  // A DurableRunError whose cause is none of gemloop's (a door tells a gemloop cause's words):
+  // the run failed, was cancelled or is not there, so nothing more precise holds for all three.
+  'durable-run': 'The run did not finish.',
+  'durable-run-data': "The run's stored data could not be read.",
+  'durable-run-input-too-large': 'The request is too large to run.',
+  'durable-replay-mismatch': 'The run could not be resumed on this version of the server.',
+  'unknown-handoff-agent': 'The run handed off to an agent this server does not have.',
+  'approval-not-pending': 'That call is no longer waiting for approval.',
+  'chat-session-conflict': 'The chat changed elsewhere meanwhile; send the message again.',
+  'artifact-store-limit': 'A tool output was too large to keep.',
+  'budget-pool-row': "The service's spending limit could not be read.",
+  'postgres-unreachable': "The server's database could not be reached.",
+  'embedded-postgres': "The server's database could not be started.",
+  // @gemloop/serve: a door's refusals (answered before any run) and its outgoing calls.
+  'openai-request': 'The request was refused.',
+  'a2a-request': 'The request was refused.',
+  'ag-ui-request': 'The request was refused.',
+  'insufficient-scope': 'This sign-in does not allow the request.',
+  'a2a-card-url': 'A remote agent could not be called.',
+  'a2a-push-notification': 'A notification could not be sent.',
+  // @gemloop/tools: most reach the model as a failed call rather than end the run.
+  calculator: 'A calculation failed.',
+  'date-time': 'A date or time could not be worked out.',
+  'file-tool': 'A file tool failed.',
+  'web-fetch': 'A web page could not be fetched.',
+  skill: 'A skill of the agent could not be used.',
+  'mcp-server': 'A tool server could not be used.',
+  'mcp-tool-call': 'A tool of a tool server failed.',
+  // The CLI's and the evals' own, should one end a served run.
+  'cli-flag': 'The server was started with an option it cannot use.',
+  'eval-dataset': 'An evaluation dataset could not be read.',
 };
 
 /**

@@ -1,7 +1,7 @@
 import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { definePlugin } from '@gemloop/core/plugins';
-import { turn } from '@gemloop/testing';
+import { type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -178,6 +178,63 @@ describe('createOpenAIHandler: Chat Completions', () => {
     expect((streamed as InstanceType<typeof OpenAI.APIError>).error).toEqual(expected);
     for (const told of [unary, streamed]) expect(JSON.stringify(told)).not.toContain('hunter2');
     expect(errors).toHaveLength(2);
+  });
+
+  it("answers a run that failed with a code new to the words by that code's words (unary and streamed)", async () => {
+    // page-words44: both codes read 'The run failed.', which gave the caller nothing to act on.
+    const signatureLost: FakeTurn = {
+      variant: 'empty-content',
+      finishReason: 'MISSING_THOUGHT_SIGNATURE',
+      finishMessage: 'Signature missing for https://gateway.internal/v1beta',
+    };
+    const unsafe = defineTool({
+      name: 'lookup_code',
+      description: 'Looks a code up.',
+      parameters: z.object({ code: z.string().regex(/^(a+)+$/) }),
+      execute: () => ({ found: true }),
+    });
+    const cases = [
+      {
+        script: [signatureLost, signatureLost],
+        agent: {},
+        code: 'missing-thought-signature',
+        message: 'The conversation lacks data the model needs to go on; start a new conversation.',
+        hidden: 'gateway.internal',
+      },
+      {
+        script: [turn.text('never'), turn.text('never')],
+        agent: { tools: [unsafe] },
+        code: 'unsafe-pattern',
+        message: 'The agent has an unsafe input check, so the server did not run it.',
+        hidden: '(a+)+',
+      },
+    ];
+    for (const { script, agent, code, message, hidden } of cases) {
+      const { client, errors, fake } = await serveOpenAI(script, { agent });
+      const expected = { message, type: 'server_error', param: null, code };
+      const unary = await client()
+        .chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] })
+        .catch((error: unknown) => error);
+      expect((unary as InstanceType<typeof OpenAI.APIError>).status, code).toBe(500);
+      expect((unary as InstanceType<typeof OpenAI.APIError>).error, code).toEqual(expected);
+      const stream = await client().chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
+      const streamed = await (async () => {
+        for await (const _chunk of stream) {
+          // reading until the error frame
+        }
+      })().catch((error: unknown) => error);
+      expect((streamed as InstanceType<typeof OpenAI.APIError>).error, code).toEqual(expected);
+      for (const told of [unary, streamed]) expect(JSON.stringify(told)).not.toContain(hidden);
+      // The server's hook got the error itself, its message the developer's.
+      expect(errors.map((error) => (error as { code?: unknown }).code)).toEqual([code, code]);
+      expect(String((errors[0] as Error).message)).toContain(hidden);
+      // An unsafe schema is refused before the model is asked anything.
+      if (code === 'unsafe-pattern') expect(fake.modelRequests).toHaveLength(0);
+    }
   });
 });
 

@@ -299,7 +299,8 @@ describe('the durable A2A executor', () => {
     expect(pluginSent).toContain('"plugin"');
     // A cause that is none of gemloop's (a user's class, kept plain): the DurableRunError's own.
     const plainSent = await told(failure(new Error(secret)));
-    expect(plainSent).toContain('The run failed.');
+    // page-words44: durable-run's own words, where it read 'The run failed.' (no words).
+    expect(plainSent).toContain('The run did not finish.');
     expect(plainSent).toContain('durable-run');
   });
 });
