@@ -409,12 +409,7 @@ export async function createMcpToolsWith(
     if (output.isError) {
       throw toMcpCallError({
         error: undefined,
-        isErrorText:
-          output.text !== ''
-            ? output.text
-            : output.structuredContent !== undefined
-              ? JSON.stringify(output.structuredContent)
-              : '',
+        isErrorText: output.text,
         structuredContent: output.structuredContent,
         server,
         toolName: name,
