@@ -1,5 +1,6 @@
 import { findErrorCode } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
+import { keepStructuredContent, type McpResultSchema } from '../tools/keep-structured-content.ts';
 import type { McpStdioTransport } from './mcp-stdio-transport.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
@@ -51,6 +52,21 @@ export async function loadMcpHttpSdk(server: string): Promise<McpHttpSdk> {
     };
   } catch (error) {
     throw sdkMissing(server, error);
+  }
+}
+
+/**
+ * The result schema of `tools/call` gemloop passes the SDK: its own, with `structuredContent`
+ * kept as read (see {@link keepStructuredContent}). `undefined` when the SDK cannot be loaded:
+ * then the client is one of the app's own making, which reads results its own way.
+ * @internal
+ */
+export async function loadMcpToolResultSchema(): Promise<McpResultSchema | undefined> {
+  try {
+    const { CallToolResultSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    return keepStructuredContent(CallToolResultSchema);
+  } catch {
+    return undefined;
   }
 }
 
