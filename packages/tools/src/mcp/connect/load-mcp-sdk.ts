@@ -16,6 +16,8 @@ export type McpStdioSdk = {
 export type McpHttpSdk = {
   Client: ClientModule['Client'];
   StreamableHTTPClientTransport: StreamableHttpModule['StreamableHTTPClientTransport'];
+  /** Whether the SDK's JSON-RPC schema accepts a message (it drops or throws on one it refuses). */
+  isJsonRpcMessage: (message: unknown) => boolean;
 };
 
 /**
@@ -42,13 +44,15 @@ export async function loadMcpStdioSdk(server: string): Promise<McpStdioSdk> {
  */
 export async function loadMcpHttpSdk(server: string): Promise<McpHttpSdk> {
   try {
-    const [client, http] = await Promise.all([
+    const [client, http, types] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
       import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+      import('@modelcontextprotocol/sdk/types.js'),
     ]);
     return {
       Client: client.Client,
       StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+      isJsonRpcMessage: (message) => types.JSONRPCMessageSchema.safeParse(message).success,
     };
   } catch (error) {
     throw sdkMissing(server, error);
