@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { createAgent, createGemini } from '@gemloop/core';
 import type { FakeGemini } from '@gemloop/testing';
-import { createFakeGemini, turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeGemini, listenOnLoopback, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { connectMcpHttp } from '../connect/connect-mcp-http.ts';
 import { connectMcpStdio } from '../connect/connect-mcp-stdio.ts';
 import type { McpConnection } from '../connect/mcp-connection.ts';
 import type { McpTool } from './create-mcp-tools.ts';
@@ -74,6 +75,39 @@ describe('createMcpTools with a `__proto__` key in structuredContent', { timeout
       expect(sentResponse(fake)).toBe(SENT);
       expect(({} as { isAdmin?: unknown }).isAdmin).toBeUndefined();
       await agent.close();
+    });
+  }
+
+  // The same answer over streamable HTTP, as a JSON body and as an event of the POST's stream.
+  for (const type of ['application/json', 'text/event-stream'] as const) {
+    it(`returns it as an own data key over HTTP (${type})`, async () => {
+      const listening = await listenOnLoopback((request, response) => {
+        if (request.method !== 'POST') return void response.writeHead(405).end();
+        let body = '';
+        request.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        request.on('end', () => {
+          const { id, method } = JSON.parse(body) as { id?: unknown; method: string };
+          if (id === undefined) return void response.writeHead(202).end();
+          const result =
+            method === 'initialize'
+              ? '{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"p","version":"1"}}'
+              : method === 'tools/list'
+                ? '{"tools":[{"name":"proto","inputSchema":{"type":"object","properties":{}}}]}'
+                : `{"content":[],"structuredContent":${SENT}}`;
+          const answer = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}`;
+          response.writeHead(200, { 'content-type': type, 'mcp-session-id': 's1' });
+          response.end(type === 'application/json' ? answer : `data: ${answer}\n\n`);
+        });
+      });
+      onTestFinished(() => listening.close());
+      const connection = await connectMcpHttp({ url: `${listening.url}/mcp` });
+      connections.push(connection);
+      const result = (await runTool(connection.tools[0] as McpTool, {})) as Record<string, unknown>;
+      expect(Object.keys(result)).toEqual(['__proto__', 'total']);
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(JSON.stringify(result)).toBe(SENT);
     });
   }
 });
