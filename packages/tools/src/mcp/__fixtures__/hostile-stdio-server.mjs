@@ -10,6 +10,9 @@
 // at once; `"jsonrpc": "1.0"`); `slow-echo` answers small after 300 ms. `fail-loud` fails
 // (`isError`) quoting its API_TOKEN, then HOSTILE_MIB MiB of text. `chatty` prints a log line to
 // stdout (a server's bug: stdout is the protocol's) quoting its API_TOKEN, then answers small.
+// `fail-structured` fails (`isError`, no text) with a `structuredContent` quoting its API_TOKEN,
+// then HOSTILE_MIB MiB. `proto` answers a `structuredContent` whose first key is `__proto__` (an
+// object, written as raw JSON: JSON.parse keeps it as an own key), beside `total`.
 // HOSTILE_NAME_LEAK=1 names the server after its API_TOKEN (what a server echoing its environment
 // does), HOSTILE_NAME_HUGE=1 gives it a 1 MB name with terminal escapes and line breaks.
 // It exits when its stdin ends (the client closed it, or the test process died).
@@ -70,7 +73,7 @@ function answer(message) {
       jsonrpc: '2.0',
       id,
       result: {
-        tools: ['flood', 'huge', 'echo', 'ask', 'bad-error', 'result-and-error', 'bad-version', 'slow-echo', 'fail-loud', 'chatty'].map(tool),
+        tools: ['flood', 'huge', 'echo', 'ask', 'bad-error', 'result-and-error', 'bad-version', 'slow-echo', 'fail-loud', 'chatty', 'fail-structured', 'proto'].map(tool),
       },
     });
   } else if (method === 'tools/call') {
@@ -97,6 +100,11 @@ function answer(message) {
     } else if (name === 'fail-loud') {
       const text = `upstream refused token ${process.env.API_TOKEN ?? ''}: ${'z'.repeat(mib * 1024 * 1024)}`;
       write({ jsonrpc: '2.0', id, result: { isError: true, content: [{ type: 'text', text }] } });
+    } else if (name === 'fail-structured') {
+      const structuredContent = { detail: `upstream refused token ${process.env.API_TOKEN ?? ''}`, filler: 'z'.repeat(mib * 1024 * 1024) };
+      write({ jsonrpc: '2.0', id, result: { isError: true, content: [], structuredContent } });
+    } else if (name === 'proto') {
+      process.stdout.write(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[],"structuredContent":{"__proto__":{"isAdmin":true},"total":3}}}\n`);
     } else if (name === 'slow-echo') {
       setTimeout(() => write({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'slow' }] } }), 300);
     } else if (name === 'huge') {

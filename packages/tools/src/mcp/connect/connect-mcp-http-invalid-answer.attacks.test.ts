@@ -107,3 +107,59 @@ describe('connectMcpHttp against a server whose event answers a call with a mess
     expect(await runTool(tool, {})).toEqual({ output: 'héllo 🐛' });
   });
 });
+
+// Attack (leftovers47): the same answers as a plain JSON body (`application/json`, a server that
+// does not stream). The SDK's schema refused it at once, but the call failed as `failed` with the
+// schema's raw issue list (cut at 500 characters), not the `protocol-error` naming what was wrong
+// that the stdio and event-stream paths give.
+describe('connectMcpHttp against a server whose JSON body answers a call with a message that is not JSON-RPC', {
+  timeout: 60_000,
+}, () => {
+  const json = (response: ServerResponse, body: unknown) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+  it.each([
+    [
+      'an error whose code is a string',
+      (id: unknown) => JSON.parse(badError(id)),
+      '"error.code" is not an integer',
+    ],
+    [
+      'a result and an error',
+      (id: unknown) => ({ jsonrpc: '2.0', id, result: {}, error: { code: 1, message: 'x' } }),
+      'it has both a "result" and an "error"',
+    ],
+    [
+      '"jsonrpc": "1.0"',
+      (id: unknown) => ({ jsonrpc: '1.0', id, result: { content: [] } }),
+      '"jsonrpc" is not "2.0"',
+    ],
+    [
+      'a result whose _meta is a string',
+      (id: unknown) => ({ jsonrpc: '2.0', id, result: { _meta: 'x' } }),
+      'it does not match the JSON-RPC 2.0 schema',
+    ],
+    [
+      'a batch of one such answer',
+      (id: unknown) => [JSON.parse(badError(id))],
+      '"error.code" is not an integer',
+    ],
+  ])(
+    'fails the call at once as a protocol-error naming what was wrong (%s)',
+    async (_label, answer, problem) => {
+      const tool = await server((response, id) => json(response, answer(id)));
+      const started = performance.now();
+      const error = await captureError(runTool(tool, {}));
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(McpToolCallError.isInstance(error) && error.reason).toBe('protocol-error');
+      expect((error as Error).message).toBe(
+        `The MCP server "sloppy" answered the call to "read" with a message that is not a valid JSON-RPC response (${problem}); the call failed. The server does not follow JSON-RPC 2.0: fix the server.`,
+      );
+    },
+  );
+
+  it('a valid JSON answer reaches the SDK unchanged', async () => {
+    const tool = await server((response, id) => json(response, JSON.parse(result(id, 'héllo 🐛'))));
+    expect(await runTool(tool, {})).toEqual({ output: 'héllo 🐛' });
+  });
+});

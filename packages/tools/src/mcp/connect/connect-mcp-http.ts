@@ -23,6 +23,7 @@ import {
 import { McpServerError } from '../errors/mcp-server-error.ts';
 import { RESPONSE_TOO_LARGE } from '../errors/to-mcp-call-error.ts';
 import { answerInvalidEvents } from './answer-invalid-events.ts';
+import { answerInvalidJson } from './answer-invalid-json.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
@@ -97,7 +98,7 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
   for (const value of url.searchParams.values()) secrets.push(value);
   const redact = createSecretRedactor(secrets);
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const { Client, StreamableHTTPClientTransport } = await loadMcpHttpSdk(server);
+  const { Client, StreamableHTTPClientTransport, isJsonRpcMessage } = await loadMcpHttpSdk(server);
   const transport = new StreamableHTTPClientTransport(url, {
     ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
@@ -107,15 +108,19 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
       if (response.status < 300 || response.status > 399) {
         const capped = capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
-        // An event answering a call in a shape the SDK drops fails that call now (attack43b).
-        return capped.body === null ||
-          !/^\s*text\/event-stream\s*(;|$)/i.test(capped.headers.get('content-type') ?? '')
-          ? capped
-          : new Response(answerInvalidEvents(capped.body), {
-              status: capped.status,
-              statusText: capped.statusText,
-              headers: capped.headers,
-            });
+        const type = capped.headers.get('content-type') ?? '';
+        if (capped.body === null) return capped;
+        // An answer to a call in a shape the SDK refuses fails that call now, naming what was
+        // wrong: an event of a stream (the SDK dropped it, attack43b), a JSON body (the SDK threw
+        // its raw issue list, leftovers47).
+        if (capped.ok && /^\s*application\/json\s*(;|$)/i.test(type))
+          return answerInvalidJson(capped, isJsonRpcMessage);
+        if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) return capped;
+        return new Response(answerInvalidEvents(capped.body), {
+          status: capped.status,
+          statusText: capped.statusText,
+          headers: capped.headers,
+        });
       }
       await response.body?.cancel().catch(() => {});
       throw new Error(

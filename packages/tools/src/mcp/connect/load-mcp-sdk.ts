@@ -1,5 +1,6 @@
 import { findErrorCode } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
+import { keepStructuredContent, type McpResultSchema } from '../tools/keep-structured-content.ts';
 import type { McpStdioTransport } from './mcp-stdio-transport.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
@@ -15,6 +16,8 @@ export type McpStdioSdk = {
 export type McpHttpSdk = {
   Client: ClientModule['Client'];
   StreamableHTTPClientTransport: StreamableHttpModule['StreamableHTTPClientTransport'];
+  /** Whether the SDK's JSON-RPC schema accepts a message (it drops or throws on one it refuses). */
+  isJsonRpcMessage: (message: unknown) => boolean;
 };
 
 /**
@@ -41,16 +44,33 @@ export async function loadMcpStdioSdk(server: string): Promise<McpStdioSdk> {
  */
 export async function loadMcpHttpSdk(server: string): Promise<McpHttpSdk> {
   try {
-    const [client, http] = await Promise.all([
+    const [client, http, types] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
       import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+      import('@modelcontextprotocol/sdk/types.js'),
     ]);
     return {
       Client: client.Client,
       StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+      isJsonRpcMessage: (message) => types.JSONRPCMessageSchema.safeParse(message).success,
     };
   } catch (error) {
     throw sdkMissing(server, error);
+  }
+}
+
+/**
+ * The result schema of `tools/call` gemloop passes the SDK: its own, with `structuredContent`
+ * kept as read (see {@link keepStructuredContent}). `undefined` when the SDK cannot be loaded:
+ * then the client is one of the app's own making, which reads results its own way.
+ * @internal
+ */
+export async function loadMcpToolResultSchema(): Promise<McpResultSchema | undefined> {
+  try {
+    const { CallToolResultSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    return keepStructuredContent(CallToolResultSchema);
+  } catch {
+    return undefined;
   }
 }
 

@@ -35,7 +35,11 @@ export class McpToolCallError extends GemloopError {
   readonly server: string;
   /** The JSON-RPC error code, for `protocol-error`, `timeout` and `connection-closed`. */
   readonly rpcCode: number | undefined;
-  /** The `structuredContent` of an `isError` result, when the tool sent one. */
+  /**
+   * The `structuredContent` of an `isError` result, when the tool sent one: the server's words,
+   * so any secret of the connection in it is `[redacted]` (in a copy), and when its JSON is past
+   * `MAX_MCP_TOOL_ERROR_TEXT_LENGTH` characters it is `{ gemloopCut: '<that JSON, cut>' }`.
+   */
   readonly structuredContent: Record<string, unknown> | undefined;
 
   constructor(options: {

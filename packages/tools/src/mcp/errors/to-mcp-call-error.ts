@@ -1,4 +1,5 @@
 import { ResponseTooLargeError } from '@gemloop/core/errors';
+import { boundStructuredContent } from './bound-structured-content.ts';
 import { boundErrorDetail, describeErrorChain, redactError } from './describe-error-chain.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 
@@ -55,8 +56,12 @@ export function toMcpCallError({
   redact,
 }: {
   error: unknown;
-  /** Set for an `isError` result: the tool's own text. */
+  /**
+   * Set for an `isError` result: the tool's own text (`''` when it sent none: then the JSON of
+   * `structuredContent` is the message).
+   */
   isErrorText?: string | undefined;
+  /** An `isError` result's `structuredContent`: redacted and bounded on the error. */
   structuredContent?: Record<string, unknown> | undefined;
   server: string;
   toolName: string;
@@ -67,6 +72,13 @@ export function toMcpCallError({
 }): McpToolCallError {
   const base = { server, toolName, mcpToolName, toolCallId };
   if (isErrorText !== undefined) {
+    // Its structured form is the server's words too: redacted and bounded the same way
+    // (leftovers47), and the message when the tool sent no text.
+    const bound =
+      structuredContent === undefined
+        ? undefined
+        : boundStructuredContent(structuredContent, redact, MAX_MCP_TOOL_ERROR_TEXT_LENGTH);
+    const text = isErrorText === '' && bound !== undefined ? bound.json : isErrorText;
     return new McpToolCallError({
       ...base,
       reason: 'tool-error',
@@ -74,10 +86,10 @@ export function toMcpCallError({
       // server's text like any other: a token of its `env` and 5 MiB went whole into the error,
       // its `toJSON` and every log of it (attack43b).
       message:
-        isErrorText === ''
+        text === ''
           ? `The MCP tool "${mcpToolName}" failed without saying why.`
-          : boundErrorDetail(isErrorText, redact, MAX_MCP_TOOL_ERROR_TEXT_LENGTH),
-      structuredContent,
+          : boundErrorDetail(text, redact, MAX_MCP_TOOL_ERROR_TEXT_LENGTH),
+      structuredContent: bound?.value,
     });
   }
   const rpcCode = (error as { code?: unknown } | null)?.code;

@@ -11,6 +11,7 @@ import {
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
+import { loadMcpToolResultSchema } from '../connect/load-mcp-sdk.ts';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
 import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
 import {
@@ -219,6 +220,7 @@ export async function createMcpToolsWith(
     redact,
   });
   if (filter !== undefined) listed = listed.filter((tool) => filter(tool));
+  const resultSchema = await loadMcpToolResultSchema();
 
   const skipped: McpSkippedTool[] = [];
   const usable: McpToolInfo[] = [];
@@ -363,7 +365,8 @@ export async function createMcpToolsWith(
       const call = () =>
         client.callTool(
           { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
-          undefined,
+          // A zod schema to the SDK; `McpClient` declares none, so an SDK `Client` still fits it.
+          resultSchema as undefined,
           // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
           { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
         );
@@ -409,12 +412,7 @@ export async function createMcpToolsWith(
     if (output.isError) {
       throw toMcpCallError({
         error: undefined,
-        isErrorText:
-          output.text !== ''
-            ? output.text
-            : output.structuredContent !== undefined
-              ? JSON.stringify(output.structuredContent)
-              : '',
+        isErrorText: output.text,
         structuredContent: output.structuredContent,
         server,
         toolName: name,
