@@ -67,13 +67,26 @@ describe('gemloop eval from-runs over a folder much larger than one run', () => 
       collect();
       peak = Math.max(peak, process.memoryUsage().heapUsed - base);
     };
-    const sample = setInterval(measure, 100);
+    // Sampled on a timer that waits four times what the last collection took: this file shares
+    // its worker's heap with the CLI project's other files, and at load 15 a full collection of it
+    // took longer than a fixed 100 ms period, so the collections ran back to back and the 25 reads
+    // under test, each waiting behind one, passed the 120 s hang guard. Now the reads get at least
+    // four fifths of the time, whatever a collection costs.
+    let sampling = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = (): void => {
+      const started = performance.now();
+      measure();
+      if (sampling) timer = setTimeout(tick, Math.max(100, 4 * (performance.now() - started)));
+    };
+    timer = setTimeout(tick, 100);
     // Also when it prints its count, at its very end, where what it kept is still reachable.
     const io: CliIo = { stdout: measure, stderr: () => {}, env: {} };
     try {
       expect(await casesFromRuns('runs', 'cases.jsonl', io, dir)).toBe(1);
     } finally {
-      clearInterval(sample);
+      sampling = false;
+      clearTimeout(timer);
     }
     // Before: the whole folder stayed reachable until the end (110 MB for these 96 MB of
     // files). Now about one run: 22 MB measured, a few times one file's 4 MB (its text, its lines,
