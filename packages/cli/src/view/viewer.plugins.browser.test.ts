@@ -141,7 +141,7 @@ describe('gemloop view, a run with a plugin', () => {
     await page.waitForSelector('#outcome-detail');
     expect(await page.locator('#run-outcome').textContent()).toBe('error');
     expect(await page.locator('#outcome-detail').textContent()).toMatch(
-      /^GuardrailTrippedError: The tool-input guardrail "no-forbidden" stopped the run: q is <b>forbidden<\/b> \(.+\)/,
+      /^GuardrailTrippedError \(guardrail-tripped\): The tool-input guardrail "no-forbidden" stopped the run: q is <b>forbidden<\/b> \(.+\)/,
     );
     expect(await page.locator('#outcome-detail b').count()).toBe(0);
     const call = page.locator('#steps .step').nth(0).locator('.tool-call');
