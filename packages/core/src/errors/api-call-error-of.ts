@@ -76,7 +76,7 @@ export function unloadedErrorOf(
   const { method, status } = options;
   return new ApiCallError({
     // Below 400 only a 3xx or a browser's opaque redirect (status 0) comes here.
-    message: `${method} ${status === undefined ? 'failed' : status < 400 ? `got a redirect (HTTP ${status}), refused so that the API key is never sent to another host: set baseUrl to where it points` : `failed with status ${status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
+    message: `${method} ${status === undefined ? 'failed' : status < 400 ? `got a redirect (HTTP ${status}), refused: the API key goes to no other host. Set baseUrl to where it points` : `failed with status ${status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
     url: options.url,
     method,
     status,
@@ -88,9 +88,10 @@ export function unloadedErrorOf(
 
 // The codes of get-network-error-code.ts's table of transient failures, which loads with the
 // chunk that failed: a few bytes here keep a reset retryable when that chunk cannot load. `ECONN`
-// stands for its REFUSED, RESET and ABORTED; `\w+_TIMEOUT` for undici's CONNECT, HEADERS and BODY.
+// stands for its REFUSED, RESET and ABORTED, `ENET` for UNREACH, DOWN and RESET, `\w+_TIMEOUT` for
+// undici's CONNECT, HEADERS and BODY.
 const TRANSIENT_CODE =
-  /^(E(CONN|PIPE|NOTFOUND|AI_AGAIN|TIMEDOUT|(HOST|NET)UNREACH|NETDOWN)|UND_ERR_(SOCKET|CLOSED|\w+_TIMEOUT))/;
+  /^E(CONN|PIPE|NOTFOUND|AI_AGAIN|TIMEDOUT|HOSTUNREACH|NET)|^UND_ERR_(SOCKET|CLOSED|\w+_TIMEOUT)/;
 
 /**
  * Whether what fetch threw is a failure a retry can fix: the first code along its `cause` chain

@@ -125,7 +125,7 @@ describe('a failure when neither error chunk loads', () => {
       expect(error).toMatchObject({ status: 302, isRetryable: false, attempt: 1 });
       const { message } = error as Error;
       expect(message).toMatch(/got a redirect \(HTTP 302\)/);
-      expect(message).toMatch(/refused so that the API key is never sent to another host/);
+      expect(message).toMatch(/refused: the API key goes to no other host/);
       expect(message).toMatch(/set baseUrl/i);
       expect(message).not.toContain('AIza');
       expect(calls).toBe(1);
