@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { RUN_MODES, rejectionOf, runBothWays } from './__fixtures__/run-both-ways.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
+import { agentTurnsOf } from './agent-turns.ts';
 import { type Agent, createAgent } from './create-agent.ts';
 import { SubagentError } from './errors/subagent-error.ts';
 import { definePlugin } from './plugins/define-plugin.ts';
+import type { PluginHookRecorder } from './plugins/run-plugins.ts';
 import { MAX_RUN_DEPTH } from './run-state/run-link.ts';
 
 // A plugin hook or a tool that calls agent.run() or agent.stream() of its own agent starts a run
@@ -92,5 +94,41 @@ describe.each(RUN_MODES)('runs that nest without end (%s)', (mode) => {
       Array.from({ length: runs }, () => runBothWays(mode, agent, 'A.')),
     );
     expect(together.map(({ result }) => result.text)).toEqual(Array(runs).fill('ok'));
+  });
+});
+
+describe("a recorded hook (a durable runner's step) that runs its own agent", () => {
+  it('ends at the depth limit too, however late the recorder calls it', async () => {
+    // As @gemloop/dbos records a hook: the call runs inside the recorder's step, later than the
+    // loop asked for it. Each nested run is a durable-style run with the same recorder.
+    const record: PluginHookRecorder = async (_name, call) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return call();
+    };
+    const gemini = createScriptedGemini([]);
+    let starts = 0;
+    const agent: Agent<undefined> = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'recursive',
+          recorded: ['beforeModelCall'],
+          beforeModelCall: async () => {
+            starts++;
+            await agentTurnsOf(agent).stream('Again.', undefined, undefined, undefined, record)
+              .result;
+          },
+        }),
+      ],
+    });
+    const stream = agentTurnsOf(agent).stream('Go.', undefined, undefined, undefined, record);
+    const error = await rejectionOf(stream.result);
+    expect(SubagentError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      `agent.stream() would start a run ${MAX_RUN_DEPTH + 1} deep`,
+    );
+    expect(starts).toBe(MAX_RUN_DEPTH + 1);
+    expect(gemini.calls).toHaveLength(0);
   });
 });
