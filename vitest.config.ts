@@ -86,6 +86,7 @@ const CORE_ISOLATED = [
   'src/errors/api-call-error-of.unloadable.test.ts',
   'src/http/attempts/request-errors.unloadable.test.ts',
   'src/http/attempts/failure-chunks.offline.test.ts',
+  'src/http/attempts/error-chunks.offline.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',

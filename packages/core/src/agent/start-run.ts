@@ -23,6 +23,7 @@ import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
 import { keyRootOf, markRedactingStream } from './redacting-streams.ts';
 import type { ChildRunOptions, ChildRunParent } from './run-state/run-link.ts';
+import { runningDepth } from './run-state/run-link.ts';
 
 /**
  * A streamed run about to start: its event queue and the loop's options; or, when the agent is
@@ -222,6 +223,8 @@ function loopOptions(
     compaction: checked.compaction,
     plugins: withGuardrails(withSteering(checked.plugins, checked.steering), checked.guardrails),
     generationConfig: checked.generationConfig,
+    // Read now, while the hook or tool that may have called agent.run() is being called.
+    depth: runningDepth(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { MAX_RUN_DEPTH } from '../agent/run-state/run-link.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -29,7 +30,7 @@ export const SUBAGENT_DEFAULTS: {
   readonly onError: 'tell-model' | 'throw';
   readonly timeoutMs: number;
   readonly maxDepth: number;
-} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS, maxDepth: 64 };
+} = { onError: 'tell-model', timeoutMs: DEFAULT_SUBAGENT_TIMEOUT_MS, maxDepth: MAX_RUN_DEPTH };
 
 /** Options of `subagent()`: how an agent appears to its parent as a tool. */
 export type SubagentOptions<Output = undefined, Args = { task: string }> = {
@@ -96,7 +97,8 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    * `receivers` function may hand a child back to its parent's agent), would otherwise start a
    * child of a child without end, a model call at each level (attack30). 64 keeps a tree of
    * distinct agents 50 deep working (examples/team/team-core10.attacks.test.ts) and ends a cycle
-   * after 128 model calls. A durable worker prepares subagents 8 levels deep.
+   * after 128 model calls. A durable worker prepares subagents 8 levels deep. The same bound as
+   * a run's started by a plugin hook or a tool of another (`MAX_RUN_DEPTH`).
    * @defaultValue 64
    */
   maxDepth?: number | undefined;

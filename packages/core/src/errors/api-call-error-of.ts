@@ -58,7 +58,9 @@ function errorOf(
 /**
  * The `ApiCallError` of a failure whose describing module could not be loaded (`cause`: a chunk
  * that 404s, a page gone offline): the status, its retryability and the URL kept, the body (which
- * could hold what the server echoed) left out, and the message saying why.
+ * could hold what the server echoed) left out, and the message saying why. A redirect still says
+ * it was refused and why; a network failure (no status) stays retryable when what fetch threw
+ * (`options.cause`) is a transient one.
  * @internal
  */
 export function unloadedErrorOf(
@@ -67,16 +69,49 @@ export function unloadedErrorOf(
     method: string;
     status?: number | undefined;
     attempt?: number | undefined;
+    cause?: unknown;
   },
   cause: unknown,
 ): ApiCallError {
+  const { method, status } = options;
   return new ApiCallError({
-    message: `${options.method} failed${options.status === undefined ? '' : ` with status ${options.status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
+    // Below 400 only a 3xx or a browser's opaque redirect (status 0) comes here.
+    message: `${method} ${status === undefined ? 'failed' : status < 400 ? `got a redirect (HTTP ${status}), refused: the API key goes to no other host. Set baseUrl to where it points` : `failed with status ${status}`}; the error's description could not be loaded (${describeThrown(cause)}).`,
     url: options.url,
-    method: options.method,
-    status: options.status,
-    isRetryable: options.status !== undefined && RETRYABLE.has(options.status),
+    method,
+    status,
+    isRetryable: status === undefined ? isTransient(options.cause) : RETRYABLE.has(status),
     attempt: options.attempt,
     cause,
   });
+}
+
+// The codes of get-network-error-code.ts's table of transient failures, which loads with the
+// chunk that failed: a few bytes here keep a reset retryable when that chunk cannot load. `ECONN`
+// stands for its REFUSED, RESET and ABORTED, `ENET` for UNREACH, DOWN and RESET, `\w+_TIMEOUT` for
+// undici's CONNECT, HEADERS and BODY.
+const TRANSIENT_CODE =
+  /^E(CONN|PIPE|NOTFOUND|AI_AGAIN|TIMEDOUT|HOSTUNREACH|NET)|^UND_ERR_(SOCKET|CLOSED|\w+_TIMEOUT)/;
+
+/**
+ * Whether what fetch threw is a failure a retry can fix: the first code along its `cause` chain
+ * is a transient one, or, with no cause, it is the TypeError a browser's fetch throws for a lost
+ * network ("Failed to fetch", "NetworkError when attempting to fetch resource."). A cause without
+ * a code (Node's `bad port`, a refusal) is not retried.
+ */
+function isTransient(thrown: unknown): boolean {
+  try {
+    let current = thrown;
+    for (let depth = 0; depth < 8 && current instanceof Object; depth++) {
+      const { code } = current as { code?: unknown };
+      if (typeof code === 'string') return TRANSIENT_CODE.test(code);
+      current = (current as { cause?: unknown }).cause;
+    }
+    return (
+      thrown instanceof TypeError && thrown.cause === undefined && /fetch/i.test(thrown.message)
+    );
+  } catch {
+    // A getter that throws names no network failure.
+    return false;
+  }
 }

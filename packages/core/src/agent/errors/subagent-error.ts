@@ -5,7 +5,10 @@ import type { AgentRunState, AgentUsage } from '../../run/agent-result.ts';
 /** What {@link SubagentError} carries. */
 export type SubagentErrorOptions = {
   message: string;
-  /** The subagent tool's name. */
+  /**
+   * The subagent tool's name; `'agent.run'` or `'agent.stream'` for a run that a plugin hook or a
+   * tool started past the depth limit (64: a hook or tool that runs its own agent).
+   */
   toolName: string;
   /** The failed child's path in the tree, e.g. `['research', 'searcher#2']`. */
   path: readonly string[];
@@ -19,7 +22,8 @@ export type SubagentErrorOptions = {
 };
 
 /**
- * A subagent's run failed and its tool was made with `onError: 'throw'`: the parent run ends with
+ * A subagent's run failed and its tool was made with `onError: 'throw'` (or a tree of agents, or
+ * of runs that hooks and tools started, went past its depth limit): the parent run ends with
  * this very error (not a wrapper around it), as an error `isRunEndingError` picks does. `cause` is
  * the child's own error (an `AgentRunError` subclass, usually), `childRun` what the child left.
  *

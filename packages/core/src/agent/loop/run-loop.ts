@@ -7,7 +7,7 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { runObservers } from '../run-state/run-link.ts';
+import { MAX_RUN_DEPTH, runObservers } from '../run-state/run-link.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
@@ -57,6 +57,14 @@ export function runLoop<Output>(
   input: AgentInput,
   options: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
+  // A run started by a hook or tool of a run nested that deep already (agent.run() of its own
+  // agent, again and again): refused before any of it runs. The error's code loads only then.
+  const depth = options.depth ?? 0;
+  if (depth > MAX_RUN_DEPTH) {
+    return import('../run-state/too-deep-error.ts').then(({ tooDeepError }) => {
+      throw tooDeepError(depth, options.streaming);
+    });
+  }
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   // A child whose agent has no recorder records into the recorders of the runs above it.

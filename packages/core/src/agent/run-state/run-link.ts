@@ -65,6 +65,11 @@ export type ChildRunParent = {
   readonly recordHook?: PluginHookRecorder | undefined;
   /** What the runner serves the runs of the tree (a durable runner's hand-off agents), inherited down it. */
   readonly services?: RunServices | undefined;
+  /**
+   * How deep the child runs among the runs nested in-process ({@link RunLink.depth}); absent
+   * (a durable runner's, a detached call's): its path's length.
+   */
+  readonly depth?: number | undefined;
 };
 
 /** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
@@ -126,7 +131,54 @@ export type RunLink = ChildRunParent & {
   readonly callSpend: Map<number, ChildSpend>;
   /** The current turn: how many of its calls start child runs (set before they start). */
   readonly turn: { children: number };
+  /**
+   * How many runs this one runs inside: 0 for a run nothing started, 1 more than its parent's for
+   * a subagent's, 1 more than the run whose hook or tool called `agent.run()`/`agent.stream()`
+   * (see `runningDepth`).
+   */
+  readonly depth: number;
 };
+
+/**
+ * How deep runs may nest: a run that a plugin hook or a tool starts (`agent.run()` or
+ * `agent.stream()` called inside a run) one level past it is refused with a `SubagentError`
+ * (`too-deep-error.ts`), which ends every run up to the top one. The subagents' `maxDepth`
+ * default: a hook or tool that runs its own agent ends as a cycle of subagents does. @internal
+ */
+export const MAX_RUN_DEPTH = 64;
+
+// why (kept): the depth of the run whose plugin hook or tool is being called, for the time of the
+// call's synchronous part (a dynamic scope): the user's code lies between that run and the
+// `agent.run()` it calls, so no signature can carry it; -1 outside every call. Process-wide, as
+// the call stack is, and restored when the call returns. Not an AsyncLocalStorage: on Node 20 one
+// turns on promise hooks for the whole process (a promise-heavy loop ran 2-3 times slower,
+// leftovers46), and browsers have none.
+let calling = -1;
+
+/**
+ * Calls `call(argument)` as a hook or tool of a run `depth` deep: an `agent.run()` or
+ * `agent.stream()` it makes before its first `await` starts a run one deeper (see
+ * {@link runningDepth}). One made after an `await` is not counted: it starts a run of depth 0.
+ * @internal
+ */
+export function callAtDepth<A, T>(depth: number, call: (argument: A) => T, argument: A): T {
+  const outer = calling;
+  calling = depth;
+  try {
+    return call(argument);
+  } finally {
+    calling = outer;
+  }
+}
+
+/**
+ * The depth of a run starting now with no parent: 0, or 1 more than the run whose hook or tool is
+ * being called (see {@link callAtDepth}). The loop refuses one past {@link MAX_RUN_DEPTH}
+ * (`runLoop`). @internal
+ */
+export function runningDepth(): number {
+  return calling + 1;
+}
 
 /** The link of a run started as a child. @internal */
 export function childRunLink(
@@ -152,6 +204,7 @@ export function childRunLink(
     childUsage: parent.spend?.children ?? [],
     callSpend: new Map(),
     turn: { children: 1 },
+    depth: parent.depth ?? parent.path.length,
   };
 }
 
@@ -184,6 +237,7 @@ export function childRunParent(
     plugins: link.plugins,
     recordHook: link.recordHook,
     services: link.services,
+    depth: link.depth + 1,
   };
 }
 

@@ -4,7 +4,12 @@ import { cutName } from '../../shared/cut-text.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
-import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
+import {
+  callAtDepth,
+  linkToolContext,
+  type RunLink,
+  startsChildRuns,
+} from '../run-state/run-link.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
 import type { wrapExecution } from './wrap-execution.ts';
@@ -66,16 +71,22 @@ export function start<Output>(
   const loggedId = debug ? cutName(config.redact(toolCallId)) : '';
   if (debug)
     logger.debug({ stepNumber, toolName: call.name, toolCallId: loggedId }, 'tool call started');
-  const outcome = execute(tool, args, {
-    timeoutMs,
-    signal,
-    toolCallId,
-    step: stepNumber,
-    callIndex,
-    logger,
-    contents,
-    link: link !== undefined && startsChildRuns(tool) ? link : undefined,
-  });
+  // At the run's depth: an agent.run() the tool makes nests one deeper (MAX_RUN_DEPTH).
+  const outcome = callAtDepth(
+    link?.depth ?? 0,
+    () =>
+      execute(tool, args, {
+        timeoutMs,
+        signal,
+        toolCallId,
+        step: stepNumber,
+        callIndex,
+        logger,
+        contents,
+        link: link !== undefined && startsChildRuns(tool) ? link : undefined,
+      }),
+    undefined,
+  );
   if (!debug) return outcome;
   const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
     logger.debug(

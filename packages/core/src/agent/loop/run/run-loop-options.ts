@@ -30,6 +30,11 @@ export type RunLoopOptions = {
    * stream under its path, and it inherits the approval hook and the tree's budget.
    */
   parent?: ChildRunParent | undefined;
+  /**
+   * How many runs a top run runs inside (`RunLink.depth`): set by `agent.run()`/`agent.stream()`
+   * called from another run's hook or tool; absent: 0. A child's comes from `parent`.
+   */
+  depth?: number | undefined;
   /** The run's id when it is observed (set by `runLoop`; a child names it as its parent). */
   runId?: string | undefined;
   /** The tree budget of a top run (`RunOptions.budget`); a child uses its parent's. */

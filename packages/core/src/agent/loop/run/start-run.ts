@@ -10,6 +10,7 @@ import { type EmitEvent, observedEmit } from '../../run-state/emit-event.ts';
 import { isRunEnding } from '../../run-state/is-run-ending.ts';
 import type { RunContext, RunSettings } from '../../run-state/run-context.ts';
 import {
+  callAtDepth,
   childRunLink,
   emitAt,
   type RunLink,
@@ -122,7 +123,7 @@ export function startRun<Output>(
  */
 function runOutlets<Output>(
   config: AgentConfig<Output>,
-  { parent, streaming, emit: topEmit, budget, runId, startChild }: RunLoopOptions,
+  { parent, streaming, emit: topEmit, budget, runId, startChild, depth }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): { emit: EmitEvent; link: RunLink } {
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
@@ -148,6 +149,7 @@ function runOutlets<Output>(
           childUsage: [],
           callSpend: new Map(),
           turn: { children: 1 },
+          depth: depth ?? 0,
         }
       : childRunLink(parent, config.beforeToolCall, runId, recorders);
   return { emit, link };
@@ -181,6 +183,8 @@ function pluginRunFacts<Output>(
   return {
     holder,
     path: link.path,
+    // At the run's depth: an agent.run() a hook makes nests one deeper (MAX_RUN_DEPTH).
+    call: (body, argument) => callAtDepth(link.depth, body, argument),
     streaming,
     conversationId,
     signal,

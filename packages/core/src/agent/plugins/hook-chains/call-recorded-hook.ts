@@ -146,7 +146,10 @@ async function runRecorded<T>(
   try {
     // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
     value = toStoredHandOff(
-      await calls.untilAborted(body(run), hook),
+      await calls.untilAborted(
+        calls.facts.call === undefined ? body(run) : calls.facts.call(body, run),
+        hook,
+      ),
       calls.facts.services?.handOffAgents,
     );
   } catch (error) {

@@ -115,10 +115,13 @@ export class PluginHookCalls {
       if (this.facts.record === undefined || !recorded) {
         const view = this.views[index] as PluginRunView;
         // A recorded hook may not receive in process either: it could not in a durable run.
-        if (recorded || !BOUNDARY_HOOKS.has(hook)) return await this.untilAborted(body(view), hook);
+        // At the run's depth: an agent.run() the hook makes nests one deeper (MAX_RUN_DEPTH).
+        const { call } = this.facts;
+        if (recorded || !BOUNDARY_HOOKS.has(hook))
+          return await this.untilAborted(call === undefined ? body(view) : call(body, view), hook);
         this.atBoundary++;
         try {
-          return await this.untilAborted(body(view), hook);
+          return await this.untilAborted(call === undefined ? body(view) : call(body, view), hook);
         } finally {
           this.atBoundary--;
         }

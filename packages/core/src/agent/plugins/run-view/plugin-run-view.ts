@@ -64,6 +64,11 @@ export type PluginRunFacts = {
       | undefined;
   };
   readonly path: AgentPath;
+  /**
+   * Calls a hook (`body(argument)`) at the run's depth (`callAtDepth`): an `agent.run()` it makes
+   * before its first `await` starts a run one deeper. `undefined`: called as it is.
+   */
+  readonly call?: (<A, T>(body: (argument: A) => T, argument: A) => T) | undefined;
   readonly streaming: boolean;
   readonly conversationId: string | undefined;
   readonly signal: AbortSignal;
