@@ -107,7 +107,10 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     if (!isDuration(attempt['latencyMs'])) return wrong(`${at}.latencyMs`, DURATION);
     const cost = attempt['costUsd'];
     // Number('') and Number(' ') are 0: a blank string is no cost either.
-    if (cost !== null && !(isString(cost) && cost.trim() !== '' && isCost(Number(cost)))) {
+    if (
+      cost !== null &&
+      !(typeof cost === 'string' && cost.trim() !== '' && isCost(Number(cost)))
+    ) {
       return wrong(
         `${at}.costUsd`,
         `a decimal string of US dollars from 0 to ${MAX_COST_USD}, or null`,
