@@ -5,7 +5,7 @@
 // ran). Now: the output redacted; the first SIGINT/SIGTERM aborts the bisect (its copies removed,
 // exit 130); and a later bisect removes the copies of a bisect whose process is gone.
 
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { caseFromRunFile } from '@gemloop/evals';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startGuarded } from '../../../../scripts/start-guarded.ts';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
 import { captureIo } from '../__fixtures__/capture-io.ts';
@@ -156,13 +157,12 @@ describe('gemloop eval bisect stopped', () => {
   /** The built bin bisecting a repository whose suite waits; resolves once it waits. */
   async function waitingBisect(dir: string, good: string, mark: string) {
     rmSync(mark, { force: true });
-    const child = spawn(
+    const child = startGuarded(
       process.execPath,
       [CLI_BIN, 'eval', 'bisect', good, 'main', '--suite', 'suite.mjs'],
       {
         cwd: dir,
         env: { PATH: process.env['PATH'] ?? '', BISECT_MARK: mark },
-        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     children.push(child);
