@@ -9,6 +9,7 @@ import type { EvalAttempt, EvalUnreproduced } from './eval-result.ts';
 import { findDrift } from './replay/find-drift.ts';
 import { findUnreproduced, servable } from './replay/find-omitted.ts';
 import { loadFake } from './replay/load-fake.ts';
+import { recordedToolLookup } from './replay/recorded-tool-lookup.ts';
 import { routeRecordedRuns } from './replay/route-recorded-runs.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
 import {
@@ -19,7 +20,6 @@ import {
   scorerCase,
   scorerCopy,
 } from './scorer.ts';
-import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
 
 /** What one attempt needs: the suite's options with its mode and clients resolved. @internal */
@@ -88,7 +88,7 @@ export async function runAttempt(
         evalCase,
         mode: settings.mode,
         ...(settings.model === undefined ? {} : { model: settings.model }),
-        recordedToolOutput: (name, args) => recordedToolOutput(evalCase, name, args),
+        recordedToolOutput: recordedToolLookup(evalCase),
       });
       checkAgentModel(agent, settings.model);
       results = await drive(
@@ -327,18 +327,6 @@ function totals(results: readonly AgentResult<unknown>[]): {
     cost = cost === null || result.cost.total === null ? null : cost + Number(result.cost.total);
   }
   return { totalTokens, costUsd: cost === null ? null : String(cost) };
-}
-
-/** The recorded output of a tool call with these arguments, if the case has one. @internal */
-export function recordedToolOutput(
-  evalCase: EvalCase,
-  name: string,
-  args: unknown,
-): { found: true; output: unknown } | { found: false } {
-  const match = evalCase.fixtures?.toolResults?.find(
-    (result) => result.name === name && firstDifference(result.args, args) === undefined,
-  );
-  return match === undefined ? { found: false } : { found: true, output: match.output };
 }
 
 /**

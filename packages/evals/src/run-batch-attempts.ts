@@ -1,5 +1,10 @@
 import type { Content, Gemini } from '@gemloop/core';
-import type { BatchRunState, BatchRunsOptions, BatchRunsState } from '@gemloop/core/batch';
+import type {
+  BatchRunState,
+  BatchRuns,
+  BatchRunsOptions,
+  BatchRunsState,
+} from '@gemloop/core/batch';
 import { createBatchRuns } from '@gemloop/core/batch';
 import { createBatches } from '@gemloop/core/http';
 import { costOf } from '@gemloop/core/models';
@@ -85,13 +90,18 @@ export async function runBatchAttempts(
   try {
     const runs = createBatchRuns({ ...batchOptions, gemini: settings.gemini });
     const inputs = batched.map((index) => inputOf((jobs[index] as BatchJob).evalCase));
-    done = await runs.run(runs.start(inputs), {
-      signal: settings.signal,
-      onState: async (state) => {
-        last = state;
-        await onState?.(state);
-      },
-    });
+    const recordState = async (state: BatchRunsState): Promise<void> => {
+      last = state;
+      await onState?.(state);
+    };
+    let state = runs.start(inputs);
+    while (!runs.isDone(state)) {
+      state =
+        state.pending === undefined
+          ? await submitRound(runs, state, settings.signal, recordState)
+          : await runs.step(state, { signal: settings.signal, onState: recordState });
+    }
+    done = state;
   } catch (error) {
     if (settings.signal.aborted) await cancelJob(settings.gemini, last?.pending?.batchName);
     for (const index of batched) attempts[index] = failed(jobs[index] as BatchJob, error);
@@ -147,6 +157,42 @@ export async function runBatchAttempts(
     }),
   );
   return attempts as EvalAttempt[];
+}
+
+/**
+ * How long a round's create request may go on once the eval is stopped: long enough for Google
+ * to answer with the job's name (then cancelled), bounded so that a stopped eval ends.
+ */
+const CREATE_AFTER_STOP_MS = 30_000;
+
+/**
+ * The step that submits a round, its create request not aborted with the eval: aborted, the
+ * request may have made the job at Google all the same, and its answer, the job's name, was lost,
+ * so nothing could cancel it (it ran on, billed, unnoticed). The request goes on for up to
+ * {@link CREATE_AFTER_STOP_MS} after the eval's signal aborts; when the signal aborted meanwhile,
+ * the step throws its reason with the job named in the last state, which the caller cancels.
+ */
+async function submitRound(
+  runs: BatchRuns,
+  state: BatchRunsState,
+  signal: AbortSignal,
+  onState: (state: BatchRunsState) => Promise<void>,
+): Promise<BatchRunsState> {
+  signal.throwIfAborted();
+  const create = new AbortController();
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = (): void => {
+    bound = setTimeout(() => create.abort(signal.reason), CREATE_AFTER_STOP_MS);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const next = await runs.step(state, { signal: create.signal, onState });
+    signal.throwIfAborted();
+    return next;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    clearTimeout(bound);
+  }
 }
 
 /** How long cancelling a job the eval gave up on may take before it is left to expire. */

@@ -227,7 +227,8 @@ export function createEvalCommand(
         }
         if (first === 'canary')
           return await canary(rest, io, cwd, options.onInterrupt ?? onFirstSignal);
-        if (first === 'bisect') return await bisect(rest, io, cwd);
+        if (first === 'bisect')
+          return await bisect(rest, io, cwd, options.onInterrupt ?? onFirstSignal);
         if (first === 'compare') {
           const files = rest.filter((arg) => !arg.startsWith('--'));
           const flags = rest.filter((arg) => arg.startsWith('--'));
@@ -404,7 +405,12 @@ async function canary(
 }
 
 /** `gemloop eval bisect GOOD BAD --suite FILE ...`. */
-async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<number> {
+async function bisect(
+  rest: readonly string[],
+  io: CliIo,
+  cwd: string,
+  onInterrupt: (stop: () => void) => () => void,
+): Promise<number> {
   const [good, bad, ...args] = rest;
   if (good === undefined || bad === undefined || good.startsWith('-') || bad.startsWith('-')) {
     io.stderr(
@@ -441,19 +447,20 @@ async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<
     );
     return 2;
   }
-  return await bisectSuite(
-    {
-      good,
-      bad,
-      file,
-      caseIds: (values['case'] as unknown as string[] | undefined) ?? [],
-      baseUrl: values['base-url'] as string | undefined,
-      allowInsecureHttp: values['allow-insecure-http'] === true,
-      timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
-      json: values['json'] as string | undefined,
-    },
-    io,
-    cwd,
+  const flags = {
+    good,
+    bad,
+    file,
+    caseIds: (values['case'] as unknown as string[] | undefined) ?? [],
+    baseUrl: values['base-url'] as string | undefined,
+    allowInsecureHttp: values['allow-insecure-http'] === true,
+    timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
+    json: values['json'] as string | undefined,
+  };
+  // Stopped, its `finally` removes the copies of the project it made (a SIGINT that killed the
+  // process where it stood left them in .gemloop/bisect/<pid>).
+  return await interruptible('gemloop eval bisect', io, onInterrupt, (signal) =>
+    bisectSuite({ ...flags, signal }, io, cwd),
   );
 }
 

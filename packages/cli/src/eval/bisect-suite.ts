@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createGemini, type Gemini } from '@gemloop/core';
@@ -8,6 +8,7 @@ import type { BisectResult } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createReportRedactor } from './create-report-redactor.ts';
 import { importSuite, loadSuite, writeOut } from './run-eval-suite.ts';
 
 const run = promisify(execFile);
@@ -24,6 +25,8 @@ export type BisectSuiteFlags = {
   allowInsecureHttp?: boolean | undefined;
   timeoutMs: number | undefined;
   json: string | undefined;
+  /** Aborted by the user's interrupt: the running case aborted, no commit evaluated after. */
+  signal?: AbortSignal | undefined;
 };
 
 /**
@@ -41,6 +44,9 @@ export async function bisectSuite(
   cwd: string,
 ): Promise<number> {
   const { evals, cases } = await loadSuite(flags.file, cwd);
+  // Commit subjects, case ids, tool names and arguments are printed and written: a subject or a
+  // recorded argument quoting a key or a database URL is redacted as the other eval outputs are.
+  const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
   const unknown = flags.caseIds.find((id) => !cases.some((item) => item.id === id));
   if (unknown !== undefined) {
     throw new CliFlagError({
@@ -81,10 +87,13 @@ export async function bisectSuite(
     .filter((line) => line !== '')
     .map((line) => {
       const [sha, ...subject] = line.split('\t');
-      subjects.set(sha as string, subject.join('\t'));
+      subjects.set(sha as string, redact(subject.join('\t')));
       return sha as string;
     });
-  subjects.set(good, (await git(cwd, ['log', '-1', '--format=%s', good], 'git log')).trim());
+  subjects.set(
+    good,
+    redact((await git(cwd, ['log', '-1', '--format=%s', good], 'git log')).trim()),
+  );
   if (between.length === 0) {
     throw new CliFlagError({
       flag: '<bad-ref>',
@@ -115,14 +124,17 @@ export async function bisectSuite(
   // Inside the repository, so a committed suite's imports find the project's node_modules; one
   // folder per process, removed at the end.
   const work = join(top, '.gemloop', 'bisect', String(process.pid));
+  await removeStaleCopies(dirname(work));
   await makeFolder({ dir: work, mkdir: (path) => mkdir(path), dirname });
   let result: BisectResult;
   try {
     result = await evals.bisectCommits({
       commits: [good, ...between],
       evaluate: async (commit) => {
+        flags.signal?.throwIfAborted();
         const dir = join(work, commit);
         await extract(top, commit, dir);
+        flags.signal?.throwIfAborted();
         const suite = await importSuite(
           join(dir, suitePath),
           `${flags.file} at ${commit.slice(0, 12)}`,
@@ -135,6 +147,7 @@ export async function bisectSuite(
               live,
               timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
               streaming: suite.streaming,
+              signal: flags.signal,
             }),
           );
         }
@@ -148,6 +161,7 @@ export async function bisectSuite(
         };
       },
     });
+    result = redact(result);
   } finally {
     await rm(work, { recursive: true, force: true });
     // The folders made for it, when nothing else is in them (rmdir refuses a folder that is not
@@ -191,6 +205,35 @@ export async function bisectSuite(
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(report, null, 2)}\n`);
   }
   return result.culprit === undefined ? 1 : 0;
+}
+
+/**
+ * Removes the copies of bisects whose process is gone: one killed (SIGKILL) or crashed never ran
+ * its `finally`, and its trees of the project stayed in `.gemloop/bisect/<pid>`. A folder of a
+ * process that is running (another bisect, here or as another user) is left.
+ */
+async function removeStaleCopies(folder: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^[1-9]\d{0,9}$/.test(name) || Number(name) === process.pid) continue;
+    if (processRuns(Number(name))) continue;
+    await rm(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process of this id runs: signal 0 checks without sending; EPERM is another user's. */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
 }
 
 async function git(cwd: string, args: readonly string[], what: string): Promise<string> {

@@ -67,6 +67,9 @@ export async function traceCase(evalCase: EvalCase, given: TraceCaseOptions): Pr
       concurrency: 1,
       timeoutMs: options.timeoutMs,
       streaming: options.streaming,
+      // The offline replay stops on it too: given to the live fork only, an interrupted bisect
+      // waited for a replayed tool to finish.
+      signal: options.signal,
     },
     (_case, _repeat, run) => {
       output = run;

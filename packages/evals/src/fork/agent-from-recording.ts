@@ -10,7 +10,7 @@ import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import type { Content, FunctionDeclaration, GenerateContentBody } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
-import { recordedToolOutput } from '../run-attempt.ts';
+import { recordedToolLookup } from '../replay/recorded-tool-lookup.ts';
 import type { ForkChange } from './fork-change.ts';
 
 /** Options of {@link agentFromRecording}. */
@@ -190,6 +190,8 @@ function replayedTool(
   const declaration: FunctionDeclaration =
     description === undefined ? recorded : { ...recorded, description };
   const runs = live?.kind === 'function' ? live : undefined;
+  // Built once per tool and grouped on its first call: a search per call was quadratic.
+  const recordedOutput = recordedToolLookup(recording, recorded.name);
   return {
     kind: 'function',
     name: recorded.name,
@@ -203,7 +205,7 @@ function replayedTool(
       runs === undefined ? { success: true, value: args } : runs.parseArgs(args),
     execute: (args, context) => {
       if (runs !== undefined) return runs.execute(args, context);
-      const found = recordedToolOutput(recording, recorded.name, args);
+      const found = recordedOutput(recorded.name, args);
       if (found.found) return found.output;
       throw new Error(
         `the recording has no result of ${recorded.name} for these arguments (the fork called it differently): re-execute the tool to answer it`,

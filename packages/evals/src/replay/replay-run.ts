@@ -11,11 +11,11 @@ import {
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
 import type { EvalDrift, EvalUnreproduced } from '../eval-result.ts';
-import { recordedToolOutput } from '../run-attempt.ts';
 import type { EvalAgentContext } from '../run-eval-options.ts';
 import { findDrift } from './find-drift.ts';
 import { findUnreproduced, servable } from './find-omitted.ts';
 import { loadFake } from './load-fake.ts';
+import { recordedToolLookup } from './recorded-tool-lookup.ts';
 
 /** Options of {@link replayRun}. */
 export type ReplayRunOptions = {
@@ -117,7 +117,7 @@ export async function replayRun(
   const agent = await options.createAgent({
     gemini: fork.gemini,
     evalCase: recording,
-    recordedToolOutput: (name, args) => recordedToolOutput(recording, name, args),
+    recordedToolOutput: recordedToolLookup(recording),
   });
   const input = recording.input ?? '';
   const contents: Content[] = [

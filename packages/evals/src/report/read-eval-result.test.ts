@@ -78,13 +78,16 @@ describe('readEvalResult', () => {
     ["'attempts' must be a list of attempts", (copy) => (copy['attempts'] = {} as never)],
     ["'attempts[0]' must be an object", (copy) => (copy.attempts[0] = [] as never)],
     ["'attempts[1].caseId' must be a string", (copy) => (copy.attempts[1]!['caseId'] = null)],
-    ["'attempts[0].latencyMs' must be a number", (copy) => (copy.attempts[0]!['latencyMs'] = '5')],
     [
-      "'attempts[1].costUsd' must be a decimal string or null",
+      "'attempts[0].latencyMs' must be a number of milliseconds from 0",
+      (copy) => (copy.attempts[0]!['latencyMs'] = '5'),
+    ],
+    [
+      "'attempts[1].costUsd' must be a decimal string of US dollars from 0 to 1000000000, or null",
       (copy) => (copy.attempts[1]!['costUsd'] = 'free'),
     ],
     [
-      "'attempts[1].costUsd' must be a decimal string or null",
+      "'attempts[1].costUsd' must be a decimal string of US dollars from 0 to 1000000000, or null",
       (copy) => (copy.attempts[1]!['costUsd'] = 0.1),
     ],
     [
@@ -97,7 +100,7 @@ describe('readEvalResult', () => {
         ((copy.attempts[1]!['unreproduced'] as Record<string, unknown>[])[0]!['omitted'] = [1]),
     ],
     [
-      "'attempts[1].unreproduced[0].call' must be a number",
+      "'attempts[1].unreproduced[0].call' must be a whole number from 0",
       (copy) =>
         ((copy.attempts[1]!['unreproduced'] as Record<string, unknown>[])[0]!['call'] = null),
     ],
@@ -121,11 +124,11 @@ describe('readEvalResult', () => {
     ],
     ["'attempts[1].drift' must be an object", (copy) => (copy.attempts[1]!['drift'] = 1)],
     [
-      "'summary.latencyMs' must be an object of numbers p50, p95 and max",
+      "'summary.latencyMs' must be an object of p50, p95 and max, each a number of milliseconds from 0",
       (copy) => ((copy['summary'] as Record<string, unknown>)['latencyMs'] = { p50: 1, p95: 2 }),
     ],
     [
-      "'summary.unknownCost' must be a number",
+      "'summary.unknownCost' must be a whole number from 0",
       (copy) => delete (copy['summary'] as Record<string, unknown>)['unknownCost'],
     ],
   ];

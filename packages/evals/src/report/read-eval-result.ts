@@ -54,7 +54,21 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
 
 type Check = (value: unknown) => boolean;
 const isString: Check = (value) => typeof value === 'string';
-const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+/**
+ * The numbers a result holds, each within what an eval writes: a finite number out of it (a
+ * hand-edited `costUsd: "1e308"`) summed to Infinity in `compareResults` and printed `Infinity`.
+ */
+const isCount: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+const isShare: Check = (value) => typeof value === 'number' && value >= 0 && value <= 1;
+const isDuration: Check = (value) =>
+  typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
+/** The largest cost in US dollars read, of an attempt or a whole eval: far past any real eval. */
+const MAX_COST_USD = 1e9;
+const isCost: Check = (value) => typeof value === 'number' && value >= 0 && value <= MAX_COST_USD;
+const COUNT = 'a whole number from 0';
+const SHARE = 'a number from 0 to 1';
+const DURATION = 'a number of milliseconds from 0';
+const COST = `a number of US dollars from 0 to ${MAX_COST_USD}`;
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const STATUSES: readonly unknown[] = ['pass', 'fail', 'drift', 'error'];
@@ -87,12 +101,20 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     if (!STATUSES.includes(attempt['status'])) {
       return wrong(`${at}.status`, "'pass', 'fail', 'drift' or 'error'");
     }
-    for (const key of ['repeat', 'latencyMs', 'totalTokens']) {
-      if (!isNumber(attempt[key])) return wrong(`${at}.${key}`, 'a number');
+    for (const key of ['repeat', 'totalTokens']) {
+      if (!isCount(attempt[key])) return wrong(`${at}.${key}`, COUNT);
     }
+    if (!isDuration(attempt['latencyMs'])) return wrong(`${at}.latencyMs`, DURATION);
     const cost = attempt['costUsd'];
-    if (cost !== null && !(isString(cost) && Number.isFinite(Number(cost)))) {
-      return wrong(`${at}.costUsd`, 'a decimal string or null');
+    // Number('') and Number(' ') are 0: a blank string is no cost either.
+    if (
+      cost !== null &&
+      !(typeof cost === 'string' && cost.trim() !== '' && isCost(Number(cost)))
+    ) {
+      return wrong(
+        `${at}.costUsd`,
+        `a decimal string of US dollars from 0 to ${MAX_COST_USD}, or null`,
+      );
     }
     // What toJunitXml and formatSummary print of an attempt that errored or drifted.
     const error = attempt['error'];
@@ -107,7 +129,7 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     const drift = attempt['drift'];
     if (drift !== undefined) {
       if (!isRecord(drift)) return wrong(`${at}.drift`, 'an object');
-      if (!isNumber(drift['call'])) return wrong(`${at}.drift.call`, 'a number');
+      if (!isCount(drift['call'])) return wrong(`${at}.drift.call`, COUNT);
       if (!isString(drift['path'])) return wrong(`${at}.drift.path`, 'a string');
       if (!isString(drift['reason'])) return wrong(`${at}.drift.reason`, 'a string');
     }
@@ -118,7 +140,7 @@ function findProblem(record: Record<string, unknown>): string | undefined {
         const path = `${at}.unreproduced[${stepIndex}]`;
         if (!isRecord(step)) return wrong(path, 'an object');
         if (!isString(step['run'])) return wrong(`${path}.run`, 'a string');
-        if (!isNumber(step['call'])) return wrong(`${path}.call`, 'a number');
+        if (!isCount(step['call'])) return wrong(`${path}.call`, COUNT);
         const omitted = step['omitted'];
         if (!Array.isArray(omitted) || !omitted.every(isString))
           return wrong(`${path}.omitted`, 'a list of strings');
@@ -130,7 +152,7 @@ function findProblem(record: Record<string, unknown>): string | undefined {
       const path = `${at}.scores[${scoreIndex}]`;
       if (!isRecord(score)) return wrong(path, 'an object');
       if (!isString(score['scorer'])) return wrong(`${path}.scorer`, 'a string');
-      if (!isNumber(score['score'])) return wrong(`${path}.score`, 'a number');
+      if (!isShare(score['score'])) return wrong(`${path}.score`, SHARE);
       if (typeof score['pass'] !== 'boolean') return wrong(`${path}.pass`, 'a boolean');
       if (!isString(score['reason'])) return wrong(`${path}.reason`, 'a string');
     }
@@ -143,16 +165,16 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     'failed',
     'drifted',
     'errored',
-    'passRate',
     'totalTokens',
-    'costUsd',
     'unknownCost',
   ]) {
-    if (!isNumber(summary[key])) return wrong(`summary.${key}`, 'a number');
+    if (!isCount(summary[key])) return wrong(`summary.${key}`, COUNT);
   }
+  if (!isShare(summary['passRate'])) return wrong('summary.passRate', SHARE);
+  if (!isCost(summary['costUsd'])) return wrong('summary.costUsd', COST);
   const latency = summary['latencyMs'];
-  if (!isRecord(latency) || !['p50', 'p95', 'max'].every((key) => isNumber(latency[key]))) {
-    return wrong('summary.latencyMs', 'an object of numbers p50, p95 and max');
+  if (!isRecord(latency) || !['p50', 'p95', 'max'].every((key) => isDuration(latency[key]))) {
+    return wrong('summary.latencyMs', `an object of p50, p95 and max, each ${DURATION}`);
   }
   const scorers = summary['scorers'];
   if (!Array.isArray(scorers)) return wrong('summary.scorers', 'a list');
@@ -160,12 +182,13 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     const path = `summary.scorers[${index}]`;
     if (!isRecord(scorer) || !isString(scorer['scorer']))
       return wrong(`${path}.scorer`, 'a string');
-    for (const key of ['count', 'passRate', 'mean', 'min', 'max']) {
-      if (!isNumber(scorer[key])) return wrong(`${path}.${key}`, 'a number');
+    if (!isCount(scorer['count'])) return wrong(`${path}.count`, COUNT);
+    for (const key of ['passRate', 'mean', 'min', 'max']) {
+      if (!isShare(scorer[key])) return wrong(`${path}.${key}`, SHARE);
     }
     const histogram = scorer['histogram'];
-    if (!Array.isArray(histogram) || histogram.length !== 5 || !histogram.every(isNumber)) {
-      return wrong(`${path}.histogram`, 'a list of 5 numbers');
+    if (!Array.isArray(histogram) || histogram.length !== 5 || !histogram.every(isCount)) {
+      return wrong(`${path}.histogram`, `a list of 5 counts, each ${COUNT}`);
     }
   }
   return undefined;
