@@ -254,9 +254,14 @@ import {
  * only an `import()` and a re-entry on the refused path), then 89,047 (87.0 KB; minified 269,325; 57
  * chunks loaded to run, 36 lazily) with helper bytes42 (-1,500): the network error, a failed
  * status's error and a body's decode error load with the first failure (-796, -452, -248). The
- * budget comes down to that figure plus 512 bytes, as before.
+ * budget comes down to that figure plus 512 bytes, as before. The thirty-ninth session's hardening
+ * reads 89,609 (+562): a failure whose error chunk cannot load keeps its status and retry
+ * (leftovers45, +88), a reset stays retryable and a redirect says refused then (leftovers46,
+ * +259), a run a hook or tool starts is refused past 64 levels (leftovers46, +136), read through
+ * the loaded loop so the root import stays at 132 modules (+78). The budget is that figure plus
+ * 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 89_047 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 89_609 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');

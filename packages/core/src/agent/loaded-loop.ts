@@ -42,6 +42,17 @@ const promptCacheModule = new LoadOnce(
 );
 
 /**
+ * The depth of a run starting now with no parent (`runningDepth`, read through the loaded loop):
+ * 0 before the loop is loaded, when no run's hook or tool can be calling. Read here, not from
+ * `run-link.ts`, so that `import '@gemloop/core'` does not load the run link and what it imports
+ * (four modules: the root's static imports stay at 132, `index.static-imports.test.ts`).
+ * @internal
+ */
+export function runningDepthNow(): number {
+  return runLoopModule.value?.runningDepth() ?? 0;
+}
+
+/**
  * Loads the loop now, as an agent's first run would; a failure is left for that run to report
  * (see `preloadRunPath`).
  * @internal

@@ -15,7 +15,7 @@ import { checkRunOptions } from './config/check-run-options.ts';
 import { checkRunGenerationConfig } from './config/options/generation-config.ts';
 import { readStopWhen } from './config/options/steps.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
-import { loadedLoop, startRunAfterLoad, withTreeBudget } from './loaded-loop.ts';
+import { loadedLoop, runningDepthNow, startRunAfterLoad, withTreeBudget } from './loaded-loop.ts';
 import type { AgentRuntime } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run/run-loop-options.ts';
 import type { AgentPlugin } from './plugins/agent-plugin.ts';
@@ -23,7 +23,6 @@ import { pluginCarriedBy } from './plugins/plugin-engine-of.ts';
 import type { LatePlugins } from './plugins/run-plugins.ts';
 import { keyRootOf, markRedactingStream } from './redacting-streams.ts';
 import type { ChildRunOptions, ChildRunParent } from './run-state/run-link.ts';
-import { runningDepth } from './run-state/run-link.ts';
 
 /**
  * A streamed run about to start: its event queue and the loop's options; or, when the agent is
@@ -224,7 +223,7 @@ function loopOptions(
     plugins: withGuardrails(withSteering(checked.plugins, checked.steering), checked.guardrails),
     generationConfig: checked.generationConfig,
     // Read now, while the hook or tool that may have called agent.run() is being called.
-    depth: runningDepth(),
+    depth: runningDepthNow(),
   };
 }
 

@@ -8,6 +8,7 @@ import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { MAX_RUN_DEPTH, runObservers } from '../run-state/run-link.ts';
+
 import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
@@ -28,6 +29,10 @@ import { endJoinedLate, type Joining, joinLate, withJoined } from './run/join-la
 import { type LoopState, loopState } from './run/loop-state.ts';
 import type { RunLoopOptions } from './run/run-loop-options.ts';
 import { type StartedRun, startRun } from './run/start-run.ts';
+
+// The depth a run starting now gets, for `agent.run()` to read through the loaded loop
+// (`runningDepthNow` in loaded-loop.ts) without a static import of the run link.
+export { runningDepth } from '../run-state/run-link.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
