@@ -55,6 +55,8 @@ export {
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
 export { declaredReceivers } from '../agent/tree-keys.ts';
+// @gemloop/dbos: the usage of a stored error that kept none.
+export { emptyUsage } from '../agent/usage.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
@@ -130,8 +132,9 @@ export {
 } from '../memory/create-vector-store.ts';
 export type { EmbeddedMemory } from '../memory/rank-by-similarity.ts';
 export { checkMemoryRecord } from '../memory/read-memory-file.ts';
-// @gemloop/dbos: what a failed child workflow that recorded no cost counts as.
-export { unknownCost } from '../models/cost.ts';
+// @gemloop/dbos: what a failed child workflow that recorded no cost counts as; a revived run error's
+// run spent nothing (typed-stored-error.ts).
+export { unknownCost, zeroCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
 export { readCost } from '../models/read-cost.ts';
 export { dollarsToPicos, picosToDollars } from '../models/usd.ts';

@@ -48,6 +48,7 @@ import {
   VertexAuthError,
   WebhookSignatureError,
 } from '@gemloop/core/errors';
+import { emptyUsage, zeroCost } from '@gemloop/core/internal';
 import { LiveSessionError } from '@gemloop/core/live';
 import { EmbeddingLengthError, MemoryError } from '@gemloop/core/memory';
 import { ModelCallLimitError, ModelRequestLimitError, PluginError } from '@gemloop/core/plugins';
@@ -334,15 +335,8 @@ function emptyRun(): AgentRunError['run'] {
     contents: [],
     newContents: [],
     steps: [],
-    usage: {
-      promptTokenCount: 0,
-      candidatesTokenCount: 0,
-      thoughtsTokenCount: 0,
-      toolUsePromptTokenCount: 0,
-      cachedContentTokenCount: 0,
-      totalTokenCount: 0,
-    },
-    cost: { currency: 'USD', total: '0', input: '0', cachedInput: '0', output: '0', thinking: '0' },
+    usage: emptyUsage(),
+    cost: zeroCost(),
   };
 }
 

@@ -8,7 +8,6 @@ import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { MAX_RUN_DEPTH, runObservers } from '../run-state/run-link.ts';
-
 import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';

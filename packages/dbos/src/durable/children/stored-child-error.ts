@@ -5,6 +5,7 @@ import {
   childBudgetStopError,
   createSecretRedactor,
   cutText,
+  emptyUsage,
 } from '@gemloop/core/internal';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { field, readOwn, readText } from '../steps/read-thrown.ts';
@@ -79,20 +80,11 @@ export function childErrorForParent(error: unknown): unknown {
     toolName: typeof fields['toolName'] === 'string' ? fields['toolName'] : '',
     path: Array.isArray(path) ? path.filter((item) => typeof item === 'string') : [],
     childRun: undefined,
-    usage: { ...EMPTY_USAGE, ...(typeof usage === 'object' && usage !== null ? usage : {}) },
+    usage: { ...emptyUsage(), ...(typeof usage === 'object' && usage !== null ? usage : {}) },
     cost: (fields['cost'] ?? undefined) as SubagentError['cost'],
     cause: typedStoredError(error.cause),
   });
 }
-
-const EMPTY_USAGE: SubagentError['usage'] = {
-  promptTokenCount: 0,
-  candidatesTokenCount: 0,
-  thoughtsTokenCount: 0,
-  toolUsePromptTokenCount: 0,
-  cachedContentTokenCount: 0,
-  totalTokenCount: 0,
-};
 
 function copyError(error: unknown, redact: (text: string) => string, depth: number): Error {
   if (!(error instanceof Error)) return new Error(redact(describe(error)));
