@@ -187,7 +187,11 @@ export function openChatConversation<Output>({
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
 
-  const prepare = (parts: string | readonly Part[], signal: AbortSignal | undefined) =>
+  const prepare = (
+    parts: string | readonly Part[],
+    signal: AbortSignal | undefined,
+    hold: (pending: Promise<unknown>) => void,
+  ) =>
     prepareChatSend(parts, signal, {
       sessionStore,
       limit,
@@ -197,6 +201,7 @@ export function openChatConversation<Output>({
       view: compactedView,
       restoreSpend,
       abortedBeforeRun,
+      hold,
     });
 
   /** Saves a completed run's turn (see saveChatTurn); the next send starts where it left the history. */
@@ -220,7 +225,10 @@ export function openChatConversation<Output>({
     return chatResult;
   };
 
-  const exclusive = <T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+  const exclusive = <T>(
+    task: (hold: (pending: Promise<unknown>) => void) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> =>
     runExclusive(store, id, task, {
       signal,
       onAbort: () => abortedBeforeRun(signal as AbortSignal),
@@ -246,9 +254,9 @@ export function openChatConversation<Output>({
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
-        exclusive(async () => {
+        exclusive(async (hold) => {
           // Loaded first: the budget counts what the stored turns say was spent.
-          const selected = await prepare(parts, signal);
+          const selected = await prepare(parts, signal, hold);
           const runOptions = spend.runOptions(signal);
           let result: AgentResult<Output>;
           try {
@@ -280,8 +288,8 @@ export function openChatConversation<Output>({
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
-        exclusive(async () => {
-          const selected = await prepare(parts, streamSignal);
+        exclusive(async (hold) => {
+          const selected = await prepare(parts, streamSignal, hold);
           const runOptions = spend.runOptions(streamSignal);
           const steering = await begin();
           const inner = holderTurns(selected.holder).stream(
