@@ -9,7 +9,13 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { cleanUp, serve, temporaryDirectory, thrownBy } from './__fixtures__/chat-fixtures.ts';
+import {
+  cleanUp,
+  recordingLogger,
+  serve,
+  temporaryDirectory,
+  thrownBy,
+} from './__fixtures__/chat-fixtures.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
@@ -240,5 +246,39 @@ describe('the file store and ids that are not well-formed text', () => {
     expect(store.filePath('x\uFFFD')).not.toBe(store.filePath('x'));
     expect(store.filePath('x😀')).toMatch(/x%F0%9F%98%80\.jsonl$/);
     await store.close();
+  });
+});
+
+describe.each(modes)('a chat %s over a stored holder no handoff reaches', (mode) => {
+  it.each<[string, unknown]>([
+    ['a name no handoff declares', 'nobody'],
+    ['__proto__', '__proto__'],
+    ['a number', 42],
+    ['an object', { name: 'lead' }],
+  ])('%s: the session agent answers and the saved turn names no holder', async (_name, holder) => {
+    const { gemini } = await serve({ script: [turn.text('mine'), turn.text('again')] });
+    const appended: ChatTurn[] = [];
+    const stored: ChatTurn = {
+      contents: [user('a'), answer('b')] as ChatTurn['contents'],
+      agent: holder as string,
+    };
+    const store: HistoryStore = {
+      load: () => [stored, ...appended],
+      append: (_id, saved) => {
+        appended.push(saved);
+      },
+      clear: () => {},
+    };
+    const warnings: string[] = [];
+    const logger = recordingLogger();
+    const chat = createChatSession({ agent: createAgent({ gemini, model }), store, logger });
+
+    expect(await sendBy(mode, chat, 'Hi')).toMatchObject({ text: 'mine' });
+    expect(await sendBy(mode, chat, 'Again')).toMatchObject({ text: 'again' });
+
+    // The session's own agent held both sends: no turn carries the stale name on.
+    expect(appended.map((saved) => saved.agent)).toEqual([undefined, undefined]);
+    for (const line of logger.lines) if (line.level === 'warn') warnings.push(line.message);
+    expect(warnings).toHaveLength(typeof holder === 'string' ? 1 : 0);
   });
 });

@@ -91,7 +91,9 @@ export async function prepareChatSend(
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
   restoreSpend(turns);
-  const holder = turns[turns.length - 1]?.agent;
+  // A custom store hands back what it was given or made: a holder that is no name is none.
+  const stored: unknown = turns[turns.length - 1]?.agent;
+  const holder = typeof stored === 'string' ? stored : undefined;
   // Awaited only on the first send; an abort while it loads is caught just below.
   const { estimateContentTokens, selectHistory, toHistoryTurns } =
     sendHelpers.value ?? (await sendHelpers.load());
