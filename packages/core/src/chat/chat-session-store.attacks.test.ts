@@ -2,6 +2,7 @@
 // what it returns is read through getters and Proxies that throw, what it throws may have a
 // message getter that throws or be a megabyte of text, and a load may never settle. Each send,
 // unary and streamed, must end typed, keep a completed answer, and honour its signal.
+import { basename, dirname } from 'node:path';
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
@@ -245,6 +246,30 @@ describe('the file store and ids that are not well-formed text', () => {
     // The well-formed twins stay apart, an emoji's pair is whole text.
     expect(store.filePath('x\uFFFD')).not.toBe(store.filePath('x'));
     expect(store.filePath('x😀')).toMatch(/x%F0%9F%98%80\.jsonl$/);
+    await store.close();
+  });
+
+  it('keeps path characters, NUL, 10,000 characters and Unicode twins inside the directory, apart (held)', async () => {
+    const directory = await temporaryDirectory();
+    const store = createFileHistoryStore({ directory });
+    const ids = [
+      '../../etc/passwd',
+      '..\\..\\boot.ini',
+      'a\0b',
+      'x'.repeat(10_000),
+      `${'x'.repeat(9_999)}y`,
+      'caf\u00e9',
+      'cafe\u0301',
+      'User',
+      'user',
+      'con',
+    ];
+    const paths = ids.map((id) => store.filePath(id));
+    for (const path of paths) {
+      expect(dirname(path)).toBe(directory);
+      expect(basename(path).length).toBeLessThanOrEqual(255);
+    }
+    expect(new Set(paths).size).toBe(ids.length);
     await store.close();
   });
 });
