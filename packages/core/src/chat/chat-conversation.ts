@@ -15,6 +15,7 @@ import { zeroCost } from '../models/cost.ts';
 import type { UntaggedAgentEvent } from '../run/agent-event.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';
+import { cutName } from '../shared/cut-text.ts';
 import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -109,16 +110,19 @@ export function openChatConversation<Output>({
    * gave it to (the stored `agent` of the last turn), found by that name among the receivers the
    * plugins of the session's agent, of the agents they reach and of the session declare (a
    * `handoff()` tool's, a third party's). A name none declares (the team changed since) falls back
-   * to the session's agent, with a warning.
+   * to the session's agent, with a warning; the turn it saves then names no holder (the session's
+   * agent held it), so the stale name is not carried into every later turn and warned of again.
    */
-  const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
+  const holderTurns = (selected: PreparedChatSend): AgentTurns<Output> => {
+    const holder = selected.holder;
     if (holder === undefined) return turns;
     const receiver = findHandoffReceiver(agent as Agent<unknown>, holder, plugins);
     if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
     logger.warn(
-      { agent: holder },
+      { agent: cutName(holder) },
       'the stored conversation is held by an agent no handoff of this session reaches; the session agent answers',
     );
+    selected.holder = undefined;
     return turns;
   };
   /**
@@ -187,7 +191,11 @@ export function openChatConversation<Output>({
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
 
-  const prepare = (parts: string | readonly Part[], signal: AbortSignal | undefined) =>
+  const prepare = (
+    parts: string | readonly Part[],
+    signal: AbortSignal | undefined,
+    hold: (pending: Promise<unknown>) => void,
+  ) =>
     prepareChatSend(parts, signal, {
       sessionStore,
       limit,
@@ -197,6 +205,7 @@ export function openChatConversation<Output>({
       view: compactedView,
       restoreSpend,
       abortedBeforeRun,
+      hold,
     });
 
   /** Saves a completed run's turn (see saveChatTurn); the next send starts where it left the history. */
@@ -220,7 +229,10 @@ export function openChatConversation<Output>({
     return chatResult;
   };
 
-  const exclusive = <T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+  const exclusive = <T>(
+    task: (hold: (pending: Promise<unknown>) => void) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> =>
     runExclusive(store, id, task, {
       signal,
       onAbort: () => abortedBeforeRun(signal as AbortSignal),
@@ -246,13 +258,13 @@ export function openChatConversation<Output>({
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
-        exclusive(async () => {
+        exclusive(async (hold) => {
           // Loaded first: the budget counts what the stored turns say was spent.
-          const selected = await prepare(parts, signal);
+          const selected = await prepare(parts, signal, hold);
           const runOptions = spend.runOptions(signal);
           let result: AgentResult<Output>;
           try {
-            const sending = holderTurns(selected.holder);
+            const sending = holderTurns(selected);
             result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
               sending.run(
                 parts,
@@ -280,11 +292,11 @@ export function openChatConversation<Output>({
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
-        exclusive(async () => {
-          const selected = await prepare(parts, streamSignal);
+        exclusive(async (hold) => {
+          const selected = await prepare(parts, streamSignal, hold);
           const runOptions = spend.runOptions(streamSignal);
           const steering = await begin();
-          const inner = holderTurns(selected.holder).stream(
+          const inner = holderTurns(selected).stream(
             parts,
             sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
             id,

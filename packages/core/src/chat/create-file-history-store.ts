@@ -46,6 +46,9 @@ import {
 import { countOlderTurns, findCommittedEnd, readHistoryTail } from './read-history-tail.ts';
 import { runExclusive } from './run-exclusive.ts';
 
+/** Half of a UTF-16 surrogate pair standing alone (with the `u` flag, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
   | {
@@ -183,6 +186,14 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
       throw new InvalidArgumentError({
         argument: 'id',
         message: 'A session id must be a non-empty string.',
+      });
+    }
+    // UTF-8, which names the file, writes every lone surrogate as U+FFFD: `x\uD800`, `x\uDC00` and
+    // `x\uFFFD` would share one file, each refused as corrupt by the others' lines.
+    if (LONE_SURROGATE.test(id)) {
+      throw new InvalidArgumentError({
+        argument: 'id',
+        message: `The session id ${JSON.stringify(id.slice(0, 40))}${id.length > 40 ? '…' : ''} holds a lone surrogate (half of a UTF-16 pair, no character): it cannot name a file apart from its twins. Use well-formed text (String.prototype.toWellFormed()).`,
       });
     }
     return single ?? join(root as string, historyFileName(id));

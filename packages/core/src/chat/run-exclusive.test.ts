@@ -92,4 +92,27 @@ describe('runExclusive', () => {
     await sleep(1);
     expect(ran).toBe(false);
   });
+  it('settles a task that stopped waiting at once, and holds the queue until what it held settles', async () => {
+    const owner = {};
+    const log: string[] = [];
+    let settle!: () => void;
+    const hung = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+
+    const first = runExclusive(owner, 'k', async (hold) => {
+      hold(hung.then(() => log.push('held call settled')));
+      throw new Error('gave up waiting');
+    });
+    const second = runExclusive(owner, 'k', async () => {
+      log.push('second');
+    });
+
+    await expect(first).rejects.toThrow('gave up waiting');
+    await sleep(5);
+    expect(log).toEqual([]);
+    settle();
+    await second;
+    expect(log).toEqual(['held call settled', 'second']);
+  });
 });

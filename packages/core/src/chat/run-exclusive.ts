@@ -11,13 +11,15 @@ const queues = new WeakMap<object, Map<string, Promise<void>>>();
  *
  * When `signal` aborts while the task is still waiting, the returned promise rejects at once with
  * `onAbort()` and the task never runs (the queue moves on without it). Once started, the task is
- * not interrupted here; it gets the signal itself.
+ * not interrupted here; it gets the signal itself. A task that settles before a call it made has
+ * (it stopped waiting for a store that ignores its signal) passes that call to `hold`: the queue
+ * moves on only once it has settled too, so the next task never runs beside it.
  * @internal
  */
 export function runExclusive<T>(
   owner: object,
   key: string,
-  task: () => Promise<T>,
+  task: (hold: (pending: Promise<unknown>) => void) => Promise<T>,
   { signal, onAbort }: { signal?: AbortSignal | undefined; onAbort?: () => unknown } = {},
 ): Promise<T> {
   let byKey = queues.get(owner);
@@ -51,11 +53,13 @@ export function runExclusive<T>(
         release();
         return;
       }
+      const held: Promise<unknown>[] = [];
       try {
-        resolve(await task());
+        resolve(await task((pending) => held.push(pending)));
       } catch (error) {
         reject(error);
       } finally {
+        if (held.length > 0) await Promise.allSettled(held);
         release();
       }
     });

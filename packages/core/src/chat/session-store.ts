@@ -1,7 +1,12 @@
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { cutTextNoted } from '../shared/cut-text.ts';
+import { untilAborted } from '../shared/until-aborted.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
+
+/** Keeps the session's queue until a store call the caller stopped waiting for has settled. */
+type Hold = (pending: Promise<unknown>) => void;
 
 /**
  * One chat session's view of its history store: every call names the session, turns what the
@@ -41,12 +46,25 @@ export class SessionStore {
     }
   }
 
-  /** Every stored turn of the session. */
-  async load(signal?: AbortSignal): Promise<ChatTurn[]> {
+  /**
+   * Every stored turn of the session. With a `signal`, it rejects with the signal's reason as soon
+   * as it aborts, whether or not the store heeds it; the store's call, still running, is passed to
+   * `hold` (the session's queue waits for it before the next call of this id).
+   */
+  async load(signal?: AbortSignal, hold?: Hold): Promise<ChatTurn[]> {
     const context: HistoryStoreContext = { logger: this.#logger, signal };
-    const turns = await this.call('load', () => this.#store.load(this.#sessionId, context));
+    const turns = await this.#untilAborted(
+      this.call('load', () => this.#store.load(this.#sessionId, context)),
+      signal,
+      hold,
+    );
     this.#checkTurns(turns, 'load');
     return turns as ChatTurn[];
+  }
+
+  #untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined, hold?: Hold): Promise<T> {
+    if (signal === undefined) return pending;
+    return untilAborted(pending, signal, () => hold?.(pending));
   }
 
   /**
@@ -56,15 +74,18 @@ export class SessionStore {
    */
   async loadRecent(
     signal: AbortSignal | undefined,
+    hold?: Hold,
   ): Promise<{ turns: ChatTurn[]; olderTurns: number }> {
     const limit = this.#limit;
     const bounded = limit?.maxTurns !== undefined || limit?.maxTokens !== undefined;
     if (!bounded || typeof this.#store.loadRecent !== 'function') {
-      return { turns: await this.load(signal), olderTurns: 0 };
+      return { turns: await this.load(signal, hold), olderTurns: 0 };
     }
     const context: HistoryStoreContext = { logger: this.#logger, signal };
-    const recent = await this.call('load', () =>
-      this.#store.loadRecent?.(this.#sessionId, limit, context),
+    const recent = await this.#untilAborted(
+      this.call('load', () => this.#store.loadRecent?.(this.#sessionId, limit, context)),
+      signal,
+      hold,
     );
     const olderTurns: unknown = (recent as { olderTurns?: unknown } | undefined)?.olderTurns;
     if (!Number.isSafeInteger(olderTurns) || (olderTurns as number) < 0) {
@@ -80,6 +101,25 @@ export class SessionStore {
   }
 
   #checkTurns(turns: unknown, method: 'load' | 'loadRecent'): void {
+    let index = 0;
+    try {
+      this.#checkEachTurn(turns, method, (at) => {
+        index = at;
+      });
+    } catch (error) {
+      if (ChatStoreError.isInstance(error)) throw error;
+      // A getter or a Proxy of the store's own threw while its answer was read: the store's
+      // failure, typed and named here, not a bare error from deep in a send.
+      throw new ChatStoreError({
+        message: `The chat history store's ${method}("${this.#sessionId}") returned turns that cannot be read (turn ${index}): ${describeValue(error)}.`,
+        operation: 'load',
+        sessionId: this.#sessionId,
+        cause: error,
+      });
+    }
+  }
+
+  #checkEachTurn(turns: unknown, method: 'load' | 'loadRecent', at: (index: number) => void): void {
     const returned = method === 'load' ? 'returned' : 'returned turns';
     if (!Array.isArray(turns)) {
       throw new ChatStoreError({
@@ -89,6 +129,7 @@ export class SessionStore {
       });
     }
     for (let index = 0; index < turns.length; index++) {
+      at(index);
       const turn: unknown = turns[index];
       if (typeof turn !== 'object' || turn === null || !Array.isArray((turn as ChatTurn).contents))
         throw new ChatStoreError({
@@ -100,11 +141,25 @@ export class SessionStore {
   }
 }
 
-/** A thrown or returned value in a message: an error's message, never an object's contents. */
+// What a store's failure may put in a message: a store that throws a whole file or response as
+// text must not make every log line and error report carry it.
+const MAX_DESCRIBED = 1_000;
+
+/**
+ * A thrown or returned value in a message: an error's message, never an object's contents, cut
+ * past 1,000 characters. Never throws: the error that carries it must be made (an append's
+ * error holds the answer), so an error whose `message` getter throws is named as such.
+ */
 export function describeValue(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  if (value === null) return 'null';
-  // A function's String() is its source: code (and whatever it closes over by name) is no message.
-  if (typeof value === 'function') return 'a function';
-  return typeof value === 'object' ? 'an object' : String(value);
+  let described: string;
+  try {
+    if (value instanceof Error) described = String(value.message);
+    else if (value === null) described = 'null';
+    // A function's String() is its source: code (and whatever it closes over by name) is no message.
+    else if (typeof value === 'function') described = 'a function';
+    else described = typeof value === 'object' ? 'an object' : String(value);
+  } catch {
+    described = 'an error whose message cannot be read';
+  }
+  return cutTextNoted(described, MAX_DESCRIBED);
 }

@@ -269,6 +269,27 @@ describe('createPostgresHistoryStore at its edges', () => {
     expect(await store.load('é'.repeat(512))).toEqual([turnOf('longest')]);
   });
 
+  it('refuses a session id with a lone surrogate, which UTF-8 sends as its U+FFFD twin: another session’s rows (attack44b)', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'twin_ids' });
+    await store.append('x\uFFFD', turnOf('the other user’s secret'), noContext);
+    for (const id of ['x\uD800', 'x\uDC00', '\uDBFFx']) {
+      for (const call of [
+        () => store.load(id),
+        () => store.append(id, turnOf('t'), noContext),
+        () => store.clear(id),
+      ]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ argument: 'id' });
+        expect((error as Error).message).toContain('lone surrogates');
+      }
+    }
+    expect(textsOf(await store.load('x\uFFFD'))).toEqual(['the other user’s secret']);
+    // A whole pair (an emoji) is well-formed text.
+    await store.append('x😀', turnOf('mine'), noContext);
+    expect(textsOf(await store.load('x😀'))).toEqual(['mine']);
+  });
+
   it('reads a hostile cost or interaction id in a row as absent, never as a wrong number or id', async () => {
     const store = createPostgresHistoryStore({ pool, table: 'hostile_turns' });
     await store.append('h', turnOf('t'), noContext);

@@ -8,10 +8,14 @@ import { InvalidArgumentError } from '@gemloop/core';
  */
 export const MAX_ID_BYTES = 1024;
 
+/** Half of a UTF-16 surrogate pair standing alone (with the `u` flag, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Refuses an id Postgres cannot hold or index, before anything is sent: a NUL (no Postgres text
  * holds one: every statement failed with "invalid byte sequence for encoding UTF8: 0x00"), an
- * empty or non-string id, or one over {@link MAX_ID_BYTES}. The `InvalidArgumentError` names
+ * empty or non-string id, one over {@link MAX_ID_BYTES}, or one with a lone surrogate (UTF-8 makes
+ * it another id's twin). The `InvalidArgumentError` names
  * `argument` (`'runId'`, `'jobId'`) and calls the id `what` (`'run id'`). @internal
  */
 export function checkId(id: unknown, argument: string, what: string): void {
@@ -19,12 +23,15 @@ export function checkId(id: unknown, argument: string, what: string): void {
     typeof id !== 'string' ||
     id === '' ||
     id.includes('\0') ||
+    // node-postgres sends text as UTF-8, which writes a lone surrogate as U+FFFD: `x\uD800` would
+    // read and write the rows of `x\uFFFD` (another user's chat, another run).
+    LONE_SURROGATE.test(id) ||
     Buffer.byteLength(id) > MAX_ID_BYTES
   ) {
     const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 40)) : String(id);
     throw new InvalidArgumentError({
       argument,
-      message: `The ${what} ${shown}${typeof id === 'string' && id.length > 40 ? '…' : ''} cannot be used: a ${what} is a non-empty string of at most ${MAX_ID_BYTES} UTF-8 bytes without NUL characters.`,
+      message: `The ${what} ${shown}${typeof id === 'string' && id.length > 40 ? '…' : ''} cannot be used: a ${what} is a non-empty string of at most ${MAX_ID_BYTES} UTF-8 bytes without NUL characters or lone surrogates (half of a UTF-16 pair, which UTF-8 writes as U+FFFD: String.prototype.toWellFormed()).`,
     });
   }
 }

@@ -56,6 +56,11 @@ export type PrepareChatSendOptions = {
   restoreSpend: (turns: readonly ChatTurn[]) => void;
   /** The error of a send aborted before its run started. */
   abortedBeforeRun: (signal: AbortSignal) => Error;
+  /**
+   * Keeps the session's queue until a store read the send stopped waiting for (its signal
+   * aborted) has settled: the store is never called twice at once for one id.
+   */
+  hold?: ((pending: Promise<unknown>) => void) | undefined;
 };
 
 /**
@@ -77,13 +82,18 @@ export async function prepareChatSend(
     view,
     restoreSpend,
     abortedBeforeRun,
+    hold,
   }: PrepareChatSendOptions,
 ): Promise<PreparedChatSend & { history: RunOptions['history'] }> {
-  const { turns, olderTurns } = await sessionStore.loadRecent(signal).catch((error: unknown) => {
-    throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
-  });
+  const { turns, olderTurns } = await sessionStore
+    .loadRecent(signal, hold)
+    .catch((error: unknown) => {
+      throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
+    });
   restoreSpend(turns);
-  const holder = turns[turns.length - 1]?.agent;
+  // A custom store hands back what it was given or made: a holder that is no name is none.
+  const stored: unknown = turns[turns.length - 1]?.agent;
+  const holder = typeof stored === 'string' ? stored : undefined;
   // Awaited only on the first send; an abort while it loads is caught just below.
   const { estimateContentTokens, selectHistory, toHistoryTurns } =
     sendHelpers.value ?? (await sendHelpers.load());
