@@ -4,6 +4,7 @@ import type {
   AgentChatState,
   AssistantChatMessage,
 } from './agent-chat-message.ts';
+import { toPageMessage } from './index.ts';
 import {
   type AgentChatAction,
   initialAgentChatState,
@@ -71,6 +72,7 @@ describe('reduceAgentChat: a run`s end', () => {
     };
     expect(state.error).toEqual(unexplained);
     expect(assistant(state, 'a1')).toMatchObject({ outcome: 'error', error: unexplained });
+    expect(toPageMessage(state.error)).toBe(unexplained.message);
   });
 
   it('a malformed error event before the failed finish leaves the same words, not its own', () => {
