@@ -64,7 +64,7 @@ describe('reduceAgentChat: a run`s end', () => {
     const state = fold([send(1), events('a1', finish('error'))]);
     expect(state.status).toBe('error');
     // What is known: the server ended the run as failed and sent no error this page could read
-    // (none, a malformed one dropped, or one sent before a reload the page resumed after).
+    // (none, a malformed one dropped, or one sent before a reload and not saved with the page).
     const unexplained = {
       name: 'Error',
       code: 'run-failed-unexplained',

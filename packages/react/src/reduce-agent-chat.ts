@@ -14,7 +14,7 @@ import { createMessageDraft } from './message-draft.ts';
 /**
  * What a chat's `error` is when the server ended the run as failed (`finish` with `error`) and sent
  * no error this page could read: none, a malformed one (dropped), or one sent before a page reload
- * the run was resumed after. What is known, and a code a page can switch on; the stream itself
+ * that the saved messages do not hold (a saved one is kept, see `resume`). What is known, and a code a page can switch on; the stream itself
  * was whole (a stream that broke fails with `@gemloop/client`'s `connection-lost`).
  */
 const RUN_FAILED_UNEXPLAINED: ChatError = {
@@ -228,12 +228,15 @@ function resume(
   }
   const next = [...messages];
   // Saved while the run went on: no outcome yet (or `aborted` by this page's own stop, which the
-  // run on the server did not see).
-  next[index] = { ...message, outcome: undefined, finishReason: undefined, error: undefined };
+  // run on the server did not see). An error with no outcome is the run's `error` event, saved
+  // before the reload: the resumed stream starts after it, so it is kept for the `finish` that
+  // follows. One the page set (`failed`: a stream that broke, outcome `error`) is dropped.
+  const error = message.outcome === undefined ? message.error : undefined;
+  next[index] = { ...message, outcome: undefined, finishReason: undefined, error };
   return withStatus({
     messages: next,
     status: 'streaming',
-    error: undefined,
+    error,
     streamingId: message.id,
   });
 }
