@@ -32,4 +32,5 @@ export {
 export { checkOptionKeys } from './check-option-keys.ts';
 export { ClientError, type ClientErrorCode } from './client-error.ts';
 export type { ResumePoint } from './resume-point.ts';
+export { toPageMessage } from './to-page-message.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

@@ -7,12 +7,14 @@
 // packages/react, for one, prepends it to its build).
 'use client';
 
-// The event types and the error class of the client, so a page needs no second import for them.
+// The event types, the error class and its page words of the client, so a page needs no second
+// import for them.
 export {
   type BrowserError,
   type BrowserEvent,
   ClientError,
   type ResumePoint,
+  toPageMessage,
 } from '@gemloop/client';
 export type {
   AgentChatMessage,

@@ -4,6 +4,7 @@ import type {
   AgentChatState,
   AssistantChatMessage,
 } from './agent-chat-message.ts';
+import { toPageMessage } from './index.ts';
 import {
   type AgentChatAction,
   initialAgentChatState,
@@ -59,10 +60,27 @@ describe('reduceAgentChat: a run`s end', () => {
     expect(reduceAgentChat(state, events('a1', text('late')))).toBe(state);
   });
 
-  it('a run that failed without an error event still fails with an error the page can show', () => {
+  it('a run that failed without an error event fails with words that say so, and a code', () => {
     const state = fold([send(1), events('a1', finish('error'))]);
     expect(state.status).toBe('error');
-    expect(state.error).toEqual({ name: 'Error', message: 'The run failed.' });
+    // What is known: the server ended the run as failed and sent no error this page could read
+    // (none, a malformed one dropped, or one sent before a reload and not saved with the page).
+    const unexplained = {
+      name: 'Error',
+      code: 'run-failed-unexplained',
+      message: 'The run failed, and the server did not say why.',
+    };
+    expect(state.error).toEqual(unexplained);
+    expect(assistant(state, 'a1')).toMatchObject({ outcome: 'error', error: unexplained });
+    expect(toPageMessage(state.error)).toBe(unexplained.message);
+  });
+
+  it('a malformed error event before the failed finish leaves the same words, not its own', () => {
+    const state = fold([
+      send(1),
+      events('a1', { type: 'error', path: [], error: { message: 42 } }, finish('error')),
+    ]);
+    expect(state.error).toMatchObject({ code: 'run-failed-unexplained' });
   });
 
   it('an error event alone keeps the run streaming with the error known; finish error keeps it', () => {

@@ -51,6 +51,45 @@ describe('reduceAgentChat: resume', () => {
     expect(state.status).toBe('idle');
   });
 
+  it('keeps the run`s error event saved before the reload for the failed finish after it', () => {
+    // The server sent `error`, the page saved its point, reloaded, and resumed after that event:
+    // only `finish` comes, and the error the run failed with is the one already saved.
+    const failure = {
+      name: 'ToolExecutionError',
+      code: 'tool-execution',
+      message: 'A tool failed.',
+    };
+    const withError = saved.map((message) =>
+      message.role === 'assistant' ? { ...message, error: failure } : message,
+    );
+    const resumed = reduceAgentChat(initialAgentChatState(withError), {
+      type: 'resume',
+      assistantId: 'a9',
+      runId: 'run-1',
+    });
+    expect(resumed).toMatchObject({ status: 'streaming', error: failure });
+    const ended = reduceAgentChat(resumed, {
+      type: 'event',
+      messageId: 'a1',
+      event: { type: 'finish', path: [], outcome: 'error' },
+    });
+    expect(ended).toMatchObject({ status: 'error', error: failure });
+    expect(ended.messages[1]).toMatchObject({ outcome: 'error', error: failure });
+  });
+
+  it('drops the error of a stream that broke (its outcome set by the page) when it resumes', () => {
+    const broken = fold(
+      [
+        { type: 'resume', assistantId: 'a9', runId: 'run-1' },
+        { type: 'failed', messageId: 'a1', error: new Error('connection lost') },
+      ],
+      initialAgentChatState(saved),
+    );
+    const resumed = reduceAgentChat(broken, { type: 'resume', assistantId: 'a9', runId: 'run-1' });
+    expect(resumed).toMatchObject({ status: 'streaming', error: undefined });
+    expect(resumed.messages[1]?.role === 'assistant' && resumed.messages[1].error).toBeUndefined();
+  });
+
   it('streams into the run`s answer again after this page stopped it', () => {
     const stopped = fold(
       [

@@ -11,6 +11,18 @@ import type {
 import { isWellFormedEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
 
+/**
+ * What a chat's `error` is when the server ended the run as failed (`finish` with `error`) and sent
+ * no error this page could read: none, a malformed one (dropped), or one sent before a page reload
+ * that the saved messages do not hold (a saved one is kept, see `resume`). What is known, and a code a page can switch on; the stream itself
+ * was whole (a stream that broke fails with `@gemloop/client`'s `connection-lost`).
+ */
+const RUN_FAILED_UNEXPLAINED: ChatError = {
+  name: 'Error',
+  code: 'run-failed-unexplained',
+  message: 'The run failed, and the server did not say why.',
+};
+
 /** What changes the chat's state. */
 export type AgentChatAction =
   /** The user sent `text`: a user message and an empty assistant message that the run fills. */
@@ -174,7 +186,10 @@ function applyEvents(
       break;
     }
   }
-  const next = draft.done();
+  let next = draft.done();
+  // A failed end with no error this page could read: the message tells the same as the state.
+  if (finished === 'error' && error === undefined)
+    next = { ...next, error: RUN_FAILED_UNEXPLAINED };
   const kept = message === undefined || next === message;
   if (kept && !finished && error === state.error) return state;
   let messages = state.messages;
@@ -185,8 +200,12 @@ function applyEvents(
   }
   if (finished === false) return withStatus({ ...state, messages, error });
   if (finished === 'ended') return { messages, error, status: 'idle', streamingId: undefined };
-  const failure = error ?? { name: 'Error', message: 'The run failed.' };
-  return { messages, status: 'error', error: failure, streamingId: undefined };
+  return {
+    messages,
+    status: 'error',
+    error: error ?? RUN_FAILED_UNEXPLAINED,
+    streamingId: undefined,
+  };
 }
 
 /** The state streaming run `runId` again (`resume`), into its last message or a new one. */
@@ -209,12 +228,15 @@ function resume(
   }
   const next = [...messages];
   // Saved while the run went on: no outcome yet (or `aborted` by this page's own stop, which the
-  // run on the server did not see).
-  next[index] = { ...message, outcome: undefined, finishReason: undefined, error: undefined };
+  // run on the server did not see). An error with no outcome is the run's `error` event, saved
+  // before the reload: the resumed stream starts after it, so it is kept for the `finish` that
+  // follows. One the page set (`failed`: a stream that broke, outcome `error`) is dropped.
+  const error = message.outcome === undefined ? message.error : undefined;
+  next[index] = { ...message, outcome: undefined, finishReason: undefined, error };
   return withStatus({
     messages: next,
     status: 'streaming',
-    error: undefined,
+    error,
     streamingId: message.id,
   });
 }

@@ -1,4 +1,4 @@
-import { useAgentChat } from '@gemloop/react';
+import { toPageMessage, useAgentChat } from '@gemloop/react';
 import { useState } from 'react';
 
 export function Chat() {
@@ -51,7 +51,7 @@ export function Chat() {
           Stop
         </button>
       </form>
-      {error && <p role="alert">{error.message}</p>}
+      {error && <p role="alert">{toPageMessage(error)}</p>}
     </>
   );
 }

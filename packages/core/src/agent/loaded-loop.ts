@@ -43,7 +43,9 @@ const promptCacheModule = new LoadOnce(
 
 /**
  * The depth of a run starting now with no parent (`runningDepth`, read through the loaded loop):
- * 0 before the loop is loaded, when no run's hook or tool can be calling. Read here, not from
+ * 0 before the loop is loaded, when no run's hook or tool can be calling (a Live session opened at
+ * top level can: the first run its tool starts in a process that never ran one reads 0, not 1,
+ * once). Read here, not from
  * `run-link.ts`, so that `import '@gemloop/core'` does not load the run link and what it imports
  * (four modules: the root's static imports stay at 132, `index.static-imports.test.ts`).
  * @internal

@@ -71,6 +71,43 @@ describe.each(RUN_MODES)('runs that nest without end (%s)', (mode) => {
     expect(gemini.calls).toHaveLength(MAX_RUN_DEPTH + 1);
   });
 
+  it.each(['beforeToolCall', 'checkToolCall', 'afterToolCall'] as const)(
+    'a plugin %s that runs its own agent ends the same way',
+    async (hook) => {
+      // The tool hooks of a plugin are called by their chain, not through the hook calls the model
+      // hooks go through: before leftovers50 they ran at depth 0, and this nested without end.
+      let agent: Agent<undefined> | undefined;
+      let starts = 0;
+      const noop = defineTool({
+        name: 'noop',
+        description: 'Does nothing.',
+        parameters: z.object({}),
+        execute: () => 'ok',
+      });
+      const gemini = createScriptedGemini(
+        Array.from({ length: MAX_RUN_DEPTH + 1 }, () => callsTurn(['noop', {}])),
+      );
+      agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [noop],
+        plugins: [
+          definePlugin({
+            name: 'recursive',
+            [hook]: async () => {
+              starts++;
+              await nest(agent as Agent<undefined>, mode);
+            },
+          }),
+        ],
+      });
+      const error = await rejectionOf(runBothWays(mode, agent, 'Go.'));
+      expect(SubagentError.isInstance(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain(`a run ${MAX_RUN_DEPTH + 1} deep`);
+      expect(starts).toBe(MAX_RUN_DEPTH + 1);
+    },
+  );
+
   it('runs one after another and at once, each running another agent from a hook, are never refused', async () => {
     const runs = MAX_RUN_DEPTH + 6;
     const turns = () => Array.from({ length: 2 * runs }, () => textTurn('ok'));

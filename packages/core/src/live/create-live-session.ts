@@ -1,6 +1,7 @@
 import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import { runningDepth } from '../agent/run-state/run-link.ts';
 import { checkOptionsCopy, withDefaults } from '../options/define-options.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
@@ -55,6 +56,12 @@ export type PreparedLiveSession = {
   readonly client: ReturnType<typeof liveAgentOf>['client'];
   readonly url: string;
   readonly setup: Record<string, unknown>;
+  /**
+   * How many runs the session runs inside (`runningDepth`): 0 at top level, 1 more than the run
+   * whose hook or tool opened it. Its tools and plugin hooks are called at this depth, so an
+   * `agent.run()` they make nests one deeper, as from a run's (MAX_RUN_DEPTH).
+   */
+  readonly depth: number;
 };
 
 /**
@@ -76,7 +83,8 @@ export function prepareLiveSession(
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
-  return { options, agentOptions, client, url, setup };
+  // Read now, in the caller's synchronous part: after an await the opener's depth is gone.
+  return { options, agentOptions, client, url, setup, depth: runningDepth() };
 }
 
 /**
@@ -85,7 +93,7 @@ export function prepareLiveSession(
  * `recordLiveSession` records what the model got. @internal
  */
 export async function openLiveSession(
-  { options, agentOptions, client, url, setup }: PreparedLiveSession,
+  { options, agentOptions, client, url, setup, depth }: PreparedLiveSession,
   sentText: ((text: string) => void) | undefined,
 ): Promise<LiveSession> {
   // What the tools' schemas need (off Node a validator, everywhere the pattern analysis), awaited
@@ -106,6 +114,7 @@ export async function openLiveSession(
     telemetry,
     redact,
     sentText,
+    depth,
   );
   await session.start(options.resumeHandle);
   return session.api();

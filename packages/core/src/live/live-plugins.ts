@@ -1,6 +1,7 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { pluginEngineOf } from '../agent/plugins/plugin-engine-of.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
+import { callAtDepth } from '../agent/run-state/run-link.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { zeroCost } from '../models/cost.ts';
 import type { LiveEvent } from './live-event.ts';
@@ -18,6 +19,7 @@ export async function startLivePlugins({
   signal,
   emit,
   redact,
+  depth,
 }: {
   agent: AgentOptions<unknown>;
   /** The Live model (the session's), else the agent's. */
@@ -27,6 +29,8 @@ export async function startLivePlugins({
   /** Where a plugin's `run.emit` goes: a `plugin` event of the session. */
   emit: (event: LiveEvent) => void;
   redact: <T>(value: T) => T;
+  /** The session's run depth: hooks are called at it, so an agent.run() one makes nests deeper. */
+  depth: number;
 }): Promise<RunPlugins | undefined> {
   const list = agent.plugins as readonly unknown[] | undefined;
   const resolved = pluginEngineOf(list, 'plugins')?.resolve(list);
@@ -40,6 +44,8 @@ export async function startLivePlugins({
       maxModelCallsPerStep: Number.POSITIVE_INFINITY,
     }),
     path: [],
+    // At the session's depth, as a run's hooks are at the run's (MAX_RUN_DEPTH).
+    call: (body, argument) => callAtDepth(depth, body, argument),
     streaming: true,
     conversationId: undefined,
     signal,

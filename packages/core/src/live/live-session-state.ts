@@ -51,6 +51,8 @@ export class LiveSessionState {
   /** The agent's plugins, when any has a hook a live session runs (tool calls, start, end). */
   #plugins: RunPlugins | undefined;
   #pluginsEnded: Promise<void> = Promise.resolve();
+  /** How many runs the session runs inside: its tools and plugin hooks are called at it. */
+  readonly #depth: number;
   readonly #connections: LiveConnections;
   readonly #handle = new LiveResumptionHandle();
   #turnInProgress = false;
@@ -70,7 +72,10 @@ export class LiveSessionState {
     telemetry: LiveTelemetry | undefined,
     redact: <T>(value: T) => T,
     sentText: ((text: string) => void) | undefined,
+    /** The session's run depth (`PreparedLiveSession.depth`). */
+    depth: number,
   ) {
+    this.#depth = depth;
     this.#telemetry = telemetry;
     this.#agent = agent;
     this.#redact = redact;
@@ -114,6 +119,7 @@ export class LiveSessionState {
         guardrails: this.#guardrails,
         guardrailOptions: (signal) => this.#guardrailOptions(signal),
         plugins: () => this.#plugins,
+        depth,
         redact,
         emit: (event) => this.#emit(event),
         send: (message, kept) => this.#connections.send(message, kept),
@@ -187,6 +193,7 @@ export class LiveSessionState {
       signal: this.#lifetime.signal,
       emit: (event) => this.#emit(event),
       redact: this.#redact,
+      depth: this.#depth,
     });
     this.#plugins = plugins;
   }

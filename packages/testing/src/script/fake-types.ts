@@ -188,7 +188,14 @@ export type CreateFakeGeminiOptions = {
   seed?: number | undefined;
   /** `modelVersion` of the answers. @defaultValue the model from the URL */
   modelVersion?: string | undefined;
-  /** Pretty-print JSON bodies with two spaces, as the real API does. @defaultValue true */
+  /**
+   * Pretty-print JSON bodies (a `generateContent` answer, the JSON array of
+   * `streamGenerateContent` without `alt=sse`, an error) with two spaces, as the real API does
+   * (Google's `$prettyPrint` system parameter defaults to true); SSE events are one line either
+   * way, as the API sends them. The indentation grows with the square of a structure's depth
+   * (function-call arguments 1,000 deep: 2 MB indented, 6 KB compact): a test that sends deeply
+   * nested structures passes `false`. @defaultValue true
+   */
   prettyJson?: boolean | undefined;
   /**
    * The fake's clock (ms since the epoch), for cache expiry and timestamps: advance it to expire

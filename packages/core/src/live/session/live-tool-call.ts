@@ -3,6 +3,7 @@ import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-erro
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
 import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
+import { callAtDepth } from '../../agent/run-state/run-link.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
@@ -32,6 +33,11 @@ export type LiveCallContext = {
   functions: ReadonlyMap<string, FunctionTool>;
   /** The session's plugins with a tool-call hook; `undefined`: none. */
   plugins: RunPlugins | undefined;
+  /**
+   * The session's run depth: the tool is called at it (`callAtDepth`), so an `agent.run()` it
+   * makes before its first await nests one deeper, as a run's tool's does.
+   */
+  depth: number;
   /**
    * The agent's guardrails (their tool checks and `onToolError`) with the checks the guardrails
    * value carries; `undefined`: none.
@@ -213,14 +219,19 @@ export async function runLiveToolCall(
   }
   const execute = async (): Promise<ToolExecution> => {
     try {
-      const value = await tool.execute(input, {
-        signal,
-        toolCallId: call.id,
-        step: LIVE_STEP,
-        callIndex: call.callIndex,
-        logger: agent.logger ?? silentLogger,
-        contents: [],
-      });
+      const value = await callAtDepth(
+        context.depth,
+        (given: unknown) =>
+          tool.execute(given, {
+            signal,
+            toolCallId: call.id,
+            step: LIVE_STEP,
+            callIndex: call.callIndex,
+            logger: agent.logger ?? silentLogger,
+            contents: [],
+          }),
+        input,
+      );
       return { type: 'value', value };
     } catch (error) {
       return signal.aborted ? { type: 'aborted' } : { type: 'error', error };

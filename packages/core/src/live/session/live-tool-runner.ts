@@ -40,6 +40,8 @@ export type LiveToolHost = {
   guardrailOptions(signal: AbortSignal): GuardrailRunOptions;
   /** The session's plugins (started after the runner was made). */
   plugins(): RunPlugins | undefined;
+  /** The session's run depth: its tools and hooks are called at it (`callAtDepth`). */
+  readonly depth: number;
   redact<T>(value: T): T;
   emit(event: LiveEvent): void;
   send(message: Record<string, unknown>, kept: Omit<Held, 'text' | 'history'>): void;
@@ -319,6 +321,7 @@ export class LiveToolRunner {
             agent: this.#host.agent,
             functions: this.#host.functions,
             plugins: this.#host.plugins(),
+            depth: this.#host.depth,
             guardrails: this.#host.guardrails,
             guardrailOptions: (signal) => this.#host.guardrailOptions(signal),
             redact: (text) => this.#host.redact(text),

@@ -1,0 +1,75 @@
+import { ClientError, type ClientErrorCode } from './client-error.ts';
+
+// A message a page shows is one paragraph: what a server's error event may hold past it is cut.
+const MAX_MESSAGE = 1000;
+
+const SOMETHING_WENT_WRONG = 'Something went wrong; try again.';
+
+// What a page's user is told of each ClientError, by code, never the error's own message: that is
+// written for the developer and quotes what the server sent (an HTTP error's body, an event's
+// data, a run id), which may be a stack trace, an address or a key. `satisfies` makes a code added
+// to ClientErrorCode without words here a compile error; to-page-message.test.ts reads the codes
+// from their source and fails as well.
+const CLIENT_ERROR_WORDS = {
+  'http-status': 'The server answered with an error.',
+  redirect: 'The server sent the request to another address, which this page does not follow.',
+  'not-an-event-stream': 'The server did not answer with a run.',
+  protocol: 'The server sent an answer this page cannot read.',
+  limit: 'The answer was larger than this page takes.',
+  'resume-unavailable': 'The run can no longer be picked up again; send the message again.',
+  'connection-lost': 'The connection was lost before the run finished; try again.',
+  'invalid-option': 'This page is not set up right to reach the server.',
+} as const satisfies Record<ClientErrorCode, string>;
+
+/**
+ * What a page may show its user of `error`: for a {@link ClientError}, fixed words by its `code`
+ * (an HTTP error's status added), never its message, which may quote the server; for a run's
+ * `error` event (`{ name, code?, message }`, worded for a page by the server), its message; a
+ * stop as a stop; anything else as `Something went wrong; try again.`. Never throws. Log the
+ * error itself for the developer.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await streamAgent('/chat', { body: { message } });
+ * } catch (error) {
+ *   status.textContent = toPageMessage(error);
+ *   console.error(error);
+ * }
+ * ```
+ */
+export function toPageMessage(error: unknown): string {
+  try {
+    if (ClientError.isInstance(error)) return clientErrorWords(error);
+    if (error instanceof Error) {
+      return error.name === 'AbortError' ? 'The run was stopped.' : SOMETHING_WENT_WRONG;
+    }
+    if (typeof error === 'object' && error !== null) {
+      const { name, message } = error as { name?: unknown; message?: unknown };
+      if (typeof name === 'string' && typeof message === 'string' && message !== '') {
+        return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message;
+      }
+    }
+  } catch {
+    // A getter that throws, a revoked proxy: nothing of it can be shown.
+  }
+  return SOMETHING_WENT_WRONG;
+}
+
+function clientErrorWords(error: ClientError): string {
+  const { code, status } = error;
+  // Own keys only: a code named `toString` (a later copy's) must not read Object.prototype's.
+  if (typeof code !== 'string' || !Object.hasOwn(CLIENT_ERROR_WORDS, code)) {
+    return SOMETHING_WENT_WRONG;
+  }
+  if (
+    code === 'http-status' &&
+    typeof status === 'number' &&
+    Number.isInteger(status) &&
+    status >= 100 &&
+    status <= 599
+  ) {
+    return `The server answered with an error (HTTP ${status}).`;
+  }
+  return CLIENT_ERROR_WORDS[code];
+}
