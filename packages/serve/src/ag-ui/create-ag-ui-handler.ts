@@ -15,7 +15,7 @@ import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { CODED_BODY_MESSAGE, readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
@@ -375,17 +375,21 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () => tooLarge,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    coded: () =>
+      new AgUiRequestError({
+        status: 415,
+        errorCode: 'unsupported_content_encoding',
+        message: CODED_BODY_MESSAGE,
+      }),
+    tooLarge: () => tooLarge,
+    notUtf8: () =>
       new AgUiRequestError({
         status: 400,
         errorCode: 'invalid_json',
         message: 'The request body is not UTF-8: send RunAgentInput as JSON in UTF-8.',
       }),
-  );
+  });
   try {
     return JSON.parse(text);
   } catch {

@@ -8,6 +8,7 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
+import { CODED_BODY_MESSAGE, hasContentCoding } from '../door/read-bounded-body.ts';
 
 /**
  * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
@@ -201,6 +202,8 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
   const tooLarge = () =>
     rpcError(413, -32000, `Payload too large: the body is over ${maxBytes} bytes.`);
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  // -32000 as the SDK's own 415 for another Content-Type.
+  if (hasContentCoding(request)) return rpcError(415, -32000, CODED_BODY_MESSAGE);
   let text: string;
   try {
     text = await readBoundedText(request, maxBytes);

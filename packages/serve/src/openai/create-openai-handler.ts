@@ -10,7 +10,7 @@ import type { DoorConnection } from '../door/host-policy.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { CODED_BODY_MESSAGE, readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -289,17 +289,22 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () => tooLarge,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    coded: () =>
+      new OpenAIRequestError({
+        status: 415,
+        type: 'invalid_request_error',
+        errorCode: 'unsupported_content_encoding',
+        message: CODED_BODY_MESSAGE,
+      }),
+    tooLarge: () => tooLarge,
+    notUtf8: () =>
       invalidRequest(
         null,
         'The request body is not UTF-8: send the JSON as UTF-8.',
         'invalid_json',
       ),
-  );
+  });
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,5 +1,5 @@
 import type { User } from '@a2a-js/sdk/server';
-import { readBoundedBody } from '../../door/read-bounded-body.ts';
+import { CODED_BODY_MESSAGE, readBoundedBody } from '../../door/read-bounded-body.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { A2ARequestError } from '../a2a-request-error.ts';
 
@@ -72,22 +72,22 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
 
 /** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. @internal */
 export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    // As the door's 415 for another Content-Type: an invalid request (-32600).
+    coded: () => new A2ARequestError({ status: 415, rpcCode: -32600, message: CODED_BODY_MESSAGE }),
+    tooLarge: () =>
       new A2ARequestError({
         status: 413,
         rpcCode: -32600,
         message: `The request body is over ${maxBytes} bytes.`,
       }),
-    () =>
+    notUtf8: () =>
       new A2ARequestError({
         status: 400,
         rpcCode: -32700,
         message: 'The request body is not UTF-8: send the JSON-RPC 2.0 request as UTF-8 JSON.',
       }),
-  );
+  });
   try {
     return JSON.parse(text);
   } catch {
