@@ -45,14 +45,18 @@ export function isStream(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
+/**
+ * Whether `id` is a JSON-RPC 2.0 request id: a string, a number without a fraction, or null
+ * (section 4). @internal
+ */
+export function isRpcId(id: unknown): id is string | number | null {
+  return id === null || typeof id === 'string' || Number.isInteger(id);
+}
+
 /** A response to `body`'s request (its id, when it had a valid one). @internal */
 export function reply(body: unknown, rest: { error: unknown }): RpcResponse {
   const id = isRecord(body) ? body['id'] : null;
-  return {
-    jsonrpc: '2.0',
-    id: typeof id === 'string' || typeof id === 'number' ? id : null,
-    ...rest,
-  };
+  return { jsonrpc: '2.0', id: isRpcId(id) ? id : null, ...rest };
 }
 
 /** A JSON response. @internal */
