@@ -3,6 +3,7 @@ import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
+  CODED_BODY_MESSAGE,
   checkOptionsCopy,
   keylessEvents,
   toBrowserError,
@@ -15,7 +16,7 @@ import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
-import { CODED_BODY_MESSAGE, readBoundedBody } from '../door/read-bounded-body.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { readBoundedText } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE, hasContentCoding, readBoundedText } from '@gemloop/core/internal';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
@@ -8,7 +8,6 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
-import { CODED_BODY_MESSAGE, hasContentCoding } from '../door/read-bounded-body.ts';
 
 /**
  * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The

@@ -1,6 +1,6 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { checkOptionsCopy } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE, checkOptionsCopy } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -10,7 +10,7 @@ import type { DoorConnection } from '../door/host-policy.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
-import { CODED_BODY_MESSAGE, readBoundedBody } from '../door/read-bounded-body.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';

@@ -1,5 +1,6 @@
 import type { User } from '@a2a-js/sdk/server';
-import { CODED_BODY_MESSAGE, readBoundedBody } from '../../door/read-bounded-body.ts';
+import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
+import { readBoundedBody } from '../../door/read-bounded-body.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { A2ARequestError } from '../a2a-request-error.ts';
 
