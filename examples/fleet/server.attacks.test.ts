@@ -342,6 +342,27 @@ describe('the fleet server and bodies, paths and ids no client should send (atta
     expect(fake.started).toEqual([]);
   });
 
+  it('a body with a transfer coding besides chunked (br, chunked) is 501 and starts nothing (attack44a)', async () => {
+    const fake = fakeRuns();
+    const base = await serve(fake.runs);
+    const { port } = new URL(base);
+    const json = JSON.stringify({ input: 'Refund order 7' });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      socket.on('error', reject);
+      socket.on('end', () => resolve(text));
+      socket.write(
+        `POST /runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: br, chunked\r\n\r\n${json.length.toString(16)}\r\n${json}\r\n0\r\n\r\n`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 501 /);
+    expect(fake.started).toEqual([]);
+  });
+
   it('a character split across two packets reaches the run whole', async () => {
     const fake = fakeRuns();
     const base = await serve(fake.runs);
