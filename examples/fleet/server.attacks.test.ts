@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { RunAccessDeniedError } from '@gemloop/core/web';
 import {
@@ -319,6 +320,46 @@ describe('the fleet server and bodies, paths and ids no client should send (atta
       new Uint8Array([...Buffer.from('{"input":"'), 0xff, 0xfe, ...Buffer.from('"}')]),
     );
     expect(notUtf8.status).toBe(400);
+    expect(fake.started).toEqual([]);
+  });
+
+  it('a body with a Content-Encoding (plain JSON labelled br, gzip) is 415 and starts nothing (attack44a)', async () => {
+    const fake = fakeRuns();
+    const base = await serve(fake.runs);
+    const json = JSON.stringify({ input: 'Refund order 7' });
+    for (const [coding, body] of [
+      ['br', json],
+      ['gzip', new Uint8Array(gzipSync(json))],
+    ] as const) {
+      const response = await fetch(`${base}/runs`, {
+        method: 'POST',
+        headers: { 'content-encoding': coding },
+        body,
+      });
+      expect(response.status, coding).toBe(415);
+      expect(await response.text()).toContain('uncompressed');
+    }
+    expect(fake.started).toEqual([]);
+  });
+
+  it('a body with a transfer coding besides chunked (br, chunked) is 501 and starts nothing (attack44a)', async () => {
+    const fake = fakeRuns();
+    const base = await serve(fake.runs);
+    const { port } = new URL(base);
+    const json = JSON.stringify({ input: 'Refund order 7' });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      socket.on('error', reject);
+      socket.on('end', () => resolve(text));
+      socket.write(
+        `POST /runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: br, chunked\r\n\r\n${json.length.toString(16)}\r\n${json}\r\n0\r\n\r\n`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 501 /);
     expect(fake.started).toEqual([]);
   });
 

@@ -35,9 +35,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** A request this server refuses before it reaches the runs API: its status and its words. */
 class RefusedRequest extends Error {
-  readonly status: 400 | 404 | 413;
+  readonly status: 400 | 404 | 413 | 415 | 501;
 
-  constructor(status: 400 | 404 | 413, message: string) {
+  constructor(status: 400 | 404 | 413 | 415 | 501, message: string) {
     super(message);
     this.status = status;
   }
@@ -238,18 +238,28 @@ function drained(response: ServerResponse): Promise<void> {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   if (response.headersSent) return void response.end();
   // A body refused unread: the connection closes after the answer rather than read the rest.
-  if (status === 413) response.setHeader('connection', 'close');
+  if (status === 413 || status === 415 || status === 501) response.setHeader('connection', 'close');
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }
 
 /**
- * The body as a JSON object: at most `MAX_BODY_BYTES` (413 past it, the rest unread), UTF-8
+ * The body as a JSON object: uncompressed (415 for a `Content-Encoding`, unread), at most
+ * `MAX_BODY_BYTES` (413 past it, the rest unread), UTF-8
  * decoded once it is whole (a character split between two packets stays whole; bytes that are
  * not UTF-8 are refused, not replaced), and an object (400 otherwise).
  */
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const tooLarge = () => new RefusedRequest(413, `the body is over ${MAX_BODY_BYTES} bytes`);
+  // Nothing here decodes a content coding: read as JSON, a body labelled `br` ran a run although
+  // its label said the bytes were something else (attack44a). RFC 9110 section 15.5.16: 415.
+  const coding = request.headers['content-encoding'];
+  if (coding?.split(',').some((each) => !/^\s*(identity)?\s*$/i.test(each)))
+    throw new RefusedRequest(415, 'send the body uncompressed, without Content-Encoding');
+  // Node undoes `chunked` only and hands the rest over still coded: RFC 9112 section 6.1's 501.
+  const transfer = request.headers['transfer-encoding'];
+  if (transfer?.split(',').some((each) => each.trim().toLowerCase() !== 'chunked'))
+    throw new RefusedRequest(501, 'send the body chunked alone or with a Content-Length');
   if (Number(request.headers['content-length']) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

@@ -234,7 +234,11 @@ export {
 } from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
 // what a page is told (fixed words by code, never the error's message).
-export { readBoundedText } from '../web/read-bounded-text.ts';
+export {
+  CODED_BODY_MESSAGE,
+  hasContentCoding,
+  readBoundedText,
+} from '../web/read-bounded-text.ts';
 // @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';

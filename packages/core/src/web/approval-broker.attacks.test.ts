@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { emailAgent } from './__fixtures__/email-agent.ts';
@@ -110,5 +111,40 @@ describe('approval answers from outside (attack-doors7)', () => {
     );
     expect(late.status).toBe(404);
     expect(sent).toEqual([]);
+  });
+
+  it('an answer with a Content-Encoding (gzip, or plain JSON labelled br) is a 415, unread: the call still waits (attack44a)', async () => {
+    const broker = createApprovalBroker();
+    const sent: string[] = [];
+    const page = await pendingOf(aliceRun(broker, sent));
+    const json = JSON.stringify({ approvalId: page.approvalId, decision: 'approve' });
+    for (const [coding, body] of [
+      ['br', json],
+      ['gzip', new Uint8Array(gzipSync(json))],
+      ['identity, deflate', json],
+    ] as const) {
+      const answer = await broker.handleAnswer(
+        new Request('http://localhost/approvals', {
+          method: 'POST',
+          headers: { 'content-encoding': coding },
+          body,
+        }),
+        { owner: 'alice' },
+      );
+      expect(answer.status, coding).toBe(415);
+      expect(await answer.text()).toContain('uncompressed');
+    }
+    expect(broker.pendingCount).toBe(1);
+    const plain = await broker.handleAnswer(
+      new Request('http://localhost/approvals', {
+        method: 'POST',
+        headers: { 'content-encoding': 'identity' },
+        body: json,
+      }),
+      { owner: 'alice' },
+    );
+    expect(plain.status).toBe(204);
+    await page.rest();
+    expect(sent).toEqual(['boss@example.com']);
   });
 });

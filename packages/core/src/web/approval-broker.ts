@@ -281,6 +281,9 @@ export function createApprovalBroker(given: ApprovalBrokerOptions = {}): Approva
           ? new Response(null, { status: 204 })
           : Response.json({ error: 'No call waits for approval under this id.' }, { status: 404 });
       } catch (error) {
+        // A body with a content coding, which nothing here decodes: RFC 9110's 415, not a 400.
+        if (InvalidArgumentError.isInstance(error) && error.argument === 'content-encoding')
+          return Response.json({ error: error.message }, { status: 415 });
         const message = InvalidArgumentError.isInstance(error)
           ? error.message
           : 'The body must be JSON: { "approvalId": string, "decision": "approve" | "deny", "message"?: string }, at most 16 KB.';

@@ -53,4 +53,24 @@ describe('readBoundedText', () => {
       '"\uFFFD"',
     );
   });
+
+  it('refuses a body with a content coding unread (attack44a), and reads `identity` as none', async () => {
+    for (const coding of ['gzip', 'br', 'Identity, deflate']) {
+      const request = new Request('http://127.0.0.1/approve', {
+        method: 'POST',
+        headers: { 'content-encoding': coding },
+        body: '{}',
+      });
+      const error = await readBoundedText(request, 100).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error), coding).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe('content-encoding');
+      expect(request.bodyUsed).toBe(false);
+    }
+    const plain = new Request('http://127.0.0.1/approve', {
+      method: 'POST',
+      headers: { 'content-encoding': 'identity' },
+      body: '{}',
+    });
+    expect(await readBoundedText(plain, 100)).toBe('{}');
+  });
 });

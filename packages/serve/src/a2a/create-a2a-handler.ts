@@ -32,6 +32,7 @@ import {
   extensionsOf,
   INTERNAL_ERROR,
   INTERNAL_MESSAGE,
+  isRpcId,
   isStream,
   json,
   methodNotAllowed,
@@ -260,6 +261,19 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         status: 400,
         rpcCode: -32600,
         message: 'A JSON-RPC request is one object: { jsonrpc: "2.0", id, method, params }.',
+      });
+    }
+    if ('id' in body && !isRpcId(body['id'])) {
+      // The SDK refuses such a request but echoes its id whole (an object of up to the body's
+      // size, `true`, `1.5`); an id that cannot be read is answered as null (JSON-RPC 2.0
+      // section 5).
+      return json({
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32600,
+          message: 'Invalid request: the id must be a string, an integer or null (JSON-RPC 2.0).',
+        },
       });
     }
     const version = request.headers.get(A2A_VERSION_HEADER);

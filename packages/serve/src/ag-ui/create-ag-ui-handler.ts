@@ -3,6 +3,7 @@ import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
+  CODED_BODY_MESSAGE,
   checkOptionsCopy,
   keylessEvents,
   toBrowserError,
@@ -375,17 +376,21 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () => tooLarge,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    coded: () =>
+      new AgUiRequestError({
+        status: 415,
+        errorCode: 'unsupported_content_encoding',
+        message: CODED_BODY_MESSAGE,
+      }),
+    tooLarge: () => tooLarge,
+    notUtf8: () =>
       new AgUiRequestError({
         status: 400,
         errorCode: 'invalid_json',
         message: 'The request body is not UTF-8: send RunAgentInput as JSON in UTF-8.',
       }),
-  );
+  });
   try {
     return JSON.parse(text);
   } catch {

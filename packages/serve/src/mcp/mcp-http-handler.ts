@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { readBoundedText } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE, hasContentCoding, readBoundedText } from '@gemloop/core/internal';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
@@ -201,6 +201,8 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
   const tooLarge = () =>
     rpcError(413, -32000, `Payload too large: the body is over ${maxBytes} bytes.`);
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  // -32000 as the SDK's own 415 for another Content-Type.
+  if (hasContentCoding(request)) return rpcError(415, -32000, CODED_BODY_MESSAGE);
   let text: string;
   try {
     text = await readBoundedText(request, maxBytes);

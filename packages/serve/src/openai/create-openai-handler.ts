@@ -1,6 +1,6 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { checkOptionsCopy } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE, checkOptionsCopy } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -289,17 +289,22 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () => tooLarge,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    coded: () =>
+      new OpenAIRequestError({
+        status: 415,
+        type: 'invalid_request_error',
+        errorCode: 'unsupported_content_encoding',
+        message: CODED_BODY_MESSAGE,
+      }),
+    tooLarge: () => tooLarge,
+    notUtf8: () =>
       invalidRequest(
         null,
         'The request body is not UTF-8: send the JSON as UTF-8.',
         'invalid_json',
       ),
-  );
+  });
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,4 +1,5 @@
 import type { User } from '@a2a-js/sdk/server';
+import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
 import { readBoundedBody } from '../../door/read-bounded-body.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { A2ARequestError } from '../a2a-request-error.ts';
@@ -45,14 +46,18 @@ export function isStream(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
+/**
+ * Whether `id` is a JSON-RPC 2.0 request id: a string, a number without a fraction, or null
+ * (section 4). @internal
+ */
+export function isRpcId(id: unknown): id is string | number | null {
+  return id === null || typeof id === 'string' || Number.isInteger(id);
+}
+
 /** A response to `body`'s request (its id, when it had a valid one). @internal */
 export function reply(body: unknown, rest: { error: unknown }): RpcResponse {
   const id = isRecord(body) ? body['id'] : null;
-  return {
-    jsonrpc: '2.0',
-    id: typeof id === 'string' || typeof id === 'number' ? id : null,
-    ...rest,
-  };
+  return { jsonrpc: '2.0', id: isRpcId(id) ? id : null, ...rest };
 }
 
 /** A JSON response. @internal */
@@ -72,22 +77,22 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
 
 /** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. @internal */
 export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBoundedBody(
-    request,
-    maxBytes,
-    () =>
+  const text = await readBoundedBody(request, maxBytes, {
+    // As the door's 415 for another Content-Type: an invalid request (-32600).
+    coded: () => new A2ARequestError({ status: 415, rpcCode: -32600, message: CODED_BODY_MESSAGE }),
+    tooLarge: () =>
       new A2ARequestError({
         status: 413,
         rpcCode: -32600,
         message: `The request body is over ${maxBytes} bytes.`,
       }),
-    () =>
+    notUtf8: () =>
       new A2ARequestError({
         status: 400,
         rpcCode: -32700,
         message: 'The request body is not UTF-8: send the JSON-RPC 2.0 request as UTF-8 JSON.',
       }),
-  );
+  });
   try {
     return JSON.parse(text);
   } catch {

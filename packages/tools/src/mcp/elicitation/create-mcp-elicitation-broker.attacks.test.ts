@@ -118,6 +118,24 @@ describe('the elicitation broker under attack', () => {
     });
   });
 
+  it('refuses an answer with a Content-Encoding (plain JSON labelled br) with a 415, unread: the request still waits (attack44a)', async () => {
+    const broker = createMcpElicitationBroker();
+    const asked = ask(broker, form({ name: { type: 'string' } }));
+    const id = asked.id();
+    const response = await broker.handleAnswer(
+      new Request('http://127.0.0.1/elicitations', {
+        method: 'POST',
+        headers: { 'content-encoding': 'br' },
+        body: JSON.stringify({ id, action: 'accept', content: { name: 'a' } }),
+      }),
+    );
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error: string }).error).toContain('uncompressed');
+    expect(broker.pending).toHaveLength(1);
+    asked.stop();
+    await asked.answer;
+  });
+
   it('refuses a __proto__ field a page posts, and keeps the request waiting', async () => {
     const broker = createMcpElicitationBroker();
     const asked = ask(broker, form({ name: { type: 'string' } }));

@@ -351,6 +351,9 @@ export function createMcpElicitationBroker(
           ? new Response(null, { status: 204 })
           : Response.json({ error: 'No elicitation waits under this id.' }, { status: 404 });
       } catch (error) {
+        // A body with a content coding, which nothing here decodes: RFC 9110's 415, not a 400.
+        if (InvalidArgumentError.isInstance(error) && error.argument === 'content-encoding')
+          return Response.json({ error: error.message }, { status: 415 });
         const message = InvalidArgumentError.isInstance(error)
           ? error.message
           : 'The body must be JSON: { "id": string, "action": "accept" | "decline" | "cancel", "content"?: object }, at most 64 KB.';
