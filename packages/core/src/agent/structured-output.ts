@@ -11,6 +11,7 @@ import {
 } from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
   assertZodNesting,
+  describeZodNotJson,
   isZodV4Schema,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
@@ -65,7 +66,7 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     throw new InvalidArgumentError({
       argument: 'output',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
+      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(output, error.message) ?? ''}` : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
     });
   }
