@@ -155,9 +155,9 @@ const BESIDE_DATA_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether a part sets a field that is neither a data field gemloop knows nor one known to ride
- * beside data: a newer API's kind of part (as `toolCall` once was), which must go back to the
- * model verbatim like any other. @internal
+ * Whether a part sets a field other than those known to ride beside data. Asked of a part that
+ * sets no data field gemloop knows (`countDataFields` 0): then it is a newer API's kind of part
+ * (as `toolCall` once was), which must go back to the model verbatim like any other. @internal
  */
 export function hasUnknownField(part: JsonObject): boolean {
   return !setsOnly(part, BESIDE_DATA_KEYS);
