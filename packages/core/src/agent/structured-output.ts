@@ -11,6 +11,7 @@ import {
 } from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
   assertZodNesting,
+  describeZodNotJson,
   isZodV4Schema,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
@@ -57,7 +58,11 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     }
     // In the same try: the cleaning's errors (a schema nested past the limit, a cycle, a `$ref`
     // to nothing) say where, and were thrown as plain Errors (attack23).
-    cleaned = cleanJsonSchema(converted);
+    // Not typed as an object when it has no type (right for function parameters only): an output
+    // may be a union or anything else. The root's type is read after its `$ref` is inlined (zod 4
+    // writes `{ $ref, $defs }` for an object with `.meta({ id })`): deleting it when the
+    // conversion's root had none asked Gemini for any type (attack44c).
+    cleaned = cleanJsonSchema(converted, { objectRoot: false });
   } catch (error) {
     // Off Node, a zod 3 schema's converter loads with import(): the error says what to await.
     if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
@@ -65,13 +70,10 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     throw new InvalidArgumentError({
       argument: 'output',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
+      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(output, error.message) ?? ''}` : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
     });
   }
-  // cleanJsonSchema types a type-less root as an object (right for function parameters); an
-  // output may be a union or anything else.
-  if (converted['type'] === undefined) delete cleaned['type'];
   // The answer meets the schema's patterns only once the analysis passed them (see defineTool).
   const checking = checkSchemaPatterns(converted, undefined, isZodV4Schema(output), output);
   return {

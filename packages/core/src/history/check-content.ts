@@ -1,6 +1,7 @@
 import type { HistoryIssue } from './history-issue.ts';
 import {
   countDataFields,
+  hasUnknownField,
   isBase64,
   isJsonObject,
   isSignatureOnlyPart,
@@ -123,6 +124,9 @@ function checkPart(
   } else if (fieldCount === 0 && turn.role === 'model' && isSignatureOnlyPart(part)) {
     // Accepted, kept verbatim: a Gemini 3 stream's last chunk written back by Go's genai SDK
     // (empty text omitted), see isSignatureOnlyPart. A user turn never held a model signature.
+  } else if (fieldCount === 0 && turn.role === 'model' && hasUnknownField(part)) {
+    // Accepted, kept verbatim: a newer API's kind of part, which its model wrote and takes back
+    // (see hasUnknownField). Refused here, a chat whose answer held one could not send again.
   } else if (fieldCount === 0) {
     pushPartIssue(
       issues,

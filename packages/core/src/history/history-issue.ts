@@ -20,6 +20,8 @@ export type HistoryIssueCode =
   /**
    * A part sets none of the data fields (`text`, `functionCall`, ...), e.g. `{}`. A part holding
    * only `videoMetadata` is accepted after a video part (strict: refused) and a warning elsewhere.
+   * A model turn's part with a field gemloop does not know (a newer API's kind of part) is
+   * accepted: the API that wrote it decides.
    */
   | 'missing-part-data'
   /** A part sets two data fields (`text` and `functionCall`). */

@@ -141,6 +141,29 @@ const SIGNATURE_ONLY_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The fields a part may set beside its data, in both spellings: what a part holding no data field
+ * can still carry. A field outside these and the data fields is a kind this version does not know.
+ */
+const BESIDE_DATA_KEYS: ReadonlySet<string> = new Set([
+  ...SIGNATURE_ONLY_KEYS,
+  'videoMetadata',
+  'video_metadata',
+  'mediaResolution',
+  'media_resolution',
+  'partMetadata',
+  'part_metadata',
+]);
+
+/**
+ * Whether a part sets a field other than those known to ride beside data. Asked of a part that
+ * sets no data field gemloop knows (`countDataFields` 0): then it is a newer API's kind of part
+ * (as `toolCall` once was), which must go back to the model verbatim like any other. @internal
+ */
+export function hasUnknownField(part: JsonObject): boolean {
+  return !setsOnly(part, BESIDE_DATA_KEYS);
+}
+
+/**
  * Whether every field a part sets (a `null` is unset, as in proto3 JSON) is one of `keys`.
  * @internal
  */

@@ -1,4 +1,4 @@
-import { hasDataField, isSignatureOnlyPart } from '../../history/part-fields.ts';
+import { hasDataField, hasUnknownField, isSignatureOnlyPart } from '../../history/part-fields.ts';
 import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
@@ -129,15 +129,22 @@ function writeTexts(step: StepTexts, content: Content | undefined): void {
  * chat's next send) refuse the history. Kept: a part of a signature alone (with at most
  * `thought`), which the API takes back and which must stay in its own part ("Always send the
  * thought_signature back to the model inside its original Part",
- * https://ai.google.dev/gemini-api/docs/function-calling#thinking), and a `videoMetadata` part
- * (which the API accepts after a video). The same array when every part is kept (the usual case).
+ * https://ai.google.dev/gemini-api/docs/function-calling#thinking), a `videoMetadata` part
+ * (which the API accepts after a video), and a part with a field this version does not know: a
+ * newer API's kind of part, which its model made and takes back (dropped, it lost its content and
+ * signature silently: attack44c). The same array when every part is kept (the usual case).
  */
 function withData(parts: readonly Part[]): Part[] {
   let kept: Part[] | undefined;
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as Part;
     const record = part as unknown as Record<string, unknown>;
-    if (hasDataField(record) || record['videoMetadata'] != null || isSignatureOnlyPart(record)) {
+    if (
+      hasDataField(record) ||
+      record['videoMetadata'] != null ||
+      isSignatureOnlyPart(record) ||
+      hasUnknownField(record)
+    ) {
       kept?.push(part);
       continue;
     }

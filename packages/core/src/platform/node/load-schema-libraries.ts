@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
-export { assertZodNesting } from '../../tools/schema/inline-refs.ts';
+export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-refs.ts';
 
 // The schema libraries tools/ converts and validates with, one module for the three: each module
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,

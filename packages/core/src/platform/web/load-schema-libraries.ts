@@ -1,6 +1,7 @@
 import * as zodCore from 'zod/v4/core';
 import type {
   assertZodNesting as NodeAssertZodNesting,
+  describeZodNotJson as NodeDescribeZodNotJson,
   importCfworker as NodeImportCfworker,
   importOpenApiConverter as NodeImportOpenApiConverter,
   importZodToJsonSchema as NodeImportZodToJsonSchema,
@@ -70,3 +71,10 @@ export const importOpenApiConverter: typeof NodeImportOpenApiConverter = () =>
  * @internal
  */
 export const assertZodNesting: typeof NodeAssertZodNesting = () => {};
+
+/**
+ * Off Node, no search for the place of a zod 4 type JSON cannot carry: the refusal says what zod
+ * says (the type, not its place), and the bytes stay out of the agent app's bundle.
+ * @internal
+ */
+export const describeZodNotJson: typeof NodeDescribeZodNotJson = () => undefined;

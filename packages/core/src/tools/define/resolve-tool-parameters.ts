@@ -1,4 +1,4 @@
-import { assertZodNesting } from '#platform/load-schema-libraries';
+import { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
@@ -78,7 +78,7 @@ export function resolveToolParameters(
     throw new InvalidArgumentError({
       argument: 'parameters',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
+      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(parameters, error.message) ?? ''}` : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
       cause: error,
     });
   }

@@ -252,14 +252,11 @@ export function assertZodNesting(schema: unknown): void {
   const pending: [node: unknown, path: SchemaPath, leaving?: boolean][] = [[schema, []]];
   for (let item = pending.pop(); item && walkedAt.size < MAX_ZOD_WALKED; item = pending.pop()) {
     const [node, path, leaving] = item;
-    const zod = node as { _zod?: { def?: Def }; _def?: Def } | undefined;
-    const def = zod?._zod?.def ?? zod?._def;
+    const read = readZodKind(node);
     if (leaving) inside.delete(node as object);
-    if (leaving || typeof def !== 'object' || inside.has(node as object)) continue;
+    if (leaving || read === undefined || inside.has(node as object)) continue;
     if ((walkedAt.get(node as object) ?? -1) >= path.length) continue;
-    // zod 4 names its kind `type`; zod 3 `typeName` ('ZodObject'), its `type` being a list's items.
-    const zod4 = typeof def['type'] === 'string';
-    const kind = (zod4 ? (def['type'] as string) : String(def['typeName']).slice(3)).toLowerCase();
+    const { kind, zod4, def } = read;
     // The keyword under which the converters always write a container (an object or a list) one
     // level below this schema: past the limit, that container is the first place too deep.
     const inner = containerOf(kind, zod4, def);
@@ -269,30 +266,53 @@ export function assertZodNesting(schema: unknown): void {
     }
     walkedAt.set(node as object, path.length);
     inside.add(node as object);
-    const children: [unknown, ...SchemaPath][] = [];
-    if (kind === 'object') {
-      const shape = (typeof def['shape'] === 'function' ? def['shape']() : def['shape']) as Def;
-      for (const key of Object.keys(shape ?? {})) children.push([shape[key], 'properties', key]);
-    } else if (kind === 'array') children.push([def['element'] ?? def['type'], 'items']);
-    else if (kind.endsWith('union')) {
-      for (const [index, option] of (def['options'] as unknown[]).entries())
-        children.push([option, def['inclusive'] === false ? 'oneOf' : 'anyOf', index]);
-    } else if (kind === 'nullable') children.push([def['innerType'], 'anyOf', 0]);
-    else if (kind === 'tuple') {
-      const list = zod4 ? 'prefixItems' : 'items';
-      for (const [index, item] of (def['items'] as unknown[]).entries())
-        children.push([item, list, index]);
-      if (def['rest']) children.push([def['rest'], zod4 ? 'items' : 'additionalItems']);
-    } else if (kind === 'record') children.push([def['valueType'], 'additionalProperties']);
-    else if (kind === 'lazy') children.push([(def['getter'] as () => unknown)()]);
-    else
-      for (const key of ['innerType', 'in', 'schema', 'type', 'left', 'right', 'valueType'])
-        children.push([def[key]]);
     pending.push([node, path, true]);
     // Reversed, so the first child is walked first: the place is the first one past the limit.
-    for (const [child, ...segments] of children.reverse())
+    for (const [child, ...segments] of zodChildren(kind, zod4, def).reverse())
       pending.push([child, [...path, ...segments]]);
   }
+}
+
+/**
+ * The kind of a zod schema, lower case (`object`, `date`; zod 3's `ZodDate` → `date`) with its
+ * def and whether it is zod 4's, or `undefined` for what is not a zod schema. @internal
+ */
+export function readZodKind(node: unknown): { kind: string; zod4: boolean; def: Def } | undefined {
+  const zod = node as { _zod?: { def?: Def }; _def?: Def } | undefined;
+  const def = zod?._zod?.def ?? zod?._def;
+  if (typeof def !== 'object' || def === null) return undefined;
+  // zod 4 names its kind `type`; zod 3 `typeName` ('ZodObject'), its `type` being a list's items.
+  const zod4 = typeof def['type'] === 'string';
+  const kind = (zod4 ? (def['type'] as string) : String(def['typeName']).slice(3)).toLowerCase();
+  return { kind, zod4, def };
+}
+
+/**
+ * The schemas inside a zod schema, each with the JSON Schema path segments the converters write
+ * for it (`properties.<key>`, `items`, `anyOf.<i>`...; none for a wrapper): the input side only
+ * (a pipe's `in`). @internal
+ */
+export function zodChildren(kind: string, zod4: boolean, def: Def): [unknown, ...SchemaPath][] {
+  const children: [unknown, ...SchemaPath][] = [];
+  if (kind === 'object') {
+    const shape = (typeof def['shape'] === 'function' ? def['shape']() : def['shape']) as Def;
+    for (const key of Object.keys(shape ?? {})) children.push([shape[key], 'properties', key]);
+  } else if (kind === 'array') children.push([def['element'] ?? def['type'], 'items']);
+  else if (kind.endsWith('union')) {
+    for (const [index, option] of (def['options'] as unknown[]).entries())
+      children.push([option, def['inclusive'] === false ? 'oneOf' : 'anyOf', index]);
+  } else if (kind === 'nullable') children.push([def['innerType'], 'anyOf', 0]);
+  else if (kind === 'tuple') {
+    const list = zod4 ? 'prefixItems' : 'items';
+    for (const [index, item] of (def['items'] as unknown[]).entries())
+      children.push([item, list, index]);
+    if (def['rest']) children.push([def['rest'], zod4 ? 'items' : 'additionalItems']);
+  } else if (kind === 'record') children.push([def['valueType'], 'additionalProperties']);
+  else if (kind === 'lazy') children.push([(def['getter'] as () => unknown)()]);
+  else
+    for (const key of ['innerType', 'in', 'schema', 'type', 'left', 'right', 'valueType'])
+      children.push([def[key]]);
+  return children;
 }
 
 /**
@@ -317,5 +337,60 @@ function containerOf(kind: string, zod4: boolean, def: Def): string | undefined 
   // zod 3 writes a nullable primitive as a type list (`['string', 'null']`), anything else as anyOf.
   if (kind === 'nullable') return 'anyOf';
   // Not a union: one of a single primitive type folds into a plain `type` (both converters).
+  return undefined;
+}
+
+/**
+ * zod 4's refusals of a type JSON cannot carry, by the words they start with ("Date cannot be
+ * represented in JSON Schema", zod `v4/core/json-schema-processors.js`): the kind of schema that
+ * makes each, and what to use instead. zod 4 names neither the place nor a fix.
+ */
+const ZOD4_NOT_JSON: Record<string, readonly [kind: string, instead: string]> = {
+  Date: ['date', 'z.iso.datetime() (a string; make the Date from it)'],
+  BigInt: ['bigint', 'z.int() or z.string() (make the bigint from it)'],
+  Map: ['map', 'z.record() or an array of [key, value] pairs'],
+  Set: ['set', 'z.array()'],
+  Symbols: ['symbol', 'z.string()'],
+  NaN: ['nan', 'z.number()'],
+  Undefined: ['undefined', 'z.null(), or leave the field out with .optional()'],
+  Void: ['void', 'z.null(), or leave the field out with .optional()'],
+  'Custom types': [
+    'custom',
+    'a JSON type (z.string(), z.object(...)): the model cannot be told what z.custom() or z.instanceof() accept',
+  ],
+  'Function types': ['function', 'a JSON value'],
+  Transforms: [
+    'transform',
+    'a schema of the input before the transform: z.string().transform(...)',
+  ],
+};
+
+/**
+ * Where in a zod 4 schema the type is that zod's converter refused with `message`, and what to
+ * use instead, to append to that message: ` at properties.legs.items.properties.at; use
+ * z.iso.datetime() ...`, in the path
+ * the converted schema would have had. `undefined` for another message, or when no such type is
+ * found (zod 3 names its place itself). Node only: the web half says nothing more than zod does.
+ * @internal
+ */
+export function describeZodNotJson(schema: unknown, message: string): string | undefined {
+  const label = Object.keys(ZOD4_NOT_JSON).find((word) =>
+    message.startsWith(`${word} cannot be represented`),
+  );
+  if (label === undefined) return undefined;
+  const [wanted, instead] = ZOD4_NOT_JSON[label] as readonly [string, string];
+  const seen = new Set<unknown>();
+  const pending: [unknown, SchemaPath][] = [[schema, []]];
+  for (let item = pending.pop(); item && seen.size < MAX_ZOD_WALKED; item = pending.pop()) {
+    const [node, path] = item;
+    const read = readZodKind(node);
+    // A recursive schema (`z.lazy`) is met again inside itself: walked once.
+    if (read === undefined || !read.zod4 || seen.has(node)) continue;
+    seen.add(node);
+    if (read.kind === wanted) return ` at ${formatPath(path)}; use ${instead}`;
+    // Reversed, so the first child is searched first, as zod's converter meets them.
+    for (const [child, ...segments] of zodChildren(read.kind, true, read.def).reverse())
+      pending.push([child, [...path, ...segments]]);
+  }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { jsonPointerKey } from './inline-refs.ts';
 
 declare const argumentsType: unique symbol;
 
@@ -38,7 +39,10 @@ export function jsonSchema<Args = Record<string, unknown>>(
 
 /**
  * Throws unless `schema` describes an object of named parameters, as Gemini requires of function
- * parameters: `type: 'object'` (alone or in a type list) or, without a `type`, `properties`.
+ * parameters: `type: 'object'` (alone or in a type list) or, without a `type`, `properties`. A
+ * `$ref` at the root (zod 4's output for an object with `.meta({ id })`, zod-to-json-schema's
+ * when given a name) is judged by the schema it points to: the declaration is sent with its
+ * `$ref`s inlined, so that schema is what Gemini reads.
  *
  * @throws {@link InvalidArgumentError}
  */
@@ -53,24 +57,37 @@ export function assertObjectJsonSchema(
       message: `${subject} must be a zod object schema or a JSON Schema object, got ${Array.isArray(schema) ? 'an array' : schema === null ? 'null' : typeof schema}.`,
     });
   }
-  const { type, properties } = schema as Record<string, unknown>;
+  let target = schema as Record<string, unknown>;
+  let at = '';
+  const ref = target['$ref'];
+  if (typeof ref === 'string' && target['type'] === undefined && !target['properties']) {
+    let found: unknown = ref.startsWith('#/') ? schema : undefined;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = jsonPointerKey(found, raw);
+      found = key === undefined ? undefined : (found as Record<string, unknown>)[key];
+    }
+    if (typeof found === 'object' && found !== null) {
+      at = ` (at ${ref})`;
+      target = found as Record<string, unknown>;
+    } else at = ` (its root $ref ${JSON.stringify(ref)} points to nothing in it)`;
+  }
+  const { type, properties } = target;
   const isObject =
     type === 'object' ||
     (Array.isArray(type) && type.includes('object')) ||
     (type === undefined && typeof properties === 'object' && properties !== null);
   if (!isObject) {
+    // `$`-keys (`$schema`, `$defs`) say nothing of the shape.
+    const keys = Object.keys(target).filter((key) => !key.startsWith('$'));
     const found =
       type !== undefined
         ? `type ${JSON.stringify(type)}`
-        : Object.keys(schema).length === 0
+        : keys.length === 0
           ? 'an empty schema'
-          : `a schema with ${Object.keys(schema)
-              .filter((key) => !key.startsWith('$'))
-              .slice(0, 3)
-              .join(', ')}`;
+          : `a schema with ${keys.slice(0, 3).join(', ')}`;
     throw new InvalidArgumentError({
       argument,
-      message: `${subject} must describe an object of named parameters (type "object" with properties), got ${found}. Gemini passes arguments as one JSON object; wrap other types in a property, e.g. { type: "object", properties: { value: <your schema> } } or z.object({ value: <your schema> }).`,
+      message: `${subject} must describe an object of named parameters (type "object" with properties), got ${found}${at}. Gemini passes arguments as one JSON object; wrap other types in a property, e.g. { type: "object", properties: { value: <your schema> } } or z.object({ value: <your schema> }).`,
     });
   }
 }

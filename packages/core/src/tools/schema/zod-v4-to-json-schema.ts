@@ -1,7 +1,7 @@
 import { loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
 
 // For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`.
-export { assertZodNesting } from '#platform/load-schema-libraries';
+export { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 
 import { hasStandardJsonSchema, isStandardSchema } from './standard-schema.ts';
 

@@ -1,0 +1,85 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { z as z3 } from 'zod-v3';
+import { createAgent } from '../../agent/create-agent.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { createGemini } from '../../http/create-gemini.ts';
+import type { GenerateContentBody } from '../../wire/request.ts';
+import { defineTool } from '../define/define-tool.ts';
+import { jsonSchema } from './json-schema.ts';
+import { zodV3ToJsonSchema } from './zod-v3-to-json-schema.ts';
+
+// Parameters whose JSON Schema is a `$ref` at the root, to an object in its own definitions: what
+// zod 4 writes for an object registered with `.meta({ id })` (`{ $ref: "#/$defs/Params", $defs }`),
+// and what zod-to-json-schema writes when given a name (`{ $ref: "#/definitions/Params",
+// definitions }`). Both were refused as "must describe an object ..., got a schema with ." (the
+// list of keys empty: only `$`-keys), though the schema is an object's once the `$ref` is read,
+// as the declaration sent (its `$ref`s inlined) always is (attack44c).
+
+const fakes: ReturnType<typeof createFakeGemini>[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+const execute = (args: { city?: unknown }) => `weather in ${String(args.city)}`;
+const CITY = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+/** Runs one call of the tool with `args`, returning the declaration sent and the answer. */
+async function callOnce(tool: ReturnType<typeof defineTool>, args: Record<string, unknown>) {
+  const fake = createFakeGemini({ script: [turn.call(tool.name, args), turn.text('Done.')] });
+  fakes.push(fake);
+  const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+  await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run('Go');
+  const first = fake.requests[0]?.body as GenerateContentBody;
+  const second = fake.requests[1]?.body as GenerateContentBody;
+  return {
+    declaration: first.tools?.[0]?.functionDeclarations?.[0],
+    answer: second.contents.at(-1)?.parts?.[0]?.functionResponse?.response,
+  };
+}
+
+describe('parameters that are a $ref at the root, to an object', () => {
+  it('a zod 4 object registered with .meta({ id }): defined, declared inlined, validated', async () => {
+    const tool = defineTool({
+      name: 'weather',
+      parameters: z.object({ city: z.string() }).meta({ id: 'WeatherParams' }),
+      execute,
+    });
+    const good = await callOnce(tool, { city: 'Oslo' });
+    expect(good.declaration?.parametersJsonSchema).toEqual(CITY);
+    expect(good.answer).toEqual({ output: 'weather in Oslo' });
+    const bad = await callOnce(tool, { city: 5 });
+    expect(String((bad.answer as { error?: unknown }).error)).toContain('Invalid arguments');
+  });
+
+  it("zod-to-json-schema's named output through jsonSchema(): defined, declared inlined, validated", async () => {
+    const named = zodV3ToJsonSchema(z3.object({ city: z3.string() }) as never);
+    const withName = { $ref: '#/definitions/WeatherParams', definitions: { WeatherParams: named } };
+    const tool = defineTool({ name: 'weather', parameters: jsonSchema(withName), execute });
+    const good = await callOnce(tool, { city: 'Oslo' });
+    expect(good.declaration?.parametersJsonSchema).toMatchObject(CITY);
+    expect(JSON.stringify(good.declaration)).not.toContain('$ref');
+    expect(good.answer).toEqual({ output: 'weather in Oslo' });
+    const bad = await callOnce(tool, { city: 5 });
+    expect(String((bad.answer as { error?: unknown }).error)).toContain('Invalid arguments');
+  });
+
+  it('a root $ref to a string is refused, naming what it points to', () => {
+    expect(() => jsonSchema({ $ref: '#/$defs/Name', $defs: { Name: { type: 'string' } } })).toThrow(
+      /must describe an object .*got type "string" \(at #\/\$defs\/Name\)/,
+    );
+  });
+
+  it('a root $ref to nothing is refused, saying so', () => {
+    let message = '';
+    try {
+      jsonSchema({ $ref: '#/$defs/Missing', $defs: {} });
+    } catch (error) {
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      message = (error as Error).message;
+    }
+    expect(message).toContain('$ref "#/$defs/Missing"');
+    expect(message).toContain('points to nothing');
+  });
+});
