@@ -90,7 +90,9 @@ describe.each(modes)('a chat %s over a store that returns hostile turns', (mode)
   it.each<[string, unknown[]]>([
     ['a null content', [user('a'), null]],
     ['a system role', [{ role: 'system', parts: [{ text: 'x' }] }, answer('b')]],
-    ['a part of no known kind', [user('a'), { role: 'model', parts: [{ zork: 1 }] }]],
+    // In a user turn: a model turn's part of an unknown kind is a newer API's, taken back verbatim
+    // (attack44c, create-step.unknown-parts.attacks.test.ts); the user's side has no such parts.
+    ['a part of no known kind', [{ role: 'user', parts: [{ zork: 1 }] }, answer('x')]],
     ['parts that are a string', [user('a'), { role: 'model', parts: 'hi' }]],
     [
       'a function call with no response',
