@@ -116,6 +116,7 @@ const NODE_TRANSPORT_UNUSED = [
   'src/http/file-search-stores/store-options.test.ts',
   'src/http/file-search-stores/store-paths.test.ts',
   'src/http/files/file-options.test.ts',
+  'src/http/files/file-part.closes-file.attacks.test.ts',
   'src/http/files/read-upload-source.test.ts',
   'src/http/list-all-pages.test.ts',
   'src/http/model-call-entry.test.ts',

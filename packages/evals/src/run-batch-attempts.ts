@@ -98,7 +98,7 @@ export async function runBatchAttempts(
     while (!runs.isDone(state)) {
       state =
         state.pending === undefined
-          ? await submitRound(runs, state, settings.signal, recordState)
+          ? await submitRound(runs, state, settings.signal, recordState, settings.gemini)
           : await runs.step(state, { signal: settings.signal, onState: recordState });
     }
     done = state;
@@ -160,38 +160,72 @@ export async function runBatchAttempts(
 }
 
 /**
- * How long a round's create request may go on once the eval is stopped: long enough for Google
- * to answer with the job's name (then cancelled), bounded so that a stopped eval ends.
+ * How long a round's create request may go on in the background once the eval is stopped: long
+ * enough for Google to answer with the job's name (then cancelled), bounded so that nothing of a
+ * stopped eval runs on for long.
  */
 const CREATE_AFTER_STOP_MS = 30_000;
 
 /**
  * The step that submits a round, its create request not aborted with the eval: aborted, the
  * request may have made the job at Google all the same, and its answer, the job's name, was lost,
- * so nothing could cancel it (it ran on, billed, unnoticed). The request goes on for up to
- * {@link CREATE_AFTER_STOP_MS} after the eval's signal aborts; when the signal aborted meanwhile,
- * the step throws its reason with the job named in the last state, which the caller cancels.
+ * so nothing could cancel it (it ran on, billed, unnoticed). When the eval's signal aborts during
+ * the create, the step throws its reason at once (the eval ends at its limit, not when Google
+ * answers) and the create goes on in the background for up to {@link CREATE_AFTER_STOP_MS}: the
+ * job its answer names is then cancelled there. A create that answered before the stop was seen
+ * throws the reason too, with the job named in the last state, which the caller cancels.
  */
 async function submitRound(
   runs: BatchRuns,
   state: BatchRunsState,
   signal: AbortSignal,
   onState: (state: BatchRunsState) => Promise<void>,
+  gemini: Gemini,
 ): Promise<BatchRunsState> {
   signal.throwIfAborted();
   const create = new AbortController();
+  let stopped!: (reason: unknown) => void;
+  const stop = new Promise<never>((_resolve, reject) => {
+    stopped = reject;
+  });
   let bound: ReturnType<typeof setTimeout> | undefined;
   const onAbort = (): void => {
     bound = setTimeout(() => create.abort(signal.reason), CREATE_AFTER_STOP_MS);
+    stopped(signal.reason);
   };
   signal.addEventListener('abort', onAbort, { once: true });
+  // Rejected by a stop that comes after the race settled: nobody waits on it then.
+  stop.catch(() => {});
+  // Whether the job is named yet: in a state given to `onState` (the caller's last state, which
+  // it cancels), or in the step's answer.
+  let named = false;
+  const recordState = async (next: BatchRunsState): Promise<void> => {
+    if (next.pending !== undefined) named = true;
+    await onState(next);
+  };
+  const creating = runs
+    .step(state, { signal: create.signal, onState: recordState })
+    .then((next) => {
+      named = true;
+      return next;
+    });
   try {
-    const next = await runs.step(state, { signal: create.signal, onState });
+    const next = await Promise.race([creating, stop]);
     signal.throwIfAborted();
     return next;
+  } catch (error) {
+    if (signal.aborted && !named) {
+      // Given up on before Google answered: the job its answer names is cancelled in the
+      // background (a create that answered is the caller's to cancel, by the last state).
+      void creating
+        .then((late) => cancelJob(gemini, late.pending?.batchName))
+        .catch(() => {})
+        .finally(() => clearTimeout(bound));
+    } else clearTimeout(bound);
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    clearTimeout(bound);
+    if (!signal.aborted) clearTimeout(bound);
   }
 }
 

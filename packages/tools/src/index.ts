@@ -71,18 +71,15 @@ export type { ConnectMcpHttpOptions } from './mcp/connect/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect/connect-mcp-http.ts';
 export type { ConnectMcpStdioOptions } from './mcp/connect/connect-mcp-stdio.ts';
 export { connectMcpStdio } from './mcp/connect/connect-mcp-stdio.ts';
+export type { McpToolResult } from './mcp/tools/call-mcp-tool.ts';
+export { MCP_TOOL_CALL_ID_META_KEY } from './mcp/tools/call-mcp-tool.ts';
 export type {
   McpSkippedTool,
   McpTool,
-  McpToolResult,
   McpTools,
   McpToolsOptions,
 } from './mcp/tools/create-mcp-tools.ts';
-export {
-  createMcpTools,
-  DEFAULT_MCP_TIMEOUT_MS,
-  MCP_TOOL_CALL_ID_META_KEY,
-} from './mcp/tools/create-mcp-tools.ts';
+export { createMcpTools, DEFAULT_MCP_TIMEOUT_MS } from './mcp/tools/create-mcp-tools.ts';
 export type {
   McpCallToolResult,
   McpClient,

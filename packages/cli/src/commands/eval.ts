@@ -1,6 +1,7 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
+import { createReportRedactor } from '../eval/create-report-redactor.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { evalBisect } from './eval/eval-bisect.ts';
@@ -49,9 +50,12 @@ export function createEvalCommand(
         return await evalSuiteFile(first, rest, io, cwd, onInterrupt);
       } catch (error) {
         // The message can quote a file's bytes (a result's version, a dataset line): escaped, so
-        // they print as one inert line rather than repaint the terminal.
+        // they print as one inert line rather than repaint the terminal. Redacted as the results
+        // are: a ref given as a key, a git error quoting it, or a suite whose import failed
+        // quoting a database URL printed it (bisect's errors, leftovers49).
         const message = error instanceof Error ? error.message : String(error);
-        io.stderr(`gemloop eval: ${escapeControls(message)}\n`);
+        const redact = createReportRedactor(io.env, process.argv.slice(2), cwd);
+        io.stderr(`gemloop eval: ${escapeControls(redact(message))}\n`);
         return CliFlagError.isInstance(error) ? 2 : 1;
       }
     },

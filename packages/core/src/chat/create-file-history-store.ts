@@ -129,9 +129,9 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  * data. A lock whose process died on this host (a crash, a kill) or an earlier process with this
  * pid left is taken over, and so is one that holds no lock record (empty or damaged) once it is
  * 10 seconds old; one of another host (a shared disk) must be deleted by hand once nothing uses
- * the file. On a file system without hard links (FAT/exFAT, some network mounts) a dead lock is
- * still taken over, by renaming it aside: two writers that take one dead lock over in the same
- * instant may then both hold it, which a hard link's claim rules out elsewhere. A lock path that is no regular file (a FIFO) is a {@link ChatStoreError}. Calls on
+ * the file. A takeover claims the dead lock first (a file created with `O_EXCL`, no hard link
+ * needed: FAT/exFAT and network mounts alike), so one of the writers that meet it at once takes it
+ * over. A lock path that is no regular file (a FIFO) is a {@link ChatStoreError}. Calls on
  * one file are serialised within the store.
  *
  * Since the store is the file's only writer, it keeps each session's history in memory once

@@ -75,6 +75,9 @@ export async function filePart(
   let prefix: Uint8Array;
   let uploadSource: UploadSource = source;
   const mimeType = upload.mimeType ?? opened.type;
+  // Closed on every way out but a stream's upload, which reads on from it: an inlined path's file
+  // was left open, for the garbage collector to close (DEP0137).
+  let readOn = false;
   try {
     if (opened.size !== undefined && opened.size > inlineLimitBytes) {
       prefix = new Uint8Array(0);
@@ -93,14 +96,15 @@ export async function filePart(
     ) {
       return { inlineData: { mimeType, data: bytesToBase64(prefix) } };
     }
-    if (source instanceof ReadableStream) uploadSource = continueStream(prefix, opened);
-  } catch (error) {
-    await opened.close();
-    throw error;
+    if (source instanceof ReadableStream) {
+      uploadSource = continueStream(prefix, opened);
+      readOn = true;
+    }
+  } finally {
+    if (!readOn) await opened.close();
   }
-  if (!(source instanceof ReadableStream)) await opened.close();
   if (clientInternalsOf(gemini) === undefined) {
-    await opened.close();
+    if (readOn) await opened.close();
     throw new UnsupportedEndpointError({
       message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.`,
       method: 'files.upload',

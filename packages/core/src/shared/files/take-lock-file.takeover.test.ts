@@ -124,9 +124,10 @@ describe('takeLockFile on a file system without hard links', () => {
     const [b, d] = await Promise.all(others);
     const taken = takenOf([a, b, d]);
     expect(taken).toHaveLength(1);
-    // B's lock, moved aside by A's rename, is back under the lock's name with B's record.
-    expect(b?.status).toBe('taken');
-    expect(a.status).toBe('held');
+    // A's claim (a file of its own, no link needed) came before its first such call: B met it and
+    // left the lock to A; A moved the stale lock aside and D took the free name. A fresh lock
+    // moved aside is put back: the paused taker's test below.
+    expect([a.status, b?.status, d?.status]).toEqual(['held', 'held', 'taken']);
     await releaseAll(taken);
     expect(await readdir(folder)).toEqual([]);
   });
@@ -179,5 +180,141 @@ describe('takeLockFile and claims left behind', () => {
     expect(found.status).toBe('taken');
     await releaseAll([found]);
     expect((await readdir(folder)).sort()).toEqual(['notes.1-2.stale', 'other.lock.99-98.stale']);
+  });
+});
+
+// leftovers49 (what leftovers45 left): two takers meeting one dead claimer's claim at once, and a
+// taker paused past the grace between its last check and its removal of the lock.
+describe('takeLockFile takeovers that race', () => {
+  /** One taking in the folder first: its sweep of left claims is done, as in a running process. */
+  async function warmUp(): Promise<void> {
+    await releaseAll([await takeLockFile(lockFile)]);
+  }
+
+  /** `open` whose handles report a change time an hour back for a file unchanged since `before`. */
+  function agedUntil(before: number, claimsOnly = false): LockFileCalls['open'] {
+    return (async (opened: string, ...rest: [string | number, number?]) => {
+      const handle = await files.open(opened, ...rest);
+      if (claimsOnly && !opened.endsWith('.stale')) return handle;
+      const stat = handle.stat.bind(handle);
+      return Object.assign(handle, {
+        stat: async (options?: { bigint?: boolean }) => {
+          const found = await stat(options as { bigint: true });
+          return Number(found.ctimeMs) <= before
+            ? Object.assign(found, { ctimeMs: BigInt(hourAgo().getTime()) })
+            : found;
+        },
+      });
+    }) as LockFileCalls['open'];
+  }
+
+  it('two takers meeting one dead claimer’s claim: one of them holds the lock', async () => {
+    await warmUp();
+    await writeStaleLock();
+    // A claimer linked its claim to the stale lock and died before removing the lock.
+    const stat = await files.stat(lockFile, { bigint: true });
+    const orphan = `${lockFile}.${stat.ino}-${stat.mtimeNs}.stale`;
+    await files.link(lockFile, orphan);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const open = agedUntil(Date.now() - 10);
+    const signal = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      return { promise, resolve };
+    };
+    const bBlocked = signal();
+    const aAtLock = signal();
+    const bAtLock = signal();
+    const aDone = signal();
+    // B has read the dead claim as dead and is about to remove it by its name when A runs: A removes
+    // it too, claims the lock and is about to remove the lock; then B goes on to the same point;
+    // then A finishes, then B.
+    let bRemovedClaim = false;
+    let bAtLockOnce = false;
+    const bStep = async (path: string): Promise<void> => {
+      if (path === orphan && !bRemovedClaim) {
+        bRemovedClaim = true;
+        bBlocked.resolve();
+        await Promise.race([aAtLock.promise, aDone.promise]);
+      } else if (path === lockFile && !bAtLockOnce) {
+        bAtLockOnce = true;
+        bBlocked.resolve();
+        bAtLock.resolve();
+        await aDone.promise;
+      }
+    };
+    let aAtLockOnce = false;
+    let bFound: Promise<TakeLockFileResult> = new Promise(() => {});
+    const aStep = async (path: string): Promise<void> => {
+      if (path === lockFile && !aAtLockOnce) {
+        aAtLockOnce = true;
+        aAtLock.resolve();
+        await Promise.race([bAtLock.promise, bFound]);
+      }
+    };
+    const stepped = (step: (path: string) => Promise<void>): LockFileCalls => ({
+      ...plain,
+      open,
+      unlink: async (path) => {
+        await step(String(path));
+        return files.unlink(path);
+      },
+      rename: async (from, to) => {
+        await step(String(from));
+        return files.rename(from, to);
+      },
+    });
+    bFound = takeLockFile(lockFile, { calls: stepped(bStep) });
+    await Promise.race([bBlocked.promise, bFound]);
+    const aFound = takeLockFile(lockFile, { calls: stepped(aStep) });
+    void aFound.finally(aDone.resolve);
+    const [a, b] = await Promise.all([aFound, bFound]);
+    // Before: B removed A's fresh claim by its name, claimed the lock itself, and removed A's lock.
+    const taken = takenOf([a, b]);
+    expect(taken).toHaveLength(1);
+    await releaseAll(taken);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('a taker paused past the grace just before it removes the lock leaves the lock it finds', async () => {
+    await warmUp();
+    await writeStaleLock();
+    let clock = 0;
+    let other: Promise<TakeLockFileResult> | undefined;
+    // A has claimed the stale lock and found it still the one it judged; it is paused (11 s on its
+    // clock) just before it removes the lock, while B, taking A's claim for a dead claimer's,
+    // takes the lock over and holds a fresh one.
+    const pause = async (path: string): Promise<void> => {
+      if (path !== lockFile || other !== undefined) return;
+      other = takeLockFile(lockFile, {
+        calls: { ...plain, open: agedUntil(Number.POSITIVE_INFINITY, true) },
+      });
+      await other;
+      clock += 11_000;
+    };
+    const a = await takeLockFile(lockFile, {
+      calls: {
+        ...plain,
+        unlink: async (path) => {
+          await pause(String(path));
+          return files.unlink(path);
+        },
+        rename: async (from, to) => {
+          await pause(String(from));
+          return files.rename(from, to);
+        },
+      },
+      now: () => clock,
+    });
+    const b = await other;
+    const taken = takenOf([a, b]);
+    // Before: A removed B's fresh lock by its name and took the lock too.
+    expect(taken).toHaveLength(1);
+    expect(b?.status).toBe('taken');
+    expect(a).toMatchObject({ status: 'held', sameProcess: true });
+    await releaseAll(taken);
+    expect(await readdir(folder)).toEqual([]);
   });
 });

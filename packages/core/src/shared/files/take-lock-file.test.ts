@@ -123,8 +123,10 @@ describe('takeLockFile', () => {
     const [b, d] = await Promise.all(others);
     const taken = [a, b, d].filter((found) => found?.status === 'taken');
     expect(taken).toHaveLength(1);
-    // The one taking's record is the lock file's.
-    expect(b?.status).toBe('taken');
+    // A claimed the stale lock before its first such call: B, meeting A's fresh claim, left it to
+    // A; A moved the stale lock aside and D, run before A's next call, took the free name (before
+    // leftovers49, B took the lock over and A put B's lock back after moving it aside).
+    expect([a.status, b?.status, d?.status]).toEqual(['held', 'held', 'taken']);
     const record = JSON.parse(await readFile(lockFile, 'utf8')) as LockFileRecord;
     expect(record.pid).toBe(process.pid);
     for (const found of taken) if (found?.status === 'taken') await found.lock.release();

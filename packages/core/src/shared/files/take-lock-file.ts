@@ -313,86 +313,90 @@ type Takeover = {
   mode: number | undefined;
 };
 
+/** How many dead claimers' claims of one lock a takeover steps past before it gives up. */
+const MAX_CLAIM_HOPS = 8;
+
 /**
  * Removes a stale lock, never a fresh one that took the name since it was judged. The taker
- * claims the judged lock: a hard link to the lock file under a name made of the judged file's
- * inode and modification time (`link` fails when the name exists, so one taker of that lock goes
- * on: POSIX link, "shall fail ... [EEXIST] The path2 argument resolves to an existing ... file").
- * The claim is then read: another file (inode, time or text differ) is no stale lock, and only the
- * claim's name is removed. Otherwise the lock file is the judged one, and stays so until the
- * claimer unlinks it: its holder is gone, and every other taker of it must claim it first. A
- * claim older than `UNREADABLE_LOCK_GRACE_MS` is a claimer's that died between its two calls:
- * removed, and the next round claims again. A claimer acts on its claim only within
- * {@link CLAIM_TRUST_MS} of making it: past that, another taker may have removed it as a dead
- * one's and taken the lock over, and an unlink by name would remove that taker's fresh lock.
- * Where the file system has no hard links, {@link moveStale} takes over instead.
+ * claims the judged lock: a file created with `O_EXCL` under a name made of the judged file's
+ * inode and modification time, so one taker of that lock goes on. A claim untouched for longer
+ * than `UNREADABLE_LOCK_GRACE_MS` is a dead claimer's: it is never removed by name while the lock
+ * may still be the judged one (two takers that met one such claim removed each other's fresh
+ * claim by its name, and both took the lock over); the takers step to the next claim instead,
+ * named after the dead one, which again one of them alone creates. A claimer acts on its claim
+ * only within {@link CLAIM_TRUST_MS} of making it (past that, it may be taken for a dead one's),
+ * and then moves the lock to a name of its own rather than removing it by name: what it moved is
+ * read, and a fresh lock that took the name meanwhile (a pause of any length before the move) is
+ * put back, never removed. Needs no hard links (FAT/exFAT, some network mounts) but to put a lock
+ * back, where `O_EXCL` creation stands in.
  */
 async function removeStale(takeover: Takeover): Promise<void> {
   const { calls, lockFile, judged, now } = takeover;
-  const claim = `${lockFile}.${judged.id}.stale`;
   const claimedAt = now();
-  try {
-    await calls.link(lockFile, claim);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code !== undefined && NO_HARD_LINK.has(code)) return moveStale(takeover, claimedAt);
-    if (code !== 'EEXIST') throw error;
-    // Claimed by another taker, now or by one that died holding the claim.
+  const claims: string[] = [];
+  let claim = `${lockFile}.${judged.id}.stale`;
+  for (let hop = 0; ; hop++) {
+    if (hop === MAX_CLAIM_HOPS) return;
+    claims.push(claim);
+    if (await create(calls, claim, '', undefined)) break;
     const found = await readHead(calls, claim).catch(() => 'missing' as const);
-    if (found !== 'missing' && found.changedMsAgo > UNREADABLE_LOCK_GRACE_MS) {
-      await calls.unlink(claim).catch(() => {});
-    }
-    return;
+    if (found === 'missing') return; // Swept: the lock is no longer the judged one.
+    // Claimed by a live taker: it takes the lock over.
+    if (found.changedMsAgo <= UNREADABLE_LOCK_GRACE_MS) return;
+    claim = `${lockFile}.${judged.id}.g${found.id}.stale`;
   }
-  const claimed = await readHead(calls, claim).catch(() => 'missing' as const);
-  const trusted = (): boolean => now() - claimedAt < CLAIM_TRUST_MS;
-  if (!trusted()) return; // Paused: the claim, if still this taker's, ages into a dead one's.
-  if (claimed !== 'missing' && claimed.id === judged.id && claimed.raw === judged.raw) {
-    await calls.unlink(lockFile).catch(() => {});
+  // Paused: the claim, still this taker's, ages into a dead one's and the next claim goes on.
+  if (now() - claimedAt >= CLAIM_TRUST_MS) return;
+  const current = await readHead(calls, lockFile).catch(() => 'missing' as const);
+  if (current !== 'missing' && current.id === judged.id && current.raw === judged.raw) {
+    await moveAside(takeover);
   }
-  if (trusted()) await calls.unlink(claim).catch(() => {});
+  // The lock is no longer the judged one, for good: the claims of it are litter.
+  for (const name of claims) await calls.unlink(name).catch(() => {});
 }
 
 /**
- * The takeover where `link` is not to be had (FAT/exFAT, some network mounts): the judged lock is
- * renamed to a claim of this taker's own (`rename` replaces an existing name, so no name is
- * shared), which one taker alone can do to one file. The claim is then read: the judged lock is
- * removed; another writer's fresh lock, moved aside by a taker that judged the lock before that
- * writer took it, is put back with its record (created with `O_EXCL`, never over a lock made
- * since). Weaker than a link's claim: in the instant a fresh lock is aside, a third writer may
- * take the free name (two writers then hold the lock), and a holder that releases in that instant
- * finds its lock put back afterwards (a live process's lock: refused until that process exits).
- * Past {@link CLAIM_TRUST_MS} nothing is put back.
+ * Moves the lock under a name of this taker's own and reads what it moved: the judged lock is
+ * removed; a fresh lock that took the name since (this taker paused, and another took the lock
+ * over and a writer took it) is put back (a hard link, or `O_EXCL` creation with its record:
+ * never over a lock made since). What is left: in the instant a fresh lock is aside, a third
+ * writer may take the free name, and a holder that releases in that instant finds its lock put
+ * back afterwards; past {@link CLAIM_TRUST_MS} between the move and the put-back nothing is put
+ * back.
  */
-async function moveStale(
-  { calls, lockFile, judged, now, mode }: Takeover,
-  claimedAt: number,
-): Promise<void> {
-  const claim = `${lockFile}.${judged.id}.${crypto.randomUUID()}.stale`;
+async function moveAside({ calls, lockFile, judged, now, mode }: Takeover): Promise<void> {
+  const aside = `${lockFile}.${judged.id}.${crypto.randomUUID()}.stale`;
   try {
-    await calls.rename(lockFile, claim);
+    await calls.rename(lockFile, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  const moved = await readHead(calls, claim).catch(() => 'missing' as const);
+  const movedAt = now();
+  const moved = await readHead(calls, aside).catch(() => 'missing' as const);
   // A record's token tells one taking from every other, where an inode number may not survive a
   // rename (FAT's are made up from the directory entry).
   const same =
     moved === 'missing' ||
     (moved.raw === judged.raw && (moved.id === judged.id || parseRecord(moved.raw) !== undefined));
-  if (!same && moved.regular && now() - claimedAt < CLAIM_TRUST_MS) {
-    await create(calls, lockFile, moved.raw, mode).catch(() => false);
+  if (!same && moved.regular && now() - movedAt < CLAIM_TRUST_MS) {
+    try {
+      await calls.link(aside, lockFile);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== undefined && NO_HARD_LINK.has(code))
+        await create(calls, lockFile, moved.raw, mode).catch(() => false);
+    }
   }
-  await calls.unlink(claim).catch(() => {});
+  await calls.unlink(aside).catch(() => {});
 }
 
 /**
  * Removes, once per folder and thread (again after a takeover there), the claims that takers left
- * when they died mid-takeover (the lock already removed, so no later taker of it meets the name):
- * `<name><lock's extension>.<inode>-<time>[.<id>].stale`, untouched for longer than
- * `UNREADABLE_LOCK_GRACE_MS` (a claimer acts on its claim only within {@link CLAIM_TRUST_MS}).
+ * when they died mid-takeover: `<name><lock's extension>.<inode>-<time>[.<id>].stale`, untouched
+ * for longer than `UNREADABLE_LOCK_GRACE_MS`, of a lock that is no longer the one they claimed
+ * (removed, or another file since). A claim of the lock as it still is stays: removed by name, a
+ * taker could make it again while another holds the next claim past it (see `removeStale`).
  * Best effort: a folder that cannot be listed is left as it is.
  */
 async function sweepClaims(
@@ -414,14 +418,16 @@ async function sweepClaims(
   // The lock's extension (`.lock`): other locks' claims in the folder are swept too.
   const extension = extname(base) || undefined;
   for (const name of names) {
-    const lock = /^(.+)\.\d+-\d+(?:\.[\w-]+)?\.stale$/.exec(name)?.[1];
+    const [, lock, id] = /^(.+)\.(\d+-\d+)(?:\.[\w-]+)?\.stale$/.exec(name) ?? [];
     if (lock === undefined) continue;
     if (extension === undefined ? lock !== base : !lock.endsWith(extension)) continue;
     const claim = join(folder, name);
     const found = await readHead(calls, claim).catch(() => 'missing' as const);
-    if (found !== 'missing' && found.regular && found.changedMsAgo > UNREADABLE_LOCK_GRACE_MS) {
-      await calls.unlink(claim).catch(() => {});
-    }
+    if (found === 'missing' || !found.regular || found.changedMsAgo <= UNREADABLE_LOCK_GRACE_MS)
+      continue;
+    const claimed = await readHead(calls, join(folder, lock)).catch(() => 'missing' as const);
+    if (claimed !== 'missing' && claimed.id === id) continue;
+    await calls.unlink(claim).catch(() => {});
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
-import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
+import { defineTool, InvalidArgumentError } from '@gemloop/core';
 import {
   booleanOption,
   checkOptionsCopy,
@@ -10,10 +10,9 @@ import {
   findRefProblem,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { loadMcpToolResultSchema } from '../connect/load-mcp-sdk.ts';
-import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from '../connect/mcp-option-checks.ts';
-import { type AskUrl, askForRequiredUrls, urlAskerOf } from '../elicitation/url-elicitations.ts';
+import { mcpToolsChecks } from '../connect/mcp-option-checks.ts';
+import { type AskUrl, urlAskerOf } from '../elicitation/url-elicitations.ts';
 import {
   plainErrorDetail,
   plainServerName,
@@ -22,20 +21,13 @@ import {
   withoutControls,
 } from '../errors/describe-error-chain.ts';
 import { McpServerError } from '../errors/mcp-server-error.ts';
-import { toMcpCallError } from '../errors/to-mcp-call-error.ts';
-import { trackCall } from '../server-requests/mcp-calls-in-flight.ts';
+import { callMcpTool, type McpToolCaller, type McpToolResult } from './call-mcp-tool.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
-import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
+import type { McpClient, McpToolInfo } from './mcp-client.ts';
 import { stripSchemaPatterns } from './strip-schema-patterns.ts';
 import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
-import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
-
-/**
- * The `_meta` key that carries gemloop's call id to the MCP server (`params._meta` of
- * `tools/call`), so server logs can be matched to the agent's.
- */
-export const MCP_TOOL_CALL_ID_META_KEY = 'gemloop/toolCallId';
+import { defaultMcpMediaTypes } from './to-mcp-tool-output.ts';
 
 /**
  * The time limit of one MCP tool call when `timeoutMs` is not given: 60 s, the MCP SDK's own
@@ -52,9 +44,6 @@ export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
  * (anthropics/claude-code#41593: a 9,336-character code-execution tool).
  */
 export const MAX_MCP_DESCRIPTION_LENGTH = 16_384;
-
-/** What an MCP tool's `execute` returns: the response object, or it with media `parts`. */
-export type McpToolResult = Record<string, unknown> | ToolResultWithParts;
 
 /** A gemloop tool that calls a tool of an MCP server. */
 export type McpTool = DefinedTool<Record<string, unknown>, McpToolResult>;
@@ -220,7 +209,19 @@ export async function createMcpToolsWith(
     redact,
   });
   if (filter !== undefined) listed = listed.filter((tool) => filter(tool));
-  const resultSchema = await loadMcpToolResultSchema();
+  const caller: McpToolCaller = {
+    client,
+    server,
+    log,
+    ownLogger: options.logger !== undefined,
+    resultSchema: await loadMcpToolResultSchema(),
+    timeoutMs,
+    mediaTypes: acceptedMediaTypes,
+    redact,
+    askUrl: internals.askUrl,
+    isClosed: internals.isClosed,
+    closedBy: internals.closedBy,
+  };
 
   const skipped: McpSkippedTool[] = [];
   const usable: McpToolInfo[] = [];
@@ -253,8 +254,9 @@ export async function createMcpToolsWith(
     const shownName = shown(mcpName);
     let tool: McpTool;
     try {
+      const names = { mcpName, shownName, name };
       const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
-        callTool(mcpName, shownName, name, args, context);
+        callMcpTool(caller, names, args, context);
       // `$ref`s that double at every level kept defineTool inlining for hours (attack26): walked
       // once, here, where each problem is named (the arguments' validator below does not again).
       const refProblem = findRefProblem(info.inputSchema as Record<string, unknown>);
@@ -330,101 +332,6 @@ export async function createMcpToolsWith(
     skipped.push({ mcpName: String(info.name), error });
     log.warn({ mcpName: shown(String(info.name)), err: error }, 'mcp tool skipped');
   }
-
-  async function callTool(
-    mcpName: string,
-    /** `mcpName` as errors and logs show it; the call itself uses `mcpName`. */
-    shownName: string,
-    name: string,
-    args: Record<string, unknown>,
-    context: ToolExecuteContext,
-  ): Promise<McpToolResult> {
-    const { signal: callSignal, toolCallId } = context;
-    // The agent's logger carries the run and step; a logger given here is used instead.
-    const callLog = options.logger === undefined ? context.logger : log;
-    const fields = { server, toolName: name, mcpToolName: shownName, toolCallId };
-    const debug = callLog.isLevelEnabled?.('debug') !== false;
-    const started = debug ? performance.now() : 0;
-    if (debug) callLog.debug(fields, 'mcp tool call started');
-    let result: McpCallToolResult;
-    // The server may ask the user something in the middle of the call: its handler is told
-    // which calls run (see answerMcpServerRequests).
-    // A durable run's key of the call (@gemloop/dbos `durableContext`): the same when the call
-    // runs again after a crash, so what the server asks again keeps its id; and its run's id, for
-    // the broker to ask whose run it is.
-    const { idempotencyKey: key, runId } = context as { idempotencyKey?: unknown; runId?: unknown };
-    const done = trackCall(
-      client,
-      { toolCallId, toolName: name },
-      args,
-      typeof key === 'string' ? key : undefined,
-      typeof key === 'string' && typeof runId === 'string' ? runId : undefined,
-    );
-    try {
-      if (internals.isClosed?.() === true) throw new Error('Not connected');
-      const call = () =>
-        client.callTool(
-          { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
-          // A zod schema to the SDK; `McpClient` declares none, so an SDK `Client` still fits it.
-          resultSchema as undefined,
-          // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
-          { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
-        );
-      try {
-        result = await call();
-      } catch (error) {
-        // The server wants the user to open some pages first: once they have, the call is made
-        // again, once (the spec's URLElicitationRequiredError flow).
-        if (callSignal.aborted || !(await askForRequiredUrls(internals.askUrl, error, callSignal)))
-          throw error;
-        result = await call();
-      }
-    } catch (error) {
-      // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
-      if (callSignal.aborted) throw callSignal.reason;
-      const callError = toMcpCallError({
-        // A connection closed under the call by a cap of gemloop's says so, not "server gone".
-        error: isConnectionClosed(error) ? (internals.closedBy?.(server) ?? error) : error,
-        server,
-        toolName: name,
-        mcpToolName: shownName,
-        toolCallId,
-        timeoutMs,
-        redact,
-      });
-      if (debug)
-        callLog.debug(
-          { ...fields, reason: callError.reason, err: callError },
-          'mcp tool call failed',
-        );
-      throw callError;
-    } finally {
-      done();
-    }
-    const output = toMcpToolOutput(result, acceptedMediaTypes);
-    if (debug) {
-      const durationMs = Math.round(performance.now() - started);
-      callLog.debug(
-        { ...fields, durationMs, isError: output.isError, parts: output.parts.length },
-        'mcp tool call ended',
-      );
-    }
-    if (output.isError) {
-      throw toMcpCallError({
-        error: undefined,
-        isErrorText: output.text,
-        structuredContent: output.structuredContent,
-        server,
-        toolName: name,
-        mcpToolName: shownName,
-        toolCallId,
-        timeoutMs,
-        redact,
-      });
-    }
-    if (output.parts.length === 0) return output.response;
-    return toolResult({ response: output.response, parts: output.parts });
-  }
 }
 
 function checkClient(client: McpClient): void {
@@ -488,9 +395,4 @@ function createSharedClose(client: McpClient, log: Logger): () => Promise<void> 
     });
     return closing;
   };
-}
-
-/** The SDK's rejection of a request whose connection closed (`ErrorCode.ConnectionClosed`). */
-function isConnectionClosed(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === -32000;
 }

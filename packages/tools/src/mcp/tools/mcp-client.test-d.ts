@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { McpTool, McpToolResult } from './create-mcp-tools.ts';
+import type { McpToolResult } from './call-mcp-tool.ts';
+import type { McpTool } from './create-mcp-tools.ts';
 import { createMcpTools } from './create-mcp-tools.ts';
 import type { McpClient } from './mcp-client.ts';
 
