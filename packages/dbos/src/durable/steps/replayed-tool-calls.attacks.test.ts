@@ -72,6 +72,20 @@ describe('a model step replayed by a worker whose agent lost a tool the record c
     await expect(step(requestWith('lookup'), answer)).resolves.toEqual(answer);
   });
 
+  it('judges a call a gateway wrote in snake_case (`function_call`), which the loop runs as any other', async () => {
+    // The proto field name, as a translating gateway answers: the loop reads it as `functionCall`.
+    const answer = {
+      candidates: [
+        { content: { role: 'model', parts: [{ function_call: { name: 'slow', args: {} } }] } },
+      ],
+    } as unknown as GenerateContentResponse;
+    expect(calledFunctions(answer)).toEqual(['slow']);
+    await step(requestWith('lookup', 'slow'), answer);
+    const error = await step(requestWith('lookup'), answer).catch((caught: unknown) => caught);
+    expect(DurableReplayMismatchError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('recorded calling "slow"');
+  });
+
   it('records nothing more for an answer that calls nothing, and replays a record of an older version as before', async () => {
     await step(requestWith('lookup'), calling());
     expect(recorded).toEqual({ ok: true, value: calling() });

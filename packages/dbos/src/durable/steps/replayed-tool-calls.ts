@@ -27,7 +27,12 @@ export function calledFunctions(
   for (const chunk of Array.isArray(response) ? response : [response]) {
     for (const candidate of (chunk as GenerateContentResponse).candidates ?? []) {
       for (const part of candidate.content?.parts ?? []) {
-        const name = (part as { functionCall?: { name?: unknown } }).functionCall?.name;
+        // Either spelling: a gateway may answer `function_call` (the loop reads it as the same).
+        const fields = part as {
+          functionCall?: { name?: unknown };
+          function_call?: typeof fields.functionCall;
+        };
+        const name = (fields.functionCall ?? fields.function_call)?.name;
         if (typeof name === 'string') names.push(name);
       }
     }
