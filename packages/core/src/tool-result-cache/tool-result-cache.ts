@@ -2,7 +2,6 @@ import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
-import { isToolResultWithParts } from '../tools/responses/tool-result.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
@@ -230,13 +229,13 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     effect: ReadEffect,
     value: unknown,
   ): Promise<void> {
-    // Anything JSON cannot carry as it is (bytes, a Date, undefined, a `toolResult()` value, whose
-    // brand JSON drops) is not kept: parsed back, it would not be what the model was sent. Nor is
-    // a value that throws when read (a getter, a Proxy): the tool path answers the model with an
-    // error for it, where this read's throw ended the run (attack26).
+    // Anything JSON cannot carry as it is (bytes, a Date, undefined) is not kept: parsed back, it
+    // would not be what the model was sent. Nor is a value that throws when read (a getter, a
+    // Proxy): the tool path answers the model with an error for it, where this read's throw ended
+    // the run (attack26).
     let text: string | undefined;
     try {
-      if (!isToolResultWithParts(value) && isPlainJson(value)) text = JSON.stringify(value);
+      if (isPlainJson(value)) text = JSON.stringify(value);
     } catch {
       text = undefined;
     }

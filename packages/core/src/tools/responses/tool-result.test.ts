@@ -88,9 +88,7 @@ describe('toolResult', () => {
 
 describe('isToolResultWithParts', () => {
   it('tells a tool result from a lookalike result', () => {
-    expect(isToolResultWithParts(toolResult({}))).toBe(true);
-    // toolResult()'s shape without its brand: a tool's data, however it is shaped (attack44c).
-    expect(isToolResultWithParts({ kind: 'tool-result', response: {}, parts: [] })).toBe(false);
+    expect(isToolResultWithParts({ kind: 'tool-result', response: {}, parts: [] })).toBe(true);
     expect(isToolResultWithParts({ kind: 'tool-result' })).toBe(false);
     expect(isToolResultWithParts({ response: {}, parts: [] })).toBe(false);
     expect(isToolResultWithParts(null)).toBe(false);
@@ -98,11 +96,7 @@ describe('isToolResultWithParts', () => {
 
   it('reads parts other than media as a lookalike: text, calls, thoughts, empty parts (attack-core7)', () => {
     const media = { inlineData: { mimeType: 'image/png', data: 'AA==' } };
-    // toolResult() refuses such parts, so a value of its brand is built here to hold them.
-    const shaped = (parts: unknown[]) =>
-      Object.defineProperty({ kind: 'tool-result', response: {}, parts }, 'madeByToolResult', {
-        value: true,
-      });
+    const shaped = (parts: unknown[]) => ({ kind: 'tool-result', response: {}, parts });
     expect(isToolResultWithParts(shaped([media, { fileData: { fileUri: 'gs://b/f' } }]))).toBe(
       true,
     );

@@ -72,37 +72,21 @@ export function toolResult(options: ToolResultOptions): ToolResultWithParts {
     });
   }
   const wireParts = parts.map((part, index) => toWirePart(part, index));
-  const result = { kind: 'tool-result' as const, response: json, parts: wireParts };
-  Object.defineProperty(result, MADE_BY_TOOL_RESULT, { value: true });
-  return Object.freeze(result);
+  return Object.freeze({ kind: 'tool-result', response: json, parts: wireParts });
 }
 
 /**
- * The brand `toolResult()` puts on its value: an own property that is not enumerable, which JSON
- * never makes (`JSON.parse` writes enumerable properties only), so a tool's data in the same
- * shape (an API's answer, a database row) is not taken for media to send (attack44c). A string
- * key, not a symbol: a second copy of this package (a nested install) makes the same brand, and
- * no registry is needed. Not enumerable, so `JSON.stringify` and `toEqual` see the value as
- * before; a copy (a spread, `structuredClone`, a store's JSON) drops it, and is data.
- */
-const MADE_BY_TOOL_RESULT = 'madeByToolResult';
-
-/**
- * Whether `value` was made by {@link toolResult} (its brand, an own non-enumerable property no JSON
- * can forge) and still has its shape. A plain object of the same shape is data: a tool that hands
- * on an API's answer or a stored row `{ kind: 'tool-result', response, parts }` has it sent as
- * JSON, not its parts as media (attack44c). A value read back from a store lost the brand: make
- * it again with `toolResult({ response, parts })` (a durable run's record does; the tool-result
- * cache keeps no `toolResult()` value). Its parts must be media parts, each `inlineData` or
- * `fileData` and nothing else (all a function response's parts may hold; attack-core7).
+ * Whether `value` is {@link toolResult}'s value: its shape, so that one read back from a store (a
+ * durable run's record, a tool-result cache) still is. Its parts must be media parts, each
+ * `inlineData` or `fileData` and nothing else (all a function response's parts may hold): outside
+ * JSON a tool hands on in that shape, with text, call or thought parts, stays data (attack-core7:
+ * its parts went into `functionResponse.parts`, or became a user turn of their own on a model
+ * without media in function responses).
  */
 export function isToolResultWithParts(value: unknown): value is ToolResultWithParts {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<ToolResultWithParts>;
-  const brand = Object.getOwnPropertyDescriptor(value, MADE_BY_TOOL_RESULT);
   return (
-    brand?.value === true &&
-    brand.enumerable === false &&
     candidate.kind === 'tool-result' &&
     Array.isArray(candidate.parts) &&
     candidate.parts.every((part: object | null) => {

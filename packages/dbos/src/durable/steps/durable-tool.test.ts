@@ -2,7 +2,7 @@ import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { defineTool, type ToolExecuteContext } from '@gemloop/core';
 import { safeToolErrorMessage } from '@gemloop/core/guardrails';
-import { computerUse, isToolResultWithParts, toolResult } from '@gemloop/core/tools';
+import { computerUse } from '@gemloop/core/tools';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { DurableReplayMismatchError } from '../../errors/durable-replay-mismatch-error.ts';
@@ -274,48 +274,6 @@ describe('toDurableTool inside a run', () => {
     }
     // What the loop sends as the functionResponse's error, byte for byte the same both times.
     expect(safeToolErrorMessage('orders', replayed)).toBe(safeToolErrorMessage('orders', first));
-  });
-
-  it("replays a toolResult() value as one, and a tool's data of that shape as data (attack44c)", async () => {
-    const records: unknown[] = [];
-    vi.mocked(DBOS.runStep).mockImplementation(async (body) => {
-      const outcome = await body();
-      // What DBOS writes to dbos.operation_outputs, and reads back on replay.
-      records.push(JSON.parse(JSON.stringify(outcome)));
-      return outcome;
-    });
-    const media = { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } };
-    // A row a tool read from somewhere, shaped like toolResult()'s value by chance or on purpose.
-    const lookalike = { kind: 'tool-result', response: { ok: true }, parts: [media] };
-    const tools = [
-      defineTool({
-        name: 'shot',
-        parameters: z.object({}),
-        execute: () => toolResult({ output: 'shot', parts: [media] }),
-      }),
-      defineTool({ name: 'row', parameters: z.object({}), execute: () => lookalike }),
-    ].map((made) => toDurableTool(made, (body) => body()));
-    const firsts: unknown[] = [];
-    for (const [index, tool] of tools.entries()) {
-      if (tool.kind !== 'function') throw new Error('not a function tool');
-      firsts.push(await tool.execute({}, context(1, index, `c${index}`)));
-    }
-    const replays: unknown[] = [];
-    for (const [index, tool] of tools.entries()) {
-      if (tool.kind !== 'function') throw new Error('not a function tool');
-      vi.mocked(DBOS.runStep).mockImplementation(async () => records[index]);
-      replays.push(await tool.execute({}, context(1, index, `c${index}`)));
-    }
-    expect(records[0]).toMatchObject({ ok: true, toolResult: true });
-    expect(records[1]).not.toHaveProperty('toolResult');
-    for (const shot of [firsts[0], replays[0]]) {
-      expect(isToolResultWithParts(shot)).toBe(true);
-      expect(shot).toEqual({ kind: 'tool-result', response: { output: 'shot' }, parts: [media] });
-    }
-    for (const row of [firsts[1], replays[1]]) {
-      expect(isToolResultWithParts(row)).toBe(false);
-      expect(row).toEqual(lookalike);
-    }
   });
 
   it('bounds the recorded message of a tool that throws a whole page', async () => {

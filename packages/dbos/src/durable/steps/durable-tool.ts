@@ -1,13 +1,8 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
-import type { AnyTool, BuiltinTool, FunctionTool, ToolResultWithParts } from '@gemloop/core/tools';
-import {
-  isBuiltinTool,
-  isFunctionTool,
-  isToolResultWithParts,
-  toolResult,
-} from '@gemloop/core/tools';
+import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
+import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
 import type { SteerWatch } from '../steering/durable-steering.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
@@ -43,10 +38,9 @@ export function durableContext(
 
 /**
  * `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record).
- * `toolResult`: the value was made by `toolResult()` (its brand is lost to the record's JSON).
  * A thrown error as recorded-error.ts stores it.
  */
-type ToolOutcome = ({ ok: true; value: unknown; toolResult?: true } | RecordedError) & {
+type ToolOutcome = ({ ok: true; value: unknown } | RecordedError) & {
   steer?: boolean;
 };
 
@@ -137,10 +131,6 @@ export function toDurableTool(
                 idempotencyKey,
               } as DurableToolContext);
               outcome = { ok: true, value: value === undefined ? null : value };
-              // The record's JSON drops toolResult()'s brand (no JSON can carry it: a tool's
-              // data of that shape stays data), so the outcome says it beside the value, where
-              // the tool's data cannot reach.
-              if (isToolResultWithParts(value)) outcome.toolResult = true;
             } catch (error) {
               // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
               // the execution; they are never the call's recorded outcome.
@@ -157,20 +147,11 @@ export function toDurableTool(
       // Recorded by this execution: DBOS checked its owner in the record's transaction.
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);
-      if (outcome.ok) return outcome.toolResult === true ? remade(outcome.value) : outcome.value;
+      if (outcome.ok) return outcome.value;
       throw thrownFromRecord(outcome);
     },
   });
   return durable;
-}
-
-/**
- * A recorded `toolResult()` value made again (the same in the first run and on replay): the
- * record holds its response and media parts, which `toolResult` takes as they are.
- */
-function remade(value: unknown): unknown {
-  const { response, parts } = value as ToolResultWithParts;
-  return toolResult({ response, parts });
 }
 
 /** Longest part of a call id kept in a step's name: ids come from the model. */
