@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import { toBrowserError } from './to-browser-error.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
+import { toBrowserError } from './to-browser-error.ts';
 import {
   type DurableEventEntry,
   toDurableEventStreamResponse,
