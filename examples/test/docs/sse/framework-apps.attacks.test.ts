@@ -101,7 +101,7 @@ describe('the guide’s Express and Hono servers and a hostile body (attack21, a
   it('Hono: 415 for a coded body, 400 for bytes that are not UTF-8, 413 past 64 KB; no model call (attack44a)', async () => {
     const { fake, agent } = agentOnFake();
     const app = createHonoApp(agent);
-    const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
       app.request('/chat', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
@@ -131,7 +131,7 @@ describe('the guide’s Express and Hono servers and a hostile body (attack21, a
   it('Hono with resumes: 415 for a coded message, 400 for bytes that are not UTF-8 (attack44a)', async () => {
     const { fake, agent } = agentOnFake();
     const app = createResumableApp(agent, createApprovalBroker(), () => 'alice');
-    const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
       app.request('/chat', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },

@@ -27,7 +27,7 @@ async function serve() {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
   // A hang guard: the old listener never answered a body it could not parse.
-  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+  const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
   return { fake, post };
 }
@@ -65,7 +65,7 @@ describe('the guide’s node:http chat server and a hostile body (attack21)', ()
       expect(answer.status, coding).toBe(415);
       expect(await answer.text()).toContain('uncompressed');
     }
-    const zipped = await post(gzipSync(question), { 'content-encoding': 'gzip' });
+    const zipped = await post(new Uint8Array(gzipSync(question)), { 'content-encoding': 'gzip' });
     expect(zipped.status).toBe(415);
     await zipped.text();
     const bad = await post(
