@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { utf8Length } from '../shared/utf8-length.ts';
+import { utf8Length } from '../shared/cut-text.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 
 /** A {@link HistoryStore} in the process's memory, made by {@link createMemoryHistoryStore}. */

@@ -4,7 +4,7 @@ import {
   type DeclaredOptions,
   defineOptions,
 } from '../options/define-options.ts';
-import { utf8Length } from '../shared/utf8-length.ts';
+import { utf8Length } from '../shared/cut-text.ts';
 import { ToolResultCacheError } from './tool-result-cache-error.ts';
 import type {
   ToolResultEntry,
