@@ -19,6 +19,7 @@ import { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { loopGuard } from '../loop-guard/loop-guard.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import { toolResultCache } from '../tool-result-cache/tool-result-cache.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import { subagent } from './subagent.ts';
@@ -169,5 +170,34 @@ describe('a failed subagent call and a throwing tool', () => {
     // guard steering them as a repeated call, if at all).
     const delegated = await runOf('subagent');
     expect(delegated).toEqual(plain);
+  });
+
+  it('are not kept by a tool-result cache: the same call runs again', async () => {
+    const runOf = async (kind: 'subagent' | 'tool') => {
+      const gemini = createScriptedGemini([
+        callsTurn(['search', { task: 'x' }, 'c1']),
+        callsTurn(['search', { task: 'x' }, 'c2']),
+        textTurn('Gave up.'),
+      ]);
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [failingTool(kind)],
+        plugins: [toolResultCache({ tools: { search: { effect: 'read' } } })],
+      });
+      const result = await agent.run('go');
+      const second = gemini.contentsOf(2).at(-1)?.parts?.[0]?.functionResponse?.response;
+      return {
+        outcomes: result.steps.flatMap((step) => step.toolCalls).map((call) => call.outcome),
+        secondIsError: typeof (second as { error?: unknown } | undefined)?.error === 'string',
+      };
+    };
+    const plain = await runOf('tool');
+    expect(plain).toEqual({
+      outcomes: ['execution-error', 'execution-error'],
+      secondIsError: true,
+    });
+    // Before: the failure was a value, kept, and the second call answered from the cache.
+    expect(await runOf('subagent')).toEqual(plain);
   });
 });
