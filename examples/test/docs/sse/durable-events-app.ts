@@ -43,6 +43,12 @@ export function createDurableEventsApp(
     onError: (c) => c.json({ error: 'A decision is at most 64 KB.' }, 413),
   });
   app.post('/runs/:id/approvals/:approvalId', decisionLimit, async (c) => {
+    // A coded body's bytes are not the JSON (Hono does not decode them): refuse it, as core's
+    // approval broker does.
+    const coding = c.req.header('content-encoding');
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+      return c.json({ error: 'Send the decision uncompressed.' }, 415);
+    }
     // A body that is not JSON is the client's mistake (c.req.json() throws, a 500 by default);
     // approve() checks the decision's shape (400 below).
     const decision = await c.req.json().catch(() => undefined);

@@ -98,6 +98,56 @@ describe('the guide’s Express and Hono servers and a hostile body (attack21, a
     expect(await good.text()).toContain('Hello.');
   });
 
+  it('Hono: 415 for a coded body, 400 for bytes that are not UTF-8, 413 past 64 KB; no model call (attack44a)', async () => {
+    const { fake, agent } = agentOnFake();
+    const app = createHonoApp(agent);
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
+      app.request('/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const question = JSON.stringify({ message: 'Hi' });
+    // Before: c.req.json() read the bytes whatever their label (a `br` body of plain JSON ran the
+    // model), made a byte that is not UTF-8 a U+FFFD, and read a body of any size.
+    for (const coding of ['br', 'gzip', 'identity, deflate']) {
+      const answer = await post(question, { 'content-encoding': coding });
+      expect(answer.status, coding).toBe(415);
+      expectNothingThrown(await answer.text());
+    }
+    const bad = await post(
+      Uint8Array.from([...Buffer.from('{"message":"Hi '), 0xff, ...Buffer.from('"}')]),
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('message');
+    const large = await post(JSON.stringify({ message: 'x'.repeat(100_000) }));
+    expect(large.status).toBe(413);
+    await large.text();
+    expect(fake.requests).toHaveLength(0);
+    const identity = await post(question, { 'content-encoding': 'identity' });
+    expect(await identity.text()).toContain('Hello.');
+  });
+
+  it('Hono with resumes: 415 for a coded message, 400 for bytes that are not UTF-8 (attack44a)', async () => {
+    const { fake, agent } = agentOnFake();
+    const app = createResumableApp(agent, createApprovalBroker(), () => 'alice');
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
+      app.request('/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const coded = await post(JSON.stringify({ message: 'Hi' }), { 'content-encoding': 'br' });
+    expect(coded.status).toBe(415);
+    expectNothingThrown(await coded.text());
+    const bad = await post(
+      Uint8Array.from([...Buffer.from('{"message":"Hi '), 0xff, ...Buffer.from('"}')]),
+    );
+    expect(bad.status).toBe(400);
+    await bad.text();
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('the durable app’s approval route (attack22): 400 for a body that is no decision, 413 past 64 KB; then approves', async () => {
     // The runs API as @gemloop/dbos's approve() answers (check-runs-arguments.ts refuses a
     // malformed decision with an InvalidArgumentError before any statement; dbos's own tests
@@ -114,12 +164,17 @@ describe('the guide’s Express and Hono servers and a hostile body (attack21, a
       },
     } as unknown as DurableRuns;
     const app = createDurableEventsApp(runs, [], () => 'alice');
-    const post = (body: string, type = 'application/json', run = 'run-1') =>
+    const post = (body: string, type = 'application/json', run = 'run-1', coding?: string) =>
       app.request(`/runs/${run}/approvals/call-1`, {
         method: 'POST',
-        headers: { 'content-type': type },
+        headers: { 'content-type': type, ...(coding ? { 'content-encoding': coding } : {}) },
         body,
       });
+    // attack44a: a decision labelled `br` whose bytes are plain JSON was approved (c.req.json()
+    // reads the bytes whatever their label); core's own approval broker answers it 415.
+    const coded = await post('{"type":"approve"}', 'application/json', 'run-1', 'br');
+    expect(coded.status).toBe(415);
+    expectNothingThrown(await coded.text());
     for (const [body, type] of [...BAD, ['{"type":"maybe"}', 'application/json']] as const) {
       const answer = await post(body, type);
       const text = await answer.text();

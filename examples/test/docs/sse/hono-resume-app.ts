@@ -22,7 +22,16 @@ export function createResumableApp(
     // Stop (the run stops at once: 204): only for the user the run was started for.
     const continued = replay.resume(c.req.raw, { owner });
     if (continued) return continued;
-    const body: unknown = await c.req.json().catch(() => undefined);
+    // A coded body's bytes are not the JSON; bytes that are not UTF-8 are no message (c.req.json()
+    // would read them as U+FFFD).
+    const coding = c.req.header('content-encoding');
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+      return c.json({ error: 'Send the body uncompressed.' }, 415);
+    }
+    const body: unknown = await c.req
+      .arrayBuffer()
+      .then((bytes) => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)))
+      .catch(() => undefined);
     const message = (body as { message?: unknown } | undefined)?.message;
     if (typeof message !== 'string' || message === '') {
       return c.json({ error: 'Send {"message": "..."} as JSON.' }, 400);

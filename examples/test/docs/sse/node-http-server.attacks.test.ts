@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -26,8 +27,8 @@ async function serve() {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
   // A hang guard: the old listener never answered a body it could not parse.
-  const post = (body: string) =>
-    fetch(url, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });
+  const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
   return { fake, post };
 }
 
@@ -51,5 +52,35 @@ describe('the guide’s node:http chat server and a hostile body (attack21)', ()
     expect(good.status).toBe(200);
     expect(await good.text()).toContain('Hello.');
     expect(rejections).toEqual([]);
+  });
+
+  it('answers 415 to a coded body and 400 to bytes that are not UTF-8, with no model call (attack44a)', async () => {
+    const { fake, post } = await serve();
+    const question = JSON.stringify({ message: 'Hi' });
+    // Before: the bytes were read as JSON whatever their label (a `br` body of plain JSON ran
+    // the model; a proxy in front that decodes the label reads another body), and
+    // setEncoding('utf8') made a byte that is not UTF-8 a U+FFFD the model was sent.
+    for (const coding of ['br', 'gzip', 'identity, deflate', 'x-custom']) {
+      const answer = await post(question, { 'content-encoding': coding });
+      expect(answer.status, coding).toBe(415);
+      expect(await answer.text()).toContain('uncompressed');
+    }
+    const zipped = await post(new Uint8Array(gzipSync(question)), { 'content-encoding': 'gzip' });
+    expect(zipped.status).toBe(415);
+    await zipped.text();
+    const bad = await post(
+      Uint8Array.from([...Buffer.from('{"message":"Hi '), 0xff, ...Buffer.from('"}')]),
+    );
+    expect(bad.status).toBe(400);
+    await bad.text();
+    // A code point cut across two chunks is whole once the body is in.
+    const split = await post(JSON.stringify({ message: `${'a'.repeat(16_383)}é` }));
+    expect(split.status).toBe(200);
+    await split.text();
+    expect(fake.requests).toHaveLength(1);
+    const identity = await post(JSON.stringify({ message: 'Hi' }), {
+      'content-encoding': 'identity',
+    });
+    expect(identity.status).toBe(200);
   });
 });

@@ -17,7 +17,10 @@ export type {
   CreateFileHistoryStoreOptions,
   FileHistoryStore,
 } from './create-file-history-store.ts';
-export type { MemoryHistoryStore } from './create-memory-history-store.ts';
+export type {
+  CreateMemoryHistoryStoreOptions,
+  MemoryHistoryStore,
+} from './create-memory-history-store.ts';
 export { createMemoryHistoryStore } from './create-memory-history-store.ts';
 export type {
   ChatTurn,

@@ -76,8 +76,10 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    */
   history?: ((parentContents: readonly Content[]) => Content[]) | undefined;
   /**
-   * What a failed child does to the parent: `'tell-model'` answers the call with
-   * `{ error: { agent, message } }` (Gemini reads an `error` key as the function's failure) so
+   * What a failed child does to the parent: `'tell-model'` makes the call a failed one, as a
+   * tool that throws (a `tool-error` event with outcome `execution-error`, its span an error, the
+   * record's `cause` an error whose own `cause` is the child's; `toolErrors: 'throw'` ends the
+   * run with a `ToolExecutionError`), answered `{ error: 'The subagent <name> failed: …' }` so
    * the parent model can retry or work around it (a child past `timeoutMs` is answered as a
    * timeout); `'throw'` ends the top run with a `SubagentError` whose `cause` is the child's
    * error, or the `TimeoutError` of a child past `timeoutMs` (stopped, not waited for).

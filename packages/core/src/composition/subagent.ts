@@ -9,7 +9,7 @@ import {
   markChildRunTool,
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
-import { DelegatedResult } from '../agent/tool-calls/delegated-result.ts';
+import { DelegatedFailure, DelegatedResult } from '../agent/tool-calls/delegated-result.ts';
 import { safeErrorText } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
@@ -190,13 +190,14 @@ export function subagent<Output = undefined, Args = { task: string }>(
         if (spent !== undefined) for (const entry of spent.byAgent()) link.childUsage.push(entry);
         else link.childUsage.push({ path: [segment], usage });
       }
-      return new DelegatedResult(
-        { error: { agent: name, path: [...parent.path], message } },
-        undefined,
-        usage,
-        cost,
-        spent?.cost.priced,
-      );
+      // A failed call, as a throwing tool's: the loop answers the model with these words. Without
+      // the call's place (`search#2`), which the call's events and span carry: the same failure
+      // reads the same each time, as a tool's does, so a loop guard sees it repeat.
+      const told =
+        timedOut !== undefined && thrown === timedOut
+          ? `The subagent ${name} did not finish within ${timedOut.timeoutMs} ms and was stopped.`
+          : `The subagent ${name} failed: ${safeErrorText(thrown)}`;
+      throw new DelegatedFailure(told, thrown, usage, cost, spent?.cost.priced);
     }
     if (link !== undefined) {
       const byAgent = result.usageByAgent;

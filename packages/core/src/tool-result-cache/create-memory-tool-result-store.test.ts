@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { utf8Length } from '../shared/cut-text.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
-  utf8Length,
 } from './create-memory-tool-result-store.ts';
 import { ToolResultCacheError } from './tool-result-cache-error.ts';
 import type { ToolResultEntry } from './tool-result-store.ts';

@@ -2,10 +2,10 @@ import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
+import { utf8Length } from '../shared/cut-text.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
-  utf8Length,
 } from './create-memory-tool-result-store.ts';
 import { ToolResultCacheError } from './tool-result-cache-error.ts';
 import type { ToolResultEntry, ToolResultStore } from './tool-result-store.ts';

@@ -76,6 +76,9 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   // the run failed, was cancelled or is not there, so nothing more precise holds for all three.
   'durable-run': 'The run did not finish.',
   'durable-run-data': "The run's stored data could not be read.",
+  // Core's durable event stream's own end for a run whose stored events stop without one (no
+  // error class: `toDurableEventStreamResponse` makes it up, see `endedWithoutResult`).
+  'run-ended-without-result': 'The run ended without a result.',
   'durable-run-input-too-large': 'The request is too large to run.',
   'durable-replay-mismatch': 'The run could not be resumed on this version of the server.',
   'unknown-handoff-agent': 'The run handed off to an agent this server does not have.',
@@ -104,6 +107,19 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'cli-flag': 'The server was started with an option it cannot use.',
   'eval-dataset': 'An evaluation dataset could not be read.',
 };
+
+/**
+ * The error a page gets for a run whose stored events ended without its end: coded, so a page
+ * tells it from other failures, in the table's words.
+ * @internal
+ */
+export function endedWithoutResult(): BrowserError {
+  return {
+    name: 'Error',
+    code: 'run-ended-without-result',
+    message: PAGE_MESSAGES['run-ended-without-result'] ?? RUN_FAILED,
+  };
+}
 
 /**
  * What a page may see of a run's failure: the error's class name and `code` when it is one of

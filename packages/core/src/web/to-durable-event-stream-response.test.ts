@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
+import { toBrowserError } from './to-browser-error.ts';
 import {
   type DurableEventEntry,
   toDurableEventStreamResponse,
@@ -70,6 +72,26 @@ describe('toDurableEventStreamResponse', () => {
     expect(parsed.map((event) => event.data.type)).toEqual(['text-delta', 'error', 'finish']);
     expect(parsed[0]?.data.text).toBe('in.');
     expect(parsed[1]?.data.error.message).toBe('The run ended without a result.');
+  });
+
+  it("gives its made-up end a code whose words are the page table's own", async () => {
+    const response = toDurableEventStreamResponse(
+      { headers: new Headers() },
+      { runId: 'd1', events, heartbeatMs: 0 },
+    );
+    const parsed = parseSse(await readBody(response.body as ReadableStream<Uint8Array>)).events;
+    const error = parsed.find((event) => event.data.type === 'error')?.data.error;
+    // Before: `{ name: 'Error', message: … }` with no code, so a page could not tell this end
+    // from any other failure (and `toPageMessage` had nothing to choose words by).
+    expect(error).toEqual({
+      name: 'Error',
+      code: 'run-ended-without-result',
+      message: 'The run ended without a result.',
+    });
+    const coded = new GemloopError({ message: 'internal words' });
+    Object.defineProperty(coded, 'code', { value: 'run-ended-without-result' });
+    expect(toBrowserError(coded, undefined).message).toBe(error.message);
+    expect(parsed.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'error' });
   });
 
   it('leaves out arguments it cannot redact (no tools given)', async () => {

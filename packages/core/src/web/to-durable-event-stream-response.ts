@@ -13,7 +13,7 @@ import { createStoredCallIds } from './call-ids.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
 import { positiveOption } from './positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
-import { toBrowserError } from './to-browser-error.ts';
+import { endedWithoutResult, toBrowserError } from './to-browser-error.ts';
 import { type BrowserEventMapping, toBrowserEvent } from './to-browser-events.ts';
 
 /** One stored event of a durable run, at its offset (`@gemloop/dbos` `runs.events()` yields these). */
@@ -36,7 +36,7 @@ export type DurableEventStreamOptions = {
   tools?: readonly AnyTool[] | undefined;
   /**
    * How a run whose events ended without `run-end` ended (read its status). Default: `error`,
-   * with `The run ended without a result.`
+   * code `run-ended-without-result`, `The run ended without a result.`
    */
   ended?: (() => Promise<{ outcome: 'aborted' | 'error'; error?: BrowserError }>) | undefined;
   thoughts?: boolean | undefined;
@@ -170,7 +170,7 @@ export function toDurableEventStreamResponse(
         if (lastOffset < base + 2) {
           const end = (await options.ended?.()) ?? {
             outcome: 'error' as const,
-            error: { name: 'Error', message: 'The run ended without a result.' },
+            error: endedWithoutResult(),
           };
           if (end.error !== undefined && lastOffset < base + 1)
             yield frame(base + 1, { type: 'error', path: [], error: end.error });

@@ -107,7 +107,9 @@ export type A2AHandlerOptions = DoorAccessOptions & {
   maxSubscribersPerTask?: number | undefined;
   /**
    * Where each context's turns are kept (a gemloop chat session per caller and `contextId`).
-   * @defaultValue a store in memory, bounded by `maxContexts`
+   * @defaultValue a store in memory, bounded by `maxContexts`, each context keeping its newest
+   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
+   * oldest whole turns are dropped past it)
    */
   store?: HistoryStore | undefined;
   /** Contexts held at most; past it the least recently used idle one is forgotten. @defaultValue 1000 */

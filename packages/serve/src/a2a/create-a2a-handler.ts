@@ -3,8 +3,8 @@ import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
-import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
@@ -104,7 +104,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
   const sessions = createOwnedSessions({
-    store: options.store ?? createMemoryHistoryStore(),
+    store: options.store ?? createDoorHistoryStore(),
     max: settings.maxContexts,
     onError,
   });

@@ -30,7 +30,9 @@ export type AgUiHandlerOptions = DoorAccessOptions & {
   approvals?: ApprovalBroker | undefined;
   /**
    * Where the threads keep their turns (a gemloop chat session per thread).
-   * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxThreads`
+   * @defaultValue a store in memory, bounded by `maxThreads`, each thread keeping its newest
+   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
+   * oldest whole turns are dropped past it)
    */
   store?: HistoryStore | undefined;
   /**

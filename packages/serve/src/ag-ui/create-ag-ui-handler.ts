@@ -1,6 +1,6 @@
 import { type BaseEvent, EventType, type Message, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
-import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { createChatSession } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
   CODED_BODY_MESSAGE,
@@ -11,6 +11,7 @@ import {
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
@@ -59,7 +60,7 @@ import { createThreadIndex, type Thread } from './thread-index.ts';
 export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   const settings = checkOptions(options);
   const { agent, onError } = settings;
-  const store = options.store ?? createMemoryHistoryStore();
+  const store = options.store ?? createDoorHistoryStore();
   const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);

@@ -36,6 +36,7 @@ const ROUTES: [path: string, allow: string][] = [
   ['/ag-ui', 'POST'],
   ['/a2a', 'POST'],
   ['/a2a/.well-known/agent-card.json', 'GET, HEAD'],
+  ['/mcp', 'GET, POST, DELETE'],
 ];
 
 describe('the doors asked with other methods', () => {
@@ -74,16 +75,23 @@ describe('the doors asked with other methods', () => {
     },
   );
 
-  it('a preflight without credentials gets no CORS grant from any door (the MCP door asks for them)', async () => {
+  it('a preflight or a PUT without credentials is the same 405 on every door, no CORS grant', async () => {
     const { origin } = await serveAll();
-    for (const path of ['/v1/chat/completions', '/mcp', '/ag-ui', '/a2a']) {
-      const response = await fetch(`${origin}${path}`, {
-        method: 'OPTIONS',
-        headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
-      });
-      expect([401, 405], path).toContain(response.status);
-      expect(response.headers.get('access-control-allow-origin'), path).toBeNull();
-      expect(response.headers.get('access-control-allow-credentials'), path).toBeNull();
+    // Before: the MCP door asked for credentials (401 and a challenge) where the others said
+    // the method is not one they take (attack44a): a method no door serves is refused as such,
+    // whoever asks.
+    for (const [path, allow] of ROUTES) {
+      for (const method of ['OPTIONS', 'PUT']) {
+        const response = await fetch(`${origin}${path}`, {
+          method,
+          headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+        });
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        expect(response.headers.get('www-authenticate'), `${method} ${path}`).toBeNull();
+        expect(response.headers.get('access-control-allow-origin'), path).toBeNull();
+        expect(response.headers.get('access-control-allow-credentials'), path).toBeNull();
+      }
     }
   });
 });

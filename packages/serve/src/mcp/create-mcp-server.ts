@@ -1,4 +1,3 @@
-import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError, UnsafePatternError } from '@gemloop/core/errors';
 import { cutTextNoted } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
@@ -14,6 +13,7 @@ import {
   McpError,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { nestsDeeperThan } from '../door/nests-deeper-than.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
@@ -70,7 +70,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
   const settings = checkMcpOptions(options);
   const { onError } = settings;
   const sessions = createOwnedSessions({
-    store: options.store ?? createMemoryHistoryStore(),
+    store: options.store ?? createDoorHistoryStore(),
     max: settings.maxSessions,
     onError,
   });

@@ -60,6 +60,9 @@ export function createMcpHttpHandler(options: {
       // Public, before any credential: it is how a client learns where to get one.
       const metadata = protectedResource?.serveMetadata(request);
       if (metadata !== undefined) return metadata;
+      // A method Streamable HTTP does not use (a preflight, PUT) is the SDK's 405 for anyone,
+      // as on the other doors: asking a preflight for credentials told it to try again with some.
+      if (!MCP_METHODS.has(request.method)) return methodNotAllowed();
       let owner: RunOwner | null | undefined;
       try {
         owner = await authorize(request);
@@ -359,6 +362,15 @@ function tooManyRequests(wait: number): Response {
   return rpcError(429, -32000, 'Too many requests; retry after the time in retry-after.', {
     'retry-after': String(wait),
   });
+}
+
+// Streamable HTTP's methods: POST carries messages, GET opens the server's stream, DELETE ends
+// a session (MCP 2025-11-25, Transports).
+const MCP_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'DELETE']);
+
+/** 405 in the SDK's own words, `Allow` naming the methods (RFC 9110 section 15.5.6). */
+function methodNotAllowed(): Response {
+  return rpcError(405, -32000, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
 }
 
 /** A JSON-RPC error response with no id (the request was refused before it was read). */

@@ -54,7 +54,9 @@ export type McpServerOptions = DoorAccessOptions & {
   maxToolResultChars?: number | undefined;
   /**
    * Where chat sessions (`sessionId`) keep their turns.
-   * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxSessions`
+   * @defaultValue a store in memory, bounded by `maxSessions`, each session keeping its newest
+   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
+   * oldest whole turns are dropped past it)
    */
   store?: HistoryStore | undefined;
   /**

@@ -1,9 +1,9 @@
-import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { CODED_BODY_MESSAGE, checkOptionsCopy } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
+import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import type { DoorConnection } from '../door/host-policy.ts';
@@ -60,7 +60,7 @@ export type FetchHandler = (request: Request, connection?: DoorConnection) => Pr
 export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler {
   const settings = checkOptions(options);
   const { agents, authorize, onError, now } = settings;
-  const store = options.store ?? createMemoryHistoryStore();
+  const store = options.store ?? createDoorHistoryStore();
   const index = createResponseIndex({
     store,
     maxResponses: settings.maxResponses,

@@ -24,7 +24,10 @@ export type OpenAIHandlerOptions = DoorAccessOptions & {
   ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
   /**
    * Where the Responses API's conversations keep their turns (a chat session each).
-   * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxConversations`
+   * @defaultValue a store in memory, bounded by `maxConversations`, each conversation keeping
+   * its newest turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`:
+   * the oldest whole turns are dropped past it; a branch from an older response holds the turns
+   * up to it that are left)
    */
   store?: HistoryStore | undefined;
   /**

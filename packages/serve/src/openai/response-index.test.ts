@@ -76,8 +76,8 @@ describe('createResponseIndex', () => {
 
   it('a branch whose copy fails is not left claimed, and the failure reaches the caller', async () => {
     const store = createMemoryHistoryStore();
+    // A store of the user's (no `snapshot`, so a branch reads the turns with `load`).
     const failing: HistoryStore = {
-      ...store,
       load: store.load,
       append: store.append,
       clear: store.clear,

@@ -1,4 +1,4 @@
-import type { HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import { pickEvicted } from '../door/pick-evicted.ts';
 
@@ -47,6 +47,10 @@ export function createResponseIndex(options: {
   onError: (error: unknown) => void;
 }) {
   const { store, context } = options;
+  // A store that drops a conversation's oldest turns (createMemoryHistoryStore's
+  // `maxHistoryBytes`, the door's default) says how many, so a branch counts past them. Read
+  // once: the store is the caller's object.
+  const snapshot = snapshotOf(store);
   const conversations = new Map<string, Conversation>();
   const responses = new Map<string, StoredResponse>();
 
@@ -141,12 +145,17 @@ export function createResponseIndex(options: {
       branch.busy = true;
       try {
         // Turns are only ever appended, so the first `previous.turns` are the same while a send
-        // to the source adds its own after them.
-        const turns = await store.load(source.key, context);
-        for (const turn of turns.slice(0, previous.turns)) {
+        // to the source adds its own after them; of those, the ones the store dropped are gone
+        // (read in the same tick as the turns, so no append comes between).
+        const { turns, droppedTurns } = snapshot?.(source.key) ?? {
+          turns: await store.load(source.key, context),
+          droppedTurns: 0,
+        };
+        const upTo = Math.max(0, previous.turns - droppedTurns);
+        for (const turn of turns.slice(0, upTo)) {
           await store.append(branch.key, turn, context);
         }
-        branch.turns = Math.min(turns.length, previous.turns);
+        branch.turns = Math.min(turns.length, upTo);
       } catch (error) {
         branch.busy = false;
         throw error;
@@ -176,4 +185,27 @@ export function createResponseIndex(options: {
       return { conversations: conversations.size, responses: responses.size };
     },
   };
+}
+
+type Snapshot = (key: string) => { turns: readonly ChatTurn[]; droppedTurns: number } | undefined;
+
+/** The store's `snapshot` (a `MemoryHistoryStore`'s), bound; `undefined` for any other store. */
+function snapshotOf(store: HistoryStore): Snapshot | undefined {
+  try {
+    const read = (store as { snapshot?: unknown }).snapshot;
+    if (typeof read !== 'function') return undefined;
+    return (key) => {
+      // A `snapshot` of another meaning (a store of the user's) counts nothing dropped.
+      const found = read.call(store, key) as
+        | { turns?: unknown; droppedTurns?: unknown }
+        | undefined;
+      return Array.isArray(found?.turns) &&
+        Number.isSafeInteger(found.droppedTurns) &&
+        (found.droppedTurns as number) >= 0
+        ? { turns: found.turns, droppedTurns: found.droppedTurns as number }
+        : undefined;
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -37,3 +37,48 @@ export class DelegatedResult {
     this.priced = priced;
   }
 }
+
+/**
+ * What a subagent's `execute` throws when its child failed under `onError: 'tell-model'`: the
+ * call is a failed one, as a throwing tool's is (a `tool-error`, outcome `execution-error`, its
+ * span an error, `toolErrors: 'throw'` ending the run, no `afterToolCall`), answered with
+ * `message` (already safe for the model: the child's error text, local details redacted, cut)
+ * and recorded with what the child spent. `cause` is the child's own error.
+ * @internal
+ */
+export class DelegatedFailure extends Error {
+  declare readonly usage: AgentUsage;
+  declare readonly cost: Cost | undefined;
+  declare readonly priced: CostPicos | Cost | undefined;
+
+  constructor(
+    message: string,
+    cause: unknown,
+    usage: AgentUsage,
+    cost: Cost | undefined,
+    priced: CostPicos | Cost | undefined,
+  ) {
+    super(message, { cause });
+    // Not enumerable, as `message` and `cause` are not: the record's `cause` (this) goes into
+    // events a caller may serialise, and JSON shows no more of it than of a plain `Error` (a
+    // pico-dollar bigint would make JSON.stringify throw).
+    Object.defineProperties(this, {
+      usage: { value: usage },
+      cost: { value: cost },
+      priced: { value: priced },
+    });
+  }
+}
+
+/**
+ * `error` when it is a subagent's {@link DelegatedFailure}, else `undefined`; never throws (a
+ * tool may throw a revoked proxy, which `instanceof` cannot read).
+ * @internal
+ */
+export function delegatedFailureOf(error: unknown): DelegatedFailure | undefined {
+  try {
+    return error instanceof DelegatedFailure ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}

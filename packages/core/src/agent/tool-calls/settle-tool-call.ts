@@ -17,7 +17,7 @@ import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
-import { DelegatedResult } from './delegated-result.ts';
+import { DelegatedResult, delegatedFailureOf } from './delegated-result.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
@@ -92,7 +92,16 @@ export function toRecord<Output>(
     error: message,
     response: answer.response,
   };
-  if (outcome.type === 'error') record.cause = outcome.error;
+  if (outcome.type === 'error') {
+    // A subagent's: what its `execute` threw, the child's own error as its `cause`.
+    record.cause = outcome.error;
+    const failure = delegatedFailureOf(outcome.error);
+    if (failure !== undefined) {
+      // A subagent whose child failed: what the child spent, as its result would have said.
+      record.usage = failure.usage;
+      if (failure.cost !== undefined) record.cost = failure.cost;
+    }
+  }
   return record;
 }
 
@@ -200,7 +209,11 @@ export function describeFailure<Output>(
         message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
       };
     case 'error':
-      return { kind: 'execution-error', message: errorMessage(outcome.error) };
+      return {
+        kind: 'execution-error',
+        // A subagent's failure comes with its words for the model (subagent.ts).
+        message: delegatedFailureOf(outcome.error)?.message ?? errorMessage(outcome.error),
+      };
     case 'guardrail-tripped':
       return {
         // Its own outcome (a span's `error.type`, the `tool-error` event's): the call was stopped
@@ -253,8 +266,11 @@ export function throwableError<Output>(
           run,
           availableTools: [...config.tools.functions.keys()],
         });
-    case 'error':
-      return (run) => new ToolExecutionError({ ...fields, run, cause: outcome.error });
+    case 'error': {
+      const failure = delegatedFailureOf(outcome.error);
+      const cause = failure === undefined ? outcome.error : failure.cause;
+      return (run) => new ToolExecutionError({ ...fields, run, cause });
+    }
     case 'timeout':
       return (run) => new ToolTimeoutError({ ...fields, run, timeoutMs: outcome.timeoutMs });
     default:
@@ -334,6 +350,7 @@ export function spentByCall(
       ? settleChildSpend(link, index, record)
       : undefined;
   if (settled !== undefined) return settled;
+  if (outcome.type === 'error') return delegatedFailureOf(outcome.error)?.priced;
   return outcome.type === 'value' && outcome.value instanceof DelegatedResult
     ? outcome.value.priced
     : undefined;

@@ -139,17 +139,29 @@ function expectChildCounted(result: AgentResult<unknown>, expected: AgentResult<
   expect(result.usageByAgent).toEqual(expected.usageByAgent);
   expect(result.steps[0]?.usageWithChildren).toEqual(expected.steps[0]?.usageWithChildren);
   expect(result.steps[0]?.toolCalls[0]?.usage?.totalTokenCount).toBe(50);
+  // The failed child is a failed call in a durable run too, as in process.
+  expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('execution-error');
+  expect(result.steps[0]?.toolCalls[0]?.outcome).toBe(expected.steps[0]?.toolCalls[0]?.outcome);
 }
 
 describe('a durable run counts what its child workflows spent, however they ended', () => {
   it('counts a child workflow that failed after two model calls, as in-process', async () => {
     const expected = await inProcessTeam().run('fail inproc');
     expect(childRequests('crash fail inproc')).toBe(3);
-    expect(JSON.stringify(expected.steps[0]?.toolCalls[0]?.output)).toContain('failed');
+    // A failed call, as a throwing tool's (leftovers51; before, a success whose output held it).
+    expect(expected.steps[0]?.toolCalls[0]?.outcome).toBe('execution-error');
+    expect(expected.steps[0]?.toolCalls[0]?.error).toContain('failed');
 
     const runId = 'spend-fail';
     await runs.start('team', { runId, input: 'fail durable' });
     const result = (await runs.result(runId)) as AgentResult<unknown>;
+    // The run's stored events say so: a `tool-error` of the parent's call, no `tool-result`.
+    const settled: string[] = [];
+    for await (const { event } of runs.events(runId)) {
+      if ((event.type === 'tool-error' || event.type === 'tool-result') && event.path.length === 0)
+        settled.push(event.type === 'tool-error' ? `tool-error:${event.outcome}` : event.type);
+    }
+    expect(settled).toEqual(['tool-error:execution-error']);
     expectChildCounted(result, {
       ...expected,
       text: expected.text.replace('inproc', 'durable'),

@@ -1,0 +1,210 @@
+import { createAgent, createGemini } from '@gemloop/core';
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { DOOR_KEYS, RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
+import { listenForTest } from './__fixtures__/serve-door.ts';
+import { mountDoors } from './mount-doors.ts';
+
+// attack44a: each door's default store was bounded by threads (1000), not by a thread's length:
+// one owner within the rate limit could grow a thread until the model refused it (GBs held over
+// the threads, every run of it a 500 then). Each door's default store now keeps a thread's newest
+// turns within 4 MiB (the UTF-8 bytes of their JSON): the oldest whole turns are dropped, the
+// thread keeps answering. The model answers 900,000 characters a turn here, so six sends hold
+// ~5.4 MB unbounded; what the sixth model request carries says what the store kept.
+
+const ANSWER = 'y'.repeat(900_000);
+const SENDS = 6;
+const BOUND = 4 * 1024 * 1024;
+
+async function serve({
+  store,
+  answer = ANSWER,
+  script = () => turn.text(answer),
+}: {
+  store?: HistoryStore;
+  answer?: string;
+  script?: () => ReturnType<typeof turn.text>;
+} = {}) {
+  const fake = createFakeGemini({ script });
+  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
+  const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+  const doors = mountDoors({
+    authorize: (request) => ownerOfBearer(DOOR_KEYS, request),
+    rateLimit: false,
+    openai: { agents: { support: agent } },
+    mcp: { agents: { support: agent } },
+    agUi: { agent, ...(store === undefined ? {} : { store }) },
+    a2a: { agent, card: { name: 'Support', description: 'Answers.' } },
+  });
+  onTestFinished(() => doors.close());
+  const base = await listenForTest(doors.handler);
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${DOOR_KEYS.alice}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    expect([200, 202], text.slice(0, 300)).toContain(response.status);
+    return { text, headers: response.headers };
+  };
+  /** The UTF-8 size of the contents of the model's last request, and how many answers it held. */
+  const lastRequest = (text = ANSWER) => {
+    const body = fake.requests.at(-1)?.body as { contents?: unknown[] } | undefined;
+    const contents = JSON.stringify(body?.contents ?? []);
+    return {
+      bytes: Buffer.byteLength(contents),
+      answers: contents.split(text).length - 1,
+    };
+  };
+  return { post, lastRequest, fake };
+}
+
+type Door = (post: Awaited<ReturnType<typeof serve>>['post']) => Promise<() => Promise<void>>;
+
+/** Each door's client: `open` returns one send on one conversation. */
+const DOORS: Record<string, Door> = {
+  'OpenAI Responses (previous_response_id)': async (post) => {
+    let previous: string | undefined;
+    return async () => {
+      const { text } = await post('/v1/responses', {
+        model: 'support',
+        input: 'Hi',
+        ...(previous === undefined ? {} : { previous_response_id: previous }),
+      });
+      previous = (JSON.parse(text) as { id: string }).id;
+    };
+  },
+  'AG-UI (threadId)': async (post) => {
+    let run = 0;
+    return async () => {
+      run += 1;
+      await post('/ag-ui', {
+        ...RUN_INPUT,
+        runId: `r${run}`,
+        messages: [{ id: `m${run}`, role: 'user', content: 'Hi' }],
+      });
+    };
+  },
+  'A2A (contextId)': async (post) => {
+    let sent = 0;
+    return async () => {
+      sent += 1;
+      await post('/a2a', {
+        jsonrpc: '2.0',
+        id: sent,
+        method: 'message/send',
+        params: {
+          message: {
+            kind: 'message',
+            messageId: `m${sent}`,
+            contextId: 'ctx-long',
+            role: 'user',
+            parts: [{ kind: 'text', text: 'Hi' }],
+          },
+        },
+      });
+    };
+  },
+  'MCP (sessionId)': async (post) => {
+    const opened = await post('/mcp', {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'leftovers51', version: '1' },
+      },
+    });
+    const session = {
+      'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',
+      'mcp-protocol-version': '2025-06-18',
+    };
+    await post('/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+    let sent = 0;
+    return async () => {
+      sent += 1;
+      const { text } = await post(
+        '/mcp',
+        {
+          jsonrpc: '2.0',
+          id: sent,
+          method: 'tools/call',
+          params: { name: 'ask_support', arguments: { message: 'Hi', sessionId: 'long' } },
+        },
+        session,
+      );
+      expect(text).not.toContain('"isError":true');
+    };
+  },
+};
+
+describe("a long thread at each door's default store (attack44a)", () => {
+  it.each(Object.keys(DOORS))(
+    '%s: the model gets the newest turns within 4 MiB, and the thread keeps answering',
+    async (door) => {
+      const { post, lastRequest, fake } = await serve();
+      const send = await (DOORS[door] as Door)(post);
+      for (let index = 0; index < SENDS; index++) await send();
+      expect(fake.requests).toHaveLength(SENDS);
+      const last = lastRequest();
+      // Before: all five earlier answers (~4.5 MB), and on until the model refused the thread.
+      expect(last.answers).toBeLessThan(SENDS - 1);
+      expect(last.answers).toBeGreaterThanOrEqual(3);
+      expect(last.bytes).toBeLessThanOrEqual(BOUND + 10_000);
+    },
+  );
+
+  it('AG-UI: a store given is used as it was made, not bounded by the default', async () => {
+    const answer = 'z'.repeat(2000);
+    const store = createMemoryHistoryStore({ maxHistoryBytes: 5000 });
+    const { post, lastRequest } = await serve({ store, answer });
+    const send = await (DOORS['AG-UI (threadId)'] as Door)(post);
+    for (let index = 0; index < SENDS; index++) await send();
+    // A turn of a 2,000-character answer (with its message and spend) takes over 2 KB, so at
+    // most two fit in 5,000 bytes; the door's default would have kept all five.
+    const { answers } = lastRequest(answer);
+    expect(answers).toBeGreaterThan(0);
+    expect(answers).toBeLessThanOrEqual(2);
+  });
+
+  it('OpenAI: a branch from an older response holds the turns up to it that are left, none after', async () => {
+    let answered = 0;
+    const { post, fake } = await serve({
+      script: () => {
+        answered += 1;
+        return turn.text(`<answer ${answered}>${ANSWER}`);
+      },
+    });
+    const ids: string[] = [];
+    for (let index = 0; index < SENDS; index++) {
+      const { text } = await post('/v1/responses', {
+        model: 'support',
+        input: `question ${index + 1}`,
+        ...(ids.length === 0 ? {} : { previous_response_id: ids.at(-1) }),
+      });
+      ids.push((JSON.parse(text) as { id: string }).id);
+    }
+    // From the fifth response (not the conversation's newest): a branch of turns 1 to 5, of which
+    // the store dropped the oldest. Before: the branch copied the first five turns it found, the
+    // sixth among them (the store's turns had moved up by the ones dropped).
+    await post('/v1/responses', {
+      model: 'support',
+      input: 'question 7',
+      previous_response_id: ids[4],
+    });
+    const sent = JSON.stringify(fake.requests.at(-1)?.body);
+    expect(sent).toContain('<answer 5>');
+    expect(sent).not.toContain('<answer 6>');
+    expect(sent).not.toContain('question 6');
+    expect(sent).not.toContain('<answer 1>');
+  });
+});
