@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { utf8Length } from '../shared/cut-text.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 
 /** A {@link HistoryStore} in the process's memory, made by {@link createMemoryHistoryStore}. */
@@ -101,7 +100,10 @@ export function createMemoryHistoryStore({
  */
 function sizeOf(turn: ChatTurn): number {
   try {
-    return utf8Length(JSON.stringify(turn));
+    // TextEncoder, not shared/cut-text's utf8Length: this store is reached from the root import,
+    // which cut-text is not (index.static-imports.test.ts holds the root at 132 modules); once per
+    // stored turn, the copy it makes is the size of the JSON just written.
+    return new TextEncoder().encode(JSON.stringify(turn)).byteLength;
   } catch {
     return Number.MAX_SAFE_INTEGER;
   }
