@@ -13,8 +13,10 @@ import { createChatServer } from './node-http-server.ts';
 // without a bound. The snippet now answers 400 (not JSON, no message) or 413 (past 64 KB, read
 // and dropped), and keeps serving.
 
-async function serve() {
-  const fake = createFakeGemini({ script: [turn.text('Hello.')] });
+async function serve(turns = 1) {
+  const fake = createFakeGemini({
+    script: Array.from({ length: turns }, () => turn.text('Hello.')),
+  });
   const agent = createAgent({
     gemini: createGemini({ apiKey: 'docs-test-key', fetch: fake.fetch, retry: false }),
     model: 'gemini-2.5-flash',
@@ -55,7 +57,8 @@ describe('the guide’s node:http chat server and a hostile body (attack21)', ()
   });
 
   it('answers 415 to a coded body and 400 to bytes that are not UTF-8, with no model call (attack44a)', async () => {
-    const { fake, post } = await serve();
+    // Two answers: the split code point's request and `identity`'s.
+    const { fake, post } = await serve(2);
     const question = JSON.stringify({ message: 'Hi' });
     // Before: the bytes were read as JSON whatever their label (a `br` body of plain JSON ran
     // the model; a proxy in front that decodes the label reads another body), and
@@ -82,5 +85,7 @@ describe('the guide’s node:http chat server and a hostile body (attack21)', ()
       'content-encoding': 'identity',
     });
     expect(identity.status).toBe(200);
+    expect(await identity.text()).toContain('Hello.');
+    expect(fake.requests).toHaveLength(2);
   });
 });
