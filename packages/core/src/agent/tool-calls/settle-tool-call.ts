@@ -301,13 +301,12 @@ export function toolErrorMessageOf<Output>(
   // A delegated failure (a subagent's child, a remote A2A task) comes with its words for the
   // model, the default here, and the rewrite sees the delegate's own error, as a throwing tool's
   // sees what it threw (before, a subagent's words were never rewritten: leftovers51).
-  const defaultOf = (toolName: string, error: unknown): string =>
+  const defaultOf: ToolErrorMessage = (toolName, _toolCallId, error) =>
     delegatedFailureOf(error)?.message ?? safeToolErrorMessage(toolName, error);
-  if (hook === undefined) return (toolName, _toolCallId, error) => defaultOf(toolName, error);
+  if (hook === undefined) return defaultOf;
   return (toolName, toolCallId, error) => {
-    const defaultMessage = defaultOf(toolName, error);
-    const failure = delegatedFailureOf(error);
-    const seen = failure === undefined ? error : failure.cause;
+    const defaultMessage = defaultOf(toolName, toolCallId, error);
+    const seen = delegatedFailureOf(error)?.cause ?? error;
     // The model wrote the id (and the name, when a plugin fails an undeclared one): the log gets
     // them keyless and cut, as the unknown-tool message quotes a name; whole, a 2 MB id was a
     // 2 MB log line with the key in it where the model wrote one (doors-bounds41).
