@@ -1,0 +1,184 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGemini } from '../../http/create-gemini.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import { createAgent } from '../create-agent.ts';
+import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { ModelCallError } from '../errors/model-call-error.ts';
+
+// snake44, left: a gateway answering in the proto field names (`usage_metadata`, …) is read as
+// camelCase by the loop, but (1) a traced call priced and reported the response before that
+// renaming, so its span had no usage and no cost, and (2) a stream cut after snake_case chunks
+// counted no partial usage (the per-chunk read looks for `usageMetadata` only). Real sockets.
+
+const MODEL = 'gemini-2.5-flash';
+
+const servers: Server[] = [];
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+function traced() {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const span = (prefix: string) => {
+    const found = exporter.getFinishedSpans().find((each) => each.name.startsWith(prefix));
+    return {
+      input: found?.attributes['gen_ai.usage.input_tokens'],
+      output: found?.attributes['gen_ai.usage.output_tokens'],
+      cost: found?.attributes['gemloop.cost.usd'],
+    };
+  };
+  return { tracerProvider, span };
+}
+
+/** A snake_case answer: one body, or streamed in two chunks, the finish and usage last. */
+function snakeAnswer(streamed: boolean) {
+  const chunk = (text: string, last: boolean) =>
+    ({
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text }] },
+          ...(last ? { finish_reason: 'STOP' } : {}),
+          index: 0,
+        },
+      ],
+      ...(last
+        ? {
+            usage_metadata: {
+              prompt_token_count: 12,
+              candidates_token_count: 20,
+              total_token_count: 32,
+            },
+          }
+        : {}),
+    }) as GenerateContentResponse;
+  return turn.raw(streamed ? [chunk('Hel', false), chunk('lo.', true)] : chunk('Hello.', true));
+}
+
+// 12 x $0.30/M + 20 x $2.50/M (gemini-2.5-flash).
+const COST = 0.0000536;
+
+describe('a traced call answered in snake_case', () => {
+  it.each([false, true])(
+    'its span carries the usage and the cost (streamed: %s)',
+    async (streamed) => {
+      const fake = createFakeGemini({ script: [snakeAnswer(streamed)] });
+      fakes.push(fake);
+      const { url } = await fake.listen();
+      const { tracerProvider, span } = traced();
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+        model: MODEL,
+        telemetry: { tracerProvider },
+      });
+      const result = streamed ? await agent.stream('Hi').result : await agent.run('Hi');
+      expect(result.text).toBe('Hello.');
+      expect(result.usage).toMatchObject({ promptTokenCount: 12, candidatesTokenCount: 20 });
+      // Before: the model call's span had none of these (the run's span had them from the step).
+      expect(span('generate_content')).toEqual({ input: 12, output: 20, cost: COST });
+      expect(span('invoke_agent')).toEqual({ input: 12, output: 20, cost: COST });
+    },
+  );
+});
+
+/** Five snake_case chunks with cumulative usage, then a reset or a hang. */
+async function serveFiveSnakeChunks(ending: 'hang' | 'reset'): Promise<string> {
+  const server = createServer((incoming, out) => {
+    incoming.resume();
+    incoming.on('end', () => {
+      out.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let chunk = 1; chunk <= 5; chunk++) {
+        const body = {
+          candidates: [{ content: { role: 'model', parts: [{ text: `part ${chunk} ` }] } }],
+          usage_metadata: {
+            prompt_token_count: 12,
+            candidates_token_count: chunk * 4,
+            total_token_count: 12 + chunk * 4,
+          },
+        };
+        out.write(`data: ${JSON.stringify(body)}\r\n\r\n`);
+      }
+      if (ending === 'reset') setTimeout(() => out.socket?.resetAndDestroy(), 20);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+const LAST = { promptTokenCount: 12, candidatesTokenCount: 20, totalTokenCount: 32 };
+
+describe('a stream of snake_case chunks, interrupted', () => {
+  it.each([false, true])(
+    'cut: the partial usage counts (error, run, spans; traced: %s)',
+    async (withTelemetry) => {
+      const baseUrl = await serveFiveSnakeChunks('reset');
+      const { tracerProvider, span } = traced();
+      const agent = createAgent({
+        gemini: createGemini({ apiKey: 'test-key-0123456789', baseUrl, retry: false }),
+        model: MODEL,
+        ...(withTelemetry ? { telemetry: { tracerProvider } } : {}),
+      });
+      const error = await agent.stream('Tell a story').result.catch((caught: unknown) => caught);
+      expect(ModelCallError.isInstance(error)).toBe(true);
+      const failed = error as ModelCallError;
+      // Before: no partialUsage, the run's usage 0.
+      expect(failed.partialUsage).toEqual({ ...LAST, partial: true });
+      expect(failed.run.usage).toMatchObject(LAST);
+      expect(Number(failed.run.cost.total)).toBe(COST);
+      if (withTelemetry) {
+        expect(span('generate_content')).toEqual({ input: 12, output: 20, cost: COST });
+        expect(span('invoke_agent')).toMatchObject({ input: 12, output: 20 });
+      }
+    },
+  );
+
+  it("cut with continuation off (the loop's own fold): the partial usage counts", async () => {
+    const baseUrl = await serveFiveSnakeChunks('reset');
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'test-key-0123456789', baseUrl, retry: false }),
+      model: MODEL,
+      continuation: false,
+    });
+    const error = await agent.stream('Tell a story').result.catch((caught: unknown) => caught);
+    expect(ModelCallError.isInstance(error)).toBe(true);
+    expect((error as ModelCallError).partialUsage).toEqual({ ...LAST, partial: true });
+    expect((error as ModelCallError).run.usage).toMatchObject(LAST);
+  });
+
+  it('aborted by the caller after five chunks: the partial usage counts', async () => {
+    const baseUrl = await serveFiveSnakeChunks('hang');
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'test-key-0123456789', baseUrl, retry: false }),
+      model: MODEL,
+    });
+    const controller = new AbortController();
+    const stream = agent.stream('Tell a story', { signal: controller.signal });
+    let deltas = 0;
+    const error = await (async () => {
+      for await (const event of stream) {
+        if (event.type === 'text-delta' && ++deltas === 5) controller.abort(new Error('stop'));
+      }
+    })().catch((caught: unknown) => caught);
+    await stream.result.catch(() => undefined);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect((error as AgentAbortedError).run.usage).toMatchObject(LAST);
+    expect((error as AgentAbortedError).partialUsage).toEqual({ ...LAST, partial: true });
+  });
+});
