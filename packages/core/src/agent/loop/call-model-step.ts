@@ -4,7 +4,7 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { UsageMetadata } from '../../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
@@ -16,11 +16,9 @@ import { stepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
-  isSnakeCase,
   type ModelCallOutcome,
   observeModelCall,
   streamHooks,
-  toCamelCase,
   type UsageSeen,
 } from './call-model.ts';
 import { createStep } from './create-step.ts';
@@ -111,8 +109,9 @@ export async function callModelStep<Output>(
             streamHooks({ signal, emit, stepNumber, usageSeen }),
           )
         : wrapper.generate(config.modelCall, input, wrapper.options, { stepNumber, emit }));
-    // An observed call's answer is camelCase already (observeModelCall renames it).
-    if (isSnakeCase(outcome.response)) outcome = await toCamelCase(outcome);
+    if (isSnakeCase(outcome.response)) {
+      outcome = (await import('./to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
+    }
   } catch (error) {
     throw callFailed(context, config, stepNumber, error, usageSeen);
   }
@@ -229,6 +228,25 @@ function recordStep<Output>(
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
   }
   return step;
+}
+
+/**
+ * Whether a gateway wrote the response in the proto field names (`usage_metadata`,
+ * `finish_reason`, `prompt_feedback`), which every reader after this one would miss: the call
+ * never run, the usage uncounted, the run ended with no text and no error (or, streamed, as cut).
+ * Asked once a step, of the whole response, never of a chunk: a camelCase answer pays two loads,
+ * three without a `finishReason`. A gateway that translates writes all three of its own (a
+ * snake_case part in an answer with none of them is read as a part of a kind this version does
+ * not know, and sent back as it came).
+ */
+function isSnakeCase(response: GenerateContentResponse): boolean {
+  const fields = response as Record<string, unknown>;
+  const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
+  return (
+    fields['usage_metadata'] != null ||
+    fields['prompt_feedback'] != null ||
+    (candidate?.['finishReason'] == null && candidate?.['finish_reason'] != null)
+  );
 }
 
 /**

@@ -119,10 +119,7 @@ export async function observeModelCall(
         )
       : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
   try {
-    let outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    // A gateway's snake_case answer (`usage_metadata`) read as camelCase before it is priced and
-    // reported: the call's span and recorded end had no usage and no cost for it (snake44, left).
-    if (isSnakeCase(outcome.response)) outcome = await toCamelCase(outcome);
+    const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
     observed.end(
       {
         response: outcome.response,
@@ -146,31 +143,6 @@ export async function observeModelCall(
     );
     throw error;
   }
-}
-
-/**
- * Whether a gateway wrote the response in the proto field names (`usage_metadata`,
- * `finish_reason`, `prompt_feedback`), which every reader after this one would miss: the call
- * never run, the usage uncounted, the run ended with no text and no error (or, streamed, as cut).
- * Asked once a step, of the whole response, never of a chunk: a camelCase answer pays two loads,
- * three without a `finishReason`. A gateway that translates writes all three of its own (a
- * snake_case part in an answer with none of them is read as a part of a kind this version does
- * not know, and sent back as it came).
- * @internal
- */
-export function isSnakeCase(response: GenerateContentResponse): boolean {
-  const fields = response as Record<string, unknown>;
-  const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
-  return (
-    fields['usage_metadata'] != null ||
-    fields['prompt_feedback'] != null ||
-    (candidate?.['finishReason'] == null && candidate?.['finish_reason'] != null)
-  );
-}
-
-/** `outcome` read as camelCase (isSnakeCase said it is not), its code loaded then. @internal */
-export async function toCamelCase(outcome: ModelCallOutcome): Promise<ModelCallOutcome> {
-  return (await import('./to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
 }
 
 /** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. @internal */

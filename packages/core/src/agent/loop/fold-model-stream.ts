@@ -1,4 +1,4 @@
-import { attachCutUsage } from '../../errors/partial-usage.ts';
+import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import type { ModelCallEntry, ModelCallInput } from '../../http/model-call-entry.ts';
 import type { ModelStreamHooks, WrappedCallResult } from '../../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
@@ -43,8 +43,7 @@ export async function foldModelStream(
       if (room !== undefined) await room;
     }
   } catch (error) {
-    // A gateway's snake_case chunks' usage too, looked for here only (attachCutUsage).
-    throw await attachCutUsage(error, usage, received > 0 ? accumulator : undefined, onUsage);
+    throw attachPartialUsage(error, usage);
   }
   const response = accumulator.response();
   signal.throwIfAborted();

@@ -1,5 +1,5 @@
+import { setOwnKey } from '../../shared/set-own-key.ts';
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
-import { renameToCamelCase as rename } from '../../wire/to-camel-case.ts';
 import type { ModelCallOutcome } from './call-model.ts';
 
 /**
@@ -17,7 +17,7 @@ import type { ModelCallOutcome } from './call-model.ts';
  * the per-chunk check never saw these fields under the names it checks. A stream the fold took
  * for cut (its chunks had no `finishReason`) is not, when the renamed response says why it ended.
  *
- * Loaded with the first such response only (`import()` in call-model-step.ts and call-model.ts): an app whose API
+ * Loaded with the first such response only (`import()` in call-model-step.ts): an app whose API
  * answers in camelCase never loads it.
  *
  * @throws TypeError naming the field and the fix, when the renamed response is not a
@@ -40,4 +40,24 @@ export function toCamelCaseOutcome(outcome: ModelCallOutcome): ModelCallOutcome 
     delete renamed.interrupted;
   }
   return renamed;
+}
+
+/** The free-form `google.protobuf.Struct` fields of a response: their keys are data, kept. */
+const STRUCT_FIELDS: ReadonlySet<string> = new Set(['args', 'response']);
+
+function rename(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rename);
+  if (typeof value !== 'object' || value === null) return value;
+  const source = value as Record<string, unknown>;
+  const target: Record<string, unknown> = {};
+  for (const key in source) {
+    // An `_` after a letter or digit only: a leading one (`__proto__`) is no word break.
+    const name = key.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_match, letter: string) =>
+      letter.toUpperCase(),
+    );
+    if (name !== key && Object.hasOwn(source, name) && source[name] != null) continue;
+    const field = source[key];
+    setOwnKey(target, name, STRUCT_FIELDS.has(name) ? field : rename(field));
+  }
+  return target;
 }
