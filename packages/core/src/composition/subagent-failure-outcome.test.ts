@@ -17,6 +17,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { guardrails } from '../guardrails/guardrails.ts';
 import { loopGuard } from '../loop-guard/loop-guard.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { toolResultCache } from '../tool-result-cache/tool-result-cache.ts';
@@ -199,5 +200,33 @@ describe('a failed subagent call and a throwing tool', () => {
     });
     // Before: the failure was a value, kept, and the second call answered from the cache.
     expect(await runOf('subagent')).toEqual(plain);
+  });
+});
+
+describe("the guardrails' onToolError", () => {
+  // leftovers51's note: the rewrite of a thrown tool's words never met a subagent's failure (its
+  // words went to the model as they were). It does now, as for a throwing tool: the rewrite gets
+  // the failure's own error (the child's, not the internal wrapper) and the words it replaces.
+  it.each(['subagent', 'tool'] as const)('rewrites a failed %s call', async (kind) => {
+    const seen: { error: unknown; defaultMessage: string }[] = [];
+    const { agent, gemini } = parentOf(kind, {
+      guardrails: guardrails({
+        onToolError: (error, context) => {
+          seen.push({ error, defaultMessage: context.defaultMessage });
+          return 'Searching is unavailable.';
+        },
+      }),
+    });
+    const result = await agent.run('go');
+    const answer = gemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response;
+    expect(answer).toEqual({ error: 'Searching is unavailable.' });
+    expect(result.steps[0]?.toolCalls[0]?.error).toBe('Searching is unavailable.');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.error).toBeInstanceOf(Error);
+    expect(String((seen[0]?.error as Error | undefined)?.message)).toContain('backend down');
+    expect(seen[0]?.error?.constructor.name).not.toBe('DelegatedFailure');
+    expect(seen[0]?.defaultMessage).toContain('backend down');
+    // The default it replaced is the failure's own words, not wrapped once more.
+    expect(seen[0]?.defaultMessage).not.toMatch(/^search failed: The subagent/);
   });
 });

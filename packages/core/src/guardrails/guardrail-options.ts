@@ -60,8 +60,11 @@ export type GuardrailOptions = {
    */
   holdBack?: boolean | undefined;
   /**
-   * The message the model gets for a tool that threw. @defaultValue `safeToolErrorMessage`: the
-   * error's class and message, no stack, no cause chain, no URLs, paths, addresses or host:port
+   * The message the model gets for a tool that threw, a failed subagent and a remote A2A agent's
+   * failed task among them (for those, `error` is the child's error, or an `Error` with the remote
+   * agent's words, and `defaultMessage` their words for the model). @defaultValue
+   * `safeToolErrorMessage`: the error's class and message, no stack, no cause chain, no URLs,
+   * paths, addresses or host:port
    */
   onToolError?: ((error: unknown, context: ToolErrorContext) => string) | undefined;
 };

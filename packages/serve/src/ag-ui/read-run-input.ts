@@ -1,6 +1,7 @@
 import { contentToText, type RunAgentInput } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import type { Content } from '@gemloop/core/wire';
+import { unprintableIdFault } from '../door/printable-id.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 
 const MAX_ID = 256;
@@ -33,6 +34,10 @@ export function readRunInput(body: unknown): ReadRunInput {
     if (input[field].length === 0 || input[field].length > MAX_ID) {
       throw invalid(`${field} must be 1 to ${MAX_ID} characters.`);
     }
+    // As A2A refuses its ids: a thread's id goes to the server's logs and spans, and back to
+    // the page in every event (attack44a: a line end, an escape or a U+202E was taken).
+    const unprintable = unprintableIdFault(field, input[field]);
+    if (unprintable !== undefined) throw invalid(unprintable);
   }
   // A run that resumes answers interrupts; the thread's run goes on, no new user turn.
   if (input.resume !== undefined && input.resume.length > 0) {

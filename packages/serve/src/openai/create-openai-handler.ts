@@ -10,6 +10,7 @@ import type { DoorConnection } from '../door/host-policy.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
+import { unprintableIdFault } from '../door/printable-id.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
@@ -244,6 +245,11 @@ function matchRoute(request: Request, basePath: string): Route {
   const item = rest === undefined ? undefined : /^\/(models|responses)\/([^/]{1,200})$/.exec(rest);
   if (item !== null && item !== undefined) {
     const id = decodeId(item[2] as string);
+    // A response's id is printable, as every door's ids (door/printable-id.ts): `%1b` or
+    // `%E2%80%AE` decode to one. A model's is only looked up among the served agents' names.
+    const unprintable =
+      item[1] === 'responses' ? unprintableIdFault('The id in the path', id) : undefined;
+    if (unprintable !== undefined) throw invalidRequest(null, unprintable, 'invalid_path');
     if (item[1] === 'responses' && method === 'DELETE') return { kind: 'delete-response', id };
     if (!read)
       throw notAllowed(method, item[1] === 'responses' ? 'GET, HEAD, DELETE' : 'GET, HEAD');

@@ -1,6 +1,7 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEvents, keylessResult } from '@gemloop/core/internal';
+import { unprintableIdFault } from '../door/printable-id.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan } from './door-request.ts';
@@ -319,6 +320,9 @@ function readOptionalString(value: unknown, param: string, max: number): string 
       'invalid_type',
     );
   }
+  // An id (of a response, a conversation) as every door reads one: printable, as A2A's.
+  const unprintable = unprintableIdFault(param, value);
+  if (unprintable !== undefined) throw invalidRequest(param, unprintable, 'invalid_value');
   return value;
 }
 

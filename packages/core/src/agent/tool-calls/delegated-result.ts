@@ -39,22 +39,26 @@ export class DelegatedResult {
 }
 
 /**
- * What a subagent's `execute` throws when its child failed under `onError: 'tell-model'`: the
+ * What a tool's `execute` throws when the work it delegated failed (a subagent's child under
+ * `onError: 'tell-model'`, a remote A2A agent's task that ended failed, rejected or canceled): the
  * call is a failed one, as a throwing tool's is (a `tool-error`, outcome `execution-error`, its
- * span an error, `toolErrors: 'throw'` ending the run, no `afterToolCall`), answered with
- * `message` (already safe for the model: the child's error text, local details redacted, cut)
- * and recorded with what the child spent. `cause` is the child's own error.
+ * span an error, `toolErrors: 'throw'` ending the run with `cause` as the `ToolExecutionError`'s
+ * cause, no `afterToolCall`), answered with `message` (already safe for the model: the delegate's
+ * words, local details redacted, cut) unless the guardrails' `onToolError` rewrites it (it gets
+ * `cause` and this message as its `defaultMessage`), and recorded with what the delegate spent
+ * (`usage` unset when the tool cannot know it, as a remote agent's). `cause` is the delegate's
+ * own error.
  * @internal
  */
 export class DelegatedFailure extends Error {
-  declare readonly usage: AgentUsage;
+  declare readonly usage: AgentUsage | undefined;
   declare readonly cost: Cost | undefined;
   declare readonly priced: CostPicos | Cost | undefined;
 
   constructor(
     message: string,
     cause: unknown,
-    usage: AgentUsage,
+    usage: AgentUsage | undefined,
     cost: Cost | undefined,
     priced: CostPicos | Cost | undefined,
   ) {
@@ -71,7 +75,7 @@ export class DelegatedFailure extends Error {
 }
 
 /**
- * `error` when it is a subagent's {@link DelegatedFailure}, else `undefined`; never throws (a
+ * `error` when it is a delegated {@link DelegatedFailure}, else `undefined`; never throws (a
  * tool may throw a revoked proxy, which `instanceof` cannot read).
  * @internal
  */

@@ -96,11 +96,10 @@ export function toRecord<Output>(
     // A subagent's: what its `execute` threw, the child's own error as its `cause`.
     record.cause = outcome.error;
     const failure = delegatedFailureOf(outcome.error);
-    if (failure !== undefined) {
-      // A subagent whose child failed: what the child spent, as its result would have said.
-      record.usage = failure.usage;
-      if (failure.cost !== undefined) record.cost = failure.cost;
-    }
+    // A subagent whose child failed: what the child spent, as its result would have said (a
+    // remote A2A agent's failure knows none).
+    if (failure?.usage !== undefined) record.usage = failure.usage;
+    if (failure?.cost !== undefined) record.cost = failure.cost;
   }
   return record;
 }
@@ -209,11 +208,8 @@ export function describeFailure<Output>(
         message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
       };
     case 'error':
-      return {
-        kind: 'execution-error',
-        // A subagent's failure comes with its words for the model (subagent.ts).
-        message: delegatedFailureOf(outcome.error)?.message ?? errorMessage(outcome.error),
-      };
+      // A delegated failure's words for the model are its default (toolErrorMessageOf).
+      return { kind: 'execution-error', message: errorMessage(outcome.error) };
     case 'guardrail-tripped':
       return {
         // Its own outcome (a span's `error.type`, the `tool-error` event's): the call was stopped
@@ -302,10 +298,15 @@ export function toolErrorMessageOf<Output>(
   hook: ToolErrorRewrite | undefined,
   config: AgentConfig<Output>,
 ): ToolErrorMessage {
-  if (hook === undefined)
-    return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
+  // A delegated failure (a subagent's child, a remote A2A task) comes with its words for the
+  // model, the default here, and the rewrite sees the delegate's own error, as a throwing tool's
+  // sees what it threw (before, a subagent's words were never rewritten: leftovers51).
+  const defaultOf: ToolErrorMessage = (toolName, _toolCallId, error) =>
+    delegatedFailureOf(error)?.message ?? safeToolErrorMessage(toolName, error);
+  if (hook === undefined) return defaultOf;
   return (toolName, toolCallId, error) => {
-    const defaultMessage = safeToolErrorMessage(toolName, error);
+    const defaultMessage = defaultOf(toolName, toolCallId, error);
+    const seen = delegatedFailureOf(error)?.cause ?? error;
     // The model wrote the id (and the name, when a plugin fails an undeclared one): the log gets
     // them keyless and cut, as the unknown-tool message quotes a name; whole, a 2 MB id was a
     // 2 MB log line with the key in it where the model wrote one (doors-bounds41).
@@ -314,7 +315,7 @@ export function toolErrorMessageOf<Output>(
       toolCallId: cutName(config.redact(toolCallId)),
     });
     try {
-      const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });
+      const message: unknown = hook(seen, { toolName, toolCallId, defaultMessage });
       if (typeof message === 'string' && message.trim() !== '') return message;
       config.logger.warn(
         logged(),

@@ -300,10 +300,14 @@ describe('a2aAgent', () => {
     const tool = a2aAgent({ url: origin, name: 'echo', description: 'Echoes.' });
     const answer = await tool.execute({ task: 'hello' }, bareToolContext());
     expect(answer).toMatchObject({ answer: 'Echo: hello', contextId: expect.any(String) });
-    const failed = await tool.execute({ task: 'please fail' }, bareToolContext());
-    expect(failed).toEqual({
-      error: { agent: 'echo', message: 'The remote agent echo failed the task: Nothing to echo.' },
-    });
+    // A failed task is a failed call (a2a-agent-failure-outcome.test.ts): the tool throws, with
+    // the remote status text in the words the model gets.
+    const failed = await Promise.resolve(
+      tool.execute({ task: 'please fail' }, bareToolContext()),
+    ).catch((thrown: unknown) => thrown);
+    expect((failed as Error).message).toBe(
+      'The remote agent echo failed the task: Nothing to echo.',
+    );
   });
 
   it("cancels a task of the SDK's own server that does not stream when the parent aborts", async () => {

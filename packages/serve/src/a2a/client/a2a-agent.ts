@@ -6,7 +6,14 @@ import {
   JsonRpcTransportFactory,
 } from '@a2a-js/sdk/client';
 import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/core';
-import { childRunParent, emitAt, markChildRunTool, runLinkOf, sleep } from '@gemloop/core/internal';
+import {
+  childRunParent,
+  DelegatedFailure,
+  emitAt,
+  markChildRunTool,
+  runLinkOf,
+  sleep,
+} from '@gemloop/core/internal';
 import { textPart } from '../task-parts.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
 import { checkA2AAgentOptions } from './check-a2a-agent-options.ts';
@@ -69,8 +76,11 @@ const TERMINAL_FAILURES: ReadonlyMap<TaskState, string> = new Map([
  * The call streams (`SendStreamingMessage`) when the card says the agent streams: the answer's
  * text comes through the parent's `agent.stream()` as `text-delta` events with `path:
  * ['<name>#<n>']`, as a subagent's do. The parent's abort (or the call's `timeoutMs`) cancels the
- * remote task (`CancelTask`). A task that ends failed, rejected or canceled answers the call with
- * `{ error: { agent, message } }`, which Gemini reads as the function's failure.
+ * remote task (`CancelTask`). A task that ends failed, rejected or canceled is a failed call, as
+ * a throwing tool's (a `tool-error` with `execution-error`, its span an error, `toolErrors:
+ * 'throw'` ending the run): the model gets `{ error: 'The remote agent <name> failed the task:
+ * <its status text>' }`, which the guardrails' `onToolError` may rewrite (it gets an `Error` with
+ * those words).
  *
  * @example
  * ```ts
@@ -221,12 +231,10 @@ export function a2aAgent(given: A2AAgentOptions): DefinedTool<A2AAgentArgs, unkn
     }
     const failure = reader.state === undefined ? undefined : TERMINAL_FAILURES.get(reader.state);
     if (failure !== undefined) {
-      return {
-        error: {
-          agent: name,
-          message: `The remote agent ${name} ${failure} the task${reader.statusText === '' ? '.' : `: ${reader.statusText}`}`,
-        },
-      };
+      // A failed call, as a failed subagent's (before, a result `{ error: { agent, message } }`:
+      // a success to the events, span, run file, `toolErrors: 'throw'` and the loop guard).
+      const told = `The remote agent ${name} ${failure} the task${reader.statusText === '' ? '.' : `: ${reader.statusText}`}`;
+      throw new DelegatedFailure(told, new Error(told), undefined, undefined, undefined);
     }
     if (reader.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
       // The remote task waits for its client: what it asks, and where to send the reply.

@@ -10,6 +10,7 @@
 // JSON scalar (the SDK reads `5` as the id "5"); it refuses what cannot be read as the field at all.
 
 import { nestsDeeperThan } from '../../door/nests-deeper-than.ts';
+import { unprintableIdFault } from '../../door/printable-id.ts';
 
 /** JSON-RPC's invalid params. @internal */
 export const INVALID_PARAMS = -32602;
@@ -142,14 +143,6 @@ const MAX_ID_CHARS = 1024;
  */
 const MAX_REFERENCED_TASKS = 100;
 
-/**
- * What no id holds: C0 and C1 controls (line ends, terminal escapes), the line and paragraph
- * separators, bidi embeddings, overrides and isolates. The SDK writes ids it does not find to the
- * console (attack-doors7: `\u001b[2J` cleared the server's terminal, a line end forged a log line).
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const NOT_IN_ID = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
 /** How deep a request's params may nest, counted from `params`. */
 const MAX_PARAMS_DEPTH = 128;
 
@@ -161,8 +154,8 @@ function fault(value: unknown, shape: Shape, path: string): string | undefined {
     if (shape === 'id' && typeof value === 'string') {
       if (value.length > MAX_ID_CHARS)
         return `${path} must be an id of at most ${MAX_ID_CHARS} characters.`;
-      if (NOT_IN_ID.test(value))
-        return `${path} must be an id of printable characters (no line end, control or bidi character).`;
+      const unprintable = unprintableIdFault(path, value);
+      if (unprintable !== undefined) return unprintable;
     }
     if (shape === 'ids') {
       if (!Array.isArray(value)) return `${path} must be a list.`;
