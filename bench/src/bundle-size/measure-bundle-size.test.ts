@@ -259,9 +259,15 @@ import {
  * (leftovers45, +88), a reset stays retryable and a redirect says refused then (leftovers46,
  * +259), a run a hook or tool starts is refused past 64 levels (leftovers46, +136), read through
  * the loaded loop so the root import stays at 132 modules (+78). The budget is that figure plus
- * 512 bytes.
+ * 512 bytes. The fortieth session's hardening reads 90,119 (+510; 88.0 KB, minified 271,954, 58
+ * chunks loaded to run, 38 lazily): a part of a kind this version does not know goes back
+ * verbatim, a root `$ref` parameter schema is judged by its target, zod 4's non-JSON types named
+ * (attack44c, +188), a gateway's snake_case answer is read, detected once a step (snake44, +105),
+ * zod 3's optional root named (+66), a failed subagent or remote A2A task is a failed call
+ * (leftovers51/52, +149). The snake_case usage in spans (+124) was left out for this budget. The
+ * budget is that figure plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 89_609 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 90_119 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
