@@ -1,28 +1,63 @@
 #!/usr/bin/env node
 import { main } from './cli.ts';
 
+/** The process's output streams, each dropped once it failed, and the first failure told. */
+type Outputs = {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether a write failed for another reason than a reader gone (a full disk). */
+  lost: () => boolean;
+};
+
 // A reader that goes away (`gemloop probe | head -1`, a log pipe closed under `gemloop fake`) makes
 // the next write fail with EPIPE, emitted as an 'error' event that, unhandled, crashes the command
 // with a stack trace (and stops a server mid-request). What would go to that stream is dropped
-// instead: the command runs on and exits with its own code.
-// why (kept): the process's own output streams that went away: process-wide, as the streams are; no
-// run data.
-const closed = new Set<NodeJS.WriteStream>();
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+// instead: the command runs on and exits with its own code. Any other failure (ENOSPC of a report
+// redirected to a full disk, EIO) was thrown from the write or the handler: Node's report, a stack,
+// exit 1 whatever the command was doing. It is told in one line on the other stream, that stream
+// is dropped, and the command exits 1 if it would have exited 0, as its output is incomplete.
+// why (kept): the process's own output streams that went away: process-wide, as the streams are;
+// no run data.
+function guardOutputs(): Outputs {
+  const closed = new Set<NodeJS.WriteStream>();
+  let lost = false;
+  const failed = (stream: NodeJS.WriteStream, error: NodeJS.ErrnoException): void => {
     closed.add(stream);
-  });
-}
-
-function writeTo(stream: NodeJS.WriteStream): (text: string) => void {
-  return (text) => {
-    if (!closed.has(stream)) stream.write(text);
+    if (error.code === 'EPIPE' || lost) return;
+    lost = true;
+    const [name, other] =
+      stream === process.stdout ? ['stdout', process.stderr] : ['stderr', process.stdout];
+    write(
+      other,
+      `gemloop: writing to ${name} failed (${error.message}); the output is incomplete.\n`,
+    );
+  };
+  const write = (stream: NodeJS.WriteStream, text: string): void => {
+    if (closed.has(stream)) return;
+    try {
+      stream.write(text);
+    } catch (error) {
+      failed(stream, error as NodeJS.ErrnoException);
+    }
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => failed(stream, error));
+  }
+  return {
+    stdout: (text) => write(process.stdout, text),
+    stderr: (text) => write(process.stderr, text),
+    lost: () => lost,
   };
 }
 
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: writeTo(process.stdout),
-  stderr: writeTo(process.stderr),
+const outputs = guardOutputs();
+const code = await main(process.argv.slice(2), {
+  stdout: outputs.stdout,
+  stderr: outputs.stderr,
   env: process.env,
+});
+process.exitCode = code;
+// A write's failure is emitted after the write returned, often after main did: judged at exit.
+process.on('exit', () => {
+  if (process.exitCode === 0 && outputs.lost()) process.exitCode = 1;
 });

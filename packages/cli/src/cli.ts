@@ -44,7 +44,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const [name, args] = asksHelp ? [rest[0] as string, ['--help']] : [first, rest];
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (load === undefined) {
-    io.stderr(`gemloop: unknown command '${escapeControls(name)}'.\n\n${usage()}`);
+    // Cut: one argument may be 128 KiB, all of it echoed before.
+    const shown = escapeControls(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+    io.stderr(`gemloop: unknown command '${shown}'.\n\n${usage()}`);
     return 2;
   }
   return (await load()).run(args, io);

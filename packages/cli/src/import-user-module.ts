@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -35,12 +36,14 @@ let registered: Promise<void> | undefined;
  * as `.js` (bench/RESULTS.md, test-speed8). What it loads is what the module would load anyway,
  * the same instances; a failure is left for the command's own use to report.
  * @returns The module's namespace.
- * @throws What the import throws, unchanged (the caller names the flag and the file).
+ * @throws What the import throws, unchanged (the caller names the flag and the file); an `Error`
+ * saying so for a path (or a link to one) that is no regular file.
  */
 export async function importUserModule(
   path: string,
   preload?: () => Promise<unknown>,
 ): Promise<Record<string, unknown>> {
+  await refuseNonFile(path);
   if (TYPESCRIPT.test(path)) {
     registered ??= register(preload);
     await registered;
@@ -54,6 +57,25 @@ export async function importUserModule(
     return exports as Record<string, unknown>;
   }
   return namespace;
+}
+
+/**
+ * Refuses a path that is there but no regular file, the link followed: Node's loader reads a module
+ * whole before parsing it, so `gemloop chat /dev/zero` (or an `agent.ts` linked to it, which every
+ * extension check passes) grew to 7.5 GB in 15 s, and a FIFO would wait for a writer for ever. A
+ * missing path is left to the import, whose error names it as before.
+ */
+async function refuseNonFile(path: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (found === undefined || found.isFile()) return;
+  const kind = found.isDirectory()
+    ? 'a folder'
+    : found.isFIFO()
+      ? 'a FIFO'
+      : found.isCharacterDevice() || found.isBlockDevice()
+        ? 'a device'
+        : 'no regular file';
+  throw new Error(`it is ${kind}, not a module file: give the path of a .ts, .js or .mjs file`);
 }
 
 /** Loads `preload` (its failure ignored: the command meets it where it is used), then tsx's hooks. */

@@ -36,3 +36,21 @@ describe('a refused argument on the terminal', () => {
     );
   });
 });
+
+// attack44d: Linux passes up to 128 KiB in one argument, and each refusal quoted it whole.
+describe('a refused argument of 120,000 characters', () => {
+  const LONG = 'a'.repeat(120_000);
+  it.each([
+    ['an unknown command', [LONG]],
+    ['probe, an unknown option', ['probe', `--${LONG}`]],
+    ['fake, an unknown option', ['fake', `--${LONG}=1`]],
+    ['view, a positional', ['view', LONG]],
+    ['estimate, an unknown option', ['estimate', 'agent.ts', 'hi', `--x${LONG}`]],
+  ])('%s: exit 2, quoted cut to a few hundred characters', async (_name, argv) => {
+    const io = captureIo({});
+    expect(await main(argv, io)).toBe(2);
+    const refusal = io.err().split('\n\nUsage:')[0] as string;
+    expect(refusal).toContain('aaaa…');
+    expect(refusal.length).toBeLessThan(600);
+  });
+});

@@ -31,12 +31,21 @@ export function parseCommandArgs(
   return values;
 }
 
+/** The most of one argument a refusal quotes: Linux passes 128 KiB in one, all echoed before. */
+const MAX_QUOTED = 200;
+
+function cutArgument(arg: string): string {
+  return arg.length > MAX_QUOTED ? `${arg.slice(0, MAX_QUOTED)}…` : arg;
+}
+
 /**
- * `parseArgs`' refusal, with the arguments' control characters escaped: its message quotes the
- * argument it refused as typed (`Unexpected argument 'runs<ESC>[2J<LF>PASS'`), so a file name or
- * a pasted value would clear the terminal or print a line of its own. The same arguments escaped
- * are parsed again for the message: escaping changes no dash or `=`, so Node refuses them alike
- * and its own line breaks stay; should they pass, the first message is printed escaped whole.
+ * `parseArgs`' refusal, with the arguments' control characters escaped and each cut at 200
+ * characters: its message quotes the argument it refused as typed (`Unexpected argument
+ * 'runs<ESC>[2J<LF>PASS'`), so a file name or a pasted value would clear the terminal or print a
+ * line of its own, and a 128 KiB one was quoted whole. The same arguments escaped and cut are
+ * parsed again for the message: neither changes a dash or an `=` before the cut, so Node refuses
+ * them alike and its own line breaks stay; should they pass, the first message is printed
+ * escaped, cut at 1,000 characters.
  */
 function parseFailure(
   error: unknown,
@@ -46,7 +55,7 @@ function parseFailure(
 ): string {
   try {
     parseArgs({
-      args: args.map(escapeControls),
+      args: args.map((arg) => escapeControls(cutArgument(arg))),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals,
@@ -54,7 +63,8 @@ function parseFailure(
   } catch (escaped) {
     if (escaped instanceof Error) return escaped.message;
   }
-  return escapeControls(error instanceof Error ? error.message : String(error));
+  const message = escapeControls(error instanceof Error ? error.message : String(error));
+  return message.length > 1_000 ? `${message.slice(0, 1_000)}… (cut)` : message;
 }
 
 /**

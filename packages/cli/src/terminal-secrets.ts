@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -64,12 +64,36 @@ function safeDecode(part: string): string {
   }
 }
 
-/** The `.env` file of `cwd`, parsed as Node's `--env-file` does; nothing when absent or huge. */
+/**
+ * The `.env` file of `cwd`, parsed as Node's `--env-file` does; nothing when absent, huge or no
+ * regular file. Opened without blocking and checked on the open descriptor before any read: a
+ * `.env` that is a FIFO held every command that redacts (chat, eval, view, an import failure)
+ * before its first line, read synchronously forever, and one linked to `/dev/zero` was read until
+ * memory ran out; the size was checked only after the whole file was read.
+ */
 function envFile(cwd: string): Record<string, string> {
+  let fd: number;
   try {
-    const text = readFileSync(join(cwd, '.env'), 'utf8');
-    return text.length > MAX_ENV_FILE_BYTES ? {} : (parseEnv(text) as Record<string, string>);
+    fd = openSync(join(cwd, '.env'), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return {};
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_ENV_FILE_BYTES) return {};
+    // One byte past the bound: a file grown since the stat is refused, not read whole.
+    const buffer = Buffer.alloc(MAX_ENV_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_ENV_FILE_BYTES) return {};
+    }
+    return parseEnv(buffer.toString('utf8', 0, length)) as Record<string, string>;
+  } catch {
+    return {};
+  } finally {
+    closeSync(fd);
   }
 }

@@ -131,7 +131,19 @@ async function runChat(
   // alive after the chat: the module's `close` lets it go. The agent is the module's: it may
   // serve more than this chat (a test's, a program's), so the chat does not close it.
   const close = loaded['close'];
-  if (typeof close === 'function') await (close as () => unknown)();
+  if (typeof close === 'function') {
+    try {
+      await (close as () => unknown)();
+    } catch (error) {
+      // Told as an import failure is (one escaped line, the keys it quotes redacted): uncaught, it
+      // was Node's report, the stack and the module's raw message, a DATABASE_URL password or an
+      // OSC 52 included, after a chat that had gone well.
+      io.stderr(
+        `gemloop chat: the export \`close\` of ${escapeControls(file)} failed: ${describeImportFailure(error, io.env)}\n`,
+      );
+      return 1;
+    }
+  }
   return code;
 }
 

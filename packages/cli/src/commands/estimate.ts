@@ -66,9 +66,17 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
     io.stderr(empty);
     return 2;
   }
-  const minRuns = values['min-runs'] === undefined ? undefined : Number(values['min-runs']);
-  if (minRuns !== undefined && !(Number.isInteger(minRuns) && minRuns >= 0)) {
-    io.stderr(`gemloop estimate: --min-runs must be a whole number >= 0.\n\n${USAGE}`);
+  const minRunsText = values['min-runs'];
+  // Decimal digits only: Number() read `--min-runs=` (and ' ') as 0, so one recorded run made a
+  // "band", and took 0x10 as 16 and 1e1 as 10.
+  const minRuns =
+    typeof minRunsText === 'string' && /^\d{1,9}$/.test(minRunsText)
+      ? Number(minRunsText)
+      : undefined;
+  if (minRunsText !== undefined && minRuns === undefined) {
+    io.stderr(
+      `gemloop estimate: --min-runs must be a whole number >= 0 in decimal digits (default 20); got ${JSON.stringify(escapeControls(String(minRunsText).slice(0, 100)))}.\n\n${USAGE}`,
+    );
     return 2;
   }
   let loaded: Record<string, unknown>;

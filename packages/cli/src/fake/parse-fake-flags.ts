@@ -37,7 +37,10 @@ export function parseFakeFlags(values: RawFakeFlags, mistakes: readonly string[]
   const portText = values['port'];
   const port = readPort(typeof portText === 'string' ? portText : undefined);
   const host = typeof values['host'] === 'string' ? values['host'] : '127.0.0.1';
-  if (host === '' || /[\s/]/.test(host)) {
+  // A host name holds no control or bidi character: one did not fail here but in the warning and
+  // the DNS error, which printed it raw to the terminal (OSC 52 set the clipboard), so it is
+  // refused here with the value escaped.
+  if (host === '' || /[\s/]/.test(host) || escapeControls(host) !== host) {
     throw flagError('--host', host, ['127.0.0.1', '::1', 'localhost', 'an interface address']);
   }
   const scriptText = typeof values['script'] === 'string' ? values['script'] : 'demo';
