@@ -259,7 +259,7 @@ import {
  * (leftovers45, +88), a reset stays retryable and a redirect says refused then (leftovers46,
  * +259), a run a hook or tool starts is refused past 64 levels (leftovers46, +136), read through
  * the loaded loop so the root import stays at 132 modules (+78). The budget is that figure plus
- * 512 bytes. The fortieth session's hardening reads 90,119 (+510; 88.0 KB, minified 271,954, 58
+ * 512 bytes. The fortieth session's hardening reads 90,119 (+510; 88.0 KB, minified 271,982, 58
  * chunks loaded to run, 38 lazily): a part of a kind this version does not know goes back
  * verbatim, a root `$ref` parameter schema is judged by its target, zod 4's non-JSON types named
  * (attack44c, +188), a gateway's snake_case answer is read, detected once a step (snake44, +105),
