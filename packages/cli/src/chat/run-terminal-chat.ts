@@ -5,6 +5,7 @@ import { createSecretRedactor } from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { terminalSecrets } from '../terminal-secrets.ts';
+import { boundInputLines } from './bound-input-lines.ts';
 
 /** The part of `@gemloop/tools`' elicitation broker the chat reads (duck-typed: no import). */
 export type TerminalElicitations = {
@@ -56,6 +57,11 @@ const MAX_SHOWN_ARGS = 200;
 /** A tool name as the tool-call line shows it: a declared one is at most 128 characters. */
 const MAX_SHOWN_NAME = 128;
 const PROMPT = 'you> ';
+/**
+ * Lines read ahead of the chat before the input is paused: piped input (`yes | gemloop chat`)
+ * is read faster than a model answers, and every line waited in memory.
+ */
+const MAX_QUEUED_LINES = 1000;
 
 /**
  * A chat with `agent` at a terminal (`gemloop chat`): each line is a turn of one chat session
@@ -64,7 +70,8 @@ const PROMPT = 'you> ';
  * else, typed at a terminal while the agent works, it steers the run (it joins the history at the
  * next step); piped, it is the next message. `/exit` or the end of the input ends the chat.
  *
- * @returns The exit code: 0.
+ * @returns The exit code: 0, or 1 when a line of the input passed its bound (1 MiB) and ended the
+ * chat.
  */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<number> {
   const { agent, io } = options;
@@ -84,7 +91,10 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     `Chatting with ${options.title}. /exit or the end of input ends the chat${interactive ? '; a line typed while it works steers it' : ''}.\n`,
   );
   const broker = options.elicitations?.broker;
-  const lines = createInterface({ input: options.input, crlfDelay: Number.POSITIVE_INFINITY });
+  const input = boundInputLines(options.input);
+  const lines = createInterface({ input: input.stream, crlfDelay: Number.POSITIVE_INFINITY });
+  let refused: Error | undefined;
+  let paused = false;
   let running: Running | undefined;
   let turn: AbortController | undefined;
   let ended = false;
@@ -95,17 +105,25 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   const queue: string[] = [];
   let wake: (() => void) | undefined;
   let answerWaiter: ((line: string | undefined) => void) | undefined;
+  const take = (): string | undefined => {
+    const line = queue.shift();
+    if (paused && queue.length < MAX_QUEUED_LINES / 2) {
+      paused = false;
+      lines.resume();
+    }
+    return line;
+  };
   const pump = (): void => {
     while (queue.length > 0) {
       if (answerWaiter !== undefined) {
-        const take = answerWaiter;
+        const waiter = answerWaiter;
         answerWaiter = undefined;
-        take(queue.shift());
+        waiter(take());
       } else if (running === undefined) {
         wake?.();
         return;
       } else if (interactive && (broker?.pending.length ?? 0) === 0) {
-        const line = queue.shift() as string;
+        const line = take() as string;
         if (line.trim() !== '') running.steer(line);
       } else {
         return;
@@ -113,7 +131,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     }
   };
   const readAnswer = (signal: AbortSignal): Promise<string | undefined> => {
-    if (queue.length > 0) return Promise.resolve(queue.shift());
+    if (queue.length > 0) return Promise.resolve(take());
     if (ended || signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const onAbort = () => {
@@ -132,7 +150,17 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
 
   lines.on('line', (line) => {
     queue.push(line);
+    if (!paused && queue.length >= MAX_QUEUED_LINES) {
+      paused = true;
+      lines.pause();
+    }
     pump();
+  });
+  // A line past the bound (or the input's own failure): the chat ends, saying so. Readline
+  // passes its input's error on as its own (unhandled, it would end the process).
+  lines.on('error', (error) => {
+    refused = error;
+    lines.close();
   });
   lines.on('close', () => {
     ended = true;
@@ -152,7 +180,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
 
   const nextLine = async (): Promise<string | undefined> => {
     for (;;) {
-      const line = queue.shift();
+      const line = take();
       if (line !== undefined) {
         // Piped input is not echoed by a terminal: the transcript shows each message.
         if (!interactive) io.stderr(`${shown(line)}\n`);
@@ -192,8 +220,13 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     stopInterrupts?.();
     stopAnswering?.();
     lines.close();
+    input.stop();
   }
   io.stderr('\n');
+  if (refused !== undefined) {
+    io.stderr(`gemloop chat: ${shown(refused.message)}\n`);
+    return 1;
+  }
   return 0;
 }
 
