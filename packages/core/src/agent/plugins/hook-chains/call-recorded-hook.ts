@@ -37,6 +37,7 @@ export type RecordedHookHost = {
   readonly facts: PluginRunFacts;
   stop: { readonly plugin: string; readonly reason: string } | undefined;
   untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T>;
+  atRunDepth<A, T>(body: (argument: A) => T, argument: A): T;
   invalid(index: number, hook: PluginHookName, message: string): PluginError;
   holdReports(
     plugin: string,
@@ -146,10 +147,7 @@ async function runRecorded<T>(
   try {
     // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
     value = toStoredHandOff(
-      await calls.untilAborted(
-        calls.facts.call === undefined ? body(run) : calls.facts.call(body, run),
-        hook,
-      ),
+      await calls.untilAborted(calls.atRunDepth(body, run), hook),
       calls.facts.services?.handOffAgents,
     );
   } catch (error) {

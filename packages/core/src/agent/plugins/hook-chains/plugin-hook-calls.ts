@@ -91,6 +91,16 @@ export class PluginHookCalls {
   }
 
   /**
+   * `body(argument)` at the run's depth (`facts.call`): an `agent.run()` the hook makes before its
+   * first `await` nests one deeper (MAX_RUN_DEPTH). Every hook's body goes through here.
+   * @internal
+   */
+  atRunDepth<A, T>(body: (argument: A) => T, argument: A): T {
+    const { call } = this.facts;
+    return call === undefined ? body(argument) : call(body, argument);
+  }
+
+  /**
    * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
    * and a `finish` it asked for are what is stored: `callRecordedHook`), its throw made a
    * {@link PluginError}. `body` gets the plugin's view of the run (a tool hook's recorded call: a
@@ -115,13 +125,11 @@ export class PluginHookCalls {
       if (this.facts.record === undefined || !recorded) {
         const view = this.views[index] as PluginRunView;
         // A recorded hook may not receive in process either: it could not in a durable run.
-        // At the run's depth: an agent.run() the hook makes nests one deeper (MAX_RUN_DEPTH).
-        const { call } = this.facts;
         if (recorded || !BOUNDARY_HOOKS.has(hook))
-          return await this.untilAborted(call === undefined ? body(view) : call(body, view), hook);
+          return await this.untilAborted(this.atRunDepth(body, view), hook);
         this.atBoundary++;
         try {
-          return await this.untilAborted(call === undefined ? body(view) : call(body, view), hook);
+          return await this.untilAborted(this.atRunDepth(body, view), hook);
         } finally {
           this.atBoundary--;
         }

@@ -345,9 +345,7 @@ export class ToolHooks extends PluginEvents {
       // At the run's depth, as `call` calls the other hooks: an agent.run() the hook makes nests
       // one deeper (MAX_RUN_DEPTH). Called directly here, a tool hook that ran its own agent
       // nested without end (leftovers50).
-      const view = this.views[index] as PluginRun;
-      const { call } = this.facts;
-      value = call === undefined ? body(draft, view) : call((run) => body(draft, run), view);
+      value = this.atRunDepth((run: PluginRun) => body(draft, run), this.views[index] as PluginRun);
     } catch (cause) {
       throw this.error(index, hook, cause);
     }
