@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createSecretRedactor } from '@gemloop/core/internal';
 import type { FakeScript } from '@gemloop/testing';
 import { demoModel, echoModel, probeModel } from '@gemloop/testing/dev-model';
 import { CliFlagError } from '../cli-flag-error.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
-import { terminalSecrets } from '../terminal-secrets.ts';
 import type { FakeScriptChoice } from './parse-fake-flags.ts';
 
 /** The shape a `--script` file must have, for the help and the errors. */
@@ -69,36 +67,27 @@ export async function loadFakeScript(choice: FakeScriptChoice, cwd: string): Pro
   );
 }
 
-/** The most of a script's thrown message the fake answers with. */
-const MAX_THROWN = 1_000;
-
 type ScriptFunction = Extract<FakeScript, (...args: never[]) => unknown>;
 
 /**
  * `script` with each of its functions' throws redacted: the fake answers a throw with its message
  * (`The script threw for model call #1: ...`), to whatever client called, on any `--host`, and
  * the app prints it. A script quoting what it read (a `DATABASE_URL`, the shell's
- * `GEMINI_API_KEY`) sent those in clear; an import failure of the same file was redacted. The
- * redaction is the terminal's (the environment's, the command line's and `.env`'s credentials),
- * control characters escaped, cut at 1,000 characters.
+ * `GEMINI_API_KEY`) sent those in clear; an import failure of the same file was redacted. So it
+ * is worded as that failure is (`describeImportFailure`: the terminal's credentials redacted,
+ * control characters escaped, cut at 1,000 characters).
  */
 function withRedactedThrows(
   script: FakeScript,
   env: Readonly<Record<string, string | undefined>>,
 ): FakeScript {
-  const redact = createSecretRedactor(terminalSecrets(env, process.argv.slice(2), process.cwd()));
   const wrap =
     (run: ScriptFunction): ScriptFunction =>
     async (request, context) => {
       try {
         return await run(request, context);
       } catch (error) {
-        const message = escapeControls(
-          redact(error instanceof Error ? error.message : String(error)),
-        );
-        throw new Error(
-          message.length > MAX_THROWN ? `${message.slice(0, MAX_THROWN)}… (cut)` : message,
-        );
+        throw new Error(describeImportFailure(error, env));
       }
     };
   if (typeof script === 'function') return wrap(script);
