@@ -204,6 +204,14 @@ export {
   withoutCutKey,
   withoutCutKeyAtStart,
 } from '../shared/redact-secrets.ts';
+// The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
+// set of control, line-breaking and bidi characters, escaped, replaced or refused.
+export {
+  escapeUnprintable,
+  hasUnprintable,
+  UNPRINTABLE,
+  UNPRINTABLE_RUN,
+} from '../shared/text/unprintable.ts';
 // @gemloop/serve: a door span's `error.type`, named as the run spans name failures.
 export { toErrorType } from '../telemetry/to-error-type.ts';
 // @gemloop/dbos (readRecordedRuns): a durable run's tool arguments redacted as the recorder

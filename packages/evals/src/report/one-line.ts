@@ -1,3 +1,5 @@
+import { UNPRINTABLE_RUN } from '@gemloop/core/internal';
+
 /**
  * Text for one line of a terminal report: every control character (C0, DEL, C1), the Unicode
  * line and paragraph separators, and the bidirectional controls become a space. Not only CR and
@@ -9,9 +11,5 @@
  * rest of its line backwards. @internal
  */
 export function oneLine(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g,
-    ' ',
-  );
+  return text.replace(UNPRINTABLE_RUN, ' ');
 }

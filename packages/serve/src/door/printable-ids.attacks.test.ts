@@ -17,6 +17,7 @@ const BAD_IDS: Record<string, string> = {
   'a right-to-left override': 't\u202e1',
   'a bidi isolate': '\u2066t1',
   'a line separator': 't\u20281',
+  'a right-to-left mark': 't\u200f1',
 };
 
 const WORDS = 'must be an id of printable characters (no line end, control or bidi character).';

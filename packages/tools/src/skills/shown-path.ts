@@ -1,6 +1,4 @@
-// Control, line-breaking and bidi characters: a file name may hold any of them but `/` and NUL.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+import { escapeUnprintable } from '@gemloop/core/internal';
 
 /**
  * A path inside a skills folder as errors show it: each control, line-breaking or bidi character
@@ -10,8 +8,6 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-
  * @internal
  */
 export function shownPath(path: string): string {
-  return path.replace(
-    UNPRINTABLE,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  // Control, line-breaking and bidi characters: a file name may hold any of them but `/` and NUL.
+  return escapeUnprintable(path);
 }

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { LOOPBACK_HOSTNAME } from '@gemloop/core/internal';
+import { escapeUnprintable, LOOPBACK_HOSTNAME } from '@gemloop/core/internal';
 import type { AddressPolicy } from './check-address.ts';
 import type { HostPolicy } from './check-url.ts';
 import { checkUrl } from './check-url.ts';
@@ -139,10 +139,6 @@ export async function fetchWebPage(options: FetchWebPageOptions): Promise<Fetche
   }
 }
 
-// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows.
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const MAX_REASON_LENGTH = 100;
 
 /**
@@ -152,10 +148,7 @@ const MAX_REASON_LENGTH = 100;
  * written as visible escapes (`\u001b`) and the phrase is cut at 100 characters.
  */
 function describeReason(reason: string): string {
-  const shown = reason.replace(
-    UNSAFE,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const shown = escapeUnprintable(reason);
   return shown.length > MAX_REASON_LENGTH ? `${shown.slice(0, MAX_REASON_LENGTH)}…` : shown;
 }
 

@@ -1,6 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
-import { cutText, secretForms, withoutCutKey, withoutCutKeyAtStart } from '@gemloop/core/internal';
+import {
+  cutText,
+  secretForms,
+  UNPRINTABLE,
+  withoutCutKey,
+  withoutCutKeyAtStart,
+} from '@gemloop/core/internal';
 
 /** The most characters of a stdio server's stderr kept for its error: enough for a stack trace. */
 const TAIL_CHARS = 8192;
@@ -15,14 +21,13 @@ const MIN_CUT_SECRET_LENGTH = 8;
 // (window titles, OSC 8 links), taken out whole so a coloured `Error:` reads as its text.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: taking them out is the point
 const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-// Then every other control, line-breaking and bidi character but the line feed and the tab.
-const UNPRINTABLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: taking them out is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` without terminal escapes nor control characters, its line feeds and tabs kept. */
 function plainStderr(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, '').replace(UNPRINTABLE, '');
+  // Then every other control, line-breaking and bidi character but the line feed and the tab.
+  return text
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(UNPRINTABLE, (char) => (char === '\n' || char === '\t' ? char : ''));
 }
 
 /**

@@ -74,7 +74,7 @@ describe('connectMcpStdio reading a dying server stderr', { timeout: 60_000 }, (
 
   it('terminal escapes are taken out of the message and the stderr it carries; colours leave their text', async () => {
     const { error, logged } = await failedConnect(`
-      process.stderr.write('\\u001b[31mError:\\u001b[0m boom\\r\\n\\u001b[2J\\u001b]8;;http://evil\\u0007click\\u001b]8;;\\u0007 \\u202eforged\\n', () => process.exit(1));
+      process.stderr.write('\\u001b[31mError:\\u001b[0m boom\\r\\n\\u001b[2J\\u001b]8;;http://evil\\u0007click\\u001b]8;;\\u0007 \\u202e\\u061cforged\\n', () => process.exit(1));
     `);
     expect(error.message).toContain('Error: boom\nclick forged');
     expect(error.message).not.toMatch(CONTROL);

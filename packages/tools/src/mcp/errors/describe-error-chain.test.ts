@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
+import {
+  describeErrorChain,
+  findErrorCode,
+  redactError,
+  withoutControls,
+} from './describe-error-chain.ts';
 
 // What the MCP tools say of a transport or server failure: Node's `fetch failed` hides the reason
 // in `cause` (undici), and a connect to several addresses fails with an AggregateError whose
@@ -96,5 +101,11 @@ describe('redactError', () => {
     // The secret cannot leave through the cause either.
     expect(copy.cause).toBeUndefined();
     expect(JSON.stringify(copy, Object.getOwnPropertyNames(copy))).not.toContain('sk-secret');
+  });
+});
+
+describe('withoutControls', () => {
+  it('takes out controls, separators and every bidi character (an Arabic letter mark was kept)', () => {
+    expect(withoutControls('a\u001b[2Jb\u2028c\u061cd\u200ee\u202ef\u2066g')).toBe('a[2Jbcdefg');
   });
 });

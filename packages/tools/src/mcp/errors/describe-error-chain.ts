@@ -1,4 +1,4 @@
-import { cutText } from '@gemloop/core/internal';
+import { cutText, UNPRINTABLE } from '@gemloop/core/internal';
 
 /**
  * The message of an error and of the causes it wraps (Node's `fetch failed` hides the reason in
@@ -113,10 +113,6 @@ export function plainErrorDetail(text: string, redact: (text: string) => string)
 export function withoutControls(text: string): string {
   return text.replace(UNPRINTABLE, '');
 }
-
-const UNPRINTABLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: taking them out is the point
-  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** The most characters of a server's own name an error or a log line shows. @internal */
 export const MAX_MCP_SERVER_NAME_LENGTH = 100;
