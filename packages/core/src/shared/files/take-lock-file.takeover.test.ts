@@ -395,31 +395,57 @@ describe('takeLockFile with a fresh lock moved aside, and dead claimers in a row
     },
   );
 
-  it('takes a lock over behind eight dead claimers in a row, and removes their claims', async () => {
+  it.each([
+    ['looking older than the grace', true],
+    ['made just now (the record decides, not the age)', false],
+  ])(
+    'takes a lock over behind eight dead claimers in a row, their claims %s, and removes them',
+    async (_, aged) => {
+      await warmUp();
+      await writeStaleLock();
+      const stat = await files.stat(lockFile, { bigint: true });
+      const judged = `${stat.ino}-${stat.mtimeNs}`;
+      // Eight takers claimed the stale lock one after another and died (killed) before moving it:
+      // each claim holds a record whose process is not running (past Linux's largest pid), and
+      // looks older than the grace (the old claims were judged by their age alone).
+      const dead = JSON.stringify({
+        pid: 4_194_305,
+        hostname: (await import('node:os')).hostname(),
+        startedAt: 1,
+        threadId: 0,
+        token: 'dead-claimer',
+      });
+      let claim = `${lockFile}.${judged}.stale`;
+      for (let index = 0; index < 8; index++) {
+        await writeFile(claim, dead);
+        const claimStat = await files.stat(claim, { bigint: true });
+        claim = `${lockFile}.${judged}.g${claimStat.ino}-${claimStat.mtimeNs}.stale`;
+      }
+      // Before: every taking stepped past eight claims and gave up: the lock was held for good.
+      const found = await takeLockFile(lockFile, {
+        calls: aged ? { ...plain, open: claimsAged } : plain,
+      });
+      expect(found.status).toBe('taken');
+      await releaseAll([found]);
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
+
+  it('never steps past another host’s claim, however old it looks (its claimer cannot be checked)', async () => {
     await warmUp();
     await writeStaleLock();
     const stat = await files.stat(lockFile, { bigint: true });
-    const judged = `${stat.ino}-${stat.mtimeNs}`;
-    // Eight takers claimed the stale lock one after another and died (killed) before moving it:
-    // each claim holds a record whose process is not running (past Linux's largest pid), and
-    // looks older than the grace (the old claims were judged by their age alone).
-    const dead = JSON.stringify({
-      pid: 4_194_305,
-      hostname: (await import('node:os')).hostname(),
-      startedAt: 1,
-      threadId: 0,
-      token: 'dead-claimer',
-    });
-    let claim = `${lockFile}.${judged}.stale`;
-    for (let index = 0; index < 8; index++) {
-      await writeFile(claim, dead);
-      const claimStat = await files.stat(claim, { bigint: true });
-      claim = `${lockFile}.${judged}.g${claimStat.ino}-${claimStat.mtimeNs}.stale`;
-    }
-    // Before: every taking stepped past eight claims and gave up: the lock was held for good.
+    const claim = `${lockFile}.${stat.ino}-${stat.mtimeNs}.stale`;
+    // A record-less lock is stale for every host; a taker on another host claimed it.
+    await writeFile(
+      claim,
+      JSON.stringify({ pid: 1, hostname: 'another-host', startedAt: 1, threadId: 0, token: 'x' }),
+    );
     const found = await takeLockFile(lockFile, { calls: { ...plain, open: claimsAged } });
-    expect(found.status).toBe('taken');
-    await releaseAll([found]);
-    expect(await readdir(folder)).toEqual([]);
+    expect(found).toMatchObject({ status: 'held', holder: undefined });
+    expect((await readdir(folder)).sort()).toEqual([
+      'data.lock',
+      `data.lock.${stat.ino}-${stat.mtimeNs}.stale`,
+    ]);
   });
 });

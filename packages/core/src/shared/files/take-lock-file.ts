@@ -363,8 +363,9 @@ async function removeStale(takeover: Takeover): Promise<void> {
     if (!found.regular || !isDeadClaim(found, own)) return;
     claim = `${lockFile}.${judged.id}.g${found.id}.stale`;
   }
-  // The exit hook removes the claim if this thread ends mid-takeover (a worker terminated): its
-  // record, this process's, would be a live claimer's to every taker until the process ends.
+  // The exit hook removes the claim if this thread exits mid-takeover (`process.exit` in a worker;
+  // not `worker.terminate()`, which runs no hook): its record, this process's, is a live
+  // claimer's to every taker until the process ends.
   table.held.set(claim, own.token);
   installExitHook(table);
   try {
