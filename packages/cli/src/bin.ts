@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { main } from './cli.ts';
 
 /** The process's output streams, each dropped once it failed, and the first failure told. */
 type Outputs = {
@@ -50,7 +49,35 @@ function guardOutputs(): Outputs {
   };
 }
 
+/**
+ * Ends the process on an error no command caught (a module the command loaded that rejects a
+ * promise nobody awaits or throws from a callback, a throw out of `main`): one line on stderr and
+ * exit 1. Before, Node's report printed the source line, the stack with the install's paths and the
+ * message raw: a password the module quoted, a terminal escape. The message goes through
+ * `describeImportFailure` (the shell's credentials redacted, controls escaped, cut at 1,000),
+ * loaded only now: it brings @gemloop/core's redactor, ~0.2 s a start no command should pay.
+ */
+function guardCrashes(outputs: Outputs): void {
+  let crashing = false;
+  const crashed = (error: unknown): void => {
+    if (crashing) return;
+    crashing = true;
+    void import('./describe-import-failure.ts')
+      .then(({ describeImportFailure }) => describeImportFailure(error, process.env))
+      .catch(() => 'its message could not be shown')
+      .then((shown) => {
+        outputs.stderr(`gemloop: unexpected error: ${shown}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('uncaughtException', crashed);
+  process.on('unhandledRejection', crashed);
+}
+
 const outputs = guardOutputs();
+guardCrashes(outputs);
+// Loaded once the net is in place: a throw while loading the CLI is caught by it too.
+const { main } = await import('./cli.ts');
 const code = await main(process.argv.slice(2), {
   stdout: outputs.stdout,
   stderr: outputs.stderr,

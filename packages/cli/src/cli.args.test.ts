@@ -163,20 +163,39 @@ describe('gemloop probe arguments', () => {
     }
   });
 
-  it('requires --base-url, a known --auth and a key, before any request', async () => {
+  // Worded as every command's refusals (lockscli45, attack44d's note): `gemloop probe: ` first,
+  // the value given in quotes (an empty one was `got .`).
+  it('requires --base-url, a known --auth and --api and a key, before any request', async () => {
     const noUrl = io(key);
     expect(await main(['probe'], noUrl)).toBe(2);
-    expect(noUrl.err()).toMatch(/^--base-url is required\./);
+    expect(noUrl.err()).toMatch(/^gemloop probe: --base-url is required\./);
     const badAuth = io(key);
     expect(
       await main(['probe', '--base-url', 'http://127.0.0.1:9', '--auth', 'basic\x1b[2J'], badAuth),
     ).toBe(2);
     // The terminal escape is shown, not run.
-    expect(badAuth.err()).toBe('--auth must be bearer or x-goog-api-key; got basic\\u001b[2J.\n');
+    expect(badAuth.err()).toBe(
+      'gemloop probe: --auth must be bearer or x-goog-api-key; got "basic\\\\u001b[2J".\n',
+    );
+    for (const [flag, accepted] of [
+      ['--auth', 'bearer or x-goog-api-key'],
+      ['--api', 'interactions or generateContent'],
+    ]) {
+      const empty = io(key);
+      expect(await main(['probe', '--base-url', 'http://127.0.0.1:9', `${flag}=`], empty)).toBe(2);
+      expect(empty.err()).toBe(`gemloop probe: ${flag} must be ${accepted}; got "".\n`);
+    }
+    const both = io(key);
+    expect(await main(['probe', '--fake', '--base-url', 'http://127.0.0.1:9'], both)).toBe(2);
+    expect(both.err()).toBe(
+      'gemloop probe: --fake and --base-url exclude each other: --fake probes a fake it starts.\n',
+    );
     for (const env of [{}, { GEMINI_API_KEY: '' }, { GOOGLE_API_KEY: '' }]) {
       const noKey = io(env);
       expect(await main(['probe', '--base-url', 'http://127.0.0.1:9'], noKey)).toBe(2);
-      expect(noKey.err()).toBe('Set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n');
+      expect(noKey.err()).toBe(
+        'gemloop probe: set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n',
+      );
     }
   });
 
@@ -196,11 +215,15 @@ describe('gemloop probe arguments', () => {
         ['--base-url', 'https://gateway.example', '--api-version', 'v1?x'],
         /apiVersion must be a version/,
       ],
+      // Before the fake is started and the line that says it is probed.
+      [['--fake', '--model', 'gemini/../x'], /model must be a model id/],
     ];
     for (const [args, message] of cases) {
       const run = io(key);
       expect(await main(['probe', ...args], run)).toBe(2);
-      expect(run.err()).toMatch(/^gemloop probe: /);
+      // The refusal alone: the line that says what the probe will send came before it.
+      expect(run.err()).toMatch(/^gemloop probe: [^\n]*\n$/);
+      expect(run.err()).not.toContain('requests, each answer allowed');
       expect(run.err()).toMatch(message);
       expect(run.err()).not.toContain('args-key-0001');
       expect(run.out()).toBe('');
@@ -215,7 +238,7 @@ describe('gemloop probe arguments', () => {
         value,
       ).toBe(2);
       expect(run.err()).toBe(
-        `gemloop probe: --timeout ${value}: give the seconds one answer may take, a number above 0 and at most 86400 (default 60).\n`,
+        `gemloop probe: --timeout ${JSON.stringify(value)}: give the seconds one answer may take, a number above 0 and at most 86400 (default 60).\n`,
       );
       expect(run.sent).toEqual([]);
       expect(run.out()).toBe('');

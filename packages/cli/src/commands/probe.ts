@@ -1,9 +1,10 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { checkProbeOptions } from '../probe/check-probe-options.ts';
 import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeLine, formatProbeReport } from '../probe/format-probe-report.ts';
-import type { ProbeAuth } from '../probe/probe-types.ts';
+import type { ProbeAuth, RunProbeOptions } from '../probe/probe-types.ts';
 import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
 import { runProbe } from '../probe/run-probe.ts';
 
@@ -42,6 +43,15 @@ Options:
 /** The longest `--timeout`, in seconds: a day, as `gemloop eval --timeout-ms`. */
 const MAX_TIMEOUT_SECONDS = 86_400;
 
+/**
+ * A flag's value as every command's refusal quotes it: escaped, cut at 100 characters, in quotes
+ * (an empty one was shown as `got .`).
+ */
+function quoted(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(escapeControls(text.length > 100 ? `${text.slice(0, 100)}...` : text));
+}
+
 /** `gemloop probe`: the gateway conformance probe. */
 export const probeCommand: CliCommand = {
   summary: COMMAND_SUMMARIES.probe,
@@ -65,40 +75,48 @@ export const probeCommand: CliCommand = {
     if (typeof values === 'number') return values;
     if (timeoutMsOf(values) === undefined) {
       io.stderr(
-        `gemloop probe: --timeout ${escapeControls(String(values['timeout']).slice(0, 100))}: give the seconds one answer may take, a number above 0 and at most ${MAX_TIMEOUT_SECONDS} (default 60).\n`,
+        `gemloop probe: --timeout ${quoted(values['timeout'])}: give the seconds one answer may take, a number above 0 and at most ${MAX_TIMEOUT_SECONDS} (default 60).\n`,
       );
       return 2;
     }
     const api = values['api'];
     if (api !== undefined && api !== 'interactions' && api !== 'generateContent') {
       io.stderr(
-        `--api must be interactions or generateContent; got ${escapeControls(String(api))}.\n`,
+        `gemloop probe: --api must be interactions or generateContent; got ${quoted(api)}.\n`,
       );
       return 2;
     }
     if (values['fake'] === true) {
       if (values['base-url'] !== undefined) {
-        io.stderr('--fake and --base-url exclude each other: --fake probes a fake it starts.\n');
+        io.stderr(
+          'gemloop probe: --fake and --base-url exclude each other: --fake probes a fake it starts.\n',
+        );
         return 2;
       }
       return probeFake(values, io);
     }
     const baseUrl = values['base-url'];
     if (typeof baseUrl !== 'string') {
-      io.stderr(`--base-url is required. Or use --fake to try the probe offline.\n\n${USAGE}`);
+      io.stderr(
+        `gemloop probe: --base-url is required. Or use --fake to try the probe offline.\n\n${USAGE}`,
+      );
       return 2;
     }
     const auth = values['auth'];
     if (auth !== undefined && auth !== 'bearer' && auth !== 'x-goog-api-key') {
-      io.stderr(`--auth must be bearer or x-goog-api-key; got ${escapeControls(String(auth))}.\n`);
+      io.stderr(`gemloop probe: --auth must be bearer or x-goog-api-key; got ${quoted(auth)}.\n`);
       return 2;
     }
     const apiKey = io.env['GEMINI_API_KEY'] || io.env['GOOGLE_API_KEY'];
     if (apiKey === undefined || apiKey === '') {
-      io.stderr('Set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n');
+      io.stderr('gemloop probe: set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n');
       return 2;
     }
-    return probeAndPrint(baseUrl, apiKey, auth as ProbeAuth | undefined, values, io);
+    return probeAndPrint(
+      probeOptionsOf(baseUrl, apiKey, auth as ProbeAuth | undefined, values, io),
+      values,
+      io,
+    );
   },
 };
 
@@ -108,6 +126,9 @@ export const probeCommand: CliCommand = {
  * and stops it.
  */
 async function probeFake(values: Record<string, string | boolean | undefined>, io: CliIo) {
+  // The fake's address is not known yet: any loopback one checks the other options, before the
+  // fake is started and the line that says it is probed.
+  if (refused(probeOptionsOf('http://127.0.0.1', 'fake', undefined, values, io), io)) return 2;
   const { INSTALL_TESTING, loadTesting } = await import('../fake/load-testing.ts');
   if ((await loadTesting()) === undefined) {
     io.stderr(`gemloop probe: ${INSTALL_TESTING}\n`);
@@ -128,48 +149,81 @@ async function probeFake(values: Record<string, string | boolean | undefined>, i
   try {
     // On stderr, as every line that is not the report: with --json, stdout is the JSON alone.
     io.stderr(`gemloop probe: probing the fake Gemini of gemloop fake (the demo model)\n`);
-    return await probeAndPrint(running.url, 'fake', undefined, values, io);
+    return await probeAndPrint(
+      probeOptionsOf(running.url, 'fake', undefined, values, io),
+      values,
+      io,
+    );
   } finally {
     await running.close();
   }
 }
 
-async function probeAndPrint(
+/** The probe's options as this command gives them: the base URL, key and time limit always set. */
+type ProbeCommandOptions = RunProbeOptions & { baseUrl: string; apiKey: string; timeoutMs: number };
+
+function probeOptionsOf(
   baseUrl: string,
   apiKey: string,
   auth: ProbeAuth | undefined,
   values: Record<string, string | boolean | undefined>,
   io: CliIo,
+): ProbeCommandOptions {
+  return {
+    baseUrl,
+    apiKey,
+    auth,
+    allowInsecureHttp: values['allow-insecure-http'] === true,
+    model: values['model'] as string | undefined,
+    apiVersion: values['api-version'] as string | undefined,
+    fetch: io.fetch,
+    timeoutMs: timeoutMsOf(values) as number,
+    // A timed-out line names the flag the user can change, not the library's option.
+    timeoutName: '--timeout',
+    onRecord: (record) => io.stderr(`${formatProbeLine(record)}\n`),
+  };
+}
+
+/**
+ * Whether the options are refused (`checkProbeOptions`, as the probe checks them again), told in
+ * one line: checked before any line that says what would be sent, so a bad --model or --base-url
+ * is refused alone.
+ */
+function refused(options: ProbeCommandOptions, io: CliIo): boolean {
+  const { sanitize } = createProbeSanitizer(options);
+  try {
+    checkProbeOptions(options, sanitize);
+    return false;
+  } catch (error) {
+    io.stderr(
+      `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
+    );
+    return true;
+  }
+}
+
+async function probeAndPrint(
+  options: ProbeCommandOptions,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
 ): Promise<number> {
+  if (refused(options, io)) return 2;
   try {
     const interactions = values['api'] === 'interactions';
     const probe = interactions ? runInteractionsProbe : runProbe;
-    const timeoutMs = timeoutMsOf(values) as number;
     // The requests go one after another, each allowed timeoutMs: against a gateway that never
     // answers that is minutes. Say so first, then a line per check as it finishes, on stderr.
     io.stderr(
-      `gemloop probe: ${interactions ? '3 requests' : 'about 12 requests'}, each answer allowed ${timeoutMs / 1000} s (--timeout); a line per check as it finishes:\n`,
+      `gemloop probe: ${interactions ? '3 requests' : 'about 12 requests'}, each answer allowed ${options.timeoutMs / 1000} s (--timeout); a line per check as it finishes:\n`,
     );
-    const report = await probe({
-      baseUrl,
-      apiKey,
-      auth,
-      allowInsecureHttp: values['allow-insecure-http'] === true,
-      model: values['model'] as string | undefined,
-      apiVersion: values['api-version'] as string | undefined,
-      fetch: io.fetch,
-      timeoutMs,
-      // A timed-out line names the flag the user can change, not the library's option.
-      timeoutName: '--timeout',
-      onRecord: (record) => io.stderr(`${formatProbeLine(record)}\n`),
-    });
+    const report = await probe(options);
     io.stdout(
       values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report),
     );
     return report.ok ? 0 : 1;
   } catch (error) {
     // The report is sanitised by runProbe; an error that escaped it goes through the same gate.
-    const { sanitize } = createProbeSanitizer({ apiKey, baseUrl });
+    const { sanitize } = createProbeSanitizer(options);
     io.stderr(
       `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
     );

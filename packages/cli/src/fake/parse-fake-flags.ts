@@ -70,8 +70,13 @@ export function parseFakeFlags(values: RawFakeFlags, mistakes: readonly string[]
       : modelsText === 'pattern'
         ? 'pattern'
         : splitList(modelsText);
-  if (Array.isArray(models) && models.length === 0) {
-    throw flagError('--models', String(modelsText), [
+  // A model name holds no control or bidi character: one reached every client raw (the model
+  // list, the "not found" errors), where a client that prints it runs the escape.
+  const refusedName = Array.isArray(models)
+    ? models.find((name) => escapeControls(name) !== name)
+    : undefined;
+  if ((Array.isArray(models) && models.length === 0) || refusedName !== undefined) {
+    throw flagError('--models', refusedName ?? String(modelsText), [
       'pattern',
       'a comma-separated list of models',
     ]);

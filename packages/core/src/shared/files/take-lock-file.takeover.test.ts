@@ -134,14 +134,14 @@ describe('takeLockFile on a file system without hard links', () => {
 });
 
 describe('takeLockFile with a taker paused mid-takeover', () => {
-  it('leaves the lock alone when more than its claim’s trust passed between the claim and the removal', async () => {
+  it('a taker paused 11 s after its claim still takes the lock over alone: its claim is a live claimer’s', async () => {
     await writeStaleLock();
     const stat = await files.stat(lockFile, { bigint: true });
     const claim = `${lockFile}.${stat.ino}-${stat.mtimeNs}.stale`;
     let clock = 0;
     let other: Promise<TakeLockFileResult> | undefined;
-    // A has linked its claim and read it back; then A is paused (11 s on its clock) while B, seeing
-    // A's claim older than the grace, removes it, claims the lock itself and takes it over.
+    // A has made its claim and read it back; then A is paused (11 s on its clock) while B meets
+    // A's claim looking older than the grace (before lockscli45 B stepped past it and took over).
     const pause = async (): Promise<void> => {
       other = takeLockFile(lockFile, {
         calls: { ...plain, open: openWith(claim, { oldChange: true }) },
@@ -155,10 +155,12 @@ describe('takeLockFile with a taker paused mid-takeover', () => {
     });
     const b = await other;
     const taken = takenOf([a, b]);
-    // Before: A removed B's fresh lock by its name and took the lock too.
+    // Before: A removed B's fresh lock by its name and took the lock too. leftovers49: B took
+    // A's claim for a dead claimer's and took the lock over, A left it. Now A's claim holds A's
+    // record, a live claimer's however old it looks: B leaves the lock to A, which takes it over.
     expect(taken).toHaveLength(1);
-    expect(b?.status).toBe('taken');
-    expect(a).toMatchObject({ status: 'held', sameProcess: true });
+    expect(a.status).toBe('taken');
+    expect(b).toMatchObject({ status: 'held' });
     await releaseAll(taken);
     expect(await readdir(folder)).toEqual([]);
   });
@@ -278,14 +280,14 @@ describe('takeLockFile takeovers that race', () => {
     expect(await readdir(folder)).toEqual([]);
   });
 
-  it('a taker paused past the grace just before it removes the lock leaves the lock it finds', async () => {
+  it('a taker paused past the grace just before it moves the lock aside takes it over alone', async () => {
     await warmUp();
     await writeStaleLock();
     let clock = 0;
     let other: Promise<TakeLockFileResult> | undefined;
     // A has claimed the stale lock and found it still the one it judged; it is paused (11 s on its
-    // clock) just before it removes the lock, while B, taking A's claim for a dead claimer's,
-    // takes the lock over and holds a fresh one.
+    // clock) just before it moves the lock aside, while B meets A's claim looking 10 s old (before
+    // lockscli45 B took it for a dead claimer's and took the lock over).
     const pause = async (path: string): Promise<void> => {
       if (path !== lockFile || other !== undefined) return;
       other = takeLockFile(lockFile, {
@@ -310,11 +312,140 @@ describe('takeLockFile takeovers that race', () => {
     });
     const b = await other;
     const taken = takenOf([a, b]);
-    // Before: A removed B's fresh lock by its name and took the lock too.
+    // Before: A removed B's fresh lock by its name and took the lock too. leftovers49: B took
+    // A's claim for a dead claimer's and took the lock over, A left it. Now A's claim holds A's
+    // record, a live claimer's however old it looks: B leaves the lock to A, which takes it over.
     expect(taken).toHaveLength(1);
-    expect(b?.status).toBe('taken');
-    expect(a).toMatchObject({ status: 'held', sameProcess: true });
+    expect(a.status).toBe('taken');
+    expect(b).toMatchObject({ status: 'held' });
     await releaseAll(taken);
     expect(await readdir(folder)).toEqual([]);
+  });
+});
+
+// lockscli45 (what leftovers49 left): a taker paused, or a third writer come, between moving a
+// fresh lock aside and putting it back; and a lock behind more dead claimers than a takeover
+// stepped past. A claim now holds its claimer's record and is a dead one's only when its claimer
+// is gone, as a lock is judged: a live claimer, however long paused, is never stepped past.
+describe('takeLockFile with a fresh lock moved aside, and dead claimers in a row', () => {
+  async function warmUp(): Promise<void> {
+    await releaseAll([await takeLockFile(lockFile)]);
+  }
+
+  /** `open` whose handles of claims report a change time an hour back (as a claimer paused 10 s). */
+  const claimsAged: LockFileCalls['open'] = (async (
+    opened: string,
+    ...rest: [string | number, number?]
+  ) => {
+    const handle = await files.open(opened, ...rest);
+    if (!opened.endsWith('.stale')) return handle;
+    const stat = handle.stat.bind(handle);
+    return Object.assign(handle, {
+      stat: async (options?: { bigint?: boolean }) =>
+        Object.assign(await stat(options as { bigint: true }), {
+          ctimeMs: BigInt(hourAgo().getTime()),
+        }),
+    });
+  }) as LockFileCalls['open'];
+
+  // A moved-aside file: `<lock>.<inode>-<time>.<uuid>.stale`.
+  const isAside = (path: string): boolean => /\.[\da-f]{8}-[\da-f-]{27}\.stale$/.test(path);
+
+  it.each([
+    ['paused past a claim’s trust (6 s on its clock)', 'pause'],
+    ['a third writer taking the free name', 'third writer'],
+  ] as const)(
+    'a taker that finds its claim stepped past and its lock replaced, then is %s before it puts the lock back: one writer holds the lock',
+    async (_, between) => {
+      await warmUp();
+      await writeStaleLock();
+      let clock = 0;
+      let b: Promise<TakeLockFileResult> | undefined;
+      let d: Promise<TakeLockFileResult> | undefined;
+      // A has claimed the stale lock and checked it is still the one it judged; just before A
+      // moves it aside, B (to whom A's claim looks 10 s old) runs to its end. Then, once A has
+      // moved what is under the name aside and before it puts it back, A pauses or D runs.
+      const calls: LockFileCalls = {
+        ...plain,
+        rename: async (from, to) => {
+          if (String(from) === lockFile && b === undefined) {
+            b = takeLockFile(lockFile, { calls: { ...plain, open: claimsAged } });
+            await b;
+          }
+          return files.rename(from, to);
+        },
+        open: (async (opened: string, ...rest: [string | number, number?]) => {
+          if (isAside(opened)) {
+            if (between === 'pause') clock += 6_000;
+            else if (d === undefined) {
+              d = takeLockFile(lockFile);
+              await d;
+            }
+          }
+          return files.open(opened, ...rest);
+        }) as LockFileCalls['open'],
+      };
+      const a = await takeLockFile(lockFile, { calls, now: () => clock });
+      const taken = takenOf([a, await b, await d]);
+      // Before: B took the lock over; A moved B's fresh lock aside and, paused, did not put it
+      // back (A took the free name next), or found D at the name: B and A, or B and D, held it.
+      expect(taken).toHaveLength(1);
+      await releaseAll(taken);
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['looking older than the grace', true],
+    ['made just now (the record decides, not the age)', false],
+  ])(
+    'takes a lock over behind eight dead claimers in a row, their claims %s, and removes them',
+    async (_, aged) => {
+      await warmUp();
+      await writeStaleLock();
+      const stat = await files.stat(lockFile, { bigint: true });
+      const judged = `${stat.ino}-${stat.mtimeNs}`;
+      // Eight takers claimed the stale lock one after another and died (killed) before moving it:
+      // each claim holds a record whose process is not running (past Linux's largest pid), and
+      // looks older than the grace (the old claims were judged by their age alone).
+      const dead = JSON.stringify({
+        pid: 4_194_305,
+        hostname: (await import('node:os')).hostname(),
+        startedAt: 1,
+        threadId: 0,
+        token: 'dead-claimer',
+      });
+      let claim = `${lockFile}.${judged}.stale`;
+      for (let index = 0; index < 8; index++) {
+        await writeFile(claim, dead);
+        const claimStat = await files.stat(claim, { bigint: true });
+        claim = `${lockFile}.${judged}.g${claimStat.ino}-${claimStat.mtimeNs}.stale`;
+      }
+      // Before: every taking stepped past eight claims and gave up: the lock was held for good.
+      const found = await takeLockFile(lockFile, {
+        calls: aged ? { ...plain, open: claimsAged } : plain,
+      });
+      expect(found.status).toBe('taken');
+      await releaseAll([found]);
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
+
+  it('never steps past another host’s claim, however old it looks (its claimer cannot be checked)', async () => {
+    await warmUp();
+    await writeStaleLock();
+    const stat = await files.stat(lockFile, { bigint: true });
+    const claim = `${lockFile}.${stat.ino}-${stat.mtimeNs}.stale`;
+    // A record-less lock is stale for every host; a taker on another host claimed it.
+    await writeFile(
+      claim,
+      JSON.stringify({ pid: 1, hostname: 'another-host', startedAt: 1, threadId: 0, token: 'x' }),
+    );
+    const found = await takeLockFile(lockFile, { calls: { ...plain, open: claimsAged } });
+    expect(found).toMatchObject({ status: 'held', holder: undefined });
+    expect((await readdir(folder)).sort()).toEqual([
+      'data.lock',
+      `data.lock.${stat.ino}-${stat.mtimeNs}.stale`,
+    ]);
   });
 });

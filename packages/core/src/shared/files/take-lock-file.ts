@@ -44,10 +44,11 @@ export type LockFileRecord = {
 export const UNREADABLE_LOCK_GRACE_MS = 10_000;
 
 /**
- * How long after making its claim a taker still acts on it (removes the lock by its name): half
- * of {@link UNREADABLE_LOCK_GRACE_MS}, after which any other taker takes the claim for a dead
- * claimer's and removes it. A taker paused longer (a stopped process, a suspended machine) leaves
- * the lock and its claim alone; the margin also covers a file server's clock a few seconds off.
+ * How long after moving a lock aside a taker still puts back one that is not the lock it judged:
+ * half of {@link UNREADABLE_LOCK_GRACE_MS}. A claim is a dead claimer's only when its claimer is
+ * gone, so the lock under the name is the judged one when its claimer moves it; this is the
+ * defence for a judgement that was wrong (a record-less lock whose creator was paused past the
+ * grace), not the rule that keeps two holders apart.
  * @internal
  */
 export const CLAIM_TRUST_MS: number = UNREADABLE_LOCK_GRACE_MS / 2;
@@ -100,7 +101,6 @@ export async function takeLockFile(
   } = {},
 ): Promise<TakeLockFileResult> {
   const table = lockTable();
-  await sweepClaims(calls, lockFile, table);
   const own: LockFileRecord = {
     pid: process.pid,
     hostname: (require('node:os') as typeof Os).hostname(),
@@ -110,6 +110,7 @@ export async function takeLockFile(
     token: crypto.randomUUID(),
   };
   const text = `${JSON.stringify(own)}\n`;
+  await sweepClaims({ calls, lockFile, table, own });
   // A few rounds: a stale lock removed, or a holder that released meanwhile, ends a round.
   for (let round = 0; round < 5; round++) {
     if (await create(calls, lockFile, text, mode)) {
@@ -126,7 +127,7 @@ export async function takeLockFile(
     if (!head.regular) return { status: 'not-a-file' };
     const holder = parseRecord(head.raw);
     if (isStale(holder, head.ageMs, own)) {
-      await removeStale({ calls, lockFile, judged: head, now, mode });
+      await removeStale({ calls, lockFile, judged: head, now, mode, own, text, table });
       // A takeover means a taker died here: the next taking looks for claims it left.
       table.swept.delete(path().dirname(lockFile));
       continue;
@@ -311,58 +312,83 @@ type Takeover = {
   judged: LockHead;
   now: () => number;
   mode: number | undefined;
+  /** The taker's record, and its text: a claim holds it, as a lock does. */
+  own: LockFileRecord;
+  text: string;
+  table: LockTable;
 };
 
-/** How many dead claimers' claims of one lock a takeover steps past before it gives up. */
-const MAX_CLAIM_HOPS = 8;
+/**
+ * How many dead claimers' claims of one lock a takeover steps past: a hang guard (at 8, eight
+ * claimers killed in a row left the lock unreachable for good, each claim kept while it is judged).
+ */
+const MAX_CLAIM_HOPS = 1_000;
+
+/**
+ * Whether a claim is a dead claimer's: judged as a lock is (`isStale`), by the record its claimer
+ * wrote in it. Never by its age alone while it holds a record: a claimer paused past any grace
+ * (a stopped process, a suspended machine) is still at work, and a taker that stepped past its
+ * claim would move a lock taken since (two holders). A claim with no record (its claimer died
+ * between creating and writing it, or an older gemloop's empty claim) by its age.
+ */
+function isDeadClaim(found: LockHead, own: LockFileRecord): boolean {
+  return isStale(parseRecord(found.raw), found.changedMsAgo, own);
+}
 
 /**
  * Removes a stale lock, never a fresh one that took the name since it was judged. The taker
  * claims the judged lock: a file created with `O_EXCL` under a name made of the judged file's
- * inode and modification time, so one taker of that lock goes on. A claim untouched for longer
- * than `UNREADABLE_LOCK_GRACE_MS` is a dead claimer's: it is never removed by name while the lock
- * may still be the judged one (two takers that met one such claim removed each other's fresh
- * claim by its name, and both took the lock over); the takers step to the next claim instead,
- * named after the dead one, which again one of them alone creates. A claimer acts on its claim
- * only within {@link CLAIM_TRUST_MS} of making it (past that, it may be taken for a dead one's),
- * and then moves the lock to a name of its own rather than removing it by name: what it moved is
- * read, and a fresh lock that took the name meanwhile (a pause of any length before the move) is
- * put back, never removed. Needs no hard links (FAT/exFAT, some network mounts) but to put a lock
- * back, where `O_EXCL` creation stands in.
+ * inode and modification time, holding the taker's record, so one taker of that lock goes on.
+ * A claim is a dead claimer's only when its claimer is gone (`isDeadClaim`): a live claimer
+ * however long paused is never stepped past, so nobody but it moves the judged lock, and what it
+ * moves is that lock. A dead claim is never removed by name while the lock may still be the
+ * judged one (two takers that met one such claim removed each other's fresh claim by its name,
+ * and both took the lock over); the takers step to the next claim instead, named after the dead
+ * one, which again one of them alone creates. The claimer moves the lock to a name of its own
+ * (`moveAside`), then removes every claim it stepped past: the lock is no longer the judged one.
+ * Needs no hard links (FAT/exFAT, some network mounts) but to put a lock back, where `O_EXCL`
+ * creation stands in.
  */
 async function removeStale(takeover: Takeover): Promise<void> {
-  const { calls, lockFile, judged, now } = takeover;
-  const claimedAt = now();
+  const { calls, lockFile, judged, own, text, table } = takeover;
   const claims: string[] = [];
   let claim = `${lockFile}.${judged.id}.stale`;
   for (let hop = 0; ; hop++) {
     if (hop === MAX_CLAIM_HOPS) return;
     claims.push(claim);
-    if (await create(calls, claim, '', undefined)) break;
+    if (await create(calls, claim, text, undefined)) break;
     const found = await readHead(calls, claim).catch(() => 'missing' as const);
     if (found === 'missing') return; // Swept: the lock is no longer the judged one.
     // Claimed by a live taker: it takes the lock over.
-    if (found.changedMsAgo <= UNREADABLE_LOCK_GRACE_MS) return;
+    if (!found.regular || !isDeadClaim(found, own)) return;
     claim = `${lockFile}.${judged.id}.g${found.id}.stale`;
   }
-  // Paused: the claim, still this taker's, ages into a dead one's and the next claim goes on.
-  if (now() - claimedAt >= CLAIM_TRUST_MS) return;
-  const current = await readHead(calls, lockFile).catch(() => 'missing' as const);
-  if (current !== 'missing' && current.id === judged.id && current.raw === judged.raw) {
-    await moveAside(takeover);
+  // The exit hook removes the claim if this thread exits mid-takeover (`process.exit` in a worker;
+  // not `worker.terminate()`, which runs no hook): its record, this process's, is a live
+  // claimer's to every taker until the process ends.
+  table.held.set(claim, own.token);
+  installExitHook(table);
+  try {
+    const current = await readHead(calls, lockFile).catch(() => 'missing' as const);
+    if (current !== 'missing' && current.id === judged.id && current.raw === judged.raw) {
+      await moveAside(takeover);
+    }
+  } catch (error) {
+    // The lock may still be the judged one: only this taker's own claim goes, the dead ones stay.
+    await calls.unlink(claim).catch(() => {});
+    throw error;
+  } finally {
+    table.held.delete(claim);
   }
   // The lock is no longer the judged one, for good: the claims of it are litter.
   for (const name of claims) await calls.unlink(name).catch(() => {});
 }
 
 /**
- * Moves the lock under a name of this taker's own and reads what it moved: the judged lock is
- * removed; a fresh lock that took the name since (this taker paused, and another took the lock
- * over and a writer took it) is put back (a hard link, or `O_EXCL` creation with its record:
- * never over a lock made since). What is left: in the instant a fresh lock is aside, a third
- * writer may take the free name, and a holder that releases in that instant finds its lock put
- * back afterwards; past {@link CLAIM_TRUST_MS} between the move and the put-back nothing is put
- * back.
+ * Moves the lock under a name of this taker's own and reads what it moved: the judged lock, as
+ * only its live claimer moves it. Should the judgement have been wrong (a record-less lock whose
+ * creator was paused past the grace), a lock that is not the judged one is put back within
+ * {@link CLAIM_TRUST_MS} (a hard link, or `O_EXCL` creation with its record).
  */
 async function moveAside({ calls, lockFile, judged, now, mode }: Takeover): Promise<void> {
   const aside = `${lockFile}.${judged.id}.${crypto.randomUUID()}.stale`;
@@ -393,17 +419,23 @@ async function moveAside({ calls, lockFile, judged, now, mode }: Takeover): Prom
 
 /**
  * Removes, once per folder and thread (again after a takeover there), the claims that takers left
- * when they died mid-takeover: `<name><lock's extension>.<inode>-<time>[.<id>].stale`, untouched
- * for longer than `UNREADABLE_LOCK_GRACE_MS`, of a lock that is no longer the one they claimed
- * (removed, or another file since). A claim of the lock as it still is stays: removed by name, a
- * taker could make it again while another holds the next claim past it (see `removeStale`).
- * Best effort: a folder that cannot be listed is left as it is.
+ * when they died mid-takeover: `<name><lock's extension>.<inode>-<time>[.<id>].stale`, dead
+ * claimers' (`isDeadClaim`), of a lock that is no longer the one they claimed (removed, or another
+ * file since). A claim of the lock as it still is stays: removed by name, a taker could make it
+ * again while another holds the next claim past it (see `removeStale`); the taker that gets past
+ * them removes them. Best effort: a folder that cannot be listed is left as it is.
  */
-async function sweepClaims(
-  calls: LockFileCalls,
-  lockFile: string,
-  table: LockTable,
-): Promise<void> {
+async function sweepClaims({
+  calls,
+  lockFile,
+  table,
+  own,
+}: {
+  calls: LockFileCalls;
+  lockFile: string;
+  table: LockTable;
+  own: LockFileRecord;
+}): Promise<void> {
   const { basename, dirname, extname, join } = path();
   const folder = dirname(lockFile);
   if (table.swept.has(folder)) return;
@@ -423,8 +455,7 @@ async function sweepClaims(
     if (extension === undefined ? lock !== base : !lock.endsWith(extension)) continue;
     const claim = join(folder, name);
     const found = await readHead(calls, claim).catch(() => 'missing' as const);
-    if (found === 'missing' || !found.regular || found.changedMsAgo <= UNREADABLE_LOCK_GRACE_MS)
-      continue;
+    if (found === 'missing' || !found.regular || !isDeadClaim(found, own)) continue;
     const claimed = await readHead(calls, join(folder, lock)).catch(() => 'missing' as const);
     if (claimed !== 'missing' && claimed.id === id) continue;
     await calls.unlink(claim).catch(() => {});
