@@ -40,7 +40,8 @@ export type McpServerOptions = DoorAccessOptions & {
   /**
    * Tools also served as MCP tools of their own, called directly with no model in between (the
    * same tool objects the agents hold, for a client that wants, say, `lookup_order` itself). Their
-   * names must not clash with an `ask_<name>` tool.
+   * names must not clash with an `ask_<name>` tool, and their parameter schemas must have no key
+   * named `__proto__` (the MCP SDK's client drops it from `tools/list`; rename the parameter).
    * @defaultValue none
    */
   exposeTools?: readonly ExposedTool[] | undefined;
