@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpDoor } from '@gemloop/serve/mcp';
 import { toNodeListener } from '@gemloop/serve/node';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 
 // docs/serving-mcp.md: the door on node:http at /mcp (Streamable HTTP), and on stdio.
 
@@ -22,5 +21,5 @@ export async function serveOnNode(door: McpDoor, port = 8788) {
 
 /** For Claude Desktop, Cursor, VS Code: they start this process and speak MCP on its stdin/stdout. */
 export async function serveOverStdio(door: McpDoor) {
-  await door.connect(new StdioServerTransport());
+  await door.connectStdio();
 }

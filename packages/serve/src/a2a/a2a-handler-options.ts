@@ -108,8 +108,9 @@ export type A2AHandlerOptions = DoorAccessOptions & {
   /**
    * Where each context's turns are kept (a gemloop chat session per caller and `contextId`).
    * @defaultValue a store in memory, bounded by `maxContexts`, each context keeping its newest
-   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
-   * oldest whole turns are dropped past it)
+   * turns within 4 MiB and all of them within 256 MiB (`createDoorHistoryStore()` of
+   * `@gemloop/serve/doors`: past 4 MiB the oldest whole turns are dropped, past 256 MiB the least
+   * recently used whole contexts of the caller holding the most are evicted)
    */
   store?: HistoryStore | undefined;
   /** Contexts held at most; past it the least recently used idle one is forgotten. @defaultValue 1000 */

@@ -155,7 +155,11 @@ export function createGemloopExecutor(options: {
       }
       const opened = sessions.open(contextId, owner, agentName, agent);
       if ('refused' in opened) {
-        refuse('Another task of this context is working; send the message when it has ended.');
+        refuse(
+          opened.refused === 'busy'
+            ? 'Another task of this context is working; send the message when it has ended.'
+            : "This context's history was dropped to keep the server's memory bounded; send the message again to start it anew, or with another contextId.",
+        );
         return;
       }
       const held = opened;

@@ -31,8 +31,9 @@ export type AgUiHandlerOptions = DoorAccessOptions & {
   /**
    * Where the threads keep their turns (a gemloop chat session per thread).
    * @defaultValue a store in memory, bounded by `maxThreads`, each thread keeping its newest
-   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
-   * oldest whole turns are dropped past it)
+   * turns within 4 MiB and all of them within 256 MiB (`createDoorHistoryStore()` of
+   * `@gemloop/serve/doors`: past 4 MiB the oldest whole turns are dropped, past 256 MiB the least
+   * recently used whole threads of the caller holding the most are evicted)
    */
   store?: HistoryStore | undefined;
   /**

@@ -11,7 +11,7 @@ import {
 import { silentLogger } from '@gemloop/core/logging';
 import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
-import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
+import { createDoorHistoryStore, wasEvicted } from '../door/create-door-history-store.ts';
 import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
@@ -99,6 +99,13 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
           // A new turn: interrupts of the thread's run left unanswered are abandoned with it.
           thread.live?.abort.abort();
           thread.live = undefined;
+          if (!thread.fresh && wasEvicted(store, thread.key)) {
+            // The store evicted the thread's history (the door store's maxTotalBytes): the run
+            // input carries the whole conversation (below), so it is stored anew from it.
+            await store.clear(thread.key, { logger: silentLogger });
+            thread.fresh = true;
+            thread.seeded = false;
+          }
           if (thread.fresh) {
             // No run of the thread has finished: the conversation before it is the client's, as
             // one stored turn. What an attempt that failed stored goes first: AG-UI's client holds

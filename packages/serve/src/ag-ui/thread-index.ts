@@ -1,6 +1,7 @@
 import type { HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
+import { ownThread } from '../door/create-door-history-store.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 import type { LiveRun } from './live-run.ts';
@@ -55,6 +56,7 @@ export function createThreadIndex(options: {
           fresh: true,
           live: undefined,
         };
+        ownThread(options.store, thread.key, owner);
       } else {
         threads.delete(id);
       }

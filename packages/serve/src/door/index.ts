@@ -2,6 +2,11 @@
 // resource server (createProtectedResource, authorizeBearer) (docs/serving-mcp.md, "Auth").
 
 export type { FetchHandler } from '../openai/create-openai-handler.ts';
+export {
+  type CreateDoorHistoryStoreOptions,
+  createDoorHistoryStore,
+  type DoorHistoryStore,
+} from './create-door-history-store.ts';
 export type { AllowedHostsOption, DoorAccessOptions, DoorConnection } from './host-policy.ts';
 export { InsufficientScopeError } from './insufficient-scope-error.ts';
 export type {

@@ -17,6 +17,7 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { createDoorHistoryStore } from './create-door-history-store.ts';
 import { access, common } from './door-option-keys.ts';
 import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
@@ -177,6 +178,9 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
       'authorize must be a function (request) => owner | null, shared by every door.',
     );
   }
+  // One default history store for the doors mounted together: its maxTotalBytes (256 MiB) then
+  // bounds them all, where four stores of their own held up to four times that.
+  const store = createDoorHistoryStore();
   const routes: { path: string; door: string; handler: FetchHandler; ours: boolean }[] = [];
   const closers: (() => Promise<void>)[] = [];
   const mount = (door: string, path: unknown, handler: FetchHandler, ours = true) => {
@@ -193,21 +197,21 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
 
   if (options.openai !== undefined) {
     const { basePath = '/v1', ...rest } = options.openai;
-    mount('openai', basePath, createOpenAIHandler({ ...shared, ...rest, basePath }));
+    mount('openai', basePath, createOpenAIHandler({ ...shared, store, ...rest, basePath }));
   }
   if (options.mcp !== undefined) {
     const { path = DEFAULT_PATHS.mcp, ...rest } = options.mcp;
-    const door = createMcpServer({ ...shared, protectedResource, ...rest });
+    const door = createMcpServer({ ...shared, store, protectedResource, ...rest });
     mount('mcp', path, door.handler());
     closers.push(() => door.close());
   }
   if (options.agUi !== undefined) {
     const { path = DEFAULT_PATHS.agUi, ...rest } = options.agUi;
-    mount('agUi', path, createAgUiHandler({ ...shared, ...rest }));
+    mount('agUi', path, createAgUiHandler({ ...shared, store, ...rest }));
   }
   if (options.a2a !== undefined) {
     const { path = DEFAULT_PATHS.a2a, ...rest } = options.a2a;
-    mount('a2a', path, createA2AHandler({ ...shared, protectedResource, ...rest }));
+    mount('a2a', path, createA2AHandler({ ...shared, store, protectedResource, ...rest }));
   }
   for (const [path, handler] of Object.entries(options.handlers ?? {})) {
     if (typeof handler !== 'function')

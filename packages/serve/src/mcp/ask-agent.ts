@@ -93,7 +93,9 @@ export async function askAgent(
     if ('refused' in opened) {
       throw new McpError(
         ErrorCode.InvalidParams,
-        'sessionId: this session is answering another message; wait for it and send again.',
+        opened.refused === 'busy'
+          ? 'sessionId: this session is answering another message; wait for it and send again.'
+          : "sessionId: this session's history was dropped to keep the server's memory bounded; send again to start it anew, or with another sessionId.",
       );
     }
     release = opened.release;

@@ -22,6 +22,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Where a JSON schema has an own key named `__proto__`, as dotted keys (`properties.__proto__`),
+ * or `undefined`. Anywhere, not only where the SDK's client drops it (the schema's top and its
+ * `properties`): one rule to state, and a nested one is the same trap for a client that copies.
+ */
+function protoKeyPlace(schema: unknown): string | undefined {
+  const pending: [unknown, string[]][] = [[schema, []]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Object.hasOwn(value, '__proto__')) return [...path, '__proto__'].join('.');
+    for (const [key, child] of Object.entries(value)) pending.push([child, [...path, key]]);
+  }
+  return undefined;
+}
+
 /** The options of `createMcpServer` once checked, with their defaults. @internal */
 export type McpSettings = {
   agents: McpServerOptions['agents'];
@@ -92,6 +108,13 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
       fail('exposeTools', `exposeTools: the name "${tool.name}" is used twice; rename the tool.`);
     }
     names.add(tool.name);
+    const at = protoKeyPlace(tool.declaration.parametersJsonSchema ?? tool.declaration.parameters);
+    if (at !== undefined) {
+      fail(
+        'exposeTools',
+        `exposeTools: the tool "${tool.name}" has a key named "__proto__" in its parameter schema (at ${at}); MCP clients cannot be shown it (the MCP SDK's client drops the key from tools/list, and a client copying the schema by assignment sets a prototype instead): rename the parameter.`,
+      );
+    }
   }
   // 300 a minute, not the other doors' 60: every POST, GET and DELETE of a session counts.
   const rateLimit = options.rateLimit ?? { ...DOOR_DEFAULTS.rateLimit, requests: 300 };

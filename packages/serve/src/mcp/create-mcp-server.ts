@@ -19,6 +19,7 @@ import { nestsDeeperThan } from '../door/nests-deeper-than.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { askAgent, askInputSchema, askOutputSchema, type CallExtra } from './ask-agent.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
+import { type ConnectStdioOptions, connectStdio } from './connect-stdio.ts';
 import { createMcpHttpHandler, type FetchHandler } from './mcp-http-handler.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 import { createOwnedSessions } from './owned-sessions.ts';
@@ -37,6 +38,14 @@ export type McpDoor = {
    * ...), as `owner`: resolves once connected; the connection ends with the transport.
    */
   connect(transport: Transport, options?: { owner?: RunOwner | undefined }): Promise<Server>;
+  /**
+   * Serves the client that started this process on its stdin and stdout (Claude Desktop, Cursor,
+   * VS Code), through the SDK's `StdioServerTransport`, each message (line) bounded by
+   * `maxMessageBytes` (4 MiB): a longer one is answered with a JSON-RPC error, said on stderr,
+   * given to `onError`, and the connection closed. Node only.
+   * @throws {@link InvalidArgumentError} when `maxMessageBytes` is not a whole number of bytes.
+   */
+  connectStdio(options?: ConnectStdioOptions): Promise<Server>;
   /**
    * The Streamable HTTP door as a Fetch-API handler (mount it at one path, e.g. `/mcp`; on
    * `node:http` through `toNodeListener` of `@gemloop/serve/node`): each request authorized with
@@ -62,7 +71,7 @@ export type McpDoor = {
  * @example
  * ```ts
  * const door = createMcpServer({ agents: { support: agent } });
- * await door.connect(new StdioServerTransport());
+ * await door.connectStdio();
  * ```
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
@@ -188,13 +197,16 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     onError,
   });
 
+  const connect: McpDoor['connect'] = async (transport, connectOptions) => {
+    const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
+    await server.connect(transport);
+    refuseIdsInFlight(transport);
+    return server;
+  };
+
   return {
-    async connect(transport, connectOptions) {
-      const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
-      await server.connect(transport);
-      refuseIdsInFlight(transport);
-      return server;
-    },
+    connect,
+    connectStdio: (stdioOptions = {}) => connectStdio(connect, stdioOptions, onError),
     handler() {
       if (http === undefined) {
         throw new InvalidArgumentError({

@@ -216,11 +216,37 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
       ? rpcError(400, -32700, 'Parse error: the body is not UTF-8')
       : tooLarge();
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return rpcError(400, -32700, 'Parse error: Invalid JSON');
   }
+  // The SDK answered these -32700, as if the JSON were broken: it is JSON, but no valid Request
+  // (JSON-RPC 2.0 section 5.1: -32600), and the id, undetectable, is answered null (section 5).
+  return hasInvalidRequestId(parsed)
+    ? rpcError(
+        400,
+        -32600,
+        'Invalid Request: a request id must be a string or an integer (MCP: not null).',
+      )
+    : parsed;
+}
+
+/**
+ * Whether a request of the body (one, or any of a batch) has an id MCP cannot answer: JSON-RPC
+ * 2.0 (section 4) allows a string, a number ("SHOULD NOT contain fractional parts") or null, and
+ * MCP (2025-06-18, Basic, Requests) "a string or integer ID ... MUST NOT be null". A message
+ * with no `method` is a response to the server, the SDK's to judge.
+ */
+function hasInvalidRequestId(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some((message) => {
+    if (typeof message !== 'object' || message === null || !Object.hasOwn(message, 'id')) {
+      return false;
+    }
+    const { id, method } = message as { id?: unknown; method?: unknown };
+    return method !== undefined && typeof id !== 'string' && !Number.isInteger(id);
+  });
 }
 
 /**

@@ -284,9 +284,13 @@ describe('the MCP door under an outside attack', () => {
         _meta: { progressToken: { toString: 'x' } },
       },
     });
-    for (const refused of [objectId, objectToken]) {
+    // The object id is no valid Request (-32600, the door's: doors45); the object token the SDK's.
+    for (const [refused, code] of [
+      [objectId, -32600],
+      [objectToken, -32700],
+    ] as const) {
       expect(refused.status).toBe(400);
-      expect(refused.messages[0]).toMatchObject({ error: { code: -32700 } });
+      expect(refused.messages[0]).toMatchObject({ error: { code } });
       expectNothingForbidden(refused.text);
     }
     // A whole run after the notice: the model was asked once, by it, never by the notice.

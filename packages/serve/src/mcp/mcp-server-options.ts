@@ -40,7 +40,8 @@ export type McpServerOptions = DoorAccessOptions & {
   /**
    * Tools also served as MCP tools of their own, called directly with no model in between (the
    * same tool objects the agents hold, for a client that wants, say, `lookup_order` itself). Their
-   * names must not clash with an `ask_<name>` tool.
+   * names must not clash with an `ask_<name>` tool, and their parameter schemas must have no key
+   * named `__proto__` (the MCP SDK's client drops it from `tools/list`; rename the parameter).
    * @defaultValue none
    */
   exposeTools?: readonly ExposedTool[] | undefined;
@@ -55,8 +56,9 @@ export type McpServerOptions = DoorAccessOptions & {
   /**
    * Where chat sessions (`sessionId`) keep their turns.
    * @defaultValue a store in memory, bounded by `maxSessions`, each session keeping its newest
-   * turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`: the
-   * oldest whole turns are dropped past it)
+   * turns within 4 MiB and all of them within 256 MiB (`createDoorHistoryStore()` of
+   * `@gemloop/serve/doors`: past 4 MiB the oldest whole turns are dropped, past 256 MiB the least
+   * recently used whole sessions of the caller holding the most are evicted)
    */
   store?: HistoryStore | undefined;
   /**

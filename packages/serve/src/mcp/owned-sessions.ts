@@ -2,13 +2,18 @@ import type { Agent } from '@gemloop/core';
 import { type ChatSession, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
+import { ownThread, wasEvicted } from '../door/create-door-history-store.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 
 /** A chat session the caller named, recorded with its owner and agent. @internal */
 type OwnedSession = { owner: RunOwner; agent: string; key: string; busy: boolean };
 
-/** Why a session id could not be used: a send is in flight on it. @internal */
-export type SessionRefusal = 'busy';
+/**
+ * Why a session id could not be used: a send is in flight on it (`busy`), or the store evicted
+ * its history whole (`evicted`: the door store's `maxTotalBytes`; the session is forgotten, so
+ * the caller is told once and the id then opens a new session). @internal
+ */
+export type SessionRefusal = 'busy' | 'evicted';
 
 /** A session opened for a send (release it when the send settles), or why it was not. @internal */
 export type OpenedSession =
@@ -65,9 +70,14 @@ export function createOwnedSessions(options: {
       if (found !== undefined) {
         if (found.busy) return { refused: 'busy' as const };
         sessions.delete(id); // re-inserted below: the Map's order is the recency order
+        if (wasEvicted(store, found.key)) {
+          void Promise.resolve(store.clear(found.key, { logger: silentLogger })).catch(onError);
+          return { refused: 'evicted' as const };
+        }
       } else {
         // The store's key is not the caller's id: two owners' ids never meet in the store.
         found = { owner, agent: agentName, key: `mcp-${crypto.randomUUID()}`, busy: false };
+        ownThread(store, found.key, owner);
       }
       sessions.set(id, found);
       found.busy = true;

@@ -25,9 +25,11 @@ export type OpenAIHandlerOptions = DoorAccessOptions & {
   /**
    * Where the Responses API's conversations keep their turns (a chat session each).
    * @defaultValue a store in memory, bounded by `maxConversations`, each conversation keeping
-   * its newest turns within 4 MiB (`createMemoryHistoryStore({ maxHistoryBytes: 4 * 1024 * 1024 })`:
-   * the oldest whole turns are dropped past it; a branch from an older response holds the turns
-   * up to it that are left)
+   * its newest turns within 4 MiB and all of them within 256 MiB (`createDoorHistoryStore()` of
+   * `@gemloop/serve/doors`: past 4 MiB the oldest whole turns are dropped, and a branch from an
+   * older response holds the turns up to it that are left; past 256 MiB the least recently used
+   * whole conversations of the caller holding the most are evicted, and continuing one answers
+   * 404)
    */
   store?: HistoryStore | undefined;
   /**

@@ -1,5 +1,6 @@
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+import { ownThread, wasEvicted } from '../door/create-door-history-store.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 
 // Which chat conversation each response belongs to, and whose it is. A response id names a point
@@ -64,6 +65,7 @@ export function createResponseIndex(options: {
       forgotten: false,
     };
     conversations.set(key, conversation);
+    ownThread(store, key, owner);
     if (conversations.size > options.maxConversations) forgetOldest(conversation);
     return conversation;
   }
@@ -91,7 +93,26 @@ export function createResponseIndex(options: {
     }
   }
 
+  /** Forgets `conversation`: its responses answer as unknown ones, its turns are cleared. */
+  function forget(conversation: Conversation): void {
+    conversations.delete(conversation.key);
+    conversation.forgotten = true;
+    Promise.resolve()
+      .then(() => store.clear(conversation.key, context))
+      .catch(options.onError);
+  }
+
   return {
+    /**
+     * Whether the store evicted `conversation`'s turns whole (the door store's `maxTotalBytes`):
+     * then it is forgotten once idle, so the caller is told once and the id starts afresh.
+     */
+    evicted(conversation: Conversation): boolean {
+      if (!wasEvicted(store, conversation.key)) return false;
+      if (!conversation.busy && !conversation.forgotten) forget(conversation);
+      return true;
+    },
+
     /** A new conversation of `owner`, under a random key. */
     create(owner: RunOwner): Conversation {
       return open(`openai-response:${crypto.randomUUID()}`, owner);

@@ -30,6 +30,10 @@ import { withEarlierTurn } from './with-earlier-turn.ts';
 
 const MAX_CONVERSATION_ID = 256;
 
+/** The answer for a conversation the store evicted whole (the door store's `maxTotalBytes`). */
+const EVICTED =
+  "This conversation's history was dropped to keep the server's memory bounded; start a new conversation (without previous_response_id, or with a new conversation id).";
+
 /** What the Responses API needs beyond the request. @internal */
 export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
 
@@ -69,12 +73,18 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         'previous_response_id',
       );
     }
+    if (context.index.evicted(previous.conversation)) {
+      throw notFound('previous_response_not_found', EVICTED, 'previous_response_id');
+    }
     conversation = await context.index.continueFrom(previous);
   } else {
     conversation =
       conversationId !== undefined
         ? context.index.named(door.owner, conversationId)
         : context.index.create(door.owner);
+    if (context.index.evicted(conversation)) {
+      throw notFound('conversation_not_found', EVICTED, 'conversation');
+    }
     if (conversation.busy) {
       throw new OpenAIRequestError({
         status: 409,
