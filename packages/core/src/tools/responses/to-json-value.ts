@@ -65,7 +65,8 @@ export function toJsonValue(value: unknown): JsonValue {
 // Deeper values go the slow way, which also catches cycles (the walk below does not track them).
 const MAX_AS_IS_DEPTH = 64;
 
-/** What `copyAsIs` answers for a value `convert` has to decide. */
+// why (sentinel): what `copyAsIs` answers for a value `convert` has to decide, told apart from
+// every JSON value by identity.
 const NOT_AS_IS: unique symbol = Symbol('not as is');
 
 /**
