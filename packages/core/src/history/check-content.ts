@@ -169,6 +169,7 @@ function checkPart(
         `${at}.thoughtSignature must be a base64 string, sent back exactly as the model returned it; got ${describe(signature)}.`,
     );
   }
+  checkMimeTypes(part, '', issues, contentIndex, partIndex);
   const call = readFunctionCall(part);
   if (call !== undefined) {
     checkFunctionCall(call, issues, contentIndex, turn, partIndex);
@@ -178,6 +179,43 @@ function checkPart(
   if (response !== undefined)
     checkFunctionResponse(response, issues, contentIndex, turn, partIndex);
 }
+
+/**
+ * The `mimeType` of a part's `inlineData` or `fileData` (either spelling), when it has one: one
+ * that is no MIME type at all (not a string, over 255 characters, a control character such as a
+ * header's CR LF, no `/`) is refused before a request carries it. Nothing else is judged: which
+ * types a model reads is the API's to say, by model and over time (its `Blob` docs: "If an
+ * unsupported MIME type is provided, an error will be returned"; image/gif was read by Gemini
+ * 1.5, not 2.0). 255: RFC 6838 §4.2 allows 127 characters each for type and subtype. `within`
+ * names the media's part inside the content's part (`.functionResponse.parts[0]`).
+ */
+function checkMimeTypes(
+  part: JsonObject,
+  within: string,
+  issues: HistoryIssue[],
+  contentIndex: number,
+  partIndex: number,
+): void {
+  for (const field of ['inlineData', 'fileData']) {
+    const media = readField(part, field, field === 'fileData' ? 'file_data' : 'inline_data');
+    const mimeType = isJsonObject(media) ? readField(media, 'mimeType', 'mime_type') : undefined;
+    if (
+      mimeType !== undefined &&
+      !(typeof mimeType === 'string' && mimeType.length < 256 && MIME_TYPE.test(mimeType))
+    ) {
+      pushPartIssue(
+        issues,
+        contentIndex,
+        partIndex,
+        'invalid-mime-type',
+        (at) => `${at}${within}.${field}.mimeType must be a MIME type, e.g. "image/png".`,
+      );
+    }
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+const MIME_TYPE = /^[^\0-\x1f\x7f]*\/[^\0-\x1f\x7f]*$/;
 
 /** A part whose only field besides a signature is `videoMetadata` (either spelling). */
 function isVideoMetadataPart(part: JsonObject): boolean {
@@ -286,6 +324,13 @@ function checkFunctionResponse(
       'invalid-function-response',
       (at) => `${at}.functionResponse needs the non-empty name of the function it answers.`,
     );
+  }
+  const media = response['parts'];
+  if (Array.isArray(media)) {
+    media.forEach((each, index) => {
+      if (isJsonObject(each))
+        checkMimeTypes(each, `.functionResponse.parts[${index}]`, issues, contentIndex, partIndex);
+    });
   }
   const payload = response['response'];
   if (payload !== undefined && payload !== null && !isJsonObject(payload)) {

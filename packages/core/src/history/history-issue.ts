@@ -36,6 +36,12 @@ export type HistoryIssueCode =
   | 'function-response-not-object'
   /** A `thoughtSignature` that is not a base64 string. */
   | 'invalid-thought-signature'
+  /**
+   * The `mimeType` of a part's `inlineData` or `fileData` (or of a `functionResponse`'s media) is
+   * no MIME type at all: not a string, empty, over 255 characters, a control character, or no
+   * `/`. Which well-formed types a model reads is left to the API.
+   */
+  | 'invalid-mime-type'
   /** A `functionCall` part in a `user` content. */
   | 'function-call-not-in-model-turn'
   /** A `functionResponse` part in a `model` content. */

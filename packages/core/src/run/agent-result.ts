@@ -104,7 +104,12 @@ export type AgentToolCall = {
   /** The arguments `execute` got (parsed, possibly replaced by `beforeToolCall`), if it ran. */
   args: unknown;
   outcome: ToolCallOutcome;
-  /** What `execute` returned (on `success`). */
+  /**
+   * What `execute` returned (on `success`), read once: a plain object or array is the JSON
+   * snapshot the model was sent (a `Date` in it is its ISO string, as on a durable replay or a
+   * cache hit), so a getter is never read again; any other value (a `Date`, a class instance, a
+   * `toolResult()`) as returned. A guardrail's replacement is in `response`, the tool's own here.
+   */
   output?: unknown;
   /** The error, for every outcome but `success`: what went wrong, in words the model saw. */
   error?: string | undefined;

@@ -3,6 +3,7 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import { utf8Length } from '../shared/cut-text.ts';
+import { setOwnKey } from '../shared/set-own-key.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
@@ -184,9 +185,12 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       if (hit !== undefined) return { type: 'value', value: hit.value };
       const execution = await next();
       // Only what returned is kept: an error may not happen again.
-      if (execution.type === 'value')
-        await keep(run, place, key, call.toolName, call.input, effect, execution.value);
-      return execution;
+      if (execution.type !== 'value') return execution;
+      const kept = await keep(run, place, key, call.toolName, call.input, effect, execution.value);
+      // The copy that was kept goes on to the model, the record and the run file: reading the
+      // tool's own value again would read its getters again, and a hit must answer what this
+      // call answered (tools45).
+      return kept === undefined ? execution : { type: 'value', value: kept.copy };
     },
   });
 
@@ -220,6 +224,10 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     return { value };
   }
 
+  /**
+   * Keeps a value that is plain JSON, read once into a copy: the copy (also when the store
+   * refused it), or undefined when it is not plain JSON (not kept).
+   */
   async function keep(
     run: PluginRun<CacheState>,
     { store, partition }: { store: ToolResultStore; partition: string },
@@ -228,21 +236,22 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     input: unknown,
     effect: ReadEffect,
     value: unknown,
-  ): Promise<void> {
+  ): Promise<{ copy: unknown } | undefined> {
     // Anything JSON cannot carry as it is (bytes, a Date, undefined) is not kept: parsed back, it
     // would not be what the model was sent. Nor is a value that throws when read (a getter, a
     // Proxy): the tool path answers the model with an error for it, where this read's throw ended
     // the run (attack26).
-    let text: string | undefined;
+    let copy: unknown;
     try {
-      if (isPlainJson(value)) text = JSON.stringify(value);
+      copy = plainJsonCopy(value);
     } catch {
-      text = undefined;
+      copy = undefined;
     }
-    if (text === undefined) {
+    if (copy === undefined) {
       run.emit('skip', { toolName, reason: 'not-json' });
-      return;
+      return undefined;
     }
+    const text = JSON.stringify(copy);
     const bytes = utf8Length(text);
     try {
       if (bytes > maxEntryBytes)
@@ -269,6 +278,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         limit: error.limit,
       });
     }
+    return { copy };
   }
 
   async function invalidate(
@@ -307,16 +317,36 @@ async function digestOf(partition: string, key: string, text: string): Promise<s
   return hex;
 }
 
-/** Plain objects, arrays, strings, finite numbers, booleans and null, all the way down. */
-function isPlainJson(value: unknown, depth = 0): boolean {
-  if (depth > CANONICAL_JSON_MAX_DEPTH) return false;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainJson(item, depth + 1));
+/**
+ * A copy of `value` when it is plain objects, arrays, strings, finite numbers, booleans and null
+ * all the way down, each value read once (a getter answering otherwise at a second read cannot
+ * make the kept text differ from the value passed on); otherwise undefined.
+ */
+function plainJsonCopy(value: unknown, depth = 0): unknown {
+  if (depth > CANONICAL_JSON_MAX_DEPTH) return undefined;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'object') return undefined;
+  let copy: unknown[] | Record<string, unknown>;
+  if (Array.isArray(value)) {
+    copy = [];
+    // A hole reads as undefined: not kept, as JSON would make it null.
+    for (const item of value) {
+      const itemCopy = plainJsonCopy(item, depth + 1);
+      if (itemCopy === undefined) return undefined;
+      copy.push(itemCopy);
+    }
+    return copy;
+  }
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  return Object.values(value).every((item) => isPlainJson(item, depth + 1));
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  copy = {};
+  for (const [key, item] of Object.entries(value)) {
+    const itemCopy = plainJsonCopy(item, depth + 1);
+    if (itemCopy === undefined) return undefined;
+    setOwnKey(copy, key, itemCopy);
+  }
+  return copy;
 }
 
 function checkOptions(options: ToolResultCacheOptions): void {

@@ -162,7 +162,8 @@ function toSuccessRecord<Output>(
     args: outcome.args,
     durationMs,
     outcome: 'success',
-    output: value,
+    // The snapshot the model got (answerWithResult), unless a guardrail sent another value.
+    output: sent === value ? answer.output : value,
     response: answer.response,
   };
   if (delegated !== undefined) {

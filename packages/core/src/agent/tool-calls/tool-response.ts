@@ -1,6 +1,7 @@
 import { InvalidToolResultError } from '../../errors/invalid-tool-result-error.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
+import { isPlainObject } from '../../tools/responses/to-json-value.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { ToolArgumentIssue } from '../../tools/tool.ts';
 import type { FunctionCall, FunctionResponse, Part } from '../../wire/content.ts';
@@ -10,6 +11,11 @@ export type ToolAnswer = {
   response: FunctionResponse;
   /** Media a model without multimodal function responses gets in a user content after them. */
   extraParts: Part[];
+  /**
+   * The call's `output` for its record: a plain object or array as the snapshot the model was
+   * sent (read once, tools45), anything else (a Date, a class instance, `toolResult()`) as given.
+   */
+  output?: unknown;
 };
 
 /**
@@ -31,14 +37,18 @@ export function answerWithResult(
   fileDataInResponses = true,
 ): ToolAnswer | { invalid: InvalidToolResultError } {
   try {
-    const { functionResponse, extraParts } = toFunctionResponse({
+    const { functionResponse, extraParts, json } = toFunctionResponse({
       name: call.name,
       id: call.id,
       result,
       multimodal,
       fileDataInResponses,
     });
-    return { response: functionResponse, extraParts };
+    // Reading the tool's own value again (the record, its event, the run file) would read its
+    // getters again: a plain object or array is kept as the snapshot sent.
+    const output =
+      json !== undefined && (Array.isArray(result) || isPlainObject(result)) ? json : result;
+    return { response: functionResponse, extraParts, output };
   } catch (error) {
     if (InvalidToolResultError.isInstance(error)) return { invalid: error };
     // Anything else reading the result threw (a hostile proxy): still the tool's failure, so the

@@ -3,6 +3,15 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 /**
  * Gemini's rule for function names: start with a letter or `_`, then letters, digits, `_`, `.`,
  * `:` or `-`, at most 128 characters (js-genai `src/types.ts`, `FunctionDeclaration.name`).
+ *
+ * The sources disagree on the length, so the more permissive one is kept (tools45, 2026-11-29):
+ * 128 in js-genai's types, in Google Cloud's API reference ("with a maximum length of 128",
+ * docs.cloud.google.com/vertex-ai/docs/reference/mcp/tools_list/count_tokens) and in the
+ * generated `aiplatform_v1` clients (pub.dev googleapis 17.0.0); 64 in the API's own 400s up to
+ * 2025-12 ("…dashes (-), with a maximum length of 64": google-gemini/gemini-cli#7869, #9535,
+ * kaitranntt/ccs#25), in older generated clients (pub.dev google_cloud_ai_generativelanguage_v1beta)
+ * and in voipbin/monorepo PR #644 (2026-03-03, names cut to 64 after a Gemini 400). A name of
+ * 65-128 characters is sent; if an endpoint still holds to 64, its 400 names the limit.
  */
 export const TOOL_NAME_PATTERN: RegExp = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 

@@ -32,6 +32,21 @@ describe("zod 3's .optional() object as a tool's parameters", () => {
     }
   });
 
+  // tools45: `.nullable()` still said "got a schema with anyOf" (zod-to-json-schema writes
+  // `anyOf: [{ type: 'object', … }, { type: 'null' }]`).
+  it('.nullable() is refused naming .nullable() and the fix', () => {
+    for (const parameters of [
+      z3.object({ city: z3.string() }).nullable(),
+      z3.object({ city: z3.string() }).optional().nullable(),
+    ]) {
+      const error = refusal(parameters);
+      expect(error.argument).toBe('parameters');
+      expect(error.message).toBe(
+        'The parameters of tool "weather" must be an object, not its .nullable(): drop .nullable() (make its fields nullable instead).',
+      );
+    }
+  });
+
   it('the object itself, its fields optional, is accepted', () => {
     const tool = defineTool({
       name: 'weather',

@@ -58,15 +58,18 @@ export function resolveToolParameters(
       jsonSchema = zodV4ToJsonSchema(parameters as ZodV4SchemaLike);
     } else if (isZodV3Schema(parameters)) {
       source = 'zod-v3';
-      // zod-to-json-schema writes `.optional()` on the root as `anyOf: [{ not: {} }, …]`, which
-      // the object check below could only call "a schema with anyOf" (attack44c). The types
-      // refuse such a root already; this says so to an untyped caller, naming the method. (Its
-      // `.nullable()` still gets the check's words: each message here is in every agent's
-      // bundle, and `.optional()` is the one a tool's author reaches for.)
-      if ((parameters as ZodV3SchemaLike)._def.typeName === 'ZodOptional') {
+      // zod-to-json-schema writes `.optional()` on the root as `anyOf: [{ not: {} }, …]` and
+      // `.nullable()` as `anyOf: [object, { type: 'null' }]`, which the object check below could
+      // only call "a schema with anyOf" (attack44c, tools45). The types refuse such a root
+      // already; this says so to an untyped caller, naming the method. One message for both:
+      // each message here is in every agent's bundle.
+      const wrapper = /^Zod(Optional|Nullable)$/
+        .exec((parameters as ZodV3SchemaLike)._def.typeName)?.[1]
+        ?.toLowerCase();
+      if (wrapper !== undefined) {
         throw new InvalidArgumentError({
           argument: 'parameters',
-          message: `${subject} must be an object, not its .optional(): drop .optional() (make its fields optional instead).`,
+          message: `${subject} must be an object, not its .${wrapper}(): drop .${wrapper}() (make its fields ${wrapper} instead).`,
         });
       }
       jsonSchema = zodV3ToJsonSchema(parameters as ZodV3SchemaLike, toolName);

@@ -39,7 +39,7 @@ describe('toFunctionResponse on results that throw when read', () => {
           },
         ],
       },
-      ['rows', 0],
+      ['rows', 0, 'total'],
     ],
     [
       'a proxy whose ownKeys trap throws',

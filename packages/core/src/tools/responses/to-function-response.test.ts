@@ -21,6 +21,7 @@ describe('toFunctionResponse', () => {
         response: { temperature: 21, unit: 'c' },
       },
       extraParts: [],
+      json: { temperature: 21, unit: 'c' },
     });
   });
 
@@ -66,9 +67,13 @@ describe('toFunctionResponse', () => {
     expect('skipped' in response).toBe(false);
   });
 
-  it('does not copy a plain JSON result', () => {
+  // tools45: a snapshot, so a getter read again later cannot make the record differ from what was sent.
+  it('sends a copy of a plain JSON result, read once', () => {
     const result = { rows: [{ a: 1 }, { a: 2 }], text: 'x'.repeat(1000) };
-    expect(toFunctionResponse({ name: 'f', result }).functionResponse.response).toBe(result);
+    const response = toFunctionResponse({ name: 'f', result }).functionResponse.response;
+    expect(response).toEqual(result);
+    expect(response).not.toBe(result);
+    expect(response['rows']).not.toBe(result.rows);
   });
 
   it('converts a value deep inside a plain result and leaves the result untouched', () => {
@@ -82,7 +87,7 @@ describe('toFunctionResponse', () => {
     expect(result.pages[0]?.rows[0]?.seen).toBeInstanceOf(Date);
   });
 
-  it('sends a plain result nested deeper than 64 levels as it is', () => {
+  it('sends a plain result nested deeper than 64 levels, copied', () => {
     const result: Record<string, unknown> = { leaf: true };
     let node = result;
     for (let depth = 0; depth < 100; depth++) {
@@ -90,10 +95,12 @@ describe('toFunctionResponse', () => {
       node['child'] = child;
       node = child;
     }
-    expect(toFunctionResponse({ name: 'f', result }).functionResponse.response).toBe(result);
+    const response = toFunctionResponse({ name: 'f', result }).functionResponse.response;
+    expect(response).toEqual(result);
+    expect(response).not.toBe(result);
   });
 
-  it('reports a getter that throws at the path of its object', () => {
+  it('reports a getter that throws at its own path', () => {
     const result = {
       rows: [
         {
@@ -104,7 +111,7 @@ describe('toFunctionResponse', () => {
       ],
     };
     expect(() => toFunctionResponse({ name: 'f', result })).toThrow(
-      /result\.rows\[0\] is not JSON: reading it threw \(no access\)/,
+      /result\.rows\[0\]\.secret is not JSON: reading it threw \(no access\)/,
     );
   });
 

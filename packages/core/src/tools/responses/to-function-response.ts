@@ -2,6 +2,7 @@ import { InvalidToolResultError } from '../../errors/invalid-tool-result-error.t
 import type { FunctionResponse, Part } from '../../wire/content.ts';
 import { formatPath } from '../schema/inline-refs.ts';
 import { requireObject } from './require-object.ts';
+import type { JsonValue } from './to-json-value.ts';
 import { isPlainObject, NotJsonError, toJsonValue } from './to-json-value.ts';
 import { isToolResultWithParts } from './tool-result.ts';
 
@@ -36,6 +37,11 @@ export type ToFunctionResponseResult = {
   functionResponse: FunctionResponse;
   /** Media to send after the function responses, when `multimodal` is false; usually empty. */
   extraParts: Part[];
+  /**
+   * The JSON value made of `result`, read once: the snapshot `functionResponse.response` holds
+   * (itself, or as its `output`). Absent for a `toolResult()` value and for `undefined`.
+   */
+  json?: JsonValue | undefined;
 };
 
 /**
@@ -90,7 +96,11 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
     });
   }
   const response = isPlainObject(result) && isPlainObject(json) ? json : { output: json };
-  return { functionResponse: newFunctionResponse(name, id, response), extraParts };
+  return {
+    functionResponse: newFunctionResponse(name, id, response),
+    extraParts,
+    json: json as JsonValue,
+  };
 }
 
 /** `{ id, name, response }`, without an `id` key when the call had none. */

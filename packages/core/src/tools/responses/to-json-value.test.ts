@@ -12,9 +12,13 @@ function notJson(value: unknown): NotJsonError {
 }
 
 describe('toJsonValue', () => {
-  it('returns plain JSON itself, without copying', () => {
+  it('returns a copy of plain JSON (a snapshot: each value read once)', () => {
     const plain = { a: [1, 'x', true, null, { b: -0 }], c: Object.create(null) };
-    expect(toJsonValue(plain)).toBe(plain);
+    const copy = toJsonValue(plain) as typeof plain;
+    expect(copy).toEqual(plain);
+    expect(copy).not.toBe(plain);
+    expect(copy.a).not.toBe(plain.a);
+    expect(Object.is((copy.a[4] as { b: number }).b, -0)).toBe(true);
   });
 
   it('converts what JSON would lose or garble, as documented', () => {

@@ -37,16 +37,27 @@ export class NotJsonError extends Error {
  *   {@link NotJsonError} with the path: each is a bug in the tool or needs a choice only the tool
  *   can make.
  *
- * Returns the same object when nothing needed converting, so large plain results are not copied.
+ * What it returns is a snapshot, never the tool's own objects (plain JSON is read once; a value
+ * that needs converting is read again by the conversion, whose copy is then the snapshot), so a
+ * getter or proxy that answers differently at each read cannot make what the model is sent differ
+ * from what the run's record, events, spans and files hold, which all take this one (tools45).
  *
  * @throws {@link NotJsonError}
  * @internal
  */
 export function toJsonValue(value: unknown): JsonValue {
-  // Nearly every tool returns plain JSON already: check that first with a walk that allocates
-  // nothing, and convert (which builds a path for every value, to name the one at fault) only
-  // when something has to change or cannot be sent.
-  if (isJsonAsIs(value)) return value as JsonValue;
+  // Nearly every tool returns plain JSON already: copy it with a walk that builds no path per
+  // value, and convert (which does, to name the one at fault) only when something has to change
+  // or cannot be sent. Its one path, kept as it goes, names where a getter threw, so a value is
+  // never read again to find the place.
+  const path: (string | number)[] = [];
+  let copy: unknown;
+  try {
+    copy = copyAsIs(value, path, 0);
+  } catch (error) {
+    throw new NotJsonError(path, `reading it threw (${describeThrown(error)})`);
+  }
+  if (copy !== NOT_AS_IS) return copy as JsonValue;
   const converted = convert(value, [], []);
   return converted === undefined ? null : converted;
 }
@@ -54,50 +65,55 @@ export function toJsonValue(value: unknown): JsonValue {
 // Deeper values go the slow way, which also catches cycles (the walk below does not track them).
 const MAX_AS_IS_DEPTH = 64;
 
-/**
- * Whether `convert` would return `value` itself: strings, booleans, finite numbers, null, and
- * arrays (without holes or `undefined`) and plain objects (without `undefined` values or a
- * `toJSON`) of those. Anything it is unsure of (a throwing getter or proxy, a cycle, great depth)
- * is `false`, and `convert` decides.
- */
-function isJsonAsIs(value: unknown): boolean {
-  try {
-    return isAsIs(value, 0);
-  } catch {
-    return false;
-  }
-}
+// why (sentinel): what `copyAsIs` answers for a value `convert` has to decide, told apart from
+// every JSON value by identity.
+const NOT_AS_IS: unique symbol = Symbol('not as is');
 
-function isAsIs(value: unknown, depth: number): boolean {
+/**
+ * A copy of `value` when it is JSON as it is: strings, booleans, finite numbers, null, and arrays
+ * (without holes or `undefined`) and plain objects (without `undefined` values or a `toJSON`) of
+ * those. Anything else (a cycle, great depth, a Date) is {@link NOT_AS_IS}, and `convert` decides.
+ * A getter that throws throws, with `path` at its place.
+ */
+function copyAsIs(value: unknown, path: (string | number)[], depth: number): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return true;
+      return value;
     case 'number':
-      return Number.isFinite(value);
+      return Number.isFinite(value) ? value : NOT_AS_IS;
     case 'object':
       break;
     default:
-      return false;
+      return NOT_AS_IS;
   }
-  if (value === null) return true;
-  if (depth >= MAX_AS_IS_DEPTH) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (value === null) return null;
+  if (depth >= MAX_AS_IS_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return NOT_AS_IS;
+  let copy: unknown[] | Record<string, unknown>;
   if (Array.isArray(value)) {
+    copy = [];
     for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      // `undefined` and holes become null.
-      if (item === undefined || !isAsIs(item, depth + 1)) return false;
+      path.push(index);
+      // `undefined` and holes become null, which needs convert.
+      const item = copyAsIs(value[index], path, depth + 1);
+      path.pop();
+      if (item === NOT_AS_IS) return NOT_AS_IS;
+      copy.push(item);
     }
-    return true;
+    return copy;
   }
-  if (!isPlainObject(value)) return false;
+  if (!isPlainObject(value)) return NOT_AS_IS;
+  copy = {};
   for (const key in value) {
-    const item: unknown = value[key];
-    // An `undefined` property is left out, which needs a copy.
-    if (item === undefined || !isAsIs(item, depth + 1)) return false;
+    path.push(key);
+    // An `undefined` property is left out, which needs convert.
+    const item = copyAsIs(value[key], path, depth + 1);
+    path.pop();
+    if (item === NOT_AS_IS) return NOT_AS_IS;
+    setOwnKey(copy, key, item);
   }
-  return true;
+  return copy;
 }
 
 function convert(
@@ -169,41 +185,27 @@ function convertArray(
   path: (string | number)[],
   ancestors: object[],
 ): JsonValue[] {
-  let copy: JsonValue[] | undefined;
-  for (let index = 0; index < array.length; index++) {
-    const item = array[index];
-    const converted = convert(item, [...path, index], ancestors) ?? null;
-    if (copy === undefined && (converted !== item || !(index in array)))
-      copy = array.slice(0, index) as JsonValue[];
-    if (copy !== undefined) copy.push(converted);
-  }
-  return copy ?? (array as JsonValue[]);
+  const copy: JsonValue[] = [];
+  for (let index = 0; index < array.length; index++)
+    copy.push(convert(array[index], [...path, index], ancestors) ?? null);
+  return copy;
 }
 
+// Class instances are copied into plain objects too, so nothing but data is sent.
 function convertObject(
   object: Record<string, unknown>,
   path: (string | number)[],
   ancestors: object[],
 ): { [key: string]: JsonValue } {
-  let copy: { [key: string]: JsonValue } | undefined;
-  const keys = Object.keys(object);
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index]!;
-    const item = object[key];
-    const converted = convert(item, [...path, key], ancestors);
+  const copy: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(object)) {
+    const converted = convert(object[key], [...path, key], ancestors);
     // setOwnKey: parsed data may hold a `__proto__` key, which a plain assignment would take as
     // the copy's prototype (dropping the key from what the model sees, and making the copy
     // inherit the data's fields).
-    if (copy === undefined && (converted !== item || item === undefined)) {
-      copy = {};
-      for (const earlier of keys.slice(0, index)) setOwnKey(copy, earlier, object[earlier]);
-    }
-    if (copy !== undefined && converted !== undefined) setOwnKey(copy, key, converted);
+    if (converted !== undefined) setOwnKey(copy, key, converted);
   }
-  // Class instances are copied into plain objects so nothing but data is sent.
-  if (copy === undefined && !isPlainObject(object))
-    return { ...(object as { [key: string]: JsonValue }) };
-  return copy ?? (object as { [key: string]: JsonValue });
+  return copy;
 }
 
 function unsupportedKind(object: object): string | undefined {

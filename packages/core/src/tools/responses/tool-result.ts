@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import type { FunctionResponsePart } from '../../wire/content.ts';
 import { formatPath } from '../schema/inline-refs.ts';
 import type { ToolResultWithParts } from '../tool.ts';
@@ -24,7 +25,9 @@ export type ToolResultOptions = {
   parts?: readonly (ToolResultMedia | FunctionResponsePart)[] | undefined;
 };
 
-const mimeTypePattern = /^[\w.+-]+\/[\w.+-]+(?:\s*;.*)?$/;
+// Parameters after `;` without control characters (a header's CR LF), and no more than 255 in all.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+const mimeTypePattern = /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[^\0-\x1f\x7f]*)?$/;
 const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
@@ -111,6 +114,15 @@ function checkedJson(value: unknown, argument: string): unknown {
   }
 }
 
+function checkMimeType(mimeType: unknown, argument: string): void {
+  if (typeof mimeType !== 'string' || mimeType.length > 255 || !mimeTypePattern.test(mimeType)) {
+    throw new InvalidArgumentError({
+      argument: `${argument}.mimeType`,
+      message: `toolResult: ${argument}.mimeType must be a MIME type such as "image/png", got ${cutText(JSON.stringify(mimeType) ?? String(mimeType), 100)}.`,
+    });
+  }
+}
+
 function toWirePart(
   part: ToolResultMedia | FunctionResponsePart,
   index: number,
@@ -134,11 +146,16 @@ function toWirePart(
     }
     const media = part.inlineData;
     if (media !== undefined) checkMedia(media.mimeType, media.data, `${argument}.inlineData`);
-    if (part.fileData !== undefined && typeof part.fileData.fileUri !== 'string') {
-      throw new InvalidArgumentError({
-        argument: `${argument}.fileData.fileUri`,
-        message: `toolResult: ${argument}.fileData needs a fileUri string.`,
-      });
+    const file = part.fileData;
+    if (file !== undefined) {
+      if (typeof file.fileUri !== 'string') {
+        throw new InvalidArgumentError({
+          argument: `${argument}.fileData.fileUri`,
+          message: `toolResult: ${argument}.fileData needs a fileUri string.`,
+        });
+      }
+      // Optional on a file (the API reads the file's own), but never malformed.
+      if (file.mimeType !== undefined) checkMimeType(file.mimeType, `${argument}.fileData`);
     }
     return part;
   }
@@ -156,12 +173,7 @@ function toWirePart(
 }
 
 function checkMedia(mimeType: unknown, data: unknown, argument: string): void {
-  if (typeof mimeType !== 'string' || !mimeTypePattern.test(mimeType)) {
-    throw new InvalidArgumentError({
-      argument: `${argument}.mimeType`,
-      message: `toolResult: ${argument}.mimeType must be a MIME type such as "image/png", got ${JSON.stringify(mimeType)}.`,
-    });
-  }
+  checkMimeType(mimeType, argument);
   if (typeof data !== 'string' || !base64Pattern.test(data)) {
     throw new InvalidArgumentError({
       argument: `${argument}.data`,

@@ -42,6 +42,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  *   them; a bound stated inclusively still guides the model.
  * - zod's safe-integer bounds (`±9007199254740991`) and `propertyNames: { type: 'string' }` (zod 4
  *   records; keys are always strings) are removed as noise.
+ * - A draft-07 tuple (`items: [A, B]`, `additionalItems`: zod 3's) is written as 2020-12's
+ *   `prefixItems` (zod 4's), and a closed tuple's `items: false` as `maxItems` (`rewriteTuple`).
  * - The root gets `type: 'object'` when missing (or a type list): mode `ANY` fails without it
  *   (googleapis/python-genai#981, livekit/agents#2689).
  * - `additionalProperties` is kept, `false` included: `parametersJsonSchema` accepts it (js-genai's
@@ -107,11 +109,36 @@ function cleanNode(schema: Node): Node {
   rewriteExclusiveBound(out, 'exclusiveMaximum', 'maximum', -1);
   if (out['minimum'] === -MAX_SAFE) delete out['minimum'];
   if (out['maximum'] === MAX_SAFE) delete out['maximum'];
+  rewriteTuple(out);
   const names = out['propertyNames'];
   if (isNode(names) && names['type'] === 'string' && Object.keys(names).length === 1) {
     delete out['propertyNames'];
   }
   return out;
+}
+
+/**
+ * Writes a tuple in 2020-12's keywords, the ones Gemini lists (`prefixItems`, `items` as one
+ * schema, `maxItems`; js-genai `GenerateContentConfig.responseJsonSchema`, wire doc §2.4): zod 3
+ * (zod-to-json-schema) and draft-07 schemas write `items: [A, B]` and `additionalItems`, which
+ * 2020-12 reads differently (`items` is one schema there), while zod 4 writes `prefixItems`. No
+ * recording shows Gemini reading either, so both zod versions now send the one documented form.
+ * A closed tuple's `items: false` becomes the `maxItems` it means: a boolean schema is not among
+ * the documented forms either.
+ */
+function rewriteTuple(schema: Node): void {
+  if (Array.isArray(schema['items'])) {
+    schema['prefixItems'] ??= schema['items'];
+    // The rest's schema, `false` for a closed tuple, or none (draft-07 left it open).
+    schema['items'] = schema['additionalItems'];
+    delete schema['additionalItems'];
+    if (schema['items'] === undefined) delete schema['items'];
+  }
+  const tuple = schema['prefixItems'];
+  if (schema['items'] === false && Array.isArray(tuple)) {
+    schema['maxItems'] ??= tuple.length;
+    delete schema['items'];
+  }
 }
 
 function cleanChild(value: unknown): unknown {
