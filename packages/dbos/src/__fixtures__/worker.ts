@@ -452,6 +452,26 @@ const noted = definePlugin({
   },
   afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
 });
+// The `stamped` agent's plugins (hostile-durable-plugins.attacks.test.ts): STAMPS=a,b lists its
+// recorded plugins `stamp-a`, `stamp-b` in that order (default `a,b`), each beforeModelCall adding a
+// random note, so a test can deploy them reordered, added or removed between a crash and the
+// recovery. `x` in the list is `drift`, the same hook NOT listed in `recorded` (a third party's
+// mistake). Each real call is a counter line `stamp <name> <first text> step <n>`.
+const stamp = (name: string, recorded: boolean) =>
+  definePlugin({
+    name: recorded ? `stamp-${name}` : 'drift',
+    recorded: recorded ? ['beforeModelCall'] : [],
+    beforeModelCall: (call, run) => {
+      const first = run.contents[0]?.parts?.[0]?.text ?? '';
+      record(`stamp ${name} ${first} step ${call.stepNumber}`);
+      const note = { role: 'user' as const, parts: [{ text: `STAMP ${name} ${Math.random()}` }] };
+      return { contents: [...call.contents, note] };
+    },
+  });
+const stamps = (env['STAMPS'] ?? 'a,b')
+  .split(',')
+  .filter((name) => name !== '')
+  .map((name) => stamp(name, name !== 'x'));
 // A recorded hook that ignores run.signal and takes HOOK_MS (durable-plugin-hooks.cancel.test.ts):
 // a cancelled run must not wait for it. Each start and end is a counter line, and so is the run's.
 const slowVerdict = definePlugin({
@@ -834,6 +854,7 @@ void startDurableWorkerWith({
       plugins: [firstCallToPro(true)],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    stamped: { gemini, model, tools: [lookup, slow], plugins: stamps },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
