@@ -522,6 +522,53 @@ const requested = definePlugin({
     },
   }),
 });
+// The `hooked` agent's plugins (hostile-durable-plugins.attacks.test.ts): a recorded
+// beforeModelCall that reports (`run.emit`) and then waits while HOLD_DIR holds `hook`, and a
+// request wrapper that waits while it holds `request` before sending, so a test kills the worker
+// inside a recorded hook, or between the hook's record and the model call. Counter lines:
+// `hooked hook <first text> step <n>`, `hooked request <first text>`.
+const holdWhile = (file: string): Promise<void> =>
+  new Promise((resolve) => {
+    const look = (): void => {
+      if (holdDirectory !== undefined && existsSync(`${holdDirectory}/${file}`)) setTimeout(look, 20);
+      else resolve();
+    };
+    look();
+  });
+const heldHook = definePlugin({
+  name: 'held-hook',
+  recorded: ['beforeModelCall'],
+  beforeModelCall: async (call, run) => {
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`hooked hook ${first} step ${call.stepNumber}`);
+    run.emit('stamped', { step: call.stepNumber, by: env['EXECUTOR_ID'] });
+    await holdWhile('hook');
+    const note = { role: 'user' as const, parts: [{ text: `HOOKED ${env['EXECUTOR_ID']}` }] };
+    return { contents: [...call.contents, note] };
+  },
+});
+const heldRequest = definePlugin({
+  name: 'held-request',
+  wrapModelRequest: (next) => ({
+    generate: async (input) => {
+      record(`hooked request ${firstText(input)}`);
+      await holdWhile('request');
+      return next.generate(input);
+    },
+    // A durable run streams: the request is sent when the stream is first read, after the hold.
+    stream: (input) => {
+      const opened = next.stream(input);
+      return {
+        ...opened,
+        stream: (async function* () {
+          record(`hooked request ${firstText(input)}`);
+          await holdWhile('request');
+          yield* opened.stream;
+        })(),
+      };
+    },
+  }),
+});
 // Long-term memory in Postgres (crash-recovery.test.ts): a recall before the first model call,
 // an extraction after the answer, both recorded hooks. The pool connects on first use only.
 const memory = createMemory({
@@ -855,6 +902,7 @@ void startDurableWorkerWith({
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     stamped: { gemini, model, tools: [lookup, slow], plugins: stamps },
+    hooked: { gemini, model, tools: [lookup], plugins: [heldHook, heldRequest] },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
