@@ -569,6 +569,21 @@ const heldRequest = definePlugin({
     },
   }),
 });
+// The `inbox` agent's plugin (plugin-messages-crash.attacks.test.ts): a third party's operator
+// channel whose beforeModelCall (not recorded: a read is itself a record) takes the messages sent
+// on `ops` (`runs.send`) and adds them to that call's request. Counter line per read that found
+// any: `ops <first text> step <n> <values as JSON>`.
+const operator = definePlugin({
+  name: 'operator',
+  beforeModelCall: async (call, run) => {
+    const values = await run.receive('ops');
+    if (values.length === 0) return undefined;
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`ops ${first} step ${call.stepNumber} ${JSON.stringify(values)}`);
+    const note = { role: 'user' as const, parts: [{ text: `OPS ${JSON.stringify(values)}` }] };
+    return { contents: [...call.contents, note] };
+  },
+});
 // Long-term memory in Postgres (crash-recovery.test.ts): a recall before the first model call,
 // an extraction after the answer, both recorded hooks. The pool connects on first use only.
 const memory = createMemory({
@@ -903,6 +918,7 @@ void startDurableWorkerWith({
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     stamped: { gemini, model, tools: [lookup, slow], plugins: stamps },
     hooked: { gemini, model, tools: [lookup], plugins: [heldHook, heldRequest] },
+    inbox: { gemini, model, tools: [slow], plugins: [operator] },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },
