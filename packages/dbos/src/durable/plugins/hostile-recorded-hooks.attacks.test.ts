@@ -181,4 +181,53 @@ describe('hostile recorded hooks in a durable run', () => {
     const { error } = await durableRun(plugin, [], controller.signal);
     expect(AgentAbortedError.isInstance(error)).toBe(true);
   }, 20_000);
+
+  // attack45a: `recordedState: true` stores run.state as JSON after each recorded call and puts
+  // that copy back (on the first run too), so a Set or Map became {} and a Date a string: the
+  // plugin's next hook failed far from the cause (`seen.has is not a function`), and only in a
+  // durable run. The record refuses such a state instead, naming the plugin, the hook and where.
+  it.each([
+    ['a Set', () => new Set(['a']), ' is a Set'],
+    ['a Map', () => new Map([['a', 1]]), ' is a Map'],
+    ['a Date', () => new Date(0), ' is a Date'],
+    ['a function', () => () => 1, ' is a function'],
+    ['a BigInt', () => 1n, ' is a BigInt'],
+    ['NaN', () => Number.NaN, ' is NaN'],
+    [
+      'a cycle',
+      () => {
+        const cycle: Record<string, unknown> = {};
+        cycle['self'] = cycle;
+        return cycle;
+      },
+      '.self is a cycle',
+    ],
+  ])(
+    'recordedState holding %s: a PluginError naming the plugin, the hook and the place, the same on replay',
+    async (_name, make, told) => {
+      let calls = 0;
+      const plugin = definePlugin({
+        name: 'seen',
+        recorded: ['beforeModelCall'],
+        recordedState: true,
+        startRun: () => ({ seen: null as unknown }),
+        beforeModelCall: (_call, run) => {
+          calls++;
+          run.state.seen = { ids: [make()] };
+          return undefined;
+        },
+      });
+      for (const again of [false, true]) {
+        replaying = again;
+        const { error, fake } = await durableRun(plugin, [lookup]);
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect((error as PluginError).plugin).toBe('seen');
+        expect((error as PluginError).hook).toBe('beforeModelCall');
+        expect((error as PluginError).message).toContain(`run.state.seen.ids[0]${told}`);
+        expect((error as PluginError).message).toContain('recordedState');
+        expect(fake.modelRequests).toHaveLength(0);
+      }
+      expect(calls).toBe(1);
+    },
+  );
 });
