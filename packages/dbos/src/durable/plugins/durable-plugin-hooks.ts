@@ -39,7 +39,7 @@ export function createPluginHookRecorder(
         const cancelled = DBOS.stepStatus?.cancelSignal;
         try {
           const value = await untilCancelled(call(), cancelled);
-          return { ok: true, value: value === undefined ? null : toJsonSafe(value) };
+          return { ok: true, value: value === undefined ? null : recordable(value) };
         } catch (error) {
           if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
           return recordedError(error, keys());
@@ -52,6 +52,23 @@ export function createPluginHookRecorder(
     if (outcome.ok) return outcome.value === null ? undefined : outcome.value;
     throw thrownFromRecord(outcome);
   };
+}
+
+/**
+ * The JSON copy of a hook call's outcome that its step stores. What JSON cannot copy (a cycle, a
+ * getter that throws) fails the call saying it was the record, not in JSON's words alone, which
+ * read as the plugin's own bug in its hook (attack45a).
+ */
+function recordable(value: unknown): unknown {
+  try {
+    return toJsonSafe(value);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new TypeError(
+      `its result cannot be recorded as JSON (a durable run stores a recorded hook's result as a step; return plain data): ${why}`,
+      { cause: error },
+    );
+  }
 }
 
 /** `value`, or a rejection with `signal`'s reason as soon as it aborts (the call goes on, unheard). */

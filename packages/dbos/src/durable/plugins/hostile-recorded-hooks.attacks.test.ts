@@ -230,4 +230,52 @@ describe('hostile recorded hooks in a durable run', () => {
       expect(calls).toBe(1);
     },
   );
+
+  // attack45a: a recorded hook's result goes into its step as JSON. A cycle or a getter that
+  // throws failed the call with JSON's own words (`Converting circular structure to JSON`), which
+  // read as the plugin's own bug in its hook; the message says it was the record.
+  it.each([
+    [
+      'a cycle',
+      () => {
+        const cycle: Record<string, unknown> = { found: 'a' };
+        cycle['self'] = cycle;
+        return cycle;
+      },
+      'Converting circular structure to JSON',
+    ],
+    [
+      'a getter that throws',
+      () => ({
+        get found(): string {
+          throw new Error('lazy field not loaded');
+        },
+      }),
+      'lazy field not loaded',
+    ],
+  ])(
+    'a recorded afterToolCall whose result holds %s: a PluginError saying the result cannot be recorded, the same on replay',
+    async (_name, make, cause) => {
+      let calls = 0;
+      const plugin = definePlugin({
+        name: 'unstorable',
+        recorded: ['afterToolCall'],
+        afterToolCall: () => {
+          calls++;
+          return { result: make() };
+        },
+      });
+      for (const again of [false, true]) {
+        replaying = again;
+        const { error } = await durableRun(plugin, [lookup]);
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect((error as PluginError).plugin).toBe('unstorable');
+        expect((error as PluginError).hook).toBe('afterToolCall');
+        const { message } = error as PluginError;
+        expect(message).toContain('its result cannot be recorded as JSON');
+        expect(message).toContain(cause);
+      }
+      expect(calls).toBe(1);
+    },
+  );
 });
