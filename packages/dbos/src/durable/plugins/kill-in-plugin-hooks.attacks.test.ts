@@ -52,10 +52,12 @@ describe('a worker SIGKILLed inside a third-party plugin of a durable run', () =
     for (const worker of workers.splice(0)) await stopWorker(worker, 'SIGKILL');
     writeFileSync(join(holdDirectory, hold), '');
     const old = await startWorker({ ...env, EXECUTOR_ID: `${runId}-old` });
+    workers.push(old);
     await runs.start('hooked', { runId, input: runId });
     await waitFor(() => counter.count(line) === 1, line);
     workers.push(await startWorker({ ...env, EXECUTOR_ID: `${runId}-new` }));
     await crashWorker(old);
+    workers.splice(workers.indexOf(old), 1);
     rmSync(join(holdDirectory, hold));
   }
 
