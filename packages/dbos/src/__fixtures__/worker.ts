@@ -468,10 +468,19 @@ const stamp = (name: string, recorded: boolean) =>
       return { contents: [...call.contents, note] };
     },
   });
+// `r` in the list is `reader`: a plugin whose beforeModelCall (not recorded) reads `ops` messages.
+const reader = definePlugin({
+  name: 'reader',
+  beforeModelCall: async (call, run) => {
+    const values = await run.receive('ops');
+    record(`reader ${run.contents[0]?.parts?.[0]?.text ?? ''} step ${call.stepNumber} ${JSON.stringify(values)}`);
+    return undefined;
+  },
+});
 const stamps = (env['STAMPS'] ?? 'a,b')
   .split(',')
   .filter((name) => name !== '')
-  .map((name) => stamp(name, name !== 'x'));
+  .map((name) => (name === 'r' ? reader : stamp(name, name !== 'x')));
 // A recorded hook that ignores run.signal and takes HOOK_MS (durable-plugin-hooks.cancel.test.ts):
 // a cancelled run must not wait for it. Each start and end is a counter line, and so is the run's.
 const slowVerdict = definePlugin({

@@ -65,7 +65,11 @@ describe('a run recovered by code whose agent has its recorded plugins changed',
    * Runs `runId` on a worker with the plugins a,b until its slow tool holds, starts the new
    * code's worker (`stamps`), kills the old one, and returns how the run ended.
    */
-  async function deployAcrossCrash(runId: string, stamps: string): Promise<unknown> {
+  async function deployAcrossCrash(
+    runId: string,
+    stamps: string,
+    beforeCrash?: () => Promise<void>,
+  ): Promise<unknown> {
     for (const worker of workers.splice(0)) await stopWorker(worker, 'SIGKILL');
     writeFileSync(join(holdDirectory, runId), '');
     const old = await startWorker({ ...env, EXECUTOR_ID: `${runId}-old` });
@@ -73,6 +77,7 @@ describe('a run recovered by code whose agent has its recorded plugins changed',
     const before = fake.modelRequests.length;
     await runs.start('stamped', { runId, input: `Refund ${runId}.` });
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+    await beforeCrash?.();
     workers.push(await startWorker({ ...env, EXECUTOR_ID: `${runId}-new`, STAMPS: stamps }));
     await crashWorker(old);
     workers.splice(workers.indexOf(old), 1);
@@ -115,5 +120,17 @@ describe('a run recovered by code whose agent has its recorded plugins changed',
     const error = await deployAcrossCrash('stamps-removed', 'b');
     const { message } = mismatch(error);
     expect(message).toContain('plugin "stamp-a"');
+  });
+
+  // A plugin that reads messages (`run.receive`, not recorded: DBOS records the read itself)
+  // added by the deploy, a message waiting: its read is a DBOS operation where the record holds
+  // the model's step. It ended with DBOS's own error too, through the steering read.
+  it('a plugin that reads messages added, a message waiting: a typed mismatch naming the read', async () => {
+    const error = await deployAcrossCrash('reader-added', 'a,b,r', () =>
+      runs.send('reader-added', 'ops', { n: 1 }),
+    );
+    const { message } = mismatch(error);
+    expect(message).toContain("a read of the run's messages");
+    expect(message).toContain('run.receive');
   });
 });

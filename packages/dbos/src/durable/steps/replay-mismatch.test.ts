@@ -25,7 +25,7 @@ describe('toReplayMismatch', () => {
       expectedStep: 'gemloop.plugin:stamp-b:beforeModelCall:1',
     });
     expect(mismatch.message).toBe(
-      'Run "run-1" was replayed onto a different step: its step 3 is recorded as plugin "stamp-a"\'s recorded beforeModelCall (agent step 1; step name gemloop.plugin:stamp-a:beforeModelCall:1), and this execution reached plugin "stamp-b"\'s recorded beforeModelCall (agent step 1; step name gemloop.plugin:stamp-b:beforeModelCall:1) there. The agent\'s recorded plugins are not the ones the run was recorded with (listed in another order, one added or removed, or a hook added to or removed from a plugin\'s `recorded`): deploy such a change with another `applicationVersion`, or once the runs in flight have ended; it ends here instead of handing one call\'s recorded result to another.',
+      'Run "run-1" was replayed onto a different step: its step 3 is recorded as plugin "stamp-a"\'s recorded beforeModelCall (agent step 1; step name gemloop.plugin:stamp-a:beforeModelCall:1), and this execution reached plugin "stamp-b"\'s recorded beforeModelCall (agent step 1; step name gemloop.plugin:stamp-b:beforeModelCall:1) there. The agent\'s plugins are not the ones the run was recorded with (its recorded plugins listed in another order, one added or removed, a hook added to or removed from a plugin\'s `recorded`, or a plugin that reads messages with `run.receive` added or removed): deploy such a change with another `applicationVersion`, or once the runs in flight have ended; it ends here instead of handing one call\'s recorded result to another.',
     );
   });
 
@@ -42,7 +42,16 @@ describe('toReplayMismatch', () => {
       'recorded as plugin "acme:audit"\'s recorded wrapToolCall.after2 (agent step 2;',
     );
     expect(error.message).toContain('reached gemloop.model:1 there');
-    expect(error.message).toContain("The agent's recorded plugins are not the ones");
+    expect(error.message).toContain("The agent's plugins are not the ones");
+  });
+
+  it("tells a read of the run's messages (a plugin's run.receive) as one", () => {
+    const error = toReplayMismatch(
+      new DBOSErrors.DBOSUnexpectedStepError('run-4', 4, 'DBOS.recv', 'gemloop.model:stream'),
+    ) as DurableReplayMismatchError;
+    expect(error.message).toContain(
+      "recorded as gemloop.model:stream, and this execution reached a read of the run's messages (DBOS.recv: a plugin's run.receive, or steering) there. The agent's plugins are not the ones",
+    );
   });
 
   it('keeps the wording of two steps that are no plugin hooks', () => {
