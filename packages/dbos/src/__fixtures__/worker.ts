@@ -477,10 +477,22 @@ const reader = definePlugin({
     return undefined;
   },
 });
+// `y` is `fragile`: a plugin (not recorded) whose beforeModelCall throws on a worker whose
+// EXECUTOR_ID ends in `-new` only (a replay), its message holding a database URL and a key.
+const fragile = definePlugin({
+  name: 'fragile',
+  beforeModelCall: () => {
+    if (env['EXECUTOR_ID']?.endsWith('-new') === true)
+      throw new Error(
+        `replica lost: postgres://app:s3cret-pw@db.internal:5432/app key AIzaSyFRAGILE${'k'.repeat(28)}`,
+      );
+    return undefined;
+  },
+});
 const stamps = (env['STAMPS'] ?? 'a,b')
   .split(',')
   .filter((name) => name !== '')
-  .map((name) => (name === 'r' ? reader : stamp(name, name !== 'x')));
+  .map((name) => (name === 'r' ? reader : name === 'y' ? fragile : stamp(name, name !== 'x')));
 // A recorded hook that ignores run.signal and takes HOOK_MS (durable-plugin-hooks.cancel.test.ts):
 // a cancelled run must not wait for it. Each start and end is a counter line, and so is the run's.
 const slowVerdict = definePlugin({

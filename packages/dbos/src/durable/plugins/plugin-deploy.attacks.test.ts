@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PluginError } from '@gemloop/core/plugins';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   crashWorker,
@@ -132,5 +134,39 @@ describe('a run recovered by code whose agent has its recorded plugins changed',
     const { message } = mismatch(error);
     expect(message).toContain("a read of the run's messages");
     expect(message).toContain('run.receive');
+  });
+
+  // A plugin (not recorded) added by the deploy that throws on the recovering worker only, its
+  // message holding a database URL with a password and a Google key: the run ends with its typed
+  // PluginError naming it and the hook, and neither secret is in the error or any row of the run.
+  it('a plugin added that throws on the replay only: its PluginError, no secret stored', async () => {
+    const runId = 'fragile-added';
+    const error = await deployAcrossCrash(runId, 'a,b,y');
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    const { cause } = error as DurableRunError;
+    expect(PluginError.isInstance(cause)).toBe(true);
+    expect(cause).toMatchObject({ plugin: 'fragile', hook: 'beforeModelCall' });
+    expect((error as Error).message).toContain('replica lost: <url>');
+    const client = new pg.Client({ connectionString: env['DATABASE_URL'] });
+    await client.connect();
+    try {
+      for (const table of ['workflow_status', 'operation_outputs', 'streams']) {
+        const { rows } = await client.query<{ row: string }>(
+          `SELECT t::text AS row FROM dbos.${table} t WHERE t::text LIKE '%' || $1 || '%'`,
+          [runId],
+        );
+        expect(rows.length, table).toBeGreaterThan(0);
+        for (const { row } of rows) {
+          expect(row).not.toContain('s3cret-pw');
+          expect(row).not.toContain('AIzaSyFRAGILE');
+        }
+      }
+    } finally {
+      await client.end();
+    }
+    for (const text of [String(error), JSON.stringify(cause)]) {
+      expect(text).not.toContain('s3cret-pw');
+      expect(text).not.toContain('AIzaSyFRAGILE');
+    }
   });
 });
