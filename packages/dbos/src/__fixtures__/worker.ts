@@ -452,6 +452,47 @@ const noted = definePlugin({
   },
   afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
 });
+// The `stamped` agent's plugins (hostile-durable-plugins.attacks.test.ts): STAMPS=a,b lists its
+// recorded plugins `stamp-a`, `stamp-b` in that order (default `a,b`), each beforeModelCall adding a
+// random note, so a test can deploy them reordered, added or removed between a crash and the
+// recovery. `x` in the list is `drift`, the same hook NOT listed in `recorded` (a third party's
+// mistake). Each real call is a counter line `stamp <name> <first text> step <n>`.
+const stamp = (name: string, recorded: boolean) =>
+  definePlugin({
+    name: recorded ? `stamp-${name}` : 'drift',
+    recorded: recorded ? ['beforeModelCall'] : [],
+    beforeModelCall: (call, run) => {
+      const first = run.contents[0]?.parts?.[0]?.text ?? '';
+      record(`stamp ${name} ${first} step ${call.stepNumber}`);
+      const note = { role: 'user' as const, parts: [{ text: `STAMP ${name} ${Math.random()}` }] };
+      return { contents: [...call.contents, note] };
+    },
+  });
+// `r` in the list is `reader`: a plugin whose beforeModelCall (not recorded) reads `ops` messages.
+const reader = definePlugin({
+  name: 'reader',
+  beforeModelCall: async (call, run) => {
+    const values = await run.receive('ops');
+    record(`reader ${run.contents[0]?.parts?.[0]?.text ?? ''} step ${call.stepNumber} ${JSON.stringify(values)}`);
+    return undefined;
+  },
+});
+// `y` is `fragile`: a plugin (not recorded) whose beforeModelCall throws on a worker whose
+// EXECUTOR_ID ends in `-new` only (a replay), its message holding a database URL and a key.
+const fragile = definePlugin({
+  name: 'fragile',
+  beforeModelCall: () => {
+    if (env['EXECUTOR_ID']?.endsWith('-new') === true)
+      throw new Error(
+        `replica lost: postgres://app:s3cret-pw@db.internal:5432/app key AIzaSyFRAGILE${'k'.repeat(28)}`,
+      );
+    return undefined;
+  },
+});
+const stamps = (env['STAMPS'] ?? 'a,b')
+  .split(',')
+  .filter((name) => name !== '')
+  .map((name) => (name === 'r' ? reader : name === 'y' ? fragile : stamp(name, name !== 'x')));
 // A recorded hook that ignores run.signal and takes HOOK_MS (durable-plugin-hooks.cancel.test.ts):
 // a cancelled run must not wait for it. Each start and end is a counter line, and so is the run's.
 const slowVerdict = definePlugin({
@@ -501,6 +542,68 @@ const requested = definePlugin({
       return next.stream(seeded(input));
     },
   }),
+});
+// The `hooked` agent's plugins (hostile-durable-plugins.attacks.test.ts): a recorded
+// beforeModelCall that reports (`run.emit`) and then waits while HOLD_DIR holds `hook`, and a
+// request wrapper that waits while it holds `request` before sending, so a test kills the worker
+// inside a recorded hook, or between the hook's record and the model call. Counter lines:
+// `hooked hook <first text> step <n>`, `hooked request <first text>`.
+const holdWhile = (file: string): Promise<void> =>
+  new Promise((resolve) => {
+    const look = (): void => {
+      if (holdDirectory !== undefined && existsSync(`${holdDirectory}/${file}`)) setTimeout(look, 20);
+      else resolve();
+    };
+    look();
+  });
+const heldHook = definePlugin({
+  name: 'held-hook',
+  recorded: ['beforeModelCall'],
+  beforeModelCall: async (call, run) => {
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`hooked hook ${first} step ${call.stepNumber}`);
+    run.emit('stamped', { step: call.stepNumber, by: env['EXECUTOR_ID'] });
+    await holdWhile('hook');
+    const note = { role: 'user' as const, parts: [{ text: `HOOKED ${env['EXECUTOR_ID']}` }] };
+    return { contents: [...call.contents, note] };
+  },
+});
+const heldRequest = definePlugin({
+  name: 'held-request',
+  wrapModelRequest: (next) => ({
+    generate: async (input) => {
+      record(`hooked request ${firstText(input)}`);
+      await holdWhile('request');
+      return next.generate(input);
+    },
+    // A durable run streams: the request is sent when the stream is first read, after the hold.
+    stream: (input) => {
+      const opened = next.stream(input);
+      return {
+        ...opened,
+        stream: (async function* () {
+          record(`hooked request ${firstText(input)}`);
+          await holdWhile('request');
+          yield* opened.stream;
+        })(),
+      };
+    },
+  }),
+});
+// The `inbox` agent's plugin (plugin-messages-crash.attacks.test.ts): a third party's operator
+// channel whose beforeModelCall (not recorded: a read is itself a record) takes the messages sent
+// on `ops` (`runs.send`) and adds them to that call's request. Counter line per read that found
+// any: `ops <first text> step <n> <values as JSON>`.
+const operator = definePlugin({
+  name: 'operator',
+  beforeModelCall: async (call, run) => {
+    const values = await run.receive('ops');
+    if (values.length === 0) return undefined;
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`ops ${first} step ${call.stepNumber} ${JSON.stringify(values)}`);
+    const note = { role: 'user' as const, parts: [{ text: `OPS ${JSON.stringify(values)}` }] };
+    return { contents: [...call.contents, note] };
+  },
 });
 // Long-term memory in Postgres (crash-recovery.test.ts): a recall before the first model call,
 // an extraction after the answer, both recorded hooks. The pool connects on first use only.
@@ -834,6 +937,9 @@ void startDurableWorkerWith({
       plugins: [firstCallToPro(true)],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    stamped: { gemini, model, tools: [lookup, slow], plugins: stamps },
+    hooked: { gemini, model, tools: [lookup], plugins: [heldHook, heldRequest] },
+    inbox: { gemini, model, tools: [slow], plugins: [operator] },
     verdict: { gemini, model, tools: [lookup], plugins: [slowVerdict] },
     followUp: { gemini, model, tools: [lookup, slow], plugins: [followUp] },
     requested: { gemini, model, tools: [lookup, slow], plugins: [requested] },

@@ -246,7 +246,9 @@ export interface AgentPlugin<State = unknown> {
    * The run's state is plain JSON data that the `recorded` hooks change: each recorded call stores
    * the state it left beside its result, and a replay restores it, so a hook that runs fresh after
    * the replayed ones (a durable run resumed mid-way) finds the state they built. Without it a
-   * replayed hook's changes to the state are lost (its body does not run).
+   * replayed hook's changes to the state are lost (its body does not run). A state JSON would
+   * change (a `Set`, `Map`, `Date`, class instance, function, `NaN`, BigInt or cycle) fails the
+   * recorded call with a `PluginError` naming the place.
    */
   readonly recordedState?: boolean | undefined;
   /**

@@ -2,6 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { PluginHookRecorder } from '@gemloop/core/internal';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from '../steps/recorded-error.ts';
+import { toReplayMismatch } from '../steps/replay-mismatch.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 
 /** A hook call as the step stores it: its result, or what it threw (recorded-error.ts). */
@@ -28,6 +29,8 @@ export function createPluginHookRecorder(
 ): PluginHookRecorder {
   return async (name, call) => {
     if (DBOS.workflowID === undefined || !DBOS.isInWorkflow()) return call();
+    // A replay that meets another step than this hook's (the agent's plugins changed between
+    // the crash and the recovery) ends the run typed, naming the plugins (replay-mismatch.ts).
     const outcome: HookOutcome = await DBOS.runStep(
       async (): Promise<HookOutcome> => {
         // A cancelled run does not wait for a slow hook (one that ignores `run.signal`): the step
@@ -36,17 +39,36 @@ export function createPluginHookRecorder(
         const cancelled = DBOS.stepStatus?.cancelSignal;
         try {
           const value = await untilCancelled(call(), cancelled);
-          return { ok: true, value: value === undefined ? null : toJsonSafe(value) };
+          return { ok: true, value: value === undefined ? null : recordable(value) };
         } catch (error) {
           if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
           return recordedError(error, keys());
         }
       },
       { name: `gemloop.${name}` },
-    );
+    ).catch((error: unknown) => {
+      throw toReplayMismatch(error);
+    });
     if (outcome.ok) return outcome.value === null ? undefined : outcome.value;
     throw thrownFromRecord(outcome);
   };
+}
+
+/**
+ * The JSON copy of a hook call's outcome that its step stores. What JSON cannot copy (a cycle, a
+ * getter that throws) fails the call saying it was the record, not in JSON's words alone, which
+ * read as the plugin's own bug in its hook (attack45a).
+ */
+function recordable(value: unknown): unknown {
+  try {
+    return toJsonSafe(value);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new TypeError(
+      `its result cannot be recorded as JSON (a durable run stores a recorded hook's result as a step; return plain data): ${why}`,
+      { cause: error },
+    );
+  }
 }
 
 /** `value`, or a rejection with `signal`'s reason as soon as it aborts (the call goes on, unheard). */

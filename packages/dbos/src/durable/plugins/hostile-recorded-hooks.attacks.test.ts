@@ -181,4 +181,101 @@ describe('hostile recorded hooks in a durable run', () => {
     const { error } = await durableRun(plugin, [], controller.signal);
     expect(AgentAbortedError.isInstance(error)).toBe(true);
   }, 20_000);
+
+  // attack45a: `recordedState: true` stores run.state as JSON after each recorded call and puts
+  // that copy back (on the first run too), so a Set or Map became {} and a Date a string: the
+  // plugin's next hook failed far from the cause (`seen.has is not a function`), and only in a
+  // durable run. The record refuses such a state instead, naming the plugin, the hook and where.
+  it.each([
+    ['a Set', () => new Set(['a']), ' is a Set'],
+    ['a Map', () => new Map([['a', 1]]), ' is a Map'],
+    ['a Date', () => new Date(0), ' is a Date'],
+    ['a function', () => () => 1, ' is a function'],
+    ['a BigInt', () => 1n, ' is a BigInt'],
+    ['NaN', () => Number.NaN, ' is NaN'],
+    [
+      'a cycle',
+      () => {
+        const cycle: Record<string, unknown> = {};
+        cycle['self'] = cycle;
+        return cycle;
+      },
+      '.self is a cycle',
+    ],
+  ])(
+    'recordedState holding %s: a PluginError naming the plugin, the hook and the place, the same on replay',
+    async (_name, make, told) => {
+      let calls = 0;
+      const plugin = definePlugin({
+        name: 'seen',
+        recorded: ['beforeModelCall'],
+        recordedState: true,
+        startRun: () => ({ seen: null as unknown }),
+        beforeModelCall: (_call, run) => {
+          calls++;
+          run.state.seen = { ids: [make()] };
+          return undefined;
+        },
+      });
+      for (const again of [false, true]) {
+        replaying = again;
+        const { error, fake } = await durableRun(plugin, [lookup]);
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect((error as PluginError).plugin).toBe('seen');
+        expect((error as PluginError).hook).toBe('beforeModelCall');
+        expect((error as PluginError).message).toContain(`run.state.seen.ids[0]${told}`);
+        expect((error as PluginError).message).toContain('recordedState');
+        expect(fake.modelRequests).toHaveLength(0);
+      }
+      expect(calls).toBe(1);
+    },
+  );
+
+  // attack45a: a recorded hook's result goes into its step as JSON. A cycle or a getter that
+  // throws failed the call with JSON's own words (`Converting circular structure to JSON`), which
+  // read as the plugin's own bug in its hook; the message says it was the record.
+  it.each([
+    [
+      'a cycle',
+      () => {
+        const cycle: Record<string, unknown> = { found: 'a' };
+        cycle['self'] = cycle;
+        return cycle;
+      },
+      'Converting circular structure to JSON',
+    ],
+    [
+      'a getter that throws',
+      () => ({
+        get found(): string {
+          throw new Error('lazy field not loaded');
+        },
+      }),
+      'lazy field not loaded',
+    ],
+  ])(
+    'a recorded afterToolCall whose result holds %s: a PluginError saying the result cannot be recorded, the same on replay',
+    async (_name, make, cause) => {
+      let calls = 0;
+      const plugin = definePlugin({
+        name: 'unstorable',
+        recorded: ['afterToolCall'],
+        afterToolCall: () => {
+          calls++;
+          return { result: make() };
+        },
+      });
+      for (const again of [false, true]) {
+        replaying = again;
+        const { error } = await durableRun(plugin, [lookup]);
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect((error as PluginError).plugin).toBe('unstorable');
+        expect((error as PluginError).hook).toBe('afterToolCall');
+        const { message } = error as PluginError;
+        expect(message).toContain('its result cannot be recorded as JSON');
+        expect(message).toContain(cause);
+      }
+      expect(calls).toBe(1);
+    },
+  );
 });

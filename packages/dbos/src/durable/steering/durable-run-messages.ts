@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { RunServices } from '@gemloop/core/internal';
 import { isUnreadableValue } from '../runs/stored-run-data.ts';
+import { toReplayMismatch } from '../steps/replay-mismatch.ts';
 import type { SteerCheck, SteerWatch } from './durable-steering.ts';
 
 /**
@@ -53,7 +54,9 @@ export function createDurableReceive({
         // A message DBOS cannot parse (a row written by hand or cut short): DBOS consumed and
         // recorded it before parsing, so a replay meets the same. Handed on as a value that is
         // no JSON, which core drops and reports; thrown, it ended the run (attack24).
-        if (!isUnreadableValue(error)) throw error;
+        // Another operation recorded here (a plugin that reads messages added or removed by a
+        // deploy between a crash and the recovery): the run ends typed (attack45a).
+        if (!isUnreadableValue(error)) throw toReplayMismatch(error);
         next = UNREADABLE_MESSAGE;
       }
       if (next === null || next === undefined) break;

@@ -1,6 +1,7 @@
 import type { Content } from '../../../wire/content.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, PluginHookName } from '../agent-plugin.ts';
+import { findUnrecordable } from '../find-unrecordable.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import { PluginError } from '../plugin-error.ts';
 import { type PluginReport, recordName } from '../plugin-results.ts';
@@ -163,6 +164,14 @@ async function runRecorded<T>(
       run.holding = undefined;
     }
   }
+  // The state goes into the record as JSON and its copy comes back (replayOutcome): a value JSON
+  // changes is refused here, naming where, rather than found changed by the plugin's next hook.
+  const unrecordable =
+    plugin.recordedState === true ? findUnrecordable(view.state, 'run.state') : undefined;
+  if (unrecordable !== undefined)
+    throw new TypeError(
+      `${unrecordable}: with recordedState: true a durable run stores run.state as JSON after each recorded call and hands the copy back, so it must be plain JSON data (objects, arrays, strings, finite numbers, booleans, null; a Date as its ISO string, a Set or Map as an array or object)`,
+    );
   const finished = calls.stop !== before ? calls.stop : undefined;
   return {
     value,

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { findUnrecordable } from './find-unrecordable.ts';
+
+describe('findUnrecordable', () => {
+  it('takes plain JSON data, undefined fields and objects without a prototype', () => {
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare['k'] = [1, 'two', true, null, -0, { deep: [[]] }];
+    const state = { scope: 'user-1', note: undefined, firstTurn: 0, bare, list: [undefined] };
+    expect(findUnrecordable(state, 'run.state')).toBeUndefined();
+    expect(findUnrecordable(undefined, 'run.state')).toBeUndefined();
+    // The same object twice is no cycle.
+    const shared = { a: 1 };
+    expect(findUnrecordable({ x: shared, y: [shared] }, 'run.state')).toBeUndefined();
+  });
+
+  it('names the first place JSON would change, and what is there', () => {
+    expect(findUnrecordable({ a: [{ b: new Set() }] }, 'run.state')).toBe(
+      'run.state.a[0].b is a Set',
+    );
+    expect(findUnrecordable({ at: new Date(0) }, 's')).toBe('s.at is a Date');
+    expect(findUnrecordable({ n: Number.POSITIVE_INFINITY }, 's')).toBe('s.n is Infinity');
+    expect(findUnrecordable({ e: new Error('x') }, 's')).toBe('s.e is an Error');
+    expect(findUnrecordable({ s: Symbol('x') }, 's')).toBe('s.s is a symbol');
+    class Point {
+      x = 1;
+    }
+    expect(findUnrecordable([new Point()], 's')).toBe('s[0] is a Point');
+  });
+
+  it('tells a nesting deeper than it walks', () => {
+    let deep: unknown = {};
+    for (let index = 0; index < 1500; index++) deep = { deep };
+    expect(findUnrecordable(deep, 's')).toMatch(/ is nested more than 1000 deep$/);
+  });
+});

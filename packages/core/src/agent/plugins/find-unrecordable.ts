@@ -1,0 +1,60 @@
+/** How deep a recorded state is walked; deeper is told as a problem (JSON's own walk would overflow). */
+const MAX_DEPTH = 1000;
+
+/**
+ * Where `value` holds something a JSON record does not give back as it was, and what:
+ * `run.state.seen is a Set` (a `Set` or `Map` comes back as `{}`, a `Date` as a string, a class
+ * instance as a plain object, a function or symbol is dropped, `NaN` and `±Infinity` become
+ * `null`, a BigInt fails or becomes a string, a cycle fails), or `undefined` when it is plain JSON
+ * data. `undefined` itself is fine (a missing field reads the same). A durable runner stores a
+ * `recordedState` plugin's `run.state` as JSON after each recorded call and puts that copy back,
+ * so such a value changed under the plugin's next hook, far from the cause and only when durable
+ * (attack45a). @internal
+ */
+export function findUnrecordable(value: unknown, at: string): string | undefined {
+  return walk(value, at, new Set(), 0);
+}
+
+function walk(value: unknown, at: string, open: Set<object>, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${at} is ${value}`;
+    case 'bigint':
+      return `${at} is a BigInt`;
+    case 'function':
+      return `${at} is a function`;
+    case 'symbol':
+      return `${at} is a symbol`;
+  }
+  if (value === null) return undefined;
+  const object = value as object;
+  if (open.has(object)) return `${at} is a cycle (it holds itself)`;
+  if (depth >= MAX_DEPTH) return `${at} is nested more than ${MAX_DEPTH} deep`;
+  const array = Array.isArray(object);
+  const prototype = Object.getPrototypeOf(object) as unknown;
+  if (!array && prototype !== Object.prototype && prototype !== null)
+    return `${at} is ${article(object.constructor?.name)}`;
+  open.add(object);
+  try {
+    const entries: [string, unknown][] = array
+      ? (object as unknown[]).map((item, index) => [`[${index}]`, item])
+      : Object.entries(object).map(([key, item]) => [`.${key}`, item]);
+    for (const [key, item] of entries) {
+      const problem = walk(item, `${at}${key}`, open, depth + 1);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  } finally {
+    open.delete(object);
+  }
+}
+
+/** `a Set`, `an Error`, `an object of another class` (no constructor name). */
+function article(name: string | undefined): string {
+  if (name === undefined || name === '') return 'an object of another class';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
