@@ -3,7 +3,7 @@
 // waits, and a stop button that aborts the run on the server too. Every event it got is kept in
 // `window.chatEvents` (the Chromium test reads it).
 
-import { answerApproval, type BrowserEvent, ClientError, streamAgent } from '@gemloop/client';
+import { answerApproval, type BrowserEvent, streamAgent, toPageMessage } from '@gemloop/client';
 
 const $ = <T extends Element>(selector: string): T => {
   const element = document.querySelector<T>(selector);
@@ -44,8 +44,14 @@ form.addEventListener('submit', (submit) => {
       status.textContent = `${result.finish?.outcome ?? 'ended'}: ${result.finish?.usage?.totalTokens ?? 0} tokens`;
     },
     (error: unknown) => {
-      if (controller.signal.aborted) status.textContent = 'stopped';
-      else status.textContent = ClientError.isInstance(error) ? error.message : String(error);
+      if (controller.signal.aborted) {
+        status.textContent = 'stopped';
+        return;
+      }
+      // Fixed words by the error's code: its message is the developer's, and quotes what the
+      // server sent (an error body with a stack trace or a key, a proxy's page), attack45b.
+      status.textContent = toPageMessage(error);
+      console.error(error);
     },
   );
 });

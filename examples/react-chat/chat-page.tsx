@@ -7,6 +7,7 @@ import {
   type AssistantChatMessage,
   type BrowserEvent,
   type ChatToolCall,
+  toPageMessage,
   type UseAgentChatResult,
   useAgentChat,
 } from '@gemloop/react';
@@ -25,6 +26,8 @@ function Chat() {
     body: { conversationId },
     approvalsUrl: '/approvals',
     onEvent: (event) => received.push(event),
+    // The whole error for the developer; the page shows toPageMessage's words below.
+    onError: (error) => console.error(error),
   });
   const { messages, status, error, send, stop, reload } = chat;
   const [input, setInput] = useState('');
@@ -68,7 +71,8 @@ function Chat() {
       </form>
       <p id="status" data-status={status}>
         {status}
-        {error === undefined ? '' : `: ${error.message}`}
+        {/* Not error.message: it quotes what the server sent (an error body, an event's data). */}
+        {error === undefined ? '' : `: ${toPageMessage(error)}`}
       </p>
     </main>
   );
