@@ -4,6 +4,7 @@
 // `window.chatEvents` (the Chromium test reads it).
 
 import { answerApproval, type BrowserEvent, streamAgent, toPageMessage } from '@gemloop/client';
+import { showArgs } from './show-args.ts';
 
 const $ = <T extends Element>(selector: string): T => {
   const element = document.querySelector<T>(selector);
@@ -66,10 +67,7 @@ function show(event: BrowserEvent): void {
       break;
     case 'tool-call':
       tools.append(
-        item(
-          `tool-${event.toolCallId}`,
-          `${event.toolName}(${JSON.stringify(event.args ?? {})}) ...`,
-        ),
+        item(`tool-${event.toolCallId}`, `${event.toolName}(${showArgs(event.args)}) ...`),
       );
       break;
     case 'tool-result': {
@@ -82,7 +80,7 @@ function show(event: BrowserEvent): void {
     case 'approval-pending': {
       const box = item(
         `approval-${event.approvalId}`,
-        `${event.toolName} wants to run with ${JSON.stringify(event.args ?? {})} `,
+        `${event.toolName} wants to run with ${showArgs(event.args)} `,
       );
       for (const decision of ['approve', 'deny'] as const) {
         const button = document.createElement('button');

@@ -13,6 +13,7 @@ import {
 } from '@gemloop/react';
 import { type FormEvent, StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { showArgs } from '../browser-chat/show-args.ts';
 
 const received: BrowserEvent[] = [];
 // One conversation per page load: the server keeps its turns (a chat session), so each answer
@@ -107,7 +108,7 @@ function Answer({
       </ul>
       {message.approvals.map((approval) => (
         <div key={approval.approvalId} className="approval">
-          {approval.toolName} wants to run with {JSON.stringify(approval.args ?? {})}{' '}
+          {approval.toolName} wants to run with {showArgs(approval.args)}{' '}
           <button
             type="button"
             className="approve"
@@ -135,7 +136,7 @@ function Answer({
 }
 
 function describeCall(call: ChatToolCall): string {
-  const args = JSON.stringify(call.args ?? {});
+  const args = showArgs(call.args);
   switch (call.status) {
     case 'pending':
       return `${call.toolName}(${args}): waiting for approval`;
