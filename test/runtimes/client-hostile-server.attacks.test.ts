@@ -7,10 +7,6 @@ import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import type {
-  ProbeOptions,
-  ProbeResult,
-} from '../../packages/client/src/__fixtures__/probe-page.ts';
 import { type LocalServer, listenLocal } from './support/listen-local.ts';
 
 // @gemloop/client in Debian's Chromium, its page's own fetch against a node:http server that
@@ -19,6 +15,27 @@ import { type LocalServer, listenLocal } from './support/listen-local.ts';
 // stack, a redirect to another origin, a stream that never ends. What the page would show is
 // `toPageMessage`'s words; the server sees each connection the page gave up close.
 
+// What packages/client/src/__fixtures__/probe-page.ts answers (its types written here: importing
+// them would make this project type-check the client's sources, which are its own project's).
+type ProbeOptions = {
+  maxReconnects?: number;
+  reconnectDelayMs?: number;
+  maxEventChars?: number;
+  abortAfterMs?: number;
+  headers?: Record<string, string>;
+};
+type ProbeResult = {
+  ok: boolean;
+  events: number;
+  types: string[];
+  text: string;
+  code?: string;
+  status?: number;
+  name?: string;
+  message?: string;
+  pageMessage?: string;
+  ms: number;
+};
 declare const probe: (path: string, options?: ProbeOptions) => Promise<ProbeResult>;
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -3,12 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatPage, CLIENT_PAGE } from '../../examples/browser-chat/chat-app.ts';
+import { REACT_PAGE } from '../../examples/react-chat/react-page.ts';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { REACT_PAGE } from '../react-chat/react-page.ts';
-import { type ChatPage, CLIENT_PAGE } from './chat-app.ts';
 
 // The two example pages (browser-chat's on @gemloop/client, react-chat's on @gemloop/react) in
 // Debian's Chromium, served as their app serves them but with a `/chat` of the test's (attack45b).
