@@ -9,6 +9,7 @@ import {
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
 import { boundedCallId, createCallIds } from './call-ids.ts';
+import { deltaPieces } from './delta-pieces.ts';
 import { createFrameQueue } from './frame-queue.ts';
 import { keylessFilter, streamKeysOf } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
@@ -182,7 +183,7 @@ export function startBrowserRun(
       const keyless = keylessFilter(() => streamKeysOf(source));
       const show = (event: AgentEvent<unknown>): void => {
         const browserEvent = toBrowserEvent(event, mapping);
-        if (browserEvent !== undefined) push(browserEvent);
+        if (browserEvent !== undefined) for (const piece of deltaPieces(browserEvent)) push(piece);
         if (event.type === 'tool-call' && broker !== undefined) {
           // After the call itself: the page learns of the call, then that it waits.
           seenCalls.set(event.args, browserEvent as BrowserToolCallEvent);
