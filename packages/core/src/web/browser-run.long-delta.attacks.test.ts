@@ -13,6 +13,8 @@ import { toEventStreamResponse } from './to-event-stream-response.ts';
 // its own, the text the same once joined.
 
 const CLIENT_MAX_EVENT_CHARS = 1_000_000;
+/** Half of a pair without the other half: a piece cut inside a character. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function run(events: AgentEvent<unknown>[]): AgentEventSource {
   return {
@@ -54,7 +56,7 @@ describe('a delta longer than a page takes', () => {
       expect(Math.max(...frames.map((frame) => frame.length))).toBeLessThan(CLIENT_MAX_EVENT_CHARS);
       expect(joined(events, type)).toBe(`Before. ${text}`);
       for (const event of events.filter((each) => each.type === type)) {
-        expect(event.text?.isWellFormed()).toBe(true);
+        expect(event.text).not.toMatch(LONE_SURROGATE);
       }
       expect(events.at(-1)?.type).toBe('finish');
     },
